@@ -1,0 +1,26 @@
+package dev.orgplane.kit.db;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.List;
+
+/** Opens a service's pool after its migrations have run; readiness depends on both. */
+public final class Database {
+
+  private Database() {
+  }
+
+  public static Future<Pool> open(Vertx vertx, PgUrl url, int poolSize, List<Migrations> migrations) {
+    return vertx.executeBlocking(() -> {
+      migrations.forEach(m -> m.applyTo(url));
+      return null;
+    }, false).map(done -> PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(poolSize).setName("orgplane-" + url.database()).setShared(false))
+        .connectingTo(url.connectOptions())
+        .using(vertx)
+        .build());
+  }
+}

@@ -1,0 +1,70 @@
+package dev.orgplane.kit.db;
+
+import dev.orgplane.kit.config.ConfigException;
+import io.vertx.pgclient.PgConnectOptions;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where a PostgreSQL database is, parsed once from a {@code postgresql://user:password@host:port/db}
+ * URL, and rendered for the two clients we use: the reactive pool and JDBC (Flyway).
+ */
+public record PgUrl(String host, int port, String database, String user, String password) {
+
+  public static PgUrl parse(String url) {
+    URI uri;
+    try {
+      uri = URI.create(url.trim());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("ORGPLANE_PG_URL is not a URL: " + e.getMessage());
+    }
+    if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+      throw new ConfigException("ORGPLANE_PG_URL must start with postgresql://, got '" + uri.getScheme() + "'");
+    }
+    if (uri.getHost() == null) {
+      throw new ConfigException("ORGPLANE_PG_URL names no host");
+    }
+    var user = "postgres";
+    var password = "";
+    if (uri.getRawUserInfo() != null) {
+      var parts = uri.getRawUserInfo().split(":", 2);
+      user = decode(parts[0]);
+      password = parts.length > 1 ? decode(parts[1]) : "";
+    }
+    var path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+    return new PgUrl(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(),
+        path.isEmpty() ? "postgres" : path, user, password);
+  }
+
+  public PgUrl withDatabase(String otherDatabase) {
+    return new PgUrl(host, port, otherDatabase, user, password);
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+  }
+
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions().setHost(host).setPort(port).setDatabase(database)
+        .setUser(user).setPassword(password).setPipeliningLimit(256).setCachePreparedStatements(true);
+  }
+
+  /** The URL without its password, for logs and error messages. */
+  public String redacted() {
+    return "postgresql://" + user + "@" + host + ":" + port + "/" + database;
+  }
+
+  @Override
+  public String toString() {
+    return "postgresql://" + enc(user) + ":" + enc(password) + "@" + host + ":" + port + "/" + database;
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

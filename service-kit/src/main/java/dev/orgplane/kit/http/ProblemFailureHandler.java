@@ -1,0 +1,103 @@
+package dev.orgplane.kit.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.pgclient.PgException;
+import java.net.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where a service turns a failure into an HTTP answer. Domain code throws
+ * {@link ApiException}; anything else is either a known infrastructure condition (bad JSON, body
+ * too large, database down) with its own stable code, or a bug, which is logged with the request
+ * id and answered as a bare 500 without internals.
+ */
+public final class ProblemFailureHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemFailureHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    problemFor(ctx).writeTo(ctx.response());
+  }
+
+  /** Answers requests that matched no route, or matched a path with another method. */
+  public static void install(io.vertx.ext.web.Router router) {
+    var handler = new ProblemFailureHandler();
+    router.route().failureHandler(handler);
+    router.errorHandler(404, ctx -> Problem.of(404, "not_found", "No such resource: " + ctx.request().path())
+        .writeTo(ctx.response()));
+    router.errorHandler(405, ctx -> Problem.of(405, "method_not_allowed",
+        ctx.request().method() + " is not allowed on " + ctx.request().path()).writeTo(ctx.response()));
+    router.errorHandler(500, handler);
+  }
+
+  Problem problemFor(RoutingContext ctx) {
+    var failure = ctx.failure();
+    if (failure instanceof ApiException api) {
+      return Problem.of(api);
+    }
+    if (failure instanceof DecodeException || failure instanceof IllegalArgumentException && isJson(failure)) {
+      return Problem.of(400, "malformed_json", "The request body is not valid JSON.");
+    }
+    if (failure instanceof HttpException http) {
+      return forStatus(http.getStatusCode(), http.getPayload());
+    }
+    if (failure instanceof PgException pg && pg.getSqlState() != null) {
+      var mapped = forSqlState(pg.getSqlState());
+      if (mapped != null) {
+        return mapped;
+      }
+    }
+    if (isDatabaseUnavailable(failure)) {
+      return Problem.of(503, "service_unavailable", "The database is unavailable; retry shortly.");
+    }
+    if (failure == null && ctx.statusCode() >= 400) {
+      return forStatus(ctx.statusCode(), null);
+    }
+    LOG.error("request {} {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure);
+    return Problem.of(500, "internal_error", "An unexpected error occurred; request id " + RequestIds.of(ctx) + ".");
+  }
+
+  private static boolean isJson(Throwable failure) {
+    return failure.getMessage() != null && failure.getMessage().contains("JSON");
+  }
+
+  private static Problem forSqlState(String sqlState) {
+    return switch (sqlState) {
+      case "23505" -> Problem.of(409, "conflict", "The object conflicts with an existing one.");
+      case "40001", "40P01" -> Problem.of(409, "concurrent_update", "A concurrent change won; retry the request.");
+      case "57P01", "57P02", "57P03", "08006", "08001", "08004" ->
+          Problem.of(503, "service_unavailable", "The database is unavailable; retry shortly.");
+      default -> null;
+    };
+  }
+
+  private static boolean isDatabaseUnavailable(Throwable failure) {
+    for (var t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof io.vertx.core.VertxException ve
+          && ve.getMessage() != null && ve.getMessage().toLowerCase().contains("connection")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Problem forStatus(int status, String payload) {
+    return switch (status) {
+      case 400 -> Problem.of(400, "bad_request", payload != null ? payload : "The request is malformed.");
+      case 401 -> Problem.of(401, "invalid_token", "A valid bearer token is required.");
+      case 403 -> Problem.of(403, "forbidden", "You do not have permission for this.");
+      case 404 -> Problem.of(404, "not_found", "No such resource.");
+      case 405 -> Problem.of(405, "method_not_allowed", "This method is not allowed here.");
+      case 413 -> Problem.of(413, "payload_too_large", "The request body is larger than the limit.");
+      case 415 -> Problem.of(415, "unsupported_media_type", "Send application/json.");
+      case 429 -> Problem.of(429, "rate_limited", "Too many requests.");
+      default -> Problem.of(status, status >= 500 ? "internal_error" : "bad_request",
+          payload != null ? payload : StatusTitles.title(status));
+    };
+  }
+}

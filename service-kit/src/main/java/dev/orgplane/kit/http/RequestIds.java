@@ -1,0 +1,36 @@
+package dev.orgplane.kit.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Gives every request an id: the caller's {@code X-Request-Id} when it is well-formed (so one id
+ * follows a request through every hop), otherwise a new UUID. The id is echoed in the response and
+ * logged by the access log and the failure handler.
+ */
+public final class RequestIds implements Handler<RoutingContext> {
+
+  public static final String HEADER = "X-Request-Id";
+  private static final String KEY = "requestId";
+  private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    var given = ctx.request().getHeader(HEADER);
+    var id = given != null && WELL_FORMED.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    ctx.put(KEY, id);
+    ctx.response().putHeader(HEADER, id);
+    ctx.next();
+  }
+
+  public static String of(RoutingContext ctx) {
+    String id = ctx.get(KEY);
+    return id == null ? "-" : id;
+  }
+
+  public static boolean isWellFormed(String id) {
+    return id != null && WELL_FORMED.matcher(id).matches();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.orgplane.kit.http;
+
+import dev.orgplane.kit.health.HealthRoutes;
+import dev.orgplane.kit.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP skeleton every service shares, in the order requests meet it: request id, access log,
+ * body limit, health and metrics; the service mounts its own routes on the returned router; one
+ * failure handler answers problem+json for everything.
+ */
+public final class ServiceHttp {
+
+  private ServiceHttp() {
+  }
+
+  public static Router router(Vertx vertx, String service, long bodyLimitBytes, Supplier<Future<?>> readiness) {
+    var router = Router.router(vertx);
+    router.route().handler(new RequestIds());
+    router.route().handler(new AccessLog(service));
+    HealthRoutes.mount(router, readiness);
+    Metrics.mount(router);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
+    ProblemFailureHandler.install(router);
+    return router;
+  }
+
+  public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port) {
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+            .setCompressionSupported(true).setTcpNoDelay(true))
+        .requestHandler(router)
+        .listen()
+        .recover(err -> Future.failedFuture(new IllegalStateException(
+            "cannot listen on " + host + ":" + port + ": " + err.getMessage(), err)));
+  }
+
+  /** Stops accepting, lets in-flight requests finish for up to the grace period, then closes. */
+  public static Future<Void> drain(HttpServer server, long graceSeconds) {
+    return server == null ? Future.succeededFuture() : server.shutdown(graceSeconds, TimeUnit.SECONDS);
+  }
+}

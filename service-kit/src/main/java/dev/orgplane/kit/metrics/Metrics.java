@@ -1,0 +1,40 @@
+package dev.orgplane.kit.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * One Prometheus registry per process. Vert.x reports HTTP server, client and pool metrics into it
+ * when the process created its Vertx with {@link #vertxOptions()}; every service exposes it at
+ * {@code /metrics}.
+ */
+public final class Metrics {
+
+  private static final PrometheusMeterRegistry REGISTRY = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  private Metrics() {
+  }
+
+  public static PrometheusMeterRegistry registry() {
+    return REGISTRY;
+  }
+
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .setJvmMetricsEnabled(true));
+  }
+
+  /** The factory that binds Vert.x metrics to our registry; pass to {@code Vertx.builder().withMetrics(...)}. */
+  public static MicrometerMetricsFactory factory() {
+    return new MicrometerMetricsFactory(REGISTRY);
+  }
+
+  public static void mount(Router router) {
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(REGISTRY));
+  }
+}

@@ -1,0 +1,141 @@
+package dev.orgplane.kit.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.db.Migrations;
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServiceHttpTest {
+
+  private static final Migrations WIDGETS = new Migrations("kittest", "db/kittest");
+  private Pool pool;
+  private WebClient client;
+  private int port;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    PgUrl url = PgFixture.freshDatabase(WIDGETS);
+    pool = Database.open(vertx, url, 2, List.of(WIDGETS)).await();
+    var router = ServiceHttp.router(vertx, "kittest", 1024, () -> pool.query("SELECT 1").execute());
+    router.post("/widgets").handler(ctx -> {
+      var body = ctx.body().asJsonObject();
+      pool.preparedQuery("INSERT INTO kittest.widgets (id, name) VALUES ($1, $2)")
+          .execute(Tuple.of(body.getLong("id"), body.getString("name")))
+          .onSuccess(rs -> ctx.response().setStatusCode(201).end())
+          .onFailure(ctx::fail);
+    });
+    router.get("/boom").handler(ctx -> {
+      throw new IllegalStateException("secret internals");
+    });
+    router.get("/teapot").handler(ctx -> ctx.fail(new ApiException(422, "widget_wobbly", "The widget wobbles.",
+        List.of(new ApiException.FieldError("name", "too wobbly")))));
+    port = ServiceHttp.listen(vertx, router, "127.0.0.1", 0).await().actualPort();
+    client = WebClient.create(vertx);
+  }
+
+  @AfterAll
+  void stop() {
+    pool.close();
+  }
+
+  private HttpResponse<Buffer> send(HttpMethod method, String path, String body) {
+    var request = client.request(method, port, "127.0.0.1", path);
+    Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body));
+    return sent.await();
+  }
+
+  private static void assertProblem(HttpResponse<Buffer> response, int status, String code) {
+    assertEquals(status, response.statusCode(), response.bodyAsString());
+    assertEquals(Problem.CONTENT_TYPE, response.getHeader("Content-Type"));
+    var json = response.bodyAsJsonObject();
+    assertEquals(code, json.getString("code"));
+    assertEquals(status, json.getInteger("status"));
+  }
+
+  @Test
+  void readyWhenDatabaseAnswers() {
+    var response = send(HttpMethod.GET, "/health/ready", null);
+    assertEquals(200, response.statusCode());
+    assertEquals("UP", response.bodyAsJsonObject().getString("status"));
+  }
+
+  @Test
+  void domainFailureIsProblemJsonWithFieldErrors() {
+    var response = send(HttpMethod.GET, "/teapot", null);
+    assertProblem(response, 422, "widget_wobbly");
+    assertEquals("name", response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+  }
+
+  @Test
+  void bugIsBare500WithoutInternals() {
+    var response = send(HttpMethod.GET, "/boom", null);
+    assertProblem(response, 500, "internal_error");
+    assertFalse(response.bodyAsString().contains("secret internals"));
+  }
+
+  @Test
+  void unknownRouteIs404Problem() {
+    assertProblem(send(HttpMethod.GET, "/nope", null), 404, "not_found");
+  }
+
+  @Test
+  void wrongMethodIs405Problem() {
+    assertProblem(send(HttpMethod.DELETE, "/widgets", null), 405, "method_not_allowed");
+  }
+
+  @Test
+  void malformedJsonIs400() {
+    assertProblem(send(HttpMethod.POST, "/widgets", "{not json"), 400, "malformed_json");
+  }
+
+  @Test
+  void oversizeBodyIs413() {
+    assertProblem(send(HttpMethod.POST, "/widgets", new JsonObject().put("name", "x".repeat(4096)).encode()), 413,
+        "payload_too_large");
+  }
+
+  @Test
+  void uniqueViolationIs409() {
+    assertEquals(201, send(HttpMethod.POST, "/widgets", "{\"id\":1,\"name\":\"a\"}").statusCode());
+    assertProblem(send(HttpMethod.POST, "/widgets", "{\"id\":2,\"name\":\"a\"}"), 409, "conflict");
+  }
+
+  @Test
+  void callerRequestIdIsEchoedAndBadOneReplaced() {
+    var kept = client.get(port, "127.0.0.1", "/health/live").putHeader("X-Request-Id", "abc-123").send().await();
+    assertEquals("abc-123", kept.getHeader("X-Request-Id"));
+    var replaced = client.get(port, "127.0.0.1", "/health/live").putHeader("X-Request-Id", "bad id!").send().await();
+    assertTrue(RequestIds.isWellFormed(replaced.getHeader("X-Request-Id")));
+    assertFalse("bad id!".equals(replaced.getHeader("X-Request-Id")));
+  }
+
+  @Test
+  void metricsArePrometheusText() {
+    var response = send(HttpMethod.GET, "/metrics", null);
+    assertEquals(200, response.statusCode());
+    assertTrue(response.getHeader("Content-Type").startsWith("text/plain"));
+  }
+}
