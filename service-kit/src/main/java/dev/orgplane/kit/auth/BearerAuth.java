@@ -1,0 +1,48 @@
+package dev.orgplane.kit.auth;
+
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Requires a valid bearer token and puts its {@link Principal} on the routing context. Every
+ * service mounts this itself: a request that reaches a service port directly, bypassing the
+ * gateway, is verified the same way.
+ */
+public final class BearerAuth implements Handler<RoutingContext> {
+
+  private final TokenVerifier verifier;
+
+  public BearerAuth(TokenVerifier verifier) {
+    this.verifier = verifier;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    var token = bearerToken(ctx.request().getHeader("Authorization"));
+    if (token == null) {
+      ctx.fail(ApiException.unauthorized("A bearer token is required."));
+      return;
+    }
+    verifier.verify(token).onSuccess(principal -> {
+      ctx.put(Principal.CONTEXT_KEY, principal);
+      ctx.next();
+    }).onFailure(ctx::fail);
+  }
+
+  public static Principal principal(RoutingContext ctx) {
+    Principal principal = ctx.get(Principal.CONTEXT_KEY);
+    if (principal == null) {
+      throw ApiException.unauthorized("A bearer token is required.");
+    }
+    return principal;
+  }
+
+  static String bearerToken(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    var token = authorization.substring(7).trim();
+    return token.isEmpty() ? null : token;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.orgplane.kit.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The public keys (JWKs) that may sign tokens of one issuer. A remote source fetches a JWKS URL and
+ * caches it; the issuing service reads its own key store.
+ */
+public interface KeySource {
+
+  /** The keys as currently known (cached). */
+  Future<List<JsonObject>> keys();
+
+  /**
+   * Called when a token names a {@code kid} that {@link #keys()} lacks: fetch again, but no more
+   * often than the source allows, so forged kids cannot turn the verifier into a fetch amplifier.
+   */
+  default Future<List<JsonObject>> refresh() {
+    return keys();
+  }
+}

@@ -1,0 +1,120 @@
+package dev.orgplane.kit.auth;
+
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Verifies bearer JWTs against the keys of trusted issuers. The header and claims are checked here
+ * before any signature check, because vertx-auth-jwt on its own would accept an unsigned token when
+ * it knows no key, and would let the token pick its algorithm: only asymmetric algorithms that the
+ * matching key itself declares pass, keys are never taken from the token ({@code jku}, {@code x5u},
+ * {@code jwk}), and {@code exp} is mandatory. Signature, {@code iss}, {@code aud}, {@code nbf} and
+ * {@code iat} (30 s leeway) are then checked by a JWTAuth built for exactly that key.
+ */
+public final class TokenVerifier {
+
+  static final Set<String> ALLOWED_ALGORITHMS = Set.of("ES256", "RS256", "EdDSA");
+  static final Set<String> FORBIDDEN_HEADERS = Set.of("jku", "x5u", "jwk", "x5c", "crit");
+  static final int LEEWAY_SECONDS = 30;
+
+  private final Vertx vertx;
+  private final Map<String, TrustedIssuer> issuers;
+  private final Map<String, JWTAuth> verifiersByKey = new ConcurrentHashMap<>();
+
+  public TokenVerifier(Vertx vertx, List<TrustedIssuer> trusted) {
+    if (trusted.isEmpty()) {
+      throw new IllegalArgumentException("no trusted issuer configured: refusing to verify tokens with no keys");
+    }
+    this.vertx = vertx;
+    this.issuers = trusted.stream().collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, Function.identity()));
+  }
+
+  public Future<Principal> verify(String token) {
+    final JsonObject header;
+    final JsonObject claims;
+    try {
+      var parts = token.split("\\.", -1);
+      if (parts.length != 3 || parts[2].isEmpty()) {
+        return reject("the token is not a signed JWT");
+      }
+      header = decode(parts[0]);
+      claims = decode(parts[1]);
+    } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+      return reject("the token is malformed");
+    }
+    var alg = header.getValue("alg");
+    if (!(alg instanceof String a) || !ALLOWED_ALGORITHMS.contains(a)) {
+      return reject("the token's algorithm is not accepted");
+    }
+    if (header.fieldNames().stream().anyMatch(FORBIDDEN_HEADERS::contains)) {
+      return reject("the token carries key material in its header");
+    }
+    if (!(header.getValue("kid") instanceof String kid)) {
+      return reject("the token names no key");
+    }
+    if (!(claims.getValue("exp") instanceof Number) || !(claims.getValue("sub") instanceof String)) {
+      return reject("the token lacks exp or sub");
+    }
+    var issuer = claims.getValue("iss") instanceof String iss ? issuers.get(iss) : null;
+    if (issuer == null) {
+      return reject("the token's issuer is not trusted");
+    }
+    long now = System.currentTimeMillis() / 1000;
+    if (claims.getValue("iat") instanceof Number iat && iat.longValue() > now + LEEWAY_SECONDS) {
+      return reject("the token was issued in the future");
+    }
+    return keyFor(issuer, kid)
+        .compose(jwk -> {
+          if (jwk == null || !(alg.equals(jwk.getString("alg")))) {
+            return reject("the token's key is unknown");
+          }
+          return verifierFor(issuer, jwk).authenticate(new TokenCredentials(token))
+              .recover(err -> reject("the token's signature or claims are invalid"))
+              .map(user -> Principal.fromClaims(claims));
+        });
+  }
+
+  private Future<JsonObject> keyFor(TrustedIssuer issuer, String kid) {
+    return issuer.keys().keys().compose(keys -> {
+      var found = find(keys, kid);
+      return found != null ? Future.succeededFuture(found) : issuer.keys().refresh().map(fresh -> find(fresh, kid));
+    });
+  }
+
+  private static JsonObject find(List<JsonObject> keys, String kid) {
+    return keys.stream().filter(k -> kid.equals(k.getString("kid"))).findFirst().orElse(null);
+  }
+
+  private JWTAuth verifierFor(TrustedIssuer issuer, JsonObject jwk) {
+    var cacheKey = issuer.issuer() + "\u0000" + jwk.encode();
+    return verifiersByKey.computeIfAbsent(cacheKey, k -> JWTAuth.create(vertx, new JWTAuthOptions()
+        .addJwk(jwk)
+        .setJWTOptions(new JWTOptions()
+            .setIssuer(issuer.issuer())
+            .setAudience(List.of(issuer.audience()))
+            .setLeeway(LEEWAY_SECONDS))));
+  }
+
+  private static JsonObject decode(String part) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8));
+  }
+
+  private static <T> Future<T> reject(String why) {
+    return Future.failedFuture(ApiException.unauthorized("Invalid token: " + why + "."));
+  }
+}

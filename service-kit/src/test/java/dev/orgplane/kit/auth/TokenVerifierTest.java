@@ -1,0 +1,94 @@
+package dev.orgplane.kit.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.testing.TestKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class TokenVerifierTest {
+
+  private static final String ISS = "https://orgplane.test";
+  private static final String AUD = "orgplane";
+  private final TestKeys keys = TestKeys.generate("k1");
+  private Vertx vertx;
+  private TokenVerifier verifier;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    KeySource source = () -> Future.succeededFuture(List.of(keys.publicJwk()));
+    verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source)));
+  }
+
+  private String token(UnaryOperator<JsonObject> claims) {
+    return keys.sign(vertx, claims.apply(TestKeys.claims(ISS, AUD, "alice")));
+  }
+
+  private void assertRejected(String token) {
+    var failure = assertThrows(ApiException.class, () -> verifier.verify(token).await());
+    assertEquals(401, failure.status());
+    assertEquals("invalid_token", failure.code());
+  }
+
+  private static String b64(String json) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void validTokenYieldsPrincipal() {
+    var principal = verifier.verify(token(c -> c.put("org", "o1"))).await();
+    assertEquals("alice", principal.subject());
+    assertEquals("o1", principal.orgScope());
+  }
+
+  @Test
+  void rejectsExpiredWrongIssuerWrongAudienceMissingExp() {
+    assertRejected(token(c -> c.put("exp", System.currentTimeMillis() / 1000 - 120)));
+    assertRejected(token(c -> c.put("iss", "https://evil.test")));
+    assertRejected(token(c -> c.put("aud", "other")));
+    assertRejected(token(c -> {
+      c.remove("exp");
+      return c;
+    }));
+    assertRejected(token(c -> c.put("iat", System.currentTimeMillis() / 1000 + 3600)));
+  }
+
+  @Test
+  void rejectsUnsignedTamperedAndStrippedTokens() {
+    var good = token(c -> c);
+    var parts = good.split("\\.");
+    assertRejected(b64("{\"alg\":\"none\",\"kid\":\"k1\"}") + "." + parts[1] + ".");
+    assertRejected(b64("{\"alg\":\"nOnE\",\"kid\":\"k1\"}") + "." + parts[1] + "." + parts[2]);
+    assertRejected(parts[0] + "." + parts[1] + ".");
+    assertRejected(parts[0] + "." + b64(TestKeys.claims(ISS, AUD, "mallory").encode()) + "." + parts[2]);
+    assertRejected(b64("{\"alg\":\"HS256\",\"kid\":\"k1\"}") + "." + parts[1] + "." + parts[2]);
+    assertRejected(b64("{\"alg\":\"ES256\",\"kid\":\"k1\",\"jku\":\"http://evil\"}") + "." + parts[1] + "." + parts[2]);
+    assertRejected(b64("{\"alg\":\"ES256\",\"kid\":\"k2\"}") + "." + parts[1] + "." + parts[2]);
+    assertRejected("garbage");
+  }
+
+  @Test
+  void rejectsPsychicSignature() {
+    var parts = token(c -> c).split("\\.");
+    var zeros = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
+    assertRejected(parts[0] + "." + parts[1] + "." + zeros);
+  }
+
+  @Test
+  void refusesToStartWithoutIssuers() {
+    assertThrows(IllegalArgumentException.class, () -> new TokenVerifier(vertx, List.of()));
+  }
+}
