@@ -1,0 +1,62 @@
+package dev.orgplane.kit.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@code ?limit=&cursor=} of a list endpoint. The cursor is opaque to clients: the sort key of the
+ * last item they saw, base64url-encoded, so pages stay stable while rows are inserted (keyset
+ * pagination, no OFFSET).
+ */
+public record PageRequest(int limit, String after) {
+
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_LIMIT = 500;
+
+  public static PageRequest of(RoutingContext ctx) {
+    var rawLimit = ctx.queryParams().get("limit");
+    int limit = DEFAULT_LIMIT;
+    if (rawLimit != null) {
+      try {
+        limit = Integer.parseInt(rawLimit);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw ApiException.badRequest("invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT + ".");
+      }
+    }
+    var cursor = ctx.queryParams().get("cursor");
+    String after = null;
+    if (cursor != null && !cursor.isEmpty()) {
+      try {
+        after = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("invalid_cursor", "The cursor is not one this API returned.");
+      }
+    }
+    return new PageRequest(limit, after);
+  }
+
+  /** Asks the database for one row more than the page, to know whether another page follows. */
+  public int fetchSize() {
+    return limit + 1;
+  }
+
+  /** The {@code {items, nextCursor}} answer from up to {@link #fetchSize()} rows. */
+  public <T> JsonObject page(List<T> rows, Function<T, JsonObject> toJson, Function<T, String> sortKey) {
+    var items = new JsonArray();
+    rows.stream().limit(limit).forEach(r -> items.add(toJson.apply(r)));
+    String next = null;
+    if (rows.size() > limit) {
+      next = Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(sortKey.apply(rows.get(limit - 1)).getBytes(StandardCharsets.UTF_8));
+    }
+    return new JsonObject().put("items", items).put("nextCursor", next);
+  }
+}

@@ -1,0 +1,123 @@
+package dev.orgplane.kit.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A JSON request body read against the fields an endpoint accepts. Fields it does not know are
+ * rejected (a typo must not be silently ignored), and every problem found is collected, so the
+ * caller learns all of them from one 400 answer. Call {@link #validate()} after the reads.
+ */
+public final class RequestBody {
+
+  private final JsonObject json;
+  private final List<ApiException.FieldError> errors = new ArrayList<>();
+
+  private RequestBody(JsonObject json) {
+    this.json = json;
+  }
+
+  public static RequestBody of(RoutingContext ctx, Set<String> allowedFields) {
+    var buffer = ctx.body().buffer();
+    if (buffer == null || buffer.length() == 0) {
+      throw ApiException.badRequest("body_required", "A JSON object body is required.");
+    }
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(buffer);
+    } catch (io.vertx.core.json.DecodeException e) {
+      throw ApiException.badRequest("malformed_json", "The request body is not valid JSON.");
+    }
+    if (!(parsed instanceof JsonObject object)) {
+      throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
+    }
+    var body = new RequestBody(object);
+    object.fieldNames().stream().filter(f -> !allowedFields.contains(f)).sorted()
+        .forEach(f -> body.errors.add(new ApiException.FieldError(f, "unknown field")));
+    return body;
+  }
+
+  public String requiredString(String field, int maxLength) {
+    var value = optionalString(field, maxLength);
+    if (value == null && !hasError(field)) {
+      errors.add(new ApiException.FieldError(field, "is required"));
+    }
+    return value;
+  }
+
+  public String optionalString(String field, int maxLength) {
+    var value = json.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String s)) {
+      errors.add(new ApiException.FieldError(field, "must be a string"));
+      return null;
+    }
+    if (s.codePointCount(0, s.length()) > maxLength) {
+      errors.add(new ApiException.FieldError(field, "must be at most " + maxLength + " characters"));
+      return null;
+    }
+    return s;
+  }
+
+  public String matching(String field, Pattern pattern, String rule, boolean required) {
+    var value = required ? requiredString(field, 4096) : optionalString(field, 4096);
+    if (value != null && !pattern.matcher(value).matches()) {
+      errors.add(new ApiException.FieldError(field, rule));
+      return null;
+    }
+    return value;
+  }
+
+  public JsonObject optionalObject(String field) {
+    var value = json.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject object)) {
+      errors.add(new ApiException.FieldError(field, "must be an object"));
+      return null;
+    }
+    return object;
+  }
+
+  public List<String> stringList(String field, boolean required) {
+    var value = json.getValue(field);
+    if (value == null) {
+      if (required) {
+        errors.add(new ApiException.FieldError(field, "is required"));
+      }
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array) || !array.stream().allMatch(String.class::isInstance)) {
+      errors.add(new ApiException.FieldError(field, "must be an array of strings"));
+      return List.of();
+    }
+    return array.stream().map(String.class::cast).distinct().toList();
+  }
+
+  public boolean has(String field) {
+    return json.containsKey(field);
+  }
+
+  public void reject(String field, String message) {
+    errors.add(new ApiException.FieldError(field, message));
+  }
+
+  /** Throws one 400 {@code validation_failed} naming every problem, if there were any. */
+  public void validate() {
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid("The request body is invalid.", errors);
+    }
+  }
+
+  private boolean hasError(String field) {
+    return errors.stream().anyMatch(e -> e.field().equals(field));
+  }
+}
