@@ -1,0 +1,88 @@
+package dev.orgplane.org;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.TokenVerifier;
+import dev.orgplane.kit.auth.TrustedIssuer;
+import dev.orgplane.kit.config.ConfigLoader;
+import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.db.Migrations;
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.http.ServiceHttp;
+import dev.orgplane.org.audit.AuditRoutes;
+import dev.orgplane.org.identity.IdentityRoutes;
+import dev.orgplane.org.identity.PasswordHasher;
+import dev.orgplane.org.identity.SigningKeyStore;
+import dev.orgplane.org.identity.TokenIssuer;
+import dev.orgplane.org.membership.MembershipRoutes;
+import dev.orgplane.org.organization.OrganizationRoutes;
+import dev.orgplane.org.role.CatalogRoutes;
+import dev.orgplane.org.user.AdminBootstrap;
+import dev.orgplane.org.user.UserRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+
+/** The org service: wires its features onto one router over one pool. */
+public final class OrgServiceVerticle extends VerticleBase {
+
+  public static final Migrations MIGRATIONS = new Migrations("org", "db/org");
+
+  private Settings settings;
+  private Pool pool;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    return ConfigLoader.load(vertx, config())
+        .compose(config -> {
+          settings = new Settings(config);
+          return Database.open(vertx, PgUrl.parse(settings.string("ORGPLANE_PG_URL")),
+              settings.integer("ORGPLANE_PG_POOL_SIZE"), List.of(MIGRATIONS));
+        })
+        .compose(opened -> {
+          pool = opened;
+          var keys = new SigningKeyStore(vertx, pool, tokenLifetime());
+          var hasher = new PasswordHasher(vertx);
+          return keys.start()
+              .compose(v -> AdminBootstrap.ensureAdmin(pool, hasher, settings))
+              .compose(v -> listen(keys, hasher));
+        });
+  }
+
+  private Future<HttpServer> listen(SigningKeyStore keys, PasswordHasher hasher) {
+    var issuer = settings.string("ORGPLANE_PUBLIC_URL", "http://localhost:8080");
+    var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE", "orgplane");
+    var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
+    var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(issuer, audience, keys)));
+    var router = ServiceHttp.router(vertx, "org-service", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
+        () -> pool.query("SELECT 1").execute());
+    new IdentityRoutes(pool, hasher, keys, tokens,
+        Boolean.parseBoolean(settings.string("ORGPLANE_REGISTRATION_ENABLED", "true"))).mount(router);
+    router.route("/v1/*").handler(new BearerAuth(verifier));
+    new CatalogRoutes().mount(router);
+    new UserRoutes(pool).mount(router);
+    new OrganizationRoutes(pool).mount(router);
+    new MembershipRoutes(pool).mount(router);
+    new AuditRoutes(pool).mount(router);
+    return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
+            settings.integer("ORGPLANE_ORG_SERVICE_PORT"))
+        .onSuccess(s -> server = s);
+  }
+
+  private long tokenLifetime() {
+    return Long.parseLong(settings.string("ORGPLANE_TOKEN_TTL_SECONDS", "3600"));
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

@@ -1,0 +1,112 @@
+package dev.orgplane.org.access;
+
+import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.org.organization.Organization;
+import dev.orgplane.org.role.PermissionCatalog;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The one authorization decision of the service. Every request that touches an organization asks
+ * here, with the permission it needs; the answer is computed from the current rows (membership,
+ * custom roles, group admins, platform admin) in one query, so any change applies to the very next
+ * request. Callers who are not in the organization get 404, as if it did not exist.
+ */
+public final class AccessPolicy {
+
+  private static final String ACCESS_QUERY = """
+      SELECT o.*, m.roles AS member_roles, u.platform_admin,
+             EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = o.group_id AND ga.user_id = $2) AS group_admin,
+             ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
+                   WHERE r.org_id = o.id AND r.name = ANY (m.roles)) AS custom_permissions
+      FROM org.organizations o
+      JOIN org.users u ON u.id = $2
+      LEFT JOIN org.memberships m ON m.org_id = o.id AND m.user_id = $2
+      WHERE """;
+  private static final String BY_ID = ACCESS_QUERY + "o.id = $1::uuid";
+  private static final String BY_NAME = ACCESS_QUERY + "o.name = $1";
+
+  private AccessPolicy() {
+  }
+
+  /**
+   * The caller's access to {@code orgRef} (an id or a name) if they hold {@code permission};
+   * {@code forUpdate} locks the organization row for the rest of the caller's transaction.
+   */
+  public static Future<OrgAccess> require(SqlClient client, Principal principal, String orgRef, String permission,
+      boolean forUpdate) {
+    var userId = userId(principal);
+    var sql = (isUuid(orgRef) ? BY_ID : BY_NAME) + (forUpdate ? " FOR UPDATE OF o" : "");
+    return client.preparedQuery(sql).execute(Tuple.of(orgRef, userId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw notFound();
+      }
+      var row = rows.iterator().next();
+      var organization = Organization.MAPPER.apply(row);
+      var roles = row.getArrayOfStrings("member_roles");
+      var groupAdmin = row.getBoolean("group_admin");
+      var platformAdmin = Boolean.TRUE.equals(row.getBoolean("platform_admin"));
+      if (principal.isScoped() && !principal.orgScope().equals(organization.id().toString())) {
+        throw notFound();
+      }
+      if (roles == null && !groupAdmin && !platformAdmin) {
+        throw notFound();
+      }
+      var permissions = permissions(roles, row.getArrayOfStrings("custom_permissions"), groupAdmin || platformAdmin);
+      var access = new OrgAccess(organization, userId, roles == null ? List.of() : List.of(roles), permissions,
+          groupAdmin, platformAdmin);
+      check(access, permission);
+      return access;
+    });
+  }
+
+  public static Future<OrgAccess> require(SqlClient client, Principal principal, String orgRef, String permission) {
+    return require(client, principal, orgRef, permission, false);
+  }
+
+  public static UUID userId(Principal principal) {
+    try {
+      return UUID.fromString(principal.subject());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.unauthorized("The token's subject is not a user of this platform.");
+    }
+  }
+
+  private static void check(OrgAccess access, String permission) {
+    var disabled = "disabled".equals(access.organization().state());
+    var administers = access.groupAdmin() || access.platformAdmin();
+    if (disabled && !administers && !permission.equals(PermissionCatalog.ORG_GET)
+        && !permission.equals(PermissionCatalog.ORG_DISABLE)) {
+      throw ApiException.forbidden("organization_disabled", "The organization is disabled.");
+    }
+    if (!access.permissions().contains(permission)) {
+      throw ApiException.forbidden("forbidden", "You lack the permission " + permission + " in this organization.");
+    }
+  }
+
+  private static Set<String> permissions(String[] roles, String[] customPermissions, boolean administers) {
+    if (administers) {
+      return PermissionCatalog.PERMISSIONS.keySet();
+    }
+    var result = new HashSet<String>();
+    for (var role : roles) {
+      result.addAll(PermissionCatalog.PREDEFINED_ROLES.getOrDefault(role, Set.of()));
+    }
+    result.addAll(List.of(customPermissions));
+    return result;
+  }
+
+  private static ApiException notFound() {
+    return ApiException.notFound("organization_not_found", "No such organization.");
+  }
+
+  static boolean isUuid(String s) {
+    return s.length() == 36 && s.chars().filter(c -> c == '-').count() == 4 && s.matches("[0-9a-fA-F-]{36}");
+  }
+}

@@ -1,0 +1,45 @@
+package dev.orgplane.org.group;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Who may add an organization to a group: its group admins, or anyone holding its create key.
+ * Keys are long random strings, so a SHA-256 of the key is a safe thing to store and compare.
+ */
+public final class GroupAccess {
+
+  private GroupAccess() {
+  }
+
+  public static Future<Boolean> mayCreateIn(SqlClient client, UUID groupId, UUID userId, String createKey) {
+    return client.preparedQuery("SELECT g.create_key_hash, EXISTS (SELECT 1 FROM org.group_admins ga "
+            + "WHERE ga.group_id = g.id AND ga.user_id = $2) AS admin FROM org.organization_groups g WHERE g.id = $1")
+        .execute(Tuple.of(groupId, userId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return false;
+          }
+          var row = rows.iterator().next();
+          var stored = row.getString("create_key_hash");
+          return row.getBoolean("admin") || createKey != null && stored != null
+              && MessageDigest.isEqual(stored.getBytes(StandardCharsets.US_ASCII),
+                  hash(createKey).getBytes(StandardCharsets.US_ASCII));
+        });
+  }
+
+  public static String hash(String createKey) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(createKey.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.orgplane.org.identity;
+
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.user.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Registration, the OAuth 2.0 token endpoint and the published keys. No bearer token needed. */
+public final class IdentityRoutes {
+
+  static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+  static final int MIN_PASSWORD = 12;
+
+  private final Pool pool;
+  private final PasswordHasher hasher;
+  private final SigningKeyStore keys;
+  private final TokenIssuer tokens;
+  private final boolean registrationEnabled;
+
+  public IdentityRoutes(Pool pool, PasswordHasher hasher, SigningKeyStore keys, TokenIssuer tokens,
+      boolean registrationEnabled) {
+    this.pool = pool;
+    this.hasher = hasher;
+    this.keys = keys;
+    this.tokens = tokens;
+    this.registrationEnabled = registrationEnabled;
+  }
+
+  public void mount(Router router) {
+    router.post("/v1/auth/register").handler(this::register);
+    router.post("/v1/auth/token").handler(this::token);
+    router.get("/.well-known/jwks.json").handler(this::jwks);
+    router.get("/.well-known/openid-configuration").handler(this::openIdConfiguration);
+  }
+
+  private void register(RoutingContext ctx) {
+    if (!registrationEnabled) {
+      ctx.fail(ApiException.forbidden("registration_disabled", "Self-registration is switched off here."));
+      return;
+    }
+    var body = RequestBody.of(ctx, Set.of("email", "password", "name"));
+    var email = body.matching("email", EMAIL, "must be an email address", true);
+    var password = body.requiredString("password", 1024);
+    var name = body.optionalString("name", 256);
+    if (password != null && password.length() < MIN_PASSWORD) {
+      body.reject("password", "must be at least " + MIN_PASSWORD + " characters");
+    }
+    body.validate();
+    hasher.hash(password)
+        .compose(hash -> UserRepository.insert(pool, email, name == null ? "" : name, hash, false))
+        .compose(user -> user.isPresent() ? Future.succeededFuture(user.get())
+            : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))
+        .onSuccess(user -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+            .end(user.toJson().encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private void token(RoutingContext ctx) {
+    var form = ctx.request().formAttributes();
+    var grant = form.get("grant_type");
+    if (!"password".equals(grant)) {
+      ctx.fail(ApiException.badRequest("unsupported_grant_type",
+          "grant_type must be password (client_credentials arrives with service users)."));
+      return;
+    }
+    var username = form.get("username");
+    var password = form.get("password");
+    if (username == null || password == null) {
+      ctx.fail(ApiException.badRequest("invalid_request", "username and password are required."));
+      return;
+    }
+    UserRepository.byEmail(pool, username)
+        .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
+            .compose(ok -> ok ? Future.succeededFuture(user.get())
+                : Future.failedFuture(new ApiException(400, "invalid_grant", "The email or password is wrong."))))
+        .onSuccess(user -> ctx.response().putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store")
+            .end(tokens.tokenResponse(user.id().toString(), null).encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private void jwks(RoutingContext ctx) {
+    keys.keys().onSuccess(list -> ctx.response().putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "public, max-age=60")
+            .end(new JsonObject().put("keys", new JsonArray(list)).encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private void openIdConfiguration(RoutingContext ctx) {
+    var issuer = tokens.issuer();
+    ctx.json(new JsonObject()
+        .put("issuer", issuer)
+        .put("jwks_uri", issuer + "/.well-known/jwks.json")
+        .put("token_endpoint", issuer + "/v1/auth/token")
+        .put("grant_types_supported", new JsonArray().add("password"))
+        .put("id_token_signing_alg_values_supported", new JsonArray().add("ES256"))
+        .put("token_endpoint_auth_methods_supported", new JsonArray().add("client_secret_basic")));
+  }
+}

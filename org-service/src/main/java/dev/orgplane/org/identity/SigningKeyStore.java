@@ -1,0 +1,96 @@
+package dev.orgplane.org.identity;
+
+import dev.orgplane.kit.auth.EcJwk;
+import dev.orgplane.kit.auth.KeySource;
+import dev.orgplane.kit.auth.TokenSigner;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The token signing keys, kept in the database so every instance of the service signs and
+ * verifies with the same set. The newest unretired key signs; retired keys stay published (and
+ * trusted) for one token lifetime, so rotation never invalidates a token early. An instance that
+ * meets a kid it does not know reloads from the database (another instance may have rotated).
+ */
+public final class SigningKeyStore implements KeySource {
+
+  private static final long RELOAD_INTERVAL_MILLIS = 1000;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final long tokenLifetimeSeconds;
+  private volatile List<JsonObject> publicKeys = List.of();
+  private volatile TokenSigner signer;
+  private volatile long loadedAt;
+
+  public SigningKeyStore(Vertx vertx, Pool pool, long tokenLifetimeSeconds) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.tokenLifetimeSeconds = tokenLifetimeSeconds;
+  }
+
+  /** Loads the keys, creating the first one on a fresh database. */
+  public Future<Void> start() {
+    return load().compose(v -> signer != null ? Future.succeededFuture() : rotate().mapEmpty());
+  }
+
+  public TokenSigner signer() {
+    return signer;
+  }
+
+  /** Makes a new signing key and retires the current ones; answers the new kid. */
+  public Future<String> rotate() {
+    var kid = UUID.randomUUID().toString();
+    var jwk = EcJwk.generate(kid);
+    return pool.withTransaction(conn -> conn
+            .preparedQuery("UPDATE org.signing_keys SET retired_at = now() WHERE retired_at IS NULL")
+            .execute()
+            .compose(r -> conn.preparedQuery(
+                    "INSERT INTO org.signing_keys (kid, private_jwk, public_jwk) VALUES ($1, $2, $3)")
+                .execute(Tuple.of(kid, jwk.privateJwk(), jwk.publicJwk()))))
+        .compose(r -> load())
+        .map(kid);
+  }
+
+  @Override
+  public Future<List<JsonObject>> keys() {
+    return Future.succeededFuture(publicKeys);
+  }
+
+  @Override
+  public Future<List<JsonObject>> refresh() {
+    if (System.currentTimeMillis() - loadedAt < RELOAD_INTERVAL_MILLIS) {
+      return keys();
+    }
+    return load().compose(v -> keys());
+  }
+
+  private Future<Void> load() {
+    loadedAt = System.currentTimeMillis();
+    return pool.preparedQuery("SELECT kid, private_jwk, public_jwk, retired_at FROM org.signing_keys "
+            + "WHERE retired_at IS NULL OR retired_at > now() - make_interval(secs => $1) ORDER BY created_at")
+        .execute(Tuple.of((double) tokenLifetimeSeconds))
+        .map(rows -> {
+          var published = new ArrayList<JsonObject>();
+          Row newest = null;
+          for (var row : rows) {
+            published.add(row.getJsonObject("public_jwk"));
+            if (row.getValue("retired_at") == null) {
+              newest = row;
+            }
+          }
+          publicKeys = List.copyOf(published);
+          if (newest != null && (signer == null || !signer.kid().equals(newest.getString("kid")))) {
+            signer = new TokenSigner(vertx, newest.getJsonObject("private_jwk"));
+          }
+          return null;
+        });
+  }
+}

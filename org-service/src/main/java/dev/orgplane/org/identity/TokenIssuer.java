@@ -1,0 +1,44 @@
+package dev.orgplane.org.identity;
+
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/**
+ * Issues access tokens. Tokens say who the caller is (and, when scoped, the one organization they
+ * are valid in), never what they may do: permissions are looked up on every request, so removing a
+ * member revokes access at once.
+ */
+public final class TokenIssuer {
+
+  private final SigningKeyStore keys;
+  private final String issuer;
+  private final String audience;
+  private final long lifetimeSeconds;
+
+  public TokenIssuer(SigningKeyStore keys, String issuer, String audience, long lifetimeSeconds) {
+    this.keys = keys;
+    this.issuer = issuer;
+    this.audience = audience;
+    this.lifetimeSeconds = lifetimeSeconds;
+  }
+
+  public String issuer() {
+    return issuer;
+  }
+
+  public String audience() {
+    return audience;
+  }
+
+  /** The OAuth 2.0 token response for {@code subject}, optionally scoped to one organization. */
+  public JsonObject tokenResponse(String subject, UUID orgScope) {
+    long now = System.currentTimeMillis() / 1000;
+    var claims = new JsonObject().put("iss", issuer).put("aud", audience).put("sub", subject)
+        .put("iat", now).put("exp", now + lifetimeSeconds).put("jti", UUID.randomUUID().toString());
+    if (orgScope != null) {
+      claims.put("org", orgScope.toString());
+    }
+    return new JsonObject().put("access_token", keys.signer().sign(claims)).put("token_type", "Bearer")
+        .put("expires_in", lifetimeSeconds);
+  }
+}

@@ -1,0 +1,21 @@
+package dev.orgplane.org.membership;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.util.function.Function;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** A user's membership in one organization, with their roles there. */
+record Member(UUID userId, String email, String name, List<String> roles, OffsetDateTime since) {
+
+  static final Function<Row, Member> MAPPER = row -> new Member(row.getUUID("user_id"), row.getString("email"),
+      row.getString("name"), List.of(row.getArrayOfStrings("roles")), row.getOffsetDateTime("created_at"));
+
+  JsonObject toJson() {
+    return new JsonObject().put("userId", userId.toString()).put("email", email).put("name", name)
+        .put("roles", new JsonArray(roles)).put("memberSince", since.toInstant().toString());
+  }
+}

@@ -1,0 +1,76 @@
+package dev.orgplane.org.membership;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** SQL over {@code org.memberships}; every statement is scoped by organization id. */
+public final class MembershipRepository {
+
+  static final String COLUMNS = "m.user_id, u.email, u.name, m.roles, m.created_at";
+
+  private MembershipRepository() {
+  }
+
+  /** Adds the users with the roles in one statement; users already in the organization keep theirs. */
+  public static Future<Integer> upsert(SqlClient tx, UUID orgId, List<UUID> userIds, List<String> roles) {
+    return tx.preparedQuery("INSERT INTO org.memberships (org_id, user_id, roles) "
+            + "SELECT $1, x.id, $3 FROM unnest($2::uuid[]) AS x(id) ON CONFLICT (org_id, user_id) DO NOTHING")
+        .execute(Tuple.of(orgId, userIds.toArray(new UUID[0]), roles.toArray(new String[0])))
+        .map(rows -> rows.rowCount());
+  }
+
+  static Future<List<Member>> list(SqlClient client, UUID orgId, UUID after, int fetchSize) {
+    return client.preparedQuery("SELECT " + COLUMNS + " FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
+            + "WHERE m.org_id = $1 AND ($2::uuid IS NULL OR m.user_id > $2) ORDER BY m.user_id LIMIT $3")
+        .mapping(Member.MAPPER)
+        .execute(Tuple.of(orgId, after, fetchSize))
+        .map(rows -> {
+          var result = new ArrayList<Member>();
+          rows.forEach(result::add);
+          return result;
+        });
+  }
+
+  static Future<Member> setRoles(SqlClient tx, UUID orgId, UUID userId, List<String> roles) {
+    return tx.preparedQuery("WITH changed AS (UPDATE org.memberships SET roles = $3 WHERE org_id = $1 AND user_id = $2 "
+            + "RETURNING *) SELECT " + COLUMNS + " FROM changed m JOIN org.users u ON u.id = m.user_id")
+        .mapping(Member.MAPPER)
+        .execute(Tuple.of(orgId, userId, roles.toArray(new String[0])))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  static Future<Boolean> remove(SqlClient tx, UUID orgId, UUID userId) {
+    return tx.preparedQuery("DELETE FROM org.memberships WHERE org_id = $1 AND user_id = $2")
+        .execute(Tuple.of(orgId, userId)).map(rows -> rows.rowCount() > 0);
+  }
+
+  /** Owners other than {@code userId}; the caller holds the organization row lock, so this cannot race. */
+  static Future<Long> otherOwners(SqlClient tx, UUID orgId, UUID userId) {
+    return tx.preparedQuery("SELECT count(*) AS n FROM org.memberships WHERE org_id = $1 AND user_id <> $2 "
+            + "AND 'owner' = ANY (roles)")
+        .execute(Tuple.of(orgId, userId)).map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  static Future<Boolean> isOwner(SqlClient tx, UUID orgId, UUID userId) {
+    return tx.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.memberships WHERE org_id = $1 AND user_id = $2 "
+            + "AND 'owner' = ANY (roles)) AS owner")
+        .execute(Tuple.of(orgId, userId)).map(rows -> rows.iterator().next().getBoolean("owner"));
+  }
+
+  /** The role names among {@code roles} that are neither predefined nor custom roles of this organization. */
+  static Future<List<String>> unknownRoles(SqlClient client, UUID orgId, List<String> roles) {
+    return client.preparedQuery("SELECT x.name FROM unnest($2::text[]) AS x(name) WHERE x.name <> ALL ($3::text[]) "
+            + "AND NOT EXISTS (SELECT 1 FROM org.roles r WHERE r.org_id = $1 AND r.name = x.name)")
+        .execute(Tuple.of(orgId, roles.toArray(new String[0]),
+            dev.orgplane.org.role.PermissionCatalog.PREDEFINED_ORDER.toArray(new String[0])))
+        .map(rows -> {
+          var result = new ArrayList<String>();
+          rows.forEach(r -> result.add(r.getString("name")));
+          return result;
+        });
+  }
+}

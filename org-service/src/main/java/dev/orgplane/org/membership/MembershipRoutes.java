@@ -1,0 +1,141 @@
+package dev.orgplane.org.membership;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.OrgAccess;
+import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.role.PermissionCatalog;
+import dev.orgplane.org.user.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Members of an organization and their roles. Changes that could leave an organization without an
+ * owner run with the organization row locked, so two concurrent demotions cannot both succeed.
+ */
+public final class MembershipRoutes {
+
+  private final Pool pool;
+
+  public MembershipRoutes(Pool pool) {
+    this.pool = pool;
+  }
+
+  public void mount(Router router) {
+    router.get("/v1/organizations/:org/users").handler(this::list);
+    router.post("/v1/organizations/:org/users").handler(this::add);
+    router.put("/v1/organizations/:org/users/:uid/roles").handler(this::setRoles);
+    router.delete("/v1/organizations/:org/users/:uid").handler(this::remove);
+  }
+
+  private void list(RoutingContext ctx) {
+    var page = PageRequest.of(ctx);
+    var after = page.after() == null ? null : uuid(page.after(), "cursor");
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_LIST)
+        .compose(access -> MembershipRepository.list(pool, access.orgId(), after, page.fetchSize()))
+        .onSuccess(members -> ctx.json(page.page(members, Member::toJson, m -> m.userId().toString())))
+        .onFailure(ctx::fail);
+  }
+
+  private void add(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var body = RequestBody.of(ctx, Set.of("userIds", "roles"));
+    var rawIds = body.stringList("userIds", true);
+    var roles = body.stringList("roles", false);
+    body.validate();
+    var userIds = rawIds.stream().map(id -> uuid(id, "userIds")).toList();
+    var granted = roles.isEmpty() ? List.of("member") : roles;
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
+            .compose(access -> validRoles(tx, access, granted)
+                .compose(v -> UserRepository.missing(tx, userIds))
+                .compose(missing -> {
+                  if (!missing.isEmpty()) {
+                    return Future.failedFuture(new ApiException(422, "unknown_users", "Some users do not exist: "
+                        + missing, missing.stream().map(id -> new ApiException.FieldError("userIds", id.toString()))
+                        .toList()));
+                  }
+                  return MembershipRepository.upsert(tx, access.orgId(), userIds, granted);
+                })
+                .compose(added -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.added",
+                        "organization:" + access.orgId(), new JsonObject().put("userIds", new JsonArray(rawIds))
+                            .put("roles", new JsonArray(granted)))
+                    .map(added))))
+        .onSuccess(added -> ctx.json(new JsonObject().put("added", added)))
+        .onFailure(ctx::fail);
+  }
+
+  private void setRoles(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var body = RequestBody.of(ctx, Set.of("roles"));
+    var roles = body.stringList("roles", true);
+    if (body.has("roles") && roles.isEmpty()) {
+      body.reject("roles", "must name at least one role");
+    }
+    body.validate();
+    var userId = uuid(ctx.pathParam("uid"), "uid");
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
+                PermissionCatalog.USER_MANAGE, true)
+            .compose(access -> validRoles(tx, access, roles)
+                .compose(v -> roles.contains("owner") ? Future.succeededFuture()
+                    : requireAnotherOwner(tx, access, userId))
+                .compose(v -> MembershipRepository.setRoles(tx, access.orgId(), userId, roles))
+                .compose(member -> member == null ? Future.failedFuture(memberNotFound())
+                    : AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.roles_changed",
+                        "user:" + userId, new JsonObject().put("roles", new JsonArray(roles))).map(member))))
+        .onSuccess(member -> ctx.json(member.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void remove(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var userId = uuid(ctx.pathParam("uid"), "uid");
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
+                PermissionCatalog.USER_MANAGE, true)
+            .compose(access -> requireAnotherOwner(tx, access, userId)
+                .compose(v -> MembershipRepository.remove(tx, access.orgId(), userId))
+                .compose(removed -> !removed ? Future.failedFuture(memberNotFound())
+                    : AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.removed",
+                        "user:" + userId, new JsonObject()))))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private static Future<Void> validRoles(SqlConnection tx, OrgAccess access, List<String> roles) {
+    return MembershipRepository.unknownRoles(tx, access.orgId(), roles).compose(unknown -> unknown.isEmpty()
+        ? Future.succeededFuture()
+        : Future.failedFuture(new ApiException(422, "unknown_role", "No such role in this organization: " + unknown,
+            unknown.stream().map(r -> new ApiException.FieldError("roles", r)).toList())));
+  }
+
+  /** Refuses a change that would leave the organization without an owner. */
+  private static Future<Void> requireAnotherOwner(SqlConnection tx, OrgAccess access, UUID userId) {
+    return MembershipRepository.otherOwners(tx, access.orgId(), userId).compose(others -> others > 0
+        ? Future.succeededFuture()
+        : MembershipRepository.isOwner(tx, access.orgId(), userId).compose(owner -> owner
+            ? Future.failedFuture(ApiException.conflict("last_owner", "The organization's last owner cannot be removed or demoted."))
+            : Future.succeededFuture()));
+  }
+
+  private static ApiException memberNotFound() {
+    return ApiException.notFound("member_not_found", "That user is not a member of this organization.");
+  }
+
+  private static UUID uuid(String value, String field) {
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("Invalid id.", List.of(new ApiException.FieldError(field, "must be a UUID")));
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.orgplane.org.organization;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.util.function.Function;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A tenant. {@code version} grows with every change and is the ETag clients send in If-Match. */
+public record Organization(UUID id, String name, String title, String description, String avatar, String email,
+    String website, JsonObject metadata, UUID groupId, String state, int version, OffsetDateTime createdAt,
+    OffsetDateTime updatedAt) {
+
+  public static final Function<Row, Organization> MAPPER = row -> new Organization(row.getUUID("id"),
+      row.getString("name"), row.getString("title"), row.getString("description"), row.getString("avatar"),
+      row.getString("email"), row.getString("website"), row.getJsonObject("metadata"), row.getUUID("group_id"),
+      row.getString("state"), row.getInteger("version"), row.getOffsetDateTime("created_at"),
+      row.getOffsetDateTime("updated_at"));
+
+  public String etag() {
+    return "\"" + version + "\"";
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id.toString())
+        .put("name", name)
+        .put("title", title)
+        .put("description", description)
+        .put("avatar", avatar)
+        .put("email", email)
+        .put("website", website)
+        .put("metadata", metadata)
+        .put("groupId", groupId.toString())
+        .put("state", state)
+        .put("createdAt", createdAt.toInstant().toString())
+        .put("updatedAt", updatedAt.toInstant().toString());
+  }
+}

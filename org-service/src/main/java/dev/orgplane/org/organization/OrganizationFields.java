@@ -1,0 +1,45 @@
+package dev.orgplane.org.organization;
+
+import dev.orgplane.kit.http.RequestBody;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The writable profile of an organization, read and validated from a request body. */
+record OrganizationFields(String name, String title, String description, String avatar, String email,
+    String website, JsonObject metadata) {
+
+  static final Pattern NAME = Pattern.compile("[a-z0-9_-]{3,63}");
+  static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+  static final Set<String> PROFILE = Set.of("name", "title", "description", "avatar", "email", "website", "metadata");
+
+  /** Reads the fields present; on create, name and title are required. */
+  static OrganizationFields read(RequestBody body, boolean creating) {
+    var name = body.matching("name", NAME, "must be 3-63 characters of a-z, 0-9, _ and -", creating);
+    var title = creating ? body.requiredString("title", 256) : body.optionalString("title", 256);
+    var description = body.optionalString("description", 4096);
+    var avatar = url(body, "avatar");
+    var email = body.matching("email", EMAIL, "must be an email address", false);
+    var website = url(body, "website");
+    var metadata = body.optionalObject("metadata");
+    return new OrganizationFields(name, title, description, avatar, email, website, metadata);
+  }
+
+  private static String url(RequestBody body, String field) {
+    var value = body.optionalString(field, 2048);
+    if (value == null) {
+      return null;
+    }
+    try {
+      var uri = URI.create(value);
+      if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+        return value;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    body.reject(field, "must be an http(s) URL");
+    return null;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.orgplane.org.organization;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** SQL over {@code org.organizations}. */
+final class OrganizationRepository {
+
+  static final String NAME_TAKEN_CONSTRAINT = "organizations_name_key";
+
+  private OrganizationRepository() {
+  }
+
+  static Future<UUID> insertGroup(SqlClient tx, String name) {
+    var id = UUID.randomUUID();
+    return tx.preparedQuery("INSERT INTO org.organization_groups (id, name) VALUES ($1, $2)")
+        .execute(Tuple.of(id, name)).map(id);
+  }
+
+  static Future<Organization> insert(SqlClient tx, OrganizationFields f, UUID groupId) {
+    return tx.preparedQuery("INSERT INTO org.organizations (id, name, title, description, avatar, email, website, "
+            + "metadata, group_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *")
+        .mapping(Organization.MAPPER)
+        .execute(Tuple.from(new Object[] {UUID.randomUUID(), f.name(), f.title(), f.description(), f.avatar(),
+            f.email(), f.website(), f.metadata() == null ? new JsonObject() : f.metadata(), groupId}))
+        .map(rows -> rows.iterator().next());
+  }
+
+  static Future<Organization> update(SqlClient tx, Organization current, OrganizationFields f) {
+    return tx.preparedQuery("UPDATE org.organizations SET name = $2, title = $3, description = $4, avatar = $5, "
+            + "email = $6, website = $7, metadata = $8, version = version + 1, updated_at = now() "
+            + "WHERE id = $1 RETURNING *")
+        .mapping(Organization.MAPPER)
+        .execute(Tuple.from(new Object[] {current.id(),
+            f.name() != null ? f.name() : current.name(),
+            f.title() != null ? f.title() : current.title(),
+            f.description() != null ? f.description() : current.description(),
+            f.avatar() != null ? f.avatar() : current.avatar(),
+            f.email() != null ? f.email() : current.email(),
+            f.website() != null ? f.website() : current.website(),
+            f.metadata() != null ? f.metadata() : current.metadata()}))
+        .map(rows -> rows.iterator().next());
+  }
+
+  static Future<Organization> setState(SqlClient tx, UUID id, String state) {
+    return tx.preparedQuery("UPDATE org.organizations SET state = $2, version = version + 1, updated_at = now() "
+            + "WHERE id = $1 RETURNING *")
+        .mapping(Organization.MAPPER)
+        .execute(Tuple.of(id, state))
+        .map(rows -> rows.iterator().next());
+  }
+
+  /** Deletes the organization; memberships and custom roles go with it (ON DELETE CASCADE). */
+  static Future<Void> delete(SqlClient tx, UUID id) {
+    return tx.preparedQuery("DELETE FROM org.audit_events WHERE org_id = $1").execute(Tuple.of(id))
+        .compose(r -> tx.preparedQuery("DELETE FROM org.organizations WHERE id = $1").execute(Tuple.of(id)))
+        .mapEmpty();
+  }
+
+  /** The caller's organizations (all of them for a platform admin), filtered, in name order. */
+  static Future<List<Organization>> list(SqlClient client, UUID userId, boolean platformAdmin, ListFilter filter,
+      String afterName, int fetchSize) {
+    var sql = "SELECT o.* FROM org.organizations o WHERE ($1 OR EXISTS (SELECT 1 FROM org.memberships m "
+        + "WHERE m.org_id = o.id AND m.user_id = $2) OR EXISTS (SELECT 1 FROM org.group_admins ga "
+        + "WHERE ga.group_id = o.group_id AND ga.user_id = $2)) "
+        + "AND ($3::text IS NULL OR o.name > $3) "
+        + "AND ($4::text IS NULL OR o.name ILIKE '%' || $4 || '%' OR o.title ILIKE '%' || $4 || '%') "
+        + "AND ($5::text IS NULL OR o.state = $5) "
+        + "AND ($6::uuid IS NULL OR o.group_id = $6) "
+        + "ORDER BY o.name LIMIT $7";
+    return client.preparedQuery(sql).mapping(Organization.MAPPER)
+        .execute(Tuple.from(new Object[] {platformAdmin, userId, afterName, filter.query(), filter.state(),
+            filter.groupId(), fetchSize}))
+        .map(rows -> {
+          var result = new ArrayList<Organization>();
+          rows.forEach(result::add);
+          return result;
+        });
+  }
+
+  /** Query-string filters of the organization list. */
+  record ListFilter(String query, String state, UUID groupId) {
+  }
+}

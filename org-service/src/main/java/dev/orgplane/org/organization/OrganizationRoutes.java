@@ -1,0 +1,207 @@
+package dev.orgplane.org.organization;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.OrgAccess;
+import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.group.GroupAccess;
+import dev.orgplane.org.membership.MembershipRepository;
+import dev.orgplane.org.role.PermissionCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Create, read, list, update, delete, disable and enable organizations. */
+public final class OrganizationRoutes {
+
+  private static final Set<String> CREATE_FIELDS = union(OrganizationFields.PROFILE, Set.of("groupId"));
+
+  private final Pool pool;
+
+  public OrganizationRoutes(Pool pool) {
+    this.pool = pool;
+  }
+
+  public void mount(Router router) {
+    router.post("/v1/organizations").handler(this::create);
+    router.get("/v1/organizations").handler(this::list);
+    router.get("/v1/organizations/:org").handler(this::get);
+    router.patch("/v1/organizations/:org").handler(this::update);
+    router.delete("/v1/organizations/:org").handler(this::delete);
+    router.post("/v1/organizations/:org/disable").handler(ctx -> setState(ctx, "disabled"));
+    router.post("/v1/organizations/:org/enable").handler(ctx -> setState(ctx, "enabled"));
+  }
+
+  private void create(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var body = RequestBody.of(ctx, CREATE_FIELDS);
+    var fields = OrganizationFields.read(body, true);
+    var groupId = body.matching("groupId", UUID_PATTERN, "must be a UUID", false);
+    body.validate();
+    if (fields.metadata() != null) {
+      MetadataSchema.validate(fields.metadata());
+    }
+    var userId = AccessPolicy.userId(principal);
+    pool.withTransaction(tx -> group(tx, groupId, userId, ctx.request().getHeader("X-Create-Key"), fields.name())
+            .compose(group -> OrganizationRepository.insert(tx, fields, group))
+            .compose(org -> MembershipRepository.upsert(tx, org.id(), List.of(userId), List.of("owner"))
+                .compose(v -> AuditLog.record(tx, ctx, org.id(), principal.subject(), "organization.created",
+                    "organization:" + org.id(), new JsonObject().put("name", org.name())))
+                .map(org)))
+        .recover(OrganizationRoutes::nameTaken)
+        .onSuccess(org -> ctx.response().setStatusCode(201).putHeader("ETag", org.etag())
+            .putHeader("Location", "/v1/organizations/" + org.id())
+            .putHeader("Content-Type", "application/json").end(org.toJson().encode()))
+        .onFailure(ctx::fail);
+  }
+
+  /** The group the new organization joins: the given one (key or group admin), or a new one of its own. */
+  private static Future<UUID> group(SqlConnection tx, String groupId, UUID userId, String createKey, String orgName) {
+    if (groupId == null) {
+      return OrganizationRepository.insertGroup(tx, orgName);
+    }
+    return GroupAccess.mayCreateIn(tx, UUID.fromString(groupId), userId, createKey)
+        .map(allowed -> {
+          if (!allowed) {
+            throw ApiException.forbidden("create_key_invalid",
+                "Creating an organization in this group needs its create key (X-Create-Key) or group admin rights.");
+          }
+          return UUID.fromString(groupId);
+        });
+  }
+
+  private void get(RoutingContext ctx) {
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.ORG_GET)
+        .onSuccess(access -> respond(ctx, access.organization()))
+        .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var page = PageRequest.of(ctx);
+    var filter = filter(ctx);
+    var userId = AccessPolicy.userId(principal);
+    dev.orgplane.org.user.UserRepository.byId(pool, userId)
+        .compose(user -> OrganizationRepository.list(pool, userId,
+            user.map(u -> u.platformAdmin()).orElse(false) && !principal.isScoped(), filter, page.after(),
+            page.fetchSize()))
+        .map(orgs -> principal.isScoped()
+            ? orgs.stream().filter(o -> o.id().toString().equals(principal.orgScope())).toList() : orgs)
+        .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, Organization::name)))
+        .onFailure(ctx::fail);
+  }
+
+  private void update(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var body = RequestBody.of(ctx, OrganizationFields.PROFILE);
+    var fields = OrganizationFields.read(body, false);
+    body.validate();
+    if (fields.metadata() != null) {
+      MetadataSchema.validate(fields.metadata());
+    }
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
+                PermissionCatalog.ORG_UPDATE, true)
+            .compose(access -> {
+              requireMatch(ctx, access.organization());
+              return OrganizationRepository.update(tx, access.organization(), fields)
+                  .compose(org -> AuditLog.record(tx, ctx, org.id(), principal.subject(), "organization.updated",
+                      "organization:" + org.id(), changes(access.organization(), org)).map(org));
+            }))
+        .recover(OrganizationRoutes::nameTaken)
+        .onSuccess(org -> respond(ctx, org))
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
+                PermissionCatalog.ORG_DELETE, true)
+            .compose(access -> {
+              requireMatch(ctx, access.organization());
+              return OrganizationRepository.delete(tx, access.orgId())
+                  .compose(v -> AuditLog.record(tx, ctx, null, principal.subject(), "organization.deleted",
+                      "organization:" + access.orgId(), new JsonObject().put("name", access.organization().name())));
+            }))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void setState(RoutingContext ctx, String state) {
+    var principal = BearerAuth.principal(ctx);
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
+                PermissionCatalog.ORG_DISABLE, true)
+            .compose((OrgAccess access) -> OrganizationRepository.setState(tx, access.orgId(), state)
+                .compose(org -> AuditLog.record(tx, ctx, org.id(), principal.subject(),
+                    "organization." + state, "organization:" + org.id(), new JsonObject()).map(org))))
+        .onSuccess(org -> respond(ctx, org))
+        .onFailure(ctx::fail);
+  }
+
+  private static void respond(RoutingContext ctx, Organization org) {
+    ctx.response().putHeader("ETag", org.etag()).putHeader("Content-Type", "application/json")
+        .end(org.toJson().encode());
+  }
+
+  /** Honours If-Match: a client that read an older version must not overwrite a newer one. */
+  private static void requireMatch(RoutingContext ctx, Organization current) {
+    var ifMatch = ctx.request().getHeader("If-Match");
+    if (ifMatch != null && !ifMatch.trim().equals("*") && !ifMatch.trim().equals(current.etag())) {
+      throw new ApiException(412, "precondition_failed",
+          "The organization changed since you read it (ETag " + current.etag() + ").");
+    }
+  }
+
+  private static OrganizationRepository.ListFilter filter(RoutingContext ctx) {
+    var q = ctx.queryParams().get("q");
+    var state = ctx.queryParams().get("state");
+    var groupId = ctx.queryParams().get("groupId");
+    if (state != null && !state.equals("enabled") && !state.equals("disabled")) {
+      throw ApiException.badRequest("invalid_filter", "state must be enabled or disabled.");
+    }
+    if (groupId != null && !UUID_PATTERN.matcher(groupId).matches()) {
+      throw ApiException.badRequest("invalid_filter", "groupId must be a UUID.");
+    }
+    var escaped = q == null ? null : q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    return new OrganizationRepository.ListFilter(escaped, state, groupId == null ? null : UUID.fromString(groupId));
+  }
+
+  private static JsonObject changes(Organization before, Organization after) {
+    var changed = new JsonObject();
+    var b = before.toJson();
+    after.toJson().forEach(e -> {
+      if (!e.getKey().equals("updatedAt") && !java.util.Objects.equals(b.getValue(e.getKey()), e.getValue())) {
+        changed.put(e.getKey(), new JsonObject().put("before", b.getValue(e.getKey())).put("after", e.getValue()));
+      }
+    });
+    return changed;
+  }
+
+  private static <T> Future<T> nameTaken(Throwable failure) {
+    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && OrganizationRepository.NAME_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
+      return Future.failedFuture(ApiException.conflict("organization_name_taken", "That organization name is taken."));
+    }
+    return Future.failedFuture(failure);
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    var result = new HashSet<>(a);
+    result.addAll(b);
+    return Set.copyOf(result);
+  }
+
+  static final java.util.regex.Pattern UUID_PATTERN =
+      java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+}

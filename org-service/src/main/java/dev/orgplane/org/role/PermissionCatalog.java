@@ -1,0 +1,74 @@
+package dev.orgplane.org.role;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Every permission an organization role can grant, Shield-style ({@code app_<object>_<action>}),
+ * and the predefined roles built from them. Endpoints check permissions, never role names.
+ */
+public final class PermissionCatalog {
+
+  public static final String ORG_GET = "app_organization_get";
+  public static final String ORG_UPDATE = "app_organization_update";
+  public static final String ORG_DELETE = "app_organization_delete";
+  public static final String ORG_DISABLE = "app_organization_disable";
+  public static final String USER_LIST = "app_organization_userlist";
+  public static final String USER_MANAGE = "app_organization_usermanage";
+  public static final String ROLE_MANAGE = "app_organization_rolemanage";
+  public static final String INVITATION_CREATE = "app_organization_invitationcreate";
+  public static final String INVITATION_LIST = "app_organization_invitationlist";
+  public static final String AUDIT_LIST = "app_audit_list";
+  public static final String SETUP_IMPORT = "app_setup_import";
+
+  private static final List<String> SETUP_KINDS = List.of("workspace", "schema", "queue", "hook");
+  private static final List<String> SETUP_ACTIONS = List.of("get", "create", "update", "delete");
+
+  /** Name -> description, in catalog order. */
+  public static final Map<String, String> PERMISSIONS = catalog();
+
+  public static final Map<String, Set<String>> PREDEFINED_ROLES = Map.of(
+      "owner", PERMISSIONS.keySet(),
+      "manager", PERMISSIONS.keySet().stream()
+          .filter(p -> !p.equals(ORG_DELETE) && !p.equals(ORG_DISABLE) && !p.equals(SETUP_IMPORT))
+          .collect(Collectors.toUnmodifiableSet()),
+      "viewer", PERMISSIONS.keySet().stream()
+          .filter(p -> p.endsWith("_get") || p.endsWith("list"))
+          .collect(Collectors.toUnmodifiableSet()),
+      "member", Set.of(ORG_GET));
+
+  public static final List<String> PREDEFINED_ORDER = List.of("owner", "manager", "viewer", "member");
+
+  private PermissionCatalog() {
+  }
+
+  public static boolean isPredefined(String role) {
+    return PREDEFINED_ROLES.containsKey(role);
+  }
+
+  private static Map<String, String> catalog() {
+    var map = new LinkedHashMap<String, String>();
+    map.put(ORG_GET, "Read the organization");
+    map.put(ORG_UPDATE, "Change the organization's profile and metadata");
+    map.put(ORG_DELETE, "Delete the organization and everything it owns");
+    map.put(ORG_DISABLE, "Disable or enable the organization");
+    map.put(USER_LIST, "List members and their roles");
+    map.put(USER_MANAGE, "Add and remove members, change their roles");
+    map.put(ROLE_MANAGE, "Create, change and delete custom roles");
+    map.put(INVITATION_CREATE, "Invite people");
+    map.put(INVITATION_LIST, "List pending invitations");
+    map.put(AUDIT_LIST, "Read the audit trail");
+    map.put(SETUP_IMPORT, "Import setup objects with chosen ids (provisioning)");
+    Stream.of(SETUP_KINDS.toArray(String[]::new)).forEach(kind -> SETUP_ACTIONS.forEach(action ->
+        map.put("app_" + kind + "_" + action, capitalize(action) + " " + kind + "s")));
+    return java.util.Collections.unmodifiableMap(map);
+  }
+
+  private static String capitalize(String s) {
+    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+}

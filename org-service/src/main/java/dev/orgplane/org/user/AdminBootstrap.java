@@ -1,0 +1,50 @@
+package dev.orgplane.org.user;
+
+import dev.orgplane.kit.config.Settings;
+import dev.orgplane.org.identity.PasswordHasher;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Makes sure a platform admin exists on first start: the configured one, or one with a generated
+ * password that is printed once (it is never stored in clear, so it cannot be shown again). An
+ * advisory lock makes concurrent first starts of several instances create one admin, not several.
+ */
+public final class AdminBootstrap {
+
+  static final String DEFAULT_EMAIL = "admin@orgplane.local";
+  private static final long LOCK_ID = 0x6f7267706c616e65L;
+
+  private AdminBootstrap() {
+  }
+
+  public static Future<Void> ensureAdmin(Pool pool, PasswordHasher hasher, Settings settings) {
+    var email = settings.string("ORGPLANE_ADMIN_EMAIL", DEFAULT_EMAIL);
+    var configured = settings.has("ORGPLANE_ADMIN_PASSWORD");
+    var password = configured ? settings.string("ORGPLANE_ADMIN_PASSWORD") : generatedPassword();
+    return hasher.hash(password).compose(hash -> pool.withTransaction(conn -> conn
+        .preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_ID))
+        .compose(locked -> UserRepository.anyPlatformAdmin(conn))
+        .compose(present -> present ? Future.succeededFuture(false)
+            : conn.preparedQuery("INSERT INTO org.users (id, email, name, password_hash, platform_admin) "
+                    + "VALUES (gen_random_uuid(), $1, 'Platform admin', $2, true) "
+                    + "ON CONFLICT ((lower(email))) DO UPDATE SET platform_admin = true, password_hash = EXCLUDED.password_hash")
+                .execute(Tuple.of(email, hash)).map(true))))
+        .map(created -> {
+          if (created && !configured) {
+            System.out.println("Orgplane platform admin: " + email + " / " + password
+                + "  (shown once; set ORGPLANE_ADMIN_EMAIL and ORGPLANE_ADMIN_PASSWORD to choose your own)");
+          }
+          return null;
+        });
+  }
+
+  private static String generatedPassword() {
+    var bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.orgplane.org.user;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL over {@code org.users}. */
+public final class UserRepository {
+
+  private UserRepository() {
+  }
+
+  /** Inserts a user; answers empty when the email is taken (in any letter case). */
+  public static Future<Optional<User>> insert(SqlClient client, String email, String name, String passwordHash,
+      boolean platformAdmin) {
+    return client.preparedQuery("INSERT INTO org.users (id, email, name, password_hash, platform_admin) "
+            + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT ((lower(email))) DO NOTHING RETURNING " + User.COLUMNS)
+        .mapping(User.MAPPER)
+        .execute(Tuple.of(UUID.randomUUID(), email, name, passwordHash, platformAdmin))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  public static Future<Optional<User>> byEmail(SqlClient client, String email) {
+    return client.preparedQuery("SELECT " + User.COLUMNS + " FROM org.users WHERE lower(email) = lower($1)")
+        .mapping(User.MAPPER)
+        .execute(Tuple.of(email))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  public static Future<Optional<User>> byId(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT " + User.COLUMNS + " FROM org.users WHERE id = $1")
+        .mapping(User.MAPPER)
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  /** The ids among {@code ids} that name no user. */
+  public static Future<List<UUID>> missing(SqlClient client, List<UUID> ids) {
+    return client.preparedQuery("SELECT x.id FROM unnest($1::uuid[]) AS x(id) "
+            + "WHERE NOT EXISTS (SELECT 1 FROM org.users u WHERE u.id = x.id)")
+        .execute(Tuple.of(ids.toArray(new UUID[0])))
+        .map(rows -> {
+          var result = new java.util.ArrayList<UUID>();
+          rows.forEach(r -> result.add(r.getUUID("id")));
+          return result;
+        });
+  }
+
+  public static Future<Boolean> anyPlatformAdmin(SqlClient client) {
+    return client.query("SELECT EXISTS (SELECT 1 FROM org.users WHERE platform_admin) AS present").execute()
+        .map(rows -> rows.iterator().next().getBoolean("present"));
+  }
+
+  public static Future<User> rename(SqlClient client, UUID id, String name) {
+    return client.preparedQuery("UPDATE org.users SET name = $2, updated_at = now() WHERE id = $1 RETURNING "
+            + User.COLUMNS)
+        .mapping(User.MAPPER)
+        .execute(Tuple.of(id, name))
+        .map(rows -> rows.iterator().next());
+  }
+}

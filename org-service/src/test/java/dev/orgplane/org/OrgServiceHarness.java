@@ -1,0 +1,103 @@
+package dev.orgplane.org;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.UUID;
+
+/** The real org service on a fresh database, and a client that talks to it like any caller. */
+public final class OrgServiceHarness {
+
+  public static final String ADMIN_EMAIL = "admin@test.local";
+  public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+  private final WebClient client;
+  private final int port;
+
+  private OrgServiceHarness(WebClient client, int port) {
+    this.client = client;
+    this.port = port;
+  }
+
+  public static OrgServiceHarness start(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var verticle = new OrgServiceVerticle();
+    vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(new JsonObject()
+        .put("ORGPLANE_PG_URL", db.toString())
+        .put("ORGPLANE_ORG_SERVICE_PORT", "0")
+        .put("ORGPLANE_PG_POOL_SIZE", "4")
+        .put("ORGPLANE_BODY_LIMIT_BYTES", "65536")
+        .put("ORGPLANE_ADMIN_EMAIL", ADMIN_EMAIL)
+        .put("ORGPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD))).await();
+    return new OrgServiceHarness(WebClient.create(vertx), verticle.port());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String path, String token, Object body) {
+    var request = client.request(method, port, "127.0.0.1", path);
+    if (token != null) {
+      request.bearerTokenAuthentication(token);
+    }
+    if (body == null) {
+      return request.send().await();
+    }
+    var raw = body instanceof JsonObject json ? json.encode() : body.toString();
+    return request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(raw)).await();
+  }
+
+  public HttpResponse<Buffer> get(String path, String token) {
+    return send(HttpMethod.GET, path, token, null);
+  }
+
+  public HttpResponse<Buffer> post(String path, String token, Object body) {
+    return send(HttpMethod.POST, path, token, body);
+  }
+
+  public HttpResponse<Buffer> requestToken(String email, String password) {
+    return client.post(port, "127.0.0.1", "/v1/auth/token").sendForm(MultiMap.caseInsensitiveMultiMap()
+        .add("grant_type", "password").add("username", email).add("password", password)).await();
+  }
+
+  public String token(String email, String password) {
+    var response = requestToken(email, password);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getString("access_token");
+  }
+
+  /** Registers a new user with a unique email and answers their token and id. */
+  public Account newUser(String label) {
+    var email = label + "-" + UUID.randomUUID() + "@test.local";
+    var registered = post("/v1/auth/register", null,
+        new JsonObject().put("email", email).put("password", "password-" + label + "-123").put("name", label));
+    assertEquals(201, registered.statusCode(), registered.bodyAsString());
+    return new Account(registered.bodyAsJsonObject().getString("id"), email,
+        token(email, "password-" + label + "-123"));
+  }
+
+  public JsonObject createOrg(String token, String name) {
+    var created = post("/v1/organizations", token, new JsonObject().put("name", name).put("title", name));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject();
+  }
+
+  public static void assertProblem(HttpResponse<Buffer> response, int status, String code) {
+    assertEquals(status, response.statusCode(), response.bodyAsString());
+    assertEquals("application/problem+json", response.getHeader("Content-Type"));
+    assertEquals(code, response.bodyAsJsonObject().getString("code"), response.bodyAsString());
+  }
+
+  /** A registered user. */
+  public record Account(String id, String email, String token) {
+  }
+}

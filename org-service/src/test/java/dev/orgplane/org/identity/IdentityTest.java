@@ -1,0 +1,98 @@
+package dev.orgplane.org.identity;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.Base64;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IdentityTest {
+
+  private OrgServiceHarness org;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    org = OrgServiceHarness.start(vertx);
+  }
+
+  @Test
+  void registeredUserGetsSignedTokenWithStandardClaims() {
+    var alice = org.newUser("alice");
+    var header = new JsonObject(new String(Base64.getUrlDecoder().decode(alice.token().split("\\.")[0])));
+    var claims = new JsonObject(new String(Base64.getUrlDecoder().decode(alice.token().split("\\.")[1])));
+    assertEquals("ES256", header.getString("alg"));
+    var jwks = org.get("/.well-known/jwks.json", null).bodyAsJsonObject().getJsonArray("keys");
+    assertEquals(header.getString("kid"), jwks.getJsonObject(jwks.size() - 1).getString("kid"));
+    assertFalse(jwks.getJsonObject(0).containsKey("d"), "private key material is never published");
+    assertEquals(alice.id(), claims.getString("sub"));
+    for (var claim : new String[] {"iss", "aud", "exp", "iat", "jti"}) {
+      assertTrue(claims.containsKey(claim), claim);
+    }
+    assertEquals(200, org.get("/v1/users/me", alice.token()).statusCode());
+  }
+
+  @Test
+  void wrongPasswordAndUnknownUserGetTheSameAnswer() {
+    var bob = org.newUser("bob");
+    var wrong = org.requestToken(bob.email(), "not-the-password");
+    var unknown = org.requestToken("nobody@test.local", "whatever-password");
+    assertProblem(wrong, 400, "invalid_grant");
+    assertProblem(unknown, 400, "invalid_grant");
+    assertEquals(wrong.bodyAsJsonObject().getString("detail"), unknown.bodyAsJsonObject().getString("detail"));
+  }
+
+  @Test
+  void emailIsUniqueIgnoringCase() {
+    var carol = org.newUser("carol");
+    var again = org.post("/v1/auth/register", null, new JsonObject().put("email", carol.email().toUpperCase())
+        .put("password", "another-password-1"));
+    assertProblem(again, 409, "email_taken");
+  }
+
+  @Test
+  void registrationRejectsBadInput() {
+    assertProblem(org.post("/v1/auth/register", null, new JsonObject().put("email", "not-an-email")
+        .put("password", "long-enough-password")), 400, "validation_failed");
+    assertProblem(org.post("/v1/auth/register", null, new JsonObject().put("email", "x@test.local")
+        .put("password", "short")), 400, "validation_failed");
+    assertProblem(org.post("/v1/auth/register", null, new JsonObject().put("email", "y@test.local")
+        .put("password", "long-enough-password").put("isAdmin", true)), 400, "validation_failed");
+    assertProblem(org.post("/v1/auth/register", null, "{nope"), 400, "malformed_json");
+  }
+
+  @Test
+  void unsupportedGrantIsRejected() {
+    var response = org.post("/v1/auth/token", null, null);
+    assertProblem(response, 400, "unsupported_grant_type");
+  }
+
+  @Test
+  void configuredPlatformAdminCanSignIn() {
+    var token = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    assertTrue(org.get("/v1/users/me", token).bodyAsJsonObject().getBoolean("platformAdmin"));
+  }
+
+  @Test
+  void requestsWithoutValidTokenAre401() {
+    assertProblem(org.get("/v1/users/me", null), 401, "invalid_token");
+    assertProblem(org.get("/v1/users/me", "not.a.token"), 401, "invalid_token");
+  }
+
+  @Test
+  void openIdConfigurationNamesIssuerAndKeys() {
+    var config = org.get("/.well-known/openid-configuration", null).bodyAsJsonObject();
+    assertTrue(config.getString("jwks_uri").endsWith("/.well-known/jwks.json"));
+    assertTrue(config.getString("token_endpoint").endsWith("/v1/auth/token"));
+  }
+}
