@@ -45,7 +45,11 @@ public final class OrgServiceHarness {
   }
 
   public HttpResponse<Buffer> send(HttpMethod method, String path, String token, Object body) {
-    var request = client.request(method, port, "127.0.0.1", path);
+    return send(method, path, token, body, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String path, String token, Object body, MultiMap headers) {
+    var request = client.request(method, port, "127.0.0.1", path).putHeaders(headers);
     if (token != null) {
       request.bearerTokenAuthentication(token);
     }

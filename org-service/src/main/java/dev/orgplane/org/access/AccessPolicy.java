@@ -29,8 +29,8 @@ public final class AccessPolicy {
       JOIN org.users u ON u.id = $2
       LEFT JOIN org.memberships m ON m.org_id = o.id AND m.user_id = $2
       WHERE """;
-  private static final String BY_ID = ACCESS_QUERY + "o.id = $1::uuid";
-  private static final String BY_NAME = ACCESS_QUERY + "o.name = $1";
+  private static final String BY_ID = ACCESS_QUERY + " o.id = $1::uuid";
+  private static final String BY_NAME = ACCESS_QUERY + " o.name = $1";
 
   private AccessPolicy() {
   }

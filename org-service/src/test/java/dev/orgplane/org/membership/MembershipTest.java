@@ -1,0 +1,128 @@
+package dev.orgplane.org.membership;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MembershipTest {
+
+  private OrgServiceHarness org;
+  private Vertx vertx;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    org = OrgServiceHarness.start(vertx);
+  }
+
+  private String newOrg(OrgServiceHarness.Account owner) {
+    return org.createOrg(owner.token(), "m-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+  }
+
+  private void add(String orgId, OrgServiceHarness.Account by, OrgServiceHarness.Account who, String role) {
+    var added = org.post("/v1/organizations/" + orgId + "/users", by.token(),
+        new JsonObject().put("userIds", new JsonArray().add(who.id())).put("roles", new JsonArray().add(role)));
+    assertEquals(200, added.statusCode(), added.bodyAsString());
+  }
+
+  @Test
+  void addingIsIdempotentAndViewersCannotManage() {
+    var owner = org.newUser("owner");
+    var viewer = org.newUser("viewer");
+    var id = newOrg(owner);
+    add(id, owner, viewer, "viewer");
+    add(id, owner, viewer, "manager");
+    var members = org.get("/v1/organizations/" + id + "/users", viewer.token()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(2, members.size());
+    var stranger = org.newUser("stranger");
+    assertProblem(org.post("/v1/organizations/" + id + "/users", viewer.token(),
+        new JsonObject().put("userIds", new JsonArray().add(stranger.id()))), 403, "forbidden");
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + id, viewer.token(),
+        new JsonObject().put("title", "x")), 403, "forbidden");
+  }
+
+  @Test
+  void unknownUsersAndRolesAre422() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var missing = UUID.randomUUID().toString();
+    assertProblem(org.post("/v1/organizations/" + id + "/users", owner.token(),
+        new JsonObject().put("userIds", new JsonArray().add(missing))), 422, "unknown_users");
+    var other = org.newUser("other");
+    assertProblem(org.post("/v1/organizations/" + id + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(other.id())).put("roles", new JsonArray().add("emperor"))), 422,
+        "unknown_role");
+    assertProblem(org.post("/v1/organizations/" + id + "/users", owner.token(),
+        new JsonObject().put("userIds", new JsonArray().add("not-a-uuid"))), 400, "validation_failed");
+  }
+
+  @Test
+  void lastOwnerCanBeNeitherRemovedNorDemoted() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + owner.id(), owner.token(), null),
+        409, "last_owner");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + owner.id() + "/roles",
+        owner.token(), new JsonObject().put("roles", new JsonArray().add("viewer"))), 409, "last_owner");
+  }
+
+  @Test
+  void concurrentDemotionsLeaveAnOwner() {
+    var first = org.newUser("first");
+    var second = org.newUser("second");
+    var id = newOrg(first);
+    add(id, first, second, "owner");
+    var client = WebClient.create(vertx);
+    var demotions = List.of(first, second).stream().map(a -> client
+            .put(org.port(), "127.0.0.1", "/v1/organizations/" + id + "/users/" + a.id() + "/roles")
+            .bearerTokenAuthentication(a.token())
+            .sendJsonObject(new JsonObject().put("roles", new JsonArray().add("viewer"))))
+        .toList();
+    Future.join(demotions).otherwiseEmpty().await();
+    var statuses = demotions.stream().map(f -> f.result().statusCode()).sorted().toList();
+    assertEquals(List.of(200, 409), statuses);
+    var owners = org.get("/v1/organizations/" + id + "/users", first.token()).bodyAsJsonObject().getJsonArray("items")
+        .stream().filter(m -> ((JsonObject) m).getJsonArray("roles").contains("owner")).count();
+    assertEquals(1, owners);
+  }
+
+  @Test
+  void removedMemberLosesAccessAtTheNextRequest() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var id = newOrg(owner);
+    add(id, owner, member, "viewer");
+    assertEquals(200, org.get("/v1/organizations/" + id, member.token()).statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + member.id(), owner.token(),
+        null).statusCode());
+    assertProblem(org.get("/v1/organizations/" + id, member.token()), 404, "organization_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + member.id(), owner.token(),
+        null), 404, "member_not_found");
+  }
+
+  @Test
+  void catalogListsPermissionsAndPredefinedRoles() {
+    var user = org.newUser("any");
+    var permissions = org.get("/v1/permissions", user.token()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals("app_organization_get", permissions.getJsonObject(0).getString("name"));
+    var roles = org.get("/v1/roles", user.token()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(List.of("owner", "manager", "viewer", "member"),
+        roles.stream().map(r -> ((JsonObject) r).getString("name")).toList());
+  }
+}

@@ -1,0 +1,192 @@
+package dev.orgplane.org.organization;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.HashSet;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OrganizationTest {
+
+  private OrgServiceHarness org;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    org = OrgServiceHarness.start(vertx);
+  }
+
+  private static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void creatorBecomesOwnerAndCanReadByIdOrName() {
+    var alice = org.newUser("alice");
+    var name = unique("acme");
+    var created = org.createOrg(alice.token(), name);
+    assertEquals("enabled", created.getString("state"));
+    assertNotNull(created.getString("groupId"));
+    assertEquals(created, org.get("/v1/organizations/" + created.getString("id"), alice.token()).bodyAsJsonObject());
+    assertEquals(created.getString("id"),
+        org.get("/v1/organizations/" + name, alice.token()).bodyAsJsonObject().getString("id"));
+    var members = org.get("/v1/organizations/" + name + "/users", alice.token()).bodyAsJsonObject();
+    assertEquals(new JsonArray().add("owner"), members.getJsonArray("items").getJsonObject(0).getJsonArray("roles"));
+  }
+
+  @Test
+  void nameRulesAreEnforced() {
+    var alice = org.newUser("alice");
+    var name = unique("taken");
+    org.createOrg(alice.token(), name);
+    assertProblem(org.post("/v1/organizations", alice.token(), new JsonObject().put("name", name).put("title", "x")),
+        409, "organization_name_taken");
+    for (var bad : new String[] {"ab", "Upper", "white space", "x".repeat(64), "semi;colon"}) {
+      assertProblem(org.post("/v1/organizations", alice.token(), new JsonObject().put("name", bad).put("title", "x")),
+          400, "validation_failed");
+    }
+    var unicodeTitle = org.post("/v1/organizations", alice.token(),
+        new JsonObject().put("name", unique("uni")).put("title", "Ünïcødé 組織 🚀"));
+    assertEquals(201, unicodeTitle.statusCode());
+  }
+
+  @Test
+  void badFieldsAreReportedTogether() {
+    var alice = org.newUser("alice");
+    var response = org.post("/v1/organizations", alice.token(), new JsonObject().put("name", unique("f"))
+        .put("title", "t").put("email", "nope").put("website", "ftp://x").put("colour", "red"));
+    assertProblem(response, 400, "validation_failed");
+    var fields = new HashSet<String>();
+    response.bodyAsJsonObject().getJsonArray("errors").forEach(e -> fields.add(((JsonObject) e).getString("field")));
+    assertEquals(java.util.Set.of("email", "website", "colour"), fields);
+  }
+
+  @Test
+  void metadataMustMatchTheMetaSchema() {
+    var alice = org.newUser("alice");
+    var ok = org.post("/v1/organizations", alice.token(), new JsonObject().put("name", unique("m")).put("title", "t")
+        .put("metadata", new JsonObject().put("labels", new JsonObject().put("tier", "gold"))));
+    assertEquals(201, ok.statusCode(), ok.bodyAsString());
+    var bad = org.post("/v1/organizations", alice.token(), new JsonObject().put("name", unique("m")).put("title", "t")
+        .put("metadata", new JsonObject().put("labels", new JsonObject().put("tier", 3)).put("extra", true)));
+    assertProblem(bad, 400, "validation_failed");
+    assertTrue(bad.bodyAsJsonObject().getJsonArray("errors").size() >= 2, bad.bodyAsString());
+  }
+
+  @Test
+  void staleEtagIsRefused() {
+    var alice = org.newUser("alice");
+    var id = org.createOrg(alice.token(), unique("etag")).getString("id");
+    var read = org.get("/v1/organizations/" + id, alice.token());
+    var etag = read.getHeader("ETag");
+    var first = org.send(HttpMethod.PATCH, "/v1/organizations/" + id, alice.token(),
+        new JsonObject().put("title", "First"));
+    assertEquals(200, first.statusCode(), first.bodyAsString());
+    var stale = patchIfMatch(id, alice.token(), etag, new JsonObject().put("title", "Second"));
+    assertProblem(stale, 412, "precondition_failed");
+    var fresh = patchIfMatch(id, alice.token(), first.getHeader("ETag"), new JsonObject().put("title", "Second"));
+    assertEquals("Second", fresh.bodyAsJsonObject().getString("title"));
+    var audit = org.get("/v1/organizations/" + id + "/audit-events", alice.token()).bodyAsJsonObject();
+    assertEquals("organization.updated", audit.getJsonArray("items").getJsonObject(0).getString("action"));
+  }
+
+  private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> patchIfMatch(String id, String token,
+      String etag, JsonObject body) {
+    return org.send(HttpMethod.PATCH, "/v1/organizations/" + id, token, body,
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("If-Match", etag));
+  }
+
+  @Test
+  void otherTenantsSeeNothing() {
+    var alice = org.newUser("alice");
+    var mallory = org.newUser("mallory");
+    var id = org.createOrg(alice.token(), unique("private")).getString("id");
+    assertProblem(org.get("/v1/organizations/" + id, mallory.token()), 404, "organization_not_found");
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + id, mallory.token(),
+        new JsonObject().put("title", "pwned")), 404, "organization_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id, mallory.token(), null), 404,
+        "organization_not_found");
+    assertProblem(org.get("/v1/organizations/" + id + "/users", mallory.token()), 404, "organization_not_found");
+    assertProblem(org.get("/v1/organizations/" + UUID.randomUUID(), mallory.token()), 404, "organization_not_found");
+    var listed = org.get("/v1/organizations", mallory.token()).bodyAsJsonObject().getJsonArray("items");
+    assertTrue(listed.stream().noneMatch(o -> ((JsonObject) o).getString("id").equals(id)));
+  }
+
+  @Test
+  void disabledOrganizationRejectsMembersButShowsItsState() {
+    var alice = org.newUser("alice");
+    var bob = org.newUser("bob");
+    var id = org.createOrg(alice.token(), unique("dis")).getString("id");
+    org.post("/v1/organizations/" + id + "/users", alice.token(),
+        new JsonObject().put("userIds", new JsonArray().add(bob.id())).put("roles", new JsonArray().add("manager")));
+    assertEquals("disabled", org.post("/v1/organizations/" + id + "/disable", alice.token(), null)
+        .bodyAsJsonObject().getString("state"));
+    assertEquals("disabled", org.get("/v1/organizations/" + id, bob.token()).bodyAsJsonObject().getString("state"));
+    assertProblem(org.get("/v1/organizations/" + id + "/users", bob.token()), 403, "organization_disabled");
+    assertProblem(org.post("/v1/organizations/" + id + "/enable", bob.token(), null), 403, "forbidden");
+    assertEquals("enabled", org.post("/v1/organizations/" + id + "/enable", alice.token(), null)
+        .bodyAsJsonObject().getString("state"));
+    assertEquals(200, org.get("/v1/organizations/" + id + "/users", bob.token()).statusCode());
+  }
+
+  @Test
+  void deleteRemovesTheOrganizationButNotItsUsers() {
+    var alice = org.newUser("alice");
+    var bob = org.newUser("bob");
+    var id = org.createOrg(alice.token(), unique("del")).getString("id");
+    org.post("/v1/organizations/" + id + "/users", alice.token(),
+        new JsonObject().put("userIds", new JsonArray().add(bob.id())).put("roles", new JsonArray().add("manager")));
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id, bob.token(), null), 403, "forbidden");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id, alice.token(), null).statusCode());
+    assertProblem(org.get("/v1/organizations/" + id, alice.token()), 404, "organization_not_found");
+    assertEquals(200, org.get("/v1/users/me", bob.token()).statusCode());
+  }
+
+  @Test
+  void listIsPagedWithCursorAndFiltered() {
+    var alice = org.newUser("alice");
+    var prefix = unique("page");
+    for (int i = 0; i < 5; i++) {
+      org.createOrg(alice.token(), prefix + "-" + i);
+    }
+    var first = org.get("/v1/organizations?limit=2&q=" + prefix, alice.token()).bodyAsJsonObject();
+    assertEquals(2, first.getJsonArray("items").size());
+    var seen = new HashSet<String>();
+    var page = first;
+    while (true) {
+      page.getJsonArray("items").forEach(o -> seen.add(((JsonObject) o).getString("name")));
+      if (page.getString("nextCursor") == null) {
+        break;
+      }
+      page = org.get("/v1/organizations?limit=2&q=" + prefix + "&cursor=" + page.getString("nextCursor"),
+          alice.token()).bodyAsJsonObject();
+    }
+    assertEquals(5, seen.size());
+    assertNull(org.get("/v1/organizations?q=" + prefix + "&state=disabled", alice.token()).bodyAsJsonObject()
+        .getJsonArray("items").stream().findAny().orElse(null));
+    assertProblem(org.get("/v1/organizations?limit=501", alice.token()), 400, "invalid_limit");
+    assertProblem(org.get("/v1/organizations?cursor=!!not-base64", alice.token()), 400, "invalid_cursor");
+    assertProblem(org.get("/v1/organizations?state=weird", alice.token()), 400, "invalid_filter");
+  }
+
+  @Test
+  void oversizeBodyIs413() {
+    var alice = org.newUser("alice");
+    assertProblem(org.post("/v1/organizations", alice.token(), new JsonObject().put("name", unique("big"))
+        .put("title", "t").put("description", "x".repeat(70_000))), 413, "payload_too_large");
+  }
+}
