@@ -1,0 +1,97 @@
+package dev.orgplane.gateway;
+
+import dev.orgplane.gateway.auth.DoorAuth;
+import dev.orgplane.gateway.auth.VerifiedTokenCache;
+import dev.orgplane.gateway.routing.ProxyHandler;
+import dev.orgplane.gateway.routing.RouteTable;
+import dev.orgplane.kit.auth.KeySource;
+import dev.orgplane.kit.auth.RemoteJwks;
+import dev.orgplane.kit.auth.TokenVerifier;
+import dev.orgplane.kit.auth.TrustedIssuer;
+import dev.orgplane.kit.config.ConfigLoader;
+import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.health.HealthRoutes;
+import dev.orgplane.kit.http.AccessLog;
+import dev.orgplane.kit.http.ProblemFailureHandler;
+import dev.orgplane.kit.http.RequestIds;
+import dev.orgplane.kit.http.ServiceHttp;
+import dev.orgplane.kit.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The public door. It does not buffer bodies (no BodyHandler): requests stream to the services,
+ * which enforce the body limit themselves; the gateway refuses a declared Content-Length over the
+ * limit early.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private Settings settings;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    return ConfigLoader.load(vertx, config()).compose(config -> {
+      settings = new Settings(config);
+      var orgKeys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
+      var verifier = new TokenVerifier(vertx, trustedIssuers(orgKeys));
+      var router = Router.router(vertx);
+      router.route().handler(ctx -> {
+        ctx.request().pause();
+        ctx.next();
+      });
+      router.route().handler(new RequestIds());
+      router.route().handler(new AccessLog("api-gateway"));
+      HealthRoutes.mount(router, () -> orgKeys.keys().map(keys -> {
+        if (keys.isEmpty()) {
+          throw new IllegalStateException("no signing keys known yet");
+        }
+        return keys;
+      }));
+      Metrics.mount(router);
+      ProblemFailureHandler.install(router);
+      router.route().handler(new DoorAuth(new VerifiedTokenCache(verifier, 100_000)));
+      var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+          .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(
+              Integer.parseInt(settings.string("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "128"))));
+      router.route().handler(new ProxyHandler(client, RouteTable.from(settings),
+          Long.parseLong(settings.string("ORGPLANE_GATEWAY_QUARANTINE_MILLIS", "5000")),
+          settings.longValue("ORGPLANE_BODY_LIMIT_BYTES")));
+      return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_HTTP_HOST"), settings.integer("ORGPLANE_HTTP_PORT"))
+          .onSuccess(s -> server = s);
+    });
+  }
+
+  /** Our org-service, plus any external issuers from {@code ORGPLANE_TRUSTED_ISSUERS}. */
+  private List<TrustedIssuer> trustedIssuers(KeySource orgKeys) {
+    var issuers = new ArrayList<TrustedIssuer>();
+    issuers.add(new TrustedIssuer(settings.string("ORGPLANE_PUBLIC_URL", "http://localhost:8080"),
+        settings.string("ORGPLANE_TOKEN_AUDIENCE", "orgplane"), orgKeys));
+    var external = settings.string("ORGPLANE_TRUSTED_ISSUERS", "");
+    if (!external.isBlank()) {
+      new JsonArray(external).forEach(o -> {
+        var issuer = (JsonObject) o;
+        issuers.add(new TrustedIssuer(issuer.getString("issuer"), issuer.getString("audience"),
+            new RemoteJwks(vertx, issuer.getString("jwksUrl"), 5_000)));
+      });
+    }
+    return issuers;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"));
+  }
+}

@@ -1,0 +1,129 @@
+package dev.orgplane.gateway.routing;
+
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.RequestIds;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.net.ConnectException;
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Streams a request to its upstream and the answer back, without buffering either body. Headers
+ * pass through minus the hop-by-hop ones; the request id and X-Forwarded-* are added. Connection
+ * failures quarantine the upstream (see {@link UpstreamBalancer}) and answer 502; an upstream that
+ * does not answer within the route's timeout answers 504.
+ */
+public final class ProxyHandler implements Handler<RoutingContext> {
+
+  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length");
+
+  private final HttpClient client;
+  private final RouteTable routes;
+  private final UpstreamBalancer balancer;
+  private final long bodyLimitBytes;
+
+  public ProxyHandler(HttpClient client, RouteTable routes, long quarantineMillis, long bodyLimitBytes) {
+    this.client = client;
+    this.routes = routes;
+    this.balancer = new UpstreamBalancer(quarantineMillis);
+    this.bodyLimitBytes = bodyLimitBytes;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    var request = ctx.request();
+    var route = routes.match(request.path()).orElse(null);
+    if (route == null) {
+      ctx.fail(ApiException.notFound("not_found", "No such resource: " + request.path()));
+      return;
+    }
+    var length = request.getHeader("Content-Length");
+    if (length != null && parseLength(length) > bodyLimitBytes) {
+      ctx.fail(new ApiException(413, "payload_too_large", "The request body is larger than the limit."));
+      return;
+    }
+    var upstream = balancer.pick(route);
+    var options = new RequestOptions()
+        .setMethod(request.method())
+        .setHost(upstream.getHost())
+        .setPort(upstream.getPort())
+        .setURI(request.uri())
+        .setConnectTimeout(Math.min(route.timeoutMillis(), 5_000))
+        .setIdleTimeout(route.timeoutMillis());
+    copyHeaders(request.headers(), options);
+    options.putHeader(RequestIds.HEADER, RequestIds.of(ctx))
+        .putHeader("X-Forwarded-For", forwardedFor(request))
+        .putHeader("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme())
+        .putHeader("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());
+    if (length != null) {
+      options.putHeader("Content-Length", length);
+    }
+    client.request(options)
+        .compose(upstreamRequest -> upstreamRequest.send(request))
+        .onSuccess(response -> {
+          balancer.succeeded(upstream);
+          relay(ctx, response);
+        })
+        .onFailure(err -> ctx.fail(translate(err, upstream)));
+  }
+
+  private void relay(RoutingContext ctx, HttpClientResponse upstream) {
+    var response = ctx.response().setStatusCode(upstream.statusCode());
+    upstream.headers().forEach(h -> {
+      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase()) && !h.getKey().equalsIgnoreCase(RequestIds.HEADER)) {
+        response.headers().add(h.getKey(), h.getValue());
+      }
+    });
+    var upstreamLength = upstream.getHeader("Content-Length");
+    if (upstreamLength != null) {
+      response.putHeader("Content-Length", upstreamLength);
+    } else {
+      response.setChunked(true);
+    }
+    upstream.pipeTo(response);
+  }
+
+  private ApiException translate(Throwable err, URI upstream) {
+    if (err instanceof TimeoutException || err.getCause() instanceof TimeoutException
+        || err instanceof io.netty.handler.timeout.TimeoutException) {
+      return new ApiException(504, "upstream_timeout", "The service behind this path did not answer in time.");
+    }
+    if (err instanceof ConnectException || err.getCause() instanceof ConnectException
+        || err instanceof io.vertx.core.http.HttpClosedException) {
+      balancer.failed(upstream);
+    }
+    return new ApiException(502, "upstream_unavailable", "The service behind this path is unavailable; retry shortly.");
+  }
+
+  private static void copyHeaders(MultiMap headers, RequestOptions options) {
+    headers.forEach(h -> {
+      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase()) && !h.getKey().equalsIgnoreCase(RequestIds.HEADER)
+          && !h.getKey().toLowerCase().startsWith("x-forwarded-")) {
+        options.addHeader(h.getKey(), h.getValue());
+      }
+    });
+  }
+
+  private static String forwardedFor(HttpServerRequest request) {
+    var client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    var previous = request.getHeader("X-Forwarded-For");
+    return previous == null ? client : previous + ", " + client;
+  }
+
+  private static long parseLength(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("bad_request", "Content-Length is not a number.");
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.orgplane.gateway.routing;
+
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which upstream serves a path: the route with the longest matching prefix. Configured by
+ * {@code ORGPLANE_ROUTES}; the default sends provisioning to the engine and the rest of the API to
+ * org-service.
+ */
+public final class RouteTable {
+
+  private final List<Route> routes;
+
+  RouteTable(List<Route> routes) {
+    this.routes = routes.stream().sorted(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed()).toList();
+  }
+
+  public static RouteTable from(Settings settings) {
+    var configured = settings.string("ORGPLANE_ROUTES", "");
+    try {
+      var json = configured.isBlank() ? defaults(settings) : new JsonArray(configured);
+      return new RouteTable(json.stream().map(o -> Route.fromJson((JsonObject) o)).toList());
+    } catch (DecodeException | ClassCastException | IllegalArgumentException | NullPointerException e) {
+      throw new ConfigException("ORGPLANE_ROUTES must be a JSON array of {prefix, upstreams, timeoutMs}: "
+          + e.getMessage());
+    }
+  }
+
+  private static JsonArray defaults(Settings settings) {
+    var org = new JsonArray().add(settings.string("ORGPLANE_ORG_SERVICE_URL"));
+    var engine = new JsonArray().add(settings.string("ORGPLANE_ENGINE_URL"));
+    return new JsonArray()
+        .add(new JsonObject().put("prefix", "/v1/provisioning/").put("upstreams", engine))
+        .add(new JsonObject().put("prefix", "/v1/").put("upstreams", org))
+        .add(new JsonObject().put("prefix", "/.well-known/").put("upstreams", org));
+  }
+
+  public Optional<Route> match(String path) {
+    return routes.stream().filter(r -> path.startsWith(r.prefix())).findFirst();
+  }
+
+  public List<Route> routes() {
+    return routes;
+  }
+}

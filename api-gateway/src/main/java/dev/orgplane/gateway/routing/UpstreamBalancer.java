@@ -1,0 +1,43 @@
+package dev.orgplane.gateway.routing;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Round-robin over a route's upstreams with passive health: an upstream that just failed to
+ * connect is skipped for {@code quarantineMillis}, unless every upstream is in quarantine (then we
+ * try anyway rather than fail without trying).
+ */
+final class UpstreamBalancer {
+
+  private final long quarantineMillis;
+  private final Map<URI, Long> failedUntil = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
+
+  UpstreamBalancer(long quarantineMillis) {
+    this.quarantineMillis = quarantineMillis;
+  }
+
+  URI pick(Route route) {
+    var upstreams = route.upstreams();
+    var cursor = cursors.computeIfAbsent(route.prefix(), p -> new AtomicInteger());
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < upstreams.size(); i++) {
+      var candidate = upstreams.get(Math.floorMod(cursor.getAndIncrement(), upstreams.size()));
+      if (failedUntil.getOrDefault(candidate, 0L) <= now) {
+        return candidate;
+      }
+    }
+    return upstreams.get(Math.floorMod(cursor.getAndIncrement(), upstreams.size()));
+  }
+
+  void failed(URI upstream) {
+    failedUntil.put(upstream, System.currentTimeMillis() + quarantineMillis);
+  }
+
+  void succeeded(URI upstream) {
+    failedUntil.remove(upstream);
+  }
+}

@@ -1,0 +1,221 @@
+package dev.orgplane.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.testing.TestKeys;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The gateway in front of two small upstream servers that stand in for the services (the gateway
+ * imports no service code) and a JWKS endpoint serving a real ES256 key.
+ */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayTest {
+
+  private static final String ISSUER = "http://gateway.test";
+  private static final String AUDIENCE = "orgplane";
+  private final TestKeys keys = TestKeys.generate("gw-key");
+  private final List<JsonObject> seenByUpstream = new CopyOnWriteArrayList<>();
+  private Vertx vertx;
+  private WebClient client;
+  private int gatewayPort;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    var first = upstream("first");
+    var second = upstream("second");
+    var dead = freePort();
+    var routes = new JsonArray()
+        .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(url(first)))
+            .put("timeoutMs", 300))
+        .add(new JsonObject().put("prefix", "/v1/dead/").put("upstreams", new JsonArray().add("http://127.0.0.1:" + dead)))
+        .add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray().add(url(first)).add(url(second))))
+        .add(new JsonObject().put("prefix", "/.well-known/").put("upstreams", new JsonArray().add(url(first))));
+    var gateway = new GatewayVerticle();
+    vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
+        .put("ORGPLANE_ORG_SERVICE_URL", url(first)).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_BODY_LIMIT_BYTES", "1024"))).await();
+    gatewayPort = gateway.port();
+    client = WebClient.create(vertx);
+  }
+
+  @BeforeEach
+  void forget() {
+    seenByUpstream.clear();
+  }
+
+  private HttpServer upstream(String name) {
+    return vertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals("/.well-known/jwks.json")) {
+        req.response().end(new JsonObject().put("keys", new JsonArray().add(keys.publicJwk())).encode());
+        return;
+      }
+      req.body().onSuccess(body -> {
+        if (req.path().startsWith("/v1/slow/")) {
+          return;
+        }
+        var seen = new JsonObject().put("upstream", name).put("path", req.path()).put("query", req.query())
+            .put("body", body.toString()).put("requestId", req.getHeader("X-Request-Id"))
+            .put("forwardedFor", req.getHeader("X-Forwarded-For")).put("authorization", req.getHeader("Authorization"));
+        seenByUpstream.add(seen);
+        req.response().putHeader("Content-Type", "application/json").end(seen.encode());
+      });
+    }).listen(0, "127.0.0.1").await();
+  }
+
+  private static String url(HttpServer server) {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  private static int freePort() {
+    try (var socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String token(UnaryOperator<JsonObject> claims) {
+    return keys.sign(vertx, claims.apply(TestKeys.claims(ISSUER, AUDIENCE, "alice")));
+  }
+
+  private HttpResponse<Buffer> get(String path, String token) {
+    var request = client.get(gatewayPort, "127.0.0.1", path);
+    if (token != null) {
+      request.putHeader("Authorization", "Bearer " + token);
+    }
+    return request.send().await();
+  }
+
+  private static void assertProblem(HttpResponse<Buffer> response, int status, String code) {
+    assertEquals(status, response.statusCode(), response.bodyAsString());
+    assertEquals("application/problem+json", response.getHeader("Content-Type"));
+    assertEquals(code, response.bodyAsJsonObject().getString("code"));
+  }
+
+  @Test
+  void validTokenIsProxiedWithItsRequestIdAndForwardingHeaders() {
+    var response = client.get(gatewayPort, "127.0.0.1", "/v1/organizations?limit=2")
+        .putHeader("Authorization", "Bearer " + token(c -> c)).putHeader("X-Request-Id", "trace-123").send().await();
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    var seen = response.bodyAsJsonObject();
+    assertEquals("/v1/organizations", seen.getString("path"));
+    assertEquals("limit=2", seen.getString("query"));
+    assertEquals("trace-123", seen.getString("requestId"));
+    assertEquals("trace-123", response.getHeader("X-Request-Id"));
+    assertEquals("127.0.0.1", seen.getString("forwardedFor"));
+    assertTrue(seen.getString("authorization").startsWith("Bearer "), "services re-verify the token");
+  }
+
+  @Test
+  void requestBodiesStreamThrough() {
+    var response = client.post(gatewayPort, "127.0.0.1", "/v1/echo").putHeader("Authorization", "Bearer " + token(c -> c))
+        .sendJsonObject(new JsonObject().put("hello", "world")).await();
+    assertEquals("{\"hello\":\"world\"}", response.bodyAsJsonObject().getString("body"));
+  }
+
+  @Test
+  void requestsAreSpreadOverUpstreams() {
+    var token = token(c -> c);
+    var upstreams = Stream.of(1, 2, 3, 4).map(i -> get("/v1/x", token).bodyAsJsonObject().getString("upstream"))
+        .distinct().count();
+    assertEquals(2, upstreams);
+  }
+
+  static Stream<Arguments> forgedTokens() {
+    return Stream.of(
+        Arguments.of("missing", (UnaryOperator<String>) t -> null),
+        Arguments.of("garbage", (UnaryOperator<String>) t -> "garbage"),
+        Arguments.of("alg none", (UnaryOperator<String>) t -> withHeader(t, "{\"alg\":\"none\",\"kid\":\"gw-key\"}", "")),
+        Arguments.of("alg NONE", (UnaryOperator<String>) t -> withHeader(t, "{\"alg\":\"NONE\",\"kid\":\"gw-key\"}", "")),
+        Arguments.of("alg HS256", (UnaryOperator<String>) t -> withHeader(t, "{\"alg\":\"HS256\",\"kid\":\"gw-key\"}", null)),
+        Arguments.of("stripped signature", (UnaryOperator<String>) t -> t.substring(0, t.lastIndexOf('.') + 1)),
+        Arguments.of("zero signature", (UnaryOperator<String>) t -> t.substring(0, t.lastIndexOf('.') + 1)
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64])),
+        Arguments.of("tampered payload", (UnaryOperator<String>) t -> {
+          var parts = t.split("\\.");
+          return parts[0] + "." + b64(TestKeys.claims(ISSUER, AUDIENCE, "mallory").encode()) + "." + parts[2];
+        }),
+        Arguments.of("jku header", (UnaryOperator<String>) t ->
+            withHeader(t, "{\"alg\":\"ES256\",\"kid\":\"gw-key\",\"jku\":\"http://evil.test/jwks\"}", null)),
+        Arguments.of("unknown kid", (UnaryOperator<String>) t -> withHeader(t, "{\"alg\":\"ES256\",\"kid\":\"other\"}", null)));
+  }
+
+  private static String withHeader(String token, String header, String signature) {
+    var parts = token.split("\\.");
+    return b64(header) + "." + parts[1] + "." + (signature == null ? parts[2] : signature);
+  }
+
+  private static String b64(String json) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("forgedTokens")
+  void forgedTokensAreRefusedAtTheDoor(String name, UnaryOperator<String> forge) {
+    assertProblem(get("/v1/organizations", forge.apply(token(c -> c))), 401, "invalid_token");
+    assertTrue(seenByUpstream.isEmpty(), "the upstream never saw the request");
+  }
+
+  @Test
+  void badClaimsAreRefusedAtTheDoor() {
+    long now = System.currentTimeMillis() / 1000;
+    for (var claims : List.<UnaryOperator<JsonObject>>of(c -> c.put("exp", now - 60), c -> c.put("iss", "http://evil"),
+        c -> c.put("aud", "other"), c -> c.put("nbf", now + 3600), c -> c.put("iat", now + 3600))) {
+      assertProblem(get("/v1/organizations", token(claims)), 401, "invalid_token");
+    }
+    assertTrue(seenByUpstream.isEmpty());
+  }
+
+  @Test
+  void signInAndKeyDiscoveryAreOpen() {
+    assertEquals(200, get("/v1/auth/token", null).statusCode());
+    assertEquals(200, get("/.well-known/jwks.json", null).statusCode());
+    assertEquals(200, get("/health/ready", null).statusCode());
+  }
+
+  @Test
+  void unknownPathIs404Problem() {
+    assertProblem(get("/elsewhere", token(c -> c)), 404, "not_found");
+  }
+
+  @Test
+  void deadUpstreamIs502AndSlowOneIs504() {
+    assertProblem(get("/v1/dead/x", token(c -> c)), 502, "upstream_unavailable");
+    assertProblem(get("/v1/slow/x", token(c -> c)), 504, "upstream_timeout");
+  }
+
+  @Test
+  void declaredOversizeBodyIs413() {
+    var response = client.post(gatewayPort, "127.0.0.1", "/v1/echo").putHeader("Authorization", "Bearer " + token(c -> c))
+        .sendBuffer(Buffer.buffer("x".repeat(2048))).await();
+    assertProblem(response, 413, "payload_too_large");
+    assertTrue(seenByUpstream.isEmpty());
+  }
+}
