@@ -1,0 +1,87 @@
+package dev.orgplane.engine.plugin;
+
+import dev.orgplane.copy.api.CopyPlugin;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/**
+ * The copy plugins in the order they run. Built once at start; refuses to start (naming the
+ * culprits) on a duplicate id, a dependency nobody provides, a dependency cycle or a plugin built
+ * for another SPI version, because any of these would copy templates wrongly later.
+ */
+public final class PluginRegistry {
+
+  private final List<CopyPlugin> ordered;
+
+  private PluginRegistry(List<CopyPlugin> ordered) {
+    this.ordered = List.copyOf(ordered);
+  }
+
+  /** The plugins visible to {@code loader} (the classpath, plus plugin jars if it includes them). */
+  public static PluginRegistry discover(ClassLoader loader) {
+    var plugins = new ArrayList<CopyPlugin>();
+    ServiceLoader.load(CopyPlugin.class, loader).forEach(plugins::add);
+    return of(plugins);
+  }
+
+  public static PluginRegistry of(List<CopyPlugin> plugins) {
+    var byId = new HashMap<String, CopyPlugin>();
+    for (var plugin : plugins) {
+      if (plugin.spiVersion() != CopyPlugin.SPI_VERSION) {
+        throw new PluginConfigurationException("plugin " + plugin.id() + " (" + plugin.getClass().getName()
+            + ") was built for SPI version " + plugin.spiVersion() + "; this engine speaks " + CopyPlugin.SPI_VERSION);
+      }
+      var previous = byId.putIfAbsent(plugin.id(), plugin);
+      if (previous != null) {
+        throw new PluginConfigurationException("two plugins have the id " + plugin.id() + ": "
+            + previous.getClass().getName() + " and " + plugin.getClass().getName());
+      }
+    }
+    for (var plugin : plugins) {
+      var unknown = new TreeSet<>(plugin.dependsOn());
+      unknown.removeAll(byId.keySet());
+      if (!unknown.isEmpty()) {
+        throw new PluginConfigurationException("plugin " + plugin.id() + " depends on unknown plugins " + unknown);
+      }
+    }
+    return new PluginRegistry(topologicalOrder(byId));
+  }
+
+  /** Kahn's algorithm; among ready plugins the lowest (order, id) goes first, so the order is stable. */
+  private static List<CopyPlugin> topologicalOrder(Map<String, CopyPlugin> byId) {
+    var remainingDeps = new HashMap<String, Integer>();
+    var dependents = new HashMap<String, List<CopyPlugin>>();
+    byId.values().forEach(p -> {
+      remainingDeps.put(p.id(), p.dependsOn().size());
+      p.dependsOn().forEach(d -> dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(p));
+    });
+    var ready = new PriorityQueue<>(Comparator.comparingInt(CopyPlugin::order).thenComparing(CopyPlugin::id));
+    byId.values().stream().filter(p -> p.dependsOn().isEmpty()).forEach(ready::add);
+    var ordered = new ArrayList<CopyPlugin>();
+    while (!ready.isEmpty()) {
+      var next = ready.poll();
+      ordered.add(next);
+      dependents.getOrDefault(next.id(), List.of()).forEach(d -> {
+        if (remainingDeps.merge(d.id(), -1, Integer::sum) == 0) {
+          ready.add(d);
+        }
+      });
+    }
+    if (ordered.size() < byId.size()) {
+      var cyclic = new TreeSet<>(byId.keySet());
+      ordered.forEach(p -> cyclic.remove(p.id()));
+      throw new PluginConfigurationException("plugins depend on each other in a cycle: " + cyclic);
+    }
+    return ordered;
+  }
+
+  public List<CopyPlugin> inRunOrder() {
+    return ordered;
+  }
+}
