@@ -18,7 +18,7 @@ public final class Database {
       migrations.forEach(m -> m.applyTo(url));
       return null;
     }, false).map(done -> PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(poolSize).setName("orgplane-" + url.database()).setShared(false))
+        .with(new PoolOptions().setMaxSize(poolSize).setName("orgplane-" + migrations.get(0).schema()).setShared(false))
         .connectingTo(url.connectOptions())
         .using(vertx)
         .build());

@@ -1,0 +1,81 @@
+package dev.orgplane.e2e;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** A plain HTTP client of the gateway, as any API consumer would use it. */
+final class Gateway {
+
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String baseUrl;
+
+  Gateway(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  record Reply(int status, String contentType, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  Reply get(String path, String token) {
+    return send(request(path, token).GET().build());
+  }
+
+  Reply postJson(String path, String token, JsonObject body) {
+    return send(request(path, token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
+  }
+
+  Reply postForm(String path, Map<String, String> form) {
+    var encoded = form.entrySet().stream()
+        .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+        .collect(Collectors.joining("&"));
+    return send(request(path, null).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(encoded)).build());
+  }
+
+  /** A password-grant token, the way a user's client obtains one. */
+  String token(String email, String password) {
+    var reply = postForm("/v1/auth/token", Map.of("grant_type", "password", "username", email, "password", password));
+    if (reply.status() != 200) {
+      throw new IllegalStateException("token request failed: " + reply);
+    }
+    return reply.json().getString("access_token");
+  }
+
+  private HttpRequest.Builder request(String path, String token) {
+    var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return builder;
+  }
+
+  private Reply send(HttpRequest request) {
+    try {
+      var response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+          response.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(request.method() + " " + request.uri() + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,125 @@
+package dev.orgplane.e2e;
+
+import dev.orgplane.kit.testing.PgFixture;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole platform for black-box tests: org-service, one provisioning engine and the gateway,
+ * each in its own JVM, on one fresh database of the shared test PostgreSQL. Tests talk to the
+ * gateway only.
+ */
+final class Platform implements AutoCloseable {
+
+  final int gatewayPort;
+  final int orgServicePort;
+  final int enginePort;
+  private final Map<String, String> config;
+  private final List<ServiceProcess> processes = new ArrayList<>();
+
+  private Platform(int gatewayPort, int orgServicePort, int enginePort, Map<String, String> config) {
+    this.gatewayPort = gatewayPort;
+    this.orgServicePort = orgServicePort;
+    this.enginePort = enginePort;
+    this.config = config;
+  }
+
+  static Platform start() {
+    var database = PgFixture.freshDatabase();
+    int gateway = freePort();
+    int orgService = freePort();
+    int engine = freePort();
+    var config = Map.of(
+        "ORGPLANE_PG_URL", database.toString(),
+        "ORGPLANE_HTTP_HOST", "127.0.0.1",
+        "ORGPLANE_HTTP_PORT", String.valueOf(gateway),
+        "ORGPLANE_ORG_SERVICE_PORT", String.valueOf(orgService),
+        "ORGPLANE_ENGINE_PORT", String.valueOf(engine),
+        "ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + orgService,
+        "ORGPLANE_ENGINE_URL", "http://127.0.0.1:" + engine,
+        "ORGPLANE_PUBLIC_URL", "http://127.0.0.1:" + gateway,
+        "ORGPLANE_ADMIN_EMAIL", "admin@e2e.test",
+        "ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1");
+    var platform = new Platform(gateway, orgService, engine, config);
+    try {
+      platform.startService("org-service", orgService);
+      platform.startService("engine", engine);
+      platform.startService("gateway", gateway);
+    } catch (RuntimeException e) {
+      platform.close();
+      throw e;
+    }
+    return platform;
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + gatewayPort;
+  }
+
+  String adminEmail() {
+    return config.get("ORGPLANE_ADMIN_EMAIL");
+  }
+
+  String adminPassword() {
+    return config.get("ORGPLANE_ADMIN_PASSWORD");
+  }
+
+  private void startService(String command, int port) {
+    var process = ServiceProcess.start(command, command, config);
+    processes.add(process);
+    awaitReady(process, port);
+  }
+
+  static void awaitReady(ServiceProcess process, int port) {
+    var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+        .timeout(Duration.ofSeconds(2)).build();
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(process.name() + " exited during start:\n" + process.output());
+      }
+      try {
+        if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      sleep(200);
+    }
+    throw new IllegalStateException(process.name() + " was not ready within 60 s:\n" + process.output());
+  }
+
+  @Override
+  public void close() {
+    processes.forEach(ServiceProcess::close);
+  }
+
+  static int freePort() {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.orgplane.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Orgplane service running as its own JVM from the real {@code orgplane.jar}, the way an
+ * operator runs it. Its output goes to a log file under {@code target/e2e-logs} for post-mortems.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private ServiceProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  static ServiceProcess start(String command, String name, Map<String, String> config) {
+    var jar = Path.of(System.getProperty("orgplane.jar", "../launcher/target/orgplane.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: build the launcher first (./mvnw package)");
+    }
+    var args = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
+        jar.toString(), command));
+    config.forEach((k, v) -> args.add("--set=" + k + "=" + v));
+    try {
+      var logs = Path.of("target", "e2e-logs");
+      Files.createDirectories(logs);
+      var log = logs.resolve(name + "-" + System.nanoTime() + ".log");
+      var process = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      return new ServiceProcess(name, process, log);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + name, e);
+    }
+  }
+
+  int waitForExit() throws InterruptedException {
+    if (!process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(name + " did not exit:\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Like a crash: SIGKILL, no chance to clean up. */
+  void kill() {
+    process.destroyForcibly();
+    waitFor();
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    waitFor();
+  }
+
+  private void waitFor() {
+    try {
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}

@@ -1,0 +1,83 @@
+package dev.orgplane.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code orgplane standalone} as an operator runs it: embedded PostgreSQL, restarts, crashes. */
+class StandaloneLifecycleTest {
+
+  @TempDir
+  Path dataDir;
+
+  private ServiceProcess startStandalone(int port) {
+    var config = Map.of(
+        "ORGPLANE_DATA_DIR", dataDir.toString(),
+        "ORGPLANE_HTTP_HOST", "127.0.0.1",
+        "ORGPLANE_HTTP_PORT", String.valueOf(port),
+        "ORGPLANE_ORG_SERVICE_PORT", String.valueOf(Platform.freePort()),
+        "ORGPLANE_ENGINE_PORT", String.valueOf(Platform.freePort()),
+        "ORGPLANE_PUBLIC_URL", "http://127.0.0.1:" + port);
+    var process = ServiceProcess.start("standalone", "standalone", config);
+    Platform.awaitReady(process, port);
+    return process;
+  }
+
+  @Test
+  void writesSurviveRestartAndKillDashNine() {
+    int port = Platform.freePort();
+    var gateway = new Gateway("http://127.0.0.1:" + port);
+    var first = startStandalone(port);
+    String printedAdminLine = first.output().lines().filter(l -> l.contains("platform admin")).findFirst().orElse("");
+    assertTrue(printedAdminLine.contains("admin@orgplane.local"), first.output());
+    var register = gateway.postJson("/v1/auth/register", null,
+        new JsonObject().put("email", "durable@e2e.test").put("password", "durable-password-1").put("name", "D"));
+    assertEquals(201, register.status(), register.body());
+    first.close();
+
+    var second = startStandalone(port);
+    assertNotEquals("", gateway.token("durable@e2e.test", "durable-password-1"));
+    assertTrue(second.output().lines().noneMatch(l -> l.contains("platform admin:")),
+        "the generated admin password is printed once only");
+    var token = gateway.token("durable@e2e.test", "durable-password-1");
+    var created = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "durable-org").put("title", "D"));
+    assertEquals(201, created.status(), created.body());
+    second.kill();
+
+    var third = startStandalone(port);
+    var read = gateway.get("/v1/organizations/durable-org", gateway.token("durable@e2e.test", "durable-password-1"));
+    assertEquals(200, read.status(), read.body());
+    third.close();
+  }
+
+  @Test
+  void unwritableDataDirIsOneLineErrorAndNonZeroExit() throws IOException, InterruptedException {
+    var blocker = dataDir.resolve("not-a-dir");
+    Files.writeString(blocker, "x");
+    var process = ServiceProcess.start("standalone", "standalone-bad-dir",
+        Map.of("ORGPLANE_DATA_DIR", blocker.resolve("sub").toString(), "ORGPLANE_HTTP_PORT", String.valueOf(Platform.freePort())));
+    assertEquals(1, process.waitForExit());
+    var lines = process.output().lines().filter(l -> l.startsWith("orgplane:")).toList();
+    assertEquals(1, lines.size(), process.output());
+    assertTrue(lines.get(0).contains("ORGPLANE_DATA_DIR"), lines.get(0));
+  }
+
+  @Test
+  void unreachableDatabaseIsOneLineErrorAndNonZeroExit() throws InterruptedException {
+    var process = ServiceProcess.start("org-service", "org-service-bad-pg",
+        Map.of("ORGPLANE_PG_URL", "postgresql://postgres:x@127.0.0.1:" + Platform.freePort() + "/postgres",
+            "ORGPLANE_ORG_SERVICE_PORT", String.valueOf(Platform.freePort())));
+    assertEquals(1, process.waitForExit());
+    assertTrue(process.output().lines().anyMatch(l -> l.startsWith("orgplane:") && l.contains("127.0.0.1")),
+        process.output());
+    assertTrue(process.output().lines().noneMatch(l -> l.trim().startsWith("at ")), "no stack trace wall");
+  }
+}

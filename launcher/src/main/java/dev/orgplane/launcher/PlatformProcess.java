@@ -1,0 +1,80 @@
+package dev.orgplane.launcher;
+
+import dev.orgplane.kit.config.ConfigLoader;
+import dev.orgplane.kit.metrics.Metrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One running Orgplane process: a Vert.x instance with metrics, the services deployed into it,
+ * and the orderly stop on SIGTERM: the services drain their in-flight requests first (their
+ * {@code stop()}), then whatever the process owns besides (the embedded database) is closed.
+ */
+final class PlatformProcess {
+
+  private static final long STOP_TIMEOUT_SECONDS = 60;
+
+  private final Vertx vertx = Vertx.builder().with(Metrics.vertxOptions()).withMetrics(Metrics.factory()).build();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final long startedAt = System.nanoTime();
+
+  JsonObject loadConfig(JsonObject commandLine) {
+    return ConfigLoader.load(vertx, commandLine).await();
+  }
+
+  void deploy(String service, Supplier<? extends Deployable> verticle, JsonObject config) {
+    try {
+      vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await();
+    } catch (RuntimeException e) {
+      throw new LauncherException("cannot start " + service + ": " + StartupFailure.describe(e), e);
+    }
+  }
+
+  long millisSinceStart() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
+  }
+
+  /** Blocks until the JVM is asked to stop, then stops the services and runs {@code afterServices}. */
+  void runUntilStopped(AutoCloseable afterServices) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("orgplane: services did not stop cleanly: " + e.getMessage());
+      }
+      closeQuietly(afterServices);
+      stopped.countDown();
+    }, "orgplane-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** For a start that failed half-way: release what was started and return. */
+  void abort(AutoCloseable afterServices) {
+    try {
+      vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // the start already failed; the operator sees that failure, not this one
+    }
+    closeQuietly(afterServices);
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    if (resource == null) {
+      return;
+    }
+    try {
+      resource.close();
+    } catch (Exception e) {
+      System.err.println("orgplane: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.orgplane.launcher;
+
+import dev.orgplane.engine.EngineVerticle;
+import dev.orgplane.gateway.GatewayVerticle;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.Deployable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** One service per process, configured by the same keys as {@code standalone}. */
+abstract class ServiceCommand implements Runnable {
+
+  @Mixin
+  ConfigOptions options;
+
+  private final String service;
+  private final Supplier<? extends Deployable> verticle;
+
+  ServiceCommand(String service, Supplier<? extends Deployable> verticle) {
+    this.service = service;
+    this.verticle = verticle;
+  }
+
+  @Override
+  public void run() {
+    var process = new PlatformProcess();
+    var config = process.loadConfig(options.asJson());
+    try {
+      process.deploy(service, verticle, config);
+    } catch (RuntimeException e) {
+      process.abort(null);
+      throw e;
+    }
+    System.out.printf("Orgplane %s is up (started in %d ms)%n", service, process.millisSinceStart());
+    process.runUntilStopped(null);
+  }
+
+  @Command(name = "gateway", mixinStandardHelpOptions = true, description = "Run the API gateway alone.")
+  static final class Gateway extends ServiceCommand {
+    Gateway() {
+      super("api-gateway", GatewayVerticle::new);
+    }
+  }
+
+  @Command(name = "org-service", mixinStandardHelpOptions = true, description = "Run the org service alone.")
+  static final class OrgService extends ServiceCommand {
+    OrgService() {
+      super("org-service", OrgServiceVerticle::new);
+    }
+  }
+
+  @Command(name = "engine", mixinStandardHelpOptions = true, description = "Run a provisioning engine alone.")
+  static final class Engine extends ServiceCommand {
+    Engine() {
+      super("provisioning-engine", EngineVerticle::new);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.orgplane.launcher;
+
+import dev.orgplane.engine.EngineVerticle;
+import dev.orgplane.gateway.GatewayVerticle;
+import dev.orgplane.kit.config.Settings;
+import dev.orgplane.org.OrgServiceVerticle;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * Every service in one process: the embedded PostgreSQL (unless {@code ORGPLANE_PG_URL} names
+ * another), org-service and the engine on loopback ports, and the gateway as the public door.
+ */
+@Command(name = "standalone", mixinStandardHelpOptions = true,
+    description = "Run the whole platform in one process (embedded PostgreSQL by default).")
+final class StandaloneCommand implements Runnable {
+
+  @Mixin
+  ConfigOptions options;
+
+  @Override
+  public void run() {
+    var process = new PlatformProcess();
+    var config = process.loadConfig(options.asJson());
+    var settings = new Settings(config);
+    EmbeddedDatabase database = null;
+    try {
+      if (!settings.has("ORGPLANE_PG_URL")) {
+        database = EmbeddedDatabase.start(Path.of(settings.string("ORGPLANE_DATA_DIR")),
+            settings.has("ORGPLANE_EMBEDDED_PG_PORT") ? settings.integer("ORGPLANE_EMBEDDED_PG_PORT") : 0);
+        config.put("ORGPLANE_PG_URL", database.url().toString());
+      }
+      var internalHost = settings.string("ORGPLANE_INTERNAL_HOST");
+      config.put("ORGPLANE_ORG_SERVICE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ORG_SERVICE_PORT"));
+      config.put("ORGPLANE_ENGINE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ENGINE_PORT"));
+      process.deploy("org-service", OrgServiceVerticle::new, config);
+      process.deploy("provisioning-engine", EngineVerticle::new, config);
+      process.deploy("api-gateway", GatewayVerticle::new, config);
+    } catch (RuntimeException e) {
+      process.abort(database);
+      throw e;
+    }
+    System.out.printf("Orgplane is up: http://localhost:%s (started in %d ms)%n",
+        settings.string("ORGPLANE_HTTP_PORT"), process.millisSinceStart());
+    process.runUntilStopped(database);
+  }
+}
