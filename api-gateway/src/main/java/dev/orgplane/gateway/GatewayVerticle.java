@@ -1,7 +1,6 @@
 package dev.orgplane.gateway;
 
 import dev.orgplane.gateway.auth.DoorAuth;
-import dev.orgplane.gateway.auth.VerifiedTokenCache;
 import dev.orgplane.gateway.routing.ProxyHandler;
 import dev.orgplane.gateway.routing.RouteTable;
 import dev.orgplane.kit.auth.KeySource;
@@ -58,7 +57,7 @@ public final class GatewayVerticle extends VerticleBase {
       }));
       Metrics.mount(router);
       ProblemFailureHandler.install(router);
-      router.route().handler(new DoorAuth(new VerifiedTokenCache(verifier, 100_000)));
+      router.route().handler(new DoorAuth(verifier));
       var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
           .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(
               Integer.parseInt(settings.string("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "128"))));

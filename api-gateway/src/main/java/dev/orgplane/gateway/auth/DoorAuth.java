@@ -1,6 +1,7 @@
 package dev.orgplane.gateway.auth;
 
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -16,9 +17,9 @@ public final class DoorAuth implements Handler<RoutingContext> {
   private static final List<String> OPEN_PREFIXES = List.of("/v1/auth/", "/.well-known/", "/health/");
   private static final List<String> OPEN_PATHS = List.of("/metrics", "/openapi.json");
 
-  private final VerifiedTokenCache tokens;
+  private final TokenVerifier tokens;
 
-  public DoorAuth(VerifiedTokenCache tokens) {
+  public DoorAuth(TokenVerifier tokens) {
     this.tokens = tokens;
   }
 

@@ -25,6 +25,11 @@ import java.util.stream.Collectors;
  * matching key itself declares pass, keys are never taken from the token ({@code jku}, {@code x5u},
  * {@code jwk}), and {@code exp} is mandatory. Signature, {@code iss}, {@code aud}, {@code nbf} and
  * {@code iat} (30 s leeway) are then checked by a JWTAuth built for exactly that key.
+ *
+ * <p>ECDSA verification costs about a millisecond of CPU on the JDK, more than the rest of a typical
+ * request, so tokens that passed are remembered until they expire, keyed by a SHA-256 of the token
+ * (the token itself is never kept): a busy client costs one signature check, not one per request.
+ * This is safe because tokens carry identity only; permissions are looked up per request.
  */
 public final class TokenVerifier {
 
@@ -35,16 +40,51 @@ public final class TokenVerifier {
   private final Vertx vertx;
   private final Map<String, TrustedIssuer> issuers;
   private final Map<String, JWTAuth> verifiersByKey = new ConcurrentHashMap<>();
+  private final Map<String, Principal> verified = new ConcurrentHashMap<>();
+  private final int maxRemembered;
 
   public TokenVerifier(Vertx vertx, List<TrustedIssuer> trusted) {
+    this(vertx, trusted, 100_000);
+  }
+
+  public TokenVerifier(Vertx vertx, List<TrustedIssuer> trusted, int maxRemembered) {
     if (trusted.isEmpty()) {
       throw new IllegalArgumentException("no trusted issuer configured: refusing to verify tokens with no keys");
     }
     this.vertx = vertx;
+    this.maxRemembered = maxRemembered;
     this.issuers = trusted.stream().collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, Function.identity()));
   }
 
   public Future<Principal> verify(String token) {
+    var digest = digest(token);
+    var known = verified.get(digest);
+    if (known != null) {
+      if (known.expiresAt() > System.currentTimeMillis() / 1000) {
+        return Future.succeededFuture(known);
+      }
+      verified.remove(digest);
+    }
+    return verifySignatureAndClaims(token).onSuccess(principal -> remember(digest, principal));
+  }
+
+  private void remember(String digest, Principal principal) {
+    if (verified.size() >= maxRemembered) {
+      verified.clear();
+    }
+    verified.put(digest, principal);
+  }
+
+  private static String digest(String token) {
+    try {
+      return Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Future<Principal> verifySignatureAndClaims(String token) {
     final JsonObject header;
     final JsonObject claims;
     try {
