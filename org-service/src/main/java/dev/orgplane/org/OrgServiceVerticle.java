@@ -10,6 +10,7 @@ import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.org.audit.AuditRoutes;
+import dev.orgplane.org.group.GroupRoutes;
 import dev.orgplane.org.identity.IdentityRoutes;
 import dev.orgplane.org.identity.PasswordHasher;
 import dev.orgplane.org.identity.SigningKeyStore;
@@ -67,6 +68,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     new OrganizationRoutes(pool).mount(router);
     new MembershipRoutes(pool).mount(router);
     new AuditRoutes(pool).mount(router);
+    new GroupRoutes(pool, tokens).mount(router);
     return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
             settings.integer("ORGPLANE_ORG_SERVICE_PORT"))
         .onSuccess(s -> server = s);

@@ -70,6 +70,31 @@ public final class AccessPolicy {
     return require(client, principal, orgRef, permission, false);
   }
 
+  /**
+   * Who the caller is at platform level. Scoped tokens act inside one organization only, so they
+   * never carry platform or group powers.
+   */
+  public static Future<Caller> caller(SqlClient client, Principal principal) {
+    var userId = userId(principal);
+    return client.preparedQuery("SELECT platform_admin FROM org.users WHERE id = $1").execute(Tuple.of(userId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiException.unauthorized("The token's user no longer exists.");
+          }
+          return new Caller(userId, rows.iterator().next().getBoolean("platform_admin") && !principal.isScoped(),
+              principal.isScoped());
+        });
+  }
+
+  public static Future<Caller> requirePlatformAdmin(SqlClient client, Principal principal) {
+    return caller(client, principal).map(caller -> {
+      if (!caller.platformAdmin()) {
+        throw ApiException.forbidden("forbidden", "Only a platform admin may do this.");
+      }
+      return caller;
+    });
+  }
+
   public static UUID userId(Principal principal) {
     try {
       return UUID.fromString(principal.subject());

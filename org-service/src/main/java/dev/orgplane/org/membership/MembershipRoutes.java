@@ -2,6 +2,7 @@ package dev.orgplane.org.membership;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -41,7 +42,7 @@ public final class MembershipRoutes {
 
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
-    var after = page.after() == null ? null : uuid(page.after(), "cursor");
+    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_LIST)
         .compose(access -> MembershipRepository.list(pool, access.orgId(), after, page.fetchSize()))
         .onSuccess(members -> ctx.json(page.page(members, Member::toJson, m -> m.userId().toString())))
@@ -54,7 +55,7 @@ public final class MembershipRoutes {
     var rawIds = body.stringList("userIds", true);
     var roles = body.stringList("roles", false);
     body.validate();
-    var userIds = rawIds.stream().map(id -> uuid(id, "userIds")).toList();
+    var userIds = rawIds.stream().map(id -> Ids.uuid(id, "userIds")).toList();
     var granted = roles.isEmpty() ? List.of("member") : roles;
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
             .compose(access -> validRoles(tx, access, granted)
@@ -83,7 +84,7 @@ public final class MembershipRoutes {
       body.reject("roles", "must name at least one role");
     }
     body.validate();
-    var userId = uuid(ctx.pathParam("uid"), "uid");
+    var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
                 PermissionCatalog.USER_MANAGE, true)
             .compose(access -> validRoles(tx, access, roles)
@@ -99,7 +100,7 @@ public final class MembershipRoutes {
 
   private void remove(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var userId = uuid(ctx.pathParam("uid"), "uid");
+    var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
                 PermissionCatalog.USER_MANAGE, true)
             .compose(access -> requireAnotherOwner(tx, access, userId)
@@ -131,11 +132,4 @@ public final class MembershipRoutes {
     return ApiException.notFound("member_not_found", "That user is not a member of this organization.");
   }
 
-  private static UUID uuid(String value, String field) {
-    try {
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalid("Invalid id.", List.of(new ApiException.FieldError(field, "must be a UUID")));
-    }
-  }
 }

@@ -1,0 +1,79 @@
+package dev.orgplane.org.group;
+
+import dev.orgplane.org.organization.Organization;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** SQL over {@code org.organization_groups} and {@code org.group_admins}. */
+final class GroupRepository {
+
+  private GroupRepository() {
+  }
+
+  static Future<OrganizationGroup> insert(SqlClient tx, String name, String createKeyHash) {
+    return tx.preparedQuery("INSERT INTO org.organization_groups (id, name, create_key_hash) VALUES ($1, $2, $3) "
+            + "RETURNING *")
+        .execute(Tuple.of(UUID.randomUUID(), name, createKeyHash))
+        .map(rows -> OrganizationGroup.MAPPER.apply(rows.iterator().next()));
+  }
+
+  /** The group if the user may see it: a platform admin sees all, a group admin their own. */
+  static Future<Optional<OrganizationGroup>> visible(SqlClient client, UUID groupId, UUID userId, boolean platformAdmin) {
+    return client.preparedQuery("SELECT g.* FROM org.organization_groups g WHERE g.id = $1 AND ($3 OR EXISTS "
+            + "(SELECT 1 FROM org.group_admins ga WHERE ga.group_id = g.id AND ga.user_id = $2))")
+        .execute(Tuple.of(groupId, userId, platformAdmin))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(OrganizationGroup.MAPPER.apply(rows.iterator().next())));
+  }
+
+  static Future<List<OrganizationGroup>> list(SqlClient client, UUID userId, boolean platformAdmin, UUID after,
+      int fetchSize) {
+    return client.preparedQuery("SELECT g.* FROM org.organization_groups g WHERE ($2 OR EXISTS (SELECT 1 FROM "
+            + "org.group_admins ga WHERE ga.group_id = g.id AND ga.user_id = $1)) AND ($3::uuid IS NULL OR g.id > $3) "
+            + "ORDER BY g.id LIMIT $4")
+        .execute(Tuple.of(userId, platformAdmin, after, fetchSize))
+        .map(rows -> collect(rows, OrganizationGroup.MAPPER));
+  }
+
+  static Future<List<Organization>> organizations(SqlClient client, UUID groupId, String afterName, int fetchSize) {
+    return client.preparedQuery("SELECT * FROM org.organizations WHERE group_id = $1 AND ($2::text IS NULL OR name > $2) "
+            + "ORDER BY name LIMIT $3")
+        .execute(Tuple.of(groupId, afterName, fetchSize))
+        .map(rows -> collect(rows, Organization.MAPPER));
+  }
+
+  static Future<Void> setCreateKey(SqlClient tx, UUID groupId, String createKeyHash) {
+    return tx.preparedQuery("UPDATE org.organization_groups SET create_key_hash = $2 WHERE id = $1")
+        .execute(Tuple.of(groupId, createKeyHash)).mapEmpty();
+  }
+
+  static Future<Void> addAdmin(SqlClient tx, UUID groupId, UUID userId) {
+    return tx.preparedQuery("INSERT INTO org.group_admins (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(groupId, userId)).mapEmpty();
+  }
+
+  static Future<Boolean> removeAdmin(SqlClient tx, UUID groupId, UUID userId) {
+    return tx.preparedQuery("DELETE FROM org.group_admins WHERE group_id = $1 AND user_id = $2")
+        .execute(Tuple.of(groupId, userId)).map(rows -> rows.rowCount() > 0);
+  }
+
+  /** True when the organization belongs to the group and the user administers that group. */
+  static Future<Boolean> administersOrganization(SqlClient client, UUID groupId, UUID orgId, UUID userId) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.organizations o JOIN org.group_admins ga "
+            + "ON ga.group_id = o.group_id WHERE o.id = $2 AND o.group_id = $1 AND ga.user_id = $3) AS ok")
+        .execute(Tuple.of(groupId, orgId, userId))
+        .map(rows -> rows.iterator().next().getBoolean("ok"));
+  }
+
+  private static <T> List<T> collect(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows,
+      Function<io.vertx.sqlclient.Row, T> mapper) {
+    var result = new ArrayList<T>();
+    rows.forEach(r -> result.add(mapper.apply(r)));
+    return result;
+  }
+}

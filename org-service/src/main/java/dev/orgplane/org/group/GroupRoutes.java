@@ -1,0 +1,154 @@
+package dev.orgplane.org.group;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.Caller;
+import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.identity.TokenIssuer;
+import dev.orgplane.org.organization.Organization;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Organization groups. Platform admins create groups and appoint their admins (never anyone
+ * else: a group's own users cannot grant or remove a group admin); group admins see their groups'
+ * organizations and obtain tokens scoped to any one of them. Create keys are shown once and stored
+ * only as hashes.
+ */
+public final class GroupRoutes {
+
+  private final Pool pool;
+  private final TokenIssuer tokens;
+
+  public GroupRoutes(Pool pool, TokenIssuer tokens) {
+    this.pool = pool;
+    this.tokens = tokens;
+  }
+
+  public void mount(Router router) {
+    router.post("/v1/organization-groups").handler(this::create);
+    router.get("/v1/organization-groups").handler(this::list);
+    router.get("/v1/organization-groups/:gid").handler(this::get);
+    router.post("/v1/organization-groups/:gid/create-key").handler(this::rotateKey);
+    router.get("/v1/organization-groups/:gid/organizations").handler(this::organizations);
+    router.put("/v1/organization-groups/:gid/admins/:uid").handler(this::grantAdmin);
+    router.delete("/v1/organization-groups/:gid/admins/:uid").handler(this::revokeAdmin);
+    router.post("/v1/organization-groups/:gid/organizations/:org/token").handler(this::scopedToken);
+  }
+
+  private void create(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var body = RequestBody.of(ctx, Set.of("name"));
+    var name = body.requiredString("name", 256);
+    body.validate();
+    var key = CreateKeys.generate();
+    pool.withTransaction(tx -> AccessPolicy.requirePlatformAdmin(tx, principal)
+            .compose(caller -> GroupRepository.insert(tx, name, GroupAccess.hash(key)))
+            .compose(group -> AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.created",
+                "organization_group:" + group.id(), new JsonObject().put("name", name)).map(group)))
+        .onSuccess(group -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+            .end(group.toJson().put("createKey", key).encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    var page = PageRequest.of(ctx);
+    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    AccessPolicy.caller(pool, BearerAuth.principal(ctx))
+        .compose(caller -> GroupRepository.list(pool, caller.userId(), caller.platformAdmin(), after,
+            page.fetchSize()))
+        .onSuccess(groups -> ctx.json(page.page(groups, OrganizationGroup::toJson, g -> g.id().toString())))
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    visibleGroup(ctx).onSuccess(group -> ctx.json(group.toJson())).onFailure(ctx::fail);
+  }
+
+  private void rotateKey(RoutingContext ctx) {
+    var key = CreateKeys.generate();
+    var principal = BearerAuth.principal(ctx);
+    visibleGroup(ctx)
+        .compose(group -> pool.withTransaction(tx -> GroupRepository.setCreateKey(tx, group.id(), GroupAccess.hash(key))
+            .compose(v -> AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.create_key_rotated",
+                "organization_group:" + group.id(), new JsonObject()))))
+        .onSuccess(v -> ctx.json(new JsonObject().put("createKey", key)))
+        .onFailure(ctx::fail);
+  }
+
+  private void organizations(RoutingContext ctx) {
+    var page = PageRequest.of(ctx);
+    visibleGroup(ctx)
+        .compose(group -> GroupRepository.organizations(pool, group.id(), page.after(), page.fetchSize()))
+        .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, Organization::name)))
+        .onFailure(ctx::fail);
+  }
+
+  private void grantAdmin(RoutingContext ctx) {
+    changeAdmin(ctx, true);
+  }
+
+  private void revokeAdmin(RoutingContext ctx) {
+    changeAdmin(ctx, false);
+  }
+
+  private void changeAdmin(RoutingContext ctx, boolean grant) {
+    var principal = BearerAuth.principal(ctx);
+    var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
+    var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
+    pool.withTransaction(tx -> AccessPolicy.requirePlatformAdmin(tx, principal)
+            .compose(caller -> GroupRepository.visible(tx, groupId, caller.userId(), true))
+            .compose(group -> group.isEmpty() ? Future.failedFuture(groupNotFound()) : Future.succeededFuture())
+            .compose(v -> grant
+                ? dev.orgplane.org.user.UserRepository.byId(tx, userId).compose(user -> user.isEmpty()
+                    ? Future.failedFuture(new ApiException(422, "unknown_users", "No such user: " + userId))
+                    : GroupRepository.addAdmin(tx, groupId, userId))
+                : GroupRepository.removeAdmin(tx, groupId, userId).compose(removed -> removed
+                    ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(ApiException.notFound("admin_not_found", "That user is not an admin of this group."))))
+            .compose(v -> AuditLog.record(tx, ctx, null, principal.subject(),
+                grant ? "organization_group.admin_granted" : "organization_group.admin_revoked",
+                "user:" + userId, new JsonObject().put("groupId", groupId.toString()))))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void scopedToken(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
+    var orgId = Ids.uuid(ctx.pathParam("org"), "org");
+    AccessPolicy.caller(pool, principal)
+        .compose(caller -> caller.scoped() ? Future.succeededFuture(false)
+            : GroupRepository.administersOrganization(pool, groupId, orgId, caller.userId()))
+        .onSuccess(allowed -> {
+          if (!allowed) {
+            ctx.fail(ApiException.notFound("organization_not_found", "No such organization in a group you administer."));
+            return;
+          }
+          ctx.json(tokens.tokenResponse(principal.subject(), orgId));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Future<OrganizationGroup> visibleGroup(RoutingContext ctx) {
+    var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
+    return AccessPolicy.caller(pool, BearerAuth.principal(ctx))
+        .compose((Caller caller) -> caller.scoped() ? Future.succeededFuture(java.util.Optional.<OrganizationGroup>empty())
+            : GroupRepository.visible(pool, groupId, caller.userId(), caller.platformAdmin()))
+        .compose(group -> group.isPresent() ? Future.succeededFuture(group.get()) : Future.failedFuture(groupNotFound()));
+  }
+
+  private static ApiException groupNotFound() {
+    return ApiException.notFound("organization_group_not_found", "No such organization group.");
+  }
+
+}

@@ -1,0 +1,121 @@
+package dev.orgplane.org.group;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OrganizationGroupTest {
+
+  private OrgServiceHarness org;
+  private String platformAdmin;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    org = OrgServiceHarness.start(vertx);
+    platformAdmin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+  }
+
+  private JsonObject newGroup() {
+    var created = org.post("/v1/organization-groups", platformAdmin, new JsonObject().put("name", "Group " + UUID.randomUUID()));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject();
+  }
+
+  private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> createOrgInGroup(String token,
+      String groupId, String key) {
+    var headers = MultiMap.caseInsensitiveMultiMap();
+    if (key != null) {
+      headers.add("X-Create-Key", key);
+    }
+    return org.send(HttpMethod.POST, "/v1/organizations", token, new JsonObject()
+        .put("name", "g-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "t").put("groupId", groupId), headers);
+  }
+
+  @Test
+  void onlyPlatformAdminsCreateGroupsAndTheKeyIsShownOnce() {
+    var user = org.newUser("user");
+    assertProblem(org.post("/v1/organization-groups", user.token(), new JsonObject().put("name", "x")), 403, "forbidden");
+    var group = newGroup();
+    assertTrue(group.getString("createKey").startsWith("ock_"));
+    var read = org.get("/v1/organization-groups/" + group.getString("id"), platformAdmin).bodyAsJsonObject();
+    assertTrue(!read.containsKey("createKey"));
+  }
+
+  @Test
+  void createKeyLetsAnyoneAddAnOrganizationUntilRotated() {
+    var group = newGroup();
+    var user = org.newUser("tenant");
+    var gid = group.getString("id");
+    assertProblem(createOrgInGroup(user.token(), gid, null), 403, "create_key_invalid");
+    assertProblem(createOrgInGroup(user.token(), gid, "ock_wrong"), 403, "create_key_invalid");
+    var created = createOrgInGroup(user.token(), gid, group.getString("createKey"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    assertEquals(gid, created.bodyAsJsonObject().getString("groupId"));
+    var rotated = org.post("/v1/organization-groups/" + gid + "/create-key", platformAdmin, null).bodyAsJsonObject();
+    assertNotEquals(group.getString("createKey"), rotated.getString("createKey"));
+    assertProblem(createOrgInGroup(user.token(), gid, group.getString("createKey")), 403, "create_key_invalid");
+    assertEquals(201, createOrgInGroup(user.token(), gid, rotated.getString("createKey")).statusCode());
+  }
+
+  @Test
+  void groupAdminActsInEveryOrganizationOfTheGroupAndGetsScopedTokens() {
+    var group = newGroup();
+    var gid = group.getString("id");
+    var owner = org.newUser("owner");
+    var admin = org.newUser("groupadmin");
+    var orgId = createOrgInGroup(owner.token(), gid, group.getString("createKey")).bodyAsJsonObject().getString("id");
+    assertProblem(org.get("/v1/organizations/" + orgId, admin.token()), 404, "organization_not_found");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + admin.id(), owner.token(),
+        null), 403, "forbidden");
+    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
+        platformAdmin, null).statusCode());
+
+    assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, admin.token(),
+        new JsonObject().put("title", "Run by the group admin")).statusCode());
+    var listed = org.get("/v1/organization-groups/" + gid + "/organizations", admin.token()).bodyAsJsonObject();
+    assertEquals(orgId, listed.getJsonArray("items").getJsonObject(0).getString("id"));
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + admin.id(), owner.token(), null),
+        404, "member_not_found");
+
+    var scoped = org.post("/v1/organization-groups/" + gid + "/organizations/" + orgId + "/token", admin.token(), null);
+    assertEquals(200, scoped.statusCode(), scoped.bodyAsString());
+    var scopedToken = scoped.bodyAsJsonObject().getString("access_token");
+    assertEquals(200, org.get("/v1/organizations/" + orgId, scopedToken).statusCode());
+    var elsewhere = org.createOrg(admin.token(), "own-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    assertProblem(org.get("/v1/organizations/" + elsewhere, scopedToken), 404, "organization_not_found");
+    assertProblem(org.post("/v1/organization-groups/" + gid + "/organizations/" + orgId + "/token", owner.token(), null),
+        404, "organization_not_found");
+
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
+        platformAdmin, null).statusCode());
+    assertProblem(org.get("/v1/organizations/" + orgId, admin.token()), 404, "organization_not_found");
+  }
+
+  @Test
+  void groupsAreInvisibleToOutsiders() {
+    var group = newGroup();
+    var outsider = org.newUser("outsider");
+    var gid = group.getString("id");
+    assertProblem(org.get("/v1/organization-groups/" + gid, outsider.token()), 404, "organization_group_not_found");
+    assertProblem(org.post("/v1/organization-groups/" + gid + "/create-key", outsider.token(), null), 404,
+        "organization_group_not_found");
+    assertTrue(org.get("/v1/organization-groups", outsider.token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
+    assertProblem(org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + UUID.randomUUID(),
+        platformAdmin, null), 422, "unknown_users");
+  }
+}
