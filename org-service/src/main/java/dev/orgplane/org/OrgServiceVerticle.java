@@ -18,6 +18,7 @@ import dev.orgplane.org.identity.TokenIssuer;
 import dev.orgplane.org.membership.MembershipRoutes;
 import dev.orgplane.org.organization.OrganizationRoutes;
 import dev.orgplane.org.role.CatalogRoutes;
+import dev.orgplane.org.role.CustomRoleRoutes;
 import dev.orgplane.org.user.AdminBootstrap;
 import dev.orgplane.org.user.UserRoutes;
 import io.vertx.core.Future;
@@ -69,6 +70,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     new MembershipRoutes(pool).mount(router);
     new AuditRoutes(pool).mount(router);
     new GroupRoutes(pool, tokens).mount(router);
+    new CustomRoleRoutes(pool).mount(router);
     return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
             settings.integer("ORGPLANE_ORG_SERVICE_PORT"))
         .onSuccess(s -> server = s);

@@ -1,0 +1,24 @@
+package dev.orgplane.org.role;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** A role an organization defines for itself from catalog permissions. */
+record CustomRole(UUID id, UUID orgId, String name, String title, List<String> permissions, JsonObject metadata,
+    OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+
+  static final Function<Row, CustomRole> MAPPER = row -> new CustomRole(row.getUUID("id"), row.getUUID("org_id"),
+      row.getString("name"), row.getString("title"), List.of(row.getArrayOfStrings("permissions")),
+      row.getJsonObject("metadata"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"));
+
+  JsonObject toJson() {
+    return new JsonObject().put("id", id.toString()).put("name", name).put("title", title)
+        .put("permissions", new JsonArray(permissions)).put("metadata", metadata).put("predefined", false)
+        .put("createdAt", createdAt.toInstant().toString()).put("updatedAt", updatedAt.toInstant().toString());
+  }
+}

@@ -1,0 +1,67 @@
+package dev.orgplane.org.role;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL over {@code org.roles}; every statement is scoped by organization id. */
+final class CustomRoleRepository {
+
+  static final String NAME_TAKEN_CONSTRAINT = "roles_org_name_key";
+
+  private CustomRoleRepository() {
+  }
+
+  static Future<CustomRole> insert(SqlClient tx, UUID orgId, String name, String title, List<String> permissions,
+      JsonObject metadata) {
+    return tx.preparedQuery("INSERT INTO org.roles (id, org_id, name, title, permissions, metadata) "
+            + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING *")
+        .execute(Tuple.of(UUID.randomUUID(), orgId, name, title, permissions.toArray(new String[0]), metadata))
+        .map(rows -> CustomRole.MAPPER.apply(rows.iterator().next()));
+  }
+
+  static Future<List<CustomRole>> list(SqlClient client, UUID orgId) {
+    return client.preparedQuery("SELECT * FROM org.roles WHERE org_id = $1 ORDER BY name").execute(Tuple.of(orgId))
+        .map(rows -> {
+          var result = new ArrayList<CustomRole>();
+          rows.forEach(r -> result.add(CustomRole.MAPPER.apply(r)));
+          return result;
+        });
+  }
+
+  static Future<Optional<CustomRole>> find(SqlClient client, UUID orgId, UUID roleId, boolean forUpdate) {
+    return client.preparedQuery("SELECT * FROM org.roles WHERE org_id = $1 AND id = $2" + (forUpdate ? " FOR UPDATE" : ""))
+        .execute(Tuple.of(orgId, roleId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(CustomRole.MAPPER.apply(rows.iterator().next())));
+  }
+
+  static Future<CustomRole> update(SqlClient tx, CustomRole role) {
+    return tx.preparedQuery("UPDATE org.roles SET name = $3, title = $4, permissions = $5, metadata = $6, "
+            + "updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING *")
+        .execute(Tuple.of(role.orgId(), role.id(), role.name(), role.title(),
+            role.permissions().toArray(new String[0]), role.metadata()))
+        .map(rows -> CustomRole.MAPPER.apply(rows.iterator().next()));
+  }
+
+  /** Renames the role in every membership of the organization, so assignments follow a rename. */
+  static Future<Void> renameAssignments(SqlClient tx, UUID orgId, String from, String to) {
+    return tx.preparedQuery("UPDATE org.memberships SET roles = array_replace(roles, $2, $3) "
+            + "WHERE org_id = $1 AND $2 = ANY (roles)")
+        .execute(Tuple.of(orgId, from, to)).mapEmpty();
+  }
+
+  static Future<Long> assignments(SqlClient tx, UUID orgId, String name) {
+    return tx.preparedQuery("SELECT count(*) AS n FROM org.memberships WHERE org_id = $1 AND $2 = ANY (roles)")
+        .execute(Tuple.of(orgId, name)).map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  static Future<Void> delete(SqlClient tx, UUID orgId, UUID roleId) {
+    return tx.preparedQuery("DELETE FROM org.roles WHERE org_id = $1 AND id = $2").execute(Tuple.of(orgId, roleId))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,107 @@
+package dev.orgplane.org.role;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CustomRoleTest {
+
+  private OrgServiceHarness org;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    org = OrgServiceHarness.start(vertx);
+  }
+
+  private String newOrg(OrgServiceHarness.Account owner) {
+    return org.createOrg(owner.token(), "r-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+  }
+
+  private JsonObject role(String name, String... permissions) {
+    return new JsonObject().put("name", name).put("title", "Role " + name)
+        .put("permissions", new JsonArray(java.util.List.of(permissions)));
+  }
+
+  @Test
+  void customRoleGrantsExactlyItsPermissionsAndFollowsChanges() {
+    var owner = org.newUser("owner");
+    var editor = org.newUser("editor");
+    var id = newOrg(owner);
+    var created = org.post("/v1/organizations/" + id + "/roles", owner.token(),
+        role("profile-editor", "app_organization_get", "app_organization_update"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var roleId = created.bodyAsJsonObject().getString("id");
+    org.post("/v1/organizations/" + id + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(editor.id())).put("roles", new JsonArray().add("profile-editor")));
+    assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + id, editor.token(),
+        new JsonObject().put("title", "Edited")).statusCode());
+    assertProblem(org.get("/v1/organizations/" + id + "/users", editor.token()), 403, "forbidden");
+
+    var renamed = org.send(HttpMethod.PATCH, "/v1/organizations/" + id + "/roles/" + roleId, owner.token(),
+        new JsonObject().put("name", "lister").put("permissions", new JsonArray().add("app_organization_userlist")));
+    assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+    assertEquals(200, org.get("/v1/organizations/" + id + "/users", editor.token()).statusCode());
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + id, editor.token(),
+        new JsonObject().put("title", "Again")), 403, "forbidden");
+  }
+
+  @Test
+  void rolesAreBuiltOnlyFromTheCatalog() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    assertProblem(org.post("/v1/organizations/" + id + "/roles", owner.token(), role("x-role", "app_root")), 400,
+        "validation_failed");
+    assertProblem(org.post("/v1/organizations/" + id + "/roles", owner.token(), role("owner", "app_organization_get")),
+        400, "validation_failed");
+    assertEquals(201, org.post("/v1/organizations/" + id + "/roles", owner.token(), role("dup")).statusCode());
+    assertProblem(org.post("/v1/organizations/" + id + "/roles", owner.token(), role("dup")), 409, "role_name_taken");
+  }
+
+  @Test
+  void assignedRoleCannotBeDeleted() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var id = newOrg(owner);
+    var roleId = org.post("/v1/organizations/" + id + "/roles", owner.token(), role("auditor", "app_audit_list"))
+        .bodyAsJsonObject().getString("id");
+    org.post("/v1/organizations/" + id + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(member.id())).put("roles", new JsonArray().add("auditor")));
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/roles/" + roleId, owner.token(), null),
+        409, "role_in_use");
+    org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + member.id() + "/roles", owner.token(),
+        new JsonObject().put("roles", new JsonArray().add("viewer")));
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/roles/" + roleId, owner.token(), null)
+        .statusCode());
+    assertProblem(org.get("/v1/organizations/" + id + "/roles/" + roleId, owner.token()), 404, "role_not_found");
+  }
+
+  @Test
+  void anotherOrganizationsRoleCannotBeUsedOrSeen() {
+    var alice = org.newUser("alice");
+    var bob = org.newUser("bob");
+    var aliceOrg = newOrg(alice);
+    var bobOrg = newOrg(bob);
+    var bobRole = org.post("/v1/organizations/" + bobOrg + "/roles", bob.token(), role("bobs-role", "app_organization_get"))
+        .bodyAsJsonObject().getString("id");
+    assertProblem(org.post("/v1/organizations/" + aliceOrg + "/users", alice.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(bob.id())).put("roles", new JsonArray().add("bobs-role"))), 422, "unknown_role");
+    assertProblem(org.get("/v1/organizations/" + aliceOrg + "/roles/" + bobRole, alice.token()), 404, "role_not_found");
+    assertProblem(org.get("/v1/organizations/" + bobOrg + "/roles/" + bobRole, alice.token()), 404,
+        "organization_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + aliceOrg + "/roles/" + bobRole, alice.token(),
+        null), 404, "role_not_found");
+  }
+}
