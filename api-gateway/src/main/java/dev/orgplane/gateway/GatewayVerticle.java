@@ -60,9 +60,9 @@ public final class GatewayVerticle extends VerticleBase {
       router.route().handler(new DoorAuth(verifier));
       var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
           .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(
-              Integer.parseInt(settings.string("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "128"))));
+              settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS")));
       router.route().handler(new ProxyHandler(client, RouteTable.from(settings),
-          Long.parseLong(settings.string("ORGPLANE_GATEWAY_QUARANTINE_MILLIS", "5000")),
+          settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS"),
           settings.longValue("ORGPLANE_BODY_LIMIT_BYTES")));
       return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_HTTP_HOST"), settings.integer("ORGPLANE_HTTP_PORT"))
           .onSuccess(s -> server = s);
@@ -72,8 +72,8 @@ public final class GatewayVerticle extends VerticleBase {
   /** Our org-service, plus any external issuers from {@code ORGPLANE_TRUSTED_ISSUERS}. */
   private List<TrustedIssuer> trustedIssuers(KeySource orgKeys) {
     var issuers = new ArrayList<TrustedIssuer>();
-    issuers.add(new TrustedIssuer(settings.string("ORGPLANE_PUBLIC_URL", "http://localhost:8080"),
-        settings.string("ORGPLANE_TOKEN_AUDIENCE", "orgplane"), orgKeys));
+    issuers.add(new TrustedIssuer(settings.string("ORGPLANE_PUBLIC_URL"),
+        settings.string("ORGPLANE_TOKEN_AUDIENCE"), orgKeys));
     var external = settings.string("ORGPLANE_TRUSTED_ISSUERS", "");
     if (!external.isBlank()) {
       new JsonArray(external).forEach(o -> {

@@ -30,6 +30,7 @@ final class StandaloneCommand implements Runnable {
         database = EmbeddedDatabase.start(Path.of(settings.string("ORGPLANE_DATA_DIR")),
             settings.has("ORGPLANE_EMBEDDED_PG_PORT") ? settings.integer("ORGPLANE_EMBEDDED_PG_PORT") : 0);
         config.put("ORGPLANE_PG_URL", database.url().toString());
+        recordDatabaseUrl(Path.of(settings.string("ORGPLANE_DATA_DIR")), database.url().toString());
       }
       var internalHost = settings.string("ORGPLANE_INTERNAL_HOST");
       config.put("ORGPLANE_ORG_SERVICE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ORG_SERVICE_PORT"));
@@ -44,5 +45,18 @@ final class StandaloneCommand implements Runnable {
     System.out.printf("Orgplane is up: http://localhost:%s (started in %d ms)%n",
         settings.string("ORGPLANE_HTTP_PORT"), process.millisSinceStart());
     process.runUntilStopped(database);
+  }
+
+  /** Where standalone leaves its embedded database's address for {@code orgplane admin}. */
+  static Path recordedDatabaseUrl(Path dataDir) {
+    return dataDir.resolve("postgres.url");
+  }
+
+  private static void recordDatabaseUrl(Path dataDir, String url) {
+    try {
+      java.nio.file.Files.writeString(recordedDatabaseUrl(dataDir), url + "\n");
+    } catch (java.io.IOException e) {
+      throw new LauncherException("cannot write " + recordedDatabaseUrl(dataDir) + ": " + e.getMessage(), e);
+    }
   }
 }

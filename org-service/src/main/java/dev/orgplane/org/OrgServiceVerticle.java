@@ -35,6 +35,7 @@ public final class OrgServiceVerticle extends VerticleBase {
   private Settings settings;
   private Pool pool;
   private HttpServer server;
+  private SigningKeyStore keys;
 
   @Override
   public Future<?> start() {
@@ -46,23 +47,23 @@ public final class OrgServiceVerticle extends VerticleBase {
         })
         .compose(opened -> {
           pool = opened;
-          var keys = new SigningKeyStore(vertx, pool, tokenLifetime());
+          keys = new SigningKeyStore(vertx, pool, tokenLifetime(), settings.longValue("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS"));
           var hasher = new PasswordHasher(vertx);
           return keys.start()
               .compose(v -> AdminBootstrap.ensureAdmin(pool, hasher, settings))
-              .compose(v -> listen(keys, hasher));
+              .compose(v -> listen(hasher));
         });
   }
 
-  private Future<HttpServer> listen(SigningKeyStore keys, PasswordHasher hasher) {
-    var issuer = settings.string("ORGPLANE_PUBLIC_URL", "http://localhost:8080");
-    var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE", "orgplane");
+  private Future<HttpServer> listen(PasswordHasher hasher) {
+    var issuer = settings.string("ORGPLANE_PUBLIC_URL");
+    var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
     var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(issuer, audience, keys)));
     var router = ServiceHttp.router(vertx, "org-service", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
         () -> pool.query("SELECT 1").execute());
     new IdentityRoutes(pool, hasher, keys, tokens,
-        Boolean.parseBoolean(settings.string("ORGPLANE_REGISTRATION_ENABLED", "true"))).mount(router);
+        settings.bool("ORGPLANE_REGISTRATION_ENABLED")).mount(router);
     router.route("/v1/*").handler(new BearerAuth(verifier));
     new CatalogRoutes().mount(router);
     new UserRoutes(pool).mount(router);
@@ -77,7 +78,7 @@ public final class OrgServiceVerticle extends VerticleBase {
   }
 
   private long tokenLifetime() {
-    return Long.parseLong(settings.string("ORGPLANE_TOKEN_TTL_SECONDS", "3600"));
+    return settings.longValue("ORGPLANE_TOKEN_TTL_SECONDS");
   }
 
   public int port() {
@@ -86,6 +87,9 @@ public final class OrgServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (keys != null) {
+      keys.stop();
+    }
     return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }

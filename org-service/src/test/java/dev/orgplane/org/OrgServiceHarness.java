@@ -2,6 +2,7 @@ package dev.orgplane.org;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.MultiMap;
@@ -28,12 +29,16 @@ public final class OrgServiceHarness {
   }
 
   public static OrgServiceHarness start(Vertx vertx) {
-    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    return start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS));
+  }
+
+  public static OrgServiceHarness start(Vertx vertx, PgUrl db) {
     var verticle = new OrgServiceVerticle();
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(new JsonObject()
         .put("ORGPLANE_PG_URL", db.toString())
         .put("ORGPLANE_ORG_SERVICE_PORT", "0")
         .put("ORGPLANE_PG_POOL_SIZE", "4")
+        .put("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS", "500")
         .put("ORGPLANE_BODY_LIMIT_BYTES", "65536")
         .put("ORGPLANE_ADMIN_EMAIL", ADMIN_EMAIL)
         .put("ORGPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD))).await();

@@ -45,8 +45,8 @@ public final class EngineVerticle extends VerticleBase {
               getClass().getClassLoader()));
           var keys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
           var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(
-              settings.string("ORGPLANE_PUBLIC_URL", "http://localhost:8080"),
-              settings.string("ORGPLANE_TOKEN_AUDIENCE", "orgplane"), keys)));
+              settings.string("ORGPLANE_PUBLIC_URL"),
+              settings.string("ORGPLANE_TOKEN_AUDIENCE"), keys)));
           var router = ServiceHttp.router(vertx, "provisioning-engine", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
               () -> pool.query("SELECT 1").execute());
           router.route("/v1/*").handler(new BearerAuth(verifier));

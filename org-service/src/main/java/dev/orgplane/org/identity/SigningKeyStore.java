@@ -16,8 +16,9 @@ import java.util.UUID;
 /**
  * The token signing keys, kept in the database so every instance of the service signs and
  * verifies with the same set. The newest unretired key signs; retired keys stay published (and
- * trusted) for one token lifetime, so rotation never invalidates a token early. An instance that
- * meets a kid it does not know reloads from the database (another instance may have rotated).
+ * trusted) for one token lifetime, so rotation never invalidates a token early. Every instance
+ * reloads the keys periodically, and at once when it meets a kid it does not know, so a rotation
+ * made by another instance or by the operator's command line takes effect everywhere.
  */
 public final class SigningKeyStore implements KeySource {
 
@@ -26,19 +27,27 @@ public final class SigningKeyStore implements KeySource {
   private final Vertx vertx;
   private final Pool pool;
   private final long tokenLifetimeSeconds;
+  private final long periodicReloadMillis;
   private volatile List<JsonObject> publicKeys = List.of();
   private volatile TokenSigner signer;
   private volatile long loadedAt;
+  private long reloadTimer = -1;
 
-  public SigningKeyStore(Vertx vertx, Pool pool, long tokenLifetimeSeconds) {
+  public SigningKeyStore(Vertx vertx, Pool pool, long tokenLifetimeSeconds, long periodicReloadMillis) {
     this.vertx = vertx;
     this.pool = pool;
     this.tokenLifetimeSeconds = tokenLifetimeSeconds;
+    this.periodicReloadMillis = periodicReloadMillis;
   }
 
   /** Loads the keys, creating the first one on a fresh database. */
   public Future<Void> start() {
-    return load().compose(v -> signer != null ? Future.succeededFuture() : rotate().mapEmpty());
+    return load().compose(v -> signer != null ? Future.<Void>succeededFuture() : rotate().<Void>mapEmpty())
+        .onSuccess(v -> reloadTimer = vertx.setPeriodic(periodicReloadMillis, id -> load()));
+  }
+
+  public void stop() {
+    vertx.cancelTimer(reloadTimer);
   }
 
   public TokenSigner signer() {

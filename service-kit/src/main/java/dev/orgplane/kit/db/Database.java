@@ -18,9 +18,15 @@ public final class Database {
       migrations.forEach(m -> m.applyTo(url));
       return null;
     }, false).map(done -> PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(poolSize).setName("orgplane-" + migrations.get(0).schema()).setShared(false))
+        .with(new PoolOptions().setMaxSize(poolSize).setName(poolName(url, migrations)).setShared(false))
         .connectingTo(url.connectOptions())
         .using(vertx)
         .build());
+  }
+
+  /** Named after the schemas it serves, so each service's pool has its own metrics. */
+  private static String poolName(PgUrl url, List<Migrations> migrations) {
+    return "orgplane-" + (migrations.isEmpty() ? url.database()
+        : String.join("+", migrations.stream().map(Migrations::schema).toList()));
   }
 }

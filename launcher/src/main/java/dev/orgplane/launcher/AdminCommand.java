@@ -1,0 +1,81 @@
+package dev.orgplane.launcher;
+
+import dev.orgplane.kit.config.ConfigLoader;
+import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.org.OrgServiceVerticle;
+import dev.orgplane.org.ops.OperatorCommands;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Operator commands. They work on the database: {@code ORGPLANE_PG_URL}, or the embedded one of a
+ * standalone platform using the same data directory (standalone records its address there).
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator commands (need database access).")
+final class AdminCommand {
+
+  @Mixin
+  ConfigOptions options;
+
+  @Command(name = "rotate-signing-key", mixinStandardHelpOptions = true,
+      description = "Make a new token signing key; tokens signed by the old one stay valid until they expire.")
+  void rotateSigningKey() {
+    run(ops -> ops.rotateSigningKey().map(kid -> "new signing key " + kid));
+  }
+
+  @Command(name = "grant-group-admin", mixinStandardHelpOptions = true,
+      description = "Make a user an admin of an organization group.")
+  void grantGroupAdmin(@Option(names = "--group", required = true) UUID group,
+      @Option(names = "--email", required = true) String email) {
+    run(ops -> ops.grantGroupAdmin(group, email).map(user -> email + " is now an admin of group " + group));
+  }
+
+  @Command(name = "revoke-group-admin", mixinStandardHelpOptions = true,
+      description = "Remove a user's admin rights over an organization group.")
+  void revokeGroupAdmin(@Option(names = "--group", required = true) UUID group,
+      @Option(names = "--email", required = true) String email) {
+    run(ops -> ops.revokeGroupAdmin(group, email).map(user -> email + " is no longer an admin of group " + group));
+  }
+
+  @Command(name = "make-platform-admin", mixinStandardHelpOptions = true,
+      description = "Give an existing user platform admin rights.")
+  void makePlatformAdmin(@Option(names = "--email", required = true) String email) {
+    run(ops -> ops.makePlatformAdmin(email).map(v -> email + " is now a platform admin"));
+  }
+
+  private void run(Function<OperatorCommands, Future<String>> command) {
+    var vertx = Vertx.vertx();
+    try {
+      var settings = new Settings(ConfigLoader.load(vertx, options.asJson()).await());
+      var pool = Database.open(vertx, databaseUrl(settings), 2, List.of(OrgServiceVerticle.MIGRATIONS)).await();
+      var ops = new OperatorCommands(vertx, pool, settings.longValue("ORGPLANE_TOKEN_TTL_SECONDS"));
+      System.out.println(command.apply(ops).eventually(pool::close).await());
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static PgUrl databaseUrl(Settings settings) {
+    if (settings.has("ORGPLANE_PG_URL")) {
+      return PgUrl.parse(settings.string("ORGPLANE_PG_URL"));
+    }
+    var recorded = StandaloneCommand.recordedDatabaseUrl(Path.of(settings.string("ORGPLANE_DATA_DIR")));
+    try {
+      return PgUrl.parse(Files.readString(recorded).trim());
+    } catch (IOException e) {
+      throw new LauncherException("no database: set ORGPLANE_PG_URL, or start the standalone platform that uses "
+          + recorded.getParent().toAbsolutePath() + " first");
+    }
+  }
+}

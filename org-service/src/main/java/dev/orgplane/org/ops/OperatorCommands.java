@@ -1,0 +1,47 @@
+package dev.orgplane.org.ops;
+
+import dev.orgplane.org.group.GroupAdmins;
+import dev.orgplane.org.identity.SigningKeyStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/**
+ * What only the platform's operator may do, from the {@code orgplane admin} command line: rotate
+ * the token signing key, appoint or remove group admins, make a user a platform admin. These work
+ * on the database directly, so they need no token and keep working when every admin is locked out.
+ */
+public final class OperatorCommands {
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final long tokenLifetimeSeconds;
+
+  public OperatorCommands(Vertx vertx, Pool pool, long tokenLifetimeSeconds) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.tokenLifetimeSeconds = tokenLifetimeSeconds;
+  }
+
+  /** Answers the new key's kid; tokens signed by the old key stay valid until they expire. */
+  public Future<String> rotateSigningKey() {
+    return new SigningKeyStore(vertx, pool, tokenLifetimeSeconds, 0).rotate();
+  }
+
+  public Future<UUID> grantGroupAdmin(UUID groupId, String email) {
+    return pool.withTransaction(tx -> GroupAdmins.grant(tx, groupId, email));
+  }
+
+  public Future<UUID> revokeGroupAdmin(UUID groupId, String email) {
+    return pool.withTransaction(tx -> GroupAdmins.revoke(tx, groupId, email));
+  }
+
+  public Future<Void> makePlatformAdmin(String email) {
+    return pool.preparedQuery("UPDATE org.users SET platform_admin = true WHERE lower(email) = lower($1)")
+        .execute(Tuple.of(email))
+        .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new IllegalArgumentException("no user with email " + email)));
+  }
+}

@@ -1,0 +1,60 @@
+package dev.orgplane.org.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class OperatorCommandsTest {
+
+  @Test
+  void rotationPublishesTheNewKeyAndKeepsOldTokensValid(Vertx vertx) throws InterruptedException {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db);
+    var user = org.newUser("rotator");
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
+    var kid = ops.rotateSigningKey().await();
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!org.get("/.well-known/jwks.json", null).bodyAsString().contains(kid)) {
+      assertTrue(System.currentTimeMillis() < deadline, "the new key was not published within 15 s");
+      Thread.sleep(500);
+    }
+    assertEquals(2, org.get("/.well-known/jwks.json", null).bodyAsJsonObject().getJsonArray("keys").size());
+    assertEquals(200, org.get("/v1/users/me", user.token()).statusCode(), "tokens of the old key stay valid");
+    var fresh = org.newUser("after-rotation").token();
+    var header = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(fresh.split("\\.")[0])));
+    assertEquals(kid, header.getString("kid"));
+  }
+
+  @Test
+  void groupAdminsAreAppointedByEmail(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db);
+    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var groupId = org.post("/v1/organization-groups", admin, new JsonObject().put("name", "G")).bodyAsJsonObject()
+        .getString("id");
+    var user = org.newUser("appointee");
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
+    ops.grantGroupAdmin(UUID.fromString(groupId), user.email().toUpperCase()).await();
+    assertEquals(200, org.get("/v1/organization-groups/" + groupId, user.token()).statusCode());
+    ops.revokeGroupAdmin(UUID.fromString(groupId), user.email()).await();
+    assertEquals(404, org.get("/v1/organization-groups/" + groupId, user.token()).statusCode());
+    assertThrows(IllegalArgumentException.class,
+        () -> ops.grantGroupAdmin(UUID.fromString(groupId), "nobody@test.local").await());
+    assertThrows(IllegalArgumentException.class, () -> ops.grantGroupAdmin(UUID.randomUUID(), user.email()).await());
+    ops.makePlatformAdmin(user.email()).await();
+    assertTrue(org.get("/v1/users/me", user.token()).bodyAsJsonObject().getBoolean("platformAdmin"));
+  }
+}
