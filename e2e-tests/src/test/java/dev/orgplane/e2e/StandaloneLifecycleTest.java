@@ -71,6 +71,22 @@ class StandaloneLifecycleTest {
   }
 
   @Test
+  void portInUseIsOneLineErrorNamingThePort() throws IOException, InterruptedException {
+    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      var process = ServiceProcess.start("standalone", "standalone-port-taken", Map.of(
+          "ORGPLANE_DATA_DIR", dataDir.resolve("port").toString(),
+          "ORGPLANE_HTTP_HOST", "127.0.0.1",
+          "ORGPLANE_HTTP_PORT", String.valueOf(taken.getLocalPort()),
+          "ORGPLANE_ORG_SERVICE_PORT", String.valueOf(Platform.freePort()),
+          "ORGPLANE_ENGINE_PORT", String.valueOf(Platform.freePort())));
+      assertEquals(1, process.waitForExit());
+      var lines = process.output().lines().filter(l -> l.startsWith("orgplane:")).toList();
+      assertEquals(1, lines.size(), process.output());
+      assertTrue(lines.get(0).contains(String.valueOf(taken.getLocalPort())), lines.get(0));
+    }
+  }
+
+  @Test
   void unreachableDatabaseIsOneLineErrorAndNonZeroExit() throws InterruptedException {
     var process = ServiceProcess.start("org-service", "org-service-bad-pg",
         Map.of("ORGPLANE_PG_URL", "postgresql://postgres:x@127.0.0.1:" + Platform.freePort() + "/postgres",
