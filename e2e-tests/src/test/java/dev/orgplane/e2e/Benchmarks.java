@@ -33,6 +33,7 @@ public final class Benchmarks {
   }
 
   public static void main(String[] args) {
+    System.setProperty(ServiceProcess.JVM_ARGS, "-Xmx512m");
     var benchmarks = new Benchmarks();
     try (var platform = Platform.start()) {
       benchmarks.organizationReads(platform);

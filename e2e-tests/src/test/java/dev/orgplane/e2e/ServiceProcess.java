@@ -13,6 +13,9 @@ import java.util.Map;
  */
 final class ServiceProcess implements AutoCloseable {
 
+  /** JVM options of the service processes; tests favour start-up time, benchmarks full JIT. */
+  static final String JVM_ARGS = "orgplane.e2e.jvmArgs";
+
   private final String name;
   private final Process process;
   private final Path log;
@@ -28,8 +31,10 @@ final class ServiceProcess implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build the launcher first (./mvnw package)");
     }
-    var args = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
-        jar.toString(), command));
+    var args = new ArrayList<String>();
+    args.add(javaBinary());
+    args.addAll(List.of(System.getProperty(JVM_ARGS, "-Xmx256m -XX:TieredStopAtLevel=1").split(" ")));
+    args.addAll(List.of("-jar", jar.toString(), command));
     config.forEach((k, v) -> args.add("--set=" + k + "=" + v));
     try {
       var logs = Path.of("target", "e2e-logs");

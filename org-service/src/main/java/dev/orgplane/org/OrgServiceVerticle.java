@@ -8,6 +8,7 @@ import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.org.audit.AuditRoutes;
 import dev.orgplane.org.group.GroupRoutes;
@@ -36,6 +37,7 @@ public final class OrgServiceVerticle extends VerticleBase {
   private Pool pool;
   private HttpServer server;
   private SigningKeyStore keys;
+  private long purgeTimer = -1;
 
   @Override
   public Future<?> start() {
@@ -56,6 +58,8 @@ public final class OrgServiceVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(PasswordHasher hasher) {
+    var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
+    purgeTimer = vertx.setPeriodic(3_600_000, id -> idempotency.purgeExpired());
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
@@ -65,6 +69,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     new IdentityRoutes(pool, hasher, keys, tokens,
         settings.bool("ORGPLANE_REGISTRATION_ENABLED")).mount(router);
     router.route("/v1/*").handler(new BearerAuth(verifier));
+    router.post("/v1/*").handler(idempotency);
     new CatalogRoutes().mount(router);
     new UserRoutes(pool).mount(router);
     new OrganizationRoutes(pool).mount(router);
@@ -90,6 +95,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     if (keys != null) {
       keys.stop();
     }
+    vertx.cancelTimer(purgeTimer);
     return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }

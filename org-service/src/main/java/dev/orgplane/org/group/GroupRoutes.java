@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.Caller;
@@ -55,8 +56,8 @@ public final class GroupRoutes {
             .compose(caller -> GroupRepository.insert(tx, name, GroupAccess.hash(key)))
             .compose(group -> AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.created",
                 "organization_group:" + group.id(), new JsonObject().put("name", name)).map(group)))
-        .onSuccess(group -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .end(group.toJson().put("createKey", key).encode()))
+        .onSuccess(group -> Replies.created(ctx, "/v1/organization-groups/" + group.id(),
+            group.toJson().put("createKey", key)))
         .onFailure(ctx::fail);
   }
 
@@ -81,7 +82,7 @@ public final class GroupRoutes {
         .compose(group -> pool.withTransaction(tx -> GroupRepository.setCreateKey(tx, group.id(), GroupAccess.hash(key))
             .compose(v -> AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.create_key_rotated",
                 "organization_group:" + group.id(), new JsonObject()))))
-        .onSuccess(v -> ctx.json(new JsonObject().put("createKey", key)))
+        .onSuccess(v -> Replies.json(ctx, 200, new JsonObject().put("createKey", key)))
         .onFailure(ctx::fail);
   }
 
@@ -134,7 +135,7 @@ public final class GroupRoutes {
             ctx.fail(ApiException.notFound("organization_not_found", "No such organization in a group you administer."));
             return;
           }
-          ctx.json(tokens.tokenResponse(principal.subject(), orgId));
+          Replies.json(ctx, 200, tokens.tokenResponse(principal.subject(), orgId));
         })
         .onFailure(ctx::fail);
   }

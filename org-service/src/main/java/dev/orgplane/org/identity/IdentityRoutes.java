@@ -1,6 +1,7 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
@@ -57,8 +58,7 @@ public final class IdentityRoutes {
         .compose(hash -> UserRepository.insert(pool, email, name == null ? "" : name, hash, false))
         .compose(user -> user.isPresent() ? Future.succeededFuture(user.get())
             : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))
-        .onSuccess(user -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .end(user.toJson().encode()))
+        .onSuccess(user -> Replies.created(ctx, "/v1/users/" + user.id(), user.toJson()))
         .onFailure(ctx::fail);
   }
 

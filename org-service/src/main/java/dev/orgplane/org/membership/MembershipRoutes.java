@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
@@ -72,7 +73,7 @@ public final class MembershipRoutes {
                         "organization:" + access.orgId(), new JsonObject().put("userIds", new JsonArray(rawIds))
                             .put("roles", new JsonArray(granted)))
                     .map(added))))
-        .onSuccess(added -> ctx.json(new JsonObject().put("added", added)))
+        .onSuccess(added -> Replies.json(ctx, 200, new JsonObject().put("added", added)))
         .onFailure(ctx::fail);
   }
 

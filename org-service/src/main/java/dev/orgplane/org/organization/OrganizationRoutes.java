@@ -3,6 +3,7 @@ package dev.orgplane.org.organization;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
@@ -60,9 +61,10 @@ public final class OrganizationRoutes {
                     "organization:" + org.id(), new JsonObject().put("name", org.name())))
                 .map(org)))
         .recover(OrganizationRoutes::nameTaken)
-        .onSuccess(org -> ctx.response().setStatusCode(201).putHeader("ETag", org.etag())
-            .putHeader("Location", "/v1/organizations/" + org.id())
-            .putHeader("Content-Type", "application/json").end(org.toJson().encode()))
+        .onSuccess(org -> {
+          ctx.response().putHeader("ETag", org.etag());
+          Replies.created(ctx, "/v1/organizations/" + org.id(), org.toJson());
+        })
         .onFailure(ctx::fail);
   }
 
@@ -149,8 +151,8 @@ public final class OrganizationRoutes {
   }
 
   private static void respond(RoutingContext ctx, Organization org) {
-    ctx.response().putHeader("ETag", org.etag()).putHeader("Content-Type", "application/json")
-        .end(org.toJson().encode());
+    ctx.response().putHeader("ETag", org.etag());
+    Replies.json(ctx, 200, org.toJson());
   }
 
   /** Honours If-Match: a client that read an older version must not overwrite a newer one. */

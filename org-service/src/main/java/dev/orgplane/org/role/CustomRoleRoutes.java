@@ -3,6 +3,7 @@ package dev.orgplane.org.role;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
@@ -79,8 +80,8 @@ public final class CustomRoleRoutes {
                     fields.metadata() == null ? new JsonObject() : fields.metadata())
                 .compose(role -> audit(tx, ctx, access, "role.created", role).map(role))))
         .recover(CustomRoleRoutes::nameTaken)
-        .onSuccess(role -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .end(role.toJson().encode()))
+        .onSuccess(role -> Replies.created(ctx, "/v1/organizations/" + role.orgId() + "/roles/" + role.id(),
+            role.toJson()))
         .onFailure(ctx::fail);
   }
 

@@ -21,7 +21,8 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    problemFor(ctx).writeTo(ctx.response());
+    var problem = problemFor(ctx);
+    IdempotencyKeys.abandon(ctx).onComplete(released -> problem.writeTo(ctx.response()));
   }
 
   /** Answers requests that matched no route, or matched a path with another method. */

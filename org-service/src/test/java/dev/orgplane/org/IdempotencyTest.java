@@ -1,0 +1,81 @@
+package dev.orgplane.org;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IdempotencyTest {
+
+  private OrgServiceHarness org;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    org = OrgServiceHarness.start(vertx);
+  }
+
+  private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> create(String token, String key, String name) {
+    return org.send(HttpMethod.POST, "/v1/organizations", token, new JsonObject().put("name", name).put("title", "t"),
+        MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", key));
+  }
+
+  @Test
+  void retryWithSameKeyAndBodyReturnsTheFirstAnswerAndCreatesNothingTwice() {
+    var alice = org.newUser("alice");
+    var key = UUID.randomUUID().toString();
+    var name = "idem-" + key.substring(0, 8);
+    var first = create(alice.token(), key, name);
+    var retry = create(alice.token(), key, name);
+    assertEquals(201, first.statusCode(), first.bodyAsString());
+    assertEquals(201, retry.statusCode(), retry.bodyAsString());
+    assertEquals(first.bodyAsJsonObject(), retry.bodyAsJsonObject());
+    assertEquals("true", retry.getHeader("Idempotent-Replayed"));
+    assertEquals(first.getHeader("Location"), retry.getHeader("Location"));
+    var listed = org.get("/v1/organizations?q=" + name, alice.token()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(1, listed.size());
+  }
+
+  @Test
+  void sameKeyWithAnotherBodyIs422() {
+    var alice = org.newUser("alice");
+    var key = UUID.randomUUID().toString();
+    assertEquals(201, create(alice.token(), key, "idem-a-" + key.substring(0, 6)).statusCode());
+    assertProblem(create(alice.token(), key, "idem-b-" + key.substring(0, 6)), 422, "idempotency_key_reused");
+  }
+
+  @Test
+  void keysBelongToTheirCaller() {
+    var alice = org.newUser("alice");
+    var bob = org.newUser("bob");
+    var key = UUID.randomUUID().toString();
+    assertEquals(201, create(alice.token(), key, "idem-al-" + key.substring(0, 6)).statusCode());
+    var bobs = create(bob.token(), key, "idem-bo-" + key.substring(0, 6));
+    assertEquals(201, bobs.statusCode(), bobs.bodyAsString());
+    assertEquals(null, bobs.getHeader("Idempotent-Replayed"));
+  }
+
+  @Test
+  void failedRequestDoesNotHoldItsKey() {
+    var alice = org.newUser("alice");
+    var key = UUID.randomUUID().toString();
+    assertProblem(create(alice.token(), key, "X"), 400, "validation_failed");
+    assertEquals(201, create(alice.token(), key, "X".toLowerCase() + "-fixed-" + key.substring(0, 6)).statusCode());
+  }
+
+  @Test
+  void malformedKeyIs400() {
+    var alice = org.newUser("alice");
+    assertProblem(create(alice.token(), "x".repeat(300), "idem-long"), 400, "invalid_idempotency_key");
+  }
+}

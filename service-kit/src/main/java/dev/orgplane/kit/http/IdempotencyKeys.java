@@ -1,0 +1,159 @@
+package dev.orgplane.kit.http;
+
+import dev.orgplane.kit.auth.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * {@code Idempotency-Key} on POST, Stripe-style: the first request with a key runs and its answer is
+ * kept for 24 hours; a retry with the same key and the same request gets that answer again (with
+ * {@code Idempotent-Replayed: true}); the same key with another request is 422
+ * {@code idempotency_key_reused}; a retry while the first is still running is 409
+ * {@code idempotency_key_in_use}. Keys belong to the caller (the token's subject), so one client can
+ * never see another's answers. Only successful answers are kept: a failed request may be retried.
+ *
+ * <p>Needs a table {@code <schema>.idempotency_keys} (see the services' migrations).
+ */
+public final class IdempotencyKeys implements Handler<RoutingContext> {
+
+  public static final String HEADER = "Idempotency-Key";
+  private static final String SLOT = "orgplane.idempotency.slot";
+  private static final Pattern WELL_FORMED = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+  private final Pool pool;
+  private final String table;
+
+  public IdempotencyKeys(Pool pool, String schema) {
+    this.pool = pool;
+    this.table = schema + ".idempotency_keys";
+  }
+
+  /** Where a request's answer is kept. */
+  private record Slot(IdempotencyKeys owner, String principal, String key) {
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    var key = ctx.request().getHeader(HEADER);
+    Principal principal = ctx.get(Principal.CONTEXT_KEY);
+    if (key == null || ctx.request().method() != HttpMethod.POST || principal == null) {
+      ctx.next();
+      return;
+    }
+    if (!WELL_FORMED.matcher(key).matches()) {
+      ctx.fail(ApiException.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters."));
+      return;
+    }
+    var hash = requestHash(ctx);
+    pool.preparedQuery("INSERT INTO " + table + " AS k (principal, key, request_hash) VALUES ($1, $2, $3) "
+            + "ON CONFLICT (principal, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = NULL, "
+            + "body = NULL, headers = NULL, created_at = now() WHERE k.created_at < now() - interval '24 hours' "
+            + "RETURNING 1")
+        .execute(Tuple.of(principal.subject(), key, hash))
+        .compose(inserted -> {
+          if (inserted.size() == 1) {
+            var slot = new Slot(this, principal.subject(), key);
+            ctx.put(SLOT, slot);
+            // safety net for requests that ended neither way (the client went away mid-request)
+            ctx.addEndHandler(done -> abandon(ctx));
+            ctx.next();
+            return Future.succeededFuture();
+          }
+          return replay(ctx, principal.subject(), key, hash);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Void> replay(RoutingContext ctx, String principal, String key, String hash) {
+    return pool.preparedQuery("SELECT request_hash, status, body, headers FROM " + table
+            + " WHERE principal = $1 AND key = $2")
+        .execute(Tuple.of(principal, key))
+        .map(rows -> {
+          var row = rows.iterator().next();
+          if (!hash.equals(row.getString("request_hash"))) {
+            throw new ApiException(422, "idempotency_key_reused",
+                "This Idempotency-Key was used with a different request.");
+          }
+          if (row.getInteger("status") == null) {
+            throw ApiException.conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still running.");
+          }
+          var response = ctx.response().setStatusCode(row.getInteger("status")).putHeader("Idempotent-Replayed", "true");
+          var headers = row.getJsonObject("headers");
+          if (headers != null) {
+            headers.forEach(h -> response.putHeader(h.getKey(), h.getValue().toString()));
+          }
+          var body = row.getString("body");
+          if (body == null) {
+            response.end();
+          } else {
+            response.putHeader("Content-Type", "application/json").end(body);
+          }
+          return null;
+        });
+  }
+
+  /** Records the answer of the request that holds a slot; a no-op for other requests. */
+  static Future<Void> complete(RoutingContext ctx, int status, JsonObject body) {
+    Slot slot = ctx.get(SLOT);
+    if (slot == null) {
+      return Future.succeededFuture();
+    }
+    var headers = new JsonObject();
+    for (var name : new String[] {"Location", "ETag"}) {
+      var value = ctx.response().headers().get(name);
+      if (value != null) {
+        headers.put(name, value);
+      }
+    }
+    ctx.remove(SLOT);
+    return slot.owner().pool.preparedQuery("UPDATE " + slot.owner().table + " SET status = $3, body = $4, headers = $5 "
+            + "WHERE principal = $1 AND key = $2")
+        .execute(Tuple.of(slot.principal(), slot.key(), status, body == null ? null : body.encode(), headers))
+        .mapEmpty();
+  }
+
+  /**
+   * A request that failed gives its key back before its error is sent, so an immediate retry runs
+   * instead of meeting {@code idempotency_key_in_use}; a no-op for requests without a slot.
+   */
+  static Future<Void> abandon(RoutingContext ctx) {
+    Slot slot = ctx.get(SLOT);
+    if (slot == null) {
+      return Future.succeededFuture();
+    }
+    ctx.remove(SLOT);
+    return slot.owner().pool.preparedQuery("DELETE FROM " + slot.owner().table
+            + " WHERE principal = $1 AND key = $2 AND status IS NULL")
+        .execute(Tuple.of(slot.principal(), slot.key())).mapEmpty();
+  }
+
+  /** Drops answers older than a day; call periodically. */
+  public Future<Integer> purgeExpired() {
+    return pool.query("DELETE FROM " + table + " WHERE created_at < now() - interval '24 hours'").execute()
+        .map(rows -> rows.rowCount());
+  }
+
+  private static String requestHash(RoutingContext ctx) {
+    try {
+      var digest = MessageDigest.getInstance("SHA-256");
+      digest.update((ctx.request().method().name() + " " + ctx.request().path() + "\n").getBytes(StandardCharsets.UTF_8));
+      var body = ctx.body().buffer();
+      if (body != null) {
+        digest.update(body.getBytes());
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
