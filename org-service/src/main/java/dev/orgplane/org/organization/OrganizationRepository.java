@@ -16,17 +16,16 @@ final class OrganizationRepository {
   private OrganizationRepository() {
   }
 
-  static Future<UUID> insertGroup(SqlClient tx, String name) {
-    var id = UUID.randomUUID();
+  static Future<Void> insertGroup(SqlClient tx, UUID id, String name) {
     return tx.preparedQuery("INSERT INTO org.organization_groups (id, name) VALUES ($1, $2)")
-        .execute(Tuple.of(id, name)).map(id);
+        .execute(Tuple.of(id, name)).mapEmpty();
   }
 
-  static Future<Organization> insert(SqlClient tx, OrganizationFields f, UUID groupId) {
+  static Future<Organization> insert(SqlClient tx, UUID id, OrganizationFields f, UUID groupId) {
     return tx.preparedQuery("INSERT INTO org.organizations (id, name, title, description, avatar, email, website, "
             + "metadata, group_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *")
         .mapping(Organization.MAPPER)
-        .execute(Tuple.from(new Object[] {UUID.randomUUID(), f.name(), f.title(), f.description(), f.avatar(),
+        .execute(Tuple.from(new Object[] {id, f.name(), f.title(), f.description(), f.avatar(),
             f.email(), f.website(), f.metadata() == null ? new JsonObject() : f.metadata(), groupId}))
         .map(rows -> rows.iterator().next());
   }

@@ -54,12 +54,20 @@ public final class OrganizationRoutes {
       MetadataSchema.validate(fields.metadata());
     }
     var userId = AccessPolicy.userId(principal);
-    pool.withTransaction(tx -> group(tx, groupId, userId, ctx.request().getHeader("X-Create-Key"), fields.name())
-            .compose(group -> OrganizationRepository.insert(tx, fields, group))
-            .compose(org -> MembershipRepository.upsert(tx, org.id(), List.of(userId), List.of("owner"))
-                .compose(v -> AuditLog.record(tx, ctx, org.id(), principal.subject(), "organization.created",
-                    "organization:" + org.id(), new JsonObject().put("name", org.name())))
-                .map(org)))
+    var orgId = UUID.randomUUID();
+    pool.withTransaction(tx -> group(tx, groupId, userId, ctx.request().getHeader("X-Create-Key"))
+            .compose(existingGroup -> {
+              // Ids are chosen here, so the four inserts do not wait for each other: they go to
+              // PostgreSQL pipelined, in one round trip, and still run in this order there.
+              var newGroup = existingGroup == null ? UUID.randomUUID() : null;
+              var groupCreated = newGroup == null ? Future.<Void>succeededFuture()
+                  : OrganizationRepository.insertGroup(tx, newGroup, fields.name());
+              var org = OrganizationRepository.insert(tx, orgId, fields, newGroup == null ? existingGroup : newGroup);
+              var owner = MembershipRepository.upsert(tx, orgId, List.of(userId), List.of("owner"));
+              var audited = AuditLog.record(tx, ctx, orgId, principal.subject(), "organization.created",
+                  "organization:" + orgId, new JsonObject().put("name", fields.name()));
+              return Future.all(groupCreated, org, owner, audited).map(all -> org.result());
+            }))
         .recover(OrganizationRoutes::nameTaken)
         .onSuccess(org -> {
           ctx.response().putHeader("ETag", org.etag());
@@ -68,10 +76,10 @@ public final class OrganizationRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** The group the new organization joins: the given one (key or group admin), or a new one of its own. */
-  private static Future<UUID> group(SqlConnection tx, String groupId, UUID userId, String createKey, String orgName) {
+  /** The existing group the new organization joins (key or group admin), or null: it gets a new one. */
+  private static Future<UUID> group(SqlConnection tx, String groupId, UUID userId, String createKey) {
     if (groupId == null) {
-      return OrganizationRepository.insertGroup(tx, orgName);
+      return Future.succeededFuture();
     }
     return GroupAccess.mayCreateIn(tx, UUID.fromString(groupId), userId, createKey)
         .map(allowed -> {
