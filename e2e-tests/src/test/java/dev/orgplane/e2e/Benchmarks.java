@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Benchmarks {
 
-  private static final long WARMUP_MS = Long.getLong("bench.warmupMillis", 5_000);
+  private static final long WARMUP_MS = Long.getLong("bench.warmupMillis", 10_000);
   private static final long MEASURE_MS = Long.getLong("bench.measureMillis", 15_000);
 
   private final Vertx vertx = Vertx.vertx();
@@ -70,14 +70,21 @@ public final class Benchmarks {
     var token = gateway.token(platform.adminEmail(), platform.adminPassword());
     var http = client(8);
     var counter = new AtomicLong();
-    var created = LoadDriver.run(vertx, "create org", 8, WARMUP_MS, MEASURE_MS,
-        () -> http.request(HttpMethod.POST, platform.gatewayPort, "127.0.0.1", "/v1/organizations")
-            .bearerTokenAuthentication(token)
-            .sendJsonObject(new JsonObject().put("name", "bench-" + counter.incrementAndGet()).put("title", "B"))
-            .compose(r -> r.statusCode() == 201 ? Future.succeededFuture() : Future.failedFuture("HTTP " + r.statusCode())));
+    var direct = LoadDriver.run(vertx, "create org direct", 8, WARMUP_MS, MEASURE_MS,
+        () -> createOrganization(http, platform.orgServicePort, token, counter));
+    var viaGateway = LoadDriver.run(vertx, "create org via gateway", 8, WARMUP_MS, MEASURE_MS,
+        () -> createOrganization(http, platform.gatewayPort, token, counter));
     var raw = rawSingleRowInserts(8);
     add("raw PostgreSQL single-row insert transactions, 8 clients", raw, null);
-    add("organizations created per second, 8 clients (via gateway)", created, raw);
+    add("organizations created per second, 8 clients, direct", direct, raw);
+    add("organizations created per second, 8 clients, via gateway", viaGateway, raw);
+  }
+
+  private static Future<?> createOrganization(WebClient http, int port, String token, AtomicLong counter) {
+    return http.request(HttpMethod.POST, port, "127.0.0.1", "/v1/organizations")
+        .bearerTokenAuthentication(token)
+        .sendJsonObject(new JsonObject().put("name", "bench-" + counter.incrementAndGet()).put("title", "B"))
+        .compose(r -> r.statusCode() == 201 ? Future.succeededFuture() : Future.failedFuture("HTTP " + r.statusCode()));
   }
 
   /** pgbench-style: one INSERT per transaction, autocommit, on the platform's PostgreSQL server. */

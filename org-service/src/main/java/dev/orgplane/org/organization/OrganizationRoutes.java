@@ -10,6 +10,7 @@ import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.group.GroupAccess;
 import dev.orgplane.org.membership.MembershipRepository;
+import dev.orgplane.org.metaschema.MetaSchemas;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -29,9 +30,16 @@ public final class OrganizationRoutes {
   private static final Set<String> CREATE_FIELDS = union(OrganizationFields.PROFILE, Set.of("groupId"));
 
   private final Pool pool;
+  private final MetaSchemas metaSchemas;
 
-  public OrganizationRoutes(Pool pool) {
+  public OrganizationRoutes(Pool pool, MetaSchemas metaSchemas) {
     this.pool = pool;
+    this.metaSchemas = metaSchemas;
+  }
+
+  private Future<Void> validMetadata(OrganizationFields fields) {
+    return fields.metadata() == null ? Future.succeededFuture()
+        : metaSchemas.validate("organization", "metadata", fields.metadata());
   }
 
   public void mount(Router router) {
@@ -50,12 +58,10 @@ public final class OrganizationRoutes {
     var fields = OrganizationFields.read(body, true);
     var groupId = body.matching("groupId", UUID_PATTERN, "must be a UUID", false);
     body.validate();
-    if (fields.metadata() != null) {
-      MetadataSchema.validate(fields.metadata());
-    }
     var userId = AccessPolicy.userId(principal);
     var orgId = UUID.randomUUID();
-    pool.withTransaction(tx -> group(tx, groupId, userId, ctx.request().getHeader("X-Create-Key"))
+    validMetadata(fields)
+        .compose(valid -> pool.withTransaction(tx -> group(tx, groupId, userId, ctx.request().getHeader("X-Create-Key"))
             .compose(existingGroup -> {
               // Ids are chosen here, so the four inserts do not wait for each other: they go to
               // PostgreSQL pipelined, in one round trip, and still run in this order there.
@@ -67,7 +73,7 @@ public final class OrganizationRoutes {
               var audited = AuditLog.record(tx, ctx, orgId, principal.subject(), "organization.created",
                   "organization:" + orgId, new JsonObject().put("name", fields.name()));
               return Future.all(groupCreated, org, owner, audited).map(all -> org.result());
-            }))
+            })))
         .recover(OrganizationRoutes::nameTaken)
         .onSuccess(org -> {
           ctx.response().putHeader("ETag", org.etag());
@@ -117,17 +123,14 @@ public final class OrganizationRoutes {
     var body = RequestBody.of(ctx, OrganizationFields.PROFILE);
     var fields = OrganizationFields.read(body, false);
     body.validate();
-    if (fields.metadata() != null) {
-      MetadataSchema.validate(fields.metadata());
-    }
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
-                PermissionCatalog.ORG_UPDATE, true)
+    validMetadata(fields).compose(valid -> pool.withTransaction(tx -> AccessPolicy.require(tx, principal,
+                ctx.pathParam("org"), PermissionCatalog.ORG_UPDATE, true)
             .compose(access -> {
               requireMatch(ctx, access.organization());
               return OrganizationRepository.update(tx, access.organization(), fields)
                   .compose(org -> AuditLog.record(tx, ctx, org.id(), principal.subject(), "organization.updated",
                       "organization:" + org.id(), changes(access.organization(), org)).map(org));
-            }))
+            })))
         .recover(OrganizationRoutes::nameTaken)
         .onSuccess(org -> respond(ctx, org))
         .onFailure(ctx::fail);

@@ -1,0 +1,62 @@
+package dev.orgplane.org.metaschema;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.org.access.AccessPolicy;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.regex.Pattern;
+
+/** {@code GET/PUT /v1/meta-schemas/{name}}, for platform admins. */
+public final class MetaSchemaRoutes {
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,63}");
+
+  private final Pool pool;
+  private final MetaSchemas schemas;
+
+  public MetaSchemaRoutes(Pool pool, MetaSchemas schemas) {
+    this.pool = pool;
+    this.schemas = schemas;
+  }
+
+  public void mount(Router router) {
+    router.get("/v1/meta-schemas/:name").handler(this::get);
+    router.put("/v1/meta-schemas/:name").handler(this::put);
+  }
+
+  private void get(RoutingContext ctx) {
+    var name = name(ctx);
+    AccessPolicy.requirePlatformAdmin(pool, BearerAuth.principal(ctx))
+        .compose(admin -> schemas.get(name))
+        .onSuccess(schema -> ctx.json(new JsonObject().put("name", name).put("schema", schema)))
+        .onFailure(ctx::fail);
+  }
+
+  private void put(RoutingContext ctx) {
+    var name = name(ctx);
+    JsonObject schema;
+    try {
+      schema = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("malformed_json", "The body must be a JSON Schema object.");
+    }
+    if (schema == null) {
+      throw ApiException.badRequest("body_required", "The body must be a JSON Schema object.");
+    }
+    AccessPolicy.requirePlatformAdmin(pool, BearerAuth.principal(ctx))
+        .compose(admin -> schemas.put(name, schema))
+        .onSuccess(saved -> ctx.json(new JsonObject().put("name", name).put("schema", saved)))
+        .onFailure(ctx::fail);
+  }
+
+  private static String name(RoutingContext ctx) {
+    var name = ctx.pathParam("name");
+    if (!NAME.matcher(name).matches()) {
+      throw ApiException.notFound("meta_schema_not_found", "No meta-schema named " + name + ".");
+    }
+    return name;
+  }
+}

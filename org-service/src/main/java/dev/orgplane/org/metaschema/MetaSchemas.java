@@ -1,0 +1,109 @@
+package dev.orgplane.org.metaschema;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The meta-schemas (JSON Schema 2020-12, networknt validator) that objects' {@code metadata} must
+ * match, kept in the database and compiled once. A change made here is seen at once; one made
+ * through another instance within {@link #CACHE_MILLIS}.
+ */
+public final class MetaSchemas {
+
+  static final long CACHE_MILLIS = 5_000;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+  /** The 2020-12 meta-schema itself (shipped inside the validator), to refuse schemas that are not schemas. */
+  private static final JsonSchema DRAFT_2020_12 = FACTORY.getSchema(
+      com.networknt.schema.SchemaLocation.of(com.networknt.schema.SchemaId.V202012));
+
+  private record Compiled(JsonObject source, JsonSchema schema, long loadedAt) {
+  }
+
+  private final Pool pool;
+  private final Map<String, Compiled> cache = new ConcurrentHashMap<>();
+
+  public MetaSchemas(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Fails with 400 {@code validation_failed}, one field error per violation, when {@code metadata} does not match. */
+  public Future<Void> validate(String name, String field, JsonObject metadata) {
+    return compiled(name).map(compiled -> {
+      var errors = compiled.schema().validate(tree(metadata)).stream()
+          .sorted(Comparator.comparing(m -> m.getInstanceLocation().toString()))
+          .map(m -> new ApiException.FieldError(field + m.getInstanceLocation().toString().substring(1), m.getMessage()))
+          .toList();
+      if (!errors.isEmpty()) {
+        throw ApiException.invalid(field + " does not match the " + name + " meta-schema.", errors);
+      }
+      return null;
+    });
+  }
+
+  public Future<JsonObject> get(String name) {
+    return compiled(name).map(Compiled::source);
+  }
+
+  /** Replaces a meta-schema after checking that it compiles. */
+  public Future<JsonObject> put(String name, JsonObject schema) {
+    var compiled = compile(schema);
+    return pool.preparedQuery("INSERT INTO org.meta_schemas (name, schema) VALUES ($1, $2) ON CONFLICT (name) "
+            + "DO UPDATE SET schema = EXCLUDED.schema, updated_at = now()")
+        .execute(Tuple.of(name, schema))
+        .map(done -> {
+          cache.put(name, new Compiled(schema, compiled, System.currentTimeMillis()));
+          return schema;
+        });
+  }
+
+  private Future<Compiled> compiled(String name) {
+    var cached = cache.get(name);
+    if (cached != null && System.currentTimeMillis() - cached.loadedAt() < CACHE_MILLIS) {
+      return Future.succeededFuture(cached);
+    }
+    return pool.preparedQuery("SELECT schema FROM org.meta_schemas WHERE name = $1").execute(Tuple.of(name))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiException.notFound("meta_schema_not_found", "No meta-schema named " + name + ".");
+          }
+          var source = rows.iterator().next().getJsonObject("schema");
+          var compiled = new Compiled(source, compile(source), System.currentTimeMillis());
+          cache.put(name, compiled);
+          return compiled;
+        });
+  }
+
+  private static JsonSchema compile(JsonObject schema) {
+    var problems = DRAFT_2020_12.validate(tree(schema));
+    if (!problems.isEmpty()) {
+      throw ApiException.badRequest("invalid_meta_schema", "Not a valid JSON Schema: "
+          + problems.iterator().next().getMessage());
+    }
+    try {
+      var compiled = FACTORY.getSchema(tree(schema));
+      compiled.initializeValidators();
+      return compiled;
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("invalid_meta_schema", "Not a usable JSON Schema: " + e.getMessage());
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode tree(JsonObject json) {
+    try {
+      return MAPPER.readTree(json.encode());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ApiException.badRequest("malformed_json", "Not valid JSON.");
+    }
+  }
+}

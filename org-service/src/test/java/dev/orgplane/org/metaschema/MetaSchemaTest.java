@@ -1,0 +1,63 @@
+package dev.orgplane.org.metaschema;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MetaSchemaTest {
+
+  private OrgServiceHarness org;
+  private String admin;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    org = OrgServiceHarness.start(vertx);
+    admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+  }
+
+  private int createWithMetadata(String token, JsonObject metadata) {
+    return org.post("/v1/organizations", token, new JsonObject().put("name", "ms-" + UUID.randomUUID().toString()
+        .substring(0, 8)).put("title", "t").put("metadata", metadata)).statusCode();
+  }
+
+  @Test
+  void changedMetaSchemaGovernsNewMetadata() {
+    var user = org.newUser("user");
+    var tier = new JsonObject().put("tier", "gold");
+    assertEquals(400, createWithMetadata(user.token(), tier));
+    var schema = new JsonObject().put("type", "object").put("properties", new JsonObject()
+        .put("tier", new JsonObject().put("enum", new io.vertx.core.json.JsonArray().add("gold").add("silver"))));
+    assertEquals(200, org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, schema).statusCode());
+    assertEquals(schema, org.get("/v1/meta-schemas/organization", admin).bodyAsJsonObject().getJsonObject("schema"));
+    assertEquals(201, createWithMetadata(user.token(), tier));
+    assertEquals(400, createWithMetadata(user.token(), new JsonObject().put("tier", "bronze")));
+  }
+
+  @Test
+  void onlyPlatformAdminsReadOrChangeMetaSchemas() {
+    var user = org.newUser("user");
+    assertProblem(org.get("/v1/meta-schemas/organization", user.token()), 403, "forbidden");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", user.token(), new JsonObject()), 403,
+        "forbidden");
+  }
+
+  @Test
+  void unusableSchemaAndUnknownNameAreRefused() {
+    assertProblem(org.send(HttpMethod.PUT, "/v1/meta-schemas/broken", admin,
+        new JsonObject().put("type", 42)), 400, "invalid_meta_schema");
+    assertProblem(org.get("/v1/meta-schemas/nothing-here", admin), 404, "meta_schema_not_found");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, "[1,2]"), 400, "malformed_json");
+  }
+}
