@@ -11,12 +11,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Registration, the OAuth 2.0 token endpoint and the published keys. No bearer token needed. */
 public final class IdentityRoutes {
 
-  static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
   static final int MIN_PASSWORD = 12;
 
   private final Pool pool;
@@ -47,7 +45,7 @@ public final class IdentityRoutes {
       return;
     }
     var body = RequestBody.of(ctx, Set.of("email", "password", "name"));
-    var email = body.matching("email", EMAIL, "must be an email address", true);
+    var email = body.email("email", true);
     var password = body.requiredString("password", 1024);
     var name = body.optionalString("name", 256);
     if (password != null && password.length() < MIN_PASSWORD) {

@@ -11,7 +11,6 @@ record OrganizationFields(String name, String title, String description, String 
     String website, JsonObject metadata) {
 
   static final Pattern NAME = Pattern.compile("[a-z0-9_-]{3,63}");
-  static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
   static final Set<String> PROFILE = Set.of("name", "title", "description", "avatar", "email", "website", "metadata");
 
   /** Reads the fields present; on create, name and title are required. */
@@ -20,7 +19,7 @@ record OrganizationFields(String name, String title, String description, String 
     var title = creating ? body.requiredString("title", 256) : body.optionalString("title", 256);
     var description = body.optionalString("description", 4096);
     var avatar = url(body, "avatar");
-    var email = body.matching("email", EMAIL, "must be an email address", false);
+    var email = body.email("email", false);
     var website = url(body, "website");
     var metadata = body.optionalObject("metadata");
     return new OrganizationFields(name, title, description, avatar, email, website, metadata);

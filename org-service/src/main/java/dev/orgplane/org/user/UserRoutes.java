@@ -2,6 +2,7 @@ package dev.orgplane.org.user;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.core.Future;
@@ -13,8 +14,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.Set;
 
-/** The signed-in user's own account and organizations. */
+/** The signed-in user's own account and organizations; account lookup and creation for admins. */
 public final class UserRoutes {
+
 
   private final Pool pool;
 
@@ -26,6 +28,50 @@ public final class UserRoutes {
     router.get("/v1/users/me").handler(this::me);
     router.patch("/v1/users/me").handler(this::rename);
     router.get("/v1/users/me/organizations").handler(this::organizations);
+    router.post("/v1/users").handler(this::create);
+    router.get("/v1/users").handler(this::findByEmail);
+  }
+
+  /**
+   * Platform and group admins create accounts for people they will add to organizations; the
+   * person sets a password later (no password: password sign-in is impossible until then).
+   */
+  private void create(RoutingContext ctx) {
+    var body = RequestBody.of(ctx, Set.of("email", "name"));
+    var email = body.email("email", true);
+    var name = body.optionalString("name", 256);
+    body.validate();
+    requireAdministrator(ctx)
+        .compose(admin -> UserRepository.insert(pool, email, name == null ? "" : name, null, false))
+        .compose(user -> user.isPresent() ? Future.succeededFuture(user.get())
+            : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))
+        .onSuccess(user -> Replies.created(ctx, "/v1/users/" + user.id(), user.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void findByEmail(RoutingContext ctx) {
+    var email = ctx.queryParams().get("email");
+    if (email == null || email.isBlank()) {
+      ctx.fail(ApiException.badRequest("email_required", "Look users up with ?email=."));
+      return;
+    }
+    requireAdministrator(ctx)
+        .compose(admin -> UserRepository.byEmail(pool, email))
+        .onSuccess(user -> ctx.json(new JsonObject().put("nextCursor", null)
+            .put("items", new JsonArray(user.map(u -> java.util.List.of(u.toJson())).orElse(java.util.List.of())))))
+        .onFailure(ctx::fail);
+  }
+
+  /** Platform admins, and admins of at least one organization group. */
+  private Future<Void> requireAdministrator(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    return AccessPolicy.caller(pool, principal)
+        .compose(caller -> caller.platformAdmin() ? Future.succeededFuture(true) : caller.scoped()
+            ? Future.succeededFuture(false)
+            : pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.group_admins WHERE user_id = $1) AS admin")
+                .execute(Tuple.of(caller.userId())).map(rows -> rows.iterator().next().getBoolean("admin")))
+        .compose(allowed -> allowed ? Future.<Void>succeededFuture()
+            : Future.failedFuture(ApiException.forbidden("forbidden", "Only platform and group admins manage users.")));
   }
 
   private void me(RoutingContext ctx) {

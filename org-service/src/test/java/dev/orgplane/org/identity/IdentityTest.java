@@ -95,4 +95,20 @@ class IdentityTest {
     assertTrue(config.getString("jwks_uri").endsWith("/.well-known/jwks.json"));
     assertTrue(config.getString("token_endpoint").endsWith("/v1/auth/token"));
   }
+
+  @Test
+  void adminsCreateAndFindAccountsOthersCannot() {
+    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var email = "invited-" + java.util.UUID.randomUUID() + "@test.local";
+    var created = org.post("/v1/users", admin, new JsonObject().put("email", email).put("name", "Invited"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var found = org.get("/v1/users?email=" + email.toUpperCase(), admin).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(created.bodyAsJsonObject().getString("id"), found.getJsonObject(0).getString("id"));
+    assertProblem(org.requestToken(email, "any-password-at-all"), 400, "invalid_grant");
+    assertProblem(org.post("/v1/users", admin, new JsonObject().put("email", email)), 409, "email_taken");
+    var user = org.newUser("plain");
+    assertProblem(org.post("/v1/users", user.token(), new JsonObject().put("email", "x@test.local")), 403, "forbidden");
+    assertProblem(org.get("/v1/users?email=" + email, user.token()), 403, "forbidden");
+    assertProblem(org.get("/v1/users", admin), 400, "email_required");
+  }
 }

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  */
 public final class RequestBody {
 
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+
   private final JsonObject json;
   private final List<ApiException.FieldError> errors = new ArrayList<>();
 
@@ -73,6 +75,11 @@ public final class RequestBody {
       return null;
     }
     return value;
+  }
+
+  /** An email address: one @, something on both sides, a dot in the domain; no spaces. */
+  public String email(String field, boolean required) {
+    return matching(field, EMAIL, "must be an email address", required);
   }
 
   public JsonObject optionalObject(String field) {
