@@ -1,6 +1,8 @@
 package dev.orgplane.gateway;
 
 import dev.orgplane.gateway.auth.DoorAuth;
+import dev.orgplane.gateway.limits.RateLimit;
+import dev.orgplane.gateway.limits.TokenBuckets;
 import dev.orgplane.gateway.routing.ProxyHandler;
 import dev.orgplane.gateway.routing.RouteTable;
 import dev.orgplane.kit.auth.KeySource;
@@ -35,6 +37,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Settings settings;
   private HttpServer server;
+  private long forgetTimer = -1;
 
   @Override
   public Future<?> start() {
@@ -57,7 +60,18 @@ public final class GatewayVerticle extends VerticleBase {
       }));
       Metrics.mount(router);
       ProblemFailureHandler.install(router);
+      Cors.handler(settings.string("ORGPLANE_CORS_ORIGINS", "")).ifPresent(cors -> router.route().handler(cors));
+      var rate = Double.parseDouble(settings.string("ORGPLANE_RATE_LIMIT_PER_SECOND"));
+      var burst = settings.integer("ORGPLANE_RATE_LIMIT_BURST");
+      var perAddress = new TokenBuckets(rate, burst);
+      var perPrincipal = new TokenBuckets(rate, burst);
+      forgetTimer = vertx.setPeriodic(60_000, id -> {
+        perAddress.forgetIdle();
+        perPrincipal.forgetIdle();
+      });
+      router.route().handler(RateLimit.perClientAddress(perAddress));
       router.route().handler(new DoorAuth(verifier));
+      router.route().handler(RateLimit.perPrincipal(perPrincipal));
       var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
           .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(
               settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS")));
@@ -91,6 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(forgetTimer);
     return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"));
   }
 }

@@ -44,6 +44,8 @@ class GatewayTest {
   private WebClient client;
   private int gatewayPort;
 
+  private int limitedGatewayPort;
+
   @BeforeAll
   void start(Vertx vertx) {
     this.vertx = vertx;
@@ -62,6 +64,13 @@ class GatewayTest {
         .put("ORGPLANE_ORG_SERVICE_URL", url(first)).put("ORGPLANE_PUBLIC_URL", ISSUER)
         .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_BODY_LIMIT_BYTES", "1024"))).await();
     gatewayPort = gateway.port();
+    var limited = new GatewayVerticle();
+    vertx.deployVerticle(limited, new DeploymentOptions().setConfig(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
+        .put("ORGPLANE_ORG_SERVICE_URL", url(first)).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "3")
+        .put("ORGPLANE_CORS_ORIGINS", "https://app.example"))).await();
+    limitedGatewayPort = limited.port();
     client = WebClient.create(vertx);
   }
 
@@ -217,5 +226,33 @@ class GatewayTest {
         .sendBuffer(Buffer.buffer("x".repeat(2048))).await();
     assertProblem(response, 413, "payload_too_large");
     assertTrue(seenByUpstream.isEmpty());
+  }
+
+  @Test
+  void emptyBucketIs429WithRetryAfter() {
+    var statuses = new java.util.ArrayList<Integer>();
+    HttpResponse<Buffer> last = null;
+    for (int i = 0; i < 5; i++) {
+      last = client.get(limitedGatewayPort, "127.0.0.1", "/v1/organizations")
+          .putHeader("Authorization", "Bearer " + token(c -> c)).send().await();
+      statuses.add(last.statusCode());
+    }
+    assertEquals(List.of(200, 200, 200, 429, 429), statuses);
+    assertProblem(last, 429, "rate_limited");
+    assertTrue(Integer.parseInt(last.getHeader("Retry-After")) >= 60, last.getHeader("Retry-After"));
+  }
+
+  @Test
+  void corsPreflightIsAnsweredForConfiguredOriginsOnly() {
+    var allowed = client.request(io.vertx.core.http.HttpMethod.OPTIONS, limitedGatewayPort, "127.0.0.1", "/v1/organizations")
+        .putHeader("Origin", "https://app.example").putHeader("Access-Control-Request-Method", "POST")
+        .putHeader("Access-Control-Request-Headers", "authorization,content-type").send().await();
+    assertEquals("https://app.example", allowed.getHeader("Access-Control-Allow-Origin"));
+    var refused = client.request(io.vertx.core.http.HttpMethod.OPTIONS, limitedGatewayPort, "127.0.0.1", "/v1/organizations")
+        .putHeader("Origin", "https://evil.example").putHeader("Access-Control-Request-Method", "POST").send().await();
+    assertEquals(null, refused.getHeader("Access-Control-Allow-Origin"));
+    var noCors = client.request(io.vertx.core.http.HttpMethod.OPTIONS, gatewayPort, "127.0.0.1", "/v1/organizations")
+        .putHeader("Origin", "https://app.example").putHeader("Access-Control-Request-Method", "POST").send().await();
+    assertEquals(null, noCors.getHeader("Access-Control-Allow-Origin"));
   }
 }

@@ -1,0 +1,47 @@
+package dev.orgplane.gateway.limits;
+
+import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/**
+ * 429 {@code rate_limited} with {@code Retry-After} once a key's bucket is empty. Mounted twice:
+ * by client address before the token check (so floods of bad tokens are cut off too), and by token
+ * subject after it (so one client cannot spread its load over many addresses).
+ */
+public final class RateLimit implements Handler<RoutingContext> {
+
+  private final TokenBuckets buckets;
+  private final Function<RoutingContext, String> key;
+
+  private RateLimit(TokenBuckets buckets, Function<RoutingContext, String> key) {
+    this.buckets = buckets;
+    this.key = key;
+  }
+
+  public static RateLimit perClientAddress(TokenBuckets buckets) {
+    return new RateLimit(buckets, ctx -> ctx.request().remoteAddress() == null ? "unknown"
+        : ctx.request().remoteAddress().hostAddress());
+  }
+
+  public static RateLimit perPrincipal(TokenBuckets buckets) {
+    return new RateLimit(buckets, ctx -> {
+      Principal principal = ctx.get(Principal.CONTEXT_KEY);
+      return principal == null ? null : principal.issuer() + " " + principal.subject();
+    });
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    var limitedBy = key.apply(ctx);
+    long wait = limitedBy == null ? 0 : buckets.take(limitedBy);
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", String.valueOf(wait));
+      ctx.fail(new ApiException(429, "rate_limited", "Too many requests; retry after " + wait + " s."));
+      return;
+    }
+    ctx.next();
+  }
+}
