@@ -38,18 +38,18 @@ final class Platform implements AutoCloseable {
     int orgService = freePort();
     int engine = freePort();
     // Load tests and benchmarks all come from this one address: lift the per-address rate limit.
-    var config = Map.of(
-        "ORGPLANE_RATE_LIMIT_PER_SECOND", "1000000",
-        "ORGPLANE_PG_URL", database.toString(),
-        "ORGPLANE_HTTP_HOST", "127.0.0.1",
-        "ORGPLANE_HTTP_PORT", String.valueOf(gateway),
-        "ORGPLANE_ORG_SERVICE_PORT", String.valueOf(orgService),
-        "ORGPLANE_ENGINE_PORT", String.valueOf(engine),
-        "ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + orgService,
-        "ORGPLANE_ENGINE_URL", "http://127.0.0.1:" + engine,
-        "ORGPLANE_PUBLIC_URL", "http://127.0.0.1:" + gateway,
-        "ORGPLANE_ADMIN_EMAIL", "admin@e2e.test",
-        "ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1");
+    var config = Map.ofEntries(
+        Map.entry("ORGPLANE_RATE_LIMIT_PER_SECOND", "1000000"),
+        Map.entry("ORGPLANE_PG_URL", database.toString()),
+        Map.entry("ORGPLANE_HTTP_HOST", "127.0.0.1"),
+        Map.entry("ORGPLANE_HTTP_PORT", String.valueOf(gateway)),
+        Map.entry("ORGPLANE_ORG_SERVICE_PORT", String.valueOf(orgService)),
+        Map.entry("ORGPLANE_ENGINE_PORT", String.valueOf(engine)),
+        Map.entry("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + orgService),
+        Map.entry("ORGPLANE_ENGINE_URL", "http://127.0.0.1:" + engine),
+        Map.entry("ORGPLANE_PUBLIC_URL", "http://127.0.0.1:" + gateway),
+        Map.entry("ORGPLANE_ADMIN_EMAIL", "admin@e2e.test"),
+        Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
     var platform = new Platform(gateway, orgService, engine, config);
     try {
       platform.startService("org-service", orgService);

@@ -1,0 +1,69 @@
+package dev.orgplane.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.kit.testing.ForgedTokens;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Forged tokens at every door: the gateway, and each service's own port reached directly (as an
+ * attacker inside the network would), all answer 401 problem+json, while the real token works.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EveryDoorRefusesForgedTokensTest {
+
+  private Platform platform;
+  private String validToken;
+
+  @BeforeAll
+  void startPlatform() {
+    platform = Platform.start();
+    validToken = new Gateway(platform.baseUrl()).token(platform.adminEmail(), platform.adminPassword());
+  }
+
+  @AfterAll
+  void stopPlatform() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  private record Door(String name, Gateway client, String path) {
+  }
+
+  private List<Door> doors() {
+    return List.of(
+        new Door("gateway", new Gateway(platform.baseUrl()), "/v1/users/me"),
+        new Door("org-service direct", new Gateway("http://127.0.0.1:" + platform.orgServicePort), "/v1/users/me"),
+        new Door("engine direct", new Gateway("http://127.0.0.1:" + platform.enginePort), "/v1/provisioning/plugins"),
+        new Door("engine via gateway", new Gateway(platform.baseUrl()), "/v1/provisioning/plugins"));
+  }
+
+  @Test
+  void realTokenOpensEveryDoor() {
+    for (var door : doors()) {
+      assertEquals(200, door.client().get(door.path(), validToken).status(), door.name());
+    }
+  }
+
+  @Test
+  void everyForgeryIsRefusedAtEveryDoor() {
+    var failures = new ArrayList<String>();
+    ForgedTokens.all(platform.baseUrl(), "orgplane").forEach((forgery, forge) -> {
+      for (var door : doors()) {
+        var reply = door.client().get(door.path(), forge.apply(validToken));
+        var refused = reply.status() == 401 && reply.contentType().equals("application/problem+json")
+            && reply.json().getString("code").equals("invalid_token");
+        if (!refused) {
+          failures.add(forgery + " at " + door.name() + ": " + reply.status() + " " + reply.body());
+        }
+      }
+    });
+    assertEquals(List.of(), failures);
+  }
+}
