@@ -1,0 +1,20 @@
+package dev.orgplane.org.setup;
+
+/** One writable field of a setup object: its JSON name, its column, and what it holds. */
+record SetupField(String json, String column, Type type, boolean required) {
+
+  enum Type {
+    /** A name, unique per organization and kind. */
+    NAME("text"),
+    /** A JSON object. */
+    OBJECT("jsonb"),
+    /** The id of another setup object of the same organization. */
+    REFERENCE("uuid");
+
+    final String sqlType;
+
+    Type(String sqlType) {
+      this.sqlType = sqlType;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.orgplane.org.setup;
+
+import dev.orgplane.kit.http.ApiException.FieldError;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Checks one item of a request against its kind and turns it into the column-named object the
+ * repository writes. Problems are added to {@code errors} with the item's path (e.g.
+ * {@code items[3].workspaceId}), so a batch reports every bad item at once.
+ */
+final class SetupInput {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9 ._-]{1,128}");
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private SetupInput() {
+  }
+
+  /**
+   * @param current the stored object (API view) a PATCH applies to, or null for create/replace
+   */
+  static JsonObject read(SetupKind kind, UUID id, JsonObject item, JsonObject current, String path,
+      List<FieldError> errors, boolean idInBody) {
+    var allowed = new java.util.HashSet<String>();
+    kind.fields().forEach(f -> allowed.add(f.json()));
+    if (idInBody) {
+      allowed.add("id");
+    }
+    item.fieldNames().stream().filter(f -> !allowed.contains(f)).sorted()
+        .forEach(f -> errors.add(new FieldError(path + f, "unknown field")));
+    var row = new JsonObject().put("id", id == null ? null : id.toString());
+    for (var field : kind.fields()) {
+      var value = item.containsKey(field.json()) ? item.getValue(field.json())
+          : current == null ? null : current.getValue(field.json());
+      if (value == null) {
+        if (field.required()) {
+          errors.add(new FieldError(path + field.json(), "is required"));
+        }
+        continue;
+      }
+      var problem = switch (field.type()) {
+        case NAME -> value instanceof String s && NAME.matcher(s).matches() ? null
+            : "must be 1-128 characters of letters, digits, space, '.', '_' and '-'";
+        case OBJECT -> value instanceof JsonObject ? null : "must be an object";
+        case REFERENCE -> value instanceof String s && UUID_TEXT.matcher(s).matches() ? null : "must be a UUID";
+      };
+      if (problem != null) {
+        errors.add(new FieldError(path + field.json(), problem));
+      } else {
+        row.put(field.column(), value);
+      }
+    }
+    return row;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.orgplane.org.setup;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A kind of object a template organization holds (workspaces, schemas, queues), described as data
+ * so that one repository and one set of routes serve every kind alike. Table and column names here
+ * are constants of the code, never caller input.
+ */
+record SetupKind(String path, String table, String noun, List<SetupField> fields, Map<String, String> referenceFields) {
+
+  static final SetupKind WORKSPACES = new SetupKind("workspaces", "workspaces", "workspace", List.of(
+      new SetupField("name", "name", SetupField.Type.NAME, true),
+      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of());
+
+  static final SetupKind SCHEMAS = new SetupKind("schemas", "schemas", "schema", List.of(
+      new SetupField("name", "name", SetupField.Type.NAME, true),
+      new SetupField("content", "content", SetupField.Type.OBJECT, true),
+      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of());
+
+  static final SetupKind QUEUES = new SetupKind("queues", "queues", "queue", List.of(
+      new SetupField("name", "name", SetupField.Type.NAME, true),
+      new SetupField("workspaceId", "workspace_id", SetupField.Type.REFERENCE, true),
+      new SetupField("schemaId", "schema_id", SetupField.Type.REFERENCE, true),
+      new SetupField("settings", "settings", SetupField.Type.OBJECT, false),
+      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)),
+      Map.of("queues_workspace_fkey", "workspaceId", "queues_schema_fkey", "schemaId"));
+
+  static final List<SetupKind> ALL = List.of(WORKSPACES, SCHEMAS, QUEUES);
+
+  String permission(String action) {
+    return "app_" + noun + "_" + action;
+  }
+
+  String nameConstraint() {
+    return table + "_name_key";
+  }
+
+  String columnList() {
+    return fields.stream().map(SetupField::column).collect(Collectors.joining(", "));
+  }
+
+  /** {@code x(id uuid, name text, ...)}: the record type that jsonb_to_recordset reads items as. */
+  String recordType() {
+    return "x(id uuid, " + fields.stream().map(f -> f.column() + " " + f.type().sqlType)
+        .collect(Collectors.joining(", ")) + ")";
+  }
+}

@@ -1,0 +1,214 @@
+package dev.orgplane.org.setup;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.ApiException.FieldError;
+import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.Replies;
+import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.role.PermissionCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The setup objects of an organization (workspaces, schemas, queues): list, create, get, patch,
+ * delete, and the import API that provisioning uses: {@code PUT .../{kind}/{id}} with a caller-chosen
+ * id, and {@code POST .../{kind}:batch} for up to 500 objects in one statement. A batch is all or
+ * nothing: one bad item rejects it, naming the item.
+ */
+public final class SetupRoutes {
+
+  static final int MAX_BATCH = 500;
+
+  private final Pool pool;
+
+  public SetupRoutes(Pool pool) {
+    this.pool = pool;
+  }
+
+  public void mount(Router router) {
+    for (var kind : SetupKind.ALL) {
+      var base = "/v1/organizations/:org/" + kind.path();
+      router.postWithRegex("/v1/organizations/(?<org>[^/]+)/" + kind.path() + ":batch").handler(ctx -> batch(ctx, kind));
+      router.get(base).handler(ctx -> list(ctx, kind));
+      router.post(base).handler(ctx -> create(ctx, kind));
+      router.get(base + "/:id").handler(ctx -> get(ctx, kind));
+      router.put(base + "/:id").handler(ctx -> put(ctx, kind));
+      router.patch(base + "/:id").handler(ctx -> patch(ctx, kind));
+      router.delete(base + "/:id").handler(ctx -> delete(ctx, kind));
+    }
+  }
+
+  private void list(RoutingContext ctx, SetupKind kind) {
+    var page = PageRequest.of(ctx);
+    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), kind.permission("get"))
+        .compose(access -> SetupRepository.list(pool, kind, access.orgId(), after, page.fetchSize()))
+        .onSuccess(items -> ctx.json(page.page(items, o -> o, o -> o.getString("id"))))
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx, SetupKind kind) {
+    var id = Ids.uuid(ctx.pathParam("id"), "id");
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), kind.permission("get"))
+        .compose(access -> SetupRepository.find(pool, kind, access.orgId(), id, false))
+        .map(found -> found.orElseThrow(() -> notFound(kind)))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private void create(RoutingContext ctx, SetupKind kind) {
+    var row = validated(kind, UUID.randomUUID(), body(ctx), null);
+    write(ctx, kind, kind.permission("create"), List.of(row), kind.noun() + ".created")
+        .onSuccess(rows -> Replies.created(ctx, ctx.request().path() + "/" + rows.get(0).getString("id"), rows.get(0)))
+        .onFailure(ctx::fail);
+  }
+
+  /** Create or replace with the caller's id: the import API. Twice the same PUT is one object. */
+  private void put(RoutingContext ctx, SetupKind kind) {
+    var id = Ids.uuid(ctx.pathParam("id"), "id");
+    var row = validated(kind, id, body(ctx), null);
+    write(ctx, kind, PermissionCatalog.SETUP_IMPORT, List.of(row), kind.noun() + ".imported")
+        .onSuccess(rows -> ctx.json(rows.get(0)))
+        .onFailure(ctx::fail);
+  }
+
+  private void patch(RoutingContext ctx, SetupKind kind) {
+    var id = Ids.uuid(ctx.pathParam("id"), "id");
+    var changes = body(ctx);
+    var principal = BearerAuth.principal(ctx);
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("update"))
+            .compose(access -> SetupRepository.find(tx, kind, access.orgId(), id, true)
+                .map(found -> found.orElseThrow(() -> notFound(kind)))
+                .compose(current -> SetupRepository.upsert(tx, kind, access.orgId(),
+                    List.of(validated(kind, id, changes, current))))
+                .compose(rows -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".updated",
+                    kind.noun() + ":" + id, new JsonObject().put("fields", new JsonArray(List.copyOf(changes.fieldNames()))))
+                    .map(rows.get(0)))))
+        .recover(failure -> translate(failure, kind, ""))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx, SetupKind kind) {
+    var id = Ids.uuid(ctx.pathParam("id"), "id");
+    var principal = BearerAuth.principal(ctx);
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("delete"))
+            .compose(access -> SetupRepository.delete(tx, kind, access.orgId(), id)
+                .compose(deleted -> deleted
+                    ? AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".deleted",
+                        kind.noun() + ":" + id, new JsonObject())
+                    : Future.failedFuture(notFound(kind)))))
+        .recover(failure -> inUse(failure, kind))
+        .onSuccess(v -> Replies.noContent(ctx))
+        .onFailure(ctx::fail);
+  }
+
+  private void batch(RoutingContext ctx, SetupKind kind) {
+    var items = body(ctx).getValue("items");
+    if (!(items instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_BATCH) {
+      ctx.fail(ApiException.invalid("A batch is {items:[...]} with 1 to " + MAX_BATCH + " objects.",
+          List.of(new FieldError("items", "must be an array of 1 to " + MAX_BATCH + " objects"))));
+      return;
+    }
+    var errors = new ArrayList<FieldError>();
+    var rows = new ArrayList<JsonObject>();
+    var seen = new java.util.HashSet<String>();
+    for (int i = 0; i < array.size(); i++) {
+      var path = "items[" + i + "].";
+      if (!(array.getValue(i) instanceof JsonObject item)) {
+        errors.add(new FieldError("items[" + i + "]", "must be an object"));
+        continue;
+      }
+      if (!(item.getValue("id") instanceof String rawId) || !rawId.matches("[0-9a-fA-F-]{36}")) {
+        errors.add(new FieldError(path + "id", "must be a UUID"));
+        continue;
+      }
+      if (!seen.add(rawId.toLowerCase())) {
+        errors.add(new FieldError(path + "id", "appears twice in this batch"));
+      }
+      rows.add(SetupInput.read(kind, UUID.fromString(rawId), item, null, path, errors, true));
+    }
+    if (!errors.isEmpty()) {
+      ctx.fail(ApiException.invalid("The batch is invalid; nothing was written.", errors));
+      return;
+    }
+    write(ctx, kind, PermissionCatalog.SETUP_IMPORT, rows, kind.noun() + ".imported")
+        .onSuccess(written -> Replies.json(ctx, 200, new JsonObject().put("count", written.size())
+            .put("items", new JsonArray(new ArrayList<>(written)))))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<List<JsonObject>> write(RoutingContext ctx, SetupKind kind, String permission, List<JsonObject> rows,
+      String action) {
+    var principal = BearerAuth.principal(ctx);
+    return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), permission)
+            .compose(access -> SetupRepository.upsert(tx, kind, access.orgId(), rows)
+                .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), action,
+                    kind.noun() + (written.size() == 1 ? ":" + written.get(0).getString("id") : "s"),
+                    new JsonObject().put("count", written.size())).map(written))))
+        .recover(failure -> translate(failure, kind, rows.size() == 1 ? "" : "items[]."));
+  }
+
+  private static JsonObject validated(SetupKind kind, UUID id, JsonObject body, JsonObject current) {
+    var errors = new ArrayList<FieldError>();
+    var row = SetupInput.read(kind, id, body, current, "", errors, false);
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid("The " + kind.noun() + " is invalid.", errors);
+    }
+    return row;
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    try {
+      var body = ctx.body().asJsonObject();
+      if (body == null) {
+        throw ApiException.badRequest("body_required", "A JSON object body is required.");
+      }
+      return body;
+    } catch (DecodeException | ClassCastException e) {
+      throw ApiException.badRequest("malformed_json", "The request body is not a JSON object.");
+    }
+  }
+
+  /** Unique names and references, as the caller's mistakes rather than server errors. */
+  private static <T> Future<T> translate(Throwable failure, SetupKind kind, String pathPrefix) {
+    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && kind.nameConstraint().equals(pg.getConstraint())) {
+      return Future.failedFuture(ApiException.conflict("name_taken", "This organization has a " + kind.noun()
+          + " of that name."));
+    }
+    if (failure instanceof PgException pg && "23503".equals(pg.getSqlState())) {
+      var field = kind.referenceFields().getOrDefault(pg.getConstraint(), "reference");
+      return Future.failedFuture(new ApiException(422, "invalid_reference",
+          field + " does not name an object of this organization.", List.of(new FieldError(pathPrefix + field,
+              "no such object in this organization"))));
+    }
+    return Future.failedFuture(failure);
+  }
+
+  /** A delete that other objects still reference. */
+  private static <T> Future<T> inUse(Throwable failure, SetupKind kind) {
+    if (failure instanceof PgException pg && "23503".equals(pg.getSqlState())) {
+      var detail = pg.getDetail() == null ? "" : " (" + pg.getDetail() + ")";
+      return Future.failedFuture(ApiException.conflict("in_use", "The " + kind.noun()
+          + " is used by other objects of this organization and cannot be deleted" + detail + "."));
+    }
+    return Future.failedFuture(failure);
+  }
+
+  private static ApiException notFound(SetupKind kind) {
+    return ApiException.notFound(kind.noun() + "_not_found", "No such " + kind.noun() + " in this organization.");
+  }
+}

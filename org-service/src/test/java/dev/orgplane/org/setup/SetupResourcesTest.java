@@ -1,0 +1,177 @@
+package dev.orgplane.org.setup;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SetupResourcesTest {
+
+  private OrgServiceHarness org;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    org = OrgServiceHarness.start(vertx);
+  }
+
+  private record Tenant(OrgServiceHarness.Account owner, String id) {
+    String path(String rest) {
+      return "/v1/organizations/" + id + rest;
+    }
+  }
+
+  private Tenant tenant() {
+    var owner = org.newUser("owner");
+    return new Tenant(owner, org.createOrg(owner.token(), "s-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id"));
+  }
+
+  private String create(Tenant t, String kind, JsonObject body) {
+    var created = org.post(t.path("/" + kind), t.owner().token(), body);
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("id");
+  }
+
+  private JsonObject queue(String name, String workspaceId, String schemaId) {
+    return new JsonObject().put("name", name).put("workspaceId", workspaceId).put("schemaId", schemaId)
+        .put("settings", new JsonObject().put("retention", 7));
+  }
+
+  @Test
+  void queueReferencesItsOrganizationsWorkspaceAndSchema() {
+    var t = tenant();
+    var ws = create(t, "workspaces", new JsonObject().put("name", "Main"));
+    var schema = create(t, "schemas", new JsonObject().put("name", "Invoice").put("content",
+        new JsonObject().put("type", "object")));
+    var q = create(t, "queues", queue("Inbox", ws, schema));
+    var read = org.get(t.path("/queues/" + q), t.owner().token()).bodyAsJsonObject();
+    assertEquals(ws, read.getString("workspaceId"));
+    assertEquals(7, read.getJsonObject("settings").getInteger("retention"));
+    assertProblem(org.send(HttpMethod.DELETE, t.path("/workspaces/" + ws), t.owner().token(), null), 409, "in_use");
+    assertProblem(org.post(t.path("/queues"), t.owner().token(), queue("Inbox", ws, schema)), 409, "name_taken");
+    var patched = org.send(HttpMethod.PATCH, t.path("/queues/" + q), t.owner().token(), new JsonObject().put("name", "Renamed"));
+    assertEquals("Renamed", patched.bodyAsJsonObject().getString("name"));
+    assertEquals(ws, patched.bodyAsJsonObject().getString("workspaceId"));
+    assertEquals(204, org.send(HttpMethod.DELETE, t.path("/queues/" + q), t.owner().token(), null).statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, t.path("/workspaces/" + ws), t.owner().token(), null).statusCode());
+  }
+
+  @Test
+  void referenceToAnotherOrganizationsObjectIs422() {
+    var mine = tenant();
+    var theirs = tenant();
+    var theirWorkspace = create(theirs, "workspaces", new JsonObject().put("name", "Theirs"));
+    var mySchema = create(mine, "schemas", new JsonObject().put("name", "S").put("content", new JsonObject()));
+    var response = org.post(mine.path("/queues"), mine.owner().token(), queue("Q", theirWorkspace, mySchema));
+    assertProblem(response, 422, "invalid_reference");
+    assertEquals("workspaceId", response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+  }
+
+  @Test
+  void otherTenantsIdsLookMissing() {
+    var mine = tenant();
+    var theirs = tenant();
+    var ws = create(theirs, "workspaces", new JsonObject().put("name", "Secret"));
+    assertProblem(org.get(mine.path("/workspaces/" + ws), mine.owner().token()), 404, "workspace_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, mine.path("/workspaces/" + ws), mine.owner().token(), null), 404,
+        "workspace_not_found");
+    assertProblem(org.get(theirs.path("/workspaces/" + ws), mine.owner().token()), 404, "organization_not_found");
+    assertProblem(org.send(HttpMethod.PUT, theirs.path("/workspaces/" + ws), mine.owner().token(),
+        new JsonObject().put("name", "Pwned")), 404, "organization_not_found");
+    assertEquals("Secret", org.get(theirs.path("/workspaces/" + ws), theirs.owner().token()).bodyAsJsonObject()
+        .getString("name"));
+  }
+
+  @Test
+  void putWithChosenIdTwiceIsOneObject() {
+    var t = tenant();
+    var id = UUID.randomUUID().toString();
+    var first = org.send(HttpMethod.PUT, t.path("/workspaces/" + id), t.owner().token(), new JsonObject().put("name", "W"));
+    var second = org.send(HttpMethod.PUT, t.path("/workspaces/" + id), t.owner().token(), new JsonObject().put("name", "W2"));
+    assertEquals(200, first.statusCode(), first.bodyAsString());
+    assertEquals("W2", second.bodyAsJsonObject().getString("name"));
+    assertEquals(1, org.get(t.path("/workspaces"), t.owner().token()).bodyAsJsonObject().getJsonArray("items").size());
+  }
+
+  @Test
+  void batchOf500IsOneWriteAndABadItemRejectsAllNamingIt() {
+    var t = tenant();
+    var items = new JsonArray();
+    for (int i = 0; i < 500; i++) {
+      items.add(new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "S" + i)
+          .put("content", new JsonObject().put("n", i)));
+    }
+    var ok = org.post(t.path("/schemas:batch"), t.owner().token(), new JsonObject().put("items", items));
+    assertEquals(200, ok.statusCode(), ok.bodyAsString());
+    assertEquals(500, ok.bodyAsJsonObject().getInteger("count"));
+    var again = org.post(t.path("/schemas:batch"), t.owner().token(), new JsonObject().put("items", items));
+    assertEquals(500, again.bodyAsJsonObject().getInteger("count"), "re-running creates nothing twice");
+
+    var bad = new JsonArray();
+    for (int i = 0; i < 5; i++) {
+      bad.add(new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "W" + i));
+    }
+    bad.getJsonObject(3).put("name", 42);
+    var rejected = org.post(t.path("/workspaces:batch"), t.owner().token(), new JsonObject().put("items", bad));
+    assertProblem(rejected, 400, "validation_failed");
+    assertEquals("items[3].name", rejected.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    assertTrue(org.get(t.path("/workspaces"), t.owner().token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
+    assertProblem(org.post(t.path("/workspaces:batch"), t.owner().token(), new JsonObject().put("items", new JsonArray())),
+        400, "validation_failed");
+  }
+
+  @Test
+  void batchWithDanglingReferenceWritesNothing() {
+    var t = tenant();
+    var ws = create(t, "workspaces", new JsonObject().put("name", "W"));
+    var schema = create(t, "schemas", new JsonObject().put("name", "S").put("content", new JsonObject()));
+    var items = new JsonArray()
+        .add(queue("Q1", ws, schema).put("id", UUID.randomUUID().toString()))
+        .add(queue("Q2", ws, UUID.randomUUID().toString()).put("id", UUID.randomUUID().toString()));
+    assertProblem(org.post(t.path("/queues:batch"), t.owner().token(), new JsonObject().put("items", items)), 422,
+        "invalid_reference");
+    assertTrue(org.get(t.path("/queues"), t.owner().token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
+  }
+
+  @Test
+  void importNeedsTheImportPermissionAndReadsNeedGet() {
+    var t = tenant();
+    var manager = org.newUser("manager");
+    var viewer = org.newUser("viewer");
+    org.post(t.path("/users"), t.owner().token(), new JsonObject().put("userIds", new JsonArray().add(manager.id()))
+        .put("roles", new JsonArray().add("manager")));
+    org.post(t.path("/users"), t.owner().token(), new JsonObject().put("userIds", new JsonArray().add(viewer.id()))
+        .put("roles", new JsonArray().add("viewer")));
+    assertEquals(201, org.post(t.path("/workspaces"), manager.token(), new JsonObject().put("name", "ByManager"))
+        .statusCode());
+    assertProblem(org.send(HttpMethod.PUT, t.path("/workspaces/" + UUID.randomUUID()), manager.token(),
+        new JsonObject().put("name", "Imported")), 403, "forbidden");
+    assertProblem(org.post(t.path("/workspaces"), viewer.token(), new JsonObject().put("name", "ByViewer")), 403,
+        "forbidden");
+    assertEquals(200, org.get(t.path("/workspaces"), viewer.token()).statusCode());
+  }
+
+  @Test
+  void badBodiesAreReported() {
+    var t = tenant();
+    assertProblem(org.post(t.path("/schemas"), t.owner().token(), new JsonObject().put("name", "S")), 400,
+        "validation_failed");
+    assertProblem(org.post(t.path("/workspaces"), t.owner().token(), new JsonObject().put("name", "W").put("colour", 1)),
+        400, "validation_failed");
+    assertProblem(org.post(t.path("/workspaces"), t.owner().token(), "{oops"), 400, "malformed_json");
+    assertProblem(org.get(t.path("/workspaces/not-a-uuid"), t.owner().token()), 400, "validation_failed");
+  }
+}
