@@ -38,6 +38,7 @@ public final class Benchmarks {
     try (var platform = Platform.start()) {
       benchmarks.organizationReads(platform);
       benchmarks.organizationCreation(platform);
+      benchmarks.queueImport(platform);
     } finally {
       benchmarks.print();
       benchmarks.vertx.close().await();
@@ -85,6 +86,76 @@ public final class Benchmarks {
         .bearerTokenAuthentication(token)
         .sendJsonObject(new JsonObject().put("name", "bench-" + counter.incrementAndGet()).put("title", "B"))
         .compose(r -> r.statusCode() == 201 ? Future.succeededFuture() : Future.failedFuture("HTTP " + r.statusCode()));
+  }
+
+  private static final int QUEUES = 10_000;
+  private static final int BATCH = 500;
+
+  /** 10,000 queues through the batch import API, next to raw multi-row INSERTs of the same rows. */
+  private void queueImport(Platform platform) {
+    var gateway = new Gateway(platform.baseUrl());
+    var token = gateway.token(platform.adminEmail(), platform.adminPassword());
+    var http = client(4);
+    double best = 0;
+    for (int round = 0; round < 3; round++) {
+      var org = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "bench-queues-" + round)
+          .put("title", "B")).json().getString("id");
+      var base = "/v1/organizations/" + org;
+      var ws = gateway.postJson(base + "/workspaces", token, new JsonObject().put("name", "W")).json().getString("id");
+      var schema = gateway.postJson(base + "/schemas", token, new JsonObject().put("name", "S")
+          .put("content", new JsonObject())).json().getString("id");
+      long started = System.nanoTime();
+      var batches = new java.util.ArrayList<Future<?>>();
+      for (int b = 0; b < QUEUES / BATCH; b++) {
+        var items = new io.vertx.core.json.JsonArray();
+        for (int i = 0; i < BATCH; i++) {
+          items.add(new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "q-" + b + "-" + i)
+              .put("workspaceId", ws).put("schemaId", schema).put("settings", new JsonObject().put("n", i)));
+        }
+        batches.add(http.post(platform.gatewayPort, "127.0.0.1", base + "/queues:batch").bearerTokenAuthentication(token)
+            .sendJsonObject(new JsonObject().put("items", items))
+            .compose(r -> r.statusCode() == 200 ? Future.succeededFuture() : Future.failedFuture("HTTP " + r.statusCode())));
+      }
+      Future.all(batches).await();
+      best = Math.max(best, QUEUES / ((System.nanoTime() - started) / 1e9));
+    }
+    var raw = rawQueueInserts();
+    table.add(new Row("raw PostgreSQL multi-row INSERT of 10,000 queues (rows/s)", fmt(raw), "", ""));
+    table.add(new Row("10,000 queues via POST .../queues:batch, 500 per batch (rows/s)", fmt(best), fmt(raw),
+        String.format("%.2f", best / raw)));
+  }
+
+  private double rawQueueInserts() {
+    var url = PgFixture.freshDatabase();
+    var pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(url.connectOptions()).using(vertx)
+        .build();
+    pool.query("CREATE TABLE raw_queues (org_id uuid, id uuid, name text, workspace_id uuid, schema_id uuid, "
+        + "settings jsonb, PRIMARY KEY (org_id, id), UNIQUE (org_id, name))").execute().await();
+    double best = 0;
+    try {
+      for (int round = 0; round < 3; round++) {
+        var org = UUID.randomUUID();
+        long started = System.nanoTime();
+        var batches = new java.util.ArrayList<Future<?>>();
+        for (int b = 0; b < QUEUES / BATCH; b++) {
+          var sql = new StringBuilder("INSERT INTO raw_queues VALUES ");
+          var params = Tuple.tuple();
+          for (int i = 0; i < BATCH; i++) {
+            int p = i * 6;
+            sql.append(i == 0 ? "" : ", ").append(String.format("($%d, $%d, $%d, $%d, $%d, $%d)", p + 1, p + 2, p + 3,
+                p + 4, p + 5, p + 6));
+            params.addValue(org).addValue(UUID.randomUUID()).addValue("q-" + b + "-" + i).addValue(UUID.randomUUID())
+                .addValue(UUID.randomUUID()).addValue(new JsonObject().put("n", i));
+          }
+          batches.add(pool.preparedQuery(sql.toString()).execute(params));
+        }
+        Future.all(batches).await();
+        best = Math.max(best, QUEUES / ((System.nanoTime() - started) / 1e9));
+      }
+      return best;
+    } finally {
+      pool.close().await();
+    }
   }
 
   /** pgbench-style: one INSERT per transaction, autocommit, on the platform's PostgreSQL server. */
