@@ -23,6 +23,7 @@ import dev.orgplane.org.organization.OrganizationRoutes;
 import dev.orgplane.org.role.CatalogRoutes;
 import dev.orgplane.org.role.CustomRoleRoutes;
 import dev.orgplane.org.setup.SetupRoutes;
+import dev.orgplane.org.team.TeamRoutes;
 import dev.orgplane.org.user.AdminBootstrap;
 import dev.orgplane.org.user.UserRoutes;
 import io.vertx.core.Future;
@@ -83,6 +84,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     new GroupRoutes(pool, tokens).mount(router);
     new CustomRoleRoutes(pool).mount(router);
     new SetupRoutes(pool).mount(router);
+    new TeamRoutes(pool).mount(router);
     return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
             settings.integer("ORGPLANE_ORG_SERVICE_PORT"))
         .onSuccess(s -> server = s);

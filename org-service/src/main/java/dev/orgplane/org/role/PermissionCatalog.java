@@ -24,6 +24,8 @@ public final class PermissionCatalog {
   public static final String INVITATION_LIST = "app_organization_invitationlist";
   public static final String AUDIT_LIST = "app_audit_list";
   public static final String SETUP_IMPORT = "app_setup_import";
+  public static final String TEAM_LIST = "app_group_list";
+  public static final String TEAM_MANAGE = "app_group_manage";
 
   private static final List<String> SETUP_KINDS = List.of("workspace", "schema", "queue", "hook");
   private static final List<String> SETUP_ACTIONS = List.of("get", "create", "update", "delete");
@@ -39,7 +41,7 @@ public final class PermissionCatalog {
       "viewer", PERMISSIONS.keySet().stream()
           .filter(p -> p.endsWith("_get") || p.endsWith("list"))
           .collect(Collectors.toUnmodifiableSet()),
-      "member", Set.of(ORG_GET));
+      "member", Set.of(ORG_GET, TEAM_LIST));
 
   public static final List<String> PREDEFINED_ORDER = List.of("owner", "manager", "viewer", "member");
 
@@ -62,6 +64,8 @@ public final class PermissionCatalog {
     map.put(INVITATION_CREATE, "Invite people");
     map.put(INVITATION_LIST, "List pending invitations");
     map.put(AUDIT_LIST, "Read the audit trail");
+    map.put(TEAM_LIST, "List teams and their members");
+    map.put(TEAM_MANAGE, "Create, change and delete teams and their member lists");
     map.put(SETUP_IMPORT, "Import setup objects with chosen ids (provisioning)");
     Stream.of(SETUP_KINDS.toArray(String[]::new)).forEach(kind -> SETUP_ACTIONS.forEach(action ->
         map.put("app_" + kind + "_" + action, capitalize(action) + " " + kind + "s")));

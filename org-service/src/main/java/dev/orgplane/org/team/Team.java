@@ -1,0 +1,22 @@
+package dev.orgplane.org.team;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** A team inside one organization (the API calls them the organization's groups). */
+record Team(UUID orgId, UUID id, String name, String title, JsonObject metadata, long members,
+    OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+
+  static final Function<Row, Team> MAPPER = row -> new Team(row.getUUID("org_id"), row.getUUID("id"),
+      row.getString("name"), row.getString("title"), row.getJsonObject("metadata"), row.getLong("members"),
+      row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"));
+
+  JsonObject toJson() {
+    return new JsonObject().put("id", id.toString()).put("name", name).put("title", title).put("metadata", metadata)
+        .put("memberCount", members).put("createdAt", createdAt.toInstant().toString())
+        .put("updatedAt", updatedAt.toInstant().toString());
+  }
+}

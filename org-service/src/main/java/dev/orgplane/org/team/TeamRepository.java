@@ -1,0 +1,90 @@
+package dev.orgplane.org.team;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL over {@code org.teams} and {@code org.team_members}; every statement is scoped by organization. */
+final class TeamRepository {
+
+  static final String NAME_TAKEN_CONSTRAINT = "teams_name_key";
+  private static final String SELECT = "SELECT t.*, (SELECT count(*) FROM org.team_members tm "
+      + "WHERE tm.org_id = t.org_id AND tm.team_id = t.id) AS members FROM org.teams t ";
+
+  private TeamRepository() {
+  }
+
+  static Future<Team> insert(SqlClient tx, UUID orgId, UUID id, String name, String title, JsonObject metadata) {
+    return tx.preparedQuery("INSERT INTO org.teams (org_id, id, name, title, metadata) VALUES ($1, $2, $3, $4, $5)")
+        .execute(Tuple.of(orgId, id, name, title, metadata))
+        .compose(r -> find(tx, orgId, id)).map(Optional::orElseThrow);
+  }
+
+  static Future<Optional<Team>> find(SqlClient client, UUID orgId, UUID id) {
+    return client.preparedQuery(SELECT + "WHERE t.org_id = $1 AND t.id = $2").execute(Tuple.of(orgId, id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Team.MAPPER.apply(rows.iterator().next())));
+  }
+
+  static Future<List<Team>> list(SqlClient client, UUID orgId, String afterName, int fetchSize) {
+    return client.preparedQuery(SELECT + "WHERE t.org_id = $1 AND ($2::text IS NULL OR t.name > $2) "
+            + "ORDER BY t.name LIMIT $3")
+        .execute(Tuple.of(orgId, afterName, fetchSize))
+        .map(rows -> {
+          var result = new ArrayList<Team>();
+          rows.forEach(r -> result.add(Team.MAPPER.apply(r)));
+          return result;
+        });
+  }
+
+  static Future<Boolean> update(SqlClient tx, UUID orgId, UUID id, String name, String title, JsonObject metadata) {
+    return tx.preparedQuery("UPDATE org.teams SET name = COALESCE($3, name), title = COALESCE($4, title), "
+            + "metadata = COALESCE($5, metadata), updated_at = now() WHERE org_id = $1 AND id = $2")
+        .execute(Tuple.of(orgId, id, name, title, metadata)).map(rows -> rows.rowCount() > 0);
+  }
+
+  static Future<Boolean> delete(SqlClient tx, UUID orgId, UUID id) {
+    return tx.preparedQuery("DELETE FROM org.teams WHERE org_id = $1 AND id = $2").execute(Tuple.of(orgId, id))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /** Adds users in one statement; a user who is not a member of the organization fails the foreign key. */
+  static Future<Integer> addMembers(SqlClient tx, UUID orgId, UUID teamId, List<UUID> userIds) {
+    return tx.preparedQuery("INSERT INTO org.team_members (org_id, team_id, user_id) "
+            + "SELECT $1, $2, x.id FROM unnest($3::uuid[]) AS x(id) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(orgId, teamId, userIds.toArray(new UUID[0]))).map(rows -> rows.rowCount());
+  }
+
+  /** The ids among {@code userIds} that are not members of the organization. */
+  static Future<List<UUID>> nonMembers(SqlClient client, UUID orgId, List<UUID> userIds) {
+    return client.preparedQuery("SELECT x.id FROM unnest($2::uuid[]) AS x(id) WHERE NOT EXISTS "
+            + "(SELECT 1 FROM org.memberships m WHERE m.org_id = $1 AND m.user_id = x.id)")
+        .execute(Tuple.of(orgId, (Object) userIds.toArray(new UUID[0])))
+        .map(rows -> {
+          var result = new ArrayList<UUID>();
+          rows.forEach(r -> result.add(r.getUUID("id")));
+          return result;
+        });
+  }
+
+  static Future<Boolean> removeMember(SqlClient tx, UUID orgId, UUID teamId, UUID userId) {
+    return tx.preparedQuery("DELETE FROM org.team_members WHERE org_id = $1 AND team_id = $2 AND user_id = $3")
+        .execute(Tuple.of(orgId, teamId, userId)).map(rows -> rows.rowCount() > 0);
+  }
+
+  static Future<List<JsonObject>> members(SqlClient client, UUID orgId, UUID teamId) {
+    return client.preparedQuery("SELECT u.id, u.email, u.name FROM org.team_members tm JOIN org.users u "
+            + "ON u.id = tm.user_id WHERE tm.org_id = $1 AND tm.team_id = $2 ORDER BY u.email")
+        .execute(Tuple.of(orgId, teamId))
+        .map(rows -> {
+          var result = new ArrayList<JsonObject>();
+          rows.forEach(r -> result.add(new JsonObject().put("userId", r.getUUID("id").toString())
+              .put("email", r.getString("email")).put("name", r.getString("name"))));
+          return result;
+        });
+  }
+}

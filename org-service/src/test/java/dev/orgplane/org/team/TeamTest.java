@@ -1,0 +1,108 @@
+package dev.orgplane.org.team;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TeamTest {
+
+  private OrgServiceHarness org;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    org = OrgServiceHarness.start(vertx);
+  }
+
+  private String newOrg(OrgServiceHarness.Account owner) {
+    return org.createOrg(owner.token(), "t-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+  }
+
+  private void addMember(String orgId, OrgServiceHarness.Account owner, OrgServiceHarness.Account user) {
+    org.post("/v1/organizations/" + orgId + "/users", owner.token(),
+        new JsonObject().put("userIds", new JsonArray().add(user.id())).put("roles", new JsonArray().add("member")));
+  }
+
+  @Test
+  void onlyMembersJoinTeamsAndLeavingTheOrganizationLeavesItsTeams() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var stranger = org.newUser("stranger");
+    var id = newOrg(owner);
+    addMember(id, owner, member);
+    var created = org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "support")
+        .put("userIds", new JsonArray().add(member.id()).add(owner.id())));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var teamId = created.bodyAsJsonObject().getString("id");
+    assertEquals(2, created.bodyAsJsonObject().getInteger("memberCount"));
+    assertProblem(org.post("/v1/organizations/" + id + "/groups/" + teamId + "/users", owner.token(),
+        new JsonObject().put("userIds", new JsonArray().add(stranger.id()))), 422, "not_a_member");
+
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + member.id(), owner.token(),
+        null).statusCode());
+    var members = org.get("/v1/organizations/" + id + "/groups/" + teamId + "/users", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items");
+    assertEquals(1, members.size());
+    assertEquals(owner.id(), members.getJsonObject(0).getString("userId"));
+  }
+
+  @Test
+  void namesAreUniquePerOrganization() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var other = newOrg(owner);
+    assertEquals(201, org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "ops"))
+        .statusCode());
+    assertProblem(org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "ops")),
+        409, "group_name_taken");
+    assertEquals(201, org.post("/v1/organizations/" + other + "/groups", owner.token(),
+        new JsonObject().put("name", "ops")).statusCode());
+  }
+
+  @Test
+  void membersReadTeamsOnlyManagersChangeThem() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var id = newOrg(owner);
+    addMember(id, owner, member);
+    var teamId = org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "dev"))
+        .bodyAsJsonObject().getString("id");
+    assertEquals(200, org.get("/v1/organizations/" + id + "/groups", member.token()).statusCode());
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + id + "/groups/" + teamId, member.token(),
+        new JsonObject().put("title", "x")), 403, "forbidden");
+    var renamed = org.send(HttpMethod.PATCH, "/v1/organizations/" + id + "/groups/" + teamId, owner.token(),
+        new JsonObject().put("title", "Developers"));
+    assertEquals("Developers", renamed.bodyAsJsonObject().getString("title"));
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/groups/" + teamId, owner.token(), null)
+        .statusCode());
+    assertProblem(org.get("/v1/organizations/" + id + "/groups/" + teamId, owner.token()), 404, "group_not_found");
+  }
+
+  @Test
+  void anotherOrganizationsTeamLooksMissing() {
+    var alice = org.newUser("alice");
+    var bob = org.newUser("bob");
+    var aliceOrg = newOrg(alice);
+    var bobOrg = newOrg(bob);
+    var bobTeam = org.post("/v1/organizations/" + bobOrg + "/groups", bob.token(), new JsonObject().put("name", "secret"))
+        .bodyAsJsonObject().getString("id");
+    assertProblem(org.get("/v1/organizations/" + aliceOrg + "/groups/" + bobTeam, alice.token()), 404, "group_not_found");
+    assertProblem(org.post("/v1/organizations/" + aliceOrg + "/groups/" + bobTeam + "/users", alice.token(),
+        new JsonObject().put("userIds", new JsonArray().add(alice.id()))), 404, "group_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + aliceOrg + "/groups/" + bobTeam, alice.token(), null),
+        404, "group_not_found");
+    assertProblem(org.get("/v1/organizations/" + bobOrg + "/groups", alice.token()), 404, "organization_not_found");
+  }
+}
