@@ -32,6 +32,11 @@ final class StandaloneCommand implements Runnable {
         config.put("ORGPLANE_PG_URL", database.url().toString());
         recordDatabaseUrl(Path.of(settings.string("ORGPLANE_DATA_DIR")), database.url().toString());
       }
+      if (!options.values.containsKey("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")
+          && System.getenv("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS") == null) {
+        // a laptop platform delivers to receivers on the same laptop; production refuses (SSRF)
+        config.put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true");
+      }
       var internalHost = settings.string("ORGPLANE_INTERNAL_HOST");
       config.put("ORGPLANE_ORG_SERVICE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ORG_SERVICE_PORT"));
       config.put("ORGPLANE_ENGINE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ENGINE_PORT"));

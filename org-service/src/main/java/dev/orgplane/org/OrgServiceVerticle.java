@@ -83,7 +83,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     new AuditRoutes(pool).mount(router);
     new GroupRoutes(pool, tokens).mount(router);
     new CustomRoleRoutes(pool).mount(router);
-    new SetupRoutes(pool).mount(router);
+    new SetupRoutes(pool, settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")).mount(router);
     new TeamRoutes(pool).mount(router);
     return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
             settings.integer("ORGPLANE_ORG_SERVICE_PORT"))

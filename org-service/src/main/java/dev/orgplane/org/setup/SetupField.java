@@ -9,7 +9,16 @@ record SetupField(String json, String column, Type type, boolean required) {
     /** A JSON object. */
     OBJECT("jsonb"),
     /** The id of another setup object of the same organization. */
-    REFERENCE("uuid");
+    REFERENCE("uuid"),
+    /** Ids of other setup objects of the same organization. */
+    REFERENCES("uuid[]"),
+    /** An http(s) URL that events are sent to. */
+    URL("text"),
+    /** Names from the event catalog. */
+    EVENTS("text[]"),
+    BOOLEAN("boolean"),
+    /** Write-only: never answered; made by the service when not given. */
+    SECRET("text");
 
     final String sqlType;
 

@@ -24,7 +24,7 @@ final class SetupInput {
    * @param current the stored object (API view) a PATCH applies to, or null for create/replace
    */
   static JsonObject read(SetupKind kind, UUID id, JsonObject item, JsonObject current, String path,
-      List<FieldError> errors, boolean idInBody) {
+      List<FieldError> errors, boolean idInBody, boolean allowPrivateUrls) {
     var allowed = new java.util.HashSet<String>();
     kind.fields().forEach(f -> allowed.add(f.json()));
     if (idInBody) {
@@ -47,6 +47,15 @@ final class SetupInput {
             : "must be 1-128 characters of letters, digits, space, '.', '_' and '-'";
         case OBJECT -> value instanceof JsonObject ? null : "must be an object";
         case REFERENCE -> value instanceof String s && UUID_TEXT.matcher(s).matches() ? null : "must be a UUID";
+        case REFERENCES -> value instanceof io.vertx.core.json.JsonArray a && a.size() <= 100 && a.stream()
+            .allMatch(e -> e instanceof String s && UUID_TEXT.matcher(s).matches()) ? null
+            : "must be an array of at most 100 UUIDs";
+        case EVENTS -> value instanceof io.vertx.core.json.JsonArray a && a.stream().allMatch(HookEvents.CATALOG::contains)
+            ? null : "must be an array of events from the catalog: " + HookEvents.CATALOG;
+        case BOOLEAN -> value instanceof Boolean ? null : "must be true or false";
+        case URL -> HookUrls.problem(value, allowPrivateUrls);
+        case SECRET -> value instanceof String s && s.length() >= 16 && s.length() <= 256 ? null
+            : "must be a string of 16 to 256 characters";
       };
       if (problem != null) {
         errors.add(new FieldError(path + field.json(), problem));

@@ -9,16 +9,24 @@ import java.util.stream.Collectors;
  * so that one repository and one set of routes serve every kind alike. Table and column names here
  * are constants of the code, never caller input.
  */
-record SetupKind(String path, String table, String noun, List<SetupField> fields, Map<String, String> referenceFields) {
+record SetupKind(String path, String table, String noun, List<SetupField> fields, Map<String, String> referenceFields,
+    List<ArrayReference> references, List<ArrayReference> referencedBy, String acyclicColumn) {
+
+  /** An array column of {@code table} whose ids name objects of {@code target}, shown to callers as {@code json}. */
+  record ArrayReference(String table, String column, String json, String target) {
+  }
+
+  private static final ArrayReference HOOK_QUEUES = new ArrayReference("hooks", "queue_ids", "queueIds", "queues");
+  private static final ArrayReference HOOK_RUN_AFTER = new ArrayReference("hooks", "run_after", "runAfter", "hooks");
 
   static final SetupKind WORKSPACES = new SetupKind("workspaces", "workspaces", "workspace", List.of(
       new SetupField("name", "name", SetupField.Type.NAME, true),
-      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of());
+      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of(), List.of(), List.of(), null);
 
   static final SetupKind SCHEMAS = new SetupKind("schemas", "schemas", "schema", List.of(
       new SetupField("name", "name", SetupField.Type.NAME, true),
       new SetupField("content", "content", SetupField.Type.OBJECT, true),
-      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of());
+      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of(), List.of(), List.of(), null);
 
   static final SetupKind QUEUES = new SetupKind("queues", "queues", "queue", List.of(
       new SetupField("name", "name", SetupField.Type.NAME, true),
@@ -26,9 +34,22 @@ record SetupKind(String path, String table, String noun, List<SetupField> fields
       new SetupField("schemaId", "schema_id", SetupField.Type.REFERENCE, true),
       new SetupField("settings", "settings", SetupField.Type.OBJECT, false),
       new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)),
-      Map.of("queues_workspace_fkey", "workspaceId", "queues_schema_fkey", "schemaId"));
+      Map.of("queues_workspace_fkey", "workspaceId", "queues_schema_fkey", "schemaId"), List.of(),
+      List.of(HOOK_QUEUES), null);
 
-  static final List<SetupKind> ALL = List.of(WORKSPACES, SCHEMAS, QUEUES);
+  static final SetupKind HOOKS = new SetupKind("hooks", "hooks", "hook", List.of(
+      new SetupField("name", "name", SetupField.Type.NAME, true),
+      new SetupField("url", "url", SetupField.Type.URL, true),
+      new SetupField("events", "events", SetupField.Type.EVENTS, false),
+      new SetupField("queueIds", "queue_ids", SetupField.Type.REFERENCES, false),
+      new SetupField("runAfter", "run_after", SetupField.Type.REFERENCES, false),
+      new SetupField("active", "active", SetupField.Type.BOOLEAN, false),
+      new SetupField("config", "config", SetupField.Type.OBJECT, false),
+      new SetupField("secret", "secret", SetupField.Type.SECRET, false),
+      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)),
+      Map.of(), List.of(HOOK_QUEUES, HOOK_RUN_AFTER), List.of(HOOK_RUN_AFTER), "run_after");
+
+  static final List<SetupKind> ALL = List.of(WORKSPACES, SCHEMAS, QUEUES, HOOKS);
 
   String permission(String action) {
     return "app_" + noun + "_" + action;

@@ -25,17 +25,96 @@ final class SetupRepository {
   /** Creates or replaces the items (column-named JSON objects with an {@code id}); answers the rows. */
   static Future<List<JsonObject>> upsert(SqlClient client, SetupKind kind, UUID orgId, List<JsonObject> items) {
     var columns = kind.columnList();
-    var updates = kind.fields().stream().map(f -> f.column() + " = EXCLUDED." + f.column())
-        .collect(Collectors.joining(", "));
-    var defaults = kind.fields().stream()
-        .map(f -> f.type() == SetupField.Type.OBJECT && !f.required()
-            ? "COALESCE(x." + f.column() + ", '{}'::jsonb)" : "x." + f.column())
-        .collect(Collectors.joining(", "));
-    var sql = "INSERT INTO org." + kind.table() + " (org_id, id, " + columns + ") SELECT $1, x.id, " + defaults
+    // A secret is never overwritten by omission: replacing a hook without naming a secret keeps its own.
+    var updates = kind.fields().stream().filter(f -> f.type() != SetupField.Type.SECRET)
+        .map(f -> f.column() + " = EXCLUDED." + f.column()).collect(Collectors.joining(", "));
+    var values = kind.fields().stream().map(SetupRepository::valueOrDefault).collect(Collectors.joining(", "));
+    var sql = "INSERT INTO org." + kind.table() + " (org_id, id, " + columns + ") SELECT $1, x.id, " + values
         + " FROM jsonb_to_recordset($2::jsonb) AS " + kind.recordType()
         + " ON CONFLICT (org_id, id) DO UPDATE SET " + updates + ", updated_at = now() RETURNING *";
-    return client.preparedQuery(sql).execute(Tuple.of(orgId, new JsonArray(new ArrayList<>(items))))
-        .map(rows -> collect(kind, rows));
+    var batch = new JsonArray(new ArrayList<>(items));
+    var written = client.preparedQuery(sql).execute(Tuple.of(orgId, batch)).map(rows -> collect(kind, rows));
+    if (kind.fields().stream().noneMatch(f -> f.type() == SetupField.Type.SECRET)) {
+      return written;
+    }
+    return written.compose(rows -> client.preparedQuery("UPDATE org." + kind.table() + " t SET secret = x.secret "
+            + "FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, secret text) "
+            + "WHERE t.org_id = $1 AND t.id = x.id AND x.secret IS NOT NULL")
+        .execute(Tuple.of(orgId, batch)).map(rows));
+  }
+
+  private static String valueOrDefault(SetupField field) {
+    var x = "x." + field.column();
+    if (field.required()) {
+      return x;
+    }
+    return switch (field.type()) {
+      case OBJECT -> "COALESCE(" + x + ", '{}'::jsonb)";
+      case EVENTS, REFERENCES -> "COALESCE(" + x + ", '{}')";
+      case BOOLEAN -> "COALESCE(" + x + ", true)";
+      // 244 random bits from two v4 UUIDs: gen_random_uuid is built in, pgcrypto is not
+      case SECRET -> "COALESCE(" + x + ", replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))";
+      default -> x;
+    };
+  }
+
+  /**
+   * What array references of the organization's objects of this kind point nowhere, and whether
+   * the acyclic column has a cycle: run in the writing transaction, after the write.
+   */
+  static Future<List<dev.orgplane.kit.http.ApiException.FieldError>> integrityProblems(SqlClient tx, SetupKind kind,
+      UUID orgId) {
+    var checks = new ArrayList<Future<List<dev.orgplane.kit.http.ApiException.FieldError>>>();
+    for (var ref : kind.references()) {
+      checks.add(tx.preparedQuery("SELECT t.name, r AS missing FROM org." + ref.table() + " t, unnest(t." + ref.column()
+              + ") r WHERE t.org_id = $1 AND NOT EXISTS (SELECT 1 FROM org." + ref.target()
+              + " o WHERE o.org_id = $1 AND o.id = r) LIMIT 20")
+          .execute(Tuple.of(orgId))
+          .map(rows -> {
+            var problems = new ArrayList<dev.orgplane.kit.http.ApiException.FieldError>();
+            rows.forEach(r -> problems.add(new dev.orgplane.kit.http.ApiException.FieldError(ref.json(),
+                r.getString("name") + ": " + r.getUUID("missing") + " is no " + ref.target().replaceAll("s$", "")
+                    + " of this organization")));
+            return problems;
+          }));
+    }
+    if (kind.acyclicColumn() != null) {
+      var column = kind.acyclicColumn();
+      checks.add(tx.preparedQuery("WITH RECURSIVE walk(start, node, path, cycle) AS ("
+              + "SELECT id, id, ARRAY[id], false FROM org." + kind.table() + " WHERE org_id = $1 "
+              + "UNION ALL SELECT w.start, n, w.path || n, n = ANY (w.path) FROM walk w JOIN org." + kind.table()
+              + " t ON t.org_id = $1 AND t.id = w.node, unnest(t." + column + ") n WHERE NOT w.cycle) "
+              + "SELECT t.name FROM walk w JOIN org." + kind.table() + " t ON t.org_id = $1 AND t.id = w.start "
+              + "WHERE w.cycle LIMIT 1")
+          .execute(Tuple.of(orgId))
+          .map(rows -> {
+            var problems = new ArrayList<dev.orgplane.kit.http.ApiException.FieldError>();
+            rows.forEach(r -> problems.add(new dev.orgplane.kit.http.ApiException.FieldError(
+                kind.fields().stream().filter(f -> f.column().equals(column)).findFirst().orElseThrow().json(),
+                r.getString("name") + " would (indirectly) run after itself")));
+            return problems;
+          }));
+    }
+    return Future.all(checks).map(all -> {
+      var problems = new ArrayList<dev.orgplane.kit.http.ApiException.FieldError>();
+      checks.forEach(c -> problems.addAll(c.result()));
+      return problems;
+    });
+  }
+
+  /** Names of objects whose array references still point at the object about to be deleted. */
+  static Future<List<String>> referrers(SqlClient tx, SetupKind kind, UUID orgId, UUID id) {
+    var lookups = kind.referencedBy().stream()
+        .map(ref -> tx.preparedQuery("SELECT '" + ref.table().replaceAll("s$", "") + " ' || name AS who FROM org."
+                + ref.table() + " WHERE org_id = $1 AND $2 = ANY (" + ref.column() + ") AND id <> $2 LIMIT 20")
+            .execute(Tuple.of(orgId, id))
+            .map(rows -> {
+              var names = new ArrayList<String>();
+              rows.forEach(r -> names.add(r.getString("who")));
+              return names;
+            }))
+        .toList();
+    return Future.all(lookups).map(all -> lookups.stream().flatMap(f -> f.result().stream()).toList());
   }
 
   static Future<Optional<JsonObject>> find(SqlClient client, SetupKind kind, UUID orgId, UUID id, boolean forUpdate) {
@@ -66,9 +145,17 @@ final class SetupRepository {
   /** The API view of a row: camelCase fields as the kind names them. */
   private static JsonObject toJson(SetupKind kind, Row row) {
     var json = new JsonObject().put("id", row.getUUID("id").toString());
-    kind.fields().forEach(f -> {
+    kind.fields().stream().filter(f -> f.type() != SetupField.Type.SECRET).forEach(f -> {
       var value = row.getValue(f.column());
-      json.put(f.json(), value instanceof UUID uuid ? uuid.toString() : value);
+      if (value instanceof Object[] array) {
+        var list = new JsonArray();
+        for (var element : array) {
+          list.add(element.toString());
+        }
+        json.put(f.json(), list);
+      } else {
+        json.put(f.json(), value instanceof UUID uuid ? uuid.toString() : value);
+      }
     });
     return json.put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
         .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString());

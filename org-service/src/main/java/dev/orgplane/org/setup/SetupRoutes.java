@@ -32,9 +32,11 @@ public final class SetupRoutes {
   static final int MAX_BATCH = 500;
 
   private final Pool pool;
+  private final boolean allowPrivateUrls;
 
-  public SetupRoutes(Pool pool) {
+  public SetupRoutes(Pool pool, boolean allowPrivateUrls) {
     this.pool = pool;
+    this.allowPrivateUrls = allowPrivateUrls;
   }
 
   public void mount(Router router) {
@@ -93,6 +95,7 @@ public final class SetupRoutes {
                 .map(found -> found.orElseThrow(() -> notFound(kind)))
                 .compose(current -> SetupRepository.upsert(tx, kind, access.orgId(),
                     List.of(validated(kind, id, changes, current))))
+                .compose(rows -> consistent(tx, kind, access.orgId()).map(rows))
                 .compose(rows -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".updated",
                     kind.noun() + ":" + id, new JsonObject().put("fields", new JsonArray(List.copyOf(changes.fieldNames()))))
                     .map(rows.get(0)))))
@@ -105,7 +108,11 @@ public final class SetupRoutes {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("delete"))
-            .compose(access -> SetupRepository.delete(tx, kind, access.orgId(), id)
+            .compose(access -> SetupRepository.referrers(tx, kind, access.orgId(), id)
+                .compose(referrers -> referrers.isEmpty() ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(ApiException.conflict("in_use", "The " + kind.noun()
+                        + " is used by " + String.join(", ", referrers) + " and cannot be deleted.")))
+                .compose(free -> SetupRepository.delete(tx, kind, access.orgId(), id))
                 .compose(deleted -> deleted
                     ? AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".deleted",
                         kind.noun() + ":" + id, new JsonObject())
@@ -138,7 +145,7 @@ public final class SetupRoutes {
       if (!seen.add(rawId.toLowerCase())) {
         errors.add(new FieldError(path + "id", "appears twice in this batch"));
       }
-      rows.add(SetupInput.read(kind, UUID.fromString(rawId), item, null, path, errors, true));
+      rows.add(SetupInput.read(kind, UUID.fromString(rawId), item, null, path, errors, true, allowPrivateUrls));
     }
     if (!errors.isEmpty()) {
       ctx.fail(ApiException.invalid("The batch is invalid; nothing was written.", errors));
@@ -155,19 +162,32 @@ public final class SetupRoutes {
     var principal = BearerAuth.principal(ctx);
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), permission)
             .compose(access -> SetupRepository.upsert(tx, kind, access.orgId(), rows)
+                .compose(written -> consistent(tx, kind, access.orgId()).map(written))
                 .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), action,
                     kind.noun() + (written.size() == 1 ? ":" + written.get(0).getString("id") : "s"),
                     new JsonObject().put("count", written.size())).map(written))))
         .recover(failure -> translate(failure, kind, rows.size() == 1 ? "" : "items[]."));
   }
 
-  private static JsonObject validated(SetupKind kind, UUID id, JsonObject body, JsonObject current) {
+  private JsonObject validated(SetupKind kind, UUID id, JsonObject body, JsonObject current) {
     var errors = new ArrayList<FieldError>();
-    var row = SetupInput.read(kind, id, body, current, "", errors, false);
+    var row = SetupInput.read(kind, id, body, current, "", errors, false, allowPrivateUrls);
     if (!errors.isEmpty()) {
       throw ApiException.invalid("The " + kind.noun() + " is invalid.", errors);
     }
     return row;
+  }
+
+  /** Array references and run order, which foreign keys cannot check, checked before commit. */
+  private static Future<Void> consistent(io.vertx.sqlclient.SqlConnection tx, SetupKind kind, UUID orgId) {
+    if (kind.references().isEmpty() && kind.acyclicColumn() == null) {
+      return Future.succeededFuture();
+    }
+    return SetupRepository.integrityProblems(tx, kind, orgId).compose(problems -> problems.isEmpty()
+        ? Future.succeededFuture()
+        : Future.failedFuture(new ApiException(422, "invalid_reference",
+            "The " + kind.noun() + " refers to objects that are not in this organization, or runs after itself.",
+            problems)));
   }
 
   private static JsonObject body(RoutingContext ctx) {

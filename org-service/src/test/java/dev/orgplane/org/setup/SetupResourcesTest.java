@@ -174,4 +174,60 @@ class SetupResourcesTest {
     assertProblem(org.post(t.path("/workspaces"), t.owner().token(), "{oops"), 400, "malformed_json");
     assertProblem(org.get(t.path("/workspaces/not-a-uuid"), t.owner().token()), 400, "validation_failed");
   }
+
+  private JsonObject hook(String name, JsonArray queueIds, JsonArray runAfter) {
+    return new JsonObject().put("name", name).put("url", "https://hooks.example.com/" + name)
+        .put("events", new JsonArray().add("queue.created")).put("queueIds", queueIds).put("runAfter", runAfter);
+  }
+
+  private String[] queueSetup(Tenant t) {
+    var ws = create(t, "workspaces", new JsonObject().put("name", "W"));
+    var schema = create(t, "schemas", new JsonObject().put("name", "S").put("content", new JsonObject()));
+    return new String[] {ws, schema, create(t, "queues", queue("Q", ws, schema))};
+  }
+
+  @Test
+  void hooksReferenceQueuesAndHooksAndNeverShowTheirSecret() {
+    var t = tenant();
+    var q = queueSetup(t)[2];
+    var first = create(t, "hooks", hook("first", new JsonArray().add(q), new JsonArray()));
+    var second = org.post(t.path("/hooks"), t.owner().token(), hook("second", new JsonArray().add(q),
+        new JsonArray().add(first)).put("secret", "a-secret-of-enough-length"));
+    assertEquals(201, second.statusCode(), second.bodyAsString());
+    assertTrue(!second.bodyAsString().contains("secret"), second.bodyAsString());
+    assertEquals(first, second.bodyAsJsonObject().getJsonArray("runAfter").getString(0));
+    assertTrue(second.bodyAsJsonObject().getBoolean("active"));
+
+    assertProblem(org.send(HttpMethod.DELETE, t.path("/queues/" + q), t.owner().token(), null), 409, "in_use");
+    assertProblem(org.send(HttpMethod.DELETE, t.path("/hooks/" + first), t.owner().token(), null), 409, "in_use");
+    var cycle = org.send(HttpMethod.PATCH, t.path("/hooks/" + first), t.owner().token(),
+        new JsonObject().put("runAfter", new JsonArray().add(second.bodyAsJsonObject().getString("id"))));
+    assertProblem(cycle, 422, "invalid_reference");
+    assertTrue(org.get(t.path("/hooks/" + first), t.owner().token()).bodyAsJsonObject().getJsonArray("runAfter").isEmpty(),
+        "the refused change left nothing behind");
+  }
+
+  @Test
+  void hookCannotPointAtAnotherOrganizationsQueue() {
+    var mine = tenant();
+    var theirs = tenant();
+    var theirQueue = queueSetup(theirs)[2];
+    var response = org.post(mine.path("/hooks"), mine.owner().token(), hook("h", new JsonArray().add(theirQueue),
+        new JsonArray()));
+    assertProblem(response, 422, "invalid_reference");
+    assertEquals("queueIds", response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+  }
+
+  @Test
+  void hookUrlsToInternalAddressesAndUnknownEventsAreRefused() {
+    var t = tenant();
+    for (var url : new String[] {"http://127.0.0.1/x", "http://10.1.2.3/x", "http://localhost:8080/x",
+        "http://[::1]/x", "http://169.254.169.254/latest", "ftp://example.com/x", "https://user:pw@example.com/"}) {
+      assertProblem(org.post(t.path("/hooks"), t.owner().token(), new JsonObject().put("name", "h").put("url", url)),
+          400, "validation_failed");
+    }
+    assertProblem(org.post(t.path("/hooks"), t.owner().token(), new JsonObject().put("name", "h")
+        .put("url", "https://example.com/x").put("events", new JsonArray().add("everything.happened"))), 400,
+        "validation_failed");
+  }
 }

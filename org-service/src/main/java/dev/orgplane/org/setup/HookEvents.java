@@ -1,0 +1,19 @@
+package dev.orgplane.org.setup;
+
+import java.util.List;
+
+/** The events an organization's hooks can subscribe to. */
+final class HookEvents {
+
+  static final List<String> CATALOG = List.of(
+      "organization.updated", "organization.disabled", "organization.enabled", "organization.deleted",
+      "member.added", "member.removed", "member.roles_changed", "invitation.accepted",
+      "workspace.created", "workspace.updated", "workspace.deleted",
+      "schema.created", "schema.updated", "schema.deleted",
+      "queue.created", "queue.updated", "queue.deleted",
+      "hook.created", "hook.updated", "hook.deleted",
+      "provisioning.job.finished");
+
+  private HookEvents() {
+  }
+}
