@@ -11,6 +11,8 @@ import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.org.audit.AuditRoutes;
+import dev.orgplane.org.event.DeliveryRoutes;
+import dev.orgplane.org.event.HookDispatcher;
 import dev.orgplane.org.group.GroupRoutes;
 import dev.orgplane.org.identity.IdentityRoutes;
 import dev.orgplane.org.identity.PasswordHasher;
@@ -42,6 +44,7 @@ public final class OrgServiceVerticle extends VerticleBase {
   private HttpServer server;
   private SigningKeyStore keys;
   private long purgeTimer = -1;
+  private HookDispatcher hooks;
 
   @Override
   public Future<?> start() {
@@ -85,6 +88,10 @@ public final class OrgServiceVerticle extends VerticleBase {
     new CustomRoleRoutes(pool).mount(router);
     new SetupRoutes(pool, settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")).mount(router);
     new TeamRoutes(pool).mount(router);
+    new DeliveryRoutes(pool).mount(router);
+    hooks = new HookDispatcher(vertx, pool, settings.integer("ORGPLANE_HOOK_MAX_ATTEMPTS"),
+        settings.longValue("ORGPLANE_HOOK_RETRY_BASE_MILLIS"));
+    hooks.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));
     return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
             settings.integer("ORGPLANE_ORG_SERVICE_PORT"))
         .onSuccess(s -> server = s);
@@ -104,6 +111,9 @@ public final class OrgServiceVerticle extends VerticleBase {
       keys.stop();
     }
     vertx.cancelTimer(purgeTimer);
+    if (hooks != null) {
+      hooks.stop();
+    }
     return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }

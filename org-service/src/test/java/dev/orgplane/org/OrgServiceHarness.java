@@ -33,6 +33,11 @@ public final class OrgServiceHarness {
   }
 
   public static OrgServiceHarness start(Vertx vertx, PgUrl db) {
+    return start(vertx, db, new JsonObject());
+  }
+
+  /** With configuration keys of the test's own on top of the harness defaults. */
+  public static OrgServiceHarness start(Vertx vertx, PgUrl db, JsonObject overrides) {
     var verticle = new OrgServiceVerticle();
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(new JsonObject()
         .put("ORGPLANE_PG_URL", db.toString())
@@ -41,7 +46,8 @@ public final class OrgServiceHarness {
         .put("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS", "500")
         .put("ORGPLANE_BODY_LIMIT_BYTES", "65536")
         .put("ORGPLANE_ADMIN_EMAIL", ADMIN_EMAIL)
-        .put("ORGPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD))).await();
+        .put("ORGPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .mergeIn(overrides))).await();
     return new OrgServiceHarness(WebClient.create(vertx), verticle.port());
   }
 

@@ -1,6 +1,8 @@
 package dev.orgplane.org.audit;
 
 import dev.orgplane.kit.http.RequestIds;
+import dev.orgplane.org.event.HookEvents;
+import dev.orgplane.org.event.HookOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -8,7 +10,11 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
-/** Writes audit events; callers pass their transaction's connection so the event commits with the change. */
+/**
+ * Writes audit events; callers pass their transaction's connection so the event commits with the
+ * change. An audited action that is also a hook event (same name) is queued for the organization's
+ * hooks in the same transaction.
+ */
 public final class AuditLog {
 
   private AuditLog() {
@@ -19,6 +25,7 @@ public final class AuditLog {
     return tx.preparedQuery("INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id) "
             + "VALUES ($1, $2, $3, $4, $5, $6)")
         .execute(Tuple.of(orgId, actor, action, target, details, RequestIds.of(ctx)))
-        .mapEmpty();
+        .compose(done -> orgId != null && HookEvents.CATALOG.contains(action)
+            ? HookOutbox.emit(tx, orgId, action, target, details) : Future.succeededFuture());
   }
 }

@@ -27,7 +27,7 @@ public final class AuditRoutes {
 
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
-    long before = page.after() == null ? Long.MAX_VALUE : parse(page.after());
+    long before = page.afterNumber(Long.MAX_VALUE);
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.AUDIT_LIST)
         .compose(access -> pool.preparedQuery("SELECT * FROM org.audit_events WHERE org_id = $1 AND id < $2 "
                 + "ORDER BY id DESC LIMIT $3")
@@ -39,14 +39,6 @@ public final class AuditRoutes {
         })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
-  }
-
-  private static long parse(String cursor) {
-    try {
-      return Long.parseLong(cursor);
-    } catch (NumberFormatException e) {
-      throw dev.orgplane.kit.http.ApiException.badRequest("invalid_cursor", "The cursor is not one this API returned.");
-    }
   }
 
   private static JsonObject toJson(Row row) {

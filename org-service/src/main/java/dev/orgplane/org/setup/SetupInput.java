@@ -50,8 +50,8 @@ final class SetupInput {
         case REFERENCES -> value instanceof io.vertx.core.json.JsonArray a && a.size() <= 100 && a.stream()
             .allMatch(e -> e instanceof String s && UUID_TEXT.matcher(s).matches()) ? null
             : "must be an array of at most 100 UUIDs";
-        case EVENTS -> value instanceof io.vertx.core.json.JsonArray a && a.stream().allMatch(HookEvents.CATALOG::contains)
-            ? null : "must be an array of events from the catalog: " + HookEvents.CATALOG;
+        case EVENTS -> value instanceof io.vertx.core.json.JsonArray a && a.stream().allMatch(dev.orgplane.org.event.HookEvents.CATALOG::contains)
+            ? null : "must be an array of events from the catalog: " + dev.orgplane.org.event.HookEvents.CATALOG;
         case BOOLEAN -> value instanceof Boolean ? null : "must be true or false";
         case URL -> HookUrls.problem(value, allowPrivateUrls);
         case SECRET -> value instanceof String s && s.length() >= 16 && s.length() <= 256 ? null

@@ -43,6 +43,18 @@ public record PageRequest(int limit, String after) {
     return new PageRequest(limit, after);
   }
 
+  /** The cursor of a list sorted by a number (newest first), or {@code whenAbsent} on the first page. */
+  public long afterNumber(long whenAbsent) {
+    if (after == null) {
+      return whenAbsent;
+    }
+    try {
+      return Long.parseLong(after);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid_cursor", "The cursor is not one this API returned.");
+    }
+  }
+
   /** Asks the database for one row more than the page, to know whether another page follows. */
   public int fetchSize() {
     return limit + 1;

@@ -1,11 +1,11 @@
-package dev.orgplane.org.setup;
+package dev.orgplane.org.event;
 
 import java.util.List;
 
 /** The events an organization's hooks can subscribe to. */
-final class HookEvents {
+public final class HookEvents {
 
-  static final List<String> CATALOG = List.of(
+  public static final List<String> CATALOG = List.of(
       "organization.updated", "organization.disabled", "organization.enabled", "organization.deleted",
       "member.added", "member.removed", "member.roles_changed", "invitation.accepted",
       "workspace.created", "workspace.updated", "workspace.deleted",

@@ -1,0 +1,123 @@
+package dev.orgplane.org.event;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Sends queued hook deliveries. Each tick claims due deliveries with {@code FOR UPDATE SKIP LOCKED}
+ * and pushes their next attempt a lease ahead, so several instances share the work and none sends a
+ * delivery another is sending. A POST is signed Stripe-style ({@code Orgplane-Signature:
+ * t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the hook's secret>}); a 2xx answer delivers
+ * it, anything else is retried with exponential backoff until the attempts run out. Every attempt is
+ * recorded.
+ */
+public final class HookDispatcher {
+
+  private static final int BATCH = 32;
+  private static final long LEASE_MILLIS = 30_000;
+  private static final long MAX_BACKOFF_MILLIS = 3_600_000;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final WebClient client;
+  private final int maxAttempts;
+  private final long retryBaseMillis;
+  private long timer = -1;
+  private boolean running;
+
+  public HookDispatcher(Vertx vertx, Pool pool, int maxAttempts, long retryBaseMillis) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.maxAttempts = maxAttempts;
+    this.retryBaseMillis = retryBaseMillis;
+    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setFollowRedirects(false)
+        .setUserAgent("Orgplane-Hooks/1"));
+  }
+
+  public void start(long pollMillis) {
+    timer = vertx.setPeriodic(pollMillis, id -> tick());
+  }
+
+  public void stop() {
+    vertx.cancelTimer(timer);
+    client.close();
+  }
+
+  /** One round: claim what is due and send it; overlapping rounds are skipped. */
+  void tick() {
+    if (running) {
+      return;
+    }
+    running = true;
+    claim().compose(rows -> {
+      var sends = new ArrayList<Future<Void>>();
+      rows.forEach(row -> sends.add(send(row)));
+      return Future.join(sends);
+    }).onComplete(done -> running = false);
+  }
+
+  private Future<io.vertx.sqlclient.RowSet<Row>> claim() {
+    return pool.preparedQuery("WITH due AS (SELECT id FROM org.hook_deliveries WHERE state = 'pending' "
+            + "AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) "
+            + "UPDATE org.hook_deliveries d SET attempts = d.attempts + 1, "
+            + "next_attempt_at = now() + $2 * interval '1 millisecond' FROM due, org.hooks h "
+            + "WHERE d.id = due.id AND h.org_id = d.org_id AND h.id = d.hook_id "
+            + "RETURNING d.id, d.attempts, d.event, d.payload, h.url, h.secret")
+        .execute(Tuple.of(BATCH, (double) LEASE_MILLIS));
+  }
+
+  private Future<Void> send(Row row) {
+    var body = Buffer.buffer(row.getJsonObject("payload").encode());
+    long timestamp = System.currentTimeMillis() / 1000;
+    long started = System.nanoTime();
+    return client.postAbs(row.getString("url")).timeout(10_000)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Orgplane-Event", row.getString("event"))
+        .putHeader("Orgplane-Delivery", String.valueOf(row.getLong("id")))
+        .putHeader("Orgplane-Signature", "t=" + timestamp + ",v1=" + sign(row.getString("secret"), timestamp, body))
+        .sendBuffer(body)
+        .transform(result -> {
+          var ms = (int) ((System.nanoTime() - started) / 1_000_000);
+          var delivered = result.succeeded() && result.result().statusCode() / 100 == 2;
+          Integer status = result.succeeded() ? result.result().statusCode() : null;
+          var error = result.succeeded() ? null : String.valueOf(result.cause().getMessage());
+          return record(row.getLong("id"), row.getInteger("attempts"), delivered, status, error, ms);
+        });
+  }
+
+  private Future<Void> record(long deliveryId, int attempt, boolean delivered, Integer status, String error, int ms) {
+    var exhausted = !delivered && attempt >= maxAttempts;
+    var backoff = (double) Math.min(MAX_BACKOFF_MILLIS, retryBaseMillis * (1L << Math.min(attempt - 1, 20)));
+    var state = delivered ? "delivered" : exhausted ? "failed" : "pending";
+    return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO org.hook_delivery_attempts "
+                + "(delivery_id, attempt, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)")
+            .execute(Tuple.of(deliveryId, attempt, status, error, ms))
+            .compose(r -> tx.preparedQuery("UPDATE org.hook_deliveries SET state = $2, "
+                    + "next_attempt_at = now() + $3 * interval '1 millisecond' WHERE id = $1")
+                .execute(Tuple.of(deliveryId, state, backoff))))
+        .mapEmpty();
+  }
+
+  /** The v1 signature: hex HMAC-SHA256 over "{timestamp}.{body}" keyed with the hook's secret. */
+  public static String sign(String secret, long timestamp, Buffer body) {
+    try {
+      var mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(mac.doFinal(body.getBytes()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.orgplane.org.event;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Queues an organization event for every active hook of that organization that subscribes to it,
+ * in one statement, inside the caller's transaction: the event goes out if and only if the change
+ * that caused it commits.
+ */
+public final class HookOutbox {
+
+  private HookOutbox() {
+  }
+
+  public static Future<Void> emit(SqlClient tx, UUID orgId, String event, String target, JsonObject details) {
+    var payload = new JsonObject().put("id", UUID.randomUUID().toString()).put("event", event)
+        .put("organizationId", orgId.toString()).put("target", target).put("details", details)
+        .put("occurredAt", Instant.now().toString());
+    return tx.preparedQuery("INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) "
+            + "SELECT org_id, id, $2, $3 FROM org.hooks WHERE org_id = $1 AND active AND $2 = ANY (events)")
+        .execute(Tuple.of(orgId, event, payload))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.orgplane.org.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Hooks deliver to a real HTTP receiver that checks every signature and fails the first attempts. */
+@ExtendWith(VertxExtension.class)
+class HookDeliveryTest {
+
+  private static final String SECRET = "receiver-shared-secret-0123456789";
+
+  record Received(String event, boolean signatureValid, JsonObject payload) {
+  }
+
+  @Test
+  void eventsAreSignedRetriedWithBackoffAndRecorded(Vertx vertx) throws InterruptedException {
+    var received = new CopyOnWriteArrayList<Received>();
+    var calls = new AtomicInteger();
+    var receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      var header = req.getHeader("Orgplane-Signature");
+      var parts = header.split(",");
+      long t = Long.parseLong(parts[0].substring(2));
+      var valid = parts[1].equals("v1=" + HookDispatcher.sign(SECRET, t, body))
+          && Math.abs(System.currentTimeMillis() / 1000 - t) < 300;
+      received.add(new Received(req.getHeader("Orgplane-Event"), valid, body.toJsonObject()));
+      req.response().setStatusCode(calls.incrementAndGet() <= 2 ? 503 : 200).end();
+    })).listen(0, "127.0.0.1").await();
+
+    var org = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), new JsonObject()
+        .put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true").put("ORGPLANE_HOOK_POLL_MILLIS", "50")
+        .put("ORGPLANE_HOOK_RETRY_BASE_MILLIS", "100"));
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "hooked-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hook = org.post("/v1/organizations/" + orgId + "/hooks", owner.token(), new JsonObject().put("name", "receiver")
+        .put("url", "http://127.0.0.1:" + receiver.actualPort() + "/events").put("secret", SECRET)
+        .put("events", new JsonArray().add("organization.updated")));
+    assertEquals(201, hook.statusCode(), hook.bodyAsString());
+    var hookId = hook.bodyAsJsonObject().getString("id");
+
+    org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, owner.token(), new JsonObject().put("title", "Changed"));
+    org.send(HttpMethod.POST, "/v1/organizations/" + orgId + "/disable", owner.token(), null);
+
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (received.size() < 3 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(3, received.size(), "two failures, then success: " + received);
+    assertTrue(received.stream().allMatch(Received::signatureValid));
+    assertTrue(received.stream().allMatch(r -> r.event().equals("organization.updated")),
+        "only subscribed events are sent");
+    assertEquals(orgId, received.get(2).payload().getString("organizationId"));
+
+    org.send(HttpMethod.POST, "/v1/organizations/" + orgId + "/enable", owner.token(), null);
+    var deliveries = org.get("/v1/organizations/" + orgId + "/hooks/" + hookId + "/deliveries", owner.token())
+        .bodyAsJsonObject().getJsonArray("items");
+    assertEquals(1, deliveries.size());
+    var delivery = deliveries.getJsonObject(0);
+    assertEquals("delivered", delivery.getString("state"));
+    assertEquals(List.of(503, 503, 200), delivery.getJsonArray("attempts").stream()
+        .map(a -> ((JsonObject) a).getInteger("statusCode")).toList());
+    assertEquals(400, org.get("/v1/organizations/" + orgId + "/hooks/" + hookId + "/deliveries?cursor=bm9wZQ",
+        owner.token()).statusCode());
+  }
+}
