@@ -90,7 +90,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     new TeamRoutes(pool).mount(router);
     new DeliveryRoutes(pool).mount(router);
     hooks = new HookDispatcher(vertx, pool, settings.integer("ORGPLANE_HOOK_MAX_ATTEMPTS"),
-        settings.longValue("ORGPLANE_HOOK_RETRY_BASE_MILLIS"));
+        settings.longValue("ORGPLANE_HOOK_RETRY_BASE_MILLIS"), settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS"));
     hooks.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));
     return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
             settings.integer("ORGPLANE_ORG_SERVICE_PORT"))

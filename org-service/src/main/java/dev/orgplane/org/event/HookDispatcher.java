@@ -33,11 +33,13 @@ public final class HookDispatcher {
   private final WebClient client;
   private final int maxAttempts;
   private final long retryBaseMillis;
+  private final boolean allowPrivateUrls;
   private long timer = -1;
   private boolean running;
 
-  public HookDispatcher(Vertx vertx, Pool pool, int maxAttempts, long retryBaseMillis) {
+  public HookDispatcher(Vertx vertx, Pool pool, int maxAttempts, long retryBaseMillis, boolean allowPrivateUrls) {
     this.vertx = vertx;
+    this.allowPrivateUrls = allowPrivateUrls;
     this.pool = pool;
     this.maxAttempts = maxAttempts;
     this.retryBaseMillis = retryBaseMillis;
@@ -78,6 +80,18 @@ public final class HookDispatcher {
   }
 
   private Future<Void> send(Row row) {
+    var url = row.getString("url");
+    if (allowPrivateUrls) {
+      return post(row);
+    }
+    return vertx.executeBlocking(() -> HookUrls.resolvesInternal(java.net.URI.create(url).getHost()), false)
+        .compose(internal -> internal
+            ? record(row.getLong("id"), row.getInteger("attempts"), false, null,
+                "refused: the hook's host resolves to a private, loopback or link-local address", 0)
+            : post(row));
+  }
+
+  private Future<Void> post(Row row) {
     var body = Buffer.buffer(row.getJsonObject("payload").encode());
     long timestamp = System.currentTimeMillis() / 1000;
     long started = System.nanoTime();

@@ -53,7 +53,7 @@ final class SetupInput {
         case EVENTS -> value instanceof io.vertx.core.json.JsonArray a && a.stream().allMatch(dev.orgplane.org.event.HookEvents.CATALOG::contains)
             ? null : "must be an array of events from the catalog: " + dev.orgplane.org.event.HookEvents.CATALOG;
         case BOOLEAN -> value instanceof Boolean ? null : "must be true or false";
-        case URL -> HookUrls.problem(value, allowPrivateUrls);
+        case URL -> dev.orgplane.org.event.HookUrls.problem(value, allowPrivateUrls);
         case SECRET -> value instanceof String s && s.length() >= 16 && s.length() <= 256 ? null
             : "must be a string of 16 to 256 characters";
       };

@@ -230,4 +230,42 @@ class SetupResourcesTest {
         .put("url", "https://example.com/x").put("events", new JsonArray().add("everything.happened"))), 400,
         "validation_failed");
   }
+
+  @Test
+  void everySetupEndpointRefusesAnotherOrganizationsIds() {
+    var victim = tenant();
+    var attacker = tenant();
+    var ids = queueSetup(victim);
+    var hookId = create(victim, "hooks", hook("h", new JsonArray().add(ids[2]), new JsonArray()));
+    var objects = java.util.Map.of("workspaces", ids[0], "schemas", ids[1], "queues", ids[2], "hooks", hookId);
+    var before = new java.util.HashMap<String, JsonObject>();
+    objects.forEach((kind, id) -> before.put(kind, org.get(victim.path("/" + kind + "/" + id), victim.owner().token())
+        .bodyAsJsonObject()));
+    var token = attacker.owner().token();
+    var validBodies = java.util.Map.of(
+        "workspaces", new JsonObject().put("name", "pwned"),
+        "schemas", new JsonObject().put("name", "pwned").put("content", new JsonObject()),
+        "queues", queue("pwned", ids[0], ids[1]),
+        "hooks", new JsonObject().put("name", "pwned").put("url", "https://evil.example.com/"));
+    objects.forEach((kind, id) -> {
+      var body = validBodies.get(kind);
+      var theirs = victim.path("/" + kind);
+      assertProblem(org.get(theirs, token), 404, "organization_not_found");
+      assertProblem(org.post(theirs, token, body), 404, "organization_not_found");
+      assertProblem(org.post(theirs + ":batch", token, new JsonObject().put("items", new JsonArray()
+          .add(body.copy().put("id", id)))), 404, "organization_not_found");
+      for (var method : new HttpMethod[] {HttpMethod.GET, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE}) {
+        assertProblem(org.send(method, theirs + "/" + id, token, method == HttpMethod.GET
+            || method == HttpMethod.DELETE ? null : body), 404, "organization_not_found");
+      }
+      // the attacker's own organization with the victim's ids: nothing there (ids belong to their organization)
+      var mine = attacker.path("/" + kind + "/" + id);
+      for (var method : new HttpMethod[] {HttpMethod.GET, HttpMethod.PATCH, HttpMethod.DELETE}) {
+        assertEquals(404, org.send(method, mine, token, method == HttpMethod.PATCH ? body : null).statusCode(),
+            method + " " + kind);
+      }
+    });
+    objects.forEach((kind, id) -> assertEquals(before.get(kind),
+        org.get(victim.path("/" + kind + "/" + id), victim.owner().token()).bodyAsJsonObject(), kind + " unchanged"));
+  }
 }

@@ -1,4 +1,4 @@
-package dev.orgplane.org.setup;
+package dev.orgplane.org.event;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -7,16 +7,16 @@ import java.util.Locale;
 /**
  * Where hooks may send events. Unless private addresses are allowed (standalone, tests), a URL that
  * names a loopback, private, link-local or otherwise internal address is refused, so hooks cannot be
- * used to reach the platform's own network (SSRF). This checks what the URL says; names that resolve
- * to internal addresses must be refused again when delivering.
+ * used to reach the platform's own network (SSRF). Writes check what the URL says; delivery checks
+ * again what its name resolves to at that moment ({@link #resolvesInternal}), since DNS can change.
  */
-final class HookUrls {
+public final class HookUrls {
 
   private HookUrls() {
   }
 
   /** Null when acceptable, else what is wrong. */
-  static String problem(Object value, boolean allowPrivate) {
+  public static String problem(Object value, boolean allowPrivate) {
     if (!(value instanceof String text) || text.length() > 2048) {
       return "must be an http(s) URL of at most 2048 characters";
     }
@@ -36,6 +36,20 @@ final class HookUrls {
     return null;
   }
 
+  /** Blocking (DNS): true when any address the host resolves to is internal, or it does not resolve. */
+  public static boolean resolvesInternal(String host) {
+    try {
+      for (var address : InetAddress.getAllByName(host)) {
+        if (isInternalAddress(address, address.getHostAddress())) {
+          return true;
+        }
+      }
+      return false;
+    } catch (java.net.UnknownHostException e) {
+      return true;
+    }
+  }
+
   private static boolean isInternal(String host) {
     var name = host.toLowerCase(Locale.ROOT).replaceAll("^\\[|\\]$", "");
     if (name.equals("localhost") || name.endsWith(".localhost") || name.endsWith(".local") || name.endsWith(".internal")) {
@@ -45,12 +59,15 @@ final class HookUrls {
       return false;
     }
     try {
-      var address = InetAddress.getByName(name);
-      return address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-          || address.isAnyLocalAddress() || address.isMulticastAddress()
-          || name.startsWith("100.64.") || name.startsWith("fc") || name.startsWith("fd");
+      return isInternalAddress(InetAddress.getByName(name), name);
     } catch (java.net.UnknownHostException e) {
       return true;
     }
+  }
+
+  private static boolean isInternalAddress(InetAddress address, String text) {
+    return address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
+        || address.isAnyLocalAddress() || address.isMulticastAddress()
+        || text.startsWith("100.64.") || text.startsWith("fc") || text.startsWith("fd");
   }
 }
