@@ -37,6 +37,11 @@ final class Gateway {
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
   }
 
+  Reply send(String method, String path, String token, JsonObject body) {
+    var publisher = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode());
+    return send(request(path, token).header("Content-Type", "application/json").method(method, publisher).build());
+  }
+
   Reply postForm(String path, Map<String, String> form) {
     var encoded = form.entrySet().stream()
         .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))

@@ -49,6 +49,8 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ENGINE_URL", "http://127.0.0.1:" + engine),
         Map.entry("ORGPLANE_PUBLIC_URL", "http://127.0.0.1:" + gateway),
         Map.entry("ORGPLANE_ADMIN_EMAIL", "admin@e2e.test"),
+        Map.entry("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true"),
+        Map.entry("ORGPLANE_HOOK_POLL_MILLIS", "100"),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
     var platform = new Platform(gateway, orgService, engine, config);
     try {
