@@ -10,23 +10,31 @@ import java.util.stream.Collectors;
  * are constants of the code, never caller input.
  */
 record SetupKind(String path, String table, String noun, List<SetupField> fields, Map<String, String> referenceFields,
-    List<ArrayReference> references, List<ArrayReference> referencedBy, String acyclicColumn) {
+    List<Reference> references, List<Reference> referencedBy, String acyclicColumn) {
 
-  /** An array column of {@code table} whose ids name objects of {@code target}, shown to callers as {@code json}. */
-  record ArrayReference(String table, String column, String json, String target) {
+  /**
+   * A column of {@code table} whose ids name objects of {@code target}, shown to callers as {@code json};
+   * {@code array} when it holds many ids (then no foreign key can guard it).
+   */
+  record Reference(String table, String column, String json, String target, boolean array) {
   }
 
-  private static final ArrayReference HOOK_QUEUES = new ArrayReference("hooks", "queue_ids", "queueIds", "queues");
-  private static final ArrayReference HOOK_RUN_AFTER = new ArrayReference("hooks", "run_after", "runAfter", "hooks");
+  private static final Reference HOOK_QUEUES = new Reference("hooks", "queue_ids", "queueIds", "queues", true);
+  private static final Reference HOOK_RUN_AFTER = new Reference("hooks", "run_after", "runAfter", "hooks", true);
+  private static final Reference QUEUE_WORKSPACE =
+      new Reference("queues", "workspace_id", "workspaceId", "workspaces", false);
+  private static final Reference QUEUE_SCHEMA = new Reference("queues", "schema_id", "schemaId", "schemas", false);
 
   static final SetupKind WORKSPACES = new SetupKind("workspaces", "workspaces", "workspace", List.of(
       new SetupField("name", "name", SetupField.Type.NAME, true),
-      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of(), List.of(), List.of(), null);
+      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of(), List.of(),
+      List.of(QUEUE_WORKSPACE), null);
 
   static final SetupKind SCHEMAS = new SetupKind("schemas", "schemas", "schema", List.of(
       new SetupField("name", "name", SetupField.Type.NAME, true),
       new SetupField("content", "content", SetupField.Type.OBJECT, true),
-      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of(), List.of(), List.of(), null);
+      new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of(), List.of(),
+      List.of(QUEUE_SCHEMA), null);
 
   static final SetupKind QUEUES = new SetupKind("queues", "queues", "queue", List.of(
       new SetupField("name", "name", SetupField.Type.NAME, true),

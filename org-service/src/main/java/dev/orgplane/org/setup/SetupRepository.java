@@ -106,7 +106,8 @@ final class SetupRepository {
   static Future<List<String>> referrers(SqlClient tx, SetupKind kind, UUID orgId, UUID id) {
     var lookups = kind.referencedBy().stream()
         .map(ref -> tx.preparedQuery("SELECT '" + ref.table().replaceAll("s$", "") + " ' || name AS who FROM org."
-                + ref.table() + " WHERE org_id = $1 AND $2 = ANY (" + ref.column() + ") AND id <> $2 LIMIT 20")
+                + ref.table() + " WHERE org_id = $1 AND " + (ref.array() ? "$2 = ANY (" + ref.column() + ")"
+                : ref.column() + " = $2") + " AND id <> $2 LIMIT 20")
             .execute(Tuple.of(orgId, id))
             .map(rows -> {
               var names = new ArrayList<String>();

@@ -60,7 +60,9 @@ class SetupResourcesTest {
     var read = org.get(t.path("/queues/" + q), t.owner().token()).bodyAsJsonObject();
     assertEquals(ws, read.getString("workspaceId"));
     assertEquals(7, read.getJsonObject("settings").getInteger("retention"));
-    assertProblem(org.send(HttpMethod.DELETE, t.path("/workspaces/" + ws), t.owner().token(), null), 409, "in_use");
+    var inUse = org.send(HttpMethod.DELETE, t.path("/workspaces/" + ws), t.owner().token(), null);
+    assertProblem(inUse, 409, "in_use");
+    assertTrue(inUse.bodyAsJsonObject().getString("detail").contains("queue Inbox"), inUse.bodyAsString());
     assertProblem(org.post(t.path("/queues"), t.owner().token(), queue("Inbox", ws, schema)), 409, "name_taken");
     var patched = org.send(HttpMethod.PATCH, t.path("/queues/" + q), t.owner().token(), new JsonObject().put("name", "Renamed"));
     assertEquals("Renamed", patched.bodyAsJsonObject().getString("name"));
