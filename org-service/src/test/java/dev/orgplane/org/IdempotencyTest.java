@@ -4,26 +4,12 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IdempotencyTest {
-
-  private OrgServiceHarness org;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    org = OrgServiceHarness.start(vertx);
-  }
+class IdempotencyTest extends OrgServiceTest {
 
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> create(String token, String key, String name) {
     return org.send(HttpMethod.POST, "/v1/organizations", token, new JsonObject().put("name", name).put("title", "t"),

@@ -11,7 +11,6 @@ import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.Migrations;
-import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.http.ServiceHttp;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,8 +35,7 @@ public final class EngineVerticle extends VerticleBase {
     return ConfigLoader.load(vertx, config())
         .compose(config -> {
           settings = new Settings(config);
-          return Database.open(vertx, PgUrl.parse(settings.string("ORGPLANE_PG_URL")),
-              settings.integer("ORGPLANE_PG_POOL_SIZE"), List.of(MIGRATIONS));
+          return Database.open(vertx, settings, MIGRATIONS);
         })
         .compose(opened -> {
           pool = opened;

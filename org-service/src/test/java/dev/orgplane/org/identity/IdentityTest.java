@@ -6,25 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.org.OrgServiceHarness;
-import io.vertx.core.Vertx;
+import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.Base64;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IdentityTest {
-
-  private OrgServiceHarness org;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    org = OrgServiceHarness.start(vertx);
-  }
+class IdentityTest extends OrgServiceTest {
 
   @Test
   void registeredUserGetsSignedTokenWithStandardClaims() {

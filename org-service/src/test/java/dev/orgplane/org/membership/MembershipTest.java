@@ -4,32 +4,17 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MembershipTest {
-
-  private OrgServiceHarness org;
-  private Vertx vertx;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    this.vertx = vertx;
-    org = OrgServiceHarness.start(vertx);
-  }
+class MembershipTest extends OrgServiceTest {
 
   private String newOrg(OrgServiceHarness.Account owner) {
     return org.createOrg(owner.token(), "m-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");

@@ -7,28 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.org.OrgServiceHarness;
-import io.vertx.core.Vertx;
+import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.HashSet;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OrganizationTest {
-
-  private OrgServiceHarness org;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    org = OrgServiceHarness.start(vertx);
-  }
+class OrganizationTest extends OrgServiceTest {
 
   private static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

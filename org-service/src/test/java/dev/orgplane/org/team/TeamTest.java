@@ -4,27 +4,14 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.org.OrgServiceHarness;
-import io.vertx.core.Vertx;
+import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TeamTest {
-
-  private OrgServiceHarness org;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    org = OrgServiceHarness.start(vertx);
-  }
+class TeamTest extends OrgServiceTest {
 
   private String newOrg(OrgServiceHarness.Account owner) {
     return org.createOrg(owner.token(), "t-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");

@@ -13,6 +13,12 @@ public final class Database {
   private Database() {
   }
 
+  /** A service's pool as configured: {@code ORGPLANE_PG_URL}, {@code ORGPLANE_PG_POOL_SIZE}. */
+  public static Future<Pool> open(Vertx vertx, dev.orgplane.kit.config.Settings settings, Migrations migrations) {
+    return open(vertx, PgUrl.parse(settings.string("ORGPLANE_PG_URL")), settings.integer("ORGPLANE_PG_POOL_SIZE"),
+        List.of(migrations));
+  }
+
   public static Future<Pool> open(Vertx vertx, PgUrl url, int poolSize, List<Migrations> migrations) {
     return vertx.executeBlocking(() -> {
       migrations.forEach(m -> m.applyTo(url));
