@@ -23,6 +23,7 @@ import dev.orgplane.org.metaschema.MetaSchemas;
 import dev.orgplane.org.organization.OrganizationRoutes;
 import dev.orgplane.org.role.CatalogRoutes;
 import dev.orgplane.org.role.CustomRoleRoutes;
+import dev.orgplane.org.serviceuser.ServiceUserRoutes;
 import dev.orgplane.org.setup.SetupRoutes;
 import dev.orgplane.org.team.TeamRoutes;
 import dev.orgplane.org.user.AdminBootstrap;
@@ -87,6 +88,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     new SetupRoutes(pool, settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")).mount(router);
     new TeamRoutes(pool).mount(router);
     new DeliveryRoutes(pool).mount(router);
+    new ServiceUserRoutes(pool).mount(router);
     hooks = new HookDispatcher(vertx, pool, settings.integer("ORGPLANE_HOOK_MAX_ATTEMPTS"),
         settings.longValue("ORGPLANE_HOOK_RETRY_BASE_MILLIS"), settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS"));
     hooks.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));

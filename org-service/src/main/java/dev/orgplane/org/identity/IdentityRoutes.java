@@ -3,6 +3,7 @@ package dev.orgplane.org.identity;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.serviceuser.ClientCredentials;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -63,13 +64,16 @@ public final class IdentityRoutes {
   private void token(RoutingContext ctx) {
     var form = ctx.request().formAttributes();
     var grant = form.get("grant_type");
-    if (!"password".equals(grant)) {
-      ctx.fail(ApiException.badRequest("unsupported_grant_type",
-          "grant_type must be password (client_credentials arrives with service users)."));
-      return;
+    if ("password".equals(grant)) {
+      passwordGrant(ctx, form.get("username"), form.get("password"));
+    } else if ("client_credentials".equals(grant)) {
+      clientCredentialsGrant(ctx);
+    } else {
+      ctx.fail(ApiException.badRequest("unsupported_grant_type", "grant_type must be password or client_credentials."));
     }
-    var username = form.get("username");
-    var password = form.get("password");
+  }
+
+  private void passwordGrant(RoutingContext ctx, String username, String password) {
     if (username == null || password == null) {
       ctx.fail(ApiException.badRequest("invalid_request", "username and password are required."));
       return;
@@ -78,10 +82,47 @@ public final class IdentityRoutes {
         .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
             .compose(ok -> ok ? Future.succeededFuture(user.get())
                 : Future.failedFuture(new ApiException(400, "invalid_grant", "The email or password is wrong."))))
-        .onSuccess(user -> ctx.response().putHeader("Content-Type", "application/json")
-            .putHeader("Cache-Control", "no-store")
-            .end(tokens.tokenResponse(user.id().toString(), null).encode()))
+        .onSuccess(user -> sendToken(ctx, tokens.tokenResponse(user.id().toString(), null)))
         .onFailure(ctx::fail);
+  }
+
+  /** A service user's token, valid in its own organization only (HTTP Basic client id and secret). */
+  private void clientCredentialsGrant(RoutingContext ctx) {
+    var basic = basicCredentials(ctx.request().getHeader("Authorization"));
+    if (basic == null) {
+      ctx.fail(new ApiException(401, "invalid_client", "Send the client id and secret with HTTP Basic."));
+      return;
+    }
+    ClientCredentials.authenticate(pool, basic[0], basic[1])
+        .onSuccess(found -> {
+          if (found.isEmpty()) {
+            ctx.fail(new ApiException(401, "invalid_client", "The client id or secret is wrong, or revoked."));
+            return;
+          }
+          sendToken(ctx, tokens.tokenResponse(found.get().serviceUserId().toString(), found.get().orgId()));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static void sendToken(RoutingContext ctx, JsonObject token) {
+    ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+        .end(token.encode());
+  }
+
+  private static String[] basicCredentials(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    try {
+      var decoded = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()),
+          java.nio.charset.StandardCharsets.UTF_8);
+      var colon = decoded.indexOf(':');
+      return colon < 0 ? null : new String[] {java.net.URLDecoder.decode(decoded.substring(0, colon),
+          java.nio.charset.StandardCharsets.UTF_8), java.net.URLDecoder.decode(decoded.substring(colon + 1),
+          java.nio.charset.StandardCharsets.UTF_8)};
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private void jwks(RoutingContext ctx) {
@@ -97,7 +138,7 @@ public final class IdentityRoutes {
         .put("issuer", issuer)
         .put("jwks_uri", issuer + "/.well-known/jwks.json")
         .put("token_endpoint", issuer + "/v1/auth/token")
-        .put("grant_types_supported", new JsonArray().add("password"))
+        .put("grant_types_supported", new JsonArray().add("password").add("client_credentials"))
         .put("id_token_signing_alg_values_supported", new JsonArray().add("ES256"))
         .put("token_endpoint_auth_methods_supported", new JsonArray().add("client_secret_basic")));
   }

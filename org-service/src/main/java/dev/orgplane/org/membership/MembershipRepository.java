@@ -25,7 +25,8 @@ public final class MembershipRepository {
 
   static Future<List<Member>> list(SqlClient client, UUID orgId, UUID after, int fetchSize) {
     return client.preparedQuery("SELECT " + COLUMNS + " FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
-            + "WHERE m.org_id = $1 AND ($2::uuid IS NULL OR m.user_id > $2) ORDER BY m.user_id LIMIT $3")
+            + "WHERE m.org_id = $1 AND u.service_org_id IS NULL AND ($2::uuid IS NULL OR m.user_id > $2) "
+            + "ORDER BY m.user_id LIMIT $3")
         .mapping(Member.MAPPER)
         .execute(Tuple.of(orgId, after, fetchSize))
         .map(rows -> {
@@ -62,7 +63,7 @@ public final class MembershipRepository {
   }
 
   /** The role names among {@code roles} that are neither predefined nor custom roles of this organization. */
-  static Future<List<String>> unknownRoles(SqlClient client, UUID orgId, List<String> roles) {
+  public static Future<List<String>> unknownRoles(SqlClient client, UUID orgId, List<String> roles) {
     return client.preparedQuery("SELECT x.name FROM unnest($2::text[]) AS x(name) WHERE x.name <> ALL ($3::text[]) "
             + "AND NOT EXISTS (SELECT 1 FROM org.roles r WHERE r.org_id = $1 AND r.name = x.name)")
         .execute(Tuple.of(orgId, roles.toArray(new String[0]),

@@ -1,0 +1,72 @@
+package dev.orgplane.org.serviceuser;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL over service users (rows of {@code org.users} bound to one organization) and their credentials. */
+final class ServiceUserRepository {
+
+  private static final String SELECT = "SELECT u.id, u.name, u.created_at, m.roles, COALESCE((SELECT jsonb_agg("
+      + "jsonb_build_object('clientId', c.client_id, 'createdAt', c.created_at, 'revokedAt', c.revoked_at) "
+      + "ORDER BY c.created_at) FROM org.service_credentials c WHERE c.service_user_id = u.id), '[]'::jsonb) AS credentials "
+      + "FROM org.users u JOIN org.memberships m ON m.user_id = u.id AND m.org_id = u.service_org_id ";
+
+  private ServiceUserRepository() {
+  }
+
+  /** The service user and its membership, pipelined: the ids are chosen here. */
+  static Future<Void> insert(SqlClient tx, UUID orgId, UUID id, String name, List<String> roles) {
+    return tx.preparedQuery("INSERT INTO org.users (id, email, name, service_org_id) VALUES ($1, NULL, $2, $3)")
+        .execute(Tuple.of(id, name, orgId))
+        .compose(r -> tx.preparedQuery("INSERT INTO org.memberships (org_id, user_id, roles) VALUES ($1, $2, $3)")
+            .execute(Tuple.of(orgId, id, roles.toArray(new String[0]))))
+        .mapEmpty();
+  }
+
+  static Future<Optional<JsonObject>> find(SqlClient client, UUID orgId, UUID id) {
+    return client.preparedQuery(SELECT + "WHERE u.service_org_id = $1 AND u.id = $2").execute(Tuple.of(orgId, id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
+  }
+
+  static Future<List<JsonObject>> list(SqlClient client, UUID orgId) {
+    return client.preparedQuery(SELECT + "WHERE u.service_org_id = $1 ORDER BY u.name").execute(Tuple.of(orgId))
+        .map(rows -> {
+          var result = new ArrayList<JsonObject>();
+          rows.forEach(r -> result.add(toJson(r)));
+          return result;
+        });
+  }
+
+  static Future<Boolean> delete(SqlClient tx, UUID orgId, UUID id) {
+    return tx.preparedQuery("DELETE FROM org.users WHERE service_org_id = $1 AND id = $2").execute(Tuple.of(orgId, id))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  static Future<Void> addCredential(SqlClient tx, UUID serviceUserId, UUID clientId, String secretHash) {
+    return tx.preparedQuery("INSERT INTO org.service_credentials (client_id, service_user_id, secret_hash) "
+            + "VALUES ($1, $2, $3)")
+        .execute(Tuple.of(clientId, serviceUserId, secretHash)).mapEmpty();
+  }
+
+  static Future<Boolean> revokeCredential(SqlClient tx, UUID orgId, UUID serviceUserId, UUID clientId) {
+    return tx.preparedQuery("UPDATE org.service_credentials c SET revoked_at = now() FROM org.users u "
+            + "WHERE c.client_id = $3 AND c.service_user_id = $2 AND u.id = c.service_user_id "
+            + "AND u.service_org_id = $1 AND c.revoked_at IS NULL")
+        .execute(Tuple.of(orgId, serviceUserId, clientId)).map(rows -> rows.rowCount() > 0);
+  }
+
+  private static JsonObject toJson(Row row) {
+    return new JsonObject().put("id", row.getUUID("id").toString()).put("name", row.getString("name"))
+        .put("roles", new JsonArray(List.of(row.getArrayOfStrings("roles"))))
+        .put("credentials", (JsonArray) row.getValue("credentials"))
+        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+  }
+}

@@ -1,0 +1,132 @@
+package dev.orgplane.org.serviceuser;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.OrgAccess;
+import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.membership.MembershipRepository;
+import dev.orgplane.org.role.PermissionCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Machine identities of one organization, with roles there: create, list, delete, and client
+ * credentials (secret shown once; several per service user; each revocable).
+ */
+public final class ServiceUserRoutes {
+
+  private final Pool pool;
+
+  public ServiceUserRoutes(Pool pool) {
+    this.pool = pool;
+  }
+
+  public void mount(Router router) {
+    var base = "/v1/organizations/:org/service-users";
+    router.get(base).handler(this::list);
+    router.post(base).handler(this::create);
+    router.get(base + "/:sid").handler(this::get);
+    router.delete(base + "/:sid").handler(this::delete);
+    router.post(base + "/:sid/credentials").handler(this::newCredential);
+    router.delete(base + "/:sid/credentials/:cid").handler(this::revoke);
+  }
+
+  private void list(RoutingContext ctx) {
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_LIST)
+        .compose(access -> ServiceUserRepository.list(pool, access.orgId()))
+        .onSuccess(users -> ctx.json(new JsonObject().put("items", new JsonArray(List.copyOf(users))).put("nextCursor", null)))
+        .onFailure(ctx::fail);
+  }
+
+  private void create(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var body = RequestBody.of(ctx, Set.of("name", "roles"));
+    var name = body.requiredString("name", 256);
+    var roles = body.stringList("roles", true);
+    if (roles.contains("owner")) {
+      body.reject("roles", "a service user cannot be an owner");
+    }
+    if (body.has("roles") && roles.isEmpty()) {
+      body.reject("roles", "must name at least one role");
+    }
+    body.validate();
+    var id = UUID.randomUUID();
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
+            .compose(access -> MembershipRepository.unknownRoles(tx, access.orgId(), roles)
+                .compose(unknown -> unknown.isEmpty() ? ServiceUserRepository.insert(tx, access.orgId(), id, name, roles)
+                    : Future.failedFuture(new ApiException(422, "unknown_role", "No such role in this organization: "
+                        + unknown)))
+                .compose(v -> audit(tx, ctx, access, "service_user.created", id))
+                .compose(v -> ServiceUserRepository.find(tx, access.orgId(), id)).map(java.util.Optional::orElseThrow)))
+        .onSuccess(user -> Replies.created(ctx, ctx.request().path() + "/" + id, user))
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    var id = Ids.uuid(ctx.pathParam("sid"), "sid");
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_LIST)
+        .compose(access -> ServiceUserRepository.find(pool, access.orgId(), id))
+        .map(found -> found.orElseThrow(ServiceUserRoutes::notFound))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var id = Ids.uuid(ctx.pathParam("sid"), "sid");
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
+            .compose(access -> ServiceUserRepository.delete(tx, access.orgId(), id)
+                .compose(deleted -> deleted ? audit(tx, ctx, access, "service_user.deleted", id)
+                    : Future.failedFuture(notFound()))))
+        .onSuccess(v -> Replies.noContent(ctx))
+        .onFailure(ctx::fail);
+  }
+
+  private void newCredential(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var id = Ids.uuid(ctx.pathParam("sid"), "sid");
+    var clientId = UUID.randomUUID();
+    var secret = ClientCredentials.newSecret();
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
+            .compose(access -> ServiceUserRepository.find(tx, access.orgId(), id)
+                .compose(found -> found.isPresent() ? Future.succeededFuture() : Future.failedFuture(notFound()))
+                .compose(v -> ServiceUserRepository.addCredential(tx, id, clientId, ClientCredentials.hash(secret)))
+                .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id))))
+        .onSuccess(v -> Replies.created(ctx, ctx.request().path() + "/" + clientId,
+            new JsonObject().put("clientId", clientId.toString()).put("clientSecret", secret)))
+        .onFailure(ctx::fail);
+  }
+
+  private void revoke(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var id = Ids.uuid(ctx.pathParam("sid"), "sid");
+    var clientId = Ids.uuid(ctx.pathParam("cid"), "cid");
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
+            .compose(access -> ServiceUserRepository.revokeCredential(tx, access.orgId(), id, clientId)
+                .compose(revoked -> revoked ? audit(tx, ctx, access, "service_user.credential_revoked", id)
+                    : Future.failedFuture(ApiException.notFound("credential_not_found", "No such active credential.")))))
+        .onSuccess(v -> Replies.noContent(ctx))
+        .onFailure(ctx::fail);
+  }
+
+  private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, String action, UUID id) {
+    return AuditLog.record(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), action, "service_user:" + id,
+        new JsonObject());
+  }
+
+  private static ApiException notFound() {
+    return ApiException.notFound("service_user_not_found", "No such service user in this organization.");
+  }
+}

@@ -1,0 +1,76 @@
+package dev.orgplane.org.serviceuser;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ServiceUserTest extends OrgServiceTest {
+
+  private HttpResponse<Buffer> clientCredentials(String clientId, String secret) {
+    return WebClient.create(vertx).post(org.port(), "127.0.0.1", "/v1/auth/token")
+        .putHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes()))
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")).await();
+  }
+
+  @Test
+  void serviceUserGetsATokenValidInItsOrganizationWithItsRolesOnly() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var other = org.createOrg(owner.token(), "svc-other-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var created = org.post(base, owner.token(), new JsonObject().put("name", "ci-bot").put("roles", new JsonArray().add("viewer")));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var sid = created.bodyAsJsonObject().getString("id");
+    var credential = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
+
+    var token = clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"));
+    assertEquals(200, token.statusCode(), token.bodyAsString());
+    var bot = token.bodyAsJsonObject().getString("access_token");
+    assertEquals(200, org.get("/v1/organizations/" + orgId, bot).statusCode());
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, bot, new JsonObject().put("title", "x")),
+        403, "forbidden");
+    assertProblem(org.get("/v1/organizations/" + other, bot), 404, "organization_not_found");
+    var humans = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(1, humans.size(), "service users are not listed among the people");
+
+    assertProblem(clientCredentials(credential.getString("clientId"), "wrong"), 401, "invalid_client");
+    assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid + "/credentials/" + credential.getString("clientId"),
+        owner.token(), null).statusCode());
+    assertProblem(clientCredentials(credential.getString("clientId"), credential.getString("clientSecret")), 401,
+        "invalid_client");
+
+    var second = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
+    assertEquals(200, clientCredentials(second.getString("clientId"), second.getString("clientSecret")).statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid, owner.token(), null).statusCode());
+    assertProblem(clientCredentials(second.getString("clientId"), second.getString("clientSecret")), 401, "invalid_client");
+    assertProblem(org.get("/v1/organizations/" + orgId, bot), 404, "organization_not_found");
+  }
+
+  @Test
+  void badRequestsAreRefused() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-bad-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    assertProblem(org.post(base, owner.token(), new JsonObject().put("name", "x").put("roles", new JsonArray().add("owner"))),
+        400, "validation_failed");
+    assertProblem(org.post(base, owner.token(), new JsonObject().put("name", "x").put("roles", new JsonArray().add("nope"))),
+        422, "unknown_role");
+    assertProblem(org.post(base + "/" + UUID.randomUUID() + "/credentials", owner.token(), null), 404,
+        "service_user_not_found");
+    assertProblem(clientCredentials("not-a-uuid", "x"), 401, "invalid_client");
+    var stranger = org.newUser("stranger");
+    assertProblem(org.post(base, stranger.token(), new JsonObject().put("name", "x").put("roles",
+        new JsonArray().add("viewer"))), 404, "organization_not_found");
+  }
+}
