@@ -13,6 +13,9 @@ import dev.orgplane.org.audit.AuditRoutes;
 import dev.orgplane.org.event.DeliveryRoutes;
 import dev.orgplane.org.event.HookDispatcher;
 import dev.orgplane.org.group.GroupRoutes;
+import dev.orgplane.org.invitation.InvitationRepository;
+import dev.orgplane.org.invitation.InvitationRoutes;
+import dev.orgplane.org.mail.MailSender;
 import dev.orgplane.org.identity.IdentityRoutes;
 import dev.orgplane.org.identity.PasswordHasher;
 import dev.orgplane.org.identity.SigningKeyStore;
@@ -45,6 +48,7 @@ public final class OrgServiceVerticle extends VerticleBase {
   private SigningKeyStore keys;
   private long purgeTimer = -1;
   private HookDispatcher hooks;
+  private MailSender mail;
 
   @Override
   public Future<?> start() {
@@ -65,7 +69,10 @@ public final class OrgServiceVerticle extends VerticleBase {
 
   private Future<HttpServer> listen(PasswordHasher hasher) {
     var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
-    purgeTimer = vertx.setPeriodic(3_600_000, id -> idempotency.purgeExpired());
+    purgeTimer = vertx.setPeriodic(3_600_000, id -> {
+      idempotency.purgeExpired();
+      InvitationRepository.purgeExpired(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"));
+    });
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
@@ -89,6 +96,12 @@ public final class OrgServiceVerticle extends VerticleBase {
     new TeamRoutes(pool).mount(router);
     new DeliveryRoutes(pool).mount(router);
     new ServiceUserRoutes(pool).mount(router);
+    new InvitationRoutes(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"), issuer).mount(router);
+    mail = new MailSender(vertx, pool, settings.has("ORGPLANE_SMTP_HOST") ? MailSender.smtpConfig(
+        settings.string("ORGPLANE_SMTP_HOST"), settings.integer("ORGPLANE_SMTP_PORT"),
+        settings.string("ORGPLANE_SMTP_USER", ""), settings.string("ORGPLANE_SMTP_PASSWORD", ""),
+        settings.bool("ORGPLANE_SMTP_STARTTLS")) : null, settings.string("ORGPLANE_SMTP_FROM"), 8, 5_000);
+    mail.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));
     hooks = new HookDispatcher(vertx, pool, settings.integer("ORGPLANE_HOOK_MAX_ATTEMPTS"),
         settings.longValue("ORGPLANE_HOOK_RETRY_BASE_MILLIS"), settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS"));
     hooks.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));
@@ -113,6 +126,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     vertx.cancelTimer(purgeTimer);
     if (hooks != null) {
       hooks.stop();
+      mail.stop();
     }
     return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());

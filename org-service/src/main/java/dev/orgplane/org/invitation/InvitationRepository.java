@@ -1,0 +1,83 @@
+package dev.orgplane.org.invitation;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL over {@code org.invitations}. */
+public final class InvitationRepository {
+
+  private static final String SELECT = "SELECT i.*, o.name AS org_name, o.title AS org_title FROM org.invitations i "
+      + "JOIN org.organizations o ON o.id = i.org_id ";
+
+  private InvitationRepository() {
+  }
+
+  /** The pending invitation for that email: a new one, or the existing one with new roles, teams and expiry. */
+  static Future<JsonObject> upsert(SqlClient tx, UUID orgId, String email, List<String> roles, List<UUID> teams,
+      UUID invitedBy, long ttlSeconds) {
+    return tx.preparedQuery("INSERT INTO org.invitations AS i (id, org_id, email, roles, team_ids, invited_by, expires_at) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 second') "
+            + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET roles = EXCLUDED.roles, team_ids = EXCLUDED.team_ids, "
+            + "invited_by = EXCLUDED.invited_by, expires_at = EXCLUDED.expires_at RETURNING id")
+        .execute(Tuple.from(new Object[] {UUID.randomUUID(), orgId, email, roles.toArray(new String[0]),
+            teams.toArray(new UUID[0]), invitedBy, (double) ttlSeconds}))
+        .compose(rows -> find(tx, rows.iterator().next().getUUID("id"), false)).map(Optional::orElseThrow);
+  }
+
+  static Future<Optional<JsonObject>> find(SqlClient client, UUID id, boolean forUpdate) {
+    return client.preparedQuery(SELECT + "WHERE i.id = $1" + (forUpdate ? " FOR UPDATE OF i" : ""))
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
+  }
+
+  static Future<List<JsonObject>> pendingOf(SqlClient client, UUID orgId) {
+    return collect(client.preparedQuery(SELECT + "WHERE i.org_id = $1 AND i.expires_at > now() ORDER BY i.created_at")
+        .execute(Tuple.of(orgId)));
+  }
+
+  static Future<List<JsonObject>> pendingFor(SqlClient client, String email) {
+    return collect(client.preparedQuery(SELECT + "WHERE lower(i.email) = lower($1) AND i.expires_at > now() "
+            + "ORDER BY i.created_at").execute(Tuple.of(email)));
+  }
+
+  static Future<Void> delete(SqlClient tx, UUID id) {
+    return tx.preparedQuery("DELETE FROM org.invitations WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** Drops invitations that expired more than {@code graceSeconds} ago. */
+  public static Future<Integer> purgeExpired(SqlClient client, long graceSeconds) {
+    return client.preparedQuery("DELETE FROM org.invitations WHERE expires_at < now() - $1 * interval '1 second'")
+        .execute(Tuple.of((double) graceSeconds)).map(rows -> rows.rowCount());
+  }
+
+  private static Future<List<JsonObject>> collect(Future<io.vertx.sqlclient.RowSet<Row>> rows) {
+    return rows.map(set -> {
+      var result = new ArrayList<JsonObject>();
+      set.forEach(r -> result.add(toJson(r)));
+      return result;
+    });
+  }
+
+  private static JsonObject toJson(Row row) {
+    var teams = new JsonArray();
+    for (var team : row.getArrayOfUUIDs("team_ids")) {
+      teams.add(team.toString());
+    }
+    return new JsonObject().put("id", row.getUUID("id").toString())
+        .put("organization", new JsonObject().put("id", row.getUUID("org_id").toString())
+            .put("name", row.getString("org_name")).put("title", row.getString("org_title")))
+        .put("email", row.getString("email")).put("roles", new JsonArray(List.of(row.getArrayOfStrings("roles"))))
+        .put("groupIds", teams)
+        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
+        .put("expiresAt", row.getOffsetDateTime("expires_at").toInstant().toString())
+        .put("expired", row.getOffsetDateTime("expires_at").toInstant().isBefore(java.time.Instant.now()));
+  }
+}

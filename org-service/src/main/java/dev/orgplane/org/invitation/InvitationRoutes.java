@@ -1,0 +1,189 @@
+package dev.orgplane.org.invitation;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.mail.MailOutbox;
+import dev.orgplane.org.membership.MembershipRepository;
+import dev.orgplane.org.role.PermissionCatalog;
+import dev.orgplane.org.team.Teams;
+import dev.orgplane.org.user.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Invitations: an organization invites an email address with roles and teams; the person with
+ * that (verified) email accepts or declines, now or after registering. Accepting makes them a
+ * member, puts them in the teams and removes the invitation, in one transaction.
+ */
+public final class InvitationRoutes {
+
+  private final Pool pool;
+  private final long ttlSeconds;
+  private final String publicUrl;
+
+  public InvitationRoutes(Pool pool, long ttlSeconds, String publicUrl) {
+    this.pool = pool;
+    this.ttlSeconds = ttlSeconds;
+    this.publicUrl = publicUrl;
+  }
+
+  public void mount(Router router) {
+    router.get("/v1/organizations/:org/invitations").handler(this::list);
+    router.post("/v1/organizations/:org/invitations").handler(this::invite);
+    router.delete("/v1/organizations/:org/invitations/:iid").handler(this::delete);
+    router.get("/v1/users/me/invitations").handler(this::mine);
+    router.post("/v1/invitations/:iid/accept").handler(this::accept);
+    router.post("/v1/invitations/:iid/decline").handler(this::decline);
+  }
+
+  private void list(RoutingContext ctx) {
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.INVITATION_LIST)
+        .compose(access -> InvitationRepository.pendingOf(pool, access.orgId()))
+        .onSuccess(items -> ctx.json(page(items)))
+        .onFailure(ctx::fail);
+  }
+
+  private void invite(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var body = RequestBody.of(ctx, Set.of("email", "roles", "groupIds"));
+    var email = body.email("email", true);
+    var roles = body.stringList("roles", false);
+    var groupIds = body.stringList("groupIds", false);
+    body.validate();
+    var granted = roles.isEmpty() ? List.of("member") : roles;
+    var teams = groupIds.stream().map(id -> Ids.uuid(id, "groupIds")).toList();
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE)
+            .compose(access -> MembershipRepository.unknownRoles(tx, access.orgId(), granted)
+                .compose(unknown -> unknown.isEmpty() ? Teams.missing(tx, access.orgId(), teams)
+                    : Future.failedFuture(new ApiException(422, "unknown_role", "No such role in this organization: "
+                        + unknown)))
+                .compose(missing -> missing.isEmpty() ? Future.succeededFuture()
+                    : Future.failedFuture(new ApiException(422, "unknown_group", "No such group in this organization: "
+                        + missing)))
+                .compose(v -> InvitationRepository.upsert(tx, access.orgId(), email, granted, teams,
+                    AccessPolicy.userId(principal), ttlSeconds))
+                .compose(invitation -> MailOutbox.enqueue(tx, email, "You are invited to "
+                        + access.organization().title(), "You have been invited to join " + access.organization().title()
+                        + " on Orgplane. Sign in (or register) with this email at " + publicUrl
+                        + " and accept invitation " + invitation.getString("id") + ".")
+                    .compose(v -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "invitation.created",
+                        "invitation:" + invitation.getString("id"), new JsonObject().put("email", email)))
+                    .map(invitation))))
+        .onSuccess(invitation -> Replies.created(ctx, ctx.request().path() + "/" + invitation.getString("id"), invitation))
+        .onFailure(ctx::fail);
+  }
+
+  /** The organization's admins may withdraw an invitation, and so may the person invited. */
+  private void delete(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var id = Ids.uuid(ctx.pathParam("iid"), "iid");
+    pool.withTransaction(tx -> InvitationRepository.find(tx, id, true)
+            .compose(found -> {
+              var invitation = found.orElseThrow(InvitationRoutes::notFound);
+              var orgId = UUID.fromString(invitation.getJsonObject("organization").getString("id"));
+              if (!orgId.toString().equals(ctx.pathParam("org"))
+                  && !invitation.getJsonObject("organization").getString("name").equals(ctx.pathParam("org"))) {
+                return Future.failedFuture(notFound());
+              }
+              return isInvitee(tx, principal, invitation).compose(invitee -> invitee ? Future.succeededFuture()
+                      : AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE)
+                          .<Void>mapEmpty()
+                          .recover(err -> Future.failedFuture(err instanceof ApiException api && api.status() == 403
+                              ? err : notFound())))
+                  .compose(v -> InvitationRepository.delete(tx, id))
+                  .compose(v -> AuditLog.record(tx, ctx, orgId, principal.subject(), "invitation.deleted",
+                      "invitation:" + id, new JsonObject()));
+            }))
+        .onSuccess(v -> Replies.noContent(ctx))
+        .onFailure(ctx::fail);
+  }
+
+  private void mine(RoutingContext ctx) {
+    email(pool, BearerAuth.principal(ctx))
+        .compose(email -> email == null ? Future.succeededFuture(List.<JsonObject>of())
+            : InvitationRepository.pendingFor(pool, email))
+        .onSuccess(items -> ctx.json(page(items)))
+        .onFailure(ctx::fail);
+  }
+
+  private void accept(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var id = Ids.uuid(ctx.pathParam("iid"), "iid");
+    pool.withTransaction(tx -> ownInvitation(tx, principal, id)
+            .compose(invitation -> {
+              var orgId = UUID.fromString(invitation.getJsonObject("organization").getString("id"));
+              var userId = AccessPolicy.userId(principal);
+              var roles = invitation.getJsonArray("roles").stream().map(Object::toString).toList();
+              var teams = invitation.getJsonArray("groupIds").stream().map(t -> UUID.fromString(t.toString())).toList();
+              return MembershipRepository.upsert(tx, orgId, List.of(userId), roles)
+                  .compose(v -> Teams.join(tx, orgId, teams, userId))
+                  .compose(v -> InvitationRepository.delete(tx, id))
+                  .compose(v -> AuditLog.record(tx, ctx, orgId, principal.subject(), "invitation.accepted",
+                      "invitation:" + id, new JsonObject().put("roles", new JsonArray(roles))))
+                  .map(invitation.getJsonObject("organization"));
+            }))
+        .onSuccess(organization -> Replies.json(ctx, 200, new JsonObject().put("organization", organization)))
+        .onFailure(ctx::fail);
+  }
+
+  private void decline(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var id = Ids.uuid(ctx.pathParam("iid"), "iid");
+    pool.withTransaction(tx -> ownInvitation(tx, principal, id)
+            .compose(invitation -> InvitationRepository.delete(tx, id)
+                .compose(v -> AuditLog.record(tx, ctx, UUID.fromString(invitation.getJsonObject("organization")
+                    .getString("id")), principal.subject(), "invitation.declined", "invitation:" + id, new JsonObject()))))
+        .onSuccess(v -> Replies.noContent(ctx))
+        .onFailure(ctx::fail);
+  }
+
+  /** The invitation, if it is addressed to the caller (else 404) and has not expired (else 410). */
+  private static Future<JsonObject> ownInvitation(SqlConnection tx, Principal principal, UUID id) {
+    return InvitationRepository.find(tx, id, true).compose(found -> {
+      var invitation = found.orElseThrow(InvitationRoutes::notFound);
+      return isInvitee(tx, principal, invitation).map(invitee -> {
+        if (!invitee) {
+          throw notFound();
+        }
+        if (invitation.getBoolean("expired")) {
+          throw new ApiException(410, "invitation_expired", "This invitation has expired; ask for a new one.");
+        }
+        return invitation;
+      });
+    });
+  }
+
+  private static Future<Boolean> isInvitee(SqlConnection tx, Principal principal, JsonObject invitation) {
+    return email(tx, principal).map(email -> email != null && email.equalsIgnoreCase(invitation.getString("email")));
+  }
+
+  /** The caller's email; scoped tokens and service users have none that invitations could address. */
+  private static Future<String> email(io.vertx.sqlclient.SqlClient client, Principal principal) {
+    if (principal.isScoped()) {
+      return Future.succeededFuture(null);
+    }
+    return UserRepository.byId(client, AccessPolicy.userId(principal)).map(user -> user.map(u -> u.email()).orElse(null));
+  }
+
+  private static JsonObject page(List<JsonObject> items) {
+    return new JsonObject().put("items", new JsonArray(List.copyOf(items))).put("nextCursor", null);
+  }
+
+  private static ApiException notFound() {
+    return ApiException.notFound("invitation_not_found", "No such invitation for you.");
+  }
+}

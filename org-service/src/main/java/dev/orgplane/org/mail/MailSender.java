@@ -1,0 +1,105 @@
+package dev.orgplane.org.mail;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.StartTLSOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the mail outbox over SMTP when {@code ORGPLANE_SMTP_HOST} is configured, and otherwise
+ * writes each mail to the log (a laptop platform has no mail server). Claims rows with
+ * {@code FOR UPDATE SKIP LOCKED} so several instances share the outbox; a failed send is retried
+ * with exponential backoff up to {@code maxAttempts}.
+ */
+public final class MailSender {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MailSender.class);
+  private static final long LEASE_MILLIS = 60_000;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final MailClient smtp;
+  private final String from;
+  private final int maxAttempts;
+  private final long retryBaseMillis;
+  private long timer = -1;
+  private boolean running;
+
+  /** {@code smtpConfig} null: log instead of sending. */
+  public MailSender(Vertx vertx, Pool pool, MailConfig smtpConfig, String from, int maxAttempts, long retryBaseMillis) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.smtp = smtpConfig == null ? null : MailClient.createShared(vertx, smtpConfig, "orgplane-smtp");
+    this.from = from;
+    this.maxAttempts = maxAttempts;
+    this.retryBaseMillis = retryBaseMillis;
+  }
+
+  public static MailConfig smtpConfig(String host, int port, String user, String password, boolean startTls) {
+    var config = new MailConfig().setHostname(host).setPort(port)
+        .setStarttls(startTls ? StartTLSOptions.REQUIRED : StartTLSOptions.OPTIONAL);
+    if (user != null && !user.isBlank()) {
+      config.setUsername(user).setPassword(password);
+    }
+    return config;
+  }
+
+  public void start(long pollMillis) {
+    timer = vertx.setPeriodic(pollMillis, id -> tick());
+  }
+
+  public void stop() {
+    vertx.cancelTimer(timer);
+    if (smtp != null) {
+      smtp.close();
+    }
+  }
+
+  private void tick() {
+    if (running) {
+      return;
+    }
+    running = true;
+    pool.preparedQuery("WITH due AS (SELECT id FROM org.mail_outbox WHERE state = 'pending' AND next_attempt_at <= now() "
+            + "ORDER BY next_attempt_at LIMIT 32 FOR UPDATE SKIP LOCKED) UPDATE org.mail_outbox m "
+            + "SET attempts = m.attempts + 1, next_attempt_at = now() + $1 * interval '1 millisecond' FROM due "
+            + "WHERE m.id = due.id RETURNING m.id, m.attempts, m.to_address, m.subject, m.body")
+        .execute(Tuple.of((double) LEASE_MILLIS))
+        .compose(rows -> {
+          var sends = new ArrayList<Future<Void>>();
+          rows.forEach(row -> sends.add(send(row)));
+          return Future.join(sends);
+        })
+        .onComplete(done -> running = false);
+  }
+
+  private Future<Void> send(Row row) {
+    Future<?> sent;
+    if (smtp == null) {
+      LOG.info("mail (no SMTP configured) to {}: {}\n{}", row.getString("to_address"), row.getString("subject"),
+          row.getString("body"));
+      sent = Future.succeededFuture();
+    } else {
+      sent = smtp.sendMail(new MailMessage().setFrom(from).setTo(row.getString("to_address"))
+          .setSubject(row.getString("subject")).setText(row.getString("body")));
+    }
+    return sent.transform(result -> {
+      int attempt = row.getInteger("attempts");
+      var state = result.succeeded() ? "sent" : attempt >= maxAttempts ? "failed" : "pending";
+      var backoff = (double) Math.min(3_600_000, retryBaseMillis * (1L << Math.min(attempt - 1, 20)));
+      return pool.preparedQuery("UPDATE org.mail_outbox SET state = $2, last_error = $3, "
+              + "next_attempt_at = now() + $4 * interval '1 millisecond' WHERE id = $1")
+          .execute(Tuple.of(row.getLong("id"), state, result.failed() ? String.valueOf(result.cause().getMessage()) : null,
+              backoff))
+          .mapEmpty();
+    });
+  }
+}

@@ -1,0 +1,34 @@
+package dev.orgplane.org.team;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** What other features (invitations) need of teams: do they exist, and put a member in several. */
+public final class Teams {
+
+  private Teams() {
+  }
+
+  /** The ids among {@code teamIds} that are no team of the organization. */
+  public static Future<List<UUID>> missing(SqlClient client, UUID orgId, List<UUID> teamIds) {
+    return client.preparedQuery("SELECT x.id FROM unnest($2::uuid[]) AS x(id) WHERE NOT EXISTS "
+            + "(SELECT 1 FROM org.teams t WHERE t.org_id = $1 AND t.id = x.id)")
+        .execute(Tuple.of(orgId, (Object) teamIds.toArray(new UUID[0])))
+        .map(rows -> {
+          var result = new ArrayList<UUID>();
+          rows.forEach(r -> result.add(r.getUUID("id")));
+          return result;
+        });
+  }
+
+  /** Adds one organization member to several teams of that organization, in one statement. */
+  public static Future<Void> join(SqlClient tx, UUID orgId, List<UUID> teamIds, UUID userId) {
+    return tx.preparedQuery("INSERT INTO org.team_members (org_id, team_id, user_id) "
+            + "SELECT $1, t.id, $3 FROM org.teams t WHERE t.org_id = $1 AND t.id = ANY ($2::uuid[]) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(orgId, teamIds.toArray(new UUID[0]), userId)).mapEmpty();
+  }
+}

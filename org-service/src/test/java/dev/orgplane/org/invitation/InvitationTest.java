@@ -1,0 +1,156 @@
+package dev.orgplane.org.invitation;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Invitations end to end, with mail delivered over SMTP to a real in-process server (GreenMail). */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InvitationTest {
+
+  private final GreenMail smtp = new GreenMail(ServerSetup.SMTP.dynamicPort());
+  private OrgServiceHarness org;
+  private PgUrl db;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    smtp.start();
+    db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_SMTP_HOST", "127.0.0.1")
+        .put("ORGPLANE_SMTP_PORT", String.valueOf(smtp.getSmtp().getPort())).put("ORGPLANE_HOOK_POLL_MILLIS", "100"));
+  }
+
+  @AfterAll
+  void stop() {
+    smtp.stop();
+  }
+
+  private String newOrg(OrgServiceHarness.Account owner) {
+    return org.createOrg(owner.token(), "inv-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+  }
+
+  private long mailsTo(String email) throws jakarta.mail.MessagingException {
+    long count = 0;
+    for (var message : smtp.getReceivedMessages()) {
+      if (message.getAllRecipients()[0].toString().equals(email)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static String freshEmail() {
+    return "invitee-" + UUID.randomUUID() + "@test.local";
+  }
+
+  @Test
+  void personWithoutAccountIsMailedRegistersLaterAndAccepts() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var teamId = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", "support"))
+        .bodyAsJsonObject().getString("id");
+    var email = freshEmail();
+    var invite = new JsonObject().put("email", email).put("roles", new JsonArray().add("viewer"))
+        .put("groupIds", new JsonArray().add(teamId));
+    var first = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), invite);
+    assertEquals(201, first.statusCode(), first.bodyAsString());
+    var again = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), invite);
+    assertEquals(first.bodyAsJsonObject().getString("id"), again.bodyAsJsonObject().getString("id"),
+        "inviting again refreshes the pending invitation");
+    assertEquals(1, org.get("/v1/organizations/" + orgId + "/invitations", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").size());
+
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (mailsTo(email) < 2 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(2, mailsTo(email), "both invitation mails arrive over SMTP");
+
+    var registered = org.post("/v1/auth/register", null, new JsonObject().put("email", email.toUpperCase())
+        .put("password", "invitee-password-1"));
+    assertEquals(201, registered.statusCode(), registered.bodyAsString());
+    var token = org.token(email, "invitee-password-1");
+    var mine = org.get("/v1/users/me/invitations", token).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(1, mine.size());
+    var invitationId = mine.getJsonObject(0).getString("id");
+
+    var stranger = org.newUser("stranger");
+    assertProblem(org.post("/v1/invitations/" + invitationId + "/accept", stranger.token(), null), 404,
+        "invitation_not_found");
+    var accepted = org.post("/v1/invitations/" + invitationId + "/accept", token, null);
+    assertEquals(200, accepted.statusCode(), accepted.bodyAsString());
+    assertEquals(200, org.get("/v1/organizations/" + orgId, token).statusCode());
+    var teamMembers = org.get("/v1/organizations/" + orgId + "/groups/" + teamId + "/users", token).bodyAsJsonObject()
+        .getJsonArray("items");
+    assertEquals(1, teamMembers.size());
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, token, new JsonObject().put("title", "x")),
+        403, "forbidden");
+    assertProblem(org.post("/v1/invitations/" + invitationId + "/accept", token, null), 404, "invitation_not_found");
+  }
+
+  @Test
+  void expiredInvitationIsGoneNotAccepted() {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = org.newUser("late");
+    var id = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", invitee.email())).bodyAsJsonObject().getString("id");
+    PgFixture.execute(db, "UPDATE org.invitations SET expires_at = now() - interval '1 day' WHERE id = '" + id + "'");
+    assertProblem(org.post("/v1/invitations/" + id + "/accept", invitee.token(), null), 410, "invitation_expired");
+    assertProblem(org.get("/v1/organizations/" + orgId, invitee.token()), 404, "organization_not_found");
+    assertTrue(org.get("/v1/users/me/invitations", invitee.token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
+  }
+
+  @Test
+  void unknownRolesAndGroupsAreRefused() {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    assertProblem(org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", freshEmail()).put("roles", new JsonArray().add("wizard"))), 422, "unknown_role");
+    assertProblem(org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", freshEmail()).put("groupIds", new JsonArray().add(UUID.randomUUID().toString()))), 422,
+        "unknown_group");
+    assertProblem(org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", "not-an-email")), 400, "validation_failed");
+  }
+
+  @Test
+  void inviteeDeclinesAndAdminsOrInviteeMayWithdraw() {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = org.newUser("invitee");
+    var outsider = org.newUser("outsider");
+    var first = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(),
+        new JsonObject().put("email", invitee.email())).bodyAsJsonObject().getString("id");
+    assertEquals(204, org.post("/v1/invitations/" + first + "/decline", invitee.token(), null).statusCode());
+    var second = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(),
+        new JsonObject().put("email", invitee.email())).bodyAsJsonObject().getString("id");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/invitations/" + second,
+        outsider.token(), null), 404, "invitation_not_found");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/invitations/" + second,
+        invitee.token(), null).statusCode());
+    var third = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(),
+        new JsonObject().put("email", invitee.email())).bodyAsJsonObject().getString("id");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/invitations/" + third,
+        owner.token(), null).statusCode());
+  }
+}
