@@ -1,6 +1,5 @@
 package dev.orgplane.e2e;
 
-import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -17,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every benchmark of the project in one run, each next to its baseline measured in the same run
- * on the same machine: the platform runs as real processes (as in the e2e tests), the baselines
- * hit the same PostgreSQL directly or the service without the gateway. Prints one table.
+ * on the same machine: the platform runs as real processes (as in the e2e tests) on a PostgreSQL with
+ * production durability (unlike the test fixture's), and the baselines hit that same server directly,
+ * or the service without the gateway. Prints one table.
  * Run: {@code ./mvnw -q -Pbench -DskipTests verify}.
  */
 public final class Benchmarks {
@@ -27,6 +27,7 @@ public final class Benchmarks {
   private static final long MEASURE_MS = Long.getLong("bench.measureMillis", 15_000);
 
   private final Vertx vertx = Vertx.vertx();
+  private DurablePostgres postgres;
   private final List<Row> table = new ArrayList<>();
 
   record Row(String figure, String value, String baseline, String ratio) {
@@ -35,7 +36,8 @@ public final class Benchmarks {
   public static void main(String[] args) {
     System.setProperty(ServiceProcess.JVM_ARGS, "-Xmx512m");
     var benchmarks = new Benchmarks();
-    try (var platform = Platform.start()) {
+    try (var durable = DurablePostgres.start(); var platform = Platform.start(durable.database("platform"))) {
+      benchmarks.postgres = durable;
       benchmarks.organizationReads(platform);
       benchmarks.organizationCreation(platform);
       benchmarks.queueImport(platform);
@@ -126,7 +128,7 @@ public final class Benchmarks {
   }
 
   private double rawQueueInserts() {
-    var url = PgFixture.freshDatabase();
+    var url = postgres.database("raw_queues");
     var pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(url.connectOptions()).using(vertx)
         .build();
     pool.query("CREATE TABLE raw_queues (org_id uuid, id uuid, name text, workspace_id uuid, schema_id uuid, "
@@ -160,7 +162,7 @@ public final class Benchmarks {
 
   /** pgbench-style: one INSERT per transaction, autocommit, on the platform's PostgreSQL server. */
   private LoadDriver.Result rawSingleRowInserts(int clients) {
-    var url = PgFixture.freshDatabase();
+    var url = postgres.database("raw_orgs");
     var pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(clients)).connectingTo(url.connectOptions())
         .using(vertx).build();
     pool.query("CREATE TABLE raw_orgs (id uuid PRIMARY KEY, name text UNIQUE NOT NULL, title text, "

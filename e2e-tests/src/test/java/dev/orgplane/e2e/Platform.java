@@ -33,7 +33,11 @@ final class Platform implements AutoCloseable {
   }
 
   static Platform start() {
-    var database = PgFixture.freshDatabase();
+    return start(PgFixture.freshDatabase());
+  }
+
+  /** The platform on a database of the caller's choosing (benchmarks use a durable one). */
+  static Platform start(dev.orgplane.kit.db.PgUrl database) {
     int gateway = freePort();
     int orgService = freePort();
     int engine = freePort();

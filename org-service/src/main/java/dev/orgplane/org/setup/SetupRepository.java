@@ -24,23 +24,55 @@ final class SetupRepository {
 
   /** Creates or replaces the items (column-named JSON objects with an {@code id}); answers the rows. */
   static Future<List<JsonObject>> upsert(SqlClient client, SetupKind kind, UUID orgId, List<JsonObject> items) {
-    var columns = kind.columnList();
-    // A secret is never overwritten by omission: replacing a hook without naming a secret keeps its own.
-    var updates = kind.fields().stream().filter(f -> f.type() != SetupField.Type.SECRET)
-        .map(f -> f.column() + " = EXCLUDED." + f.column()).collect(Collectors.joining(", "));
-    var values = kind.fields().stream().map(SetupRepository::valueOrDefault).collect(Collectors.joining(", "));
-    var sql = "INSERT INTO org." + kind.table() + " (org_id, id, " + columns + ") SELECT $1, x.id, " + values
-        + " FROM jsonb_to_recordset($2::jsonb) AS " + kind.recordType()
-        + " ON CONFLICT (org_id, id) DO UPDATE SET " + updates + ", updated_at = now() RETURNING *";
     var batch = new JsonArray(new ArrayList<>(items));
-    var written = client.preparedQuery(sql).execute(Tuple.of(orgId, batch)).map(rows -> collect(kind, rows));
-    if (kind.fields().stream().noneMatch(f -> f.type() == SetupField.Type.SECRET)) {
-      return written;
+    return client.preparedQuery(upsertSql(kind, false) + " RETURNING *").execute(Tuple.of(orgId, batch))
+        .compose(rows -> writeSecrets(client, kind, orgId, batch).map(collect(kind, rows)));
+  }
+
+  /** What an import did: new objects, changed ones, and ones that already were exactly so. */
+  record ImportCounts(int created, int updated, int unchanged) {
+  }
+
+  /**
+   * The import form of {@link #upsert}: rows that already hold exactly these values are left alone
+   * (a re-run writes nothing), and only counts come back, not the rows.
+   */
+  static Future<ImportCounts> importBatch(SqlClient client, SetupKind kind, UUID orgId, List<JsonObject> items) {
+    var batch = new JsonArray(new ArrayList<>(items));
+    return client.preparedQuery(upsertSql(kind, true) + " RETURNING (xmax = 0) AS created")
+        .execute(Tuple.of(orgId, batch))
+        .compose(rows -> writeSecrets(client, kind, orgId, batch).map(v -> {
+          int created = 0;
+          for (var row : rows) {
+            created += row.getBoolean("created") ? 1 : 0;
+          }
+          return new ImportCounts(created, rows.size() - created, items.size() - rows.size());
+        }));
+  }
+
+  private static String upsertSql(SetupKind kind, boolean skipUnchanged) {
+    // A secret is never overwritten by omission: replacing a hook without naming a secret keeps its own.
+    var replaced = kind.fields().stream().filter(f -> f.type() != SetupField.Type.SECRET).map(SetupField::column).toList();
+    var updates = replaced.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
+    var values = kind.fields().stream().map(SetupRepository::valueOrDefault).collect(Collectors.joining(", "));
+    var sql = "INSERT INTO org." + kind.table() + " AS t (org_id, id, " + kind.columnList() + ") SELECT $1, x.id, "
+        + values + " FROM jsonb_to_recordset($2::jsonb) AS " + kind.recordType()
+        + " ON CONFLICT (org_id, id) DO UPDATE SET " + updates + ", updated_at = now()";
+    if (skipUnchanged) {
+      sql += " WHERE (" + replaced.stream().map(c -> "t." + c).collect(Collectors.joining(", ")) + ") IS DISTINCT FROM ("
+          + replaced.stream().map(c -> "EXCLUDED." + c).collect(Collectors.joining(", ")) + ")";
     }
-    return written.compose(rows -> client.preparedQuery("UPDATE org." + kind.table() + " t SET secret = x.secret "
+    return sql;
+  }
+
+  private static Future<Void> writeSecrets(SqlClient client, SetupKind kind, UUID orgId, JsonArray batch) {
+    if (kind.fields().stream().noneMatch(f -> f.type() == SetupField.Type.SECRET)) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("UPDATE org." + kind.table() + " t SET secret = x.secret "
             + "FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, secret text) "
             + "WHERE t.org_id = $1 AND t.id = x.id AND x.secret IS NOT NULL")
-        .execute(Tuple.of(orgId, batch)).map(rows));
+        .execute(Tuple.of(orgId, batch)).mapEmpty();
   }
 
   private static String valueOrDefault(SetupField field) {

@@ -72,8 +72,8 @@ public final class SetupRoutes {
 
   private void create(RoutingContext ctx, SetupKind kind) {
     var row = validated(kind, UUID.randomUUID(), body(ctx), null);
-    write(ctx, kind, kind.permission("create"), List.of(row), kind.noun() + ".created")
-        .onSuccess(rows -> Replies.created(ctx, ctx.request().path() + "/" + rows.get(0).getString("id"), rows.get(0)))
+    write(ctx, kind, kind.permission("create"), row, kind.noun() + ".created")
+        .onSuccess(written -> Replies.created(ctx, ctx.request().path() + "/" + written.getString("id"), written))
         .onFailure(ctx::fail);
   }
 
@@ -81,8 +81,8 @@ public final class SetupRoutes {
   private void put(RoutingContext ctx, SetupKind kind) {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
     var row = validated(kind, id, body(ctx), null);
-    write(ctx, kind, PermissionCatalog.SETUP_IMPORT, List.of(row), kind.noun() + ".imported")
-        .onSuccess(rows -> ctx.json(rows.get(0)))
+    write(ctx, kind, PermissionCatalog.SETUP_IMPORT, row, kind.noun() + ".imported")
+        .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 
@@ -151,22 +151,31 @@ public final class SetupRoutes {
       ctx.fail(ApiException.invalid("The batch is invalid; nothing was written.", errors));
       return;
     }
-    write(ctx, kind, PermissionCatalog.SETUP_IMPORT, rows, kind.noun() + ".imported")
-        .onSuccess(written -> Replies.json(ctx, 200, new JsonObject().put("count", written.size())
-            .put("items", new JsonArray(new ArrayList<>(written)))))
+    var principal = BearerAuth.principal(ctx);
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
+            .compose(access -> SetupRepository.importBatch(tx, kind, access.orgId(), rows)
+                .compose(counts -> consistent(tx, kind, access.orgId()).map(counts))
+                .compose(counts -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
+                    kind.noun() + ".imported", kind.noun() + "s", toJson(counts)).map(counts))))
+        .recover(failure -> SetupRoutes.<SetupRepository.ImportCounts>translate(failure, kind, "items[]."))
+        .onSuccess(counts -> Replies.json(ctx, 200, toJson(counts).put("count", rows.size())))
         .onFailure(ctx::fail);
   }
 
-  private Future<List<JsonObject>> write(RoutingContext ctx, SetupKind kind, String permission, List<JsonObject> rows,
-      String action) {
+  /** Writes one object (create or PUT) and answers it as stored. */
+  private Future<JsonObject> write(RoutingContext ctx, SetupKind kind, String permission, JsonObject row, String action) {
     var principal = BearerAuth.principal(ctx);
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), permission)
-            .compose(access -> SetupRepository.upsert(tx, kind, access.orgId(), rows)
-                .compose(written -> consistent(tx, kind, access.orgId()).map(written))
+            .compose(access -> SetupRepository.upsert(tx, kind, access.orgId(), List.of(row))
+                .compose(written -> consistent(tx, kind, access.orgId()).map(written.get(0)))
                 .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), action,
-                    kind.noun() + (written.size() == 1 ? ":" + written.get(0).getString("id") : "s"),
-                    new JsonObject().put("count", written.size())).map(written))))
-        .recover(failure -> translate(failure, kind, rows.size() == 1 ? "" : "items[]."));
+                    kind.noun() + ":" + written.getString("id"), new JsonObject()).map(written))))
+        .recover(failure -> translate(failure, kind, ""));
+  }
+
+  private static JsonObject toJson(SetupRepository.ImportCounts counts) {
+    return new JsonObject().put("created", counts.created()).put("updated", counts.updated())
+        .put("unchanged", counts.unchanged());
   }
 
   private JsonObject validated(SetupKind kind, UUID id, JsonObject body, JsonObject current) {

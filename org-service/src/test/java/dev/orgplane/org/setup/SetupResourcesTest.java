@@ -105,9 +105,14 @@ class SetupResourcesTest extends OrgServiceTest {
     }
     var ok = org.post(t.path("/schemas:batch"), t.owner().token(), new JsonObject().put("items", items));
     assertEquals(200, ok.statusCode(), ok.bodyAsString());
-    assertEquals(500, ok.bodyAsJsonObject().getInteger("count"));
+    assertEquals(500, ok.bodyAsJsonObject().getInteger("created"));
     var again = org.post(t.path("/schemas:batch"), t.owner().token(), new JsonObject().put("items", items));
-    assertEquals(500, again.bodyAsJsonObject().getInteger("count"), "re-running creates nothing twice");
+    assertEquals(500, again.bodyAsJsonObject().getInteger("unchanged"), "re-running creates nothing twice");
+    assertEquals(0, again.bodyAsJsonObject().getInteger("created"));
+    items.getJsonObject(7).put("content", new JsonObject().put("changed", true));
+    var changed = org.post(t.path("/schemas:batch"), t.owner().token(), new JsonObject().put("items", items));
+    assertEquals(1, changed.bodyAsJsonObject().getInteger("updated"));
+    assertEquals(499, changed.bodyAsJsonObject().getInteger("unchanged"));
 
     var bad = new JsonArray();
     for (int i = 0; i < 5; i++) {
