@@ -1,5 +1,6 @@
 package dev.orgplane.org.event;
 
+import dev.orgplane.org.outbox.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +27,6 @@ public final class HookDispatcher {
 
   private static final int BATCH = 32;
   private static final long LEASE_MILLIS = 30_000;
-  private static final long MAX_BACKOFF_MILLIS = 3_600_000;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -112,7 +112,7 @@ public final class HookDispatcher {
 
   private Future<Void> record(long deliveryId, int attempt, boolean delivered, Integer status, String error, int ms) {
     var exhausted = !delivered && attempt >= maxAttempts;
-    var backoff = (double) Math.min(MAX_BACKOFF_MILLIS, retryBaseMillis * (1L << Math.min(attempt - 1, 20)));
+    var backoff = (double) Backoff.afterAttempt(retryBaseMillis, attempt);
     var state = delivered ? "delivered" : exhausted ? "failed" : "pending";
     return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO org.hook_delivery_attempts "
                 + "(delivery_id, attempt, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)")

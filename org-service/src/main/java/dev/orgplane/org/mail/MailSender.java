@@ -1,5 +1,6 @@
 package dev.orgplane.org.mail;
 
+import dev.orgplane.org.outbox.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.MailClient;
@@ -94,7 +95,7 @@ public final class MailSender {
     return sent.transform(result -> {
       int attempt = row.getInteger("attempts");
       var state = result.succeeded() ? "sent" : attempt >= maxAttempts ? "failed" : "pending";
-      var backoff = (double) Math.min(3_600_000, retryBaseMillis * (1L << Math.min(attempt - 1, 20)));
+      var backoff = (double) Backoff.afterAttempt(retryBaseMillis, attempt);
       return pool.preparedQuery("UPDATE org.mail_outbox SET state = $2, last_error = $3, "
               + "next_attempt_at = now() + $4 * interval '1 millisecond' WHERE id = $1")
           .execute(Tuple.of(row.getLong("id"), state, result.failed() ? String.valueOf(result.cause().getMessage()) : null,
