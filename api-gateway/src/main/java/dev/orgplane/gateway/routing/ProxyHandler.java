@@ -26,6 +26,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length");
 
+  private static final long SMALL_BODY_BYTES = 256 * 1024;
+
   private final HttpClient client;
   private final RouteTable routes;
   private final UpstreamBalancer balancer;
@@ -68,7 +70,11 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       options.putHeader("Content-Length", length);
     }
     client.request(options)
-        .compose(upstreamRequest -> upstreamRequest.send(request))
+        .compose(upstreamRequest -> {
+          // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
+          ctx.response().closeHandler(closed -> upstreamRequest.reset());
+          return upstreamRequest.send(request);
+        })
         .onSuccess(response -> {
           balancer.succeeded(upstream);
           relay(ctx, response);
@@ -84,6 +90,15 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       }
     });
     var upstreamLength = upstream.getHeader("Content-Length");
+    if (upstreamLength != null && parseLength(upstreamLength) <= SMALL_BODY_BYTES) {
+      // typical API answers: one write, and nothing left to pipe if the caller has gone meanwhile
+      upstream.body().onSuccess(body -> {
+        if (!response.closed()) {
+          response.end(body);
+        }
+      }).onFailure(err -> response.reset());
+      return;
+    }
     if (upstreamLength != null) {
       response.putHeader("Content-Length", upstreamLength);
     } else {
