@@ -59,6 +59,18 @@ final class Gateway {
     return reply.json().getString("access_token");
   }
 
+  /** A service user's token (OAuth 2.0 client credentials, HTTP Basic). */
+  String clientCredentials(String clientId, String secret) {
+    var basic = java.util.Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    var reply = send(request("/v1/auth/token", null).header("Authorization", "Basic " + basic)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
+    if (reply.status() != 200) {
+      throw new IllegalStateException("client credentials failed: " + reply);
+    }
+    return reply.json().getString("access_token");
+  }
+
   private HttpRequest.Builder request(String path, String token) {
     var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
     if (token != null) {

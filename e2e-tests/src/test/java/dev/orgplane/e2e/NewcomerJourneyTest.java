@@ -69,4 +69,55 @@ class NewcomerJourneyTest {
     assertEquals(200, me.status(), me.body());
     assertTrue(me.json().getString("email").equalsIgnoreCase(platform.adminEmail()));
   }
+
+  @Test
+  void newcomerInvitesAColleagueWhoRegistersLaterAcceptsAndGetsACustomRole() {
+    gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", "founder@e2e.test")
+        .put("password", "founder-password-1"));
+    var founder = gateway.token("founder@e2e.test", "founder-password-1");
+    var org = gateway.postJson("/v1/organizations", founder, new JsonObject().put("name", "journey").put("title", "J"))
+        .json().getString("id");
+    var base = "/v1/organizations/" + org;
+    var invitation = gateway.postJson(base + "/invitations", founder, new JsonObject().put("email", "Colleague@e2e.test"));
+    assertEquals(201, invitation.status(), invitation.body());
+
+    assertEquals(201, gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", "colleague@e2e.test")
+        .put("password", "colleague-password-1")).status());
+    var colleague = gateway.token("colleague@e2e.test", "colleague-password-1");
+    var mine = gateway.get("/v1/users/me/invitations", colleague).json().getJsonArray("items");
+    assertEquals(1, mine.size());
+    var accepted = gateway.postJson("/v1/invitations/" + mine.getJsonObject(0).getString("id") + "/accept", colleague,
+        new JsonObject());
+    assertEquals(200, accepted.status(), accepted.body());
+
+    var role = gateway.postJson(base + "/roles", founder, new JsonObject().put("name", "editor")
+        .put("permissions", new io.vertx.core.json.JsonArray().add("app_organization_get").add("app_organization_update")));
+    assertEquals(201, role.status(), role.body());
+    var me = gateway.get("/v1/users/me", colleague).json().getString("id");
+    assertEquals(200, gateway.send("PUT", base + "/users/" + me + "/roles", founder, new JsonObject()
+        .put("roles", new io.vertx.core.json.JsonArray().add("editor"))).status());
+    assertEquals(200, gateway.send("PATCH", base, colleague, new JsonObject().put("title", "Edited by colleague")).status());
+
+    assertEquals(200, gateway.postJson(base + "/disable", founder, new JsonObject()).status());
+    var blocked = gateway.send("PATCH", base, colleague, new JsonObject().put("title", "x"));
+    assertEquals(403, blocked.status());
+    assertEquals("organization_disabled", blocked.json().getString("code"));
+    assertEquals(200, gateway.postJson(base + "/enable", founder, new JsonObject()).status());
+    assertEquals(204, gateway.send("DELETE", base, founder, null).status());
+    assertEquals(404, gateway.get(base, colleague).status());
+  }
+
+  @Test
+  void serviceUserSignsInWithClientCredentialsThroughTheGateway() {
+    var owner = gateway.token(platform.adminEmail(), platform.adminPassword());
+    var org = gateway.postJson("/v1/organizations", owner, new JsonObject().put("name", "robots").put("title", "R"))
+        .json().getString("id");
+    var bot = gateway.postJson("/v1/organizations/" + org + "/service-users", owner, new JsonObject().put("name", "bot")
+        .put("roles", new io.vertx.core.json.JsonArray().add("viewer"))).json().getString("id");
+    var credential = gateway.postJson("/v1/organizations/" + org + "/service-users/" + bot + "/credentials", owner,
+        new JsonObject()).json();
+    var token = gateway.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"));
+    assertEquals(200, gateway.get("/v1/organizations/" + org, token).status());
+    assertEquals(403, gateway.send("PATCH", "/v1/organizations/" + org, token, new JsonObject().put("title", "x")).status());
+  }
 }
