@@ -37,6 +37,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Settings settings;
   private HttpServer server;
+  private HttpServer metricsServer;
   private long forgetTimer = -1;
 
   @Override
@@ -58,7 +59,10 @@ public final class GatewayVerticle extends VerticleBase {
         }
         return keys;
       }));
-      Metrics.mount(router);
+      var separateMetrics = settings.has("ORGPLANE_METRICS_PORT");
+      if (!separateMetrics) {
+        Metrics.mount(router);
+      }
       ProblemFailureHandler.install(router);
       Cors.handler(settings.string("ORGPLANE_CORS_ORIGINS", "")).ifPresent(cors -> router.route().handler(cors));
       var rate = Double.parseDouble(settings.string("ORGPLANE_RATE_LIMIT_PER_SECOND"));
@@ -78,9 +82,25 @@ public final class GatewayVerticle extends VerticleBase {
       router.route().handler(new ProxyHandler(client, RouteTable.from(settings),
           settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS"),
           settings.longValue("ORGPLANE_BODY_LIMIT_BYTES")));
-      return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_HTTP_HOST"), settings.integer("ORGPLANE_HTTP_PORT"))
+      var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();
+      return metricsServer.compose(m -> ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_HTTP_HOST"),
+              settings.integer("ORGPLANE_HTTP_PORT")))
           .onSuccess(s -> server = s);
     });
+  }
+
+  /** {@code /metrics} on a port of its own (internal host), so scrapers never need the public door. */
+  private Future<?> listenForMetrics() {
+    var router = Router.router(vertx);
+    Metrics.mount(router);
+    ProblemFailureHandler.install(router);
+    return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
+            settings.integer("ORGPLANE_METRICS_PORT"))
+        .onSuccess(s -> metricsServer = s);
+  }
+
+  public int metricsPort() {
+    return metricsServer.actualPort();
   }
 
   /** Our org-service, plus any external issuers from {@code ORGPLANE_TRUSTED_ISSUERS}. */
@@ -106,6 +126,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(forgetTimer);
-    return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"));
+    return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))
+        .eventually(() -> ServiceHttp.drain(metricsServer, 0));
   }
 }

@@ -44,6 +44,9 @@ class GatewayTest {
   private int gatewayPort;
 
   private int limitedGatewayPort;
+  private int limitedMetricsPort;
+  private static final String EXTERNAL_ISSUER = "https://idp.test";
+  private final TestKeys externalKeys = TestKeys.generate("idp-key");
 
   @BeforeAll
   void start(Vertx vertx) {
@@ -57,9 +60,15 @@ class GatewayTest {
         .add(new JsonObject().put("prefix", "/v1/dead/").put("upstreams", new JsonArray().add("http://127.0.0.1:" + dead)))
         .add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray().add(url(first)).add(url(second))))
         .add(new JsonObject().put("prefix", "/.well-known/").put("upstreams", new JsonArray().add(url(first))));
+    var idp = vertx.createHttpServer().requestHandler(req -> req.response()
+        .end(new JsonObject().put("keys", new JsonArray().add(externalKeys.publicJwk())).encode()))
+        .listen(0, "127.0.0.1").await();
+    var trusted = new JsonArray().add(new JsonObject().put("issuer", EXTERNAL_ISSUER)
+        .put("jwksUrl", url(idp) + "/jwks").put("audience", "orgplane-api"));
     var gateway = new GatewayVerticle();
     vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(new JsonObject()
         .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
+        .put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode())
         .put("ORGPLANE_ORG_SERVICE_URL", url(first)).put("ORGPLANE_PUBLIC_URL", ISSUER)
         .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_BODY_LIMIT_BYTES", "1024"))).await();
     gatewayPort = gateway.port();
@@ -68,8 +77,9 @@ class GatewayTest {
         .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
         .put("ORGPLANE_ORG_SERVICE_URL", url(first)).put("ORGPLANE_PUBLIC_URL", ISSUER)
         .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "3")
-        .put("ORGPLANE_CORS_ORIGINS", "https://app.example"))).await();
+        .put("ORGPLANE_CORS_ORIGINS", "https://app.example").put("ORGPLANE_METRICS_PORT", "0"))).await();
     limitedGatewayPort = limited.port();
+    limitedMetricsPort = limited.metricsPort();
     client = WebClient.create(vertx);
   }
 
@@ -229,5 +239,25 @@ class GatewayTest {
     var noCors = client.request(io.vertx.core.http.HttpMethod.OPTIONS, gatewayPort, "127.0.0.1", "/v1/organizations")
         .putHeader("Origin", "https://app.example").putHeader("Access-Control-Request-Method", "POST").send().await();
     assertEquals(null, noCors.getHeader("Access-Control-Allow-Origin"));
+  }
+
+  @Test
+  void tokensOfAConfiguredExternalIssuerAreAccepted() {
+    var external = externalKeys.sign(vertx, TestKeys.claims(EXTERNAL_ISSUER, "orgplane-api", "partner-app"));
+    assertEquals(200, get("/v1/organizations", external).statusCode());
+    var wrongAudience = externalKeys.sign(vertx, TestKeys.claims(EXTERNAL_ISSUER, AUDIENCE, "partner-app"));
+    assertProblem(get("/v1/organizations", wrongAudience), 401, "invalid_token");
+    var ourIssuerTheirKey = externalKeys.sign(vertx, TestKeys.claims(ISSUER, AUDIENCE, "mallory"));
+    assertProblem(get("/v1/organizations", ourIssuerTheirKey), 401, "invalid_token");
+  }
+
+  @Test
+  void metricsCanLiveOnTheirOwnPort() {
+    var separate = client.get(limitedMetricsPort, "127.0.0.1", "/metrics").send().await();
+    assertEquals(200, separate.statusCode());
+    assertTrue(separate.getHeader("Content-Type").startsWith("text/plain"), separate.getHeader("Content-Type"));
+    assertTrue(client.get(limitedGatewayPort, "127.0.0.1", "/metrics").send().await().statusCode() != 200,
+        "not on the public door");
+    assertEquals(200, get("/metrics", null).statusCode(), "by default on the gateway port");
   }
 }
