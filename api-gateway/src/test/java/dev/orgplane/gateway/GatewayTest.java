@@ -260,4 +260,30 @@ class GatewayTest {
         "not on the public door");
     assertEquals(200, get("/metrics", null).statusCode(), "by default on the gateway port");
   }
+
+  @Test
+  void chunkedBodyOverTheLimitIsCutOffWith413() {
+    var http = vertx.createHttpClient();
+    var oversize = http.request(io.vertx.core.http.HttpMethod.POST, gatewayPort, "127.0.0.1", "/v1/echo")
+        .compose(request -> {
+          request.setChunked(true).putHeader("Authorization", "Bearer " + token(c -> c));
+          for (int i = 0; i < 8; i++) {
+            request.write("x".repeat(512));
+          }
+          return request.end().compose(v -> request.response());
+        })
+        .compose(response -> response.body().map(body -> response.statusCode() + " " + body))
+        .await();
+    assertTrue(oversize.startsWith("413 "), oversize);
+    assertTrue(oversize.contains("payload_too_large"), oversize);
+    var small = http.request(io.vertx.core.http.HttpMethod.POST, gatewayPort, "127.0.0.1", "/v1/echo")
+        .compose(request -> {
+          request.setChunked(true).putHeader("Authorization", "Bearer " + token(c -> c));
+          request.write("{\"a\":");
+          return request.end("1}").compose(v -> request.response());
+        })
+        .compose(response -> response.body().map(body -> new JsonObject(body.toString())))
+        .await();
+    assertEquals("{\"a\":1}", small.getString("body"));
+  }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
@@ -73,13 +74,48 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         .compose(upstreamRequest -> {
           // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
           ctx.response().closeHandler(closed -> upstreamRequest.reset());
-          return upstreamRequest.send(request);
+          return length != null ? upstreamRequest.send(request) : streamCounting(ctx, upstreamRequest);
         })
         .onSuccess(response -> {
           balancer.succeeded(upstream);
           relay(ctx, response);
         })
-        .onFailure(err -> ctx.fail(translate(err, upstream)));
+        .onFailure(err -> {
+          if (!ctx.failed()) {
+            ctx.fail(translate(err, upstream));
+          }
+        });
+  }
+
+  /**
+   * A body without Content-Length (chunked) is forwarded as it arrives, with backpressure, and cut off
+   * with 413 the moment it passes the limit, so no service ever receives more than the limit.
+   */
+  private Future<HttpClientResponse> streamCounting(RoutingContext ctx, HttpClientRequest upstreamRequest) {
+    var request = ctx.request();
+    var received = new long[1];
+    upstreamRequest.setChunked(true);
+    request.handler(chunk -> {
+      received[0] += chunk.length();
+      if (received[0] > bodyLimitBytes) {
+        request.handler(null);
+        ctx.fail(new ApiException(413, "payload_too_large", "The request body is larger than the limit."));
+        upstreamRequest.reset();
+        return;
+      }
+      upstreamRequest.write(chunk);
+      if (upstreamRequest.writeQueueFull()) {
+        request.pause();
+        upstreamRequest.drainHandler(drained -> request.resume());
+      }
+    });
+    request.endHandler(ended -> {
+      if (received[0] <= bodyLimitBytes) {
+        upstreamRequest.end();
+      }
+    });
+    request.resume();
+    return upstreamRequest.response();
   }
 
   private void relay(RoutingContext ctx, HttpClientResponse upstream) {
