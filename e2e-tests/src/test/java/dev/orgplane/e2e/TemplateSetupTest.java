@@ -72,8 +72,14 @@ class TemplateSetupTest {
         Thread.sleep(50);
       }
       assertEquals(java.util.List.of("queue.created"), events);
-      var deliveries = gateway.get(base + "/hooks/" + hook.json().getString("id") + "/deliveries", token);
-      assertEquals("delivered", deliveries.json().getJsonArray("items").getJsonObject(0).getString("state"));
+      // the receiver answers before the dispatcher records the attempt: wait for the record too
+      var state = "";
+      while (!state.equals("delivered") && System.currentTimeMillis() < deadline) {
+        state = gateway.get(base + "/hooks/" + hook.json().getString("id") + "/deliveries", token).json()
+            .getJsonArray("items").getJsonObject(0).getString("state");
+        Thread.sleep(50);
+      }
+      assertEquals("delivered", state);
       assertTrue(gateway.get(base + "/queues", token).json().getJsonArray("items").size() == 1);
       var inUse = gateway.send("DELETE", base + "/workspaces/" + ws, token, null);
       assertEquals(409, inUse.status());

@@ -66,10 +66,15 @@ class HookDeliveryTest {
     assertEquals(orgId, received.get(2).payload().getString("organizationId"));
 
     org.send(HttpMethod.POST, "/v1/organizations/" + orgId + "/enable", owner.token(), null);
-    var deliveries = org.get("/v1/organizations/" + orgId + "/hooks/" + hookId + "/deliveries", owner.token())
-        .bodyAsJsonObject().getJsonArray("items");
-    assertEquals(1, deliveries.size());
-    var delivery = deliveries.getJsonObject(0);
+    // the receiver answers before the dispatcher records the attempt: wait for the record too
+    JsonObject delivery;
+    do {
+      Thread.sleep(50);
+      var deliveries = org.get("/v1/organizations/" + orgId + "/hooks/" + hookId + "/deliveries", owner.token())
+          .bodyAsJsonObject().getJsonArray("items");
+      assertEquals(1, deliveries.size());
+      delivery = deliveries.getJsonObject(0);
+    } while (!delivery.getString("state").equals("delivered") && System.currentTimeMillis() < deadline);
     assertEquals("delivered", delivery.getString("state"));
     assertEquals(List.of(503, 503, 200), delivery.getJsonArray("attempts").stream()
         .map(a -> ((JsonObject) a).getInteger("statusCode")).toList());
