@@ -3,9 +3,8 @@ package dev.orgplane.org;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.auth.TrustedIssuer;
-import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.config.Settings;
-import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.db.ServiceStorage;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.ServiceHttp;
@@ -52,13 +51,10 @@ public final class OrgServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return ConfigLoader.load(vertx, config())
-        .compose(config -> {
-          settings = new Settings(config);
-          return Database.open(vertx, settings, MIGRATIONS);
-        })
-        .compose(opened -> {
-          pool = opened;
+    return ServiceStorage.open(vertx, config(), MIGRATIONS)
+        .compose(storage -> {
+          settings = storage.settings();
+          pool = storage.pool();
           keys = new SigningKeyStore(vertx, pool, tokenLifetime(), settings.longValue("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS"));
           var hasher = new PasswordHasher(vertx);
           return keys.start()

@@ -7,9 +7,8 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.RemoteJwks;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.auth.TrustedIssuer;
-import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.config.Settings;
-import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.db.ServiceStorage;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.http.ServiceHttp;
 import io.vertx.core.Future;
@@ -32,13 +31,10 @@ public final class EngineVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return ConfigLoader.load(vertx, config())
-        .compose(config -> {
-          settings = new Settings(config);
-          return Database.open(vertx, settings, MIGRATIONS);
-        })
-        .compose(opened -> {
-          pool = opened;
+    return ServiceStorage.open(vertx, config(), MIGRATIONS)
+        .compose(storage -> {
+          settings = storage.settings();
+          pool = storage.pool();
           var registry = PluginRegistry.discover(PluginJars.loader(settings.string("ORGPLANE_PLUGINS_DIR", ""),
               getClass().getClassLoader()));
           var keys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
