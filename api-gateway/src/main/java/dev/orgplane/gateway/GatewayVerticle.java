@@ -65,6 +65,7 @@ public final class GatewayVerticle extends VerticleBase {
       }
       ProblemFailureHandler.install(router);
       Cors.handler(settings.string("ORGPLANE_CORS_ORIGINS", "")).ifPresent(cors -> router.route().handler(cors));
+      router.get(OpenApiDocument.PATH).handler(new OpenApiDocument());
       var rate = Double.parseDouble(settings.string("ORGPLANE_RATE_LIMIT_PER_SECOND"));
       var burst = settings.integer("ORGPLANE_RATE_LIMIT_BURST");
       var perAddress = new TokenBuckets(rate, burst);

@@ -195,6 +195,21 @@ class GatewayTest {
   }
 
   @Test
+  void openApiDocumentIsServedByTheGatewayWithoutAToken() {
+    var response = get("/openapi.json", null);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    assertEquals("application/json", response.getHeader("Content-Type"));
+    assertTrue(response.getHeader("Cache-Control").startsWith("public"), response.getHeader("Cache-Control"));
+    var document = response.bodyAsJsonObject();
+    assertEquals("3.1.0", document.getString("openapi"));
+    assertTrue(document.getJsonObject("paths").containsKey("/v1/organizations"));
+    assertTrue(seenByUpstream.isEmpty(), "answered by the gateway itself");
+    var revalidated = client.get(gatewayPort, "127.0.0.1", "/openapi.json")
+        .putHeader("If-None-Match", response.getHeader("ETag")).send().await();
+    assertEquals(304, revalidated.statusCode());
+  }
+
+  @Test
   void unknownPathIs404Problem() {
     assertProblem(get("/elsewhere", token(c -> c)), 404, "not_found");
   }

@@ -23,6 +23,7 @@ import dev.orgplane.org.membership.MembershipRoutes;
 import dev.orgplane.org.metaschema.MetaSchemaRoutes;
 import dev.orgplane.org.metaschema.MetaSchemas;
 import dev.orgplane.org.organization.OrganizationRoutes;
+import dev.orgplane.org.provisioner.ProvisionerBootstrap;
 import dev.orgplane.org.role.CatalogRoutes;
 import dev.orgplane.org.role.CustomRoleRoutes;
 import dev.orgplane.org.serviceuser.ServiceUserRoutes;
@@ -33,6 +34,7 @@ import dev.orgplane.org.user.UserRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 
@@ -48,6 +50,7 @@ public final class OrgServiceVerticle extends VerticleBase {
   private long purgeTimer = -1;
   private HookDispatcher hooks;
   private MailSender mail;
+  private Router router;
 
   @Override
   public Future<?> start() {
@@ -59,6 +62,7 @@ public final class OrgServiceVerticle extends VerticleBase {
           var hasher = new PasswordHasher(vertx);
           return keys.start()
               .compose(v -> AdminBootstrap.ensureAdmin(pool, hasher, settings))
+              .compose(v -> ProvisionerBootstrap.ensureEngine(pool, settings))
               .compose(v -> listen(hasher));
         });
   }
@@ -73,7 +77,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
     var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(issuer, audience, keys)));
-    var router = ServiceHttp.router(vertx, "org-service", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
+    router = ServiceHttp.router(vertx, "org-service", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
         () -> pool.query("SELECT 1").execute());
     new IdentityRoutes(pool, hasher, keys, tokens,
         settings.bool("ORGPLANE_REGISTRATION_ENABLED")).mount(router);
@@ -112,6 +116,11 @@ public final class OrgServiceVerticle extends VerticleBase {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** The routes as mounted, for tests that check them against the OpenAPI document. */
+  Router router() {
+    return router;
   }
 
   @Override

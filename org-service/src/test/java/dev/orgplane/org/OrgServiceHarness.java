@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.UUID;
 
 /** The real org service on a fresh database, and a client that talks to it like any caller. */
@@ -19,6 +21,9 @@ public final class OrgServiceHarness {
 
   public static final String ADMIN_EMAIL = "admin@test.local";
   public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+  /** The provisioning engine's client id is the configured default; its secret is the harness's. */
+  public static final String ENGINE_CLIENT_ID = "00000000-0000-4000-8000-00000000e001";
+  public static final String ENGINE_SECRET = "engine-secret-for-tests";
 
   private final WebClient client;
   private final int port;
@@ -47,6 +52,7 @@ public final class OrgServiceHarness {
         .put("ORGPLANE_BODY_LIMIT_BYTES", "65536")
         .put("ORGPLANE_ADMIN_EMAIL", ADMIN_EMAIL)
         .put("ORGPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .put("ORGPLANE_ENGINE_CLIENT_SECRET", ENGINE_SECRET)
         .mergeIn(overrides))).await();
     return new OrgServiceHarness(WebClient.create(vertx), verticle.port());
   }
@@ -82,6 +88,21 @@ public final class OrgServiceHarness {
   public HttpResponse<Buffer> requestToken(String email, String password) {
     return client.post(port, "127.0.0.1", "/v1/auth/token").sendForm(MultiMap.caseInsensitiveMultiMap()
         .add("grant_type", "password").add("username", email).add("password", password)).await();
+  }
+
+  /** The {@code client_credentials} grant, client id and secret sent with HTTP Basic. */
+  public HttpResponse<Buffer> clientCredentials(String clientId, String secret) {
+    return client.post(port, "127.0.0.1", "/v1/auth/token")
+        .putHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret)
+            .getBytes(StandardCharsets.UTF_8)))
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")).await();
+  }
+
+  /** A token of the provisioning engine. */
+  public String engineToken() {
+    var response = clientCredentials(ENGINE_CLIENT_ID, ENGINE_SECRET);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getString("access_token");
   }
 
   public String token(String email, String password) {

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Turns away requests without a valid bearer token before they reach any service. Sign-in, key
- * discovery, health and metrics are open. The Authorization header still travels upstream: every
- * service verifies the token again, so a request that bypasses the gateway gains nothing.
+ * discovery, health, metrics and the API document are open. The Authorization header still
+ * travels upstream: every service verifies the token again, so a request that bypasses the gateway
+ * gains nothing.
  */
 public final class DoorAuth implements Handler<RoutingContext> {
 

@@ -5,6 +5,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.organization.Organization;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashSet;
@@ -17,11 +18,15 @@ import java.util.UUID;
  * here, with the permission it needs; the answer is computed from the current rows (membership,
  * custom roles, group admins, platform admin) in one query, so any change applies to the very next
  * request. Callers who are not in the organization get 404, as if it did not exist.
+ *
+ * <p>The provisioning engine (a user marked provisioner) is in every organization, disabled ones too,
+ * with exactly {@link PermissionCatalog#PROVISIONER}: it copies templates, which are often disabled on
+ * purpose, into organizations it never joins. Whatever rows say, it holds no other power.
  */
 public final class AccessPolicy {
 
   private static final String ACCESS_QUERY = """
-      SELECT o.*, m.roles AS member_roles, u.platform_admin,
+      SELECT o.*, m.roles AS member_roles, u.platform_admin, u.provisioner,
              EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = o.group_id AND ga.user_id = $2) AS group_admin,
              ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
                    WHERE r.org_id = o.id AND r.name = ANY (m.roles)) AS custom_permissions
@@ -49,21 +54,28 @@ public final class AccessPolicy {
       }
       var row = rows.iterator().next();
       var organization = Organization.MAPPER.apply(row);
-      var roles = row.getArrayOfStrings("member_roles");
-      var groupAdmin = row.getBoolean("group_admin");
-      var platformAdmin = Boolean.TRUE.equals(row.getBoolean("platform_admin"));
       if (principal.isScoped() && !principal.orgScope().equals(organization.id().toString())) {
         throw notFound();
       }
-      if (roles == null && !groupAdmin && !platformAdmin) {
-        throw notFound();
-      }
-      var permissions = permissions(roles, row.getArrayOfStrings("custom_permissions"), groupAdmin || platformAdmin);
-      var access = new OrgAccess(organization, userId, roles == null ? List.of() : List.of(roles), permissions,
-          groupAdmin, platformAdmin);
+      var access = row.getBoolean("provisioner")
+          ? new OrgAccess(organization, userId, List.of(), PermissionCatalog.PROVISIONER, false, false, true)
+          : memberAccess(row, organization, userId);
       check(access, permission);
       return access;
     });
+  }
+
+  /** A member's, group admin's or platform admin's access; anyone else is not in the organization. */
+  private static OrgAccess memberAccess(Row row, Organization organization, UUID userId) {
+    var roles = row.getArrayOfStrings("member_roles");
+    var groupAdmin = row.getBoolean("group_admin");
+    var platformAdmin = Boolean.TRUE.equals(row.getBoolean("platform_admin"));
+    if (roles == null && !groupAdmin && !platformAdmin) {
+      throw notFound();
+    }
+    var permissions = permissions(roles, row.getArrayOfStrings("custom_permissions"), groupAdmin || platformAdmin);
+    return new OrgAccess(organization, userId, roles == null ? List.of() : List.of(roles), permissions,
+        groupAdmin, platformAdmin, false);
   }
 
   public static Future<OrgAccess> require(SqlClient client, Principal principal, String orgRef, String permission) {
@@ -76,13 +88,15 @@ public final class AccessPolicy {
    */
   public static Future<Caller> caller(SqlClient client, Principal principal) {
     var userId = userId(principal);
-    return client.preparedQuery("SELECT platform_admin FROM org.users WHERE id = $1").execute(Tuple.of(userId))
+    return client.preparedQuery("SELECT platform_admin, provisioner FROM org.users WHERE id = $1")
+        .execute(Tuple.of(userId))
         .map(rows -> {
           if (rows.size() == 0) {
             throw ApiException.unauthorized("The token's user no longer exists.");
           }
-          return new Caller(userId, rows.iterator().next().getBoolean("platform_admin") && !principal.isScoped(),
-              principal.isScoped());
+          var row = rows.iterator().next();
+          return new Caller(userId, row.getBoolean("platform_admin") && !principal.isScoped(), principal.isScoped(),
+              row.getBoolean("provisioner"));
         });
   }
 
@@ -106,7 +120,7 @@ public final class AccessPolicy {
   private static void check(OrgAccess access, String permission) {
     var disabled = "disabled".equals(access.organization().state());
     var administers = access.groupAdmin() || access.platformAdmin();
-    if (disabled && !administers && !permission.equals(PermissionCatalog.ORG_GET)
+    if (disabled && !administers && !access.provisioner() && !permission.equals(PermissionCatalog.ORG_GET)
         && !permission.equals(PermissionCatalog.ORG_DISABLE)) {
       throw ApiException.forbidden("organization_disabled", "The organization is disabled.");
     }

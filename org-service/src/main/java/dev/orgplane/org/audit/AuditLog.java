@@ -14,18 +14,38 @@ import java.util.UUID;
  * Writes audit events; callers pass their transaction's connection so the event commits with the
  * change. An audited action that is also a hook event (same name) is queued for the organization's
  * hooks in the same transaction.
+ *
+ * <p>The provisioning engine names the job it works for in the {@value #JOB_HEADER} header, so a copy
+ * can be traced end to end. The header is kept only when the actor is the provisioner, decided by the
+ * insert itself from the users row: anyone else could send it to blame their changes on a job.
  */
 public final class AuditLog {
+
+  public static final String JOB_HEADER = "Orgplane-Job-Id";
 
   private AuditLog() {
   }
 
   public static Future<Void> record(SqlClient tx, RoutingContext ctx, UUID orgId, String actor, String action,
       String target, JsonObject details) {
-    return tx.preparedQuery("INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id) "
-            + "VALUES ($1, $2, $3, $4, $5, $6)")
-        .execute(Tuple.of(orgId, actor, action, target, details, RequestIds.of(ctx)))
+    return tx.preparedQuery("INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id, job_id) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN EXISTS (SELECT 1 FROM org.users u "
+            + "WHERE u.provisioner AND u.id::text = $2) THEN $7::uuid END)")
+        .execute(Tuple.from(new Object[] {orgId, actor, action, target, details, RequestIds.of(ctx), jobId(ctx)}))
         .compose(done -> orgId != null && HookEvents.CATALOG.contains(action)
             ? HookOutbox.emit(tx, orgId, action, target, details) : Future.succeededFuture());
+  }
+
+  /** The job the request says it belongs to; a header that is no UUID says nothing. */
+  private static UUID jobId(RoutingContext ctx) {
+    var header = ctx.request().getHeader(JOB_HEADER);
+    if (header == null || header.trim().length() != 36) {
+      return null;
+    }
+    try {
+      return UUID.fromString(header.trim());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 }

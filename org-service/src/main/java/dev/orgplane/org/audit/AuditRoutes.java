@@ -45,6 +45,7 @@ public final class AuditRoutes {
     return new JsonObject().put("id", String.valueOf(row.getLong("id"))).put("actor", row.getString("actor"))
         .put("action", row.getString("action")).put("target", row.getString("target"))
         .put("details", row.getJsonObject("details")).put("requestId", row.getString("request_id"))
+        .put("jobId", row.getUUID("job_id") == null ? null : row.getUUID("job_id").toString())
         .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
   }
 }

@@ -34,6 +34,12 @@ public final class GroupAccess {
         });
   }
 
+  /** The provisioning engine may place organizations in any group, as long as it exists. */
+  public static Future<Boolean> exists(SqlClient client, UUID groupId) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.organization_groups WHERE id = $1) AS present")
+        .execute(Tuple.of(groupId)).map(rows -> rows.iterator().next().getBoolean("present"));
+  }
+
   public static String hash(String createKey) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -56,7 +56,7 @@ public final class MembershipRoutes {
     var rawIds = body.stringList("userIds", true);
     var roles = body.stringList("roles", false);
     body.validate();
-    var userIds = rawIds.stream().map(id -> Ids.uuid(id, "userIds")).toList();
+    var userIds = rawIds.stream().map(id -> Ids.uuid(id, "userIds")).distinct().toList();
     var granted = roles.isEmpty() ? List.of("member") : roles;
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
             .compose(access -> validRoles(tx, access, granted)
@@ -73,7 +73,9 @@ public final class MembershipRoutes {
                         "organization:" + access.orgId(), new JsonObject().put("userIds", new JsonArray(rawIds))
                             .put("roles", new JsonArray(granted)))
                     .map(added))))
-        .onSuccess(added -> Replies.json(ctx, 200, new JsonObject().put("added", added)))
+        // Members already there keep their roles: counted as unchanged, so a re-run import can tell.
+        .onSuccess(added -> Replies.json(ctx, 200, new JsonObject().put("added", added)
+            .put("unchanged", userIds.size() - added)))
         .onFailure(ctx::fail);
   }
 

@@ -6,15 +6,19 @@ import java.util.function.Function;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A tenant. {@code version} grows with every change and is the ETag clients send in If-Match. */
+/**
+ * A tenant. {@code version} grows with every change and is the ETag clients send in If-Match;
+ * {@code provisionedFrom} ({templateId, jobId}) is set when the provisioning engine made it.
+ */
 public record Organization(UUID id, String name, String title, String description, String avatar, String email,
-    String website, JsonObject metadata, UUID groupId, String state, int version, OffsetDateTime createdAt,
-    OffsetDateTime updatedAt) {
+    String website, JsonObject metadata, UUID groupId, String state, int version, JsonObject provisionedFrom,
+    OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
   public static final Function<Row, Organization> MAPPER = row -> new Organization(row.getUUID("id"),
       row.getString("name"), row.getString("title"), row.getString("description"), row.getString("avatar"),
       row.getString("email"), row.getString("website"), row.getJsonObject("metadata"), row.getUUID("group_id"),
-      row.getString("state"), row.getInteger("version"), row.getOffsetDateTime("created_at"),
+      row.getString("state"), row.getInteger("version"), row.getJsonObject("provisioned_from"),
+      row.getOffsetDateTime("created_at"),
       row.getOffsetDateTime("updated_at"));
 
   public String etag() {
@@ -33,6 +37,7 @@ public record Organization(UUID id, String name, String title, String descriptio
         .put("metadata", metadata)
         .put("groupId", groupId.toString())
         .put("state", state)
+        .put("provisionedFrom", provisionedFrom)
         .put("createdAt", createdAt.toInstant().toString())
         .put("updatedAt", updatedAt.toInstant().toString());
   }

@@ -21,12 +21,13 @@ final class OrganizationRepository {
         .execute(Tuple.of(id, name)).mapEmpty();
   }
 
-  static Future<Organization> insert(SqlClient tx, UUID id, OrganizationFields f, UUID groupId) {
+  static Future<Organization> insert(SqlClient tx, UUID id, OrganizationFields f, UUID groupId,
+      JsonObject provisionedFrom) {
     return tx.preparedQuery("INSERT INTO org.organizations (id, name, title, description, avatar, email, website, "
-            + "metadata, group_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *")
+            + "metadata, group_id, provisioned_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *")
         .mapping(Organization.MAPPER)
         .execute(Tuple.from(new Object[] {id, f.name(), f.title(), f.description(), f.avatar(),
-            f.email(), f.website(), f.metadata() == null ? new JsonObject() : f.metadata(), groupId}))
+            f.email(), f.website(), f.metadata() == null ? new JsonObject() : f.metadata(), groupId, provisionedFrom}))
         .map(rows -> rows.iterator().next());
   }
 
@@ -61,8 +62,8 @@ final class OrganizationRepository {
         .mapEmpty();
   }
 
-  /** The caller's organizations (all of them for a platform admin), filtered, in name order. */
-  static Future<List<Organization>> list(SqlClient client, UUID userId, boolean platformAdmin, ListFilter filter,
+  /** The caller's organizations (all of them if {@code everyOrganization}), filtered, in name order. */
+  static Future<List<Organization>> list(SqlClient client, UUID userId, boolean everyOrganization, ListFilter filter,
       String afterName, int fetchSize) {
     var sql = "SELECT o.* FROM org.organizations o WHERE ($1 OR EXISTS (SELECT 1 FROM org.memberships m "
         + "WHERE m.org_id = o.id AND m.user_id = $2) OR EXISTS (SELECT 1 FROM org.group_admins ga "
@@ -73,7 +74,7 @@ final class OrganizationRepository {
         + "AND ($6::uuid IS NULL OR o.group_id = $6) "
         + "ORDER BY o.name LIMIT $7";
     return client.preparedQuery(sql).mapping(Organization.MAPPER)
-        .execute(Tuple.from(new Object[] {platformAdmin, userId, afterName, filter.query(), filter.state(),
+        .execute(Tuple.from(new Object[] {everyOrganization, userId, afterName, filter.query(), filter.state(),
             filter.groupId(), fetchSize}))
         .map(rows -> {
           var result = new ArrayList<Organization>();

@@ -6,12 +6,14 @@ import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.Caller;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.group.GroupAccess;
 import dev.orgplane.org.membership.MembershipRepository;
 import dev.orgplane.org.metaschema.MetaSchemas;
 import dev.orgplane.org.role.PermissionCatalog;
+import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -19,15 +21,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /** Create, read, list, update, delete, disable and enable organizations. */
 public final class OrganizationRoutes {
-
-  private static final Set<String> CREATE_FIELDS = union(OrganizationFields.PROFILE, Set.of("groupId"));
 
   private final Pool pool;
   private final MetaSchemas metaSchemas;
@@ -54,26 +53,28 @@ public final class OrganizationRoutes {
 
   private void create(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var body = RequestBody.of(ctx, CREATE_FIELDS);
-    var fields = OrganizationFields.read(body, true);
-    var groupId = body.matching("groupId", UUID_PATTERN, "must be a UUID", false);
-    body.validate();
-    var userId = AccessPolicy.userId(principal);
     var orgId = UUID.randomUUID();
-    validMetadata(fields)
-        .compose(valid -> pool.withTransaction(tx -> group(tx, groupId, userId, ctx.request().getHeader("X-Create-Key"))
-            .compose(existingGroup -> {
-              // Ids are chosen here, so the four inserts do not wait for each other: they go to
-              // PostgreSQL pipelined, in one round trip, and still run in this order there.
-              var newGroup = existingGroup == null ? UUID.randomUUID() : null;
-              var groupCreated = newGroup == null ? Future.<Void>succeededFuture()
-                  : OrganizationRepository.insertGroup(tx, newGroup, fields.name());
-              var org = OrganizationRepository.insert(tx, orgId, fields, newGroup == null ? existingGroup : newGroup);
-              var owner = MembershipRepository.upsert(tx, orgId, List.of(userId), List.of("owner"));
-              var audited = AuditLog.record(tx, ctx, orgId, principal.subject(), "organization.created",
-                  "organization:" + orgId, new JsonObject().put("name", fields.name()));
-              return Future.all(groupCreated, org, owner, audited).map(all -> org.result());
-            })))
+    AccessPolicy.caller(pool, principal)
+        .compose(caller -> {
+          var request = CreateRequest.read(ctx, caller.provisioner());
+          return validMetadata(request.fields()).compose(valid -> pool.withTransaction(tx ->
+              placement(tx, caller, request, ctx.request().getHeader("X-Create-Key")).compose(placement -> {
+                var fields = request.fields();
+                // Ids are chosen here, so the four inserts do not wait for each other: they go to
+                // PostgreSQL pipelined, in one round trip, and still run in this order there.
+                var newGroup = placement.groupId() == null ? UUID.randomUUID() : null;
+                var groupCreated = newGroup == null ? Future.<Void>succeededFuture()
+                    : OrganizationRepository.insertGroup(tx, newGroup, fields.name());
+                var org = OrganizationRepository.insert(tx, orgId, fields,
+                    newGroup == null ? placement.groupId() : newGroup, request.provisionedFrom());
+                var owner = MembershipRepository.upsert(tx, orgId, List.of(placement.ownerId()), List.of("owner"));
+                var audited = AuditLog.record(tx, ctx, orgId, principal.subject(), "organization.created",
+                    "organization:" + orgId, new JsonObject().put("name", fields.name())
+                        .put("ownerId", placement.ownerId().toString())
+                        .put("provisionedFrom", request.provisionedFrom()));
+                return Future.all(groupCreated, org, owner, audited).map(all -> org.result());
+              })));
+        })
         .recover(OrganizationRoutes::nameTaken)
         .onSuccess(org -> {
           ctx.response().putHeader("ETag", org.etag());
@@ -82,18 +83,48 @@ public final class OrganizationRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** Where a new organization goes (an existing group, or null for a group of its own) and who owns it. */
+  private record Placement(UUID groupId, UUID ownerId) {
+  }
+
+  /**
+   * The provisioning engine names an existing group and an owner, both checked here; anyone else
+   * becomes the owner, and joins a group only with its create key or as its admin.
+   */
+  private static Future<Placement> placement(SqlConnection tx, Caller caller, CreateRequest request, String createKey) {
+    if (!caller.provisioner()) {
+      return group(tx, request.groupId(), caller.userId(), createKey)
+          .map(groupId -> new Placement(groupId, caller.userId()));
+    }
+    var group = GroupAccess.exists(tx, request.groupId());
+    var owner = UserRepository.isPerson(tx, request.ownerId());
+    return Future.all(group, owner).map(both -> {
+      var errors = new ArrayList<ApiException.FieldError>();
+      if (!group.result()) {
+        errors.add(new ApiException.FieldError("groupId", "no such organization group"));
+      }
+      if (!owner.result()) {
+        errors.add(new ApiException.FieldError("ownerId", "no such person (service users cannot own organizations)"));
+      }
+      if (!errors.isEmpty()) {
+        throw new ApiException(422, "invalid_reference", "The group or the owner does not exist.", errors);
+      }
+      return new Placement(request.groupId(), request.ownerId());
+    });
+  }
+
   /** The existing group the new organization joins (key or group admin), or null: it gets a new one. */
-  private static Future<UUID> group(SqlConnection tx, String groupId, UUID userId, String createKey) {
+  private static Future<UUID> group(SqlConnection tx, UUID groupId, UUID userId, String createKey) {
     if (groupId == null) {
       return Future.succeededFuture();
     }
-    return GroupAccess.mayCreateIn(tx, UUID.fromString(groupId), userId, createKey)
+    return GroupAccess.mayCreateIn(tx, groupId, userId, createKey)
         .map(allowed -> {
           if (!allowed) {
             throw ApiException.forbidden("create_key_invalid",
                 "Creating an organization in this group needs its create key (X-Create-Key) or group admin rights.");
           }
-          return UUID.fromString(groupId);
+          return groupId;
         });
   }
 
@@ -107,11 +138,9 @@ public final class OrganizationRoutes {
     var principal = BearerAuth.principal(ctx);
     var page = PageRequest.of(ctx);
     var filter = filter(ctx);
-    var userId = AccessPolicy.userId(principal);
-    dev.orgplane.org.user.UserRepository.byId(pool, userId)
-        .compose(user -> OrganizationRepository.list(pool, userId,
-            user.map(u -> u.platformAdmin()).orElse(false) && !principal.isScoped(), filter, page.after(),
-            page.fetchSize()))
+    AccessPolicy.caller(pool, principal)
+        .compose(caller -> OrganizationRepository.list(pool, caller.userId(), caller.seesEveryOrganization(), filter,
+            page.after(), page.fetchSize()))
         .map(orgs -> principal.isScoped()
             ? orgs.stream().filter(o -> o.id().toString().equals(principal.orgScope())).toList() : orgs)
         .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, Organization::name)))
@@ -206,12 +235,6 @@ public final class OrganizationRoutes {
       return Future.failedFuture(ApiException.conflict("organization_name_taken", "That organization name is taken."));
     }
     return Future.failedFuture(failure);
-  }
-
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    var result = new HashSet<>(a);
-    result.addAll(b);
-    return Set.copyOf(result);
   }
 
   static final java.util.regex.Pattern UUID_PATTERN =

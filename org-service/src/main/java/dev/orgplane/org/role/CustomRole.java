@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -15,6 +16,12 @@ record CustomRole(UUID id, UUID orgId, String name, String title, List<String> p
   static final Function<Row, CustomRole> MAPPER = row -> new CustomRole(row.getUUID("id"), row.getUUID("org_id"),
       row.getString("name"), row.getString("title"), List.of(row.getArrayOfStrings("permissions")),
       row.getJsonObject("metadata"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"));
+
+  /** Whether both say the same: name, title, metadata and permissions (a set: order says nothing). */
+  boolean sameAs(CustomRole other) {
+    return name.equals(other.name) && title.equals(other.title) && metadata.equals(other.metadata)
+        && Set.copyOf(permissions).equals(Set.copyOf(other.permissions));
+  }
 
   JsonObject toJson() {
     return new JsonObject().put("id", id.toString()).put("name", name).put("title", title)

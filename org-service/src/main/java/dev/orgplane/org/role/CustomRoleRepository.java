@@ -1,7 +1,6 @@
 package dev.orgplane.org.role;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -13,20 +12,24 @@ import java.util.UUID;
 final class CustomRoleRepository {
 
   static final String NAME_TAKEN_CONSTRAINT = "roles_org_name_key";
+  /** Role ids are unique across organizations, so an imported id may belong to another one. */
+  static final String ID_TAKEN_CONSTRAINT = "roles_pkey";
 
   private CustomRoleRepository() {
   }
 
-  static Future<CustomRole> insert(SqlClient tx, UUID orgId, String name, String title, List<String> permissions,
-      JsonObject metadata) {
+  static Future<CustomRole> insert(SqlClient tx, CustomRole role) {
     return tx.preparedQuery("INSERT INTO org.roles (id, org_id, name, title, permissions, metadata) "
             + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING *")
-        .execute(Tuple.of(UUID.randomUUID(), orgId, name, title, permissions.toArray(new String[0]), metadata))
+        .execute(Tuple.of(role.id(), role.orgId(), role.name(), role.title(), role.permissions().toArray(new String[0]),
+            role.metadata()))
         .map(rows -> CustomRole.MAPPER.apply(rows.iterator().next()));
   }
 
-  static Future<List<CustomRole>> list(SqlClient client, UUID orgId) {
-    return client.preparedQuery("SELECT * FROM org.roles WHERE org_id = $1 ORDER BY name").execute(Tuple.of(orgId))
+  static Future<List<CustomRole>> list(SqlClient client, UUID orgId, String afterName, int fetchSize) {
+    return client.preparedQuery("SELECT * FROM org.roles WHERE org_id = $1 AND ($2::text IS NULL OR name > $2) "
+            + "ORDER BY name LIMIT $3")
+        .execute(Tuple.of(orgId, afterName, fetchSize))
         .map(rows -> {
           var result = new ArrayList<CustomRole>();
           rows.forEach(r -> result.add(CustomRole.MAPPER.apply(r)));

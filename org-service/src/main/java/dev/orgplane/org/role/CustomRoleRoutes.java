@@ -3,11 +3,14 @@ package dev.orgplane.org.role;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.provisioner.ImportResult;
+import dev.orgplane.org.provisioner.Imported;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,11 +21,13 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * Custom roles of one organization, built only from catalog permissions. A role that is still
- * assigned cannot be deleted; a rename carries its assignments along.
+ * assigned cannot be deleted; a rename carries its assignments along. {@code PUT} with a chosen id
+ * is the import form provisioning uses: create, or replace as a whole.
  */
 public final class CustomRoleRoutes {
 
@@ -39,6 +44,7 @@ public final class CustomRoleRoutes {
     router.get("/v1/organizations/:org/roles").handler(this::list);
     router.post("/v1/organizations/:org/roles").handler(this::create);
     router.get("/v1/organizations/:org/roles/:rid").handler(this::get);
+    router.put("/v1/organizations/:org/roles/:rid").handler(this::put);
     router.patch("/v1/organizations/:org/roles/:rid").handler(this::update);
     router.delete("/v1/organizations/:org/roles/:rid").handler(this::delete);
   }
@@ -61,13 +67,26 @@ public final class CustomRoleRoutes {
       body.validate();
       return new RoleFields(name, title, permissions, metadata);
     }
+
+    /** The role these fields describe on their own (create, replace): absent fields are empty. */
+    CustomRole asRole(UUID id, UUID orgId) {
+      return new CustomRole(id, orgId, name, title == null ? "" : title, permissions,
+          metadata == null ? new JsonObject() : metadata, null, null);
+    }
+
+    /** {@code current} with the fields present here changed (patch). */
+    CustomRole applyTo(CustomRole current) {
+      return new CustomRole(current.id(), current.orgId(), name != null ? name : current.name(),
+          title != null ? title : current.title(), permissions != null ? permissions : current.permissions(),
+          metadata != null ? metadata : current.metadata(), current.createdAt(), current.updatedAt());
+    }
   }
 
   private void list(RoutingContext ctx) {
+    var page = PageRequest.of(ctx);
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.ORG_GET)
-        .compose(access -> CustomRoleRepository.list(pool, access.orgId()))
-        .onSuccess(roles -> ctx.json(new JsonObject().put("nextCursor", null)
-            .put("items", new JsonArray(roles.stream().map(CustomRole::toJson).toList()))))
+        .compose(access -> CustomRoleRepository.list(pool, access.orgId(), page.after(), page.fetchSize()))
+        .onSuccess(roles -> ctx.json(page.page(roles, CustomRole::toJson, CustomRole::name)))
         .onFailure(ctx::fail);
   }
 
@@ -75,13 +94,35 @@ public final class CustomRoleRoutes {
     var principal = BearerAuth.principal(ctx);
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
-            .compose(access -> CustomRoleRepository.insert(tx, access.orgId(), fields.name(),
-                    fields.title() == null ? "" : fields.title(), fields.permissions(),
-                    fields.metadata() == null ? new JsonObject() : fields.metadata())
+            .compose(access -> CustomRoleRepository.insert(tx, fields.asRole(UUID.randomUUID(), access.orgId()))
                 .compose(role -> audit(tx, ctx, access, "role.created", role).map(role))))
-        .recover(CustomRoleRoutes::nameTaken)
+        .recover(CustomRoleRoutes::conflicts)
         .onSuccess(role -> Replies.created(ctx, "/v1/organizations/" + role.orgId() + "/roles/" + role.id(),
             role.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  /** Create or replace with the caller's id; a role already exactly so is left alone. */
+  private void put(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var roleId = Ids.uuid(ctx.pathParam("rid"), "rid");
+    var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), true);
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
+            .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true).compose(current -> {
+              var wanted = fields.asRole(roleId, access.orgId());
+              if (current.isEmpty()) {
+                return CustomRoleRepository.insert(tx, wanted)
+                    .compose(role -> audit(tx, ctx, access, "role.created", role).map(role))
+                    .map(role -> new Imported(ImportResult.CREATED, role.toJson()));
+              }
+              if (current.get().sameAs(wanted)) {
+                return Future.succeededFuture(new Imported(ImportResult.UNCHANGED, current.get().toJson()));
+              }
+              return replace(tx, ctx, access, current.get(), wanted)
+                  .map(role -> new Imported(ImportResult.UPDATED, role.toJson()));
+            })))
+        .recover(CustomRoleRoutes::conflicts)
+        .onSuccess(imported -> imported.reply(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -101,19 +142,8 @@ public final class CustomRoleRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
                 .map(found -> found.orElseThrow(CustomRoleRoutes::roleNotFound))
-                .compose(current -> {
-                  var changed = new CustomRole(current.id(), current.orgId(),
-                      fields.name() != null ? fields.name() : current.name(),
-                      fields.title() != null ? fields.title() : current.title(),
-                      fields.permissions() != null ? fields.permissions() : current.permissions(),
-                      fields.metadata() != null ? fields.metadata() : current.metadata(),
-                      current.createdAt(), current.updatedAt());
-                  return CustomRoleRepository.update(tx, changed)
-                      .compose(role -> CustomRoleRepository.renameAssignments(tx, access.orgId(), current.name(),
-                          role.name()).map(role));
-                })
-                .compose(role -> audit(tx, ctx, access, "role.updated", role).map(role))))
-        .recover(CustomRoleRoutes::nameTaken)
+                .compose(current -> replace(tx, ctx, access, current, fields.applyTo(current)))))
+        .recover(CustomRoleRoutes::conflicts)
         .onSuccess(role -> ctx.json(role.toJson()))
         .onFailure(ctx::fail);
   }
@@ -135,6 +165,15 @@ public final class CustomRoleRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** Stores {@code changed} over {@code current}; members holding the role keep it under a new name. */
+  private static Future<CustomRole> replace(SqlConnection tx, RoutingContext ctx, OrgAccess access, CustomRole current,
+      CustomRole changed) {
+    return CustomRoleRepository.update(tx, changed)
+        .compose(role -> CustomRoleRepository.renameAssignments(tx, access.orgId(), current.name(), role.name())
+            .map(role))
+        .compose(role -> audit(tx, ctx, access, "role.updated", role).map(role));
+  }
+
   private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, String action,
       CustomRole role) {
     return AuditLog.record(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), action, "role:" + role.id(),
@@ -145,10 +184,14 @@ public final class CustomRoleRoutes {
     return ApiException.notFound("role_not_found", "No such role in this organization.");
   }
 
-  private static <T> Future<T> nameTaken(Throwable failure) {
-    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && CustomRoleRepository.NAME_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
-      return Future.failedFuture(ApiException.conflict("role_name_taken", "This organization has a role of that name."));
+  private static <T> Future<T> conflicts(Throwable failure) {
+    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      if (CustomRoleRepository.NAME_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
+        return Future.failedFuture(ApiException.conflict("role_name_taken", "This organization has a role of that name."));
+      }
+      if (CustomRoleRepository.ID_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
+        return Future.failedFuture(ApiException.conflict("role_id_taken", "That role id is already in use."));
+      }
     }
     return Future.failedFuture(failure);
   }

@@ -43,6 +43,14 @@ public final class PermissionCatalog {
           .collect(Collectors.toUnmodifiableSet()),
       "member", Set.of(ORG_GET, TEAM_LIST));
 
+  /**
+   * What the provisioning engine holds in every organization: read a template, write its copy through
+   * the import API. Not a role: no member can be given it, and it cannot delete or disable anything.
+   */
+  public static final Set<String> PROVISIONER = Stream.concat(
+      Stream.of(ORG_GET, USER_LIST, USER_MANAGE, ROLE_MANAGE, TEAM_LIST, TEAM_MANAGE, SETUP_IMPORT, AUDIT_LIST),
+      SETUP_KINDS.stream().map(kind -> "app_" + kind + "_get")).collect(Collectors.toUnmodifiableSet());
+
   public static final List<String> PREDEFINED_ORDER = List.of("owner", "manager", "viewer", "member");
 
   private PermissionCatalog() {

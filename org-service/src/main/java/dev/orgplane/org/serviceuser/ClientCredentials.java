@@ -34,7 +34,7 @@ public final class ClientCredentials {
     return "ocs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  static String hash(String secret) {
+  public static String hash(String secret) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {

@@ -1,5 +1,6 @@
 package dev.orgplane.org.setup;
 
+import dev.orgplane.org.provisioner.ImportResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -7,8 +8,12 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -31,22 +36,32 @@ final class SetupRepository {
 
   /** What an import did: new objects, changed ones, and ones that already were exactly so. */
   record ImportCounts(int created, int updated, int unchanged) {
+
+    static ImportCounts of(Map<UUID, ImportResult> results) {
+      var counts = results.values().stream().collect(Collectors.groupingBy(r -> r, Collectors.counting()));
+      return new ImportCounts(counts.getOrDefault(ImportResult.CREATED, 0L).intValue(),
+          counts.getOrDefault(ImportResult.UPDATED, 0L).intValue(),
+          counts.getOrDefault(ImportResult.UNCHANGED, 0L).intValue());
+    }
   }
 
   /**
    * The import form of {@link #upsert}: rows that already hold exactly these values are left alone
-   * (a re-run writes nothing), and only counts come back, not the rows.
+   * (a re-run writes nothing), and what happened to each item comes back, not the rows. A new secret
+   * alone makes an item updated.
    */
-  static Future<ImportCounts> importBatch(SqlClient client, SetupKind kind, UUID orgId, List<JsonObject> items) {
+  static Future<Map<UUID, ImportResult>> importItems(SqlClient client, SetupKind kind, UUID orgId,
+      List<JsonObject> items) {
     var batch = new JsonArray(new ArrayList<>(items));
-    return client.preparedQuery(upsertSql(kind, true) + " RETURNING (xmax = 0) AS created")
+    return client.preparedQuery(upsertSql(kind, true) + " RETURNING t.id, (xmax = 0) AS created")
         .execute(Tuple.of(orgId, batch))
-        .compose(rows -> writeSecrets(client, kind, orgId, batch).map(v -> {
-          int created = 0;
-          for (var row : rows) {
-            created += row.getBoolean("created") ? 1 : 0;
-          }
-          return new ImportCounts(created, rows.size() - created, items.size() - rows.size());
+        .compose(rows -> writeSecrets(client, kind, orgId, batch).map(newSecrets -> {
+          var results = new LinkedHashMap<UUID, ImportResult>();
+          items.stream().map(item -> UUID.fromString(item.getString("id"))).forEach(id ->
+              results.put(id, newSecrets.contains(id) ? ImportResult.UPDATED : ImportResult.UNCHANGED));
+          rows.forEach(row -> results.put(row.getUUID("id"),
+              row.getBoolean("created") ? ImportResult.CREATED : ImportResult.UPDATED));
+          return results;
         }));
   }
 
@@ -65,14 +80,21 @@ final class SetupRepository {
     return sql;
   }
 
-  private static Future<Void> writeSecrets(SqlClient client, SetupKind kind, UUID orgId, JsonArray batch) {
+  /** Sets the secrets the items name; answers the ids whose secret changed. */
+  private static Future<Set<UUID>> writeSecrets(SqlClient client, SetupKind kind, UUID orgId, JsonArray batch) {
     if (kind.fields().stream().noneMatch(f -> f.type() == SetupField.Type.SECRET)) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(Set.of());
     }
     return client.preparedQuery("UPDATE org." + kind.table() + " t SET secret = x.secret "
             + "FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, secret text) "
-            + "WHERE t.org_id = $1 AND t.id = x.id AND x.secret IS NOT NULL")
-        .execute(Tuple.of(orgId, batch)).mapEmpty();
+            + "WHERE t.org_id = $1 AND t.id = x.id AND x.secret IS NOT NULL AND t.secret IS DISTINCT FROM x.secret "
+            + "RETURNING t.id")
+        .execute(Tuple.of(orgId, batch))
+        .map(rows -> {
+          var changed = new HashSet<UUID>();
+          rows.forEach(row -> changed.add(row.getUUID("id")));
+          return changed;
+        });
   }
 
   private static String valueOrDefault(SetupField field) {

@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.provisioner.Imported;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -72,17 +73,31 @@ public final class SetupRoutes {
 
   private void create(RoutingContext ctx, SetupKind kind) {
     var row = validated(kind, UUID.randomUUID(), body(ctx), null);
-    write(ctx, kind, kind.permission("create"), row, kind.noun() + ".created")
+    insert(ctx, kind, row)
         .onSuccess(written -> Replies.created(ctx, ctx.request().path() + "/" + written.getString("id"), written))
         .onFailure(ctx::fail);
   }
 
-  /** Create or replace with the caller's id: the import API. Twice the same PUT is one object. */
+  /**
+   * Create or replace with the caller's id: the import API. Twice the same PUT is one object, and
+   * the second one writes (and audits) nothing.
+   */
   private void put(RoutingContext ctx, SetupKind kind) {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
     var row = validated(kind, id, body(ctx), null);
-    write(ctx, kind, PermissionCatalog.SETUP_IMPORT, row, kind.noun() + ".imported")
-        .onSuccess(ctx::json)
+    var principal = BearerAuth.principal(ctx);
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
+            .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row))
+                .map(results -> results.get(id))
+                .compose(result -> !result.changed() ? Future.succeededFuture(result)
+                    : consistent(tx, kind, access.orgId())
+                        .compose(v -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
+                            kind.noun() + ".imported", kind.noun() + ":" + id, new JsonObject()))
+                        .map(result))
+                .compose(result -> SetupRepository.find(tx, kind, access.orgId(), id, false)
+                    .map(stored -> new Imported(result, stored.orElseThrow())))))
+        .recover(failure -> translate(failure, kind, ""))
+        .onSuccess(imported -> imported.reply(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -153,7 +168,8 @@ public final class SetupRoutes {
     }
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-            .compose(access -> SetupRepository.importBatch(tx, kind, access.orgId(), rows)
+            .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), rows)
+                .map(SetupRepository.ImportCounts::of)
                 .compose(counts -> consistent(tx, kind, access.orgId()).map(counts))
                 .compose(counts -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
                     kind.noun() + ".imported", kind.noun() + "s", toJson(counts)).map(counts))))
@@ -162,13 +178,13 @@ public final class SetupRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Writes one object (create or PUT) and answers it as stored. */
-  private Future<JsonObject> write(RoutingContext ctx, SetupKind kind, String permission, JsonObject row, String action) {
+  /** Creates one object and answers it as stored. */
+  private Future<JsonObject> insert(RoutingContext ctx, SetupKind kind, JsonObject row) {
     var principal = BearerAuth.principal(ctx);
-    return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), permission)
+    return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("create"))
             .compose(access -> SetupRepository.upsert(tx, kind, access.orgId(), List.of(row))
                 .compose(written -> consistent(tx, kind, access.orgId()).map(written.get(0)))
-                .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), action,
+                .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".created",
                     kind.noun() + ":" + written.getString("id"), new JsonObject()).map(written))))
         .recover(failure -> translate(failure, kind, ""));
   }

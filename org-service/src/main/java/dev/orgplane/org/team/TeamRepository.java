@@ -5,8 +5,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** SQL over {@code org.teams} and {@code org.team_members}; every statement is scoped by organization. */
@@ -76,10 +78,33 @@ final class TeamRepository {
         .execute(Tuple.of(orgId, teamId, userId)).map(rows -> rows.rowCount() > 0);
   }
 
-  static Future<List<JsonObject>> members(SqlClient client, UUID orgId, UUID teamId) {
-    return client.preparedQuery("SELECT u.id, u.email, u.name FROM org.team_members tm JOIN org.users u "
-            + "ON u.id = tm.user_id WHERE tm.org_id = $1 AND tm.team_id = $2 ORDER BY u.email")
+  /**
+   * Makes the team's members exactly {@code userIds}, in one statement (the delete and the insert see
+   * the same snapshot and touch different rows); all of them must be members of the organization.
+   */
+  static Future<Void> setMembers(SqlClient tx, UUID orgId, UUID teamId, List<UUID> userIds) {
+    return tx.preparedQuery("WITH gone AS (DELETE FROM org.team_members WHERE org_id = $1 AND team_id = $2 "
+            + "AND user_id <> ALL ($3::uuid[])) INSERT INTO org.team_members (org_id, team_id, user_id) "
+            + "SELECT $1, $2, x.id FROM unnest($3::uuid[]) AS x(id) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(orgId, teamId, userIds.toArray(new UUID[0]))).mapEmpty();
+  }
+
+  static Future<Set<UUID>> memberIds(SqlClient client, UUID orgId, UUID teamId) {
+    return client.preparedQuery("SELECT user_id FROM org.team_members WHERE org_id = $1 AND team_id = $2")
         .execute(Tuple.of(orgId, teamId))
+        .map(rows -> {
+          var result = new HashSet<UUID>();
+          rows.forEach(r -> result.add(r.getUUID("user_id")));
+          return result;
+        });
+  }
+
+  /** One page of the team's members, in user id order (a stable key: emails change). */
+  static Future<List<JsonObject>> members(SqlClient client, UUID orgId, UUID teamId, UUID after, int fetchSize) {
+    return client.preparedQuery("SELECT u.id, u.email, u.name FROM org.team_members tm JOIN org.users u "
+            + "ON u.id = tm.user_id WHERE tm.org_id = $1 AND tm.team_id = $2 AND ($3::uuid IS NULL OR tm.user_id > $3) "
+            + "ORDER BY tm.user_id LIMIT $4")
+        .execute(Tuple.of(orgId, teamId, after, fetchSize))
         .map(rows -> {
           var result = new ArrayList<JsonObject>();
           rows.forEach(r -> result.add(new JsonObject().put("userId", r.getUUID("id").toString())

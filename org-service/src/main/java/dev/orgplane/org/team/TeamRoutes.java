@@ -9,9 +9,10 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.provisioner.ImportResult;
+import dev.orgplane.org.provisioner.Imported;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,16 +22,14 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Teams of an organization ({@code /v1/organizations/{org}/groups}) and their members. Only members
  * of the organization can be in its teams; leaving the organization leaves its teams too.
+ * {@code PUT} with a chosen id is the import form provisioning uses: it sets the whole team, member
+ * list included.
  */
 public final class TeamRoutes {
-
-  private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{2,63}");
-  private static final Set<String> FIELDS = Set.of("name", "title", "metadata", "userIds");
 
   private final Pool pool;
 
@@ -43,6 +42,7 @@ public final class TeamRoutes {
     router.get(base).handler(this::list);
     router.post(base).handler(this::create);
     router.get(base + "/:gid").handler(this::get);
+    router.put(base + "/:gid").handler(this::put);
     router.patch(base + "/:gid").handler(this::update);
     router.delete(base + "/:gid").handler(this::delete);
     router.get(base + "/:gid/users").handler(this::members);
@@ -60,23 +60,52 @@ public final class TeamRoutes {
 
   private void create(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var body = RequestBody.of(ctx, FIELDS);
-    var name = body.matching("name", NAME, "must be 2-63 characters of a-z, 0-9, _ and -", true);
-    var title = body.optionalString("title", 256);
-    var metadata = body.optionalObject("metadata");
-    var userIds = body.stringList("userIds", false);
-    body.validate();
-    var members = userIds.stream().map(id -> Ids.uuid(id, "userIds")).toList();
+    var fields = TeamFields.read(ctx, false);
     var teamId = UUID.randomUUID();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
-            .compose(access -> TeamRepository.insert(tx, access.orgId(), teamId, name, title == null ? "" : title,
-                    metadata == null ? new JsonObject() : metadata)
-                .compose(team -> add(tx, access, teamId, members))
-                .compose(added -> audit(tx, ctx, access, "team.created", teamId))
-                .compose(v -> TeamRepository.find(tx, access.orgId(), teamId)).map(java.util.Optional::orElseThrow)))
+            .compose(access -> insert(tx, ctx, access, teamId, fields)
+                .compose(v -> existing(tx, access, teamId))))
         .recover(TeamRoutes::nameTaken)
         .onSuccess(team -> Replies.created(ctx, ctx.request().path() + "/" + team.id(), team.toJson()))
         .onFailure(ctx::fail);
+  }
+
+  /** Create or replace with the caller's id; a team already exactly so (members too) is left alone. */
+  private void put(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
+    var fields = TeamFields.read(ctx, true);
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
+            .compose(access -> TeamRepository.find(tx, access.orgId(), teamId)
+                .compose(current -> current.isEmpty()
+                    ? insert(tx, ctx, access, teamId, fields).map(ImportResult.CREATED)
+                    : replace(tx, ctx, access, current.get(), fields))
+                .compose(result -> existing(tx, access, teamId).map(team -> new Imported(result, team.toJson())))))
+        .recover(TeamRoutes::nameTaken)
+        .onSuccess(imported -> imported.reply(ctx))
+        .onFailure(ctx::fail);
+  }
+
+  private static Future<Void> insert(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID teamId,
+      TeamFields fields) {
+    return TeamRepository.insert(tx, access.orgId(), teamId, fields.name(), fields.title(), fields.metadata())
+        .compose(team -> add(tx, access, teamId, fields.userIds()))
+        .compose(added -> audit(tx, ctx, access, "team.created", teamId));
+  }
+
+  private static Future<ImportResult> replace(SqlConnection tx, RoutingContext ctx, OrgAccess access, Team current,
+      TeamFields fields) {
+    return TeamRepository.memberIds(tx, access.orgId(), current.id()).compose(members -> {
+      if (fields.describe(current) && members.equals(Set.copyOf(fields.userIds()))) {
+        return Future.succeededFuture(ImportResult.UNCHANGED);
+      }
+      return requireMembers(tx, access, fields.userIds())
+          .compose(v -> TeamRepository.update(tx, access.orgId(), current.id(), fields.name(), fields.title(),
+              fields.metadata()))
+          .compose(updated -> TeamRepository.setMembers(tx, access.orgId(), current.id(), fields.userIds()))
+          .compose(v -> audit(tx, ctx, access, "team.updated", current.id()))
+          .map(ImportResult.UPDATED);
+    });
   }
 
   private void get(RoutingContext ctx) {
@@ -91,7 +120,7 @@ public final class TeamRoutes {
     var principal = BearerAuth.principal(ctx);
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
     var body = RequestBody.of(ctx, Set.of("name", "title", "metadata"));
-    var name = body.matching("name", NAME, "must be 2-63 characters of a-z, 0-9, _ and -", false);
+    var name = body.matching("name", TeamFields.NAME, TeamFields.NAME_RULE, false);
     var title = body.optionalString("title", 256);
     var metadata = body.optionalObject("metadata");
     body.validate();
@@ -118,10 +147,12 @@ public final class TeamRoutes {
 
   private void members(RoutingContext ctx) {
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
+    var page = PageRequest.of(ctx);
+    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.TEAM_LIST)
-        .compose(access -> existing(pool, access, teamId).compose(team -> TeamRepository.members(pool, access.orgId(), teamId)))
-        .onSuccess(members -> ctx.json(new JsonObject().put("items", new JsonArray(List.copyOf(members)))
-            .put("nextCursor", null)))
+        .compose(access -> existing(pool, access, teamId)
+            .compose(team -> TeamRepository.members(pool, access.orgId(), teamId, after, page.fetchSize())))
+        .onSuccess(members -> ctx.json(page.page(members, m -> m, m -> m.getString("userId"))))
         .onFailure(ctx::fail);
   }
 
@@ -152,13 +183,21 @@ public final class TeamRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Adds organization members to the team; anyone else is refused by name (422). */
+  /** Adds organization members to the team; anyone else is refused (422). */
   private static Future<Integer> add(SqlConnection tx, OrgAccess access, UUID teamId, List<UUID> userIds) {
     if (userIds.isEmpty()) {
       return Future.succeededFuture(0);
     }
+    return requireMembers(tx, access, userIds).compose(v -> TeamRepository.addMembers(tx, access.orgId(), teamId, userIds));
+  }
+
+  /** Only members of the organization can be in its teams; anyone else is refused by id (422). */
+  private static Future<Void> requireMembers(SqlConnection tx, OrgAccess access, List<UUID> userIds) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
     return TeamRepository.nonMembers(tx, access.orgId(), userIds).compose(strangers -> strangers.isEmpty()
-        ? TeamRepository.addMembers(tx, access.orgId(), teamId, userIds)
+        ? Future.succeededFuture()
         : Future.failedFuture(new ApiException(422, "not_a_member", "Only members of the organization can join its teams.",
             strangers.stream().map(id -> new ApiException.FieldError("userIds", id.toString())).toList())));
   }

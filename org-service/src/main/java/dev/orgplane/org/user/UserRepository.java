@@ -49,6 +49,13 @@ public final class UserRepository {
         });
   }
 
+  /** Whether {@code id} is a person: neither a service user nor the provisioning engine. */
+  public static Future<Boolean> isPerson(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.users WHERE id = $1 AND service_org_id IS NULL "
+            + "AND NOT provisioner) AS person")
+        .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getBoolean("person"));
+  }
+
   public static Future<Boolean> anyPlatformAdmin(SqlClient client) {
     return client.query("SELECT EXISTS (SELECT 1 FROM org.users WHERE platform_admin) AS present").execute()
         .map(rows -> rows.iterator().next().getBoolean("present"));

@@ -4,24 +4,13 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.org.OrgServiceTest;
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ServiceUserTest extends OrgServiceTest {
-
-  private HttpResponse<Buffer> clientCredentials(String clientId, String secret) {
-    return WebClient.create(vertx).post(org.port(), "127.0.0.1", "/v1/auth/token")
-        .putHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes()))
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")).await();
-  }
 
   @Test
   void serviceUserGetsATokenValidInItsOrganizationWithItsRolesOnly() {
@@ -34,7 +23,7 @@ class ServiceUserTest extends OrgServiceTest {
     var sid = created.bodyAsJsonObject().getString("id");
     var credential = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
 
-    var token = clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"));
+    var token = org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"));
     assertEquals(200, token.statusCode(), token.bodyAsString());
     var bot = token.bodyAsJsonObject().getString("access_token");
     assertEquals(200, org.get("/v1/organizations/" + orgId, bot).statusCode());
@@ -44,16 +33,16 @@ class ServiceUserTest extends OrgServiceTest {
     var humans = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items");
     assertEquals(1, humans.size(), "service users are not listed among the people");
 
-    assertProblem(clientCredentials(credential.getString("clientId"), "wrong"), 401, "invalid_client");
+    assertProblem(org.clientCredentials(credential.getString("clientId"), "wrong"), 401, "invalid_client");
     assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid + "/credentials/" + credential.getString("clientId"),
         owner.token(), null).statusCode());
-    assertProblem(clientCredentials(credential.getString("clientId"), credential.getString("clientSecret")), 401,
+    assertProblem(org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret")), 401,
         "invalid_client");
 
     var second = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
-    assertEquals(200, clientCredentials(second.getString("clientId"), second.getString("clientSecret")).statusCode());
+    assertEquals(200, org.clientCredentials(second.getString("clientId"), second.getString("clientSecret")).statusCode());
     assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid, owner.token(), null).statusCode());
-    assertProblem(clientCredentials(second.getString("clientId"), second.getString("clientSecret")), 401, "invalid_client");
+    assertProblem(org.clientCredentials(second.getString("clientId"), second.getString("clientSecret")), 401, "invalid_client");
     assertProblem(org.get("/v1/organizations/" + orgId, bot), 404, "organization_not_found");
   }
 
@@ -68,7 +57,7 @@ class ServiceUserTest extends OrgServiceTest {
         422, "unknown_role");
     assertProblem(org.post(base + "/" + UUID.randomUUID() + "/credentials", owner.token(), null), 404,
         "service_user_not_found");
-    assertProblem(clientCredentials("not-a-uuid", "x"), 401, "invalid_client");
+    assertProblem(org.clientCredentials("not-a-uuid", "x"), 401, "invalid_client");
     var stranger = org.newUser("stranger");
     assertProblem(org.post(base, stranger.token(), new JsonObject().put("name", "x").put("roles",
         new JsonArray().add("viewer"))), 404, "organization_not_found");

@@ -90,7 +90,10 @@ class SetupResourcesTest extends OrgServiceTest {
     var id = UUID.randomUUID().toString();
     var first = org.send(HttpMethod.PUT, t.path("/workspaces/" + id), t.owner().token(), new JsonObject().put("name", "W"));
     var second = org.send(HttpMethod.PUT, t.path("/workspaces/" + id), t.owner().token(), new JsonObject().put("name", "W2"));
-    assertEquals(200, first.statusCode(), first.bodyAsString());
+    assertEquals(201, first.statusCode(), first.bodyAsString());
+    assertEquals("created", first.getHeader("Orgplane-Import-Result"));
+    assertEquals(200, second.statusCode(), second.bodyAsString());
+    assertEquals("updated", second.getHeader("Orgplane-Import-Result"));
     assertEquals("W2", second.bodyAsJsonObject().getString("name"));
     assertEquals(1, org.get(t.path("/workspaces"), t.owner().token()).bodyAsJsonObject().getJsonArray("items").size());
   }

@@ -1,0 +1,30 @@
+package dev.orgplane.org.provisioner;
+
+import dev.orgplane.kit.http.Replies;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+
+/**
+ * What an import-style {@code PUT} (an object with a caller-chosen id) did. The engine re-runs
+ * imports after a failure, so it needs to tell a copy it just made from one that was already there.
+ */
+public enum ImportResult {
+  CREATED, UPDATED, UNCHANGED;
+
+  public static final String HEADER = "Orgplane-Import-Result";
+
+  /** 201 for a new object, 200 for an existing one, and the header naming which of the three. */
+  public void reply(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader(HEADER, name().toLowerCase(Locale.ROOT));
+    if (this == CREATED) {
+      Replies.created(ctx, ctx.request().path(), body);
+    } else {
+      Replies.json(ctx, 200, body);
+    }
+  }
+
+  public boolean changed() {
+    return this != UNCHANGED;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.orgplane.org;
+
+import dev.orgplane.kit.testing.OpenApiRoutes;
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The OpenAPI document says what org-service answers, no more and no less. The document also covers
+ * the provisioning engine (checked by its own module) and {@code /openapi.json} (the gateway's).
+ */
+@ExtendWith(VertxExtension.class)
+class OpenApiRoutesTest {
+
+  @Test
+  void everyRouteIsDocumentedAndEveryDocumentedRouteExists(Vertx vertx) {
+    // Deployed here rather than through OrgServiceHarness, which does not hand out its verticle.
+    var service = new OrgServiceVerticle();
+    vertx.deployVerticle(service, new DeploymentOptions().setConfig(new JsonObject()
+        .put("ORGPLANE_PG_URL", PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS).toString())
+        .put("ORGPLANE_ORG_SERVICE_PORT", "0")
+        .put("ORGPLANE_PG_POOL_SIZE", "2")
+        .put("ORGPLANE_ADMIN_EMAIL", OrgServiceHarness.ADMIN_EMAIL)
+        .put("ORGPLANE_ADMIN_PASSWORD", OrgServiceHarness.ADMIN_PASSWORD))).await();
+    OpenApiRoutes.load().assertMatches(service.router(), List.of("/"), List.of("/v1/provisioning/", "/openapi.json"));
+  }
+}

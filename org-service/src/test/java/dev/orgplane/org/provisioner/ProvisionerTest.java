@@ -1,0 +1,336 @@
+package dev.orgplane.org.provisioner;
+
+import static dev.orgplane.org.OrgServiceHarness.ENGINE_CLIENT_ID;
+import static dev.orgplane.org.OrgServiceHarness.ENGINE_SECRET;
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceTest;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ProvisionerTest extends OrgServiceTest {
+
+  private static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static JsonObject claims(String token) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
+  }
+
+  private String newOrg(OrgServiceHarness.Account owner) {
+    return org.createOrg(owner.token(), unique("p")).getString("id");
+  }
+
+  private void addMember(String orgId, String token, String userId, String role) {
+    var added = org.post("/v1/organizations/" + orgId + "/users", token,
+        new JsonObject().put("userIds", new JsonArray().add(userId)).put("roles", new JsonArray().add(role)));
+    assertEquals(200, added.statusCode(), added.bodyAsString());
+  }
+
+  private HttpResponse<Buffer> put(String path, String token, JsonObject body) {
+    return org.send(HttpMethod.PUT, path, token, body);
+  }
+
+  private HttpResponse<Buffer> put(String path, String token, JsonObject body, String jobId) {
+    return org.send(HttpMethod.PUT, path, token, body, MultiMap.caseInsensitiveMultiMap().add("Orgplane-Job-Id", jobId));
+  }
+
+  private static void assertImport(HttpResponse<Buffer> response, int status, String result) {
+    assertEquals(status, response.statusCode(), response.bodyAsString());
+    assertEquals(result, response.getHeader("Orgplane-Import-Result"));
+  }
+
+  private JsonObject newOrganizationBody(String groupId, String ownerId) {
+    return new JsonObject().put("name", unique("copy")).put("title", "Copy").put("groupId", groupId)
+        .put("ownerId", ownerId);
+  }
+
+  @Test
+  void engineGetsATokenThatNamesNoOrganization() {
+    var response = org.clientCredentials(ENGINE_CLIENT_ID, ENGINE_SECRET);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    var claims = claims(response.bodyAsJsonObject().getString("access_token"));
+    assertEquals(ENGINE_CLIENT_ID, claims.getString("sub"));
+    assertFalse(claims.containsKey("org"), claims.encode());
+    assertProblem(org.clientCredentials(ENGINE_CLIENT_ID, "wrong-secret"), 401, "invalid_client");
+  }
+
+  @Test
+  void aChangedSecretReplacesTheOldOneAndARevokedCredentialComesBack() {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var first = OrgServiceHarness.start(vertx, db);
+    assertEquals(200, first.clientCredentials(ENGINE_CLIENT_ID, ENGINE_SECRET).statusCode());
+    PgFixture.execute(db, "UPDATE org.service_credentials SET revoked_at = now()");
+    assertProblem(first.clientCredentials(ENGINE_CLIENT_ID, ENGINE_SECRET), 401, "invalid_client");
+
+    var restarted = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_ENGINE_CLIENT_SECRET", "rotated"));
+    assertEquals(200, restarted.clientCredentials(ENGINE_CLIENT_ID, "rotated").statusCode());
+    assertProblem(restarted.clientCredentials(ENGINE_CLIENT_ID, ENGINE_SECRET), 401, "invalid_client");
+  }
+
+  @Test
+  void engineReadsAndImportsInOrganizationsItIsNotIn_disabledOnesToo() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    assertEquals(200, org.post("/v1/organizations/" + template + "/disable", owner.token(), null).statusCode());
+    var engine = org.engineToken();
+    var base = "/v1/organizations/" + template;
+
+    var read = org.get(base, engine);
+    assertEquals(200, read.statusCode(), read.bodyAsString());
+    assertEquals("disabled", read.bodyAsJsonObject().getString("state"));
+    for (var list : new String[] {"/users", "/roles", "/groups", "/workspaces", "/schemas", "/queues", "/hooks",
+        "/audit-events"}) {
+      assertEquals(200, org.get(base + list, engine).statusCode(), list);
+    }
+    var listed = org.get("/v1/organizations?q=" + read.bodyAsJsonObject().getString("name"), engine).bodyAsJsonObject();
+    assertEquals(1, listed.getJsonArray("items").size(), listed.encode());
+
+    var workspace = base + "/workspaces/" + UUID.randomUUID();
+    assertImport(put(workspace, engine, new JsonObject().put("name", "main")), 201, "created");
+    assertImport(put(base + "/roles/" + UUID.randomUUID(), engine, new JsonObject().put("name", "editor")
+        .put("permissions", new JsonArray().add("app_workspace_get"))), 201, "created");
+    var members = org.post(base + "/users", engine, new JsonObject().put("userIds", new JsonArray().add(owner.id())));
+    assertEquals(new JsonObject().put("added", 0).put("unchanged", 1), members.bodyAsJsonObject());
+  }
+
+  @Test
+  void engineHasNoAdminPowers() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var engine = org.engineToken();
+    assertProblem(org.post("/v1/organization-groups", engine, new JsonObject().put("name", "G")), 403, "forbidden");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id, engine, null), 403, "forbidden");
+    assertProblem(org.post("/v1/organizations/" + id + "/disable", engine, null), 403, "forbidden");
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + id, engine, new JsonObject().put("title", "x")),
+        403, "forbidden");
+    assertProblem(org.post("/v1/organizations/" + id + "/workspaces", engine, new JsonObject().put("name", "w")),
+        403, "forbidden");
+    assertEquals(200, org.get("/v1/organizations/" + id, owner.token()).statusCode(), "the organization is intact");
+  }
+
+  @Test
+  void engineCreatesAnOrganizationOwnedBySomeoneElseAndSaysWhereItCameFrom() {
+    var owner = org.newUser("owner");
+    var template = org.createOrg(owner.token(), unique("tpl"));
+    var groupId = template.getString("groupId");
+    var customer = org.newUser("customer");
+    var jobId = UUID.randomUUID().toString();
+    var origin = new JsonObject().put("templateId", template.getString("id")).put("jobId", jobId);
+
+    var created = org.post("/v1/organizations", org.engineToken(),
+        newOrganizationBody(groupId, customer.id()).put("provisionedFrom", origin));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var copy = created.bodyAsJsonObject();
+    assertEquals(groupId, copy.getString("groupId"));
+    assertEquals(origin, copy.getJsonObject("provisionedFrom"));
+
+    var members = org.get("/v1/organizations/" + copy.getString("id") + "/users", customer.token()).bodyAsJsonObject()
+        .getJsonArray("items");
+    assertEquals(1, members.size(), "the owner is the only member; the engine does not join");
+    assertEquals(customer.id(), members.getJsonObject(0).getString("userId"));
+    assertEquals(new JsonArray().add("owner"), members.getJsonObject(0).getJsonArray("roles"));
+    assertEquals(origin, org.get("/v1/organizations/" + copy.getString("id"), customer.token()).bodyAsJsonObject()
+        .getJsonObject("provisionedFrom"));
+    var listed = org.get("/v1/organizations?q=" + copy.getString("name"), customer.token()).bodyAsJsonObject()
+        .getJsonArray("items").getJsonObject(0);
+    assertEquals(origin, listed.getJsonObject("provisionedFrom"));
+    assertNull(template.getValue("provisionedFrom"));
+    assertTrue(template.containsKey("provisionedFrom"), "shown as null when absent");
+  }
+
+  @Test
+  void engineMustNameAnExistingGroupAndAPersonAsOwner() {
+    var owner = org.newUser("owner");
+    var groupId = org.createOrg(owner.token(), unique("tpl")).getString("groupId");
+    var engine = org.engineToken();
+
+    var noOwner = org.post("/v1/organizations", engine, newOrganizationBody(groupId, null));
+    assertProblem(noOwner, 400, "validation_failed");
+    assertEquals("ownerId", noOwner.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    assertProblem(org.post("/v1/organizations", engine, newOrganizationBody(null, owner.id())), 400, "validation_failed");
+    assertProblem(org.post("/v1/organizations", engine, newOrganizationBody(groupId, owner.id())
+        .put("provisionedFrom", new JsonObject().put("templateId", "nope"))), 400, "validation_failed");
+
+    var unknownOwner = org.post("/v1/organizations", engine, newOrganizationBody(groupId, UUID.randomUUID().toString()));
+    assertProblem(unknownOwner, 422, "invalid_reference");
+    assertEquals("ownerId", unknownOwner.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    assertProblem(org.post("/v1/organizations", engine, newOrganizationBody(groupId, ENGINE_CLIENT_ID)), 422,
+        "invalid_reference");
+    var unknownGroup = org.post("/v1/organizations", engine,
+        newOrganizationBody(UUID.randomUUID().toString(), owner.id()));
+    assertProblem(unknownGroup, 422, "invalid_reference");
+    assertEquals("groupId", unknownGroup.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+  }
+
+  @Test
+  void onlyTheEngineMayNameAnOwnerOrAnOrigin() {
+    var user = org.newUser("user");
+    var withOwner = org.post("/v1/organizations", user.token(),
+        new JsonObject().put("name", unique("mine")).put("title", "Mine").put("ownerId", user.id()));
+    assertProblem(withOwner, 400, "validation_failed");
+    assertEquals("ownerId", withOwner.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    assertProblem(org.post("/v1/organizations", user.token(), new JsonObject().put("name", unique("mine"))
+        .put("title", "Mine").put("provisionedFrom", new JsonObject().put("templateId", UUID.randomUUID().toString())
+            .put("jobId", UUID.randomUUID().toString()))), 400, "validation_failed");
+  }
+
+  @Test
+  void auditEventsCarryTheJobIdOfTheEngineOnly() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var jobId = UUID.randomUUID().toString();
+    var base = "/v1/organizations/" + id;
+    assertImport(put(base + "/workspaces/" + UUID.randomUUID(), org.engineToken(),
+        new JsonObject().put("name", "by-engine"), jobId), 201, "created");
+    assertImport(put(base + "/workspaces/" + UUID.randomUUID(), owner.token(),
+        new JsonObject().put("name", "by-owner"), jobId), 201, "created");
+
+    var events = org.get(base + "/audit-events", owner.token()).bodyAsJsonObject().getJsonArray("items");
+    var byActor = events.stream().map(JsonObject.class::cast).filter(e -> e.getString("action").equals("workspace.imported"))
+        .collect(Collectors.toMap(e -> e.getString("actor"), e -> String.valueOf(e.getValue("jobId"))));
+    assertEquals(jobId, byActor.get(ENGINE_CLIENT_ID));
+    assertEquals("null", byActor.get(owner.id()), "the header is not trusted from anyone else");
+    assertTrue(events.stream().map(JsonObject.class::cast).allMatch(e -> e.containsKey("jobId")));
+  }
+
+  @Test
+  void importingARoleCreatesThenLeavesItThenReplacesIt() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var engine = org.engineToken();
+    var path = "/v1/organizations/" + id + "/roles/" + UUID.randomUUID();
+    var role = new JsonObject().put("name", "editor").put("title", "Editor")
+        .put("permissions", new JsonArray().add("app_workspace_get").add("app_schema_get"));
+
+    var created = put(path, engine, role);
+    assertImport(created, 201, "created");
+    assertEquals(path, created.getHeader("Location"));
+    var again = put(path, engine, role.copy().put("permissions", new JsonArray().add("app_schema_get")
+        .add("app_workspace_get")));
+    assertImport(again, 200, "unchanged");
+    assertEquals(created.bodyAsJsonObject(), again.bodyAsJsonObject());
+
+    addMember(id, owner.token(), org.newUser("editor").id(), "editor");
+    var renamed = put(path, engine, role.copy().put("name", "author"));
+    assertImport(renamed, 200, "updated");
+    assertEquals("author", renamed.bodyAsJsonObject().getString("name"));
+    var roles = org.get("/v1/organizations/" + id + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items")
+        .stream().map(m -> ((JsonObject) m).getJsonArray("roles").getString(0)).collect(Collectors.toSet());
+    assertEquals(Set.of("owner", "author"), roles, "assignments follow the rename");
+
+    assertProblem(put(path, engine, role.copy().put("name", "owner")), 400, "validation_failed");
+    assertProblem(put("/v1/organizations/" + id + "/roles/" + UUID.randomUUID(), engine, role.copy().put("name", "author")),
+        409, "role_name_taken");
+    assertProblem(put("/v1/organizations/" + newOrg(owner) + "/roles/" + path.substring(path.lastIndexOf('/') + 1),
+        engine, role), 409, "role_id_taken");
+  }
+
+  @Test
+  void importingATeamSetsItsMemberListExactly() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var stranger = org.newUser("stranger");
+    var id = newOrg(owner);
+    addMember(id, owner.token(), member.id(), "member");
+    var engine = org.engineToken();
+    var path = "/v1/organizations/" + id + "/groups/" + UUID.randomUUID();
+    var team = new JsonObject().put("name", "support").put("title", "Support")
+        .put("userIds", new JsonArray().add(owner.id()).add(member.id()));
+
+    var created = put(path, engine, team);
+    assertImport(created, 201, "created");
+    assertEquals(2, created.bodyAsJsonObject().getInteger("memberCount"));
+    assertImport(put(path, engine, team.copy().put("userIds", new JsonArray().add(member.id()).add(owner.id()))), 200,
+        "unchanged");
+    var replaced = put(path, engine, team.copy().put("userIds", new JsonArray().add(member.id())));
+    assertImport(replaced, 200, "updated");
+
+    var first = org.get(path + "/users?limit=1", engine).bodyAsJsonObject();
+    assertEquals(1, first.getJsonArray("items").size());
+    assertEquals(member.id(), first.getJsonArray("items").getJsonObject(0).getString("userId"));
+    assertNull(first.getString("nextCursor"));
+    assertImport(put(path, engine, team.copy().put("title", "Help desk").put("userIds", new JsonArray().add(member.id()))),
+        200, "updated");
+
+    var strangers = put(path, engine, team.copy().put("userIds", new JsonArray().add(member.id()).add(stranger.id())));
+    assertProblem(strangers, 422, "not_a_member");
+    assertEquals(stranger.id(), strangers.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("message"));
+    var withoutMembers = team.copy();
+    withoutMembers.remove("userIds");
+    assertProblem(put(path, engine, withoutMembers), 400, "validation_failed");
+  }
+
+  @Test
+  void importsNeedTheirPermissionAndStayInTheCallersOrganization() {
+    var owner = org.newUser("owner");
+    var viewer = org.newUser("viewer");
+    var outsider = org.newUser("outsider");
+    var id = newOrg(owner);
+    addMember(id, owner.token(), viewer.id(), "viewer");
+    var team = new JsonObject().put("name", "ops").put("userIds", new JsonArray());
+    var role = new JsonObject().put("name", "ops").put("permissions", new JsonArray());
+    var base = "/v1/organizations/" + id;
+
+    assertProblem(put(base + "/groups/" + UUID.randomUUID(), viewer.token(), team), 403, "forbidden");
+    assertProblem(put(base + "/roles/" + UUID.randomUUID(), viewer.token(), role), 403, "forbidden");
+    assertProblem(put(base + "/workspaces/" + UUID.randomUUID(), viewer.token(), new JsonObject().put("name", "w")),
+        403, "forbidden");
+    assertProblem(put(base + "/groups/" + UUID.randomUUID(), outsider.token(), team), 404, "organization_not_found");
+    assertProblem(put(base + "/roles/" + UUID.randomUUID(), outsider.token(), role), 404, "organization_not_found");
+  }
+
+  @Test
+  void setupImportsSayWhetherTheyCreatedChangedOrLeftTheObject() {
+    var owner = org.newUser("owner");
+    var path = "/v1/organizations/" + newOrg(owner) + "/workspaces/" + UUID.randomUUID();
+    var engine = org.engineToken();
+    var workspace = new JsonObject().put("name", "main").put("metadata", new JsonObject().put("tier", "gold"));
+
+    var created = put(path, engine, workspace);
+    assertImport(created, 201, "created");
+    assertNotNull(created.getHeader("Location"));
+    var unchanged = put(path, engine, workspace);
+    assertImport(unchanged, 200, "unchanged");
+    assertEquals(created.bodyAsJsonObject(), unchanged.bodyAsJsonObject());
+    assertImport(put(path, engine, workspace.copy().put("name", "primary")), 200, "updated");
+  }
+
+  @Test
+  void listsArePagedWithCursors() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var base = "/v1/organizations/" + id;
+    for (var name : new String[] {"alpha", "beta", "gamma"}) {
+      assertImport(put(base + "/roles/" + UUID.randomUUID(), owner.token(), new JsonObject().put("name", name)
+          .put("permissions", new JsonArray())), 201, "created");
+    }
+    var first = org.get(base + "/roles?limit=2", owner.token()).bodyAsJsonObject();
+    assertEquals(2, first.getJsonArray("items").size());
+    var second = org.get(base + "/roles?limit=2&cursor=" + first.getString("nextCursor"), owner.token())
+        .bodyAsJsonObject();
+    assertEquals("gamma", second.getJsonArray("items").getJsonObject(0).getString("name"));
+    assertNull(second.getString("nextCursor"));
+    assertProblem(org.get(base + "/roles?limit=501", owner.token()), 400, "invalid_limit");
+    assertEquals(200, org.get(base + "/roles?limit=500", owner.token()).statusCode());
+  }
+}

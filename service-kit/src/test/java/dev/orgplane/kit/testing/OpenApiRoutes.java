@@ -1,0 +1,132 @@
+package dev.orgplane.kit.testing;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps the OpenAPI document honest: compares the operations it documents with the routes a
+ * service's {@link Router} really registers, both written as {@code "GET /v1/organizations/{org}"}.
+ * Each service checks only the paths it owns, since the document covers the whole public API.
+ */
+public final class OpenApiRoutes {
+
+  /** Where service-kit ships the document; the gateway serves the same resource. */
+  public static final String RESOURCE = "dev/orgplane/openapi.json";
+
+  private static final Set<String> OPERATIONS = Set.of("get", "put", "post", "delete", "patch", "head",
+      "options", "trace");
+  private static final Pattern PATH_PARAMETER = Pattern.compile(":([A-Za-z_][A-Za-z0-9_]*)");
+  private static final Pattern NAMED_GROUP = Pattern.compile("\\(\\?<([A-Za-z][A-Za-z0-9]*)>[^)]*\\)");
+
+  private final JsonObject document;
+
+  private OpenApiRoutes(JsonObject document) {
+    this.document = document;
+  }
+
+  /** The document from the classpath, as the gateway serves it. */
+  public static OpenApiRoutes load() {
+    try (var in = OpenApiRoutes.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is not on the classpath");
+      }
+      return new OpenApiRoutes(new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public JsonObject document() {
+    return document;
+  }
+
+  /** Every documented operation; path-level keys such as {@code parameters} are not operations. */
+  public Set<String> documented() {
+    var operations = new TreeSet<String>();
+    var paths = document.getJsonObject("paths");
+    for (var path : paths.fieldNames()) {
+      for (var key : paths.getJsonObject(path).fieldNames()) {
+        if (OPERATIONS.contains(key)) {
+          operations.add(key.toUpperCase(Locale.ROOT) + " " + path);
+        }
+      }
+    }
+    return operations;
+  }
+
+  /**
+   * Every endpoint the router answers. Routes without a method (request ids, body, bearer auth) and
+   * prefix routes such as {@code post("/v1/*")} (idempotency keys) are middleware, not endpoints.
+   */
+  public static Set<String> registered(Router router) {
+    var operations = new TreeSet<String>();
+    for (var route : router.getRoutes()) {
+      var methods = route.methods();
+      var path = openApiPath(route);
+      if (methods == null || methods.isEmpty() || path == null) {
+        continue;
+      }
+      for (HttpMethod method : methods) {
+        operations.add(method.name() + " " + path);
+      }
+    }
+    return operations;
+  }
+
+  /**
+   * {@code /a/:org} becomes {@code /a/{org}}, and {@code /a/(?<org>[^/]+)/b} becomes {@code /a/{org}/b}.
+   * Vert.x keeps the path of a path route (also when it compiled {@code :org} into a regex), and only
+   * the name, which is the pattern, of a route made from a regex.
+   */
+  static String openApiPath(Route route) {
+    if (!route.isExactPath()) {
+      return null;
+    }
+    if (route.getPath() != null) {
+      return PATH_PARAMETER.matcher(route.getPath()).replaceAll("{$1}");
+    }
+    return route.isRegexPath() ? NAMED_GROUP.matcher(route.getName()).replaceAll("{$1}") : null;
+  }
+
+  /**
+   * Fails, naming every route the router registers that the document lacks and every documented
+   * route the router does not register, among paths that start with one of {@code ownedPrefixes}
+   * and with none of {@code exceptPrefixes}.
+   */
+  public void assertMatches(Router router, List<String> ownedPrefixes, List<String> exceptPrefixes) {
+    var registered = inScope(registered(router), ownedPrefixes, exceptPrefixes);
+    var documented = inScope(documented(), ownedPrefixes, exceptPrefixes);
+    var undocumented = new TreeSet<>(registered);
+    undocumented.removeAll(documented);
+    var unregistered = new TreeSet<>(documented);
+    unregistered.removeAll(registered);
+    if (!undocumented.isEmpty() || !unregistered.isEmpty()) {
+      throw new AssertionError(RESOURCE + " and the router disagree."
+          + listing("Registered but not documented", undocumented)
+          + listing("Documented but not registered", unregistered));
+    }
+  }
+
+  private static Set<String> inScope(Set<String> operations, List<String> owned, List<String> except) {
+    return operations.stream().filter(operation -> {
+      var path = operation.substring(operation.indexOf(' ') + 1);
+      return owned.stream().anyMatch(path::startsWith) && except.stream().noneMatch(path::startsWith);
+    }).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static String listing(String title, Set<String> operations) {
+    return operations.isEmpty() ? "" : "\n" + title + " (" + operations.size() + "):\n  "
+        + String.join("\n  ", operations);
+  }
+}
