@@ -1,5 +1,6 @@
 package dev.orgplane.copy.api;
 
+import io.vertx.core.Future;
 import java.util.Set;
 
 /**
@@ -7,6 +8,13 @@ import java.util.Set;
  * Plugins are found with {@link java.util.ServiceLoader}; list the implementation in
  * {@code META-INF/services/dev.orgplane.copy.api.CopyPlugin}. The engine runs plugins in an order
  * that honours {@link #dependsOn()}, breaking ties by {@link #order()} and then by id.
+ *
+ * <p>The engine drives a plugin page by page: it calls {@link #copy} with the last persisted
+ * {@link Checkpoint}, persists the returned page's cursor and counts, and calls again until the
+ * cursor is {@code null}. A crash may repeat a page whose writes landed but whose checkpoint did not,
+ * so a page must be safe to write twice: use {@link IdFunction} for target ids and write with
+ * create-or-replace calls. Most plugins extend {@link OrgObjectsPlugin} instead of implementing
+ * this interface from scratch.
  */
 public interface CopyPlugin {
 
@@ -30,4 +38,17 @@ public interface CopyPlugin {
   default int spiVersion() {
     return SPI_VERSION;
   }
+
+  /**
+   * Dry run of the page after {@code from}: counts what copying it would create, change and leave
+   * alone, and writes nothing. The target organization may not exist yet
+   * ({@link CopyContext#targetOrganization()} is {@code null}): then everything is a creation.
+   */
+  Future<PageResult> plan(CopyContext context, Checkpoint from);
+
+  /** Copies the page of template objects after {@code from} into the target organization. */
+  Future<PageResult> copy(CopyContext context, Checkpoint from);
+
+  /** Drift of the target from the template for this kind: what is missing, extra or different. */
+  Future<KindDiff> diff(CopyContext context);
 }

@@ -1,0 +1,55 @@
+package dev.orgplane.copy.builtin;
+
+import dev.orgplane.copy.api.CopyContext;
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.OrgApi;
+import dev.orgplane.copy.api.OrgObjectsPlugin;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Teams (the groups inside an organization) with their member lists. Members must belong to the
+ * organization, so this runs after users; without copied members ({@code copyMembers: false}) the
+ * teams are copied empty.
+ */
+public final class GroupsPlugin extends OrgObjectsPlugin {
+
+  public GroupsPlugin() {
+    super("groups", "groups", Set.of("users"), List.of("name", "title", "metadata", "userIds"));
+  }
+
+  @Override
+  protected Future<JsonObject> toTarget(CopyContext context, JsonObject source) {
+    return super.toTarget(context, source).map(copy -> context.options().getBoolean("copyMembers", true)
+        ? copy : copy.put("userIds", new JsonArray()));
+  }
+
+  @Override
+  protected Future<Counts> write(CopyContext context, List<JsonObject> copies) {
+    return PutEach.write(context, path(), copies);
+  }
+
+  /** The list shows a member count; a copy needs the member ids, in a stable order to compare. */
+  @Override
+  protected Future<JsonObject> complete(CopyContext context, String organization, JsonObject team) {
+    var userIds = new ArrayList<String>();
+    return members(context, organization, team.getString("id"), null, userIds).map(v -> {
+      userIds.sort(null);
+      return team.copy().put("userIds", new JsonArray(List.copyOf(userIds)));
+    });
+  }
+
+  private Future<Void> members(CopyContext context, String organization, String teamId, String cursor,
+      List<String> into) {
+    return context.org().list(organization, path() + "/" + teamId + "/users", cursor, 500)
+        .compose((OrgApi.Page page) -> {
+          page.items().forEach(member -> into.add(member.getString("userId")));
+          return page.nextCursor() == null ? Future.succeededFuture()
+              : members(context, organization, teamId, page.nextCursor(), into);
+        });
+  }
+}

@@ -1,0 +1,85 @@
+package dev.orgplane.copy.builtin;
+
+import dev.orgplane.copy.api.Checkpoint;
+import dev.orgplane.copy.api.CopyContext;
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.OrgObjectsPlugin;
+import dev.orgplane.copy.api.PageResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Hooks point at copied queues and at other hooks ({@code runAfter}); ids inside their config are
+ * remapped. Secrets are never copied: the copy is written without one, so org-service makes a new
+ * secret for a new hook and keeps the secret of one that exists.
+ *
+ * <p>A hook may run after a hook of a later page, which does not exist yet when its page is written,
+ * and org-service refuses a reference to a missing hook. So the copy takes two passes: the first
+ * writes every hook with the {@code runAfter} entries that already exist, the second (cursors
+ * prefixed {@value #LINKING}) writes the complete lists. On a re-run both passes change nothing.
+ */
+public final class HooksPlugin extends OrgObjectsPlugin {
+
+  static final String LINKING = "linking:";
+
+  public HooksPlugin() {
+    super("hooks", "hooks", Set.of("queues"),
+        List.of("name", "url", "events", "queueIds", "runAfter", "active", "config", "metadata"));
+  }
+
+  @Override
+  protected Future<JsonObject> toTarget(CopyContext context, JsonObject source) {
+    return super.toTarget(context, source).compose(copy -> {
+      copy.put("queueIds", Remap.ids(context, source.getJsonArray("queueIds")))
+          .put("runAfter", Remap.ids(context, source.getJsonArray("runAfter")));
+      return Remap.embedded(context, copy, "config");
+    });
+  }
+
+  @Override
+  public Future<PageResult> copy(CopyContext context, Checkpoint from) {
+    var cursor = from.cursor();
+    if (cursor != null && cursor.startsWith(LINKING)) {
+      var after = cursor.substring(LINKING.length());
+      return copyPage(context, after.isEmpty() ? null : after, this::writeLinks).map(HooksPlugin::linking);
+    }
+    return copyPage(context, cursor, this::writeSatisfiable)
+        .map(page -> page.last() ? new PageResult(LINKING, page.counts(), page.sourceIds()) : page);
+  }
+
+  private static PageResult linking(PageResult page) {
+    return page.last() ? page : new PageResult(LINKING + page.nextCursor(), page.counts(), page.sourceIds());
+  }
+
+  /** First pass: {@code runAfter} limited to hooks of this page and hooks copied before. */
+  private Future<Counts> writeSatisfiable(CopyContext context, List<JsonObject> copies) {
+    var inPage = new HashSet<String>();
+    var referenced = new HashSet<String>();
+    copies.forEach(copy -> {
+      inPage.add(copy.getString("id"));
+      copy.getJsonArray("runAfter").forEach(id -> referenced.add((String) id));
+    });
+    referenced.removeAll(inPage);
+    return context.ids().copiedAlready(referenced).compose(existing -> {
+      var satisfiable = copies.stream().map(copy -> {
+        var runAfter = new JsonArray();
+        copy.getJsonArray("runAfter").forEach(id -> {
+          if (inPage.contains(id) || existing.contains(id)) {
+            runAfter.add(id);
+          }
+        });
+        return copy.copy().put("runAfter", runAfter);
+      }).toList();
+      return write(context, satisfiable);
+    });
+  }
+
+  /** Second pass: the complete lists; it only updates hooks whose first pass left references out. */
+  private Future<Counts> writeLinks(CopyContext context, List<JsonObject> copies) {
+    return write(context, copies).map(counts -> new Counts(0, counts.updated(), 0));
+  }
+}

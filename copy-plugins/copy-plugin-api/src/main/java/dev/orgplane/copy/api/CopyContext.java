@@ -1,0 +1,37 @@
+package dev.orgplane.copy.api;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+
+/** What a plugin works with during one job. Plugins keep no state of their own between calls. */
+public interface CopyContext {
+
+  /** The job's id; org-service records it on every audit event the copy causes. */
+  String jobId();
+
+  /** The template organization's id. */
+  String sourceOrganization();
+
+  /** The target organization's id; {@code null} in a dry run whose target does not exist yet. */
+  String targetOrganization();
+
+  /** Target ids for template objects, and remapping of ids embedded in free-form data. */
+  IdFunction ids();
+
+  /** The org-service API, with the engine's service identity. */
+  OrgApi org();
+
+  /** An HTTP client for plugins that copy into systems other than org-service. */
+  WebClient http();
+
+  Vertx vertx();
+
+  /** The job's options as the caller gave them, e.g. {@code {"copyMembers": false}}. */
+  JsonObject options();
+
+  /** Objects per page: how many a plugin reads and writes per call of {@link CopyPlugin#copy}. */
+  int pageSize();
+
+  ProgressSink progress();
+}

@@ -1,0 +1,57 @@
+package dev.orgplane.copy.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.Set;
+
+/**
+ * Target ids of copies. {@link #copyOf} is deterministic (a name-based UUID of the target
+ * organization and the template id), so copying the same object into the same target twice
+ * addresses the same object, and a reference is remapped by applying the same function to it.
+ */
+public interface IdFunction {
+
+  /** The id the copy of template object {@code sourceId} has in the target organization. */
+  String copyOf(String sourceId);
+
+  /**
+   * {@code freeForm} with every string that is the id of a template object copied so far (by this
+   * job, in this or an earlier plugin) replaced by the id of its copy, at any depth. Other strings,
+   * including ids that only look like template ids, are left alone.
+   */
+  Future<JsonObject> remapEmbedded(JsonObject freeForm);
+
+  /**
+   * Which of {@code copyIds} (ids given by {@link #copyOf}) name objects already copied into the
+   * target, by this job or an earlier one: a plugin whose objects refer to others of their own kind
+   * writes only references that can already be satisfied, and completes the rest in a later pass.
+   */
+  Future<Set<String>> copiedAlready(Collection<String> copyIds);
+
+  /**
+   * The id scheme every engine uses: an RFC 4122 version 5 (SHA-1, name-based) UUID of
+   * {@code namespace} (the target organization's id) and {@code sourceId}.
+   */
+  static String nameBased(String namespace, String sourceId) {
+    var ns = UUID.fromString(namespace);
+    try {
+      var sha1 = MessageDigest.getInstance("SHA-1");
+      sha1.update(ByteBuffer.allocate(16).putLong(ns.getMostSignificantBits()).putLong(ns.getLeastSignificantBits())
+          .array());
+      var hash = sha1.digest(sourceId.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+      hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
+      hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
+      var buffer = ByteBuffer.wrap(hash, 0, 16);
+      return new UUID(buffer.getLong(), buffer.getLong()).toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is part of every JVM", e);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.orgplane.copy.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The org-service HTTP API as plugins use it, called with the engine's own service identity.
+ * {@code path} is what follows {@code /v1/organizations/{organization}/}, e.g. {@code "queues"} or
+ * {@code "groups"}. Failures are {@link OrgApiException}s carrying the service's problem code.
+ */
+public interface OrgApi {
+
+  /** One page of {@code GET .../{path}?cursor=&limit=}, in the service's stable list order. */
+  Future<Page> list(String organization, String path, String cursor, int limit);
+
+  /**
+   * {@code POST .../{path}:batch} with up to 500 objects that carry their own ids: created, replaced
+   * or left alone in one statement, all or nothing.
+   */
+  Future<Counts> importBatch(String organization, String path, List<JsonObject> items);
+
+  /** {@code PUT .../{path}/{id}}: create or replace one object with a chosen id. */
+  Future<Counts> put(String organization, String path, String id, JsonObject body);
+
+  /** {@code POST .../{path}}: for the calls that are neither a list nor an import, e.g. adding members. */
+  Future<JsonObject> post(String organization, String path, JsonObject body);
+
+  /** A page of a list: its objects and the cursor of the next page, {@code null} after the last. */
+  record Page(List<JsonObject> items, String nextCursor) {
+
+    public Page {
+      items = List.copyOf(items);
+    }
+  }
+}

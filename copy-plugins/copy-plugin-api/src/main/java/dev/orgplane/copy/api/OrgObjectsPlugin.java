@@ -1,0 +1,211 @@
+package dev.orgplane.copy.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+
+/**
+ * A plugin for one kind of org-service object that lists at {@code /v1/organizations/{org}/{path}}:
+ * it reads the template a page at a time, maps each object to its copy ({@link #toTarget}), and
+ * writes the page in one import call ({@link #write}). Plan and diff compare the {@code copiedFields}
+ * of the copy the template would give with what the target holds. A subclass states what differs
+ * for its kind: how references are remapped, how a page is written, what a listing leaves out.
+ */
+public abstract class OrgObjectsPlugin implements CopyPlugin {
+
+  /** A batch import names a bad item as {@code items[i].field}. */
+  private static final Pattern ITEM = Pattern.compile("items\\[(\\d+)]");
+
+  private final String id;
+  private final String path;
+  private final Set<String> dependsOn;
+  private final List<String> copiedFields;
+
+  protected OrgObjectsPlugin(String id, String path, Set<String> dependsOn, List<String> copiedFields) {
+    this.id = id;
+    this.path = path;
+    this.dependsOn = Set.copyOf(dependsOn);
+    this.copiedFields = List.copyOf(copiedFields);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Set<String> dependsOn() {
+    return dependsOn;
+  }
+
+  /** Where the kind lists, below {@code /v1/organizations/{org}/}. */
+  protected String path() {
+    return path;
+  }
+
+  /** The copy of template object {@code source}: its {@code copiedFields} with references remapped, and its id. */
+  protected Future<JsonObject> toTarget(CopyContext context, JsonObject source) {
+    return Future.succeededFuture(copiedFieldsOf(source).put("id", targetId(context, sourceId(source))));
+  }
+
+  /** Writes a page of copies; by default with the kind's batch import. */
+  protected Future<Counts> write(CopyContext context, List<JsonObject> copies) {
+    return context.org().importBatch(context.targetOrganization(), path, copies);
+  }
+
+  /** Adds to a listed object what the list leaves out but a copy needs (none by default). */
+  protected Future<JsonObject> complete(CopyContext context, String organization, JsonObject listed) {
+    return Future.succeededFuture(listed);
+  }
+
+  protected String sourceId(JsonObject object) {
+    return object.getString("id");
+  }
+
+  protected String targetId(CopyContext context, String sourceId) {
+    return context.ids().copyOf(sourceId);
+  }
+
+  protected final JsonObject copiedFieldsOf(JsonObject object) {
+    var copy = new JsonObject();
+    copiedFields.forEach(field -> {
+      if (object.containsKey(field)) {
+        copy.put(field, object.getValue(field));
+      }
+    });
+    return copy;
+  }
+
+  @Override
+  public Future<PageResult> copy(CopyContext context, Checkpoint from) {
+    return copyPage(context, from.cursor(), this::write);
+  }
+
+  /**
+   * Copies the page after {@code cursor} with {@code writer}. A refused write becomes a
+   * {@link CopyFailure} naming the template object the service complained about.
+   */
+  protected final Future<PageResult> copyPage(CopyContext context, String cursor,
+      BiFunction<CopyContext, List<JsonObject>, Future<Counts>> writer) {
+    return sourcePage(context, cursor).compose(page -> copies(context, page.items())
+        .compose(copies -> copies.isEmpty() ? Future.succeededFuture(Counts.ZERO) : writer.apply(context, copies))
+        .recover(failure -> Future.failedFuture(blame(failure, page.items())))
+        .map(counts -> new PageResult(page.nextCursor(), counts, page.items().stream().map(this::sourceId).toList())));
+  }
+
+  private Throwable blame(Throwable failure, List<JsonObject> sources) {
+    if (!(failure instanceof OrgApiException refused) || refused.retryable()) {
+      return failure;
+    }
+    String objectId = null;
+    for (var error : refused.errors()) {
+      var matcher = ITEM.matcher(String.valueOf(((JsonObject) error).getString("field")));
+      if (matcher.lookingAt() && Integer.parseInt(matcher.group(1)) < sources.size()) {
+        objectId = sourceId(sources.get(Integer.parseInt(matcher.group(1))));
+        break;
+      }
+    }
+    if (objectId == null && sources.size() == 1) {
+      objectId = sourceId(sources.get(0));
+    }
+    return new CopyFailure(refused.code(), refused.getMessage(), objectId);
+  }
+
+  @Override
+  public Future<PageResult> plan(CopyContext context, Checkpoint from) {
+    return sourcePage(context, from.cursor()).compose(page -> copies(context, page.items())
+        .compose(copies -> targetIndex(context).map(existing -> {
+          long created = 0;
+          long updated = 0;
+          for (var copy : copies) {
+            var current = existing.get(targetIdOf(copy));
+            if (current == null) {
+              created++;
+            } else if (!same(copy, current)) {
+              updated++;
+            }
+          }
+          return new PageResult(page.nextCursor(), new Counts(created, updated, copies.size() - created - updated),
+              page.items().stream().map(this::sourceId).toList());
+        })));
+  }
+
+  @Override
+  public Future<KindDiff> diff(CopyContext context) {
+    return all(context, context.sourceOrganization())
+        .compose(sources -> copies(context, sources).compose(copies -> targetIndex(context).map(existing -> {
+          var missing = new ArrayList<String>();
+          var changed = new ArrayList<String>();
+          var expected = new HashMap<String, JsonObject>();
+          for (int i = 0; i < copies.size(); i++) {
+            var copy = copies.get(i);
+            expected.put(targetIdOf(copy), copy);
+            var current = existing.get(targetIdOf(copy));
+            if (current == null) {
+              missing.add(sourceId(sources.get(i)));
+            } else if (!same(copy, current)) {
+              changed.add(targetIdOf(copy));
+            }
+          }
+          var extra = existing.keySet().stream().filter(id -> !expected.containsKey(id)).sorted().toList();
+          return new KindDiff(id, missing, extra, changed);
+        })));
+  }
+
+  /** The key a copy is found by in the target's listing: its id (members override: their user id). */
+  protected String targetIdOf(JsonObject copy) {
+    return copy.getString("id");
+  }
+
+  private boolean same(JsonObject copy, JsonObject current) {
+    return copiedFields.stream().allMatch(field -> Objects.equals(copy.getValue(field), current.getValue(field)));
+  }
+
+  private Future<OrgApi.Page> sourcePage(CopyContext context, String cursor) {
+    return context.org().list(context.sourceOrganization(), path, cursor, context.pageSize())
+        .compose(page -> completeAll(context, context.sourceOrganization(), page.items())
+            .map(items -> new OrgApi.Page(items, page.nextCursor())));
+  }
+
+  private Future<List<JsonObject>> copies(CopyContext context, List<JsonObject> sources) {
+    return Future.all(sources.stream().map(source -> toTarget(context, source)).toList()).map(all -> all.list());
+  }
+
+  private Future<Map<String, JsonObject>> targetIndex(CopyContext context) {
+    if (context.targetOrganization() == null) {
+      return Future.succeededFuture(Map.of());
+    }
+    return all(context, context.targetOrganization()).map(items -> {
+      var index = new HashMap<String, JsonObject>();
+      items.forEach(item -> index.put(sourceId(item), item));
+      return index;
+    });
+  }
+
+  private Future<List<JsonObject>> completeAll(CopyContext context, String organization, List<JsonObject> listed) {
+    return Future.all(listed.stream().map(item -> complete(context, organization, item)).toList())
+        .map(all -> all.list());
+  }
+
+  /** Every object of the kind in {@code organization}, page after page. Plan and diff only: copy streams. */
+  private Future<List<JsonObject>> all(CopyContext context, String organization) {
+    var items = new ArrayList<JsonObject>();
+    return collect(context, organization, null, items).map(v -> items);
+  }
+
+  private Future<Void> collect(CopyContext context, String organization, String cursor, List<JsonObject> into) {
+    return context.org().list(organization, path, cursor, 500)
+        .compose(page -> completeAll(context, organization, page.items()).compose(items -> {
+          into.addAll(items);
+          return page.nextCursor() == null ? Future.succeededFuture()
+              : collect(context, organization, page.nextCursor(), into);
+        }));
+  }
+}
