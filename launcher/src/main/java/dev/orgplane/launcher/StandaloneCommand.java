@@ -37,6 +37,10 @@ final class StandaloneCommand implements Runnable {
         // a laptop platform delivers to receivers on the same laptop; production refuses (SSRF)
         config.put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true");
       }
+      if (settings.string("ORGPLANE_ENGINE_CLIENT_SECRET", "").isEmpty()) {
+        // both services run in this process: a secret of this run's own is enough, and none is stored
+        config.put("ORGPLANE_ENGINE_CLIENT_SECRET", EngineSecret.random());
+      }
       var internalHost = settings.string("ORGPLANE_INTERNAL_HOST");
       config.put("ORGPLANE_ORG_SERVICE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ORG_SERVICE_PORT"));
       config.put("ORGPLANE_ENGINE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ENGINE_PORT"));

@@ -1,5 +1,11 @@
 package dev.orgplane.engine;
 
+import dev.orgplane.engine.batch.BatchRoutes;
+import dev.orgplane.engine.diff.DiffRoutes;
+import dev.orgplane.engine.job.JobRoutes;
+import dev.orgplane.engine.job.JobRunner;
+import dev.orgplane.engine.orgapi.CallerAccess;
+import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginJars;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.engine.plugin.PluginRoutes;
@@ -10,10 +16,15 @@ import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.ServiceStorage;
 import dev.orgplane.kit.db.Migrations;
+import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.ServiceHttp;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 
@@ -28,6 +39,8 @@ public final class EngineVerticle extends VerticleBase {
   private Settings settings;
   private Pool pool;
   private HttpServer server;
+  private JobRunner runner;
+  private Router router;
 
   @Override
   public Future<?> start() {
@@ -35,20 +48,43 @@ public final class EngineVerticle extends VerticleBase {
         .compose(storage -> {
           settings = storage.settings();
           pool = storage.pool();
+          if (settings.string("ORGPLANE_ENGINE_CLIENT_SECRET", "").isEmpty()) {
+            throw new IllegalStateException("ORGPLANE_ENGINE_CLIENT_SECRET is not set: the engine needs the client "
+                + "secret org-service knows it by to act in organizations");
+          }
           var registry = PluginRegistry.discover(PluginJars.loader(settings.string("ORGPLANE_PLUGINS_DIR", ""),
               getClass().getClassLoader()));
           var keys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
           var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(
               settings.string("ORGPLANE_PUBLIC_URL"),
               settings.string("ORGPLANE_TOKEN_AUDIENCE"), keys)));
-          var router = ServiceHttp.router(vertx, "provisioning-engine", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
+          router = ServiceHttp.router(vertx, "provisioning-engine", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
               () -> pool.query("SELECT 1").execute());
           router.route("/v1/*").handler(new BearerAuth(verifier));
+          router.post("/v1/*").handler(new IdempotencyKeys(pool, MIGRATIONS.schema()));
+          var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
+          var http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
+              .setUserAgent("orgplane-provisioning-engine"), new PoolOptions().setHttp1MaxSize(16));
+          var token = new ServiceToken(http, orgServiceUrl, settings.string("ORGPLANE_ENGINE_CLIENT_ID"),
+              settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
+          var access = new CallerAccess(http, orgServiceUrl);
+          runner = new JobRunner(vertx, pool, registry, http, token, orgServiceUrl, new JobRunner.RunnerSettings(
+              settings.integer("ORGPLANE_ENGINE_WORKERS"), settings.longValue("ORGPLANE_ENGINE_LEASE_MILLIS"),
+              settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"), settings.integer("ORGPLANE_ENGINE_PAGE_SIZE")));
           new PluginRoutes(registry).mount(router);
+          new JobRoutes(pool, registry, access, runner, settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
+          new BatchRoutes(pool, registry, access, runner).mount(router);
+          new DiffRoutes(pool, registry, access, http, token, orgServiceUrl).mount(router);
+          runner.start();
           return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
               settings.integer("ORGPLANE_ENGINE_PORT"));
         })
         .onSuccess(s -> server = s);
+  }
+
+  /** What the route check compares with the OpenAPI document. */
+  Router router() {
+    return router;
   }
 
   public int port() {
@@ -57,7 +93,8 @@ public final class EngineVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))
+    var handBack = runner == null ? Future.<Void>succeededFuture() : runner.stop();
+    return handBack.eventually(() -> ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS")))
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

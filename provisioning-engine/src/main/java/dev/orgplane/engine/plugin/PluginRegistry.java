@@ -1,7 +1,11 @@
 package dev.orgplane.engine.plugin;
 
 import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.kit.http.ApiException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Optional;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -83,5 +87,33 @@ public final class PluginRegistry {
 
   public List<CopyPlugin> inRunOrder() {
     return ordered;
+  }
+
+  public Optional<CopyPlugin> find(String id) {
+    return ordered.stream().filter(plugin -> plugin.id().equals(id)).findFirst();
+  }
+
+  /**
+   * The ids of {@code requested} plugins and everything they depend on, in run order; all plugins
+   * when nothing is requested. Unknown ids are a 422 naming them.
+   */
+  public List<String> selection(List<String> requested) {
+    if (requested.isEmpty()) {
+      return ordered.stream().map(CopyPlugin::id).toList();
+    }
+    var unknown = requested.stream().filter(id -> find(id).isEmpty()).toList();
+    if (!unknown.isEmpty()) {
+      throw new ApiException(422, "unknown_plugin", "No such copy plugin: " + String.join(", ", unknown) + ".",
+          unknown.stream().map(id -> new ApiException.FieldError("plugins", id)).toList());
+    }
+    var needed = new HashSet<String>();
+    var pending = new ArrayDeque<>(requested);
+    while (!pending.isEmpty()) {
+      var id = pending.pop();
+      if (needed.add(id)) {
+        pending.addAll(find(id).orElseThrow().dependsOn());
+      }
+    }
+    return ordered.stream().map(CopyPlugin::id).filter(needed::contains).toList();
   }
 }

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.copy.api.Checkpoint;
+import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.copy.api.KindDiff;
+import dev.orgplane.copy.api.PageResult;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -14,6 +19,21 @@ class PluginRegistryTest {
   record TestPlugin(String id, Set<String> dependsOn, int order, int spiVersion) implements CopyPlugin {
     static TestPlugin of(String id, String... deps) {
       return new TestPlugin(id, Set.of(deps), 0, SPI_VERSION);
+    }
+
+    @Override
+    public Future<PageResult> plan(CopyContext context, Checkpoint from) {
+      throw new UnsupportedOperationException("ordering only");
+    }
+
+    @Override
+    public Future<PageResult> copy(CopyContext context, Checkpoint from) {
+      throw new UnsupportedOperationException("ordering only");
+    }
+
+    @Override
+    public Future<KindDiff> diff(CopyContext context) {
+      throw new UnsupportedOperationException("ordering only");
     }
   }
 

@@ -1,0 +1,49 @@
+package dev.orgplane.engine.batch;
+
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A batch and the counts of its jobs by status. Its status follows from the counts: active while a
+ * job is queued or running, and once all have ended {@code failed} if any failed (a partial batch is
+ * never reported successful), else {@code cancelled} if any was cancelled, else {@code succeeded}.
+ */
+record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int concurrency, OffsetDateTime createdAt,
+    Map<String, Long> counts) {
+
+  String status() {
+    long queued = count("queued");
+    long running = count("running");
+    if (running > 0 || (queued > 0 && total() > queued)) {
+      return "running";
+    }
+    if (queued > 0) {
+      return "queued";
+    }
+    if (count("failed") > 0) {
+      return "failed";
+    }
+    return count("cancelled") > 0 ? "cancelled" : "succeeded";
+  }
+
+  long total() {
+    return counts.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private long count(String status) {
+    return counts.getOrDefault(status, 0L);
+  }
+
+  JsonObject toJson() {
+    var byStatus = new JsonObject();
+    for (var status : new String[] {"queued", "running", "succeeded", "failed", "cancelled"}) {
+      byStatus.put(status, count(status));
+    }
+    return new JsonObject().put("id", id.toString()).put("status", status())
+        .put("templateOrganization", templateOrg.toString()).put("groupId", groupId.toString())
+        .put("concurrency", concurrency).put("total", total()).put("counts", byStatus)
+        .put("requestedBy", requestedBy.toString()).put("createdAt", createdAt.toInstant().toString());
+  }
+}

@@ -1,0 +1,62 @@
+package dev.orgplane.engine.batch;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Batches and the counts of their jobs. */
+final class BatchRepository {
+
+  private static final String SELECT = "SELECT b.*, coalesce((SELECT jsonb_object_agg(status, n) FROM "
+      + "(SELECT status, count(*) AS n FROM provisioning.jobs j WHERE j.batch_id = b.id GROUP BY status) c), '{}') "
+      + "AS counts FROM provisioning.batches b ";
+
+  private BatchRepository() {
+  }
+
+  static Future<Void> insert(SqlClient tx, UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int concurrency) {
+    return tx.preparedQuery("INSERT INTO provisioning.batches (id, requested_by, template_org, group_id, concurrency) "
+            + "VALUES ($1, $2, $3, $4, $5)")
+        .execute(Tuple.of(id, requestedBy, templateOrg, groupId, concurrency)).mapEmpty();
+  }
+
+  static Future<Optional<Batch>> find(SqlClient client, UUID id) {
+    return client.preparedQuery(SELECT + "WHERE b.id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+  }
+
+  static Future<List<Batch>> list(SqlClient client, UUID requestedBy, UUID afterId, int limit) {
+    return client.preparedQuery(SELECT + "WHERE b.requested_by = $1 AND ($2::uuid IS NULL OR b.id > $2) "
+            + "ORDER BY b.id LIMIT $3")
+        .execute(Tuple.of(requestedBy, afterId, limit))
+        .map(rows -> {
+          var batches = new ArrayList<Batch>();
+          rows.forEach(row -> batches.add(map(row)));
+          return batches;
+        });
+  }
+
+  static Future<List<UUID>> retryable(SqlClient client, UUID batchId) {
+    return client.preparedQuery("SELECT id FROM provisioning.jobs WHERE batch_id = $1 AND status IN ('failed', 'cancelled')")
+        .execute(Tuple.of(batchId))
+        .map(rows -> {
+          var ids = new ArrayList<UUID>();
+          rows.forEach(row -> ids.add(row.getUUID("id")));
+          return ids;
+        });
+  }
+
+  private static Batch map(Row row) {
+    var counts = new HashMap<String, Long>();
+    var json = (io.vertx.core.json.JsonObject) row.getValue("counts");
+    json.forEach(entry -> counts.put(entry.getKey(), ((Number) entry.getValue()).longValue()));
+    return new Batch(row.getUUID("id"), row.getUUID("requested_by"), row.getUUID("template_org"),
+        row.getUUID("group_id"), row.getInteger("concurrency"), row.getOffsetDateTime("created_at"), counts);
+  }
+}

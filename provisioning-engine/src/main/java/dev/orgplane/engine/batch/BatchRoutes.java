@@ -1,0 +1,145 @@
+package dev.orgplane.engine.batch;
+
+import dev.orgplane.engine.job.Job;
+import dev.orgplane.engine.job.JobRepository;
+import dev.orgplane.engine.job.JobRunner;
+import dev.orgplane.engine.job.NewJob;
+import dev.orgplane.engine.job.ProvisioningRequest;
+import dev.orgplane.engine.orgapi.CallerAccess;
+import dev.orgplane.engine.plugin.PluginRegistry;
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.RequestBody;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code /v1/provisioning/batches}: many jobs from one template, queued together in one transaction
+ * and run at most {@code concurrency} at a time (across all engine instances).
+ */
+public final class BatchRoutes {
+
+  static final int MAX_TARGETS = 1000;
+
+  private final Pool pool;
+  private final PluginRegistry registry;
+  private final CallerAccess access;
+  private final JobRunner runner;
+
+  public BatchRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner) {
+    this.pool = pool;
+    this.registry = registry;
+    this.access = access;
+    this.runner = runner;
+  }
+
+  public void mount(Router router) {
+    router.post("/v1/provisioning/batches").handler(this::create);
+    router.get("/v1/provisioning/batches").handler(this::list);
+    router.get("/v1/provisioning/batches/:bid").handler(this::get);
+    router.get("/v1/provisioning/batches/:bid/jobs").handler(this::jobs);
+    router.post("/v1/provisioning/batches/:bid/retry").handler(this::retry);
+  }
+
+  private void create(RoutingContext ctx) {
+    var fields = new HashSet<>(ProvisioningRequest.COMMON_FIELDS);
+    fields.addAll(List.of("targets", "concurrency"));
+    var body = RequestBody.of(ctx, fields);
+    var json = ctx.body().asJsonObject();
+    var concurrency = json.getValue("concurrency", 4);
+    if (!(concurrency instanceof Integer n) || n < 1 || n > 64) {
+      body.reject("concurrency", "must be a whole number from 1 to 64");
+    }
+    if (!(json.getValue("targets") instanceof JsonArray targets) || targets.isEmpty() || targets.size() > MAX_TARGETS) {
+      body.reject("targets", "must be an array of 1 to " + MAX_TARGETS + " targets");
+    }
+    var batchId = UUID.randomUUID();
+    ProvisioningRequest.read(ctx, body, json, registry, access)
+        .compose(request -> jobs(ctx, request, batchId, json.getJsonArray("targets"))
+            .compose(jobs -> pool.withTransaction(tx -> BatchRepository.insert(tx, batchId, request.requestedBy(),
+                    request.templateOrg(), request.groupId(), (Integer) concurrency)
+                .compose(v -> JobRepository.insert(tx, jobs)))))
+        .compose(v -> BatchRepository.find(pool, batchId))
+        .onSuccess(batch -> {
+          runner.wake();
+          ctx.response().putHeader("Location", "/v1/provisioning/batches/" + batchId);
+          Replies.json(ctx, 202, batch.orElseThrow().toJson());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** One job per target; a target is {@code {organization}} (existing) or the new organization's fields. */
+  private Future<List<NewJob>> jobs(RoutingContext ctx, ProvisioningRequest request, UUID batchId, JsonArray targets) {
+    var jobs = new ArrayList<Future<NewJob>>();
+    var names = new HashSet<String>();
+    for (int i = 0; i < targets.size(); i++) {
+      var field = "targets[" + i + "]";
+      if (!(targets.getValue(i) instanceof JsonObject target)) {
+        return Future.failedFuture(ApiException.invalid("Each target is an object.",
+            List.of(new ApiException.FieldError(field, "must be an object"))));
+      }
+      if (target.getValue("name") instanceof String name && !names.add(name)) {
+        return Future.failedFuture(ApiException.invalid("Two targets have the same name.",
+            List.of(new ApiException.FieldError(field + ".name", "appears twice in this batch"))));
+      }
+      var existing = target.getValue("organization");
+      jobs.add(existing != null
+          ? request.job(ctx, access, batchId, String.valueOf(existing), null, field)
+          : request.job(ctx, access, batchId, null, target, field));
+    }
+    return Future.all(jobs).map(all -> all.<NewJob>list());
+  }
+
+  private void list(RoutingContext ctx) {
+    var page = PageRequest.of(ctx);
+    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    BatchRepository.list(pool, UUID.fromString(BearerAuth.principal(ctx).subject()), after, page.fetchSize())
+        .onSuccess(batches -> ctx.json(page.page(batches, Batch::toJson, batch -> batch.id().toString())))
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    visible(ctx).onSuccess(batch -> ctx.json(batch.toJson())).onFailure(ctx::fail);
+  }
+
+  private void jobs(RoutingContext ctx) {
+    var page = PageRequest.of(ctx);
+    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    visible(ctx)
+        .compose(batch -> JobRepository.list(pool, null, batch.id(), ctx.queryParams().get("status"), after,
+            page.fetchSize()))
+        .onSuccess(jobs -> ctx.json(page.page(jobs, Job::toJson, job -> job.id().toString())))
+        .onFailure(ctx::fail);
+  }
+
+  private void retry(RoutingContext ctx) {
+    visible(ctx)
+        .compose(batch -> pool.withTransaction(tx -> BatchRepository.retryable(tx, batch.id())
+                .compose(ids -> JobRepository.retry(tx, ids)))
+            .compose(retried -> BatchRepository.find(pool, batch.id())))
+        .onSuccess(batch -> {
+          runner.wake();
+          ctx.json(batch.orElseThrow().toJson());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Batch> visible(RoutingContext ctx) {
+    var id = Ids.uuid(ctx.pathParam("bid"), "bid");
+    var notFound = ApiException.notFound("batch_not_found", "No such provisioning batch.");
+    return BatchRepository.find(pool, id).compose(found -> found.isEmpty() ? Future.failedFuture(notFound)
+        : access.requireRequesterOrGroupAdmin(ctx, found.get().requestedBy(), found.get().groupId(), notFound)
+            .map(found.get()));
+  }
+}

@@ -1,0 +1,80 @@
+package dev.orgplane.engine.diff;
+
+import dev.orgplane.copy.api.KindDiff;
+import dev.orgplane.engine.job.CopiedObjects;
+import dev.orgplane.engine.job.EngineCopyContext;
+import dev.orgplane.engine.orgapi.CallerAccess;
+import dev.orgplane.engine.orgapi.OrgApiClient;
+import dev.orgplane.engine.orgapi.ServiceToken;
+import dev.orgplane.engine.plugin.PluginRegistry;
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Pool;
+import java.util.UUID;
+
+/**
+ * {@code GET /v1/provisioning/diff?source=&target=}: how far a copy has drifted from its template,
+ * per kind, as each plugin sees it (the copy the template would give now versus the target). Both
+ * organizations must be in one group that the caller administers.
+ */
+public final class DiffRoutes {
+
+  private final Pool pool;
+  private final PluginRegistry registry;
+  private final CallerAccess access;
+  private final WebClient http;
+  private final ServiceToken token;
+  private final String orgServiceUrl;
+
+  public DiffRoutes(Pool pool, PluginRegistry registry, CallerAccess access, WebClient http, ServiceToken token,
+      String orgServiceUrl) {
+    this.pool = pool;
+    this.registry = registry;
+    this.access = access;
+    this.http = http;
+    this.token = token;
+    this.orgServiceUrl = orgServiceUrl;
+  }
+
+  public void mount(Router router) {
+    router.get("/v1/provisioning/diff").handler(this::diff);
+  }
+
+  private void diff(RoutingContext ctx) {
+    var sourceRef = ctx.queryParams().get("source");
+    var targetRef = ctx.queryParams().get("target");
+    if (sourceRef == null || targetRef == null) {
+      ctx.fail(ApiException.badRequest("invalid_query", "Name both ?source= (the template) and ?target= (the copy)."));
+      return;
+    }
+    var authorization = ctx.request().getHeader("Authorization");
+    Future.all(access.organization(authorization, sourceRef, "source_not_found"),
+            access.organization(authorization, targetRef, "target_not_found"))
+        .compose(both -> {
+          JsonObject source = both.resultAt(0);
+          JsonObject target = both.resultAt(1);
+          if (!source.getString("groupId").equals(target.getString("groupId"))) {
+            throw new ApiException(422, "group_mismatch", "Source and target are in different organization groups.");
+          }
+          return access.requireGroupAdmin(authorization, source.getString("groupId"))
+              .compose(ok -> kinds(source.getString("id"), target.getString("id")))
+              .map(kinds -> new JsonObject().put("source", source.getString("id")).put("target", target.getString("id"))
+                  .put("inSync", kinds.stream().allMatch(KindDiff::inSync))
+                  .put("kinds", new JsonArray(kinds.stream().map(KindDiff::toJson).toList())));
+        })
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private Future<java.util.List<KindDiff>> kinds(String source, String target) {
+    var context = new EngineCopyContext(null, source, target, new CopiedObjects(pool, UUID.fromString(target), null),
+        new OrgApiClient(http, orgServiceUrl, token, null), http, null, new JsonObject(), 500, message -> { });
+    return Future.all(registry.inRunOrder().stream().map(plugin -> plugin.diff(context)).toList())
+        .map(all -> all.<KindDiff>list());
+  }
+}

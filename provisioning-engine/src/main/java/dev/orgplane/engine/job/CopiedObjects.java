@@ -1,0 +1,119 @@
+package dev.orgplane.engine.job;
+
+import dev.orgplane.copy.api.IdFunction;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The ids of copies in one target organization: a name-based (version 5) UUID of the target and the
+ * template id, so the same object copied twice has one id, and the record of what has been copied
+ * there so far, which tells template ids apart from other strings in free-form data.
+ */
+public final class CopiedObjects implements IdFunction {
+
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private final Pool pool;
+  private final UUID namespace;
+  private final boolean recorded;
+
+  /**
+   * Ids in {@code targetOrg}; a dry run without a target yet ({@code targetOrg} null) derives them
+   * from {@code jobId} instead, and has no copies on record.
+   */
+  public CopiedObjects(Pool pool, UUID targetOrg, UUID jobId) {
+    this.pool = pool;
+    this.namespace = targetOrg == null ? jobId : targetOrg;
+    this.recorded = targetOrg != null;
+  }
+
+  @Override
+  public String copyOf(String sourceId) {
+    return IdFunction.nameBased(namespace.toString(), sourceId);
+  }
+
+  /** Records that the template objects {@code sourceIds} now have copies (in the checkpoint's transaction). */
+  Future<Void> record(SqlClient tx, List<String> sourceIds) {
+    if (!recorded || sourceIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    var sources = sourceIds.stream().map(UUID::fromString).toArray(UUID[]::new);
+    var copies = sourceIds.stream().map(id -> UUID.fromString(copyOf(id))).toArray(UUID[]::new);
+    return tx.preparedQuery("INSERT INTO provisioning.copied_objects (target_org, copy_id, source_id) "
+            + "SELECT $1, c, s FROM unnest($2::uuid[], $3::uuid[]) AS x(c, s) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(namespace, copies, sources)).mapEmpty();
+  }
+
+  @Override
+  public Future<JsonObject> remapEmbedded(JsonObject freeForm) {
+    var candidates = new HashSet<String>();
+    collect(freeForm, candidates);
+    if (!recorded || candidates.isEmpty()) {
+      return Future.succeededFuture(freeForm);
+    }
+    var ids = candidates.stream().map(UUID::fromString).toArray(UUID[]::new);
+    return pool.preparedQuery("SELECT source_id FROM provisioning.copied_objects WHERE target_org = $1 "
+            + "AND source_id = ANY($2)")
+        .execute(Tuple.of(namespace, (Object) ids))
+        .map(rows -> {
+          var copies = new HashMap<String, String>();
+          rows.forEach(row -> copies.put(row.getUUID("source_id").toString(), copyOf(row.getUUID("source_id").toString())));
+          return (JsonObject) replace(freeForm, copies);
+        });
+  }
+
+  @Override
+  public Future<Set<String>> copiedAlready(Collection<String> copyIds) {
+    if (!recorded || copyIds.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    var ids = copyIds.stream().map(UUID::fromString).toArray(UUID[]::new);
+    return pool.preparedQuery("SELECT copy_id FROM provisioning.copied_objects WHERE target_org = $1 AND copy_id = ANY($2)")
+        .execute(Tuple.of(namespace, (Object) ids))
+        .map(rows -> {
+          var found = new HashSet<String>();
+          rows.forEach(row -> found.add(row.getUUID("copy_id").toString()));
+          return found;
+        });
+  }
+
+  private static void collect(Object value, Set<String> into) {
+    if (value instanceof JsonObject object) {
+      object.forEach(entry -> collect(entry.getValue(), into));
+    } else if (value instanceof JsonArray array) {
+      array.forEach(item -> collect(item, into));
+    } else if (value instanceof String text && UUID_TEXT.matcher(text).matches()) {
+      into.add(text.toLowerCase());
+    }
+  }
+
+  private static Object replace(Object value, Map<String, String> copies) {
+    if (value instanceof JsonObject object) {
+      var result = new JsonObject();
+      object.forEach(entry -> result.put(entry.getKey(), replace(entry.getValue(), copies)));
+      return result;
+    }
+    if (value instanceof JsonArray array) {
+      var result = new JsonArray();
+      array.forEach(item -> result.add(replace(item, copies)));
+      return result;
+    }
+    if (value instanceof String text) {
+      return copies.getOrDefault(text.toLowerCase(), text);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,173 @@
+package dev.orgplane.engine.job;
+
+import dev.orgplane.copy.api.Counts;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+/** Jobs and their steps in the {@code provisioning} schema. */
+public final class JobRepository {
+
+  /**
+   * The oldest job that is queued, or running under a lease that expired (its engine died), and
+   * whose batch has room under its concurrency. SKIP LOCKED lets engines claim side by side without
+   * waiting for each other or taking the same job.
+   */
+  private static final String CLAIM = """
+      UPDATE provisioning.jobs j SET status = 'running', lease_owner = $1,
+             lease_until = now() + $2 * interval '1 millisecond', attempts = j.attempts + 1,
+             started_at = coalesce(j.started_at, now()), updated_at = now()
+      WHERE j.id = (
+        SELECT c.id FROM provisioning.jobs c
+        WHERE (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now()))
+          AND (c.batch_id IS NULL
+               OR (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = c.batch_id AND r.status = 'running'
+                   AND r.lease_until >= now())
+                  < (SELECT b.concurrency FROM provisioning.batches b WHERE b.id = c.batch_id))
+        ORDER BY c.created_at, c.id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED)
+      RETURNING j.*""";
+
+  private JobRepository() {
+  }
+
+  /** Queues {@code jobs} with their steps: two statements however many jobs there are. */
+  public static Future<Void> insert(SqlClient tx, List<NewJob> jobs) {
+    var jobRows = jobs.stream().map(job -> Tuple.of(job.id(), job.batchId(), job.requestedBy(), job.templateOrg(),
+        job.groupId(), job.targetOrg(), job.target(), job.plugins().toArray(String[]::new)).addValue(job.options())
+        .addValue(job.dryRun())).toList();
+    var stepRows = new ArrayList<Tuple>();
+    jobs.forEach(job -> {
+      for (int i = 0; i < job.plugins().size(); i++) {
+        stepRows.add(Tuple.of(job.id(), i, job.plugins().get(i)));
+      }
+    });
+    return tx.preparedQuery("INSERT INTO provisioning.jobs (id, batch_id, requested_by, template_org, group_id, "
+            + "target_org, target, plugins, options, dry_run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .executeBatch(jobRows)
+        .compose(done -> stepRows.isEmpty() ? Future.succeededFuture()
+            : tx.preparedQuery("INSERT INTO provisioning.job_steps (job_id, position, plugin) VALUES ($1, $2, $3)")
+                .executeBatch(stepRows).mapEmpty());
+  }
+
+  public static Future<Optional<Job>> find(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT * FROM provisioning.jobs WHERE id = $1").mapping(Job.MAPPER)
+        .execute(Tuple.of(id))
+        .compose(rows -> withSteps(client, StreamSupport.stream(rows.spliterator(), false).toList()))
+        .map(jobs -> jobs.stream().findFirst());
+  }
+
+  /** Jobs requested by {@code requestedBy}, or of {@code batchId}, newest first, after {@code afterId}. */
+  public static Future<List<Job>> list(SqlClient client, UUID requestedBy, UUID batchId, String status,
+      UUID afterId, int limit) {
+    return client.preparedQuery("SELECT * FROM provisioning.jobs WHERE ($1::uuid IS NULL OR requested_by = $1) "
+            + "AND ($2::uuid IS NULL OR batch_id = $2) AND ($3::text IS NULL OR status = $3) "
+            + "AND ($4::uuid IS NULL OR id > $4) ORDER BY id LIMIT $5")
+        .mapping(Job.MAPPER)
+        .execute(Tuple.of(requestedBy, batchId, status, afterId, limit))
+        .compose(rows -> withSteps(client, StreamSupport.stream(rows.spliterator(), false).toList()));
+  }
+
+  static Future<Optional<Job>> claim(SqlClient client, String owner, long leaseMillis) {
+    return client.preparedQuery(CLAIM).mapping(Job.MAPPER).execute(Tuple.of(owner, leaseMillis))
+        .compose(rows -> withSteps(client, StreamSupport.stream(rows.spliterator(), false).toList()))
+        .map(jobs -> jobs.stream().findFirst());
+  }
+
+  /** Renews the leases of the jobs {@code owner} runs; answers the ids it still holds. */
+  static Future<List<UUID>> heartbeat(SqlClient client, String owner, List<UUID> jobIds, long leaseMillis) {
+    return client.preparedQuery("UPDATE provisioning.jobs SET lease_until = now() + $3 * interval '1 millisecond' "
+            + "WHERE lease_owner = $1 AND status = 'running' AND id = ANY($2) RETURNING id")
+        .execute(Tuple.of(owner, jobIds.toArray(UUID[]::new), leaseMillis))
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(r -> r.getUUID("id")).toList());
+  }
+
+  static Future<Boolean> setTarget(SqlClient client, UUID jobId, String owner, UUID targetOrg) {
+    return client.preparedQuery("UPDATE provisioning.jobs SET target_org = $3, updated_at = now() "
+            + "WHERE id = $1 AND lease_owner = $2 AND status = 'running'")
+        .execute(Tuple.of(jobId, owner, targetOrg)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Persists a page's checkpoint if {@code owner} still holds the job, renewing its lease; answers
+   * whether a cancel was asked for, or empty when the lease was lost (another engine took over).
+   */
+  static Future<Optional<Boolean>> checkpoint(SqlClient tx, UUID jobId, String owner, long leaseMillis, int position,
+      String cursor, Counts counts, boolean last) {
+    return tx.preparedQuery("UPDATE provisioning.jobs SET updated_at = now(), "
+            + "lease_until = now() + $3 * interval '1 millisecond' "
+            + "WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING cancel_requested")
+        .execute(Tuple.of(jobId, owner, leaseMillis))
+        .compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.succeededFuture(Optional.<Boolean>empty());
+          }
+          var cancel = rows.iterator().next().getBoolean("cancel_requested");
+          return tx.preparedQuery("UPDATE provisioning.job_steps SET cursor = $3, created = created + $4, "
+                  + "updated = updated + $5, unchanged = unchanged + $6, status = $7 WHERE job_id = $1 AND position = $2")
+              .execute(Tuple.of(jobId, position, cursor, counts.created(), counts.updated(), counts.unchanged())
+                  .addValue(last ? "succeeded" : "running"))
+              .map(done -> Optional.of(cancel));
+        });
+  }
+
+  /** Ends a job that {@code owner} holds; a failed step is marked with the one object that failed. */
+  static Future<Void> finish(SqlClient client, UUID jobId, String owner, String status, JsonObject error,
+      Integer failedPosition) {
+    return client.preparedQuery("UPDATE provisioning.jobs SET status = $3, error = $4, finished_at = now(), "
+            + "updated_at = now(), lease_owner = NULL, lease_until = NULL, cancel_requested = false "
+            + "WHERE id = $1 AND lease_owner = $2")
+        .execute(Tuple.of(jobId, owner, status, error))
+        .compose(done -> failedPosition == null ? Future.succeededFuture()
+            : client.preparedQuery("UPDATE provisioning.job_steps SET status = 'failed', failed = failed + 1 "
+                + "WHERE job_id = $1 AND position = $2").execute(Tuple.of(jobId, failedPosition)).mapEmpty());
+  }
+
+  /** Cancels a queued job at once and asks a running one to stop at its next page; empty if it had ended. */
+  static Future<Optional<UUID>> cancel(SqlClient client, UUID jobId) {
+    return client.preparedQuery("UPDATE provisioning.jobs SET cancel_requested = (status = 'running'), "
+            + "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END, "
+            + "finished_at = CASE WHEN status = 'queued' THEN now() END, updated_at = now() "
+            + "WHERE id = $1 AND status IN ('queued', 'running') RETURNING id")
+        .execute(Tuple.of(jobId)).map(rows -> ids(rows).stream().findFirst());
+  }
+
+  /** Queues failed or cancelled jobs again; they resume from their checkpoints. Answers the ids re-queued. */
+  public static Future<List<UUID>> retry(SqlClient tx, List<UUID> jobIds) {
+    var ids = jobIds.toArray(UUID[]::new);
+    return tx.preparedQuery("UPDATE provisioning.jobs SET status = 'queued', error = NULL, cancel_requested = false, "
+            + "finished_at = NULL, updated_at = now() WHERE id = ANY($1) AND status IN ('failed', 'cancelled') RETURNING id")
+        .execute(Tuple.of((Object) ids))
+        .compose(rows -> tx.preparedQuery("UPDATE provisioning.job_steps SET status = 'pending' "
+                + "WHERE job_id = ANY($1) AND status = 'failed'").execute(Tuple.of((Object) ids))
+            .map(done -> ids(rows)));
+  }
+
+  private static List<UUID> ids(Iterable<Row> rows) {
+    return StreamSupport.stream(rows.spliterator(), false).map(row -> row.getUUID("id")).toList();
+  }
+
+  private static Future<List<Job>> withSteps(SqlClient client, List<Job> jobs) {
+    if (jobs.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    var ids = jobs.stream().map(Job::id).toArray(UUID[]::new);
+    return client.preparedQuery("SELECT * FROM provisioning.job_steps WHERE job_id = ANY($1) ORDER BY job_id, position")
+        .execute(Tuple.of((Object) ids))
+        .map(rows -> {
+          var steps = new HashMap<UUID, List<Job.Step>>();
+          rows.forEach(row -> steps.computeIfAbsent(row.getUUID("job_id"), id -> new ArrayList<>())
+              .add(Job.Step.MAPPER.apply(row)));
+          return jobs.stream().map(job -> job.withSteps(steps.getOrDefault(job.id(), List.of()))).toList();
+        });
+  }
+}

@@ -1,0 +1,128 @@
+package dev.orgplane.engine.job;
+
+import dev.orgplane.engine.orgapi.CallerAccess;
+import dev.orgplane.engine.plugin.PluginRegistry;
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.RequestBody;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code /v1/provisioning/jobs}: queue a job (202; the runner does the work), read jobs, follow one
+ * as Server-Sent Events, cancel and retry. A job is visible to whoever requested it and to the
+ * admins of its organization group; to anyone else it does not exist.
+ */
+public final class JobRoutes {
+
+  private static final List<String> STATUSES = List.of("queued", "running", "succeeded", "failed", "cancelled");
+
+  private final Pool pool;
+  private final PluginRegistry registry;
+  private final CallerAccess access;
+  private final JobRunner runner;
+  private final long eventPollMillis;
+
+  public JobRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, long eventPollMillis) {
+    this.pool = pool;
+    this.registry = registry;
+    this.access = access;
+    this.runner = runner;
+    this.eventPollMillis = eventPollMillis;
+  }
+
+  public void mount(Router router) {
+    router.post("/v1/provisioning/jobs").handler(this::create);
+    router.get("/v1/provisioning/jobs").handler(this::list);
+    router.get("/v1/provisioning/jobs/:jid").handler(this::get);
+    router.get("/v1/provisioning/jobs/:jid/events").handler(this::events);
+    router.post("/v1/provisioning/jobs/:jid/cancel").handler(this::cancel);
+    router.post("/v1/provisioning/jobs/:jid/retry").handler(this::retry);
+  }
+
+  private void create(RoutingContext ctx) {
+    var fields = new HashSet<>(ProvisioningRequest.COMMON_FIELDS);
+    fields.addAll(List.of("target", "targetOrganization"));
+    var body = RequestBody.of(ctx, fields);
+    var json = ctx.body().asJsonObject();
+    var targetRef = body.optionalString("targetOrganization", 63);
+    var target = body.optionalObject("target");
+    ProvisioningRequest.read(ctx, body, json, registry, access)
+        .compose(request -> request.job(ctx, access, null, targetRef, target, "target"))
+        .compose(job -> pool.withTransaction(tx -> JobRepository.insert(tx, List.of(job)))
+            .compose(v -> JobRepository.find(pool, job.id())))
+        .onSuccess(job -> {
+          runner.wake();
+          ctx.response().putHeader("Location", "/v1/provisioning/jobs/" + job.get().id());
+          Replies.json(ctx, 202, job.get().toJson());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    var page = PageRequest.of(ctx);
+    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    var status = ctx.queryParams().get("status");
+    if (status != null && !STATUSES.contains(status)) {
+      ctx.fail(ApiException.badRequest("invalid_status", "status is one of " + String.join(", ", STATUSES) + "."));
+      return;
+    }
+    var caller = UUID.fromString(BearerAuth.principal(ctx).subject());
+    JobRepository.list(pool, caller, null, status, after, page.fetchSize())
+        .onSuccess(jobs -> ctx.json(page.page(jobs, Job::toJson, job -> job.id().toString())))
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    visibleJob(ctx).onSuccess(job -> ctx.json(job.toJson())).onFailure(ctx::fail);
+  }
+
+  private void events(RoutingContext ctx) {
+    visibleJob(ctx).onSuccess(job -> JobEvents.stream(ctx, pool, job, eventPollMillis)).onFailure(ctx::fail);
+  }
+
+  private void cancel(RoutingContext ctx) {
+    visibleJob(ctx)
+        .compose(job -> JobRepository.cancel(pool, job.id()))
+        .compose(cancelled -> cancelled.isPresent() ? JobRepository.find(pool, cancelled.get())
+            : Future.failedFuture(ApiException.conflict("job_finished", "The job has ended; there is nothing to cancel.")))
+        .onSuccess(job -> ctx.json(job.orElseThrow().toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void retry(RoutingContext ctx) {
+    visibleJob(ctx)
+        .compose(job -> pool.withTransaction(tx -> JobRepository.retry(tx, List.of(job.id()))))
+        .compose(retried -> retried.isEmpty()
+            ? Future.failedFuture(ApiException.conflict("job_not_retryable", "Only a failed or cancelled job can be retried."))
+            : JobRepository.find(pool, retried.get(0)))
+        .onSuccess(job -> {
+          runner.wake();
+          ctx.json(job.orElseThrow().toJson());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Job> visibleJob(RoutingContext ctx) {
+    var id = Ids.uuid(ctx.pathParam("jid"), "jid");
+    return JobRepository.find(pool, id).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(notFound());
+      }
+      var job = found.get();
+      return access.requireRequesterOrGroupAdmin(ctx, job.requestedBy(), job.groupId(), notFound()).map(job);
+    });
+  }
+
+  private static ApiException notFound() {
+    return ApiException.notFound("job_not_found", "No such provisioning job.");
+  }
+}

@@ -1,0 +1,234 @@
+package dev.orgplane.engine.job;
+
+import dev.orgplane.copy.api.Checkpoint;
+import dev.orgplane.copy.api.CopyContext;
+import dev.orgplane.copy.api.CopyFailure;
+import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.OrgApiException;
+import dev.orgplane.copy.api.PageResult;
+import dev.orgplane.engine.orgapi.OrgApiClient;
+import dev.orgplane.engine.orgapi.ServiceToken;
+import dev.orgplane.engine.plugin.PluginRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs jobs on this engine instance: claims queued (or abandoned) jobs while it has free slots,
+ * holds each under a lease renewed by a heartbeat and by every checkpoint, and runs its plugins
+ * page by page from their last checkpoints. A job whose lease this instance lost (it stalled and
+ * another instance took over) is dropped at its next page without writing anything more.
+ */
+public final class JobRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+  private static final int MAX_ATTEMPTS = 8;
+
+  /** How a run of a job ended on this instance. */
+  private enum Outcome { SUCCEEDED, CANCELLED, LEASE_LOST }
+
+  /** A run that failed in one step: the step's position and what went wrong. */
+  private static final class StepFailure extends RuntimeException {
+    final int position;
+    final String plugin;
+
+    StepFailure(int position, String plugin, Throwable cause) {
+      super(cause);
+      this.position = position;
+      this.plugin = plugin;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final PluginRegistry registry;
+  private final WebClient http;
+  private final ServiceToken token;
+  private final String orgServiceUrl;
+  private final RunnerSettings settings;
+  private final String owner = "engine-" + UUID.randomUUID();
+  private final Map<UUID, boolean[]> running = new HashMap<>();
+  private boolean claiming;
+  private boolean stopped;
+  private long pollTimer = -1;
+  private long heartbeatTimer = -1;
+
+  /** Slots, lease, polling and page size of a runner. */
+  public record RunnerSettings(int slots, long leaseMillis, long pollMillis, int pageSize) {
+  }
+
+  public JobRunner(Vertx vertx, Pool pool, PluginRegistry registry, WebClient http, ServiceToken token,
+      String orgServiceUrl, RunnerSettings settings) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.registry = registry;
+    this.http = http;
+    this.token = token;
+    this.orgServiceUrl = orgServiceUrl;
+    this.settings = settings;
+  }
+
+  public void start() {
+    pollTimer = vertx.setPeriodic(settings.pollMillis(), id -> wake());
+    heartbeatTimer = vertx.setPeriodic(Math.max(100, settings.leaseMillis() / 3), id -> heartbeat());
+    wake();
+  }
+
+  /** Looks for work now, e.g. right after jobs were queued. */
+  public void wake() {
+    if (claiming || stopped || running.size() >= settings.slots()) {
+      return;
+    }
+    claiming = true;
+    JobRepository.claim(pool, owner, settings.leaseMillis()).onComplete(claimed -> {
+      claiming = false;
+      if (claimed.failed()) {
+        LOG.warn("claiming a job failed: {}", claimed.cause().toString());
+      } else if (claimed.result().isPresent()) {
+        run(claimed.result().get());
+        wake();
+      }
+    });
+  }
+
+  /** Stops claiming and hands this instance's jobs back to the queue for another instance. */
+  public Future<Void> stop() {
+    stopped = true;
+    vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(heartbeatTimer);
+    running.values().forEach(lost -> lost[0] = true);
+    return pool.preparedQuery("UPDATE provisioning.jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL "
+            + "WHERE lease_owner = $1 AND status = 'running'").execute(Tuple.of(owner)).mapEmpty();
+  }
+
+  private void run(Job job) {
+    var lost = new boolean[1];
+    running.put(job.id(), lost);
+    LOG.info("job {} claimed (attempt {})", job.id(), job.attempts());
+    execute(job, lost)
+        .compose(outcome -> switch (outcome) {
+          case SUCCEEDED -> JobRepository.finish(pool, job.id(), owner, "succeeded", null, null);
+          case CANCELLED -> JobRepository.finish(pool, job.id(), owner, "cancelled", null, null);
+          case LEASE_LOST -> Future.<Void>succeededFuture();
+        }, failure -> fail(job, failure))
+        .onComplete(done -> {
+          running.remove(job.id());
+          if (done.failed()) {
+            LOG.warn("job {} could not record its end: {}", job.id(), done.cause().toString());
+          }
+          wake();
+        });
+  }
+
+  private Future<Void> fail(Job job, Throwable failure) {
+    var position = failure instanceof StepFailure step ? Integer.valueOf(step.position) : null;
+    var cause = failure instanceof StepFailure ? failure.getCause() : failure;
+    var error = new JsonObject().put("code", cause instanceof CopyFailure copy ? copy.code() : "copy_error")
+        .put("detail", cause.getMessage() == null ? cause.toString() : cause.getMessage())
+        .put("plugin", failure instanceof StepFailure step ? step.plugin : null)
+        .put("object", cause instanceof CopyFailure copy ? copy.objectId() : null);
+    LOG.warn("job {} failed: {}", job.id(), error.encode());
+    return JobRepository.finish(pool, job.id(), owner, "failed", error, position);
+  }
+
+  private Future<Outcome> execute(Job job, boolean[] lost) {
+    var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString());
+    var target = new TargetOrganization(pool, api, owner);
+    return withRetries(() -> target.ensure(job), 1).compose(targetOrg -> {
+      var ids = new CopiedObjects(pool, targetOrg, job.id());
+      var context = new EngineCopyContext(job.id().toString(), job.templateOrg().toString(),
+          targetOrg == null ? null : targetOrg.toString(), ids, api, http, vertx, job.options(), settings.pageSize(),
+          message -> LOG.info("job {}: {}", job.id(), message));
+      return steps(job, context, ids, lost, 0);
+    });
+  }
+
+  private Future<Outcome> steps(Job job, CopyContext context, CopiedObjects ids, boolean[] lost, int index) {
+    if (index == job.steps().size()) {
+      return Future.succeededFuture(Outcome.SUCCEEDED);
+    }
+    var step = job.steps().get(index);
+    if (step.status().equals("succeeded")) {
+      return steps(job, context, ids, lost, index + 1);
+    }
+    var from = new Checkpoint(step.cursor(), new Counts(step.created(), step.updated(), step.unchanged()));
+    return registry.find(step.plugin())
+        .map(plugin -> pages(job, context, ids, lost, plugin, step.position(), from))
+        .orElseGet(() -> Future.failedFuture(new CopyFailure("plugin_missing",
+            "This engine has no copy plugin " + step.plugin() + ".", null)))
+        .recover(failure -> Future.failedFuture(failure instanceof StepFailure ? failure
+            : new StepFailure(step.position(), step.plugin(), failure)))
+        .compose(outcome -> outcome == Outcome.SUCCEEDED ? steps(job, context, ids, lost, index + 1)
+            : Future.succeededFuture(outcome));
+  }
+
+  private Future<Outcome> pages(Job job, CopyContext context, CopiedObjects ids, boolean[] lost, CopyPlugin plugin,
+      int position, Checkpoint from) {
+    if (lost[0]) {
+      return Future.succeededFuture(Outcome.LEASE_LOST);
+    }
+    Supplier<Future<PageResult>> page = () -> job.dryRun() ? plugin.plan(context, from) : plugin.copy(context, from);
+    return withRetries(page, 1).compose(done -> pool.withTransaction(tx -> JobRepository.checkpoint(tx, job.id(), owner,
+                settings.leaseMillis(), position, done.nextCursor(), done.counts(), done.last())
+            .compose(cancel -> cancel.isEmpty() || job.dryRun() ? Future.succeededFuture(cancel)
+                : ids.record(tx, done.sourceIds()).map(cancel)))
+        .compose(cancel -> {
+          if (cancel.isEmpty()) {
+            return Future.succeededFuture(Outcome.LEASE_LOST);
+          }
+          if (cancel.get()) {
+            return Future.succeededFuture(Outcome.CANCELLED);
+          }
+          return done.last() ? Future.succeededFuture(Outcome.SUCCEEDED)
+              : pages(job, context, ids, lost, plugin, position, from.after(done));
+        }));
+  }
+
+  /** Retries work that failed for a passing reason (org-service restarting, a network error) with backoff. */
+  private <T> Future<T> withRetries(Supplier<Future<T>> page, int attempt) {
+    return page.get().recover(failure -> {
+      if (!transientFailure(failure) || attempt >= MAX_ATTEMPTS) {
+        return Future.failedFuture(failure instanceof OrgApiException refused && !refused.retryable()
+            ? new CopyFailure(refused.code(), refused.getMessage(), null) : failure);
+      }
+      var delay = Math.min(5_000L, 250L << attempt);
+      LOG.info("page failed ({}), retrying in {} ms", failure.toString(), delay);
+      return vertx.timer(delay).compose(v -> withRetries(page, attempt + 1));
+    });
+  }
+
+  /** Failures of the network or of a service that is down or busy; anything else will not pass by itself. */
+  private static boolean transientFailure(Throwable failure) {
+    if (failure instanceof OrgApiException refused) {
+      return refused.retryable();
+    }
+    return failure instanceof java.io.IOException || failure instanceof java.util.concurrent.TimeoutException
+        || failure instanceof io.vertx.core.VertxException;
+  }
+
+  private void heartbeat() {
+    if (running.isEmpty()) {
+      return;
+    }
+    var ids = List.copyOf(running.keySet());
+    JobRepository.heartbeat(pool, owner, ids, settings.leaseMillis())
+        .onSuccess(held -> ids.stream().filter(id -> !held.contains(id)).forEach(id -> {
+          var lost = running.get(id);
+          if (lost != null) {
+            lost[0] = true;
+          }
+        }))
+        .onFailure(e -> LOG.warn("lease heartbeat failed: {}", e.toString()));
+  }
+}

@@ -1,0 +1,13 @@
+package dev.orgplane.engine.job;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A job about to be queued: copy {@code templateOrg} into {@code targetOrg}, or into a new
+ * organization described by {@code target}, with {@code plugins} in run order.
+ */
+public record NewJob(UUID id, UUID batchId, UUID requestedBy, UUID templateOrg, UUID groupId, UUID targetOrg,
+    JsonObject target, List<String> plugins, JsonObject options, boolean dryRun) {
+}

@@ -1,0 +1,107 @@
+package dev.orgplane.engine.job;
+
+import dev.orgplane.engine.orgapi.CallerAccess;
+import dev.orgplane.engine.plugin.PluginRegistry;
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.RequestBody;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * What a job or batch request has in common: the template, its group, the plugins and options. The
+ * caller must see the template and administer its group, asked of org-service with the caller's
+ * own token; the group in the request, if any, must be the template's.
+ */
+public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID groupId, List<String> plugins,
+    JsonObject options, boolean dryRun) {
+
+  public static final Set<String> COMMON_FIELDS = Set.of("templateOrganization", "groupId", "plugins", "options", "dryRun");
+  private static final Set<String> TARGET_FIELDS =
+      Set.of("name", "title", "description", "avatar", "email", "website", "metadata");
+  private static final Set<String> OPTIONS = Set.of("copyMembers");
+  private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{3,63}");
+
+  /** Reads and checks the common fields; {@code body.validate()} is the caller's, after its own fields. */
+  public static Future<ProvisioningRequest> read(RoutingContext ctx, RequestBody body, JsonObject json,
+      PluginRegistry registry, CallerAccess access) {
+    var templateRef = body.requiredString("templateOrganization", 63);
+    var groupId = body.optionalString("groupId", 36);
+    var plugins = registry.selection(body.stringList("plugins", false));
+    var options = body.optionalObject("options");
+    if (options != null) {
+      options.fieldNames().stream().filter(f -> !OPTIONS.contains(f)).sorted()
+          .forEach(f -> body.reject("options." + f, "unknown option"));
+      if (options.containsKey("copyMembers") && !(options.getValue("copyMembers") instanceof Boolean)) {
+        body.reject("options.copyMembers", "must be true or false");
+      }
+    }
+    var dryRun = json.getValue("dryRun");
+    if (dryRun != null && !(dryRun instanceof Boolean)) {
+      body.reject("dryRun", "must be true or false");
+    }
+    body.validate();
+    var authorization = ctx.request().getHeader("Authorization");
+    var requestedBy = UUID.fromString(BearerAuth.principal(ctx).subject());
+    return access.organization(authorization, templateRef, "template_not_found").compose(template -> {
+      var templateGroup = template.getString("groupId");
+      if (groupId != null && !groupId.equalsIgnoreCase(templateGroup)) {
+        throw new ApiException(422, "group_mismatch", "The template is not in organization group " + groupId + ".");
+      }
+      return access.requireGroupAdmin(authorization, templateGroup).map(ok -> new ProvisioningRequest(requestedBy,
+          UUID.fromString(template.getString("id")), UUID.fromString(templateGroup), plugins,
+          options == null ? new JsonObject() : options, Boolean.TRUE.equals(dryRun)));
+    });
+  }
+
+  /**
+   * The job for one target: an existing organization {@code targetRef} of the template's group, or a
+   * new one described by {@code target} (checked here for what a mistake would otherwise only show
+   * when the job runs).
+   */
+  public Future<NewJob> job(RoutingContext ctx, CallerAccess access, UUID batchId, String targetRef, JsonObject target,
+      String field) {
+    if ((targetRef == null) == (target == null)) {
+      return Future.failedFuture(ApiException.invalid("Name either a target to create or a targetOrganization.",
+          List.of(new ApiException.FieldError(field, "give exactly one of target and targetOrganization"))));
+    }
+    if (target != null) {
+      var problem = targetProblem(target);
+      return problem == null ? Future.succeededFuture(newJob(batchId, null, target))
+          : Future.failedFuture(ApiException.invalid("The target is invalid.",
+              List.of(new ApiException.FieldError(field + "." + problem[0], problem[1]))));
+    }
+    return access.organization(ctx.request().getHeader("Authorization"), targetRef, "target_not_found")
+        .map(existing -> {
+          var id = UUID.fromString(existing.getString("id"));
+          if (id.equals(templateOrg)) {
+            throw new ApiException(422, "target_is_template", "An organization cannot be provisioned from itself.");
+          }
+          if (!groupId.toString().equals(existing.getString("groupId"))) {
+            throw new ApiException(422, "group_mismatch", "The target is not in the template's organization group.");
+          }
+          return newJob(batchId, id, null);
+        });
+  }
+
+  private NewJob newJob(UUID batchId, UUID targetOrg, JsonObject target) {
+    return new NewJob(UUID.randomUUID(), batchId, requestedBy, templateOrg, groupId, targetOrg, target, plugins,
+        options, dryRun);
+  }
+
+  private static String[] targetProblem(JsonObject target) {
+    var unknown = target.fieldNames().stream().filter(f -> !TARGET_FIELDS.contains(f)).sorted().findFirst();
+    if (unknown.isPresent()) {
+      return new String[] {unknown.get(), "unknown field"};
+    }
+    if (!(target.getValue("name") instanceof String name) || !NAME.matcher(name).matches()) {
+      return new String[] {"name", "must be 3 to 63 characters of a-z, 0-9, _ and -"};
+    }
+    return null;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.orgplane.engine.job;
+
+import dev.orgplane.copy.api.CopyFailure;
+import dev.orgplane.engine.orgapi.OrgApiClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.UUID;
+
+/**
+ * The organization a job copies into. A job asked for a new one creates it in the template's
+ * group, owned by the requester and marked {@code provisionedFrom} the template and the job. That
+ * mark makes creation safe to repeat: after a crash between creating the organization and recording
+ * it, the next attempt finds it by name and adopts it, while a name taken by anything else fails.
+ */
+final class TargetOrganization {
+
+  private final Pool pool;
+  private final OrgApiClient api;
+  private final String owner;
+
+  TargetOrganization(Pool pool, OrgApiClient api, String owner) {
+    this.pool = pool;
+    this.api = api;
+    this.owner = owner;
+  }
+
+  /** The target's id; {@code null} for a dry run whose target does not exist yet. */
+  Future<UUID> ensure(Job job) {
+    if (job.targetOrg() != null || job.dryRun()) {
+      return Future.succeededFuture(job.targetOrg());
+    }
+    var name = job.target().getString("name");
+    return api.organization(name)
+        .compose(existing -> existing == null ? create(job) : adopt(job, existing))
+        .compose(id -> JobRepository.setTarget(pool, job.id(), owner, id).map(id));
+  }
+
+  private Future<UUID> create(Job job) {
+    var body = new JsonObject().put("title", job.target().getString("name")).mergeIn(job.target())
+        .put("groupId", job.groupId().toString())
+        .put("ownerId", job.requestedBy().toString())
+        .put("provisionedFrom", new JsonObject().put("templateId", job.templateOrg().toString())
+            .put("jobId", job.id().toString()));
+    return api.createOrganization(body).map(created -> UUID.fromString(created.getString("id")));
+  }
+
+  private static Future<UUID> adopt(Job job, JsonObject existing) {
+    var from = existing.getJsonObject("provisionedFrom");
+    if (from != null && job.id().toString().equals(from.getString("jobId"))) {
+      return Future.succeededFuture(UUID.fromString(existing.getString("id")));
+    }
+    return Future.failedFuture(new CopyFailure("organization_name_taken",
+        "An organization named " + job.target().getString("name") + " exists already.", null));
+  }
+}

@@ -1,0 +1,74 @@
+package dev.orgplane.engine.orgapi;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * What the caller may provision, asked of org-service with the caller's own token, so the engine
+ * never decides access from its own copy of the rules: an organization the caller cannot see is
+ * missing (404), and provisioning needs the admin rights of its group (group admin or platform
+ * admin, which are exactly the callers org-service shows the group to).
+ */
+public final class CallerAccess {
+
+  private final WebClient client;
+  private final String orgServiceUrl;
+
+  public CallerAccess(WebClient client, String orgServiceUrl) {
+    this.client = client;
+    this.orgServiceUrl = orgServiceUrl;
+  }
+
+  /** The organization {@code ref} (id or name) as the caller sees it, or 404 {@code missingCode}. */
+  public Future<JsonObject> organization(String authorization, String ref, String missingCode) {
+    return client.getAbs(orgServiceUrl + "/v1/organizations/" + URLEncoder.encode(ref, StandardCharsets.UTF_8))
+        .putHeader("Authorization", authorization).send()
+        .map(response -> {
+          if (response.statusCode() == 404 || response.statusCode() == 403) {
+            throw ApiException.notFound(missingCode, "No such organization: " + ref + ".");
+          }
+          return OrgAnswers.body(response);
+        })
+        .recover(CallerAccess::unavailable);
+  }
+
+  /** Succeeds if the caller administers organization group {@code groupId}; 403 otherwise. */
+  public Future<Void> requireGroupAdmin(String authorization, String groupId) {
+    return client.getAbs(orgServiceUrl + "/v1/organization-groups/" + URLEncoder.encode(groupId, StandardCharsets.UTF_8))
+        .putHeader("Authorization", authorization).send()
+        .<Void>map(response -> {
+          if (!OrgAnswers.ok(response)) {
+            throw ApiException.forbidden("forbidden",
+                "Provisioning needs group admin rights in the template's organization group.");
+          }
+          return null;
+        })
+        .recover(CallerAccess::unavailable);
+  }
+
+  /**
+   * Succeeds for the caller who requested a job or batch and for the admins of its group; anyone
+   * else gets {@code notFound}, as if it did not exist.
+   */
+  public Future<Void> requireRequesterOrGroupAdmin(RoutingContext ctx, UUID requestedBy, UUID groupId,
+      ApiException notFound) {
+    if (requestedBy.toString().equals(BearerAuth.principal(ctx).subject())) {
+      return Future.succeededFuture();
+    }
+    return requireGroupAdmin(ctx.request().getHeader("Authorization"), groupId.toString())
+        .recover(e -> Future.<Void>failedFuture(e instanceof ApiException api && api.status() == 403 ? notFound : e));
+  }
+
+  /** org-service down or failing: the caller's request cannot be decided now. */
+  private static <T> Future<T> unavailable(Throwable failure) {
+    return Future.failedFuture(failure instanceof ApiException ? failure
+        : new ApiException(503, "org_service_unavailable", "org-service cannot be reached; try again shortly."));
+  }
+}

@@ -1,0 +1,106 @@
+package dev.orgplane.engine.orgapi;
+
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.OrgApi;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link OrgApi} over HTTP with the engine's service token. Every call names the job it works for
+ * ({@code Orgplane-Job-Id}), which org-service writes on the audit events the call causes.
+ */
+public final class OrgApiClient implements OrgApi {
+
+  public static final String JOB_HEADER = "Orgplane-Job-Id";
+  private static final String IMPORT_RESULT = "Orgplane-Import-Result";
+
+  private final WebClient client;
+  private final String baseUrl;
+  private final ServiceToken token;
+  private final String jobId;
+
+  public OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId) {
+    this.client = client;
+    this.baseUrl = orgServiceUrl + "/v1/organizations/";
+    this.token = token;
+    this.jobId = jobId;
+  }
+
+  @Override
+  public Future<Page> list(String organization, String path, String cursor, int limit) {
+    var query = "?limit=" + limit + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+    return send(HttpMethod.GET, organization + "/" + path + query, null).map(response -> {
+      var body = OrgAnswers.body(response);
+      var items = new ArrayList<JsonObject>();
+      body.getJsonArray("items", new JsonArray()).forEach(item -> items.add((JsonObject) item));
+      return new Page(items, body.getString("nextCursor"));
+    });
+  }
+
+  @Override
+  public Future<Counts> importBatch(String organization, String path, List<JsonObject> items) {
+    var body = new JsonObject().put("items", new JsonArray(new ArrayList<>(items)));
+    return send(HttpMethod.POST, organization + "/" + path + ":batch", body).map(response -> {
+      var counts = OrgAnswers.body(response);
+      return new Counts(counts.getLong("created", 0L), counts.getLong("updated", 0L), counts.getLong("unchanged", 0L));
+    });
+  }
+
+  @Override
+  public Future<Counts> put(String organization, String path, String id, JsonObject body) {
+    return send(HttpMethod.PUT, organization + "/" + path + "/" + id, body).map(response -> {
+      OrgAnswers.body(response);
+      var result = response.getHeader(IMPORT_RESULT);
+      if ("unchanged".equals(result)) {
+        return new Counts(0, 0, 1);
+      }
+      return "created".equals(result) || response.statusCode() == 201 ? new Counts(1, 0, 0) : new Counts(0, 1, 0);
+    });
+  }
+
+  @Override
+  public Future<JsonObject> post(String organization, String path, JsonObject body) {
+    return send(HttpMethod.POST, organization + "/" + path, body).map(OrgAnswers::body);
+  }
+
+  /** {@code GET /v1/organizations/{ref}}, empty when there is no such organization. */
+  public Future<JsonObject> organization(String ref) {
+    return send(HttpMethod.GET, URLEncoder.encode(ref, StandardCharsets.UTF_8), null)
+        .map(response -> response.statusCode() == 404 ? null : OrgAnswers.body(response));
+  }
+
+  /** {@code POST /v1/organizations}: the engine creates target organizations on the requester's behalf. */
+  public Future<JsonObject> createOrganization(JsonObject body) {
+    return send(HttpMethod.POST, "", body).map(OrgAnswers::body);
+  }
+
+  private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, JsonObject body) {
+    return token.get().compose(bearer -> attempt(method, path, body, bearer)
+        .compose(response -> {
+          if (response.statusCode() != 401) {
+            return Future.succeededFuture(response);
+          }
+          token.reject(bearer);
+          return token.get().compose(fresh -> attempt(method, path, body, fresh));
+        }));
+  }
+
+  private Future<HttpResponse<Buffer>> attempt(HttpMethod method, String path, JsonObject body, String bearer) {
+    var url = path.isEmpty() ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl + path;
+    HttpRequest<Buffer> request = client.requestAbs(method, url).bearerTokenAuthentication(bearer);
+    if (jobId != null) {
+      request.putHeader(JOB_HEADER, jobId);
+    }
+    return body == null ? request.send() : request.sendJsonObject(body);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.orgplane.engine.orgapi;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.client.WebClient;
+
+/**
+ * The engine's own access token, from org-service's {@code client_credentials} grant. It is reused
+ * until a minute before it expires, and fetched anew when org-service refuses it (a rotated key).
+ * Used from the engine verticle's event loop only, so plain fields suffice.
+ */
+public final class ServiceToken {
+
+  private final WebClient client;
+  private final String tokenUrl;
+  private final String clientId;
+  private final String secret;
+  private Future<String> token;
+  private long expiresAtMillis;
+
+  public ServiceToken(WebClient client, String orgServiceUrl, String clientId, String secret) {
+    this.client = client;
+    this.tokenUrl = orgServiceUrl + "/v1/auth/token";
+    this.clientId = clientId;
+    this.secret = secret;
+  }
+
+  public Future<String> get() {
+    var fresh = token != null && !token.failed() && (!token.isComplete() || System.currentTimeMillis() < expiresAtMillis);
+    if (!fresh) {
+      token = fetch();
+    }
+    return token;
+  }
+
+  /** Forgets {@code rejected} so that the next {@link #get()} fetches a new token. */
+  public void reject(String rejected) {
+    if (token != null && token.succeeded() && token.result().equals(rejected)) {
+      token = null;
+    }
+  }
+
+  private Future<String> fetch() {
+    return client.postAbs(tokenUrl).basicAuthentication(clientId, secret)
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials"))
+        .map(response -> {
+          var body = OrgAnswers.body(response);
+          expiresAtMillis = System.currentTimeMillis() + Math.max(0, body.getLong("expires_in", 0L) - 60) * 1000;
+          return body.getString("access_token");
+        });
+  }
+}

@@ -1,0 +1,94 @@
+package dev.orgplane.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The real org-service and provisioning engine on one fresh database, each on its own port, the
+ * engine calling org-service over HTTP with its service identity, as in production.
+ */
+public final class EngineHarness {
+
+  public final OrgServiceHarness org;
+  public final PgUrl db;
+  private final WebClient client;
+  private final EngineVerticle engine;
+
+  private EngineHarness(OrgServiceHarness org, PgUrl db, WebClient client, EngineVerticle engine) {
+    this.org = org;
+    this.db = db;
+    this.client = client;
+    this.engine = engine;
+  }
+
+  /** Small pages, so that even a small template takes several pages per plugin. */
+  public static EngineHarness start(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS, EngineVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db);
+    var engine = new EngineVerticle();
+    vertx.deployVerticle(engine, new DeploymentOptions().setConfig(new JsonObject()
+        .put("ORGPLANE_PG_URL", db.toString())
+        .put("ORGPLANE_PG_POOL_SIZE", "4")
+        .put("ORGPLANE_ENGINE_PORT", "0")
+        .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + org.port())
+        .put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)
+        .put("ORGPLANE_ENGINE_POLL_MILLIS", "100")
+        .put("ORGPLANE_ENGINE_LEASE_MILLIS", "3000")
+        .put("ORGPLANE_ENGINE_PAGE_SIZE", "4"))).await();
+    return new EngineHarness(org, db, WebClient.create(vertx), engine);
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String path, String token, JsonObject body) {
+    var request = client.request(method, engine.port(), "127.0.0.1", path);
+    if (token != null) {
+      request.bearerTokenAuthentication(token);
+    }
+    return (body == null ? request.send() : request.sendJsonObject(body)).await();
+  }
+
+  public HttpResponse<Buffer> get(String path, String token) {
+    return send(HttpMethod.GET, path, token, null);
+  }
+
+  public HttpResponse<Buffer> post(String path, String token, JsonObject body) {
+    return send(HttpMethod.POST, path, token, body);
+  }
+
+  /** Polls a job or batch until it has ended, and answers it. */
+  public JsonObject awaitEnd(String path, String token) {
+    var deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      var response = get(path, token);
+      assertEquals(200, response.statusCode(), response.bodyAsString());
+      var body = response.bodyAsJsonObject();
+      if (java.util.List.of("succeeded", "failed", "cancelled").contains(body.getString("status"))) {
+        return body;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError(path + " did not end within 60 s: " + get(path, token).bodyAsString());
+  }
+
+  Router router() {
+    return engine.router();
+  }
+}

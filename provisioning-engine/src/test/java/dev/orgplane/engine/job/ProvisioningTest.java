@@ -1,0 +1,240 @@
+package dev.orgplane.engine.job;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ProvisioningTest {
+
+  private static Vertx vertx;
+  private static EngineHarness engine;
+  private static TemplateFixture template;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    engine = EngineHarness.start(vertx);
+    template = TemplateFixture.build(engine.org, "template-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  private static String token() {
+    return template.groupAdmin().token();
+  }
+
+  private static JsonObject provision(JsonObject request) {
+    var queued = engine.post("/v1/provisioning/jobs", token(), request);
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    assertTrue(queued.getHeader("Location").endsWith(queued.bodyAsJsonObject().getString("id")));
+    return engine.awaitEnd("/v1/provisioning/jobs/" + queued.bodyAsJsonObject().getString("id"), token());
+  }
+
+  private static JsonObject newTarget(String name) {
+    return new JsonObject().put("templateOrganization", template.templateId())
+        .put("target", new JsonObject().put("name", name).put("title", "Tenant " + name));
+  }
+
+  private static JsonObject step(JsonObject job, String plugin) {
+    return job.getJsonArray("steps").stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("plugin").equals(plugin)).findFirst().orElseThrow();
+  }
+
+  private static JsonArray items(String path) {
+    var response = engine.org.get(path + "?limit=500", token());
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getJsonArray("items");
+  }
+
+  @Test
+  void copiesEveryKindWithReferencesRemappedAndTheCopyHasNoDrift() {
+    var job = provision(newTarget("tenant-" + UUID.randomUUID().toString().substring(0, 8)));
+    assertEquals("succeeded", job.getString("status"), job.encodePrettily());
+    assertEquals(new JsonArray().add("roles").add("schemas").add("users").add("workspaces").add("groups")
+        .add("queues").add("hooks").getList().stream().sorted().toList(),
+        job.getJsonArray("plugins").getList().stream().sorted().toList());
+    assertEquals(9, step(job, "queues").getLong("created"));
+    assertEquals(9, step(job, "hooks").getLong("created"));
+    assertEquals(2, step(job, "roles").getLong("created"));
+    assertEquals(1, step(job, "users").getLong("created"), "the member; the owner was adopted");
+    var target = job.getString("targetOrganization");
+
+    var organization = engine.org.get("/v1/organizations/" + target, token()).bodyAsJsonObject();
+    assertEquals(template.groupId(), organization.getString("groupId"));
+    assertEquals(template.templateId(), organization.getJsonObject("provisionedFrom").getString("templateId"));
+    assertEquals(job.getString("id"), organization.getJsonObject("provisionedFrom").getString("jobId"));
+
+    var targetWorkspaces = new HashSet<>();
+    items("/v1/organizations/" + target + "/workspaces").forEach(w -> targetWorkspaces.add(((JsonObject) w).getString("id")));
+    var targetSchemas = new HashSet<>();
+    items("/v1/organizations/" + target + "/schemas").forEach(s -> targetSchemas.add(((JsonObject) s).getString("id")));
+    var queues = items("/v1/organizations/" + target + "/queues");
+    assertEquals(9, queues.size());
+    for (var raw : queues) {
+      var queue = (JsonObject) raw;
+      assertTrue(targetWorkspaces.contains(queue.getString("workspaceId")), queue.encode());
+      assertTrue(targetSchemas.contains(queue.getJsonObject("settings").getString("fallbackSchema")),
+          "template ids inside settings point at the copies: " + queue.encode());
+      assertFalse(template.queueIds().contains(queue.getString("id")));
+    }
+    var hooks = items("/v1/organizations/" + target + "/hooks");
+    var chained = hooks.stream().map(JsonObject.class::cast).filter(h -> !h.getJsonArray("runAfter").isEmpty()).count();
+    assertEquals(8, chained, "every runAfter link survives, forward references across pages included");
+
+    var diff = engine.get("/v1/provisioning/diff?source=" + template.templateId() + "&target=" + target, token());
+    assertEquals(200, diff.statusCode(), diff.bodyAsString());
+    assertTrue(diff.bodyAsJsonObject().getBoolean("inSync"), diff.bodyAsString());
+
+    var audit = engine.org.get("/v1/organizations/" + target + "/audit-events?limit=500", token()).bodyAsJsonObject();
+    assertTrue(audit.getJsonArray("items").stream().map(JsonObject.class::cast)
+        .anyMatch(e -> job.getString("id").equals(e.getString("jobId"))), "audit events carry the job id");
+  }
+
+  @Test
+  void copyingAgainIntoTheSameTargetCreatesNothingTwice() {
+    var first = provision(newTarget("again-" + UUID.randomUUID().toString().substring(0, 8)));
+    var target = first.getString("targetOrganization");
+    var second = provision(new JsonObject().put("templateOrganization", template.templateId())
+        .put("targetOrganization", target));
+    assertEquals("succeeded", second.getString("status"), second.encodePrettily());
+    for (var step : second.getJsonArray("steps")) {
+      var counts = (JsonObject) step;
+      assertEquals(0, counts.getLong("created"), counts.encode());
+      assertEquals(0, counts.getLong("updated"), counts.encode());
+    }
+    assertEquals(9, items("/v1/organizations/" + target + "/queues").size());
+  }
+
+  @Test
+  void aCrashBetweenWritesAndCheckpointsResumesWithoutDuplicates() {
+    var done = provision(newTarget("crash-" + UUID.randomUUID().toString().substring(0, 8)));
+    var jobId = done.getString("id");
+    // As if the engine died mid-copy: the writes landed, the checkpoints did not, the lease lapsed.
+    PgFixture.execute(engine.db,
+        "UPDATE provisioning.jobs SET status = 'running', lease_owner = 'dead-engine', lease_until = now() - interval '1 second',"
+            + " finished_at = NULL WHERE id = '" + jobId + "'",
+        "UPDATE provisioning.job_steps SET status = 'running', cursor = NULL, created = 0, updated = 0, unchanged = 0"
+            + " WHERE job_id = '" + jobId + "' AND plugin IN ('queues', 'hooks')");
+    var resumed = engine.awaitEnd("/v1/provisioning/jobs/" + jobId, token());
+    assertEquals("succeeded", resumed.getString("status"), resumed.encodePrettily());
+    assertEquals(2, resumed.getInteger("attempts"));
+    assertEquals(9, step(resumed, "queues").getLong("unchanged"));
+    assertEquals(0, step(resumed, "queues").getLong("created"));
+    assertEquals(9, items("/v1/organizations/" + done.getString("targetOrganization") + "/hooks").size());
+  }
+
+  @Test
+  void aDryRunPlansEverythingAndWritesNothing() {
+    var name = "dry-" + UUID.randomUUID().toString().substring(0, 8);
+    var job = provision(newTarget(name).put("dryRun", true));
+    assertEquals("succeeded", job.getString("status"), job.encodePrettily());
+    assertTrue(job.getBoolean("dryRun"));
+    assertEquals(9, step(job, "hooks").getLong("planned"));
+    assertNull(job.getString("targetOrganization"));
+    assertEquals(404, engine.org.get("/v1/organizations/" + name, token()).statusCode());
+  }
+
+  @Test
+  void aBatchRunsEveryTargetAndCountsThem() {
+    var prefix = "batch-" + UUID.randomUUID().toString().substring(0, 6);
+    var targets = new JsonArray();
+    for (int i = 0; i < 3; i++) {
+      targets.add(new JsonObject().put("name", prefix + "-" + i).put("title", "Batch " + i));
+    }
+    var queued = engine.post("/v1/provisioning/batches", token(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("groupId", template.groupId())
+        .put("targets", targets).put("concurrency", 2).put("options", new JsonObject().put("copyMembers", false)));
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    var batch = engine.awaitEnd("/v1/provisioning/batches/" + queued.bodyAsJsonObject().getString("id"), token());
+    assertEquals("succeeded", batch.getString("status"), batch.encodePrettily());
+    assertEquals(3, batch.getJsonObject("counts").getLong("succeeded"));
+    var jobs = engine.get("/v1/provisioning/batches/" + batch.getString("id") + "/jobs", token()).bodyAsJsonObject();
+    assertEquals(3, jobs.getJsonArray("items").size());
+    var target = jobs.getJsonArray("items").getJsonObject(0).getString("targetOrganization");
+    assertEquals(1, items("/v1/organizations/" + target + "/users").size(), "copyMembers=false: only the owner");
+  }
+
+  @Test
+  void aFailedJobNamesItsCauseAndFailsItsBatch() {
+    var taken = "taken-" + UUID.randomUUID().toString().substring(0, 8);
+    engine.org.createOrg(template.member().token(), taken);
+    var job = provision(newTarget(taken));
+    assertEquals("failed", job.getString("status"));
+    assertEquals("organization_name_taken", job.getJsonObject("error").getString("code"), job.encodePrettily());
+
+    var batch = engine.post("/v1/provisioning/batches", token(), new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray().add(new JsonObject().put("name", taken))
+            .add(new JsonObject().put("name", taken + "-ok"))));
+    var ended = engine.awaitEnd("/v1/provisioning/batches/" + batch.bodyAsJsonObject().getString("id"), token());
+    assertEquals("failed", ended.getString("status"), "a partial batch is never a success");
+    assertEquals(1, ended.getJsonObject("counts").getLong("succeeded"));
+    assertProblem(engine.post("/v1/provisioning/jobs/" + job.getString("id") + "/cancel", token(), null), 409,
+        "job_finished");
+    var retried = engine.post("/v1/provisioning/jobs/" + job.getString("id") + "/retry", token(), null);
+    assertEquals(200, retried.statusCode(), retried.bodyAsString());
+    assertEquals("failed", engine.awaitEnd("/v1/provisioning/jobs/" + job.getString("id"), token()).getString("status"));
+  }
+
+  @Test
+  void onlyTheGroupsAdminsMayProvisionAndSeeJobs() {
+    var request = newTarget("nope-" + UUID.randomUUID().toString().substring(0, 8));
+    assertProblem(engine.post("/v1/provisioning/jobs", template.member().token(), request), 403, "forbidden");
+    var stranger = engine.org.newUser("stranger");
+    assertProblem(engine.post("/v1/provisioning/jobs", stranger.token(), request), 404, "template_not_found");
+    var job = engine.post("/v1/provisioning/jobs", token(), request.copy().put("dryRun", true)).bodyAsJsonObject();
+    assertProblem(engine.get("/v1/provisioning/jobs/" + job.getString("id"), stranger.token()), 404, "job_not_found");
+    assertProblem(engine.get("/v1/provisioning/jobs/" + job.getString("id"), null), 401, "invalid_token");
+    assertProblem(engine.get("/v1/provisioning/diff?source=" + template.templateId() + "&target="
+        + template.templateId(), stranger.token()), 404, "source_not_found");
+  }
+
+  @Test
+  void badRequestsAreRefusedWithProblems() {
+    assertProblem(engine.post("/v1/provisioning/jobs", token(), new JsonObject().put("templateOrganization",
+        template.templateId())), 400, "validation_failed");
+    assertProblem(engine.post("/v1/provisioning/jobs", token(), newTarget("x").put("surprise", 1)), 400,
+        "validation_failed");
+    assertProblem(engine.post("/v1/provisioning/jobs", token(), newTarget("Bad Name!")), 400, "validation_failed");
+    assertProblem(engine.post("/v1/provisioning/jobs", token(), newTarget("fine-name").put("plugins",
+        new JsonArray().add("spaceships"))), 422, "unknown_plugin");
+    assertProblem(engine.post("/v1/provisioning/jobs", token(), newTarget("fine-name").put("groupId",
+        UUID.randomUUID().toString())), 422, "group_mismatch");
+    assertProblem(engine.post("/v1/provisioning/jobs", token(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("targetOrganization", template.templateId())), 422,
+        "target_is_template");
+    assertProblem(engine.post("/v1/provisioning/batches", token(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("targets", new JsonArray())
+        .put("concurrency", 0)), 400, "validation_failed");
+    assertProblem(engine.get("/v1/provisioning/jobs/" + UUID.randomUUID(), token()), 404, "job_not_found");
+    assertProblem(engine.get("/v1/provisioning/jobs/not-a-uuid", token()), 400, "validation_failed");
+    assertProblem(engine.get("/v1/provisioning/diff?source=x", token()), 400, "invalid_query");
+  }
+
+  @Test
+  void selectedPluginsBringTheirDependencies() {
+    var job = provision(newTarget("only-q-" + UUID.randomUUID().toString().substring(0, 8))
+        .put("plugins", new JsonArray().add("queues")));
+    assertEquals("succeeded", job.getString("status"), job.encodePrettily());
+    assertEquals(3, job.getJsonArray("plugins").size(), job.encode());
+    assertNotEquals(-1, job.getJsonArray("plugins").getList().indexOf("workspaces"));
+  }
+}
