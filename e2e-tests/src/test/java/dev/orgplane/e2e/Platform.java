@@ -24,6 +24,7 @@ final class Platform implements AutoCloseable {
   final int enginePort;
   private final Map<String, String> config;
   private final List<ServiceProcess> processes = new ArrayList<>();
+  private final Map<Integer, ServiceProcess> byPort = new java.util.HashMap<>();
 
   private Platform(int gatewayPort, int orgServicePort, int enginePort, Map<String, String> config) {
     this.gatewayPort = gatewayPort;
@@ -38,9 +39,21 @@ final class Platform implements AutoCloseable {
 
   /** The platform on a database of the caller's choosing (benchmarks use a durable one). */
   static Platform start(dev.orgplane.kit.db.PgUrl database) {
+    return start(database, 1);
+  }
+
+  /**
+   * With {@code engines} provisioning engines side by side on the one database, the gateway
+   * balancing between them; the first listens on {@link #enginePort}.
+   */
+  static Platform start(dev.orgplane.kit.db.PgUrl database, int engines) {
     int gateway = freePort();
     int orgService = freePort();
     int engine = freePort();
+    var enginePorts = new ArrayList<Integer>(List.of(engine));
+    while (enginePorts.size() < engines) {
+      enginePorts.add(freePort());
+    }
     // Load tests and benchmarks all come from this one address: lift the per-address rate limit.
     var config = Map.ofEntries(
         Map.entry("ORGPLANE_RATE_LIMIT_PER_SECOND", "1000000"),
@@ -55,12 +68,18 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ADMIN_EMAIL", "admin@e2e.test"),
         Map.entry("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true"),
         Map.entry("ORGPLANE_HOOK_POLL_MILLIS", "100"),
+        Map.entry("ORGPLANE_ENGINE_CLIENT_SECRET", "e2e-engine-secret-0123456789"),
+        Map.entry("ORGPLANE_ENGINE_POLL_MILLIS", "200"),
+        Map.entry("ORGPLANE_ENGINE_LEASE_MILLIS", "5000"),
+        Map.entry("ORGPLANE_ROUTES", routes(orgService, enginePorts)),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
     var platform = new Platform(gateway, orgService, engine, config);
     try {
-      platform.startService("org-service", orgService);
-      platform.startService("engine", engine);
-      platform.startService("gateway", gateway);
+      platform.startService("org-service", "org-service", orgService);
+      for (var port : enginePorts) {
+        platform.startEngine(port);
+      }
+      platform.startService("gateway", "gateway", gateway);
     } catch (RuntimeException e) {
       platform.close();
       throw e;
@@ -80,10 +99,36 @@ final class Platform implements AutoCloseable {
     return config.get("ORGPLANE_ADMIN_PASSWORD");
   }
 
-  private void startService(String command, int port) {
-    var process = ServiceProcess.start(command, command, config);
+  /** Starts one more provisioning engine on {@code port} (the gateway knows it only if it was routed at start). */
+  ServiceProcess startEngine(int port) {
+    return startService("engine", "engine-" + port, port);
+  }
+
+  /** The process last started on {@code port}. */
+  ServiceProcess process(int port) {
+    return byPort.get(port);
+  }
+
+  private ServiceProcess startService(String command, String name, int port) {
+    var merged = new java.util.HashMap<>(config);
+    merged.put("ORGPLANE_ENGINE_PORT", command.equals("engine") ? String.valueOf(port) : config.get("ORGPLANE_ENGINE_PORT"));
+    var process = ServiceProcess.start(command, name, merged);
     processes.add(process);
+    byPort.put(port, process);
     awaitReady(process, port);
+    return process;
+  }
+
+  /** Provisioning to every engine (the gateway skips one that is down), everything else to org-service. */
+  private static String routes(int orgService, List<Integer> engines) {
+    var engineUrls = new io.vertx.core.json.JsonArray();
+    engines.forEach(port -> engineUrls.add("http://127.0.0.1:" + port));
+    var org = new io.vertx.core.json.JsonArray().add("http://127.0.0.1:" + orgService);
+    return new io.vertx.core.json.JsonArray()
+        .add(new io.vertx.core.json.JsonObject().put("prefix", "/v1/provisioning/").put("upstreams", engineUrls))
+        .add(new io.vertx.core.json.JsonObject().put("prefix", "/v1/").put("upstreams", org))
+        .add(new io.vertx.core.json.JsonObject().put("prefix", "/.well-known/").put("upstreams", org))
+        .encode();
   }
 
   static void awaitReady(ServiceProcess process, int port) {
