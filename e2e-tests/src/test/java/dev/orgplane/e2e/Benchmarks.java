@@ -35,12 +35,25 @@ public final class Benchmarks {
 
   public static void main(String[] args) {
     System.setProperty(ServiceProcess.JVM_ARGS, "-Xmx512m");
+    // the engine streams templates page by page: it has to manage with a small heap
+    System.setProperty(ServiceProcess.JVM_ARGS + ".engine", "-Xmx256m");
     var benchmarks = new Benchmarks();
     try (var durable = DurablePostgres.start(); var platform = Platform.start(durable.database("platform"))) {
       benchmarks.postgres = durable;
-      benchmarks.organizationReads(platform);
-      benchmarks.organizationCreation(platform);
-      benchmarks.queueImport(platform);
+      // -Dbench.only=provisioning,reads runs just those (comma-separated); the default is all
+      var only = List.of(System.getProperty("bench.only", "reads,creation,import,provisioning").split(","));
+      if (only.contains("reads")) {
+        benchmarks.organizationReads(platform);
+      }
+      if (only.contains("creation")) {
+        benchmarks.organizationCreation(platform);
+      }
+      if (only.contains("import")) {
+        benchmarks.queueImport(platform);
+      }
+      if (only.contains("provisioning")) {
+        benchmarks.provisioning(platform);
+      }
     } finally {
       benchmarks.print();
       benchmarks.vertx.close().await();
@@ -121,14 +134,34 @@ public final class Benchmarks {
       Future.all(batches).await();
       best = Math.max(best, QUEUES / ((System.nanoTime() - started) / 1e9));
     }
-    var raw = rawQueueInserts();
+    var raw = rawQueueInserts(QUEUES);
     table.add(new Row("raw PostgreSQL multi-row INSERT of 10,000 queues (rows/s)", fmt(raw), "", ""));
     table.add(new Row("10,000 queues via POST .../queues:batch, 500 per batch (rows/s)", fmt(best), fmt(raw),
         String.format("%.2f", best / raw)));
   }
 
-  private double rawQueueInserts() {
-    var url = postgres.database("raw_queues");
+  /** Template copies into one target and into 50, next to raw multi-row INSERTs of as many rows. */
+  private void provisioning(Platform platform) {
+    var gateway = new Gateway(platform.baseUrl());
+    var bench = new ProvisioningBenchmark(vertx, client(8), platform,
+        gateway.token(platform.adminEmail(), platform.adminPassword()));
+    var objects = bench.buildTemplate();
+    var raw = rawQueueInserts((int) objects);
+    var single = bench.copyOnce();
+    var batch = bench.copyBatch(50, 4);
+    table.add(new Row("raw PostgreSQL multi-row INSERT of " + objects + " rows (rows/s)", fmt(raw), "", ""));
+    table.add(new Row("template (" + objects + " objects) copied into 1 target (objects/s)",
+        fmt(single.objectsPerSecond()) + " (" + fmt(single.seconds()) + " s)", fmt(raw),
+        String.format("%.2f", single.objectsPerSecond() / raw)));
+    table.add(new Row("template copied into 50 targets, batch concurrency 4 (objects/s)",
+        fmt(batch.objectsPerSecond()) + " (" + fmt(batch.seconds()) + " s)", fmt(raw),
+        String.format("%.2f", batch.objectsPerSecond() / raw)));
+    table.add(new Row("engine peak heap during the copies, -Xmx256m (MB)",
+        fmt(Math.max(single.peakHeapMb(), batch.peakHeapMb())), "", ""));
+  }
+
+  private double rawQueueInserts(int rows) {
+    var url = postgres.database("raw_queues_" + rows);
     var pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(url.connectOptions()).using(vertx)
         .build();
     pool.query("CREATE TABLE raw_queues (org_id uuid, id uuid, name text, workspace_id uuid, schema_id uuid, "
@@ -139,10 +172,10 @@ public final class Benchmarks {
         var org = UUID.randomUUID();
         long started = System.nanoTime();
         var batches = new java.util.ArrayList<Future<?>>();
-        for (int b = 0; b < QUEUES / BATCH; b++) {
+        for (int b = 0; b * BATCH < rows; b++) {
           var sql = new StringBuilder("INSERT INTO raw_queues VALUES ");
           var params = Tuple.tuple();
-          for (int i = 0; i < BATCH; i++) {
+          for (int i = 0; i < Math.min(BATCH, rows - b * BATCH); i++) {
             int p = i * 6;
             sql.append(i == 0 ? "" : ", ").append(String.format("($%d, $%d, $%d, $%d, $%d, $%d)", p + 1, p + 2, p + 3,
                 p + 4, p + 5, p + 6));
@@ -152,7 +185,7 @@ public final class Benchmarks {
           batches.add(pool.preparedQuery(sql.toString()).execute(params));
         }
         Future.all(batches).await();
-        best = Math.max(best, QUEUES / ((System.nanoTime() - started) / 1e9));
+        best = Math.max(best, rows / ((System.nanoTime() - started) / 1e9));
       }
       return best;
     } finally {

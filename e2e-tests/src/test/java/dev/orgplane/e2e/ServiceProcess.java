@@ -33,7 +33,9 @@ final class ServiceProcess implements AutoCloseable {
     }
     var args = new ArrayList<String>();
     args.add(javaBinary());
-    args.addAll(List.of(System.getProperty(JVM_ARGS, "-Xmx256m -XX:TieredStopAtLevel=1").split(" ")));
+    // orgplane.e2e.jvmArgs.<command> gives one kind of service JVM flags of its own (the engine's heap cap)
+    var jvmArgs = System.getProperty(JVM_ARGS + "." + command, System.getProperty(JVM_ARGS, "-Xmx256m -XX:TieredStopAtLevel=1"));
+    args.addAll(List.of(jvmArgs.split(" ")));
     args.addAll(List.of("-jar", jar.toString(), command));
     config.forEach((k, v) -> args.add("--set=" + k + "=" + v));
     try {

@@ -90,7 +90,7 @@ public final class SetupRoutes {
             .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row))
                 .map(results -> results.get(id))
                 .compose(result -> !result.changed() ? Future.succeededFuture(result)
-                    : consistent(tx, kind, access.orgId())
+                    : consistent(tx, kind, access.orgId(), List.of(id))
                         .compose(v -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
                             kind.noun() + ".imported", kind.noun() + ":" + id, new JsonObject()))
                         .map(result))
@@ -110,7 +110,7 @@ public final class SetupRoutes {
                 .map(found -> found.orElseThrow(() -> notFound(kind)))
                 .compose(current -> SetupRepository.upsert(tx, kind, access.orgId(),
                     List.of(validated(kind, id, changes, current))))
-                .compose(rows -> consistent(tx, kind, access.orgId()).map(rows))
+                .compose(rows -> consistent(tx, kind, access.orgId(), List.of(id)).map(rows))
                 .compose(rows -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".updated",
                     kind.noun() + ":" + id, new JsonObject().put("fields", new JsonArray(List.copyOf(changes.fieldNames()))))
                     .map(rows.get(0)))))
@@ -170,7 +170,7 @@ public final class SetupRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), rows)
                 .map(SetupRepository.ImportCounts::of)
-                .compose(counts -> consistent(tx, kind, access.orgId()).map(counts))
+                .compose(counts -> consistent(tx, kind, access.orgId(), idsOf(rows)).map(counts))
                 .compose(counts -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
                     kind.noun() + ".imported", kind.noun() + "s", toJson(counts)).map(counts))))
         .recover(failure -> SetupRoutes.<SetupRepository.ImportCounts>translate(failure, kind, "items[]."))
@@ -183,7 +183,7 @@ public final class SetupRoutes {
     var principal = BearerAuth.principal(ctx);
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("create"))
             .compose(access -> SetupRepository.upsert(tx, kind, access.orgId(), List.of(row))
-                .compose(written -> consistent(tx, kind, access.orgId()).map(written.get(0)))
+                .compose(written -> consistent(tx, kind, access.orgId(), idsOf(List.of(row))).map(written.get(0)))
                 .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".created",
                     kind.noun() + ":" + written.getString("id"), new JsonObject()).map(written))))
         .recover(failure -> translate(failure, kind, ""));
@@ -204,15 +204,20 @@ public final class SetupRoutes {
   }
 
   /** Array references and run order, which foreign keys cannot check, checked before commit. */
-  private static Future<Void> consistent(io.vertx.sqlclient.SqlConnection tx, SetupKind kind, UUID orgId) {
+  private static Future<Void> consistent(io.vertx.sqlclient.SqlConnection tx, SetupKind kind, UUID orgId,
+      List<UUID> written) {
     if (kind.references().isEmpty() && kind.acyclicColumn() == null) {
       return Future.succeededFuture();
     }
-    return SetupRepository.integrityProblems(tx, kind, orgId).compose(problems -> problems.isEmpty()
+    return SetupRepository.integrityProblems(tx, kind, orgId, written).compose(problems -> problems.isEmpty()
         ? Future.succeededFuture()
         : Future.failedFuture(new ApiException(422, "invalid_reference",
             "The " + kind.noun() + " refers to objects that are not in this organization, or runs after itself.",
             problems)));
+  }
+
+  private static List<UUID> idsOf(List<JsonObject> rows) {
+    return rows.stream().map(row -> UUID.fromString(row.getString("id"))).toList();
   }
 
   private static JsonObject body(RoutingContext ctx) {

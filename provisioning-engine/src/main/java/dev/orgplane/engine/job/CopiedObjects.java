@@ -2,16 +2,17 @@ package dev.orgplane.engine.job;
 
 import dev.orgplane.copy.api.IdFunction;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -29,6 +30,12 @@ public final class CopiedObjects implements IdFunction {
   private final Pool pool;
   private final UUID namespace;
   private final boolean recorded;
+  /** Template ids known to have copies: once copied, always copied, so a hit is never asked again. */
+  private final Set<String> copied = new HashSet<>();
+  private final List<Lookup> waiting = new ArrayList<>();
+
+  private record Lookup(Set<String> candidates, Promise<Void> done) {
+  }
 
   /**
    * Ids in {@code targetOrg}; a dry run without a target yet ({@code targetOrg} null) derives them
@@ -61,18 +68,40 @@ public final class CopiedObjects implements IdFunction {
   public Future<JsonObject> remapEmbedded(JsonObject freeForm) {
     var candidates = new HashSet<String>();
     collect(freeForm, candidates);
+    candidates.removeAll(copied);
     if (!recorded || candidates.isEmpty()) {
-      return Future.succeededFuture(freeForm);
+      return Future.succeededFuture(recorded ? (JsonObject) replace(freeForm, copied) : freeForm);
     }
-    var ids = candidates.stream().map(UUID::fromString).toArray(UUID[]::new);
-    return pool.preparedQuery("SELECT source_id FROM provisioning.copied_objects WHERE target_org = $1 "
-            + "AND source_id = ANY($2)")
+    var lookup = Promise.<Void>promise();
+    if (waiting.isEmpty()) {
+      var context = Vertx.currentContext();
+      if (context == null) {
+        waiting.add(new Lookup(candidates, lookup));
+        flush();
+        return lookup.future().map(v -> (JsonObject) replace(freeForm, copied));
+      }
+      context.runOnContext(v -> flush());
+    }
+    waiting.add(new Lookup(candidates, lookup));
+    return lookup.future().map(v -> (JsonObject) replace(freeForm, copied));
+  }
+
+  /**
+   * One query for every lookup asked for since the last one: a plugin maps a page's objects
+   * concurrently, and one round trip per object would dominate the copy.
+   */
+  private void flush() {
+    var batch = List.copyOf(waiting);
+    waiting.clear();
+    var ids = batch.stream().flatMap(lookup -> lookup.candidates().stream()).distinct().map(UUID::fromString)
+        .toArray(UUID[]::new);
+    pool.preparedQuery("SELECT source_id FROM provisioning.copied_objects WHERE target_org = $1 AND source_id = ANY($2)")
         .execute(Tuple.of(namespace, (Object) ids))
-        .map(rows -> {
-          var copies = new HashMap<String, String>();
-          rows.forEach(row -> copies.put(row.getUUID("source_id").toString(), copyOf(row.getUUID("source_id").toString())));
-          return (JsonObject) replace(freeForm, copies);
-        });
+        .onSuccess(rows -> {
+          rows.forEach(row -> copied.add(row.getUUID("source_id").toString()));
+          batch.forEach(lookup -> lookup.done().complete());
+        })
+        .onFailure(e -> batch.forEach(lookup -> lookup.done().fail(e)));
   }
 
   @Override
@@ -100,7 +129,7 @@ public final class CopiedObjects implements IdFunction {
     }
   }
 
-  private static Object replace(Object value, Map<String, String> copies) {
+  private Object replace(Object value, Set<String> copies) {
     if (value instanceof JsonObject object) {
       var result = new JsonObject();
       object.forEach(entry -> result.put(entry.getKey(), replace(entry.getValue(), copies)));
@@ -111,8 +140,8 @@ public final class CopiedObjects implements IdFunction {
       array.forEach(item -> result.add(replace(item, copies)));
       return result;
     }
-    if (value instanceof String text) {
-      return copies.getOrDefault(text.toLowerCase(), text);
+    if (value instanceof String text && copies.contains(text.toLowerCase())) {
+      return copyOf(text);
     }
     return value;
   }

@@ -179,7 +179,11 @@ public final class JobRunner {
       return Future.succeededFuture(Outcome.LEASE_LOST);
     }
     Supplier<Future<PageResult>> page = () -> job.dryRun() ? plugin.plan(context, from) : plugin.copy(context, from);
-    return withRetries(page, 1).compose(done -> pool.withTransaction(tx -> JobRepository.checkpoint(tx, job.id(), owner,
+    var started = System.nanoTime();
+    return withRetries(page, 1).compose(done -> {
+      LOG.info("job {} {} page: {} objects in {} ms", job.id(), plugin.id(), done.counts().total(),
+          (System.nanoTime() - started) / 1_000_000);
+      return pool.withTransaction(tx -> JobRepository.checkpoint(tx, job.id(), owner,
                 settings.leaseMillis(), position, done.nextCursor(), done.counts(), done.last())
             .compose(cancel -> cancel.isEmpty() || job.dryRun() ? Future.succeededFuture(cancel)
                 : ids.record(tx, done.sourceIds()).map(cancel)))
@@ -192,7 +196,8 @@ public final class JobRunner {
           }
           return done.last() ? Future.succeededFuture(Outcome.SUCCEEDED)
               : pages(job, context, ids, lost, plugin, position, from.after(done));
-        }));
+        });
+    });
   }
 
   /** Retries work that failed for a passing reason (org-service restarting, a network error) with backoff. */

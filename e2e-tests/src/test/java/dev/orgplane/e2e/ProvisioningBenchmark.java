@@ -1,0 +1,169 @@
+package dev.orgplane.e2e;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.DoubleConsumer;
+
+/**
+ * Copies of the issue's reference template (100 workspaces, 500 schemas, 2,000 queues, 1,000 hooks,
+ * 50 roles, 20 teams, 200 members) into one target and into 50 (a batch, concurrency 4), timed from
+ * the request to the job's end, while the engine's heap is sampled from its /metrics.
+ */
+final class ProvisioningBenchmark {
+
+  static final int WORKSPACES = 100;
+  static final int SCHEMAS = 500;
+  static final int QUEUES = 2_000;
+  static final int HOOKS = 1_000;
+  static final int ROLES = 50;
+  static final int TEAMS = 20;
+  static final int MEMBERS = 200;
+  private static final int BATCH = 500;
+
+  /** A timed copy: template objects per target, targets, seconds, and the engine's peak heap. */
+  record Copy(long objects, int targets, double seconds, double peakHeapMb) {
+    double objectsPerSecond() {
+      return objects * targets / seconds;
+    }
+  }
+
+  private final Vertx vertx;
+  private final WebClient http;
+  private final Platform platform;
+  private final String token;
+  private String groupId;
+  private String templateId;
+
+  ProvisioningBenchmark(Vertx vertx, WebClient http, Platform platform, String token) {
+    this.vertx = vertx;
+    this.http = http;
+    this.platform = platform;
+    this.token = token;
+  }
+
+  /** Builds the template through the import API; answers how many objects it holds. */
+  long buildTemplate() {
+    var group = call(HttpMethod.POST, "/v1/organization-groups", new JsonObject().put("name", "bench-group"), null);
+    groupId = group.getString("id");
+    templateId = call(HttpMethod.POST, "/v1/organizations", new JsonObject().put("name", "bench-template")
+        .put("title", "Benchmark template").put("groupId", groupId), group.getString("createKey")).getString("id");
+    var base = "/v1/organizations/" + templateId;
+    var roles = new ArrayList<String>();
+    for (int i = 0; i < ROLES; i++) {
+      roles.add("role-" + i);
+      call(HttpMethod.PUT, base + "/roles/" + UUID.randomUUID(), new JsonObject().put("name", "role-" + i)
+          .put("title", "Role " + i).put("permissions", new JsonArray().add("app_organization_get")), null);
+    }
+    var members = new ArrayList<String>();
+    for (int i = 0; i < MEMBERS; i++) {
+      members.add(call(HttpMethod.POST, "/v1/users", new JsonObject().put("email", "member-" + i + "@bench.test")
+          .put("name", "Member " + i), null).getString("id"));
+    }
+    for (int r = 0; r < 10; r++) {
+      call(HttpMethod.POST, base + "/users", new JsonObject().put("userIds", new JsonArray(members.subList(r * 20, r * 20 + 20)))
+          .put("roles", new JsonArray().add("member").add(roles.get(r))), null);
+    }
+    for (int t = 0; t < TEAMS; t++) {
+      call(HttpMethod.PUT, base + "/groups/" + UUID.randomUUID(), new JsonObject().put("name", "team-" + t)
+          .put("userIds", new JsonArray(members.subList(t * 10, t * 10 + 10))), null);
+    }
+    var workspaces = importKind(base, "workspaces", WORKSPACES, (i, ids) -> new JsonObject().put("name", "ws-" + i));
+    var schemas = importKind(base, "schemas", SCHEMAS, (i, ids) -> new JsonObject().put("name", "schema-" + i)
+        .put("content", new JsonObject().put("type", "object").put("title", "Schema " + i)));
+    var queues = importKind(base, "queues", QUEUES, (i, ids) -> new JsonObject().put("name", "queue-" + i)
+        .put("workspaceId", workspaces.get(i % WORKSPACES)).put("schemaId", schemas.get(i % SCHEMAS))
+        .put("settings", new JsonObject().put("fallbackSchema", schemas.get((i + 1) % SCHEMAS))));
+    importKind(base, "hooks", HOOKS, (i, ids) -> new JsonObject().put("name", "hook-" + i)
+        .put("url", "https://hooks.example.com/" + i).put("events", new JsonArray().add("queue.created"))
+        .put("queueIds", new JsonArray().add(queues.get(2 * i)).add(queues.get(2 * i + 1)))
+        .put("runAfter", i % 10 == 0 ? new JsonArray() : new JsonArray().add(ids.get(i - 1))));
+    return WORKSPACES + SCHEMAS + QUEUES + HOOKS + ROLES + TEAMS + MEMBERS;
+  }
+
+  Copy copyOnce() {
+    var job = call(HttpMethod.POST, "/v1/provisioning/jobs", new JsonObject().put("templateOrganization", templateId)
+        .put("target", new JsonObject().put("name", "bench-copy").put("title", "Copy")), null);
+    return timed(1, "/v1/provisioning/jobs/" + job.getString("id"), System.nanoTime());
+  }
+
+  Copy copyBatch(int targets, int concurrency) {
+    var list = new JsonArray();
+    for (int i = 0; i < targets; i++) {
+      list.add(new JsonObject().put("name", "bench-tenant-" + i).put("title", "Tenant " + i));
+    }
+    var started = System.nanoTime();
+    var batch = call(HttpMethod.POST, "/v1/provisioning/batches", new JsonObject().put("templateOrganization", templateId)
+        .put("targets", list).put("concurrency", concurrency), null);
+    return timed(targets, "/v1/provisioning/batches/" + batch.getString("id"), started);
+  }
+
+  private Copy timed(int targets, String path, long started) {
+    var peak = new double[1];
+    JsonObject ended;
+    while (true) {
+      sampleHeap(mb -> peak[0] = Math.max(peak[0], mb));
+      ended = call(HttpMethod.GET, path, null, null);
+      if (List.of("succeeded", "failed", "cancelled").contains(ended.getString("status"))) {
+        break;
+      }
+      vertx.timer(200).await();
+    }
+    var seconds = (System.nanoTime() - started) / 1e9;
+    if (!"succeeded".equals(ended.getString("status"))) {
+      throw new IllegalStateException("benchmark copy did not succeed: " + ended.encodePrettily());
+    }
+    return new Copy(WORKSPACES + SCHEMAS + QUEUES + HOOKS + ROLES + TEAMS + MEMBERS, targets, seconds, peak[0]);
+  }
+
+  /** Heap in use by the engine, from its Prometheus metrics (all heap pools together). */
+  private void sampleHeap(DoubleConsumer megabytes) {
+    var text = http.get(platform.enginePort, "127.0.0.1", "/metrics").send().await().bodyAsString();
+    double bytes = 0;
+    for (var line : text.split("\n")) {
+      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+        bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    megabytes.accept(bytes / (1024 * 1024));
+  }
+
+  private interface Item {
+    JsonObject make(int index, List<String> ids);
+  }
+
+  private List<String> importKind(String base, String kind, int count, Item item) {
+    var ids = new ArrayList<String>();
+    for (int i = 0; i < count; i++) {
+      ids.add(UUID.randomUUID().toString());
+    }
+    var batches = new ArrayList<Future<?>>();
+    for (int from = 0; from < count; from += BATCH) {
+      var items = new JsonArray();
+      for (int i = from; i < Math.min(count, from + BATCH); i++) {
+        items.add(item.make(i, ids).put("id", ids.get(i)));
+      }
+      call(HttpMethod.POST, base + "/" + kind + ":batch", new JsonObject().put("items", items), null);
+    }
+    return ids;
+  }
+
+  private JsonObject call(HttpMethod method, String path, JsonObject body, String createKey) {
+    var request = http.request(method, platform.gatewayPort, "127.0.0.1", path).bearerTokenAuthentication(token);
+    if (createKey != null) {
+      request.putHeader("X-Create-Key", createKey);
+    }
+    var response = (body == null ? request.send() : request.sendJsonObject(body)).await();
+    if (response.statusCode() / 100 != 2) {
+      throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
+          + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject();
+  }
+}
