@@ -11,6 +11,7 @@ import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -19,6 +20,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,6 +60,7 @@ public final class JobRunner {
   private final String orgServiceUrl;
   private final RunnerSettings settings;
   private final String owner = "engine-" + UUID.randomUUID();
+  /** Jobs running here, each with its halt flag: stop at the next page (lease lost, engine stopping, a step failed). */
   private final Map<UUID, boolean[]> running = new HashMap<>();
   private boolean claiming;
   private boolean stopped;
@@ -107,16 +110,16 @@ public final class JobRunner {
     stopped = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(heartbeatTimer);
-    running.values().forEach(lost -> lost[0] = true);
+    running.values().forEach(halt -> halt[0] = true);
     return pool.preparedQuery("UPDATE provisioning.jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL "
             + "WHERE lease_owner = $1 AND status = 'running'").execute(Tuple.of(owner)).mapEmpty();
   }
 
   private void run(Job job) {
-    var lost = new boolean[1];
-    running.put(job.id(), lost);
+    var halt = new boolean[1];
+    running.put(job.id(), halt);
     LOG.info("job {} claimed (attempt {})", job.id(), job.attempts());
-    execute(job, lost)
+    execute(job, halt)
         .compose(outcome -> switch (outcome) {
           case SUCCEEDED -> JobRepository.finish(pool, job.id(), owner, "succeeded", null, null);
           case CANCELLED -> JobRepository.finish(pool, job.id(), owner, "cancelled", null, null);
@@ -142,7 +145,7 @@ public final class JobRunner {
     return JobRepository.finish(pool, job.id(), owner, "failed", error, position);
   }
 
-  private Future<Outcome> execute(Job job, boolean[] lost) {
+  private Future<Outcome> execute(Job job, boolean[] halt) {
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString());
     var target = new TargetOrganization(pool, api, owner);
     return withRetries(() -> target.ensure(job), 1).compose(targetOrg -> {
@@ -150,32 +153,55 @@ public final class JobRunner {
       var context = new EngineCopyContext(job.id().toString(), job.templateOrg().toString(),
           targetOrg == null ? null : targetOrg.toString(), ids, api, http, vertx, job.options(), settings.pageSize(),
           message -> LOG.info("job {}: {}", job.id(), message));
-      return steps(job, context, ids, lost, 0);
+      return steps(job, context, ids, halt);
     });
   }
 
-  private Future<Outcome> steps(Job job, CopyContext context, CopiedObjects ids, boolean[] lost, int index) {
-    if (index == job.steps().size()) {
-      return Future.succeededFuture(Outcome.SUCCEEDED);
-    }
-    var step = job.steps().get(index);
-    if (step.status().equals("succeeded")) {
-      return steps(job, context, ids, lost, index + 1);
-    }
-    var from = new Checkpoint(step.cursor(), new Counts(step.created(), step.updated(), step.unchanged()));
-    return registry.find(step.plugin())
-        .map(plugin -> pages(job, context, ids, lost, plugin, step.position(), from))
-        .orElseGet(() -> Future.failedFuture(new CopyFailure("plugin_missing",
-            "This engine has no copy plugin " + step.plugin() + ".", null)))
-        .recover(failure -> Future.failedFuture(failure instanceof StepFailure ? failure
-            : new StepFailure(step.position(), step.plugin(), failure)))
-        .compose(outcome -> outcome == Outcome.SUCCEEDED ? steps(job, context, ids, lost, index + 1)
-            : Future.succeededFuture(outcome));
+  /** Runs the job's steps, each as soon as its dependencies have succeeded. */
+  private Future<Outcome> steps(Job job, CopyContext context, CopiedObjects ids, boolean[] halt) {
+    var schedule = new StepSchedule(job.steps(),
+        plugin -> registry.find(plugin).map(CopyPlugin::dependsOn).orElse(Set.of()));
+    var outcome = Promise.<Outcome>promise();
+    launch(job, context, ids, halt, schedule, outcome);
+    return outcome.future();
   }
 
-  private Future<Outcome> pages(Job job, CopyContext context, CopiedObjects ids, boolean[] lost, CopyPlugin plugin,
+  private void launch(Job job, CopyContext context, CopiedObjects ids, boolean[] halt, StepSchedule schedule,
+      Promise<Outcome> outcome) {
+    if (schedule.finished()) {
+      outcome.tryComplete(Outcome.SUCCEEDED);
+      return;
+    }
+    for (var step : schedule.ready()) {
+      step(job, context, ids, halt, step).onComplete(ended -> {
+        if (ended.succeeded() && ended.result() == Outcome.SUCCEEDED) {
+          schedule.succeeded(step.plugin());
+          launch(job, context, ids, halt, schedule, outcome);
+          return;
+        }
+        // a failed, cancelled or lost step stops its siblings at their next page
+        halt[0] = true;
+        if (ended.failed()) {
+          outcome.tryFail(ended.cause());
+        } else {
+          outcome.tryComplete(ended.result());
+        }
+      });
+    }
+  }
+
+  private Future<Outcome> step(Job job, CopyContext context, CopiedObjects ids, boolean[] halt, Job.Step step) {
+    var from = new Checkpoint(step.cursor(), new Counts(step.created(), step.updated(), step.unchanged()));
+    return registry.find(step.plugin())
+        .map(plugin -> pages(job, context, ids, halt, plugin, step.position(), from))
+        .orElseGet(() -> Future.failedFuture(new CopyFailure("plugin_missing",
+            "This engine has no copy plugin " + step.plugin() + ".", null)))
+        .recover(failure -> Future.failedFuture(new StepFailure(step.position(), step.plugin(), failure)));
+  }
+
+  private Future<Outcome> pages(Job job, CopyContext context, CopiedObjects ids, boolean[] halt, CopyPlugin plugin,
       int position, Checkpoint from) {
-    if (lost[0]) {
+    if (halt[0]) {
       return Future.succeededFuture(Outcome.LEASE_LOST);
     }
     Supplier<Future<PageResult>> page = () -> job.dryRun() ? plugin.plan(context, from) : plugin.copy(context, from);
@@ -195,7 +221,7 @@ public final class JobRunner {
             return Future.succeededFuture(Outcome.CANCELLED);
           }
           return done.last() ? Future.succeededFuture(Outcome.SUCCEEDED)
-              : pages(job, context, ids, lost, plugin, position, from.after(done));
+              : pages(job, context, ids, halt, plugin, position, from.after(done));
         });
     });
   }
@@ -229,9 +255,9 @@ public final class JobRunner {
     var ids = List.copyOf(running.keySet());
     JobRepository.heartbeat(pool, owner, ids, settings.leaseMillis())
         .onSuccess(held -> ids.stream().filter(id -> !held.contains(id)).forEach(id -> {
-          var lost = running.get(id);
-          if (lost != null) {
-            lost[0] = true;
+          var halt = running.get(id);
+          if (halt != null) {
+            halt[0] = true;
           }
         }))
         .onFailure(e -> LOG.warn("lease heartbeat failed: {}", e.toString()));
