@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Engines die mid-batch (kill -9) and org-service restarts under the engine: the work still completes, once. */
+/** An engine dies mid-batch (kill -9), org-service restarts under the engines: the work still completes, once. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EngineFaultsTest {
 
@@ -36,7 +36,7 @@ class EngineFaultsTest {
   void killingAnEngineMidBatchLosesNothingAndDuplicatesNothing() {
     var batch = template.provision(gateway, "survivor", 30, 4);
     var path = "/v1/provisioning/batches/" + batch.getString("id");
-    awaitSucceeded(path, 3);
+    awaitSucceeded(path, 3, 30);
     platform.process(platform.enginePort).kill();
     platform.startEngine(Platform.freePort());
     var ended = template.awaitEnd(gateway, path, 240_000);
@@ -48,12 +48,25 @@ class EngineFaultsTest {
     }
   }
 
-  private void awaitSucceeded(String path, int count) {
+  @Test
+  void restartingOrgServiceUnderTheEngineOnlyDelaysTheCopies() {
+    var batch = template.provision(gateway, "restart", 10, 2);
+    var path = "/v1/provisioning/batches/" + batch.getString("id");
+    awaitSucceeded(path, 1, 10);
+    platform.restartOrgService();
+    var ended = template.awaitEnd(gateway, path, 240_000);
+    assertEquals("succeeded", ended.getString("status"), "jobs retried the pages that failed: " + ended.encodePrettily());
+    for (var raw : template.jobs(gateway, batch.getString("id"))) {
+      assertTrue(template.diff(gateway, ((JsonObject) raw).getString("targetOrganization")).getBoolean("inSync"));
+    }
+  }
+
+  private void awaitSucceeded(String path, int count, int total) {
     var deadline = System.currentTimeMillis() + 120_000;
     while (System.currentTimeMillis() < deadline) {
       var batch = gateway.get(path, template.adminToken()).json();
       if (batch.getJsonObject("counts").getLong("succeeded") >= count) {
-        assertTrue(batch.getJsonObject("counts").getLong("succeeded") < 30, "the kill must land mid-batch");
+        assertTrue(batch.getJsonObject("counts").getLong("succeeded") < total, "the fault must land mid-batch");
         return;
       }
       GroupTemplate.sleep(50);

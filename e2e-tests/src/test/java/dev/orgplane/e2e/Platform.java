@@ -104,6 +104,12 @@ final class Platform implements AutoCloseable {
     return startService("engine", "engine-" + port, port);
   }
 
+  /** Kills org-service (-9) and starts it again on its port. */
+  void restartOrgService() {
+    process(orgServicePort).kill();
+    startService("org-service", "org-service", orgServicePort);
+  }
+
   /** The process last started on {@code port}. */
   ServiceProcess process(int port) {
     return byPort.get(port);
