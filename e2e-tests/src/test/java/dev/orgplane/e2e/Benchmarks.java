@@ -41,7 +41,7 @@ public final class Benchmarks {
     try (var durable = DurablePostgres.start(); var platform = Platform.start(durable.database("platform"))) {
       benchmarks.postgres = durable;
       // -Dbench.only=provisioning,reads runs just those (comma-separated); the default is all
-      var only = List.of(System.getProperty("bench.only", "reads,creation,import,provisioning").split(","));
+      var only = List.of(System.getProperty("bench.only", "reads,creation,import,mixed,provisioning").split(","));
       if (only.contains("reads")) {
         benchmarks.organizationReads(platform);
       }
@@ -50,6 +50,9 @@ public final class Benchmarks {
       }
       if (only.contains("import")) {
         benchmarks.queueImport(platform);
+      }
+      if (only.contains("mixed")) {
+        benchmarks.mixedLoad(platform);
       }
       if (only.contains("provisioning")) {
         benchmarks.provisioning(platform);
@@ -138,6 +141,42 @@ public final class Benchmarks {
     table.add(new Row("raw PostgreSQL multi-row INSERT of 10,000 queues (rows/s)", fmt(raw), "", ""));
     table.add(new Row("10,000 queues via POST .../queues:batch, 500 per batch (rows/s)", fmt(best), fmt(raw),
         String.format("%.2f", best / raw)));
+  }
+
+  /**
+   * 64 clients for 60 s through the gateway, mixing reads (an organization, the caller's organizations,
+   * a page of workspaces) with writes (workspaces created, and replaced by id): zero errors expected.
+   */
+  private void mixedLoad(Platform platform) {
+    var gateway = new Gateway(platform.baseUrl());
+    var token = gateway.token(platform.adminEmail(), platform.adminPassword());
+    var org = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "bench-mixed").put("title", "M"))
+        .json().getString("id");
+    var base = "/v1/organizations/" + org;
+    var http = client(64);
+    var counter = new AtomicLong();
+    var sequence = new AtomicLong();
+    var millis = Long.getLong("bench.mixedMillis", 60_000);
+    var result = LoadDriver.run(vertx, "mixed", 64, WARMUP_MS, millis, () -> {
+      long n = sequence.incrementAndGet() % 20;
+      if (n < 10) {
+        return get(http, platform.gatewayPort, base, token);
+      }
+      if (n < 13) {
+        return get(http, platform.gatewayPort, "/v1/organizations?limit=20", token);
+      }
+      if (n < 16) {
+        return get(http, platform.gatewayPort, base + "/workspaces?limit=20", token);
+      }
+      var body = new JsonObject().put("name", "ws-" + counter.incrementAndGet());
+      var write = n < 18
+          ? http.post(platform.gatewayPort, "127.0.0.1", base + "/workspaces").bearerTokenAuthentication(token).sendJsonObject(body)
+          : http.put(platform.gatewayPort, "127.0.0.1", base + "/workspaces/" + UUID.randomUUID())
+              .bearerTokenAuthentication(token).sendJsonObject(body);
+      return write.compose(r -> r.statusCode() / 100 == 2 ? Future.succeededFuture()
+          : Future.failedFuture("HTTP " + r.statusCode()));
+    });
+    add("mixed load via gateway, 64 clients, " + millis / 1000 + " s, 80% reads", result, null);
   }
 
   /** Template copies into one target and into 50, next to raw multi-row INSERTs of as many rows. */
