@@ -20,10 +20,12 @@ import java.util.Set;
  * <p>A hook may run after a hook of a later page, which does not exist yet when its page is written,
  * and org-service refuses a reference to a missing hook. So the copy takes two passes: the first
  * writes every hook with the {@code runAfter} entries that already exist, the second (cursors
- * prefixed {@value #LINKING}) writes the complete lists. On a re-run both passes change nothing.
+ * prefixed {@value #LINKING}) writes the complete lists, and runs only if the first left any out. A
+ * re-run finds every hook copied already and takes one pass.
  */
 public final class HooksPlugin extends OrgObjectsPlugin {
 
+  static final String FIRST = "first:";
   static final String LINKING = "linking:";
 
   public HooksPlugin() {
@@ -44,19 +46,26 @@ public final class HooksPlugin extends OrgObjectsPlugin {
   public Future<PageResult> copy(CopyContext context, Checkpoint from) {
     var cursor = from.cursor();
     if (cursor != null && cursor.startsWith(LINKING)) {
-      var after = cursor.substring(LINKING.length());
-      return copyPage(context, after.isEmpty() ? null : after, this::writeLinks).map(HooksPlugin::linking);
+      return copyPage(context, listCursor(cursor.substring(LINKING.length())), this::writeLinks)
+          .map(page -> page.last() ? page : new PageResult(LINKING + page.nextCursor(), page.counts(), page.sourceIds()));
     }
-    return copyPage(context, cursor, this::writeSatisfiable)
-        .map(page -> page.last() ? new PageResult(LINKING, page.counts(), page.sourceIds()) : page);
+    // first-pass cursors carry whether a page left references out: only then is the second pass needed
+    var deferred = new boolean[] {cursor != null && cursor.startsWith(FIRST + "1")};
+    var after = cursor == null ? null : listCursor(cursor.substring(FIRST.length() + 2));
+    return copyPage(context, after, (ctx, copies) -> writeSatisfiable(ctx, copies, deferred)).map(page -> {
+      if (!page.last()) {
+        return new PageResult(FIRST + (deferred[0] ? "1:" : "0:") + page.nextCursor(), page.counts(), page.sourceIds());
+      }
+      return deferred[0] ? new PageResult(LINKING, page.counts(), page.sourceIds()) : page;
+    });
   }
 
-  private static PageResult linking(PageResult page) {
-    return page.last() ? page : new PageResult(LINKING + page.nextCursor(), page.counts(), page.sourceIds());
+  private static String listCursor(String rest) {
+    return rest.isEmpty() ? null : rest;
   }
 
   /** First pass: {@code runAfter} limited to hooks of this page and hooks copied before. */
-  private Future<Counts> writeSatisfiable(CopyContext context, List<JsonObject> copies) {
+  private Future<Counts> writeSatisfiable(CopyContext context, List<JsonObject> copies, boolean[] deferred) {
     var inPage = new HashSet<String>();
     var referenced = new HashSet<String>();
     copies.forEach(copy -> {
@@ -70,6 +79,8 @@ public final class HooksPlugin extends OrgObjectsPlugin {
         copy.getJsonArray("runAfter").forEach(id -> {
           if (inPage.contains(id) || existing.contains(id)) {
             runAfter.add(id);
+          } else {
+            deferred[0] = true;
           }
         });
         return copy.copy().put("runAfter", runAfter);
@@ -78,8 +89,10 @@ public final class HooksPlugin extends OrgObjectsPlugin {
     });
   }
 
-  /** Second pass: the complete lists; it only updates hooks whose first pass left references out. */
+  /** Second pass: the complete lists of the hooks that have any; it updates those the first pass cut short. */
   private Future<Counts> writeLinks(CopyContext context, List<JsonObject> copies) {
-    return write(context, copies).map(counts -> new Counts(0, counts.updated(), 0));
+    var linked = copies.stream().filter(copy -> !copy.getJsonArray("runAfter").isEmpty()).toList();
+    return linked.isEmpty() ? Future.succeededFuture(Counts.ZERO)
+        : write(context, linked).map(counts -> new Counts(0, counts.updated(), 0));
   }
 }
