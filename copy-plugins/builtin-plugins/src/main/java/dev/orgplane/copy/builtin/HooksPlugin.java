@@ -89,10 +89,12 @@ public final class HooksPlugin extends OrgObjectsPlugin {
     });
   }
 
-  /** Second pass: the complete lists of the hooks that have any; it updates those the first pass cut short. */
+  /**
+   * Second pass: the complete lists of the hooks that have any, completing those the first pass cut
+   * short. It counts nothing: each hook was counted once, by the first pass.
+   */
   private Future<Counts> writeLinks(CopyContext context, List<JsonObject> copies) {
     var linked = copies.stream().filter(copy -> !copy.getJsonArray("runAfter").isEmpty()).toList();
-    return linked.isEmpty() ? Future.succeededFuture(Counts.ZERO)
-        : write(context, linked).map(counts -> new Counts(0, counts.updated(), 0));
+    return linked.isEmpty() ? Future.succeededFuture(Counts.ZERO) : write(context, linked).map(counts -> Counts.ZERO);
   }
 }

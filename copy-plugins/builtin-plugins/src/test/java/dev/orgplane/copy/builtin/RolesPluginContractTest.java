@@ -1,0 +1,18 @@
+package dev.orgplane.copy.builtin;
+
+import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.copy.testkit.CopyPluginContract;
+import dev.orgplane.copy.testkit.TemplateWriter;
+
+class RolesPluginContractTest extends CopyPluginContract {
+
+  @Override
+  protected CopyPlugin plugin() {
+    return new RolesPlugin();
+  }
+
+  @Override
+  protected void template(TemplateWriter template) {
+    Templates.roles(template);
+  }
+}

@@ -1,0 +1,143 @@
+package dev.orgplane.copy.testkit;
+
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.OrgApi;
+import dev.orgplane.copy.api.OrgApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * org-service as copy plugins see it, in memory: per organization and path, objects by id, listed in
+ * id order a page at a time; imports and PUTs that count created, updated and unchanged; members
+ * ({@code users}, keyed by {@code userId}) added with {@code POST users}; team member lists
+ * ({@code groups/{id}/users}) from each team's {@code userIds}. Secrets are write-only, as in the
+ * service: never stored here, never listed. It is a stand-in for testing plugins, not a second
+ * org-service: it checks no permissions and no references.
+ */
+public final class InMemoryOrgApi implements OrgApi {
+
+  private final Map<String, Map<String, TreeMap<String, JsonObject>>> organizations = new HashMap<>();
+
+  /** The objects of {@code path} in {@code organization}, by id (or user id, for members). */
+  public TreeMap<String, JsonObject> objects(String organization, String path) {
+    return organizations.computeIfAbsent(organization, o -> new HashMap<>()).computeIfAbsent(path, p -> new TreeMap<>());
+  }
+
+  /** Another org API holding a deep copy of everything this one holds. */
+  public InMemoryOrgApi copy() {
+    var copy = new InMemoryOrgApi();
+    organizations.forEach((org, paths) -> paths.forEach((path, objects) ->
+        objects.forEach((id, object) -> copy.objects(org, path).put(id, object.copy()))));
+    return copy;
+  }
+
+  /** A deep copy of everything stored, to compare before and after. */
+  public JsonObject snapshot() {
+    var snapshot = new JsonObject();
+    organizations.forEach((org, paths) -> {
+      var kinds = new JsonObject();
+      paths.forEach((path, objects) -> {
+        var byId = new JsonObject();
+        objects.forEach((id, object) -> byId.put(id, object.copy()));
+        kinds.put(path, byId);
+      });
+      snapshot.put(org, kinds);
+    });
+    return snapshot;
+  }
+
+  @Override
+  public Future<Page> list(String organization, String path, String cursor, int limit) {
+    var teamMembers = path.matches("groups/[^/]+/users");
+    var source = teamMembers ? teamMembers(organization, path.split("/")[1]) : stored(organization, path);
+    var after = cursor == null ? source : source.tailMap(cursor, false);
+    var items = new ArrayList<JsonObject>();
+    String last = null;
+    for (var entry : after.entrySet()) {
+      if (items.size() == limit) {
+        return Future.succeededFuture(new Page(items, last));
+      }
+      items.add(listed(path, entry.getValue()));
+      last = entry.getKey();
+    }
+    return Future.succeededFuture(new Page(items, null));
+  }
+
+  @Override
+  public Future<Counts> importBatch(String organization, String path, List<JsonObject> items) {
+    var counts = Counts.ZERO;
+    for (var item : items) {
+      counts = counts.plus(write(organization, path, item.getString("id"), item));
+    }
+    return Future.succeededFuture(counts);
+  }
+
+  @Override
+  public Future<Counts> put(String organization, String path, String id, JsonObject body) {
+    return Future.succeededFuture(write(organization, path, id, body));
+  }
+
+  /** {@code POST users {userIds, roles}} adds members (an existing member is left as is); other paths create. */
+  @Override
+  public Future<JsonObject> post(String organization, String path, JsonObject body) {
+    if (!path.equals("users")) {
+      var id = UUID.randomUUID().toString();
+      write(organization, path, id, body);
+      return Future.succeededFuture(objects(organization, path).get(id).copy());
+    }
+    var members = objects(organization, "users");
+    long added = 0;
+    for (var userId : body.getJsonArray("userIds", new JsonArray())) {
+      if (members.putIfAbsent((String) userId, new JsonObject().put("userId", userId)
+          .put("roles", body.getJsonArray("roles", new JsonArray().add("member")).copy())) == null) {
+        added++;
+      }
+    }
+    var unchanged = body.getJsonArray("userIds", new JsonArray()).size() - added;
+    return Future.succeededFuture(new JsonObject().put("added", added).put("unchanged", unchanged));
+  }
+
+  private Counts write(String organization, String path, String id, JsonObject body) {
+    if (id == null) {
+      throw new OrgApiException(400, "validation_failed", "an imported object needs an id", null);
+    }
+    var stored = body.copy().put("id", id);
+    stored.remove("secret");
+    var previous = objects(organization, path).put(id, stored);
+    if (previous == null) {
+      return new Counts(1, 0, 0);
+    }
+    return previous.equals(stored) ? new Counts(0, 0, 1) : new Counts(0, 1, 0);
+  }
+
+  /** What a list shows: teams without their member ids, which have a list of their own. */
+  private static JsonObject listed(String path, JsonObject stored) {
+    var copy = stored.copy();
+    if (path.equals("groups")) {
+      copy.remove("userIds");
+    }
+    return copy;
+  }
+
+  /** Reading never creates: a dry run must leave the store exactly as it was. */
+  private TreeMap<String, JsonObject> stored(String organization, String path) {
+    return organizations.getOrDefault(organization, Map.of()).getOrDefault(path, new TreeMap<>());
+  }
+
+  private TreeMap<String, JsonObject> teamMembers(String organization, String teamId) {
+    var members = new TreeMap<String, JsonObject>();
+    var team = stored(organization, "groups").get(teamId);
+    if (team != null) {
+      team.getJsonArray("userIds", new JsonArray())
+          .forEach(userId -> members.put((String) userId, new JsonObject().put("userId", userId)));
+    }
+    return members;
+  }
+}

@@ -1,0 +1,123 @@
+package dev.orgplane.copy.example;
+
+import dev.orgplane.copy.api.Checkpoint;
+import dev.orgplane.copy.api.CopyContext;
+import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.KindDiff;
+import dev.orgplane.copy.api.OrgApi;
+import dev.orgplane.copy.api.PageResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Example plugin: gives every tenant a documentation workspace per template schema, named
+ * {@code docs-<schema>} and pointing at the tenant's copy of that schema. It shows the whole SPI on
+ * something the built-ins do not do: objects derived from template objects get deterministic ids of
+ * their own ({@code copyOf(schemaId + ":docs")}), references go through the same id function, pages
+ * are read and written one at a time, and plan and diff look at this plugin's objects only.
+ */
+public final class SchemaDocsPlugin implements CopyPlugin {
+
+  static final String PREFIX = "docs-";
+
+  @Override
+  public String id() {
+    return "schema-docs";
+  }
+
+  /** The docs point at copied schemas, so schemas are copied first. */
+  @Override
+  public Set<String> dependsOn() {
+    return Set.of("schemas");
+  }
+
+  @Override
+  public Future<PageResult> copy(CopyContext context, Checkpoint from) {
+    return schemas(context, from.cursor()).compose(page -> {
+      var docs = page.items().stream().map(schema -> doc(context, schema)).toList();
+      var written = docs.isEmpty() ? Future.succeededFuture(Counts.ZERO)
+          : context.org().importBatch(context.targetOrganization(), "workspaces", docs);
+      // the docs are no template objects: nothing for the engine to remember as copied
+      return written.map(counts -> new PageResult(page.nextCursor(), counts, List.of()));
+    });
+  }
+
+  @Override
+  public Future<PageResult> plan(CopyContext context, Checkpoint from) {
+    return schemas(context, from.cursor()).compose(page -> existingDocs(context).map(existing -> {
+      long created = 0;
+      long updated = 0;
+      for (var schema : page.items()) {
+        var doc = doc(context, schema);
+        var current = existing.get(doc.getString("id"));
+        created += current == null ? 1 : 0;
+        updated += current != null && !current.equals(doc) ? 1 : 0;
+      }
+      return new PageResult(page.nextCursor(), new Counts(created, updated, page.items().size() - created - updated),
+          List.of());
+    }));
+  }
+
+  @Override
+  public Future<KindDiff> diff(CopyContext context) {
+    return allSchemas(context, null, new ArrayList<>()).compose(schemas -> existingDocs(context).map(existing -> {
+      var missing = new ArrayList<String>();
+      var changed = new ArrayList<String>();
+      var expected = new HashMap<String, JsonObject>();
+      for (var schema : schemas) {
+        var doc = doc(context, schema);
+        expected.put(doc.getString("id"), doc);
+        var current = existing.get(doc.getString("id"));
+        if (current == null) {
+          missing.add(schema.getString("id"));
+        } else if (!current.equals(doc)) {
+          changed.add(doc.getString("id"));
+        }
+      }
+      var extra = existing.keySet().stream().filter(id -> !expected.containsKey(id)).sorted().toList();
+      return new KindDiff(id(), missing, extra, changed);
+    }));
+  }
+
+  private static JsonObject doc(CopyContext context, JsonObject schema) {
+    var schemaId = schema.getString("id");
+    return new JsonObject().put("id", context.ids().copyOf(schemaId + ":docs"))
+        .put("name", PREFIX + schema.getString("name"))
+        .put("metadata", new JsonObject().put("documents", context.ids().copyOf(schemaId)));
+  }
+
+  private static Future<OrgApi.Page> schemas(CopyContext context, String cursor) {
+    return context.org().list(context.sourceOrganization(), "schemas", cursor, context.pageSize());
+  }
+
+  private static Future<List<JsonObject>> allSchemas(CopyContext context, String cursor, List<JsonObject> into) {
+    return schemas(context, cursor).compose(page -> {
+      into.addAll(page.items());
+      return page.nextCursor() == null ? Future.succeededFuture(into) : allSchemas(context, page.nextCursor(), into);
+    });
+  }
+
+  /** This plugin's workspaces in the target, by id, as the comparable fields a doc has. */
+  private static Future<Map<String, JsonObject>> existingDocs(CopyContext context) {
+    if (context.targetOrganization() == null) {
+      return Future.succeededFuture(Map.of());
+    }
+    return collectDocs(context, null, new HashMap<>());
+  }
+
+  private static Future<Map<String, JsonObject>> collectDocs(CopyContext context, String cursor,
+      Map<String, JsonObject> into) {
+    return context.org().list(context.targetOrganization(), "workspaces", cursor, 500).compose(page -> {
+      page.items().stream().filter(w -> w.getString("name", "").startsWith(PREFIX)).forEach(w -> into.put(
+          w.getString("id"), new JsonObject().put("id", w.getString("id")).put("name", w.getString("name"))
+              .put("metadata", w.getJsonObject("metadata"))));
+      return page.nextCursor() == null ? Future.succeededFuture(into) : collectDocs(context, page.nextCursor(), into);
+    });
+  }
+}

@@ -1,0 +1,22 @@
+package dev.orgplane.copy.example;
+
+import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.copy.testkit.CopyPluginContract;
+import dev.orgplane.copy.testkit.TemplateWriter;
+import io.vertx.core.json.JsonObject;
+
+/** All a plugin author writes to prove their plugin: which plugin, and a template of a few pages. */
+class SchemaDocsPluginContractTest extends CopyPluginContract {
+
+  @Override
+  protected CopyPlugin plugin() {
+    return new SchemaDocsPlugin();
+  }
+
+  @Override
+  protected void template(TemplateWriter template) {
+    for (int i = 0; i < 8; i++) {
+      template.add("schemas", new JsonObject().put("name", "invoice-" + i).put("content", new JsonObject()));
+    }
+  }
+}
