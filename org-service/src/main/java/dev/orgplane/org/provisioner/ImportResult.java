@@ -3,6 +3,7 @@ package dev.orgplane.org.provisioner;
 import dev.orgplane.kit.http.Replies;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,6 +23,15 @@ public enum ImportResult {
     } else {
       Replies.json(ctx, 200, body);
     }
+  }
+
+  /** A batch's answer: {@code {count, created, updated, unchanged}}. */
+  public static JsonObject summary(List<ImportResult> results) {
+    var summary = new JsonObject().put("count", results.size());
+    for (var result : values()) {
+      summary.put(result.name().toLowerCase(Locale.ROOT), results.stream().filter(result::equals).count());
+    }
+    return summary;
   }
 
   public boolean changed() {

@@ -3,6 +3,7 @@ package dev.orgplane.org.role;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -41,6 +43,7 @@ public final class CustomRoleRoutes {
   }
 
   public void mount(Router router) {
+    router.postWithRegex("/v1/organizations/(?<org>[^/]+)/roles:batch").handler(this::importBatch);
     router.get("/v1/organizations/:org/roles").handler(this::list);
     router.post("/v1/organizations/:org/roles").handler(this::create);
     router.get("/v1/organizations/:org/roles/:rid").handler(this::get);
@@ -108,22 +111,52 @@ public final class CustomRoleRoutes {
     var roleId = Ids.uuid(ctx.pathParam("rid"), "rid");
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
-            .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true).compose(current -> {
-              var wanted = fields.asRole(roleId, access.orgId());
-              if (current.isEmpty()) {
-                return CustomRoleRepository.insert(tx, wanted)
-                    .compose(role -> audit(tx, ctx, access, "role.created", role).map(role))
-                    .map(role -> new Imported(ImportResult.CREATED, role.toJson()));
-              }
-              if (current.get().sameAs(wanted)) {
-                return Future.succeededFuture(new Imported(ImportResult.UNCHANGED, current.get().toJson()));
-              }
-              return replace(tx, ctx, access, current.get(), wanted)
-                  .map(role -> new Imported(ImportResult.UPDATED, role.toJson()));
-            })))
+            .compose(access -> importRole(tx, ctx, access, roleId, fields)))
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(imported -> imported.reply(ctx))
         .onFailure(ctx::fail);
+  }
+
+  /** {@code POST .../roles:batch}: up to 500 role imports in one transaction, all or nothing. */
+  private void importBatch(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var items = ImportBatch.read(ctx, (id, item) -> RoleFields.read(RequestBody.of(item, FIELDS), true));
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
+            .compose(access -> importEach(tx, ctx, access, items, 0, new ArrayList<>())))
+        .recover(CustomRoleRoutes::conflicts)
+        .onSuccess(results -> Replies.json(ctx, 200, ImportResult.summary(results)))
+        .onFailure(ctx::fail);
+  }
+
+  /** One after the other: a batch may rename a role to a name another item of it gives up. */
+  private static Future<List<ImportResult>> importEach(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+      List<ImportBatch.Item<RoleFields>> items, int index, List<ImportResult> results) {
+    if (index == items.size()) {
+      return Future.succeededFuture(results);
+    }
+    var item = items.get(index);
+    return importRole(tx, ctx, access, item.id(), item.value()).compose(imported -> {
+      results.add(imported.result());
+      return importEach(tx, ctx, access, items, index + 1, results);
+    });
+  }
+
+  /** Creates, replaces or leaves the role with this id, as its import says. */
+  private static Future<Imported> importRole(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID roleId,
+      RoleFields fields) {
+    return CustomRoleRepository.find(tx, access.orgId(), roleId, true).compose(current -> {
+      var wanted = fields.asRole(roleId, access.orgId());
+      if (current.isEmpty()) {
+        return CustomRoleRepository.insert(tx, wanted)
+            .compose(role -> audit(tx, ctx, access, "role.created", role).map(role))
+            .map(role -> new Imported(ImportResult.CREATED, role.toJson()));
+      }
+      if (current.get().sameAs(wanted)) {
+        return Future.succeededFuture(new Imported(ImportResult.UNCHANGED, current.get().toJson()));
+      }
+      return replace(tx, ctx, access, current.get(), wanted)
+          .map(role -> new Imported(ImportResult.UPDATED, role.toJson()));
+    });
   }
 
   private void get(RoutingContext ctx) {

@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.ApiException.FieldError;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.org.access.AccessPolicy;
@@ -29,8 +30,6 @@ import java.util.UUID;
  * nothing: one bad item rejects it, naming the item.
  */
 public final class SetupRoutes {
-
-  static final int MAX_BATCH = 500;
 
   private final Pool pool;
   private final boolean allowPrivateUrls;
@@ -138,34 +137,8 @@ public final class SetupRoutes {
   }
 
   private void batch(RoutingContext ctx, SetupKind kind) {
-    var items = body(ctx).getValue("items");
-    if (!(items instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_BATCH) {
-      ctx.fail(ApiException.invalid("A batch is {items:[...]} with 1 to " + MAX_BATCH + " objects.",
-          List.of(new FieldError("items", "must be an array of 1 to " + MAX_BATCH + " objects"))));
-      return;
-    }
-    var errors = new ArrayList<FieldError>();
-    var rows = new ArrayList<JsonObject>();
-    var seen = new java.util.HashSet<String>();
-    for (int i = 0; i < array.size(); i++) {
-      var path = "items[" + i + "].";
-      if (!(array.getValue(i) instanceof JsonObject item)) {
-        errors.add(new FieldError("items[" + i + "]", "must be an object"));
-        continue;
-      }
-      if (!(item.getValue("id") instanceof String rawId) || !rawId.matches("[0-9a-fA-F-]{36}")) {
-        errors.add(new FieldError(path + "id", "must be a UUID"));
-        continue;
-      }
-      if (!seen.add(rawId.toLowerCase())) {
-        errors.add(new FieldError(path + "id", "appears twice in this batch"));
-      }
-      rows.add(SetupInput.read(kind, UUID.fromString(rawId), item, null, path, errors, true, allowPrivateUrls));
-    }
-    if (!errors.isEmpty()) {
-      ctx.fail(ApiException.invalid("The batch is invalid; nothing was written.", errors));
-      return;
-    }
+    var rows = ImportBatch.read(ctx, (id, item) -> validated(kind, id, item, null)).stream()
+        .map(ImportBatch.Item::value).toList();
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), rows)

@@ -14,11 +14,14 @@ record TeamFields(String name, String title, JsonObject metadata, List<UUID> use
 
   static final Pattern NAME = Pattern.compile("[a-z0-9_-]{2,63}");
   static final String NAME_RULE = "must be 2-63 characters of a-z, 0-9, _ and -";
-  private static final Set<String> FIELDS = Set.of("name", "title", "metadata", "userIds");
+  static final Set<String> FIELDS = Set.of("name", "title", "metadata", "userIds");
 
   /** {@code userIdsRequired} on replace: a forgotten member list must not empty the team. */
   static TeamFields read(RoutingContext ctx, boolean userIdsRequired) {
-    var body = RequestBody.of(ctx, FIELDS);
+    return read(RequestBody.of(ctx, FIELDS), userIdsRequired);
+  }
+
+  static TeamFields read(RequestBody body, boolean userIdsRequired) {
     var name = body.matching("name", NAME, NAME_RULE, true);
     var title = body.optionalString("title", 256);
     var metadata = body.optionalObject("metadata");

@@ -3,6 +3,7 @@ package dev.orgplane.org.team;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -39,6 +41,7 @@ public final class TeamRoutes {
 
   public void mount(Router router) {
     var base = "/v1/organizations/:org/groups";
+    router.postWithRegex("/v1/organizations/(?<org>[^/]+)/groups:batch").handler(this::importBatch);
     router.get(base).handler(this::list);
     router.post(base).handler(this::create);
     router.get(base + "/:gid").handler(this::get);
@@ -76,14 +79,42 @@ public final class TeamRoutes {
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
     var fields = TeamFields.read(ctx, true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
-            .compose(access -> TeamRepository.find(tx, access.orgId(), teamId)
-                .compose(current -> current.isEmpty()
-                    ? insert(tx, ctx, access, teamId, fields).map(ImportResult.CREATED)
-                    : replace(tx, ctx, access, current.get(), fields))
+            .compose(access -> importTeam(tx, ctx, access, teamId, fields)
                 .compose(result -> existing(tx, access, teamId).map(team -> new Imported(result, team.toJson())))))
         .recover(TeamRoutes::nameTaken)
         .onSuccess(imported -> imported.reply(ctx))
         .onFailure(ctx::fail);
+  }
+
+  /** {@code POST .../groups:batch}: up to 500 team imports, member lists included, in one transaction. */
+  private void importBatch(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var items = ImportBatch.read(ctx, (id, item) -> TeamFields.read(RequestBody.of(item, TeamFields.FIELDS), true));
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
+            .compose(access -> importEach(tx, ctx, access, items, 0, new ArrayList<>())))
+        .recover(TeamRoutes::nameTaken)
+        .onSuccess(results -> Replies.json(ctx, 200, ImportResult.summary(results)))
+        .onFailure(ctx::fail);
+  }
+
+  /** One after the other: a batch may rename a team to a name another item of it gives up. */
+  private static Future<List<ImportResult>> importEach(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+      List<ImportBatch.Item<TeamFields>> items, int index, List<ImportResult> results) {
+    if (index == items.size()) {
+      return Future.succeededFuture(results);
+    }
+    var item = items.get(index);
+    return importTeam(tx, ctx, access, item.id(), item.value()).compose(result -> {
+      results.add(result);
+      return importEach(tx, ctx, access, items, index + 1, results);
+    });
+  }
+
+  private static Future<ImportResult> importTeam(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID teamId,
+      TeamFields fields) {
+    return TeamRepository.find(tx, access.orgId(), teamId).compose(current -> current.isEmpty()
+        ? insert(tx, ctx, access, teamId, fields).map(ImportResult.CREATED)
+        : replace(tx, ctx, access, current.get(), fields));
   }
 
   private static Future<Void> insert(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID teamId,

@@ -38,6 +38,11 @@ public final class RequestBody {
     if (!(parsed instanceof JsonObject object)) {
       throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
     }
+    return of(object, allowedFields);
+  }
+
+  /** A JSON object that is not the whole body, e.g. one item of an import batch. */
+  public static RequestBody of(JsonObject object, Set<String> allowedFields) {
     var body = new RequestBody(object);
     object.fieldNames().stream().filter(f -> !allowedFields.contains(f)).sorted()
         .forEach(f -> body.errors.add(new ApiException.FieldError(f, "unknown field")));

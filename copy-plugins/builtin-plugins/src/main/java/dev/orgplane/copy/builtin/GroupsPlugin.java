@@ -1,7 +1,6 @@
 package dev.orgplane.copy.builtin;
 
 import dev.orgplane.copy.api.CopyContext;
-import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.OrgObjectsPlugin;
 import io.vertx.core.Future;
@@ -26,11 +25,6 @@ public final class GroupsPlugin extends OrgObjectsPlugin {
   protected Future<JsonObject> toTarget(CopyContext context, JsonObject source) {
     return super.toTarget(context, source).map(copy -> context.options().getBoolean("copyMembers", true)
         ? copy : copy.put("userIds", new JsonArray()));
-  }
-
-  @Override
-  protected Future<Counts> write(CopyContext context, List<JsonObject> copies) {
-    return PutEach.write(context, path(), copies);
   }
 
   /** The list shows a member count; a copy needs the member ids, in a stable order to compare. */

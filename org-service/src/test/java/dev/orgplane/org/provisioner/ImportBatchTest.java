@@ -1,0 +1,113 @@
+package dev.orgplane.org.provisioner;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** {@code roles:batch} and {@code groups:batch}: many imports with chosen ids in one transaction. */
+class ImportBatchTest extends OrgServiceTest {
+
+  private static JsonObject role(String id, String name, String permission) {
+    return new JsonObject().put("id", id).put("name", name).put("title", name)
+        .put("permissions", new JsonArray().add(permission));
+  }
+
+  private static JsonObject batch(JsonObject... items) {
+    return new JsonObject().put("items", new JsonArray(java.util.List.of((Object[]) items)));
+  }
+
+  private static void assertCounts(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> response,
+      long created, long updated, long unchanged) {
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    var counts = response.bodyAsJsonObject();
+    assertEquals(created, counts.getLong("created"), counts.encode());
+    assertEquals(updated, counts.getLong("updated"), counts.encode());
+    assertEquals(unchanged, counts.getLong("unchanged"), counts.encode());
+  }
+
+  @Test
+  void rolesAreImportedCreatedThenUnchangedThenUpdated() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "roles-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var path = "/v1/organizations/" + orgId + "/roles:batch";
+    var a = UUID.randomUUID().toString();
+    var b = UUID.randomUUID().toString();
+    assertCounts(org.post(path, owner.token(), batch(role(a, "auditor", "app_audit_list"),
+        role(b, "editor", "app_organization_get"))), 2, 0, 0);
+    assertCounts(org.post(path, owner.token(), batch(role(a, "auditor", "app_audit_list"),
+        role(b, "editor", "app_organization_get"))), 0, 0, 2);
+    assertCounts(org.post(path, owner.token(), batch(role(a, "auditor", "app_organization_get"),
+        role(b, "editor", "app_organization_get"))), 0, 1, 1);
+    var listed = org.get("/v1/organizations/" + orgId + "/roles", owner.token()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(2, listed.size());
+  }
+
+  @Test
+  void aBadItemRejectsTheBatchNamingItAndWritesNothing() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "bad-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var path = "/v1/organizations/" + orgId + "/roles:batch";
+    var id = UUID.randomUUID().toString();
+    var response = org.post(path, owner.token(), batch(role(UUID.randomUUID().toString(), "fine", "app_audit_list"),
+        role(id, "owner", "app_audit_list"), role(id, "twice", "app_nonsense"), new JsonObject().put("name", "no-id")));
+    assertProblem(response, 400, "validation_failed");
+    var fields = response.bodyAsJsonObject().getJsonArray("errors").stream()
+        .map(e -> ((JsonObject) e).getString("field")).toList();
+    assertEquals(java.util.List.of("items[1].name", "items[2].id", "items[2].permissions", "items[3].id"), fields);
+    assertEquals(0, org.get("/v1/organizations/" + orgId + "/roles", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").size(), "nothing was written");
+    assertProblem(org.post(path, owner.token(), new JsonObject().put("items", new JsonArray())), 400,
+        "validation_failed");
+    assertProblem(org.post(path, owner.token(), "{\"items\": ["), 400, "malformed_json");
+  }
+
+  @Test
+  void importsNeedThePermissionAndStayInTheirTenant() {
+    var owner = org.newUser("owner");
+    var viewer = org.newUser("viewer");
+    var stranger = org.newUser("stranger");
+    var orgId = org.createOrg(owner.token(), "perm-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    org.post("/v1/organizations/" + orgId + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(viewer.id())).put("roles", new JsonArray().add("viewer")));
+    var roles = batch(role(UUID.randomUUID().toString(), "auditor", "app_audit_list"));
+    assertProblem(org.post("/v1/organizations/" + orgId + "/roles:batch", viewer.token(), roles), 403, "forbidden");
+    assertProblem(org.post("/v1/organizations/" + orgId + "/roles:batch", stranger.token(), roles), 404,
+        "organization_not_found");
+    var team = new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "ops")
+        .put("userIds", new JsonArray());
+    assertProblem(org.post("/v1/organizations/" + orgId + "/groups:batch", viewer.token(), batch(team)), 403,
+        "forbidden");
+    assertProblem(org.post("/v1/organizations/" + orgId + "/groups:batch", stranger.token(), batch(team)), 404,
+        "organization_not_found");
+  }
+
+  @Test
+  void teamsAreImportedWithExactlyTheirMembers() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var outsider = org.newUser("outsider");
+    var orgId = org.createOrg(owner.token(), "teams-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    org.post("/v1/organizations/" + orgId + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(member.id())).put("roles", new JsonArray().add("member")));
+    var path = "/v1/organizations/" + orgId + "/groups:batch";
+    var support = UUID.randomUUID().toString();
+    var ops = UUID.randomUUID().toString();
+    var teams = batch(new JsonObject().put("id", support).put("name", "support")
+            .put("userIds", new JsonArray().add(member.id()).add(owner.id())),
+        new JsonObject().put("id", ops).put("name", "ops").put("userIds", new JsonArray()));
+    assertCounts(org.post(path, owner.token(), teams), 2, 0, 0);
+    assertCounts(org.post(path, owner.token(), teams), 0, 0, 2);
+    var members = org.get("/v1/organizations/" + orgId + "/groups/" + support + "/users", owner.token())
+        .bodyAsJsonObject().getJsonArray("items");
+    assertEquals(2, members.size());
+    assertProblem(org.post(path, owner.token(), batch(new JsonObject().put("id", ops).put("name", "ops")
+        .put("userIds", new JsonArray().add(outsider.id())))), 422, "not_a_member");
+    assertProblem(org.post(path, owner.token(), batch(new JsonObject().put("id", ops).put("name", "ops"))), 400,
+        "validation_failed");
+  }
+}

@@ -1,0 +1,85 @@
+package dev.orgplane.kit.http;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+/**
+ * The body of an import batch, {@code {items:[{id, ...}, ...]}}: 1 to {@value #MAX} objects, each with
+ * its own id (a UUID, once per batch). Items are read by the kind's own reader; every problem of every
+ * item is reported at once, named {@code items[i].field}, and nothing is written if there is one.
+ */
+public final class ImportBatch {
+
+  public static final int MAX = 500;
+
+  /** One valid item: its id, and what the kind's reader made of the rest. */
+  public record Item<T>(UUID id, T value) {
+  }
+
+  private ImportBatch() {
+  }
+
+  /** Reads every item with {@code reader} (which throws {@link ApiException} on bad input). */
+  public static <T> List<Item<T>> read(RoutingContext ctx, BiFunction<UUID, JsonObject, T> reader) {
+    var array = items(ctx);
+    var errors = new ArrayList<ApiException.FieldError>();
+    var items = new ArrayList<Item<T>>();
+    var seen = new HashSet<UUID>();
+    for (int i = 0; i < array.size(); i++) {
+      var prefix = "items[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject object)) {
+        errors.add(new ApiException.FieldError(prefix, "must be an object"));
+        continue;
+      }
+      var id = object.getValue("id") instanceof String raw ? uuid(raw) : null;
+      if (id == null) {
+        errors.add(new ApiException.FieldError(prefix + ".id", "must be a UUID"));
+        continue;
+      }
+      if (!seen.add(id)) {
+        errors.add(new ApiException.FieldError(prefix + ".id", "appears twice in this batch"));
+      }
+      var rest = object.copy();
+      rest.remove("id");
+      try {
+        items.add(new Item<>(id, reader.apply(id, rest)));
+      } catch (ApiException e) {
+        e.errors().forEach(error -> errors.add(new ApiException.FieldError(prefix + "." + error.field(), error.message())));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid("The batch is invalid; nothing was written.", errors);
+    }
+    return items;
+  }
+
+  private static JsonArray items(RoutingContext ctx) {
+    Object items;
+    try {
+      var body = ctx.body().asJsonObject();
+      items = body == null ? null : body.getValue("items");
+    } catch (DecodeException | ClassCastException e) {
+      throw ApiException.badRequest("malformed_json", "The request body is not a JSON object.");
+    }
+    if (!(items instanceof JsonArray array) || array.isEmpty() || array.size() > MAX) {
+      throw ApiException.invalid("A batch is {items:[...]} with 1 to " + MAX + " objects.",
+          List.of(new ApiException.FieldError("items", "must be an array of 1 to " + MAX + " objects")));
+    }
+    return array;
+  }
+
+  private static UUID uuid(String raw) {
+    try {
+      return raw.length() == 36 ? UUID.fromString(raw) : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}
