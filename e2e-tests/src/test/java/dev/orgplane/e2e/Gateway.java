@@ -42,6 +42,12 @@ final class Gateway {
     return send(request(path, token).header("Content-Type", "application/json").method(method, publisher).build());
   }
 
+  /** Any body at all, sent as JSON: for requests that must be refused. */
+  Reply sendRaw(String method, String path, String token, String body) {
+    return send(request(path, token).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
   Reply postForm(String path, Map<String, String> form) {
     var encoded = form.entrySet().stream()
         .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))

@@ -1,6 +1,7 @@
 package dev.orgplane.org.event;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.org.access.AccessPolicy;
@@ -31,6 +32,14 @@ public final class DeliveryRoutes {
     var page = PageRequest.of(ctx);
     long before = page.afterNumber(Long.MAX_VALUE);
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), "app_hook_get")
+        .compose(access -> pool.preparedQuery("SELECT 1 FROM org.hooks WHERE org_id = $1 AND id = $2")
+            .execute(Tuple.of(access.orgId(), hookId))
+            .map(found -> {
+              if (found.size() == 0) {
+                throw ApiException.notFound("hook_not_found", "No such hook in this organization.");
+              }
+              return access;
+            }))
         .compose(access -> pool.preparedQuery("SELECT d.id, d.event, d.state, d.attempts, d.created_at, "
                 + "COALESCE((SELECT jsonb_agg(jsonb_build_object('attempt', a.attempt, 'statusCode', a.status_code, "
                 + "'error', a.error, 'durationMs', a.duration_ms, 'at', a.attempted_at) ORDER BY a.attempt) "

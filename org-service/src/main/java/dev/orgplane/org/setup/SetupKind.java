@@ -67,6 +67,11 @@ record SetupKind(String path, String table, String noun, List<SetupField> fields
     return table + "_name_key";
   }
 
+  /** Ids are unique across organizations (migration V11). */
+  String idConstraint() {
+    return table + "_id_key";
+  }
+
   String columnList() {
     return fields.stream().map(SetupField::column).collect(Collectors.joining(", "));
   }

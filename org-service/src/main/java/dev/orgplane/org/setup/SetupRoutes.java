@@ -208,6 +208,11 @@ public final class SetupRoutes {
   /** Unique names and references, as the caller's mistakes rather than server errors. */
   private static <T> Future<T> translate(Throwable failure, SetupKind kind, String pathPrefix) {
     if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && kind.idConstraint().equals(pg.getConstraint())) {
+      return Future.failedFuture(ApiException.conflict("id_taken", "That id belongs to an object elsewhere; "
+          + "choose another."));
+    }
+    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
         && kind.nameConstraint().equals(pg.getConstraint())) {
       return Future.failedFuture(ApiException.conflict("name_taken", "This organization has a " + kind.noun()
           + " of that name."));

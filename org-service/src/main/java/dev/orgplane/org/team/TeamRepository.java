@@ -15,6 +15,7 @@ import java.util.UUID;
 final class TeamRepository {
 
   static final String NAME_TAKEN_CONSTRAINT = "teams_name_key";
+  static final String ID_TAKEN_CONSTRAINT = "teams_id_key";
   private static final String SELECT = "SELECT t.*, (SELECT count(*) FROM org.team_members tm "
       + "WHERE tm.org_id = t.org_id AND tm.team_id = t.id) AS members FROM org.teams t ";
 

@@ -251,6 +251,10 @@ public final class TeamRoutes {
         && TeamRepository.NAME_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
       return Future.failedFuture(ApiException.conflict("group_name_taken", "This organization has a group of that name."));
     }
+    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && TeamRepository.ID_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
+      return Future.failedFuture(ApiException.conflict("id_taken", "That id belongs to a group elsewhere; choose another."));
+    }
     return Future.failedFuture(failure);
   }
 }

@@ -110,4 +110,24 @@ class ImportBatchTest extends OrgServiceTest {
     assertProblem(org.post(path, owner.token(), batch(new JsonObject().put("id", ops).put("name", "ops"))), 400,
         "validation_failed");
   }
+
+  @Test
+  void anIdOfAnotherTenantsObjectCannotBeTakenOver() {
+    var alice = org.newUser("alice");
+    var mallory = org.newUser("mallory");
+    var orgA = org.createOrg(alice.token(), "ida-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var orgB = org.createOrg(mallory.token(), "idb-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var workspace = org.post("/v1/organizations/" + orgA + "/workspaces", alice.token(),
+        new JsonObject().put("name", "main")).bodyAsJsonObject().getString("id");
+    assertProblem(org.send(io.vertx.core.http.HttpMethod.PUT, "/v1/organizations/" + orgB + "/workspaces/" + workspace,
+        mallory.token(), new JsonObject().put("name", "squat")), 409, "id_taken");
+    assertProblem(org.post("/v1/organizations/" + orgB + "/workspaces:batch", mallory.token(),
+        batch(new JsonObject().put("id", workspace).put("name", "squat"))), 409, "id_taken");
+    var team = org.post("/v1/organizations/" + orgA + "/groups", alice.token(), new JsonObject().put("name", "ops"))
+        .bodyAsJsonObject().getString("id");
+    assertProblem(org.post("/v1/organizations/" + orgB + "/groups:batch", mallory.token(),
+        batch(new JsonObject().put("id", team).put("name", "ops").put("userIds", new JsonArray()))), 409, "id_taken");
+    assertProblem(org.get("/v1/organizations/" + orgB + "/hooks/" + workspace + "/deliveries", mallory.token()), 404,
+        "hook_not_found");
+  }
 }
