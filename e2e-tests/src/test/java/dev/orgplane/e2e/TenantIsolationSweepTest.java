@@ -3,14 +3,12 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +22,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationSweepTest {
 
-  private static final Pattern PARAMETER = Pattern.compile("\\{(\\w+)}");
-  private static final List<String> KINDS = List.of("workspaces", "schemas", "queues", "hooks");
 
   private Platform platform;
   private Gateway gateway;
@@ -40,34 +36,9 @@ class TenantIsolationSweepTest {
     gateway = new Gateway(platform.baseUrl());
     alice = register("alice");
     mallory = register("mallory");
-    var orgA = ok(gateway.postJson("/v1/organizations", alice, new JsonObject().put("name", "tenant-a").put("title", "A")));
     malloryOrg = ok(gateway.postJson("/v1/organizations", mallory, new JsonObject().put("name", "tenant-b")
         .put("title", "B"))).getString("id");
-    var base = "/v1/organizations/" + orgA.getString("id");
-    ids.put("org", orgA.getString("id"));
-    ids.put("orgGroup", orgA.getString("groupId"));
-    ids.put("uid", ok(gateway.get("/v1/users/me", alice)).getString("id"));
-    ids.put("rid", ok(gateway.postJson(base + "/roles", alice, new JsonObject().put("name", "auditor")
-        .put("permissions", new JsonArray().add("app_audit_list")))).getString("id"));
-    ids.put("gid", ok(gateway.postJson(base + "/groups", alice, new JsonObject().put("name", "support"))).getString("id"));
-    ok(gateway.postJson(base + "/groups/" + ids.get("gid") + "/users", alice,
-        new JsonObject().put("userIds", new JsonArray().add(ids.get("uid")))));
-    ids.put("iid", ok(gateway.postJson(base + "/invitations", alice, new JsonObject().put("email", "guest@e2e.test")
-        .put("roles", new JsonArray().add("viewer")))).getString("id"));
-    var serviceUser = ok(gateway.postJson(base + "/service-users", alice, new JsonObject().put("name", "robot")
-        .put("roles", new JsonArray().add("viewer"))));
-    ids.put("sid", serviceUser.getString("id"));
-    ids.put("cid", ok(gateway.postJson(base + "/service-users/" + ids.get("sid") + "/credentials", alice,
-        new JsonObject())).getString("clientId"));
-    ids.put("workspaces", ok(gateway.postJson(base + "/workspaces", alice, new JsonObject().put("name", "main")))
-        .getString("id"));
-    ids.put("schemas", ok(gateway.postJson(base + "/schemas", alice, new JsonObject().put("name", "invoice")
-        .put("content", new JsonObject()))).getString("id"));
-    ids.put("queues", ok(gateway.postJson(base + "/queues", alice, new JsonObject().put("name", "inbox")
-        .put("workspaceId", ids.get("workspaces")).put("schemaId", ids.get("schemas")))).getString("id"));
-    ids.put("hooks", ok(gateway.postJson(base + "/hooks", alice, new JsonObject().put("name", "notify")
-        .put("url", "https://hooks.example.com/a").put("queueIds", new JsonArray().add(ids.get("queues")))))
-        .getString("id"));
+    ids.putAll(TenantFixture.build(gateway, alice, "tenant-a"));
   }
 
   @AfterAll
@@ -84,7 +55,7 @@ class TenantIsolationSweepTest {
     var swept = 0;
     var failures = new ArrayList<String>();
     for (var operation : api.all()) {
-      var path = fill(operation.path(), ids.get("org"));
+      var path = TenantFixture.fill(operation.path(), ids, ids.get("org"));
       if (path == null) {
         continue;
       }
@@ -106,11 +77,11 @@ class TenantIsolationSweepTest {
     var failures = new ArrayList<String>();
     var swept = 0;
     for (var operation : api.all()) {
-      if (!operation.path().startsWith("/v1/organizations/{org}/") || !PARAMETER.matcher(
-          operation.path().substring("/v1/organizations/{org}".length())).find()) {
+      if (!operation.path().startsWith("/v1/organizations/{org}/")
+          || !operation.path().substring("/v1/organizations/{org}".length()).contains("{")) {
         continue;
       }
-      var path = fill(operation.path(), malloryOrg);
+      var path = TenantFixture.fill(operation.path(), ids, malloryOrg);
       if (path == null || path.contains("/users/" + ids.get("uid"))) {
         continue; // a user id names a person, not an object of the tenant: adding Alice to B is legitimate
       }
@@ -123,35 +94,6 @@ class TenantIsolationSweepTest {
     }
     assertTrue(swept >= 20, "the sweep covered the object operations: " + swept);
     assertTrue(failures.isEmpty(), "a foreign id worked inside another organization:\n" + String.join("\n", failures));
-  }
-
-  /** The path with this tenant's ids in it, or null for operations that name no tenant's objects. */
-  private String fill(String template, String org) {
-    if (!template.contains("{") || template.startsWith("/v1/provisioning") || template.contains("{name}")) {
-      return null;
-    }
-    var matcher = PARAMETER.matcher(template);
-    var out = new StringBuilder();
-    while (matcher.find()) {
-      var name = matcher.group(1);
-      var before = template.substring(0, matcher.start());
-      String value;
-      if (name.equals("org")) {
-        value = org;
-      } else if (name.equals("gid") && before.startsWith("/v1/organization-groups")) {
-        value = ids.get("orgGroup");
-      } else if (name.equals("id")) {
-        value = ids.get(KINDS.stream().filter(kind -> before.endsWith("/" + kind + "/")).findFirst().orElseThrow());
-      } else {
-        value = ids.get(name);
-      }
-      if (value == null) {
-        throw new IllegalStateException("no id for {" + name + "} in " + template);
-      }
-      matcher.appendReplacement(out, value);
-    }
-    matcher.appendTail(out);
-    return out.toString();
   }
 
   /** What Alice sees of her organization. */

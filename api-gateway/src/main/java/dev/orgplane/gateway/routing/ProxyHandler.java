@@ -28,6 +28,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length");
 
   private static final long SMALL_BODY_BYTES = 256 * 1024;
+  private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
   private final HttpClient client;
   private final RouteTable routes;
@@ -51,7 +52,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     }
     var length = request.getHeader("Content-Length");
     if (length != null && parseLength(length) > bodyLimitBytes) {
-      ctx.fail(new ApiException(413, "payload_too_large", "The request body is larger than the limit."));
+      refuseOversize(ctx, parseLength(length));
       return;
     }
     var upstream = balancer.pick(route);
@@ -85,6 +86,24 @@ public final class ProxyHandler implements Handler<RoutingContext> {
             ctx.fail(translate(err, upstream));
           }
         });
+  }
+
+  /**
+   * 413 for a body announced larger than the limit. Many clients read no answer before they have sent
+   * their whole body, so a body up to {@value #DRAIN_LIMIT} bytes is read and dropped first; a larger
+   * one gets the answer at once and the connection is closed, which ends the upload.
+   */
+  private void refuseOversize(RoutingContext ctx, long length) {
+    var request = ctx.request();
+    var tooLarge = new ApiException(413, "payload_too_large", "The request body is larger than the limit.");
+    if (length > DRAIN_LIMIT) {
+      ctx.response().putHeader("Connection", "close").endHandler(ended -> request.connection().close());
+      ctx.fail(tooLarge);
+      return;
+    }
+    request.handler(dropped -> { });
+    request.endHandler(ended -> ctx.fail(tooLarge));
+    request.resume();
   }
 
   /**

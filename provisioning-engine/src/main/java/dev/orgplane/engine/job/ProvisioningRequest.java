@@ -26,11 +26,13 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
       Set.of("name", "title", "description", "avatar", "email", "website", "metadata");
   private static final Set<String> OPTIONS = Set.of("copyMembers");
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{3,63}");
+  private static final Pattern ORGANIZATION_REF = Pattern.compile("[a-z0-9_-]{3,63}|[0-9a-fA-F-]{36}");
 
   /** Reads and checks the common fields; {@code body.validate()} is the caller's, after its own fields. */
   public static Future<ProvisioningRequest> read(RoutingContext ctx, RequestBody body, JsonObject json,
       PluginRegistry registry, CallerAccess access) {
-    var templateRef = body.requiredString("templateOrganization", 63);
+    var templateRef = body.matching("templateOrganization", ORGANIZATION_REF,
+        "must be an organization id or name", true);
     var groupId = body.optionalString("groupId", 36);
     var plugins = registry.selection(body.stringList("plugins", false));
     var options = body.optionalObject("options");

@@ -1,5 +1,6 @@
 package dev.orgplane.engine.orgapi;
 
+import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
@@ -66,9 +67,18 @@ public final class CallerAccess {
         .recover(e -> Future.<Void>failedFuture(e instanceof ApiException api && api.status() == 403 ? notFound : e));
   }
 
-  /** org-service down or failing: the caller's request cannot be decided now. */
+  /**
+   * org-service refused the caller's input: the caller hears why; org-service down or failing: the
+   * request cannot be decided now.
+   */
   private static <T> Future<T> unavailable(Throwable failure) {
-    return Future.failedFuture(failure instanceof ApiException ? failure
-        : new ApiException(503, "org_service_unavailable", "org-service cannot be reached; try again shortly."));
+    if (failure instanceof ApiException) {
+      return Future.failedFuture(failure);
+    }
+    if (failure instanceof OrgApiException refused && !refused.retryable()) {
+      return Future.failedFuture(new ApiException(refused.status(), refused.code(), refused.getMessage()));
+    }
+    return Future.failedFuture(new ApiException(503, "org_service_unavailable",
+        "org-service cannot be reached; try again shortly."));
   }
 }

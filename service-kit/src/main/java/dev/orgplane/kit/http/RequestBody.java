@@ -70,6 +70,11 @@ public final class RequestBody {
       errors.add(new ApiException.FieldError(field, "must be at most " + maxLength + " characters"));
       return null;
     }
+    if (s.indexOf('\u0000') >= 0) {
+      // PostgreSQL text cannot hold NUL: refuse it here, by name, rather than fail at the INSERT
+      errors.add(new ApiException.FieldError(field, "must not contain NUL characters"));
+      return null;
+    }
     return s;
   }
 

@@ -1,0 +1,126 @@
+package dev.orgplane.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every write operation of the OpenAPI document, sent bad bodies by an owner who may use it: malformed
+ * JSON, wrong types, huge strings, deep nesting, hostile unicode, injection strings, an oversize body.
+ * The answer is never a server error, every refusal is problem+json with a code, and the platform
+ * works afterwards.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FuzzWriteEndpointsTest {
+
+  private static final List<String> HOSTILE = List.of("'; DROP TABLE org.users; --", "\"},{\"admin\":true",
+      "$where", "\u202Egnp.exe", "😀👩‍👩‍👧", "\u0000", "%00", "../../etc/passwd", "<script>alert(1)</script>");
+  /** Escapes that decode to text PostgreSQL cannot store: NUL and a lone surrogate. */
+  private static final List<String> RAW_HOSTILE = List.of("\"\\u0000\"", "\"\\ud800\"", "\"a\\udfffb\"");
+  private static final List<String> NOT_JSON = List.of("{", "[]", "null", "\"text\"", "12", "{\"a\":}", "");
+
+  private Platform platform;
+  private Gateway gateway;
+  private String owner;
+  private Map<String, String> ids;
+
+  @BeforeAll
+  void startPlatform() {
+    platform = Platform.start();
+    gateway = new Gateway(platform.baseUrl());
+    var email = "fuzz-" + UUID.randomUUID().toString().substring(0, 6) + "@e2e.test";
+    assertEquals(201, gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", email)
+        .put("password", "password-fuzz").put("name", "fuzz")).status());
+    owner = gateway.token(email, "password-fuzz");
+    ids = TenantFixture.build(gateway, owner, "fuzzed");
+  }
+
+  @AfterAll
+  void stop() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  @Test
+  void badBodiesNeverBreakAServiceAndAlwaysGetAProblem() {
+    var api = ApiOperations.fetch(gateway);
+    var failures = new ArrayList<String>();
+    int sent = 0;
+    for (var operation : api.all()) {
+      if (!operation.writes() || operation.bodySchema() == null || operation.path().endsWith("/disable")) {
+        continue;
+      }
+      var path = operation.path().contains("{") ? TenantFixture.fill(operation.path(), ids, ids.get("org"))
+          : operation.path();
+      if (path == null) {
+        continue;
+      }
+      for (var body : bodies(api, operation.bodySchema())) {
+        sent++;
+        check(operation.method(), path, body, failures);
+      }
+    }
+    assertTrue(sent > 500, "the fuzzer sent enough to mean something: " + sent);
+    assertTrue(failures.isEmpty(), failures.size() + " answers broke the rules:\n" + String.join("\n",
+        failures.subList(0, Math.min(40, failures.size()))));
+    assertEquals(200, gateway.get("/v1/organizations/" + ids.get("org"), owner).status(), "still serving");
+  }
+
+  @Test
+  void anOversizeBodyIs413() {
+    var huge = "{\"name\":\"" + "x".repeat(1_100_000) + "\"}";
+    var reply = gateway.sendRaw("POST", "/v1/organizations", owner, huge);
+    assertEquals(413, reply.status(), reply.body());
+    assertEquals("application/problem+json", reply.contentType());
+  }
+
+  private void check(String method, String path, String body, List<String> failures) {
+    var reply = gateway.sendRaw(method, path, owner, body);
+    var problem = reply.status() < 400 || reply.contentType().equals("application/problem+json")
+        && !new JsonObject(reply.body()).getString("code", "").isEmpty();
+    if (reply.status() >= 500 || !problem) {
+      failures.add(method + " " + path + " " + abbreviate(body) + " -> " + reply.status() + " " + abbreviate(reply.body()));
+    }
+  }
+
+  /** Bad variants of a plausible body, field by field. */
+  private static List<String> bodies(ApiOperations api, JsonObject schema) {
+    var bodies = new ArrayList<>(NOT_JSON);
+    var valid = api.sample(schema);
+    api.properties(schema).forEach(property -> {
+      var field = property.getKey();
+      var wrongType = valid.getValue(field) instanceof String ? (Object) 12345 : "a string";
+      bodies.add(valid.copy().put(field, wrongType).encode());
+      bodies.add(valid.copy().put(field, new JsonObject().put("$gt", "")).encode());
+      bodies.add(valid.copy().put(field, "x".repeat(100_000)).encode());
+      bodies.add(valid.copy().put(field, deep(200)).encode());
+      HOSTILE.forEach(text -> bodies.add(valid.copy().put(field, text).encode()));
+      RAW_HOSTILE.forEach(raw -> bodies.add(valid.copy().put(field, "@@").encode().replace("\"@@\"", raw)));
+      bodies.add(valid.copy().put(field, new JsonArray().add(HOSTILE.get(0)).add(deep(50))).encode());
+    });
+    return bodies;
+  }
+
+  private static Object deep(int depth) {
+    Object value = "bottom";
+    for (int i = 0; i < depth; i++) {
+      value = i % 2 == 0 ? new JsonArray().add(value) : new JsonObject().put("d", value);
+    }
+    return value;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 160 ? text : text.substring(0, 160) + "...(" + text.length() + " chars)";
+  }
+}

@@ -1,0 +1,89 @@
+package dev.orgplane.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * An organization holding one object of every kind a path can name, made through the gateway by its
+ * owner. Answers the ids by path parameter name ({@code org}, {@code rid}, {@code gid}, {@code iid},
+ * {@code sid}, {@code cid}, {@code uid}), by setup kind ({@code workspaces}, ...), and {@code orgGroup}.
+ */
+final class TenantFixture {
+
+  private static final Pattern PARAMETER = Pattern.compile("\\{(\\w+)}");
+  private static final List<String> KINDS = List.of("workspaces", "schemas", "queues", "hooks");
+
+  private TenantFixture() {
+  }
+
+  static Map<String, String> build(Gateway gateway, String owner, String name) {
+    var ids = new HashMap<String, String>();
+    var organization = ok(gateway.postJson("/v1/organizations", owner, new JsonObject().put("name", name)
+        .put("title", name)));
+    var base = "/v1/organizations/" + organization.getString("id");
+    ids.put("org", organization.getString("id"));
+    ids.put("orgGroup", organization.getString("groupId"));
+    ids.put("uid", ok(gateway.get("/v1/users/me", owner)).getString("id"));
+    ids.put("rid", ok(gateway.postJson(base + "/roles", owner, new JsonObject().put("name", "auditor")
+        .put("permissions", new JsonArray().add("app_audit_list")))).getString("id"));
+    ids.put("gid", ok(gateway.postJson(base + "/groups", owner, new JsonObject().put("name", "support"))).getString("id"));
+    ok(gateway.postJson(base + "/groups/" + ids.get("gid") + "/users", owner,
+        new JsonObject().put("userIds", new JsonArray().add(ids.get("uid")))));
+    ids.put("iid", ok(gateway.postJson(base + "/invitations", owner, new JsonObject().put("email", "guest@e2e.test")
+        .put("roles", new JsonArray().add("viewer")))).getString("id"));
+    ids.put("sid", ok(gateway.postJson(base + "/service-users", owner, new JsonObject().put("name", "robot")
+        .put("roles", new JsonArray().add("viewer")))).getString("id"));
+    ids.put("cid", ok(gateway.postJson(base + "/service-users/" + ids.get("sid") + "/credentials", owner,
+        new JsonObject())).getString("clientId"));
+    ids.put("workspaces", ok(gateway.postJson(base + "/workspaces", owner, new JsonObject().put("name", "main")))
+        .getString("id"));
+    ids.put("schemas", ok(gateway.postJson(base + "/schemas", owner, new JsonObject().put("name", "invoice")
+        .put("content", new JsonObject()))).getString("id"));
+    ids.put("queues", ok(gateway.postJson(base + "/queues", owner, new JsonObject().put("name", "inbox")
+        .put("workspaceId", ids.get("workspaces")).put("schemaId", ids.get("schemas")))).getString("id"));
+    ids.put("hooks", ok(gateway.postJson(base + "/hooks", owner, new JsonObject().put("name", "notify")
+        .put("url", "https://hooks.example.com/a").put("queueIds", new JsonArray().add(ids.get("queues")))))
+        .getString("id"));
+    return ids;
+  }
+
+  /** The path with this tenant's ids in it, or null for operations that name no tenant's objects. */
+  static String fill(String template, Map<String, String> ids, String org) {
+    if (!template.contains("{") || template.startsWith("/v1/provisioning") || template.contains("{name}")) {
+      return null;
+    }
+    var matcher = PARAMETER.matcher(template);
+    var out = new StringBuilder();
+    while (matcher.find()) {
+      var name = matcher.group(1);
+      var before = template.substring(0, matcher.start());
+      String value;
+      if (name.equals("org")) {
+        value = org;
+      } else if (name.equals("gid") && before.startsWith("/v1/organization-groups")) {
+        value = ids.get("orgGroup");
+      } else if (name.equals("id")) {
+        value = ids.get(KINDS.stream().filter(kind -> before.endsWith("/" + kind + "/")).findFirst().orElseThrow());
+      } else {
+        value = ids.get(name);
+      }
+      if (value == null) {
+        throw new IllegalStateException("no id for {" + name + "} in " + template);
+      }
+      matcher.appendReplacement(out, value);
+    }
+    matcher.appendTail(out);
+    return out.toString();
+  }
+
+  private static JsonObject ok(Gateway.Reply reply) {
+    assertEquals(2, reply.status() / 100, reply.body());
+    return reply.json();
+  }
+}
