@@ -3,34 +3,11 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** An engine dies mid-batch (kill -9), org-service restarts under the engines: the work still completes, once. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EngineFaultsTest {
-
-  private Platform platform;
-  private Gateway gateway;
-  private GroupTemplate template;
-
-  @BeforeAll
-  void startPlatform() {
-    platform = Platform.start(PgFixture.freshDatabase(), 2);
-    gateway = new Gateway(platform.baseUrl());
-    template = GroupTemplate.build(gateway, platform, 4);
-  }
-
-  @AfterAll
-  void stopPlatform() {
-    if (platform != null) {
-      platform.close();
-    }
-  }
+class EngineFaultsTest extends TwoEnginesTest {
 
   @Test
   void killingAnEngineMidBatchLosesNothingAndDuplicatesNothing() {

@@ -3,42 +3,19 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * An operator and a group admin stamp out 20 tenants from a template, through the gateway, with two
  * engines sharing the work: every job runs once, and every copy equals its template.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProvisioningJourneyTest {
-
-  private Platform platform;
-  private Gateway gateway;
-  private GroupTemplate template;
-
-  @BeforeAll
-  void startPlatform() {
-    platform = Platform.start(PgFixture.freshDatabase(), 2);
-    gateway = new Gateway(platform.baseUrl());
-    template = GroupTemplate.build(gateway, platform, 4);
-  }
-
-  @AfterAll
-  void stopPlatform() {
-    if (platform != null) {
-      platform.close();
-    }
-  }
+class ProvisioningJourneyTest extends TwoEnginesTest {
 
   @Test
   void twentyTenantsFromOneTemplateEachJobOnceEveryCopyEqualToTheTemplate() {

@@ -3,7 +3,10 @@ package dev.orgplane.org.provisioner;
 import dev.orgplane.kit.http.Replies;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Locale;
 
 /**
@@ -32,6 +35,21 @@ public enum ImportResult {
       summary.put(result.name().toLowerCase(Locale.ROOT), results.stream().filter(result::equals).count());
     }
     return summary;
+  }
+
+  /**
+   * Imports {@code items} one after the other (a batch may rename one object to a name another item
+   * gives up, so order matters) and answers what each did.
+   */
+  public static <T> Future<List<ImportResult>> inOrder(List<T> items, Function<T, Future<ImportResult>> importer) {
+    Future<List<ImportResult>> done = Future.succeededFuture(new ArrayList<>());
+    for (var item : items) {
+      done = done.compose(results -> importer.apply(item).map(result -> {
+        results.add(result);
+        return results;
+      }));
+    }
+    return done;
   }
 
   public boolean changed() {

@@ -20,7 +20,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -122,23 +121,11 @@ public final class CustomRoleRoutes {
     var principal = BearerAuth.principal(ctx);
     var items = ImportBatch.read(ctx, (id, item) -> RoleFields.read(RequestBody.of(item, FIELDS), true));
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
-            .compose(access -> importEach(tx, ctx, access, items, 0, new ArrayList<>())))
+            .compose(access -> ImportResult.inOrder(items,
+                item -> importRole(tx, ctx, access, item.id(), item.value()).map(Imported::result))))
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(results -> Replies.json(ctx, 200, ImportResult.summary(results)))
         .onFailure(ctx::fail);
-  }
-
-  /** One after the other: a batch may rename a role to a name another item of it gives up. */
-  private static Future<List<ImportResult>> importEach(SqlConnection tx, RoutingContext ctx, OrgAccess access,
-      List<ImportBatch.Item<RoleFields>> items, int index, List<ImportResult> results) {
-    if (index == items.size()) {
-      return Future.succeededFuture(results);
-    }
-    var item = items.get(index);
-    return importRole(tx, ctx, access, item.id(), item.value()).compose(imported -> {
-      results.add(imported.result());
-      return importEach(tx, ctx, access, items, index + 1, results);
-    });
   }
 
   /** Creates, replaces or leaves the role with this id, as its import says. */

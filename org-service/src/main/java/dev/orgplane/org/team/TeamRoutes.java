@@ -20,7 +20,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -91,23 +90,11 @@ public final class TeamRoutes {
     var principal = BearerAuth.principal(ctx);
     var items = ImportBatch.read(ctx, (id, item) -> TeamFields.read(RequestBody.of(item, TeamFields.FIELDS), true));
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
-            .compose(access -> importEach(tx, ctx, access, items, 0, new ArrayList<>())))
+            .compose(access -> ImportResult.inOrder(items,
+                item -> importTeam(tx, ctx, access, item.id(), item.value()))))
         .recover(TeamRoutes::nameTaken)
         .onSuccess(results -> Replies.json(ctx, 200, ImportResult.summary(results)))
         .onFailure(ctx::fail);
-  }
-
-  /** One after the other: a batch may rename a team to a name another item of it gives up. */
-  private static Future<List<ImportResult>> importEach(SqlConnection tx, RoutingContext ctx, OrgAccess access,
-      List<ImportBatch.Item<TeamFields>> items, int index, List<ImportResult> results) {
-    if (index == items.size()) {
-      return Future.succeededFuture(results);
-    }
-    var item = items.get(index);
-    return importTeam(tx, ctx, access, item.id(), item.value()).compose(result -> {
-      results.add(result);
-      return importEach(tx, ctx, access, items, index + 1, results);
-    });
   }
 
   private static Future<ImportResult> importTeam(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID teamId,
