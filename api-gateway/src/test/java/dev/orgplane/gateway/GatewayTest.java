@@ -58,6 +58,8 @@ class GatewayTest {
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(url(first)))
             .put("timeoutMs", 300))
         .add(new JsonObject().put("prefix", "/v1/dead/").put("upstreams", new JsonArray().add("http://127.0.0.1:" + dead)))
+        .add(new JsonObject().put("prefix", "/v1/half/").put("upstreams", new JsonArray()
+            .add("http://127.0.0.1:" + dead).add(url(second))))
         .add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray().add(url(first)).add(url(second))))
         .add(new JsonObject().put("prefix", "/.well-known/").put("upstreams", new JsonArray().add(url(first))));
     var idp = vertx.createHttpServer().requestHandler(req -> req.response()
@@ -156,6 +158,16 @@ class GatewayTest {
     var response = client.post(gatewayPort, "127.0.0.1", "/v1/echo").putHeader("Authorization", "Bearer " + token(c -> c))
         .sendJsonObject(new JsonObject().put("hello", "world")).await();
     assertEquals("{\"hello\":\"world\"}", response.bodyAsJsonObject().getString("body"));
+  }
+
+  @Test
+  void anUpstreamThatRefusesConnectionsIsSkippedWithinTheRequest() {
+    for (int i = 0; i < 4; i++) {
+      var response = client.post(gatewayPort, "127.0.0.1", "/v1/half/x").putHeader("Authorization", "Bearer "
+          + token(c -> c)).sendBuffer(Buffer.buffer("{}")).await();
+      assertEquals(200, response.statusCode(), "never the dead upstream's 502: " + response.bodyAsString());
+      assertEquals("second", response.bodyAsJsonObject().getString("upstream"));
+    }
   }
 
   @Test

@@ -55,6 +55,15 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       refuseOversize(ctx, parseLength(length));
       return;
     }
+    forward(ctx, route, length, route.upstreams().size() - 1);
+  }
+
+  /**
+   * Sends the request to the next upstream of {@code route}. An upstream that refuses the connection has
+   * received nothing of the request, so the next one is tried, whatever the method.
+   */
+  private void forward(RoutingContext ctx, Route route, String length, int otherUpstreams) {
+    var request = ctx.request();
     var upstream = balancer.pick(route);
     var options = new RequestOptions()
         .setMethod(request.method())
@@ -71,21 +80,30 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     if (length != null) {
       options.putHeader("Content-Length", length);
     }
-    client.request(options)
-        .compose(upstreamRequest -> {
-          // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
-          ctx.response().closeHandler(closed -> upstreamRequest.reset());
-          return length != null ? upstreamRequest.send(request) : streamCounting(ctx, upstreamRequest);
-        })
-        .onSuccess(response -> {
-          balancer.succeeded(upstream);
-          relay(ctx, response);
-        })
-        .onFailure(err -> {
-          if (!ctx.failed()) {
-            ctx.fail(translate(err, upstream));
-          }
-        });
+    client.request(options).onComplete(connected -> {
+      if (connected.failed()) {
+        var failure = translate(connected.cause(), upstream);
+        if (otherUpstreams > 0 && failure.status() == 502) {
+          forward(ctx, route, length, otherUpstreams - 1);
+        } else if (!ctx.failed()) {
+          ctx.fail(failure);
+        }
+        return;
+      }
+      var upstreamRequest = connected.result();
+      // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
+      ctx.response().closeHandler(closed -> upstreamRequest.reset());
+      (length != null ? upstreamRequest.send(request) : streamCounting(ctx, upstreamRequest))
+          .onSuccess(response -> {
+            balancer.succeeded(upstream);
+            relay(ctx, response);
+          })
+          .onFailure(err -> {
+            if (!ctx.failed()) {
+              ctx.fail(translate(err, upstream));
+            }
+          });
+    });
   }
 
   /**
