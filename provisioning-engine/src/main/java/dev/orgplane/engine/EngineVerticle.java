@@ -70,7 +70,9 @@ public final class EngineVerticle extends VerticleBase {
           var access = new CallerAccess(http, orgServiceUrl);
           runner = new JobRunner(vertx, pool, registry, http, token, orgServiceUrl, new JobRunner.RunnerSettings(
               settings.integer("ORGPLANE_ENGINE_WORKERS"), settings.longValue("ORGPLANE_ENGINE_LEASE_MILLIS"),
-              settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"), settings.integer("ORGPLANE_ENGINE_PAGE_SIZE")));
+              settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"), settings.integer("ORGPLANE_ENGINE_PAGE_SIZE"),
+              settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS"),
+              settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")));
           new PluginRoutes(registry).mount(router);
           new JobRoutes(pool, registry, access, runner, settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
           new BatchRoutes(pool, registry, access, runner).mount(router);

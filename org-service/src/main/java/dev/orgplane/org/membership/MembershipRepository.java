@@ -23,6 +23,17 @@ public final class MembershipRepository {
         .map(rows -> rows.rowCount());
   }
 
+  /** Adds each user with their own roles in one statement; users already in the organization keep theirs. */
+  static Future<Integer> upsert(SqlClient tx, UUID orgId, List<MembershipRoutes.Joining> joining) {
+    var items = new io.vertx.core.json.JsonArray(joining.stream().map(j -> new io.vertx.core.json.JsonObject()
+        .put("id", j.userId().toString()).put("roles", new io.vertx.core.json.JsonArray(j.roles()))).toList());
+    return tx.preparedQuery("INSERT INTO org.memberships (org_id, user_id, roles) "
+            + "SELECT $1, (x->>'id')::uuid, ARRAY(SELECT jsonb_array_elements_text(x->'roles')) "
+            + "FROM jsonb_array_elements($2::jsonb) AS x ON CONFLICT (org_id, user_id) DO NOTHING")
+        .execute(Tuple.of(orgId, items))
+        .map(rows -> rows.rowCount());
+  }
+
   static Future<List<Member>> list(SqlClient client, UUID orgId, UUID after, int fetchSize) {
     return client.preparedQuery("SELECT " + COLUMNS + " FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
             + "WHERE m.org_id = $1 AND u.service_org_id IS NULL AND ($2::uuid IS NULL OR m.user_id > $2) "

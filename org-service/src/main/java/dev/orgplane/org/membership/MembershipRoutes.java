@@ -3,6 +3,7 @@ package dev.orgplane.org.membership;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
@@ -35,6 +36,7 @@ public final class MembershipRoutes {
   }
 
   public void mount(Router router) {
+    router.postWithRegex("/v1/organizations/(?<org>[^/]+)/users:batch").handler(this::importBatch);
     router.get("/v1/organizations/:org/users").handler(this::list);
     router.post("/v1/organizations/:org/users").handler(this::add);
     router.put("/v1/organizations/:org/users/:uid/roles").handler(this::setRoles);
@@ -51,15 +53,41 @@ public final class MembershipRoutes {
   }
 
   private void add(RoutingContext ctx) {
-    var principal = BearerAuth.principal(ctx);
     var body = RequestBody.of(ctx, Set.of("userIds", "roles"));
     var rawIds = body.stringList("userIds", true);
     var roles = body.stringList("roles", false);
     body.validate();
-    var userIds = rawIds.stream().map(id -> Ids.uuid(id, "userIds")).distinct().toList();
     var granted = roles.isEmpty() ? List.of("member") : roles;
+    var joining = rawIds.stream().map(id -> Ids.uuid(id, "userIds")).distinct()
+        .map(id -> new Joining(id, granted)).toList();
+    addMembers(ctx, joining);
+  }
+
+  /** {@code POST .../users:batch} {@code {items:[{id: userId, roles}]}}: members with roles of their own, at once. */
+  private void importBatch(RoutingContext ctx) {
+    var items = ImportBatch.read(ctx, (id, item) -> {
+      var body = RequestBody.of(item, Set.of("roles"));
+      var roles = body.stringList("roles", false);
+      body.validate();
+      return new Joining(id, roles.isEmpty() ? List.of("member") : roles);
+    });
+    addMembers(ctx, items.stream().map(ImportBatch.Item::value).toList());
+  }
+
+  /** A user joining with these roles. */
+  record Joining(UUID userId, List<String> roles) {
+  }
+
+  /**
+   * Adds the users in one statement; members already there keep their roles and count as unchanged,
+   * so a re-run import can tell.
+   */
+  private void addMembers(RoutingContext ctx, List<Joining> joining) {
+    var principal = BearerAuth.principal(ctx);
+    var userIds = joining.stream().map(Joining::userId).toList();
+    var roles = joining.stream().flatMap(j -> j.roles().stream()).distinct().toList();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
-            .compose(access -> validRoles(tx, access, granted)
+            .compose(access -> validRoles(tx, access, roles)
                 .compose(v -> UserRepository.missing(tx, userIds))
                 .compose(missing -> {
                   if (!missing.isEmpty()) {
@@ -67,15 +95,16 @@ public final class MembershipRoutes {
                         + missing, missing.stream().map(id -> new ApiException.FieldError("userIds", id.toString()))
                         .toList()));
                   }
-                  return MembershipRepository.upsert(tx, access.orgId(), userIds, granted);
+                  return MembershipRepository.upsert(tx, access.orgId(), joining);
                 })
                 .compose(added -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.added",
-                        "organization:" + access.orgId(), new JsonObject().put("userIds", new JsonArray(rawIds))
-                            .put("roles", new JsonArray(granted)))
+                        "organization:" + access.orgId(), new JsonObject()
+                            .put("userIds", new JsonArray(userIds.stream().map(UUID::toString).toList()))
+                            .put("roles", new JsonArray(roles)))
                     .map(added))))
-        // Members already there keep their roles: counted as unchanged, so a re-run import can tell.
         .onSuccess(added -> Replies.json(ctx, 200, new JsonObject().put("added", added)
-            .put("unchanged", userIds.size() - added)))
+            .put("unchanged", userIds.size() - added).put("created", added).put("updated", 0)
+            .put("count", userIds.size())))
         .onFailure(ctx::fail);
   }
 

@@ -130,4 +130,28 @@ class ImportBatchTest extends OrgServiceTest {
     assertProblem(org.get("/v1/organizations/" + orgB + "/hooks/" + workspace + "/deliveries", mallory.token()), 404,
         "hook_not_found");
   }
+
+  @Test
+  void membersAreImportedEachWithTheirRoles() {
+    var owner = org.newUser("owner");
+    var first = org.newUser("first");
+    var second = org.newUser("second");
+    var orgId = org.createOrg(owner.token(), "members-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var path = "/v1/organizations/" + orgId + "/users:batch";
+    var members = batch(new JsonObject().put("id", first.id()).put("roles", new JsonArray().add("viewer")),
+        new JsonObject().put("id", second.id()).put("roles", new JsonArray().add("manager")),
+        new JsonObject().put("id", owner.id()).put("roles", new JsonArray().add("viewer")));
+    assertCounts(org.post(path, owner.token(), members), 2, 0, 1);
+    assertCounts(org.post(path, owner.token(), members), 0, 0, 3);
+    var roles = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items")
+        .stream().map(JsonObject.class::cast)
+        .collect(java.util.stream.Collectors.toMap(m -> m.getString("userId"), m -> m.getJsonArray("roles").getString(0)));
+    assertEquals("viewer", roles.get(first.id()));
+    assertEquals("manager", roles.get(second.id()));
+    assertEquals("owner", roles.get(owner.id()), "a member already there keeps their roles");
+    assertProblem(org.post(path, owner.token(), batch(new JsonObject().put("id", UUID.randomUUID().toString()))), 422,
+        "unknown_users");
+    assertProblem(org.post(path, owner.token(), batch(new JsonObject().put("id", first.id())
+        .put("roles", new JsonArray().add("astronaut")))), 422, "unknown_role");
+  }
 }

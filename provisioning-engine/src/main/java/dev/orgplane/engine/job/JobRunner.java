@@ -9,6 +9,7 @@ import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.copy.api.PageResult;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
+import dev.orgplane.engine.orgapi.TemplatePages;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -59,6 +60,7 @@ public final class JobRunner {
   private final ServiceToken token;
   private final String orgServiceUrl;
   private final RunnerSettings settings;
+  private final TemplatePages templatePages;
   private final String owner = "engine-" + UUID.randomUUID();
   /** Jobs running here, each with its halt flag: stop at the next page (lease lost, engine stopping, a step failed). */
   private final Map<UUID, boolean[]> running = new HashMap<>();
@@ -67,8 +69,9 @@ public final class JobRunner {
   private long pollTimer = -1;
   private long heartbeatTimer = -1;
 
-  /** Slots, lease, polling and page size of a runner. */
-  public record RunnerSettings(int slots, long leaseMillis, long pollMillis, int pageSize) {
+  /** Slots, lease, polling and page size of a runner, and how long and how much of templates it keeps. */
+  public record RunnerSettings(int slots, long leaseMillis, long pollMillis, int pageSize, long templateCacheMillis,
+      int templateCacheObjects) {
   }
 
   public JobRunner(Vertx vertx, Pool pool, PluginRegistry registry, WebClient http, ServiceToken token,
@@ -80,6 +83,7 @@ public final class JobRunner {
     this.token = token;
     this.orgServiceUrl = orgServiceUrl;
     this.settings = settings;
+    this.templatePages = new TemplatePages(settings.templateCacheMillis(), settings.templateCacheObjects());
   }
 
   public void start() {
@@ -146,7 +150,8 @@ public final class JobRunner {
   }
 
   private Future<Outcome> execute(Job job, boolean[] halt) {
-    var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString());
+    var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString())
+        .sharingPagesOf(job.templateOrg().toString(), templatePages);
     var target = new TargetOrganization(pool, api, owner);
     return withRetries(() -> target.ensure(job), 1).compose(targetOrg -> {
       var ids = new CopiedObjects(pool, targetOrg, job.id());

@@ -25,19 +25,42 @@ public final class OrgApiClient implements OrgApi {
   private static final String IMPORT_RESULT = "Orgplane-Import-Result";
 
   private final WebClient client;
+  private final String orgServiceUrl;
   private final String baseUrl;
   private final ServiceToken token;
   private final String jobId;
+  private final TemplatePages templatePages;
+  private final String template;
 
   public OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId) {
+    this(client, orgServiceUrl, token, jobId, null, null);
+  }
+
+  private OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId,
+      TemplatePages templatePages, String template) {
     this.client = client;
+    this.orgServiceUrl = orgServiceUrl;
     this.baseUrl = orgServiceUrl + "/v1/organizations/";
     this.token = token;
     this.jobId = jobId;
+    this.templatePages = templatePages;
+    this.template = template;
+  }
+
+  /** The same client, reading {@code template}'s pages through {@code pages}, shared with other jobs. */
+  public OrgApiClient sharingPagesOf(String template, TemplatePages pages) {
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, pages, template);
   }
 
   @Override
   public Future<Page> list(String organization, String path, String cursor, int limit) {
+    if (templatePages != null && organization.equals(template)) {
+      return templatePages.page(organization, path, cursor, limit, () -> read(organization, path, cursor, limit));
+    }
+    return read(organization, path, cursor, limit);
+  }
+
+  private Future<Page> read(String organization, String path, String cursor, int limit) {
     var query = "?limit=" + limit + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
     return send(HttpMethod.GET, organization + "/" + path + query, null).map(response -> {
       var body = OrgAnswers.body(response);

@@ -6,10 +6,7 @@ import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.OrgObjectsPlugin;
 import dev.orgplane.copy.api.PageResult;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -40,21 +37,7 @@ public final class UsersPlugin extends OrgObjectsPlugin {
     if (!context.options().getBoolean("copyMembers", true)) {
       return Future.succeededFuture(new PageResult(null, Counts.ZERO, List.of()));
     }
-    return super.copy(context, from);
-  }
-
-  /** One call per distinct role set: a page of members usually holds a handful of them. */
-  @Override
-  protected Future<Counts> write(CopyContext context, List<JsonObject> copies) {
-    var byRoles = new LinkedHashMap<JsonArray, List<String>>();
-    copies.forEach(copy -> byRoles.computeIfAbsent(copy.getJsonArray("roles"), roles -> new ArrayList<>())
-        .add(copy.getString("id")));
-    var calls = byRoles.entrySet().stream().map(entry -> context.org().post(context.targetOrganization(), path(),
-            new JsonObject().put("userIds", new JsonArray(List.copyOf(entry.getValue()))).put("roles", entry.getKey()))
-        .map(answer -> answer.getLong("added", 0L))).toList();
-    return Future.all(calls).map(all -> {
-      long added = all.<Long>list().stream().mapToLong(Long::longValue).sum();
-      return new Counts(added, 0, copies.size() - added);
-    });
+    // user ids are the same in every organization: nothing to remap, so nothing to record as copied
+    return super.copy(context, from).map(page -> new PageResult(page.nextCursor(), page.counts(), List.of()));
   }
 }

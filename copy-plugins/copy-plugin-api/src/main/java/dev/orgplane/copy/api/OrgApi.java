@@ -11,7 +11,10 @@ import java.util.List;
  */
 public interface OrgApi {
 
-  /** One page of {@code GET .../{path}?cursor=&limit=}, in the service's stable list order. */
+  /**
+   * One page of {@code GET .../{path}?cursor=&limit=}, in the service's stable list order. Pages of the
+   * template may be shared with other jobs: treat listed objects as read-only and copy what you change.
+   */
   Future<Page> list(String organization, String path, String cursor, int limit);
 
   /**

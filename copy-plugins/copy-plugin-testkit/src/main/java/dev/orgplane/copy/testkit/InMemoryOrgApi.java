@@ -16,7 +16,7 @@ import java.util.UUID;
 /**
  * org-service as copy plugins see it, in memory: per organization and path, objects by id, listed in
  * id order a page at a time; imports and PUTs that count created, updated and unchanged; members
- * ({@code users}, keyed by {@code userId}) added with {@code POST users}; team member lists
+ * ({@code users}, keyed by {@code userId}) added by importing {@code users} or {@code POST users}; team member lists
  * ({@code groups/{id}/users}) from each team's {@code userIds}. Secrets are write-only, as in the
  * service: never stored here, never listed. It is a stand-in for testing plugins, not a second
  * org-service: it checks no permissions and no references.
@@ -107,6 +107,11 @@ public final class InMemoryOrgApi implements OrgApi {
   private Counts write(String organization, String path, String id, JsonObject body) {
     if (id == null) {
       throw new OrgApiException(400, "validation_failed", "an imported object needs an id", null);
+    }
+    if (path.equals("users")) {
+      // importing a member adds them; a member already there keeps their roles
+      var member = new JsonObject().put("userId", id).put("roles", body.getJsonArray("roles", new JsonArray()).copy());
+      return objects(organization, path).putIfAbsent(id, member) == null ? new Counts(1, 0, 0) : new Counts(0, 0, 1);
     }
     var stored = body.copy().put("id", id);
     stored.remove("secret");
