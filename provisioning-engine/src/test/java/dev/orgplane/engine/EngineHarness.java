@@ -53,7 +53,12 @@ public final class EngineHarness {
   }
 
   public HttpResponse<Buffer> send(HttpMethod method, String path, String token, JsonObject body) {
-    var request = client.request(method, engine.port(), "127.0.0.1", path);
+    return send(method, path, token, body, io.vertx.core.MultiMap.caseInsensitiveMultiMap());
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String path, String token, JsonObject body,
+      io.vertx.core.MultiMap headers) {
+    var request = client.request(method, engine.port(), "127.0.0.1", path).putHeaders(headers);
     if (token != null) {
       request.bearerTokenAuthentication(token);
     }

@@ -237,4 +237,53 @@ class ProvisioningTest {
     assertEquals(3, job.getJsonArray("plugins").size(), job.encode());
     assertNotEquals(-1, job.getJsonArray("plugins").getList().indexOf("workspaces"));
   }
+
+  @Test
+  void theSameIdempotencyKeyAnswersTheSameJob() {
+    var request = newTarget("idem-" + UUID.randomUUID().toString().substring(0, 8)).put("dryRun", true);
+    var headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", UUID.randomUUID().toString());
+    var first = engine.send(io.vertx.core.http.HttpMethod.POST, "/v1/provisioning/jobs", token(), request, headers);
+    var again = engine.send(io.vertx.core.http.HttpMethod.POST, "/v1/provisioning/jobs", token(), request, headers);
+    assertEquals(202, first.statusCode(), first.bodyAsString());
+    assertEquals(first.bodyAsJsonObject().getString("id"), again.bodyAsJsonObject().getString("id"));
+    assertProblem(engine.send(io.vertx.core.http.HttpMethod.POST, "/v1/provisioning/jobs", token(),
+        request.copy().put("dryRun", false), headers), 422, "idempotency_key_reused");
+  }
+
+  @Test
+  void aCancelledJobStopsAndARetryFinishesItFromItsCheckpoints() {
+    var queued = engine.post("/v1/provisioning/jobs", token(),
+        newTarget("cancel-" + UUID.randomUUID().toString().substring(0, 8))).bodyAsJsonObject();
+    var path = "/v1/provisioning/jobs/" + queued.getString("id");
+    var cancelled = engine.post(path + "/cancel", token(), null);
+    assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
+    var ended = engine.awaitEnd(path, token());
+    assertEquals("cancelled", ended.getString("status"), ended.encodePrettily());
+    var retried = engine.post(path + "/retry", token(), null);
+    assertEquals(200, retried.statusCode(), retried.bodyAsString());
+    var finished = engine.awaitEnd(path, token());
+    assertEquals("succeeded", finished.getString("status"), finished.encodePrettily());
+    assertEquals(9, items("/v1/organizations/" + finished.getString("targetOrganization") + "/hooks").size(),
+        "the retry finished the copy, and created nothing twice");
+    assertProblem(engine.post(path + "/retry", token(), null), 409, "job_not_retryable");
+  }
+
+  @Test
+  void aFailedBatchIsRetriedAsAWhole() {
+    var taken = "btaken-" + UUID.randomUUID().toString().substring(0, 8);
+    var squatter = engine.org.createOrg(template.member().token(), taken);
+    var batch = engine.post("/v1/provisioning/batches", token(), new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray().add(new JsonObject().put("name", taken)))).bodyAsJsonObject();
+    var path = "/v1/provisioning/batches/" + batch.getString("id");
+    assertEquals("failed", engine.awaitEnd(path, token()).getString("status"));
+    engine.org.send(io.vertx.core.http.HttpMethod.DELETE, "/v1/organizations/" + squatter.getString("id"),
+        template.member().token(), null);
+    assertEquals(200, engine.post(path + "/retry", token(), null).statusCode());
+    var ended = engine.awaitEnd(path, token());
+    assertEquals("succeeded", ended.getString("status"), ended.encodePrettily());
+    assertProblem(engine.get("/v1/provisioning/batches/" + UUID.randomUUID(), token()), 404, "batch_not_found");
+    var stranger = engine.org.newUser("outsider");
+    assertProblem(engine.get(path, stranger.token()), 404, "batch_not_found");
+  }
 }
