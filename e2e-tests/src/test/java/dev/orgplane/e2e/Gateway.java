@@ -42,6 +42,12 @@ final class Gateway {
     return send(request(path, token).header("Content-Type", "application/json").method(method, publisher).build());
   }
 
+  Reply postJson(String path, String token, JsonObject body, Map<String, String> headers) {
+    var builder = request(path, token).header("Content-Type", "application/json");
+    headers.forEach(builder::header);
+    return send(builder.POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
+  }
+
   /** Any body at all, sent as JSON: for requests that must be refused. */
   Reply sendRaw(String method, String path, String token, String body) {
     return send(request(path, token).header("Content-Type", "application/json")

@@ -12,7 +12,7 @@ import java.util.UUID;
  * group, its admin, and a template organization holding every kind of object (custom roles, a member
  * with a custom role, a team, workspaces, schemas, queues, hooks that run after one another).
  */
-record GroupTemplate(String groupId, String adminToken, String templateId, int queues, int hooks) {
+record GroupTemplate(String groupId, String createKey, String adminToken, String templateId, int queues, int hooks) {
 
   static GroupTemplate build(Gateway gateway, Platform platform, int size) {
     var operator = gateway.token(platform.adminEmail(), platform.adminPassword());
@@ -54,7 +54,7 @@ record GroupTemplate(String groupId, String adminToken, String templateId, int q
           .put("url", "https://hooks.example.com/" + i).put("events", new JsonArray().add("queue.created"))
           .put("queueIds", new JsonArray().add(queues.get(i))).put("runAfter", runAfter))).getString("id"));
     }
-    return new GroupTemplate(groupId, token, templateId, queues.size(), hooks.size());
+    return new GroupTemplate(groupId, group.getString("createKey"), token, templateId, queues.size(), hooks.size());
   }
 
   /** A batch of {@code count} new tenants named after {@code prefix}; answers the batch as queued. */

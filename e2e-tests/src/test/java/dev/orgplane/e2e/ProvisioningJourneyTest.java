@@ -32,11 +32,41 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
       assertTrue(diff.getBoolean("inSync"), diff.encodePrettily());
     }
     var copy = jobs.getJsonObject(0).getString("targetOrganization");
+    for (var kind : java.util.List.of("workspaces", "schemas", "queues", "hooks", "roles", "groups", "users")) {
+      assertEquals(names(template.templateId(), kind), names(copy, kind), kind + " of the copy are the template's");
+    }
     var queues = gateway.get("/v1/organizations/" + copy + "/queues?limit=500", template.adminToken()).json();
     assertEquals(template.queues(), queues.getJsonArray("items").size());
     var hooks = gateway.get("/v1/organizations/" + copy + "/hooks?limit=500", template.adminToken()).json();
     assertEquals(template.hooks() - 1, hooks.getJsonArray("items").stream().map(JsonObject.class::cast)
         .filter(h -> !h.getJsonArray("runAfter").isEmpty()).count());
+  }
+
+  @Test
+  void theGroupsCreateKeyAndScopedTokensWorkForTheGroupOnly() {
+    var outsider = gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", "keyholder@e2e.test")
+        .put("password", "password-keyholder").put("name", "keyholder"));
+    assertEquals(201, outsider.status(), outsider.body());
+    var keyholder = gateway.token("keyholder@e2e.test", "password-keyholder");
+    var body = new JsonObject().put("name", "keyed-tenant").put("title", "Keyed").put("groupId", template.groupId());
+    assertEquals(403, gateway.postJson("/v1/organizations", keyholder, body).status(), "no key, no group admin");
+    var created = gateway.postJson("/v1/organizations", keyholder, body, java.util.Map.of("X-Create-Key",
+        template.createKey()));
+    assertEquals(201, created.status(), created.body());
+    var scoped = gateway.postJson("/v1/organization-groups/" + template.groupId() + "/organizations/"
+        + created.json().getString("id") + "/token", template.adminToken(), new JsonObject());
+    assertEquals(200, scoped.status(), scoped.body());
+    var token = scoped.json().getString("access_token");
+    assertEquals(200, gateway.get("/v1/organizations/" + created.json().getString("id"), token).status());
+    assertEquals(404, gateway.get("/v1/organizations/" + template.templateId(), token).status(),
+        "a scoped token works in its one organization only");
+  }
+
+  private java.util.Set<String> names(String organization, String kind) {
+    var reply = gateway.get("/v1/organizations/" + organization + "/" + kind + "?limit=500", template.adminToken());
+    assertEquals(200, reply.status(), reply.body());
+    return reply.json().getJsonArray("items").stream().map(JsonObject.class::cast)
+        .map(item -> item.getString("name", item.getString("userId"))).collect(java.util.stream.Collectors.toSet());
   }
 
   @Test
