@@ -90,11 +90,15 @@ public final class HooksPlugin extends OrgObjectsPlugin {
   }
 
   /**
-   * Second pass: the complete lists of the hooks that have any, completing those the first pass cut
-   * short. It counts nothing: each hook was counted once, by the first pass.
+   * Second pass: the complete lists of the hooks that run after hooks of other pages, the only ones the
+   * first pass can have cut short (links within a page were written whole). It counts nothing: each
+   * hook was counted once, by the first pass.
    */
   private Future<Counts> writeLinks(CopyContext context, List<JsonObject> copies) {
-    var linked = copies.stream().filter(copy -> !copy.getJsonArray("runAfter").isEmpty()).toList();
-    return linked.isEmpty() ? Future.succeededFuture(Counts.ZERO) : write(context, linked).map(counts -> Counts.ZERO);
+    var inPage = new HashSet<String>();
+    copies.forEach(copy -> inPage.add(copy.getString("id")));
+    var crossing = copies.stream().filter(copy -> copy.getJsonArray("runAfter").stream()
+        .anyMatch(id -> !inPage.contains(id))).toList();
+    return crossing.isEmpty() ? Future.succeededFuture(Counts.ZERO) : write(context, crossing).map(counts -> Counts.ZERO);
   }
 }
