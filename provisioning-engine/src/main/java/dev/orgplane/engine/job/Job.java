@@ -14,7 +14,7 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID templateOrg, UUI
     boolean cancelRequested, JsonObject error, int attempts, OffsetDateTime createdAt, OffsetDateTime startedAt,
     OffsetDateTime finishedAt, OffsetDateTime updatedAt, List<Step> steps) {
 
-  public static final List<String> TERMINAL = List.of("succeeded", "failed", "cancelled");
+  private static final List<String> TERMINAL = List.of("succeeded", "failed", "cancelled");
 
   static final Function<Row, Job> MAPPER = row -> new Job(row.getUUID("id"), row.getUUID("batch_id"),
       row.getUUID("requested_by"), row.getUUID("template_org"), row.getUUID("group_id"), row.getUUID("target_org"),

@@ -12,8 +12,4 @@ public record Checkpoint(String cursor, Counts counts) {
   public Checkpoint after(PageResult page) {
     return new Checkpoint(page.nextCursor(), counts.plus(page.counts()));
   }
-
-  public boolean started() {
-    return cursor != null || !counts.equals(Counts.ZERO);
-  }
 }

@@ -16,9 +16,4 @@ public record Counts(long created, long updated, long unchanged) {
   public long total() {
     return created + updated + unchanged;
   }
-
-  /** Objects written (created or updated). */
-  public long copied() {
-    return created + updated;
-  }
 }
