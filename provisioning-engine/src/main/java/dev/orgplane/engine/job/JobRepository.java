@@ -3,6 +3,7 @@ package dev.orgplane.engine.job;
 import dev.orgplane.copy.api.Counts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -17,25 +18,37 @@ import java.util.stream.StreamSupport;
 public final class JobRepository {
 
   /**
-   * The oldest job that is queued, or running under a lease that expired (its engine died), and
-   * whose batch has room under its concurrency. SKIP LOCKED lets engines claim side by side without
-   * waiting for each other or taking the same job.
+   * The oldest job that is queued, or running under a lease that expired (its engine died), and whose
+   * batch seems to have room. SKIP LOCKED lets engines claim side by side without waiting for each
+   * other or taking the same job; the batch's room is checked again under its lock ({@link #ROOM}).
    */
-  private static final String CLAIM = """
-      UPDATE provisioning.jobs j SET status = 'running', lease_owner = $1,
-             lease_until = now() + $2 * interval '1 millisecond', attempts = j.attempts + 1,
-             started_at = coalesce(j.started_at, now()), updated_at = now()
-      WHERE j.id = (
-        SELECT c.id FROM provisioning.jobs c
-        WHERE (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now()))
-          AND (c.batch_id IS NULL
-               OR (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = c.batch_id AND r.status = 'running'
-                   AND r.lease_until >= now())
-                  < (SELECT b.concurrency FROM provisioning.batches b WHERE b.id = c.batch_id))
-        ORDER BY c.created_at, c.id
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED)
-      RETURNING j.*""";
+  private static final String CANDIDATE = """
+      SELECT c.id, c.batch_id FROM provisioning.jobs c
+      WHERE (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now()))
+        AND (c.batch_id IS NULL
+             OR (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = c.batch_id AND r.status = 'running'
+                 AND r.lease_until >= now())
+                < (SELECT b.concurrency FROM provisioning.batches b WHERE b.id = c.batch_id))
+      ORDER BY c.created_at, c.id
+      LIMIT 1
+      FOR UPDATE OF c SKIP LOCKED""";
+
+  /**
+   * Whether a batch has room for one more running job, counted while holding its row: engines claiming
+   * jobs of one batch at the same moment take turns here, and each counts the others' committed claims
+   * (every statement of a read-committed transaction sees what committed before it).
+   */
+  private static final String ROOM = """
+      SELECT b.concurrency > (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = b.id
+                              AND r.status = 'running' AND r.lease_until >= now()) AS room
+      FROM (SELECT * FROM provisioning.batches WHERE id = $1 FOR UPDATE) b""";
+
+  private static final String TAKE = """
+      UPDATE provisioning.jobs SET status = 'running', lease_owner = $2,
+             lease_until = now() + $3 * interval '1 millisecond', attempts = attempts + 1,
+             started_at = coalesce(started_at, now()), updated_at = now()
+      WHERE id = $1
+      RETURNING *""";
 
   private JobRepository() {
   }
@@ -77,10 +90,21 @@ public final class JobRepository {
         .compose(rows -> withSteps(client, StreamSupport.stream(rows.spliterator(), false).toList()));
   }
 
-  static Future<Optional<Job>> claim(SqlClient client, String owner, long leaseMillis) {
-    return client.preparedQuery(CLAIM).mapping(Job.MAPPER).execute(Tuple.of(owner, leaseMillis))
-        .compose(rows -> withSteps(client, StreamSupport.stream(rows.spliterator(), false).toList()))
-        .map(jobs -> jobs.stream().findFirst());
+  /** Claims a job for {@code owner} in one transaction; empty when there is none it may run now. */
+  static Future<Optional<Job>> claim(Pool pool, String owner, long leaseMillis) {
+    return pool.withTransaction(tx -> tx.preparedQuery(CANDIDATE).execute().compose(candidates -> {
+      if (candidates.size() == 0) {
+        return Future.succeededFuture(Optional.<Job>empty());
+      }
+      var candidate = candidates.iterator().next();
+      var batchId = candidate.getUUID("batch_id");
+      Future<Boolean> room = batchId == null ? Future.succeededFuture(true)
+          : tx.preparedQuery(ROOM).execute(Tuple.of(batchId)).map(rows -> rows.iterator().next().getBoolean("room"));
+      return room.compose(free -> !free ? Future.succeededFuture(Optional.<Job>empty())
+          : tx.preparedQuery(TAKE).mapping(Job.MAPPER).execute(Tuple.of(candidate.getUUID("id"), owner, leaseMillis))
+              .compose(rows -> withSteps(tx, StreamSupport.stream(rows.spliterator(), false).toList()))
+              .map(jobs -> jobs.stream().findFirst()));
+    }));
   }
 
   /** Renews the leases of the jobs {@code owner} runs; answers the ids it still holds. */
