@@ -20,7 +20,7 @@ public final class JobRepository {
   /**
    * The oldest job that is queued, or running under a lease that expired (its engine died), and whose
    * batch seems to have room. SKIP LOCKED lets engines claim side by side without waiting for each
-   * other or taking the same job; the batch's room is checked again under its lock ({@link #ROOM}).
+   * other or taking the same job; the batch's room is checked again under its lock ({@link #LOCK_BATCH}).
    */
   private static final String CANDIDATE = """
       SELECT c.id, c.batch_id FROM provisioning.jobs c
@@ -34,14 +34,15 @@ public final class JobRepository {
       FOR UPDATE OF c SKIP LOCKED""";
 
   /**
-   * Whether a batch has room for one more running job, counted while holding its row: engines claiming
-   * jobs of one batch at the same moment take turns here, and each counts the others' committed claims
-   * (every statement of a read-committed transaction sees what committed before it).
+   * Whether a batch has room for one more running job. Asked after taking the batch's row lock, in a
+   * statement of its own: a statement's snapshot is taken when it starts, so a count made in the
+   * statement that waited for the lock would miss the claim committed by the engine it waited for.
    */
+  private static final String LOCK_BATCH = "SELECT 1 FROM provisioning.batches WHERE id = $1 FOR UPDATE";
   private static final String ROOM = """
       SELECT b.concurrency > (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = b.id
                               AND r.status = 'running' AND r.lease_until >= now()) AS room
-      FROM (SELECT * FROM provisioning.batches WHERE id = $1 FOR UPDATE) b""";
+      FROM provisioning.batches b WHERE b.id = $1""";
 
   private static final String TAKE = """
       UPDATE provisioning.jobs SET status = 'running', lease_owner = $2,
@@ -99,7 +100,9 @@ public final class JobRepository {
       var candidate = candidates.iterator().next();
       var batchId = candidate.getUUID("batch_id");
       Future<Boolean> room = batchId == null ? Future.succeededFuture(true)
-          : tx.preparedQuery(ROOM).execute(Tuple.of(batchId)).map(rows -> rows.iterator().next().getBoolean("room"));
+          : tx.preparedQuery(LOCK_BATCH).execute(Tuple.of(batchId))
+              .compose(locked -> tx.preparedQuery(ROOM).execute(Tuple.of(batchId)))
+              .map(rows -> rows.iterator().next().getBoolean("room"));
       return room.compose(free -> !free ? Future.succeededFuture(Optional.<Job>empty())
           : tx.preparedQuery(TAKE).mapping(Job.MAPPER).execute(Tuple.of(candidate.getUUID("id"), owner, leaseMillis))
               .compose(rows -> withSteps(tx, StreamSupport.stream(rows.spliterator(), false).toList()))
