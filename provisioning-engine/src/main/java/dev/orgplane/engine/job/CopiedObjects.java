@@ -73,16 +73,17 @@ public final class CopiedObjects implements IdFunction {
       return Future.succeededFuture(recorded ? (JsonObject) replace(freeForm, copied) : freeForm);
     }
     var lookup = Promise.<Void>promise();
-    if (waiting.isEmpty()) {
+    var first = waiting.isEmpty();
+    waiting.add(new Lookup(candidates, lookup));
+    if (first) {
+      // the rest of the page asks in this same turn of the event loop: look them all up together after it
       var context = Vertx.currentContext();
       if (context == null) {
-        waiting.add(new Lookup(candidates, lookup));
         flush();
-        return lookup.future().map(v -> (JsonObject) replace(freeForm, copied));
+      } else {
+        context.runOnContext(v -> flush());
       }
-      context.runOnContext(v -> flush());
     }
-    waiting.add(new Lookup(candidates, lookup));
     return lookup.future().map(v -> (JsonObject) replace(freeForm, copied));
   }
 
