@@ -10,6 +10,7 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
@@ -102,9 +103,8 @@ public final class MembershipRoutes {
                             .put("userIds", new JsonArray(userIds.stream().map(UUID::toString).toList()))
                             .put("roles", new JsonArray(roles)))
                     .map(added))))
-        .onSuccess(added -> Replies.json(ctx, 200, new JsonObject().put("added", added)
-            .put("unchanged", userIds.size() - added).put("created", added).put("updated", 0)
-            .put("count", userIds.size())))
+        .onSuccess(added -> Replies.json(ctx, 200,
+            ImportResult.summary(added, 0, userIds.size() - added).put("added", added)))
         .onFailure(ctx::fail);
   }
 

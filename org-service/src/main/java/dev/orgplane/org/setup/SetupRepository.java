@@ -35,16 +35,6 @@ final class SetupRepository {
   }
 
   /** What an import did: new objects, changed ones, and ones that already were exactly so. */
-  record ImportCounts(int created, int updated, int unchanged) {
-
-    static ImportCounts of(Map<UUID, ImportResult> results) {
-      var counts = results.values().stream().collect(Collectors.groupingBy(r -> r, Collectors.counting()));
-      return new ImportCounts(counts.getOrDefault(ImportResult.CREATED, 0L).intValue(),
-          counts.getOrDefault(ImportResult.UPDATED, 0L).intValue(),
-          counts.getOrDefault(ImportResult.UNCHANGED, 0L).intValue());
-    }
-  }
-
   /**
    * The import form of {@link #upsert}: rows that already hold exactly these values are left alone
    * (a re-run writes nothing), and what happened to each item comes back, not the rows. A new secret

@@ -10,6 +10,7 @@ import dev.orgplane.kit.http.Replies;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.provisioner.Imported;
+import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -142,12 +143,12 @@ public final class SetupRoutes {
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), rows)
-                .map(SetupRepository.ImportCounts::of)
+                .map(results -> ImportResult.summary(List.copyOf(results.values())))
                 .compose(counts -> consistent(tx, kind, access.orgId(), idsOf(rows)).map(counts))
                 .compose(counts -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
-                    kind.noun() + ".imported", kind.noun() + "s", toJson(counts)).map(counts))))
-        .recover(failure -> SetupRoutes.<SetupRepository.ImportCounts>translate(failure, kind, "items[]."))
-        .onSuccess(counts -> Replies.json(ctx, 200, toJson(counts).put("count", rows.size())))
+                    kind.noun() + ".imported", kind.noun() + "s", counts).map(counts))))
+        .recover(failure -> SetupRoutes.<JsonObject>translate(failure, kind, "items[]."))
+        .onSuccess(counts -> Replies.json(ctx, 200, counts))
         .onFailure(ctx::fail);
   }
 
@@ -160,11 +161,6 @@ public final class SetupRoutes {
                 .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".created",
                     kind.noun() + ":" + written.getString("id"), new JsonObject()).map(written))))
         .recover(failure -> translate(failure, kind, ""));
-  }
-
-  private static JsonObject toJson(SetupRepository.ImportCounts counts) {
-    return new JsonObject().put("created", counts.created()).put("updated", counts.updated())
-        .put("unchanged", counts.unchanged());
   }
 
   private JsonObject validated(SetupKind kind, UUID id, JsonObject body, JsonObject current) {
