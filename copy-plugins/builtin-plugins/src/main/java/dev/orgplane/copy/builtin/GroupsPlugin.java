@@ -1,12 +1,10 @@
 package dev.orgplane.copy.builtin;
 
 import dev.orgplane.copy.api.CopyContext;
-import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.OrgObjectsPlugin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -30,20 +28,8 @@ public final class GroupsPlugin extends OrgObjectsPlugin {
   /** The list shows a member count; a copy needs the member ids, in a stable order to compare. */
   @Override
   protected Future<JsonObject> complete(CopyContext context, String organization, JsonObject team) {
-    var userIds = new ArrayList<String>();
-    return members(context, organization, team.getString("id"), null, userIds).map(v -> {
-      userIds.sort(null);
-      return team.copy().put("userIds", new JsonArray(List.copyOf(userIds)));
-    });
-  }
-
-  private Future<Void> members(CopyContext context, String organization, String teamId, String cursor,
-      List<String> into) {
-    return context.org().list(organization, path() + "/" + teamId + "/users", cursor, 500)
-        .compose((OrgApi.Page page) -> {
-          page.items().forEach(member -> into.add(member.getString("userId")));
-          return page.nextCursor() == null ? Future.succeededFuture()
-              : members(context, organization, teamId, page.nextCursor(), into);
-        });
+    return context.org().listAll(organization, path() + "/" + team.getString("id") + "/users")
+        .map(members -> team.copy().put("userIds", new JsonArray(members.stream()
+            .map(member -> member.getString("userId")).sorted().toList())));
   }
 }

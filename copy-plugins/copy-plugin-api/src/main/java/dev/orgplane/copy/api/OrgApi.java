@@ -2,6 +2,7 @@ package dev.orgplane.copy.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +17,24 @@ public interface OrgApi {
    * template may be shared with other jobs: treat listed objects as read-only and copy what you change.
    */
   Future<Page> list(String organization, String path, String cursor, int limit);
+
+  /**
+   * Every object of {@code GET .../{path}}, page after page (500 at a time). For plan, diff and small
+   * lists such as a team's members; a copy reads page by page, so its memory stays flat.
+   */
+  default Future<List<JsonObject>> listAll(String organization, String path) {
+    var items = new ArrayList<JsonObject>();
+    return collect(this, organization, path, null, items).map(done -> items);
+  }
+
+  private static Future<Void> collect(OrgApi api, String organization, String path, String cursor,
+      List<JsonObject> into) {
+    return api.list(organization, path, cursor, 500).compose(page -> {
+      into.addAll(page.items());
+      return page.nextCursor() == null ? Future.succeededFuture()
+          : collect(api, organization, path, page.nextCursor(), into);
+    });
+  }
 
   /**
    * {@code POST .../{path}:batch} with up to 500 objects that carry their own ids: created, replaced

@@ -194,18 +194,8 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
         .map(all -> all.list());
   }
 
-  /** Every object of the kind in {@code organization}, page after page. Plan and diff only: copy streams. */
+  /** Every object of the kind in {@code organization}, completed. Plan and diff only: copy streams. */
   private Future<List<JsonObject>> all(CopyContext context, String organization) {
-    var items = new ArrayList<JsonObject>();
-    return collect(context, organization, null, items).map(v -> items);
-  }
-
-  private Future<Void> collect(CopyContext context, String organization, String cursor, List<JsonObject> into) {
-    return context.org().list(organization, path, cursor, 500)
-        .compose(page -> completeAll(context, organization, page.items()).compose(items -> {
-          into.addAll(items);
-          return page.nextCursor() == null ? Future.succeededFuture()
-              : collect(context, organization, page.nextCursor(), into);
-        }));
+    return context.org().listAll(organization, path).compose(items -> completeAll(context, organization, items));
   }
 }

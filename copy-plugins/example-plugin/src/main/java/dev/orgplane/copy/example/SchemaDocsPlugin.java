@@ -66,23 +66,24 @@ public final class SchemaDocsPlugin implements CopyPlugin {
 
   @Override
   public Future<KindDiff> diff(CopyContext context) {
-    return allSchemas(context, null, new ArrayList<>()).compose(schemas -> existingDocs(context).map(existing -> {
-      var missing = new ArrayList<String>();
-      var changed = new ArrayList<String>();
-      var expected = new HashMap<String, JsonObject>();
-      for (var schema : schemas) {
-        var doc = doc(context, schema);
-        expected.put(doc.getString("id"), doc);
-        var current = existing.get(doc.getString("id"));
-        if (current == null) {
-          missing.add(schema.getString("id"));
-        } else if (!current.equals(doc)) {
-          changed.add(doc.getString("id"));
-        }
-      }
-      var extra = existing.keySet().stream().filter(id -> !expected.containsKey(id)).sorted().toList();
-      return new KindDiff(id(), missing, extra, changed);
-    }));
+    return context.org().listAll(context.sourceOrganization(), "schemas")
+        .compose(schemas -> existingDocs(context).map(existing -> {
+          var missing = new ArrayList<String>();
+          var changed = new ArrayList<String>();
+          var expected = new HashMap<String, JsonObject>();
+          for (var schema : schemas) {
+            var doc = doc(context, schema);
+            expected.put(doc.getString("id"), doc);
+            var current = existing.get(doc.getString("id"));
+            if (current == null) {
+              missing.add(schema.getString("id"));
+            } else if (!current.equals(doc)) {
+              changed.add(doc.getString("id"));
+            }
+          }
+          var extra = existing.keySet().stream().filter(id -> !expected.containsKey(id)).sorted().toList();
+          return new KindDiff(id(), missing, extra, changed);
+        }));
   }
 
   private static JsonObject doc(CopyContext context, JsonObject schema) {
@@ -96,28 +97,17 @@ public final class SchemaDocsPlugin implements CopyPlugin {
     return context.org().list(context.sourceOrganization(), "schemas", cursor, context.pageSize());
   }
 
-  private static Future<List<JsonObject>> allSchemas(CopyContext context, String cursor, List<JsonObject> into) {
-    return schemas(context, cursor).compose(page -> {
-      into.addAll(page.items());
-      return page.nextCursor() == null ? Future.succeededFuture(into) : allSchemas(context, page.nextCursor(), into);
-    });
-  }
-
   /** This plugin's workspaces in the target, by id, as the comparable fields a doc has. */
   private static Future<Map<String, JsonObject>> existingDocs(CopyContext context) {
     if (context.targetOrganization() == null) {
       return Future.succeededFuture(Map.of());
     }
-    return collectDocs(context, null, new HashMap<>());
-  }
-
-  private static Future<Map<String, JsonObject>> collectDocs(CopyContext context, String cursor,
-      Map<String, JsonObject> into) {
-    return context.org().list(context.targetOrganization(), "workspaces", cursor, 500).compose(page -> {
-      page.items().stream().filter(w -> w.getString("name", "").startsWith(PREFIX)).forEach(w -> into.put(
+    return context.org().listAll(context.targetOrganization(), "workspaces").map(workspaces -> {
+      var docs = new HashMap<String, JsonObject>();
+      workspaces.stream().filter(w -> w.getString("name", "").startsWith(PREFIX)).forEach(w -> docs.put(
           w.getString("id"), new JsonObject().put("id", w.getString("id")).put("name", w.getString("name"))
               .put("metadata", w.getJsonObject("metadata"))));
-      return page.nextCursor() == null ? Future.succeededFuture(into) : collectDocs(context, page.nextCursor(), into);
+      return docs;
     });
   }
 }
