@@ -1,5 +1,6 @@
 package dev.orgplane.engine.batch;
 
+import dev.orgplane.engine.job.Job;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -38,7 +39,7 @@ record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int conc
 
   JsonObject toJson() {
     var byStatus = new JsonObject();
-    for (var status : new String[] {"queued", "running", "succeeded", "failed", "cancelled"}) {
+    for (var status : Job.STATUSES) {
       byStatus.put(status, count(status));
     }
     return new JsonObject().put("id", id.toString()).put("status", status())

@@ -2,6 +2,7 @@ package dev.orgplane.engine.batch;
 
 import dev.orgplane.engine.job.Job;
 import dev.orgplane.engine.job.JobRepository;
+import dev.orgplane.engine.job.JobRoutes;
 import dev.orgplane.engine.job.JobRunner;
 import dev.orgplane.engine.job.NewJob;
 import dev.orgplane.engine.job.ProvisioningRequest;
@@ -116,8 +117,9 @@ public final class BatchRoutes {
   private void jobs(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    var status = JobRoutes.statusFilter(ctx);
     visible(ctx)
-        .compose(batch -> JobRepository.list(pool, null, batch.id(), ctx.queryParams().get("status"), after,
+        .compose(batch -> JobRepository.list(pool, null, batch.id(), status, after,
             page.fetchSize()))
         .onSuccess(jobs -> ctx.json(page.page(jobs, Job::toJson, job -> job.id().toString())))
         .onFailure(ctx::fail);

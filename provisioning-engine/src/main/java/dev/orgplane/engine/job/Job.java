@@ -14,7 +14,10 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID templateOrg, UUI
     boolean cancelRequested, JsonObject error, int attempts, OffsetDateTime createdAt, OffsetDateTime startedAt,
     OffsetDateTime finishedAt, OffsetDateTime updatedAt, List<Step> steps) {
 
-  private static final List<String> TERMINAL = List.of("succeeded", "failed", "cancelled");
+  /** Every status a job can have, in the order of its life. */
+  public static final List<String> STATUSES = List.of("queued", "running", "succeeded", "failed", "cancelled");
+  /** The last three: a job in one of them has ended. */
+  private static final List<String> TERMINAL = STATUSES.subList(2, STATUSES.size());
 
   static final Function<Row, Job> MAPPER = row -> new Job(row.getUUID("id"), row.getUUID("batch_id"),
       row.getUUID("requested_by"), row.getUUID("template_org"), row.getUUID("group_id"), row.getUUID("target_org"),

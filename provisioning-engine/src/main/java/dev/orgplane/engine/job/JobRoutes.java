@@ -23,8 +23,6 @@ import java.util.UUID;
  */
 public final class JobRoutes {
 
-  private static final List<String> STATUSES = List.of("queued", "running", "succeeded", "failed", "cancelled");
-
   private final Pool pool;
   private final PluginRegistry registry;
   private final CallerAccess access;
@@ -70,11 +68,7 @@ public final class JobRoutes {
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
-    var status = ctx.queryParams().get("status");
-    if (status != null && !STATUSES.contains(status)) {
-      ctx.fail(ApiException.badRequest("invalid_status", "status is one of " + String.join(", ", STATUSES) + "."));
-      return;
-    }
+    var status = statusFilter(ctx);
     var caller = UUID.fromString(BearerAuth.principal(ctx).subject());
     JobRepository.list(pool, caller, null, status, after, page.fetchSize())
         .onSuccess(jobs -> ctx.json(page.page(jobs, Job::toJson, job -> job.id().toString())))
@@ -109,6 +103,15 @@ public final class JobRoutes {
           ctx.json(job.orElseThrow().toJson());
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The {@code ?status=} filter of a job list: one of {@link Job#STATUSES}, or null for all. */
+  public static String statusFilter(RoutingContext ctx) {
+    var status = ctx.queryParams().get("status");
+    if (status != null && !Job.STATUSES.contains(status)) {
+      throw ApiException.badRequest("invalid_status", "status is one of " + String.join(", ", Job.STATUSES) + ".");
+    }
+    return status;
   }
 
   private Future<Job> visibleJob(RoutingContext ctx) {

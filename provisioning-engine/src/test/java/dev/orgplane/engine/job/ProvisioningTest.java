@@ -283,6 +283,8 @@ class ProvisioningTest {
     var ended = engine.awaitEnd(path, token());
     assertEquals("succeeded", ended.getString("status"), ended.encodePrettily());
     assertProblem(engine.get("/v1/provisioning/batches/" + UUID.randomUUID(), token()), 404, "batch_not_found");
+    assertProblem(engine.get(path + "/jobs?status=finished", token()), 400, "invalid_status");
+    assertProblem(engine.get("/v1/provisioning/jobs?status=finished", token()), 400, "invalid_status");
     var stranger = engine.org.newUser("outsider");
     assertProblem(engine.get(path, stranger.token()), 404, "batch_not_found");
   }
