@@ -38,7 +38,9 @@ public final class Benchmarks {
     // the engine streams templates page by page: it has to manage with a small heap
     System.setProperty(ServiceProcess.JVM_ARGS + ".engine", "-Xmx256m");
     var benchmarks = new Benchmarks();
-    try (var durable = DurablePostgres.start(); var platform = Platform.start(durable.database("platform"))) {
+    // -Dbench.statements=20 also prints the 20 statements that took the most database time
+    var statements = Integer.getInteger("bench.statements", 0);
+    try (var durable = DurablePostgres.start(statements > 0); var platform = Platform.start(durable.database("platform"))) {
       benchmarks.postgres = durable;
       // -Dbench.only=provisioning,reads runs just those (comma-separated); the default is all
       var only = List.of(System.getProperty("bench.only", "reads,creation,import,mixed,provisioning").split(","));
@@ -56,6 +58,10 @@ public final class Benchmarks {
       }
       if (only.contains("provisioning")) {
         benchmarks.provisioning(platform);
+      }
+      if (statements > 0) {
+        System.out.printf("%nstatements by database time (every run of this benchmark, nested ones too):%n");
+        durable.topStatements(benchmarks.vertx, statements).forEach(System.out::println);
       }
     } finally {
       benchmarks.print();

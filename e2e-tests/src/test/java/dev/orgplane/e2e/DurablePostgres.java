@@ -3,7 +3,12 @@ package dev.orgplane.e2e;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A PostgreSQL with the durability settings of production (fsync and synchronous commit on), for
@@ -18,9 +23,18 @@ final class DurablePostgres implements AutoCloseable {
     this.server = server;
   }
 
-  static DurablePostgres start() {
+  /**
+   * With {@code profileStatements}, the server keeps pg_stat_statements (nested statements too, so
+   * foreign-key checks show up), which {@link #topStatements} reads: where the database time went.
+   */
+  static DurablePostgres start(boolean profileStatements) {
     try {
-      return new DurablePostgres(EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start());
+      var builder = EmbeddedPostgres.builder().setServerConfig("max_connections", "200");
+      if (profileStatements) {
+        builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+            .setServerConfig("pg_stat_statements.track", "all");
+      }
+      return new DurablePostgres(builder.start());
     } catch (IOException e) {
       throw new IllegalStateException("cannot start PostgreSQL for the benchmarks", e);
     }
@@ -30,6 +44,24 @@ final class DurablePostgres implements AutoCloseable {
     var admin = new PgUrl("localhost", server.getPort(), "postgres", "postgres", "postgres");
     PgFixture.execute(admin, "CREATE DATABASE " + name);
     return admin.withDatabase(name);
+  }
+
+  /** The statements that took the most execution time, over every database of the server. */
+  List<String> topStatements(Vertx vertx, int limit) {
+    var pool = PgBuilder.pool().connectingTo(database("statement_profile").connectOptions()).using(vertx).build();
+    try {
+      pool.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute().await();
+      var rows = pool.preparedQuery("SELECT round(total_exec_time) AS ms, calls, rows, "
+              + "left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements "
+              + "ORDER BY total_exec_time DESC LIMIT $1")
+          .execute(Tuple.of(limit)).await();
+      var lines = new ArrayList<String>();
+      rows.forEach(r -> lines.add(String.format("%8d ms %8d calls %9d rows  %s", r.getLong("ms"), r.getLong("calls"),
+          r.getLong("rows"), r.getString("query"))));
+      return lines;
+    } finally {
+      pool.close().await();
+    }
   }
 
   @Override
