@@ -55,6 +55,28 @@ class ServiceHttpTest {
     client = WebClient.create(vertx);
   }
 
+  @Test
+  void everyRequestLeavesOneJsonAccessLogLine() {
+    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("orgplane.access");
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      var response = client.get(port, "127.0.0.1", "/teapot\"\\").putHeader("X-Request-Id", "trace-log-1").send().await();
+      assertEquals(404, response.statusCode());
+      var line = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .map(JsonObject::new).filter(json -> "trace-log-1".equals(json.getString("requestId"))).findFirst().orElseThrow();
+      assertEquals("kittest", line.getString("service"));
+      assertEquals("GET", line.getString("method"));
+      assertEquals("/teapot\"\\", line.getString("path"), "quotes and backslashes escaped");
+      assertEquals(404, line.getInteger("status"));
+      assertTrue(line.getDouble("ms") >= 0);
+      assertTrue(line.containsKey("principal") && line.getValue("principal") == null);
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
   @AfterAll
   void stop() {
     pool.close();
