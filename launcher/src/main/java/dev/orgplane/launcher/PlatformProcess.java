@@ -19,7 +19,7 @@ final class PlatformProcess {
 
   private static final long STOP_TIMEOUT_SECONDS = 60;
 
-  private final Vertx vertx = Vertx.builder().with(Metrics.vertxOptions()).withMetrics(Metrics.factory()).build();
+  private final Vertx vertx = Vertx.builder().with(Metrics.vertxOptions().setPreferNativeTransport(true)).withMetrics(Metrics.factory()).build();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final long startedAt = System.nanoTime();
 
