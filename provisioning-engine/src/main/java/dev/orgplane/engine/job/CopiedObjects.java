@@ -11,6 +11,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -94,12 +95,12 @@ public final class CopiedObjects implements IdFunction {
   private void flush() {
     var batch = List.copyOf(waiting);
     waiting.clear();
-    var ids = batch.stream().flatMap(lookup -> lookup.candidates().stream()).distinct().map(UUID::fromString)
-        .toArray(UUID[]::new);
-    pool.preparedQuery("SELECT source_id FROM provisioning.copied_objects WHERE target_org = $1 AND source_id = ANY($2)")
-        .execute(Tuple.of(namespace, (Object) ids))
+    var sourceOfCopy = new HashMap<UUID, String>();
+    batch.forEach(lookup -> lookup.candidates().forEach(source -> sourceOfCopy.put(UUID.fromString(copyOf(source)), source)));
+    pool.preparedQuery("SELECT copy_id FROM provisioning.copied_objects WHERE target_org = $1 AND copy_id = ANY($2)")
+        .execute(Tuple.of(namespace, (Object) sourceOfCopy.keySet().toArray(UUID[]::new)))
         .onSuccess(rows -> {
-          rows.forEach(row -> copied.add(row.getUUID("source_id").toString()));
+          rows.forEach(row -> copied.add(sourceOfCopy.get(row.getUUID("copy_id"))));
           batch.forEach(lookup -> lookup.done().complete());
         })
         .onFailure(e -> batch.forEach(lookup -> lookup.done().fail(e)));
