@@ -1,5 +1,6 @@
 package dev.orgplane.org.setup;
 
+import dev.orgplane.kit.http.ApiException.FieldError;
 import dev.orgplane.org.provisioner.ImportResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -31,10 +32,9 @@ final class SetupRepository {
   static Future<List<JsonObject>> upsert(SqlClient client, SetupKind kind, UUID orgId, List<JsonObject> items) {
     var batch = new JsonArray(new ArrayList<>(items));
     return client.preparedQuery(upsertSql(kind, false) + " RETURNING *").execute(Tuple.of(orgId, batch))
-        .compose(rows -> writeSecrets(client, kind, orgId, batch).map(collect(kind, rows)));
+        .compose(rows -> writeSecrets(client, kind, orgId, items).map(collect(kind, rows)));
   }
 
-  /** What an import did: new objects, changed ones, and ones that already were exactly so. */
   /**
    * The import form of {@link #upsert}: rows that already hold exactly these values are left alone
    * (a re-run writes nothing), and what happened to each item comes back, not the rows. A new secret
@@ -42,10 +42,9 @@ final class SetupRepository {
    */
   static Future<Map<UUID, ImportResult>> importItems(SqlClient client, SetupKind kind, UUID orgId,
       List<JsonObject> items) {
-    var batch = new JsonArray(new ArrayList<>(items));
     return client.preparedQuery(upsertSql(kind, true) + " RETURNING t.id, (xmax = 0) AS created")
-        .execute(Tuple.of(orgId, batch))
-        .compose(rows -> writeSecrets(client, kind, orgId, batch).map(newSecrets -> {
+        .execute(Tuple.of(orgId, new JsonArray(new ArrayList<>(items))))
+        .compose(rows -> writeSecrets(client, kind, orgId, items).map(newSecrets -> {
           var results = new LinkedHashMap<UUID, ImportResult>();
           items.stream().map(item -> UUID.fromString(item.getString("id"))).forEach(id ->
               results.put(id, newSecrets.contains(id) ? ImportResult.UPDATED : ImportResult.UNCHANGED));
@@ -70,16 +69,23 @@ final class SetupRepository {
     return sql;
   }
 
-  /** Sets the secrets the items name; answers the ids whose secret changed. */
-  private static Future<Set<UUID>> writeSecrets(SqlClient client, SetupKind kind, UUID orgId, JsonArray batch) {
-    if (kind.fields().stream().noneMatch(f -> f.type() == SetupField.Type.SECRET)) {
+  /**
+   * Sets the secrets the items name; answers the ids whose secret changed. Copies name none (the
+   * target makes its own), so most imports skip this statement.
+   */
+  private static Future<Set<UUID>> writeSecrets(SqlClient client, SetupKind kind, UUID orgId, List<JsonObject> items) {
+    var column = kind.fields().stream().filter(f -> f.type() == SetupField.Type.SECRET).map(SetupField::column)
+        .findFirst().orElse(null);
+    var secrets = new JsonArray();
+    items.stream().filter(item -> column != null && item.getString(column) != null)
+        .forEach(item -> secrets.add(new JsonObject().put("id", item.getString("id")).put("secret", item.getString(column))));
+    if (secrets.isEmpty()) {
       return Future.succeededFuture(Set.of());
     }
-    return client.preparedQuery("UPDATE org." + kind.table() + " t SET secret = x.secret "
+    return client.preparedQuery("UPDATE org." + kind.table() + " t SET " + column + " = x.secret "
             + "FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, secret text) "
-            + "WHERE t.org_id = $1 AND t.id = x.id AND x.secret IS NOT NULL AND t.secret IS DISTINCT FROM x.secret "
-            + "RETURNING t.id")
-        .execute(Tuple.of(orgId, batch))
+            + "WHERE t.org_id = $1 AND t.id = x.id AND t." + column + " IS DISTINCT FROM x.secret RETURNING t.id")
+        .execute(Tuple.of(orgId, secrets))
         .map(rows -> {
           var changed = new HashSet<UUID>();
           rows.forEach(row -> changed.add(row.getUUID("id")));
@@ -103,26 +109,22 @@ final class SetupRepository {
   }
 
   /**
-   * What array references of the organization's objects of this kind point nowhere, and whether
-   * the acyclic column has a cycle: run in the writing transaction, after the write.
-   */
-  /**
    * Broken references and run-order cycles that writing {@code written} introduced. Only the written
    * objects need checking: ids never vanish in a write, so the others' references still hold, and a
    * new cycle passes through a written object. That keeps a large organization's imports linear.
    */
-  static Future<List<dev.orgplane.kit.http.ApiException.FieldError>> integrityProblems(SqlClient tx, SetupKind kind,
+  static Future<List<FieldError>> integrityProblems(SqlClient tx, SetupKind kind,
       UUID orgId, List<UUID> written) {
     var ids = written.toArray(UUID[]::new);
-    var checks = new ArrayList<Future<List<dev.orgplane.kit.http.ApiException.FieldError>>>();
+    var checks = new ArrayList<Future<List<FieldError>>>();
     for (var ref : kind.references()) {
       checks.add(tx.preparedQuery("SELECT t.name, r AS missing FROM org." + ref.table() + " t, unnest(t." + ref.column()
               + ") r WHERE t.org_id = $1 AND t.id = ANY ($2) AND NOT EXISTS (SELECT 1 FROM org." + ref.target()
               + " o WHERE o.org_id = $1 AND o.id = r) LIMIT 20")
           .execute(Tuple.of(orgId, (Object) ids))
           .map(rows -> {
-            var problems = new ArrayList<dev.orgplane.kit.http.ApiException.FieldError>();
-            rows.forEach(r -> problems.add(new dev.orgplane.kit.http.ApiException.FieldError(ref.json(),
+            var problems = new ArrayList<FieldError>();
+            rows.forEach(r -> problems.add(new FieldError(ref.json(),
                 r.getString("name") + ": " + r.getUUID("missing") + " is no " + ref.target().replaceAll("s$", "")
                     + " of this organization")));
             return problems;
@@ -132,21 +134,23 @@ final class SetupRepository {
       var column = kind.acyclicColumn();
       checks.add(tx.preparedQuery("WITH RECURSIVE walk(start, node, path, cycle) AS ("
               + "SELECT id, id, ARRAY[id], false FROM org." + kind.table() + " WHERE org_id = $1 AND id = ANY ($2) "
+              // an object that runs after nothing starts no cycle
+              + "AND cardinality(" + column + ") > 0 "
               + "UNION ALL SELECT w.start, n, w.path || n, n = ANY (w.path) FROM walk w JOIN org." + kind.table()
               + " t ON t.org_id = $1 AND t.id = w.node, unnest(t." + column + ") n WHERE NOT w.cycle) "
               + "SELECT t.name FROM walk w JOIN org." + kind.table() + " t ON t.org_id = $1 AND t.id = w.start "
               + "WHERE w.cycle LIMIT 1")
           .execute(Tuple.of(orgId, (Object) ids))
           .map(rows -> {
-            var problems = new ArrayList<dev.orgplane.kit.http.ApiException.FieldError>();
-            rows.forEach(r -> problems.add(new dev.orgplane.kit.http.ApiException.FieldError(
+            var problems = new ArrayList<FieldError>();
+            rows.forEach(r -> problems.add(new FieldError(
                 kind.fields().stream().filter(f -> f.column().equals(column)).findFirst().orElseThrow().json(),
                 r.getString("name") + " would (indirectly) run after itself")));
             return problems;
           }));
     }
     return Future.all(checks).map(all -> {
-      var problems = new ArrayList<dev.orgplane.kit.http.ApiException.FieldError>();
+      var problems = new ArrayList<FieldError>();
       checks.forEach(c -> problems.addAll(c.result()));
       return problems;
     });
