@@ -34,9 +34,10 @@ public final class Benchmarks {
   }
 
   public static void main(String[] args) {
-    System.setProperty(ServiceProcess.JVM_ARGS, "-Xmx512m");
+    // defaults; -Dorgplane.e2e.jvmArgs[.command]=... on the command line wins (e.g. to add a profiler)
+    System.setProperty(ServiceProcess.JVM_ARGS, System.getProperty(ServiceProcess.JVM_ARGS, "-Xmx512m"));
     // the engine streams templates page by page: it has to manage with a small heap
-    System.setProperty(ServiceProcess.JVM_ARGS + ".engine", "-Xmx256m");
+    System.setProperty(ServiceProcess.JVM_ARGS + ".engine", System.getProperty(ServiceProcess.JVM_ARGS + ".engine", "-Xmx256m"));
     var benchmarks = new Benchmarks();
     // -Dbench.statements=20 also prints the 20 statements that took the most database time
     var statements = Integer.getInteger("bench.statements", 0);
