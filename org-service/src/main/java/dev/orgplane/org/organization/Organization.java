@@ -25,20 +25,8 @@ public record Organization(UUID id, String name, String title, String descriptio
     return "\"" + version + "\"";
   }
 
+  /** The API form (see {@link OrganizationView}). */
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("id", id.toString())
-        .put("name", name)
-        .put("title", title)
-        .put("description", description)
-        .put("avatar", avatar)
-        .put("email", email)
-        .put("website", website)
-        .put("metadata", metadata)
-        .put("groupId", groupId.toString())
-        .put("state", state)
-        .put("provisionedFrom", provisionedFrom)
-        .put("createdAt", createdAt.toInstant().toString())
-        .put("updatedAt", updatedAt.toInstant().toString());
+    return JsonObject.mapFrom(OrganizationViews.MAPPER.view(this));
   }
 }

@@ -36,6 +36,19 @@ class OrganizationTest extends OrgServiceTest {
   }
 
   @Test
+  void theApiFormHasTheDocumentedFieldsAndKeepsTheVersionInTheEtag() {
+    var alice = org.newUser("alice");
+    var response = org.post("/v1/organizations", alice.token(), new JsonObject().put("name", unique("shape"))
+        .put("title", "Shape"));
+    var created = response.bodyAsJsonObject();
+    assertEquals(java.util.List.of("id", "name", "title", "description", "avatar", "email", "website", "metadata",
+        "groupId", "state", "provisionedFrom", "createdAt", "updatedAt"), java.util.List.copyOf(created.fieldNames()));
+    assertNull(created.getValue("description"), "unset fields are there, as null");
+    assertEquals("\"1\"", response.getHeader("ETag"));
+    assertTrue(created.getString("createdAt").endsWith("Z"), "instants in UTC: " + created.getString("createdAt"));
+  }
+
+  @Test
   void nameRulesAreEnforced() {
     var alice = org.newUser("alice");
     var name = unique("taken");
