@@ -11,6 +11,7 @@ import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.org.audit.AuditRoutes;
 import dev.orgplane.org.event.DeliveryRoutes;
 import dev.orgplane.org.event.HookDispatcher;
+import dev.orgplane.org.event.ProvisioningEventRoutes;
 import dev.orgplane.org.group.GroupRoutes;
 import dev.orgplane.org.invitation.InvitationRepository;
 import dev.orgplane.org.invitation.InvitationRoutes;
@@ -95,6 +96,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     new SetupRoutes(pool, settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")).mount(router);
     new TeamRoutes(pool).mount(router);
     new DeliveryRoutes(pool).mount(router);
+    new ProvisioningEventRoutes(pool).mount(router);
     new ServiceUserRoutes(pool).mount(router);
     new InvitationRoutes(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"), issuer).mount(router);
     mail = new MailSender(vertx, pool, settings.has("ORGPLANE_SMTP_HOST") ? MailSender.smtpConfig(

@@ -26,6 +26,8 @@ public final class PermissionCatalog {
   public static final String SETUP_IMPORT = "app_setup_import";
   public static final String TEAM_LIST = "app_group_list";
   public static final String TEAM_MANAGE = "app_group_manage";
+  /** Raise provisioning events in an organization: the engine's alone, so it is in no role and not in the catalog. */
+  public static final String PROVISIONING_REPORT = "app_provisioning_report";
 
   private static final List<String> SETUP_KINDS = List.of("workspace", "schema", "queue", "hook");
   private static final List<String> SETUP_ACTIONS = List.of("get", "create", "update", "delete");
@@ -48,7 +50,8 @@ public final class PermissionCatalog {
    * the import API. Not a role: no member can be given it, and it cannot delete or disable anything.
    */
   public static final Set<String> PROVISIONER = Stream.concat(
-      Stream.of(ORG_GET, USER_LIST, USER_MANAGE, ROLE_MANAGE, TEAM_LIST, TEAM_MANAGE, SETUP_IMPORT, AUDIT_LIST),
+      Stream.of(ORG_GET, USER_LIST, USER_MANAGE, ROLE_MANAGE, TEAM_LIST, TEAM_MANAGE, SETUP_IMPORT, AUDIT_LIST,
+          PROVISIONING_REPORT),
       SETUP_KINDS.stream().map(kind -> "app_" + kind + "_get")).collect(Collectors.toUnmodifiableSet());
 
   public static final List<String> PREDEFINED_ORDER = List.of("owner", "manager", "viewer", "member");

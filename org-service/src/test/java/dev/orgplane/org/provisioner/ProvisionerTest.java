@@ -196,6 +196,38 @@ class ProvisionerTest extends OrgServiceTest {
   }
 
   @Test
+  void onlyTheEngineReportsAFinishedJobAndSubscribedHooksReceiveIt() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var base = "/v1/organizations/" + id;
+    var hook = org.post(base + "/hooks", owner.token(), new JsonObject().put("name", "ready")
+        .put("url", "https://hooks.example.com/ready").put("events", new JsonArray().add("provisioning.job.finished")));
+    assertEquals(201, hook.statusCode(), hook.bodyAsString());
+    var jobId = UUID.randomUUID().toString();
+    var event = new JsonObject().put("type", "provisioning.job.finished").put("jobId", jobId)
+        .put("details", new JsonObject().put("status", "succeeded"));
+
+    assertProblem(org.post(base + "/provisioning-events", owner.token(), event), 403, "forbidden");
+    assertProblem(org.post("/v1/organizations/" + UUID.randomUUID() + "/provisioning-events", org.engineToken(), event),
+        404, "organization_not_found");
+    assertProblem(org.post(base + "/provisioning-events", org.engineToken(), event.copy().put("type", "queue.created")),
+        400, "validation_failed");
+    assertProblem(org.post(base + "/provisioning-events", org.engineToken(), event.copy().put("extra", 1)),
+        400, "validation_failed");
+    var raised = org.post(base + "/provisioning-events", org.engineToken(), event);
+    assertEquals(202, raised.statusCode(), raised.bodyAsString());
+
+    var audited = org.get(base + "/audit-events", owner.token()).bodyAsJsonObject().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).filter(e -> e.getString("action").equals("provisioning.job.finished")).toList();
+    assertEquals(1, audited.size(), "the refused attempts left nothing");
+    assertEquals("job:" + jobId, audited.get(0).getString("target"));
+    var deliveries = org.get(base + "/hooks/" + hook.bodyAsJsonObject().getString("id") + "/deliveries", owner.token())
+        .bodyAsJsonObject().getJsonArray("items");
+    assertEquals(1, deliveries.size());
+    assertEquals("provisioning.job.finished", deliveries.getJsonObject(0).getString("event"));
+  }
+
+  @Test
   void auditEventsCarryTheJobIdOfTheEngineOnly() {
     var owner = org.newUser("owner");
     var id = newOrg(owner);

@@ -125,8 +125,8 @@ public final class JobRunner {
     LOG.info("job {} claimed (attempt {})", job.id(), job.attempts());
     execute(job, halt)
         .compose(outcome -> switch (outcome) {
-          case SUCCEEDED -> JobRepository.finish(pool, job.id(), owner, "succeeded", null, null);
-          case CANCELLED -> JobRepository.finish(pool, job.id(), owner, "cancelled", null, null);
+          case SUCCEEDED -> end(job, "succeeded", null, null);
+          case CANCELLED -> end(job, "cancelled", null, null);
           case LEASE_LOST -> Future.<Void>succeededFuture();
         }, failure -> fail(job, failure))
         .onComplete(done -> {
@@ -146,7 +146,23 @@ public final class JobRunner {
         .put("plugin", failure instanceof StepFailure step ? step.plugin : null)
         .put("object", cause instanceof CopyFailure copy ? copy.objectId() : null);
     LOG.warn("job {} failed: {}", job.id(), error.encode());
-    return JobRepository.finish(pool, job.id(), owner, "failed", error, position);
+    return end(job, "failed", error, position);
+  }
+
+  /**
+   * Reports the end to the organizations' hooks, then records it. Reported first, so an engine that
+   * dies in between leaves a job that is taken over and reported again: at least once (the job id and
+   * status tell a repeat apart). A report org-service refuses even after retries is logged and dropped
+   * rather than keep the job from ending.
+   */
+  private Future<Void> end(Job job, String status, JsonObject error, Integer failedPosition) {
+    var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString());
+    return withRetries(() -> FinishedJobReport.send(pool, api, job, status, error), 1)
+        .recover(failure -> {
+          LOG.warn("job {}: its end could not be reported to the organizations' hooks: {}", job.id(), failure.toString());
+          return Future.succeededFuture();
+        })
+        .compose(reported -> JobRepository.finish(pool, job.id(), owner, status, error, failedPosition));
   }
 
   private Future<Outcome> execute(Job job, boolean[] halt) {

@@ -107,22 +107,43 @@ public final class OrgApiClient implements OrgApi {
     return send(HttpMethod.POST, "", body).map(OrgAnswers::body);
   }
 
+  /**
+   * {@code POST .../{organization}/provisioning-events}: the organization's hooks hear that this
+   * client's job ended. {@code idempotencyKey} makes a repeat of the same report harmless.
+   */
+  public Future<Void> reportJobFinished(String organization, JsonObject details, String idempotencyKey) {
+    var event = new JsonObject().put("type", "provisioning.job.finished").put("jobId", jobId).put("details", details);
+    return send(HttpMethod.POST, organization + "/provisioning-events", event, idempotencyKey)
+        .map(response -> {
+          OrgAnswers.body(response);
+          return null;
+        });
+  }
+
   private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, JsonObject body) {
-    return token.get().compose(bearer -> attempt(method, path, body, bearer)
+    return send(method, path, body, null);
+  }
+
+  private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, JsonObject body, String idempotencyKey) {
+    return token.get().compose(bearer -> attempt(method, path, body, bearer, idempotencyKey)
         .compose(response -> {
           if (response.statusCode() != 401) {
             return Future.succeededFuture(response);
           }
           token.reject(bearer);
-          return token.get().compose(fresh -> attempt(method, path, body, fresh));
+          return token.get().compose(fresh -> attempt(method, path, body, fresh, idempotencyKey));
         }));
   }
 
-  private Future<HttpResponse<Buffer>> attempt(HttpMethod method, String path, JsonObject body, String bearer) {
+  private Future<HttpResponse<Buffer>> attempt(HttpMethod method, String path, JsonObject body, String bearer,
+      String idempotencyKey) {
     var url = path.isEmpty() ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl + path;
     HttpRequest<Buffer> request = client.requestAbs(method, url).bearerTokenAuthentication(bearer);
     if (jobId != null) {
       request.putHeader(JOB_HEADER, jobId);
+    }
+    if (idempotencyKey != null) {
+      request.putHeader("Idempotency-Key", idempotencyKey);
     }
     return body == null ? request.send() : request.sendJsonObject(body);
   }

@@ -106,6 +106,20 @@ class ProvisioningTest {
     var audit = engine.org.get("/v1/organizations/" + target + "/audit-events?limit=500", token()).bodyAsJsonObject();
     assertTrue(audit.getJsonArray("items").stream().map(JsonObject.class::cast)
         .anyMatch(e -> job.getString("id").equals(e.getString("jobId"))), "audit events carry the job id");
+    for (var reportedTo : new String[] {target, template.templateId()}) {
+      var finished = finishedEvents(reportedTo, job.getString("id"));
+      assertEquals(1, finished.size(), "both organizations' hooks hear of the end once");
+      assertEquals("succeeded", finished.get(0).getString("status"));
+      assertEquals(target, finished.get(0).getString("targetOrganization"));
+    }
+  }
+
+  /** The details of the {@code provisioning.job.finished} events of {@code jobId} in an organization's audit trail. */
+  private static java.util.List<JsonObject> finishedEvents(String organization, String jobId) {
+    return engine.org.get("/v1/organizations/" + organization + "/audit-events?limit=500", token()).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(e -> e.getString("action").equals("provisioning.job.finished") && e.getString("target").equals("job:" + jobId))
+        .map(e -> e.getJsonObject("details")).toList();
   }
 
   @Test
@@ -179,6 +193,10 @@ class ProvisioningTest {
     var job = provision(newTarget(taken));
     assertEquals("failed", job.getString("status"));
     assertEquals("organization_name_taken", job.getJsonObject("error").getString("code"), job.encodePrettily());
+    var reported = finishedEvents(template.templateId(), job.getString("id"));
+    assertEquals(1, reported.size());
+    assertEquals("failed", reported.get(0).getString("status"));
+    assertEquals("organization_name_taken", reported.get(0).getJsonObject("error").getString("code"));
 
     var batch = engine.post("/v1/provisioning/batches", token(), new JsonObject()
         .put("templateOrganization", template.templateId())
@@ -192,6 +210,7 @@ class ProvisioningTest {
     var retried = engine.post("/v1/provisioning/jobs/" + job.getString("id") + "/retry", token(), null);
     assertEquals(200, retried.statusCode(), retried.bodyAsString());
     assertEquals("failed", engine.awaitEnd("/v1/provisioning/jobs/" + job.getString("id"), token()).getString("status"));
+    assertEquals(2, finishedEvents(template.templateId(), job.getString("id")).size(), "the retry reports its own end");
   }
 
   @Test
