@@ -1,6 +1,5 @@
 package dev.orgplane.e2e;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -143,7 +142,6 @@ final class ProvisioningBenchmark {
     for (int i = 0; i < count; i++) {
       ids.add(UUID.randomUUID().toString());
     }
-    var batches = new ArrayList<Future<?>>();
     for (int from = 0; from < count; from += BATCH) {
       var items = new JsonArray();
       for (int i = from; i < Math.min(count, from + BATCH); i++) {
