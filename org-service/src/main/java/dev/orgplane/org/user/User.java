@@ -16,9 +16,8 @@ public record User(UUID id, String email, String name, String passwordHash, bool
       row.getString("name"), row.getString("password_hash"), row.getBoolean("platform_admin"),
       row.getOffsetDateTime("created_at"));
 
-  /** The public view: never the password hash. */
+  /** The API form (see {@link UserView}). */
   public JsonObject toJson() {
-    return new JsonObject().put("id", id.toString()).put("email", email).put("name", name)
-        .put("platformAdmin", platformAdmin).put("createdAt", createdAt.toInstant().toString());
+    return JsonObject.mapFrom(UserViews.MAPPER.view(this));
   }
 }

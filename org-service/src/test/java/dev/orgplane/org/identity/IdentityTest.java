@@ -26,7 +26,10 @@ class IdentityTest extends OrgServiceTest {
     for (var claim : new String[] {"iss", "aud", "exp", "iat", "jti"}) {
       assertTrue(claims.containsKey(claim), claim);
     }
-    assertEquals(200, org.get("/v1/users/me", alice.token()).statusCode());
+    var me = org.get("/v1/users/me", alice.token());
+    assertEquals(200, me.statusCode());
+    assertEquals(java.util.List.of("id", "email", "name", "platformAdmin", "createdAt"),
+        java.util.List.copyOf(me.bodyAsJsonObject().fieldNames()), "never the password hash");
   }
 
   @Test

@@ -1,6 +1,5 @@
 package dev.orgplane.engine.job;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
@@ -34,12 +33,6 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID templateOrg, UUI
     static final Function<Row, Step> MAPPER = row -> new Step(row.getInteger("position"), row.getString("plugin"),
         row.getString("status"), row.getString("cursor"), row.getLong("created"), row.getLong("updated"),
         row.getLong("unchanged"), row.getLong("failed"));
-
-    JsonObject toJson() {
-      return new JsonObject().put("plugin", plugin).put("status", status).put("planned", created + updated + unchanged)
-          .put("created", created).put("updated", updated).put("copied", created + updated)
-          .put("unchanged", unchanged).put("failed", failed);
-    }
   }
 
   Job withSteps(List<Step> steps) {
@@ -51,20 +44,8 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID templateOrg, UUI
     return TERMINAL.contains(status);
   }
 
+  /** The API form (see {@link JobView}). */
   public JsonObject toJson() {
-    return new JsonObject().put("id", id.toString()).put("status", status)
-        .put("templateOrganization", templateOrg.toString())
-        .put("targetOrganization", targetOrg == null ? null : targetOrg.toString())
-        .put("target", target).put("groupId", groupId.toString())
-        .put("batchId", batchId == null ? null : batchId.toString()).put("dryRun", dryRun)
-        .put("plugins", new JsonArray(plugins)).put("options", options).put("cancelRequested", cancelRequested)
-        .put("steps", new JsonArray(steps.stream().map(Step::toJson).toList())).put("error", error)
-        .put("attempts", attempts).put("requestedBy", requestedBy.toString())
-        .put("createdAt", time(createdAt)).put("startedAt", time(startedAt)).put("finishedAt", time(finishedAt))
-        .put("updatedAt", time(updatedAt));
-  }
-
-  private static String time(OffsetDateTime at) {
-    return at == null ? null : at.toInstant().toString();
+    return JsonObject.mapFrom(JobViews.MAPPER.view(this));
   }
 }

@@ -75,6 +75,9 @@ class ProvisioningTest {
     assertEquals(9, step(job, "hooks").getLong("created"));
     assertEquals(2, step(job, "roles").getLong("created"));
     assertEquals(1, step(job, "users").getLong("created"), "the member; the owner was adopted");
+    assertEquals(java.util.List.of("plugin", "status", "planned", "created", "updated", "copied", "unchanged", "failed"),
+        java.util.List.copyOf(step(job, "queues").fieldNames()), "counts only: cursors stay in the engine");
+    assertFalse(job.containsKey("leaseOwner") || job.containsKey("templateOrg"), job.encode());
     var target = job.getString("targetOrganization");
 
     var organization = engine.org.get("/v1/organizations/" + target, token()).bodyAsJsonObject();

@@ -1,0 +1,15 @@
+package dev.orgplane.kit.http;
+
+import java.time.OffsetDateTime;
+
+/** How the API writes a moment: ISO-8601 in UTC, whatever offset the database session used. */
+public final class Timestamps {
+
+  private Timestamps() {
+  }
+
+  /** Also the conversion the MapStruct view mappers use ({@code @Mapper(uses = Timestamps.class)}). */
+  public static String iso(OffsetDateTime time) {
+    return time == null ? null : time.toInstant().toString();
+  }
+}
