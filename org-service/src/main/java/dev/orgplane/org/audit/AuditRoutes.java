@@ -2,6 +2,7 @@ package dev.orgplane.org.audit;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.Timestamps;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.json.JsonObject;
@@ -46,6 +47,6 @@ public final class AuditRoutes {
         .put("action", row.getString("action")).put("target", row.getString("target"))
         .put("details", row.getJsonObject("details")).put("requestId", row.getString("request_id"))
         .put("jobId", row.getUUID("job_id") == null ? null : row.getUUID("job_id").toString())
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+        .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")));
   }
 }

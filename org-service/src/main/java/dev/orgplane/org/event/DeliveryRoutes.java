@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.Timestamps;
 import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -59,6 +60,6 @@ public final class DeliveryRoutes {
   private static JsonObject toJson(Row row) {
     return new JsonObject().put("id", String.valueOf(row.getLong("id"))).put("event", row.getString("event"))
         .put("state", row.getString("state")).put("attempts", (JsonArray) row.getValue("tries"))
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+        .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")));
   }
 }

@@ -1,5 +1,6 @@
 package dev.orgplane.org.group;
 
+import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
@@ -14,6 +15,6 @@ record OrganizationGroup(UUID id, String name, OffsetDateTime createdAt) {
 
   JsonObject toJson() {
     return new JsonObject().put("id", id.toString()).put("name", name)
-        .put("createdAt", createdAt.toInstant().toString());
+        .put("createdAt", Timestamps.iso(createdAt));
   }
 }

@@ -1,5 +1,6 @@
 package dev.orgplane.org.invitation;
 
+import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -76,8 +77,8 @@ public final class InvitationRepository {
             .put("name", row.getString("org_name")).put("title", row.getString("org_title")))
         .put("email", row.getString("email")).put("roles", new JsonArray(List.of(row.getArrayOfStrings("roles"))))
         .put("groupIds", teams)
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
-        .put("expiresAt", row.getOffsetDateTime("expires_at").toInstant().toString())
+        .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")))
+        .put("expiresAt", Timestamps.iso(row.getOffsetDateTime("expires_at")))
         .put("expired", row.getOffsetDateTime("expires_at").toInstant().isBefore(java.time.Instant.now()));
   }
 }

@@ -1,12 +1,13 @@
 package dev.orgplane.org.membership;
 
+import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import java.util.function.Function;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** A user's membership in one organization, with their roles there. */
 record Member(UUID userId, String email, String name, List<String> roles, OffsetDateTime since) {
@@ -16,6 +17,6 @@ record Member(UUID userId, String email, String name, List<String> roles, Offset
 
   JsonObject toJson() {
     return new JsonObject().put("userId", userId.toString()).put("email", email).put("name", name)
-        .put("roles", new JsonArray(roles)).put("memberSince", since.toInstant().toString());
+        .put("roles", new JsonArray(roles)).put("memberSince", Timestamps.iso(since));
   }
 }

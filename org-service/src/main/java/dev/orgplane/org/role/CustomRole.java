@@ -1,5 +1,6 @@
 package dev.orgplane.org.role;
 
+import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -26,6 +27,6 @@ record CustomRole(UUID id, UUID orgId, String name, String title, List<String> p
   JsonObject toJson() {
     return new JsonObject().put("id", id.toString()).put("name", name).put("title", title)
         .put("permissions", new JsonArray(permissions)).put("metadata", metadata).put("predefined", false)
-        .put("createdAt", createdAt.toInstant().toString()).put("updatedAt", updatedAt.toInstant().toString());
+        .put("createdAt", Timestamps.iso(createdAt)).put("updatedAt", Timestamps.iso(updatedAt));
   }
 }

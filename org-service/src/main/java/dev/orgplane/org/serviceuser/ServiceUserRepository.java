@@ -1,5 +1,6 @@
 package dev.orgplane.org.serviceuser;
 
+import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -67,6 +68,6 @@ final class ServiceUserRepository {
     return new JsonObject().put("id", row.getUUID("id").toString()).put("name", row.getString("name"))
         .put("roles", new JsonArray(List.of(row.getArrayOfStrings("roles"))))
         .put("credentials", (JsonArray) row.getValue("credentials"))
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+        .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")));
   }
 }

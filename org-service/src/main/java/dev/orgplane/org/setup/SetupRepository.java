@@ -1,6 +1,7 @@
 package dev.orgplane.org.setup;
 
 import dev.orgplane.kit.http.ApiException.FieldError;
+import dev.orgplane.kit.http.Timestamps;
 import dev.orgplane.org.provisioner.ImportResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -216,7 +217,7 @@ final class SetupRepository {
         json.put(f.json(), value instanceof UUID uuid ? uuid.toString() : value);
       }
     });
-    return json.put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
-        .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString());
+    return json.put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")))
+        .put("updatedAt", Timestamps.iso(row.getOffsetDateTime("updated_at")));
   }
 }

@@ -1,5 +1,6 @@
 package dev.orgplane.org.team;
 
+import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
@@ -16,7 +17,7 @@ record Team(UUID orgId, UUID id, String name, String title, JsonObject metadata,
 
   JsonObject toJson() {
     return new JsonObject().put("id", id.toString()).put("name", name).put("title", title).put("metadata", metadata)
-        .put("memberCount", members).put("createdAt", createdAt.toInstant().toString())
-        .put("updatedAt", updatedAt.toInstant().toString());
+        .put("memberCount", members).put("createdAt", Timestamps.iso(createdAt))
+        .put("updatedAt", Timestamps.iso(updatedAt));
   }
 }

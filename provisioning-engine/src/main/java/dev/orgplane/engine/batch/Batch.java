@@ -1,6 +1,7 @@
 package dev.orgplane.engine.batch;
 
 import dev.orgplane.engine.job.Job;
+import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -45,6 +46,6 @@ record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int conc
     return new JsonObject().put("id", id.toString()).put("status", status())
         .put("templateOrganization", templateOrg.toString()).put("groupId", groupId.toString())
         .put("concurrency", concurrency).put("total", total()).put("counts", byStatus)
-        .put("requestedBy", requestedBy.toString()).put("createdAt", createdAt.toInstant().toString());
+        .put("requestedBy", requestedBy.toString()).put("createdAt", Timestamps.iso(createdAt));
   }
 }
