@@ -1,6 +1,7 @@
 package dev.orgplane.org.event;
 
 import dev.orgplane.org.outbox.Backoff;
+import dev.orgplane.org.outbox.OutboxPoller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -8,9 +9,9 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -34,8 +35,7 @@ public final class HookDispatcher {
   private final int maxAttempts;
   private final long retryBaseMillis;
   private final boolean allowPrivateUrls;
-  private long timer = -1;
-  private boolean running;
+  private final OutboxPoller poller;
 
   public HookDispatcher(Vertx vertx, Pool pool, int maxAttempts, long retryBaseMillis, boolean allowPrivateUrls) {
     this.vertx = vertx;
@@ -45,31 +45,19 @@ public final class HookDispatcher {
     this.retryBaseMillis = retryBaseMillis;
     this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setFollowRedirects(false)
         .setUserAgent("Orgplane-Hooks/1"));
+    this.poller = new OutboxPoller(vertx, this::claim, this::send);
   }
 
   public void start(long pollMillis) {
-    timer = vertx.setPeriodic(pollMillis, id -> tick());
+    poller.start(pollMillis);
   }
 
   public void stop() {
-    vertx.cancelTimer(timer);
+    poller.stop();
     client.close();
   }
 
-  /** One round: claim what is due and send it; overlapping rounds are skipped. */
-  void tick() {
-    if (running) {
-      return;
-    }
-    running = true;
-    claim().compose(rows -> {
-      var sends = new ArrayList<Future<Void>>();
-      rows.forEach(row -> sends.add(send(row)));
-      return Future.join(sends);
-    }).onComplete(done -> running = false);
-  }
-
-  private Future<io.vertx.sqlclient.RowSet<Row>> claim() {
+  private Future<RowSet<Row>> claim() {
     return pool.preparedQuery("WITH due AS (SELECT id FROM org.hook_deliveries WHERE state = 'pending' "
             + "AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) "
             + "UPDATE org.hook_deliveries d SET attempts = d.attempts + 1, "

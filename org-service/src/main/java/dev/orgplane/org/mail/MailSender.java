@@ -1,6 +1,7 @@
 package dev.orgplane.org.mail;
 
 import dev.orgplane.org.outbox.Backoff;
+import dev.orgplane.org.outbox.OutboxPoller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.MailClient;
@@ -9,8 +10,8 @@ import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,7 @@ public final class MailSender {
   private final String from;
   private final int maxAttempts;
   private final long retryBaseMillis;
-  private long timer = -1;
-  private boolean running;
+  private final OutboxPoller poller;
 
   /** {@code smtpConfig} null: log instead of sending. */
   public MailSender(Vertx vertx, Pool pool, MailConfig smtpConfig, String from, int maxAttempts, long retryBaseMillis) {
@@ -42,6 +42,7 @@ public final class MailSender {
     this.from = from;
     this.maxAttempts = maxAttempts;
     this.retryBaseMillis = retryBaseMillis;
+    this.poller = new OutboxPoller(vertx, this::claim, this::send);
   }
 
   public static MailConfig smtpConfig(String host, int port, String user, String password, boolean startTls) {
@@ -54,32 +55,22 @@ public final class MailSender {
   }
 
   public void start(long pollMillis) {
-    timer = vertx.setPeriodic(pollMillis, id -> tick());
+    poller.start(pollMillis);
   }
 
   public void stop() {
-    vertx.cancelTimer(timer);
+    poller.stop();
     if (smtp != null) {
       smtp.close();
     }
   }
 
-  private void tick() {
-    if (running) {
-      return;
-    }
-    running = true;
-    pool.preparedQuery("WITH due AS (SELECT id FROM org.mail_outbox WHERE state = 'pending' AND next_attempt_at <= now() "
+  private Future<RowSet<Row>> claim() {
+    return pool.preparedQuery("WITH due AS (SELECT id FROM org.mail_outbox WHERE state = 'pending' AND next_attempt_at <= now() "
             + "ORDER BY next_attempt_at LIMIT 32 FOR UPDATE SKIP LOCKED) UPDATE org.mail_outbox m "
             + "SET attempts = m.attempts + 1, next_attempt_at = now() + $1 * interval '1 millisecond' FROM due "
             + "WHERE m.id = due.id RETURNING m.id, m.attempts, m.to_address, m.subject, m.body")
-        .execute(Tuple.of((double) LEASE_MILLIS))
-        .compose(rows -> {
-          var sends = new ArrayList<Future<Void>>();
-          rows.forEach(row -> sends.add(send(row)));
-          return Future.join(sends);
-        })
-        .onComplete(done -> running = false);
+        .execute(Tuple.of((double) LEASE_MILLIS));
   }
 
   private Future<Void> send(Row row) {
