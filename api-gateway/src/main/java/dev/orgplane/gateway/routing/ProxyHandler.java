@@ -13,7 +13,9 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.net.ConnectException;
 import java.net.URI;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -24,8 +26,13 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ProxyHandler implements Handler<RoutingContext> {
 
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-      "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length");
+  /** Case-insensitive, so no header name is lower-cased (allocated) to be looked up, twice per request. */
+  private static final Set<String> HOP_BY_HOP = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
+  static {
+    HOP_BY_HOP.addAll(List.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade", "host", "content-length"));
+  }
 
   private static final long SMALL_BODY_BYTES = 256 * 1024;
   private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
@@ -158,7 +165,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   private void relay(RoutingContext ctx, HttpClientResponse upstream) {
     var response = ctx.response().setStatusCode(upstream.statusCode());
     upstream.headers().forEach(h -> {
-      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase()) && !h.getKey().equalsIgnoreCase(RequestIds.HEADER)) {
+      if (!HOP_BY_HOP.contains(h.getKey()) && !h.getKey().equalsIgnoreCase(RequestIds.HEADER)) {
         response.headers().add(h.getKey(), h.getValue());
       }
     });
@@ -194,8 +201,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
 
   private static void copyHeaders(MultiMap headers, RequestOptions options) {
     headers.forEach(h -> {
-      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase()) && !h.getKey().equalsIgnoreCase(RequestIds.HEADER)
-          && !h.getKey().toLowerCase().startsWith("x-forwarded-")) {
+      if (!HOP_BY_HOP.contains(h.getKey()) && !h.getKey().equalsIgnoreCase(RequestIds.HEADER)
+          && !h.getKey().regionMatches(true, 0, "x-forwarded-", 0, 12)) {
         options.addHeader(h.getKey(), h.getValue());
       }
     });
