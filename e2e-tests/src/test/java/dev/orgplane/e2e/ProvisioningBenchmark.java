@@ -92,10 +92,10 @@ final class ProvisioningBenchmark {
     return timed(1, "/v1/provisioning/jobs/" + job.getString("id"), System.nanoTime());
   }
 
-  Copy copyBatch(int targets, int concurrency) {
+  Copy copyBatch(String prefix, int targets, int concurrency) {
     var list = new JsonArray();
     for (int i = 0; i < targets; i++) {
-      list.add(new JsonObject().put("name", "bench-tenant-" + i).put("title", "Tenant " + i));
+      list.add(new JsonObject().put("name", prefix + "-" + i).put("title", "Tenant " + i));
     }
     var started = System.nanoTime();
     var batch = call(HttpMethod.POST, "/v1/provisioning/batches", new JsonObject().put("templateOrganization", templateId)
