@@ -38,6 +38,8 @@ class StandaloneLifecycleTest {
     var first = startStandalone(port);
     String printedAdminLine = first.output().lines().filter(l -> l.contains("platform admin")).findFirst().orElse("");
     assertTrue(printedAdminLine.contains("admin@orgplane.local"), first.output());
+    assertTrue(first.output().lines().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")),
+        "a clean first start warns about nothing: " + first.output());
     var register = gateway.postJson("/v1/auth/register", null,
         new JsonObject().put("email", "durable@e2e.test").put("password", "durable-password-1").put("name", "D"));
     assertEquals(201, register.status(), register.body());

@@ -25,12 +25,12 @@ public final class Database {
       return null;
     }, false).map(done -> PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize).setName(poolName(url, migrations)).setShared(false))
-        .connectingTo(url.connectOptions())
+        .connectingTo(url.connectOptions().setMetricsName(poolName(url, migrations)))
         .using(vertx)
         .build());
   }
 
-  /** Named after the schemas it serves, so each service's pool has its own metrics. */
+  /** Named after the schemas it serves, so each service's pool and SQL client have metrics of their own. */
   private static String poolName(PgUrl url, List<Migrations> migrations) {
     return "orgplane-" + (migrations.isEmpty() ? url.database()
         : String.join("+", migrations.stream().map(Migrations::schema).toList()));

@@ -5,8 +5,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Set;
 
 /**
  * One Prometheus registry per process. Vert.x reports HTTP server, client and pool metrics into it
@@ -25,8 +28,13 @@ public final class Metrics {
   }
 
   public static VertxOptions vertxOptions() {
+    // One process may run several services: every server, pool and client must be told apart, or they
+    // register the same untagged meter, only the first counts, and every start warns. So HTTP servers
+    // carry their local address and SQL clients their name (the pool's, see Database); raw TCP client
+    // metrics are left out (they have no such label; HTTP client and pool metrics cover those connections).
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-        .setJvmMetricsEnabled(true));
+        .setJvmMetricsEnabled(true).setDisabledMetricsCategories(Set.of(MetricsDomain.NET_CLIENT.toCategory()))
+        .addLabels(Label.LOCAL, Label.NAMESPACE));
   }
 
   /** The factory that binds Vert.x metrics to our registry; pass to {@code Vertx.builder().withMetrics(...)}. */
