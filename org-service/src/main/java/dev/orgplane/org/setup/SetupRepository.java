@@ -110,35 +110,31 @@ final class SetupRepository {
   }
 
   /**
-   * Broken references and run-order cycles that writing {@code written} introduced. Only the written
-   * objects need checking: ids never vanish in a write, so the others' references still hold, and a
-   * new cycle passes through a written object. That keeps a large organization's imports linear.
+   * Broken references and run-order cycles that writing {@code changed} (column-named rows, as
+   * written) introduced. Only changed objects need checking: ids never vanish in a write, so the
+   * others' references still hold, and a new cycle passes through a changed object. That keeps a
+   * large organization's imports linear.
+   *
+   * <p>{@code allCreated}: every changed object is new. Then a cycle can only run through new objects,
+   * so the walk stays among them: an object that existed before could not name a new one (references are
+   * checked when written, and nothing referenced can be deleted), so the step into a new object on a
+   * cycle comes from a changed object, which is new too. Copies into a fresh organization are all new.
    */
-  static Future<List<FieldError>> integrityProblems(SqlClient tx, SetupKind kind,
-      UUID orgId, List<UUID> written) {
-    var ids = written.toArray(UUID[]::new);
+  static Future<List<FieldError>> integrityProblems(SqlClient tx, SetupKind kind, UUID orgId, List<JsonObject> changed,
+      boolean allCreated) {
     var checks = new ArrayList<Future<List<FieldError>>>();
     for (var ref : kind.references()) {
-      checks.add(tx.preparedQuery("SELECT t.name, r AS missing FROM org." + ref.table() + " t, unnest(t." + ref.column()
-              + ") r WHERE t.org_id = $1 AND t.id = ANY ($2) AND NOT EXISTS (SELECT 1 FROM org." + ref.target()
-              + " o WHERE o.org_id = $1 AND o.id = r) LIMIT 20")
-          .execute(Tuple.of(orgId, (Object) ids))
-          .map(rows -> {
-            var problems = new ArrayList<FieldError>();
-            rows.forEach(r -> problems.add(new FieldError(ref.json(),
-                r.getString("name") + ": " + r.getUUID("missing") + " is no " + ref.target().replaceAll("s$", "")
-                    + " of this organization")));
-            return problems;
-          }));
+      checks.add(brokenReferences(tx, ref, orgId, changed));
     }
     if (kind.acyclicColumn() != null) {
       var column = kind.acyclicColumn();
+      var ids = changed.stream().filter(row -> !row.getJsonArray(column, new JsonArray()).isEmpty())
+          .map(row -> UUID.fromString(row.getString("id"))).toArray(UUID[]::new);
+      var within = allCreated ? " AND t.id = ANY ($2)" : "";
       checks.add(tx.preparedQuery("WITH RECURSIVE walk(start, node, path, cycle) AS ("
               + "SELECT id, id, ARRAY[id], false FROM org." + kind.table() + " WHERE org_id = $1 AND id = ANY ($2) "
-              // an object that runs after nothing starts no cycle
-              + "AND cardinality(" + column + ") > 0 "
               + "UNION ALL SELECT w.start, n, w.path || n, n = ANY (w.path) FROM walk w JOIN org." + kind.table()
-              + " t ON t.org_id = $1 AND t.id = w.node, unnest(t." + column + ") n WHERE NOT w.cycle) "
+              + " t ON t.org_id = $1 AND t.id = w.node" + within + ", unnest(t." + column + ") n WHERE NOT w.cycle) "
               + "SELECT t.name FROM walk w JOIN org." + kind.table() + " t ON t.org_id = $1 AND t.id = w.start "
               + "WHERE w.cycle LIMIT 1")
           .execute(Tuple.of(orgId, (Object) ids))
@@ -155,6 +151,36 @@ final class SetupRepository {
       checks.forEach(c -> problems.addAll(c.result()));
       return problems;
     });
+  }
+
+  /**
+   * The ids an array reference of the changed rows names that are no object of the organization: asked
+   * once per distinct id, straight from the rows as written rather than read back from the table.
+   */
+  private static Future<List<FieldError>> brokenReferences(SqlClient tx, SetupKind.Reference ref, UUID orgId,
+      List<JsonObject> changed) {
+    var named = changed.stream().flatMap(row -> row.getJsonArray(ref.column(), new JsonArray()).stream())
+        .map(id -> UUID.fromString((String) id)).distinct().toArray(UUID[]::new);
+    if (named.length == 0) {
+      return Future.succeededFuture(List.of());
+    }
+    return tx.preparedQuery("SELECT r FROM unnest($2::uuid[]) r WHERE NOT EXISTS (SELECT 1 FROM org." + ref.target()
+            + " o WHERE o.org_id = $1 AND o.id = r)")
+        .execute(Tuple.of(orgId, (Object) named))
+        .map(rows -> {
+          var missing = new HashSet<String>();
+          rows.forEach(r -> missing.add(r.getUUID("r").toString()));
+          var problems = new ArrayList<FieldError>();
+          for (var row : changed) {
+            for (var id : row.getJsonArray(ref.column(), new JsonArray())) {
+              if (problems.size() < 20 && missing.contains(((String) id).toLowerCase())) {
+                problems.add(new FieldError(ref.json(), row.getString("name") + ": " + id + " is no "
+                    + ref.target().replaceAll("s$", "") + " of this organization"));
+              }
+            }
+          }
+          return problems;
+        });
   }
 
   /**

@@ -20,8 +20,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -90,7 +92,7 @@ public final class SetupRoutes {
             .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row))
                 .map(results -> results.get(id))
                 .compose(result -> !result.changed() ? Future.succeededFuture(result)
-                    : consistent(tx, kind, access.orgId(), List.of(id))
+                    : consistent(tx, kind, access.orgId(), List.of(row), result == ImportResult.CREATED)
                         .compose(v -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
                             kind.noun() + ".imported", kind.noun() + ":" + id, new JsonObject()))
                         .map(result))
@@ -108,9 +110,9 @@ public final class SetupRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("update"))
             .compose(access -> SetupRepository.find(tx, kind, access.orgId(), id, true)
                 .map(found -> found.orElseThrow(() -> notFound(kind)))
-                .compose(current -> SetupRepository.upsert(tx, kind, access.orgId(),
-                    List.of(validated(kind, id, changes, current))))
-                .compose(rows -> consistent(tx, kind, access.orgId(), List.of(id)).map(rows))
+                .map(current -> validated(kind, id, changes, current))
+                .compose(row -> SetupRepository.upsert(tx, kind, access.orgId(), List.of(row))
+                    .compose(rows -> consistent(tx, kind, access.orgId(), List.of(row), false).map(rows)))
                 .compose(rows -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".updated",
                     kind.noun() + ":" + id, new JsonObject().put("fields", new JsonArray(List.copyOf(changes.fieldNames()))))
                     .map(rows.get(0)))))
@@ -143,8 +145,9 @@ public final class SetupRoutes {
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), rows)
-                .map(results -> ImportResult.summary(List.copyOf(results.values())))
-                .compose(counts -> consistent(tx, kind, access.orgId(), idsOf(rows)).map(counts))
+                .compose(results -> consistent(tx, kind, access.orgId(), changed(rows, results),
+                        !results.containsValue(ImportResult.UPDATED))
+                    .map(ImportResult.summary(List.copyOf(results.values()))))
                 .compose(counts -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
                     kind.noun() + ".imported", kind.noun() + "s", counts).map(counts))))
         .recover(failure -> SetupRoutes.<JsonObject>translate(failure, kind, "items[]."))
@@ -157,7 +160,7 @@ public final class SetupRoutes {
     var principal = BearerAuth.principal(ctx);
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("create"))
             .compose(access -> SetupRepository.upsert(tx, kind, access.orgId(), List.of(row))
-                .compose(written -> consistent(tx, kind, access.orgId(), idsOf(List.of(row))).map(written.get(0)))
+                .compose(written -> consistent(tx, kind, access.orgId(), List.of(row), false).map(written.get(0)))
                 .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".created",
                     kind.noun() + ":" + written.getString("id"), new JsonObject()).map(written))))
         .recover(failure -> translate(failure, kind, ""));
@@ -173,20 +176,21 @@ public final class SetupRoutes {
   }
 
   /** Array references and run order, which foreign keys cannot check, checked before commit. */
-  private static Future<Void> consistent(io.vertx.sqlclient.SqlConnection tx, SetupKind kind, UUID orgId,
-      List<UUID> written) {
-    if (kind.references().isEmpty() && kind.acyclicColumn() == null) {
+  private static Future<Void> consistent(SqlConnection tx, SetupKind kind, UUID orgId, List<JsonObject> changed,
+      boolean allCreated) {
+    if (changed.isEmpty() || kind.references().isEmpty() && kind.acyclicColumn() == null) {
       return Future.succeededFuture();
     }
-    return SetupRepository.integrityProblems(tx, kind, orgId, written).compose(problems -> problems.isEmpty()
+    return SetupRepository.integrityProblems(tx, kind, orgId, changed, allCreated).compose(problems -> problems.isEmpty()
         ? Future.succeededFuture()
         : Future.failedFuture(new ApiException(422, "invalid_reference",
             "The " + kind.noun() + " refers to objects that are not in this organization, or runs after itself.",
             problems)));
   }
 
-  private static List<UUID> idsOf(List<JsonObject> rows) {
-    return rows.stream().map(row -> UUID.fromString(row.getString("id"))).toList();
+  /** The rows an import created or updated: unchanged ones were checked when they were written. */
+  private static List<JsonObject> changed(List<JsonObject> rows, Map<UUID, ImportResult> results) {
+    return rows.stream().filter(row -> results.get(UUID.fromString(row.getString("id"))).changed()).toList();
   }
 
   private static JsonObject body(RoutingContext ctx) {

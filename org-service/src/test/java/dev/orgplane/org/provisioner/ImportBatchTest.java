@@ -66,6 +66,48 @@ class ImportBatchTest extends OrgServiceTest {
     assertProblem(org.post(path, owner.token(), "{\"items\": ["), 400, "malformed_json");
   }
 
+  private static JsonObject hook(String id, String name, JsonArray queueIds, String... runAfter) {
+    return new JsonObject().put("id", id).put("name", name).put("url", "https://hooks.example.com/" + name)
+        .put("queueIds", queueIds).put("runAfter", new JsonArray(java.util.List.of((Object[]) runAfter)));
+  }
+
+  @Test
+  void hookBatchesWithBrokenReferencesOrRunOrderCyclesAreRefusedNewOrUpdated() {
+    var owner = org.newUser("owner");
+    var base = "/v1/organizations/" + org.createOrg(owner.token(), "hooks-" + UUID.randomUUID().toString()
+        .substring(0, 8)).getString("id");
+    var ws = org.post(base + "/workspaces", owner.token(), new JsonObject().put("name", "w")).bodyAsJsonObject();
+    var schema = org.post(base + "/schemas", owner.token(), new JsonObject().put("name", "s")
+        .put("content", new JsonObject())).bodyAsJsonObject();
+    var queue = org.post(base + "/queues", owner.token(), new JsonObject().put("name", "q")
+        .put("workspaceId", ws.getString("id")).put("schemaId", schema.getString("id"))).bodyAsJsonObject().getString("id");
+    var queues = new JsonArray().add(queue);
+    var path = base + "/hooks:batch";
+    var a = UUID.randomUUID().toString();
+    var b = UUID.randomUUID().toString();
+    var c = UUID.randomUUID().toString();
+
+    var newCycle = org.post(path, owner.token(), batch(hook(a, "a", queues, b), hook(b, "b", queues, a)));
+    assertProblem(newCycle, 422, "invalid_reference");
+    assertEquals("runAfter", newCycle.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    var unknown = UUID.randomUUID().toString();
+    var broken = org.post(path, owner.token(), batch(hook(a, "a", new JsonArray().add(unknown)), hook(b, "b", queues, c)));
+    assertProblem(broken, 422, "invalid_reference");
+    assertEquals(java.util.Set.of("queueIds", "runAfter"), broken.bodyAsJsonObject().getJsonArray("errors").stream()
+        .map(e -> ((JsonObject) e).getString("field")).collect(java.util.stream.Collectors.toSet()));
+    assertEquals(0, org.get(base + "/hooks", owner.token()).bodyAsJsonObject().getJsonArray("items").size(),
+        "refused batches wrote nothing");
+
+    assertCounts(org.post(path, owner.token(), batch(hook(a, "a", queues), hook(b, "b", queues, a),
+        hook(c, "c", queues, b))), 3, 0, 0);
+    assertProblem(org.post(path, owner.token(), batch(hook(a, "a", queues, c))), 422, "invalid_reference");
+    var updatedAndNew = org.post(path, owner.token(), batch(hook(a, "a", queues, c),
+        hook(UUID.randomUUID().toString(), "d", queues, a)));
+    assertProblem(updatedAndNew, 422, "invalid_reference");
+    assertCounts(org.post(path, owner.token(), batch(hook(a, "a", queues), hook(b, "b", queues, a),
+        hook(c, "c", queues, b))), 0, 0, 3);
+  }
+
   @Test
   void importsNeedThePermissionAndStayInTheirTenant() {
     var owner = org.newUser("owner");
