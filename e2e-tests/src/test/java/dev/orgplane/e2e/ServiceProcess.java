@@ -27,6 +27,14 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   static ServiceProcess start(String command, String name, Map<String, String> config) {
+    var arguments = new ArrayList<String>();
+    arguments.add(command);
+    config.forEach((k, v) -> arguments.add("--set=" + k + "=" + v));
+    return run(command, name, arguments);
+  }
+
+  /** {@code orgplane <arguments>} in its own JVM, with the JVM flags given for {@code command}. */
+  static ServiceProcess run(String command, String name, List<String> arguments) {
     var jar = Path.of(System.getProperty("orgplane.jar", "../launcher/target/orgplane.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build the launcher first (./mvnw package)");
@@ -36,8 +44,8 @@ final class ServiceProcess implements AutoCloseable {
     // orgplane.e2e.jvmArgs.<command> gives one kind of service JVM flags of its own (the engine's heap cap)
     var jvmArgs = System.getProperty(JVM_ARGS + "." + command, System.getProperty(JVM_ARGS, "-Xmx256m -XX:TieredStopAtLevel=1"));
     args.addAll(List.of(jvmArgs.split(" ")));
-    args.addAll(List.of("-jar", jar.toString(), command));
-    config.forEach((k, v) -> args.add("--set=" + k + "=" + v));
+    args.addAll(List.of("-jar", jar.toString()));
+    args.addAll(arguments);
     try {
       var logs = Path.of("target", "e2e-logs");
       Files.createDirectories(logs);

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "orgplane", mixinStandardHelpOptions = true, version = "orgplane 0.1.0",
     description = "Multi-tenant organization platform.",
     subcommands = {StandaloneCommand.class, ServiceCommand.Gateway.class, ServiceCommand.OrgService.class,
-        ServiceCommand.Engine.class, AdminCommand.class})
+        ServiceCommand.Engine.class, AdminCommand.class, ProvisionCommand.class})
 public final class Orgplane implements Runnable {
 
   @CommandLine.Spec

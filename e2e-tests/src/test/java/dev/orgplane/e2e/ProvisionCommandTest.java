@@ -1,0 +1,52 @@
+package dev.orgplane.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code orgplane provision}, run as an operator runs it, against the whole platform through the gateway. */
+class ProvisionCommandTest extends TwoEnginesTest {
+
+  private record Run(int exit, String output) {
+  }
+
+  private Run provision(String... arguments) throws Exception {
+    var all = new ArrayList<>(List.of("provision", "--url", platform.baseUrl(), "--token", template.adminToken()));
+    all.addAll(List.of(arguments));
+    var process = ServiceProcess.run("provision", "provision", all);
+    int exit = process.waitForExit();
+    return new Run(exit, process.output());
+  }
+
+  @Test
+  void tenantsAreMadeWithAProgressBarAndTheExitCodeSaysHowItWent() throws Exception {
+    var made = provision("--template", template.templateId(), "cli-one", "cli-two");
+    assertEquals(0, made.exit(), made.output());
+    assertTrue(made.output().contains("2/2 tenants"), made.output());
+    assertTrue(made.output().contains("batch succeeded: 2 of 2 tenants made"), made.output());
+    var copy = gateway.get("/v1/organizations/cli-two", template.adminToken());
+    assertEquals(200, copy.status(), copy.body());
+    assertEquals(template.templateId(), copy.json().getJsonObject("provisionedFrom").getString("templateId"));
+
+    var partly = provision("--template", template.templateId(), "cli-one", "cli-three");
+    assertEquals(1, partly.exit(), partly.output());
+    assertTrue(partly.output().contains("batch failed: 1 of 2 tenants made"), partly.output());
+    assertTrue(partly.output().lines().anyMatch(l -> l.contains("cli-one: failed (organization_name_taken")),
+        partly.output());
+  }
+
+  @Test
+  void whatCannotStartIsOneLineAndExitCodeTwo() throws Exception {
+    var unknown = provision("--template", "no-such-template", "cli-x");
+    assertEquals(2, unknown.exit(), unknown.output());
+    assertEquals(List.of("orgplane: GET /v1/organizations/no-such-template was refused (HTTP 404): "
+        + "organization_not_found - No such organization."), unknown.output().lines().toList());
+    var nobody = provision("--template", template.templateId());
+    assertEquals(2, nobody.exit(), nobody.output());
+    assertTrue(nobody.output().startsWith("orgplane: name at least one new tenant"), nobody.output());
+    assertEquals(404, gateway.get("/v1/organizations/cli-x", template.adminToken()).status(), "nothing was made");
+  }
+}

@@ -1,0 +1,57 @@
+package dev.orgplane.launcher;
+
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+
+/**
+ * A batch's progress as one line: a bar of finished tenants, the objects copied so far, and what is
+ * running or failed. On a terminal the line is redrawn in place; in a log (no console) a line is
+ * written only when something changed, at most every few seconds, so CI logs stay readable.
+ */
+final class ProgressLine {
+
+  private static final int WIDTH = 30;
+  private static final long LOG_EVERY_MILLIS = 3_000;
+
+  private final PrintStream out;
+  private final boolean terminal;
+  private final long startedAt = System.nanoTime();
+  private String last = "";
+  private long lastLoggedAt;
+
+  ProgressLine(PrintStream out, boolean terminal) {
+    this.out = out;
+    this.terminal = terminal;
+  }
+
+  /** {@code counts}: jobs by status, as a batch answers them. */
+  void show(JsonObject counts, long total, long objects) {
+    long done = counts.getLong("succeeded", 0L) + counts.getLong("failed", 0L) + counts.getLong("cancelled", 0L);
+    int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
+    var line = "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + total + " tenants, "
+        + String.format("%,d", objects) + " objects copied, " + counts.getLong("running", 0L) + " running, "
+        + counts.getLong("failed", 0L) + " failed";
+    long now = System.currentTimeMillis();
+    if (terminal) {
+      out.print("\r" + line + "  " + elapsed());
+    } else if (!line.equals(last) && (now - lastLoggedAt >= LOG_EVERY_MILLIS || done == total)) {
+      out.println(line + "  " + elapsed());
+      lastLoggedAt = now;
+    } else {
+      return;
+    }
+    out.flush();
+    last = line;
+  }
+
+  void end() {
+    if (terminal) {
+      out.println();
+    }
+  }
+
+  private String elapsed() {
+    long seconds = (System.nanoTime() - startedAt) / 1_000_000_000L;
+    return String.format("%d:%02d", seconds / 60, seconds % 60);
+  }
+}

@@ -1,0 +1,147 @@
+package dev.orgplane.launcher;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code orgplane provision}: stamps out tenants from a template through the gateway, as a batch, and
+ * follows it with a progress bar until it ends. Exit code 0 when every tenant was made, 1 when some
+ * job failed or was cancelled (they are listed), 2 when the batch could not be started.
+ */
+@Command(name = "provision", mixinStandardHelpOptions = true,
+    description = "Copy a template organization into new tenants, with a progress bar.")
+final class ProvisionCommand implements Callable<Integer> {
+
+  private static final long POLL_MILLIS = 500;
+
+  @Option(names = "--url", defaultValue = "http://localhost:8080", description = "The gateway (default: ${DEFAULT-VALUE}).")
+  String url;
+
+  @Option(names = "--token", defaultValue = "${env:ORGPLANE_TOKEN}", description = "A bearer token (or ORGPLANE_TOKEN).")
+  String token;
+
+  @Option(names = "--email", description = "Sign in with this account instead of a token.")
+  String email;
+
+  @Option(names = "--password", defaultValue = "${env:ORGPLANE_PASSWORD}", description = "Its password (or ORGPLANE_PASSWORD).")
+  String password;
+
+  @Option(names = "--template", required = true, description = "The template organization: id or name.")
+  String template;
+
+  @Option(names = "--concurrency", defaultValue = "4", description = "Jobs running at once (1-64, default ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--targets-file", description = "A file with one new tenant name per line (# comments).")
+  Path targetsFile;
+
+  @Option(names = "--dry-run", description = "Plan every copy, write nothing.")
+  boolean dryRun;
+
+  @Parameters(paramLabel = "NAME", arity = "0..*", description = "Names of the new tenants.")
+  List<String> names = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    try {
+      return provision();
+    } catch (LauncherException e) {
+      System.err.println("orgplane: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private int provision() {
+    var targets = targets();
+    var gateway = new GatewayClient(url, token);
+    if (email != null) {
+      gateway.signIn(email, password == null ? "" : password);
+    }
+    var templateId = gateway.get("/v1/organizations/" + URLEncoder.encode(template, StandardCharsets.UTF_8))
+        .getString("id");
+    var batch = gateway.post("/v1/provisioning/batches", new JsonObject().put("templateOrganization", templateId)
+        .put("targets", targets).put("concurrency", concurrency).put("dryRun", dryRun));
+    var path = "/v1/provisioning/batches/" + batch.getString("id");
+    System.out.println("batch " + batch.getString("id") + ": " + targets.size() + " tenants from " + template);
+    var progress = new ProgressLine(System.out, System.console() != null);
+    while (true) {
+      batch = gateway.get(path);
+      var jobs = jobs(gateway, path);
+      progress.show(batch.getJsonObject("counts"), batch.getLong("total"), copiedObjects(jobs));
+      if (List.of("succeeded", "failed", "cancelled").contains(batch.getString("status"))) {
+        progress.end();
+        return report(batch, jobs);
+      }
+      sleep();
+    }
+  }
+
+  private JsonArray targets() {
+    var all = new ArrayList<>(names);
+    if (targetsFile != null) {
+      try {
+        Files.readAllLines(targetsFile).stream().map(String::trim)
+            .filter(line -> !line.isEmpty() && !line.startsWith("#")).forEach(all::add);
+      } catch (IOException e) {
+        throw new LauncherException("cannot read " + targetsFile + ": " + e.getMessage());
+      }
+    }
+    if (all.isEmpty()) {
+      throw new LauncherException("name at least one new tenant (arguments or --targets-file)");
+    }
+    var targets = new JsonArray();
+    all.forEach(name -> targets.add(new JsonObject().put("name", name).put("title", name)));
+    return targets;
+  }
+
+  /** Every job of the batch, page by page. */
+  private static List<JsonObject> jobs(GatewayClient gateway, String batchPath) {
+    var jobs = new ArrayList<JsonObject>();
+    String cursor = null;
+    do {
+      var page = gateway.get(batchPath + "/jobs?limit=500" + (cursor == null ? ""
+          : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+      page.getJsonArray("items").forEach(job -> jobs.add((JsonObject) job));
+      cursor = page.getString("nextCursor");
+    } while (cursor != null);
+    return jobs;
+  }
+
+  private static long copiedObjects(List<JsonObject> jobs) {
+    return jobs.stream().flatMap(job -> job.getJsonArray("steps").stream()).map(JsonObject.class::cast)
+        .mapToLong(step -> step.getLong("copied", 0L) + step.getLong("unchanged", 0L)).sum();
+  }
+
+  private static int report(JsonObject batch, List<JsonObject> jobs) {
+    var status = batch.getString("status");
+    System.out.println("batch " + status + ": " + batch.getJsonObject("counts").getLong("succeeded") + " of "
+        + batch.getLong("total") + " tenants made");
+    jobs.stream().filter(job -> !"succeeded".equals(job.getString("status"))).forEach(job -> {
+      var error = job.getJsonObject("error");
+      System.out.println("  " + job.getJsonObject("target", new JsonObject()).getString("name", job.getString("id"))
+          + ": " + job.getString("status") + (error == null ? ""
+          : " (" + error.getString("code") + ": " + error.getString("detail") + ")"));
+    });
+    return "succeeded".equals(status) ? 0 : 1;
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(POLL_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LauncherException("interrupted");
+    }
+  }
+}
