@@ -36,6 +36,12 @@ class ProvisionCommandTest extends TwoEnginesTest {
     assertTrue(partly.output().contains("batch failed: 1 of 2 tenants made"), partly.output());
     assertTrue(partly.output().lines().anyMatch(l -> l.contains("cli-one: failed (organization_name_taken")),
         partly.output());
+
+    var batchId = partly.output().lines().findFirst().orElseThrow().split(" ")[1].replace(":", "");
+    var followed = provision("--follow", batchId);
+    assertEquals(1, followed.exit(), followed.output());
+    assertTrue(followed.output().contains("batch failed: 1 of 2 tenants made"), "a batch is found again: "
+        + followed.output());
   }
 
   @Test
@@ -44,6 +50,10 @@ class ProvisionCommandTest extends TwoEnginesTest {
     assertEquals(2, unknown.exit(), unknown.output());
     assertEquals(List.of("orgplane: GET /v1/organizations/no-such-template was refused (HTTP 404): "
         + "organization_not_found - No such organization."), unknown.output().lines().toList());
+    var lost = provision("--follow", java.util.UUID.randomUUID().toString());
+    assertEquals(2, lost.exit(), lost.output());
+    assertTrue(lost.output().startsWith("orgplane: GET /v1/provisioning/batches/"), lost.output());
+    assertTrue(!lost.output().contains("goes on"), lost.output());
     var nobody = provision("--template", template.templateId());
     assertEquals(2, nobody.exit(), nobody.output());
     assertTrue(nobody.output().startsWith("orgplane: name at least one new tenant"), nobody.output());

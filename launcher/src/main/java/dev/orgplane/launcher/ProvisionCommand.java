@@ -17,7 +17,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code orgplane provision}: stamps out tenants from a template through the gateway, as a batch, and
  * follows it with a progress bar until it ends. Exit code 0 when every tenant was made, 1 when some
- * job failed or was cancelled (they are listed), 2 when the batch could not be started.
+ * job failed or was cancelled (they are listed), 2 when the batch could not be started. The batch
+ * belongs to the platform, not to this process: interrupted, it goes on, and {@code --follow} picks it
+ * up again.
  */
 @Command(name = "provision", mixinStandardHelpOptions = true,
     description = "Copy a template organization into new tenants, with a progress bar.")
@@ -37,8 +39,11 @@ final class ProvisionCommand implements Callable<Integer> {
   @Option(names = "--password", defaultValue = "${env:ORGPLANE_PASSWORD}", description = "Its password (or ORGPLANE_PASSWORD).")
   String password;
 
-  @Option(names = "--template", required = true, description = "The template organization: id or name.")
+  @Option(names = "--template", description = "The template organization: id or name.")
   String template;
+
+  @Option(names = "--follow", paramLabel = "BATCH", description = "Follow a batch started earlier instead of starting one.")
+  String follow;
 
   @Option(names = "--concurrency", defaultValue = "4", description = "Jobs running at once (1-64, default ${DEFAULT-VALUE}).")
   int concurrency;
@@ -63,28 +68,42 @@ final class ProvisionCommand implements Callable<Integer> {
   }
 
   private int provision() {
-    var targets = targets();
     var gateway = new GatewayClient(url, token);
     if (email != null) {
       gateway.signIn(email, password == null ? "" : password);
     }
-    var templateId = gateway.get("/v1/organizations/" + URLEncoder.encode(template, StandardCharsets.UTF_8))
-        .getString("id");
-    var batch = gateway.post("/v1/provisioning/batches", new JsonObject().put("templateOrganization", templateId)
-        .put("targets", targets).put("concurrency", concurrency).put("dryRun", dryRun));
-    var path = "/v1/provisioning/batches/" + batch.getString("id");
-    System.out.println("batch " + batch.getString("id") + ": " + targets.size() + " tenants from " + template);
+    var batchId = follow != null ? follow : start(gateway);
+    var path = "/v1/provisioning/batches/" + URLEncoder.encode(batchId, StandardCharsets.UTF_8);
+    var batch = gateway.get(path);
+    var stillRunning = new Thread(() -> System.out.println("\nbatch " + batchId
+        + " goes on without this process; follow it again with --follow " + batchId));
+    Runtime.getRuntime().addShutdownHook(stillRunning);
     var progress = new ProgressLine(System.out, System.console() != null);
     while (true) {
-      batch = gateway.get(path);
       var jobs = jobs(gateway, path);
       progress.show(batch.getJsonObject("counts"), batch.getLong("total"), copiedObjects(jobs));
       if (List.of("succeeded", "failed", "cancelled").contains(batch.getString("status"))) {
         progress.end();
+        Runtime.getRuntime().removeShutdownHook(stillRunning);
         return report(batch, jobs);
       }
       sleep();
+      batch = gateway.get(path);
     }
+  }
+
+  /** Starts the batch the options describe; answers its id. */
+  private String start(GatewayClient gateway) {
+    if (template == null) {
+      throw new LauncherException("name the template (--template), or a batch to --follow");
+    }
+    var targets = targets();
+    var templateId = gateway.get("/v1/organizations/" + URLEncoder.encode(template, StandardCharsets.UTF_8))
+        .getString("id");
+    var batch = gateway.post("/v1/provisioning/batches", new JsonObject().put("templateOrganization", templateId)
+        .put("targets", targets).put("concurrency", concurrency).put("dryRun", dryRun));
+    System.out.println("batch " + batch.getString("id") + ": " + targets.size() + " tenants from " + template);
+    return batch.getString("id");
   }
 
   private JsonArray targets() {
