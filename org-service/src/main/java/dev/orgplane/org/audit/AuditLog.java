@@ -28,12 +28,34 @@ public final class AuditLog {
 
   public static Future<Void> record(SqlClient tx, RoutingContext ctx, UUID orgId, String actor, String action,
       String target, JsonObject details) {
-    return tx.preparedQuery("INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id, job_id) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN EXISTS (SELECT 1 FROM org.users u "
-            + "WHERE u.provisioner AND u.id::text = $2) THEN $7::uuid END)")
-        .execute(Tuple.from(new Object[] {orgId, actor, action, target, details, RequestIds.of(ctx), jobId(ctx)}))
+    return tx.preparedQuery(insert(1)).execute(Tuple.from(parameters(ctx, orgId, actor, action, target, details)))
         .compose(done -> orgId != null && HookEvents.CATALOG.contains(action)
             ? HookOutbox.emit(tx, orgId, action, target, details) : Future.succeededFuture());
+  }
+
+  /**
+   * The audit insert with its parameters numbered from {@code $first}, for a statement that writes
+   * its change and the audit event at once (a data-modifying CTE); {@link #values} are its parameters.
+   * The action must not be a hook event: those go through {@link #record}.
+   */
+  public static String insert(int first) {
+    return "INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id, job_id) VALUES ($"
+        + first + ", $" + (first + 1) + ", $" + (first + 2) + ", $" + (first + 3) + ", $" + (first + 4) + ", $"
+        + (first + 5) + ", CASE WHEN EXISTS (SELECT 1 FROM org.users u WHERE u.provisioner AND u.id::text = $"
+        + (first + 1) + ") THEN $" + (first + 6) + "::uuid END)";
+  }
+
+  public static Object[] values(RoutingContext ctx, UUID orgId, String actor, String action, String target,
+      JsonObject details) {
+    if (orgId != null && HookEvents.CATALOG.contains(action)) {
+      throw new IllegalArgumentException(action + " is a hook event: record it with AuditLog.record");
+    }
+    return parameters(ctx, orgId, actor, action, target, details);
+  }
+
+  private static Object[] parameters(RoutingContext ctx, UUID orgId, String actor, String action, String target,
+      JsonObject details) {
+    return new Object[] {orgId, actor, action, target, details, RequestIds.of(ctx), jobId(ctx)};
   }
 
   /** The job the request says it belongs to; a header that is no UUID says nothing. */

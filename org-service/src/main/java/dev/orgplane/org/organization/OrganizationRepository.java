@@ -1,5 +1,6 @@
 package dev.orgplane.org.organization;
 
+import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -16,18 +17,25 @@ final class OrganizationRepository {
   private OrganizationRepository() {
   }
 
-  static Future<Void> insertGroup(SqlClient tx, UUID id, String name) {
-    return tx.preparedQuery("INSERT INTO org.organization_groups (id, name) VALUES ($1, $2)")
-        .execute(Tuple.of(id, name)).mapEmpty();
-  }
-
-  static Future<Organization> insert(SqlClient tx, UUID id, OrganizationFields f, UUID groupId,
-      JsonObject provisionedFrom) {
-    return tx.preparedQuery("INSERT INTO org.organizations (id, name, title, description, avatar, email, website, "
-            + "metadata, group_id, provisioned_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *")
-        .mapping(Organization.MAPPER)
-        .execute(Tuple.from(new Object[] {id, f.name(), f.title(), f.description(), f.avatar(),
-            f.email(), f.website(), f.metadata() == null ? new JsonObject() : f.metadata(), groupId, provisionedFrom}))
+  /**
+   * Creates the organization, its group when it gets one of its own ({@code newGroupId}), its owner's
+   * membership and the audit event as ONE statement: atomic without a transaction, one round trip, and
+   * one statement for PostgreSQL to run where a transaction took six.
+   */
+  static Future<Organization> create(SqlClient client, UUID id, OrganizationFields f, UUID groupId, UUID newGroupId,
+      UUID ownerId, JsonObject provisionedFrom, Object[] audit) {
+    var sql = "WITH new_group AS (INSERT INTO org.organization_groups (id, name) SELECT $10, $2 WHERE $10::uuid IS NOT NULL), "
+        + "created AS (INSERT INTO org.organizations (id, name, title, description, avatar, email, website, metadata, "
+        + "group_id, provisioned_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, $10), $11) RETURNING *), "
+        + "owner AS (INSERT INTO org.memberships (org_id, user_id, roles) SELECT id, $12, '{owner}' FROM created), "
+        + "audited AS (" + AuditLog.insert(13) + ") "
+        + "SELECT * FROM created";
+    var values = new Object[] {id, f.name(), f.title(), f.description(), f.avatar(), f.email(), f.website(),
+        f.metadata() == null ? new JsonObject() : f.metadata(), groupId, newGroupId, provisionedFrom, ownerId};
+    var all = new Object[values.length + audit.length];
+    System.arraycopy(values, 0, all, 0, values.length);
+    System.arraycopy(audit, 0, all, values.length, audit.length);
+    return client.preparedQuery(sql).mapping(Organization.MAPPER).execute(Tuple.from(all))
         .map(rows -> rows.iterator().next());
   }
 

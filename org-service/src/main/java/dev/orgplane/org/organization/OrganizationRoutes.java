@@ -10,7 +10,6 @@ import dev.orgplane.org.access.Caller;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.group.GroupAccess;
-import dev.orgplane.org.membership.MembershipRepository;
 import dev.orgplane.org.metaschema.MetaSchemas;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.user.UserRepository;
@@ -20,7 +19,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -57,23 +56,14 @@ public final class OrganizationRoutes {
     AccessPolicy.caller(pool, principal)
         .compose(caller -> {
           var request = CreateRequest.read(ctx, caller.provisioner());
-          return validMetadata(request.fields()).compose(valid -> pool.withTransaction(tx ->
-              placement(tx, caller, request, ctx.request().getHeader("X-Create-Key")).compose(placement -> {
-                var fields = request.fields();
-                // Ids are chosen here, so the four inserts do not wait for each other: they go to
-                // PostgreSQL pipelined, in one round trip, and still run in this order there.
-                var newGroup = placement.groupId() == null ? UUID.randomUUID() : null;
-                var groupCreated = newGroup == null ? Future.<Void>succeededFuture()
-                    : OrganizationRepository.insertGroup(tx, newGroup, fields.name());
-                var org = OrganizationRepository.insert(tx, orgId, fields,
-                    newGroup == null ? placement.groupId() : newGroup, request.provisionedFrom());
-                var owner = MembershipRepository.upsert(tx, orgId, List.of(placement.ownerId()), List.of("owner"));
-                var audited = AuditLog.record(tx, ctx, orgId, principal.subject(), "organization.created",
-                    "organization:" + orgId, new JsonObject().put("name", fields.name())
-                        .put("ownerId", placement.ownerId().toString())
-                        .put("provisionedFrom", request.provisionedFrom()));
-                return Future.all(groupCreated, org, owner, audited).map(all -> org.result());
-              })));
+          var fields = request.fields();
+          return validMetadata(fields)
+              .compose(valid -> placement(pool, caller, request, ctx.request().getHeader("X-Create-Key")))
+              .compose(placement -> OrganizationRepository.create(pool, orgId, fields, placement.groupId(),
+                  placement.groupId() == null ? UUID.randomUUID() : null, placement.ownerId(), request.provisionedFrom(),
+                  AuditLog.values(ctx, orgId, principal.subject(), "organization.created", "organization:" + orgId,
+                      new JsonObject().put("name", fields.name()).put("ownerId", placement.ownerId().toString())
+                          .put("provisionedFrom", request.provisionedFrom()))));
         })
         .recover(OrganizationRoutes::nameTaken)
         .onSuccess(org -> {
@@ -91,7 +81,7 @@ public final class OrganizationRoutes {
    * The provisioning engine names an existing group and an owner, both checked here; anyone else
    * becomes the owner, and joins a group only with its create key or as its admin.
    */
-  private static Future<Placement> placement(SqlConnection tx, Caller caller, CreateRequest request, String createKey) {
+  private static Future<Placement> placement(SqlClient tx, Caller caller, CreateRequest request, String createKey) {
     if (!caller.provisioner()) {
       return group(tx, request.groupId(), caller.userId(), createKey)
           .map(groupId -> new Placement(groupId, caller.userId()));
@@ -114,7 +104,7 @@ public final class OrganizationRoutes {
   }
 
   /** The existing group the new organization joins (key or group admin), or null: it gets a new one. */
-  private static Future<UUID> group(SqlConnection tx, UUID groupId, UUID userId, String createKey) {
+  private static Future<UUID> group(SqlClient tx, UUID groupId, UUID userId, String createKey) {
     if (groupId == null) {
       return Future.succeededFuture();
     }

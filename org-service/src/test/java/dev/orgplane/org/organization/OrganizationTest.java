@@ -33,19 +33,25 @@ class OrganizationTest extends OrgServiceTest {
         org.get("/v1/organizations/" + name, alice.token()).bodyAsJsonObject().getString("id"));
     var members = org.get("/v1/organizations/" + name + "/users", alice.token()).bodyAsJsonObject();
     assertEquals(new JsonArray().add("owner"), members.getJsonArray("items").getJsonObject(0).getJsonArray("roles"));
+    var audit = org.get("/v1/organizations/" + name + "/audit-events", alice.token()).bodyAsJsonObject()
+        .getJsonArray("items");
+    assertEquals(1, audit.size(), "one event, written with the organization: " + audit.encode());
+    assertEquals("organization.created", audit.getJsonObject(0).getString("action"));
+    assertEquals(alice.id(), audit.getJsonObject(0).getString("actor"));
+    assertEquals(alice.id(), audit.getJsonObject(0).getJsonObject("details").getString("ownerId"));
   }
 
   @Test
-  void theApiFormHasTheDocumentedFieldsAndKeepsTheVersionInTheEtag() {
+  void aRefusedCreationLeavesNoGroupBehind() {
     var alice = org.newUser("alice");
-    var response = org.post("/v1/organizations", alice.token(), new JsonObject().put("name", unique("shape"))
-        .put("title", "Shape"));
-    var created = response.bodyAsJsonObject();
-    assertEquals(java.util.List.of("id", "name", "title", "description", "avatar", "email", "website", "metadata",
-        "groupId", "state", "provisionedFrom", "createdAt", "updatedAt"), java.util.List.copyOf(created.fieldNames()));
-    assertNull(created.getValue("description"), "unset fields are there, as null");
-    assertEquals("\"1\"", response.getHeader("ETag"));
-    assertTrue(created.getString("createdAt").endsWith("Z"), "instants in UTC: " + created.getString("createdAt"));
+    var name = unique("once");
+    org.createOrg(alice.token(), name);
+    assertProblem(org.post("/v1/organizations", alice.token(), new JsonObject().put("name", name).put("title", "t")),
+        409, "organization_name_taken");
+    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var groupsNamedSo = org.get("/v1/organization-groups?limit=500", admin).bodyAsJsonObject().getJsonArray("items")
+        .stream().map(JsonObject.class::cast).filter(g -> name.equals(g.getString("name"))).count();
+    assertEquals(1, groupsNamedSo, "the creation is one statement: the refused one made no group of its own");
   }
 
   @Test
