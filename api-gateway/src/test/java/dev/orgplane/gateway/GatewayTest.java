@@ -102,7 +102,8 @@ class GatewayTest {
         }
         var seen = new JsonObject().put("upstream", name).put("path", req.path()).put("query", req.query())
             .put("body", body.toString()).put("requestId", req.getHeader("X-Request-Id"))
-            .put("forwardedFor", req.getHeader("X-Forwarded-For")).put("authorization", req.getHeader("Authorization"));
+            .put("forwardedFor", req.getHeader("X-Forwarded-For")).put("authorization", req.getHeader("Authorization"))
+            .put("transferEncoding", req.getHeader("Transfer-Encoding"));
         seenByUpstream.add(seen);
         req.response().putHeader("Content-Type", "application/json").end(seen.encode());
       });
@@ -151,6 +152,22 @@ class GatewayTest {
     assertEquals("trace-123", response.getHeader("X-Request-Id"));
     assertEquals("127.0.0.1", seen.getString("forwardedFor"));
     assertTrue(seen.getString("authorization").startsWith("Bearer "), "services re-verify the token");
+    assertEquals(null, seen.getString("transferEncoding"), "a request without a body goes on without one");
+  }
+
+  @Test
+  void aChunkedBodyUnderTheLimitStreamsThroughWhole() {
+    var http = vertx.createHttpClient();
+    var response = http.request(io.vertx.core.http.HttpMethod.POST, gatewayPort, "127.0.0.1", "/v1/echo")
+        .compose(request -> {
+          request.setChunked(true).putHeader("Authorization", "Bearer " + token(c -> c));
+          request.write("{\"part\":");
+          request.write("\"one\"}");
+          return request.end().compose(v -> request.response());
+        })
+        .compose(answer -> answer.body().map(body -> new JsonObject(body.toString()))).await();
+    assertEquals("{\"part\":\"one\"}", response.getString("body"));
+    assertEquals("chunked", response.getString("transferEncoding"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.net.ConnectException;
@@ -100,7 +101,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       var upstreamRequest = connected.result();
       // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
       ctx.response().closeHandler(closed -> upstreamRequest.reset());
-      (length != null ? upstreamRequest.send(request) : streamCounting(ctx, upstreamRequest))
+      body(ctx, upstreamRequest, length)
           .onSuccess(response -> {
             balancer.succeeded(upstream);
             relay(ctx, response);
@@ -129,6 +130,22 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     request.handler(dropped -> { });
     request.endHandler(ended -> ctx.fail(tooLarge));
     request.resume();
+  }
+
+  /**
+   * Sends the request's body, if it has one, and answers the upstream's response. Most requests
+   * (GET, DELETE) have none: they go out as they are, not as an empty chunked body.
+   */
+  private Future<HttpClientResponse> body(RoutingContext ctx, HttpClientRequest upstreamRequest, String length) {
+    var request = ctx.request();
+    if (length != null) {
+      return upstreamRequest.send(request);
+    }
+    if (request.version() != HttpVersion.HTTP_2 && request.getHeader("Transfer-Encoding") == null) {
+      request.resume();
+      return upstreamRequest.send();
+    }
+    return streamCounting(ctx, upstreamRequest);
   }
 
   /**
