@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +32,7 @@ public final class CopiedObjects implements IdFunction {
   private final Pool pool;
   private final UUID namespace;
   private final boolean recorded;
+  private final Function<String, String> ids;
   /** Template ids known to have copies: once copied, always copied, so a hit is never asked again. */
   private final Set<String> copied = new HashSet<>();
   private final List<Lookup> waiting = new ArrayList<>();
@@ -46,11 +48,12 @@ public final class CopiedObjects implements IdFunction {
     this.pool = pool;
     this.namespace = targetOrg == null ? jobId : targetOrg;
     this.recorded = targetOrg != null;
+    this.ids = IdFunction.nameBasedIn(namespace.toString());
   }
 
   @Override
   public String copyOf(String sourceId) {
-    return IdFunction.nameBased(namespace.toString(), sourceId);
+    return ids.apply(sourceId);
   }
 
   /** Records that the template objects {@code sourceIds} now have copies (in the checkpoint's transaction). */

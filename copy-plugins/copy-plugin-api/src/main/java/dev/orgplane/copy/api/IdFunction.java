@@ -8,8 +8,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Target ids of copies. {@link #copyOf} is deterministic (a name-based UUID of the target
@@ -40,18 +41,35 @@ public interface IdFunction {
    * {@code namespace} (the target organization's id) and {@code sourceId}.
    */
   static String nameBased(String namespace, String sourceId) {
+    return nameBasedIn(namespace).apply(sourceId);
+  }
+
+  /**
+   * {@link #nameBased} for one namespace, many ids: the namespace is parsed and hashed once, and
+   * each id costs one SHA-1 of its own bytes. Safe to share between threads.
+   */
+  static Function<String, String> nameBasedIn(String namespace) {
     var ns = UUID.fromString(namespace);
+    MessageDigest hashedNamespace;
     try {
-      var sha1 = MessageDigest.getInstance("SHA-1");
-      sha1.update(ByteBuffer.allocate(16).putLong(ns.getMostSignificantBits()).putLong(ns.getLeastSignificantBits())
-          .array());
+      hashedNamespace = MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is part of every JVM", e);
+    }
+    hashedNamespace.update(ByteBuffer.allocate(16).putLong(ns.getMostSignificantBits())
+        .putLong(ns.getLeastSignificantBits()).array());
+    return sourceId -> {
+      MessageDigest sha1;
+      try {
+        sha1 = (MessageDigest) hashedNamespace.clone();
+      } catch (CloneNotSupportedException e) {
+        throw new IllegalStateException("the JVM's SHA-1 can be cloned", e);
+      }
       var hash = sha1.digest(sourceId.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
       hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
       hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
       var buffer = ByteBuffer.wrap(hash, 0, 16);
       return new UUID(buffer.getLong(), buffer.getLong()).toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is part of every JVM", e);
-    }
+    };
   }
 }
