@@ -28,21 +28,29 @@ public final class AuditLog {
 
   public static Future<Void> record(SqlClient tx, RoutingContext ctx, UUID orgId, String actor, String action,
       String target, JsonObject details) {
-    return tx.preparedQuery(insert(1)).execute(Tuple.from(parameters(ctx, orgId, actor, action, target, details)))
+    return tx.preparedQuery(INSERT + "VALUES (" + values(1) + ")")
+        .execute(Tuple.from(parameters(ctx, orgId, actor, action, target, details)))
         .compose(done -> orgId != null && HookEvents.CATALOG.contains(action)
             ? HookOutbox.emit(tx, orgId, action, target, details) : Future.succeededFuture());
   }
 
   /**
-   * The audit insert with its parameters numbered from {@code $first}, for a statement that writes
-   * its change and the audit event at once (a data-modifying CTE); {@link #values} are its parameters.
-   * The action must not be a hook event: those go through {@link #record}.
+   * The audit insert for a statement that writes its change and the audit event at once (a
+   * data-modifying CTE): one event per row of {@code relation} (none if the change wrote nothing),
+   * with its parameters numbered from {@code $first}; {@link #values} are those parameters. The
+   * action must not be a hook event: those go through {@link #record}.
    */
-  public static String insert(int first) {
-    return "INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id, job_id) VALUES ($"
-        + first + ", $" + (first + 1) + ", $" + (first + 2) + ", $" + (first + 3) + ", $" + (first + 4) + ", $"
+  public static String insertFor(String relation, int first) {
+    return INSERT + "SELECT " + values(first) + " FROM " + relation;
+  }
+
+  private static final String INSERT =
+      "INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id, job_id) ";
+
+  private static String values(int first) {
+    return "$" + first + ", $" + (first + 1) + ", $" + (first + 2) + ", $" + (first + 3) + ", $" + (first + 4) + ", $"
         + (first + 5) + ", CASE WHEN EXISTS (SELECT 1 FROM org.users u WHERE u.provisioner AND u.id::text = $"
-        + (first + 1) + ") THEN $" + (first + 6) + "::uuid END)";
+        + (first + 1) + ") THEN $" + (first + 6) + "::uuid END";
   }
 
   public static Object[] values(RoutingContext ctx, UUID orgId, String actor, String action, String target,

@@ -19,6 +19,20 @@ record CreateRequest(OrganizationFields fields, UUID groupId, UUID ownerId, Json
   private static final Set<String> PROVISIONER_FIELDS = union(FIELDS, Set.of("ownerId", "provisionedFrom"));
   private static final List<String> ORIGIN_FIELDS = List.of("templateId", "jobId");
 
+  /**
+   * Whether the body says where the organization goes or who owns it (fields the creator's rights
+   * decide); a body that is no JSON object says nothing, and reading it answers why.
+   */
+  static boolean namesPlacement(RoutingContext ctx) {
+    try {
+      var body = ctx.body().asJsonObject();
+      return body != null && (body.containsKey("groupId") || body.containsKey("ownerId")
+          || body.containsKey("provisionedFrom"));
+    } catch (RuntimeException malformed) {
+      return false;
+    }
+  }
+
   static CreateRequest read(RoutingContext ctx, boolean provisioner) {
     var body = RequestBody.of(ctx, provisioner ? PROVISIONER_FIELDS : FIELDS);
     var fields = OrganizationFields.read(body, true);

@@ -1,6 +1,7 @@
 package dev.orgplane.org.organization;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
@@ -22,6 +23,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Create, read, list, update, delete, disable and enable organizations. */
@@ -50,27 +52,46 @@ public final class OrganizationRoutes {
     router.post("/v1/organizations/:org/enable").handler(ctx -> setState(ctx, "enabled"));
   }
 
+  /**
+   * Most creations name no group and no owner: the creator owns a new organization in a new group.
+   * Those take one statement that also checks the creator (still a user, no provisioner); anything
+   * else, or a creator that check refuses, looks the caller up first and takes the long way.
+   */
   private void create(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var orgId = UUID.randomUUID();
-    AccessPolicy.caller(pool, principal)
-        .compose(caller -> {
-          var request = CreateRequest.read(ctx, caller.provisioner());
-          var fields = request.fields();
-          return validMetadata(fields)
-              .compose(valid -> placement(pool, caller, request, ctx.request().getHeader("X-Create-Key")))
-              .compose(placement -> OrganizationRepository.create(pool, orgId, fields, placement.groupId(),
-                  placement.groupId() == null ? UUID.randomUUID() : null, placement.ownerId(), request.provisionedFrom(),
-                  AuditLog.values(ctx, orgId, principal.subject(), "organization.created", "organization:" + orgId,
-                      new JsonObject().put("name", fields.name()).put("ownerId", placement.ownerId().toString())
-                          .put("provisionedFrom", request.provisionedFrom()))));
-        })
+    var created = CreateRequest.namesPlacement(ctx) ? Future.succeededFuture(Optional.<Organization>empty())
+        : createOwnedByCaller(ctx, principal, orgId);
+    created.compose(made -> made.isPresent() ? Future.succeededFuture(made.get())
+            : AccessPolicy.caller(pool, principal).compose(caller -> {
+              var request = CreateRequest.read(ctx, caller.provisioner());
+              return validMetadata(request.fields())
+                  .compose(valid -> placement(pool, caller, request, ctx.request().getHeader("X-Create-Key")))
+                  .compose(placement -> create(ctx, principal, orgId, request, placement, false))
+                  .map(Optional::orElseThrow);
+            }))
         .recover(OrganizationRoutes::nameTaken)
         .onSuccess(org -> {
           ctx.response().putHeader("ETag", org.etag());
           Replies.created(ctx, "/v1/organizations/" + org.id(), org.toJson());
         })
         .onFailure(ctx::fail);
+  }
+
+  private Future<Optional<Organization>> createOwnedByCaller(RoutingContext ctx, Principal principal, UUID orgId) {
+    var request = CreateRequest.read(ctx, false);
+    return validMetadata(request.fields()).compose(valid -> create(ctx, principal, orgId, request,
+        new Placement(null, AccessPolicy.userId(principal)), true));
+  }
+
+  private Future<Optional<Organization>> create(RoutingContext ctx, Principal principal, UUID orgId,
+      CreateRequest request, Placement placement, boolean ownerMustBeACaller) {
+    var fields = request.fields();
+    return OrganizationRepository.create(pool, orgId, fields, placement.groupId(),
+        placement.groupId() == null ? UUID.randomUUID() : null, placement.ownerId(), request.provisionedFrom(),
+        AuditLog.values(ctx, orgId, principal.subject(), "organization.created", "organization:" + orgId,
+            new JsonObject().put("name", fields.name()).put("ownerId", placement.ownerId().toString())
+                .put("provisionedFrom", request.provisionedFrom())), ownerMustBeACaller);
   }
 
   /** Where a new organization goes (an existing group, or null for a group of its own) and who owns it. */

@@ -165,6 +165,10 @@ class ProvisionerTest extends OrgServiceTest {
     var groupId = org.createOrg(owner.token(), unique("tpl")).getString("groupId");
     var engine = org.engineToken();
 
+    var nothingNamed = org.post("/v1/organizations", engine, new JsonObject().put("name", unique("mine")).put("title", "M"));
+    assertProblem(nothingNamed, 400, "validation_failed");
+    assertEquals(java.util.List.of("groupId", "ownerId"), nothingNamed.bodyAsJsonObject().getJsonArray("errors").stream()
+        .map(e -> ((JsonObject) e).getString("field")).toList(), "the engine never owns what it creates");
     var noOwner = org.post("/v1/organizations", engine, newOrganizationBody(groupId, null));
     assertProblem(noOwner, 400, "validation_failed");
     assertEquals("ownerId", noOwner.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));

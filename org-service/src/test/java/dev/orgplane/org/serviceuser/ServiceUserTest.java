@@ -44,6 +44,11 @@ class ServiceUserTest extends OrgServiceTest {
     assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid, owner.token(), null).statusCode());
     assertProblem(org.clientCredentials(second.getString("clientId"), second.getString("clientSecret")), 401, "invalid_client");
     assertProblem(org.get("/v1/organizations/" + orgId, bot), 404, "organization_not_found");
+    var orphanName = "orphan-" + UUID.randomUUID().toString().substring(0, 8);
+    assertProblem(org.post("/v1/organizations", bot, new JsonObject().put("name", orphanName).put("title", "O")), 401,
+        "invalid_token");
+    var admin = org.token(dev.orgplane.org.OrgServiceHarness.ADMIN_EMAIL, dev.orgplane.org.OrgServiceHarness.ADMIN_PASSWORD);
+    assertProblem(org.get("/v1/organizations/" + orphanName, admin), 404, "organization_not_found");
   }
 
   @Test
