@@ -28,7 +28,7 @@ public final class AuditLog {
 
   public static Future<Void> record(SqlClient tx, RoutingContext ctx, UUID orgId, String actor, String action,
       String target, JsonObject details) {
-    return tx.preparedQuery(INSERT + "VALUES (" + values(1) + ")")
+    return tx.preparedQuery(RECORD)
         .execute(Tuple.from(parameters(ctx, orgId, actor, action, target, details)))
         .compose(done -> orgId != null && HookEvents.CATALOG.contains(action)
             ? HookOutbox.emit(tx, orgId, action, target, details) : Future.succeededFuture());
@@ -46,6 +46,7 @@ public final class AuditLog {
 
   private static final String INSERT =
       "INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id, job_id) ";
+  private static final String RECORD = INSERT + "VALUES (" + values(1) + ")";
 
   private static String values(int first) {
     return "$" + first + ", $" + (first + 1) + ", $" + (first + 2) + ", $" + (first + 3) + ", $" + (first + 4) + ", $"

@@ -29,8 +29,21 @@ final class OrganizationRepository {
    */
   static Future<Optional<Organization>> create(SqlClient client, UUID id, OrganizationFields f, UUID groupId,
       UUID newGroupId, UUID ownerId, JsonObject provisionedFrom, Object[] audit, boolean ownerMustBeACaller) {
-    var allowed = ownerMustBeACaller ? "SELECT 1 FROM org.users WHERE id = $12 AND NOT provisioner" : "SELECT 1";
-    var sql = "WITH allowed AS (" + allowed + "), "
+    var values = new Object[] {id, f.name(), f.title(), f.description(), f.avatar(), f.email(), f.website(),
+        f.metadata() == null ? new JsonObject() : f.metadata(), groupId, newGroupId, provisionedFrom, ownerId};
+    var all = new Object[values.length + audit.length];
+    System.arraycopy(values, 0, all, 0, values.length);
+    System.arraycopy(audit, 0, all, values.length, audit.length);
+    return client.preparedQuery(ownerMustBeACaller ? CREATE_BY_CALLER : CREATE).mapping(Organization.MAPPER)
+        .execute(Tuple.from(all))
+        .map(rows -> rows.size() == 0 ? Optional.<Organization>empty() : Optional.of(rows.iterator().next()));
+  }
+
+  private static final String CREATE = createSql("SELECT 1");
+  private static final String CREATE_BY_CALLER = createSql("SELECT 1 FROM org.users WHERE id = $12 AND NOT provisioner");
+
+  private static String createSql(String allowed) {
+    return "WITH allowed AS (" + allowed + "), "
         + "new_group AS (INSERT INTO org.organization_groups (id, name) SELECT $10, $2 FROM allowed "
         + "WHERE $10::uuid IS NOT NULL), "
         + "created AS (INSERT INTO org.organizations (id, name, title, description, avatar, email, website, metadata, "
@@ -39,13 +52,6 @@ final class OrganizationRepository {
         + "owner AS (INSERT INTO org.memberships (org_id, user_id, roles) SELECT id, $12, '{owner}' FROM created), "
         + "audited AS (" + AuditLog.insertFor("created", 13) + ") "
         + "SELECT * FROM created";
-    var values = new Object[] {id, f.name(), f.title(), f.description(), f.avatar(), f.email(), f.website(),
-        f.metadata() == null ? new JsonObject() : f.metadata(), groupId, newGroupId, provisionedFrom, ownerId};
-    var all = new Object[values.length + audit.length];
-    System.arraycopy(values, 0, all, 0, values.length);
-    System.arraycopy(audit, 0, all, values.length, audit.length);
-    return client.preparedQuery(sql).mapping(Organization.MAPPER).execute(Tuple.from(all))
-        .map(rows -> rows.size() == 0 ? Optional.<Organization>empty() : Optional.of(rows.iterator().next()));
   }
 
   static Future<Organization> update(SqlClient tx, Organization current, OrganizationFields f) {

@@ -126,10 +126,12 @@ final class SetupRepository {
     for (var ref : kind.references()) {
       checks.add(brokenReferences(tx, ref, orgId, changed));
     }
-    if (kind.acyclicColumn() != null) {
-      var column = kind.acyclicColumn();
-      var ids = changed.stream().filter(row -> !row.getJsonArray(column, new JsonArray()).isEmpty())
-          .map(row -> UUID.fromString(row.getString("id"))).toArray(UUID[]::new);
+    var column = kind.acyclicColumn();
+    // an object that runs after nothing starts no cycle: no such object, no walk
+    var ids = column == null ? new UUID[0] : changed.stream()
+        .filter(row -> !row.getJsonArray(column, new JsonArray()).isEmpty())
+        .map(row -> UUID.fromString(row.getString("id"))).toArray(UUID[]::new);
+    if (ids.length > 0) {
       var within = allCreated ? " AND t.id = ANY ($2)" : "";
       checks.add(tx.preparedQuery("WITH RECURSIVE walk(start, node, path, cycle) AS ("
               + "SELECT id, id, ARRAY[id], false FROM org." + kind.table() + " WHERE org_id = $1 AND id = ANY ($2) "
