@@ -27,14 +27,23 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   static ServiceProcess start(String command, String name, Map<String, String> config) {
+    return start(command, name, config, Map.of());
+  }
+
+  /** With {@code environment} added to the process's (settings read before the configuration, as logging's). */
+  static ServiceProcess start(String command, String name, Map<String, String> config, Map<String, String> environment) {
     var arguments = new ArrayList<String>();
     arguments.add(command);
     config.forEach((k, v) -> arguments.add("--set=" + k + "=" + v));
-    return run(command, name, arguments);
+    return run(command, name, arguments, environment);
   }
 
   /** {@code orgplane <arguments>} in its own JVM, with the JVM flags given for {@code command}. */
   static ServiceProcess run(String command, String name, List<String> arguments) {
+    return run(command, name, arguments, Map.of());
+  }
+
+  private static ServiceProcess run(String command, String name, List<String> arguments, Map<String, String> environment) {
     var jar = Path.of(System.getProperty("orgplane.jar", "../launcher/target/orgplane.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build the launcher first (./mvnw package)");
@@ -50,7 +59,9 @@ final class ServiceProcess implements AutoCloseable {
       var logs = Path.of("target", "e2e-logs");
       Files.createDirectories(logs);
       var log = logs.resolve(name + "-" + System.nanoTime() + ".log");
-      var process = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      var builder = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(environment);
+      var process = builder.start();
       return new ServiceProcess(name, process, log);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + name, e);

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,10 @@ class StandaloneLifecycleTest {
   Path dataDir;
 
   private ServiceProcess startStandalone(int port) {
+    return startStandalone(port, Map.of());
+  }
+
+  private ServiceProcess startStandalone(int port, Map<String, String> environment) {
     var config = Map.of(
         "ORGPLANE_DATA_DIR", dataDir.toString(),
         "ORGPLANE_HTTP_HOST", "127.0.0.1",
@@ -26,7 +31,7 @@ class StandaloneLifecycleTest {
         "ORGPLANE_ORG_SERVICE_PORT", String.valueOf(Platform.freePort()),
         "ORGPLANE_ENGINE_PORT", String.valueOf(Platform.freePort()),
         "ORGPLANE_PUBLIC_URL", "http://127.0.0.1:" + port);
-    var process = ServiceProcess.start("standalone", "standalone", config);
+    var process = ServiceProcess.start("standalone", "standalone", config, environment);
     Platform.awaitReady(process, port);
     return process;
   }
@@ -35,7 +40,8 @@ class StandaloneLifecycleTest {
   void writesSurviveRestartAndKillDashNine() {
     int port = Platform.freePort();
     var gateway = new Gateway("http://127.0.0.1:" + port);
-    var first = startStandalone(port);
+    // no timed flush in this run: the access lines below can only come from the flush at stop
+    var first = startStandalone(port, Map.of("ORGPLANE_ACCESS_LOG_FLUSH_MILLIS", "3600000"));
     String printedAdminLine = first.output().lines().filter(l -> l.contains("platform admin")).findFirst().orElse("");
     assertTrue(printedAdminLine.contains("admin@orgplane.local"), first.output());
     assertTrue(first.output().lines().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")),
@@ -44,6 +50,11 @@ class StandaloneLifecycleTest {
         new JsonObject().put("email", "durable@e2e.test").put("password", "durable-password-1").put("name", "D"));
     assertEquals(201, register.status(), register.body());
     first.close();
+    // stopping writes out the buffered access lines, at both hops
+    for (var service : List.of("api-gateway", "org-service")) {
+      assertTrue(first.output().lines().anyMatch(l -> l.contains("\"service\":\"" + service + "\"")
+          && l.contains("\"path\":\"/v1/auth/register\"") && l.contains("\"status\":201")), first.output());
+    }
 
     var second = startStandalone(port);
     assertNotEquals("", gateway.token("durable@e2e.test", "durable-password-1"));
@@ -52,12 +63,29 @@ class StandaloneLifecycleTest {
     var token = gateway.token("durable@e2e.test", "durable-password-1");
     var created = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "durable-org").put("title", "D"));
     assertEquals(201, created.status(), created.body());
+    awaitAccessLine(second, "\"path\":\"/v1/organizations\",\"status\":201");
     second.kill();
 
     var third = startStandalone(port);
     var read = gateway.get("/v1/organizations/durable-org", gateway.token("durable@e2e.test", "durable-password-1"));
     assertEquals(200, read.status(), read.body());
     third.close();
+  }
+
+  /** A running platform writes its buffered access lines out within moments, not only when it stops. */
+  private static void awaitAccessLine(ServiceProcess process, String fragment) {
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (process.output().lines().noneMatch(l -> l.contains(fragment))) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("no access line with " + fragment + " within 5 s:\n" + process.output());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   @Test

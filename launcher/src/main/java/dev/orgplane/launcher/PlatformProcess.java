@@ -1,5 +1,6 @@
 package dev.orgplane.launcher;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.DeploymentOptions;
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running Orgplane process: a Vert.x instance with metrics, the services deployed into it,
@@ -48,6 +50,8 @@ final class PlatformProcess {
         System.err.println("orgplane: services did not stop cleanly: " + e.getMessage());
       }
       closeQuietly(afterServices);
+      // the last requests' access lines are still in the console buffer
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
       stopped.countDown();
     }, "orgplane-shutdown"));
     try {
