@@ -54,8 +54,11 @@ final class Platform implements AutoCloseable {
     while (enginePorts.size() < engines) {
       enginePorts.add(freePort());
     }
+    // the gateway reaches org-service through its Unix socket, as a co-located deployment does
+    var orgSocket = socketPath(orgService);
     // Load tests and benchmarks all come from this one address: lift the per-address rate limit.
     var config = Map.ofEntries(
+        Map.entry("ORGPLANE_ORG_SERVICE_SOCKET", orgSocket),
         Map.entry("ORGPLANE_RATE_LIMIT_PER_SECOND", "1000000"),
         Map.entry("ORGPLANE_PG_URL", database.toString()),
         Map.entry("ORGPLANE_HTTP_HOST", "127.0.0.1"),
@@ -71,7 +74,7 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ENGINE_CLIENT_SECRET", "e2e-engine-secret-0123456789"),
         Map.entry("ORGPLANE_ENGINE_POLL_MILLIS", "200"),
         Map.entry("ORGPLANE_ENGINE_LEASE_MILLIS", "5000"),
-        Map.entry("ORGPLANE_ROUTES", routes(orgService, enginePorts)),
+        Map.entry("ORGPLANE_ROUTES", routes(orgSocket, enginePorts)),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
     var platform = new Platform(gateway, orgService, engine, config);
     try {
@@ -126,15 +129,20 @@ final class Platform implements AutoCloseable {
   }
 
   /** Provisioning to every engine (the gateway skips one that is down), everything else to org-service. */
-  private static String routes(int orgService, List<Integer> engines) {
+  private static String routes(String orgSocket, List<Integer> engines) {
     var engineUrls = new io.vertx.core.json.JsonArray();
     engines.forEach(port -> engineUrls.add("http://127.0.0.1:" + port));
-    var org = new io.vertx.core.json.JsonArray().add("http://127.0.0.1:" + orgService);
+    var org = new io.vertx.core.json.JsonArray().add("unix:" + orgSocket);
     return new io.vertx.core.json.JsonArray()
         .add(new io.vertx.core.json.JsonObject().put("prefix", "/v1/provisioning/").put("upstreams", engineUrls))
         .add(new io.vertx.core.json.JsonObject().put("prefix", "/v1/").put("upstreams", org))
         .add(new io.vertx.core.json.JsonObject().put("prefix", "/.well-known/").put("upstreams", org))
         .encode();
+  }
+
+  /** Short (Unix socket paths are limited to about 100 bytes) and unique per platform. */
+  private static String socketPath(int port) {
+    return System.getProperty("java.io.tmpdir") + "/orgplane-" + port + ".sock";
   }
 
   static void awaitReady(ServiceProcess process, int port) {

@@ -8,6 +8,7 @@ import dev.orgplane.kit.db.ServiceStorage;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.ServiceHttp;
+import dev.orgplane.kit.http.ServiceListeners;
 import dev.orgplane.org.audit.AuditRoutes;
 import dev.orgplane.org.event.DeliveryRoutes;
 import dev.orgplane.org.event.HookDispatcher;
@@ -34,7 +35,6 @@ import dev.orgplane.org.user.AdminBootstrap;
 import dev.orgplane.org.user.UserRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
@@ -46,7 +46,7 @@ public final class OrgServiceVerticle extends VerticleBase {
 
   private Settings settings;
   private Pool pool;
-  private HttpServer server;
+  private ServiceListeners server;
   private SigningKeyStore keys;
   private long purgeTimer = -1;
   private HookDispatcher hooks;
@@ -68,7 +68,7 @@ public final class OrgServiceVerticle extends VerticleBase {
         });
   }
 
-  private Future<HttpServer> listen(PasswordHasher hasher) {
+  private Future<ServiceListeners> listen(PasswordHasher hasher) {
     var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
     purgeTimer = vertx.setPeriodic(3_600_000, id -> {
       idempotency.purgeExpired();
@@ -107,8 +107,8 @@ public final class OrgServiceVerticle extends VerticleBase {
     hooks = new HookDispatcher(vertx, pool, settings.integer("ORGPLANE_HOOK_MAX_ATTEMPTS"),
         settings.longValue("ORGPLANE_HOOK_RETRY_BASE_MILLIS"), settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS"));
     hooks.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));
-    return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
-            settings.integer("ORGPLANE_ORG_SERVICE_PORT"))
+    return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
+            settings.integer("ORGPLANE_ORG_SERVICE_PORT"), settings.string("ORGPLANE_ORG_SERVICE_SOCKET", ""))
         .onSuccess(s -> server = s);
   }
 
@@ -117,7 +117,7 @@ public final class OrgServiceVerticle extends VerticleBase {
   }
 
   public int port() {
-    return server.actualPort();
+    return server.port();
   }
 
   /** The routes as mounted, for tests that check them against the OpenAPI document. */
@@ -135,7 +135,8 @@ public final class OrgServiceVerticle extends VerticleBase {
       hooks.stop();
       mail.stop();
     }
-    return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))
-        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    var drained = server == null ? Future.succeededFuture()
+        : server.drain(settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"));
+    return drained.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

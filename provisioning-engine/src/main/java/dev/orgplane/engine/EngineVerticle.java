@@ -18,12 +18,12 @@ import dev.orgplane.kit.db.ServiceStorage;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.ServiceHttp;
+import dev.orgplane.kit.http.ServiceListeners;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
@@ -38,7 +38,7 @@ public final class EngineVerticle extends VerticleBase {
 
   private Settings settings;
   private Pool pool;
-  private HttpServer server;
+  private ServiceListeners server;
   private JobRunner runner;
   private Router router;
 
@@ -78,8 +78,8 @@ public final class EngineVerticle extends VerticleBase {
           new BatchRoutes(pool, registry, access, runner).mount(router);
           new DiffRoutes(pool, registry, access, http, token, orgServiceUrl).mount(router);
           runner.start();
-          return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
-              settings.integer("ORGPLANE_ENGINE_PORT"));
+          return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
+              settings.integer("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""));
         })
         .onSuccess(s -> server = s);
   }
@@ -90,13 +90,14 @@ public final class EngineVerticle extends VerticleBase {
   }
 
   public int port() {
-    return server.actualPort();
+    return server.port();
   }
 
   @Override
   public Future<?> stop() {
     var handBack = runner == null ? Future.<Void>succeededFuture() : runner.stop();
-    return handBack.eventually(() -> ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS")))
+    return handBack.eventually(() -> server == null ? Future.succeededFuture()
+            : server.drain(settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS")))
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.net.ConnectException;
 import java.net.URI;
@@ -75,11 +76,10 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     var upstream = balancer.pick(route);
     var options = new RequestOptions()
         .setMethod(request.method())
-        .setHost(upstream.getHost())
-        .setPort(upstream.getPort())
         .setURI(request.uri())
         .setConnectTimeout(Math.min(route.timeoutMillis(), 5_000))
         .setIdleTimeout(route.timeoutMillis());
+    address(upstream, options);
     copyHeaders(request.headers(), options);
     options.putHeader(RequestIds.HEADER, RequestIds.of(ctx))
         .putHeader("X-Forwarded-For", forwardedFor(request))
@@ -214,6 +214,15 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       balancer.failed(upstream);
     }
     return new ApiException(502, "upstream_unavailable", "The service behind this path is unavailable; retry shortly.");
+  }
+
+  /** {@code unix:/path} names a co-located service's Unix socket; anything else is {@code http://host:port}. */
+  private static void address(URI upstream, RequestOptions options) {
+    if (Route.UNIX.equals(upstream.getScheme())) {
+      options.setServer(SocketAddress.domainSocketAddress(upstream.getPath())).setHost("localhost");
+    } else {
+      options.setHost(upstream.getHost()).setPort(upstream.getPort());
+    }
   }
 
   private static void copyHeaders(MultiMap headers, RequestOptions options) {

@@ -4,14 +4,28 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.List;
 
-/** A path prefix and the upstream base URLs that serve it. */
+/**
+ * A path prefix and the upstreams that serve it: base URLs ({@code http://host:port}) or Unix sockets
+ * of services on the same host ({@code unix:/path/to/socket}).
+ */
 public record Route(String prefix, List<URI> upstreams, long timeoutMillis) {
+
+  static final String UNIX = "unix";
 
   static Route fromJson(JsonObject json) {
     var upstreams = json.getJsonArray("upstreams").stream().map(u -> URI.create(u.toString())).toList();
     if (upstreams.isEmpty()) {
       throw new IllegalArgumentException("route " + json.getString("prefix") + " has no upstreams");
     }
+    upstreams.forEach(Route::check);
     return new Route(json.getString("prefix"), upstreams, json.getLong("timeoutMs", 30_000L));
+  }
+
+  private static void check(URI upstream) {
+    var usable = UNIX.equals(upstream.getScheme()) ? upstream.getPath() != null && upstream.getPath().startsWith("/")
+        : "http".equals(upstream.getScheme()) && upstream.getHost() != null && upstream.getPort() > 0;
+    if (!usable) {
+      throw new IllegalArgumentException("upstream " + upstream + " is neither http://host:port nor unix:/path");
+    }
   }
 }

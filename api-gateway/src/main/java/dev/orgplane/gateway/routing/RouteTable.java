@@ -34,12 +34,18 @@ public final class RouteTable {
   }
 
   private static JsonArray defaults(Settings settings) {
-    var org = new JsonArray().add(settings.string("ORGPLANE_ORG_SERVICE_URL"));
-    var engine = new JsonArray().add(settings.string("ORGPLANE_ENGINE_URL"));
+    var org = new JsonArray().add(upstream(settings, "ORGPLANE_ORG_SERVICE_SOCKET", "ORGPLANE_ORG_SERVICE_URL"));
+    var engine = new JsonArray().add(upstream(settings, "ORGPLANE_ENGINE_SOCKET", "ORGPLANE_ENGINE_URL"));
     return new JsonArray()
         .add(new JsonObject().put("prefix", "/v1/provisioning/").put("upstreams", engine))
         .add(new JsonObject().put("prefix", "/v1/").put("upstreams", org))
         .add(new JsonObject().put("prefix", "/.well-known/").put("upstreams", org));
+  }
+
+  /** A service that also listens on a Unix socket (it runs on this host) is reached through it. */
+  private static String upstream(Settings settings, String socket, String url) {
+    var path = settings.string(socket, "");
+    return path.isBlank() ? settings.string(url) : Route.UNIX + ":" + path;
   }
 
   public Optional<Route> match(String path) {

@@ -33,12 +33,15 @@ public final class ServiceHttp {
   }
 
   public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port) {
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-            .setCompressionSupported(true).setTcpNoDelay(true))
+    return vertx.createHttpServer(serverOptions().setHost(host).setPort(port))
         .requestHandler(router)
         .listen()
         .recover(err -> Future.failedFuture(new IllegalStateException(
             "cannot listen on " + host + ":" + port + ": " + err.getMessage(), err)));
+  }
+
+  static HttpServerOptions serverOptions() {
+    return new HttpServerOptions().setCompressionSupported(true).setTcpNoDelay(true);
   }
 
   /** Stops accepting, lets in-flight requests finish for up to the grace period, then closes. */

@@ -1,0 +1,57 @@
+package dev.orgplane.gateway.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RouteTableTest {
+
+  private static Settings settings(JsonObject values) {
+    return new Settings(values.put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:8081")
+        .put("ORGPLANE_ENGINE_URL", "http://127.0.0.1:8082"));
+  }
+
+  @Test
+  void defaultsReachServicesByTheirUrls() {
+    var table = RouteTable.from(settings(new JsonObject()));
+
+    assertEquals(List.of(URI.create("http://127.0.0.1:8082")), table.match("/v1/provisioning/jobs").orElseThrow().upstreams());
+    assertEquals(List.of(URI.create("http://127.0.0.1:8081")), table.match("/v1/organizations").orElseThrow().upstreams());
+    assertTrue(table.match("/elsewhere").isEmpty());
+  }
+
+  @Test
+  void defaultsReachAServiceThroughItsSocketWhenItHasOne() {
+    var table = RouteTable.from(settings(new JsonObject().put("ORGPLANE_ORG_SERVICE_SOCKET", "/run/orgplane/org.sock")));
+
+    assertEquals(List.of(URI.create("unix:/run/orgplane/org.sock")), table.match("/v1/organizations").orElseThrow().upstreams());
+    assertEquals(List.of(URI.create("unix:/run/orgplane/org.sock")), table.match("/.well-known/jwks.json").orElseThrow().upstreams());
+    assertEquals(List.of(URI.create("http://127.0.0.1:8082")), table.match("/v1/provisioning/jobs").orElseThrow().upstreams());
+  }
+
+  @Test
+  void configuredRoutesMayMixSocketsAndUrls() {
+    var table = RouteTable.from(settings(new JsonObject().put("ORGPLANE_ROUTES",
+        "[{\"prefix\":\"/v1/\",\"upstreams\":[\"unix:/tmp/a.sock\",\"http://10.0.0.2:8081\"]}]")));
+
+    assertEquals(List.of(URI.create("unix:/tmp/a.sock"), URI.create("http://10.0.0.2:8081")),
+        table.match("/v1/x").orElseThrow().upstreams());
+  }
+
+  @Test
+  void refusesUpstreamsItCannotReach() {
+    for (var upstream : List.of("unix:relative.sock", "https://10.0.0.2:8443", "http://10.0.0.2", "ftp://x:1")) {
+      var config = settings(new JsonObject().put("ORGPLANE_ROUTES",
+          "[{\"prefix\":\"/v1/\",\"upstreams\":[\"" + upstream + "\"]}]"));
+      var failure = assertThrows(ConfigException.class, () -> RouteTable.from(config), upstream);
+      assertTrue(failure.getMessage().contains(upstream), failure.getMessage());
+    }
+  }
+}

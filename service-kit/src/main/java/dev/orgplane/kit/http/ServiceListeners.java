@@ -1,0 +1,59 @@
+package dev.orgplane.kit.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A service's HTTP servers: its TCP port and, when a path is configured, a Unix domain socket with
+ * the same routes. A caller on the same host (the gateway) then skips the loopback TCP stack, which
+ * costs both processes about as much kernel time per request as the request's own work.
+ */
+public final class ServiceListeners {
+
+  private final HttpServer tcp;
+  private final HttpServer socket;
+
+  private ServiceListeners(HttpServer tcp, HttpServer socket) {
+    this.tcp = tcp;
+    this.socket = socket;
+  }
+
+  /**
+   * {@code socketPath} blank: TCP only. The native transport replaces whatever is at the path (a socket
+   * left by a killed process, as wanted), so a path naming a file or directory is refused first.
+   */
+  public static Future<ServiceListeners> open(Vertx vertx, Router router, String host, int port, String socketPath) {
+    if (socketPath == null || socketPath.isBlank()) {
+      return ServiceHttp.listen(vertx, router, host, port).map(tcp -> new ServiceListeners(tcp, null));
+    }
+    var path = Path.of(socketPath);
+    if (Files.isRegularFile(path) || Files.isDirectory(path)) {
+      return Future.failedFuture(new IllegalStateException(
+          "cannot listen on " + socketPath + ": it is a file or directory, not a socket"));
+    }
+    if (!vertx.isNativeTransportEnabled()) {
+      return Future.failedFuture(new IllegalStateException(
+          "cannot listen on " + socketPath + ": Unix sockets need the native transport (Linux x86_64)"));
+    }
+    return ServiceHttp.listen(vertx, router, host, port).compose(tcp -> vertx.createHttpServer(ServiceHttp.serverOptions())
+        .requestHandler(router)
+        .listen(SocketAddress.domainSocketAddress(socketPath))
+        .map(socket -> new ServiceListeners(tcp, socket))
+        .recover(err -> tcp.close().transform(closed -> Future.failedFuture(new IllegalStateException(
+            "cannot listen on " + socketPath + ": " + err.getMessage(), err)))));
+  }
+
+  public int port() {
+    return tcp.actualPort();
+  }
+
+  /** Stops accepting on both, then lets in-flight requests finish for up to the grace period. */
+  public Future<Void> drain(long graceSeconds) {
+    return Future.all(ServiceHttp.drain(tcp, graceSeconds), ServiceHttp.drain(socket, graceSeconds)).mapEmpty();
+  }
+}
