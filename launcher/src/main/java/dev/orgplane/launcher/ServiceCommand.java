@@ -25,9 +25,9 @@ abstract class ServiceCommand implements Runnable {
   @Override
   public void run() {
     var process = new PlatformProcess();
-    var config = process.loadConfig(options.asJson());
     try {
-      process.deploy(service, verticle, config);
+      // the service loads defaults and environment itself; it is deployed with the command line only
+      process.deploy(service, verticle, options.asJson());
     } catch (RuntimeException e) {
       process.abort(null);
       throw e;

@@ -22,31 +22,33 @@ final class StandaloneCommand implements Runnable {
   @Override
   public void run() {
     var process = new PlatformProcess();
-    var config = process.loadConfig(options.asJson());
-    var settings = new Settings(config);
+    var settings = new Settings(process.loadConfig(options.asJson()));
+    // the services load defaults and environment themselves: they are deployed with what differs only (the
+    // HTTP client copies its deployment's configuration for every request it sends)
+    var overrides = options.asJson();
     EmbeddedDatabase database = null;
     try {
       if (!settings.has("ORGPLANE_PG_URL")) {
         database = EmbeddedDatabase.start(Path.of(settings.string("ORGPLANE_DATA_DIR")),
             settings.has("ORGPLANE_EMBEDDED_PG_PORT") ? settings.integer("ORGPLANE_EMBEDDED_PG_PORT") : 0);
-        config.put("ORGPLANE_PG_URL", database.url().toString());
+        overrides.put("ORGPLANE_PG_URL", database.url().toString());
         recordDatabaseUrl(Path.of(settings.string("ORGPLANE_DATA_DIR")), database.url().toString());
       }
       if (!options.values.containsKey("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")
           && System.getenv("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS") == null) {
         // a laptop platform delivers to receivers on the same laptop; production refuses (SSRF)
-        config.put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true");
+        overrides.put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true");
       }
       if (settings.string("ORGPLANE_ENGINE_CLIENT_SECRET", "").isEmpty()) {
         // both services run in this process: a secret of this run's own is enough, and none is stored
-        config.put("ORGPLANE_ENGINE_CLIENT_SECRET", EngineSecret.random());
+        overrides.put("ORGPLANE_ENGINE_CLIENT_SECRET", EngineSecret.random());
       }
       var internalHost = settings.string("ORGPLANE_INTERNAL_HOST");
-      config.put("ORGPLANE_ORG_SERVICE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ORG_SERVICE_PORT"));
-      config.put("ORGPLANE_ENGINE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ENGINE_PORT"));
-      process.deploy("org-service", OrgServiceVerticle::new, config);
-      process.deploy("provisioning-engine", EngineVerticle::new, config);
-      process.deploy("api-gateway", GatewayVerticle::new, config);
+      overrides.put("ORGPLANE_ORG_SERVICE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ORG_SERVICE_PORT"));
+      overrides.put("ORGPLANE_ENGINE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ENGINE_PORT"));
+      process.deploy("org-service", OrgServiceVerticle::new, overrides);
+      process.deploy("provisioning-engine", EngineVerticle::new, overrides);
+      process.deploy("api-gateway", GatewayVerticle::new, overrides);
     } catch (RuntimeException e) {
       process.abort(database);
       throw e;

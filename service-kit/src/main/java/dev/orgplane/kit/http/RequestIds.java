@@ -3,6 +3,7 @@ package dev.orgplane.kit.http;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -19,10 +20,21 @@ public final class RequestIds implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     var given = ctx.request().getHeader(HEADER);
-    var id = given != null && WELL_FORMED.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    var id = given != null && WELL_FORMED.matcher(given).matches() ? given : newId();
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);
     ctx.next();
+  }
+
+  /**
+   * A random (version 4) UUID from a per-thread generator: an id only has to be unique, not unguessable,
+   * and {@link UUID#randomUUID()} reads the system's secure source under a lock for every request.
+   */
+  static String newId() {
+    var random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
   }
 
   public static String of(RoutingContext ctx) {

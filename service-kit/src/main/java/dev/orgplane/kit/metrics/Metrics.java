@@ -12,7 +12,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.Set;
 
 /**
- * One Prometheus registry per process. Vert.x reports HTTP server, client and pool metrics into it
+ * One Prometheus registry per process. Vert.x reports HTTP server and pool metrics into it
  * when the process created its Vertx with {@link #vertxOptions()}; every service exposes it at
  * {@code /metrics}.
  */
@@ -31,9 +31,12 @@ public final class Metrics {
     // One process may run several services: every server, pool and client must be told apart, or they
     // register the same untagged meter, only the first counts, and every start warns. So HTTP servers
     // carry their local address and SQL clients their name (the pool's, see Database); raw TCP client
-    // metrics are left out (they have no such label; HTTP client and pool metrics cover those connections).
+    // metrics are left out (they have no such label; pool metrics cover those connections). HTTP client
+    // metrics too: every call they would time is timed by the called service's server metrics, and at the
+    // gateway they cost a meter lookup per request and per hop.
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-        .setJvmMetricsEnabled(true).setDisabledMetricsCategories(Set.of(MetricsDomain.NET_CLIENT.toCategory()))
+        .setJvmMetricsEnabled(true).setDisabledMetricsCategories(Set.of(MetricsDomain.NET_CLIENT.toCategory(),
+            MetricsDomain.HTTP_CLIENT.toCategory()))
         .addLabels(Label.LOCAL, Label.NAMESPACE));
   }
 
