@@ -48,7 +48,10 @@ public final class GatewayVerticle extends VerticleBase {
       var verifier = new TokenVerifier(vertx, trustedIssuers(orgKeys));
       var router = Router.router(vertx);
       router.route().handler(ctx -> {
-        ctx.request().pause();
+        // a body waits until the proxy streams it on (authentication may take a round trip first)
+        if (ProxyHandler.mayHaveBody(ctx.request())) {
+          ctx.request().pause();
+        }
         ctx.next();
       });
       router.route().handler(new RequestIds());

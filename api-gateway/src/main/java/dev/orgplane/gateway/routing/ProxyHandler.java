@@ -80,14 +80,6 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         .setConnectTimeout(Math.min(route.timeoutMillis(), 5_000))
         .setIdleTimeout(route.timeoutMillis());
     address(upstream, options);
-    copyHeaders(request.headers(), options);
-    options.putHeader(RequestIds.HEADER, RequestIds.of(ctx))
-        .putHeader("X-Forwarded-For", forwardedFor(request))
-        .putHeader("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme())
-        .putHeader("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());
-    if (length != null) {
-      options.putHeader("Content-Length", length);
-    }
     client.request(options).onComplete(connected -> {
       if (connected.failed()) {
         var failure = translate(connected.cause(), upstream);
@@ -99,6 +91,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         return;
       }
       var upstreamRequest = connected.result();
+      upstreamHeaders(ctx, upstreamRequest.headers(), length);
       // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
       ctx.response().closeHandler(closed -> upstreamRequest.reset());
       body(ctx, upstreamRequest, length)
@@ -132,6 +125,12 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     request.resume();
   }
 
+  /** An HTTP/1 request announces its body (Content-Length or Transfer-Encoding); an HTTP/2 one may just send it. */
+  public static boolean mayHaveBody(HttpServerRequest request) {
+    return request.version() == HttpVersion.HTTP_2 || request.getHeader("Content-Length") != null
+        || request.getHeader("Transfer-Encoding") != null;
+  }
+
   /**
    * Sends the request's body, if it has one, and answers the upstream's response. Most requests
    * (GET, DELETE) have none: they go out as they are, not as an empty chunked body.
@@ -141,8 +140,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     if (length != null) {
       return upstreamRequest.send(request);
     }
-    if (request.version() != HttpVersion.HTTP_2 && request.getHeader("Transfer-Encoding") == null) {
-      request.resume();
+    if (!mayHaveBody(request)) {
       return upstreamRequest.send();
     }
     return streamCounting(ctx, upstreamRequest);
@@ -225,13 +223,25 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     }
   }
 
-  private static void copyHeaders(MultiMap headers, RequestOptions options) {
-    headers.forEach(h -> {
+  /**
+   * The caller's headers minus the hop-by-hop ones, plus the request id and X-Forwarded-*. Written straight
+   * into the upstream request: through its options they were copied (and validated) twice.
+   */
+  private static void upstreamHeaders(RoutingContext ctx, MultiMap upstream, String length) {
+    var request = ctx.request();
+    request.headers().forEach(h -> {
       if (!HOP_BY_HOP.contains(h.getKey()) && !h.getKey().equalsIgnoreCase(RequestIds.HEADER)
           && !h.getKey().regionMatches(true, 0, "x-forwarded-", 0, 12)) {
-        options.addHeader(h.getKey(), h.getValue());
+        upstream.add(h.getKey(), h.getValue());
       }
     });
+    upstream.set(RequestIds.HEADER, RequestIds.of(ctx))
+        .set("X-Forwarded-For", forwardedFor(request))
+        .set("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme())
+        .set("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());
+    if (length != null) {
+      upstream.set("Content-Length", length);
+    }
   }
 
   private static String forwardedFor(HttpServerRequest request) {
