@@ -9,7 +9,10 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +43,7 @@ public final class TokenVerifier {
   private final Vertx vertx;
   private final Map<String, TrustedIssuer> issuers;
   private final Map<String, JWTAuth> verifiersByKey = new ConcurrentHashMap<>();
-  private final Map<String, Principal> verified = new ConcurrentHashMap<>();
+  private final Map<Digest, Principal> verified = new ConcurrentHashMap<>();
   private final int maxRemembered;
 
   public TokenVerifier(Vertx vertx, List<TrustedIssuer> trusted) {
@@ -68,20 +71,33 @@ public final class TokenVerifier {
     return verifySignatureAndClaims(token).onSuccess(principal -> remember(digest, principal));
   }
 
-  private void remember(String digest, Principal principal) {
+  private void remember(Digest digest, Principal principal) {
     if (verified.size() >= maxRemembered) {
       verified.clear();
     }
     verified.put(digest, principal);
   }
 
-  private static String digest(String token) {
+  /**
+   * The first 128 bits of the token's SHA-256: finding another token with the same key is a second
+   * preimage, out of reach. Computed for every request at every hop, so the digest instance is kept
+   * per thread and the key is two longs, not an encoded string.
+   */
+  private static Digest digest(String token) {
+    var sha256 = SHA_256.get();
+    var bytes = ByteBuffer.wrap(sha256.digest(token.getBytes(StandardCharsets.UTF_8)));
+    return new Digest(bytes.getLong(), bytes.getLong());
+  }
+
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      return Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  });
+
+  private record Digest(long high, long low) {
   }
 
   private Future<Principal> verifySignatureAndClaims(String token) {

@@ -81,6 +81,25 @@ class TokenVerifierTest {
   }
 
   @Test
+  void aRememberedTokenVouchesForNoOtherToken() {
+    var good = token(c -> c);
+    assertEquals("alice", verifier.verify(good).await().subject());
+    assertEquals("alice", verifier.verify(good).await().subject(), "the second check is answered from memory");
+    var parts = good.split("\\.");
+    assertRejected(parts[0] + "." + b64(TestKeys.claims(ISS, AUD, "mallory").encode()) + "." + parts[2]);
+    assertEquals("bob", verifier.verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, "bob"))).await().subject());
+  }
+
+  @Test
+  void aRememberedTokenStopsAtItsExpiry() throws InterruptedException {
+    // expired 28 s ago: the 30 s leeway lets it pass for 2 more seconds
+    var shortLived = token(c -> c.put("exp", System.currentTimeMillis() / 1000 - 28));
+    assertEquals("alice", verifier.verify(shortLived).await().subject());
+    Thread.sleep(3_100);
+    assertRejected(shortLived);
+  }
+
+  @Test
   void rejectsPsychicSignature() {
     var parts = token(c -> c).split("\\.");
     var zeros = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
