@@ -28,6 +28,7 @@ import dev.orgplane.org.organization.OrganizationRoutes;
 import dev.orgplane.org.provisioner.ProvisionerBootstrap;
 import dev.orgplane.org.role.CatalogRoutes;
 import dev.orgplane.org.role.CustomRoleRoutes;
+import dev.orgplane.org.serviceuser.RevokedCredentials;
 import dev.orgplane.org.serviceuser.ServiceUserRoutes;
 import dev.orgplane.org.setup.SetupRoutes;
 import dev.orgplane.org.team.TeamRoutes;
@@ -47,6 +48,7 @@ public final class OrgServiceVerticle extends VerticleBase {
   private Settings settings;
   private Pool pool;
   private ServiceListeners server;
+  private RevokedCredentials revokedCredentials;
   private SigningKeyStore keys;
   private long purgeTimer = -1;
   private HookDispatcher hooks;
@@ -64,6 +66,10 @@ public final class OrgServiceVerticle extends VerticleBase {
           return keys.start()
               .compose(v -> AdminBootstrap.ensureAdmin(pool, hasher, settings))
               .compose(v -> ProvisionerBootstrap.ensureEngine(pool, settings))
+              .compose(v -> {
+                revokedCredentials = new RevokedCredentials(vertx, pool, tokenLifetime());
+                return revokedCredentials.start(settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
+              })
               .compose(v -> listen(hasher));
         });
   }
@@ -82,7 +88,7 @@ public final class OrgServiceVerticle extends VerticleBase {
         () -> pool.query("SELECT 1").execute());
     new IdentityRoutes(pool, hasher, keys, tokens,
         settings.bool("ORGPLANE_REGISTRATION_ENABLED")).mount(router);
-    router.route("/v1/*").handler(new BearerAuth(verifier));
+    router.route("/v1/*").handler(new BearerAuth(verifier, revokedCredentials));
     router.post("/v1/*").handler(idempotency);
     new CatalogRoutes().mount(router);
     new UserRoutes(pool).mount(router);
@@ -97,7 +103,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     new TeamRoutes(pool).mount(router);
     new DeliveryRoutes(pool).mount(router);
     new ProvisioningEventRoutes(pool).mount(router);
-    new ServiceUserRoutes(pool).mount(router);
+    new ServiceUserRoutes(pool, revokedCredentials).mount(router);
     new InvitationRoutes(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"), issuer).mount(router);
     mail = new MailSender(vertx, pool, settings.has("ORGPLANE_SMTP_HOST") ? MailSender.smtpConfig(
         settings.string("ORGPLANE_SMTP_HOST"), settings.integer("ORGPLANE_SMTP_PORT"),
@@ -129,6 +135,9 @@ public final class OrgServiceVerticle extends VerticleBase {
   public Future<?> stop() {
     if (keys != null) {
       keys.stop();
+    }
+    if (revokedCredentials != null) {
+      revokedCredentials.stop();
     }
     vertx.cancelTimer(purgeTimer);
     if (hooks != null) {

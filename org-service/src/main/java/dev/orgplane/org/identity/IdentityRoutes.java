@@ -99,7 +99,8 @@ public final class IdentityRoutes {
             ctx.fail(new ApiException(401, "invalid_client", "The client id or secret is wrong, or revoked."));
             return;
           }
-          sendToken(ctx, tokens.tokenResponse(found.get().serviceUserId().toString(), found.get().orgId()));
+          var client = found.get();
+          sendToken(ctx, tokens.tokenResponse(client.serviceUserId().toString(), client.orgId(), client.clientId()));
         })
         .onFailure(ctx::fail);
   }

@@ -22,6 +22,8 @@ public final class TokenIssuer {
     this.lifetimeSeconds = lifetimeSeconds;
   }
 
+  public static final String CREDENTIAL_CLAIM = "cid";
+
   public String issuer() {
     return issuer;
   }
@@ -32,11 +34,22 @@ public final class TokenIssuer {
 
   /** The OAuth 2.0 token response for {@code subject}, optionally scoped to one organization. */
   public JsonObject tokenResponse(String subject, UUID orgScope) {
+    return tokenResponse(subject, orgScope, null);
+  }
+
+  /**
+   * With {@code credential}, the client credential it was issued for ({@code cid}), so revoking that
+   * credential ends the token too.
+   */
+  public JsonObject tokenResponse(String subject, UUID orgScope, UUID credential) {
     long now = System.currentTimeMillis() / 1000;
     var claims = new JsonObject().put("iss", issuer).put("aud", audience).put("sub", subject)
         .put("iat", now).put("exp", now + lifetimeSeconds).put("jti", UUID.randomUUID().toString());
     if (orgScope != null) {
       claims.put("org", orgScope.toString());
+    }
+    if (credential != null) {
+      claims.put(CREDENTIAL_CLAIM, credential.toString());
     }
     return new JsonObject().put("access_token", keys.signer().sign(claims)).put("token_type", "Bearer")
         .put("expires_in", lifetimeSeconds);

@@ -25,7 +25,7 @@ public final class ClientCredentials {
   }
 
   /** A service user that presented a valid credential. */
-  public record Authenticated(UUID serviceUserId, UUID orgId) {
+  public record Authenticated(UUID clientId, UUID serviceUserId, UUID orgId) {
   }
 
   static String newSecret() {
@@ -59,7 +59,7 @@ public final class ClientCredentials {
           var row = rows.iterator().next();
           var matches = MessageDigest.isEqual(row.getString("secret_hash").getBytes(StandardCharsets.US_ASCII),
               hash(secret).getBytes(StandardCharsets.US_ASCII));
-          return matches ? Optional.of(new Authenticated(row.getUUID("id"), row.getUUID("service_org_id")))
+          return matches ? Optional.of(new Authenticated(id, row.getUUID("id"), row.getUUID("service_org_id")))
               : Optional.empty();
         });
   }

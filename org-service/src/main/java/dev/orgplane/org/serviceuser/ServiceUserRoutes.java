@@ -28,9 +28,11 @@ import java.util.UUID;
 public final class ServiceUserRoutes {
 
   private final Pool pool;
+  private final RevokedCredentials revokedCredentials;
 
-  public ServiceUserRoutes(Pool pool) {
+  public ServiceUserRoutes(Pool pool, RevokedCredentials revokedCredentials) {
     this.pool = pool;
+    this.revokedCredentials = revokedCredentials;
   }
 
   public void mount(Router router) {
@@ -117,7 +119,10 @@ public final class ServiceUserRoutes {
             .compose(access -> ServiceUserRepository.revokeCredential(tx, access.orgId(), id, clientId)
                 .compose(revoked -> revoked ? audit(tx, ctx, access, "service_user.credential_revoked", id)
                     : Future.failedFuture(ApiException.notFound("credential_not_found", "No such active credential.")))))
-        .onSuccess(v -> Replies.noContent(ctx))
+        .onSuccess(v -> {
+          revokedCredentials.markRevoked(clientId.toString());
+          Replies.noContent(ctx);
+        })
         .onFailure(ctx::fail);
   }
 

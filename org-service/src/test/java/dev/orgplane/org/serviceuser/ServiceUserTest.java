@@ -2,8 +2,12 @@ package dev.orgplane.org.serviceuser;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
+import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,16 +43,67 @@ class ServiceUserTest extends OrgServiceTest {
     assertProblem(org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret")), 401,
         "invalid_client");
 
+    assertProblem(org.get("/v1/organizations/" + orgId, bot), 401, "invalid_token");
+
     var second = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
-    assertEquals(200, org.clientCredentials(second.getString("clientId"), second.getString("clientSecret")).statusCode());
+    var secondToken = org.clientCredentials(second.getString("clientId"), second.getString("clientSecret"));
+    assertEquals(200, secondToken.statusCode());
+    var secondBot = secondToken.bodyAsJsonObject().getString("access_token");
     assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid, owner.token(), null).statusCode());
     assertProblem(org.clientCredentials(second.getString("clientId"), second.getString("clientSecret")), 401, "invalid_client");
-    assertProblem(org.get("/v1/organizations/" + orgId, bot), 404, "organization_not_found");
+    assertProblem(org.get("/v1/organizations/" + orgId, secondBot), 404, "organization_not_found");
     var orphanName = "orphan-" + UUID.randomUUID().toString().substring(0, 8);
-    assertProblem(org.post("/v1/organizations", bot, new JsonObject().put("name", orphanName).put("title", "O")), 401,
+    assertProblem(org.post("/v1/organizations", secondBot, new JsonObject().put("name", orphanName).put("title", "O")), 401,
         "invalid_token");
     var admin = org.token(dev.orgplane.org.OrgServiceHarness.ADMIN_EMAIL, dev.orgplane.org.OrgServiceHarness.ADMIN_PASSWORD);
     assertProblem(org.get("/v1/organizations/" + orphanName, admin), 404, "organization_not_found");
+  }
+
+  @Test
+  void revokingACredentialEndsItsTokensAtOnceAndOnlyItsTokens() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-rev-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var sid = org.post(base, owner.token(), new JsonObject().put("name", "ci-bot").put("roles", new JsonArray().add("viewer")))
+        .bodyAsJsonObject().getString("id");
+    var leaked = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
+    var kept = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
+    var leakedToken = org.clientCredentials(leaked.getString("clientId"), leaked.getString("clientSecret"))
+        .bodyAsJsonObject().getString("access_token");
+    var keptToken = org.clientCredentials(kept.getString("clientId"), kept.getString("clientSecret"))
+        .bodyAsJsonObject().getString("access_token");
+    assertEquals(200, org.get("/v1/organizations/" + orgId, leakedToken).statusCode());
+
+    assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid + "/credentials/" + leaked.getString("clientId"),
+        owner.token(), null).statusCode());
+
+    assertProblem(org.get("/v1/organizations/" + orgId, leakedToken), 401, "invalid_token");
+    assertEquals(200, org.get("/v1/organizations/" + orgId, keptToken).statusCode());
+  }
+
+  @Test
+  void anotherInstanceRefusesTheTokensOnceItRereadsRevocations() {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var revoking = OrgServiceHarness.start(vertx, db);
+    var other = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "200"));
+    var owner = revoking.newUser("owner");
+    var orgId = revoking.createOrg(owner.token(), "svc-rev2").getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var sid = revoking.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray().add("viewer")))
+        .bodyAsJsonObject().getString("id");
+    var credential = revoking.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
+    var token = revoking.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"))
+        .bodyAsJsonObject().getString("access_token");
+    assertEquals(200, other.get("/v1/organizations/" + orgId, token).statusCode());
+
+    assertEquals(204, revoking.send(HttpMethod.DELETE, base + "/" + sid + "/credentials/" + credential.getString("clientId"),
+        owner.token(), null).statusCode());
+
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (other.get("/v1/organizations/" + orgId, token).statusCode() != 401) {
+      assertTrue(System.currentTimeMillis() < deadline, "the other instance still takes the token after 5 s");
+    }
+    assertEquals(200, other.get("/v1/organizations/" + orgId, owner.token()).statusCode(), "people's tokens are untouched");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.orgplane.kit.auth;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Predicate;
 
 /**
  * Requires a valid bearer token and puts its {@link Principal} on the routing context. Every
@@ -12,9 +13,16 @@ import io.vertx.ext.web.RoutingContext;
 public final class BearerAuth implements Handler<RoutingContext> {
 
   private final TokenVerifier verifier;
+  private final Predicate<Principal> revoked;
 
   public BearerAuth(TokenVerifier verifier) {
+    this(verifier, principal -> false);
+  }
+
+  /** {@code revoked} refuses tokens that verify but were withdrawn before their expiry (a revoked credential's). */
+  public BearerAuth(TokenVerifier verifier, Predicate<Principal> revoked) {
     this.verifier = verifier;
+    this.revoked = revoked;
   }
 
   @Override
@@ -25,6 +33,10 @@ public final class BearerAuth implements Handler<RoutingContext> {
       return;
     }
     verifier.verify(token).onSuccess(principal -> {
+      if (revoked.test(principal)) {
+        ctx.fail(ApiException.unauthorized("The token was revoked."));
+        return;
+      }
       ctx.put(Principal.CONTEXT_KEY, principal);
       ctx.next();
     }).onFailure(ctx::fail);
