@@ -37,6 +37,11 @@ public final class EngineHarness {
 
   /** Small pages, so that even a small template takes several pages per plugin. */
   public static EngineHarness start(Vertx vertx) {
+    return start(vertx, new JsonObject());
+  }
+
+  /** With configuration keys of the test's own on top of the harness defaults. */
+  public static EngineHarness start(Vertx vertx, JsonObject overrides) {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS, EngineVerticle.MIGRATIONS);
     var org = OrgServiceHarness.start(vertx, db);
     var engine = new EngineVerticle();
@@ -48,7 +53,8 @@ public final class EngineHarness {
         .put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)
         .put("ORGPLANE_ENGINE_POLL_MILLIS", "100")
         .put("ORGPLANE_ENGINE_LEASE_MILLIS", "3000")
-        .put("ORGPLANE_ENGINE_PAGE_SIZE", "4"))).await();
+        .put("ORGPLANE_ENGINE_PAGE_SIZE", "4")
+        .mergeIn(overrides))).await();
     return new EngineHarness(org, db, WebClient.create(vertx), engine);
   }
 

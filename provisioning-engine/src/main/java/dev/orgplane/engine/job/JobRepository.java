@@ -159,13 +159,17 @@ public final class JobRepository {
                 + "WHERE job_id = $1 AND position = $2").execute(Tuple.of(jobId, failedPosition)).mapEmpty());
   }
 
-  /** Cancels a queued job at once and asks a running one to stop at its next page; empty if it had ended. */
-  static Future<Optional<UUID>> cancel(SqlClient client, UUID jobId) {
+  /**
+   * Cancels a queued job at once and asks a running one to stop at its next page. Answers the job's
+   * status now ({@code cancelled}: it ended here; {@code running}: it stops soon), empty if it had ended.
+   */
+  static Future<Optional<String>> cancel(SqlClient client, UUID jobId) {
     return client.preparedQuery("UPDATE provisioning.jobs SET cancel_requested = (status = 'running'), "
             + "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END, "
             + "finished_at = CASE WHEN status = 'queued' THEN now() END, updated_at = now() "
-            + "WHERE id = $1 AND status IN ('queued', 'running') RETURNING id")
-        .execute(Tuple.of(jobId)).map(rows -> ids(rows).stream().findFirst());
+            + "WHERE id = $1 AND status IN ('queued', 'running') RETURNING status")
+        .execute(Tuple.of(jobId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("status")));
   }
 
   /** Queues failed or cancelled jobs again; they resume from their checkpoints. Answers the ids re-queued. */

@@ -83,11 +83,18 @@ public final class JobRoutes {
     visibleJob(ctx).onSuccess(job -> JobEvents.stream(ctx, pool, job, eventPollMillis)).onFailure(ctx::fail);
   }
 
+  /**
+   * A queued job ends here, so its end is reported here, before the cancellation commits: an engine
+   * that dies in between leaves the job queued, to run and report its own end (at least once, as for
+   * jobs that ran). A running job ends, and reports, in its runner.
+   */
   private void cancel(RoutingContext ctx) {
     visibleJob(ctx)
-        .compose(job -> JobRepository.cancel(pool, job.id()))
-        .compose(cancelled -> cancelled.isPresent() ? JobRepository.find(pool, cancelled.get())
-            : Future.failedFuture(ApiException.conflict("job_finished", "The job has ended; there is nothing to cancel.")))
+        .compose(job -> pool.withTransaction(tx -> JobRepository.cancel(tx, job.id())
+                .compose(status -> status.filter("cancelled"::equals).isPresent()
+                    ? runner.reportEnd(job, "cancelled", null).map(status) : Future.succeededFuture(status)))
+            .compose(status -> status.isPresent() ? JobRepository.find(pool, job.id())
+                : Future.failedFuture(ApiException.conflict("job_finished", "The job has ended; there is nothing to cancel."))))
         .onSuccess(job -> ctx.json(job.orElseThrow().toJson()))
         .onFailure(ctx::fail);
   }

@@ -152,17 +152,24 @@ public final class JobRunner {
   /**
    * Reports the end to the organizations' hooks, then records it. Reported first, so an engine that
    * dies in between leaves a job that is taken over and reported again: at least once (the job id and
-   * status tell a repeat apart). A report org-service refuses even after retries is logged and dropped
-   * rather than keep the job from ending.
+   * status tell a repeat apart).
    */
   private Future<Void> end(Job job, String status, JsonObject error, Integer failedPosition) {
+    return reportEnd(job, status, error)
+        .compose(reported -> JobRepository.finish(pool, job.id(), owner, status, error, failedPosition));
+  }
+
+  /**
+   * Tells the template's and the target's hooks that {@code job} ended. A report org-service refuses
+   * even after retries is logged and dropped rather than keep the job from ending.
+   */
+  Future<Void> reportEnd(Job job, String status, JsonObject error) {
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString());
     return withRetries(() -> FinishedJobReport.send(pool, api, job, status, error), 1)
         .recover(failure -> {
           LOG.warn("job {}: its end could not be reported to the organizations' hooks: {}", job.id(), failure.toString());
           return Future.succeededFuture();
-        })
-        .compose(reported -> JobRepository.finish(pool, job.id(), owner, status, error, failedPosition));
+        });
   }
 
   private Future<Outcome> execute(Job job, boolean[] halt) {
