@@ -119,7 +119,12 @@ class ProvisioningTest {
 
   /** The details of the {@code provisioning.job.finished} events of {@code jobId} in an organization's audit trail. */
   private static java.util.List<JsonObject> finishedEvents(String organization, String jobId) {
-    return engine.org.get("/v1/organizations/" + organization + "/audit-events?limit=500", token()).bodyAsJsonObject()
+    return finishedEvents(engine, organization, token(), jobId);
+  }
+
+  private static java.util.List<JsonObject> finishedEvents(EngineHarness engine, String organization, String token,
+      String jobId) {
+    return engine.org.get("/v1/organizations/" + organization + "/audit-events?limit=500", token).bodyAsJsonObject()
         .getJsonArray("items").stream().map(JsonObject.class::cast)
         .filter(e -> e.getString("action").equals("provisioning.job.finished") && e.getString("target").equals("job:" + jobId))
         .map(e -> e.getJsonObject("details")).toList();
@@ -288,6 +293,27 @@ class ProvisioningTest {
     assertEquals(9, items("/v1/organizations/" + finished.getString("targetOrganization") + "/hooks").size(),
         "the retry finished the copy, and created nothing twice");
     assertProblem(engine.post(path + "/retry", token(), null), 409, "job_not_retryable");
+  }
+
+  @Test
+  void aJobCancelledWhileQueuedEndsAndTellsTheTemplatesHooks() {
+    // an engine with no free slot leaves its jobs queued
+    var idle = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
+    var idleTemplate = TemplateFixture.build(idle.org, "queued-template");
+    var owner = idleTemplate.groupAdmin().token();
+    var queued = idle.post("/v1/provisioning/jobs", owner, new JsonObject()
+        .put("templateOrganization", idleTemplate.templateId())
+        .put("target", new JsonObject().put("name", "never-started").put("title", "Never"))).bodyAsJsonObject();
+    assertEquals("queued", queued.getString("status"));
+
+    var cancelled = idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner, null);
+
+    assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
+    assertEquals("cancelled", cancelled.bodyAsJsonObject().getString("status"));
+    var reported = finishedEvents(idle, idleTemplate.templateId(), owner, queued.getString("id"));
+    assertEquals(1, reported.size(), "the template's hooks hear of the end once");
+    assertEquals("cancelled", reported.get(0).getString("status"));
+    assertNull(reported.get(0).getValue("targetOrganization"), "no target was made");
   }
 
   @Test
