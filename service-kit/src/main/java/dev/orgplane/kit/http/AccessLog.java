@@ -41,8 +41,23 @@ public final class AccessLog implements Handler<RoutingContext> {
     return (ctx.user() == null ? line.append("null") : quoted(line, ctx.user().subject())).append('}').toString();
   }
 
+  /** Ids and paths seldom need escaping: those are appended as they are, without the encoder's copy. */
   private static StringBuilder quoted(StringBuilder line, String value) {
-    return value == null ? line.append("null")
-        : line.append('"').append(JsonStringEncoder.getInstance().quoteAsString(value)).append('"');
+    if (value == null) {
+      return line.append("null");
+    }
+    line.append('"');
+    return (plain(value) ? line.append(value) : line.append(JsonStringEncoder.getInstance().quoteAsString(value)))
+        .append('"');
+  }
+
+  private static boolean plain(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 }
