@@ -1,5 +1,6 @@
 package dev.orgplane.e2e;
 
+import dev.orgplane.kit.db.PgUrl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -28,6 +29,7 @@ public final class Benchmarks {
 
   private final Vertx vertx = Vertx.vertx();
   private DurablePostgres postgres;
+  private PgUrl platformDb;
   private final List<Row> table = new ArrayList<>();
 
   record Row(String figure, String value, String baseline, String ratio) {
@@ -41,7 +43,8 @@ public final class Benchmarks {
     var benchmarks = new Benchmarks();
     // -Dbench.statements=20 also prints the 20 statements that took the most database time
     var statements = Integer.getInteger("bench.statements", 0);
-    try (var durable = DurablePostgres.start(statements > 0); var platform = Platform.start(durable.database("platform"))) {
+    try (var durable = DurablePostgres.start(statements > 0);
+        var platform = Platform.start(benchmarks.platformDb = durable.database("platform"))) {
       benchmarks.postgres = durable;
       // -Dbench.only=provisioning,reads runs just those (comma-separated); the default is all
       var only = List.of(System.getProperty("bench.only", "reads,creation,import,mixed,provisioning").split(","));
@@ -101,9 +104,33 @@ public final class Benchmarks {
     var viaGateway = LoadDriver.run(vertx, "create org via gateway", 8, WARMUP_MS, MEASURE_MS,
         () -> createOrganization(http, platform.gatewayPort, token, counter));
     var raw = rawSingleRowInserts(8);
+    var alone = creationRowsAlone(platform, 8);
     add("raw PostgreSQL single-row insert transactions, 8 clients", raw, null);
     add("organizations created per second, 8 clients, direct", direct, raw);
     add("organizations created per second, 8 clients, via gateway", viaGateway, raw);
+    add("  ceiling: PostgreSQL alone writing a creation's 4 rows, 8 clients", alone, raw);
+  }
+
+  /**
+   * What PostgreSQL alone takes to write what a creation writes (group, organization, owner membership,
+   * audit event: one statement, values made by the client, no HTTP): the ceiling of the creation figure.
+   */
+  private LoadDriver.Result creationRowsAlone(Platform platform, int clients) {
+    var pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(clients)).connectingTo(platformDb.connectOptions())
+        .using(vertx).build();
+    try {
+      var owner = pool.preparedQuery("SELECT id FROM org.users WHERE lower(email) = lower($1)")
+          .execute(Tuple.of(platform.adminEmail())).await().iterator().next().getUUID("id");
+      return LoadDriver.run(vertx, "creation rows alone", clients, WARMUP_MS, MEASURE_MS,
+          () -> pool.preparedQuery("WITH g AS (INSERT INTO org.organization_groups (id, name) VALUES ($1, $2) RETURNING id), "
+                  + "o AS (INSERT INTO org.organizations (id, name, title, group_id) SELECT $3, $2, 'B', id FROM g RETURNING id), "
+                  + "m AS (INSERT INTO org.memberships (org_id, user_id, roles) SELECT id, $4, '{owner}' FROM o) "
+                  + "INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id) "
+                  + "SELECT id, $4::text, 'organization.created', 'organization:' || id, '{}', 'bench' FROM o")
+              .execute(Tuple.of(UUID.randomUUID(), "alone-" + UUID.randomUUID(), UUID.randomUUID(), owner)));
+    } finally {
+      pool.close().await();
+    }
   }
 
   private static Future<?> createOrganization(WebClient http, int port, String token, AtomicLong counter) {
@@ -145,9 +172,47 @@ public final class Benchmarks {
       best = Math.max(best, QUEUES / ((System.nanoTime() - started) / 1e9));
     }
     var raw = rawQueueInserts(QUEUES);
+    var alone = queueRowsAlone(gateway, token);
     table.add(new Row("raw PostgreSQL multi-row INSERT of 10,000 queues (rows/s)", fmt(raw), "", ""));
     table.add(new Row("10,000 queues via POST .../queues:batch, 500 per batch (rows/s)", fmt(best), fmt(raw),
         String.format("%.2f", best / raw)));
+    table.add(new Row("  ceiling: PostgreSQL alone upserting them into org.queues (rows/s)", fmt(alone), fmt(raw),
+        String.format("%.2f", alone / raw)));
+  }
+
+  /**
+   * The same 10,000 queue rows written by PostgreSQL alone, as the import writes them (500 per upsert,
+   * 4 connections; the real table with its indexes and foreign keys) but with the values made in SQL:
+   * no HTTP, no JSON, no validation. The ceiling of the import figure, and of a template copy's.
+   */
+  private double queueRowsAlone(Gateway gateway, String token) {
+    var pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(platformDb.connectOptions())
+        .using(vertx).build();
+    double best = 0;
+    try {
+      for (int round = 0; round < 3; round++) {
+        var org = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "bench-alone-" + round)
+            .put("title", "B")).json().getString("id");
+        var base = "/v1/organizations/" + org;
+        var ws = gateway.postJson(base + "/workspaces", token, new JsonObject().put("name", "W")).json().getString("id");
+        var schema = gateway.postJson(base + "/schemas", token, new JsonObject().put("name", "S")
+            .put("content", new JsonObject())).json().getString("id");
+        long started = System.nanoTime();
+        var batches = new ArrayList<Future<?>>();
+        for (int b = 0; b < QUEUES / BATCH; b++) {
+          batches.add(pool.preparedQuery("INSERT INTO org.queues AS t (org_id, id, name, workspace_id, schema_id, settings, "
+                  + "metadata) SELECT $1, gen_random_uuid(), 'q-' || $4 || '-' || g, $2, $3, jsonb_build_object('n', g), "
+                  + "'{}'::jsonb FROM generate_series(1, $5) g ON CONFLICT (org_id, id) DO UPDATE SET name = EXCLUDED.name "
+                  + "RETURNING t.id, (xmax = 0) AS created")
+              .execute(Tuple.of(UUID.fromString(org), UUID.fromString(ws), UUID.fromString(schema), String.valueOf(b), BATCH)));
+        }
+        Future.all(batches).await();
+        best = Math.max(best, QUEUES / ((System.nanoTime() - started) / 1e9));
+      }
+      return best;
+    } finally {
+      pool.close().await();
+    }
   }
 
   /**
