@@ -14,7 +14,8 @@ import java.util.UUID;
 /**
  * A group with a group admin, and a template organization in it holding some of every kind: custom
  * roles, members (one with a custom role), a team, workspaces, schemas, queues whose settings name
- * a schema, and hooks that run after one another across pages.
+ * a schema and the team (copied in another chain of plugins), and hooks that run after one another
+ * across pages.
  */
 public record TemplateFixture(String groupId, OrgServiceHarness.Account groupAdmin, String templateId,
     OrgServiceHarness.Account member, List<String> queueIds, List<String> hookIds) {
@@ -56,7 +57,7 @@ public record TemplateFixture(String groupId, OrgServiceHarness.Account groupAdm
       queues.add(id(org.post(base + "/queues", token, new JsonObject().put("name", "queue-" + i)
           .put("workspaceId", workspaces.get(i % 5)).put("schemaId", schemas.get(i % 5))
           .put("settings", new JsonObject().put("fallbackSchema", schemas.get((i + 1) % 5))
-              .put("external", UUID.randomUUID().toString())))));
+              .put("escalationTeam", team).put("external", UUID.randomUUID().toString())))));
     }
     var hooks = new ArrayList<String>();
     for (int i = 0; i < 9; i++) {

@@ -12,4 +12,10 @@ import io.vertx.ext.web.client.WebClient;
 public record EngineCopyContext(String jobId, String sourceOrganization, String targetOrganization, IdFunction ids,
     OrgApi org, WebClient http, Vertx vertx, JsonObject options, int pageSize, ProgressSink progress)
     implements CopyContext {
+
+  /** This context with other ids (a step's, see {@link StepIds}). */
+  EngineCopyContext withIds(IdFunction stepIds) {
+    return new EngineCopyContext(jobId, sourceOrganization, targetOrganization, stepIds, org, http, vertx, options,
+        pageSize, progress);
+  }
 }

@@ -186,7 +186,7 @@ public final class JobRunner {
   }
 
   /** Runs the job's steps, each as soon as its dependencies have succeeded. */
-  private Future<Outcome> steps(Job job, CopyContext context, CopiedObjects ids, boolean[] halt) {
+  private Future<Outcome> steps(Job job, EngineCopyContext context, CopiedObjects ids, boolean[] halt) {
     var schedule = new StepSchedule(job.steps(),
         plugin -> registry.find(plugin).map(CopyPlugin::dependsOn).orElse(Set.of()));
     var outcome = Promise.<Outcome>promise();
@@ -194,14 +194,15 @@ public final class JobRunner {
     return outcome.future();
   }
 
-  private void launch(Job job, CopyContext context, CopiedObjects ids, boolean[] halt, StepSchedule schedule,
+  private void launch(Job job, EngineCopyContext context, CopiedObjects ids, boolean[] halt, StepSchedule schedule,
       Promise<Outcome> outcome) {
     if (schedule.finished()) {
       outcome.tryComplete(Outcome.SUCCEEDED);
       return;
     }
     for (var step : schedule.ready()) {
-      step(job, context, ids, halt, step).onComplete(ended -> {
+      var stepContext = context.withIds(new StepIds(ids, schedule.earlierSucceeded(step.position())));
+      step(job, stepContext, ids, halt, step).onComplete(ended -> {
         if (ended.succeeded() && ended.result() == Outcome.SUCCEEDED) {
           schedule.succeeded(step.plugin());
           launch(job, context, ids, halt, schedule, outcome);
@@ -209,6 +210,7 @@ public final class JobRunner {
         }
         // a failed, cancelled or lost step stops its siblings at their next page
         halt[0] = true;
+        schedule.abandon(ended.failed() ? ended.cause() : new IllegalStateException("the job stopped: " + ended.result()));
         if (ended.failed()) {
           outcome.tryFail(ended.cause());
         } else {

@@ -1,7 +1,11 @@
 package dev.orgplane.engine.job;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -9,6 +13,10 @@ import java.util.function.Function;
  * Which steps of a job may run now. A step is ready when the steps of its plugin's dependencies (those
  * the job has) have succeeded, so independent kinds (roles and members beside workspaces, schemas,
  * queues) copy side by side while every reference still finds its target already copied.
+ *
+ * <p>Ids inside free-form data may name objects of any kind, not only of a plugin's dependencies: they
+ * are remapped once every step ordered before the remapping one has succeeded ({@link #earlierSucceeded}),
+ * so which of them a copy remaps does not depend on how the side-by-side steps happened to interleave.
  */
 final class StepSchedule {
 
@@ -16,11 +24,24 @@ final class StepSchedule {
   private final Function<String, Set<String>> dependsOn;
   private final Set<String> succeeded = new HashSet<>();
   private final Set<String> started = new HashSet<>();
+  private final Map<Integer, Promise<Void>> earlierWaiters = new HashMap<>();
 
   StepSchedule(List<Job.Step> steps, Function<String, Set<String>> dependsOn) {
     this.steps = steps;
     this.dependsOn = dependsOn;
     steps.stream().filter(step -> step.status().equals("succeeded")).forEach(step -> succeeded.add(step.plugin()));
+  }
+
+  /** Completes once every step positioned before {@code position} has succeeded. */
+  Future<Void> earlierSucceeded(int position) {
+    if (allEarlierSucceeded(position)) {
+      return Future.succeededFuture();
+    }
+    return earlierWaiters.computeIfAbsent(position, p -> Promise.promise()).future();
+  }
+
+  private boolean allEarlierSucceeded(int position) {
+    return steps.stream().filter(step -> step.position() < position).allMatch(step -> succeeded.contains(step.plugin()));
   }
 
   /** The steps that may start now and have not started yet; they count as started from here on. */
@@ -36,6 +57,19 @@ final class StepSchedule {
 
   void succeeded(String plugin) {
     succeeded.add(plugin);
+    earlierWaiters.entrySet().removeIf(waiter -> {
+      var ready = allEarlierSucceeded(waiter.getKey());
+      if (ready) {
+        waiter.getValue().complete();
+      }
+      return ready;
+    });
+  }
+
+  /** A step failed or stopped: steps waiting to remap give up too, instead of waiting for ever. */
+  void abandon(Throwable cause) {
+    earlierWaiters.values().forEach(waiter -> waiter.tryFail(cause));
+    earlierWaiters.clear();
   }
 
   boolean finished() {

@@ -89,6 +89,7 @@ class ProvisioningTest {
     items("/v1/organizations/" + target + "/workspaces").forEach(w -> targetWorkspaces.add(((JsonObject) w).getString("id")));
     var targetSchemas = new HashSet<>();
     items("/v1/organizations/" + target + "/schemas").forEach(s -> targetSchemas.add(((JsonObject) s).getString("id")));
+    var targetTeam = items("/v1/organizations/" + target + "/groups").getJsonObject(0).getString("id");
     var queues = items("/v1/organizations/" + target + "/queues");
     assertEquals(9, queues.size());
     for (var raw : queues) {
@@ -96,6 +97,8 @@ class ProvisioningTest {
       assertTrue(targetWorkspaces.contains(queue.getString("workspaceId")), queue.encode());
       assertTrue(targetSchemas.contains(queue.getJsonObject("settings").getString("fallbackSchema")),
           "template ids inside settings point at the copies: " + queue.encode());
+      assertEquals(targetTeam, queue.getJsonObject("settings").getString("escalationTeam"),
+          "even ids of kinds copied by another chain of plugins, side by side: " + queue.encode());
       assertFalse(template.queueIds().contains(queue.getString("id")));
     }
     var hooks = items("/v1/organizations/" + target + "/hooks");

@@ -1,0 +1,64 @@
+package dev.orgplane.engine.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class StepScheduleTest {
+
+  // two chains side by side: roles -> users, and workspaces -> queues
+  private static final Map<String, Set<String>> DEPENDS_ON = Map.of("roles", Set.of(), "users", Set.of("roles"),
+      "workspaces", Set.of(), "queues", Set.of("workspaces"));
+
+  private static Job.Step step(int position, String plugin, String status) {
+    return new Job.Step(position, plugin, status, null, 0, 0, 0, 0);
+  }
+
+  private static StepSchedule schedule(String... succeededAlready) {
+    var done = Set.of(succeededAlready);
+    var steps = List.of("roles", "users", "workspaces", "queues");
+    return new StepSchedule(steps.stream().map(p -> step(steps.indexOf(p), p, done.contains(p) ? "succeeded" : "queued"))
+        .toList(), DEPENDS_ON::get);
+  }
+
+  @Test
+  void independentChainsStartSideBySide() {
+    var schedule = schedule();
+    assertEquals(List.of("roles", "workspaces"), schedule.ready().stream().map(Job.Step::plugin).toList());
+    schedule.succeeded("workspaces");
+    assertEquals(List.of("queues"), schedule.ready().stream().map(Job.Step::plugin).toList());
+  }
+
+  @Test
+  void aStepRemapsFreeFormIdsOnlyAfterEveryEarlierStepWhateverTheChain() {
+    var schedule = schedule();
+    schedule.ready();
+    schedule.succeeded("workspaces");
+    var queuesMayRemap = schedule.earlierSucceeded(3);
+    assertFalse(queuesMayRemap.isComplete(), "roles and users, of the other chain, are not done yet");
+    schedule.succeeded("roles");
+    assertFalse(queuesMayRemap.isComplete());
+    schedule.succeeded("users");
+    assertTrue(queuesMayRemap.succeeded());
+    assertTrue(schedule.earlierSucceeded(0).succeeded(), "the first step waits for nothing");
+  }
+
+  @Test
+  void aResumedJobCountsTheStepsItFinishedBefore() {
+    var schedule = schedule("roles", "users", "workspaces");
+    assertTrue(schedule.earlierSucceeded(3).succeeded());
+  }
+
+  @Test
+  void waitersGiveUpWhenTheJobStops() {
+    var schedule = schedule();
+    var queuesMayRemap = schedule.earlierSucceeded(3);
+    schedule.abandon(new IllegalStateException("cancelled"));
+    assertTrue(queuesMayRemap.failed());
+  }
+}
