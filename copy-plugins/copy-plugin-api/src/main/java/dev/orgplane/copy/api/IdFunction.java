@@ -25,7 +25,8 @@ public interface IdFunction {
   /**
    * {@code freeForm} with every string that is the id of a template object copied so far (by this
    * job, in this or an earlier plugin) replaced by the id of its copy, at any depth. Other strings,
-   * including ids that only look like template ids, are left alone.
+   * including ids that only look like template ids, are left alone. The engine answers once every
+   * plugin earlier in the run order has finished, even those of other chains running side by side.
    */
   Future<JsonObject> remapEmbedded(JsonObject freeForm);
 
