@@ -21,8 +21,8 @@ final class FinishedJobReport {
       return Future.succeededFuture();
     }
     // the target may have been made during this run: the row knows, the claimed copy of it may not
-    return JobRepository.find(pool, job.id()).compose(current -> {
-      var target = current.map(Job::targetOrg).orElse(job.targetOrg());
+    return JobRepository.targetOf(pool, job.id()).compose(recorded -> {
+      var target = recorded.orElse(job.targetOrg());
       var details = new JsonObject().put("status", status).put("jobId", job.id().toString())
           .put("batchId", job.batchId() == null ? null : job.batchId().toString())
           .put("templateOrganization", job.templateOrg().toString())

@@ -80,6 +80,12 @@ public final class JobRepository {
         .map(jobs -> jobs.stream().findFirst());
   }
 
+  /** The organization the job copies into, as recorded now (a run may have made it since the job was read). */
+  static Future<Optional<UUID>> targetOf(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT target_org FROM provisioning.jobs WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getUUID("target_org")));
+  }
+
   /** Jobs requested by {@code requestedBy}, or of {@code batchId}, newest first, after {@code afterId}. */
   public static Future<List<Job>> list(SqlClient client, UUID requestedBy, UUID batchId, String status,
       UUID afterId, int limit) {

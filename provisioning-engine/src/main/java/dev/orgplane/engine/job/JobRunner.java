@@ -165,7 +165,7 @@ public final class JobRunner {
    */
   Future<Void> reportEnd(Job job, String status, JsonObject error) {
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString());
-    return withRetries(() -> FinishedJobReport.send(pool, api, job, status, error), 1)
+    return withRetries("the end report", () -> FinishedJobReport.send(pool, api, job, status, error), 1)
         .recover(failure -> {
           LOG.warn("job {}: its end could not be reported to the organizations' hooks: {}", job.id(), failure.toString());
           return Future.succeededFuture();
@@ -176,7 +176,7 @@ public final class JobRunner {
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString())
         .sharingPagesOf(job.templateOrg().toString(), templatePages);
     var target = new TargetOrganization(pool, api, owner);
-    return withRetries(() -> target.ensure(job), 1).compose(targetOrg -> {
+    return withRetries("the target organization", () -> target.ensure(job), 1).compose(targetOrg -> {
       var ids = new CopiedObjects(pool, targetOrg, job.id());
       var context = new EngineCopyContext(job.id().toString(), job.templateOrg().toString(),
           targetOrg == null ? null : targetOrg.toString(), ids, api, http, vertx, job.options(), settings.pageSize(),
@@ -236,7 +236,7 @@ public final class JobRunner {
     }
     Supplier<Future<PageResult>> page = () -> job.dryRun() ? plugin.plan(context, from) : plugin.copy(context, from);
     var started = System.nanoTime();
-    return withRetries(page, 1).compose(done -> {
+    return withRetries("a page", page, 1).compose(done -> {
       LOG.info("job {} {} page: {} objects in {} ms", job.id(), plugin.id(), done.counts().total(),
           (System.nanoTime() - started) / 1_000_000);
       return pool.withTransaction(tx -> JobRepository.checkpoint(tx, job.id(), owner,
@@ -257,15 +257,15 @@ public final class JobRunner {
   }
 
   /** Retries work that failed for a passing reason (org-service restarting, a network error) with backoff. */
-  private <T> Future<T> withRetries(Supplier<Future<T>> page, int attempt) {
-    return page.get().recover(failure -> {
+  private <T> Future<T> withRetries(String what, Supplier<Future<T>> work, int attempt) {
+    return work.get().recover(failure -> {
       if (!transientFailure(failure) || attempt >= MAX_ATTEMPTS) {
         return Future.failedFuture(failure instanceof OrgApiException refused && !refused.retryable()
             ? new CopyFailure(refused.code(), refused.getMessage(), null) : failure);
       }
       var delay = Math.min(5_000L, 250L << attempt);
-      LOG.info("page failed ({}), retrying in {} ms", failure.toString(), delay);
-      return vertx.timer(delay).compose(v -> withRetries(page, attempt + 1));
+      LOG.info("{} failed ({}), retrying in {} ms", what, failure.toString(), delay);
+      return vertx.timer(delay).compose(v -> withRetries(what, work, attempt + 1));
     });
   }
 
