@@ -53,11 +53,14 @@ public final class DiffRoutes {
       return;
     }
     var authorization = ctx.request().getHeader("Authorization");
-    Future.all(access.organization(authorization, sourceRef, "source_not_found"),
-            access.organization(authorization, targetRef, "target_not_found"))
-        .compose(both -> {
-          JsonObject source = both.resultAt(0);
-          JsonObject target = both.resultAt(1);
+    var sourceLookup = access.organization(authorization, sourceRef, "source_not_found");
+    var targetLookup = access.organization(authorization, targetRef, "target_not_found");
+    // both asked at once; when both fail, the answer names the source whichever failed first
+    Future.join(sourceLookup, targetLookup)
+        .transform(done -> sourceLookup.failed() ? Future.<JsonObject>failedFuture(sourceLookup.cause()) : targetLookup)
+        .compose(checked -> {
+          JsonObject source = sourceLookup.result();
+          JsonObject target = targetLookup.result();
           if (!source.getString("groupId").equals(target.getString("groupId"))) {
             throw new ApiException(422, "group_mismatch", "Source and target are in different organization groups.");
           }
