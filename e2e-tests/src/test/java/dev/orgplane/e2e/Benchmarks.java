@@ -148,29 +148,16 @@ public final class Benchmarks {
     var gateway = new Gateway(platform.baseUrl());
     var token = gateway.token(platform.adminEmail(), platform.adminPassword());
     var http = client(4);
-    double best = 0;
-    for (int round = 0; round < 3; round++) {
-      var org = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "bench-queues-" + round)
-          .put("title", "B")).json().getString("id");
-      var base = "/v1/organizations/" + org;
-      var ws = gateway.postJson(base + "/workspaces", token, new JsonObject().put("name", "W")).json().getString("id");
-      var schema = gateway.postJson(base + "/schemas", token, new JsonObject().put("name", "S")
-          .put("content", new JsonObject())).json().getString("id");
-      long started = System.nanoTime();
-      var batches = new java.util.ArrayList<Future<?>>();
-      for (int b = 0; b < QUEUES / BATCH; b++) {
-        var items = new io.vertx.core.json.JsonArray();
-        for (int i = 0; i < BATCH; i++) {
-          items.add(new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "q-" + b + "-" + i)
-              .put("workspaceId", ws).put("schemaId", schema).put("settings", new JsonObject().put("n", i)));
-        }
-        batches.add(http.post(platform.gatewayPort, "127.0.0.1", base + "/queues:batch").bearerTokenAuthentication(token)
-            .sendJsonObject(new JsonObject().put("items", items))
-            .compose(r -> r.statusCode() == 200 ? Future.succeededFuture() : Future.failedFuture("HTTP " + r.statusCode())));
+    var best = bestOfThreeRounds(gateway, token, "bench-queues", (home, b) -> {
+      var items = new io.vertx.core.json.JsonArray();
+      for (int i = 0; i < BATCH; i++) {
+        items.add(new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "q-" + b + "-" + i)
+            .put("workspaceId", home.workspace()).put("schemaId", home.schema()).put("settings", new JsonObject().put("n", i)));
       }
-      Future.all(batches).await();
-      best = Math.max(best, QUEUES / ((System.nanoTime() - started) / 1e9));
-    }
+      return http.post(platform.gatewayPort, "127.0.0.1", "/v1/organizations/" + home.org() + "/queues:batch")
+          .bearerTokenAuthentication(token).sendJsonObject(new JsonObject().put("items", items))
+          .compose(r -> r.statusCode() == 200 ? Future.succeededFuture() : Future.failedFuture("HTTP " + r.statusCode()));
+    });
     var raw = rawQueueInserts(QUEUES);
     var alone = queueRowsAlone(gateway, token);
     table.add(new Row("raw PostgreSQL multi-row INSERT of 10,000 queues (rows/s)", fmt(raw), "", ""));
@@ -188,31 +175,47 @@ public final class Benchmarks {
   private double queueRowsAlone(Gateway gateway, String token) {
     var pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(platformDb.connectOptions())
         .using(vertx).build();
-    double best = 0;
     try {
-      for (int round = 0; round < 3; round++) {
-        var org = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "bench-alone-" + round)
-            .put("title", "B")).json().getString("id");
-        var base = "/v1/organizations/" + org;
-        var ws = gateway.postJson(base + "/workspaces", token, new JsonObject().put("name", "W")).json().getString("id");
-        var schema = gateway.postJson(base + "/schemas", token, new JsonObject().put("name", "S")
-            .put("content", new JsonObject())).json().getString("id");
-        long started = System.nanoTime();
-        var batches = new ArrayList<Future<?>>();
-        for (int b = 0; b < QUEUES / BATCH; b++) {
-          batches.add(pool.preparedQuery("INSERT INTO org.queues AS t (org_id, id, name, workspace_id, schema_id, settings, "
-                  + "metadata) SELECT $1, gen_random_uuid(), 'q-' || $4 || '-' || g, $2, $3, jsonb_build_object('n', g), "
+      return bestOfThreeRounds(gateway, token, "bench-alone", (home, b) -> pool.preparedQuery(
+              "INSERT INTO org.queues AS t (org_id, id, name, workspace_id, schema_id, settings, metadata) "
+                  + "SELECT $1, gen_random_uuid(), 'q-' || $4 || '-' || g, $2, $3, jsonb_build_object('n', g), "
                   + "'{}'::jsonb FROM generate_series(1, $5) g ON CONFLICT (org_id, id) DO UPDATE SET name = EXCLUDED.name "
                   + "RETURNING t.id, (xmax = 0) AS created")
-              .execute(Tuple.of(UUID.fromString(org), UUID.fromString(ws), UUID.fromString(schema), String.valueOf(b), BATCH)));
-        }
-        Future.all(batches).await();
-        best = Math.max(best, QUEUES / ((System.nanoTime() - started) / 1e9));
-      }
-      return best;
+          .execute(Tuple.of(UUID.fromString(home.org()), UUID.fromString(home.workspace()), UUID.fromString(home.schema()),
+              String.valueOf(b), BATCH)));
     } finally {
       pool.close().await();
     }
+  }
+
+  /** A fresh organization with a workspace and a schema for its queues to name. */
+  private record QueueHome(String org, String workspace, String schema) {
+  }
+
+  /**
+   * Rows per second of the best of three rounds, each writing {@value #QUEUES} queues into a fresh
+   * organization as {@value #BATCH}-row batches ({@code batch} sends batch number b), all at once.
+   */
+  private static double bestOfThreeRounds(Gateway gateway, String token, String name,
+      java.util.function.BiFunction<QueueHome, Integer, Future<?>> batch) {
+    double best = 0;
+    for (int round = 0; round < 3; round++) {
+      var org = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", name + "-" + round)
+          .put("title", "B")).json().getString("id");
+      var base = "/v1/organizations/" + org;
+      var home = new QueueHome(org,
+          gateway.postJson(base + "/workspaces", token, new JsonObject().put("name", "W")).json().getString("id"),
+          gateway.postJson(base + "/schemas", token, new JsonObject().put("name", "S").put("content", new JsonObject()))
+              .json().getString("id"));
+      long started = System.nanoTime();
+      var batches = new ArrayList<Future<?>>();
+      for (int b = 0; b < QUEUES / BATCH; b++) {
+        batches.add(batch.apply(home, b));
+      }
+      Future.all(batches).await();
+      best = Math.max(best, QUEUES / ((System.nanoTime() - started) / 1e9));
+    }
+    return best;
   }
 
   /**
