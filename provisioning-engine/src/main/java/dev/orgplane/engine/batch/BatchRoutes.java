@@ -99,7 +99,10 @@ public final class BatchRoutes {
           ? request.job(ctx, access, batchId, String.valueOf(existing), null, field)
           : request.job(ctx, access, batchId, null, target, field));
     }
-    return Future.all(jobs).map(all -> all.<NewJob>list());
+    // the targets are checked at once; when several are wrong, the answer names the first of them
+    return Future.join(jobs).transform(checked -> jobs.stream().filter(Future::failed).findFirst()
+        .<Future<List<NewJob>>>map(wrong -> Future.failedFuture(wrong.cause()))
+        .orElseGet(() -> Future.succeededFuture(jobs.stream().map(Future::result).toList())));
   }
 
   private void list(RoutingContext ctx) {

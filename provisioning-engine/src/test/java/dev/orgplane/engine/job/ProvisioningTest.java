@@ -254,6 +254,12 @@ class ProvisioningTest {
     assertProblem(engine.post("/v1/provisioning/batches", token(), new JsonObject()
         .put("templateOrganization", template.templateId()).put("targets", new JsonArray())
         .put("concurrency", 0)), 400, "validation_failed");
+    var twoWrongTargets = engine.post("/v1/provisioning/batches", token(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("targets", new JsonArray()
+            .add(new JsonObject().put("organization", UUID.randomUUID().toString()))
+            .add(new JsonObject().put("name", "Bad Name!").put("title", "B"))));
+    // the first wrong target is named, though the second one's fault is found without a round trip
+    assertProblem(twoWrongTargets, 404, "target_not_found");
     assertProblem(engine.get("/v1/provisioning/jobs/" + UUID.randomUUID(), token()), 404, "job_not_found");
     assertProblem(engine.get("/v1/provisioning/jobs/not-a-uuid", token()), 400, "validation_failed");
     assertProblem(engine.get("/v1/provisioning/diff?source=x", token()), 400, "invalid_query");
