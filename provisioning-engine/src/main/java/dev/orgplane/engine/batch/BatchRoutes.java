@@ -14,6 +14,7 @@ import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.kit.async.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -100,9 +101,7 @@ public final class BatchRoutes {
           : request.job(ctx, access, batchId, null, target, field));
     }
     // the targets are checked at once; when several are wrong, the answer names the first of them
-    return Future.join(jobs).transform(checked -> jobs.stream().filter(Future::failed).findFirst()
-        .<Future<List<NewJob>>>map(wrong -> Future.failedFuture(wrong.cause()))
-        .orElseGet(() -> Future.succeededFuture(jobs.stream().map(Future::result).toList())));
+    return Futures.allInOrder(jobs);
   }
 
   private void list(RoutingContext ctx) {

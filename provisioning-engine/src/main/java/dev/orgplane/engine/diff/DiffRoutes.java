@@ -8,6 +8,7 @@ import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.async.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -53,14 +55,12 @@ public final class DiffRoutes {
       return;
     }
     var authorization = ctx.request().getHeader("Authorization");
-    var sourceLookup = access.organization(authorization, sourceRef, "source_not_found");
-    var targetLookup = access.organization(authorization, targetRef, "target_not_found");
     // both asked at once; when both fail, the answer names the source whichever failed first
-    Future.join(sourceLookup, targetLookup)
-        .transform(done -> sourceLookup.failed() ? Future.<JsonObject>failedFuture(sourceLookup.cause()) : targetLookup)
-        .compose(checked -> {
-          JsonObject source = sourceLookup.result();
-          JsonObject target = targetLookup.result();
+    Futures.allInOrder(List.of(access.organization(authorization, sourceRef, "source_not_found"),
+            access.organization(authorization, targetRef, "target_not_found")))
+        .compose(both -> {
+          var source = both.get(0);
+          var target = both.get(1);
           if (!source.getString("groupId").equals(target.getString("groupId"))) {
             throw new ApiException(422, "group_mismatch", "Source and target are in different organization groups.");
           }
@@ -74,7 +74,7 @@ public final class DiffRoutes {
         .onFailure(ctx::fail);
   }
 
-  private Future<java.util.List<KindDiff>> kinds(String source, String target) {
+  private Future<List<KindDiff>> kinds(String source, String target) {
     var context = new EngineCopyContext(null, source, target, new CopiedObjects(pool, UUID.fromString(target), null),
         new OrgApiClient(http, orgServiceUrl, token, null), http, null, new JsonObject(), 500, message -> { });
     return Future.all(registry.inRunOrder().stream().map(plugin -> plugin.diff(context)).toList())
