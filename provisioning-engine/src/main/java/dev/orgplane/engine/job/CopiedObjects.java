@@ -1,10 +1,10 @@
 package dev.orgplane.engine.job;
 
+import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.IdFunction;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The ids of copies in one target organization: a name-based (version 5) UUID of the target and the
@@ -25,9 +24,6 @@ import java.util.regex.Pattern;
  * there so far, which tells template ids apart from other strings in free-form data.
  */
 public final class CopiedObjects implements IdFunction {
-
-  private static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final Pool pool;
   private final UUID namespace;
@@ -71,10 +67,10 @@ public final class CopiedObjects implements IdFunction {
   @Override
   public Future<JsonObject> remapEmbedded(JsonObject freeForm) {
     var candidates = new HashSet<String>();
-    collect(freeForm, candidates);
+    EmbeddedIds.collect(freeForm, candidates);
     candidates.removeAll(copied);
     if (!recorded || candidates.isEmpty()) {
-      return Future.succeededFuture(recorded ? (JsonObject) replace(freeForm, copied) : freeForm);
+      return Future.succeededFuture(recorded ? remapped(freeForm) : freeForm);
     }
     var lookup = Promise.<Void>promise();
     var first = waiting.isEmpty();
@@ -88,7 +84,7 @@ public final class CopiedObjects implements IdFunction {
         context.runOnContext(v -> flush());
       }
     }
-    return lookup.future().map(v -> (JsonObject) replace(freeForm, copied));
+    return lookup.future().map(v -> remapped(freeForm));
   }
 
   /**
@@ -124,30 +120,7 @@ public final class CopiedObjects implements IdFunction {
         });
   }
 
-  private static void collect(Object value, Set<String> into) {
-    if (value instanceof JsonObject object) {
-      object.forEach(entry -> collect(entry.getValue(), into));
-    } else if (value instanceof JsonArray array) {
-      array.forEach(item -> collect(item, into));
-    } else if (value instanceof String text && UUID_TEXT.matcher(text).matches()) {
-      into.add(text.toLowerCase());
-    }
-  }
-
-  private Object replace(Object value, Set<String> copies) {
-    if (value instanceof JsonObject object) {
-      var result = new JsonObject();
-      object.forEach(entry -> result.put(entry.getKey(), replace(entry.getValue(), copies)));
-      return result;
-    }
-    if (value instanceof JsonArray array) {
-      var result = new JsonArray();
-      array.forEach(item -> result.add(replace(item, copies)));
-      return result;
-    }
-    if (value instanceof String text && copies.contains(text.toLowerCase())) {
-      return copyOf(text);
-    }
-    return value;
+  private JsonObject remapped(JsonObject freeForm) {
+    return (JsonObject) EmbeddedIds.replace(freeForm, id -> copied.contains(id) ? copyOf(id) : null);
   }
 }

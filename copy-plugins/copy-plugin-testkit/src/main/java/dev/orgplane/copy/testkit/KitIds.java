@@ -1,8 +1,8 @@
 package dev.orgplane.copy.testkit;
 
+import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.IdFunction;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.HashSet;
@@ -36,29 +36,13 @@ public final class KitIds implements IdFunction {
 
   @Override
   public Future<JsonObject> remapEmbedded(JsonObject freeForm) {
-    return Future.succeededFuture((JsonObject) remap(freeForm));
+    var remapped = EmbeddedIds.replace(freeForm, id -> copied.contains(id) ? copyOf(id) : null);
+    return Future.succeededFuture((JsonObject) remapped);
   }
 
   @Override
   public Future<Set<String>> copiedAlready(Collection<String> copyIds) {
     var copies = copied.stream().map(this::copyOf).collect(Collectors.toSet());
     return Future.succeededFuture(copyIds.stream().filter(copies::contains).collect(Collectors.toSet()));
-  }
-
-  private Object remap(Object value) {
-    if (value instanceof JsonObject object) {
-      var result = new JsonObject();
-      object.forEach(entry -> result.put(entry.getKey(), remap(entry.getValue())));
-      return result;
-    }
-    if (value instanceof JsonArray array) {
-      var result = new JsonArray();
-      array.forEach(item -> result.add(remap(item)));
-      return result;
-    }
-    if (value instanceof String text && copied.contains(text.toLowerCase())) {
-      return copyOf(text);
-    }
-    return value;
   }
 }
