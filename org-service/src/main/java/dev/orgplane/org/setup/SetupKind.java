@@ -7,10 +7,12 @@ import java.util.stream.Collectors;
 /**
  * A kind of object a template organization holds (workspaces, schemas, queues), described as data
  * so that one repository and one set of routes serve every kind alike. Table and column names here
- * are constants of the code, never caller input.
+ * are constants of the code, never caller input. {@code freeFormColumn} holds the kind's free-form
+ * data, whose embedded ids a copy remaps; {@code acyclicColumn} references objects of the same kind
+ * and must never form a cycle.
  */
 record SetupKind(String path, String table, String noun, List<SetupField> fields, Map<String, String> referenceFields,
-    List<Reference> references, List<Reference> referencedBy, String acyclicColumn) {
+    List<Reference> references, List<Reference> referencedBy, String acyclicColumn, String freeFormColumn) {
 
   /**
    * A column of {@code table} whose ids name objects of {@code target}, shown to callers as {@code json};
@@ -28,13 +30,13 @@ record SetupKind(String path, String table, String noun, List<SetupField> fields
   static final SetupKind WORKSPACES = new SetupKind("workspaces", "workspaces", "workspace", List.of(
       new SetupField("name", "name", SetupField.Type.NAME, true),
       new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of(), List.of(),
-      List.of(QUEUE_WORKSPACE), null);
+      List.of(QUEUE_WORKSPACE), null, null);
 
   static final SetupKind SCHEMAS = new SetupKind("schemas", "schemas", "schema", List.of(
       new SetupField("name", "name", SetupField.Type.NAME, true),
       new SetupField("content", "content", SetupField.Type.OBJECT, true),
       new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)), Map.of(), List.of(),
-      List.of(QUEUE_SCHEMA), null);
+      List.of(QUEUE_SCHEMA), null, null);
 
   static final SetupKind QUEUES = new SetupKind("queues", "queues", "queue", List.of(
       new SetupField("name", "name", SetupField.Type.NAME, true),
@@ -43,7 +45,7 @@ record SetupKind(String path, String table, String noun, List<SetupField> fields
       new SetupField("settings", "settings", SetupField.Type.OBJECT, false),
       new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)),
       Map.of("queues_workspace_fkey", "workspaceId", "queues_schema_fkey", "schemaId"), List.of(),
-      List.of(HOOK_QUEUES), null);
+      List.of(HOOK_QUEUES), null, "settings");
 
   static final SetupKind HOOKS = new SetupKind("hooks", "hooks", "hook", List.of(
       new SetupField("name", "name", SetupField.Type.NAME, true),
@@ -55,7 +57,7 @@ record SetupKind(String path, String table, String noun, List<SetupField> fields
       new SetupField("config", "config", SetupField.Type.OBJECT, false),
       new SetupField("secret", "secret", SetupField.Type.SECRET, false),
       new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)),
-      Map.of(), List.of(HOOK_QUEUES, HOOK_RUN_AFTER), List.of(HOOK_RUN_AFTER), "run_after");
+      Map.of(), List.of(HOOK_QUEUES, HOOK_RUN_AFTER), List.of(HOOK_RUN_AFTER), "run_after", "config");
 
   static final List<SetupKind> ALL = List.of(WORKSPACES, SCHEMAS, QUEUES, HOOKS);
 

@@ -26,6 +26,9 @@ import java.util.stream.Collectors;
  */
 final class SetupRepository {
 
+  /** 244 random bits from two v4 UUIDs: gen_random_uuid is built in, pgcrypto is not. */
+  static final String NEW_SECRET = "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')";
+
   private SetupRepository() {
   }
 
@@ -56,13 +59,20 @@ final class SetupRepository {
   }
 
   private static String upsertSql(SetupKind kind, boolean skipUnchanged) {
+    var values = kind.fields().stream().map(SetupRepository::valueOrDefault).collect(Collectors.joining(", "));
+    return "INSERT INTO org." + kind.table() + " AS t (org_id, id, " + kind.columnList() + ") SELECT $1, x.id, "
+        + values + " FROM jsonb_to_recordset($2::jsonb) AS " + kind.recordType() + onConflict(kind, skipUnchanged);
+  }
+
+  /**
+   * The upsert's {@code ON CONFLICT} clause: an existing row takes the new values; with
+   * {@code skipUnchanged}, only if they differ (a re-run writes nothing).
+   */
+  static String onConflict(SetupKind kind, boolean skipUnchanged) {
     // A secret is never overwritten by omission: replacing a hook without naming a secret keeps its own.
     var replaced = kind.fields().stream().filter(f -> f.type() != SetupField.Type.SECRET).map(SetupField::column).toList();
     var updates = replaced.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
-    var values = kind.fields().stream().map(SetupRepository::valueOrDefault).collect(Collectors.joining(", "));
-    var sql = "INSERT INTO org." + kind.table() + " AS t (org_id, id, " + kind.columnList() + ") SELECT $1, x.id, "
-        + values + " FROM jsonb_to_recordset($2::jsonb) AS " + kind.recordType()
-        + " ON CONFLICT (org_id, id) DO UPDATE SET " + updates + ", updated_at = now()";
+    var sql = " ON CONFLICT (org_id, id) DO UPDATE SET " + updates + ", updated_at = now()";
     if (skipUnchanged) {
       sql += " WHERE (" + replaced.stream().map(c -> "t." + c).collect(Collectors.joining(", ")) + ") IS DISTINCT FROM ("
           + replaced.stream().map(c -> "EXCLUDED." + c).collect(Collectors.joining(", ")) + ")";
@@ -103,8 +113,7 @@ final class SetupRepository {
       case OBJECT -> "COALESCE(" + x + ", '{}'::jsonb)";
       case EVENTS, REFERENCES -> "COALESCE(" + x + ", '{}')";
       case BOOLEAN -> "COALESCE(" + x + ", true)";
-      // 244 random bits from two v4 UUIDs: gen_random_uuid is built in, pgcrypto is not
-      case SECRET -> "COALESCE(" + x + ", replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))";
+      case SECRET -> "COALESCE(" + x + ", " + NEW_SECRET + ")";
       default -> x;
     };
   }

@@ -7,6 +7,7 @@ import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.provisioner.Imported;
@@ -24,6 +25,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -46,6 +48,8 @@ public final class SetupRoutes {
     for (var kind : SetupKind.ALL) {
       var base = "/v1/organizations/:org/" + kind.path();
       router.postWithRegex("/v1/organizations/(?<org>[^/]+)/" + kind.path() + ":batch").handler(ctx -> batch(ctx, kind));
+      var copy = new SetupCopy(kind);
+      router.postWithRegex("/v1/organizations/(?<org>[^/]+)/" + kind.path() + ":copy").handler(ctx -> copy(ctx, copy));
       router.get(base).handler(ctx -> list(ctx, kind));
       router.post(base).handler(ctx -> create(ctx, kind));
       router.get(base + "/:id").handler(ctx -> get(ctx, kind));
@@ -153,6 +157,41 @@ public final class SetupRoutes {
         .recover(failure -> SetupRoutes.<JsonObject>translate(failure, kind, "items[]."))
         .onSuccess(counts -> Replies.json(ctx, 200, counts))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code POST .../{kind}:copy?cursor=&limit=} with {@code {"from": org}}: copies a page of another
+   * organization's objects into this one (see {@link SetupCopy}). The caller imports here and reads
+   * there; a page is all or nothing, and a re-run leaves what it copied before alone.
+   */
+  private void copy(RoutingContext ctx, SetupCopy copy) {
+    var kind = copy.kind();
+    var page = PageRequest.of(ctx);
+    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    var body = RequestBody.of(ctx, Set.of("from"));
+    var from = body.requiredString("from", 100);
+    body.validate();
+    var principal = BearerAuth.principal(ctx);
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
+            .compose(target -> AccessPolicy.require(tx, principal, from, kind.permission("get"))
+                .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target.orgId(), page, after))))
+        .recover(failure -> SetupRoutes.<JsonObject>translate(failure, kind, ""))
+        .onSuccess(answer -> Replies.json(ctx, 200, answer))
+        .onFailure(ctx::fail);
+  }
+
+  private static Future<JsonObject> copyPage(SqlConnection tx, RoutingContext ctx, SetupCopy copy, UUID source,
+      UUID target, PageRequest page, UUID after) {
+    if (source.equals(target)) {
+      return Future.failedFuture(ApiException.unprocessable("same_organization",
+          "An organization cannot be copied into itself."));
+    }
+    var kind = copy.kind();
+    return copy.page(tx, source, target, after, page.limit())
+        .compose(copied -> consistent(tx, kind, target, copied.changed(), copied.updated() == 0).map(copied))
+        .compose(copied -> AuditLog.record(tx, ctx, target, BearerAuth.principal(ctx).subject(), kind.noun() + ".copied",
+                kind.noun() + "s", copied.counts().put("from", source.toString()))
+            .map(v -> copied.answer(page)));
   }
 
   /** Creates one object and answers it as stored. */

@@ -64,11 +64,15 @@ public record PageRequest(int limit, String after) {
   public <T> JsonObject page(List<T> rows, Function<T, JsonObject> toJson, Function<T, String> sortKey) {
     var items = new JsonArray();
     rows.stream().limit(limit).forEach(r -> items.add(toJson.apply(r)));
-    String next = null;
-    if (rows.size() > limit) {
-      next = Base64.getUrlEncoder().withoutPadding()
-          .encodeToString(sortKey.apply(rows.get(limit - 1)).getBytes(StandardCharsets.UTF_8));
+    return new JsonObject().put("items", items).put("nextCursor", nextCursor(rows, sortKey));
+  }
+
+  /** The cursor of the page after this one, given up to {@link #fetchSize()} rows; {@code null} after the last. */
+  public <T> String nextCursor(List<T> rows, Function<T, String> sortKey) {
+    if (rows.size() <= limit) {
+      return null;
     }
-    return new JsonObject().put("items", items).put("nextCursor", next);
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(sortKey.apply(rows.get(limit - 1)).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,0 +1,252 @@
+package dev.orgplane.org.setup;
+
+import dev.orgplane.copy.api.EmbeddedIds;
+import dev.orgplane.copy.api.IdFunction;
+import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.org.provisioner.ImportResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A page of one organization's objects of a kind copied into another inside the database, by the rules
+ * copy plugins follow: copies get the ids {@link IdFunction#nameBased} gives in the target, references
+ * name the copies of what they named, ids inside the free-form column that name objects copied into
+ * the target already are remapped, and secrets are made anew. The service reads only what it maps
+ * (ids, references, free-form data) and PostgreSQL copies the rest row to row with one
+ * {@code INSERT ... SELECT}, so a schema's content, say, never leaves the database.
+ */
+final class SetupCopy {
+
+  /** Every kind whose copies have name-based ids: what an id inside free-form data may name. */
+  private static final String COPIES_IN_TARGET = Stream.of("workspaces", "schemas", "queues", "hooks", "teams", "roles")
+      .map(table -> "SELECT id FROM org." + table + " WHERE org_id = $1 AND id = ANY ($2)")
+      .collect(Collectors.joining(" UNION ALL "));
+
+  /**
+   * What a page did. {@code changed}: the copies created or updated, column-named as written, for the
+   * reference checks; {@code readIds}: the template ids read, one more than the page if another follows;
+   * {@code deferred}: copies written without some references to their own kind (see {@link #page}).
+   */
+  record Result(List<UUID> readIds, List<JsonObject> changed, long created, long updated, long unchanged,
+      long deferred) {
+
+    /** {@code {count, created, updated, unchanged}}, as an import answers. */
+    JsonObject counts() {
+      return ImportResult.summary(created, updated, unchanged);
+    }
+
+    /** The API's answer: the counts, the page's template ids, the next cursor and the deferred copies. */
+    JsonObject answer(PageRequest page) {
+      return counts()
+          .put("sourceIds", new JsonArray(readIds.stream().limit(page.limit()).map(UUID::toString)
+              .collect(Collectors.toList())))
+          .put("nextCursor", page.nextCursor(readIds, UUID::toString))
+          .put("deferred", deferred);
+    }
+  }
+
+  private final SetupKind kind;
+  /** The columns the service maps: references, and the free-form data. */
+  private final List<SetupField> mapped;
+  private final String selectSql;
+  private final String insertSql;
+
+  SetupCopy(SetupKind kind) {
+    this.kind = kind;
+    this.mapped = kind.fields().stream().filter(this::isMapped).toList();
+    var read = mapped.stream().map(f -> f.column().equals(kind.freeFormColumn()) ? f.column() + "::text" : f.column());
+    this.selectSql = "SELECT " + Stream.concat(Stream.of("id", "name"), read).collect(Collectors.joining(", "))
+        + " FROM org." + kind.table() + " WHERE org_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3";
+    this.insertSql = insertStatement();
+  }
+
+  SetupKind kind() {
+    return kind;
+  }
+
+  /**
+   * Copies up to {@code limit} objects of {@code source} after {@code after} into {@code target}. A
+   * reference to an object of the same kind (a hook running after another) whose copy is neither in this
+   * page nor in the target yet is left out, because it could not be satisfied; copying the same page
+   * again once the later pages are in completes it.
+   */
+  Future<Result> page(SqlClient tx, UUID source, UUID target, UUID after, int limit) {
+    return tx.preparedQuery(selectSql).execute(Tuple.of(source, after, limit + 1))
+        .compose(rows -> {
+          var read = new ArrayList<Row>();
+          rows.forEach(read::add);
+          var readIds = read.stream().map(row -> row.getUUID("id")).toList();
+          var page = read.subList(0, Math.min(limit, read.size()));
+          var copyOf = IdFunction.nameBasedIn(target.toString());
+          return copiesNamedInFreeForm(tx, target, page, copyOf)
+              .compose(copiesInTarget -> sameKindCopiesInTarget(tx, target, page, copyOf)
+                  .compose(satisfiable -> write(tx, source, target, page, copyOf, copiesInTarget, satisfiable)))
+              .map(written -> new Result(readIds, written.changed(), written.created(), written.updated(),
+                  page.size() - written.created() - written.updated(), written.deferred()));
+        });
+  }
+
+  private boolean isMapped(SetupField field) {
+    return field.type() == SetupField.Type.REFERENCE || field.type() == SetupField.Type.REFERENCES
+        || field.column().equals(kind.freeFormColumn());
+  }
+
+  /** Of the ids inside the page's free-form data, those whose copy exists in the target, as template ids. */
+  private Future<Set<String>> copiesNamedInFreeForm(SqlClient tx, UUID target, List<Row> page,
+      Function<String, String> copyOf) {
+    var candidates = new HashSet<String>();
+    if (kind.freeFormColumn() != null) {
+      page.forEach(row -> {
+        var freeForm = row.getString(kind.freeFormColumn());
+        if (freeForm != null && EmbeddedIds.mayHold(freeForm)) {
+          EmbeddedIds.collect(new JsonObject(freeForm), candidates);
+        }
+      });
+    }
+    if (candidates.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    var sourceOfCopy = candidates.stream().collect(Collectors.toMap(id -> UUID.fromString(copyOf.apply(id)), id -> id));
+    return tx.preparedQuery(COPIES_IN_TARGET).execute(Tuple.of(target, (Object) sourceOfCopy.keySet().toArray(UUID[]::new)))
+        .map(rows -> {
+          var found = new HashSet<String>();
+          rows.forEach(row -> found.add(sourceOfCopy.get(row.getUUID("id"))));
+          return found;
+        });
+  }
+
+  /**
+   * The copies that references to the kind itself may name: the page's own and those already in the
+   * target ({@code null} for kinds that do not refer to themselves).
+   */
+  private Future<Set<String>> sameKindCopiesInTarget(SqlClient tx, UUID target, List<Row> page,
+      Function<String, String> copyOf) {
+    if (kind.acyclicColumn() == null) {
+      return Future.succeededFuture(null);
+    }
+    var satisfiable = new HashSet<String>();
+    page.forEach(row -> satisfiable.add(copyOf.apply(row.getUUID("id").toString())));
+    var elsewhere = page.stream().flatMap(row -> Stream.of(row.getArrayOfUUIDs(kind.acyclicColumn())))
+        .map(id -> copyOf.apply(id.toString())).filter(copy -> !satisfiable.contains(copy)).distinct()
+        .map(UUID::fromString).toArray(UUID[]::new);
+    if (elsewhere.length == 0) {
+      return Future.succeededFuture(satisfiable);
+    }
+    return tx.preparedQuery("SELECT id FROM org." + kind.table() + " WHERE org_id = $1 AND id = ANY ($2)")
+        .execute(Tuple.of(target, (Object) elsewhere))
+        .map(rows -> {
+          rows.forEach(row -> satisfiable.add(row.getUUID("id").toString()));
+          return satisfiable;
+        });
+  }
+
+  private record Written(List<JsonObject> changed, long created, long updated, long deferred) {
+  }
+
+  /**
+   * One statement for the page: the mapped values travel as parallel arrays (one per mapped column) and
+   * are joined to the template's rows, which give everything else.
+   */
+  private Future<Written> write(SqlClient tx, UUID source, UUID target, List<Row> page,
+      Function<String, String> copyOf, Set<String> copiesInTarget, Set<String> satisfiable) {
+    if (page.isEmpty()) {
+      return Future.succeededFuture(new Written(List.of(), 0, 0, 0));
+    }
+    var deferred = new HashSet<Integer>();
+    var params = Tuple.tuple().addValue(target).addValue(source)
+        .addValue(page.stream().map(row -> row.getUUID("id")).toArray(UUID[]::new))
+        .addValue(page.stream().map(row -> UUID.fromString(copyOf.apply(row.getUUID("id").toString()))).toArray(UUID[]::new));
+    var asWritten = page.stream().map(row -> new JsonObject()
+        .put("id", copyOf.apply(row.getUUID("id").toString())).put("name", row.getString("name"))).toList();
+    for (var field : mapped) {
+      var values = new Object[page.size()];
+      for (int i = 0; i < page.size(); i++) {
+        var row = page.get(i);
+        values[i] = switch (field.type()) {
+          case REFERENCE -> row.getUUID(field.column()) == null ? null
+              : UUID.fromString(copyOf.apply(row.getUUID(field.column()).toString()));
+          case REFERENCES -> {
+            var copies = new JsonArray();
+            var sameKind = field.column().equals(kind.acyclicColumn());
+            for (var id : row.getArrayOfUUIDs(field.column())) {
+              var copy = copyOf.apply(id.toString());
+              if (!sameKind || satisfiable.contains(copy)) {
+                copies.add(copy);
+              } else {
+                deferred.add(i);
+              }
+            }
+            asWritten.get(i).put(field.column(), copies);
+            yield copies.stream().map(String.class::cast).collect(Collectors.joining(",", "{", "}"));
+          }
+          default -> remapped(row.getString(field.column()), copyOf, copiesInTarget);
+        };
+      }
+      params.addValue(field.type() == SetupField.Type.REFERENCE ? toUuids(values) : toStrings(values));
+    }
+    return tx.preparedQuery(insertSql).execute(params).map(rows -> {
+      var changedIds = new HashSet<String>();
+      long created = 0;
+      for (var row : rows) {
+        changedIds.add(row.getUUID("id").toString());
+        created += row.getBoolean("created") ? 1 : 0;
+      }
+      var changed = asWritten.stream().filter(copy -> changedIds.contains(copy.getString("id"))).toList();
+      return new Written(changed, created, changedIds.size() - created, deferred.size());
+    });
+  }
+
+  /** The free-form data with embedded ids remapped, or {@code null} when the template's may be copied as it is. */
+  private static String remapped(String freeForm, Function<String, String> copyOf, Set<String> copiesInTarget) {
+    if (freeForm == null || copiesInTarget.isEmpty() || !EmbeddedIds.mayHold(freeForm)) {
+      return null;
+    }
+    var json = new JsonObject(freeForm);
+    var remapped = (JsonObject) EmbeddedIds.replace(json, id -> copiesInTarget.contains(id) ? copyOf.apply(id) : null);
+    return remapped.equals(json) ? null : remapped.encode();
+  }
+
+  private String insertStatement() {
+    var arrays = new ArrayList<String>(List.of("$3::uuid[]", "$4::uuid[]"));
+    var names = new ArrayList<String>(List.of("source_id", "copy_id"));
+    for (var field : mapped) {
+      arrays.add("$" + (arrays.size() + 3) + (field.type() == SetupField.Type.REFERENCE ? "::uuid[]" : "::text[]"));
+      names.add(field.column());
+    }
+    var values = kind.fields().stream().map(field -> switch (field.type()) {
+      case REFERENCE -> "m." + field.column();
+      case REFERENCES -> "m." + field.column() + "::uuid[]";
+      case SECRET -> SetupRepository.NEW_SECRET;
+      default -> field.column().equals(kind.freeFormColumn())
+          ? "COALESCE(m." + field.column() + "::jsonb, s." + field.column() + ")" : "s." + field.column();
+    }).collect(Collectors.joining(", "));
+    return "INSERT INTO org." + kind.table() + " AS t (org_id, id, " + kind.columnList() + ") SELECT $1, m.copy_id, "
+        + values + " FROM unnest(" + String.join(", ", arrays) + ") AS m(" + String.join(", ", names) + ") JOIN org."
+        + kind.table() + " s ON s.org_id = $2 AND s.id = m.source_id" + SetupRepository.onConflict(kind, true)
+        + " RETURNING t.id, (xmax = 0) AS created";
+  }
+
+  private static UUID[] toUuids(Object[] values) {
+    var uuids = new UUID[values.length];
+    System.arraycopy(values, 0, uuids, 0, values.length);
+    return uuids;
+  }
+
+  private static String[] toStrings(Object[] values) {
+    var strings = new String[values.length];
+    System.arraycopy(values, 0, strings, 0, values.length);
+    return strings;
+  }
+}

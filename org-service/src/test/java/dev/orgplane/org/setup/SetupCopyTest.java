@@ -1,0 +1,179 @@
+package dev.orgplane.org.setup;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.orgplane.copy.api.IdFunction;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST .../{kind}:copy}: org-service copying a page of a template's objects itself. */
+class SetupCopyTest extends OrgServiceTest {
+
+  private record Org(String id) {
+    String path(String rest) {
+      return "/v1/organizations/" + id + rest;
+    }
+  }
+
+  private Org newOrg(OrgServiceHarness.Account owner) {
+    return new Org(org.createOrg(owner.token(), "c-" + UUID.randomUUID().toString().substring(0, 8)).getString("id"));
+  }
+
+  private String create(OrgServiceHarness.Account owner, Org in, String kind, JsonObject body) {
+    var created = org.post(in.path("/" + kind), owner.token(), body);
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("id");
+  }
+
+  private HttpResponse<Buffer> copy(OrgServiceHarness.Account caller, Org from, Org into, String kind, String query) {
+    return org.post(into.path("/" + kind + ":copy" + query), caller.token(), new JsonObject().put("from", from.id()));
+  }
+
+  private static JsonObject counts(HttpResponse<Buffer> response, long created, long updated, long unchanged) {
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    var answer = response.bodyAsJsonObject();
+    assertEquals(List.of(created, updated, unchanged), List.of(answer.getLong("created"), answer.getLong("updated"),
+        answer.getLong("unchanged")), answer.encode());
+    return answer;
+  }
+
+  @Test
+  void copiesPageByPageWithReferencesAndEmbeddedIdsMappedAndReRunsChangeNothing() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var main = create(owner, template, "workspaces", new JsonObject().put("name", "main"));
+    var spare = create(owner, template, "workspaces", new JsonObject().put("name", "spare"));
+    var schema = create(owner, template, "schemas", new JsonObject().put("name", "invoice")
+        .put("content", new JsonObject().put("type", "object")));
+    var elsewhere = UUID.randomUUID().toString();
+    var queue = create(owner, template, "queues", new JsonObject().put("name", "inbox").put("workspaceId", main)
+        .put("schemaId", schema).put("settings", new JsonObject().put("overflowTo", spare)
+            .put("nested", new JsonArray().add(new JsonObject().put("ref", elsewhere)))));
+    var hook = create(owner, template, "hooks", new JsonObject().put("name", "notify")
+        .put("url", "https://hooks.example.com/n").put("queueIds", new JsonArray().add(queue))
+        .put("config", new JsonObject().put("queue", queue)).put("secret", "template-secret-1234567890"));
+
+    var first = counts(copy(owner, template, target, "workspaces", "?limit=1"), 1, 0, 0);
+    assertEquals(List.of(List.of(main, spare).stream().sorted().findFirst().orElseThrow()),
+        first.getJsonArray("sourceIds").getList());
+    assertNotNull(first.getString("nextCursor"));
+    var last = counts(copy(owner, template, target, "workspaces", "?limit=1&cursor=" + first.getString("nextCursor")),
+        1, 0, 0);
+    assertNull(last.getString("nextCursor"));
+    counts(copy(owner, template, target, "schemas", ""), 1, 0, 0);
+    counts(copy(owner, template, target, "queues", ""), 1, 0, 0);
+    counts(copy(owner, template, target, "hooks", ""), 1, 0, 0);
+
+    var copyOf = IdFunction.nameBasedIn(target.id());
+    var queueCopy = org.get(target.path("/queues/" + copyOf.apply(queue)), owner.token()).bodyAsJsonObject();
+    assertEquals(copyOf.apply(main), queueCopy.getString("workspaceId"));
+    assertEquals(copyOf.apply(schema), queueCopy.getString("schemaId"));
+    assertEquals(new JsonObject().put("overflowTo", copyOf.apply(spare))
+            .put("nested", new JsonArray().add(new JsonObject().put("ref", elsewhere))), queueCopy.getJsonObject("settings"),
+        "an embedded id of a copied object is remapped, any other id is left alone");
+    var hookCopy = org.get(target.path("/hooks/" + copyOf.apply(hook)), owner.token()).bodyAsJsonObject();
+    assertEquals(List.of(copyOf.apply(queue)), hookCopy.getJsonArray("queueIds").getList());
+    assertEquals(copyOf.apply(queue), hookCopy.getJsonObject("config").getString("queue"));
+    var schemaCopy = org.get(target.path("/schemas/" + copyOf.apply(schema)), owner.token()).bodyAsJsonObject();
+    assertEquals(new JsonObject().put("type", "object"), schemaCopy.getJsonObject("content"));
+
+    counts(copy(owner, template, target, "workspaces", ""), 0, 0, 2);
+    counts(copy(owner, template, target, "queues", ""), 0, 0, 1);
+    counts(copy(owner, template, target, "hooks", ""), 0, 0, 1);
+    org.send(io.vertx.core.http.HttpMethod.PATCH, template.path("/queues/" + queue), owner.token(),
+        new JsonObject().put("name", "inbox-renamed"));
+    counts(copy(owner, template, target, "queues", ""), 0, 1, 0);
+    var audit = org.get(target.path("/audit-events?limit=500"), owner.token()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(9, audit.stream().filter(e -> ((JsonObject) e).getString("action").endsWith(".copied")).count(),
+        "every page is audited in the target, re-runs too");
+  }
+
+  @Test
+  void aHookRunningAfterAHookOfALaterPageIsDeferredUntilThatPageIsCopied() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var hooks = new java.util.ArrayList<String>();
+    for (var name : List.of("one", "two")) {
+      hooks.add(create(owner, template, "hooks", new JsonObject().put("name", name)
+          .put("url", "https://hooks.example.com/" + name)));
+    }
+    hooks.sort(null);
+    org.send(io.vertx.core.http.HttpMethod.PATCH, template.path("/hooks/" + hooks.get(0)), owner.token(),
+        new JsonObject().put("runAfter", new JsonArray().add(hooks.get(1))));
+
+    var first = copy(owner, template, target, "hooks", "?limit=1");
+    assertEquals(1, counts(first, 1, 0, 0).getLong("deferred"), "its run-after hook is not copied yet");
+    var copyOf = IdFunction.nameBasedIn(target.id());
+    var early = org.get(target.path("/hooks/" + copyOf.apply(hooks.get(0))), owner.token()).bodyAsJsonObject();
+    assertEquals(List.of(), early.getJsonArray("runAfter").getList());
+    var second = copy(owner, template, target, "hooks", "?limit=1&cursor=" + first.bodyAsJsonObject()
+        .getString("nextCursor"));
+    assertEquals(0, counts(second, 1, 0, 0).getLong("deferred"));
+    assertEquals(0, counts(copy(owner, template, target, "hooks", "?limit=1"), 0, 1, 0).getLong("deferred"));
+    var linked = org.get(target.path("/hooks/" + copyOf.apply(hooks.get(0))), owner.token()).bodyAsJsonObject();
+    assertEquals(List.of(copyOf.apply(hooks.get(1))), linked.getJsonArray("runAfter").getList());
+  }
+
+  @Test
+  void aPageWhoseReferencesAreNotCopiedYetIsRefusedWhole() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var ws = create(owner, template, "workspaces", new JsonObject().put("name", "main"));
+    var schema = create(owner, template, "schemas", new JsonObject().put("name", "s").put("content", new JsonObject()));
+    create(owner, template, "queues", new JsonObject().put("name", "a").put("workspaceId", ws).put("schemaId", schema));
+    create(owner, template, "queues", new JsonObject().put("name", "b").put("workspaceId", ws).put("schemaId", schema));
+    assertProblem(copy(owner, template, target, "queues", ""), 422, "invalid_reference");
+    assertEquals(0, org.get(target.path("/queues"), owner.token()).bodyAsJsonObject().getJsonArray("items").size());
+
+    create(owner, target, "workspaces", new JsonObject().put("name", "main"));
+    assertProblem(copy(owner, template, target, "workspaces", ""), 409, "name_taken");
+  }
+
+  @Test
+  void theCallerMustImportIntoTheTargetAndReadTheSource() {
+    var owner = org.newUser("owner");
+    var stranger = org.newUser("stranger");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var strangers = newOrg(stranger);
+    create(owner, template, "workspaces", new JsonObject().put("name", "main"));
+
+    assertProblem(copy(stranger, template, strangers, "workspaces", ""), 404, "organization_not_found");
+    assertProblem(copy(stranger, strangers, target, "workspaces", ""), 404, "organization_not_found");
+    org.post(target.path("/users"), owner.token(), new JsonObject().put("userIds", new JsonArray().add(stranger.id()))
+        .put("roles", new JsonArray().add("viewer")));
+    assertProblem(copy(stranger, strangers, target, "workspaces", ""), 403, "forbidden");
+    assertEquals(0, org.get(strangers.path("/workspaces"), stranger.token()).bodyAsJsonObject().getJsonArray("items")
+        .size(), "nothing of the template reached the stranger's organization");
+  }
+
+  @Test
+  void badRequestsAreRefusedByName() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    assertProblem(copy(owner, template, template, "workspaces", ""), 422, "same_organization");
+    assertProblem(copy(owner, template, target, "workspaces", "?limit=0"), 400, "invalid_limit");
+    assertProblem(copy(owner, template, target, "workspaces", "?cursor=!!"), 400, "invalid_cursor");
+    var path = target.path("/workspaces:copy");
+    assertProblem(org.post(path, owner.token(), new JsonObject()), 400, "validation_failed");
+    assertProblem(org.post(path, owner.token(), new JsonObject().put("from", template.id()).put("to", "x")), 400,
+        "validation_failed");
+    assertProblem(org.post(path, owner.token(), "{\"from\": "), 400, "malformed_json");
+    assertProblem(org.post(path, owner.token(), new JsonObject().put("from", UUID.randomUUID().toString())), 404,
+        "organization_not_found");
+  }
+}
