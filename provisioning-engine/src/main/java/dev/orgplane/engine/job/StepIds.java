@@ -31,6 +31,11 @@ final class StepIds implements IdFunction {
   }
 
   @Override
+  public Future<Void> earlierPluginsDone() {
+    return earlierSucceeded;
+  }
+
+  @Override
   public Future<Set<String>> copiedAlready(Collection<String> copyIds) {
     return job.copiedAlready(copyIds);
   }

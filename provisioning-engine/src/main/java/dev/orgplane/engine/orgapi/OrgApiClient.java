@@ -2,6 +2,7 @@ package dev.orgplane.engine.orgapi;
 
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.OrgApi;
+import dev.orgplane.copy.api.PageResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -61,8 +62,7 @@ public final class OrgApiClient implements OrgApi {
   }
 
   private Future<Page> read(String organization, String path, String cursor, int limit) {
-    var query = "?limit=" + limit + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-    return send(HttpMethod.GET, organization + "/" + path + query, null).map(response -> {
+    return send(HttpMethod.GET, organization + "/" + path + pageQuery(cursor, limit), null).map(response -> {
       var body = OrgAnswers.body(response);
       var items = new ArrayList<JsonObject>();
       body.getJsonArray("items", new JsonArray()).forEach(item -> items.add((JsonObject) item));
@@ -73,10 +73,27 @@ public final class OrgApiClient implements OrgApi {
   @Override
   public Future<Counts> importBatch(String organization, String path, List<JsonObject> items) {
     var body = new JsonObject().put("items", new JsonArray(new ArrayList<>(items)));
-    return send(HttpMethod.POST, organization + "/" + path + ":batch", body).map(response -> {
-      var counts = OrgAnswers.body(response);
-      return new Counts(counts.getLong("created", 0L), counts.getLong("updated", 0L), counts.getLong("unchanged", 0L));
-    });
+    return send(HttpMethod.POST, organization + "/" + path + ":batch", body)
+        .map(response -> counts(OrgAnswers.body(response)));
+  }
+
+  @Override
+  public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit) {
+    return send(HttpMethod.POST, target + "/" + path + ":copy" + pageQuery(cursor, limit),
+        new JsonObject().put("from", source)).map(response -> {
+          var body = OrgAnswers.body(response);
+          var sourceIds = body.getJsonArray("sourceIds", new JsonArray()).stream().map(String.class::cast).toList();
+          return new CopiedPage(new PageResult(body.getString("nextCursor"), counts(body), sourceIds),
+              body.getLong("deferred", 0L));
+        });
+  }
+
+  private static String pageQuery(String cursor, int limit) {
+    return "?limit=" + limit + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+  }
+
+  private static Counts counts(JsonObject answer) {
+    return new Counts(answer.getLong("created", 0L), answer.getLong("updated", 0L), answer.getLong("unchanged", 0L));
   }
 
   @Override

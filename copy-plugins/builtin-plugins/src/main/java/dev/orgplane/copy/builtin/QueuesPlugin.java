@@ -1,7 +1,10 @@
 package dev.orgplane.copy.builtin;
 
+import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
+import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.OrgObjectsPlugin;
+import dev.orgplane.copy.api.PageResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -22,5 +25,12 @@ public final class QueuesPlugin extends OrgObjectsPlugin {
           .put("schemaId", context.ids().copyOf(source.getString("schemaId")));
       return Remap.embedded(context, copy, "settings");
     });
+  }
+
+  /** org-service copies the pages; it remaps settings once every object they may name has been copied. */
+  @Override
+  public Future<PageResult> copy(CopyContext context, Checkpoint from) {
+    return context.ids().earlierPluginsDone()
+        .compose(done -> copyInService(context, from.cursor()).map(OrgApi.CopiedPage::result));
   }
 }

@@ -31,6 +31,15 @@ public interface IdFunction {
   Future<JsonObject> remapEmbedded(JsonObject freeForm);
 
   /**
+   * Completes once every plugin earlier in the run order has finished, as {@link #remapEmbedded} waits
+   * before it answers: a plugin that lets org-service remap free-form data ({@link OrgApi#copyPage})
+   * waits for it first, so every object its data may name has been copied by then.
+   */
+  default Future<Void> earlierPluginsDone() {
+    return remapEmbedded(new JsonObject()).mapEmpty();
+  }
+
+  /**
    * Which of {@code copyIds} (ids given by {@link #copyOf}) name objects already copied into the
    * target, by this job or an earlier one: a plugin whose objects refer to others of their own kind
    * writes only references that can already be satisfied, and completes the rest in a later pass.

@@ -42,11 +42,34 @@ public interface OrgApi {
    */
   Future<Counts> importBatch(String organization, String path, List<JsonObject> items);
 
+  /**
+   * {@code POST /v1/organizations/{target}/{path}:copy?cursor=&limit=} with {@code {"from": source}}:
+   * org-service copies the page of {@code source}'s objects after {@code cursor} into {@code target}
+   * itself, in one transaction, and no object travels through the engine. The copies are exactly what
+   * a plugin would write: ids by {@link IdFunction#nameBased} of the target; references to the
+   * source's objects turned into references to their copies the same way; ids inside free-form data
+   * ({@code settings}, {@code config}) that name objects copied into the target already, remapped
+   * ({@link IdFunction#earlierPluginsDone} tells when all of them are there); secrets made anew. Cursors
+   * are those of {@link #list}. A reference to an object of the same kind (a hook running after
+   * another) whose copy is not in the target yet is left out and counted as deferred: copying the same
+   * pages again once the later ones are in completes it.
+   *
+   * <p>Setup kinds only ({@code workspaces}, {@code schemas}, {@code queues}, {@code hooks}); an API
+   * without this answers {@link UnsupportedOperationException}.
+   */
+  default Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit) {
+    return Future.failedFuture(new UnsupportedOperationException("this org API cannot copy " + path + " itself"));
+  }
+
   /** {@code PUT .../{path}/{id}}: create or replace one object with a chosen id. */
   Future<Counts> put(String organization, String path, String id, JsonObject body);
 
   /** {@code POST .../{path}}: for the calls that are neither a list nor an import, e.g. adding members. */
   Future<JsonObject> post(String organization, String path, JsonObject body);
+
+  /** What {@link #copyPage} did: the page's result, and how many copies had references deferred. */
+  record CopiedPage(PageResult result, long deferred) {
+  }
 
   /** A page of a list: its objects and the cursor of the next page, {@code null} after the last. */
   record Page(List<JsonObject> items, String nextCursor) {

@@ -89,6 +89,17 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
   }
 
   /**
+   * Lets org-service copy the page after {@code cursor} itself ({@link OrgApi#copyPage}), for kinds it
+   * copies by the same rules as {@link #toTarget}: one call per page, and no object leaves the
+   * database. Plan and diff still go through {@link #toTarget}, which is how a test proves both agree.
+   */
+  protected final Future<OrgApi.CopiedPage> copyInService(CopyContext context, String cursor) {
+    return context.org().copyPage(context.sourceOrganization(), context.targetOrganization(), path, cursor,
+            context.pageSize())
+        .recover(failure -> Future.failedFuture(blame(failure, List.of())));
+  }
+
+  /**
    * Copies the page after {@code cursor} with {@code writer}. A refused write becomes a
    * {@link CopyFailure} naming the template object the service complained about.
    */

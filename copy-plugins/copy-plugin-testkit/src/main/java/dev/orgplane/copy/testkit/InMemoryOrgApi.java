@@ -1,17 +1,24 @@
 package dev.orgplane.copy.testkit;
 
 import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.EmbeddedIds;
+import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.OrgApiException;
+import dev.orgplane.copy.api.PageResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * org-service as copy plugins see it, in memory: per organization and path, objects by id, listed in
@@ -77,6 +84,65 @@ public final class InMemoryOrgApi implements OrgApi {
       counts = counts.plus(write(organization, path, item.getString("id"), item));
     }
     return Future.succeededFuture(counts);
+  }
+
+  /**
+   * Copies as org-service does: the copy's id is {@link IdFunction#nameBased} of the target; a field, or
+   * an array of strings, naming an object of the source names its copy; ids inside nested objects
+   * (free-form data) are remapped when their copy exists in the target already. An array entry naming an
+   * object of the same kind whose copy is neither in the page nor in the target is left out (deferred).
+   */
+  @Override
+  public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit) {
+    return list(source, path, cursor, limit).map(page -> {
+      var copyOf = IdFunction.nameBasedIn(target);
+      var sourceObjects = new HashSet<String>();
+      organizations.getOrDefault(source, Map.of()).forEach((kind, objects) -> {
+        if (!kind.equals("users")) {
+          objects.keySet().forEach(id -> sourceObjects.add(id.toLowerCase()));
+        }
+      });
+      var targetObjects = new HashSet<String>();
+      organizations.getOrDefault(target, Map.of()).values().forEach(objects -> targetObjects.addAll(objects.keySet()));
+      var sameKind = new HashSet<>(stored(source, path).keySet());
+      var satisfiable = new HashSet<>(stored(target, path).keySet());
+      page.items().forEach(object -> satisfiable.add(copyOf.apply(object.getString("id"))));
+      Function<String, String> embedded = id -> targetObjects.contains(copyOf.apply(id)) ? copyOf.apply(id) : null;
+      var counts = Counts.ZERO;
+      long deferred = 0;
+      var copiedIds = new ArrayList<String>();
+      for (var object : page.items()) {
+        var copy = new JsonObject();
+        var cut = new boolean[1];
+        Function<Object, Object> reference = value -> {
+          if (!(value instanceof String id) || !sourceObjects.contains(id.toLowerCase())) {
+            return value;
+          }
+          var mapped = copyOf.apply(id);
+          if (sameKind.contains(id) && !satisfiable.contains(mapped)) {
+            cut[0] = true;
+            return null;
+          }
+          return mapped;
+        };
+        object.forEach(field -> copy.put(field.getKey(), copied(field.getValue(), reference, embedded)));
+        counts = counts.plus(write(target, path, copy.getString("id"), copy));
+        deferred += cut[0] ? 1 : 0;
+        copiedIds.add(object.getString("id"));
+      }
+      return new CopiedPage(new PageResult(page.nextCursor(), counts, copiedIds), deferred);
+    });
+  }
+
+  private static Object copied(Object value, Function<Object, Object> reference, Function<String, String> embedded) {
+    if (value instanceof JsonArray array) {
+      return new JsonArray(array.stream().map(reference).filter(Objects::nonNull).collect(Collectors.toList()));
+    }
+    if (value instanceof JsonObject freeForm) {
+      return EmbeddedIds.replace(freeForm, embedded);
+    }
+    var mapped = reference.apply(value);
+    return mapped == null ? value : mapped;
   }
 
   @Override
