@@ -265,8 +265,10 @@ public final class Benchmarks {
     var raw = rawQueueInserts((int) objects);
     var rawForBatch = rawQueueInserts((int) objects * targets);
     var single = bench.copyOnce();
-    // the batch is measured as a running engine does it: after a first batch has compiled its hot paths
-    bench.copyBatch("bench-warmup", 10, 4);
+    // the batch is measured as a running engine does it, once the JIT has compiled the copy's hot paths:
+    // after a 10-target batch, org-service's and the engine's compiler threads still took 0.3-0.5 of a core
+    // through the measured batch (per-thread CPU from /proc); after 60 they are down to about 0.1
+    bench.copyBatch("bench-warmup", Integer.getInteger("bench.copyWarmupTargets", 60), 4);
     var batch = bench.copyBatch("bench-tenant", targets, 4);
     table.add(new Row("raw PostgreSQL multi-row INSERT of " + objects + " rows (rows/s)", fmt(raw), "", ""));
     table.add(new Row("template (" + objects + " objects) copied into 1 target (objects/s)",
