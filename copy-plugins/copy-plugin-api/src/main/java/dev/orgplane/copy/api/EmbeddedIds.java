@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Ids inside free-form JSON (settings, config): which strings could be object ids, and the same JSON
@@ -14,8 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class EmbeddedIds {
 
-  private static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final int UUID_LENGTH = 36;
 
   private EmbeddedIds() {
   }
@@ -58,11 +56,37 @@ public final class EmbeddedIds {
    * quick look that spares parsing the many free-form values that hold none.
    */
   public static boolean mayHold(String json) {
-    return json.length() >= 36 && UUID_TEXT.matcher(json).find();
+    // a UUID's first dash is its ninth character: only dashes can start one
+    for (int dash = json.indexOf('-', 8); dash >= 0 && dash + UUID_LENGTH - 8 <= json.length();
+        dash = json.indexOf('-', dash + 1)) {
+      if (isUuidAt(json, dash - 8)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code text} has the form of a UUID. */
   public static boolean isUuid(String text) {
-    return text.length() == 36 && UUID_TEXT.matcher(text).matches();
+    return text.length() == UUID_LENGTH && isUuidAt(text, 0);
+  }
+
+  /**
+   * Whether the 36 characters of {@code text} from {@code start} are hex digits with dashes where a
+   * UUID has them. Checked by hand: with a regex this check was a fifth of org-service's time copying.
+   */
+  private static boolean isUuidAt(String text, int start) {
+    for (int i = 0; i < UUID_LENGTH; i++) {
+      var c = text.charAt(start + i);
+      var dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash ? c != '-' : !isHexDigit(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isHexDigit(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
   }
 }
