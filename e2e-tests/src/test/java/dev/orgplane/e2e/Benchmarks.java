@@ -268,7 +268,7 @@ public final class Benchmarks {
     // the batch is measured as a running engine does it, once the JIT has compiled the copy's hot paths:
     // after a 10-target batch, org-service's and the engine's compiler threads still took 0.3-0.5 of a core
     // through the measured batch (per-thread CPU from /proc); after 60 they are down to about 0.1
-    bench.copyBatch("bench-warmup", Integer.getInteger("bench.copyWarmupTargets", 60), 4);
+    bench.copyBatch("bench-warmup", Integer.getInteger("bench.copyWarmupTargets", 200), 4);
     var batch = bench.copyBatch("bench-tenant", targets, 4);
     table.add(new Row("raw PostgreSQL multi-row INSERT of " + objects + " rows (rows/s)", fmt(raw), "", ""));
     table.add(new Row("template (" + objects + " objects) copied into 1 target (objects/s)",
@@ -279,6 +279,10 @@ public final class Benchmarks {
     table.add(new Row("template copied into " + targets + " targets, batch concurrency 4, warm (objects/s)",
         fmt(batch.objectsPerSecond()) + " (" + fmt(batch.seconds()) + " s)", fmt(rawForBatch),
         String.format("%.2f", batch.objectsPerSecond() / rawForBatch)));
+    var alone = bench.copyRowsAlone(platformDb, targets);
+    table.add(new Row("  ceiling: PostgreSQL alone copying the " + ProvisioningBenchmark.SETUP_OBJECTS
+        + " setup objects into " + targets + " targets, 4 at a time (objects/s)", fmt(alone), fmt(rawForBatch),
+        String.format("%.2f", alone / rawForBatch)));
     table.add(new Row("engine peak heap during the copies, -Xmx256m (MB)",
         fmt(Math.max(single.peakHeapMb(), batch.peakHeapMb())), "", ""));
   }

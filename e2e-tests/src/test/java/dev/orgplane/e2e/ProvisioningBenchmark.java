@@ -1,13 +1,20 @@
 package dev.orgplane.e2e;
 
+import dev.orgplane.kit.db.PgUrl;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleConsumer;
 
 /**
@@ -119,6 +126,68 @@ final class ProvisioningBenchmark {
       throw new IllegalStateException("benchmark copy did not succeed: " + ended.encodePrettily());
     }
     return new Copy(WORKSPACES + SCHEMAS + QUEUES + HOOKS + ROLES + TEAMS + MEMBERS, targets, seconds, peak[0]);
+  }
+
+  /** Objects of the kinds org-service copies itself: workspaces, schemas, queues, hooks. */
+  static final int SETUP_OBJECTS = WORKSPACES + SCHEMAS + QUEUES + HOOKS;
+
+  /**
+   * The copy's row work done by PostgreSQL alone, into {@code targets} fresh organizations, four at a
+   * time: per target one {@code INSERT ... SELECT} per setup kind from the template's rows (ids and
+   * references mapped in SQL) and the engine's record of copies; no services, no paging, no reference or
+   * cycle checks. What the setup kinds' copy could reach if the services cost nothing (objects/s).
+   */
+  double copyRowsAlone(PgUrl db, int targets) {
+    var orgs = new ArrayList<UUID>();
+    for (int i = 0; i < targets; i++) {
+      orgs.add(UUID.fromString(call(HttpMethod.POST, "/v1/organizations", new JsonObject().put("name", "bench-alone-" + i)
+          .put("title", "Alone " + i), null).getString("id")));
+    }
+    var pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(db.connectOptions()).using(vertx)
+        .build();
+    try {
+      var template = UUID.fromString(templateId);
+      var next = new AtomicInteger();
+      var started = System.nanoTime();
+      var workers = new ArrayList<Future<?>>();
+      for (int w = 0; w < 4; w++) {
+        workers.add(copyAlone(pool, template, orgs, next));
+      }
+      Future.all(workers).await();
+      return (double) SETUP_OBJECTS * targets / ((System.nanoTime() - started) / 1e9);
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  private static final List<String> COPY_ALONE = List.of(
+      "INSERT INTO org.workspaces (org_id, id, name, metadata) SELECT $1, md5($1::text || id::text)::uuid, name, "
+          + "metadata FROM org.workspaces WHERE org_id = $2",
+      "INSERT INTO org.schemas (org_id, id, name, content, metadata) SELECT $1, md5($1::text || id::text)::uuid, "
+          + "name, content, metadata FROM org.schemas WHERE org_id = $2",
+      "INSERT INTO org.queues (org_id, id, name, workspace_id, schema_id, settings, metadata) SELECT $1, "
+          + "md5($1::text || id::text)::uuid, name, md5($1::text || workspace_id::text)::uuid, "
+          + "md5($1::text || schema_id::text)::uuid, settings, metadata FROM org.queues WHERE org_id = $2",
+      "INSERT INTO org.hooks (org_id, id, name, url, events, queue_ids, run_after, active, config, secret, metadata) "
+          + "SELECT $1, md5($1::text || id::text)::uuid, name, url, events, "
+          + "ARRAY(SELECT md5($1::text || q::text)::uuid FROM unnest(queue_ids) q), "
+          + "ARRAY(SELECT md5($1::text || h::text)::uuid FROM unnest(run_after) h), active, config, "
+          + "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), metadata FROM org.hooks WHERE org_id = $2",
+      "INSERT INTO provisioning.copied_objects (target_org, copy_id, source_id) SELECT $1, md5($1::text || id::text)::uuid, "
+          + "id FROM (SELECT id FROM org.workspaces WHERE org_id = $2 UNION ALL SELECT id FROM org.schemas WHERE org_id = $2 "
+          + "UNION ALL SELECT id FROM org.queues WHERE org_id = $2 UNION ALL SELECT id FROM org.hooks WHERE org_id = $2) x");
+
+  /** One worker: takes the next target and copies into it, statement after statement, until none is left. */
+  private static Future<?> copyAlone(Pool pool, UUID template, List<UUID> targets, AtomicInteger next) {
+    var index = next.getAndIncrement();
+    if (index >= targets.size()) {
+      return Future.succeededFuture();
+    }
+    Future<?> done = Future.succeededFuture();
+    for (var sql : COPY_ALONE) {
+      done = done.compose(v -> pool.preparedQuery(sql).execute(Tuple.of(targets.get(index), template)));
+    }
+    return done.compose(v -> copyAlone(pool, template, targets, next));
   }
 
   /** Heap in use by the engine, from its Prometheus metrics (all heap pools together). */
