@@ -140,7 +140,7 @@ final class ProvisioningBenchmark {
   double copyRowsAlone(PgUrl db, int targets) {
     var orgs = new ArrayList<UUID>();
     for (int i = 0; i < targets; i++) {
-      orgs.add(UUID.fromString(call(HttpMethod.POST, "/v1/organizations", new JsonObject().put("name", "bench-alone-" + i)
+      orgs.add(UUID.fromString(call(HttpMethod.POST, "/v1/organizations", new JsonObject().put("name", "copy-alone-" + i)
           .put("title", "Alone " + i), null).getString("id")));
     }
     var pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(db.connectOptions()).using(vertx)
