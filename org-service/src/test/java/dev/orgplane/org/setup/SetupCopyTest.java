@@ -139,7 +139,9 @@ class SetupCopyTest extends OrgServiceTest {
     assertEquals(0, org.get(target.path("/queues"), owner.token()).bodyAsJsonObject().getJsonArray("items").size());
 
     create(owner, target, "workspaces", new JsonObject().put("name", "main"));
-    assertProblem(copy(owner, template, target, "workspaces", ""), 409, "name_taken");
+    var taken = copy(owner, template, target, "workspaces", "");
+    assertProblem(taken, 409, "name_taken");
+    assertEquals("This organization has a workspace named main.", taken.bodyAsJsonObject().getString("detail"));
   }
 
   @Test
