@@ -1,7 +1,12 @@
 package dev.orgplane.org.setup;
 
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.ApiException.FieldError;
+import io.vertx.pgclient.PgException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -61,12 +66,27 @@ record SetupKind(String path, String table, String noun, List<SetupField> fields
 
   static final List<SetupKind> ALL = List.of(WORKSPACES, SCHEMAS, QUEUES, HOOKS);
 
+  /** PostgreSQL's detail of a unique violation on {@code (org_id, name)}. */
+  private static final Pattern TAKEN_NAME = Pattern.compile("Key \\(org_id, name\\)=\\([^,]+, (.*)\\) already exists\\.");
+
   String permission(String action) {
     return "app_" + noun + "_" + action;
   }
 
   String nameConstraint() {
     return table + "_name_key";
+  }
+
+  /** The name PostgreSQL reports taken when a write violates {@link #nameConstraint()}. */
+  static Optional<String> takenName(PgException violation) {
+    var matcher = TAKEN_NAME.matcher(String.valueOf(violation.getDetail()));
+    return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+  }
+
+  /** 409 {@code name_taken}, naming the name when it is known (a batch or a copy writes many at once). */
+  ApiException nameTaken(Optional<String> name, List<FieldError> errors) {
+    return new ApiException(409, "name_taken", "This organization has a " + noun
+        + name.map(n -> " named " + n + ".").orElse(" of that name."), errors);
   }
 
   /** Ids are unique across organizations (migration V11). */

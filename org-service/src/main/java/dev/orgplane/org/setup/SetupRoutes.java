@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The setup objects of an organization (workspaces, schemas, queues): list, create, get, patch,
@@ -245,9 +244,6 @@ public final class SetupRoutes {
     }
   }
 
-  /** PostgreSQL's detail of a unique violation on {@code (org_id, name)}. */
-  private static final Pattern TAKEN_NAME = Pattern.compile("Key \\(org_id, name\\)=\\([^,]+, (.*)\\) already exists\\.");
-
   /** Unique names and references, as the caller's mistakes rather than server errors. */
   private static <T> Future<T> translate(Throwable failure, SetupKind kind, String pathPrefix) {
     if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
@@ -257,10 +253,7 @@ public final class SetupRoutes {
     }
     if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
         && kind.nameConstraint().equals(pg.getConstraint())) {
-      var name = TAKEN_NAME.matcher(String.valueOf(pg.getDetail()));
-      // a batch or a copy writes many names at once: say which one is taken
-      return Future.failedFuture(ApiException.conflict("name_taken", "This organization has a " + kind.noun()
-          + (name.matches() ? " named " + name.group(1) + "." : " of that name.")));
+      return Future.failedFuture(kind.nameTaken(SetupKind.takenName(pg), List.of()));
     }
     if (failure instanceof PgException pg && "23503".equals(pg.getSqlState())) {
       var field = kind.referenceFields().getOrDefault(pg.getConstraint(), "reference");

@@ -133,15 +133,23 @@ class SetupCopyTest extends OrgServiceTest {
     var target = newOrg(owner);
     var ws = create(owner, template, "workspaces", new JsonObject().put("name", "main"));
     var schema = create(owner, template, "schemas", new JsonObject().put("name", "s").put("content", new JsonObject()));
-    create(owner, template, "queues", new JsonObject().put("name", "a").put("workspaceId", ws).put("schemaId", schema));
-    create(owner, template, "queues", new JsonObject().put("name", "b").put("workspaceId", ws).put("schemaId", schema));
-    assertProblem(copy(owner, template, target, "queues", ""), 422, "invalid_reference");
+    var a = create(owner, template, "queues", new JsonObject().put("name", "a").put("workspaceId", ws)
+        .put("schemaId", schema));
+    var b = create(owner, template, "queues", new JsonObject().put("name", "b").put("workspaceId", ws)
+        .put("schemaId", schema));
+    var refused = copy(owner, template, target, "queues", "");
+    assertProblem(refused, 422, "invalid_reference");
+    var culprit = refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field");
+    assertEquals(true, culprit.equals("objects[" + a + "].workspaceId") || culprit.equals("objects[" + b
+        + "].workspaceId"), "the template object at fault is named: " + culprit);
     assertEquals(0, org.get(target.path("/queues"), owner.token()).bodyAsJsonObject().getJsonArray("items").size());
 
     create(owner, target, "workspaces", new JsonObject().put("name", "main"));
     var taken = copy(owner, template, target, "workspaces", "");
     assertProblem(taken, 409, "name_taken");
     assertEquals("This organization has a workspace named main.", taken.bodyAsJsonObject().getString("detail"));
+    assertEquals("objects[" + ws + "].name", taken.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+        .getString("field"));
   }
 
   @Test

@@ -198,6 +198,28 @@ class ProvisioningTest {
   }
 
   @Test
+  void aCopyThatCollidesWithATargetsOwnObjectNamesTheTemplateObject() {
+    var first = provision(newTarget("collide-" + UUID.randomUUID().toString().substring(0, 8)));
+    var target = "/v1/organizations/" + first.getString("targetOrganization");
+    var copy = items(target + "/workspaces").stream().map(JsonObject.class::cast)
+        .filter(w -> w.getString("name").equals("ws-0")).findFirst().orElseThrow();
+    engine.org.send(io.vertx.core.http.HttpMethod.PATCH, target + "/workspaces/" + copy.getString("id"), token(),
+        new JsonObject().put("name", "renamed-here"));
+    assertEquals(201, engine.org.post(target + "/workspaces", token(), new JsonObject().put("name", "ws-0"))
+        .statusCode());
+
+    var again = provision(new JsonObject().put("templateOrganization", template.templateId())
+        .put("targetOrganization", first.getString("targetOrganization")));
+    assertEquals("failed", again.getString("status"), again.encodePrettily());
+    var error = again.getJsonObject("error");
+    assertEquals("name_taken", error.getString("code"), error.encode());
+    var original = items("/v1/organizations/" + template.templateId() + "/workspaces").stream()
+        .map(JsonObject.class::cast).filter(w -> w.getString("name").equals("ws-0")).findFirst().orElseThrow();
+    assertEquals(original.getString("id"), error.getString("object"), error.encode());
+    assertTrue(error.getString("detail").contains("ws-0"), error.encode());
+  }
+
+  @Test
   void aFailedJobNamesItsCauseAndFailsItsBatch() {
     var taken = "taken-" + UUID.randomUUID().toString().substring(0, 8);
     engine.org.createOrg(template.member().token(), taken);

@@ -22,6 +22,8 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
 
   /** A batch import names a bad item as {@code items[i].field}. */
   private static final Pattern ITEM = Pattern.compile("items\\[(\\d+)]");
+  /** A copy made by org-service names the template object at fault as {@code objects[id].field}. */
+  private static final Pattern OBJECT = Pattern.compile("objects\\[([0-9a-fA-F-]{36})]");
 
   private final String id;
   private final String path;
@@ -117,9 +119,15 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
     }
     String objectId = null;
     for (var error : refused.errors()) {
-      var matcher = ITEM.matcher(String.valueOf(((JsonObject) error).getString("field")));
-      if (matcher.lookingAt() && Integer.parseInt(matcher.group(1)) < sources.size()) {
-        objectId = sourceId(sources.get(Integer.parseInt(matcher.group(1))));
+      var field = String.valueOf(((JsonObject) error).getString("field"));
+      var item = ITEM.matcher(field);
+      var object = OBJECT.matcher(field);
+      if (item.lookingAt() && Integer.parseInt(item.group(1)) < sources.size()) {
+        objectId = sourceId(sources.get(Integer.parseInt(item.group(1))));
+        break;
+      }
+      if (object.lookingAt()) {
+        objectId = object.group(1);
         break;
       }
     }
