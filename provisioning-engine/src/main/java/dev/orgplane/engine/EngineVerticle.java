@@ -2,9 +2,11 @@ package dev.orgplane.engine;
 
 import dev.orgplane.engine.batch.BatchRoutes;
 import dev.orgplane.engine.diff.DiffRoutes;
+import dev.orgplane.engine.job.CopyRecordSweeper;
 import dev.orgplane.engine.job.JobRoutes;
 import dev.orgplane.engine.job.JobRunner;
 import dev.orgplane.engine.orgapi.CallerAccess;
+import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginJars;
 import dev.orgplane.engine.plugin.PluginRegistry;
@@ -40,6 +42,7 @@ public final class EngineVerticle extends VerticleBase {
   private Pool pool;
   private ServiceListeners server;
   private JobRunner runner;
+  private CopyRecordSweeper sweeper;
   private Router router;
 
   @Override
@@ -78,6 +81,9 @@ public final class EngineVerticle extends VerticleBase {
           new BatchRoutes(pool, registry, access, runner).mount(router);
           new DiffRoutes(pool, registry, access, http, token, orgServiceUrl).mount(router);
           runner.start();
+          sweeper = new CopyRecordSweeper(vertx, pool, new OrgApiClient(http, orgServiceUrl, token, null),
+              settings.longValue("ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS"));
+          sweeper.start();
           return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
               settings.integer("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""));
         })
@@ -95,6 +101,9 @@ public final class EngineVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (sweeper != null) {
+      sweeper.stop();
+    }
     var handBack = runner == null ? Future.<Void>succeededFuture() : runner.stop();
     return handBack.eventually(() -> server == null ? Future.succeededFuture()
             : server.drain(settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS")))

@@ -113,10 +113,14 @@ public final class OrgApiClient implements OrgApi {
     return send(HttpMethod.POST, organization + "/" + path, body).map(OrgAnswers::body);
   }
 
-  /** {@code GET /v1/organizations/{ref}}, empty when there is no such organization. */
+  /**
+   * {@code GET /v1/organizations/{ref}}, {@code null} when org-service says there is no such
+   * organization; any other answer that is not a success (a 404 of a path it does not serve, say) fails.
+   */
   public Future<JsonObject> organization(String ref) {
     return send(HttpMethod.GET, URLEncoder.encode(ref, StandardCharsets.UTF_8), null)
-        .map(response -> response.statusCode() == 404 ? null : OrgAnswers.body(response));
+        .map(response -> response.statusCode() == 404
+            && "organization_not_found".equals(OrgAnswers.problem(response).code()) ? null : OrgAnswers.body(response));
   }
 
   /** {@code POST /v1/organizations}: the engine creates target organizations on the requester's behalf. */
