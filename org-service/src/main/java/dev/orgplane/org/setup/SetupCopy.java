@@ -2,14 +2,11 @@ package dev.orgplane.org.setup;
 
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.IdFunction;
-import dev.orgplane.kit.http.ApiException;
-import dev.orgplane.kit.http.ApiException.FieldError;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.org.provisioner.ImportResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -32,9 +28,6 @@ import java.util.stream.Stream;
  * {@code INSERT ... SELECT}, so a schema's content, say, never leaves the database.
  */
 final class SetupCopy {
-
-  /** PostgreSQL's detail of a foreign-key violation: the id that names nothing. */
-  private static final Pattern MISSING_REFERENCE = Pattern.compile("\\(org_id, \\w+\\)=\\([^,]+, ([0-9a-f-]{36})\\)");
 
   /** Every kind whose copies have name-based ids: what an id inside free-form data may name. */
   private static final String COPIES_IN_TARGET = Stream.of("workspaces", "schemas", "queues", "hooks", "teams", "roles")
@@ -101,41 +94,10 @@ final class SetupCopy {
               .compose(copiesInTarget -> sameKindCopiesInTarget(tx, target, page, copyOf)
                   .compose(satisfiable -> referencesCheckedNow(tx)
                       .compose(now -> write(tx, source, target, page, copyOf, copiesInTarget, satisfiable))))
-              .recover(failure -> Future.failedFuture(culprit(failure, page, copyOf)))
+              .recover(failure -> Future.failedFuture(CopyRefusals.naming(kind, failure, page, copyOf)))
               .map(written -> new Result(readIds, written.changed(), written.created(), written.updated(),
                   page.size() - written.created() - written.updated(), written.deferred()));
         });
-  }
-
-  /**
-   * A write the database refused, as the caller's mistake naming the template object at fault
-   * ({@code objects[id].field}, the id the engine reports a failed copy with): a copy whose name the
-   * target uses already, or whose reference names an object not copied there. Anything else is left to
-   * the routes' translation.
-   */
-  private Throwable culprit(Throwable failure, List<Row> page, Function<String, String> copyOf) {
-    if (!(failure instanceof PgException pg)) {
-      return failure;
-    }
-    if ("23505".equals(pg.getSqlState()) && kind.nameConstraint().equals(pg.getConstraint())) {
-      var name = SetupKind.takenName(pg);
-      var errors = page.stream().filter(row -> name.isPresent() && name.get().equals(row.getString("name")))
-          .map(row -> new FieldError("objects[" + row.getUUID("id") + "].name", "taken in this organization"))
-          .toList();
-      return kind.nameTaken(name, errors);
-    }
-    var missing = MISSING_REFERENCE.matcher(String.valueOf(pg.getDetail()));
-    if ("23503".equals(pg.getSqlState()) && kind.referenceFields().containsKey(pg.getConstraint()) && missing.find()) {
-      var json = kind.referenceFields().get(pg.getConstraint());
-      var column = kind.fields().stream().filter(f -> f.json().equals(json)).findFirst().orElseThrow().column();
-      var errors = page.stream().filter(row -> row.getUUID(column) != null
-              && copyOf.apply(row.getUUID(column).toString()).equals(missing.group(1)))
-          .map(row -> new FieldError("objects[" + row.getUUID("id") + "]." + json, "names an object not copied here"))
-          .toList();
-      return new ApiException(422, "invalid_reference", json + " of a copy names an object that is not copied into "
-          + "this organization.", errors);
-    }
-    return failure;
   }
 
   /**
