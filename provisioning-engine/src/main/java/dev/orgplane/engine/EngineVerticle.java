@@ -74,6 +74,7 @@ public final class EngineVerticle extends VerticleBase {
           runner = new JobRunner(vertx, pool, registry, http, token, orgServiceUrl, new JobRunner.RunnerSettings(
               settings.integer("ORGPLANE_ENGINE_WORKERS"), settings.longValue("ORGPLANE_ENGINE_LEASE_MILLIS"),
               settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"), settings.integer("ORGPLANE_ENGINE_PAGE_SIZE"),
+              settings.integer("ORGPLANE_ENGINE_COPY_PAGE_SIZE"),
               settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS"),
               settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")));
           new PluginRoutes(registry).mount(router);

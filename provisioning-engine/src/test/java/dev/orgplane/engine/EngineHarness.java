@@ -54,6 +54,7 @@ public final class EngineHarness {
         .put("ORGPLANE_ENGINE_POLL_MILLIS", "100")
         .put("ORGPLANE_ENGINE_LEASE_MILLIS", "3000")
         .put("ORGPLANE_ENGINE_PAGE_SIZE", "4")
+        .put("ORGPLANE_ENGINE_COPY_PAGE_SIZE", "4")
         .mergeIn(overrides))).await();
     return new EngineHarness(org, db, WebClient.create(vertx), engine);
   }

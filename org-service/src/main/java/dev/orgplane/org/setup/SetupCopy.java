@@ -29,6 +29,13 @@ import java.util.stream.Stream;
  */
 final class SetupCopy {
 
+  /**
+   * The most objects a page of a copy may hold: more than a list's 500, since only their ids and
+   * references pass through the service, and a page is a transaction, an access check, an audit event
+   * and a checkpoint of its own.
+   */
+  static final int MAX_PAGE = 5000;
+
   /** Every kind whose copies have name-based ids: what an id inside free-form data may name. */
   private static final String COPIES_IN_TARGET = Stream.of("workspaces", "schemas", "queues", "hooks", "teams", "roles")
       .map(table -> "SELECT id FROM org." + table + " WHERE org_id = $1 AND id = ANY ($2)")

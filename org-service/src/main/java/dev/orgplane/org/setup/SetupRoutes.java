@@ -166,7 +166,7 @@ public final class SetupRoutes {
    */
   private void copy(RoutingContext ctx, SetupCopy copy) {
     var kind = copy.kind();
-    var page = PageRequest.of(ctx);
+    var page = PageRequest.of(ctx, SetupCopy.MAX_PAGE);
     var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
     var body = RequestBody.of(ctx, Set.of("from"));
     var from = body.requiredString("from", 100);

@@ -177,6 +177,9 @@ class SetupCopyTest extends OrgServiceTest {
     var target = newOrg(owner);
     assertProblem(copy(owner, template, template, "workspaces", ""), 422, "same_organization");
     assertProblem(copy(owner, template, target, "workspaces", "?limit=0"), 400, "invalid_limit");
+    assertProblem(copy(owner, template, target, "workspaces", "?limit=5001"), 400, "invalid_limit");
+    assertEquals(200, copy(owner, template, target, "workspaces", "?limit=5000").statusCode(),
+        "a copy's page may be ten times a list's");
     assertProblem(copy(owner, template, target, "workspaces", "?cursor=!!"), 400, "invalid_cursor");
     var path = target.path("/workspaces:copy");
     assertProblem(org.post(path, owner.token(), new JsonObject()), 400, "validation_failed");

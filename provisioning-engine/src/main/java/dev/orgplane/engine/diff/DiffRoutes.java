@@ -76,7 +76,7 @@ public final class DiffRoutes {
 
   private Future<List<KindDiff>> kinds(String source, String target) {
     var context = new EngineCopyContext(null, source, target, new CopiedObjects(pool, UUID.fromString(target), null),
-        new OrgApiClient(http, orgServiceUrl, token, null), http, null, new JsonObject(), 500, message -> { });
+        new OrgApiClient(http, orgServiceUrl, token, null), http, null, new JsonObject(), 500, 500, message -> { });
     return Future.all(registry.inRunOrder().stream().map(plugin -> plugin.diff(context)).toList())
         .map(all -> all.<KindDiff>list());
   }

@@ -70,8 +70,8 @@ public final class JobRunner {
   private long heartbeatTimer = -1;
 
   /** Slots, lease, polling and page size of a runner, and how long and how much of templates it keeps. */
-  public record RunnerSettings(int slots, long leaseMillis, long pollMillis, int pageSize, long templateCacheMillis,
-      int templateCacheObjects) {
+  public record RunnerSettings(int slots, long leaseMillis, long pollMillis, int pageSize, int copyPageSize,
+      long templateCacheMillis, int templateCacheObjects) {
   }
 
   public JobRunner(Vertx vertx, Pool pool, PluginRegistry registry, WebClient http, ServiceToken token,
@@ -180,7 +180,7 @@ public final class JobRunner {
       var ids = new CopiedObjects(pool, targetOrg, job.id());
       var context = new EngineCopyContext(job.id().toString(), job.templateOrg().toString(),
           targetOrg == null ? null : targetOrg.toString(), ids, api, http, vertx, job.options(), settings.pageSize(),
-          message -> LOG.info("job {}: {}", job.id(), message));
+          settings.copyPageSize(), message -> LOG.info("job {}: {}", job.id(), message));
       return steps(job, context, ids, halt);
     });
   }

@@ -19,6 +19,11 @@ public record PageRequest(int limit, String after) {
   public static final int MAX_LIMIT = 500;
 
   public static PageRequest of(RoutingContext ctx) {
+    return of(ctx, MAX_LIMIT);
+  }
+
+  /** {@link #of(RoutingContext)} for an endpoint whose pages may hold up to {@code maxLimit} items. */
+  public static PageRequest of(RoutingContext ctx, int maxLimit) {
     var rawLimit = ctx.queryParams().get("limit");
     int limit = DEFAULT_LIMIT;
     if (rawLimit != null) {
@@ -27,8 +32,8 @@ public record PageRequest(int limit, String after) {
       } catch (NumberFormatException e) {
         limit = -1;
       }
-      if (limit < 1 || limit > MAX_LIMIT) {
-        throw ApiException.badRequest("invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT + ".");
+      if (limit < 1 || limit > maxLimit) {
+        throw ApiException.badRequest("invalid_limit", "limit must be a whole number from 1 to " + maxLimit + ".");
       }
     }
     var cursor = ctx.queryParams().get("cursor");

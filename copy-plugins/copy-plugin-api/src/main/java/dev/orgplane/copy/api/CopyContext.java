@@ -33,5 +33,13 @@ public interface CopyContext {
   /** Objects per page: how many a plugin reads and writes per call of {@link CopyPlugin#copy}. */
   int pageSize();
 
+  /**
+   * Objects per page when org-service copies a page itself ({@link OrgApi#copyPage}): none of them
+   * passes through the engine, so these pages may be larger, and fewer pages cost fewer transactions.
+   */
+  default int copyPageSize() {
+    return pageSize();
+  }
+
   ProgressSink progress();
 }

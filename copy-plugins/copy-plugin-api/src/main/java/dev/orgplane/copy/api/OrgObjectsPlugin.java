@@ -97,7 +97,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
    */
   protected final Future<OrgApi.CopiedPage> copyInService(CopyContext context, String cursor) {
     return context.org().copyPage(context.sourceOrganization(), context.targetOrganization(), path, cursor,
-            context.pageSize())
+            context.copyPageSize())
         .recover(failure -> Future.failedFuture(blame(failure, List.of())));
   }
 
