@@ -127,7 +127,8 @@ final class SetupRepository {
    * <p>{@code allCreated}: every changed object is new. Then a cycle can only run through new objects,
    * so the walk stays among them: an object that existed before could not name a new one (references are
    * checked when written, and nothing referenced can be deleted), so the step into a new object on a
-   * cycle comes from a changed object, which is new too. Copies into a fresh organization are all new.
+   * cycle comes from a changed object, which is new too. Then the written rows are all it takes
+   * ({@link NewCycles}). Copies into a fresh organization are all new.
    */
   static Future<List<FieldError>> integrityProblems(SqlClient tx, SetupKind kind, UUID orgId, List<JsonObject> changed,
       boolean allCreated) {
@@ -140,20 +141,20 @@ final class SetupRepository {
     var ids = column == null ? new UUID[0] : changed.stream()
         .filter(row -> !row.getJsonArray(column, new JsonArray()).isEmpty())
         .map(row -> UUID.fromString(row.getString("id"))).toArray(UUID[]::new);
-    if (ids.length > 0) {
-      var within = allCreated ? " AND t.id = ANY ($2)" : "";
+    if (ids.length > 0 && allCreated) {
+      checks.add(Future.succeededFuture(NewCycles.among(changed, column).map(name -> cycle(kind, name)).stream()
+          .toList()));
+    } else if (ids.length > 0) {
       checks.add(tx.preparedQuery("WITH RECURSIVE walk(start, node, path, cycle) AS ("
               + "SELECT id, id, ARRAY[id], false FROM org." + kind.table() + " WHERE org_id = $1 AND id = ANY ($2) "
               + "UNION ALL SELECT w.start, n, w.path || n, n = ANY (w.path) FROM walk w JOIN org." + kind.table()
-              + " t ON t.org_id = $1 AND t.id = w.node" + within + ", unnest(t." + column + ") n WHERE NOT w.cycle) "
+              + " t ON t.org_id = $1 AND t.id = w.node, unnest(t." + column + ") n WHERE NOT w.cycle) "
               + "SELECT t.name FROM walk w JOIN org." + kind.table() + " t ON t.org_id = $1 AND t.id = w.start "
               + "WHERE w.cycle LIMIT 1")
           .execute(Tuple.of(orgId, (Object) ids))
           .map(rows -> {
             var problems = new ArrayList<FieldError>();
-            rows.forEach(r -> problems.add(new FieldError(
-                kind.fields().stream().filter(f -> f.column().equals(column)).findFirst().orElseThrow().json(),
-                r.getString("name") + " would (indirectly) run after itself")));
+            rows.forEach(r -> problems.add(cycle(kind, r.getString("name"))));
             return problems;
           }));
     }
@@ -162,6 +163,11 @@ final class SetupRepository {
       checks.forEach(c -> problems.addAll(c.result()));
       return problems;
     });
+  }
+
+  private static FieldError cycle(SetupKind kind, String name) {
+    return new FieldError(kind.fields().stream().filter(f -> f.column().equals(kind.acyclicColumn())).findFirst()
+        .orElseThrow().json(), name + " would (indirectly) run after itself");
   }
 
   /**
