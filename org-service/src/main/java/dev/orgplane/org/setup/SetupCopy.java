@@ -100,16 +100,25 @@ final class SetupCopy {
           var read = new ArrayList<Row>();
           rows.forEach(read::add);
           var readIds = read.stream().map(row -> row.getUUID("id")).toList();
-          var page = read.subList(0, Math.min(limit, read.size()));
-          var copyOf = IdFunction.nameBasedIn(target.toString());
-          return copiesNamedInFreeForm(tx, target, page, copyOf)
-              .compose(copiesInTarget -> sameKindCopiesInTarget(tx, target, page, copyOf)
+          var page = TemplatePage.of(read.subList(0, Math.min(limit, read.size())), target);
+          return copiesNamedInFreeForm(tx, target, page)
+              .compose(copiesInTarget -> sameKindCopiesInTarget(tx, target, page)
                   .compose(satisfiable -> referencesCheckedNow(tx)
-                      .compose(now -> write(tx, source, target, page, copyOf, copiesInTarget, satisfiable))))
-              .recover(failure -> Future.failedFuture(CopyRefusals.naming(kind, failure, page, copyOf)))
+                      .compose(now -> write(tx, source, target, page, copiesInTarget, satisfiable))))
+              .recover(failure -> Future.failedFuture(CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())))
               .map(written -> new Result(readIds, written.changed(), written.created(), written.updated(),
-                  page.size() - written.created() - written.updated(), written.deferred()));
+                  page.rows().size() - written.created() - written.updated(), written.deferred()));
         });
+  }
+
+  /** A page of template rows and the ids of their copies, each worked out once. */
+  private record TemplatePage(List<Row> rows, List<String> copyIds, Function<String, String> copyOf) {
+
+    static TemplatePage of(List<Row> rows, UUID target) {
+      var copyOf = IdFunction.nameBasedIn(target.toString());
+      return new TemplatePage(rows, rows.stream().map(row -> copyOf.apply(row.getUUID("id").toString())).toList(),
+          copyOf);
+    }
   }
 
   /**
@@ -127,11 +136,10 @@ final class SetupCopy {
   }
 
   /** Of the ids inside the page's free-form data, those whose copy exists in the target, as template ids. */
-  private Future<Set<String>> copiesNamedInFreeForm(SqlClient tx, UUID target, List<Row> page,
-      Function<String, String> copyOf) {
+  private Future<Set<String>> copiesNamedInFreeForm(SqlClient tx, UUID target, TemplatePage page) {
     var candidates = new HashSet<String>();
     if (kind.freeFormColumn() != null) {
-      page.forEach(row -> {
+      page.rows().forEach(row -> {
         var freeForm = row.getString(kind.freeFormColumn());
         if (freeForm != null && EmbeddedIds.mayHold(freeForm)) {
           EmbeddedIds.collect(new JsonObject(freeForm), candidates);
@@ -141,7 +149,8 @@ final class SetupCopy {
     if (candidates.isEmpty()) {
       return Future.succeededFuture(Set.of());
     }
-    var sourceOfCopy = candidates.stream().collect(Collectors.toMap(id -> UUID.fromString(copyOf.apply(id)), id -> id));
+    var sourceOfCopy = candidates.stream()
+        .collect(Collectors.toMap(id -> UUID.fromString(page.copyOf().apply(id)), id -> id));
     return tx.preparedQuery(COPIES_IN_TARGET).execute(Tuple.of(target, (Object) sourceOfCopy.keySet().toArray(UUID[]::new)))
         .map(rows -> {
           var found = new HashSet<String>();
@@ -154,15 +163,13 @@ final class SetupCopy {
    * The copies that references to the kind itself may name: the page's own and those already in the
    * target ({@code null} for kinds that do not refer to themselves).
    */
-  private Future<Set<String>> sameKindCopiesInTarget(SqlClient tx, UUID target, List<Row> page,
-      Function<String, String> copyOf) {
+  private Future<Set<String>> sameKindCopiesInTarget(SqlClient tx, UUID target, TemplatePage page) {
     if (kind.acyclicColumn() == null) {
       return Future.succeededFuture(null);
     }
-    var satisfiable = new HashSet<String>();
-    page.forEach(row -> satisfiable.add(copyOf.apply(row.getUUID("id").toString())));
-    var elsewhere = page.stream().flatMap(row -> Stream.of(row.getArrayOfUUIDs(kind.acyclicColumn())))
-        .map(id -> copyOf.apply(id.toString())).filter(copy -> !satisfiable.contains(copy)).distinct()
+    var satisfiable = new HashSet<>(page.copyIds());
+    var elsewhere = page.rows().stream().flatMap(row -> Stream.of(row.getArrayOfUUIDs(kind.acyclicColumn())))
+        .map(id -> page.copyOf().apply(id.toString())).filter(copy -> !satisfiable.contains(copy)).distinct()
         .map(UUID::fromString).toArray(UUID[]::new);
     if (elsewhere.length == 0) {
       return Future.succeededFuture(satisfiable);
@@ -182,21 +189,26 @@ final class SetupCopy {
    * One statement for the page: the mapped values travel as parallel arrays (one per mapped column) and
    * are joined to the template's rows, which give everything else.
    */
-  private Future<Written> write(SqlClient tx, UUID source, UUID target, List<Row> page,
-      Function<String, String> copyOf, Set<String> copiesInTarget, Set<String> satisfiable) {
-    if (page.isEmpty()) {
+  private Future<Written> write(SqlClient tx, UUID source, UUID target, TemplatePage page,
+      Set<String> copiesInTarget, Set<String> satisfiable) {
+    var rows = page.rows();
+    if (rows.isEmpty()) {
       return Future.succeededFuture(new Written(List.of(), 0, 0, 0));
     }
+    var copyOf = page.copyOf();
     var deferred = new HashSet<Integer>();
     var params = Tuple.tuple().addValue(target).addValue(source)
-        .addValue(page.stream().map(row -> row.getUUID("id")).toArray(UUID[]::new))
-        .addValue(page.stream().map(row -> UUID.fromString(copyOf.apply(row.getUUID("id").toString()))).toArray(UUID[]::new));
-    var asWritten = page.stream().map(row -> new JsonObject()
-        .put("id", copyOf.apply(row.getUUID("id").toString())).put("name", row.getString("name"))).toList();
+        .addValue(rows.stream().map(row -> row.getUUID("id")).toArray(UUID[]::new))
+        .addValue(page.copyIds().stream().map(UUID::fromString).toArray(UUID[]::new));
+    var asWritten = new ArrayList<JsonObject>();
+    for (int i = 0; i < rows.size(); i++) {
+      asWritten.add(new JsonObject().put("id", page.copyIds().get(i)).put("name", rows.get(i).getString("name")));
+    }
     for (var field : mapped) {
-      var values = new Object[page.size()];
-      for (int i = 0; i < page.size(); i++) {
-        var row = page.get(i);
+      // typed as the column's parameter: the client encodes a UUID[] as uuid[] and a String[] as text[]
+      Object[] values = field.type() == SetupField.Type.REFERENCE ? new UUID[rows.size()] : new String[rows.size()];
+      for (int i = 0; i < rows.size(); i++) {
+        var row = rows.get(i);
         values[i] = switch (field.type()) {
           case REFERENCE -> row.getUUID(field.column()) == null ? null
               : UUID.fromString(copyOf.apply(row.getUUID(field.column()).toString()));
@@ -217,12 +229,12 @@ final class SetupCopy {
           default -> remapped(row.getString(field.column()), copyOf, copiesInTarget);
         };
       }
-      params.addValue(field.type() == SetupField.Type.REFERENCE ? toUuids(values) : toStrings(values));
+      params.addValue(values);
     }
-    return tx.preparedQuery(insertSql).execute(params).map(rows -> {
+    return tx.preparedQuery(insertSql).execute(params).map(returned -> {
       var changedIds = new HashSet<String>();
       long created = 0;
-      for (var row : rows) {
+      for (var row : returned) {
         changedIds.add(row.getUUID("id").toString());
         created += row.getBoolean("created") ? 1 : 0;
       }
@@ -259,17 +271,5 @@ final class SetupCopy {
         + values + " FROM unnest(" + String.join(", ", arrays) + ") AS m(" + String.join(", ", names) + ") JOIN org."
         + kind.table() + " s ON s.org_id = $2 AND s.id = m.source_id" + SetupRepository.onConflict(kind, true)
         + " RETURNING t.id, (xmax = 0) AS created";
-  }
-
-  private static UUID[] toUuids(Object[] values) {
-    var uuids = new UUID[values.length];
-    System.arraycopy(values, 0, uuids, 0, values.length);
-    return uuids;
-  }
-
-  private static String[] toStrings(Object[] values) {
-    var strings = new String[values.length];
-    System.arraycopy(values, 0, strings, 0, values.length);
-    return strings;
   }
 }
