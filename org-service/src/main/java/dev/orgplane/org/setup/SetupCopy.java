@@ -7,6 +7,7 @@ import dev.orgplane.org.provisioner.ImportResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -74,6 +75,7 @@ final class SetupCopy {
   private final List<SetupField> mapped;
   private final String selectSql;
   private final String insertSql;
+  private final String upsertSql;
 
   SetupCopy(SetupKind kind) {
     this.kind = kind;
@@ -81,7 +83,8 @@ final class SetupCopy {
     var read = mapped.stream().map(f -> f.column().equals(kind.freeFormColumn()) ? f.column() + "::text" : f.column());
     this.selectSql = "SELECT " + Stream.concat(Stream.of("id", "name"), read).collect(Collectors.joining(", "))
         + " FROM org." + kind.table() + " WHERE org_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3";
-    this.insertSql = insertStatement();
+    this.insertSql = insertStatement(" RETURNING t.id, true AS created");
+    this.upsertSql = insertStatement(SetupRepository.onConflict(kind, true) + " RETURNING t.id, (xmax = 0) AS created");
   }
 
   SetupKind kind() {
@@ -93,8 +96,13 @@ final class SetupCopy {
    * reference to an object of the same kind (a hook running after another) whose copy is neither in this
    * page nor in the target yet is left out, because it could not be satisfied; copying the same page
    * again once the later pages are in completes it.
+   *
+   * <p>With {@code firstCopy}, the page is written by a plain INSERT, which costs PostgreSQL a fifth less
+   * per row than the upsert (whose speculative insertion checks each key twice); it fails on a unique
+   * index if any copy exists in the target already ({@link CopiesExist}), and the caller copies the page
+   * again, in a new transaction, without it. Pages into a new tenant, most pages, take the cheap way.
    */
-  Future<Result> page(SqlClient tx, UUID source, UUID target, UUID after, int limit) {
+  Future<Result> page(SqlClient tx, UUID source, UUID target, UUID after, int limit, boolean firstCopy) {
     return tx.preparedQuery(selectSql).execute(Tuple.of(source, after, limit + 1))
         .compose(rows -> {
           var read = new ArrayList<Row>();
@@ -104,11 +112,23 @@ final class SetupCopy {
           return copiesNamedInFreeForm(tx, target, page)
               .compose(copiesInTarget -> sameKindCopiesInTarget(tx, target, page)
                   .compose(satisfiable -> referencesCheckedNow(tx)
-                      .compose(now -> write(tx, source, target, page, copiesInTarget, satisfiable))))
-              .recover(failure -> Future.failedFuture(CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())))
+                      .compose(now -> write(tx, source, target, page, copiesInTarget, satisfiable, firstCopy))))
+              .recover(failure -> Future.failedFuture(firstCopy && isUniqueViolation(failure) ? new CopiesExist()
+                  : CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())))
               .map(written -> new Result(readIds, written.changed(), written.created(), written.updated(),
                   page.rows().size() - written.created() - written.updated(), written.deferred()));
         });
+  }
+
+  /** A first copy of a page found a copy there already (or a name or id taken: the upsert tells which). */
+  static final class CopiesExist extends RuntimeException {
+    CopiesExist() {
+      super("a copy of the page exists in the target already", null, false, false);
+    }
+  }
+
+  private static boolean isUniqueViolation(Throwable failure) {
+    return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 
   /** A page of template rows and the ids of their copies, each worked out once. */
@@ -190,7 +210,7 @@ final class SetupCopy {
    * are joined to the template's rows, which give everything else.
    */
   private Future<Written> write(SqlClient tx, UUID source, UUID target, TemplatePage page,
-      Set<String> copiesInTarget, Set<String> satisfiable) {
+      Set<String> copiesInTarget, Set<String> satisfiable, boolean firstCopy) {
     var rows = page.rows();
     if (rows.isEmpty()) {
       return Future.succeededFuture(new Written(List.of(), 0, 0, 0));
@@ -231,7 +251,7 @@ final class SetupCopy {
       }
       params.addValue(values);
     }
-    return tx.preparedQuery(insertSql).execute(params).map(returned -> {
+    return tx.preparedQuery(firstCopy ? insertSql : upsertSql).execute(params).map(returned -> {
       var changedIds = new HashSet<String>();
       long created = 0;
       for (var row : returned) {
@@ -253,7 +273,8 @@ final class SetupCopy {
     return remapped.equals(json) ? null : remapped.encode();
   }
 
-  private String insertStatement() {
+  /** The page's INSERT, ended by {@code tail}: the conflict clause, if any, and RETURNING. */
+  private String insertStatement(String tail) {
     var arrays = new ArrayList<String>(List.of("$3::uuid[]", "$4::uuid[]"));
     var names = new ArrayList<String>(List.of("source_id", "copy_id"));
     for (var field : mapped) {
@@ -269,7 +290,6 @@ final class SetupCopy {
     }).collect(Collectors.joining(", "));
     return "INSERT INTO org." + kind.table() + " AS t (org_id, id, " + kind.columnList() + ") SELECT $1, m.copy_id, "
         + values + " FROM unnest(" + String.join(", ", arrays) + ") AS m(" + String.join(", ", names) + ") JOIN org."
-        + kind.table() + " s ON s.org_id = $2 AND s.id = m.source_id" + SetupRepository.onConflict(kind, true)
-        + " RETURNING t.id, (xmax = 0) AS created";
+        + kind.table() + " s ON s.org_id = $2 AND s.id = m.source_id" + tail;
   }
 }

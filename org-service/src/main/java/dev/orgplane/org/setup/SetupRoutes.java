@@ -171,23 +171,34 @@ public final class SetupRoutes {
     var body = RequestBody.of(ctx, Set.of("from"));
     var from = body.requiredString("from", 100);
     body.validate();
-    var principal = BearerAuth.principal(ctx);
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-            .compose(target -> AccessPolicy.require(tx, principal, from, kind.permission("get"))
-                .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target.orgId(), page, after))))
+    copyInTransaction(ctx, copy, from, page, after, true)
+        .recover(failure -> failure instanceof SetupCopy.CopiesExist ? copyInTransaction(ctx, copy, from, page, after, false)
+            : Future.failedFuture(failure))
         .recover(failure -> SetupRoutes.<JsonObject>translate(failure, kind, ""))
         .onSuccess(answer -> Replies.json(ctx, 200, answer))
         .onFailure(ctx::fail);
   }
 
+  /**
+   * The page in a transaction of its own: first as copies new to the target (see {@link SetupCopy#page}),
+   * which fails with {@link SetupCopy.CopiesExist} if a copy is there already; then again as an upsert.
+   */
+  private Future<JsonObject> copyInTransaction(RoutingContext ctx, SetupCopy copy, String from, PageRequest page,
+      UUID after, boolean firstCopy) {
+    var principal = BearerAuth.principal(ctx);
+    return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
+        .compose(target -> AccessPolicy.require(tx, principal, from, copy.kind().permission("get"))
+            .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target.orgId(), page, after, firstCopy))));
+  }
+
   private static Future<JsonObject> copyPage(SqlConnection tx, RoutingContext ctx, SetupCopy copy, UUID source,
-      UUID target, PageRequest page, UUID after) {
+      UUID target, PageRequest page, UUID after, boolean firstCopy) {
     if (source.equals(target)) {
       return Future.failedFuture(ApiException.unprocessable("same_organization",
           "An organization cannot be copied into itself."));
     }
     var kind = copy.kind();
-    return copy.page(tx, source, target, after, page.limit())
+    return copy.page(tx, source, target, after, page.limit(), firstCopy)
         .compose(copied -> consistent(tx, kind, target, copied.changed(), copied.updated() == 0).map(copied))
         .compose(copied -> AuditLog.record(tx, ctx, target, BearerAuth.principal(ctx).subject(), kind.noun() + ".copied",
                 kind.noun() + "s", copied.counts().put("from", source.toString()))

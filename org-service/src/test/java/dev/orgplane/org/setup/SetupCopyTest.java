@@ -89,13 +89,16 @@ class SetupCopyTest extends OrgServiceTest {
     assertEquals(new JsonObject().put("type", "object"), schemaCopy.getJsonObject("content"));
 
     counts(copy(owner, template, target, "workspaces", ""), 0, 0, 2);
+    assertEquals(204, org.send(io.vertx.core.http.HttpMethod.DELETE, target.path("/workspaces/" + copyOf.apply(spare)),
+        owner.token(), null).statusCode());
+    counts(copy(owner, template, target, "workspaces", ""), 1, 0, 1);
     counts(copy(owner, template, target, "queues", ""), 0, 0, 1);
     counts(copy(owner, template, target, "hooks", ""), 0, 0, 1);
     org.send(io.vertx.core.http.HttpMethod.PATCH, template.path("/queues/" + queue), owner.token(),
         new JsonObject().put("name", "inbox-renamed"));
     counts(copy(owner, template, target, "queues", ""), 0, 1, 0);
     var audit = org.get(target.path("/audit-events?limit=500"), owner.token()).bodyAsJsonObject().getJsonArray("items");
-    assertEquals(9, audit.stream().filter(e -> ((JsonObject) e).getString("action").endsWith(".copied")).count(),
+    assertEquals(10, audit.stream().filter(e -> ((JsonObject) e).getString("action").endsWith(".copied")).count(),
         "every page is audited in the target, re-runs too");
   }
 
