@@ -134,8 +134,9 @@ final class ProvisioningBenchmark {
   /**
    * The copy's row work done by PostgreSQL alone, into {@code targets} fresh organizations, four at a
    * time: per target one {@code INSERT ... SELECT} per setup kind from the template's rows (ids and
-   * references mapped in SQL) and the engine's record of copies; no services, no paging, no reference or
-   * cycle checks. What the setup kinds' copy could reach if the services cost nothing (objects/s).
+   * references mapped in SQL); no services, no paging, no reference or cycle checks, and, like the copy,
+   * no record of copies in the engine. What the setup kinds' copy could reach if the services cost
+   * nothing (objects/s).
    */
   double copyRowsAlone(PgUrl db, int targets) {
     var orgs = new ArrayList<UUID>();
@@ -172,10 +173,7 @@ final class ProvisioningBenchmark {
           + "SELECT $1, md5($1::text || id::text)::uuid, name, url, events, "
           + "ARRAY(SELECT md5($1::text || q::text)::uuid FROM unnest(queue_ids) q), "
           + "ARRAY(SELECT md5($1::text || h::text)::uuid FROM unnest(run_after) h), active, config, "
-          + "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), metadata FROM org.hooks WHERE org_id = $2",
-      "INSERT INTO provisioning.copied_objects (target_org, copy_id, source_id) SELECT $1, md5($1::text || id::text)::uuid, "
-          + "id FROM (SELECT id FROM org.workspaces WHERE org_id = $2 UNION ALL SELECT id FROM org.schemas WHERE org_id = $2 "
-          + "UNION ALL SELECT id FROM org.queues WHERE org_id = $2 UNION ALL SELECT id FROM org.hooks WHERE org_id = $2) x");
+          + "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), metadata FROM org.hooks WHERE org_id = $2");
 
   /** One worker: takes the next target and copies into it, statement after statement, until none is left. */
   private static Future<?> copyAlone(Pool pool, UUID template, List<UUID> targets, AtomicInteger next) {

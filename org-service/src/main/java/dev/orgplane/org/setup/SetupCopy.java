@@ -38,16 +38,6 @@ final class SetupCopy {
   static final int MAX_PAGE = 5000;
 
   /**
-   * Which of the ids {@code $2} name an object of the target: of every kind whose copies have name-based
-   * ids, asked kind after kind and only until one answers (an {@code OR} of {@code EXISTS} stops at the
-   * first true one; a {@code UNION} would probe every kind for every id).
-   */
-  private static final String COPIES_IN_TARGET = "SELECT c AS id FROM unnest($2::uuid[]) c WHERE "
-      + Stream.of("workspaces", "schemas", "queues", "hooks", "teams", "roles")
-          .map(table -> "EXISTS (SELECT 1 FROM org." + table + " WHERE org_id = $1 AND id = c)")
-          .collect(Collectors.joining(" OR "));
-
-  /**
    * What a page did. {@code changed}: the copies created or updated, column-named as written, for the
    * reference checks; {@code readIds}: the template ids read, one more than the page if another follows;
    * {@code deferred}: copies written without some references to their own kind (see {@link #page}).
@@ -171,12 +161,8 @@ final class SetupCopy {
     }
     var sourceOfCopy = candidates.stream()
         .collect(Collectors.toMap(id -> UUID.fromString(page.copyOf().apply(id)), id -> id));
-    return tx.preparedQuery(COPIES_IN_TARGET).execute(Tuple.of(target, (Object) sourceOfCopy.keySet().toArray(UUID[]::new)))
-        .map(rows -> {
-          var found = new HashSet<String>();
-          rows.forEach(row -> found.add(sourceOfCopy.get(row.getUUID("id"))));
-          return found;
-        });
+    return ExistingObjects.among(tx, target, sourceOfCopy.keySet())
+        .map(found -> found.stream().map(sourceOfCopy::get).collect(Collectors.toSet()));
   }
 
   /**

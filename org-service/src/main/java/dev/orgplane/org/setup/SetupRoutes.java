@@ -1,5 +1,6 @@
 package dev.orgplane.org.setup;
 
+import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.ApiException.FieldError;
@@ -45,6 +46,7 @@ public final class SetupRoutes {
   }
 
   public void mount(Router router) {
+    router.postWithRegex("/v1/organizations/(?<org>[^/]+)/objects:lookup").handler(this::lookup);
     for (var kind : SetupKind.ALL) {
       var base = "/v1/organizations/:org/" + kind.path();
       router.postWithRegex("/v1/organizations/(?<org>[^/]+)/" + kind.path() + ":batch").handler(ctx -> batch(ctx, kind));
@@ -57,6 +59,33 @@ public final class SetupRoutes {
       router.patch(base + "/:id").handler(ctx -> patch(ctx, kind));
       router.delete(base + "/:id").handler(ctx -> delete(ctx, kind));
     }
+  }
+
+  /**
+   * {@code POST .../objects:lookup} with {@code {"ids": [...]}}: which of them name objects of this
+   * organization, of any kind with name-based copy ids. How the provisioning engine tells the copies
+   * org-service made (it keeps no record of those) from other ids in free-form data.
+   */
+  private void lookup(RoutingContext ctx) {
+    var body = RequestBody.of(ctx, Set.of("ids"));
+    var asked = body.stringList("ids", true);
+    if (asked.size() > ExistingObjects.MAX_IDS) {
+      body.reject("ids", "at most " + ExistingObjects.MAX_IDS + " ids");
+    }
+    var ids = new ArrayList<UUID>();
+    asked.forEach(id -> {
+      if (EmbeddedIds.isUuid(id)) {
+        ids.add(UUID.fromString(id));
+      } else {
+        body.reject("ids", "holds " + (id.length() > 40 ? id.substring(0, 40) + "..." : id) + ", which is not a UUID");
+      }
+    });
+    body.validate();
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
+        .compose(access -> ExistingObjects.among(pool, access.orgId(), ids))
+        .onSuccess(found -> Replies.json(ctx, 200, new JsonObject().put("found",
+            new JsonArray(found.stream().map(UUID::toString).sorted().toList()))))
+        .onFailure(ctx::fail);
   }
 
   private void list(RoutingContext ctx, SetupKind kind) {

@@ -192,4 +192,41 @@ class SetupCopyTest extends OrgServiceTest {
     assertProblem(org.post(path, owner.token(), new JsonObject().put("from", UUID.randomUUID().toString())), 404,
         "organization_not_found");
   }
+
+  @Test
+  void aLookupAnswersWhichIdsNameObjectsOfTheOrganization() {
+    var owner = org.newUser("owner");
+    var stranger = org.newUser("stranger");
+    var mine = newOrg(owner);
+    var other = newOrg(owner);
+    var workspace = create(owner, mine, "workspaces", new JsonObject().put("name", "main"));
+    var team = create(owner, mine, "groups", new JsonObject().put("name", "crew"));
+    var elsewhere = create(owner, other, "workspaces", new JsonObject().put("name", "main"));
+    var path = mine.path("/objects:lookup");
+
+    var found = org.post(path, owner.token(), new JsonObject().put("ids", new JsonArray().add(workspace)
+        .add(elsewhere).add(UUID.randomUUID().toString()).add(team.toUpperCase())));
+    assertEquals(200, found.statusCode(), found.bodyAsString());
+    assertEquals(List.of(workspace, team).stream().sorted().toList(),
+        found.bodyAsJsonObject().getJsonArray("found").getList(), "another organization's object is not found here");
+
+    assertProblem(org.post(path, owner.token(), new JsonObject()), 400, "validation_failed");
+    var bad = org.post(path, owner.token(), new JsonObject().put("ids", new JsonArray().add("not-an-id")));
+    assertProblem(bad, 400, "validation_failed");
+    assertEquals("ids", bad.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    var tooMany = new JsonArray();
+    for (int i = 0; i <= 5000; i++) {
+      tooMany.add("i" + i);
+    }
+    var refused = org.post(path, owner.token(), new JsonObject().put("ids", tooMany));
+    assertProblem(refused, 400, "validation_failed");
+    assertEquals("at most 5000 ids", refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+        .getString("message"));
+    assertProblem(org.post(path, stranger.token(), new JsonObject().put("ids", new JsonArray().add(workspace))), 404,
+        "organization_not_found");
+    org.post(mine.path("/users"), owner.token(), new JsonObject().put("userIds", new JsonArray().add(stranger.id()))
+        .put("roles", new JsonArray().add("viewer")));
+    assertProblem(org.post(path, stranger.token(), new JsonObject().put("ids", new JsonArray().add(workspace))), 403,
+        "forbidden");
+  }
 }

@@ -75,8 +75,9 @@ public final class DiffRoutes {
   }
 
   private Future<List<KindDiff>> kinds(String source, String target) {
-    var context = new EngineCopyContext(null, source, target, new CopiedObjects(pool, UUID.fromString(target), null),
-        new OrgApiClient(http, orgServiceUrl, token, null), http, null, new JsonObject(), 500, 500, message -> { });
+    var api = new OrgApiClient(http, orgServiceUrl, token, null);
+    var context = new EngineCopyContext(null, source, target, new CopiedObjects(pool, api, UUID.fromString(target), null),
+        api, http, null, new JsonObject(), 500, 500, message -> { });
     return Future.all(registry.inRunOrder().stream().map(plugin -> plugin.diff(context)).toList())
         .map(all -> all.<KindDiff>list());
   }

@@ -2,6 +2,7 @@ package dev.orgplane.engine.job;
 
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.IdFunction;
+import dev.orgplane.copy.api.OrgApi;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,12 +21,15 @@ import java.util.function.Function;
 
 /**
  * The ids of copies in one target organization: a name-based (version 5) UUID of the target and the
- * template id, so the same object copied twice has one id, and the record of what has been copied
- * there so far, which tells template ids apart from other strings in free-form data.
+ * template id, so the same object copied twice has one id; and which copies exist there so far, which
+ * tells template ids apart from other strings in free-form data. Copies in org-service are asked of
+ * org-service ({@link OrgApi#existing}); copies plugins made in other systems are on the engine's own
+ * record, written with each page's checkpoint.
  */
 public final class CopiedObjects implements IdFunction {
 
   private final Pool pool;
+  private final OrgApi org;
   private final UUID namespace;
   private final boolean recorded;
   private final Function<String, String> ids;
@@ -40,8 +44,9 @@ public final class CopiedObjects implements IdFunction {
    * Ids in {@code targetOrg}; a dry run without a target yet ({@code targetOrg} null) derives them
    * from {@code jobId} instead, and has no copies on record.
    */
-  public CopiedObjects(Pool pool, UUID targetOrg, UUID jobId) {
+  public CopiedObjects(Pool pool, OrgApi org, UUID targetOrg, UUID jobId) {
     this.pool = pool;
+    this.org = org;
     this.namespace = targetOrg == null ? jobId : targetOrg;
     this.recorded = targetOrg != null;
     this.ids = IdFunction.nameBasedIn(namespace.toString());
@@ -52,7 +57,7 @@ public final class CopiedObjects implements IdFunction {
     return ids.apply(sourceId);
   }
 
-  /** Records that the template objects {@code sourceIds} now have copies (in the checkpoint's transaction). */
+  /** Records that the template objects {@code sourceIds} now have copies elsewhere (in the checkpoint's transaction). */
   Future<Void> record(SqlClient tx, List<String> sourceIds) {
     if (!recorded || sourceIds.isEmpty()) {
       return Future.succeededFuture();
@@ -88,18 +93,17 @@ public final class CopiedObjects implements IdFunction {
   }
 
   /**
-   * One query for every lookup asked for since the last one: a plugin maps a page's objects
-   * concurrently, and one round trip per object would dominate the copy.
+   * One lookup for every one asked for since the last: a plugin maps a page's objects concurrently, and
+   * one round trip per object would dominate the copy.
    */
   private void flush() {
     var batch = List.copyOf(waiting);
     waiting.clear();
-    var sourceOfCopy = new HashMap<UUID, String>();
-    batch.forEach(lookup -> lookup.candidates().forEach(source -> sourceOfCopy.put(UUID.fromString(copyOf(source)), source)));
-    pool.preparedQuery("SELECT copy_id FROM provisioning.copied_objects WHERE target_org = $1 AND copy_id = ANY($2)")
-        .execute(Tuple.of(namespace, (Object) sourceOfCopy.keySet().toArray(UUID[]::new)))
-        .onSuccess(rows -> {
-          rows.forEach(row -> copied.add(sourceOfCopy.get(row.getUUID("copy_id"))));
+    var sourceOfCopy = new HashMap<String, String>();
+    batch.forEach(lookup -> lookup.candidates().forEach(source -> sourceOfCopy.put(copyOf(source), source)));
+    copiedAlready(sourceOfCopy.keySet())
+        .onSuccess(copies -> {
+          copies.forEach(copy -> copied.add(sourceOfCopy.get(copy)));
           batch.forEach(lookup -> lookup.done().complete());
         })
         .onFailure(e -> batch.forEach(lookup -> lookup.done().fail(e)));
@@ -111,13 +115,14 @@ public final class CopiedObjects implements IdFunction {
       return Future.succeededFuture(Set.of());
     }
     var ids = copyIds.stream().map(UUID::fromString).toArray(UUID[]::new);
-    return pool.preparedQuery("SELECT copy_id FROM provisioning.copied_objects WHERE target_org = $1 AND copy_id = ANY($2)")
-        .execute(Tuple.of(namespace, (Object) ids))
-        .map(rows -> {
-          var found = new HashSet<String>();
-          rows.forEach(row -> found.add(row.getUUID("copy_id").toString()));
-          return found;
-        });
+    var onRecord = pool.preparedQuery("SELECT copy_id FROM provisioning.copied_objects WHERE target_org = $1 "
+            + "AND copy_id = ANY($2)").execute(Tuple.of(namespace, (Object) ids));
+    var inOrgService = org.existing(namespace.toString(), copyIds);
+    return Future.all(onRecord, inOrgService).map(both -> {
+      var found = new HashSet<>(inOrgService.result());
+      onRecord.result().forEach(row -> found.add(row.getUUID("copy_id").toString()));
+      return found;
+    });
   }
 
   private JsonObject remapped(JsonObject freeForm) {

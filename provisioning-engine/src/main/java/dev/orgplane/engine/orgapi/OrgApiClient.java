@@ -14,7 +14,10 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@link OrgApi} over HTTP with the engine's service token. Every call names the job it works for
@@ -86,6 +89,22 @@ public final class OrgApiClient implements OrgApi {
           return new CopiedPage(new PageResult(body.getString("nextCursor"), counts(body), sourceIds),
               body.getLong("deferred", 0L));
         });
+  }
+
+  @Override
+  public Future<Set<String>> existing(String organization, Collection<String> ids) {
+    var asked = List.copyOf(ids);
+    var calls = new ArrayList<Future<JsonArray>>();
+    for (int from = 0; from < asked.size(); from += MAX_LOOKUP) {
+      var chunk = new JsonArray(asked.subList(from, Math.min(asked.size(), from + MAX_LOOKUP)));
+      calls.add(send(HttpMethod.POST, organization + "/objects:lookup", new JsonObject().put("ids", chunk))
+          .map(response -> OrgAnswers.body(response).getJsonArray("found", new JsonArray())));
+    }
+    return Future.all(calls).map(done -> {
+      var found = new HashSet<String>();
+      calls.forEach(call -> call.result().forEach(id -> found.add((String) id)));
+      return found;
+    });
   }
 
   private static String pageQuery(String cursor, int limit) {

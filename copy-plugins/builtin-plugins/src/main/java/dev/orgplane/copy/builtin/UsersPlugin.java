@@ -37,7 +37,6 @@ public final class UsersPlugin extends OrgObjectsPlugin {
     if (!context.options().getBoolean("copyMembers", true)) {
       return Future.succeededFuture(new PageResult(null, Counts.ZERO, List.of()));
     }
-    // user ids are the same in every organization: nothing to remap, so nothing to record as copied
-    return super.copy(context, from).map(page -> new PageResult(page.nextCursor(), page.counts(), List.of()));
+    return super.copy(context, from);
   }
 }

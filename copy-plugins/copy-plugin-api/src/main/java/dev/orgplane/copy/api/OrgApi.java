@@ -3,7 +3,9 @@ package dev.orgplane.copy.api;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The org-service HTTP API as plugins use it, called with the engine's own service identity.
@@ -60,6 +62,20 @@ public interface OrgApi {
   default Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit) {
     return Future.failedFuture(new UnsupportedOperationException("this org API cannot copy " + path + " itself"));
   }
+
+  /**
+   * {@code POST .../objects:lookup}: which of {@code ids} name objects of {@code organization}, of the
+   * kinds whose copies have name-based ids (workspaces, schemas, queues, hooks, teams, roles), at most
+   * {@value #MAX_LOOKUP} per call. A copy's id is {@link IdFunction#nameBased} of the target, so this
+   * tells which copies exist there: the engine asks it for objects copied into org-service, of which it
+   * keeps no record of its own. An API without this answers {@link UnsupportedOperationException}.
+   */
+  default Future<Set<String>> existing(String organization, Collection<String> ids) {
+    return Future.failedFuture(new UnsupportedOperationException("this org API cannot look ids up"));
+  }
+
+  /** The most ids one {@link #existing} call may ask about. */
+  int MAX_LOOKUP = 5000;
 
   /** {@code PUT .../{path}/{id}}: create or replace one object with a chosen id. */
   Future<Counts> put(String organization, String path, String id, JsonObject body);

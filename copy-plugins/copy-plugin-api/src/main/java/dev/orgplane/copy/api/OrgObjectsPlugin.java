@@ -98,19 +98,26 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
   protected final Future<OrgApi.CopiedPage> copyInService(CopyContext context, String cursor) {
     return context.org().copyPage(context.sourceOrganization(), context.targetOrganization(), path, cursor,
             context.copyPageSize())
+        .map(copied -> new OrgApi.CopiedPage(unrecorded(copied.result()), copied.deferred()))
         .recover(failure -> Future.failedFuture(blame(failure, List.of())));
+  }
+
+  /** The page without its template ids: its copies are in org-service, which answers for them itself. */
+  private static PageResult unrecorded(PageResult page) {
+    return new PageResult(page.nextCursor(), page.counts(), List.of());
   }
 
   /**
    * Copies the page after {@code cursor} with {@code writer}. A refused write becomes a
-   * {@link CopyFailure} naming the template object the service complained about.
+   * {@link CopyFailure} naming the template object the service complained about. The copies are in
+   * org-service, so the result names no template ids for the engine's record ({@link PageResult}).
    */
   protected final Future<PageResult> copyPage(CopyContext context, String cursor,
       BiFunction<CopyContext, List<JsonObject>, Future<Counts>> writer) {
     return sourcePage(context, cursor).compose(page -> copies(context, page.items())
         .compose(copies -> copies.isEmpty() ? Future.succeededFuture(Counts.ZERO) : writer.apply(context, copies))
         .recover(failure -> Future.failedFuture(blame(failure, page.items())))
-        .map(counts -> new PageResult(page.nextCursor(), counts, page.items().stream().map(this::sourceId).toList())));
+        .map(counts -> new PageResult(page.nextCursor(), counts, List.of())));
   }
 
   private Throwable blame(Throwable failure, List<JsonObject> sources) {

@@ -66,7 +66,7 @@ public abstract class CopyPluginContract {
   /** One test's world: the org API with the template, the id registry, and the context. */
   private final class Kit {
     final InMemoryOrgApi api;
-    final KitIds ids = new KitIds(TARGET);
+    final KitIds ids;
     final KitContext context;
 
     /** Every kit of a test starts from the same template: written once, copied for each. */
@@ -76,6 +76,7 @@ public abstract class CopyPluginContract {
         template(new TemplateWriter(template, TEMPLATE));
       }
       api = template.copy();
+      ids = new KitIds(TARGET, api);
       context = new KitContext("7e3b1a52-0000-4000-8000-0000000000ff", TEMPLATE, TARGET, ids, api, null, vertx(),
           options(), pageSize(), message -> { });
       if (!dryRun) {
@@ -146,7 +147,8 @@ public abstract class CopyPluginContract {
     var before = kit.api.snapshot();
     var planned = PluginDriver.planAll(plugin(), kit.context).counts();
     assertEquals(before, kit.api.snapshot(), "a dry run writes nothing");
-    var copied = PluginDriver.copyAll(plugin(), new Kit(false).context, new KitIds(TARGET)).checkpoint().counts();
+    var fresh = new Kit(false);
+    var copied = PluginDriver.copyAll(plugin(), fresh.context, fresh.ids).checkpoint().counts();
     assertEquals(copied.total(), planned.total(), "the plan covers every object the copy writes");
     assertEquals(planned.total(), planned.created(), "into an empty target, everything is planned as a creation");
   }

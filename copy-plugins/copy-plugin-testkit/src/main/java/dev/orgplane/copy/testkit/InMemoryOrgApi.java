@@ -10,11 +10,13 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
@@ -96,14 +98,8 @@ public final class InMemoryOrgApi implements OrgApi {
   public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit) {
     return list(source, path, cursor, limit).map(page -> {
       var copyOf = IdFunction.nameBasedIn(target);
-      var sourceObjects = new HashSet<String>();
-      organizations.getOrDefault(source, Map.of()).forEach((kind, objects) -> {
-        if (!kind.equals("users")) {
-          objects.keySet().forEach(id -> sourceObjects.add(id.toLowerCase()));
-        }
-      });
-      var targetObjects = new HashSet<String>();
-      organizations.getOrDefault(target, Map.of()).values().forEach(objects -> targetObjects.addAll(objects.keySet()));
+      var sourceObjects = objectIds(source);
+      var targetObjects = objectIds(target);
       var sameKind = new HashSet<>(stored(source, path).keySet());
       var satisfiable = new HashSet<>(stored(target, path).keySet());
       page.items().forEach(object -> satisfiable.add(copyOf.apply(object.getString("id"))));
@@ -143,6 +139,23 @@ public final class InMemoryOrgApi implements OrgApi {
     }
     var mapped = reference.apply(value);
     return mapped == null ? value : mapped;
+  }
+
+  @Override
+  public Future<Set<String>> existing(String organization, Collection<String> ids) {
+    var here = objectIds(organization);
+    return Future.succeededFuture(ids.stream().filter(id -> here.contains(id.toLowerCase())).collect(Collectors.toSet()));
+  }
+
+  /** The ids, in lower case, of {@code organization}'s objects of every kind but its members (user ids). */
+  private Set<String> objectIds(String organization) {
+    var ids = new HashSet<String>();
+    organizations.getOrDefault(organization, Map.of()).forEach((kind, objects) -> {
+      if (!kind.equals("users")) {
+        objects.keySet().forEach(id -> ids.add(id.toLowerCase()));
+      }
+    });
+    return ids;
   }
 
   @Override

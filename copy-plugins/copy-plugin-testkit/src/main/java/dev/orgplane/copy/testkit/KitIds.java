@@ -2,6 +2,7 @@ package dev.orgplane.copy.testkit;
 
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.IdFunction;
+import dev.orgplane.copy.api.OrgApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
@@ -11,17 +12,20 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The engine's id scheme ({@link IdFunction#nameBased}) and its record of what has been copied into
- * the target, kept in memory: ids embedded in free-form data are remapped only when their template
- * object has been copied, exactly as the engine does.
+ * The engine's id scheme ({@link IdFunction#nameBased}) and its knowledge of what has been copied into
+ * the target, kept in memory: ids embedded in free-form data are remapped only when their copy exists,
+ * in the org API ({@link OrgApi#existing}) or on the record of pages copied elsewhere, exactly as the
+ * engine does.
  */
 public final class KitIds implements IdFunction {
 
   private final String target;
-  private final Set<String> copied = new HashSet<>();
+  private final OrgApi org;
+  private final Set<String> recorded = new HashSet<>();
 
-  public KitIds(String target) {
+  public KitIds(String target, OrgApi org) {
     this.target = target;
+    this.org = org;
   }
 
   @Override
@@ -31,18 +35,24 @@ public final class KitIds implements IdFunction {
 
   /** What the engine does at each checkpoint: remember the page's template ids as copied. */
   public void record(List<String> sourceIds) {
-    sourceIds.forEach(id -> copied.add(id.toLowerCase()));
+    sourceIds.forEach(id -> recorded.add(id.toLowerCase()));
   }
 
   @Override
   public Future<JsonObject> remapEmbedded(JsonObject freeForm) {
-    var remapped = EmbeddedIds.replace(freeForm, id -> copied.contains(id) ? copyOf(id) : null);
-    return Future.succeededFuture((JsonObject) remapped);
+    var candidates = new HashSet<String>();
+    EmbeddedIds.collect(freeForm, candidates);
+    var sourceOf = candidates.stream().collect(Collectors.toMap(this::copyOf, id -> id));
+    return copiedAlready(sourceOf.keySet()).map(copies -> {
+      var copied = copies.stream().map(sourceOf::get).collect(Collectors.toSet());
+      return (JsonObject) EmbeddedIds.replace(freeForm, id -> copied.contains(id) ? copyOf(id) : null);
+    });
   }
 
   @Override
   public Future<Set<String>> copiedAlready(Collection<String> copyIds) {
-    var copies = copied.stream().map(this::copyOf).collect(Collectors.toSet());
-    return Future.succeededFuture(copyIds.stream().filter(copies::contains).collect(Collectors.toSet()));
+    var onRecord = recorded.stream().map(this::copyOf).collect(Collectors.toSet());
+    return org.existing(target, copyIds).map(existing -> copyIds.stream()
+        .filter(copy -> onRecord.contains(copy) || existing.contains(copy)).collect(Collectors.toSet()));
   }
 }
