@@ -11,9 +11,11 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Every benchmark of the project in one run, each next to its baseline measured in the same run
@@ -269,22 +271,31 @@ public final class Benchmarks {
     // after a 10-target batch, org-service's and the engine's compiler threads still took 0.3-0.5 of a core
     // through the measured batch (per-thread CPU from /proc); after 60 they are down to about 0.1
     bench.copyBatch("bench-warmup", Integer.getInteger("bench.copyWarmupTargets", 200), 4);
-    var batch = bench.copyBatch("bench-tenant", targets, 4);
+    // one batch takes about five seconds, short enough for a burst of autovacuum or a checkpoint to move it
+    // by a tenth: three are run and the median is the figure (the raw baseline is the best of its three)
+    var batches = new ArrayList<ProvisioningBenchmark.Copy>();
+    for (int i = 0; i < 3; i++) {
+      batches.add(bench.copyBatch("bench-tenant-" + i, targets, 4));
+    }
+    batches.sort(Comparator.comparingDouble(ProvisioningBenchmark.Copy::objectsPerSecond));
+    var batch = batches.get(1);
     table.add(new Row("raw PostgreSQL multi-row INSERT of " + objects + " rows (rows/s)", fmt(raw), "", ""));
     table.add(new Row("template (" + objects + " objects) copied into 1 target (objects/s)",
         fmt(single.objectsPerSecond()) + " (" + fmt(single.seconds()) + " s)", fmt(raw),
         String.format("%.2f", single.objectsPerSecond() / raw)));
     table.add(new Row("raw PostgreSQL multi-row INSERT of " + objects * targets + " rows (rows/s)", fmt(rawForBatch),
         "", ""));
-    table.add(new Row("template copied into " + targets + " targets, batch concurrency 4, warm (objects/s)",
-        fmt(batch.objectsPerSecond()) + " (" + fmt(batch.seconds()) + " s)", fmt(rawForBatch),
-        String.format("%.2f", batch.objectsPerSecond() / rawForBatch)));
+    table.add(new Row("template copied into " + targets + " targets, batch concurrency 4, warm, median of 3 (objects/s)",
+        fmt(batch.objectsPerSecond()) + " (" + fmt(batch.seconds()) + " s; the three: "
+            + batches.stream().map(b -> fmt(b.objectsPerSecond())).collect(Collectors.joining(", ")) + ")",
+        fmt(rawForBatch), String.format("%.2f", batch.objectsPerSecond() / rawForBatch)));
     var alone = bench.copyRowsAlone(platformDb, targets);
     table.add(new Row("  ceiling: PostgreSQL alone copying the " + ProvisioningBenchmark.SETUP_OBJECTS
         + " setup objects into " + targets + " targets, 4 at a time (objects/s)", fmt(alone), fmt(rawForBatch),
         String.format("%.2f", alone / rawForBatch)));
     table.add(new Row("engine peak heap during the copies, -Xmx256m (MB)",
-        fmt(Math.max(single.peakHeapMb(), batch.peakHeapMb())), "", ""));
+        fmt(Math.max(single.peakHeapMb(), batches.stream().mapToDouble(ProvisioningBenchmark.Copy::peakHeapMb).max()
+            .orElse(0))), "", ""));
   }
 
   private double rawQueueInserts(int rows) {
