@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -34,6 +35,35 @@ public final class AuditLog {
             ? HookOutbox.emit(tx, orgId, action, target, details) : Future.succeededFuture());
   }
 
+  /** One audit event of {@link #recordAll}: what was done to which target, with a summary. */
+  public record Event(String action, String target, JsonObject details) {
+  }
+
+  /**
+   * Many events of one request in one statement, in order: what a batch import writes for the objects it
+   * created together. No event may be a hook event (those go through {@link #record}).
+   */
+  public static Future<Void> recordAll(SqlClient tx, RoutingContext ctx, UUID orgId, String actor, List<Event> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    var parameters = parameters(ctx, orgId, actor, null, null, null);
+    var actions = new String[events.size()];
+    var targets = new String[events.size()];
+    var details = new String[events.size()];
+    for (int i = 0; i < events.size(); i++) {
+      var event = events.get(i);
+      if (HookEvents.CATALOG.contains(event.action())) {
+        throw new IllegalArgumentException(event.action() + " is a hook event: record it with AuditLog.record");
+      }
+      actions[i] = event.action();
+      targets[i] = event.target();
+      details[i] = event.details().encode();
+    }
+    return tx.preparedQuery(RECORD_ALL).execute(Tuple.of(orgId, actor, parameters[5], parameters[6], actions, targets,
+        details)).mapEmpty();
+  }
+
   /**
    * The audit insert for a statement that writes its change and the audit event at once (a
    * data-modifying CTE): one event per row of {@code relation} (none if the change wrote nothing),
@@ -47,11 +77,19 @@ public final class AuditLog {
   private static final String INSERT =
       "INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id, job_id) ";
   private static final String RECORD = INSERT + "VALUES (" + values(1) + ")";
+  private static final String RECORD_ALL = INSERT + "SELECT $1, $2, e.action, e.target, e.details::jsonb, $3, "
+      + jobIfProvisioner(2, 4)
+      + " FROM unnest($5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS e(action, target, details, n) ORDER BY e.n";
 
   private static String values(int first) {
     return "$" + first + ", $" + (first + 1) + ", $" + (first + 2) + ", $" + (first + 3) + ", $" + (first + 4) + ", $"
-        + (first + 5) + ", CASE WHEN EXISTS (SELECT 1 FROM org.users u WHERE u.provisioner AND u.id::text = $"
-        + (first + 1) + ") THEN $" + (first + 6) + "::uuid END";
+        + (first + 5) + ", " + jobIfProvisioner(first + 1, first + 6);
+  }
+
+  /** The job id parameter, kept only if the actor parameter names the provisioner (see the class comment). */
+  private static String jobIfProvisioner(int actor, int job) {
+    return "CASE WHEN EXISTS (SELECT 1 FROM org.users u WHERE u.provisioner AND u.id::text = $" + actor + ") THEN $"
+        + job + "::uuid END";
   }
 
   public static Object[] values(RoutingContext ctx, UUID orgId, String actor, String action, String target,

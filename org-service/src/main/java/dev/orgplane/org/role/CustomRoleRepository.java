@@ -1,10 +1,13 @@
 package dev.orgplane.org.role;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -24,6 +27,37 @@ final class CustomRoleRepository {
         .execute(Tuple.of(role.id(), role.orgId(), role.name(), role.title(), role.permissions().toArray(new String[0]),
             role.metadata()))
         .map(rows -> CustomRole.MAPPER.apply(rows.iterator().next()));
+  }
+
+  /**
+   * New roles of one organization in one statement, in order. Permissions and metadata travel as JSON
+   * text: an array parameter cannot hold one array per role.
+   */
+  static Future<Void> insertAll(SqlClient tx, UUID orgId, List<CustomRole> roles) {
+    if (roles.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery("INSERT INTO org.roles (id, org_id, name, title, permissions, metadata) "
+            + "SELECT r.id, $1, r.name, r.title, ARRAY(SELECT jsonb_array_elements_text(r.permissions::jsonb)), "
+            + "r.metadata::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) "
+            + "WITH ORDINALITY AS r(id, name, title, permissions, metadata, n) ORDER BY r.n")
+        .execute(Tuple.of(orgId, roles.stream().map(CustomRole::id).toArray(UUID[]::new),
+            roles.stream().map(CustomRole::name).toArray(String[]::new),
+            roles.stream().map(CustomRole::title).toArray(String[]::new),
+            roles.stream().map(role -> new JsonArray(role.permissions()).encode()).toArray(String[]::new),
+            roles.stream().map(role -> role.metadata().encode()).toArray(String[]::new)))
+        .mapEmpty();
+  }
+
+  /** The organization's roles among {@code roleIds}, locked for the import that replaces them. */
+  static Future<Map<UUID, CustomRole>> findAllForUpdate(SqlClient tx, UUID orgId, List<UUID> roleIds) {
+    return tx.preparedQuery("SELECT * FROM org.roles WHERE org_id = $1 AND id = ANY ($2) FOR UPDATE")
+        .execute(Tuple.of(orgId, (Object) roleIds.toArray(UUID[]::new)))
+        .map(rows -> {
+          var found = new HashMap<UUID, CustomRole>();
+          rows.forEach(row -> found.put(row.getUUID("id"), CustomRole.MAPPER.apply(row)));
+          return found;
+        });
   }
 
   static Future<List<CustomRole>> list(SqlClient client, UUID orgId, String afterName, int fetchSize) {

@@ -20,7 +20,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -110,40 +112,61 @@ public final class CustomRoleRoutes {
     var roleId = Ids.uuid(ctx.pathParam("rid"), "rid");
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
-            .compose(access -> importRole(tx, ctx, access, roleId, fields)))
+            .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
+                .compose(current -> importRole(tx, ctx, access, current, roleId, fields))))
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(imported -> imported.reply(ctx))
         .onFailure(ctx::fail);
   }
 
-  /** {@code POST .../roles:batch}: up to 500 role imports in one transaction, all or nothing. */
+  /**
+   * {@code POST .../roles:batch}: up to 500 role imports in one transaction, all or nothing. The roles
+   * there already are read with one statement and replaced (or left alone) one by one, in the batch's
+   * order; the new ones are then written, and audited, together: a replace may free a name that a new
+   * role takes, a new role never frees one.
+   */
   private void importBatch(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var items = ImportBatch.read(ctx, (id, item) -> RoleFields.read(RequestBody.of(item, FIELDS), true));
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
-            .compose(access -> ImportResult.inOrder(items,
-                item -> importRole(tx, ctx, access, item.id(), item.value()).map(Imported::result))))
+            .compose(access -> CustomRoleRepository.findAllForUpdate(tx, access.orgId(),
+                    items.stream().map(ImportBatch.Item::id).toList())
+                .compose(current -> {
+                  var fresh = items.stream().filter(item -> !current.containsKey(item.id()))
+                      .map(item -> item.value().asRole(item.id(), access.orgId())).toList();
+                  return ImportResult.inOrder(items.stream().filter(item -> current.containsKey(item.id())).toList(),
+                          item -> importRole(tx, ctx, access, Optional.of(current.get(item.id())), item.id(),
+                              item.value()).map(Imported::result))
+                      .compose(results -> createAll(tx, ctx, access, fresh).map(v -> {
+                        results.addAll(Collections.nCopies(fresh.size(), ImportResult.CREATED));
+                        return ImportResult.summary(results);
+                      }));
+                })))
         .recover(CustomRoleRoutes::conflicts)
-        .onSuccess(results -> Replies.json(ctx, 200, ImportResult.summary(results)))
+        .onSuccess(summary -> Replies.json(ctx, 200, summary))
         .onFailure(ctx::fail);
   }
 
-  /** Creates, replaces or leaves the role with this id, as its import says. */
-  private static Future<Imported> importRole(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID roleId,
-      RoleFields fields) {
-    return CustomRoleRepository.find(tx, access.orgId(), roleId, true).compose(current -> {
-      var wanted = fields.asRole(roleId, access.orgId());
-      if (current.isEmpty()) {
-        return CustomRoleRepository.insert(tx, wanted)
-            .compose(role -> audit(tx, ctx, access, "role.created", role).map(role))
-            .map(role -> new Imported(ImportResult.CREATED, role.toJson()));
-      }
-      if (current.get().sameAs(wanted)) {
-        return Future.succeededFuture(new Imported(ImportResult.UNCHANGED, current.get().toJson()));
-      }
-      return replace(tx, ctx, access, current.get(), wanted)
-          .map(role -> new Imported(ImportResult.UPDATED, role.toJson()));
-    });
+  private static Future<Void> createAll(SqlConnection tx, RoutingContext ctx, OrgAccess access, List<CustomRole> roles) {
+    return CustomRoleRepository.insertAll(tx, access.orgId(), roles)
+        .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(),
+            roles.stream().map(role -> event("role.created", role)).toList()));
+  }
+
+  /** Creates, replaces or leaves the role with this id ({@code current} as stored, if it is), as its import says. */
+  private static Future<Imported> importRole(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+      Optional<CustomRole> current, UUID roleId, RoleFields fields) {
+    var wanted = fields.asRole(roleId, access.orgId());
+    if (current.isEmpty()) {
+      return CustomRoleRepository.insert(tx, wanted)
+          .compose(role -> audit(tx, ctx, access, "role.created", role).map(role))
+          .map(role -> new Imported(ImportResult.CREATED, role.toJson()));
+    }
+    if (current.get().sameAs(wanted)) {
+      return Future.succeededFuture(new Imported(ImportResult.UNCHANGED, current.get().toJson()));
+    }
+    return replace(tx, ctx, access, current.get(), wanted)
+        .map(role -> new Imported(ImportResult.UPDATED, role.toJson()));
   }
 
   private void get(RoutingContext ctx) {
@@ -196,7 +219,13 @@ public final class CustomRoleRoutes {
 
   private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, String action,
       CustomRole role) {
-    return AuditLog.record(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), action, "role:" + role.id(),
+    var event = event(action, role);
+    return AuditLog.record(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), event.action(), event.target(),
+        event.details());
+  }
+
+  private static AuditLog.Event event(String action, CustomRole role) {
+    return new AuditLog.Event(action, "role:" + role.id(),
         new JsonObject().put("name", role.name()).put("permissions", new JsonArray(role.permissions())));
   }
 

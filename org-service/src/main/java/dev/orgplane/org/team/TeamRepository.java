@@ -1,5 +1,6 @@
 package dev.orgplane.org.team;
 
+import dev.orgplane.kit.http.ImportBatch;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -26,6 +27,46 @@ final class TeamRepository {
     return tx.preparedQuery("INSERT INTO org.teams (org_id, id, name, title, metadata) VALUES ($1, $2, $3, $4, $5)")
         .execute(Tuple.of(orgId, id, name, title, metadata))
         .compose(r -> find(tx, orgId, id)).map(Optional::orElseThrow);
+  }
+
+  /**
+   * New teams of one organization and their members, in two statements sent together, teams in order;
+   * every member must be a member of the organization.
+   */
+  static Future<Void> insertAll(SqlClient tx, UUID orgId, List<ImportBatch.Item<TeamFields>> teams) {
+    if (teams.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    var memberTeams = new ArrayList<UUID>();
+    var memberUsers = new ArrayList<UUID>();
+    teams.forEach(team -> team.value().userIds().forEach(user -> {
+      memberTeams.add(team.id());
+      memberUsers.add(user);
+    }));
+    var written = tx.preparedQuery("INSERT INTO org.teams (org_id, id, name, title, metadata) "
+            + "SELECT $1, t.id, t.name, t.title, t.metadata::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[], "
+            + "$5::text[]) WITH ORDINALITY AS t(id, name, title, metadata, n) ORDER BY t.n")
+        .execute(Tuple.of(orgId, teams.stream().map(ImportBatch.Item::id).toArray(UUID[]::new),
+            teams.stream().map(team -> team.value().name()).toArray(String[]::new),
+            teams.stream().map(team -> team.value().title()).toArray(String[]::new),
+            teams.stream().map(team -> team.value().metadata().encode())
+                .toArray(String[]::new)));
+    var joined = tx.preparedQuery("INSERT INTO org.team_members (org_id, team_id, user_id) "
+            + "SELECT $1, m.team_id, m.user_id FROM unnest($2::uuid[], $3::uuid[]) AS m(team_id, user_id) "
+            + "ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(orgId, memberTeams.toArray(UUID[]::new), memberUsers.toArray(UUID[]::new)));
+    return Future.all(written, joined).mapEmpty();
+  }
+
+  /** Which of {@code ids} name teams of the organization. */
+  static Future<Set<UUID>> existingIds(SqlClient client, UUID orgId, List<UUID> ids) {
+    return client.preparedQuery("SELECT id FROM org.teams WHERE org_id = $1 AND id = ANY ($2)")
+        .execute(Tuple.of(orgId, (Object) ids.toArray(UUID[]::new)))
+        .map(rows -> {
+          var found = new HashSet<UUID>();
+          rows.forEach(row -> found.add(row.getUUID("id")));
+          return found;
+        });
   }
 
   static Future<Optional<Team>> find(SqlClient client, UUID orgId, UUID id) {

@@ -20,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -85,16 +86,38 @@ public final class TeamRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** {@code POST .../groups:batch}: up to 500 team imports, member lists included, in one transaction. */
+  /**
+   * {@code POST .../groups:batch}: up to 500 team imports, member lists included, in one transaction.
+   * Teams there already are replaced (or left alone) one by one, in the batch's order; the new ones are
+   * then written, with their members and audit events, together: a replace may free a name that a new
+   * team takes, a new team never frees one.
+   */
   private void importBatch(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var items = ImportBatch.read(ctx, (id, item) -> TeamFields.read(RequestBody.of(item, TeamFields.FIELDS), true));
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
-            .compose(access -> ImportResult.inOrder(items,
-                item -> importTeam(tx, ctx, access, item.id(), item.value()))))
+            .compose(access -> TeamRepository.existingIds(tx, access.orgId(), items.stream().map(ImportBatch.Item::id)
+                    .toList())
+                .compose(existing -> {
+                  var fresh = items.stream().filter(item -> !existing.contains(item.id())).toList();
+                  return ImportResult.inOrder(items.stream().filter(item -> existing.contains(item.id())).toList(),
+                          item -> importTeam(tx, ctx, access, item.id(), item.value()))
+                      .compose(results -> createAll(tx, ctx, access, fresh).map(v -> {
+                        results.addAll(Collections.nCopies(fresh.size(), ImportResult.CREATED));
+                        return ImportResult.summary(results);
+                      }));
+                })))
         .recover(TeamRoutes::nameTaken)
-        .onSuccess(results -> Replies.json(ctx, 200, ImportResult.summary(results)))
+        .onSuccess(summary -> Replies.json(ctx, 200, summary))
         .onFailure(ctx::fail);
+  }
+
+  private static Future<Void> createAll(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+      List<ImportBatch.Item<TeamFields>> teams) {
+    return requireMembers(tx, access, teams.stream().flatMap(team -> team.value().userIds().stream()).distinct().toList())
+        .compose(v -> TeamRepository.insertAll(tx, access.orgId(), teams))
+        .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(),
+            teams.stream().map(team -> event("team.created", team.id())).toList()));
   }
 
   private static Future<ImportResult> importTeam(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID teamId,
@@ -225,8 +248,13 @@ public final class TeamRoutes {
   }
 
   private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, String action, UUID teamId) {
-    return AuditLog.record(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), action, "team:" + teamId,
-        new JsonObject());
+    var event = event(action, teamId);
+    return AuditLog.record(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), event.action(), event.target(),
+        event.details());
+  }
+
+  private static AuditLog.Event event(String action, UUID teamId) {
+    return new AuditLog.Event(action, "team:" + teamId, new JsonObject());
   }
 
   private static ApiException teamNotFound() {

@@ -154,6 +154,46 @@ class ImportBatchTest extends OrgServiceTest {
   }
 
   @Test
+  void newObjectsMayTakeNamesThatReplacedOnesGiveUpAndEachCreationIsAudited() {
+    var owner = org.newUser("owner");
+    var outsider = org.newUser("outsider");
+    var orgId = org.createOrg(owner.token(), "names-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var roles = "/v1/organizations/" + orgId + "/roles:batch";
+    var kept = UUID.randomUUID().toString();
+    var fresh = UUID.randomUUID().toString();
+    var other = UUID.randomUUID().toString();
+    assertCounts(org.post(roles, owner.token(), batch(role(kept, "alpha", "app_audit_list"))), 1, 0, 0);
+    assertCounts(org.post(roles, owner.token(), batch(role(fresh, "alpha", "app_audit_list"),
+        role(kept, "beta", "app_audit_list"), role(other, "gamma", "app_organization_get"))), 2, 1, 0);
+    var names = org.get("/v1/organizations/" + orgId + "/roles", owner.token()).bodyAsJsonObject().getJsonArray("items")
+        .stream().map(r -> ((JsonObject) r).getString("id") + "=" + ((JsonObject) r).getString("name")).toList();
+    assertEquals(java.util.List.of(fresh + "=alpha", kept + "=beta", other + "=gamma"), names);
+    assertProblem(org.post(roles, owner.token(), batch(role(UUID.randomUUID().toString(), "gamma", "app_audit_list"))),
+        409, "role_name_taken");
+
+    var teams = "/v1/organizations/" + orgId + "/groups:batch";
+    var ops = UUID.randomUUID().toString();
+    var crew = UUID.randomUUID().toString();
+    assertCounts(org.post(teams, owner.token(), batch(new JsonObject().put("id", ops).put("name", "ops")
+        .put("userIds", new JsonArray()))), 1, 0, 0);
+    assertCounts(org.post(teams, owner.token(), batch(new JsonObject().put("id", crew).put("name", "ops")
+            .put("userIds", new JsonArray().add(owner.id())),
+        new JsonObject().put("id", ops).put("name", "ops-old").put("userIds", new JsonArray()))), 1, 1, 0);
+    assertEquals(1, org.get("/v1/organizations/" + orgId + "/groups/" + crew + "/users", owner.token())
+        .bodyAsJsonObject().getJsonArray("items").size());
+    assertProblem(org.post(teams, owner.token(), batch(new JsonObject().put("id", UUID.randomUUID().toString())
+        .put("name", "strangers").put("userIds", new JsonArray().add(outsider.id())))), 422, "not_a_member");
+
+    var created = org.get("/v1/organizations/" + orgId + "/audit-events?limit=500", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(e -> e.getString("action").endsWith(".created") && !e.getString("action").startsWith("organization"))
+        .map(e -> e.getString("action") + " " + e.getString("target")).sorted().toList();
+    assertEquals(java.util.List.of("role.created role:" + fresh, "role.created role:" + kept,
+        "role.created role:" + other, "team.created team:" + crew, "team.created team:" + ops).stream().sorted().toList(),
+        created, "every creation is audited, the batch's together");
+  }
+
+  @Test
   void anIdOfAnotherTenantsObjectCannotBeTakenOver() {
     var alice = org.newUser("alice");
     var mallory = org.newUser("mallory");
