@@ -1,24 +1,26 @@
 -- Copies and imports write thousands of one organization's setup objects per statement. A row-level
 -- foreign key to organizations checked (and share-locked) that same organization again for every row:
--- a sixth of what PostgreSQL spent on a copied queue. These tables check it once per statement
--- instead. Integrity stays in the database and looks the same from outside: a statement naming a
--- missing organization fails with 23503 and the constraint name the foreign key had, an object never
--- moves to another organization, and deleting an organization deletes its objects.
+-- about 3 us of a copied queue's 20 us, and half of an imported (upserted) queue's. These tables check
+-- it once per statement instead. The price is a trigger call per statement, about 10 us more for a
+-- write of one object, which is the rare case for these tables. Integrity stays in the database and
+-- looks the same from outside: a statement naming a missing organization fails with 23503 and the
+-- constraint name the foreign key had, an object never moves to another organization, and deleting an
+-- organization deletes its objects.
 CREATE FUNCTION organization_of_new_rows_exists() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  org uuid;
+  missing uuid;
 BEGIN
-  FOR org IN SELECT DISTINCT org_id FROM new_rows LOOP
-    -- the lock the foreign key took: the organization cannot be deleted before this transaction ends
-    PERFORM 1 FROM org.organizations WHERE id = org FOR KEY SHARE;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
-        MESSAGE = format('insert on table "%s" violates foreign key constraint "%s_org_id_fkey"', TG_TABLE_NAME,
-          TG_TABLE_NAME),
-        DETAIL = format('Key (org_id)=(%s) is not present in table "organizations".', org),
-        SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, CONSTRAINT = TG_TABLE_NAME || '_org_id_fkey';
-    END IF;
-  END LOOP;
+  -- one query; FOR KEY SHARE is the foreign key's own lock: the organization cannot be deleted until
+  -- this transaction ends
+  SELECT n.org_id INTO missing FROM (SELECT DISTINCT org_id FROM new_rows) n
+    WHERE NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.id = n.org_id FOR KEY SHARE) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+      MESSAGE = format('insert on table "%s" violates foreign key constraint "%s_org_id_fkey"', TG_TABLE_NAME,
+        TG_TABLE_NAME),
+      DETAIL = format('Key (org_id)=(%s) is not present in table "organizations".', missing),
+      SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, CONSTRAINT = TG_TABLE_NAME || '_org_id_fkey';
+  END IF;
   RETURN NULL;
 END $$;
 
