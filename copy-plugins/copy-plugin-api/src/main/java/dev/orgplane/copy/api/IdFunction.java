@@ -23,8 +23,9 @@ public interface IdFunction {
   String copyOf(String sourceId);
 
   /**
-   * {@code freeForm} with every string that is the id of a template object copied so far (by this
-   * job, in this or an earlier plugin) replaced by the id of its copy, at any depth. Other strings,
+   * {@code freeForm} with every string that is the id of a template object whose copy is in the target
+   * (made by this job, in this or an earlier plugin, or by an earlier job) replaced by the id of its copy,
+   * at any depth. Other strings,
    * including ids that only look like template ids, are left alone. The engine answers once every
    * plugin earlier in the run order has finished, even those of other chains running side by side.
    */
