@@ -219,6 +219,23 @@ class ProvisioningTest {
     assertTrue(error.getString("detail").contains("ws-0"), error.encode());
   }
 
+  /** A crash between creating the target and recording it: the job's next attempt adopts what it made. */
+  @Test
+  void aJobAdoptsTheTargetItMadeButDidNotRecord() {
+    var name = "adopted-" + UUID.randomUUID().toString().substring(0, 8);
+    var first = provision(newTarget(name));
+    assertEquals("succeeded", first.getString("status"), first.encodePrettily());
+    var jobId = first.getString("id");
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'failed', target_org = NULL WHERE id = '"
+        + jobId + "'");
+    var retried = engine.post("/v1/provisioning/jobs/" + jobId + "/retry", token(), null);
+    assertEquals(200, retried.statusCode(), retried.bodyAsString());
+    var again = engine.awaitEnd("/v1/provisioning/jobs/" + jobId, token());
+    assertEquals("succeeded", again.getString("status"), again.encodePrettily());
+    assertEquals(first.getString("targetOrganization"), again.getString("targetOrganization"),
+        "the organization the job made is adopted, not made twice");
+  }
+
   @Test
   void aFailedJobNamesItsCauseAndFailsItsBatch() {
     var taken = "taken-" + UUID.randomUUID().toString().substring(0, 8);
