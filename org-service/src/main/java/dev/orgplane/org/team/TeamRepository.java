@@ -6,8 +6,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -58,13 +60,13 @@ final class TeamRepository {
     return Future.all(written, joined).mapEmpty();
   }
 
-  /** Which of {@code ids} name teams of the organization. */
-  static Future<Set<UUID>> existingIds(SqlClient client, UUID orgId, List<UUID> ids) {
-    return client.preparedQuery("SELECT id FROM org.teams WHERE org_id = $1 AND id = ANY ($2)")
+  /** The organization's teams among {@code ids}, by id. */
+  static Future<Map<UUID, Team>> findAll(SqlClient client, UUID orgId, List<UUID> ids) {
+    return client.preparedQuery(SELECT + "WHERE t.org_id = $1 AND t.id = ANY ($2)")
         .execute(Tuple.of(orgId, (Object) ids.toArray(UUID[]::new)))
         .map(rows -> {
-          var found = new HashSet<UUID>();
-          rows.forEach(row -> found.add(row.getUUID("id")));
+          var found = new HashMap<UUID, Team>();
+          rows.forEach(row -> found.put(row.getUUID("id"), Team.MAPPER.apply(row)));
           return found;
         });
   }

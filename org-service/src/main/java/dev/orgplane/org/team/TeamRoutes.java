@@ -96,12 +96,12 @@ public final class TeamRoutes {
     var principal = BearerAuth.principal(ctx);
     var items = ImportBatch.read(ctx, (id, item) -> TeamFields.read(RequestBody.of(item, TeamFields.FIELDS), true));
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
-            .compose(access -> TeamRepository.existingIds(tx, access.orgId(), items.stream().map(ImportBatch.Item::id)
+            .compose(access -> TeamRepository.findAll(tx, access.orgId(), items.stream().map(ImportBatch.Item::id)
                     .toList())
                 .compose(existing -> {
-                  var fresh = items.stream().filter(item -> !existing.contains(item.id())).toList();
-                  return ImportResult.inOrder(items.stream().filter(item -> existing.contains(item.id())).toList(),
-                          item -> importTeam(tx, ctx, access, item.id(), item.value()))
+                  var fresh = items.stream().filter(item -> !existing.containsKey(item.id())).toList();
+                  return ImportResult.inOrder(items.stream().filter(item -> existing.containsKey(item.id())).toList(),
+                          item -> replace(tx, ctx, access, existing.get(item.id()), item.value()))
                       .compose(results -> createAll(tx, ctx, access, fresh).map(v -> {
                         results.addAll(Collections.nCopies(fresh.size(), ImportResult.CREATED));
                         return ImportResult.summary(results);
