@@ -47,7 +47,6 @@ public final class AuditLog {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
-    var parameters = parameters(ctx, orgId, actor, null, null, null);
     var actions = new String[events.size()];
     var targets = new String[events.size()];
     var details = new String[events.size()];
@@ -60,7 +59,7 @@ public final class AuditLog {
       targets[i] = event.target();
       details[i] = event.details().encode();
     }
-    return tx.preparedQuery(RECORD_ALL).execute(Tuple.of(orgId, actor, parameters[5], parameters[6], actions, targets,
+    return tx.preparedQuery(RECORD_ALL).execute(Tuple.of(orgId, actor, RequestIds.of(ctx), jobId(ctx), actions, targets,
         details)).mapEmpty();
   }
 

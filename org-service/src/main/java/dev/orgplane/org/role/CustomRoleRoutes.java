@@ -20,7 +20,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -122,8 +121,7 @@ public final class CustomRoleRoutes {
   /**
    * {@code POST .../roles:batch}: up to 500 role imports in one transaction, all or nothing. The roles
    * there already are read with one statement and replaced (or left alone) one by one, in the batch's
-   * order; the new ones are then written, and audited, together: a replace may free a name that a new
-   * role takes, a new role never frees one.
+   * order; the new ones are then written, and audited, together ({@link ImportResult#existingThenNew}).
    */
   private void importBatch(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
@@ -131,17 +129,11 @@ public final class CustomRoleRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
             .compose(access -> CustomRoleRepository.findAllForUpdate(tx, access.orgId(),
                     items.stream().map(ImportBatch.Item::id).toList())
-                .compose(current -> {
-                  var fresh = items.stream().filter(item -> !current.containsKey(item.id()))
-                      .map(item -> item.value().asRole(item.id(), access.orgId())).toList();
-                  return ImportResult.inOrder(items.stream().filter(item -> current.containsKey(item.id())).toList(),
-                          item -> importRole(tx, ctx, access, Optional.of(current.get(item.id())), item.id(),
-                              item.value()).map(Imported::result))
-                      .compose(results -> createAll(tx, ctx, access, fresh).map(v -> {
-                        results.addAll(Collections.nCopies(fresh.size(), ImportResult.CREATED));
-                        return ImportResult.summary(results);
-                      }));
-                })))
+                .compose(current -> ImportResult.existingThenNew(items, item -> current.containsKey(item.id()),
+                    item -> importRole(tx, ctx, access, Optional.of(current.get(item.id())), item.id(), item.value())
+                        .map(Imported::result),
+                    fresh -> createAll(tx, ctx, access, fresh.stream()
+                        .map(item -> item.value().asRole(item.id(), access.orgId())).toList())))))
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(summary -> Replies.json(ctx, 200, summary))
         .onFailure(ctx::fail);

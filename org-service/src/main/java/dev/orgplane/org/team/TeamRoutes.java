@@ -20,7 +20,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -89,8 +88,7 @@ public final class TeamRoutes {
   /**
    * {@code POST .../groups:batch}: up to 500 team imports, member lists included, in one transaction.
    * Teams there already are replaced (or left alone) one by one, in the batch's order; the new ones are
-   * then written, with their members and audit events, together: a replace may free a name that a new
-   * team takes, a new team never frees one.
+   * then written, with their members and audit events, together ({@link ImportResult#existingThenNew}).
    */
   private void importBatch(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
@@ -98,15 +96,9 @@ public final class TeamRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
             .compose(access -> TeamRepository.findAll(tx, access.orgId(), items.stream().map(ImportBatch.Item::id)
                     .toList())
-                .compose(existing -> {
-                  var fresh = items.stream().filter(item -> !existing.containsKey(item.id())).toList();
-                  return ImportResult.inOrder(items.stream().filter(item -> existing.containsKey(item.id())).toList(),
-                          item -> replace(tx, ctx, access, existing.get(item.id()), item.value()))
-                      .compose(results -> createAll(tx, ctx, access, fresh).map(v -> {
-                        results.addAll(Collections.nCopies(fresh.size(), ImportResult.CREATED));
-                        return ImportResult.summary(results);
-                      }));
-                })))
+                .compose(existing -> ImportResult.existingThenNew(items, item -> existing.containsKey(item.id()),
+                    item -> replace(tx, ctx, access, existing.get(item.id()), item.value()),
+                    fresh -> createAll(tx, ctx, access, fresh)))))
         .recover(TeamRoutes::nameTaken)
         .onSuccess(summary -> Replies.json(ctx, 200, summary))
         .onFailure(ctx::fail);
