@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.TcpProxy;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;

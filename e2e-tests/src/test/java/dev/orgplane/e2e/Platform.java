@@ -1,8 +1,8 @@
 package dev.orgplane.e2e;
 
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.TcpProxy;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -175,11 +175,7 @@ final class Platform implements AutoCloseable {
   }
 
   static int freePort() {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return TcpProxy.freePort();
   }
 
   private static void sleep(long millis) {

@@ -3,6 +3,7 @@ package dev.orgplane.engine;
 import dev.orgplane.engine.batch.BatchRoutes;
 import dev.orgplane.engine.diff.DiffRoutes;
 import dev.orgplane.engine.job.CopyRecordSweeper;
+import dev.orgplane.engine.job.EndReports;
 import dev.orgplane.engine.job.JobRoutes;
 import dev.orgplane.engine.job.JobRunner;
 import dev.orgplane.engine.orgapi.CallerAccess;
@@ -42,6 +43,7 @@ public final class EngineVerticle extends VerticleBase {
   private Pool pool;
   private ServiceListeners server;
   private JobRunner runner;
+  private EndReports endReports;
   private CopyRecordSweeper sweeper;
   private Router router;
 
@@ -71,17 +73,19 @@ public final class EngineVerticle extends VerticleBase {
           var token = new ServiceToken(http, orgServiceUrl, settings.string("ORGPLANE_ENGINE_CLIENT_ID"),
               settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
           var access = new CallerAccess(http, orgServiceUrl);
+          endReports = new EndReports(vertx, pool, http, orgServiceUrl, token);
           runner = new JobRunner(vertx, pool, registry, http, token, orgServiceUrl, new JobRunner.RunnerSettings(
               settings.integer("ORGPLANE_ENGINE_WORKERS"), settings.longValue("ORGPLANE_ENGINE_LEASE_MILLIS"),
               settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"), settings.integer("ORGPLANE_ENGINE_PAGE_SIZE"),
               settings.integer("ORGPLANE_ENGINE_COPY_PAGE_SIZE"),
               settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS"),
-              settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")));
+              settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")), endReports);
           new PluginRoutes(registry).mount(router);
-          new JobRoutes(pool, registry, access, runner, settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
+          new JobRoutes(pool, registry, access, runner, endReports, settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
           new BatchRoutes(pool, registry, access, runner).mount(router);
           new DiffRoutes(pool, registry, access, http, token, orgServiceUrl).mount(router);
           runner.start();
+          endReports.start(settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"));
           sweeper = new CopyRecordSweeper(vertx, pool, new OrgApiClient(http, orgServiceUrl, token, null),
               settings.longValue("ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS"));
           sweeper.start();
@@ -104,6 +108,9 @@ public final class EngineVerticle extends VerticleBase {
   public Future<?> stop() {
     if (sweeper != null) {
       sweeper.stop();
+    }
+    if (endReports != null) {
+      endReports.stop();
     }
     var handBack = runner == null ? Future.<Void>succeededFuture() : runner.stop();
     return handBack.eventually(() -> server == null ? Future.succeededFuture()

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.TcpProxy;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -25,12 +26,15 @@ public final class EngineHarness {
 
   public final OrgServiceHarness org;
   public final PgUrl db;
+  /** What the engine reaches org-service through, when started {@link #relayed}; null otherwise. */
+  public final TcpProxy relay;
   private final WebClient client;
   private final EngineVerticle engine;
 
-  private EngineHarness(OrgServiceHarness org, PgUrl db, WebClient client, EngineVerticle engine) {
+  private EngineHarness(OrgServiceHarness org, PgUrl db, TcpProxy relay, WebClient client, EngineVerticle engine) {
     this.org = org;
     this.db = db;
+    this.relay = relay;
     this.client = client;
     this.engine = engine;
   }
@@ -42,21 +46,31 @@ public final class EngineHarness {
 
   /** With configuration keys of the test's own on top of the harness defaults. */
   public static EngineHarness start(Vertx vertx, JsonObject overrides) {
+    return start(vertx, overrides, false);
+  }
+
+  /** The engine reaches org-service through a {@link #relay} the test may cut, as if org-service stopped. */
+  public static EngineHarness relayed(Vertx vertx, JsonObject overrides) {
+    return start(vertx, overrides, true);
+  }
+
+  private static EngineHarness start(Vertx vertx, JsonObject overrides, boolean relayed) {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS, EngineVerticle.MIGRATIONS);
     var org = OrgServiceHarness.start(vertx, db);
+    var relay = relayed ? TcpProxy.start("127.0.0.1", org.port()) : null;
     var engine = new EngineVerticle();
     vertx.deployVerticle(engine, new DeploymentOptions().setConfig(new JsonObject()
         .put("ORGPLANE_PG_URL", db.toString())
         .put("ORGPLANE_PG_POOL_SIZE", "4")
         .put("ORGPLANE_ENGINE_PORT", "0")
-        .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + org.port())
+        .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + (relayed ? relay.port() : org.port()))
         .put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)
         .put("ORGPLANE_ENGINE_POLL_MILLIS", "100")
         .put("ORGPLANE_ENGINE_LEASE_MILLIS", "3000")
         .put("ORGPLANE_ENGINE_PAGE_SIZE", "4")
         .put("ORGPLANE_ENGINE_COPY_PAGE_SIZE", "4")
         .mergeIn(overrides))).await();
-    return new EngineHarness(org, db, WebClient.create(vertx), engine);
+    return new EngineHarness(org, db, relay, WebClient.create(vertx), engine);
   }
 
   public HttpResponse<Buffer> send(HttpMethod method, String path, String token, JsonObject body) {

@@ -1,7 +1,8 @@
 /**
  * What every Orgplane service is built from: configuration ({@code config}), the PostgreSQL pool and
  * versioned migrations ({@code db}), the HTTP conventions every service shares: problem+json errors,
- * request ids, access log, body limit ({@code http}), health ({@code health}) and Prometheus metrics
- * ({@code metrics}). Its test-jar holds the one PostgreSQL test fixture of the project.
+ * request ids, access log, body limit ({@code http}), health ({@code health}), Prometheus metrics
+ * ({@code metrics}) and the delivery loop of a transactional outbox ({@code outbox}).
+ * Its test-jar holds the one PostgreSQL test fixture of the project.
  */
 package dev.orgplane.kit;

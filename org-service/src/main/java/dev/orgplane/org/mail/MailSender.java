@@ -1,7 +1,7 @@
 package dev.orgplane.org.mail;
 
-import dev.orgplane.org.outbox.Backoff;
-import dev.orgplane.org.outbox.OutboxPoller;
+import dev.orgplane.kit.outbox.Backoff;
+import dev.orgplane.kit.outbox.OutboxPoller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.MailClient;

@@ -80,12 +80,6 @@ public final class JobRepository {
         .map(jobs -> jobs.stream().findFirst());
   }
 
-  /** The organization the job copies into, as recorded now (a run may have made it since the job was read). */
-  static Future<Optional<UUID>> targetOf(SqlClient client, UUID id) {
-    return client.preparedQuery("SELECT target_org FROM provisioning.jobs WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getUUID("target_org")));
-  }
-
   /** Jobs requested by {@code requestedBy}, or of {@code batchId}, newest first, after {@code afterId}. */
   public static Future<List<Job>> list(SqlClient client, UUID requestedBy, UUID batchId, String status,
       UUID afterId, int limit) {
@@ -153,29 +147,37 @@ public final class JobRepository {
         });
   }
 
-  /** Ends a job that {@code owner} holds; a failed step is marked with the one object that failed. */
-  static Future<Void> finish(SqlClient client, UUID jobId, String owner, String status, JsonObject error,
+  /**
+   * Ends a job that {@code owner} holds, and queues the report of its end in the same transaction; a
+   * failed step is marked with the one object that failed. Does nothing if the lease was lost.
+   */
+  static Future<Void> finish(SqlClient tx, UUID jobId, String owner, String status, JsonObject error,
       Integer failedPosition) {
-    return client.preparedQuery("UPDATE provisioning.jobs SET status = $3, error = $4, finished_at = now(), "
+    return tx.preparedQuery("UPDATE provisioning.jobs SET status = $3, error = $4, finished_at = now(), "
             + "updated_at = now(), lease_owner = NULL, lease_until = NULL, cancel_requested = false "
             + "WHERE id = $1 AND lease_owner = $2")
         .execute(Tuple.of(jobId, owner, status, error))
-        .compose(done -> failedPosition == null ? Future.succeededFuture()
-            : client.preparedQuery("UPDATE provisioning.job_steps SET status = 'failed', failed = failed + 1 "
-                + "WHERE job_id = $1 AND position = $2").execute(Tuple.of(jobId, failedPosition)).mapEmpty());
+        .compose(done -> done.rowCount() == 0 ? Future.succeededFuture()
+            : EndReports.enqueue(tx, jobId, status, error).compose(queued -> failedPosition == null
+                ? Future.succeededFuture()
+                : tx.preparedQuery("UPDATE provisioning.job_steps SET status = 'failed', failed = failed + 1 "
+                    + "WHERE job_id = $1 AND position = $2").execute(Tuple.of(jobId, failedPosition)).mapEmpty()));
   }
 
   /**
-   * Cancels a queued job at once and asks a running one to stop at its next page. Answers the job's
-   * status now ({@code cancelled}: it ended here; {@code running}: it stops soon), empty if it had ended.
+   * Cancels a queued job at once (queueing the report of its end) and asks a running one to stop at its
+   * next page. Answers the job's status now ({@code cancelled}: it ended here; {@code running}: it stops
+   * soon), empty if it had ended.
    */
-  static Future<Optional<String>> cancel(SqlClient client, UUID jobId) {
-    return client.preparedQuery("UPDATE provisioning.jobs SET cancel_requested = (status = 'running'), "
+  static Future<Optional<String>> cancel(SqlClient tx, UUID jobId) {
+    return tx.preparedQuery("UPDATE provisioning.jobs SET cancel_requested = (status = 'running'), "
             + "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END, "
             + "finished_at = CASE WHEN status = 'queued' THEN now() END, updated_at = now() "
             + "WHERE id = $1 AND status IN ('queued', 'running') RETURNING status")
         .execute(Tuple.of(jobId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("status")));
+        .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.of(rows.iterator().next().getString("status")))
+        .compose(status -> status.filter("cancelled"::equals).isEmpty() ? Future.succeededFuture(status)
+            : EndReports.enqueue(tx, jobId, "cancelled", null).map(status));
   }
 
   /** Queues failed or cancelled jobs again; they resume from their checkpoints. Answers the ids re-queued. */

@@ -27,13 +27,16 @@ public final class JobRoutes {
   private final PluginRegistry registry;
   private final CallerAccess access;
   private final JobRunner runner;
+  private final EndReports endReports;
   private final long eventPollMillis;
 
-  public JobRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, long eventPollMillis) {
+  public JobRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, EndReports endReports,
+      long eventPollMillis) {
     this.pool = pool;
     this.registry = registry;
     this.access = access;
     this.runner = runner;
+    this.endReports = endReports;
     this.eventPollMillis = eventPollMillis;
   }
 
@@ -83,19 +86,16 @@ public final class JobRoutes {
     visibleJob(ctx).onSuccess(job -> JobEvents.stream(ctx, pool, job, eventPollMillis)).onFailure(ctx::fail);
   }
 
-  /**
-   * A queued job ends here, so its end is reported here, before the cancellation commits: an engine
-   * that dies in between leaves the job queued, to run and report its own end (at least once, as for
-   * jobs that ran). A running job ends, and reports, in its runner.
-   */
+  /** A queued job ends here (its end report is queued in the same transaction); a running one in its runner. */
   private void cancel(RoutingContext ctx) {
     visibleJob(ctx)
-        .compose(job -> pool.withTransaction(tx -> JobRepository.cancel(tx, job.id())
-                .compose(status -> status.filter("cancelled"::equals).isPresent()
-                    ? runner.reportEnd(job, "cancelled", null).map(status) : Future.succeededFuture(status)))
+        .compose(job -> pool.withTransaction(tx -> JobRepository.cancel(tx, job.id()))
             .compose(status -> status.isPresent() ? JobRepository.find(pool, job.id())
                 : Future.failedFuture(ApiException.conflict("job_finished", "The job has ended; there is nothing to cancel."))))
-        .onSuccess(job -> ctx.json(job.orElseThrow().toJson()))
+        .onSuccess(job -> {
+          endReports.wake();
+          ctx.json(job.orElseThrow().toJson());
+        })
         .onFailure(ctx::fail);
   }
 

@@ -61,6 +61,7 @@ public final class JobRunner {
   private final String orgServiceUrl;
   private final RunnerSettings settings;
   private final TemplatePages templatePages;
+  private final EndReports endReports;
   private final String owner = "engine-" + UUID.randomUUID();
   /** Jobs running here, each with its halt flag: stop at the next page (lease lost, engine stopping, a step failed). */
   private final Map<UUID, boolean[]> running = new HashMap<>();
@@ -75,7 +76,7 @@ public final class JobRunner {
   }
 
   public JobRunner(Vertx vertx, Pool pool, PluginRegistry registry, WebClient http, ServiceToken token,
-      String orgServiceUrl, RunnerSettings settings) {
+      String orgServiceUrl, RunnerSettings settings, EndReports endReports) {
     this.vertx = vertx;
     this.pool = pool;
     this.registry = registry;
@@ -84,6 +85,7 @@ public final class JobRunner {
     this.orgServiceUrl = orgServiceUrl;
     this.settings = settings;
     this.templatePages = new TemplatePages(settings.templateCacheMillis(), settings.templateCacheObjects());
+    this.endReports = endReports;
   }
 
   public void start() {
@@ -149,27 +151,10 @@ public final class JobRunner {
     return end(job, "failed", error, position);
   }
 
-  /**
-   * Reports the end to the organizations' hooks, then records it. Reported first, so an engine that
-   * dies in between leaves a job that is taken over and reported again: at least once (the job id and
-   * status tell a repeat apart).
-   */
+  /** Records the end, and its report for the organizations' hooks, then has the report sent. */
   private Future<Void> end(Job job, String status, JsonObject error, Integer failedPosition) {
-    return reportEnd(job, status, error)
-        .compose(reported -> JobRepository.finish(pool, job.id(), owner, status, error, failedPosition));
-  }
-
-  /**
-   * Tells the template's and the target's hooks that {@code job} ended. A report org-service refuses
-   * even after retries is logged and dropped rather than keep the job from ending.
-   */
-  Future<Void> reportEnd(Job job, String status, JsonObject error) {
-    var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString());
-    return withRetries("the end report", () -> FinishedJobReport.send(pool, api, job, status, error), 1)
-        .recover(failure -> {
-          LOG.warn("job {}: its end could not be reported to the organizations' hooks: {}", job.id(), failure.toString());
-          return Future.succeededFuture();
-        });
+    return pool.withTransaction(tx -> JobRepository.finish(tx, job.id(), owner, status, error, failedPosition))
+        .onSuccess(ended -> endReports.wake());
   }
 
   private Future<Outcome> execute(Job job, boolean[] halt) {
@@ -270,7 +255,7 @@ public final class JobRunner {
   }
 
   /** Failures of the network or of a service that is down or busy; anything else will not pass by itself. */
-  private static boolean transientFailure(Throwable failure) {
+  static boolean transientFailure(Throwable failure) {
     if (failure instanceof OrgApiException refused) {
       return refused.retryable();
     }

@@ -113,24 +113,44 @@ class ProvisioningTest {
     assertTrue(audit.getJsonArray("items").stream().map(JsonObject.class::cast)
         .anyMatch(e -> job.getString("id").equals(e.getString("jobId"))), "audit events carry the job id");
     for (var reportedTo : new String[] {target, template.templateId()}) {
-      var finished = finishedEvents(reportedTo, job.getString("id"));
+      var finished = finishedEvents(reportedTo, job.getString("id"), 1);
       assertEquals(1, finished.size(), "both organizations' hooks hear of the end once");
       assertEquals("succeeded", finished.get(0).getString("status"));
       assertEquals(target, finished.get(0).getString("targetOrganization"));
     }
   }
 
-  /** The details of the {@code provisioning.job.finished} events of {@code jobId} in an organization's audit trail. */
-  private static java.util.List<JsonObject> finishedEvents(String organization, String jobId) {
-    return finishedEvents(engine, organization, token(), jobId);
+  /**
+   * The details of the {@code provisioning.job.finished} events of {@code jobId} in an organization's
+   * audit trail, once there are {@code expected} (reports are sent after the job ends), or after 10 s.
+   */
+  private static java.util.List<JsonObject> finishedEvents(String organization, String jobId, int expected) {
+    return finishedEvents(engine, organization, token(), jobId, expected);
   }
 
   private static java.util.List<JsonObject> finishedEvents(EngineHarness engine, String organization, String token,
-      String jobId) {
-    return engine.org.get("/v1/organizations/" + organization + "/audit-events?limit=500", token).bodyAsJsonObject()
-        .getJsonArray("items").stream().map(JsonObject.class::cast)
-        .filter(e -> e.getString("action").equals("provisioning.job.finished") && e.getString("target").equals("job:" + jobId))
-        .map(e -> e.getJsonObject("details")).toList();
+      String jobId, int expected) {
+    var deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      var events = engine.org.get("/v1/organizations/" + organization + "/audit-events?limit=500", token)
+          .bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
+          .filter(e -> e.getString("action").equals("provisioning.job.finished")
+              && e.getString("target").equals("job:" + jobId))
+          .map(e -> e.getJsonObject("details")).toList();
+      if (events.size() >= expected || System.nanoTime() > deadline) {
+        return events;
+      }
+      sleep(50);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -243,7 +263,7 @@ class ProvisioningTest {
     var job = provision(newTarget(taken));
     assertEquals("failed", job.getString("status"));
     assertEquals("organization_name_taken", job.getJsonObject("error").getString("code"), job.encodePrettily());
-    var reported = finishedEvents(template.templateId(), job.getString("id"));
+    var reported = finishedEvents(template.templateId(), job.getString("id"), 1);
     assertEquals(1, reported.size());
     assertEquals("failed", reported.get(0).getString("status"));
     assertEquals("organization_name_taken", reported.get(0).getJsonObject("error").getString("code"));
@@ -260,7 +280,7 @@ class ProvisioningTest {
     var retried = engine.post("/v1/provisioning/jobs/" + job.getString("id") + "/retry", token(), null);
     assertEquals(200, retried.statusCode(), retried.bodyAsString());
     assertEquals("failed", engine.awaitEnd("/v1/provisioning/jobs/" + job.getString("id"), token()).getString("status"));
-    assertEquals(2, finishedEvents(template.templateId(), job.getString("id")).size(), "the retry reports its own end");
+    assertEquals(2, finishedEvents(template.templateId(), job.getString("id"), 2).size(), "the retry reports its own end");
   }
 
   @Test
@@ -358,10 +378,44 @@ class ProvisioningTest {
 
     assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
     assertEquals("cancelled", cancelled.bodyAsJsonObject().getString("status"));
-    var reported = finishedEvents(idle, idleTemplate.templateId(), owner, queued.getString("id"));
+    var reported = finishedEvents(idle, idleTemplate.templateId(), owner, queued.getString("id"), 1);
     assertEquals(1, reported.size(), "the template's hooks hear of the end once");
     assertEquals("cancelled", reported.get(0).getString("status"));
     assertNull(reported.get(0).getValue("targetOrganization"), "no target was made");
+  }
+
+  @Test
+  void anEndOrgServiceCannotHearIsReportedWhenItIsBack() {
+    var idle = EngineHarness.relayed(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
+    var idleTemplate = TemplateFixture.build(idle.org, "outage-template");
+    var owner = idleTemplate.groupAdmin().token();
+    var queued = idle.post("/v1/provisioning/jobs", owner, new JsonObject()
+        .put("templateOrganization", idleTemplate.templateId())
+        .put("target", new JsonObject().put("name", "never-reported").put("title", "Never"))).bodyAsJsonObject();
+    idle.relay.cut();
+
+    var cancelled = idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner, null);
+
+    assertEquals(200, cancelled.statusCode(), "a cancel does not wait for org-service: " + cancelled.bodyAsString());
+    assertEquals(1, awaitCount(idle, "SELECT count(*) FROM provisioning.job_end_reports "
+        + "WHERE deliveries > 0 AND last_error IS NOT NULL", 1), "the report was tried, and kept");
+    idle.relay.restore();
+    var reported = finishedEvents(idle, idleTemplate.templateId(), owner, queued.getString("id"), 1);
+    assertEquals(1, reported.size(), "the template's hooks hear of the end once org-service is back");
+    assertEquals("cancelled", reported.get(0).getString("status"));
+    assertEquals(0, awaitCount(idle, "SELECT count(*) FROM provisioning.job_end_reports", 0),
+        "a delivered report leaves the outbox");
+  }
+
+  /** The count {@code countSql} answers in the engine's database, once it is {@code expected}, or after 10 s. */
+  private static long awaitCount(EngineHarness engine, String countSql, long expected) {
+    var deadline = System.nanoTime() + 10_000_000_000L;
+    var count = PgFixture.queryLong(engine.db, countSql);
+    while (count != expected && System.nanoTime() < deadline) {
+      sleep(50);
+      count = PgFixture.queryLong(engine.db, countSql);
+    }
+    return count;
   }
 
   @Test

@@ -108,4 +108,16 @@ public final class PgFixture {
       throw new IllegalStateException("SQL failed: " + Arrays.toString(statements) + ": " + e.getMessage(), e);
     }
   }
+
+  /** The first column of the first row of {@code sql} as a number (a count, say); for test checks only. */
+  public static long queryLong(PgUrl url, String sql) {
+    try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+         var st = conn.createStatement();
+         var rows = st.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("SQL failed: " + sql + ": " + e.getMessage(), e);
+    }
+  }
 }

@@ -1,4 +1,4 @@
-package dev.orgplane.e2e;
+package dev.orgplane.kit.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay between the services and PostgreSQL that a test can cut (every connection dropped,
- * new ones refused, as when the database stops) and restore, without touching the shared server.
+ * A TCP relay in front of a server (PostgreSQL, a service) that a test can cut (every connection
+ * dropped, new ones refused, as when the server stops) and restore, without touching the server.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
   private final int port;
   private final String targetHost;
@@ -20,30 +20,30 @@ final class TcpProxy implements AutoCloseable {
   private volatile ServerSocket listener;
 
   private TcpProxy(String targetHost, int targetPort) {
-    this.port = Platform.freePort();
+    this.port = freePort();
     this.targetHost = targetHost;
     this.targetPort = targetPort;
   }
 
-  static TcpProxy start(String targetHost, int targetPort) {
+  public static TcpProxy start(String targetHost, int targetPort) {
     var proxy = new TcpProxy(targetHost, targetPort);
     proxy.restore();
     return proxy;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  /** PostgreSQL "stops": open connections break and new ones are refused. */
-  synchronized void cut() {
+  /** The server "stops": open connections break and new ones are refused. */
+  public synchronized void cut() {
     closeQuietly(listener);
     sockets.forEach(TcpProxy::closeQuietly);
     sockets.clear();
   }
 
-  /** PostgreSQL is back on the same address. */
-  synchronized void restore() {
+  /** The server is back on the same address. */
+  public synchronized void restore() {
     try {
       var server = new ServerSocket();
       server.setReuseAddress(true);
@@ -65,7 +65,7 @@ final class TcpProxy implements AutoCloseable {
         pump(client, upstream);
         pump(upstream, client);
       } catch (IOException e) {
-        // the listener was closed by cut(), or the database refused: the client sees a broken connection
+        // the listener was closed by cut(), or the server refused: the client sees a broken connection
       }
     }
   }
@@ -78,6 +78,15 @@ final class TcpProxy implements AutoCloseable {
         // one side closed: close both (try-with-resources)
       }
     });
+  }
+
+  /** A port nothing listens on now (the kernel's pick). */
+  public static int freePort() {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    }
   }
 
   private static void daemon(String name, Runnable work) {

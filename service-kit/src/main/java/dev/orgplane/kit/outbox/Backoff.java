@@ -1,4 +1,4 @@
-package dev.orgplane.org.outbox;
+package dev.orgplane.kit.outbox;
 
 /** When to try again after a failed delivery: doubling from a base, capped at an hour. */
 public final class Backoff {

@@ -1,0 +1,110 @@
+package dev.orgplane.engine.job;
+
+import dev.orgplane.engine.orgapi.OrgApiClient;
+import dev.orgplane.engine.orgapi.ServiceToken;
+import dev.orgplane.kit.outbox.Backoff;
+import dev.orgplane.kit.outbox.OutboxPoller;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbox of jobs' end reports ({@link FinishedJobReport}): {@link #enqueue} writes a report in the
+ * transaction that ends its job, and this delivers it, at least once, retrying with backoff while
+ * org-service is down or failing. Several engines share the outbox (claimed {@code FOR UPDATE SKIP
+ * LOCKED}, with a lease).
+ */
+public final class EndReports {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EndReports.class);
+  private static final int BATCH = 16;
+  private static final long LEASE_MILLIS = 60_000;
+  private static final long RETRY_BASE_MILLIS = 1_000;
+  /** org-service keeps idempotency keys this long: a report retried later could be recorded twice. */
+  private static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
+
+  private final Pool pool;
+  private final WebClient http;
+  private final String orgServiceUrl;
+  private final ServiceToken token;
+  private final OutboxPoller poller;
+
+  public EndReports(Vertx vertx, Pool pool, WebClient http, String orgServiceUrl, ServiceToken token) {
+    this.pool = pool;
+    this.http = http;
+    this.orgServiceUrl = orgServiceUrl;
+    this.token = token;
+    this.poller = new OutboxPoller(vertx, this::claim, this::deliver);
+  }
+
+  /** Queues the report of {@code jobId}'s end (a dry run writes nothing, so reports nothing). */
+  static Future<Void> enqueue(SqlClient tx, UUID jobId, String status, JsonObject error) {
+    return tx.preparedQuery("INSERT INTO provisioning.job_end_reports (job_id, status, error) "
+            + "SELECT id, $2, $3 FROM provisioning.jobs WHERE id = $1 AND NOT dry_run")
+        .execute(Tuple.of(jobId, status, error))
+        .mapEmpty();
+  }
+
+  public void start(long pollMillis) {
+    poller.start(pollMillis);
+  }
+
+  public void stop() {
+    poller.stop();
+  }
+
+  /** Delivers what is due now, e.g. right after a job ended. */
+  void wake() {
+    poller.poll();
+  }
+
+  private Future<RowSet<Row>> claim() {
+    return pool.preparedQuery("WITH due AS (SELECT id FROM provisioning.job_end_reports WHERE next_attempt_at <= now() "
+            + "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) UPDATE provisioning.job_end_reports r "
+            + "SET deliveries = r.deliveries + 1, next_attempt_at = now() + $2 * interval '1 millisecond' FROM due "
+            + "WHERE r.id = due.id RETURNING r.id, r.job_id, r.status, r.error, r.deliveries, r.created_at")
+        .execute(Tuple.of(BATCH, (double) LEASE_MILLIS));
+  }
+
+  private Future<Void> deliver(Row report) {
+    var id = report.getLong("id");
+    var jobId = report.getUUID("job_id");
+    var api = new OrgApiClient(http, orgServiceUrl, token, jobId.toString());
+    return JobRepository.find(pool, jobId)
+        .compose(job -> FinishedJobReport.send(api, job.orElseThrow(), report.getString("status"),
+            (JsonObject) report.getValue("error"), "job-end-report-" + id))
+        .transform(sent -> {
+          if (sent.succeeded()) {
+            return forget(id);
+          }
+          var failure = sent.cause();
+          if (!JobRunner.transientFailure(failure)
+              || report.getOffsetDateTime("created_at").plus(GIVE_UP_AFTER).isBefore(OffsetDateTime.now())) {
+            LOG.warn("job {}: its end could not be reported to the organizations' hooks, giving up: {}", jobId,
+                failure.toString());
+            return forget(id);
+          }
+          LOG.info("job {}: reporting its end failed ({}), will retry", jobId, failure.toString());
+          return pool.preparedQuery("UPDATE provisioning.job_end_reports SET last_error = $2, "
+                  + "next_attempt_at = now() + $3 * interval '1 millisecond' WHERE id = $1")
+              .execute(Tuple.of(id, failure.toString(),
+                  (double) Backoff.afterAttempt(RETRY_BASE_MILLIS, report.getInteger("deliveries"))))
+              .mapEmpty();
+        });
+  }
+
+  private Future<Void> forget(long id) {
+    return pool.preparedQuery("DELETE FROM provisioning.job_end_reports WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+  }
+}
