@@ -47,6 +47,9 @@ class StandaloneLifecycleTest {
     var register = gateway.postJson("/v1/auth/register", null,
         new JsonObject().put("email", "durable@e2e.test").put("password", "durable-password-1").put("name", "D"));
     assertEquals(201, register.status(), register.body());
+    for (var socket : List.of("org-service.sock", "engine.sock")) {
+      assertTrue(Files.exists(dataDir.resolve(socket)), "the gateway reaches the services through Unix sockets");
+    }
     first.close();
     assertTrue(first.output().lines().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")),
         "a clean first run (start, requests, stop) warns about nothing: " + first.output());

@@ -37,6 +37,11 @@ final class PlatformProcess {
     }
   }
 
+  /** Whether services of this process can listen on Unix sockets (the native transport loaded). */
+  boolean unixSockets() {
+    return vertx.isNativeTransportEnabled();
+  }
+
   long millisSinceStart() {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
   }

@@ -4,17 +4,25 @@ import dev.orgplane.engine.EngineVerticle;
 import dev.orgplane.gateway.GatewayVerticle;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
  * Every service in one process: the embedded PostgreSQL (unless {@code ORGPLANE_PG_URL} names
- * another), org-service and the engine on loopback ports, and the gateway as the public door.
+ * another), org-service and the engine on loopback ports (and Unix sockets the gateway uses), and the
+ * gateway as the public door.
  */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
     description = "Run the whole platform in one process (embedded PostgreSQL by default).")
 final class StandaloneCommand implements Runnable {
+
+  /** sun_path holds 108 bytes on Linux, its terminating zero included; a margin for other kernels. */
+  private static final int MAX_SOCKET_PATH_BYTES = 100;
 
   @Mixin
   ConfigOptions options;
@@ -46,6 +54,10 @@ final class StandaloneCommand implements Runnable {
       var internalHost = settings.string("ORGPLANE_INTERNAL_HOST");
       overrides.put("ORGPLANE_ORG_SERVICE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ORG_SERVICE_PORT"));
       overrides.put("ORGPLANE_ENGINE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ENGINE_PORT"));
+      if (process.unixSockets()) {
+        socketIn(settings, "ORGPLANE_ORG_SERVICE_SOCKET", "org-service.sock", overrides);
+        socketIn(settings, "ORGPLANE_ENGINE_SOCKET", "engine.sock", overrides);
+      }
       process.deploy("org-service", OrgServiceVerticle::new, overrides);
       process.deploy("provisioning-engine", EngineVerticle::new, overrides);
       process.deploy("api-gateway", GatewayVerticle::new, overrides);
@@ -58,6 +70,28 @@ final class StandaloneCommand implements Runnable {
     process.runUntilStopped(database);
   }
 
+  /**
+   * The gateway reaches the services of this process through Unix sockets in the data directory
+   * (unless configured otherwise): no loopback TCP stack between them. A path too long for a socket
+   * address (about 100 bytes) leaves that service on TCP.
+   */
+  private static void socketIn(Settings settings, String key, String file, JsonObject overrides) {
+    if (settings.has(key)) {
+      return;
+    }
+    var dataDir = Path.of(settings.string("ORGPLANE_DATA_DIR")).toAbsolutePath();
+    var socket = dataDir.resolve(file).toString();
+    if (socket.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+      return;
+    }
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new LauncherException("cannot create ORGPLANE_DATA_DIR " + dataDir + ": " + e.getMessage(), e);
+    }
+    overrides.put(key, socket);
+  }
+
   /** Where standalone leaves its embedded database's address for {@code orgplane admin}. */
   static Path recordedDatabaseUrl(Path dataDir) {
     return dataDir.resolve("postgres.url");
@@ -65,8 +99,8 @@ final class StandaloneCommand implements Runnable {
 
   private static void recordDatabaseUrl(Path dataDir, String url) {
     try {
-      java.nio.file.Files.writeString(recordedDatabaseUrl(dataDir), url + "\n");
-    } catch (java.io.IOException e) {
+      Files.writeString(recordedDatabaseUrl(dataDir), url + "\n");
+    } catch (IOException e) {
       throw new LauncherException("cannot write " + recordedDatabaseUrl(dataDir) + ": " + e.getMessage(), e);
     }
   }
