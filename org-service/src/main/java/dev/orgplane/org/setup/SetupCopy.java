@@ -14,6 +14,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -98,7 +99,7 @@ final class SetupCopy {
           var read = new ArrayList<Row>();
           rows.forEach(read::add);
           var readIds = read.stream().map(row -> row.getUUID("id")).toList();
-          var page = TemplatePage.of(read.subList(0, Math.min(limit, read.size())), target);
+          var page = TemplatePage.of(read.subList(0, Math.min(limit, read.size())), target, kind.freeFormColumn());
           return copiesNamedInFreeForm(tx, target, page)
               .compose(copiesInTarget -> sameKindCopiesInTarget(tx, target, page)
                   .compose(satisfiable -> referencesCheckedNow(tx)
@@ -121,13 +122,22 @@ final class SetupCopy {
     return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 
-  /** A page of template rows and the ids of their copies, each worked out once. */
-  private record TemplatePage(List<Row> rows, List<String> copyIds, Function<String, String> copyOf) {
+  /**
+   * A page of template rows, the ids of their copies and their free-form data parsed (null where it
+   * holds no id, or the kind has none), each worked out once.
+   */
+  private record TemplatePage(List<Row> rows, List<String> copyIds, Function<String, String> copyOf,
+      List<JsonObject> freeForm) {
 
-    static TemplatePage of(List<Row> rows, UUID target) {
+    static TemplatePage of(List<Row> rows, UUID target, String freeFormColumn) {
       var copyOf = IdFunction.nameBasedIn(target.toString());
+      var freeForm = new ArrayList<JsonObject>(rows.size());
+      rows.forEach(row -> {
+        var text = freeFormColumn == null ? null : row.getString(freeFormColumn);
+        freeForm.add(text != null && EmbeddedIds.mayHold(text) ? new JsonObject(text) : null);
+      });
       return new TemplatePage(rows, rows.stream().map(row -> copyOf.apply(row.getUUID("id").toString())).toList(),
-          copyOf);
+          copyOf, freeForm);
     }
   }
 
@@ -148,14 +158,7 @@ final class SetupCopy {
   /** Of the ids inside the page's free-form data, those whose copy exists in the target, as template ids. */
   private Future<Set<String>> copiesNamedInFreeForm(SqlClient tx, UUID target, TemplatePage page) {
     var candidates = new HashSet<String>();
-    if (kind.freeFormColumn() != null) {
-      page.rows().forEach(row -> {
-        var freeForm = row.getString(kind.freeFormColumn());
-        if (freeForm != null && EmbeddedIds.mayHold(freeForm)) {
-          EmbeddedIds.collect(new JsonObject(freeForm), candidates);
-        }
-      });
-    }
+    page.freeForm().stream().filter(Objects::nonNull).forEach(json -> EmbeddedIds.collect(json, candidates));
     if (candidates.isEmpty()) {
       return Future.succeededFuture(Set.of());
     }
@@ -232,7 +235,7 @@ final class SetupCopy {
             asWritten.get(i).put(field.column(), copies);
             yield copies.stream().map(String.class::cast).collect(Collectors.joining(",", "{", "}"));
           }
-          default -> remapped(row.getString(field.column()), copyOf, copiesInTarget);
+          default -> remapped(page.freeForm().get(i), copyOf, copiesInTarget);
         };
       }
       params.addValue(values);
@@ -250,11 +253,10 @@ final class SetupCopy {
   }
 
   /** The free-form data with embedded ids remapped, or {@code null} when the template's may be copied as it is. */
-  private static String remapped(String freeForm, Function<String, String> copyOf, Set<String> copiesInTarget) {
-    if (freeForm == null || copiesInTarget.isEmpty() || !EmbeddedIds.mayHold(freeForm)) {
+  private static String remapped(JsonObject json, Function<String, String> copyOf, Set<String> copiesInTarget) {
+    if (json == null || copiesInTarget.isEmpty()) {
       return null;
     }
-    var json = new JsonObject(freeForm);
     var remapped = (JsonObject) EmbeddedIds.replace(json, id -> copiesInTarget.contains(id) ? copyOf.apply(id) : null);
     return remapped.equals(json) ? null : remapped.encode();
   }
