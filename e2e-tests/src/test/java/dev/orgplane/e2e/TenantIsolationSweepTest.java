@@ -16,8 +16,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every operation of the OpenAPI document that names an organization's objects, called by the owner
- * of another organization with this organization's ids: never a success, never a server error, and
- * this organization's data unchanged afterwards.
+ * of another organization with this organization's ids: never a success, never a server error, 404 for
+ * everything below the organization whatever the body, and this organization's data unchanged afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationSweepTest {
@@ -61,9 +61,17 @@ class TenantIsolationSweepTest {
       }
       swept++;
       var body = operation.bodySchema() == null ? null : api.sample(operation.bodySchema());
+      var inOrganization = operation.path().startsWith("/v1/organizations/{org}");
       var reply = gateway.send(operation.method(), path, mallory, body);
-      if (reply.status() < 400 || reply.status() >= 500 || !reply.contentType().equals("application/problem+json")) {
+      if (reply.status() < 400 || reply.status() >= 500 || !reply.contentType().equals("application/problem+json")
+          || inOrganization && reply.status() != 404) {
         failures.add(operation.method() + " " + path + " -> " + reply.status() + " " + reply.body());
+      }
+      // nor do the mistakes of a body tell an outsider anything: 404, as for everything of the organization
+      var wrongBody = body == null || !inOrganization ? null
+          : gateway.send(operation.method(), path, mallory, new JsonObject().put("unknownField", true));
+      if (wrongBody != null && wrongBody.status() != 404) {
+        failures.add(operation.method() + " " + path + " with a wrong body -> " + wrongBody.status() + " " + wrongBody.body());
       }
     }
     assertTrue(swept >= 45, "the sweep covered the organization's operations: " + swept);

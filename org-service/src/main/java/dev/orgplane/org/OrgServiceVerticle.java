@@ -9,6 +9,7 @@ import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
+import dev.orgplane.org.access.MembersOnlyErrors;
 import dev.orgplane.org.audit.AuditRoutes;
 import dev.orgplane.org.event.DeliveryRoutes;
 import dev.orgplane.org.event.HookDispatcher;
@@ -105,6 +106,7 @@ public final class OrgServiceVerticle extends VerticleBase {
     new ProvisioningEventRoutes(pool).mount(router);
     new ServiceUserRoutes(pool, revokedCredentials).mount(router);
     new InvitationRoutes(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"), issuer).mount(router);
+    MembersOnlyErrors.install(router, pool);
     mail = new MailSender(vertx, pool, settings.has("ORGPLANE_SMTP_HOST") ? MailSender.smtpConfig(
         settings.string("ORGPLANE_SMTP_HOST"), settings.integer("ORGPLANE_SMTP_PORT"),
         settings.string("ORGPLANE_SMTP_USER", ""), settings.string("ORGPLANE_SMTP_PASSWORD", ""),

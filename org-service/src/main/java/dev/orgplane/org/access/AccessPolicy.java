@@ -46,6 +46,21 @@ public final class AccessPolicy {
    */
   public static Future<OrgAccess> require(SqlClient client, Principal principal, String orgRef, String permission,
       boolean forUpdate) {
+    return access(client, principal, orgRef, forUpdate).map(access -> {
+      check(access, permission);
+      return access;
+    });
+  }
+
+  /** Whether the caller is in {@code orgRef} at all, with whatever permissions: anyone else gets 404 there. */
+  public static Future<Boolean> isIn(SqlClient client, Principal principal, String orgRef) {
+    return access(client, principal, orgRef, false).map(access -> true)
+        .recover(failure -> failure instanceof ApiException api && api.status() == 404
+            ? Future.succeededFuture(false) : Future.failedFuture(failure));
+  }
+
+  /** The caller's access to {@code orgRef}; 404 if they are not in it. */
+  private static Future<OrgAccess> access(SqlClient client, Principal principal, String orgRef, boolean forUpdate) {
     var userId = userId(principal);
     var sql = (isUuid(orgRef) ? BY_ID : BY_NAME) + (forUpdate ? " FOR UPDATE OF o" : "");
     return client.preparedQuery(sql).execute(Tuple.of(orgRef, userId)).map(rows -> {
@@ -57,11 +72,9 @@ public final class AccessPolicy {
       if (principal.isScoped() && !principal.orgScope().equals(organization.id().toString())) {
         throw notFound();
       }
-      var access = row.getBoolean("provisioner")
+      return row.getBoolean("provisioner")
           ? new OrgAccess(organization, userId, List.of(), PermissionCatalog.PROVISIONER, false, false, true)
           : memberAccess(row, organization, userId);
-      check(access, permission);
-      return access;
     });
   }
 
@@ -141,7 +154,7 @@ public final class AccessPolicy {
     return result;
   }
 
-  private static ApiException notFound() {
+  public static ApiException notFound() {
     return ApiException.notFound("organization_not_found", "No such organization.");
   }
 
