@@ -17,6 +17,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The real org-service and provisioning engine on one fresh database, each on its own port, the
@@ -101,17 +102,51 @@ public final class EngineHarness {
       var response = get(path, token);
       assertEquals(200, response.statusCode(), response.bodyAsString());
       var body = response.bodyAsJsonObject();
-      if (java.util.List.of("succeeded", "failed", "cancelled").contains(body.getString("status"))) {
+      if (List.of("succeeded", "failed", "cancelled").contains(body.getString("status"))) {
         return body;
       }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      sleep(100);
     }
     throw new AssertionError(path + " did not end within 60 s: " + get(path, token).bodyAsString());
+  }
+
+  /**
+   * The details of the {@code provisioning.job.finished} events of {@code jobId} in an organization's
+   * audit trail, once there are {@code expected} (reports are sent after the job ends), or after 10 s.
+   */
+  public List<JsonObject> finishedEvents(String organization, String token, String jobId, int expected) {
+    var deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      var events = org.get("/v1/organizations/" + organization + "/audit-events?limit=500", token)
+          .bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
+          .filter(e -> e.getString("action").equals("provisioning.job.finished")
+              && e.getString("target").equals("job:" + jobId))
+          .map(e -> e.getJsonObject("details")).toList();
+      if (events.size() >= expected || System.nanoTime() > deadline) {
+        return events;
+      }
+      sleep(50);
+    }
+  }
+
+  /** What {@code countSql} counts in the engine's database, once it is {@code expected}, or after 10 s. */
+  public long awaitCount(String countSql, long expected) {
+    var deadline = System.nanoTime() + 10_000_000_000L;
+    var count = PgFixture.queryLong(db, countSql);
+    while (count != expected && System.nanoTime() < deadline) {
+      sleep(50);
+      count = PgFixture.queryLong(db, countSql);
+    }
+    return count;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   Router router() {

@@ -1,5 +1,6 @@
 package dev.orgplane.engine.batch;
 
+import dev.orgplane.engine.job.EndReports;
 import dev.orgplane.engine.job.Job;
 import dev.orgplane.engine.job.JobRepository;
 import dev.orgplane.engine.job.JobRoutes;
@@ -38,12 +39,14 @@ public final class BatchRoutes {
   private final PluginRegistry registry;
   private final CallerAccess access;
   private final JobRunner runner;
+  private final EndReports endReports;
 
-  public BatchRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner) {
+  public BatchRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, EndReports endReports) {
     this.pool = pool;
     this.registry = registry;
     this.access = access;
     this.runner = runner;
+    this.endReports = endReports;
   }
 
   public void mount(Router router) {
@@ -52,6 +55,7 @@ public final class BatchRoutes {
     router.get("/v1/provisioning/batches/:bid").handler(this::get);
     router.get("/v1/provisioning/batches/:bid/jobs").handler(this::jobs);
     router.post("/v1/provisioning/batches/:bid/retry").handler(this::retry);
+    router.post("/v1/provisioning/batches/:bid/cancel").handler(this::cancel);
   }
 
   private void create(RoutingContext ctx) {
@@ -134,6 +138,22 @@ public final class BatchRoutes {
             .compose(retried -> BatchRepository.find(pool, batch.id())))
         .onSuccess(batch -> {
           runner.wake();
+          ctx.json(batch.orElseThrow().toJson());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Its queued jobs end at once, its running ones at their next page; 409 once every job has ended. */
+  private void cancel(RoutingContext ctx) {
+    visible(ctx)
+        .compose(batch -> pool.withTransaction(tx -> BatchRepository.cancellable(tx, batch.id())
+                .compose(ids -> JobRepository.cancel(tx, ids)))
+            .compose(touched -> touched.isEmpty()
+                ? Future.failedFuture(ApiException.conflict("batch_finished",
+                    "Every job of the batch has ended; there is nothing to cancel."))
+                : BatchRepository.find(pool, batch.id())))
+        .onSuccess(batch -> {
+          endReports.wake();
           ctx.json(batch.orElseThrow().toJson());
         })
         .onFailure(ctx::fail);

@@ -15,6 +15,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,11 +49,11 @@ public final class EndReports {
     this.poller = new OutboxPoller(vertx, this::claim, this::deliver);
   }
 
-  /** Queues the report of {@code jobId}'s end (a dry run writes nothing, so reports nothing). */
-  static Future<Void> enqueue(SqlClient tx, UUID jobId, String status, JsonObject error) {
+  /** Queues the reports of the ends of {@code jobIds} (dry runs write nothing, so report nothing). */
+  static Future<Void> enqueue(SqlClient tx, List<UUID> jobIds, String status, JsonObject error) {
     return tx.preparedQuery("INSERT INTO provisioning.job_end_reports (job_id, status, error) "
-            + "SELECT id, $2, $3 FROM provisioning.jobs WHERE id = $1 AND NOT dry_run")
-        .execute(Tuple.of(jobId, status, error))
+            + "SELECT id, $2, $3 FROM provisioning.jobs WHERE id = ANY ($1) AND NOT dry_run")
+        .execute(Tuple.of(jobIds.toArray(UUID[]::new), status, error))
         .mapEmpty();
   }
 
@@ -65,7 +66,7 @@ public final class EndReports {
   }
 
   /** Delivers what is due now, e.g. right after a job ended. */
-  void wake() {
+  public void wake() {
     poller.poll();
   }
 

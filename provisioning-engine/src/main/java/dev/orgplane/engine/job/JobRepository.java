@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
@@ -158,26 +159,31 @@ public final class JobRepository {
             + "WHERE id = $1 AND lease_owner = $2")
         .execute(Tuple.of(jobId, owner, status, error))
         .compose(done -> done.rowCount() == 0 ? Future.succeededFuture()
-            : EndReports.enqueue(tx, jobId, status, error).compose(queued -> failedPosition == null
+            : EndReports.enqueue(tx, List.of(jobId), status, error).compose(queued -> failedPosition == null
                 ? Future.succeededFuture()
                 : tx.preparedQuery("UPDATE provisioning.job_steps SET status = 'failed', failed = failed + 1 "
                     + "WHERE job_id = $1 AND position = $2").execute(Tuple.of(jobId, failedPosition)).mapEmpty()));
   }
 
   /**
-   * Cancels a queued job at once (queueing the report of its end) and asks a running one to stop at its
-   * next page. Answers the job's status now ({@code cancelled}: it ended here; {@code running}: it stops
-   * soon), empty if it had ended.
+   * Cancels queued jobs at once (queueing the reports of their ends) and asks running ones to stop at their
+   * next page. Answers the status now of each job it touched ({@code cancelled}: it ended here;
+   * {@code running}: it stops soon); jobs that had ended are not in the answer.
    */
-  static Future<Optional<String>> cancel(SqlClient tx, UUID jobId) {
+  public static Future<Map<UUID, String>> cancel(SqlClient tx, List<UUID> jobIds) {
     return tx.preparedQuery("UPDATE provisioning.jobs SET cancel_requested = (status = 'running'), "
             + "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END, "
             + "finished_at = CASE WHEN status = 'queued' THEN now() END, updated_at = now() "
-            + "WHERE id = $1 AND status IN ('queued', 'running') RETURNING status")
-        .execute(Tuple.of(jobId))
-        .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.of(rows.iterator().next().getString("status")))
-        .compose(status -> status.filter("cancelled"::equals).isEmpty() ? Future.succeededFuture(status)
-            : EndReports.enqueue(tx, jobId, "cancelled", null).map(status));
+            + "WHERE id = ANY ($1) AND status IN ('queued', 'running') RETURNING id, status")
+        .execute(Tuple.of((Object) jobIds.toArray(UUID[]::new)))
+        .compose(rows -> {
+          var statuses = new HashMap<UUID, String>();
+          rows.forEach(row -> statuses.put(row.getUUID("id"), row.getString("status")));
+          var ended = statuses.entrySet().stream().filter(job -> job.getValue().equals("cancelled"))
+              .map(Map.Entry::getKey).toList();
+          return ended.isEmpty() ? Future.succeededFuture(statuses)
+              : EndReports.enqueue(tx, ended, "cancelled", null).map(statuses);
+        });
   }
 
   /** Queues failed or cancelled jobs again; they resume from their checkpoints. Answers the ids re-queued. */

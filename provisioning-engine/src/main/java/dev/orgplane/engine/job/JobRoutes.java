@@ -89,8 +89,8 @@ public final class JobRoutes {
   /** A queued job ends here (its end report is queued in the same transaction); a running one in its runner. */
   private void cancel(RoutingContext ctx) {
     visibleJob(ctx)
-        .compose(job -> pool.withTransaction(tx -> JobRepository.cancel(tx, job.id()))
-            .compose(status -> status.isPresent() ? JobRepository.find(pool, job.id())
+        .compose(job -> pool.withTransaction(tx -> JobRepository.cancel(tx, List.of(job.id())))
+            .compose(touched -> !touched.isEmpty() ? JobRepository.find(pool, job.id())
                 : Future.failedFuture(ApiException.conflict("job_finished", "The job has ended; there is nothing to cancel."))))
         .onSuccess(job -> {
           endReports.wake();

@@ -120,37 +120,9 @@ class ProvisioningTest {
     }
   }
 
-  /**
-   * The details of the {@code provisioning.job.finished} events of {@code jobId} in an organization's
-   * audit trail, once there are {@code expected} (reports are sent after the job ends), or after 10 s.
-   */
+  /** The {@code provisioning.job.finished} events of {@code jobId} in an organization, once there are {@code expected}. */
   private static java.util.List<JsonObject> finishedEvents(String organization, String jobId, int expected) {
-    return finishedEvents(engine, organization, token(), jobId, expected);
-  }
-
-  private static java.util.List<JsonObject> finishedEvents(EngineHarness engine, String organization, String token,
-      String jobId, int expected) {
-    var deadline = System.nanoTime() + 10_000_000_000L;
-    while (true) {
-      var events = engine.org.get("/v1/organizations/" + organization + "/audit-events?limit=500", token)
-          .bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
-          .filter(e -> e.getString("action").equals("provisioning.job.finished")
-              && e.getString("target").equals("job:" + jobId))
-          .map(e -> e.getJsonObject("details")).toList();
-      if (events.size() >= expected || System.nanoTime() > deadline) {
-        return events;
-      }
-      sleep(50);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return engine.finishedEvents(organization, token(), jobId, expected);
   }
 
   @Test
@@ -361,61 +333,6 @@ class ProvisioningTest {
     assertEquals(9, items("/v1/organizations/" + finished.getString("targetOrganization") + "/hooks").size(),
         "the retry finished the copy, and created nothing twice");
     assertProblem(engine.post(path + "/retry", token(), null), 409, "job_not_retryable");
-  }
-
-  @Test
-  void aJobCancelledWhileQueuedEndsAndTellsTheTemplatesHooks() {
-    // an engine with no free slot leaves its jobs queued
-    var idle = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
-    var idleTemplate = TemplateFixture.build(idle.org, "queued-template");
-    var owner = idleTemplate.groupAdmin().token();
-    var queued = idle.post("/v1/provisioning/jobs", owner, new JsonObject()
-        .put("templateOrganization", idleTemplate.templateId())
-        .put("target", new JsonObject().put("name", "never-started").put("title", "Never"))).bodyAsJsonObject();
-    assertEquals("queued", queued.getString("status"));
-
-    var cancelled = idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner, null);
-
-    assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
-    assertEquals("cancelled", cancelled.bodyAsJsonObject().getString("status"));
-    var reported = finishedEvents(idle, idleTemplate.templateId(), owner, queued.getString("id"), 1);
-    assertEquals(1, reported.size(), "the template's hooks hear of the end once");
-    assertEquals("cancelled", reported.get(0).getString("status"));
-    assertNull(reported.get(0).getValue("targetOrganization"), "no target was made");
-  }
-
-  @Test
-  void anEndOrgServiceCannotHearIsReportedWhenItIsBack() {
-    var idle = EngineHarness.relayed(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
-    var idleTemplate = TemplateFixture.build(idle.org, "outage-template");
-    var owner = idleTemplate.groupAdmin().token();
-    var queued = idle.post("/v1/provisioning/jobs", owner, new JsonObject()
-        .put("templateOrganization", idleTemplate.templateId())
-        .put("target", new JsonObject().put("name", "never-reported").put("title", "Never"))).bodyAsJsonObject();
-    idle.relay.cut();
-
-    var cancelled = idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner, null);
-
-    assertEquals(200, cancelled.statusCode(), "a cancel does not wait for org-service: " + cancelled.bodyAsString());
-    assertEquals(1, awaitCount(idle, "SELECT count(*) FROM provisioning.job_end_reports "
-        + "WHERE deliveries > 0 AND last_error IS NOT NULL", 1), "the report was tried, and kept");
-    idle.relay.restore();
-    var reported = finishedEvents(idle, idleTemplate.templateId(), owner, queued.getString("id"), 1);
-    assertEquals(1, reported.size(), "the template's hooks hear of the end once org-service is back");
-    assertEquals("cancelled", reported.get(0).getString("status"));
-    assertEquals(0, awaitCount(idle, "SELECT count(*) FROM provisioning.job_end_reports", 0),
-        "a delivered report leaves the outbox");
-  }
-
-  /** The count {@code countSql} answers in the engine's database, once it is {@code expected}, or after 10 s. */
-  private static long awaitCount(EngineHarness engine, String countSql, long expected) {
-    var deadline = System.nanoTime() + 10_000_000_000L;
-    var count = PgFixture.queryLong(engine.db, countSql);
-    while (count != expected && System.nanoTime() < deadline) {
-      sleep(50);
-      count = PgFixture.queryLong(engine.db, countSql);
-    }
-    return count;
   }
 
   @Test

@@ -1,0 +1,115 @@
+package dev.orgplane.engine.job;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.engine.TemplateFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cancelling jobs and batches before they start, on an engine with no free slot (its jobs stay queued)
+ * that reaches org-service through a relay a test can cut: the ends are reported to the template's
+ * hooks, from the outbox, whether org-service hears them at once or later.
+ */
+class CancellationTest {
+
+  private static Vertx vertx;
+  private static EngineHarness idle;
+  private static TemplateFixture template;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    idle = EngineHarness.relayed(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
+    template = TemplateFixture.build(idle.org, "queued-template");
+  }
+
+  @AfterAll
+  static void stop() {
+    idle.relay.close();
+    vertx.close().await();
+  }
+
+  private static String owner() {
+    return template.groupAdmin().token();
+  }
+
+  private static JsonObject queueJob(String target) {
+    var queued = idle.post("/v1/provisioning/jobs", owner(), new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("target", new JsonObject().put("name", target).put("title", "Never"))).bodyAsJsonObject();
+    assertEquals("queued", queued.getString("status"), queued.encodePrettily());
+    return queued;
+  }
+
+  @Test
+  void aJobCancelledWhileQueuedEndsAndTellsTheTemplatesHooks() {
+    var queued = queueJob("never-started");
+
+    var cancelled = idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner(), null);
+
+    assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
+    assertEquals("cancelled", cancelled.bodyAsJsonObject().getString("status"));
+    var reported = idle.finishedEvents(template.templateId(), owner(), queued.getString("id"), 1);
+    assertEquals(1, reported.size(), "the template's hooks hear of the end once");
+    assertEquals("cancelled", reported.get(0).getString("status"));
+    assertNull(reported.get(0).getValue("targetOrganization"), "no target was made");
+    assertProblem(idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner(), null), 409,
+        "job_finished");
+  }
+
+  @Test
+  void anEndOrgServiceCannotHearIsReportedWhenItIsBack() {
+    var queued = queueJob("never-reported");
+    idle.relay.cut();
+    try {
+      var cancelled = idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner(), null);
+
+      assertEquals(200, cancelled.statusCode(), "a cancel does not wait for org-service: " + cancelled.bodyAsString());
+      assertEquals(1, idle.awaitCount("SELECT count(*) FROM provisioning.job_end_reports WHERE job_id = '"
+          + queued.getString("id") + "' AND deliveries > 0 AND last_error IS NOT NULL", 1), "the report was tried, and kept");
+    } finally {
+      idle.relay.restore();
+    }
+    var reported = idle.finishedEvents(template.templateId(), owner(), queued.getString("id"), 1);
+    assertEquals(1, reported.size(), "the template's hooks hear of the end once org-service is back");
+    assertEquals("cancelled", reported.get(0).getString("status"));
+    assertEquals(0, idle.awaitCount("SELECT count(*) FROM provisioning.job_end_reports WHERE job_id = '"
+        + queued.getString("id") + "'", 0), "a delivered report leaves the outbox");
+  }
+
+  @Test
+  void aBatchIsCancelledAsAWhole() {
+    var batch = idle.post("/v1/provisioning/batches", owner(), new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray().add(new JsonObject().put("name", "batch-a"))
+            .add(new JsonObject().put("name", "batch-b")).add(new JsonObject().put("name", "batch-c"))))
+        .bodyAsJsonObject();
+    var path = "/v1/provisioning/batches/" + batch.getString("id");
+
+    var cancelled = idle.post(path + "/cancel", owner(), null);
+
+    assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
+    assertEquals("cancelled", cancelled.bodyAsJsonObject().getString("status"));
+    assertEquals(3, cancelled.bodyAsJsonObject().getJsonObject("counts").getLong("cancelled"));
+    for (var job : idle.get(path + "/jobs", owner()).bodyAsJsonObject().getJsonArray("items")) {
+      var id = ((JsonObject) job).getString("id");
+      assertEquals(1, idle.finishedEvents(template.templateId(), owner(), id, 1).size(), "every job's end is reported");
+    }
+    assertProblem(idle.post(path + "/cancel", owner(), null), 409, "batch_finished");
+    assertProblem(idle.post("/v1/provisioning/batches/" + UUID.randomUUID() + "/cancel", owner(), null), 404,
+        "batch_not_found");
+    var stranger = idle.org.newUser("batch-stranger");
+    assertProblem(idle.post(path + "/cancel", stranger.token(), null), 404, "batch_not_found");
+    assertEquals(200, idle.post(path + "/retry", owner(), null).statusCode(), "a cancelled batch can be retried");
+    assertEquals(3, idle.get(path, owner()).bodyAsJsonObject().getJsonObject("counts").getLong("queued"));
+  }
+}
