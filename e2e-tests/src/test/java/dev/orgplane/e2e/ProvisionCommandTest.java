@@ -45,6 +45,25 @@ class ProvisionCommandTest extends TwoEnginesTest {
   }
 
   @Test
+  void aBatchIsCancelledFromTheCommandLine() throws Exception {
+    // one job at a time: most of the batch is still queued when the command cancels it
+    var batch = template.provision(gateway, "cli-cancel", 20, 1);
+
+    var cancelled = provision("--cancel", batch.getString("id"));
+
+    assertEquals(1, cancelled.exit(), cancelled.output());
+    assertTrue(cancelled.output().lines().findFirst().orElseThrow().startsWith("batch " + batch.getString("id")
+        + " cancelled: "), cancelled.output());
+    assertTrue(cancelled.output().contains("batch cancelled: "), cancelled.output());
+    var ended = gateway.get("/v1/provisioning/batches/" + batch.getString("id"), template.adminToken()).json();
+    assertEquals("cancelled", ended.getString("status"), ended.encodePrettily());
+    assertTrue(ended.getJsonObject("counts").getLong("cancelled") > 0, ended.encodePrettily());
+    var again = provision("--cancel", batch.getString("id"));
+    assertEquals(2, again.exit(), again.output());
+    assertTrue(again.output().contains("batch_finished"), again.output());
+  }
+
+  @Test
   void whatCannotStartIsOneLineAndExitCodeTwo() throws Exception {
     var unknown = provision("--template", "no-such-template", "cli-x");
     assertEquals(2, unknown.exit(), unknown.output());

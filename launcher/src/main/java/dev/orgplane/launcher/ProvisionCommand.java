@@ -17,9 +17,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code orgplane provision}: stamps out tenants from a template through the gateway, as a batch, and
  * follows it with a progress bar until it ends. Exit code 0 when every tenant was made, 1 when some
- * job failed or was cancelled (they are listed), 2 when the batch could not be started. The batch
- * belongs to the platform, not to this process: interrupted, it goes on, and {@code --follow} picks it
- * up again.
+ * job failed or was cancelled (they are listed), 2 when the batch could not be started (or cancelled). The
+ * batch belongs to the platform, not to this process: interrupted, it goes on, {@code --follow} picks it
+ * up again and {@code --cancel} stops it.
  */
 @Command(name = "provision", mixinStandardHelpOptions = true,
     description = "Copy a template organization into new tenants, with a progress bar.")
@@ -44,6 +44,10 @@ final class ProvisionCommand implements Callable<Integer> {
 
   @Option(names = "--follow", paramLabel = "BATCH", description = "Follow a batch started earlier instead of starting one.")
   String follow;
+
+  @Option(names = "--cancel", paramLabel = "BATCH",
+      description = "Cancel a batch (its queued jobs end at once, its running ones at their next page) and follow it to its end.")
+  String cancel;
 
   @Option(names = "--concurrency", defaultValue = "4", description = "Jobs running at once (1-64, default ${DEFAULT-VALUE}).")
   int concurrency;
@@ -72,9 +76,12 @@ final class ProvisionCommand implements Callable<Integer> {
     if (email != null) {
       gateway.signIn(email, password == null ? "" : password);
     }
-    var batchId = follow != null ? follow : start(gateway);
+    if (follow != null && cancel != null) {
+      throw new LauncherException("--follow and --cancel each name a batch: give one of them");
+    }
+    var batchId = cancel != null ? cancel : follow != null ? follow : start(gateway);
     var path = "/v1/provisioning/batches/" + URLEncoder.encode(batchId, StandardCharsets.UTF_8);
-    var batch = gateway.get(path);
+    var batch = cancel != null ? cancel(gateway, path) : gateway.get(path);
     var stillRunning = new Thread(() -> System.out.println("\nbatch " + batchId
         + " goes on without this process; follow it again with --follow " + batchId));
     Runtime.getRuntime().addShutdownHook(stillRunning);
@@ -90,6 +97,14 @@ final class ProvisionCommand implements Callable<Integer> {
       sleep();
       batch = gateway.get(path);
     }
+  }
+
+  private static JsonObject cancel(GatewayClient gateway, String path) {
+    var batch = gateway.post(path + "/cancel", new JsonObject());
+    var counts = batch.getJsonObject("counts");
+    System.out.println("batch " + batch.getString("id") + " cancelled: " + counts.getLong("cancelled")
+        + " jobs will not run, " + counts.getLong("running") + " running stop after their current page");
+    return batch;
   }
 
   /** Starts the batch the options describe; answers its id. */
