@@ -26,6 +26,8 @@ class ProvisionCommandTest extends TwoEnginesTest {
     var made = provision("--template", template.templateId(), "cli-one", "cli-two");
     assertEquals(0, made.exit(), made.output());
     assertTrue(made.output().contains("2/2 tenants"), made.output());
+    assertTrue(made.output().lines().anyMatch(l -> l.matches(".*2/2 tenants, [1-9][0-9,]* objects copied.*")),
+        "the progress counts the objects the batch copied: " + made.output());
     assertTrue(made.output().contains("batch succeeded: 2 of 2 tenants made"), made.output());
     var copy = gateway.get("/v1/organizations/cli-two", template.adminToken());
     assertEquals(200, copy.status(), copy.body());

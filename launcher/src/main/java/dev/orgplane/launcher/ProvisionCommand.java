@@ -87,12 +87,11 @@ final class ProvisionCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(stillRunning);
     var progress = new ProgressLine(System.out, System.console() != null);
     while (true) {
-      var jobs = jobs(gateway, path);
-      progress.show(batch.getJsonObject("counts"), batch.getLong("total"), copiedObjects(jobs));
+      progress.show(batch.getJsonObject("counts"), batch.getLong("total"), objectsCopied(batch));
       if (List.of("succeeded", "failed", "cancelled").contains(batch.getString("status"))) {
         progress.end();
         Runtime.getRuntime().removeShutdownHook(stillRunning);
-        return report(batch, jobs);
+        return report(batch, unsuccessfulJobs(gateway, path));
       }
       sleep();
       batch = gateway.get(path);
@@ -139,29 +138,32 @@ final class ProvisionCommand implements Callable<Integer> {
     return targets;
   }
 
-  /** Every job of the batch, page by page. */
-  private static List<JsonObject> jobs(GatewayClient gateway, String batchPath) {
+  /** The batch's jobs that failed or were cancelled, page by page. */
+  private static List<JsonObject> unsuccessfulJobs(GatewayClient gateway, String batchPath) {
     var jobs = new ArrayList<JsonObject>();
-    String cursor = null;
-    do {
-      var page = gateway.get(batchPath + "/jobs?limit=500" + (cursor == null ? ""
-          : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
-      page.getJsonArray("items").forEach(job -> jobs.add((JsonObject) job));
-      cursor = page.getString("nextCursor");
-    } while (cursor != null);
+    for (var status : List.of("failed", "cancelled")) {
+      String cursor = null;
+      do {
+        var page = gateway.get(batchPath + "/jobs?limit=500&status=" + status + (cursor == null ? ""
+            : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+        page.getJsonArray("items").forEach(job -> jobs.add((JsonObject) job));
+        cursor = page.getString("nextCursor");
+      } while (cursor != null);
+    }
     return jobs;
   }
 
-  private static long copiedObjects(List<JsonObject> jobs) {
-    return jobs.stream().flatMap(job -> job.getJsonArray("steps").stream()).map(JsonObject.class::cast)
-        .mapToLong(step -> step.getLong("copied", 0L) + step.getLong("unchanged", 0L)).sum();
+  /** Objects the jobs have copied or found in place already (the batch sums its jobs' steps). */
+  private static long objectsCopied(JsonObject batch) {
+    var objects = batch.getJsonObject("objects");
+    return objects.getLong("created") + objects.getLong("updated") + objects.getLong("unchanged");
   }
 
   private static int report(JsonObject batch, List<JsonObject> jobs) {
     var status = batch.getString("status");
     System.out.println("batch " + status + ": " + batch.getJsonObject("counts").getLong("succeeded") + " of "
         + batch.getLong("total") + " tenants made");
-    jobs.stream().filter(job -> !"succeeded".equals(job.getString("status"))).forEach(job -> {
+    jobs.forEach(job -> {
       var error = job.getJsonObject("error");
       System.out.println("  " + job.getJsonObject("target", new JsonObject()).getString("name", job.getString("id"))
           + ": " + job.getString("status") + (error == null ? ""

@@ -1,5 +1,6 @@
 package dev.orgplane.engine.batch;
 
+import dev.orgplane.copy.api.Counts;
 import dev.orgplane.engine.job.Job;
 import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.json.JsonObject;
@@ -8,12 +9,14 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A batch and the counts of its jobs by status. Its status follows from the counts: active while a
- * job is queued or running, and once all have ended {@code failed} if any failed (a partial batch is
- * never reported successful), else {@code cancelled} if any was cancelled, else {@code succeeded}.
+ * A batch, the counts of its jobs by status and of the objects its jobs have copied so far (planned, for a
+ * dry run), so one read shows a batch's progress however many jobs it has. Its status follows from the
+ * counts: active while a job is queued or running, and once all have ended {@code failed} if any failed
+ * (a partial batch is never reported successful), else {@code cancelled} if any was cancelled, else
+ * {@code succeeded}.
  */
 record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int concurrency, OffsetDateTime createdAt,
-    Map<String, Long> counts) {
+    Map<String, Long> counts, Counts objects) {
 
   String status() {
     long queued = count("queued");
@@ -46,6 +49,8 @@ record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int conc
     return new JsonObject().put("id", id.toString()).put("status", status())
         .put("templateOrganization", templateOrg.toString()).put("groupId", groupId.toString())
         .put("concurrency", concurrency).put("total", total()).put("counts", byStatus)
+        .put("objects", new JsonObject().put("created", objects.created()).put("updated", objects.updated())
+            .put("unchanged", objects.unchanged()))
         .put("requestedBy", requestedBy.toString()).put("createdAt", Timestamps.iso(createdAt));
   }
 }

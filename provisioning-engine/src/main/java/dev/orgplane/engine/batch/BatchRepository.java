@@ -1,5 +1,6 @@
 package dev.orgplane.engine.batch;
 
+import dev.orgplane.copy.api.Counts;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -15,7 +16,10 @@ final class BatchRepository {
 
   private static final String SELECT = "SELECT b.*, coalesce((SELECT jsonb_object_agg(status, n) FROM "
       + "(SELECT status, count(*) AS n FROM provisioning.jobs j WHERE j.batch_id = b.id GROUP BY status) c), '{}') "
-      + "AS counts FROM provisioning.batches b ";
+      + "AS counts, o.created, o.updated, o.unchanged FROM provisioning.batches b CROSS JOIN LATERAL "
+      + "(SELECT coalesce(sum(s.created), 0) AS created, coalesce(sum(s.updated), 0) AS updated, "
+      + "coalesce(sum(s.unchanged), 0) AS unchanged FROM provisioning.jobs j "
+      + "JOIN provisioning.job_steps s ON s.job_id = j.id WHERE j.batch_id = b.id) o ";
 
   private BatchRepository() {
   }
@@ -65,6 +69,7 @@ final class BatchRepository {
     var json = (io.vertx.core.json.JsonObject) row.getValue("counts");
     json.forEach(entry -> counts.put(entry.getKey(), ((Number) entry.getValue()).longValue()));
     return new Batch(row.getUUID("id"), row.getUUID("requested_by"), row.getUUID("template_org"),
-        row.getUUID("group_id"), row.getInteger("concurrency"), row.getOffsetDateTime("created_at"), counts);
+        row.getUUID("group_id"), row.getInteger("concurrency"), row.getOffsetDateTime("created_at"), counts,
+        new Counts(row.getLong("created"), row.getLong("updated"), row.getLong("unchanged")));
   }
 }

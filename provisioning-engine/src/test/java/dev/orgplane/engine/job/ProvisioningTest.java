@@ -185,6 +185,13 @@ class ProvisioningTest {
     assertEquals(3, batch.getJsonObject("counts").getLong("succeeded"));
     var jobs = engine.get("/v1/provisioning/batches/" + batch.getString("id") + "/jobs", token()).bodyAsJsonObject();
     assertEquals(3, jobs.getJsonArray("items").size());
+    for (var counted : new String[] {"created", "updated", "unchanged"}) {
+      var summed = jobs.getJsonArray("items").stream().map(JsonObject.class::cast)
+          .flatMap(job -> job.getJsonArray("steps").stream()).mapToLong(step -> ((JsonObject) step).getLong(counted))
+          .sum();
+      assertEquals(summed, batch.getJsonObject("objects").getLong(counted), "the batch sums its jobs' steps: " + counted);
+    }
+    assertTrue(batch.getJsonObject("objects").getLong("created") > 0, batch.encodePrettily());
     var target = jobs.getJsonArray("items").getJsonObject(0).getString("targetOrganization");
     assertEquals(1, items("/v1/organizations/" + target + "/users").size(), "copyMembers=false: only the owner");
   }
