@@ -94,4 +94,21 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
     assertTrue(stream.body().contains("event: end\ndata: {\"id\":\"" + job.json().getString("id")
         + "\",\"status\":\"succeeded\"}"), stream.body());
   }
+
+  @Test
+  void aBatchStreamsItsProgressUntilItsLastJobEnds() throws Exception {
+    var batch = template.provision(gateway, "streamed", 3, 2);
+    var request = HttpRequest.newBuilder(URI.create(platform.baseUrl() + "/v1/provisioning/batches/"
+            + batch.getString("id") + "/events"))
+        .header("Authorization", "Bearer " + template.adminToken()).timeout(Duration.ofSeconds(120)).build();
+    var stream = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, stream.statusCode());
+    var events = stream.body().split("\n\n");
+    var last = new JsonObject(events[events.length - 2].substring(events[events.length - 2].indexOf("data: ") + 6));
+    assertTrue(events[events.length - 2].startsWith("event: batch\n"), stream.body());
+    assertEquals(3, last.getJsonObject("counts").getLong("succeeded"), "the last state before the end: " + last);
+    assertTrue(last.getJsonObject("objects").getLong("created") > 0, last.encode());
+    assertEquals("event: end\ndata: {\"id\":\"" + batch.getString("id") + "\",\"status\":\"succeeded\"}",
+        events[events.length - 1].trim());
+  }
 }

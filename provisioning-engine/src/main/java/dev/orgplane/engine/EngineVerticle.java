@@ -82,7 +82,8 @@ public final class EngineVerticle extends VerticleBase {
               settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")), endReports);
           new PluginRoutes(registry).mount(router);
           new JobRoutes(pool, registry, access, runner, endReports, settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
-          new BatchRoutes(pool, registry, access, runner, endReports).mount(router);
+          new BatchRoutes(pool, registry, access, runner, endReports,
+              settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
           new DiffRoutes(pool, registry, access, http, token, orgServiceUrl).mount(router);
           runner.start();
           endReports.start(settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"));

@@ -149,6 +149,10 @@ public final class EngineHarness {
     }
   }
 
+  public int port() {
+    return engine.port();
+  }
+
   Router router() {
     return engine.router();
   }

@@ -6,6 +6,7 @@ import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -17,6 +18,8 @@ import java.util.UUID;
  */
 record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int concurrency, OffsetDateTime createdAt,
     Map<String, Long> counts, Counts objects) {
+
+  private static final Set<String> ENDED = Set.of("succeeded", "failed", "cancelled");
 
   String status() {
     long queued = count("queued");
@@ -31,6 +34,10 @@ record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int conc
       return "failed";
     }
     return count("cancelled") > 0 ? "cancelled" : "succeeded";
+  }
+
+  boolean ended() {
+    return ENDED.contains(status());
   }
 
   long total() {

@@ -13,6 +13,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.ProgressEvents;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.kit.async.Futures;
@@ -40,13 +41,16 @@ public final class BatchRoutes {
   private final CallerAccess access;
   private final JobRunner runner;
   private final EndReports endReports;
+  private final long eventPollMillis;
 
-  public BatchRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, EndReports endReports) {
+  public BatchRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, EndReports endReports,
+      long eventPollMillis) {
     this.pool = pool;
     this.registry = registry;
     this.access = access;
     this.runner = runner;
     this.endReports = endReports;
+    this.eventPollMillis = eventPollMillis;
   }
 
   public void mount(Router router) {
@@ -54,6 +58,7 @@ public final class BatchRoutes {
     router.get("/v1/provisioning/batches").handler(this::list);
     router.get("/v1/provisioning/batches/:bid").handler(this::get);
     router.get("/v1/provisioning/batches/:bid/jobs").handler(this::jobs);
+    router.get("/v1/provisioning/batches/:bid/events").handler(this::events);
     router.post("/v1/provisioning/batches/:bid/retry").handler(this::retry);
     router.post("/v1/provisioning/batches/:bid/cancel").handler(this::cancel);
   }
@@ -118,6 +123,11 @@ public final class BatchRoutes {
 
   private void get(RoutingContext ctx) {
     visible(ctx).onSuccess(batch -> ctx.json(batch.toJson())).onFailure(ctx::fail);
+  }
+
+  private void events(RoutingContext ctx) {
+    visible(ctx).onSuccess(batch -> ProgressEvents.stream(ctx, "batch", batch, () -> BatchRepository.find(pool, batch.id()),
+        Batch::toJson, Batch::ended, eventPollMillis)).onFailure(ctx::fail);
   }
 
   private void jobs(RoutingContext ctx) {

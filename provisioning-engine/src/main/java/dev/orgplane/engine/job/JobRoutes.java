@@ -6,6 +6,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.ProgressEvents;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import io.vertx.core.Future;
@@ -83,7 +84,8 @@ public final class JobRoutes {
   }
 
   private void events(RoutingContext ctx) {
-    visibleJob(ctx).onSuccess(job -> JobEvents.stream(ctx, pool, job, eventPollMillis)).onFailure(ctx::fail);
+    visibleJob(ctx).onSuccess(job -> ProgressEvents.stream(ctx, "job", job, () -> JobRepository.find(pool, job.id()),
+        Job::toJson, Job::finished, eventPollMillis)).onFailure(ctx::fail);
   }
 
   /** A queued job ends here (its end report is queued in the same transaction); a running one in its runner. */

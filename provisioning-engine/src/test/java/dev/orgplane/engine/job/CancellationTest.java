@@ -3,12 +3,18 @@ package dev.orgplane.engine.job;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +70,28 @@ class CancellationTest {
     assertNull(reported.get(0).getValue("targetOrganization"), "no target was made");
     assertProblem(idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner(), null), 409,
         "job_finished");
+  }
+
+  @Test
+  void aQuietStreamKeepsTalkingAndEndsWithTheCancel() throws Exception {
+    var queued = queueJob("streamed-then-cancelled");
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + idle.port() + "/v1/provisioning/jobs/"
+        + queued.getString("id") + "/events")).header("Authorization", "Bearer " + owner())
+        .timeout(Duration.ofSeconds(30)).build();
+    var lines = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines()).body().iterator();
+    assertEquals("event: job", lines.next());
+    var line = lines.next();
+    while (!line.startsWith(":")) {
+      line = lines.next();
+    }
+    // a job that does not change (queued on an engine with no free slot) still gets a line now and then
+
+    idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner(), null);
+
+    var rest = new StringBuilder();
+    lines.forEachRemaining(next -> rest.append(next).append('\n'));
+    assertTrue(rest.toString().contains("event: end\ndata: {\"id\":\"" + queued.getString("id")
+        + "\",\"status\":\"cancelled\"}"), rest.toString());
   }
 
   @Test
