@@ -45,7 +45,8 @@ public final class HookDispatcher {
     this.retryBaseMillis = retryBaseMillis;
     this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setFollowRedirects(false)
         .setUserAgent("Orgplane-Hooks/1"));
-    this.poller = new OutboxPoller(vertx, this::claim, this::send);
+    this.poller = new OutboxPoller(vertx, "hook_deliveries", this::claim, this::send, OutboxPoller.count(pool,
+        "SELECT count(*) FROM org.hook_deliveries WHERE state = 'pending'"));
   }
 
   public void start(long pollMillis) {

@@ -42,7 +42,8 @@ public final class MailSender {
     this.from = from;
     this.maxAttempts = maxAttempts;
     this.retryBaseMillis = retryBaseMillis;
-    this.poller = new OutboxPoller(vertx, this::claim, this::send);
+    this.poller = new OutboxPoller(vertx, "mail", this::claim, this::send, OutboxPoller.count(pool,
+        "SELECT count(*) FROM org.mail_outbox WHERE state = 'pending'"));
   }
 
   public static MailConfig smtpConfig(String host, int port, String user, String password, boolean startTls) {

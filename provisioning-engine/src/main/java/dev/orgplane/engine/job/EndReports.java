@@ -46,7 +46,8 @@ public final class EndReports {
     this.http = http;
     this.orgServiceUrl = orgServiceUrl;
     this.token = token;
-    this.poller = new OutboxPoller(vertx, this::claim, this::deliver);
+    this.poller = new OutboxPoller(vertx, "job_end_reports", this::claim, this::deliver, OutboxPoller.count(pool,
+        "SELECT count(*) FROM provisioning.job_end_reports"));
   }
 
   /** Queues the reports of the ends of {@code jobIds} (dry runs write nothing, so report nothing). */

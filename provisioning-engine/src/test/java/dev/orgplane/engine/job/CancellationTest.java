@@ -95,7 +95,7 @@ class CancellationTest {
   }
 
   @Test
-  void anEndOrgServiceCannotHearIsReportedWhenItIsBack() {
+  void anEndOrgServiceCannotHearIsReportedWhenItIsBack() throws InterruptedException {
     var queued = queueJob("never-reported");
     idle.relay.cut();
     try {
@@ -104,6 +104,7 @@ class CancellationTest {
       assertEquals(200, cancelled.statusCode(), "a cancel does not wait for org-service: " + cancelled.bodyAsString());
       assertEquals(1, idle.awaitCount("SELECT count(*) FROM provisioning.job_end_reports WHERE job_id = '"
           + queued.getString("id") + "' AND deliveries > 0 AND last_error IS NOT NULL", 1), "the report was tried, and kept");
+      assertEquals(1.0, awaitBacklog(1.0), "operators see the report waiting");
     } finally {
       idle.relay.restore();
     }
@@ -112,6 +113,21 @@ class CancellationTest {
     assertEquals("cancelled", reported.get(0).getString("status"));
     assertEquals(0, idle.awaitCount("SELECT count(*) FROM provisioning.job_end_reports WHERE job_id = '"
         + queued.getString("id") + "'", 0), "a delivered report leaves the outbox");
+    assertEquals(0.0, awaitBacklog(0.0));
+  }
+
+  /** The engine's {@code orgplane_outbox_backlog} of end reports at {@code /metrics}, once it is {@code expected}, or after 10 s. */
+  private static double awaitBacklog(double expected) throws InterruptedException {
+    var deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      var backlog = idle.get("/metrics", null).bodyAsString().lines()
+          .filter(line -> line.startsWith("orgplane_outbox_backlog{outbox=\"job_end_reports\""))
+          .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+      if (backlog == expected || System.nanoTime() > deadline) {
+        return backlog;
+      }
+      Thread.sleep(100);
+    }
   }
 
   @Test
