@@ -87,10 +87,22 @@ public final class GatewayVerticle extends VerticleBase {
           settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS"),
           settings.longValue("ORGPLANE_BODY_LIMIT_BYTES")));
       var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();
-      return metricsServer.compose(m -> ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_HTTP_HOST"),
-              settings.integer("ORGPLANE_HTTP_PORT")))
-          .onSuccess(s -> server = s);
+      return metricsServer.compose(m -> listen(router)).onSuccess(s -> server = s);
     });
+  }
+
+  /** HTTPS when a certificate and its key are configured (both or neither), else plain HTTP. */
+  private Future<HttpServer> listen(Router router) {
+    var host = settings.string("ORGPLANE_HTTP_HOST");
+    var port = settings.integer("ORGPLANE_HTTP_PORT");
+    var cert = settings.string("ORGPLANE_TLS_CERT_FILE", "");
+    var key = settings.string("ORGPLANE_TLS_KEY_FILE", "");
+    if (cert.isBlank() != key.isBlank()) {
+      return Future.failedFuture(new IllegalStateException("ORGPLANE_TLS_CERT_FILE and ORGPLANE_TLS_KEY_FILE go "
+          + "together: set both for HTTPS, or neither"));
+    }
+    return cert.isBlank() ? ServiceHttp.listen(vertx, router, host, port)
+        : ServiceHttp.listenTls(vertx, router, host, port, cert, key);
   }
 
   /** {@code /metrics} on a port of its own (internal host), so scrapers never need the public door. */

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,23 @@ public final class ServiceHttp {
   }
 
   public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port) {
-    return vertx.createHttpServer(serverOptions().setHost(host).setPort(port))
+    return listen(vertx, router, serverOptions().setHost(host).setPort(port));
+  }
+
+  /**
+   * HTTPS with the PEM certificate chain and private key at these paths: HTTP/2 (negotiated by ALPN) and
+   * HTTP/1.1 on one port.
+   */
+  public static Future<HttpServer> listenTls(Vertx vertx, Router router, String host, int port, String certPath,
+      String keyPath) {
+    return listen(vertx, router, serverOptions().setHost(host).setPort(port).setSsl(true).setUseAlpn(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath)));
+  }
+
+  private static Future<HttpServer> listen(Vertx vertx, Router router, HttpServerOptions options) {
+    var host = options.getHost();
+    var port = options.getPort();
+    return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()
         .recover(err -> Future.failedFuture(new IllegalStateException(
