@@ -23,6 +23,7 @@ class EngineFaultsTest extends TwoEnginesTest {
       var diff = template.diff(gateway, ((JsonObject) raw).getString("targetOrganization"));
       assertTrue(diff.getBoolean("inSync"), "no object missing, none twice: " + diff.encodePrettily());
     }
+    assertEachEndReportedOnce(batch.getString("id"));
   }
 
   @Test
@@ -36,6 +37,16 @@ class EngineFaultsTest extends TwoEnginesTest {
     for (var raw : template.jobs(gateway, batch.getString("id"))) {
       assertTrue(template.diff(gateway, ((JsonObject) raw).getString("targetOrganization")).getBoolean("inSync"));
     }
+    assertEachEndReportedOnce(batch.getString("id"));
+  }
+
+  /** Every job's end reached the template's hooks, once, whatever happened to the services meanwhile. */
+  private void assertEachEndReportedOnce(String batchId) {
+    var jobIds = template.jobs(gateway, batchId).stream().map(job -> ((JsonObject) job).getString("id"))
+        .collect(java.util.stream.Collectors.toSet());
+    var reported = template.reportedEnds(gateway, jobIds);
+    var expected = jobIds.stream().collect(java.util.stream.Collectors.toMap(id -> id, id -> 1L));
+    assertEquals(expected, reported, "each job's end is reported once");
   }
 
   private void awaitSucceeded(String path, int count, int total) {

@@ -91,6 +91,33 @@ record GroupTemplate(String groupId, String createKey, String adminToken, String
     return reply.json().getJsonArray("items");
   }
 
+  /**
+   * How many times the end of each of {@code jobIds} was reported to the template (its audit trail), once
+   * each has been at least once, or after 90 s: reports leave the engines' outbox after the jobs end (a
+   * report a killed engine had claimed waits for its 30 s lease).
+   */
+  java.util.Map<String, Long> reportedEnds(Gateway gateway, java.util.Set<String> jobIds) {
+    var deadline = System.currentTimeMillis() + 90_000;
+    while (true) {
+      var counts = new java.util.HashMap<String, Long>();
+      String cursor = null;
+      do {
+        var reply = gateway.get("/v1/organizations/" + templateId + "/audit-events?limit=500"
+            + (cursor == null ? "" : "&cursor=" + cursor), adminToken);
+        assertEquals(200, reply.status(), reply.body());
+        reply.json().getJsonArray("items").stream().map(JsonObject.class::cast)
+            .filter(e -> e.getString("action").equals("provisioning.job.finished"))
+            .map(e -> e.getString("target").substring("job:".length())).filter(jobIds::contains)
+            .forEach(job -> counts.merge(job, 1L, Long::sum));
+        cursor = reply.json().getString("nextCursor");
+      } while (cursor != null);
+      if (counts.keySet().containsAll(jobIds) || System.currentTimeMillis() > deadline) {
+        return counts;
+      }
+      sleep(200);
+    }
+  }
+
   /** The diff of a copy from this template. */
   JsonObject diff(Gateway gateway, String target) {
     var reply = gateway.get("/v1/provisioning/diff?source=" + templateId + "&target=" + target, adminToken);

@@ -30,7 +30,7 @@ public final class EndReports {
 
   private static final Logger LOG = LoggerFactory.getLogger(EndReports.class);
   private static final int BATCH = 16;
-  private static final long LEASE_MILLIS = 60_000;
+  private static final long LEASE_MILLIS = 30_000;
   private static final long RETRY_BASE_MILLIS = 1_000;
   /** org-service keeps idempotency keys this long: a report retried later could be recorded twice. */
   private static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
