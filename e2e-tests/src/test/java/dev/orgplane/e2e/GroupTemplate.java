@@ -102,11 +102,11 @@ record GroupTemplate(String groupId, String createKey, String adminToken, String
       var counts = new java.util.HashMap<String, Long>();
       String cursor = null;
       do {
-        var reply = gateway.get("/v1/organizations/" + templateId + "/audit-events?limit=500"
-            + (cursor == null ? "" : "&cursor=" + cursor), adminToken);
+        var reply = gateway.get("/v1/organizations/" + templateId
+            + "/audit-events?limit=500&action=provisioning.job.finished" + (cursor == null ? "" : "&cursor=" + cursor),
+            adminToken);
         assertEquals(200, reply.status(), reply.body());
         reply.json().getJsonArray("items").stream().map(JsonObject.class::cast)
-            .filter(e -> e.getString("action").equals("provisioning.job.finished"))
             .map(e -> e.getString("target").substring("job:".length())).filter(jobIds::contains)
             .forEach(job -> counts.merge(job, 1L, Long::sum));
         cursor = reply.json().getString("nextCursor");

@@ -117,10 +117,9 @@ public final class EngineHarness {
   public List<JsonObject> finishedEvents(String organization, String token, String jobId, int expected) {
     var deadline = System.nanoTime() + 10_000_000_000L;
     while (true) {
-      var events = org.get("/v1/organizations/" + organization + "/audit-events?limit=500", token)
+      var events = org.get("/v1/organizations/" + organization
+              + "/audit-events?limit=500&action=provisioning.job.finished&target=job:" + jobId, token)
           .bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
-          .filter(e -> e.getString("action").equals("provisioning.job.finished")
-              && e.getString("target").equals("job:" + jobId))
           .map(e -> e.getJsonObject("details")).toList();
       if (events.size() >= expected || System.nanoTime() > deadline) {
         return events;

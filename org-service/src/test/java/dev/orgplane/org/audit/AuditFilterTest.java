@@ -1,0 +1,72 @@
+package dev.orgplane.org.audit;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The audit trail narrowed to an action, an actor, a target, a job or a time window, page by page. */
+class AuditFilterTest extends OrgServiceTest {
+
+  @Test
+  void theTrailNarrowsToWhatIsAskedFor() {
+    var alice = org.newUser("alice");
+    var bob = org.newUser("bob");
+    var created = org.createOrg(alice.token(), "audited-" + UUID.randomUUID().toString().substring(0, 8));
+    var base = "/v1/organizations/" + created.getString("id");
+    org.post(base + "/users", alice.token(), new JsonObject().put("userIds", new JsonArray().add(bob.id()))
+        .put("roles", new JsonArray().add("manager")));
+    for (var title : List.of("First", "Second")) {
+      assertEquals(200, org.send(HttpMethod.PATCH, base, bob.token(), new JsonObject().put("title", title)).statusCode());
+    }
+    var all = actions(base + "/audit-events", alice.token());
+
+    assertEquals(List.of("organization.updated", "organization.updated"),
+        actions(base + "/audit-events?action=organization.updated", alice.token()));
+    assertEquals(2, actions(base + "/audit-events?actor=" + bob.id(), alice.token()).size());
+    assertEquals(all.size() - 2, actions(base + "/audit-events?actor=" + alice.id(), alice.token()).size());
+    assertEquals(List.of("organization.created"), actions(base + "/audit-events?action=organization.created&target="
+        + "organization:" + created.getString("id"), alice.token()));
+    assertEquals(List.of(), actions(base + "/audit-events?jobId=" + UUID.randomUUID(), alice.token()));
+    var soon = URLEncoder.encode(OffsetDateTime.now().plusHours(1).toString(), StandardCharsets.UTF_8);
+    assertEquals(List.of(), actions(base + "/audit-events?since=" + soon, alice.token()));
+    assertEquals(all, actions(base + "/audit-events?until=" + soon, alice.token()));
+    assertEquals(List.of(), actions(base + "/audit-events?until=2020-01-01T00:00:00Z", alice.token()));
+
+    var first = org.get(base + "/audit-events?action=organization.updated&limit=1", alice.token()).bodyAsJsonObject();
+    assertEquals(1, first.getJsonArray("items").size());
+    var second = org.get(base + "/audit-events?action=organization.updated&limit=1&cursor="
+        + first.getString("nextCursor"), alice.token()).bodyAsJsonObject();
+    assertEquals("organization.updated", second.getJsonArray("items").getJsonObject(0).getString("action"));
+    assertNull(second.getString("nextCursor"), "the filter holds across pages: two updates, two pages");
+  }
+
+  @Test
+  void badFiltersAreRefused() {
+    var alice = org.newUser("alice");
+    var base = "/v1/organizations/" + org.createOrg(alice.token(), "badfilter-" + UUID.randomUUID().toString()
+        .substring(0, 8)).getString("id");
+    assertProblem(org.get(base + "/audit-events?since=yesterday", alice.token()), 400, "invalid_time");
+    assertProblem(org.get(base + "/audit-events?until=2026-12-01", alice.token()), 400, "invalid_time");
+    assertProblem(org.get(base + "/audit-events?jobId=42", alice.token()), 400, "validation_failed");
+    var stranger = org.newUser("stranger");
+    assertProblem(org.get(base + "/audit-events?since=yesterday", stranger.token()), 404, "organization_not_found");
+  }
+
+  private List<String> actions(String path, String token) {
+    var response = org.get(path, token);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
+        .map(e -> e.getString("action")).toList();
+  }
+}
