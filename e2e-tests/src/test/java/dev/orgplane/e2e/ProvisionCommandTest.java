@@ -49,7 +49,7 @@ class ProvisionCommandTest extends TwoEnginesTest {
   @Test
   void aBatchIsCancelledFromTheCommandLine() throws Exception {
     // one job at a time: most of the batch is still queued when the command cancels it
-    var batch = template.provision(gateway, "cli-cancel", 20, 1);
+    var batch = template.provision(gateway, "cli-cancel", 60, 1);
 
     var cancelled = provision("--cancel", batch.getString("id"));
 
