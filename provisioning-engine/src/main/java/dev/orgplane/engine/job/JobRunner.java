@@ -193,15 +193,15 @@ public final class JobRunner {
           launch(job, context, ids, halt, schedule, outcome);
           return;
         }
-        // a failed, cancelled or lost step stops its siblings at their next page. Its outcome is the job's,
-        // settled first: abandoning the schedule fails waiting siblings at once, and theirs must not win
+        // a failed, cancelled or lost step stops its siblings at their next page; its outcome is the job's
         halt[0] = true;
-        if (ended.failed()) {
-          outcome.tryFail(ended.cause());
-        } else {
-          outcome.tryComplete(ended.result());
-        }
-        schedule.abandon(ended.failed() ? ended.cause() : new IllegalStateException("the job stopped: " + ended.result()));
+        schedule.stop(() -> {
+          if (ended.failed()) {
+            outcome.tryFail(ended.cause());
+          } else {
+            outcome.tryComplete(ended.result());
+          }
+        }, ended.failed() ? ended.cause() : new IllegalStateException("the job stopped: " + ended.result()));
       });
     }
   }

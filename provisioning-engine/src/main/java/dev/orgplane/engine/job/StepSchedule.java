@@ -66,8 +66,13 @@ final class StepSchedule {
     });
   }
 
-  /** A step failed or stopped: steps waiting to remap give up too, instead of waiting for ever. */
-  void abandon(Throwable cause) {
+  /**
+   * The job stops (a step failed, was cancelled or lost its lease): {@code settle} records why, first;
+   * then steps waiting to remap give up with {@code cause} instead of waiting for ever. They fail at once,
+   * and their failures must not be taken for the reason the job stopped.
+   */
+  void stop(Runnable settle, Throwable cause) {
+    settle.run();
     earlierWaiters.values().forEach(waiter -> waiter.tryFail(cause));
     earlierWaiters.clear();
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Promise;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,7 +59,18 @@ class StepScheduleTest {
   void waitersGiveUpWhenTheJobStops() {
     var schedule = schedule();
     var queuesMayRemap = schedule.earlierSucceeded(3);
-    schedule.abandon(new IllegalStateException("cancelled"));
+    schedule.stop(() -> { }, new IllegalStateException("cancelled"));
     assertTrue(queuesMayRemap.failed());
+  }
+
+  @Test
+  void theStepThatStopsTheJobSaysWhyBeforeWaitersGiveUp() {
+    var schedule = schedule();
+    schedule.ready();
+    var why = Promise.<String>promise();
+    // a waiting step fails the moment it gives up, and would otherwise be first to say why the job ended
+    schedule.earlierSucceeded(3).onFailure(gaveUp -> why.tryComplete("failed: " + gaveUp.getMessage()));
+    schedule.stop(() -> why.tryComplete("cancelled"), new IllegalStateException("the job stopped"));
+    assertEquals("cancelled", why.future().result());
   }
 }
