@@ -3,6 +3,7 @@ package dev.orgplane.org;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -12,8 +13,13 @@ import org.junit.jupiter.api.Test;
 class IdempotencyTest extends OrgServiceTest {
 
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> create(String token, String key, String name) {
-    return org.send(HttpMethod.POST, "/v1/organizations", token, new JsonObject().put("name", name).put("title", "t"),
-        MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", key));
+    return create(org, token, key, name);
+  }
+
+  private static io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> create(OrgServiceHarness service,
+      String token, String key, String name) {
+    return service.send(HttpMethod.POST, "/v1/organizations", token, new JsonObject().put("name", name)
+        .put("title", "t"), MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", key));
   }
 
   @Test
@@ -49,6 +55,20 @@ class IdempotencyTest extends OrgServiceTest {
     var bobs = create(bob.token(), key, "idem-bo-" + key.substring(0, 6));
     assertEquals(201, bobs.statusCode(), bobs.bodyAsString());
     assertEquals(null, bobs.getHeader("Idempotent-Replayed"));
+  }
+
+  @Test
+  void aKeyLeftUnfinishedByADeadProcessIsFreedAfterAMinute() {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var own = OrgServiceHarness.start(vertx, db);
+    var alice = own.newUser("alice");
+    // as a process that died mid-request leaves its keys: taken, no answer recorded
+    PgFixture.execute(db, "INSERT INTO org.idempotency_keys (principal, key, request_hash, created_at) VALUES ('"
+        + alice.id() + "', 'died-long-ago', 'hash', now() - interval '61 seconds'), ('" + alice.id()
+        + "', 'died-just-now', 'hash', now())");
+    assertEquals(201, create(own, alice.token(), "died-long-ago", "taken-over").statusCode(),
+        "the dead request's key is taken over");
+    assertProblem(create(own, alice.token(), "died-just-now", "not-yet"), 422, "idempotency_key_reused");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.orgplane.engine.job;
 
+import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.kit.outbox.Backoff;
@@ -91,7 +92,7 @@ public final class EndReports {
             return forget(id);
           }
           var failure = sent.cause();
-          if (!JobRunner.transientFailure(failure)
+          if (!JobRunner.transientFailure(failure) && !stillRunning(failure)
               || report.getOffsetDateTime("created_at").plus(GIVE_UP_AFTER).isBefore(OffsetDateTime.now())) {
             LOG.warn("job {}: its end could not be reported to the organizations' hooks, giving up: {}", jobId,
                 failure.toString());
@@ -104,6 +105,14 @@ public final class EndReports {
                   (double) Backoff.afterAttempt(RETRY_BASE_MILLIS, report.getInteger("deliveries"))))
               .mapEmpty();
         });
+  }
+
+  /**
+   * An earlier delivery of the report is still running in org-service, or died with its process there
+   * (which frees its idempotency key after a minute): either way, try again later.
+   */
+  private static boolean stillRunning(Throwable failure) {
+    return failure instanceof OrgApiException refused && "idempotency_key_in_use".equals(refused.code());
   }
 
   private Future<Void> forget(long id) {

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * {@code Idempotent-Replayed: true}); the same key with another request is 422
  * {@code idempotency_key_reused}; a retry while the first is still running is 409
  * {@code idempotency_key_in_use}. Keys belong to the caller (the token's subject), so one client can
- * never see another's answers. Only successful answers are kept: a failed request may be retried.
+ * never see another's answers. Only successful answers are kept: a failed request may be retried. A key
+ * whose request has not finished after {@value #UNFINISHED_SECONDS} seconds belonged to a process that died
+ * mid-request (requests are far shorter: the gateway gives up after 30 s), and the next request with it runs.
  *
  * <p>Needs a table {@code <schema>.idempotency_keys} (see the services' migrations).
  */
@@ -29,6 +31,7 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
   public static final String HEADER = "Idempotency-Key";
   private static final String SLOT = "orgplane.idempotency.slot";
   private static final Pattern WELL_FORMED = Pattern.compile("[\\x21-\\x7e]{1,255}");
+  static final int UNFINISHED_SECONDS = 60;
 
   private final Pool pool;
   private final String table;
@@ -58,6 +61,7 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
     pool.preparedQuery("INSERT INTO " + table + " AS k (principal, key, request_hash) VALUES ($1, $2, $3) "
             + "ON CONFLICT (principal, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = NULL, "
             + "body = NULL, headers = NULL, created_at = now() WHERE k.created_at < now() - interval '24 hours' "
+            + "OR (k.status IS NULL AND k.created_at < now() - interval '" + UNFINISHED_SECONDS + " seconds') "
             + "RETURNING 1")
         .execute(Tuple.of(principal.subject(), key, hash))
         .compose(inserted -> {
