@@ -83,7 +83,8 @@ final class ProvisionCommand implements Callable<Integer> {
     var path = "/v1/provisioning/batches/" + URLEncoder.encode(batchId, StandardCharsets.UTF_8);
     var batch = cancel != null ? cancel(gateway, path) : gateway.get(path);
     var stillRunning = new Thread(() -> System.out.println("\nbatch " + batchId
-        + " goes on without this process; follow it again with --follow " + batchId));
+        + " goes on without this process; follow it again with --follow " + batchId + ", or stop it with --cancel "
+        + batchId));
     Runtime.getRuntime().addShutdownHook(stillRunning);
     var progress = new ProgressLine(System.out, System.console() != null);
     while (true) {
