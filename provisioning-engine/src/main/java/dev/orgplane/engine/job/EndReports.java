@@ -75,8 +75,10 @@ public final class EndReports {
   private Future<RowSet<Row>> claim() {
     return pool.preparedQuery("WITH due AS (SELECT id FROM provisioning.job_end_reports WHERE next_attempt_at <= now() "
             + "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) UPDATE provisioning.job_end_reports r "
-            + "SET deliveries = r.deliveries + 1, next_attempt_at = now() + $2 * interval '1 millisecond' FROM due "
-            + "WHERE r.id = due.id RETURNING r.id, r.job_id, r.status, r.error, r.deliveries, r.created_at")
+            + "SET deliveries = r.deliveries + 1, next_attempt_at = now() + $2 * interval '1 millisecond' "
+            + "FROM due, provisioning.jobs j WHERE r.id = due.id AND j.id = r.job_id "
+            + "RETURNING r.id, r.job_id, r.status, r.error, r.deliveries, r.created_at, j.batch_id, j.template_org, "
+            + "j.target_org")
         .execute(Tuple.of(BATCH, (double) LEASE_MILLIS));
   }
 
@@ -84,9 +86,7 @@ public final class EndReports {
     var id = report.getLong("id");
     var jobId = report.getUUID("job_id");
     var api = new OrgApiClient(http, orgServiceUrl, token, jobId.toString());
-    return JobRepository.find(pool, jobId)
-        .compose(job -> FinishedJobReport.send(api, job.orElseThrow(), report.getString("status"),
-            (JsonObject) report.getValue("error"), "job-end-report-" + id))
+    return FinishedJobReport.of(report).send(api, "job-end-report-" + id)
         .transform(sent -> {
           if (sent.succeeded()) {
             return forget(id);

@@ -3,32 +3,37 @@ package dev.orgplane.engine.job;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
+import java.util.UUID;
 
 /**
  * {@code provisioning.job.finished} for the template's organization and, if the job got that far,
  * the target's: hooks there learn that a tenant is ready, or why it is not. Sent by {@link EndReports}.
  */
-final class FinishedJobReport {
+record FinishedJobReport(UUID jobId, UUID batchId, UUID templateOrg, UUID targetOrg, String status,
+    JsonObject error) {
 
-  private FinishedJobReport() {
+  /** The report as {@link EndReports} claims it: its outbox row joined to its job as the job is now. */
+  static FinishedJobReport of(Row row) {
+    return new FinishedJobReport(row.getUUID("job_id"), row.getUUID("batch_id"), row.getUUID("template_org"),
+        row.getUUID("target_org"), row.getString("status"), (JsonObject) row.getValue("error"));
   }
 
   /**
    * {@code reportKey} names the report, not the attempt to send it: a delivery retried after a lost
    * answer is recorded once (idempotency keys are per caller, so the organization is part of it).
    */
-  static Future<Void> send(OrgApiClient api, Job job, String status, JsonObject error, String reportKey) {
-    var target = job.targetOrg();
-    var details = new JsonObject().put("status", status).put("jobId", job.id().toString())
-        .put("batchId", job.batchId() == null ? null : job.batchId().toString())
-        .put("templateOrganization", job.templateOrg().toString())
-        .put("targetOrganization", target == null ? null : target.toString())
+  Future<Void> send(OrgApiClient api, String reportKey) {
+    var details = new JsonObject().put("status", status).put("jobId", jobId.toString())
+        .put("batchId", batchId == null ? null : batchId.toString())
+        .put("templateOrganization", templateOrg.toString())
+        .put("targetOrganization", targetOrg == null ? null : targetOrg.toString())
         .put("error", error);
     var reports = new ArrayList<Future<Void>>();
-    reports.add(report(api, job.templateOrg().toString(), details, reportKey));
-    if (target != null && !target.equals(job.templateOrg())) {
-      reports.add(report(api, target.toString(), details, reportKey));
+    reports.add(report(api, templateOrg.toString(), details, reportKey));
+    if (targetOrg != null && !targetOrg.equals(templateOrg)) {
+      reports.add(report(api, targetOrg.toString(), details, reportKey));
     }
     return Future.all(reports).mapEmpty();
   }
