@@ -33,11 +33,12 @@ public final class ProgressEvents {
     response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-store")
         .putHeader("X-Accel-Buffering", "no");
     var vertx = ctx.vertx();
-    var last = new String[] {json.apply(first).encode()};
+    var firstJson = json.apply(first);
+    var last = new String[] {firstJson.encode()};
     var quiet = new int[1];
     send(ctx, event, last[0]);
     if (ended.test(first)) {
-      end(ctx, json.apply(first));
+      end(ctx, firstJson);
       return;
     }
     var timer = vertx.setPeriodic(pollMillis, id -> reread.get().onSuccess(found -> {

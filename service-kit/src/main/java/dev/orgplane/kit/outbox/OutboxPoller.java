@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 /**
  * The loop of an outbox (hook deliveries, mail, jobs' end reports): every poll it claims what is due
  * and sends each claimed row, side by side. A round still sending when the next poll comes is left
- * alone, so a slow receiver never piles rounds up. Claiming is the outbox's own query ({@code FOR UPDATE SKIP LOCKED} with a
- * lease), which is what lets several instances share one outbox.
+ * alone, so a slow receiver never piles rounds up. Claiming is the outbox's own query ({@code FOR UPDATE
+ * SKIP LOCKED} with a lease), which is what lets several instances share one outbox.
  */
 public final class OutboxPoller {
 
