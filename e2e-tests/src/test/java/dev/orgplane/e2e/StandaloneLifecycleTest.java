@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +39,7 @@ class StandaloneLifecycleTest {
   }
 
   @Test
-  void writesSurviveRestartAndKillDashNine() {
+  void writesSurviveRestartAndKillDashNine() throws IOException {
     int port = Platform.freePort();
     var gateway = new Gateway("http://127.0.0.1:" + port);
     // no timed flush in this run: the access lines below can only come from the flush at stop
@@ -50,6 +52,10 @@ class StandaloneLifecycleTest {
     for (var socket : List.of("org-service.sock", "engine.sock")) {
       assertTrue(Files.exists(dataDir.resolve(socket)), "the gateway reaches the services through Unix sockets");
     }
+    var database = PgUrl.parse(Files.readString(dataDir.resolve("postgres.url")).trim());
+    assertEquals(3, PgFixture.queryLong(database, "SELECT count(*) FROM pg_settings "
+            + "WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') AND setting = 'on'"),
+        "the embedded PostgreSQL keeps what it acknowledged through a crash of the machine");
     first.close();
     assertTrue(first.output().lines().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")),
         "a clean first run (start, requests, stop) warns about nothing: " + first.output());

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,8 +14,16 @@ import java.util.concurrent.TimeUnit;
  * under {@code <data dir>/pg} and survives restarts. pg_ctl starts the postmaster in a session of
  * its own, so a {@code kill -9} of our process group can leave it running: such a survivor of an
  * earlier run is shut down (a fast shutdown keeps every committed transaction) before we start.
+ *
+ * <p>zonky's builder is made for tests: it starts the server with {@code -F} (no fsync) and
+ * {@code synchronous_commit=off}, so a power cut or an OS crash could lose acknowledged writes or
+ * corrupt the data directory. This server holds the platform's data, so both are switched back on
+ * ({@link #DURABLE}, given after zonky's own flags, so they win).
  */
 final class EmbeddedDatabase implements AutoCloseable {
+
+  /** The server settings that make a committed transaction survive a crash of the machine. */
+  private static final Map<String, String> DURABLE = Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
 
   private final EmbeddedPostgres postgres;
 
@@ -35,6 +44,7 @@ final class EmbeddedDatabase implements AutoCloseable {
           .setServerConfig("max_connections", "200")
           .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolve("postgres.log").toFile()))
           .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolve("postgres.log").toFile()));
+      DURABLE.forEach(builder::setServerConfig);
       if (port > 0) {
         builder.setPort(port);
       }
