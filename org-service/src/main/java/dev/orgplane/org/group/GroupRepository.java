@@ -34,14 +34,14 @@ final class GroupRepository {
   static Future<List<OrganizationGroup>> list(SqlClient client, UUID userId, boolean platformAdmin, UUID after,
       int fetchSize) {
     return client.preparedQuery("SELECT g.* FROM org.organization_groups g WHERE ($2 OR EXISTS (SELECT 1 FROM "
-            + "org.group_admins ga WHERE ga.group_id = g.id AND ga.user_id = $1)) AND ($3::uuid IS NULL OR g.id > $3) "
+            + "org.group_admins ga WHERE ga.group_id = g.id AND ga.user_id = $1)) AND g.id > $3 "
             + "ORDER BY g.id LIMIT $4")
         .execute(Tuple.of(userId, platformAdmin, after, fetchSize))
         .map(rows -> collect(rows, OrganizationGroup.MAPPER));
   }
 
   static Future<List<Organization>> organizations(SqlClient client, UUID groupId, String afterName, int fetchSize) {
-    return client.preparedQuery("SELECT * FROM org.organizations WHERE group_id = $1 AND ($2::text IS NULL OR name > $2) "
+    return client.preparedQuery("SELECT * FROM org.organizations WHERE group_id = $1 AND name > $2 "
             + "ORDER BY name LIMIT $3")
         .execute(Tuple.of(groupId, afterName, fetchSize))
         .map(rows -> collect(rows, Organization.MAPPER));

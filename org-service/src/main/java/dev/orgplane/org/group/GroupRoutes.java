@@ -63,7 +63,7 @@ public final class GroupRoutes {
 
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
-    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    var after = page.afterId();
     AccessPolicy.caller(pool, BearerAuth.principal(ctx))
         .compose(caller -> GroupRepository.list(pool, caller.userId(), caller.platformAdmin(), after,
             page.fetchSize()))
@@ -89,7 +89,7 @@ public final class GroupRoutes {
   private void organizations(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     visibleGroup(ctx)
-        .compose(group -> GroupRepository.organizations(pool, group.id(), page.after(), page.fetchSize()))
+        .compose(group -> GroupRepository.organizations(pool, group.id(), page.afterName(), page.fetchSize()))
         .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, Organization::name)))
         .onFailure(ctx::fail);
   }

@@ -36,7 +36,7 @@ public final class MembershipRepository {
 
   static Future<List<Member>> list(SqlClient client, UUID orgId, UUID after, int fetchSize) {
     return client.preparedQuery("SELECT " + COLUMNS + " FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
-            + "WHERE m.org_id = $1 AND u.service_org_id IS NULL AND ($2::uuid IS NULL OR m.user_id > $2) "
+            + "WHERE m.org_id = $1 AND u.service_org_id IS NULL AND m.user_id > $2 "
             + "ORDER BY m.user_id LIMIT $3")
         .mapping(Member.MAPPER)
         .execute(Tuple.of(orgId, after, fetchSize))

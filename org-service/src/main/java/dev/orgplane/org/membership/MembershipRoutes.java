@@ -46,7 +46,7 @@ public final class MembershipRoutes {
 
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
-    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    var after = page.afterId();
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_LIST)
         .compose(access -> MembershipRepository.list(pool, access.orgId(), after, page.fetchSize()))
         .onSuccess(members -> ctx.json(page.page(members, Member::toJson, m -> m.userId().toString())))

@@ -91,7 +91,7 @@ final class OrganizationRepository {
     var sql = "SELECT o.* FROM org.organizations o WHERE ($1 OR EXISTS (SELECT 1 FROM org.memberships m "
         + "WHERE m.org_id = o.id AND m.user_id = $2) OR EXISTS (SELECT 1 FROM org.group_admins ga "
         + "WHERE ga.group_id = o.group_id AND ga.user_id = $2)) "
-        + "AND ($3::text IS NULL OR o.name > $3) "
+        + "AND o.name > $3 "
         + "AND ($4::text IS NULL OR o.name ILIKE '%' || $4 || '%' OR o.title ILIKE '%' || $4 || '%') "
         + "AND ($5::text IS NULL OR o.state = $5) "
         + "AND ($6::uuid IS NULL OR o.group_id = $6) "

@@ -151,7 +151,7 @@ public final class OrganizationRoutes {
     var filter = filter(ctx);
     AccessPolicy.caller(pool, principal)
         .compose(caller -> OrganizationRepository.list(pool, caller.userId(), caller.seesEveryOrganization(), filter,
-            page.after(), page.fetchSize()))
+            page.afterName(), page.fetchSize()))
         .map(orgs -> principal.isScoped()
             ? orgs.stream().filter(o -> o.id().toString().equals(principal.orgScope())).toList() : orgs)
         .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, Organization::name)))

@@ -61,7 +61,7 @@ final class CustomRoleRepository {
   }
 
   static Future<List<CustomRole>> list(SqlClient client, UUID orgId, String afterName, int fetchSize) {
-    return client.preparedQuery("SELECT * FROM org.roles WHERE org_id = $1 AND ($2::text IS NULL OR name > $2) "
+    return client.preparedQuery("SELECT * FROM org.roles WHERE org_id = $1 AND name > $2 "
             + "ORDER BY name LIMIT $3")
         .execute(Tuple.of(orgId, afterName, fetchSize))
         .map(rows -> {

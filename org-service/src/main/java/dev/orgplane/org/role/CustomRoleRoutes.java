@@ -88,7 +88,7 @@ public final class CustomRoleRoutes {
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.ORG_GET)
-        .compose(access -> CustomRoleRepository.list(pool, access.orgId(), page.after(), page.fetchSize()))
+        .compose(access -> CustomRoleRepository.list(pool, access.orgId(), page.afterName(), page.fetchSize()))
         .onSuccess(roles -> ctx.json(page.page(roles, CustomRole::toJson, CustomRole::name)))
         .onFailure(ctx::fail);
   }

@@ -73,7 +73,7 @@ final class SetupCopy {
     this.mapped = kind.fields().stream().filter(this::isMapped).toList();
     var read = mapped.stream().map(f -> f.column().equals(kind.freeFormColumn()) ? f.column() + "::text" : f.column());
     this.selectSql = "SELECT " + Stream.concat(Stream.of("id", "name"), read).collect(Collectors.joining(", "))
-        + " FROM org." + kind.table() + " WHERE org_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3";
+        + " FROM org." + kind.table() + " WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3";
     this.insertSql = insertStatement(" RETURNING t.id, true AS created");
     this.upsertSql = insertStatement(SetupRepository.onConflict(kind, true) + " RETURNING t.id, (xmax = 0) AS created");
   }

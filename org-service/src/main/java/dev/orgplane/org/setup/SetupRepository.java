@@ -229,7 +229,7 @@ final class SetupRepository {
 
   static Future<List<JsonObject>> list(SqlClient client, SetupKind kind, UUID orgId, UUID after, int fetchSize) {
     return client.preparedQuery("SELECT * FROM org." + kind.table()
-            + " WHERE org_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3")
+            + " WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3")
         .execute(Tuple.of(orgId, after, fetchSize))
         .map(rows -> collect(kind, rows));
   }

@@ -90,7 +90,7 @@ public final class SetupRoutes {
 
   private void list(RoutingContext ctx, SetupKind kind) {
     var page = PageRequest.of(ctx);
-    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    var after = page.afterId();
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), kind.permission("get"))
         .compose(access -> SetupRepository.list(pool, kind, access.orgId(), after, page.fetchSize()))
         .onSuccess(items -> ctx.json(page.page(items, o -> o, o -> o.getString("id"))))
@@ -196,7 +196,7 @@ public final class SetupRoutes {
   private void copy(RoutingContext ctx, SetupCopy copy) {
     var kind = copy.kind();
     var page = PageRequest.of(ctx, SetupCopy.MAX_PAGE);
-    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    var after = page.afterId();
     var body = RequestBody.of(ctx, Set.of("from"));
     var from = body.requiredString("from", 100);
     body.validate();

@@ -77,7 +77,7 @@ final class TeamRepository {
   }
 
   static Future<List<Team>> list(SqlClient client, UUID orgId, String afterName, int fetchSize) {
-    return client.preparedQuery(SELECT + "WHERE t.org_id = $1 AND ($2::text IS NULL OR t.name > $2) "
+    return client.preparedQuery(SELECT + "WHERE t.org_id = $1 AND t.name > $2 "
             + "ORDER BY t.name LIMIT $3")
         .execute(Tuple.of(orgId, afterName, fetchSize))
         .map(rows -> {
@@ -146,7 +146,7 @@ final class TeamRepository {
   /** One page of the team's members, in user id order (a stable key: emails change). */
   static Future<List<JsonObject>> members(SqlClient client, UUID orgId, UUID teamId, UUID after, int fetchSize) {
     return client.preparedQuery("SELECT u.id, u.email, u.name FROM org.team_members tm JOIN org.users u "
-            + "ON u.id = tm.user_id WHERE tm.org_id = $1 AND tm.team_id = $2 AND ($3::uuid IS NULL OR tm.user_id > $3) "
+            + "ON u.id = tm.user_id WHERE tm.org_id = $1 AND tm.team_id = $2 AND tm.user_id > $3 "
             + "ORDER BY tm.user_id LIMIT $4")
         .execute(Tuple.of(orgId, teamId, after, fetchSize))
         .map(rows -> {

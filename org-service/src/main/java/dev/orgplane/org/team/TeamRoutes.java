@@ -55,7 +55,7 @@ public final class TeamRoutes {
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.TEAM_LIST)
-        .compose(access -> TeamRepository.list(pool, access.orgId(), page.after(), page.fetchSize()))
+        .compose(access -> TeamRepository.list(pool, access.orgId(), page.afterName(), page.fetchSize()))
         .onSuccess(teams -> ctx.json(page.page(teams, Team::toJson, Team::name)))
         .onFailure(ctx::fail);
   }
@@ -181,7 +181,7 @@ public final class TeamRoutes {
   private void members(RoutingContext ctx) {
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
     var page = PageRequest.of(ctx);
-    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    var after = page.afterId();
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.TEAM_LIST)
         .compose(access -> existing(pool, access, teamId)
             .compose(team -> TeamRepository.members(pool, access.orgId(), teamId, after, page.fetchSize())))

@@ -36,7 +36,7 @@ final class BatchRepository {
   }
 
   static Future<List<Batch>> list(SqlClient client, UUID requestedBy, UUID afterId, int limit) {
-    return client.preparedQuery(SELECT + "WHERE b.requested_by = $1 AND ($2::uuid IS NULL OR b.id > $2) "
+    return client.preparedQuery(SELECT + "WHERE b.requested_by = $1 AND b.id > $2 "
             + "ORDER BY b.id LIMIT $3")
         .execute(Tuple.of(requestedBy, afterId, limit))
         .map(rows -> {

@@ -115,7 +115,7 @@ public final class BatchRoutes {
 
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
-    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    var after = page.afterId();
     BatchRepository.list(pool, UUID.fromString(BearerAuth.principal(ctx).subject()), after, page.fetchSize())
         .onSuccess(batches -> ctx.json(page.page(batches, Batch::toJson, batch -> batch.id().toString())))
         .onFailure(ctx::fail);
@@ -132,11 +132,10 @@ public final class BatchRoutes {
 
   private void jobs(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
-    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    var after = page.afterId();
     var status = JobRoutes.statusFilter(ctx);
     visible(ctx)
-        .compose(batch -> JobRepository.list(pool, null, batch.id(), status, after,
-            page.fetchSize()))
+        .compose(batch -> JobRepository.ofBatch(pool, batch.id(), status, after, page.fetchSize()))
         .onSuccess(jobs -> ctx.json(page.page(jobs, Job::toJson, job -> job.id().toString())))
         .onFailure(ctx::fail);
   }

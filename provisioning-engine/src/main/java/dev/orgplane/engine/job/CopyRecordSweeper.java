@@ -1,6 +1,7 @@
 package dev.orgplane.engine.job;
 
 import dev.orgplane.engine.orgapi.OrgApiClient;
+import dev.orgplane.kit.http.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -28,7 +29,7 @@ public final class CopyRecordSweeper {
   private static final String TARGETS = """
       WITH RECURSIVE t(target_org) AS (
         (SELECT target_org FROM provisioning.copied_objects
-          WHERE $1::uuid IS NULL OR target_org > $1 ORDER BY target_org LIMIT 1)
+          WHERE target_org > $1 ORDER BY target_org LIMIT 1)
         UNION ALL
         SELECT (SELECT c.target_org FROM provisioning.copied_objects c
           WHERE c.target_org > t.target_org ORDER BY c.target_org LIMIT 1)
@@ -65,7 +66,7 @@ public final class CopyRecordSweeper {
 
   /** One pass over every target on record; answers how many targets' records it deleted. */
   public Future<Integer> sweep() {
-    return sweepAfter(null, 0);
+    return sweepAfter(PageRequest.FIRST_ID, 0);
   }
 
   private Future<Integer> sweepAfter(UUID after, int forgotten) {

@@ -71,10 +71,10 @@ public final class JobRoutes {
 
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
-    var after = page.after() == null ? null : Ids.uuid(page.after(), "cursor");
+    var after = page.afterId();
     var status = statusFilter(ctx);
     var caller = UUID.fromString(BearerAuth.principal(ctx).subject());
-    JobRepository.list(pool, caller, null, status, after, page.fetchSize())
+    JobRepository.requestedBy(pool, caller, status, after, page.fetchSize())
         .onSuccess(jobs -> ctx.json(page.page(jobs, Job::toJson, job -> job.id().toString())))
         .onFailure(ctx::fail);
   }

@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -17,6 +18,8 @@ public record PageRequest(int limit, String after) {
 
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 500;
+  /** The smallest UUID: every id sorts after it. */
+  public static final UUID FIRST_ID = new UUID(0, 0);
 
   public static PageRequest of(RoutingContext ctx) {
     return of(ctx, MAX_LIMIT);
@@ -58,6 +61,28 @@ public record PageRequest(int limit, String after) {
     } catch (NumberFormatException e) {
       throw ApiException.badRequest("invalid_cursor", "The cursor is not one this API returned.");
     }
+  }
+
+  /**
+   * The cursor of a list sorted by id, or the nil UUID (the smallest) on the first page. Lists ask for
+   * {@code id > $n} whatever the page, never {@code ($n IS NULL OR id > $n)}: that form is no index
+   * condition, and a cached generic plan built on stale statistics then sorted every row of the
+   * organization for each page (a first page of 20 workspaces cost 3 ms among 4,000).
+   */
+  public UUID afterId() {
+    if (after == null) {
+      return FIRST_ID;
+    }
+    try {
+      return UUID.fromString(after);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid_cursor", "The cursor is not one this API returned.");
+    }
+  }
+
+  /** The cursor of a list sorted by name, or the empty string (before every name) on the first page; see {@link #afterId()}. */
+  public String afterName() {
+    return after == null ? "" : after;
   }
 
   /** Asks the database for one row more than the page, to know whether another page follows. */

@@ -1,0 +1,43 @@
+package dev.orgplane.kit.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class PageRequestTest {
+
+  @Test
+  void firstPageStartsBeforeEveryIdAndEveryName() {
+    var first = new PageRequest(20, null);
+    // PostgreSQL orders uuids by their bytes, unsigned (UUID.compareTo does not): the nil UUID is the smallest
+    assertEquals("00000000-0000-0000-0000-000000000000", first.afterId().toString());
+    assertEquals("", first.afterName());
+  }
+
+  @Test
+  void laterPagesStartAfterTheCursor() {
+    var id = UUID.randomUUID();
+    assertEquals(id, new PageRequest(20, id.toString()).afterId());
+    assertEquals("acme", new PageRequest(20, "acme").afterName());
+  }
+
+  @Test
+  void aCursorThatIsNoIdIsTheCallersMistake() {
+    var error = assertThrows(ApiException.class, () -> new PageRequest(20, "not-an-id").afterId());
+    assertEquals(400, error.status());
+    assertEquals("invalid_cursor", error.code());
+  }
+
+  @Test
+  void theNextCursorIsTheLastItemOfAFullPage() {
+    var rows = IntStream.rangeClosed(1, 3).mapToObj(i -> "item-" + i).toList();
+    var page = new PageRequest(2, null);
+    var next = page.nextCursor(rows, r -> r);
+    assertEquals("item-2", new String(java.util.Base64.getUrlDecoder().decode(next)));
+    assertEquals(null, page.nextCursor(List.of("item-1"), r -> r), "no cursor after the last page");
+  }
+}
