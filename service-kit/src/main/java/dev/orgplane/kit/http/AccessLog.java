@@ -1,12 +1,16 @@
 package dev.orgplane.kit.http;
 
-import io.vertx.core.Handler;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.orgplane.kit.auth.Principal;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One JSON line per finished request, so logs can be queried by request id, status or latency. */
+/**
+ * One JSON line per finished request, so logs can be queried by request id, status, latency or
+ * principal (the token's subject, as {@code BearerAuth} or the gateway put it on the context).
+ */
 public final class AccessLog implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger("orgplane.access");
@@ -38,7 +42,8 @@ public final class AccessLog implements Handler<RoutingContext> {
         .append("\",\"path\":");
     quoted(line, ctx.request().path()).append(",\"status\":").append(ctx.response().getStatusCode())
         .append(",\"ms\":").append(millis).append(",\"principal\":");
-    return (ctx.user() == null ? line.append("null") : quoted(line, ctx.user().subject())).append('}').toString();
+    Principal principal = ctx.get(Principal.CONTEXT_KEY);
+    return (principal == null ? line.append("null") : quoted(line, principal.subject())).append('}').toString();
   }
 
   /** Ids and paths seldom need escaping: those are appended as they are, without the encoder's copy. */

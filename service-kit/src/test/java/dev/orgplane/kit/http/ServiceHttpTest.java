@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.db.PgUrl;
@@ -46,6 +47,10 @@ class ServiceHttpTest {
           .onSuccess(rs -> ctx.response().setStatusCode(201).end())
           .onFailure(ctx::fail);
     });
+    router.get("/whoami").handler(ctx -> {
+      ctx.put(Principal.CONTEXT_KEY, new Principal("user-42", "test", null, 0, new JsonObject()));
+      ctx.response().end();
+    });
     router.get("/boom").handler(ctx -> {
       throw new IllegalStateException("secret internals");
     });
@@ -72,6 +77,11 @@ class ServiceHttpTest {
       assertEquals(404, line.getInteger("status"));
       assertTrue(line.getDouble("ms") >= 0);
       assertTrue(line.containsKey("principal") && line.getValue("principal") == null);
+
+      client.get(port, "127.0.0.1", "/whoami").putHeader("X-Request-Id", "trace-log-2").send().await();
+      var signedIn = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .map(JsonObject::new).filter(json -> "trace-log-2".equals(json.getString("requestId"))).findFirst().orElseThrow();
+      assertEquals("user-42", signedIn.getString("principal"), "the line names whom the request's token spoke for");
     } finally {
       logger.detachAppender(lines);
     }
