@@ -1,5 +1,6 @@
 package dev.orgplane.org.organization;
 
+import dev.orgplane.kit.db.Database;
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -85,26 +86,54 @@ final class OrganizationRepository {
         .mapEmpty();
   }
 
-  /** The caller's organizations (all of them if {@code everyOrganization}), filtered, in name order. */
-  static Future<List<Organization>> list(SqlClient client, UUID userId, boolean everyOrganization, ListFilter filter,
-      String afterName, int fetchSize) {
-    var sql = "SELECT o.* FROM org.organizations o WHERE ($1 OR EXISTS (SELECT 1 FROM org.memberships m "
-        + "WHERE m.org_id = o.id AND m.user_id = $2) OR EXISTS (SELECT 1 FROM org.group_admins ga "
-        + "WHERE ga.group_id = o.group_id AND ga.user_id = $2)) "
-        + "AND o.name > $3 "
-        + "AND ($4::text IS NULL OR o.name ILIKE '%' || $4 || '%' OR o.title ILIKE '%' || $4 || '%') "
-        + "AND ($5::text IS NULL OR o.state = $5) "
-        + "AND ($6::uuid IS NULL OR o.group_id = $6) "
-        + "ORDER BY o.name LIMIT $7";
-    return client.preparedQuery(sql).mapping(Organization.MAPPER)
-        .execute(Tuple.from(new Object[] {everyOrganization, userId, afterName, filter.query(), filter.state(),
-            filter.groupId(), fetchSize}))
+  /**
+   * A page of the organizations a caller sees, filtered, in name order: all of them for
+   * {@code everyOrganization}, else those it is a member of or runs as group admin; with
+   * {@code scope} (a scoped token), only that one, if it sees it.
+   */
+  static Future<List<Organization>> list(SqlClient client, UUID userId, boolean everyOrganization, UUID scope,
+      ListFilter filter, String afterName, int fetchSize) {
+    var page = Tuple.of(afterName, filter.query(), filter.state(), filter.groupId(), fetchSize);
+    var sql = scope != null ? SCOPED : everyOrganization ? EVERY : MEMBER;
+    if (scope != null) {
+      page.addUUID(userId).addUUID(scope);
+    } else if (!everyOrganization) {
+      page.addUUID(userId);
+    }
+    return client.preparedQuery(sql + " ORDER BY o.name LIMIT $5").mapping(Organization.MAPPER)
+        .execute(page)
         .map(rows -> {
           var result = new ArrayList<Organization>();
           rows.forEach(result::add);
           return result;
         });
   }
+
+  /** $1 the name the page starts after, $2 text searched, $3 state, $4 group ($2-$4 null for any). */
+  private static final String FILTERS = "o.name > $1 "
+      + "AND ($2::text IS NULL OR o.name ILIKE '%' || $2 || '%' OR o.title ILIKE '%' || $2 || '%') "
+      + "AND ($3::text IS NULL OR o.state = $3) AND ($4::uuid IS NULL OR o.group_id = $4)";
+  private static final String EVERY = "SELECT o.* FROM org.organizations o WHERE " + FILTERS;
+  private static final String SEES = "(EXISTS (SELECT 1 FROM org.memberships m WHERE m.org_id = o.id AND m.user_id = $6) "
+      + "OR EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = o.group_id AND ga.user_id = $6))";
+  private static final String SCOPED = EVERY + " AND o.id = $7 AND " + SEES;
+  /**
+   * Two ways to a member's page, and which is fast depends on the member: walking every organization
+   * in name order until a page of the caller's is found suits someone in thousands of them (a
+   * provisioning owner) and takes seconds for someone in two among a million; sorting the caller's
+   * own organizations is the reverse. The statement counts the caller's organizations (up to 1,000,
+   * an index-only scan) and runs only the branch that suits. It is planned per call: a cached generic
+   * plan cannot know whose memberships it reads.
+   */
+  private static final String MEMBER = Database.PLANNED_PER_CALL
+      + "WITH few AS (SELECT count(*) < 1000 AS yes FROM (SELECT 1 FROM org.memberships m WHERE m.user_id = $6 "
+      + "UNION ALL SELECT 1 FROM org.group_admins ga JOIN org.organizations g ON g.group_id = ga.group_id "
+      + "WHERE ga.user_id = $6 LIMIT 1000) n) "
+      + "SELECT * FROM ((SELECT o.* FROM org.organizations o WHERE (SELECT yes FROM few) AND o.id IN ("
+      + "SELECT m.org_id FROM org.memberships m WHERE m.user_id = $6 UNION ALL SELECT g.id FROM org.group_admins ga "
+      + "JOIN org.organizations g ON g.group_id = ga.group_id WHERE ga.user_id = $6) AND " + FILTERS
+      + " ORDER BY o.name LIMIT $5) UNION ALL (" + EVERY + " AND NOT (SELECT yes FROM few) AND " + SEES
+      + " ORDER BY o.name LIMIT $5)) o";
 
   /** Query-string filters of the organization list. */
   record ListFilter(String query, String state, UUID groupId) {

@@ -10,6 +10,13 @@ import java.util.List;
 /** Opens a service's pool after its migrations have run; readiness depends on both. */
 public final class Database {
 
+  /**
+   * Starts a statement whose best plan depends on its parameters. Such statements are not kept as
+   * prepared statements: PostgreSQL then plans each call with its values, where a cached statement
+   * may switch to one generic plan for every caller after five calls.
+   */
+  public static final String PLANNED_PER_CALL = "/* planned per call */ ";
+
   private Database() {
   }
 

@@ -2,6 +2,7 @@ package dev.orgplane.kit.db;
 
 import dev.orgplane.kit.config.ConfigException;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.SqlConnectOptions;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,9 @@ public record PgUrl(String host, int port, String database, String user, String 
 
   public PgConnectOptions connectOptions() {
     return new PgConnectOptions().setHost(host).setPort(port).setDatabase(database)
-        .setUser(user).setPassword(password).setPipeliningLimit(256).setCachePreparedStatements(true);
+        .setUser(user).setPassword(password).setPipeliningLimit(256).setCachePreparedStatements(true)
+        .setPreparedStatementCacheSqlFilter(sql -> sql.length() < SqlConnectOptions.DEFAULT_PREPARED_STATEMENT_CACHE_SQL_LIMIT
+            && !sql.startsWith(Database.PLANNED_PER_CALL));
   }
 
   /** The URL without its password, for logs and error messages. */

@@ -1,0 +1,101 @@
+package dev.orgplane.org.organization;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code GET /v1/organizations} for callers in many organizations and in few: the list takes a
+ * different way to each (see OrganizationRepository.list), and both must give the same pages.
+ */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OrganizationListTest {
+
+  private static final int MANY = 1_100;
+
+  private OrgServiceHarness org;
+  private PgUrl db;
+  private OrgServiceHarness.Account heavy;
+  private OrgServiceHarness.Account light;
+  private OrgServiceHarness.Account groupAdmin;
+  private final UUID group = UUID.randomUUID();
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    org = OrgServiceHarness.start(vertx, db);
+    heavy = org.newUser("heavy");
+    light = org.newUser("light");
+    groupAdmin = org.newUser("groupadmin");
+    // the heavy user owns MANY organizations of one group; the light user is in two of them, and the
+    // group admin runs the group without being a member anywhere
+    PgFixture.execute(db,
+        "INSERT INTO org.organization_groups (id, name) VALUES ('" + group + "', 'many')",
+        "INSERT INTO org.organizations (id, name, title, group_id) SELECT md5('org' || n)::uuid, "
+            + "'many-' || lpad(n::text, 4, '0'), 'Many ' || n, '" + group + "' FROM generate_series(1, " + MANY + ") n",
+        "INSERT INTO org.memberships (org_id, user_id, roles) SELECT id, '" + heavy.id() + "', '{owner}' "
+            + "FROM org.organizations WHERE group_id = '" + group + "'",
+        "INSERT INTO org.memberships (org_id, user_id, roles) SELECT id, '" + light.id() + "', '{member}' "
+            + "FROM org.organizations WHERE name IN ('many-0700', 'many-0007')",
+        "INSERT INTO org.group_admins (group_id, user_id) VALUES ('" + group + "', '" + groupAdmin.id() + "')");
+  }
+
+  @Test
+  void someoneInManyOrganizationsPagesThroughAllOfThemInNameOrder() {
+    var names = allNames("/v1/organizations?limit=500", heavy.token());
+    assertEquals(MANY, names.size());
+    assertEquals("many-0001", names.get(0));
+    assertEquals(names.stream().sorted().distinct().toList(), names, "in name order, each once");
+    assertEquals(List.of("many-1100"), allNames("/v1/organizations?q=many-110", heavy.token()));
+  }
+
+  @Test
+  void someoneInFewOrganizationsSeesJustThose() {
+    assertEquals(List.of("many-0007", "many-0700"), allNames("/v1/organizations?limit=1", light.token()));
+    assertEquals(List.of("many-0700"), allNames("/v1/organizations?q=0700", light.token()));
+    assertEquals(List.of(), allNames("/v1/organizations?state=disabled", light.token()));
+  }
+
+  @Test
+  void aGroupAdminSeesTheGroupsOrganizations() {
+    assertEquals(MANY, allNames("/v1/organizations?limit=500", groupAdmin.token()).size());
+    assertEquals(List.of("many-0042"), allNames("/v1/organizations?q=many-0042&groupId=" + group, groupAdmin.token()));
+  }
+
+  @Test
+  void aScopedTokenListsItsOrganizationWhereverItSortsAndNothingElse() {
+    var target = org.get("/v1/organizations/many-0999", groupAdmin.token()).bodyAsJsonObject().getString("id");
+    var scoped = org.post("/v1/organization-groups/" + group + "/organizations/" + target + "/token",
+        groupAdmin.token(), null).bodyAsJsonObject().getString("access_token");
+    assertEquals(List.of("many-0999"), allNames("/v1/organizations?limit=5", scoped));
+    assertEquals(List.of(), allNames("/v1/organizations?q=many-0001", scoped));
+  }
+
+  private List<String> allNames(String firstPage, String token) {
+    var names = new ArrayList<String>();
+    var separator = firstPage.contains("?") ? "&" : "?";
+    String cursor = null;
+    do {
+      var response = org.get(cursor == null ? firstPage : firstPage + separator + "cursor=" + cursor, token);
+      assertEquals(200, response.statusCode(), response.bodyAsString());
+      var page = response.bodyAsJsonObject();
+      page.getJsonArray("items").forEach(item -> names.add(((JsonObject) item).getString("name")));
+      cursor = page.getString("nextCursor");
+    } while (cursor != null);
+    return names;
+  }
+}
