@@ -11,6 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,5 +120,27 @@ class OrganizationGroupTest {
     assertTrue(org.get("/v1/organization-groups", outsider.token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
     assertProblem(org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + UUID.randomUUID(),
         platformAdmin, null), 422, "unknown_users");
+  }
+
+  @Test
+  void aGroupAdminListsTheGroupsItRunsPageByPage() {
+    var admin = org.newUser("runs-two");
+    var run = new TreeSet<String>();
+    for (int i = 0; i < 2; i++) {
+      var gid = newGroup().getString("id");
+      run.add(gid);
+      assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
+          platformAdmin, null).statusCode());
+    }
+    newGroup();
+    var first = org.get("/v1/organization-groups?limit=1", admin.token()).bodyAsJsonObject();
+    var second = org.get("/v1/organization-groups?limit=1&cursor=" + first.getString("nextCursor"), admin.token())
+        .bodyAsJsonObject();
+    var listed = new ArrayList<String>();
+    for (var page : List.of(first, second)) {
+      page.getJsonArray("items").forEach(g -> listed.add(((JsonObject) g).getString("id")));
+    }
+    assertEquals(List.copyOf(run), listed, "the groups it runs, in id order, and no other");
+    assertEquals(null, second.getString("nextCursor"));
   }
 }
