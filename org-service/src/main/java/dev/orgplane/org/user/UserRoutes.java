@@ -2,6 +2,7 @@ package dev.orgplane.org.user;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -12,6 +13,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** The signed-in user's own account and organizations; account lookup and creation for admins. */
@@ -90,21 +93,20 @@ public final class UserRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** A page of the caller's memberships by organization name; a scoped token's holds its one organization. */
   private void organizations(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
+    var page = PageRequest.of(ctx);
     pool.preparedQuery("SELECT o.id, o.name, o.title, o.state, m.roles FROM org.memberships m "
-            + "JOIN org.organizations o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.name")
-        .execute(Tuple.of(AccessPolicy.userId(principal)))
+            + "JOIN org.organizations o ON o.id = m.org_id WHERE m.user_id = $1 AND o.name > $2 "
+            + "AND ($3::text IS NULL OR o.id::text = $3) ORDER BY o.name LIMIT $4")
+        .execute(Tuple.of(AccessPolicy.userId(principal), page.afterName(), principal.orgScope(), page.fetchSize()))
         .map(rows -> {
-          var items = new JsonArray();
-          rows.forEach(r -> {
-            if (!principal.isScoped() || principal.orgScope().equals(r.getUUID("id").toString())) {
-              items.add(new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"))
-                  .put("title", r.getString("title")).put("state", r.getString("state"))
-                  .put("roles", new JsonArray(java.util.List.of(r.getArrayOfStrings("roles")))));
-            }
-          });
-          return new JsonObject().put("items", items).put("nextCursor", null);
+          var items = new ArrayList<JsonObject>();
+          rows.forEach(r -> items.add(new JsonObject().put("id", r.getUUID("id").toString())
+              .put("name", r.getString("name")).put("title", r.getString("title")).put("state", r.getString("state"))
+              .put("roles", new JsonArray(List.of(r.getArrayOfStrings("roles"))))));
+          return page.page(items, item -> item, item -> item.getString("name"));
         })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);

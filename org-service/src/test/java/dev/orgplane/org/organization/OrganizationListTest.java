@@ -85,6 +85,16 @@ class OrganizationListTest {
     assertEquals(List.of(), allNames("/v1/organizations?q=many-0001", scoped));
   }
 
+  @Test
+  void theCallersMembershipsComePageByPageWithTheirRoles() {
+    assertEquals(MANY, allNames("/v1/users/me/organizations?limit=500", heavy.token()).size());
+    assertEquals(List.of("many-0007", "many-0700"), allNames("/v1/users/me/organizations?limit=1", light.token()));
+    var first = org.get("/v1/users/me/organizations", light.token()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals("member", first.getJsonObject(0).getJsonArray("roles").getString(0));
+    assertEquals(List.of(), allNames("/v1/users/me/organizations", groupAdmin.token()), "running a group is no membership");
+    OrgServiceHarness.assertProblem(org.get("/v1/users/me/organizations?limit=0", light.token()), 400, "invalid_limit");
+  }
+
   private List<String> allNames(String firstPage, String token) {
     var names = new ArrayList<String>();
     var separator = firstPage.contains("?") ? "&" : "?";
