@@ -1,5 +1,6 @@
 package dev.orgplane.org.group;
 
+import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.org.organization.Organization;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -19,7 +20,7 @@ final class GroupRepository {
   static Future<OrganizationGroup> insert(SqlClient tx, String name, String createKeyHash) {
     return tx.preparedQuery("INSERT INTO org.organization_groups (id, name, create_key_hash) VALUES ($1, $2, $3) "
             + "RETURNING *")
-        .execute(Tuple.of(UUID.randomUUID(), name, createKeyHash))
+        .execute(Tuple.of(TimeOrderedIds.next(), name, createKeyHash))
         .map(rows -> OrganizationGroup.MAPPER.apply(rows.iterator().next()));
   }
 

@@ -2,6 +2,7 @@ package dev.orgplane.org.organization;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
@@ -59,7 +60,7 @@ public final class OrganizationRoutes {
    */
   private void create(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var orgId = UUID.randomUUID();
+    var orgId = TimeOrderedIds.next();
     var created = CreateRequest.namesPlacement(ctx) ? Future.succeededFuture(Optional.<Organization>empty())
         : createOwnedByCaller(ctx, principal, orgId);
     created.compose(made -> made.isPresent() ? Future.succeededFuture(made.get())
@@ -88,7 +89,7 @@ public final class OrganizationRoutes {
       CreateRequest request, Placement placement, boolean ownerMustBeACaller) {
     var fields = request.fields();
     return OrganizationRepository.create(pool, orgId, fields, placement.groupId(),
-        placement.groupId() == null ? UUID.randomUUID() : null, placement.ownerId(), request.provisionedFrom(),
+        placement.groupId() == null ? TimeOrderedIds.next() : null, placement.ownerId(), request.provisionedFrom(),
         AuditLog.values(ctx, orgId, principal.subject(), "organization.created", "organization:" + orgId,
             new JsonObject().put("name", fields.name()).put("ownerId", placement.ownerId().toString())
                 .put("provisionedFrom", request.provisionedFrom())), ownerMustBeACaller);

@@ -1,6 +1,7 @@
 package dev.orgplane.org.role;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
@@ -97,7 +98,7 @@ public final class CustomRoleRoutes {
     var principal = BearerAuth.principal(ctx);
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
-            .compose(access -> CustomRoleRepository.insert(tx, fields.asRole(UUID.randomUUID(), access.orgId()))
+            .compose(access -> CustomRoleRepository.insert(tx, fields.asRole(TimeOrderedIds.next(), access.orgId()))
                 .compose(role -> audit(tx, ctx, access, "role.created", role).map(role))))
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(role -> Replies.created(ctx, "/v1/organizations/" + role.orgId() + "/roles/" + role.id(),

@@ -2,6 +2,7 @@ package dev.orgplane.org.setup;
 
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.ApiException.FieldError;
 import dev.orgplane.kit.http.Ids;
@@ -107,7 +108,7 @@ public final class SetupRoutes {
   }
 
   private void create(RoutingContext ctx, SetupKind kind) {
-    var row = validated(kind, UUID.randomUUID(), body(ctx), null);
+    var row = validated(kind, TimeOrderedIds.next(), body(ctx), null);
     insert(ctx, kind, row)
         .onSuccess(written -> Replies.created(ctx, ctx.request().path() + "/" + written.getString("id"), written))
         .onFailure(ctx::fail);

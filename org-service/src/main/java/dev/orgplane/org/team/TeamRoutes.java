@@ -1,6 +1,7 @@
 package dev.orgplane.org.team;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
@@ -63,7 +64,7 @@ public final class TeamRoutes {
   private void create(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var fields = TeamFields.read(ctx, false);
-    var teamId = UUID.randomUUID();
+    var teamId = TimeOrderedIds.next();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
             .compose(access -> insert(tx, ctx, access, teamId, fields)
                 .compose(v -> existing(tx, access, teamId))))

@@ -1,5 +1,6 @@
 package dev.orgplane.org.user;
 
+import dev.orgplane.kit.db.TimeOrderedIds;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -19,7 +20,7 @@ public final class UserRepository {
     return client.preparedQuery("INSERT INTO org.users (id, email, name, password_hash, platform_admin) "
             + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT ((lower(email))) DO NOTHING RETURNING " + User.COLUMNS)
         .mapping(User.MAPPER)
-        .execute(Tuple.of(UUID.randomUUID(), email, name, passwordHash, platformAdmin))
+        .execute(Tuple.of(TimeOrderedIds.next(), email, name, passwordHash, platformAdmin))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
   }
 

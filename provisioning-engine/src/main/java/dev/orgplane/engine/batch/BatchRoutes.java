@@ -10,6 +10,7 @@ import dev.orgplane.engine.job.ProvisioningRequest;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
@@ -75,7 +76,7 @@ public final class BatchRoutes {
     if (!(json.getValue("targets") instanceof JsonArray targets) || targets.isEmpty() || targets.size() > MAX_TARGETS) {
       body.reject("targets", "must be an array of 1 to " + MAX_TARGETS + " targets");
     }
-    var batchId = UUID.randomUUID();
+    var batchId = TimeOrderedIds.next();
     ProvisioningRequest.read(ctx, body, json, registry, access)
         .compose(request -> jobs(ctx, request, batchId, json.getJsonArray("targets"))
             .compose(jobs -> pool.withTransaction(tx -> BatchRepository.insert(tx, batchId, request.requestedBy(),

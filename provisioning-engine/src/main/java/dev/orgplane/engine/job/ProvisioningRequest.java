@@ -3,6 +3,7 @@ package dev.orgplane.engine.job;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.RequestBody;
 import io.vertx.core.Future;
@@ -92,7 +93,7 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
   }
 
   private NewJob newJob(UUID batchId, UUID targetOrg, JsonObject target) {
-    return new NewJob(UUID.randomUUID(), batchId, requestedBy, templateOrg, groupId, targetOrg, target, plugins,
+    return new NewJob(TimeOrderedIds.next(), batchId, requestedBy, templateOrg, groupId, targetOrg, target, plugins,
         options, dryRun);
   }
 
