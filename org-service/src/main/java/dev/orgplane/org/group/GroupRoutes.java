@@ -17,7 +17,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Organization groups. Platform admins create groups and appoint their admins (never anyone
