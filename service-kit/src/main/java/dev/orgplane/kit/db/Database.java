@@ -20,19 +20,27 @@ public final class Database {
   private Database() {
   }
 
-  /** A service's pool as configured: {@code ORGPLANE_PG_URL}, {@code ORGPLANE_PG_POOL_SIZE}. */
+  /**
+   * A service's pool as configured: {@code ORGPLANE_PG_URL}, {@code ORGPLANE_PG_POOL_SIZE}, and its
+   * sessions' timeouts ({@code ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS}, {@code ORGPLANE_PG_IDLE_IN_TRANSACTION_MILLIS}).
+   */
   public static Future<Pool> open(Vertx vertx, dev.orgplane.kit.config.Settings settings, Migrations migrations) {
     return open(vertx, PgUrl.parse(settings.string("ORGPLANE_PG_URL")), settings.integer("ORGPLANE_PG_POOL_SIZE"),
-        List.of(migrations));
+        SessionTimeouts.from(settings), List.of(migrations));
   }
 
   public static Future<Pool> open(Vertx vertx, PgUrl url, int poolSize, List<Migrations> migrations) {
+    return open(vertx, url, poolSize, SessionTimeouts.DEFAULT, migrations);
+  }
+
+  public static Future<Pool> open(Vertx vertx, PgUrl url, int poolSize, SessionTimeouts timeouts,
+      List<Migrations> migrations) {
     return vertx.executeBlocking(() -> {
       migrations.forEach(m -> m.applyTo(url));
       return null;
     }, false).map(done -> PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize).setName(poolName(url, migrations)).setShared(false))
-        .connectingTo(url.connectOptions().setMetricsName(poolName(url, migrations)))
+        .connectingTo(timeouts.applyTo(url.connectOptions()).setMetricsName(poolName(url, migrations)))
         .using(vertx)
         .build());
   }

@@ -73,6 +73,8 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
       case "40001", "40P01" -> Problem.of(409, "concurrent_update", "A concurrent change won; retry the request.");
       case "22021", "22P05" -> Problem.of(400, "invalid_text",
           "The request holds text the database cannot store (a NUL character or a broken surrogate pair).");
+      case "57014" -> Problem.of(503, "database_timeout",
+          "The database did not finish this request in time; retry shortly.");
       case "57P01", "57P02", "57P03", "08006", "08001", "08004" ->
           Problem.of(503, "service_unavailable", "The database is unavailable; retry shortly.");
       default -> null;

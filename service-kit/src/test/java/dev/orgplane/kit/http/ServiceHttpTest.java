@@ -8,6 +8,7 @@ import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.db.SessionTimeouts;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,7 +39,7 @@ class ServiceHttpTest {
   @BeforeAll
   void start(Vertx vertx) {
     PgUrl url = PgFixture.freshDatabase(WIDGETS);
-    pool = Database.open(vertx, url, 2, List.of(WIDGETS)).await();
+    pool = Database.open(vertx, url, 2, new SessionTimeouts(500, 60_000), List.of(WIDGETS)).await();
     var router = ServiceHttp.router(vertx, "kittest", 1024, () -> pool.query("SELECT 1").execute());
     router.post("/widgets").handler(ctx -> {
       var body = ctx.body().asJsonObject();
@@ -51,6 +52,9 @@ class ServiceHttpTest {
       ctx.put(Principal.CONTEXT_KEY, new Principal("user-42", "test", null, 0, new JsonObject()));
       ctx.response().end();
     });
+    router.get("/slow").handler(ctx -> pool.query("SELECT pg_sleep(5)").execute()
+        .onSuccess(rs -> ctx.response().end())
+        .onFailure(ctx::fail));
     router.get("/boom").handler(ctx -> {
       throw new IllegalStateException("secret internals");
     });
@@ -153,6 +157,14 @@ class ServiceHttpTest {
   void uniqueViolationIs409() {
     assertEquals(201, send(HttpMethod.POST, "/widgets", "{\"id\":1,\"name\":\"a\"}").statusCode());
     assertProblem(send(HttpMethod.POST, "/widgets", "{\"id\":2,\"name\":\"a\"}"), 409, "conflict");
+  }
+
+  @Test
+  void statementOverTheTimeoutIs503AndFreesItsConnection() {
+    assertProblem(send(HttpMethod.GET, "/slow", null), 503, "database_timeout");
+    assertProblem(send(HttpMethod.GET, "/slow", null), 503, "database_timeout");
+    // both pooled connections were cancelled, not lost: the pool still answers
+    assertEquals(200, send(HttpMethod.GET, "/health/ready", null).statusCode());
   }
 
   @Test

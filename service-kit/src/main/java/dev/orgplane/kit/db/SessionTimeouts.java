@@ -1,0 +1,28 @@
+package dev.orgplane.kit.db;
+
+import dev.orgplane.kit.config.Settings;
+import io.vertx.pgclient.PgConnectOptions;
+
+/**
+ * How long PostgreSQL lets one of a service's statements run, and one of its transactions sit idle,
+ * before it ends them. Without these a statement stuck behind a lock, or a transaction a bug left
+ * open, holds its pooled connection (and its locks) for good; with them the request fails with 503
+ * {@code database_timeout} and the connection returns to the pool.
+ */
+public record SessionTimeouts(long statementMillis, long idleInTransactionMillis) {
+
+  /** For pools opened without a service's configuration (operator commands, tests): the defaults' values. */
+  public static final SessionTimeouts DEFAULT = new SessionTimeouts(30_000, 60_000);
+
+  public static SessionTimeouts from(Settings settings) {
+    return new SessionTimeouts(settings.longValue("ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS"),
+        settings.longValue("ORGPLANE_PG_IDLE_IN_TRANSACTION_MILLIS"));
+  }
+
+  /** Startup parameters: set once per connection, no statement per checkout. */
+  PgConnectOptions applyTo(PgConnectOptions options) {
+    options.addProperty("statement_timeout", String.valueOf(statementMillis));
+    options.addProperty("idle_in_transaction_session_timeout", String.valueOf(idleInTransactionMillis));
+    return options;
+  }
+}
