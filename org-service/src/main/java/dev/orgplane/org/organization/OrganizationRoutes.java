@@ -145,25 +145,13 @@ public final class OrganizationRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** The one organization a scoped token may list, or null; a scope that is no id matches none. */
-  private static UUID scope(Principal principal) {
-    if (!principal.isScoped()) {
-      return null;
-    }
-    try {
-      return UUID.fromString(principal.orgScope());
-    } catch (IllegalArgumentException e) {
-      return PageRequest.FIRST_ID;
-    }
-  }
-
   private void list(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var page = PageRequest.of(ctx);
     var filter = filter(ctx);
     AccessPolicy.caller(pool, principal)
         .compose(caller -> OrganizationRepository.list(pool, caller.userId(), caller.seesEveryOrganization(),
-            scope(principal), filter, page.afterName(), page.fetchSize()))
+            AccessPolicy.scope(principal), filter, page.afterName(), page.fetchSize()))
         .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, Organization::name)))
         .onFailure(ctx::fail);
   }

@@ -87,12 +87,25 @@ class OrganizationListTest {
 
   @Test
   void theCallersMembershipsComePageByPageWithTheirRoles() {
-    assertEquals(MANY, allNames("/v1/users/me/organizations?limit=500", heavy.token()).size());
+    var heavyNames = allNames("/v1/users/me/organizations?limit=500", heavy.token());
+    assertEquals(MANY, heavyNames.size());
+    assertEquals(heavyNames.stream().sorted().distinct().toList(), heavyNames, "in name order, each once");
     assertEquals(List.of("many-0007", "many-0700"), allNames("/v1/users/me/organizations?limit=1", light.token()));
     var first = org.get("/v1/users/me/organizations", light.token()).bodyAsJsonObject().getJsonArray("items");
     assertEquals("member", first.getJsonObject(0).getJsonArray("roles").getString(0));
     assertEquals(List.of(), allNames("/v1/users/me/organizations", groupAdmin.token()), "running a group is no membership");
     OrgServiceHarness.assertProblem(org.get("/v1/users/me/organizations?limit=0", light.token()), 400, "invalid_limit");
+  }
+
+  @Test
+  void aScopedTokensMembershipsAreItsOneOrganization() {
+    // the heavy user also runs the group, so it may have a token scoped to one of its organizations
+    PgFixture.execute(db, "INSERT INTO org.group_admins (group_id, user_id) VALUES ('" + group + "', '" + heavy.id()
+        + "') ON CONFLICT DO NOTHING");
+    var target = org.get("/v1/organizations/many-0999", heavy.token()).bodyAsJsonObject().getString("id");
+    var scoped = org.post("/v1/organization-groups/" + group + "/organizations/" + target + "/token",
+        heavy.token(), null).bodyAsJsonObject().getString("access_token");
+    assertEquals(List.of("many-0999"), allNames("/v1/users/me/organizations?limit=2", scoped));
   }
 
   private List<String> allNames(String firstPage, String token) {
