@@ -1,5 +1,6 @@
 package dev.orgplane.gateway;
 
+import dev.orgplane.kit.config.ServiceVerticle;
 import dev.orgplane.gateway.auth.DoorAuth;
 import dev.orgplane.gateway.limits.RateLimit;
 import dev.orgplane.gateway.limits.TokenBuckets;
@@ -18,7 +19,6 @@ import dev.orgplane.kit.http.RequestIds;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
@@ -33,16 +33,25 @@ import java.util.List;
  * which enforce the body limit themselves; the gateway refuses a declared Content-Length over the
  * limit early.
  */
-public final class GatewayVerticle extends VerticleBase {
+public final class GatewayVerticle extends ServiceVerticle {
 
   private Settings settings;
   private HttpServer server;
   private HttpServer metricsServer;
   private long forgetTimer = -1;
 
+  /** Reads the deployment's config (tests). */
+  public GatewayVerticle() {
+    this(null);
+  }
+
+  public GatewayVerticle(JsonObject commandLine) {
+    super(commandLine);
+  }
+
   @Override
   public Future<?> start() {
-    return ConfigLoader.load(vertx, config()).compose(config -> {
+    return ConfigLoader.load(vertx, commandLine()).compose(config -> {
       settings = new Settings(config);
       var orgKeys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
       var verifier = new TokenVerifier(vertx, trustedIssuers(orgKeys));

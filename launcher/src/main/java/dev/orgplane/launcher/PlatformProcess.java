@@ -9,7 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,9 +29,10 @@ final class PlatformProcess {
     return ConfigLoader.load(vertx, commandLine).await();
   }
 
-  void deploy(String service, Supplier<? extends Deployable> verticle, JsonObject config) {
+  /** Deploys the verticle {@code verticle} makes of the command-line layer {@code config} (see ServiceVerticle). */
+  void deploy(String service, Function<JsonObject, ? extends Deployable> verticle, JsonObject config) {
     try {
-      vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)).await();
+      vertx.deployVerticle(() -> verticle.apply(config), new DeploymentOptions()).await();
     } catch (RuntimeException e) {
       throw new LauncherException("cannot start " + service + ": " + StartupFailure.describe(e), e);
     }

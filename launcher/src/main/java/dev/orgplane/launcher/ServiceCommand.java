@@ -4,7 +4,8 @@ import dev.orgplane.engine.EngineVerticle;
 import dev.orgplane.gateway.GatewayVerticle;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Deployable;
-import java.util.function.Supplier;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -15,9 +16,9 @@ abstract class ServiceCommand implements Runnable {
   ConfigOptions options;
 
   private final String service;
-  private final Supplier<? extends Deployable> verticle;
+  private final Function<JsonObject, ? extends Deployable> verticle;
 
-  ServiceCommand(String service, Supplier<? extends Deployable> verticle) {
+  ServiceCommand(String service, Function<JsonObject, ? extends Deployable> verticle) {
     this.service = service;
     this.verticle = verticle;
   }

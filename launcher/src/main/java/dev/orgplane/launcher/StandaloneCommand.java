@@ -31,8 +31,7 @@ final class StandaloneCommand implements Runnable {
   public void run() {
     var process = new PlatformProcess();
     var settings = new Settings(process.loadConfig(options.asJson()));
-    // the services load defaults and environment themselves: they are deployed with what differs only (the
-    // HTTP client copies its deployment's configuration for every request it sends)
+    // the services load defaults and environment themselves: they are given what differs only
     var overrides = options.asJson();
     EmbeddedDatabase database = null;
     try {

@@ -1,5 +1,7 @@
 package dev.orgplane.org;
 
+import dev.orgplane.kit.config.ServiceVerticle;
+import io.vertx.core.json.JsonObject;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.auth.TrustedIssuer;
@@ -36,13 +38,12 @@ import dev.orgplane.org.team.TeamRoutes;
 import dev.orgplane.org.user.AdminBootstrap;
 import dev.orgplane.org.user.UserRoutes;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 
 /** The org service: wires its features onto one router over one pool. */
-public final class OrgServiceVerticle extends VerticleBase {
+public final class OrgServiceVerticle extends ServiceVerticle {
 
   public static final Migrations MIGRATIONS = new Migrations("org", "db/org");
 
@@ -56,9 +57,18 @@ public final class OrgServiceVerticle extends VerticleBase {
   private MailSender mail;
   private Router router;
 
+  /** Reads the deployment's config (tests). */
+  public OrgServiceVerticle() {
+    this(null);
+  }
+
+  public OrgServiceVerticle(JsonObject commandLine) {
+    super(commandLine);
+  }
+
   @Override
   public Future<?> start() {
-    return ServiceStorage.open(vertx, config(), MIGRATIONS)
+    return ServiceStorage.open(vertx, commandLine(), MIGRATIONS)
         .compose(storage -> {
           settings = storage.settings();
           pool = storage.pool();

@@ -1,5 +1,7 @@
 package dev.orgplane.engine;
 
+import dev.orgplane.kit.config.ServiceVerticle;
+import io.vertx.core.json.JsonObject;
 import dev.orgplane.engine.batch.BatchRoutes;
 import dev.orgplane.engine.diff.DiffRoutes;
 import dev.orgplane.engine.job.CopyRecordSweeper;
@@ -26,7 +28,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
@@ -35,7 +36,7 @@ import java.util.List;
  * The provisioning engine service. It verifies tokens against org-service's published keys, like
  * the gateway, so a request sent straight to its port is checked just the same.
  */
-public final class EngineVerticle extends VerticleBase {
+public final class EngineVerticle extends ServiceVerticle {
 
   public static final Migrations MIGRATIONS = new Migrations("provisioning", "db/provisioning");
 
@@ -47,9 +48,18 @@ public final class EngineVerticle extends VerticleBase {
   private CopyRecordSweeper sweeper;
   private Router router;
 
+  /** Reads the deployment's config (tests). */
+  public EngineVerticle() {
+    this(null);
+  }
+
+  public EngineVerticle(JsonObject commandLine) {
+    super(commandLine);
+  }
+
   @Override
   public Future<?> start() {
-    return ServiceStorage.open(vertx, config(), MIGRATIONS)
+    return ServiceStorage.open(vertx, commandLine(), MIGRATIONS)
         .compose(storage -> {
           settings = storage.settings();
           pool = storage.pool();

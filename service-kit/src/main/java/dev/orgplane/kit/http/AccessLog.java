@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 public final class AccessLog implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger("orgplane.access");
+  /** A typical line (a UUID request id, a path with an id, a subject) fits without the builder growing. */
+  private static final int LINE_CAPACITY = 320;
   private final String service;
 
   public AccessLog(String service) {
@@ -36,7 +38,7 @@ public final class AccessLog implements Handler<RoutingContext> {
    * encoded through Jackson's data binding cost several times as much.
    */
   private String line(RoutingContext ctx, double millis) {
-    var line = new StringBuilder(192).append("{\"service\":");
+    var line = new StringBuilder(LINE_CAPACITY).append("{\"service\":");
     quoted(line, service).append(",\"requestId\":");
     quoted(line, RequestIds.of(ctx)).append(",\"method\":\"").append(ctx.request().method().name())
         .append("\",\"path\":");
