@@ -88,6 +88,7 @@ public final class Benchmarks {
     var org = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "bench-read").put("title", "B"));
     var path = "/v1/organizations/" + org.json().getString("id");
     var http = client(64);
+    var cpu = platform.cpu();
     // direct and through the gateway in turn, three times: the machine's speed drifts within minutes, so
     // each gateway figure is set against the direct one measured just before it, and the median round is
     // the figure (rounds after the first warm up for 2 s: both paths are warm by then)
@@ -95,9 +96,9 @@ public final class Benchmarks {
     for (int round = 0; round < 3; round++) {
       var warmup = round == 0 ? WARMUP_MS : 2_000;
       var direct = LoadDriver.run(vertx, "GET org direct", 64, warmup, MEASURE_MS,
-          () -> get(http, platform.orgServicePort, path, token));
+          () -> get(http, platform.orgServicePort, path, token), cpu);
       var viaGateway = LoadDriver.run(vertx, "GET org via gateway", 64, warmup, MEASURE_MS,
-          () -> get(http, platform.gatewayPort, path, token));
+          () -> get(http, platform.gatewayPort, path, token), cpu);
       rounds.add(new LoadDriver.Result[] {direct, viaGateway});
     }
     var median = rounds.stream().sorted(Comparator.comparingDouble(r -> r[1].perSecond() / r[0].perSecond())).toList()
@@ -108,6 +109,7 @@ public final class Benchmarks {
         .map(r -> String.format("%.2f (%+.1f)", r[1].perSecond() / r[0].perSecond(), r[1].p99Millis() - r[0].p99Millis()))
         .collect(Collectors.joining(", ")), "", ""));
     table.add(new Row("gateway added p99 (ms)", fmt(median[1].p99Millis() - median[0].p99Millis()), "", ""));
+    cpuRows("a read", median[0], median[1]);
   }
 
   /**
@@ -120,6 +122,7 @@ public final class Benchmarks {
     var gateway = new Gateway(platform.baseUrl());
     var token = gateway.token(platform.adminEmail(), platform.adminPassword());
     var http = client(8);
+    var cpu = platform.cpu();
     var counter = new AtomicLong();
     var rawPool = rawOrgsPool(8);
     var platformPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8)).connectingTo(platformDb.connectOptions())
@@ -132,9 +135,9 @@ public final class Benchmarks {
         var warmup = round == 0 ? WARMUP_MS : 2_000;
         var raw = LoadDriver.run(vertx, "raw insert", 8, warmup, MEASURE_MS, () -> rawInsert(rawPool));
         var direct = LoadDriver.run(vertx, "create org direct", 8, warmup, MEASURE_MS,
-            () -> createOrganization(http, platform.orgServicePort, token, counter));
+            () -> createOrganization(http, platform.orgServicePort, token, counter), cpu);
         var viaGateway = LoadDriver.run(vertx, "create org via gateway", 8, warmup, MEASURE_MS,
-            () -> createOrganization(http, platform.gatewayPort, token, counter));
+            () -> createOrganization(http, platform.gatewayPort, token, counter), cpu);
         var alone = LoadDriver.run(vertx, "creation rows alone", 8, warmup, MEASURE_MS,
             () -> creationRowsAlone(platformPool, owner));
         rounds.add(new LoadDriver.Result[] {raw, direct, viaGateway, alone});
@@ -149,6 +152,7 @@ public final class Benchmarks {
           .map(r -> String.format("%.2f/%.2f/%.2f", r[1].perSecond() / r[0].perSecond(),
               r[2].perSecond() / r[0].perSecond(), r[3].perSecond() / r[0].perSecond()))
           .collect(Collectors.joining(", ")), "", ""));
+      cpuRows("creation", median[1], median[2]);
     } finally {
       rawPool.close().await();
       platformPool.close().await();
@@ -395,6 +399,15 @@ public final class Benchmarks {
   private static Future<?> get(WebClient http, int port, String path, String token) {
     return http.get(port, "127.0.0.1", path).bearerTokenAuthentication(token).send()
         .compose(r -> r.statusCode() == 200 ? Future.succeededFuture() : Future.failedFuture("HTTP " + r.statusCode()));
+  }
+
+  /**
+   * Where the CPU of an operation went, direct and through the gateway: on two shared cores the gateway's
+   * throughput ratio is roughly everything else's CPU per operation over the total.
+   */
+  private void cpuRows(String operation, LoadDriver.Result direct, LoadDriver.Result viaGateway) {
+    table.add(new Row("  CPU per " + operation + " (µs), direct", ProcessCpu.format(direct.cpuMicros()), "", ""));
+    table.add(new Row("  CPU per " + operation + " (µs), via gateway", ProcessCpu.format(viaGateway.cpuMicros()), "", ""));
   }
 
   private void add(String figure, LoadDriver.Result result, LoadDriver.Result baseline) {

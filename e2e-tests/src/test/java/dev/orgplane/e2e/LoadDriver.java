@@ -3,6 +3,7 @@ package dev.orgplane.e2e;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -18,8 +19,9 @@ final class LoadDriver {
   private LoadDriver() {
   }
 
-  /** The figures of one run. */
-  record Result(String name, long operations, long errors, double seconds, double p50Millis, double p99Millis) {
+  /** The figures of one run; {@code cpuMicros}, each process's CPU per operation, when a meter was given. */
+  record Result(String name, long operations, long errors, double seconds, double p50Millis, double p99Millis,
+      Map<String, Double> cpuMicros) {
     double perSecond() {
       return operations / seconds;
     }
@@ -27,16 +29,24 @@ final class LoadDriver {
 
   static Result run(Vertx vertx, String name, int concurrency, long warmupMillis, long measureMillis,
       Supplier<Future<?>> operation) {
+    return run(vertx, name, concurrency, warmupMillis, measureMillis, operation, null);
+  }
+
+  /** With {@code cpu}, also what each of its processes spent per operation while measuring. */
+  static Result run(Vertx vertx, String name, int concurrency, long warmupMillis, long measureMillis,
+      Supplier<Future<?>> operation, ProcessCpu cpu) {
     drive(vertx, concurrency, warmupMillis, operation, null, new AtomicLong());
     var samples = new long[MAX_SAMPLES];
     var errors = new AtomicLong();
+    var cpuBefore = cpu == null ? null : cpu.seconds();
     long started = System.nanoTime();
     int count = drive(vertx, concurrency, measureMillis, operation, samples, errors);
     double seconds = (System.nanoTime() - started) / 1e9;
+    var cpuMicros = cpu == null ? Map.<String, Double>of() : ProcessCpu.microsPerOperation(cpuBefore, cpu.seconds(), count);
     int recorded = Math.min(count, MAX_SAMPLES);
     Arrays.sort(samples, 0, recorded);
     return new Result(name, count, errors.get(), seconds, percentile(samples, recorded, 0.50),
-        percentile(samples, recorded, 0.99));
+        percentile(samples, recorded, 0.99), cpuMicros);
   }
 
   private static int drive(Vertx vertx, int concurrency, long millis, Supplier<Future<?>> operation, long[] samples,

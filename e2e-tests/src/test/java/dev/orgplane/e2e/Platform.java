@@ -113,6 +113,15 @@ final class Platform implements AutoCloseable {
     startService("org-service", "org-service", orgServicePort);
   }
 
+  /** What the benchmarks' load costs each process: the gateway, org-service, and this JVM, the load driver. */
+  ProcessCpu cpu() {
+    var pids = new java.util.LinkedHashMap<String, Long>();
+    pids.put("gateway", process(gatewayPort).pid());
+    pids.put("org-service", process(orgServicePort).pid());
+    pids.put("load driver", ProcessHandle.current().pid());
+    return new ProcessCpu(pids);
+  }
+
   /** The process last started on {@code port}. */
   ServiceProcess process(int port) {
     return byPort.get(port);

@@ -92,6 +92,10 @@ final class ServiceProcess implements AutoCloseable {
     return name;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   /** Like a crash: SIGKILL, no chance to clean up. */
   void kill() {
     process.destroyForcibly();
