@@ -1,5 +1,6 @@
 package dev.orgplane.gateway.auth;
 
+import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.http.ApiException;
@@ -31,12 +32,12 @@ public final class DoorAuth implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    var authorization = ctx.request().getHeader("Authorization");
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    var token = BearerAuth.bearerToken(ctx.request().getHeader("Authorization"));
+    if (token == null) {
       ctx.fail(ApiException.unauthorized("A bearer token is required."));
       return;
     }
-    tokens.verify(authorization.substring(7).trim()).onSuccess(principal -> {
+    tokens.verify(token).onSuccess(principal -> {
       ctx.put(Principal.CONTEXT_KEY, principal);
       ctx.next();
     }).onFailure(ctx::fail);

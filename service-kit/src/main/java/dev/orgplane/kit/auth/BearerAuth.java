@@ -50,7 +50,8 @@ public final class BearerAuth implements Handler<RoutingContext> {
     return principal;
   }
 
-  static String bearerToken(String authorization) {
+  /** The token of an {@code Authorization: Bearer} header, or null for no header, another scheme or no token. */
+  public static String bearerToken(String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return null;
     }

@@ -80,14 +80,38 @@ public final class TokenVerifier {
 
   /**
    * The first 128 bits of the token's SHA-256: finding another token with the same key is a second
-   * preimage, out of reach. Computed for every request at every hop, so the digest instance is kept
-   * per thread and the key is two longs, not an encoded string.
+   * preimage, out of reach. Computed for every request at every hop, so the digest and a buffer are kept
+   * per thread, a token's ASCII characters (all of a real token's) are hashed from that buffer instead of
+   * a new byte array, and the key is two longs, not an encoded string.
    */
   private static Digest digest(String token) {
     var sha256 = SHA_256.get();
-    var bytes = ByteBuffer.wrap(sha256.digest(token.getBytes(StandardCharsets.UTF_8)));
+    var ascii = ASCII.get();
+    if (asciiInto(token, ascii)) {
+      sha256.update(ascii, 0, token.length());
+    } else {
+      sha256.update(token.getBytes(StandardCharsets.UTF_8));
+    }
+    var bytes = ByteBuffer.wrap(sha256.digest());
     return new Digest(bytes.getLong(), bytes.getLong());
   }
+
+  /** Whether {@code token} fits {@code buffer} as ASCII, copied into it if so. */
+  private static boolean asciiInto(String token, byte[] buffer) {
+    if (token.length() > buffer.length) {
+      return false;
+    }
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c > 0x7f) {
+        return false;
+      }
+      buffer[i] = (byte) c;
+    }
+    return true;
+  }
+
+  private static final ThreadLocal<byte[]> ASCII = ThreadLocal.withInitial(() -> new byte[4096]);
 
   private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {

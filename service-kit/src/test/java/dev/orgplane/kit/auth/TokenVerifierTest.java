@@ -88,6 +88,9 @@ class TokenVerifierTest {
     var parts = good.split("\\.");
     assertRejected(parts[0] + "." + b64(TestKeys.claims(ISS, AUD, "mallory").encode()) + "." + parts[2]);
     assertEquals("bob", verifier.verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, "bob"))).await().subject());
+    // remembered tokens are keyed by their bytes: a non-ASCII or an oversize twin is no remembered token
+    assertRejected(good.substring(0, good.length() - 1) + "\u00e9");
+    assertRejected(good + "x".repeat(5_000));
   }
 
   @Test
