@@ -88,41 +88,35 @@ public final class Benchmarks {
     var org = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "bench-read").put("title", "B"));
     var path = "/v1/organizations/" + org.json().getString("id");
     var http = client(64);
-    var cpu = platform.cpu();
-    // direct and through the gateway in turn, three times: the machine's speed drifts within minutes, so
-    // each gateway figure is set against the direct one measured just before it, and the median round is
-    // the figure (rounds after the first warm up for 2 s: both paths are warm by then)
-    var rounds = new ArrayList<LoadDriver.Result[]>();
-    for (int round = 0; round < 3; round++) {
-      var warmup = round == 0 ? WARMUP_MS : 2_000;
-      var direct = LoadDriver.run(vertx, "GET org direct", 64, warmup, MEASURE_MS,
-          () -> get(http, platform.orgServicePort, path, token), cpu);
-      var viaGateway = LoadDriver.run(vertx, "GET org via gateway", 64, warmup, MEASURE_MS,
-          () -> get(http, platform.gatewayPort, path, token), cpu);
-      rounds.add(new LoadDriver.Result[] {direct, viaGateway});
-    }
-    var median = rounds.stream().sorted(Comparator.comparingDouble(r -> r[1].perSecond() / r[0].perSecond())).toList()
-        .get(1);
-    add("GET /v1/organizations/{id} direct at org-service, 64 conns", median[0], null);
-    add("GET /v1/organizations/{id} through the gateway, 64 conns, median of 3 rounds", median[1], median[0]);
-    table.add(new Row("  the rounds' ratios in order, and added p99 (ms)", rounds.stream()
-        .map(r -> String.format("%.2f (%+.1f)", r[1].perSecond() / r[0].perSecond(), r[1].p99Millis() - r[0].p99Millis()))
-        .collect(Collectors.joining(", ")), "", ""));
-    table.add(new Row("gateway added p99 (ms)", fmt(median[1].p99Millis() - median[0].p99Millis()), "", ""));
-    cpuRows("a read", median[0], median[1]);
+    // direct and through the gateway a second at a time (see LoadDriver.alternate), 45 s each
+    var results = LoadDriver.alternate(vertx, 64, WARMUP_MS, 3 * MEASURE_MS, List.of(
+        new LoadDriver.Operation("GET org direct", () -> get(http, platform.orgServicePort, path, token)),
+        new LoadDriver.Operation("GET org via gateway", () -> get(http, platform.gatewayPort, path, token))),
+        platform.cpu());
+    var direct = results.get(0);
+    var viaGateway = results.get(1);
+    add("GET /v1/organizations/{id} direct at org-service, 64 conns", direct, null);
+    add("GET /v1/organizations/{id} through the gateway, 64 conns, alternating", viaGateway, direct);
+    table.add(new Row("  the ratio in each third of the run", thirds(direct, viaGateway), "", ""));
+    table.add(new Row("gateway added p99 (ms)", fmt(viaGateway.p99Millis() - direct.p99Millis()), "", ""));
+    cpuRows("a read", direct, viaGateway);
+  }
+
+  /** {@code result}'s rate against {@code baseline}'s in each third of an alternating run. */
+  private static String thirds(LoadDriver.Result baseline, LoadDriver.Result result) {
+    return java.util.stream.IntStream.range(0, LoadDriver.PARTS)
+        .mapToObj(part -> String.format("%.2f", result.partRates()[part] / baseline.partRates()[part]))
+        .collect(Collectors.joining(", "));
   }
 
   /**
-   * Creations against the raw insert, in three rounds of raw insert, creation direct, creation
-   * through the gateway and the ceiling, each round's figures taken within a minute of each other:
-   * the machine's speed drifts by half within minutes, and a ratio of figures minutes apart measured
-   * the drift. The round with the median direct ratio is the figure.
+   * Creations against the raw insert: raw insert, creation direct, creation through the gateway and the
+   * ceiling, a second of each in turn (see LoadDriver.alternate), 45 s each.
    */
   private void organizationCreation(Platform platform) {
     var gateway = new Gateway(platform.baseUrl());
     var token = gateway.token(platform.adminEmail(), platform.adminPassword());
     var http = client(8);
-    var cpu = platform.cpu();
     var counter = new AtomicLong();
     var rawPool = rawOrgsPool(8);
     var platformPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8)).connectingTo(platformDb.connectOptions())
@@ -130,29 +124,26 @@ public final class Benchmarks {
     try {
       var owner = platformPool.preparedQuery("SELECT id FROM org.users WHERE lower(email) = lower($1)")
           .execute(Tuple.of(platform.adminEmail())).await().iterator().next().getUUID("id");
-      var rounds = new ArrayList<LoadDriver.Result[]>();
-      for (int round = 0; round < 3; round++) {
-        var warmup = round == 0 ? WARMUP_MS : 2_000;
-        var raw = LoadDriver.run(vertx, "raw insert", 8, warmup, MEASURE_MS, () -> rawInsert(rawPool));
-        var direct = LoadDriver.run(vertx, "create org direct", 8, warmup, MEASURE_MS,
-            () -> createOrganization(http, platform.orgServicePort, token, counter), cpu);
-        var viaGateway = LoadDriver.run(vertx, "create org via gateway", 8, warmup, MEASURE_MS,
-            () -> createOrganization(http, platform.gatewayPort, token, counter), cpu);
-        var alone = LoadDriver.run(vertx, "creation rows alone", 8, warmup, MEASURE_MS,
-            () -> creationRowsAlone(platformPool, owner));
-        rounds.add(new LoadDriver.Result[] {raw, direct, viaGateway, alone});
-      }
-      var median = rounds.stream().sorted(Comparator.comparingDouble(r -> r[1].perSecond() / r[0].perSecond()))
-          .toList().get(1);
-      add("raw PostgreSQL single-row insert transactions, 8 clients", median[0], null);
-      add("organizations created per second, 8 clients, direct (median round of 3)", median[1], median[0]);
-      add("organizations created per second, 8 clients, via gateway", median[2], median[0]);
-      add("  ceiling: PostgreSQL alone writing a creation's 4 rows, 8 clients", median[3], median[0]);
-      table.add(new Row("  the rounds' ratios: direct / via gateway / ceiling", rounds.stream()
-          .map(r -> String.format("%.2f/%.2f/%.2f", r[1].perSecond() / r[0].perSecond(),
-              r[2].perSecond() / r[0].perSecond(), r[3].perSecond() / r[0].perSecond()))
+      var results = LoadDriver.alternate(vertx, 8, WARMUP_MS, 3 * MEASURE_MS, List.of(
+          new LoadDriver.Operation("raw insert", () -> rawInsert(rawPool)),
+          new LoadDriver.Operation("create org direct",
+              () -> createOrganization(http, platform.orgServicePort, token, counter)),
+          new LoadDriver.Operation("create org via gateway",
+              () -> createOrganization(http, platform.gatewayPort, token, counter)),
+          new LoadDriver.Operation("creation rows alone", () -> creationRowsAlone(platformPool, owner))),
+          platform.cpu());
+      var raw = results.get(0);
+      add("raw PostgreSQL single-row insert transactions, 8 clients", raw, null);
+      add("organizations created per second, 8 clients, direct, alternating", results.get(1), raw);
+      add("organizations created per second, 8 clients, via gateway", results.get(2), raw);
+      add("  ceiling: PostgreSQL alone writing a creation's 4 rows, 8 clients", results.get(3), raw);
+      table.add(new Row("  each third's ratios: direct / via gateway / ceiling", java.util.stream.IntStream
+          .range(0, LoadDriver.PARTS).mapToObj(part -> String.format("%.2f/%.2f/%.2f",
+              results.get(1).partRates()[part] / raw.partRates()[part],
+              results.get(2).partRates()[part] / raw.partRates()[part],
+              results.get(3).partRates()[part] / raw.partRates()[part]))
           .collect(Collectors.joining(", ")), "", ""));
-      cpuRows("creation", median[1], median[2]);
+      cpuRows("creation", results.get(1), results.get(2));
     } finally {
       rawPool.close().await();
       platformPool.close().await();

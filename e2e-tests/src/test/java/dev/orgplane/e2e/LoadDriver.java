@@ -3,25 +3,43 @@ package dev.orgplane.e2e;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * Closed-loop load: {@code concurrency} workers each issue one operation, wait for it, and issue
- * the next, for a fixed time after a warm-up. Latencies go into a preallocated array per run, so
- * measuring costs no allocation on the hot path.
+ * the next, for a fixed time after a warm-up. Latencies go into a preallocated array per operation,
+ * so measuring costs no allocation on the hot path.
+ *
+ * <p>Figures that are compared with each other (through the gateway against direct, a creation against
+ * the raw insert) are measured {@linkplain #alternate alternately}, a slice of each in turn: the
+ * machine's speed drifts by a third within minutes, and figures taken minutes apart measured the drift.
  */
 final class LoadDriver {
 
   private static final int MAX_SAMPLES = 4_000_000;
+  private static final long SLICE_MILLIS = 1_000;
+  /** Each figure also comes as the rate of each third of its measurement, to show how steady it was. */
+  static final int PARTS = 3;
 
   private LoadDriver() {
   }
 
-  /** The figures of one run; {@code cpuMicros}, each process's CPU per operation, when a meter was given. */
+  /** One operation under load. */
+  record Operation(String name, Supplier<Future<?>> run) {
+  }
+
+  /**
+   * The figures of one operation; {@code partRates}, its rate in each third of the measurement;
+   * {@code cpuMicros}, each process's CPU per operation, when a meter was given.
+   */
   record Result(String name, long operations, long errors, double seconds, double p50Millis, double p99Millis,
-      Map<String, Double> cpuMicros) {
+      double[] partRates, Map<String, Double> cpuMicros) {
     double perSecond() {
       return operations / seconds;
     }
@@ -29,44 +47,92 @@ final class LoadDriver {
 
   static Result run(Vertx vertx, String name, int concurrency, long warmupMillis, long measureMillis,
       Supplier<Future<?>> operation) {
-    return run(vertx, name, concurrency, warmupMillis, measureMillis, operation, null);
+    return measure(vertx, concurrency, warmupMillis, measureMillis, PARTS, List.of(new Operation(name, operation)), null)
+        .get(0);
   }
 
-  /** With {@code cpu}, also what each of its processes spent per operation while measuring. */
-  static Result run(Vertx vertx, String name, int concurrency, long warmupMillis, long measureMillis,
-      Supplier<Future<?>> operation, ProcessCpu cpu) {
-    drive(vertx, concurrency, warmupMillis, operation, null, new AtomicLong());
-    var samples = new long[MAX_SAMPLES];
-    var errors = new AtomicLong();
-    var cpuBefore = cpu == null ? null : cpu.seconds();
-    long started = System.nanoTime();
-    int count = drive(vertx, concurrency, measureMillis, operation, samples, errors);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    var cpuMicros = cpu == null ? Map.<String, Double>of() : ProcessCpu.microsPerOperation(cpuBefore, cpu.seconds(), count);
-    int recorded = Math.min(count, MAX_SAMPLES);
-    Arrays.sort(samples, 0, recorded);
-    return new Result(name, count, errors.get(), seconds, percentile(samples, recorded, 0.50),
-        percentile(samples, recorded, 0.99), cpuMicros);
+  /**
+   * Each operation for {@code measureMillis} in all, in slices of a second taken in turn, after a
+   * warm-up of each: neighbouring slices see the same machine, so the figures' ratios hold even while
+   * its speed drifts. With {@code cpu}, what each of its processes spent per operation.
+   */
+  static List<Result> alternate(Vertx vertx, int concurrency, long warmupMillis, long measureMillis,
+      List<Operation> operations, ProcessCpu cpu) {
+    var slices = Math.max(PARTS, (int) (measureMillis / SLICE_MILLIS / PARTS) * PARTS);
+    return measure(vertx, concurrency, warmupMillis, measureMillis, slices, operations, cpu);
   }
 
-  private static int drive(Vertx vertx, int concurrency, long millis, Supplier<Future<?>> operation, long[] samples,
-      AtomicLong errors) {
+  private static List<Result> measure(Vertx vertx, int concurrency, long warmupMillis, long measureMillis, int slices,
+      List<Operation> operations, ProcessCpu cpu) {
+    operations.forEach(op -> drive(vertx, concurrency, warmupMillis, op.run(), new Tally(0)));
+    var tallies = operations.stream().map(op -> new Tally(MAX_SAMPLES)).toList();
+    for (int slice = 0; slice < slices; slice++) {
+      for (int i = 0; i < operations.size(); i++) {
+        var tally = tallies.get(i);
+        var cpuBefore = cpu == null ? null : cpu.seconds();
+        int before = tally.index.get();
+        long started = System.nanoTime();
+        drive(vertx, concurrency, measureMillis / slices, operations.get(i).run(), tally);
+        tally.add(slice * PARTS / slices, tally.index.get() - before, System.nanoTime() - started);
+        if (cpu != null) {
+          ProcessCpu.microsPerOperation(cpuBefore, cpu.seconds(), 1).forEach((name, micros) ->
+              tally.cpuMicros.merge(name, micros, Double::sum));
+        }
+      }
+    }
+    return java.util.stream.IntStream.range(0, operations.size())
+        .mapToObj(i -> tallies.get(i).result(operations.get(i).name())).toList();
+  }
+
+  /** What the slices of one operation added up to. */
+  private static final class Tally {
+    final long[] samples;
+    final AtomicInteger index = new AtomicInteger();
+    final AtomicLong errors = new AtomicLong();
+    final long[] partOperations = new long[PARTS];
+    final long[] partNanos = new long[PARTS];
+    /** CPU microseconds in all, per process, until {@link #result} divides them by the operations. */
+    final Map<String, Double> cpuMicros = new HashMap<>();
+
+    Tally(int samples) {
+      this.samples = new long[samples];
+    }
+
+    void add(int part, long operations, long nanos) {
+      partOperations[part] += operations;
+      partNanos[part] += nanos;
+    }
+
+    Result result(String name) {
+      long operations = Arrays.stream(partOperations).sum();
+      double seconds = Arrays.stream(partNanos).sum() / 1e9;
+      var partRates = new double[PARTS];
+      for (int part = 0; part < PARTS; part++) {
+        partRates[part] = partOperations[part] / Math.max(1e-9, partNanos[part] / 1e9);
+      }
+      var perOperation = new java.util.LinkedHashMap<String, Double>();
+      cpuMicros.forEach((process, micros) -> perOperation.put(process, micros / Math.max(1, operations)));
+      int recorded = Math.min(index.get(), samples.length);
+      Arrays.sort(samples, 0, recorded);
+      return new Result(name, operations, errors.get(), seconds, percentile(samples, recorded, 0.50),
+          percentile(samples, recorded, 0.99), partRates, perOperation);
+    }
+  }
+
+  private static void drive(Vertx vertx, int concurrency, long millis, Supplier<Future<?>> operation, Tally tally) {
     long deadline = System.nanoTime() + millis * 1_000_000;
-    var index = new java.util.concurrent.atomic.AtomicInteger();
-    var done = new java.util.concurrent.CountDownLatch(concurrency);
+    var done = new CountDownLatch(concurrency);
     for (int i = 0; i < concurrency; i++) {
-      vertx.runOnContext(v -> loop(operation, deadline, samples, index, errors, done));
+      vertx.runOnContext(v -> loop(operation, deadline, tally, done));
     }
     try {
       done.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return index.get();
   }
 
-  private static void loop(Supplier<Future<?>> operation, long deadline, long[] samples,
-      java.util.concurrent.atomic.AtomicInteger index, AtomicLong errors, java.util.concurrent.CountDownLatch done) {
+  private static void loop(Supplier<Future<?>> operation, long deadline, Tally tally, CountDownLatch done) {
     long start = System.nanoTime();
     if (start >= deadline) {
       done.countDown();
@@ -75,13 +141,13 @@ final class LoadDriver {
     operation.get().onComplete(ar -> {
       long elapsed = System.nanoTime() - start;
       if (ar.failed()) {
-        errors.incrementAndGet();
+        tally.errors.incrementAndGet();
       }
-      int slot = index.getAndIncrement();
-      if (samples != null && slot < samples.length) {
-        samples[slot] = elapsed;
+      int slot = tally.index.getAndIncrement();
+      if (slot < tally.samples.length) {
+        tally.samples[slot] = elapsed;
       }
-      loop(operation, deadline, samples, index, errors, done);
+      loop(operation, deadline, tally, done);
     });
   }
 
