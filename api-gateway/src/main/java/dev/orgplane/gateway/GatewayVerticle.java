@@ -40,11 +40,6 @@ public final class GatewayVerticle extends ServiceVerticle {
   private HttpServer metricsServer;
   private long forgetTimer = -1;
 
-  /** Reads the deployment's config (tests). */
-  public GatewayVerticle() {
-    this(null);
-  }
-
   public GatewayVerticle(JsonObject commandLine) {
     super(commandLine);
   }

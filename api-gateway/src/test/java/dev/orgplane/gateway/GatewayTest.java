@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.ForgedTokens;
 import dev.orgplane.kit.testing.TestKeys;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -67,19 +66,19 @@ class GatewayTest {
         .listen(0, "127.0.0.1").await();
     var trusted = new JsonArray().add(new JsonObject().put("issuer", EXTERNAL_ISSUER)
         .put("jwksUrl", url(idp) + "/jwks").put("audience", "orgplane-api"));
-    var gateway = new GatewayVerticle();
-    vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(new JsonObject()
+    var gateway = new GatewayVerticle(new JsonObject()
         .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
         .put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode())
         .put("ORGPLANE_ORG_SERVICE_URL", url(first)).put("ORGPLANE_PUBLIC_URL", ISSUER)
-        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_BODY_LIMIT_BYTES", "1024"))).await();
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_BODY_LIMIT_BYTES", "1024"));
+    vertx.deployVerticle(gateway).await();
     gatewayPort = gateway.port();
-    var limited = new GatewayVerticle();
-    vertx.deployVerticle(limited, new DeploymentOptions().setConfig(new JsonObject()
+    var limited = new GatewayVerticle(new JsonObject()
         .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
         .put("ORGPLANE_ORG_SERVICE_URL", url(first)).put("ORGPLANE_PUBLIC_URL", ISSUER)
         .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "3")
-        .put("ORGPLANE_CORS_ORIGINS", "https://app.example").put("ORGPLANE_METRICS_PORT", "0"))).await();
+        .put("ORGPLANE_CORS_ORIGINS", "https://app.example").put("ORGPLANE_METRICS_PORT", "0"));
+    vertx.deployVerticle(limited).await();
     limitedGatewayPort = limited.port();
     limitedMetricsPort = limited.metricsPort();
     client = WebClient.create(vertx);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -38,10 +37,9 @@ class GatewayTlsTest {
             .end(new JsonObject().put("keys", new io.vertx.core.json.JsonArray())
                 .put("forwardedProto", req.getHeader("X-Forwarded-Proto")).encode()))
         .listen(0, "127.0.0.1").await().actualPort();
-    var gateway = new GatewayVerticle();
-    vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config()
-        .put("ORGPLANE_TLS_CERT_FILE", resource("tls/cert.pem")).put("ORGPLANE_TLS_KEY_FILE", resource("tls/key.pem"))))
-        .await();
+    var gateway = new GatewayVerticle(config()
+        .put("ORGPLANE_TLS_CERT_FILE", resource("tls/cert.pem")).put("ORGPLANE_TLS_KEY_FILE", resource("tls/key.pem")));
+    vertx.deployVerticle(gateway).await();
     gatewayPort = gateway.port();
   }
 
@@ -72,8 +70,8 @@ class GatewayTlsTest {
 
   @Test
   void aCertificateWithoutItsKeyIsRefusedAtStart() throws Exception {
-    var failure = assertThrows(RuntimeException.class, () -> vertx.deployVerticle(new GatewayVerticle(),
-        new DeploymentOptions().setConfig(config().put("ORGPLANE_TLS_CERT_FILE", resource("tls/cert.pem")))).await());
+    var halfConfigured = new GatewayVerticle(config().put("ORGPLANE_TLS_CERT_FILE", resource("tls/cert.pem")));
+    var failure = assertThrows(RuntimeException.class, () -> vertx.deployVerticle(halfConfigured).await());
     assertTrue(failure.getMessage().contains("ORGPLANE_TLS_KEY_FILE"), failure.getMessage());
   }
 }

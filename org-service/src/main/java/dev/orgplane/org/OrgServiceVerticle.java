@@ -57,11 +57,6 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private MailSender mail;
   private Router router;
 
-  /** Reads the deployment's config (tests). */
-  public OrgServiceVerticle() {
-    this(null);
-  }
-
   public OrgServiceVerticle(JsonObject commandLine) {
     super(commandLine);
   }

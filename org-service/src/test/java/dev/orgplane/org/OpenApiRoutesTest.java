@@ -2,7 +2,6 @@ package dev.orgplane.org;
 
 import dev.orgplane.kit.testing.OpenApiRoutes;
 import dev.orgplane.kit.testing.PgFixture;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -20,13 +19,13 @@ class OpenApiRoutesTest {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedRouteExists(Vertx vertx) {
     // Deployed here rather than through OrgServiceHarness, which does not hand out its verticle.
-    var service = new OrgServiceVerticle();
-    vertx.deployVerticle(service, new DeploymentOptions().setConfig(new JsonObject()
+    var service = new OrgServiceVerticle(new JsonObject()
         .put("ORGPLANE_PG_URL", PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS).toString())
         .put("ORGPLANE_ORG_SERVICE_PORT", "0")
         .put("ORGPLANE_PG_POOL_SIZE", "2")
         .put("ORGPLANE_ADMIN_EMAIL", OrgServiceHarness.ADMIN_EMAIL)
-        .put("ORGPLANE_ADMIN_PASSWORD", OrgServiceHarness.ADMIN_PASSWORD))).await();
+        .put("ORGPLANE_ADMIN_PASSWORD", OrgServiceHarness.ADMIN_PASSWORD));
+    vertx.deployVerticle(service).await();
     OpenApiRoutes.load().assertMatches(service.router(), List.of("/"), List.of("/v1/provisioning/", "/openapi.json"));
   }
 }

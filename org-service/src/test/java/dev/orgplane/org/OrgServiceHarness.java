@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,8 +42,7 @@ public final class OrgServiceHarness {
 
   /** With configuration keys of the test's own on top of the harness defaults. */
   public static OrgServiceHarness start(Vertx vertx, PgUrl db, JsonObject overrides) {
-    var verticle = new OrgServiceVerticle();
-    vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(new JsonObject()
+    var verticle = new OrgServiceVerticle(new JsonObject()
         .put("ORGPLANE_PG_URL", db.toString())
         .put("ORGPLANE_ORG_SERVICE_PORT", "0")
         .put("ORGPLANE_PG_POOL_SIZE", "4")
@@ -53,7 +51,8 @@ public final class OrgServiceHarness {
         .put("ORGPLANE_ADMIN_EMAIL", ADMIN_EMAIL)
         .put("ORGPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .put("ORGPLANE_ENGINE_CLIENT_SECRET", ENGINE_SECRET)
-        .mergeIn(overrides))).await();
+        .mergeIn(overrides));
+    vertx.deployVerticle(verticle).await();
     return new OrgServiceHarness(WebClient.create(vertx), verticle.port());
   }
 

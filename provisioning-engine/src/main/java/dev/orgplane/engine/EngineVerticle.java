@@ -48,11 +48,6 @@ public final class EngineVerticle extends ServiceVerticle {
   private CopyRecordSweeper sweeper;
   private Router router;
 
-  /** Reads the deployment's config (tests). */
-  public EngineVerticle() {
-    this(null);
-  }
-
   public EngineVerticle(JsonObject commandLine) {
     super(commandLine);
   }

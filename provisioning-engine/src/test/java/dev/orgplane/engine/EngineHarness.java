@@ -7,7 +7,6 @@ import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.TcpProxy;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -59,8 +58,7 @@ public final class EngineHarness {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS, EngineVerticle.MIGRATIONS);
     var org = OrgServiceHarness.start(vertx, db);
     var relay = relayed ? TcpProxy.start("127.0.0.1", org.port()) : null;
-    var engine = new EngineVerticle();
-    vertx.deployVerticle(engine, new DeploymentOptions().setConfig(new JsonObject()
+    var engine = new EngineVerticle(new JsonObject()
         .put("ORGPLANE_PG_URL", db.toString())
         .put("ORGPLANE_PG_POOL_SIZE", "4")
         .put("ORGPLANE_ENGINE_PORT", "0")
@@ -70,7 +68,8 @@ public final class EngineHarness {
         .put("ORGPLANE_ENGINE_LEASE_MILLIS", "3000")
         .put("ORGPLANE_ENGINE_PAGE_SIZE", "4")
         .put("ORGPLANE_ENGINE_COPY_PAGE_SIZE", "4")
-        .mergeIn(overrides))).await();
+        .mergeIn(overrides));
+    vertx.deployVerticle(engine).await();
     return new EngineHarness(org, db, relay, WebClient.create(vertx), engine);
   }
 
