@@ -52,7 +52,9 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private ServiceListeners server;
   private RevokedCredentials revokedCredentials;
   private SigningKeyStore keys;
+  private static final long PURGE_PERIOD_MILLIS = 3_600_000;
   private long purgeTimer = -1;
+  private long idempotencyPurgeTimer = -1;
   private HookDispatcher hooks;
   private MailSender mail;
   private Router router;
@@ -82,10 +84,9 @@ public final class OrgServiceVerticle extends ServiceVerticle {
 
   private Future<ServiceListeners> listen(PasswordHasher hasher) {
     var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
-    purgeTimer = vertx.setPeriodic(3_600_000, id -> {
-      idempotency.purgeExpired();
-      InvitationRepository.purgeExpired(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"));
-    });
+    idempotencyPurgeTimer = idempotency.purgeEvery(vertx, PURGE_PERIOD_MILLIS);
+    purgeTimer = vertx.setPeriodic(PURGE_PERIOD_MILLIS, id ->
+        InvitationRepository.purgeExpired(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS")));
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
@@ -147,6 +148,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
       revokedCredentials.stop();
     }
     vertx.cancelTimer(purgeTimer);
+    vertx.cancelTimer(idempotencyPurgeTimer);
     if (hooks != null) {
       hooks.stop();
       mail.stop();

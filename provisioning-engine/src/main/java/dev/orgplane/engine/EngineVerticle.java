@@ -47,6 +47,7 @@ public final class EngineVerticle extends ServiceVerticle {
   private EndReports endReports;
   private CopyRecordSweeper sweeper;
   private Router router;
+  private long idempotencyPurgeTimer = -1;
 
   public EngineVerticle(JsonObject commandLine) {
     super(commandLine);
@@ -71,7 +72,10 @@ public final class EngineVerticle extends ServiceVerticle {
           router = ServiceHttp.router(vertx, "provisioning-engine", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
               () -> pool.query("SELECT 1").execute());
           router.route("/v1/*").handler(new BearerAuth(verifier));
-          router.post("/v1/*").handler(new IdempotencyKeys(pool, MIGRATIONS.schema()));
+          var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
+          router.post("/v1/*").handler(idempotency);
+          // its kept answers are dropped after a day, as org-service's: without this the table only grew
+          idempotencyPurgeTimer = idempotency.purgeEvery(vertx, 3_600_000);
           var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
           var http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
               .setUserAgent("orgplane-provisioning-engine"), new PoolOptions().setHttp1MaxSize(16));
@@ -112,6 +116,7 @@ public final class EngineVerticle extends ServiceVerticle {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(idempotencyPurgeTimer);
     if (sweeper != null) {
       sweeper.stop();
     }
