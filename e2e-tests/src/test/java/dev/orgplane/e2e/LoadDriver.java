@@ -3,7 +3,7 @@ package dev.orgplane.e2e;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -75,7 +75,7 @@ final class LoadDriver {
         drive(vertx, concurrency, measureMillis / slices, operations.get(i).run(), tally);
         tally.add(slice * PARTS / slices, tally.index.get() - before, System.nanoTime() - started);
         if (cpu != null) {
-          ProcessCpu.microsPerOperation(cpuBefore, cpu.seconds(), 1).forEach((name, micros) ->
+          ProcessCpu.microsBetween(cpuBefore, cpu.seconds()).forEach((name, micros) ->
               tally.cpuMicros.merge(name, micros, Double::sum));
         }
       }
@@ -92,7 +92,7 @@ final class LoadDriver {
     final long[] partOperations = new long[PARTS];
     final long[] partNanos = new long[PARTS];
     /** CPU microseconds in all, per process, until {@link #result} divides them by the operations. */
-    final Map<String, Double> cpuMicros = new HashMap<>();
+    final Map<String, Double> cpuMicros = new LinkedHashMap<>();
 
     Tally(int samples) {
       this.samples = new long[samples];
@@ -110,7 +110,7 @@ final class LoadDriver {
       for (int part = 0; part < PARTS; part++) {
         partRates[part] = partOperations[part] / Math.max(1e-9, partNanos[part] / 1e9);
       }
-      var perOperation = new java.util.LinkedHashMap<String, Double>();
+      var perOperation = new LinkedHashMap<String, Double>();
       cpuMicros.forEach((process, micros) -> perOperation.put(process, micros / Math.max(1, operations)));
       int recorded = Math.min(index.get(), samples.length);
       Arrays.sort(samples, 0, recorded);

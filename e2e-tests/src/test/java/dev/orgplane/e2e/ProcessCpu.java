@@ -32,10 +32,10 @@ final class ProcessCpu {
     return seconds;
   }
 
-  /** Microseconds of CPU per operation for each process between two readings. */
-  static Map<String, Double> microsPerOperation(Map<String, Double> before, Map<String, Double> after, long operations) {
+  /** Microseconds of CPU each process used between two readings. */
+  static Map<String, Double> microsBetween(Map<String, Double> before, Map<String, Double> after) {
     var micros = new LinkedHashMap<String, Double>();
-    after.forEach((name, seconds) -> micros.put(name, (seconds - before.get(name)) * 1e6 / Math.max(1, operations)));
+    after.forEach((name, seconds) -> micros.put(name, (seconds - before.get(name)) * 1e6));
     return micros;
   }
 

@@ -52,8 +52,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private ServiceListeners server;
   private RevokedCredentials revokedCredentials;
   private SigningKeyStore keys;
-  private static final long PURGE_PERIOD_MILLIS = 3_600_000;
-  private long purgeTimer = -1;
+  private long invitationPurgeTimer = -1;
   private long idempotencyPurgeTimer = -1;
   private HookDispatcher hooks;
   private MailSender mail;
@@ -84,8 +83,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
 
   private Future<ServiceListeners> listen(PasswordHasher hasher) {
     var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
-    idempotencyPurgeTimer = idempotency.purgeEvery(vertx, PURGE_PERIOD_MILLIS);
-    purgeTimer = vertx.setPeriodic(PURGE_PERIOD_MILLIS, id ->
+    idempotencyPurgeTimer = idempotency.purgeHourly(vertx);
+    invitationPurgeTimer = vertx.setPeriodic(3_600_000, id ->
         InvitationRepository.purgeExpired(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS")));
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
@@ -147,7 +146,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     if (revokedCredentials != null) {
       revokedCredentials.stop();
     }
-    vertx.cancelTimer(purgeTimer);
+    vertx.cancelTimer(invitationPurgeTimer);
     vertx.cancelTimer(idempotencyPurgeTimer);
     if (hooks != null) {
       hooks.stop();

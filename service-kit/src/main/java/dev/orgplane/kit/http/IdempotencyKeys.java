@@ -36,6 +36,7 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
   private static final Pattern WELL_FORMED = Pattern.compile("[\\x21-\\x7e]{1,255}");
   static final int UNFINISHED_SECONDS = 60;
   static final int PURGE_BATCH = 10_000;
+  private static final long PURGE_PERIOD_MILLIS = 3_600_000;
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeys.class);
 
   private final Pool pool;
@@ -147,13 +148,12 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
   }
 
   /**
-   * Drops the answers older than a day every {@code periodMillis}; answers the timer, to cancel at stop.
-   * A purge that fails is tried again a period later: the rows keep.
+   * Drops the answers older than a day, every hour; answers the timer, to cancel at stop. A purge that
+   * fails is tried again an hour later: the rows keep.
    */
-  public long purgeEvery(Vertx vertx, long periodMillis) {
-    return vertx.setPeriodic(periodMillis, id -> purgeExpired().onFailure(e ->
-        LOG.warn("purging expired idempotency keys from {} failed; trying again in {} ms: {}", table, periodMillis,
-            e.toString())));
+  public long purgeHourly(Vertx vertx) {
+    return vertx.setPeriodic(PURGE_PERIOD_MILLIS, id -> purgeExpired().onFailure(e ->
+        LOG.warn("purging expired idempotency keys from {} failed; trying again in an hour: {}", table, e.toString())));
   }
 
   /**
