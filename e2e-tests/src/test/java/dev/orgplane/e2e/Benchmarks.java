@@ -88,18 +88,38 @@ public final class Benchmarks {
     var org = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "bench-read").put("title", "B"));
     var path = "/v1/organizations/" + org.json().getString("id");
     var http = client(64);
-    // direct and through the gateway a second at a time (see LoadDriver.alternate), 45 s each
-    var results = LoadDriver.alternate(vertx, 64, WARMUP_MS, 3 * MEASURE_MS, List.of(
+    var operations = new ArrayList<>(List.of(
         new LoadDriver.Operation("GET org direct", () -> get(http, platform.orgServicePort, path, token)),
-        new LoadDriver.Operation("GET org via gateway", () -> get(http, platform.gatewayPort, path, token))),
-        platform.cpu());
-    var direct = results.get(0);
-    var viaGateway = results.get(1);
-    add("GET /v1/organizations/{id} direct at org-service, 64 conns", direct, null);
-    add("GET /v1/organizations/{id} through the gateway, 64 conns, alternating", viaGateway, direct);
-    table.add(new Row("  the ratio in each third of the run", thirds(direct, viaGateway), "", ""));
-    table.add(new Row("gateway added p99 (ms)", fmt(viaGateway.p99Millis() - direct.p99Millis()), "", ""));
-    cpuRows("a read", direct, viaGateway);
+        new LoadDriver.Operation("GET org via gateway", () -> get(http, platform.gatewayPort, path, token))));
+    var cpu = platform.cpu();
+    // -Dbench.nginx=/usr/sbin/nginx: nginx making the gateway's hop takes turns too, as the yardstick
+    var nginxExecutable = System.getProperty("bench.nginx");
+    try (var nginx = nginxExecutable == null ? null : NginxReference.start(nginxExecutable, platform.orgServiceSocket())) {
+      if (nginx != null) {
+        operations.add(new LoadDriver.Operation("GET org via nginx", () -> get(http, nginx.port(), path, token)));
+        cpu = cpu.with("nginx", nginx.pid());
+      }
+      // direct and through the gateway (and nginx) a second at a time (see LoadDriver.alternate), 45 s each
+      var results = LoadDriver.alternate(vertx, 64, WARMUP_MS, 3 * MEASURE_MS, operations, cpu);
+      var direct = results.get(0);
+      var viaGateway = results.get(1);
+      add("GET /v1/organizations/{id} direct at org-service, 64 conns", direct, null);
+      proxiedRows("GET /v1/organizations/{id} through the gateway, 64 conns, alternating", "gateway", direct, viaGateway);
+      cpuRows("a read", direct, viaGateway);
+      if (nginx != null) {
+        var viaNginx = results.get(2);
+        proxiedRows("the same through nginx (proxying only: no token check, no limits, no log), alternating", "nginx",
+            direct, viaNginx);
+        table.add(new Row("  CPU per a read (µs), via nginx", ProcessCpu.format(viaNginx.cpuMicros()), "", ""));
+      }
+    }
+  }
+
+  /** Reads through a proxy against direct ones: the figure, its ratio in each third, and the p99 the proxy adds. */
+  private void proxiedRows(String figure, String proxy, LoadDriver.Result direct, LoadDriver.Result proxied) {
+    add(figure, proxied, direct);
+    table.add(new Row("  the ratio in each third of the run", thirds(direct, proxied), "", ""));
+    table.add(new Row(proxy + " added p99 (ms)", fmt(proxied.p99Millis() - direct.p99Millis()), "", ""));
   }
 
   /** {@code result}'s rate against {@code baseline}'s in each third of an alternating run. */

@@ -149,6 +149,11 @@ final class Platform implements AutoCloseable {
         .encode();
   }
 
+  /** Where the gateway reaches org-service. */
+  String orgServiceSocket() {
+    return socketPath(orgServicePort);
+  }
+
   /** Short (Unix socket paths are limited to about 100 bytes) and unique per platform. */
   private static String socketPath(int port) {
     return System.getProperty("java.io.tmpdir") + "/orgplane-" + port + ".sock";
@@ -187,7 +192,7 @@ final class Platform implements AutoCloseable {
     return TcpProxy.freePort();
   }
 
-  private static void sleep(long millis) {
+  static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

@@ -24,6 +24,13 @@ final class ProcessCpu {
     this.pids = pids;
   }
 
+  /** These processes and one more, {@code name}, printed before PostgreSQL. */
+  ProcessCpu with(String name, long pid) {
+    var more = new LinkedHashMap<>(pids);
+    more.put(name, pid);
+    return new ProcessCpu(more);
+  }
+
   /** The CPU seconds each process has used so far. */
   Map<String, Double> seconds() {
     var seconds = new LinkedHashMap<String, Double>();
