@@ -83,9 +83,9 @@ public final class OrgServiceVerticle extends ServiceVerticle {
 
   private Future<ServiceListeners> listen(PasswordHasher hasher) {
     var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
-    idempotencyPurgeTimer = idempotency.purgeHourly(vertx);
-    invitationPurgeTimer = vertx.setPeriodic(3_600_000, id ->
-        InvitationRepository.purgeExpired(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS")));
+    idempotencyPurgeTimer = idempotency.expiredPurge().hourly(vertx);
+    invitationPurgeTimer = InvitationRepository.expiredPurge(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"))
+        .hourly(vertx);
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());

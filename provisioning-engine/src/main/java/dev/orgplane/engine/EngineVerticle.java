@@ -75,7 +75,7 @@ public final class EngineVerticle extends ServiceVerticle {
           var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
           router.post("/v1/*").handler(idempotency);
           // its kept answers are dropped after a day, as org-service's: without this the table only grew
-          idempotencyPurgeTimer = idempotency.purgeHourly(vertx);
+          idempotencyPurgeTimer = idempotency.expiredPurge().hourly(vertx);
           var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
           var http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
               .setUserAgent("orgplane-provisioning-engine"), new PoolOptions().setHttp1MaxSize(16));

@@ -1,9 +1,11 @@
 package dev.orgplane.org.invitation;
 
+import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -54,9 +56,10 @@ public final class InvitationRepository {
   }
 
   /** Drops invitations that expired more than {@code graceSeconds} ago. */
-  public static Future<Integer> purgeExpired(SqlClient client, long graceSeconds) {
-    return client.preparedQuery("DELETE FROM org.invitations WHERE expires_at < now() - $1 * interval '1 second'")
-        .execute(Tuple.of((double) graceSeconds)).map(rows -> rows.rowCount());
+  public static BatchedPurge expiredPurge(Pool pool, long graceSeconds) {
+    return new BatchedPurge(pool, "expired invitations", "DELETE FROM org.invitations WHERE id IN (SELECT id "
+        + "FROM org.invitations WHERE expires_at < now() - $1 * interval '1 second' LIMIT " + BatchedPurge.BATCH + ")",
+        Tuple.of((double) graceSeconds));
   }
 
   private static Future<List<JsonObject>> collect(Future<io.vertx.sqlclient.RowSet<Row>> rows) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.orgplane.kit.db.BatchedPurge;
+import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
@@ -15,6 +17,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,6 +121,21 @@ class InvitationTest {
     assertProblem(org.post("/v1/invitations/" + id + "/accept", invitee.token(), null), 410, "invitation_expired");
     assertProblem(org.get("/v1/organizations/" + orgId, invitee.token()), 404, "organization_not_found");
     assertTrue(org.get("/v1/users/me/invitations", invitee.token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
+  }
+
+  @Test
+  void invitationsExpiredLongerThanTheGraceArePurgedBatchByBatch(Vertx vertx) {
+    var orgId = newOrg(org.newUser("owner"));
+    var stale = BatchedPurge.BATCH + 500;
+    var insert = "INSERT INTO org.invitations (id, org_id, email, roles, expires_at) SELECT gen_random_uuid(), '"
+        + orgId + "', '%s-' || n || '@test.local', '{member}', now() - interval '%s' FROM generate_series(1, %d) n";
+    PgFixture.execute(db, insert.formatted("stale", "30 days", stale), insert.formatted("in-grace", "6 days", 3),
+        insert.formatted("pending", "-1 day", 2));
+    var purge = InvitationRepository.expiredPurge(Database.open(vertx, db, 1, List.of()).await(), 7 * 86_400);
+
+    assertEquals(stale, purge.run().await());
+    assertEquals(5, PgFixture.queryLong(db, "SELECT count(*) FROM org.invitations WHERE org_id = '" + orgId + "'"));
+    assertEquals(0, purge.run().await(), "nothing left to purge");
   }
 
   @Test

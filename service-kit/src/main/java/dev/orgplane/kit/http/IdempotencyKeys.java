@@ -1,9 +1,9 @@
 package dev.orgplane.kit.http;
 
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.db.BatchedPurge;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -14,8 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code Idempotency-Key} on POST, Stripe-style: the first request with a key runs and its answer is
@@ -35,9 +33,6 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
   private static final String SLOT = "orgplane.idempotency.slot";
   private static final Pattern WELL_FORMED = Pattern.compile("[\\x21-\\x7e]{1,255}");
   static final int UNFINISHED_SECONDS = 60;
-  static final int PURGE_BATCH = 10_000;
-  private static final long PURGE_PERIOD_MILLIS = 3_600_000;
-  private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeys.class);
 
   private final Pool pool;
   private final String table;
@@ -147,29 +142,11 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
         .execute(Tuple.of(slot.principal(), slot.key())).mapEmpty();
   }
 
-  /**
-   * Drops the answers older than a day, every hour; answers the timer, to cancel at stop. A purge that
-   * fails is tried again an hour later: the rows keep.
-   */
-  public long purgeHourly(Vertx vertx) {
-    return vertx.setPeriodic(PURGE_PERIOD_MILLIS, id -> purgeExpired().onFailure(e ->
-        LOG.warn("purging expired idempotency keys from {} failed; trying again in an hour: {}", table, e.toString())));
-  }
-
-  /**
-   * Drops answers older than a day, {@value #PURGE_BATCH} rows a statement: a backlog of millions (a purge
-   * that could not run for a while) is then many short statements, never one that outlasts the statement
-   * timeout and fails every hour while the table grows.
-   */
-  public Future<Integer> purgeExpired() {
-    return purgeExpired(0);
-  }
-
-  private Future<Integer> purgeExpired(int purged) {
-    return pool.query("DELETE FROM " + table + " WHERE (principal, key) IN (SELECT principal, key FROM " + table
-            + " WHERE created_at < now() - interval '24 hours' LIMIT " + PURGE_BATCH + ")").execute()
-        .compose(rows -> rows.rowCount() < PURGE_BATCH ? Future.succeededFuture(purged + rows.rowCount())
-            : purgeExpired(purged + rows.rowCount()));
+  /** Drops the answers older than a day (API.md keeps them for 24 hours). */
+  public BatchedPurge expiredPurge() {
+    return new BatchedPurge(pool, "expired idempotency keys from " + table, "DELETE FROM " + table
+        + " WHERE (principal, key) IN (SELECT principal, key FROM " + table
+        + " WHERE created_at < now() - interval '24 hours' LIMIT " + BatchedPurge.BATCH + ")", Tuple.tuple());
   }
 
   private static String requestHash(RoutingContext ctx) {

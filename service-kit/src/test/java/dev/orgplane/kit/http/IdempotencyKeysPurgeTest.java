@@ -2,6 +2,7 @@ package dev.orgplane.kit.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.testing.PgFixture;
@@ -23,7 +24,7 @@ class IdempotencyKeysPurgeTest {
   @Test
   void aBacklogLargerThanOneBatchIsPurgedWholeAndFreshAnswersStay() {
     var db = PgFixture.freshDatabase(SCHEMA);
-    var expired = IdempotencyKeys.PURGE_BATCH * 2 + 500;
+    var expired = BatchedPurge.BATCH * 2 + 500;
     PgFixture.execute(db,
         "INSERT INTO kittest.idempotency_keys (principal, key, request_hash, status, created_at) "
             + "SELECT 'user-' || n % 7, 'old-' || n, 'h', 201, now() - interval '25 hours' "
@@ -33,8 +34,8 @@ class IdempotencyKeysPurgeTest {
     var pool = Database.open(vertx, db, 1, List.of()).await();
     var keys = new IdempotencyKeys(pool, "kittest");
 
-    assertEquals(expired, keys.purgeExpired().await());
+    assertEquals(expired, keys.expiredPurge().run().await());
     assertEquals(10, PgFixture.queryLong(db, "SELECT count(*) FROM kittest.idempotency_keys"));
-    assertEquals(0, keys.purgeExpired().await(), "nothing left to purge");
+    assertEquals(0, keys.expiredPurge().run().await(), "nothing left to purge");
   }
 }
