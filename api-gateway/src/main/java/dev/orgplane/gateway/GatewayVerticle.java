@@ -10,6 +10,7 @@ import dev.orgplane.kit.auth.KeySource;
 import dev.orgplane.kit.auth.RemoteJwks;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.auth.TrustedIssuer;
+import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.health.HealthRoutes;
@@ -34,6 +35,11 @@ import java.util.List;
  * limit early.
  */
 public final class GatewayVerticle extends ServiceVerticle {
+
+  /** How many instances to deploy, each on an event loop of its own. */
+  public static final String EVENT_LOOPS = "ORGPLANE_GATEWAY_EVENT_LOOPS";
+  private static final String PER_ADDRESS = "per-address";
+  private static final String PER_PRINCIPAL = "per-principal";
 
   private Settings settings;
   private HttpServer server;
@@ -75,8 +81,8 @@ public final class GatewayVerticle extends ServiceVerticle {
       router.get(OpenApiDocument.PATH).handler(new OpenApiDocument());
       var rate = Double.parseDouble(settings.string("ORGPLANE_RATE_LIMIT_PER_SECOND"));
       var burst = settings.integer("ORGPLANE_RATE_LIMIT_BURST");
-      var perAddress = new TokenBuckets(rate, burst);
-      var perPrincipal = new TokenBuckets(rate, burst);
+      var perAddress = TokenBuckets.shared(vertx, PER_ADDRESS, rate, burst);
+      var perPrincipal = TokenBuckets.shared(vertx, PER_PRINCIPAL, rate, burst);
       forgetTimer = vertx.setPeriodic(60_000, id -> {
         perAddress.forgetIdle();
         perPrincipal.forgetIdle();
@@ -143,9 +149,24 @@ public final class GatewayVerticle extends ServiceVerticle {
     return server.actualPort();
   }
 
+  /**
+   * The instances to deploy ({@value #EVENT_LOOPS}): one event loop carries one instance's connections, both
+   * sides, so a gateway with one uses at most a core. The instances share their rate limits; each keeps its
+   * own verified tokens and signing keys (a token is checked once per event loop that sees it).
+   */
+  public static int eventLoops(Settings settings) {
+    var loops = settings.integer(EVENT_LOOPS);
+    if (loops < 1) {
+      throw new ConfigException(EVENT_LOOPS + " must be at least 1, got " + loops);
+    }
+    return loops;
+  }
+
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(forgetTimer);
+    TokenBuckets.release(vertx, PER_ADDRESS);
+    TokenBuckets.release(vertx, PER_PRINCIPAL);
     return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))
         .eventually(() -> ServiceHttp.drain(metricsServer, 0));
   }

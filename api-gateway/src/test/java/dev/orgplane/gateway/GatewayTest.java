@@ -1,10 +1,14 @@
 package dev.orgplane.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.testing.ForgedTokens;
 import dev.orgplane.kit.testing.TestKeys;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -12,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,6 +49,7 @@ class GatewayTest {
 
   private int limitedGatewayPort;
   private int limitedMetricsPort;
+  private String orgServiceUrl;
   private static final String EXTERNAL_ISSUER = "https://idp.test";
   private final TestKeys externalKeys = TestKeys.generate("idp-key");
 
@@ -52,6 +58,7 @@ class GatewayTest {
     this.vertx = vertx;
     var first = upstream("first");
     var second = upstream("second");
+    orgServiceUrl = url(first);
     var dead = freePort();
     var routes = new JsonArray()
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(url(first)))
@@ -253,6 +260,33 @@ class GatewayTest {
     assertEquals(List.of(200, 200, 200, 429, 429), statuses);
     assertProblem(last, 429, "rate_limited");
     assertTrue(Integer.parseInt(last.getHeader("Retry-After")) >= 60, last.getHeader("Retry-After"));
+  }
+
+  @Test
+  void theEventLoopsOfOneGatewayShareItsRateLimits() {
+    var port = freePort();
+    var config = new JsonObject().put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "3");
+    var deployment = vertx.deployVerticle(() -> new GatewayVerticle(config), new DeploymentOptions()
+        .setInstances(GatewayVerticle.eventLoops(new Settings(new JsonObject().put(GatewayVerticle.EVENT_LOOPS, "2")))))
+        .await();
+    // a connection per request: the two instances take new connections in turn
+    var oneShot = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false));
+    var statuses = new java.util.ArrayList<Integer>();
+    for (int i = 0; i < 6; i++) {
+      statuses.add(oneShot.get(port, "127.0.0.1", "/v1/organizations")
+          .putHeader("Authorization", "Bearer " + token(c -> c)).send().await().statusCode());
+    }
+    vertx.undeploy(deployment).await();
+    assertEquals(List.of(200, 200, 200, 429, 429, 429), statuses);
+  }
+
+  @Test
+  void eventLoopsAreAtLeastOne() {
+    var none = new Settings(new JsonObject().put(GatewayVerticle.EVENT_LOOPS, "0"));
+    var failure = assertThrows(ConfigException.class, () -> GatewayVerticle.eventLoops(none));
+    assertEquals("ORGPLANE_GATEWAY_EVENT_LOOPS must be at least 1, got 0", failure.getMessage());
   }
 
   @Test

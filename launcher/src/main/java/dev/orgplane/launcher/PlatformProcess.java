@@ -31,8 +31,13 @@ final class PlatformProcess {
 
   /** Deploys the verticle {@code verticle} makes of the command-line layer {@code config} (see ServiceVerticle). */
   void deploy(String service, Function<JsonObject, ? extends Deployable> verticle, JsonObject config) {
+    deploy(service, verticle, config, 1);
+  }
+
+  /** The same, {@code instances} times: each instance runs on an event loop of its own. */
+  void deploy(String service, Function<JsonObject, ? extends Deployable> verticle, JsonObject config, int instances) {
     try {
-      vertx.deployVerticle(() -> verticle.apply(config), new DeploymentOptions()).await();
+      vertx.deployVerticle(() -> verticle.apply(config), new DeploymentOptions().setInstances(instances)).await();
     } catch (RuntimeException e) {
       throw new LauncherException("cannot start " + service + ": " + StartupFailure.describe(e), e);
     }

@@ -2,6 +2,7 @@ package dev.orgplane.launcher;
 
 import dev.orgplane.engine.EngineVerticle;
 import dev.orgplane.gateway.GatewayVerticle;
+import dev.orgplane.kit.config.Settings;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +29,7 @@ abstract class ServiceCommand implements Runnable {
     var process = new PlatformProcess();
     try {
       // the service loads defaults and environment itself; it is deployed with the command line only
-      process.deploy(service, verticle, options.asJson());
+      process.deploy(service, verticle, options.asJson(), instances(process));
     } catch (RuntimeException e) {
       process.abort(null);
       throw e;
@@ -37,10 +38,20 @@ abstract class ServiceCommand implements Runnable {
     process.runUntilStopped(null);
   }
 
+  /** How many instances of the service to deploy; one unless the service scales over event loops. */
+  int instances(PlatformProcess process) {
+    return 1;
+  }
+
   @Command(name = "gateway", mixinStandardHelpOptions = true, description = "Run the API gateway alone.")
   static final class Gateway extends ServiceCommand {
     Gateway() {
       super("api-gateway", GatewayVerticle::new);
+    }
+
+    @Override
+    int instances(PlatformProcess process) {
+      return GatewayVerticle.eventLoops(new Settings(process.loadConfig(options.asJson())));
     }
   }
 

@@ -59,7 +59,7 @@ final class StandaloneCommand implements Runnable {
       }
       process.deploy("org-service", OrgServiceVerticle::new, overrides);
       process.deploy("provisioning-engine", EngineVerticle::new, overrides);
-      process.deploy("api-gateway", GatewayVerticle::new, overrides);
+      process.deploy("api-gateway", GatewayVerticle::new, overrides, GatewayVerticle.eventLoops(settings));
     } catch (RuntimeException e) {
       process.abort(database);
       throw e;

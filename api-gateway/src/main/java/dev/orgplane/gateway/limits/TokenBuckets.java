@@ -1,14 +1,19 @@
 package dev.orgplane.gateway.limits;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.Shareable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One token bucket per key (a client address or a token's subject): {@code ratePerSecond} tokens
  * flow in, at most {@code burst} are kept. Idle buckets are full buckets, so forgetting them loses
- * nothing; {@link #forgetIdle()} keeps the map from growing with every address ever seen.
+ * nothing; {@link #forgetIdle()} keeps the map from growing with every address ever seen. Thread-safe:
+ * the gateway's event loops share one set per limit ({@link #shared}).
  */
-public final class TokenBuckets {
+public final class TokenBuckets implements Shareable {
+
+  private static final String SHARED_MAP = "orgplane.gateway.rate-limits";
 
   private final double ratePerSecond;
   private final double burst;
@@ -17,6 +22,25 @@ public final class TokenBuckets {
   public TokenBuckets(double ratePerSecond, double burst) {
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;
+  }
+
+  /**
+   * The buckets named {@code name} of the deployment running this code, made on first use: every instance
+   * of a deployment (one per event loop) counts into the same buckets, or a client spreading its
+   * connections over the event loops would get the limit once per loop.
+   */
+  public static TokenBuckets shared(Vertx vertx, String name, double ratePerSecond, double burst) {
+    return vertx.sharedData().<String, TokenBuckets>getLocalMap(SHARED_MAP)
+        .computeIfAbsent(key(vertx, name), k -> new TokenBuckets(ratePerSecond, burst));
+  }
+
+  /** Forgets the deployment's buckets (its instances stop together; the first to stop drops them). */
+  public static void release(Vertx vertx, String name) {
+    vertx.sharedData().<String, TokenBuckets>getLocalMap(SHARED_MAP).remove(key(vertx, name));
+  }
+
+  private static String key(Vertx vertx, String name) {
+    return vertx.getOrCreateContext().deploymentID() + " " + name;
   }
 
   /** Takes one token; answers 0 when allowed, else the whole seconds to wait before a retry. */
