@@ -27,7 +27,12 @@ import java.util.stream.Collectors;
  */
 public final class Benchmarks {
 
-  private static final long WARMUP_MS = Long.getLong("bench.warmupMillis", 10_000);
+  /**
+   * Each operation's load before it is measured. With 10 s, async-profiler showed the gateway's JIT compiler
+   * threads still taking a third of a core through the first 20 s of the measured time (the first third's
+   * ratio was the lowest in six runs of nine); they settle about 30 s after the load starts.
+   */
+  private static final long WARMUP_MS = Long.getLong("bench.warmupMillis", 30_000);
   private static final long MEASURE_MS = Long.getLong("bench.measureMillis", 15_000);
 
   private final Vertx vertx = Vertx.vertx();
