@@ -268,8 +268,7 @@ class GatewayTest {
     var config = new JsonObject().put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
         .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
         .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "3");
-    var deployment = vertx.deployVerticle(() -> new GatewayVerticle(config), new DeploymentOptions()
-        .setInstances(GatewayVerticle.eventLoops(new Settings(new JsonObject().put(GatewayVerticle.EVENT_LOOPS, "2")))))
+    var deployment = vertx.deployVerticle(() -> new GatewayVerticle(config), new DeploymentOptions().setInstances(2))
         .await();
     // a connection per request: the two instances take new connections in turn
     var oneShot = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false));
