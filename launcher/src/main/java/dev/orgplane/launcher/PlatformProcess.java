@@ -2,6 +2,7 @@ package dev.orgplane.launcher;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.orgplane.kit.config.ConfigLoader;
+import dev.orgplane.kit.http.AccessLogSink;
 import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
@@ -61,7 +62,8 @@ final class PlatformProcess {
         System.err.println("orgplane: services did not stop cleanly: " + e.getMessage());
       }
       closeQuietly(afterServices);
-      // the last requests' access lines are still in the console buffer
+      // the last requests' access lines, and the other log lines, are still in their buffers
+      AccessLogSink.closeStandardOutput();
       ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
       stopped.countDown();
     }, "orgplane-shutdown"));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.db.PgUrl;
@@ -48,10 +47,6 @@ class ServiceHttpTest {
           .onSuccess(rs -> ctx.response().setStatusCode(201).end())
           .onFailure(ctx::fail);
     });
-    router.get("/whoami").handler(ctx -> {
-      ctx.put(Principal.CONTEXT_KEY, new Principal("user-42", "test", null, 0, new JsonObject()));
-      ctx.response().end();
-    });
     router.get("/slow").handler(ctx -> pool.query("SELECT pg_sleep(5)").execute()
         .onSuccess(rs -> ctx.response().end())
         .onFailure(ctx::fail));
@@ -62,33 +57,6 @@ class ServiceHttpTest {
         List.of(new ApiException.FieldError("name", "too wobbly")))));
     port = ServiceHttp.listen(vertx, router, "127.0.0.1", 0).await().actualPort();
     client = WebClient.create(vertx);
-  }
-
-  @Test
-  void everyRequestLeavesOneJsonAccessLogLine() {
-    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("orgplane.access");
-    lines.start();
-    logger.addAppender(lines);
-    try {
-      var response = client.get(port, "127.0.0.1", "/teapot\"\\").putHeader("X-Request-Id", "trace-log-1").send().await();
-      assertEquals(404, response.statusCode());
-      var line = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-          .map(JsonObject::new).filter(json -> "trace-log-1".equals(json.getString("requestId"))).findFirst().orElseThrow();
-      assertEquals("kittest", line.getString("service"));
-      assertEquals("GET", line.getString("method"));
-      assertEquals("/teapot\"\\", line.getString("path"), "quotes and backslashes escaped");
-      assertEquals(404, line.getInteger("status"));
-      assertTrue(line.getDouble("ms") >= 0);
-      assertTrue(line.containsKey("principal") && line.getValue("principal") == null);
-
-      client.get(port, "127.0.0.1", "/whoami").putHeader("X-Request-Id", "trace-log-2").send().await();
-      var signedIn = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-          .map(JsonObject::new).filter(json -> "trace-log-2".equals(json.getString("requestId"))).findFirst().orElseThrow();
-      assertEquals("user-42", signedIn.getString("principal"), "the line names whom the request's token spoke for");
-    } finally {
-      logger.detachAppender(lines);
-    }
   }
 
   @AfterAll
