@@ -18,6 +18,7 @@ import dev.orgplane.kit.http.AccessLog;
 import dev.orgplane.kit.http.ProblemFailureHandler;
 import dev.orgplane.kit.http.RequestIds;
 import dev.orgplane.kit.http.ServiceHttp;
+import dev.orgplane.kit.metrics.HttpMetrics;
 import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientOptions;
@@ -38,6 +39,7 @@ public final class GatewayVerticle extends ServiceVerticle {
 
   /** How many instances to deploy, each on an event loop of its own. */
   public static final String EVENT_LOOPS = "ORGPLANE_GATEWAY_EVENT_LOOPS";
+  private static final String SERVICE = "api-gateway";
   private static final String PER_ADDRESS = "per-address";
   private static final String PER_PRINCIPAL = "per-principal";
 
@@ -64,8 +66,9 @@ public final class GatewayVerticle extends ServiceVerticle {
         }
         ctx.next();
       });
+      router.route().handler(new HttpMetrics(SERVICE));
       router.route().handler(new RequestIds());
-      router.route().handler(new AccessLog("api-gateway"));
+      router.route().handler(new AccessLog(SERVICE));
       HealthRoutes.mount(router, () -> orgKeys.keys().map(keys -> {
         if (keys.isEmpty()) {
           throw new IllegalStateException("no signing keys known yet");

@@ -1,6 +1,7 @@
 package dev.orgplane.kit.http;
 
 import dev.orgplane.kit.health.HealthRoutes;
+import dev.orgplane.kit.metrics.HttpMetrics;
 import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The HTTP skeleton every service shares, in the order requests meet it: request id, access log,
+ * The HTTP skeleton every service shares, in the order requests meet it: metrics, request id, access log,
  * body limit, health and metrics; the service mounts its own routes on the returned router; one
  * failure handler answers problem+json for everything.
  */
@@ -24,6 +25,7 @@ public final class ServiceHttp {
 
   public static Router router(Vertx vertx, String service, long bodyLimitBytes, Supplier<Future<?>> readiness) {
     var router = Router.router(vertx);
+    router.route().handler(new HttpMetrics(service));
     router.route().handler(new RequestIds());
     router.route().handler(new AccessLog(service));
     HealthRoutes.mount(router, readiness);
@@ -51,6 +53,7 @@ public final class ServiceHttp {
     var host = options.getHost();
     var port = options.getPort();
     return vertx.createHttpServer(options)
+        .connectionHandler(HttpMetrics.connections(host + ":" + port))
         .requestHandler(router)
         .listen()
         .recover(err -> Future.failedFuture(new IllegalStateException(

@@ -1,5 +1,6 @@
 package dev.orgplane.kit.http;
 
+import dev.orgplane.kit.metrics.HttpMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -41,6 +42,7 @@ public final class ServiceListeners {
           "cannot listen on " + socketPath + ": Unix sockets need the native transport (Linux x86_64)"));
     }
     return ServiceHttp.listen(vertx, router, host, port).compose(tcp -> vertx.createHttpServer(ServiceHttp.serverOptions())
+        .connectionHandler(HttpMetrics.connections("unix:" + socketPath))
         .requestHandler(router)
         .listen(SocketAddress.domainSocketAddress(socketPath))
         .map(socket -> new ServiceListeners(tcp, socket))

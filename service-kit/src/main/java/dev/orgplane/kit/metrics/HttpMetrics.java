@@ -1,0 +1,99 @@
+package dev.orgplane.kit.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Counts and times the requests a service answers: {@value #REQUESTS}{service, method, status} (count, sum
+ * and max of the seconds from arrival to the answer's end, or to the connection's loss) and
+ * {@value #ACTIVE}{service}; and, per listener, {@value #CONNECTIONS}{listener}. It stands in for Vert.x's
+ * own HTTP server metrics, which build four tag sets and look four meters up in the registry for every
+ * request: at the gateway, about 5 µs of CPU per proxied read. Here each (method, status) finds its timer in
+ * an array after the first request.
+ */
+public final class HttpMetrics implements Handler<RoutingContext> {
+
+  static final String REQUESTS = "orgplane_http_server_requests";
+  static final String ACTIVE = "orgplane_http_server_active_requests";
+  static final String CONNECTIONS = "orgplane_http_server_connections";
+  private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+  private static final String OTHER_METHOD = "OTHER";
+  private static final int STATUSES = 600;
+  /**
+   * A gauge's count, one per name and tag in a registry, shared by whoever asks for it: the registry keeps the
+   * first gauge registered under a name and tags, so the instances of a service (the gateway deploys one per
+   * event loop) must count into one number.
+   */
+  private static final ConcurrentMap<List<Object>, AtomicLong> GAUGES = new ConcurrentHashMap<>();
+  private final String service;
+  private final MeterRegistry registry;
+  private final AtomicLong active;
+  private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>((METHODS.size() + 1) * STATUSES);
+
+  public HttpMetrics(String service) {
+    this(service, Metrics.registry());
+  }
+
+  HttpMetrics(String service, MeterRegistry registry) {
+    this.service = service;
+    this.registry = registry;
+    this.active = gauge(registry, ACTIVE, "Requests being answered", "service", service);
+  }
+
+  /** Counts the open connections of the server listening at {@code listener} (an address, or a socket's path). */
+  public static Handler<HttpConnection> connections(String listener) {
+    var open = gauge(Metrics.registry(), CONNECTIONS, "Open connections", "listener", listener);
+    return connection -> {
+      open.incrementAndGet();
+      connection.closeHandler(closed -> open.decrementAndGet());
+    };
+  }
+
+  private static AtomicLong gauge(MeterRegistry registry, String name, String description, String tag, String value) {
+    return GAUGES.computeIfAbsent(List.of(registry, name, value), key -> {
+      var count = new AtomicLong();
+      Gauge.builder(name, count, AtomicLong::get).description(description).tag(tag, value).register(registry);
+      return count;
+    });
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long started = System.nanoTime();
+    active.incrementAndGet();
+    ctx.addEndHandler(ended -> {
+      active.decrementAndGet();
+      timer(ctx.request().method().name(), ctx.response().getStatusCode())
+          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    });
+    ctx.next();
+  }
+
+  private Timer timer(String method, int status) {
+    int methodIndex = METHODS.indexOf(method);
+    if (methodIndex < 0) {
+      methodIndex = METHODS.size();
+    }
+    int statusIndex = status >= 0 && status < STATUSES ? status : 0;
+    int index = methodIndex * STATUSES + statusIndex;
+    var timer = timers.get(index);
+    if (timer == null) {
+      // registering again finds the meter another instance registered: the same timer
+      timer = Timer.builder(REQUESTS).description("Requests answered, by method and status")
+          .tag("service", service).tag("method", methodIndex < METHODS.size() ? method : OTHER_METHOD)
+          .tag("status", String.valueOf(status)).register(registry);
+      timers.set(index, timer);
+    }
+    return timer;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.orgplane.kit.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class HttpMetricsTest {
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final CountDownLatch hungArrived = new CountDownLatch(1);
+  private WebClient client;
+  private int port;
+  private int otherInstancePort;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    port = listen(vertx);
+    // a second instance of the same service (the gateway runs one per event loop) counts into the same meters
+    otherInstancePort = listen(vertx);
+    client = WebClient.create(vertx);
+  }
+
+  private int listen(Vertx vertx) {
+    var router = Router.router(vertx);
+    router.route().handler(new HttpMetrics("kittest", registry));
+    router.get("/ok").handler(ctx -> ctx.response().end("ok"));
+    router.post("/things").handler(ctx -> ctx.response().setStatusCode(201).end());
+    router.route(HttpMethod.valueOf("PROPFIND"), "/dav").handler(ctx -> ctx.response().setStatusCode(207).end());
+    router.get("/hang").handler(ctx -> hungArrived.countDown());
+    return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await().actualPort();
+  }
+
+  @Test
+  void everyAnswerIsCountedAndTimedByMethodAndStatus() {
+    client.get(port, "127.0.0.1", "/ok").send().await();
+    client.get(otherInstancePort, "127.0.0.1", "/ok").send().await();
+    client.post(port, "127.0.0.1", "/things").send().await();
+    client.get(port, "127.0.0.1", "/nothing-here").send().await();
+    client.request(HttpMethod.valueOf("PROPFIND"), port, "127.0.0.1", "/dav").send().await();
+
+    assertEquals(2, count("GET", "200"), "both instances' answers");
+    assertEquals(1, count("POST", "201"));
+    assertEquals(1, count("GET", "404"));
+    assertEquals(1, count("OTHER", "207"), "methods beyond the usual ones share one label");
+    var timer = registry.get(HttpMetrics.REQUESTS).tag("method", "POST").timer();
+    assertTrue(timer.totalTime(TimeUnit.NANOSECONDS) > 0, "timed");
+    assertEquals(0, active());
+  }
+
+  @Test
+  void aRequestWhoseCallerHangsUpLeavesTheActiveCount(Vertx vertx) throws InterruptedException {
+    var caller = vertx.createHttpClient();
+    caller.request(HttpMethod.GET, otherInstancePort, "127.0.0.1", "/hang").compose(request -> request.send());
+    assertTrue(hungArrived.await(5, TimeUnit.SECONDS));
+    assertEquals(1, active(), "one gauge for the service, whichever instance answers");
+    caller.close();
+    for (int waited = 0; active() > 0 && waited < 5_000; waited += 10) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, active());
+  }
+
+  @Test
+  void openConnectionsAreCountedPerListener(Vertx vertx) throws InterruptedException {
+    var listener = "test-listener-" + System.nanoTime();
+    int listening = vertx.createHttpServer().connectionHandler(HttpMetrics.connections(listener))
+        .requestHandler(request -> request.response().end()).listen(0, "127.0.0.1").await().actualPort();
+    var first = vertx.createNetClient().connect(listening, "127.0.0.1").await();
+    var second = vertx.createNetClient().connect(listening, "127.0.0.1").await();
+    // Vert.x hands a connection to the handler once its first request has arrived
+    first.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n").await();
+    second.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n").await();
+    awaitConnections(listener, 2);
+    first.close();
+    awaitConnections(listener, 1);
+    second.close();
+    awaitConnections(listener, 0);
+  }
+
+  private static void awaitConnections(String listener, double expected) throws InterruptedException {
+    var gauge = Metrics.registry().get(HttpMetrics.CONNECTIONS).tag("listener", listener).gauge();
+    for (int waited = 0; gauge.value() != expected && waited < 5_000; waited += 10) {
+      Thread.sleep(10);
+    }
+    assertEquals(expected, gauge.value());
+  }
+
+  private double active() {
+    return registry.get(HttpMetrics.ACTIVE).tag("service", "kittest").gauge().value();
+  }
+
+  private long count(String method, String status) {
+    return registry.get(HttpMetrics.REQUESTS).tag("service", "kittest").tag("method", method).tag("status", status)
+        .timer().count();
+  }
+}
