@@ -1,5 +1,6 @@
 package dev.orgplane.kit.http;
 
+import dev.orgplane.kit.config.ConfigException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -29,7 +30,12 @@ public final class AccessLogSink implements AutoCloseable {
    * written to the same standard output by the logging framework, never land inside an access line.
    */
   static final int WRITE_BYTES = 4096;
-  private static final int BUFFER_BYTES = 1 << 21;
+  /**
+   * Each of the two buffers: a tenth of a second of lines at 10,000 requests a second, woken at half. Larger
+   * ones (2 MiB) were allocated straight into the old generation and kept the engine's small heap (live data
+   * about 20 MB of 44) in concurrent cycles, until G1 grew it to 150 MB.
+   */
+  private static final int BUFFER_BYTES = 256 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(AccessLogSink.class);
   private static AccessLogSink standardOutput;
 
@@ -56,11 +62,22 @@ public final class AccessLogSink implements AutoCloseable {
   /** The process's sink, on standard output; started by the first access log that asks for it. */
   public static synchronized AccessLogSink standardOutput() {
     if (standardOutput == null) {
-      var flushMillis = System.getenv().getOrDefault(FLUSH_MILLIS, "200");
-      standardOutput = new AccessLogSink(new FileOutputStream(FileDescriptor.out), Long.parseLong(flushMillis),
-          BUFFER_BYTES);
+      standardOutput = new AccessLogSink(new FileOutputStream(FileDescriptor.out),
+          flushMillis(System.getenv().getOrDefault(FLUSH_MILLIS, "200")), BUFFER_BYTES);
     }
     return standardOutput;
+  }
+
+  static long flushMillis(String setting) {
+    try {
+      long millis = Long.parseLong(setting.trim());
+      if (millis >= 1) {
+        return millis;
+      }
+    } catch (NumberFormatException e) {
+      // refused below, with the setting's name
+    }
+    throw new ConfigException(FLUSH_MILLIS + " must be a whole number of milliseconds, at least 1, got '" + setting + "'");
   }
 
   /** Writes out what the process's sink still holds, at the end of an orderly stop; nothing if none was started. */

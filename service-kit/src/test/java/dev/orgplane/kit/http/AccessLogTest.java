@@ -1,9 +1,11 @@
 package dev.orgplane.kit.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.config.ConfigException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -129,6 +131,15 @@ class AccessLogTest {
     release.countDown();
     sink.close();
     assertEquals(4 * line.length, written.size(), "the first two lines, and the two that fitted while the output was stuck");
+  }
+
+  @Test
+  void theFlushPeriodIsAtLeastAMillisecond() {
+    assertEquals(200, AccessLogSink.flushMillis("200"));
+    for (var refused : List.of("0", "-5", "soon", "")) {
+      var failure = assertThrows(ConfigException.class, () -> AccessLogSink.flushMillis(refused));
+      assertTrue(failure.getMessage().startsWith(AccessLogSink.FLUSH_MILLIS), failure.getMessage());
+    }
   }
 
   private static JsonObject json(String line) {
