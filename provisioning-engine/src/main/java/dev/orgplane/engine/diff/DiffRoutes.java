@@ -50,7 +50,7 @@ public final class DiffRoutes {
   private void diff(RoutingContext ctx) {
     var sourceRef = ctx.queryParams().get("source");
     var targetRef = ctx.queryParams().get("target");
-    if (sourceRef == null || targetRef == null) {
+    if (sourceRef == null || sourceRef.isBlank() || targetRef == null || targetRef.isBlank()) {
       ctx.fail(ApiException.badRequest("invalid_query", "Name both ?source= (the template) and ?target= (the copy)."));
       return;
     }

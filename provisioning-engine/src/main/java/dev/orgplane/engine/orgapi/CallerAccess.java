@@ -29,6 +29,10 @@ public final class CallerAccess {
 
   /** The organization {@code ref} (id or name) as the caller sees it, or 404 {@code missingCode}. */
   public Future<JsonObject> organization(String authorization, String ref, String missingCode) {
+    if (ref.isBlank()) {
+      // an empty reference would ask org-service for its list of organizations instead
+      return Future.failedFuture(ApiException.notFound(missingCode, "No such organization: (empty)."));
+    }
     return client.getAbs(orgServiceUrl + "/v1/organizations/" + URLEncoder.encode(ref, StandardCharsets.UTF_8))
         .putHeader("Authorization", authorization).send()
         .map(response -> {

@@ -301,6 +301,14 @@ class ProvisioningTest {
     assertProblem(engine.get("/v1/provisioning/jobs/" + UUID.randomUUID(), token()), 404, "job_not_found");
     assertProblem(engine.get("/v1/provisioning/jobs/not-a-uuid", token()), 400, "validation_failed");
     assertProblem(engine.get("/v1/provisioning/diff?source=x", token()), 400, "invalid_query");
+    // an empty reference names no organization (asked as such, it would have been org-service's list)
+    assertProblem(engine.get("/v1/provisioning/diff?source=" + template.templateId() + "&target=", token()), 400,
+        "invalid_query");
+    assertProblem(engine.post("/v1/provisioning/jobs", token(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("targetOrganization", "")), 404, "target_not_found");
+    assertProblem(engine.post("/v1/provisioning/batches", token(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("targets", new JsonArray()
+            .add(new JsonObject().put("organization", "")))), 404, "target_not_found");
   }
 
   @Test
