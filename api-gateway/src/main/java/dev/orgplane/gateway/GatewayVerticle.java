@@ -14,11 +14,8 @@ import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.health.HealthRoutes;
-import dev.orgplane.kit.http.AccessLog;
 import dev.orgplane.kit.http.ProblemFailureHandler;
-import dev.orgplane.kit.http.RequestIds;
 import dev.orgplane.kit.http.ServiceHttp;
-import dev.orgplane.kit.metrics.HttpMetrics;
 import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientOptions;
@@ -66,9 +63,7 @@ public final class GatewayVerticle extends ServiceVerticle {
         }
         ctx.next();
       });
-      router.route().handler(new HttpMetrics(SERVICE));
-      router.route().handler(new RequestIds());
-      router.route().handler(new AccessLog(SERVICE));
+      ServiceHttp.observe(router, SERVICE);
       HealthRoutes.mount(router, () -> orgKeys.keys().map(keys -> {
         if (keys.isEmpty()) {
           throw new IllegalStateException("no signing keys known yet");

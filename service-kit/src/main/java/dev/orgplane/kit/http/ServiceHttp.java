@@ -25,14 +25,19 @@ public final class ServiceHttp {
 
   public static Router router(Vertx vertx, String service, long bodyLimitBytes, Supplier<Future<?>> readiness) {
     var router = Router.router(vertx);
-    router.route().handler(new HttpMetrics(service));
-    router.route().handler(new RequestIds());
-    router.route().handler(new AccessLog(service));
+    observe(router, service);
     HealthRoutes.mount(router, readiness);
     Metrics.mount(router);
     router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
     ProblemFailureHandler.install(router);
     return router;
+  }
+
+  /** What every request meets first at every hop: it is counted and timed, gets its id, and is logged. */
+  public static void observe(Router router, String service) {
+    router.route().handler(new HttpMetrics(service));
+    router.route().handler(new RequestIds());
+    router.route().handler(new AccessLog(service));
   }
 
   public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port) {
@@ -52,12 +57,15 @@ public final class ServiceHttp {
   private static Future<HttpServer> listen(Vertx vertx, Router router, HttpServerOptions options) {
     var host = options.getHost();
     var port = options.getPort();
-    return vertx.createHttpServer(options)
-        .connectionHandler(HttpMetrics.connections(host + ":" + port))
-        .requestHandler(router)
+    return server(vertx, router, options, host + ":" + port)
         .listen()
         .recover(err -> Future.failedFuture(new IllegalStateException(
             "cannot listen on " + host + ":" + port + ": " + err.getMessage(), err)));
+  }
+
+  /** A server for {@code router} whose connections are counted as {@code listener}'s. */
+  static HttpServer server(Vertx vertx, Router router, HttpServerOptions options, String listener) {
+    return vertx.createHttpServer(options).connectionHandler(HttpMetrics.connections(listener)).requestHandler(router);
   }
 
   /**

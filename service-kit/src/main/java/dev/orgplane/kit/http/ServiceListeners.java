@@ -1,6 +1,5 @@
 package dev.orgplane.kit.http;
 
-import dev.orgplane.kit.metrics.HttpMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -41,9 +40,7 @@ public final class ServiceListeners {
       return Future.failedFuture(new IllegalStateException(
           "cannot listen on " + socketPath + ": Unix sockets need the native transport (Linux x86_64)"));
     }
-    return ServiceHttp.listen(vertx, router, host, port).compose(tcp -> vertx.createHttpServer(ServiceHttp.serverOptions())
-        .connectionHandler(HttpMetrics.connections("unix:" + socketPath))
-        .requestHandler(router)
+    return ServiceHttp.listen(vertx, router, host, port).compose(tcp -> ServiceHttp.server(vertx, router, ServiceHttp.serverOptions(), "unix:" + socketPath)
         .listen(SocketAddress.domainSocketAddress(socketPath))
         .map(socket -> new ServiceListeners(tcp, socket))
         .recover(err -> tcp.close().transform(closed -> Future.failedFuture(new IllegalStateException(
