@@ -34,6 +34,8 @@ public final class Benchmarks {
    */
   private static final long WARMUP_MS = Long.getLong("bench.warmupMillis", 30_000);
   private static final long MEASURE_MS = Long.getLong("bench.measureMillis", 15_000);
+  /** An open loop after the closed ones needs little warming: they warmed everything. */
+  private static final long OPEN_LOOP_WARMUP_MS = 3_000;
 
   private final Vertx vertx = Vertx.vertx();
   private DurablePostgres postgres;
@@ -117,7 +119,31 @@ public final class Benchmarks {
             direct, viaNginx);
         table.add(new Row("  CPU per a read (µs), via nginx", ProcessCpu.format(viaNginx.cpuMicros()), "", ""));
       }
+      readsAtQuarterRate(operations, direct.perSecond() / 4);
     }
+  }
+
+  /**
+   * The same reads at a fixed rate the machine has room for (a quarter of what direct reads reached), open loop:
+   * the latency a proxy adds to a request, where the 64-connection figures' latencies are mostly queueing. At
+   * half the rate, our two cores (shared with PostgreSQL, the services and this driver) already queued.
+   */
+  private void readsAtQuarterRate(List<LoadDriver.Operation> operations, double perSecond) {
+    var results = LoadDriver.alternateAtRate(vertx, perSecond, OPEN_LOOP_WARMUP_MS, MEASURE_MS, operations);
+    var direct = results.get(0);
+    table.add(new Row(String.format("GET /v1/organizations/{id} at a fixed %.0f/s (1/4 of direct), direct", perSecond),
+        latencies(direct), "", ""));
+    for (int i = 1; i < results.size(); i++) {
+      var proxied = results.get(i);
+      var proxy = proxied.name().substring(proxied.name().lastIndexOf(' ') + 1);
+      table.add(new Row("  the same via " + proxy + ", alternating", latencies(proxied) + "  added p50 "
+          + fmt(proxied.p50Millis() - direct.p50Millis()) + " p99 " + fmt(proxied.p99Millis() - direct.p99Millis()),
+          "", ""));
+    }
+  }
+
+  private static String latencies(LoadDriver.Result result) {
+    return "p50 " + fmt(result.p50Millis()) + " ms  p99 " + fmt(result.p99Millis()) + " ms  errors " + result.errors();
   }
 
   /** Reads through a proxy against direct ones: the figure, its ratio in each third, and the p99 the proxy adds. */

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * Closed-loop load: {@code concurrency} workers each issue one operation, wait for it, and issue
- * the next, for a fixed time after a warm-up. Latencies go into a preallocated array per operation,
- * so measuring costs no allocation on the hot path.
+ * the next, for a fixed time after a warm-up; or open-loop load at a fixed rate ({@link #alternateAtRate}).
+ * Latencies go into a preallocated array per operation, so measuring costs no allocation on the hot path.
  *
  * <p>Figures that are compared with each other (through the gateway against direct, a creation against
  * the raw insert) are measured {@linkplain #alternate alternately}, a slice of each in turn: the
@@ -47,8 +47,8 @@ final class LoadDriver {
 
   static Result run(Vertx vertx, String name, int concurrency, long warmupMillis, long measureMillis,
       Supplier<Future<?>> operation) {
-    return measure(vertx, concurrency, warmupMillis, measureMillis, PARTS, List.of(new Operation(name, operation)), null)
-        .get(0);
+    return measure((op, millis, tally) -> drive(vertx, concurrency, millis, op, tally), warmupMillis, measureMillis,
+        PARTS, List.of(new Operation(name, operation)), null).get(0);
   }
 
   /**
@@ -58,13 +58,36 @@ final class LoadDriver {
    */
   static List<Result> alternate(Vertx vertx, int concurrency, long warmupMillis, long measureMillis,
       List<Operation> operations, ProcessCpu cpu) {
-    var slices = Math.max(PARTS, (int) (measureMillis / SLICE_MILLIS / PARTS) * PARTS);
-    return measure(vertx, concurrency, warmupMillis, measureMillis, slices, operations, cpu);
+    return measure((operation, millis, tally) -> drive(vertx, concurrency, millis, operation, tally), warmupMillis,
+        measureMillis, slices(measureMillis), operations, cpu);
   }
 
-  private static List<Result> measure(Vertx vertx, int concurrency, long warmupMillis, long measureMillis, int slices,
+  /**
+   * Open loop, alternating as {@link #alternate} does: operations start on a fixed schedule, {@code perSecond} of
+   * them, whether or not earlier ones have answered, and each latency counts from when the schedule meant it to
+   * start. A closed loop on a saturated machine measures mostly queueing (its latency is connections / rate);
+   * this measures what an operation takes while the machine has room, and a stall shows in the latencies
+   * instead of slowing the callers down (no coordinated omission).
+   */
+  static List<Result> alternateAtRate(Vertx vertx, double perSecond, long warmupMillis, long measureMillis,
+      List<Operation> operations) {
+    return measure((operation, millis, tally) -> paced(vertx, perSecond, millis, operation, tally), warmupMillis,
+        measureMillis, slices(measureMillis), operations, null);
+  }
+
+  private static int slices(long measureMillis) {
+    return Math.max(PARTS, (int) (measureMillis / SLICE_MILLIS / PARTS) * PARTS);
+  }
+
+  /** Runs one operation for a while, recording into a tally: closed or open loop. */
+  @FunctionalInterface
+  private interface Drive {
+    void run(Supplier<Future<?>> operation, long millis, Tally tally);
+  }
+
+  private static List<Result> measure(Drive drive, long warmupMillis, long measureMillis, int slices,
       List<Operation> operations, ProcessCpu cpu) {
-    operations.forEach(op -> drive(vertx, concurrency, warmupMillis, op.run(), new Tally(0)));
+    operations.forEach(op -> drive.run(op.run(), warmupMillis, new Tally(0)));
     var tallies = operations.stream().map(op -> new Tally(MAX_SAMPLES)).toList();
     for (int slice = 0; slice < slices; slice++) {
       for (int i = 0; i < operations.size(); i++) {
@@ -72,7 +95,7 @@ final class LoadDriver {
         var cpuBefore = cpu == null ? null : cpu.seconds();
         int before = tally.index.get();
         long started = System.nanoTime();
-        drive(vertx, concurrency, measureMillis / slices, operations.get(i).run(), tally);
+        drive.run(operations.get(i).run(), measureMillis / slices, tally);
         tally.add(slice * PARTS / slices, tally.index.get() - before, System.nanoTime() - started);
         if (cpu != null) {
           ProcessCpu.microsBetween(cpuBefore, cpu.seconds()).forEach((name, micros) ->
@@ -96,6 +119,16 @@ final class LoadDriver {
 
     Tally(int samples) {
       this.samples = new long[samples];
+    }
+
+    void record(long latencyNanos, boolean failed) {
+      if (failed) {
+        errors.incrementAndGet();
+      }
+      int slot = index.getAndIncrement();
+      if (slot < samples.length) {
+        samples[slot] = latencyNanos;
+      }
     }
 
     void add(int part, long operations, long nanos) {
@@ -125,6 +158,44 @@ final class LoadDriver {
     for (int i = 0; i < concurrency; i++) {
       vertx.runOnContext(v -> loop(operation, deadline, tally, done));
     }
+    await(done);
+  }
+
+  /**
+   * Starts the operations due by now on every tick of a 1 ms timer, each timed from its due moment: the tick
+   * delays a start by up to a millisecond, in every operation alike. Returns when the last one has answered.
+   */
+  private static void paced(Vertx vertx, double perSecond, long millis, Supplier<Future<?>> operation, Tally tally) {
+    long started = System.nanoTime();
+    long count = (long) (perSecond * millis / 1_000);
+    if (count == 0) {
+      return;
+    }
+    double intervalNanos = 1e9 / perSecond;
+    var done = new CountDownLatch(1);
+    var answered = new AtomicLong();
+    vertx.runOnContext(v -> {
+      var due = new long[1];
+      vertx.setPeriodic(1, timer -> {
+        long now = System.nanoTime();
+        for (; due[0] < count && started + (long) (due[0] * intervalNanos) <= now; due[0]++) {
+          long planned = started + (long) (due[0] * intervalNanos);
+          operation.get().onComplete(ar -> {
+            tally.record(System.nanoTime() - planned, ar.failed());
+            if (answered.incrementAndGet() == count) {
+              done.countDown();
+            }
+          });
+        }
+        if (due[0] == count) {
+          vertx.cancelTimer(timer);
+        }
+      });
+    });
+    await(done);
+  }
+
+  private static void await(CountDownLatch done) {
     try {
       done.await();
     } catch (InterruptedException e) {
@@ -139,14 +210,7 @@ final class LoadDriver {
       return;
     }
     operation.get().onComplete(ar -> {
-      long elapsed = System.nanoTime() - start;
-      if (ar.failed()) {
-        tally.errors.incrementAndGet();
-      }
-      int slot = tally.index.getAndIncrement();
-      if (slot < tally.samples.length) {
-        tally.samples[slot] = elapsed;
-      }
+      tally.record(System.nanoTime() - start, ar.failed());
       loop(operation, deadline, tally, done);
     });
   }
