@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One Orgplane service running as its own JVM from the real {@code orgplane.jar}, the way an
@@ -15,6 +17,17 @@ final class ServiceProcess implements AutoCloseable {
 
   /** JVM options of the service processes; tests favour start-up time, benchmarks full JIT. */
   static final String JVM_ARGS = "orgplane.e2e.jvmArgs";
+
+  /**
+   * The services still running: stopped when this JVM is, so a benchmark or test run that is interrupted
+   * (Ctrl-C, a timeout's SIGTERM) leaves no service JVM behind holding its ports and memory.
+   */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+        "stop-service-processes"));
+  }
 
   private final String name;
   private final Process process;
@@ -62,6 +75,8 @@ final class ServiceProcess implements AutoCloseable {
       var builder = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(environment);
       var process = builder.start();
+      RUNNING.add(process);
+      process.onExit().thenAccept(RUNNING::remove);
       return new ServiceProcess(name, process, log);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + name, e);
