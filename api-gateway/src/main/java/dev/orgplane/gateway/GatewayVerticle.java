@@ -43,6 +43,7 @@ public final class GatewayVerticle extends ServiceVerticle {
   private Settings settings;
   private HttpServer server;
   private HttpServer metricsServer;
+  private ProxyHandler proxy;
   private long forgetTimer = -1;
 
   public GatewayVerticle(JsonObject commandLine) {
@@ -88,12 +89,12 @@ public final class GatewayVerticle extends ServiceVerticle {
       router.route().handler(RateLimit.perClientAddress(perAddress));
       router.route().handler(new DoorAuth(verifier));
       router.route().handler(RateLimit.perPrincipal(perPrincipal));
+      var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS");
       var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-          .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(
-              settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS")));
-      router.route().handler(new ProxyHandler(client, RouteTable.from(settings),
-          settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS"),
-          settings.longValue("ORGPLANE_BODY_LIMIT_BYTES")));
+          .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(connections));
+      proxy = new ProxyHandler(vertx, client, connections, RouteTable.from(settings),
+          settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS"), settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"));
+      router.route().handler(proxy);
       var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();
       return metricsServer.compose(m -> listen(router)).onSuccess(s -> server = s);
     });
@@ -166,6 +167,11 @@ public final class GatewayVerticle extends ServiceVerticle {
     TokenBuckets.release(vertx, PER_ADDRESS);
     TokenBuckets.release(vertx, PER_PRINCIPAL);
     return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))
+        .andThen(drained -> {
+          if (proxy != null) {
+            proxy.close();
+          }
+        })
         .eventually(() -> ServiceHttp.drain(metricsServer, 0));
   }
 }

@@ -61,6 +61,7 @@ class GatewayTest {
     orgServiceUrl = url(first);
     var dead = freePort();
     var routes = new JsonArray()
+        .add(new JsonObject().put("prefix", "/v1/stream/").put("upstreams", new JsonArray().add(url(streamer()))))
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(url(first)))
             .put("timeoutMs", 300))
         .add(new JsonObject().put("prefix", "/v1/dead/").put("upstreams", new JsonArray().add("http://127.0.0.1:" + dead)))
@@ -115,6 +116,34 @@ class GatewayTest {
       });
     }).listen(0, "127.0.0.1").await();
   }
+
+  /** Answers that are not one small body: large, in pieces, endless, or followed by a closed connection. */
+  private HttpServer streamer() {
+    return vertx.createHttpServer().requestHandler(req -> {
+      var response = req.response();
+      switch (req.path()) {
+        case "/v1/stream/big" -> response.end(BIG);
+        case "/v1/stream/pieces" -> {
+          response.setChunked(true).write("first;");
+          secondPiece.future().onSuccess(v -> response.end("second"));
+        }
+        case "/v1/stream/endless" -> {
+          response.setChunked(true);
+          var ticker = vertx.setPeriodic(20, id -> response.write("tick;"));
+          response.closeHandler(closed -> {
+            vertx.cancelTimer(ticker);
+            endlessClosed.tryComplete();
+          });
+        }
+        case "/v1/stream/then-close" -> response.end("ok").onSuccess(v -> vertx.setTimer(20, id -> req.connection().close()));
+        default -> response.setStatusCode(404).end();
+      }
+    }).listen(0, "127.0.0.1").await();
+  }
+
+  private static final String BIG = "0123456789abcdef".repeat(40_000);
+  private io.vertx.core.Promise<Void> secondPiece = io.vertx.core.Promise.promise();
+  private io.vertx.core.Promise<Void> endlessClosed = io.vertx.core.Promise.promise();
 
   private static String url(HttpServer server) {
     return "http://127.0.0.1:" + server.actualPort();
@@ -332,6 +361,69 @@ class GatewayTest {
     var seen = new JsonObject(small.body());
     assertEquals("{\"a\":1}", seen.getString("body"));
     assertEquals("chunked", seen.getString("transferEncoding"), "streamed as it came");
+  }
+
+  @Test
+  void anUpstreamThatRefusesConnectionsIsSkippedForReadsToo() {
+    for (int i = 0; i < 4; i++) {
+      var response = get("/v1/half/x", token(c -> c));
+      assertEquals(200, response.statusCode(), "never the dead upstream's 502: " + response.bodyAsString());
+      assertEquals("second", response.bodyAsJsonObject().getString("upstream"));
+    }
+  }
+
+  @Test
+  void aLargeAnswerComesThroughWhole() {
+    var response = get("/v1/stream/big", token(c -> c));
+    assertEquals(200, response.statusCode());
+    assertEquals(String.valueOf(BIG.length()), response.getHeader("Content-Length"));
+    assertEquals(BIG, response.bodyAsString());
+    var head = client.head(gatewayPort, "127.0.0.1", "/v1/stream/big").putHeader("Authorization", "Bearer " + token(c -> c))
+        .send().await();
+    assertEquals(200, head.statusCode());
+    assertEquals(null, head.body(), "a HEAD answer has no body");
+  }
+
+  @Test
+  void anAnswerInPiecesReachesTheCallerPieceByPiece() {
+    secondPiece = io.vertx.core.Promise.promise();
+    var pieces = new CopyOnWriteArrayList<String>();
+    var body = vertx.createHttpClient().request(io.vertx.core.http.HttpMethod.GET, gatewayPort, "127.0.0.1", "/v1/stream/pieces")
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token(c -> c)).send())
+        .compose(response -> {
+          var ended = io.vertx.core.Promise.<Void>promise();
+          response.handler(piece -> {
+            pieces.add(piece.toString());
+            // the upstream sends its second piece only once the first has reached the caller
+            secondPiece.tryComplete();
+          });
+          response.endHandler(ended::complete);
+          return ended.future();
+        })
+        .timeout(5, java.util.concurrent.TimeUnit.SECONDS);
+    body.await();
+    assertEquals("first;second", String.join("", pieces));
+  }
+
+  @Test
+  void aCallerThatHangsUpMidAnswerClosesTheUpstreamsConnection() {
+    endlessClosed = io.vertx.core.Promise.promise();
+    var caller = vertx.createHttpClient();
+    caller.request(io.vertx.core.http.HttpMethod.GET, gatewayPort, "127.0.0.1", "/v1/stream/endless")
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token(c -> c)).send())
+        .onSuccess(response -> response.handler(piece -> response.request().connection().close()));
+    endlessClosed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+  }
+
+  @Test
+  void readsGoOnWhenTheUpstreamClosesKeptAliveConnections() throws InterruptedException {
+    var token = token(c -> c);
+    for (int i = 0; i < 6; i++) {
+      var response = get("/v1/stream/then-close", token);
+      assertEquals(200, response.statusCode(), response.bodyAsString());
+      assertEquals("ok", response.bodyAsString());
+      Thread.sleep(i % 2 == 0 ? 0 : 50);
+    }
   }
 
   private record Answer(int status, String body) {

@@ -1,0 +1,150 @@
+package dev.orgplane.gateway.routing;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.SocketAddress;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kept-alive HTTP/1.1 connections from one gateway instance to its upstreams, all on that instance's
+ * event loop, so nothing here is shared between threads: what requests without a body travel on (see
+ * {@link UpstreamExchange}). At most {@code maxPerUpstream} connections per upstream; requests beyond that
+ * wait for one, first come first served. A connection idle for a minute is closed.
+ */
+final class UpstreamChannels {
+
+  private static final int IDLE_SECONDS = 60;
+  private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
+  private final VertxInternal vertx;
+  private final ContextInternal context;
+  private final int maxPerUpstream;
+  private final Map<URI, Upstream> upstreams = new HashMap<>();
+
+  /** To be made on the event loop of the gateway instance that will use it. */
+  UpstreamChannels(Vertx vertx, int maxPerUpstream) {
+    this.vertx = (VertxInternal) vertx;
+    this.context = this.vertx.getOrCreateContext();
+    this.maxPerUpstream = maxPerUpstream;
+  }
+
+  /** The event loop every connection here, and every exchange on them, runs on. */
+  EventLoop eventLoop() {
+    return context.nettyEventLoop();
+  }
+
+  /** A connection to {@code upstream} for one exchange; give it back with {@link #release} or {@link #discard}. */
+  Future<Channel> acquire(URI upstream) {
+    return upstreams.computeIfAbsent(upstream, Upstream::new).acquire();
+  }
+
+  /** The exchange ended cleanly and the upstream keeps the connection open: the next request may use it. */
+  void release(URI upstream, Channel channel) {
+    upstreams.get(upstream).release(channel);
+  }
+
+  /** The connection cannot carry another request (broken, timed out, half read): closed. */
+  void discard(Channel channel) {
+    channel.close();
+  }
+
+  /** At stop, once the server has drained its requests: every connection is idle then, and closed. */
+  void close() {
+    // a copy: closing a connection on its event loop takes it out of the idle list at once
+    upstreams.values().forEach(upstream -> List.copyOf(upstream.idle).forEach(Channel::close));
+  }
+
+  private final class Upstream {
+    private final Bootstrap bootstrap;
+    private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    private final ArrayDeque<Promise<Channel>> waiting = new ArrayDeque<>();
+    private int open;
+
+    Upstream(URI upstream) {
+      boolean unix = Route.UNIX.equals(upstream.getScheme());
+      var address = unix ? SocketAddress.domainSocketAddress(upstream.getPath())
+          : SocketAddress.inetSocketAddress(upstream.getPort(), upstream.getHost());
+      bootstrap = new Bootstrap()
+          .group(context.nettyEventLoop())
+          .channelFactory(vertx.transport().channelFactory(unix))
+          .remoteAddress(vertx.transport().convert(address))
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+          .handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+              channel.pipeline().addLast(
+                  new HttpClientCodec(new HttpDecoderConfig().setMaxInitialLineLength(8192), false, false),
+                  new IdleStateHandler(0, 0, IDLE_SECONDS),
+                  new UpstreamExchange.Handler());
+            }
+          });
+      if (!unix) {
+        bootstrap.option(ChannelOption.TCP_NODELAY, true);
+      }
+    }
+
+    Future<Channel> acquire() {
+      Channel channel;
+      while ((channel = idle.pollLast()) != null) {
+        if (channel.isActive()) {
+          return Future.succeededFuture(channel);
+        }
+      }
+      Promise<Channel> promise = context.promise();
+      if (open < maxPerUpstream) {
+        connect(promise);
+      } else {
+        waiting.add(promise);
+      }
+      return promise.future();
+    }
+
+    private void connect(Promise<Channel> promise) {
+      open++;
+      bootstrap.connect().addListener((ChannelFuture connected) -> {
+        if (!connected.isSuccess()) {
+          open--;
+          promise.fail(connected.cause());
+          return;
+        }
+        var channel = connected.channel();
+        channel.closeFuture().addListener(closed -> closed(channel));
+        promise.complete(channel);
+      });
+    }
+
+    void release(Channel channel) {
+      var waiter = waiting.poll();
+      if (waiter != null) {
+        waiter.complete(channel);
+      } else {
+        idle.addLast(channel);
+      }
+    }
+
+    private void closed(Channel channel) {
+      open--;
+      idle.remove(channel);
+      var waiter = waiting.poll();
+      if (waiter != null) {
+        connect(waiter);
+      }
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package dev.orgplane.gateway.routing;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerResponse;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One request without a body sent on a pooled upstream connection, and its answer relayed to the caller as
+ * it arrives: an answer of known length up to {@code smallBodyBytes} in one write, anything else (large,
+ * chunked, an event stream) streamed with backpressure. The route's timeout is an idle timeout, as Vert.x's
+ * client had it: it fires when nothing arrived for that long, so an event stream lives while it talks.
+ */
+final class UpstreamExchange {
+
+  /** What the exchange tells whoever started it: the answer's head went out, or the exchange failed before. */
+  interface Outcome {
+    /**
+     * Before anything was written to the caller, so a retry or a problem answer is still possible:
+     * {@code sent}, whether the request went out at all; {@code connectionWasReused}, whether it went on a
+     * kept-alive connection that broke (the upstream may have closed it meanwhile, not failed).
+     */
+    void failedBeforeAnswer(Throwable cause, boolean sent, boolean connectionWasReused);
+
+    /** The upstream answered (its head reached the caller). */
+    void answered();
+  }
+
+  private static final AttributeKey<UpstreamExchange> CURRENT = AttributeKey.valueOf("orgplane.exchange");
+  /** Set on a connection once it has carried a request: a reused one may have been closed by the upstream meanwhile. */
+  private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("orgplane.used");
+
+  private final UpstreamChannels channels;
+  private final URI upstream;
+  private final HttpServerResponse response;
+  private final long timeoutNanos;
+  private final long smallBodyBytes;
+  private final Outcome outcome;
+  private Channel channel;
+  private boolean reused;
+  private boolean answering;
+  private boolean ended;
+  private boolean keepAlive;
+  private Buffer body;
+  private long lastActivity;
+  private ScheduledFuture<?> timer;
+
+  UpstreamExchange(UpstreamChannels channels, URI upstream, HttpServerResponse response, long timeoutMillis,
+      long smallBodyBytes, Outcome outcome) {
+    this.channels = channels;
+    this.upstream = upstream;
+    this.response = response;
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    this.smallBodyBytes = smallBodyBytes;
+    this.outcome = outcome;
+  }
+
+  /** Waits for a connection (within the timeout too), then sends {@code request} on it. */
+  void start(HttpRequest request) {
+    lastActivity = System.nanoTime();
+    timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
+    // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
+    response.closeHandler(closed -> end(false));
+    channels.acquire(upstream).onComplete(acquired -> {
+      if (acquired.failed()) {
+        fail(acquired.cause(), false);
+        return;
+      }
+      if (ended) {
+        // timed out or abandoned while waiting for the connection: it goes back untouched
+        channels.release(upstream, acquired.result());
+        return;
+      }
+      send(acquired.result(), request);
+    });
+  }
+
+  private void send(Channel connection, HttpRequest request) {
+    channel = connection;
+    connection.attr(CURRENT).set(this);
+    reused = connection.attr(USED).getAndSet(Boolean.TRUE) != null;
+    connection.writeAndFlush(request).addListener(written -> {
+      if (!written.isSuccess()) {
+        fail(written.cause(), reused);
+      }
+    });
+  }
+
+  private void head(HttpResponse answer) {
+    lastActivity = System.nanoTime();
+    answering = true;
+    keepAlive = HttpUtil.isKeepAlive(answer);
+    ProxyHandler.answerHeaders(answer.status().code(), answer.headers(), response);
+    long length = HttpUtil.getContentLength(answer, -1L);
+    if (length >= 0 && length <= smallBodyBytes) {
+      body = Buffer.buffer((int) length);
+    } else if (length >= 0) {
+      response.putHeader("Content-Length", Long.toString(length));
+    } else {
+      response.setChunked(true);
+    }
+    outcome.answered();
+  }
+
+  private void content(HttpContent piece) {
+    lastActivity = System.nanoTime();
+    var bytes = piece.content();
+    if (body != null) {
+      body.appendBytes(ByteBufUtil.getBytes(bytes));
+    } else if (bytes.isReadable() && !response.closed()) {
+      response.write(Buffer.buffer(ByteBufUtil.getBytes(bytes)));
+      if (response.writeQueueFull()) {
+        channel.config().setAutoRead(false);
+        response.drainHandler(drained -> channel.config().setAutoRead(true));
+      }
+    }
+    if (piece instanceof LastHttpContent) {
+      if (!response.closed()) {
+        if (body != null) {
+          response.end(body);
+        } else {
+          response.end();
+        }
+      }
+      end(keepAlive);
+    }
+  }
+
+  /** The connection broke or closed: before the answer, a failure to report; during it, the caller's answer is cut. */
+  private void fail(Throwable cause, boolean connectionWasReused) {
+    if (ended) {
+      return;
+    }
+    end(false);
+    if (answering) {
+      response.reset();
+    } else {
+      outcome.failedBeforeAnswer(cause, channel != null, connectionWasReused);
+    }
+  }
+
+  private void checkIdle() {
+    if (ended) {
+      return;
+    }
+    long idleFor = System.nanoTime() - lastActivity;
+    if (idleFor < timeoutNanos) {
+      timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos - idleFor, TimeUnit.NANOSECONDS);
+      return;
+    }
+    fail(new TimeoutException("no answer from " + upstream + " for " + timeoutNanos / 1_000_000 + " ms"), false);
+  }
+
+  /** Once: the connection goes back to the pool if it can carry another request, and is closed otherwise. */
+  private void end(boolean reusable) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    timer.cancel(false);
+    if (channel == null) {
+      return;
+    }
+    channel.attr(CURRENT).set(null);
+    channel.config().setAutoRead(true);
+    if (reusable) {
+      channels.release(upstream, channel);
+    } else {
+      channels.discard(channel);
+    }
+  }
+
+  /** The pipeline's last handler: hands what the codec decoded to the connection's current exchange. */
+  static final class Handler extends ChannelInboundHandlerAdapter {
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+      try {
+        var exchange = ctx.channel().attr(CURRENT).get();
+        if (exchange == null) {
+          // an answer nobody asked for: the connection is out of step, never reuse it
+          ctx.close();
+          return;
+        }
+        if (message instanceof HttpResponse answer) {
+          exchange.head(answer);
+        }
+        if (message instanceof HttpContent piece) {
+          exchange.content(piece);
+        }
+      } finally {
+        ReferenceCountUtil.release(message);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      var exchange = ctx.channel().attr(CURRENT).get();
+      if (exchange != null) {
+        exchange.fail(new HttpClosedException("the upstream closed the connection"), exchange.reused);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      var exchange = ctx.channel().attr(CURRENT).get();
+      ctx.close();
+      if (exchange != null) {
+        exchange.fail(cause, exchange.reused);
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof IdleStateEvent && ctx.channel().attr(CURRENT).get() == null) {
+        ctx.close();
+      }
+    }
+  }
+}
