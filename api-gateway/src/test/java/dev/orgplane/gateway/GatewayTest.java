@@ -62,6 +62,7 @@ class GatewayTest {
     var dead = freePort();
     var routes = new JsonArray()
         .add(new JsonObject().put("prefix", "/v1/stream/").put("upstreams", new JsonArray().add(url(streamer()))))
+        .add(new JsonObject().put("prefix", "/v1/garbled/").put("upstreams", new JsonArray().add(garbled())))
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(url(first)))
             .put("timeoutMs", 300))
         .add(new JsonObject().put("prefix", "/v1/dead/").put("upstreams", new JsonArray().add("http://127.0.0.1:" + dead)))
@@ -139,6 +140,14 @@ class GatewayTest {
         default -> response.setStatusCode(404).end();
       }
     }).listen(0, "127.0.0.1").await();
+  }
+
+  /** Answers anything with a head that is not HTTP a proxy may relay (a Content-Length that is no number). */
+  private String garbled() {
+    var server = vertx.createNetServer().connectHandler(socket -> socket.handler(request ->
+        socket.write("HTTP/1.1 200 OK\r\nContent-Length: twelve\r\n\r\nhello")))
+        .listen(0, "127.0.0.1").await();
+    return "http://127.0.0.1:" + server.actualPort();
   }
 
   private static final String BIG = "0123456789abcdef".repeat(40_000);
@@ -370,6 +379,11 @@ class GatewayTest {
       assertEquals(200, response.statusCode(), "never the dead upstream's 502: " + response.bodyAsString());
       assertEquals("second", response.bodyAsJsonObject().getString("upstream"));
     }
+  }
+
+  @Test
+  void aMalformedAnswerIs502() {
+    assertProblem(get("/v1/garbled/x", token(c -> c)), 502, "upstream_unavailable");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -195,6 +196,12 @@ final class UpstreamExchange {
         if (exchange == null) {
           // an answer nobody asked for: the connection is out of step, never reuse it
           ctx.close();
+          return;
+        }
+        if (message instanceof HttpObject part && part.decoderResult().isFailure()) {
+          // not HTTP, or not the HTTP we can relay (a malformed length, an oversized head): never half of it
+          ctx.close();
+          exchange.fail(part.decoderResult().cause(), false);
           return;
         }
         if (message instanceof HttpResponse answer) {
