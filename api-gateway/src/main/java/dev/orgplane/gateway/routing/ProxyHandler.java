@@ -110,27 +110,26 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     upstreamHeaders(ctx, outgoing.headers()::add);
     outgoing.headers().add("Host", Route.UNIX.equals(upstream.getScheme()) ? "localhost"
         : upstream.getHost() + ":" + upstream.getPort());
-    new UpstreamExchange(channels, upstream, ctx.response(), route.timeoutMillis(), SMALL_BODY_BYTES,
-        new UpstreamExchange.Outcome() {
-          @Override
-          public void failedBeforeAnswer(Throwable cause, boolean sent, boolean connectionWasReused) {
-            if (sent && connectionWasReused && !retried && IDEMPOTENT.contains(request.method())) {
-              exchange(ctx, route, otherUpstreams, true);
-              return;
-            }
-            var failure = translate(cause, upstream);
-            if (!sent && otherUpstreams > 0 && failure.status() == 502) {
-              exchange(ctx, route, otherUpstreams - 1, retried);
-            } else if (!ctx.failed()) {
-              ctx.fail(failure);
-            }
+    new UpstreamExchange(channels, upstream, ctx.response(), route.timeoutMillis(), new UpstreamExchange.Outcome() {
+        @Override
+        public void failedBeforeAnswer(Throwable cause, boolean sent, boolean connectionWasReused) {
+          if (sent && connectionWasReused && !retried && IDEMPOTENT.contains(request.method())) {
+            exchange(ctx, route, otherUpstreams, true);
+            return;
           }
+          var failure = translate(cause, upstream);
+          if (!sent && otherUpstreams > 0 && failure.status() == 502) {
+            exchange(ctx, route, otherUpstreams - 1, retried);
+          } else if (!ctx.failed()) {
+            ctx.fail(failure);
+          }
+        }
 
-          @Override
-          public void answered() {
-            balancer.succeeded(upstream);
-          }
-        }).start(outgoing);
+        @Override
+        public void answered() {
+          balancer.succeeded(upstream);
+        }
+      }).start(outgoing);
   }
 
   /**
@@ -253,23 +252,17 @@ public final class ProxyHandler implements Handler<RoutingContext> {
 
   private void relay(RoutingContext ctx, HttpClientResponse upstream) {
     var response = ctx.response();
-    answerHeaders(upstream.statusCode(), upstream.headers(), response);
     var upstreamLength = upstream.getHeader("Content-Length");
-    if (upstreamLength != null && parseLength(upstreamLength) <= SMALL_BODY_BYTES) {
-      // typical API answers: one write, and nothing left to pipe if the caller has gone meanwhile
+    if (answerHead(upstream.statusCode(), upstream.headers(), upstreamLength == null ? -1 : parseLength(upstreamLength),
+        response)) {
       upstream.body().onSuccess(body -> {
         if (!response.closed()) {
           response.end(body);
         }
       }).onFailure(err -> response.reset());
-      return;
-    }
-    if (upstreamLength != null) {
-      response.putHeader("Content-Length", upstreamLength);
     } else {
-      response.setChunked(true);
+      upstream.pipeTo(response);
     }
-    upstream.pipeTo(response);
   }
 
   private ApiException translate(Throwable err, URI upstream) {
@@ -312,14 +305,29 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     add.accept("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());
   }
 
-  /** The upstream's status and headers for the caller, minus the hop-by-hop ones and its request id (ours stands). */
-  static void answerHeaders(int status, Iterable<Map.Entry<String, String>> upstream, HttpServerResponse response) {
+  /**
+   * The upstream answer's head for the caller: its status and headers minus the hop-by-hop ones and its request
+   * id (ours stands). Answers true when the body, of {@code length} bytes (-1: unknown), is to be collected and
+   * written at once (typical API answers: one write, and nothing left to pipe if the caller has gone meanwhile);
+   * false when it streams, its length announced or chunked.
+   */
+  static boolean answerHead(int status, Iterable<Map.Entry<String, String>> upstream, long length,
+      HttpServerResponse response) {
     response.setStatusCode(status);
     for (var h : upstream) {
       if (!HOP_BY_HOP.contains(h.getKey()) && !h.getKey().equalsIgnoreCase(RequestIds.HEADER)) {
         response.headers().add(h.getKey(), h.getValue());
       }
     }
+    if (length >= 0 && length <= SMALL_BODY_BYTES) {
+      return true;
+    }
+    if (length >= 0) {
+      response.putHeader("Content-Length", Long.toString(length));
+    } else {
+      response.setChunked(true);
+    }
+    return false;
   }
 
   private static String forwardedFor(HttpServerRequest request) {

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One request without a body sent on a pooled upstream connection, and its answer relayed to the caller as
- * it arrives: an answer of known length up to {@code smallBodyBytes} in one write, anything else (large,
- * chunked, an event stream) streamed with backpressure. The route's timeout is an idle timeout, as Vert.x's
+ * it arrives: a small answer of known length in one write, anything else (large, chunked, an event stream)
+ * streamed with backpressure (see {@link ProxyHandler#answerHead}). The route's timeout is an idle timeout, as Vert.x's
  * client had it: it fires when nothing arrived for that long, so an event stream lives while it talks.
  */
 final class UpstreamExchange {
@@ -50,7 +50,6 @@ final class UpstreamExchange {
   private final URI upstream;
   private final HttpServerResponse response;
   private final long timeoutNanos;
-  private final long smallBodyBytes;
   private final Outcome outcome;
   private Channel channel;
   private boolean reused;
@@ -62,12 +61,11 @@ final class UpstreamExchange {
   private ScheduledFuture<?> timer;
 
   UpstreamExchange(UpstreamChannels channels, URI upstream, HttpServerResponse response, long timeoutMillis,
-      long smallBodyBytes, Outcome outcome) {
+      Outcome outcome) {
     this.channels = channels;
     this.upstream = upstream;
     this.response = response;
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    this.smallBodyBytes = smallBodyBytes;
     this.outcome = outcome;
   }
 
@@ -106,14 +104,9 @@ final class UpstreamExchange {
     lastActivity = System.nanoTime();
     answering = true;
     keepAlive = HttpUtil.isKeepAlive(answer);
-    ProxyHandler.answerHeaders(answer.status().code(), answer.headers(), response);
     long length = HttpUtil.getContentLength(answer, -1L);
-    if (length >= 0 && length <= smallBodyBytes) {
+    if (ProxyHandler.answerHead(answer.status().code(), answer.headers(), length, response)) {
       body = Buffer.buffer((int) length);
-    } else if (length >= 0) {
-      response.putHeader("Content-Length", Long.toString(length));
-    } else {
-      response.setChunked(true);
     }
     outcome.answered();
   }
