@@ -205,16 +205,12 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Sends the request's body, if it has one, and answers the upstream's response. Most requests
-   * (GET, DELETE) have none: they go out as they are, not as an empty chunked body.
+   * Sends the request's body and answers the upstream's response: one of announced length as it is, any other
+   * counted against the limit as it streams (requests without a body never come here, see {@link #exchange}).
    */
   private Future<HttpClientResponse> body(RoutingContext ctx, HttpClientRequest upstreamRequest, String length) {
-    var request = ctx.request();
     if (length != null) {
-      return upstreamRequest.send(request);
-    }
-    if (!mayHaveBody(request)) {
-      return upstreamRequest.send();
+      return upstreamRequest.send(ctx.request());
     }
     return streamCounting(ctx, upstreamRequest);
   }
