@@ -63,6 +63,7 @@ class GatewayTest {
     var routes = new JsonArray()
         .add(new JsonObject().put("prefix", "/v1/stream/").put("upstreams", new JsonArray().add(url(streamer()))))
         .add(new JsonObject().put("prefix", "/v1/garbled/").put("upstreams", new JsonArray().add(garbled())))
+        .add(new JsonObject().put("prefix", "/v1/hinting/").put("upstreams", new JsonArray().add(hinting())))
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(url(first)))
             .put("timeoutMs", 300))
         .add(new JsonObject().put("prefix", "/v1/dead/").put("upstreams", new JsonArray().add("http://127.0.0.1:" + dead)))
@@ -147,6 +148,24 @@ class GatewayTest {
     var server = vertx.createNetServer().connectHandler(socket -> socket.handler(request ->
         socket.write("HTTP/1.1 200 OK\r\nContent-Length: twelve\r\n\r\nhello")))
         .listen(0, "127.0.0.1").await();
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** Answers every request with an interim 103 (Early Hints) before its final answer, on one kept-alive connection. */
+  private String hinting() {
+    var server = vertx.createNetServer().connectHandler(socket -> {
+      // a head ends with an empty line (the small bodies sent here have none), however the bytes arrive
+      var received = new StringBuilder();
+      socket.handler(bytes -> {
+        received.append(bytes);
+        int headEnd;
+        while ((headEnd = received.indexOf("\r\n\r\n")) >= 0) {
+          received.delete(0, headEnd + 4);
+          socket.write("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+              + "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nfinal");
+        }
+      });
+    }).listen(0, "127.0.0.1").await();
     return "http://127.0.0.1:" + server.actualPort();
   }
 
@@ -384,6 +403,22 @@ class GatewayTest {
   @Test
   void aMalformedAnswerIs502() {
     assertProblem(get("/v1/garbled/x", token(c -> c)), 502, "upstream_unavailable");
+  }
+
+  @Test
+  void interimAnswersAreDroppedAndTheFinalOneRelayed() {
+    var token = token(c -> c);
+    for (int i = 0; i < 3; i++) {
+      // relayed as the answer, a 103 leaves the caller waiting for the final one for good
+      var read = client.get(gatewayPort, "127.0.0.1", "/v1/hinting/x").putHeader("Authorization", "Bearer " + token)
+          .timeout(5_000).send().await();
+      assertEquals(200, read.statusCode(), "the connection stays in step, request " + i);
+      assertEquals("final", read.bodyAsString());
+    }
+    var write = client.post(gatewayPort, "127.0.0.1", "/v1/hinting/x").putHeader("Authorization", "Bearer " + token)
+        .timeout(5_000).sendBuffer(Buffer.buffer("{}")).await();
+    assertEquals(200, write.statusCode());
+    assertEquals("final", write.bodyAsString());
   }
 
   @Test

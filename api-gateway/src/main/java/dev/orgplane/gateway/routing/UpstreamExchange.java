@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -54,6 +55,8 @@ final class UpstreamExchange {
   private Channel channel;
   private boolean reused;
   private boolean answering;
+  /** Between an interim answer's head (1xx: 100 Continue, 103 Early Hints) and its end: skipped, not relayed. */
+  private boolean interim;
   private boolean ended;
   private boolean keepAlive;
   private Buffer body;
@@ -102,6 +105,11 @@ final class UpstreamExchange {
 
   private void head(HttpResponse answer) {
     lastActivity = System.nanoTime();
+    if (answer.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      // the caller gets one answer, the final one (Vert.x's client drops interim answers on the other path too)
+      interim = true;
+      return;
+    }
     answering = true;
     keepAlive = HttpUtil.isKeepAlive(answer);
     long length = HttpUtil.getContentLength(answer, -1L);
@@ -113,6 +121,10 @@ final class UpstreamExchange {
 
   private void content(HttpContent piece) {
     lastActivity = System.nanoTime();
+    if (interim) {
+      interim = !(piece instanceof LastHttpContent);
+      return;
+    }
     var bytes = piece.content();
     if (body != null) {
       body.appendBytes(ByteBufUtil.getBytes(bytes));
