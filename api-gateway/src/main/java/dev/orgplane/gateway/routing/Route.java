@@ -21,6 +21,11 @@ public record Route(String prefix, List<URI> upstreams, long timeoutMillis) {
     return new Route(json.getString("prefix"), upstreams, json.getLong("timeoutMs", 30_000L));
   }
 
+  /** The Host header an upstream is asked with: its host and port, or {@code localhost} behind a Unix socket. */
+  static String authority(URI upstream) {
+    return UNIX.equals(upstream.getScheme()) ? "localhost" : upstream.getHost() + ":" + upstream.getPort();
+  }
+
   private static void check(URI upstream) {
     var usable = UNIX.equals(upstream.getScheme()) ? upstream.getPath() != null && upstream.getPath().startsWith("/")
         : "http".equals(upstream.getScheme()) && upstream.getHost() != null && upstream.getPort() > 0;

@@ -1,8 +1,12 @@
 package dev.orgplane.gateway.routing;
 
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.http.HttpClosedException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,5 +43,21 @@ final class UpstreamBalancer {
 
   void succeeded(URI upstream) {
     failedUntil.remove(upstream);
+  }
+
+  /**
+   * The caller's problem for an exchange with {@code upstream} that failed with {@code err}: 504 when it did not
+   * answer in time, else 502; an upstream that could not be reached, or closed the connection, is quarantined.
+   */
+  ApiException failure(Throwable err, URI upstream) {
+    if (err instanceof TimeoutException || err.getCause() instanceof TimeoutException
+        || err instanceof io.netty.handler.timeout.TimeoutException) {
+      return new ApiException(504, "upstream_timeout", "The service behind this path did not answer in time.");
+    }
+    if (err instanceof ConnectException || err.getCause() instanceof ConnectException
+        || err instanceof HttpClosedException) {
+      failed(upstream);
+    }
+    return new ApiException(502, "upstream_unavailable", "The service behind this path is unavailable; retry shortly.");
   }
 }

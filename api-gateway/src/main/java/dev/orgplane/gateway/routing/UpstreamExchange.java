@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * One request without a body sent on a pooled upstream connection, and its answer relayed to the caller as
  * it arrives: a small answer of known length in one write, anything else (large, chunked, an event stream)
- * streamed with backpressure (see {@link ProxyHandler#answerHead}). The route's timeout is an idle timeout, as Vert.x's
+ * streamed with backpressure (see {@link HopHeaders#answerHead}). The route's timeout is an idle timeout, as Vert.x's
  * client had it: it fires when nothing arrived for that long, so an event stream lives while it talks.
  */
 final class UpstreamExchange {
@@ -113,7 +113,7 @@ final class UpstreamExchange {
     answering = true;
     keepAlive = HttpUtil.isKeepAlive(answer);
     long length = HttpUtil.getContentLength(answer, -1L);
-    if (ProxyHandler.answerHead(answer.status().code(), answer.headers(), length, response)) {
+    if (HopHeaders.answerHead(answer.status().code(), answer.headers(), length, response)) {
       body = Buffer.buffer((int) length);
     }
     outcome.answered();
