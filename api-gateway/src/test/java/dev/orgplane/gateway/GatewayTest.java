@@ -50,6 +50,7 @@ class GatewayTest {
   private int limitedGatewayPort;
   private int limitedMetricsPort;
   private String orgServiceUrl;
+  private String hintingUrl;
   private static final String EXTERNAL_ISSUER = "https://idp.test";
   private final TestKeys externalKeys = TestKeys.generate("idp-key");
 
@@ -63,7 +64,7 @@ class GatewayTest {
     var routes = new JsonArray()
         .add(new JsonObject().put("prefix", "/v1/stream/").put("upstreams", new JsonArray().add(url(streamer()))))
         .add(new JsonObject().put("prefix", "/v1/garbled/").put("upstreams", new JsonArray().add(garbled())))
-        .add(new JsonObject().put("prefix", "/v1/hinting/").put("upstreams", new JsonArray().add(hinting())))
+        .add(new JsonObject().put("prefix", "/v1/hinting/").put("upstreams", new JsonArray().add(hintingUrl = hinting())))
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(url(first)))
             .put("timeoutMs", 300))
         .add(new JsonObject().put("prefix", "/v1/dead/").put("upstreams", new JsonArray().add("http://127.0.0.1:" + dead)))
@@ -419,6 +420,20 @@ class GatewayTest {
         .timeout(5_000).sendBuffer(Buffer.buffer("{}")).await();
     assertEquals(200, write.statusCode());
     assertEquals("final", write.bodyAsString());
+  }
+
+  @Test
+  void connectionsToUpstreamsAreGauged() {
+    assertEquals(200, get("/v1/hinting/x", token(c -> c)).statusCode());
+    var metrics = get("/metrics", null).bodyAsString();
+    var upstream = "{upstream=\"" + hintingUrl + "\"} ";
+    assertTrue(gauge(metrics, "orgplane_gateway_upstream_connections" + upstream) >= 1, metrics);
+    assertEquals(0, gauge(metrics, "orgplane_gateway_upstream_waiting_requests" + upstream), metrics);
+  }
+
+  private static double gauge(String metrics, String series) {
+    return metrics.lines().filter(line -> line.startsWith(series)).mapToDouble(line -> Double.parseDouble(
+        line.substring(series.length()))).findFirst().orElseThrow(() -> new AssertionError("no " + series));
   }
 
   @Test

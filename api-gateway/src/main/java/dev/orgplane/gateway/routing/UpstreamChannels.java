@@ -1,5 +1,6 @@
 package dev.orgplane.gateway.routing;
 
+import dev.orgplane.kit.metrics.Metrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,15 +21,19 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Kept-alive HTTP/1.1 connections from one gateway instance to its upstreams, all on that instance's
  * event loop, so nothing here is shared between threads: what requests without a body travel on (see
  * {@link UpstreamExchange}). At most {@code maxPerUpstream} connections per upstream; requests beyond that
- * wait for one, first come first served. A connection idle for a minute is closed.
+ * wait for one, first come first served. A connection idle for a minute is closed. The open connections and the
+ * waiting requests per upstream, over every instance, are gauges ({@value #CONNECTIONS}, {@value #WAITING}).
  */
 final class UpstreamChannels {
 
+  static final String CONNECTIONS = "orgplane_gateway_upstream_connections";
+  static final String WAITING = "orgplane_gateway_upstream_waiting_requests";
   private static final int IDLE_SECONDS = 60;
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
@@ -75,8 +80,14 @@ final class UpstreamChannels {
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     private final ArrayDeque<Promise<Channel>> waiting = new ArrayDeque<>();
     private int open;
+    private final AtomicLong openGauge;
+    private final AtomicLong waitingGauge;
 
     Upstream(URI upstream) {
+      openGauge = Metrics.sharedGauge(Metrics.registry(), CONNECTIONS,
+          "Open gateway connections to an upstream, for requests without a body", "upstream", upstream.toString());
+      waitingGauge = Metrics.sharedGauge(Metrics.registry(), WAITING,
+          "Requests without a body waiting for a connection to an upstream", "upstream", upstream.toString());
       boolean unix = Route.UNIX.equals(upstream.getScheme());
       var address = unix ? SocketAddress.domainSocketAddress(upstream.getPath())
           : SocketAddress.inetSocketAddress(upstream.getPort(), upstream.getHost());
@@ -111,15 +122,18 @@ final class UpstreamChannels {
         connect(promise);
       } else {
         waiting.add(promise);
+        waitingGauge.incrementAndGet();
       }
       return promise.future();
     }
 
     private void connect(Promise<Channel> promise) {
       open++;
+      openGauge.incrementAndGet();
       bootstrap.connect().addListener((ChannelFuture connected) -> {
         if (!connected.isSuccess()) {
           open--;
+          openGauge.decrementAndGet();
           promise.fail(connected.cause());
           return;
         }
@@ -130,7 +144,7 @@ final class UpstreamChannels {
     }
 
     void release(Channel channel) {
-      var waiter = waiting.poll();
+      var waiter = nextWaiting();
       if (waiter != null) {
         waiter.complete(channel);
       } else {
@@ -140,11 +154,20 @@ final class UpstreamChannels {
 
     private void closed(Channel channel) {
       open--;
+      openGauge.decrementAndGet();
       idle.remove(channel);
-      var waiter = waiting.poll();
+      var waiter = nextWaiting();
       if (waiter != null) {
         connect(waiter);
       }
+    }
+
+    private Promise<Channel> nextWaiting() {
+      var waiter = waiting.poll();
+      if (waiter != null) {
+        waitingGauge.decrementAndGet();
+      }
+      return waiter;
     }
   }
 }

@@ -1,14 +1,11 @@
 package dev.orgplane.kit.metrics;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -29,12 +26,6 @@ public final class HttpMetrics implements Handler<RoutingContext> {
   private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
   private static final String OTHER_METHOD = "OTHER";
   private static final int STATUSES = 600;
-  /**
-   * A gauge's count, one per name and tag in a registry, shared by whoever asks for it: the registry keeps the
-   * first gauge registered under a name and tags, so the instances of a service (the gateway deploys one per
-   * event loop) must count into one number.
-   */
-  private static final ConcurrentMap<List<Object>, AtomicLong> GAUGES = new ConcurrentHashMap<>();
   private final String service;
   private final MeterRegistry registry;
   private final AtomicLong active;
@@ -47,24 +38,16 @@ public final class HttpMetrics implements Handler<RoutingContext> {
   HttpMetrics(String service, MeterRegistry registry) {
     this.service = service;
     this.registry = registry;
-    this.active = gauge(registry, ACTIVE, "Requests being answered", "service", service);
+    this.active = Metrics.sharedGauge(registry, ACTIVE, "Requests being answered", "service", service);
   }
 
   /** Counts the open connections of the server listening at {@code listener} (an address, or a socket's path). */
   public static Handler<HttpConnection> connections(String listener) {
-    var open = gauge(Metrics.registry(), CONNECTIONS, "Open connections", "listener", listener);
+    var open = Metrics.sharedGauge(Metrics.registry(), CONNECTIONS, "Open connections", "listener", listener);
     return connection -> {
       open.incrementAndGet();
       connection.closeHandler(closed -> open.decrementAndGet());
     };
-  }
-
-  private static AtomicLong gauge(MeterRegistry registry, String name, String description, String tag, String value) {
-    return GAUGES.computeIfAbsent(List.of(registry, name, value), key -> {
-      var count = new AtomicLong();
-      Gauge.builder(name, count, AtomicLong::get).description(description).tag(tag, value).register(registry);
-      return count;
-    });
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.orgplane.kit.metrics;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
@@ -9,7 +11,11 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Prometheus registry per process. Vert.x reports pool and SQL client metrics into it
@@ -19,6 +25,12 @@ import java.util.Set;
 public final class Metrics {
 
   private static final PrometheusMeterRegistry REGISTRY = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /**
+   * A gauge's count, one per name and tag in a registry, shared by whoever asks for it: the registry keeps the
+   * first gauge registered under a name and tags, so the instances of a service (the gateway deploys one per
+   * event loop) must count into one number.
+   */
+  private static final ConcurrentMap<List<Object>, AtomicLong> GAUGES = new ConcurrentHashMap<>();
 
   private Metrics() {
   }
@@ -42,6 +54,16 @@ public final class Metrics {
   /** The factory that binds Vert.x metrics to our registry; pass to {@code Vertx.builder().withMetrics(...)}. */
   public static MicrometerMetricsFactory factory() {
     return new MicrometerMetricsFactory(REGISTRY);
+  }
+
+  /** The count behind gauge {@code name}{tag=value} of {@code registry}, registered on first use. */
+  public static AtomicLong sharedGauge(MeterRegistry registry, String name, String description, String tag,
+      String value) {
+    return GAUGES.computeIfAbsent(List.of(registry, name, value), key -> {
+      var count = new AtomicLong();
+      Gauge.builder(name, count, AtomicLong::get).description(description).tag(tag, value).register(registry);
+      return count;
+    });
   }
 
   public static void mount(Router router) {
