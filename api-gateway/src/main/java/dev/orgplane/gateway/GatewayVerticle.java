@@ -16,6 +16,7 @@ import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.health.HealthRoutes;
 import dev.orgplane.kit.http.ProblemFailureHandler;
 import dev.orgplane.kit.http.ServiceHttp;
+import dev.orgplane.kit.http.ServiceListeners;
 import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientOptions;
@@ -92,7 +93,13 @@ public final class GatewayVerticle extends ServiceVerticle {
       var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS");
       var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
           .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(connections));
-      proxy = new ProxyHandler(vertx, client, connections, RouteTable.from(settings),
+      var routes = RouteTable.from(settings);
+      if (routes.reachesUnixSockets() && !ServiceListeners.unixSockets(vertx)) {
+        throw new ConfigException("a route sends to a Unix socket (ORGPLANE_ROUTES, ORGPLANE_ORG_SERVICE_SOCKET or "
+            + "ORGPLANE_ENGINE_SOCKET), but this process's transport has none (ORGPLANE_TRANSPORT=io_uring): "
+            + "reach the services by http://host:port");
+      }
+      proxy = new ProxyHandler(vertx, client, connections, routes,
           settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS"), settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"));
       router.route().handler(proxy);
       var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();

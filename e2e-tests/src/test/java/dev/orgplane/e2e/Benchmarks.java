@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.transport.Transport;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgBuilder;
@@ -99,6 +100,13 @@ public final class Benchmarks {
         new LoadDriver.Operation("GET org direct", () -> get(http, platform.orgServicePort, path, token)),
         new LoadDriver.Operation("GET org via gateway", () -> get(http, platform.gatewayPort, path, token))));
     var cpu = platform.cpu();
+    // where the kernel allows it, the same gateway on io_uring takes turns too
+    var ioUring = Transport.IO_URING.available();
+    if (ioUring) {
+      int port = platform.startIoUringGateway();
+      operations.add(new LoadDriver.Operation("GET org via gateway on io_uring", () -> get(http, port, path, token)));
+      cpu = cpu.with("gateway on io_uring", platform.process(port).pid());
+    }
     // -Dbench.nginx=/usr/sbin/nginx: nginx making the gateway's hop takes turns too, as the yardstick
     var nginxExecutable = System.getProperty("bench.nginx");
     try (var nginx = nginxExecutable == null ? null : NginxReference.start(nginxExecutable, platform.orgServiceSocket())) {
@@ -113,8 +121,16 @@ public final class Benchmarks {
       add("GET /v1/organizations/{id} direct at org-service, 64 conns", direct, null);
       proxiedRows("GET /v1/organizations/{id} through the gateway, 64 conns, alternating", "gateway", direct, viaGateway);
       cpuRows("a read", direct, viaGateway);
+      var next = 2;
+      if (ioUring) {
+        var viaIoUring = results.get(next++);
+        proxiedRows("the same through the gateway on io_uring (ORGPLANE_TRANSPORT; TCP to org-service), alternating",
+            "gateway on io_uring", direct, viaIoUring);
+        table.add(new Row("  CPU per a read (µs), via the gateway on io_uring", ProcessCpu.format(viaIoUring.cpuMicros()),
+            "", ""));
+      }
       if (nginx != null) {
-        var viaNginx = results.get(2);
+        var viaNginx = results.get(next);
         proxiedRows("the same through nginx (proxying only: no token check, no limits, no log), alternating", "nginx",
             direct, viaNginx);
         table.add(new Row("  CPU per a read (µs), via nginx", ProcessCpu.format(viaNginx.cpuMicros()), "", ""));
@@ -135,7 +151,7 @@ public final class Benchmarks {
         latencies(direct), "", ""));
     for (int i = 1; i < results.size(); i++) {
       var proxied = results.get(i);
-      var proxy = proxied.name().substring(proxied.name().lastIndexOf(' ') + 1);
+      var proxy = proxied.name().substring(proxied.name().indexOf(" via ") + 5);
       table.add(new Row("  the same via " + proxy + ", alternating", latencies(proxied) + "  added p50 "
           + fmt(proxied.p50Millis() - direct.p50Millis()) + " p99 " + fmt(proxied.p99Millis() - direct.p99Millis()),
           "", ""));

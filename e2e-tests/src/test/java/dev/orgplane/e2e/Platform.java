@@ -74,7 +74,7 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ENGINE_CLIENT_SECRET", "e2e-engine-secret-0123456789"),
         Map.entry("ORGPLANE_ENGINE_POLL_MILLIS", "200"),
         Map.entry("ORGPLANE_ENGINE_LEASE_MILLIS", "5000"),
-        Map.entry("ORGPLANE_ROUTES", routes(orgSocket, enginePorts)),
+        Map.entry("ORGPLANE_ROUTES", routes("unix:" + orgSocket, enginePorts)),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
     var platform = new Platform(gateway, orgService, engine, config);
     try {
@@ -105,6 +105,22 @@ final class Platform implements AutoCloseable {
   /** Starts one more provisioning engine on {@code port} (the gateway knows it only if it was routed at start). */
   ServiceProcess startEngine(int port) {
     return startService("engine", "engine-" + port, port);
+  }
+
+  /**
+   * A second gateway, on io_uring ({@code ORGPLANE_TRANSPORT}), reaching org-service over TCP (Vert.x 5.0 has no
+   * Unix sockets on io_uring), so that one benchmark run weighs both transports; answers its port.
+   */
+  int startIoUringGateway() {
+    int port = freePort();
+    var merged = new java.util.HashMap<>(config);
+    merged.put("ORGPLANE_HTTP_PORT", String.valueOf(port));
+    merged.put("ORGPLANE_ROUTES", routes("http://127.0.0.1:" + orgServicePort, List.of(enginePort)));
+    var process = ServiceProcess.start("gateway", "gateway-io_uring", merged, Map.of("ORGPLANE_TRANSPORT", "io_uring"));
+    processes.add(process);
+    byPort.put(port, process);
+    awaitReady(process, port);
+    return port;
   }
 
   /** Kills org-service (-9) and starts it again on its port. */
@@ -138,10 +154,10 @@ final class Platform implements AutoCloseable {
   }
 
   /** Provisioning to every engine (the gateway skips one that is down), everything else to org-service. */
-  private static String routes(String orgSocket, List<Integer> engines) {
+  private static String routes(String orgUpstream, List<Integer> engines) {
     var engineUrls = new io.vertx.core.json.JsonArray();
     engines.forEach(port -> engineUrls.add("http://127.0.0.1:" + port));
-    var org = new io.vertx.core.json.JsonArray().add("unix:" + orgSocket);
+    var org = new io.vertx.core.json.JsonArray().add(orgUpstream);
     return new io.vertx.core.json.JsonArray()
         .add(new io.vertx.core.json.JsonObject().put("prefix", "/v1/provisioning/").put("upstreams", engineUrls))
         .add(new io.vertx.core.json.JsonObject().put("prefix", "/v1/").put("upstreams", org))

@@ -3,10 +3,12 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +83,50 @@ class StandaloneLifecycleTest {
     assertEquals(200, read.status(), read.body());
     third.close();
     assertTrue(third.output().lines().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")), third.output());
+  }
+
+  @Test
+  void thePlatformRunsOnIoUring() throws IOException {
+    assumeTrue(Transport.IO_URING.available(), "this kernel refuses io_uring: " + Transport.IO_URING.unavailabilityCause());
+    int port = Platform.freePort();
+    var gateway = new Gateway("http://127.0.0.1:" + port);
+    var process = startStandalone(port, Map.of("ORGPLANE_TRANSPORT", "io_uring"));
+    var register = gateway.postJson("/v1/auth/register", null,
+        new JsonObject().put("email", "uring@e2e.test").put("password", "uring-password-1").put("name", "U"));
+    assertEquals(201, register.status(), register.body());
+    var token = gateway.token("uring@e2e.test", "uring-password-1");
+    var created = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "uring-org").put("title", "U"));
+    assertEquals(201, created.status(), created.body());
+    var read = gateway.get("/v1/organizations/uring-org", token);
+    assertEquals(200, read.status(), read.body());
+    try (var files = Files.list(dataDir)) {
+      assertTrue(files.noneMatch(f -> f.toString().endsWith(".sock")), "io_uring has no Unix sockets: TCP between services");
+    }
+    process.close();
+    assertTrue(process.output().lines().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")), process.output());
+  }
+
+  @Test
+  void anUnknownTransportIsOneLineErrorAndNonZeroExit() throws InterruptedException {
+    var process = ServiceProcess.start("standalone", "standalone-bad-transport",
+        Map.of("ORGPLANE_DATA_DIR", dataDir.toString(), "ORGPLANE_HTTP_PORT", String.valueOf(Platform.freePort())),
+        Map.of("ORGPLANE_TRANSPORT", "kqueue"));
+    assertEquals(1, process.waitForExit());
+    var lines = process.output().lines().filter(l -> l.startsWith("orgplane:")).toList();
+    assertEquals(List.of("orgplane: ORGPLANE_TRANSPORT must be epoll or io_uring, got 'kqueue'"), lines, process.output());
+  }
+
+  @Test
+  void aGatewayOnIoUringRefusesUnixSocketRoutesAtStart() throws InterruptedException {
+    assumeTrue(Transport.IO_URING.available(), "this kernel refuses io_uring: " + Transport.IO_URING.unavailabilityCause());
+    var process = ServiceProcess.start("gateway", "gateway-io_uring-unix",
+        Map.of("ORGPLANE_HTTP_PORT", String.valueOf(Platform.freePort()),
+            "ORGPLANE_ORG_SERVICE_SOCKET", dataDir.resolve("org-service.sock").toString()),
+        Map.of("ORGPLANE_TRANSPORT", "io_uring"));
+    assertEquals(1, process.waitForExit());
+    var lines = process.output().lines().filter(l -> l.startsWith("orgplane:")).toList();
+    assertEquals(1, lines.size(), process.output());
+    assertTrue(lines.get(0).contains("Unix socket") && lines.get(0).contains("ORGPLANE_TRANSPORT=io_uring"), lines.get(0));
   }
 
   /** A running platform writes its buffered access lines out within moments, not only when it stops. */

@@ -3,6 +3,7 @@ package dev.orgplane.launcher;
 import ch.qos.logback.classic.LoggerContext;
 import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.http.AccessLogSink;
+import dev.orgplane.kit.http.ServiceListeners;
 import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
@@ -22,7 +23,8 @@ final class PlatformProcess {
 
   private static final long STOP_TIMEOUT_SECONDS = 60;
 
-  private final Vertx vertx = Vertx.builder().with(Metrics.vertxOptions().setPreferNativeTransport(true)).withMetrics(Metrics.factory()).build();
+  private final Vertx vertx = IoTransport.fromEnvironment().builder()
+      .with(Metrics.vertxOptions().setPreferNativeTransport(true)).withMetrics(Metrics.factory()).build();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final long startedAt = System.nanoTime();
 
@@ -44,9 +46,9 @@ final class PlatformProcess {
     }
   }
 
-  /** Whether services of this process can listen on Unix sockets (the native transport loaded). */
+  /** Whether services of this process can listen on Unix sockets (see {@link ServiceListeners#unixSockets}). */
   boolean unixSockets() {
-    return vertx.isNativeTransportEnabled();
+    return ServiceListeners.unixSockets(vertx);
   }
 
   long millisSinceStart() {

@@ -52,6 +52,11 @@ public final class RouteTable {
     return routes.stream().filter(r -> path.startsWith(r.prefix())).findFirst();
   }
 
+  /** Whether some route sends to a Unix socket ({@code unix:/path}). */
+  public boolean reachesUnixSockets() {
+    return routes.stream().flatMap(r -> r.upstreams().stream()).anyMatch(u -> Route.UNIX.equals(u.getScheme()));
+  }
+
   public List<Route> routes() {
     return routes;
   }

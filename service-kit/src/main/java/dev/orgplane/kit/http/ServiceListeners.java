@@ -3,6 +3,7 @@ package dev.orgplane.kit.http;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import java.nio.file.Files;
@@ -36,15 +37,20 @@ public final class ServiceListeners {
       return Future.failedFuture(new IllegalStateException(
           "cannot listen on " + socketPath + ": it is a file or directory, not a socket"));
     }
-    if (!vertx.isNativeTransportEnabled()) {
+    if (!unixSockets(vertx)) {
       return Future.failedFuture(new IllegalStateException(
-          "cannot listen on " + socketPath + ": Unix sockets need the native transport (Linux x86_64)"));
+          "cannot listen on " + socketPath + ": Unix sockets need the epoll transport (Linux x86_64)"));
     }
     return ServiceHttp.listen(vertx, router, host, port).compose(tcp -> ServiceHttp.server(vertx, router, ServiceHttp.serverOptions(), "unix:" + socketPath)
         .listen(SocketAddress.domainSocketAddress(socketPath))
         .map(socket -> new ServiceListeners(tcp, socket))
         .recover(err -> tcp.close().transform(closed -> Future.failedFuture(new IllegalStateException(
             "cannot listen on " + socketPath + ": " + err.getMessage(), err)))));
+  }
+
+  /** Whether this Vert.x can listen on and connect to Unix sockets: on epoll, not on NIO or io_uring (Vert.x 5.0). */
+  public static boolean unixSockets(Vertx vertx) {
+    return vertx.isNativeTransportEnabled() && ((VertxInternal) vertx).transport().supportsDomainSockets();
   }
 
   public int port() {
