@@ -109,7 +109,7 @@ public final class Benchmarks {
     }
     // -Dbench.nginx=/usr/sbin/nginx: nginx making the gateway's hop takes turns too, as the yardstick
     var nginxExecutable = System.getProperty("bench.nginx");
-    try (var nginx = nginxExecutable == null ? null : NginxReference.start(nginxExecutable, platform.orgServiceSocket())) {
+    try (var nginx = nginxExecutable == null ? null : NginxReference.start(nginxExecutable, platform.orgServiceAddress())) {
       if (nginx != null) {
         operations.add(new LoadDriver.Operation("GET org via nginx", () -> get(http, nginx.port(), path, token)));
         cpu = cpu.with("nginx", nginx.pid());

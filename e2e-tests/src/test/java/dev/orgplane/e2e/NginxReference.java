@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * nginx as a plain reverse proxy in front of org-service's Unix socket, the hop the gateway makes,
+ * nginx as a plain reverse proxy in front of org-service (its Unix socket, or TCP), the hop the gateway makes,
  * with one worker (the gateway has one event loop) and kept-alive upstream connections. It verifies
  * no token and limits nothing, so it is the yardstick for the gateway's ratio: what proxying alone
  * costs on this machine, measured in the same run. Only the benchmarks start it, when given its
@@ -22,11 +22,12 @@ final class NginxReference implements AutoCloseable {
     this.port = port;
   }
 
-  static NginxReference start(String executable, String upstreamSocket) {
+  /** {@code upstream}: org-service as nginx names a server, {@code unix:/path} or {@code host:port}. */
+  static NginxReference start(String executable, String upstream) {
     try {
       var dir = Files.createTempDirectory("orgplane-nginx");
       var port = Platform.freePort();
-      Files.writeString(dir.resolve("nginx.conf"), configuration(dir, port, upstreamSocket));
+      Files.writeString(dir.resolve("nginx.conf"), configuration(dir, port, upstream));
       var process = new ProcessBuilder(executable, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("output.log").toFile()).start();
       var reference = new NginxReference(process, port);
@@ -46,7 +47,7 @@ final class NginxReference implements AutoCloseable {
   }
 
   /** In the foreground, one process (no master), no access log; temporary files in {@code dir}. */
-  private static String configuration(Path dir, int port, String upstreamSocket) {
+  private static String configuration(Path dir, int port, String upstream) {
     return """
         daemon off;
         master_process off;
@@ -61,7 +62,7 @@ final class NginxReference implements AutoCloseable {
           fastcgi_temp_path %1$s/fastcgi;
           uwsgi_temp_path %1$s/uwsgi;
           scgi_temp_path %1$s/scgi;
-          upstream org_service { server unix:%3$s; keepalive 128; }
+          upstream org_service { server %3$s; keepalive 128; }
           server {
             listen 127.0.0.1:%2$d;
             keepalive_requests 1000000;
@@ -72,7 +73,7 @@ final class NginxReference implements AutoCloseable {
             }
           }
         }
-        """.formatted(dir, port, upstreamSocket);
+        """.formatted(dir, port, upstream);
   }
 
   private static void awaitListening(NginxReference reference, Path dir) throws IOException {

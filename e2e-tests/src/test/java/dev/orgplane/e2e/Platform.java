@@ -19,6 +19,11 @@ import java.util.Map;
  */
 final class Platform implements AutoCloseable {
 
+  /**
+   * Whether the platform's services talk over Unix sockets: not when the processes run on io_uring
+   * ({@code ORGPLANE_TRANSPORT=io_uring} in this JVM's environment, which they inherit), where Vert.x 5.0 has none.
+   */
+  static final boolean UNIX_SOCKETS = !"io_uring".equals(System.getenv("ORGPLANE_TRANSPORT"));
   final int gatewayPort;
   final int orgServicePort;
   final int enginePort;
@@ -54,8 +59,8 @@ final class Platform implements AutoCloseable {
     while (enginePorts.size() < engines) {
       enginePorts.add(freePort());
     }
-    // the gateway reaches org-service through its Unix socket, as a co-located deployment does
-    var orgSocket = socketPath(orgService);
+    // the gateway reaches org-service through its Unix socket, as a co-located deployment does (TCP on io_uring)
+    var orgSocket = UNIX_SOCKETS ? socketPath(orgService) : "";
     // Load tests and benchmarks all come from this one address: lift the per-address rate limit.
     var config = Map.ofEntries(
         Map.entry("ORGPLANE_ORG_SERVICE_SOCKET", orgSocket),
@@ -74,7 +79,7 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ENGINE_CLIENT_SECRET", "e2e-engine-secret-0123456789"),
         Map.entry("ORGPLANE_ENGINE_POLL_MILLIS", "200"),
         Map.entry("ORGPLANE_ENGINE_LEASE_MILLIS", "5000"),
-        Map.entry("ORGPLANE_ROUTES", routes("unix:" + orgSocket, enginePorts)),
+        Map.entry("ORGPLANE_ROUTES", routes(route(orgServiceAddress(orgService)), enginePorts)),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
     var platform = new Platform(gateway, orgService, engine, config);
     try {
@@ -115,7 +120,7 @@ final class Platform implements AutoCloseable {
     int port = freePort();
     var merged = new java.util.HashMap<>(config);
     merged.put("ORGPLANE_HTTP_PORT", String.valueOf(port));
-    merged.put("ORGPLANE_ROUTES", routes("http://127.0.0.1:" + orgServicePort, List.of(enginePort)));
+    merged.put("ORGPLANE_ROUTES", routes(route("127.0.0.1:" + orgServicePort), List.of(enginePort)));
     var process = ServiceProcess.start("gateway", "gateway-io_uring", merged, Map.of("ORGPLANE_TRANSPORT", "io_uring"));
     processes.add(process);
     byPort.put(port, process);
@@ -165,9 +170,18 @@ final class Platform implements AutoCloseable {
         .encode();
   }
 
-  /** Where the gateway reaches org-service. */
-  String orgServiceSocket() {
-    return socketPath(orgServicePort);
+  /** Where the gateway reaches org-service: {@code unix:/path}, or {@code 127.0.0.1:port} on io_uring. */
+  String orgServiceAddress() {
+    return orgServiceAddress(orgServicePort);
+  }
+
+  private static String orgServiceAddress(int port) {
+    return UNIX_SOCKETS ? "unix:" + socketPath(port) : "127.0.0.1:" + port;
+  }
+
+  /** An address as a gateway route names it. */
+  private static String route(String address) {
+    return address.startsWith("unix:") ? address : "http://" + address;
   }
 
   /** Short (Unix socket paths are limited to about 100 bytes) and unique per platform. */

@@ -52,7 +52,8 @@ class StandaloneLifecycleTest {
         new JsonObject().put("email", "durable@e2e.test").put("password", "durable-password-1").put("name", "D"));
     assertEquals(201, register.status(), register.body());
     for (var socket : List.of("org-service.sock", "engine.sock")) {
-      assertTrue(Files.exists(dataDir.resolve(socket)), "the gateway reaches the services through Unix sockets");
+      assertEquals(Platform.UNIX_SOCKETS, Files.exists(dataDir.resolve(socket)),
+          "the gateway reaches the services through Unix sockets, but on io_uring");
     }
     var database = PgUrl.parse(Files.readString(dataDir.resolve("postgres.url")).trim());
     assertEquals(3, PgFixture.queryLong(database, "SELECT count(*) FROM pg_settings "

@@ -78,7 +78,7 @@ final class StandaloneCommand implements Runnable {
     if (settings.has(key)) {
       return;
     }
-    var dataDir = Path.of(settings.string("ORGPLANE_DATA_DIR")).toAbsolutePath();
+    var dataDir = Path.of(settings.string("ORGPLANE_DATA_DIR")).toAbsolutePath().normalize();
     var socket = dataDir.resolve(file).toString();
     if (socket.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
       return;
