@@ -118,13 +118,9 @@ final class Platform implements AutoCloseable {
    */
   int startIoUringGateway() {
     int port = freePort();
-    var merged = new java.util.HashMap<>(config);
-    merged.put("ORGPLANE_HTTP_PORT", String.valueOf(port));
-    merged.put("ORGPLANE_ROUTES", routes(route("127.0.0.1:" + orgServicePort), List.of(enginePort)));
-    var process = ServiceProcess.start("gateway", "gateway-io_uring", merged, Map.of("ORGPLANE_TRANSPORT", "io_uring"));
-    processes.add(process);
-    byPort.put(port, process);
-    awaitReady(process, port);
+    startService("gateway", "gateway-io_uring", port, Map.of("ORGPLANE_HTTP_PORT", String.valueOf(port),
+            "ORGPLANE_ROUTES", routes("http://127.0.0.1:" + orgServicePort, List.of(enginePort))),
+        Map.of("ORGPLANE_TRANSPORT", "io_uring"));
     return port;
   }
 
@@ -149,9 +145,16 @@ final class Platform implements AutoCloseable {
   }
 
   private ServiceProcess startService(String command, String name, int port) {
+    return startService(command, name, port, Map.of("ORGPLANE_ENGINE_PORT",
+        command.equals("engine") ? String.valueOf(port) : config.get("ORGPLANE_ENGINE_PORT")), Map.of());
+  }
+
+  /** {@code command} listening on {@code port}, with the platform's configuration but {@code overrides}. */
+  private ServiceProcess startService(String command, String name, int port, Map<String, String> overrides,
+      Map<String, String> environment) {
     var merged = new java.util.HashMap<>(config);
-    merged.put("ORGPLANE_ENGINE_PORT", command.equals("engine") ? String.valueOf(port) : config.get("ORGPLANE_ENGINE_PORT"));
-    var process = ServiceProcess.start(command, name, merged);
+    merged.putAll(overrides);
+    var process = ServiceProcess.start(command, name, merged, environment);
     processes.add(process);
     byPort.put(port, process);
     awaitReady(process, port);
