@@ -114,6 +114,13 @@ class GatewayTest {
             .put("body", body.toString()).put("requestId", req.getHeader("X-Request-Id"))
             .put("forwardedFor", req.getHeader("X-Forwarded-For")).put("authorization", req.getHeader("Authorization"))
             .put("transferEncoding", req.getHeader("Transfer-Encoding"));
+        var headers = new JsonObject();
+        req.headers().forEach((header, value) -> headers.put(header.toLowerCase(java.util.Locale.ROOT), value));
+        seen.put("headers", headers);
+        if (req.getHeader("X-Answer-Hop-Headers") != null) {
+          req.response().putHeader("Keep-Alive", "timeout=5").putHeader("Proxy-Authenticate", "Basic")
+              .putHeader("X-Request-Id", "the-upstream's-own").putHeader("X-Upstream", "kept");
+        }
         seenByUpstream.add(seen);
         req.response().putHeader("Content-Type", "application/json").end(seen.encode());
       });
@@ -217,6 +224,31 @@ class GatewayTest {
     assertEquals("127.0.0.1", seen.getString("forwardedFor"));
     assertTrue(seen.getString("authorization").startsWith("Bearer "), "services re-verify the token");
     assertEquals(null, seen.getString("transferEncoding"), "a request without a body goes on without one");
+  }
+
+  /** Both paths: a read on the gateway's own connections, a write on Vert.x's client; names in any case. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"GET", "POST"})
+  void hopByHopHeadersStayOnTheirSideOfTheHopBothWays(String method) {
+    var response = client.request(io.vertx.core.http.HttpMethod.valueOf(method), gatewayPort, "127.0.0.1", "/v1/hops")
+        .putHeader("Authorization", "Bearer " + token(c -> c)).putHeader("X-Answer-Hop-Headers", "yes")
+        .putHeader("x-forwarded-for", "10.1.2.3").putHeader("X-FORWARDED-HOST", "spoofed.example")
+        .putHeader("Proxy-Authorization", "Basic eDp5").putHeader("TE", "trailers").putHeader("keep-ALIVE", "timeout=9")
+        .putHeader("X-Custom", "kept").putHeader("Accept", "application/json")
+        .sendBuffer(Buffer.buffer(method.equals("POST") ? "{}" : "")).await();
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    var upstreamSaw = response.bodyAsJsonObject().getJsonObject("headers");
+    assertEquals("10.1.2.3, 127.0.0.1", upstreamSaw.getString("x-forwarded-for"), "the caller's chain, then the caller");
+    assertEquals("127.0.0.1:" + gatewayPort, upstreamSaw.getString("x-forwarded-host"), "ours, not the caller's");
+    assertEquals("kept", upstreamSaw.getString("x-custom"));
+    assertEquals("application/json", upstreamSaw.getString("accept"));
+    for (var hop : List.of("proxy-authorization", "te", "keep-alive")) {
+      assertEquals(null, upstreamSaw.getString(hop), hop + " stays with the caller");
+    }
+    assertEquals("kept", response.getHeader("X-Upstream"));
+    assertEquals(null, response.getHeader("Proxy-Authenticate"), "stays with the upstream");
+    assertEquals(null, response.getHeader("Keep-Alive"));
+    assertEquals(upstreamSaw.getString("x-request-id"), response.getHeader("X-Request-Id"), "the gateway's request id stands");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.orgplane.gateway.limits;
 
+import dev.orgplane.gateway.ClientAddress;
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
@@ -14,22 +15,25 @@ import java.util.function.Function;
 public final class RateLimit implements Handler<RoutingContext> {
 
   private final TokenBuckets buckets;
-  private final Function<RoutingContext, String> key;
+  private final Function<RoutingContext, Object> key;
 
-  private RateLimit(TokenBuckets buckets, Function<RoutingContext, String> key) {
+  /** A token's subject, named by its issuer: the same subject of two issuers is two callers. */
+  private record Subject(String issuer, String subject) {
+  }
+
+  private RateLimit(TokenBuckets buckets, Function<RoutingContext, Object> key) {
     this.buckets = buckets;
     this.key = key;
   }
 
   public static RateLimit perClientAddress(TokenBuckets buckets) {
-    return new RateLimit(buckets, ctx -> ctx.request().remoteAddress() == null ? "unknown"
-        : ctx.request().remoteAddress().hostAddress());
+    return new RateLimit(buckets, ctx -> ClientAddress.of(ctx.request()));
   }
 
   public static RateLimit perPrincipal(TokenBuckets buckets) {
     return new RateLimit(buckets, ctx -> {
       Principal principal = ctx.get(Principal.CONTEXT_KEY);
-      return principal == null ? null : principal.issuer() + " " + principal.subject();
+      return principal == null ? null : new Subject(principal.issuer(), principal.subject());
     });
   }
 

@@ -17,7 +17,7 @@ public final class TokenBuckets implements Shareable {
 
   private final double ratePerSecond;
   private final double burst;
-  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final Map<Object, Bucket> buckets = new ConcurrentHashMap<>();
 
   public TokenBuckets(double ratePerSecond, double burst) {
     this.ratePerSecond = ratePerSecond;
@@ -44,7 +44,7 @@ public final class TokenBuckets implements Shareable {
   }
 
   /** Takes one token; answers 0 when allowed, else the whole seconds to wait before a retry. */
-  public long take(String key) {
+  public long take(Object key) {
     return buckets.computeIfAbsent(key, k -> new Bucket(burst, System.nanoTime())).take(ratePerSecond, burst);
   }
 

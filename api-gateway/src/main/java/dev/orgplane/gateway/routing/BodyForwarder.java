@@ -119,7 +119,7 @@ final class BodyForwarder {
   private static void relay(RoutingContext ctx, HttpClientResponse upstream) {
     var response = ctx.response();
     var upstreamLength = upstream.getHeader("Content-Length");
-    if (HopHeaders.answerHead(upstream.statusCode(), upstream.headers(),
+    if (HopHeaders.answerHead(upstream.statusCode(), HopHeaders.asIs(upstream.headers()),
         upstreamLength == null ? -1 : ProxyHandler.parseLength(upstreamLength), response)) {
       upstream.body().onSuccess(body -> {
         if (!response.closed()) {

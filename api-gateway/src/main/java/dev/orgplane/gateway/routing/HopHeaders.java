@@ -1,13 +1,16 @@
 package dev.orgplane.gateway.routing;
 
+import dev.orgplane.gateway.ClientAddress;
 import dev.orgplane.kit.http.RequestIds;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
 /**
@@ -16,13 +19,14 @@ import java.util.function.BiConsumer;
  */
 final class HopHeaders {
 
-  /** Case-insensitive, so no header name is lower-cased (allocated) to be looked up, twice per request. */
-  private static final Set<String> HOP_BY_HOP = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-
-  static {
-    HOP_BY_HOP.addAll(List.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-        "transfer-encoding", "upgrade", "host", "content-length"));
-  }
+  /**
+   * Compared as they are, without case: Vert.x's and Netty's decoders keep header names as {@link AsciiString}s, and
+   * turning each into a String to look it up cost an allocation per header, twice per request.
+   */
+  private static final List<AsciiString> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
+      RequestIds.HEADER).stream().map(AsciiString::of).toList();
+  private static final String FORWARDED = "x-forwarded-";
 
   private static final long SMALL_BODY_BYTES = 256 * 1024;
 
@@ -34,14 +38,15 @@ final class HopHeaders {
    * those are dropped, so each is added once). Written straight into the upstream request: through its options
    * they were copied (and validated) twice.
    */
-  static void toUpstream(RoutingContext ctx, BiConsumer<String, String> add) {
+  static void toUpstream(RoutingContext ctx, BiConsumer<CharSequence, CharSequence> add) {
     var request = ctx.request();
-    request.headers().forEach(h -> {
-      if (!HOP_BY_HOP.contains(h.getKey()) && !h.getKey().equalsIgnoreCase(RequestIds.HEADER)
-          && !h.getKey().regionMatches(true, 0, "x-forwarded-", 0, 12)) {
+    for (var headers = asIs(request.headers()); headers.hasNext(); ) {
+      var h = headers.next();
+      if (!isHopByHop(h.getKey())
+          && !AsciiString.regionMatches(h.getKey(), true, 0, FORWARDED, 0, FORWARDED.length())) {
         add.accept(h.getKey(), h.getValue());
       }
-    });
+    }
     add.accept(RequestIds.HEADER, RequestIds.of(ctx));
     add.accept("X-Forwarded-For", forwardedFor(request));
     add.accept("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
@@ -54,11 +59,12 @@ final class HopHeaders {
    * written at once (typical API answers: one write, and nothing left to pipe if the caller has gone meanwhile);
    * false when it streams, its length announced or chunked.
    */
-  static boolean answerHead(int status, Iterable<Map.Entry<String, String>> upstream, long length,
-      HttpServerResponse response) {
+  static boolean answerHead(int status, Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> upstream,
+      long length, HttpServerResponse response) {
     response.setStatusCode(status);
-    for (var h : upstream) {
-      if (!HOP_BY_HOP.contains(h.getKey()) && !h.getKey().equalsIgnoreCase(RequestIds.HEADER)) {
+    while (upstream.hasNext()) {
+      var h = upstream.next();
+      if (!isHopByHop(h.getKey())) {
         response.headers().add(h.getKey(), h.getValue());
       }
     }
@@ -73,8 +79,29 @@ final class HopHeaders {
     return false;
   }
 
+  /**
+   * A message's headers as their decoder keeps them: Vert.x's HTTP/1 headers are Netty's, whose names it would
+   * otherwise copy into Strings one by one; any other (HTTP/2's) as Strings.
+   */
+  static Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> asIs(MultiMap headers) {
+    if (headers instanceof HttpHeaders netty) {
+      return netty.iteratorCharSequence();
+    }
+    return headers.iterator();
+  }
+
+  /** Whether a header stays on its side of the hop (the request id among them: ours stands). */
+  private static boolean isHopByHop(CharSequence name) {
+    for (int i = 0; i < HOP_BY_HOP.size(); i++) {
+      if (HOP_BY_HOP.get(i).contentEqualsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String forwardedFor(HttpServerRequest request) {
-    var client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    var client = ClientAddress.of(request);
     var previous = request.getHeader("X-Forwarded-For");
     return previous == null ? client : previous + ", " + client;
   }

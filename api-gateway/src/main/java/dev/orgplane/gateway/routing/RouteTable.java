@@ -48,8 +48,14 @@ public final class RouteTable {
     return path.isBlank() ? settings.string(url) : Route.UNIX + ":" + path;
   }
 
+  /** The route of {@code path}; a loop, not a stream: asked for every request. */
   public Optional<Route> match(String path) {
-    return routes.stream().filter(r -> path.startsWith(r.prefix())).findFirst();
+    for (int i = 0; i < routes.size(); i++) {
+      if (path.startsWith(routes.get(i).prefix())) {
+        return Optional.of(routes.get(i));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Whether some route sends to a Unix socket ({@code unix:/path}). */

@@ -113,7 +113,7 @@ final class UpstreamExchange {
     answering = true;
     keepAlive = HttpUtil.isKeepAlive(answer);
     long length = HttpUtil.getContentLength(answer, -1L);
-    if (HopHeaders.answerHead(answer.status().code(), answer.headers(), length, response)) {
+    if (HopHeaders.answerHead(answer.status().code(), answer.headers().iteratorCharSequence(), length, response)) {
       body = Buffer.buffer((int) length);
     }
     outcome.answered();

@@ -27,7 +27,7 @@ public final class BearerAuth implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    var token = bearerToken(ctx.request().getHeader("Authorization"));
+    var token = BearerToken.in(ctx.request().getHeader("Authorization"));
     if (token == null) {
       ctx.fail(ApiException.unauthorized("A bearer token is required."));
       return;
@@ -48,14 +48,5 @@ public final class BearerAuth implements Handler<RoutingContext> {
       throw ApiException.unauthorized("A bearer token is required.");
     }
     return principal;
-  }
-
-  /** The token of an {@code Authorization: Bearer} header, or null for no header, another scheme or no token. */
-  public static String bearerToken(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    var token = authorization.substring(7).trim();
-    return token.isEmpty() ? null : token;
   }
 }
