@@ -127,16 +127,16 @@ final class UpstreamChannels {
       return promise.future();
     }
 
+    /** A connection being opened counts against the limit at once, and in the gauge once it is open. */
     private void connect(Promise<Channel> promise) {
       open++;
-      openGauge.incrementAndGet();
       bootstrap.connect().addListener((ChannelFuture connected) -> {
         if (!connected.isSuccess()) {
           open--;
-          openGauge.decrementAndGet();
           promise.fail(connected.cause());
           return;
         }
+        openGauge.incrementAndGet();
         var channel = connected.channel();
         channel.closeFuture().addListener(closed -> closed(channel));
         promise.complete(channel);
