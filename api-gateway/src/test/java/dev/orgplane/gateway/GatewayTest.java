@@ -252,6 +252,23 @@ class GatewayTest {
   }
 
   @Test
+  void aContentLengthThatIsNotANumberIsAProblem() {
+    var socket = vertx.createNetClient().connect(gatewayPort, "127.0.0.1").await();
+    var answer = new StringBuffer();
+    socket.handler(bytes -> answer.append(bytes.toString()));
+    socket.write("POST /v1/echo HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token(c -> c)
+        + "\r\nContent-Length: twelve\r\n\r\n{}").await();
+    var deadline = System.currentTimeMillis() + 5_000;
+    while (!answer.toString().contains("malformed_request") && System.currentTimeMillis() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertTrue(answer.toString().startsWith("HTTP/1.1 400 "), answer.toString());
+    assertTrue(answer.toString().contains("\"code\":\"malformed_request\""), answer.toString());
+    assertTrue(seenByUpstream.isEmpty(), "nothing reached the upstream");
+    socket.close();
+  }
+
+  @Test
   void requestBodiesStreamThrough() {
     var response = client.post(gatewayPort, "127.0.0.1", "/v1/echo").putHeader("Authorization", "Bearer " + token(c -> c))
         .sendJsonObject(new JsonObject().put("hello", "world")).await();

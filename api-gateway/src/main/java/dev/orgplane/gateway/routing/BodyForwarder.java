@@ -118,9 +118,8 @@ final class BodyForwarder {
 
   private static void relay(RoutingContext ctx, HttpClientResponse upstream) {
     var response = ctx.response();
-    var upstreamLength = upstream.getHeader("Content-Length");
     if (HopHeaders.answerHead(upstream.statusCode(), HopHeaders.asIs(upstream.headers()),
-        upstreamLength == null ? -1 : ProxyHandler.parseLength(upstreamLength), response)) {
+        HopHeaders.contentLength(upstream.getHeader("Content-Length")), response)) {
       upstream.body().onSuccess(body -> {
         if (!response.closed()) {
           response.end(body);

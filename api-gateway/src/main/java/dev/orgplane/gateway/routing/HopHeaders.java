@@ -1,6 +1,7 @@
 package dev.orgplane.gateway.routing;
 
 import dev.orgplane.gateway.ClientAddress;
+import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.RequestIds;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
@@ -77,6 +78,21 @@ final class HopHeaders {
       response.setChunked(true);
     }
     return false;
+  }
+
+  /**
+   * A Content-Length header's value, -1 without one. One that is not a number is a 400 problem; over HTTP/1 it never
+   * gets here, the server's decoder refuses such a request first (and the client's such an answer).
+   */
+  static long contentLength(String header) {
+    if (header == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("bad_request", "Content-Length is not a number.");
+    }
   }
 
   /**

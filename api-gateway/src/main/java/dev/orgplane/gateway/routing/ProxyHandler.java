@@ -46,8 +46,9 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       return;
     }
     var length = request.getHeader("Content-Length");
-    if (length != null && parseLength(length) > bodyLimitBytes) {
-      refuseOversize(ctx, parseLength(length));
+    long announced = HopHeaders.contentLength(length);
+    if (announced > bodyLimitBytes) {
+      refuseOversize(ctx, announced);
       return;
     }
     if (mayHaveBody(request)) {
@@ -84,13 +85,5 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   public static boolean mayHaveBody(HttpServerRequest request) {
     return request.version() == HttpVersion.HTTP_2 || request.getHeader("Content-Length") != null
         || request.getHeader("Transfer-Encoding") != null;
-  }
-
-  static long parseLength(String value) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("bad_request", "Content-Length is not a number.");
-    }
   }
 }

@@ -63,9 +63,13 @@ public final class ServiceHttp {
             "cannot listen on " + host + ":" + port + ": " + err.getMessage(), err)));
   }
 
-  /** A server for {@code router} whose connections are counted as {@code listener}'s. */
+  /**
+   * A server for {@code router} whose connections are counted as {@code listener}'s; what it cannot read as HTTP is
+   * answered by {@link MalformedRequests}.
+   */
   static HttpServer server(Vertx vertx, Router router, HttpServerOptions options, String listener) {
-    return vertx.createHttpServer(options).connectionHandler(HttpMetrics.connections(listener)).requestHandler(router);
+    return vertx.createHttpServer(options).connectionHandler(HttpMetrics.connections(listener))
+        .invalidRequestHandler(new MalformedRequests()).requestHandler(router);
   }
 
   /**

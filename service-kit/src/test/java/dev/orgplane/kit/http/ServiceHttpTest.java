@@ -31,12 +31,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ServiceHttpTest {
 
   private static final Migrations WIDGETS = new Migrations("kittest", "db/kittest");
+  private Vertx vertx;
   private Pool pool;
   private WebClient client;
   private int port;
 
   @BeforeAll
   void start(Vertx vertx) {
+    this.vertx = vertx;
     PgUrl url = PgFixture.freshDatabase(WIDGETS);
     pool = Database.open(vertx, url, 2, new SessionTimeouts(500, 60_000), List.of(WIDGETS)).await();
     var router = ServiceHttp.router(vertx, "kittest", 1024, () -> pool.query("SELECT 1").execute());
@@ -75,6 +77,32 @@ class ServiceHttpTest {
     assertEquals(status, response.statusCode(), response.bodyAsString());
     assertEquals(Problem.CONTENT_TYPE, response.getHeader("Content-Type"));
     var json = response.bodyAsJsonObject();
+    assertEquals(code, json.getString("code"));
+    assertEquals(status, json.getInteger("status"));
+  }
+
+  /** Heads the HTTP decoder refuses: a problem document each, and the connection closed after it. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "'POST /widgets HTTP/1.1\r\nHost: a\r\nContent-Length: twelve\r\n\r\n{}', 400, malformed_request",
+      "'GET /widgets HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n', 400, malformed_request",
+      "'GET /LONG HTTP/1.1\r\nHost: a\r\n\r\n', 414, request_line_too_long",
+      "'GET /widgets HTTP/1.1\r\nHost: a\r\nX-Big: LONG\r\n\r\n', 431, headers_too_large",
+  })
+  void whatIsNotReadableHttpIsAProblemAndEndsTheConnection(String head, int status, String code) {
+    var request = head.replace("\\r\\n", "\r\n").replace("LONG", "a".repeat(9000));
+    var answer = new StringBuffer();
+    var closed = io.vertx.core.Promise.<Void>promise();
+    var socket = vertx.createNetClient().connect(port, "127.0.0.1").await();
+    socket.handler(bytes -> answer.append(bytes.toString()));
+    socket.closeHandler(v -> closed.tryComplete());
+    socket.write(request);
+    closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+    var text = answer.toString();
+    // HTTP/1.0 when the request line itself was not read
+    assertTrue(text.matches("(?s)HTTP/1\\.[01] " + status + " .*"), text);
+    assertTrue(text.toLowerCase(java.util.Locale.ROOT).contains("content-type: " + Problem.CONTENT_TYPE), text);
+    var json = new JsonObject(text.substring(text.indexOf("\r\n\r\n") + 4));
     assertEquals(code, json.getString("code"));
     assertEquals(status, json.getInteger("status"));
   }
