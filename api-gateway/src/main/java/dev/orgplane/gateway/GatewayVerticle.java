@@ -66,6 +66,7 @@ public final class GatewayVerticle extends ServiceVerticle {
         ctx.next();
       });
       ServiceHttp.observe(router, SERVICE);
+      router.route().handler(new ResolvedPaths());
       HealthRoutes.mount(router, () -> orgKeys.keys().map(keys -> {
         if (keys.isEmpty()) {
           throw new IllegalStateException("no signing keys known yet");

@@ -33,6 +33,9 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
         .writeTo(ctx.response()));
     router.errorHandler(405, ctx -> Problem.of(405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()).writeTo(ctx.response()));
+    // vertx-web's own 400: a path it cannot decode (a broken percent-encoding such as %zz)
+    router.errorHandler(400, ctx -> Problem.of(400, "malformed_path", "The request path is not valid percent-encoded text.")
+        .writeTo(ctx.response()));
     router.errorHandler(500, handler);
   }
 

@@ -81,6 +81,11 @@ class ServiceHttpTest {
     assertEquals(status, json.getInteger("status"));
   }
 
+  @Test
+  void aPathThatIsNotValidPercentEncodingIsAProblem() {
+    assertProblem(send(HttpMethod.GET, "/widgets/%zz", null), 400, "malformed_path");
+  }
+
   /** Heads the HTTP decoder refuses: a problem document each, and the connection closed after it. */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({
