@@ -1,11 +1,82 @@
 package dev.orgplane.gateway;
 
+import dev.orgplane.kit.config.ConfigException;
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The address a request came from, as the rate limit per address and {@code X-Forwarded-For} name it. */
+/**
+ * Who sent a request, as the rate limit per address counts it. Without trusted proxies that is the peer, whatever
+ * the request says. Behind a load balancer every request's peer is the balancer, so the proxies named in
+ * {@value #SETTING} (addresses or CIDR blocks) are looked through: from the peer leftwards along
+ * {@code X-Forwarded-For}, the first address that is not a trusted proxy is the client. Entries left of it are
+ * the caller's own words and never count, so a caller cannot pick its bucket by writing the header.
+ */
 public final class ClientAddress {
 
-  private ClientAddress() {
+  public static final String SETTING = "ORGPLANE_TRUSTED_PROXIES";
+  private static final String UNKNOWN = "unknown";
+
+  private final List<IpSubnetFilterRule> trustedProxies;
+
+  private ClientAddress(List<IpSubnetFilterRule> trustedProxies) {
+    this.trustedProxies = trustedProxies;
+  }
+
+  /** From a comma-separated list of addresses and CIDR blocks ({@code 10.0.0.0/8, 2001:db8::/32}); blank: none. */
+  public static ClientAddress trusting(String proxies) {
+    var rules = new ArrayList<IpSubnetFilterRule>();
+    for (var entry : proxies.split(",")) {
+      if (!entry.isBlank()) {
+        rules.add(rule(entry.trim()));
+      }
+    }
+    return new ClientAddress(List.copyOf(rules));
+  }
+
+  private static IpSubnetFilterRule rule(String entry) {
+    var slash = entry.indexOf('/');
+    var ip = slash < 0 ? entry : entry.substring(0, slash);
+    var v4 = NetUtil.isValidIpV4Address(ip);
+    if (!v4 && !NetUtil.isValidIpV6Address(ip)) {
+      throw new ConfigException(SETTING + ": '" + entry + "' is not an IP address or a CIDR block");
+    }
+    var bits = v4 ? 32 : 128;
+    int prefix;
+    try {
+      prefix = slash < 0 ? bits : Integer.parseInt(entry.substring(slash + 1));
+    } catch (NumberFormatException e) {
+      prefix = -1;
+    }
+    if (prefix < 0 || prefix > bits) {
+      throw new ConfigException(SETTING + ": '" + entry + "' has no prefix length from 0 to " + bits);
+    }
+    return new IpSubnetFilterRule(ip, prefix, IpFilterRuleType.ACCEPT);
+  }
+
+  /** The client's address in text, or {@code unknown}. */
+  public String of(HttpServerRequest request) {
+    var client = peer(request);
+    if (trustedProxies.isEmpty() || !isTrusted(client)) {
+      return client;
+    }
+    var forwarded = String.join(",", request.headers().getAll("X-Forwarded-For")).split(",");
+    for (int i = forwarded.length - 1; i >= 0; i--) {
+      var hop = literal(forwarded[i].trim());
+      if (hop == null) {
+        // a trusted proxy passed on what it could not read: the last one it can vouch for is all we know
+        return client;
+      }
+      client = hop;
+      if (!isTrusted(client)) {
+        return client;
+      }
+    }
+    return client;
   }
 
   /**
@@ -13,9 +84,34 @@ public final class ClientAddress {
    * connection (whose peer is never looked up by name) both are the IP address in text, but {@code host()} is
    * kept with the connection, while {@code hostAddress()} formats it anew, twice per request.
    */
-  public static String of(HttpServerRequest request) {
+  public static String peer(HttpServerRequest request) {
     var address = request.remoteAddress();
     var host = address == null ? null : address.host();
-    return host == null ? "unknown" : host;
+    return host == null ? UNKNOWN : host;
+  }
+
+  private boolean isTrusted(String address) {
+    var ip = NetUtil.createInetAddressFromIpAddressString(address);
+    if (ip == null) {
+      return false;
+    }
+    var socket = new InetSocketAddress(ip, 0);
+    for (var proxy : trustedProxies) {
+      if (proxy.matches(socket)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An X-Forwarded-For entry's address ({@code [v6]:port} and {@code v4:port} as some proxies write them), or null. */
+  private static String literal(String hop) {
+    var address = hop;
+    if (address.startsWith("[") && address.indexOf(']') > 0) {
+      address = address.substring(1, address.indexOf(']'));
+    } else if (address.indexOf(':') == address.lastIndexOf(':') && address.indexOf(':') > 0) {
+      address = address.substring(0, address.indexOf(':'));
+    }
+    return NetUtil.isValidIpV4Address(address) || NetUtil.isValidIpV6Address(address) ? address : null;
   }
 }

@@ -88,7 +88,8 @@ public final class GatewayVerticle extends ServiceVerticle {
         perAddress.forgetIdle();
         perPrincipal.forgetIdle();
       });
-      router.route().handler(RateLimit.perClientAddress(perAddress));
+      var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
+      router.route().handler(RateLimit.perClientAddress(perAddress, clients));
       router.route().handler(new DoorAuth(verifier));
       router.route().handler(RateLimit.perPrincipal(perPrincipal));
       var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS");

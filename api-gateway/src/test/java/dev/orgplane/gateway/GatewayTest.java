@@ -396,6 +396,25 @@ class GatewayTest {
     assertTrue(Integer.parseInt(last.getHeader("Retry-After")) >= 60, last.getHeader("Retry-After"));
   }
 
+  /** Each request signed for a subject of its own: only the limit per address can refuse it. */
+  @Test
+  void behindATrustedProxyEachForwardedClientHasABucketOfItsOwn() {
+    var port = freePort();
+    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "2")
+        .put(ClientAddress.SETTING, "127.0.0.0/8"))).await();
+    java.util.function.Function<String, Integer> status = forwardedFor -> client.get(port, "127.0.0.1", "/v1/organizations")
+        .putHeader("Authorization", "Bearer " + token(c -> c.put("sub", java.util.UUID.randomUUID().toString())))
+        .putHeader("X-Forwarded-For", forwardedFor).send().await().statusCode();
+    var first = List.of(status.apply("203.0.113.7"), status.apply("203.0.113.7"), status.apply("198.51.100.9, 203.0.113.7"));
+    var second = status.apply("203.0.113.8");
+    vertx.undeploy(deployment).await();
+    assertEquals(List.of(200, 200, 429), first, "a caller does not leave its bucket by writing the header's left end");
+    assertEquals(200, second, "another client behind the same proxy");
+  }
+
   @Test
   void theEventLoopsOfOneGatewayShareItsRateLimits() {
     var port = freePort();

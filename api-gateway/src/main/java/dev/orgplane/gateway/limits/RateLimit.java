@@ -26,8 +26,8 @@ public final class RateLimit implements Handler<RoutingContext> {
     this.key = key;
   }
 
-  public static RateLimit perClientAddress(TokenBuckets buckets) {
-    return new RateLimit(buckets, ctx -> ClientAddress.of(ctx.request()));
+  public static RateLimit perClientAddress(TokenBuckets buckets, ClientAddress clients) {
+    return new RateLimit(buckets, ctx -> clients.of(ctx.request()));
   }
 
   public static RateLimit perPrincipal(TokenBuckets buckets) {

@@ -116,9 +116,10 @@ final class HopHeaders {
     return false;
   }
 
+  /** The caller's chain (every X-Forwarded-For header it sent, in order), then the caller. */
   private static String forwardedFor(HttpServerRequest request) {
-    var client = ClientAddress.of(request);
-    var previous = request.getHeader("X-Forwarded-For");
-    return previous == null ? client : previous + ", " + client;
+    var client = ClientAddress.peer(request);
+    var previous = request.headers().getAll("X-Forwarded-For");
+    return previous.isEmpty() ? client : String.join(", ", previous) + ", " + client;
   }
 }

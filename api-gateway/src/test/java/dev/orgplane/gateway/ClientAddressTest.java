@@ -1,0 +1,89 @@
+package dev.orgplane.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.config.ConfigException;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Requests come from 127.0.0.1 here; whether that peer is a trusted proxy decides whose address counts. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientAddressTest {
+
+  private Vertx vertx;
+  private int port;
+  private final ArrayBlockingQueue<String> seen = new ArrayBlockingQueue<>(1);
+  private volatile ClientAddress clients;
+
+  @BeforeAll
+  void start() {
+    vertx = Vertx.vertx();
+    port = vertx.createHttpServer().requestHandler(request -> {
+      seen.add(clients.of(request));
+      request.response().end();
+    }).listen(0, "127.0.0.1").await().actualPort();
+  }
+
+  @AfterAll
+  void stop() {
+    vertx.close().await();
+  }
+
+  /** The address {@code trusted} makes of a request from 127.0.0.1 carrying these X-Forwarded-For headers. */
+  private String clientOf(String trusted, String... forwardedFor) throws InterruptedException {
+    clients = ClientAddress.trusting(trusted);
+    var http = vertx.createHttpClient(new HttpClientOptions());
+    var request = http.request(new RequestOptions().setPort(port).setHost("127.0.0.1").setURI("/")).await();
+    Arrays.stream(forwardedFor).forEach(value -> request.headers().add("X-Forwarded-For", value));
+    request.send().await();
+    http.close().await();
+    return seen.poll(5, TimeUnit.SECONDS);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "''|''|127.0.0.1",
+      "''|203.0.113.7|127.0.0.1",
+      "10.0.0.0/8|203.0.113.7|127.0.0.1",
+      "127.0.0.1|''|127.0.0.1",
+      "127.0.0.1|203.0.113.7|203.0.113.7",
+      "127.0.0.0/8|198.51.100.1, 203.0.113.7|203.0.113.7",
+      "127.0.0.0/8, 10.0.0.0/8|203.0.113.7, 10.1.2.3|203.0.113.7",
+      "127.0.0.0/8, 10.0.0.0/8|10.9.9.9, 10.1.2.3|10.9.9.9",
+      "127.0.0.1|not-an-address, 203.0.113.7|203.0.113.7",
+      "127.0.0.1, 10.0.0.0/8|203.0.113.7, garbage, 10.1.2.3|10.1.2.3",
+      "127.0.0.1|203.0.113.7:4711|203.0.113.7",
+      "127.0.0.1|[2001:db8::7]:443|2001:db8::7",
+      "127.0.0.1|2001:db8::7|2001:db8::7",
+  })
+  void theClientIsTheNearestAddressThatIsNotATrustedProxy(String trusted, String forwardedFor, String client)
+      throws InterruptedException {
+    var headers = forwardedFor.isEmpty() ? new String[0] : new String[] {forwardedFor};
+    assertEquals(client, clientOf(trusted, headers));
+  }
+
+  @Test
+  void everyForwardedForHeaderCountsInOrder() throws InterruptedException {
+    assertEquals("203.0.113.7", clientOf("127.0.0.1, 10.0.0.0/8", "198.51.100.1", "203.0.113.7, 10.1.2.3"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"proxy.example", "10.0.0.0/33", "10.0.0.0/", "2001:db8::/129", "10.0.0/8", "10.0.0.1/-1"})
+  void whatIsNeitherAnAddressNorACidrBlockStopsTheStart(String entry) {
+    var refused = assertThrows(ConfigException.class, () -> ClientAddress.trusting("127.0.0.1, " + entry));
+    assertTrue(refused.getMessage().contains(entry), refused.getMessage());
+  }
+}
