@@ -48,6 +48,7 @@ class GatewayTest {
   private int gatewayPort;
 
   private int limitedGatewayPort;
+  private String streamerUrl;
   private int limitedMetricsPort;
   private String orgServiceUrl;
   private String hintingUrl;
@@ -62,7 +63,7 @@ class GatewayTest {
     orgServiceUrl = url(first);
     var dead = freePort();
     var routes = new JsonArray()
-        .add(new JsonObject().put("prefix", "/v1/stream/").put("upstreams", new JsonArray().add(url(streamer()))))
+        .add(new JsonObject().put("prefix", "/v1/stream/").put("upstreams", new JsonArray().add(streamerUrl = url(streamer()))))
         .add(new JsonObject().put("prefix", "/v1/garbled/").put("upstreams", new JsonArray().add(garbled())))
         .add(new JsonObject().put("prefix", "/v1/hinting/").put("upstreams", new JsonArray().add(hintingUrl = hinting())))
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(url(first)))
@@ -144,6 +145,11 @@ class GatewayTest {
             vertx.cancelTimer(ticker);
             endlessClosed.tryComplete();
           });
+        }
+        case "/v1/stream/events" -> {
+          response.setChunked(true).putHeader("Content-Type", "text/event-stream").write("data: hello\n\n");
+          var ticker = vertx.setPeriodic(20, id -> response.write("data: tick\n\n"));
+          response.closeHandler(closed -> vertx.cancelTimer(ticker));
         }
         case "/v1/stream/then-close" -> response.end("ok").onSuccess(v -> vertx.setTimer(20, id -> req.connection().close()));
         default -> response.setStatusCode(404).end();
@@ -562,6 +568,32 @@ class GatewayTest {
         .timeout(5, java.util.concurrent.TimeUnit.SECONDS);
     body.await();
     assertEquals("first;second", String.join("", pieces));
+  }
+
+  /** Event streams last as long as their callers watch: they must not hold the connections reads wait for. */
+  @Test
+  void eventStreamsDoNotTakeTheConnectionsOtherRequestsWaitFor() {
+    var port = freePort();
+    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray().add(streamerUrl))
+        .put("timeoutMs", 2000));
+    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "2"))).await();
+    var watchers = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(3));
+    var token = token(c -> c);
+    for (int i = 0; i < 3; i++) {
+      var firstEvent = io.vertx.core.Promise.<String>promise();
+      watchers.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/events")
+          .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+          .onSuccess(response -> response.handler(piece -> firstEvent.tryComplete(piece.toString())));
+      assertEquals("data: hello\n\n", firstEvent.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await(),
+          "watcher " + i + " is streaming");
+    }
+    var read = client.get(port, "127.0.0.1", "/v1/stream/big").putHeader("Authorization", "Bearer " + token).send().await();
+    watchers.close().await();
+    vertx.undeploy(deployment).await();
+    assertEquals(200, read.statusCode(), read.bodyAsString());
   }
 
   @Test

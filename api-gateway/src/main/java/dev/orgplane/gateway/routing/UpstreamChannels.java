@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -35,6 +36,7 @@ final class UpstreamChannels {
   static final String CONNECTIONS = "orgplane_gateway_upstream_connections";
   static final String WAITING = "orgplane_gateway_upstream_waiting_requests";
   private static final int IDLE_SECONDS = 60;
+  private static final AttributeKey<Boolean> DETACHED = AttributeKey.valueOf("orgplane.detached");
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
   private final VertxInternal vertx;
@@ -62,6 +64,15 @@ final class UpstreamChannels {
   /** The exchange ended cleanly and the upstream keeps the connection open: the next request may use it. */
   void release(URI upstream, Channel channel) {
     upstreams.get(upstream).release(channel);
+  }
+
+  /**
+   * The exchange on {@code channel} turned out to be an event stream, which lasts as long as its caller watches:
+   * from now on the connection does not count against the limit (a hundred watchers would otherwise hold every
+   * connection reads wait for), and it is closed, not pooled, when the stream ends.
+   */
+  void detach(URI upstream, Channel channel) {
+    upstreams.get(upstream).detach(channel);
   }
 
   /** The connection cannot carry another request (broken, timed out, half read): closed. */
@@ -152,9 +163,21 @@ final class UpstreamChannels {
       }
     }
 
-    private void closed(Channel channel) {
+    void detach(Channel channel) {
+      channel.attr(DETACHED).set(Boolean.TRUE);
       open--;
+      var waiter = nextWaiting();
+      if (waiter != null) {
+        connect(waiter);
+      }
+    }
+
+    private void closed(Channel channel) {
       openGauge.decrementAndGet();
+      if (channel.attr(DETACHED).get() != null) {
+        return;
+      }
+      open--;
       idle.remove(channel);
       var waiter = nextWaiting();
       if (waiter != null) {

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -43,6 +44,7 @@ final class UpstreamExchange {
     void answered();
   }
 
+  private static final String EVENT_STREAM = "text/event-stream";
   private static final AttributeKey<UpstreamExchange> CURRENT = AttributeKey.valueOf("orgplane.exchange");
   /** Set on a connection once it has carried a request: a reused one may have been closed by the upstream meanwhile. */
   private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("orgplane.used");
@@ -115,8 +117,16 @@ final class UpstreamExchange {
     long length = HttpUtil.getContentLength(answer, -1L);
     if (HopHeaders.answerHead(answer.status().code(), answer.headers().iteratorCharSequence(), length, response)) {
       body = Buffer.buffer((int) length);
+    } else if (isEventStream(answer)) {
+      channels.detach(upstream, channel);
+      keepAlive = false;
     }
     outcome.answered();
+  }
+
+  private static boolean isEventStream(HttpResponse answer) {
+    var type = answer.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    return type != null && type.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
   }
 
   private void content(HttpContent piece) {
