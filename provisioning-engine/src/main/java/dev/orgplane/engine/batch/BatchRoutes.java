@@ -42,7 +42,7 @@ public final class BatchRoutes {
   private final CallerAccess access;
   private final JobRunner runner;
   private final EndReports endReports;
-  private final long eventPollMillis;
+  private final ProgressEvents<UUID, Batch> events;
 
   public BatchRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, EndReports endReports,
       long eventPollMillis) {
@@ -51,7 +51,8 @@ public final class BatchRoutes {
     this.access = access;
     this.runner = runner;
     this.endReports = endReports;
-    this.eventPollMillis = eventPollMillis;
+    this.events = new ProgressEvents<>("batch", id -> BatchRepository.find(pool, id), Batch::toJson, Batch::ended,
+        eventPollMillis);
   }
 
   public void mount(Router router) {
@@ -127,8 +128,7 @@ public final class BatchRoutes {
   }
 
   private void events(RoutingContext ctx) {
-    visible(ctx).onSuccess(batch -> ProgressEvents.stream(ctx, "batch", batch, () -> BatchRepository.find(pool, batch.id()),
-        Batch::toJson, Batch::ended, eventPollMillis)).onFailure(ctx::fail);
+    visible(ctx).onSuccess(batch -> events.stream(ctx, batch.id(), batch)).onFailure(ctx::fail);
   }
 
   private void jobs(RoutingContext ctx) {

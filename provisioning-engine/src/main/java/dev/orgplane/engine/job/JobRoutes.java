@@ -29,7 +29,7 @@ public final class JobRoutes {
   private final CallerAccess access;
   private final JobRunner runner;
   private final EndReports endReports;
-  private final long eventPollMillis;
+  private final ProgressEvents<UUID, Job> events;
 
   public JobRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, EndReports endReports,
       long eventPollMillis) {
@@ -38,7 +38,8 @@ public final class JobRoutes {
     this.access = access;
     this.runner = runner;
     this.endReports = endReports;
-    this.eventPollMillis = eventPollMillis;
+    this.events = new ProgressEvents<>("job", id -> JobRepository.find(pool, id), Job::toJson, Job::finished,
+        eventPollMillis);
   }
 
   public void mount(Router router) {
@@ -84,8 +85,7 @@ public final class JobRoutes {
   }
 
   private void events(RoutingContext ctx) {
-    visibleJob(ctx).onSuccess(job -> ProgressEvents.stream(ctx, "job", job, () -> JobRepository.find(pool, job.id()),
-        Job::toJson, Job::finished, eventPollMillis)).onFailure(ctx::fail);
+    visibleJob(ctx).onSuccess(job -> events.stream(ctx, job.id(), job)).onFailure(ctx::fail);
   }
 
   /** A queued job ends here (its end report is queued in the same transaction); a running one in its runner. */
