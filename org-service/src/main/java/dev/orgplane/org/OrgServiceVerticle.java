@@ -54,6 +54,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private SigningKeyStore keys;
   private long invitationPurgeTimer = -1;
   private long idempotencyPurgeTimer = -1;
+  private long signInPurgeTimer = -1;
   private HookDispatcher hooks;
   private MailSender mail;
   private Router router;
@@ -86,6 +87,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     idempotencyPurgeTimer = idempotency.expiredPurge().hourly(vertx);
     invitationPurgeTimer = InvitationRepository.expiredPurge(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"))
         .hourly(vertx);
+    signInPurgeTimer = IdentityRoutes.purgeStaleSignInFailures(vertx, pool);
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
@@ -148,6 +150,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     }
     vertx.cancelTimer(invitationPurgeTimer);
     vertx.cancelTimer(idempotencyPurgeTimer);
+    vertx.cancelTimer(signInPurgeTimer);
     if (hooks != null) {
       hooks.stop();
       mail.stop();

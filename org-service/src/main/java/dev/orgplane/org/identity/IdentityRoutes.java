@@ -23,6 +23,7 @@ public final class IdentityRoutes {
   private final SigningKeyStore keys;
   private final TokenIssuer tokens;
   private final boolean registrationEnabled;
+  private final SignInThrottle throttle;
 
   public IdentityRoutes(Pool pool, PasswordHasher hasher, SigningKeyStore keys, TokenIssuer tokens,
       boolean registrationEnabled) {
@@ -31,6 +32,12 @@ public final class IdentityRoutes {
     this.keys = keys;
     this.tokens = tokens;
     this.registrationEnabled = registrationEnabled;
+    this.throttle = new SignInThrottle(pool);
+  }
+
+  /** Forgets the failed sign-ins of addresses quiet for an hour; every hour. Answers the timer, to cancel at stop. */
+  public static long purgeStaleSignInFailures(io.vertx.core.Vertx vertx, Pool pool) {
+    return SignInThrottle.stalePurge(pool).hourly(vertx);
   }
 
   public void mount(Router router) {
@@ -78,9 +85,17 @@ public final class IdentityRoutes {
       ctx.fail(ApiException.badRequest("invalid_request", "username and password are required."));
       return;
     }
-    UserRepository.byEmail(pool, username)
+    throttle.attempt(username)
+        .compose(wait -> {
+          if (wait > 0) {
+            ctx.response().putHeader("Retry-After", Long.toString(wait));
+            return Future.failedFuture(new ApiException(429, "sign_in_throttled",
+                "Too many failed sign-ins with this email address; retry after " + wait + " s."));
+          }
+          return UserRepository.byEmail(pool, username);
+        })
         .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
-            .compose(ok -> ok ? Future.succeededFuture(user.get())
+            .compose(ok -> ok ? throttle.succeeded(username).map(user.get())
                 : Future.failedFuture(new ApiException(400, "invalid_grant", "The email or password is wrong."))))
         .onSuccess(user -> sendToken(ctx, tokens.tokenResponse(user.id().toString(), null)))
         .onFailure(ctx::fail);

@@ -32,6 +32,49 @@ class IdentityTest extends OrgServiceTest {
         java.util.List.copyOf(me.bodyAsJsonObject().fieldNames()), "never the password hash");
   }
 
+  /** Five failures are free; then each attempt waits, right password or not, and a success starts over. */
+  @Test
+  void guessingOnePasswordIsSlowedWhateverTheGuessesComeFrom() throws InterruptedException {
+    var carol = org.newUser("carol");
+    for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+      assertProblem(org.requestToken(carol.email(), "guess-number-" + i), 400, "invalid_grant");
+    }
+    var password = "password-carol-123";
+    var throttled = org.requestToken(carol.email().toUpperCase(), password);
+    assertProblem(throttled, 429, "sign_in_throttled");
+    assertEquals("1", throttled.getHeader("Retry-After"), "1 s after the fifth failure");
+    org.newUser("dave"); // another account signs in as ever
+
+    Thread.sleep(1_100);
+    assertProblem(org.requestToken(carol.email(), "guess-number-5"), 400, "invalid_grant");
+    var longer = org.requestToken(carol.email(), password);
+    assertProblem(longer, 429, "sign_in_throttled");
+    assertEquals("2", longer.getHeader("Retry-After"), "each failure past the free ones doubles the wait");
+    Thread.sleep(2_100);
+    assertEquals(200, org.requestToken(carol.email(), password).statusCode(), "the right password, in time");
+    // a success starts over: the next failure is a free one again
+    assertProblem(org.requestToken(carol.email(), "guess-after-success"), 400, "invalid_grant");
+  }
+
+  @Test
+  void guessesAtAnAddressNobodyHasAreSlowedAlike() {
+    var nobody = "nobody-" + java.util.UUID.randomUUID() + "@test.local";
+    for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+      assertProblem(org.requestToken(nobody, "guess-number-" + i), 400, "invalid_grant");
+    }
+    assertProblem(org.requestToken(nobody, "guess-number-5"), 429, "sign_in_throttled");
+  }
+
+  /** Parallel guesses are counted one by one: a burst gets the free attempts and no more. */
+  @Test
+  void aBurstOfGuessesGetsNoMoreTriesThanAPatientGuesser() {
+    var erin = org.newUser("erin");
+    var answers = java.util.stream.IntStream.range(0, 20).parallel()
+        .mapToObj(i -> org.requestToken(erin.email(), "parallel-guess-" + i).statusCode()).toList();
+    assertEquals(SignInThrottle.FREE_FAILURES, answers.stream().filter(status -> status == 400).count(), answers.toString());
+    assertEquals(20 - SignInThrottle.FREE_FAILURES, answers.stream().filter(status -> status == 429).count(), answers.toString());
+  }
+
   @Test
   void wrongPasswordAndUnknownUserGetTheSameAnswer() {
     var bob = org.newUser("bob");
