@@ -5,6 +5,9 @@ import dev.orgplane.kit.outbox.OutboxPoller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
@@ -69,22 +72,20 @@ public final class HookDispatcher {
   }
 
   private Future<Void> send(Row row) {
-    var url = row.getString("url");
-    if (allowPrivateUrls) {
-      return post(row);
-    }
-    return vertx.executeBlocking(() -> HookUrls.resolvesInternal(java.net.URI.create(url).getHost()), false)
-        .compose(internal -> internal
-            ? record(row.getLong("id"), row.getInteger("attempts"), false, null,
-                "refused: the hook's host resolves to a private, loopback or link-local address", 0)
-            : post(row));
+    var target = new RequestOptions().setAbsoluteURI(row.getString("url"));
+    return vertx.executeBlocking(() -> HookUrls.checkedAddress(target.getHost(), allowPrivateUrls), false)
+        .compose(address -> address == null
+            ? record(row.getLong("id"), row.getInteger("attempts"), false, null, allowPrivateUrls
+                ? "refused: the hook's host does not resolve"
+                : "refused: the hook's host does not resolve, or resolves to a private, loopback or link-local address", 0)
+            : post(row, target, SocketAddress.inetSocketAddress(target.getPort(), address.getHostAddress())));
   }
 
-  private Future<Void> post(Row row) {
+  private Future<Void> post(Row row, RequestOptions target, SocketAddress checked) {
     var body = Buffer.buffer(row.getJsonObject("payload").encode());
     long timestamp = System.currentTimeMillis() / 1000;
     long started = System.nanoTime();
-    return client.postAbs(row.getString("url")).timeout(10_000)
+    return client.request(HttpMethod.POST, checked, target).timeout(10_000)
         .putHeader("Content-Type", "application/json")
         .putHeader("Orgplane-Event", row.getString("event"))
         .putHeader("Orgplane-Delivery", String.valueOf(row.getLong("id")))

@@ -8,7 +8,8 @@ import java.util.Locale;
  * Where hooks may send events. Unless private addresses are allowed (standalone, tests), a URL that
  * names a loopback, private, link-local or otherwise internal address is refused, so hooks cannot be
  * used to reach the platform's own network (SSRF). Writes check what the URL says; delivery checks
- * again what its name resolves to at that moment ({@link #resolvesInternal}), since DNS can change.
+ * again what its name resolves to at that moment, since DNS can change, and connects to what it checked
+ * ({@link #checkedAddress}).
  */
 public final class HookUrls {
 
@@ -36,17 +37,24 @@ public final class HookUrls {
     return null;
   }
 
-  /** Blocking (DNS): true when any address the host resolves to is internal, or it does not resolve. */
-  public static boolean resolvesInternal(String host) {
+  /**
+   * Blocking (DNS): the address a delivery to {@code host} is to connect to, or null when the host does not
+   * resolve or (unless {@code allowPrivate}) any of its addresses is internal. The delivery connects to this very
+   * address (naming the host in its Host header and TLS handshake): were the name looked up again to connect, a
+   * name that answered with a public address to the check could answer with an internal one to the connection
+   * (DNS rebinding).
+   */
+  public static InetAddress checkedAddress(String host, boolean allowPrivate) {
     try {
-      for (var address : InetAddress.getAllByName(host)) {
-        if (isInternalAddress(address, address.getHostAddress())) {
-          return true;
+      var addresses = InetAddress.getAllByName(host);
+      for (var address : addresses) {
+        if (!allowPrivate && isInternalAddress(address, address.getHostAddress())) {
+          return null;
         }
       }
-      return false;
+      return addresses[0];
     } catch (java.net.UnknownHostException e) {
-      return true;
+      return null;
     }
   }
 

@@ -24,7 +24,7 @@ class HookDeliveryTest {
 
   private static final String SECRET = "receiver-shared-secret-0123456789";
 
-  record Received(String event, boolean signatureValid, JsonObject payload) {
+  record Received(String event, boolean signatureValid, JsonObject payload, String host) {
   }
 
   @Test
@@ -37,7 +37,7 @@ class HookDeliveryTest {
       long t = Long.parseLong(parts[0].substring(2));
       var valid = parts[1].equals("v1=" + HookDispatcher.sign(SECRET, t, body))
           && Math.abs(System.currentTimeMillis() / 1000 - t) < 300;
-      received.add(new Received(req.getHeader("Orgplane-Event"), valid, body.toJsonObject()));
+      received.add(new Received(req.getHeader("Orgplane-Event"), valid, body.toJsonObject(), req.getHeader("Host")));
       req.response().setStatusCode(calls.incrementAndGet() <= 2 ? 503 : 200).end();
     })).listen(0, "127.0.0.1").await();
 
@@ -47,7 +47,7 @@ class HookDeliveryTest {
     var owner = org.newUser("owner");
     var orgId = org.createOrg(owner.token(), "hooked-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     var hook = org.post("/v1/organizations/" + orgId + "/hooks", owner.token(), new JsonObject().put("name", "receiver")
-        .put("url", "http://127.0.0.1:" + receiver.actualPort() + "/events").put("secret", SECRET)
+        .put("url", "http://localhost:" + receiver.actualPort() + "/events").put("secret", SECRET)
         .put("events", new JsonArray().add("organization.updated")));
     assertEquals(201, hook.statusCode(), hook.bodyAsString());
     var hookId = hook.bodyAsJsonObject().getString("id");
@@ -61,6 +61,8 @@ class HookDeliveryTest {
     }
     assertEquals(3, received.size(), "two failures, then success: " + received);
     assertTrue(received.stream().allMatch(Received::signatureValid));
+    assertTrue(received.stream().allMatch(r -> r.host().equals("localhost:" + receiver.actualPort())),
+        "connected to the address checked, the host still named: " + received);
     assertTrue(received.stream().allMatch(r -> r.event().equals("organization.updated")),
         "only subscribed events are sent");
     assertEquals(orgId, received.get(2).payload().getString("organizationId"));

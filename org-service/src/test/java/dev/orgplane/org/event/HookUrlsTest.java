@@ -1,9 +1,8 @@
 package dev.orgplane.org.event;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,10 +10,20 @@ class HookUrlsTest {
 
   @Test
   void deliveryRefusesNamesThatResolveInsideOrNotAtAll() {
-    assertTrue(HookUrls.resolvesInternal("localhost"));
-    assertTrue(HookUrls.resolvesInternal("127.0.0.1"));
-    assertTrue(HookUrls.resolvesInternal("no-such-host.invalid"));
-    assertFalse(HookUrls.resolvesInternal("93.184.215.14"));
+    assertNull(HookUrls.checkedAddress("localhost", false));
+    assertNull(HookUrls.checkedAddress("127.0.0.1", false));
+    assertNull(HookUrls.checkedAddress("[::1]", false));
+    assertNull(HookUrls.checkedAddress("169.254.169.254", false));
+    assertNull(HookUrls.checkedAddress("no-such-host.invalid", false));
+    assertNull(HookUrls.checkedAddress("no-such-host.invalid", true), "allowed or not, a name must resolve");
+  }
+
+  /** The address checked is the address connected to: the name is not looked up a second time. */
+  @Test
+  void deliveryConnectsToTheAddressItChecked() {
+    assertEquals("93.184.215.14", HookUrls.checkedAddress("93.184.215.14", false).getHostAddress());
+    assertEquals("2001:db8:0:0:0:0:0:7", HookUrls.checkedAddress("[2001:db8::7]", false).getHostAddress());
+    assertEquals("127.0.0.1", HookUrls.checkedAddress("127.0.0.1", true).getHostAddress(), "where private ones are allowed");
   }
 
   @Test
