@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Kept-alive HTTP/1.1 connections from one gateway instance to its upstreams, all on that instance's
  * event loop, so nothing here is shared between threads: what requests without a body travel on (see
- * {@link UpstreamExchange}). At most {@code maxPerUpstream} connections per upstream; requests beyond that
- * wait for one, first come first served. A connection idle for a minute is closed. The open connections and the
+ * {@link UpstreamExchange}). At most {@code maxPerUpstream} connections per upstream, event streams not counted
+ * ({@link #detach}); requests beyond that wait for one, first come first served. A connection idle for a minute is closed. The open connections and the
  * waiting requests per upstream, over every instance, are gauges ({@value #CONNECTIONS}, {@value #WAITING}).
  */
 final class UpstreamChannels {
