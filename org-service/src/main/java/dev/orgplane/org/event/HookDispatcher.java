@@ -1,5 +1,6 @@
 package dev.orgplane.org.event;
 
+import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.outbox.Backoff;
 import dev.orgplane.kit.outbox.OutboxPoller;
 import io.vertx.core.Future;
@@ -7,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -40,14 +42,26 @@ public final class HookDispatcher {
   private final boolean allowPrivateUrls;
   private final OutboxPoller poller;
 
-  public HookDispatcher(Vertx vertx, Pool pool, int maxAttempts, long retryBaseMillis, boolean allowPrivateUrls) {
+  /**
+   * {@code caFile}: a PEM file of the certificate authorities HTTPS hook targets are checked against instead of the
+   * JDK's (targets behind a company's own CA); blank for the JDK's.
+   */
+  public HookDispatcher(Vertx vertx, Pool pool, int maxAttempts, long retryBaseMillis, boolean allowPrivateUrls,
+      String caFile) {
     this.vertx = vertx;
     this.allowPrivateUrls = allowPrivateUrls;
     this.pool = pool;
     this.maxAttempts = maxAttempts;
     this.retryBaseMillis = retryBaseMillis;
-    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setFollowRedirects(false)
-        .setUserAgent("Orgplane-Hooks/1"));
+    var options = new WebClientOptions().setConnectTimeout(5_000).setFollowRedirects(false)
+        .setUserAgent("Orgplane-Hooks/1");
+    if (!caFile.isBlank()) {
+      if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
+        throw new ConfigException("ORGPLANE_HOOKS_CA_FILE: no readable file at " + caFile);
+      }
+      options.setTrustOptions(new PemTrustOptions().addCertPath(caFile));
+    }
+    this.client = WebClient.create(vertx, options);
     this.poller = new OutboxPoller(vertx, "hook_deliveries", this::claim, this::send, OutboxPoller.count(pool,
         "SELECT count(*) FROM org.hook_deliveries WHERE state = 'pending'"));
   }

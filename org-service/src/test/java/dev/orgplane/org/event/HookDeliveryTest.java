@@ -83,4 +83,58 @@ class HookDeliveryTest {
     assertEquals(400, org.get("/v1/organizations/" + orgId + "/hooks/" + hookId + "/deliveries?cursor=bm9wZQ",
         owner.token()).statusCode());
   }
+
+  /**
+   * Over HTTPS the delivery connects to the address it checked, yet the receiver's certificate, which names
+   * localhost and no address, is checked against the hook's host: named by localhost it is accepted, named by
+   * 127.0.0.1 (the very address connected to in both cases) it is refused.
+   */
+  @Test
+  void httpsDeliveriesAreCheckedAgainstTheHooksHost(Vertx vertx) throws Exception {
+    var cert = java.nio.file.Path.of(getClass().getResource("/tls/hook-receiver-cert.pem").toURI()).toString();
+    var key = java.nio.file.Path.of(getClass().getResource("/tls/hook-receiver-key.pem").toURI()).toString();
+    var received = new AtomicInteger();
+    var receiver = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+            .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(cert).setKeyPath(key)))
+        .requestHandler(req -> req.body().onSuccess(body -> {
+          received.incrementAndGet();
+          req.response().end();
+        })).listen(0, "127.0.0.1").await();
+    var org = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), new JsonObject()
+        .put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true").put("ORGPLANE_HOOK_POLL_MILLIS", "50")
+        .put("ORGPLANE_HOOK_MAX_ATTEMPTS", "1").put("ORGPLANE_HOOKS_CA_FILE", cert));
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "tls-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var byName = hook(org, owner.token(), orgId, "https://localhost:" + receiver.actualPort() + "/events");
+    var byAddress = hook(org, owner.token(), orgId, "https://127.0.0.1:" + receiver.actualPort() + "/events");
+    org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, owner.token(), new JsonObject().put("title", "Changed"));
+
+    assertEquals("delivered", finalState(org, owner.token(), orgId, byName).getString("state"));
+    var refused = finalState(org, owner.token(), orgId, byAddress);
+    assertEquals("failed", refused.getString("state"), refused.encode());
+    assertEquals(null, refused.getJsonArray("attempts").getJsonObject(0).getInteger("statusCode"), "no TLS, no answer");
+    assertEquals(1, received.get());
+  }
+
+  private static String hook(OrgServiceHarness org, String token, String orgId, String url) {
+    var created = org.post("/v1/organizations/" + orgId + "/hooks", token, new JsonObject().put("name", "tls-" + url.hashCode())
+        .put("url", url).put("secret", SECRET).put("events", new JsonArray().add("organization.updated")));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("id");
+  }
+
+  /** The hook's one delivery once it is delivered or failed for good. */
+  private static JsonObject finalState(OrgServiceHarness org, String token, String orgId, String hookId)
+      throws InterruptedException {
+    var deadline = System.currentTimeMillis() + 15_000;
+    while (true) {
+      var items = org.get("/v1/organizations/" + orgId + "/hooks/" + hookId + "/deliveries", token).bodyAsJsonObject()
+          .getJsonArray("items");
+      var delivery = items.isEmpty() ? null : items.getJsonObject(0);
+      if (delivery != null && !delivery.getString("state").equals("pending") || System.currentTimeMillis() > deadline) {
+        return delivery;
+      }
+      Thread.sleep(50);
+    }
+  }
 }
