@@ -22,6 +22,7 @@ import dev.orgplane.org.invitation.InvitationRoutes;
 import dev.orgplane.org.mail.MailSender;
 import dev.orgplane.org.identity.IdentityRoutes;
 import dev.orgplane.org.identity.PasswordHasher;
+import dev.orgplane.org.identity.PasswordResetRoutes;
 import dev.orgplane.org.identity.SigningKeyStore;
 import dev.orgplane.org.identity.TokenIssuer;
 import dev.orgplane.org.membership.MembershipRoutes;
@@ -55,6 +56,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private long invitationPurgeTimer = -1;
   private long idempotencyPurgeTimer = -1;
   private long signInPurgeTimer = -1;
+  private long passwordResetPurgeTimer = -1;
   private HookDispatcher hooks;
   private MailSender mail;
   private Router router;
@@ -88,6 +90,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     invitationPurgeTimer = InvitationRepository.expiredPurge(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"))
         .hourly(vertx);
     signInPurgeTimer = IdentityRoutes.purgeStaleSignInFailures(vertx, pool);
+    passwordResetPurgeTimer = PasswordResetRoutes.purgeExpired(vertx, pool);
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
@@ -96,6 +99,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         () -> pool.query("SELECT 1").execute());
     new IdentityRoutes(pool, hasher, keys, tokens,
         settings.bool("ORGPLANE_REGISTRATION_ENABLED")).mount(router);
+    new PasswordResetRoutes(pool, hasher, issuer).mount(router);
     router.route("/v1/*").handler(new BearerAuth(verifier, revokedCredentials));
     router.post("/v1/*").handler(idempotency);
     new CatalogRoutes().mount(router);
@@ -152,6 +156,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     vertx.cancelTimer(invitationPurgeTimer);
     vertx.cancelTimer(idempotencyPurgeTimer);
     vertx.cancelTimer(signInPurgeTimer);
+    vertx.cancelTimer(passwordResetPurgeTimer);
     if (hooks != null) {
       hooks.stop();
       mail.stop();

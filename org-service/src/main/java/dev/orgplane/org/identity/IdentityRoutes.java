@@ -54,11 +54,8 @@ public final class IdentityRoutes {
     }
     var body = RequestBody.of(ctx, Set.of("email", "password", "name"));
     var email = body.email("email", true);
-    var password = body.requiredString("password", 1024);
+    var password = newPassword(body, "password");
     var name = body.optionalString("name", 256);
-    if (password != null && password.length() < MIN_PASSWORD) {
-      body.reject("password", "must be at least " + MIN_PASSWORD + " characters");
-    }
     body.validate();
     hasher.hash(password)
         .compose(hash -> UserRepository.insert(pool, email, name == null ? "" : name, hash, false))
@@ -66,6 +63,15 @@ public final class IdentityRoutes {
             : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))
         .onSuccess(user -> Replies.created(ctx, "/v1/users/" + user.id(), user.toJson()))
         .onFailure(ctx::fail);
+  }
+
+  /** A password being chosen: {@value #MIN_PASSWORD} to 1024 characters (validated with the rest of the body). */
+  static String newPassword(RequestBody body, String field) {
+    var password = body.requiredString(field, 1024);
+    if (password != null && password.length() < MIN_PASSWORD) {
+      body.reject(field, "must be at least " + MIN_PASSWORD + " characters");
+    }
+    return password;
   }
 
   private void token(RoutingContext ctx) {

@@ -1,7 +1,7 @@
 package dev.orgplane.org.provisioner;
 
 import dev.orgplane.kit.config.Settings;
-import dev.orgplane.org.serviceuser.ClientCredentials;
+import dev.orgplane.org.identity.Secrets;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -24,7 +24,7 @@ public final class ProvisionerBootstrap {
       return Future.succeededFuture();
     }
     var clientId = UUID.fromString(settings.string("ORGPLANE_ENGINE_CLIENT_ID").trim());
-    var secretHash = ClientCredentials.hash(settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
+    var secretHash = Secrets.hash(settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
     return pool.withTransaction(tx -> tx
         .preparedQuery("INSERT INTO org.users (id, name, provisioner) VALUES ($1, $2, true) "
             + "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, provisioner = true, updated_at = now() "

@@ -1,25 +1,20 @@
 package dev.orgplane.org.serviceuser;
 
+import dev.orgplane.org.identity.Secrets;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Client secrets of service users: made here (256 random bits), shown once, kept as SHA-256, and
+ * Client secrets of service users: made by {@link dev.orgplane.org.identity.Secrets}, shown once, kept as SHA-256, and
  * checked for the {@code client_credentials} grant against credentials that are not revoked and
  * whose service user still exists.
  */
 public final class ClientCredentials {
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private ClientCredentials() {
   }
@@ -28,19 +23,6 @@ public final class ClientCredentials {
   public record Authenticated(UUID clientId, UUID serviceUserId, UUID orgId) {
   }
 
-  static String newSecret() {
-    var bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return "ocs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  public static String hash(String secret) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   public static Future<Optional<Authenticated>> authenticate(SqlClient client, String clientId, String secret) {
     UUID id;
@@ -58,7 +40,7 @@ public final class ClientCredentials {
           }
           var row = rows.iterator().next();
           var matches = MessageDigest.isEqual(row.getString("secret_hash").getBytes(StandardCharsets.US_ASCII),
-              hash(secret).getBytes(StandardCharsets.US_ASCII));
+              Secrets.hash(secret).getBytes(StandardCharsets.US_ASCII));
           return matches ? Optional.of(new Authenticated(id, row.getUUID("id"), row.getUUID("service_org_id")))
               : Optional.empty();
         });

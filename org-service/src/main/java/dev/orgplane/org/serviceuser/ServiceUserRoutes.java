@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.identity.Secrets;
 import dev.orgplane.org.membership.MembershipRepository;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
@@ -100,11 +101,11 @@ public final class ServiceUserRoutes {
     var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("sid"), "sid");
     var clientId = UUID.randomUUID();
-    var secret = ClientCredentials.newSecret();
+    var secret = Secrets.newSecret("ocs_");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
             .compose(access -> ServiceUserRepository.find(tx, access.orgId(), id)
                 .compose(found -> found.isPresent() ? Future.succeededFuture() : Future.failedFuture(notFound()))
-                .compose(v -> ServiceUserRepository.addCredential(tx, id, clientId, ClientCredentials.hash(secret)))
+                .compose(v -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret)))
                 .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id))))
         .onSuccess(v -> Replies.created(ctx, ctx.request().path() + "/" + clientId,
             new JsonObject().put("clientId", clientId.toString()).put("clientSecret", secret)))

@@ -1,0 +1,98 @@
+package dev.orgplane.org.identity;
+
+import dev.orgplane.kit.db.BatchedPurge;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.mail.MailOutbox;
+import dev.orgplane.org.user.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A password chosen by mail: a forgotten one, and the first of an account an admin made (which has none until
+ * then). A request mails a one-time token, good for an hour, to the account's address; the token and a new
+ * password set it. The request is answered alike whether the address has an account or not, and at most
+ * {@value #MAILS_PER_HOUR} mails an hour go to one account, whoever asks.
+ */
+public final class PasswordResetRoutes {
+
+  static final int MAILS_PER_HOUR = 3;
+  private static final String TOKEN_PREFIX = "opr_";
+
+  private final Pool pool;
+  private final PasswordHasher hasher;
+  private final String publicUrl;
+
+  public PasswordResetRoutes(Pool pool, PasswordHasher hasher, String publicUrl) {
+    this.pool = pool;
+    this.hasher = hasher;
+    this.publicUrl = publicUrl;
+  }
+
+  public void mount(Router router) {
+    router.post("/v1/auth/password-resets").handler(this::request);
+    router.post("/v1/auth/password-resets/confirm").handler(this::confirm);
+  }
+
+  private void request(RoutingContext ctx) {
+    var body = RequestBody.of(ctx, Set.of("email"));
+    var email = body.email("email", true);
+    body.validate();
+    UserRepository.byEmail(pool, email)
+        .compose(user -> user.isEmpty() ? Future.succeededFuture()
+            : pool.withTransaction(tx -> {
+              var token = Secrets.newSecret(TOKEN_PREFIX);
+              // the count and the insert in one statement: parallel requests cannot slip past the mail limit
+              return tx.preparedQuery("INSERT INTO org.password_resets (token_hash, user_id, expires_at) "
+                      + "SELECT $1, $2, now() + interval '1 hour' WHERE (SELECT count(*) FROM org.password_resets "
+                      + "WHERE user_id = $2 AND created_at > now() - interval '1 hour') < " + MAILS_PER_HOUR
+                      + " RETURNING 1")
+                  .execute(Tuple.of(Secrets.hash(token), user.get().id()))
+                  .compose(inserted -> inserted.size() == 0 ? Future.succeededFuture()
+                      : MailOutbox.enqueue(tx, user.get().email(), "Choose your Orgplane password",
+                          "Someone asked to choose a new password for the Orgplane account of this address. To choose "
+                          + "one, send this token with it to POST " + publicUrl + "/v1/auth/password-resets/confirm "
+                          + "within an hour ({\"token\": ..., \"password\": ...}):\n\n" + token
+                          + "\n\nIf that was not you, ignore this mail: your password stays as it is."));
+            }))
+        .onSuccess(sent -> ctx.response().setStatusCode(202).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** The token is used up in the transaction that sets the password: it works once, even when sent twice at once. */
+  private void confirm(RoutingContext ctx) {
+    var body = RequestBody.of(ctx, Set.of("token", "password"));
+    var token = body.requiredString("token", 256);
+    var password = IdentityRoutes.newPassword(body, "password");
+    body.validate();
+    hasher.hash(password)
+        .compose(hash -> pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM org.password_resets "
+                + "WHERE token_hash = $1 AND expires_at > now() RETURNING user_id")
+            .execute(Tuple.of(Secrets.hash(token)))
+            .compose(used -> {
+              if (used.size() == 0) {
+                return Future.failedFuture(ApiException.badRequest("invalid_reset_token",
+                    "The token is unknown, used or more than an hour old; ask for a new one."));
+              }
+              UUID userId = used.iterator().next().getUUID("user_id");
+              return tx.preparedQuery("WITH chosen AS (UPDATE org.users SET password_hash = $2 WHERE id = $1 "
+                      + "RETURNING email), other_resets AS (DELETE FROM org.password_resets WHERE user_id = $1) "
+                      + "DELETE FROM org.sign_in_failures WHERE email IN (SELECT lower(email) FROM chosen)")
+                  .execute(Tuple.of(userId, hash));
+            })))
+        .onSuccess(done -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** Drops tokens an hour past their expiry; every hour. Answers the timer, to cancel at stop. */
+  public static long purgeExpired(io.vertx.core.Vertx vertx, Pool pool) {
+    return new BatchedPurge(pool, "expired password resets", "DELETE FROM org.password_resets WHERE token_hash IN "
+        + "(SELECT token_hash FROM org.password_resets WHERE expires_at < now() - interval '1 hour' LIMIT "
+        + BatchedPurge.BATCH + ")", Tuple.tuple()).hourly(vertx);
+  }
+}

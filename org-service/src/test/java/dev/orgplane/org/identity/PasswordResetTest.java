@@ -1,0 +1,126 @@
+package dev.orgplane.org.identity;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Passwords chosen by mail, the mail delivered over SMTP to a real in-process server (GreenMail). */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PasswordResetTest {
+
+  private static final Pattern TOKEN = Pattern.compile("opr_[A-Za-z0-9_-]{43}");
+
+  private final GreenMail smtp = new GreenMail(ServerSetup.SMTP.dynamicPort());
+  private OrgServiceHarness org;
+  private PgUrl db;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    smtp.start();
+    db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_SMTP_HOST", "127.0.0.1")
+        .put("ORGPLANE_SMTP_PORT", String.valueOf(smtp.getSmtp().getPort())).put("ORGPLANE_HOOK_POLL_MILLIS", "100"));
+  }
+
+  @AfterAll
+  void stop() {
+    smtp.stop();
+  }
+
+  private int request(String email) {
+    return org.post("/v1/auth/password-resets", null, new JsonObject().put("email", email)).statusCode();
+  }
+
+  /** The tokens mailed to {@code email} so far, once {@code count} have arrived. */
+  private List<String> tokensMailedTo(String email, int count) throws Exception {
+    var deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      var tokens = new ArrayList<String>();
+      for (var message : smtp.getReceivedMessages()) {
+        if (message.getAllRecipients()[0].toString().equalsIgnoreCase(email)) {
+          var found = TOKEN.matcher(GreenMailUtil.getBody(message));
+          assertTrue(found.find(), GreenMailUtil.getBody(message));
+          tokens.add(found.group());
+        }
+      }
+      if (tokens.size() >= count || System.currentTimeMillis() > deadline) {
+        return tokens;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> confirm(String token, String password) {
+    return org.post("/v1/auth/password-resets/confirm", null, new JsonObject().put("token", token).put("password", password));
+  }
+
+  @Test
+  void anAccountAnAdminMadeGetsItsFirstPasswordByMail() throws Exception {
+    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var email = "made-" + UUID.randomUUID() + "@test.local";
+    assertEquals(201, org.post("/v1/users", admin, new JsonObject().put("email", email).put("name", "Made")).statusCode());
+    assertEquals(202, request(email.toUpperCase()));
+    var token = tokensMailedTo(email, 1).get(0);
+    assertEquals(204, confirm(token, "first-password-123").statusCode());
+    assertEquals(200, org.requestToken(email, "first-password-123").statusCode());
+    assertProblem(confirm(token, "second-password-123"), 400, "invalid_reset_token");
+  }
+
+  @Test
+  void aForgottenPasswordIsReplacedAndGuessesAtItForgotten() throws Exception {
+    var user = org.newUser("forgetful");
+    for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+      org.requestToken(user.email(), "not-it-" + i);
+    }
+    assertEquals(202, request(user.email()));
+    assertProblem(confirm(tokensMailedTo(user.email(), 1).get(0), "too-short"), 400, "validation_failed");
+    assertEquals(204, confirm(tokensMailedTo(user.email(), 1).get(0), "remembered-password-123").statusCode());
+    assertProblem(org.requestToken(user.email(), "password-forgetful-123"), 400, "invalid_grant");
+    assertEquals(200, org.requestToken(user.email(), "remembered-password-123").statusCode(),
+        "the failures before the reset no longer hold the account back");
+  }
+
+  @Test
+  void unknownAddressesAreAnsweredAlikeAndNeverMailed() throws Exception {
+    var nobody = "nobody-" + UUID.randomUUID() + "@test.local";
+    assertEquals(202, request(nobody));
+    Thread.sleep(500); // the mail sender polls every 100 ms
+    assertEquals(List.of(), tokensMailedTo(nobody, 0));
+    assertProblem(confirm("opr_" + "A".repeat(43), "whatever-password-123"), 400, "invalid_reset_token");
+  }
+
+  @Test
+  void anAccountGetsAtMostThreeMailsAnHourAndTokensExpire() throws Exception {
+    var user = org.newUser("popular");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(202, request(user.email()));
+    }
+    var tokens = tokensMailedTo(user.email(), PasswordResetRoutes.MAILS_PER_HOUR);
+    Thread.sleep(500); // the mail sender polls every 100 ms
+    assertEquals(PasswordResetRoutes.MAILS_PER_HOUR, tokensMailedTo(user.email(), 0).size());
+    PgFixture.execute(db, "UPDATE org.password_resets SET expires_at = now() - interval '1 second' WHERE user_id = '"
+        + user.id() + "'");
+    assertProblem(confirm(tokens.get(0), "late-password-123"), 400, "invalid_reset_token");
+  }
+}
