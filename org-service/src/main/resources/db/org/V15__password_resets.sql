@@ -9,3 +9,7 @@ CREATE TABLE password_resets (
 
 CREATE INDEX password_resets_user_idx ON password_resets (user_id, created_at);
 CREATE INDEX password_resets_expiry_idx ON password_resets (expires_at);
+
+-- When a password was last chosen: tokens issued before that second are refused (SessionsEnded).
+ALTER TABLE users ADD COLUMN password_changed_at timestamptz;
+CREATE INDEX users_password_changed_idx ON users (password_changed_at) WHERE password_changed_at IS NOT NULL;

@@ -23,6 +23,7 @@ import dev.orgplane.org.mail.MailSender;
 import dev.orgplane.org.identity.IdentityRoutes;
 import dev.orgplane.org.identity.PasswordHasher;
 import dev.orgplane.org.identity.PasswordResetRoutes;
+import dev.orgplane.org.identity.SessionsEnded;
 import dev.orgplane.org.identity.SigningKeyStore;
 import dev.orgplane.org.identity.TokenIssuer;
 import dev.orgplane.org.membership.MembershipRoutes;
@@ -52,6 +53,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private Pool pool;
   private ServiceListeners server;
   private RevokedCredentials revokedCredentials;
+  private SessionsEnded sessionsEnded;
   private SigningKeyStore keys;
   private long invitationPurgeTimer = -1;
   private long idempotencyPurgeTimer = -1;
@@ -80,6 +82,10 @@ public final class OrgServiceVerticle extends ServiceVerticle {
                 revokedCredentials = new RevokedCredentials(vertx, pool, tokenLifetime());
                 return revokedCredentials.start(settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
               })
+              .compose(v -> {
+                sessionsEnded = new SessionsEnded(vertx, pool, tokenLifetime());
+                return sessionsEnded.start(settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
+              })
               .compose(v -> listen(hasher));
         });
   }
@@ -99,8 +105,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         () -> pool.query("SELECT 1").execute());
     new IdentityRoutes(pool, hasher, keys, tokens,
         settings.bool("ORGPLANE_REGISTRATION_ENABLED")).mount(router);
-    new PasswordResetRoutes(pool, hasher, issuer).mount(router);
-    router.route("/v1/*").handler(new BearerAuth(verifier, revokedCredentials));
+    new PasswordResetRoutes(pool, hasher, sessionsEnded, issuer).mount(router);
+    router.route("/v1/*").handler(new BearerAuth(verifier, revokedCredentials.or(sessionsEnded)));
     router.post("/v1/*").handler(idempotency);
     new CatalogRoutes().mount(router);
     new UserRoutes(pool).mount(router);
@@ -152,6 +158,9 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     }
     if (revokedCredentials != null) {
       revokedCredentials.stop();
+    }
+    if (sessionsEnded != null) {
+      sessionsEnded.stop();
     }
     vertx.cancelTimer(invitationPurgeTimer);
     vertx.cancelTimer(idempotencyPurgeTimer);

@@ -16,8 +16,9 @@ import java.util.UUID;
 /**
  * A password chosen by mail: a forgotten one, and the first of an account an admin made (which has none until
  * then). A request mails a one-time token, good for an hour, to the account's address; the token and a new
- * password set it. The request is answered alike whether the address has an account or not, and at most
- * {@value #MAILS_PER_HOUR} mails an hour go to one account, whoever asks.
+ * password set it, and end the sessions before it: tokens issued before that second are refused ({@link SessionsEnded}).
+ * The request is answered alike whether the address has an account or not, and at most {@value #MAILS_PER_HOUR} mails
+ * an hour go to one account, whoever asks.
  */
 public final class PasswordResetRoutes {
 
@@ -26,11 +27,13 @@ public final class PasswordResetRoutes {
 
   private final Pool pool;
   private final PasswordHasher hasher;
+  private final SessionsEnded sessionsEnded;
   private final String publicUrl;
 
-  public PasswordResetRoutes(Pool pool, PasswordHasher hasher, String publicUrl) {
+  public PasswordResetRoutes(Pool pool, PasswordHasher hasher, SessionsEnded sessionsEnded, String publicUrl) {
     this.pool = pool;
     this.hasher = hasher;
+    this.sessionsEnded = sessionsEnded;
     this.publicUrl = publicUrl;
   }
 
@@ -64,6 +67,9 @@ public final class PasswordResetRoutes {
         .onFailure(ctx::fail);
   }
 
+  private record SessionEnd(String userId, long second) {
+  }
+
   /** The token is used up in the transaction that sets the password: it works once, even when sent twice at once. */
   private void confirm(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("token", "password"));
@@ -80,12 +86,17 @@ public final class PasswordResetRoutes {
                     "The token is unknown, used or more than an hour old; ask for a new one."));
               }
               UUID userId = used.iterator().next().getUUID("user_id");
-              return tx.preparedQuery("WITH chosen AS (UPDATE org.users SET password_hash = $2 WHERE id = $1 "
-                      + "RETURNING email), other_resets AS (DELETE FROM org.password_resets WHERE user_id = $1) "
-                      + "DELETE FROM org.sign_in_failures WHERE email IN (SELECT lower(email) FROM chosen)")
-                  .execute(Tuple.of(userId, hash));
+              return tx.preparedQuery("WITH chosen AS (UPDATE org.users SET password_hash = $2, password_changed_at = "
+                      + "now() WHERE id = $1 RETURNING email), other_resets AS (DELETE FROM org.password_resets "
+                      + "WHERE user_id = $1), forgiven AS (DELETE FROM org.sign_in_failures WHERE email IN "
+                      + "(SELECT lower(email) FROM chosen)) SELECT floor(extract(epoch FROM now()))::bigint")
+                  .execute(Tuple.of(userId, hash))
+                  .map(changed -> new SessionEnd(userId.toString(), changed.iterator().next().getLong(0)));
             })))
-        .onSuccess(done -> ctx.response().setStatusCode(204).end())
+        .onSuccess(ended -> {
+          sessionsEnded.markEnded(ended.userId(), ended.second());
+          ctx.response().setStatusCode(204).end();
+        })
         .onFailure(ctx::fail);
   }
 
