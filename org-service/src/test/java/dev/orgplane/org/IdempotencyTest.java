@@ -3,6 +3,7 @@ package dev.orgplane.org;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -69,6 +70,40 @@ class IdempotencyTest extends OrgServiceTest {
     assertEquals(201, create(own, alice.token(), "died-long-ago", "taken-over").statusCode(),
         "the dead request's key is taken over");
     assertProblem(create(own, alice.token(), "died-just-now", "not-yet"), 422, "idempotency_key_reused");
+  }
+
+  /**
+   * The client hangs up while its creation waits for a lock; the creation then commits. The key keeps its answer, so
+   * the client's retry gets it instead of creating again (or meeting the name it took itself).
+   */
+  @Test
+  void aRequestWhoseClientHungUpKeepsItsKeyForTheRetry() throws Exception {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var own = OrgServiceHarness.start(vertx, db);
+    var alice = own.newUser("alice");
+    var lock = Database.open(vertx, db, 1, java.util.List.of()).await().getConnection().await();
+    lock.query("BEGIN").execute().await();
+    // a creation share-locks its owner's row: this holds it back
+    lock.query("SELECT 1 FROM org.users WHERE id = '" + alice.id() + "' FOR UPDATE").execute().await();
+    var caller = vertx.createHttpClient();
+    var request = caller.request(HttpMethod.POST, own.port(), "127.0.0.1", "/v1/organizations").await()
+        .putHeader("Authorization", "Bearer " + alice.token()).putHeader("Idempotency-Key", "hung-up")
+        .putHeader("Content-Type", "application/json");
+    request.send(new JsonObject().put("name", "hung-up").put("title", "t").encode());
+    Thread.sleep(300);
+    request.connection().close().await();
+    Thread.sleep(100);
+    lock.query("COMMIT").execute().await();
+    var answered = "SELECT count(*) FROM org.idempotency_keys WHERE key = 'hung-up' AND status IS NOT NULL";
+    var deadline = System.currentTimeMillis() + 10_000;
+    while (PgFixture.queryLong(db, answered) == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(1, PgFixture.queryLong(db, answered), "the answer of the work done is kept with its key");
+    var retry = create(own, alice.token(), "hung-up", "hung-up");
+    assertEquals(201, retry.statusCode(), retry.bodyAsString());
+    assertEquals("true", retry.getHeader("Idempotent-Replayed"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.organizations WHERE name = 'hung-up'"));
   }
 
   @Test

@@ -68,9 +68,11 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
         .compose(inserted -> {
           if (inserted.size() == 1) {
             var slot = new Slot(this, principal.subject(), key);
+            // No release when the client goes away mid-request: its work may still commit, and the answer then
+            // recorded is what its retry must get. (Releasing the key on the disconnect let a killed engine's
+            // retry record a job's end twice.) A request that fails releases it; one whose process dies keeps it
+            // for the minute after which it is taken over.
             ctx.put(SLOT, slot);
-            // safety net for requests that ended neither way (the client went away mid-request)
-            ctx.addEndHandler(done -> abandon(ctx));
             ctx.next();
             return Future.succeededFuture();
           }
