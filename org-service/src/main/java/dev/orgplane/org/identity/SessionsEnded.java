@@ -16,32 +16,21 @@ import java.util.function.Predicate;
  * once and by every other instance within the reload period, with no query per request. Only changes younger than
  * a token's lifetime are kept: older ones have no live token left.
  */
-public final class SessionsEnded implements Predicate<Principal> {
+public final class SessionsEnded extends PeriodicReload implements Predicate<Principal> {
 
-  private final Vertx vertx;
-  private final Pool pool;
   private final long tokenLifetimeSeconds;
   /** User id to the second from which their tokens are good again. */
   private volatile Map<String, Long> endedBefore = Map.of();
   /** Ended here and not yet seen by a reload: a reload that began before the commit must not drop them. */
   private final Map<String, Long> endedHere = new ConcurrentHashMap<>();
-  private long timer = -1;
 
   public SessionsEnded(Vertx vertx, Pool pool, long tokenLifetimeSeconds) {
-    this.vertx = vertx;
-    this.pool = pool;
+    super(vertx, pool);
     this.tokenLifetimeSeconds = tokenLifetimeSeconds;
   }
 
-  public Future<Void> start(long reloadMillis) {
-    return reload().onSuccess(v -> timer = vertx.setPeriodic(reloadMillis, id -> reload()));
-  }
-
-  public void stop() {
-    vertx.cancelTimer(timer);
-  }
-
-  Future<Void> reload() {
+  @Override
+  protected Future<Void> reload() {
     return pool.preparedQuery("SELECT id, floor(extract(epoch FROM password_changed_at))::bigint AS changed "
             + "FROM org.users WHERE password_changed_at > now() - make_interval(secs => $1)")
         .execute(Tuple.of((double) tokenLifetimeSeconds))

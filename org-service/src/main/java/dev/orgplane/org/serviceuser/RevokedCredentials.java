@@ -1,6 +1,7 @@
 package dev.orgplane.org.serviceuser;
 
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.org.identity.PeriodicReload;
 import dev.orgplane.org.identity.TokenIssuer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,31 +19,20 @@ import java.util.function.Predicate;
  * query per request. Only revocations younger than a token's lifetime are kept: older ones have no
  * live token left.
  */
-public final class RevokedCredentials implements Predicate<Principal> {
+public final class RevokedCredentials extends PeriodicReload implements Predicate<Principal> {
 
-  private final Vertx vertx;
-  private final Pool pool;
   private final long tokenLifetimeSeconds;
   private volatile Set<String> revoked = Set.of();
   /** Revoked here and not yet seen by a reload: a reload that began before the commit must not drop them. */
   private final Set<String> revokedHere = ConcurrentHashMap.newKeySet();
-  private long timer = -1;
 
   public RevokedCredentials(Vertx vertx, Pool pool, long tokenLifetimeSeconds) {
-    this.vertx = vertx;
-    this.pool = pool;
+    super(vertx, pool);
     this.tokenLifetimeSeconds = tokenLifetimeSeconds;
   }
 
-  public Future<Void> start(long reloadMillis) {
-    return reload().onSuccess(v -> timer = vertx.setPeriodic(reloadMillis, id -> reload()));
-  }
-
-  public void stop() {
-    vertx.cancelTimer(timer);
-  }
-
-  Future<Void> reload() {
+  @Override
+  protected Future<Void> reload() {
     return pool.preparedQuery("SELECT client_id FROM org.service_credentials "
             + "WHERE revoked_at > now() - make_interval(secs => $1)")
         .execute(Tuple.of((double) tokenLifetimeSeconds))
