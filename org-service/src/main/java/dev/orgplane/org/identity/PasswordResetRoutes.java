@@ -50,12 +50,14 @@ public final class PasswordResetRoutes {
         .compose(user -> user.isEmpty() ? Future.succeededFuture()
             : pool.withTransaction(tx -> {
               var token = Secrets.newSecret(TOKEN_PREFIX);
-              // the count and the insert in one statement: parallel requests cannot slip past the mail limit
-              return tx.preparedQuery("INSERT INTO org.password_resets (token_hash, user_id, expires_at) "
+              // the account's row locked first: parallel requests count one after the other (each statement sees
+              // what committed before it), so none slips past the mail limit
+              return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE").execute(Tuple.of(user.get().id()))
+                  .compose(locked -> tx.preparedQuery("INSERT INTO org.password_resets (token_hash, user_id, expires_at) "
                       + "SELECT $1, $2, now() + interval '1 hour' WHERE (SELECT count(*) FROM org.password_resets "
                       + "WHERE user_id = $2 AND created_at > now() - interval '1 hour') < " + MAILS_PER_HOUR
                       + " RETURNING 1")
-                  .execute(Tuple.of(Secrets.hash(token), user.get().id()))
+                  .execute(Tuple.of(Secrets.hash(token), user.get().id())))
                   .compose(inserted -> inserted.size() == 0 ? Future.succeededFuture()
                       : MailOutbox.enqueue(tx, user.get().email(), "Choose your Orgplane password",
                           "Someone asked to choose a new password for the Orgplane account of this address. To choose "

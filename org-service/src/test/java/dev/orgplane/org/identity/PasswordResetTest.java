@@ -115,11 +115,10 @@ class PasswordResetTest {
   }
 
   @Test
-  void anAccountGetsAtMostThreeMailsAnHourAndTokensExpire() throws Exception {
+  void anAccountGetsAtMostThreeMailsAnHourEvenAskedAtOnceAndTokensExpire() throws Exception {
     var user = org.newUser("popular");
-    for (int i = 0; i < 5; i++) {
-      assertEquals(202, request(user.email()));
-    }
+    var answers = java.util.stream.IntStream.range(0, 5).parallel().mapToObj(i -> request(user.email())).toList();
+    assertEquals(List.of(202, 202, 202, 202, 202), answers, "asked five times at once");
     var tokens = tokensMailedTo(user.email(), PasswordResetRoutes.MAILS_PER_HOUR);
     Thread.sleep(500); // the mail sender polls every 100 ms
     assertEquals(PasswordResetRoutes.MAILS_PER_HOUR, tokensMailedTo(user.email(), 0).size());
