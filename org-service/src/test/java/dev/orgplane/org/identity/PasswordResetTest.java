@@ -4,49 +4,21 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
-import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.MailedOrgServiceTest;
 import dev.orgplane.org.OrgServiceHarness;
-import dev.orgplane.org.OrgServiceVerticle;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Passwords chosen by mail, the mail delivered over SMTP to a real in-process server (GreenMail). */
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PasswordResetTest {
+class PasswordResetTest extends MailedOrgServiceTest {
 
   private static final Pattern TOKEN = Pattern.compile("opr_[A-Za-z0-9_-]{43}");
-
-  private final GreenMail smtp = new GreenMail(ServerSetup.SMTP.dynamicPort());
-  private OrgServiceHarness org;
-  private PgUrl db;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    smtp.start();
-    db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_SMTP_HOST", "127.0.0.1")
-        .put("ORGPLANE_SMTP_PORT", String.valueOf(smtp.getSmtp().getPort())).put("ORGPLANE_HOOK_POLL_MILLIS", "100"));
-  }
-
-  @AfterAll
-  void stop() {
-    smtp.stop();
-  }
 
   private int request(String email) {
     return org.post("/v1/auth/password-resets", null, new JsonObject().put("email", email)).statusCode();

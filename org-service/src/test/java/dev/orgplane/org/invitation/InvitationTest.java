@@ -4,48 +4,21 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.kit.db.Database;
-import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.MailedOrgServiceTest;
 import dev.orgplane.org.OrgServiceHarness;
-import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Invitations end to end, with mail delivered over SMTP to a real in-process server (GreenMail). */
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InvitationTest {
-
-  private final GreenMail smtp = new GreenMail(ServerSetup.SMTP.dynamicPort());
-  private OrgServiceHarness org;
-  private PgUrl db;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    smtp.start();
-    db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_SMTP_HOST", "127.0.0.1")
-        .put("ORGPLANE_SMTP_PORT", String.valueOf(smtp.getSmtp().getPort())).put("ORGPLANE_HOOK_POLL_MILLIS", "100"));
-  }
-
-  @AfterAll
-  void stop() {
-    smtp.stop();
-  }
+class InvitationTest extends MailedOrgServiceTest {
 
   private String newOrg(OrgServiceHarness.Account owner) {
     return org.createOrg(owner.token(), "inv-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
