@@ -62,6 +62,43 @@ class NewcomerJourneyTest {
     assertEquals("organization_name_taken", taken.json().getString("code"));
   }
 
+  /**
+   * A new password and a sign-out everywhere end the tokens issued before them at every door: org-service at
+   * once, the engine (which serves a requester's own jobs without asking org-service) within its reload.
+   */
+  @Test
+  void aNewPasswordAndASignOutEverywhereEndOldTokensAtEveryService() throws Exception {
+    gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", "careful@e2e.test")
+        .put("password", "careful-password-1"));
+    var laptop = gateway.token("careful@e2e.test", "careful-password-1");
+    assertEquals(200, gateway.get("/v1/provisioning/jobs", laptop).status());
+    Thread.sleep(1_100); // tokens count whole seconds: the one in hand must be a second older than the change
+
+    var changed = gateway.send("PUT", "/v1/users/me/password", laptop, new JsonObject()
+        .put("currentPassword", "careful-password-1").put("password", "careful-password-2"));
+    assertEquals(200, changed.status(), changed.body());
+    var phone = changed.json().getString("access_token");
+    assertEquals(401, gateway.get("/v1/users/me", laptop).status());
+    awaitRefusedByTheEngine(laptop);
+    assertEquals(200, gateway.get("/v1/provisioning/jobs", phone).status(), "the fresh token works everywhere");
+    Thread.sleep(1_100);
+
+    assertEquals(204, gateway.send("DELETE", "/v1/users/me/sessions", phone, null).status());
+    assertEquals(401, gateway.get("/v1/users/me", phone).status());
+    awaitRefusedByTheEngine(phone);
+    assertEquals(200, gateway.get("/v1/users/me", gateway.token("careful@e2e.test", "careful-password-2")).status());
+  }
+
+  private void awaitRefusedByTheEngine(String token) throws InterruptedException {
+    var deadline = System.currentTimeMillis() + 10_000;
+    Gateway.Reply reply;
+    while ((reply = gateway.get("/v1/provisioning/jobs", token)).status() != 401) {
+      assertTrue(System.currentTimeMillis() < deadline, "the engine still takes an ended token: " + reply.body());
+      Thread.sleep(100);
+    }
+    assertEquals("invalid_token", reply.json().getString("code"));
+  }
+
   @Test
   void platformAdminFromConfigurationCanSignIn() {
     var token = gateway.token(platform.adminEmail(), platform.adminPassword());

@@ -3,6 +3,7 @@ package dev.orgplane.org;
 import dev.orgplane.kit.config.ServiceVerticle;
 import io.vertx.core.json.JsonObject;
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.config.Settings;
@@ -23,7 +24,9 @@ import dev.orgplane.org.mail.MailSender;
 import dev.orgplane.org.identity.IdentityRoutes;
 import dev.orgplane.org.identity.PasswordHasher;
 import dev.orgplane.org.identity.PasswordResetRoutes;
-import dev.orgplane.org.identity.SessionsEnded;
+import dev.orgplane.org.identity.StoredRevocations;
+import dev.orgplane.org.identity.AccountSecurityRoutes;
+import dev.orgplane.org.identity.RevocationListRoutes;
 import dev.orgplane.org.identity.SigningKeyStore;
 import dev.orgplane.org.identity.TokenIssuer;
 import dev.orgplane.org.membership.MembershipRoutes;
@@ -33,7 +36,6 @@ import dev.orgplane.org.organization.OrganizationRoutes;
 import dev.orgplane.org.provisioner.ProvisionerBootstrap;
 import dev.orgplane.org.role.CatalogRoutes;
 import dev.orgplane.org.role.CustomRoleRoutes;
-import dev.orgplane.org.serviceuser.RevokedCredentials;
 import dev.orgplane.org.serviceuser.ServiceUserRoutes;
 import dev.orgplane.org.setup.SetupRoutes;
 import dev.orgplane.org.team.TeamRoutes;
@@ -52,8 +54,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private Settings settings;
   private Pool pool;
   private ServiceListeners server;
-  private RevokedCredentials revokedCredentials;
-  private SessionsEnded sessionsEnded;
+  private TokenRevocations revocations;
   private SigningKeyStore keys;
   private long invitationPurgeTimer = -1;
   private long idempotencyPurgeTimer = -1;
@@ -79,12 +80,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
               .compose(v -> AdminBootstrap.ensureAdmin(pool, hasher, settings))
               .compose(v -> ProvisionerBootstrap.ensureEngine(pool, settings))
               .compose(v -> {
-                revokedCredentials = new RevokedCredentials(vertx, pool, tokenLifetime());
-                return revokedCredentials.start(settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
-              })
-              .compose(v -> {
-                sessionsEnded = new SessionsEnded(vertx, pool, tokenLifetime());
-                return sessionsEnded.start(settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
+                revocations = new TokenRevocations(vertx, () -> StoredRevocations.read(pool, tokenLifetime()));
+                return revocations.start(settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
               })
               .compose(v -> listen(hasher));
         });
@@ -105,11 +102,13 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         () -> pool.query("SELECT 1").execute());
     new IdentityRoutes(pool, hasher, keys, tokens,
         settings.bool("ORGPLANE_REGISTRATION_ENABLED")).mount(router);
-    new PasswordResetRoutes(pool, hasher, sessionsEnded, issuer).mount(router);
-    router.route("/v1/*").handler(new BearerAuth(verifier, revokedCredentials.or(sessionsEnded)));
+    new PasswordResetRoutes(pool, hasher, revocations, issuer).mount(router);
+    router.route("/v1/*").handler(new BearerAuth(verifier, revocations));
     router.post("/v1/*").handler(idempotency);
     new CatalogRoutes().mount(router);
     new UserRoutes(pool).mount(router);
+    new AccountSecurityRoutes(pool, hasher, tokens, revocations).mount(router);
+    new RevocationListRoutes(pool, tokenLifetime()).mount(router);
     var metaSchemas = new MetaSchemas(pool);
     new OrganizationRoutes(pool, metaSchemas).mount(router);
     new MetaSchemaRoutes(pool, metaSchemas).mount(router);
@@ -121,7 +120,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new TeamRoutes(pool).mount(router);
     new DeliveryRoutes(pool).mount(router);
     new ProvisioningEventRoutes(pool).mount(router);
-    new ServiceUserRoutes(pool, revokedCredentials).mount(router);
+    new ServiceUserRoutes(pool, revocations).mount(router);
     new InvitationRoutes(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"), issuer).mount(router);
     MembersOnlyErrors.install(router, pool);
     mail = new MailSender(vertx, pool, settings.has("ORGPLANE_SMTP_HOST") ? MailSender.smtpConfig(
@@ -156,11 +155,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     if (keys != null) {
       keys.stop();
     }
-    if (revokedCredentials != null) {
-      revokedCredentials.stop();
-    }
-    if (sessionsEnded != null) {
-      sessionsEnded.stop();
+    if (revocations != null) {
+      revocations.stop();
     }
     vertx.cancelTimer(invitationPurgeTimer);
     vertx.cancelTimer(idempotencyPurgeTimer);

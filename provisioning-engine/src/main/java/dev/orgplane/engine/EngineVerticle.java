@@ -10,11 +10,13 @@ import dev.orgplane.engine.job.JobRoutes;
 import dev.orgplane.engine.job.JobRunner;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.orgapi.OrgApiClient;
+import dev.orgplane.engine.orgapi.RevokedTokenFeed;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginJars;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.engine.plugin.PluginRoutes;
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.auth.RemoteJwks;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.auth.TrustedIssuer;
@@ -48,6 +50,7 @@ public final class EngineVerticle extends ServiceVerticle {
   private CopyRecordSweeper sweeper;
   private Router router;
   private long idempotencyPurgeTimer = -1;
+  private TokenRevocations revocations;
 
   public EngineVerticle(JsonObject commandLine) {
     super(commandLine);
@@ -71,16 +74,20 @@ public final class EngineVerticle extends ServiceVerticle {
               settings.string("ORGPLANE_TOKEN_AUDIENCE"), keys)));
           router = ServiceHttp.router(vertx, "provisioning-engine", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
               () -> pool.query("SELECT 1").execute());
-          router.route("/v1/*").handler(new BearerAuth(verifier));
-          var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
-          router.post("/v1/*").handler(idempotency);
-          // its kept answers are dropped after a day, as org-service's: without this the table only grew
-          idempotencyPurgeTimer = idempotency.expiredPurge().hourly(vertx);
           var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
           var http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
               .setUserAgent("orgplane-provisioning-engine"), new PoolOptions().setHttp1MaxSize(16));
           var token = new ServiceToken(http, orgServiceUrl, settings.string("ORGPLANE_ENGINE_CLIENT_ID"),
               settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
+          revocations = new TokenRevocations(vertx, new RevokedTokenFeed(http, orgServiceUrl, token));
+          // not waited for: org-service may start after the engine, and until the first read only signatures
+          // and expiry count
+          revocations.start(settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
+          router.route("/v1/*").handler(new BearerAuth(verifier, revocations));
+          var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
+          router.post("/v1/*").handler(idempotency);
+          // its kept answers are dropped after a day, as org-service's: without this the table only grew
+          idempotencyPurgeTimer = idempotency.expiredPurge().hourly(vertx);
           var access = new CallerAccess(http, orgServiceUrl);
           endReports = new EndReports(vertx, pool, http, orgServiceUrl, token);
           runner = new JobRunner(vertx, pool, registry, http, token, orgServiceUrl, new JobRunner.RunnerSettings(
@@ -117,6 +124,9 @@ public final class EngineVerticle extends ServiceVerticle {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(idempotencyPurgeTimer);
+    if (revocations != null) {
+      revocations.stop();
+    }
     if (sweeper != null) {
       sweeper.stop();
     }

@@ -91,15 +91,8 @@ public final class IdentityRoutes {
       ctx.fail(ApiException.badRequest("invalid_request", "username and password are required."));
       return;
     }
-    throttle.attempt(username)
-        .compose(wait -> {
-          if (wait > 0) {
-            ctx.response().putHeader("Retry-After", Long.toString(wait));
-            return Future.failedFuture(new ApiException(429, "sign_in_throttled",
-                "Too many failed sign-ins with this email address; retry after " + wait + " s."));
-          }
-          return UserRepository.byEmail(pool, username);
-        })
+    throttle.admit(username, ctx)
+        .compose(admitted -> UserRepository.byEmail(pool, username))
         .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
             .compose(ok -> ok ? throttle.succeeded(username).map(user.get())
                 : Future.failedFuture(new ApiException(400, "invalid_grant", "The email or password is wrong."))))
@@ -126,7 +119,7 @@ public final class IdentityRoutes {
         .onFailure(ctx::fail);
   }
 
-  private static void sendToken(RoutingContext ctx, JsonObject token) {
+  static void sendToken(RoutingContext ctx, JsonObject token) {
     ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
         .end(token.encode());
   }

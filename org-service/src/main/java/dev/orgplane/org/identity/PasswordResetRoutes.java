@@ -1,5 +1,6 @@
 package dev.orgplane.org.identity;
 
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.RequestBody;
@@ -12,28 +13,31 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A password chosen by mail: a forgotten one, and the first of an account an admin made (which has none until
  * then). A request mails a one-time token, good for an hour, to the account's address; the token and a new
- * password set it, and end the sessions before it: tokens issued before that second are refused ({@link SessionsEnded}).
+ * password set it, and end the sessions before it: tokens issued before that second are refused ({@link TokenRevocations}).
  * The request is answered alike whether the address has an account or not, and at most {@value #MAILS_PER_HOUR} mails
  * an hour go to one account, whoever asks.
  */
 public final class PasswordResetRoutes {
 
+  private static final Logger LOG = LoggerFactory.getLogger(PasswordResetRoutes.class);
   static final int MAILS_PER_HOUR = 3;
   private static final String TOKEN_PREFIX = "opr_";
 
   private final Pool pool;
   private final PasswordHasher hasher;
-  private final SessionsEnded sessionsEnded;
+  private final TokenRevocations revocations;
   private final String publicUrl;
 
-  public PasswordResetRoutes(Pool pool, PasswordHasher hasher, SessionsEnded sessionsEnded, String publicUrl) {
+  public PasswordResetRoutes(Pool pool, PasswordHasher hasher, TokenRevocations revocations, String publicUrl) {
     this.pool = pool;
     this.hasher = hasher;
-    this.sessionsEnded = sessionsEnded;
+    this.revocations = revocations;
     this.publicUrl = publicUrl;
   }
 
@@ -46,8 +50,15 @@ public final class PasswordResetRoutes {
     var body = RequestBody.of(ctx, Set.of("email"));
     var email = body.email("email", true);
     body.validate();
-    UserRepository.byEmail(pool, email)
-        .compose(user -> user.isEmpty() ? Future.succeededFuture()
+    // answered before the address is even looked up: how long the answer takes must not tell whether it has an
+    // account (a failure from here on is the mail's loss, logged, as a failed delivery would be)
+    ctx.response().setStatusCode(202).end();
+    mailToken(email).onFailure(e -> LOG.warn("A password reset mail could not be queued: {}", e.toString()));
+  }
+
+  private Future<Void> mailToken(String email) {
+    return UserRepository.byEmail(pool, email)
+        .compose(user -> user.isEmpty() ? Future.<Void>succeededFuture()
             : pool.withTransaction(tx -> {
               var token = Secrets.newSecret(TOKEN_PREFIX);
               // the account's row locked first: parallel requests count one after the other (each statement sees
@@ -64,9 +75,7 @@ public final class PasswordResetRoutes {
                           + "one, send this token with it to POST " + publicUrl + "/v1/auth/password-resets/confirm "
                           + "within an hour ({\"token\": ..., \"password\": ...}):\n\n" + token
                           + "\n\nIf that was not you, ignore this mail: your password stays as it is."));
-            }))
-        .onSuccess(sent -> ctx.response().setStatusCode(202).end())
-        .onFailure(ctx::fail);
+            }));
   }
 
   private record SessionEnd(String userId, long second) {
@@ -88,15 +97,11 @@ public final class PasswordResetRoutes {
                     "The token is unknown, used or more than an hour old; ask for a new one."));
               }
               UUID userId = used.iterator().next().getUUID("user_id");
-              return tx.preparedQuery("WITH chosen AS (UPDATE org.users SET password_hash = $2, password_changed_at = "
-                      + "now() WHERE id = $1 RETURNING email), other_resets AS (DELETE FROM org.password_resets "
-                      + "WHERE user_id = $1), forgiven AS (DELETE FROM org.sign_in_failures WHERE email IN "
-                      + "(SELECT lower(email) FROM chosen)) SELECT floor(extract(epoch FROM now()))::bigint")
-                  .execute(Tuple.of(userId, hash))
-                  .map(changed -> new SessionEnd(userId.toString(), changed.iterator().next().getLong(0)));
+              var second = TokenIssuer.nowSecond();
+              return PasswordChange.apply(tx, userId, hash, second).map(new SessionEnd(userId.toString(), second));
             })))
         .onSuccess(ended -> {
-          sessionsEnded.markEnded(ended.userId(), ended.second());
+          revocations.markEnded(ended.userId(), ended.second());
           ctx.response().setStatusCode(204).end();
         })
         .onFailure(ctx::fail);

@@ -1,7 +1,9 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.db.BatchedPurge;
+import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
@@ -29,8 +31,23 @@ final class SignInThrottle {
     this.pool = pool;
   }
 
+  /**
+   * Counts an attempt for {@code email} and lets it go on, or fails it with 429 {@code sign_in_throttled} and the
+   * wait in {@code Retry-After} (not counted).
+   */
+  Future<Void> admit(String email, RoutingContext ctx) {
+    return attempt(email).compose(wait -> {
+      if (wait == 0) {
+        return Future.succeededFuture();
+      }
+      ctx.response().putHeader("Retry-After", Long.toString(wait));
+      return Future.failedFuture(new ApiException(429, "sign_in_throttled",
+          "Too many failed sign-ins with this email address; retry after " + wait + " s."));
+    });
+  }
+
   /** Counts an attempt for {@code email}; answers 0 when it may go on, else the seconds it must wait (not counted). */
-  Future<Long> attempt(String email) {
+  private Future<Long> attempt(String email) {
     return pool.preparedQuery("INSERT INTO org.sign_in_failures AS f (email, failures, last_failure_at) "
             + "VALUES (lower($1), 1, now()) ON CONFLICT (email) DO UPDATE SET "
             + "failures = CASE WHEN " + FRESH + " THEN f.failures + 1 ELSE 1 END, last_failure_at = now() "

@@ -1,5 +1,6 @@
 package dev.orgplane.org.identity;
 
+import dev.orgplane.kit.auth.TokenRevocations;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
@@ -22,14 +23,20 @@ public final class TokenIssuer {
     this.lifetimeSeconds = lifetimeSeconds;
   }
 
-  public static final String CREDENTIAL_CLAIM = "cid";
-
   public String issuer() {
     return issuer;
   }
 
   public String audience() {
     return audience;
+  }
+
+  /**
+   * The second tokens issued now carry as {@code iat}; sessions end by this clock too, so a token issued right after
+   * an end is never taken for one from before it, however the database's clock differs.
+   */
+  public static long nowSecond() {
+    return System.currentTimeMillis() / 1000;
   }
 
   /** The OAuth 2.0 token response for {@code subject}, optionally scoped to one organization. */
@@ -42,14 +49,14 @@ public final class TokenIssuer {
    * credential ends the token too.
    */
   public JsonObject tokenResponse(String subject, UUID orgScope, UUID credential) {
-    long now = System.currentTimeMillis() / 1000;
+    long now = nowSecond();
     var claims = new JsonObject().put("iss", issuer).put("aud", audience).put("sub", subject)
         .put("iat", now).put("exp", now + lifetimeSeconds).put("jti", UUID.randomUUID().toString());
     if (orgScope != null) {
       claims.put("org", orgScope.toString());
     }
     if (credential != null) {
-      claims.put(CREDENTIAL_CLAIM, credential.toString());
+      claims.put(TokenRevocations.CREDENTIAL_CLAIM, credential.toString());
     }
     return new JsonObject().put("access_token", keys.signer().sign(claims)).put("token_type", "Bearer")
         .put("expires_in", lifetimeSeconds);

@@ -1,6 +1,7 @@
 package dev.orgplane.org.serviceuser;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.Replies;
@@ -29,11 +30,11 @@ import java.util.UUID;
 public final class ServiceUserRoutes {
 
   private final Pool pool;
-  private final RevokedCredentials revokedCredentials;
+  private final TokenRevocations revocations;
 
-  public ServiceUserRoutes(Pool pool, RevokedCredentials revokedCredentials) {
+  public ServiceUserRoutes(Pool pool, TokenRevocations revocations) {
     this.pool = pool;
-    this.revokedCredentials = revokedCredentials;
+    this.revocations = revocations;
   }
 
   public void mount(Router router) {
@@ -121,7 +122,7 @@ public final class ServiceUserRoutes {
                 .compose(revoked -> revoked ? audit(tx, ctx, access, "service_user.credential_revoked", id)
                     : Future.failedFuture(ApiException.notFound("credential_not_found", "No such active credential.")))))
         .onSuccess(v -> {
-          revokedCredentials.markRevoked(clientId.toString());
+          revocations.markRevoked(clientId.toString());
           Replies.noContent(ctx);
         })
         .onFailure(ctx::fail);

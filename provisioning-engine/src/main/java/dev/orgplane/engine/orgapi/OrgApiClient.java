@@ -165,14 +165,7 @@ public final class OrgApiClient implements OrgApi {
   }
 
   private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, JsonObject body, String idempotencyKey) {
-    return token.get().compose(bearer -> attempt(method, path, body, bearer, idempotencyKey)
-        .compose(response -> {
-          if (response.statusCode() != 401) {
-            return Future.succeededFuture(response);
-          }
-          token.reject(bearer);
-          return token.get().compose(fresh -> attempt(method, path, body, fresh, idempotencyKey));
-        }));
+    return token.authorized(bearer -> attempt(method, path, body, bearer, idempotencyKey));
   }
 
   private Future<HttpResponse<Buffer>> attempt(HttpMethod method, String path, JsonObject body, String bearer,

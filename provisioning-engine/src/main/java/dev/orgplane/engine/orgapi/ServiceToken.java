@@ -2,7 +2,10 @@ package dev.orgplane.engine.orgapi;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.util.function.Function;
 
 /**
  * The engine's own access token, from org-service's {@code client_credentials} grant. It is reused
@@ -33,8 +36,22 @@ public final class ServiceToken {
     return token;
   }
 
+  /**
+   * Sends {@code request} with the token; once more with a new token if org-service refuses it (401): a key
+   * rotated or the engine's sessions ended since it was fetched.
+   */
+  public Future<HttpResponse<Buffer>> authorized(Function<String, Future<HttpResponse<Buffer>>> request) {
+    return get().compose(bearer -> request.apply(bearer).compose(response -> {
+      if (response.statusCode() != 401) {
+        return Future.succeededFuture(response);
+      }
+      reject(bearer);
+      return get().compose(request);
+    }));
+  }
+
   /** Forgets {@code rejected} so that the next {@link #get()} fetches a new token. */
-  public void reject(String rejected) {
+  private void reject(String rejected) {
     if (token != null && token.succeeded() && token.result().equals(rejected)) {
       token = null;
     }

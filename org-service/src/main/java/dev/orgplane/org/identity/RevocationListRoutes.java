@@ -1,0 +1,40 @@
+package dev.orgplane.org.identity;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.org.access.AccessPolicy;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * {@code GET /v1/token-revocations}: the tokens to refuse before they expire, for the services that verify tokens
+ * without org-service's database (the provisioning engine reads it on a period) and a platform's own resource
+ * servers. It names accounts and credentials, so only platform admins and the provisioning engine may read it.
+ */
+public final class RevocationListRoutes {
+
+  private final Pool pool;
+  private final long tokenLifetimeSeconds;
+
+  public RevocationListRoutes(Pool pool, long tokenLifetimeSeconds) {
+    this.pool = pool;
+    this.tokenLifetimeSeconds = tokenLifetimeSeconds;
+  }
+
+  public void mount(Router router) {
+    router.get("/v1/token-revocations").handler(this::list);
+  }
+
+  private void list(RoutingContext ctx) {
+    AccessPolicy.caller(pool, BearerAuth.principal(ctx))
+        .compose(caller -> caller.seesEveryOrganization() ? StoredRevocations.read(pool, tokenLifetimeSeconds)
+            : Future.failedFuture(ApiException.forbidden("forbidden",
+                "Only platform admins and the provisioning engine read the revoked tokens.")))
+        .onSuccess(snapshot -> ctx.response().putHeader("Cache-Control", "no-store")
+            .putHeader("Content-Type", "application/json").end(snapshot.toJson().put("tokenLifetimeSeconds",
+                tokenLifetimeSeconds).encode()))
+        .onFailure(ctx::fail);
+  }
+}

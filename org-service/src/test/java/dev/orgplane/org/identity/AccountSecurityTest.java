@@ -1,0 +1,147 @@
+package dev.orgplane.org.identity;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.auth.TokenRevocations;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceTest;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class AccountSecurityTest extends OrgServiceTest {
+
+  private HttpResponse<Buffer> changePassword(String token, String current, String next) {
+    return org.send(HttpMethod.PUT, "/v1/users/me/password", token,
+        new JsonObject().put("currentPassword", current).put("password", next));
+  }
+
+  private HttpResponse<Buffer> signOutEverywhere(String token) {
+    return org.send(HttpMethod.DELETE, "/v1/users/me/sessions", token, null);
+  }
+
+  /** Tokens count whole seconds: one in hand must be a second older than an end of sessions to be refused. */
+  private static void nextSecond() throws InterruptedException {
+    Thread.sleep(1_100);
+  }
+
+  @Test
+  void aNewPasswordEndsEverySessionAndAnswersAFreshToken() throws Exception {
+    var user = org.newUser("changer");
+    var otherDevice = org.token(user.email(), "password-changer-123");
+    nextSecond();
+
+    var changed = changePassword(user.token(), "password-changer-123", "a-better-password-456");
+
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    assertEquals("no-store", changed.getHeader("Cache-Control"));
+    var fresh = changed.bodyAsJsonObject().getString("access_token");
+    assertEquals(200, org.get("/v1/users/me", fresh).statusCode(), "the answer's token works at once");
+    assertProblem(org.get("/v1/users/me", user.token()), 401, "invalid_token");
+    assertProblem(org.get("/v1/users/me", otherDevice), 401, "invalid_token");
+    assertProblem(org.requestToken(user.email(), "password-changer-123"), 400, "invalid_grant");
+    assertEquals(200, org.requestToken(user.email(), "a-better-password-456").statusCode());
+  }
+
+  @Test
+  void aWrongCurrentPasswordIsRefusedAndCountedAsAFailedSignIn() {
+    var user = org.newUser("guessed");
+    for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+      assertProblem(changePassword(user.token(), "not-it-" + i, "whatever-password-123"), 403, "wrong_password");
+    }
+
+    var throttled = changePassword(user.token(), "password-guessed-123", "whatever-password-123");
+
+    assertProblem(throttled, 429, "sign_in_throttled");
+    assertEquals("1", throttled.getHeader("Retry-After"));
+    assertProblem(org.requestToken(user.email(), "password-guessed-123"), 429, "sign_in_throttled");
+    assertEquals(200, org.get("/v1/users/me", user.token()).statusCode(), "a refused change ends no session");
+  }
+
+  @Test
+  void badChangesAreRefused() {
+    var user = org.newUser("careless");
+    assertProblem(changePassword(user.token(), "password-careless-123", "short"), 400, "validation_failed");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/users/me/password", user.token(),
+        new JsonObject().put("password", "long-enough-password")), 400, "validation_failed");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/users/me/password", user.token(),
+        new JsonObject().put("currentPassword", "password-careless-123").put("password", "long-enough-password")
+            .put("confirm", "long-enough-password")), 400, "validation_failed");
+    assertProblem(changePassword(null, "password-careless-123", "long-enough-password"), 401, "invalid_token");
+    assertEquals(200, org.requestToken(user.email(), "password-careless-123").statusCode(), "the password is unchanged");
+  }
+
+  @Test
+  void aServiceUserHasNoPasswordToChangeButCanEndItsTokens() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "sec-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var sid = org.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray().add("viewer")))
+        .bodyAsJsonObject().getString("id");
+    var credential = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
+    var bot = org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"))
+        .bodyAsJsonObject().getString("access_token");
+    assertProblem(changePassword(bot, "anything-at-all", "whatever-password-123"), 403, "no_password");
+    nextSecond();
+
+    assertEquals(204, signOutEverywhere(bot).statusCode());
+
+    assertProblem(org.get("/v1/organizations/" + orgId, bot), 401, "invalid_token");
+    var again = org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"))
+        .bodyAsJsonObject().getString("access_token");
+    assertEquals(200, org.get("/v1/organizations/" + orgId, again).statusCode(), "the credential itself still works");
+  }
+
+  @Test
+  void signingOutEverywhereEndsTheTokensOfThisInstanceAtOnceAndOfOthersOnReload() throws Exception {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var here = OrgServiceHarness.start(vertx, db);
+    var other = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "200"));
+    var user = here.newUser("leaver");
+    var bystander = here.newUser("bystander");
+    nextSecond();
+
+    assertEquals(204, signOutEverywhere(here, user.token()).statusCode());
+
+    assertProblem(here.get("/v1/users/me", user.token()), 401, "invalid_token");
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (other.get("/v1/users/me", user.token()).statusCode() != 401) {
+      assertTrue(System.currentTimeMillis() < deadline, "the other instance still takes the token after 5 s");
+    }
+    assertEquals(200, other.get("/v1/users/me", bystander.token()).statusCode(), "other people's tokens are untouched");
+    assertEquals(200, other.get("/v1/users/me", here.token(user.email(), "password-leaver-123")).statusCode(),
+        "signing in again works");
+  }
+
+  private static HttpResponse<Buffer> signOutEverywhere(OrgServiceHarness service, String token) {
+    return service.send(HttpMethod.DELETE, "/v1/users/me/sessions", token, null);
+  }
+
+  @Test
+  void theRevocationListIsForPlatformAdminsAndTheEngine() throws Exception {
+    var user = org.newUser("listed");
+    nextSecond();
+    assertEquals(204, signOutEverywhere(user.token()).statusCode());
+    var bystander = org.newUser("bystander");
+
+    assertProblem(org.get("/v1/token-revocations", bystander.token()), 403, "forbidden");
+    assertProblem(org.get("/v1/token-revocations", null), 401, "invalid_token");
+    var listed = org.get("/v1/token-revocations", org.engineToken());
+    assertEquals(200, listed.statusCode(), listed.bodyAsString());
+    var snapshot = TokenRevocations.Snapshot.fromJson(listed.bodyAsJsonObject());
+    var endedBefore = snapshot.sessionsEnded().get(user.id());
+    assertTrue(endedBefore != null && endedBefore > 0, listed.bodyAsString());
+    assertNull(snapshot.sessionsEnded().get(bystander.id()));
+    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    assertEquals(200, org.get("/v1/token-revocations", admin).statusCode());
+  }
+}

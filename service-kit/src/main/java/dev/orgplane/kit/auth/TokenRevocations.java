@@ -1,0 +1,135 @@
+package dev.orgplane.kit.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tokens to refuse before they expire, though their signatures verify: those of a subject whose sessions ended
+ * (a new password, a sign-out everywhere: tokens issued before that second; {@code iat} counts whole seconds), and
+ * those issued for a revoked client credential (named in their {@link #CREDENTIAL_CLAIM} claim). Read again from
+ * {@code source} on a period, so checking a token costs no query per request; org-service reads its database,
+ * the other services ask org-service. What this instance ends itself counts at once.
+ */
+public final class TokenRevocations implements Predicate<Principal> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TokenRevocations.class);
+  /** The claim naming the client credential a token was issued for. */
+  public static final String CREDENTIAL_CLAIM = "cid";
+
+  /** Subjects to the second from which their tokens are good again, and the revoked credentials' ids. */
+  public record Snapshot(Map<String, Long> sessionsEnded, Set<String> revokedCredentials) {
+
+    public static final Snapshot EMPTY = new Snapshot(Map.of(), Set.of());
+
+    public JsonObject toJson() {
+      var sessions = new JsonArray();
+      sessionsEnded.forEach((subject, second) -> sessions.add(new JsonObject().put("subject", subject)
+          .put("issuedBefore", second)));
+      return new JsonObject().put("sessionsEnded", sessions)
+          .put("revokedCredentials", new JsonArray(revokedCredentials.stream().sorted().toList()));
+    }
+
+    public static Snapshot fromJson(JsonObject json) {
+      var sessions = new HashMap<String, Long>();
+      json.getJsonArray("sessionsEnded").forEach(entry -> {
+        var session = (JsonObject) entry;
+        sessions.put(session.getString("subject"), session.getLong("issuedBefore"));
+      });
+      var credentials = new HashSet<String>();
+      json.getJsonArray("revokedCredentials").forEach(id -> credentials.add((String) id));
+      return new Snapshot(Map.copyOf(sessions), Set.copyOf(credentials));
+    }
+  }
+
+  private final Vertx vertx;
+  private final Supplier<Future<Snapshot>> source;
+  private volatile Snapshot current = Snapshot.EMPTY;
+  /** Ended or revoked here and not yet seen by a reload: a reload that began before the commit must not drop them. */
+  private final Map<String, Long> endedHere = new ConcurrentHashMap<>();
+  private final Set<String> revokedHere = ConcurrentHashMap.newKeySet();
+  private long timer = -1;
+  private volatile boolean failing;
+
+  public TokenRevocations(Vertx vertx, Supplier<Future<Snapshot>> source) {
+    this.vertx = vertx;
+    this.source = source;
+  }
+
+  /**
+   * Reloads every {@code reloadMillis} from now on; answers the first read's outcome. A failed read keeps the last
+   * list (its tokens stay refused) and is tried again next period; logged once until a read succeeds again.
+   */
+  public Future<Void> start(long reloadMillis) {
+    timer = vertx.setPeriodic(reloadMillis, id -> reload());
+    return reload();
+  }
+
+  public void stop() {
+    vertx.cancelTimer(timer);
+  }
+
+  private Future<Void> reload() {
+    return source.get().<Void>map(loaded -> {
+      var sessions = new HashMap<>(loaded.sessionsEnded());
+      endedHere.forEach((subject, second) -> {
+        if (sessions.getOrDefault(subject, Long.MIN_VALUE) >= second) {
+          endedHere.remove(subject, second);
+        } else {
+          sessions.put(subject, second);
+        }
+      });
+      var credentials = new HashSet<>(loaded.revokedCredentials());
+      revokedHere.removeAll(credentials);
+      credentials.addAll(revokedHere);
+      current = new Snapshot(Map.copyOf(sessions), Set.copyOf(credentials));
+      if (failing) {
+        failing = false;
+        LOG.info("Revoked tokens read again");
+      }
+      return null;
+    }).onFailure(e -> {
+      if (!failing) {
+        failing = true;
+        LOG.warn("Could not read the revoked tokens; trying again every period: {}", e.toString());
+      }
+    });
+  }
+
+  /** After the end of {@code subject}'s sessions has committed: refused here from now on. */
+  public void markEnded(String subject, long second) {
+    endedHere.merge(subject, second, Math::max);
+    var sessions = new HashMap<>(current.sessionsEnded());
+    sessions.merge(subject, second, Math::max);
+    current = new Snapshot(Map.copyOf(sessions), current.revokedCredentials());
+  }
+
+  /** After a credential's revocation has committed: its tokens are refused here from now on. */
+  public void markRevoked(String credential) {
+    revokedHere.add(credential);
+    var credentials = new HashSet<>(current.revokedCredentials());
+    credentials.add(credential);
+    current = new Snapshot(current.sessionsEnded(), Set.copyOf(credentials));
+  }
+
+  @Override
+  public boolean test(Principal principal) {
+    var snapshot = current;
+    var endedBefore = snapshot.sessionsEnded().get(principal.subject());
+    if (endedBefore != null && principal.claims().getLong("iat", 0L) < endedBefore) {
+      return true;
+    }
+    var credential = principal.claims().getString(CREDENTIAL_CLAIM);
+    return credential != null && snapshot.revokedCredentials().contains(credential);
+  }
+}
