@@ -121,6 +121,9 @@ class NewcomerJourneyTest {
     assertEquals(201, gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", "colleague@e2e.test")
         .put("password", "colleague-password-1")).status());
     var colleague = gateway.token("colleague@e2e.test", "colleague-password-1");
+    assertEquals(403, gateway.get("/v1/users/me/invitations", colleague).status(), "not before the address is verified");
+    assertEquals(204, gateway.postJson("/v1/auth/email-verifications/confirm", null, new JsonObject()
+        .put("token", platform.mailedToken("colleague@e2e.test", "opv_"))).status());
     var mine = gateway.get("/v1/users/me/invitations", colleague).json().getJsonArray("items");
     assertEquals(1, mine.size());
     var accepted = gateway.postJson("/v1/invitations/" + mine.getJsonObject(0).getString("id") + "/accept", colleague,

@@ -1,5 +1,8 @@
 package dev.orgplane.e2e;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.TcpProxy;
 import java.io.IOException;
@@ -11,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The whole platform for black-box tests: org-service, one provisioning engine and the gateway,
@@ -28,14 +32,17 @@ final class Platform implements AutoCloseable {
   final int orgServicePort;
   final int enginePort;
   private final Map<String, String> config;
+  /** Where org-service's mail goes over SMTP: the test reads it as the addressee would. */
+  private final GreenMail mail;
   private final List<ServiceProcess> processes = new ArrayList<>();
   private final Map<Integer, ServiceProcess> byPort = new java.util.HashMap<>();
 
-  private Platform(int gatewayPort, int orgServicePort, int enginePort, Map<String, String> config) {
+  private Platform(int gatewayPort, int orgServicePort, int enginePort, Map<String, String> config, GreenMail mail) {
     this.gatewayPort = gatewayPort;
     this.orgServicePort = orgServicePort;
     this.enginePort = enginePort;
     this.config = config;
+    this.mail = mail;
   }
 
   static Platform start() {
@@ -61,9 +68,13 @@ final class Platform implements AutoCloseable {
     }
     // the gateway reaches org-service through its Unix socket, as a co-located deployment does (TCP on io_uring)
     var orgSocket = UNIX_SOCKETS ? socketPath(orgService) : "";
+    var mail = new GreenMail(ServerSetup.SMTP.dynamicPort());
+    mail.start();
     // Load tests and benchmarks all come from this one address: lift the per-address rate limit.
     var config = Map.ofEntries(
         Map.entry("ORGPLANE_ORG_SERVICE_SOCKET", orgSocket),
+        Map.entry("ORGPLANE_SMTP_HOST", "127.0.0.1"),
+        Map.entry("ORGPLANE_SMTP_PORT", String.valueOf(mail.getSmtp().getPort())),
         Map.entry("ORGPLANE_RATE_LIMIT_PER_SECOND", "1000000"),
         Map.entry("ORGPLANE_PG_URL", database.toString()),
         Map.entry("ORGPLANE_HTTP_HOST", "127.0.0.1"),
@@ -81,7 +92,7 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ENGINE_LEASE_MILLIS", "5000"),
         Map.entry("ORGPLANE_ROUTES", routes(route(orgServiceAddress(orgService)), enginePorts)),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
-    var platform = new Platform(gateway, orgService, engine, config);
+    var platform = new Platform(gateway, orgService, engine, config, mail);
     try {
       platform.startService("org-service", "org-service", orgService);
       for (var port : enginePorts) {
@@ -219,6 +230,31 @@ final class Platform implements AutoCloseable {
   @Override
   public void close() {
     processes.forEach(ServiceProcess::close);
+    mail.stop();
+  }
+
+  /** The first token starting with {@code prefix} mailed to {@code email}, once it has arrived (10 s at most). */
+  String mailedToken(String email, String prefix) {
+    try {
+      return awaitToken(email, prefix);
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String awaitToken(String email, String prefix) throws jakarta.mail.MessagingException {
+    var token = Pattern.compile(Pattern.quote(prefix) + "[A-Za-z0-9_-]{43}");
+    var deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      for (var message : mail.getReceivedMessages()) {
+        var found = token.matcher(GreenMailUtil.getBody(message));
+        if (message.getAllRecipients()[0].toString().equalsIgnoreCase(email) && found.find()) {
+          return found.group();
+        }
+      }
+      sleep(50);
+    }
+    throw new AssertionError("no " + prefix + " token mailed to " + email + " in 10 s");
   }
 
   static int freePort() {

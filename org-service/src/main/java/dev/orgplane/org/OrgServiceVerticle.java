@@ -26,6 +26,7 @@ import dev.orgplane.org.identity.PasswordHasher;
 import dev.orgplane.org.identity.PasswordResetRoutes;
 import dev.orgplane.org.identity.StoredRevocations;
 import dev.orgplane.org.identity.AccountSecurityRoutes;
+import dev.orgplane.org.identity.EmailVerificationRoutes;
 import dev.orgplane.org.identity.RevocationListRoutes;
 import dev.orgplane.org.identity.SigningKeyStore;
 import dev.orgplane.org.identity.TokenIssuer;
@@ -60,6 +61,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private long idempotencyPurgeTimer = -1;
   private long signInPurgeTimer = -1;
   private long passwordResetPurgeTimer = -1;
+  private long emailVerificationPurgeTimer = -1;
   private HookDispatcher hooks;
   private MailSender mail;
   private Router router;
@@ -94,20 +96,24 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         .hourly(vertx);
     signInPurgeTimer = IdentityRoutes.purgeStaleSignInFailures(vertx, pool);
     passwordResetPurgeTimer = PasswordResetRoutes.purgeExpired(vertx, pool);
+    emailVerificationPurgeTimer = EmailVerificationRoutes.purgeExpired(vertx, pool);
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
     var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(issuer, audience, keys)));
     router = ServiceHttp.router(vertx, "org-service", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
         () -> pool.query("SELECT 1").execute());
+    var verifications = new EmailVerificationRoutes(pool, issuer);
     new IdentityRoutes(pool, hasher, keys, tokens,
-        settings.bool("ORGPLANE_REGISTRATION_ENABLED")).mount(router);
+        settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications).mount(router);
+    verifications.mountOpen(router);
     new PasswordResetRoutes(pool, hasher, revocations, issuer).mount(router);
     router.route("/v1/*").handler(new BearerAuth(verifier, revocations));
     router.post("/v1/*").handler(idempotency);
     new CatalogRoutes().mount(router);
     new UserRoutes(pool).mount(router);
     new AccountSecurityRoutes(pool, hasher, tokens, revocations).mount(router);
+    verifications.mount(router);
     new RevocationListRoutes(pool, tokenLifetime()).mount(router);
     var metaSchemas = new MetaSchemas(pool);
     new OrganizationRoutes(pool, metaSchemas).mount(router);
@@ -162,6 +168,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     vertx.cancelTimer(idempotencyPurgeTimer);
     vertx.cancelTimer(signInPurgeTimer);
     vertx.cancelTimer(passwordResetPurgeTimer);
+    vertx.cancelTimer(emailVerificationPurgeTimer);
     if (hooks != null) {
       hooks.stop();
       mail.stop();

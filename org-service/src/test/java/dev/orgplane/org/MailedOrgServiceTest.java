@@ -1,12 +1,18 @@
 package dev.orgplane.org;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -35,5 +41,33 @@ public abstract class MailedOrgServiceTest {
   @AfterAll
   void stopMail() {
     smtp.stop();
+  }
+
+  /** The tokens starting with {@code prefix} mailed to {@code email} so far, once {@code count} have (or after 10 s). */
+  protected List<String> tokensMailedTo(String email, String prefix, int count) throws Exception {
+    var token = Pattern.compile(Pattern.quote(prefix) + "[A-Za-z0-9_-]{43}");
+    var deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      var tokens = new ArrayList<String>();
+      for (var message : smtp.getReceivedMessages()) {
+        var found = token.matcher(GreenMailUtil.getBody(message));
+        if (message.getAllRecipients()[0].toString().equalsIgnoreCase(email) && found.find()) {
+          tokens.add(found.group());
+        }
+      }
+      if (tokens.size() >= count || System.currentTimeMillis() > deadline) {
+        return tokens;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** A registered user who verified their address with the token mailed to it at registration. */
+  protected OrgServiceHarness.Account verifiedUser(String label) throws Exception {
+    var user = org.newUser(label);
+    var confirmed = org.post("/v1/auth/email-verifications/confirm", null,
+        new JsonObject().put("token", tokensMailedTo(user.email(), "opv_", 1).get(0)));
+    assertEquals(204, confirmed.statusCode(), confirmed.bodyAsString());
+    return user;
   }
 }

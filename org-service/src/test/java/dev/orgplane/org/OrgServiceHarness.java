@@ -120,6 +120,20 @@ public final class OrgServiceHarness {
         token(email, "password-" + label + "-123"));
   }
 
+  /** A viewer service user in a new organization of a new owner, with one credential and a token of it. */
+  public ServiceUser newServiceUser(String label) {
+    var owner = newUser(label + "-owner");
+    var orgId = createOrg(owner.token(), label + "-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var sid = post(base, owner.token(), new JsonObject().put("name", label)
+        .put("roles", new io.vertx.core.json.JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    var credential = post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
+    var token = clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"));
+    assertEquals(200, token.statusCode(), token.bodyAsString());
+    return new ServiceUser(orgId, credential.getString("clientId"), credential.getString("clientSecret"),
+        token.bodyAsJsonObject().getString("access_token"));
+  }
+
   public JsonObject createOrg(String token, String name) {
     var created = post("/v1/organizations", token, new JsonObject().put("name", name).put("title", name));
     assertEquals(201, created.statusCode(), created.bodyAsString());
@@ -134,5 +148,9 @@ public final class OrgServiceHarness {
 
   /** A registered user. */
   public record Account(String id, String email, String token) {
+  }
+
+  /** A service user's organization, client credential and token. */
+  public record ServiceUser(String orgId, String clientId, String clientSecret, String token) {
   }
 }

@@ -24,15 +24,18 @@ public final class IdentityRoutes {
   private final TokenIssuer tokens;
   private final boolean registrationEnabled;
   private final SignInThrottle throttle;
+  private final EmailVerificationRoutes verifications;
 
+  /** Registration mails the new address its verification token through {@code verifications}. */
   public IdentityRoutes(Pool pool, PasswordHasher hasher, SigningKeyStore keys, TokenIssuer tokens,
-      boolean registrationEnabled) {
+      boolean registrationEnabled, EmailVerificationRoutes verifications) {
     this.pool = pool;
     this.hasher = hasher;
     this.keys = keys;
     this.tokens = tokens;
     this.registrationEnabled = registrationEnabled;
     this.throttle = new SignInThrottle(pool);
+    this.verifications = verifications;
   }
 
   /** Forgets the failed sign-ins of addresses quiet for an hour; every hour. Answers the timer, to cancel at stop. */
@@ -58,9 +61,9 @@ public final class IdentityRoutes {
     var name = body.optionalString("name", 256);
     body.validate();
     hasher.hash(password)
-        .compose(hash -> UserRepository.insert(pool, email, name == null ? "" : name, hash, false))
-        .compose(user -> user.isPresent() ? Future.succeededFuture(user.get())
-            : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))
+        .compose(hash -> pool.withTransaction(tx -> UserRepository.insert(tx, email, name == null ? "" : name, hash, false)
+            .compose(user -> user.isPresent() ? verifications.mailToken(tx, user.get()).map(user.get())
+                : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))))
         .onSuccess(user -> Replies.created(ctx, "/v1/users/" + user.id(), user.toJson()))
         .onFailure(ctx::fail);
   }

@@ -1,33 +1,30 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.TokenRevocations;
-import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.mail.MailOutbox;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A password chosen by mail: a forgotten one, and the first of an account an admin made (which has none until
  * then). A request mails a one-time token, good for an hour, to the account's address; the token and a new
- * password set it, and end the sessions before it: tokens issued before that second are refused ({@link TokenRevocations}).
- * The request is answered alike whether the address has an account or not, and at most {@value #MAILS_PER_HOUR} mails
- * an hour go to one account, whoever asks.
+ * password set it, verify the address (the mail reached its owner) and end the sessions before it: tokens issued
+ * before that second are refused ({@link TokenRevocations}). The request is answered alike whether the address has an
+ * account or not, and at most {@value MailedTokens#MAILS_PER_HOUR} mails an hour go to one account, whoever asks.
  */
 public final class PasswordResetRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(PasswordResetRoutes.class);
-  static final int MAILS_PER_HOUR = 3;
-  private static final String TOKEN_PREFIX = "opr_";
+  static final MailedTokens TOKENS = new MailedTokens("org.password_resets", "opr_", 3600);
 
   private final Pool pool;
   private final PasswordHasher hasher;
@@ -59,23 +56,13 @@ public final class PasswordResetRoutes {
   private Future<Void> mailToken(String email) {
     return UserRepository.byEmail(pool, email)
         .compose(user -> user.isEmpty() ? Future.<Void>succeededFuture()
-            : pool.withTransaction(tx -> {
-              var token = Secrets.newSecret(TOKEN_PREFIX);
-              // the account's row locked first: parallel requests count one after the other (each statement sees
-              // what committed before it), so none slips past the mail limit
-              return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE").execute(Tuple.of(user.get().id()))
-                  .compose(locked -> tx.preparedQuery("INSERT INTO org.password_resets (token_hash, user_id, expires_at) "
-                      + "SELECT $1, $2, now() + interval '1 hour' WHERE (SELECT count(*) FROM org.password_resets "
-                      + "WHERE user_id = $2 AND created_at > now() - interval '1 hour') < " + MAILS_PER_HOUR
-                      + " RETURNING 1")
-                  .execute(Tuple.of(Secrets.hash(token), user.get().id())))
-                  .compose(inserted -> inserted.size() == 0 ? Future.succeededFuture()
-                      : MailOutbox.enqueue(tx, user.get().email(), "Choose your Orgplane password",
-                          "Someone asked to choose a new password for the Orgplane account of this address. To choose "
-                          + "one, send this token with it to POST " + publicUrl + "/v1/auth/password-resets/confirm "
-                          + "within an hour ({\"token\": ..., \"password\": ...}):\n\n" + token
-                          + "\n\nIf that was not you, ignore this mail: your password stays as it is."));
-            }));
+            : pool.withTransaction(tx -> TOKENS.issue(tx, user.get().id())
+                .compose(token -> token.isEmpty() ? Future.succeededFuture()
+                    : MailOutbox.enqueue(tx, user.get().email(), "Choose your Orgplane password",
+                        "Someone asked to choose a new password for the Orgplane account of this address. To choose "
+                        + "one, send this token with it to POST " + publicUrl + "/v1/auth/password-resets/confirm "
+                        + "within an hour ({\"token\": ..., \"password\": ...}):\n\n" + token.get()
+                        + "\n\nIf that was not you, ignore this mail: your password stays as it is."))));
   }
 
   private record SessionEnd(String userId, long second) {
@@ -88,17 +75,17 @@ public final class PasswordResetRoutes {
     var password = IdentityRoutes.newPassword(body, "password");
     body.validate();
     hasher.hash(password)
-        .compose(hash -> pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM org.password_resets "
-                + "WHERE token_hash = $1 AND expires_at > now() RETURNING user_id")
-            .execute(Tuple.of(Secrets.hash(token)))
+        .compose(hash -> pool.withTransaction(tx -> TOKENS.redeem(tx, token)
             .compose(used -> {
-              if (used.size() == 0) {
+              if (used.isEmpty()) {
                 return Future.failedFuture(ApiException.badRequest("invalid_reset_token",
                     "The token is unknown, used or more than an hour old; ask for a new one."));
               }
-              UUID userId = used.iterator().next().getUUID("user_id");
+              var userId = used.get();
               var second = TokenIssuer.nowSecond();
-              return PasswordChange.apply(tx, userId, hash, second).map(new SessionEnd(userId.toString(), second));
+              return PasswordChange.apply(tx, userId, hash, second)
+                  .compose(v -> EmailVerificationRoutes.markVerified(tx, userId))
+                  .map(new SessionEnd(userId.toString(), second));
             })))
         .onSuccess(ended -> {
           revocations.markEnded(ended.userId(), ended.second());
@@ -108,9 +95,7 @@ public final class PasswordResetRoutes {
   }
 
   /** Drops tokens an hour past their expiry; every hour. Answers the timer, to cancel at stop. */
-  public static long purgeExpired(io.vertx.core.Vertx vertx, Pool pool) {
-    return new BatchedPurge(pool, "expired password resets", "DELETE FROM org.password_resets WHERE token_hash IN "
-        + "(SELECT token_hash FROM org.password_resets WHERE expires_at < now() - interval '1 hour' LIMIT "
-        + BatchedPurge.BATCH + ")", Tuple.tuple()).hourly(vertx);
+  public static long purgeExpired(Vertx vertx, Pool pool) {
+    return TOKENS.purgeExpired(vertx, pool, "expired password resets");
   }
 }

@@ -113,7 +113,7 @@ public final class InvitationRoutes {
   }
 
   private void mine(RoutingContext ctx) {
-    email(pool, BearerAuth.principal(ctx))
+    verifiedEmail(pool, BearerAuth.principal(ctx))
         .compose(email -> email == null ? Future.succeededFuture(List.<JsonObject>of())
             : InvitationRepository.pendingFor(pool, email))
         .onSuccess(items -> ctx.json(page(items)))
@@ -151,32 +151,53 @@ public final class InvitationRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** The invitation, if it is addressed to the caller (else 404) and has not expired (else 410). */
+  /**
+   * The invitation, if it is addressed to the caller (else 404) and has not expired (else 410); a caller whose
+   * address is not verified hears that first, whichever invitation they name.
+   */
   private static Future<JsonObject> ownInvitation(SqlConnection tx, Principal principal, UUID id) {
-    return InvitationRepository.find(tx, id, true).compose(found -> {
+    return verifiedEmail(tx, principal).compose(email -> InvitationRepository.find(tx, id, true).map(found -> {
       var invitation = found.orElseThrow(InvitationRoutes::notFound);
-      return isInvitee(tx, principal, invitation).map(invitee -> {
-        if (!invitee) {
-          throw notFound();
-        }
-        if (invitation.getBoolean("expired")) {
-          throw new ApiException(410, "invitation_expired", "This invitation has expired; ask for a new one.");
-        }
-        return invitation;
-      });
-    });
+      if (!addressedTo(invitation, email)) {
+        throw notFound();
+      }
+      if (invitation.getBoolean("expired")) {
+        throw new ApiException(410, "invitation_expired", "This invitation has expired; ask for a new one.");
+      }
+      return invitation;
+    }));
   }
 
+  /** Whether the caller may act on {@code invitation} as its invitee: an unverified address may not. */
   private static Future<Boolean> isInvitee(SqlConnection tx, Principal principal, JsonObject invitation) {
-    return email(tx, principal).map(email -> email != null && email.equalsIgnoreCase(invitation.getString("email")));
+    return verifiedEmail(tx, principal).map(email -> addressedTo(invitation, email))
+        .recover(e -> e instanceof ApiException api && api.status() == 403 ? Future.succeededFuture(false)
+            : Future.failedFuture(e));
   }
 
-  /** The caller's email; scoped tokens and service users have none that invitations could address. */
-  private static Future<String> email(io.vertx.sqlclient.SqlClient client, Principal principal) {
+  private static boolean addressedTo(JsonObject invitation, String email) {
+    return email != null && email.equalsIgnoreCase(invitation.getString("email"));
+  }
+
+  /**
+   * The caller's address as invitations see it: none (null) for scoped tokens and service users, and 403
+   * {@code email_not_verified} until its owner has verified it, since anyone can register any address.
+   */
+  private static Future<String> verifiedEmail(io.vertx.sqlclient.SqlClient client, Principal principal) {
     if (principal.isScoped()) {
       return Future.succeededFuture(null);
     }
-    return UserRepository.byId(client, AccessPolicy.userId(principal)).map(user -> user.map(u -> u.email()).orElse(null));
+    return UserRepository.byId(client, AccessPolicy.userId(principal)).map(found -> {
+      var user = found.orElse(null);
+      if (user == null || user.email() == null) {
+        return null;
+      }
+      if (!user.emailVerified()) {
+        throw ApiException.forbidden("email_not_verified", "Verify your email address first: invitations are for its "
+            + "verified owner (the token was mailed at registration; POST /v1/users/me/email-verifications mails another).");
+      }
+      return user.email();
+    });
   }
 
   private static JsonObject page(List<JsonObject> items) {

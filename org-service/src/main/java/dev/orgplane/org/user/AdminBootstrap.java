@@ -29,9 +29,11 @@ public final class AdminBootstrap {
         .preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_ID))
         .compose(locked -> UserRepository.anyPlatformAdmin(conn))
         .compose(present -> present ? Future.succeededFuture(false)
-            : conn.preparedQuery("INSERT INTO org.users (id, email, name, password_hash, platform_admin) "
-                    + "VALUES (gen_random_uuid(), $1, 'Platform admin', $2, true) "
-                    + "ON CONFLICT ((lower(email))) DO UPDATE SET platform_admin = true, password_hash = EXCLUDED.password_hash")
+            // the operator chose the address: verified
+            : conn.preparedQuery("INSERT INTO org.users AS u (id, email, name, password_hash, platform_admin, "
+                    + "email_verified_at) VALUES (gen_random_uuid(), $1, 'Platform admin', $2, true, now()) "
+                    + "ON CONFLICT ((lower(email))) DO UPDATE SET platform_admin = true, password_hash = "
+                    + "EXCLUDED.password_hash, email_verified_at = coalesce(u.email_verified_at, now())")
                 .execute(Tuple.of(email, hash)).map(true))))
         .map(created -> {
           if (created && !configured) {

@@ -12,10 +12,8 @@ import dev.orgplane.org.OrgServiceTest;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class AccountSecurityTest extends OrgServiceTest {
@@ -82,22 +80,17 @@ class AccountSecurityTest extends OrgServiceTest {
 
   @Test
   void aServiceUserHasNoPasswordToChangeButCanEndItsTokens() throws Exception {
-    var owner = org.newUser("owner");
-    var orgId = org.createOrg(owner.token(), "sec-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = org.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray().add("viewer")))
-        .bodyAsJsonObject().getString("id");
-    var credential = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
-    var bot = org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"))
-        .bodyAsJsonObject().getString("access_token");
+    var service = org.newServiceUser("bot");
+    var bot = service.token();
+    var orgId = service.orgId();
     assertProblem(changePassword(bot, "anything-at-all", "whatever-password-123"), 403, "no_password");
     nextSecond();
 
     assertEquals(204, signOutEverywhere(bot).statusCode());
 
     assertProblem(org.get("/v1/organizations/" + orgId, bot), 401, "invalid_token");
-    var again = org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"))
-        .bodyAsJsonObject().getString("access_token");
+    var again = org.clientCredentials(service.clientId(), service.clientSecret()).bodyAsJsonObject()
+        .getString("access_token");
     assertEquals(200, org.get("/v1/organizations/" + orgId, again).statusCode(), "the credential itself still works");
   }
 

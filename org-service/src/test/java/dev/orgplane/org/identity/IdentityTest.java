@@ -28,7 +28,7 @@ class IdentityTest extends OrgServiceTest {
     }
     var me = org.get("/v1/users/me", alice.token());
     assertEquals(200, me.statusCode());
-    assertEquals(java.util.List.of("id", "email", "name", "platformAdmin", "createdAt"),
+    assertEquals(java.util.List.of("id", "email", "emailVerified", "name", "platformAdmin", "createdAt"),
         java.util.List.copyOf(me.bodyAsJsonObject().fieldNames()), "never the password hash");
   }
 

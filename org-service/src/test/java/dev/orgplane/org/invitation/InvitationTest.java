@@ -65,11 +65,14 @@ class InvitationTest extends MailedOrgServiceTest {
         .put("password", "invitee-password-1"));
     assertEquals(201, registered.statusCode(), registered.bodyAsString());
     var token = org.token(email, "invitee-password-1");
+    assertProblem(org.get("/v1/users/me/invitations", token), 403, "email_not_verified");
+    assertEquals(204, org.post("/v1/auth/email-verifications/confirm", null,
+        new JsonObject().put("token", tokensMailedTo(email, "opv_", 1).get(0))).statusCode());
     var mine = org.get("/v1/users/me/invitations", token).bodyAsJsonObject().getJsonArray("items");
     assertEquals(1, mine.size());
     var invitationId = mine.getJsonObject(0).getString("id");
 
-    var stranger = org.newUser("stranger");
+    var stranger = verifiedUser("stranger");
     assertProblem(org.post("/v1/invitations/" + invitationId + "/accept", stranger.token(), null), 404,
         "invitation_not_found");
     var accepted = org.post("/v1/invitations/" + invitationId + "/accept", token, null);
@@ -83,11 +86,41 @@ class InvitationTest extends MailedOrgServiceTest {
     assertProblem(org.post("/v1/invitations/" + invitationId + "/accept", token, null), 404, "invitation_not_found");
   }
 
+  /**
+   * Anyone can register any address: until its owner has verified it (the mailed token), an account with the
+   * invited address sees no invitation and answers none, whichever it names.
+   */
   @Test
-  void expiredInvitationIsGoneNotAccepted() {
+  void anAccountWithTheInvitedAddressButNotItsMailCannotTakeTheInvitation() throws Exception {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
-    var invitee = org.newUser("late");
+    var email = freshEmail();
+    var invitation = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", email).put("roles", new JsonArray().add("manager"))).bodyAsJsonObject().getString("id");
+    assertTrue(invitation != null);
+    assertEquals(201, org.post("/v1/auth/register", null, new JsonObject().put("email", email)
+        .put("password", "squatter-password-1")).statusCode());
+    var squatter = org.token(email, "squatter-password-1");
+    assertEquals(false, org.get("/v1/users/me", squatter).bodyAsJsonObject().getBoolean("emailVerified"));
+
+    assertProblem(org.get("/v1/users/me/invitations", squatter), 403, "email_not_verified");
+    assertProblem(org.post("/v1/invitations/" + invitation + "/accept", squatter, null), 403, "email_not_verified");
+    assertProblem(org.post("/v1/invitations/" + UUID.randomUUID() + "/accept", squatter, null), 403,
+        "email_not_verified");
+    assertProblem(org.post("/v1/invitations/" + invitation + "/decline", squatter, null), 403, "email_not_verified");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/invitations/" + invitation, squatter,
+        null), 404, "invitation_not_found");
+
+    assertProblem(org.get("/v1/organizations/" + orgId, squatter), 404, "organization_not_found");
+    assertEquals(1, org.get("/v1/organizations/" + orgId + "/invitations", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").size(), "the invitation waits for the address's owner");
+  }
+
+  @Test
+  void expiredInvitationIsGoneNotAccepted() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("late");
     var id = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
         .put("email", invitee.email())).bodyAsJsonObject().getString("id");
     PgFixture.execute(db, "UPDATE org.invitations SET expires_at = now() - interval '1 day' WHERE id = '" + id + "'");
@@ -125,10 +158,10 @@ class InvitationTest extends MailedOrgServiceTest {
   }
 
   @Test
-  void inviteeDeclinesAndAdminsOrInviteeMayWithdraw() {
+  void inviteeDeclinesAndAdminsOrInviteeMayWithdraw() throws Exception {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
-    var invitee = org.newUser("invitee");
+    var invitee = verifiedUser("invitee");
     var outsider = org.newUser("outsider");
     var first = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(),
         new JsonObject().put("email", invitee.email())).bodyAsJsonObject().getString("id");

@@ -1,0 +1,69 @@
+package dev.orgplane.org.identity;
+
+import dev.orgplane.kit.db.BatchedPurge;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One-time tokens mailed to an account's address (to choose a password, to verify the address), kept in
+ * {@code table} as SHA-256 only: a token proves its holder reads that mail. At most {@value #MAILS_PER_HOUR} are
+ * issued to one account an hour, whoever asks.
+ */
+final class MailedTokens {
+
+  static final int MAILS_PER_HOUR = 3;
+
+  private final String table;
+  private final String prefix;
+  private final long ttlSeconds;
+
+  /** {@code prefix} tells a reader what the token is for ({@code opr_}, {@code opv_}). */
+  MailedTokens(String table, String prefix, long ttlSeconds) {
+    this.table = table;
+    this.prefix = prefix;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  /** A new token for {@code userId}, in {@code tx}; empty when the account had its mails for the hour. */
+  Future<Optional<String>> issue(SqlClient tx, UUID userId) {
+    var token = Secrets.newSecret(prefix);
+    // the account's row locked first: parallel requests count one after the other (each statement sees what
+    // committed before it), so none slips past the limit
+    return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE").execute(Tuple.of(userId))
+        .compose(locked -> tx.preparedQuery("INSERT INTO " + table + " (token_hash, user_id, expires_at) "
+                + "SELECT $1, $2, now() + make_interval(secs => $3) WHERE (SELECT count(*) FROM " + table
+                + " WHERE user_id = $2 AND created_at > now() - interval '1 hour') < " + MAILS_PER_HOUR + " RETURNING 1")
+            .execute(Tuple.of(Secrets.hash(token), userId, (double) ttlSeconds)))
+        .map(inserted -> inserted.size() == 0 ? Optional.empty() : Optional.of(token));
+  }
+
+  /** Seconds until {@code userId} may have another token (0: now). */
+  Future<Long> waitForNext(SqlClient client, UUID userId) {
+    return client.preparedQuery("SELECT greatest(0, ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now())))"
+            + "::bigint FROM (SELECT created_at FROM " + table + " WHERE user_id = $1 AND created_at > now() - "
+            + "interval '1 hour' ORDER BY created_at DESC LIMIT " + MAILS_PER_HOUR + ") recent")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          var wait = rows.iterator().next().getLong(0);
+          return wait == null ? 0L : wait;
+        });
+  }
+
+  /** Uses up {@code token} in {@code tx}: the account it was mailed for, or empty when unknown, used or expired. */
+  Future<Optional<UUID>> redeem(SqlClient tx, String token) {
+    return tx.preparedQuery("DELETE FROM " + table + " WHERE token_hash = $1 AND expires_at > now() RETURNING user_id")
+        .execute(Tuple.of(Secrets.hash(token)))
+        .map(used -> used.size() == 0 ? Optional.empty() : Optional.of(used.iterator().next().getUUID("user_id")));
+  }
+
+  /** Drops tokens an hour past their expiry; every hour. Answers the timer, to cancel at stop. */
+  long purgeExpired(Vertx vertx, Pool pool, String what) {
+    return new BatchedPurge(pool, what, "DELETE FROM " + table + " WHERE token_hash IN (SELECT token_hash FROM " + table
+        + " WHERE expires_at < now() - interval '1 hour' LIMIT " + BatchedPurge.BATCH + ")", Tuple.tuple()).hourly(vertx);
+  }
+}
