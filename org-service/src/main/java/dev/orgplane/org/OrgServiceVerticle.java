@@ -25,6 +25,7 @@ import dev.orgplane.org.identity.IdentityRoutes;
 import dev.orgplane.org.identity.PasswordHasher;
 import dev.orgplane.org.identity.PasswordResetRoutes;
 import dev.orgplane.org.identity.StoredRevocations;
+import dev.orgplane.org.identity.AccountDeletionRoutes;
 import dev.orgplane.org.identity.AccountSecurityRoutes;
 import dev.orgplane.org.identity.EmailVerificationRoutes;
 import dev.orgplane.org.identity.RevocationListRoutes;
@@ -62,6 +63,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private long signInPurgeTimer = -1;
   private long passwordResetPurgeTimer = -1;
   private long emailVerificationPurgeTimer = -1;
+  private long deletedAccountPurgeTimer = -1;
   private HookDispatcher hooks;
   private MailSender mail;
   private Router router;
@@ -97,6 +99,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     signInPurgeTimer = IdentityRoutes.purgeStaleSignInFailures(vertx, pool);
     passwordResetPurgeTimer = PasswordResetRoutes.purgeExpired(vertx, pool);
     emailVerificationPurgeTimer = EmailVerificationRoutes.purgeExpired(vertx, pool);
+    deletedAccountPurgeTimer = StoredRevocations.purgeDeletedAccounts(vertx, pool, tokenLifetime());
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
@@ -111,6 +114,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     router.route("/v1/*").handler(new BearerAuth(verifier, revocations));
     router.post("/v1/*").handler(idempotency);
     new CatalogRoutes().mount(router);
+    new AccountDeletionRoutes(pool, hasher, revocations).mount(router);
     new UserRoutes(pool).mount(router);
     new AccountSecurityRoutes(pool, hasher, tokens, revocations).mount(router);
     verifications.mount(router);
@@ -169,6 +173,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     vertx.cancelTimer(signInPurgeTimer);
     vertx.cancelTimer(passwordResetPurgeTimer);
     vertx.cancelTimer(emailVerificationPurgeTimer);
+    vertx.cancelTimer(deletedAccountPurgeTimer);
     if (hooks != null) {
       hooks.stop();
       mail.stop();

@@ -35,6 +35,18 @@ public final class AuditLog {
             ? HookOutbox.emit(tx, orgId, action, target, details) : Future.succeededFuture());
   }
 
+  /**
+   * The same event in every organization {@code member} belongs to, and queued for their hooks as {@link #record}
+   * does, in two statements whatever their number: what the end of an account writes before its memberships go.
+   */
+  public static Future<Void> recordInOrganizationsOf(SqlClient tx, RoutingContext ctx, UUID member, String actor,
+      String action, String target, JsonObject details) {
+    return tx.preparedQuery(INSERT + "SELECT org_id, $2, $3, $4, $5, $6, NULL FROM org.memberships WHERE user_id = $1")
+        .execute(Tuple.of(member, actor, action, target, details, RequestIds.of(ctx)))
+        .compose(done -> HookEvents.CATALOG.contains(action)
+            ? HookOutbox.emitInOrganizationsOf(tx, member, action, target, details) : Future.succeededFuture());
+  }
+
   /** One audit event of {@link #recordAll}: what was done to which target, with a summary. */
   public record Event(String action, String target, JsonObject details) {
   }

@@ -26,4 +26,19 @@ public final class HookOutbox {
         .execute(Tuple.of(orgId, event, payload))
         .mapEmpty();
   }
+
+  /**
+   * The event in every organization {@code member} belongs to, for each of their subscribed hooks, in one statement
+   * whatever their number (one event id per organization): what the end of an account queues.
+   */
+  public static Future<Void> emitInOrganizationsOf(SqlClient tx, UUID member, String event, String target,
+      JsonObject details) {
+    return tx.preparedQuery("WITH events AS (SELECT org_id, gen_random_uuid() AS id FROM org.memberships "
+            + "WHERE user_id = $1) INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) "
+            + "SELECT h.org_id, h.id, $2, jsonb_build_object('id', e.id, 'event', $2::text, 'organizationId', e.org_id, "
+            + "'target', $3::text, 'details', $4::jsonb, 'occurredAt', $5::text) "
+            + "FROM events e JOIN org.hooks h ON h.org_id = e.org_id WHERE h.active AND $2 = ANY (h.events)")
+        .execute(Tuple.of(member, event, target, details, Instant.now().toString()))
+        .mapEmpty();
+  }
 }

@@ -2,11 +2,8 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.TokenRevocations;
-import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
-import dev.orgplane.org.user.UserRepository;
-import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -24,14 +21,14 @@ public final class AccountSecurityRoutes {
   private final PasswordHasher hasher;
   private final TokenIssuer tokens;
   private final TokenRevocations revocations;
-  private final SignInThrottle throttle;
+  private final PasswordConfirmation passwords;
 
   public AccountSecurityRoutes(Pool pool, PasswordHasher hasher, TokenIssuer tokens, TokenRevocations revocations) {
     this.pool = pool;
     this.hasher = hasher;
     this.tokens = tokens;
     this.revocations = revocations;
-    this.throttle = new SignInThrottle(pool);
+    this.passwords = new PasswordConfirmation(pool, hasher);
   }
 
   public void mount(Router router) {
@@ -39,10 +36,7 @@ public final class AccountSecurityRoutes {
     router.delete("/v1/users/me/sessions").handler(this::endSessions);
   }
 
-  /**
-   * The current password is checked as a sign-in is, and counts against the same throttle: a stolen token must
-   * not be a way to guess the password it was issued for.
-   */
+  /** The current password first (see {@link PasswordConfirmation}). */
   private void changePassword(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("currentPassword", "password"));
     var current = body.requiredString("currentPassword", 1024);
@@ -50,16 +44,8 @@ public final class AccountSecurityRoutes {
     body.validate();
     var principal = BearerAuth.principal(ctx);
     var userId = AccessPolicy.userId(principal);
-    UserRepository.byId(pool, userId)
-        .compose(found -> {
-          var user = found.orElseThrow(() -> ApiException.unauthorized("The token's user no longer exists."));
-          if (user.email() == null) {
-            throw ApiException.forbidden("no_password", "Service users sign in with client credentials, not a password.");
-          }
-          return throttle.admit(user.email(), ctx).compose(admitted -> hasher.matches(current, user.passwordHash()));
-        })
-        .compose(matches -> matches ? hasher.hash(password)
-            : Future.failedFuture(ApiException.forbidden("wrong_password", "currentPassword is not this account's password.")))
+    passwords.confirm(ctx, userId, current)
+        .compose(user -> hasher.hash(password))
         .compose(hash -> {
           var second = TokenIssuer.nowSecond();
           return pool.withTransaction(tx -> PasswordChange.apply(tx, userId, hash, second)).map(second);

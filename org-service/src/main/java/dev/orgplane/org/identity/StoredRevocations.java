@@ -1,7 +1,10 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.TokenRevocations;
+import dev.orgplane.kit.db.BatchedPurge;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
@@ -11,8 +14,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The tokens to refuse as the database has them: ended sessions and revoked credentials younger than a token's
- * lifetime (older ones have no live token left). What org-service reloads, and what the other services read from
+ * The tokens to refuse as the database has them: ended sessions, deleted accounts and revoked credentials younger
+ * than a token's lifetime (older ones have no live token left). What org-service reloads, and what the other services read from
  * it ({@code GET /v1/token-revocations}).
  */
 public final class StoredRevocations {
@@ -21,8 +24,11 @@ public final class StoredRevocations {
   }
 
   public static Future<TokenRevocations.Snapshot> read(SqlClient client, long tokenLifetimeSeconds) {
+    // a deleted account's tokens end with the second after its deletion: none can be issued after it
     return client.preparedQuery("SELECT id AS key, floor(extract(epoch FROM sessions_ended_at))::bigint AS second "
             + "FROM org.users WHERE sessions_ended_at > now() - make_interval(secs => $1) "
+            + "UNION ALL SELECT user_id, floor(extract(epoch FROM deleted_at))::bigint + 1 FROM org.deleted_accounts "
+            + "WHERE deleted_at > now() - make_interval(secs => $1) "
             + "UNION ALL SELECT client_id, NULL FROM org.service_credentials "
             + "WHERE revoked_at > now() - make_interval(secs => $1)")
         .execute(Tuple.of((double) tokenLifetimeSeconds))
@@ -40,6 +46,13 @@ public final class StoredRevocations {
           });
           return new TokenRevocations.Snapshot(Map.copyOf(sessions), Set.copyOf(credentials));
         });
+  }
+
+  /** Forgets deleted accounts older than a token's lifetime; every hour. Answers the timer, to cancel at stop. */
+  public static long purgeDeletedAccounts(Vertx vertx, Pool pool, long tokenLifetimeSeconds) {
+    return new BatchedPurge(pool, "deleted accounts past a token's lifetime", "DELETE FROM org.deleted_accounts WHERE "
+        + "user_id IN (SELECT user_id FROM org.deleted_accounts WHERE deleted_at < now() - make_interval(secs => $1) "
+        + "LIMIT " + BatchedPurge.BATCH + ")", Tuple.of((double) tokenLifetimeSeconds)).hourly(vertx);
   }
 
   /** Ends {@code userId}'s sessions: their tokens issued before {@code second} are refused once this has committed. */

@@ -1,0 +1,127 @@
+package dev.orgplane.org.identity;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.TokenRevocations;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.user.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The end of a person's account: by its owner, with their password (it cannot be undone, so a token alone does not
+ * do), or by a platform admin. They leave every organization and team (each organization's audit trail and hooks
+ * hear {@code member.removed}), every session ends at every service, and the address is free to register again.
+ * Refused while they are the last owner of an organization (it would be left without one: hand it over or delete
+ * it first) or the last platform admin. Service users go with their organization's service-user API.
+ */
+public final class AccountDeletionRoutes {
+
+  private static final int NAMED_ORGANIZATIONS = 20;
+
+  private final Pool pool;
+  private final PasswordConfirmation passwords;
+  private final TokenRevocations revocations;
+
+  public AccountDeletionRoutes(Pool pool, PasswordHasher hasher, TokenRevocations revocations) {
+    this.pool = pool;
+    this.passwords = new PasswordConfirmation(pool, hasher);
+    this.revocations = revocations;
+  }
+
+  /** Before any other {@code /v1/users/:uid} route, so that {@code me} is not taken for an id. */
+  public void mount(Router router) {
+    router.delete("/v1/users/me").handler(this::deleteOwn);
+    router.delete("/v1/users/:uid").handler(this::deleteOther);
+  }
+
+  private void deleteOwn(RoutingContext ctx) {
+    var body = RequestBody.of(ctx, Set.of("password"));
+    var password = body.requiredString("password", 1024);
+    body.validate();
+    var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
+    passwords.confirm(ctx, userId, password)
+        .compose(user -> delete(ctx, userId, userId.toString()))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void deleteOther(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
+    AccessPolicy.caller(pool, principal)
+        .compose(caller -> caller.platformAdmin() ? UserRepository.isPerson(pool, userId)
+            : Future.failedFuture(ApiException.forbidden("forbidden", "Only platform admins delete other accounts.")))
+        .compose(person -> person ? delete(ctx, userId, principal.subject())
+            : Future.failedFuture(ApiException.notFound("user_not_found", "No such person.")))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Void> delete(RoutingContext ctx, UUID userId, String actor) {
+    return pool.withTransaction(tx -> lockTheirOrganizations(tx, userId)
+            .compose(v -> refuseIfLastOwner(tx, userId))
+            .compose(v -> refuseIfLastPlatformAdmin(tx, userId))
+            .compose(v -> AuditLog.recordInOrganizationsOf(tx, ctx, userId, actor, "member.removed", "user:" + userId,
+                new JsonObject().put("reason", "account_deleted")))
+            .compose(v -> tx.preparedQuery("WITH gone AS (DELETE FROM org.users WHERE id = $1 RETURNING id) "
+                    + "INSERT INTO org.deleted_accounts (user_id) SELECT id FROM gone ON CONFLICT DO NOTHING "
+                    + "RETURNING floor(extract(epoch FROM deleted_at))::bigint")
+                .execute(Tuple.of(userId))))
+        .map(deleted -> {
+          if (deleted.size() > 0) {
+            // as StoredRevocations reads it: every token, those of the deletion's own second included
+            revocations.markEnded(userId.toString(), deleted.iterator().next().getLong(0) + 1);
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Their organizations' rows, locked in id order: an owner removed or demoted meanwhile (which locks its
+   * organization too) cannot leave one without an owner behind this check's back.
+   */
+  private static Future<Void> lockTheirOrganizations(SqlConnection tx, UUID userId) {
+    return tx.preparedQuery("SELECT id FROM org.organizations WHERE id IN (SELECT org_id FROM org.memberships "
+            + "WHERE user_id = $1) ORDER BY id FOR UPDATE").execute(Tuple.of(userId)).mapEmpty();
+  }
+
+  private static Future<Void> refuseIfLastOwner(SqlConnection tx, UUID userId) {
+    return tx.preparedQuery("SELECT o.name FROM org.memberships m JOIN org.organizations o ON o.id = m.org_id "
+            + "WHERE m.user_id = $1 AND 'owner' = ANY (m.roles) AND NOT EXISTS (SELECT 1 FROM org.memberships other "
+            + "WHERE other.org_id = m.org_id AND other.user_id <> $1 AND 'owner' = ANY (other.roles)) "
+            + "ORDER BY o.name LIMIT " + NAMED_ORGANIZATIONS)
+        .execute(Tuple.of(userId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture();
+          }
+          var names = new ArrayList<String>();
+          rows.forEach(row -> names.add(row.getString("name")));
+          return Future.failedFuture(ApiException.conflict("last_owner", "The account is the last owner of "
+              + String.join(", ", names) + (names.size() == NAMED_ORGANIZATIONS ? " and more" : "")
+              + ": give each another owner, or delete it, first."));
+        });
+  }
+
+  /** Every platform admin's row locked first: two admins deleting each other at once cannot both pass. */
+  private static Future<Void> refuseIfLastPlatformAdmin(SqlConnection tx, UUID userId) {
+    return tx.preparedQuery("SELECT coalesce(bool_or(id = $1), false) AND count(*) = 1 AS last FROM "
+            + "(SELECT id FROM org.users WHERE platform_admin ORDER BY id FOR UPDATE) admins")
+        .execute(Tuple.of(userId))
+        .compose(rows -> !rows.iterator().next().getBoolean("last") ? Future.succeededFuture()
+            : Future.failedFuture(ApiException.conflict("last_platform_admin",
+                "The account is the last platform admin; make another first.")));
+  }
+}

@@ -1,0 +1,160 @@
+package dev.orgplane.org.identity;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.auth.TokenRevocations;
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccountDeletionTest {
+
+  private PgUrl db;
+  private OrgServiceHarness org;
+  private String admin;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    // a hook's deliveries are queued but never due while the test looks at them
+    org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+  }
+
+  private HttpResponse<Buffer> deleteOwn(String token, String password) {
+    return org.send(HttpMethod.DELETE, "/v1/users/me", token, new JsonObject().put("password", password));
+  }
+
+  private String newOrg(String ownerToken) {
+    return org.createOrg(ownerToken, "del-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+  }
+
+  private void addMember(String ownerToken, String orgId, String userId, String role) {
+    assertEquals(200, org.post("/v1/organizations/" + orgId + "/users", ownerToken, new JsonObject()
+        .put("userIds", new JsonArray().add(userId)).put("roles", new JsonArray().add(role))).statusCode());
+  }
+
+  @Test
+  void aPersonDeletesTheirAccountAndLeavesEveryOrganizationWithTheirTrailsToldSo() {
+    var owner = org.newUser("owner");
+    var leaver = org.newUser("leaver");
+    var first = newOrg(owner.token());
+    var second = newOrg(owner.token());
+    addMember(owner.token(), first, leaver.id(), "viewer");
+    addMember(owner.token(), second, leaver.id(), "manager");
+    var team = org.post("/v1/organizations/" + first + "/groups", owner.token(), new JsonObject().put("name", "support"))
+        .bodyAsJsonObject().getString("id");
+    assertEquals(200, org.post("/v1/organizations/" + first + "/groups/" + team + "/users", owner.token(),
+        new JsonObject().put("userIds", new JsonArray().add(leaver.id()))).statusCode());
+    assertEquals(201, org.post("/v1/organizations/" + first + "/hooks", owner.token(), new JsonObject().put("name", "h")
+        .put("url", "http://localhost:9/events").put("events", new JsonArray().add("member.removed"))).statusCode());
+
+    assertProblem(deleteOwn(leaver.token(), "not-my-password"), 403, "wrong_password");
+    assertEquals(204, deleteOwn(leaver.token(), "password-leaver-123").statusCode());
+
+    assertProblem(org.get("/v1/users/me", leaver.token()), 401, "invalid_token");
+    assertProblem(org.requestToken(leaver.email(), "password-leaver-123"), 400, "invalid_grant");
+    for (var orgId : List.of(first, second)) {
+      var members = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items");
+      assertEquals(1, members.size(), members.encode());
+      var trail = org.get("/v1/organizations/" + orgId + "/audit-events?action=member.removed", owner.token())
+          .bodyAsJsonObject().getJsonArray("items");
+      assertEquals(1, trail.size(), trail.encode());
+      assertEquals("user:" + leaver.id(), trail.getJsonObject(0).getString("target"));
+      assertEquals(leaver.id(), trail.getJsonObject(0).getString("actor"));
+      assertEquals("account_deleted", trail.getJsonObject(0).getJsonObject("details").getString("reason"));
+    }
+    assertTrue(org.get("/v1/organizations/" + first + "/groups/" + team + "/users", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").isEmpty());
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE event = 'member.removed' "
+        + "AND org_id = '" + first + "' AND payload->>'organizationId' = '" + first + "' AND payload->>'target' = 'user:"
+        + leaver.id() + "'"), "the first organization's hook hears it");
+
+    var listed = TokenRevocations.Snapshot.fromJson(org.get("/v1/token-revocations", org.engineToken()).bodyAsJsonObject());
+    assertTrue(listed.sessionsEnded().containsKey(leaver.id()), "the engine will refuse the account's tokens too");
+    var again = org.post("/v1/auth/register", null, new JsonObject().put("email", leaver.email())
+        .put("password", "a-new-start-123"));
+    assertEquals(201, again.statusCode(), "the address is free again");
+    assertTrue(!again.bodyAsJsonObject().getString("id").equals(leaver.id()));
+  }
+
+  @Test
+  void theLastOwnerOfAnOrganizationCannotLeaveItOwnerless() {
+    var owner = org.newUser("sole");
+    var orgId = newOrg(owner.token());
+    var name = org.get("/v1/organizations/" + orgId, owner.token()).bodyAsJsonObject().getString("name");
+
+    var refused = deleteOwn(owner.token(), "password-sole-123");
+
+    assertProblem(refused, 409, "last_owner");
+    assertTrue(refused.bodyAsJsonObject().getString("detail").contains(name), refused.bodyAsString());
+    assertEquals(200, org.get("/v1/organizations/" + orgId, owner.token()).statusCode(), "nothing changed");
+    var heir = org.newUser("heir");
+    addMember(owner.token(), orgId, heir.id(), "owner");
+    assertEquals(204, deleteOwn(owner.token(), "password-sole-123").statusCode());
+    assertEquals(200, org.get("/v1/organizations/" + orgId, heir.token()).statusCode());
+  }
+
+  @Test
+  void twoOwnersLeavingAtOnceLeaveOneBehind() {
+    var first = org.newUser("twin-a");
+    var second = org.newUser("twin-b");
+    var orgId = newOrg(first.token());
+    addMember(first.token(), orgId, second.id(), "owner");
+
+    var answers = IntStream.range(0, 2).parallel().mapToObj(i -> i == 0
+        ? deleteOwn(first.token(), "password-twin-a-123") : deleteOwn(second.token(), "password-twin-b-123"))
+        .map(HttpResponse::statusCode).sorted().toList();
+
+    assertEquals(List.of(204, 409), answers);
+    var owners = org.get("/v1/organizations/" + orgId + "/users", admin).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(1, owners.size(), owners.encode());
+  }
+
+  @Test
+  void platformAdminsDeleteOthersAndNobodyElseDoes() {
+    var person = org.newUser("person");
+    var stranger = org.newUser("stranger");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/users/" + person.id(), stranger.token(), null), 403, "forbidden");
+
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/users/" + person.id(), admin, null).statusCode());
+
+    assertProblem(org.get("/v1/users/me", person.token()), 401, "invalid_token");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/users/" + person.id(), admin, null), 404, "user_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/users/not-a-uuid", admin, null), 400, "validation_failed");
+    var me = org.get("/v1/users/me", admin).bodyAsJsonObject().getString("id");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/users/" + me, admin, null), 409, "last_platform_admin");
+  }
+
+  @Test
+  void badDeletionsAreRefused() {
+    var person = org.newUser("careful");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/users/me", person.token(), null), 400, "body_required");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/users/me", person.token(), new JsonObject()), 400, "validation_failed");
+    assertProblem(deleteOwn(null, "password-careful-123"), 401, "invalid_token");
+    var bot = org.newServiceUser("bot");
+    assertProblem(deleteOwn(bot.token(), "anything"), 403, "no_password");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/users/" + UUID.randomUUID(), admin, null), 404, "user_not_found");
+    assertEquals(200, org.get("/v1/users/me", person.token()).statusCode(), "nothing was deleted");
+  }
+}
