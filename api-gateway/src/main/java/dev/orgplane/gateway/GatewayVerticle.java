@@ -158,16 +158,11 @@ public final class GatewayVerticle extends ServiceVerticle {
   }
 
   /**
-   * The instances to deploy ({@value #EVENT_LOOPS}): one event loop carries one instance's connections, both
-   * sides, so a gateway with one uses at most a core. The instances share their rate limits; each keeps its
-   * own verified tokens and signing keys (a token is checked once per event loop that sees it).
+   * The instances to deploy ({@value #EVENT_LOOPS}). They share their rate limits; each keeps its own verified
+   * tokens and signing keys (a token is checked once per event loop that sees it).
    */
   public static int eventLoops(Settings settings) {
-    var loops = settings.integer(EVENT_LOOPS);
-    if (loops < 1) {
-      throw new ConfigException(EVENT_LOOPS + " must be at least 1, got " + loops);
-    }
-    return loops;
+    return settings.eventLoops(EVENT_LOOPS);
   }
 
   @Override

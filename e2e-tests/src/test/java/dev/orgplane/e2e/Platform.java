@@ -45,11 +45,15 @@ final class Platform implements AutoCloseable {
     this.mail = mail;
   }
 
+  /**
+   * On a fresh database, org-service and the engine each on two event loops, as on a machine with cores to spare:
+   * what one of a service's instances changes in memory (an ended session) the other must know at once.
+   */
   static Platform start() {
-    return start(PgFixture.freshDatabase());
+    return start(PgFixture.freshDatabase(), 1, 2);
   }
 
-  /** The platform on a database of the caller's choosing (benchmarks use a durable one). */
+  /** The platform on a database of the caller's choosing (benchmarks use a durable one), on the defaults. */
   static Platform start(dev.orgplane.kit.db.PgUrl database) {
     return start(database, 1);
   }
@@ -59,6 +63,10 @@ final class Platform implements AutoCloseable {
    * balancing between them; the first listens on {@link #enginePort}.
    */
   static Platform start(dev.orgplane.kit.db.PgUrl database, int engines) {
+    return start(database, engines, 1);
+  }
+
+  private static Platform start(dev.orgplane.kit.db.PgUrl database, int engines, int serviceEventLoops) {
     int gateway = freePort();
     int orgService = freePort();
     int engine = freePort();
@@ -74,6 +82,8 @@ final class Platform implements AutoCloseable {
     var config = Map.ofEntries(
         Map.entry("ORGPLANE_ORG_SERVICE_SOCKET", orgSocket),
         Map.entry("ORGPLANE_SMTP_HOST", "127.0.0.1"),
+        Map.entry("ORGPLANE_ORG_SERVICE_EVENT_LOOPS", String.valueOf(serviceEventLoops)),
+        Map.entry("ORGPLANE_ENGINE_EVENT_LOOPS", String.valueOf(serviceEventLoops)),
         Map.entry("ORGPLANE_SMTP_PORT", String.valueOf(mail.getSmtp().getPort())),
         Map.entry("ORGPLANE_RATE_LIMIT_PER_SECOND", "1000000"),
         Map.entry("ORGPLANE_PG_URL", database.toString()),

@@ -38,9 +38,12 @@ abstract class ServiceCommand implements Runnable {
     process.runUntilStopped(null);
   }
 
-  /** How many instances of the service to deploy; one unless the service scales over event loops. */
-  int instances(PlatformProcess process) {
-    return 1;
+  /** How many instances of the service to deploy, each on an event loop of its own. */
+  abstract int instances(PlatformProcess process);
+
+  /** The configuration the service will load, read here for what must be known before it is deployed. */
+  Settings settings(PlatformProcess process) {
+    return new Settings(process.loadConfig(options.asJson()));
   }
 
   @Command(name = "gateway", mixinStandardHelpOptions = true, description = "Run the API gateway alone.")
@@ -51,7 +54,7 @@ abstract class ServiceCommand implements Runnable {
 
     @Override
     int instances(PlatformProcess process) {
-      return GatewayVerticle.eventLoops(new Settings(process.loadConfig(options.asJson())));
+      return GatewayVerticle.eventLoops(settings(process));
     }
   }
 
@@ -60,12 +63,22 @@ abstract class ServiceCommand implements Runnable {
     OrgService() {
       super("org-service", OrgServiceVerticle::new);
     }
+
+    @Override
+    int instances(PlatformProcess process) {
+      return OrgServiceVerticle.eventLoops(settings(process));
+    }
   }
 
   @Command(name = "engine", mixinStandardHelpOptions = true, description = "Run a provisioning engine alone.")
   static final class Engine extends ServiceCommand {
     Engine() {
       super("provisioning-engine", EngineVerticle::new);
+    }
+
+    @Override
+    int instances(PlatformProcess process) {
+      return EngineVerticle.eventLoops(settings(process));
     }
   }
 }

@@ -57,8 +57,8 @@ final class StandaloneCommand implements Runnable {
         socketIn(settings, "ORGPLANE_ORG_SERVICE_SOCKET", "org-service.sock", overrides);
         socketIn(settings, "ORGPLANE_ENGINE_SOCKET", "engine.sock", overrides);
       }
-      process.deploy("org-service", OrgServiceVerticle::new, overrides);
-      process.deploy("provisioning-engine", EngineVerticle::new, overrides);
+      process.deploy("org-service", OrgServiceVerticle::new, overrides, OrgServiceVerticle.eventLoops(settings));
+      process.deploy("provisioning-engine", EngineVerticle::new, overrides, EngineVerticle.eventLoops(settings));
       process.deploy("api-gateway", GatewayVerticle::new, overrides, GatewayVerticle.eventLoops(settings));
     } catch (RuntimeException e) {
       process.abort(database);

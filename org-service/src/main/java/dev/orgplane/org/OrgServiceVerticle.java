@@ -52,6 +52,15 @@ import java.util.List;
 public final class OrgServiceVerticle extends ServiceVerticle {
 
   public static final Migrations MIGRATIONS = new Migrations("org", "db/org");
+  public static final String EVENT_LOOPS = "ORGPLANE_ORG_SERVICE_EVENT_LOOPS";
+
+  /**
+   * The instances to deploy ({@value #EVENT_LOOPS}), each with its own pool and background work, as separate
+   * processes would have; what one instance revokes the others in the process refuse at once (TokenRevocations).
+   */
+  public static int eventLoops(Settings settings) {
+    return settings.eventLoops(EVENT_LOOPS);
+  }
 
   private Settings settings;
   private Pool pool;

@@ -41,6 +41,15 @@ import java.util.List;
 public final class EngineVerticle extends ServiceVerticle {
 
   public static final Migrations MIGRATIONS = new Migrations("provisioning", "db/provisioning");
+  public static final String EVENT_LOOPS = "ORGPLANE_ENGINE_EVENT_LOOPS";
+
+  /**
+   * The instances to deploy ({@value #EVENT_LOOPS}), each with its own pool and {@code ORGPLANE_ENGINE_WORKERS}
+   * job slots, as engines in separate processes would have.
+   */
+  public static int eventLoops(Settings settings) {
+    return settings.eventLoops(EVENT_LOOPS);
+  }
 
   private Settings settings;
   private Pool pool;

@@ -2,6 +2,7 @@ package dev.orgplane.kit.auth;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -19,11 +20,16 @@ import org.slf4j.LoggerFactory;
  * (a new password, a sign-out everywhere: tokens issued before that second; {@code iat} counts whole seconds), and
  * those issued for a revoked client credential (named in their {@link #CREDENTIAL_CLAIM} claim). Read again from
  * {@code source} on a period, so checking a token costs no query per request; org-service reads its database,
- * the other services ask org-service. What this instance ends itself counts at once.
+ * the other services ask org-service. What this instance ends itself counts at once, in this process too.
  */
 public final class TokenRevocations implements Predicate<Principal> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenRevocations.class);
+  /**
+   * Where instances in one process (a service on several event loops, org-service and the engine in standalone)
+   * tell each other what they ended or revoked, so none waits for its next reload to refuse it.
+   */
+  private static final String ADDRESS = "orgplane.token-revocations";
   /** The claim naming the client credential a token was issued for. */
   public static final String CREDENTIAL_CLAIM = "cid";
 
@@ -59,6 +65,7 @@ public final class TokenRevocations implements Predicate<Principal> {
   private final Map<String, Long> endedHere = new ConcurrentHashMap<>();
   private final Set<String> revokedHere = ConcurrentHashMap.newKeySet();
   private long timer = -1;
+  private MessageConsumer<JsonObject> consumer;
   private volatile boolean failing;
 
   public TokenRevocations(Vertx vertx, Supplier<Future<Snapshot>> source) {
@@ -71,12 +78,16 @@ public final class TokenRevocations implements Predicate<Principal> {
    * list (its tokens stay refused) and is tried again next period; logged once until a read succeeds again.
    */
   public Future<Void> start(long reloadMillis) {
+    consumer = vertx.eventBus().localConsumer(ADDRESS, message -> received(message.body()));
     timer = vertx.setPeriodic(reloadMillis, id -> reload());
-    return reload();
+    return consumer.completion().compose(registered -> reload());
   }
 
   public void stop() {
     vertx.cancelTimer(timer);
+    if (consumer != null) {
+      consumer.unregister();
+    }
   }
 
   private Future<Void> reload() {
@@ -106,16 +117,35 @@ public final class TokenRevocations implements Predicate<Principal> {
     });
   }
 
-  /** After the end of {@code subject}'s sessions has committed: refused here from now on. */
+  /** After the end of {@code subject}'s sessions has committed: refused here, and in this process, from now on. */
   public void markEnded(String subject, long second) {
+    ended(subject, second);
+    vertx.eventBus().publish(ADDRESS, new JsonObject().put("subject", subject).put("issuedBefore", second));
+  }
+
+  /** After a credential's revocation has committed: its tokens are refused here, and in this process, from now on. */
+  public void markRevoked(String credential) {
+    revoked(credential);
+    vertx.eventBus().publish(ADDRESS, new JsonObject().put("credential", credential));
+  }
+
+  /** Another instance's mark (this one's own comes back too: marking twice changes nothing). */
+  private void received(JsonObject mark) {
+    if (mark.containsKey("credential")) {
+      revoked(mark.getString("credential"));
+    } else {
+      ended(mark.getString("subject"), mark.getLong("issuedBefore"));
+    }
+  }
+
+  private void ended(String subject, long second) {
     endedHere.merge(subject, second, Math::max);
     var sessions = new HashMap<>(current.sessionsEnded());
     sessions.merge(subject, second, Math::max);
     current = new Snapshot(Map.copyOf(sessions), current.revokedCredentials());
   }
 
-  /** After a credential's revocation has committed: its tokens are refused here from now on. */
-  public void markRevoked(String credential) {
+  private void revoked(String credential) {
     revokedHere.add(credential);
     var credentials = new HashSet<>(current.revokedCredentials());
     credentials.add(credential);

@@ -40,6 +40,18 @@ public final class Settings {
     }
   }
 
+  /**
+   * How many instances of a service to deploy, each on an event loop of its own (one carries its connections both
+   * ways, so a service with one uses at most a core): at least 1.
+   */
+  public int eventLoops(String key) {
+    var loops = integer(key);
+    if (loops < 1) {
+      throw new ConfigException(key + " must be at least 1, got " + loops);
+    }
+    return loops;
+  }
+
   public long longValue(String key) {
     var raw = string(key);
     try {

@@ -92,6 +92,29 @@ class TokenRevocationsTest {
   }
 
   @Test
+  void whatOneInstanceEndsTheOthersInItsProcessRefuseAtOnce() throws Exception {
+    var other = new TokenRevocations(vertx, () -> io.vertx.core.Future.succeededFuture(TokenRevocations.Snapshot.EMPTY));
+    try {
+      var otherStarted = other.start(3_600_000);
+      revocations.start(3_600_000);
+      nextRead().complete(TokenRevocations.Snapshot.EMPTY);
+      otherStarted.await();
+
+      revocations.markEnded("alice", 100);
+      revocations.markRevoked("c1");
+
+      var deadline = System.currentTimeMillis() + 5_000;
+      while (!other.test(token("alice", 99, null)) || !other.test(token("bot", 1, "c1"))) {
+        assertTrue(System.currentTimeMillis() < deadline, "the other instance still takes the tokens after 5 s");
+        Thread.sleep(5);
+      }
+      assertFalse(other.test(token("alice", 100, null)));
+    } finally {
+      other.stop();
+    }
+  }
+
+  @Test
   void theListCrossesTheWireUnchanged() {
     var snapshot = new TokenRevocations.Snapshot(Map.of("alice", 100L, "bob", 200L), Set.of("c1", "c2"));
     assertEquals(snapshot, TokenRevocations.Snapshot.fromJson(new JsonObject(snapshot.toJson().encode())));
