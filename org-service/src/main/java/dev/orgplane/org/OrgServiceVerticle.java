@@ -27,6 +27,7 @@ import dev.orgplane.org.identity.PasswordResetRoutes;
 import dev.orgplane.org.identity.StoredRevocations;
 import dev.orgplane.org.identity.AccountDeletionRoutes;
 import dev.orgplane.org.identity.AccountSecurityRoutes;
+import dev.orgplane.org.identity.EmailChangeRoutes;
 import dev.orgplane.org.identity.EmailVerificationRoutes;
 import dev.orgplane.org.identity.RevocationListRoutes;
 import dev.orgplane.org.identity.SigningKeyStore;
@@ -46,6 +47,7 @@ import dev.orgplane.org.user.UserRoutes;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The org service: wires its features onto one router over one pool. */
@@ -67,12 +69,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private ServiceListeners server;
   private TokenRevocations revocations;
   private SigningKeyStore keys;
-  private long invitationPurgeTimer = -1;
-  private long idempotencyPurgeTimer = -1;
-  private long signInPurgeTimer = -1;
-  private long passwordResetPurgeTimer = -1;
-  private long emailVerificationPurgeTimer = -1;
-  private long deletedAccountPurgeTimer = -1;
+  /** The hourly purges of what expires (kept answers, invitations, mailed tokens ...), cancelled at stop. */
+  private final List<Long> purgeTimers = new ArrayList<>();
   private HookDispatcher hooks;
   private MailSender mail;
   private Router router;
@@ -102,13 +100,13 @@ public final class OrgServiceVerticle extends ServiceVerticle {
 
   private Future<ServiceListeners> listen(PasswordHasher hasher) {
     var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
-    idempotencyPurgeTimer = idempotency.expiredPurge().hourly(vertx);
-    invitationPurgeTimer = InvitationRepository.expiredPurge(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"))
-        .hourly(vertx);
-    signInPurgeTimer = IdentityRoutes.purgeStaleSignInFailures(vertx, pool);
-    passwordResetPurgeTimer = PasswordResetRoutes.purgeExpired(vertx, pool);
-    emailVerificationPurgeTimer = EmailVerificationRoutes.purgeExpired(vertx, pool);
-    deletedAccountPurgeTimer = StoredRevocations.purgeDeletedAccounts(vertx, pool, tokenLifetime());
+    purgeTimers.addAll(List.of(idempotency.expiredPurge().hourly(vertx),
+        InvitationRepository.expiredPurge(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS")).hourly(vertx),
+        IdentityRoutes.purgeStaleSignInFailures(vertx, pool),
+        PasswordResetRoutes.purgeExpired(vertx, pool),
+        EmailVerificationRoutes.purgeExpired(vertx, pool),
+        EmailChangeRoutes.purgeExpired(vertx, pool),
+        StoredRevocations.purgeDeletedAccounts(vertx, pool, tokenLifetime())));
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
@@ -119,6 +117,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new IdentityRoutes(pool, hasher, keys, tokens,
         settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications).mount(router);
     verifications.mountOpen(router);
+    var emailChanges = new EmailChangeRoutes(pool, hasher, issuer);
+    emailChanges.mountOpen(router);
     new PasswordResetRoutes(pool, hasher, revocations, issuer).mount(router);
     router.route("/v1/*").handler(new BearerAuth(verifier, revocations));
     router.post("/v1/*").handler(idempotency);
@@ -127,6 +127,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new UserRoutes(pool).mount(router);
     new AccountSecurityRoutes(pool, hasher, tokens, revocations).mount(router);
     verifications.mount(router);
+    emailChanges.mount(router);
     new RevocationListRoutes(pool, tokenLifetime()).mount(router);
     var metaSchemas = new MetaSchemas(pool);
     new OrganizationRoutes(pool, metaSchemas).mount(router);
@@ -177,12 +178,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     if (revocations != null) {
       revocations.stop();
     }
-    vertx.cancelTimer(invitationPurgeTimer);
-    vertx.cancelTimer(idempotencyPurgeTimer);
-    vertx.cancelTimer(signInPurgeTimer);
-    vertx.cancelTimer(passwordResetPurgeTimer);
-    vertx.cancelTimer(emailVerificationPurgeTimer);
-    vertx.cancelTimer(deletedAccountPurgeTimer);
+    purgeTimers.forEach(vertx::cancelTimer);
     if (hooks != null) {
       hooks.stop();
       mail.stop();

@@ -62,6 +62,21 @@ public abstract class MailedOrgServiceTest {
     }
   }
 
+  /** Whether a mail to {@code email} whose text holds {@code text} has arrived (waiting 10 s at most). */
+  protected boolean mailedTo(String email, String text) throws Exception {
+    var deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      for (var message : smtp.getReceivedMessages()) {
+        if (message.getAllRecipients()[0].toString().equalsIgnoreCase(email)
+            && GreenMailUtil.getBody(message).contains(text)) {
+          return true;
+        }
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
   /** A registered user who verified their address with the token mailed to it at registration. */
   protected OrgServiceHarness.Account verifiedUser(String label) throws Exception {
     var user = org.newUser(label);

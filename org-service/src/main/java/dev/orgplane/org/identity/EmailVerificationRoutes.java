@@ -72,11 +72,8 @@ public final class EmailVerificationRoutes {
           }
           return mailToken(tx, user);
         }))
-        .compose(sent -> sent ? Future.succeededFuture() : TOKENS.waitForNext(pool, userId).compose(wait -> {
-          ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, wait)));
-          return Future.failedFuture(new ApiException(429, "verification_mail_limit",
-              MailedTokens.MAILS_PER_HOUR + " verification mails an hour at most; retry after " + wait + " s."));
-        }))
+        .compose(sent -> sent ? Future.<Void>succeededFuture()
+            : TOKENS.limitReached(ctx, pool, userId, "verification_mail_limit"))
         .onSuccess(v -> ctx.response().setStatusCode(202).end())
         .onFailure(ctx::fail);
   }
@@ -87,7 +84,7 @@ public final class EmailVerificationRoutes {
     var token = body.requiredString("token", 256);
     body.validate();
     pool.withTransaction(tx -> TOKENS.redeem(tx, token).compose(used -> used.isPresent()
-            ? markVerified(tx, used.get())
+            ? markVerified(tx, used.get().userId())
             : Future.failedFuture(ApiException.badRequest("invalid_verification_token",
                 "The token is unknown, used or more than a day old; ask for a new one."))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())

@@ -1,8 +1,10 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.db.BatchedPurge;
+import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -18,32 +20,63 @@ final class MailedTokens {
 
   static final int MAILS_PER_HOUR = 3;
 
+  /** A used token: the account it was mailed for, and what it was mailed about (null for none). */
+  record Redeemed(UUID userId, String detail) {
+  }
+
   private final String table;
   private final String prefix;
   private final long ttlSeconds;
+  private final String detailColumn;
 
   /** {@code prefix} tells a reader what the token is for ({@code opr_}, {@code opv_}). */
   MailedTokens(String table, String prefix, long ttlSeconds) {
+    this(table, prefix, ttlSeconds, null);
+  }
+
+  /** Tokens that carry a detail, kept in {@code detailColumn} (the address an email change goes to). */
+  MailedTokens(String table, String prefix, long ttlSeconds, String detailColumn) {
     this.table = table;
     this.prefix = prefix;
     this.ttlSeconds = ttlSeconds;
+    this.detailColumn = detailColumn;
   }
 
   /** A new token for {@code userId}, in {@code tx}; empty when the account had its mails for the hour. */
   Future<Optional<String>> issue(SqlClient tx, UUID userId) {
+    return issue(tx, userId, null);
+  }
+
+  /** The same, about {@code detail}. */
+  Future<Optional<String>> issue(SqlClient tx, UUID userId, String detail) {
     var token = Secrets.newSecret(prefix);
+    var detailed = detailColumn != null;
     // the account's row locked first: parallel requests count one after the other (each statement sees what
     // committed before it), so none slips past the limit
     return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE").execute(Tuple.of(userId))
-        .compose(locked -> tx.preparedQuery("INSERT INTO " + table + " (token_hash, user_id, expires_at) "
-                + "SELECT $1, $2, now() + make_interval(secs => $3) WHERE (SELECT count(*) FROM " + table
+        .compose(locked -> tx.preparedQuery("INSERT INTO " + table + " (token_hash, user_id, expires_at"
+                + (detailed ? ", " + detailColumn : "") + ") SELECT $1, $2, now() + make_interval(secs => $3)"
+                + (detailed ? ", $4" : "") + " WHERE (SELECT count(*) FROM " + table
                 + " WHERE user_id = $2 AND created_at > now() - interval '1 hour') < " + MAILS_PER_HOUR + " RETURNING 1")
-            .execute(Tuple.of(Secrets.hash(token), userId, (double) ttlSeconds)))
+            .execute(detailed ? Tuple.of(Secrets.hash(token), userId, (double) ttlSeconds, detail)
+                : Tuple.of(Secrets.hash(token), userId, (double) ttlSeconds)))
         .map(inserted -> inserted.size() == 0 ? Optional.empty() : Optional.of(token));
   }
 
+  /**
+   * Fails with 429 {@code code}, {@code Retry-After} saying when the account's next mail may go: what a signed-in
+   * caller hears when {@link #issue} found the hour's mails sent.
+   */
+  <T> Future<T> limitReached(RoutingContext ctx, SqlClient client, UUID userId, String code) {
+    return waitForNext(client, userId).compose(wait -> {
+      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, wait)));
+      return Future.failedFuture(new ApiException(429, code,
+          MAILS_PER_HOUR + " such mails an hour at most; retry after " + wait + " s."));
+    });
+  }
+
   /** Seconds until {@code userId} may have another token (0: now). */
-  Future<Long> waitForNext(SqlClient client, UUID userId) {
+  private Future<Long> waitForNext(SqlClient client, UUID userId) {
     return client.preparedQuery("SELECT greatest(0, ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now())))"
             + "::bigint FROM (SELECT created_at FROM " + table + " WHERE user_id = $1 AND created_at > now() - "
             + "interval '1 hour' ORDER BY created_at DESC LIMIT " + MAILS_PER_HOUR + ") recent")
@@ -54,11 +87,18 @@ final class MailedTokens {
         });
   }
 
-  /** Uses up {@code token} in {@code tx}: the account it was mailed for, or empty when unknown, used or expired. */
-  Future<Optional<UUID>> redeem(SqlClient tx, String token) {
-    return tx.preparedQuery("DELETE FROM " + table + " WHERE token_hash = $1 AND expires_at > now() RETURNING user_id")
+  /** Uses up {@code token} in {@code tx}: what it was mailed for, or empty when unknown, used or expired. */
+  Future<Optional<Redeemed>> redeem(SqlClient tx, String token) {
+    return tx.preparedQuery("DELETE FROM " + table + " WHERE token_hash = $1 AND expires_at > now() RETURNING user_id"
+            + (detailColumn != null ? ", " + detailColumn + " AS detail" : ", NULL::text AS detail"))
         .execute(Tuple.of(Secrets.hash(token)))
-        .map(used -> used.size() == 0 ? Optional.empty() : Optional.of(used.iterator().next().getUUID("user_id")));
+        .map(used -> {
+          if (used.size() == 0) {
+            return Optional.empty();
+          }
+          var row = used.iterator().next();
+          return Optional.of(new Redeemed(row.getUUID("user_id"), row.getString("detail")));
+        });
   }
 
   /** Drops tokens an hour past their expiry; every hour. Answers the timer, to cancel at stop. */

@@ -33,7 +33,7 @@ final class PasswordConfirmation {
       }
       return throttle.admit(user.email(), ctx)
           .compose(admitted -> hasher.matches(password, user.passwordHash()))
-          .compose(matches -> matches ? Future.succeededFuture(user)
+          .compose(matches -> matches ? throttle.succeeded(user.email()).map(user)
               : Future.failedFuture(ApiException.forbidden("wrong_password", "That is not this account's password.")));
     });
   }

@@ -81,7 +81,7 @@ public final class PasswordResetRoutes {
                 return Future.failedFuture(ApiException.badRequest("invalid_reset_token",
                     "The token is unknown, used or more than an hour old; ask for a new one."));
               }
-              var userId = used.get();
+              var userId = used.get().userId();
               var second = TokenIssuer.nowSecond();
               return PasswordChange.apply(tx, userId, hash, second)
                   .compose(v -> EmailVerificationRoutes.markVerified(tx, userId))

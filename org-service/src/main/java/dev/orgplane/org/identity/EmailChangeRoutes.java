@@ -1,0 +1,115 @@
+package dev.orgplane.org.identity;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.mail.MailOutbox;
+import dev.orgplane.org.user.User;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A new address for an account. Asked for with the password (the address is how the account is recovered, so a
+ * token alone must not move it); the new address is mailed a token, the old one a notice, and the change happens
+ * when the token comes back: the new address is then the account's, verified, and any password-reset token mailed
+ * to the old one is void. Until then the account keeps its address.
+ */
+public final class EmailChangeRoutes {
+
+  static final MailedTokens TOKENS = new MailedTokens("org.email_changes", "opc_", 86_400, "new_email");
+
+  private final Pool pool;
+  private final PasswordConfirmation passwords;
+  private final String publicUrl;
+
+  public EmailChangeRoutes(Pool pool, PasswordHasher hasher, String publicUrl) {
+    this.pool = pool;
+    this.passwords = new PasswordConfirmation(pool, hasher);
+    this.publicUrl = publicUrl;
+  }
+
+  /** The confirmation needs no bearer token (it comes from the mail); asking for the change does. */
+  public void mountOpen(Router router) {
+    router.post("/v1/auth/email-changes/confirm").handler(this::confirm);
+  }
+
+  public void mount(Router router) {
+    router.put("/v1/users/me/email").handler(this::request);
+  }
+
+  private void request(RoutingContext ctx) {
+    var body = RequestBody.of(ctx, Set.of("email", "password"));
+    var email = body.email("email", true);
+    var password = body.requiredString("password", 1024);
+    body.validate();
+    var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
+    passwords.confirm(ctx, userId, password)
+        .compose(user -> {
+          if (user.email().equalsIgnoreCase(email)) {
+            return Future.failedFuture(ApiException.conflict("email_unchanged", "That is the account's address already."));
+          }
+          return pool.withTransaction(tx -> refuseIfTaken(tx, userId, email)
+                  .compose(free -> TOKENS.issue(tx, userId, email))
+                  .compose(token -> token.isEmpty() ? Future.succeededFuture(false)
+                      : mail(tx, user, email, token.get()).map(true)))
+              .compose(sent -> sent ? Future.<Void>succeededFuture()
+                  : TOKENS.limitReached(ctx, pool, userId, "email_change_mail_limit"));
+        })
+        .onSuccess(v -> ctx.response().setStatusCode(202).end())
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Void> mail(SqlConnection tx, User user, String newEmail, String token) {
+    return MailOutbox.enqueue(tx, newEmail, "Confirm your new Orgplane email address",
+            "To make this the address of your Orgplane account, send this token to POST " + publicUrl
+            + "/v1/auth/email-changes/confirm within a day ({\"token\": ...}):\n\n" + token
+            + "\n\nIf you did not ask for this, ignore this mail: nothing changes.")
+        .compose(v -> MailOutbox.enqueue(tx, user.email(), "Your Orgplane email address is being changed",
+            "Someone signed in to your Orgplane account with its password and asked to move it to " + newEmail
+            + ". It moves once that address confirms. If that was not you, choose a new password now: POST "
+            + publicUrl + "/v1/auth/password-resets."));
+  }
+
+  /** The token is used up in the transaction that moves the address: it works once. */
+  private void confirm(RoutingContext ctx) {
+    var body = RequestBody.of(ctx, Set.of("token"));
+    var token = body.requiredString("token", 256);
+    body.validate();
+    pool.withTransaction(tx -> TOKENS.redeem(tx, token).compose(used -> {
+          if (used.isEmpty()) {
+            return Future.failedFuture(ApiException.badRequest("invalid_email_change_token",
+                "The token is unknown, used or more than a day old; ask for the change again."));
+          }
+          var userId = used.get().userId();
+          var email = used.get().detail();
+          return refuseIfTaken(tx, userId, email)
+              .compose(free -> tx.preparedQuery("WITH moved AS (UPDATE org.users SET email = $2, email_verified_at = "
+                      + "now(), updated_at = now() WHERE id = $1), other_changes AS (DELETE FROM org.email_changes "
+                      + "WHERE user_id = $1) DELETE FROM org.password_resets WHERE user_id = $1")
+                  .execute(Tuple.of(userId, email)))
+              .<Void>mapEmpty();
+        }))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private static Future<Void> refuseIfTaken(SqlConnection tx, UUID userId, String email) {
+    return tx.preparedQuery("SELECT 1 FROM org.users WHERE lower(email) = lower($1) AND id <> $2")
+        .execute(Tuple.of(email, userId))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
+            : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")));
+  }
+
+  /** Drops tokens an hour past their expiry; every hour. Answers the timer, to cancel at stop. */
+  public static long purgeExpired(Vertx vertx, Pool pool) {
+    return TOKENS.purgeExpired(vertx, pool, "expired email changes");
+  }
+}

@@ -1,0 +1,98 @@
+package dev.orgplane.org.identity;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.org.MailedOrgServiceTest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Moving an account to another address, the mail delivered over SMTP to a real in-process server (GreenMail). */
+class EmailChangeTest extends MailedOrgServiceTest {
+
+  private HttpResponse<Buffer> change(String token, String email, String password) {
+    return org.send(HttpMethod.PUT, "/v1/users/me/email", token, new JsonObject().put("email", email)
+        .put("password", password));
+  }
+
+  private HttpResponse<Buffer> confirm(String token) {
+    return org.post("/v1/auth/email-changes/confirm", null, new JsonObject().put("token", token));
+  }
+
+  private static String freshEmail(String label) {
+    return label + "-" + UUID.randomUUID() + "@test.local";
+  }
+
+  @Test
+  void theAccountMovesWhenTheNewAddressConfirmsAndTheOldOneIsTold() throws Exception {
+    var user = org.newUser("mover");
+    var next = freshEmail("moved");
+
+    assertEquals(202, change(user.token(), next, "password-mover-123").statusCode());
+
+    assertEquals(200, org.requestToken(user.email(), "password-mover-123").statusCode(), "not moved before it confirms");
+    assertTrue(mailedTo(user.email(), next), "the old address hears where the account is going");
+    var token = tokensMailedTo(next, "opc_", 1).get(0);
+
+    assertEquals(204, confirm(token).statusCode());
+
+    var me = org.get("/v1/users/me", user.token()).bodyAsJsonObject();
+    assertEquals(next, me.getString("email"));
+    assertTrue(me.getBoolean("emailVerified"), "the token came back from the new address");
+    assertEquals(200, org.requestToken(next, "password-mover-123").statusCode());
+    assertProblem(org.requestToken(user.email(), "password-mover-123"), 400, "invalid_grant");
+    assertProblem(confirm(token), 400, "invalid_email_change_token");
+  }
+
+  @Test
+  void aResetTokenMailedToTheOldAddressDiesWithTheMove() throws Exception {
+    var user = org.newUser("stolen-mailbox");
+    assertEquals(202, org.post("/v1/auth/password-resets", null, new JsonObject().put("email", user.email())).statusCode());
+    var reset = tokensMailedTo(user.email(), "opr_", 1).get(0);
+    var next = freshEmail("safe");
+    assertEquals(202, change(user.token(), next, "password-stolen-mailbox-123").statusCode());
+
+    assertEquals(204, confirm(tokensMailedTo(next, "opc_", 1).get(0)).statusCode());
+
+    assertProblem(org.post("/v1/auth/password-resets/confirm", null, new JsonObject().put("token", reset)
+        .put("password", "taken-over-password-1")), 400, "invalid_reset_token");
+  }
+
+  @Test
+  void anAddressTakenMeanwhileIsRefusedAndTheAccountKeepsItsOwn() throws Exception {
+    var user = org.newUser("slow");
+    var next = freshEmail("contested");
+    assertEquals(202, change(user.token(), next, "password-slow-123").statusCode());
+    var token = tokensMailedTo(next, "opc_", 1).get(0);
+    assertEquals(201, org.post("/v1/auth/register", null, new JsonObject().put("email", next)
+        .put("password", "quicker-password-1")).statusCode());
+
+    assertProblem(confirm(token), 409, "email_taken");
+
+    assertEquals(user.email(), org.get("/v1/users/me", user.token()).bodyAsJsonObject().getString("email"));
+  }
+
+  @Test
+  void badChangesAreRefused() {
+    var user = org.newUser("picky");
+    var other = org.newUser("other");
+    assertProblem(change(user.token(), freshEmail("x"), "not-my-password"), 403, "wrong_password");
+    assertProblem(change(user.token(), other.email().toUpperCase(), "password-picky-123"), 409, "email_taken");
+    assertProblem(change(user.token(), user.email(), "password-picky-123"), 409, "email_unchanged");
+    assertProblem(change(user.token(), "not-an-address", "password-picky-123"), 400, "validation_failed");
+    assertProblem(change(null, freshEmail("x"), "password-picky-123"), 401, "invalid_token");
+    assertProblem(change(org.newServiceUser("bot").token(), freshEmail("x"), "anything"), 403, "no_password");
+    assertProblem(confirm("opc_" + "A".repeat(43)), 400, "invalid_email_change_token");
+    for (int i = 0; i < MailedTokens.MAILS_PER_HOUR; i++) {
+      assertEquals(202, change(user.token(), freshEmail("many"), "password-picky-123").statusCode());
+    }
+    var refused = change(user.token(), freshEmail("many"), "password-picky-123");
+    assertProblem(refused, 429, "email_change_mail_limit");
+    assertTrue(Long.parseLong(refused.getHeader("Retry-After")) > 3_500);
+  }
+}
