@@ -19,8 +19,8 @@ import java.util.UUID;
 /**
  * A new address for an account. Asked for with the password (the address is how the account is recovered, so a
  * token alone must not move it); the new address is mailed a token, the old one a notice, and the change happens
- * when the token comes back: the new address is then the account's, verified, and any password-reset token mailed
- * to the old one is void. Until then the account keeps its address.
+ * when the token comes back: the new address is then the account's, verified, and any token mailed to the old one
+ * (to reset the password, to verify it) is void. Until then the account keeps its address.
  */
 public final class EmailChangeRoutes {
 
@@ -93,7 +93,8 @@ public final class EmailChangeRoutes {
           return refuseIfTaken(tx, userId, email)
               .compose(free -> tx.preparedQuery("WITH moved AS (UPDATE org.users SET email = $2, email_verified_at = "
                       + "now(), updated_at = now() WHERE id = $1), other_changes AS (DELETE FROM org.email_changes "
-                      + "WHERE user_id = $1) DELETE FROM org.password_resets WHERE user_id = $1")
+                      + "WHERE user_id = $1), verifications AS (DELETE FROM org.email_verifications WHERE user_id = $1) "
+                      + "DELETE FROM org.password_resets WHERE user_id = $1")
                   .execute(Tuple.of(userId, email)))
               .<Void>mapEmpty();
         }))

@@ -50,8 +50,9 @@ class EmailChangeTest extends MailedOrgServiceTest {
   }
 
   @Test
-  void aResetTokenMailedToTheOldAddressDiesWithTheMove() throws Exception {
+  void tokensMailedToTheOldAddressDieWithTheMove() throws Exception {
     var user = org.newUser("stolen-mailbox");
+    var verification = tokensMailedTo(user.email(), "opv_", 1).get(0);
     assertEquals(202, org.post("/v1/auth/password-resets", null, new JsonObject().put("email", user.email())).statusCode());
     var reset = tokensMailedTo(user.email(), "opr_", 1).get(0);
     var next = freshEmail("safe");
@@ -61,6 +62,8 @@ class EmailChangeTest extends MailedOrgServiceTest {
 
     assertProblem(org.post("/v1/auth/password-resets/confirm", null, new JsonObject().put("token", reset)
         .put("password", "taken-over-password-1")), 400, "invalid_reset_token");
+    assertProblem(org.post("/v1/auth/email-verifications/confirm", null, new JsonObject().put("token", verification)),
+        400, "invalid_verification_token");
   }
 
   @Test
