@@ -89,6 +89,25 @@ class NewcomerJourneyTest {
     assertEquals(200, gateway.get("/v1/users/me", gateway.token("careful@e2e.test", "careful-password-2")).status());
   }
 
+  /** A deleted account's tokens end at the engine too, which never looks the user up for its own jobs. */
+  @Test
+  void aDeletedAccountsTokensEndEverywhereAndItsAddressIsFreeAgain() throws Exception {
+    gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", "leaving@e2e.test")
+        .put("password", "leaving-password-1"));
+    var token = gateway.token("leaving@e2e.test", "leaving-password-1");
+    assertEquals(200, gateway.get("/v1/provisioning/jobs", token).status());
+
+    var refused = gateway.send("DELETE", "/v1/users/me", token, new JsonObject().put("password", "not-the-password"));
+    assertEquals(403, refused.status(), refused.body());
+    assertEquals(204, gateway.send("DELETE", "/v1/users/me", token, new JsonObject()
+        .put("password", "leaving-password-1")).status());
+
+    assertEquals(401, gateway.get("/v1/users/me", token).status());
+    awaitRefusedByTheEngine(token);
+    assertEquals(201, gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", "leaving@e2e.test")
+        .put("password", "returning-password-1")).status());
+  }
+
   private void awaitRefusedByTheEngine(String token) throws InterruptedException {
     var deadline = System.currentTimeMillis() + 10_000;
     Gateway.Reply reply;
