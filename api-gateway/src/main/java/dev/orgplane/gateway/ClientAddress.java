@@ -4,21 +4,27 @@ import dev.orgplane.kit.config.ConfigException;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Who sent a request, as the rate limit per address counts it. Without trusted proxies that is the peer, whatever
  * the request says. Behind a load balancer every request's peer is the balancer, so the proxies named in
  * {@value #SETTING} (addresses or CIDR blocks) are looked through: from the peer leftwards along
  * {@code X-Forwarded-For}, the first address that is not a trusted proxy is the client. Entries left of it are
- * the caller's own words and never count, so a caller cannot pick its bucket by writing the header.
+ * the caller's own words and never count, so a caller cannot pick its bucket by writing the header. From such a
+ * proxy the gateway also takes the scheme and host it reports (X-Forwarded-Proto and -Host) for the services.
  */
 public final class ClientAddress {
 
   public static final String SETTING = "ORGPLANE_TRUSTED_PROXIES";
+  /** Put on the routing context of a request whose peer is a trusted proxy (see {@link #trustedProxyMarker}). */
+  public static final String FROM_TRUSTED_PROXY = "orgplane.fromTrustedProxy";
   private static final String UNKNOWN = "unknown";
 
   private final List<IpSubnetFilterRule> trustedProxies;
@@ -56,6 +62,22 @@ public final class ClientAddress {
       throw new ConfigException(SETTING + ": '" + entry + "' has no prefix length from 0 to " + bits);
     }
     return new IpSubnetFilterRule(ip, prefix, IpFilterRuleType.ACCEPT);
+  }
+
+  /**
+   * A door handler that marks requests from a trusted proxy ({@link #FROM_TRUSTED_PROXY}), so the hop forwards
+   * what that proxy says of the original request (its scheme and host); none when no proxy is trusted.
+   */
+  public Optional<Handler<RoutingContext>> trustedProxyMarker() {
+    if (trustedProxies.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(ctx -> {
+      if (isTrusted(peer(ctx.request()))) {
+        ctx.put(FROM_TRUSTED_PROXY, Boolean.TRUE);
+      }
+      ctx.next();
+    });
   }
 
   /** The client's address in text, or {@code unknown}. */

@@ -89,6 +89,7 @@ public final class GatewayVerticle extends ServiceVerticle {
         perPrincipal.forgetIdle();
       });
       var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
+      clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
       router.route().handler(new DoorAuth(verifier));
       router.route().handler(RateLimit.perPrincipal(perPrincipal));

@@ -402,15 +402,20 @@ class GatewayTest {
     assertTrue(Integer.parseInt(last.getHeader("Retry-After")) >= 60, last.getHeader("Retry-After"));
   }
 
+  /** A second gateway on {@code port} that trusts every loopback peer as a proxy; answers its deployment. */
+  private String deployBehindLoopbackProxy(int port, JsonObject config) {
+    return vertx.deployVerticle(new GatewayVerticle(config.copy()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put(ClientAddress.SETTING, "127.0.0.0/8"))).await();
+  }
+
   /** Each request signed for a subject of its own: only the limit per address can refuse it. */
   @Test
   void behindATrustedProxyEachForwardedClientHasABucketOfItsOwn() {
     var port = freePort();
-    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
-        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
-        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
-        .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "2")
-        .put(ClientAddress.SETTING, "127.0.0.0/8"))).await();
+    var deployment = deployBehindLoopbackProxy(port, new JsonObject()
+        .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "2"));
     java.util.function.Function<String, Integer> status = forwardedFor -> client.get(port, "127.0.0.1", "/v1/organizations")
         .putHeader("Authorization", "Bearer " + token(c -> c.put("sub", java.util.UUID.randomUUID().toString())))
         .putHeader("X-Forwarded-For", forwardedFor).send().await().statusCode();
@@ -419,6 +424,28 @@ class GatewayTest {
     vertx.undeploy(deployment).await();
     assertEquals(List.of(200, 200, 429), first, "a caller does not leave its bucket by writing the header's left end");
     assertEquals(200, second, "another client behind the same proxy");
+  }
+
+  /** Behind a balancer that ends TLS, the services hear the scheme and host the client used, not the balancer's hop. */
+  @Test
+  void fromATrustedProxyTheServicesHearTheSchemeAndHostItReportsFromOthersWhatTheGatewaySaw() {
+    var port = freePort();
+    var deployment = deployBehindLoopbackProxy(port, new JsonObject());
+    java.util.function.Function<Integer, JsonObject> forwarded = gateway -> {
+      seenByUpstream.clear();
+      assertEquals(200, client.get(gateway, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer "
+              + token(c -> c)).putHeader("X-Forwarded-Proto", "https, http").putHeader("X-Forwarded-Host", "api.example.com")
+          .send().await().statusCode());
+      return seenByUpstream.get(0).getJsonObject("headers");
+    };
+    var behindTrusted = forwarded.apply(port);
+    vertx.undeploy(deployment).await();
+    var fromAnyone = forwarded.apply(gatewayPort);
+
+    assertEquals("https", behindTrusted.getString("x-forwarded-proto"), "the client-facing end's word");
+    assertEquals("api.example.com", behindTrusted.getString("x-forwarded-host"));
+    assertEquals("http", fromAnyone.getString("x-forwarded-proto"), "a caller's own word counts for nothing");
+    assertEquals("127.0.0.1:" + gatewayPort, fromAnyone.getString("x-forwarded-host"));
   }
 
   @Test

@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
 
 /**
  * What of a message's head crosses the gateway's hop, both ways: the hop-by-hop headers stay behind, the request
- * id and X-Forwarded-* are ours to set.
+ * id and X-Forwarded-* are ours to set (from what a trusted proxy in front reports, where there is one).
  */
 final class HopHeaders {
 
@@ -50,8 +50,25 @@ final class HopHeaders {
     }
     add.accept(RequestIds.HEADER, RequestIds.of(ctx));
     add.accept("X-Forwarded-For", forwardedFor(request));
-    add.accept("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
-    add.accept("X-Forwarded-Host", request.authority() == null ? "" : request.authority().toString());
+    var fromProxy = ctx.get(ClientAddress.FROM_TRUSTED_PROXY) != null;
+    add.accept("X-Forwarded-Proto", forwarded(request, fromProxy, "X-Forwarded-Proto",
+        request.scheme() == null ? "http" : request.scheme()));
+    add.accept("X-Forwarded-Host", forwarded(request, fromProxy, "X-Forwarded-Host",
+        request.authority() == null ? "" : request.authority().toString()));
+  }
+
+  /**
+   * What a trusted proxy in front says of the original request in {@code header} (its first value, the one its
+   * client-facing end wrote), else what this hop saw: behind a balancer that ends TLS the services hear https.
+   */
+  private static String forwarded(HttpServerRequest request, boolean fromProxy, String header, String own) {
+    var said = fromProxy ? request.getHeader(header) : null;
+    if (said == null) {
+      return own;
+    }
+    var comma = said.indexOf(',');
+    var first = (comma < 0 ? said : said.substring(0, comma)).trim();
+    return first.isEmpty() ? own : first;
   }
 
   /**
