@@ -11,16 +11,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * The public API as a command-line tool sees it: blocking calls through the gateway with a bearer
- * token. A refused call becomes one line for the operator, with the problem's code and detail.
+ * token. A refused call becomes one line for the operator, with the problem's code and detail. Signed in with a
+ * password, it refreshes its token when the gateway says it ran out: following a long batch outlives the hour.
  */
 final class GatewayClient {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
   private String token;
+  private String refreshToken;
 
   GatewayClient(String baseUrl, String token) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -29,21 +32,35 @@ final class GatewayClient {
 
   /** Signs in with the password grant; the token is used for every later call. */
   void signIn(String email, String password) {
-    var form = "grant_type=password&username=" + URLEncoder.encode(email, StandardCharsets.UTF_8)
-        + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-    var answer = send(HttpRequest.newBuilder(uri("/v1/auth/token"))
+    tokens("grant_type=password&username=" + URLEncoder.encode(email, StandardCharsets.UTF_8)
+        + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8), "signing in");
+  }
+
+  private void tokens(String form, String what) {
+    var answer = answer(exchange(HttpRequest.newBuilder(uri("/v1/auth/token"))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form)), "signing in");
+        .POST(HttpRequest.BodyPublishers.ofString(form)), what), what);
     token = answer.getString("access_token");
+    refreshToken = answer.getString("refresh_token");
   }
 
   JsonObject get(String path) {
-    return send(authorized(path).GET(), "GET " + path);
+    return call(path, request -> request.GET(), "GET " + path);
   }
 
   JsonObject post(String path, JsonObject body) {
-    return send(authorized(path).header("Content-Type", "application/json")
+    return call(path, request -> request.header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())), "POST " + path);
+  }
+
+  private JsonObject call(String path, UnaryOperator<HttpRequest.Builder> method, String what) {
+    var response = exchange(method.apply(authorized(path)), what);
+    if (response.statusCode() == 401 && refreshToken != null) {
+      tokens("grant_type=refresh_token&refresh_token=" + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8),
+          "refreshing the sign-in");
+      response = exchange(method.apply(authorized(path)), what);
+    }
+    return answer(response, what);
   }
 
   private HttpRequest.Builder authorized(String path) {
@@ -61,10 +78,9 @@ final class GatewayClient {
     }
   }
 
-  private JsonObject send(HttpRequest.Builder request, String what) {
-    HttpResponse<String> response;
+  private HttpResponse<String> exchange(HttpRequest.Builder request, String what) {
     try {
-      response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
       throw new LauncherException("cannot reach " + baseUrl + " (is the platform running?)");
     } catch (IOException e) {
@@ -73,6 +89,9 @@ final class GatewayClient {
       Thread.currentThread().interrupt();
       throw new LauncherException(what + " was interrupted");
     }
+  }
+
+  private static JsonObject answer(HttpResponse<String> response, String what) {
     var body = parse(response.body());
     if (response.statusCode() / 100 != 2) {
       var problem = body == null ? "" : ": " + body.getString("code", "") + " - " + body.getString("detail", "");

@@ -29,6 +29,7 @@ import dev.orgplane.org.identity.AccountDeletionRoutes;
 import dev.orgplane.org.identity.AccountSecurityRoutes;
 import dev.orgplane.org.identity.EmailChangeRoutes;
 import dev.orgplane.org.identity.EmailVerificationRoutes;
+import dev.orgplane.org.identity.RefreshTokens;
 import dev.orgplane.org.identity.RevocationListRoutes;
 import dev.orgplane.org.identity.SigningKeyStore;
 import dev.orgplane.org.identity.TokenIssuer;
@@ -106,6 +107,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         PasswordResetRoutes.purgeExpired(vertx, pool),
         EmailVerificationRoutes.purgeExpired(vertx, pool),
         EmailChangeRoutes.purgeExpired(vertx, pool),
+        RefreshTokens.purgeExpired(vertx, pool),
         StoredRevocations.purgeDeletedAccounts(vertx, pool, tokenLifetime())));
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
@@ -114,8 +116,9 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     router = ServiceHttp.router(vertx, "org-service", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
         () -> pool.query("SELECT 1").execute());
     var verifications = new EmailVerificationRoutes(pool, issuer);
+    var refreshTokens = new RefreshTokens(pool, settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS"));
     new IdentityRoutes(pool, hasher, keys, tokens,
-        settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications).mount(router);
+        settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications, refreshTokens).mount(router);
     verifications.mountOpen(router);
     var emailChanges = new EmailChangeRoutes(pool, hasher, issuer);
     emailChanges.mountOpen(router);
@@ -125,7 +128,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new CatalogRoutes().mount(router);
     new AccountDeletionRoutes(pool, hasher, revocations).mount(router);
     new UserRoutes(pool).mount(router);
-    new AccountSecurityRoutes(pool, hasher, tokens, revocations).mount(router);
+    new AccountSecurityRoutes(pool, hasher, tokens, revocations, refreshTokens).mount(router);
     verifications.mount(router);
     emailChanges.mount(router);
     new RevocationListRoutes(pool, tokenLifetime()).mount(router);

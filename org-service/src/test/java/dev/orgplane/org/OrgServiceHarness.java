@@ -89,6 +89,24 @@ public final class OrgServiceHarness {
         .add("grant_type", "password").add("username", email).add("password", password)).await();
   }
 
+  /** The {@code refresh_token} grant ({@code null}: the form without one). */
+  public HttpResponse<Buffer> refresh(String refreshToken) {
+    var form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "refresh_token");
+    if (refreshToken != null) {
+      form.add("refresh_token", refreshToken);
+    }
+    return client.post(port, "127.0.0.1", "/v1/auth/token").sendForm(form).await();
+  }
+
+  /** RFC 7009 revocation of {@code token} ({@code null}: the form without one). */
+  public HttpResponse<Buffer> revoke(String token) {
+    var form = MultiMap.caseInsensitiveMultiMap();
+    if (token != null) {
+      form.add("token", token);
+    }
+    return client.post(port, "127.0.0.1", "/v1/auth/revoke").sendForm(form).await();
+  }
+
   /** The {@code client_credentials} grant, client id and secret sent with HTTP Basic. */
   public HttpResponse<Buffer> clientCredentials(String clientId, String secret) {
     return client.post(port, "127.0.0.1", "/v1/auth/token")

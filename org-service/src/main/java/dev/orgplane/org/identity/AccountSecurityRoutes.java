@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -22,13 +23,16 @@ public final class AccountSecurityRoutes {
   private final TokenIssuer tokens;
   private final TokenRevocations revocations;
   private final PasswordConfirmation passwords;
+  private final RefreshTokens refreshTokens;
 
-  public AccountSecurityRoutes(Pool pool, PasswordHasher hasher, TokenIssuer tokens, TokenRevocations revocations) {
+  public AccountSecurityRoutes(Pool pool, PasswordHasher hasher, TokenIssuer tokens, TokenRevocations revocations,
+      RefreshTokens refreshTokens) {
     this.pool = pool;
     this.hasher = hasher;
     this.tokens = tokens;
     this.revocations = revocations;
     this.passwords = new PasswordConfirmation(pool, hasher);
+    this.refreshTokens = refreshTokens;
   }
 
   public void mount(Router router) {
@@ -50,11 +54,15 @@ public final class AccountSecurityRoutes {
           var second = TokenIssuer.nowSecond();
           return pool.withTransaction(tx -> PasswordChange.apply(tx, userId, hash, second)).map(second);
         })
-        .onSuccess(second -> {
+        .compose(second -> {
           revocations.markEnded(userId.toString(), second);
           var scope = principal.orgScope();
-          IdentityRoutes.sendToken(ctx, tokens.tokenResponse(userId.toString(), scope == null ? null : UUID.fromString(scope)));
+          var response = tokens.tokenResponse(userId.toString(), scope == null ? null : UUID.fromString(scope));
+          // a refresh token is unscoped: a session scoped to one organization gets none, as at its start
+          return scope != null ? Future.succeededFuture(response)
+              : refreshTokens.issue(pool, userId).map(refresh -> response.put("refresh_token", refresh));
         })
+        .onSuccess(response -> IdentityRoutes.sendToken(ctx, response))
         .onFailure(ctx::fail);
   }
 

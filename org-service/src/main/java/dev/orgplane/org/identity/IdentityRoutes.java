@@ -25,10 +25,11 @@ public final class IdentityRoutes {
   private final boolean registrationEnabled;
   private final SignInThrottle throttle;
   private final EmailVerificationRoutes verifications;
+  private final RefreshTokens refreshTokens;
 
   /** Registration mails the new address its verification token through {@code verifications}. */
   public IdentityRoutes(Pool pool, PasswordHasher hasher, SigningKeyStore keys, TokenIssuer tokens,
-      boolean registrationEnabled, EmailVerificationRoutes verifications) {
+      boolean registrationEnabled, EmailVerificationRoutes verifications, RefreshTokens refreshTokens) {
     this.pool = pool;
     this.hasher = hasher;
     this.keys = keys;
@@ -36,6 +37,7 @@ public final class IdentityRoutes {
     this.registrationEnabled = registrationEnabled;
     this.throttle = new SignInThrottle(pool);
     this.verifications = verifications;
+    this.refreshTokens = refreshTokens;
   }
 
   /** Forgets the failed sign-ins of addresses quiet for an hour; every hour. Answers the timer, to cancel at stop. */
@@ -46,6 +48,7 @@ public final class IdentityRoutes {
   public void mount(Router router) {
     router.post("/v1/auth/register").handler(this::register);
     router.post("/v1/auth/token").handler(this::token);
+    router.post("/v1/auth/revoke").handler(this::revoke);
     router.get("/.well-known/jwks.json").handler(this::jwks);
     router.get("/.well-known/openid-configuration").handler(this::openIdConfiguration);
   }
@@ -84,8 +87,11 @@ public final class IdentityRoutes {
       passwordGrant(ctx, form.get("username"), form.get("password"));
     } else if ("client_credentials".equals(grant)) {
       clientCredentialsGrant(ctx);
+    } else if ("refresh_token".equals(grant)) {
+      refreshTokenGrant(ctx, form.get("refresh_token"));
     } else {
-      ctx.fail(ApiException.badRequest("unsupported_grant_type", "grant_type must be password or client_credentials."));
+      ctx.fail(ApiException.badRequest("unsupported_grant_type",
+          "grant_type must be password, refresh_token or client_credentials."));
     }
   }
 
@@ -99,7 +105,36 @@ public final class IdentityRoutes {
         .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
             .compose(ok -> ok ? throttle.succeeded(username).map(user.get())
                 : Future.failedFuture(new ApiException(400, "invalid_grant", "The email or password is wrong."))))
-        .onSuccess(user -> sendToken(ctx, tokens.tokenResponse(user.id().toString(), null)))
+        .compose(user -> refreshTokens.issue(pool, user.id()).map(refresh ->
+            tokens.tokenResponse(user.id().toString(), null).put("refresh_token", refresh)))
+        .onSuccess(response -> sendToken(ctx, response))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * RFC 7009 revocation: signs a device out by withdrawing its refresh token's family. Answered 200 whatever the
+   * token (the RFC's rule: an unknown one is no error); access tokens run out by themselves within the hour.
+   */
+  private void revoke(RoutingContext ctx) {
+    var token = ctx.request().formAttributes().get("token");
+    if (token == null || token.length() > 256) {
+      ctx.fail(ApiException.badRequest("invalid_request", "token is required."));
+      return;
+    }
+    refreshTokens.revoke(token)
+        .onSuccess(v -> ctx.response().putHeader("Cache-Control", "no-store").setStatusCode(200).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** The next access token of a person's session, and the next refresh token (the one sent is used up). */
+  private void refreshTokenGrant(RoutingContext ctx, String refreshToken) {
+    if (refreshToken == null || refreshToken.length() > 256) {
+      ctx.fail(ApiException.badRequest("invalid_request", "refresh_token is required."));
+      return;
+    }
+    refreshTokens.rotate(refreshToken)
+        .onSuccess(rotated -> sendToken(ctx, tokens.tokenResponse(rotated.userId().toString(), null)
+            .put("refresh_token", rotated.refreshToken())))
         .onFailure(ctx::fail);
   }
 
@@ -156,7 +191,8 @@ public final class IdentityRoutes {
         .put("issuer", issuer)
         .put("jwks_uri", issuer + "/.well-known/jwks.json")
         .put("token_endpoint", issuer + "/v1/auth/token")
-        .put("grant_types_supported", new JsonArray().add("password").add("client_credentials"))
+        .put("revocation_endpoint", issuer + "/v1/auth/revoke")
+        .put("grant_types_supported", new JsonArray().add("password").add("refresh_token").add("client_credentials"))
         .put("id_token_signing_alg_values_supported", new JsonArray().add("ES256"))
         .put("token_endpoint_auth_methods_supported", new JsonArray().add("client_secret_basic")));
   }

@@ -6,8 +6,8 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /**
- * A new password, however it was chosen (by mail or with the old one): it ends the sessions before it, leaves no
- * other mailed token usable and forgives the address's failed sign-ins, in one statement.
+ * A new password, however it was chosen (by mail or with the old one): it ends the sessions before it (refresh
+ * tokens included), leaves no other mailed token usable and forgives the address's failed sign-ins, in one statement.
  */
 final class PasswordChange {
 
@@ -17,7 +17,8 @@ final class PasswordChange {
   /** Tokens issued before {@code second} ({@link TokenIssuer#nowSecond()}) are refused once this has committed. */
   static Future<Void> apply(SqlClient tx, UUID userId, String passwordHash, long second) {
     return tx.preparedQuery("WITH chosen AS (UPDATE org.users SET password_hash = $2, sessions_ended_at = to_timestamp($3) "
-            + "WHERE id = $1 RETURNING email), other_resets AS (DELETE FROM org.password_resets WHERE user_id = $1) "
+            + "WHERE id = $1 RETURNING email), other_resets AS (DELETE FROM org.password_resets WHERE user_id = $1), "
+            + "refresh AS (DELETE FROM org.refresh_tokens WHERE user_id = $1) "
             + "DELETE FROM org.sign_in_failures WHERE email IN (SELECT lower(email) FROM chosen)")
         .execute(Tuple.of(userId, passwordHash, second))
         .mapEmpty();

@@ -1,0 +1,94 @@
+package dev.orgplane.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command line's client against a stand-in for the gateway whose access tokens run out after one use: the
+ * client refreshes and goes on, as it must when following a batch outlives the hour.
+ */
+class GatewayClientTest {
+
+  private HttpServer gateway;
+  /** What the stand-in was asked, in order: token grants and the bearer tokens of API calls. */
+  private final List<String> seen = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    gateway.createContext("/v1/auth/token", exchange -> {
+      var form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      seen.add(form.replaceAll("&password=[^&]*", ""));
+      if (form.contains("refresh_token=r1")) {
+        answer(exchange, 200, "{\"access_token\":\"a2\",\"refresh_token\":\"r2\"}");
+      } else if (form.startsWith("grant_type=password")) {
+        answer(exchange, 200, "{\"access_token\":\"a1\",\"refresh_token\":\"r1\"}");
+      } else {
+        answer(exchange, 400, "{\"code\":\"invalid_grant\",\"detail\":\"The refresh token is used.\"}");
+      }
+    });
+    gateway.createContext("/v1/provisioning/batches", exchange -> {
+      var bearer = exchange.getRequestHeaders().getFirst("Authorization");
+      seen.add(bearer);
+      if ("Bearer a1".equals(bearer) && seen.stream().filter("Bearer a1"::equals).count() > 1) {
+        answer(exchange, 401, "{\"code\":\"invalid_token\",\"detail\":\"The token has expired.\"}");
+      } else {
+        answer(exchange, 200, "{\"status\":\"running\"}");
+      }
+    });
+    gateway.start();
+  }
+
+  @AfterEach
+  void stop() {
+    gateway.stop(0);
+  }
+
+  private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+    var bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+    exchange.close();
+  }
+
+  private GatewayClient client() {
+    return new GatewayClient("http://127.0.0.1:" + gateway.getAddress().getPort(), null);
+  }
+
+  @Test
+  void anExpiredTokenIsRefreshedOnceAndTheCallGoesOn() {
+    var client = client();
+    client.signIn("admin@example.com", "secret");
+
+    assertEquals("running", client.get("/v1/provisioning/batches").getString("status"));
+    assertEquals("running", client.get("/v1/provisioning/batches").getString("status"));
+
+    assertEquals(List.of("grant_type=password&username=admin%40example.com", "Bearer a1", "Bearer a1",
+        "grant_type=refresh_token&refresh_token=r1", "Bearer a2"), seen);
+  }
+
+  @Test
+  void aTokenGivenOnTheCommandLineIsNotRefreshed() {
+    var client = new GatewayClient("http://127.0.0.1:" + gateway.getAddress().getPort(), "a1");
+    client.get("/v1/provisioning/batches");
+
+    var refused = assertThrows(LauncherException.class, () -> client.get("/v1/provisioning/batches"));
+
+    assertTrue(refused.getMessage().contains("HTTP 401") && refused.getMessage().contains("invalid_token"),
+        refused.getMessage());
+    assertTrue(seen.stream().noneMatch(line -> line.startsWith("grant_type")), seen.toString());
+  }
+}

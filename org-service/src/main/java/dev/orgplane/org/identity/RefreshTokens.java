@@ -1,0 +1,92 @@
+package dev.orgplane.org.identity;
+
+import dev.orgplane.kit.db.BatchedPurge;
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/**
+ * Refresh tokens, rotated on every use: a refresh uses its token up and issues the next of the same family. A used
+ * token presented again means someone else holds the family (a copy was taken), so the whole family is withdrawn
+ * and both parties have to sign in again. Only people signed in with a password get them, unscoped.
+ */
+public final class RefreshTokens {
+
+  private static final String PREFIX = "ort_";
+
+  /** What a refresh answers: whose the new access token is, and the next refresh token. */
+  record Rotated(UUID userId, String refreshToken) {
+  }
+
+  private final Pool pool;
+  private final long ttlSeconds;
+
+  public RefreshTokens(Pool pool, long ttlSeconds) {
+    this.pool = pool;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  /** A refresh token of a new family for {@code userId}. */
+  Future<String> issue(SqlClient client, UUID userId) {
+    return insert(client, userId, UUID.randomUUID());
+  }
+
+  private Future<String> insert(SqlClient client, UUID userId, UUID family) {
+    var token = Secrets.newSecret(PREFIX);
+    return client.preparedQuery("INSERT INTO org.refresh_tokens (token_hash, user_id, family_id, expires_at) "
+            + "VALUES ($1, $2, $3, now() + make_interval(secs => $4))")
+        .execute(Tuple.of(Secrets.hash(token), userId, family, (double) ttlSeconds))
+        .map(token);
+  }
+
+  /**
+   * Uses up {@code token} and issues the next of its family, in one transaction (the row lock serialises two uses
+   * of the same token); 400 {@code invalid_grant} for a token unknown, expired or used, the last also withdrawing
+   * its family.
+   */
+  Future<Rotated> rotate(String token) {
+    var hash = Secrets.hash(token);
+    return pool.withTransaction(tx -> tx.preparedQuery("UPDATE org.refresh_tokens SET used_at = now() "
+            + "WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, family_id")
+        .execute(Tuple.of(hash))
+        .compose(used -> {
+          if (used.size() == 0) {
+            return Future.succeededFuture((Rotated) null);
+          }
+          var row = used.iterator().next();
+          var userId = row.getUUID("user_id");
+          return insert(tx, userId, row.getUUID("family_id")).map(next -> new Rotated(userId, next));
+        }))
+        .compose(rotated -> rotated != null ? Future.succeededFuture(rotated)
+            // a used token came back: its family is in two hands, so none of it works any more
+            : withdrawFamily(hash).compose(v -> Future.failedFuture(new ApiException(400, "invalid_grant",
+                "The refresh token is unknown, expired or used; sign in again."))));
+  }
+
+  /** Signs one device out: {@code token}'s family, whatever it is (nothing for a token we do not know). */
+  Future<Void> revoke(String token) {
+    return withdrawFamily(Secrets.hash(token));
+  }
+
+  private Future<Void> withdrawFamily(String hash) {
+    return pool.preparedQuery("DELETE FROM org.refresh_tokens WHERE family_id = (SELECT family_id FROM "
+            + "org.refresh_tokens WHERE token_hash = $1)")
+        .execute(Tuple.of(hash)).mapEmpty();
+  }
+
+  /** Every family of {@code userId}, in {@code tx}: what ending their sessions does to refresh tokens. */
+  static Future<Void> withdrawAll(SqlClient tx, UUID userId) {
+    return tx.preparedQuery("DELETE FROM org.refresh_tokens WHERE user_id = $1").execute(Tuple.of(userId)).mapEmpty();
+  }
+
+  /** Drops tokens past their expiry; every hour. Answers the timer, to cancel at stop. */
+  public static long purgeExpired(Vertx vertx, Pool pool) {
+    return new BatchedPurge(pool, "expired refresh tokens", "DELETE FROM org.refresh_tokens WHERE token_hash IN "
+        + "(SELECT token_hash FROM org.refresh_tokens WHERE expires_at < now() LIMIT " + BatchedPurge.BATCH + ")",
+        Tuple.tuple()).hourly(vertx);
+  }
+}

@@ -1,0 +1,127 @@
+package dev.orgplane.org.identity;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RefreshTokenTest {
+
+  private PgUrl db;
+  private OrgServiceHarness org;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    org = OrgServiceHarness.start(vertx, db);
+  }
+
+  /** A new person's sign-in answer: access and refresh token. */
+  private JsonObject signIn(String label) {
+    var user = org.newUser(label);
+    var answer = org.requestToken(user.email(), "password-" + label + "-123");
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    return answer.bodyAsJsonObject();
+  }
+
+  @Test
+  void aRefreshUsesItsTokenUpAndAnswersTheNextAndAUsedOneWithdrawsItsFamily() {
+    var first = signIn("refresher").getString("refresh_token");
+    assertTrue(first.startsWith("ort_"), first);
+
+    var refreshed = org.refresh(first);
+
+    assertEquals(200, refreshed.statusCode(), refreshed.bodyAsString());
+    assertEquals("no-store", refreshed.getHeader("Cache-Control"));
+    var second = refreshed.bodyAsJsonObject().getString("refresh_token");
+    assertNotEquals(first, second);
+    assertEquals(200, org.get("/v1/users/me", refreshed.bodyAsJsonObject().getString("access_token")).statusCode());
+
+    assertProblem(org.refresh(first), 400, "invalid_grant");
+    // a used token came back: the whole family is withdrawn
+    assertProblem(org.refresh(second), 400, "invalid_grant");
+  }
+
+  @Test
+  void revokingARefreshTokenSignsThatDeviceOutOnly() {
+    var signedIn = signIn("two-devices");
+    var email = org.get("/v1/users/me", signedIn.getString("access_token")).bodyAsJsonObject().getString("email");
+    var laptop = signedIn.getString("refresh_token");
+    var phone = org.requestToken(email, "password-two-devices-123").bodyAsJsonObject().getString("refresh_token");
+    var laptopNext = org.refresh(laptop).bodyAsJsonObject().getString("refresh_token");
+
+    assertEquals(200, org.revoke(laptopNext).statusCode());
+
+    assertProblem(org.refresh(laptopNext), 400, "invalid_grant");
+    assertEquals(200, org.refresh(phone).statusCode(), "the other device's session goes on");
+    assertEquals(200, org.revoke("ort_" + "A".repeat(43)).statusCode(), "an unknown token is no error (RFC 7009)");
+    assertProblem(org.revoke(null), 400, "invalid_request");
+  }
+
+  @Test
+  void twoRefreshesWithOneTokenAtOnceGetOneAnswer() {
+    var token = signIn("racer").getString("refresh_token");
+
+    var answers = IntStream.range(0, 2).parallel().mapToObj(i -> org.refresh(token).statusCode()).sorted().toList();
+
+    assertEquals(List.of(200, 400), answers);
+  }
+
+  @Test
+  void endingSessionsWithdrawsRefreshTokensAndANewPasswordAnswersANewOne() throws Exception {
+    var signedIn = signIn("ender");
+    var laptop = signedIn.getString("refresh_token");
+    var access = signedIn.getString("access_token");
+    var me = org.get("/v1/users/me", access).bodyAsJsonObject();
+    var phone = org.requestToken(me.getString("email"), "password-ender-123").bodyAsJsonObject().getString("refresh_token");
+
+    var changed = org.send(HttpMethod.PUT, "/v1/users/me/password", access, new JsonObject()
+        .put("currentPassword", "password-ender-123").put("password", "password-ender-456"));
+
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    assertProblem(org.refresh(laptop), 400, "invalid_grant");
+    var fresh = changed.bodyAsJsonObject().getString("refresh_token");
+    var refreshed = org.refresh(fresh).bodyAsJsonObject();
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/users/me/sessions", refreshed.getString("access_token"), null)
+        .statusCode());
+    assertProblem(org.refresh(refreshed.getString("refresh_token")), 400, "invalid_grant");
+    assertProblem(org.refresh(phone), 400, "invalid_grant");
+  }
+
+  @Test
+  void badRefreshesAreRefusedAndOnlyPasswordSignInsGetRefreshTokens() {
+    var expiring = signIn("late").getString("refresh_token");
+    PgFixture.execute(db, "UPDATE org.refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = '"
+        + Secrets.hash(expiring) + "'");
+    assertProblem(org.refresh(expiring), 400, "invalid_grant");
+    assertProblem(org.refresh("ort_" + "A".repeat(43)), 400, "invalid_grant");
+    assertProblem(org.refresh(null), 400, "invalid_request");
+    assertProblem(org.refresh("x".repeat(300)), 400, "invalid_request");
+
+    var bot = org.newServiceUser("bot");
+    var botAnswer = org.clientCredentials(bot.clientId(), bot.clientSecret()).bodyAsJsonObject();
+    assertNull(botAnswer.getString("refresh_token"), "a service user asks again with its secret");
+    assertTrue(org.get("/.well-known/openid-configuration", null).bodyAsJsonObject()
+        .getJsonArray("grant_types_supported").contains("refresh_token"));
+    assertTrue(org.get("/.well-known/openid-configuration", null).bodyAsJsonObject().getString("revocation_endpoint")
+        .endsWith("/v1/auth/revoke"));
+  }
+}
