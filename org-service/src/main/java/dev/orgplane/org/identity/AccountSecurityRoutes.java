@@ -52,15 +52,16 @@ public final class AccountSecurityRoutes {
         .compose(user -> hasher.hash(password))
         .compose(hash -> {
           var second = TokenIssuer.nowSecond();
-          return pool.withTransaction(tx -> PasswordChange.apply(tx, userId, hash, second)).map(second);
-        })
-        .compose(second -> {
-          revocations.markEnded(userId.toString(), second);
           var scope = principal.orgScope();
-          var response = tokens.tokenResponse(userId.toString(), scope == null ? null : UUID.fromString(scope));
-          // a refresh token is unscoped: a session scoped to one organization gets none, as at its start
-          return scope != null ? Future.succeededFuture(response)
-              : refreshTokens.issue(pool, userId).map(refresh -> response.put("refresh_token", refresh));
+          // the new session's refresh token commits with the password: unscoped, so a session scoped to one
+          // organization gets none, as at its start
+          return pool.withTransaction(tx -> PasswordChange.apply(tx, userId, hash, second)
+                  .compose(v -> scope == null ? refreshTokens.issue(tx, userId) : Future.succeededFuture(null)))
+              .map(refresh -> {
+                revocations.markEnded(userId.toString(), second);
+                var response = tokens.tokenResponse(userId.toString(), scope == null ? null : UUID.fromString(scope));
+                return refresh == null ? response : response.put("refresh_token", refresh);
+              });
         })
         .onSuccess(response -> IdentityRoutes.sendToken(ctx, response))
         .onFailure(ctx::fail);
