@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One-time tokens mailed to an account's address (to choose a password, to verify the address), kept in
- * {@code table} as SHA-256 only: a token proves its holder reads that mail. At most {@value #MAILS_PER_HOUR} are
- * issued to one account an hour, whoever asks.
+ * One-time tokens mailed to an address (to choose a password, to verify the address, to move an account to it),
+ * kept in {@code table} as SHA-256 only: a token proves its holder reads that mail. At most {@value #MAILS_PER_HOUR}
+ * are issued to one account an hour, whoever asks.
  */
 final class MailedTokens {
 
