@@ -54,6 +54,13 @@ final class AdminCommand {
     run(ops -> ops.makePlatformAdmin(email).map(v -> email + " is now a platform admin"));
   }
 
+  @Command(name = "end-sessions", mixinStandardHelpOptions = true,
+      description = "End every session of a user (their tokens and refresh tokens); the password stays.")
+  void endSessions(@Option(names = "--email", required = true) String email) {
+    run(ops -> ops.endSessions(email).map(v -> email + "'s sessions are ended (every service refuses their tokens "
+        + "within ORGPLANE_REVOCATION_RELOAD_MILLIS)"));
+  }
+
   private void run(Function<OperatorCommands, Future<String>> command) {
     var vertx = Vertx.vertx();
     try {

@@ -59,7 +59,7 @@ public final class StoredRevocations {
    * Ends {@code userId}'s sessions: their tokens issued before {@code second} are refused once this has committed,
    * and their refresh tokens are gone.
    */
-  static Future<Void> endSessions(SqlClient tx, UUID userId, long second) {
+  public static Future<Void> endSessions(SqlClient tx, UUID userId, long second) {
     return tx.preparedQuery("WITH ended AS (UPDATE org.users SET sessions_ended_at = to_timestamp($2) WHERE id = $1) "
             + "DELETE FROM org.refresh_tokens WHERE user_id = $1")
         .execute(Tuple.of(userId, second))

@@ -79,7 +79,8 @@ public final class InvitationRoutes {
                 .compose(invitation -> MailOutbox.enqueue(tx, email, "You are invited to "
                         + access.organization().title(), "You have been invited to join " + access.organization().title()
                         + " on Orgplane. Sign in (or register) with this email at " + publicUrl
-                        + " and accept invitation " + invitation.getString("id") + ".")
+                        + ", verify the address if you have not yet (registering mails you a token), and accept "
+                        + "invitation " + invitation.getString("id") + ".")
                     .compose(v -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "invitation.created",
                         "invitation:" + invitation.getString("id"), new JsonObject().put("email", email)))
                     .map(invitation))))

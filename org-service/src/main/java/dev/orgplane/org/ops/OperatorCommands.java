@@ -2,6 +2,8 @@ package dev.orgplane.org.ops;
 
 import dev.orgplane.org.group.GroupAdmins;
 import dev.orgplane.org.identity.SigningKeyStore;
+import dev.orgplane.org.identity.StoredRevocations;
+import dev.orgplane.org.identity.TokenIssuer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -10,7 +12,7 @@ import java.util.UUID;
 
 /**
  * What only the platform's operator may do, from the {@code orgplane admin} command line: rotate
- * the token signing key, appoint or remove group admins, make a user a platform admin. These work
+ * the token signing key, appoint or remove group admins, make a user a platform admin, end a user's sessions. These work
  * on the database directly, so they need no token and keep working when every admin is locked out.
  */
 public final class OperatorCommands {
@@ -43,5 +45,19 @@ public final class OperatorCommands {
         .execute(Tuple.of(email))
         .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
             : Future.failedFuture(new IllegalArgumentException("no user with email " + email)));
+  }
+
+  /**
+   * Every session of the account with {@code email} ends (a stolen laptop reported to the operator): tokens issued
+   * before now are refused by every service within {@code ORGPLANE_REVOCATION_RELOAD_MILLIS}, refresh tokens are
+   * withdrawn. The password stays; the person signs in again.
+   */
+  public Future<Void> endSessions(String email) {
+    var second = TokenIssuer.nowSecond();
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id FROM org.users WHERE lower(email) = lower($1)")
+        .execute(Tuple.of(email))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new IllegalArgumentException("no user with email " + email))
+            : StoredRevocations.endSessions(tx, rows.iterator().next().getUUID("id"), second)));
   }
 }

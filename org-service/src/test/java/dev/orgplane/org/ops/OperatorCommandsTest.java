@@ -57,4 +57,27 @@ class OperatorCommandsTest {
     ops.makePlatformAdmin(user.email()).await();
     assertTrue(org.get("/v1/users/me", user.token()).bodyAsJsonObject().getBoolean("platformAdmin"));
   }
+
+  @Test
+  void anOperatorEndsAUsersSessionsEverywhere(Vertx vertx) throws InterruptedException {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "200"));
+    var user = org.newUser("compromised");
+    var bystander = org.newUser("bystander");
+    var refresh = org.requestToken(user.email(), "password-compromised-123").bodyAsJsonObject().getString("refresh_token");
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
+    Thread.sleep(1_100); // tokens count whole seconds: the one in hand must be a second older than the end
+
+    ops.endSessions(user.email().toUpperCase()).await();
+
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (org.get("/v1/users/me", user.token()).statusCode() != 401) {
+      assertTrue(System.currentTimeMillis() < deadline, "the token still works 5 s after its sessions ended");
+      Thread.sleep(50);
+    }
+    assertEquals(400, org.refresh(refresh).statusCode(), "refresh tokens are withdrawn");
+    assertEquals(200, org.get("/v1/users/me", bystander.token()).statusCode());
+    assertEquals(200, org.requestToken(user.email(), "password-compromised-123").statusCode(), "the password stays");
+    assertThrows(IllegalArgumentException.class, () -> ops.endSessions("nobody@test.local").await());
+  }
 }
