@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Pool;
  * {@code GET /v1/token-revocations}: the tokens to refuse before they expire, for the services that verify tokens
  * without org-service's database (the provisioning engine reads it on a period) and a platform's own resource
  * servers. It names accounts and credentials, so only platform admins and the provisioning engine may read it.
+ * Readers that poll send the last answer's {@code ETag} back ({@code If-None-Match}): an unchanged list is a 304.
  */
 public final class RevocationListRoutes {
 
@@ -32,9 +33,16 @@ public final class RevocationListRoutes {
         .compose(caller -> caller.seesEveryOrganization() ? StoredRevocations.read(pool, tokenLifetimeSeconds)
             : Future.failedFuture(ApiException.forbidden("forbidden",
                 "Only platform admins and the provisioning engine read the revoked tokens.")))
-        .onSuccess(snapshot -> ctx.response().putHeader("Cache-Control", "no-store")
-            .putHeader("Content-Type", "application/json").end(snapshot.toJson().put("tokenLifetimeSeconds",
-                tokenLifetimeSeconds).encode()))
+        .onSuccess(snapshot -> {
+          var body = snapshot.toJson().put("tokenLifetimeSeconds", tokenLifetimeSeconds).encode();
+          var etag = "\"" + Secrets.hash(body).substring(0, 32) + "\"";
+          var response = ctx.response().putHeader("Cache-Control", "no-cache").putHeader("ETag", etag);
+          if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+            response.setStatusCode(304).end();
+          } else {
+            response.putHeader("Content-Type", "application/json").end(body);
+          }
+        })
         .onFailure(ctx::fail);
   }
 }

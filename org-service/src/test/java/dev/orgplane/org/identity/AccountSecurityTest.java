@@ -10,6 +10,7 @@ import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -136,5 +137,25 @@ class AccountSecurityTest extends OrgServiceTest {
     assertNull(snapshot.sessionsEnded().get(bystander.id()));
     var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
     assertEquals(200, org.get("/v1/token-revocations", admin).statusCode());
+  }
+
+  @Test
+  void aPollerHearsOnlyThatAnUnchangedListIsUnchanged() throws Exception {
+    var engine = org.engineToken();
+    var etag = org.get("/v1/token-revocations", engine).getHeader("ETag");
+    var unchanged = org.send(HttpMethod.GET, "/v1/token-revocations", engine, null,
+        MultiMap.caseInsensitiveMultiMap().add("If-None-Match", etag));
+    assertEquals(304, unchanged.statusCode());
+    assertEquals(null, unchanged.body());
+    var user = org.newUser("poller-news");
+    nextSecond();
+
+    assertEquals(204, signOutEverywhere(user.token()).statusCode());
+
+    var changed = org.send(HttpMethod.GET, "/v1/token-revocations", engine, null,
+        MultiMap.caseInsensitiveMultiMap().add("If-None-Match", etag));
+    assertEquals(200, changed.statusCode());
+    assertTrue(!etag.equals(changed.getHeader("ETag")));
+    assertTrue(TokenRevocations.Snapshot.fromJson(changed.bodyAsJsonObject()).sessionsEnded().containsKey(user.id()));
   }
 }

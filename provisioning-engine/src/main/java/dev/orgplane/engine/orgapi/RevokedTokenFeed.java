@@ -15,6 +15,9 @@ public final class RevokedTokenFeed implements Supplier<Future<TokenRevocations.
   private final WebClient client;
   private final String url;
   private final ServiceToken token;
+  /** The last list read and its ETag: most polls find it unchanged (304) and carry no list. */
+  private TokenRevocations.Snapshot last;
+  private String etag;
 
   public RevokedTokenFeed(WebClient client, String orgServiceUrl, ServiceToken token) {
     this.client = client;
@@ -24,7 +27,20 @@ public final class RevokedTokenFeed implements Supplier<Future<TokenRevocations.
 
   @Override
   public Future<TokenRevocations.Snapshot> get() {
-    return token.authorized(bearer -> client.getAbs(url).bearerTokenAuthentication(bearer).send())
-        .map(response -> TokenRevocations.Snapshot.fromJson(OrgAnswers.body(response)));
+    return token.authorized(bearer -> {
+          var request = client.getAbs(url).bearerTokenAuthentication(bearer);
+          if (etag != null) {
+            request.putHeader("If-None-Match", etag);
+          }
+          return request.send();
+        })
+        .map(response -> {
+          if (response.statusCode() == 304 && last != null) {
+            return last;
+          }
+          last = TokenRevocations.Snapshot.fromJson(OrgAnswers.body(response));
+          etag = response.getHeader("ETag");
+          return last;
+        });
   }
 }

@@ -39,9 +39,10 @@ public final class TokenRevocations implements Predicate<Principal> {
     public static final Snapshot EMPTY = new Snapshot(Map.of(), Set.of());
 
     public JsonObject toJson() {
+      // in a fixed order, so the same list is the same text (and ETag) at every instance
       var sessions = new JsonArray();
-      sessionsEnded.forEach((subject, second) -> sessions.add(new JsonObject().put("subject", subject)
-          .put("issuedBefore", second)));
+      sessionsEnded.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(ended -> sessions.add(
+          new JsonObject().put("subject", ended.getKey()).put("issuedBefore", ended.getValue())));
       return new JsonObject().put("sessionsEnded", sessions)
           .put("revokedCredentials", new JsonArray(revokedCredentials.stream().sorted().toList()));
     }
