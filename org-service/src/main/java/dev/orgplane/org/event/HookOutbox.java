@@ -18,12 +18,8 @@ public final class HookOutbox {
   }
 
   public static Future<Void> emit(SqlClient tx, UUID orgId, String event, String target, JsonObject details) {
-    var payload = new JsonObject().put("id", UUID.randomUUID().toString()).put("event", event)
-        .put("organizationId", orgId.toString()).put("target", target).put("details", details)
-        .put("occurredAt", Instant.now().toString());
-    return tx.preparedQuery("INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) "
-            + "SELECT org_id, id, $2, $3 FROM org.hooks WHERE org_id = $1 AND active AND $2 = ANY (events)")
-        .execute(Tuple.of(orgId, event, payload))
+    return tx.preparedQuery("WITH events AS (SELECT $1::uuid AS org_id, gen_random_uuid() AS id) " + DELIVERIES)
+        .execute(Tuple.of(orgId, event, target, details, Instant.now().toString()))
         .mapEmpty();
   }
 
@@ -34,11 +30,17 @@ public final class HookOutbox {
   public static Future<Void> emitInOrganizationsOf(SqlClient tx, UUID member, String event, String target,
       JsonObject details) {
     return tx.preparedQuery("WITH events AS (SELECT org_id, gen_random_uuid() AS id FROM org.memberships "
-            + "WHERE user_id = $1) INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) "
-            + "SELECT h.org_id, h.id, $2, jsonb_build_object('id', e.id, 'event', $2::text, 'organizationId', e.org_id, "
-            + "'target', $3::text, 'details', $4::jsonb, 'occurredAt', $5::text) "
-            + "FROM events e JOIN org.hooks h ON h.org_id = e.org_id WHERE h.active AND $2 = ANY (h.events)")
+            + "WHERE user_id = $1) " + DELIVERIES)
         .execute(Tuple.of(member, event, target, details, Instant.now().toString()))
         .mapEmpty();
   }
+
+  /**
+   * A delivery of event {@code $2} ({@code $3} its target, {@code $4} its details, {@code $5} when) for each
+   * subscribed active hook of each organization in {@code events} (its {@code org_id} and the event's {@code id}).
+   */
+  private static final String DELIVERIES = "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) "
+      + "SELECT h.org_id, h.id, $2, jsonb_build_object('id', e.id, 'event', $2::text, 'organizationId', e.org_id, "
+      + "'target', $3::text, 'details', $4::jsonb, 'occurredAt', $5::text) "
+      + "FROM events e JOIN org.hooks h ON h.org_id = e.org_id WHERE h.active AND $2 = ANY (h.events)";
 }
