@@ -192,11 +192,7 @@ class GatewayTest {
   }
 
   private static int freePort() {
-    try (var socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.orgplane.kit.testing.TcpProxy.freePort();
   }
 
   private String token(UnaryOperator<JsonObject> claims) {

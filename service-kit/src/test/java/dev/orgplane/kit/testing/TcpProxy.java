@@ -81,11 +81,47 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /** A port nothing listens on now (the kernel's pick). */
+  /**
+   * A port nothing listens on, for a server a test starts later, taken below the kernel's ephemeral range: a port
+   * of that range (what binding to 0 gives) may become the local end of an outgoing connection before the server
+   * binds it, and the server then fails to start ("Address already in use", seen once in session 15). Never the
+   * same port twice in one JVM.
+   */
   public static int freePort() {
+    var below = ephemeralRangeStart();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      var port = FIXED_PORTS_FROM + RANDOM.nextInt(below - FIXED_PORTS_FROM);
+      if (HANDED_OUT.add(port) && listenable(port)) {
+        return port;
+      }
+    }
     try (var socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException("no free port", e);
+    }
+  }
+
+  private static final int FIXED_PORTS_FROM = 10_000;
+  private static final java.util.Random RANDOM = new java.util.Random();
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** The first port the kernel hands to outgoing connections (Linux's setting; 32768, its default, elsewhere). */
+  private static int ephemeralRangeStart() {
+    try {
+      var range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+      var start = Integer.parseInt(range.trim().split("\\s+")[0]);
+      return start > FIXED_PORTS_FROM + 1_000 ? start : 32_768;
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
+    }
+  }
+
+  private static boolean listenable(int port) {
+    try (var socket = new ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
