@@ -11,6 +11,7 @@ import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.mail.MailOutbox;
 import dev.orgplane.org.membership.MembershipRepository;
 import dev.orgplane.org.role.PermissionCatalog;
+import dev.orgplane.org.role.RoleGrants;
 import dev.orgplane.org.team.Teams;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
@@ -67,10 +68,8 @@ public final class InvitationRoutes {
     var granted = roles.isEmpty() ? List.of("member") : roles;
     var teams = groupIds.stream().map(id -> Ids.uuid(id, "groupIds")).toList();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE)
-            .compose(access -> MembershipRepository.unknownRoles(tx, access.orgId(), granted)
-                .compose(unknown -> unknown.isEmpty() ? Teams.missing(tx, access.orgId(), teams)
-                    : Future.failedFuture(new ApiException(422, "unknown_role", "No such role in this organization: "
-                        + unknown)))
+            .compose(access -> RoleGrants.requireGrantable(tx, access, granted)
+                .compose(v -> Teams.missing(tx, access.orgId(), teams))
                 .compose(missing -> missing.isEmpty() ? Future.succeededFuture()
                     : Future.failedFuture(new ApiException(422, "unknown_group", "No such group in this organization: "
                         + missing)))

@@ -74,15 +74,4 @@ public final class MembershipRepository {
   }
 
   /** The role names among {@code roles} that are neither predefined nor custom roles of this organization. */
-  public static Future<List<String>> unknownRoles(SqlClient client, UUID orgId, List<String> roles) {
-    return client.preparedQuery("SELECT x.name FROM unnest($2::text[]) AS x(name) WHERE x.name <> ALL ($3::text[]) "
-            + "AND NOT EXISTS (SELECT 1 FROM org.roles r WHERE r.org_id = $1 AND r.name = x.name)")
-        .execute(Tuple.of(orgId, roles.toArray(new String[0]),
-            dev.orgplane.org.role.PermissionCatalog.PREDEFINED_ORDER.toArray(new String[0])))
-        .map(rows -> {
-          var result = new ArrayList<String>();
-          rows.forEach(r -> result.add(r.getString("name")));
-          return result;
-        });
-  }
 }

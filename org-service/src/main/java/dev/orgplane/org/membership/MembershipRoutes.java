@@ -12,6 +12,7 @@ import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.role.PermissionCatalog;
+import dev.orgplane.org.role.RoleGrants;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -88,7 +89,7 @@ public final class MembershipRoutes {
     var userIds = joining.stream().map(Joining::userId).toList();
     var roles = joining.stream().flatMap(j -> j.roles().stream()).distinct().toList();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
-            .compose(access -> validRoles(tx, access, roles)
+            .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
                 .compose(v -> UserRepository.missing(tx, userIds))
                 .compose(missing -> {
                   if (!missing.isEmpty()) {
@@ -119,7 +120,8 @@ public final class MembershipRoutes {
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
                 PermissionCatalog.USER_MANAGE, true)
-            .compose(access -> validRoles(tx, access, roles)
+            .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
+                .compose(v -> RoleGrants.requireNotAbove(tx, access, userId))
                 .compose(v -> roles.contains("owner") ? Future.succeededFuture()
                     : requireAnotherOwner(tx, access, userId))
                 .compose(v -> MembershipRepository.setRoles(tx, access.orgId(), userId, roles))
@@ -135,20 +137,14 @@ public final class MembershipRoutes {
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
                 PermissionCatalog.USER_MANAGE, true)
-            .compose(access -> requireAnotherOwner(tx, access, userId)
+            .compose(access -> RoleGrants.requireNotAbove(tx, access, userId)
+                .compose(v -> requireAnotherOwner(tx, access, userId))
                 .compose(v -> MembershipRepository.remove(tx, access.orgId(), userId))
                 .compose(removed -> !removed ? Future.failedFuture(memberNotFound())
                     : AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.removed",
                         "user:" + userId, new JsonObject()))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
-  }
-
-  private static Future<Void> validRoles(SqlConnection tx, OrgAccess access, List<String> roles) {
-    return MembershipRepository.unknownRoles(tx, access.orgId(), roles).compose(unknown -> unknown.isEmpty()
-        ? Future.succeededFuture()
-        : Future.failedFuture(new ApiException(422, "unknown_role", "No such role in this organization: " + unknown,
-            unknown.stream().map(r -> new ApiException.FieldError("roles", r)).toList())));
   }
 
   /** Refuses a change that would leave the organization without an owner. */

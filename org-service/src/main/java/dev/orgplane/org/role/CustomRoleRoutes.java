@@ -66,6 +66,8 @@ public final class CustomRoleRoutes {
       if (permissions != null) {
         permissions.stream().filter(p -> !PermissionCatalog.PERMISSIONS.containsKey(p))
             .forEach(p -> body.reject("permissions", "unknown permission " + p));
+        permissions.stream().filter(PermissionCatalog.OWNERS_ONLY::contains)
+            .forEach(p -> body.reject("permissions", p + " is held only by owners; give the owner role instead"));
       }
       var metadata = body.optionalObject("metadata");
       body.validate();
@@ -98,8 +100,7 @@ public final class CustomRoleRoutes {
     var principal = BearerAuth.principal(ctx);
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
-            .compose(access -> CustomRoleRepository.insert(tx, fields.asRole(TimeOrderedIds.next(), access.orgId()))
-                .compose(role -> audit(tx, ctx, access, "role.created", role).map(role))))
+            .compose(access -> insert(tx, ctx, access, fields.asRole(TimeOrderedIds.next(), access.orgId()))))
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(role -> Replies.created(ctx, "/v1/organizations/" + role.orgId() + "/roles/" + role.id(),
             role.toJson()))
@@ -141,6 +142,7 @@ public final class CustomRoleRoutes {
   }
 
   private static Future<Void> createAll(SqlConnection tx, RoutingContext ctx, OrgAccess access, List<CustomRole> roles) {
+    roles.forEach(role -> requireHeld(access, role));
     return CustomRoleRepository.insertAll(tx, access.orgId(), roles)
         .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(),
             roles.stream().map(role -> event("role.created", role)).toList()));
@@ -151,9 +153,7 @@ public final class CustomRoleRoutes {
       Optional<CustomRole> current, UUID roleId, RoleFields fields) {
     var wanted = fields.asRole(roleId, access.orgId());
     if (current.isEmpty()) {
-      return CustomRoleRepository.insert(tx, wanted)
-          .compose(role -> audit(tx, ctx, access, "role.created", role).map(role))
-          .map(role -> new Imported(ImportResult.CREATED, role.toJson()));
+      return insert(tx, ctx, access, wanted).map(role -> new Imported(ImportResult.CREATED, role.toJson()));
     }
     if (current.get().sameAs(wanted)) {
       return Future.succeededFuture(new Imported(ImportResult.UNCHANGED, current.get().toJson()));
@@ -201,13 +201,28 @@ public final class CustomRoleRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Stores {@code changed} over {@code current}; members holding the role keep it under a new name. */
+  private static Future<CustomRole> insert(SqlConnection tx, RoutingContext ctx, OrgAccess access, CustomRole role) {
+    requireHeld(access, role);
+    return CustomRoleRepository.insert(tx, role)
+        .compose(inserted -> audit(tx, ctx, access, "role.created", inserted).map(inserted));
+  }
+
+  /**
+   * Stores {@code changed} over {@code current}; members holding the role keep it under a new name. Both must be
+   * within the caller's permissions: no one widens a role beyond theirs, nor narrows one above them.
+   */
   private static Future<CustomRole> replace(SqlConnection tx, RoutingContext ctx, OrgAccess access, CustomRole current,
       CustomRole changed) {
+    requireHeld(access, current);
+    requireHeld(access, changed);
     return CustomRoleRepository.update(tx, changed)
         .compose(role -> CustomRoleRepository.renameAssignments(tx, access.orgId(), current.name(), role.name())
             .map(role))
         .compose(role -> audit(tx, ctx, access, "role.updated", role).map(role));
+  }
+
+  private static void requireHeld(OrgAccess access, CustomRole role) {
+    RoleGrants.requireHeld(access, role.permissions(), "give a role");
   }
 
   private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, String action,

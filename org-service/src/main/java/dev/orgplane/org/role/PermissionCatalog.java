@@ -32,13 +32,19 @@ public final class PermissionCatalog {
   private static final List<String> SETUP_KINDS = List.of("workspace", "schema", "queue", "hook");
   private static final List<String> SETUP_ACTIONS = List.of("get", "create", "update", "delete");
 
+  /**
+   * Held only by owners (and group and platform admins): delete and disable an organization, import setup objects
+   * with chosen ids. No custom role may carry them, so no one can be handed them except as an owner.
+   */
+  public static final Set<String> OWNERS_ONLY = Set.of(ORG_DELETE, ORG_DISABLE, SETUP_IMPORT);
+
   /** Name -> description, in catalog order. */
   public static final Map<String, String> PERMISSIONS = catalog();
 
   public static final Map<String, Set<String>> PREDEFINED_ROLES = Map.of(
       "owner", PERMISSIONS.keySet(),
       "manager", PERMISSIONS.keySet().stream()
-          .filter(p -> !p.equals(ORG_DELETE) && !p.equals(ORG_DISABLE) && !p.equals(SETUP_IMPORT))
+          .filter(p -> !OWNERS_ONLY.contains(p))
           .collect(Collectors.toUnmodifiableSet()),
       "viewer", PERMISSIONS.keySet().stream()
           .filter(p -> p.endsWith("_get") || p.endsWith("list"))

@@ -10,8 +10,8 @@ import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.identity.Secrets;
-import dev.orgplane.org.membership.MembershipRepository;
 import dev.orgplane.org.role.PermissionCatalog;
+import dev.orgplane.org.role.RoleGrants;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -68,10 +68,8 @@ public final class ServiceUserRoutes {
     body.validate();
     var id = UUID.randomUUID();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
-            .compose(access -> MembershipRepository.unknownRoles(tx, access.orgId(), roles)
-                .compose(unknown -> unknown.isEmpty() ? ServiceUserRepository.insert(tx, access.orgId(), id, name, roles)
-                    : Future.failedFuture(new ApiException(422, "unknown_role", "No such role in this organization: "
-                        + unknown)))
+            .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
+                .compose(v -> ServiceUserRepository.insert(tx, access.orgId(), id, name, roles))
                 .compose(v -> audit(tx, ctx, access, "service_user.created", id))
                 .compose(v -> ServiceUserRepository.find(tx, access.orgId(), id)).map(java.util.Optional::orElseThrow)))
         .onSuccess(user -> Replies.created(ctx, ctx.request().path() + "/" + id, user))

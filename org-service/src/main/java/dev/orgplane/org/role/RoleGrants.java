@@ -1,0 +1,95 @@
+package dev.orgplane.org.role;
+
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.org.access.OrgAccess;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * No one grants what they do not hold. The roles a caller gives (to members, invitations, service users), the custom
+ * roles they write or change, and the members they demote or remove may carry only permissions the caller holds in
+ * that organization: a manager cannot make an owner, nor demote or remove one, and a role manager cannot widen the
+ * role they hold. Owners, group admins and platform admins hold every permission. The provisioning engine is not
+ * bound: it copies a template's grants as they are, for a requester authorized on both organizations.
+ */
+public final class RoleGrants {
+
+  private static final String NAMED = "SELECT x.name, r.permissions FROM unnest($2::text[]) AS x(name) "
+      + "LEFT JOIN org.roles r ON r.org_id = $1 AND r.name = x.name";
+  private static final String HELD_BY_MEMBER = "SELECT x.name, r.permissions "
+      + "FROM org.memberships m CROSS JOIN unnest(m.roles) AS x(name) "
+      + "LEFT JOIN org.roles r ON r.org_id = m.org_id AND r.name = x.name WHERE m.org_id = $1 AND m.user_id = $2";
+
+  private RoleGrants() {
+  }
+
+  /** Refuses roles the organization does not have (422 {@code unknown_role}) and roles beyond the caller's. */
+  public static Future<Void> requireGrantable(SqlClient tx, OrgAccess access, Collection<String> roles) {
+    return tx.preparedQuery(NAMED).execute(Tuple.tuple().addUUID(access.orgId())
+        .addArrayOfString(roles.toArray(new String[0]))).map(rows -> {
+      var unknown = new ArrayList<String>();
+      rows.forEach(row -> {
+        if (row.getArrayOfStrings("permissions") == null && !PermissionCatalog.isPredefined(row.getString("name"))) {
+          unknown.add(row.getString("name"));
+        }
+      });
+      if (!unknown.isEmpty()) {
+        throw new ApiException(422, "unknown_role", "No such role in this organization: " + unknown,
+            unknown.stream().map(role -> new ApiException.FieldError("roles", role)).toList());
+      }
+      requireHeld(access, permissions(rows), "grant");
+      return null;
+    });
+  }
+
+  /** Refuses to change or remove a member who holds a permission the caller does not. */
+  public static Future<Void> requireNotAbove(SqlClient tx, OrgAccess access, UUID memberId) {
+    if (bound(access)) {
+      return tx.preparedQuery(HELD_BY_MEMBER).execute(Tuple.of(access.orgId(), memberId))
+          .map(rows -> {
+            requireHeld(access, permissions(rows), "change a member who holds");
+            return null;
+          });
+    }
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Refuses {@code permissions} unless the caller holds each of them; {@code doing} completes "You cannot ... a
+   * permission you do not hold".
+   */
+  public static void requireHeld(OrgAccess access, Collection<String> permissions, String doing) {
+    if (!bound(access)) {
+      return;
+    }
+    var missing = new TreeSet<>(permissions);
+    missing.removeAll(access.permissions());
+    if (!missing.isEmpty()) {
+      throw ApiException.forbidden("permission_not_held",
+          "You cannot " + doing + " permissions you do not hold in this organization: " + missing);
+    }
+  }
+
+  private static boolean bound(OrgAccess access) {
+    return !access.provisioner();
+  }
+
+  private static Set<String> permissions(RowSet<Row> rows) {
+    var result = new TreeSet<String>();
+    rows.forEach(row -> {
+      var custom = row.getArrayOfStrings("permissions");
+      result.addAll(custom != null ? List.of(custom)
+          : PermissionCatalog.PREDEFINED_ROLES.getOrDefault(row.getString("name"), Set.of()));
+    });
+    return result;
+  }
+}

@@ -1,0 +1,127 @@
+package dev.orgplane.org.role;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** No one grants what they do not hold: each way a role reaches someone, tried by a caller holding less. */
+class RoleGrantsTest extends OrgServiceTest {
+
+  private OrgServiceHarness.Account owner;
+  private OrgServiceHarness.Account manager;
+  private String orgId;
+
+  @BeforeEach
+  void anOrganizationWithAManager() {
+    owner = org.newUser("owner");
+    manager = org.newUser("manager");
+    orgId = org.createOrg(owner.token(), "g-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    join(owner, manager, "manager");
+  }
+
+  private void join(OrgServiceHarness.Account by, OrgServiceHarness.Account who, String role) {
+    assertEquals(200, addMember(by, who, role).statusCode());
+  }
+
+  private HttpResponse<Buffer> addMember(OrgServiceHarness.Account by,
+      OrgServiceHarness.Account who, String role) {
+    return org.post("/v1/organizations/" + orgId + "/users", by.token(),
+        new JsonObject().put("userIds", new JsonArray().add(who.id())).put("roles", new JsonArray().add(role)));
+  }
+
+  private HttpResponse<Buffer> setRoles(OrgServiceHarness.Account by,
+      OrgServiceHarness.Account who, String role) {
+    return org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/users/" + who.id() + "/roles", by.token(),
+        new JsonObject().put("roles", new JsonArray().add(role)));
+  }
+
+  private static JsonObject role(String name, String... permissions) {
+    return new JsonObject().put("name", name).put("permissions", new JsonArray(List.of(permissions)));
+  }
+
+  @Test
+  void aManagerMakesNoOwnerAndChangesNone() {
+    var newcomer = org.newUser("newcomer");
+    assertProblem(addMember(manager, newcomer, "owner"), 403, "permission_not_held");
+    assertProblem(setRoles(manager, manager, "owner"), 403, "permission_not_held");
+    assertProblem(setRoles(manager, owner, "viewer"), 403, "permission_not_held");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + owner.id(), manager.token(),
+        null), 403, "permission_not_held");
+    assertProblem(org.post("/v1/organizations/" + orgId + "/invitations", manager.token(), new JsonObject()
+        .put("email", "someone-" + UUID.randomUUID() + "@example.com").put("roles", new JsonArray().add("owner"))),
+        403, "permission_not_held");
+    var members = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject();
+    assertEquals(2, members.getJsonArray("items").size(), "the newcomer was not added");
+    assertEquals(List.of("owner"), members.getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(m -> m.getString("userId").equals(owner.id())).findFirst().orElseThrow().getJsonArray("roles").getList());
+
+    // within their own permissions a manager still manages
+    join(manager, newcomer, "viewer");
+    assertEquals(200, setRoles(manager, newcomer, "manager").statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + newcomer.id(),
+        manager.token(), null).statusCode());
+    assertEquals(200, setRoles(owner, manager, "owner").statusCode(), "an owner makes owners");
+  }
+
+  @Test
+  void aRoleManagerCannotWidenTheRoleTheyHold() {
+    var created = org.post("/v1/organizations/" + orgId + "/roles", owner.token(),
+        role("role-keeper", "app_organization_get", "app_organization_rolemanage"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var keeper = org.newUser("keeper");
+    join(owner, keeper, "role-keeper");
+    var rolePath = "/v1/organizations/" + orgId + "/roles/" + created.bodyAsJsonObject().getString("id");
+    assertProblem(org.send(HttpMethod.PATCH, rolePath, keeper.token(), new JsonObject().put("permissions",
+        new JsonArray().add("app_organization_rolemanage").add("app_organization_usermanage"))), 403,
+        "permission_not_held");
+    assertProblem(org.post("/v1/organizations/" + orgId + "/roles", keeper.token(),
+        role("wider", "app_audit_list")), 403, "permission_not_held");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/roles/" + UUID.randomUUID(),
+        keeper.token(), role("wider", "app_audit_list")), 403, "permission_not_held");
+    assertEquals(List.of("app_organization_get", "app_organization_rolemanage"),
+        org.get(rolePath, owner.token()).bodyAsJsonObject().getJsonArray("permissions").getList().stream().sorted()
+            .toList());
+
+    // nor narrow a role that holds more than they do, while roles within theirs are theirs to make
+    var auditor = org.post("/v1/organizations/" + orgId + "/roles", owner.token(), role("auditor", "app_audit_list"));
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId + "/roles/"
+        + auditor.bodyAsJsonObject().getString("id"), keeper.token(), new JsonObject().put("permissions",
+        new JsonArray().add("app_organization_get"))), 403, "permission_not_held");
+    assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", keeper.token(),
+        role("reader", "app_organization_get")).statusCode());
+  }
+
+  @Test
+  void ownersOnlyPermissionsAreInNoCustomRole() {
+    for (var permission : PermissionCatalog.OWNERS_ONLY) {
+      assertProblem(org.post("/v1/organizations/" + orgId + "/roles", owner.token(),
+          role("not-" + permission.replace('_', '-'), "app_organization_get", permission)), 400, "validation_failed");
+    }
+  }
+
+  @Test
+  void aServiceUserGetsNoMoreThanItsMaker() {
+    var created = org.post("/v1/organizations/" + orgId + "/roles", owner.token(),
+        role("reader-maker", "app_organization_get", "app_organization_usermanage"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var maker = org.newUser("maker");
+    join(owner, maker, "reader-maker");
+    assertProblem(org.post("/v1/organizations/" + orgId + "/service-users", maker.token(),
+        new JsonObject().put("name", "bot").put("roles", new JsonArray().add("manager"))), 403, "permission_not_held");
+    assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", owner.token(),
+        role("getter", "app_organization_get")).statusCode());
+    assertEquals(201, org.post("/v1/organizations/" + orgId + "/service-users", maker.token(),
+        new JsonObject().put("name", "bot").put("roles", new JsonArray().add("getter"))).statusCode());
+  }
+}
