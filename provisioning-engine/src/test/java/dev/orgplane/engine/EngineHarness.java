@@ -7,6 +7,7 @@ import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.TcpProxy;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -17,6 +18,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The real org-service and provisioning engine on one fresh database, each on its own port, the
@@ -95,6 +97,21 @@ public final class EngineHarness {
   }
 
   /** Polls a job or batch until it has ended, and answers it. */
+  /**
+   * A body-less POST sent again with its Idempotency-Key, as a client unsure of the first answer would: asserts both
+   * are 200 with the same body, the second replayed; answers the first.
+   */
+  public HttpResponse<Buffer> postedTwiceWithAKey(String path, String token) {
+    var key = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", UUID.randomUUID().toString());
+    var first = send(HttpMethod.POST, path, token, null, key);
+    var again = send(HttpMethod.POST, path, token, null, key);
+    assertEquals(200, first.statusCode(), first.bodyAsString());
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertEquals("true", again.getHeader("Idempotent-Replayed"));
+    assertEquals(first.bodyAsJsonObject(), again.bodyAsJsonObject());
+    return first;
+  }
+
   public JsonObject awaitEnd(String path, String token) {
     var deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {

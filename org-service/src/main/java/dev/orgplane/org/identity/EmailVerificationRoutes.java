@@ -2,6 +2,7 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.mail.MailOutbox;
@@ -74,7 +75,7 @@ public final class EmailVerificationRoutes {
         }))
         .compose(sent -> sent ? Future.<Void>succeededFuture()
             : TOKENS.limitReached(ctx, pool, userId, "verification_mail_limit"))
-        .onSuccess(v -> ctx.response().setStatusCode(202).end())
+        .onSuccess(v -> Replies.empty(ctx, 202))
         .onFailure(ctx::fail);
   }
 

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.MailedOrgServiceTest;
 import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,19 @@ class EmailVerificationTest extends MailedOrgServiceTest {
     assertEquals(MailedTokens.MAILS_PER_HOUR, tokens.size());
     assertEquals(204, confirm(tokens.get(tokens.size() - 1)).statusCode(), "any of them works");
     assertProblem(org.post("/v1/users/me/email-verifications", user.token(), null), 409, "email_already_verified");
+  }
+
+  @Test
+  void aRequestRetriedWithItsKeyMailsOnce() {
+    var user = org.newUser("retrying");
+    var key = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "verify-" + user.id());
+    var first = org.send(HttpMethod.POST, "/v1/users/me/email-verifications", user.token(), null, key);
+    var retried = org.send(HttpMethod.POST, "/v1/users/me/email-verifications", user.token(), null, key);
+    assertEquals(202, first.statusCode(), first.bodyAsString());
+    assertEquals(202, retried.statusCode(), retried.bodyAsString());
+    assertEquals("true", retried.getHeader("Idempotent-Replayed"));
+    assertEquals(202, org.post("/v1/users/me/email-verifications", user.token(), null).statusCode(),
+        "the registration's mail, the first request's and this one make the hour's three");
   }
 
   @Test

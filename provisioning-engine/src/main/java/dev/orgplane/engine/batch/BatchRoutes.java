@@ -148,7 +148,7 @@ public final class BatchRoutes {
             .compose(retried -> BatchRepository.find(pool, batch.id())))
         .onSuccess(batch -> {
           runner.wake();
-          ctx.json(batch.orElseThrow().toJson());
+          Replies.json(ctx, 200, batch.orElseThrow().toJson());
         })
         .onFailure(ctx::fail);
   }
@@ -164,7 +164,7 @@ public final class BatchRoutes {
                 : BatchRepository.find(pool, batch.id())))
         .onSuccess(batch -> {
           endReports.wake();
-          ctx.json(batch.orElseThrow().toJson());
+          Replies.json(ctx, 200, batch.orElseThrow().toJson());
         })
         .onFailure(ctx::fail);
   }

@@ -96,7 +96,7 @@ public final class JobRoutes {
                 : Future.failedFuture(ApiException.conflict("job_finished", "The job has ended; there is nothing to cancel."))))
         .onSuccess(job -> {
           endReports.wake();
-          ctx.json(job.orElseThrow().toJson());
+          Replies.json(ctx, 200, job.orElseThrow().toJson());
         })
         .onFailure(ctx::fail);
   }
@@ -109,7 +109,7 @@ public final class JobRoutes {
             : JobRepository.find(pool, retried.get(0)))
         .onSuccess(job -> {
           runner.wake();
-          ctx.json(job.orElseThrow().toJson());
+          Replies.json(ctx, 200, job.orElseThrow().toJson());
         })
         .onFailure(ctx::fail);
   }

@@ -24,7 +24,12 @@ public final class Replies {
   }
 
   public static void noContent(RoutingContext ctx) {
-    IdempotencyKeys.complete(ctx, 204, null).onComplete(ignored -> ctx.response().setStatusCode(204).end());
+    empty(ctx, 204);
+  }
+
+  /** An answer without a body, such as 202 for work that goes on after it. */
+  public static void empty(RoutingContext ctx, int status) {
+    IdempotencyKeys.complete(ctx, status, null).onComplete(ignored -> ctx.response().setStatusCode(status).end());
   }
 
 }
