@@ -10,12 +10,18 @@ import org.junit.jupiter.api.Test;
 class PgUrlTest {
 
   @Test
-  void servicesSessionsRunWithoutJitCompilation() {
+  void servicesSessionsRunWithoutJitCompilationAndInUtc() {
     var vertx = Vertx.vertx();
     try {
-      var pool = PgBuilder.pool().connectingTo(PgFixture.server().connectOptions()).using(vertx).build();
-      var jit = pool.query("SHOW jit").execute().await().iterator().next().getString(0);
-      assertEquals("off", jit);
+      var database = PgFixture.freshDatabase();
+      // a server whose zone is not UTC: timestamps it renders itself would carry that zone's offset
+      PgFixture.execute(PgFixture.server(), "ALTER DATABASE \"" + database.database() + "\" SET TimeZone = 'Asia/Tokyo'");
+      var pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
+      var settings = pool.query("SELECT current_setting('jit'), current_setting('TimeZone'), "
+          + "jsonb_build_object('at', '2026-01-02 03:04:05+00'::timestamptz)->>'at'").execute().await().iterator().next();
+      assertEquals("off", settings.getString(0));
+      assertEquals("UTC", settings.getString(1));
+      assertEquals("2026-01-02T03:04:05+00:00", settings.getString(2));
       pool.close().await();
     } finally {
       vertx.close().await();
