@@ -1,6 +1,7 @@
 package dev.orgplane.org;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
@@ -12,7 +13,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 /** The real org service on a fresh database, and a client that talks to it like any caller. */
@@ -98,6 +101,16 @@ public final class OrgServiceHarness {
     return client.post(port, "127.0.0.1", "/v1/auth/token").sendForm(form).await();
   }
 
+  /** RFC 8693 token exchange of {@code subjectToken}, of the type the URN {@code subjectTokenType} names. */
+  public HttpResponse<Buffer> exchange(String subjectToken, String subjectTokenType) {
+    var form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
+        .add("subject_token_type", subjectTokenType);
+    if (subjectToken != null) {
+      form.add("subject_token", subjectToken);
+    }
+    return client.post(port, "127.0.0.1", "/v1/auth/token").sendForm(form).await();
+  }
+
   /** RFC 7009 revocation of {@code token} ({@code null}: the form without one). */
   public HttpResponse<Buffer> revoke(String token) {
     var form = MultiMap.caseInsensitiveMultiMap();
@@ -156,6 +169,22 @@ public final class OrgServiceHarness {
     var created = post("/v1/organizations", token, new JsonObject().put("name", name).put("title", name));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     return created.bodyAsJsonObject();
+  }
+
+  /** Every item of the list at {@code path}, read {@code limit} at a time; asserts no page holds more. */
+  public List<JsonObject> allPages(String path, String token, int limit) {
+    var items = new ArrayList<JsonObject>();
+    String cursor = null;
+    do {
+      var page = get(path + (path.contains("?") ? "&" : "?") + "limit=" + limit
+          + (cursor == null ? "" : "&cursor=" + cursor), token);
+      assertEquals(200, page.statusCode(), page.bodyAsString());
+      var body = page.bodyAsJsonObject();
+      assertTrue(body.getJsonArray("items").size() <= limit, body.encode());
+      body.getJsonArray("items").forEach(item -> items.add((JsonObject) item));
+      cursor = body.getString("nextCursor");
+    } while (cursor != null);
+    return items;
   }
 
   public static void assertProblem(HttpResponse<Buffer> response, int status, String code) {

@@ -169,7 +169,8 @@ public final class AccessPolicy {
     return ApiException.notFound("organization_not_found", "No such organization.");
   }
 
-  static boolean isUuid(String s) {
+  /** Whether an organization reference is an id (else it is a name: names never have this shape). */
+  public static boolean isUuid(String s) {
     return s.length() == 36 && s.chars().filter(c -> c == '-').count() == 4 && s.matches("[0-9a-fA-F-]{36}");
   }
 }

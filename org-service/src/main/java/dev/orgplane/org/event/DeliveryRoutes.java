@@ -1,6 +1,7 @@
 package dev.orgplane.org.event;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.db.SqlTimestamps;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
@@ -43,7 +44,8 @@ public final class DeliveryRoutes {
             }))
         .compose(access -> pool.preparedQuery("SELECT d.id, d.event, d.state, d.attempts, d.created_at, "
                 + "COALESCE((SELECT jsonb_agg(jsonb_build_object('attempt', a.attempt, 'statusCode', a.status_code, "
-                + "'error', a.error, 'durationMs', a.duration_ms, 'at', a.attempted_at) ORDER BY a.attempt) "
+                + "'error', a.error, 'durationMs', a.duration_ms, 'at', " + SqlTimestamps.iso("a.attempted_at")
+                + ") ORDER BY a.attempt) "
                 + "FROM org.hook_delivery_attempts a WHERE a.delivery_id = d.id), '[]'::jsonb) AS tries "
                 + "FROM org.hook_deliveries d WHERE d.org_id = $1 AND d.hook_id = $2 AND d.id < $3 "
                 + "ORDER BY d.id DESC LIMIT $4")

@@ -1,6 +1,7 @@
 package dev.orgplane.org.group;
 
 import dev.orgplane.kit.db.TimeOrderedIds;
+import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.organization.Organization;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -71,11 +72,16 @@ final class GroupRepository {
   }
 
   /** True when the organization belongs to the group and the user administers that group. */
-  static Future<Boolean> administersOrganization(SqlClient client, UUID groupId, UUID orgId, UUID userId) {
-    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.organizations o JOIN org.group_admins ga "
-            + "ON ga.group_id = o.group_id WHERE o.id = $2 AND o.group_id = $1 AND ga.user_id = $3) AS ok")
-        .execute(Tuple.of(groupId, orgId, userId))
-        .map(rows -> rows.iterator().next().getBoolean("ok"));
+  /**
+   * The id of the organization {@code orgRef} (an id or a name) if it is in the group and {@code userId} administers
+   * the group; empty otherwise.
+   */
+  static Future<Optional<UUID>> administeredOrganization(SqlClient client, UUID groupId, String orgRef, UUID userId) {
+    return client.preparedQuery("SELECT o.id FROM org.organizations o JOIN org.group_admins ga "
+            + "ON ga.group_id = o.group_id WHERE o.group_id = $1 AND ga.user_id = $3 AND "
+            + (AccessPolicy.isUuid(orgRef) ? "o.id = $2::uuid" : "o.name = $2"))
+        .execute(Tuple.of(groupId, orgRef, userId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID("id")));
   }
 
   private static <T> List<T> collect(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows,

@@ -16,7 +16,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Organization groups. Platform admins create groups and appoint their admins (never anyone
@@ -125,16 +127,16 @@ public final class GroupRoutes {
   private void scopedToken(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
-    var orgId = Ids.uuid(ctx.pathParam("org"), "org");
+    var orgRef = ctx.pathParam("org");
     AccessPolicy.caller(pool, principal)
-        .compose(caller -> caller.scoped() ? Future.succeededFuture(false)
-            : GroupRepository.administersOrganization(pool, groupId, orgId, caller.userId()))
-        .onSuccess(allowed -> {
-          if (!allowed) {
+        .compose(caller -> caller.scoped() ? Future.succeededFuture(Optional.<UUID>empty())
+            : GroupRepository.administeredOrganization(pool, groupId, orgRef, caller.userId()))
+        .onSuccess(orgId -> {
+          if (orgId.isEmpty()) {
             ctx.fail(ApiException.notFound("organization_not_found", "No such organization in a group you administer."));
             return;
           }
-          Replies.json(ctx, 200, tokens.tokenResponse(principal.subject(), orgId));
+          Replies.json(ctx, 200, tokens.tokenResponse(principal.subject(), orgId.get()));
         })
         .onFailure(ctx::fail);
   }

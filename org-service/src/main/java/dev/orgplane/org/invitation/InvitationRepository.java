@@ -1,6 +1,7 @@
 package dev.orgplane.org.invitation;
 
 import dev.orgplane.kit.db.BatchedPurge;
+import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -30,7 +31,7 @@ public final class InvitationRepository {
             + "VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 second') "
             + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET roles = EXCLUDED.roles, team_ids = EXCLUDED.team_ids, "
             + "invited_by = EXCLUDED.invited_by, expires_at = EXCLUDED.expires_at RETURNING id")
-        .execute(Tuple.from(new Object[] {UUID.randomUUID(), orgId, email, roles.toArray(new String[0]),
+        .execute(Tuple.from(new Object[] {TimeOrderedIds.next(), orgId, email, roles.toArray(new String[0]),
             teams.toArray(new UUID[0]), invitedBy, (double) ttlSeconds}))
         .compose(rows -> find(tx, rows.iterator().next().getUUID("id"), false)).map(Optional::orElseThrow);
   }
@@ -41,14 +42,16 @@ public final class InvitationRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
   }
 
-  static Future<List<JsonObject>> pendingOf(SqlClient client, UUID orgId) {
-    return collect(client.preparedQuery(SELECT + "WHERE i.org_id = $1 AND i.expires_at > now() ORDER BY i.created_at")
-        .execute(Tuple.of(orgId)));
+  /** A page of an organization's pending invitations, in id order (time order: ids are UUIDv7), after {@code after}. */
+  static Future<List<JsonObject>> pendingOf(SqlClient client, UUID orgId, UUID after, int fetchSize) {
+    return collect(client.preparedQuery(SELECT + "WHERE i.org_id = $1 AND i.expires_at > now() AND i.id > $2 "
+        + "ORDER BY i.id LIMIT $3").execute(Tuple.of(orgId, after, fetchSize)));
   }
 
-  static Future<List<JsonObject>> pendingFor(SqlClient client, String email) {
+  /** A page of the pending invitations of an address, in every organization, after {@code after}. */
+  static Future<List<JsonObject>> pendingFor(SqlClient client, String email, UUID after, int fetchSize) {
     return collect(client.preparedQuery(SELECT + "WHERE lower(i.email) = lower($1) AND i.expires_at > now() "
-            + "ORDER BY i.created_at").execute(Tuple.of(email)));
+        + "AND i.id > $2 ORDER BY i.id LIMIT $3").execute(Tuple.of(email, after, fetchSize)));
   }
 
   static Future<Void> delete(SqlClient tx, UUID id) {

@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -52,9 +53,11 @@ public final class InvitationRoutes {
   }
 
   private void list(RoutingContext ctx) {
+    var page = PageRequest.of(ctx);
+    var after = page.afterId();
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.INVITATION_LIST)
-        .compose(access -> InvitationRepository.pendingOf(pool, access.orgId()))
-        .onSuccess(items -> ctx.json(page(items)))
+        .compose(access -> InvitationRepository.pendingOf(pool, access.orgId(), after, page.fetchSize()))
+        .onSuccess(items -> ctx.json(page(page, items)))
         .onFailure(ctx::fail);
   }
 
@@ -113,10 +116,12 @@ public final class InvitationRoutes {
   }
 
   private void mine(RoutingContext ctx) {
+    var page = PageRequest.of(ctx);
+    var after = page.afterId();
     verifiedEmail(pool, BearerAuth.principal(ctx))
         .compose(email -> email == null ? Future.succeededFuture(List.<JsonObject>of())
-            : InvitationRepository.pendingFor(pool, email))
-        .onSuccess(items -> ctx.json(page(items)))
+            : InvitationRepository.pendingFor(pool, email, after, page.fetchSize()))
+        .onSuccess(items -> ctx.json(page(page, items)))
         .onFailure(ctx::fail);
   }
 
@@ -200,8 +205,8 @@ public final class InvitationRoutes {
     });
   }
 
-  private static JsonObject page(List<JsonObject> items) {
-    return new JsonObject().put("items", new JsonArray(List.copyOf(items))).put("nextCursor", null);
+  private static JsonObject page(PageRequest page, List<JsonObject> items) {
+    return page.page(items, item -> item, item -> item.getString("id"));
   }
 
   private static ApiException notFound() {

@@ -1,6 +1,7 @@
 package dev.orgplane.org.organization;
 
 import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.Set;
@@ -16,6 +17,10 @@ record OrganizationFields(String name, String title, String description, String 
   /** Reads the fields present; on create, name and title are required. */
   static OrganizationFields read(RequestBody body, boolean creating) {
     var name = body.matching("name", NAME, "must be 3-63 characters of a-z, 0-9, _ and -", creating);
+    if (name != null && AccessPolicy.isUuid(name)) {
+      // an organization is addressed by id or by name: a name shaped like an id could never be reached by it
+      body.reject("name", "must not have the shape of an id");
+    }
     var title = creating ? body.requiredString("title", 256) : body.optionalString("title", 256);
     var description = body.optionalString("description", 4096);
     var avatar = url(body, "avatar");

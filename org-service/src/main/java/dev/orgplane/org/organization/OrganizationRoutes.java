@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
@@ -206,11 +207,7 @@ public final class OrganizationRoutes {
 
   /** Honours If-Match: a client that read an older version must not overwrite a newer one. */
   private static void requireMatch(RoutingContext ctx, Organization current) {
-    var ifMatch = ctx.request().getHeader("If-Match");
-    if (ifMatch != null && !ifMatch.trim().equals("*") && !ifMatch.trim().equals(current.etag())) {
-      throw new ApiException(412, "precondition_failed",
-          "The organization changed since you read it (ETag " + current.etag() + ").");
-    }
+    EntityTags.requireMatch(ctx, current.etag(), "The organization");
   }
 
   private static OrganizationRepository.ListFilter filter(RoutingContext ctx) {

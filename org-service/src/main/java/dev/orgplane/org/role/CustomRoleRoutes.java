@@ -3,6 +3,7 @@ package dev.orgplane.org.role;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
@@ -167,7 +168,7 @@ public final class CustomRoleRoutes {
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.ORG_GET)
         .compose(access -> CustomRoleRepository.find(pool, access.orgId(), roleId, false))
         .map(role -> role.orElseThrow(CustomRoleRoutes::roleNotFound))
-        .onSuccess(role -> ctx.json(role.toJson()))
+        .onSuccess(role -> EntityTags.reply(ctx, role.toJson()))
         .onFailure(ctx::fail);
   }
 
@@ -177,10 +178,10 @@ public final class CustomRoleRoutes {
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), false);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
-                .map(found -> found.orElseThrow(CustomRoleRoutes::roleNotFound))
+                .map(found -> matching(ctx, found))
                 .compose(current -> replace(tx, ctx, access, current, fields.applyTo(current)))))
         .recover(CustomRoleRoutes::conflicts)
-        .onSuccess(role -> ctx.json(role.toJson()))
+        .onSuccess(role -> EntityTags.reply(ctx, role.toJson()))
         .onFailure(ctx::fail);
   }
 
@@ -190,7 +191,7 @@ public final class CustomRoleRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
                 true)
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
-                .map(found -> found.orElseThrow(CustomRoleRoutes::roleNotFound))
+                .map(found -> matching(ctx, found))
                 .compose(role -> CustomRoleRepository.assignments(tx, access.orgId(), role.name())
                     .compose(count -> count > 0
                         ? Future.<Void>failedFuture(ApiException.conflict("role_in_use",
@@ -235,6 +236,13 @@ public final class CustomRoleRoutes {
   private static AuditLog.Event event(String action, CustomRole role) {
     return new AuditLog.Event(action, "role:" + role.id(),
         new JsonObject().put("name", role.name()).put("permissions", new JsonArray(role.permissions())));
+  }
+
+  /** The role found, if the caller's {@code If-Match} names it as it is. */
+  private static CustomRole matching(RoutingContext ctx, Optional<CustomRole> found) {
+    var role = found.orElseThrow(CustomRoleRoutes::roleNotFound);
+    EntityTags.requireMatch(ctx, role.toJson(), "The role");
+    return role;
   }
 
   private static ApiException roleNotFound() {

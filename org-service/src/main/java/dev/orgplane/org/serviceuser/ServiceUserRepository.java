@@ -1,5 +1,6 @@
 package dev.orgplane.org.serviceuser;
 
+import dev.orgplane.kit.db.SqlTimestamps;
 import dev.orgplane.kit.http.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +17,8 @@ import java.util.UUID;
 final class ServiceUserRepository {
 
   private static final String SELECT = "SELECT u.id, u.name, u.created_at, m.roles, COALESCE((SELECT jsonb_agg("
-      + "jsonb_build_object('clientId', c.client_id, 'createdAt', c.created_at, 'revokedAt', c.revoked_at) "
+      + "jsonb_build_object('clientId', c.client_id, 'createdAt', " + SqlTimestamps.iso("c.created_at")
+      + ", 'revokedAt', " + SqlTimestamps.iso("c.revoked_at") + ") "
       + "ORDER BY c.created_at) FROM org.service_credentials c WHERE c.service_user_id = u.id), '[]'::jsonb) AS credentials "
       + "FROM org.users u JOIN org.memberships m ON m.user_id = u.id AND m.org_id = u.service_org_id ";
 
@@ -37,8 +39,10 @@ final class ServiceUserRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
   }
 
-  static Future<List<JsonObject>> list(SqlClient client, UUID orgId) {
-    return client.preparedQuery(SELECT + "WHERE u.service_org_id = $1 ORDER BY u.name").execute(Tuple.of(orgId))
+  /** A page of an organization's service users in id order (time order: ids are UUIDv7), after {@code after}. */
+  static Future<List<JsonObject>> list(SqlClient client, UUID orgId, UUID after, int fetchSize) {
+    return client.preparedQuery(SELECT + "WHERE u.service_org_id = $1 AND u.id > $2 ORDER BY u.id LIMIT $3")
+        .execute(Tuple.of(orgId, after, fetchSize))
         .map(rows -> {
           var result = new ArrayList<JsonObject>();
           rows.forEach(r -> result.add(toJson(r)));

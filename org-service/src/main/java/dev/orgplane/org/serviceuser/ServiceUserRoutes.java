@@ -2,8 +2,11 @@ package dev.orgplane.org.serviceuser;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.TokenRevocations;
+import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -13,13 +16,11 @@ import dev.orgplane.org.identity.Secrets;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -48,9 +49,11 @@ public final class ServiceUserRoutes {
   }
 
   private void list(RoutingContext ctx) {
+    var page = PageRequest.of(ctx);
+    var after = page.afterId();
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_LIST)
-        .compose(access -> ServiceUserRepository.list(pool, access.orgId()))
-        .onSuccess(users -> ctx.json(new JsonObject().put("items", new JsonArray(List.copyOf(users))).put("nextCursor", null)))
+        .compose(access -> ServiceUserRepository.list(pool, access.orgId(), after, page.fetchSize()))
+        .onSuccess(users -> ctx.json(page.page(users, user -> user, user -> user.getString("id"))))
         .onFailure(ctx::fail);
   }
 
@@ -66,7 +69,7 @@ public final class ServiceUserRoutes {
       body.reject("roles", "must name at least one role");
     }
     body.validate();
-    var id = UUID.randomUUID();
+    var id = TimeOrderedIds.next();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
                 .compose(v -> ServiceUserRepository.insert(tx, access.orgId(), id, name, roles))
@@ -81,7 +84,7 @@ public final class ServiceUserRoutes {
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_LIST)
         .compose(access -> ServiceUserRepository.find(pool, access.orgId(), id))
         .map(found -> found.orElseThrow(ServiceUserRoutes::notFound))
-        .onSuccess(ctx::json)
+        .onSuccess(found -> EntityTags.reply(ctx, found))
         .onFailure(ctx::fail);
   }
 
@@ -89,7 +92,12 @@ public final class ServiceUserRoutes {
     var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("sid"), "sid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
-            .compose(access -> ServiceUserRepository.delete(tx, access.orgId(), id)
+            .compose(access -> ServiceUserRepository.find(tx, access.orgId(), id)
+                .map(found -> {
+                  EntityTags.requireMatch(ctx, found.orElseThrow(ServiceUserRoutes::notFound), "The service user");
+                  return found;
+                })
+                .compose(found -> ServiceUserRepository.delete(tx, access.orgId(), id))
                 .compose(deleted -> deleted ? audit(tx, ctx, access, "service_user.deleted", id)
                     : Future.failedFuture(notFound()))))
         .onSuccess(v -> Replies.noContent(ctx))

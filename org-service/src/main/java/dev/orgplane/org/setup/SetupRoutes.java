@@ -5,6 +5,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.ApiException.FieldError;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
@@ -103,7 +104,7 @@ public final class SetupRoutes {
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), kind.permission("get"))
         .compose(access -> SetupRepository.find(pool, kind, access.orgId(), id, false))
         .map(found -> found.orElseThrow(() -> notFound(kind)))
-        .onSuccess(ctx::json)
+        .onSuccess(found -> EntityTags.reply(ctx, found))
         .onFailure(ctx::fail);
   }
 
@@ -144,14 +145,17 @@ public final class SetupRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("update"))
             .compose(access -> SetupRepository.find(tx, kind, access.orgId(), id, true)
                 .map(found -> found.orElseThrow(() -> notFound(kind)))
-                .map(current -> validated(kind, id, changes, current))
+                .map(current -> {
+                  EntityTags.requireMatch(ctx, current, "The " + kind.noun());
+                  return validated(kind, id, changes, current);
+                })
                 .compose(row -> SetupRepository.upsert(tx, kind, access.orgId(), List.of(row))
                     .compose(rows -> consistent(tx, kind, access.orgId(), List.of(row), false).map(rows)))
                 .compose(rows -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".updated",
                     kind.noun() + ":" + id, new JsonObject().put("fields", new JsonArray(List.copyOf(changes.fieldNames()))))
                     .map(rows.get(0)))))
         .recover(failure -> translate(failure, kind, ""))
-        .onSuccess(ctx::json)
+        .onSuccess(changed -> EntityTags.reply(ctx, changed))
         .onFailure(ctx::fail);
   }
 
@@ -159,7 +163,12 @@ public final class SetupRoutes {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("delete"))
-            .compose(access -> SetupRepository.referrers(tx, kind, access.orgId(), id)
+            .compose(access -> SetupRepository.find(tx, kind, access.orgId(), id, true)
+                .map(found -> {
+                  EntityTags.requireMatch(ctx, found.orElseThrow(() -> notFound(kind)), "The " + kind.noun());
+                  return found;
+                })
+                .compose(found -> SetupRepository.referrers(tx, kind, access.orgId(), id))
                 .compose(referrers -> referrers.isEmpty() ? Future.<Void>succeededFuture()
                     : Future.failedFuture(ApiException.conflict("in_use", "The " + kind.noun()
                         + " is used by " + String.join(", ", referrers) + " and cannot be deleted.")))

@@ -76,6 +76,11 @@ final class TeamRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Team.MAPPER.apply(rows.iterator().next())));
   }
 
+  static Future<Optional<Team>> findForUpdate(SqlClient tx, UUID orgId, UUID id) {
+    return tx.preparedQuery(SELECT + "WHERE t.org_id = $1 AND t.id = $2 FOR UPDATE OF t").execute(Tuple.of(orgId, id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Team.MAPPER.apply(rows.iterator().next())));
+  }
+
   static Future<List<Team>> list(SqlClient client, UUID orgId, String afterName, int fetchSize) {
     return client.preparedQuery(SELECT + "WHERE t.org_id = $1 AND t.name > $2 "
             + "ORDER BY t.name LIMIT $3")

@@ -3,6 +3,7 @@ package dev.orgplane.org.team;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
@@ -146,7 +147,7 @@ public final class TeamRoutes {
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.TEAM_LIST)
         .compose(access -> existing(pool, access, teamId))
-        .onSuccess(team -> ctx.json(team.toJson()))
+        .onSuccess(team -> EntityTags.reply(ctx, team.toJson()))
         .onFailure(ctx::fail);
   }
 
@@ -159,12 +160,12 @@ public final class TeamRoutes {
     var metadata = body.optionalObject("metadata");
     body.validate();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
-            .compose(access -> TeamRepository.update(tx, access.orgId(), teamId, name, title, metadata)
-                .compose(updated -> updated ? audit(tx, ctx, access, "team.updated", teamId)
-                    : Future.failedFuture(teamNotFound()))
+            .compose(access -> matching(tx, ctx, access, teamId)
+                .compose(current -> TeamRepository.update(tx, access.orgId(), teamId, name, title, metadata))
+                .compose(updated -> audit(tx, ctx, access, "team.updated", teamId))
                 .compose(v -> existing(tx, access, teamId))))
         .recover(TeamRoutes::nameTaken)
-        .onSuccess(team -> ctx.json(team.toJson()))
+        .onSuccess(team -> EntityTags.reply(ctx, team.toJson()))
         .onFailure(ctx::fail);
   }
 
@@ -172,9 +173,9 @@ public final class TeamRoutes {
     var principal = BearerAuth.principal(ctx);
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
-            .compose(access -> TeamRepository.delete(tx, access.orgId(), teamId)
-                .compose(deleted -> deleted ? audit(tx, ctx, access, "team.deleted", teamId)
-                    : Future.failedFuture(teamNotFound()))))
+            .compose(access -> matching(tx, ctx, access, teamId)
+                .compose(current -> TeamRepository.delete(tx, access.orgId(), teamId))
+                .compose(deleted -> audit(tx, ctx, access, "team.deleted", teamId))))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
   }
@@ -238,6 +239,15 @@ public final class TeamRoutes {
 
   private static Future<Team> existing(io.vertx.sqlclient.SqlClient client, OrgAccess access, UUID teamId) {
     return TeamRepository.find(client, access.orgId(), teamId).map(team -> team.orElseThrow(TeamRoutes::teamNotFound));
+  }
+
+  /** The team, locked for the caller's change, if their {@code If-Match} names it as it is. */
+  private static Future<Team> matching(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID teamId) {
+    return TeamRepository.findForUpdate(tx, access.orgId(), teamId).map(found -> {
+      var team = found.orElseThrow(TeamRoutes::teamNotFound);
+      EntityTags.requireMatch(ctx, team.toJson(), "The team");
+      return team;
+    });
   }
 
   private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, String action, UUID teamId) {

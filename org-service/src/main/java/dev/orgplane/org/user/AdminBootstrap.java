@@ -1,6 +1,7 @@
 package dev.orgplane.org.user;
 
 import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.org.identity.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -31,10 +32,10 @@ public final class AdminBootstrap {
         .compose(present -> present ? Future.succeededFuture(false)
             // the operator chose the address: verified
             : conn.preparedQuery("INSERT INTO org.users AS u (id, email, name, password_hash, platform_admin, "
-                    + "email_verified_at) VALUES (gen_random_uuid(), $1, 'Platform admin', $2, true, now()) "
+                    + "email_verified_at) VALUES ($3, $1, 'Platform admin', $2, true, now()) "
                     + "ON CONFLICT ((lower(email))) DO UPDATE SET platform_admin = true, password_hash = "
                     + "EXCLUDED.password_hash, email_verified_at = coalesce(u.email_verified_at, now())")
-                .execute(Tuple.of(email, hash)).map(true))))
+                .execute(Tuple.of(email, hash, TimeOrderedIds.next())).map(true))))
         .map(created -> {
           if (created && !configured) {
             System.out.println("Orgplane platform admin: " + email + " / " + password

@@ -99,6 +99,11 @@ class OrganizationGroupTest {
     assertEquals(200, scoped.statusCode(), scoped.bodyAsString());
     var scopedToken = scoped.bodyAsJsonObject().getString("access_token");
     assertEquals(200, org.get("/v1/organizations/" + orgId, scopedToken).statusCode());
+    var orgName = org.get("/v1/organizations/" + orgId, admin.token()).bodyAsJsonObject().getString("name");
+    var byName = org.post("/v1/organization-groups/" + gid + "/organizations/" + orgName + "/token", admin.token(), null);
+    assertEquals(200, byName.statusCode(), "an organization by its name too: " + byName.bodyAsString());
+    assertEquals(200, org.get("/v1/organizations/" + orgName, byName.bodyAsJsonObject().getString("access_token"))
+        .statusCode());
     var elsewhere = org.createOrg(admin.token(), "own-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     assertProblem(org.get("/v1/organizations/" + elsewhere, scopedToken), 404, "organization_not_found");
     assertProblem(org.post("/v1/organization-groups/" + gid + "/organizations/" + orgId + "/token", owner.token(), null),

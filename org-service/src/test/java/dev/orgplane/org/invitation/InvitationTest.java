@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Invitations end to end, with mail delivered over SMTP to a real in-process server (GreenMail). */
@@ -142,6 +143,28 @@ class InvitationTest extends MailedOrgServiceTest {
     assertEquals(stale, purge.run().await());
     assertEquals(5, PgFixture.queryLong(db, "SELECT count(*) FROM org.invitations WHERE org_id = '" + orgId + "'"));
     assertEquals(0, purge.run().await(), "nothing left to purge");
+  }
+
+  @Test
+  void invitationsAreListedPageByPage() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("paged-invitee");
+    var emails = List.of(freshEmail(), freshEmail(), invitee.email());
+    emails.forEach(email -> assertEquals(201, org.post("/v1/organizations/" + orgId + "/invitations", owner.token(),
+        new JsonObject().put("email", email)).statusCode()));
+    var otherOrg = newOrg(owner);
+    assertEquals(201, org.post("/v1/organizations/" + otherOrg + "/invitations", owner.token(),
+        new JsonObject().put("email", invitee.email())).statusCode());
+
+    // ids are time-ordered but random within a millisecond: compared as sorted lists, each item once
+    var listed = org.allPages("/v1/organizations/" + orgId + "/invitations", owner.token(), 2);
+    assertEquals(emails.stream().sorted().toList(), listed.stream().map(i -> i.getString("email")).sorted().toList());
+    var mine = org.allPages("/v1/users/me/invitations", invitee.token(), 1);
+    assertEquals(Stream.of(orgId, otherOrg).sorted().toList(),
+        mine.stream().map(i -> i.getJsonObject("organization").getString("id")).sorted().toList());
+    assertProblem(org.get("/v1/organizations/" + orgId + "/invitations?limit=0", owner.token()), 400,
+        "invalid_limit");
   }
 
   @Test

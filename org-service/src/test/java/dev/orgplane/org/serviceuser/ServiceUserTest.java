@@ -107,6 +107,22 @@ class ServiceUserTest extends OrgServiceTest {
   }
 
   @Test
+  void serviceUsersAreListedPageByPage() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-page-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var made = new java.util.ArrayList<String>();
+    for (var name : new String[] {"importer", "exporter", "auditor"}) {
+      var created = org.post(base, owner.token(), new JsonObject().put("name", name).put("roles",
+          new JsonArray().add("viewer")));
+      assertEquals(201, created.statusCode(), created.bodyAsString());
+      made.add(created.bodyAsJsonObject().getString("id"));
+    }
+    var listed = org.allPages(base, owner.token(), 2).stream().map(user -> user.getString("id")).toList();
+    assertEquals(made.stream().sorted().toList(), listed, "in id order, each once");
+  }
+
+  @Test
   void badRequestsAreRefused() {
     var owner = org.newUser("owner");
     var orgId = org.createOrg(owner.token(), "svc-bad-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");

@@ -1,0 +1,82 @@
+package dev.orgplane.org;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every single object a client edits answers its GET with an ETag, and its PATCH and DELETE honour If-Match: a
+ * client that read an older version neither overwrites nor deletes a newer one (412 {@code precondition_failed}).
+ */
+class EntityTagTest extends OrgServiceTest {
+
+  private MultiMap ifMatch(String tag) {
+    return MultiMap.caseInsensitiveMultiMap().add("If-Match", tag);
+  }
+
+  /** Two clients read the object; the first changes it, the second's stale change and deletion are refused. */
+  private void honoursIfMatch(String token, String path, JsonObject change, JsonObject otherChange) {
+    var read = org.get(path, token);
+    assertEquals(200, read.statusCode(), read.bodyAsString());
+    var tag = read.getHeader("ETag");
+    assertNotNull(tag, path + " has an ETag");
+    assertEquals(tag, org.get(path, token).getHeader("ETag"), "an unchanged object keeps its tag");
+
+    var changed = org.send(HttpMethod.PATCH, path, token, change, ifMatch(tag));
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    var newTag = changed.getHeader("ETag");
+    assertNotEquals(tag, newTag);
+    assertEquals(newTag, org.get(path, token).getHeader("ETag"), "the change answers the tag a read then sees");
+
+    assertProblem(org.send(HttpMethod.PATCH, path, token, otherChange, ifMatch(tag)), 412, "precondition_failed");
+    assertEquals(changed.bodyAsJsonObject(), org.get(path, token).bodyAsJsonObject(), "the stale change wrote nothing");
+    assertProblem(org.send(HttpMethod.DELETE, path, token, null, ifMatch(tag)), 412, "precondition_failed");
+    assertEquals(204, org.send(HttpMethod.DELETE, path, token, null, ifMatch("\"other\", " + newTag)).statusCode(),
+        "a list of tags naming the current one matches");
+    assertEquals(404, org.get(path, token).statusCode());
+  }
+
+  private String created(String token, String path, JsonObject body) {
+    var created = org.post(path, token, body);
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return path + "/" + created.bodyAsJsonObject().getString("id");
+  }
+
+  @Test
+  void setupObjectsRolesAndTeams() {
+    var owner = org.newUser("owner");
+    var orgPath = "/v1/organizations/" + org.createOrg(owner.token(), "e-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var token = owner.token();
+    honoursIfMatch(token, created(token, orgPath + "/workspaces", new JsonObject().put("name", "Main")),
+        new JsonObject().put("name", "Renamed"), new JsonObject().put("name", "Stale"));
+    honoursIfMatch(token, created(token, orgPath + "/roles", new JsonObject().put("name", "readers")
+            .put("permissions", new JsonArray().add("app_organization_get"))),
+        new JsonObject().put("title", "Readers"), new JsonObject().put("title", "Stale"));
+    honoursIfMatch(token, created(token, orgPath + "/groups", new JsonObject().put("name", "support")),
+        new JsonObject().put("title", "Support"), new JsonObject().put("title", "Stale"));
+  }
+
+  @Test
+  void serviceUsersAreDeletedOnlyAsRead() {
+    var owner = org.newUser("owner");
+    var orgPath = "/v1/organizations/" + org.createOrg(owner.token(), "s-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var path = created(owner.token(), orgPath + "/service-users",
+        new JsonObject().put("name", "bot").put("roles", new JsonArray().add("viewer")));
+    var read = org.get(path, owner.token());
+    assertNotNull(read.getHeader("ETag"));
+    assertProblem(org.send(HttpMethod.DELETE, path, owner.token(), null, ifMatch("\"stale\"")), 412,
+        "precondition_failed");
+    assertEquals(204, org.send(HttpMethod.DELETE, path, owner.token(), null, ifMatch(read.getHeader("ETag")))
+        .statusCode());
+  }
+}
