@@ -22,7 +22,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
@@ -143,14 +142,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     var issuers = new ArrayList<TrustedIssuer>();
     issuers.add(new TrustedIssuer(settings.string("ORGPLANE_PUBLIC_URL"),
         settings.string("ORGPLANE_TOKEN_AUDIENCE"), orgKeys));
-    var external = settings.string("ORGPLANE_TRUSTED_ISSUERS", "");
-    if (!external.isBlank()) {
-      new JsonArray(external).forEach(o -> {
-        var issuer = (JsonObject) o;
-        issuers.add(new TrustedIssuer(issuer.getString("issuer"), issuer.getString("audience"),
-            new RemoteJwks(vertx, issuer.getString("jwksUrl"), 5_000)));
-      });
-    }
+    issuers.addAll(TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", "")));
     return issuers;
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,27 @@ class NewcomerJourneyTest {
     assertEquals(401, anonymous.status());
     assertEquals("application/problem+json", anonymous.contentType());
     assertEquals("invalid_token", anonymous.json().getString("code"));
+  }
+
+  @Test
+  void aPersonFromTheCompanysIdentityProviderSignsInThroughTheGateway() {
+    var providerToken = platform.identityProvider.token("employee-42", "employee42@e2e.test");
+    var unexchanged = gateway.get("/v1/users/me", providerToken);
+    assertEquals(401, unexchanged.status(), "the services take only the platform's tokens: " + unexchanged.body());
+
+    var exchanged = gateway.postForm("/v1/auth/token", Map.of(
+        "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token", providerToken,
+        "subject_token_type", "urn:ietf:params:oauth:token-type:jwt"));
+    assertEquals(200, exchanged.status(), exchanged.body());
+    var token = exchanged.json().getString("access_token");
+    var me = gateway.get("/v1/users/me", token).json();
+    assertEquals("employee42@e2e.test", me.getString("email"));
+    assertEquals(true, me.getBoolean("emailVerified"));
+    var created = gateway.postJson("/v1/organizations", token,
+        new JsonObject().put("name", "employee-org").put("title", "Employee Org"));
+    assertEquals(201, created.status(), created.body());
+    var jobs = gateway.get("/v1/provisioning/jobs", token);
+    assertEquals(200, jobs.status(), "the engine takes the exchanged token too: " + jobs.body());
   }
 
   @Test

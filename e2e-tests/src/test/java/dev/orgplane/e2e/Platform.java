@@ -34,15 +34,19 @@ final class Platform implements AutoCloseable {
   private final Map<String, String> config;
   /** Where org-service's mail goes over SMTP: the test reads it as the addressee would. */
   private final GreenMail mail;
+  /** The company identity provider every service trusts: its tokens are exchanged for ours. */
+  final TestIdentityProvider identityProvider;
   private final List<ServiceProcess> processes = new ArrayList<>();
   private final Map<Integer, ServiceProcess> byPort = new java.util.HashMap<>();
 
-  private Platform(int gatewayPort, int orgServicePort, int enginePort, Map<String, String> config, GreenMail mail) {
+  private Platform(int gatewayPort, int orgServicePort, int enginePort, Map<String, String> config, GreenMail mail,
+      TestIdentityProvider identityProvider) {
     this.gatewayPort = gatewayPort;
     this.orgServicePort = orgServicePort;
     this.enginePort = enginePort;
     this.config = config;
     this.mail = mail;
+    this.identityProvider = identityProvider;
   }
 
   /**
@@ -78,6 +82,7 @@ final class Platform implements AutoCloseable {
     var orgSocket = UNIX_SOCKETS ? socketPath(orgService) : "";
     var mail = new GreenMail(ServerSetup.SMTP.dynamicPort());
     mail.start();
+    var identityProvider = new TestIdentityProvider();
     // Load tests and benchmarks all come from this one address: lift the per-address rate limit.
     var config = Map.ofEntries(
         Map.entry("ORGPLANE_ORG_SERVICE_SOCKET", orgSocket),
@@ -101,8 +106,9 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ENGINE_POLL_MILLIS", "200"),
         Map.entry("ORGPLANE_ENGINE_LEASE_MILLIS", "5000"),
         Map.entry("ORGPLANE_ROUTES", routes(route(orgServiceAddress(orgService)), enginePorts)),
+        Map.entry("ORGPLANE_TRUSTED_ISSUERS", identityProvider.trustedIssuers()),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
-    var platform = new Platform(gateway, orgService, engine, config, mail);
+    var platform = new Platform(gateway, orgService, engine, config, mail, identityProvider);
     try {
       platform.startService("org-service", "org-service", orgService);
       for (var port : enginePorts) {
@@ -241,6 +247,7 @@ final class Platform implements AutoCloseable {
   public void close() {
     processes.forEach(ServiceProcess::close);
     mail.stop();
+    identityProvider.close();
   }
 
   /** The first token starting with {@code prefix} mailed to {@code email}, once it has arrived (10 s at most). */

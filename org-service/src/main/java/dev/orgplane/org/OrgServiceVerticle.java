@@ -117,8 +117,9 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         () -> pool.query("SELECT 1").execute());
     var verifications = new EmailVerificationRoutes(pool, issuer);
     var refreshTokens = new RefreshTokens(pool, settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS"));
-    new IdentityRoutes(pool, hasher, keys, tokens,
-        settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications, refreshTokens).mount(router);
+    var externalIssuers = TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""));
+    new IdentityRoutes(pool, hasher, keys, tokens, settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications,
+        refreshTokens, externalIssuers.isEmpty() ? null : new TokenVerifier(vertx, externalIssuers)).mount(router);
     verifications.mountOpen(router);
     var emailChanges = new EmailChangeRoutes(pool, hasher, issuer);
     emailChanges.mountOpen(router);

@@ -1,5 +1,6 @@
 package dev.orgplane.org.identity;
 
+import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
+import java.util.UUID;
 
 /** Registration, the OAuth 2.0 token endpoint and the published keys. No bearer token needed. */
 public final class IdentityRoutes {
@@ -26,10 +28,15 @@ public final class IdentityRoutes {
   private final SignInThrottle throttle;
   private final EmailVerificationRoutes verifications;
   private final RefreshTokens refreshTokens;
+  private final ExternalSignIn externalSignIn;
 
-  /** Registration mails the new address its verification token through {@code verifications}. */
+  /**
+   * Registration mails the new address its verification token through {@code verifications}; tokens of the
+   * external identity providers {@code external} verifies are exchanged for ours (null: none is trusted).
+   */
   public IdentityRoutes(Pool pool, PasswordHasher hasher, SigningKeyStore keys, TokenIssuer tokens,
-      boolean registrationEnabled, EmailVerificationRoutes verifications, RefreshTokens refreshTokens) {
+      boolean registrationEnabled, EmailVerificationRoutes verifications, RefreshTokens refreshTokens,
+      TokenVerifier external) {
     this.pool = pool;
     this.hasher = hasher;
     this.keys = keys;
@@ -38,6 +45,7 @@ public final class IdentityRoutes {
     this.throttle = new SignInThrottle(pool);
     this.verifications = verifications;
     this.refreshTokens = refreshTokens;
+    this.externalSignIn = new ExternalSignIn(pool, external);
   }
 
   /** Forgets the failed sign-ins of addresses quiet for an hour; every hour. Answers the timer, to cancel at stop. */
@@ -89,9 +97,14 @@ public final class IdentityRoutes {
       clientCredentialsGrant(ctx);
     } else if ("refresh_token".equals(grant)) {
       refreshTokenGrant(ctx, form.get("refresh_token"));
+    } else if (ExternalSignIn.GRANT.equals(grant)) {
+      externalSignIn.account(form)
+          .compose(this::signedIn)
+          .onSuccess(response -> sendToken(ctx, response.put("issued_token_type", ExternalSignIn.ISSUED_TYPE)))
+          .onFailure(ctx::fail);
     } else {
       ctx.fail(ApiException.badRequest("unsupported_grant_type",
-          "grant_type must be password, refresh_token or client_credentials."));
+          "grant_type must be password, refresh_token, client_credentials or " + ExternalSignIn.GRANT + "."));
     }
   }
 
@@ -105,10 +118,15 @@ public final class IdentityRoutes {
         .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
             .compose(ok -> ok ? throttle.succeeded(username).map(user.get())
                 : Future.failedFuture(new ApiException(400, "invalid_grant", "The email or password is wrong."))))
-        .compose(user -> refreshTokens.issue(pool, user.id()).map(refresh ->
-            tokens.tokenResponse(user.id().toString(), null).put("refresh_token", refresh)))
+        .compose(user -> signedIn(user.id()))
         .onSuccess(response -> sendToken(ctx, response))
         .onFailure(ctx::fail);
+  }
+
+  /** A person's new session: an access token and the first refresh token of a new family. */
+  private Future<JsonObject> signedIn(UUID userId) {
+    return refreshTokens.issue(pool, userId).map(refresh ->
+        tokens.tokenResponse(userId.toString(), null).put("refresh_token", refresh));
   }
 
   /**
@@ -187,12 +205,16 @@ public final class IdentityRoutes {
 
   private void openIdConfiguration(RoutingContext ctx) {
     var issuer = tokens.issuer();
+    var grants = new JsonArray().add("password").add("refresh_token").add("client_credentials");
+    if (externalSignIn.trustsAny()) {
+      grants.add(ExternalSignIn.GRANT);
+    }
     ctx.json(new JsonObject()
         .put("issuer", issuer)
         .put("jwks_uri", issuer + "/.well-known/jwks.json")
         .put("token_endpoint", issuer + "/v1/auth/token")
         .put("revocation_endpoint", issuer + "/v1/auth/revoke")
-        .put("grant_types_supported", new JsonArray().add("password").add("refresh_token").add("client_credentials"))
+        .put("grant_types_supported", grants)
         .put("id_token_signing_alg_values_supported", new JsonArray().add("ES256"))
         .put("token_endpoint_auth_methods_supported", new JsonArray().add("client_secret_basic")));
   }

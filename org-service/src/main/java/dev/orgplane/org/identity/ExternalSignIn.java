@@ -1,0 +1,89 @@
+package dev.orgplane.org.identity;
+
+import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.auth.TokenVerifier;
+import dev.orgplane.kit.db.TimeOrderedIds;
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Sign-in with an identity provider the operator trusts ({@code ORGPLANE_TRUSTED_ISSUERS}): its token is exchanged
+ * for ours (RFC 8693 token exchange), so every service goes on verifying one issuer's tokens and its revocations.
+ * The provider's (issuer, subject) is one account: at the first exchange the account of the provider's verified
+ * address (made if there is none, with the address verified), from then on the one linked to it, whatever either
+ * address becomes. A provider trusted here vouches for its addresses: that is what trusting it means.
+ */
+final class ExternalSignIn {
+
+  static final String GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
+  static final String ISSUED_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+  private static final Set<String> SUBJECT_TYPES = Set.of("urn:ietf:params:oauth:token-type:jwt",
+      "urn:ietf:params:oauth:token-type:id_token", ISSUED_TYPE);
+
+  private final Pool pool;
+  /** Verifies the external issuers' tokens only: our own are not exchanged. Null when none is trusted. */
+  private final TokenVerifier external;
+
+  ExternalSignIn(Pool pool, TokenVerifier external) {
+    this.pool = pool;
+    this.external = external;
+  }
+
+  boolean trustsAny() {
+    return external != null;
+  }
+
+  /** The account the token exchange request {@code form} signs in. */
+  Future<UUID> account(MultiMap form) {
+    if (!trustsAny()) {
+      return Future.failedFuture(ApiException.badRequest("unsupported_grant_type",
+          "No external identity provider is trusted here (ORGPLANE_TRUSTED_ISSUERS)."));
+    }
+    var token = form.get("subject_token");
+    if (token == null || token.length() > 16_384 || !SUBJECT_TYPES.contains(form.get("subject_token_type"))) {
+      return Future.failedFuture(ApiException.badRequest("invalid_request", "subject_token is required, with a "
+          + "subject_token_type of urn:ietf:params:oauth:token-type:jwt, id_token or access_token."));
+    }
+    return external.verify(token)
+        .recover(failure -> Future.failedFuture(ApiException.badRequest("invalid_request",
+            "The subject token is not one of a trusted provider, or no longer valid.")))
+        .compose(principal -> pool.withTransaction(tx -> linked(tx, principal)
+            .compose(found -> found != null ? Future.succeededFuture(found) : link(tx, principal))));
+  }
+
+  private static Future<UUID> linked(SqlClient tx, Principal principal) {
+    return tx.preparedQuery("SELECT user_id FROM org.external_identities WHERE issuer = $1 AND subject = $2")
+        .execute(Tuple.of(principal.issuer(), principal.subject()))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("user_id"));
+  }
+
+  /**
+   * The first exchange of this identity: the account of its verified address, made if need be, linked to it. Two
+   * first exchanges at once link one account: the address is unique, and the second link waits for the first.
+   */
+  private static Future<UUID> link(SqlClient tx, Principal principal) {
+    var claims = principal.claims();
+    var email = claims.getValue("email") instanceof String address ? address.trim() : null;
+    if (email == null || email.isEmpty() || email.length() > 254 || !email.contains("@")
+        || !Boolean.TRUE.equals(claims.getValue("email_verified"))) {
+      return Future.failedFuture(ApiException.badRequest("external_email_unverified",
+          "The provider's token names no verified email address (claims email and email_verified), so it matches "
+              + "no account here."));
+    }
+    var name = claims.getValue("name") instanceof String given ? given : "";
+    return tx.preparedQuery("WITH account AS (INSERT INTO org.users AS u (id, email, name, email_verified_at) "
+            + "VALUES ($3, $4, $5, now()) ON CONFLICT ((lower(email))) DO UPDATE "
+            + "SET email_verified_at = coalesce(u.email_verified_at, now()) RETURNING id) "
+            + "INSERT INTO org.external_identities (issuer, subject, user_id) SELECT $1, $2, id FROM account "
+            + "ON CONFLICT (issuer, subject) DO NOTHING")
+        .execute(Tuple.of(principal.issuer(), principal.subject(), TimeOrderedIds.next(), email,
+            name.length() > 256 ? name.substring(0, 256) : name))
+        .compose(inserted -> linked(tx, principal));
+  }
+}

@@ -1,0 +1,134 @@
+package dev.orgplane.org.identity;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.auth.EcJwk;
+import dev.orgplane.kit.auth.TokenSigner;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceTest;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sign-in with a trusted external identity provider (RFC 8693 token exchange), the provider a real HTTP server
+ * publishing its keys, its tokens really signed.
+ */
+class ExternalSignInTest extends OrgServiceTest {
+
+  private static final String PROVIDER = "https://idp.example.com";
+  private static final String AUDIENCE = "orgplane-api";
+  private static final String JWT = "urn:ietf:params:oauth:token-type:jwt";
+
+  private final EcJwk providerKey = EcJwk.generate("idp-key");
+  private TokenSigner provider;
+  private OrgServiceHarness trusting;
+
+  @BeforeAll
+  void startAProviderAndAServiceTrustingIt() {
+    provider = new TokenSigner(vertx, providerKey.privateJwk());
+    var jwks = vertx.createHttpServer().requestHandler(req -> req.response().putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("keys", new JsonArray().add(providerKey.publicJwk())).encode()))
+        .listen(0, "127.0.0.1").await();
+    var trusted = new JsonArray().add(new JsonObject().put("issuer", PROVIDER).put("audience", AUDIENCE)
+        .put("jwksUrl", "http://127.0.0.1:" + jwks.actualPort() + "/keys"));
+    trusting = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS),
+        new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode()));
+  }
+
+  private JsonObject claims(String subject, String email, boolean verified) {
+    var now = System.currentTimeMillis() / 1000;
+    return new JsonObject().put("iss", PROVIDER).put("aud", AUDIENCE).put("sub", subject).put("exp", now + 300)
+        .put("email", email).put("email_verified", verified).put("name", "Person " + subject);
+  }
+
+  private JsonObject exchanged(JsonObject claims) {
+    var answer = trusting.exchange(provider.sign(claims), JWT);
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    return answer.bodyAsJsonObject();
+  }
+
+  private JsonObject me(JsonObject tokens) {
+    return trusting.get("/v1/users/me", tokens.getString("access_token")).bodyAsJsonObject();
+  }
+
+  private static String freshEmail() {
+    return "ext-" + UUID.randomUUID() + "@example.com";
+  }
+
+  @Test
+  void aNewPersonGetsAVerifiedAccountKeptByTheirIdentityAtTheProvider() {
+    var subject = UUID.randomUUID().toString();
+    var email = freshEmail();
+    var first = exchanged(claims(subject, email, true));
+    assertEquals("urn:ietf:params:oauth:token-type:access_token", first.getString("issued_token_type"));
+    assertNotNull(first.getString("refresh_token"));
+    var account = me(first);
+    assertEquals(email, account.getString("email"));
+    assertTrue(account.getBoolean("emailVerified"));
+    assertEquals(200, trusting.refresh(first.getString("refresh_token")).statusCode(), "a session like any other");
+
+    // the provider's address changed: the identity, not the address, finds the account
+    var again = exchanged(claims(subject, freshEmail(), true));
+    assertEquals(account.getString("id"), me(again).getString("id"));
+  }
+
+  @Test
+  void anAccountOfTheVerifiedAddressIsTheOneSignedIn() {
+    var email = freshEmail();
+    var registered = trusting.post("/v1/auth/register", null, new JsonObject().put("email", email)
+        .put("password", "a-long-password-1").put("name", "Registered"));
+    assertEquals(201, registered.statusCode(), registered.bodyAsString());
+    var account = me(exchanged(claims(UUID.randomUUID().toString(), email.toUpperCase(), true)));
+    assertEquals(registered.bodyAsJsonObject().getString("id"), account.getString("id"));
+    assertTrue(account.getBoolean("emailVerified"), "the provider vouched for the address");
+  }
+
+  @Test
+  void noVerifiedAddressMatchesNoAccount() {
+    var email = freshEmail();
+    assertProblem(trusting.exchange(provider.sign(claims(UUID.randomUUID().toString(), email, false)), JWT), 400,
+        "external_email_unverified");
+    assertProblem(trusting.exchange(provider.sign(claims(UUID.randomUUID().toString(), email, true)
+        .put("email_verified", "true")), JWT), 400, "external_email_unverified");
+    assertProblem(trusting.exchange(provider.sign(claims(UUID.randomUUID().toString(), null, true)), JWT), 400,
+        "external_email_unverified");
+    var admin = trusting.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    assertEquals(0, trusting.get("/v1/users?email=" + email, admin).bodyAsJsonObject().getJsonArray("items").size(),
+        "no account was made for it");
+  }
+
+  @Test
+  void onlyValidTokensOfTrustedProvidersAreExchanged() {
+    var good = claims(UUID.randomUUID().toString(), freshEmail(), true);
+    var stranger = new TokenSigner(vertx, EcJwk.generate("idp-key").privateJwk());
+    assertProblem(trusting.exchange(stranger.sign(good), JWT), 400, "invalid_request");
+    assertProblem(trusting.exchange(provider.sign(good.copy().put("aud", "someone-else")), JWT), 400,
+        "invalid_request");
+    assertProblem(trusting.exchange(provider.sign(good.copy().put("exp", System.currentTimeMillis() / 1000 - 60)),
+        JWT), 400, "invalid_request");
+    var ours = trusting.newUser("ours").token();
+    assertProblem(trusting.exchange(ours, JWT), 400, "invalid_request");
+    assertProblem(trusting.exchange(provider.sign(good), "urn:example:unknown"), 400, "invalid_request");
+    assertProblem(trusting.exchange(null, JWT), 400, "invalid_request");
+    assertEquals(200, trusting.exchange(provider.sign(good), JWT).statusCode(), "the same claims, rightly signed");
+  }
+
+  @Test
+  void withoutTrustedProvidersThereIsNothingToExchange() {
+    var discovery = org.get("/.well-known/openid-configuration", null).bodyAsJsonObject();
+    assertFalse(discovery.getJsonArray("grant_types_supported").contains("urn:ietf:params:oauth:grant-type:token-exchange"));
+    assertTrue(trusting.get("/.well-known/openid-configuration", null).bodyAsJsonObject()
+        .getJsonArray("grant_types_supported").contains("urn:ietf:params:oauth:grant-type:token-exchange"));
+    assertProblem(org.exchange(provider.sign(claims(UUID.randomUUID().toString(), freshEmail(), true)), JWT), 400,
+        "unsupported_grant_type");
+  }
+}
