@@ -3,6 +3,7 @@ package dev.orgplane.org.invitation;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
@@ -46,6 +47,7 @@ public final class InvitationRoutes {
   public void mount(Router router) {
     router.get("/v1/organizations/:org/invitations").handler(this::list);
     router.post("/v1/organizations/:org/invitations").handler(this::invite);
+    router.get("/v1/organizations/:org/invitations/:iid").handler(this::get);
     router.delete("/v1/organizations/:org/invitations/:iid").handler(this::delete);
     router.get("/v1/users/me/invitations").handler(this::mine);
     router.post("/v1/invitations/:iid/accept").handler(this::accept);
@@ -91,6 +93,18 @@ public final class InvitationRoutes {
   }
 
   /** The organization's admins may withdraw an invitation, and so may the person invited. */
+  /** One pending invitation of the organization, for those who may list them. */
+  private void get(RoutingContext ctx) {
+    var id = Ids.uuid(ctx.pathParam("iid"), "iid");
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.INVITATION_LIST)
+        .compose(access -> InvitationRepository.find(pool, id, false).map(found -> found
+            .filter(invitation -> invitation.getJsonObject("organization").getString("id")
+                .equals(access.orgId().toString()))
+            .orElseThrow(InvitationRoutes::notFound)))
+        .onSuccess(invitation -> EntityTags.reply(ctx, invitation))
+        .onFailure(ctx::fail);
+  }
+
   private void delete(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("iid"), "iid");

@@ -135,14 +135,16 @@ public final class MembershipRoutes {
   private void remove(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
+    // anyone may leave an organization (the last owner excepted); removing others takes the permission
+    var leaving = userId.equals(AccessPolicy.userId(principal));
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
-                PermissionCatalog.USER_MANAGE, true)
+                leaving ? PermissionCatalog.ORG_GET : PermissionCatalog.USER_MANAGE, true)
             .compose(access -> RoleGrants.requireNotAbove(tx, access, userId)
                 .compose(v -> requireAnotherOwner(tx, access, userId))
                 .compose(v -> MembershipRepository.remove(tx, access.orgId(), userId))
                 .compose(removed -> !removed ? Future.failedFuture(memberNotFound())
                     : AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.removed",
-                        "user:" + userId, new JsonObject()))))
+                        "user:" + userId, new JsonObject().put("left", leaving)))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

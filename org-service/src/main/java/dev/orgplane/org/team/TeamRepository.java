@@ -3,6 +3,7 @@ package dev.orgplane.org.team;
 import dev.orgplane.kit.http.ImportBatch;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ final class TeamRepository {
   static final String ID_TAKEN_CONSTRAINT = "teams_id_key";
   private static final String SELECT = "SELECT t.*, (SELECT count(*) FROM org.team_members tm "
       + "WHERE tm.org_id = t.org_id AND tm.team_id = t.id) AS members FROM org.teams t ";
+
+  private static final String MEMBERS = "SELECT u.id, u.email, u.name FROM org.team_members tm JOIN org.users u "
+      + "ON u.id = tm.user_id WHERE tm.org_id = $1 AND tm.team_id = $2 ";
 
   private TeamRepository() {
   }
@@ -150,15 +154,22 @@ final class TeamRepository {
 
   /** One page of the team's members, in user id order (a stable key: emails change). */
   static Future<List<JsonObject>> members(SqlClient client, UUID orgId, UUID teamId, UUID after, int fetchSize) {
-    return client.preparedQuery("SELECT u.id, u.email, u.name FROM org.team_members tm JOIN org.users u "
-            + "ON u.id = tm.user_id WHERE tm.org_id = $1 AND tm.team_id = $2 AND tm.user_id > $3 "
-            + "ORDER BY tm.user_id LIMIT $4")
+    return client.preparedQuery(MEMBERS + "AND tm.user_id > $3 ORDER BY tm.user_id LIMIT $4")
         .execute(Tuple.of(orgId, teamId, after, fetchSize))
         .map(rows -> {
           var result = new ArrayList<JsonObject>();
-          rows.forEach(r -> result.add(new JsonObject().put("userId", r.getUUID("id").toString())
-              .put("email", r.getString("email")).put("name", r.getString("name"))));
+          rows.forEach(row -> result.add(member(row)));
           return result;
         });
+  }
+
+  static Future<Optional<JsonObject>> member(SqlClient client, UUID orgId, UUID teamId, UUID userId) {
+    return client.preparedQuery(MEMBERS + "AND tm.user_id = $3").execute(Tuple.of(orgId, teamId, userId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(member(rows.iterator().next())));
+  }
+
+  private static JsonObject member(Row row) {
+    return new JsonObject().put("userId", row.getUUID("id").toString()).put("email", row.getString("email"))
+        .put("name", row.getString("name"));
   }
 }

@@ -51,6 +51,7 @@ public final class TeamRoutes {
     router.delete(base + "/:gid").handler(this::delete);
     router.get(base + "/:gid/users").handler(this::members);
     router.post(base + "/:gid/users").handler(this::addMembers);
+    router.get(base + "/:gid/users/:uid").handler(this::member);
     router.delete(base + "/:gid/users/:uid").handler(this::removeMember);
   }
 
@@ -191,6 +192,17 @@ public final class TeamRoutes {
         .onFailure(ctx::fail);
   }
 
+  private void member(RoutingContext ctx) {
+    var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
+    var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.TEAM_LIST)
+        .compose(access -> existing(pool, access, teamId)
+            .compose(team -> TeamRepository.member(pool, access.orgId(), teamId, userId)))
+        .map(found -> found.orElseThrow(TeamRoutes::memberNotFound))
+        .onSuccess(member -> EntityTags.reply(ctx, member))
+        .onFailure(ctx::fail);
+  }
+
   private void addMembers(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
@@ -213,7 +225,7 @@ public final class TeamRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
             .compose(access -> TeamRepository.removeMember(tx, access.orgId(), teamId, userId)
                 .compose(removed -> removed ? audit(tx, ctx, access, "team.member_removed", teamId)
-                    : Future.failedFuture(ApiException.notFound("member_not_found", "That user is not in this team.")))))
+                    : Future.failedFuture(memberNotFound()))))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
   }
@@ -248,6 +260,10 @@ public final class TeamRoutes {
       EntityTags.requireMatch(ctx, team.toJson(), "The team");
       return team;
     });
+  }
+
+  private static ApiException memberNotFound() {
+    return ApiException.notFound("member_not_found", "That user is not in this team.");
   }
 
   private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, String action, UUID teamId) {

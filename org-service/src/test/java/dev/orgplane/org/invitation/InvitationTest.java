@@ -165,6 +165,14 @@ class InvitationTest extends MailedOrgServiceTest {
         mine.stream().map(i -> i.getJsonObject("organization").getString("id")).sorted().toList());
     assertProblem(org.get("/v1/organizations/" + orgId + "/invitations?limit=0", owner.token()), 400,
         "invalid_limit");
+
+    var one = listed.get(0);
+    var read = org.get("/v1/organizations/" + orgId + "/invitations/" + one.getString("id"), owner.token());
+    assertEquals(one, read.bodyAsJsonObject());
+    assertProblem(org.get("/v1/organizations/" + otherOrg + "/invitations/" + one.getString("id"), owner.token()), 404,
+        "invitation_not_found");
+    assertProblem(org.get("/v1/organizations/" + orgId + "/invitations/" + one.getString("id"), invitee.token()), 404,
+        "organization_not_found");
   }
 
   @Test

@@ -58,6 +58,24 @@ class MembershipTest extends OrgServiceTest {
   }
 
   @Test
+  void anyMemberMayLeaveButRemovesNoOneElse() {
+    var owner = org.newUser("owner");
+    var viewer = org.newUser("viewer");
+    var other = org.newUser("other");
+    var id = newOrg(owner);
+    add(id, owner, viewer, "viewer");
+    add(id, owner, other, "viewer");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + other.id(), viewer.token(), null),
+        403, "forbidden");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + viewer.id(), viewer.token(),
+        null).statusCode());
+    assertProblem(org.get("/v1/organizations/" + id, viewer.token()), 404, "organization_not_found");
+    var left = org.get("/v1/organizations/" + id + "/audit-events?action=member.removed", owner.token())
+        .bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
+    assertEquals(true, left.getJsonObject("details").getBoolean("left"), left.encode());
+  }
+
+  @Test
   void lastOwnerCanBeNeitherRemovedNorDemoted() {
     var owner = org.newUser("owner");
     var id = newOrg(owner);

@@ -36,6 +36,11 @@ class TeamTest extends OrgServiceTest {
     assertEquals(2, created.bodyAsJsonObject().getInteger("memberCount"));
     assertProblem(org.post("/v1/organizations/" + id + "/groups/" + teamId + "/users", owner.token(),
         new JsonObject().put("userIds", new JsonArray().add(stranger.id()))), 422, "not_a_member");
+    var memberPath = "/v1/organizations/" + id + "/groups/" + teamId + "/users/";
+    assertEquals(member.id(), org.get(memberPath + member.id(), owner.token()).bodyAsJsonObject().getString("userId"));
+    assertProblem(org.get(memberPath + stranger.id(), owner.token()), 404, "member_not_found");
+    assertProblem(org.get("/v1/organizations/" + id + "/groups/" + UUID.randomUUID() + "/users/" + member.id(),
+        owner.token()), 404, "group_not_found");
 
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + member.id(), owner.token(),
         null).statusCode());
