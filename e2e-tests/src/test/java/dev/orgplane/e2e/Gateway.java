@@ -22,7 +22,7 @@ final class Gateway {
     this.baseUrl = baseUrl;
   }
 
-  record Reply(int status, String contentType, String body) {
+  record Reply(int status, String contentType, String body, String etag) {
     JsonObject json() {
       return new JsonObject(body);
     }
@@ -30,6 +30,11 @@ final class Gateway {
 
   Reply get(String path, String token) {
     return send(request(path, token).GET().build());
+  }
+
+  /** A GET that the object changed since its tag was read: 304 without a body if it did not. */
+  Reply getIfChanged(String path, String token, String etag) {
+    return send(request(path, token).header("If-None-Match", etag).GET().build());
   }
 
   Reply postJson(String path, String token, JsonObject body) {
@@ -95,7 +100,7 @@ final class Gateway {
     try {
       var response = client.send(request, HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-          response.body());
+          response.body(), response.headers().firstValue("ETag").orElse(null));
     } catch (IOException e) {
       throw new IllegalStateException(request.method() + " " + request.uri() + " failed", e);
     } catch (InterruptedException e) {

@@ -75,6 +75,9 @@ class NewcomerJourneyTest {
     var read = gateway.get("/v1/organizations/" + id, token);
     assertEquals(200, read.status(), read.body());
     assertEquals("newcomer-org", read.json().getString("name"));
+    var unchanged = gateway.getIfChanged("/v1/organizations/" + id, token, read.etag());
+    assertEquals(304, unchanged.status(), "through the gateway too: " + unchanged);
+    assertEquals("", unchanged.body());
 
     var byName = gateway.get("/v1/organizations/newcomer-org", token);
     assertEquals(id, byName.json().getString("id"));

@@ -22,6 +22,10 @@ class EntityTagTest extends OrgServiceTest {
     return MultiMap.caseInsensitiveMultiMap().add("If-Match", tag);
   }
 
+  private MultiMap ifNoneMatch(String tag) {
+    return MultiMap.caseInsensitiveMultiMap().add("If-None-Match", tag);
+  }
+
   /** Two clients read the object; the first changes it, the second's stale change and deletion are refused. */
   private void honoursIfMatch(String token, String path, JsonObject change, JsonObject otherChange) {
     var read = org.get(path, token);
@@ -29,12 +33,16 @@ class EntityTagTest extends OrgServiceTest {
     var tag = read.getHeader("ETag");
     assertNotNull(tag, path + " has an ETag");
     assertEquals(tag, org.get(path, token).getHeader("ETag"), "an unchanged object keeps its tag");
+    var unchanged = org.send(HttpMethod.GET, path, token, null, ifNoneMatch(tag));
+    assertEquals(304, unchanged.statusCode(), "a poller holding the object is told it has not changed");
+    assertEquals(null, unchanged.body());
 
     var changed = org.send(HttpMethod.PATCH, path, token, change, ifMatch(tag));
     assertEquals(200, changed.statusCode(), changed.bodyAsString());
     var newTag = changed.getHeader("ETag");
     assertNotEquals(tag, newTag);
     assertEquals(newTag, org.get(path, token).getHeader("ETag"), "the change answers the tag a read then sees");
+    assertEquals(200, org.send(HttpMethod.GET, path, token, null, ifNoneMatch(tag)).statusCode(), "changed since");
 
     assertProblem(org.send(HttpMethod.PATCH, path, token, otherChange, ifMatch(tag)), 412, "precondition_failed");
     assertEquals(changed.bodyAsJsonObject(), org.get(path, token).bodyAsJsonObject(), "the stale change wrote nothing");
@@ -63,6 +71,18 @@ class EntityTagTest extends OrgServiceTest {
         new JsonObject().put("title", "Readers"), new JsonObject().put("title", "Stale"));
     honoursIfMatch(token, created(token, orgPath + "/groups", new JsonObject().put("name", "support")),
         new JsonObject().put("title", "Support"), new JsonObject().put("title", "Stale"));
+  }
+
+  @Test
+  void anOrganizationUnchangedSinceItWasReadIsA304() {
+    var owner = org.newUser("owner");
+    var path = "/v1/organizations/" + org.createOrg(owner.token(), "c-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var tag = org.get(path, owner.token()).getHeader("ETag");
+    assertEquals(304, org.send(HttpMethod.GET, path, owner.token(), null, ifNoneMatch(tag)).statusCode());
+    assertEquals(200, org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("title", "New"))
+        .statusCode());
+    assertEquals(200, org.send(HttpMethod.GET, path, owner.token(), null, ifNoneMatch(tag)).statusCode());
   }
 
   @Test

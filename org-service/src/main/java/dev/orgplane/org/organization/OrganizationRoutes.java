@@ -142,7 +142,7 @@ public final class OrganizationRoutes {
 
   private void get(RoutingContext ctx) {
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.ORG_GET)
-        .onSuccess(access -> respond(ctx, access.organization()))
+        .onSuccess(access -> EntityTags.reply(ctx, access.organization().etag(), access.organization().toJson()))
         .onFailure(ctx::fail);
   }
 

@@ -12,6 +12,7 @@ import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.ProgressEvents;
@@ -124,7 +125,7 @@ public final class BatchRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    visible(ctx).onSuccess(batch -> ctx.json(batch.toJson())).onFailure(ctx::fail);
+    visible(ctx).onSuccess(batch -> EntityTags.reply(ctx, batch.toJson())).onFailure(ctx::fail);
   }
 
   private void events(RoutingContext ctx) {

@@ -4,6 +4,7 @@ import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.ProgressEvents;
@@ -81,7 +82,7 @@ public final class JobRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    visibleJob(ctx).onSuccess(job -> ctx.json(job.toJson())).onFailure(ctx::fail);
+    visibleJob(ctx).onSuccess(job -> EntityTags.reply(ctx, job.toJson())).onFailure(ctx::fail);
   }
 
   private void events(RoutingContext ctx) {

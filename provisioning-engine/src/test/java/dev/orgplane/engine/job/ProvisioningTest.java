@@ -344,6 +344,10 @@ class ProvisioningTest {
     assertEquals("queued", retried.bodyAsJsonObject().getString("status"), retried.bodyAsString());
     var finished = engine.awaitEnd(path, token());
     assertEquals("succeeded", finished.getString("status"), finished.encodePrettily());
+    var tag = engine.get(path, token()).getHeader("ETag");
+    var unchanged = engine.send(io.vertx.core.http.HttpMethod.GET, path, token(), null,
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("If-None-Match", tag));
+    assertEquals(304, unchanged.statusCode(), "a finished job polled again is not sent again");
     assertEquals(9, items("/v1/organizations/" + finished.getString("targetOrganization") + "/hooks").size(),
         "the retry finished the copy, and created nothing twice");
     assertProblem(engine.post(path + "/retry", token(), null), 409, "job_not_retryable");

@@ -1,5 +1,6 @@
 package dev.orgplane.kit.http;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +30,20 @@ public final class EntityTags {
 
   /** 200 with {@code representation} and its tag: a single object's GET, or its state after a change. */
   public static void reply(RoutingContext ctx, JsonObject representation) {
-    ctx.response().putHeader("ETag", of(representation));
-    ctx.json(representation);
+    reply(ctx, of(representation), representation);
+  }
+
+  /**
+   * 200 with {@code representation} and {@code tag}; to a GET whose {@code If-None-Match} names the tag, 304 without
+   * a body: a client polling an object it holds (a job's progress, say) is told it has not changed.
+   */
+  public static void reply(RoutingContext ctx, String tag, JsonObject representation) {
+    ctx.response().putHeader("ETag", tag);
+    if (ctx.request().method() == HttpMethod.GET && names(ctx.request().getHeader("If-None-Match"), tag)) {
+      ctx.response().setStatusCode(304).end();
+    } else {
+      ctx.json(representation);
+    }
   }
 
   /** {@link #requireMatch(RoutingContext, String, String)} with the tag of {@code current}. */
@@ -44,15 +57,24 @@ public final class EntityTags {
    */
   public static void requireMatch(RoutingContext ctx, String currentTag, String what) {
     var ifMatch = ctx.request().getHeader("If-Match");
-    if (ifMatch == null) {
-      return;
+    if (ifMatch != null && !names(ifMatch, currentTag)) {
+      throw new ApiException(412, "precondition_failed", what + " changed since you read it (ETag " + currentTag + ").");
     }
-    for (var tag : ifMatch.split(",")) {
-      // weak tags never match: If-Match compares strongly
-      if (tag.trim().equals("*") || tag.trim().equals(currentTag)) {
-        return;
+  }
+
+  /**
+   * Whether the list of tags in a precondition header names {@code tag} (or is {@code *}). Tags marked weak never
+   * do: ours are all strong, so a weak one is someone else's.
+   */
+  private static boolean names(String header, String tag) {
+    if (header == null) {
+      return false;
+    }
+    for (var named : header.split(",")) {
+      if (named.trim().equals("*") || named.trim().equals(tag)) {
+        return true;
       }
     }
-    throw new ApiException(412, "precondition_failed", what + " changed since you read it (ETag " + currentTag + ").");
+    return false;
   }
 }
