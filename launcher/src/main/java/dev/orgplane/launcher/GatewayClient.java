@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,6 +26,11 @@ final class GatewayClient {
   private final String baseUrl;
   private String token;
   private String refreshToken;
+  /** Objects read with an ETag, by path: read again, an unchanged one is a 304 without a body (a batch followed). */
+  private final Map<String, Tagged> held = new HashMap<>();
+
+  private record Tagged(String etag, JsonObject body) {
+  }
 
   GatewayClient(String baseUrl, String token) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -45,22 +52,31 @@ final class GatewayClient {
   }
 
   JsonObject get(String path) {
-    return call(path, request -> request.GET(), "GET " + path);
+    var copy = held.get(path);
+    var response = call(path, request -> copy == null ? request.GET()
+        : request.header("If-None-Match", copy.etag()).GET(), "GET " + path);
+    if (response.statusCode() == 304 && copy != null) {
+      return copy.body();
+    }
+    var body = answer(response, "GET " + path);
+    response.headers().firstValue("ETag").ifPresentOrElse(tag -> held.put(path, new Tagged(tag, body)),
+        () -> held.remove(path));
+    return body;
   }
 
   JsonObject post(String path, JsonObject body) {
-    return call(path, request -> request.header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())), "POST " + path);
+    return answer(call(path, request -> request.header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())), "POST " + path), "POST " + path);
   }
 
-  private JsonObject call(String path, UnaryOperator<HttpRequest.Builder> method, String what) {
+  private HttpResponse<String> call(String path, UnaryOperator<HttpRequest.Builder> method, String what) {
     var response = exchange(method.apply(authorized(path)), what);
     if (response.statusCode() == 401 && refreshToken != null) {
       tokens("grant_type=refresh_token&refresh_token=" + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8),
           "refreshing the sign-in");
       response = exchange(method.apply(authorized(path)), what);
     }
-    return answer(response, what);
+    return response;
   }
 
   private HttpRequest.Builder authorized(String path) {

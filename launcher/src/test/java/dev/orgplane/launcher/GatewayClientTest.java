@@ -48,6 +48,17 @@ class GatewayClientTest {
         answer(exchange, 200, "{\"status\":\"running\"}");
       }
     });
+    gateway.createContext("/v1/tagged", exchange -> {
+      var held = exchange.getRequestHeaders().getFirst("If-None-Match");
+      seen.add("If-None-Match: " + held);
+      exchange.getResponseHeaders().add("ETag", "\"t1\"");
+      if ("\"t1\"".equals(held)) {
+        exchange.sendResponseHeaders(304, -1);
+        exchange.close();
+      } else {
+        answer(exchange, 200, "{\"status\":\"running\",\"total\":3}");
+      }
+    });
     gateway.start();
   }
 
@@ -78,6 +89,17 @@ class GatewayClientTest {
 
     assertEquals(List.of("grant_type=password&username=admin%40example.com", "Bearer a1", "Bearer a1",
         "grant_type=refresh_token&refresh_token=r1", "Bearer a2"), seen);
+  }
+
+  @Test
+  void anObjectReadAgainUnchangedIsNotSentAgain() {
+    var client = new GatewayClient("http://127.0.0.1:" + gateway.getAddress().getPort(), "a1");
+    var first = client.get("/v1/tagged");
+    var again = client.get("/v1/tagged");
+
+    assertEquals(first, again, "the copy held stands for the 304");
+    assertEquals(3, again.getLong("total"));
+    assertEquals(List.of("If-None-Match: null", "If-None-Match: \"t1\""), seen);
   }
 
   @Test
