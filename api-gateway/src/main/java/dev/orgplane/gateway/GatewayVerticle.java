@@ -2,6 +2,7 @@ package dev.orgplane.gateway;
 
 import dev.orgplane.kit.config.ServiceVerticle;
 import dev.orgplane.gateway.auth.DoorAuth;
+import dev.orgplane.gateway.auth.ExternalTokens;
 import dev.orgplane.gateway.limits.RateLimit;
 import dev.orgplane.gateway.limits.TokenBuckets;
 import dev.orgplane.gateway.routing.ProxyHandler;
@@ -24,6 +25,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -90,7 +92,8 @@ public final class GatewayVerticle extends ServiceVerticle {
       var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
       clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
-      router.route().handler(new DoorAuth(verifier));
+      router.route().handler(new DoorAuth(verifier, new ExternalTokens(WebClient.create(vertx),
+          settings.string("ORGPLANE_ORG_SERVICE_URL"), settings.string("ORGPLANE_PUBLIC_URL"))));
       router.route().handler(RateLimit.perPrincipal(perPrincipal));
       var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS");
       var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)

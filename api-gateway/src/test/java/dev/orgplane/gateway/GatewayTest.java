@@ -54,6 +54,8 @@ class GatewayTest {
   private String hintingUrl;
   private static final String EXTERNAL_ISSUER = "https://idp.test";
   private final TestKeys externalKeys = TestKeys.generate("idp-key");
+  /** The token exchanges org-service was asked for (its stand-in answers them). */
+  private final List<String> exchanges = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   void start(Vertx vertx) {
@@ -109,6 +111,13 @@ class GatewayTest {
       }
       req.body().onSuccess(body -> {
         if (req.path().startsWith("/v1/slow/")) {
+          return;
+        }
+        if (req.path().equals("/v1/auth/token") && body.toString().contains("grant-type%3Atoken-exchange")) {
+          // org-service's token exchange, as the gateway asks it for an external provider's token
+          exchanges.add(body.toString());
+          req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+              .put("access_token", "platform-token-" + exchanges.size()).put("expires_in", 3600).encode());
           return;
         }
         var seen = new JsonObject().put("upstream", name).put("path", req.path()).put("query", req.query())
@@ -485,9 +494,20 @@ class GatewayTest {
   }
 
   @Test
-  void tokensOfAConfiguredExternalIssuerAreAccepted() {
+  void tokensOfAConfiguredExternalIssuerAreAcceptedAndTravelOnAsThePlatformsOwn() {
     var external = externalKeys.sign(vertx, TestKeys.claims(EXTERNAL_ISSUER, "orgplane-api", "partner-app"));
-    assertEquals(200, get("/v1/organizations", external).statusCode());
+    var exchangesBefore = exchanges.size();
+    var first = get("/v1/organizations", external);
+    assertEquals(200, first.statusCode());
+    var ours = first.bodyAsJsonObject().getString("authorization");
+    assertEquals("Bearer platform-token-" + exchanges.size(), ours, "the services take only the platform's tokens");
+    assertTrue(exchanges.get(exchanges.size() - 1).contains("requested_token_type="
+        + "urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token"), "an access token alone, no session");
+    assertEquals(ours, get("/v1/organizations", external).bodyAsJsonObject().getString("authorization"));
+    assertEquals(exchangesBefore + 1, exchanges.size(), "exchanged once, then remembered");
+    var own = token(c -> c);
+    assertEquals("Bearer " + own, get("/v1/organizations", own).bodyAsJsonObject().getString("authorization"),
+        "the platform's own tokens travel as they came");
     var wrongAudience = externalKeys.sign(vertx, TestKeys.claims(EXTERNAL_ISSUER, AUDIENCE, "partner-app"));
     assertProblem(get("/v1/organizations", wrongAudience), 401, "invalid_token");
     var ourIssuerTheirKey = externalKeys.sign(vertx, TestKeys.claims(ISSUER, AUDIENCE, "mallory"));

@@ -42,8 +42,15 @@ class NewcomerJourneyTest {
   @Test
   void aPersonFromTheCompanysIdentityProviderSignsInThroughTheGateway() {
     var providerToken = platform.identityProvider.token("employee-42", "employee42@e2e.test");
-    var unexchanged = gateway.get("/v1/users/me", providerToken);
-    assertEquals(401, unexchanged.status(), "the services take only the platform's tokens: " + unexchanged.body());
+    // the gateway exchanges the provider's token at its door: the services behind it take only the platform's
+    var direct = gateway.get("/v1/users/me", providerToken);
+    assertEquals(200, direct.status(), direct.body());
+    assertEquals("employee42@e2e.test", direct.json().getString("email"));
+    var jobsDirect = gateway.get("/v1/provisioning/jobs", providerToken);
+    assertEquals(200, jobsDirect.status(), "the engine too: " + jobsDirect.body());
+    var noAddress = gateway.get("/v1/users/me", platform.identityProvider.token("robot-7", null));
+    assertEquals(401, noAddress.status(), noAddress.body());
+    assertEquals("invalid_token", noAddress.json().getString("code"));
 
     var exchanged = gateway.postForm("/v1/auth/token", Map.of(
         "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token", providerToken,

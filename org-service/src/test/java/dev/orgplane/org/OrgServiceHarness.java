@@ -103,8 +103,16 @@ public final class OrgServiceHarness {
 
   /** RFC 8693 token exchange of {@code subjectToken}, of the type the URN {@code subjectTokenType} names. */
   public HttpResponse<Buffer> exchange(String subjectToken, String subjectTokenType) {
+    return exchange(subjectToken, subjectTokenType, null);
+  }
+
+  /** {@link #exchange(String, String)} asking for {@code requestedTokenType} (null: not asking). */
+  public HttpResponse<Buffer> exchange(String subjectToken, String subjectTokenType, String requestedTokenType) {
     var form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
         .add("subject_token_type", subjectTokenType);
+    if (requestedTokenType != null) {
+      form.add("requested_token_type", requestedTokenType);
+    }
     if (subjectToken != null) {
       form.add("subject_token", subjectToken);
     }

@@ -5,6 +5,7 @@ import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -12,7 +13,8 @@ import java.util.List;
  * Turns away requests without a valid bearer token before they reach any service. Sign-in, key
  * discovery, health, metrics and the API document are open. The Authorization header still
  * travels upstream: every service verifies the token again, so a request that bypasses the gateway
- * gains nothing.
+ * gains nothing. A trusted identity provider's token travels on as the platform's token it was exchanged for
+ * ({@link ExternalTokens}): the services take no other.
  */
 public final class DoorAuth implements Handler<RoutingContext> {
 
@@ -20,9 +22,11 @@ public final class DoorAuth implements Handler<RoutingContext> {
   private static final List<String> OPEN_PATHS = List.of("/metrics", "/openapi.json");
 
   private final TokenVerifier tokens;
+  private final ExternalTokens external;
 
-  public DoorAuth(TokenVerifier tokens) {
+  public DoorAuth(TokenVerifier tokens, ExternalTokens external) {
     this.tokens = tokens;
+    this.external = external;
   }
 
   @Override
@@ -38,9 +42,20 @@ public final class DoorAuth implements Handler<RoutingContext> {
       return;
     }
     tokens.verify(token).onSuccess(principal -> {
-      ctx.put(Principal.CONTEXT_KEY, principal);
-      ctx.next();
+      if (!external.isExternal(principal)) {
+        admit(ctx, principal);
+        return;
+      }
+      external.ours(token, principal).onSuccess(ours -> {
+        ctx.request().headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + ours);
+        admit(ctx, principal);
+      }).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
+  }
+
+  private static void admit(RoutingContext ctx, Principal principal) {
+    ctx.put(Principal.CONTEXT_KEY, principal);
+    ctx.next();
   }
 
   /** A loop, not a stream: asked for every request. */

@@ -39,6 +39,14 @@ final class ExternalSignIn {
     return external != null;
   }
 
+  /**
+   * Whether the exchange asks for an access token alone ({@code requested_token_type}): the gateway's, which
+   * exchanges a provider's token at its door for each request's trip and keeps no session.
+   */
+  static boolean accessTokenOnly(MultiMap form) {
+    return ISSUED_TYPE.equals(form.get("requested_token_type"));
+  }
+
   /** The account the token exchange request {@code form} signs in. */
   Future<UUID> account(MultiMap form) {
     if (!trustsAny()) {
@@ -49,6 +57,11 @@ final class ExternalSignIn {
     if (token == null || token.length() > 16_384 || !SUBJECT_TYPES.contains(form.get("subject_token_type"))) {
       return Future.failedFuture(ApiException.badRequest("invalid_request", "subject_token is required, with a "
           + "subject_token_type of urn:ietf:params:oauth:token-type:jwt, id_token or access_token."));
+    }
+    var requested = form.get("requested_token_type");
+    if (requested != null && !requested.equals(ISSUED_TYPE)) {
+      return Future.failedFuture(ApiException.badRequest("invalid_request",
+          "requested_token_type may only be " + ISSUED_TYPE + "."));
     }
     return external.verify(token)
         .recover(failure -> Future.failedFuture(ApiException.badRequest("invalid_request",

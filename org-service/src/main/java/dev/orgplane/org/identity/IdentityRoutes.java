@@ -99,7 +99,8 @@ public final class IdentityRoutes {
       refreshTokenGrant(ctx, form.get("refresh_token"));
     } else if (ExternalSignIn.GRANT.equals(grant)) {
       externalSignIn.account(form)
-          .compose(this::signedIn)
+          .compose(userId -> ExternalSignIn.accessTokenOnly(form)
+              ? Future.succeededFuture(tokens.tokenResponse(userId.toString(), null)) : signedIn(userId))
           .onSuccess(response -> sendToken(ctx, response.put("issued_token_type", ExternalSignIn.ISSUED_TYPE)))
           .onFailure(ctx::fail);
     } else {

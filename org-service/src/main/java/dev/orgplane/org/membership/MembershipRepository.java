@@ -72,6 +72,4 @@ public final class MembershipRepository {
             + "AND 'owner' = ANY (roles)) AS owner")
         .execute(Tuple.of(orgId, userId)).map(rows -> rows.iterator().next().getBoolean("owner"));
   }
-
-  /** The role names among {@code roles} that are neither predefined nor custom roles of this organization. */
 }

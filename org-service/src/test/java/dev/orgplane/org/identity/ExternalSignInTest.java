@@ -76,6 +76,13 @@ class ExternalSignInTest extends OrgServiceTest {
     assertTrue(account.getBoolean("emailVerified"));
     assertEquals(200, trusting.refresh(first.getString("refresh_token")).statusCode(), "a session like any other");
 
+    var accessOnly = trusting.exchange(provider.sign(claims(subject, email, true)), JWT,
+        "urn:ietf:params:oauth:token-type:access_token");
+    assertEquals(200, accessOnly.statusCode(), accessOnly.bodyAsString());
+    assertEquals(null, accessOnly.bodyAsJsonObject().getString("refresh_token"), "asked for an access token alone");
+    assertProblem(trusting.exchange(provider.sign(claims(subject, email, true)), JWT,
+        "urn:ietf:params:oauth:token-type:refresh_token"), 400, "invalid_request");
+
     // the provider's address changed: the identity, not the address, finds the account
     var again = exchanged(claims(subject, freshEmail(), true));
     assertEquals(account.getString("id"), me(again).getString("id"));

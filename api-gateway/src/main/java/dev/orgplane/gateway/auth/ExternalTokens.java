@@ -1,0 +1,89 @@
+package dev.orgplane.gateway.auth;
+
+import dev.orgplane.kit.auth.BearerToken;
+import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Tokens of the external identity providers the gateway trusts, exchanged at org-service for the platform's own
+ * (RFC 8693 token exchange, an access token alone): the services behind the door take only org-service's tokens, so
+ * the request goes on with one. Each provider token is exchanged once and its answer kept until the earlier of the
+ * two expiries; a refusal (a token naming no verified address, say) is kept for a few seconds, so a client retrying
+ * it does not become a storm of exchanges. One per gateway instance (one event loop): no locking.
+ */
+public final class ExternalTokens {
+
+  private static final String GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
+  private static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
+  private static final long REFUSAL_KEPT_MILLIS = 10_000;
+  /** Kept answers end this much before their token does: a request must not leave with one about to expire. */
+  private static final long EXPIRY_MARGIN_MILLIS = 30_000;
+  private static final int MAX_KEPT = 10_000;
+
+  private record Exchanged(Future<String> token, long keptUntilMillis) {
+  }
+
+  private final WebClient client;
+  private final String tokenUrl;
+  private final String ownIssuer;
+  private final Map<String, Exchanged> kept = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Exchanged> eldest) {
+      return size() > MAX_KEPT;
+    }
+  };
+
+  public ExternalTokens(WebClient client, String orgServiceUrl, String ownIssuer) {
+    this.client = client;
+    this.tokenUrl = orgServiceUrl + "/v1/auth/token";
+    this.ownIssuer = ownIssuer;
+  }
+
+  /** Whether {@code principal}'s token is a provider's, to be exchanged before it goes on. */
+  public boolean isExternal(Principal principal) {
+    return !ownIssuer.equals(principal.issuer());
+  }
+
+  /** The platform's token standing for {@code token}, verified as {@code principal}'s. */
+  public Future<String> ours(BearerToken token, Principal principal) {
+    var value = token.value();
+    var now = System.currentTimeMillis();
+    var known = kept.get(value);
+    if (known != null && known.keptUntilMillis() > now) {
+      return known.token();
+    }
+    var exchanged = exchange(value);
+    var answer = exchanged.map(body -> body.getString("access_token"));
+    // kept at once: requests with the same token arriving meanwhile share the one exchange
+    kept.put(value, new Exchanged(answer, Long.MAX_VALUE));
+    exchanged.onComplete(done -> kept.put(value, new Exchanged(answer, done.succeeded()
+        ? Math.min(principal.expiresAt() * 1000, now + done.result().getLong("expires_in", 0L) * 1000)
+            - EXPIRY_MARGIN_MILLIS
+        : now + REFUSAL_KEPT_MILLIS)));
+    return answer;
+  }
+
+  private Future<JsonObject> exchange(String providerToken) {
+    return client.postAbs(tokenUrl).timeout(5_000)
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", GRANT).add("subject_token", providerToken)
+            .add("subject_token_type", "urn:ietf:params:oauth:token-type:jwt")
+            .add("requested_token_type", ACCESS_TOKEN))
+        .recover(unreachable -> Future.failedFuture(new ApiException(503, "org_service_unavailable",
+            "The identity provider's token could not be exchanged: org-service did not answer.")))
+        .map(response -> {
+          var body = response.bodyAsJsonObject();
+          if (response.statusCode() != 200 || body == null || body.getString("access_token") == null) {
+            var why = body == null ? "" : " " + body.getString("detail", "");
+            throw ApiException.unauthorized("The identity provider's token could not be exchanged for the "
+                + "platform's." + why);
+          }
+          return body;
+        });
+  }
+}
