@@ -78,7 +78,8 @@ final class ExternalSignIn {
 
   /**
    * The first exchange of this identity: the account of its verified address, made if need be, linked to it. Two
-   * first exchanges at once link one account: the address is unique, and the second link waits for the first.
+   * first exchanges at once link one account: the address is unique, and the second link waits for the first. A
+   * platform admin's account is never linked: whoever holds that address at a provider would hold the platform.
    */
   private static Future<UUID> link(SqlClient tx, Principal principal) {
     var claims = principal.claims();
@@ -92,11 +93,18 @@ final class ExternalSignIn {
     var name = claims.getValue("name") instanceof String given ? given : "";
     return tx.preparedQuery("WITH account AS (INSERT INTO org.users AS u (id, email, name, email_verified_at) "
             + "VALUES ($3, $4, $5, now()) ON CONFLICT ((lower(email))) DO UPDATE "
-            + "SET email_verified_at = coalesce(u.email_verified_at, now()) RETURNING id) "
+            + "SET email_verified_at = coalesce(u.email_verified_at, now()) WHERE NOT u.platform_admin RETURNING id) "
             + "INSERT INTO org.external_identities (issuer, subject, user_id) SELECT $1, $2, id FROM account "
             + "ON CONFLICT (issuer, subject) DO NOTHING")
         .execute(Tuple.of(principal.issuer(), principal.subject(), TimeOrderedIds.next(), email,
             name.length() > 256 ? name.substring(0, 256) : name))
-        .compose(inserted -> linked(tx, principal));
+        .compose(inserted -> linked(tx, principal))
+        .map(account -> {
+          if (account == null) {
+            throw ApiException.forbidden("external_link_refused", "The address belongs to a platform admin, whose "
+                + "account no identity provider may sign in to: sign in with its password.");
+          }
+          return account;
+        });
   }
 }

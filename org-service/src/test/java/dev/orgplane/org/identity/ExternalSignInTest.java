@@ -100,6 +100,15 @@ class ExternalSignInTest extends OrgServiceTest {
   }
 
   @Test
+  void noProviderSignsInToAPlatformAdmin() {
+    var claims = claims(UUID.randomUUID().toString(), OrgServiceHarness.ADMIN_EMAIL, true);
+    assertProblem(trusting.exchange(provider.sign(claims), JWT), 403, "external_link_refused");
+    assertProblem(trusting.exchange(provider.sign(claims), JWT), 403, "external_link_refused");
+    assertEquals(200, trusting.requestToken(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD)
+        .statusCode(), "the admin signs in with the password as before");
+  }
+
+  @Test
   void noVerifiedAddressMatchesNoAccount() {
     var email = freshEmail();
     assertProblem(trusting.exchange(provider.sign(claims(UUID.randomUUID().toString(), email, false)), JWT), 400,
