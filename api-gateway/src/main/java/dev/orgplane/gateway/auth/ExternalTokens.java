@@ -2,6 +2,7 @@ package dev.orgplane.gateway.auth;
 
 import dev.orgplane.kit.auth.BearerToken;
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -19,8 +20,6 @@ import java.util.Map;
  */
 public final class ExternalTokens {
 
-  private static final String GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
-  private static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
   private static final long REFUSAL_KEPT_MILLIS = 10_000;
   /** Kept answers end this much before their token does: a request must not leave with one about to expire. */
   private static final long EXPIRY_MARGIN_MILLIS = 30_000;
@@ -71,9 +70,9 @@ public final class ExternalTokens {
 
   private Future<JsonObject> exchange(String providerToken) {
     return client.postAbs(tokenUrl).timeout(5_000)
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", GRANT).add("subject_token", providerToken)
-            .add("subject_token_type", "urn:ietf:params:oauth:token-type:jwt")
-            .add("requested_token_type", ACCESS_TOKEN))
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", TokenExchange.GRANT)
+            .add("subject_token", providerToken).add("subject_token_type", TokenExchange.JWT)
+            .add("requested_token_type", TokenExchange.ACCESS_TOKEN))
         .recover(unreachable -> Future.failedFuture(new ApiException(503, "org_service_unavailable",
             "The identity provider's token could not be exchanged: org-service did not answer.")))
         .map(response -> {

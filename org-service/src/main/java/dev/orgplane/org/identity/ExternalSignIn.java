@@ -1,6 +1,7 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
@@ -21,10 +22,8 @@ import java.util.UUID;
  */
 final class ExternalSignIn {
 
-  static final String GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
-  static final String ISSUED_TYPE = "urn:ietf:params:oauth:token-type:access_token";
-  private static final Set<String> SUBJECT_TYPES = Set.of("urn:ietf:params:oauth:token-type:jwt",
-      "urn:ietf:params:oauth:token-type:id_token", ISSUED_TYPE);
+  private static final Set<String> SUBJECT_TYPES = Set.of(TokenExchange.JWT, TokenExchange.ID_TOKEN,
+      TokenExchange.ACCESS_TOKEN);
 
   private final Pool pool;
   /** Verifies the external issuers' tokens only: our own are not exchanged. Null when none is trusted. */
@@ -44,7 +43,7 @@ final class ExternalSignIn {
    * exchanges a provider's token at its door for each request's trip and keeps no session.
    */
   static boolean accessTokenOnly(MultiMap form) {
-    return ISSUED_TYPE.equals(form.get("requested_token_type"));
+    return TokenExchange.ACCESS_TOKEN.equals(form.get("requested_token_type"));
   }
 
   /** The account the token exchange request {@code form} signs in. */
@@ -59,9 +58,9 @@ final class ExternalSignIn {
           + "subject_token_type of urn:ietf:params:oauth:token-type:jwt, id_token or access_token."));
     }
     var requested = form.get("requested_token_type");
-    if (requested != null && !requested.equals(ISSUED_TYPE)) {
+    if (requested != null && !requested.equals(TokenExchange.ACCESS_TOKEN)) {
       return Future.failedFuture(ApiException.badRequest("invalid_request",
-          "requested_token_type may only be " + ISSUED_TYPE + "."));
+          "requested_token_type may only be " + TokenExchange.ACCESS_TOKEN + "."));
     }
     return external.verify(token)
         .recover(failure -> Future.failedFuture(ApiException.badRequest("invalid_request",

@@ -1,5 +1,6 @@
 package dev.orgplane.org.identity;
 
+import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Replies;
@@ -97,15 +98,15 @@ public final class IdentityRoutes {
       clientCredentialsGrant(ctx);
     } else if ("refresh_token".equals(grant)) {
       refreshTokenGrant(ctx, form.get("refresh_token"));
-    } else if (ExternalSignIn.GRANT.equals(grant)) {
+    } else if (TokenExchange.GRANT.equals(grant)) {
       externalSignIn.account(form)
           .compose(userId -> ExternalSignIn.accessTokenOnly(form)
               ? Future.succeededFuture(tokens.tokenResponse(userId.toString(), null)) : signedIn(userId))
-          .onSuccess(response -> sendToken(ctx, response.put("issued_token_type", ExternalSignIn.ISSUED_TYPE)))
+          .onSuccess(response -> sendToken(ctx, response.put("issued_token_type", TokenExchange.ACCESS_TOKEN)))
           .onFailure(ctx::fail);
     } else {
       ctx.fail(ApiException.badRequest("unsupported_grant_type",
-          "grant_type must be password, refresh_token, client_credentials or " + ExternalSignIn.GRANT + "."));
+          "grant_type must be password, refresh_token, client_credentials or " + TokenExchange.GRANT + "."));
     }
   }
 
@@ -208,7 +209,7 @@ public final class IdentityRoutes {
     var issuer = tokens.issuer();
     var grants = new JsonArray().add("password").add("refresh_token").add("client_credentials");
     if (externalSignIn.trustsAny()) {
-      grants.add(ExternalSignIn.GRANT);
+      grants.add(TokenExchange.GRANT);
     }
     ctx.json(new JsonObject()
         .put("issuer", issuer)
