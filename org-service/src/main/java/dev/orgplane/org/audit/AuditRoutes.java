@@ -72,7 +72,7 @@ public final class AuditRoutes {
   }
 
   private static JsonObject toJson(Row row) {
-    return new JsonObject().put("id", String.valueOf(row.getLong("id"))).put("actor", row.getString("actor"))
+    return new JsonObject().put("id", row.getUUID("public_id").toString()).put("actor", row.getString("actor"))
         .put("action", row.getString("action")).put("target", row.getString("target"))
         .put("details", row.getJsonObject("details")).put("requestId", row.getString("request_id"))
         .put("jobId", row.getUUID("job_id") == null ? null : row.getUUID("job_id").toString())

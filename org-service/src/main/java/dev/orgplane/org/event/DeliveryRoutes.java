@@ -42,7 +42,7 @@ public final class DeliveryRoutes {
               }
               return access;
             }))
-        .compose(access -> pool.preparedQuery("SELECT d.id, d.event, d.state, d.attempts, d.created_at, "
+        .compose(access -> pool.preparedQuery("SELECT d.id, d.public_id, d.event, d.state, d.attempts, d.created_at, "
                 + "COALESCE((SELECT jsonb_agg(jsonb_build_object('attempt', a.attempt, 'statusCode', a.status_code, "
                 + "'error', a.error, 'durationMs', a.duration_ms, 'at', " + SqlTimestamps.iso("a.attempted_at")
                 + ") ORDER BY a.attempt) "
@@ -60,7 +60,7 @@ public final class DeliveryRoutes {
   }
 
   private static JsonObject toJson(Row row) {
-    return new JsonObject().put("id", String.valueOf(row.getLong("id"))).put("event", row.getString("event"))
+    return new JsonObject().put("id", row.getUUID("public_id").toString()).put("event", row.getString("event"))
         .put("state", row.getString("state")).put("attempts", (JsonArray) row.getValue("tries"))
         .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")));
   }

@@ -81,7 +81,7 @@ public final class HookDispatcher {
             + "UPDATE org.hook_deliveries d SET attempts = d.attempts + 1, "
             + "next_attempt_at = now() + $2 * interval '1 millisecond' FROM due, org.hooks h "
             + "WHERE d.id = due.id AND h.org_id = d.org_id AND h.id = d.hook_id "
-            + "RETURNING d.id, d.attempts, d.event, d.payload, h.url, h.secret")
+            + "RETURNING d.id, d.public_id, d.attempts, d.event, d.payload, h.url, h.secret")
         .execute(Tuple.of(BATCH, (double) LEASE_MILLIS));
   }
 
@@ -102,7 +102,7 @@ public final class HookDispatcher {
     return client.request(HttpMethod.POST, checked, target).timeout(10_000)
         .putHeader("Content-Type", "application/json")
         .putHeader("Orgplane-Event", row.getString("event"))
-        .putHeader("Orgplane-Delivery", String.valueOf(row.getLong("id")))
+        .putHeader("Orgplane-Delivery", row.getUUID("public_id").toString())
         .putHeader("Orgplane-Signature", "t=" + timestamp + ",v1=" + sign(row.getString("secret"), timestamp, body))
         .sendBuffer(body)
         .transform(result -> {

@@ -2,6 +2,7 @@ package dev.orgplane.org.audit;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.orgplane.org.OrgServiceTest;
@@ -48,6 +49,8 @@ class AuditFilterTest extends OrgServiceTest {
     var second = org.get(base + "/audit-events?action=organization.updated&limit=1&cursor="
         + first.getString("nextCursor"), alice.token()).bodyAsJsonObject();
     assertEquals("organization.updated", second.getJsonArray("items").getJsonObject(0).getString("action"));
+    var ids = List.of(first, second).stream().map(p -> p.getJsonArray("items").getJsonObject(0).getString("id")).toList();
+    assertNotEquals(UUID.fromString(ids.get(0)), UUID.fromString(ids.get(1)), "events are named by UUIDs: " + ids);
     assertNull(second.getString("nextCursor"), "the filter holds across pages: two updates, two pages");
   }
 

@@ -24,7 +24,7 @@ class HookDeliveryTest {
 
   private static final String SECRET = "receiver-shared-secret-0123456789";
 
-  record Received(String event, boolean signatureValid, JsonObject payload, String host) {
+  record Received(String event, String delivery, boolean signatureValid, JsonObject payload, String host) {
   }
 
   @Test
@@ -37,7 +37,7 @@ class HookDeliveryTest {
       long t = Long.parseLong(parts[0].substring(2));
       var valid = parts[1].equals("v1=" + HookDispatcher.sign(SECRET, t, body))
           && Math.abs(System.currentTimeMillis() / 1000 - t) < 300;
-      received.add(new Received(req.getHeader("Orgplane-Event"), valid, body.toJsonObject(), req.getHeader("Host")));
+      received.add(new Received(req.getHeader("Orgplane-Event"), req.getHeader("Orgplane-Delivery"), valid, body.toJsonObject(), req.getHeader("Host")));
       req.response().setStatusCode(calls.incrementAndGet() <= 2 ? 503 : 200).end();
     })).listen(0, "127.0.0.1").await();
 
@@ -80,6 +80,9 @@ class HookDeliveryTest {
     assertEquals("delivered", delivery.getString("state"));
     assertEquals(List.of(503, 503, 200), delivery.getJsonArray("attempts").stream()
         .map(a -> ((JsonObject) a).getInteger("statusCode")).toList());
+    var deliveryId = UUID.fromString(delivery.getString("id")).toString();
+    assertTrue(received.stream().allMatch(r -> r.delivery().equals(deliveryId)),
+        "every attempt names the delivery by its UUID, as its record does: " + received);
     assertEquals(400, org.get("/v1/organizations/" + orgId + "/hooks/" + hookId + "/deliveries?cursor=bm9wZQ",
         owner.token()).statusCode());
   }
