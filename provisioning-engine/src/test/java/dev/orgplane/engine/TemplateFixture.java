@@ -14,8 +14,8 @@ import java.util.UUID;
 /**
  * A group with a group admin, and a template organization in it holding some of every kind: custom
  * roles, members (one with a custom role), a team, workspaces, schemas, queues whose settings name
- * a schema and the team (copied in another chain of plugins), and hooks that run after one another
- * across pages.
+ * a schema, the team (copied in another chain of plugins) and other queues, earlier and later ones, and
+ * hooks that run after one another across pages, the first naming the last in its config.
  */
 public record TemplateFixture(String groupId, OrgServiceHarness.Account groupAdmin, String templateId,
     OrgServiceHarness.Account member, List<String> queueIds, List<String> hookIds) {
@@ -56,9 +56,11 @@ public record TemplateFixture(String groupId, OrgServiceHarness.Account groupAdm
     for (int i = 0; i < 9; i++) {
       queues.add(id(org.post(base + "/queues", token, new JsonObject().put("name", "queue-" + i)
           .put("workspaceId", workspaces.get(i % 5)).put("schemaId", schemas.get(i % 5))
-          .put("settings", new JsonObject().put("fallbackSchema", schemas.get((i + 1) % 5))
-              .put("escalationTeam", team).put("external", UUID.randomUUID().toString())))));
+          .put("settings", queueSettings(schemas.get((i + 1) % 5), team)
+              .put("previousQueue", i == 0 ? null : queues.get(i - 1))))));
     }
+    ok(org.send(HttpMethod.PATCH, base + "/queues/" + queues.get(0), token, new JsonObject()
+        .put("settings", queueSettings(schemas.get(1), team).put("deadLetterQueue", queues.get(8)))));
     var hooks = new ArrayList<String>();
     for (int i = 0; i < 9; i++) {
       var runAfter = i == 0 ? new JsonArray() : new JsonArray().add(hooks.get(i - 1));
@@ -67,7 +69,14 @@ public record TemplateFixture(String groupId, OrgServiceHarness.Account groupAdm
           .put("queueIds", new JsonArray().add(queues.get(i))).put("runAfter", runAfter)
           .put("config", new JsonObject().put("queue", queues.get(i))))));
     }
+    ok(org.send(HttpMethod.PATCH, base + "/hooks/" + hooks.get(0), token, new JsonObject()
+        .put("config", new JsonObject().put("queue", queues.get(0)).put("escalateTo", hooks.get(8)))));
     return new TemplateFixture(groupId, admin, templateId, member, queues, hooks);
+  }
+
+  private static JsonObject queueSettings(String fallbackSchema, String team) {
+    return new JsonObject().put("fallbackSchema", fallbackSchema).put("escalationTeam", team)
+        .put("external", UUID.randomUUID().toString());
   }
 
   private static void ok(io.vertx.ext.web.client.HttpResponse<?> response) {

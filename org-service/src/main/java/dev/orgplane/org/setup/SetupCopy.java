@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 /**
  * A page of one organization's objects of a kind copied into another inside the database, by the rules
  * copy plugins follow: copies get the ids {@link IdFunction#nameBased} gives in the target, references
- * name the copies of what they named, ids inside the free-form column that name objects copied into
- * the target already are remapped, and secrets are made anew. The service reads only what it maps
+ * name the copies of what they named, ids inside the free-form column that name objects of the source
+ * (or whose copies are in the target already) are remapped, and secrets are made anew. The service reads only what it maps
  * (ids, references, free-form data) and PostgreSQL copies the rest row to row with one
  * {@code INSERT ... SELECT}, so a schema's content, say, never leaves the database.
  */
@@ -100,10 +100,10 @@ final class SetupCopy {
           rows.forEach(read::add);
           var readIds = read.stream().map(row -> row.getUUID("id")).toList();
           var page = TemplatePage.of(read.subList(0, Math.min(limit, read.size())), target, kind.freeFormColumn());
-          return copiesNamedInFreeForm(tx, target, page)
-              .compose(copiesInTarget -> sameKindCopiesInTarget(tx, target, page)
+          return remappedInFreeForm(tx, source, target, page)
+              .compose(remappedIds -> sameKindCopiesInTarget(tx, target, page)
                   .compose(satisfiable -> referencesCheckedNow(tx)
-                      .compose(now -> write(tx, source, target, page, copiesInTarget, satisfiable, firstCopy))))
+                      .compose(now -> write(tx, source, target, page, remappedIds, satisfiable, firstCopy))))
               .recover(failure -> Future.failedFuture(firstCopy && isUniqueViolation(failure) ? new CopiesExist()
                   : CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())))
               .map(written -> new Result(readIds, written.changed(), written.created(), written.updated(),
@@ -155,8 +155,14 @@ final class SetupCopy {
         || field.column().equals(kind.freeFormColumn());
   }
 
-  /** Of the ids inside the page's free-form data, those whose copy exists in the target, as template ids. */
-  private Future<Set<String>> copiesNamedInFreeForm(SqlClient tx, UUID target, TemplatePage page) {
+  /**
+   * Of the ids inside the page's free-form data, those to remap: the ids of the source's objects, and of
+   * objects whose copy is in the target already (the source may have lost them since). The source's count
+   * whether or not they are copied yet, so that what a copy holds never depends on the order of the copy: a
+   * queue naming a queue of a later page as its dead letter, or a hook, whose kind is copied later, names
+   * its copy all the same, as the engine's plans and diffs, made after the whole copy, expect.
+   */
+  private Future<Set<String>> remappedInFreeForm(SqlClient tx, UUID source, UUID target, TemplatePage page) {
     var candidates = new HashSet<String>();
     page.freeForm().stream().filter(Objects::nonNull).forEach(json -> EmbeddedIds.collect(json, candidates));
     if (candidates.isEmpty()) {
@@ -164,8 +170,13 @@ final class SetupCopy {
     }
     var sourceOfCopy = candidates.stream()
         .collect(Collectors.toMap(id -> UUID.fromString(page.copyOf().apply(id)), id -> id));
-    return ExistingObjects.among(tx, target, sourceOfCopy.keySet())
-        .map(found -> found.stream().map(sourceOfCopy::get).collect(Collectors.toSet()));
+    var inSource = ExistingObjects.among(tx, source, candidates.stream().map(UUID::fromString).toList());
+    var copied = ExistingObjects.among(tx, target, sourceOfCopy.keySet());
+    return Future.all(inSource, copied).map(both -> {
+      var remapped = inSource.result().stream().map(UUID::toString).collect(Collectors.toSet());
+      copied.result().forEach(copy -> remapped.add(sourceOfCopy.get(copy)));
+      return remapped;
+    });
   }
 
   /**
@@ -199,7 +210,7 @@ final class SetupCopy {
    * are joined to the template's rows, which give everything else.
    */
   private Future<Written> write(SqlClient tx, UUID source, UUID target, TemplatePage page,
-      Set<String> copiesInTarget, Set<String> satisfiable, boolean firstCopy) {
+      Set<String> remappedIds, Set<String> satisfiable, boolean firstCopy) {
     var rows = page.rows();
     if (rows.isEmpty()) {
       return Future.succeededFuture(new Written(List.of(), 0, 0, 0));
@@ -235,7 +246,7 @@ final class SetupCopy {
             asWritten.get(i).put(field.column(), copies);
             yield copies.stream().map(String.class::cast).collect(Collectors.joining(",", "{", "}"));
           }
-          default -> remapped(page.freeForm().get(i), copyOf, copiesInTarget);
+          default -> remapped(page.freeForm().get(i), copyOf, remappedIds);
         };
       }
       params.addValue(values);
@@ -253,11 +264,11 @@ final class SetupCopy {
   }
 
   /** The free-form data with embedded ids remapped, or {@code null} when the template's may be copied as it is. */
-  private static String remapped(JsonObject json, Function<String, String> copyOf, Set<String> copiesInTarget) {
-    if (json == null || copiesInTarget.isEmpty()) {
+  private static String remapped(JsonObject json, Function<String, String> copyOf, Set<String> remappedIds) {
+    if (json == null || remappedIds.isEmpty()) {
       return null;
     }
-    var remapped = (JsonObject) EmbeddedIds.replace(json, id -> copiesInTarget.contains(id) ? copyOf.apply(id) : null);
+    var remapped = (JsonObject) EmbeddedIds.replace(json, id -> remappedIds.contains(id) ? copyOf.apply(id) : null);
     return remapped.equals(json) ? null : remapped.encode();
   }
 

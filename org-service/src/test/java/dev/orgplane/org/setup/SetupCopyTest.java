@@ -9,9 +9,11 @@ import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -89,12 +91,12 @@ class SetupCopyTest extends OrgServiceTest {
     assertEquals(new JsonObject().put("type", "object"), schemaCopy.getJsonObject("content"));
 
     counts(copy(owner, template, target, "workspaces", ""), 0, 0, 2);
-    assertEquals(204, org.send(io.vertx.core.http.HttpMethod.DELETE, target.path("/workspaces/" + copyOf.apply(spare)),
+    assertEquals(204, org.send(HttpMethod.DELETE, target.path("/workspaces/" + copyOf.apply(spare)),
         owner.token(), null).statusCode());
     counts(copy(owner, template, target, "workspaces", ""), 1, 0, 1);
     counts(copy(owner, template, target, "queues", ""), 0, 0, 1);
     counts(copy(owner, template, target, "hooks", ""), 0, 0, 1);
-    org.send(io.vertx.core.http.HttpMethod.PATCH, template.path("/queues/" + queue), owner.token(),
+    org.send(HttpMethod.PATCH, template.path("/queues/" + queue), owner.token(),
         new JsonObject().put("name", "inbox-renamed"));
     counts(copy(owner, template, target, "queues", ""), 0, 1, 0);
     var audit = org.get(target.path("/audit-events?limit=500"), owner.token()).bodyAsJsonObject().getJsonArray("items");
@@ -107,13 +109,13 @@ class SetupCopyTest extends OrgServiceTest {
     var owner = org.newUser("owner");
     var template = newOrg(owner);
     var target = newOrg(owner);
-    var hooks = new java.util.ArrayList<String>();
+    var hooks = new ArrayList<String>();
     for (var name : List.of("one", "two")) {
       hooks.add(create(owner, template, "hooks", new JsonObject().put("name", name)
           .put("url", "https://hooks.example.com/" + name)));
     }
     hooks.sort(null);
-    org.send(io.vertx.core.http.HttpMethod.PATCH, template.path("/hooks/" + hooks.get(0)), owner.token(),
+    org.send(HttpMethod.PATCH, template.path("/hooks/" + hooks.get(0)), owner.token(),
         new JsonObject().put("runAfter", new JsonArray().add(hooks.get(1))));
 
     var first = copy(owner, template, target, "hooks", "?limit=1");
@@ -127,6 +129,49 @@ class SetupCopyTest extends OrgServiceTest {
     assertEquals(0, counts(copy(owner, template, target, "hooks", "?limit=1"), 0, 1, 0).getLong("deferred"));
     var linked = org.get(target.path("/hooks/" + copyOf.apply(hooks.get(0))), owner.token()).bodyAsJsonObject();
     assertEquals(List.of(copyOf.apply(hooks.get(1))), linked.getJsonArray("runAfter").getList());
+  }
+
+  /**
+   * Ids in settings name the copies whatever the order of the copy: of the same page, of a later page,
+   * and of a kind copied later (hooks after queues); so the copy holds what a plan after it expects, and
+   * a re-run changes nothing.
+   */
+  @Test
+  void embeddedIdsOfTheTemplateNameTheirCopiesWhateverTheOrderOfTheCopy() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var workspace = create(owner, template, "workspaces", new JsonObject().put("name", "main"));
+    var schema = create(owner, template, "schemas", new JsonObject().put("name", "s")
+        .put("content", new JsonObject()));
+    var queues = new ArrayList<String>();
+    for (var name : List.of("a", "b", "c")) {
+      queues.add(create(owner, template, "queues", new JsonObject().put("name", name).put("workspaceId", workspace)
+          .put("schemaId", schema)));
+    }
+    queues.sort(null);
+    var hook = create(owner, template, "hooks", new JsonObject().put("name", "h").put("url", "https://hooks.example.com/h"));
+    var settings = List.of(new JsonObject().put("deadLetter", queues.get(2)).put("notify", hook),
+        new JsonObject().put("deadLetter", queues.get(0)), new JsonObject().put("retryIn", queues.get(1)));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, org.send(HttpMethod.PATCH, template.path("/queues/" + queues.get(i)),
+          owner.token(), new JsonObject().put("settings", settings.get(i))).statusCode());
+    }
+
+    counts(copy(owner, template, target, "workspaces", ""), 1, 0, 0);
+    counts(copy(owner, template, target, "schemas", ""), 1, 0, 0);
+    var first = counts(copy(owner, template, target, "queues", "?limit=2"), 2, 0, 0);
+    counts(copy(owner, template, target, "queues", "?limit=2&cursor=" + first.getString("nextCursor")), 1, 0, 0);
+
+    var copyOf = IdFunction.nameBasedIn(target.id());
+    for (int i = 0; i < 3; i++) {
+      var copied = org.get(target.path("/queues/" + copyOf.apply(queues.get(i))), owner.token()).bodyAsJsonObject();
+      var expected = new JsonObject();
+      settings.get(i).forEach(e -> expected.put(e.getKey(), copyOf.apply((String) e.getValue())));
+      assertEquals(expected, copied.getJsonObject("settings"), "queue " + i);
+    }
+    counts(copy(owner, template, target, "hooks", ""), 1, 0, 0);
+    counts(copy(owner, template, target, "queues", ""), 0, 0, 3);
   }
 
   @Test

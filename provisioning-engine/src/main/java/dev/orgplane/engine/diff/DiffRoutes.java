@@ -76,8 +76,9 @@ public final class DiffRoutes {
 
   private Future<List<KindDiff>> kinds(String source, String target) {
     var api = new OrgApiClient(http, orgServiceUrl, token, null);
-    var context = new EngineCopyContext(null, source, target, new CopiedObjects(pool, api, UUID.fromString(target), null),
-        api, http, null, new JsonObject(), 500, 500, message -> { });
+    var ids = new CopiedObjects(pool, api, UUID.fromString(source), UUID.fromString(target), null);
+    var context = new EngineCopyContext(null, source, target, ids, api, http, null, new JsonObject(), 500, 500,
+        message -> { });
     return Future.all(registry.inRunOrder().stream().map(plugin -> plugin.diff(context)).toList())
         .map(all -> all.<KindDiff>list());
   }

@@ -21,32 +21,35 @@ import java.util.function.Function;
 
 /**
  * The ids of copies in one target organization: a name-based (version 5) UUID of the target and the
- * template id, so the same object copied twice has one id; and which copies exist there so far, which
- * tells template ids apart from other strings in free-form data. Copies in org-service are asked of
- * org-service ({@link OrgApi#existing}); copies plugins made in other systems are on the engine's own
- * record, written with each page's checkpoint.
+ * template id, so the same object copied twice has one id; and which strings in free-form data are
+ * template ids: those naming the template's objects in org-service, copied yet or not (so a copy never
+ * depends on the order it was made in, as org-service's own copies do not), and those whose copies exist
+ * in the target. Objects in org-service are asked of org-service ({@link OrgApi#existing}); copies plugins
+ * made in other systems are on the engine's own record, written with each page's checkpoint.
  */
 public final class CopiedObjects implements IdFunction {
 
   private final Pool pool;
   private final OrgApi org;
+  private final String template;
   private final UUID namespace;
   private final boolean recorded;
   private final Function<String, String> ids;
-  /** Template ids known to have copies: once copied, always copied, so a hit is never asked again. */
-  private final Set<String> copied = new HashSet<>();
+  /** Strings known to be template ids: once known, always known, so a hit is never asked again. */
+  private final Set<String> templateIds = new HashSet<>();
   private final List<Lookup> waiting = new ArrayList<>();
 
   private record Lookup(Set<String> candidates, Promise<Void> done) {
   }
 
   /**
-   * Ids in {@code targetOrg}; a dry run without a target yet ({@code targetOrg} null) derives them
-   * from {@code jobId} instead, and has no copies on record.
+   * Ids in {@code targetOrg} of copies of {@code templateOrg}'s objects; a dry run without a target yet
+   * ({@code targetOrg} null) derives them from {@code jobId} instead, and has no copies on record.
    */
-  public CopiedObjects(Pool pool, OrgApi org, UUID targetOrg, UUID jobId) {
+  public CopiedObjects(Pool pool, OrgApi org, UUID templateOrg, UUID targetOrg, UUID jobId) {
     this.pool = pool;
     this.org = org;
+    this.template = templateOrg.toString();
     this.namespace = targetOrg == null ? jobId : targetOrg;
     this.recorded = targetOrg != null;
     this.ids = IdFunction.nameBasedIn(namespace.toString());
@@ -73,7 +76,7 @@ public final class CopiedObjects implements IdFunction {
   public Future<JsonObject> remapEmbedded(JsonObject freeForm) {
     var candidates = new HashSet<String>();
     EmbeddedIds.collect(freeForm, candidates);
-    candidates.removeAll(copied);
+    candidates.removeAll(templateIds);
     if (!recorded || candidates.isEmpty()) {
       return Future.succeededFuture(recorded ? remapped(freeForm) : freeForm);
     }
@@ -101,9 +104,12 @@ public final class CopiedObjects implements IdFunction {
     waiting.clear();
     var sourceOfCopy = new HashMap<String, String>();
     batch.forEach(lookup -> lookup.candidates().forEach(source -> sourceOfCopy.put(copyOf(source), source)));
-    copiedAlready(sourceOfCopy.keySet())
-        .onSuccess(copies -> {
-          copies.forEach(copy -> copied.add(sourceOfCopy.get(copy)));
+    var copies = copiedAlready(sourceOfCopy.keySet());
+    var inTemplate = org.existing(template, sourceOfCopy.values());
+    Future.all(copies, inTemplate)
+        .onSuccess(both -> {
+          copies.result().forEach(copy -> templateIds.add(sourceOfCopy.get(copy)));
+          templateIds.addAll(inTemplate.result());
           batch.forEach(lookup -> lookup.done().complete());
         })
         .onFailure(e -> batch.forEach(lookup -> lookup.done().fail(e)));
@@ -126,6 +132,6 @@ public final class CopiedObjects implements IdFunction {
   }
 
   private JsonObject remapped(JsonObject freeForm) {
-    return (JsonObject) EmbeddedIds.replace(freeForm, id -> copied.contains(id) ? copyOf(id) : null);
+    return (JsonObject) EmbeddedIds.replace(freeForm, id -> templateIds.contains(id) ? copyOf(id) : null);
   }
 }

@@ -162,7 +162,7 @@ public final class JobRunner {
         .sharingPagesOf(job.templateOrg().toString(), templatePages);
     var target = new TargetOrganization(pool, api, owner);
     return withRetries("the target organization", () -> target.ensure(job), 1).compose(targetOrg -> {
-      var ids = new CopiedObjects(pool, api, targetOrg, job.id());
+      var ids = new CopiedObjects(pool, api, job.templateOrg(), targetOrg, job.id());
       var context = new EngineCopyContext(job.id().toString(), job.templateOrg().toString(),
           targetOrg == null ? null : targetOrg.toString(), ids, api, http, vertx, job.options(), settings.pageSize(),
           settings.copyPageSize(), message -> LOG.info("job {}: {}", job.id(), message));

@@ -14,7 +14,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,7 +103,17 @@ class ProvisioningTest {
           "even ids of kinds copied by another chain of plugins, side by side: " + queue.encode());
       assertFalse(template.queueIds().contains(queue.getString("id")));
     }
+    var targetQueues = queues.stream().map(q -> ((JsonObject) q).getString("id")).toList();
+    var queueNames = queues.stream().map(q -> ((JsonObject) q).getJsonObject("settings"))
+        .flatMap(settings -> Stream.of(settings.getString("previousQueue"),
+            settings.getString("deadLetterQueue"))).filter(Objects::nonNull).toList();
+    assertEquals(9, queueNames.size());
+    assertTrue(targetQueues.containsAll(queueNames),
+        "queues named in settings are the copies, a later page's too: " + queueNames + " " + targetQueues);
     var hooks = items("/v1/organizations/" + target + "/hooks");
+    var targetHooks = hooks.stream().map(h -> ((JsonObject) h).getString("id")).toList();
+    assertTrue(hooks.stream().map(h -> ((JsonObject) h).getJsonObject("config").getString("escalateTo"))
+        .filter(Objects::nonNull).allMatch(targetHooks::contains), hooks.encode());
     var chained = hooks.stream().map(JsonObject.class::cast).filter(h -> !h.getJsonArray("runAfter").isEmpty()).count();
     assertEquals(8, chained, "every runAfter link survives, forward references across pages included");
 

@@ -23,11 +23,12 @@ public interface IdFunction {
   String copyOf(String sourceId);
 
   /**
-   * {@code freeForm} with every string that is the id of a template object whose copy is in the target
-   * (made by this job, in this or an earlier plugin, or by an earlier job) replaced by the id of its copy,
-   * at any depth. Other strings,
-   * including ids that only look like template ids, are left alone. The engine answers once every
-   * plugin earlier in the run order has finished, even those of other chains running side by side.
+   * {@code freeForm} with every string that is a template id replaced by the id of its copy, at any depth:
+   * the id of an object of the template in org-service, copied yet or not (a queue naming another queue, or
+   * a hook, names its copy whatever the order of the copy), or of an object whose copy is in the target
+   * (made by this job, in this or an earlier plugin, or by an earlier job). Other strings, including ids
+   * that only look like template ids, are left alone. The engine answers once every plugin earlier in the
+   * run order has finished, even those of other chains running side by side.
    */
   Future<JsonObject> remapEmbedded(JsonObject freeForm);
 

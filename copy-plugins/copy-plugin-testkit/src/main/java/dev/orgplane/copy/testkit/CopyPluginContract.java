@@ -76,7 +76,7 @@ public abstract class CopyPluginContract {
         template(new TemplateWriter(template, TEMPLATE));
       }
       api = template.copy();
-      ids = new KitIds(TARGET, api);
+      ids = new KitIds(TEMPLATE, TARGET, api);
       context = new KitContext("7e3b1a52-0000-4000-8000-0000000000ff", TEMPLATE, TARGET, ids, api, null, vertx(),
           options(), pageSize(), message -> { });
       if (!dryRun) {

@@ -91,7 +91,8 @@ public final class InMemoryOrgApi implements OrgApi {
   /**
    * Copies as org-service does: the copy's id is {@link IdFunction#nameBased} of the target; a field, or
    * an array of strings, naming an object of the source names its copy; ids inside nested objects
-   * (free-form data) are remapped when their copy exists in the target already. An array entry naming an
+   * (free-form data) are remapped when they name an object of the source or one whose copy is in the target
+ * already. An array entry naming an
    * object of the same kind whose copy is neither in the page nor in the target is left out (deferred).
    */
   @Override
@@ -103,7 +104,8 @@ public final class InMemoryOrgApi implements OrgApi {
       var sameKind = new HashSet<>(stored(source, path).keySet());
       var satisfiable = new HashSet<>(stored(target, path).keySet());
       page.items().forEach(object -> satisfiable.add(copyOf.apply(object.getString("id"))));
-      Function<String, String> embedded = id -> targetObjects.contains(copyOf.apply(id)) ? copyOf.apply(id) : null;
+      Function<String, String> embedded = id -> sourceObjects.contains(id) || targetObjects.contains(copyOf.apply(id))
+          ? copyOf.apply(id) : null;
       var counts = Counts.ZERO;
       long deferred = 0;
       var copiedIds = new ArrayList<String>();

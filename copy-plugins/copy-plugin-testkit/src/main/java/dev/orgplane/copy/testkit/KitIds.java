@@ -13,17 +13,19 @@ import java.util.stream.Collectors;
 
 /**
  * The engine's id scheme ({@link IdFunction#nameBased}) and its knowledge of what has been copied into
- * the target, kept in memory: ids embedded in free-form data are remapped only when their copy exists,
- * in the org API ({@link OrgApi#existing}) or on the record of pages copied elsewhere, exactly as the
- * engine does.
+ * the target, kept in memory: ids embedded in free-form data are remapped when they name the template's
+ * objects in the org API or their copy exists, there ({@link OrgApi#existing}) or on the record of pages
+ * copied elsewhere, exactly as the engine does.
  */
 public final class KitIds implements IdFunction {
 
+  private final String template;
   private final String target;
   private final OrgApi org;
   private final Set<String> recorded = new HashSet<>();
 
-  public KitIds(String target, OrgApi org) {
+  public KitIds(String template, String target, OrgApi org) {
+    this.template = template;
     this.target = target;
     this.org = org;
   }
@@ -43,9 +45,12 @@ public final class KitIds implements IdFunction {
     var candidates = new HashSet<String>();
     EmbeddedIds.collect(freeForm, candidates);
     var sourceOf = candidates.stream().collect(Collectors.toMap(this::copyOf, id -> id));
-    return copiedAlready(sourceOf.keySet()).map(copies -> {
-      var copied = copies.stream().map(sourceOf::get).collect(Collectors.toSet());
-      return (JsonObject) EmbeddedIds.replace(freeForm, id -> copied.contains(id) ? copyOf(id) : null);
+    var copies = copiedAlready(sourceOf.keySet());
+    var inTemplate = org.existing(template, candidates);
+    return Future.all(copies, inTemplate).map(both -> {
+      var templateIds = new HashSet<>(inTemplate.result());
+      copies.result().forEach(copy -> templateIds.add(sourceOf.get(copy)));
+      return (JsonObject) EmbeddedIds.replace(freeForm, id -> templateIds.contains(id) ? copyOf(id) : null);
     });
   }
 
