@@ -20,8 +20,8 @@ final class Cors {
     return Optional.of(CorsHandler.create()
         .addOrigins(allowed)
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
-        .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-Id",
-            "X-Create-Key"))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match",
+            "Last-Event-ID", "X-Request-Id", "X-Create-Key"))
         .exposedHeaders(Set.of("ETag", "Location", "Retry-After", "X-Request-Id", "Idempotent-Replayed"))
         .maxAgeSeconds(600));
   }

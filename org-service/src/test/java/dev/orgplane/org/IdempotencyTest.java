@@ -45,6 +45,12 @@ class IdempotencyTest extends OrgServiceTest {
     var key = UUID.randomUUID().toString();
     assertEquals(201, create(alice.token(), key, "idem-a-" + key.substring(0, 6)).statusCode());
     assertProblem(create(alice.token(), key, "idem-b-" + key.substring(0, 6)), 422, "idempotency_key_reused");
+    var sameBody = new JsonObject().put("name", "idem-a-" + key.substring(0, 6)).put("title", "t");
+    assertProblem(org.send(HttpMethod.POST, "/v1/organizations?page=2", alice.token(), sameBody,
+        MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", key)), 422, "idempotency_key_reused");
+    assertProblem(org.send(HttpMethod.POST, "/v1/organizations", alice.token(), sameBody,
+        MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", key).add("X-Create-Key", "ock_other")), 422,
+        "idempotency_key_reused");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.orgplane.org.access;
 
+import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.organization.Organization;
@@ -50,6 +51,15 @@ public final class AccessPolicy {
       check(access, permission);
       return access;
     });
+  }
+
+  /**
+   * The caller's access to {@code orgRef} whatever their permissions, the organization row locked: what
+   * leaving takes, which a member may do whatever roles they hold (a custom role without
+   * {@code app_organization_get} included) and in a disabled organization too.
+   */
+  public static Future<OrgAccess> requireMember(SqlClient client, Principal principal, String orgRef) {
+    return access(client, principal, orgRef, true);
   }
 
   /** Whether the caller is in {@code orgRef} at all, with whatever permissions: anyone else gets 404 there. */
@@ -169,8 +179,12 @@ public final class AccessPolicy {
     return ApiException.notFound("organization_not_found", "No such organization.");
   }
 
-  /** Whether an organization reference is an id (else it is a name: names never have this shape). */
+  /**
+   * Whether an organization reference is an id (else it is a name: names never have this shape). The dashes
+   * must be where a UUID has them: a reference of 36 hex digits and dashes elsewhere reached the database as
+   * a uuid parameter, which the client could not encode (500).
+   */
   public static boolean isUuid(String s) {
-    return s.length() == 36 && s.chars().filter(c -> c == '-').count() == 4 && s.matches("[0-9a-fA-F-]{36}");
+    return EmbeddedIds.isUuid(s);
   }
 }

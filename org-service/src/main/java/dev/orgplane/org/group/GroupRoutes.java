@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -66,8 +67,8 @@ public final class GroupRoutes {
     var page = PageRequest.of(ctx);
     var after = page.afterId();
     AccessPolicy.caller(pool, BearerAuth.principal(ctx))
-        .compose(caller -> GroupRepository.list(pool, caller.userId(), caller.platformAdmin(), after,
-            page.fetchSize()))
+        .compose(caller -> caller.scoped() ? Future.succeededFuture(List.<OrganizationGroup>of())
+            : GroupRepository.list(pool, caller.userId(), caller.platformAdmin(), after, page.fetchSize()))
         .onSuccess(groups -> ctx.json(page.page(groups, OrganizationGroup::toJson, g -> g.id().toString())))
         .onFailure(ctx::fail);
   }
@@ -144,7 +145,7 @@ public final class GroupRoutes {
   private Future<OrganizationGroup> visibleGroup(RoutingContext ctx) {
     var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
     return AccessPolicy.caller(pool, BearerAuth.principal(ctx))
-        .compose((Caller caller) -> caller.scoped() ? Future.succeededFuture(java.util.Optional.<OrganizationGroup>empty())
+        .compose((Caller caller) -> caller.scoped() ? Future.succeededFuture(Optional.<OrganizationGroup>empty())
             : GroupRepository.visible(pool, groupId, caller.userId(), caller.platformAdmin()))
         .compose(group -> group.isPresent() ? Future.succeededFuture(group.get()) : Future.failedFuture(groupNotFound()));
   }

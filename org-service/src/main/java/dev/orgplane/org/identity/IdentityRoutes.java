@@ -115,14 +115,23 @@ public final class IdentityRoutes {
       ctx.fail(ApiException.badRequest("invalid_request", "username and password are required."));
       return;
     }
+    if (username.length() > RequestBody.MAX_EMAIL) {
+      // no account has such an address, and the failure count keyed by it could not be written
+      ctx.fail(wrongCredentials());
+      return;
+    }
     throttle.admit(username, ctx)
         .compose(admitted -> UserRepository.byEmail(pool, username))
         .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
             .compose(ok -> ok ? throttle.succeeded(username).map(user.get())
-                : Future.failedFuture(new ApiException(400, "invalid_grant", "The email or password is wrong."))))
+                : Future.failedFuture(wrongCredentials())))
         .compose(user -> signedIn(user.id()))
         .onSuccess(response -> sendToken(ctx, response))
         .onFailure(ctx::fail);
+  }
+
+  private static ApiException wrongCredentials() {
+    return new ApiException(400, "invalid_grant", "The email or password is wrong.");
   }
 
   /** A person's new session: an access token and the first refresh token of a new family. */

@@ -137,8 +137,8 @@ public final class MembershipRoutes {
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     // anyone may leave an organization (the last owner excepted); removing others takes the permission
     var leaving = userId.equals(AccessPolicy.userId(principal));
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
-                leaving ? PermissionCatalog.ORG_GET : PermissionCatalog.USER_MANAGE, true)
+    pool.withTransaction(tx -> (leaving ? AccessPolicy.requireMember(tx, principal, ctx.pathParam("org"))
+                : AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE, true))
             .compose(access -> RoleGrants.requireNotAbove(tx, access, userId)
                 .compose(v -> requireAnotherOwner(tx, access, userId))
                 .compose(v -> MembershipRepository.remove(tx, access.orgId(), userId))

@@ -60,6 +60,13 @@ public final class OrganizationRoutes {
    */
   private void create(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
+    if (principal.isScoped()) {
+      // a service user or a group admin's token for one organization: neither may found others (a service user
+      // would own what its own token could not reach, and be gone, with its ownership, when it is deleted)
+      ctx.fail(ApiException.forbidden("scoped_token", "This token acts in one organization only; creating "
+          + "organizations needs a person's own token."));
+      return;
+    }
     var orgId = TimeOrderedIds.next();
     var created = CreateRequest.namesPlacement(ctx) ? Future.succeededFuture(Optional.<Organization>empty())
         : createOwnedByCaller(ctx, principal, orgId);

@@ -1,6 +1,7 @@
 package dev.orgplane.org.user;
 
 import dev.orgplane.kit.db.TimeOrderedIds;
+import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -67,6 +68,11 @@ public final class UserRepository {
             + User.COLUMNS)
         .mapping(User.MAPPER)
         .execute(Tuple.of(id, name))
-        .map(rows -> rows.iterator().next());
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiException.unauthorized("The token's user no longer exists.");
+          }
+          return rows.iterator().next();
+        });
   }
 }

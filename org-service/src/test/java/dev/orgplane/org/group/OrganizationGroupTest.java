@@ -106,6 +106,10 @@ class OrganizationGroupTest {
         .statusCode());
     var elsewhere = org.createOrg(admin.token(), "own-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     assertProblem(org.get("/v1/organizations/" + elsewhere, scopedToken), 404, "organization_not_found");
+    assertProblem(org.post("/v1/organizations", scopedToken, new JsonObject().put("name", "scoped-"
+        + UUID.randomUUID().toString().substring(0, 8)).put("title", "T").put("groupId", gid)), 403, "scoped_token");
+    assertTrue(org.get("/v1/organization-groups", scopedToken).bodyAsJsonObject().getJsonArray("items").isEmpty(),
+        "a scoped token carries no group powers, not even to list the groups");
     assertProblem(org.post("/v1/organization-groups/" + gid + "/organizations/" + orgId + "/token", owner.token(), null),
         404, "organization_not_found");
 

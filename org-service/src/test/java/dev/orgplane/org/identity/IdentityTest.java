@@ -102,6 +102,10 @@ class IdentityTest extends OrgServiceTest {
     assertProblem(org.post("/v1/auth/register", null, new JsonObject().put("email", "y@test.local")
         .put("password", "long-enough-password").put("isAdmin", true)), 400, "validation_failed");
     assertProblem(org.post("/v1/auth/register", null, "{nope"), 400, "malformed_json");
+    var tooLong = "a@" + "b".repeat(3000) + ".io";
+    assertProblem(org.post("/v1/auth/register", null, new JsonObject().put("email", tooLong)
+        .put("password", "long-enough-password")), 400, "validation_failed");
+    assertProblem(org.requestToken(tooLong, "long-enough-password"), 400, "invalid_grant");
   }
 
   @Test

@@ -73,6 +73,13 @@ class MembershipTest extends OrgServiceTest {
     var left = org.get("/v1/organizations/" + id + "/audit-events?action=member.removed", owner.token())
         .bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
     assertEquals(true, left.getJsonObject("details").getBoolean("left"), left.encode());
+
+    var auditor = org.newUser("auditor");
+    assertEquals(201, org.post("/v1/organizations/" + id + "/roles", owner.token(), new JsonObject().put("name", "auditor")
+        .put("title", "Auditor").put("permissions", new JsonArray().add("app_audit_list"))).statusCode());
+    add(id, owner, auditor, "auditor");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + auditor.id(), auditor.token(),
+        null).statusCode(), "a role that cannot even read the organization still lets its member leave");
   }
 
   @Test

@@ -129,6 +129,8 @@ class OrganizationTest extends OrgServiceTest {
         "organization_not_found");
     assertProblem(org.get("/v1/organizations/" + id + "/users", mallory.token()), 404, "organization_not_found");
     assertProblem(org.get("/v1/organizations/" + UUID.randomUUID(), mallory.token()), 404, "organization_not_found");
+    assertProblem(org.get("/v1/organizations/----0123456789abcdef0123456789abcdef", mallory.token()), 404,
+        "organization_not_found");
     var listed = org.get("/v1/organizations", mallory.token()).bodyAsJsonObject().getJsonArray("items");
     assertTrue(listed.stream().noneMatch(o -> ((JsonObject) o).getString("id").equals(id)));
   }

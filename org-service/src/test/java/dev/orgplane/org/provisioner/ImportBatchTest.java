@@ -64,6 +64,12 @@ class ImportBatchTest extends OrgServiceTest {
     assertProblem(org.post(path, owner.token(), new JsonObject().put("items", new JsonArray())), 400,
         "validation_failed");
     assertProblem(org.post(path, owner.token(), "{\"items\": ["), 400, "malformed_json");
+    var dryRun = org.post(path, owner.token(), batch(role(UUID.randomUUID().toString(), "fine", "app_audit_list"))
+        .put("dryRun", true));
+    assertProblem(dryRun, 400, "validation_failed");
+    assertEquals("dryRun", dryRun.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    assertEquals(0, org.get("/v1/organizations/" + orgId + "/roles", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").size(), "a batch with a field it does not know writes nothing");
   }
 
   private static JsonObject hook(String id, String name, JsonArray queueIds, String... runAfter) {

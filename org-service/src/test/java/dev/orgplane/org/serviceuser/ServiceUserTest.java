@@ -34,6 +34,8 @@ class ServiceUserTest extends OrgServiceTest {
     assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, bot, new JsonObject().put("title", "x")),
         403, "forbidden");
     assertProblem(org.get("/v1/organizations/" + other, bot), 404, "organization_not_found");
+    assertProblem(org.post("/v1/organizations", bot, new JsonObject().put("name", "bot-" + UUID.randomUUID()
+        .toString().substring(0, 8)).put("title", "Owned by a bot")), 403, "scoped_token");
     var humans = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items");
     assertEquals(1, humans.size(), "service users are not listed among the people");
 
@@ -53,7 +55,9 @@ class ServiceUserTest extends OrgServiceTest {
     assertProblem(org.clientCredentials(second.getString("clientId"), second.getString("clientSecret")), 401, "invalid_client");
     assertProblem(org.get("/v1/organizations/" + orgId, secondBot), 404, "organization_not_found");
     var orphanName = "orphan-" + UUID.randomUUID().toString().substring(0, 8);
-    assertProblem(org.post("/v1/organizations", secondBot, new JsonObject().put("name", orphanName).put("title", "O")), 401,
+    assertProblem(org.post("/v1/organizations", secondBot, new JsonObject().put("name", orphanName).put("title", "O")), 403,
+        "scoped_token");
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/users/me", secondBot, new JsonObject().put("name", "ghost")), 401,
         "invalid_token");
     var admin = org.token(dev.orgplane.org.OrgServiceHarness.ADMIN_EMAIL, dev.orgplane.org.OrgServiceHarness.ADMIN_PASSWORD);
     assertProblem(org.get("/v1/organizations/" + orphanName, admin), 404, "organization_not_found");

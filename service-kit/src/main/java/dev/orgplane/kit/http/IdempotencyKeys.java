@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +34,8 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
   private static final String SLOT = "orgplane.idempotency.slot";
   private static final Pattern WELL_FORMED = Pattern.compile("[\\x21-\\x7e]{1,255}");
   static final int UNFINISHED_SECONDS = 60;
+  /** Headers that decide what a POST does (where an organization is created, for one). */
+  private static final List<String> MEANINGFUL_HEADERS = List.of("X-Create-Key");
 
   private final Pool pool;
   private final String table;
@@ -151,10 +154,18 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
         + " WHERE created_at < now() - interval '24 hours' LIMIT " + BatchedPurge.BATCH + ")", Tuple.tuple());
   }
 
+  /**
+   * What makes two requests the same one: method, path with its query (a page's cursor is part of what a
+   * {@code :copy} does), the headers that change what a POST does, and the body.
+   */
   private static String requestHash(RoutingContext ctx) {
     try {
       var digest = MessageDigest.getInstance("SHA-256");
-      digest.update((ctx.request().method().name() + " " + ctx.request().path() + "\n").getBytes(StandardCharsets.UTF_8));
+      var request = ctx.request();
+      digest.update((request.method().name() + " " + request.uri() + "\n").getBytes(StandardCharsets.UTF_8));
+      for (var header : MEANINGFUL_HEADERS) {
+        digest.update((header + ": " + request.getHeader(header) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
       var body = ctx.body().buffer();
       if (body != null) {
         digest.update(body.getBytes());

@@ -61,12 +61,19 @@ public final class ImportBatch {
   }
 
   private static JsonArray items(RoutingContext ctx) {
-    Object items;
+    JsonObject body;
     try {
-      var body = ctx.body().asJsonObject();
-      items = body == null ? null : body.getValue("items");
+      body = ctx.body().asJsonObject();
     } catch (DecodeException | ClassCastException e) {
       throw ApiException.badRequest("malformed_json", "The request body is not a JSON object.");
+    }
+    var items = body == null ? null : body.getValue("items");
+    var unknown = body == null ? List.<String>of()
+        : body.fieldNames().stream().filter(name -> !name.equals("items")).sorted().toList();
+    if (!unknown.isEmpty()) {
+      // a batch written whole despite a field it does not know ({items, dryRun: true}) would surprise its caller
+      throw ApiException.invalid("The batch has fields it does not know; nothing was written.", unknown.stream()
+          .map(name -> new ApiException.FieldError(name, "unknown field")).toList());
     }
     if (!(items instanceof JsonArray array) || array.isEmpty() || array.size() > MAX) {
       throw ApiException.invalid("A batch is {items:[...]} with 1 to " + MAX + " objects.",
