@@ -85,16 +85,34 @@ final class CustomRoleRepository {
         .map(rows -> CustomRole.MAPPER.apply(rows.iterator().next()));
   }
 
-  /** Renames the role in every membership of the organization, so assignments follow a rename. */
+  /**
+   * Renames the role in every membership and invitation of the organization, so assignments follow a rename (an
+   * invitation kept the old name, which granted nothing once accepted, and whatever a role later made under that
+   * name grants).
+   */
   static Future<Void> renameAssignments(SqlClient tx, UUID orgId, String from, String to) {
-    return tx.preparedQuery("UPDATE org.memberships SET roles = array_replace(roles, $2, $3) "
-            + "WHERE org_id = $1 AND $2 = ANY (roles)")
+    return tx.preparedQuery("WITH members AS (UPDATE org.memberships SET roles = array_replace(roles, $2, $3) "
+            + "WHERE org_id = $1 AND $2 = ANY (roles)) "
+            + "UPDATE org.invitations SET roles = array_replace(roles, $2, $3) WHERE org_id = $1 AND $2 = ANY (roles)")
         .execute(Tuple.of(orgId, from, to)).mapEmpty();
   }
 
-  static Future<Long> assignments(SqlClient tx, UUID orgId, String name) {
-    return tx.preparedQuery("SELECT count(*) AS n FROM org.memberships WHERE org_id = $1 AND $2 = ANY (roles)")
-        .execute(Tuple.of(orgId, name)).map(rows -> rows.iterator().next().getLong("n"));
+  /** Who holds the role, or will once they accept: its members, and its invitations not yet expired. */
+  record Assignments(long members, long invitations) {
+
+    boolean any() {
+      return members + invitations > 0;
+    }
+  }
+
+  static Future<Assignments> assignments(SqlClient tx, UUID orgId, String name) {
+    return tx.preparedQuery("SELECT (SELECT count(*) FROM org.memberships WHERE org_id = $1 AND $2 = ANY (roles)) "
+            + "AS members, (SELECT count(*) FROM org.invitations WHERE org_id = $1 AND $2 = ANY (roles) "
+            + "AND expires_at > now()) AS invitations")
+        .execute(Tuple.of(orgId, name)).map(rows -> {
+          var row = rows.iterator().next();
+          return new Assignments(row.getLong("members"), row.getLong("invitations"));
+        });
   }
 
   static Future<Void> delete(SqlClient tx, UUID orgId, UUID roleId) {

@@ -193,9 +193,10 @@ public final class CustomRoleRoutes {
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
                 .map(found -> matching(ctx, found))
                 .compose(role -> CustomRoleRepository.assignments(tx, access.orgId(), role.name())
-                    .compose(count -> count > 0
-                        ? Future.<Void>failedFuture(ApiException.conflict("role_in_use",
-                            "The role is assigned to " + count + " member(s); reassign them first."))
+                    .compose(held -> held.any()
+                        ? Future.<Void>failedFuture(ApiException.conflict("role_in_use", "The role is assigned to "
+                            + held.members() + " member(s) and " + held.invitations() + " pending invitation(s); "
+                            + "reassign or withdraw them first."))
                         : CustomRoleRepository.delete(tx, access.orgId(), role.id()))
                     .compose(v -> audit(tx, ctx, access, "role.deleted", role)))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())

@@ -23,8 +23,13 @@ import java.util.UUID;
  */
 public final class RoleGrants {
 
-  private static final String NAMED = "SELECT x.name, r.permissions FROM unnest($2::text[]) AS x(name) "
-      + "LEFT JOIN org.roles r ON r.org_id = $1 AND r.name = x.name";
+  /**
+   * The roles named, each custom one locked until the caller's transaction ends: a deletion of the role waits for
+   * the grant, then counts it and refuses (or, first, makes the grant find no such role), so no one is left holding
+   * a name that grants nothing, and later whatever a role made under that name grants.
+   */
+  private static final String NAMED = "SELECT x.name, (SELECT r.permissions FROM org.roles r "
+      + "WHERE r.org_id = $1 AND r.name = x.name FOR SHARE) AS permissions FROM unnest($2::text[]) AS x(name)";
   private static final String HELD_BY_MEMBER = "SELECT x.name, r.permissions "
       + "FROM org.memberships m CROSS JOIN unnest(m.roles) AS x(name) "
       + "LEFT JOIN org.roles r ON r.org_id = m.org_id AND r.name = x.name WHERE m.org_id = $1 AND m.user_id = $2";

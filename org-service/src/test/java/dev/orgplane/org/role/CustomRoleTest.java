@@ -8,6 +8,7 @@ import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,17 @@ class CustomRoleTest extends OrgServiceTest {
         409, "role_in_use");
     org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + member.id() + "/roles", owner.token(),
         new JsonObject().put("roles", new JsonArray().add("viewer")));
+    var invited = org.post("/v1/organizations/" + id + "/invitations", owner.token(), new JsonObject()
+        .put("email", "invitee-" + UUID.randomUUID() + "@test.local").put("roles", new JsonArray().add("auditor")));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    var invitation = "/v1/organizations/" + id + "/invitations/" + invited.bodyAsJsonObject().getString("id");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/roles/" + roleId, owner.token(), null),
+        409, "role_in_use");
+    assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + id + "/roles/" + roleId, owner.token(),
+        new JsonObject().put("name", "inspector")).statusCode());
+    assertEquals(List.of("inspector"), org.get(invitation, owner.token()).bodyAsJsonObject().getJsonArray("roles")
+        .getList(), "an invitation follows a rename, as members do");
+    assertEquals(204, org.send(HttpMethod.DELETE, invitation, owner.token(), null).statusCode());
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/roles/" + roleId, owner.token(), null)
         .statusCode());
     assertProblem(org.get("/v1/organizations/" + id + "/roles/" + roleId, owner.token()), 404, "role_not_found");
