@@ -60,10 +60,13 @@ public final class MembershipRepository {
         .execute(Tuple.of(orgId, userId)).map(rows -> rows.rowCount() > 0);
   }
 
-  /** Owners other than {@code userId}; the caller holds the organization row lock, so this cannot race. */
+  /**
+   * Owners other than {@code userId}, people only (a service user made owner before session 17 keeps no one in
+   * charge once deleted); the caller holds the organization row lock, so this cannot race.
+   */
   static Future<Long> otherOwners(SqlClient tx, UUID orgId, UUID userId) {
-    return tx.preparedQuery("SELECT count(*) AS n FROM org.memberships WHERE org_id = $1 AND user_id <> $2 "
-            + "AND 'owner' = ANY (roles)")
+    return tx.preparedQuery("SELECT count(*) AS n FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
+            + "WHERE m.org_id = $1 AND m.user_id <> $2 AND 'owner' = ANY (m.roles) AND u.service_org_id IS NULL")
         .execute(Tuple.of(orgId, userId)).map(rows -> rows.iterator().next().getLong("n"));
   }
 

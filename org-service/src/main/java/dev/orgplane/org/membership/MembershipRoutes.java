@@ -90,12 +90,12 @@ public final class MembershipRoutes {
     var roles = joining.stream().flatMap(j -> j.roles().stream()).distinct().toList();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
-                .compose(v -> UserRepository.missing(tx, userIds))
+                .compose(v -> UserRepository.notPersons(tx, userIds))
                 .compose(missing -> {
                   if (!missing.isEmpty()) {
-                    return Future.failedFuture(new ApiException(422, "unknown_users", "Some users do not exist: "
-                        + missing, missing.stream().map(id -> new ApiException.FieldError("userIds", id.toString()))
-                        .toList()));
+                    return Future.failedFuture(new ApiException(422, "unknown_users", "Some users do not exist "
+                        + "(or are service users, members of their own organization only): " + missing,
+                        missing.stream().map(id -> new ApiException.FieldError("userIds", id.toString())).toList()));
                   }
                   return MembershipRepository.upsert(tx, access.orgId(), joining);
                 })
@@ -122,7 +122,7 @@ public final class MembershipRoutes {
                 PermissionCatalog.USER_MANAGE, true)
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
                 .compose(v -> RoleGrants.requireNotAbove(tx, access, userId))
-                .compose(v -> roles.contains("owner") ? Future.succeededFuture()
+                .compose(v -> roles.contains("owner") ? requirePerson(tx, userId)
                     : requireAnotherOwner(tx, access, userId))
                 .compose(v -> MembershipRepository.setRoles(tx, access.orgId(), userId, roles))
                 .compose(member -> member == null ? Future.failedFuture(memberNotFound())
@@ -147,6 +147,13 @@ public final class MembershipRoutes {
                         "user:" + userId, new JsonObject().put("left", leaving)))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
+  }
+
+  /** Refuses to make a service user an owner, as creating one does: it would keep the organization owned when it goes. */
+  private static Future<Void> requirePerson(SqlConnection tx, UUID userId) {
+    return UserRepository.isPerson(tx, userId).compose(person -> person ? Future.succeededFuture()
+        : Future.failedFuture(ApiException.invalid("A service user cannot be an owner.",
+            List.of(new ApiException.FieldError("roles", "a service user cannot be an owner")))));
   }
 
   /** Refuses a change that would leave the organization without an owner. */

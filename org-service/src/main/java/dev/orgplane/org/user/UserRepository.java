@@ -40,9 +40,13 @@ public final class UserRepository {
   }
 
   /** The ids among {@code ids} that name no user. */
-  public static Future<List<UUID>> missing(SqlClient client, List<UUID> ids) {
-    return client.preparedQuery("SELECT x.id FROM unnest($1::uuid[]) AS x(id) "
-            + "WHERE NOT EXISTS (SELECT 1 FROM org.users u WHERE u.id = x.id)")
+  /**
+   * Of {@code ids}, those that are no person: no user at all, a service user (each belongs to its own organization,
+   * and one added elsewhere was a member no list showed) or the provisioning engine.
+   */
+  public static Future<List<UUID>> notPersons(SqlClient client, List<UUID> ids) {
+    return client.preparedQuery("SELECT x.id FROM unnest($1::uuid[]) AS x(id) WHERE NOT EXISTS "
+            + "(SELECT 1 FROM org.users u WHERE u.id = x.id AND u.service_org_id IS NULL AND NOT u.provisioner)")
         .execute(Tuple.of(ids.toArray(new UUID[0])))
         .map(rows -> {
           var result = new java.util.ArrayList<UUID>();

@@ -141,5 +141,14 @@ class ServiceUserTest extends OrgServiceTest {
     var stranger = org.newUser("stranger");
     assertProblem(org.post(base, stranger.token(), new JsonObject().put("name", "x").put("roles",
         new JsonArray().add("viewer"))), 404, "organization_not_found");
+
+    var bot = org.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray().add("viewer")))
+        .bodyAsJsonObject().getString("id");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/users/" + bot + "/roles", owner.token(),
+        new JsonObject().put("roles", new JsonArray().add("owner"))), 400, "validation_failed");
+    var elsewhere = org.createOrg(owner.token(), "svc-else-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    assertProblem(org.post("/v1/organizations/" + elsewhere + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(bot)).put("roles", new JsonArray().add("viewer"))), 422, "unknown_users");
   }
 }
