@@ -132,6 +132,23 @@ final class SetupRepository {
    */
   static Future<List<FieldError>> integrityProblems(SqlClient tx, SetupKind kind, UUID orgId, List<JsonObject> changed,
       boolean allCreated) {
+    return lockArrayReferences(tx, orgId).compose(locked -> checkedIntegrity(tx, kind, orgId, changed, allCreated));
+  }
+
+  /**
+   * Serializes, per organization, the writes whose array references (a hook's queueIds and runAfter) are checked by
+   * reading other rows, with each other and with deletions of what they may name, until the transaction ends: each
+   * check then runs after the one before has committed, and sees it. Without it two hooks made to run after each
+   * other at once each saw no cycle, and a queue deleted while a hook was made to name it left the hook naming
+   * nothing (array references have no foreign keys).
+   */
+  private static Future<Void> lockArrayReferences(SqlClient tx, UUID orgId) {
+    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('org.array_references:' || $1::uuid, 0))")
+        .execute(Tuple.of(orgId)).mapEmpty();
+  }
+
+  private static Future<List<FieldError>> checkedIntegrity(SqlClient tx, SetupKind kind, UUID orgId,
+      List<JsonObject> changed, boolean allCreated) {
     var checks = new ArrayList<Future<List<FieldError>>>();
     for (var ref : kind.references()) {
       checks.add(brokenReferences(tx, ref, orgId, changed));
@@ -206,6 +223,12 @@ final class SetupRepository {
    * every object of the organization).
    */
   static Future<List<String>> referrers(SqlClient tx, SetupKind kind, UUID orgId, UUID id) {
+    var namedInArrays = kind.referencedBy().stream().anyMatch(SetupKind.Reference::array);
+    return (namedInArrays ? lockArrayReferences(tx, orgId) : Future.<Void>succeededFuture())
+        .compose(locked -> referrersNow(tx, kind, orgId, id));
+  }
+
+  private static Future<List<String>> referrersNow(SqlClient tx, SetupKind kind, UUID orgId, UUID id) {
     var lookups = kind.referencedBy().stream()
         .map(ref -> tx.preparedQuery("SELECT '" + ref.table().replaceAll("s$", "") + " ' || name AS who FROM org."
                 + ref.table() + " WHERE org_id = $1 AND " + (ref.array() ? ref.column() + " @> ARRAY[$2::uuid]"

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -202,6 +205,39 @@ class SetupResourcesTest extends OrgServiceTest {
     assertProblem(cycle, 422, "invalid_reference");
     assertTrue(org.get(t.path("/hooks/" + first), t.owner().token()).bodyAsJsonObject().getJsonArray("runAfter").isEmpty(),
         "the refused change left nothing behind");
+  }
+
+  /**
+   * A hook's array references have no foreign keys: they are checked by reading other rows, which concurrent
+   * writes did not see. Two hooks made to run after each other at once, or a queue deleted while a hook is made to
+   * name it, must still end consistent, whichever request wins.
+   */
+  @Test
+  void concurrentHookWritesLeaveNoCycleAndNoDanglingQueue() {
+    var t = tenant();
+    var setup = queueSetup(t);
+    var client = WebClient.create(vertx);
+    for (int round = 0; round < 8; round++) {
+      var one = create(t, "hooks", hook("one-" + round, new JsonArray(), new JsonArray()));
+      var two = create(t, "hooks", hook("two-" + round, new JsonArray(), new JsonArray()));
+      var patches = List.of(List.of(one, two), List.of(two, one)).stream().map(pair -> client
+              .patch(org.port(), "127.0.0.1", t.path("/hooks/" + pair.get(0))).bearerTokenAuthentication(t.owner().token())
+              .sendJsonObject(new JsonObject().put("runAfter", new JsonArray().add(pair.get(1)))))
+          .toList();
+      Future.join(patches).otherwiseEmpty().await();
+      assertEquals(List.of(200, 422), patches.stream().map(f -> f.result().statusCode()).sorted().toList(),
+          "one of two hooks naming each other is refused");
+
+      var queue = create(t, "queues", queue("q-" + round, setup[0], setup[1]));
+      var delete = client.delete(org.port(), "127.0.0.1", t.path("/queues/" + queue))
+          .bearerTokenAuthentication(t.owner().token()).send();
+      var naming = client.post(org.port(), "127.0.0.1", t.path("/hooks")).bearerTokenAuthentication(t.owner().token())
+          .sendJsonObject(hook("naming-" + round, new JsonArray().add(queue), new JsonArray()));
+      Future.join(delete, naming).otherwiseEmpty().await();
+      var outcome = List.of(delete.result().statusCode(), naming.result().statusCode());
+      assertTrue(outcome.equals(List.of(204, 422)) || outcome.equals(List.of(409, 201)),
+          "the queue is deleted and the hook refused, or the hook made and the deletion refused: " + outcome);
+    }
   }
 
   @Test
