@@ -4,9 +4,11 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.http.KeptAnswers;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -71,8 +73,8 @@ class IdempotencyTest extends OrgServiceTest {
     var alice = own.newUser("alice");
     // as a process that died mid-request leaves its keys: taken, no answer recorded
     PgFixture.execute(db, "INSERT INTO org.idempotency_keys (principal, key, request_hash, created_at) VALUES ('"
-        + alice.id() + "', 'died-long-ago', 'hash', now() - interval '61 seconds'), ('" + alice.id()
-        + "', 'died-just-now', 'hash', now())");
+        + alice.id() + "', '" + KeptAnswers.storedKey("died-long-ago") + "', 'hash', now() - interval '61 seconds'), ('"
+        + alice.id() + "', '" + KeptAnswers.storedKey("died-just-now") + "', 'hash', now())");
     assertEquals(201, create(own, alice.token(), "died-long-ago", "taken-over").statusCode(),
         "the dead request's key is taken over");
     assertProblem(create(own, alice.token(), "died-just-now", "not-yet"), 422, "idempotency_key_reused");
@@ -100,7 +102,8 @@ class IdempotencyTest extends OrgServiceTest {
     request.connection().close().await();
     Thread.sleep(100);
     lock.query("COMMIT").execute().await();
-    var answered = "SELECT count(*) FROM org.idempotency_keys WHERE key = 'hung-up' AND status IS NOT NULL";
+    var answered = "SELECT count(*) FROM org.idempotency_keys WHERE key = '" + KeptAnswers.storedKey("hung-up")
+        + "' AND status IS NOT NULL";
     var deadline = System.currentTimeMillis() + 10_000;
     while (PgFixture.queryLong(db, answered) == 0 && System.currentTimeMillis() < deadline) {
       Thread.sleep(50);
@@ -110,6 +113,30 @@ class IdempotencyTest extends OrgServiceTest {
     assertEquals(201, retry.statusCode(), retry.bodyAsString());
     assertEquals("true", retry.getHeader("Idempotent-Replayed"));
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.organizations WHERE name = 'hung-up'"));
+  }
+
+  /**
+   * A client secret is shown once and kept as a digest; its answer, kept for a retry, must not hold it readably:
+   * the table names neither the key nor the secret, and the retry still gets the secret.
+   */
+  @Test
+  void keptAnswersHoldNoSecretReadably() {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var own = OrgServiceHarness.start(vertx, db);
+    var owner = own.newUser("owner");
+    var base = "/v1/organizations/" + own.createOrg(owner.token(), "sealed").getString("id") + "/service-users";
+    var bot = own.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray().add("viewer")))
+        .bodyAsJsonObject().getString("id");
+    var key = UUID.randomUUID().toString();
+    var headers = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", key);
+    var first = own.send(HttpMethod.POST, base + "/" + bot + "/credentials", owner.token(), null, headers);
+    var retry = own.send(HttpMethod.POST, base + "/" + bot + "/credentials", owner.token(), null, headers);
+    var secret = first.bodyAsJsonObject().getString("clientSecret");
+    assertEquals(secret, retry.bodyAsJsonObject().getString("clientSecret"));
+    assertEquals("true", retry.getHeader("Idempotent-Replayed"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.idempotency_keys WHERE status = 201"));
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.idempotency_keys WHERE key = '" + key
+        + "' OR body LIKE '%" + secret + "%' OR body LIKE '%clientSecret%'"));
   }
 
   @Test

@@ -9,7 +9,8 @@ import org.flywaydb.core.Flyway;
  *
  * <p>The tables of the kit's own features (idempotency keys) are migrated into every service's schema
  * from {@value #KIT_LOCATION}, one copy of their SQL for all services. Their versions are reserved in
- * every service: 2, and 900 upward for any later one.
+ * every service: 2, and 900 upward for any later one. A service's own migrations come after 900 in time but
+ * below it in number, so they are applied out of order (each service's own still go in their order).
  */
 public record Migrations(String schema, String location) {
 
@@ -21,6 +22,7 @@ public record Migrations(String schema, String location) {
         .dataSource(url.jdbcUrl(), url.user(), url.password())
         .schemas(schema)
         .createSchemas(true)
+        .outOfOrder(true)
         .locations("classpath:" + location, "classpath:" + KIT_LOCATION)
         .connectRetries(5)
         .load()

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * never see another's answers. Only successful answers are kept: a failed request may be retried. A key
  * whose request has not finished after {@value #UNFINISHED_SECONDS} seconds belonged to a process that died
  * mid-request (requests are far shorter: the gateway gives up after 30 s), and the next request with it runs.
+ * Keys and answers are stored as {@link KeptAnswers} says: a digest, and sealed under the key.
  *
  * <p>Needs a table {@code <schema>.idempotency_keys} (see the services' migrations).
  */
@@ -45,8 +46,8 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
     this.table = schema + ".idempotency_keys";
   }
 
-  /** Where a request's answer is kept. */
-  private record Slot(IdempotencyKeys owner, String principal, String key) {
+  /** Where a request's answer is kept: {@code key} as the client sent it, {@code stored} as the table names it. */
+  private record Slot(IdempotencyKeys owner, String principal, String key, String stored) {
   }
 
   @Override
@@ -62,15 +63,16 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
       return;
     }
     var hash = requestHash(ctx);
+    var stored = KeptAnswers.storedKey(key);
     pool.preparedQuery("INSERT INTO " + table + " AS k (principal, key, request_hash) VALUES ($1, $2, $3) "
             + "ON CONFLICT (principal, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = NULL, "
             + "body = NULL, headers = NULL, created_at = now() WHERE k.created_at < now() - interval '24 hours' "
             + "OR (k.status IS NULL AND k.created_at < now() - interval '" + UNFINISHED_SECONDS + " seconds') "
             + "RETURNING 1")
-        .execute(Tuple.of(principal.subject(), key, hash))
+        .execute(Tuple.of(principal.subject(), stored, hash))
         .compose(inserted -> {
           if (inserted.size() == 1) {
-            var slot = new Slot(this, principal.subject(), key);
+            var slot = new Slot(this, principal.subject(), key, stored);
             // No release when the client goes away mid-request: its work may still commit, and the answer then
             // recorded is what its retry must get. (Releasing the key on the disconnect let a killed engine's
             // retry record a job's end twice.) A request that fails releases it; one whose process dies keeps it
@@ -87,7 +89,7 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
   private Future<Void> replay(RoutingContext ctx, String principal, String key, String hash) {
     return pool.preparedQuery("SELECT request_hash, status, body, headers FROM " + table
             + " WHERE principal = $1 AND key = $2")
-        .execute(Tuple.of(principal, key))
+        .execute(Tuple.of(principal, KeptAnswers.storedKey(key)))
         .map(rows -> {
           var row = rows.iterator().next();
           if (!hash.equals(row.getString("request_hash"))) {
@@ -106,7 +108,7 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
           if (body == null) {
             response.end();
           } else {
-            response.putHeader("Content-Type", "application/json").end(body);
+            response.putHeader("Content-Type", "application/json").end(KeptAnswers.open(key, body));
           }
           return null;
         });
@@ -128,7 +130,8 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
     ctx.remove(SLOT);
     return slot.owner().pool.preparedQuery("UPDATE " + slot.owner().table + " SET status = $3, body = $4, headers = $5 "
             + "WHERE principal = $1 AND key = $2")
-        .execute(Tuple.of(slot.principal(), slot.key(), status, body == null ? null : body.encode(), headers))
+        .execute(Tuple.of(slot.principal(), slot.stored(), status,
+            body == null ? null : KeptAnswers.seal(slot.key(), body.encode()), headers))
         .mapEmpty();
   }
 
@@ -144,7 +147,7 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
     ctx.remove(SLOT);
     return slot.owner().pool.preparedQuery("DELETE FROM " + slot.owner().table
             + " WHERE principal = $1 AND key = $2 AND status IS NULL")
-        .execute(Tuple.of(slot.principal(), slot.key())).mapEmpty();
+        .execute(Tuple.of(slot.principal(), slot.stored())).mapEmpty();
   }
 
   /** Drops the answers older than a day (API.md keeps them for 24 hours). */
