@@ -164,13 +164,32 @@ public final class TokenVerifier {
     }
     return keyFor(issuer, kid)
         .compose(jwk -> {
-          if (jwk == null || !(alg.equals(jwk.getString("alg")))) {
+          if (jwk == null || !alg.equals(algorithmOf(jwk))) {
             return reject("the token's key is unknown");
           }
-          return verifierFor(issuer, jwk).authenticate(new TokenCredentials(token))
+          return verifierFor(issuer, jwk.copy().put("alg", alg)).authenticate(new TokenCredentials(token))
               .recover(err -> reject("the token's signature or claims are invalid"))
               .map(user -> Principal.fromClaims(claims));
         });
+  }
+
+  /**
+   * The algorithm a key signs with: its {@code alg}, or, as RFC 7517 makes {@code alg} optional and some providers'
+   * key sets leave it out, the one accepted here that its type implies (RSA: RS256, EC P-256: ES256, OKP Ed25519:
+   * EdDSA); such keys were refused before, and every token of their issuer with them.
+   */
+  static String algorithmOf(JsonObject jwk) {
+    if (jwk.getValue("alg") != null) {
+      return jwk.getValue("alg") instanceof String alg ? alg : null;
+    }
+    var kty = String.valueOf(jwk.getValue("kty"));
+    var crv = String.valueOf(jwk.getValue("crv"));
+    return switch (kty) {
+      case "RSA" -> "RS256";
+      case "EC" -> crv.equals("P-256") ? "ES256" : null;
+      case "OKP" -> crv.equals("Ed25519") ? "EdDSA" : null;
+      default -> null;
+    };
   }
 
   private Future<JsonObject> keyFor(TrustedIssuer issuer, String kid) {

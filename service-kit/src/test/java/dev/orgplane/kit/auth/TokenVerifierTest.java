@@ -54,6 +54,24 @@ class TokenVerifierTest {
     assertEquals("o1", principal.orgScope());
   }
 
+  /** RFC 7517 makes a key's {@code alg} optional: its type and curve tell it, and nothing else is accepted with it. */
+  @Test
+  void aKeyWithoutAlgIsUsedForTheAlgorithmItsTypeImplies() {
+    var withoutAlg = keys.publicJwk().copy();
+    withoutAlg.remove("alg");
+    KeySource source = () -> Future.succeededFuture(List.of(withoutAlg));
+    var lenient = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source)));
+    assertEquals("alice", lenient.verify(token(c -> c)).await().subject());
+    var rsaHeader = b64(new JsonObject().put("alg", "RS256").put("kid", keys.kid()).put("typ", "JWT").encode());
+    var signed = token(c -> c).split("\\.");
+    var failure = assertThrows(ApiException.class, () -> lenient.verify(rsaHeader + "." + signed[1] + "." + signed[2])
+        .await());
+    assertEquals(401, failure.status());
+    assertEquals("ES256", TokenVerifier.algorithmOf(withoutAlg));
+    assertEquals("RS256", TokenVerifier.algorithmOf(new JsonObject().put("kty", "RSA")));
+    assertEquals(null, TokenVerifier.algorithmOf(new JsonObject().put("kty", "oct")));
+  }
+
   @Test
   void rejectsExpiredWrongIssuerWrongAudienceMissingExp() {
     assertRejected(token(c -> c.put("exp", System.currentTimeMillis() / 1000 - 120)));
