@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -142,12 +143,14 @@ final class TeamRepository {
         .execute(Tuple.of(orgId, teamId, userIds.toArray(new UUID[0]))).mapEmpty();
   }
 
-  static Future<Set<UUID>> memberIds(SqlClient client, UUID orgId, UUID teamId) {
-    return client.preparedQuery("SELECT user_id FROM org.team_members WHERE org_id = $1 AND team_id = $2")
-        .execute(Tuple.of(orgId, teamId))
+  /** The member ids of each of {@code teamIds}, in one statement; a team without members maps to an empty set. */
+  static Future<Map<UUID, Set<UUID>>> memberIdsOf(SqlClient client, UUID orgId, Collection<UUID> teamIds) {
+    return client.preparedQuery("SELECT team_id, user_id FROM org.team_members WHERE org_id = $1 AND team_id = ANY ($2)")
+        .execute(Tuple.of(orgId, (Object) teamIds.toArray(UUID[]::new)))
         .map(rows -> {
-          var result = new HashSet<UUID>();
-          rows.forEach(r -> result.add(r.getUUID("user_id")));
+          var result = new HashMap<UUID, Set<UUID>>();
+          teamIds.forEach(team -> result.put(team, new HashSet<>()));
+          rows.forEach(r -> result.get(r.getUUID("team_id")).add(r.getUUID("user_id")));
           return result;
         });
   }
