@@ -99,4 +99,44 @@ class EntityTagTest extends OrgServiceTest {
     assertEquals(204, org.send(HttpMethod.DELETE, path, owner.token(), null, ifMatch(read.getHeader("ETag")))
         .statusCode());
   }
+
+  /** Deleting only what was read, where deleting is all there is: an invitation, a team's member. */
+  private void deletedOnlyAsRead(String token, String path) {
+    var read = org.get(path, token);
+    assertEquals(200, read.statusCode(), read.bodyAsString());
+    assertProblem(org.send(HttpMethod.DELETE, path, token, null, ifMatch("\"stale\"")), 412, "precondition_failed");
+    assertEquals(204, org.send(HttpMethod.DELETE, path, token, null, ifMatch(read.getHeader("ETag"))).statusCode());
+  }
+
+  @Test
+  void invitationsTeamMembersAccountsGroupsAndMetaSchemasHaveTags() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var orgPath = "/v1/organizations/" + org.createOrg(owner.token(), "i-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var token = owner.token();
+    deletedOnlyAsRead(token, created(token, orgPath + "/invitations", new JsonObject()
+        .put("email", "someone-" + UUID.randomUUID() + "@test.local").put("roles", new JsonArray().add("viewer"))));
+    org.post(orgPath + "/users", token, new JsonObject().put("userIds", new JsonArray().add(member.id()))
+        .put("roles", new JsonArray().add("viewer")));
+    var team = created(token, orgPath + "/groups", new JsonObject().put("name", "support"));
+    org.post(team + "/users", token, new JsonObject().put("userIds", new JsonArray().add(member.id())));
+    deletedOnlyAsRead(token, team + "/users/" + member.id());
+
+    var me = org.get("/v1/users/me", member.token());
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/users/me", member.token(), new JsonObject().put("name", "Stale"),
+        ifMatch("\"stale\"")), 412, "precondition_failed");
+    var renamed = org.send(HttpMethod.PATCH, "/v1/users/me", member.token(), new JsonObject().put("name", "New"),
+        ifMatch(me.getHeader("ETag")));
+    assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+    assertEquals(renamed.getHeader("ETag"), org.get("/v1/users/me", member.token()).getHeader("ETag"));
+
+    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var group = org.post("/v1/organization-groups", admin, new JsonObject().put("name", "tagged " + UUID.randomUUID()))
+        .bodyAsJsonObject().getString("id");
+    var groupTag = org.get("/v1/organization-groups/" + group, admin).getHeader("ETag");
+    assertEquals(304, org.send(HttpMethod.GET, "/v1/organization-groups/" + group, admin, null, ifNoneMatch(groupTag))
+        .statusCode());
+    assertNotNull(org.get("/v1/meta-schemas/organization", admin).getHeader("ETag"));
+  }
 }

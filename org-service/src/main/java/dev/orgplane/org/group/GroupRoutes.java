@@ -2,6 +2,7 @@ package dev.orgplane.org.group;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
@@ -74,7 +75,7 @@ public final class GroupRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    visibleGroup(ctx).onSuccess(group -> ctx.json(group.toJson())).onFailure(ctx::fail);
+    visibleGroup(ctx).onSuccess(group -> EntityTags.reply(ctx, group.toJson())).onFailure(ctx::fail);
   }
 
   private void rotateKey(RoutingContext ctx) {

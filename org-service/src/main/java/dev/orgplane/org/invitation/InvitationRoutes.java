@@ -116,6 +116,7 @@ public final class InvitationRoutes {
                   && !invitation.getJsonObject("organization").getString("name").equals(ctx.pathParam("org"))) {
                 return Future.failedFuture(notFound());
               }
+              EntityTags.requireMatch(ctx, invitation, "The invitation");
               return isInvitee(tx, principal, invitation).compose(invitee -> invitee ? Future.succeededFuture()
                       : AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE)
                           .<Void>mapEmpty()

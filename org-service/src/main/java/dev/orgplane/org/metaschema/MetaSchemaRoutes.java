@@ -2,6 +2,7 @@ package dev.orgplane.org.metaschema;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -31,7 +32,7 @@ public final class MetaSchemaRoutes {
     var name = name(ctx);
     AccessPolicy.requirePlatformAdmin(pool, BearerAuth.principal(ctx))
         .compose(admin -> schemas.get(name))
-        .onSuccess(schema -> ctx.json(new JsonObject().put("name", name).put("schema", schema)))
+        .onSuccess(schema -> EntityTags.reply(ctx, new JsonObject().put("name", name).put("schema", schema)))
         .onFailure(ctx::fail);
   }
 
@@ -48,7 +49,7 @@ public final class MetaSchemaRoutes {
     }
     AccessPolicy.requirePlatformAdmin(pool, BearerAuth.principal(ctx))
         .compose(admin -> schemas.put(name, schema))
-        .onSuccess(saved -> ctx.json(new JsonObject().put("name", name).put("schema", saved)))
+        .onSuccess(saved -> EntityTags.reply(ctx, new JsonObject().put("name", name).put("schema", saved)))
         .onFailure(ctx::fail);
   }
 

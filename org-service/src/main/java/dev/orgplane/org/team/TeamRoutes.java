@@ -225,7 +225,11 @@ public final class TeamRoutes {
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
-            .compose(access -> TeamRepository.removeMember(tx, access.orgId(), teamId, userId)
+            .compose(access -> TeamRepository.member(tx, access.orgId(), teamId, userId)
+                .compose(member -> {
+                  EntityTags.requireMatch(ctx, member.orElseThrow(TeamRoutes::memberNotFound), "The team member");
+                  return TeamRepository.removeMember(tx, access.orgId(), teamId, userId);
+                })
                 .compose(removed -> removed ? audit(tx, ctx, access, "team.member_removed", teamId)
                     : Future.failedFuture(memberNotFound()))))
         .onSuccess(v -> Replies.noContent(ctx))

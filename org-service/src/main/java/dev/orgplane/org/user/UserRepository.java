@@ -33,7 +33,13 @@ public final class UserRepository {
   }
 
   public static Future<Optional<User>> byId(SqlClient client, UUID id) {
-    return client.preparedQuery("SELECT " + User.COLUMNS + " FROM org.users WHERE id = $1")
+    return byId(client, id, false);
+  }
+
+  /** {@link #byId}, the row locked for the rest of the caller's transaction with {@code forUpdate}. */
+  public static Future<Optional<User>> byId(SqlClient client, UUID id, boolean forUpdate) {
+    return client.preparedQuery("SELECT " + User.COLUMNS + " FROM org.users WHERE id = $1"
+            + (forUpdate ? " FOR UPDATE" : ""))
         .mapping(User.MAPPER)
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));

@@ -3,6 +3,7 @@ package dev.orgplane.org.user;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
@@ -81,7 +82,7 @@ public final class UserRoutes {
   private void me(RoutingContext ctx) {
     UserRepository.byId(pool, AccessPolicy.userId(BearerAuth.principal(ctx)))
         .compose(user -> user.isPresent() ? Future.succeededFuture(user.get()) : Future.failedFuture(gone()))
-        .onSuccess(user -> ctx.json(user.toJson()))
+        .onSuccess(user -> EntityTags.reply(ctx, user.toJson()))
         .onFailure(ctx::fail);
   }
 
@@ -89,8 +90,13 @@ public final class UserRoutes {
     var body = RequestBody.of(ctx, Set.of("name"));
     var name = body.requiredString("name", 256);
     body.validate();
-    UserRepository.rename(pool, AccessPolicy.userId(BearerAuth.principal(ctx)), name)
-        .onSuccess(user -> ctx.json(user.toJson()))
+    var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
+    pool.withTransaction(tx -> UserRepository.byId(tx, userId, true)
+            .compose(user -> {
+              EntityTags.requireMatch(ctx, user.orElseThrow(UserRoutes::gone).toJson(), "Your account");
+              return UserRepository.rename(tx, userId, name);
+            }))
+        .onSuccess(user -> EntityTags.reply(ctx, user.toJson()))
         .onFailure(ctx::fail);
   }
 
