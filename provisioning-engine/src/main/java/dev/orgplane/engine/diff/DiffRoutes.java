@@ -16,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.UUID;
 
@@ -65,7 +66,8 @@ public final class DiffRoutes {
             throw new ApiException(422, "group_mismatch", "Source and target are in different organization groups.");
           }
           return access.requireGroupAdmin(authorization, source.getString("groupId"))
-              .compose(ok -> kinds(source.getString("id"), target.getString("id")))
+              .compose(ok -> optionsOfCopy(source, target))
+              .compose(options -> kinds(source.getString("id"), target.getString("id"), options))
               .map(kinds -> new JsonObject().put("source", source.getString("id")).put("target", target.getString("id"))
                   .put("inSync", kinds.stream().allMatch(KindDiff::inSync))
                   .put("kinds", new JsonArray(kinds.stream().map(KindDiff::toJson).toList())));
@@ -74,10 +76,24 @@ public final class DiffRoutes {
         .onFailure(ctx::fail);
   }
 
-  private Future<List<KindDiff>> kinds(String source, String target) {
+  /**
+   * The options of the job that made {@code target} from {@code source}, if one did: a copy made without the
+   * template's members ({@code copyMembers: false}) is in sync without them. Any other pair compares everything.
+   */
+  private Future<JsonObject> optionsOfCopy(JsonObject source, JsonObject target) {
+    var from = target.getJsonObject("provisionedFrom");
+    if (from == null || !source.getString("id").equals(from.getString("templateId")) || from.getString("jobId") == null) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    return pool.preparedQuery("SELECT options FROM provisioning.jobs WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(from.getString("jobId"))))
+        .map(rows -> rows.size() == 0 ? new JsonObject() : rows.iterator().next().getJsonObject("options"));
+  }
+
+  private Future<List<KindDiff>> kinds(String source, String target, JsonObject options) {
     var api = new OrgApiClient(http, orgServiceUrl, token, null);
     var ids = new CopiedObjects(pool, api, UUID.fromString(source), UUID.fromString(target), null);
-    var context = new EngineCopyContext(null, source, target, ids, api, http, null, new JsonObject(), 500, 500,
+    var context = new EngineCopyContext(null, source, target, ids, api, http, null, options, 500, 500,
         message -> { });
     return Future.all(registry.inRunOrder().stream().map(plugin -> plugin.diff(context)).toList())
         .map(all -> all.<KindDiff>list());

@@ -206,6 +206,12 @@ class ProvisioningTest {
     assertTrue(batch.getJsonObject("objects").getLong("created") > 0, batch.encodePrettily());
     var target = jobs.getJsonArray("items").getJsonObject(0).getString("targetOrganization");
     assertEquals(1, items("/v1/organizations/" + target + "/users").size(), "copyMembers=false: only the owner");
+    var diff = engine.get("/v1/provisioning/diff?source=" + template.templateId() + "&target=" + target, token());
+    assertTrue(diff.bodyAsJsonObject().getBoolean("inSync"), "a copy without members is in sync without them: "
+        + diff.bodyAsString());
+    var plan = provision(newTarget("plan-" + UUID.randomUUID().toString().substring(0, 8)).put("dryRun", true)
+        .put("options", new JsonObject().put("copyMembers", false)));
+    assertEquals(0, step(plan, "users").getLong("planned"), "nor does its plan make members: " + plan.encode());
   }
 
   @Test

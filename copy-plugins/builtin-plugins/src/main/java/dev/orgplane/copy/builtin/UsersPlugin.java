@@ -3,6 +3,7 @@ package dev.orgplane.copy.builtin;
 import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.KindDiff;
 import dev.orgplane.copy.api.OrgObjectsPlugin;
 import dev.orgplane.copy.api.PageResult;
 import io.vertx.core.Future;
@@ -14,7 +15,7 @@ import java.util.Set;
  * The template's members become members of the copy with the same roles (custom roles keep their
  * names, so roles need no remapping). User accounts are shared, so a member's id is the same in both
  * organizations. Someone already a member of the target (its owner, made with it) is adopted as
- * they are. Option {@code copyMembers: false} skips the kind.
+ * they are. Option {@code copyMembers: false} skips the kind: no copy, nothing in the plan, no drift.
  */
 public final class UsersPlugin extends OrgObjectsPlugin {
 
@@ -34,9 +35,25 @@ public final class UsersPlugin extends OrgObjectsPlugin {
 
   @Override
   public Future<PageResult> copy(CopyContext context, Checkpoint from) {
-    if (!context.options().getBoolean("copyMembers", true)) {
-      return Future.succeededFuture(new PageResult(null, Counts.ZERO, List.of()));
-    }
-    return super.copy(context, from);
+    return copiesMembers(context) ? super.copy(context, from) : nothing();
+  }
+
+  @Override
+  public Future<PageResult> plan(CopyContext context, Checkpoint from) {
+    return copiesMembers(context) ? super.plan(context, from) : nothing();
+  }
+
+  @Override
+  public Future<KindDiff> diff(CopyContext context) {
+    return copiesMembers(context) ? super.diff(context)
+        : Future.succeededFuture(new KindDiff(id(), List.of(), List.of(), List.of()));
+  }
+
+  private static boolean copiesMembers(CopyContext context) {
+    return context.options().getBoolean("copyMembers", true);
+  }
+
+  private static Future<PageResult> nothing() {
+    return Future.succeededFuture(new PageResult(null, Counts.ZERO, List.of()));
   }
 }
