@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.copy.api.EmbeddedIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
@@ -26,8 +27,10 @@ import org.junit.jupiter.api.Test;
  *
  * Each test starts from a fresh in-memory org-service ({@link InMemoryOrgApi}) holding the template,
  * copies the prerequisites into the target, and then checks the plugin: its copy equals the template
- * (its own diff finds no drift), a second run changes nothing, a crash between any page's write and
- * its checkpoint resumes to the very same copy, a dry run writes nothing, and what it depends on exists.
+ * (its own diff finds no drift) and names no template object (references remapped) and no secret, a second run
+ * changes nothing and neither does a plan after it, a crash between any page's write and its checkpoint resumes to
+ * the very same copy, a dry run writes nothing, of a new tenant too (no target yet, as the engine plans one), and
+ * what it depends on exists.
  * Pages are small ({@link #pageSize()}), so write templates of a few pages.
  */
 public abstract class CopyPluginContract {
@@ -37,6 +40,7 @@ public abstract class CopyPluginContract {
   /** The target organization's id in every test. */
   public static final String TARGET = "7e3b1a52-0000-4000-8000-000000000002";
 
+  private static final String JOB = "7e3b1a52-0000-4000-8000-0000000000ff";
   private static final Set<String> BUILT_IN = Set.of("roles", "users", "groups", "workspaces", "schemas", "queues",
       "hooks");
   private static Vertx vertx;
@@ -77,7 +81,7 @@ public abstract class CopyPluginContract {
       }
       api = template.copy();
       ids = new KitIds(TEMPLATE, TARGET, api);
-      context = new KitContext("7e3b1a52-0000-4000-8000-0000000000ff", TEMPLATE, TARGET, ids, api, null, vertx(),
+      context = new KitContext(JOB, TEMPLATE, TARGET, ids, api, null, vertx(),
           options(), pageSize(), message -> { });
       if (!dryRun) {
         prerequisites().forEach(plugin -> PluginDriver.copyAll(plugin, context, ids));
@@ -113,6 +117,30 @@ public abstract class CopyPluginContract {
     assertEquals(counts.total(), counts.created(), "a first copy creates every object: " + counts);
     var diff = plugin().diff(kit.context).await();
     assertTrue(diff.inSync(), "the copy has no drift from the template: " + diff.toJson().encodePrettily());
+  }
+
+  /**
+   * Every id the copy holds names an object of the target, never one of the template's (members' user ids
+   * excepted: accounts are shared), and nothing was written with a secret.
+   */
+  @Test
+  void theCopyNamesNoTemplateObjectAndCarriesNoSecret() {
+    var kit = new Kit(false);
+    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    var named = new HashSet<String>();
+    EmbeddedIds.collect(kit.target(), named);
+    named.retainAll(kit.api.objectIds(TEMPLATE));
+    assertEquals(Set.of(), named, "template ids left in the copy: a reference not remapped");
+    assertEquals(Set.of(), kit.api.secretsWritten(), "secrets are never copied: the service makes new ones");
+  }
+
+  @Test
+  void aPlanAfterTheCopyFindsNothingToDo() {
+    var kit = new Kit(false);
+    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    var planned = PluginDriver.planAll(plugin(), kit.context).counts();
+    assertEquals(0, planned.created() + planned.updated(), "a plan after the copy creates and changes nothing: "
+        + planned);
   }
 
   @Test
@@ -151,6 +179,21 @@ public abstract class CopyPluginContract {
     var copied = PluginDriver.copyAll(plugin(), fresh.context, fresh.ids).checkpoint().counts();
     assertEquals(copied.total(), planned.total(), "the plan covers every object the copy writes");
     assertEquals(planned.total(), planned.created(), "into an empty target, everything is planned as a creation");
+  }
+
+  /** The engine plans a new tenant before it exists: no target organization, ids derived from the job. */
+  @Test
+  void aDryRunOfANewTenantPlansEveryObject() {
+    var kit = new Kit(true);
+    var before = kit.api.snapshot();
+    var newTenant = new KitContext(JOB, TEMPLATE, null, new KitIds(TEMPLATE, JOB, kit.api), kit.api, null, vertx(),
+        options(), pageSize(), message -> { });
+    var planned = PluginDriver.planAll(plugin(), newTenant).counts();
+    assertEquals(before, kit.api.snapshot(), "a dry run writes nothing");
+    var fresh = new Kit(false);
+    var copied = PluginDriver.copyAll(plugin(), fresh.context, fresh.ids).checkpoint().counts();
+    assertEquals(copied.total(), planned.total(), "the plan of a new tenant covers every object the copy writes");
+    assertEquals(planned.total(), planned.created(), "into a new tenant, everything is planned as a creation");
   }
 
   @Test

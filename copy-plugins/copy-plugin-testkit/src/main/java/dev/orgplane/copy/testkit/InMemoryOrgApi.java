@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
  */
 public final class InMemoryOrgApi implements OrgApi {
 
+  private final Set<String> secretsWritten = new HashSet<>();
   private final Map<String, Map<String, TreeMap<String, JsonObject>>> organizations = new HashMap<>();
 
   /** The objects of {@code path} in {@code organization}, by id (or user id, for members). */
@@ -149,8 +150,13 @@ public final class InMemoryOrgApi implements OrgApi {
     return Future.succeededFuture(ids.stream().filter(id -> here.contains(id.toLowerCase())).collect(Collectors.toSet()));
   }
 
+  /** The objects written with a secret, as {@code path/id}: secrets are never copied, a copy makes its own. */
+  Set<String> secretsWritten() {
+    return Set.copyOf(secretsWritten);
+  }
+
   /** The ids, in lower case, of {@code organization}'s objects of every kind but its members (user ids). */
-  private Set<String> objectIds(String organization) {
+  Set<String> objectIds(String organization) {
     var ids = new HashSet<String>();
     organizations.getOrDefault(organization, Map.of()).forEach((kind, objects) -> {
       if (!kind.equals("users")) {
@@ -195,7 +201,9 @@ public final class InMemoryOrgApi implements OrgApi {
       return objects(organization, path).putIfAbsent(id, member) == null ? new Counts(1, 0, 0) : new Counts(0, 0, 1);
     }
     var stored = body.copy().put("id", id);
-    stored.remove("secret");
+    if (stored.remove("secret") != null) {
+      secretsWritten.add(path + "/" + id);
+    }
     var previous = objects(organization, path).put(id, stored);
     if (previous == null) {
       return new Counts(1, 0, 0);
@@ -203,9 +211,13 @@ public final class InMemoryOrgApi implements OrgApi {
     return previous.equals(stored) ? new Counts(0, 0, 1) : new Counts(0, 1, 0);
   }
 
-  /** What a list shows: teams without their member ids, which have a list of their own. */
+  /**
+   * What a list shows: no secret (a template written with one keeps it, unshown, as the service does), and teams
+   * without their member ids, which have a list of their own.
+   */
   private static JsonObject listed(String path, JsonObject stored) {
     var copy = stored.copy();
+    copy.remove("secret");
     if (path.equals("groups")) {
       copy.remove("userIds");
     }
