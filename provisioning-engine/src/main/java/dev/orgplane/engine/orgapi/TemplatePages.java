@@ -41,12 +41,22 @@ public final class TemplatePages {
       forget(key);
     }
     var page = read.get();
-    entries.put(key, new Entry(page, now + ttlMillis));
+    var entry = new Entry(page, now + ttlMillis);
+    entries.put(key, entry);
+    // a page counts only if it is still held when it arrives: one evicted or replaced while loading counted
+    // nothing when it went, and counting it now drifted the total up until the cache held nothing at all
     page.onSuccess(loaded -> {
-      objects += loaded.items().size();
-      evictOverflow();
-    }).onFailure(e -> entries.remove(key));
+      if (entries.get(key) == entry) {
+        objects += loaded.items().size();
+        evictOverflow();
+      }
+    }).onFailure(e -> entries.remove(key, entry));
     return page;
+  }
+
+  /** The objects of the pages held; for tests. */
+  int objects() {
+    return objects;
   }
 
   private void evictOverflow() {
