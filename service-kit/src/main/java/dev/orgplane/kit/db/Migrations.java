@@ -8,9 +8,9 @@ import org.flywaydb.core.Flyway;
  * what is new and a changed file is refused by checksum.
  *
  * <p>The tables of the kit's own features (idempotency keys) are migrated into every service's schema
- * from {@value #KIT_LOCATION}, one copy of their SQL for all services. Their versions are reserved in
- * every service: 2, and 900 upward for any later one. A service's own migrations come after 900 in time but
- * below it in number, so they are applied out of order (each service's own still go in their order).
+ * from {@value #KIT_LOCATION}, one copy of their SQL for all services. Their version is reserved in every
+ * service: 2. A later change of the kit's is a repeatable migration ({@code R__}): a version above the
+ * services' would put theirs out of order, one below them would be out of order itself.
  */
 public record Migrations(String schema, String location) {
 
@@ -22,7 +22,6 @@ public record Migrations(String schema, String location) {
         .dataSource(url.jdbcUrl(), url.user(), url.password())
         .schemas(schema)
         .createSchemas(true)
-        .outOfOrder(true)
         .locations("classpath:" + location, "classpath:" + KIT_LOCATION)
         .connectRetries(5)
         .load()

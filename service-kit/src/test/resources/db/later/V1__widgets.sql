@@ -1,1 +1,0 @@
-CREATE TABLE widgets (id bigint PRIMARY KEY, name text NOT NULL UNIQUE);
