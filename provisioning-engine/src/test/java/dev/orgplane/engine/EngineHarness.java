@@ -60,11 +60,29 @@ public final class EngineHarness {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS, EngineVerticle.MIGRATIONS);
     var org = OrgServiceHarness.start(vertx, db);
     var relay = relayed ? TcpProxy.start("127.0.0.1", org.port()) : null;
+    var engine = deploy(vertx, db, relayed ? relay.port() : org.port(), overrides);
+    return new EngineHarness(org, db, relay, WebClient.create(vertx), engine);
+  }
+
+  /**
+   * Another engine on this one's database and org-service (reached directly), as a second process would be;
+   * {@link #undeploy} stops it.
+   */
+  public EngineHarness alongside(Vertx vertx, JsonObject overrides) {
+    return new EngineHarness(org, db, null, WebClient.create(vertx), deploy(vertx, db, org.port(), overrides));
+  }
+
+  /** Stops this engine as a process stopping would: its running jobs go back to the queue. */
+  public void undeploy(Vertx vertx) {
+    vertx.undeploy(engine.deploymentID()).await();
+  }
+
+  private static EngineVerticle deploy(Vertx vertx, PgUrl db, int orgServicePort, JsonObject overrides) {
     var engine = new EngineVerticle(new JsonObject()
         .put("ORGPLANE_PG_URL", db.toString())
         .put("ORGPLANE_PG_POOL_SIZE", "4")
         .put("ORGPLANE_ENGINE_PORT", "0")
-        .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + (relayed ? relay.port() : org.port()))
+        .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + orgServicePort)
         .put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)
         .put("ORGPLANE_ENGINE_POLL_MILLIS", "100")
         .put("ORGPLANE_ENGINE_LEASE_MILLIS", "3000")
@@ -72,7 +90,7 @@ public final class EngineHarness {
         .put("ORGPLANE_ENGINE_COPY_PAGE_SIZE", "4")
         .mergeIn(overrides));
     vertx.deployVerticle(engine).await();
-    return new EngineHarness(org, db, relay, WebClient.create(vertx), engine);
+    return engine;
   }
 
   public HttpResponse<Buffer> send(HttpMethod method, String path, String token, JsonObject body) {

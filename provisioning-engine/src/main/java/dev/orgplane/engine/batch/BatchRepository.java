@@ -35,10 +35,11 @@ final class BatchRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
   }
 
-  static Future<List<Batch>> list(SqlClient client, UUID requestedBy, UUID afterId, int limit) {
+  /** A page of the batches {@code requestedBy} asked for; with a {@code scope}, only those whose template it is. */
+  static Future<List<Batch>> list(SqlClient client, UUID requestedBy, UUID scope, UUID afterId, int limit) {
     return client.preparedQuery(SELECT + "WHERE b.requested_by = $1 AND b.id > $2 "
-            + "ORDER BY b.id LIMIT $3")
-        .execute(Tuple.of(requestedBy, afterId, limit))
+            + "AND ($4::uuid IS NULL OR b.template_org = $4) ORDER BY b.id LIMIT $3")
+        .execute(Tuple.of(requestedBy, afterId, limit, scope))
         .map(rows -> {
           var batches = new ArrayList<Batch>();
           rows.forEach(row -> batches.add(map(row)));

@@ -8,6 +8,7 @@ import dev.orgplane.engine.job.JobRunner;
 import dev.orgplane.engine.job.NewJob;
 import dev.orgplane.engine.job.ProvisioningRequest;
 import dev.orgplane.engine.orgapi.CallerAccess;
+import dev.orgplane.engine.orgapi.CallerAccess.Use;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.TimeOrderedIds;
@@ -32,7 +33,8 @@ import java.util.UUID;
 
 /**
  * {@code /v1/provisioning/batches}: many jobs from one template, queued together in one transaction
- * and run at most {@code concurrency} at a time (across all engine instances).
+ * and run at most {@code concurrency} at a time (across all engine instances). Seen, cancelled and
+ * retried by the same callers as its jobs ({@link CallerAccess#require}).
  */
 public final class BatchRoutes {
 
@@ -119,31 +121,33 @@ public final class BatchRoutes {
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     var after = page.afterId();
-    BatchRepository.list(pool, UUID.fromString(BearerAuth.principal(ctx).subject()), after, page.fetchSize())
+    var principal = BearerAuth.principal(ctx);
+    BatchRepository.list(pool, UUID.fromString(principal.subject()), CallerAccess.scope(principal), after,
+            page.fetchSize())
         .onSuccess(batches -> ctx.json(page.page(batches, Batch::toJson, batch -> batch.id().toString())))
         .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
-    visible(ctx).onSuccess(batch -> EntityTags.reply(ctx, batch.toJson())).onFailure(ctx::fail);
+    batch(ctx, Use.READ).onSuccess(batch -> EntityTags.reply(ctx, batch.toJson())).onFailure(ctx::fail);
   }
 
   private void events(RoutingContext ctx) {
-    visible(ctx).onSuccess(batch -> events.stream(ctx, batch.id(), batch)).onFailure(ctx::fail);
+    batch(ctx, Use.READ).onSuccess(batch -> events.stream(ctx, batch.id(), batch)).onFailure(ctx::fail);
   }
 
   private void jobs(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     var after = page.afterId();
     var status = JobRoutes.statusFilter(ctx);
-    visible(ctx)
+    batch(ctx, Use.READ)
         .compose(batch -> JobRepository.ofBatch(pool, batch.id(), status, after, page.fetchSize()))
         .onSuccess(jobs -> ctx.json(page.page(jobs, Job::toJson, job -> job.id().toString())))
         .onFailure(ctx::fail);
   }
 
   private void retry(RoutingContext ctx) {
-    visible(ctx)
+    batch(ctx, Use.RETRY)
         .compose(batch -> pool.withTransaction(tx -> BatchRepository.retryable(tx, batch.id())
                 .compose(ids -> JobRepository.retry(tx, ids)))
             .compose(retried -> BatchRepository.find(pool, batch.id())))
@@ -156,7 +160,7 @@ public final class BatchRoutes {
 
   /** Its queued jobs end at once, its running ones at their next page; 409 once every job has ended. */
   private void cancel(RoutingContext ctx) {
-    visible(ctx)
+    batch(ctx, Use.CANCEL)
         .compose(batch -> pool.withTransaction(tx -> BatchRepository.cancellable(tx, batch.id())
                 .compose(ids -> JobRepository.cancel(tx, ids)))
             .compose(touched -> touched.isEmpty()
@@ -170,11 +174,11 @@ public final class BatchRoutes {
         .onFailure(ctx::fail);
   }
 
-  private Future<Batch> visible(RoutingContext ctx) {
+  private Future<Batch> batch(RoutingContext ctx, Use use) {
     var id = Ids.uuid(ctx.pathParam("bid"), "bid");
     var notFound = ApiException.notFound("batch_not_found", "No such provisioning batch.");
     return BatchRepository.find(pool, id).compose(found -> found.isEmpty() ? Future.failedFuture(notFound)
-        : access.requireRequesterOrGroupAdmin(ctx, found.get().requestedBy(), found.get().groupId(), notFound)
-            .map(found.get()));
+        : access.require(ctx, use, notFound, found.get().requestedBy(), found.get().groupId(),
+            found.get().templateOrg()).map(found.get()));
   }
 }

@@ -81,24 +81,28 @@ public final class JobRepository {
         .map(jobs -> jobs.stream().findFirst());
   }
 
-  /** A page of the jobs {@code requestedBy} asked for, in id order, after {@code afterId}. */
-  public static Future<List<Job>> requestedBy(SqlClient client, UUID requestedBy, String status, UUID afterId,
-      int limit) {
-    return list(client, "requested_by", requestedBy, status, afterId, limit);
+  /**
+   * A page of the jobs {@code requestedBy} asked for, in id order, after {@code afterId}; with a {@code scope},
+   * only those whose template or target it is (what a token scoped to that organization sees).
+   */
+  public static Future<List<Job>> requestedBy(SqlClient client, UUID requestedBy, UUID scope, String status,
+      UUID afterId, int limit) {
+    return list(client, "requested_by", requestedBy, scope, status, afterId, limit);
   }
 
   /** A page of the jobs of {@code batchId}, in id order, after {@code afterId}. */
   public static Future<List<Job>> ofBatch(SqlClient client, UUID batchId, String status, UUID afterId, int limit) {
-    return list(client, "batch_id", batchId, status, afterId, limit);
+    return list(client, "batch_id", batchId, null, status, afterId, limit);
   }
 
   /** One statement per owner column, so each has an index condition a cached generic plan can use. */
-  private static Future<List<Job>> list(SqlClient client, String ownerColumn, UUID owner, String status,
+  private static Future<List<Job>> list(SqlClient client, String ownerColumn, UUID owner, UUID scope, String status,
       UUID afterId, int limit) {
     return client.preparedQuery("SELECT * FROM provisioning.jobs WHERE " + ownerColumn + " = $1 "
-            + "AND ($2::text IS NULL OR status = $2) AND id > $3 ORDER BY id LIMIT $4")
+            + "AND ($2::text IS NULL OR status = $2) AND id > $3 "
+            + "AND ($5::uuid IS NULL OR template_org = $5 OR target_org = $5) ORDER BY id LIMIT $4")
         .mapping(Job.MAPPER)
-        .execute(Tuple.of(owner, status, afterId, limit))
+        .execute(Tuple.of(owner, status, afterId, limit, scope))
         .compose(rows -> withSteps(client, StreamSupport.stream(rows.spliterator(), false).toList()));
   }
 

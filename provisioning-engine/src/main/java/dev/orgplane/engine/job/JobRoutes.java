@@ -1,6 +1,7 @@
 package dev.orgplane.engine.job;
 
 import dev.orgplane.engine.orgapi.CallerAccess;
+import dev.orgplane.engine.orgapi.CallerAccess.Use;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
@@ -21,7 +22,8 @@ import java.util.UUID;
 /**
  * {@code /v1/provisioning/jobs}: queue a job (202; the runner does the work), read jobs, follow one
  * as Server-Sent Events, cancel and retry. A job is visible to whoever requested it and to the
- * admins of its organization group; to anyone else it does not exist.
+ * admins of its organization group, but only its group's admins as they are now may cancel or retry it
+ * ({@link CallerAccess#require}); to anyone else it does not exist.
  */
 public final class JobRoutes {
 
@@ -75,23 +77,24 @@ public final class JobRoutes {
     var page = PageRequest.of(ctx);
     var after = page.afterId();
     var status = statusFilter(ctx);
-    var caller = UUID.fromString(BearerAuth.principal(ctx).subject());
-    JobRepository.requestedBy(pool, caller, status, after, page.fetchSize())
+    var principal = BearerAuth.principal(ctx);
+    JobRepository.requestedBy(pool, UUID.fromString(principal.subject()), CallerAccess.scope(principal), status, after,
+            page.fetchSize())
         .onSuccess(jobs -> ctx.json(page.page(jobs, Job::toJson, job -> job.id().toString())))
         .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
-    visibleJob(ctx).onSuccess(job -> EntityTags.reply(ctx, job.toJson())).onFailure(ctx::fail);
+    job(ctx, Use.READ).onSuccess(job -> EntityTags.reply(ctx, job.toJson())).onFailure(ctx::fail);
   }
 
   private void events(RoutingContext ctx) {
-    visibleJob(ctx).onSuccess(job -> events.stream(ctx, job.id(), job)).onFailure(ctx::fail);
+    job(ctx, Use.READ).onSuccess(job -> events.stream(ctx, job.id(), job)).onFailure(ctx::fail);
   }
 
   /** A queued job ends here (its end report is queued in the same transaction); a running one in its runner. */
   private void cancel(RoutingContext ctx) {
-    visibleJob(ctx)
+    job(ctx, Use.CANCEL)
         .compose(job -> pool.withTransaction(tx -> JobRepository.cancel(tx, List.of(job.id())))
             .compose(touched -> !touched.isEmpty() ? JobRepository.find(pool, job.id())
                 : Future.failedFuture(ApiException.conflict("job_finished", "The job has ended; there is nothing to cancel."))))
@@ -103,7 +106,7 @@ public final class JobRoutes {
   }
 
   private void retry(RoutingContext ctx) {
-    visibleJob(ctx)
+    job(ctx, Use.RETRY)
         .compose(job -> pool.withTransaction(tx -> JobRepository.retry(tx, List.of(job.id()))))
         .compose(retried -> retried.isEmpty()
             ? Future.failedFuture(ApiException.conflict("job_not_retryable", "Only a failed or cancelled job can be retried."))
@@ -124,15 +127,11 @@ public final class JobRoutes {
     return status;
   }
 
-  private Future<Job> visibleJob(RoutingContext ctx) {
+  private Future<Job> job(RoutingContext ctx, Use use) {
     var id = Ids.uuid(ctx.pathParam("jid"), "jid");
-    return JobRepository.find(pool, id).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.failedFuture(notFound());
-      }
-      var job = found.get();
-      return access.requireRequesterOrGroupAdmin(ctx, job.requestedBy(), job.groupId(), notFound()).map(job);
-    });
+    return JobRepository.find(pool, id).compose(found -> found.isEmpty() ? Future.failedFuture(notFound())
+        : access.require(ctx, use, notFound(), found.get().requestedBy(), found.get().groupId(),
+            found.get().templateOrg(), found.get().targetOrg()).map(found.get()));
   }
 
   private static ApiException notFound() {

@@ -2,6 +2,7 @@ package dev.orgplane.engine.orgapi;
 
 import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -58,17 +60,51 @@ public final class CallerAccess {
         .recover(CallerAccess::unavailable);
   }
 
+  /** What a caller does with a job or batch; each asks for its own rights ({@link #require}). */
+  public enum Use { READ, CANCEL, RETRY }
+
   /**
-   * Succeeds for the caller who requested a job or batch and for the admins of its group; anyone
-   * else gets {@code notFound}, as if it did not exist.
+   * Succeeds if the caller may {@code use} a job or batch; anyone else gets {@code notFound}, as if it did not
+   * exist. Its group's admins as they are now (platform admins included) may do anything with it. Its requester
+   * keeps reading it after losing those rights, but retries only while holding them: a retry runs with the
+   * engine's identity and may create an organization owned by the requester, so it needs the rights that
+   * queueing needed, checked again. A cancel needs them too, except while org-service cannot be asked: stopping
+   * work one started never waits for org-service. A token scoped to one organization carries no group rights
+   * (org-service shows it no group), so through it the requester only reads, and only what involves that
+   * organization: {@code organizations} are a job's template and target, a batch's template.
    */
-  public Future<Void> requireRequesterOrGroupAdmin(RoutingContext ctx, UUID requestedBy, UUID groupId,
-      ApiException notFound) {
-    if (requestedBy.toString().equals(BearerAuth.principal(ctx).subject())) {
+  public Future<Void> require(RoutingContext ctx, Use use, ApiException notFound, UUID requestedBy, UUID groupId,
+      UUID... organizations) {
+    var principal = BearerAuth.principal(ctx);
+    var requester = requestedBy.toString().equals(principal.subject());
+    if (use == Use.READ && requester
+        && (!principal.isScoped() || Arrays.asList(organizations).contains(scope(principal)))) {
       return Future.succeededFuture();
     }
-    return requireGroupAdmin(ctx.request().getHeader("Authorization"), groupId.toString())
-        .recover(e -> Future.<Void>failedFuture(e instanceof ApiException api && api.status() == 403 ? notFound : e));
+    return requireGroupAdmin(ctx.request().getHeader("Authorization"), groupId.toString()).recover(failure -> {
+      if (!(failure instanceof ApiException refused)) {
+        return Future.failedFuture(failure);
+      }
+      if (use == Use.CANCEL && requester && !principal.isScoped() && refused.status() == 503) {
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(refused.status() == 403 ? notFound : refused);
+    });
+  }
+
+  /**
+   * The organization the caller's token is scoped to, or null for an unscoped token; a scope that is no id
+   * becomes the nil UUID, which no organization has.
+   */
+  public static UUID scope(Principal principal) {
+    if (!principal.isScoped()) {
+      return null;
+    }
+    try {
+      return UUID.fromString(principal.orgScope());
+    } catch (IllegalArgumentException e) {
+      return new UUID(0, 0);
+    }
   }
 
   /**

@@ -1,0 +1,144 @@
+package dev.orgplane.engine.job;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who may do what with a job or batch once queued, on an engine with no free slot (its jobs stay queued): a
+ * requester keeps reading what they asked for, but cancelling and retrying take the group's admin rights as
+ * they are now, and a token scoped to one organization sees only the requests that involve it.
+ */
+class RequesterRightsTest {
+
+  private static Vertx vertx;
+  private static EngineHarness idle;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    idle = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  private static String platformAdmin() {
+    return idle.org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+  }
+
+  private static JsonObject queued(String path, String token, JsonObject request) {
+    var response = idle.post(path, token, request);
+    assertEquals(202, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject();
+  }
+
+  private static JsonObject newTenant(TemplateFixture template, String name) {
+    return new JsonObject().put("templateOrganization", template.templateId())
+        .put("target", new JsonObject().put("name", name).put("title", name));
+  }
+
+  @Test
+  void aRequesterWhoIsNoLongerGroupAdminReadsTheirJobsButCannotRetryOrCancelThem() {
+    var template = TemplateFixture.build(idle.org, "rights-template");
+    var former = template.groupAdmin();
+    var cancelledJob = queued("/v1/provisioning/jobs", former.token(), newTenant(template, "never-retried"));
+    var cancelledPath = "/v1/provisioning/jobs/" + cancelledJob.getString("id");
+    assertEquals(200, idle.post(cancelledPath + "/cancel", former.token(), null).statusCode());
+    var queuedPath = "/v1/provisioning/jobs/"
+        + queued("/v1/provisioning/jobs", former.token(), newTenant(template, "left-queued")).getString("id");
+    var batchPath = "/v1/provisioning/batches/" + queued("/v1/provisioning/batches", former.token(), new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray().add(new JsonObject().put("name", "batch-left-queued")))).getString("id");
+
+    assertEquals(204, idle.org.send(HttpMethod.DELETE, "/v1/organization-groups/" + template.groupId() + "/admins/"
+        + former.id(), platformAdmin(), null).statusCode());
+
+    assertEquals("cancelled", idle.get(cancelledPath, former.token()).bodyAsJsonObject().getString("status"),
+        "the requester still reads their job");
+    assertEquals(200, idle.get(batchPath + "/jobs", former.token()).statusCode(), "and their batch");
+    assertProblem(idle.post(cancelledPath + "/retry", former.token(), null), 404, "job_not_found");
+    assertProblem(idle.post(queuedPath + "/cancel", former.token(), null), 404, "job_not_found");
+    assertProblem(idle.post(batchPath + "/retry", former.token(), null), 404, "batch_not_found");
+    assertProblem(idle.post(batchPath + "/cancel", former.token(), null), 404, "batch_not_found");
+    assertEquals("queued", idle.get(queuedPath, former.token()).bodyAsJsonObject().getString("status"));
+    assertEquals(1, idle.get(batchPath, former.token()).bodyAsJsonObject().getJsonObject("counts").getLong("queued"));
+
+    // a platform admin still may; with the queue cleared, an engine with a slot shows what the refused retry left
+    assertEquals(200, idle.post(queuedPath + "/cancel", platformAdmin(), null).statusCode());
+    assertEquals(200, idle.post(batchPath + "/cancel", platformAdmin(), null).statusCode());
+    var worker = idle.alongside(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "1"));
+    try {
+      // one slot takes jobs oldest first: once this later one has ended, a re-queued job would have run
+      var later = queued("/v1/provisioning/jobs", platformAdmin(), newTenant(template, "ran-after")
+          .put("plugins", new JsonArray().add("roles")));
+      assertEquals("succeeded", worker.awaitEnd("/v1/provisioning/jobs/" + later.getString("id"), platformAdmin())
+          .getString("status"));
+    } finally {
+      worker.undeploy(vertx);
+    }
+    var job = idle.get(cancelledPath, platformAdmin()).bodyAsJsonObject();
+    assertEquals("cancelled", job.getString("status"), job.encodePrettily());
+    assertEquals(0, job.getInteger("attempts"), "the job never ran");
+    assertProblem(idle.org.get("/v1/organizations/never-retried", platformAdmin()), 404, "organization_not_found");
+  }
+
+  @Test
+  void aTokenScopedToAnOrganizationSeesOnlyTheRequestsThatInvolveIt() {
+    var template = TemplateFixture.build(idle.org, "scoped-template");
+    var admin = template.groupAdmin();
+    var created = idle.org.post("/v1/organizations", admin.token(), new JsonObject().put("name", "scoped-other")
+        .put("title", "Other").put("groupId", template.groupId()));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var other = created.bodyAsJsonObject().getString("id");
+    var intoNew = queued("/v1/provisioning/jobs", admin.token(), newTenant(template, "scoped-new")).getString("id");
+    var intoOther = queued("/v1/provisioning/jobs", admin.token(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("targetOrganization", other)).getString("id");
+    var batch = queued("/v1/provisioning/batches", admin.token(), new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray().add(new JsonObject().put("name", "scoped-batch")))).getString("id");
+    var inTemplate = scopedToken(template, admin, template.templateId());
+    var inOther = scopedToken(template, admin, other);
+
+    assertEquals(200, idle.get("/v1/provisioning/jobs/" + intoNew, inTemplate).statusCode());
+    assertEquals(200, idle.get("/v1/provisioning/batches/" + batch, inTemplate).statusCode());
+    assertEquals(200, idle.get("/v1/provisioning/jobs/" + intoOther, inOther).statusCode(), "its target");
+    assertProblem(idle.get("/v1/provisioning/jobs/" + intoNew, inOther), 404, "job_not_found");
+    assertProblem(idle.get("/v1/provisioning/batches/" + batch, inOther), 404, "batch_not_found");
+    assertEquals(List.of(intoOther), ids(idle.get("/v1/provisioning/jobs", inOther).bodyAsJsonObject()));
+    assertEquals(List.of(), ids(idle.get("/v1/provisioning/batches", inOther).bodyAsJsonObject()));
+    assertEquals(List.of(batch), ids(idle.get("/v1/provisioning/batches", inTemplate).bodyAsJsonObject()));
+    assertEquals(3, ids(idle.get("/v1/provisioning/jobs", inTemplate).bodyAsJsonObject()).size(),
+        "two jobs and the batch's one, all from the template");
+    assertProblem(idle.post("/v1/provisioning/jobs/" + intoNew + "/cancel", inTemplate, null), 404, "job_not_found");
+    assertEquals("queued", idle.get("/v1/provisioning/jobs/" + intoNew, admin.token()).bodyAsJsonObject()
+        .getString("status"), "a scoped token holds no group rights, so it cancels nothing");
+    // nothing left queued for an engine another test starts
+    idle.post("/v1/provisioning/batches/" + batch + "/cancel", admin.token(), null);
+    List.of(intoNew, intoOther).forEach(id -> idle.post("/v1/provisioning/jobs/" + id + "/cancel", admin.token(), null));
+  }
+
+  private static String scopedToken(TemplateFixture template, OrgServiceHarness.Account admin, String organization) {
+    var response = idle.org.post("/v1/organization-groups/" + template.groupId() + "/organizations/" + organization
+        + "/token", admin.token(), null);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getString("access_token");
+  }
+
+  private static List<String> ids(JsonObject page) {
+    return page.getJsonArray("items").stream().map(JsonObject.class::cast).map(item -> item.getString("id")).toList();
+  }
+}
