@@ -19,20 +19,33 @@ import java.util.stream.StreamSupport;
 public final class JobRepository {
 
   /**
-   * The oldest job that is queued, or running under a lease that expired (its engine died), and whose
-   * batch seems to have room. SKIP LOCKED lets engines claim side by side without waiting for each
-   * other or taking the same job; the batch's room is checked again under its lock ({@link #LOCK_BATCH}).
+   * Ends as cancelled the jobs whose cancel was asked for while no engine ran them (queued, or running under a
+   * lease that expired: handed back by an engine that stopped, or left by one that died), and picks the oldest
+   * other job that is queued, or running under an expired lease, and whose batch seems to have room. One
+   * statement, so a job is never taken over, not even to create its target, once its cancel was asked for.
+   * SKIP LOCKED lets engines claim side by side without waiting for each other or taking the same job; the
+   * batch's room is checked again under its lock ({@link #LOCK_BATCH}).
    */
   private static final String CANDIDATE = """
-      SELECT c.id, c.batch_id FROM provisioning.jobs c
-      WHERE (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now()))
-        AND (c.batch_id IS NULL
-             OR (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = c.batch_id AND r.status = 'running'
-                 AND r.lease_until >= now())
-                < (SELECT b.concurrency FROM provisioning.batches b WHERE b.id = c.batch_id))
-      ORDER BY c.created_at, c.id
-      LIMIT 1
-      FOR UPDATE OF c SKIP LOCKED""";
+      WITH cancelled AS (
+        UPDATE provisioning.jobs SET status = 'cancelled', cancel_requested = false, finished_at = now(),
+               updated_at = now(), lease_owner = NULL, lease_until = NULL
+        WHERE id IN (SELECT id FROM provisioning.jobs
+                     WHERE cancel_requested AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
+                     FOR UPDATE SKIP LOCKED)
+        RETURNING id),
+      candidate AS (
+        SELECT c.id, c.batch_id FROM provisioning.jobs c
+        WHERE (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now())) AND NOT c.cancel_requested
+          AND (c.batch_id IS NULL
+               OR (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = c.batch_id AND r.status = 'running'
+                   AND r.lease_until >= now())
+                  < (SELECT b.concurrency FROM provisioning.batches b WHERE b.id = c.batch_id))
+        ORDER BY c.created_at, c.id
+        LIMIT 1
+        FOR UPDATE OF c SKIP LOCKED)
+      SELECT ARRAY(SELECT id FROM cancelled) AS cancelled, (SELECT id FROM candidate) AS id,
+             (SELECT batch_id FROM candidate) AS batch_id""";
 
   /**
    * Whether a batch has room for one more running job. Asked after taking the batch's row lock, in a
@@ -106,23 +119,34 @@ public final class JobRepository {
         .compose(rows -> withSteps(client, StreamSupport.stream(rows.spliterator(), false).toList()));
   }
 
-  /** Claims a job for {@code owner} in one transaction; empty when there is none it may run now. */
-  static Future<Optional<Job>> claim(Pool pool, String owner, long leaseMillis) {
-    return pool.withTransaction(tx -> tx.preparedQuery(CANDIDATE).execute().compose(candidates -> {
-      if (candidates.size() == 0) {
-        return Future.succeededFuture(Optional.<Job>empty());
-      }
-      var candidate = candidates.iterator().next();
-      var batchId = candidate.getUUID("batch_id");
-      Future<Boolean> room = batchId == null ? Future.succeededFuture(true)
-          : tx.preparedQuery(LOCK_BATCH).execute(Tuple.of(batchId))
-              .compose(locked -> tx.preparedQuery(ROOM).execute(Tuple.of(batchId)))
-              .map(rows -> rows.iterator().next().getBoolean("room"));
-      return room.compose(free -> !free ? Future.succeededFuture(Optional.<Job>empty())
-          : tx.preparedQuery(TAKE).mapping(Job.MAPPER).execute(Tuple.of(candidate.getUUID("id"), owner, leaseMillis))
-              .compose(rows -> withSteps(tx, StreamSupport.stream(rows.spliterator(), false).toList()))
-              .map(jobs -> jobs.stream().findFirst()));
+  /** What a claim did: the jobs it ended as cancelled (their end reports queued) and the job it took, if any. */
+  record Claim(List<UUID> cancelled, Optional<Job> job) {
+  }
+
+  /** Claims a job for {@code owner} in one transaction, ending those whose cancel was asked for first. */
+  static Future<Claim> claim(Pool pool, String owner, long leaseMillis) {
+    return pool.withTransaction(tx -> tx.preparedQuery(CANDIDATE).execute().compose(rows -> {
+      var row = rows.iterator().next();
+      var cancelled = List.of(row.getArrayOfUUIDs("cancelled"));
+      var reported = cancelled.isEmpty() ? Future.<Void>succeededFuture()
+          : EndReports.enqueue(tx, cancelled, "cancelled", null);
+      var candidate = row.getUUID("id");
+      return reported.compose(v -> candidate == null ? Future.succeededFuture(Optional.<Job>empty())
+              : take(tx, candidate, row.getUUID("batch_id"), owner, leaseMillis))
+          .map(job -> new Claim(cancelled, job));
     }));
+  }
+
+  /** Takes {@code jobId} for {@code owner} if its batch, if any, has room under the batch's lock. */
+  private static Future<Optional<Job>> take(SqlClient tx, UUID jobId, UUID batchId, String owner, long leaseMillis) {
+    Future<Boolean> room = batchId == null ? Future.succeededFuture(true)
+        : tx.preparedQuery(LOCK_BATCH).execute(Tuple.of(batchId))
+            .compose(locked -> tx.preparedQuery(ROOM).execute(Tuple.of(batchId)))
+            .map(rows -> rows.iterator().next().getBoolean("room"));
+    return room.compose(free -> !free ? Future.succeededFuture(Optional.<Job>empty())
+        : tx.preparedQuery(TAKE).mapping(Job.MAPPER).execute(Tuple.of(jobId, owner, leaseMillis))
+            .compose(rows -> withSteps(tx, StreamSupport.stream(rows.spliterator(), false).toList()))
+            .map(jobs -> jobs.stream().findFirst()));
   }
 
   /** Renews the leases of the jobs {@code owner} runs; answers the ids it still holds. */
@@ -181,7 +205,7 @@ public final class JobRepository {
 
   /**
    * Cancels queued jobs at once (queueing the reports of their ends) and asks running ones to stop at their
-   * next page. Answers the status now of each job it touched ({@code cancelled}: it ended here;
+   * next page (or, if their engine stops or dies first, at the claim that would have taken them over). Answers the status now of each job it touched ({@code cancelled}: it ended here;
    * {@code running}: it stops soon); jobs that had ended are not in the answer.
    */
   public static Future<Map<UUID, String>> cancel(SqlClient tx, List<UUID> jobIds) {

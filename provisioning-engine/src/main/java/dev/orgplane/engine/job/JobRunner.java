@@ -104,14 +104,24 @@ public final class JobRunner {
       claiming = false;
       if (claimed.failed()) {
         LOG.warn("claiming a job failed: {}", claimed.cause().toString());
-      } else if (claimed.result().isPresent()) {
-        run(claimed.result().get());
+        return;
+      }
+      var claim = claimed.result();
+      if (!claim.cancelled().isEmpty()) {
+        LOG.info("jobs {} cancelled before an engine ran them again", claim.cancelled());
+        endReports.wake();
+      }
+      if (claim.job().isPresent()) {
+        run(claim.job().get());
         wake();
       }
     });
   }
 
-  /** Stops claiming and hands this instance's jobs back to the queue for another instance. */
+  /**
+   * Stops claiming and hands this instance's jobs back to the queue for another instance; one whose cancel was
+   * asked for ends at the next claim, by whichever instance, before it would have run again.
+   */
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(pollTimer);

@@ -1,0 +1,73 @@
+package dev.orgplane.engine.job;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Jobs whose cancel was asked for while their engine could not stop them: one handed back to the queue by an
+ * engine that stopped, one left running under the lease of an engine that died. The engine that claims them
+ * ends them cancelled, as a cancel ends a queued job, before it makes anything. (Apart from CancellationTest:
+ * a second engine in the process would take over the outbox metric that class reads.)
+ */
+class AbandonedCancelTest {
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void aJobWhoseCancelWasAskedForEndsCancelledWhenClaimedAndMakesNothing() {
+    var idle = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
+    var template = TemplateFixture.build(idle.org, "abandoned-template");
+    var owner = template.groupAdmin().token();
+    var handedBack = idle.post("/v1/provisioning/jobs", owner, new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("target", new JsonObject().put("name", "handed-back"))).bodyAsJsonObject().getString("id");
+    var batch = idle.post("/v1/provisioning/batches", owner, new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray().add(new JsonObject().put("name", "left-running")))).bodyAsJsonObject();
+    PgFixture.execute(idle.db,
+        "UPDATE provisioning.jobs SET cancel_requested = true WHERE id = '" + handedBack + "'",
+        "UPDATE provisioning.jobs SET status = 'running', cancel_requested = true, lease_owner = 'engine-gone', "
+            + "lease_until = now() - interval '1 second', attempts = 1, started_at = now() "
+            + "WHERE batch_id = '" + batch.getString("id") + "'");
+    var leftRunning = PgFixture.queryLong(idle.db, "SELECT count(*) FROM provisioning.jobs WHERE batch_id = '"
+        + batch.getString("id") + "' AND status = 'running'");
+    assertEquals(1, leftRunning);
+
+    var worker = idle.alongside(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "2"));
+
+    var first = worker.awaitEnd("/v1/provisioning/jobs/" + handedBack, owner);
+    assertEquals("cancelled", first.getString("status"), first.encodePrettily());
+    assertEquals(0, first.getInteger("attempts"), "it never ran");
+    assertNull(first.getValue("targetOrganization"));
+    var ended = worker.awaitEnd("/v1/provisioning/batches/" + batch.getString("id"), owner);
+    assertEquals("cancelled", ended.getString("status"), ended.encodePrettily());
+    assertEquals(1, ended.getJsonObject("counts").getLong("cancelled"));
+    var second = worker.get("/v1/provisioning/batches/" + batch.getString("id") + "/jobs", owner).bodyAsJsonObject()
+        .getJsonArray("items").getJsonObject(0);
+    assertEquals(1, second.getInteger("attempts"), "not taken over");
+    assertNull(second.getValue("targetOrganization"));
+    for (var job : new String[] {handedBack, second.getString("id")}) {
+      var reported = idle.finishedEvents(template.templateId(), owner, job, 1);
+      assertEquals(1, reported.size(), "the template's hooks hear of the end");
+      assertEquals("cancelled", reported.get(0).getString("status"));
+    }
+    for (var name : new String[] {"handed-back", "left-running"}) {
+      assertProblem(idle.org.get("/v1/organizations/" + name, owner), 404, "organization_not_found");
+    }
+  }
+}
