@@ -11,6 +11,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -20,6 +21,9 @@ import java.util.UUID;
  * admin, which are exactly the callers org-service shows the group to).
  */
 public final class CallerAccess {
+
+  /** org-service's answers that refuse the caller the group; any other failure says nothing about them. */
+  private static final Set<Integer> REFUSALS = Set.of(401, 403, 404);
 
   private final WebClient client;
   private final String orgServiceUrl;
@@ -46,16 +50,22 @@ public final class CallerAccess {
         .recover(CallerAccess::unavailable);
   }
 
-  /** Succeeds if the caller administers organization group {@code groupId}; 403 otherwise. */
+  /**
+   * Succeeds if the caller administers organization group {@code groupId}; 403 when org-service refuses them
+   * the group (401, 403, 404), 503 when it cannot say (down, failing, busy: such an answer refuses no one).
+   */
   public Future<Void> requireGroupAdmin(String authorization, String groupId) {
     return client.getAbs(orgServiceUrl + "/v1/organization-groups/" + URLEncoder.encode(groupId, StandardCharsets.UTF_8))
         .putHeader("Authorization", authorization).send()
         .<Void>map(response -> {
-          if (!OrgAnswers.ok(response)) {
+          if (OrgAnswers.ok(response)) {
+            return null;
+          }
+          if (REFUSALS.contains(response.statusCode())) {
             throw ApiException.forbidden("forbidden",
                 "Provisioning needs group admin rights in the template's organization group.");
           }
-          return null;
+          throw orgServiceUnavailable();
         })
         .recover(CallerAccess::unavailable);
   }
@@ -118,7 +128,10 @@ public final class CallerAccess {
     if (failure instanceof OrgApiException refused && !refused.retryable()) {
       return Future.failedFuture(new ApiException(refused.status(), refused.code(), refused.getMessage()));
     }
-    return Future.failedFuture(new ApiException(503, "org_service_unavailable",
-        "org-service cannot be reached; try again shortly."));
+    return Future.failedFuture(orgServiceUnavailable());
+  }
+
+  private static ApiException orgServiceUnavailable() {
+    return new ApiException(503, "org_service_unavailable", "org-service cannot answer now; try again shortly.");
   }
 }
