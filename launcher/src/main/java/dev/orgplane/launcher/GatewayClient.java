@@ -13,14 +13,29 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
  * The public API as a command-line tool sees it: blocking calls through the gateway with a bearer
  * token. A refused call becomes one line for the operator, with the problem's code and detail. Signed in with a
  * password, it refreshes its token when the gateway says it ran out: following a long batch outlives the hour.
+ * Following, it rides out a platform that restarts or is busy for a while ({@link #poll}).
  */
 final class GatewayClient {
+
+  /** Answers of a gateway or service that is restarting, overloaded or behind one that is: they pass. */
+  private static final Set<Integer> PASSING = Set.of(429, 502, 503, 504);
+  private static final long FIRST_PAUSE_MILLIS = 500;
+  private static final long LONGEST_PAUSE_MILLIS = 8_000;
+
+  /** A call that failed for a reason that passes: no connection, or one of the {@link #PASSING} answers. */
+  static final class Unavailable extends LauncherException {
+    Unavailable(String message) {
+      super(message);
+    }
+  }
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
@@ -64,6 +79,40 @@ final class GatewayClient {
     return body;
   }
 
+  /**
+   * {@link #get} for following something that runs on the platform without this process: a call that is
+   * {@link Unavailable} is made again after a pause (doubling from half a second), each pause told to
+   * {@code waiting}, until it has failed for {@code patience}; then, or on any other failure, it fails as get does.
+   */
+  JsonObject poll(String path, Duration patience, Consumer<String> waiting) {
+    long giveUpAt = System.nanoTime() + patience.toNanos();
+    long pause = FIRST_PAUSE_MILLIS;
+    while (true) {
+      try {
+        return get(path);
+      } catch (Unavailable e) {
+        long left = (giveUpAt - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          throw new LauncherException(e.getMessage() + " (still, after " + patience.toSeconds() + " s of retries)");
+        }
+        long wait = Math.min(pause, left);
+        waiting.accept(e.getMessage() + "; trying again in " + String.format("%.1f s", wait / 1000.0));
+        sleep(wait);
+        pause = Math.min(2 * pause, LONGEST_PAUSE_MILLIS);
+      }
+    }
+  }
+
+  /** Waits {@code millis}; interrupted (Ctrl-C), the command stops. */
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LauncherException("interrupted");
+    }
+  }
+
   JsonObject post(String path, JsonObject body) {
     return answer(call(path, request -> request.header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())), "POST " + path), "POST " + path);
@@ -98,9 +147,9 @@ final class GatewayClient {
     try {
       return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new LauncherException("cannot reach " + baseUrl + " (is the platform running?)");
+      throw new Unavailable("cannot reach " + baseUrl + " (is the platform running?)");
     } catch (IOException e) {
-      throw new LauncherException(what + " failed: " + e.getMessage());
+      throw new Unavailable(what + " failed: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LauncherException(what + " was interrupted");
@@ -111,7 +160,8 @@ final class GatewayClient {
     var body = parse(response.body());
     if (response.statusCode() / 100 != 2) {
       var problem = body == null ? "" : ": " + body.getString("code", "") + " - " + body.getString("detail", "");
-      throw new LauncherException(what + " was refused (HTTP " + response.statusCode() + ")" + problem);
+      var message = what + " was refused (HTTP " + response.statusCode() + ")" + problem;
+      throw PASSING.contains(response.statusCode()) ? new Unavailable(message) : new LauncherException(message);
     }
     return body == null ? new JsonObject() : body;
   }

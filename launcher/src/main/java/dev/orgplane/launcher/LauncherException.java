@@ -1,7 +1,7 @@
 package dev.orgplane.launcher;
 
 /** A start-up problem whose message is already the one line to show the operator. */
-final class LauncherException extends RuntimeException {
+class LauncherException extends RuntimeException {
   LauncherException(String message, Throwable cause) {
     super(message, cause);
   }

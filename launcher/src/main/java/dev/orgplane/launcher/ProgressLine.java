@@ -18,6 +18,8 @@ final class ProgressLine {
   private final long startedAt = System.nanoTime();
   private String last = "";
   private long lastLoggedAt;
+  /** Whether the terminal's cursor is on a drawn line, which {@link #end} ends. */
+  private boolean drawn;
 
   ProgressLine(PrintStream out, boolean terminal) {
     this.out = out;
@@ -34,6 +36,7 @@ final class ProgressLine {
     long now = System.currentTimeMillis();
     if (terminal) {
       out.print("\r" + line + "  " + elapsed());
+      drawn = true;
     } else if (!line.equals(last) && (now - lastLoggedAt >= LOG_EVERY_MILLIS || done == total)) {
       out.println(line + "  " + elapsed());
       lastLoggedAt = now;
@@ -44,9 +47,11 @@ final class ProgressLine {
     last = line;
   }
 
+  /** Ends the line drawn in place, if any: what is written next (the end, a warning) starts on a line of its own. */
   void end() {
-    if (terminal) {
+    if (drawn) {
       out.println();
+      drawn = false;
     }
   }
 

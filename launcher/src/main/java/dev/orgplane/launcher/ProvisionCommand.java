@@ -7,9 +7,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code orgplane provision}: stamps out tenants from a template through the gateway, as a batch, and
  * follows it with a progress bar until it ends. Exit code 0 when every tenant was made, 1 when some
- * job failed or was cancelled (they are listed), 2 when the batch could not be started (or cancelled). The
+ * job failed or was cancelled (they are listed), 2 when the batch could not be started (or cancelled), or the
+ * platform stopped answering for longer than following waits out ({@link #PATIENCE}). The
  * batch belongs to the platform, not to this process: interrupted, it goes on, {@code --follow} picks it
  * up again and {@code --cancel} stops it.
  */
@@ -26,6 +29,8 @@ import picocli.CommandLine.Parameters;
 final class ProvisionCommand implements Callable<Integer> {
 
   private static final long POLL_MILLIS = 500;
+  /** How long following rides out a platform that does not answer (restarting, busy) before giving up. */
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   @Option(names = "--url", defaultValue = "http://localhost:8080", description = "The gateway (default: ${DEFAULT-VALUE}).")
   String url;
@@ -81,21 +86,25 @@ final class ProvisionCommand implements Callable<Integer> {
     }
     var batchId = cancel != null ? cancel : follow != null ? follow : start(gateway);
     var path = "/v1/provisioning/batches/" + URLEncoder.encode(batchId, StandardCharsets.UTF_8);
-    var batch = cancel != null ? cancel(gateway, path) : gateway.get(path);
+    var progress = new ProgressLine(System.out, System.console() != null);
+    Function<String, JsonObject> read = readPath -> gateway.poll(readPath, PATIENCE, why -> {
+      progress.end();
+      System.err.println("orgplane: " + why);
+    });
+    var batch = cancel != null ? cancel(gateway, path) : read.apply(path);
     var stillRunning = new Thread(() -> System.out.println("\nbatch " + batchId
         + " goes on without this process; follow it again with --follow " + batchId + ", or stop it with --cancel "
         + batchId));
     Runtime.getRuntime().addShutdownHook(stillRunning);
-    var progress = new ProgressLine(System.out, System.console() != null);
     while (true) {
       progress.show(batch.getJsonObject("counts"), batch.getLong("total"), objectsCopied(batch));
       if (List.of("succeeded", "failed", "cancelled").contains(batch.getString("status"))) {
         progress.end();
         Runtime.getRuntime().removeShutdownHook(stillRunning);
-        return report(batch, unsuccessfulJobs(gateway, path));
+        return report(batch, unsuccessfulJobs(read, path));
       }
-      sleep();
-      batch = gateway.get(path);
+      GatewayClient.sleep(POLL_MILLIS);
+      batch = read.apply(path);
     }
   }
 
@@ -140,12 +149,12 @@ final class ProvisionCommand implements Callable<Integer> {
   }
 
   /** The batch's jobs that failed or were cancelled, page by page. */
-  private static List<JsonObject> unsuccessfulJobs(GatewayClient gateway, String batchPath) {
+  private static List<JsonObject> unsuccessfulJobs(Function<String, JsonObject> read, String batchPath) {
     var jobs = new ArrayList<JsonObject>();
     for (var status : List.of("failed", "cancelled")) {
       String cursor = null;
       do {
-        var page = gateway.get(batchPath + "/jobs?limit=500&status=" + status + (cursor == null ? ""
+        var page = read.apply(batchPath + "/jobs?limit=500&status=" + status + (cursor == null ? ""
             : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
         page.getJsonArray("items").forEach(job -> jobs.add((JsonObject) job));
         cursor = page.getString("nextCursor");
@@ -171,14 +180,5 @@ final class ProvisionCommand implements Callable<Integer> {
           : " (" + error.getString("code") + ": " + error.getString("detail") + ")"));
     });
     return "succeeded".equals(status) ? 0 : 1;
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(POLL_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LauncherException("interrupted");
-    }
   }
 }

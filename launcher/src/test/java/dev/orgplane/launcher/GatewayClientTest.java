@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
+import static dev.orgplane.launcher.StandInGateway.answer;
+
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -21,14 +22,14 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayClientTest {
 
-  private HttpServer gateway;
+  private StandInGateway gateway;
   /** What the stand-in was asked, in order: token grants and the bearer tokens of API calls. */
   private final List<String> seen = new CopyOnWriteArrayList<>();
 
   @BeforeEach
-  void start() throws IOException {
-    gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    gateway.createContext("/v1/auth/token", exchange -> {
+  void start() {
+    gateway = new StandInGateway();
+    gateway.on("/v1/auth/token", exchange -> {
       var form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       seen.add(form.replaceAll("&password=[^&]*", ""));
       if (form.contains("refresh_token=r1")) {
@@ -39,7 +40,7 @@ class GatewayClientTest {
         answer(exchange, 400, "{\"code\":\"invalid_grant\",\"detail\":\"The refresh token is used.\"}");
       }
     });
-    gateway.createContext("/v1/provisioning/batches", exchange -> {
+    gateway.on("/v1/provisioning/batches", exchange -> {
       var bearer = exchange.getRequestHeaders().getFirst("Authorization");
       seen.add(bearer);
       if ("Bearer a1".equals(bearer) && seen.stream().filter("Bearer a1"::equals).count() > 1) {
@@ -48,7 +49,7 @@ class GatewayClientTest {
         answer(exchange, 200, "{\"status\":\"running\"}");
       }
     });
-    gateway.createContext("/v1/tagged", exchange -> {
+    gateway.on("/v1/tagged", exchange -> {
       var held = exchange.getRequestHeaders().getFirst("If-None-Match");
       seen.add("If-None-Match: " + held);
       exchange.getResponseHeaders().add("ETag", "\"t1\"");
@@ -59,24 +60,24 @@ class GatewayClientTest {
         answer(exchange, 200, "{\"status\":\"running\",\"total\":3}");
       }
     });
-    gateway.start();
+    gateway.on("/v1/busy", exchange -> {
+      seen.add("busy");
+      if (seen.stream().filter("busy"::equals).count() <= 2) {
+        answer(exchange, 503, "{\"code\":\"service_unavailable\",\"detail\":\"Restarting.\"}");
+      } else {
+        answer(exchange, 200, "{\"status\":\"running\"}");
+      }
+    });
+    gateway.on("/v1/broken", exchange -> answer(exchange, 500, "{\"code\":\"internal_error\"}"));
   }
 
   @AfterEach
   void stop() {
-    gateway.stop(0);
-  }
-
-  private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-    var bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
+    gateway.close();
   }
 
   private GatewayClient client() {
-    return new GatewayClient("http://127.0.0.1:" + gateway.getAddress().getPort(), null);
+    return new GatewayClient(gateway.url(), null);
   }
 
   @Test
@@ -93,7 +94,7 @@ class GatewayClientTest {
 
   @Test
   void anObjectReadAgainUnchangedIsNotSentAgain() {
-    var client = new GatewayClient("http://127.0.0.1:" + gateway.getAddress().getPort(), "a1");
+    var client = new GatewayClient(gateway.url(), "a1");
     var first = client.get("/v1/tagged");
     var again = client.get("/v1/tagged");
 
@@ -104,7 +105,7 @@ class GatewayClientTest {
 
   @Test
   void aTokenGivenOnTheCommandLineIsNotRefreshed() {
-    var client = new GatewayClient("http://127.0.0.1:" + gateway.getAddress().getPort(), "a1");
+    var client = new GatewayClient(gateway.url(), "a1");
     client.get("/v1/provisioning/batches");
 
     var refused = assertThrows(LauncherException.class, () -> client.get("/v1/provisioning/batches"));
@@ -112,5 +113,53 @@ class GatewayClientTest {
     assertTrue(refused.getMessage().contains("HTTP 401") && refused.getMessage().contains("invalid_token"),
         refused.getMessage());
     assertTrue(seen.stream().noneMatch(line -> line.startsWith("grant_type")), seen.toString());
+  }
+
+  @Test
+  void followingRidesOutAGatewayThatIsBusyForAWhile() {
+    var client = new GatewayClient(gateway.url(), "a1");
+    var waits = new ArrayList<String>();
+
+    assertEquals("running", client.poll("/v1/busy", Duration.ofSeconds(60), waits::add).getString("status"));
+
+    assertEquals(2, waits.size(), waits.toString());
+    assertTrue(waits.get(0).contains("HTTP 503") && waits.get(0).contains("trying again in 0.5 s"), waits.get(0));
+    assertTrue(waits.get(1).contains("trying again in 1.0 s"), waits.get(1));
+  }
+
+  @Test
+  void aCallThatIsNotFollowingFailsAtOnce() {
+    var client = new GatewayClient(gateway.url(), "a1");
+
+    var refused = assertThrows(LauncherException.class, () -> client.get("/v1/busy"));
+
+    assertTrue(refused.getMessage().contains("HTTP 503"), refused.getMessage());
+  }
+
+  @Test
+  void followingDoesNotRetryAnAnswerThatWillNotPass() {
+    var client = new GatewayClient(gateway.url(), "a1");
+    var waits = new ArrayList<String>();
+
+    var refused = assertThrows(LauncherException.class, () -> client.poll("/v1/broken", Duration.ofSeconds(60),
+        waits::add));
+
+    assertTrue(refused.getMessage().contains("HTTP 500"), refused.getMessage());
+    assertEquals(List.of(), waits);
+  }
+
+  @Test
+  void followingAPlatformThatIsGoneGivesUpAfterItsPatience() throws Exception {
+    int closedPort;
+    try (var socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    var client = new GatewayClient("http://127.0.0.1:" + closedPort, "a1");
+    var waits = new ArrayList<String>();
+
+    var gone = assertThrows(LauncherException.class, () -> client.poll("/v1/busy", Duration.ofSeconds(1), waits::add));
+
+    assertTrue(gone.getMessage().contains("cannot reach") && gone.getMessage().contains("after 1 s"), gone.getMessage());
+    assertEquals(2, waits.size(), "waits of 0.5 s, then of what is left: " + waits);
   }
 }

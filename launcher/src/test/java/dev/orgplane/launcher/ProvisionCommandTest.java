@@ -1,0 +1,78 @@
+package dev.orgplane.launcher;
+
+import static dev.orgplane.launcher.StandInGateway.answer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code orgplane provision --follow} against a stand-in gateway that serves a batch from a script of answers,
+ * with what the command prints captured.
+ */
+class ProvisionCommandTest {
+
+  private StandInGateway gateway;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream stdout;
+  private PrintStream stderr;
+
+  @BeforeEach
+  void capture() {
+    stdout = System.out;
+    stderr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(stdout);
+    System.setErr(stderr);
+    gateway.close();
+  }
+
+  private static String batch(String status, long succeeded, long running) {
+    return new JsonObject().put("id", "b1").put("status", status).put("total", 2)
+        .put("counts", new JsonObject().put("succeeded", succeeded).put("running", running))
+        .put("objects", new JsonObject().put("created", 7).put("updated", 0).put("unchanged", 1)).encode();
+  }
+
+  /** A gateway whose batch {@code b1} is running, then answers each of {@code middle} once, then has succeeded. */
+  private int follow(int... middle) {
+    var reads = new AtomicInteger();
+    gateway = new StandInGateway()
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> {
+          int read = reads.getAndIncrement();
+          if (read == 0) {
+            answer(exchange, 200, batch("running", 1, 1));
+          } else if (read <= middle.length) {
+            answer(exchange, middle[read - 1], "{\"code\":\"unavailable\",\"detail\":\"Restarting.\"}");
+          } else {
+            answer(exchange, 200, batch("succeeded", 2, 0));
+          }
+        });
+    return new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
+  }
+
+  @Test
+  void aGatewayBusyWhileFollowingIsWaitedOut() {
+    int exit = follow(503, 502);
+
+    assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+    var warnings = err.toString(StandardCharsets.UTF_8);
+    assertTrue(warnings.contains("HTTP 503") && warnings.contains("HTTP 502")
+        && warnings.contains("trying again"), warnings);
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("batch succeeded"), out.toString(StandardCharsets.UTF_8));
+  }
+}
