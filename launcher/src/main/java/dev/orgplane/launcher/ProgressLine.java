@@ -20,6 +20,8 @@ final class ProgressLine {
   private long lastLoggedAt;
   /** Whether the terminal's cursor is on a drawn line, which {@link #end} ends. */
   private boolean drawn;
+  /** How long the line drawn in place is: a shorter one drawn over it covers the rest with spaces. */
+  private int drawnLength;
 
   ProgressLine(PrintStream out, boolean terminal) {
     this.out = out;
@@ -35,8 +37,11 @@ final class ProgressLine {
         + counts.getLong("failed", 0L) + " failed";
     long now = System.currentTimeMillis();
     if (terminal) {
-      out.print("\r" + line + "  " + elapsed());
+      // spaces, not an ANSI erase: they clear the old tail on any terminal, Windows consoles without VT included
+      var text = line + "  " + elapsed();
+      out.print("\r" + text + " ".repeat(Math.max(0, drawnLength - text.length())));
       drawn = true;
+      drawnLength = text.length();
     } else if (!line.equals(last) && (now - lastLoggedAt >= LOG_EVERY_MILLIS || done == total)) {
       out.println(line + "  " + elapsed());
       lastLoggedAt = now;
@@ -52,6 +57,7 @@ final class ProgressLine {
     if (drawn) {
       out.println();
       drawn = false;
+      drawnLength = 0;
     }
   }
 
