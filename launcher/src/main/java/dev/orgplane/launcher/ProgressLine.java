@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 
 /**
- * A batch's progress as one line: a bar of finished tenants, the objects copied so far, and what is
+ * A batch's progress as one line: a bar of finished tenants, the objects copied (or planned) so far, and what is
  * running or failed. On a terminal the line is redrawn in place; in a log (no console) a line is
  * written only when something changed, at most every few seconds, so CI logs stay readable.
  */
@@ -15,6 +15,7 @@ final class ProgressLine {
 
   private final PrintStream out;
   private final boolean terminal;
+  private final String objectsAre;
   private final long startedAt = System.nanoTime();
   private String last = "";
   private long lastLoggedAt;
@@ -23,9 +24,11 @@ final class ProgressLine {
   /** How long the line drawn in place is: a shorter one drawn over it covers the rest with spaces. */
   private int drawnLength;
 
-  ProgressLine(PrintStream out, boolean terminal) {
+  /** {@code plan}: a dry run's progress, whose objects are planned, not copied. */
+  ProgressLine(PrintStream out, boolean terminal, boolean plan) {
     this.out = out;
     this.terminal = terminal;
+    this.objectsAre = plan ? " objects planned, " : " objects copied, ";
   }
 
   /** {@code counts}: jobs by status, as a batch answers them. */
@@ -33,7 +36,7 @@ final class ProgressLine {
     long done = counts.getLong("succeeded", 0L) + counts.getLong("failed", 0L) + counts.getLong("cancelled", 0L);
     int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
     var line = "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + total + " tenants, "
-        + String.format("%,d", objects) + " objects copied, " + counts.getLong("running", 0L) + " running, "
+        + String.format("%,d", objects) + objectsAre + counts.getLong("running", 0L) + " running, "
         + counts.getLong("failed", 0L) + " failed";
     long now = System.currentTimeMillis();
     if (terminal) {

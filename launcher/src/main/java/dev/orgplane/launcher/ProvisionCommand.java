@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,6 +65,9 @@ final class ProvisionCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", arity = "0..*", description = "Names of the new tenants.")
   List<String> names = new ArrayList<>();
 
+  /** The progress shown, once there is a batch to follow. */
+  private ProgressLine progress;
+
   @Override
   public Integer call() {
     try {
@@ -86,12 +88,9 @@ final class ProvisionCommand implements Callable<Integer> {
     }
     var batchId = cancel != null ? cancel : follow != null ? follow : start(gateway);
     var path = "/v1/provisioning/batches/" + URLEncoder.encode(batchId, StandardCharsets.UTF_8);
-    var progress = new ProgressLine(System.out, System.console() != null);
-    Function<String, JsonObject> read = readPath -> gateway.poll(readPath, PATIENCE, why -> {
-      progress.end();
-      System.err.println("orgplane: " + why);
-    });
-    var batch = cancel != null ? cancel(gateway, path) : read.apply(path);
+    var plan = cancel == null && follow == null ? dryRun : planned(gateway, path);
+    progress = new ProgressLine(System.out, System.console() != null, plan);
+    var batch = cancel != null ? cancel(gateway, path) : read(gateway, path);
     var stillRunning = new Thread(() -> System.out.println("\nbatch " + batchId
         + " goes on without this process; follow it again with --follow " + batchId + ", or stop it with --cancel "
         + batchId));
@@ -101,11 +100,30 @@ final class ProvisionCommand implements Callable<Integer> {
       if (List.of("succeeded", "failed", "cancelled").contains(batch.getString("status"))) {
         progress.end();
         Runtime.getRuntime().removeShutdownHook(stillRunning);
-        return report(batch, unsuccessfulJobs(read, path));
+        return report(batch, unsuccessfulJobs(gateway, path), plan);
       }
       GatewayClient.sleep(POLL_MILLIS);
-      batch = read.apply(path);
+      batch = read(gateway, path);
     }
+  }
+
+  /**
+   * Reads what the command follows, riding out a platform that restarts or is busy for a while: each wait is a
+   * line on stderr, below the progress line.
+   */
+  private JsonObject read(GatewayClient gateway, String path) {
+    return gateway.poll(path, PATIENCE, why -> {
+      if (progress != null) {
+        progress.end();
+      }
+      System.err.println("orgplane: " + why);
+    });
+  }
+
+  /** Whether a batch started elsewhere is a dry run (its jobs say: they all are, or none). */
+  private boolean planned(GatewayClient gateway, String path) {
+    var first = read(gateway, path + "/jobs?limit=1").getJsonArray("items");
+    return !first.isEmpty() && first.getJsonObject(0).getBoolean("dryRun", false);
   }
 
   private static JsonObject cancel(GatewayClient gateway, String path) {
@@ -149,12 +167,12 @@ final class ProvisionCommand implements Callable<Integer> {
   }
 
   /** The batch's jobs that failed or were cancelled, page by page. */
-  private static List<JsonObject> unsuccessfulJobs(Function<String, JsonObject> read, String batchPath) {
+  private List<JsonObject> unsuccessfulJobs(GatewayClient gateway, String batchPath) {
     var jobs = new ArrayList<JsonObject>();
     for (var status : List.of("failed", "cancelled")) {
       String cursor = null;
       do {
-        var page = read.apply(batchPath + "/jobs?limit=500&status=" + status + (cursor == null ? ""
+        var page = read(gateway, batchPath + "/jobs?limit=500&status=" + status + (cursor == null ? ""
             : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
         page.getJsonArray("items").forEach(job -> jobs.add((JsonObject) job));
         cursor = page.getString("nextCursor");
@@ -169,10 +187,12 @@ final class ProvisionCommand implements Callable<Integer> {
     return objects.getLong("created") + objects.getLong("updated") + objects.getLong("unchanged");
   }
 
-  private static int report(JsonObject batch, List<JsonObject> jobs) {
+  /** The end, worded as a plan for a dry run, which makes nothing. */
+  private static int report(JsonObject batch, List<JsonObject> jobs, boolean plan) {
     var status = batch.getString("status");
-    System.out.println("batch " + status + ": " + batch.getJsonObject("counts").getLong("succeeded") + " of "
-        + batch.getLong("total") + " tenants made");
+    var tenants = batch.getJsonObject("counts").getLong("succeeded") + " of " + batch.getLong("total") + " tenants";
+    System.out.println("batch " + status + (plan ? " (dry run): " + tenants + " planned, nothing written"
+        : ": " + tenants + " made"));
     jobs.forEach(job -> {
       var error = job.getJsonObject("error");
       System.out.println("  " + job.getJsonObject("target", new JsonObject()).getString("name", job.getString("id"))

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class ProgressLineTest {
 
   private final ByteArrayOutputStream written = new ByteArrayOutputStream();
-  private final ProgressLine progress = new ProgressLine(new PrintStream(written, true, StandardCharsets.UTF_8), true);
+  private final ProgressLine progress = new ProgressLine(new PrintStream(written, true, StandardCharsets.UTF_8), true,
+      false);
 
   private static JsonObject counts(long succeeded, long running, long failed) {
     return new JsonObject().put("succeeded", succeeded).put("running", running).put("failed", failed);

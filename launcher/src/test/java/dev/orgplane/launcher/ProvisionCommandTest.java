@@ -2,8 +2,10 @@ package dev.orgplane.launcher;
 
 import static dev.orgplane.launcher.StandInGateway.answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -47,11 +49,17 @@ class ProvisionCommandTest {
         .put("objects", new JsonObject().put("created", 7).put("updated", 0).put("unchanged", 1)).encode();
   }
 
-  /** A gateway whose batch {@code b1} is running, then answers each of {@code middle} once, then has succeeded. */
-  private int follow(int... middle) {
+  /**
+   * A gateway whose batch {@code b1} (of dry runs if {@code dryRun}) is running, then answers each of
+   * {@code middle} once, then has succeeded.
+   */
+  private int follow(boolean dryRun, int... middle) {
     var reads = new AtomicInteger();
+    var job = new JsonObject().put("id", "j1").put("status", "succeeded").put("dryRun", dryRun);
     gateway = new StandInGateway()
-        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200,
+            exchange.getRequestURI().getQuery().contains("status=") ? "{\"items\":[]}"
+                : new JsonObject().put("items", new JsonArray().add(job)).encode()))
         .on("/v1/provisioning/batches/b1", exchange -> {
           int read = reads.getAndIncrement();
           if (read == 0) {
@@ -67,12 +75,24 @@ class ProvisionCommandTest {
 
   @Test
   void aGatewayBusyWhileFollowingIsWaitedOut() {
-    int exit = follow(503, 502);
+    int exit = follow(false, 503, 502);
 
     assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
     var warnings = err.toString(StandardCharsets.UTF_8);
     assertTrue(warnings.contains("HTTP 503") && warnings.contains("HTTP 502")
         && warnings.contains("trying again"), warnings);
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("batch succeeded"), out.toString(StandardCharsets.UTF_8));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("batch succeeded: 2 of 2 tenants made"),
+        out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aDryRunIsReportedAsAPlan() {
+    int exit = follow(true);
+
+    assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+    var printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("1/2 tenants, 8 objects planned, 1 running"), printed);
+    assertTrue(printed.contains("batch succeeded (dry run): 2 of 2 tenants planned, nothing written"), printed);
+    assertFalse(printed.contains("made") || printed.contains("copied"), printed);
   }
 }
