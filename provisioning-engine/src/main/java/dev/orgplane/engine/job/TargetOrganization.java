@@ -12,8 +12,11 @@ import java.util.UUID;
  * The organization a job copies into. A job asked for a new one creates it in the template's
  * group, owned by the requester and marked {@code provisionedFrom} the template and the job. That
  * mark makes creation safe to repeat: after a crash between creating the organization and recording
- * it, the next attempt is refused the name, finds the organization by it and adopts it, while a name
- * taken by anything else fails. Creating first costs one call in the usual case, not two.
+ * it, the next attempt is refused the name, finds the organization by it and adopts it. So does a later
+ * job of the same template for an organization of that name in its group that the template made: running
+ * a provisioning again (the same targets) brings the tenants made before up to date, and completes those
+ * that failed, instead of failing every one made. A name taken by anything else fails. Creating first
+ * costs one call in the usual case, not two.
  */
 final class TargetOrganization {
 
@@ -53,7 +56,10 @@ final class TargetOrganization {
 
   private static Future<UUID> adopt(Job job, JsonObject existing) {
     var from = existing.getJsonObject("provisionedFrom");
-    if (from != null && job.id().toString().equals(from.getString("jobId"))) {
+    var madeByThisJob = from != null && job.id().toString().equals(from.getString("jobId"));
+    var madeFromThisTemplate = from != null && job.templateOrg().toString().equals(from.getString("templateId"))
+        && job.groupId().toString().equals(existing.getString("groupId"));
+    if (madeByThisJob || madeFromThisTemplate) {
       return Future.succeededFuture(UUID.fromString(existing.getString("id")));
     }
     return Future.failedFuture(new CopyFailure(NAME_TAKEN,

@@ -150,6 +150,12 @@ class ProvisioningTest {
       assertEquals(0, counts.getLong("updated"), counts.encode());
     }
     assertEquals(9, items("/v1/organizations/" + target + "/queues").size());
+
+    var byName = provision(newTarget(first.getJsonObject("target").getString("name")));
+    assertEquals("succeeded", byName.getString("status"), "asked again for a tenant the template made, a job brings "
+        + "it up to date instead of failing on its name: " + byName.encodePrettily());
+    assertEquals(target, byName.getString("targetOrganization"));
+    assertEquals(0, byName.getJsonArray("steps").stream().mapToLong(s -> ((JsonObject) s).getLong("created")).sum());
   }
 
   @Test
