@@ -3,6 +3,7 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,10 +34,16 @@ class ProvisionCommandTest extends TwoEnginesTest {
     assertEquals(200, copy.status(), copy.body());
     assertEquals(template.templateId(), copy.json().getJsonObject("provisionedFrom").getString("templateId"));
 
-    var partly = provision("--template", template.templateId(), "cli-one", "cli-three");
+    var again = provision("--template", template.templateId(), "cli-one", "cli-three");
+    assertEquals(0, again.exit(), "a tenant the template made is brought up to date: " + again.output());
+    assertTrue(again.output().contains("batch succeeded: 2 of 2 tenants made"), again.output());
+
+    assertEquals(201, gateway.send("POST", "/v1/organizations", template.adminToken(), new JsonObject()
+        .put("name", "cli-taken").put("title", "Not from the template")).status());
+    var partly = provision("--template", template.templateId(), "cli-taken", "cli-four");
     assertEquals(1, partly.exit(), partly.output());
     assertTrue(partly.output().contains("batch failed: 1 of 2 tenants made"), partly.output());
-    assertTrue(partly.output().lines().anyMatch(l -> l.contains("cli-one: failed (organization_name_taken")),
+    assertTrue(partly.output().lines().anyMatch(l -> l.contains("cli-taken: failed (organization_name_taken")),
         partly.output());
 
     var batchId = partly.output().lines().findFirst().orElseThrow().split(" ")[1].replace(":", "");
