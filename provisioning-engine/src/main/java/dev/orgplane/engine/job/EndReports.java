@@ -92,7 +92,7 @@ public final class EndReports {
             return forget(id);
           }
           var failure = sent.cause();
-          if (!JobRunner.transientFailure(failure) && !stillRunning(failure)
+          if (!Retries.transientFailure(failure) && !stillRunning(failure)
               || report.getOffsetDateTime("created_at").plus(GIVE_UP_AFTER).isBefore(OffsetDateTime.now())) {
             LOG.warn("job {}: its end could not be reported to the organizations' hooks, giving up: {}", jobId,
                 failure.toString());

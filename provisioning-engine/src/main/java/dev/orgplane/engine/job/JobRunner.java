@@ -5,7 +5,6 @@ import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.api.Counts;
-import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.copy.api.PageResult;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
@@ -36,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class JobRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
-  private static final int MAX_ATTEMPTS = 8;
 
   /** How a run of a job ended on this instance. */
   private enum Outcome { SUCCEEDED, CANCELLED, LEASE_LOST }
@@ -62,6 +60,7 @@ public final class JobRunner {
   private final RunnerSettings settings;
   private final TemplatePages templatePages;
   private final EndReports endReports;
+  private final Retries retries;
   private final String owner = "engine-" + UUID.randomUUID();
   /** Jobs running here, each with its halt flag: stop at the next page (lease lost, engine stopping, a step failed). */
   private final Map<UUID, boolean[]> running = new HashMap<>();
@@ -78,6 +77,7 @@ public final class JobRunner {
   public JobRunner(Vertx vertx, Pool pool, PluginRegistry registry, WebClient http, ServiceToken token,
       String orgServiceUrl, RunnerSettings settings, EndReports endReports) {
     this.vertx = vertx;
+    this.retries = new Retries(vertx);
     this.pool = pool;
     this.registry = registry;
     this.http = http;
@@ -171,7 +171,7 @@ public final class JobRunner {
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString())
         .sharingPagesOf(job.templateOrg().toString(), templatePages);
     var target = new TargetOrganization(pool, api, owner);
-    return withRetries("the target organization", () -> target.ensure(job), 1).compose(targetOrg -> {
+    return retries.of("the target organization", () -> target.ensure(job)).compose(targetOrg -> {
       var ids = new CopiedObjects(pool, api, job.templateOrg(), targetOrg, job.id());
       var context = new EngineCopyContext(job.id().toString(), job.templateOrg().toString(),
           targetOrg == null ? null : targetOrg.toString(), ids, api, http, vertx, job.options(), settings.pageSize(),
@@ -232,7 +232,7 @@ public final class JobRunner {
     }
     Supplier<Future<PageResult>> page = () -> job.dryRun() ? plugin.plan(context, from) : plugin.copy(context, from);
     var started = System.nanoTime();
-    return withRetries("a page", page, 1).compose(done -> {
+    return retries.of("a page", page).compose(done -> {
       LOG.info("job {} {} page: {} objects in {} ms", job.id(), plugin.id(), done.counts().total(),
           (System.nanoTime() - started) / 1_000_000);
       return pool.withTransaction(tx -> JobRepository.checkpoint(tx, job.id(), owner,
@@ -250,28 +250,6 @@ public final class JobRunner {
               : pages(job, context, ids, halt, plugin, position, from.after(done));
         });
     });
-  }
-
-  /** Retries work that failed for a passing reason (org-service restarting, a network error) with backoff. */
-  private <T> Future<T> withRetries(String what, Supplier<Future<T>> work, int attempt) {
-    return work.get().recover(failure -> {
-      if (!transientFailure(failure) || attempt >= MAX_ATTEMPTS) {
-        return Future.failedFuture(failure instanceof OrgApiException refused && !refused.retryable()
-            ? new CopyFailure(refused.code(), refused.getMessage(), null) : failure);
-      }
-      var delay = Math.min(5_000L, 250L << attempt);
-      LOG.info("{} failed ({}), retrying in {} ms", what, failure.toString(), delay);
-      return vertx.timer(delay).compose(v -> withRetries(what, work, attempt + 1));
-    });
-  }
-
-  /** Failures of the network or of a service that is down or busy; anything else will not pass by itself. */
-  static boolean transientFailure(Throwable failure) {
-    if (failure instanceof OrgApiException refused) {
-      return refused.retryable();
-    }
-    return failure instanceof java.io.IOException || failure instanceof java.util.concurrent.TimeoutException
-        || failure instanceof io.vertx.core.VertxException;
   }
 
   private void heartbeat() {

@@ -1,0 +1,52 @@
+package dev.orgplane.engine.job;
+
+import dev.orgplane.copy.api.CopyFailure;
+import dev.orgplane.copy.api.OrgApiException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Work of a job retried with backoff while it fails for a passing reason (org-service restarting, a network
+ * error); a refusal fails at once, as a {@link CopyFailure} the job's error shows.
+ */
+final class Retries {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Retries.class);
+  private static final int MAX_ATTEMPTS = 8;
+
+  private final Vertx vertx;
+
+  Retries(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  <T> Future<T> of(String what, Supplier<Future<T>> work) {
+    return attempt(what, work, 1);
+  }
+
+  private <T> Future<T> attempt(String what, Supplier<Future<T>> work, int attempt) {
+    return work.get().recover(failure -> {
+      if (!transientFailure(failure) || attempt >= MAX_ATTEMPTS) {
+        return Future.failedFuture(failure instanceof OrgApiException refused && !refused.retryable()
+            ? new CopyFailure(refused.code(), refused.getMessage(), null) : failure);
+      }
+      var delay = Math.min(5_000L, 250L << attempt);
+      LOG.info("{} failed ({}), retrying in {} ms", what, failure.toString(), delay);
+      return vertx.timer(delay).compose(v -> attempt(what, work, attempt + 1));
+    });
+  }
+
+  /** Failures of the network or of a service that is down or busy; anything else will not pass by itself. */
+  static boolean transientFailure(Throwable failure) {
+    if (failure instanceof OrgApiException refused) {
+      return refused.retryable();
+    }
+    return failure instanceof IOException || failure instanceof TimeoutException || failure instanceof VertxException;
+  }
+}
