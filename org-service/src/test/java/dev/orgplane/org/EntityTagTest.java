@@ -115,8 +115,11 @@ class EntityTagTest extends OrgServiceTest {
     var orgPath = "/v1/organizations/" + org.createOrg(owner.token(), "i-" + UUID.randomUUID().toString().substring(0, 8))
         .getString("id");
     var token = owner.token();
-    deletedOnlyAsRead(token, created(token, orgPath + "/invitations", new JsonObject()
-        .put("email", "someone-" + UUID.randomUUID() + "@test.local").put("roles", new JsonArray().add("viewer"))));
+    var invitation = created(token, orgPath + "/invitations", new JsonObject()
+        .put("email", "someone-" + UUID.randomUUID() + "@test.local").put("roles", new JsonArray().add("viewer")));
+    assertProblem(org.send(HttpMethod.DELETE, invitation, org.newUser("stranger").token(), null, ifMatch("\"stale\"")),
+        404, "invitation_not_found");
+    deletedOnlyAsRead(token, invitation);
     org.post(orgPath + "/users", token, new JsonObject().put("userIds", new JsonArray().add(member.id()))
         .put("roles", new JsonArray().add("viewer")));
     var team = created(token, orgPath + "/groups", new JsonObject().put("name", "support"));

@@ -116,12 +116,16 @@ public final class InvitationRoutes {
                   && !invitation.getJsonObject("organization").getString("name").equals(ctx.pathParam("org"))) {
                 return Future.failedFuture(notFound());
               }
-              EntityTags.requireMatch(ctx, invitation, "The invitation");
               return isInvitee(tx, principal, invitation).compose(invitee -> invitee ? Future.succeededFuture()
                       : AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE)
                           .<Void>mapEmpty()
                           .recover(err -> Future.failedFuture(err instanceof ApiException api && api.status() == 403
                               ? err : notFound())))
+                  // only once the caller may see it: a stranger's stale tag must meet 404, not the current tag
+                  .map(v -> {
+                    EntityTags.requireMatch(ctx, invitation, "The invitation");
+                    return v;
+                  })
                   .compose(v -> InvitationRepository.delete(tx, id))
                   .compose(v -> AuditLog.record(tx, ctx, orgId, principal.subject(), "invitation.deleted",
                       "invitation:" + id, new JsonObject()));
