@@ -132,17 +132,6 @@ public final class AccessPolicy {
     });
   }
 
-  /**
-   * The one organization a scoped token acts in, or null for an unscoped token. A scope that is no id
-   * becomes the nil UUID, which no organization has: it matches none.
-   */
-  public static UUID scope(Principal principal) {
-    if (!principal.isScoped()) {
-      return null;
-    }
-    return isUuid(principal.orgScope()) ? UUID.fromString(principal.orgScope()) : new UUID(0, 0);
-  }
-
   public static UUID userId(Principal principal) {
     try {
       return UUID.fromString(principal.subject());

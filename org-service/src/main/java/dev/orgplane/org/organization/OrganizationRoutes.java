@@ -159,7 +159,7 @@ public final class OrganizationRoutes {
     var filter = filter(ctx);
     AccessPolicy.caller(pool, principal)
         .compose(caller -> OrganizationRepository.list(pool, caller.userId(), caller.seesEveryOrganization(),
-            AccessPolicy.scope(principal), filter, page.afterName(), page.fetchSize()))
+            principal.scopedOrganization(), filter, page.afterName(), page.fetchSize()))
         .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, Organization::name)))
         .onFailure(ctx::fail);
   }

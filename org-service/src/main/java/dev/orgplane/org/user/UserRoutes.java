@@ -105,7 +105,7 @@ public final class UserRoutes {
     var principal = BearerAuth.principal(ctx);
     var page = PageRequest.of(ctx);
     pool.preparedQuery(MEMBERSHIPS)
-        .execute(Tuple.of(AccessPolicy.userId(principal), page.afterName(), AccessPolicy.scope(principal),
+        .execute(Tuple.of(AccessPolicy.userId(principal), page.afterName(), principal.scopedOrganization(),
             page.fetchSize()))
         .map(rows -> {
           var items = new ArrayList<JsonObject>();

@@ -122,7 +122,7 @@ public final class BatchRoutes {
     var page = PageRequest.of(ctx);
     var after = page.afterId();
     var principal = BearerAuth.principal(ctx);
-    BatchRepository.list(pool, UUID.fromString(principal.subject()), CallerAccess.scope(principal), after,
+    BatchRepository.list(pool, UUID.fromString(principal.subject()), principal.scopedOrganization(), after,
             page.fetchSize())
         .onSuccess(batches -> ctx.json(page.page(batches, Batch::toJson, batch -> batch.id().toString())))
         .onFailure(ctx::fail);

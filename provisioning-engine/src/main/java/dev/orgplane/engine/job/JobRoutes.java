@@ -78,7 +78,7 @@ public final class JobRoutes {
     var after = page.afterId();
     var status = statusFilter(ctx);
     var principal = BearerAuth.principal(ctx);
-    JobRepository.requestedBy(pool, UUID.fromString(principal.subject()), CallerAccess.scope(principal), status, after,
+    JobRepository.requestedBy(pool, UUID.fromString(principal.subject()), principal.scopedOrganization(), status, after,
             page.fetchSize())
         .onSuccess(jobs -> ctx.json(page.page(jobs, Job::toJson, job -> job.id().toString())))
         .onFailure(ctx::fail);

@@ -2,7 +2,6 @@ package dev.orgplane.engine.orgapi;
 
 import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.kit.auth.BearerAuth;
-import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -88,7 +87,7 @@ public final class CallerAccess {
     var principal = BearerAuth.principal(ctx);
     var requester = requestedBy.toString().equals(principal.subject());
     if (use == Use.READ && requester
-        && (!principal.isScoped() || Arrays.asList(organizations).contains(scope(principal)))) {
+        && (!principal.isScoped() || Arrays.asList(organizations).contains(principal.scopedOrganization()))) {
       return Future.succeededFuture();
     }
     return requireGroupAdmin(ctx.request().getHeader("Authorization"), groupId.toString()).recover(failure -> {
@@ -100,21 +99,6 @@ public final class CallerAccess {
       }
       return Future.failedFuture(refused.status() == 403 ? notFound : refused);
     });
-  }
-
-  /**
-   * The organization the caller's token is scoped to, or null for an unscoped token; a scope that is no id
-   * becomes the nil UUID, which no organization has.
-   */
-  public static UUID scope(Principal principal) {
-    if (!principal.isScoped()) {
-      return null;
-    }
-    try {
-      return UUID.fromString(principal.orgScope());
-    } catch (IllegalArgumentException e) {
-      return new UUID(0, 0);
-    }
   }
 
   /**

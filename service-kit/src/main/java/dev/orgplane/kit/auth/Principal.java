@@ -1,6 +1,7 @@
 package dev.orgplane.kit.auth;
 
 import io.vertx.core.json.JsonObject;
+import java.util.UUID;
 
 /**
  * Who a verified token speaks for. {@code orgScope} is set when the token is valid in one
@@ -18,5 +19,20 @@ public record Principal(String subject, String issuer, String orgScope, long exp
 
   public boolean isScoped() {
     return orgScope != null;
+  }
+
+  /**
+   * The one organization the token acts in, or null for an unscoped token. A scope that is no id becomes the nil
+   * UUID, which no organization has: it matches none.
+   */
+  public UUID scopedOrganization() {
+    if (orgScope == null) {
+      return null;
+    }
+    try {
+      return orgScope.length() == 36 ? UUID.fromString(orgScope) : new UUID(0, 0);
+    } catch (IllegalArgumentException e) {
+      return new UUID(0, 0);
+    }
   }
 }
