@@ -149,30 +149,34 @@ public final class JobRepository {
             .map(jobs -> jobs.stream().findFirst()));
   }
 
-  /** Renews the leases of the jobs {@code owner} runs; answers the ids it still holds. */
-  static Future<List<UUID>> heartbeat(SqlClient client, String owner, List<UUID> jobIds, long leaseMillis) {
-    return client.preparedQuery("UPDATE provisioning.jobs SET lease_until = now() + $3 * interval '1 millisecond' "
-            + "WHERE lease_owner = $1 AND status = 'running' AND id = ANY($2) RETURNING id")
-        .execute(Tuple.of(owner, jobIds.toArray(UUID[]::new), leaseMillis))
+  /** Renews the leases of the runs {@code owner} holds; answers the ids of the jobs it still holds. */
+  static Future<List<UUID>> heartbeat(SqlClient client, String owner, List<Lease> leases, long leaseMillis) {
+    return client.preparedQuery("UPDATE provisioning.jobs j SET lease_until = now() + $3 * interval '1 millisecond' "
+            + "FROM unnest($2::uuid[], $4::int[]) AS l(id, attempt) "
+            + "WHERE j.id = l.id AND j.attempts = l.attempt AND j.lease_owner = $1 AND j.status = 'running' "
+            + "RETURNING j.id")
+        .execute(Tuple.of(owner, leases.stream().map(Lease::jobId).toArray(UUID[]::new), leaseMillis,
+            leases.stream().map(Lease::attempt).toArray(Integer[]::new)))
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(r -> r.getUUID("id")).toList());
   }
 
-  static Future<Boolean> setTarget(SqlClient client, UUID jobId, String owner, UUID targetOrg) {
+  static Future<Boolean> setTarget(SqlClient client, Lease lease, UUID targetOrg) {
     return client.preparedQuery("UPDATE provisioning.jobs SET target_org = $3, updated_at = now() "
-            + "WHERE id = $1 AND lease_owner = $2 AND status = 'running'")
-        .execute(Tuple.of(jobId, owner, targetOrg)).map(rows -> rows.rowCount() == 1);
+            + "WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'running'")
+        .execute(Tuple.of(lease.jobId(), lease.owner(), targetOrg, lease.attempt())).map(rows -> rows.rowCount() == 1);
   }
 
   /**
-   * Persists a page's checkpoint if {@code owner} still holds the job, renewing its lease; answers
-   * whether a cancel was asked for, or empty when the lease was lost (another engine took over).
+   * Persists a page's checkpoint if the run still holds the job, renewing its lease; answers whether a cancel
+   * was asked for, or empty when the lease was lost (another run took over).
    */
-  static Future<Optional<Boolean>> checkpoint(SqlClient tx, UUID jobId, String owner, long leaseMillis, int position,
+  static Future<Optional<Boolean>> checkpoint(SqlClient tx, Lease lease, long leaseMillis, int position,
       String cursor, Counts counts, boolean last) {
+    var jobId = lease.jobId();
     return tx.preparedQuery("UPDATE provisioning.jobs SET updated_at = now(), "
             + "lease_until = now() + $3 * interval '1 millisecond' "
-            + "WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING cancel_requested")
-        .execute(Tuple.of(jobId, owner, leaseMillis))
+            + "WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'running' RETURNING cancel_requested")
+        .execute(Tuple.of(jobId, lease.owner(), leaseMillis, lease.attempt()))
         .compose(rows -> {
           if (rows.rowCount() == 0) {
             return Future.succeededFuture(Optional.<Boolean>empty());
@@ -187,15 +191,15 @@ public final class JobRepository {
   }
 
   /**
-   * Ends a job that {@code owner} holds, and queues the report of its end in the same transaction; a
-   * failed step is marked with the one object that failed. Does nothing if the lease was lost.
+   * Ends a job that the run holds, and queues the report of its end in the same transaction; a failed
+   * step is marked with the one object that failed. Does nothing if the lease was lost.
    */
-  static Future<Void> finish(SqlClient tx, UUID jobId, String owner, String status, JsonObject error,
-      Integer failedPosition) {
+  static Future<Void> finish(SqlClient tx, Lease lease, String status, JsonObject error, Integer failedPosition) {
+    var jobId = lease.jobId();
     return tx.preparedQuery("UPDATE provisioning.jobs SET status = $3, error = $4, finished_at = now(), "
             + "updated_at = now(), lease_owner = NULL, lease_until = NULL, cancel_requested = false "
-            + "WHERE id = $1 AND lease_owner = $2")
-        .execute(Tuple.of(jobId, owner, status, error))
+            + "WHERE id = $1 AND lease_owner = $2 AND attempts = $5")
+        .execute(Tuple.of(jobId, lease.owner(), status, error, lease.attempt()))
         .compose(done -> done.rowCount() == 0 ? Future.succeededFuture()
             : EndReports.enqueue(tx, List.of(jobId), status, error).compose(queued -> failedPosition == null
                 ? Future.succeededFuture()
@@ -205,8 +209,9 @@ public final class JobRepository {
 
   /**
    * Cancels queued jobs at once (queueing the reports of their ends) and asks running ones to stop at their
-   * next page (or, if their engine stops or dies first, at the claim that would have taken them over). Answers the status now of each job it touched ({@code cancelled}: it ended here;
-   * {@code running}: it stops soon); jobs that had ended are not in the answer.
+   * next page (or, if their engine stops or dies first, at the claim that would have taken them over). Answers
+   * the status now of each job it touched ({@code cancelled}: it ended here; {@code running}: it stops soon);
+   * jobs that had ended are not in the answer.
    */
   public static Future<Map<UUID, String>> cancel(SqlClient tx, List<UUID> jobIds) {
     return tx.preparedQuery("UPDATE provisioning.jobs SET cancel_requested = (status = 'running'), "

@@ -63,7 +63,11 @@ public final class JobRunner {
   private final Retries retries;
   private final String owner = "engine-" + UUID.randomUUID();
   /** Jobs running here, each with its halt flag: stop at the next page (lease lost, engine stopping, a step failed). */
-  private final Map<UUID, boolean[]> running = new HashMap<>();
+  private final Map<UUID, Run> running = new HashMap<>();
+
+  /** A run of a job here: its lease, and its halt flag. */
+  private record Run(Lease lease, boolean[] halt) {
+  }
   private boolean claiming;
   private boolean stopped;
   private long pollTimer = -1;
@@ -126,23 +130,27 @@ public final class JobRunner {
     stopped = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(heartbeatTimer);
-    running.values().forEach(halt -> halt[0] = true);
+    running.values().forEach(run -> run.halt()[0] = true);
     return pool.preparedQuery("UPDATE provisioning.jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL "
             + "WHERE lease_owner = $1 AND status = 'running'").execute(Tuple.of(owner)).mapEmpty();
   }
 
   private void run(Job job) {
     var halt = new boolean[1];
-    running.put(job.id(), halt);
+    var run = new Run(Lease.of(job, owner), halt);
+    // a run replaced by a later claim of the same job (a retry) leaves the later one's entry alone when it ends
+    running.put(job.id(), run);
     LOG.info("job {} claimed (attempt {})", job.id(), job.attempts());
     execute(job, halt)
+        .recover(failure -> failure instanceof TargetOrganization.LeaseLost ? Future.succeededFuture(Outcome.LEASE_LOST)
+            : Future.failedFuture(failure))
         .compose(outcome -> switch (outcome) {
           case SUCCEEDED -> end(job, "succeeded", null, null);
           case CANCELLED -> end(job, "cancelled", null, null);
           case LEASE_LOST -> Future.<Void>succeededFuture();
         }, failure -> fail(job, failure))
         .onComplete(done -> {
-          running.remove(job.id());
+          running.remove(job.id(), run);
           if (done.failed()) {
             LOG.warn("job {} could not record its end: {}", job.id(), done.cause().toString());
           }
@@ -163,7 +171,7 @@ public final class JobRunner {
 
   /** Records the end, and its report for the organizations' hooks, then has the report sent. */
   private Future<Void> end(Job job, String status, JsonObject error, Integer failedPosition) {
-    return pool.withTransaction(tx -> JobRepository.finish(tx, job.id(), owner, status, error, failedPosition))
+    return pool.withTransaction(tx -> JobRepository.finish(tx, Lease.of(job, owner), status, error, failedPosition))
         .onSuccess(ended -> endReports.wake());
   }
 
@@ -235,7 +243,7 @@ public final class JobRunner {
     return retries.of("a page", page).compose(done -> {
       LOG.info("job {} {} page: {} objects in {} ms", job.id(), plugin.id(), done.counts().total(),
           (System.nanoTime() - started) / 1_000_000);
-      return pool.withTransaction(tx -> JobRepository.checkpoint(tx, job.id(), owner,
+      return pool.withTransaction(tx -> JobRepository.checkpoint(tx, Lease.of(job, owner),
                 settings.leaseMillis(), position, done.nextCursor(), done.counts(), done.last())
             .compose(cancel -> cancel.isEmpty() || job.dryRun() ? Future.succeededFuture(cancel)
                 : ids.record(tx, done.sourceIds()).map(cancel)))
@@ -256,14 +264,10 @@ public final class JobRunner {
     if (running.isEmpty()) {
       return;
     }
-    var ids = List.copyOf(running.keySet());
-    JobRepository.heartbeat(pool, owner, ids, settings.leaseMillis())
-        .onSuccess(held -> ids.stream().filter(id -> !held.contains(id)).forEach(id -> {
-          var halt = running.get(id);
-          if (halt != null) {
-            halt[0] = true;
-          }
-        }))
+    var runs = List.copyOf(running.values());
+    JobRepository.heartbeat(pool, owner, runs.stream().map(Run::lease).toList(), settings.leaseMillis())
+        .onSuccess(held -> runs.stream().filter(run -> !held.contains(run.lease().jobId()))
+            .forEach(run -> run.halt()[0] = true))
         .onFailure(e -> LOG.warn("lease heartbeat failed: {}", e.toString()));
   }
 }

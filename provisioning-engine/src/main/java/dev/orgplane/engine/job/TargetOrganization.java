@@ -42,7 +42,15 @@ final class TargetOrganization {
             ? api.organization(job.target().getString("name"))
                 .compose(existing -> existing == null ? Future.failedFuture(failure) : adopt(job, existing))
             : Future.failedFuture(failure))
-        .compose(id -> JobRepository.setTarget(pool, job.id(), owner, id).map(id));
+        .compose(id -> JobRepository.setTarget(pool, Lease.of(job, owner), id).compose(held -> held
+            ? Future.succeededFuture(id) : Future.failedFuture(new LeaseLost(job))));
+  }
+
+  /** The run lost its job (to another engine, or to a later claim) before it could record the target. */
+  static final class LeaseLost extends RuntimeException {
+    LeaseLost(Job job) {
+      super("job " + job.id() + " was taken over", null, false, false);
+    }
   }
 
   private Future<UUID> create(Job job) {

@@ -1,0 +1,65 @@
+package dev.orgplane.engine.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run of a job writes only while it holds the job: a page of an earlier run (a step still copying when a
+ * sibling failed the job, which was then retried and claimed again by the same engine) neither checkpoints into
+ * the later run, nor renews its lease, nor ends it.
+ */
+class LeaseTest {
+
+  private static final String ENGINE = "engine-under-test";
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void anEarlierRunOfTheSameEngineWritesNothingIntoALaterOne() {
+    var engine = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
+    var template = TemplateFixture.build(engine.org, "lease-template");
+    var jobId = engine.post("/v1/provisioning/jobs", template.groupAdmin().token(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("target", new JsonObject().put("name", "leased")))
+        .bodyAsJsonObject().getString("id");
+    var pool = Database.open(vertx, engine.db, 1, List.of()).await();
+
+    var first = Lease.of(JobRepository.claim(pool, ENGINE, 60_000).await().job().orElseThrow(), ENGINE);
+    pool.withTransaction(tx -> JobRepository.finish(tx, first, "failed", new JsonObject().put("code", "x"), null))
+        .await();
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'queued' WHERE id = '" + jobId + "'");
+    var second = Lease.of(JobRepository.claim(pool, ENGINE, 60_000).await().job().orElseThrow(), ENGINE);
+    assertEquals(first.attempt() + 1, second.attempt());
+
+    var stale = pool.withTransaction(tx -> JobRepository.checkpoint(tx, first, 60_000, 0, "stale-cursor",
+        new Counts(5, 0, 0), false)).await();
+    assertEquals(Optional.empty(), stale, "the earlier run's page is told it lost the job");
+    assertEquals(0, PgFixture.queryLong(engine.db, "SELECT created FROM provisioning.job_steps WHERE job_id = '"
+        + jobId + "' AND position = 0"), "and counted nothing");
+    assertEquals(List.of(), JobRepository.heartbeat(pool, ENGINE, List.of(first), 60_000).await());
+    assertEquals(List.of(UUID.fromString(jobId)), JobRepository.heartbeat(pool, ENGINE, List.of(second), 60_000)
+        .await());
+    pool.withTransaction(tx -> JobRepository.finish(tx, first, "failed", new JsonObject().put("code", "x"), null))
+        .await();
+    assertEquals(1, PgFixture.queryLong(engine.db, "SELECT count(*) FROM provisioning.jobs WHERE id = '" + jobId
+        + "' AND status = 'running'"), "nor does it end the later run");
+    assertTrue(pool.withTransaction(tx -> JobRepository.checkpoint(tx, second, 60_000, 0, null, Counts.ZERO, false))
+        .await().isPresent());
+  }
+}
