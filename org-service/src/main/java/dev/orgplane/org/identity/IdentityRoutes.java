@@ -125,7 +125,7 @@ public final class IdentityRoutes {
         .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
             .compose(ok -> ok ? throttle.succeeded(username).map(user.get())
                 : Future.failedFuture(wrongCredentials())))
-        .compose(user -> signedIn(user.id()))
+        .compose(user -> session(user.id(), refreshTokens.issueForPassword(user.id(), user.passwordHash())))
         .onSuccess(response -> sendToken(ctx, response))
         .onFailure(ctx::fail);
   }
@@ -136,8 +136,11 @@ public final class IdentityRoutes {
 
   /** A person's new session: an access token and the first refresh token of a new family. */
   private Future<JsonObject> signedIn(UUID userId) {
-    return refreshTokens.issue(pool, userId).map(refresh ->
-        tokens.tokenResponse(userId.toString(), null).put("refresh_token", refresh));
+    return session(userId, refreshTokens.issue(pool, userId));
+  }
+
+  private Future<JsonObject> session(UUID userId, Future<String> refreshToken) {
+    return refreshToken.map(refresh -> tokens.tokenResponse(userId.toString(), null).put("refresh_token", refresh));
   }
 
   /**

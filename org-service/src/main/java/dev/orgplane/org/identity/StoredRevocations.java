@@ -57,12 +57,13 @@ public final class StoredRevocations {
 
   /**
    * Ends {@code userId}'s sessions: their tokens issued before {@code second} are refused once this has committed,
-   * and their refresh tokens are gone.
+   * and their refresh tokens are gone. Two statements, the user's row first: a refresh or sign-in holding it share
+   * locked is waited for, and the deletion, a statement of its own, then sees the token it made (in one statement
+   * the deletion read the tokens as they were before the wait, and missed it).
    */
   public static Future<Void> endSessions(SqlClient tx, UUID userId, long second) {
-    return tx.preparedQuery("WITH ended AS (UPDATE org.users SET sessions_ended_at = to_timestamp($2) WHERE id = $1) "
-            + "DELETE FROM org.refresh_tokens WHERE user_id = $1")
+    return tx.preparedQuery("UPDATE org.users SET sessions_ended_at = to_timestamp($2) WHERE id = $1")
         .execute(Tuple.of(userId, second))
-        .mapEmpty();
+        .compose(ended -> RefreshTokens.withdrawAll(tx, userId));
   }
 }
