@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.Set;
@@ -144,22 +145,30 @@ public final class InvitationRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * Accepting takes the organization's row share-locked before the invitation: custom roles are written under its
+   * exclusive lock, so a role renamed meanwhile is renamed before the invitation is read or after the membership is
+   * made, never between (until session 17 the member then held the old name, which granted nothing, or later
+   * whatever a role made under that name granted).
+   */
   private void accept(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("iid"), "iid");
-    pool.withTransaction(tx -> ownInvitation(tx, principal, id)
-            .compose(invitation -> {
-              var orgId = UUID.fromString(invitation.getJsonObject("organization").getString("id"));
-              var userId = AccessPolicy.userId(principal);
-              var roles = invitation.getJsonArray("roles").stream().map(Object::toString).toList();
-              var teams = invitation.getJsonArray("groupIds").stream().map(t -> UUID.fromString(t.toString())).toList();
-              return MembershipRepository.upsert(tx, orgId, List.of(userId), roles)
-                  .compose(v -> Teams.join(tx, orgId, teams, userId))
-                  .compose(v -> InvitationRepository.delete(tx, id))
-                  .compose(v -> AuditLog.record(tx, ctx, orgId, principal.subject(), "invitation.accepted",
-                      "invitation:" + id, new JsonObject().put("roles", new JsonArray(roles))))
-                  .map(invitation.getJsonObject("organization"));
-            }))
+    pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM org.organizations o JOIN org.invitations i "
+            + "ON i.org_id = o.id WHERE i.id = $1 FOR SHARE OF o").execute(Tuple.of(id))
+        .compose(locked -> ownInvitation(tx, principal, id))
+        .compose(invitation -> {
+          var orgId = UUID.fromString(invitation.getJsonObject("organization").getString("id"));
+          var userId = AccessPolicy.userId(principal);
+          var roles = invitation.getJsonArray("roles").stream().map(Object::toString).toList();
+          var teams = invitation.getJsonArray("groupIds").stream().map(t -> UUID.fromString(t.toString())).toList();
+          return MembershipRepository.upsert(tx, orgId, List.of(userId), roles)
+              .compose(v -> Teams.join(tx, orgId, teams, userId))
+              .compose(v -> InvitationRepository.delete(tx, id))
+              .compose(v -> AuditLog.record(tx, ctx, orgId, principal.subject(), "invitation.accepted",
+                  "invitation:" + id, new JsonObject().put("roles", new JsonArray(roles))))
+              .map(invitation.getJsonObject("organization"));
+        }))
         .onSuccess(organization -> Replies.json(ctx, 200, new JsonObject().put("organization", organization)))
         .onFailure(ctx::fail);
   }

@@ -100,7 +100,8 @@ public final class CustomRoleRoutes {
   private void create(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), true);
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
+                true)
             .compose(access -> insert(tx, ctx, access, fields.asRole(TimeOrderedIds.next(), access.orgId()))))
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(role -> Replies.created(ctx, "/v1/organizations/" + role.orgId() + "/roles/" + role.id(),
@@ -113,7 +114,8 @@ public final class CustomRoleRoutes {
     var principal = BearerAuth.principal(ctx);
     var roleId = Ids.uuid(ctx.pathParam("rid"), "rid");
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), true);
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
+                true)
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
                 .compose(current -> importRole(tx, ctx, access, current, roleId, fields))))
         .recover(CustomRoleRoutes::conflicts)
@@ -129,7 +131,8 @@ public final class CustomRoleRoutes {
   private void importBatch(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var items = ImportBatch.read(ctx, (id, item) -> RoleFields.read(RequestBody.of(item, FIELDS), true));
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
+                true)
             .compose(access -> CustomRoleRepository.findAllForUpdate(tx, access.orgId(),
                     items.stream().map(ImportBatch.Item::id).toList())
                 .compose(current -> ImportResult.existingThenNew(items, item -> current.containsKey(item.id()),
@@ -176,7 +179,8 @@ public final class CustomRoleRoutes {
     var principal = BearerAuth.principal(ctx);
     var roleId = Ids.uuid(ctx.pathParam("rid"), "rid");
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), false);
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
+                true)
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
                 .map(found -> matching(ctx, found))
                 .compose(current -> replace(tx, ctx, access, current, fields.applyTo(current)))))

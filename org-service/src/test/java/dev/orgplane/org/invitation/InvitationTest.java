@@ -9,10 +9,12 @@ import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.MailedOrgServiceTest;
 import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -207,5 +209,43 @@ class InvitationTest extends MailedOrgServiceTest {
         new JsonObject().put("email", invitee.email())).bodyAsJsonObject().getString("id");
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/invitations/" + third,
         owner.token(), null).statusCode());
+  }
+
+  /**
+   * A custom role renamed while its invitation is being accepted: the acceptance is held in the middle (joining a
+   * team whose row a side connection locks) while the rename is sent. The member ends with the new name.
+   */
+  @Test
+  void aRoleRenamedDuringAnAcceptanceIsTheMembersNewName(Vertx vertx) throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("renamed");
+    var role = org.post("/v1/organizations/" + orgId + "/roles", owner.token(), new JsonObject().put("name", "auditor")
+        .put("permissions", new JsonArray().add("app_organization_get"))).bodyAsJsonObject().getString("id");
+    var team = org.post("/v1/organizations/" + orgId + "/groups", owner.token(),
+        new JsonObject().put("name", "support")).bodyAsJsonObject().getString("id");
+    var invitation = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", invitee.email()).put("roles", new JsonArray().add("auditor")).put("groupIds", new JsonArray()
+            .add(team))).bodyAsJsonObject().getString("id");
+    var lock = Database.open(vertx, db, 1, List.of()).await().getConnection().await();
+    lock.query("BEGIN").execute().await();
+    lock.query("SELECT 1 FROM org.teams WHERE id = '" + team + "' FOR UPDATE").execute().await();
+
+    var client = WebClient.create(vertx);
+    var accepted = client.post(org.port(), "127.0.0.1", "/v1/invitations/" + invitation + "/accept")
+        .bearerTokenAuthentication(invitee.token()).send();
+    Thread.sleep(300);
+    var renamed = client.patch(org.port(), "127.0.0.1", "/v1/organizations/" + orgId + "/roles/" + role)
+        .bearerTokenAuthentication(owner.token()).sendJsonObject(new JsonObject().put("name", "inspector"));
+    Thread.sleep(300);
+    lock.query("COMMIT").execute().await();
+    Future.join(accepted, renamed).otherwiseEmpty().await();
+
+    assertEquals(200, accepted.result().statusCode(), accepted.result().bodyAsString());
+    assertEquals(200, renamed.result().statusCode(), renamed.result().bodyAsString());
+    var member = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items")
+        .stream().map(JsonObject.class::cast).filter(m -> m.getString("userId").equals(invitee.id())).findFirst()
+        .orElseThrow();
+    assertEquals(List.of("inspector"), member.getJsonArray("roles").getList(), member.encode());
   }
 }
