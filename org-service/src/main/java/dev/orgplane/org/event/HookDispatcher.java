@@ -114,6 +114,11 @@ public final class HookDispatcher {
         });
   }
 
+  /**
+   * Records an attempt, and the delivery's state: a success always (a delivered event is never sent again), a
+   * failure only from the latest claim of a delivery still pending. An attempt that outlived its lease, while
+   * another instance claimed the delivery again and got it through, used to set it pending again (or failed).
+   */
   private Future<Void> record(long deliveryId, int attempt, boolean delivered, Integer status, String error, int ms) {
     var exhausted = !delivered && attempt >= maxAttempts;
     var backoff = (double) Backoff.afterAttempt(retryBaseMillis, attempt);
@@ -122,8 +127,9 @@ public final class HookDispatcher {
                 + "(delivery_id, attempt, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)")
             .execute(Tuple.of(deliveryId, attempt, status, error, ms))
             .compose(r -> tx.preparedQuery("UPDATE org.hook_deliveries SET state = $2, "
-                    + "next_attempt_at = now() + $3 * interval '1 millisecond' WHERE id = $1")
-                .execute(Tuple.of(deliveryId, state, backoff))))
+                    + "next_attempt_at = now() + $3 * interval '1 millisecond' WHERE id = $1 AND state = 'pending' "
+                    + "AND ($2 = 'delivered' OR attempts = $4)")
+                .execute(Tuple.of(deliveryId, state, backoff, attempt))))
         .mapEmpty();
   }
 

@@ -88,10 +88,12 @@ public final class MailSender {
       int attempt = row.getInteger("attempts");
       var state = result.succeeded() ? "sent" : attempt >= maxAttempts ? "failed" : "pending";
       var backoff = (double) Backoff.afterAttempt(retryBaseMillis, attempt);
+      // a success always counts; a failure only from the latest claim of a mail still pending (as hook deliveries)
       return pool.preparedQuery("UPDATE org.mail_outbox SET state = $2, last_error = $3, "
-              + "next_attempt_at = now() + $4 * interval '1 millisecond' WHERE id = $1")
+              + "next_attempt_at = now() + $4 * interval '1 millisecond' WHERE id = $1 AND state = 'pending' "
+              + "AND ($2 = 'sent' OR attempts = $5)")
           .execute(Tuple.of(row.getLong("id"), state, result.failed() ? String.valueOf(result.cause().getMessage()) : null,
-              backoff))
+              backoff, attempt))
           .mapEmpty();
     });
   }
