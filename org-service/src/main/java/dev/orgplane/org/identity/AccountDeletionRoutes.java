@@ -93,8 +93,12 @@ public final class AccountDeletionRoutes {
    * organization too) cannot leave one without an owner behind this check's back.
    */
   private static Future<Void> lockTheirOrganizations(SqlConnection tx, UUID userId) {
-    return tx.preparedQuery("SELECT id FROM org.organizations WHERE id IN (SELECT org_id FROM org.memberships "
-            + "WHERE user_id = $1) ORDER BY id FOR UPDATE").execute(Tuple.of(userId)).mapEmpty();
+    // the account's own row first: a membership made meanwhile (an organization created for them, an invitation
+    // accepted) waits on it for its foreign key and then fails, instead of joining an organization this check missed,
+    // which the deletion then left without an owner
+    return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE").execute(Tuple.of(userId))
+        .compose(locked -> tx.preparedQuery("SELECT id FROM org.organizations WHERE id IN (SELECT org_id FROM org.memberships "
+            + "WHERE user_id = $1) ORDER BY id FOR UPDATE").execute(Tuple.of(userId))).mapEmpty();
   }
 
   private static Future<Void> refuseIfLastOwner(SqlConnection tx, UUID userId) {
