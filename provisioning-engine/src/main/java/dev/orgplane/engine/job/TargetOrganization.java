@@ -6,6 +6,7 @@ import dev.orgplane.engine.orgapi.OrgApiClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /**
@@ -62,15 +63,24 @@ final class TargetOrganization {
     return api.createOrganization(body).map(created -> UUID.fromString(created.getString("id")));
   }
 
-  private static Future<UUID> adopt(Job job, JsonObject existing) {
+  private Future<UUID> adopt(Job job, JsonObject existing) {
     var from = existing.getJsonObject("provisionedFrom");
-    var madeByThisJob = from != null && job.id().toString().equals(from.getString("jobId"));
+    var id = UUID.fromString(existing.getString("id"));
+    if (from != null && job.id().toString().equals(from.getString("jobId"))) {
+      return Future.succeededFuture(id);
+    }
     var madeFromThisTemplate = from != null && job.templateOrg().toString().equals(from.getString("templateId"))
         && job.groupId().toString().equals(existing.getString("groupId"));
-    if (madeByThisJob || madeFromThisTemplate) {
-      return Future.succeededFuture(UUID.fromString(existing.getString("id")));
+    if (!madeFromThisTemplate) {
+      return Future.failedFuture(new CopyFailure(NAME_TAKEN,
+          "An organization named " + job.target().getString("name") + " exists already.", null));
     }
-    return Future.failedFuture(new CopyFailure(NAME_TAKEN,
-        "An organization named " + job.target().getString("name") + " exists already.", null));
+    // two jobs copying into one organization at once would meet each other's writes: one at a time
+    return pool.preparedQuery("SELECT id FROM provisioning.jobs WHERE target_org = $1 AND id <> $2 "
+            + "AND status IN ('queued', 'running') LIMIT 1")
+        .execute(Tuple.of(id, job.id()))
+        .compose(busy -> busy.size() == 0 ? Future.succeededFuture(id)
+            : Future.failedFuture(new CopyFailure(NAME_TAKEN, "The organization named " + job.target().getString("name")
+                + " is being provisioned by job " + busy.iterator().next().getUUID("id") + ".", null)));
   }
 }

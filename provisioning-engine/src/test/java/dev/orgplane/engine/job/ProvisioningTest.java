@@ -156,6 +156,15 @@ class ProvisioningTest {
         + "it up to date instead of failing on its name: " + byName.encodePrettily());
     assertEquals(target, byName.getString("targetOrganization"));
     assertEquals(0, byName.getJsonArray("steps").stream().mapToLong(s -> ((JsonObject) s).getLong("created")).sum());
+
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'running', lease_owner = 'engine-elsewhere', "
+        + "lease_until = now() + interval '1 hour' WHERE id = '" + first.getString("id") + "'");
+    var meanwhile = provision(newTarget(first.getJsonObject("target").getString("name")));
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'succeeded', lease_owner = NULL, "
+        + "lease_until = NULL WHERE id = '" + first.getString("id") + "'");
+    assertEquals("failed", meanwhile.getString("status"), "not while another job copies into it");
+    assertTrue(meanwhile.getJsonObject("error").getString("detail").contains("is being provisioned"),
+        meanwhile.encodePrettily());
   }
 
   @Test
