@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -98,15 +99,22 @@ public final class EmailChangeRoutes {
                   .execute(Tuple.of(userId, email)))
               .<Void>mapEmpty();
         }))
+        // taken between the check and the change: the unique index says so, as the check would have
+        .recover(failure -> Future.failedFuture(failure instanceof PgException pg
+            && "users_email_key".equals(pg.getConstraint()) ? emailTaken() : failure))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
+  }
+
+  private static ApiException emailTaken() {
+    return ApiException.conflict("email_taken", "An account with this email exists.");
   }
 
   private static Future<Void> refuseIfTaken(SqlConnection tx, UUID userId, String email) {
     return tx.preparedQuery("SELECT 1 FROM org.users WHERE lower(email) = lower($1) AND id <> $2")
         .execute(Tuple.of(email, userId))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
-            : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")));
+            : Future.failedFuture(emailTaken()));
   }
 
   /** Drops tokens an hour past their expiry; every hour. Answers the timer, to cancel at stop. */
