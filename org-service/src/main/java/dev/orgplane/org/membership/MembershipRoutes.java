@@ -149,7 +149,10 @@ public final class MembershipRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Refuses to make a service user an owner, as creating one does: it would keep the organization owned when it goes. */
+  /**
+   * Refuses to make a service user an owner, as creating one does: its organization would lose that owner with it,
+   * and no person need be left in charge.
+   */
   private static Future<Void> requirePerson(SqlConnection tx, UUID userId) {
     return UserRepository.isPerson(tx, userId).compose(person -> person ? Future.succeededFuture()
         : Future.failedFuture(ApiException.invalid("A service user cannot be an owner.",

@@ -39,6 +39,10 @@ public final class JobRunner {
   /** How a run of a job ended on this instance. */
   private enum Outcome { SUCCEEDED, CANCELLED, LEASE_LOST }
 
+  /** A run of a job here: its lease, and its halt flag. */
+  private record Run(Lease lease, boolean[] halt) {
+  }
+
   /** A run that failed in one step: the step's position and what went wrong. */
   private static final class StepFailure extends RuntimeException {
     final int position;
@@ -64,10 +68,6 @@ public final class JobRunner {
   private final String owner = "engine-" + UUID.randomUUID();
   /** Jobs running here, each with its halt flag: stop at the next page (lease lost, engine stopping, a step failed). */
   private final Map<UUID, Run> running = new HashMap<>();
-
-  /** A run of a job here: its lease, and its halt flag. */
-  private record Run(Lease lease, boolean[] halt) {
-  }
   private boolean claiming;
   private boolean stopped;
   private long pollTimer = -1;
@@ -81,7 +81,6 @@ public final class JobRunner {
   public JobRunner(Vertx vertx, Pool pool, PluginRegistry registry, WebClient http, ServiceToken token,
       String orgServiceUrl, RunnerSettings settings, EndReports endReports) {
     this.vertx = vertx;
-    this.retries = new Retries(vertx);
     this.pool = pool;
     this.registry = registry;
     this.http = http;
@@ -90,6 +89,7 @@ public final class JobRunner {
     this.settings = settings;
     this.templatePages = new TemplatePages(settings.templateCacheMillis(), settings.templateCacheObjects());
     this.endReports = endReports;
+    this.retries = new Retries(vertx);
   }
 
   public void start() {
