@@ -75,12 +75,17 @@ public final class TeamRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Create or replace with the caller's id; a team already exactly so (members too) is left alone. */
+  /**
+   * Create or replace with the caller's id; a team already exactly so (members too) is left alone. Imports hold the
+   * organization's row, so two identical ones at once are one after the other: the second finds the team the first
+   * made (it met its id taken, 409, when both saw it missing).
+   */
   private void put(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
     var fields = TeamFields.read(ctx, true);
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
+                true)
             .compose(access -> importTeam(tx, ctx, access, teamId, fields)
                 .compose(result -> existing(tx, access, teamId).map(team -> new Imported(result, team.toJson())))))
         .recover(TeamRoutes::nameTaken)
@@ -96,7 +101,8 @@ public final class TeamRoutes {
   private void importBatch(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var items = ImportBatch.read(ctx, (id, item) -> TeamFields.read(RequestBody.of(item, TeamFields.FIELDS), true));
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
+                true)
             .compose(access -> TeamRepository.findAll(tx, access.orgId(), items.stream().map(ImportBatch.Item::id)
                     .toList())
                 // the members of every team there already in one statement: an unchanged team then costs none

@@ -4,8 +4,11 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -241,5 +244,23 @@ class ImportBatchTest extends OrgServiceTest {
         "unknown_users");
     assertProblem(org.post(path, owner.token(), batch(new JsonObject().put("id", first.id())
         .put("roles", new JsonArray().add("astronaut")))), 422, "unknown_role");
+  }
+
+  /** Two identical imports at once (an engine's retry meeting its first attempt) both succeed, as one after the other. */
+  @Test
+  void identicalImportsAtOnceAreOneAfterTheOther() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "twice-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var client = WebClient.create(vertx);
+    var roles = batch(role(UUID.randomUUID().toString(), "auditor", "app_audit_list"));
+    var teams = batch(new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "support")
+        .put("userIds", new JsonArray()));
+    for (var imported : List.of(List.of("roles:batch", roles), List.of("groups:batch", teams))) {
+      var both = List.of(1, 2).stream().map(n -> client.post(org.port(), "127.0.0.1", "/v1/organizations/" + orgId + "/"
+          + imported.get(0)).bearerTokenAuthentication(owner.token()).sendJsonObject((JsonObject) imported.get(1))).toList();
+      Future.join(both).otherwiseEmpty().await();
+      assertEquals(List.of(200, 200), both.stream().map(f -> f.result().statusCode()).toList(),
+          imported.get(0) + ": " + both.stream().map(f -> f.result().bodyAsString()).toList());
+    }
   }
 }
