@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
@@ -67,14 +68,11 @@ public final class ImportBatch {
     } catch (DecodeException | ClassCastException e) {
       throw ApiException.badRequest("malformed_json", "The request body is not a JSON object.");
     }
-    var items = body == null ? null : body.getValue("items");
-    var unknown = body == null ? List.<String>of()
-        : body.fieldNames().stream().filter(name -> !name.equals("items")).sorted().toList();
-    if (!unknown.isEmpty()) {
+    if (body != null) {
       // a batch written whole despite a field it does not know ({items, dryRun: true}) would surprise its caller
-      throw ApiException.invalid("The batch has fields it does not know; nothing was written.", unknown.stream()
-          .map(name -> new ApiException.FieldError(name, "unknown field")).toList());
+      RequestBody.of(body, Set.of("items")).validate();
     }
+    var items = body == null ? null : body.getValue("items");
     if (!(items instanceof JsonArray array) || array.isEmpty() || array.size() > MAX) {
       throw ApiException.invalid("A batch is {items:[...]} with 1 to " + MAX + " objects.",
           List.of(new ApiException.FieldError("items", "must be an array of 1 to " + MAX + " objects")));
