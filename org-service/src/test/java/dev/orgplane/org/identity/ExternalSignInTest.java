@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.auth.EcJwk;
+import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.auth.TokenSigner;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
@@ -26,7 +27,6 @@ class ExternalSignInTest extends OrgServiceTest {
 
   private static final String PROVIDER = "https://idp.example.com";
   private static final String AUDIENCE = "orgplane-api";
-  private static final String JWT = "urn:ietf:params:oauth:token-type:jwt";
 
   private final EcJwk providerKey = EcJwk.generate("idp-key");
   private TokenSigner provider;
@@ -51,7 +51,7 @@ class ExternalSignInTest extends OrgServiceTest {
   }
 
   private JsonObject exchanged(JsonObject claims) {
-    var answer = trusting.exchange(provider.sign(claims), JWT);
+    var answer = trusting.exchange(provider.sign(claims), TokenExchange.JWT);
     assertEquals(200, answer.statusCode(), answer.bodyAsString());
     return answer.bodyAsJsonObject();
   }
@@ -69,18 +69,18 @@ class ExternalSignInTest extends OrgServiceTest {
     var subject = UUID.randomUUID().toString();
     var email = freshEmail();
     var first = exchanged(claims(subject, email, true));
-    assertEquals("urn:ietf:params:oauth:token-type:access_token", first.getString("issued_token_type"));
+    assertEquals(TokenExchange.ACCESS_TOKEN, first.getString("issued_token_type"));
     assertNotNull(first.getString("refresh_token"));
     var account = me(first);
     assertEquals(email, account.getString("email"));
     assertTrue(account.getBoolean("emailVerified"));
     assertEquals(200, trusting.refresh(first.getString("refresh_token")).statusCode(), "a session like any other");
 
-    var accessOnly = trusting.exchange(provider.sign(claims(subject, email, true)), JWT,
-        "urn:ietf:params:oauth:token-type:access_token");
+    var accessOnly = trusting.exchange(provider.sign(claims(subject, email, true)), TokenExchange.JWT,
+        TokenExchange.ACCESS_TOKEN);
     assertEquals(200, accessOnly.statusCode(), accessOnly.bodyAsString());
     assertEquals(null, accessOnly.bodyAsJsonObject().getString("refresh_token"), "asked for an access token alone");
-    assertProblem(trusting.exchange(provider.sign(claims(subject, email, true)), JWT,
+    assertProblem(trusting.exchange(provider.sign(claims(subject, email, true)), TokenExchange.JWT,
         "urn:ietf:params:oauth:token-type:refresh_token"), 400, "invalid_request");
 
     // the provider's address changed: the identity, not the address, finds the account
@@ -102,8 +102,8 @@ class ExternalSignInTest extends OrgServiceTest {
   @Test
   void noProviderSignsInToAPlatformAdmin() {
     var claims = claims(UUID.randomUUID().toString(), OrgServiceHarness.ADMIN_EMAIL, true);
-    assertProblem(trusting.exchange(provider.sign(claims), JWT), 403, "external_link_refused");
-    assertProblem(trusting.exchange(provider.sign(claims), JWT), 403, "external_link_refused");
+    assertProblem(trusting.exchange(provider.sign(claims), TokenExchange.JWT), 403, "external_link_refused");
+    assertProblem(trusting.exchange(provider.sign(claims), TokenExchange.JWT), 403, "external_link_refused");
     assertEquals(200, trusting.requestToken(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD)
         .statusCode(), "the admin signs in with the password as before");
   }
@@ -111,11 +111,11 @@ class ExternalSignInTest extends OrgServiceTest {
   @Test
   void noVerifiedAddressMatchesNoAccount() {
     var email = freshEmail();
-    assertProblem(trusting.exchange(provider.sign(claims(UUID.randomUUID().toString(), email, false)), JWT), 400,
+    assertProblem(trusting.exchange(provider.sign(claims(UUID.randomUUID().toString(), email, false)), TokenExchange.JWT), 400,
         "external_email_unverified");
     assertProblem(trusting.exchange(provider.sign(claims(UUID.randomUUID().toString(), email, true)
-        .put("email_verified", "true")), JWT), 400, "external_email_unverified");
-    assertProblem(trusting.exchange(provider.sign(claims(UUID.randomUUID().toString(), null, true)), JWT), 400,
+        .put("email_verified", "true")), TokenExchange.JWT), 400, "external_email_unverified");
+    assertProblem(trusting.exchange(provider.sign(claims(UUID.randomUUID().toString(), null, true)), TokenExchange.JWT), 400,
         "external_email_unverified");
     var admin = trusting.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
     assertEquals(0, trusting.get("/v1/users?email=" + email, admin).bodyAsJsonObject().getJsonArray("items").size(),
@@ -126,16 +126,16 @@ class ExternalSignInTest extends OrgServiceTest {
   void onlyValidTokensOfTrustedProvidersAreExchanged() {
     var good = claims(UUID.randomUUID().toString(), freshEmail(), true);
     var stranger = new TokenSigner(vertx, EcJwk.generate("idp-key").privateJwk());
-    assertProblem(trusting.exchange(stranger.sign(good), JWT), 400, "invalid_request");
-    assertProblem(trusting.exchange(provider.sign(good.copy().put("aud", "someone-else")), JWT), 400,
+    assertProblem(trusting.exchange(stranger.sign(good), TokenExchange.JWT), 400, "invalid_request");
+    assertProblem(trusting.exchange(provider.sign(good.copy().put("aud", "someone-else")), TokenExchange.JWT), 400,
         "invalid_request");
     assertProblem(trusting.exchange(provider.sign(good.copy().put("exp", System.currentTimeMillis() / 1000 - 60)),
-        JWT), 400, "invalid_request");
+        TokenExchange.JWT), 400, "invalid_request");
     var ours = trusting.newUser("ours").token();
-    assertProblem(trusting.exchange(ours, JWT), 400, "invalid_request");
+    assertProblem(trusting.exchange(ours, TokenExchange.JWT), 400, "invalid_request");
     assertProblem(trusting.exchange(provider.sign(good), "urn:example:unknown"), 400, "invalid_request");
-    assertProblem(trusting.exchange(null, JWT), 400, "invalid_request");
-    assertEquals(200, trusting.exchange(provider.sign(good), JWT).statusCode(), "the same claims, rightly signed");
+    assertProblem(trusting.exchange(null, TokenExchange.JWT), 400, "invalid_request");
+    assertEquals(200, trusting.exchange(provider.sign(good), TokenExchange.JWT).statusCode(), "the same claims, rightly signed");
   }
 
   @Test
@@ -144,7 +144,7 @@ class ExternalSignInTest extends OrgServiceTest {
     assertFalse(discovery.getJsonArray("grant_types_supported").contains("urn:ietf:params:oauth:grant-type:token-exchange"));
     assertTrue(trusting.get("/.well-known/openid-configuration", null).bodyAsJsonObject()
         .getJsonArray("grant_types_supported").contains("urn:ietf:params:oauth:grant-type:token-exchange"));
-    assertProblem(org.exchange(provider.sign(claims(UUID.randomUUID().toString(), freshEmail(), true)), JWT), 400,
+    assertProblem(org.exchange(provider.sign(claims(UUID.randomUUID().toString(), freshEmail(), true)), TokenExchange.JWT), 400,
         "unsupported_grant_type");
   }
 }
