@@ -42,18 +42,19 @@ public final class AuditRoutes {
 
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
-    long before = page.afterNumber(Long.MAX_VALUE);
     var query = ctx.queryParams();
     var jobId = query.get("jobId") == null ? null : Ids.uuid(query.get("jobId"), "jobId");
     var since = time(query.get("since"), "since");
     var until = time(query.get("until"), "until");
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.AUDIT_LIST)
-        .compose(access -> pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {access.orgId(), before,
-            page.fetchSize(), query.get("action"), query.get("actor"), query.get("target"), jobId, since, until})))
+        .compose(access -> LogCursor.before(pool, "org.audit_events", access.orgId(), page)
+            .compose(before -> pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {access.orgId(), before,
+                page.fetchSize(), query.get("action"), query.get("actor"), query.get("target"), jobId, since,
+                until}))))
         .map(rows -> {
           var list = new ArrayList<Row>();
           rows.forEach(list::add);
-          return page.page(list, AuditRoutes::toJson, r -> String.valueOf(r.getLong("id")));
+          return page.page(list, AuditRoutes::toJson, LogCursor::of);
         })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);

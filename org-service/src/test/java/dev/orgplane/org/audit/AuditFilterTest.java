@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,32 @@ class AuditFilterTest extends OrgServiceTest {
     assertProblem(org.get(base + "/audit-events?jobId=42", alice.token()), 400, "validation_failed");
     var stranger = org.newUser("stranger");
     assertProblem(org.get(base + "/audit-events?since=yesterday", stranger.token()), 404, "organization_not_found");
+  }
+
+  /**
+   * A page's cursor is the public id of its last event: one holding the event's sequence number told every tenant how
+   * many events the whole platform wrote between two of its pages. Another organization's cursor names nothing here.
+   */
+  @Test
+  void aCursorNamesTheLastEventSeenAndOnlyInItsOwnOrganization() {
+    var alice = org.newUser("alice");
+    var bob = org.newUser("bob");
+    var base = "/v1/organizations/" + org.createOrg(alice.token(), "cursor-" + UUID.randomUUID().toString()
+        .substring(0, 8)).getString("id");
+    var bobs = "/v1/organizations/" + org.createOrg(bob.token(), "cursor-" + UUID.randomUUID().toString()
+        .substring(0, 8)).getString("id");
+    assertEquals(200, org.send(HttpMethod.PATCH, base, alice.token(), new JsonObject().put("title", "Again"))
+        .statusCode());
+
+    var first = org.get(base + "/audit-events?limit=1", alice.token()).bodyAsJsonObject();
+    var cursor = first.getString("nextCursor");
+    assertEquals(first.getJsonArray("items").getJsonObject(0).getString("id"),
+        new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+    assertEquals("organization.created", org.get(base + "/audit-events?limit=1&cursor=" + cursor, alice.token())
+        .bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("action"));
+    assertProblem(org.get(bobs + "/audit-events?cursor=" + cursor, bob.token()), 400, "invalid_cursor");
+    var sequenceCursor = Base64.getUrlEncoder().withoutPadding().encodeToString("12345".getBytes(StandardCharsets.UTF_8));
+    assertProblem(org.get(base + "/audit-events?cursor=" + sequenceCursor, alice.token()), 400, "invalid_cursor");
   }
 
   private List<String> actions(String path, String token) {

@@ -1,5 +1,6 @@
 package dev.orgplane.org.event;
 
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -83,8 +86,12 @@ class HookDeliveryTest {
     var deliveryId = UUID.fromString(delivery.getString("id")).toString();
     assertTrue(received.stream().allMatch(r -> r.delivery().equals(deliveryId)),
         "every attempt names the delivery by its UUID, as its record does: " + received);
-    assertEquals(400, org.get("/v1/organizations/" + orgId + "/hooks/" + hookId + "/deliveries?cursor=bm9wZQ",
-        owner.token()).statusCode());
+    assertProblem(org.get("/v1/organizations/" + orgId + "/hooks/" + hookId + "/deliveries?cursor=bm9wZQ",
+        owner.token()), 400, "invalid_cursor");
+    var unknownDelivery = Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+    assertProblem(org.get("/v1/organizations/" + orgId + "/hooks/" + hookId + "/deliveries?cursor=" + unknownDelivery,
+        owner.token()), 400, "invalid_cursor");
   }
 
   /**

@@ -51,11 +51,6 @@ public record PageRequest(int limit, String after) {
     return new PageRequest(limit, after);
   }
 
-  /** The cursor of a list sorted by a number (newest first), or {@code whenAbsent} on the first page. */
-  public long afterNumber(long whenAbsent) {
-    return after(whenAbsent, Long::valueOf);
-  }
-
   /**
    * The cursor of a list sorted by id, or the nil UUID (the smallest) on the first page. Lists ask for
    * {@code id > $n} whatever the page, never {@code ($n IS NULL OR id > $n)}: that form is no index
@@ -77,7 +72,8 @@ public record PageRequest(int limit, String after) {
     }
   }
 
-  private static ApiException invalidCursor() {
+  /** 400 {@code invalid_cursor}: what a list answers for a cursor it did not hand out. */
+  public static ApiException invalidCursor() {
     return ApiException.badRequest("invalid_cursor", "The cursor is not one this API returned.");
   }
 
