@@ -8,7 +8,7 @@ import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.PageResult;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
-import dev.orgplane.engine.orgapi.TemplatePages;
+import dev.orgplane.engine.orgapi.KeptPages;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -62,7 +62,7 @@ public final class JobRunner {
   private final ServiceToken token;
   private final String orgServiceUrl;
   private final RunnerSettings settings;
-  private final TemplatePages templatePages;
+  private final KeptPages templatePages;
   private final EndReports endReports;
   private final Retries retries;
   private final String owner = "engine-" + UUID.randomUUID();
@@ -87,7 +87,7 @@ public final class JobRunner {
     this.token = token;
     this.orgServiceUrl = orgServiceUrl;
     this.settings = settings;
-    this.templatePages = new TemplatePages(settings.templateCacheMillis(), settings.templateCacheObjects());
+    this.templatePages = new KeptPages(settings.templateCacheMillis(), settings.templateCacheObjects());
     this.endReports = endReports;
     this.retries = new Retries(vertx);
   }
@@ -177,12 +177,15 @@ public final class JobRunner {
 
   private Future<Outcome> execute(Job job, boolean[] halt) {
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString())
-        .sharingPagesOf(job.templateOrg().toString(), templatePages);
+        .keepingPagesOf(job.templateOrg().toString(), templatePages);
     var target = new TargetOrganization(pool, api, owner);
     return retries.of("the target organization", () -> target.ensure(job)).compose(targetOrg -> {
       var ids = new CopiedObjects(pool, api, job.templateOrg(), targetOrg, job.id());
+      // a plan compares each page of the template with the whole target, which it does not change: read it once
+      var pages = job.dryRun() && targetOrg != null ? api.keepingPagesOf(targetOrg.toString(),
+          new KeptPages(settings.templateCacheMillis(), settings.templateCacheObjects())) : api;
       var context = new EngineCopyContext(job.id().toString(), job.templateOrg().toString(),
-          targetOrg == null ? null : targetOrg.toString(), ids, api, http, vertx, job.options(), settings.pageSize(),
+          targetOrg == null ? null : targetOrg.toString(), ids, pages, http, vertx, job.options(), settings.pageSize(),
           settings.copyPageSize(), message -> LOG.info("job {}: {}", job.id(), message));
       return steps(job, context, ids, halt);
     });

@@ -15,8 +15,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,33 +35,35 @@ public final class OrgApiClient implements OrgApi {
   private final String baseUrl;
   private final ServiceToken token;
   private final String jobId;
-  private final TemplatePages templatePages;
-  private final String template;
+  /** Organizations whose pages are read through a cache, and the cache of each. */
+  private final Map<String, KeptPages> keptPages;
 
   public OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId) {
-    this(client, orgServiceUrl, token, jobId, null, null);
+    this(client, orgServiceUrl, token, jobId, Map.of());
   }
 
   private OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId,
-      TemplatePages templatePages, String template) {
+      Map<String, KeptPages> keptPages) {
     this.client = client;
     this.orgServiceUrl = orgServiceUrl;
     this.baseUrl = orgServiceUrl + "/v1/organizations/";
     this.token = token;
     this.jobId = jobId;
-    this.templatePages = templatePages;
-    this.template = template;
+    this.keptPages = keptPages;
   }
 
-  /** The same client, reading {@code template}'s pages through {@code pages}, shared with other jobs. */
-  public OrgApiClient sharingPagesOf(String template, TemplatePages pages) {
-    return new OrgApiClient(client, orgServiceUrl, token, jobId, pages, template);
+  /** The same client, reading {@code organization}'s pages through {@code pages}, which others may share. */
+  public OrgApiClient keepingPagesOf(String organization, KeptPages pages) {
+    var kept = new HashMap<>(keptPages);
+    kept.put(organization, pages);
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, Map.copyOf(kept));
   }
 
   @Override
   public Future<Page> list(String organization, String path, String cursor, int limit) {
-    if (templatePages != null && organization.equals(template)) {
-      return templatePages.page(organization, path, cursor, limit, () -> read(organization, path, cursor, limit));
+    var kept = keptPages.get(organization);
+    if (kept != null) {
+      return kept.page(organization, path, cursor, limit, () -> read(organization, path, cursor, limit));
     }
     return read(organization, path, cursor, limit);
   }

@@ -11,7 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TemplatePagesTest {
+class KeptPagesTest {
 
   private static OrgApi.Page page(int size) {
     return new OrgApi.Page(Collections.nCopies(size, new JsonObject()), null);
@@ -19,7 +19,7 @@ class TemplatePagesTest {
 
   @Test
   void aPageEvictedWhileLoadingCountsNothingWhenItArrives() {
-    var pages = new TemplatePages(60_000, 2);
+    var pages = new KeptPages(60_000, 2);
     var slow = Promise.<OrgApi.Page>promise();
     pages.page("t", "queues", null, 3, slow::future);
     pages.page("t", "queues", "next", 3, () -> Future.succeededFuture(page(3)));
@@ -30,7 +30,7 @@ class TemplatePagesTest {
 
   @Test
   void heldPagesAreSharedAndCounted() {
-    var pages = new TemplatePages(60_000, 10);
+    var pages = new KeptPages(60_000, 10);
     var first = pages.page("t", "schemas", null, 3, () -> Future.succeededFuture(page(3)));
     assertSame(first, pages.page("t", "schemas", null, 3, () -> Future.failedFuture("read again")));
     var failing = pages.page("t", "schemas", "x", 3, () -> Future.failedFuture("down"));

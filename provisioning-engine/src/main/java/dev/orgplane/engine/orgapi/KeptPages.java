@@ -6,13 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.function.Supplier;
 
 /**
- * Pages of template organizations, kept for a short while and shared by the jobs of this engine: a
- * batch copies one template into many targets, and without this every job would read the whole
- * template again. Bounded in objects, so the heap stays flat whatever the template's size (a template
- * larger than the bound is read per job, as without the cache); kept only {@code ttlMillis}, so a
- * changed template reaches new jobs soon. Used on the engine's event loop only.
+ * Pages of organizations read again and again, kept for a short while: a template's, shared by the jobs of this
+ * engine (a batch copies one template into many targets, and without this every job would read the whole template
+ * again), and a dry run's target, which the plan of every page compares with the whole target. Bounded in objects,
+ * so the heap stays flat whatever the organization's size (one larger than the bound is read again, as without
+ * this); kept only {@code ttlMillis}, so a changed template reaches new jobs soon. Used on the engine's event loop
+ * only.
  */
-public final class TemplatePages {
+public final class KeptPages {
 
   private record Key(String organization, String path, String cursor, int limit) {
   }
@@ -25,7 +26,7 @@ public final class TemplatePages {
   private final int maxObjects;
   private int objects;
 
-  public TemplatePages(long ttlMillis, int maxObjects) {
+  public KeptPages(long ttlMillis, int maxObjects) {
     this.ttlMillis = ttlMillis;
     this.maxObjects = maxObjects;
   }

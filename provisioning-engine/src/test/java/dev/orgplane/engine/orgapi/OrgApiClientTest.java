@@ -1,0 +1,63 @@
+package dev.orgplane.engine.orgapi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reads through kept pages against a stand-in for org-service that counts the reads of each organization: what a
+ * batch's jobs do with their template, and a dry run with its target, whose plan compares every page with it.
+ */
+class OrgApiClientTest {
+
+  private static Vertx vertx;
+  private static OrgApiClient api;
+  private static final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    var port = vertx.createHttpServer().requestHandler(request -> {
+      if (request.path().equals("/v1/auth/token")) {
+        request.response().putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("access_token", "t").put("token_type", "Bearer").put("expires_in", 300).encode());
+        return;
+      }
+      var organization = request.path().split("/")[3];
+      reads.computeIfAbsent(organization, o -> new AtomicInteger()).incrementAndGet();
+      // two pages of one queue each
+      var first = request.getParam("cursor") == null;
+      request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+          .put("items", new JsonArray().add(new JsonObject().put("id", first ? "q1" : "q2")))
+          .put("nextCursor", first ? "next" : null).encode());
+    }).listen(0, "127.0.0.1").await().actualPort();
+    var http = WebClient.create(vertx);
+    var orgService = "http://127.0.0.1:" + port;
+    api = new OrgApiClient(http, orgService, new ServiceToken(http, orgService, "engine", "secret"), null);
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void anOrganizationWhosePagesAreKeptIsReadOnceWhateverHowOftenItIsListed() {
+    var kept = api.keepingPagesOf("target", new KeptPages(60_000, 100));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(2, kept.listAll("target", "queues").await().size());
+      assertEquals(2, kept.listAll("other", "queues").await().size());
+    }
+    assertEquals(2, reads.get("target").get(), "two pages, read once");
+    assertEquals(6, reads.get("other").get(), "two pages, read at every listing");
+  }
+}
