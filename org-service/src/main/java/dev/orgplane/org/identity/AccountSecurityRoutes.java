@@ -40,6 +40,10 @@ public final class AccountSecurityRoutes {
     router.delete("/v1/users/me/sessions").handler(this::endSessions);
   }
 
+  /** A password changed: where the sessions before it end, and the new session's refresh token (if it has one). */
+  private record Changed(long second, String refresh) {
+  }
+
   /** The current password first (see {@link PasswordConfirmation}). */
   private void changePassword(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("currentPassword", "password"));
@@ -51,16 +55,16 @@ public final class AccountSecurityRoutes {
     passwords.confirm(ctx, userId, current)
         .compose(user -> hasher.hash(password))
         .compose(hash -> {
-          var second = TokenIssuer.nowSecond();
           var scope = principal.orgScope();
           // the new session's refresh token commits with the password: unscoped, so a session scoped to one
           // organization gets none, as at its start
-          return pool.withTransaction(tx -> PasswordChange.apply(tx, userId, hash, second)
-                  .compose(v -> scope == null ? refreshTokens.issue(tx, userId) : Future.succeededFuture(null)))
-              .map(refresh -> {
-                revocations.markEnded(userId.toString(), second);
+          return pool.withTransaction(tx -> PasswordChange.apply(ctx.vertx(), tx, userId, hash)
+                  .compose(second -> (scope == null ? refreshTokens.issue(tx, userId) : Future.<String>succeededFuture())
+                      .map(refresh -> new Changed(second, refresh))))
+              .map(changed -> {
+                revocations.markEnded(userId.toString(), changed.second());
                 var response = tokens.tokenResponse(userId.toString(), scope == null ? null : UUID.fromString(scope));
-                return refresh == null ? response : response.put("refresh_token", refresh);
+                return changed.refresh() == null ? response : response.put("refresh_token", changed.refresh());
               });
         })
         .onSuccess(response -> IdentityRoutes.sendToken(ctx, response))
@@ -70,9 +74,8 @@ public final class AccountSecurityRoutes {
   /** Ends the caller's sessions, the one this request came with included; for a service user, all its tokens. */
   private void endSessions(RoutingContext ctx) {
     var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
-    var second = TokenIssuer.nowSecond();
-    pool.withTransaction(tx -> StoredRevocations.endSessions(tx, userId, second))
-        .onSuccess(v -> {
+    pool.withTransaction(tx -> StoredRevocations.endSessions(ctx.vertx(), tx, userId))
+        .onSuccess(second -> {
           revocations.markEnded(userId.toString(), second);
           ctx.response().setStatusCode(204).end();
         })

@@ -125,7 +125,7 @@ public final class IdentityRoutes {
         .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
             .compose(ok -> ok ? throttle.succeeded(username).map(user.get())
                 : Future.failedFuture(wrongCredentials())))
-        .compose(user -> session(user.id(), refreshTokens.issueForPassword(user.id(), user.passwordHash())))
+        .compose(user -> refreshTokens.open(user.id(), user.passwordHash()).map(tokens::tokenResponse))
         .onSuccess(response -> sendToken(ctx, response))
         .onFailure(ctx::fail);
   }
@@ -136,11 +136,7 @@ public final class IdentityRoutes {
 
   /** A person's new session: an access token and the first refresh token of a new family. */
   private Future<JsonObject> signedIn(UUID userId) {
-    return session(userId, refreshTokens.issue(pool, userId));
-  }
-
-  private Future<JsonObject> session(UUID userId, Future<String> refreshToken) {
-    return refreshToken.map(refresh -> tokens.tokenResponse(userId.toString(), null).put("refresh_token", refresh));
+    return refreshTokens.open(userId, null).map(tokens::tokenResponse);
   }
 
   /**
@@ -165,8 +161,7 @@ public final class IdentityRoutes {
       return;
     }
     refreshTokens.rotate(refreshToken)
-        .onSuccess(rotated -> sendToken(ctx, tokens.tokenResponse(rotated.userId().toString(), null)
-            .put("refresh_token", rotated.refreshToken())))
+        .onSuccess(session -> sendToken(ctx, tokens.tokenResponse(session)))
         .onFailure(ctx::fail);
   }
 

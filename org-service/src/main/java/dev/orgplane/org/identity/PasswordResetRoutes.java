@@ -82,10 +82,9 @@ public final class PasswordResetRoutes {
                     "The token is unknown, used or more than an hour old; ask for a new one."));
               }
               var userId = used.get().userId();
-              var second = TokenIssuer.nowSecond();
-              return PasswordChange.apply(tx, userId, hash, second)
-                  .compose(v -> EmailVerificationRoutes.markVerified(tx, userId))
-                  .map(new SessionEnd(userId.toString(), second));
+              return PasswordChange.apply(ctx.vertx(), tx, userId, hash)
+                  .compose(second -> EmailVerificationRoutes.markVerified(tx, userId)
+                      .map(new SessionEnd(userId.toString(), second)));
             })))
         .onSuccess(ended -> {
           revocations.markEnded(ended.userId(), ended.second());

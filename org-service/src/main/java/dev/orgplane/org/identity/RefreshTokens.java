@@ -18,8 +18,12 @@ public final class RefreshTokens {
 
   private static final String PREFIX = "ort_";
 
-  /** What a refresh answers: whose the new access token is, and the next refresh token. */
-  record Rotated(UUID userId, String refreshToken) {
+  /**
+   * A session's next tokens: whose they are, the refresh token, and the second the access token is stamped with,
+   * taken while the user's row was held shared, so a concurrent end of their sessions falls after it
+   * ({@link SessionEnds}).
+   */
+  record Session(UUID userId, String refreshToken, long issuedAt) {
   }
 
   private final Pool pool;
@@ -30,24 +34,25 @@ public final class RefreshTokens {
     this.ttlSeconds = ttlSeconds;
   }
 
-  /** A refresh token of a new family for {@code userId}. */
+  /** A refresh token of a new family for {@code userId}, in {@code client}'s transaction, which holds their row. */
   Future<String> issue(SqlClient client, UUID userId) {
     return insert(client, userId, UUID.randomUUID());
   }
 
   /**
-   * A new family for a person who has just proved the password whose hash is {@code verifiedHash}, issued only if
-   * it is still theirs, checked under a share lock of their row: a password change racing the sign-in either
-   * commits first (the sign-in is refused) or waits for this (and then withdraws the family with the rest). Until
-   * session 17 a sign-in with the old password during a change kept a session past it.
+   * A new session for {@code userId}, who has just proved the password whose hash is {@code verifiedHash} (null for
+   * a sign-in without one, an external provider's token), opened only if it is still theirs, checked under a share
+   * lock of their row: a password change racing the sign-in either commits first (the sign-in is refused) or waits
+   * for this (and then ends the session with the rest). Until session 17 a sign-in with the old password during a
+   * change kept a session past it.
    */
-  Future<String> issueForPassword(UUID userId, String verifiedHash) {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 AND password_hash = $2 "
-            + "FOR SHARE")
+  Future<Session> open(UUID userId, String verifiedHash) {
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 "
+            + "AND ($2::text IS NULL OR password_hash = $2) FOR SHARE")
         .execute(Tuple.of(userId, verifiedHash))
         .compose(still -> still.size() == 0
             ? Future.failedFuture(new ApiException(400, "invalid_grant", "The email or password is wrong."))
-            : issue(tx, userId)));
+            : issue(tx, userId).map(refresh -> new Session(userId, refresh, TokenIssuer.nowSecond()))));
   }
 
   private Future<String> insert(SqlClient client, UUID userId, UUID family) {
@@ -65,7 +70,7 @@ public final class RefreshTokens {
    * commits first, withdrawing this token, or waits and withdraws the next one too: until session 17 a change's
    * deletion, waiting on this token's row, missed the next one, which went on minting tokens.
    */
-  Future<Rotated> rotate(String token) {
+  Future<Session> rotate(String token) {
     var hash = Secrets.hash(token);
     return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM org.users u JOIN org.refresh_tokens r "
             + "ON r.user_id = u.id WHERE r.token_hash = $1 FOR SHARE OF u").execute(Tuple.of(hash))
@@ -74,11 +79,12 @@ public final class RefreshTokens {
         .execute(Tuple.of(hash)))
         .compose(used -> {
           if (used.size() == 0) {
-            return Future.succeededFuture((Rotated) null);
+            return Future.succeededFuture((Session) null);
           }
           var row = used.iterator().next();
           var userId = row.getUUID("user_id");
-          return insert(tx, userId, row.getUUID("family_id")).map(next -> new Rotated(userId, next));
+          return insert(tx, userId, row.getUUID("family_id"))
+              .map(next -> new Session(userId, next, TokenIssuer.nowSecond()));
         }))
         .compose(rotated -> rotated != null ? Future.succeededFuture(rotated)
             // a used token came back: its family is in two hands, so none of it works any more

@@ -56,14 +56,16 @@ public final class StoredRevocations {
   }
 
   /**
-   * Ends {@code userId}'s sessions: their tokens issued before {@code second} are refused once this has committed,
-   * and their refresh tokens are gone. Two statements, the user's row first: a refresh or sign-in holding it share
-   * locked is waited for, and the deletion, a statement of its own, then sees the token it made (in one statement
-   * the deletion read the tokens as they were before the wait, and missed it).
+   * Ends {@code userId}'s sessions: their tokens issued before the second answered (see {@link SessionEnds}) are
+   * refused once this has committed, and their refresh tokens are gone. The deletion runs after the user's row is
+   * held: a refresh or sign-in holding it share locked is waited for, and the deletion then sees the token it made (a
+   * deletion waiting on the token's own row read the tokens as they were before the wait, and missed it).
    */
-  public static Future<Void> endSessions(SqlClient tx, UUID userId, long second) {
-    return tx.preparedQuery("UPDATE org.users SET sessions_ended_at = to_timestamp($2) WHERE id = $1")
-        .execute(Tuple.of(userId, second))
-        .compose(ended -> RefreshTokens.withdrawAll(tx, userId));
+  public static Future<Long> endSessions(Vertx vertx, SqlClient tx, UUID userId) {
+    return SessionEnds.next(vertx, tx, userId)
+        .compose(second -> tx.preparedQuery("UPDATE org.users SET sessions_ended_at = to_timestamp($2) WHERE id = $1")
+            .execute(Tuple.of(userId, second))
+            .compose(ended -> RefreshTokens.withdrawAll(tx, userId))
+            .map(second));
   }
 }

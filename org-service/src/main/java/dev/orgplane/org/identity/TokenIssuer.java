@@ -49,7 +49,16 @@ public final class TokenIssuer {
    * credential ends the token too.
    */
   public JsonObject tokenResponse(String subject, UUID orgScope, UUID credential) {
-    long now = nowSecond();
+    return tokenResponse(subject, orgScope, credential, nowSecond());
+  }
+
+  /** An access token stamped {@code issuedAt}: a session's, whose second was taken under its user's row lock. */
+  JsonObject tokenResponse(RefreshTokens.Session session) {
+    return tokenResponse(session.userId().toString(), null, null, session.issuedAt())
+        .put("refresh_token", session.refreshToken());
+  }
+
+  private JsonObject tokenResponse(String subject, UUID orgScope, UUID credential, long now) {
     var claims = new JsonObject().put("iss", issuer).put("aud", audience).put("sub", subject)
         .put("iat", now).put("exp", now + lifetimeSeconds).put("jti", UUID.randomUUID().toString());
     if (orgScope != null) {

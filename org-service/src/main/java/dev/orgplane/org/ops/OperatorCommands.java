@@ -3,7 +3,6 @@ package dev.orgplane.org.ops;
 import dev.orgplane.org.group.GroupAdmins;
 import dev.orgplane.org.identity.SigningKeyStore;
 import dev.orgplane.org.identity.StoredRevocations;
-import dev.orgplane.org.identity.TokenIssuer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -53,11 +52,10 @@ public final class OperatorCommands {
    * withdrawn. The password stays; the person signs in again.
    */
   public Future<Void> endSessions(String email) {
-    var second = TokenIssuer.nowSecond();
     return pool.withTransaction(tx -> tx.preparedQuery("SELECT id FROM org.users WHERE lower(email) = lower($1)")
         .execute(Tuple.of(email))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(new IllegalArgumentException("no user with email " + email))
-            : StoredRevocations.endSessions(tx, rows.iterator().next().getUUID("id"), second)));
+            : StoredRevocations.endSessions(vertx, tx, rows.iterator().next().getUUID("id")).mapEmpty()));
   }
 }
