@@ -49,6 +49,17 @@ class OrganizationGroupTest {
         .put("name", "g-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "t").put("groupId", groupId), headers);
   }
 
+  private void appoint(String groupId, String userId) {
+    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + userId,
+        platformAdmin, null).statusCode());
+  }
+
+  private String scopedToken(String groupId, String organization, String token) {
+    var scoped = org.post("/v1/organization-groups/" + groupId + "/organizations/" + organization + "/token", token, null);
+    assertEquals(200, scoped.statusCode(), scoped.bodyAsString());
+    return scoped.bodyAsJsonObject().getString("access_token");
+  }
+
   @Test
   void onlyPlatformAdminsCreateGroupsAndTheKeyIsShownOnce() {
     var user = org.newUser("user");
@@ -151,5 +162,88 @@ class OrganizationGroupTest {
     }
     assertEquals(List.copyOf(run), listed, "the groups it runs, in id order, and no other");
     assertEquals(null, second.getString("nextCursor"));
+  }
+
+  @Test
+  void aGroupAdminGetsNoTokenForAnotherGroupsOrganization() {
+    var mine = newGroup().getString("id");
+    var theirs = newGroup();
+    var admin = org.newUser("admin-of-one");
+    appoint(mine, admin.id());
+    var own = createOrgInGroup(admin.token(), mine, null).bodyAsJsonObject().getString("id");
+    var foreign = createOrgInGroup(org.newUser("their-owner").token(), theirs.getString("id"),
+        theirs.getString("createKey")).bodyAsJsonObject();
+
+    for (var ref : List.of(foreign.getString("id"), foreign.getString("name"))) {
+      assertProblem(org.post("/v1/organization-groups/" + mine + "/organizations/" + ref + "/token", admin.token(),
+          null), 404, "organization_not_found");
+      assertProblem(org.post("/v1/organization-groups/" + theirs.getString("id") + "/organizations/" + ref + "/token",
+          admin.token(), null), 404, "organization_not_found");
+    }
+    var scoped = scopedToken(mine, own, admin.token());
+    assertProblem(org.post("/v1/organization-groups/" + mine + "/organizations/" + own + "/token", scoped, null), 404,
+        "organization_not_found");
+    var sibling = createOrgInGroup(admin.token(), mine, null).bodyAsJsonObject().getString("id");
+    assertProblem(org.post("/v1/organization-groups/" + mine + "/organizations/" + sibling + "/token", scoped, null),
+        404, "organization_not_found");
+    assertProblem(org.get("/v1/organizations/" + foreign.getString("id"), admin.token()), 404, "organization_not_found");
+  }
+
+  @Test
+  void aGroupAdminCannotRemoveAnotherAdmin() {
+    var gid = newGroup().getString("id");
+    var first = org.newUser("first-admin");
+    var second = org.newUser("second-admin");
+    appoint(gid, first.id());
+    appoint(gid, second.id());
+    var admins = "/v1/organization-groups/" + gid + "/admins/";
+
+    assertProblem(org.send(HttpMethod.DELETE, admins + second.id(), first.token(), null), 403, "forbidden");
+    assertProblem(org.send(HttpMethod.DELETE, admins + first.id(), first.token(), null), 403, "forbidden");
+    var outsider = org.newUser("would-be-admin");
+    assertProblem(org.send(HttpMethod.PUT, admins + outsider.id(), first.token(), null), 403, "forbidden");
+
+    assertEquals(200, org.get("/v1/organization-groups/" + gid, second.token()).statusCode(), "still an admin");
+    assertEquals(200, org.get("/v1/organization-groups/" + gid, first.token()).statusCode(), "still an admin");
+    assertProblem(org.get("/v1/organization-groups/" + gid, outsider.token()), 404, "organization_group_not_found");
+  }
+
+  @Test
+  void removingAnAdminNeedsTheGroupAndTheAdmin() {
+    var gid = newGroup().getString("id");
+    var admin = org.newUser("kept-admin");
+    appoint(gid, admin.id());
+    var plain = org.newUser("never-admin");
+
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organization-groups/" + gid + "/admins/" + plain.id(),
+        platformAdmin, null), 404, "admin_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organization-groups/" + UUID.randomUUID() + "/admins/" + admin.id(),
+        platformAdmin, null), 404, "organization_group_not_found");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/organization-groups/" + UUID.randomUUID() + "/admins/" + admin.id(),
+        platformAdmin, null), 404, "organization_group_not_found");
+    assertEquals(200, org.get("/v1/organization-groups/" + gid, admin.token()).statusCode(), "still an admin");
+  }
+
+  @Test
+  void aScopedTokenNeitherCreatesNorDeletesAccounts() {
+    var gid = newGroup().getString("id");
+    var admin = org.newUser("account-maker");
+    appoint(gid, admin.id());
+    var orgId = createOrgInGroup(admin.token(), gid, null).bodyAsJsonObject().getString("id");
+    var email = "made-" + UUID.randomUUID() + "@test.local";
+
+    assertProblem(org.post("/v1/users", scopedToken(gid, orgId, admin.token()), new JsonObject().put("email", email)),
+        403, "forbidden");
+    assertTrue(org.get("/v1/users?email=" + email, platformAdmin).bodyAsJsonObject().getJsonArray("items").isEmpty(),
+        "no account was made");
+    assertEquals(201, org.post("/v1/users", admin.token(), new JsonObject().put("email", email)).statusCode(),
+        "the group admin's own token may");
+
+    // a platform admin's token scoped to an organization carries no platform powers either
+    appoint(gid, org.get("/v1/users/me", platformAdmin).bodyAsJsonObject().getString("id"));
+    var person = org.newUser("kept-person");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/users/" + person.id(), scopedToken(gid, orgId, platformAdmin), null),
+        403, "forbidden");
+    assertEquals(200, org.get("/v1/users/me", person.token()).statusCode(), "the account is still there");
   }
 }
