@@ -2,6 +2,7 @@ package dev.orgplane.engine.job;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
@@ -129,6 +130,33 @@ class RequesterRightsTest {
     // nothing left queued for an engine another test starts
     idle.post("/v1/provisioning/batches/" + batch + "/cancel", admin.token(), null);
     List.of(intoNew, intoOther).forEach(id -> idle.post("/v1/provisioning/jobs/" + id + "/cancel", admin.token(), null));
+  }
+
+  @Test
+  void strangersAndTokensScopedElsewhereNeitherWatchARequestNorListABatchsJobs() {
+    var template = TemplateFixture.build(idle.org, "watched-template");
+    var admin = template.groupAdmin();
+    var job = queued("/v1/provisioning/jobs", admin.token(), newTenant(template, "watched-job")).getString("id");
+    var batch = queued("/v1/provisioning/batches", admin.token(), new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray().add(new JsonObject().put("name", "watched-batch")))).getString("id");
+    var created = idle.org.post("/v1/organizations", admin.token(), new JsonObject().put("name", "watched-other")
+        .put("title", "Other").put("groupId", template.groupId()));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var inOther = scopedToken(template, admin, created.bodyAsJsonObject().getString("id"));
+
+    for (var token : List.of(idle.org.newUser("watcher").token(), inOther)) {
+      var jobEvents = idle.get("/v1/provisioning/jobs/" + job + "/events", token);
+      assertProblem(jobEvents, 404, "job_not_found");
+      assertFalse(jobEvents.bodyAsString().contains("event:"), jobEvents.bodyAsString());
+      var batchEvents = idle.get("/v1/provisioning/batches/" + batch + "/events", token);
+      assertProblem(batchEvents, 404, "batch_not_found");
+      assertFalse(batchEvents.bodyAsString().contains("event:"), batchEvents.bodyAsString());
+      assertProblem(idle.get("/v1/provisioning/batches/" + batch + "/jobs", token), 404, "batch_not_found");
+    }
+    // nothing left queued for an engine another test starts
+    assertEquals(200, idle.post("/v1/provisioning/batches/" + batch + "/cancel", admin.token(), null).statusCode());
+    assertEquals(200, idle.post("/v1/provisioning/jobs/" + job + "/cancel", admin.token(), null).statusCode());
   }
 
   private static String scopedToken(TemplateFixture template, OrgServiceHarness.Account admin, String organization) {
