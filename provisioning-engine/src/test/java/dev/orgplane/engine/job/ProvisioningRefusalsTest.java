@@ -1,0 +1,163 @@
+package dev.orgplane.engine.job;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What provisioning refuses, and to whom, on an engine with no free slot (nothing it queues runs) that reaches
+ * org-service through a relay a test can cut: only the admins of the template's group queue batches or compare
+ * organizations, one wrong target refuses a whole batch, and what org-service cannot decide now is 503. A refused
+ * request queues nothing.
+ */
+class ProvisioningRefusalsTest {
+
+  private static final String QUEUED = "SELECT count(*) FROM provisioning.jobs";
+
+  private static Vertx vertx;
+  private static EngineHarness idle;
+  private static TemplateFixture template;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    idle = EngineHarness.relayed(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
+    template = TemplateFixture.build(idle.org, "refusing-template");
+  }
+
+  @AfterAll
+  static void stop() {
+    idle.relay.close();
+    vertx.close().await();
+  }
+
+  private static String admin() {
+    return template.groupAdmin().token();
+  }
+
+  /** A new organization in the template's group, made by its admin. */
+  private static String inTheGroup(String name) {
+    var created = idle.org.post("/v1/organizations", admin(), new JsonObject().put("name", name).put("title", name)
+        .put("groupId", template.groupId()));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("id");
+  }
+
+  private static HttpResponse<Buffer> diff(String source, String target, String token) {
+    return idle.get("/v1/provisioning/diff?source=" + source + "&target=" + target, token);
+  }
+
+  private static JsonObject batchOf(JsonObject... targets) {
+    return new JsonObject().put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray(List.of((Object[]) targets)));
+  }
+
+  @Test
+  void aViewerOfTheTemplateAndTheCopySeesNoDiff() {
+    var copy = inTheGroup("viewed-copy");
+    var viewer = idle.org.newUser("viewer-of-both");
+    for (var organization : List.of(template.templateId(), copy)) {
+      assertEquals(200, idle.org.post("/v1/organizations/" + organization + "/users", admin(), new JsonObject()
+          .put("userIds", new JsonArray().add(viewer.id())).put("roles", new JsonArray().add("viewer"))).statusCode());
+      assertEquals(200, idle.org.get("/v1/organizations/" + organization, viewer.token()).statusCode());
+    }
+
+    assertProblem(diff(template.templateId(), copy, viewer.token()), 403, "forbidden");
+    assertEquals(200, diff(template.templateId(), copy, admin()).statusCode(), "the group's admin compares them");
+  }
+
+  @Test
+  void aDiffNeedsATargetTheCallerSeesInTheTemplatesGroup() {
+    assertProblem(diff(template.templateId(), UUID.randomUUID().toString(), admin()), 404, "target_not_found");
+    assertProblem(diff(template.templateId(), "no-such-organization", admin()), 404, "target_not_found");
+    var stranger = idle.org.newUser("diff-stranger");
+    var strangers = idle.org.createOrg(stranger.token(), "strangers-own").getString("id");
+    assertProblem(diff(template.templateId(), strangers, admin()), 404, "target_not_found");
+
+    var elsewhere = idle.org.createOrg(admin(), "admins-elsewhere").getString("id");
+    assertProblem(diff(template.templateId(), elsewhere, admin()), 422, "group_mismatch");
+  }
+
+  @Test
+  void onlyTheGroupsAdminsQueueBatches() {
+    var before = PgFixture.queryLong(idle.db, QUEUED);
+    var request = batchOf(new JsonObject().put("name", "never-batched"));
+
+    assertProblem(idle.post("/v1/provisioning/batches", template.member().token(), request), 403, "forbidden");
+    var stranger = idle.org.newUser("batch-stranger");
+    assertProblem(idle.post("/v1/provisioning/batches", stranger.token(), request), 404, "template_not_found");
+
+    assertEquals(before, PgFixture.queryLong(idle.db, QUEUED), "nothing was queued");
+    for (var token : List.of(template.member().token(), stranger.token())) {
+      assertEquals(0, idle.get("/v1/provisioning/batches", token).bodyAsJsonObject().getJsonArray("items").size());
+    }
+  }
+
+  @Test
+  void oneWrongTargetRefusesTheWholeBatch() {
+    var before = PgFixture.queryLong(idle.db, QUEUED);
+    var fine = new JsonObject().put("name", "fine-target");
+
+    var twice = idle.post("/v1/provisioning/batches", admin(), batchOf(fine, new JsonObject().put("name", "twice"),
+        new JsonObject().put("name", "twice")));
+    assertProblem(twice, 400, "validation_failed");
+    assertEquals("targets[2].name", twice.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    var notAnObject = idle.post("/v1/provisioning/batches", admin(), batchOf(fine).put("targets",
+        new JsonArray().add(fine).add("just-a-name")));
+    assertProblem(notAnObject, 400, "validation_failed");
+    assertEquals("targets[1]", notAnObject.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+        .getString("field"));
+    assertProblem(idle.post("/v1/provisioning/batches", admin(), batchOf(fine).put("plugins",
+        new JsonArray().add("spaceships"))), 422, "unknown_plugin");
+    assertProblem(idle.post("/v1/provisioning/batches", admin(), batchOf(fine).put("groupId",
+        UUID.randomUUID().toString())), 422, "group_mismatch");
+    assertProblem(idle.post("/v1/provisioning/batches", admin(), batchOf(fine,
+        new JsonObject().put("organization", template.templateId()))), 422, "target_is_template");
+    var elsewhere = idle.org.createOrg(admin(), "batch-elsewhere").getString("id");
+    assertProblem(idle.post("/v1/provisioning/batches", admin(), batchOf(fine,
+        new JsonObject().put("organization", elsewhere))), 422, "group_mismatch");
+
+    assertEquals(before, PgFixture.queryLong(idle.db, QUEUED), "nothing was queued");
+    assertProblem(idle.org.get("/v1/organizations/fine-target", admin()), 404, "organization_not_found");
+  }
+
+  @Test
+  void whatOrgServiceCannotDecideNowIs503() {
+    var cancelled = idle.post("/v1/provisioning/jobs", admin(), new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("target", new JsonObject().put("name", "cancelled-first").put("title", "C"))).bodyAsJsonObject();
+    var path = "/v1/provisioning/jobs/" + cancelled.getString("id");
+    assertEquals(200, idle.post(path + "/cancel", admin(), null).statusCode());
+    var before = PgFixture.queryLong(idle.db, QUEUED);
+    var copy = inTheGroup("unreachable-copy");
+
+    idle.relay.cut();
+    try {
+      assertProblem(idle.post("/v1/provisioning/jobs", admin(), new JsonObject()
+          .put("templateOrganization", template.templateId()).put("targetOrganization", copy)), 503,
+          "org_service_unavailable");
+      assertProblem(idle.post("/v1/provisioning/batches", admin(), batchOf(new JsonObject().put("name", "unheard"))),
+          503, "org_service_unavailable");
+      assertProblem(idle.post(path + "/retry", admin(), null), 503, "org_service_unavailable");
+      assertProblem(diff(template.templateId(), copy, admin()), 503, "org_service_unavailable");
+    } finally {
+      idle.relay.restore();
+    }
+
+    assertEquals(before, PgFixture.queryLong(idle.db, QUEUED), "nothing was queued");
+    assertEquals("cancelled", idle.get(path, admin()).bodyAsJsonObject().getString("status"), "nor retried");
+  }
+}
