@@ -86,6 +86,33 @@ class ServiceUserTest extends OrgServiceTest {
   }
 
   @Test
+  void anotherOrganizationsServiceUsersAndCredentialsLookMissing() {
+    var alice = org.newUser("alice");
+    var mallory = org.newUser("mallory");
+    var aliceBase = "/v1/organizations/" + org.createOrg(alice.token(), "svc-a-" + UUID.randomUUID().toString()
+        .substring(0, 8)).getString("id") + "/service-users";
+    var malloryBase = "/v1/organizations/" + org.createOrg(mallory.token(), "svc-m-" + UUID.randomUUID().toString()
+        .substring(0, 8)).getString("id") + "/service-users";
+    var robot = new JsonObject().put("name", "robot").put("roles", new JsonArray().add("viewer"));
+    var sid = org.post(aliceBase, alice.token(), robot).bodyAsJsonObject().getString("id");
+    var credential = org.post(aliceBase + "/" + sid + "/credentials", alice.token(), null).bodyAsJsonObject();
+    var cid = credential.getString("clientId");
+    var mallorySid = org.post(malloryBase, mallory.token(), robot).bodyAsJsonObject().getString("id");
+
+    assertProblem(org.get(malloryBase + "/" + sid, mallory.token()), 404, "service_user_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, malloryBase + "/" + sid, mallory.token(), null), 404,
+        "service_user_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, malloryBase + "/" + sid + "/credentials/" + cid, mallory.token(), null),
+        404, "credential_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, malloryBase + "/" + mallorySid + "/credentials/" + cid, mallory.token(),
+        null), 404, "credential_not_found");
+
+    assertEquals(200, org.get(aliceBase + "/" + sid, alice.token()).statusCode(), "Alice's service user is there");
+    assertEquals(200, org.clientCredentials(cid, credential.getString("clientSecret")).statusCode(),
+        "and its credential still gets tokens");
+  }
+
+  @Test
   void anotherInstanceRefusesTheTokensOnceItRereadsRevocations() {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     var revoking = OrgServiceHarness.start(vertx, db);
