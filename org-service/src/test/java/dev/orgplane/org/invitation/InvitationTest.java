@@ -98,9 +98,10 @@ class InvitationTest extends MailedOrgServiceTest {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
     var email = freshEmail();
-    var invitation = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
-        .put("email", email).put("roles", new JsonArray().add("manager"))).bodyAsJsonObject().getString("id");
-    assertTrue(invitation != null);
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", email).put("roles", new JsonArray().add("manager")));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    var invitation = invited.bodyAsJsonObject().getString("id");
     assertEquals(201, org.post("/v1/auth/register", null, new JsonObject().put("email", email)
         .put("password", "squatter-password-1")).statusCode());
     var squatter = org.token(email, "squatter-password-1");
@@ -209,6 +210,51 @@ class InvitationTest extends MailedOrgServiceTest {
         new JsonObject().put("email", invitee.email())).bodyAsJsonObject().getString("id");
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/invitations/" + third,
         owner.token(), null).statusCode());
+  }
+
+  @Test
+  void onlyTheInviteeDeclinesAndNotOnceItHasExpired() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("decliner");
+    var stranger = verifiedUser("stranger");
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(),
+        new JsonObject().put("email", invitee.email()));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    var id = invited.bodyAsJsonObject().getString("id");
+
+    assertProblem(org.post("/v1/invitations/" + id + "/decline", stranger.token(), null), 404, "invitation_not_found");
+    assertProblem(org.post("/v1/invitations/" + UUID.randomUUID() + "/decline", invitee.token(), null), 404,
+        "invitation_not_found");
+    assertEquals(200, org.get("/v1/organizations/" + orgId + "/invitations/" + id, owner.token()).statusCode(),
+        "the invitation is still pending");
+
+    PgFixture.execute(db, "UPDATE org.invitations SET expires_at = now() - interval '1 day' WHERE id = '" + id + "'");
+    assertProblem(org.post("/v1/invitations/" + id + "/decline", invitee.token(), null), 410, "invitation_expired");
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.invitations WHERE id = '" + id + "'"),
+        "a refused decline removes nothing");
+  }
+
+  @Test
+  void neitherAnotherOrganizationNorAMemberWhoMayNotInviteWithdrawsAnInvitation() {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var other = org.newUser("other-owner");
+    var otherOrg = newOrg(other);
+    var viewer = org.newUser("viewer");
+    assertEquals(200, org.post("/v1/organizations/" + orgId + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(viewer.id())).put("roles", new JsonArray().add("viewer"))).statusCode());
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(),
+        new JsonObject().put("email", freshEmail()));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    var id = invited.bodyAsJsonObject().getString("id");
+
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + otherOrg + "/invitations/" + id, other.token(),
+        null), 404, "invitation_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/invitations/" + id, viewer.token(),
+        null), 403, "forbidden");
+    assertEquals(List.of(id), org.get("/v1/organizations/" + orgId + "/invitations", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("id")).toList(), "still pending");
   }
 
   /**
