@@ -58,6 +58,35 @@ class MembershipTest extends OrgServiceTest {
   }
 
   @Test
+  void settingTheRolesOfANonMemberMakesNoOneAMember() {
+    var owner = org.newUser("owner");
+    var outsider = org.newUser("outsider");
+    var id = newOrg(owner);
+    for (var roles : List.of("viewer", "owner")) {
+      assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + outsider.id() + "/roles",
+          owner.token(), new JsonObject().put("roles", new JsonArray().add(roles))), 404, "member_not_found");
+    }
+    assertProblem(org.get("/v1/organizations/" + id, outsider.token()), 404, "organization_not_found");
+    assertEquals(1, org.get("/v1/organizations/" + id + "/users", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").size(), "only the owner");
+  }
+
+  @Test
+  void anUnknownRoleChangesNoMembersRoles() {
+    var owner = org.newUser("owner");
+    var viewer = org.newUser("viewer");
+    var id = newOrg(owner);
+    add(id, owner, viewer, "viewer");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + viewer.id() + "/roles",
+        owner.token(), new JsonObject().put("roles", new JsonArray().add("manager").add("emperor"))), 422,
+        "unknown_role");
+    var member = org.get("/v1/organizations/" + id + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items")
+        .stream().map(JsonObject.class::cast).filter(m -> m.getString("userId").equals(viewer.id())).findFirst()
+        .orElseThrow();
+    assertEquals(List.of("viewer"), member.getJsonArray("roles").getList());
+  }
+
+  @Test
   void anyMemberMayLeaveButRemovesNoOneElse() {
     var owner = org.newUser("owner");
     var viewer = org.newUser("viewer");
