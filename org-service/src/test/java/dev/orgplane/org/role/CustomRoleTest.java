@@ -103,4 +103,21 @@ class CustomRoleTest extends OrgServiceTest {
     assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + aliceOrg + "/roles/" + bobRole, alice.token(),
         null), 404, "role_not_found");
   }
+
+  @Test
+  void anotherOrganizationsRoleIsNotChangedThroughOnesOwn() {
+    var alice = org.newUser("alice");
+    var bob = org.newUser("bob");
+    var aliceOrg = newOrg(alice);
+    var bobOrg = newOrg(bob);
+    var bobRole = org.post("/v1/organizations/" + bobOrg + "/roles", bob.token(), role("bobs-role", "app_audit_list"))
+        .bodyAsJsonObject().getString("id");
+    var before = org.get("/v1/organizations/" + bobOrg + "/roles/" + bobRole, bob.token()).bodyAsJsonObject();
+
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + aliceOrg + "/roles/" + bobRole, alice.token(),
+        new JsonObject().put("name", "hijacked").put("permissions", new JsonArray().add("app_organization_get"))), 404,
+        "role_not_found");
+
+    assertEquals(before, org.get("/v1/organizations/" + bobOrg + "/roles/" + bobRole, bob.token()).bodyAsJsonObject());
+  }
 }

@@ -97,4 +97,26 @@ class TeamTest extends OrgServiceTest {
         404, "group_not_found");
     assertProblem(org.get("/v1/organizations/" + bobOrg + "/groups", alice.token()), 404, "organization_not_found");
   }
+
+  @Test
+  void anotherOrganizationsTeamIsNeitherChangedNorListedThroughOnesOwn() {
+    var alice = org.newUser("alice");
+    var bob = org.newUser("bob");
+    var aliceOrg = newOrg(alice);
+    var bobOrg = newOrg(bob);
+    var bobTeam = org.post("/v1/organizations/" + bobOrg + "/groups", bob.token(), new JsonObject().put("name", "secret")
+        .put("userIds", new JsonArray().add(bob.id()))).bodyAsJsonObject().getString("id");
+    var before = org.get("/v1/organizations/" + bobOrg + "/groups/" + bobTeam, bob.token()).bodyAsJsonObject();
+
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + aliceOrg + "/groups/" + bobTeam, alice.token(),
+        new JsonObject().put("title", "Taken over")), 404, "group_not_found");
+    assertProblem(org.get("/v1/organizations/" + aliceOrg + "/groups/" + bobTeam + "/users", alice.token()), 404,
+        "group_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + aliceOrg + "/groups/" + bobTeam + "/users/"
+        + bob.id(), alice.token(), null), 404, "member_not_found");
+
+    assertEquals(before, org.get("/v1/organizations/" + bobOrg + "/groups/" + bobTeam, bob.token()).bodyAsJsonObject());
+    assertEquals(1, org.get("/v1/organizations/" + bobOrg + "/groups/" + bobTeam + "/users", bob.token())
+        .bodyAsJsonObject().getJsonArray("items").size(), "Bob is still in his team");
+  }
 }
