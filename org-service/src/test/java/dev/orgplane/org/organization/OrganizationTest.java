@@ -153,6 +153,64 @@ class OrganizationTest extends OrgServiceTest {
   }
 
   @Test
+  void aRoleWithoutTheReadPermissionDoesNotReadTheOrganization() {
+    var alice = org.newUser("alice");
+    var auditor = org.newUser("auditor");
+    var id = org.createOrg(alice.token(), unique("audited")).getString("id");
+    assertEquals(201, org.post("/v1/organizations/" + id + "/roles", alice.token(), new JsonObject().put("name", "auditor")
+        .put("permissions", new JsonArray().add("app_audit_list"))).statusCode());
+    assertEquals(200, org.post("/v1/organizations/" + id + "/users", alice.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(auditor.id())).put("roles", new JsonArray().add("auditor"))).statusCode());
+
+    assertProblem(org.get("/v1/organizations/" + id, auditor.token()), 403, "forbidden");
+    assertEquals(200, org.get("/v1/organizations/" + id + "/audit-events", auditor.token()).statusCode(),
+        "what the role grants, it grants");
+  }
+
+  @Test
+  void aDisabledOrganizationIsNotDeletedByItsOwner() {
+    var alice = org.newUser("alice");
+    var id = org.createOrg(alice.token(), unique("kept")).getString("id");
+    assertEquals(200, org.post("/v1/organizations/" + id + "/disable", alice.token(), null).statusCode());
+
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id, alice.token(), null), 403,
+        "organization_disabled");
+    assertEquals("disabled", org.get("/v1/organizations/" + id, alice.token()).bodyAsJsonObject().getString("state"));
+  }
+
+  @Test
+  void aRenameNeedsAValidFreeName() {
+    var alice = org.newUser("alice");
+    var id = org.createOrg(alice.token(), unique("renamed")).getString("id");
+    var taken = org.createOrg(alice.token(), unique("taken")).getString("name");
+    var before = org.get("/v1/organizations/" + id, alice.token()).bodyAsJsonObject();
+
+    for (var bad : new String[] {UUID.randomUUID().toString(), "Upper Case", "ab"}) {
+      assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + id, alice.token(), new JsonObject().put("name", bad)),
+          400, "validation_failed");
+    }
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + id, alice.token(), new JsonObject().put("name", taken)),
+        409, "organization_name_taken");
+
+    assertEquals(before, org.get("/v1/organizations/" + id, alice.token()).bodyAsJsonObject());
+  }
+
+  @Test
+  void aStaleTagDeletesNothing() {
+    var alice = org.newUser("alice");
+    var id = org.createOrg(alice.token(), unique("tagged")).getString("id");
+    var stale = org.get("/v1/organizations/" + id, alice.token()).getHeader("ETag");
+    var current = org.send(HttpMethod.PATCH, "/v1/organizations/" + id, alice.token(),
+        new JsonObject().put("title", "Changed")).getHeader("ETag");
+
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id, alice.token(), null,
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("If-Match", stale)), 412, "precondition_failed");
+    assertEquals("Changed", org.get("/v1/organizations/" + id, alice.token()).bodyAsJsonObject().getString("title"));
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id, alice.token(), null,
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("If-Match", current)).statusCode());
+  }
+
+  @Test
   void deleteRemovesTheOrganizationButNotItsUsers() {
     var alice = org.newUser("alice");
     var bob = org.newUser("bob");
