@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class IdentityTest extends OrgServiceTest {
@@ -112,6 +118,38 @@ class IdentityTest extends OrgServiceTest {
   void unsupportedGrantIsRejected() {
     var response = org.post("/v1/auth/token", null, null);
     assertProblem(response, 400, "unsupported_grant_type");
+  }
+
+  @Test
+  void aGrantWithoutItsCredentialsIsRefused() {
+    var client = WebClient.create(vertx);
+    for (var incomplete : List.of(MultiMap.caseInsensitiveMultiMap().add("password", "whatever-password"),
+        MultiMap.caseInsensitiveMultiMap().add("username", "someone@test.local"))) {
+      var refused = client.post(org.port(), "127.0.0.1", "/v1/auth/token")
+          .sendForm(incomplete.add("grant_type", "password")).await();
+      assertProblem(refused, 400, "invalid_request");
+    }
+    var bot = org.newServiceUser("unsent");
+    assertProblem(client.post(org.port(), "127.0.0.1", "/v1/auth/token")
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
+            .add("client_id", bot.clientId()).add("client_secret", bot.clientSecret())).await(), 401, "invalid_client");
+    assertProblem(client.post(org.port(), "127.0.0.1", "/v1/auth/token").bearerTokenAuthentication(bot.token())
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")).await(), 401,
+        "invalid_client");
+  }
+
+  @Test
+  void registrationSwitchedOffTurnsNewcomersAway() {
+    var closed = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS),
+        new JsonObject().put("ORGPLANE_REGISTRATION_ENABLED", "false"));
+    var email = "turned-away-" + UUID.randomUUID() + "@test.local";
+
+    assertProblem(closed.post("/v1/auth/register", null, new JsonObject().put("email", email)
+        .put("password", "password-turned-away").put("name", "Newcomer")), 403, "registration_disabled");
+
+    assertProblem(closed.requestToken(email, "password-turned-away"), 400, "invalid_grant");
+    assertEquals(200, closed.requestToken(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD).statusCode(),
+        "the operator still signs in");
   }
 
   @Test
