@@ -147,6 +147,27 @@ class AccountDeletionTest {
   }
 
   @Test
+  void guessingThePasswordToDeleteAnAccountIsThrottled() {
+    var person = org.newUser("guarded");
+    for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+      assertProblem(deleteOwn(person.token(), "not-it-" + i), 403, "wrong_password");
+    }
+
+    var throttled = deleteOwn(person.token(), "password-guarded-123");
+
+    assertProblem(throttled, 429, "sign_in_throttled");
+    assertEquals("1", throttled.getHeader("Retry-After"));
+    assertEquals(200, org.get("/v1/users/me", person.token()).statusCode(), "the account is still there");
+  }
+
+  @Test
+  void theLastPlatformAdminCannotDeleteTheirOwnAccount() {
+    assertProblem(deleteOwn(admin, OrgServiceHarness.ADMIN_PASSWORD), 409, "last_platform_admin");
+    assertTrue(org.get("/v1/users/me", admin).bodyAsJsonObject().getBoolean("platformAdmin"));
+    assertEquals(200, org.requestToken(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD).statusCode());
+  }
+
+  @Test
   void badDeletionsAreRefused() {
     var person = org.newUser("careful");
     assertProblem(org.send(HttpMethod.DELETE, "/v1/users/me", person.token(), null), 400, "body_required");

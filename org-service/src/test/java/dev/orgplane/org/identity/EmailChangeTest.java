@@ -4,6 +4,7 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.MailedOrgServiceTest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -78,6 +79,28 @@ class EmailChangeTest extends MailedOrgServiceTest {
     assertProblem(confirm(token), 409, "email_taken");
 
     assertEquals(user.email(), org.get("/v1/users/me", user.token()).bodyAsJsonObject().getString("email"));
+  }
+
+  @Test
+  void guessingThePasswordToMoveAnAccountIsThrottled() {
+    var user = org.newUser("guarded");
+    for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+      assertProblem(change(user.token(), freshEmail("guess"), "not-it-" + i), 403, "wrong_password");
+    }
+
+    var throttled = change(user.token(), freshEmail("throttled"), "password-guarded-123");
+
+    assertProblem(throttled, 429, "sign_in_throttled");
+    assertEquals("1", throttled.getHeader("Retry-After"));
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.email_changes WHERE user_id = '" + user.id() + "'"),
+        "no change was asked for");
+  }
+
+  @Test
+  void aConfirmationWithoutItsTokenIsRefused() {
+    assertProblem(org.post("/v1/auth/email-changes/confirm", null, new JsonObject()), 400, "validation_failed");
+    assertProblem(org.post("/v1/auth/email-changes/confirm", null, new JsonObject().put("token", "opc_" + "A".repeat(43))
+        .put("email", "elsewhere@test.local")), 400, "validation_failed");
   }
 
   @Test
