@@ -120,4 +120,24 @@ class CustomRoleTest extends OrgServiceTest {
 
     assertEquals(before, org.get("/v1/organizations/" + bobOrg + "/roles/" + bobRole, bob.token()).bodyAsJsonObject());
   }
+
+  @Test
+  void aRoleIsChangedOnlyIntoAValidRoleOfAFreeName() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var rolePath = "/v1/organizations/" + id + "/roles/" + org.post("/v1/organizations/" + id + "/roles", owner.token(),
+        role("auditor", "app_audit_list")).bodyAsJsonObject().getString("id");
+    assertEquals(201, org.post("/v1/organizations/" + id + "/roles", owner.token(), role("reader", "app_organization_get"))
+        .statusCode());
+    var before = org.get(rolePath, owner.token()).bodyAsJsonObject();
+
+    assertProblem(org.send(HttpMethod.PATCH, rolePath, owner.token(), new JsonObject()
+        .put("permissions", new JsonArray().add("app_root"))), 400, "validation_failed");
+    assertProblem(org.send(HttpMethod.PATCH, rolePath, owner.token(), new JsonObject().put("name", "owner")), 400,
+        "validation_failed");
+    assertProblem(org.send(HttpMethod.PATCH, rolePath, owner.token(), new JsonObject().put("name", "reader")), 409,
+        "role_name_taken");
+
+    assertEquals(before, org.get(rolePath, owner.token()).bodyAsJsonObject());
+  }
 }

@@ -119,4 +119,42 @@ class TeamTest extends OrgServiceTest {
     assertEquals(1, org.get("/v1/organizations/" + bobOrg + "/groups/" + bobTeam + "/users", bob.token())
         .bodyAsJsonObject().getJsonArray("items").size(), "Bob is still in his team");
   }
+
+  @Test
+  void onlyThoseWhoManageTeamsMakeThemAndOnlyOfMembers() {
+    var owner = org.newUser("owner");
+    var viewer = org.newUser("viewer");
+    var stranger = org.newUser("stranger");
+    var id = newOrg(owner);
+    org.post("/v1/organizations/" + id + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(viewer.id())).put("roles", new JsonArray().add("viewer")));
+
+    assertProblem(org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "mixed")
+        .put("userIds", new JsonArray().add(owner.id()).add(stranger.id()))), 422, "not_a_member");
+    assertProblem(org.post("/v1/organizations/" + id + "/groups", viewer.token(), new JsonObject().put("name", "viewers")),
+        403, "forbidden");
+
+    assertEquals(0, org.get("/v1/organizations/" + id + "/groups", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").size(), "no team was made");
+  }
+
+  @Test
+  void aTeamIsRenamedOnlyToAValidFreeName() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var teamPath = "/v1/organizations/" + id + "/groups/" + org.post("/v1/organizations/" + id + "/groups",
+        owner.token(), new JsonObject().put("name", "support")).bodyAsJsonObject().getString("id");
+    assertEquals(201, org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "sales"))
+        .statusCode());
+    var before = org.get(teamPath, owner.token()).bodyAsJsonObject();
+
+    assertProblem(org.send(HttpMethod.PATCH, teamPath, owner.token(), new JsonObject().put("name", "Bad Name!")), 400,
+        "validation_failed");
+    assertProblem(org.send(HttpMethod.PATCH, teamPath, owner.token(), new JsonObject().put("userIds", new JsonArray())),
+        400, "validation_failed");
+    assertProblem(org.send(HttpMethod.PATCH, teamPath, owner.token(), new JsonObject().put("name", "sales")), 409,
+        "group_name_taken");
+
+    assertEquals(before, org.get(teamPath, owner.token()).bodyAsJsonObject());
+  }
 }
