@@ -218,6 +218,16 @@ class ImportBatchTest extends OrgServiceTest {
         .bodyAsJsonObject().getString("id");
     assertProblem(org.post("/v1/organizations/" + orgB + "/groups:batch", mallory.token(),
         batch(new JsonObject().put("id", team).put("name", "ops").put("userIds", new JsonArray()))), 409, "id_taken");
+    assertProblem(org.send(io.vertx.core.http.HttpMethod.PUT, "/v1/organizations/" + orgB + "/groups/" + team,
+        mallory.token(), new JsonObject().put("name", "ops").put("userIds", new JsonArray())), 409, "id_taken");
+    var role = org.post("/v1/organizations/" + orgA + "/roles", alice.token(), new JsonObject().put("name", "auditor")
+        .put("permissions", new JsonArray().add("app_audit_list"))).bodyAsJsonObject().getString("id");
+    assertProblem(org.post("/v1/organizations/" + orgB + "/roles:batch", mallory.token(),
+        batch(role(role, "auditor", "app_audit_list"))), 409, "role_id_taken");
+    assertEquals("ops", org.get("/v1/organizations/" + orgA + "/groups/" + team, alice.token()).bodyAsJsonObject()
+        .getString("name"));
+    assertEquals(List.of(), org.get("/v1/organizations/" + orgB + "/roles", mallory.token()).bodyAsJsonObject()
+        .getJsonArray("items").getList(), "nothing was imported");
     assertProblem(org.get("/v1/organizations/" + orgB + "/hooks/" + workspace + "/deliveries", mallory.token()), 404,
         "hook_not_found");
   }
