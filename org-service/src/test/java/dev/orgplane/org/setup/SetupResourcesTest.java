@@ -301,4 +301,37 @@ class SetupResourcesTest extends OrgServiceTest {
     objects.forEach((kind, id) -> assertEquals(before.get(kind),
         org.get(victim.path("/" + kind + "/" + id), victim.owner().token()).bodyAsJsonObject(), kind + " unchanged"));
   }
+
+  @Test
+  void aTakenNameIsRefusedHoweverTheObjectIsWritten() {
+    var t = tenant();
+    var ws = create(t, "workspaces", new JsonObject().put("name", "Main"));
+    create(t, "workspaces", new JsonObject().put("name", "Other"));
+    var before = org.get(t.path("/workspaces/" + ws), t.owner().token()).bodyAsJsonObject();
+
+    assertProblem(org.send(HttpMethod.PATCH, t.path("/workspaces/" + ws), t.owner().token(),
+        new JsonObject().put("name", "Other")), 409, "name_taken");
+    assertProblem(org.send(HttpMethod.PUT, t.path("/workspaces/" + UUID.randomUUID()), t.owner().token(),
+        new JsonObject().put("name", "Other")), 409, "name_taken");
+    assertProblem(org.post(t.path("/workspaces:batch"), t.owner().token(), new JsonObject().put("items",
+        new JsonArray().add(new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "Other")))), 409,
+        "name_taken");
+    assertProblem(org.send(HttpMethod.PATCH, t.path("/workspaces/" + ws), t.owner().token(),
+        new JsonObject().put("colour", "red")), 400, "validation_failed");
+    assertProblem(org.send(HttpMethod.PATCH, t.path("/workspaces/" + ws), t.owner().token(),
+        new JsonObject().put("name", 42)), 400, "validation_failed");
+
+    assertEquals(before, org.get(t.path("/workspaces/" + ws), t.owner().token()).bodyAsJsonObject());
+    assertEquals(2, org.get(t.path("/workspaces"), t.owner().token()).bodyAsJsonObject().getJsonArray("items").size());
+  }
+
+  @Test
+  void aSchemaAQueueUsesIsNotDeleted() {
+    var t = tenant();
+    var ids = queueSetup(t);
+    var inUse = org.send(HttpMethod.DELETE, t.path("/schemas/" + ids[1]), t.owner().token(), null);
+    assertProblem(inUse, 409, "in_use");
+    assertTrue(inUse.bodyAsJsonObject().getString("detail").contains("queue Q"), inUse.bodyAsString());
+    assertEquals(200, org.get(t.path("/schemas/" + ids[1]), t.owner().token()).statusCode());
+  }
 }
