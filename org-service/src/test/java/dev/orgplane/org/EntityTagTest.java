@@ -74,6 +74,25 @@ class EntityTagTest extends OrgServiceTest {
   }
 
   @Test
+  void schemasQueuesAndHooks() {
+    var owner = org.newUser("owner");
+    var orgPath = "/v1/organizations/" + org.createOrg(owner.token(), "q-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var token = owner.token();
+    honoursIfMatch(token, created(token, orgPath + "/schemas", new JsonObject().put("name", "Invoice")
+        .put("content", new JsonObject())), new JsonObject().put("name", "Bill"), new JsonObject().put("name", "Stale"));
+    var workspace = created(token, orgPath + "/workspaces", new JsonObject().put("name", "Main"));
+    var schema = created(token, orgPath + "/schemas", new JsonObject().put("name", "Order").put("content", new JsonObject()));
+    honoursIfMatch(token, created(token, orgPath + "/queues", new JsonObject().put("name", "Inbox")
+            .put("workspaceId", workspace.substring(workspace.lastIndexOf('/') + 1))
+            .put("schemaId", schema.substring(schema.lastIndexOf('/') + 1))),
+        new JsonObject().put("name", "Outbox"), new JsonObject().put("name", "Stale"));
+    honoursIfMatch(token, created(token, orgPath + "/hooks", new JsonObject().put("name", "notify")
+        .put("url", "https://hooks.example.com/a")), new JsonObject().put("name", "alert"),
+        new JsonObject().put("name", "Stale"));
+  }
+
+  @Test
   void anOrganizationUnchangedSinceItWasReadIsA304() {
     var owner = org.newUser("owner");
     var path = "/v1/organizations/" + org.createOrg(owner.token(), "c-" + UUID.randomUUID().toString().substring(0, 8))
