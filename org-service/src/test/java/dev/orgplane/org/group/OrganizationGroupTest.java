@@ -71,6 +71,16 @@ class OrganizationGroupTest {
   }
 
   @Test
+  void aGroupNeedsAValidName() {
+    var before = org.allPages("/v1/organization-groups", platformAdmin, 500).size();
+    for (var bad : List.of(new JsonObject(), new JsonObject().put("name", "x".repeat(257)),
+        new JsonObject().put("name", "Named").put("createKey", "ock_mine"))) {
+      assertProblem(org.post("/v1/organization-groups", platformAdmin, bad), 400, "validation_failed");
+    }
+    assertEquals(before, org.allPages("/v1/organization-groups", platformAdmin, 500).size(), "no group was made");
+  }
+
+  @Test
   void createKeyLetsAnyoneAddAnOrganizationUntilRotated() {
     var group = newGroup();
     var user = org.newUser("tenant");

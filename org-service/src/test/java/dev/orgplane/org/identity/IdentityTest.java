@@ -153,6 +153,21 @@ class IdentityTest extends OrgServiceTest {
   }
 
   @Test
+  void badAccountWritesAreRefused() {
+    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    assertProblem(org.post("/v1/users", admin, new JsonObject().put("email", "not-an-email")), 400, "validation_failed");
+    assertProblem(org.post("/v1/users", admin, new JsonObject().put("email", "made-" + UUID.randomUUID() + "@test.local")
+        .put("platformAdmin", true)), 400, "validation_failed");
+    var user = org.newUser("renamer");
+    for (var bad : List.of(new JsonObject(), new JsonObject().put("name", "x".repeat(257)),
+        new JsonObject().put("name", "Ok").put("email", "elsewhere@test.local"))) {
+      assertProblem(org.send(io.vertx.core.http.HttpMethod.PATCH, "/v1/users/me", user.token(), bad), 400,
+          "validation_failed");
+    }
+    assertEquals("renamer", org.get("/v1/users/me", user.token()).bodyAsJsonObject().getString("name"));
+  }
+
+  @Test
   void configuredPlatformAdminCanSignIn() {
     var token = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
     assertTrue(org.get("/v1/users/me", token).bodyAsJsonObject().getBoolean("platformAdmin"));

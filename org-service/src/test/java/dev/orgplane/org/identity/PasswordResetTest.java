@@ -69,6 +69,15 @@ class PasswordResetTest extends MailedOrgServiceTest {
   }
 
   @Test
+  void aResetNeedsAnAddress() {
+    assertProblem(org.post("/v1/auth/password-resets", null, new JsonObject()), 400, "validation_failed");
+    assertProblem(org.post("/v1/auth/password-resets", null, new JsonObject().put("email", "not-an-email")), 400,
+        "validation_failed");
+    assertProblem(org.post("/v1/auth/password-resets", null, new JsonObject().put("email", "someone@test.local")
+        .put("password", "chosen-already")), 400, "validation_failed");
+  }
+
+  @Test
   void anAccountGetsAtMostThreeMailsAnHourEvenAskedAtOnceAndTokensExpire() throws Exception {
     var user = org.newUser("popular");
     var answers = java.util.stream.IntStream.range(0, 5).parallel().mapToObj(i -> request(user.email())).toList();
