@@ -10,6 +10,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +114,37 @@ class IdempotencyTest extends OrgServiceTest {
     assertEquals(201, retry.statusCode(), retry.bodyAsString());
     assertEquals("true", retry.getHeader("Idempotent-Replayed"));
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.organizations WHERE name = 'hung-up'"));
+  }
+
+  /** A retry sent while the first request is still running is told so (409), and creates nothing of its own. */
+  @Test
+  void aRetryWhileTheFirstRequestRunsIsRefusedAsInUse() throws Exception {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var own = OrgServiceHarness.start(vertx, db);
+    var alice = own.newUser("alice");
+    var lock = Database.open(vertx, db, 1, java.util.List.of()).await().getConnection().await();
+    lock.query("BEGIN").execute().await();
+    // a creation share-locks its owner's row: this holds it back
+    lock.query("SELECT 1 FROM org.users WHERE id = '" + alice.id() + "' FOR UPDATE").execute().await();
+    var first = WebClient.create(vertx).post(own.port(), "127.0.0.1", "/v1/organizations")
+        .bearerTokenAuthentication(alice.token()).putHeader("Idempotency-Key", "slow")
+        .sendJsonObject(new JsonObject().put("name", "slow").put("title", "t"));
+    var running = "SELECT count(*) FROM org.idempotency_keys WHERE key = '" + KeptAnswers.storedKey("slow")
+        + "' AND status IS NULL";
+    var deadline = System.currentTimeMillis() + 10_000;
+    while (PgFixture.queryLong(db, running) == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, PgFixture.queryLong(db, running), "the first request holds its key");
+
+    assertProblem(create(own, alice.token(), "slow", "slow"), 409, "idempotency_key_in_use");
+
+    lock.query("COMMIT").execute().await();
+    assertEquals(201, first.await().statusCode());
+    var retry = create(own, alice.token(), "slow", "slow");
+    assertEquals(201, retry.statusCode(), retry.bodyAsString());
+    assertEquals("true", retry.getHeader("Idempotent-Replayed"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.organizations WHERE name = 'slow'"));
   }
 
   /**
