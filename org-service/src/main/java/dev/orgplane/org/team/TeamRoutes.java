@@ -25,6 +25,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Teams of an organization ({@code /v1/organizations/{org}/groups}) and their members. Only members
@@ -55,11 +56,17 @@ public final class TeamRoutes {
     router.delete(base + "/:gid/users/:uid").handler(this::removeMember);
   }
 
+  /** {@code ?include=userIds} adds each team's member ids (for copies, which need them). */
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
+    var include = ctx.queryParams().get("include");
+    if (include != null && !include.equals("userIds")) {
+      throw ApiException.badRequest("invalid_include", "include may only be userIds.");
+    }
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.TEAM_LIST)
-        .compose(access -> TeamRepository.list(pool, access.orgId(), page.afterName(), page.fetchSize()))
-        .onSuccess(teams -> ctx.json(page.page(teams, Team::toJson, Team::name)))
+        .compose(access -> TeamRepository.list(pool, access.orgId(), page.afterName(), page.fetchSize(),
+            include != null))
+        .onSuccess(teams -> ctx.json(page.page(teams, Function.identity(), team -> team.getString("name"))))
         .onFailure(ctx::fail);
   }
 

@@ -2,13 +2,16 @@ package dev.orgplane.org.team;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class TeamTest extends OrgServiceTest {
@@ -48,6 +51,28 @@ class TeamTest extends OrgServiceTest {
         .getJsonArray("items");
     assertEquals(1, members.size());
     assertEquals(owner.id(), members.getJsonObject(0).getString("userId"));
+  }
+
+  /** What a copy of the organization reads: every team with its members' ids, in one call rather than one per team. */
+  @Test
+  void theListNamesEachTeamsMembersWhenAskedTo() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var id = newOrg(owner);
+    addMember(id, owner, member);
+    org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "both")
+        .put("userIds", new JsonArray().add(member.id()).add(owner.id())));
+    org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "none"));
+
+    var teams = org.get("/v1/organizations/" + id + "/groups?include=userIds", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items");
+    var both = Stream.of(member.id(), owner.id()).sorted().toList();
+    assertEquals(both, teams.getJsonObject(0).getJsonArray("userIds").getList());
+    assertEquals(List.of(), teams.getJsonObject(1).getJsonArray("userIds").getList());
+    assertNull(org.get("/v1/organizations/" + id + "/groups", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").getJsonObject(0).getValue("userIds"), "only when asked");
+    assertProblem(org.get("/v1/organizations/" + id + "/groups?include=members", owner.token()), 400,
+        "invalid_include");
   }
 
   @Test

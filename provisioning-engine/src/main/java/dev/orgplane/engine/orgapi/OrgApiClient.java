@@ -69,7 +69,9 @@ public final class OrgApiClient implements OrgApi {
   }
 
   private Future<Page> read(String organization, String path, String cursor, int limit) {
-    return send(HttpMethod.GET, organization + "/" + path + pageQuery(cursor, limit), null).map(response -> {
+    var query = pageQuery(cursor, limit);
+    var url = organization + "/" + path + (path.contains("?") ? "&" + query.substring(1) : query);
+    return send(HttpMethod.GET, url, null).map(response -> {
       var body = OrgAnswers.body(response);
       var items = new ArrayList<JsonObject>();
       body.getJsonArray("items", new JsonArray()).forEach(item -> items.add((JsonObject) item));

@@ -92,6 +92,11 @@ class ProvisioningTest {
     var targetSchemas = new HashSet<>();
     items("/v1/organizations/" + target + "/schemas").forEach(s -> targetSchemas.add(((JsonObject) s).getString("id")));
     var targetTeam = items("/v1/organizations/" + target + "/groups").getJsonObject(0).getString("id");
+    var templateMembers = items("/v1/organizations/" + template.templateId() + "/groups").getJsonObject(0)
+        .getLong("memberCount");
+    assertTrue(templateMembers > 0);
+    assertEquals(templateMembers, items("/v1/organizations/" + target + "/groups").getJsonObject(0)
+        .getLong("memberCount"), "the team's members were copied with it");
     var queues = items("/v1/organizations/" + target + "/queues");
     assertEquals(9, queues.size());
     for (var raw : queues) {

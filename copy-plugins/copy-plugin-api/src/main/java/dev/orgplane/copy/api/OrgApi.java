@@ -15,14 +15,15 @@ import java.util.Set;
 public interface OrgApi {
 
   /**
-   * One page of {@code GET .../{path}?cursor=&limit=}, in the service's stable list order. Pages of the
-   * template may be shared with other jobs: treat listed objects as read-only and copy what you change.
+   * One page of {@code GET .../{path}?cursor=&limit=}, in the service's stable list order; {@code path} may carry a
+   * query of its own ({@code "groups?include=userIds"}). Pages of the template may be shared with other jobs: treat
+   * listed objects as read-only and copy what you change.
    */
   Future<Page> list(String organization, String path, String cursor, int limit);
 
   /**
    * Every object of {@code GET .../{path}}, page after page (500 at a time). For plan, diff and small
-   * lists such as a team's members; a copy reads page by page, so its memory stays flat.
+   * lists; a copy reads page by page, so its memory stays flat.
    */
   default Future<List<JsonObject>> listAll(String organization, String path) {
     var items = new ArrayList<JsonObject>();

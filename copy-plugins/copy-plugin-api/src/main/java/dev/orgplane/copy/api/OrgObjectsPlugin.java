@@ -52,6 +52,11 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
     return path;
   }
 
+  /** Where the kind lists with what a copy needs of it (by default {@link #path()}, what it shows anyway). */
+  protected String listPath() {
+    return path;
+  }
+
   /** The copy of template object {@code source}: its {@code copiedFields} with references remapped, and its id. */
   protected Future<JsonObject> toTarget(CopyContext context, JsonObject source) {
     return Future.succeededFuture(copiedFieldsOf(source).put("id", targetId(context, sourceId(source))));
@@ -195,7 +200,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
   }
 
   private Future<OrgApi.Page> sourcePage(CopyContext context, String cursor) {
-    return context.org().list(context.sourceOrganization(), path, cursor, context.pageSize())
+    return context.org().list(context.sourceOrganization(), listPath(), cursor, context.pageSize())
         .compose(page -> completeAll(context, context.sourceOrganization(), page.items())
             .map(items -> new OrgApi.Page(items, page.nextCursor())));
   }
@@ -222,6 +227,6 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
 
   /** Every object of the kind in {@code organization}, completed. Plan and diff only: copy streams. */
   private Future<List<JsonObject>> all(CopyContext context, String organization) {
-    return context.org().listAll(organization, path).compose(items -> completeAll(context, organization, items));
+    return context.org().listAll(organization, listPath()).compose(items -> completeAll(context, organization, items));
   }
 }

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * org-service as copy plugins see it, in memory: per organization and path, objects by id, listed in
  * id order a page at a time; imports and PUTs that count created, updated and unchanged; members
  * ({@code users}, keyed by {@code userId}) added by importing {@code users} or {@code POST users}; team member lists
- * ({@code groups/{id}/users}) from each team's {@code userIds}. Secrets are write-only, as in the
+ * ({@code groups/{id}/users}) from each team's {@code userIds}, which {@code groups?include=userIds} shows. Secrets are write-only, as in the
  * service: never stored here, never listed. It is a stand-in for testing plugins, not a second
  * org-service: it checks no permissions and no references.
  */
@@ -64,7 +64,9 @@ public final class InMemoryOrgApi implements OrgApi {
   }
 
   @Override
-  public Future<Page> list(String organization, String path, String cursor, int limit) {
+  public Future<Page> list(String organization, String listed, String cursor, int limit) {
+    var withMemberIds = listed.equals("groups?include=userIds");
+    var path = withMemberIds ? "groups" : listed;
     var teamMembers = path.matches("groups/[^/]+/users");
     var source = teamMembers ? teamMembers(organization, path.split("/")[1]) : stored(organization, path);
     var after = cursor == null ? source : source.tailMap(cursor, false);
@@ -74,7 +76,7 @@ public final class InMemoryOrgApi implements OrgApi {
       if (items.size() == limit) {
         return Future.succeededFuture(new Page(items, last));
       }
-      items.add(listed(path, entry.getValue()));
+      items.add(listed(path, entry.getValue(), withMemberIds));
       last = entry.getKey();
     }
     return Future.succeededFuture(new Page(items, null));
@@ -213,13 +215,18 @@ public final class InMemoryOrgApi implements OrgApi {
 
   /**
    * What a list shows: no secret (a template written with one keeps it, unshown, as the service does), and teams
-   * without their member ids, which have a list of their own.
+   * without their member ids, which have a list of their own, unless asked for them ({@code ?include=userIds}:
+   * then in the order of their text, as the service gives them).
    */
-  private static JsonObject listed(String path, JsonObject stored) {
+  private static JsonObject listed(String path, JsonObject stored, boolean withMemberIds) {
     var copy = stored.copy();
     copy.remove("secret");
     if (path.equals("groups")) {
+      var memberIds = copy.getJsonArray("userIds", new JsonArray()).stream().map(String.class::cast).sorted().toList();
       copy.remove("userIds");
+      if (withMemberIds) {
+        copy.put("userIds", new JsonArray(memberIds));
+      }
     }
     return copy;
   }
