@@ -16,17 +16,29 @@ import java.util.UUID;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Operator commands. They work on the database: {@code ORGPLANE_PG_URL}, or the embedded one of a
  * standalone platform using the same data directory (standalone records its address there).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator commands (need database access).")
-final class AdminCommand {
+final class AdminCommand implements Runnable {
 
   @Mixin
   ConfigOptions options;
+
+  @Spec
+  CommandSpec spec;
+
+  /** {@code admin} alone: the operation is missing. */
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "name an operation");
+  }
 
   @Command(name = "rotate-signing-key", mixinStandardHelpOptions = true,
       description = "Make a new token signing key; tokens signed by the old one stay valid until they expire.")

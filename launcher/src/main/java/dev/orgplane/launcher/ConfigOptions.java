@@ -3,23 +3,30 @@ package dev.orgplane.launcher;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UseDefaultConverter;
 
 /** The command-line configuration layer: {@code --set KEY=VALUE}, which beats defaults and env. */
 final class ConfigOptions {
 
-  @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
+  @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", converter = {Key.class, UseDefaultConverter.class},
       description = "Set a configuration key (see the README's table), e.g. --set ORGPLANE_HTTP_PORT=9090.")
   Map<String, String> values = new LinkedHashMap<>();
 
   JsonObject asJson() {
-    var json = new JsonObject();
-    values.forEach((key, value) -> {
+    return new JsonObject(new LinkedHashMap<>(values));
+  }
+
+  /** A key is refused while the command line is read, as a usage error, before the command starts anything. */
+  static final class Key implements ITypeConverter<String> {
+    @Override
+    public String convert(String key) {
       if (!key.startsWith("ORGPLANE_")) {
-        throw new LauncherException("unknown configuration key '" + key + "': keys start with ORGPLANE_");
+        throw new TypeConversionException("unknown configuration key '" + key + "': keys start with ORGPLANE_");
       }
-      json.put(key, value);
-    });
-    return json;
+      return key;
+    }
   }
 }

@@ -2,31 +2,50 @@ package dev.orgplane.launcher;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-/** Entry point of {@code orgplane.jar}. */
+/**
+ * Entry point of {@code orgplane.jar}. A command line it cannot use (an unknown option, a bad value, no command) is
+ * a usage error: the problem and the usage on stderr, exit code {@value #USAGE_ERROR}, EX_USAGE of sysexits.h.
+ * Picocli's own 2 would read as provision's "the batch could not start".
+ */
 @Command(name = "orgplane", mixinStandardHelpOptions = true, version = "orgplane 0.1.0",
     description = "Multi-tenant organization platform.",
     subcommands = {StandaloneCommand.class, ServiceCommand.Gateway.class, ServiceCommand.OrgService.class,
         ServiceCommand.Engine.class, AdminCommand.class, ProvisionCommand.class})
 public final class Orgplane implements Runnable {
 
+  static final int USAGE_ERROR = 64;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    var commandLine = new CommandLine(new Orgplane())
-        .setExecutionExceptionHandler((failure, cmd, parsed) -> {
-          cmd.getErr().println("orgplane: " + StartupFailure.describe(failure));
-          return 1;
-        });
-    int exit = commandLine.execute(args);
+    int exit = commandLine().execute(args);
     if (exit != 0) {
       System.exit(exit);
     }
   }
 
+  /** The command line with its answers to failures: one line, and the usage after a usage error. */
+  static CommandLine commandLine() {
+    return new CommandLine(new Orgplane())
+        .setParameterExceptionHandler((problem, args) -> {
+          var command = problem.getCommandLine();
+          command.getErr().println("orgplane: " + problem.getMessage());
+          UnmatchedArgumentException.printSuggestions(problem, command.getErr());
+          command.usage(command.getErr());
+          return USAGE_ERROR;
+        })
+        .setExecutionExceptionHandler((failure, command, parsed) -> {
+          command.getErr().println("orgplane: " + StartupFailure.describe(failure));
+          return 1;
+        });
+  }
+
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    throw new ParameterException(spec.commandLine(), "name a command");
   }
 }

@@ -3,6 +3,8 @@ package dev.orgplane.launcher;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,16 +12,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code orgplane provision}: stamps out tenants from a template through the gateway, as a batch, and
  * follows it with a progress bar until it ends. Exit code 0 when every tenant was made, 1 when some
  * job failed or was cancelled (they are listed), 2 when the batch could not be started (or cancelled), or the
- * platform stopped answering for longer than following waits out ({@link #PATIENCE}). The
+ * platform stopped answering for longer than following waits out ({@link #PATIENCE}), or the command failed
+ * otherwise; a command line it cannot use is a usage error ({@link Orgplane#USAGE_ERROR}). The
  * batch belongs to the platform, not to this process: interrupted, it goes on, {@code --follow} picks it
  * up again and {@code --cancel} stops it.
  */
@@ -30,6 +37,11 @@ final class ProvisionCommand implements Callable<Integer> {
   private static final long POLL_MILLIS = 500;
   /** How long following rides out a platform that does not answer (restarting, busy) before giving up. */
   private static final Duration PATIENCE = Duration.ofSeconds(60);
+  /** The most jobs of one batch the engine runs at once (its API refuses more). */
+  private static final int MAX_CONCURRENCY = 64;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--url", defaultValue = "http://localhost:8080", description = "The gateway (default: ${DEFAULT-VALUE}).")
   String url;
@@ -70,21 +82,49 @@ final class ProvisionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    refuseUnusableOptions();
     try {
       return provision();
-    } catch (LauncherException e) {
-      System.err.println("orgplane: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // a failure that is not a LauncherException is a bug; told in one line all the same, and with 2: the batch
+      // could not be started or followed (1 would say that tenants failed)
+      System.err.println("orgplane: " + StartupFailure.describe(e));
       return 2;
     }
+  }
+
+  /** Usage errors, found before the gateway is asked anything (signing in included). */
+  private void refuseUnusableOptions() {
+    URI gateway;
+    try {
+      gateway = new URI(url);
+    } catch (URISyntaxException e) {
+      throw usageError("--url is not a URL: " + e.getMessage());
+    }
+    if (!List.of("http", "https").contains(String.valueOf(gateway.getScheme()).toLowerCase(Locale.ROOT))
+        || gateway.getHost() == null) {
+      throw usageError("--url must be an http:// or https:// URL with a host, got '" + url + "'");
+    }
+    if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+      throw usageError("--concurrency must be 1-" + MAX_CONCURRENCY + ", got " + concurrency);
+    }
+    boolean batch = template != null || !names.isEmpty() || targetsFile != null;
+    if ((follow != null ? 1 : 0) + (cancel != null ? 1 : 0) + (batch ? 1 : 0) != 1) {
+      throw usageError("give one of: --template and new tenants, --follow BATCH, --cancel BATCH");
+    }
+    if (batch && template == null) {
+      throw usageError("name the template the new tenants are copied from (--template)");
+    }
+  }
+
+  private ParameterException usageError(String message) {
+    return new ParameterException(spec.commandLine(), message);
   }
 
   private int provision() {
     var gateway = new GatewayClient(url, token);
     if (email != null) {
       gateway.signIn(email, password == null ? "" : password);
-    }
-    if (follow != null && cancel != null) {
-      throw new LauncherException("--follow and --cancel each name a batch: give one of them");
     }
     var batchId = cancel != null ? cancel : follow != null ? follow : start(gateway);
     var path = "/v1/provisioning/batches/" + URLEncoder.encode(batchId, StandardCharsets.UTF_8);
@@ -136,9 +176,6 @@ final class ProvisionCommand implements Callable<Integer> {
 
   /** Starts the batch the options describe; answers its id. */
   private String start(GatewayClient gateway) {
-    if (template == null) {
-      throw new LauncherException("name the template (--template), or a batch to --follow");
-    }
     var targets = targets();
     var templateId = gateway.get("/v1/organizations/" + URLEncoder.encode(template, StandardCharsets.UTF_8))
         .getString("id");

@@ -1,0 +1,113 @@
+package dev.orgplane.launcher;
+
+import static dev.orgplane.launcher.StandInGateway.answer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Command lines the {@code orgplane} command cannot use end with the problem and the usage on stderr and exit
+ * code 64, which no command gives another meaning; provision refuses them before it asks the gateway anything.
+ */
+class UsageErrorTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream stdout;
+  private PrintStream stderr;
+  /** A gateway that notes every request; a usage error must leave it untouched. */
+  private StandInGateway gateway;
+  private final List<String> asked = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void capture() {
+    stdout = System.out;
+    stderr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    gateway = new StandInGateway().on("/", exchange -> {
+      asked.add(exchange.getRequestURI().getPath());
+      answer(exchange, 200, "{\"access_token\":\"a\",\"refresh_token\":\"r\"}");
+    });
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(stdout);
+    System.setErr(stderr);
+    gateway.close();
+  }
+
+  private void assertUsageError(String expectedProblem, String expectedUsage, String... args) {
+    out.reset();
+    err.reset();
+    int exit = Orgplane.commandLine().execute(args);
+    var printed = err.toString(StandardCharsets.UTF_8);
+    assertEquals(Orgplane.USAGE_ERROR, exit, printed);
+    assertTrue(printed.startsWith("orgplane: ") && printed.contains(expectedProblem), printed);
+    assertTrue(printed.contains("Usage: " + expectedUsage), printed);
+    assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing on stdout");
+    assertEquals(List.of(), asked, "the gateway was asked nothing");
+  }
+
+  @Test
+  void aCommandLineThatCannotBeUsedIsAUsageError() {
+    assertUsageError("name a command", "orgplane ");
+    assertUsageError("Unknown option: '--bogus'", "orgplane standalone", "standalone", "--bogus");
+    assertUsageError("unknown configuration key 'FOO'", "orgplane standalone", "standalone", "--set", "FOO=bar");
+    assertUsageError("unknown configuration key 'PORT'", "orgplane gateway", "gateway", "-s", "PORT=1");
+    assertUsageError("name an operation", "orgplane admin", "admin");
+    assertUsageError("Missing required option: '--email", "orgplane admin make-platform-admin",
+        "admin", "make-platform-admin");
+    assertUsageError("Invalid value for option '--concurrency'", "orgplane provision",
+        "provision", "--concurrency", "many", "--follow", "b1");
+  }
+
+  @Test
+  void provisionRefusesUnusableOptionsBeforeSigningIn() {
+    var signIn = new String[] {"--url", gateway.url(), "--email", "a@b.test", "--password", "p"};
+    assertUsageError("give one of", "orgplane provision", concat(signIn, "--follow", "b1", "--cancel", "b1"));
+    assertUsageError("give one of", "orgplane provision", concat(signIn, "--follow", "b1", "--template", "t", "x"));
+    assertUsageError("give one of", "orgplane provision", concat(signIn, "--cancel", "b1", "x"));
+    assertUsageError("give one of", "orgplane provision", concat(signIn));
+    assertUsageError("name the template", "orgplane provision", concat(signIn, "tenant-1"));
+    assertUsageError("--concurrency must be 1-64, got 0", "orgplane provision",
+        concat(signIn, "--concurrency", "0", "--template", "t", "x"));
+    assertUsageError("--concurrency must be 1-64, got 65", "orgplane provision",
+        concat(signIn, "--concurrency", "65", "--template", "t", "x"));
+    for (var url : List.of("ftp://localhost:8080", "localhost:8080", "http:///v1", "http://exa mple")) {
+      assertUsageError("--url", "orgplane provision", "provision", "--url", url, "--token", "t", "--follow", "b1");
+    }
+  }
+
+  @Test
+  void aProvisionThatFailsUnexpectedlyIsNotReportedAsFailedTenants() {
+    gateway.close();
+    // a batch without the counts every batch has: the command cannot follow it
+    gateway = new StandInGateway().on("/v1/provisioning/batches/b1", exchange ->
+        answer(exchange, 200, "{\"id\":\"b1\",\"status\":\"running\",\"total\":1,\"items\":[]}"));
+
+    int exit = Orgplane.commandLine().execute("provision", "--url", gateway.url(), "--token", "t", "--follow", "b1");
+
+    var printed = err.toString(StandardCharsets.UTF_8);
+    assertEquals(2, exit, printed);
+    assertEquals(1, printed.lines().count(), printed);
+    assertTrue(printed.startsWith("orgplane: "), printed);
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    var all = new String[first.length + 1 + more.length];
+    all[0] = "provision";
+    System.arraycopy(first, 0, all, 1, first.length);
+    System.arraycopy(more, 0, all, 1 + first.length, more.length);
+    return all;
+  }
+}
