@@ -3,17 +3,15 @@ package dev.orgplane.launcher;
 import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The PostgreSQL that {@code standalone} runs when no external one is configured. Its data lives
- * under {@code <data dir>/pg} and survives restarts. pg_ctl starts the postmaster in a session of
- * its own, so a {@code kill -9} of our process group can leave it running: such a survivor of an
- * earlier run is shut down (a fast shutdown keeps every committed transaction) before we start.
+ * under {@code <data dir>/pg} and survives restarts. The caller has claimed the {@link DataDirectory}, so a server
+ * found running on it is nobody's but an earlier run's, left behind by a {@code kill -9}: it is stopped
+ * ({@link OrphanPostmaster}) before ours starts.
  *
  * <p>zonky's builder is made for tests: it starts the server with {@code -F} (no fsync) and
  * {@code synchronous_commit=off}, so a power cut or an OS crash could lose acknowledged writes or
@@ -31,10 +29,10 @@ final class EmbeddedDatabase implements AutoCloseable {
     this.postgres = postgres;
   }
 
-  static EmbeddedDatabase start(Path dataDir, int port) {
+  static EmbeddedDatabase start(DataDirectory claimed, int port) {
+    var dataDir = claimed.path();
     var pgDir = dataDir.resolve("pg");
-    ensureWritable(dataDir);
-    stopSurvivor(pgDir);
+    OrphanPostmaster.stop(pgDir, "left running by an earlier run");
     try {
       var builder = EmbeddedPostgres.builder()
           .setDataDirectory(pgDir)
@@ -65,39 +63,6 @@ final class EmbeddedDatabase implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       System.err.println("orgplane: could not stop the embedded PostgreSQL cleanly: " + e.getMessage());
-    }
-  }
-
-  private static void ensureWritable(Path dataDir) {
-    try {
-      Files.createDirectories(dataDir);
-      var probe = Files.createTempFile(dataDir, ".write-probe", "");
-      Files.delete(probe);
-    } catch (IOException e) {
-      throw new LauncherException("the data directory " + dataDir.toAbsolutePath()
-          + " is not writable (ORGPLANE_DATA_DIR): " + e.getMessage(), e);
-    }
-  }
-
-  private static void stopSurvivor(Path pgDir) {
-    var pidFile = pgDir.resolve("postmaster.pid");
-    if (!Files.isRegularFile(pidFile)) {
-      return;
-    }
-    try {
-      var firstLine = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
-      var survivor = ProcessHandle.of(Long.parseLong(firstLine))
-          .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
-      if (survivor.isPresent()) {
-        System.out.println("orgplane: stopping PostgreSQL left running by an earlier run (pid " + firstLine + ")");
-        survivor.get().destroy();
-        survivor.get().onExit().get(60, TimeUnit.SECONDS);
-      }
-    } catch (NumberFormatException | IOException e) {
-      // an unreadable pid file is stale by definition: PostgreSQL replaces it at start
-    } catch (Exception e) {
-      throw new LauncherException("a PostgreSQL from an earlier run is still using " + pgDir
-          + " and did not stop: " + e.getMessage(), e);
     }
   }
 }

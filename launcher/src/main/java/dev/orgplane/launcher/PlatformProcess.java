@@ -9,6 +9,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One running Orgplane process: a Vert.x instance with metrics, the services deployed into it,
  * and the orderly stop on SIGTERM: the services drain their in-flight requests first (their
- * {@code stop()}), then whatever the process owns besides (the embedded database) is closed.
+ * {@code stop()}), then whatever the process owns besides (the embedded database, the data directory's lock) is
+ * closed, the last taken first.
  */
 final class PlatformProcess {
 
@@ -27,6 +30,7 @@ final class PlatformProcess {
       .with(Metrics.vertxOptions().setPreferNativeTransport(true)).withMetrics(Metrics.factory()).build();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final long startedAt = System.nanoTime();
+  private final Deque<AutoCloseable> owned = new ConcurrentLinkedDeque<>();
 
   JsonObject loadConfig(JsonObject commandLine) {
     return ConfigLoader.load(vertx, commandLine).await();
@@ -55,15 +59,20 @@ final class PlatformProcess {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
   }
 
-  /** Blocks until the JVM is asked to stop, then stops the services and runs {@code afterServices}. */
-  void runUntilStopped(AutoCloseable afterServices) {
+  /** Something the process owns besides its services: closed once they have stopped, the last given first. */
+  void closeAfterServices(AutoCloseable resource) {
+    owned.push(resource);
+  }
+
+  /** Blocks until the JVM is asked to stop, then stops the services and closes what the process owns. */
+  void runUntilStopped() {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.println("orgplane: services did not stop cleanly: " + e.getMessage());
       }
-      closeQuietly(afterServices);
+      closeOwned();
       // the last requests' access lines, and the other log lines, are still in their buffers
       AccessLogSink.closeStandardOutput();
       ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
@@ -77,23 +86,22 @@ final class PlatformProcess {
   }
 
   /** For a start that failed half-way: release what was started and return. */
-  void abort(AutoCloseable afterServices) {
+  void abort() {
     try {
       vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // the start already failed; the operator sees that failure, not this one
     }
-    closeQuietly(afterServices);
+    closeOwned();
   }
 
-  private static void closeQuietly(AutoCloseable resource) {
-    if (resource == null) {
-      return;
-    }
-    try {
-      resource.close();
-    } catch (Exception e) {
-      System.err.println("orgplane: " + e.getMessage());
+  private void closeOwned() {
+    for (var resource = owned.poll(); resource != null; resource = owned.poll()) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        System.err.println("orgplane: " + e.getMessage());
+      }
     }
   }
 }

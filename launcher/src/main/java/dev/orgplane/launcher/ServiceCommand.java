@@ -31,11 +31,11 @@ abstract class ServiceCommand implements Runnable {
       // the service loads defaults and environment itself; it is deployed with the command line only
       process.deploy(service, verticle, options.asJson(), instances(process));
     } catch (RuntimeException e) {
-      process.abort(null);
+      process.abort();
       throw e;
     }
     System.out.printf("Orgplane %s is up (started in %d ms)%n", service, process.millisSinceStart());
-    process.runUntilStopped(null);
+    process.runUntilStopped();
   }
 
   /** How many instances of the service to deploy, each on an event loop of its own. */

@@ -33,13 +33,15 @@ final class StandaloneCommand implements Runnable {
     var settings = new Settings(process.loadConfig(options.asJson()));
     // the services load defaults and environment themselves: they are given what differs only
     var overrides = options.asJson();
-    EmbeddedDatabase database = null;
     try {
+      var dataDir = DataDirectory.claim(Path.of(settings.string("ORGPLANE_DATA_DIR")));
+      process.closeAfterServices(dataDir);
       if (!settings.has("ORGPLANE_PG_URL")) {
-        database = EmbeddedDatabase.start(Path.of(settings.string("ORGPLANE_DATA_DIR")),
+        var database = EmbeddedDatabase.start(dataDir,
             settings.has("ORGPLANE_EMBEDDED_PG_PORT") ? settings.integer("ORGPLANE_EMBEDDED_PG_PORT") : 0);
+        process.closeAfterServices(database);
         overrides.put("ORGPLANE_PG_URL", database.url().toString());
-        recordDatabaseUrl(Path.of(settings.string("ORGPLANE_DATA_DIR")), database.url().toString());
+        recordDatabaseUrl(dataDir.path(), database.url().toString());
       }
       if (!options.values.containsKey("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")
           && System.getenv("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS") == null) {
@@ -54,19 +56,19 @@ final class StandaloneCommand implements Runnable {
       overrides.put("ORGPLANE_ORG_SERVICE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ORG_SERVICE_PORT"));
       overrides.put("ORGPLANE_ENGINE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ENGINE_PORT"));
       if (process.unixSockets()) {
-        socketIn(settings, "ORGPLANE_ORG_SERVICE_SOCKET", "org-service.sock", overrides);
-        socketIn(settings, "ORGPLANE_ENGINE_SOCKET", "engine.sock", overrides);
+        socketIn(dataDir, settings, "ORGPLANE_ORG_SERVICE_SOCKET", "org-service.sock", overrides);
+        socketIn(dataDir, settings, "ORGPLANE_ENGINE_SOCKET", "engine.sock", overrides);
       }
       process.deploy("org-service", OrgServiceVerticle::new, overrides, OrgServiceVerticle.eventLoops(settings));
       process.deploy("provisioning-engine", EngineVerticle::new, overrides, EngineVerticle.eventLoops(settings));
       process.deploy("api-gateway", GatewayVerticle::new, overrides, GatewayVerticle.eventLoops(settings));
     } catch (RuntimeException e) {
-      process.abort(database);
+      process.abort();
       throw e;
     }
     System.out.printf("Orgplane is up: http://localhost:%s (started in %d ms)%n",
         settings.string("ORGPLANE_HTTP_PORT"), process.millisSinceStart());
-    process.runUntilStopped(database);
+    process.runUntilStopped();
   }
 
   /**
@@ -74,19 +76,13 @@ final class StandaloneCommand implements Runnable {
    * (unless configured otherwise): no loopback TCP stack between them. A path too long for a socket
    * address (about 100 bytes) leaves that service on TCP.
    */
-  private static void socketIn(Settings settings, String key, String file, JsonObject overrides) {
+  private static void socketIn(DataDirectory dataDir, Settings settings, String key, String file, JsonObject overrides) {
     if (settings.has(key)) {
       return;
     }
-    var dataDir = Path.of(settings.string("ORGPLANE_DATA_DIR")).toAbsolutePath().normalize();
-    var socket = dataDir.resolve(file).toString();
+    var socket = dataDir.path().resolve(file).toString();
     if (socket.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
       return;
-    }
-    try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new LauncherException("cannot create ORGPLANE_DATA_DIR " + dataDir + ": " + e.getMessage(), e);
     }
     overrides.put(key, socket);
   }

@@ -1,0 +1,73 @@
+package dev.orgplane.launcher;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+/**
+ * The data directory of a standalone platform, claimed by this process: made private to this operating-system user
+ * (0700) and locked until the process ends. A second standalone on the same directory fails at once, before it
+ * touches anything in it: it used to stop the first one's database as if it were left over from a crash, and
+ * to take over its Unix sockets. The lock is the kernel's ({@link FileChannel#tryLock}), so it ends with its
+ * process however that ends, {@code kill -9} included.
+ */
+final class DataDirectory implements AutoCloseable {
+
+  private static final String LOCK_FILE = "orgplane.lock";
+
+  private final Path path;
+  private final FileChannel lock;
+
+  private DataDirectory(Path path, FileChannel lock) {
+    this.path = path;
+    this.lock = lock;
+  }
+
+  static DataDirectory claim(Path directory) {
+    var path = directory.toAbsolutePath().normalize();
+    FileChannel channel;
+    try {
+      PrivateFiles.directory(path);
+      channel = FileChannel.open(path.resolve(LOCK_FILE),
+          Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PrivateFiles.OWNER_ONLY);
+    } catch (IOException e) {
+      throw new LauncherException("the data directory " + path + " is not writable (ORGPLANE_DATA_DIR): "
+          + e.getMessage(), e);
+    }
+    try {
+      if (channel.tryLock() != null) {
+        return new DataDirectory(path, channel);
+      }
+    } catch (OverlappingFileLockException e) {
+      // held by this JVM already: in use all the same
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new LauncherException("cannot lock the data directory " + path + " (ORGPLANE_DATA_DIR): "
+          + e.getMessage(), e);
+    }
+    closeQuietly(channel);
+    throw new LauncherException("the data directory " + path + " is in use by another orgplane process "
+        + "(ORGPLANE_DATA_DIR): stop that one first, or give this one a directory of its own");
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /** Releases the directory to the next process. */
+  @Override
+  public void close() throws IOException {
+    lock.close();
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // the claim failed already; that failure is the one to report
+    }
+  }
+}

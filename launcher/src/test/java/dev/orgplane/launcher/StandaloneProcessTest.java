@@ -1,0 +1,68 @@
+package dev.orgplane.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.db.PgUrl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code orgplane standalone} run as processes of their own, as an operator runs it. */
+class StandaloneProcessTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void aServerLeftByAKilledStandaloneIsStoppedFastAndItsDataKept() throws Exception {
+    var dataDir = temp.resolve("data");
+    long survivor;
+    Connection client;
+    try (var killed = OrgplaneProcess.standalone(dataDir, temp.resolve("killed.out"))) {
+      killed.awaitOutput("Orgplane is up", 120);
+      client = EmbeddedDatabaseTest.connect(PgUrl.parse(Files.readString(dataDir.resolve("postgres.url"))));
+      client.createStatement().execute("CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)");
+      survivor = EmbeddedDatabaseTest.postmasterPid(dataDir);
+      killed.process().destroyForcibly().waitFor();
+    }
+    assertTrue(ProcessHandle.of(survivor).map(ProcessHandle::isAlive).orElse(false),
+        "pg_ctl starts the postmaster in a session of its own: it outlives a kill -9");
+
+    long startedAt = System.nanoTime();
+    try (var claimed = DataDirectory.claim(dataDir); var next = EmbeddedDatabase.start(claimed, 0)) {
+      assertTrue(System.nanoTime() - startedAt < 30_000_000_000L,
+          "a fast shutdown ends the sessions; a smart one waits for the client, which never leaves");
+      assertFalse(ProcessHandle.of(survivor).map(ProcessHandle::isAlive).orElse(false));
+      assertFalse(client.isValid(2), "the survivor's sessions were ended");
+      try (var connection = EmbeddedDatabaseTest.connect(next.url());
+          var rows = connection.createStatement().executeQuery("SELECT n FROM kept")) {
+        assertTrue(rows.next());
+        assertEquals(42, rows.getInt(1), "what the survivor committed is kept");
+      }
+    }
+  }
+
+  @Test
+  void aSecondStandaloneOnTheSameDataDirectoryFailsAndTheFirstKeepsServing() throws Exception {
+    var dataDir = temp.resolve("data");
+    try (var claimed = DataDirectory.claim(dataDir); var database = EmbeddedDatabase.start(claimed, 0)) {
+      long pid = EmbeddedDatabaseTest.postmasterPid(dataDir);
+
+      try (var second = OrgplaneProcess.standalone(dataDir, temp.resolve("second.out"))) {
+        assertEquals(1, second.exitWithin(60), second.output());
+        var lines = second.output().lines().filter(line -> line.startsWith("orgplane:")).toList();
+        assertEquals(1, lines.size(), second.output());
+        assertTrue(lines.get(0).contains(dataDir.toString()) && lines.get(0).contains("in use"), lines.get(0));
+      }
+
+      assertEquals(pid, EmbeddedDatabaseTest.postmasterPid(dataDir));
+      try (var connection = EmbeddedDatabaseTest.connect(database.url())) {
+        assertTrue(connection.isValid(2), "the first one's database serves on");
+      }
+    }
+  }
+}
