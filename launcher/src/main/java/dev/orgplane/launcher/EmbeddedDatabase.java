@@ -13,6 +13,10 @@ import java.util.Map;
  * found running on it is nobody's but an earlier run's, left behind by a {@code kill -9}: it is stopped
  * ({@link OrphanPostmaster}) before ours starts.
  *
+ * <p>The process owns the server from before it starts ({@link PlatformProcess#closeAfterServices}): a
+ * {@link #close} asked for while it starts (Ctrl-C, SIGTERM) waits for the start to end and then stops it, and a
+ * start that fails in any way stops what it started, so no way out of the process leaves the server running.
+ *
  * <p>zonky's builder is made for tests: it starts the server with {@code -F} (no fsync) and
  * {@code synchronous_commit=off}, so a power cut or an OS crash could lose acknowledged writes or
  * corrupt the data directory. This server holds the platform's data, so both are switched back on
@@ -23,14 +27,22 @@ final class EmbeddedDatabase implements AutoCloseable {
   /** The server settings that make a committed transaction survive a crash of the machine. */
   private static final Map<String, String> DURABLE = Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
 
-  private final EmbeddedPostgres postgres;
+  private final Path dataDir;
+  private final int port;
+  /** The running server: null before it starts, and once it is closed. */
+  private EmbeddedPostgres postgres;
+  private boolean closed;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres) {
-    this.postgres = postgres;
+  /** The server of {@code claimed}'s data directory, on {@code port} (0: a free one), not started yet. */
+  EmbeddedDatabase(DataDirectory claimed, int port) {
+    this.dataDir = claimed.path();
+    this.port = port;
   }
 
-  static EmbeddedDatabase start(DataDirectory claimed, int port) {
-    var dataDir = claimed.path();
+  synchronized void start() {
+    if (closed) {
+      throw new LauncherException("the platform stopped before its embedded PostgreSQL started");
+    }
     var pgDir = dataDir.resolve("pg");
     OrphanPostmaster.stop(pgDir, "left running by an earlier run");
     try {
@@ -46,8 +58,14 @@ final class EmbeddedDatabase implements AutoCloseable {
       if (port > 0) {
         builder.setPort(port);
       }
-      return new EmbeddedDatabase(builder.start());
-    } catch (IOException | RuntimeException e) {
+      postgres = builder.start();
+    } catch (Throwable e) {
+      // zonky gives no handle on a server whose start failed (it gave up waiting for it, say); it may run all the same
+      try {
+        OrphanPostmaster.stop(pgDir, "that this failed start left running");
+      } catch (LauncherException notStopped) {
+        e.addSuppressed(notStopped);
+      }
       throw new LauncherException("cannot start the embedded PostgreSQL in " + pgDir + " (log: "
           + dataDir.resolve("postgres.log") + "): " + StartupFailure.describe(e), e);
     }
@@ -57,12 +75,18 @@ final class EmbeddedDatabase implements AutoCloseable {
     return new PgUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", "");
   }
 
+  /** Stops the server; asked for while it starts, once the start has ended. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
+    if (postgres == null) {
+      return;
+    }
     try {
       postgres.close();
     } catch (IOException e) {
       System.err.println("orgplane: could not stop the embedded PostgreSQL cleanly: " + e.getMessage());
     }
+    postgres = null;
   }
 }

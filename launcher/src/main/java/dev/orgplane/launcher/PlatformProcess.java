@@ -32,6 +32,11 @@ final class PlatformProcess {
   private final long startedAt = System.nanoTime();
   private final Deque<AutoCloseable> owned = new ConcurrentLinkedDeque<>();
 
+  PlatformProcess() {
+    // from the first moment on: a stop asked for while the process starts releases what it has started so far
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "orgplane-shutdown"));
+  }
+
   JsonObject loadConfig(JsonObject commandLine) {
     return ConfigLoader.load(vertx, commandLine).await();
   }
@@ -64,25 +69,27 @@ final class PlatformProcess {
     owned.push(resource);
   }
 
-  /** Blocks until the JVM is asked to stop, then stops the services and closes what the process owns. */
+  /** Blocks until the JVM is asked to stop and the process has stopped. */
   void runUntilStopped() {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("orgplane: services did not stop cleanly: " + e.getMessage());
-      }
-      closeOwned();
-      // the last requests' access lines, and the other log lines, are still in their buffers
-      AccessLogSink.closeStandardOutput();
-      ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
-      stopped.countDown();
-    }, "orgplane-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The shutdown hook: stops the services, then closes what the process owns. */
+  private void stop() {
+    try {
+      vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("orgplane: services did not stop cleanly: " + e.getMessage());
+    }
+    closeOwned();
+    // the last requests' access lines, and the other log lines, are still in their buffers
+    AccessLogSink.closeStandardOutput();
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    stopped.countDown();
   }
 
   /** For a start that failed half-way: release what was started and return. */

@@ -37,9 +37,11 @@ final class StandaloneCommand implements Runnable {
       var dataDir = DataDirectory.claim(Path.of(settings.string("ORGPLANE_DATA_DIR")));
       process.closeAfterServices(dataDir);
       if (!settings.has("ORGPLANE_PG_URL")) {
-        var database = EmbeddedDatabase.start(dataDir,
+        var database = new EmbeddedDatabase(dataDir,
             settings.has("ORGPLANE_EMBEDDED_PG_PORT") ? settings.integer("ORGPLANE_EMBEDDED_PG_PORT") : 0);
+        // owned before it starts: a stop asked for during its start stops it once started
         process.closeAfterServices(database);
+        database.start();
         overrides.put("ORGPLANE_PG_URL", database.url().toString());
         recordDatabaseUrl(dataDir.path(), database.url().toString());
       }
@@ -62,7 +64,7 @@ final class StandaloneCommand implements Runnable {
       process.deploy("org-service", OrgServiceVerticle::new, overrides, OrgServiceVerticle.eventLoops(settings));
       process.deploy("provisioning-engine", EngineVerticle::new, overrides, EngineVerticle.eventLoops(settings));
       process.deploy("api-gateway", GatewayVerticle::new, overrides, GatewayVerticle.eventLoops(settings));
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       process.abort();
       throw e;
     }

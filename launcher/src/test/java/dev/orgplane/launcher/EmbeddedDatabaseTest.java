@@ -39,8 +39,16 @@ class EmbeddedDatabaseTest {
   }
 
   private EmbeddedDatabase start(DataDirectory claimed) {
-    var database = EmbeddedDatabase.start(claimed, 0);
+    var database = new EmbeddedDatabase(claimed, 0);
     started.add(database);
+    database.start();
+    return database;
+  }
+
+  /** A database on {@code claimed}, started as standalone starts it. */
+  static EmbeddedDatabase started(DataDirectory claimed) {
+    var database = new EmbeddedDatabase(claimed, 0);
+    database.start();
     return database;
   }
 

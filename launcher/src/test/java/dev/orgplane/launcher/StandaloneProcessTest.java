@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +19,12 @@ class StandaloneProcessTest {
 
   @TempDir
   Path temp;
+
+  /** A test that failed may have left a server behind: it goes, so the next tests do not share the machine with it. */
+  @AfterEach
+  void stopLeftServer() {
+    OrphanPostmaster.stop(temp.resolve("data/pg"), "a test left running");
+  }
 
   @Test
   void aServerLeftByAKilledStandaloneIsStoppedFastAndItsDataKept() throws Exception {
@@ -33,7 +42,7 @@ class StandaloneProcessTest {
         "pg_ctl starts the postmaster in a session of its own: it outlives a kill -9");
 
     long startedAt = System.nanoTime();
-    try (var claimed = DataDirectory.claim(dataDir); var next = EmbeddedDatabase.start(claimed, 0)) {
+    try (var claimed = DataDirectory.claim(dataDir); var next = EmbeddedDatabaseTest.started(claimed)) {
       assertTrue(System.nanoTime() - startedAt < 30_000_000_000L,
           "a fast shutdown ends the sessions; a smart one waits for the client, which never leaves");
       assertFalse(ProcessHandle.of(survivor).map(ProcessHandle::isAlive).orElse(false));
@@ -47,9 +56,43 @@ class StandaloneProcessTest {
   }
 
   @Test
+  void aStopWhileThePlatformStartsStopsItsDatabase() throws Exception {
+    var dataDir = temp.resolve("data");
+    long postmaster;
+    try (var starting = OrgplaneProcess.standalone(dataDir, temp.resolve("starting.out"))) {
+      postmaster = awaitReadyPostmaster(dataDir, starting);
+      starting.process().destroy();
+      starting.exitWithin(60);
+      assertFalse(starting.output().contains("Orgplane is up"), "stopped while it started:\n" + starting.output());
+    }
+    var left = ProcessHandle.of(postmaster);
+    if (left.isPresent()) {
+      left.get().onExit().get(15, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The pid of the postmaster once it accepts connections: the platform's services start next. */
+  private static long awaitReadyPostmaster(Path dataDir, OrgplaneProcess starting) throws Exception {
+    var pidFile = dataDir.resolve("pg/postmaster.pid");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline && starting.process().isAlive()) {
+      try {
+        var lines = Files.readAllLines(pidFile);
+        if (lines.size() > 7 && lines.get(7).trim().equals("ready")) {
+          return Long.parseLong(lines.get(0).trim());
+        }
+      } catch (IOException e) {
+        // not there yet
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no postmaster ready:\n" + starting.output());
+  }
+
+  @Test
   void aSecondStandaloneOnTheSameDataDirectoryFailsAndTheFirstKeepsServing() throws Exception {
     var dataDir = temp.resolve("data");
-    try (var claimed = DataDirectory.claim(dataDir); var database = EmbeddedDatabase.start(claimed, 0)) {
+    try (var claimed = DataDirectory.claim(dataDir); var database = EmbeddedDatabaseTest.started(claimed)) {
       long pid = EmbeddedDatabaseTest.postmasterPid(dataDir);
 
       try (var second = OrgplaneProcess.standalone(dataDir, temp.resolve("second.out"))) {
