@@ -17,6 +17,11 @@ import java.util.Map;
  * {@link #close} asked for while it starts (Ctrl-C, SIGTERM) waits for the start to end and then stops it, and a
  * start that fails in any way stops what it started, so no way out of the process leaves the server running.
  *
+ * <p>zonky extracts the PostgreSQL binaries it carries into a working directory and runs whatever it finds there
+ * already; its default, {@code /tmp/embedded-pg}, is shared by every user of the machine and writable by all, so
+ * anyone could have put their own programs there for us to run. Ours is {@value #BINARIES} in the data directory,
+ * which only this user may enter.
+ *
  * <p>zonky's builder is made for tests: it starts the server with {@code -F} (no fsync) and
  * {@code synchronous_commit=off}, so a power cut or an OS crash could lose acknowledged writes or
  * corrupt the data directory. This server holds the platform's data, so both are switched back on
@@ -26,6 +31,9 @@ final class EmbeddedDatabase implements AutoCloseable {
 
   /** The server settings that make a committed transaction survive a crash of the machine. */
   private static final Map<String, String> DURABLE = Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
+
+  /** Where the binaries are extracted, in the data directory: once, on its first start. */
+  static final String BINARIES = "pg-binaries";
 
   private final Path dataDir;
   private final int port;
@@ -46,7 +54,10 @@ final class EmbeddedDatabase implements AutoCloseable {
     var pgDir = dataDir.resolve("pg");
     OrphanPostmaster.stop(pgDir, "left running by an earlier run");
     try {
+      var binaries = dataDir.resolve(BINARIES);
+      PrivateFiles.directory(binaries);
       var builder = EmbeddedPostgres.builder()
+          .setOverrideWorkingDirectory(binaries.toFile())
           .setDataDirectory(pgDir)
           .setCleanDataDirectory(false)
           .setRegisterShutdownHook(false)
@@ -59,6 +70,8 @@ final class EmbeddedDatabase implements AutoCloseable {
         builder.setPort(port);
       }
       postgres = builder.start();
+      // zonky makes its working directory writable for every user, as tests that share /tmp/embedded-pg need
+      PrivateFiles.directory(binaries);
     } catch (Throwable e) {
       // zonky gives no handle on a server whose start failed (it gave up waiting for it, say); it may run all the same
       try {

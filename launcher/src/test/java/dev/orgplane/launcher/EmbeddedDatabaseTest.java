@@ -1,11 +1,13 @@
 package dev.orgplane.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -61,6 +63,17 @@ class EmbeddedDatabaseTest {
 
   static long postmasterPid(Path dataDir) throws Exception {
     return Long.parseLong(Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(0).trim());
+  }
+
+  @Test
+  void theServerRunsBinariesOnlyThisUserCanChange() throws Exception {
+    var claimed = claim("data");
+    start(claimed);
+
+    var binaries = claimed.path().resolve(EmbeddedDatabase.BINARIES);
+    var postmaster = ProcessHandle.of(postmasterPid(claimed.path())).orElseThrow().info().command().orElseThrow();
+    assertTrue(postmaster.startsWith(binaries + "/"), postmaster);
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(binaries)));
   }
 
   @Test
