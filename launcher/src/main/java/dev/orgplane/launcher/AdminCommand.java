@@ -89,7 +89,7 @@ final class AdminCommand implements Runnable {
     if (settings.has("ORGPLANE_PG_URL")) {
       return PgUrl.parse(settings.string("ORGPLANE_PG_URL"));
     }
-    var recorded = StandaloneCommand.recordedDatabaseUrl(Path.of(settings.string("ORGPLANE_DATA_DIR")));
+    var recorded = EmbeddedDatabase.recordedUrl(Path.of(settings.string("ORGPLANE_DATA_DIR")));
     try {
       return PgUrl.parse(Files.readString(recorded).trim());
     } catch (IOException e) {

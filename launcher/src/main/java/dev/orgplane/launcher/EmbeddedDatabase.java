@@ -17,6 +17,9 @@ import java.util.Map;
  * {@link #close} asked for while it starts (Ctrl-C, SIGTERM) waits for the start to end and then stops it, and a
  * start that fails in any way stops what it started, so no way out of the process leaves the server running.
  *
+ * <p>Only this operating-system user may connect: the server listens on 127.0.0.1 alone and asks for the
+ * password ({@link DatabasePassword}) that only this user may read, as the data directory's other files.
+ *
  * <p>zonky extracts the PostgreSQL binaries it carries into a working directory and runs whatever it finds there
  * already; its default, {@code /tmp/embedded-pg}, is shared by every user of the machine and writable by all, so
  * anyone could have put their own programs there for us to run. Ours is {@value #BINARIES} in the data directory,
@@ -32,6 +35,13 @@ final class EmbeddedDatabase implements AutoCloseable {
   /** The server settings that make a committed transaction survive a crash of the machine. */
   private static final Map<String, String> DURABLE = Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
 
+  /**
+   * The server listens on loopback IPv4 only, and on no Unix socket: zonky's binaries would make theirs in
+   * {@code /tmp}, and the data directory's path may be too long for a socket address.
+   */
+  private static final Map<String, String> LOOPBACK_ONLY = Map.of("listen_addresses", "127.0.0.1",
+      "unix_socket_directories", "");
+
   /** Where the binaries are extracted, in the data directory: once, on its first start. */
   static final String BINARIES = "pg-binaries";
 
@@ -39,6 +49,7 @@ final class EmbeddedDatabase implements AutoCloseable {
   private final int port;
   /** The running server: null before it starts, and once it is closed. */
   private EmbeddedPostgres postgres;
+  private DatabasePassword password;
   private boolean closed;
 
   /** The server of {@code claimed}'s data directory, on {@code port} (0: a free one), not started yet. */
@@ -47,24 +58,31 @@ final class EmbeddedDatabase implements AutoCloseable {
     this.port = port;
   }
 
+  /** Starts the server (made on the first start) and records its address for {@code orgplane admin}. */
   synchronized void start() {
     if (closed) {
       throw new LauncherException("the platform stopped before its embedded PostgreSQL started");
     }
     var pgDir = dataDir.resolve("pg");
+    var log = dataDir.resolve("postgres.log");
     OrphanPostmaster.stop(pgDir, "left running by an earlier run");
     try {
+      PrivateFiles.restrict(log);
       var binaries = dataDir.resolve(BINARIES);
       PrivateFiles.directory(binaries);
+      password = DatabasePassword.of(dataDir, pgDir);
       var builder = EmbeddedPostgres.builder()
           .setOverrideWorkingDirectory(binaries.toFile())
           .setDataDirectory(pgDir)
           .setCleanDataDirectory(false)
           .setRegisterShutdownHook(false)
           .setPGStartupWait(Duration.ofSeconds(60))
+          .setConnectConfig("password", password.value())
           .setServerConfig("max_connections", "200")
-          .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolve("postgres.log").toFile()))
-          .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolve("postgres.log").toFile()));
+          .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      password.initdbOptions().forEach(builder::setLocaleConfig);
+      LOOPBACK_ONLY.forEach(builder::setServerConfig);
       DURABLE.forEach(builder::setServerConfig);
       if (port > 0) {
         builder.setPort(port);
@@ -72,20 +90,36 @@ final class EmbeddedDatabase implements AutoCloseable {
       postgres = builder.start();
       // zonky makes its working directory writable for every user, as tests that share /tmp/embedded-pg need
       PrivateFiles.directory(binaries);
+      password.require(postgres);
+      PrivateFiles.write(recordedUrl(dataDir), url() + "\n");
     } catch (Throwable e) {
-      // zonky gives no handle on a server whose start failed (it gave up waiting for it, say); it may run all the same
-      try {
-        OrphanPostmaster.stop(pgDir, "that this failed start left running");
-      } catch (LauncherException notStopped) {
-        e.addSuppressed(notStopped);
-      }
-      throw new LauncherException("cannot start the embedded PostgreSQL in " + pgDir + " (log: "
-          + dataDir.resolve("postgres.log") + "): " + StartupFailure.describe(e), e);
+      stopAfterFailedStart(pgDir, e);
+      throw new LauncherException("cannot start the embedded PostgreSQL in " + pgDir + " (log: " + log + "): "
+          + StartupFailure.describe(e), e);
     }
   }
 
+  private void stopAfterFailedStart(Path pgDir, Throwable failure) {
+    try {
+      if (postgres != null) {
+        postgres.close();
+        postgres = null;
+      } else {
+        // zonky gives no handle on a server whose start failed (it gave up waiting for it, say); it may run all the same
+        OrphanPostmaster.stop(pgDir, "that this failed start left running");
+      }
+    } catch (IOException | RuntimeException notStopped) {
+      failure.addSuppressed(notStopped);
+    }
+  }
+
+  /** Where standalone leaves the embedded database's address, password included, for {@code orgplane admin}. */
+  static Path recordedUrl(Path dataDir) {
+    return dataDir.resolve("postgres.url");
+  }
+
   PgUrl url() {
-    return new PgUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", "");
+    return new PgUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", password.value());
   }
 
   /** Stops the server; asked for while it starts, once the start has ended. */

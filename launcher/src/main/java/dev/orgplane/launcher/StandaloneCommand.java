@@ -5,9 +5,7 @@ import dev.orgplane.gateway.GatewayVerticle;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +41,6 @@ final class StandaloneCommand implements Runnable {
         process.closeAfterServices(database);
         database.start();
         overrides.put("ORGPLANE_PG_URL", database.url().toString());
-        recordDatabaseUrl(dataDir.path(), database.url().toString());
       }
       if (!options.values.containsKey("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")
           && System.getenv("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS") == null) {
@@ -52,7 +49,7 @@ final class StandaloneCommand implements Runnable {
       }
       if (settings.string("ORGPLANE_ENGINE_CLIENT_SECRET", "").isEmpty()) {
         // both services run in this process: a secret of this run's own is enough, and none is stored
-        overrides.put("ORGPLANE_ENGINE_CLIENT_SECRET", EngineSecret.random());
+        overrides.put("ORGPLANE_ENGINE_CLIENT_SECRET", RandomSecret.generate());
       }
       var internalHost = settings.string("ORGPLANE_INTERNAL_HOST");
       overrides.put("ORGPLANE_ORG_SERVICE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ORG_SERVICE_PORT"));
@@ -87,18 +84,5 @@ final class StandaloneCommand implements Runnable {
       return;
     }
     overrides.put(key, socket);
-  }
-
-  /** Where standalone leaves its embedded database's address for {@code orgplane admin}. */
-  static Path recordedDatabaseUrl(Path dataDir) {
-    return dataDir.resolve("postgres.url");
-  }
-
-  private static void recordDatabaseUrl(Path dataDir, String url) {
-    try {
-      Files.writeString(recordedDatabaseUrl(dataDir), url + "\n");
-    } catch (IOException e) {
-      throw new LauncherException("cannot write " + recordedDatabaseUrl(dataDir) + ": " + e.getMessage(), e);
-    }
   }
 }

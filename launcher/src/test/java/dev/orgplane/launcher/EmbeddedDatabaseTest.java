@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -63,6 +64,98 @@ class EmbeddedDatabaseTest {
 
   static long postmasterPid(Path dataDir) throws Exception {
     return Long.parseLong(Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(0).trim());
+  }
+
+  @Test
+  void aNewServerAsksEveryConnectionForAPasswordOnlyItsUserCanRead() throws Exception {
+    var claimed = claim("data");
+    var url = start(claimed).url();
+
+    assertRefusesWithoutThePassword(url);
+    try (var connection = connect(url)) {
+      assertEquals("127.0.0.1", setting(connection, "listen_addresses"));
+      assertEquals("", setting(connection, "unix_socket_directories"), "no socket in the /tmp every user shares");
+    }
+    var dataDir = claimed.path();
+    assertEquals(url.password(), Files.readString(dataDir.resolve(DatabasePassword.FILE)).trim());
+    assertEquals(url, PgUrl.parse(Files.readString(EmbeddedDatabase.recordedUrl(dataDir))), "what admin reads");
+    assertPrivate(dataDir);
+  }
+
+  @Test
+  void aServerMadeByAnEarlierVersionIsGivenAPasswordAndKeepsItsData() throws Exception {
+    var dataDir = temp.resolve("data");
+    Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    // as earlier versions made it: initdb -A trust, files as the umask left them, an address without a password
+    try (var earlier = EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("pg"))
+        .setOverrideWorkingDirectory(dataDir.resolve(EmbeddedDatabase.BINARIES).toFile())
+        .setCleanDataDirectory(false).setRegisterShutdownHook(false).start();
+        var connection = earlier.getPostgresDatabase().getConnection()) {
+      connection.createStatement().execute("CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)");
+      Files.writeString(EmbeddedDatabase.recordedUrl(dataDir), "postgresql://postgres:@127.0.0.1:"
+          + earlier.getPort() + "/postgres\n");
+      Files.writeString(dataDir.resolve("postgres.log"), "");
+    }
+
+    var claimed = claim("data");
+    var upgraded = start(claimed);
+
+    assertRefusesWithoutThePassword(upgraded.url());
+    assertEquals(42, keptValue(upgraded.url()));
+    assertTrue(Files.readAllLines(dataDir.resolve("pg/pg_hba.conf")).stream()
+        .noneMatch(line -> !line.startsWith("#") && line.contains("trust")));
+    assertPrivate(dataDir);
+
+    upgraded.close();
+    var again = start(claimed);
+    assertRefusesWithoutThePassword(again.url());
+    assertEquals(42, keptValue(again.url()), "the upgraded server starts as any other");
+  }
+
+  @Test
+  void aLostPasswordIsSaidAtOnce() throws Exception {
+    var claimed = claim("data");
+    start(claimed).close();
+    Files.delete(claimed.path().resolve(DatabasePassword.FILE));
+
+    var failure = assertThrows(LauncherException.class, () -> start(claimed));
+    assertTrue(failure.getMessage().contains(DatabasePassword.FILE) && failure.getMessage().contains("missing"),
+        failure.getMessage());
+  }
+
+  private static void assertRefusesWithoutThePassword(PgUrl url) {
+    assertThrows(SQLException.class, () -> connect(withPassword(url, "")).close(), "no password");
+    var wrong = assertThrows(SQLException.class, () -> connect(withPassword(url, "guess")).close());
+    assertEquals("28P01", wrong.getSQLState(), wrong.getMessage());
+  }
+
+  private static PgUrl withPassword(PgUrl url, String password) {
+    return new PgUrl(url.host(), url.port(), url.database(), url.user(), password);
+  }
+
+  private static void assertPrivate(Path dataDir) throws Exception {
+    assertEquals("rwx------", permissions(dataDir));
+    for (var file : List.of(DatabasePassword.FILE, "postgres.url", "postgres.log")) {
+      assertEquals("rw-------", permissions(dataDir.resolve(file)), file);
+    }
+  }
+
+  private static String permissions(Path path) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+  }
+
+  private static String setting(Connection connection, String name) throws SQLException {
+    try (var rows = connection.createStatement().executeQuery("SHOW " + name)) {
+      rows.next();
+      return rows.getString(1);
+    }
+  }
+
+  private static int keptValue(PgUrl url) throws SQLException {
+    try (var connection = connect(url); var rows = connection.createStatement().executeQuery("SELECT n FROM kept")) {
+      rows.next();
+      return rows.getInt(1);
+    }
   }
 
   @Test
