@@ -7,6 +7,7 @@ import dev.orgplane.gateway.limits.RateLimit;
 import dev.orgplane.gateway.limits.TokenBuckets;
 import dev.orgplane.gateway.routing.ProxyHandler;
 import dev.orgplane.gateway.routing.RouteTable;
+import dev.orgplane.gateway.routing.UnreadBodies;
 import dev.orgplane.kit.auth.KeySource;
 import dev.orgplane.kit.auth.RemoteJwks;
 import dev.orgplane.kit.auth.TokenVerifier;
@@ -59,13 +60,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       var orgKeys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
       var verifier = new TokenVerifier(vertx, trustedIssuers(orgKeys));
       var router = Router.router(vertx);
-      router.route().handler(ctx -> {
-        // a body waits until the proxy streams it on (authentication may take a round trip first)
-        if (ProxyHandler.mayHaveBody(ctx.request())) {
-          ctx.request().pause();
-        }
-        ctx.next();
-      });
+      router.route().handler(UnreadBodies::pauseAtTheDoor);
       ServiceHttp.observe(router, SERVICE);
       router.route().handler(new ResolvedPaths());
       HealthRoutes.mount(router, () -> orgKeys.keys().map(keys -> {
@@ -112,18 +107,22 @@ public final class GatewayVerticle extends ServiceVerticle {
     });
   }
 
-  /** HTTPS when a certificate and its key are configured (both or neither), else plain HTTP. */
+  /**
+   * HTTPS when a certificate and its key are configured (both or neither), else plain HTTP; a connection idle for
+   * {@code ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS} is closed.
+   */
   private Future<HttpServer> listen(Router router) {
     var host = settings.string("ORGPLANE_HTTP_HOST");
     var port = settings.integer("ORGPLANE_HTTP_PORT");
+    var idle = settings.integer("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS");
     var cert = settings.string("ORGPLANE_TLS_CERT_FILE", "");
     var key = settings.string("ORGPLANE_TLS_KEY_FILE", "");
     if (cert.isBlank() != key.isBlank()) {
       return Future.failedFuture(new IllegalStateException("ORGPLANE_TLS_CERT_FILE and ORGPLANE_TLS_KEY_FILE go "
           + "together: set both for HTTPS, or neither"));
     }
-    return cert.isBlank() ? ServiceHttp.listen(vertx, router, host, port)
-        : ServiceHttp.listenTls(vertx, router, host, port, cert, key);
+    return cert.isBlank() ? ServiceHttp.listen(vertx, router, host, port, idle)
+        : ServiceHttp.listenTls(vertx, router, host, port, cert, key, idle);
   }
 
   /** {@code /metrics} on a port of its own (internal host), so scrapers never need the public door. */

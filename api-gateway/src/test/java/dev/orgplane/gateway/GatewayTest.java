@@ -9,6 +9,7 @@ import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.testing.ForgedTokens;
 import dev.orgplane.kit.testing.TestKeys;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -304,6 +305,111 @@ class GatewayTest {
     int head = answer.indexOf("\r\n\r\n");
     var length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(answer);
     return head >= 0 && length.find() && answer.length() - head - 4 >= Integer.parseInt(length.group(1));
+  }
+
+  /**
+   * The gateway answers a request with a body itself (401 here) without reading the body: the rest of it is read and
+   * dropped, and the connection carries the next request (it stalled for good, the body paused).
+   */
+  @Test
+  void aBodyTheGatewayDidNotForwardIsDroppedAndTheConnectionGoesOn() {
+    // held to the end: Vert.x closes the connections of a client it finds unreachable
+    var net = vertx.createNetClient();
+    var socket = net.connect(gatewayPort, "127.0.0.1").await();
+    var answers = new StringBuffer();
+    socket.handler(bytes -> answers.append(bytes.toString()));
+    var piece = "x".repeat(64 * 1024);
+    socket.write("POST /v1/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + 32 * piece.length() + "\r\n\r\n");
+    for (int i = 0; i < 32; i++) {
+      socket.write(piece);
+    }
+    socket.write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    awaitTrue(() -> answers.indexOf("HTTP/1.1 200") > 0, answers);
+    net.close();
+    assertTrue(answers.toString().startsWith("HTTP/1.1 401 "), answers.toString());
+  }
+
+  /** A streamed body past the drain limit is cut off: after the answer, the connection is closed. */
+  @Test
+  void aBodyTheGatewayDidNotForwardIsCutOffPastTheDrainLimit() {
+    var net = vertx.createNetClient();
+    var socket = net.connect(gatewayPort, "127.0.0.1").await();
+    var answers = new StringBuffer();
+    var closed = io.vertx.core.Promise.<Void>promise();
+    socket.handler(bytes -> answers.append(bytes.toString()));
+    socket.closeHandler(v -> closed.tryComplete());
+    socket.exceptionHandler(ignored -> { });
+    socket.write("POST /v1/echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n");
+    var chunk = Integer.toHexString(256 * 1024) + "\r\n" + "x".repeat(256 * 1024) + "\r\n";
+    for (int i = 0; i < 80; i++) {
+      socket.write(chunk);
+    }
+    closed.future().timeout(10, java.util.concurrent.TimeUnit.SECONDS).await();
+    net.close();
+    assertTrue(answers.toString().startsWith("HTTP/1.1 401 "), answers.toString());
+  }
+
+  /** A client that stops sending halfway through its body does not keep its connection past the idle timeout. */
+  @Test
+  void aConnectionIdleForTheIdleTimeoutIsClosed() {
+    var port = freePort();
+    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", "1"))).await();
+    var net = vertx.createNetClient();
+    var socket = net.connect(port, "127.0.0.1").await();
+    var closed = io.vertx.core.Promise.<Void>promise();
+    socket.closeHandler(v -> closed.tryComplete());
+    socket.write("POST /v1/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"half\":");
+    var outcome = closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).transform(Future::succeededFuture)
+        .await();
+    net.close();
+    vertx.undeploy(deployment).await();
+    assertTrue(outcome.succeeded(), "closed: " + outcome.cause());
+  }
+
+  /**
+   * Over HTTP/2 a body the gateway did not forward ends with its stream (reset once the answer is out): the
+   * connection's flow-control window, which unread data held, serves the next request.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"unauthenticated", "announced over the limit"})
+  void overHttp2ABodyTheGatewayDidNotForwardEndsWithItsStreamOnly(String kind) {
+    var http2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    var token = token(c -> c);
+    var refused = http2.request(io.vertx.core.http.HttpMethod.POST, gatewayPort, "127.0.0.1", "/v1/echo").compose(request -> {
+      if (kind.equals("unauthenticated")) {
+        request.setChunked(true);
+      } else {
+        request.putHeader("Authorization", "Bearer " + token).putHeader("Content-Length", String.valueOf(32L << 20));
+      }
+      request.exceptionHandler(ignored -> { });
+      for (int i = 0; i < 8; i++) {
+        request.write("x".repeat(32 * 1024));
+      }
+      return request.response().map(response -> response.request().connection());
+    }).timeout(5, java.util.concurrent.TimeUnit.SECONDS);
+    var connection = refused.await();
+    var next = http2.request(io.vertx.core.http.HttpMethod.POST, gatewayPort, "127.0.0.1", "/v1/echo")
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send("x".repeat(100)))
+        .compose(response -> response.body().map(body -> response.request().connection()))
+        .timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+    http2.close();
+    assertTrue(connection == next, "the same connection carried the next request");
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, Object shown) {
+    var deadline = System.currentTimeMillis() + 5_000;
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.currentTimeMillis() < deadline, "not in 5 s: " + shown);
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   @Test

@@ -68,6 +68,7 @@ final class BodyForwarder {
           })
           .onFailure(err -> {
             if (!ctx.failed()) {
+              UnreadBodies.abandoned(ctx);
               ctx.fail(balancer.failure(err, upstream));
             }
           });
@@ -79,6 +80,7 @@ final class BodyForwarder {
    * counted against the limit as it streams.
    */
   private Future<HttpClientResponse> body(RoutingContext ctx, HttpClientRequest upstreamRequest, String length) {
+    UnreadBodies.forwarded(ctx);
     if (length != null) {
       return upstreamRequest.send(ctx.request());
     }
@@ -97,6 +99,7 @@ final class BodyForwarder {
       received[0] += chunk.length();
       if (received[0] > bodyLimitBytes) {
         request.handler(null);
+        UnreadBodies.abandoned(ctx);
         ctx.fail(new ApiException(413, "payload_too_large", "The request body is larger than the limit."));
         upstreamRequest.reset();
         return;

@@ -17,8 +17,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class ProxyHandler implements Handler<RoutingContext> {
 
-  private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
-
   private final RouteTable routes;
   private final long bodyLimitBytes;
   private final BodilessForwarder bodiless;
@@ -48,7 +46,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     var length = request.getHeader("Content-Length");
     long announced = HopHeaders.contentLength(length);
     if (announced > bodyLimitBytes) {
-      refuseOversize(ctx, announced);
+      // the body is left unread: UnreadBodies drops it after the answer, or ends its connection or stream
+      ctx.fail(new ApiException(413, "payload_too_large", "The request body is larger than the limit."));
       return;
     }
     if (mayHaveBody(request)) {
@@ -56,24 +55,6 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     } else {
       bodiless.forward(ctx, route);
     }
-  }
-
-  /**
-   * 413 for a body announced larger than the limit. Many clients read no answer before they have sent
-   * their whole body, so a body up to {@value #DRAIN_LIMIT} bytes is read and dropped first; a larger
-   * one gets the answer at once and the connection is closed, which ends the upload.
-   */
-  private void refuseOversize(RoutingContext ctx, long length) {
-    var request = ctx.request();
-    var tooLarge = new ApiException(413, "payload_too_large", "The request body is larger than the limit.");
-    if (length > DRAIN_LIMIT) {
-      ctx.response().putHeader("Connection", "close").endHandler(ended -> request.connection().close());
-      ctx.fail(tooLarge);
-      return;
-    }
-    request.handler(dropped -> { });
-    request.endHandler(ended -> ctx.fail(tooLarge));
-    request.resume();
   }
 
   /** Closes the upstream connections of requests without a body; call it once the server has drained. */

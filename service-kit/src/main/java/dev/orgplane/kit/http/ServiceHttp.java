@@ -41,17 +41,25 @@ public final class ServiceHttp {
   }
 
   public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port) {
-    return listen(vertx, router, serverOptions().setHost(host).setPort(port));
+    return listen(vertx, router, host, port, 0);
+  }
+
+  /**
+   * A server that closes a connection on which no byte went either way for {@code idleTimeoutSeconds} (0: never): a
+   * public door must not keep what a client opened and left, or a request it stopped sending halfway.
+   */
+  public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port, int idleTimeoutSeconds) {
+    return listen(vertx, router, serverOptions().setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds));
   }
 
   /**
    * HTTPS with the PEM certificate chain and private key at these paths: HTTP/2 (negotiated by ALPN) and
-   * HTTP/1.1 on one port.
+   * HTTP/1.1 on one port; idle connections are closed as by {@link #listen(Vertx, Router, String, int, int)}.
    */
   public static Future<HttpServer> listenTls(Vertx vertx, Router router, String host, int port, String certPath,
-      String keyPath) {
-    return listen(vertx, router, serverOptions().setHost(host).setPort(port).setSsl(true).setUseAlpn(true)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath)));
+      String keyPath, int idleTimeoutSeconds) {
+    return listen(vertx, router, serverOptions().setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds)
+        .setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath)));
   }
 
   private static Future<HttpServer> listen(Vertx vertx, Router router, HttpServerOptions options) {

@@ -1,0 +1,95 @@
+package dev.orgplane.gateway.routing;
+
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Request bodies wait at the door, paused, until the proxy streams them on (authentication may take a round trip
+ * first). A body the gateway does not forward, because it answers the request itself (401, 429, 404, 413, a refused
+ * CORS origin, an upstream it cannot reach), must not stay paused: HTTP/1.1 reads the next request of a connection
+ * only after this one's body, and HTTP/2 counts unread data against the whole connection's flow-control window, so
+ * the connection stalled for good. Once such an answer is out, an HTTP/2 body ends with its stream (reset with
+ * NO_ERROR, RFC 9113 section 8.1: stop sending); an HTTP/1 body is read and dropped, so a client that reads nothing
+ * before it has sent its whole body still gets the answer, and the connection then carries the next request. Up to
+ * {@value #DRAIN_LIMIT} bytes: a longer body is cut off by closing the connection, said in advance
+ * ({@code Connection: close}) when its length is announced.
+ */
+public final class UnreadBodies {
+
+  static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+  private static final String PAUSED = "orgplane.bodyPaused";
+  private static final String FORWARDED = "orgplane.bodyForwarded";
+
+  private UnreadBodies() {
+  }
+
+  /** The door's first handler: pauses a body, and sees to it if the gateway answers without forwarding it. */
+  public static void pauseAtTheDoor(RoutingContext ctx) {
+    var request = ctx.request();
+    if (ProxyHandler.mayHaveBody(request)) {
+      request.pause();
+      ctx.put(PAUSED, Boolean.TRUE);
+      ctx.addHeadersEndHandler(head -> {
+        if (isUnread(ctx) && isHttp1(request) && announcedLength(request) > DRAIN_LIMIT) {
+          ctx.response().putHeader("Connection", "close");
+        }
+      });
+      ctx.addEndHandler(answered -> {
+        if (answered.succeeded() && isUnread(ctx)) {
+          dispose(ctx);
+        }
+      });
+    }
+    ctx.next();
+  }
+
+  /** The proxy streams the body on: its reading is the proxy's now. */
+  static void forwarded(RoutingContext ctx) {
+    ctx.put(FORWARDED, Boolean.TRUE);
+  }
+
+  /** The proxy stopped streaming the body before its end (over the limit, the upstream gone): it is ours again. */
+  static void abandoned(RoutingContext ctx) {
+    ctx.remove(FORWARDED);
+  }
+
+  private static boolean isUnread(RoutingContext ctx) {
+    return ctx.get(PAUSED) != null && ctx.get(FORWARDED) == null && !ctx.request().isEnded();
+  }
+
+  private static void dispose(RoutingContext ctx) {
+    var request = ctx.request();
+    if (!isHttp1(request)) {
+      ctx.response().reset(0);
+      return;
+    }
+    if (announcedLength(request) > DRAIN_LIMIT) {
+      request.connection().close();
+      return;
+    }
+    var dropped = new long[1];
+    request.handler(chunk -> {
+      dropped[0] += chunk.length();
+      if (dropped[0] > DRAIN_LIMIT) {
+        request.handler(null);
+        request.connection().close();
+      }
+    });
+    request.resume();
+  }
+
+  private static boolean isHttp1(HttpServerRequest request) {
+    return request.version() != HttpVersion.HTTP_2;
+  }
+
+  /** The announced length, -1 for none or one that is no number (the server's decoder refuses those first). */
+  private static long announcedLength(HttpServerRequest request) {
+    try {
+      return HopHeaders.contentLength(request.getHeader("Content-Length"));
+    } catch (ApiException notANumber) {
+      return -1;
+    }
+  }
+}
