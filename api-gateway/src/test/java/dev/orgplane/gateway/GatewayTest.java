@@ -586,7 +586,7 @@ class GatewayTest {
   }
 
   @Test
-  void corsPreflightIsAnsweredForConfiguredOriginsOnly() {
+  void corsPreflightIsAnsweredForConfiguredOriginsOnlyOthersAre403() {
     var allowed = client.request(io.vertx.core.http.HttpMethod.OPTIONS, limitedGatewayPort, "127.0.0.1", "/v1/organizations")
         .putHeader("Origin", "https://app.example").putHeader("Access-Control-Request-Method", "POST")
         .putHeader("Access-Control-Request-Headers", "authorization,content-type").send().await();
@@ -599,6 +599,14 @@ class GatewayTest {
     var refused = client.request(io.vertx.core.http.HttpMethod.OPTIONS, limitedGatewayPort, "127.0.0.1", "/v1/organizations")
         .putHeader("Origin", "https://evil.example").putHeader("Access-Control-Request-Method", "POST").send().await();
     assertEquals(null, refused.getHeader("Access-Control-Allow-Origin"));
+    assertProblem(refused, 403, "cors_origin_refused");
+    var refusedRead = client.get(limitedGatewayPort, "127.0.0.1", "/v1/organizations")
+        .putHeader("Origin", "https://evil.example").send().await();
+    assertProblem(refusedRead, 403, "cors_origin_refused");
+    var sameOriginSpelledOtherwise = client.request(io.vertx.core.http.HttpMethod.OPTIONS, limitedGatewayPort, "127.0.0.1",
+        "/v1/organizations").putHeader("Origin", "https://APP.example:443").putHeader("Access-Control-Request-Method", "POST")
+        .send().await();
+    assertEquals(204, sameOriginSpelledOtherwise.statusCode(), sameOriginSpelledOtherwise.bodyAsString());
     var noCors = client.request(io.vertx.core.http.HttpMethod.OPTIONS, gatewayPort, "127.0.0.1", "/v1/organizations")
         .putHeader("Origin", "https://app.example").putHeader("Access-Control-Request-Method", "POST").send().await();
     assertEquals(null, noCors.getHeader("Access-Control-Allow-Origin"));

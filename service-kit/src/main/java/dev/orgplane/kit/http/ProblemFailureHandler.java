@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place where a service turns a failure into an HTTP answer. Domain code throws
  * {@link ApiException}; anything else is either a known infrastructure condition (bad JSON, body
- * too large, database down) with its own stable code, or a bug, which is logged with the request
- * id and answered as a bare 500 without internals.
+ * too large, database down) with its own stable code, a failure a handler gave a status (the problem of that
+ * status), or a bug, which is logged with the request id and answered as a bare 500 without internals.
  */
 public final class ProblemFailureHandler implements Handler<RoutingContext> {
 
@@ -59,8 +59,11 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
     if (isDatabaseUnavailable(failure)) {
       return Problem.of(503, "service_unavailable", "The database is unavailable; retry shortly.");
     }
-    if (failure == null && ctx.statusCode() >= 400) {
-      return forStatus(ctx.statusCode(), null);
+    var status = ctx.statusCode();
+    if (status >= 400 && (failure == null || status != 500)) {
+      // a status named with the failure (a library handler's refusal, such as vertx-web's CorsHandler's 403) is the
+      // caller's answer; only a failure without one is unexpected, a bug to log
+      return forStatus(status, null);
     }
     LOG.error("request {} {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure);
     return Problem.of(500, "internal_error", "An unexpected error occurred; request id " + RequestIds.of(ctx) + ".");

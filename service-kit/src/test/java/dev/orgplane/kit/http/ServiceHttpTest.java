@@ -57,6 +57,7 @@ class ServiceHttpTest {
     });
     router.get("/teapot").handler(ctx -> ctx.fail(new ApiException(422, "widget_wobbly", "The widget wobbles.",
         List.of(new ApiException.FieldError("name", "too wobbly")))));
+    router.get("/refused").handler(ctx -> ctx.fail(403, new io.vertx.core.VertxException("a library's own refusal")));
     port = ServiceHttp.listen(vertx, router, "127.0.0.1", 0).await().actualPort();
     client = WebClient.create(vertx);
   }
@@ -124,6 +125,14 @@ class ServiceHttpTest {
     var response = send(HttpMethod.GET, "/teapot", null);
     assertProblem(response, 422, "widget_wobbly");
     assertEquals("name", response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+  }
+
+  /** As vertx-web's CorsHandler refuses an origin: a status and an exception that is no ApiException. */
+  @Test
+  void aFailureGivenAStatusIsAProblemOfThatStatusNotA500() {
+    var response = send(HttpMethod.GET, "/refused", null);
+    assertProblem(response, 403, "forbidden");
+    assertFalse(response.bodyAsString().contains("a library's own refusal"));
   }
 
   @Test
