@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The keys published at a JWKS URL. The first successful fetch is cached and served until a token
  * names a kid we lack; then one refetch is allowed per {@code minRefreshMillis}, and concurrent
- * callers share that one request.
+ * callers share that one request. A failed first fetch is remembered for as long: a token naming the issuer must not
+ * send a request to it each time (every token a forger makes up would).
  */
 public final class RemoteJwks implements KeySource {
 
@@ -20,7 +21,7 @@ public final class RemoteJwks implements KeySource {
   private final String url;
   private final long minRefreshMillis;
   private Future<List<JsonObject>> current;
-  private long fetchedAt;
+  private long answeredAt;
 
   public RemoteJwks(Vertx vertx, String url, long minRefreshMillis) {
     this.vertx = vertx;
@@ -32,7 +33,7 @@ public final class RemoteJwks implements KeySource {
 
   @Override
   public synchronized Future<List<JsonObject>> keys() {
-    if (current == null || current.failed()) {
+    if (current == null || current.failed() && mayFetchAgain()) {
       return fetch();
     }
     return current;
@@ -43,21 +44,30 @@ public final class RemoteJwks implements KeySource {
     if (current != null && !current.isComplete()) {
       return current;
     }
-    if (current != null && System.currentTimeMillis() - fetchedAt < minRefreshMillis) {
+    if (current != null && !mayFetchAgain()) {
       return current;
     }
     return fetch();
   }
 
+  private boolean mayFetchAgain() {
+    return System.currentTimeMillis() - answeredAt >= minRefreshMillis;
+  }
+
+  /** The interval runs from the answer (or the timeout), not the ask: a slow failure must not be retried at once. */
   private Future<List<JsonObject>> fetch() {
-    fetchedAt = System.currentTimeMillis();
     var previous = current;
     current = client.getAbs(url).timeout(5000).send()
         .compose(response -> response.statusCode() == 200
             ? Future.succeededFuture(parse(response.bodyAsJsonObject()))
             : Future.failedFuture(new IllegalStateException("JWKS " + url + " answered " + response.statusCode())))
-        .recover(err -> previous != null && previous.succeeded() ? previous : Future.failedFuture(err));
+        .recover(err -> previous != null && previous.succeeded() ? previous : Future.failedFuture(err))
+        .andThen(done -> answered());
     return current;
+  }
+
+  private synchronized void answered() {
+    answeredAt = System.currentTimeMillis();
   }
 
   static List<JsonObject> parse(JsonObject jwks) {
