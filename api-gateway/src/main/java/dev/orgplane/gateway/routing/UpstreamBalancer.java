@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Round-robin over a route's upstreams with passive health: an upstream that just failed to
- * connect is skipped for {@code quarantineMillis}, unless every upstream is in quarantine (then we
- * try anyway rather than fail without trying).
+ * connect, closed the connection or did not answer in time is skipped for {@code quarantineMillis}, unless every
+ * upstream is in quarantine (then we try anyway rather than fail without trying).
  */
 final class UpstreamBalancer {
 
@@ -47,11 +47,13 @@ final class UpstreamBalancer {
 
   /**
    * The caller's problem for an exchange with {@code upstream} that failed with {@code err}: 504 when it did not
-   * answer in time, else 502; an upstream that could not be reached, or closed the connection, is quarantined.
+   * answer in time, else 502. An upstream that could not be reached, closed the connection or did not answer in time
+   * is quarantined: a hung one left in rotation made every other request wait out the route's timeout.
    */
   ApiException failure(Throwable err, URI upstream) {
     if (err instanceof TimeoutException || err.getCause() instanceof TimeoutException
         || err instanceof io.netty.handler.timeout.TimeoutException) {
+      failed(upstream);
       return new ApiException(504, "upstream_timeout", "The service behind this path did not answer in time.");
     }
     if (err instanceof ConnectException || err.getCause() instanceof ConnectException
