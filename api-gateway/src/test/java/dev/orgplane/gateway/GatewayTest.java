@@ -541,6 +541,23 @@ class GatewayTest {
     assertEquals(200, second, "another client behind the same proxy");
   }
 
+  /** An IPv6 subscriber has a whole /64 to pick addresses from: it is one client, with one bucket. */
+  @Test
+  void anIpv6ClientIsCountedByItsSlash64() {
+    var port = freePort();
+    var deployment = deployBehindLoopbackProxy(port, new JsonObject()
+        .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "2"));
+    java.util.function.Function<String, Integer> status = forwardedFor -> client.get(port, "127.0.0.1", "/v1/organizations")
+        .putHeader("Authorization", "Bearer " + token(c -> c.put("sub", java.util.UUID.randomUUID().toString())))
+        .putHeader("X-Forwarded-For", forwardedFor).send().await().statusCode();
+    var rotating = List.of(status.apply("2001:db8:1:2::1"), status.apply("2001:db8:1:2::2"),
+        status.apply("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+    var anotherNetwork = status.apply("2001:db8:1:3::1");
+    vertx.undeploy(deployment).await();
+    assertEquals(List.of(200, 200, 429), rotating, "a new address in the same /64 is no new bucket");
+    assertEquals(200, anotherNetwork);
+  }
+
   /** Behind a balancer that ends TLS, the services hear the scheme and host the client used, not the balancer's hop. */
   @Test
   void fromATrustedProxyTheServicesHearTheSchemeAndHostItReportsFromOthersWhatTheGatewaySaw() {

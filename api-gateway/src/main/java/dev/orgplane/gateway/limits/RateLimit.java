@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * 429 {@code rate_limited} with {@code Retry-After} once a key's bucket is empty. Mounted twice:
- * by client address before the token check (so floods of bad tokens are cut off too), and by token
+ * by client address ({@link ClientNetwork}: an IPv6 client by its /64) before the token check (so floods of bad tokens are cut off too), and by token
  * subject after it (so one client cannot spread its load over many addresses).
  */
 public final class RateLimit implements Handler<RoutingContext> {
@@ -27,7 +27,7 @@ public final class RateLimit implements Handler<RoutingContext> {
   }
 
   public static RateLimit perClientAddress(TokenBuckets buckets, ClientAddress clients) {
-    return new RateLimit(buckets, ctx -> clients.of(ctx.request()));
+    return new RateLimit(buckets, ctx -> ClientNetwork.of(clients.of(ctx.request())));
   }
 
   public static RateLimit perPrincipal(TokenBuckets buckets) {

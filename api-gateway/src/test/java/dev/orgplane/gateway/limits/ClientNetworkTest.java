@@ -1,0 +1,18 @@
+package dev.orgplane.gateway.limits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import org.junit.jupiter.api.Test;
+
+class ClientNetworkTest {
+
+  @Test
+  void anIpv4AddressCountsAsItselfAnIpv6OneByItsSlash64() {
+    assertEquals(ClientNetwork.of("2001:db8:1:2::1"), ClientNetwork.of("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+    assertNotEquals(ClientNetwork.of("2001:db8:1:2::1"), ClientNetwork.of("2001:db8:1:3::1"));
+    assertEquals("192.0.2.1", ClientNetwork.of("::ffff:192.0.2.1"));
+    assertEquals("192.0.2.1", ClientNetwork.of("192.0.2.1"));
+    assertEquals("unknown", ClientNetwork.of("unknown"));
+  }
+}
