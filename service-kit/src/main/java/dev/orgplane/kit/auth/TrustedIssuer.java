@@ -1,27 +1,70 @@
 package dev.orgplane.kit.auth;
 
+import dev.orgplane.kit.config.ConfigException;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
 /** An issuer whose tokens we accept: its {@code iss}, the audience our tokens must name, its keys. */
 public record TrustedIssuer(String issuer, String audience, KeySource keys) {
 
+  private static final String SETTING = "ORGPLANE_TRUSTED_ISSUERS";
+
   /**
-   * The external issuers of {@code ORGPLANE_TRUSTED_ISSUERS} (a JSON array of {@code {issuer, jwksUrl, audience}};
-   * blank: none), their keys fetched from their JWKS URLs.
+   * The external issuers of {@value #SETTING} (a JSON array of {@code {issuer, jwksUrl, audience}};
+   * blank: none), their keys fetched from their JWKS URLs. An entry without one of the three, or with a JWKS URL
+   * that is not http(s), stops the start naming the entry and the field: taken as it was, it failed every token of
+   * its issuer with a 500 (or the start with a NullPointerException).
    */
   public static List<TrustedIssuer> external(Vertx vertx, String setting) {
+    if (setting == null || setting.isBlank()) {
+      return List.of();
+    }
+    var entries = array(setting);
     var issuers = new ArrayList<TrustedIssuer>();
-    if (setting != null && !setting.isBlank()) {
-      new JsonArray(setting).forEach(entry -> {
-        var issuer = (JsonObject) entry;
-        issuers.add(new TrustedIssuer(issuer.getString("issuer"), issuer.getString("audience"),
-            new RemoteJwks(vertx, issuer.getString("jwksUrl"), 5_000)));
-      });
+    for (int i = 0; i < entries.size(); i++) {
+      if (!(entries.getValue(i) instanceof JsonObject entry)) {
+        throw new ConfigException(SETTING + "[" + i + "] is not an object {issuer, jwksUrl, audience}");
+      }
+      var issuer = required(entry, i, "issuer");
+      var audience = required(entry, i, "audience");
+      var jwksUrl = required(entry, i, "jwksUrl");
+      if (!isHttpUrl(jwksUrl)) {
+        throw new ConfigException(SETTING + "[" + i + "].jwksUrl is not an http(s) URL: " + jwksUrl);
+      }
+      if (issuers.stream().anyMatch(known -> known.issuer().equals(issuer))) {
+        throw new ConfigException(SETTING + "[" + i + "].issuer names " + issuer + " a second time");
+      }
+      issuers.add(new TrustedIssuer(issuer, audience, new RemoteJwks(vertx, jwksUrl, 5_000)));
     }
     return issuers;
+  }
+
+  private static JsonArray array(String setting) {
+    try {
+      return new JsonArray(setting);
+    } catch (DecodeException e) {
+      throw new ConfigException(SETTING + " must be a JSON array of {issuer, jwksUrl, audience}: " + e.getMessage());
+    }
+  }
+
+  private static String required(JsonObject entry, int index, String field) {
+    if (!(entry.getValue(field) instanceof String value) || value.isBlank()) {
+      throw new ConfigException(SETTING + "[" + index + "]." + field + " is missing (a non-empty string)");
+    }
+    return value;
+  }
+
+  private static boolean isHttpUrl(String url) {
+    try {
+      var uri = new URI(url);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 }

@@ -1,0 +1,51 @@
+package dev.orgplane.kit.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.config.ConfigException;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@ExtendWith(VertxExtension.class)
+class TrustedIssuerTest {
+
+  private static final String GOOD = "{\"issuer\":\"https://idp.test\",\"jwksUrl\":\"https://idp.test/jwks\","
+      + "\"audience\":\"orgplane\"}";
+
+  @Test
+  void wellFormedEntriesAreTrusted(Vertx vertx) {
+    var issuers = TrustedIssuer.external(vertx, "[" + GOOD + "]");
+    assertEquals(1, issuers.size());
+    assertEquals("orgplane", issuers.get(0).audience());
+    assertEquals(0, TrustedIssuer.external(vertx, " ").size());
+  }
+
+  /** Each used to start: a missing audience or JWKS URL failed every token of the issuer with a 500. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"https://a.test/jwks\"}|ORGPLANE_TRUSTED_ISSUERS[1].audience is missing",
+      "{\"issuer\":\"https://a.test\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is missing",
+      "{\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].issuer is missing",
+      "{\"issuer\":\"\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].issuer is missing",
+      "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is not",
+      "{\"issuer\":\"https://idp.test\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].issuer names",
+      "\"https://a.test\"|ORGPLANE_TRUSTED_ISSUERS[1] is not an object",
+  })
+  void aMalformedEntryStopsTheStartNamingItsField(String second, String message, Vertx vertx) {
+    var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "[" + GOOD + "," + second + "]"));
+    assertTrue(refused.getMessage().startsWith(message), refused.getMessage());
+  }
+
+  @Test
+  void aSettingThatIsNoJsonArrayStopsTheStart(Vertx vertx) {
+    var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "{\"issuer\":1}"));
+    assertTrue(refused.getMessage().startsWith("ORGPLANE_TRUSTED_ISSUERS must be a JSON array"),
+        refused.getMessage());
+  }
+}
