@@ -1,30 +1,46 @@
 package dev.orgplane.kit.auth;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The keys published at a JWKS URL. The first successful fetch is cached and served until a token
- * names a kid we lack; then one refetch is allowed per {@code minRefreshMillis}, and concurrent
- * callers share that one request. A failed first fetch is remembered for as long: a token naming the issuer must not
- * send a request to it each time (every token a forger makes up would).
+ * The keys published at a JWKS URL. The first successful fetch is cached and served for the time its answer's
+ * {@code Cache-Control: max-age} allows (5 minutes without one; at least {@code minRefreshMillis}, at most a day); then
+ * the next caller starts a refetch and is served the keys known meanwhile, so a key the issuer withdrew stops being
+ * trusted within that time, not at the next restart. A refetch that fails keeps the keys known, and is tried again
+ * after {@code minRefreshMillis}. A token naming a kid we lack refetches at once, at most once per
+ * {@code minRefreshMillis}. Concurrent callers share one request. A failed first fetch is remembered for
+ * {@code minRefreshMillis} too: a token naming the issuer must not send a request to it each time (every token a
+ * forger makes up would). The intervals run from the answer (or the timeout), not the ask: a slow failure must not
+ * be retried at once.
  */
 public final class RemoteJwks implements KeySource {
 
-  private final Vertx vertx;
+  private static final long DEFAULT_TTL_MILLIS = TimeUnit.MINUTES.toMillis(5);
+  private static final long MAX_TTL_MILLIS = TimeUnit.DAYS.toMillis(1);
+
+  private record Fetched(List<JsonObject> keys, long ttlMillis) {
+  }
+
   private final WebClient client;
   private final String url;
   private final long minRefreshMillis;
-  private Future<List<JsonObject>> current;
+  /** The keys as last fetched, or the failure of a first fetch that found none; null before the first answer. */
+  private Future<List<JsonObject>> known;
+  private Future<List<JsonObject>> fetching;
   private long answeredAt;
+  private long staleAt;
 
   public RemoteJwks(Vertx vertx, String url, long minRefreshMillis) {
-    this.vertx = vertx;
     this.url = url;
     this.minRefreshMillis = minRefreshMillis;
     this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(2000).setIdleTimeout(30)
@@ -33,19 +49,23 @@ public final class RemoteJwks implements KeySource {
 
   @Override
   public synchronized Future<List<JsonObject>> keys() {
-    if (current == null || current.failed() && mayFetchAgain()) {
+    if (known == null || known.failed() && mayFetchAgain()) {
+      // nothing to serve meanwhile: the caller waits for the fetch
       return fetch();
     }
-    return current;
+    if (known.succeeded() && System.currentTimeMillis() >= staleAt) {
+      fetch();
+    }
+    return known;
   }
 
   @Override
   public synchronized Future<List<JsonObject>> refresh() {
-    if (current != null && !current.isComplete()) {
-      return current;
+    if (fetching != null) {
+      return fetching;
     }
-    if (current != null && !mayFetchAgain()) {
-      return current;
+    if (known != null && !mayFetchAgain()) {
+      return known;
     }
     return fetch();
   }
@@ -54,20 +74,52 @@ public final class RemoteJwks implements KeySource {
     return System.currentTimeMillis() - answeredAt >= minRefreshMillis;
   }
 
-  /** The interval runs from the answer (or the timeout), not the ask: a slow failure must not be retried at once. */
   private Future<List<JsonObject>> fetch() {
-    var previous = current;
-    current = client.getAbs(url).timeout(5000).send()
+    if (fetching != null) {
+      return fetching;
+    }
+    var request = client.getAbs(url).timeout(5000).send()
         .compose(response -> response.statusCode() == 200
-            ? Future.succeededFuture(parse(response.bodyAsJsonObject()))
+            ? Future.succeededFuture(new Fetched(parse(response.bodyAsJsonObject()), ttlMillis(response)))
             : Future.failedFuture(new IllegalStateException("JWKS " + url + " answered " + response.statusCode())))
-        .recover(err -> previous != null && previous.succeeded() ? previous : Future.failedFuture(err))
-        .andThen(done -> answered());
-    return current;
+        .transform(this::answered);
+    // a request that failed at once (a URL the client cannot use) has been answered already
+    fetching = request.isComplete() ? null : request;
+    return request;
   }
 
-  private synchronized void answered() {
+  private synchronized Future<List<JsonObject>> answered(AsyncResult<Fetched> fetched) {
+    fetching = null;
     answeredAt = System.currentTimeMillis();
+    if (fetched.succeeded()) {
+      known = Future.succeededFuture(fetched.result().keys());
+      staleAt = answeredAt + fetched.result().ttlMillis();
+    } else {
+      staleAt = answeredAt + minRefreshMillis;
+      if (known == null || known.failed()) {
+        known = Future.failedFuture(fetched.cause());
+      }
+    }
+    return known;
+  }
+
+  /** The answer's {@code Cache-Control: max-age}, within our bounds. */
+  private long ttlMillis(HttpResponse<Buffer> response) {
+    var ttl = DEFAULT_TTL_MILLIS;
+    var cacheControl = response.getHeader("Cache-Control");
+    if (cacheControl != null) {
+      for (var directive : cacheControl.toLowerCase(Locale.ROOT).split(",")) {
+        var trimmed = directive.trim();
+        if (trimmed.startsWith("max-age=")) {
+          try {
+            ttl = TimeUnit.SECONDS.toMillis(Long.parseLong(trimmed.substring("max-age=".length()).trim()));
+          } catch (NumberFormatException ignored) {
+            // a max-age that is no number says nothing: the default stands
+          }
+        }
+      }
+    }
+    return Math.max(minRefreshMillis, Math.min(MAX_TTL_MILLIS, ttl));
   }
 
   static List<JsonObject> parse(JsonObject jwks) {

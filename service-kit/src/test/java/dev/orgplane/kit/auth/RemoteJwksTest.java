@@ -2,14 +2,20 @@ package dev.orgplane.kit.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.testing.TestKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,6 +46,58 @@ class RemoteJwksTest {
 
   private TokenVerifier verifierOf(RemoteJwks source) {
     return new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source)));
+  }
+
+  /** A key the issuer withdrew stops being trusted once its set's max-age has passed; a failed refetch keeps the set. */
+  @Test
+  void theKeysAreFetchedAgainOnceTheirMaxAgeHasPassedAndKeptWhenThatFails() throws InterruptedException {
+    var failing = new AtomicBoolean();
+    var withdrawn = new AtomicBoolean();
+    var failures = new AtomicInteger();
+    var withoutTheKey = new AtomicInteger();
+    var other = TestKeys.generate("k2");
+    var url = jwks(request -> {
+      if (failing.get()) {
+        failures.incrementAndGet();
+        request.response().setStatusCode(500).end();
+        return;
+      }
+      var published = new JsonArray().add(other.publicJwk());
+      if (withdrawn.get()) {
+        withoutTheKey.incrementAndGet();
+      } else {
+        published.add(keys.publicJwk());
+      }
+      request.response().putHeader("Cache-Control", "public, max-age=1")
+          .end(new JsonObject().put("keys", published).encode());
+    });
+    var verifier = verifierOf(new RemoteJwks(vertx, url, 100));
+    Function<String, String> subjectOf = subject -> verifier
+        .verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, subject))).await().subject();
+    assertEquals("before", subjectOf.apply("before"));
+
+    failing.set(true);
+    Thread.sleep(1_100);
+    assertEquals("stale", subjectOf.apply("stale"), "the keys known serve while they are fetched again");
+    awaitAnswered(failures);
+    assertEquals("after-failure", subjectOf.apply("after-failure"), "a failed refetch keeps the keys known");
+
+    withdrawn.set(true);
+    failing.set(false);
+    Thread.sleep(150);
+    // starts the refetch, if a refetch still under way when the key went has not brought the new set already
+    verifier.verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, "stale-again"))).otherwiseEmpty().await();
+    awaitAnswered(withoutTheKey);
+    assertThrows(ApiException.class, () -> subjectOf.apply("withdrawn"));
+  }
+
+  /** Until the JWKS endpoint gave an answer {@code counted}, and its answer was taken in. */
+  private static void awaitAnswered(AtomicInteger counted) throws InterruptedException {
+    for (int i = 0; i < 250 && counted.get() == 0; i++) {
+      Thread.sleep(20);
+    }
+    assertTrue(counted.get() > 0, "the JWKS was not fetched again");
+    Thread.sleep(100);
   }
 
   /** Each token named the issuer, and each asked its failing JWKS again: a token forger's fetch amplifier. */
