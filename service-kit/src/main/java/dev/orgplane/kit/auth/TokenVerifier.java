@@ -26,8 +26,10 @@ import java.util.stream.Collectors;
  * before any signature check, because vertx-auth-jwt on its own would accept an unsigned token when
  * it knows no key, and would let the token pick its algorithm: only asymmetric algorithms that the
  * matching key itself declares pass, keys are never taken from the token ({@code jku}, {@code x5u},
- * {@code jwk}), and {@code exp} is mandatory. Signature, {@code iss}, {@code aud}, {@code nbf} and
- * {@code iat} (30 s leeway) are then checked by a JWTAuth built for exactly that key.
+ * {@code jwk}), and {@code exp} is mandatory and holds to the second (RFC 7519 section 4.1.4: the token is
+ * refused from that moment on). Signature, {@code iss}, {@code aud}, {@code nbf} and {@code iat} are then checked by a
+ * JWTAuth built for exactly that key; only a time in the future, {@code nbf} or {@code iat}, has 30 s of leeway, for
+ * an issuer whose clock runs a little ahead of ours.
  *
  * <p>ECDSA verification costs about a millisecond of CPU on the JDK, more than the rest of a typical
  * request, so tokens that passed are remembered until they expire, keyed by a SHA-256 of the token
@@ -151,7 +153,7 @@ public final class TokenVerifier {
     if (!(header.getValue("kid") instanceof String kid)) {
       return reject("the token names no key");
     }
-    if (!(claims.getValue("exp") instanceof Number) || !(claims.getValue("sub") instanceof String)) {
+    if (!(claims.getValue("exp") instanceof Number exp) || !(claims.getValue("sub") instanceof String)) {
       return reject("the token lacks exp or sub");
     }
     var issuer = claims.getValue("iss") instanceof String iss ? issuers.get(iss) : null;
@@ -159,6 +161,10 @@ public final class TokenVerifier {
       return reject("the token's issuer is not trusted");
     }
     long now = System.currentTimeMillis() / 1000;
+    if (exp.longValue() <= now) {
+      // before the signature check, whose library applies the leeway to exp as well
+      return reject("the token has expired");
+    }
     if (claims.getValue("iat") instanceof Number iat && iat.longValue() > now + LEEWAY_SECONDS) {
       return reject("the token was issued in the future");
     }
