@@ -21,6 +21,15 @@ public record Route(String prefix, List<URI> upstreams, long timeoutMillis) {
     return new Route(json.getString("prefix"), upstreams, json.getLong("timeoutMs", 30_000L));
   }
 
+  /**
+   * Whether {@code path} lies under the prefix, at a segment boundary: {@code /v1/provisioning} serves itself and
+   * {@code /v1/provisioning/jobs}, never {@code /v1/provisioningX}, a path of another resource.
+   */
+  boolean covers(String path) {
+    return path.startsWith(prefix) && (prefix.endsWith("/") || path.length() == prefix.length()
+        || path.charAt(prefix.length()) == '/');
+  }
+
   /** The Host header an upstream is asked with: its host and port, or {@code localhost} behind a Unix socket. */
   static String authority(URI upstream) {
     return UNIX.equals(upstream.getScheme()) ? "localhost" : upstream.getHost() + ":" + upstream.getPort();

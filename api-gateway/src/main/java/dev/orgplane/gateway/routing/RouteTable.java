@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which upstream serves a path: the route with the longest matching prefix. Configured by
+ * Which upstream serves a path: the route with the longest prefix covering it ({@link Route#covers}). Configured by
  * {@code ORGPLANE_ROUTES}; the default sends provisioning to the engine and the rest of the API to
  * org-service.
  */
@@ -51,7 +51,7 @@ public final class RouteTable {
   /** The route of {@code path}; a loop, not a stream: asked for every request. */
   public Optional<Route> match(String path) {
     for (int i = 0; i < routes.size(); i++) {
-      if (path.startsWith(routes.get(i).prefix())) {
+      if (routes.get(i).covers(path)) {
         return Optional.of(routes.get(i));
       }
     }

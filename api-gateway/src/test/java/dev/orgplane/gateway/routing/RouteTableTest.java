@@ -46,6 +46,20 @@ class RouteTableTest {
   }
 
   @Test
+  void aPrefixCoversWholeSegmentsOnly() {
+    var table = RouteTable.from(settings(new JsonObject().put("ORGPLANE_ROUTES",
+        "[{\"prefix\":\"/v1/provisioning\",\"upstreams\":[\"http://10.0.0.3:8082\"]},"
+            + "{\"prefix\":\"/v1/\",\"upstreams\":[\"http://10.0.0.2:8081\"]}]")));
+    var engine = List.of(URI.create("http://10.0.0.3:8082"));
+    var org = List.of(URI.create("http://10.0.0.2:8081"));
+
+    assertEquals(engine, table.match("/v1/provisioning").orElseThrow().upstreams());
+    assertEquals(engine, table.match("/v1/provisioning/jobs").orElseThrow().upstreams());
+    assertEquals(org, table.match("/v1/provisioningX").orElseThrow().upstreams(), "another resource");
+    assertEquals(org, table.match("/v1/provisioning-templates/1").orElseThrow().upstreams());
+  }
+
+  @Test
   void refusesUpstreamsItCannotReach() {
     for (var upstream : List.of("unix:relative.sock", "https://10.0.0.2:8443", "http://10.0.0.2", "ftp://x:1")) {
       var config = settings(new JsonObject().put("ORGPLANE_ROUTES",
