@@ -88,7 +88,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
       router.route().handler(new DoorAuth(verifier, new ExternalTokens(WebClient.create(vertx),
-          settings.string("ORGPLANE_ORG_SERVICE_URL"), settings.string("ORGPLANE_PUBLIC_URL"))));
+          settings.string("ORGPLANE_ORG_SERVICE_URL"), settings.string("ORGPLANE_PUBLIC_URL")), !separateMetrics));
       router.route().handler(RateLimit.perPrincipal(perPrincipal));
       var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS");
       var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)

@@ -664,6 +664,21 @@ class GatewayTest {
     assertEquals(200, get("/metrics", null).statusCode(), "by default on the gateway port");
   }
 
+  /** Served on their own port, metrics leave /metrics at the door a path like any other: a route's, behind a token. */
+  @Test
+  void withMetricsOnTheirOwnPortMetricsAtThePublicDoorNeedAToken() {
+    var port = freePort();
+    var everything = new JsonArray().add(new JsonObject().put("prefix", "/").put("upstreams", new JsonArray().add(orgServiceUrl)));
+    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_ROUTES", everything.encode()).put("ORGPLANE_METRICS_PORT", "0"))).await();
+    var anonymous = client.get(port, "127.0.0.1", "/metrics").send().await();
+    vertx.undeploy(deployment).await();
+    assertProblem(anonymous, 401, "invalid_token");
+    assertTrue(seenByUpstream.isEmpty(), "a service's metrics stay behind the door");
+  }
+
   @Test
   void chunkedBodyOverTheLimitIsCutOffWith413() {
     var oversize = postChunked(java.util.Collections.nCopies(8, "x".repeat(512)).toArray(String[]::new));

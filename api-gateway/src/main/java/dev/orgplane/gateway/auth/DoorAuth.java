@@ -11,7 +11,9 @@ import java.util.List;
 
 /**
  * Turns away requests without a valid bearer token before they reach any service. Sign-in, key
- * discovery, health, metrics and the API document are open. The Authorization header still
+ * discovery, health and the API document are open, and metrics where the gateway serves them on this port (served on
+ * a port of their own, {@code /metrics} here is a path like any other, which a route may send to a service). The
+ * Authorization header still
  * travels upstream: every service verifies the token again, so a request that bypasses the gateway
  * gains nothing. A trusted identity provider's token travels on as the platform's token it was exchanged for
  * ({@link ExternalTokens}): the services take no other.
@@ -19,12 +21,13 @@ import java.util.List;
 public final class DoorAuth implements Handler<RoutingContext> {
 
   private static final List<String> OPEN_PREFIXES = List.of("/v1/auth/", "/.well-known/", "/health/");
-  private static final List<String> OPEN_PATHS = List.of("/metrics", "/openapi.json");
 
+  private final List<String> openPaths;
   private final TokenVerifier tokens;
   private final ExternalTokens external;
 
-  public DoorAuth(TokenVerifier tokens, ExternalTokens external) {
+  public DoorAuth(TokenVerifier tokens, ExternalTokens external, boolean metricsOnThisPort) {
+    this.openPaths = metricsOnThisPort ? List.of("/metrics", "/openapi.json") : List.of("/openapi.json");
     this.tokens = tokens;
     this.external = external;
   }
@@ -59,8 +62,8 @@ public final class DoorAuth implements Handler<RoutingContext> {
   }
 
   /** A loop, not a stream: asked for every request. */
-  private static boolean isOpen(String path) {
-    if (OPEN_PATHS.contains(path)) {
+  private boolean isOpen(String path) {
+    if (openPaths.contains(path)) {
       return true;
     }
     for (int i = 0; i < OPEN_PREFIXES.size(); i++) {
