@@ -353,6 +353,23 @@ class GatewayTest {
     assertTrue(answers.toString().startsWith("HTTP/1.1 401 "), answers.toString());
   }
 
+  /** A body announced past the drain limit is not read at all: the answer says the connection ends, and it does. */
+  @Test
+  void aBodyAnnouncedPastTheDrainLimitEndsItsConnectionAfterThe413() {
+    var net = vertx.createNetClient();
+    var socket = net.connect(gatewayPort, "127.0.0.1").await();
+    var answers = new StringBuffer();
+    var closed = io.vertx.core.Promise.<Void>promise();
+    socket.handler(bytes -> answers.append(bytes.toString()));
+    socket.closeHandler(v -> closed.tryComplete());
+    socket.write("POST /v1/echo HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token(c -> c)
+        + "\r\nContent-Length: " + (32L << 20) + "\r\n\r\n" + "x".repeat(1024));
+    closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+    net.close();
+    assertTrue(answers.toString().startsWith("HTTP/1.1 413 "), answers.toString());
+    assertTrue(answers.toString().toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), answers.toString());
+  }
+
   /** A client that stops sending halfway through its body does not keep its connection past the idle timeout. */
   @Test
   void aConnectionIdleForTheIdleTimeoutIsClosed() {
