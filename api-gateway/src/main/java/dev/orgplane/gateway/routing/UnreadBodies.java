@@ -10,11 +10,12 @@ import io.vertx.ext.web.RoutingContext;
  * first). A body the gateway does not forward, because it answers the request itself (401, 429, 404, 413, a refused
  * CORS origin, an upstream it cannot reach), must not stay paused: HTTP/1.1 reads the next request of a connection
  * only after this one's body, and HTTP/2 counts unread data against the whole connection's flow-control window, so
- * the connection stalled for good. Once such an answer is out, an HTTP/2 body ends with its stream (reset with
- * NO_ERROR, RFC 9113 section 8.1: stop sending); an HTTP/1 body is read and dropped, so a client that reads nothing
- * before it has sent its whole body still gets the answer, and the connection then carries the next request. Up to
- * {@value #DRAIN_LIMIT} bytes: a longer body is cut off by closing the connection, said in advance
- * ({@code Connection: close}) when its length is announced.
+ * the connection stalled for good. Once such an answer is out, the body is read and dropped, so a client that reads
+ * nothing before it has sent its whole body still gets the answer, and the connection then carries the next request.
+ * Up to {@value #DRAIN_LIMIT} bytes: a longer body is cut off, over HTTP/1 by closing the connection, said in advance
+ * ({@code Connection: close}) when its length is announced, over HTTP/2 by resetting its stream (NO_ERROR, RFC 9113
+ * section 8.1: stop sending). Not every HTTP/2 stream: every one may have a body, and the JDK's HttpClient takes a
+ * reset after a complete answer to a bodiless request for a failure of the request.
  */
 public final class UnreadBodies {
 
@@ -61,12 +62,8 @@ public final class UnreadBodies {
 
   private static void dispose(RoutingContext ctx) {
     var request = ctx.request();
-    if (!isHttp1(request)) {
-      ctx.response().reset(0);
-      return;
-    }
     if (announcedLength(request) > DRAIN_LIMIT) {
-      request.connection().close();
+      cutOff(ctx);
       return;
     }
     var dropped = new long[1];
@@ -74,10 +71,19 @@ public final class UnreadBodies {
       dropped[0] += chunk.length();
       if (dropped[0] > DRAIN_LIMIT) {
         request.handler(null);
-        request.connection().close();
+        cutOff(ctx);
       }
     });
     request.resume();
+  }
+
+  /** Ends a body too long to drop: with its connection over HTTP/1, with its stream over HTTP/2. */
+  private static void cutOff(RoutingContext ctx) {
+    if (isHttp1(ctx.request())) {
+      ctx.request().connection().close();
+    } else {
+      ctx.response().reset(0);
+    }
   }
 
   private static boolean isHttp1(HttpServerRequest request) {
