@@ -198,11 +198,17 @@ public final class TokenVerifier {
     };
   }
 
+  /**
+   * The issuer's key {@code kid}, null for one it does not have; 503 {@code key_source_unavailable} when its keys
+   * cannot be fetched (the token may be good: the caller should retry, not sign in again), which was a 500 and an
+   * ERROR in the log.
+   */
   private Future<JsonObject> keyFor(TrustedIssuer issuer, String kid) {
     return issuer.keys().keys().compose(keys -> {
       var found = find(keys, kid);
       return found != null ? Future.succeededFuture(found) : issuer.keys().refresh().map(fresh -> find(fresh, kid));
-    });
+    }).recover(unfetched -> Future.failedFuture(new ApiException(503, "key_source_unavailable",
+        "The signing keys of the token's issuer cannot be fetched now; retry shortly.")));
   }
 
   private static JsonObject find(List<JsonObject> keys, String kid) {

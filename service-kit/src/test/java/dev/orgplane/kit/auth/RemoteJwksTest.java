@@ -108,7 +108,9 @@ class RemoteJwksTest {
         .mapToObj(i -> keys.sign(vertx, TestKeys.claims(ISS, AUD, "user-" + i))).toList();
     var verifier = verifierOf(new RemoteJwks(vertx, url, 1_000));
     for (var token : tokens.subList(0, 5)) {
-      assertThrows(RuntimeException.class, () -> verifier.verify(token).await());
+      var unverified = assertThrows(ApiException.class, () -> verifier.verify(token).await());
+      assertEquals(List.of(503, "key_source_unavailable"), List.of(unverified.status(), unverified.code()),
+          "keys that cannot be fetched say nothing of the token: retry, not a sign-in, nor a 500");
     }
     assertEquals(1, hits.get(), "one fetch for five tokens");
     Thread.sleep(1_100);
