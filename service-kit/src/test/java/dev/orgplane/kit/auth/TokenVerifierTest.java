@@ -111,6 +111,17 @@ class TokenVerifierTest {
     assertRejected(good + "x".repeat(5_000));
   }
 
+  /** A full memory makes room by a quarter: whoever mints many tokens does not make everyone's be checked again. */
+  @Test
+  void aFullMemoryOfVerifiedTokensMakesRoomWithoutForgettingThemAll() {
+    KeySource source = () -> Future.succeededFuture(List.of(keys.publicJwk()));
+    var small = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source)), 8);
+    for (int i = 0; i < 9; i++) {
+      small.verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, "user-" + i))).await();
+    }
+    assertEquals(7, small.remembered(), "eight remembered, two forgotten for the ninth");
+  }
+
   @Test
   void aRememberedTokenStopsAtItsExpiry() throws InterruptedException {
     var shortLived = token(c -> c.put("exp", System.currentTimeMillis() / 1000 + 2));
