@@ -2,6 +2,7 @@ package dev.orgplane.gateway.auth;
 
 import dev.orgplane.kit.auth.BearerToken;
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.auth.Sha256;
 import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
@@ -16,7 +17,8 @@ import java.util.Map;
  * (RFC 8693 token exchange, an access token alone): the services behind the door take only org-service's tokens, so
  * the request goes on with one. Each provider token is exchanged once and its answer kept until the earlier of the
  * two expiries; a refusal (a token naming no verified address, say) is kept for a few seconds, so a client retrying
- * it does not become a storm of exchanges. One per gateway instance (one event loop): no locking.
+ * it does not become a storm of exchanges. Kept by the provider token's SHA-256, never the token itself (until
+ * session 18 the tokens were the keys: a heap dump held them). One per gateway instance (one event loop): no locking.
  */
 public final class ExternalTokens {
 
@@ -52,16 +54,17 @@ public final class ExternalTokens {
   /** The platform's token standing for {@code token}, verified as {@code principal}'s. */
   public Future<String> ours(BearerToken token, Principal principal) {
     var value = token.value();
+    var key = Sha256.hex(value);
     var now = System.currentTimeMillis();
-    var known = kept.get(value);
+    var known = kept.get(key);
     if (known != null && known.keptUntilMillis() > now) {
       return known.token();
     }
     var exchanged = exchange(value);
     var answer = exchanged.map(body -> body.getString("access_token"));
     // kept at once: requests with the same token arriving meanwhile share the one exchange
-    kept.put(value, new Exchanged(answer, Long.MAX_VALUE));
-    exchanged.onComplete(done -> kept.put(value, new Exchanged(answer, done.succeeded()
+    kept.put(key, new Exchanged(answer, Long.MAX_VALUE));
+    exchanged.onComplete(done -> kept.put(key, new Exchanged(answer, done.succeeded()
         ? Math.min(principal.expiresAt() * 1000, now + done.result().getLong("expires_in", 0L) * 1000)
             - EXPIRY_MARGIN_MILLIS
         : now + REFUSAL_KEPT_MILLIS)));

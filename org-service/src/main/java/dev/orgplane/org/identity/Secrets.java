@@ -1,11 +1,8 @@
 package dev.orgplane.org.identity;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.orgplane.kit.auth.Sha256;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /** Secrets we hand out once (client secrets, password-reset tokens) and keep only as SHA-256. */
 public final class Secrets {
@@ -24,10 +21,6 @@ public final class Secrets {
 
   /** The hex SHA-256 a secret is kept as. */
   public static String hash(String secret) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(secret);
   }
 }
