@@ -353,6 +353,33 @@ class GatewayTest {
     assertTrue(answers.toString().startsWith("HTTP/1.1 401 "), answers.toString());
   }
 
+  /**
+   * A client that waits for {@code 100 Continue} before it sends its body is told to go on at once, and the upstream
+   * gets the body without the expectation (the gateway met it): curl waited a second for nothing.
+   */
+  @Test
+  void aClientExpectingContinueIsToldToGoOnAndTheUpstreamGetsTheBody() throws InterruptedException {
+    var net = vertx.createNetClient();
+    var socket = net.connect(gatewayPort, "127.0.0.1").await();
+    var answers = new StringBuffer();
+    socket.handler(bytes -> answers.append(bytes.toString()));
+    socket.write("POST /v1/hops HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token(c -> c)
+        + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+    for (int i = 0; i < 100 && !answers.toString().startsWith("HTTP/1.1 100 Continue"); i++) {
+      Thread.sleep(10);
+    }
+    assertTrue(answers.toString().startsWith("HTTP/1.1 100 Continue\r\n\r\n"), "within a second: " + answers);
+    socket.write("{}");
+    for (int i = 0; i < 300 && !answers.toString().contains("\"headers\""); i++) {
+      Thread.sleep(10);
+    }
+    net.close();
+    var answer = answers.toString();
+    assertTrue(answer.contains("HTTP/1.1 200 "), answer);
+    var upstreamSaw = new JsonObject(answer.substring(answer.indexOf('{'))).getJsonObject("headers");
+    assertEquals(null, upstreamSaw.getString("expect"), "met at the gateway");
+  }
+
   /** A body announced past the drain limit is not read at all: the answer says the connection ends, and it does. */
   @Test
   void aBodyAnnouncedPastTheDrainLimitEndsItsConnectionAfterThe413() {

@@ -26,7 +26,8 @@ final class HopHeaders {
    */
   private static final List<AsciiString> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
-      RequestIds.HEADER).stream().map(AsciiString::of).toList();
+      // answered by the gateway itself (100 Continue): the body is on its way by the time the request goes on
+      "expect", RequestIds.HEADER).stream().map(AsciiString::of).toList();
   private static final String FORWARDED = "x-forwarded-";
 
   private static final long SMALL_BODY_BYTES = 256 * 1024;

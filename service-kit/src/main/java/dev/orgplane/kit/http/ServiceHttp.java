@@ -87,8 +87,13 @@ public final class ServiceHttp {
    * WebSocket, and offering it puts an extension handler in front of every request. At the gateway
    * the two cut its CPU per proxied read by about a seventh.
    */
+  /**
+   * A request saying {@code Expect: 100-continue} is told to go on at once: a client waiting for that (curl with a
+   * body over 1 MiB, or asked to) waited a second for nothing before it sent its body.
+   */
   static HttpServerOptions serverOptions() {
     return new HttpServerOptions().setCompressionSupported(true).setTcpNoDelay(true).setStrictThreadMode(true)
+        .setHandle100ContinueAutomatically(true)
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
   }
 
