@@ -10,10 +10,18 @@ import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.transport.Transport;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,16 +36,57 @@ class StandaloneLifecycleTest {
   }
 
   private ServiceProcess startStandalone(int port, Map<String, String> environment) {
-    var config = Map.of(
+    var process = ServiceProcess.start("standalone", "standalone", standaloneConfig(port), environment);
+    Platform.awaitReady(process, port);
+    return process;
+  }
+
+  private Map<String, String> standaloneConfig(int port) {
+    return Map.of(
         "ORGPLANE_DATA_DIR", dataDir.toString(),
         "ORGPLANE_HTTP_HOST", "127.0.0.1",
         "ORGPLANE_HTTP_PORT", String.valueOf(port),
         "ORGPLANE_ORG_SERVICE_PORT", String.valueOf(Platform.freePort()),
         "ORGPLANE_ENGINE_PORT", String.valueOf(Platform.freePort()),
         "ORGPLANE_PUBLIC_URL", "http://127.0.0.1:" + port);
-    var process = ServiceProcess.start("standalone", "standalone", config, environment);
-    Platform.awaitReady(process, port);
-    return process;
+  }
+
+  /** Given a certificate, standalone serves HTTPS at its door (HTTP/2 by ALPN), and its first words say so. */
+  @Test
+  void withACertificateThePlatformIsServedOverHttps() throws Exception {
+    int port = Platform.freePort();
+    var tls = Path.of("../api-gateway/src/test/resources/tls").toAbsolutePath();
+    var process = ServiceProcess.start("standalone", "standalone", standaloneConfig(port), Map.of(
+        "ORGPLANE_TLS_CERT_FILE", tls.resolve("cert.pem").toString(),
+        "ORGPLANE_TLS_KEY_FILE", tls.resolve("key.pem").toString()));
+    var client = HttpClient.newBuilder().sslContext(trusting(tls.resolve("cert.pem"))).build();
+    var ready = HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/health/ready")).build();
+    HttpResponse<Void> answer = null;
+    for (long deadline = System.currentTimeMillis() + 60_000; answer == null && System.currentTimeMillis() < deadline; ) {
+      try {
+        answer = client.send(ready, HttpResponse.BodyHandlers.discarding());
+      } catch (IOException notYet) {
+        assertTrue(process.isAlive(), process.output());
+        Thread.sleep(200);
+      }
+    }
+    process.close();
+    assertTrue(answer != null && answer.statusCode() == 200, process.output());
+    assertEquals(HttpClient.Version.HTTP_2, answer.version());
+    assertTrue(process.output().contains("Orgplane is up: https://localhost:" + port), process.output());
+  }
+
+  private static SSLContext trusting(Path certificate) throws Exception {
+    var store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    try (var pem = Files.newInputStream(certificate)) {
+      store.setCertificateEntry("orgplane", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+    }
+    var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    var context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return context;
   }
 
   @Test

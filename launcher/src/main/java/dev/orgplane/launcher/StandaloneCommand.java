@@ -65,7 +65,8 @@ final class StandaloneCommand implements Runnable {
       process.abort();
       throw e;
     }
-    System.out.printf("Orgplane is up: http://localhost:%s (started in %d ms)%n",
+    var scheme = settings.string("ORGPLANE_TLS_CERT_FILE", "").isBlank() ? "http" : "https";
+    System.out.printf("Orgplane is up: %s://localhost:%s (started in %d ms)%n", scheme,
         settings.string("ORGPLANE_HTTP_PORT"), process.millisSinceStart());
     process.runUntilStopped();
   }
