@@ -4,6 +4,7 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.http.KeptAnswers;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.MultiMap;
@@ -11,6 +12,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +84,23 @@ class IdempotencyTest extends OrgServiceTest {
     assertProblem(create(own, alice.token(), "died-just-now", "not-yet"), 422, "idempotency_key_reused");
   }
 
+  /** Holds {@code ownerId}'s row, which a creation share-locks: creations by them wait for this COMMIT. */
+  private SqlConnection holdOwnerRow(PgUrl db, String ownerId) {
+    var lock = Database.open(vertx, db, 1, List.of()).await().getConnection().await();
+    lock.query("BEGIN").execute().await();
+    lock.query("SELECT 1 FROM org.users WHERE id = '" + ownerId + "' FOR UPDATE").execute().await();
+    return lock;
+  }
+
+  /** Waits up to 10 s for {@code count} to find one row. */
+  private static void awaitCounted(PgUrl db, String count, String what) throws InterruptedException {
+    var deadline = System.currentTimeMillis() + 10_000;
+    while (PgFixture.queryLong(db, count) == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, PgFixture.queryLong(db, count), what);
+  }
+
   /**
    * The client hangs up while its creation waits for a lock; the creation then commits. The key keeps its answer, so
    * the client's retry gets it instead of creating again (or meeting the name it took itself).
@@ -90,10 +110,7 @@ class IdempotencyTest extends OrgServiceTest {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     var own = OrgServiceHarness.start(vertx, db);
     var alice = own.newUser("alice");
-    var lock = Database.open(vertx, db, 1, java.util.List.of()).await().getConnection().await();
-    lock.query("BEGIN").execute().await();
-    // a creation share-locks its owner's row: this holds it back
-    lock.query("SELECT 1 FROM org.users WHERE id = '" + alice.id() + "' FOR UPDATE").execute().await();
+    var lock = holdOwnerRow(db, alice.id());
     var caller = vertx.createHttpClient();
     var request = caller.request(HttpMethod.POST, own.port(), "127.0.0.1", "/v1/organizations").await()
         .putHeader("Authorization", "Bearer " + alice.token()).putHeader("Idempotency-Key", "hung-up")
@@ -105,11 +122,7 @@ class IdempotencyTest extends OrgServiceTest {
     lock.query("COMMIT").execute().await();
     var answered = "SELECT count(*) FROM org.idempotency_keys WHERE key = '" + KeptAnswers.storedKey("hung-up")
         + "' AND status IS NOT NULL";
-    var deadline = System.currentTimeMillis() + 10_000;
-    while (PgFixture.queryLong(db, answered) == 0 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
-    assertEquals(1, PgFixture.queryLong(db, answered), "the answer of the work done is kept with its key");
+    awaitCounted(db, answered, "the answer of the work done is kept with its key");
     var retry = create(own, alice.token(), "hung-up", "hung-up");
     assertEquals(201, retry.statusCode(), retry.bodyAsString());
     assertEquals("true", retry.getHeader("Idempotent-Replayed"));
@@ -122,20 +135,13 @@ class IdempotencyTest extends OrgServiceTest {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     var own = OrgServiceHarness.start(vertx, db);
     var alice = own.newUser("alice");
-    var lock = Database.open(vertx, db, 1, java.util.List.of()).await().getConnection().await();
-    lock.query("BEGIN").execute().await();
-    // a creation share-locks its owner's row: this holds it back
-    lock.query("SELECT 1 FROM org.users WHERE id = '" + alice.id() + "' FOR UPDATE").execute().await();
+    var lock = holdOwnerRow(db, alice.id());
     var first = WebClient.create(vertx).post(own.port(), "127.0.0.1", "/v1/organizations")
         .bearerTokenAuthentication(alice.token()).putHeader("Idempotency-Key", "slow")
         .sendJsonObject(new JsonObject().put("name", "slow").put("title", "t"));
     var running = "SELECT count(*) FROM org.idempotency_keys WHERE key = '" + KeptAnswers.storedKey("slow")
         + "' AND status IS NULL";
-    var deadline = System.currentTimeMillis() + 10_000;
-    while (PgFixture.queryLong(db, running) == 0 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertEquals(1, PgFixture.queryLong(db, running), "the first request holds its key");
+    awaitCounted(db, running, "the first request holds its key");
 
     assertProblem(create(own, alice.token(), "slow", "slow"), 409, "idempotency_key_in_use");
 
