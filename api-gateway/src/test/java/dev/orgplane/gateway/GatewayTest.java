@@ -577,15 +577,23 @@ class GatewayTest {
         .put(ClientAddress.SETTING, "127.0.0.0/8"))).await();
   }
 
+  /**
+   * The status of a read through the gateway on {@code port}, sent as the trusted proxy forwarding the client named,
+   * each signed for a subject of its own: only the limit per address can refuse it.
+   */
+  private java.util.function.Function<String, Integer> forwardedFrom(int port) {
+    return forwardedFor -> client.get(port, "127.0.0.1", "/v1/organizations")
+        .putHeader("Authorization", "Bearer " + token(c -> c.put("sub", java.util.UUID.randomUUID().toString())))
+        .putHeader("X-Forwarded-For", forwardedFor).send().await().statusCode();
+  }
+
   /** Each request signed for a subject of its own: only the limit per address can refuse it. */
   @Test
   void behindATrustedProxyEachForwardedClientHasABucketOfItsOwn() {
     var port = freePort();
     var deployment = deployBehindLoopbackProxy(port, new JsonObject()
         .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "2"));
-    java.util.function.Function<String, Integer> status = forwardedFor -> client.get(port, "127.0.0.1", "/v1/organizations")
-        .putHeader("Authorization", "Bearer " + token(c -> c.put("sub", java.util.UUID.randomUUID().toString())))
-        .putHeader("X-Forwarded-For", forwardedFor).send().await().statusCode();
+    var status = forwardedFrom(port);
     var first = List.of(status.apply("203.0.113.7"), status.apply("203.0.113.7"), status.apply("198.51.100.9, 203.0.113.7"));
     var second = status.apply("203.0.113.8");
     vertx.undeploy(deployment).await();
@@ -599,9 +607,7 @@ class GatewayTest {
     var port = freePort();
     var deployment = deployBehindLoopbackProxy(port, new JsonObject()
         .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "2"));
-    java.util.function.Function<String, Integer> status = forwardedFor -> client.get(port, "127.0.0.1", "/v1/organizations")
-        .putHeader("Authorization", "Bearer " + token(c -> c.put("sub", java.util.UUID.randomUUID().toString())))
-        .putHeader("X-Forwarded-For", forwardedFor).send().await().statusCode();
+    var status = forwardedFrom(port);
     var rotating = List.of(status.apply("2001:db8:1:2::1"), status.apply("2001:db8:1:2::2"),
         status.apply("2001:db8:1:2:ffff:ffff:ffff:ffff"));
     var anotherNetwork = status.apply("2001:db8:1:3::1");
