@@ -42,7 +42,7 @@ public final class SigningKeyStore implements KeySource {
 
   /** Loads the keys, creating the first one on a fresh database. */
   public Future<Void> start() {
-    return load().compose(v -> signer != null ? Future.<Void>succeededFuture() : rotate().<Void>mapEmpty())
+    return load().compose(v -> signer != null ? Future.<Void>succeededFuture() : addKey(false).<Void>mapEmpty())
         .onSuccess(v -> reloadTimer = vertx.setPeriodic(periodicReloadMillis, id -> load()));
   }
 
@@ -56,13 +56,24 @@ public final class SigningKeyStore implements KeySource {
 
   /** Makes a new signing key and retires the current ones; answers the new kid. */
   public Future<String> rotate() {
+    return addKey(true);
+  }
+
+  /**
+   * Adds a signing key under the table's lock, so instances starting together on a fresh database
+   * make one first key between them, and rotations racing each other leave one unretired key.
+   * Without {@code retireCurrent} the key is added only if no unretired key exists.
+   */
+  private Future<String> addKey(boolean retireCurrent) {
     var kid = UUID.randomUUID().toString();
     var jwk = EcJwk.generate(kid);
     return pool.withTransaction(conn -> conn
-            .preparedQuery("UPDATE org.signing_keys SET retired_at = now() WHERE retired_at IS NULL")
-            .execute()
-            .compose(r -> conn.preparedQuery(
-                    "INSERT INTO org.signing_keys (kid, private_jwk, public_jwk) VALUES ($1, $2, $3)")
+            .query("LOCK TABLE org.signing_keys IN SHARE ROW EXCLUSIVE MODE").execute()
+            .compose(locked -> retireCurrent
+                ? conn.query("UPDATE org.signing_keys SET retired_at = now() WHERE retired_at IS NULL").execute()
+                : Future.succeededFuture())
+            .compose(r -> conn.preparedQuery("INSERT INTO org.signing_keys (kid, private_jwk, public_jwk) "
+                    + "SELECT $1, $2::jsonb, $3::jsonb WHERE NOT EXISTS (SELECT 1 FROM org.signing_keys WHERE retired_at IS NULL)")
                 .execute(Tuple.of(kid, jwk.privateJwk(), jwk.publicJwk()))))
         .compose(r -> load())
         .map(kid);

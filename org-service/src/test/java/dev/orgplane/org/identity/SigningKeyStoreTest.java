@@ -1,0 +1,53 @@
+package dev.orgplane.org.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class SigningKeyStoreTest {
+
+  private static final int INSTANCES = 4;
+
+  @Test
+  void instancesStartingTogetherOnAFreshDatabaseMakeOneKeyAndSignWithIt(Vertx vertx) {
+    var pool = Database.open(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), INSTANCES, List.of())
+        .await();
+    var stores = IntStream.range(0, INSTANCES).mapToObj(i -> new SigningKeyStore(vertx, pool, 3600, 60_000)).toList();
+
+    Future.all(stores.stream().map(SigningKeyStore::start).toList()).await();
+
+    assertEquals(1L, count(pool, "SELECT count(*) FROM org.signing_keys"));
+    var kid = stores.get(0).signer().kid();
+    stores.forEach(store -> assertEquals(kid, store.signer().kid()));
+    stores.forEach(SigningKeyStore::stop);
+  }
+
+  @Test
+  void rotationsRacingEachOtherLeaveOneKeySigning(Vertx vertx) {
+    var pool = Database.open(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), INSTANCES, List.of())
+        .await();
+    var store = new SigningKeyStore(vertx, pool, 3600, 60_000);
+    store.start().await();
+
+    Future.all(IntStream.range(0, INSTANCES).mapToObj(i -> store.rotate()).toList()).await();
+
+    assertEquals(1L, count(pool, "SELECT count(*) FROM org.signing_keys WHERE retired_at IS NULL"));
+    assertEquals(1L + INSTANCES, count(pool, "SELECT count(*) FROM org.signing_keys"));
+    store.stop();
+  }
+
+  private static long count(Pool pool, String sql) {
+    return pool.query(sql).execute().await().iterator().next().getLong(0);
+  }
+}
