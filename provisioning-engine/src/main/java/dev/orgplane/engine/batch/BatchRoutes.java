@@ -177,7 +177,7 @@ public final class BatchRoutes {
   private Future<Batch> batch(RoutingContext ctx, Use use) {
     var id = Ids.uuid(ctx.pathParam("bid"), "bid");
     var notFound = ApiException.notFound("batch_not_found", "No such provisioning batch.");
-    return BatchRepository.find(pool, id).compose(found -> found.isEmpty() ? Future.failedFuture(notFound)
+    return BatchRepository.find(pool, id).compose(found -> found.isEmpty() ? access.<Batch>absent(ctx, notFound)
         : access.require(ctx, use, notFound, found.get().requestedBy(), found.get().groupId(),
             found.get().templateOrg()).map(found.get()));
   }

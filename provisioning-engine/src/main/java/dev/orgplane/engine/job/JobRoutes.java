@@ -129,7 +129,7 @@ public final class JobRoutes {
 
   private Future<Job> job(RoutingContext ctx, Use use) {
     var id = Ids.uuid(ctx.pathParam("jid"), "jid");
-    return JobRepository.find(pool, id).compose(found -> found.isEmpty() ? Future.failedFuture(notFound())
+    return JobRepository.find(pool, id).compose(found -> found.isEmpty() ? access.<Job>absent(ctx, notFound())
         : access.require(ctx, use, notFound(), found.get().requestedBy(), found.get().groupId(),
             found.get().templateOrg(), found.get().targetOrg()).map(found.get()));
   }

@@ -27,6 +27,9 @@ public final class CallerAccess {
   private final WebClient client;
   private final String orgServiceUrl;
 
+  /** A group id no group has: org-service refuses everyone it, or cannot answer. */
+  private static final String NO_GROUP = new UUID(0, 0).toString();
+
   public CallerAccess(WebClient client, String orgServiceUrl) {
     this.client = client;
     this.orgServiceUrl = orgServiceUrl;
@@ -99,6 +102,16 @@ public final class CallerAccess {
       }
       return Future.failedFuture(refused.status() == 403 ? notFound : refused);
     });
+  }
+
+  /**
+   * The answer for a job or batch that does not exist: {@code notFound}, as for one the caller may not use; and,
+   * like for such one, 503 while org-service cannot say, so an outage does not tell which ids exist.
+   */
+  public <T> Future<T> absent(RoutingContext ctx, ApiException notFound) {
+    return requireGroupAdmin(ctx.request().getHeader("Authorization"), NO_GROUP)
+        .transform(asked -> Future.failedFuture(asked.failed() && asked.cause() instanceof ApiException refused
+            && refused.status() == 503 ? refused : notFound));
   }
 
   /**

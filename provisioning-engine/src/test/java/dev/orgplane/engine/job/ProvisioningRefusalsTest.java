@@ -143,9 +143,18 @@ class ProvisioningRefusalsTest {
     assertEquals(200, idle.post(path + "/cancel", admin(), null).statusCode());
     var before = PgFixture.queryLong(idle.db, QUEUED);
     var copy = inTheGroup("unreachable-copy");
+    var stranger = idle.org.newUser("outage-stranger").token();
+    var unknownJob = "/v1/provisioning/jobs/" + UUID.randomUUID();
+    var unknownBatch = "/v1/provisioning/batches/" + UUID.randomUUID();
+    for (var unseen : List.of(path, unknownJob)) {
+      assertProblem(idle.get(unseen, stranger), 404, "job_not_found");
+    }
 
     idle.relay.cut();
     try {
+      for (var undecided : List.of(path, unknownJob, unknownBatch)) {
+        assertProblem(idle.get(undecided, stranger), 503, "org_service_unavailable");
+      }
       assertProblem(idle.post("/v1/provisioning/jobs", admin(), new JsonObject()
           .put("templateOrganization", template.templateId()).put("targetOrganization", copy)), 503,
           "org_service_unavailable");
