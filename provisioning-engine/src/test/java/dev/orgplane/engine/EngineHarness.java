@@ -114,7 +114,6 @@ public final class EngineHarness {
     return send(HttpMethod.POST, path, token, body);
   }
 
-  /** Polls a job or batch until it has ended, and answers it. */
   /**
    * A body-less POST sent again with its Idempotency-Key, as a client unsure of the first answer would: asserts both
    * are 200 with the same body, the second replayed; answers the first.
@@ -130,6 +129,7 @@ public final class EngineHarness {
     return first;
   }
 
+  /** Polls a job or batch until it has ended, and answers it. */
   public JsonObject awaitEnd(String path, String token) {
     var deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {

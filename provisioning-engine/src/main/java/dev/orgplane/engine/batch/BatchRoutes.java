@@ -149,7 +149,7 @@ public final class BatchRoutes {
   private void retry(RoutingContext ctx) {
     batch(ctx, Use.RETRY)
         .compose(batch -> pool.withTransaction(tx -> BatchRepository.retryable(tx, batch.id())
-                .compose(ids -> JobRepository.retry(tx, ids)))
+                .compose(ids -> JobRepository.retry(tx, ids, JobRoutes.callerId(ctx))))
             .compose(retried -> BatchRepository.find(pool, batch.id())))
         .onSuccess(batch -> {
           runner.wake();

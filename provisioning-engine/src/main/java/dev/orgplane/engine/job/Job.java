@@ -4,11 +4,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** A provisioning job as stored, with its steps in run order. */
-public record Job(UUID id, UUID batchId, UUID requestedBy, UUID templateOrg, UUID groupId, UUID targetOrg,
+/**
+ * A provisioning job as stored, with its steps in run order. {@code queuedBy} queued it last: its requester,
+ * or whoever retried it since; a target organization the job creates is theirs.
+ */
+public record Job(UUID id, UUID batchId, UUID requestedBy, UUID queuedBy, UUID templateOrg, UUID groupId, UUID targetOrg,
     JsonObject target, List<String> plugins, JsonObject options, boolean dryRun, String status,
     boolean cancelRequested, JsonObject error, int attempts, OffsetDateTime createdAt, OffsetDateTime startedAt,
     OffsetDateTime finishedAt, OffsetDateTime updatedAt, List<Step> steps) {
@@ -19,7 +23,8 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID templateOrg, UUI
   private static final List<String> TERMINAL = STATUSES.subList(2, STATUSES.size());
 
   static final Function<Row, Job> MAPPER = row -> new Job(row.getUUID("id"), row.getUUID("batch_id"),
-      row.getUUID("requested_by"), row.getUUID("template_org"), row.getUUID("group_id"), row.getUUID("target_org"),
+      row.getUUID("requested_by"), Objects.requireNonNullElse(row.getUUID("queued_by"), row.getUUID("requested_by")),
+      row.getUUID("template_org"), row.getUUID("group_id"), row.getUUID("target_org"),
       (JsonObject) row.getValue("target"), List.of(row.getArrayOfStrings("plugins")),
       (JsonObject) row.getValue("options"), row.getBoolean("dry_run"), row.getString("status"),
       row.getBoolean("cancel_requested"), (JsonObject) row.getValue("error"), row.getInteger("attempts"),
@@ -36,7 +41,7 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID templateOrg, UUI
   }
 
   Job withSteps(List<Step> steps) {
-    return new Job(id, batchId, requestedBy, templateOrg, groupId, targetOrg, target, plugins, options, dryRun, status,
+    return new Job(id, batchId, requestedBy, queuedBy, templateOrg, groupId, targetOrg, target, plugins, options, dryRun, status,
         cancelRequested, error, attempts, createdAt, startedAt, finishedAt, updatedAt, List.copyOf(steps));
   }
 

@@ -229,12 +229,16 @@ public final class JobRepository {
         });
   }
 
-  /** Queues failed or cancelled jobs again; they resume from their checkpoints. Answers the ids re-queued. */
-  public static Future<List<UUID>> retry(SqlClient tx, List<UUID> jobIds) {
+  /**
+   * Queues failed or cancelled jobs again for {@code retriedBy}, who owns the organizations they create from now
+   * on; they resume from their checkpoints. Answers the ids re-queued.
+   */
+  public static Future<List<UUID>> retry(SqlClient tx, List<UUID> jobIds, UUID retriedBy) {
     var ids = jobIds.toArray(UUID[]::new);
     return tx.preparedQuery("UPDATE provisioning.jobs SET status = 'queued', error = NULL, cancel_requested = false, "
-            + "finished_at = NULL, updated_at = now() WHERE id = ANY($1) AND status IN ('failed', 'cancelled') RETURNING id")
-        .execute(Tuple.of((Object) ids))
+            + "finished_at = NULL, updated_at = now(), queued_by = $2 "
+            + "WHERE id = ANY($1) AND status IN ('failed', 'cancelled') RETURNING id")
+        .execute(Tuple.of(ids, retriedBy))
         .compose(rows -> tx.preparedQuery("UPDATE provisioning.job_steps SET status = 'pending' "
                 + "WHERE job_id = ANY($1) AND status = 'failed'").execute(Tuple.of((Object) ids))
             .map(done -> ids(rows)));

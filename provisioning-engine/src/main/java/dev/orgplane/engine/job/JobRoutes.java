@@ -107,7 +107,7 @@ public final class JobRoutes {
 
   private void retry(RoutingContext ctx) {
     job(ctx, Use.RETRY)
-        .compose(job -> pool.withTransaction(tx -> JobRepository.retry(tx, List.of(job.id()))))
+        .compose(job -> pool.withTransaction(tx -> JobRepository.retry(tx, List.of(job.id()), callerId(ctx))))
         .compose(retried -> retried.isEmpty()
             ? Future.failedFuture(ApiException.conflict("job_not_retryable", "Only a failed or cancelled job can be retried."))
             : JobRepository.find(pool, retried.get(0)))
@@ -116,6 +116,11 @@ public final class JobRoutes {
           Replies.json(ctx, 200, job.orElseThrow().toJson());
         })
         .onFailure(ctx::fail);
+  }
+
+  /** Who is calling: the subject of their token, a user's id. */
+  public static UUID callerId(RoutingContext ctx) {
+    return UUID.fromString(BearerAuth.principal(ctx).subject());
   }
 
   /** The {@code ?status=} filter of a job list: one of {@link Job#STATUSES}, or null for all. */

@@ -11,7 +11,7 @@ import java.util.List;
 public record JobView(String id, String status, String templateOrganization, String targetOrganization,
     JsonObject target, String groupId, String batchId, boolean dryRun, List<String> plugins, JsonObject options,
     boolean cancelRequested, List<StepView> steps, JsonObject error, int attempts, String requestedBy,
-    String createdAt, String startedAt, String finishedAt, String updatedAt) {
+    String queuedBy, String createdAt, String startedAt, String finishedAt, String updatedAt) {
 
   /** A plugin's part: planned = created + updated + unchanged, copied = created + updated. */
   public record StepView(String plugin, String status, long planned, long created, long updated, long copied,

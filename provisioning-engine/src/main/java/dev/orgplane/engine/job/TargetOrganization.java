@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * The organization a job copies into. A job asked for a new one creates it in the template's
- * group, owned by the requester and marked {@code provisionedFrom} the template and the job. That
+ * group, owned by whoever queued it last (its requester, or who retried it) and marked {@code provisionedFrom} the template and the job. That
  * mark makes creation safe to repeat: after a crash between creating the organization and recording
  * it, the next attempt is refused the name, finds the organization by it and adopts it. So does a later
  * job of the same template for an organization of that name in its group that the template made: running
@@ -57,7 +57,7 @@ final class TargetOrganization {
   private Future<UUID> create(Job job) {
     var body = new JsonObject().put("title", job.target().getString("name")).mergeIn(job.target())
         .put("groupId", job.groupId().toString())
-        .put("ownerId", job.requestedBy().toString())
+        .put("ownerId", job.queuedBy().toString())
         .put("provisionedFrom", new JsonObject().put("templateId", job.templateOrg().toString())
             .put("jobId", job.id().toString()));
     return api.createOrganization(body).map(created -> UUID.fromString(created.getString("id")));

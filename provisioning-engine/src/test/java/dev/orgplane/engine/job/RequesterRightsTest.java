@@ -98,6 +98,41 @@ class RequesterRightsTest {
   }
 
   @Test
+  void aJobRetriedByAnotherAdminCreatesItsOrganizationForThemNotForTheFormerRequester() {
+    var template = TemplateFixture.build(idle.org, "handover-template");
+    var former = template.groupAdmin();
+    var path = "/v1/provisioning/jobs/"
+        + queued("/v1/provisioning/jobs", former.token(), newTenant(template, "handed-over").put("plugins",
+            new JsonArray().add("roles"))).getString("id");
+    assertEquals(200, idle.post(path + "/cancel", former.token(), null).statusCode());
+    assertEquals(204, idle.org.send(HttpMethod.DELETE, "/v1/organization-groups/" + template.groupId() + "/admins/"
+        + former.id(), platformAdmin(), null).statusCode());
+    var retrier = idle.org.get("/v1/users/me", platformAdmin()).bodyAsJsonObject().getString("id");
+
+    var retried = idle.post(path + "/retry", platformAdmin(), null).bodyAsJsonObject();
+
+    assertEquals(former.id(), retried.getString("requestedBy"));
+    assertEquals(retrier, retried.getString("queuedBy"));
+    var worker = idle.alongside(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "1"));
+    JsonObject ended;
+    try {
+      ended = worker.awaitEnd(path, platformAdmin());
+    } finally {
+      worker.undeploy(vertx);
+    }
+    assertEquals("succeeded", ended.getString("status"), ended.encodePrettily());
+    var membersPath = "/v1/organizations/" + ended.getString("targetOrganization") + "/users";
+    var listed = idle.org.get(membersPath, platformAdmin());
+    assertEquals(200, listed.statusCode(), listed.bodyAsString());
+    var members = listed.bodyAsJsonObject()
+        .getJsonArray("items").stream().map(JsonObject.class::cast)
+        .map(member -> member.getString("userId") + " " + member.getJsonArray("roles")).toList();
+    assertEquals(List.of(retrier + " [\"owner\"]"), members, "the retrier owns it; the former admin is no member");
+    assertEquals("succeeded", idle.get(path, former.token()).bodyAsJsonObject().getString("status"),
+        "the requester still reads their job");
+  }
+
+  @Test
   void aTokenScopedToAnOrganizationSeesOnlyTheRequestsThatInvolveIt() {
     var template = TemplateFixture.build(idle.org, "scoped-template");
     var admin = template.groupAdmin();
