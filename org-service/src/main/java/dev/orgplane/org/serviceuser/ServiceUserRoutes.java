@@ -97,7 +97,8 @@ public final class ServiceUserRoutes {
                   EntityTags.requireMatch(ctx, found.orElseThrow(ServiceUserRoutes::notFound), "The service user");
                   return found;
                 })
-                .compose(found -> ServiceUserRepository.delete(tx, access.orgId(), id))
+                .compose(found -> RoleGrants.requireNotAbove(tx, access, id))
+                .compose(v -> ServiceUserRepository.delete(tx, access.orgId(), id))
                 .compose(deleted -> deleted ? audit(tx, ctx, access, "service_user.deleted", id)
                     : Future.failedFuture(notFound()))))
         .onSuccess(v -> Replies.noContent(ctx))
@@ -112,6 +113,7 @@ public final class ServiceUserRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
             .compose(access -> ServiceUserRepository.find(tx, access.orgId(), id)
                 .compose(found -> found.isPresent() ? Future.succeededFuture() : Future.failedFuture(notFound()))
+                .compose(v -> RoleGrants.requireNotAbove(tx, access, id))
                 .compose(v -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret)))
                 .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id))))
         .onSuccess(v -> Replies.created(ctx, ctx.request().path() + "/" + clientId,
@@ -124,7 +126,8 @@ public final class ServiceUserRoutes {
     var id = Ids.uuid(ctx.pathParam("sid"), "sid");
     var clientId = Ids.uuid(ctx.pathParam("cid"), "cid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
-            .compose(access -> ServiceUserRepository.revokeCredential(tx, access.orgId(), id, clientId)
+            .compose(access -> RoleGrants.requireNotAbove(tx, access, id)
+                .compose(v -> ServiceUserRepository.revokeCredential(tx, access.orgId(), id, clientId))
                 .compose(revoked -> revoked ? audit(tx, ctx, access, "service_user.credential_revoked", id)
                     : Future.failedFuture(ApiException.notFound("credential_not_found", "No such active credential.")))))
         .onSuccess(v -> {

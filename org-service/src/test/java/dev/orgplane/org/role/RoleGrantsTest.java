@@ -124,4 +124,29 @@ class RoleGrantsTest extends OrgServiceTest {
     assertEquals(201, org.post("/v1/organizations/" + orgId + "/service-users", maker.token(),
         new JsonObject().put("name", "bot").put("roles", new JsonArray().add("getter"))).statusCode());
   }
+
+  @Test
+  void aServiceUserAboveTheCallerGetsNoCredentialFromThemAndLosesNoneToThem() {
+    assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", owner.token(),
+        role("bot-keeper", "app_organization_get", "app_organization_usermanage")).statusCode());
+    var keeper = org.newUser("keeper");
+    join(owner, keeper, "bot-keeper");
+    var bots = "/v1/organizations/" + orgId + "/service-users/";
+    var managerBot = bots + org.post(bots, owner.token(), new JsonObject().put("name", "manager-bot")
+        .put("roles", new JsonArray().add("manager"))).bodyAsJsonObject().getString("id");
+    var credential = managerBot + "/credentials/" + org.post(managerBot + "/credentials", owner.token(), null)
+        .bodyAsJsonObject().getString("clientId");
+
+    assertProblem(org.post(managerBot + "/credentials", keeper.token(), null), 403, "permission_not_held");
+    assertProblem(org.send(HttpMethod.DELETE, credential, keeper.token(), null), 403, "permission_not_held");
+    assertProblem(org.send(HttpMethod.DELETE, managerBot, keeper.token(), null), 403, "permission_not_held");
+
+    assertEquals(200, org.get(managerBot, owner.token()).statusCode(), "the service user stays");
+    assertEquals(204, org.send(HttpMethod.DELETE, credential, owner.token(), null).statusCode(), "and its credential");
+    var keptBot = bots + org.post(bots, keeper.token(), new JsonObject().put("name", "kept-bot")
+        .put("roles", new JsonArray().add("bot-keeper"))).bodyAsJsonObject().getString("id");
+    assertEquals(201, org.post(keptBot + "/credentials", keeper.token(), null).statusCode(),
+        "within their own permissions a keeper keeps service users");
+    assertEquals(204, org.send(HttpMethod.DELETE, keptBot, keeper.token(), null).statusCode());
+  }
 }
