@@ -21,6 +21,7 @@ import dev.orgplane.org.group.GroupRoutes;
 import dev.orgplane.org.invitation.InvitationRepository;
 import dev.orgplane.org.invitation.InvitationRoutes;
 import dev.orgplane.org.mail.MailSender;
+import dev.orgplane.org.identity.ExternalSignIn;
 import dev.orgplane.org.identity.IdentityRoutes;
 import dev.orgplane.org.identity.PasswordHasher;
 import dev.orgplane.org.identity.PasswordResetRoutes;
@@ -119,7 +120,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     var refreshTokens = new RefreshTokens(pool, settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS"));
     var externalIssuers = TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""));
     new IdentityRoutes(pool, hasher, keys, tokens, settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications,
-        refreshTokens, externalIssuers.isEmpty() ? null : new TokenVerifier(vertx, externalIssuers)).mount(router);
+        refreshTokens, new ExternalSignIn(vertx, pool, revocations,
+            externalIssuers.isEmpty() ? null : new TokenVerifier(vertx, externalIssuers))).mount(router);
     verifications.mountOpen(router);
     var emailChanges = new EmailChangeRoutes(pool, hasher, issuer);
     emailChanges.mountOpen(router);

@@ -2,11 +2,13 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.auth.TokenExchange;
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -18,19 +20,26 @@ import java.util.UUID;
  * for ours (RFC 8693 token exchange), so every service goes on verifying one issuer's tokens and its revocations.
  * The provider's (issuer, subject) is one account: at the first exchange the account of the provider's verified
  * address (made if there is none, with the address verified), from then on the one linked to it, whatever either
- * address becomes. A provider trusted here vouches for its addresses: that is what trusting it means.
+ * address becomes. A provider trusted here vouches for its addresses: that is what trusting it means. An account of
+ * that address nobody verified was registered by whoever typed it in, so linking it withdraws its password and ends
+ * its sessions: until session 19 a squatter who registered the address first kept signing in to the account the
+ * provider's user went on to use.
  */
-final class ExternalSignIn {
+public final class ExternalSignIn {
 
   private static final Set<String> SUBJECT_TYPES = Set.of(TokenExchange.JWT, TokenExchange.ID_TOKEN,
       TokenExchange.ACCESS_TOKEN);
 
+  private final Vertx vertx;
   private final Pool pool;
+  private final TokenRevocations revocations;
   /** Verifies the external issuers' tokens only: our own are not exchanged. Null when none is trusted. */
   private final TokenVerifier external;
 
-  ExternalSignIn(Pool pool, TokenVerifier external) {
+  public ExternalSignIn(Vertx vertx, Pool pool, TokenRevocations revocations, TokenVerifier external) {
+    this.vertx = vertx;
     this.pool = pool;
+    this.revocations = revocations;
     this.external = external;
   }
 
@@ -66,7 +75,17 @@ final class ExternalSignIn {
         .recover(failure -> Future.failedFuture(ApiException.badRequest("invalid_request",
             "The subject token is not one of a trusted provider, or no longer valid.")))
         .compose(principal -> pool.withTransaction(tx -> linked(tx, principal)
-            .compose(found -> found != null ? Future.succeededFuture(found) : link(tx, principal))));
+            .compose(found -> found != null ? Future.succeededFuture(new Link(found, 0)) : link(tx, principal))))
+        .map(link -> {
+          if (link.sessionsEndedAt() > 0) {
+            revocations.markEnded(link.account().toString(), link.sessionsEndedAt());
+          }
+          return link.account();
+        });
+  }
+
+  /** An identity's account; {@code sessionsEndedAt} the second its earlier sessions ended at linking, or 0. */
+  private record Link(UUID account, long sessionsEndedAt) {
   }
 
   private static Future<UUID> linked(SqlClient tx, Principal principal) {
@@ -80,7 +99,7 @@ final class ExternalSignIn {
    * first exchanges at once link one account: the address is unique, and the second link waits for the first. A
    * platform admin's account is never linked: whoever holds that address at a provider would hold the platform.
    */
-  private static Future<UUID> link(SqlClient tx, Principal principal) {
+  private Future<Link> link(SqlClient tx, Principal principal) {
     var claims = principal.claims();
     var email = claims.getValue("email") instanceof String address ? address.trim() : null;
     if (email == null || email.isEmpty() || email.length() > 254 || !email.contains("@")
@@ -90,7 +109,8 @@ final class ExternalSignIn {
               + "no account here."));
     }
     var name = claims.getValue("name") instanceof String given ? given : "";
-    return tx.preparedQuery("WITH account AS (INSERT INTO org.users AS u (id, email, name, email_verified_at) "
+    return withdrawUnverified(tx, email).compose(ended -> tx.preparedQuery("WITH account AS ("
+            + "INSERT INTO org.users AS u (id, email, name, email_verified_at) "
             + "VALUES ($3, $4, $5, now()) ON CONFLICT ((lower(email))) DO UPDATE "
             + "SET email_verified_at = coalesce(u.email_verified_at, now()) WHERE NOT u.platform_admin RETURNING id) "
             + "INSERT INTO org.external_identities (issuer, subject, user_id) SELECT $1, $2, id FROM account "
@@ -103,7 +123,26 @@ final class ExternalSignIn {
             throw ApiException.forbidden("external_link_refused", "The address belongs to a platform admin, whose "
                 + "account no identity provider may sign in to: sign in with its password.");
           }
-          return account;
+          return new Link(account, ended);
+        }));
+  }
+
+  /**
+   * Takes from the unverified account of {@code email}, if there is one, what its registrant could reach it with:
+   * its password and sessions ({@link PasswordChange}), and the address changes they asked for. Answers the second
+   * its sessions ended at, or 0 if there is no such account.
+   */
+  private Future<Long> withdrawUnverified(SqlClient tx, String email) {
+    return tx.preparedQuery("SELECT id FROM org.users WHERE lower(email) = lower($1) AND email_verified_at IS NULL "
+            + "AND NOT platform_admin").execute(Tuple.of(email))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(0L);
+          }
+          var squatted = rows.iterator().next().getUUID("id");
+          return PasswordChange.apply(vertx, tx, squatted, null)
+              .compose(second -> tx.preparedQuery("DELETE FROM org.email_changes WHERE user_id = $1")
+                  .execute(Tuple.of(squatted)).map(second));
         });
   }
 }

@@ -1,7 +1,6 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.TokenExchange;
-import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
@@ -33,11 +32,11 @@ public final class IdentityRoutes {
 
   /**
    * Registration mails the new address its verification token through {@code verifications}; tokens of the
-   * external identity providers {@code external} verifies are exchanged for ours (null: none is trusted).
+   * external identity providers {@code externalSignIn} trusts are exchanged for ours.
    */
   public IdentityRoutes(Pool pool, PasswordHasher hasher, SigningKeyStore keys, TokenIssuer tokens,
       boolean registrationEnabled, EmailVerificationRoutes verifications, RefreshTokens refreshTokens,
-      TokenVerifier external) {
+      ExternalSignIn externalSignIn) {
     this.pool = pool;
     this.hasher = hasher;
     this.keys = keys;
@@ -46,7 +45,7 @@ public final class IdentityRoutes {
     this.throttle = new SignInThrottle(pool);
     this.verifications = verifications;
     this.refreshTokens = refreshTokens;
-    this.externalSignIn = new ExternalSignIn(pool, external);
+    this.externalSignIn = externalSignIn;
   }
 
   /** Forgets the failed sign-ins of addresses quiet for an hour; every hour. Answers the timer, to cancel at stop. */

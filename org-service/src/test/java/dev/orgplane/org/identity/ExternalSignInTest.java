@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.auth.EcJwk;
 import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.auth.TokenSigner;
+import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
@@ -31,6 +32,7 @@ class ExternalSignInTest extends OrgServiceTest {
   private final EcJwk providerKey = EcJwk.generate("idp-key");
   private TokenSigner provider;
   private OrgServiceHarness trusting;
+  private PgUrl db;
 
   @BeforeAll
   void startAProviderAndAServiceTrustingIt() {
@@ -40,8 +42,8 @@ class ExternalSignInTest extends OrgServiceTest {
         .listen(0, "127.0.0.1").await();
     var trusted = new JsonArray().add(new JsonObject().put("issuer", PROVIDER).put("audience", AUDIENCE)
         .put("jwksUrl", "http://127.0.0.1:" + jwks.actualPort() + "/keys"));
-    trusting = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS),
-        new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode()));
+    db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    trusting = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode()));
   }
 
   private JsonObject claims(String subject, String email, boolean verified) {
@@ -89,14 +91,43 @@ class ExternalSignInTest extends OrgServiceTest {
   }
 
   @Test
-  void anAccountOfTheVerifiedAddressIsTheOneSignedIn() {
+  void anAccountOfTheVerifiedAddressIsTheOneSignedInAndKeepsItsPassword() {
     var email = freshEmail();
+    var registered = register(email);
+    PgFixture.execute(db, "UPDATE org.users SET email_verified_at = now() WHERE id = '" + registered + "'");
+    var session = trusting.requestToken(email, "a-long-password-1").bodyAsJsonObject();
+
+    var account = me(exchanged(claims(UUID.randomUUID().toString(), email.toUpperCase(), true)));
+
+    assertEquals(registered, account.getString("id"));
+    assertEquals(200, trusting.requestToken(email, "a-long-password-1").statusCode(), "its owner chose the password");
+    assertEquals(200, trusting.get("/v1/users/me", session.getString("access_token")).statusCode());
+  }
+
+  /**
+   * Anyone can register any address: an account nobody verified is the registrant's guess at someone's address.
+   * The provider's user who then signs in gets the account without what the registrant could reach it with.
+   */
+  @Test
+  void linkingAnAccountNobodyVerifiedTakesTheRegistrantsPasswordAndSessions() {
+    var email = freshEmail();
+    var registered = register(email);
+    var squatter = trusting.requestToken(email, "a-long-password-1").bodyAsJsonObject();
+
+    var account = me(exchanged(claims(UUID.randomUUID().toString(), email, true)));
+
+    assertEquals(registered, account.getString("id"));
+    assertTrue(account.getBoolean("emailVerified"), "the provider vouched for the address");
+    assertProblem(trusting.requestToken(email, "a-long-password-1"), 400, "invalid_grant");
+    assertEquals(401, trusting.get("/v1/users/me", squatter.getString("access_token")).statusCode());
+    assertProblem(trusting.refresh(squatter.getString("refresh_token")), 400, "invalid_grant");
+  }
+
+  private String register(String email) {
     var registered = trusting.post("/v1/auth/register", null, new JsonObject().put("email", email)
         .put("password", "a-long-password-1").put("name", "Registered"));
     assertEquals(201, registered.statusCode(), registered.bodyAsString());
-    var account = me(exchanged(claims(UUID.randomUUID().toString(), email.toUpperCase(), true)));
-    assertEquals(registered.bodyAsJsonObject().getString("id"), account.getString("id"));
-    assertTrue(account.getBoolean("emailVerified"), "the provider vouched for the address");
+    return registered.bodyAsJsonObject().getString("id");
   }
 
   @Test
