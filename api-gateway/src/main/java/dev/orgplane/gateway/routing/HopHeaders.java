@@ -109,7 +109,7 @@ final class HopHeaders {
     try {
       return Long.parseLong(header.trim());
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest("bad_request", "Content-Length is not a number.");
+      throw ApiException.badRequest("malformed_request", "Content-Length is not a number.");
     }
   }
 
