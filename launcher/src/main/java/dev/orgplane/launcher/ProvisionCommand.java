@@ -77,6 +77,9 @@ final class ProvisionCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", arity = "0..*", description = "Names of the new tenants.")
   List<String> names = new ArrayList<>();
 
+  /** The new tenants of a batch to start, read with the other options. */
+  private JsonArray newTenants;
+
   /** The progress shown, once there is a batch to follow. */
   private ProgressLine progress;
 
@@ -114,6 +117,9 @@ final class ProvisionCommand implements Callable<Integer> {
     }
     if (batch && template == null) {
       throw usageError("name the template the new tenants are copied from (--template)");
+    }
+    if (batch) {
+      newTenants = targets();
     }
   }
 
@@ -176,7 +182,7 @@ final class ProvisionCommand implements Callable<Integer> {
 
   /** Starts the batch the options describe; answers its id. */
   private String start(GatewayClient gateway) {
-    var targets = targets();
+    var targets = newTenants;
     var templateId = gateway.get("/v1/organizations/" + URLEncoder.encode(template, StandardCharsets.UTF_8))
         .getString("id");
     var batch = gateway.post("/v1/provisioning/batches", new JsonObject().put("templateOrganization", templateId)
@@ -185,6 +191,7 @@ final class ProvisionCommand implements Callable<Integer> {
     return batch.getString("id");
   }
 
+  /** The new tenants the arguments and the targets file name, read before the gateway is asked anything. */
   private JsonArray targets() {
     var all = new ArrayList<>(names);
     if (targetsFile != null) {
@@ -196,7 +203,7 @@ final class ProvisionCommand implements Callable<Integer> {
       }
     }
     if (all.isEmpty()) {
-      throw new LauncherException("name at least one new tenant (arguments or --targets-file)");
+      throw usageError("name at least one new tenant (arguments or --targets-file)");
     }
     var targets = new JsonArray();
     all.forEach(name -> targets.add(new JsonObject().put("name", name).put("title", name)));

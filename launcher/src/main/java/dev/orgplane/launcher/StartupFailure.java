@@ -10,11 +10,14 @@ import java.util.Objects;
  */
 final class StartupFailure {
 
+  /** Set (to any value), it has failed starts print their stack trace too. */
+  static final String DEBUG = "ORGPLANE_DEBUG";
+
   private StartupFailure() {
   }
 
   static String describe(Throwable failure) {
-    if (System.getenv("ORGPLANE_DEBUG") != null) {
+    if (System.getenv(DEBUG) != null) {
       failure.printStackTrace();
     }
     if (failure instanceof ConfigException || failure instanceof LauncherException) {

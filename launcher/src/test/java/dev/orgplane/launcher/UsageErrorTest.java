@@ -64,6 +64,8 @@ class UsageErrorTest {
     assertUsageError("Unknown option: '--bogus'", "orgplane standalone", "standalone", "--bogus");
     assertUsageError("unknown configuration key 'FOO'", "orgplane standalone", "standalone", "--set", "FOO=bar");
     assertUsageError("unknown configuration key 'PORT'", "orgplane gateway", "gateway", "-s", "PORT=1");
+    assertUsageError("ORGPLANE_TRANSPORT is read from the environment only", "orgplane standalone", "standalone",
+        "--set", "ORGPLANE_TRANSPORT=io_uring");
     assertUsageError("name an operation", "orgplane admin", "admin");
     assertUsageError("Missing required option: '--email", "orgplane admin make-platform-admin",
         "admin", "make-platform-admin");
@@ -79,6 +81,7 @@ class UsageErrorTest {
     assertUsageError("give one of", "orgplane provision", concat(signIn, "--cancel", "b1", "x"));
     assertUsageError("give one of", "orgplane provision", concat(signIn));
     assertUsageError("name the template", "orgplane provision", concat(signIn, "tenant-1"));
+    assertUsageError("name at least one new tenant", "orgplane provision", concat(signIn, "--template", "t"));
     assertUsageError("--concurrency must be 1-64, got 0", "orgplane provision",
         concat(signIn, "--concurrency", "0", "--template", "t", "x"));
     assertUsageError("--concurrency must be 1-64, got 65", "orgplane provision",
