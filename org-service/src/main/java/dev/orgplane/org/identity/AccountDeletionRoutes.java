@@ -101,9 +101,11 @@ public final class AccountDeletionRoutes {
             + "WHERE user_id = $1) ORDER BY id FOR UPDATE").execute(Tuple.of(userId))).mapEmpty();
   }
 
+  /** Only people count as other owners, as when a member is removed: a service user cannot act as an owner. */
   private static Future<Void> refuseIfLastOwner(SqlConnection tx, UUID userId) {
     return tx.preparedQuery("SELECT o.name FROM org.memberships m JOIN org.organizations o ON o.id = m.org_id "
             + "WHERE m.user_id = $1 AND 'owner' = ANY (m.roles) AND NOT EXISTS (SELECT 1 FROM org.memberships other "
+            + "JOIN org.users person ON person.id = other.user_id AND person.service_org_id IS NULL "
             + "WHERE other.org_id = m.org_id AND other.user_id <> $1 AND 'owner' = ANY (other.roles)) "
             + "ORDER BY o.name LIMIT " + NAMED_ORGANIZATIONS)
         .execute(Tuple.of(userId))

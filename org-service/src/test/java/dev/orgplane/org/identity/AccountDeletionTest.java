@@ -104,6 +104,11 @@ class AccountDeletionTest {
     var orgId = newOrg(owner.token());
     var name = org.get("/v1/organizations/" + orgId, owner.token()).bodyAsJsonObject().getString("name");
 
+    // a service user made owner before session 17 refused them owners: it is no one to hand the organization to
+    var bot = org.post("/v1/organizations/" + orgId + "/service-users", owner.token(), new JsonObject()
+        .put("name", "old-owner-bot").put("roles", new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    PgFixture.execute(db, "UPDATE org.memberships SET roles = '{owner}' WHERE user_id = '" + bot + "'");
+
     var refused = deleteOwn(owner.token(), "password-sole-123");
 
     assertProblem(refused, 409, "last_owner");
