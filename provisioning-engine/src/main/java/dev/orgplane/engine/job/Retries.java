@@ -31,7 +31,9 @@ final class Retries {
   }
 
   private <T> Future<T> attempt(String what, Supplier<Future<T>> work, int attempt) {
-    return work.get().recover(failure -> {
+    // through compose, a plugin that throws instead of failing its future fails the page like one that failed it:
+    // thrown out of here, the exception would escape the job's chain and leave the job running for ever
+    return Future.<Void>succeededFuture().compose(v -> work.get()).recover(failure -> {
       if (!transientFailure(failure) || attempt >= MAX_ATTEMPTS) {
         return Future.failedFuture(failure instanceof OrgApiException refused && !refused.retryable()
             ? new CopyFailure(refused.code(), refused.getMessage(), null) : failure);
