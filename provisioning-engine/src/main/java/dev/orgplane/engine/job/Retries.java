@@ -4,7 +4,11 @@ import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.OrgApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.StreamResetException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.DatabaseException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -44,11 +48,25 @@ final class Retries {
     });
   }
 
-  /** Failures of the network or of a service that is down or busy; anything else will not pass by itself. */
+  /**
+   * Failures of the network or of a service that is down or busy; anything else will not pass by itself. Not any
+   * {@code VertxException}: {@code Future.failedFuture("...")} fails with one too, and a plugin's refusal given so
+   * must fail the job at once, not after minutes of retries.
+   */
   static boolean transientFailure(Throwable failure) {
     if (failure instanceof OrgApiException refused) {
       return refused.retryable();
     }
-    return failure instanceof IOException || failure instanceof TimeoutException || failure instanceof VertxException;
+    if (failure instanceof DatabaseException database) {
+      return databaseUnreachable(database.getSqlState());
+    }
+    return failure instanceof IOException || failure instanceof TimeoutException
+        || failure instanceof HttpClosedException || failure instanceof StreamResetException
+        || failure instanceof ConnectionPoolTooBusyException || failure instanceof ClosedConnectionException;
+  }
+
+  /** Connection exceptions (class 08), and a server shutting down or not accepting connections yet (57P). */
+  private static boolean databaseUnreachable(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P"));
   }
 }

@@ -24,7 +24,7 @@ class PluginFailuresTest {
   static void start() {
     vertx = Vertx.vertx();
     engine = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_PLUGINS_DIR",
-        PluginsDir.listing(ThrowingPlugin.class)));
+        PluginsDir.listing(ThrowingPlugin.class, MessageFailingPlugin.class)));
     template = TemplateFixture.build(engine.org, "failing-plugins-template");
   }
 
@@ -51,5 +51,13 @@ class PluginFailuresTest {
       assertEquals(ThrowingPlugin.CODE, job.getJsonObject("error").getString("code"), job.encodePrettily());
       assertEquals("throwing", job.getJsonObject("error").getString("plugin"), job.encodePrettily());
     }
+  }
+
+  @Test
+  void aFailureWithOnlyAMessageFailsTheJobAtOnce() {
+    var job = provisionWith("message-failing", false);
+    assertEquals("failed", job.getString("status"), job.encodePrettily());
+    assertEquals("copy_error", job.getJsonObject("error").getString("code"), job.encodePrettily());
+    assertEquals(1, MessageFailingPlugin.CALLS.get(), "not retried as if the network had failed");
   }
 }

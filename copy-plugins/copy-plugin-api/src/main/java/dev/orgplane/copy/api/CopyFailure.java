@@ -2,8 +2,10 @@ package dev.orgplane.copy.api;
 
 /**
  * A copy that cannot succeed as things are (bad data, a refused write), naming the template object
- * that caused it so the job's error points at it. The engine fails the job instead of retrying;
- * any other exception counts as transient and is retried with backoff.
+ * that caused it so the job's error points at it. Thrown or as the failure of the returned future, it
+ * fails the job at once with its {@link #code()}. Only a passing failure (an {@code IOException}, a
+ * timeout, a closed or reset connection, an {@link OrgApiException} that is {@link OrgApiException#retryable()})
+ * is retried with backoff; any other exception also fails the job at once, as {@code copy_error}.
  */
 public class CopyFailure extends RuntimeException {
 
