@@ -83,7 +83,8 @@ public record TemplateFixture(String groupId, OrgServiceHarness.Account groupAdm
     assertEquals(2, response.statusCode() / 100, response.bodyAsString());
   }
 
-  private static String id(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> response) {
+  /** The id of what {@code response} created, asserting it did. */
+  public static String id(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> response) {
     assertEquals(201, response.statusCode(), response.bodyAsString());
     return response.bodyAsJsonObject().getString("id");
   }

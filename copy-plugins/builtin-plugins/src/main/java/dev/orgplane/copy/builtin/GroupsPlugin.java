@@ -7,11 +7,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Teams (the groups inside an organization) with their member lists. Members must belong to the
- * organization, so this runs after users; without copied members ({@code copyMembers: false}) the
- * teams are copied empty.
+ * organization, so this runs after users, and a team's copy holds only the members the users plugin
+ * copies: the template's people. Its service users belong to it alone (they cannot join another
+ * organization, nor so its teams). Without copied members ({@code copyMembers: false}) the teams are
+ * copied empty.
  */
 public final class GroupsPlugin extends OrgObjectsPlugin {
 
@@ -20,9 +23,20 @@ public final class GroupsPlugin extends OrgObjectsPlugin {
   }
 
   @Override
-  protected Future<JsonObject> toTarget(CopyContext context, JsonObject source) {
-    return super.toTarget(context, source).map(copy -> context.options().getBoolean("copyMembers", true)
-        ? copy : copy.put("userIds", new JsonArray()));
+  protected Future<List<JsonObject>> copies(CopyContext context, List<JsonObject> sources) {
+    var members = context.options().getBoolean("copyMembers", true) && !sources.isEmpty()
+        ? copiedMembers(context) : Future.succeededFuture(Set.<String>of());
+    return members.compose(copied -> super.copies(context, sources).map(copies -> {
+      copies.forEach(copy -> copy.put("userIds", new JsonArray(copy.getJsonArray("userIds", new JsonArray()).stream()
+          .filter(copied::contains).toList())));
+      return copies;
+    }));
+  }
+
+  /** The user ids of the template's members as the users plugin lists and copies them: people, not service users. */
+  private static Future<Set<String>> copiedMembers(CopyContext context) {
+    return context.org().listAll(context.sourceOrganization(), "users")
+        .map(members -> members.stream().map(member -> member.getString("userId")).collect(Collectors.toSet()));
   }
 
   /** The list shows a member count; a copy needs the member ids, which it names when asked (in a stable order). */

@@ -205,7 +205,11 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
             .map(items -> new OrgApi.Page(items, page.nextCursor())));
   }
 
-  private Future<List<JsonObject>> copies(CopyContext context, List<JsonObject> sources) {
+  /**
+   * The copies of template objects {@code sources} (a page, or all of them in a diff): by default {@link #toTarget}
+   * of each. A kind whose copies need something read once per page, not once per object, overrides this.
+   */
+  protected Future<List<JsonObject>> copies(CopyContext context, List<JsonObject> sources) {
     return Future.all(sources.stream().map(source -> toTarget(context, source)).toList()).map(all -> all.list());
   }
 
