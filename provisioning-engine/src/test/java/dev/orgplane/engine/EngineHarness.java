@@ -11,6 +11,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
@@ -127,6 +128,26 @@ public final class EngineHarness {
     assertEquals("true", again.getHeader("Idempotent-Replayed"));
     assertEquals(first.bodyAsJsonObject(), again.bodyAsJsonObject());
     return first;
+  }
+
+  /** Queues a job, and answers it once it has ended. */
+  public JsonObject provision(String token, JsonObject request) {
+    var queued = post("/v1/provisioning/jobs", token, request);
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    return awaitEnd("/v1/provisioning/jobs/" + queued.bodyAsJsonObject().getString("id"), token);
+  }
+
+  /** The items of org-service list {@code path}, up to 500, asserting it answered. */
+  public JsonArray items(String path, String token) {
+    var response = org.get(path + "?limit=500", token);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getJsonArray("items");
+  }
+
+  /** The counts of one plugin's step of a job. */
+  public static JsonObject step(JsonObject job, String plugin) {
+    return job.getJsonArray("steps").stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("plugin").equals(plugin)).findFirst().orElseThrow();
   }
 
   /** Polls a job or batch until it has ended, and answers it. */

@@ -1,6 +1,8 @@
 package dev.orgplane.org.membership;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -11,6 +13,9 @@ import java.util.UUID;
 public final class MembershipRepository {
 
   static final String COLUMNS = "m.user_id, u.email, u.name, m.roles, m.created_at";
+  /** The rows of the users joining organization $1, from $2: {@link #items} of them. */
+  private static final String JOINING = "SELECT $1, (x->>'id')::uuid, ARRAY(SELECT jsonb_array_elements_text(x->'roles')) "
+      + "FROM jsonb_array_elements($2::jsonb) AS x ";
 
   private MembershipRepository() {
   }
@@ -25,13 +30,38 @@ public final class MembershipRepository {
 
   /** Adds each user with their own roles in one statement; users already in the organization keep theirs. */
   static Future<Integer> upsert(SqlClient tx, UUID orgId, List<MembershipRoutes.Joining> joining) {
-    var items = new io.vertx.core.json.JsonArray(joining.stream().map(j -> new io.vertx.core.json.JsonObject()
-        .put("id", j.userId().toString()).put("roles", new io.vertx.core.json.JsonArray(j.roles()))).toList());
-    return tx.preparedQuery("INSERT INTO org.memberships (org_id, user_id, roles) "
-            + "SELECT $1, (x->>'id')::uuid, ARRAY(SELECT jsonb_array_elements_text(x->'roles')) "
-            + "FROM jsonb_array_elements($2::jsonb) AS x ON CONFLICT (org_id, user_id) DO NOTHING")
-        .execute(Tuple.of(orgId, items))
+    return tx.preparedQuery("INSERT INTO org.memberships (org_id, user_id, roles) " + JOINING
+            + "ON CONFLICT (org_id, user_id) DO NOTHING")
+        .execute(Tuple.of(orgId, items(joining)))
         .map(rows -> rows.rowCount());
+  }
+
+  /**
+   * Imports members with their roles in one statement: new ones join, members there already take the imported roles,
+   * as every import replaces what it names, except owners, who stay as they are (an import never takes an
+   * organization's owner away). Answers how many joined and how many had their roles changed.
+   */
+  static Future<ImportedMembers> importAll(SqlClient tx, UUID orgId, List<MembershipRoutes.Joining> joining) {
+    return tx.preparedQuery("WITH written AS (INSERT INTO org.memberships (org_id, user_id, roles) " + JOINING
+            + "ON CONFLICT (org_id, user_id) DO UPDATE SET roles = EXCLUDED.roles "
+            + "WHERE NOT 'owner' = ANY (org.memberships.roles) AND org.memberships.roles IS DISTINCT FROM EXCLUDED.roles "
+            + "RETURNING (xmax = 0) AS joined) "
+            + "SELECT count(*) FILTER (WHERE joined) AS joined, count(*) FILTER (WHERE NOT joined) AS changed FROM written")
+        .execute(Tuple.of(orgId, items(joining)))
+        .map(rows -> {
+          var row = rows.iterator().next();
+          return new ImportedMembers(row.getLong("joined"), row.getLong("changed"));
+        });
+  }
+
+  /** The joining users as the statements read them: {@code [{id, roles}]}. */
+  private static JsonArray items(List<MembershipRoutes.Joining> joining) {
+    return new JsonArray(joining.stream().map(j -> new JsonObject()
+        .put("id", j.userId().toString()).put("roles", new JsonArray(j.roles()))).toList());
+  }
+
+  /** What an import of members did: how many joined, how many had their roles changed. */
+  record ImportedMembers(long joined, long changed) {
   }
 
   static Future<List<Member>> list(SqlClient client, UUID orgId, UUID after, int fetchSize) {

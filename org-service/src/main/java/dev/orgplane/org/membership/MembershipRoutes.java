@@ -24,6 +24,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 /**
  * Members of an organization and their roles. Changes that could leave an organization without an
@@ -62,7 +63,8 @@ public final class MembershipRoutes {
     var granted = roles.isEmpty() ? List.of("member") : roles;
     var joining = rawIds.stream().map(id -> Ids.uuid(id, "userIds")).distinct()
         .map(id -> new Joining(id, granted)).toList();
-    addMembers(ctx, joining);
+    addMembers(ctx, joining, (tx, orgId) -> MembershipRepository.upsert(tx, orgId, joining)
+        .map(added -> new MembershipRepository.ImportedMembers(added, 0)));
   }
 
   /** {@code POST .../users:batch} {@code {items:[{id: userId, roles}]}}: members with roles of their own, at once. */
@@ -73,7 +75,8 @@ public final class MembershipRoutes {
       body.validate();
       return new Joining(id, roles.isEmpty() ? List.of("member") : roles);
     });
-    addMembers(ctx, items.stream().map(ImportBatch.Item::value).toList());
+    var joining = items.stream().map(ImportBatch.Item::value).toList();
+    addMembers(ctx, joining, (tx, orgId) -> MembershipRepository.importAll(tx, orgId, joining));
   }
 
   /** A user joining with these roles. */
@@ -81,10 +84,11 @@ public final class MembershipRoutes {
   }
 
   /**
-   * Adds the users in one statement; members already there keep their roles and count as unchanged,
-   * so a re-run import can tell.
+   * Adds the users with {@code writer}, in one statement: {@code POST users} leaves members already there as they are
+   * (unchanged), an import gives them the imported roles (updated), so a re-run import can tell either.
    */
-  private void addMembers(RoutingContext ctx, List<Joining> joining) {
+  private void addMembers(RoutingContext ctx, List<Joining> joining,
+      BiFunction<SqlConnection, UUID, Future<MembershipRepository.ImportedMembers>> writer) {
     var principal = BearerAuth.principal(ctx);
     var userIds = joining.stream().map(Joining::userId).toList();
     var roles = joining.stream().flatMap(j -> j.roles().stream()).distinct().toList();
@@ -97,15 +101,15 @@ public final class MembershipRoutes {
                         + "(or are service users, members of their own organization only): " + missing,
                         missing.stream().map(id -> new ApiException.FieldError("userIds", id.toString())).toList()));
                   }
-                  return MembershipRepository.upsert(tx, access.orgId(), joining);
+                  return writer.apply(tx, access.orgId());
                 })
-                .compose(added -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.added",
+                .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.added",
                         "organization:" + access.orgId(), new JsonObject()
                             .put("userIds", new JsonArray(userIds.stream().map(UUID::toString).toList()))
-                            .put("roles", new JsonArray(roles)))
-                    .map(added))))
-        .onSuccess(added -> Replies.json(ctx, 200,
-            ImportResult.summary(added, 0, userIds.size() - added).put("added", added)))
+                            .put("roles", new JsonArray(roles)).put("rolesChanged", written.changed()))
+                    .map(written))))
+        .onSuccess(written -> Replies.json(ctx, 200, ImportResult.summary(written.joined(), written.changed(),
+            userIds.size() - written.joined() - written.changed()).put("added", written.joined())))
         .onFailure(ctx::fail);
   }
 

@@ -249,7 +249,15 @@ class ImportBatchTest extends OrgServiceTest {
         .collect(java.util.stream.Collectors.toMap(m -> m.getString("userId"), m -> m.getJsonArray("roles").getString(0)));
     assertEquals("viewer", roles.get(first.id()));
     assertEquals("manager", roles.get(second.id()));
-    assertEquals("owner", roles.get(owner.id()), "a member already there keeps their roles");
+    assertEquals("owner", roles.get(owner.id()), "an owner stays as they are");
+
+    var promoted = batch(new JsonObject().put("id", first.id()).put("roles", new JsonArray().add("manager")),
+        new JsonObject().put("id", second.id()).put("roles", new JsonArray().add("manager")),
+        new JsonObject().put("id", owner.id()).put("roles", new JsonArray().add("viewer")));
+    assertCounts(org.post(path, owner.token(), promoted), 0, 1, 2);
+    assertEquals("manager", org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(JsonObject.class::cast).filter(m -> m.getString("userId").equals(first.id()))
+        .findFirst().orElseThrow().getJsonArray("roles").getString(0), "a member there already takes the imported roles");
     assertProblem(org.post(path, owner.token(), batch(new JsonObject().put("id", UUID.randomUUID().toString()))), 422,
         "unknown_users");
     assertProblem(org.post(path, owner.token(), batch(new JsonObject().put("id", first.id())

@@ -61,9 +61,7 @@ class ProvisioningTest {
   }
 
   private static JsonArray items(String path) {
-    var response = engine.org.get(path + "?limit=500", token());
-    assertEquals(200, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject().getJsonArray("items");
+    return engine.items(path, token());
   }
 
   @Test
@@ -140,32 +138,6 @@ class ProvisioningTest {
   /** The {@code provisioning.job.finished} events of {@code jobId} in an organization, once there are {@code expected}. */
   private static java.util.List<JsonObject> finishedEvents(String organization, String jobId, int expected) {
     return engine.finishedEvents(organization, token(), jobId, expected);
-  }
-
-  /** A service user belongs to its organization alone: a team's copy holds the team's people. */
-  @Test
-  void aTeamWithAServiceUserIsCopiedWithItsPeople() {
-    var name = "robots-" + UUID.randomUUID().toString().substring(0, 8);
-    var source = TemplateFixture.id(engine.org.post("/v1/organizations", token(), new JsonObject().put("name", name)
-        .put("title", name).put("groupId", template.groupId())));
-    var base = "/v1/organizations/" + source;
-    var robot = TemplateFixture.id(engine.org.post(base + "/service-users", token(),
-        new JsonObject().put("name", "robot").put("roles", new JsonArray().add("member"))));
-    assertEquals(200, engine.org.post(base + "/users", token(), new JsonObject()
-        .put("userIds", new JsonArray().add(template.member().id())).put("roles", new JsonArray().add("member")))
-        .statusCode());
-    var team = TemplateFixture.id(engine.org.post(base + "/groups", token(), new JsonObject().put("name", "operators")));
-    var joined = engine.org.post(base + "/groups/" + team + "/users", token(), new JsonObject()
-        .put("userIds", new JsonArray().add(template.member().id()).add(robot)));
-    assertEquals(200, joined.statusCode(), joined.bodyAsString());
-
-    var job = provision(new JsonObject().put("templateOrganization", source)
-        .put("target", new JsonObject().put("name", name + "-copy")));
-    assertEquals("succeeded", job.getString("status"), job.encodePrettily());
-    var target = job.getString("targetOrganization");
-    assertEquals(1, items("/v1/organizations/" + target + "/groups").getJsonObject(0).getLong("memberCount"));
-    var diff = engine.get("/v1/provisioning/diff?source=" + source + "&target=" + target, token());
-    assertTrue(diff.bodyAsJsonObject().getBoolean("inSync"), diff.bodyAsString());
   }
 
   @Test

@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * The template's members become members of the copy with the same roles (custom roles keep their
  * names, so roles need no remapping). User accounts are shared, so a member's id is the same in both
- * organizations. Someone already a member of the target (its owner, made with it) is adopted as
- * they are. Option {@code copyMembers: false} skips the kind: no copy, nothing in the plan, no drift.
+ * organizations. A member already in the target (its owner, made with it, or one copied before) takes the
+ * template's roles, as every kind's copy takes the template's fields again on a re-run; an owner of the target
+ * is left as they are (an import never takes an organization's owner away). Option {@code copyMembers: false} skips the kind: no copy, nothing in the plan, no drift.
  */
 public final class UsersPlugin extends OrgObjectsPlugin {
 

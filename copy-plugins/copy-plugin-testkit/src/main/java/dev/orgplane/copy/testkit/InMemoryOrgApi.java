@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
 /**
  * org-service as copy plugins see it, in memory: per organization and path, objects by id, listed in
  * id order a page at a time; imports and PUTs that count created, updated and unchanged; members
- * ({@code users}, keyed by {@code userId}) added by importing {@code users} or {@code POST users}; team member lists
+ * ({@code users}, keyed by {@code userId}) added by importing {@code users} (which sets a member's roles, an owner
+ * staying as they are) or {@code POST users} (which leaves a member as they are); team member lists
  * ({@code groups/{id}/users}) from each team's {@code userIds}, which {@code groups?include=userIds} shows. Secrets are write-only, as in the
  * service: never stored here, never listed. It is a stand-in for testing plugins, not a second
  * org-service: it checks no permissions and no references.
@@ -198,9 +199,7 @@ public final class InMemoryOrgApi implements OrgApi {
       throw new OrgApiException(400, "validation_failed", "an imported object needs an id", null);
     }
     if (path.equals("users")) {
-      // importing a member adds them; a member already there keeps their roles
-      var member = new JsonObject().put("userId", id).put("roles", body.getJsonArray("roles", new JsonArray()).copy());
-      return objects(organization, path).putIfAbsent(id, member) == null ? new Counts(1, 0, 0) : new Counts(0, 0, 1);
+      return importMember(organization, id, body.getJsonArray("roles", new JsonArray()));
     }
     var stored = body.copy().put("id", id);
     if (stored.remove("secret") != null) {
@@ -211,6 +210,21 @@ public final class InMemoryOrgApi implements OrgApi {
       return new Counts(1, 0, 0);
     }
     return previous.equals(stored) ? new Counts(0, 0, 1) : new Counts(0, 1, 0);
+  }
+
+  /** Importing a member adds them, or gives a member already there the imported roles; an owner stays as they are. */
+  private Counts importMember(String organization, String userId, JsonArray roles) {
+    var members = objects(organization, "users");
+    var previous = members.get(userId);
+    if (previous == null) {
+      members.put(userId, new JsonObject().put("userId", userId).put("roles", roles.copy()));
+      return new Counts(1, 0, 0);
+    }
+    if (previous.getJsonArray("roles").contains("owner") || previous.getJsonArray("roles").equals(roles)) {
+      return new Counts(0, 0, 1);
+    }
+    previous.put("roles", roles.copy());
+    return new Counts(0, 1, 0);
   }
 
   /**
