@@ -145,7 +145,7 @@ public final class AccessPolicy {
     var administers = access.groupAdmin() || access.platformAdmin();
     if (disabled && !administers && !access.provisioner() && !permission.equals(PermissionCatalog.ORG_GET)
         && !permission.equals(PermissionCatalog.ORG_DISABLE)) {
-      throw ApiException.forbidden("organization_disabled", "The organization is disabled.");
+      throw organizationDisabled();
     }
     if (!access.permissions().contains(permission)) {
       throw ApiException.forbidden("forbidden", "You lack the permission " + permission + " in this organization.");
@@ -162,6 +162,11 @@ public final class AccessPolicy {
     }
     result.addAll(List.of(customPermissions));
     return result;
+  }
+
+  /** What members of a disabled organization hear for everything but reading and leaving it. */
+  public static ApiException organizationDisabled() {
+    return ApiException.forbidden("organization_disabled", "The organization is disabled.");
   }
 
   public static ApiException notFound() {

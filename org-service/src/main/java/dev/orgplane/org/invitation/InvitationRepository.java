@@ -18,7 +18,8 @@ import java.util.UUID;
 /** SQL over {@code org.invitations}. */
 public final class InvitationRepository {
 
-  private static final String SELECT = "SELECT i.*, o.name AS org_name, o.title AS org_title FROM org.invitations i "
+  private static final String SELECT = "SELECT i.*, o.name AS org_name, o.title AS org_title, o.state AS org_state "
+      + "FROM org.invitations i "
       + "JOIN org.organizations o ON o.id = i.org_id ";
 
   private InvitationRepository() {
@@ -34,6 +35,16 @@ public final class InvitationRepository {
         .execute(Tuple.from(new Object[] {TimeOrderedIds.next(), orgId, email, roles.toArray(new String[0]),
             teams.toArray(new UUID[0]), invitedBy, (double) ttlSeconds}))
         .compose(rows -> find(tx, rows.iterator().next().getUUID("id"), false)).map(Optional::orElseThrow);
+  }
+
+  /**
+   * Share-locks the organization {@code id} invites into, until the caller's transaction ends, and answers its state
+   * (empty: no such invitation): neither a disabling nor a role change gets between this and the caller's writes.
+   */
+  static Future<Optional<String>> lockOrganizationOf(SqlClient tx, UUID id) {
+    return tx.preparedQuery("SELECT o.state FROM org.organizations o JOIN org.invitations i ON i.org_id = o.id "
+            + "WHERE i.id = $1 FOR SHARE OF o").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("state")));
   }
 
   static Future<Optional<JsonObject>> find(SqlClient client, UUID id, boolean forUpdate) {
@@ -80,7 +91,8 @@ public final class InvitationRepository {
     }
     return new JsonObject().put("id", row.getUUID("id").toString())
         .put("organization", new JsonObject().put("id", row.getUUID("org_id").toString())
-            .put("name", row.getString("org_name")).put("title", row.getString("org_title")))
+            .put("name", row.getString("org_name")).put("title", row.getString("org_title"))
+            .put("state", row.getString("org_state")))
         .put("email", row.getString("email")).put("roles", new JsonArray(List.of(row.getArrayOfStrings("roles"))))
         .put("groupIds", teams)
         .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")))

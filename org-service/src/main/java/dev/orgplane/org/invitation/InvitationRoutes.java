@@ -22,7 +22,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.Set;
@@ -149,14 +148,19 @@ public final class InvitationRoutes {
    * Accepting takes the organization's row share-locked before the invitation: custom roles are written under its
    * exclusive lock, so a role renamed meanwhile is renamed before the invitation is read or after the membership is
    * made, never between (until session 17 the member then held the old name, which granted nothing, or later
-   * whatever a role made under that name granted).
+   * whatever a role made under that name granted). Disabling takes that lock too, so the state read with it holds
+   * until the membership is made: a disabled organization takes no one in (403, the invitation waits).
    */
   private void accept(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("iid"), "iid");
-    pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM org.organizations o JOIN org.invitations i "
-            + "ON i.org_id = o.id WHERE i.id = $1 FOR SHARE OF o").execute(Tuple.of(id))
-        .compose(locked -> ownInvitation(tx, principal, id))
+    pool.withTransaction(tx -> InvitationRepository.lockOrganizationOf(tx, id)
+        .compose(state -> ownInvitation(tx, principal, id).map(invitation -> {
+          if (state.filter("disabled"::equals).isPresent()) {
+            throw AccessPolicy.organizationDisabled();
+          }
+          return invitation;
+        }))
         .compose(invitation -> {
           var orgId = UUID.fromString(invitation.getJsonObject("organization").getString("id"));
           var userId = AccessPolicy.userId(principal);

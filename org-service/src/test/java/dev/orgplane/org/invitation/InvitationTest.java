@@ -133,6 +133,30 @@ class InvitationTest extends MailedOrgServiceTest {
     assertTrue(org.get("/v1/users/me/invitations", invitee.token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
   }
 
+  /**
+   * A disabled organization takes no one in: its invitations wait, listed with the organization's state so the
+   * invitee sees why, and can be accepted once it is enabled again.
+   */
+  @Test
+  void anInvitationIntoADisabledOrganizationWaitsUntilItIsEnabled() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("paused");
+    var id = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", invitee.email())).bodyAsJsonObject().getString("id");
+    assertEquals(200, org.post("/v1/organizations/" + orgId + "/disable", owner.token(), null).statusCode());
+
+    assertProblem(org.post("/v1/invitations/" + id + "/accept", invitee.token(), null), 403, "organization_disabled");
+    assertProblem(org.get("/v1/organizations/" + orgId, invitee.token()), 404, "organization_not_found");
+    var mine = org.get("/v1/users/me/invitations", invitee.token()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals("disabled", mine.getJsonObject(0).getJsonObject("organization").getString("state"), mine.encode());
+
+    assertEquals(200, org.post("/v1/organizations/" + orgId + "/enable", owner.token(), null).statusCode());
+    var accepted = org.post("/v1/invitations/" + id + "/accept", invitee.token(), null);
+    assertEquals(200, accepted.statusCode(), accepted.bodyAsString());
+    assertEquals("enabled", accepted.bodyAsJsonObject().getJsonObject("organization").getString("state"));
+  }
+
   @Test
   void invitationsExpiredLongerThanTheGraceArePurgedBatchByBatch(Vertx vertx) {
     var orgId = newOrg(org.newUser("owner"));
