@@ -74,6 +74,9 @@ public final class InvitationRoutes {
     var teams = groupIds.stream().map(id -> Ids.uuid(id, "groupIds")).toList();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE)
             .compose(access -> RoleGrants.requireGrantable(tx, access, granted)
+                .compose(v -> MembershipRepository.hasMemberWithEmail(tx, access.orgId(), email))
+                .compose(member -> member ? Future.failedFuture(alreadyMember("That address is a member's already: "
+                    + "change their roles instead.")) : Future.succeededFuture())
                 .compose(v -> Teams.missing(tx, access.orgId(), teams))
                 .compose(missing -> missing.isEmpty() ? Future.succeededFuture()
                     : Future.failedFuture(new ApiException(422, "unknown_group", "No such group in this organization: "
@@ -167,6 +170,9 @@ public final class InvitationRoutes {
           var roles = invitation.getJsonArray("roles").stream().map(Object::toString).toList();
           var teams = invitation.getJsonArray("groupIds").stream().map(t -> UUID.fromString(t.toString())).toList();
           return MembershipRepository.upsert(tx, orgId, List.of(userId), roles)
+              .compose(added -> added == 0 ? Future.failedFuture(alreadyMember("You are a member already: the "
+                  + "invitation would change nothing (decline it, and ask for other roles if you need them)."))
+                  : Future.succeededFuture())
               .compose(v -> Teams.join(tx, orgId, teams, userId))
               .compose(v -> InvitationRepository.delete(tx, id))
               .compose(v -> AuditLog.record(tx, ctx, orgId, principal.subject(), "invitation.accepted",
@@ -239,6 +245,11 @@ public final class InvitationRoutes {
 
   private static JsonObject page(PageRequest page, List<JsonObject> items) {
     return page.page(items, item -> item, item -> item.getString("id"));
+  }
+
+  /** Inviting a member, or accepting as one, would grant nothing: roles change through the members' API. */
+  private static ApiException alreadyMember(String detail) {
+    return ApiException.conflict("already_member", detail);
   }
 
   private static ApiException notFound() {

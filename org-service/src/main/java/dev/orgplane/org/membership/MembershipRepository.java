@@ -64,6 +64,13 @@ public final class MembershipRepository {
   record ImportedMembers(long joined, long changed) {
   }
 
+  /** Whether the account with that address (in any letter case) is a member of the organization. */
+  public static Future<Boolean> hasMemberWithEmail(SqlClient client, UUID orgId, String email) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
+            + "WHERE m.org_id = $1 AND lower(u.email) = lower($2)) AS member")
+        .execute(Tuple.of(orgId, email)).map(rows -> rows.iterator().next().getBoolean("member"));
+  }
+
   static Future<List<Member>> list(SqlClient client, UUID orgId, UUID after, int fetchSize) {
     return client.preparedQuery("SELECT " + COLUMNS + " FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
             + "WHERE m.org_id = $1 AND u.service_org_id IS NULL AND m.user_id > $2 "

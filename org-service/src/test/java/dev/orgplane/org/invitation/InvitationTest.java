@@ -37,6 +37,13 @@ class InvitationTest extends MailedOrgServiceTest {
     return count;
   }
 
+  /** The roles {@code member} holds in the organization, as its owner lists them. */
+  private List<Object> rolesOf(OrgServiceHarness.Account member, String orgId, OrgServiceHarness.Account owner) {
+    return org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items")
+        .stream().map(JsonObject.class::cast).filter(m -> m.getString("userId").equals(member.id())).findFirst()
+        .orElseThrow().getJsonArray("roles").getList();
+  }
+
   private static String freshEmail() {
     return "invitee-" + UUID.randomUUID() + "@test.local";
   }
@@ -155,6 +162,42 @@ class InvitationTest extends MailedOrgServiceTest {
     var accepted = org.post("/v1/invitations/" + id + "/accept", invitee.token(), null);
     assertEquals(200, accepted.statusCode(), accepted.bodyAsString());
     assertEquals("enabled", accepted.bodyAsJsonObject().getJsonObject("organization").getString("state"));
+  }
+
+  /** Inviting a member changes nothing, so it is refused rather than answered with an invitation that grants nothing. */
+  @Test
+  void aMemberIsNotInvited() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var viewer = verifiedUser("viewer");
+    assertEquals(200, org.post("/v1/organizations/" + orgId + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(viewer.id())).put("roles", new JsonArray().add("viewer"))).statusCode());
+
+    assertProblem(org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", viewer.email().toUpperCase()).put("roles", new JsonArray().add("manager"))), 409, "already_member");
+    assertTrue(org.get("/v1/organizations/" + orgId + "/invitations", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").isEmpty());
+  }
+
+  /**
+   * Someone added directly while invited: accepting would grant none of the invitation's roles, so it is refused and
+   * the invitation left for them to decline (or an admin to withdraw), nothing recorded as accepted.
+   */
+  @Test
+  void anInviteeWhoBecameAMemberMeanwhileCannotAccept() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("joined");
+    var id = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", invitee.email()).put("roles", new JsonArray().add("manager"))).bodyAsJsonObject().getString("id");
+    assertEquals(200, org.post("/v1/organizations/" + orgId + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(invitee.id())).put("roles", new JsonArray().add("viewer"))).statusCode());
+
+    assertProblem(org.post("/v1/invitations/" + id + "/accept", invitee.token(), null), 409, "already_member");
+    assertEquals(List.of("viewer"), rolesOf(invitee, orgId, owner));
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.audit_events WHERE action = 'invitation.accepted' "
+        + "AND org_id = '" + orgId + "'"));
+    assertEquals(204, org.post("/v1/invitations/" + id + "/decline", invitee.token(), null).statusCode());
   }
 
   @Test
@@ -313,9 +356,6 @@ class InvitationTest extends MailedOrgServiceTest {
 
     assertEquals(200, accepted.result().statusCode(), accepted.result().bodyAsString());
     assertEquals(200, renamed.result().statusCode(), renamed.result().bodyAsString());
-    var member = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items")
-        .stream().map(JsonObject.class::cast).filter(m -> m.getString("userId").equals(invitee.id())).findFirst()
-        .orElseThrow();
-    assertEquals(List.of("inspector"), member.getJsonArray("roles").getList(), member.encode());
+    assertEquals(List.of("inspector"), rolesOf(invitee, orgId, owner));
   }
 }
