@@ -3,6 +3,7 @@ package dev.orgplane.org.invitation;
 import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.Timestamps;
+import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +35,8 @@ public final class InvitationRepository {
             + "invited_by = EXCLUDED.invited_by, expires_at = EXCLUDED.expires_at RETURNING id")
         .execute(Tuple.from(new Object[] {TimeOrderedIds.next(), orgId, email, roles.toArray(new String[0]),
             teams.toArray(new UUID[0]), invitedBy, (double) ttlSeconds}))
-        .compose(rows -> find(tx, rows.iterator().next().getUUID("id"), false)).map(Optional::orElseThrow);
+        .compose(rows -> pendingIn(tx, orgId, rows.iterator().next().getUUID("id"), false))
+        .map(Optional::orElseThrow);
   }
 
   /**
@@ -47,9 +49,27 @@ public final class InvitationRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("state")));
   }
 
-  static Future<Optional<JsonObject>> find(SqlClient client, UUID id, boolean forUpdate) {
-    return client.preparedQuery(SELECT + "WHERE i.id = $1" + (forUpdate ? " FOR UPDATE OF i" : ""))
-        .execute(Tuple.of(id))
+  /** The organization's invitation {@code id} if it is pending: to the organization an expired one is gone. */
+  static Future<Optional<JsonObject>> pendingIn(SqlClient client, UUID orgId, UUID id, boolean forUpdate) {
+    return one(client, "i.org_id = $1 AND i.id = $2 AND i.expires_at > now()", forUpdate, Tuple.of(orgId, id));
+  }
+
+  /**
+   * Invitation {@code id} if it is pending, addressed to {@code email} and into the organization {@code orgRef} (an id
+   * or a name), locked for the caller's transaction.
+   */
+  static Future<Optional<JsonObject>> pendingFor(SqlClient tx, String orgRef, UUID id, String email) {
+    return one(tx, (AccessPolicy.isUuid(orgRef) ? "i.org_id = $1::uuid" : "o.name = $1") + " AND i.id = $2 "
+        + "AND lower(i.email) = lower($3) AND i.expires_at > now()", true, Tuple.of(orgRef, id, email));
+  }
+
+  /** Invitation {@code id}, expired or not, if it is addressed to {@code email}; locked for the caller's transaction. */
+  static Future<Optional<JsonObject>> addressedTo(SqlClient tx, UUID id, String email) {
+    return one(tx, "i.id = $1 AND lower(i.email) = lower($2)", true, Tuple.of(id, email));
+  }
+
+  private static Future<Optional<JsonObject>> one(SqlClient client, String condition, boolean forUpdate, Tuple params) {
+    return client.preparedQuery(SELECT + "WHERE " + condition + (forUpdate ? " FOR UPDATE OF i" : "")).execute(params)
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
   }
 

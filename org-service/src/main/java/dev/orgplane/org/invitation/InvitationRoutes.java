@@ -24,6 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -95,46 +96,48 @@ public final class InvitationRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** The organization's admins may withdraw an invitation, and so may the person invited. */
   /** One pending invitation of the organization, for those who may list them. */
   private void get(RoutingContext ctx) {
     var id = Ids.uuid(ctx.pathParam("iid"), "iid");
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.INVITATION_LIST)
-        .compose(access -> InvitationRepository.find(pool, id, false).map(found -> found
-            .filter(invitation -> invitation.getJsonObject("organization").getString("id")
-                .equals(access.orgId().toString()))
-            .orElseThrow(InvitationRoutes::notFound)))
+        .compose(access -> InvitationRepository.pendingIn(pool, access.orgId(), id, false))
+        .map(found -> found.orElseThrow(InvitationRoutes::notFound))
         .onSuccess(invitation -> EntityTags.reply(ctx, invitation))
         .onFailure(ctx::fail);
   }
 
+  /** The organization's admins may withdraw a pending invitation, and so may the person invited. */
   private void delete(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("iid"), "iid");
-    pool.withTransaction(tx -> InvitationRepository.find(tx, id, true)
-            .compose(found -> {
-              var invitation = found.orElseThrow(InvitationRoutes::notFound);
+    pool.withTransaction(tx -> withdrawable(tx, principal, ctx.pathParam("org"), id)
+            .compose(invitation -> {
+              // only once the caller may see it: a stranger's stale tag must meet 404, not the current tag
+              EntityTags.requireMatch(ctx, invitation, "The invitation");
               var orgId = UUID.fromString(invitation.getJsonObject("organization").getString("id"));
-              if (!orgId.toString().equals(ctx.pathParam("org"))
-                  && !invitation.getJsonObject("organization").getString("name").equals(ctx.pathParam("org"))) {
-                return Future.failedFuture(notFound());
-              }
-              return isInvitee(tx, principal, invitation).compose(invitee -> invitee ? Future.succeededFuture()
-                      : AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE)
-                          .<Void>mapEmpty()
-                          .recover(err -> Future.failedFuture(err instanceof ApiException api && api.status() == 403
-                              ? err : notFound())))
-                  // only once the caller may see it: a stranger's stale tag must meet 404, not the current tag
-                  .map(v -> {
-                    EntityTags.requireMatch(ctx, invitation, "The invitation");
-                    return v;
-                  })
-                  .compose(v -> InvitationRepository.delete(tx, id))
+              return InvitationRepository.delete(tx, id)
                   .compose(v -> AuditLog.record(tx, ctx, orgId, principal.subject(), "invitation.deleted",
                       "invitation:" + id, new JsonObject()));
             }))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The pending invitation the caller may withdraw, locked: their own, or one of an organization they may invite to.
+   * Only a caller known to be either locks it, so a stranger naming any id neither waits for nor holds up anyone.
+   * Someone who is not in the organization hears of no invitation; one who is but may not invite hears 403.
+   */
+  private static Future<JsonObject> withdrawable(SqlConnection tx, Principal principal, String orgRef, UUID id) {
+    return verifiedEmailOrNone(tx, principal)
+        .compose(email -> email == null ? Future.succeededFuture(Optional.<JsonObject>empty())
+            : InvitationRepository.pendingFor(tx, orgRef, id, email))
+        .compose(own -> own.isPresent() ? Future.succeededFuture(own.get())
+            : AccessPolicy.require(tx, principal, orgRef, PermissionCatalog.INVITATION_CREATE)
+                .recover(err -> Future.failedFuture(err instanceof ApiException api && api.status() == 404
+                    ? notFound() : err))
+                .compose(access -> InvitationRepository.pendingIn(tx, access.orgId(), id, true))
+                .map(found -> found.orElseThrow(InvitationRoutes::notFound)));
   }
 
   private void mine(RoutingContext ctx) {
@@ -199,27 +202,23 @@ public final class InvitationRoutes {
    * address is not verified hears that first, whichever invitation they name.
    */
   private static Future<JsonObject> ownInvitation(SqlConnection tx, Principal principal, UUID id) {
-    return verifiedEmail(tx, principal).compose(email -> InvitationRepository.find(tx, id, true).map(found -> {
-      var invitation = found.orElseThrow(InvitationRoutes::notFound);
-      if (!addressedTo(invitation, email)) {
-        throw notFound();
-      }
-      if (invitation.getBoolean("expired")) {
-        throw new ApiException(410, "invitation_expired", "This invitation has expired; ask for a new one.");
-      }
-      return invitation;
-    }));
+    return verifiedEmail(tx, principal)
+        .compose(email -> email == null ? Future.succeededFuture(Optional.<JsonObject>empty())
+            : InvitationRepository.addressedTo(tx, id, email))
+        .map(found -> {
+          var invitation = found.orElseThrow(InvitationRoutes::notFound);
+          if (invitation.getBoolean("expired")) {
+            throw new ApiException(410, "invitation_expired", "This invitation has expired; ask for a new one.");
+          }
+          return invitation;
+        });
   }
 
-  /** Whether the caller may act on {@code invitation} as its invitee: an unverified address may not. */
-  private static Future<Boolean> isInvitee(SqlConnection tx, Principal principal, JsonObject invitation) {
-    return verifiedEmail(tx, principal).map(email -> addressedTo(invitation, email))
-        .recover(e -> e instanceof ApiException api && api.status() == 403 ? Future.succeededFuture(false)
+  /** The caller's verified address, or none (null) when it is not verified: such an address is no invitee's. */
+  private static Future<String> verifiedEmailOrNone(SqlConnection tx, Principal principal) {
+    return verifiedEmail(tx, principal)
+        .recover(e -> e instanceof ApiException api && api.status() == 403 ? Future.succeededFuture(null)
             : Future.failedFuture(e));
-  }
-
-  private static boolean addressedTo(JsonObject invitation, String email) {
-    return email != null && email.equalsIgnoreCase(invitation.getString("email"));
   }
 
   /**

@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,13 @@ class InvitationTest extends MailedOrgServiceTest {
       }
     }
     return count;
+  }
+
+  /** The id of a new invitation of {@code email} as a member. */
+  private String invitationTo(String email, String orgId, OrgServiceHarness.Account owner) {
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject().put("email", email));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    return invited.bodyAsJsonObject().getString("id");
   }
 
   /** The roles {@code member} holds in the organization, as its owner lists them. */
@@ -132,8 +140,7 @@ class InvitationTest extends MailedOrgServiceTest {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
     var invitee = verifiedUser("late");
-    var id = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
-        .put("email", invitee.email())).bodyAsJsonObject().getString("id");
+    var id = invitationTo(invitee.email(), orgId, owner);
     PgFixture.execute(db, "UPDATE org.invitations SET expires_at = now() - interval '1 day' WHERE id = '" + id + "'");
     assertProblem(org.post("/v1/invitations/" + id + "/accept", invitee.token(), null), 410, "invitation_expired");
     assertProblem(org.get("/v1/organizations/" + orgId, invitee.token()), 404, "organization_not_found");
@@ -149,8 +156,7 @@ class InvitationTest extends MailedOrgServiceTest {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
     var invitee = verifiedUser("paused");
-    var id = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
-        .put("email", invitee.email())).bodyAsJsonObject().getString("id");
+    var id = invitationTo(invitee.email(), orgId, owner);
     assertEquals(200, org.post("/v1/organizations/" + orgId + "/disable", owner.token(), null).statusCode());
 
     assertProblem(org.post("/v1/invitations/" + id + "/accept", invitee.token(), null), 403, "organization_disabled");
@@ -198,6 +204,54 @@ class InvitationTest extends MailedOrgServiceTest {
     assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.audit_events WHERE action = 'invitation.accepted' "
         + "AND org_id = '" + orgId + "'"));
     assertEquals(204, org.post("/v1/invitations/" + id + "/decline", invitee.token(), null).statusCode());
+  }
+
+  /** An organization's expired invitations are gone to it: neither listed nor read nor withdrawn (only purged). */
+  @Test
+  void anExpiredInvitationIsNotReadByTheOrganization() {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var id = invitationTo(freshEmail(), orgId, owner);
+    PgFixture.execute(db, "UPDATE org.invitations SET expires_at = now() - interval '1 day' WHERE id = '" + id + "'");
+    var path = "/v1/organizations/" + orgId + "/invitations/" + id;
+    assertProblem(org.get(path, owner.token()), 404, "invitation_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, path, owner.token(), null), 404, "invitation_not_found");
+  }
+
+  /**
+   * Withdrawing locks the invitation only for a caller who may withdraw it: a stranger naming its id neither waits
+   * for a transaction holding it nor holds up one.
+   */
+  @Test
+  void aStrangersWithdrawalLocksNothing(Vertx vertx) {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var stranger = org.newUser("stranger");
+    var strangersOrg = newOrg(stranger);
+    var id = invitationTo(freshEmail(), orgId, owner);
+    var lock = Database.open(vertx, db, 1, List.of()).await().getConnection().await();
+    lock.query("BEGIN").execute().await();
+    lock.query("SELECT 1 FROM org.invitations WHERE id = '" + id + "' FOR UPDATE").execute().await();
+    try {
+      for (var orgRef : List.of(orgId, strangersOrg)) {
+        var answer = WebClient.create(vertx).delete(org.port(), "127.0.0.1", "/v1/organizations/" + orgRef
+            + "/invitations/" + id).bearerTokenAuthentication(stranger.token()).send().timeout(5, TimeUnit.SECONDS).await();
+        assertProblem(answer, 404, "invitation_not_found");
+      }
+    } finally {
+      lock.query("COMMIT").execute().await();
+      lock.close().await();
+    }
+  }
+
+  /** Only a missing invitation is 404: a request the database refuses says so (here: text it cannot hold). */
+  @Test
+  void aDatabaseRefusalIsNoMissingInvitation() {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var id = invitationTo(freshEmail(), orgId, owner);
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/nul%00name/invitations/" + id, owner.token(), null),
+        400, "invalid_text");
   }
 
   @Test
