@@ -26,13 +26,23 @@ public final class InvitationRepository {
   private InvitationRepository() {
   }
 
-  /** The pending invitation for that email: a new one, or the existing one with new roles, teams and expiry. */
+  /** The roles of the organization's pending invitation of {@code email}; none when there is no such invitation. */
+  static Future<List<String>> pendingRoles(SqlClient client, UUID orgId, String email) {
+    return client.preparedQuery("SELECT roles FROM org.invitations WHERE org_id = $1 AND lower(email) = lower($2) "
+            + "AND expires_at > now()").execute(Tuple.of(orgId, email))
+        .map(rows -> rows.size() == 0 ? List.of() : List.of(rows.iterator().next().getArrayOfStrings("roles")));
+  }
+
+  /**
+   * The pending invitation for that email: a new one, or the existing one made anew (roles, teams, inviter, creation
+   * time and expiry), under its old id.
+   */
   static Future<JsonObject> upsert(SqlClient tx, UUID orgId, String email, List<String> roles, List<UUID> teams,
       UUID invitedBy, long ttlSeconds) {
     return tx.preparedQuery("INSERT INTO org.invitations AS i (id, org_id, email, roles, team_ids, invited_by, expires_at) "
             + "VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 second') "
             + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET roles = EXCLUDED.roles, team_ids = EXCLUDED.team_ids, "
-            + "invited_by = EXCLUDED.invited_by, expires_at = EXCLUDED.expires_at RETURNING id")
+            + "invited_by = EXCLUDED.invited_by, created_at = now(), expires_at = EXCLUDED.expires_at RETURNING id")
         .execute(Tuple.from(new Object[] {TimeOrderedIds.next(), orgId, email, roles.toArray(new String[0]),
             teams.toArray(new UUID[0]), invitedBy, (double) ttlSeconds}))
         .compose(rows -> pendingIn(tx, orgId, rows.iterator().next().getUUID("id"), false))

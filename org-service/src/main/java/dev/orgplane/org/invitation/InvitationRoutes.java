@@ -64,6 +64,11 @@ public final class InvitationRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * Inviting an address again replaces its pending invitation, so the caller must be able to grant the roles it
+   * replaces too. Invitations of an organization are written under its row lock: two at once for one address would
+   * otherwise each find nothing to replace, and the later overwrite the earlier unchecked.
+   */
   private void invite(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var body = RequestBody.of(ctx, Set.of("email", "roles", "groupIds"));
@@ -73,8 +78,11 @@ public final class InvitationRoutes {
     body.validate();
     var granted = roles.isEmpty() ? List.of("member") : roles;
     var teams = groupIds.stream().map(id -> Ids.uuid(id, "groupIds")).toList();
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE,
+                true)
             .compose(access -> RoleGrants.requireGrantable(tx, access, granted)
+                .compose(v -> InvitationRepository.pendingRoles(tx, access.orgId(), email))
+                .compose(replaced -> RoleGrants.requireReplaceable(tx, access, replaced))
                 .compose(v -> MembershipRepository.hasMemberWithEmail(tx, access.orgId(), email))
                 .compose(member -> member ? Future.failedFuture(alreadyMember("That address is a member's already: "
                     + "change their roles instead.")) : Future.succeededFuture())

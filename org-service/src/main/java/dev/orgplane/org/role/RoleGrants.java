@@ -39,8 +39,7 @@ public final class RoleGrants {
 
   /** Refuses roles the organization does not have (422 {@code unknown_role}) and roles beyond the caller's. */
   public static Future<Void> requireGrantable(SqlClient tx, OrgAccess access, Collection<String> roles) {
-    return tx.preparedQuery(NAMED).execute(Tuple.tuple().addUUID(access.orgId())
-        .addArrayOfString(roles.toArray(new String[0]))).map(rows -> {
+    return named(tx, access, roles).map(rows -> {
       var unknown = new ArrayList<String>();
       rows.forEach(row -> {
         if (row.getArrayOfStrings("permissions") == null && !PermissionCatalog.isPredefined(row.getString("name"))) {
@@ -52,6 +51,20 @@ public final class RoleGrants {
             unknown.stream().map(role -> new ApiException.FieldError("roles", role)).toList());
       }
       requireHeld(access, permissions(rows), "grant");
+      return null;
+    });
+  }
+
+  /**
+   * Refuses to replace a grant not yet taken (a pending invitation's {@code roles}) that carries a permission the
+   * caller does not hold: replacing it takes back what someone holding more gave. Roles gone since grant nothing.
+   */
+  public static Future<Void> requireReplaceable(SqlClient tx, OrgAccess access, Collection<String> roles) {
+    if (roles.isEmpty() || !bound(access)) {
+      return Future.succeededFuture();
+    }
+    return named(tx, access, roles).map(rows -> {
+      requireHeld(access, permissions(rows), "replace a grant of");
       return null;
     });
   }
@@ -82,6 +95,11 @@ public final class RoleGrants {
       throw ApiException.forbidden("permission_not_held",
           "You cannot " + doing + " permissions you do not hold in this organization: " + missing);
     }
+  }
+
+  private static Future<RowSet<Row>> named(SqlClient tx, OrgAccess access, Collection<String> roles) {
+    return tx.preparedQuery(NAMED).execute(Tuple.tuple().addUUID(access.orgId())
+        .addArrayOfString(roles.toArray(new String[0])));
   }
 
   private static boolean bound(OrgAccess access) {

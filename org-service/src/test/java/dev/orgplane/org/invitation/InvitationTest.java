@@ -15,6 +15,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -252,6 +254,24 @@ class InvitationTest extends MailedOrgServiceTest {
     var id = invitationTo(freshEmail(), orgId, owner);
     assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/nul%00name/invitations/" + id, owner.token(), null),
         400, "invalid_text");
+  }
+
+  /** Inviting again is a new invitation under the old id: made now, and valid for a whole lifetime from now. */
+  @Test
+  void invitingAgainRefreshesTheInvitationsLifetime() {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var email = freshEmail();
+    var id = invitationTo(email, orgId, owner);
+    PgFixture.execute(db, "UPDATE org.invitations SET created_at = now() - interval '6 days', "
+        + "expires_at = now() + interval '1 day' WHERE id = '" + id + "'");
+
+    var again = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", email)).bodyAsJsonObject();
+    assertEquals(id, again.getString("id"));
+    var aMinuteAgo = Instant.now().minusSeconds(60);
+    assertTrue(Instant.parse(again.getString("createdAt")).isAfter(aMinuteAgo), again.encode());
+    assertTrue(Instant.parse(again.getString("expiresAt")).isAfter(aMinuteAgo.plus(Duration.ofDays(7))), again.encode());
   }
 
   @Test

@@ -50,6 +50,28 @@ class RoleGrantsTest extends OrgServiceTest {
     return new JsonObject().put("name", name).put("permissions", new JsonArray(List.of(permissions)));
   }
 
+  /**
+   * Inviting an address again replaces its pending invitation: a manager may not so take back an owner's invitation
+   * to ownership (nor put their own name on it), though they may refresh one within their own permissions.
+   */
+  @Test
+  void aManagerReplacesNoInvitationGrantingMoreThanTheyHold() {
+    var email = "someone-" + UUID.randomUUID() + "@example.com";
+    var path = "/v1/organizations/" + orgId + "/invitations";
+    var invited = org.post(path, owner.token(), new JsonObject().put("email", email)
+        .put("roles", new JsonArray().add("owner"))).bodyAsJsonObject();
+    assertProblem(org.post(path, manager.token(), new JsonObject().put("email", email.toUpperCase())
+        .put("roles", new JsonArray().add("viewer"))), 403, "permission_not_held");
+    assertEquals(invited, org.get(path + "/" + invited.getString("id"), owner.token()).bodyAsJsonObject());
+
+    assertEquals(201, org.post(path, owner.token(), new JsonObject().put("email", email)
+        .put("roles", new JsonArray().add("manager"))).statusCode());
+    var replaced = org.post(path, manager.token(), new JsonObject().put("email", email)
+        .put("roles", new JsonArray().add("viewer")));
+    assertEquals(201, replaced.statusCode(), replaced.bodyAsString());
+    assertEquals(List.of("viewer"), replaced.bodyAsJsonObject().getJsonArray("roles").getList());
+  }
+
   @Test
   void aManagerMakesNoOwnerAndChangesNone() {
     var newcomer = org.newUser("newcomer");
