@@ -45,7 +45,8 @@ final class OrganizationRepository {
 
   private static String createSql(String allowed) {
     return "WITH allowed AS (" + allowed + "), "
-        + "new_group AS (INSERT INTO org.organization_groups (id, name) SELECT $10, $2 FROM allowed "
+        + "new_group AS (INSERT INTO org.organization_groups (id, name, made_for_organization) SELECT $10, $2, true "
+        + "FROM allowed "
         + "WHERE $10::uuid IS NOT NULL), "
         + "created AS (INSERT INTO org.organizations (id, name, title, description, avatar, email, website, metadata, "
         + "group_id, provisioned_from) SELECT $1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, $10), $11 FROM allowed "
@@ -79,10 +80,16 @@ final class OrganizationRepository {
         .map(rows -> rows.iterator().next());
   }
 
-  /** Deletes the organization; memberships and custom roles go with it (ON DELETE CASCADE). */
+  /**
+   * Deletes the organization; memberships and custom roles go with it (ON DELETE CASCADE), and so does the group made
+   * for it, unless another organization has joined that group since.
+   */
   static Future<Void> delete(SqlClient tx, UUID id) {
     return tx.preparedQuery("DELETE FROM org.audit_events WHERE org_id = $1").execute(Tuple.of(id))
-        .compose(r -> tx.preparedQuery("DELETE FROM org.organizations WHERE id = $1").execute(Tuple.of(id)))
+        .compose(r -> tx.preparedQuery("WITH gone AS (DELETE FROM org.organizations WHERE id = $1 RETURNING group_id) "
+            + "DELETE FROM org.organization_groups g USING gone WHERE g.id = gone.group_id AND g.made_for_organization "
+            + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> $1)")
+            .execute(Tuple.of(id)))
         .mapEmpty();
   }
 

@@ -60,6 +60,36 @@ class OrganizationGroupTest {
     return scoped.bodyAsJsonObject().getString("access_token");
   }
 
+  /**
+   * An organization made without a group gets one of its own, which goes with it (else platform admins kept seeing
+   * an empty group per deleted organization); a group that another organization joined, or that a platform admin
+   * made, stays.
+   */
+  @Test
+  void anOrganizationsOwnGroupGoesWithIt() {
+    var owner = org.newUser("founder");
+    var groups = org.allPages("/v1/organization-groups", platformAdmin, 500).size();
+    var lone = org.createOrg(owner.token(), "own-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    assertEquals(groups + 1, org.allPages("/v1/organization-groups", platformAdmin, 500).size());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + lone, owner.token(), null).statusCode());
+    assertEquals(groups, org.allPages("/v1/organization-groups", platformAdmin, 500).size(), "its group went with it");
+
+    var founder = org.createOrg(owner.token(), "own-" + UUID.randomUUID().toString().substring(0, 8));
+    var sharedGroup = founder.getString("groupId");
+    var key = org.post("/v1/organization-groups/" + sharedGroup + "/create-key", platformAdmin, null).bodyAsJsonObject()
+        .getString("createKey");
+    assertEquals(201, createOrgInGroup(owner.token(), sharedGroup, key).statusCode());
+    var madeGroup = newGroup();
+    var member = createOrgInGroup(owner.token(), madeGroup.getString("id"), madeGroup.getString("createKey"))
+        .bodyAsJsonObject().getString("id");
+    for (var id : List.of(founder.getString("id"), member)) {
+      assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id, owner.token(), null).statusCode());
+    }
+    for (var kept : List.of(sharedGroup, madeGroup.getString("id"))) {
+      assertEquals(200, org.get("/v1/organization-groups/" + kept, platformAdmin).statusCode());
+    }
+  }
+
   @Test
   void onlyPlatformAdminsCreateGroupsAndTheKeyIsShownOnce() {
     var user = org.newUser("user");
