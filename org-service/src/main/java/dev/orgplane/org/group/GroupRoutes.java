@@ -12,11 +12,13 @@ import dev.orgplane.org.access.Caller;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.identity.TokenIssuer;
 import dev.orgplane.org.organization.Organization;
+import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -113,9 +115,7 @@ public final class GroupRoutes {
             .compose(caller -> GroupRepository.visible(tx, groupId, caller.userId(), true))
             .compose(group -> group.isEmpty() ? Future.failedFuture(groupNotFound()) : Future.succeededFuture())
             .compose(v -> grant
-                ? dev.orgplane.org.user.UserRepository.byId(tx, userId).compose(user -> user.isEmpty()
-                    ? Future.failedFuture(new ApiException(422, "unknown_users", "No such user: " + userId))
-                    : GroupRepository.addAdmin(tx, groupId, userId))
+                ? requirePerson(tx, userId).compose(person -> GroupRepository.addAdmin(tx, groupId, userId))
                 : GroupRepository.removeAdmin(tx, groupId, userId).compose(removed -> removed
                     ? Future.<Void>succeededFuture()
                     : Future.failedFuture(ApiException.notFound("admin_not_found", "That user is not an admin of this group."))))
@@ -124,6 +124,20 @@ public final class GroupRoutes {
                 "user:" + userId, new JsonObject().put("groupId", groupId.toString()))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Refuses to make anyone but a person a group admin: a service user (which belongs to its own organization only)
+   * or the provisioning engine (bound to its one permission) would hold every organization of the group.
+   */
+  private static Future<Void> requirePerson(SqlClient tx, UUID userId) {
+    return UserRepository.byId(tx, userId)
+        .compose(user -> user.isEmpty()
+            ? Future.failedFuture(new ApiException(422, "unknown_users", "No such user: " + userId))
+            : UserRepository.isPerson(tx, userId))
+        .compose(person -> person ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new ApiException(422, "not_a_person", "Only a person administers a group: "
+                + userId + " is a service user or the provisioning engine.")));
   }
 
   private void scopedToken(RoutingContext ctx) {

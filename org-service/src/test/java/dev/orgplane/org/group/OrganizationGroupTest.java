@@ -90,6 +90,24 @@ class OrganizationGroupTest {
     }
   }
 
+  /** Group admins are people: a service user or the provisioning engine would hold every organization of the group. */
+  @Test
+  void onlyAPersonBecomesAGroupAdmin() {
+    var groupId = newGroup().getString("id");
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "su-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var serviceUser = org.post("/v1/organizations/" + orgId + "/service-users", owner.token(), new JsonObject()
+        .put("name", "robot").put("roles", new io.vertx.core.json.JsonArray().add("viewer"))).bodyAsJsonObject()
+        .getString("id");
+    for (var machine : List.of(serviceUser, OrgServiceHarness.ENGINE_CLIENT_ID)) {
+      assertProblem(org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + machine, platformAdmin,
+          null), 422, "not_a_person");
+    }
+    assertProblem(org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + UUID.randomUUID(),
+        platformAdmin, null), 422, "unknown_users");
+    appoint(groupId, owner.id());
+  }
+
   @Test
   void onlyPlatformAdminsCreateGroupsAndTheKeyIsShownOnce() {
     var user = org.newUser("user");
