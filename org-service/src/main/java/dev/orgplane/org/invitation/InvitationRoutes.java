@@ -9,6 +9,7 @@ import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.mail.MailOutbox;
 import dev.orgplane.org.membership.MembershipRepository;
@@ -80,16 +81,7 @@ public final class InvitationRoutes {
     var teams = groupIds.stream().map(id -> Ids.uuid(id, "groupIds")).toList();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE,
                 true)
-            .compose(access -> RoleGrants.requireGrantable(tx, access, granted)
-                .compose(v -> InvitationRepository.pendingRoles(tx, access.orgId(), email))
-                .compose(replaced -> RoleGrants.requireReplaceable(tx, access, replaced))
-                .compose(v -> MembershipRepository.hasMemberWithEmail(tx, access.orgId(), email))
-                .compose(member -> member ? Future.failedFuture(alreadyMember("That address is a member's already: "
-                    + "change their roles instead.")) : Future.succeededFuture())
-                .compose(v -> Teams.missing(tx, access.orgId(), teams))
-                .compose(missing -> missing.isEmpty() ? Future.succeededFuture()
-                    : Future.failedFuture(new ApiException(422, "unknown_group", "No such group in this organization: "
-                        + missing)))
+            .compose(access -> requireInvitable(tx, access, email, granted, teams)
                 .compose(v -> InvitationRepository.upsert(tx, access.orgId(), email, granted, teams,
                     AccessPolicy.userId(principal), ttlSeconds))
                 .compose(invitation -> MailOutbox.enqueue(tx, email, "You are invited to "
@@ -102,6 +94,23 @@ public final class InvitationRoutes {
                     .map(invitation))))
         .onSuccess(invitation -> Replies.created(ctx, ctx.request().path() + "/" + invitation.getString("id"), invitation))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Refuses an invitation granting roles beyond the caller's, replacing one that does, addressed to a member (it
+   * would grant nothing) or naming teams the organization does not have.
+   */
+  private static Future<Void> requireInvitable(SqlConnection tx, OrgAccess access, String email, List<String> granted,
+      List<UUID> teams) {
+    return RoleGrants.requireGrantable(tx, access, granted)
+        .compose(v -> InvitationRepository.pendingRoles(tx, access.orgId(), email))
+        .compose(replaced -> RoleGrants.requireReplaceable(tx, access, replaced))
+        .compose(v -> MembershipRepository.hasMemberWithEmail(tx, access.orgId(), email))
+        .compose(member -> member ? Future.failedFuture(alreadyMember("That address is a member's already: "
+            + "change their roles instead.")) : Teams.missing(tx, access.orgId(), teams))
+        .compose(missing -> missing.isEmpty() ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new ApiException(422, "unknown_group", "No such group in this organization: "
+                + missing)));
   }
 
   /** One pending invitation of the organization, for those who may list them. */
