@@ -83,7 +83,7 @@ class ProvisionCommandTest extends TwoEnginesTest {
     assertTrue(lost.output().startsWith("orgplane: GET /v1/provisioning/batches/"), lost.output());
     assertTrue(!lost.output().contains("goes on"), lost.output());
     var nobody = provision("--template", template.templateId());
-    assertEquals(2, nobody.exit(), nobody.output());
+    assertEquals(64, nobody.exit(), "a usage error, found before anything is asked: " + nobody.output());
     assertTrue(nobody.output().startsWith("orgplane: name at least one new tenant"), nobody.output());
     assertEquals(404, gateway.get("/v1/organizations/cli-x", template.adminToken()).status(), "nothing was made");
   }
