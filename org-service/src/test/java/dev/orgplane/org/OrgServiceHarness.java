@@ -29,10 +29,12 @@ public final class OrgServiceHarness {
 
   private final WebClient client;
   private final int port;
+  private final PgUrl db;
 
-  private OrgServiceHarness(WebClient client, int port) {
+  private OrgServiceHarness(WebClient client, int port, PgUrl db) {
     this.client = client;
     this.port = port;
+    this.db = db;
   }
 
   public static OrgServiceHarness start(Vertx vertx) {
@@ -56,11 +58,16 @@ public final class OrgServiceHarness {
         .put("ORGPLANE_ENGINE_CLIENT_SECRET", ENGINE_SECRET)
         .mergeIn(overrides));
     vertx.deployVerticle(verticle).await();
-    return new OrgServiceHarness(WebClient.create(vertx), verticle.port());
+    return new OrgServiceHarness(WebClient.create(vertx), verticle.port(), db);
   }
 
   public int port() {
     return port;
+  }
+
+  /** The service's database, for what a test checks below the API. */
+  public PgUrl db() {
+    return db;
   }
 
   public HttpResponse<Buffer> send(HttpMethod method, String path, String token, Object body) {

@@ -2,7 +2,9 @@ package dev.orgplane.org.role;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.http.HttpMethod;
@@ -44,6 +46,27 @@ class CustomRoleTest extends OrgServiceTest {
     assertEquals(200, org.get("/v1/organizations/" + id + "/users", editor.token()).statusCode());
     assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + id, editor.token(),
         new JsonObject().put("title", "Again")), 403, "forbidden");
+  }
+
+  @Test
+  void changingOnlyARolesPermissionsRewritesNoneOfItsHolders() {
+    var owner = org.newUser("owner");
+    var holder = org.newUser("holder");
+    var id = newOrg(owner);
+    var roleId = org.post("/v1/organizations/" + id + "/roles", owner.token(), role("keeper", "app_organization_get"))
+        .bodyAsJsonObject().getString("id");
+    org.post("/v1/organizations/" + id + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(holder.id())).put("roles", new JsonArray().add("keeper")));
+    var version = "SELECT xmin::text::bigint FROM org.memberships WHERE user_id = '" + holder.id() + "'";
+    var before = PgFixture.queryLong(org.db(), version);
+
+    assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + id + "/roles/" + roleId, owner.token(),
+        new JsonObject().put("permissions", new JsonArray().add("app_organization_userlist"))).statusCode());
+
+    assertEquals(before, PgFixture.queryLong(org.db(), version), "the membership row was not rewritten");
+    assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + id + "/roles/" + roleId, owner.token(),
+        new JsonObject().put("name", "warden")).statusCode());
+    assertNotEquals(before, PgFixture.queryLong(org.db(), version), "a rename follows into the membership");
   }
 
   @Test
