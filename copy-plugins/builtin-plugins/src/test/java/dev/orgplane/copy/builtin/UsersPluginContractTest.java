@@ -3,6 +3,8 @@ package dev.orgplane.copy.builtin;
 import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.testkit.CopyPluginContract;
 import dev.orgplane.copy.testkit.TemplateWriter;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 class UsersPluginContractTest extends CopyPluginContract {
@@ -20,5 +22,11 @@ class UsersPluginContractTest extends CopyPluginContract {
   @Override
   protected void template(TemplateWriter template) {
     Templates.members(template, Templates.roles(template));
+  }
+
+  /** Members have no name: a member is changed by their roles. */
+  @Override
+  protected JsonObject changed(JsonObject member) {
+    return member.copy().put("roles", new JsonArray().add("member"));
   }
 }

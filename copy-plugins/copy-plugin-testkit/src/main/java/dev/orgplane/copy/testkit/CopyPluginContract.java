@@ -1,6 +1,8 @@
 package dev.orgplane.copy.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Checkpoint;
@@ -29,9 +31,12 @@ import org.junit.jupiter.api.Test;
  * copies the prerequisites into the target, and then checks the plugin: its copy equals the template
  * (its own diff finds no drift) and names no template object (references remapped) and no secret, a second run
  * changes nothing and neither does a plan after it, a crash between any page's write and its checkpoint resumes to
- * the very same copy, a dry run writes nothing, of a new tenant too (no target yet, as the engine plans one), and
- * what it depends on exists.
- * Pages are small ({@link #pageSize()}), so write templates of a few pages.
+ * the very same copy, a dry run writes nothing, of a new tenant too (no target yet, as the engine plans one), its
+ * diff finds a copy deleted and one changed in the target (and a re-run repairs both), a change to the template
+ * reaches the copy on a re-run, one instance copies two targets whose pages interleave (the engine shares it
+ * between jobs), and what it depends on exists.
+ * Pages are small ({@link #pageSize()}), so write templates of a few pages. The drift tests change objects of
+ * {@link #templateKind()} with {@link #changed}: override them for a kind that is not the plugin's id or has no names.
  */
 public abstract class CopyPluginContract {
 
@@ -39,13 +44,18 @@ public abstract class CopyPluginContract {
   public static final String TEMPLATE = "7e3b1a52-0000-4000-8000-000000000001";
   /** The target organization's id in every test. */
   public static final String TARGET = "7e3b1a52-0000-4000-8000-000000000002";
+  /** The second target, of the test that copies into two at once. */
+  public static final String OTHER_TARGET = "7e3b1a52-0000-4000-8000-000000000003";
 
   private static final String JOB = "7e3b1a52-0000-4000-8000-0000000000ff";
   private static final Set<String> BUILT_IN = Set.of("roles", "users", "groups", "workspaces", "schemas", "queues",
       "hooks");
   private static Vertx vertx;
 
-  /** The plugin under test. */
+  /**
+   * The plugin under test, a new instance each call: one test copies into two targets with one instance, as the
+   * engine's jobs share theirs, and compares each with a copy made by an instance of its own.
+   */
   protected abstract CopyPlugin plugin();
 
   /** Writes the template: objects of the plugin's kind, and of the kinds it depends on. */
@@ -65,6 +75,22 @@ public abstract class CopyPluginContract {
     return 3;
   }
 
+  /** The template kind (list path) whose objects the plugin copies: the drift tests change one. By default its id. */
+  protected String templateKind() {
+    return plugin().id();
+  }
+
+  /**
+   * {@code object} (of {@link #templateKind()} in the template, or a copy the plugin wrote in the target) changed
+   * as an administrator might, in a field the plugin copies, so that the copy must follow. By default renamed;
+   * override for a kind without names.
+   */
+  protected JsonObject changed(JsonObject object) {
+    var name = object.getString("name");
+    assertNotNull(name, "objects of " + templateKind() + " have no name: override changed() to change another field");
+    return object.copy().put("name", name + "-x");
+  }
+
   private InMemoryOrgApi template;
 
   /** One test's world: the org API with the template, the id registry, and the context. */
@@ -73,15 +99,18 @@ public abstract class CopyPluginContract {
     final KitIds ids;
     final KitContext context;
 
-    /** Every kit of a test starts from the same template: written once, copied for each. */
+    final String targetId;
+
     Kit(boolean dryRun) {
-      if (template == null) {
-        template = new InMemoryOrgApi();
-        template(new TemplateWriter(template, TEMPLATE));
-      }
-      api = template.copy();
-      ids = new KitIds(TEMPLATE, TARGET, api);
-      context = new KitContext(JOB, TEMPLATE, TARGET, ids, api, null, vertx(),
+      this(dryRun, TARGET, templateCopy());
+    }
+
+    /** A kit copying into {@code targetId} of {@code api}, which other kits may share. */
+    Kit(boolean dryRun, String targetId, InMemoryOrgApi api) {
+      this.api = api;
+      this.targetId = targetId;
+      ids = new KitIds(TEMPLATE, targetId, api);
+      context = new KitContext(JOB, TEMPLATE, targetId, ids, api, null, vertx(),
           options(), pageSize(), message -> { });
       if (!dryRun) {
         prerequisites().forEach(plugin -> PluginDriver.copyAll(plugin, context, ids));
@@ -89,8 +118,24 @@ public abstract class CopyPluginContract {
     }
 
     JsonObject target() {
-      return api.snapshot().getJsonObject(TARGET, new JsonObject());
+      return api.snapshot().getJsonObject(targetId, new JsonObject());
     }
+
+    /** Changes the first template object of {@link #templateKind()} with {@link #changed}. */
+    void changeTemplate() {
+      var objects = api.objects(TEMPLATE, templateKind());
+      assertFalse(objects.isEmpty(), "the template holds no " + templateKind() + ": override templateKind()");
+      objects.put(objects.firstKey(), changed(objects.firstEntry().getValue()));
+    }
+  }
+
+  /** Every kit of a test starts from the same template: written once, copied for each. */
+  private InMemoryOrgApi templateCopy() {
+    if (template == null) {
+      template = new InMemoryOrgApi();
+      template(new TemplateWriter(template, TEMPLATE));
+    }
+    return template.copy();
   }
 
   private static synchronized Vertx vertx() {
@@ -194,6 +239,69 @@ public abstract class CopyPluginContract {
     var copied = PluginDriver.copyAll(plugin(), fresh.context, fresh.ids).checkpoint().counts();
     assertEquals(copied.total(), planned.total(), "the plan of a new tenant covers every object the copy writes");
     assertEquals(planned.total(), planned.created(), "into a new tenant, everything is planned as a creation");
+  }
+
+  /**
+   * A copy deleted from the target is missing (named by its template object) and a copy changed there is
+   * changed (named by its id in the target); a re-run puts both back as they were.
+   */
+  @Test
+  void itsDiffFindsACopyDeletedAndACopyChanged() {
+    var kit = new Kit(false);
+    var before = kit.target();
+    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    var copy = kit.target();
+    var written = StoredObject.newIn(before, copy);
+    assertTrue(written.size() >= 2, "the copy writes at least two objects: " + written);
+    var deleted = written.get(0);
+    var edited = written.get(1);
+    kit.api.objects(TARGET, deleted.path()).remove(deleted.id());
+    var stored = kit.api.objects(TARGET, edited.path());
+    stored.put(edited.id(), changed(stored.get(edited.id())));
+
+    var diff = plugin().diff(kit.context).await();
+    var shown = diff.toJson().encodePrettily();
+    assertEquals(List.of(edited.id()), diff.changed(), "the copy changed in the target, by its id there: " + shown);
+    assertEquals(1, diff.missing().size(), "the copy deleted from the target, " + deleted + ": " + shown);
+    assertTrue(StoredObject.idsIn(kit.api.snapshot().getJsonObject(TEMPLATE)).contains(diff.missing().get(0)),
+        "missing objects are named by their template ids: " + shown);
+    assertEquals(List.of(), diff.extra(), "nothing is extra: " + shown);
+
+    var repair = PluginDriver.copyAll(plugin(), kit.context, kit.ids).checkpoint().counts();
+    assertEquals(1, repair.created(), "a re-run creates the deleted copy again: " + repair);
+    assertTrue(repair.updated() >= 1, "a re-run updates the changed copy: " + repair);
+    assertEquals(copy, kit.target(), "a re-run repairs the drift");
+  }
+
+  /** A re-run after a template object changed updates its copy to what a first copy of the new template gives. */
+  @Test
+  void aChangeToTheTemplateReachesTheCopy() {
+    var kit = new Kit(false);
+    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    kit.changeTemplate();
+    var again = PluginDriver.copyAll(plugin(), kit.context, kit.ids).checkpoint().counts();
+    assertTrue(again.updated() >= 1, "a re-run updates the copy of the changed template object: " + again);
+    var diff = plugin().diff(kit.context).await();
+    assertTrue(diff.inSync(), "after the re-run, no drift: " + diff.toJson().encodePrettily());
+    var fresh = new Kit(false);
+    fresh.changeTemplate();
+    PluginDriver.copyAll(plugin(), fresh.context, fresh.ids);
+    assertEquals(fresh.target(), kit.target(), "the re-run gives what a first copy of the changed template gives");
+  }
+
+  /** The engine makes one instance of a plugin for all its jobs: what one job does must not leak into another. */
+  @Test
+  void oneInstanceCopiesTwoTargetsWithTheirPagesInterleaved() {
+    var api = templateCopy();
+    var first = new Kit(false, TARGET, api);
+    var second = new Kit(false, OTHER_TARGET, api);
+    PluginDriver.copyInterleaved(plugin(), List.of(first.context, second.context), List.of(first.ids, second.ids));
+    for (var kit : List.of(first, second)) {
+      var alone = new Kit(false, kit.targetId, templateCopy());
+      PluginDriver.copyAll(plugin(), alone.context, alone.ids);
+      assertEquals(alone.target(), kit.target(), "copied alongside another target, " + kit.targetId
+          + " holds what a copy of its own gives");
+    }
   }
 
   @Test

@@ -3,6 +3,9 @@ package dev.orgplane.copy.testkit;
 import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyPlugin;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Runs a plugin the way the engine does: page after page from a checkpoint, recording each page's
@@ -32,6 +35,25 @@ final class PluginDriver {
 
   static Stop copyAll(CopyPlugin plugin, CopyContext context, KitIds ids) {
     return copy(plugin, context, ids, Checkpoint.START, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Copies into each of {@code contexts} (with the id registry at the same index of {@code ids}) with the one
+   * {@code plugin}, a page of each in turn, as jobs sharing the engine's instance of a plugin do.
+   */
+  static void copyInterleaved(CopyPlugin plugin, List<CopyContext> contexts, List<KitIds> ids) {
+    var checkpoints = new ArrayList<>(Collections.nCopies(contexts.size(), Checkpoint.START));
+    var running = true;
+    while (running) {
+      running = false;
+      for (int i = 0; i < contexts.size(); i++) {
+        if (checkpoints.get(i) != null) {
+          var stop = copy(plugin, contexts.get(i), ids.get(i), checkpoints.get(i), 1);
+          checkpoints.set(i, stop.finished() ? null : stop.checkpoint());
+          running |= !stop.finished();
+        }
+      }
+    }
   }
 
   /** Writes the page after {@code from} and "crashes" before its checkpoint: nothing is recorded. */

@@ -5,12 +5,21 @@ import dev.orgplane.copy.testkit.CopyPluginContract;
 import dev.orgplane.copy.testkit.TemplateWriter;
 import io.vertx.core.json.JsonObject;
 
-/** All a plugin author writes to prove their plugin: which plugin, and a template of a few pages. */
+/**
+ * All a plugin author writes to prove their plugin: which plugin, a template of a few pages, and (its docs being
+ * made from schemas) which template kind a change must reach the copy from.
+ */
 class SchemaDocsPluginContractTest extends CopyPluginContract {
 
   @Override
   protected CopyPlugin plugin() {
     return new SchemaDocsPlugin();
+  }
+
+  /** A doc follows its schema's name: the drift tests rename a schema. */
+  @Override
+  protected String templateKind() {
+    return "schemas";
   }
 
   @Override
