@@ -1,7 +1,6 @@
 package dev.orgplane.copy.testkit;
 
 import dev.orgplane.copy.api.Counts;
-import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.OrgApiException;
@@ -15,25 +14,30 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * org-service as copy plugins see it, in memory: per organization and path, objects by id, listed in
- * id order a page at a time; imports and PUTs that count created, updated and unchanged; members
+ * org-service as copy plugins see it, in memory: per organization and path, objects by id, listed a page at a time
+ * in the service's order (roles and teams by name, the rest by id) with its opaque cursors and its limits
+ * ({@link ListPaging}), and with what its lists show besides ({@code createdAt}, {@code updatedAt}, see
+ * {@link #listed}); imports and PUTs that refuse what the service refuses ({@link ImportRules}: unknown fields,
+ * ids that are no UUIDs, batches of more than 500 or with an id twice, names taken) and count created, updated and
+ * unchanged; copies of setup kinds made as the service makes them ({@link CopyRule}); members
  * ({@code users}, keyed by {@code userId}) added by importing {@code users} (which sets a member's roles, an owner
  * staying as they are) or {@code POST users} (which leaves a member as they are); team member lists
- * ({@code groups/{id}/users}) from each team's {@code userIds}, which {@code groups?include=userIds} shows. Secrets are write-only, as in the
- * service: never stored here, never listed. It is a stand-in for testing plugins, not a second
- * org-service: it checks no permissions and no references.
+ * ({@code groups/{id}/users}) from each team's {@code userIds}, which {@code groups?include=userIds} shows. Secrets
+ * are write-only, as in the service: never stored here, never listed. It is a stand-in for testing plugins, not a
+ * second org-service: it checks no permissions and no references.
  */
 public final class InMemoryOrgApi implements OrgApi {
 
   private final Set<String> secretsWritten = new HashSet<>();
+  private final WriteTimes times = new WriteTimes();
   private final Map<String, Map<String, TreeMap<String, JsonObject>>> organizations = new HashMap<>();
 
   /** The objects of {@code path} in {@code organization}, by id (or user id, for members). */
@@ -66,85 +70,102 @@ public final class InMemoryOrgApi implements OrgApi {
 
   @Override
   public Future<Page> list(String organization, String listed, String cursor, int limit) {
-    var withMemberIds = listed.equals("groups?include=userIds");
-    var path = withMemberIds ? "groups" : listed;
-    var teamMembers = path.matches("groups/[^/]+/users");
-    var source = teamMembers ? teamMembers(organization, path.split("/")[1]) : stored(organization, path);
-    var after = cursor == null ? source : source.tailMap(cursor, false);
+    return answer(() -> {
+      ListPaging.checkLimit(limit, ListPaging.MAX_LIMIT);
+      var withMemberIds = listed.equals("groups?include=userIds");
+      var path = withMemberIds ? "groups" : listed;
+      var teamMembers = path.matches("groups/[^/]+/users");
+      var page = teamMembers ? page(teamMembers(organization, path.split("/")[1]), false, cursor, limit)
+          : page(organization, path, cursor, limit);
+      var items = page.items().stream().map(item -> teamMembers ? item
+          : listed(organization, path, item, withMemberIds)).toList();
+      return new Page(items, page.nextCursor());
+    });
+  }
+
+  /** The stored objects of the page after {@code cursor}, as they are stored (not as a list shows them). */
+  private Page page(String organization, String path, String cursor, int limit) {
+    var byName = ServiceKind.of(path).map(ServiceKind::sortedByName).orElse(false);
+    var source = stored(organization, path);
+    if (!byName) {
+      return page(source, false, cursor, limit);
+    }
+    var sorted = new TreeMap<String, JsonObject>();
+    source.values().forEach(object -> sorted.put(object.getString("name"), object));
+    return page(sorted, true, cursor, limit);
+  }
+
+  private static Page page(TreeMap<String, JsonObject> sorted, boolean byName, String cursor, int limit) {
+    var after = cursor == null ? sorted : sorted.tailMap(ListPaging.keyOf(cursor, byName), false);
     var items = new ArrayList<JsonObject>();
-    String last = null;
     for (var entry : after.entrySet()) {
       if (items.size() == limit) {
-        return Future.succeededFuture(new Page(items, last));
+        return new Page(items, ListPaging.cursorAfter(sorted.lowerKey(entry.getKey())));
       }
-      items.add(listed(path, entry.getValue(), withMemberIds));
-      last = entry.getKey();
+      items.add(entry.getValue());
     }
-    return Future.succeededFuture(new Page(items, null));
+    return new Page(items, null);
   }
 
   @Override
   public Future<Counts> importBatch(String organization, String path, List<JsonObject> items) {
-    var counts = Counts.ZERO;
-    for (var item : items) {
-      counts = counts.plus(write(organization, path, item.getString("id"), item));
-    }
-    return Future.succeededFuture(counts);
+    return answer(() -> {
+      var kind = ServiceKind.of(path);
+      ImportRules.checkBatch(kind, items);
+      kind.ifPresent(known -> ImportRules.checkNames(known, stored(organization, path), items,
+          i -> "items[" + i + "].name"));
+      var counts = Counts.ZERO;
+      for (var item : items) {
+        counts = counts.plus(write(organization, path, item.getString("id"), item));
+      }
+      return counts;
+    });
   }
 
   /**
-   * Copies as org-service does: the copy's id is {@link IdFunction#nameBased} of the target; a field, or
-   * an array of strings, naming an object of the source names its copy; ids inside nested objects
-   * (free-form data) are remapped when they name an object of the source or one whose copy is in the target
- * already. An array entry naming an
-   * object of the same kind whose copy is neither in the page nor in the target is left out (deferred).
+   * Copies as org-service does, by the kind's {@link CopyRule}: the copy's id is {@link IdFunction#nameBased} of
+   * the target; its references name their copies; ids inside its free-form field are remapped when they name an
+   * object of the source or one whose copy is in the target already; a reference to an object of the same kind
+   * whose copy is neither in the page nor in the target is left out (deferred). Setup kinds only.
    */
   @Override
   public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit) {
-    return list(source, path, cursor, limit).map(page -> {
+    var kind = ServiceKind.of(path).filter(known -> known.copy() != null);
+    if (kind.isEmpty()) {
+      return Future.failedFuture(new UnsupportedOperationException("org-service copies setup kinds only, not " + path));
+    }
+    return answer(() -> {
+      ListPaging.checkLimit(limit, ListPaging.MAX_COPY_PAGE);
+      var page = page(source, path, cursor, limit);
       var copyOf = IdFunction.nameBasedIn(target);
       var sourceObjects = objectIds(source);
       var targetObjects = objectIds(target);
-      var sameKind = new HashSet<>(stored(source, path).keySet());
       var satisfiable = new HashSet<>(stored(target, path).keySet());
       page.items().forEach(object -> satisfiable.add(copyOf.apply(object.getString("id"))));
       Function<String, String> embedded = id -> sourceObjects.contains(id) || targetObjects.contains(copyOf.apply(id))
           ? copyOf.apply(id) : null;
+      var copied = page.items().stream().map(object -> kind.get().copy().copy(object, copyOf, satisfiable, embedded))
+          .toList();
+      var copies = copied.stream().map(CopyRule.Copied::copy).toList();
+      ImportRules.checkNames(kind.get(), stored(target, path), copies,
+          i -> "objects[" + page.items().get(i).getString("id") + "].name");
       var counts = Counts.ZERO;
-      long deferred = 0;
-      var copiedIds = new ArrayList<String>();
-      for (var object : page.items()) {
-        var copy = new JsonObject();
-        var cut = new boolean[1];
-        Function<Object, Object> reference = value -> {
-          if (!(value instanceof String id) || !sourceObjects.contains(id.toLowerCase())) {
-            return value;
-          }
-          var mapped = copyOf.apply(id);
-          if (sameKind.contains(id) && !satisfiable.contains(mapped)) {
-            cut[0] = true;
-            return null;
-          }
-          return mapped;
-        };
-        object.forEach(field -> copy.put(field.getKey(), copied(field.getValue(), reference, embedded)));
+      for (var copy : copies) {
         counts = counts.plus(write(target, path, copy.getString("id"), copy));
-        deferred += cut[0] ? 1 : 0;
-        copiedIds.add(object.getString("id"));
       }
-      return new CopiedPage(new PageResult(page.nextCursor(), counts, copiedIds), deferred);
+      var sourceIds = page.items().stream().map(object -> object.getString("id")).toList();
+      return new CopiedPage(new PageResult(page.nextCursor(), counts, sourceIds),
+          copied.stream().filter(CopyRule.Copied::deferred).count());
     });
   }
 
-  private static Object copied(Object value, Function<Object, Object> reference, Function<String, String> embedded) {
-    if (value instanceof JsonArray array) {
-      return new JsonArray(array.stream().map(reference).filter(Objects::nonNull).collect(Collectors.toList()));
+  /** A failure the service would answer with, as a failed future rather than thrown at the caller. */
+  private static <T> Future<T> answer(Supplier<T> call) {
+    try {
+      return Future.succeededFuture(call.get());
+    } catch (OrgApiException refused) {
+      return Future.failedFuture(refused);
     }
-    if (value instanceof JsonObject freeForm) {
-      return EmbeddedIds.replace(freeForm, embedded);
-    }
-    var mapped = reference.apply(value);
-    return mapped == null ? value : mapped;
   }
 
   @Override
@@ -171,7 +192,13 @@ public final class InMemoryOrgApi implements OrgApi {
 
   @Override
   public Future<Counts> put(String organization, String path, String id, JsonObject body) {
-    return Future.succeededFuture(write(organization, path, id, body));
+    return answer(() -> {
+      var kind = ServiceKind.of(path);
+      ImportRules.checkOne(kind, body);
+      var object = body.copy().put("id", id);
+      kind.ifPresent(known -> ImportRules.checkNames(known, stored(organization, path), List.of(object), i -> "name"));
+      return write(organization, path, id, object);
+    });
   }
 
   /** {@code POST users {userIds, roles}} adds members (an existing member is left as is); other paths create. */
@@ -179,8 +206,8 @@ public final class InMemoryOrgApi implements OrgApi {
   public Future<JsonObject> post(String organization, String path, JsonObject body) {
     if (!path.equals("users")) {
       var id = UUID.randomUUID().toString();
-      write(organization, path, id, body);
-      return Future.succeededFuture(objects(organization, path).get(id).copy());
+      return put(organization, path, id, body).map(created -> listed(organization, path, objects(organization, path)
+          .get(id), false));
     }
     var members = objects(organization, "users");
     long added = 0;
@@ -207,9 +234,14 @@ public final class InMemoryOrgApi implements OrgApi {
     }
     var previous = objects(organization, path).put(id, stored);
     if (previous == null) {
+      times.created(organization, path, id);
       return new Counts(1, 0, 0);
     }
-    return previous.equals(stored) ? new Counts(0, 0, 1) : new Counts(0, 1, 0);
+    if (previous.equals(stored)) {
+      return new Counts(0, 0, 1);
+    }
+    times.updated(organization, path, id);
+    return new Counts(0, 1, 0);
   }
 
   /** Importing a member adds them, or gives a member already there the imported roles; an owner stays as they are. */
@@ -218,31 +250,39 @@ public final class InMemoryOrgApi implements OrgApi {
     var previous = members.get(userId);
     if (previous == null) {
       members.put(userId, new JsonObject().put("userId", userId).put("roles", roles.copy()));
+      times.created(organization, "users", userId);
       return new Counts(1, 0, 0);
     }
     if (previous.getJsonArray("roles").contains("owner") || previous.getJsonArray("roles").equals(roles)) {
       return new Counts(0, 0, 1);
     }
     previous.put("roles", roles.copy());
+    times.updated(organization, "users", userId);
     return new Counts(0, 1, 0);
   }
 
   /**
-   * What a list shows: no secret (a template written with one keeps it, unshown, as the service does), and teams
-   * without their member ids, which have a list of their own, unless asked for them ({@code ?include=userIds}:
-   * then in the order of their text, as the service gives them).
+   * What a list shows: no secret (a template written with one keeps it, unshown, as the service does), the times
+   * the service keeps ({@link WriteTimes}), a team's member count and, asked for them ({@code ?include=userIds}), its
+   * member ids, in the order of their text as the service gives them (they have a list of their own), and of a
+   * role that it is no predefined one.
    */
-  private static JsonObject listed(String path, JsonObject stored, boolean withMemberIds) {
+  private JsonObject listed(String organization, String path, JsonObject stored, boolean withMemberIds) {
     var copy = stored.copy();
     copy.remove("secret");
     if (path.equals("groups")) {
       var memberIds = copy.getJsonArray("userIds", new JsonArray()).stream().map(String.class::cast).sorted().toList();
       copy.remove("userIds");
+      copy.put("memberCount", memberIds.size());
       if (withMemberIds) {
         copy.put("userIds", new JsonArray(memberIds));
       }
     }
-    return copy;
+    if (path.equals("roles")) {
+      copy.put("predefined", false);
+    }
+    return times.stamp(copy, organization, path, path.equals("users") ? stored.getString("userId")
+        : stored.getString("id"));
   }
 
   /** Reading never creates: a dry run must leave the store exactly as it was. */

@@ -1,0 +1,118 @@
+package dev.orgplane.copy.testkit;
+
+import dev.orgplane.copy.api.EmbeddedIds;
+import dev.orgplane.copy.api.OrgApiException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+
+/**
+ * What org-service refuses in a write before it writes anything, as its answers say it: a batch of 1 to
+ * {@value #MAX_BATCH} items, each with a UUID id once per batch ({@code ImportBatch}); fields the kind does not
+ * take, required fields missing, names breaking the kind's rule, references that are no UUIDs (400
+ * {@code validation_failed}, each problem named {@code items[i].field}); and names taken in the organization (409
+ * with the kind's code). Fields a list shows but an import does not take ({@code createdAt}, {@code updatedAt})
+ * are unknown fields: a listed object written back as it is, is refused.
+ */
+final class ImportRules {
+
+  static final int MAX_BATCH = 500;
+
+  private ImportRules() {
+  }
+
+  /** Refuses a batch import of {@code items} into {@code kind} (empty for a kind the kit does not know). */
+  static void checkBatch(Optional<ServiceKind> kind, List<JsonObject> items) {
+    if (items.isEmpty() || items.size() > MAX_BATCH) {
+      throw invalid(new JsonArray().add(error("items", "must be an array of 1 to " + MAX_BATCH + " objects")));
+    }
+    var errors = new JsonArray();
+    var seen = new HashSet<String>();
+    for (int i = 0; i < items.size(); i++) {
+      var prefix = "items[" + i + "].";
+      var item = items.get(i);
+      var id = item.getValue("id");
+      if (!(id instanceof String text && EmbeddedIds.isUuid(text))) {
+        errors.add(error(prefix + "id", "must be a UUID"));
+        continue;
+      }
+      if (!seen.add(text.toLowerCase())) {
+        errors.add(error(prefix + "id", "appears twice in this batch"));
+      }
+      kind.ifPresent(known -> checkFields(known, item, prefix, errors));
+    }
+    if (!errors.isEmpty()) {
+      throw invalid(errors);
+    }
+  }
+
+  /** Refuses one object written with {@code PUT} or {@code POST}. */
+  static void checkOne(Optional<ServiceKind> kind, JsonObject body) {
+    var errors = new JsonArray();
+    kind.ifPresent(known -> checkFields(known, body, "", errors));
+    if (!errors.isEmpty()) {
+      throw invalid(errors);
+    }
+  }
+
+  /**
+   * Refuses {@code written} (objects with their ids) when a name is taken in the organization, whose objects of the
+   * kind are {@code stored}, by another object or by another of {@code written}; {@code field} names the field of
+   * the i-th object in the answer.
+   */
+  static void checkNames(ServiceKind kind, Map<String, JsonObject> stored, List<JsonObject> written,
+      IntFunction<String> field) {
+    if (kind.names() == null) {
+      return;
+    }
+    var owners = new HashMap<String, String>();
+    stored.forEach((id, object) -> owners.put(object.getString("name"), id));
+    written.forEach(object -> owners.remove(stored.getOrDefault(object.getString("id"), new JsonObject())
+        .getString("name")));
+    for (int i = 0; i < written.size(); i++) {
+      var name = written.get(i).getString("name");
+      var owner = owners.putIfAbsent(name, written.get(i).getString("id"));
+      if (owner != null && !owner.equals(written.get(i).getString("id"))) {
+        throw new OrgApiException(409, kind.names().takenCode(), "This organization has a " + kind.path()
+            + " object named " + name + ".", new JsonArray().add(error(field.apply(i), "taken in this organization")));
+      }
+    }
+  }
+
+  private static void checkFields(ServiceKind kind, JsonObject item, String prefix, JsonArray errors) {
+    item.fieldNames().stream().filter(field -> !field.equals("id") && !kind.fields().contains(field)).sorted()
+        .forEach(field -> errors.add(error(prefix + field, "unknown field")));
+    kind.required().stream().filter(field -> item.getValue(field) == null).sorted()
+        .forEach(field -> errors.add(error(prefix + field, "is required")));
+    if (kind.names() != null && item.getValue("name") != null
+        && !(item.getValue("name") instanceof String name && kind.names().pattern().matcher(name).matches())) {
+      errors.add(error(prefix + "name", kind.names().rule()));
+    }
+    if (kind.copy() != null) {
+      kind.copy().references().stream().filter(item::containsKey)
+          .filter(field -> !(item.getValue(field) instanceof String id && EmbeddedIds.isUuid(id)))
+          .forEach(field -> errors.add(error(prefix + field, "must be a UUID")));
+      kind.copy().referenceLists().stream().filter(item::containsKey)
+          .filter(field -> !(item.getValue(field) instanceof JsonArray ids && ids.size() <= 100
+              && ids.stream().allMatch(id -> id instanceof String text && EmbeddedIds.isUuid(text))))
+          .forEach(field -> errors.add(error(prefix + field, "must be an array of at most 100 UUIDs")));
+    }
+  }
+
+  private static JsonObject error(String field, String message) {
+    return new JsonObject().put("field", field).put("message", message);
+  }
+
+  /** 400 {@code validation_failed}; its detail names the problems too, for the test's failure message. */
+  private static OrgApiException invalid(JsonArray errors) {
+    return new OrgApiException(400, "validation_failed", "The batch is invalid; nothing was written: "
+        + errors.stream().map(JsonObject.class::cast).map(e -> e.getString("field") + " " + e.getString("message"))
+        .collect(Collectors.joining(", ")), errors);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.orgplane.copy.testkit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A kind of object org-service keeps, as far as the kit mirrors it: the fields an import takes and which of them
+ * it requires (org-service refuses others: {@code RequestBody}, {@code SetupInput}), the rule of its names, whether
+ * its list is sorted by name (roles, teams) rather than by id, and, for the setup kinds org-service copies itself,
+ * how a copy is made ({@link CopyRule}). A path of no such kind (one the kit does not know) is stored as written.
+ */
+record ServiceKind(String path, Set<String> fields, Set<String> required, NameRule names, boolean sortedByName,
+    CopyRule copy) {
+
+  /** How names of a kind look, and the 409 code org-service answers when one is taken in the organization. */
+  record NameRule(Pattern pattern, String rule, String takenCode) {
+  }
+
+  private static final NameRule SETUP_NAMES = new NameRule(Pattern.compile("[A-Za-z0-9 ._-]{1,128}"),
+      "must be 1-128 characters of letters, digits, space, '.', '_' and '-'", "name_taken");
+
+  static final ServiceKind WORKSPACES = new ServiceKind("workspaces", Set.of("name", "metadata"), Set.of("name"),
+      SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null));
+  static final ServiceKind SCHEMAS = new ServiceKind("schemas", Set.of("name", "content", "metadata"),
+      Set.of("name", "content"), SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null));
+  static final ServiceKind QUEUES = new ServiceKind("queues",
+      Set.of("name", "workspaceId", "schemaId", "settings", "metadata"), Set.of("name", "workspaceId", "schemaId"),
+      SETUP_NAMES, false, new CopyRule(List.of("workspaceId", "schemaId"), List.of(), null, "settings"));
+  static final ServiceKind HOOKS = new ServiceKind("hooks",
+      Set.of("name", "url", "events", "queueIds", "runAfter", "active", "config", "secret", "metadata"),
+      Set.of("name", "url"), SETUP_NAMES, false, new CopyRule(List.of(), List.of("queueIds", "runAfter"), "runAfter",
+      "config"));
+  static final ServiceKind ROLES = new ServiceKind("roles", Set.of("name", "title", "permissions", "metadata"),
+      Set.of("name", "permissions"), lowerCaseNames("role_name_taken"), true, null);
+  static final ServiceKind GROUPS = new ServiceKind("groups", Set.of("name", "title", "metadata", "userIds"),
+      Set.of("name", "userIds"), lowerCaseNames("group_name_taken"), true, null);
+  /** Members: an import sets a member's roles, and members have no names. */
+  static final ServiceKind USERS = new ServiceKind("users", Set.of("roles"), Set.of("roles"), null, false, null);
+
+  private static final Map<String, ServiceKind> BY_PATH = List.of(WORKSPACES, SCHEMAS, QUEUES, HOOKS, ROLES, GROUPS,
+      USERS).stream().collect(Collectors.toMap(ServiceKind::path, Function.identity()));
+
+  private static NameRule lowerCaseNames(String takenCode) {
+    return new NameRule(Pattern.compile("[a-z0-9_-]{2,63}"), "must be 2-63 characters of a-z, 0-9, _ and -",
+        takenCode);
+  }
+
+  static Optional<ServiceKind> of(String path) {
+    return Optional.ofNullable(BY_PATH.get(path));
+  }
+}
