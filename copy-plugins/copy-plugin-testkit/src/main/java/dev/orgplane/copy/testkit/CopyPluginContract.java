@@ -10,6 +10,7 @@ import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.api.EmbeddedIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -51,6 +52,7 @@ public abstract class CopyPluginContract {
   private static final Set<String> BUILT_IN = Set.of("roles", "users", "groups", "workspaces", "schemas", "queues",
       "hooks");
   private static Vertx vertx;
+  private static WebClient http;
 
   /**
    * The plugin under test, a new instance each call: one test copies into two targets with one instance, as the
@@ -110,7 +112,7 @@ public abstract class CopyPluginContract {
       this.api = api;
       this.targetId = targetId;
       ids = new KitIds(TEMPLATE, targetId, api);
-      context = new KitContext(JOB, TEMPLATE, targetId, ids, api, null, vertx(),
+      context = new KitContext(JOB, TEMPLATE, targetId, ids, api, http(), vertx(),
           options(), pageSize(), message -> { });
       if (!dryRun) {
         prerequisites().forEach(plugin -> PluginDriver.copyAll(plugin, context, ids));
@@ -138,15 +140,28 @@ public abstract class CopyPluginContract {
     return template.copy();
   }
 
-  private static synchronized Vertx vertx() {
+  /** The Vert.x plugins run on: a test of a plugin that writes to another system may start a stand-in for it here. */
+  protected static synchronized Vertx vertx() {
     if (vertx == null) {
       vertx = Vertx.vertx();
     }
     return vertx;
   }
 
+  /** The context's {@link dev.orgplane.copy.api.CopyContext#http()}: a real client, as the engine gives. */
+  private static synchronized WebClient http() {
+    if (http == null) {
+      http = WebClient.create(vertx());
+    }
+    return http;
+  }
+
   @AfterAll
   static synchronized void closeVertx() {
+    if (http != null) {
+      http.close();
+      http = null;
+    }
     if (vertx != null) {
       vertx.close().await();
       vertx = null;
@@ -231,7 +246,7 @@ public abstract class CopyPluginContract {
   void aDryRunOfANewTenantPlansEveryObject() {
     var kit = new Kit(true);
     var before = kit.api.snapshot();
-    var newTenant = new KitContext(JOB, TEMPLATE, null, new KitIds(TEMPLATE, JOB, kit.api), kit.api, null, vertx(),
+    var newTenant = new KitContext(JOB, TEMPLATE, null, new KitIds(TEMPLATE, JOB, kit.api), kit.api, http(), vertx(),
         options(), pageSize(), message -> { });
     var planned = PluginDriver.planAll(plugin(), newTenant).counts();
     assertEquals(before, kit.api.snapshot(), "a dry run writes nothing");
