@@ -80,6 +80,10 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
     return context.ids().copyOf(sourceId);
   }
 
+  /**
+   * The {@code copiedFields} of {@code object}, copied at every depth: listed objects are shared with other jobs
+   * ({@link OrgApi#list}), so a subclass may change what this answers without changing another tenant's copy.
+   */
   protected final JsonObject copiedFieldsOf(JsonObject object) {
     var copy = new JsonObject();
     copiedFields.forEach(field -> {
@@ -87,7 +91,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
         copy.put(field, object.getValue(field));
       }
     });
-    return copy;
+    return copy.copy();
   }
 
   @Override

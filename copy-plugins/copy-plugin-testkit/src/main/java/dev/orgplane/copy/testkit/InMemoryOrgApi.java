@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 /**
  * org-service as copy plugins see it, in memory: per organization and path, objects by id, listed a page at a time
  * in the service's order (roles and teams by name, the rest by id) with its opaque cursors and its limits
- * ({@link ListPaging}), and with what its lists show besides ({@code createdAt}, {@code updatedAt}, see
+ * ({@link ListPaging}), read-only as the engine's shared pages should be ({@link SharedJson}), and with what its lists
+ * show besides ({@code createdAt}, {@code updatedAt}, see
  * {@link #listed}); imports and PUTs that refuse what the service refuses ({@link ImportRules}: unknown fields,
  * ids that are no UUIDs, batches of more than 500 or with an id twice, names taken) and count created, updated and
  * unchanged; copies of setup kinds made as the service makes them ({@link CopyRule}); members
@@ -77,8 +78,8 @@ public final class InMemoryOrgApi implements OrgApi {
       var teamMembers = path.matches("groups/[^/]+/users");
       var page = teamMembers ? page(teamMembers(organization, path.split("/")[1]), false, cursor, limit)
           : page(organization, path, cursor, limit);
-      var items = page.items().stream().map(item -> teamMembers ? item
-          : listed(organization, path, item, withMemberIds)).toList();
+      var items = page.items().stream().map(item -> SharedJson.of(teamMembers ? item
+          : listed(organization, path, item, withMemberIds))).toList();
       return new Page(items, page.nextCursor());
     });
   }
