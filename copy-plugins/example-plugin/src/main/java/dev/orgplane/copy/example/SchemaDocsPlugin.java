@@ -17,18 +17,27 @@ import java.util.Set;
 
 /**
  * Example plugin: gives every tenant a documentation workspace per template schema, named
- * {@code docs-<schema>} and pointing at the tenant's copy of that schema. It shows the whole SPI on
+ * {@code docs-<schema>-<8 hex digits of its id>} and pointing at the tenant's copy of that schema. The suffix keeps
+ * the name from clashing with a workspace of the tenant's own (names are unique per organization), and a long schema
+ * name is cut so the name stays within the service's 128 characters. A doc is known by the marker in its metadata,
+ * never by its name, so the tenant's own workspaces named {@code docs-...} are none of its business. It shows the whole SPI on
  * something the built-ins do not do: objects derived from template objects get deterministic ids of
  * their own ({@code copyOf(schemaId + ":docs")}), references go through the same id function, pages
  * are read and written one at a time, and plan and diff look at this plugin's objects only.
  */
 public final class SchemaDocsPlugin implements CopyPlugin {
 
+  static final String ID = "schema-docs";
   static final String PREFIX = "docs-";
+  /** The metadata field whose value marks a workspace as a doc of this plugin. */
+  static final String MARKER = "generatedBy";
+  /** org-service's longest workspace name. */
+  private static final int MAX_NAME = 128;
+  private static final int SUFFIX = 9;
 
   @Override
   public String id() {
-    return "schema-docs";
+    return ID;
   }
 
   /** The docs point at copied schemas, so schemas are copied first. */
@@ -88,9 +97,11 @@ public final class SchemaDocsPlugin implements CopyPlugin {
 
   private static JsonObject doc(CopyContext context, JsonObject schema) {
     var schemaId = schema.getString("id");
-    return new JsonObject().put("id", context.ids().copyOf(schemaId + ":docs"))
-        .put("name", PREFIX + schema.getString("name"))
-        .put("metadata", new JsonObject().put("documents", context.ids().copyOf(schemaId)));
+    var id = context.ids().copyOf(schemaId + ":docs");
+    var name = schema.getString("name");
+    var kept = name.substring(0, Math.min(name.length(), MAX_NAME - PREFIX.length() - SUFFIX));
+    return new JsonObject().put("id", id).put("name", PREFIX + kept + "-" + id.substring(0, SUFFIX - 1))
+        .put("metadata", new JsonObject().put("documents", context.ids().copyOf(schemaId)).put(MARKER, ID));
   }
 
   private static Future<OrgApi.Page> schemas(CopyContext context, String cursor) {
@@ -104,10 +115,15 @@ public final class SchemaDocsPlugin implements CopyPlugin {
     }
     return context.org().listAll(context.targetOrganization(), "workspaces").map(workspaces -> {
       var docs = new HashMap<String, JsonObject>();
-      workspaces.stream().filter(w -> w.getString("name", "").startsWith(PREFIX)).forEach(w -> docs.put(
+      workspaces.stream().filter(SchemaDocsPlugin::isDoc).forEach(w -> docs.put(
           w.getString("id"), new JsonObject().put("id", w.getString("id")).put("name", w.getString("name"))
               .put("metadata", w.getJsonObject("metadata"))));
       return docs;
     });
+  }
+
+  private static boolean isDoc(JsonObject workspace) {
+    var metadata = workspace.getJsonObject("metadata");
+    return metadata != null && ID.equals(metadata.getString(MARKER));
   }
 }

@@ -27,5 +27,7 @@ class SchemaDocsPluginContractTest extends CopyPluginContract {
     for (int i = 0; i < 8; i++) {
       template.add("schemas", new JsonObject().put("name", "invoice-" + i).put("content", new JsonObject()));
     }
+    // the longest name a schema may have: its doc's name must still fit org-service's 128 characters
+    template.add("schemas", new JsonObject().put("name", "s".repeat(128)).put("content", new JsonObject()));
   }
 }
