@@ -46,6 +46,7 @@ public final class GatewayVerticle extends ServiceVerticle {
   private Settings settings;
   private HttpServer server;
   private HttpServer metricsServer;
+  private Router router;
   private ProxyHandler proxy;
   private long forgetTimer = -1;
 
@@ -59,7 +60,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       settings = new Settings(config);
       var orgKeys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
       var verifier = new TokenVerifier(vertx, trustedIssuers(orgKeys));
-      var router = Router.router(vertx);
+      router = Router.router(vertx);
       router.route().handler(UnreadBodies::pauseAtTheDoor);
       ServiceHttp.observe(router, SERVICE);
       router.route().handler(new ResolvedPaths());
@@ -150,6 +151,11 @@ public final class GatewayVerticle extends ServiceVerticle {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** What the gateway answers itself, before (and besides) what it routes on. */
+  Router router() {
+    return router;
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.testing.ForgedTokens;
+import dev.orgplane.kit.testing.OpenApiRoutes;
 import dev.orgplane.kit.testing.TestKeys;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -50,6 +51,7 @@ class GatewayTest {
   private Vertx vertx;
   private WebClient client;
   private int gatewayPort;
+  private GatewayVerticle gateway;
 
   private int limitedGatewayPort;
   private String streamerUrl;
@@ -86,7 +88,7 @@ class GatewayTest {
         .listen(0, "127.0.0.1").await();
     var trusted = new JsonArray().add(new JsonObject().put("issuer", EXTERNAL_ISSUER)
         .put("jwksUrl", url(idp) + "/jwks").put("audience", "orgplane-api"));
-    var gateway = new GatewayVerticle(new JsonObject()
+    gateway = new GatewayVerticle(new JsonObject()
         .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
         .put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode())
         .put("ORGPLANE_ORG_SERVICE_URL", url(first)).put("ORGPLANE_PUBLIC_URL", ISSUER)
@@ -102,6 +104,11 @@ class GatewayTest {
     limitedGatewayPort = limited.port();
     limitedMetricsPort = limited.metricsPort();
     client = WebClient.create(vertx);
+  }
+
+  @Test
+  void whatTheGatewayAnswersItselfIsDocumented() {
+    OpenApiRoutes.load().assertMatches(gateway.router(), List.of("/openapi.json", "/health/", "/metrics"), List.of());
   }
 
   @BeforeEach
