@@ -8,7 +8,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,16 +59,19 @@ public final class CopiedObjects implements IdFunction {
     return ids.apply(sourceId);
   }
 
-  /** Records that the template objects {@code sourceIds} now have copies elsewhere (in the checkpoint's transaction). */
-  Future<Void> record(SqlClient tx, List<String> sourceIds) {
+  /** Copies one page made, which its checkpoint records: of the template objects {@code sourceIds}, into {@code targetOrg}. */
+  record NewCopies(UUID targetOrg, List<UUID> copyIds, List<UUID> sourceIds) {
+
+    static final NewCopies NONE = new NewCopies(null, List.of(), List.of());
+  }
+
+  /** What a checkpoint records of the template objects {@code sourceIds} whose copies a page made elsewhere. */
+  NewCopies made(List<String> sourceIds) {
     if (!recorded || sourceIds.isEmpty()) {
-      return Future.succeededFuture();
+      return NewCopies.NONE;
     }
-    var sources = sourceIds.stream().map(UUID::fromString).toArray(UUID[]::new);
-    var copies = sourceIds.stream().map(id -> UUID.fromString(copyOf(id))).toArray(UUID[]::new);
-    return tx.preparedQuery("INSERT INTO provisioning.copied_objects (target_org, copy_id, source_id) "
-            + "SELECT $1, c, s FROM unnest($2::uuid[], $3::uuid[]) AS x(c, s) ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(namespace, copies, sources)).mapEmpty();
+    return new NewCopies(namespace, sourceIds.stream().map(id -> UUID.fromString(copyOf(id))).toList(),
+        sourceIds.stream().map(UUID::fromString).toList());
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.orgplane.engine.job;
 
-import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.PageResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -64,6 +64,29 @@ public final class JobRepository {
              started_at = coalesce(started_at, now()), updated_at = now()
       WHERE id = $1
       RETURNING *""";
+
+  /**
+   * A page's checkpoint in one statement: the job's row is updated (its lease renewed) only while the run holds
+   * it, and the step's counts and the page's copies are written only if it was, so a run that lost its job
+   * writes nothing. The job's row is locked first, as when these were statements of one transaction. Every
+   * part sees the snapshot taken before the statement waited for that lock, which the step and copy writes can
+   * do with: they find their rows by keys that never change, and an UPDATE (its increments) or ON CONFLICT that
+   * meets a row changed since re-reads its newest version.
+   */
+  private static final String CHECKPOINT = """
+      WITH held AS (
+        UPDATE provisioning.jobs SET updated_at = now(), lease_until = now() + $3 * interval '1 millisecond'
+        WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'running'
+        RETURNING cancel_requested),
+      step AS (
+        UPDATE provisioning.job_steps SET cursor = $6, created = created + $7, updated = updated + $8,
+               unchanged = unchanged + $9, status = $10
+        WHERE job_id = $1 AND position = $5 AND EXISTS (SELECT FROM held)),
+      copies AS (
+        INSERT INTO provisioning.copied_objects (target_org, copy_id, source_id)
+        SELECT $11, c, s FROM unnest($12::uuid[], $13::uuid[]) AS x(c, s) WHERE EXISTS (SELECT FROM held)
+        ON CONFLICT DO NOTHING)
+      SELECT cancel_requested FROM held""";
 
   private JobRepository() {
   }
@@ -167,27 +190,20 @@ public final class JobRepository {
   }
 
   /**
-   * Persists a page's checkpoint if the run still holds the job, renewing its lease; answers whether a cancel
-   * was asked for, or empty when the lease was lost (another run took over).
+   * Persists {@code page}'s checkpoint, and records the {@code copies} it made, if the run still holds the job,
+   * renewing its lease; answers whether a cancel was asked for, or empty when the lease was lost (another run
+   * took over).
    */
-  static Future<Optional<Boolean>> checkpoint(SqlClient tx, Lease lease, long leaseMillis, int position,
-      String cursor, Counts counts, boolean last) {
-    var jobId = lease.jobId();
-    return tx.preparedQuery("UPDATE provisioning.jobs SET updated_at = now(), "
-            + "lease_until = now() + $3 * interval '1 millisecond' "
-            + "WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'running' RETURNING cancel_requested")
-        .execute(Tuple.of(jobId, lease.owner(), leaseMillis, lease.attempt()))
-        .compose(rows -> {
-          if (rows.rowCount() == 0) {
-            return Future.succeededFuture(Optional.<Boolean>empty());
-          }
-          var cancel = rows.iterator().next().getBoolean("cancel_requested");
-          return tx.preparedQuery("UPDATE provisioning.job_steps SET cursor = $3, created = created + $4, "
-                  + "updated = updated + $5, unchanged = unchanged + $6, status = $7 WHERE job_id = $1 AND position = $2")
-              .execute(Tuple.of(jobId, position, cursor, counts.created(), counts.updated(), counts.unchanged())
-                  .addValue(last ? "succeeded" : "running"))
-              .map(done -> Optional.of(cancel));
-        });
+  static Future<Optional<Boolean>> checkpoint(SqlClient client, Lease lease, long leaseMillis, int position,
+      PageResult page, CopiedObjects.NewCopies copies) {
+    var counts = page.counts();
+    return client.preparedQuery(CHECKPOINT)
+        .execute(Tuple.of(lease.jobId(), lease.owner(), leaseMillis, lease.attempt(), position, page.nextCursor())
+            .addValue(counts.created()).addValue(counts.updated()).addValue(counts.unchanged())
+            .addValue(page.last() ? "succeeded" : "running").addValue(copies.targetOrg())
+            .addValue(copies.copyIds().toArray(UUID[]::new)).addValue(copies.sourceIds().toArray(UUID[]::new)))
+        .map(rows -> rows.size() == 0 ? Optional.<Boolean>empty()
+            : Optional.of(rows.iterator().next().getBoolean("cancel_requested")));
   }
 
   /**

@@ -246,20 +246,18 @@ public final class JobRunner {
     return retries.of("a page", page).compose(done -> {
       LOG.info("job {} {} page: {} objects in {} ms", job.id(), plugin.id(), done.counts().total(),
           (System.nanoTime() - started) / 1_000_000);
-      return pool.withTransaction(tx -> JobRepository.checkpoint(tx, Lease.of(job, owner),
-                settings.leaseMillis(), position, done.nextCursor(), done.counts(), done.last())
-            .compose(cancel -> cancel.isEmpty() || job.dryRun() ? Future.succeededFuture(cancel)
-                : ids.record(tx, done.sourceIds()).map(cancel)))
-        .compose(cancel -> {
-          if (cancel.isEmpty()) {
-            return Future.succeededFuture(Outcome.LEASE_LOST);
-          }
-          if (cancel.get()) {
-            return Future.succeededFuture(Outcome.CANCELLED);
-          }
-          return done.last() ? Future.succeededFuture(Outcome.SUCCEEDED)
-              : pages(job, context, ids, halt, plugin, position, from.after(done));
-        });
+      var copies = job.dryRun() ? CopiedObjects.NewCopies.NONE : ids.made(done.sourceIds());
+      return JobRepository.checkpoint(pool, Lease.of(job, owner), settings.leaseMillis(), position, done, copies)
+          .compose(cancel -> {
+            if (cancel.isEmpty()) {
+              return Future.succeededFuture(Outcome.LEASE_LOST);
+            }
+            if (cancel.get()) {
+              return Future.succeededFuture(Outcome.CANCELLED);
+            }
+            return done.last() ? Future.succeededFuture(Outcome.SUCCEEDED)
+                : pages(job, context, ids, halt, plugin, position, from.after(done));
+          });
     });
   }
 

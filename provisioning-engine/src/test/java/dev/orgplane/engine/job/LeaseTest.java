@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.PageResult;
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.kit.db.Database;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A run of a job writes only while it holds the job: a page of an earlier run (a step still copying when a
  * sibling failed the job, which was then retried and claimed again by the same engine) neither checkpoints into
- * the later run, nor renews its lease, nor ends it.
+ * the later run, nor records its copies, nor renews its lease, nor ends it.
  */
 class LeaseTest {
 
@@ -47,11 +48,15 @@ class LeaseTest {
     var second = Lease.of(JobRepository.claim(pool, ENGINE, 60_000).await().job().orElseThrow(), ENGINE);
     assertEquals(first.attempt() + 1, second.attempt());
 
-    var stale = pool.withTransaction(tx -> JobRepository.checkpoint(tx, first, 60_000, 0, "stale-cursor",
-        new Counts(5, 0, 0), false)).await();
+    var copy = new CopiedObjects.NewCopies(UUID.randomUUID(), List.of(UUID.randomUUID()), List.of(UUID.randomUUID()));
+    var copiesRecorded = "SELECT count(*) FROM provisioning.copied_objects WHERE copy_id = '" + copy.copyIds().get(0)
+        + "'";
+    var stale = JobRepository.checkpoint(pool, first, 60_000, 0, new PageResult("stale-cursor", new Counts(5, 0, 0),
+        List.of()), copy).await();
     assertEquals(Optional.empty(), stale, "the earlier run's page is told it lost the job");
     assertEquals(0, PgFixture.queryLong(engine.db, "SELECT created FROM provisioning.job_steps WHERE job_id = '"
         + jobId + "' AND position = 0"), "and counted nothing");
+    assertEquals(0, PgFixture.queryLong(engine.db, copiesRecorded), "nor recorded its copies");
     assertEquals(List.of(), JobRepository.heartbeat(pool, ENGINE, List.of(first), 60_000).await());
     assertEquals(List.of(UUID.fromString(jobId)), JobRepository.heartbeat(pool, ENGINE, List.of(second), 60_000)
         .await());
@@ -59,7 +64,8 @@ class LeaseTest {
         .await();
     assertEquals(1, PgFixture.queryLong(engine.db, "SELECT count(*) FROM provisioning.jobs WHERE id = '" + jobId
         + "' AND status = 'running'"), "nor does it end the later run");
-    assertTrue(pool.withTransaction(tx -> JobRepository.checkpoint(tx, second, 60_000, 0, null, Counts.ZERO, false))
+    assertTrue(JobRepository.checkpoint(pool, second, 60_000, 0, new PageResult("next", Counts.ZERO, List.of()), copy)
         .await().isPresent());
+    assertEquals(1, PgFixture.queryLong(engine.db, copiesRecorded), "the run holding the job records them");
   }
 }
