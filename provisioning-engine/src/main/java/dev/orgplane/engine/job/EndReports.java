@@ -12,18 +12,16 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outbox of jobs' end reports ({@link FinishedJobReport}): {@link #enqueue} writes a report in the
- * transaction that ends its job, and this delivers it, at least once, retrying with backoff while
+ * The outbox of jobs' end reports ({@link FinishedJobReport}): {@link #QUEUE_ENDED} writes a report in the
+ * statement that ends its job, and this delivers it, at least once, retrying with backoff while
  * org-service is down or failing. Several engines share the outbox (claimed {@code FOR UPDATE SKIP
  * LOCKED}, with a lease).
  */
@@ -51,13 +49,16 @@ public final class EndReports {
         "SELECT count(*) FROM provisioning.job_end_reports"));
   }
 
-  /** Queues the reports of the ends of {@code jobIds} (dry runs write nothing, so report nothing). */
-  static Future<Void> enqueue(SqlClient tx, List<UUID> jobIds, String status, JsonObject error) {
-    return tx.preparedQuery("INSERT INTO provisioning.job_end_reports (job_id, status, error) "
-            + "SELECT id, $2, $3 FROM provisioning.jobs WHERE id = ANY ($1) AND NOT dry_run")
-        .execute(Tuple.of(jobIds.toArray(UUID[]::new), status, error))
-        .mapEmpty();
-  }
+  /**
+   * The part of a statement ending jobs that queues the reports of their ends: a data-modifying CTE reading
+   * {@code ended} (id, status, error and dry_run of each job the statement ended), which the statement defines
+   * before it. Written by the statement that ends the jobs, a report exists exactly when its end does (dry runs
+   * write nothing, so report nothing).
+   */
+  static final String QUEUE_ENDED = """
+      reported AS (
+        INSERT INTO provisioning.job_end_reports (job_id, status, error)
+        SELECT id, status, error FROM ended WHERE NOT dry_run)""";
 
   public void start(long pollMillis) {
     poller.start(pollMillis);

@@ -22,18 +22,19 @@ public final class JobRepository {
    * Ends as cancelled the jobs whose cancel was asked for while no engine ran them (queued, or running under a
    * lease that expired: handed back by an engine that stopped, or left by one that died), and picks the oldest
    * other job that is queued, or running under an expired lease, and whose batch seems to have room. One
-   * statement, so a job is never taken over, not even to create its target, once its cancel was asked for.
+   * statement, so a job is never taken over, not even to create its target, once its cancel was asked for; it
+   * queues the reports of the ends it makes ({@link EndReports#QUEUE_ENDED}).
    * SKIP LOCKED lets engines claim side by side without waiting for each other or taking the same job; the
    * batch's room is checked again under its lock ({@link #LOCK_BATCH}).
    */
   private static final String CANDIDATE = """
-      WITH cancelled AS (
+      WITH ended AS (
         UPDATE provisioning.jobs SET status = 'cancelled', cancel_requested = false, finished_at = now(),
                updated_at = now(), lease_owner = NULL, lease_until = NULL
         WHERE id IN (SELECT id FROM provisioning.jobs
                      WHERE cancel_requested AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
                      FOR UPDATE SKIP LOCKED)
-        RETURNING id),
+        RETURNING id, status, error, dry_run),
       candidate AS (
         SELECT c.id, c.batch_id FROM provisioning.jobs c
         WHERE (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now())) AND NOT c.cancel_requested
@@ -43,8 +44,10 @@ public final class JobRepository {
                   < (SELECT b.concurrency FROM provisioning.batches b WHERE b.id = c.batch_id))
         ORDER BY c.created_at, c.id
         LIMIT 1
-        FOR UPDATE OF c SKIP LOCKED)
-      SELECT ARRAY(SELECT id FROM cancelled) AS cancelled, (SELECT id FROM candidate) AS id,
+        FOR UPDATE OF c SKIP LOCKED),
+      """ + EndReports.QUEUE_ENDED + """
+
+      SELECT ARRAY(SELECT id FROM ended) AS cancelled, (SELECT id FROM candidate) AS id,
              (SELECT batch_id FROM candidate) AS batch_id""";
 
   /**
@@ -87,6 +90,24 @@ public final class JobRepository {
         SELECT $11, c, s FROM unnest($12::uuid[], $13::uuid[]) AS x(c, s) WHERE EXISTS (SELECT FROM held)
         ON CONFLICT DO NOTHING)
       SELECT cancel_requested FROM held""";
+
+  /**
+   * A run's end: like a checkpoint ({@link #CHECKPOINT}), the job's row is locked first, and the report and the
+   * failed step are written only if the run still held the job. The failed step is found by its key, and its
+   * count is raised on its newest version.
+   */
+  private static final String FINISH = """
+      WITH ended AS (
+        UPDATE provisioning.jobs SET status = $3, error = $4, finished_at = now(), updated_at = now(),
+               lease_owner = NULL, lease_until = NULL, cancel_requested = false
+        WHERE id = $1 AND lease_owner = $2 AND attempts = $5
+        RETURNING id, status, error, dry_run),
+      failed_step AS (
+        UPDATE provisioning.job_steps SET status = 'failed', failed = failed + 1
+        WHERE job_id = $1 AND position = $6 AND EXISTS (SELECT FROM ended)),
+      """ + EndReports.QUEUE_ENDED + """
+
+      SELECT FROM ended""";
 
   private JobRepository() {
   }
@@ -151,10 +172,8 @@ public final class JobRepository {
     return pool.withTransaction(tx -> tx.preparedQuery(CANDIDATE).execute().compose(rows -> {
       var row = rows.iterator().next();
       var cancelled = List.of(row.getArrayOfUUIDs("cancelled"));
-      var reported = cancelled.isEmpty() ? Future.<Void>succeededFuture()
-          : EndReports.enqueue(tx, cancelled, "cancelled", null);
       var candidate = row.getUUID("id");
-      return reported.compose(v -> candidate == null ? Future.succeededFuture(Optional.<Job>empty())
+      return (candidate == null ? Future.succeededFuture(Optional.<Job>empty())
               : take(tx, candidate, row.getUUID("batch_id"), owner, leaseMillis))
           .map(job -> new Claim(cancelled, job));
     }));
@@ -207,41 +226,32 @@ public final class JobRepository {
   }
 
   /**
-   * Ends a job that the run holds, and queues the report of its end in the same transaction; a failed
-   * step is marked with the one object that failed. Does nothing if the lease was lost.
+   * Ends a job that the run holds, and queues the report of its end, in one statement; a failed step is marked
+   * with the one object that failed. Does nothing if the lease was lost.
    */
-  static Future<Void> finish(SqlClient tx, Lease lease, String status, JsonObject error, Integer failedPosition) {
-    var jobId = lease.jobId();
-    return tx.preparedQuery("UPDATE provisioning.jobs SET status = $3, error = $4, finished_at = now(), "
-            + "updated_at = now(), lease_owner = NULL, lease_until = NULL, cancel_requested = false "
-            + "WHERE id = $1 AND lease_owner = $2 AND attempts = $5")
-        .execute(Tuple.of(jobId, lease.owner(), status, error, lease.attempt()))
-        .compose(done -> done.rowCount() == 0 ? Future.succeededFuture()
-            : EndReports.enqueue(tx, List.of(jobId), status, error).compose(queued -> failedPosition == null
-                ? Future.succeededFuture()
-                : tx.preparedQuery("UPDATE provisioning.job_steps SET status = 'failed', failed = failed + 1 "
-                    + "WHERE job_id = $1 AND position = $2").execute(Tuple.of(jobId, failedPosition)).mapEmpty()));
+  static Future<Void> finish(SqlClient client, Lease lease, String status, JsonObject error, Integer failedPosition) {
+    return client.preparedQuery(FINISH)
+        .execute(Tuple.of(lease.jobId(), lease.owner(), status, error, lease.attempt(), failedPosition)).mapEmpty();
   }
 
   /**
-   * Cancels queued jobs at once (queueing the reports of their ends) and asks running ones to stop at their
-   * next page (or, if their engine stops or dies first, at the claim that would have taken them over). Answers
-   * the status now of each job it touched ({@code cancelled}: it ended here; {@code running}: it stops soon);
-   * jobs that had ended are not in the answer.
+   * Cancels queued jobs at once (queueing the reports of their ends in the same statement) and asks running ones
+   * to stop at their next page (or, if their engine stops or dies first, at the claim that would have taken them
+   * over). Answers the status now of each job it touched ({@code cancelled}: it ended here; {@code running}: it
+   * stops soon); jobs that had ended are not in the answer.
    */
-  public static Future<Map<UUID, String>> cancel(SqlClient tx, List<UUID> jobIds) {
-    return tx.preparedQuery("UPDATE provisioning.jobs SET cancel_requested = (status = 'running'), "
+  public static Future<Map<UUID, String>> cancel(SqlClient client, List<UUID> jobIds) {
+    return client.preparedQuery("WITH touched AS (UPDATE provisioning.jobs SET cancel_requested = (status = 'running'), "
             + "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END, "
             + "finished_at = CASE WHEN status = 'queued' THEN now() END, updated_at = now() "
-            + "WHERE id = ANY ($1) AND status IN ('queued', 'running') RETURNING id, status")
+            + "WHERE id = ANY ($1) AND status IN ('queued', 'running') RETURNING id, status, error, dry_run), "
+            + "ended AS (SELECT * FROM touched WHERE status = 'cancelled'), " + EndReports.QUEUE_ENDED
+            + " SELECT id, status FROM touched")
         .execute(Tuple.of((Object) jobIds.toArray(UUID[]::new)))
-        .compose(rows -> {
+        .map(rows -> {
           var statuses = new HashMap<UUID, String>();
           rows.forEach(row -> statuses.put(row.getUUID("id"), row.getString("status")));
-          var ended = statuses.entrySet().stream().filter(job -> job.getValue().equals("cancelled"))
-              .map(Map.Entry::getKey).toList();
-          return ended.isEmpty() ? Future.succeededFuture(statuses)
-              : EndReports.enqueue(tx, ended, "cancelled", null).map(statuses);
+          return statuses;
         });
   }
 

@@ -171,7 +171,7 @@ public final class JobRunner {
 
   /** Records the end, and its report for the organizations' hooks, then has the report sent. */
   private Future<Void> end(Job job, String status, JsonObject error, Integer failedPosition) {
-    return pool.withTransaction(tx -> JobRepository.finish(tx, Lease.of(job, owner), status, error, failedPosition))
+    return JobRepository.finish(pool, Lease.of(job, owner), status, error, failedPosition)
         .onSuccess(ended -> endReports.wake());
   }
 
