@@ -47,24 +47,6 @@ final class BatchRepository {
         });
   }
 
-  static Future<List<UUID>> retryable(SqlClient client, UUID batchId) {
-    return jobsIn(client, batchId, "failed", "cancelled");
-  }
-
-  static Future<List<UUID>> cancellable(SqlClient client, UUID batchId) {
-    return jobsIn(client, batchId, "queued", "running");
-  }
-
-  private static Future<List<UUID>> jobsIn(SqlClient client, UUID batchId, String... statuses) {
-    return client.preparedQuery("SELECT id FROM provisioning.jobs WHERE batch_id = $1 AND status = ANY ($2)")
-        .execute(Tuple.of(batchId, (Object) statuses))
-        .map(rows -> {
-          var ids = new ArrayList<UUID>();
-          rows.forEach(row -> ids.add(row.getUUID("id")));
-          return ids;
-        });
-  }
-
   private static Batch map(Row row) {
     var counts = new HashMap<String, Long>();
     var json = (io.vertx.core.json.JsonObject) row.getValue("counts");

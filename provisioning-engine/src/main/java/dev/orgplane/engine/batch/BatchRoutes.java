@@ -148,8 +148,7 @@ public final class BatchRoutes {
 
   private void retry(RoutingContext ctx) {
     batch(ctx, Use.RETRY)
-        .compose(batch -> pool.withTransaction(tx -> BatchRepository.retryable(tx, batch.id())
-                .compose(ids -> JobRepository.retry(tx, ids, JobRoutes.callerId(ctx))))
+        .compose(batch -> JobRepository.retryBatch(pool, batch.id(), JobRoutes.callerId(ctx))
             .compose(retried -> BatchRepository.find(pool, batch.id())))
         .onSuccess(batch -> {
           runner.wake();
@@ -161,8 +160,7 @@ public final class BatchRoutes {
   /** Its queued jobs end at once, its running ones at their next page; 409 once every job has ended. */
   private void cancel(RoutingContext ctx) {
     batch(ctx, Use.CANCEL)
-        .compose(batch -> pool.withTransaction(tx -> BatchRepository.cancellable(tx, batch.id())
-                .compose(ids -> JobRepository.cancel(tx, ids)))
+        .compose(batch -> JobRepository.cancelBatch(pool, batch.id())
             .compose(touched -> touched.isEmpty()
                 ? Future.failedFuture(ApiException.conflict("batch_finished",
                     "Every job of the batch has ended; there is nothing to cancel."))

@@ -235,19 +235,29 @@ public final class JobRepository {
   }
 
   /**
-   * Cancels queued jobs at once (queueing the reports of their ends in the same statement) and asks running ones
-   * to stop at their next page (or, if their engine stops or dies first, at the claim that would have taken them
-   * over). Answers the status now of each job it touched ({@code cancelled}: it ended here; {@code running}: it
-   * stops soon); jobs that had ended are not in the answer.
+   * Cancels a queued job at once (queueing the report of its end in the same statement) or asks a running one
+   * to stop at its next page (or, if its engine stops or dies first, at the claim that would have taken it over).
+   * Answers its status now ({@code cancelled}: it ended here; {@code running}: it stops soon), or nothing if it
+   * had ended.
    */
-  public static Future<Map<UUID, String>> cancel(SqlClient client, List<UUID> jobIds) {
+  public static Future<Map<UUID, String>> cancel(SqlClient client, UUID jobId) {
+    return cancel(client, "id", jobId);
+  }
+
+  /** Cancels the jobs of {@code batchId} that have not ended, as {@link #cancel(SqlClient, UUID)} does a job. */
+  public static Future<Map<UUID, String>> cancelBatch(SqlClient client, UUID batchId) {
+    return cancel(client, "batch_id", batchId);
+  }
+
+  /** One statement per column naming the jobs, as {@link #list} has. */
+  private static Future<Map<UUID, String>> cancel(SqlClient client, String column, UUID id) {
     return client.preparedQuery("WITH touched AS (UPDATE provisioning.jobs SET cancel_requested = (status = 'running'), "
             + "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END, "
             + "finished_at = CASE WHEN status = 'queued' THEN now() END, updated_at = now() "
-            + "WHERE id = ANY ($1) AND status IN ('queued', 'running') RETURNING id, status, error, dry_run), "
+            + "WHERE " + column + " = $1 AND status IN ('queued', 'running') RETURNING id, status, error, dry_run), "
             + "ended AS (SELECT * FROM touched WHERE status = 'cancelled'), " + EndReports.QUEUE_ENDED
             + " SELECT id, status FROM touched")
-        .execute(Tuple.of((Object) jobIds.toArray(UUID[]::new)))
+        .execute(Tuple.of(id))
         .map(rows -> {
           var statuses = new HashMap<UUID, String>();
           rows.forEach(row -> statuses.put(row.getUUID("id"), row.getString("status")));
@@ -256,18 +266,32 @@ public final class JobRepository {
   }
 
   /**
-   * Queues failed or cancelled jobs again for {@code retriedBy}, who owns the organizations they create from now
-   * on; they resume from their checkpoints. Answers the ids re-queued.
+   * Queues a failed or cancelled job again for {@code retriedBy}, who owns the organizations it creates from now
+   * on; it resumes from its checkpoints. Answers its id, or nothing if it had not failed nor been cancelled.
    */
-  public static Future<List<UUID>> retry(SqlClient tx, List<UUID> jobIds, UUID retriedBy) {
-    var ids = jobIds.toArray(UUID[]::new);
-    return tx.preparedQuery("UPDATE provisioning.jobs SET status = 'queued', error = NULL, cancel_requested = false, "
-            + "finished_at = NULL, updated_at = now(), queued_by = $2 "
-            + "WHERE id = ANY($1) AND status IN ('failed', 'cancelled') RETURNING id")
-        .execute(Tuple.of(ids, retriedBy))
-        .compose(rows -> tx.preparedQuery("UPDATE provisioning.job_steps SET status = 'pending' "
-                + "WHERE job_id = ANY($1) AND status = 'failed'").execute(Tuple.of((Object) ids))
-            .map(done -> ids(rows)));
+  public static Future<List<UUID>> retry(SqlClient client, UUID jobId, UUID retriedBy) {
+    return retry(client, "id", jobId, retriedBy);
+  }
+
+  /** Queues the failed and cancelled jobs of {@code batchId} again, as {@link #retry(SqlClient, UUID, UUID)}. */
+  public static Future<List<UUID>> retryBatch(SqlClient client, UUID batchId, UUID retriedBy) {
+    return retry(client, "batch_id", batchId, retriedBy);
+  }
+
+  /**
+   * The jobs' failed steps become pending in the same statement. Its snapshot may be older than a job's newest
+   * version (an UPDATE that waited for a row's lock re-reads it), and so than its steps': a step's status is
+   * tested in the CASE, which an UPDATE evaluates on a row's newest version, not in the WHERE, which the
+   * snapshot's version of the row must pass.
+   */
+  private static Future<List<UUID>> retry(SqlClient client, String column, UUID id, UUID retriedBy) {
+    return client.preparedQuery("WITH retried AS (UPDATE provisioning.jobs SET status = 'queued', error = NULL, "
+            + "cancel_requested = false, finished_at = NULL, updated_at = now(), queued_by = $2 "
+            + "WHERE " + column + " = $1 AND status IN ('failed', 'cancelled') RETURNING id), "
+            + "steps AS (UPDATE provisioning.job_steps SET status = CASE WHEN status = 'failed' THEN 'pending' "
+            + "ELSE status END WHERE job_id IN (SELECT id FROM retried)) SELECT id FROM retried")
+        .execute(Tuple.of(id, retriedBy))
+        .map(JobRepository::ids);
   }
 
   private static List<UUID> ids(Iterable<Row> rows) {

@@ -92,10 +92,10 @@ public final class JobRoutes {
     job(ctx, Use.READ).onSuccess(job -> events.stream(ctx, job.id(), job)).onFailure(ctx::fail);
   }
 
-  /** A queued job ends here (its end report is queued in the same transaction); a running one in its runner. */
+  /** A queued job ends here (its end report is queued in the same statement); a running one in its runner. */
   private void cancel(RoutingContext ctx) {
     job(ctx, Use.CANCEL)
-        .compose(job -> pool.withTransaction(tx -> JobRepository.cancel(tx, List.of(job.id())))
+        .compose(job -> JobRepository.cancel(pool, job.id())
             .compose(touched -> !touched.isEmpty() ? JobRepository.find(pool, job.id())
                 : Future.failedFuture(ApiException.conflict("job_finished", "The job has ended; there is nothing to cancel."))))
         .onSuccess(job -> {
@@ -107,7 +107,7 @@ public final class JobRoutes {
 
   private void retry(RoutingContext ctx) {
     job(ctx, Use.RETRY)
-        .compose(job -> pool.withTransaction(tx -> JobRepository.retry(tx, List.of(job.id()), callerId(ctx))))
+        .compose(job -> JobRepository.retry(pool, job.id(), callerId(ctx)))
         .compose(retried -> retried.isEmpty()
             ? Future.failedFuture(ApiException.conflict("job_not_retryable", "Only a failed or cancelled job can be retried."))
             : JobRepository.find(pool, retried.get(0)))
