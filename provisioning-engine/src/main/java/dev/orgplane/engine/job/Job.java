@@ -22,6 +22,7 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID queuedBy, UUID t
   /** The last three: a job in one of them has ended. */
   private static final List<String> TERMINAL = STATUSES.subList(2, STATUSES.size());
 
+  /** A row of {@code provisioning.jobs} with a column {@code steps}: the job's steps as a JSON array, in run order. */
   static final Function<Row, Job> MAPPER = row -> new Job(row.getUUID("id"), row.getUUID("batch_id"),
       row.getUUID("requested_by"), Objects.requireNonNullElse(row.getUUID("queued_by"), row.getUUID("requested_by")),
       row.getUUID("template_org"), row.getUUID("group_id"), row.getUUID("target_org"),
@@ -29,20 +30,17 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID queuedBy, UUID t
       (JsonObject) row.getValue("options"), row.getBoolean("dry_run"), row.getString("status"),
       row.getBoolean("cancel_requested"), (JsonObject) row.getValue("error"), row.getInteger("attempts"),
       row.getOffsetDateTime("created_at"), row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"),
-      row.getOffsetDateTime("updated_at"), List.of());
+      row.getOffsetDateTime("updated_at"),
+      row.getJsonArray("steps").stream().map(step -> Step.FROM_JSON.apply((JsonObject) step)).toList());
 
   /** A plugin's part of a job: where it stands and what it did. */
   public record Step(int position, String plugin, String status, String cursor, long created, long updated,
       long unchanged, long failed) {
 
-    static final Function<Row, Step> MAPPER = row -> new Step(row.getInteger("position"), row.getString("plugin"),
-        row.getString("status"), row.getString("cursor"), row.getLong("created"), row.getLong("updated"),
-        row.getLong("unchanged"), row.getLong("failed"));
-  }
-
-  Job withSteps(List<Step> steps) {
-    return new Job(id, batchId, requestedBy, queuedBy, templateOrg, groupId, targetOrg, target, plugins, options, dryRun, status,
-        cancelRequested, error, attempts, createdAt, startedAt, finishedAt, updatedAt, List.copyOf(steps));
+    /** A row of {@code provisioning.job_steps} as JSON. */
+    static final Function<JsonObject, Step> FROM_JSON = json -> new Step(json.getInteger("position"),
+        json.getString("plugin"), json.getString("status"), json.getString("cursor"), json.getLong("created"),
+        json.getLong("updated"), json.getLong("unchanged"), json.getLong("failed"));
   }
 
   public boolean finished() {

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -61,12 +62,19 @@ public final class JobRepository {
                               AND r.status = 'running' AND r.lease_until >= now()) AS room
       FROM provisioning.batches b WHERE b.id = $1""";
 
+  /**
+   * The steps of the job {@code j} in run order, as the one JSON array {@link Job#MAPPER} reads: a job is read
+   * with its steps in one statement.
+   */
+  private static final String STEPS = "(SELECT coalesce(json_agg(s ORDER BY s.position), '[]') "
+      + "FROM provisioning.job_steps s WHERE s.job_id = j.id) AS steps";
+
   private static final String TAKE = """
-      UPDATE provisioning.jobs SET status = 'running', lease_owner = $2,
+      UPDATE provisioning.jobs j SET status = 'running', lease_owner = $2,
              lease_until = now() + $3 * interval '1 millisecond', attempts = attempts + 1,
              started_at = coalesce(started_at, now()), updated_at = now()
       WHERE id = $1
-      RETURNING *""";
+      RETURNING j.*, """ + STEPS;
 
   /**
    * A page's checkpoint in one statement: the job's row is updated (its lease renewed) only while the run holds
@@ -132,10 +140,8 @@ public final class JobRepository {
   }
 
   public static Future<Optional<Job>> find(SqlClient client, UUID id) {
-    return client.preparedQuery("SELECT * FROM provisioning.jobs WHERE id = $1").mapping(Job.MAPPER)
-        .execute(Tuple.of(id))
-        .compose(rows -> withSteps(client, StreamSupport.stream(rows.spliterator(), false).toList()))
-        .map(jobs -> jobs.stream().findFirst());
+    return client.preparedQuery("SELECT j.*, " + STEPS + " FROM provisioning.jobs j WHERE id = $1").mapping(Job.MAPPER)
+        .execute(Tuple.of(id)).map(JobRepository::first);
   }
 
   /**
@@ -155,12 +161,12 @@ public final class JobRepository {
   /** One statement per owner column, so each has an index condition a cached generic plan can use. */
   private static Future<List<Job>> list(SqlClient client, String ownerColumn, UUID owner, UUID scope, String status,
       UUID afterId, int limit) {
-    return client.preparedQuery("SELECT * FROM provisioning.jobs WHERE " + ownerColumn + " = $1 "
+    return client.preparedQuery("SELECT j.*, " + STEPS + " FROM provisioning.jobs j WHERE " + ownerColumn + " = $1 "
             + "AND ($2::text IS NULL OR status = $2) AND id > $3 "
             + "AND ($5::uuid IS NULL OR template_org = $5 OR target_org = $5) ORDER BY id LIMIT $4")
         .mapping(Job.MAPPER)
         .execute(Tuple.of(owner, status, afterId, limit, scope))
-        .compose(rows -> withSteps(client, StreamSupport.stream(rows.spliterator(), false).toList()));
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).toList());
   }
 
   /** What a claim did: the jobs it ended as cancelled (their end reports queued) and the job it took, if any. */
@@ -187,8 +193,7 @@ public final class JobRepository {
             .map(rows -> rows.iterator().next().getBoolean("room"));
     return room.compose(free -> !free ? Future.succeededFuture(Optional.<Job>empty())
         : tx.preparedQuery(TAKE).mapping(Job.MAPPER).execute(Tuple.of(jobId, owner, leaseMillis))
-            .compose(rows -> withSteps(tx, StreamSupport.stream(rows.spliterator(), false).toList()))
-            .map(jobs -> jobs.stream().findFirst()));
+            .map(JobRepository::first));
   }
 
   /** Renews the leases of the runs {@code owner} holds; answers the ids of the jobs it still holds. */
@@ -298,18 +303,8 @@ public final class JobRepository {
     return StreamSupport.stream(rows.spliterator(), false).map(row -> row.getUUID("id")).toList();
   }
 
-  private static Future<List<Job>> withSteps(SqlClient client, List<Job> jobs) {
-    if (jobs.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    var ids = jobs.stream().map(Job::id).toArray(UUID[]::new);
-    return client.preparedQuery("SELECT * FROM provisioning.job_steps WHERE job_id = ANY($1) ORDER BY job_id, position")
-        .execute(Tuple.of((Object) ids))
-        .map(rows -> {
-          var steps = new HashMap<UUID, List<Job.Step>>();
-          rows.forEach(row -> steps.computeIfAbsent(row.getUUID("job_id"), id -> new ArrayList<>())
-              .add(Job.Step.MAPPER.apply(row)));
-          return jobs.stream().map(job -> job.withSteps(steps.getOrDefault(job.id(), List.of()))).toList();
-        });
+  private static Optional<Job> first(RowSet<Job> jobs) {
+    var found = jobs.iterator();
+    return found.hasNext() ? Optional.of(found.next()) : Optional.empty();
   }
 }
