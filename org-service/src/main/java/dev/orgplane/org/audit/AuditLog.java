@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -27,24 +28,25 @@ public final class AuditLog {
   private AuditLog() {
   }
 
+  /** One event, in one statement: the audit row and, for a hook event, its deliveries (see {@link #recordAll}). */
   public static Future<Void> record(SqlClient tx, RoutingContext ctx, UUID orgId, String actor, String action,
       String target, JsonObject details) {
-    return tx.preparedQuery(RECORD)
-        .execute(Tuple.from(parameters(ctx, orgId, actor, action, target, details)))
-        .compose(done -> orgId != null && HookEvents.CATALOG.contains(action)
-            ? HookOutbox.emit(tx, orgId, action, target, details) : Future.succeededFuture());
+    return recordAll(tx, ctx, orgId, actor, List.of(new Event(action, target, details)));
   }
 
   /**
    * The same event in every organization {@code member} belongs to, and queued for their hooks as {@link #record}
-   * does, in two statements whatever their number: what the end of an account writes before its memberships go.
+   * does, in one statement whatever their number: what the end of an account writes before its memberships go.
    */
   public static Future<Void> recordInOrganizationsOf(SqlClient tx, RoutingContext ctx, UUID member, String actor,
       String action, String target, JsonObject details) {
-    return tx.preparedQuery(INSERT + "SELECT org_id, $2, $3, $4, $5, $6, NULL FROM org.memberships WHERE user_id = $1")
-        .execute(Tuple.of(member, actor, action, target, details, RequestIds.of(ctx)))
-        .compose(done -> HookEvents.CATALOG.contains(action)
-            ? HookOutbox.emitInOrganizationsOf(tx, member, action, target, details) : Future.succeededFuture());
+    return tx.preparedQuery("WITH audited AS (" + INSERT + "SELECT org_id, $2, $3, $4, $5, $6, NULL "
+            + "FROM org.memberships WHERE user_id = $1 RETURNING org_id), "
+            + "events AS (SELECT org_id, gen_random_uuid() AS id, $3::text AS event, $4::text AS target, "
+            + "$5::jsonb AS details FROM audited WHERE $8) " + HookOutbox.deliveriesOf("events", 7))
+        .execute(Tuple.of(member, actor, action, target, details, RequestIds.of(ctx), Instant.now().toString(),
+            HookEvents.CATALOG.contains(action)))
+        .mapEmpty();
   }
 
   /** One audit event of {@link #recordAll}: what was done to which target, with a summary. */
@@ -52,27 +54,19 @@ public final class AuditLog {
   }
 
   /**
-   * Many events of one request in one statement, in order: what a batch import writes for the objects it
-   * created together. No event may be a hook event (those go through {@link #record}).
+   * Many events of one request in one statement, in order: their audit rows and, for those that are hook
+   * events of an organization, a delivery to each of its subscribed hooks, committed with the caller's change.
    */
   public static Future<Void> recordAll(SqlClient tx, RoutingContext ctx, UUID orgId, String actor, List<Event> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
-    var actions = new String[events.size()];
-    var targets = new String[events.size()];
-    var details = new String[events.size()];
-    for (int i = 0; i < events.size(); i++) {
-      var event = events.get(i);
-      if (HookEvents.CATALOG.contains(event.action())) {
-        throw new IllegalArgumentException(event.action() + " is a hook event: record it with AuditLog.record");
-      }
-      actions[i] = event.action();
-      targets[i] = event.target();
-      details[i] = event.details().encode();
-    }
-    return tx.preparedQuery(RECORD_ALL).execute(Tuple.of(orgId, actor, RequestIds.of(ctx), jobId(ctx), actions, targets,
-        details)).mapEmpty();
+    return tx.preparedQuery(RECORD_ALL).execute(Tuple.of(orgId, actor, RequestIds.of(ctx), jobId(ctx),
+            events.stream().map(Event::action).toArray(String[]::new),
+            events.stream().map(Event::target).toArray(String[]::new),
+            events.stream().map(event -> event.details().encode()).toArray(String[]::new))
+        .addValue(Instant.now().toString()).addValue(HookEvents.CATALOG.toArray(String[]::new)))
+        .mapEmpty();
   }
 
   /**
@@ -87,10 +81,14 @@ public final class AuditLog {
 
   private static final String INSERT =
       "INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id, job_id) ";
-  private static final String RECORD = INSERT + "VALUES (" + values(1) + ")";
-  private static final String RECORD_ALL = INSERT + "SELECT $1, $2, e.action, e.target, e.details::jsonb, $3, "
-      + jobIfProvisioner(2, 4)
-      + " FROM unnest($5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS e(action, target, details, n) ORDER BY e.n";
+  /** The events as given, numbered; an organization's hook events among them are queued for its hooks. */
+  private static final String RECORD_ALL = "WITH given AS (SELECT * FROM unnest($5::text[], $6::text[], $7::text[]) "
+      + "WITH ORDINALITY AS g(action, target, details, n)), "
+      + "audited AS (" + INSERT + "SELECT $1, $2, g.action, g.target, g.details::jsonb, $3, " + jobIfProvisioner(2, 4)
+      + " FROM given g ORDER BY g.n), "
+      + "events AS (SELECT $1::uuid AS org_id, gen_random_uuid() AS id, g.action AS event, g.target, "
+      + "g.details::jsonb AS details FROM given g WHERE $1 IS NOT NULL AND g.action = ANY ($9::text[])) "
+      + HookOutbox.deliveriesOf("events", 8);
 
   private static String values(int first) {
     return "$" + first + ", $" + (first + 1) + ", $" + (first + 2) + ", $" + (first + 3) + ", $" + (first + 4) + ", $"
@@ -108,11 +106,6 @@ public final class AuditLog {
     if (orgId != null && HookEvents.CATALOG.contains(action)) {
       throw new IllegalArgumentException(action + " is a hook event: record it with AuditLog.record");
     }
-    return parameters(ctx, orgId, actor, action, target, details);
-  }
-
-  private static Object[] parameters(RoutingContext ctx, UUID orgId, String actor, String action, String target,
-      JsonObject details) {
     return new Object[] {orgId, actor, action, target, details, RequestIds.of(ctx), jobId(ctx)};
   }
 

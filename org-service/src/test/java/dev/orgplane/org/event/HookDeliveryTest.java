@@ -126,6 +126,28 @@ class HookDeliveryTest {
     assertEquals(1, received.get());
   }
 
+  /** A hook event is audited once and queued once per subscribed hook, every copy naming the one event. */
+  @Test
+  void anAuditedEventIsQueuedForEachSubscribedHookUnderOneEventId(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "fanout-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    hook(org, owner.token(), orgId, "http://localhost:9/first");
+    hook(org, owner.token(), orgId, "http://localhost:9/second");
+
+    org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, owner.token(), new JsonObject().put("title", "Changed"));
+    org.send(HttpMethod.POST, "/v1/organizations/" + orgId + "/disable", owner.token(), null);
+
+    var inOrg = " FROM org.hook_deliveries WHERE org_id = '" + orgId + "' AND event = ";
+    assertEquals(2, PgFixture.queryLong(db, "SELECT count(*)" + inOrg + "'organization.updated'"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(DISTINCT payload->>'id')" + inOrg + "'organization.updated'"));
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*)" + inOrg + "'organization.disabled'"), "not subscribed");
+    assertEquals(2, PgFixture.queryLong(db, "SELECT count(*) FROM org.audit_events WHERE org_id = '" + orgId
+        + "' AND action IN ('organization.updated', 'organization.disabled')"), "both audited, once");
+  }
+
   private static String hook(OrgServiceHarness org, String token, String orgId, String url) {
     var created = org.post("/v1/organizations/" + orgId + "/hooks", token, new JsonObject().put("name", "tls-" + url.hashCode())
         .put("url", url).put("secret", SECRET).put("events", new JsonArray().add("organization.updated")));
