@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -49,25 +50,34 @@ final class TeamRepository {
     if (teams.isEmpty()) {
       return Future.succeededFuture();
     }
-    var memberTeams = new ArrayList<UUID>();
-    var memberUsers = new ArrayList<UUID>();
-    teams.forEach(team -> team.value().userIds().forEach(user -> {
-      memberTeams.add(team.id());
-      memberUsers.add(user);
-    }));
     var written = tx.preparedQuery("INSERT INTO org.teams (org_id, id, name, title, metadata) "
-            + "SELECT $1, t.id, t.name, t.title, t.metadata::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[], "
-            + "$5::text[]) WITH ORDINALITY AS t(id, name, title, metadata, n) ORDER BY t.n")
-        .execute(Tuple.of(orgId, teams.stream().map(ImportBatch.Item::id).toArray(UUID[]::new),
-            teams.stream().map(team -> team.value().name()).toArray(String[]::new),
-            teams.stream().map(team -> team.value().title()).toArray(String[]::new),
-            teams.stream().map(team -> team.value().metadata().encode())
-                .toArray(String[]::new)));
-    var joined = tx.preparedQuery("INSERT INTO org.team_members (org_id, team_id, user_id) "
-            + "SELECT $1, m.team_id, m.user_id FROM unnest($2::uuid[], $3::uuid[]) AS m(team_id, user_id) "
-            + "ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(orgId, memberTeams.toArray(UUID[]::new), memberUsers.toArray(UUID[]::new)));
-    return Future.all(written, joined).mapEmpty();
+            + "SELECT $1, t.id, t.name, t.title, t.metadata::jsonb FROM " + GIVEN + " ORDER BY t.n")
+        .execute(given(orgId, teams));
+    return Future.all(written, addAll(tx, orgId, teams)).mapEmpty();
+  }
+
+  /**
+   * Teams of one organization made as {@code teams} say (name, title, metadata), in one statement. A rename that
+   * takes a name another team of the statement gives up would meet it still held: see {@code RenameOrder}.
+   */
+  static Future<Void> updateAll(SqlClient tx, UUID orgId, List<ImportBatch.Item<TeamFields>> teams) {
+    if (teams.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery("UPDATE org.teams team SET name = t.name, title = t.title, metadata = t.metadata::jsonb, "
+            + "updated_at = now() FROM " + GIVEN + " WHERE team.org_id = $1 AND team.id = t.id")
+        .execute(given(orgId, teams)).mapEmpty();
+  }
+
+  /** The teams of {@link #insertAll} and {@link #updateAll}, numbered: {@code $2} to {@code $5} of {@link #given}. */
+  private static final String GIVEN = "unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) "
+      + "WITH ORDINALITY AS t(id, name, title, metadata, n)";
+
+  private static Tuple given(UUID orgId, List<ImportBatch.Item<TeamFields>> teams) {
+    return Tuple.of(orgId, teams.stream().map(ImportBatch.Item::id).toArray(UUID[]::new),
+        teams.stream().map(team -> team.value().name()).toArray(String[]::new),
+        teams.stream().map(team -> team.value().title()).toArray(String[]::new),
+        teams.stream().map(team -> team.value().metadata().encode()).toArray(String[]::new));
   }
 
   /** The organization's teams among {@code ids}, by id. */
@@ -147,18 +157,45 @@ final class TeamRepository {
   }
 
   /**
-   * Makes the team's members exactly {@code userIds}, in one statement (the delete and the insert see
-   * the same snapshot and touch different rows); all of them must be members of the organization.
+   * Makes each team's members exactly those its item names, in one statement for them all (the delete and
+   * the insert see the same snapshot and touch different rows); all must be members of the organization.
    */
-  static Future<Void> setMembers(SqlClient tx, UUID orgId, UUID teamId, List<UUID> userIds) {
-    return tx.preparedQuery("WITH gone AS (DELETE FROM org.team_members WHERE org_id = $1 AND team_id = $2 "
-            + "AND user_id <> ALL ($3::uuid[])) INSERT INTO org.team_members (org_id, team_id, user_id) "
-            + "SELECT $1, $2, x.id FROM unnest($3::uuid[]) AS x(id) ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(orgId, teamId, userIds.toArray(new UUID[0]))).mapEmpty();
+  static Future<Void> setMembersAll(SqlClient tx, UUID orgId, List<ImportBatch.Item<TeamFields>> teams) {
+    if (teams.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery("WITH gone AS (DELETE FROM org.team_members tm WHERE tm.org_id = $1 "
+            + "AND tm.team_id = ANY ($4::uuid[]) AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[], $3::uuid[]) "
+            + "AS m(team_id, user_id) WHERE m.team_id = tm.team_id AND m.user_id = tm.user_id)) " + ADD_ALL)
+        .execute(members(orgId, teams).addValue(teams.stream().map(ImportBatch.Item::id).toArray(UUID[]::new)))
+        .mapEmpty();
+  }
+
+  /** Adds each team's members, as its item names them, in one statement. */
+  private static Future<RowSet<Row>> addAll(SqlClient tx, UUID orgId, List<ImportBatch.Item<TeamFields>> teams) {
+    return tx.preparedQuery(ADD_ALL).execute(members(orgId, teams));
+  }
+
+  private static final String ADD_ALL = "INSERT INTO org.team_members (org_id, team_id, user_id) "
+      + "SELECT $1, m.team_id, m.user_id FROM unnest($2::uuid[], $3::uuid[]) AS m(team_id, user_id) "
+      + "ON CONFLICT DO NOTHING";
+
+  /** {@code $1} the organization, {@code $2} and {@code $3} the (team, user) pairs of the items' member lists. */
+  private static Tuple members(UUID orgId, List<ImportBatch.Item<TeamFields>> teams) {
+    var memberTeams = new ArrayList<UUID>();
+    var memberUsers = new ArrayList<UUID>();
+    teams.forEach(team -> team.value().userIds().forEach(user -> {
+      memberTeams.add(team.id());
+      memberUsers.add(user);
+    }));
+    return Tuple.of(orgId, memberTeams.toArray(UUID[]::new), memberUsers.toArray(UUID[]::new));
   }
 
   /** The member ids of each of {@code teamIds}, in one statement; a team without members maps to an empty set. */
   static Future<Map<UUID, Set<UUID>>> memberIdsOf(SqlClient client, UUID orgId, Collection<UUID> teamIds) {
+    if (teamIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
     return client.preparedQuery("SELECT team_id, user_id FROM org.team_members WHERE org_id = $1 AND team_id = ANY ($2)")
         .execute(Tuple.of(orgId, (Object) teamIds.toArray(UUID[]::new)))
         .map(rows -> {

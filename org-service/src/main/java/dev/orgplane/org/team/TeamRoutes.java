@@ -12,7 +12,6 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
-import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.Imported;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
@@ -93,49 +92,24 @@ public final class TeamRoutes {
     var fields = TeamFields.read(ctx, true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
-            .compose(access -> importTeam(tx, ctx, access, teamId, fields)
-                .compose(result -> existing(tx, access, teamId).map(team -> new Imported(result, team.toJson())))))
+            .compose(access -> TeamImport.run(tx, ctx, access, List.of(new ImportBatch.Item<>(teamId, fields)))
+                .compose(plan -> existing(tx, access, teamId)
+                    .map(team -> new Imported(plan.results().get(0), team.toJson())))))
         .recover(TeamRoutes::nameTaken)
         .onSuccess(imported -> imported.reply(ctx))
         .onFailure(ctx::fail);
   }
 
-  /**
-   * {@code POST .../groups:batch}: up to 500 team imports, member lists included, in one transaction.
-   * Teams there already are replaced (or left alone) one by one, in the batch's order; the new ones are
-   * then written, with their members and audit events, together ({@link ImportResult#existingThenNew}).
-   */
+  /** {@code POST .../groups:batch}: up to 500 team imports, member lists included, in one transaction. */
   private void importBatch(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var items = ImportBatch.read(ctx, (id, item) -> TeamFields.read(RequestBody.of(item, TeamFields.FIELDS), true));
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
-            .compose(access -> TeamRepository.findAll(tx, access.orgId(), items.stream().map(ImportBatch.Item::id)
-                    .toList())
-                // the members of every team there already in one statement: an unchanged team then costs none
-                .compose(existing -> TeamRepository.memberIdsOf(tx, access.orgId(), existing.keySet())
-                    .compose(members -> ImportResult.existingThenNew(items, item -> existing.containsKey(item.id()),
-                        item -> replace(tx, ctx, access, existing.get(item.id()), members.get(item.id()), item.value()),
-                        fresh -> createAll(tx, ctx, access, fresh))))))
+            .compose(access -> TeamImport.run(tx, ctx, access, items)))
         .recover(TeamRoutes::nameTaken)
-        .onSuccess(summary -> Replies.json(ctx, 200, summary))
+        .onSuccess(plan -> Replies.json(ctx, 200, plan.summary()))
         .onFailure(ctx::fail);
-  }
-
-  private static Future<Void> createAll(SqlConnection tx, RoutingContext ctx, OrgAccess access,
-      List<ImportBatch.Item<TeamFields>> teams) {
-    return requireMembers(tx, access, teams.stream().flatMap(team -> team.value().userIds().stream()).distinct().toList())
-        .compose(v -> TeamRepository.insertAll(tx, access.orgId(), teams))
-        .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(),
-            teams.stream().map(team -> event("team.created", team.id())).toList()));
-  }
-
-  private static Future<ImportResult> importTeam(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID teamId,
-      TeamFields fields) {
-    return TeamRepository.find(tx, access.orgId(), teamId).compose(current -> current.isEmpty()
-        ? insert(tx, ctx, access, teamId, fields).map(ImportResult.CREATED)
-        : TeamRepository.memberIdsOf(tx, access.orgId(), Set.of(teamId))
-            .compose(members -> replace(tx, ctx, access, current.get(), members.get(teamId), fields)));
   }
 
   private static Future<Void> insert(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID teamId,
@@ -143,20 +117,6 @@ public final class TeamRoutes {
     return TeamRepository.insert(tx, access.orgId(), teamId, fields.name(), fields.title(), fields.metadata())
         .compose(team -> add(tx, access, teamId, fields.userIds()))
         .compose(added -> audit(tx, ctx, access, "team.created", teamId));
-  }
-
-  /** {@code current}, whose members are {@code members}, made what {@code fields} say, if it is not already. */
-  private static Future<ImportResult> replace(SqlConnection tx, RoutingContext ctx, OrgAccess access, Team current,
-      Set<UUID> members, TeamFields fields) {
-    if (fields.describe(current) && members.equals(Set.copyOf(fields.userIds()))) {
-      return Future.succeededFuture(ImportResult.UNCHANGED);
-    }
-    return requireMembers(tx, access, fields.userIds())
-        .compose(v -> TeamRepository.update(tx, access.orgId(), current.id(), fields.name(), fields.title(),
-            fields.metadata()))
-        .compose(updated -> TeamRepository.setMembers(tx, access.orgId(), current.id(), fields.userIds()))
-        .compose(v -> audit(tx, ctx, access, "team.updated", current.id()))
-        .map(ImportResult.UPDATED);
   }
 
   private void get(RoutingContext ctx) {
@@ -258,7 +218,7 @@ public final class TeamRoutes {
   }
 
   /** Only members of the organization can be in its teams; anyone else is refused by id (422). */
-  private static Future<Void> requireMembers(SqlConnection tx, OrgAccess access, List<UUID> userIds) {
+  static Future<Void> requireMembers(SqlConnection tx, OrgAccess access, List<UUID> userIds) {
     if (userIds.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -291,7 +251,7 @@ public final class TeamRoutes {
         event.details());
   }
 
-  private static AuditLog.Event event(String action, UUID teamId) {
+  static AuditLog.Event event(String action, UUID teamId) {
     return new AuditLog.Event(action, "team:" + teamId, new JsonObject());
   }
 

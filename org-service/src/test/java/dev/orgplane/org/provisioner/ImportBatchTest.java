@@ -3,6 +3,7 @@ package dev.orgplane.org.provisioner;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -137,14 +138,19 @@ class ImportBatchTest extends OrgServiceTest {
         "organization_not_found");
   }
 
+  private String orgWithMember(OrgServiceHarness.Account owner, OrgServiceHarness.Account member, String prefix) {
+    var orgId = org.createOrg(owner.token(), prefix + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    org.post("/v1/organizations/" + orgId + "/users", owner.token(), new JsonObject()
+        .put("userIds", new JsonArray().add(member.id())).put("roles", new JsonArray().add("member")));
+    return orgId;
+  }
+
   @Test
   void teamsAreImportedWithExactlyTheirMembers() {
     var owner = org.newUser("owner");
     var member = org.newUser("member");
     var outsider = org.newUser("outsider");
-    var orgId = org.createOrg(owner.token(), "teams-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
-    org.post("/v1/organizations/" + orgId + "/users", owner.token(), new JsonObject()
-        .put("userIds", new JsonArray().add(member.id())).put("roles", new JsonArray().add("member")));
+    var orgId = orgWithMember(owner, member, "teams-");
     var path = "/v1/organizations/" + orgId + "/groups:batch";
     var support = UUID.randomUUID().toString();
     var ops = UUID.randomUUID().toString();
@@ -200,6 +206,67 @@ class ImportBatchTest extends OrgServiceTest {
     assertEquals(java.util.List.of("role.created role:" + fresh, "role.created role:" + kept,
         "role.created role:" + other, "team.created team:" + crew, "team.created team:" + ops).stream().sorted().toList(),
         created, "every creation is audited, the batch's together");
+  }
+
+  private static JsonObject team(String id, String name, String... userIds) {
+    return new JsonObject().put("id", id).put("name", name).put("userIds", new JsonArray(List.of((Object[]) userIds)));
+  }
+
+  /**
+   * Replaced teams are written together, yet a rename still takes only a name an earlier item gave up: a chain in the
+   * batch's order works, the same chain the other way round or a swap is 409 and writes nothing.
+   */
+  @Test
+  void replacedTeamsKeepTheirMembersExactAndRenamesTheirOrder() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var orgId = orgWithMember(owner, member, "renames-");
+    var path = "/v1/organizations/" + orgId + "/groups:batch";
+    var a = newId();
+    var b = newId();
+    var c = newId();
+    var d = newId();
+    var kept = newId();
+    assertCounts(org.post(path, owner.token(), batch(team(a, "alpha", owner.id()), team(b, "beta", owner.id()),
+        team(c, "gamma"), team(d, "delta", member.id()), team(kept, "kept", member.id()))), 5, 0, 0);
+
+    var fresh = newId();
+    assertCounts(org.post(path, owner.token(), batch(team(a, "alpha-2", owner.id()),
+        team(b, "beta", member.id()).put("title", "Beta"), team(d, "epsilon"), team(c, "delta", owner.id(), member.id()),
+        team(fresh, "gamma", member.id()), team(kept, "kept", member.id()))), 1, 4, 1);
+    assertEquals(List.of(entry("alpha-2", owner.id()), entry("beta", member.id()), entry("delta", owner.id(), member.id()),
+        entry("epsilon"), entry("gamma", member.id()), entry("kept", member.id())), teams(owner.token(), orgId));
+
+    var before = teams(owner.token(), orgId);
+    assertProblem(org.post(path, owner.token(), batch(team(a, "alpha-3"), team(c, "epsilon"), team(d, "delta"))), 409,
+        "group_name_taken");
+    assertProblem(org.post(path, owner.token(), batch(team(a, "alpha-3"), team(d, "delta"), team(c, "zeta"))), 409,
+        "group_name_taken");
+    assertEquals(before, teams(owner.token(), orgId), "a swap, or a chain out of order, writes nothing");
+    assertCounts(org.post(path, owner.token(), batch(team(c, "zeta"), team(d, "delta"))), 0, 2, 0);
+
+    var updates = org.get("/v1/organizations/" + orgId + "/audit-events?action=team.updated&limit=500", owner.token())
+        .bodyAsJsonObject().getJsonArray("items").stream().map(e -> ((JsonObject) e).getString("target")).sorted()
+        .toList();
+    assertEquals(java.util.stream.Stream.of(a, b, c, c, d, d).map(id -> "team:" + id).sorted().toList(), updates,
+        "one event per replaced team and batch, none for the one left as it was");
+  }
+
+  /** Each team as {@code name=member ids}, by name. */
+  private List<String> teams(String token, String orgId) {
+    return org.get("/v1/organizations/" + orgId + "/groups?include=userIds", token).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(JsonObject.class::cast)
+        .map(t -> entry(t.getString("name"), t.getJsonArray("userIds").stream().map(String::valueOf)
+            .toArray(String[]::new)))
+        .toList();
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static String entry(String name, String... userIds) {
+    return name + "=" + String.join(",", java.util.Arrays.stream(userIds).sorted().toList());
   }
 
   @Test

@@ -1,0 +1,36 @@
+package dev.orgplane.org.provisioner;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+
+/**
+ * What a batch import does to each of its items, decided from what is stored before it writes anything: create it,
+ * replace it, or leave it as it is. {@code results} follow {@code items}.
+ */
+public record ImportPlan<T>(List<T> items, List<ImportResult> results) {
+
+  public static <T> ImportPlan<T> of(List<T> items, Predicate<T> exists, Predicate<T> unchanged) {
+    return new ImportPlan<>(items, items.stream().map(item -> !exists.test(item) ? ImportResult.CREATED
+        : unchanged.test(item) ? ImportResult.UNCHANGED : ImportResult.UPDATED).toList());
+  }
+
+  /** The items to create, in batch order. */
+  public List<T> created() {
+    return having(ImportResult.CREATED);
+  }
+
+  /** The items whose objects exist and change, in batch order. */
+  public List<T> replaced() {
+    return having(ImportResult.UPDATED);
+  }
+
+  public JsonObject summary() {
+    return ImportResult.summary(results);
+  }
+
+  private List<T> having(ImportResult result) {
+    return IntStream.range(0, items.size()).filter(i -> results.get(i) == result).mapToObj(items::get).toList();
+  }
+}

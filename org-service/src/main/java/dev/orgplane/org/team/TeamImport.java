@@ -1,0 +1,59 @@
+package dev.orgplane.org.team;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.ImportBatch;
+import dev.orgplane.org.access.OrgAccess;
+import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.provisioner.ImportPlan;
+import dev.orgplane.org.provisioner.RenameOrder;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Team imports with chosen ids, member lists included: a {@code PUT} is a batch of one. New teams are created, the
+ * others replaced unless they are already exactly so. The work is set-based whatever the number of teams: one read
+ * of the teams and one of their members, one check that every member belongs to the organization, the replaced teams
+ * written together ({@link RenameOrder} keeps order-dependent renames one by one) with one statement for all their
+ * members, then the new teams, then every audit event. Replacing first lets a replaced team give up a name a new one
+ * takes (a new one never gives one up).
+ */
+final class TeamImport {
+
+  private TeamImport() {
+  }
+
+  /** Imports {@code items}; the plan says what was done to each. */
+  static Future<ImportPlan<ImportBatch.Item<TeamFields>>> run(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+      List<ImportBatch.Item<TeamFields>> items) {
+    return TeamRepository.findAll(tx, access.orgId(), items.stream().map(ImportBatch.Item::id).toList())
+        .compose(existing -> TeamRepository.memberIdsOf(tx, access.orgId(), existing.keySet())
+            .map(members -> ImportPlan.of(items, item -> existing.containsKey(item.id()),
+                item -> item.value().describe(existing.get(item.id()))
+                    && members.get(item.id()).equals(Set.copyOf(item.value().userIds()))))
+            .compose(plan -> write(tx, ctx, access, plan, existing).map(plan)));
+  }
+
+  private static Future<Void> write(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+      ImportPlan<ImportBatch.Item<TeamFields>> plan, Map<UUID, Team> existing) {
+    var orgId = access.orgId();
+    var replaced = plan.replaced();
+    var created = plan.created();
+    return TeamRoutes.requireMembers(tx, access, Stream.concat(replaced.stream(), created.stream())
+            .flatMap(item -> item.value().userIds().stream()).distinct().toList())
+        .compose(v -> RenameOrder.write(replaced, item -> existing.get(item.id()).name(), item -> item.value().name(),
+            teams -> TeamRepository.updateAll(tx, orgId, teams),
+            team -> TeamRepository.update(tx, orgId, team.id(), team.value().name(), team.value().title(),
+                team.value().metadata())))
+        .compose(v -> TeamRepository.setMembersAll(tx, orgId, replaced))
+        .compose(v -> TeamRepository.insertAll(tx, orgId, created))
+        .compose(v -> AuditLog.recordAll(tx, ctx, orgId, BearerAuth.principal(ctx).subject(), Stream.concat(
+            replaced.stream().map(item -> TeamRoutes.event("team.updated", item.id())),
+            created.stream().map(item -> TeamRoutes.event("team.created", item.id()))).toList()));
+  }
+}
