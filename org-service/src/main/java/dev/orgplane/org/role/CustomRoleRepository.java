@@ -29,24 +29,46 @@ final class CustomRoleRepository {
         .map(rows -> CustomRole.MAPPER.apply(rows.iterator().next()));
   }
 
-  /**
-   * New roles of one organization in one statement, in order. Permissions and metadata travel as JSON
-   * text: an array parameter cannot hold one array per role.
-   */
+  /** New roles of one organization in one statement, in order. */
   static Future<Void> insertAll(SqlClient tx, UUID orgId, List<CustomRole> roles) {
     if (roles.isEmpty()) {
       return Future.succeededFuture();
     }
     return tx.preparedQuery("INSERT INTO org.roles (id, org_id, name, title, permissions, metadata) "
-            + "SELECT r.id, $1, r.name, r.title, ARRAY(SELECT jsonb_array_elements_text(r.permissions::jsonb)), "
-            + "r.metadata::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) "
-            + "WITH ORDINALITY AS r(id, name, title, permissions, metadata, n) ORDER BY r.n")
-        .execute(Tuple.of(orgId, roles.stream().map(CustomRole::id).toArray(UUID[]::new),
-            roles.stream().map(CustomRole::name).toArray(String[]::new),
-            roles.stream().map(CustomRole::title).toArray(String[]::new),
-            roles.stream().map(role -> new JsonArray(role.permissions()).encode()).toArray(String[]::new),
-            roles.stream().map(role -> role.metadata().encode()).toArray(String[]::new)))
+            + "SELECT r.id, $1, r.name, r.title, " + PERMISSIONS + ", r.metadata::jsonb FROM " + GIVEN + " ORDER BY r.n")
+        .execute(given(orgId, roles))
         .mapEmpty();
+  }
+
+  /**
+   * Roles of one organization made as {@code roles} say, in one statement. A rename that takes a name another role
+   * of the statement gives up would meet it still held: see {@code RenameOrder}.
+   */
+  static Future<Void> updateAll(SqlClient tx, UUID orgId, List<CustomRole> roles) {
+    if (roles.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery("UPDATE org.roles stored SET name = r.name, title = r.title, permissions = " + PERMISSIONS
+            + ", metadata = r.metadata::jsonb, updated_at = now() FROM " + GIVEN
+            + " WHERE stored.org_id = $1 AND stored.id = r.id")
+        .execute(given(orgId, roles))
+        .mapEmpty();
+  }
+
+  /**
+   * The roles of {@link #insertAll} and {@link #updateAll}, numbered. Permissions and metadata travel as JSON text:
+   * an array parameter cannot hold one array per role.
+   */
+  private static final String GIVEN = "unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) "
+      + "WITH ORDINALITY AS r(id, name, title, permissions, metadata, n)";
+  private static final String PERMISSIONS = "ARRAY(SELECT jsonb_array_elements_text(r.permissions::jsonb))";
+
+  private static Tuple given(UUID orgId, List<CustomRole> roles) {
+    return Tuple.of(orgId, roles.stream().map(CustomRole::id).toArray(UUID[]::new),
+        roles.stream().map(CustomRole::name).toArray(String[]::new),
+        roles.stream().map(CustomRole::title).toArray(String[]::new),
+        roles.stream().map(role -> new JsonArray(role.permissions()).encode()).toArray(String[]::new),
+        roles.stream().map(role -> role.metadata().encode()).toArray(String[]::new));
   }
 
   /** The organization's roles among {@code roleIds}, locked for the import that replaces them. */

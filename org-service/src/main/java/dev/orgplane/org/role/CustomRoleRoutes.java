@@ -123,33 +123,17 @@ public final class CustomRoleRoutes {
         .onFailure(ctx::fail);
   }
 
-  /**
-   * {@code POST .../roles:batch}: up to 500 role imports in one transaction, all or nothing. The roles
-   * there already are read with one statement and replaced (or left alone) one by one, in the batch's
-   * order; the new ones are then written, and audited, together ({@link ImportResult#existingThenNew}).
-   */
+  /** {@code POST .../roles:batch}: up to 500 role imports in one transaction, all or nothing ({@link RoleImport}). */
   private void importBatch(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var items = ImportBatch.read(ctx, (id, item) -> RoleFields.read(RequestBody.of(item, FIELDS), true));
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
                 true)
-            .compose(access -> CustomRoleRepository.findAllForUpdate(tx, access.orgId(),
-                    items.stream().map(ImportBatch.Item::id).toList())
-                .compose(current -> ImportResult.existingThenNew(items, item -> current.containsKey(item.id()),
-                    item -> importRole(tx, ctx, access, Optional.of(current.get(item.id())), item.id(), item.value())
-                        .map(Imported::result),
-                    fresh -> createAll(tx, ctx, access, fresh.stream()
-                        .map(item -> item.value().asRole(item.id(), access.orgId())).toList())))))
+            .compose(access -> RoleImport.run(tx, ctx, access, items.stream()
+                .map(item -> item.value().asRole(item.id(), access.orgId())).toList())))
         .recover(CustomRoleRoutes::conflicts)
-        .onSuccess(summary -> Replies.json(ctx, 200, summary))
+        .onSuccess(plan -> Replies.json(ctx, 200, plan.summary()))
         .onFailure(ctx::fail);
-  }
-
-  private static Future<Void> createAll(SqlConnection tx, RoutingContext ctx, OrgAccess access, List<CustomRole> roles) {
-    roles.forEach(role -> requireHeld(access, role));
-    return CustomRoleRepository.insertAll(tx, access.orgId(), roles)
-        .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(),
-            roles.stream().map(role -> event("role.created", role)).toList()));
   }
 
   /** Creates, replaces or leaves the role with this id ({@code current} as stored, if it is), as its import says. */
@@ -228,7 +212,7 @@ public final class CustomRoleRoutes {
         .compose(role -> audit(tx, ctx, access, "role.updated", role).map(role));
   }
 
-  private static void requireHeld(OrgAccess access, CustomRole role) {
+  static void requireHeld(OrgAccess access, CustomRole role) {
     RoleGrants.requireHeld(access, role.permissions(), "give a role");
   }
 
@@ -239,7 +223,7 @@ public final class CustomRoleRoutes {
         event.details());
   }
 
-  private static AuditLog.Event event(String action, CustomRole role) {
+  static AuditLog.Event event(String action, CustomRole role) {
     return new AuditLog.Event(action, "role:" + role.id(),
         new JsonObject().put("name", role.name()).put("permissions", new JsonArray(role.permissions())));
   }

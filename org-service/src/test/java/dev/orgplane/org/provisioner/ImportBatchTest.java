@@ -51,6 +51,44 @@ class ImportBatchTest extends OrgServiceTest {
     assertEquals(2, listed.size());
   }
 
+  /** A batch that renames roles in a chain carries each one's assignments to its new name, as one by one did. */
+  @Test
+  void replacedRolesAreWrittenTogetherAndTheirHoldersFollowRenamesInOrder() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "chain-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var path = "/v1/organizations/" + orgId + "/roles:batch";
+    var first = org.newUser("first");
+    var second = org.newUser("second");
+    var alpha = newId();
+    var beta = newId();
+    var kept = newId();
+    var widened = newId();
+    assertCounts(org.post(path, owner.token(), batch(role(alpha, "alpha", "app_audit_list"),
+        role(beta, "beta", "app_audit_list"), role(kept, "kept", "app_audit_list"),
+        role(widened, "widened", "app_audit_list"))), 4, 0, 0);
+    for (var holder : List.of(List.of(first.id(), "alpha"), List.of(second.id(), "beta"))) {
+      assertEquals(200, org.post("/v1/organizations/" + orgId + "/users", owner.token(), new JsonObject()
+          .put("userIds", new JsonArray().add(holder.get(0))).put("roles", new JsonArray().add(holder.get(1))))
+          .statusCode());
+    }
+
+    assertCounts(org.post(path, owner.token(), batch(role(beta, "gamma", "app_audit_list"),
+        role(widened, "widened", "app_organization_get"), role(alpha, "beta", "app_audit_list"),
+        role(kept, "kept", "app_audit_list"))), 0, 3, 1);
+    var roles = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items")
+        .stream().map(JsonObject.class::cast)
+        .collect(java.util.stream.Collectors.toMap(m -> m.getString("userId"), m -> m.getJsonArray("roles").getList()));
+    assertEquals(List.of("beta"), roles.get(first.id()), "alpha's holder holds it as beta");
+    assertEquals(List.of("gamma"), roles.get(second.id()), "the old beta's holder holds it as gamma");
+    var permissions = org.get("/v1/organizations/" + orgId + "/roles/" + widened, owner.token()).bodyAsJsonObject()
+        .getJsonArray("permissions").getList();
+    assertEquals(List.of("app_organization_get"), permissions);
+    var updates = org.get("/v1/organizations/" + orgId + "/audit-events?action=role.updated&limit=500", owner.token())
+        .bodyAsJsonObject().getJsonArray("items").stream().map(e -> ((JsonObject) e).getString("target")).sorted()
+        .toList();
+    assertEquals(java.util.stream.Stream.of(alpha, beta, widened).map(id -> "role:" + id).sorted().toList(), updates);
+  }
+
   @Test
   void aBadItemRejectsTheBatchNamingItAndWritesNothing() {
     var owner = org.newUser("owner");

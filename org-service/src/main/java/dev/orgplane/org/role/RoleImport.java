@@ -1,0 +1,73 @@
+package dev.orgplane.org.role;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.org.access.OrgAccess;
+import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.provisioner.ImportPlan;
+import dev.orgplane.org.provisioner.RenameOrder;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A batch of role imports with chosen ids, all or nothing: the roles there already are read and locked with one
+ * statement; those that change are written together ({@link RenameOrder} keeps order-dependent renames one by one),
+ * then each renamed one's assignments follow it, in batch order; then the new roles are written, and every audit event
+ * with one statement. Replacing first lets a replaced role give up a name a new one takes.
+ */
+final class RoleImport {
+
+  private RoleImport() {
+  }
+
+  /** Imports {@code roles} (each as its item describes it); the plan says what was done to each. */
+  static Future<ImportPlan<CustomRole>> run(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+      List<CustomRole> roles) {
+    return CustomRoleRepository.findAllForUpdate(tx, access.orgId(), roles.stream().map(CustomRole::id).toList())
+        .compose(current -> {
+          var plan = ImportPlan.of(roles, role -> current.containsKey(role.id()),
+              role -> current.get(role.id()).sameAs(role));
+          return write(tx, ctx, access, plan, current).map(plan);
+        });
+  }
+
+  /** Both the role as stored and as replaced must be within the caller's permissions (see CustomRoleRoutes). */
+  private static Future<Void> write(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+      ImportPlan<CustomRole> plan, Map<UUID, CustomRole> current) {
+    var replaced = plan.replaced();
+    var created = plan.created();
+    replaced.forEach(role -> {
+      CustomRoleRoutes.requireHeld(access, current.get(role.id()));
+      CustomRoleRoutes.requireHeld(access, role);
+    });
+    created.forEach(role -> CustomRoleRoutes.requireHeld(access, role));
+    return RenameOrder.write(replaced, role -> current.get(role.id()).name(), CustomRole::name,
+            roles -> CustomRoleRepository.updateAll(tx, access.orgId(), roles),
+            role -> CustomRoleRepository.update(tx, role))
+        .compose(v -> followRenames(tx, access, replaced, current))
+        .compose(v -> CustomRoleRepository.insertAll(tx, access.orgId(), created))
+        .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), Stream.concat(
+            replaced.stream().map(role -> CustomRoleRoutes.event("role.updated", role)),
+            created.stream().map(role -> CustomRoleRoutes.event("role.created", role))).toList()));
+  }
+
+  /**
+   * Each renamed role's assignments take its new name, one role after the other in batch order: the order the
+   * names changed in, so a name given up and taken again in one batch moves the assignments of each in turn.
+   */
+  private static Future<Void> followRenames(SqlConnection tx, OrgAccess access, List<CustomRole> replaced,
+      Map<UUID, CustomRole> current) {
+    Future<Void> done = Future.succeededFuture();
+    for (var role : replaced) {
+      var from = current.get(role.id()).name();
+      if (!from.equals(role.name())) {
+        done = done.compose(v -> CustomRoleRepository.renameAssignments(tx, access.orgId(), from, role.name()));
+      }
+    }
+    return done;
+  }
+}
