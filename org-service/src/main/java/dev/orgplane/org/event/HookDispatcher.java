@@ -1,7 +1,6 @@
 package dev.orgplane.org.event;
 
 import dev.orgplane.kit.config.ConfigException;
-import dev.orgplane.kit.outbox.Backoff;
 import dev.orgplane.kit.outbox.OutboxPoller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,8 +36,7 @@ public final class HookDispatcher {
   private final Vertx vertx;
   private final Pool pool;
   private final WebClient client;
-  private final int maxAttempts;
-  private final long retryBaseMillis;
+  private final DeliveryOutcomes outcomes;
   private final boolean allowPrivateUrls;
   private final OutboxPoller poller;
 
@@ -51,8 +49,7 @@ public final class HookDispatcher {
     this.vertx = vertx;
     this.allowPrivateUrls = allowPrivateUrls;
     this.pool = pool;
-    this.maxAttempts = maxAttempts;
-    this.retryBaseMillis = retryBaseMillis;
+    this.outcomes = new DeliveryOutcomes(pool, maxAttempts, retryBaseMillis);
     var options = new WebClientOptions().setConnectTimeout(5_000).setFollowRedirects(false)
         .setUserAgent("Orgplane-Hooks/1");
     if (!caFile.isBlank()) {
@@ -89,7 +86,7 @@ public final class HookDispatcher {
     var target = new RequestOptions().setAbsoluteURI(row.getString("url"));
     return vertx.executeBlocking(() -> HookUrls.checkedAddress(target.getHost(), allowPrivateUrls), false)
         .compose(address -> address == null
-            ? record(row.getLong("id"), row.getInteger("attempts"), false, null, allowPrivateUrls
+            ? outcomes.record(row.getLong("id"), row.getInteger("attempts"), false, null, allowPrivateUrls
                 ? "refused: the hook's host does not resolve"
                 : "refused: the hook's host does not resolve, or resolves to a private, loopback or link-local address", 0)
             : post(row, target, SocketAddress.inetSocketAddress(target.getPort(), address.getHostAddress())));
@@ -110,27 +107,8 @@ public final class HookDispatcher {
           var delivered = result.succeeded() && result.result().statusCode() / 100 == 2;
           Integer status = result.succeeded() ? result.result().statusCode() : null;
           var error = result.succeeded() ? null : String.valueOf(result.cause().getMessage());
-          return record(row.getLong("id"), row.getInteger("attempts"), delivered, status, error, ms);
+          return outcomes.record(row.getLong("id"), row.getInteger("attempts"), delivered, status, error, ms);
         });
-  }
-
-  /**
-   * Records an attempt, and the delivery's state: a success always (a delivered event is never sent again), a
-   * failure only from the latest claim of a delivery still pending. An attempt that outlived its lease, while
-   * another instance claimed the delivery again and got it through, used to set it pending again (or failed).
-   */
-  private Future<Void> record(long deliveryId, int attempt, boolean delivered, Integer status, String error, int ms) {
-    var exhausted = !delivered && attempt >= maxAttempts;
-    var backoff = (double) Backoff.afterAttempt(retryBaseMillis, attempt);
-    var state = delivered ? "delivered" : exhausted ? "failed" : "pending";
-    return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO org.hook_delivery_attempts "
-                + "(delivery_id, attempt, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)")
-            .execute(Tuple.of(deliveryId, attempt, status, error, ms))
-            .compose(r -> tx.preparedQuery("UPDATE org.hook_deliveries SET state = $2, "
-                    + "next_attempt_at = now() + $3 * interval '1 millisecond' WHERE id = $1 AND state = 'pending' "
-                    + "AND ($2 = 'delivered' OR attempts = $4)")
-                .execute(Tuple.of(deliveryId, state, backoff, attempt))))
-        .mapEmpty();
   }
 
   /** The v1 signature: hex HMAC-SHA256 over "{timestamp}.{body}" keyed with the hook's secret. */

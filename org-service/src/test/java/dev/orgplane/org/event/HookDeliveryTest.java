@@ -4,6 +4,8 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
@@ -130,14 +132,9 @@ class HookDeliveryTest {
   @Test
   void anAuditedEventIsQueuedForEachSubscribedHookUnderOneEventId(Vertx vertx) {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var org = withoutDispatch(vertx, db);
     var owner = org.newUser("owner");
-    var orgId = org.createOrg(owner.token(), "fanout-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
-    hook(org, owner.token(), orgId, "http://localhost:9/first");
-    hook(org, owner.token(), orgId, "http://localhost:9/second");
-
-    org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, owner.token(), new JsonObject().put("title", "Changed"));
+    var orgId = updatedUnderHooks(org, owner.token(), "http://localhost:9/first", "http://localhost:9/second");
     org.send(HttpMethod.POST, "/v1/organizations/" + orgId + "/disable", owner.token(), null);
 
     var inOrg = " FROM org.hook_deliveries WHERE org_id = '" + orgId + "' AND event = ";
@@ -146,6 +143,50 @@ class HookDeliveryTest {
     assertEquals(0, PgFixture.queryLong(db, "SELECT count(*)" + inOrg + "'organization.disabled'"), "not subscribed");
     assertEquals(2, PgFixture.queryLong(db, "SELECT count(*) FROM org.audit_events WHERE org_id = '" + orgId
         + "' AND action IN ('organization.updated', 'organization.disabled')"), "both audited, once");
+  }
+
+  /** A failure counts only from the latest claim of a pending delivery; a success always; every attempt is kept. */
+  @Test
+  void anAttemptOutlivedByALaterClaimRecordsItselfButOnlyASuccessSetsTheState(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = withoutDispatch(vertx, db);
+    var owner = org.newUser("owner");
+    var orgId = updatedUnderHooks(org, owner.token(), "http://localhost:9/events");
+    var delivery = PgFixture.queryLong(db, "SELECT id FROM org.hook_deliveries WHERE org_id = '" + orgId + "'");
+    var where = " FROM org.hook_deliveries WHERE id = " + delivery;
+    PgFixture.execute(db, "UPDATE org.hook_deliveries SET attempts = 2, next_attempt_at = now() WHERE id = " + delivery);
+    var outcomes = new DeliveryOutcomes(Database.open(vertx, db, 1, List.of()).await(), 3, 60_000);
+
+    outcomes.record(delivery, 1, false, 503, null, 5).await();
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'pending' "
+        + "AND next_attempt_at <= now()"), "the first claim's failure leaves the second claim's lease alone");
+    outcomes.record(delivery, 2, false, null, "timeout", 5).await();
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'pending' "
+        + "AND next_attempt_at > now() + interval '30 seconds'"), "the latest claim's failure backs off");
+    PgFixture.execute(db, "UPDATE org.hook_deliveries SET attempts = 4 WHERE id = " + delivery);
+    outcomes.record(delivery, 3, true, 200, null, 5).await();
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'delivered'"),
+        "a success counts whichever claim it came from");
+    outcomes.record(delivery, 4, false, 503, null, 5).await();
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'delivered'"));
+    assertEquals(4, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts WHERE delivery_id = "
+        + delivery), "every attempt is recorded");
+  }
+
+  /** The service with deliveries queued but never due while the test looks at them. */
+  private static OrgServiceHarness withoutDispatch(Vertx vertx, PgUrl db) {
+    return OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+  }
+
+  /** A new organization with a hook on each of {@code urls} for organization.updated, then updated once. */
+  private static String updatedUnderHooks(OrgServiceHarness org, String token, String... urls) {
+    var orgId = org.createOrg(token, "hooked-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    for (var url : urls) {
+      hook(org, token, orgId, url);
+    }
+    org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, token, new JsonObject().put("title", "Changed"));
+    return orgId;
   }
 
   private static String hook(OrgServiceHarness org, String token, String orgId, String url) {
