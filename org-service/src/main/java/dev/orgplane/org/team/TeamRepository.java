@@ -36,10 +36,11 @@ final class TeamRepository {
   private TeamRepository() {
   }
 
-  static Future<Team> insert(SqlClient tx, UUID orgId, UUID id, String name, String title, JsonObject metadata) {
+  /** A new team; its caller reads it back once its members are in (its member count is part of it). */
+  static Future<Void> insert(SqlClient tx, UUID orgId, UUID id, String name, String title, JsonObject metadata) {
     return tx.preparedQuery("INSERT INTO org.teams (org_id, id, name, title, metadata) VALUES ($1, $2, $3, $4, $5)")
         .execute(Tuple.of(orgId, id, name, title, metadata))
-        .compose(r -> find(tx, orgId, id)).map(Optional::orElseThrow);
+        .mapEmpty();
   }
 
   /**

@@ -13,8 +13,11 @@ public final class Teams {
   private Teams() {
   }
 
-  /** The ids among {@code teamIds} that are no team of the organization. */
+  /** The ids among {@code teamIds} that are no team of the organization; none asked, no statement. */
   public static Future<List<UUID>> missing(SqlClient client, UUID orgId, List<UUID> teamIds) {
+    if (teamIds.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
     return client.preparedQuery("SELECT x.id FROM unnest($2::uuid[]) AS x(id) WHERE NOT EXISTS "
             + "(SELECT 1 FROM org.teams t WHERE t.org_id = $1 AND t.id = x.id)")
         .execute(Tuple.of(orgId, (Object) teamIds.toArray(new UUID[0])))
@@ -25,8 +28,11 @@ public final class Teams {
         });
   }
 
-  /** Adds one organization member to several teams of that organization, in one statement. */
+  /** Adds one organization member to several teams of that organization, in one statement (none for no teams). */
   public static Future<Void> join(SqlClient tx, UUID orgId, List<UUID> teamIds, UUID userId) {
+    if (teamIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
     return tx.preparedQuery("INSERT INTO org.team_members (org_id, team_id, user_id) "
             + "SELECT $1, t.id, $3 FROM org.teams t WHERE t.org_id = $1 AND t.id = ANY ($2::uuid[]) ON CONFLICT DO NOTHING")
         .execute(Tuple.of(orgId, teamIds.toArray(new UUID[0]), userId)).mapEmpty();
