@@ -131,11 +131,10 @@ public final class GroupRoutes {
    * or the provisioning engine (bound to its one permission) would hold every organization of the group.
    */
   private static Future<Void> requirePerson(SqlClient tx, UUID userId) {
-    return UserRepository.byId(tx, userId)
-        .compose(user -> user.isEmpty()
+    return UserRepository.personhood(tx, userId)
+        .compose(person -> person.isEmpty()
             ? Future.failedFuture(new ApiException(422, "unknown_users", "No such user: " + userId))
-            : UserRepository.isPerson(tx, userId))
-        .compose(person -> person ? Future.<Void>succeededFuture()
+            : person.get() ? Future.<Void>succeededFuture()
             : Future.failedFuture(new ApiException(422, "not_a_person", "Only a person administers a group: "
                 + userId + " is a service user or the provisioning engine.")));
   }

@@ -63,9 +63,15 @@ public final class UserRepository {
 
   /** Whether {@code id} is a person: neither a service user nor the provisioning engine. */
   public static Future<Boolean> isPerson(SqlClient client, UUID id) {
-    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.users WHERE id = $1 AND service_org_id IS NULL "
-            + "AND NOT provisioner) AS person")
-        .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getBoolean("person"));
+    return personhood(client, id).map(person -> person.orElse(false));
+  }
+
+  /** {@link #isPerson} in one statement with whether the user exists: empty if there is none. */
+  public static Future<Optional<Boolean>> personhood(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT service_org_id IS NULL AND NOT provisioner AS person FROM org.users "
+            + "WHERE id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBoolean("person")));
   }
 
   public static Future<Boolean> anyPlatformAdmin(SqlClient client) {
