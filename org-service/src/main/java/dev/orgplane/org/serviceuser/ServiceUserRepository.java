@@ -25,12 +25,12 @@ final class ServiceUserRepository {
   private ServiceUserRepository() {
   }
 
-  /** The service user and its membership, pipelined: the ids are chosen here. */
+  /** The service user and its membership, in one statement. */
   static Future<Void> insert(SqlClient tx, UUID orgId, UUID id, String name, List<String> roles) {
-    return tx.preparedQuery("INSERT INTO org.users (id, email, name, service_org_id) VALUES ($1, NULL, $2, $3)")
-        .execute(Tuple.of(id, name, orgId))
-        .compose(r -> tx.preparedQuery("INSERT INTO org.memberships (org_id, user_id, roles) VALUES ($1, $2, $3)")
-            .execute(Tuple.of(orgId, id, roles.toArray(new String[0]))))
+    return tx.preparedQuery("WITH u AS (INSERT INTO org.users (id, email, name, service_org_id) "
+            + "VALUES ($1, NULL, $2, $3) RETURNING id, service_org_id) "
+            + "INSERT INTO org.memberships (org_id, user_id, roles) SELECT service_org_id, id, $4 FROM u")
+        .execute(Tuple.of(id, name, orgId, roles.toArray(new String[0])))
         .mapEmpty();
   }
 
