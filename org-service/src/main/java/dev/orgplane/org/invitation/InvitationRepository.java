@@ -19,9 +19,7 @@ import java.util.UUID;
 /** SQL over {@code org.invitations}. */
 public final class InvitationRepository {
 
-  private static final String SELECT = "SELECT i.*, o.name AS org_name, o.title AS org_title, o.state AS org_state "
-      + "FROM org.invitations i "
-      + "JOIN org.organizations o ON o.id = i.org_id ";
+  private static final String SELECT = select("org.invitations");
 
   private InvitationRepository() {
   }
@@ -35,18 +33,25 @@ public final class InvitationRepository {
 
   /**
    * The pending invitation for that email: a new one, or the existing one made anew (roles, teams, inviter, creation
-   * time and expiry), under its old id.
+   * time and expiry), under its old id; written and read back as shown in one statement.
    */
   static Future<JsonObject> upsert(SqlClient tx, UUID orgId, String email, List<String> roles, List<UUID> teams,
       UUID invitedBy, long ttlSeconds) {
-    return tx.preparedQuery("INSERT INTO org.invitations AS i (id, org_id, email, roles, team_ids, invited_by, expires_at) "
+    return tx.preparedQuery("WITH upserted AS (INSERT INTO org.invitations AS i "
+            + "(id, org_id, email, roles, team_ids, invited_by, expires_at) "
             + "VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 second') "
             + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET roles = EXCLUDED.roles, team_ids = EXCLUDED.team_ids, "
-            + "invited_by = EXCLUDED.invited_by, created_at = now(), expires_at = EXCLUDED.expires_at RETURNING id")
+            + "invited_by = EXCLUDED.invited_by, created_at = now(), expires_at = EXCLUDED.expires_at RETURNING i.*) "
+            + select("upserted"))
         .execute(Tuple.from(new Object[] {TimeOrderedIds.next(), orgId, email, roles.toArray(new String[0]),
             teams.toArray(new UUID[0]), invitedBy, (double) ttlSeconds}))
-        .compose(rows -> pendingIn(tx, orgId, rows.iterator().next().getUUID("id"), false))
-        .map(Optional::orElseThrow);
+        .map(rows -> toJson(rows.iterator().next()));
+  }
+
+  /** Invitations of {@code relation} as the API shows them: with their organization's name, title and state. */
+  private static String select(String relation) {
+    return "SELECT i.*, o.name AS org_name, o.title AS org_title, o.state AS org_state FROM " + relation + " i "
+        + "JOIN org.organizations o ON o.id = i.org_id ";
   }
 
   /**

@@ -272,6 +272,8 @@ class InvitationTest extends MailedOrgServiceTest {
     var aMinuteAgo = Instant.now().minusSeconds(60);
     assertTrue(Instant.parse(again.getString("createdAt")).isAfter(aMinuteAgo), again.encode());
     assertTrue(Instant.parse(again.getString("expiresAt")).isAfter(aMinuteAgo.plus(Duration.ofDays(7))), again.encode());
+    assertEquals(org.get("/v1/organizations/" + orgId + "/invitations/" + id, owner.token()).bodyAsJsonObject(), again,
+        "the answer is the invitation as stored, its organization included");
   }
 
   @Test
