@@ -16,8 +16,8 @@ import java.util.UUID;
  * (a partial batch is never reported successful), else {@code cancelled} if any was cancelled, else
  * {@code succeeded}.
  */
-record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int concurrency, OffsetDateTime createdAt,
-    Map<String, Long> counts, Counts objects) {
+record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int concurrency, boolean dryRun,
+    OffsetDateTime createdAt, Map<String, Long> counts, Counts objects) {
 
   private static final Set<String> ENDED = Set.of("succeeded", "failed", "cancelled");
 
@@ -55,7 +55,7 @@ record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int conc
     }
     return new JsonObject().put("id", id.toString()).put("status", status())
         .put("templateOrganization", templateOrg.toString()).put("groupId", groupId.toString())
-        .put("concurrency", concurrency).put("total", total()).put("counts", byStatus)
+        .put("concurrency", concurrency).put("dryRun", dryRun).put("total", total()).put("counts", byStatus)
         .put("objects", new JsonObject().put("created", objects.created()).put("updated", objects.updated())
             .put("unchanged", objects.unchanged()))
         .put("requestedBy", requestedBy.toString()).put("createdAt", Timestamps.iso(createdAt));

@@ -11,12 +11,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Batches and the counts of their jobs. */
+/**
+ * Batches and the counts of their jobs. Whether a batch is a dry run is read from its jobs, which are
+ * queued together from one request and so are all dry runs or none.
+ */
 final class BatchRepository {
 
   private static final String SELECT = "SELECT b.*, coalesce((SELECT jsonb_object_agg(status, n) FROM "
       + "(SELECT status, count(*) AS n FROM provisioning.jobs j WHERE j.batch_id = b.id GROUP BY status) c), '{}') "
-      + "AS counts, o.created, o.updated, o.unchanged FROM provisioning.batches b CROSS JOIN LATERAL "
+      + "AS counts, coalesce((SELECT bool_and(j.dry_run) FROM provisioning.jobs j WHERE j.batch_id = b.id), false) "
+      + "AS dry_run, o.created, o.updated, o.unchanged FROM provisioning.batches b CROSS JOIN LATERAL "
       + "(SELECT coalesce(sum(s.created), 0) AS created, coalesce(sum(s.updated), 0) AS updated, "
       + "coalesce(sum(s.unchanged), 0) AS unchanged FROM provisioning.jobs j "
       + "JOIN provisioning.job_steps s ON s.job_id = j.id WHERE j.batch_id = b.id) o ";
@@ -52,7 +56,8 @@ final class BatchRepository {
     var json = (io.vertx.core.json.JsonObject) row.getValue("counts");
     json.forEach(entry -> counts.put(entry.getKey(), ((Number) entry.getValue()).longValue()));
     return new Batch(row.getUUID("id"), row.getUUID("requested_by"), row.getUUID("template_org"),
-        row.getUUID("group_id"), row.getInteger("concurrency"), row.getOffsetDateTime("created_at"), counts,
+        row.getUUID("group_id"), row.getInteger("concurrency"), row.getBoolean("dry_run"),
+        row.getOffsetDateTime("created_at"), counts,
         new Counts(row.getLong("created"), row.getLong("updated"), row.getLong("unchanged")));
   }
 }

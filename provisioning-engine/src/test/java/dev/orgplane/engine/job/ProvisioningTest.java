@@ -213,6 +213,7 @@ class ProvisioningTest {
     var batch = engine.awaitEnd("/v1/provisioning/batches/" + queued.bodyAsJsonObject().getString("id"), token());
     assertEquals("succeeded", batch.getString("status"), batch.encodePrettily());
     assertEquals(3, batch.getJsonObject("counts").getLong("succeeded"));
+    assertFalse(batch.getBoolean("dryRun"), batch.encodePrettily());
     var jobs = engine.get("/v1/provisioning/batches/" + batch.getString("id") + "/jobs", token()).bodyAsJsonObject();
     assertEquals(3, jobs.getJsonArray("items").size());
     for (var counted : new String[] {"created", "updated", "unchanged"}) {
@@ -230,6 +231,21 @@ class ProvisioningTest {
     var plan = provision(newTarget("plan-" + UUID.randomUUID().toString().substring(0, 8)).put("dryRun", true)
         .put("options", new JsonObject().put("copyMembers", false)));
     assertEquals(0, step(plan, "users").getLong("planned"), "nor does its plan make members: " + plan.encode());
+  }
+
+  @Test
+  void aBatchSaysWhetherItIsADryRun() {
+    var name = "dry-batch-" + UUID.randomUUID().toString().substring(0, 6);
+    var queued = engine.post("/v1/provisioning/batches", token(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("dryRun", true)
+        .put("targets", new JsonArray().add(new JsonObject().put("name", name))));
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    assertTrue(queued.bodyAsJsonObject().getBoolean("dryRun"), queued.bodyAsString());
+    var id = queued.bodyAsJsonObject().getString("id");
+    var listed = engine.get("/v1/provisioning/batches?limit=500", token()).bodyAsJsonObject().getJsonArray("items")
+        .stream().map(JsonObject.class::cast)
+        .filter(batch -> batch.getString("id").equals(id)).findFirst().orElseThrow();
+    assertTrue(listed.getBoolean("dryRun"), "the list tells a dry run from a real batch: " + listed.encode());
   }
 
   @Test
