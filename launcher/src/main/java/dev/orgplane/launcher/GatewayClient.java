@@ -1,6 +1,7 @@
 package dev.orgplane.launcher;
 
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,7 +20,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The public API as a command-line tool sees it: blocking calls through the gateway with a bearer
- * token. A refused call becomes one line for the operator, with the problem's code and detail. Signed in with a
+ * token. A refused call becomes one line for the operator, with the problem's code and detail, and a line for
+ * each field the problem names. Signed in with a
  * password, it refreshes its token when the gateway says it ran out: following a long batch outlives the hour.
  * Following, it rides out a platform that restarts or is busy for a while ({@link #poll}).
  */
@@ -34,6 +36,36 @@ final class GatewayClient {
   static final class Unavailable extends LauncherException {
     Unavailable(String message) {
       super(message);
+    }
+  }
+
+  /**
+   * A call the platform refused with a problem: its one line, then a line for each field it found wrong, which
+   * {@link #describe} lets a command annotate with what the field stands for there.
+   */
+  static final class Refused extends LauncherException {
+    private final String headline;
+    private final JsonArray errors;
+
+    Refused(String headline, JsonArray errors) {
+      super(headline);
+      this.headline = headline;
+      this.errors = errors;
+    }
+
+    String describe(UnaryOperator<String> aboutField) {
+      var text = new StringBuilder(headline);
+      errors.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).forEach(error -> {
+        var field = error.getString("field", "");
+        text.append("\n  ").append(field).append(": ").append(error.getString("message", ""))
+            .append(aboutField.apply(field));
+      });
+      return text.toString();
+    }
+
+    @Override
+    public String getMessage() {
+      return describe(field -> "");
     }
   }
 
@@ -161,7 +193,8 @@ final class GatewayClient {
     if (response.statusCode() / 100 != 2) {
       var problem = body == null ? "" : ": " + body.getString("code", "") + " - " + body.getString("detail", "");
       var message = what + " was refused (HTTP " + response.statusCode() + ")" + problem;
-      throw PASSING.contains(response.statusCode()) ? new Unavailable(message) : new LauncherException(message);
+      throw PASSING.contains(response.statusCode()) ? new Unavailable(message)
+          : new Refused(message, body == null ? new JsonArray() : body.getJsonArray("errors", new JsonArray()));
     }
     return body == null ? new JsonObject() : body;
   }

@@ -1,13 +1,10 @@
 package dev.orgplane.launcher;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +75,7 @@ final class ProvisionCommand implements Callable<Integer> {
   List<String> names = new ArrayList<>();
 
   /** The new tenants of a batch to start, read with the other options. */
-  private JsonArray newTenants;
+  private NewTenants newTenants;
 
   /** The progress shown, once there is a batch to follow. */
   private ProgressLine progress;
@@ -182,32 +179,26 @@ final class ProvisionCommand implements Callable<Integer> {
 
   /** Starts the batch the options describe; answers its id. */
   private String start(GatewayClient gateway) {
-    var targets = newTenants;
     var templateId = gateway.get("/v1/organizations/" + URLEncoder.encode(template, StandardCharsets.UTF_8))
         .getString("id");
-    var batch = gateway.post("/v1/provisioning/batches", new JsonObject().put("templateOrganization", templateId)
-        .put("targets", targets).put("concurrency", concurrency).put("dryRun", dryRun));
-    System.out.println("batch " + batch.getString("id") + ": " + targets.size() + " tenants from " + template);
+    JsonObject batch;
+    try {
+      batch = gateway.post("/v1/provisioning/batches", new JsonObject().put("templateOrganization", templateId)
+          .put("targets", newTenants.targets()).put("concurrency", concurrency).put("dryRun", dryRun));
+    } catch (GatewayClient.Refused refused) {
+      throw new LauncherException(refused.describe(newTenants::whereNamed), refused);
+    }
+    System.out.println("batch " + batch.getString("id") + ": " + newTenants.size() + " tenants from " + template);
     return batch.getString("id");
   }
 
   /** The new tenants the arguments and the targets file name, read before the gateway is asked anything. */
-  private JsonArray targets() {
-    var all = new ArrayList<>(names);
-    if (targetsFile != null) {
-      try {
-        Files.readAllLines(targetsFile).stream().map(String::trim)
-            .filter(line -> !line.isEmpty() && !line.startsWith("#")).forEach(all::add);
-      } catch (IOException e) {
-        throw new LauncherException("cannot read " + targetsFile + ": " + e.getMessage());
-      }
-    }
-    if (all.isEmpty()) {
+  private NewTenants targets() {
+    var tenants = NewTenants.read(names, targetsFile);
+    if (tenants.isEmpty()) {
       throw usageError("name at least one new tenant (arguments or --targets-file)");
     }
-    var targets = new JsonArray();
-    all.forEach(name -> targets.add(new JsonObject().put("name", name).put("title", name)));
-    return targets;
+    return tenants;
   }
 
   /** The batch's jobs that failed or were cancelled, page by page. */

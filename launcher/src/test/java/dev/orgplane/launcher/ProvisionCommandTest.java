@@ -10,10 +10,13 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -94,5 +97,25 @@ class ProvisionCommandTest {
     assertTrue(printed.contains("1/2 tenants, 8 objects planned, 1 running"), printed);
     assertTrue(printed.contains("batch succeeded (dry run): 2 of 2 tenants planned, nothing written"), printed);
     assertFalse(printed.contains("made") || printed.contains("copied"), printed);
+  }
+
+  @Test
+  void aRefusedBatchNamesEachBadTargetAndWhereItWasGiven(@TempDir Path dir) throws Exception {
+    var targetsFile = Files.writeString(dir.resolve("tenants.txt"), "# tenants\nalpha\n\nBad Name\n");
+    var problem = new JsonObject().put("code", "validation_failed").put("detail", "The target is invalid.")
+        .put("errors", new JsonArray().add(new JsonObject().put("field", "targets[2].name")
+            .put("message", "must be 3 to 63 characters of a-z, 0-9, _ and -")));
+    gateway = new StandInGateway()
+        .on("/v1/organizations/tpl", exchange -> answer(exchange, 200, "{\"id\":\"t1\"}"))
+        .on("/v1/provisioning/batches", exchange -> answer(exchange, 400, problem.encode()));
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "tpl", "--targets-file", targetsFile.toString(), "first");
+
+    assertEquals(2, exit);
+    var printed = err.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("validation_failed - The target is invalid.\n"), printed);
+    assertTrue(printed.contains("  targets[2].name: must be 3 to 63 characters of a-z, 0-9, _ and - (tenant "
+        + "\"Bad Name\", " + targetsFile + " line 4)"), printed);
   }
 }
