@@ -222,12 +222,17 @@ final class ProvisionCommand implements Callable<Integer> {
     return objects.getLong("created") + objects.getLong("updated") + objects.getLong("unchanged");
   }
 
-  /** The end, worded as a plan for a dry run, which makes nothing. */
+  /**
+   * The end, worded as a plan for a dry run, which makes nothing. It tells the objects created, updated and found
+   * unchanged apart: a re-run into the same tenants shows that it wrote nothing twice.
+   */
   private static int report(JsonObject batch, List<JsonObject> jobs, boolean plan) {
     var status = batch.getString("status");
-    var tenants = batch.getJsonObject("counts").getLong("succeeded") + " of " + batch.getLong("total") + " tenants";
-    System.out.println("batch " + status + (plan ? " (dry run): " + tenants + " planned, nothing written"
-        : ": " + tenants + " made"));
+    var counts = batch.getJsonObject("counts");
+    var tenants = counts.getLong("succeeded", 0L) + " of " + batch.getLong("total") + " tenants";
+    var ended = plan ? " (dry run): " + tenants + " planned, nothing written"
+        : ": " + tenants + " made, " + counts.getLong("failed", 0L) + " failed";
+    System.out.println("batch " + status + ended + "; objects: " + objectCounts(batch.getJsonObject("objects"), plan));
     jobs.forEach(job -> {
       var error = job.getJsonObject("error");
       System.out.println("  " + job.getJsonObject("target", new JsonObject()).getString("name", job.getString("id"))
@@ -235,5 +240,11 @@ final class ProvisionCommand implements Callable<Integer> {
           : " (" + error.getString("code") + ": " + error.getString("detail") + ")"));
     });
     return "succeeded".equals(status) ? 0 : 1;
+  }
+
+  /** Objects created, updated and found unchanged; a plan's as what it would do. */
+  private static String objectCounts(JsonObject objects, boolean plan) {
+    var format = plan ? "%,d to create, %,d to update, %,d unchanged" : "%,d created, %,d updated, %,d unchanged";
+    return String.format(format, objects.getLong("created"), objects.getLong("updated"), objects.getLong("unchanged"));
   }
 }

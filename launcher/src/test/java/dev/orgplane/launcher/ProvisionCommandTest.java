@@ -89,13 +89,24 @@ class ProvisionCommandTest {
   }
 
   @Test
+  void theEndCountsObjectsCreatedUpdatedAndUnchangedSoARerunShowsItWroteNothingTwice() {
+    int exit = follow(false);
+
+    assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+    var printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("batch succeeded: 2 of 2 tenants made, 0 failed; objects: 7 created, 0 updated, "
+        + "1 unchanged"), printed);
+  }
+
+  @Test
   void aDryRunIsReportedAsAPlan() {
     int exit = follow(true);
 
     assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
     var printed = out.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("1/2 tenants, 8 objects planned, 1 running"), printed);
-    assertTrue(printed.contains("batch succeeded (dry run): 2 of 2 tenants planned, nothing written"), printed);
+    assertTrue(printed.contains("batch succeeded (dry run): 2 of 2 tenants planned, nothing written; objects: "
+        + "7 to create, 0 to update, 1 unchanged"), printed);
     assertFalse(printed.contains("made") || printed.contains("copied"), printed);
   }
 
