@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -51,12 +52,17 @@ class StandaloneLifecycleTest {
         "ORGPLANE_PUBLIC_URL", "http://127.0.0.1:" + port);
   }
 
-  /** Given a certificate, standalone serves HTTPS at its door (HTTP/2 by ALPN), and its first words say so. */
+  /**
+   * Given a certificate, standalone serves HTTPS at its door (HTTP/2 by ALPN), and its first words say so; with no
+   * public URL configured, its tokens and discovery name that door, at the port it serves.
+   */
   @Test
   void withACertificateThePlatformIsServedOverHttps() throws Exception {
     int port = Platform.freePort();
     var tls = Path.of("../api-gateway/src/test/resources/tls").toAbsolutePath();
-    var process = ServiceProcess.start("standalone", "standalone", standaloneConfig(port), Map.of(
+    var config = new HashMap<>(standaloneConfig(port));
+    config.remove("ORGPLANE_PUBLIC_URL");
+    var process = ServiceProcess.start("standalone", "standalone", config, Map.of(
         "ORGPLANE_TLS_CERT_FILE", tls.resolve("cert.pem").toString(),
         "ORGPLANE_TLS_KEY_FILE", tls.resolve("key.pem").toString()));
     var client = HttpClient.newBuilder().sslContext(trusting(tls.resolve("cert.pem"))).build();
@@ -70,9 +76,15 @@ class StandaloneLifecycleTest {
         Thread.sleep(200);
       }
     }
+    var discovery = answer == null ? null : client.send(HttpRequest.newBuilder(
+        URI.create("https://localhost:" + port + "/.well-known/openid-configuration")).build(),
+        HttpResponse.BodyHandlers.ofString());
     process.close();
     assertTrue(answer != null && answer.statusCode() == 200, process.output());
     assertEquals(HttpClient.Version.HTTP_2, answer.version());
+    var issuer = new JsonObject(discovery.body());
+    assertEquals("https://localhost:" + port, issuer.getString("issuer"), discovery.body());
+    assertEquals("https://localhost:" + port + "/.well-known/jwks.json", issuer.getString("jwks_uri"));
     assertTrue(process.output().contains("Orgplane is up: https://localhost:" + port), process.output());
   }
 

@@ -42,8 +42,11 @@ final class StandaloneCommand implements Runnable {
         database.start();
         overrides.put("ORGPLANE_PG_URL", database.url().toString());
       }
-      if (!options.values.containsKey("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")
-          && System.getenv("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS") == null) {
+      if (!configured("ORGPLANE_PUBLIC_URL")) {
+        // tokens' issuer, discovery and mailed links name the door this process serves, on whichever port it is
+        overrides.put("ORGPLANE_PUBLIC_URL", gatewayUrl(settings));
+      }
+      if (!configured("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")) {
         // a laptop platform delivers to receivers on the same laptop; production refuses (SSRF)
         overrides.put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true");
       }
@@ -65,10 +68,19 @@ final class StandaloneCommand implements Runnable {
       process.abort();
       throw e;
     }
-    var scheme = settings.string("ORGPLANE_TLS_CERT_FILE", "").isBlank() ? "http" : "https";
-    System.out.printf("Orgplane is up: %s://localhost:%s (started in %d ms)%n", scheme,
-        settings.string("ORGPLANE_HTTP_PORT"), process.millisSinceStart());
+    System.out.printf("Orgplane is up: %s (started in %d ms)%n", gatewayUrl(settings), process.millisSinceStart());
     process.runUntilStopped();
+  }
+
+  /** Whether the operator set {@code key} (the defaults do not count). */
+  private boolean configured(String key) {
+    return options.values.containsKey(key) || System.getenv(key) != null;
+  }
+
+  /** The gateway of this process on this machine: {@code https} when it is given a certificate, at its port. */
+  static String gatewayUrl(Settings settings) {
+    var scheme = settings.string("ORGPLANE_TLS_CERT_FILE", "").isBlank() ? "http" : "https";
+    return scheme + "://localhost:" + settings.integer("ORGPLANE_HTTP_PORT");
   }
 
   /**
