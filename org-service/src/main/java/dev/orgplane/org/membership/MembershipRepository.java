@@ -29,28 +29,31 @@ public final class MembershipRepository {
   }
 
   /** Adds each user with their own roles in one statement; users already in the organization keep theirs. */
-  static Future<Integer> upsert(SqlClient tx, UUID orgId, List<MembershipRoutes.Joining> joining) {
-    return tx.preparedQuery("INSERT INTO org.memberships (org_id, user_id, roles) " + JOINING
-            + "ON CONFLICT (org_id, user_id) DO NOTHING")
-        .execute(Tuple.of(orgId, items(joining)))
-        .map(rows -> rows.rowCount());
+  static Future<List<Written>> upsert(SqlClient tx, UUID orgId, List<MembershipRoutes.Joining> joining) {
+    return write(tx, orgId, joining, "ON CONFLICT (org_id, user_id) DO NOTHING ");
   }
 
   /**
    * Imports members with their roles in one statement: new ones join, members there already take the imported roles,
    * as every import replaces what it names, except owners, who stay as they are (an import never takes an
-   * organization's owner away). Answers how many joined and how many had their roles changed.
+   * organization's owner away).
    */
-  static Future<ImportedMembers> importAll(SqlClient tx, UUID orgId, List<MembershipRoutes.Joining> joining) {
-    return tx.preparedQuery("WITH written AS (INSERT INTO org.memberships (org_id, user_id, roles) " + JOINING
-            + "ON CONFLICT (org_id, user_id) DO UPDATE SET roles = EXCLUDED.roles "
-            + "WHERE NOT 'owner' = ANY (org.memberships.roles) AND org.memberships.roles IS DISTINCT FROM EXCLUDED.roles "
-            + "RETURNING (xmax = 0) AS joined) "
-            + "SELECT count(*) FILTER (WHERE joined) AS joined, count(*) FILTER (WHERE NOT joined) AS changed FROM written")
+  static Future<List<Written>> importAll(SqlClient tx, UUID orgId, List<MembershipRoutes.Joining> joining) {
+    return write(tx, orgId, joining, "ON CONFLICT (org_id, user_id) DO UPDATE SET roles = EXCLUDED.roles "
+        + "WHERE NOT 'owner' = ANY (org.memberships.roles) AND org.memberships.roles IS DISTINCT FROM EXCLUDED.roles ");
+  }
+
+  /** The members {@code onConflict} wrote, so that only those are audited and announced (untouched rows return none). */
+  private static Future<List<Written>> write(SqlClient tx, UUID orgId, List<MembershipRoutes.Joining> joining,
+      String onConflict) {
+    return tx.preparedQuery("INSERT INTO org.memberships (org_id, user_id, roles) " + JOINING + onConflict
+            + "RETURNING user_id, roles, (xmax = 0) AS joined")
         .execute(Tuple.of(orgId, items(joining)))
         .map(rows -> {
-          var row = rows.iterator().next();
-          return new ImportedMembers(row.getLong("joined"), row.getLong("changed"));
+          var written = new ArrayList<Written>();
+          rows.forEach(row -> written.add(new Written(row.getUUID("user_id"), List.of(row.getArrayOfStrings("roles")),
+              row.getBoolean("joined"))));
+          return written;
         });
   }
 
@@ -60,8 +63,8 @@ public final class MembershipRepository {
         .put("id", j.userId().toString()).put("roles", new JsonArray(j.roles()))).toList());
   }
 
-  /** What an import of members did: how many joined, how many had their roles changed. */
-  record ImportedMembers(long joined, long changed) {
+  /** A member written by adding or importing: one who joined, or else one whose roles changed, with the roles now held. */
+  record Written(UUID userId, List<String> roles, boolean joined) {
   }
 
   /** Whether the account with that address (in any letter case) is a member of the organization. */

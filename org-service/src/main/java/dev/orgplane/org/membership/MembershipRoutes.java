@@ -63,8 +63,7 @@ public final class MembershipRoutes {
     var granted = roles.isEmpty() ? List.of("member") : roles;
     var joining = rawIds.stream().map(id -> Ids.uuid(id, "userIds")).distinct()
         .map(id -> new Joining(id, granted)).toList();
-    addMembers(ctx, joining, (tx, orgId) -> MembershipRepository.upsert(tx, orgId, joining)
-        .map(added -> new MembershipRepository.ImportedMembers(added, 0)));
+    addMembers(ctx, joining, (tx, orgId) -> MembershipRepository.upsert(tx, orgId, joining));
   }
 
   /** {@code POST .../users:batch} {@code {items:[{id: userId, roles}]}}: members with roles of their own, at once. */
@@ -88,7 +87,7 @@ public final class MembershipRoutes {
    * (unchanged), an import gives them the imported roles (updated), so a re-run import can tell either.
    */
   private void addMembers(RoutingContext ctx, List<Joining> joining,
-      BiFunction<SqlConnection, UUID, Future<MembershipRepository.ImportedMembers>> writer) {
+      BiFunction<SqlConnection, UUID, Future<List<MembershipRepository.Written>>> writer) {
     var principal = BearerAuth.principal(ctx);
     var userIds = joining.stream().map(Joining::userId).toList();
     var roles = joining.stream().flatMap(j -> j.roles().stream()).distinct().toList();
@@ -103,13 +102,14 @@ public final class MembershipRoutes {
                   }
                   return writer.apply(tx, access.orgId());
                 })
-                .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.added",
-                        "organization:" + access.orgId(), new JsonObject()
-                            .put("userIds", new JsonArray(userIds.stream().map(UUID::toString).toList()))
-                            .put("roles", new JsonArray(roles)).put("rolesChanged", written.changed()))
-                    .map(written))))
-        .onSuccess(written -> Replies.json(ctx, 200, ImportResult.summary(written.joined(), written.changed(),
-            userIds.size() - written.joined() - written.changed()).put("added", written.joined())))
+                .compose(written -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
+                    MemberEvents.of(access.orgId(), written)).map(written))))
+        .onSuccess(written -> {
+          var joined = written.stream().filter(MembershipRepository.Written::joined).count();
+          var changed = written.size() - joined;
+          Replies.json(ctx, 200, ImportResult.summary(joined, changed, userIds.size() - written.size())
+              .put("added", joined));
+        })
         .onFailure(ctx::fail);
   }
 

@@ -43,6 +43,22 @@ class MembershipTest extends OrgServiceTest {
   }
 
   @Test
+  void onlyMembersActuallyAddedAreAuditedWithTheRolesTheyGot() {
+    var owner = org.newUser("owner");
+    var viewer = org.newUser("viewer");
+    var id = newOrg(owner);
+    add(id, owner, viewer, "viewer");
+    add(id, owner, viewer, "manager");
+    add(id, owner, owner, "viewer");
+    var added = org.get("/v1/organizations/" + id + "/audit-events?action=member.added", owner.token())
+        .bodyAsJsonObject().getJsonArray("items");
+    assertEquals(1, added.size(), "an unchanged member is no news: " + added.encode());
+    var details = added.getJsonObject(0).getJsonObject("details");
+    assertEquals(List.of(viewer.id()), details.getJsonArray("userIds").getList());
+    assertEquals(List.of("viewer"), details.getJsonArray("roles").getList());
+  }
+
+  @Test
   void unknownUsersAndRolesAre422() {
     var owner = org.newUser("owner");
     var id = newOrg(owner);
