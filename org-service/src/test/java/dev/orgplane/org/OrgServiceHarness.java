@@ -9,6 +9,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -88,6 +89,12 @@ public final class OrgServiceHarness {
 
   public HttpResponse<Buffer> get(String path, String token) {
     return send(HttpMethod.GET, path, token, null);
+  }
+
+  /** The organization's audit events with that action, newest first, as {@code token} reads them. */
+  public JsonArray audited(String token, String orgId, String action) {
+    return get("/v1/organizations/" + orgId + "/audit-events?action=" + action, token).bodyAsJsonObject()
+        .getJsonArray("items");
   }
 
   public HttpResponse<Buffer> post(String path, String token, Object body) {

@@ -12,6 +12,7 @@ import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.mail.MailOutbox;
+import dev.orgplane.org.membership.MemberEvents;
 import dev.orgplane.org.membership.MembershipRepository;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
@@ -195,8 +196,12 @@ public final class InvitationRoutes {
                   : Future.succeededFuture())
               .compose(v -> Teams.join(tx, orgId, teams, userId))
               .compose(v -> InvitationRepository.delete(tx, id))
-              .compose(v -> AuditLog.record(tx, ctx, orgId, principal.subject(), "invitation.accepted",
-                  "invitation:" + id, new JsonObject().put("roles", new JsonArray(roles))))
+              // the invitation is deleted: its event names who joined, and the join is announced as any other
+              .compose(v -> AuditLog.recordAll(tx, ctx, orgId, principal.subject(), List.of(
+                  new AuditLog.Event("invitation.accepted", "invitation:" + id, new JsonObject()
+                      .put("roles", new JsonArray(roles)).put("userId", userId.toString())
+                      .put("email", invitation.getString("email"))),
+                  MemberEvents.added(orgId, List.of(userId.toString()), roles))))
               .map(invitation.getJsonObject("organization"));
         }))
         .onSuccess(organization -> Replies.json(ctx, 200, new JsonObject().put("organization", organization)))

@@ -12,7 +12,7 @@ import java.util.UUID;
  * The audit (and hook) events of members written: only what changed is news, so a user already a member and left as
  * they were is named nowhere (until session 19 a re-run announced them as added, with the roles asked for).
  */
-final class MemberEvents {
+public final class MemberEvents {
 
   private MemberEvents() {
   }
@@ -33,9 +33,14 @@ final class MemberEvents {
       }
     }
     var added = new ArrayList<AuditLog.Event>();
-    joinedByRoles.forEach((roles, userIds) -> added.add(new AuditLog.Event("member.added", "organization:" + orgId,
-        new JsonObject().put("userIds", new JsonArray(userIds)).put("roles", new JsonArray(roles)))));
+    joinedByRoles.forEach((roles, userIds) -> added.add(added(orgId, userIds, roles)));
     added.addAll(events);
     return added;
+  }
+
+  /** Users who joined with these roles, whichever way they came in. */
+  public static AuditLog.Event added(UUID orgId, List<String> userIds, List<String> roles) {
+    return new AuditLog.Event("member.added", "organization:" + orgId,
+        new JsonObject().put("userIds", new JsonArray(userIds)).put("roles", new JsonArray(roles)));
   }
 }

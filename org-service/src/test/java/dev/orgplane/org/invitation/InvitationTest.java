@@ -172,6 +172,23 @@ class InvitationTest extends MailedOrgServiceTest {
     assertEquals("enabled", accepted.bodyAsJsonObject().getJsonObject("organization").getString("state"));
   }
 
+  /** The invitation is gone once accepted, so its event names who joined; joining is announced as any other way in. */
+  @Test
+  void acceptingNamesTheJoiningUserAndAnnouncesThemAsAdded() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("joining");
+    var id = invitationTo(invitee.email(), orgId, owner);
+    assertEquals(200, org.post("/v1/invitations/" + id + "/accept", invitee.token(), null).statusCode());
+    var accepted = org.audited(owner.token(), orgId, "invitation.accepted").getJsonObject(0).getJsonObject("details");
+    assertEquals(invitee.id(), accepted.getString("userId"), accepted.encode());
+    assertEquals(invitee.email(), accepted.getString("email"));
+    var added = org.audited(owner.token(), orgId, "member.added");
+    assertEquals(1, added.size(), added.encode());
+    assertEquals(List.of(invitee.id()), added.getJsonObject(0).getJsonObject("details").getJsonArray("userIds").getList());
+    assertEquals(List.of("member"), added.getJsonObject(0).getJsonObject("details").getJsonArray("roles").getList());
+  }
+
   /** Inviting a member changes nothing, so it is refused rather than answered with an invitation that grants nothing. */
   @Test
   void aMemberIsNotInvited() throws Exception {

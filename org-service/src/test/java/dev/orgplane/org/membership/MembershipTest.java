@@ -50,8 +50,7 @@ class MembershipTest extends OrgServiceTest {
     add(id, owner, viewer, "viewer");
     add(id, owner, viewer, "manager");
     add(id, owner, owner, "viewer");
-    var added = org.get("/v1/organizations/" + id + "/audit-events?action=member.added", owner.token())
-        .bodyAsJsonObject().getJsonArray("items");
+    var added = org.audited(owner.token(), id, "member.added");
     assertEquals(1, added.size(), "an unchanged member is no news: " + added.encode());
     var details = added.getJsonObject(0).getJsonObject("details");
     assertEquals(List.of(viewer.id()), details.getJsonArray("userIds").getList());

@@ -349,7 +349,7 @@ class ImportBatchTest extends OrgServiceTest {
         new JsonObject().put("id", owner.id()).put("roles", new JsonArray().add("viewer")));
     assertCounts(org.post(path, owner.token(), members), 2, 0, 1);
     assertCounts(org.post(path, owner.token(), members), 0, 0, 3);
-    var added = audited(owner, orgId, "member.added");
+    var added = org.audited(owner.token(), orgId, "member.added");
     assertEquals(2, added.size(), "one event per set of roles, none for the re-run: " + added.encode());
     var addedRoles = added.stream().map(JsonObject.class::cast).map(e -> e.getJsonObject("details"))
         .collect(java.util.stream.Collectors.toMap(d -> d.getJsonArray("userIds").getString(0),
@@ -366,8 +366,8 @@ class ImportBatchTest extends OrgServiceTest {
         new JsonObject().put("id", second.id()).put("roles", new JsonArray().add("manager")),
         new JsonObject().put("id", owner.id()).put("roles", new JsonArray().add("viewer")));
     assertCounts(org.post(path, owner.token(), promoted), 0, 1, 2);
-    assertEquals(2, audited(owner, orgId, "member.added").size(), "no one joined");
-    var changed = audited(owner, orgId, "member.roles_changed");
+    assertEquals(2, org.audited(owner.token(), orgId, "member.added").size(), "no one joined");
+    var changed = org.audited(owner.token(), orgId, "member.roles_changed");
     assertEquals(1, changed.size(), changed.encode());
     assertEquals("user:" + first.id(), changed.getJsonObject(0).getString("target"));
     assertEquals(List.of("manager"), changed.getJsonObject(0).getJsonObject("details").getJsonArray("roles").getList());
@@ -378,11 +378,6 @@ class ImportBatchTest extends OrgServiceTest {
         "unknown_users");
     assertProblem(org.post(path, owner.token(), batch(new JsonObject().put("id", first.id())
         .put("roles", new JsonArray().add("astronaut")))), 422, "unknown_role");
-  }
-
-  private JsonArray audited(OrgServiceHarness.Account by, String orgId, String action) {
-    return org.get("/v1/organizations/" + orgId + "/audit-events?action=" + action, by.token()).bodyAsJsonObject()
-        .getJsonArray("items");
   }
 
   /** Two identical imports at once (an engine's retry meeting its first attempt) both succeed, as one after the other. */
