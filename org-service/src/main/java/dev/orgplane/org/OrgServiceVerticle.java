@@ -127,7 +127,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     emailChanges.mountOpen(router);
     new PasswordResetRoutes(pool, hasher, revocations, issuer).mount(router);
     router.route("/v1/*").handler(new BearerAuth(verifier, revocations));
-    router.post("/v1/*").handler(idempotency);
+    idempotency.mount(router);
     new CatalogRoutes().mount(router);
     new AccountDeletionRoutes(pool, hasher, revocations).mount(router);
     new UserRoutes(pool).mount(router);

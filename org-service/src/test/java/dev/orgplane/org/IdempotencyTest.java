@@ -190,4 +190,14 @@ class IdempotencyTest extends OrgServiceTest {
     var alice = org.newUser("alice");
     assertProblem(create(alice.token(), "x".repeat(300), "idem-long"), 400, "invalid_idempotency_key");
   }
+
+  /** Keys are read on POST only, yet by a route of every method: a POST-only catch-all made every unknown path 405. */
+  @Test
+  void anUnknownPathIs404AndAWrongMethodOnAKnownOne405() {
+    var alice = org.newUser("alice");
+    assertProblem(org.get("/v1/organizationz", alice.token()), 404, "not_found");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/organizationz", alice.token(), new JsonObject()), 404, "not_found");
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/users/me/organizations", alice.token(), new JsonObject()), 405,
+        "method_not_allowed");
+  }
 }

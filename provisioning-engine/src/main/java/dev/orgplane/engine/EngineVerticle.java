@@ -94,7 +94,7 @@ public final class EngineVerticle extends ServiceVerticle {
           revocations.start(settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
           router.route("/v1/*").handler(new BearerAuth(verifier, revocations));
           var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
-          router.post("/v1/*").handler(idempotency);
+          idempotency.mount(router);
           // its kept answers are dropped after a day, as org-service's: without this the table only grew
           idempotencyPurgeTimer = idempotency.expiredPurge().hourly(vertx);
           var access = new CallerAccess(http, orgServiceUrl);

@@ -8,6 +8,7 @@ import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -132,6 +133,12 @@ class ProvisioningRefusalsTest {
 
     assertEquals(before, PgFixture.queryLong(idle.db, QUEUED), "nothing was queued");
     assertProblem(idle.org.get("/v1/organizations/fine-target", admin()), 404, "organization_not_found");
+  }
+
+  @Test
+  void anUnknownPathIs404AndAWrongMethodOnAKnownOne405() {
+    assertProblem(idle.get("/v1/provisioning/nothing", admin()), 404, "not_found");
+    assertProblem(idle.send(HttpMethod.DELETE, "/v1/provisioning/batches", admin(), null), 405, "method_not_allowed");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -48,6 +49,14 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
 
   /** Where a request's answer is kept: {@code key} as the client sent it, {@code stored} as the table names it. */
   private record Slot(IdempotencyKeys owner, String principal, String key, String stored) {
+  }
+
+  /**
+   * Reads keys on every request under {@code /v1}, not on a POST-only route: {@link #handle} passes other methods on,
+   * and a POST route matching every path made vertx-web answer any unknown path of another method 405, not 404.
+   */
+  public void mount(Router router) {
+    router.route("/v1/*").handler(this);
   }
 
   @Override
