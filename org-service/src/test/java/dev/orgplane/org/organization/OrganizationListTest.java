@@ -1,5 +1,6 @@
 package dev.orgplane.org.organization;
 
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.db.PgUrl;
@@ -61,6 +62,22 @@ class OrganizationListTest {
     assertEquals("many-0001", names.get(0));
     assertEquals(names.stream().sorted().distinct().toList(), names, "in name order, each once");
     assertEquals(List.of("many-1100"), allNames("/v1/organizations?q=many-110", heavy.token()));
+  }
+
+  /** Name-sorted lists refuse a cursor they did not hand out, as id-sorted ones do (until session 19: an empty page). */
+  @Test
+  void aNameSortedListRefusesACursorItCannotDecode() {
+    var lists = List.of(List.of("/v1/organizations", heavy.token()), List.of("/v1/users/me/organizations", heavy.token()),
+        List.of("/v1/organizations/many-0007/roles", heavy.token()),
+        List.of("/v1/organizations/many-0007/groups", heavy.token()),
+        List.of("/v1/organization-groups/" + group + "/organizations", groupAdmin.token()));
+    // not base64url as we write it, a NUL (no text PostgreSQL takes), no UTF-8
+    for (var cursor : List.of("garbage", "AA", "_w", "bWFueS0wMDA3==")) {
+      for (var list : lists) {
+        assertProblem(org.get(list.get(0) + "?cursor=" + cursor, list.get(1)), 400, "invalid_cursor");
+      }
+    }
+    assertEquals(200, org.get("/v1/organizations?cursor=bWFueS0wMDA3", light.token()).statusCode(), "many-0007");
   }
 
   @Test

@@ -3,6 +3,8 @@ package dev.orgplane.kit.http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -20,6 +22,7 @@ public record PageRequest(int limit, String after) {
   public static final int MAX_LIMIT = 500;
   /** The smallest UUID: every id sorts after it. */
   public static final UUID FIRST_ID = new UUID(0, 0);
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
   public static PageRequest of(RoutingContext ctx) {
     return of(ctx, MAX_LIMIT);
@@ -40,15 +43,28 @@ public record PageRequest(int limit, String after) {
       }
     }
     var cursor = ctx.queryParams().get("cursor");
-    String after = null;
-    if (cursor != null && !cursor.isEmpty()) {
-      try {
-        after = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw invalidCursor();
-      }
+    return new PageRequest(limit, cursor == null || cursor.isEmpty() ? null : sortKey(cursor));
+  }
+
+  /**
+   * The sort key a cursor names, if it is one {@link #nextCursor} could have written: base64url without padding of
+   * UTF-8 text without control characters. A name-sorted list takes any text as a name, so until session 19 a
+   * cursor decoded leniently (bytes that are no UTF-8 replaced, padding or stray bits ignored) answered an empty
+   * page rather than 400, and a NUL reached PostgreSQL.
+   */
+  private static String sortKey(String cursor) {
+    byte[] bytes;
+    String key;
+    try {
+      bytes = Base64.getUrlDecoder().decode(cursor);
+      key = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      throw invalidCursor();
     }
-    return new PageRequest(limit, after);
+    if (!ENCODER.encodeToString(bytes).equals(cursor) || key.chars().anyMatch(Character::isISOControl)) {
+      throw invalidCursor();
+    }
+    return key;
   }
 
   /**
@@ -99,7 +115,6 @@ public record PageRequest(int limit, String after) {
     if (rows.size() <= limit) {
       return null;
     }
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(sortKey.apply(rows.get(limit - 1)).getBytes(StandardCharsets.UTF_8));
+    return ENCODER.encodeToString(sortKey.apply(rows.get(limit - 1)).getBytes(StandardCharsets.UTF_8));
   }
 }
