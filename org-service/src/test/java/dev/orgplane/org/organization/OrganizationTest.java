@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -150,6 +151,23 @@ class OrganizationTest extends OrgServiceTest {
     assertEquals("enabled", org.post("/v1/organizations/" + id + "/enable", alice.token(), null)
         .bodyAsJsonObject().getString("state"));
     assertEquals(200, org.get("/v1/organizations/" + id + "/users", bob.token()).statusCode());
+  }
+
+  /** Disabling a disabled organization (enabling an enabled one) changes nothing: same answer, same tag, no event. */
+  @Test
+  void aStateChangeToTheCurrentStateIsANoOp() {
+    var alice = org.newUser("alice");
+    var id = org.createOrg(alice.token(), unique("noop")).getString("id");
+    assertEquals(200, org.post("/v1/organizations/" + id + "/enable", alice.token(), null).statusCode());
+    for (var action : List.of("disable", "enable")) {
+      var first = org.post("/v1/organizations/" + id + "/" + action, alice.token(), null);
+      var again = org.post("/v1/organizations/" + id + "/" + action, alice.token(), null);
+      assertEquals(200, again.statusCode(), again.bodyAsString());
+      assertEquals(first.getHeader("ETag"), again.getHeader("ETag"), action);
+      assertEquals(first.bodyAsJsonObject(), again.bodyAsJsonObject(), action);
+    }
+    assertEquals(1, org.audited(alice.token(), id, "organization.disabled").size());
+    assertEquals(1, org.audited(alice.token(), id, "organization.enabled").size(), "the first enabling changed nothing");
   }
 
   @Test
