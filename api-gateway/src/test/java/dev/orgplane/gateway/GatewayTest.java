@@ -507,7 +507,10 @@ class GatewayTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("forgedTokens")
   void forgedTokensAreRefusedAtTheDoor(String name, UnaryOperator<String> forge) {
-    assertProblem(get("/v1/organizations", forge.apply(token(c -> c))), 401, "invalid_token");
+    var forged = forge.apply(token(c -> c));
+    var refused = get("/v1/organizations", forged);
+    assertProblem(refused, 401, "invalid_token");
+    assertEquals(forged == null ? "Bearer" : "Bearer error=\"invalid_token\"", refused.getHeader("WWW-Authenticate"));
     assertTrue(seenByUpstream.isEmpty(), "the upstream never saw the request");
   }
 
@@ -741,6 +744,7 @@ class GatewayTest {
     var anonymous = client.get(port, "127.0.0.1", "/metrics").send().await();
     vertx.undeploy(deployment).await();
     assertProblem(anonymous, 401, "invalid_token");
+    assertEquals("Bearer", anonymous.getHeader("WWW-Authenticate"));
     assertTrue(seenByUpstream.isEmpty(), "a service's metrics stay behind the door");
   }
 

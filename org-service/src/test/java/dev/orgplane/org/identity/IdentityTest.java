@@ -174,9 +174,13 @@ class IdentityTest extends OrgServiceTest {
   }
 
   @Test
-  void requestsWithoutValidTokenAre401() {
-    assertProblem(org.get("/v1/users/me", null), 401, "invalid_token");
-    assertProblem(org.get("/v1/users/me", "not.a.token"), 401, "invalid_token");
+  void requestsWithoutValidTokenAre401WithTheChallenge() {
+    var missing = org.get("/v1/users/me", null);
+    assertProblem(missing, 401, "invalid_token");
+    assertEquals("Bearer", missing.getHeader("WWW-Authenticate"), "RFC 6750: no token, no error code");
+    var refused = org.get("/v1/users/me", "not.a.token");
+    assertProblem(refused, 401, "invalid_token");
+    assertEquals("Bearer error=\"invalid_token\"", refused.getHeader("WWW-Authenticate"));
   }
 
   @Test

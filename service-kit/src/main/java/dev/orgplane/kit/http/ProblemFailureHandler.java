@@ -1,6 +1,8 @@
 package dev.orgplane.kit.http;
 
+import dev.orgplane.kit.auth.BearerToken;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -22,7 +24,19 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     var problem = problemFor(ctx);
+    if (problem.status() == 401 && "invalid_token".equals(problem.code())) {
+      challenge(ctx);
+    }
     IdempotencyKeys.abandon(ctx).onComplete(released -> problem.writeTo(ctx.response()));
+  }
+
+  /**
+   * RFC 6750 3: a 401 for a bearer token says how to authenticate, and, when a token was sent and refused, why; a
+   * request without one gets no error code (until session 19 no 401 said either, here or at the gateway).
+   */
+  private static void challenge(RoutingContext ctx) {
+    var sent = BearerToken.in(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)) != null;
+    ctx.response().putHeader("WWW-Authenticate", sent ? "Bearer error=\"invalid_token\"" : "Bearer");
   }
 
   /** Answers requests that matched no route, or matched a path with another method. */
