@@ -2,6 +2,7 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.OAuthErrors;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.serviceuser.ClientCredentials;
@@ -89,6 +90,7 @@ public final class IdentityRoutes {
   }
 
   private void token(RoutingContext ctx) {
+    OAuthErrors.requested(ctx);
     var form = ctx.request().formAttributes();
     var grant = form.get("grant_type");
     if ("password".equals(grant)) {

@@ -10,6 +10,7 @@ import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.util.Base64;
@@ -89,6 +90,19 @@ class IdentityTest extends OrgServiceTest {
     assertProblem(wrong, 400, "invalid_grant");
     assertProblem(unknown, 400, "invalid_grant");
     assertEquals(wrong.bodyAsJsonObject().getString("detail"), unknown.bodyAsJsonObject().getString("detail"));
+  }
+
+  /** RFC 6749 5.2: OAuth clients read a token endpoint's refusal from error and error_description. */
+  @Test
+  void theTokenEndpointsRefusalsNameTheirOAuthErrorToo() {
+    var wrong = org.requestToken("nobody@test.local", "whatever-password").bodyAsJsonObject();
+    assertEquals("invalid_grant", wrong.getString("error"));
+    assertEquals(wrong.getString("detail"), wrong.getString("error_description"));
+    var unsupported = org.send(HttpMethod.POST, "/v1/auth/token", null, null).bodyAsJsonObject();
+    assertEquals("unsupported_grant_type", unsupported.getString("error"), unsupported.encode());
+    var elsewhere = org.post("/v1/auth/register", null, new JsonObject().put("email", "not-an-address"));
+    assertProblem(elsewhere, 400, "validation_failed");
+    assertEquals(null, elsewhere.bodyAsJsonObject().getValue("error"), "other endpoints answer problems only");
   }
 
   @Test

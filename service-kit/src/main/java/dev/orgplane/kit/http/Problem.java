@@ -33,11 +33,16 @@ public record Problem(int status, String code, String title, String detail, List
   }
 
   public Future<Void> writeTo(HttpServerResponse response) {
+    return writeTo(response, toJson());
+  }
+
+  /** Answers with {@code document}, this problem's own with members a caller added. */
+  Future<Void> writeTo(HttpServerResponse response, JsonObject document) {
     if (response.ended()) {
       return Future.succeededFuture();
     }
     return response.setStatusCode(status)
         .putHeader("Content-Type", CONTENT_TYPE)
-        .end(toJson().encode());
+        .end(document.encode());
   }
 }

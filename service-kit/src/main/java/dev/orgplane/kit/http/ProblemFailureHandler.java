@@ -27,7 +27,8 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
     if (problem.status() == 401 && "invalid_token".equals(problem.code())) {
       challenge(ctx);
     }
-    IdempotencyKeys.abandon(ctx).onComplete(released -> problem.writeTo(ctx.response()));
+    IdempotencyKeys.abandon(ctx)
+        .onComplete(released -> problem.writeTo(ctx.response(), OAuthErrors.document(ctx, problem)));
   }
 
   /**
