@@ -110,9 +110,12 @@ final class CustomRoleRepository {
   /**
    * Renames the role in every membership and invitation of the organization, so assignments follow a rename (an
    * invitation kept the old name, which granted nothing once accepted, and whatever a role later made under that
-   * name grants).
+   * name grants). A name kept is no rename: nothing is rewritten (or locked) then.
    */
   static Future<Void> renameAssignments(SqlClient tx, UUID orgId, String from, String to) {
+    if (from.equals(to)) {
+      return Future.succeededFuture();
+    }
     return tx.preparedQuery("WITH members AS (UPDATE org.memberships SET roles = array_replace(roles, $2, $3) "
             + "WHERE org_id = $1 AND $2 = ANY (roles)) "
             + "UPDATE org.invitations SET roles = array_replace(roles, $2, $3) WHERE org_id = $1 AND $2 = ANY (roles)")

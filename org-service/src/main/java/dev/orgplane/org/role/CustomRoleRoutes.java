@@ -206,9 +206,8 @@ public final class CustomRoleRoutes {
     requireHeld(access, current);
     requireHeld(access, changed);
     return CustomRoleRepository.update(tx, changed)
-        // a rename rewrites (and locks) every membership and invitation holding the role: only for a new name
-        .compose(role -> (role.name().equals(current.name()) ? Future.<Void>succeededFuture()
-            : CustomRoleRepository.renameAssignments(tx, access.orgId(), current.name(), role.name())).map(role))
+        .compose(role -> CustomRoleRepository.renameAssignments(tx, access.orgId(), current.name(), role.name())
+            .map(role))
         .compose(role -> audit(tx, ctx, access, "role.updated", role).map(role));
   }
 

@@ -64,9 +64,7 @@ final class RoleImport {
     Future<Void> done = Future.succeededFuture();
     for (var role : replaced) {
       var from = current.get(role.id()).name();
-      if (!from.equals(role.name())) {
-        done = done.compose(v -> CustomRoleRepository.renameAssignments(tx, access.orgId(), from, role.name()));
-      }
+      done = done.compose(v -> CustomRoleRepository.renameAssignments(tx, access.orgId(), from, role.name()));
     }
     return done;
   }
