@@ -28,6 +28,7 @@ public final class ServiceHttp {
     observe(router, service);
     HealthRoutes.mount(router, readiness);
     Metrics.mount(router);
+    router.route().handler(new BodyMediaTypes());
     router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
     ProblemFailureHandler.install(router);
     return router;

@@ -114,6 +114,33 @@ class ServiceHttpTest {
   }
 
   @Test
+  void aBodyDeclaredNeitherJsonNorAFormIsRefusedUnread() {
+    for (var type : List.of("text/plain", "application/xml; charset=utf-8", "multipart/form-data; boundary=x")) {
+      var response = client.post(port, "127.0.0.1", "/widgets").putHeader("Content-Type", type)
+          .sendBuffer(Buffer.buffer("{\"id\": 7, \"name\": \"plain\"}")).await();
+      assertProblem(response, 415, "unsupported_media_type");
+    }
+    assertEquals(0L, pool.query("SELECT count(*) FROM kittest.widgets WHERE id = 7").execute().await().iterator()
+        .next().getLong(0));
+  }
+
+  @Test
+  void jsonMediaTypesFormsAndUndeclaredBodiesAreRead() {
+    var types = new String[] {"application/json; charset=utf-8", "application/merge-patch+json", "Application/JSON",
+        "application/x-www-form-urlencoded", null};
+    for (int i = 0; i < types.length; i++) {
+      var request = client.post(port, "127.0.0.1", "/widgets");
+      if (types[i] != null) {
+        request.putHeader("Content-Type", types[i]);
+      }
+      var response = request.sendBuffer(Buffer.buffer("{\"id\": " + (80 + i) + ", \"name\": \"w" + i + "\"}")).await();
+      assertEquals(201, response.statusCode(), types[i] + ": " + response.bodyAsString());
+    }
+    assertEquals(200, client.get(port, "127.0.0.1", "/health/ready").putHeader("Content-Type", "text/plain").send()
+        .await().statusCode(), "a request without a body is not refused for its Content-Type");
+  }
+
+  @Test
   void readyWhenDatabaseAnswers() {
     var response = send(HttpMethod.GET, "/health/ready", null);
     assertEquals(200, response.statusCode());
