@@ -1,10 +1,9 @@
 package dev.orgplane.gateway;
 
+import dev.orgplane.kit.http.ApiDocument;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -18,21 +17,15 @@ import java.util.HexFormat;
 public final class OpenApiDocument implements Handler<RoutingContext> {
 
   public static final String PATH = "/openapi.json";
-  private static final String RESOURCE = "dev/orgplane/openapi.json";
 
   private final Buffer body;
   private final String etag;
 
   public OpenApiDocument() {
-    try (var in = OpenApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-      }
-      var bytes = in.readAllBytes();
-      body = Buffer.buffer(bytes);
+    var bytes = ApiDocument.bytes();
+    body = Buffer.buffer(bytes);
+    try {
       etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16) + "\"";
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

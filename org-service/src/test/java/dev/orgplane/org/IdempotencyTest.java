@@ -191,13 +191,21 @@ class IdempotencyTest extends OrgServiceTest {
     assertProblem(create(alice.token(), "x".repeat(300), "idem-long"), 400, "invalid_idempotency_key");
   }
 
-  /** Keys are read on POST only, yet by a route of every method: a POST-only catch-all made every unknown path 405. */
+  /**
+   * Keys are read on POST only, yet by a route of every method: a POST-only catch-all made every unknown path 405.
+   * A 405 names the methods the path allows (RFC 9110).
+   */
   @Test
   void anUnknownPathIs404AndAWrongMethodOnAKnownOne405() {
     var alice = org.newUser("alice");
     assertProblem(org.get("/v1/organizationz", alice.token()), 404, "not_found");
     assertProblem(org.send(HttpMethod.PUT, "/v1/organizationz", alice.token(), new JsonObject()), 404, "not_found");
-    assertProblem(org.send(HttpMethod.PATCH, "/v1/users/me/organizations", alice.token(), new JsonObject()), 405,
-        "method_not_allowed");
+    var patched = org.send(HttpMethod.PATCH, "/v1/users/me/organizations", alice.token(), new JsonObject());
+    assertProblem(patched, 405, "method_not_allowed");
+    assertEquals("GET", patched.getHeader("Allow"));
+    // the router also matches /v1/users/{uid}, whose DELETE the header names as the router would take it
+    var put = org.send(HttpMethod.PUT, "/v1/users/me", alice.token(), new JsonObject());
+    assertProblem(put, 405, "method_not_allowed");
+    assertEquals("GET, PATCH, DELETE", put.getHeader("Allow"));
   }
 }

@@ -138,7 +138,9 @@ class ProvisioningRefusalsTest {
   @Test
   void anUnknownPathIs404AndAWrongMethodOnAKnownOne405() {
     assertProblem(idle.get("/v1/provisioning/nothing", admin()), 404, "not_found");
-    assertProblem(idle.send(HttpMethod.DELETE, "/v1/provisioning/batches", admin(), null), 405, "method_not_allowed");
+    var deleted = idle.send(HttpMethod.DELETE, "/v1/provisioning/batches", admin(), null);
+    assertProblem(deleted, 405, "method_not_allowed");
+    assertEquals("GET, POST", deleted.getHeader("Allow"));
   }
 
   @Test

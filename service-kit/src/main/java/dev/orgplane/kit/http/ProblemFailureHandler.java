@@ -46,8 +46,14 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
     router.route().failureHandler(handler);
     router.errorHandler(404, ctx -> Problem.of(404, "not_found", "No such resource: " + ctx.request().path())
         .writeTo(ctx.response()));
-    router.errorHandler(405, ctx -> Problem.of(405, "method_not_allowed",
-        ctx.request().method() + " is not allowed on " + ctx.request().path()).writeTo(ctx.response()));
+    router.errorHandler(405, ctx -> {
+      var allowed = AllowedMethods.of(ctx.request().path());
+      if (allowed != null) {
+        ctx.response().putHeader(HttpHeaders.ALLOW, allowed);
+      }
+      Problem.of(405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path())
+          .writeTo(ctx.response());
+    });
     // vertx-web's own 400: a path it cannot decode (a broken percent-encoding such as %zz)
     router.errorHandler(400, ctx -> Problem.of(400, "malformed_path", "The request path is not valid percent-encoded text.")
         .writeTo(ctx.response()));
