@@ -112,7 +112,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         StoredRevocations.purgeDeletedAccounts(vertx, pool, tokenLifetime())));
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
-    var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
+    var tokens = new TokenIssuer(keys, revocations, issuer, audience, tokenLifetime());
     var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(issuer, audience, keys)));
     router = ServiceHttp.router(vertx, "org-service", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
         () -> pool.query("SELECT 1").execute());
@@ -120,7 +120,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     var refreshTokens = new RefreshTokens(pool, settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS"));
     var externalIssuers = TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""));
     new IdentityRoutes(pool, hasher, keys, tokens, settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications,
-        refreshTokens, new ExternalSignIn(vertx, pool, revocations,
+        refreshTokens, new ExternalSignIn(pool, revocations,
             externalIssuers.isEmpty() ? null : new TokenVerifier(vertx, externalIssuers))).mount(router);
     verifications.mountOpen(router);
     var emailChanges = new EmailChangeRoutes(pool, hasher, issuer);

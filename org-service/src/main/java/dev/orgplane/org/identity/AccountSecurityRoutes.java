@@ -58,7 +58,7 @@ public final class AccountSecurityRoutes {
           var scope = principal.orgScope();
           // the new session's refresh token commits with the password: unscoped, so a session scoped to one
           // organization gets none, as at its start
-          return pool.withTransaction(tx -> PasswordChange.apply(ctx.vertx(), tx, userId, hash)
+          return pool.withTransaction(tx -> PasswordChange.apply(tx, userId, hash)
                   .compose(second -> (scope == null ? refreshTokens.issue(tx, userId) : Future.<String>succeededFuture())
                       .map(refresh -> new Changed(second, refresh))))
               .map(changed -> {
@@ -74,7 +74,7 @@ public final class AccountSecurityRoutes {
   /** Ends the caller's sessions, the one this request came with included; for a service user, all its tokens. */
   private void endSessions(RoutingContext ctx) {
     var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
-    pool.withTransaction(tx -> StoredRevocations.endSessions(ctx.vertx(), tx, userId))
+    pool.withTransaction(tx -> StoredRevocations.endSessions(tx, userId))
         .onSuccess(second -> {
           revocations.markEnded(userId.toString(), second);
           ctx.response().setStatusCode(204).end();

@@ -8,7 +8,6 @@ import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -30,14 +29,12 @@ public final class ExternalSignIn {
   private static final Set<String> SUBJECT_TYPES = Set.of(TokenExchange.JWT, TokenExchange.ID_TOKEN,
       TokenExchange.ACCESS_TOKEN);
 
-  private final Vertx vertx;
   private final Pool pool;
   private final TokenRevocations revocations;
   /** Verifies the external issuers' tokens only: our own are not exchanged. Null when none is trusted. */
   private final TokenVerifier external;
 
-  public ExternalSignIn(Vertx vertx, Pool pool, TokenRevocations revocations, TokenVerifier external) {
-    this.vertx = vertx;
+  public ExternalSignIn(Pool pool, TokenRevocations revocations, TokenVerifier external) {
     this.pool = pool;
     this.revocations = revocations;
     this.external = external;
@@ -140,7 +137,7 @@ public final class ExternalSignIn {
             return Future.succeededFuture(0L);
           }
           var squatted = rows.iterator().next().getUUID("id");
-          return PasswordChange.apply(vertx, tx, squatted, null)
+          return PasswordChange.apply(tx, squatted, null)
               .compose(second -> tx.preparedQuery("DELETE FROM org.email_changes WHERE user_id = $1")
                   .execute(Tuple.of(squatted)).map(second));
         });

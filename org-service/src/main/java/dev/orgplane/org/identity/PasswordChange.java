@@ -1,7 +1,6 @@
 package dev.orgplane.org.identity;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
@@ -21,8 +20,8 @@ final class PasswordChange {
    * user's row is held: a sign-in or refresh holding it share locked is waited for, and the deletions then see the
    * refresh token it made (see {@link StoredRevocations#endSessions}).
    */
-  static Future<Long> apply(Vertx vertx, SqlClient tx, UUID userId, String passwordHash) {
-    return SessionEnds.next(vertx, tx, userId).compose(second -> tx.preparedQuery("UPDATE org.users "
+  static Future<Long> apply(SqlClient tx, UUID userId, String passwordHash) {
+    return SessionEnds.next(tx, userId).compose(second -> tx.preparedQuery("UPDATE org.users "
             + "SET password_hash = $2, sessions_ended_at = to_timestamp($3) WHERE id = $1 RETURNING email")
         .execute(Tuple.of(userId, passwordHash, second))
         .compose(chosen -> tx.preparedQuery("WITH other_resets AS (DELETE FROM org.password_resets WHERE user_id = $1), "

@@ -82,7 +82,7 @@ public final class PasswordResetRoutes {
                     "The token is unknown, used or more than an hour old; ask for a new one."));
               }
               var userId = used.get().userId();
-              return PasswordChange.apply(ctx.vertx(), tx, userId, hash)
+              return PasswordChange.apply(tx, userId, hash)
                   .compose(second -> EmailVerificationRoutes.markVerified(tx, userId)
                       .map(new SessionEnd(userId.toString(), second)));
             })))

@@ -5,6 +5,8 @@ import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
@@ -17,13 +19,14 @@ import java.util.UUID;
 public final class RefreshTokens {
 
   private static final String PREFIX = "ort_";
+  private static final String ENDED = "floor(extract(epoch FROM u.sessions_ended_at))::bigint AS ended";
 
   /**
-   * A session's next tokens: whose they are, the refresh token, and the second the access token is stamped with,
-   * taken while the user's row was held shared, so a concurrent end of their sessions falls after it
-   * ({@link SessionEnds}).
+   * A session's next tokens: whose they are, the refresh token, and the second the user's sessions last ended (0 for
+   * never), read while their row was held shared: a concurrent end falls after the access token's stamp, and an
+   * end just made is not before it ({@link SessionEnds}).
    */
-  record Session(UUID userId, String refreshToken, long issuedAt) {
+  record Session(UUID userId, String refreshToken, long sessionsEndedAt) {
   }
 
   private final Pool pool;
@@ -47,12 +50,17 @@ public final class RefreshTokens {
    * change kept a session past it.
    */
   Future<Session> open(UUID userId, String verifiedHash) {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 "
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + ENDED + " FROM org.users u WHERE id = $1 "
             + "AND ($2::text IS NULL OR password_hash = $2) FOR SHARE")
         .execute(Tuple.of(userId, verifiedHash))
         .compose(still -> still.size() == 0
             ? Future.failedFuture(new ApiException(400, "invalid_grant", "The email or password is wrong."))
-            : issue(tx, userId).map(refresh -> new Session(userId, refresh, TokenIssuer.nowSecond()))));
+            : issue(tx, userId).map(refresh -> new Session(userId, refresh, endedIn(still)))));
+  }
+
+  private static long endedIn(RowSet<Row> userRow) {
+    var ended = userRow.iterator().next().getLong("ended");
+    return ended == null ? 0 : ended;
   }
 
   private Future<String> insert(SqlClient client, UUID userId, UUID family) {
@@ -72,11 +80,11 @@ public final class RefreshTokens {
    */
   Future<Session> rotate(String token) {
     var hash = Secrets.hash(token);
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM org.users u JOIN org.refresh_tokens r "
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + ENDED + " FROM org.users u JOIN org.refresh_tokens r "
             + "ON r.user_id = u.id WHERE r.token_hash = $1 FOR SHARE OF u").execute(Tuple.of(hash))
         .compose(locked -> tx.preparedQuery("UPDATE org.refresh_tokens SET used_at = now() "
             + "WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, family_id")
-        .execute(Tuple.of(hash)))
+        .execute(Tuple.of(hash))
         .compose(used -> {
           if (used.size() == 0) {
             return Future.succeededFuture((Session) null);
@@ -84,8 +92,8 @@ public final class RefreshTokens {
           var row = used.iterator().next();
           var userId = row.getUUID("user_id");
           return insert(tx, userId, row.getUUID("family_id"))
-              .map(next -> new Session(userId, next, TokenIssuer.nowSecond()));
-        }))
+              .map(next -> new Session(userId, next, endedIn(locked)));
+        })))
         .compose(rotated -> rotated != null ? Future.succeededFuture(rotated)
             // a used token came back: its family is in two hands, so none of it works any more
             : withdrawFamily(hash).compose(v -> Future.failedFuture(new ApiException(400, "invalid_grant",

@@ -61,8 +61,8 @@ public final class StoredRevocations {
    * held: a refresh or sign-in holding it share locked is waited for, and the deletion then sees the token it made (a
    * deletion waiting on the token's own row read the tokens as they were before the wait, and missed it).
    */
-  public static Future<Long> endSessions(Vertx vertx, SqlClient tx, UUID userId) {
-    return SessionEnds.next(vertx, tx, userId)
+  public static Future<Long> endSessions(SqlClient tx, UUID userId) {
+    return SessionEnds.next(tx, userId)
         .compose(second -> tx.preparedQuery("UPDATE org.users SET sessions_ended_at = to_timestamp($2) WHERE id = $1")
             .execute(Tuple.of(userId, second))
             .compose(ended -> RefreshTokens.withdrawAll(tx, userId))

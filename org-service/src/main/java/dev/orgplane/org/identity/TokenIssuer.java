@@ -12,12 +12,15 @@ import java.util.UUID;
 public final class TokenIssuer {
 
   private final SigningKeyStore keys;
+  private final TokenRevocations revocations;
   private final String issuer;
   private final String audience;
   private final long lifetimeSeconds;
 
-  public TokenIssuer(SigningKeyStore keys, String issuer, String audience, long lifetimeSeconds) {
+  public TokenIssuer(SigningKeyStore keys, TokenRevocations revocations, String issuer, String audience,
+      long lifetimeSeconds) {
     this.keys = keys;
+    this.revocations = revocations;
     this.issuer = issuer;
     this.audience = audience;
     this.lifetimeSeconds = lifetimeSeconds;
@@ -39,6 +42,16 @@ public final class TokenIssuer {
     return System.currentTimeMillis() / 1000;
   }
 
+  /**
+   * The second a token for {@code subject} is stamped with: the clock's, or a later end of their sessions, which
+   * falls on the next second ({@link SessionEnds}) and may not have begun yet; a token issued after an end is good.
+   * This process knows the ends made here (and the others' after a reload): sessions, which may be opened on any
+   * instance, read theirs from the user's row.
+   */
+  private long issuedAt(String subject, long sessionsEndedAt) {
+    return Math.max(Math.max(nowSecond(), sessionsEndedAt), revocations.sessionsEndedAt(subject));
+  }
+
   /** The OAuth 2.0 token response for {@code subject}, optionally scoped to one organization. */
   public JsonObject tokenResponse(String subject, UUID orgScope) {
     return tokenResponse(subject, orgScope, null);
@@ -49,12 +62,12 @@ public final class TokenIssuer {
    * credential ends the token too.
    */
   public JsonObject tokenResponse(String subject, UUID orgScope, UUID credential) {
-    return tokenResponse(subject, orgScope, credential, nowSecond());
+    return tokenResponse(subject, orgScope, credential, issuedAt(subject, 0));
   }
 
   /** An access token stamped {@code issuedAt}: a session's, whose second was taken under its user's row lock. */
   JsonObject tokenResponse(RefreshTokens.Session session) {
-    return tokenResponse(session.userId().toString(), null, null, session.issuedAt())
+    return tokenResponse(session.userId().toString(), null, null, issuedAt(session.userId().toString(), session.sessionsEndedAt()))
         .put("refresh_token", session.refreshToken());
   }
 

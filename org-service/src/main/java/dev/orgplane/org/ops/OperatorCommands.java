@@ -56,6 +56,6 @@ public final class OperatorCommands {
         .execute(Tuple.of(email))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(new IllegalArgumentException("no user with email " + email))
-            : StoredRevocations.endSessions(vertx, tx, rows.iterator().next().getUUID("id")).mapEmpty()));
+            : StoredRevocations.endSessions(tx, rows.iterator().next().getUUID("id")).mapEmpty()));
   }
 }

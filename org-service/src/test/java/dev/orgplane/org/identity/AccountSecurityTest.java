@@ -15,6 +15,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class AccountSecurityTest extends OrgServiceTest {
@@ -114,6 +117,32 @@ class AccountSecurityTest extends OrgServiceTest {
     assertEquals(200, other.get("/v1/users/me", bystander.token()).statusCode(), "other people's tokens are untouched");
     assertEquals(200, other.get("/v1/users/me", here.token(user.email(), "password-leaver-123")).statusCode(),
         "signing in again works");
+  }
+
+  /**
+   * An end of sessions takes the next second without waiting for it: twelve people signing out everywhere at once
+   * through a pool of four connections used to hold each connection until the next second began, three seconds in
+   * all, while every other request queued behind them.
+   */
+  @Test
+  void endsOfSessionsHoldNoConnectionWaitingForTheNextSecond() throws Exception {
+    var users = IntStream.range(0, 12).mapToObj(i -> org.newUser("crowd" + i)).toList();
+    var threads = Executors.newFixedThreadPool(users.size());
+    try {
+      long started = System.nanoTime();
+      var answers = users.stream().map(user -> CompletableFuture.supplyAsync(() -> signOutEverywhere(user.token()),
+          threads)).toList();
+      answers.forEach(answer -> assertEquals(204, answer.join().statusCode()));
+      long millis = (System.nanoTime() - started) / 1_000_000;
+
+      assertTrue(millis < 1_500, "twelve sign-outs took " + millis + " ms");
+      var back = users.get(0);
+      var fresh = org.token(back.email(), "password-crowd0-123");
+      assertEquals(200, org.get("/v1/users/me", fresh).statusCode(), "a sign-in right after the end is good");
+      assertProblem(org.get("/v1/users/me", back.token()), 401, "invalid_token");
+    } finally {
+      threads.shutdown();
+    }
   }
 
   private static HttpResponse<Buffer> signOutEverywhere(OrgServiceHarness service, String token) {
