@@ -79,6 +79,18 @@ public final class AuditLog {
     return INSERT + "SELECT " + values(first) + " FROM " + relation;
   }
 
+  /**
+   * {@link #insertFor} for an action that is a hook event: the CTEs {@code audited}, {@code events} and {@code
+   * delivered}, to go in a statement's WITH list, that audit one event per row of {@code relation} and queue each for
+   * the organization's subscribed hooks, as {@link #record} does; their parameters, numbered from {@code $first},
+   * are {@link #hookEventValues}.
+   */
+  public static String hookEventFor(String relation, int first) {
+    return "audited AS (" + insertFor(relation, first) + " RETURNING org_id, action, target, details), "
+        + "events AS (SELECT org_id, gen_random_uuid() AS id, action AS event, target, details FROM audited), "
+        + "delivered AS (" + HookOutbox.deliveriesOf("events", first + 7) + ")";
+  }
+
   private static final String INSERT =
       "INSERT INTO org.audit_events (org_id, actor, action, target, details, request_id, job_id) ";
   /** The events as given, numbered; an organization's hook events among them are queued for its hooks. */
@@ -104,9 +116,19 @@ public final class AuditLog {
   public static Object[] values(RoutingContext ctx, UUID orgId, String actor, String action, String target,
       JsonObject details) {
     if (orgId != null && HookEvents.CATALOG.contains(action)) {
-      throw new IllegalArgumentException(action + " is a hook event: record it with AuditLog.record");
+      throw new IllegalArgumentException(action + " is a hook event: record it with AuditLog.record or hookEventFor");
     }
     return new Object[] {orgId, actor, action, target, details, RequestIds.of(ctx), jobId(ctx)};
+  }
+
+  /** The parameters of {@link #hookEventFor}: those of {@link #values}, and when the event occurred. */
+  public static Object[] hookEventValues(RoutingContext ctx, UUID orgId, String actor, String action, String target,
+      JsonObject details) {
+    if (!HookEvents.CATALOG.contains(action)) {
+      throw new IllegalArgumentException(action + " is no hook event: audit it with insertFor");
+    }
+    return new Object[] {orgId, actor, action, target, details, RequestIds.of(ctx), jobId(ctx),
+        Instant.now().toString()};
   }
 
   /** The job the request says it belongs to; a header that is no UUID says nothing. */
