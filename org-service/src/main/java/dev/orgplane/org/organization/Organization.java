@@ -8,16 +8,19 @@ import java.util.UUID;
 
 /**
  * A tenant. {@code version} grows with every change and is the ETag clients send in If-Match;
- * {@code provisionedFrom} ({templateId, jobId}) is set when the provisioning engine made it.
+ * {@code provisionedFrom} ({templateId, jobId}) is set when the provisioning engine made it. A disabled one
+ * says who disabled it ({@code disabledBy}, a {@link DisableLevel}), when, and why if they said.
  */
 public record Organization(UUID id, String name, String title, String description, String avatar, String email,
-    String website, JsonObject metadata, UUID groupId, String state, int version, JsonObject provisionedFrom,
-    OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+    String website, JsonObject metadata, UUID groupId, String state, String disabledBy, OffsetDateTime disabledAt,
+    String disabledReason, int version, JsonObject provisionedFrom, OffsetDateTime createdAt,
+    OffsetDateTime updatedAt) {
 
   public static final Function<Row, Organization> MAPPER = row -> new Organization(row.getUUID("id"),
       row.getString("name"), row.getString("title"), row.getString("description"), row.getString("avatar"),
       row.getString("email"), row.getString("website"), row.getJsonObject("metadata"), row.getUUID("group_id"),
-      row.getString("state"), row.getInteger("version"), row.getJsonObject("provisioned_from"),
+      row.getString("state"), row.getString("disabled_by"), row.getOffsetDateTime("disabled_at"),
+      row.getString("disabled_reason"), row.getInteger("version"), row.getJsonObject("provisioned_from"),
       row.getOffsetDateTime("created_at"),
       row.getOffsetDateTime("updated_at"));
 

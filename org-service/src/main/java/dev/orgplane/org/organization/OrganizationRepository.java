@@ -72,14 +72,6 @@ final class OrganizationRepository {
         .map(rows -> rows.iterator().next());
   }
 
-  static Future<Organization> setState(SqlClient tx, UUID id, String state) {
-    return tx.preparedQuery("UPDATE org.organizations SET state = $2, version = version + 1, updated_at = now() "
-            + "WHERE id = $1 RETURNING *")
-        .mapping(Organization.MAPPER)
-        .execute(Tuple.of(id, state))
-        .map(rows -> rows.iterator().next());
-  }
-
   /**
    * Deletes the organization; memberships and custom roles go with it (ON DELETE CASCADE), and so does the group made
    * for it, unless another organization has joined that group since.

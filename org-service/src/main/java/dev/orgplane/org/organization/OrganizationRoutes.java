@@ -10,7 +10,6 @@ import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.Caller;
-import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.group.GroupAccess;
 import dev.orgplane.org.metaschema.MetaSchemas;
@@ -27,7 +26,7 @@ import java.util.ArrayList;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Create, read, list, update, delete, disable and enable organizations. */
+/** Create, read, list, update and delete organizations; disabling and enabling are {@link OrganizationStateRoutes}. */
 public final class OrganizationRoutes {
 
   private final Pool pool;
@@ -49,8 +48,7 @@ public final class OrganizationRoutes {
     router.get("/v1/organizations/:org").handler(this::get);
     router.patch("/v1/organizations/:org").handler(this::update);
     router.delete("/v1/organizations/:org").handler(this::delete);
-    router.post("/v1/organizations/:org/disable").handler(ctx -> setState(ctx, "disabled"));
-    router.post("/v1/organizations/:org/enable").handler(ctx -> setState(ctx, "enabled"));
+    new OrganizationStateRoutes(pool).mount(router);
   }
 
   /**
@@ -196,24 +194,7 @@ public final class OrganizationRoutes {
         .onFailure(ctx::fail);
   }
 
-  /**
-   * Disables or enables the organization; one already in that state is answered as it is, as adding a member twice
-   * is: no new version, no event (until session 19 each repeat bumped the ETag and wrote another event).
-   */
-  private void setState(RoutingContext ctx, String state) {
-    var principal = BearerAuth.principal(ctx);
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
-                PermissionCatalog.ORG_DISABLE, true)
-            .compose((OrgAccess access) -> state.equals(access.organization().state())
-                ? Future.succeededFuture(access.organization())
-                : OrganizationRepository.setState(tx, access.orgId(), state)
-                    .compose(org -> AuditLog.record(tx, ctx, org.id(), principal.subject(),
-                        "organization." + state, "organization:" + org.id(), new JsonObject()).map(org))))
-        .onSuccess(org -> respond(ctx, org))
-        .onFailure(ctx::fail);
-  }
-
-  private static void respond(RoutingContext ctx, Organization org) {
+  static void respond(RoutingContext ctx, Organization org) {
     ctx.response().putHeader("ETag", org.etag());
     Replies.json(ctx, 200, org.toJson());
   }
