@@ -54,13 +54,14 @@ public final class GroupRoutes {
   private void create(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var body = RequestBody.of(ctx, Set.of("name"));
-    var name = body.requiredString("name", 256);
+    var name = GroupName.read(body);
     body.validate();
     var key = CreateKeys.generate();
     pool.withTransaction(tx -> AccessPolicy.requirePlatformAdmin(tx, principal)
             .compose(caller -> GroupRepository.insert(tx, name, GroupAccess.hash(key)))
             .compose(group -> AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.created",
                 "organization_group:" + group.id(), new JsonObject().put("name", name)).map(group)))
+        .recover(GroupName::taken)
         .onSuccess(group -> Replies.created(ctx, "/v1/organization-groups/" + group.id(),
             group.toJson().put("createKey", key)))
         .onFailure(ctx::fail);

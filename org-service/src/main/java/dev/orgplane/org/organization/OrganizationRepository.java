@@ -40,13 +40,21 @@ final class OrganizationRepository {
         .map(rows -> rows.size() == 0 ? Optional.<Organization>empty() : Optional.of(rows.iterator().next()));
   }
 
+  /**
+   * An organization's own group is named after it, unless a group has that name already (group names are unique
+   * regardless of case: a platform admin's group, or the group of an organization since renamed): then its id follows
+   * the name, as V27 named the groups that shared one.
+   */
+  private static final String GROUP_NAME = "CASE WHEN EXISTS (SELECT 1 FROM org.organization_groups g "
+      + "WHERE lower(g.name) = lower($2::text)) THEN $2::text || '-' || $10::uuid::text ELSE $2::text END";
+
   private static final String CREATE = createSql("SELECT 1");
   private static final String CREATE_BY_CALLER = createSql("SELECT 1 FROM org.users WHERE id = $12 AND NOT provisioner");
 
   private static String createSql(String allowed) {
     return "WITH allowed AS (" + allowed + "), "
-        + "new_group AS (INSERT INTO org.organization_groups (id, name, made_for_organization) SELECT $10, $2, true "
-        + "FROM allowed "
+        + "new_group AS (INSERT INTO org.organization_groups (id, name, made_for_organization) SELECT $10, "
+        + GROUP_NAME + ", true FROM allowed "
         + "WHERE $10::uuid IS NOT NULL), "
         + "created AS (INSERT INTO org.organizations (id, name, title, description, avatar, email, website, metadata, "
         + "group_id, provisioned_from) SELECT $1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, $10), $11 FROM allowed "

@@ -103,7 +103,7 @@ class SetupObjectsOrganizationTest {
   private UUID organization() {
     var group = UUID.randomUUID();
     var org = UUID.randomUUID();
-    PgFixture.execute(db, "INSERT INTO org.organization_groups (id, name) VALUES ('" + group + "', 'g')",
+    PgFixture.execute(db, "INSERT INTO org.organization_groups (id, name) VALUES ('" + group + "', 'g-" + group + "')",
         "INSERT INTO org.organizations (id, name, title, group_id) VALUES ('" + org + "', 'o-" + org + "', 'O', '"
             + group + "')");
     return org;
