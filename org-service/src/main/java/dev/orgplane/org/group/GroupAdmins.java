@@ -22,7 +22,7 @@ public final class GroupAdmins {
   }
 
   private static Future<Void> existingGroup(SqlClient tx, UUID groupId) {
-    return GroupRepository.visible(tx, groupId, new UUID(0, 0), true).compose(group -> group.isPresent()
+    return GroupRepository.visible(tx, groupId, new UUID(0, 0), true, true).compose(group -> group.isPresent()
         ? Future.succeededFuture()
         : Future.failedFuture(new IllegalArgumentException("no organization group " + groupId)));
   }

@@ -27,10 +27,47 @@ final class GroupRepository {
 
   /** The group if the user may see it: a platform admin sees all, a group admin their own. */
   static Future<Optional<OrganizationGroup>> visible(SqlClient client, UUID groupId, UUID userId, boolean platformAdmin) {
+    return visible(client, groupId, userId, platformAdmin, false);
+  }
+
+  /**
+   * {@link #visible(SqlClient, UUID, UUID, boolean)}, with {@code lock} holding the row for the caller's change: a
+   * change compares the caller's {@code If-Match} with the group as it stays, and a deletion waits for changes under
+   * way and makes them find the group gone (an admin granted meanwhile was a foreign key failure, 500), and the other
+   * way round.
+   */
+  static Future<Optional<OrganizationGroup>> visible(SqlClient client, UUID groupId, UUID userId, boolean platformAdmin,
+      boolean lock) {
     return client.preparedQuery("SELECT g.* FROM org.organization_groups g WHERE g.id = $1 AND ($3 OR EXISTS "
-            + "(SELECT 1 FROM org.group_admins ga WHERE ga.group_id = g.id AND ga.user_id = $2))")
+            + "(SELECT 1 FROM org.group_admins ga WHERE ga.group_id = g.id AND ga.user_id = $2))"
+            + (lock ? " FOR UPDATE OF g" : ""))
         .execute(Tuple.of(groupId, userId, platformAdmin))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(OrganizationGroup.MAPPER.apply(rows.iterator().next())));
+  }
+
+  static Future<OrganizationGroup> rename(SqlClient tx, UUID groupId, String name) {
+    return tx.preparedQuery("UPDATE org.organization_groups SET name = $2 WHERE id = $1 RETURNING *")
+        .execute(Tuple.of(groupId, name))
+        .map(rows -> OrganizationGroup.MAPPER.apply(rows.iterator().next()));
+  }
+
+  /**
+   * Deletes the group, its admins (ON DELETE CASCADE) and its create key (a column of the row), unless it holds an
+   * organization; answers whether it did. The caller holds the group's row: an organization joining it meanwhile
+   * holds it too (its foreign key), so one waits for the other.
+   */
+  static Future<Boolean> deleteIfEmpty(SqlClient tx, UUID groupId) {
+    return tx.preparedQuery("DELETE FROM org.organization_groups g WHERE g.id = $1 "
+            + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id)")
+        .execute(Tuple.of(groupId)).map(rows -> rows.rowCount() > 0);
+  }
+
+  /** A page of the group's admins, in user id order (the primary key's). */
+  static Future<List<GroupAdmin>> admins(SqlClient client, UUID groupId, UUID after, int fetchSize) {
+    return client.preparedQuery("SELECT u.id, u.email, u.name FROM org.group_admins ga JOIN org.users u "
+            + "ON u.id = ga.user_id WHERE ga.group_id = $1 AND ga.user_id > $2 ORDER BY ga.user_id LIMIT $3")
+        .execute(Tuple.of(groupId, after, fetchSize))
+        .map(rows -> collect(rows, GroupAdmin.MAPPER));
   }
 
   /**

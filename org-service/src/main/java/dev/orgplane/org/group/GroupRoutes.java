@@ -1,6 +1,7 @@
 package dev.orgplane.org.group;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
@@ -25,10 +26,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Organization groups. Platform admins create groups and appoint their admins (never anyone
- * else: a group's own users cannot grant or remove a group admin); group admins see their groups'
- * organizations and obtain tokens scoped to any one of them. Create keys are shown once and stored
- * only as hashes.
+ * Organization groups. Platform admins create and delete groups and appoint their admins (never anyone
+ * else: a group's own users cannot grant or remove a group admin); group admins rename their groups, see their
+ * admins and organizations and obtain tokens scoped to any one of them. Create keys are shown once and stored
+ * only as hashes. Outsiders are told a group does not exist, whether it does or not.
  */
 public final class GroupRoutes {
 
@@ -44,6 +45,9 @@ public final class GroupRoutes {
     router.post("/v1/organization-groups").handler(this::create);
     router.get("/v1/organization-groups").handler(this::list);
     router.get("/v1/organization-groups/:gid").handler(this::get);
+    router.patch("/v1/organization-groups/:gid").handler(this::rename);
+    router.delete("/v1/organization-groups/:gid").handler(this::delete);
+    router.get("/v1/organization-groups/:gid/admins").handler(this::admins);
     router.post("/v1/organization-groups/:gid/create-key").handler(this::rotateKey);
     router.get("/v1/organization-groups/:gid/organizations").handler(this::organizations);
     router.put("/v1/organization-groups/:gid/admins/:uid").handler(this::grantAdmin);
@@ -81,6 +85,53 @@ public final class GroupRoutes {
     visibleGroup(ctx).onSuccess(group -> EntityTags.reply(ctx, group.toJson())).onFailure(ctx::fail);
   }
 
+  /** Renames the group; a name it has already is no change (no event). */
+  private void rename(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
+    var body = RequestBody.of(ctx, Set.of("name"));
+    var name = GroupName.read(body);
+    body.validate();
+    pool.withTransaction(tx -> visibleGroup(tx, principal, groupId, true)
+            .compose(group -> {
+              requireMatch(ctx, group);
+              return name.equals(group.name()) ? Future.succeededFuture(group)
+                  : GroupRepository.rename(tx, groupId, name)
+                      .compose(renamed -> AuditLog.record(tx, ctx, null, principal.subject(),
+                          "organization_group.renamed", "organization_group:" + groupId, new JsonObject().put("name",
+                              new JsonObject().put("before", group.name()).put("after", name))).map(renamed));
+            }))
+        .recover(GroupName::taken)
+        .onSuccess(group -> EntityTags.reply(ctx, group.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  /** Deletes an empty group (platform admins only): a group's organizations would be left without one. */
+  private void delete(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
+    pool.withTransaction(tx -> platformAdminsGroup(tx, principal, groupId)
+            .compose(group -> {
+              requireMatch(ctx, group);
+              return GroupRepository.deleteIfEmpty(tx, groupId).compose(deleted -> deleted
+                  ? AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.deleted",
+                      "organization_group:" + groupId, new JsonObject().put("name", group.name()))
+                  : Future.failedFuture(ApiException.conflict("group_not_empty",
+                      "The group still holds organizations; a group is deleted once it holds none.")));
+            }))
+        .onSuccess(v -> Replies.noContent(ctx))
+        .onFailure(ctx::fail);
+  }
+
+  private void admins(RoutingContext ctx) {
+    var page = PageRequest.of(ctx);
+    var after = page.afterId();
+    visibleGroup(ctx)
+        .compose(group -> GroupRepository.admins(pool, group.id(), after, page.fetchSize()))
+        .onSuccess(admins -> ctx.json(page.page(admins, GroupAdmin::toJson, admin -> admin.userId().toString())))
+        .onFailure(ctx::fail);
+  }
+
   private void rotateKey(RoutingContext ctx) {
     var key = CreateKeys.generate();
     var principal = BearerAuth.principal(ctx);
@@ -112,10 +163,8 @@ public final class GroupRoutes {
     var principal = BearerAuth.principal(ctx);
     var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
-    pool.withTransaction(tx -> AccessPolicy.requirePlatformAdmin(tx, principal)
-            .compose(caller -> GroupRepository.visible(tx, groupId, caller.userId(), true))
-            .compose(group -> group.isEmpty() ? Future.failedFuture(groupNotFound()) : Future.succeededFuture())
-            .compose(v -> grant
+    pool.withTransaction(tx -> platformAdminsGroup(tx, principal, groupId)
+            .compose(group -> grant
                 ? requirePerson(tx, userId).compose(person -> GroupRepository.addAdmin(tx, groupId, userId))
                 : GroupRepository.removeAdmin(tx, groupId, userId).compose(removed -> removed
                     ? Future.<Void>succeededFuture()
@@ -158,11 +207,31 @@ public final class GroupRoutes {
   }
 
   private Future<OrganizationGroup> visibleGroup(RoutingContext ctx) {
-    var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
-    return AccessPolicy.caller(pool, BearerAuth.principal(ctx))
+    return visibleGroup(pool, BearerAuth.principal(ctx), Ids.uuid(ctx.pathParam("gid"), "gid"), false);
+  }
+
+  /** The group if the caller runs it (or is a platform admin), else 404: outsiders learn nothing of it. */
+  private static Future<OrganizationGroup> visibleGroup(SqlClient client, Principal principal, UUID groupId,
+      boolean lock) {
+    return AccessPolicy.caller(client, principal)
         .compose((Caller caller) -> caller.scoped() ? Future.succeededFuture(Optional.<OrganizationGroup>empty())
-            : GroupRepository.visible(pool, groupId, caller.userId(), caller.platformAdmin()))
-        .compose(group -> group.isPresent() ? Future.succeededFuture(group.get()) : Future.failedFuture(groupNotFound()));
+            : GroupRepository.visible(client, groupId, caller.userId(), caller.platformAdmin(), lock))
+        .map(group -> group.orElseThrow(GroupRoutes::groupNotFound));
+  }
+
+  /**
+   * The group, held for a change only platform admins make: anyone else is refused (403) before the group is looked
+   * up, so the refusal tells nothing of it.
+   */
+  private static Future<OrganizationGroup> platformAdminsGroup(SqlClient tx, Principal principal, UUID groupId) {
+    return AccessPolicy.requirePlatformAdmin(tx, principal)
+        .compose(caller -> GroupRepository.visible(tx, groupId, caller.userId(), true, true))
+        .map(group -> group.orElseThrow(GroupRoutes::groupNotFound));
+  }
+
+  /** Honours If-Match: a client that read an older name must not overwrite a newer one, nor delete what it missed. */
+  private static void requireMatch(RoutingContext ctx, OrganizationGroup current) {
+    EntityTags.requireMatch(ctx, current.toJson(), "The organization group");
   }
 
   private static ApiException groupNotFound() {

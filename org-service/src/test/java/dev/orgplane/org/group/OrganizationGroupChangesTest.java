@@ -1,44 +1,63 @@
 package dev.orgplane.org.group;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static dev.orgplane.org.group.GroupCalls.GROUPS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.sql.DriverManager;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The names of organization groups. */
+/** Naming, renaming and deleting organization groups, and listing their admins. */
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrganizationGroupChangesTest {
 
-  private static final String GROUPS = "/v1/organization-groups";
-
   private OrgServiceHarness org;
+  private GroupCalls calls;
   private String platformAdmin;
 
   @BeforeAll
   void start(Vertx vertx) {
     org = OrgServiceHarness.start(vertx);
-    platformAdmin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    calls = GroupCalls.of(org);
+    platformAdmin = calls.platformAdmin();
   }
 
   private static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  private HttpResponse<Buffer> create(String name) {
-    return org.post(GROUPS, platformAdmin, new JsonObject().put("name", name));
+  private HttpResponse<Buffer> rename(String groupId, String token, String name) {
+    return org.send(HttpMethod.PATCH, GROUPS + "/" + groupId, token, new JsonObject().put("name", name));
+  }
+
+  private static MultiMap ifMatch(String tag) {
+    return MultiMap.caseInsensitiveMultiMap().add("If-Match", tag);
+  }
+
+  private long audited(String action, String groupId) {
+    return PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.audit_events WHERE action = '" + action
+        + "' AND target = 'organization_group:" + groupId + "'");
   }
 
   private static String fieldError(HttpResponse<Buffer> response) {
@@ -48,26 +67,179 @@ class OrganizationGroupChangesTest {
   @Test
   void namesAreTrimmedAndTakenRegardlessOfCase() {
     var name = unique("Acme Tenants");
-    var created = create("  " + name + "\t");
+    var created = calls.create("  " + name + "\t");
     assertEquals(201, created.statusCode(), created.bodyAsString());
     assertEquals(name, created.bodyAsJsonObject().getString("name"));
     for (var same : List.of(name, name.toUpperCase(), " " + name.toLowerCase() + " ")) {
-      assertProblem(create(same), 409, "organization_group_name_taken");
+      assertProblem(calls.create(same), 409, "organization_group_name_taken");
     }
     var longest = "n".repeat(GroupName.MAX_LENGTH - 8) + UUID.randomUUID().toString().substring(0, 8);
-    assertEquals(201, create("  " + longest + "  ").statusCode(), "the limit is the trimmed name's");
+    assertEquals(201, calls.create("  " + longest + "  ").statusCode(), "the limit is the trimmed name's");
   }
 
   @Test
   void aBlankOrOverLongNameIsRefusedByField() {
     for (var blank : List.of("", "   ", "\t\n")) {
-      var refused = create(blank);
+      var refused = calls.create(blank);
       assertProblem(refused, 400, "validation_failed");
       assertEquals("must not be blank", fieldError(refused));
     }
-    var tooLong = create("x".repeat(GroupName.MAX_LENGTH + 1));
+    var tooLong = calls.create("x".repeat(GroupName.MAX_LENGTH + 1));
     assertProblem(tooLong, 400, "validation_failed");
     assertEquals("must be at most 256 characters", fieldError(tooLong));
+  }
+
+  @Test
+  void aGroupAdminOrAPlatformAdminRenamesTheGroup() {
+    var gid = calls.newGroup().getString("id");
+    var admin = org.newUser("renaming-admin");
+    calls.appoint(gid, admin.id());
+
+    var byAdmin = unique("Renamed");
+    var renamed = rename(gid, admin.token(), " " + byAdmin + " ");
+    assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+    assertEquals(byAdmin, renamed.bodyAsJsonObject().getString("name"));
+    var read = org.get(GROUPS + "/" + gid, admin.token());
+    assertEquals(byAdmin, read.bodyAsJsonObject().getString("name"));
+    assertEquals(read.getHeader("ETag"), renamed.getHeader("ETag"), "the answer is the group as it is now");
+    assertEquals(1, audited("organization_group.renamed", gid));
+
+    assertEquals(200, rename(gid, admin.token(), byAdmin.toUpperCase()).statusCode(), "its own name in other case");
+    assertEquals(200, rename(gid, platformAdmin, byAdmin).statusCode());
+    assertEquals(3, audited("organization_group.renamed", gid));
+    assertEquals(200, rename(gid, platformAdmin, byAdmin).statusCode());
+    assertEquals(3, audited("organization_group.renamed", gid), "a name it has already is no change");
+  }
+
+  @Test
+  void aRenameNeedsAFreeValidNameAndTheCurrentTag() {
+    var gid = calls.newGroup().getString("id");
+    var other = calls.newGroup().getString("name");
+    var before = org.get(GROUPS + "/" + gid, platformAdmin);
+    var tag = before.getHeader("ETag");
+
+    assertProblem(rename(gid, platformAdmin, other.toLowerCase()), 409, "organization_group_name_taken");
+    assertProblem(rename(gid, platformAdmin, "  "), 400, "validation_failed");
+    for (var bad : List.of(new JsonObject(), new JsonObject().put("name", "ok").put("createKey", "ock_x"),
+        new JsonObject().put("name", 12))) {
+      assertProblem(org.send(HttpMethod.PATCH, GROUPS + "/" + gid, platformAdmin, bad), 400, "validation_failed");
+    }
+    assertProblem(org.send(HttpMethod.PATCH, GROUPS + "/" + gid, platformAdmin,
+        new JsonObject().put("name", unique("Stale")), ifMatch("\"an-older-tag\"")), 412, "precondition_failed");
+    assertEquals(before.bodyAsString(), org.get(GROUPS + "/" + gid, platformAdmin).bodyAsString(), "nothing changed");
+
+    var current = org.send(HttpMethod.PATCH, GROUPS + "/" + gid, platformAdmin,
+        new JsonObject().put("name", unique("Fresh")), ifMatch(tag));
+    assertEquals(200, current.statusCode(), current.bodyAsString());
+    assertNotEquals(tag, current.getHeader("ETag"));
+  }
+
+  /** Outsiders are told the group does not exist, as its reads tell them; platform admins learn it does not. */
+  @Test
+  void outsidersNeitherRenameNorListAdmins() {
+    var gid = calls.newGroup().getString("id");
+    var outsider = org.newUser("outsider");
+    var admin = org.newUser("scoped-admin");
+    calls.appoint(gid, admin.id());
+    var orgId = org.send(HttpMethod.POST, "/v1/organizations", admin.token(), new JsonObject()
+        .put("name", unique("scoped")).put("title", "t").put("groupId", gid)).bodyAsJsonObject().getString("id");
+    var scoped = org.post(GROUPS + "/" + gid + "/organizations/" + orgId + "/token", admin.token(), null)
+        .bodyAsJsonObject().getString("access_token");
+
+    for (var token : List.of(outsider.token(), scoped)) {
+      assertProblem(rename(gid, token, unique("Taken over")), 404, "organization_group_not_found");
+      assertProblem(org.get(GROUPS + "/" + gid + "/admins", token), 404, "organization_group_not_found");
+    }
+    var unknown = UUID.randomUUID().toString();
+    assertProblem(rename(unknown, platformAdmin, unique("Nobody")), 404, "organization_group_not_found");
+    assertProblem(org.get(GROUPS + "/" + unknown + "/admins", platformAdmin), 404, "organization_group_not_found");
+    assertProblem(org.get(GROUPS + "/not-an-id/admins", platformAdmin), 400, "validation_failed");
+  }
+
+  @Test
+  void theAdminListPagesThroughTheGroupsAdmins() {
+    var gid = calls.newGroup().getString("id");
+    var admins = List.of(org.newUser("first"), org.newUser("second"), org.newUser("third"));
+    admins.forEach(admin -> calls.appoint(gid, admin.id()));
+    var bystander = calls.newGroup().getString("id");
+    calls.appoint(bystander, org.newUser("elsewhere").id());
+
+    var first = org.get(GROUPS + "/" + gid + "/admins?limit=2", admins.get(0).token()).bodyAsJsonObject();
+    assertEquals(2, first.getJsonArray("items").size());
+    var rest = org.get(GROUPS + "/" + gid + "/admins?limit=2&cursor=" + first.getString("nextCursor"), platformAdmin)
+        .bodyAsJsonObject();
+    assertNull(rest.getString("nextCursor"));
+    var listed = org.allPages(GROUPS + "/" + gid + "/admins", platformAdmin, 2);
+    var expected = admins.stream().sorted((a, b) -> UUID.fromString(a.id()).compareTo(UUID.fromString(b.id())))
+        .map(a -> new JsonObject().put("userId", a.id()).put("email", a.email()).put("name", a.email().split("-")[0]))
+        .toList();
+    assertEquals(expected, listed, "every admin once, in id order, with email and name, and no one else");
+    assertEquals(expected.subList(0, 2), first.getJsonArray("items").stream().toList(), "the first page");
+
+    assertProblem(org.get(GROUPS + "/" + gid + "/admins?cursor=bm90LWFuLWlk", platformAdmin), 400, "invalid_cursor");
+    assertProblem(org.get(GROUPS + "/" + gid + "/admins?limit=0", platformAdmin), 400, "invalid_limit");
+  }
+
+  @Test
+  void onlyAPlatformAdminDeletesAGroupAndOnlyAnEmptyOne() {
+    var group = calls.newGroup();
+    var gid = group.getString("id");
+    var admin = org.newUser("deleted-groups-admin");
+    calls.appoint(gid, admin.id());
+    var owner = org.newUser("tenant-owner");
+    var tenant = org.send(HttpMethod.POST, "/v1/organizations", owner.token(), new JsonObject()
+            .put("name", unique("tenant")).put("title", "t").put("groupId", gid),
+        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey")))
+        .bodyAsJsonObject().getString("id");
+
+    for (var refused : List.of(admin.token(), owner.token())) {
+      assertProblem(org.send(HttpMethod.DELETE, GROUPS + "/" + gid, refused, null), 403, "forbidden");
+      assertProblem(org.send(HttpMethod.DELETE, GROUPS + "/" + UUID.randomUUID(), refused, null), 403, "forbidden");
+    }
+    assertProblem(org.send(HttpMethod.DELETE, GROUPS + "/" + UUID.randomUUID(), platformAdmin, null), 404,
+        "organization_group_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, GROUPS + "/" + gid, platformAdmin, null), 409, "group_not_empty");
+    assertEquals(200, org.get(GROUPS + "/" + gid, admin.token()).statusCode(), "the group and its admins stay");
+
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + tenant, owner.token(), null).statusCode());
+    assertProblem(org.send(HttpMethod.DELETE, GROUPS + "/" + gid, platformAdmin, null, ifMatch("\"stale\"")), 412,
+        "precondition_failed");
+    var tag = org.get(GROUPS + "/" + gid, platformAdmin).getHeader("ETag");
+    assertEquals(204, org.send(HttpMethod.DELETE, GROUPS + "/" + gid, platformAdmin, null, ifMatch(tag)).statusCode());
+
+    assertProblem(org.get(GROUPS + "/" + gid, platformAdmin), 404, "organization_group_not_found");
+    assertFalse(org.allPages(GROUPS, admin.token(), 500).stream().anyMatch(g -> gid.equals(g.getString("id"))));
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.group_admins WHERE group_id = '" + gid + "'"));
+    assertEquals(1, audited("organization_group.deleted", gid));
+    assertProblem(org.send(HttpMethod.POST, "/v1/organizations", owner.token(), new JsonObject()
+            .put("name", unique("late")).put("title", "t").put("groupId", gid),
+        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey"))), 403,
+        "create_key_invalid");
+    assertEquals(201, calls.create(group.getString("name")).statusCode(), "its name is free again");
+  }
+
+  /**
+   * An admin appointed while the group is being deleted waits for the deletion and finds the group gone (404):
+   * without the group's row held, the appointment failed on the foreign key, 500.
+   */
+  @Test
+  void anAppointmentDuringADeletionFindsTheGroupGone() throws Exception {
+    var gid = calls.newGroup().getString("id");
+    var person = org.newUser("too-late");
+    var db = org.db();
+    try (var deleting = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      deleting.setAutoCommit(false);
+      deleting.createStatement().execute("DELETE FROM org.organization_groups WHERE id = '" + gid + "'");
+      var appointment = CompletableFuture.supplyAsync(() -> org.send(HttpMethod.PUT,
+          GROUPS + "/" + gid + "/admins/" + person.id(), platformAdmin, null));
+      try {
+        appointment.get(500, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException waiting) {
+        // as it should: the deletion holds the group
+      }
+      deleting.commit();
+      assertProblem(appointment.get(10, TimeUnit.SECONDS), 404, "organization_group_not_found");
+    }
   }
 
   /**
@@ -78,7 +250,7 @@ class OrganizationGroupChangesTest {
   void anOrganizationsOwnGroupTakesAFreeName() {
     var owner = org.newUser("founder");
     var name = unique("clash");
-    assertEquals(201, create(name.toUpperCase()).statusCode());
+    assertEquals(201, calls.create(name.toUpperCase()).statusCode());
     var clashing = org.createOrg(owner.token(), name);
     assertEquals(name + "-" + clashing.getString("groupId"), groupName(clashing.getString("groupId")));
 

@@ -25,18 +25,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OrganizationGroupTest {
 
   private OrgServiceHarness org;
+  private GroupCalls calls;
   private String platformAdmin;
 
   @BeforeAll
   void start(Vertx vertx) {
     org = OrgServiceHarness.start(vertx);
-    platformAdmin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
-  }
-
-  private JsonObject newGroup() {
-    var created = org.post("/v1/organization-groups", platformAdmin, new JsonObject().put("name", "Group " + UUID.randomUUID()));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    return created.bodyAsJsonObject();
+    calls = GroupCalls.of(org);
+    platformAdmin = calls.platformAdmin();
   }
 
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> createOrgInGroup(String token,
@@ -47,11 +43,6 @@ class OrganizationGroupTest {
     }
     return org.send(HttpMethod.POST, "/v1/organizations", token, new JsonObject()
         .put("name", "g-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "t").put("groupId", groupId), headers);
-  }
-
-  private void appoint(String groupId, String userId) {
-    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + userId,
-        platformAdmin, null).statusCode());
   }
 
   private String scopedToken(String groupId, String organization, String token) {
@@ -79,7 +70,7 @@ class OrganizationGroupTest {
     var key = org.post("/v1/organization-groups/" + sharedGroup + "/create-key", platformAdmin, null).bodyAsJsonObject()
         .getString("createKey");
     assertEquals(201, createOrgInGroup(owner.token(), sharedGroup, key).statusCode());
-    var madeGroup = newGroup();
+    var madeGroup = calls.newGroup();
     var member = createOrgInGroup(owner.token(), madeGroup.getString("id"), madeGroup.getString("createKey"))
         .bodyAsJsonObject().getString("id");
     for (var id : List.of(founder.getString("id"), member)) {
@@ -93,7 +84,7 @@ class OrganizationGroupTest {
   /** Group admins are people: a service user or the provisioning engine would hold every organization of the group. */
   @Test
   void onlyAPersonBecomesAGroupAdmin() {
-    var groupId = newGroup().getString("id");
+    var groupId = calls.newGroup().getString("id");
     var owner = org.newUser("owner");
     var orgId = org.createOrg(owner.token(), "su-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     var serviceUser = org.post("/v1/organizations/" + orgId + "/service-users", owner.token(), new JsonObject()
@@ -105,14 +96,14 @@ class OrganizationGroupTest {
     }
     assertProblem(org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + UUID.randomUUID(),
         platformAdmin, null), 422, "unknown_users");
-    appoint(groupId, owner.id());
+    calls.appoint(groupId, owner.id());
   }
 
   @Test
   void onlyPlatformAdminsCreateGroupsAndTheKeyIsShownOnce() {
     var user = org.newUser("user");
     assertProblem(org.post("/v1/organization-groups", user.token(), new JsonObject().put("name", "x")), 403, "forbidden");
-    var group = newGroup();
+    var group = calls.newGroup();
     assertTrue(group.getString("createKey").startsWith("ock_"));
     var read = org.get("/v1/organization-groups/" + group.getString("id"), platformAdmin).bodyAsJsonObject();
     assertTrue(!read.containsKey("createKey"));
@@ -130,7 +121,7 @@ class OrganizationGroupTest {
 
   @Test
   void createKeyLetsAnyoneAddAnOrganizationUntilRotated() {
-    var group = newGroup();
+    var group = calls.newGroup();
     var user = org.newUser("tenant");
     var gid = group.getString("id");
     assertProblem(createOrgInGroup(user.token(), gid, null), 403, "create_key_invalid");
@@ -146,7 +137,7 @@ class OrganizationGroupTest {
 
   @Test
   void groupAdminActsInEveryOrganizationOfTheGroupAndGetsScopedTokens() {
-    var group = newGroup();
+    var group = calls.newGroup();
     var gid = group.getString("id");
     var owner = org.newUser("owner");
     var admin = org.newUser("groupadmin");
@@ -189,7 +180,7 @@ class OrganizationGroupTest {
 
   @Test
   void groupsAreInvisibleToOutsiders() {
-    var group = newGroup();
+    var group = calls.newGroup();
     var outsider = org.newUser("outsider");
     var gid = group.getString("id");
     assertProblem(org.get("/v1/organization-groups/" + gid, outsider.token()), 404, "organization_group_not_found");
@@ -205,12 +196,12 @@ class OrganizationGroupTest {
     var admin = org.newUser("runs-two");
     var run = new TreeSet<String>();
     for (int i = 0; i < 2; i++) {
-      var gid = newGroup().getString("id");
+      var gid = calls.newGroup().getString("id");
       run.add(gid);
       assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
           platformAdmin, null).statusCode());
     }
-    newGroup();
+    calls.newGroup();
     var first = org.get("/v1/organization-groups?limit=1", admin.token()).bodyAsJsonObject();
     var second = org.get("/v1/organization-groups?limit=1&cursor=" + first.getString("nextCursor"), admin.token())
         .bodyAsJsonObject();
@@ -224,10 +215,10 @@ class OrganizationGroupTest {
 
   @Test
   void aGroupAdminGetsNoTokenForAnotherGroupsOrganization() {
-    var mine = newGroup().getString("id");
-    var theirs = newGroup();
+    var mine = calls.newGroup().getString("id");
+    var theirs = calls.newGroup();
     var admin = org.newUser("admin-of-one");
-    appoint(mine, admin.id());
+    calls.appoint(mine, admin.id());
     var own = createOrgInGroup(admin.token(), mine, null).bodyAsJsonObject().getString("id");
     var foreign = createOrgInGroup(org.newUser("their-owner").token(), theirs.getString("id"),
         theirs.getString("createKey")).bodyAsJsonObject();
@@ -249,11 +240,11 @@ class OrganizationGroupTest {
 
   @Test
   void aGroupAdminCannotRemoveAnotherAdmin() {
-    var gid = newGroup().getString("id");
+    var gid = calls.newGroup().getString("id");
     var first = org.newUser("first-admin");
     var second = org.newUser("second-admin");
-    appoint(gid, first.id());
-    appoint(gid, second.id());
+    calls.appoint(gid, first.id());
+    calls.appoint(gid, second.id());
     var admins = "/v1/organization-groups/" + gid + "/admins/";
 
     assertProblem(org.send(HttpMethod.DELETE, admins + second.id(), first.token(), null), 403, "forbidden");
@@ -268,9 +259,9 @@ class OrganizationGroupTest {
 
   @Test
   void removingAnAdminNeedsTheGroupAndTheAdmin() {
-    var gid = newGroup().getString("id");
+    var gid = calls.newGroup().getString("id");
     var admin = org.newUser("kept-admin");
-    appoint(gid, admin.id());
+    calls.appoint(gid, admin.id());
     var plain = org.newUser("never-admin");
 
     assertProblem(org.send(HttpMethod.DELETE, "/v1/organization-groups/" + gid + "/admins/" + plain.id(),
@@ -284,9 +275,9 @@ class OrganizationGroupTest {
 
   @Test
   void aScopedTokenNeitherCreatesNorDeletesAccounts() {
-    var gid = newGroup().getString("id");
+    var gid = calls.newGroup().getString("id");
     var admin = org.newUser("account-maker");
-    appoint(gid, admin.id());
+    calls.appoint(gid, admin.id());
     var orgId = createOrgInGroup(admin.token(), gid, null).bodyAsJsonObject().getString("id");
     var email = "made-" + UUID.randomUUID() + "@test.local";
 
@@ -298,7 +289,7 @@ class OrganizationGroupTest {
         "the group admin's own token may");
 
     // a platform admin's token scoped to an organization carries no platform powers either
-    appoint(gid, org.get("/v1/users/me", platformAdmin).bodyAsJsonObject().getString("id"));
+    calls.appoint(gid, org.get("/v1/users/me", platformAdmin).bodyAsJsonObject().getString("id"));
     var person = org.newUser("kept-person");
     assertProblem(org.send(HttpMethod.DELETE, "/v1/users/" + person.id(), scopedToken(gid, orgId, platformAdmin), null),
         403, "forbidden");
