@@ -70,9 +70,13 @@ final class ApiOperations {
     if (schema == null) {
       return "sweep";
     }
+    if (schema.getValue("enum") instanceof JsonArray values) {
+      return values.getValue(0);
+    }
     var type = schema.getValue("type") instanceof String t ? t : "string";
     return switch (type) {
-      case "array" -> new JsonArray();
+      case "array" -> schema.getInteger("minItems", 0) == 0 ? new JsonArray()
+          : new JsonArray().add(value(field, resolve(schema.getJsonObject("items"))));
       case "object" -> new JsonObject();
       case "boolean" -> true;
       case "integer", "number" -> 1;

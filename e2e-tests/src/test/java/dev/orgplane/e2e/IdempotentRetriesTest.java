@@ -49,7 +49,8 @@ class IdempotentRetriesTest {
         org + "groups:batch", batchOf(new JsonObject().put("name", "batched").put("userIds", new JsonArray())),
         org + "queues:batch", batchOf(new JsonObject().put("name", "batched").put("workspaceId", ids.get("workspaces"))
             .put("schemaId", ids.get("schemas"))),
-        org + "hooks:batch", batchOf(new JsonObject().put("name", "batched").put("url", "https://hooks.example.com/b")));
+        org + "hooks:batch", batchOf(new JsonObject().put("name", "batched").put("url", "https://hooks.example.com/b")
+            .put("events", new JsonArray().add("queue.created"))));
   }
 
   private static JsonObject batchOf(JsonObject item) {

@@ -48,7 +48,8 @@ final class TenantFixture {
     ids.put("queues", ok(gateway.postJson(base + "/queues", owner, new JsonObject().put("name", "inbox")
         .put("workspaceId", ids.get("workspaces")).put("schemaId", ids.get("schemas")))).getString("id"));
     ids.put("hooks", ok(gateway.postJson(base + "/hooks", owner, new JsonObject().put("name", "notify")
-        .put("url", "https://hooks.example.com/a").put("queueIds", new JsonArray().add(ids.get("queues")))))
+        .put("url", "https://hooks.example.com/a").put("events", new JsonArray().add("queue.created"))
+        .put("queueIds", new JsonArray().add(ids.get("queues")))))
         .getString("id"));
     return ids;
   }

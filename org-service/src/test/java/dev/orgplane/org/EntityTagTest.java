@@ -88,7 +88,7 @@ class EntityTagTest extends OrgServiceTest {
             .put("schemaId", schema.substring(schema.lastIndexOf('/') + 1))),
         new JsonObject().put("name", "Outbox"), new JsonObject().put("name", "Stale"));
     honoursIfMatch(token, created(token, orgPath + "/hooks", new JsonObject().put("name", "notify")
-        .put("url", "https://hooks.example.com/a")), new JsonObject().put("name", "alert"),
+        .put("url", "https://hooks.example.com/a").put("events", new JsonArray().add("queue.created"))), new JsonObject().put("name", "alert"),
         new JsonObject().put("name", "Stale"));
   }
 

@@ -4,6 +4,7 @@ import dev.orgplane.kit.http.ApiException.FieldError;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -64,5 +65,25 @@ final class SetupInput {
       }
     }
     return row;
+  }
+
+  /**
+   * The rows (column-named, as read) of a kind with an event list that subscribe to no event, as errors at
+   * {@code path.apply(i) + field}: such a hook is well-formed but never called, and a missing list defaults to empty.
+   */
+  static List<FieldError> withoutEvents(SetupKind kind, List<JsonObject> rows, IntFunction<String> path) {
+    var events = kind.fields().stream().filter(f -> f.type() == SetupField.Type.EVENTS).findFirst();
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    var column = events.get().column();
+    var errors = new java.util.ArrayList<FieldError>();
+    for (int i = 0; i < rows.size(); i++) {
+      var list = rows.get(i).getJsonArray(column);
+      if (list == null || list.isEmpty()) {
+        errors.add(new FieldError(path.apply(i) + events.get().json(), "must name at least one event"));
+      }
+    }
+    return errors;
   }
 }

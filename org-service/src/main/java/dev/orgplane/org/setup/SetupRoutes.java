@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * The setup objects of an organization (workspaces, schemas, queues): list, create, get, patch,
@@ -183,8 +184,9 @@ public final class SetupRoutes {
   }
 
   private void batch(RoutingContext ctx, SetupKind kind) {
-    var rows = ImportBatch.read(ctx, (id, item) -> validated(kind, id, item, null)).stream()
+    var rows = ImportBatch.read(ctx, (id, item) -> wellFormed(kind, id, item, null)).stream()
         .map(ImportBatch.Item::value).toList();
+    requireEvents(kind, rows, i -> "items[" + i + "].");
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), rows)
@@ -255,13 +257,31 @@ public final class SetupRoutes {
         .recover(failure -> translate(failure, kind, ""));
   }
 
+  /** One object read from a request (create, replace, patch): 400 if malformed, 422 if a hook hears nothing. */
   private JsonObject validated(SetupKind kind, UUID id, JsonObject body, JsonObject current) {
+    var row = wellFormed(kind, id, body, current);
+    requireEvents(kind, List.of(row), i -> "");
+    return row;
+  }
+
+  private JsonObject wellFormed(SetupKind kind, UUID id, JsonObject body, JsonObject current) {
     var errors = new ArrayList<FieldError>();
     var row = SetupInput.read(kind, id, body, current, "", errors, false, allowPrivateUrls);
     if (!errors.isEmpty()) {
       throw ApiException.invalid("The " + kind.noun() + " is invalid.", errors);
     }
     return row;
+  }
+
+  /**
+   * A hook without events is well-formed but would never be called: 422 {@code no_events}, naming each such item.
+   * Checked apart from {@link #wellFormed}, whose 400 a batch reports for all its items at once.
+   */
+  private static void requireEvents(SetupKind kind, List<JsonObject> rows, IntFunction<String> path) {
+    var errors = SetupInput.withoutEvents(kind, rows, path);
+    if (!errors.isEmpty()) {
+      throw new ApiException(422, "no_events", "A hook must subscribe to at least one event.", errors);
+    }
   }
 
   /** Array references and run order, which foreign keys cannot check, checked before commit. */

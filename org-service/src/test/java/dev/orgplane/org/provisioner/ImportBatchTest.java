@@ -115,7 +115,7 @@ class ImportBatchTest extends OrgServiceTest {
   }
 
   private static JsonObject hook(String id, String name, JsonArray queueIds, String... runAfter) {
-    return new JsonObject().put("id", id).put("name", name).put("url", "https://hooks.example.com/" + name)
+    return new JsonObject().put("id", id).put("name", name).put("url", "https://hooks.example.com/" + name).put("events", new JsonArray().add("queue.created"))
         .put("queueIds", queueIds).put("runAfter", new JsonArray(java.util.List.of((Object[]) runAfter)));
   }
 

@@ -63,7 +63,7 @@ class SetupCopyTest extends OrgServiceTest {
         .put("schemaId", schema).put("settings", new JsonObject().put("overflowTo", spare)
             .put("nested", new JsonArray().add(new JsonObject().put("ref", elsewhere)))));
     var hook = create(owner, template, "hooks", new JsonObject().put("name", "notify")
-        .put("url", "https://hooks.example.com/n").put("queueIds", new JsonArray().add(queue))
+        .put("url", "https://hooks.example.com/n").put("events", new JsonArray().add("queue.created")).put("queueIds", new JsonArray().add(queue))
         .put("config", new JsonObject().put("queue", queue)).put("secret", "template-secret-1234567890"));
 
     var first = counts(copy(owner, template, target, "workspaces", "?limit=1"), 1, 0, 0);
@@ -112,7 +112,7 @@ class SetupCopyTest extends OrgServiceTest {
     var hooks = new ArrayList<String>();
     for (var name : List.of("one", "two")) {
       hooks.add(create(owner, template, "hooks", new JsonObject().put("name", name)
-          .put("url", "https://hooks.example.com/" + name)));
+          .put("url", "https://hooks.example.com/" + name).put("events", new JsonArray().add("queue.created"))));
     }
     hooks.sort(null);
     org.send(HttpMethod.PATCH, template.path("/hooks/" + hooks.get(0)), owner.token(),
@@ -150,7 +150,8 @@ class SetupCopyTest extends OrgServiceTest {
           .put("schemaId", schema)));
     }
     queues.sort(null);
-    var hook = create(owner, template, "hooks", new JsonObject().put("name", "h").put("url", "https://hooks.example.com/h"));
+    var hook = create(owner, template, "hooks", new JsonObject().put("name", "h").put("url", "https://hooks.example.com/h")
+        .put("events", new JsonArray().add("queue.created")));
     var settings = List.of(new JsonObject().put("deadLetter", queues.get(2)).put("notify", hook),
         new JsonObject().put("deadLetter", queues.get(0)), new JsonObject().put("retryIn", queues.get(1)));
     for (int i = 0; i < 3; i++) {

@@ -264,6 +264,40 @@ class SetupResourcesTest extends OrgServiceTest {
         "validation_failed");
   }
 
+  /** A hook subscribed to nothing would never be called: 422 naming the field, however the hook is written. */
+  @Test
+  void aHookThatHearsNoEventIsRefusedHoweverItIsWritten() {
+    var t = tenant();
+    var token = t.owner().token();
+    var hook = create(t, "hooks", hook("heard", new JsonArray(), new JsonArray()));
+    var silent = hook("silent", new JsonArray(), new JsonArray()).put("events", new JsonArray());
+    var omitted = hook("omitted", new JsonArray(), new JsonArray());
+    omitted.remove("events");
+    for (var body : List.of(silent, omitted)) {
+      assertNoEvents(org.post(t.path("/hooks"), token, body), "events");
+      assertNoEvents(org.send(HttpMethod.PUT, t.path("/hooks/" + UUID.randomUUID()), token, body), "events");
+    }
+    assertNoEvents(org.send(HttpMethod.PATCH, t.path("/hooks/" + hook), token,
+        new JsonObject().put("events", new JsonArray())), "events");
+    assertNoEvents(org.post(t.path("/hooks:batch"), token, new JsonObject().put("items", new JsonArray()
+        .add(hook("fine", new JsonArray(), new JsonArray()).put("id", UUID.randomUUID().toString()))
+        .add(silent.copy().put("id", UUID.randomUUID().toString())))), "items[1].events");
+    assertProblem(org.post(t.path("/hooks"), token, silent.copy().put("url", "ftp://example.com/")), 400,
+        "validation_failed");
+
+    assertEquals(List.of("queue.created"), org.get(t.path("/hooks/" + hook), token).bodyAsJsonObject()
+        .getJsonArray("events").getList());
+    assertEquals(1, org.get(t.path("/hooks"), token).bodyAsJsonObject().getJsonArray("items").size(),
+        "nothing refused was written");
+  }
+
+  private static void assertNoEvents(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> response,
+      String field) {
+    assertProblem(response, 422, "no_events");
+    assertEquals(List.of(field), response.bodyAsJsonObject().getJsonArray("errors").stream()
+        .map(e -> ((JsonObject) e).getString("field")).toList(), response.bodyAsString());
+  }
+
   @Test
   void everySetupEndpointRefusesAnotherOrganizationsIds() {
     var victim = tenant();
@@ -279,7 +313,8 @@ class SetupResourcesTest extends OrgServiceTest {
         "workspaces", new JsonObject().put("name", "pwned"),
         "schemas", new JsonObject().put("name", "pwned").put("content", new JsonObject()),
         "queues", queue("pwned", ids[0], ids[1]),
-        "hooks", new JsonObject().put("name", "pwned").put("url", "https://evil.example.com/"));
+        "hooks", new JsonObject().put("name", "pwned").put("url", "https://evil.example.com/")
+            .put("events", new JsonArray().add("queue.created")));
     objects.forEach((kind, id) -> {
       var body = validBodies.get(kind);
       var theirs = victim.path("/" + kind);
