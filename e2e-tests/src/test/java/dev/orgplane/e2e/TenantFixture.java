@@ -51,6 +51,8 @@ final class TenantFixture {
         .put("url", "https://hooks.example.com/a").put("events", new JsonArray().add("queue.created"))
         .put("queueIds", new JsonArray().add(ids.get("queues")))))
         .getString("id"));
+    ids.put("did", ok(gateway.send("POST", base + "/hooks/" + ids.get("hooks") + "/pings", owner, null))
+        .getString("id"));
     return ids;
   }
 

@@ -121,7 +121,7 @@ class TenantIsolationSweepTest {
     var named = Pattern.compile("/([a-z-]+)s/\\{\\w+}").matcher(template);
     String kind = null;
     while (named.find()) {
-      kind = named.group(1).replace('-', '_');
+      kind = named.group(1).replace('-', '_').replaceAll("ie$", "y");
     }
     return kind;
   }

@@ -16,6 +16,7 @@ import dev.orgplane.org.access.MembersOnlyErrors;
 import dev.orgplane.org.audit.AuditRoutes;
 import dev.orgplane.org.event.DeliveryRoutes;
 import dev.orgplane.org.event.HookDispatcher;
+import dev.orgplane.org.event.ManualDeliveryRoutes;
 import dev.orgplane.org.event.ProvisioningEventRoutes;
 import dev.orgplane.org.group.GroupRoutes;
 import dev.orgplane.org.invitation.InvitationRepository;
@@ -145,6 +146,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new SetupRoutes(pool, settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")).mount(router);
     new TeamRoutes(pool).mount(router);
     new DeliveryRoutes(pool).mount(router);
+    new ManualDeliveryRoutes(pool).mount(router);
     new ProvisioningEventRoutes(pool).mount(router);
     new ServiceUserRoutes(pool, revocations).mount(router);
     new InvitationRoutes(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"), issuer).mount(router);

@@ -1,15 +1,11 @@
 package dev.orgplane.org.event;
 
 import dev.orgplane.kit.auth.BearerAuth;
-import dev.orgplane.kit.db.SqlTimestamps;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.org.audit.LogCursor;
-import dev.orgplane.kit.http.Timestamps;
 import dev.orgplane.org.access.AccessPolicy;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -17,7 +13,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 
-/** {@code GET /v1/organizations/{org}/hooks/{id}/deliveries}: each delivery with its attempts, newest first. */
+/**
+ * {@code GET /v1/organizations/{org}/hooks/{id}/deliveries}: each delivery with its attempts, newest first; and
+ * {@code GET .../deliveries/{did}}: one of them.
+ */
 public final class DeliveryRoutes {
 
   private final Pool pool;
@@ -28,6 +27,7 @@ public final class DeliveryRoutes {
 
   public void mount(Router router) {
     router.get("/v1/organizations/:org/hooks/:id/deliveries").handler(this::list);
+    router.get("/v1/organizations/:org/hooks/:id/deliveries/:did").handler(this::get);
   }
 
   private void list(RoutingContext ctx) {
@@ -43,26 +43,37 @@ public final class DeliveryRoutes {
               return access;
             }))
         .compose(access -> LogCursor.before(pool, "org.hook_deliveries", access.orgId(), page)
-            .compose(before -> pool.preparedQuery("SELECT d.id, d.public_id, d.event, d.state, d.attempts, d.created_at, "
-                + "COALESCE((SELECT jsonb_agg(jsonb_build_object('attempt', a.attempt, 'statusCode', a.status_code, "
-                + "'error', a.error, 'durationMs', a.duration_ms, 'at', " + SqlTimestamps.iso("a.attempted_at")
-                + ") ORDER BY a.attempt) "
-                + "FROM org.hook_delivery_attempts a WHERE a.delivery_id = d.id), '[]'::jsonb) AS tries "
-                + "FROM org.hook_deliveries d WHERE d.org_id = $1 AND d.hook_id = $2 AND d.id < $3 "
-                + "ORDER BY d.id DESC LIMIT $4")
-            .execute(Tuple.of(access.orgId(), hookId, before, page.fetchSize()))))
+            .compose(before -> pool.preparedQuery("SELECT " + DeliveryView.COLUMNS + " FROM org.hook_deliveries d "
+                    + "WHERE d.org_id = $1 AND d.hook_id = $2 AND d.id < $3 ORDER BY d.id DESC LIMIT $4")
+                .execute(Tuple.of(access.orgId(), hookId, before, page.fetchSize()))))
         .map(rows -> {
           var list = new ArrayList<Row>();
           rows.forEach(list::add);
-          return page.page(list, DeliveryRoutes::toJson, LogCursor::of);
+          return page.page(list, DeliveryView::toJson, LogCursor::of);
         })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 
-  private static JsonObject toJson(Row row) {
-    return new JsonObject().put("id", row.getUUID("public_id").toString()).put("event", row.getString("event"))
-        .put("state", row.getString("state")).put("attempts", (JsonArray) row.getValue("tries"))
-        .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")));
+  private void get(RoutingContext ctx) {
+    var hookId = Ids.uuid(ctx.pathParam("id"), "id");
+    var deliveryId = Ids.uuid(ctx.pathParam("did"), "did");
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), "app_hook_get")
+        .compose(access -> pool.preparedQuery("SELECT " + DeliveryView.COLUMNS + " FROM org.hook_deliveries d "
+                + "WHERE d.org_id = $1 AND d.hook_id = $2 AND d.public_id = $3")
+            .execute(Tuple.of(access.orgId(), hookId, deliveryId)))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw notFound();
+          }
+          return DeliveryView.toJson(rows.iterator().next());
+        })
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  /** No such delivery of that hook, or no such hook, in this organization. */
+  static ApiException notFound() {
+    return ApiException.notFound("delivery_not_found", "No such delivery of this hook in this organization.");
   }
 }

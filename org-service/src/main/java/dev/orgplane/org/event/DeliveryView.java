@@ -1,0 +1,36 @@
+package dev.orgplane.org.event;
+
+import dev.orgplane.kit.db.SqlTimestamps;
+import dev.orgplane.kit.http.Timestamps;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+/** How the API shows a hook delivery: the columns to select and the JSON made of them, for every route alike. */
+final class DeliveryView {
+
+  /** The columns of {@link #toJson}, of the delivery aliased {@code d}, its attempts as {@code tries}. */
+  static final String COLUMNS = "d.id, d.public_id, d.event, d.state, d.created_at, d.next_attempt_at, "
+      + "d.redelivery_of, COALESCE((SELECT jsonb_agg(jsonb_build_object('attempt', a.attempt, 'statusCode', "
+      + "a.status_code, 'error', a.error, 'durationMs', a.duration_ms, 'at', " + SqlTimestamps.iso("a.attempted_at")
+      + ") ORDER BY a.attempt) FROM org.hook_delivery_attempts a WHERE a.delivery_id = d.id), '[]'::jsonb) AS tries";
+
+  private DeliveryView() {
+  }
+
+  /** {@code nextAttemptAt} only while the delivery is pending: a delivered or failed one is not tried again. */
+  static JsonObject toJson(Row row) {
+    var pending = "pending".equals(row.getString("state"));
+    var original = row.getUUID("redelivery_of");
+    return new JsonObject().put("id", row.getUUID("public_id").toString()).put("event", row.getString("event"))
+        .put("state", row.getString("state")).put("attempts", (JsonArray) row.getValue("tries"))
+        .put("nextAttemptAt", pending ? Timestamps.iso(row.getOffsetDateTime("next_attempt_at")) : null)
+        .put("redeliveryOf", original == null ? null : original.toString())
+        .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")));
+  }
+
+  /** Where the API shows one delivery. */
+  static String location(String org, String hookId, Row row) {
+    return "/v1/organizations/" + org + "/hooks/" + hookId + "/deliveries/" + row.getUUID("public_id");
+  }
+}

@@ -1,0 +1,193 @@
+package dev.orgplane.org.event;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Pings and redeliveries: queued by hand, sent like every delivery, refused where no delivery may go. */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ManualDeliveryTest {
+
+  private static final String SECRET = "ping-receiver-secret-0123456789";
+
+  record Received(String event, String delivery, boolean signatureValid, JsonObject payload) {
+  }
+
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private HttpServer receiver;
+  private OrgServiceHarness org;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      var parts = req.getHeader("Orgplane-Signature").split(",");
+      long t = Long.parseLong(parts[0].substring(2));
+      received.add(new Received(req.getHeader("Orgplane-Event"), req.getHeader("Orgplane-Delivery"),
+          parts[1].equals("v1=" + HookDispatcher.sign(SECRET, t, body)), body.toJsonObject()));
+      req.response().end();
+    })).listen(0, "127.0.0.1").await();
+    // a failed attempt is retried only after a minute: a delivery to a closed port stays pending meanwhile
+    org = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), new JsonObject()
+        .put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true").put("ORGPLANE_HOOK_POLL_MILLIS", "50")
+        .put("ORGPLANE_HOOK_RETRY_BASE_MILLIS", "60000"));
+  }
+
+  private record Hooked(OrgServiceHarness.Account owner, String orgId, String hookId) {
+    String path(String rest) {
+      return "/v1/organizations/" + orgId + "/hooks/" + hookId + rest;
+    }
+  }
+
+  private Hooked hooked(String url) {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "ping-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hook = org.post("/v1/organizations/" + orgId + "/hooks", owner.token(), new JsonObject().put("name", "receiver")
+        .put("url", url).put("secret", SECRET).put("events", new JsonArray().add("member.added")));
+    assertEquals(201, hook.statusCode(), hook.bodyAsString());
+    return new Hooked(owner, orgId, hook.bodyAsJsonObject().getString("id"));
+  }
+
+  private String receiverUrl() {
+    return "http://localhost:" + receiver.actualPort() + "/events";
+  }
+
+  @Test
+  void aPingIsSignedLikeEveryDeliveryAndFoundWhereItsLocationSays() throws InterruptedException {
+    var h = hooked(receiverUrl());
+    var ping = org.post(h.path("/pings"), h.owner().token(), null);
+    assertEquals(202, ping.statusCode(), ping.bodyAsString());
+    var queued = ping.bodyAsJsonObject();
+    assertEquals("ping", queued.getString("event"));
+    assertEquals("pending", queued.getString("state"));
+    assertNotNull(queued.getString("nextAttemptAt"), "a pending delivery says when it is tried");
+    assertNull(queued.getString("redeliveryOf"));
+    var location = ping.getHeader("Location");
+    assertEquals(h.path("/deliveries/" + queued.getString("id")), location);
+
+    var got = receivedAs(queued.getString("id"));
+    assertEquals("ping", got.event());
+    assertTrue(got.signatureValid(), "signed with the hook's secret");
+    assertEquals(h.orgId(), got.payload().getString("organizationId"));
+    assertEquals("hook:" + h.hookId(), got.payload().getString("target"));
+    var delivered = settled(h, location);
+    assertEquals("delivered", delivered.getString("state"));
+    assertNull(delivered.getString("nextAttemptAt"), "a delivered one is not tried again");
+    assertEquals(1, org.audited(h.owner().token(), h.orgId(), "hook.pinged").size());
+  }
+
+  @Test
+  void aRedeliverySendsTheSamePayloadUnderANewDeliveryId() throws InterruptedException {
+    var h = hooked(receiverUrl());
+    var first = org.post(h.path("/pings"), h.owner().token(), null).bodyAsJsonObject().getString("id");
+    var original = receivedAs(first);
+    settled(h, h.path("/deliveries/" + first));
+
+    var again = org.post(h.path("/deliveries/" + first + "/redeliver"), h.owner().token(), null);
+    assertEquals(202, again.statusCode(), again.bodyAsString());
+    var redelivery = again.bodyAsJsonObject();
+    assertNotEquals(first, redelivery.getString("id"));
+    assertEquals(first, redelivery.getString("redeliveryOf"));
+    assertEquals(h.path("/deliveries/" + redelivery.getString("id")), again.getHeader("Location"));
+    var repeated = receivedAs(redelivery.getString("id"));
+    assertEquals(original.payload(), repeated.payload(), "the payload, its event id included, is the original's");
+    assertTrue(repeated.signatureValid());
+    assertEquals(first, settled(h, again.getHeader("Location")).getString("redeliveryOf"));
+    assertEquals(new JsonObject().put("deliveryId", first), org.audited(h.owner().token(), h.orgId(),
+        "hook.redelivered").getJsonObject(0).getJsonObject("details"));
+  }
+
+  @Test
+  void noDeliveryIsQueuedByHandWhereNoneMayGo() throws InterruptedException {
+    var h = hooked("http://localhost:9/closed");
+    var token = h.owner().token();
+    var pending = org.post(h.path("/pings"), token, null).bodyAsJsonObject().getString("id");
+    JsonObject retrying;
+    do {
+      Thread.sleep(50);
+      retrying = org.get(h.path("/deliveries/" + pending), token).bodyAsJsonObject();
+    } while (retrying.getJsonArray("attempts").isEmpty());
+    assertEquals("pending", retrying.getString("state"));
+    assertTrue(Instant.parse(retrying.getString("nextAttemptAt")).isAfter(Instant.now().plusSeconds(30)),
+        "a retry after a failed attempt waits for its backoff: " + retrying);
+    assertProblem(org.post(h.path("/deliveries/" + pending + "/redeliver"), token, null), 409, "delivery_pending");
+
+    var viewer = org.newUser("viewer");
+    org.post("/v1/organizations/" + h.orgId() + "/users", token, new JsonObject()
+        .put("userIds", new JsonArray().add(viewer.id())).put("roles", new JsonArray().add("viewer")));
+    assertEquals(200, org.get(h.path("/deliveries/" + pending), viewer.token()).statusCode());
+    assertProblem(org.post(h.path("/pings"), viewer.token(), null), 403, "forbidden");
+    assertProblem(org.post(h.path("/pings"), org.newUser("stranger").token(), null), 404, "organization_not_found");
+
+    var otherHook = "/v1/organizations/" + h.orgId() + "/hooks/" + UUID.randomUUID();
+    assertProblem(org.post(otherHook + "/pings", token, null), 404, "hook_not_found");
+    assertProblem(org.post(otherHook + "/deliveries/" + pending + "/redeliver", token, null), 404, "delivery_not_found");
+    assertProblem(org.get(otherHook + "/deliveries/" + pending, token), 404, "delivery_not_found");
+    assertProblem(org.post(h.path("/deliveries/" + UUID.randomUUID() + "/redeliver"), token, null), 404,
+        "delivery_not_found");
+    assertProblem(org.post(h.path("/deliveries/nope/redeliver"), token, null), 400, "validation_failed");
+
+    var done = hooked(receiverUrl());
+    var delivered = org.post(done.path("/pings"), done.owner().token(), null).bodyAsJsonObject().getString("id");
+    settled(done, done.path("/deliveries/" + delivered));
+    assertEquals(200, org.send(HttpMethod.PATCH, done.path(""), done.owner().token(),
+        new JsonObject().put("active", false)).statusCode());
+    assertProblem(org.post(done.path("/pings"), done.owner().token(), null), 409, "hook_inactive");
+    assertProblem(org.post(done.path("/deliveries/" + delivered + "/redeliver"), done.owner().token(), null), 409,
+        "hook_inactive");
+    assertEquals(1, org.get(done.path("/deliveries"), done.owner().token()).bodyAsJsonObject().getJsonArray("items")
+        .size(), "nothing refused was queued");
+    assertEquals(0, org.audited(done.owner().token(), done.orgId(), "hook.redelivered").size());
+  }
+
+  /** What the receiver got under this delivery id (its first attempt). */
+  private Received receivedAs(String deliveryId) throws InterruptedException {
+    var deadline = System.currentTimeMillis() + 15_000;
+    while (System.currentTimeMillis() < deadline) {
+      var got = received.stream().filter(r -> r.delivery().equals(deliveryId)).findFirst();
+      if (got.isPresent()) {
+        return got.get();
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("nothing received as " + deliveryId + ": " + received);
+  }
+
+  /** The delivery at {@code location} once it is no longer pending (the receiver answers before it is recorded). */
+  private JsonObject settled(Hooked h, String location) throws InterruptedException {
+    var deadline = System.currentTimeMillis() + 15_000;
+    HttpResponse<Buffer> reply;
+    do {
+      reply = org.get(location, h.owner().token());
+      assertEquals(200, reply.statusCode(), reply.bodyAsString());
+      if (!reply.bodyAsJsonObject().getString("state").equals("pending")) {
+        return reply.bodyAsJsonObject();
+      }
+      Thread.sleep(50);
+    } while (System.currentTimeMillis() < deadline);
+    throw new AssertionError("still pending: " + reply.bodyAsString());
+  }
+}
