@@ -157,7 +157,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         settings.bool("ORGPLANE_SMTP_STARTTLS")) : null, settings.string("ORGPLANE_SMTP_FROM"), 8, 5_000);
     mail.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));
     hooks = new HookDispatcher(vertx, pool, settings.integer("ORGPLANE_HOOK_MAX_ATTEMPTS"),
-        settings.longValue("ORGPLANE_HOOK_RETRY_BASE_MILLIS"), settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS"),
+        settings.longValue("ORGPLANE_HOOK_RETRY_BASE_MILLIS"), settings.integer("ORGPLANE_HOOK_DISABLE_AFTER_FAILURES"),
+        settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS"),
         settings.string("ORGPLANE_HOOKS_CA_FILE", ""));
     hooks.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));
     return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),

@@ -49,6 +49,23 @@ public final class AuditLog {
         .mapEmpty();
   }
 
+  /** The actor of what the platform does by itself, on no one's request. */
+  public static final String PLATFORM = "system";
+
+  /**
+   * The end of a statement recording a hook event the platform caused by itself, on no request: for each row of
+   * {@code relation} (its {@code org_id}, {@code target}, {@code details} and {@code hook_id}), the audit event
+   * {@code action} by {@value #PLATFORM} and, as {@link #record} does, its delivery to the organization's subscribed
+   * hooks but the row's {@code hook_id} (see {@link HookOutbox#deliveriesOf(String, int, String)}); {@code $occurredAt}
+   * says when. {@code action} is a constant of the caller's, never input.
+   */
+  public static String platformHookEventsOf(String relation, String action, int occurredAt) {
+    return "audited AS (" + INSERT + "SELECT org_id, '" + PLATFORM + "', '" + action + "', target, details, NULL, NULL "
+        + "FROM " + relation + "), "
+        + "events AS (SELECT org_id, gen_random_uuid() AS id, '" + action + "'::text AS event, target, details, hook_id "
+        + "FROM " + relation + ") " + HookOutbox.deliveriesOf("events", occurredAt, "hook_id");
+  }
+
   /** One audit event of {@link #recordAll}: what was done to which target, with a summary. */
   public record Event(String action, String target, JsonObject details) {
   }

@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * delivery another is sending. A POST is signed Stripe-style ({@code Orgplane-Signature:
  * t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the hook's secret>}); a 2xx answer delivers
  * it, anything else is retried with exponential backoff until the attempts run out. Every attempt is
- * recorded.
+ * recorded, and a hook whose deliveries keep failing is deactivated ({@link DeliveryOutcomes}).
  */
 public final class HookDispatcher {
 
@@ -44,12 +44,15 @@ public final class HookDispatcher {
    * {@code caFile}: a PEM file of the certificate authorities HTTPS hook targets are checked against instead of the
    * JDK's (targets behind a company's own CA); blank for the JDK's.
    */
-  public HookDispatcher(Vertx vertx, Pool pool, int maxAttempts, long retryBaseMillis, boolean allowPrivateUrls,
-      String caFile) {
+  public HookDispatcher(Vertx vertx, Pool pool, int maxAttempts, long retryBaseMillis, int disableAfter,
+      boolean allowPrivateUrls, String caFile) {
+    if (disableAfter < 0) {
+      throw new ConfigException("ORGPLANE_HOOK_DISABLE_AFTER_FAILURES must be 0 (never) or more, got " + disableAfter);
+    }
     this.vertx = vertx;
     this.allowPrivateUrls = allowPrivateUrls;
     this.pool = pool;
-    this.outcomes = new DeliveryOutcomes(pool, maxAttempts, retryBaseMillis);
+    this.outcomes = new DeliveryOutcomes(pool, maxAttempts, retryBaseMillis, disableAfter);
     var options = new WebClientOptions().setConnectTimeout(5_000).setFollowRedirects(false)
         .setUserAgent("Orgplane-Hooks/1");
     if (!caFile.isBlank()) {

@@ -16,9 +16,18 @@ public final class HookOutbox {
    * of that organization; {@code $occurredAt} is the parameter saying when.
    */
   public static String deliveriesOf(String events, int occurredAt) {
+    return deliveriesOf(events, occurredAt, null);
+  }
+
+  /**
+   * {@link #deliveriesOf(String, int)}, but not to the hook each event names in its column {@code exceptHook}: one
+   * the same statement deactivates, which the statement's snapshot still shows active.
+   */
+  public static String deliveriesOf(String events, int occurredAt, String exceptHook) {
     return "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) "
         + "SELECT h.org_id, h.id, e.event, jsonb_build_object('id', e.id, 'event', e.event, 'organizationId', "
         + "e.org_id, 'target', e.target, 'details', e.details, 'occurredAt', $" + occurredAt + "::text) "
-        + "FROM " + events + " e JOIN org.hooks h ON h.org_id = e.org_id WHERE h.active AND e.event = ANY (h.events)";
+        + "FROM " + events + " e JOIN org.hooks h ON h.org_id = e.org_id WHERE h.active AND e.event = ANY (h.events)"
+        + (exceptHook == null ? "" : " AND h.id <> e." + exceptHook);
   }
 }

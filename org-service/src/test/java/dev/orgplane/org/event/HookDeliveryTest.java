@@ -155,7 +155,7 @@ class HookDeliveryTest {
     var delivery = PgFixture.queryLong(db, "SELECT id FROM org.hook_deliveries WHERE org_id = '" + orgId + "'");
     var where = " FROM org.hook_deliveries WHERE id = " + delivery;
     PgFixture.execute(db, "UPDATE org.hook_deliveries SET attempts = 2, next_attempt_at = now() WHERE id = " + delivery);
-    var outcomes = new DeliveryOutcomes(Database.open(vertx, db, 1, List.of()).await(), 3, 60_000);
+    var outcomes = new DeliveryOutcomes(Database.open(vertx, db, 1, List.of()).await(), 3, 60_000, 0);
 
     outcomes.record(delivery, 1, false, 503, null, 5).await();
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'pending' "
@@ -171,6 +171,85 @@ class HookDeliveryTest {
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'delivered'"));
     assertEquals(4, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts WHERE delivery_id = "
         + delivery), "every attempt is recorded");
+  }
+
+  /**
+   * Deliveries that end failed count for their hook, a delivered one restarts the count; the third failure in a row
+   * deactivates it, once, however many outcomes race, audited and told to the organization's other hooks.
+   */
+  @Test
+  void aHookWhoseDeliveriesKeepFailingIsDeactivatedOnceAndToldAbout(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = withoutDispatch(vertx, db);
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "failing-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var failing = hook(org, owner.token(), orgId, "http://localhost:9/failing");
+    var watcher = org.post("/v1/organizations/" + orgId + "/hooks", owner.token(), new JsonObject().put("name", "watcher")
+        .put("url", "http://localhost:9/watcher").put("events", new JsonArray().add("hook.updated")));
+    assertEquals(201, watcher.statusCode(), watcher.bodyAsString());
+    var pool = Database.open(vertx, db, 4, List.of()).await();
+    var outcomes = new DeliveryOutcomes(pool, 2, 60_000, 3);
+    var etag = org.get("/v1/organizations/" + orgId + "/hooks/" + failing, owner.token()).getHeader("ETag");
+
+    var first = claimed(pool, orgId, failing, 2, 6);
+    outcomes.record(first.get(0), 2, false, 503, null, 5).await();
+    outcomes.record(first.get(1), 1, false, 503, null, 5).await(); // a retry follows: the delivery has not ended
+    outcomes.record(first.get(2), 2, false, null, "timeout", 5).await();
+    outcomes.record(first.get(3), 2, true, 200, null, 5).await();
+    outcomes.record(first.get(4), 2, false, 503, null, 5).await();
+    outcomes.record(first.get(5), 2, false, 503, null, 5).await();
+    var hookRow = " FROM org.hooks WHERE id = '" + failing + "'";
+    assertEquals(2, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow), "counted since the success");
+    assertTrue(active(org, owner.token(), orgId, failing));
+
+    // six endings at once, one failure short: the first of them deactivates, the others find the hook inactive
+    var racing = claimed(pool, orgId, failing, 2, 6);
+    io.vertx.core.Future.all(racing.stream().map(id -> outcomes.record(id, 2, false, 503, null, 5)).toList()).await();
+    assertTrue(!active(org, owner.token(), orgId, failing), "deactivated");
+    assertEquals(0, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow),
+        "the count restarts, and failures of an inactive hook do not count");
+    var audited = org.audited(owner.token(), orgId, "hook.updated");
+    assertEquals(1, audited.size(), "deactivated once: " + audited.encode());
+    assertEquals("system", audited.getJsonObject(0).getString("actor"));
+    assertEquals("hook:" + failing, audited.getJsonObject(0).getString("target"));
+    assertEquals(new JsonObject().put("fields", new JsonArray().add("active")).put("reason", "consecutive_failures")
+        .put("failures", 3), audited.getJsonObject(0).getJsonObject("details"));
+    assertTrue(!etag.equals(org.get("/v1/organizations/" + orgId + "/hooks/" + failing, owner.token())
+        .getHeader("ETag")), "the hook changed");
+    var told = " FROM org.hook_deliveries WHERE org_id = '" + orgId + "' AND event = 'hook.updated' AND hook_id = ";
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + told + "'" + watcher.bodyAsJsonObject()
+        .getString("id") + "'"), "the hooks subscribed to hook.updated hear of it");
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*)" + told + "'" + failing + "'"),
+        "not the deactivated hook itself");
+
+    assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId + "/hooks/" + failing, owner.token(),
+        new JsonObject().put("active", true)).statusCode());
+    var again = claimed(pool, orgId, failing, 2, 2);
+    outcomes.record(again.get(0), 2, false, 503, null, 5).await();
+    assertTrue(active(org, owner.token(), orgId, failing), "activated again, it has the whole allowance again");
+    outcomes.record(again.get(1), 2, true, 204, null, 5).await();
+    assertEquals(0, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow), "a success restarts the count");
+  }
+
+  @Test
+  void aNegativeFailureAllowanceStopsTheStart(Vertx vertx) {
+    var failure = org.junit.jupiter.api.Assertions.assertThrows(dev.orgplane.kit.config.ConfigException.class,
+        () -> new HookDispatcher(vertx, null, 8, 2_000, -1, false, ""));
+    assertEquals("ORGPLANE_HOOK_DISABLE_AFTER_FAILURES must be 0 (never) or more, got -1", failure.getMessage());
+  }
+
+  /** {@code count} deliveries of the hook, each as its attempt number {@code attempt} had just claimed it. */
+  private static List<Long> claimed(io.vertx.sqlclient.Pool pool, String orgId, String hookId, int attempt, int count) {
+    var ids = new java.util.ArrayList<Long>();
+    pool.preparedQuery("INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload, attempts) "
+            + "SELECT $1, $2, 'ping', '{}', $3 FROM generate_series(1, $4) RETURNING id")
+        .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(orgId), UUID.fromString(hookId), attempt, count)).await()
+        .forEach(row -> ids.add(row.getLong("id")));
+    return ids;
+  }
+
+  private static boolean active(OrgServiceHarness org, String token, String orgId, String hookId) {
+    return org.get("/v1/organizations/" + orgId + "/hooks/" + hookId, token).bodyAsJsonObject().getBoolean("active");
   }
 
   /** The service with deliveries queued but never due while the test looks at them. */
