@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * A page of one organization's objects of a kind copied into another inside the database, by the rules
  * copy plugins follow: copies get the ids {@link IdFunction#nameBased} gives in the target, references
  * name the copies of what they named, ids inside the free-form column that name objects of the source
- * (or whose copies are in the target already) are remapped, and secrets are made anew. The service reads only what it maps
+ * (or whose copies are in the target already) are remapped, and secrets are made anew (or, if the caller asks and
+ * may, carried from the template: see {@code SetupRoutes}). The service reads only what it maps
  * (ids, references, free-form data) and PostgreSQL copies the rest row to row with one
  * {@code INSERT ... SELECT}, so a schema's content, say, never leaves the database.
  */
@@ -65,8 +66,12 @@ final class SetupCopy {
   /** The columns the service maps: references, and the free-form data. */
   private final List<SetupField> mapped;
   private final String selectSql;
-  private final String insertSql;
-  private final String upsertSql;
+  private final Writes newSecrets;
+  private final Writes templateSecrets;
+
+  /** A page's two writes (see {@link #page}), for one way of giving the copies their secrets. */
+  private record Writes(String insert, String upsert) {
+  }
 
   SetupCopy(SetupKind kind) {
     this.kind = kind;
@@ -74,8 +79,8 @@ final class SetupCopy {
     var read = mapped.stream().map(f -> f.column().equals(kind.freeFormColumn()) ? f.column() + "::text" : f.column());
     this.selectSql = "SELECT " + Stream.concat(Stream.of("id", "name"), read).collect(Collectors.joining(", "))
         + " FROM org." + kind.table() + " WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3";
-    this.insertSql = insertStatement(" RETURNING t.id, true AS created");
-    this.upsertSql = insertStatement(SetupRepository.onConflict(kind, true) + " RETURNING t.id, (xmax = 0) AS created");
+    this.newSecrets = writes(false);
+    this.templateSecrets = writes(true);
   }
 
   SetupKind kind() {
@@ -93,7 +98,8 @@ final class SetupCopy {
    * index if any copy exists in the target already ({@link CopiesExist}), and the caller copies the page
    * again, in a new transaction, without it. Pages into a new tenant, most pages, take the cheap way.
    */
-  Future<Result> page(SqlClient tx, UUID source, UUID target, UUID after, int limit, boolean firstCopy) {
+  Future<Result> page(SqlClient tx, UUID source, UUID target, UUID after, int limit, boolean firstCopy,
+      boolean carrySecrets) {
     return tx.preparedQuery(selectSql).execute(Tuple.of(source, after, limit + 1))
         .compose(rows -> {
           var read = new ArrayList<Row>();
@@ -103,7 +109,8 @@ final class SetupCopy {
           return remappedInFreeForm(tx, source, target, page)
               .compose(remappedIds -> sameKindCopiesInTarget(tx, target, page)
                   .compose(satisfiable -> referencesCheckedNow(tx)
-                      .compose(now -> write(tx, source, target, page, remappedIds, satisfiable, firstCopy))))
+                      .compose(now -> write(tx, source, target, page, remappedIds, satisfiable, firstCopy,
+                          carrySecrets))))
               .recover(failure -> Future.failedFuture(firstCopy && isUniqueViolation(failure) ? new CopiesExist()
                   : CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())))
               .map(written -> new Result(readIds, written.changed(), written.created(), written.updated(),
@@ -210,7 +217,7 @@ final class SetupCopy {
    * are joined to the template's rows, which give everything else.
    */
   private Future<Written> write(SqlClient tx, UUID source, UUID target, TemplatePage page,
-      Set<String> remappedIds, Set<String> satisfiable, boolean firstCopy) {
+      Set<String> remappedIds, Set<String> satisfiable, boolean firstCopy, boolean carrySecrets) {
     var rows = page.rows();
     if (rows.isEmpty()) {
       return Future.succeededFuture(new Written(List.of(), 0, 0, 0));
@@ -251,7 +258,8 @@ final class SetupCopy {
       }
       params.addValue(values);
     }
-    return tx.preparedQuery(firstCopy ? insertSql : upsertSql).execute(params).map(returned -> {
+    var writes = carrySecrets ? templateSecrets : newSecrets;
+    return tx.preparedQuery(firstCopy ? writes.insert() : writes.upsert()).execute(params).map(returned -> {
       var changedIds = new HashSet<String>();
       long created = 0;
       for (var row : returned) {
@@ -272,8 +280,18 @@ final class SetupCopy {
     return remapped.equals(json) ? null : remapped.encode();
   }
 
+  /**
+   * The plain insert and the upsert; with {@code carrySecrets}, the copies' secrets are the template's, and an
+   * upsert replaces a copy's own.
+   */
+  private Writes writes(boolean carrySecrets) {
+    return new Writes(insertStatement(" RETURNING t.id, true AS created", carrySecrets),
+        insertStatement(SetupRepository.onConflict(kind, true, carrySecrets) + " RETURNING t.id, (xmax = 0) AS created",
+            carrySecrets));
+  }
+
   /** The page's INSERT, ended by {@code tail}: the conflict clause, if any, and RETURNING. */
-  private String insertStatement(String tail) {
+  private String insertStatement(String tail, boolean carrySecrets) {
     var arrays = new ArrayList<String>(List.of("$3::uuid[]", "$4::uuid[]"));
     var names = new ArrayList<String>(List.of("source_id", "copy_id"));
     for (var field : mapped) {
@@ -283,7 +301,7 @@ final class SetupCopy {
     var values = kind.fields().stream().map(field -> switch (field.type()) {
       case REFERENCE -> "m." + field.column();
       case REFERENCES -> "m." + field.column() + "::uuid[]";
-      case SECRET -> SetupRepository.NEW_SECRET;
+      case SECRET -> carrySecrets ? "s." + field.column() : SetupRepository.NEW_SECRET;
       default -> field.column().equals(kind.freeFormColumn())
           ? "COALESCE(m." + field.column() + "::jsonb, s." + field.column() + ")" : "s." + field.column();
     }).collect(Collectors.joining(", "));

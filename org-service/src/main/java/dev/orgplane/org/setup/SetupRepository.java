@@ -61,16 +61,18 @@ final class SetupRepository {
   private static String upsertSql(SetupKind kind, boolean skipUnchanged) {
     var values = kind.fields().stream().map(SetupRepository::valueOrDefault).collect(Collectors.joining(", "));
     return "INSERT INTO org." + kind.table() + " AS t (org_id, id, " + kind.columnList() + ") SELECT $1, x.id, "
-        + values + " FROM jsonb_to_recordset($2::jsonb) AS " + kind.recordType() + onConflict(kind, skipUnchanged);
+        + values + " FROM jsonb_to_recordset($2::jsonb) AS " + kind.recordType() + onConflict(kind, skipUnchanged, false);
   }
 
   /**
    * The upsert's {@code ON CONFLICT} clause: an existing row takes the new values; with
-   * {@code skipUnchanged}, only if they differ (a re-run writes nothing).
+   * {@code skipUnchanged}, only if they differ (a re-run writes nothing). The secret only with
+   * {@code replaceSecret} (a copy carrying the template's): a secret is never overwritten by omission, so
+   * replacing a hook without naming a secret keeps its own.
    */
-  static String onConflict(SetupKind kind, boolean skipUnchanged) {
-    // A secret is never overwritten by omission: replacing a hook without naming a secret keeps its own.
-    var replaced = kind.fields().stream().filter(f -> f.type() != SetupField.Type.SECRET).map(SetupField::column).toList();
+  static String onConflict(SetupKind kind, boolean skipUnchanged, boolean replaceSecret) {
+    var replaced = kind.fields().stream().filter(f -> replaceSecret || f.type() != SetupField.Type.SECRET)
+        .map(SetupField::column).toList();
     var updates = replaced.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
     var sql = " ON CONFLICT (org_id, id) DO UPDATE SET " + updates + ", updated_at = now()";
     if (skipUnchanged) {

@@ -204,16 +204,26 @@ public final class SetupRoutes {
    * {@code POST .../{kind}:copy?cursor=&limit=} with {@code {"from": org}}: copies a page of another
    * organization's objects into this one (see {@link SetupCopy}). The caller imports here and reads
    * there; a page is all or nothing, and a re-run leaves what it copied before alone.
+   *
+   * <p>{@code "copySecrets": true} gives hook copies the template's secrets instead of new ones nobody knows, so
+   * that a receiver of the template's hooks can verify its copies' deliveries too. Only for a caller who may edit
+   * the template's hooks: they could set its secrets to anything already. A reader must not plant a secret where
+   * they can point its hook at themselves: every delivery there would be signed with the template's secret.
    */
   private void copy(RoutingContext ctx, SetupCopy copy) {
     var kind = copy.kind();
     var page = PageRequest.of(ctx, SetupCopy.MAX_PAGE);
     var after = page.afterId();
-    var body = RequestBody.of(ctx, Set.of("from"));
+    var body = RequestBody.of(ctx, Set.of("from", "copySecrets"));
     var from = body.requiredString("from", 100);
+    var carrySecrets = body.optionalBoolean("copySecrets", false);
+    if (carrySecrets && kind.fields().stream().noneMatch(f -> f.type() == SetupField.Type.SECRET)) {
+      body.reject("copySecrets", "only hooks have secrets");
+    }
     body.validate();
-    copyInTransaction(ctx, copy, from, page, after, true)
-        .recover(failure -> failure instanceof SetupCopy.CopiesExist ? copyInTransaction(ctx, copy, from, page, after, false)
+    copyInTransaction(ctx, copy, from, page, after, true, carrySecrets)
+        .recover(failure -> failure instanceof SetupCopy.CopiesExist
+            ? copyInTransaction(ctx, copy, from, page, after, false, carrySecrets)
             : Future.failedFuture(failure))
         .recover(failure -> SetupRoutes.<JsonObject>translate(failure, kind, ""))
         .onSuccess(answer -> Replies.json(ctx, 200, answer))
@@ -225,24 +235,26 @@ public final class SetupRoutes {
    * which fails with {@link SetupCopy.CopiesExist} if a copy is there already; then again as an upsert.
    */
   private Future<JsonObject> copyInTransaction(RoutingContext ctx, SetupCopy copy, String from, PageRequest page,
-      UUID after, boolean firstCopy) {
+      UUID after, boolean firstCopy, boolean carrySecrets) {
     var principal = BearerAuth.principal(ctx);
+    var readSource = copy.kind().permission(carrySecrets ? "update" : "get");
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-        .compose(target -> AccessPolicy.require(tx, principal, from, copy.kind().permission("get"))
-            .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target.orgId(), page, after, firstCopy))));
+        .compose(target -> AccessPolicy.require(tx, principal, from, readSource)
+            .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target.orgId(), page, after, firstCopy,
+                carrySecrets))));
   }
 
   private static Future<JsonObject> copyPage(SqlConnection tx, RoutingContext ctx, SetupCopy copy, UUID source,
-      UUID target, PageRequest page, UUID after, boolean firstCopy) {
+      UUID target, PageRequest page, UUID after, boolean firstCopy, boolean carrySecrets) {
     if (source.equals(target)) {
       return Future.failedFuture(ApiException.unprocessable("same_organization",
           "An organization cannot be copied into itself."));
     }
     var kind = copy.kind();
-    return copy.page(tx, source, target, after, page.limit(), firstCopy)
+    return copy.page(tx, source, target, after, page.limit(), firstCopy, carrySecrets)
         .compose(copied -> consistent(tx, kind, target, copied.changed(), copied.updated() == 0).map(copied))
         .compose(copied -> AuditLog.record(tx, ctx, target, BearerAuth.principal(ctx).subject(), kind.noun() + ".copied",
-                kind.noun() + "s", copied.counts().put("from", source.toString()))
+                kind.noun() + "s", copied.counts().put("from", source.toString()).put("copySecrets", carrySecrets))
             .map(v -> copied.answer(page)));
   }
 

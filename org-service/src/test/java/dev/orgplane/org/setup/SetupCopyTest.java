@@ -219,6 +219,68 @@ class SetupCopyTest extends OrgServiceTest {
         .size(), "nothing of the template reached the stranger's organization");
   }
 
+  /**
+   * {@code copySecrets} gives hook copies the template's secrets, on a first copy and on a re-run alike, and only to a
+   * caller who may edit the template's hooks; without it a copy keeps its own.
+   */
+  @Test
+  void copiedSecretsAreTheTemplatesOnlyForWhoMayEditItsHooks() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var secrets = List.of("template-secret-one-1234567890", "template-secret-two-1234567890");
+    var hooks = new ArrayList<String>();
+    for (var secret : secrets) {
+      hooks.add(create(owner, template, "hooks", new JsonObject().put("name", "h-" + hooks.size())
+          .put("url", "https://hooks.example.com/" + hooks.size()).put("secret", secret)
+          .put("events", new JsonArray().add("queue.created"))));
+    }
+    var rerun = newOrg(owner);
+    counts(copy(owner, template, rerun, "hooks", ""), 2, 0, 0);
+    assertEquals(0, carried(rerun, hooks, secrets), "new secrets unless asked");
+    counts(copyCarrying(owner, template, rerun, "hooks", true), 0, 2, 0);
+    assertEquals(2, carried(rerun, hooks, secrets), "a re-run carrying the secrets replaces the copies' own");
+    counts(copyCarrying(owner, template, rerun, "hooks", true), 0, 0, 2);
+    var fresh = newOrg(owner);
+    counts(copyCarrying(owner, template, fresh, "hooks", true), 2, 0, 0);
+    assertEquals(2, carried(fresh, hooks, secrets));
+    counts(copy(owner, template, fresh, "hooks", ""), 0, 0, 2);
+    assertEquals(2, carried(fresh, hooks, secrets), "a copy without them keeps the secrets it has");
+    assertEquals(true, org.audited(owner.token(), fresh.id(), "hook.copied").getJsonObject(1).getJsonObject("details")
+        .getBoolean("copySecrets"));
+
+    var reader = org.newUser("reader");
+    var readers = newOrg(reader);
+    org.post(template.path("/users"), owner.token(), new JsonObject().put("userIds", new JsonArray().add(reader.id()))
+        .put("roles", new JsonArray().add("viewer")));
+    assertProblem(copyCarrying(reader, template, readers, "hooks", true), 403, "forbidden");
+    assertEquals(0, org.get(readers.path("/hooks"), reader.token()).bodyAsJsonObject().getJsonArray("items").size());
+    counts(copy(reader, template, readers, "hooks", ""), 2, 0, 0);
+    assertEquals(0, carried(readers, hooks, secrets), "a reader copies the hooks, never their secrets");
+
+    var notHooks = copyCarrying(owner, template, newOrg(owner), "workspaces", true);
+    assertProblem(notHooks, 400, "validation_failed");
+    assertEquals("copySecrets", notHooks.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    assertProblem(org.post(fresh.path("/hooks:copy"), owner.token(), new JsonObject().put("from", template.id())
+        .put("copySecrets", "yes")), 400, "validation_failed");
+  }
+
+  private HttpResponse<Buffer> copyCarrying(OrgServiceHarness.Account caller, Org from, Org into, String kind,
+      boolean copySecrets) {
+    return org.post(into.path("/" + kind + ":copy"), caller.token(), new JsonObject().put("from", from.id())
+        .put("copySecrets", copySecrets));
+  }
+
+  /** How many copies in {@code target} of the template's hooks hold the template hook's secret. */
+  private long carried(Org target, List<String> hooks, List<String> secrets) {
+    var copyOf = IdFunction.nameBasedIn(target.id());
+    var pairs = new ArrayList<String>();
+    for (int i = 0; i < hooks.size(); i++) {
+      pairs.add("('" + copyOf.apply(hooks.get(i)) + "'::uuid, '" + secrets.get(i) + "')");
+    }
+    return dev.orgplane.kit.testing.PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.hooks h JOIN (VALUES "
+        + String.join(", ", pairs) + ") AS s(id, secret) ON h.id = s.id AND h.secret = s.secret");
+  }
+
   @Test
   void badRequestsAreRefusedByName() {
     var owner = org.newUser("owner");

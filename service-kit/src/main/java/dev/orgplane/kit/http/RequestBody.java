@@ -130,6 +130,19 @@ public final class RequestBody {
     return array.stream().map(String.class::cast).distinct().toList();
   }
 
+  /** The field's value, {@code fallback} when it is absent. */
+  public boolean optionalBoolean(String field, boolean fallback) {
+    var value = json.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Boolean flag)) {
+      errors.add(new ApiException.FieldError(field, "must be true or false"));
+      return fallback;
+    }
+    return flag;
+  }
+
   public boolean has(String field) {
     return json.containsKey(field);
   }
