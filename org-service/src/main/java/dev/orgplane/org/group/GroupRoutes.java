@@ -6,6 +6,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -144,7 +145,7 @@ public final class GroupRoutes {
   }
 
   private void organizations(RoutingContext ctx) {
-    var page = PageRequest.of(ctx);
+    var page = PageRequest.of(ctx, QueryParameters.PAGING);
     visibleGroup(ctx)
         .compose(group -> GroupRepository.organizations(pool, group.id(), page.afterName(), page.fetchSize()))
         .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, Organization::name)))

@@ -153,8 +153,8 @@ public final class OrganizationRoutes {
 
   private void list(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var page = PageRequest.of(ctx);
-    var filter = filter(ctx);
+    var page = PageRequest.of(ctx, ListFilter.PARAMETERS);
+    var filter = ListFilter.read(ctx.queryParams());
     AccessPolicy.caller(pool, principal)
         .compose(caller -> OrganizationRepository.list(pool, caller.userId(), caller.seesEveryOrganization(),
             principal.scopedOrganization(), filter, page.afterName(), page.fetchSize()))
@@ -202,20 +202,6 @@ public final class OrganizationRoutes {
   /** Honours If-Match: a client that read an older version must not overwrite a newer one. */
   private static void requireMatch(RoutingContext ctx, Organization current) {
     EntityTags.requireMatch(ctx, current.etag(), "The organization");
-  }
-
-  private static OrganizationRepository.ListFilter filter(RoutingContext ctx) {
-    var q = ctx.queryParams().get("q");
-    var state = ctx.queryParams().get("state");
-    var groupId = ctx.queryParams().get("groupId");
-    if (state != null && !state.equals("enabled") && !state.equals("disabled")) {
-      throw ApiException.badRequest("invalid_filter", "state must be enabled or disabled.");
-    }
-    if (groupId != null && !UUID_PATTERN.matcher(groupId).matches()) {
-      throw ApiException.badRequest("invalid_filter", "groupId must be a UUID.");
-    }
-    var escaped = q == null ? null : q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    return new OrganizationRepository.ListFilter(escaped, state, groupId == null ? null : UUID.fromString(groupId));
   }
 
   private static JsonObject changes(Organization before, Organization after) {

@@ -5,6 +5,7 @@ import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -103,7 +104,7 @@ public final class UserRoutes {
   /** A page of the caller's memberships by organization name; a scoped token's holds its one organization. */
   private void organizations(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var page = PageRequest.of(ctx);
+    var page = PageRequest.of(ctx, QueryParameters.PAGING);
     pool.preparedQuery(MEMBERSHIPS)
         .execute(Tuple.of(AccessPolicy.userId(principal), page.afterName(), principal.scopedOrganization(),
             page.fetchSize()))

@@ -93,6 +93,26 @@ class OrganizationListTest {
     assertEquals(List.of("many-0042"), allNames("/v1/organizations?q=many-0042&groupId=" + group, groupAdmin.token()));
   }
 
+  /** Both ways to a member's page, and the platform admin's, apply the metadata and template filters alike. */
+  @Test
+  void everyWayToAPageFiltersByMetadataAndTemplate() {
+    var template = UUID.randomUUID();
+    PgFixture.execute(db, "UPDATE org.organizations SET metadata = '{\"labels\": {\"tier\": \"gold\"}, "
+        + "\"description\": \"gold\"}' WHERE name IN ('many-0007', 'many-0999')",
+        "UPDATE org.organizations SET provisioned_from = jsonb_build_object('templateId', '" + template
+            + "', 'jobId', gen_random_uuid()::text) WHERE name IN ('many-0700', 'many-0800')");
+    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    for (var token : List.of(heavy.token(), groupAdmin.token(), admin)) {
+      assertEquals(List.of("many-0007", "many-0999"), allNames("/v1/organizations?limit=1&metadata.description=gold",
+          token));
+      assertEquals(List.of("many-0700", "many-0800"), allNames("/v1/organizations?limit=1&provisionedFrom=" + template,
+          token));
+    }
+    assertEquals(List.of("many-0007"), allNames("/v1/organizations?metadata.description=gold", light.token()));
+    assertEquals(List.of("many-0700"), allNames("/v1/organizations?provisionedFrom=" + template, light.token()));
+    assertEquals(List.of(), allNames("/v1/organizations?metadata.tier=gold", heavy.token()), "top-level keys only");
+  }
+
   @Test
   void aScopedTokenListsItsOrganizationWhereverItSortsAndNothingElse() {
     var target = org.get("/v1/organizations/many-0999", groupAdmin.token()).bodyAsJsonObject().getString("id");
