@@ -21,6 +21,14 @@ public record User(UUID id, String email, String name, String passwordHash, bool
     return emailVerifiedAt != null;
   }
 
+  /**
+   * What others who list this person as a member see of them: what the member list shows, without when and how the
+   * account was made or whether it runs the platform.
+   */
+  public JsonObject toProfileJson() {
+    return new JsonObject().put("id", id.toString()).put("email", email).put("name", name);
+  }
+
   /** The API form (see {@link UserView}). */
   public JsonObject toJson() {
     return JsonObject.mapFrom(UserViews.MAPPER.view(this));

@@ -2,10 +2,12 @@ package dev.orgplane.org.user;
 
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -73,6 +75,35 @@ public final class UserRepository {
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBoolean("person")));
   }
+
+  /**
+   * The person {@code id} (no service user, not the provisioning engine), with whether {@code viewer} lists them
+   * among the members of an organization: one where the viewer holds {@link PermissionCatalog#USER_LIST}, as
+   * {@code AccessPolicy} grants it (by role, custom role, group or platform admin rights, or as the engine; in a
+   * disabled organization only by administering it), within {@code scope} when the viewer's token has one.
+   */
+  public static Future<Optional<Sighting>> person(SqlClient client, UUID id, UUID viewer, UUID scope) {
+    return client.preparedQuery(PERSON)
+        .execute(Tuple.of(id, viewer, scope, LISTING_ROLES, PermissionCatalog.USER_LIST))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next())
+            .map(row -> new Sighting(User.MAPPER.apply(row), row.getBoolean("listed"))));
+  }
+
+  /** A person, and whether the viewer who asked lists them as a member somewhere. */
+  public record Sighting(User user, boolean listed) {
+  }
+
+  private static final String[] LISTING_ROLES = PermissionCatalog.PREDEFINED_ROLES.entrySet().stream()
+      .filter(role -> role.getValue().contains(PermissionCatalog.USER_LIST)).map(Map.Entry::getKey).sorted()
+      .toArray(String[]::new);
+  private static final String PERSON = "SELECT " + User.COLUMNS + ", EXISTS (SELECT 1 FROM org.memberships t "
+      + "JOIN org.organizations o ON o.id = t.org_id JOIN org.users v ON v.id = $2 "
+      + "WHERE t.user_id = $1 AND ($3::uuid IS NULL OR o.id = $3) AND (v.platform_admin OR v.provisioner "
+      + "OR EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = o.group_id AND ga.user_id = $2) "
+      + "OR o.state = 'enabled' AND EXISTS (SELECT 1 FROM org.memberships m WHERE m.org_id = o.id AND m.user_id = $2 "
+      + "AND (m.roles && $4::text[] OR EXISTS (SELECT 1 FROM org.roles r WHERE r.org_id = o.id "
+      + "AND r.name = ANY (m.roles) AND $5 = ANY (r.permissions)))))) AS listed "
+      + "FROM org.users WHERE id = $1 AND service_org_id IS NULL AND NOT provisioner";
 
   public static Future<Boolean> anyPlatformAdmin(SqlClient client) {
     return client.query("SELECT EXISTS (SELECT 1 FROM org.users WHERE platform_admin) AS present").execute()

@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
+import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
@@ -20,9 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The signed-in user's own account and organizations; account lookup and creation for admins. */
+/**
+ * The signed-in user's own account and organizations, others' accounts as far as the caller sees them; account
+ * lookup and creation for admins.
+ */
 public final class UserRoutes {
-
 
   private final Pool pool;
 
@@ -36,6 +39,7 @@ public final class UserRoutes {
     router.get("/v1/users/me/organizations").handler(this::organizations);
     router.post("/v1/users").handler(this::create);
     router.get("/v1/users").handler(this::findByEmail);
+    router.get("/v1/users/:uid").handler(this::read);
   }
 
   /**
@@ -84,6 +88,27 @@ public final class UserRoutes {
     UserRepository.byId(pool, AccessPolicy.userId(BearerAuth.principal(ctx)))
         .compose(user -> user.isPresent() ? Future.succeededFuture(user.get()) : Future.failedFuture(gone()))
         .onSuccess(user -> EntityTags.reply(ctx, user.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * One person's account: all of it for platform admins and its owner, the profile a member list shows for someone
+   * who lists them as a member, and for anyone else 404, as for no account at all: whether an address or an id has
+   * an account is no one else's business. Service users and the provisioning engine are no persons: 404 here too.
+   */
+  private void read(RoutingContext ctx) {
+    var principal = BearerAuth.principal(ctx);
+    var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
+    AccessPolicy.caller(pool, principal)
+        .compose(caller -> {
+          var whole = caller.platformAdmin() || userId.equals(caller.userId());
+          return UserRepository.person(pool, userId, caller.userId(), principal.scopedOrganization())
+              .map(person -> person.filter(seen -> whole || seen.listed())
+                  .map(seen -> whole ? seen.user().toJson() : seen.user().toProfileJson()));
+        })
+        .compose(view -> view.isPresent() ? Future.succeededFuture(view.get())
+            : Future.failedFuture(ApiException.notFound("user_not_found", "No such person.")))
+        .onSuccess(view -> EntityTags.reply(ctx, view))
         .onFailure(ctx::fail);
   }
 
