@@ -9,13 +9,15 @@ import java.util.UUID;
 /**
  * Query-string filters of the organization list: {@code query} text in the name or title (escaped for ILIKE),
  * {@code template} the organization was copied from ({@code provisionedFrom.templateId}), and {@code metadata} the
- * top-level strings its metadata must hold ({@code metadata.<key>=<value>}, all of them); null for any.
+ * strings its metadata must hold, all of them: top-level ones ({@code metadata.<key>=<value>}) and labels, the
+ * default meta-schema's map of strings ({@code label.<key>=<value>}, its {@code labels.<key>}); null for any.
  */
 record ListFilter(String query, String state, UUID groupId, UUID template, JsonObject metadata) {
 
   private static final String METADATA = "metadata.";
+  private static final String LABEL = "label.";
   static final QueryParameters PARAMETERS = QueryParameters.list("q", "state", "groupId", "provisionedFrom")
-      .withPrefix(METADATA);
+      .withPrefix(METADATA).withPrefix(LABEL);
 
   static ListFilter read(MultiMap query) {
     var q = query.get("q");
@@ -24,7 +26,8 @@ record ListFilter(String query, String state, UUID groupId, UUID template, JsonO
       throw invalid("state must be enabled or disabled.");
     }
     var escaped = q == null ? null : q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    return new ListFilter(escaped, state, uuid(query, "groupId"), uuid(query, "provisionedFrom"), metadata(query));
+    return new ListFilter(escaped, state, uuid(query, "groupId"), uuid(query, "provisionedFrom"),
+        metadata(query));
   }
 
   private static UUID uuid(MultiMap query, String name) {
@@ -35,22 +38,35 @@ record ListFilter(String query, String state, UUID groupId, UUID template, JsonO
     return value == null ? null : UUID.fromString(value);
   }
 
-  /** What {@code metadata.<key>=<value>} parameters ask for, as the object the metadata must contain. */
+  /** What the metadata and label parameters ask for, as the object the metadata must contain. */
   private static JsonObject metadata(MultiMap query) {
+    var wanted = strings(query, METADATA);
+    var labels = strings(query, LABEL);
+    if (labels == null) {
+      return wanted;
+    }
+    if (wanted != null && wanted.containsKey("labels")) {
+      throw invalid("metadata.labels and label.<key> ask for labels twice; use label.<key> only.");
+    }
+    return (wanted == null ? new JsonObject() : wanted).put("labels", labels);
+  }
+
+  /** The {@code <prefix><key>=<value>} parameters, as an object of those keys; null if there are none. */
+  private static JsonObject strings(MultiMap query, String prefix) {
     JsonObject wanted = null;
     for (var name : query.names()) {
-      if (!name.startsWith(METADATA)) {
+      if (!name.startsWith(prefix)) {
         continue;
       }
       var values = query.getAll(name);
-      if (name.length() == METADATA.length()) {
-        throw invalid("A metadata filter names its key: metadata.<key>=<value>.");
+      if (name.length() == prefix.length()) {
+        throw invalid("A filter of this family names its key: " + prefix + "<key>=<value>.");
       }
       if (values.size() > 1) {
         // a key holds one string: two values would match nothing, and silently so
         throw invalid(name + " is given more than once.");
       }
-      wanted = (wanted == null ? new JsonObject() : wanted).put(name.substring(METADATA.length()), values.get(0));
+      wanted = (wanted == null ? new JsonObject() : wanted).put(name.substring(prefix.length()), values.get(0));
     }
     return wanted;
   }

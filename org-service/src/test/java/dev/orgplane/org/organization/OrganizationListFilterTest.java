@@ -50,6 +50,9 @@ class OrganizationListFilterTest {
     create(owner, "f-gamma", new JsonObject().put("tier", "silver").put("size", 5));
     create(owner, "f-delta", new JsonObject().put("size", "5").put("nested", new JsonObject().put("tier", "gold")));
     create(stranger, "f-strange", new JsonObject().put("tier", "gold"));
+    create(owner, "f-labelled", new JsonObject().put("tier", "platinum").put("labels", new JsonObject().put("env", "prod")
+        .put("app.kubernetes.io/name", "billing")));
+    create(owner, "f-staging", new JsonObject().put("labels", new JsonObject().put("env", "staging")));
     // as the provisioning engine records a copy: {templateId, jobId}, in lower case
     PgFixture.execute(db, "UPDATE org.organizations SET provisioned_from = jsonb_build_object('templateId', '"
         + template + "', 'jobId', gen_random_uuid()::text) WHERE name IN ('f-beta', 'f-gamma', 'f-strange')",
@@ -119,10 +122,23 @@ class OrganizationListFilterTest {
         .toList());
   }
 
+  /** Labels, the default meta-schema's map of strings, by key: keys with dots are one key, not a path. */
+  @Test
+  void labelsFilterByKey() {
+    assertEquals(List.of("f-labelled"), names("label.env=prod", owner.token()));
+    assertEquals(List.of("f-labelled"), names(encoded("label.app.kubernetes.io/name") + "=billing", owner.token()));
+    assertEquals(List.of("f-labelled"), names("label.env=prod&metadata.tier=platinum", owner.token()));
+    assertEquals(List.of(), names("label.env=prod&metadata.tier=gold", owner.token()));
+    assertEquals(List.of("f-staging"), names("label.env=staging", owner.token()));
+    assertEquals(List.of(), names("label.tier=platinum", owner.token()), "a label, not a top-level key");
+  }
+
   @Test
   void badFiltersAreRefused() {
     assertProblem(org.get("/v1/organizations?provisionedFrom=template-1", owner.token()), 400, "invalid_filter");
     assertProblem(org.get("/v1/organizations?metadata.=gold", owner.token()), 400, "invalid_filter");
+    assertProblem(org.get("/v1/organizations?label.=prod", owner.token()), 400, "invalid_filter");
+    assertProblem(org.get("/v1/organizations?metadata.labels=x&label.env=prod", owner.token()), 400, "invalid_filter");
     assertProblem(org.get("/v1/organizations?metadata.tier=gold&metadata.tier=silver", owner.token()), 400,
         "invalid_filter");
   }
