@@ -10,6 +10,7 @@ import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +20,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -59,29 +61,39 @@ public final class UserRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * An account by its address: the whole of it for platform admins; for a group admin the profile of someone they
+   * see (as {@link #read} shows it), and nothing otherwise, as for an address without an account: a group admin
+   * invites people they do not see yet, and learns no more of other tenants' people than an address they typed.
+   */
   private void findByEmail(RoutingContext ctx) {
     var email = ctx.queryParams().get("email");
     if (email == null || email.isBlank()) {
       ctx.fail(ApiException.badRequest("email_required", "Look users up with ?email=."));
       return;
     }
+    var principal = BearerAuth.principal(ctx);
     requireAdministrator(ctx)
-        .compose(admin -> UserRepository.byEmail(pool, email))
+        .compose(caller -> UserRepository.byEmail(pool, email).compose(found -> found.isEmpty()
+            ? Future.succeededFuture(Optional.<JsonObject>empty())
+            : caller.platformAdmin() ? Future.succeededFuture(Optional.of(found.get().toJson()))
+            : UserRepository.person(pool, found.get().id(), caller.userId(), principal.scopedOrganization())
+                .map(person -> person.filter(UserRepository.Sighting::listed).map(seen -> seen.user().toProfileJson()))))
         .onSuccess(user -> ctx.json(new JsonObject().put("nextCursor", null)
-            .put("items", new JsonArray(user.map(u -> java.util.List.of(u.toJson())).orElse(java.util.List.of())))))
+            .put("items", new JsonArray(user.map(List::of).orElse(List.of())))))
         .onFailure(ctx::fail);
   }
 
   /** Platform admins, and admins of at least one organization group. */
-  private Future<Void> requireAdministrator(RoutingContext ctx) {
+  private Future<Caller> requireAdministrator(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     return AccessPolicy.caller(pool, principal)
-        .compose(caller -> caller.platformAdmin() ? Future.succeededFuture(true) : caller.scoped()
+        .compose(caller -> (caller.platformAdmin() ? Future.succeededFuture(true) : caller.scoped()
             ? Future.succeededFuture(false)
             : pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.group_admins WHERE user_id = $1) AS admin")
                 .execute(Tuple.of(caller.userId())).map(rows -> rows.iterator().next().getBoolean("admin")))
-        .compose(allowed -> allowed ? Future.<Void>succeededFuture()
-            : Future.failedFuture(ApiException.forbidden("forbidden", "Only platform and group admins manage users.")));
+            .compose(allowed -> allowed ? Future.succeededFuture(caller) : Future.failedFuture(
+                ApiException.forbidden("forbidden", "Only platform and group admins manage users."))));
   }
 
   private void me(RoutingContext ctx) {

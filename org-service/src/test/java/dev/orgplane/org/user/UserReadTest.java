@@ -2,6 +2,7 @@ package dev.orgplane.org.user;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
@@ -144,6 +145,25 @@ class UserReadTest {
     assertEquals(201, sibling.statusCode(), sibling.bodyAsString());
     assertEquals(PROFILE, seen(target.id(), scopedToken(groupAdmin, acme)).fieldNames());
     assertNoSuchPerson(target.id(), scopedToken(groupAdmin, sibling.bodyAsJsonObject().getString("id")));
+  }
+
+  /** Looking an address up tells a group admin no more than reading the person by id would. */
+  @Test
+  void groupAdminsFindByAddressOnlyThePeopleTheySee() {
+    var groupAdmin = org.newUser("finder");
+    PgFixture.execute(db, "INSERT INTO org.group_admins (group_id, user_id) VALUES ('" + acmeGroup + "', '"
+        + groupAdmin.id() + "')");
+    var outsider = org.newUser("unseen");
+
+    var found = org.get("/v1/users?email=" + target.email(), groupAdmin.token()).bodyAsJsonObject()
+        .getJsonArray("items");
+    assertEquals(1, found.size());
+    assertEquals(PROFILE, found.getJsonObject(0).fieldNames());
+    assertEquals(target.id(), found.getJsonObject(0).getString("id"));
+    assertEquals(new JsonArray(), org.get("/v1/users?email=" + outsider.email(), groupAdmin.token()).bodyAsJsonObject()
+        .getJsonArray("items"), "another tenant's person is as an address without an account");
+    var whole = org.get("/v1/users?email=" + outsider.email(), admin).bodyAsJsonObject().getJsonArray("items");
+    assertTrue(whole.getJsonObject(0).containsKey("platformAdmin"), "platform admins see the whole account");
   }
 
   private String scopedToken(OrgServiceHarness.Account groupAdmin, String orgId) {
