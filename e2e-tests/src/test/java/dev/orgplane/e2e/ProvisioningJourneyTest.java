@@ -53,10 +53,7 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
 
   @Test
   void theGroupsCreateKeyAndScopedTokensWorkForTheGroupOnly() {
-    var outsider = gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", "keyholder@e2e.test")
-        .put("password", "password-keyholder").put("name", "keyholder"));
-    assertEquals(201, outsider.status(), outsider.body());
-    var keyholder = gateway.token("keyholder@e2e.test", "password-keyholder");
+    var keyholder = registered("keyholder");
     var body = new JsonObject().put("name", "keyed-tenant").put("title", "Keyed").put("groupId", template.groupId());
     assertEquals(403, gateway.postJson("/v1/organizations", keyholder, body).status(), "no key, no group admin");
     var created = gateway.postJson("/v1/organizations", keyholder, body, java.util.Map.of("X-Create-Key",
@@ -69,6 +66,41 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
     assertEquals(200, gateway.get("/v1/organizations/" + created.json().getString("id"), token).status());
     assertEquals(404, gateway.get("/v1/organizations/" + template.templateId(), token).status(),
         "a scoped token works in its one organization only");
+  }
+
+  /** An operator's suspension of a tenant holds against the tenant's own owner, through the gateway. */
+  @Test
+  void aTenantItsGroupAdminSuspendedStaysSuspendedUntilTheAdminLiftsIt() {
+    var owner = registered("suspended");
+    var created = gateway.postJson("/v1/organizations", owner, new JsonObject().put("name", "unpaid-tenant")
+        .put("title", "Unpaid").put("groupId", template.groupId()), java.util.Map.of("X-Create-Key",
+        template.createKey()));
+    assertEquals(201, created.status(), created.body());
+    var tenant = "/v1/organizations/" + created.json().getString("id");
+
+    var suspended = gateway.postJson(tenant + "/disable", template.adminToken(),
+        new JsonObject().put("reason", "invoice 2026-11 unpaid"));
+    assertEquals(200, suspended.status(), suspended.body());
+
+    var lifted = gateway.postJson(tenant + "/enable", owner, new JsonObject());
+    assertEquals(403, lifted.status(), lifted.body());
+    assertEquals("suspended_by_operator", lifted.json().getString("code"));
+    var seen = gateway.get(tenant, owner).json();
+    assertEquals("disabled", seen.getString("state"));
+    assertEquals("group", seen.getString("disabledBy"));
+    assertEquals("invoice 2026-11 unpaid", seen.getString("disabledReason"));
+    assertEquals(403, gateway.get(tenant + "/queues", owner).status(), "the owner cannot work in it meanwhile");
+    assertEquals(200, gateway.postJson(tenant + "/enable", template.adminToken(), new JsonObject()).status());
+    assertEquals(200, gateway.get(tenant + "/queues", owner).status(), "and can once the admin lifted it");
+  }
+
+  /** A token of someone who has just registered, {@code <label>@e2e.test}, outside every organization. */
+  private String registered(String label) {
+    var email = label + "@e2e.test";
+    var reply = gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", email)
+        .put("password", "password-" + label).put("name", label));
+    assertEquals(201, reply.status(), reply.body());
+    return gateway.token(email, "password-" + label);
   }
 
   private java.util.Set<String> names(String organization, String kind) {
