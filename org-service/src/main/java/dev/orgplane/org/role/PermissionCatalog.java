@@ -53,11 +53,12 @@ public final class PermissionCatalog {
 
   /**
    * What the provisioning engine holds in every organization: read a template, write its copy through
-   * the import API. Not a role: no member can be given it, and it cannot delete or disable anything.
+   * the import API, and invite the owner a provisioning names (seeing the pending invitations, so that it
+   * invites nobody twice). Not a role: no member can be given it, and it cannot delete or disable anything.
    */
   public static final Set<String> PROVISIONER = Stream.concat(
       Stream.of(ORG_GET, USER_LIST, USER_MANAGE, ROLE_MANAGE, TEAM_LIST, TEAM_MANAGE, SETUP_IMPORT, AUDIT_LIST,
-          PROVISIONING_REPORT),
+          PROVISIONING_REPORT, INVITATION_CREATE, INVITATION_LIST),
       SETUP_KINDS.stream().map(kind -> "app_" + kind + "_get")).collect(Collectors.toUnmodifiableSet());
 
   public static final List<String> PREDEFINED_ORDER = List.of("owner", "manager", "viewer", "member");

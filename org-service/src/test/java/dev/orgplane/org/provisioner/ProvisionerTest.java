@@ -115,6 +115,22 @@ class ProvisionerTest extends OrgServiceTest {
   }
 
   @Test
+  void engineInvitesAnOwnerAndSeesPendingInvitationsButInvitesNoMember() {
+    var owner = org.newUser("owner");
+    var base = "/v1/organizations/" + newOrg(owner) + "/invitations";
+    var engine = org.engineToken();
+
+    var invited = org.post(base, engine, new JsonObject().put("email", "ceo@customer.example")
+        .put("roles", new JsonArray().add("owner")));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    var pending = org.get(base, engine);
+    assertEquals(200, pending.statusCode(), pending.bodyAsString());
+    assertEquals(new JsonArray().add("owner"), pending.bodyAsJsonObject().getJsonArray("items").getJsonObject(0)
+        .getJsonArray("roles"));
+    assertProblem(org.post(base, engine, new JsonObject().put("email", owner.email())), 409, "already_member");
+  }
+
+  @Test
   void engineHasNoAdminPowers() {
     var owner = org.newUser("owner");
     var id = newOrg(owner);
