@@ -14,10 +14,10 @@ import java.util.UUID;
  * dry run), so one read shows a batch's progress however many jobs it has. Its status follows from the
  * counts: active while a job is queued or running, and once all have ended {@code failed} if any failed
  * (a partial batch is never reported successful), else {@code cancelled} if any was cancelled, else
- * {@code succeeded}.
+ * {@code succeeded}. {@code owners} counts its jobs' owner invitations by what they came to.
  */
 record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int concurrency, boolean dryRun,
-    OffsetDateTime createdAt, Map<String, Long> counts, Counts objects) {
+    OffsetDateTime createdAt, Map<String, Long> counts, Counts objects, Map<String, Long> owners) {
 
   private static final Set<String> ENDED = Set.of("succeeded", "failed", "cancelled");
 
@@ -53,11 +53,16 @@ record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int conc
     for (var status : Job.STATUSES) {
       byStatus.put(status, count(status));
     }
+    var invitations = new JsonObject();
+    for (var outcome : Job.OWNER_INVITATIONS) {
+      invitations.put(outcome, owners.getOrDefault(outcome, 0L));
+    }
     return new JsonObject().put("id", id.toString()).put("status", status())
         .put("templateOrganization", templateOrg.toString()).put("groupId", groupId.toString())
         .put("concurrency", concurrency).put("dryRun", dryRun).put("total", total()).put("counts", byStatus)
         .put("objects", new JsonObject().put("created", objects.created()).put("updated", objects.updated())
             .put("unchanged", objects.unchanged()))
+        .put("owners", invitations)
         .put("requestedBy", requestedBy.toString()).put("createdAt", Timestamps.iso(createdAt));
   }
 }

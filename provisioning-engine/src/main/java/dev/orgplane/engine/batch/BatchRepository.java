@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,7 +21,9 @@ final class BatchRepository {
   private static final String SELECT = "SELECT b.*, coalesce((SELECT jsonb_object_agg(status, n) FROM "
       + "(SELECT status, count(*) AS n FROM provisioning.jobs j WHERE j.batch_id = b.id GROUP BY status) c), '{}') "
       + "AS counts, coalesce((SELECT bool_and(j.dry_run) FROM provisioning.jobs j WHERE j.batch_id = b.id), false) "
-      + "AS dry_run, o.created, o.updated, o.unchanged FROM provisioning.batches b CROSS JOIN LATERAL "
+      + "AS dry_run, coalesce((SELECT jsonb_object_agg(owner_invitation, n) FROM (SELECT owner_invitation, "
+      + "count(*) AS n FROM provisioning.jobs j WHERE j.batch_id = b.id AND j.owner_invitation IS NOT NULL "
+      + "GROUP BY owner_invitation) i), '{}') AS owners, o.created, o.updated, o.unchanged FROM provisioning.batches b CROSS JOIN LATERAL "
       + "(SELECT coalesce(sum(s.created), 0) AS created, coalesce(sum(s.updated), 0) AS updated, "
       + "coalesce(sum(s.unchanged), 0) AS unchanged FROM provisioning.jobs j "
       + "JOIN provisioning.job_steps s ON s.job_id = j.id WHERE j.batch_id = b.id) o ";
@@ -52,12 +55,17 @@ final class BatchRepository {
   }
 
   private static Batch map(Row row) {
-    var counts = new HashMap<String, Long>();
-    var json = (io.vertx.core.json.JsonObject) row.getValue("counts");
-    json.forEach(entry -> counts.put(entry.getKey(), ((Number) entry.getValue()).longValue()));
     return new Batch(row.getUUID("id"), row.getUUID("requested_by"), row.getUUID("template_org"),
         row.getUUID("group_id"), row.getInteger("concurrency"), row.getBoolean("dry_run"),
-        row.getOffsetDateTime("created_at"), counts,
-        new Counts(row.getLong("created"), row.getLong("updated"), row.getLong("unchanged")));
+        row.getOffsetDateTime("created_at"), tally(row, "counts"),
+        new Counts(row.getLong("created"), row.getLong("updated"), row.getLong("unchanged")), tally(row, "owners"));
+  }
+
+  /** A JSON object of counts by key, as the SELECT aggregates them. */
+  private static Map<String, Long> tally(Row row, String column) {
+    var counts = new HashMap<String, Long>();
+    var json = (io.vertx.core.json.JsonObject) row.getValue(column);
+    json.forEach(entry -> counts.put(entry.getKey(), ((Number) entry.getValue()).longValue()));
+    return counts;
   }
 }

@@ -110,6 +110,10 @@ public final class BatchRoutes {
             List.of(new ApiException.FieldError(field + ".name", "appears twice in this batch"))));
       }
       var existing = target.getValue("organization");
+      if (existing != null && target.containsKey("owner")) {
+        return Future.failedFuture(ApiException.invalid("Only a new organization is given an owner.",
+            List.of(new ApiException.FieldError(field + ".owner", "names the owner of a new organization only"))));
+      }
       jobs.add(existing != null
           ? request.job(ctx, access, batchId, String.valueOf(existing), null, field)
           : request.job(ctx, access, batchId, null, target, field));

@@ -10,23 +10,30 @@ import java.util.function.Function;
 
 /**
  * A provisioning job as stored, with its steps in run order. {@code queuedBy} queued it last: its requester,
- * or whoever retried it since; a target organization the job creates is theirs.
+ * or whoever retried it since; a target organization the job creates is theirs. {@code ownerEmail} is invited
+ * as its owner too, once the template is copied, and {@code ownerInvitation} is what that came to (one of
+ * {@link #OWNER_INVITATIONS}).
  */
 public record Job(UUID id, UUID batchId, UUID requestedBy, UUID queuedBy, UUID templateOrg, UUID groupId, UUID targetOrg,
-    JsonObject target, List<String> plugins, JsonObject options, boolean dryRun, String status,
-    boolean cancelRequested, JsonObject error, int attempts, OffsetDateTime createdAt, OffsetDateTime startedAt,
-    OffsetDateTime finishedAt, OffsetDateTime updatedAt, List<Step> steps) {
+    JsonObject target, String ownerEmail, String ownerInvitation, List<String> plugins, JsonObject options,
+    boolean dryRun, String status, boolean cancelRequested, JsonObject error, int attempts, OffsetDateTime createdAt,
+    OffsetDateTime startedAt, OffsetDateTime finishedAt, OffsetDateTime updatedAt, List<Step> steps) {
 
   /** Every status a job can have, in the order of its life. */
   public static final List<String> STATUSES = List.of("queued", "running", "succeeded", "failed", "cancelled");
   /** The last three: a job in one of them has ended. */
   private static final List<String> TERMINAL = STATUSES.subList(2, STATUSES.size());
+  /** What inviting a job's owner can come to ({@link OwnerInvitation}). */
+  public static final List<String> OWNER_INVITATIONS =
+      List.of(OwnerInvitation.INVITED, OwnerInvitation.ALREADY_INVITED, OwnerInvitation.ALREADY_MEMBER,
+          OwnerInvitation.PLANNED);
 
   /** A row of {@code provisioning.jobs} with a column {@code steps}: the job's steps as a JSON array, in run order. */
   static final Function<Row, Job> MAPPER = row -> new Job(row.getUUID("id"), row.getUUID("batch_id"),
       row.getUUID("requested_by"), Objects.requireNonNullElse(row.getUUID("queued_by"), row.getUUID("requested_by")),
       row.getUUID("template_org"), row.getUUID("group_id"), row.getUUID("target_org"),
-      (JsonObject) row.getValue("target"), List.of(row.getArrayOfStrings("plugins")),
+      (JsonObject) row.getValue("target"), row.getString("owner_email"), row.getString("owner_invitation"),
+      List.of(row.getArrayOfStrings("plugins")),
       (JsonObject) row.getValue("options"), row.getBoolean("dry_run"), row.getString("status"),
       row.getBoolean("cancel_requested"), (JsonObject) row.getValue("error"), row.getInteger("attempts"),
       row.getOffsetDateTime("created_at"), row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"),

@@ -102,12 +102,12 @@ public final class JobRepository {
   /**
    * A run's end: like a checkpoint ({@link #CHECKPOINT}), the job's row is locked first, and the report and the
    * failed step are written only if the run still held the job. The failed step is found by its key, and its
-   * count is raised on its newest version.
+   * count is raised on its newest version. What inviting the owner came to is written with the end it is part of.
    */
   private static final String FINISH = """
       WITH ended AS (
         UPDATE provisioning.jobs SET status = $3, error = $4, finished_at = now(), updated_at = now(),
-               lease_owner = NULL, lease_until = NULL, cancel_requested = false
+               lease_owner = NULL, lease_until = NULL, cancel_requested = false, owner_invitation = $7
         WHERE id = $1 AND lease_owner = $2 AND attempts = $5
         RETURNING id, status, error, dry_run),
       failed_step AS (
@@ -124,7 +124,7 @@ public final class JobRepository {
   public static Future<Void> insert(SqlClient tx, List<NewJob> jobs) {
     var jobRows = jobs.stream().map(job -> Tuple.of(job.id(), job.batchId(), job.requestedBy(), job.templateOrg(),
         job.groupId(), job.targetOrg(), job.target(), job.plugins().toArray(String[]::new)).addValue(job.options())
-        .addValue(job.dryRun())).toList();
+        .addValue(job.dryRun()).addValue(job.ownerEmail())).toList();
     var stepRows = new ArrayList<Tuple>();
     jobs.forEach(job -> {
       for (int i = 0; i < job.plugins().size(); i++) {
@@ -132,7 +132,8 @@ public final class JobRepository {
       }
     });
     return tx.preparedQuery("INSERT INTO provisioning.jobs (id, batch_id, requested_by, template_org, group_id, "
-            + "target_org, target, plugins, options, dry_run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+            + "target_org, target, plugins, options, dry_run, owner_email) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
         .executeBatch(jobRows)
         .compose(done -> stepRows.isEmpty() ? Future.succeededFuture()
             : tx.preparedQuery("INSERT INTO provisioning.job_steps (job_id, position, plugin) VALUES ($1, $2, $3)")
@@ -232,11 +233,15 @@ public final class JobRepository {
 
   /**
    * Ends a job that the run holds, and queues the report of its end, in one statement; a failed step is marked
-   * with the one object that failed. Does nothing if the lease was lost.
+   * with the one object that failed, and a succeeded job's owner invitation with what it came to ({@code null}:
+   * no owner, or not asked). Does nothing if the lease was lost.
    */
-  static Future<Void> finish(SqlClient client, Lease lease, String status, JsonObject error, Integer failedPosition) {
+  static Future<Void> finish(SqlClient client, Lease lease, String status, JsonObject error, Integer failedPosition,
+      String ownerInvitation) {
     return client.preparedQuery(FINISH)
-        .execute(Tuple.of(lease.jobId(), lease.owner(), status, error, lease.attempt(), failedPosition)).mapEmpty();
+        .execute(Tuple.of(lease.jobId(), lease.owner(), status, error, lease.attempt(), failedPosition)
+            .addValue(ownerInvitation))
+        .mapEmpty();
   }
 
   /**

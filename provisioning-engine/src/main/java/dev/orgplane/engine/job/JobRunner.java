@@ -39,6 +39,10 @@ public final class JobRunner {
   /** How a run of a job ended on this instance. */
   private enum Outcome { SUCCEEDED, CANCELLED, LEASE_LOST }
 
+  /** A run's outcome, and for a job that succeeded with an owner to invite, what inviting them came to. */
+  private record Ended(Outcome outcome, String ownerInvitation) {
+  }
+
   /** A run of a job here: its lease, and its halt flag. */
   private record Run(Lease lease, boolean[] halt) {
   }
@@ -142,11 +146,11 @@ public final class JobRunner {
     running.put(job.id(), run);
     LOG.info("job {} claimed (attempt {})", job.id(), job.attempts());
     execute(job, halt)
-        .recover(failure -> failure instanceof TargetOrganization.LeaseLost ? Future.succeededFuture(Outcome.LEASE_LOST)
-            : Future.failedFuture(failure))
-        .compose(outcome -> switch (outcome) {
-          case SUCCEEDED -> end(job, "succeeded", null, null);
-          case CANCELLED -> end(job, "cancelled", null, null);
+        .recover(failure -> failure instanceof TargetOrganization.LeaseLost
+            ? Future.succeededFuture(new Ended(Outcome.LEASE_LOST, null)) : Future.failedFuture(failure))
+        .compose(ended -> switch (ended.outcome()) {
+          case SUCCEEDED -> end(job, "succeeded", null, null, ended.ownerInvitation());
+          case CANCELLED -> end(job, "cancelled", null, null, null);
           case LEASE_LOST -> Future.<Void>succeededFuture();
         }, failure -> fail(job, failure))
         .onComplete(done -> {
@@ -166,16 +170,17 @@ public final class JobRunner {
         .put("plugin", failure instanceof StepFailure step ? step.plugin : null)
         .put("object", cause instanceof CopyFailure copy ? copy.objectId() : null);
     LOG.warn("job {} failed: {}", job.id(), error.encode());
-    return end(job, "failed", error, position);
+    return end(job, "failed", error, position, null);
   }
 
   /** Records the end, and its report for the organizations' hooks, then has the report sent. */
-  private Future<Void> end(Job job, String status, JsonObject error, Integer failedPosition) {
-    return JobRepository.finish(pool, Lease.of(job, owner), status, error, failedPosition)
+  private Future<Void> end(Job job, String status, JsonObject error, Integer failedPosition,
+      String ownerInvitation) {
+    return JobRepository.finish(pool, Lease.of(job, owner), status, error, failedPosition, ownerInvitation)
         .onSuccess(ended -> endReports.wake());
   }
 
-  private Future<Outcome> execute(Job job, boolean[] halt) {
+  private Future<Ended> execute(Job job, boolean[] halt) {
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString())
         .keepingPagesOf(job.templateOrg().toString(), templatePages);
     var target = new TargetOrganization(pool, api, owner);
@@ -187,8 +192,25 @@ public final class JobRunner {
       var context = new EngineCopyContext(job.id().toString(), job.templateOrg().toString(),
           targetOrg == null ? null : targetOrg.toString(), ids, pages, http, vertx, job.options(), settings.pageSize(),
           settings.copyPageSize(), message -> LOG.info("job {}: {}", job.id(), message));
-      return steps(job, context, ids, halt);
+      return steps(job, context, ids, halt).compose(outcome -> outcome == Outcome.SUCCEEDED
+          ? inviteOwner(job, api, targetOrg, halt) : Future.succeededFuture(new Ended(outcome, null)));
     });
+  }
+
+  /**
+   * The last thing a job does, once the template is copied: invite the owner it names ({@link OwnerInvitation}).
+   * Not once the run has lost its job: the run that took it over invites.
+   */
+  private Future<Ended> inviteOwner(Job job, OrgApiClient api, UUID targetOrg, boolean[] halt) {
+    if (job.ownerEmail() == null) {
+      return Future.succeededFuture(new Ended(Outcome.SUCCEEDED, null));
+    }
+    if (halt[0]) {
+      return Future.succeededFuture(new Ended(Outcome.LEASE_LOST, null));
+    }
+    var invitation = new OwnerInvitation(api);
+    return retries.of("the owner's invitation", () -> invitation.settle(job, targetOrg))
+        .map(outcome -> new Ended(Outcome.SUCCEEDED, outcome));
   }
 
   /** Runs the job's steps, each as soon as its dependencies have succeeded. */

@@ -9,9 +9,13 @@ import java.util.List;
  * lease and cursors stay inside the engine.
  */
 public record JobView(String id, String status, String templateOrganization, String targetOrganization,
-    JsonObject target, String groupId, String batchId, boolean dryRun, List<String> plugins, JsonObject options,
-    boolean cancelRequested, List<StepView> steps, JsonObject error, int attempts, String requestedBy,
-    String queuedBy, String createdAt, String startedAt, String finishedAt, String updatedAt) {
+    JsonObject target, OwnerView owner, String groupId, String batchId, boolean dryRun, List<String> plugins,
+    JsonObject options, boolean cancelRequested, List<StepView> steps, JsonObject error, int attempts,
+    String requestedBy, String queuedBy, String createdAt, String startedAt, String finishedAt, String updatedAt) {
+
+  /** The owner the request named for the new organization, and what inviting them came to (null: not yet). */
+  public record OwnerView(String email, String invitation) {
+  }
 
   /** A plugin's part: planned = created + updated + unchanged, copied = created + updated. */
   public record StepView(String plugin, String status, long planned, long created, long updated, long copied,

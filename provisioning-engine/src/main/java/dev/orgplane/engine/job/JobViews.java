@@ -13,6 +13,8 @@ interface JobViews {
 
   @Mapping(target = "templateOrganization", source = "templateOrg")
   @Mapping(target = "targetOrganization", source = "targetOrg")
+  @Mapping(target = "owner", expression = "java(job.ownerEmail() == null ? null "
+      + ": new JobView.OwnerView(job.ownerEmail(), job.ownerInvitation()))")
   JobView view(Job job);
 
   @Mapping(target = "planned", expression = "java(step.created() + step.updated() + step.unchanged())")

@@ -6,8 +6,9 @@ import java.util.UUID;
 
 /**
  * A job about to be queued: copy {@code templateOrg} into {@code targetOrg}, or into a new
- * organization described by {@code target}, with {@code plugins} in run order.
+ * organization described by {@code target} and invited to {@code ownerEmail} (if any), with
+ * {@code plugins} in run order.
  */
 public record NewJob(UUID id, UUID batchId, UUID requestedBy, UUID templateOrg, UUID groupId, UUID targetOrg,
-    JsonObject target, List<String> plugins, JsonObject options, boolean dryRun) {
+    JsonObject target, String ownerEmail, List<String> plugins, JsonObject options, boolean dryRun) {
 }

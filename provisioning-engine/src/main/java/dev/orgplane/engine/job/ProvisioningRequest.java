@@ -24,7 +24,7 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
 
   public static final Set<String> COMMON_FIELDS = Set.of("templateOrganization", "groupId", "plugins", "options", "dryRun");
   private static final Set<String> TARGET_FIELDS =
-      Set.of("name", "title", "description", "avatar", "email", "website", "metadata");
+      Set.of("name", "title", "description", "avatar", "email", "website", "metadata", "owner");
   private static final Set<String> OPTIONS = Set.of("copyMembers");
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{3,63}");
   private static final Pattern ORGANIZATION_REF = Pattern.compile("[a-z0-9_-]{3,63}|[0-9a-fA-F-]{36}");
@@ -92,9 +92,12 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
         });
   }
 
+  /** The job; a new target's owner is kept apart from the organization's own fields, which create it. */
   private NewJob newJob(UUID batchId, UUID targetOrg, JsonObject target) {
-    return new NewJob(TimeOrderedIds.next(), batchId, requestedBy, templateOrg, groupId, targetOrg, target, plugins,
-        options, dryRun);
+    var organization = target == null ? null : target.copy();
+    var owner = organization == null ? null : (JsonObject) organization.remove("owner");
+    return new NewJob(TimeOrderedIds.next(), batchId, requestedBy, templateOrg, groupId, targetOrg, organization,
+        owner == null ? null : owner.getString("email"), plugins, options, dryRun);
   }
 
   private static String[] targetProblem(JsonObject target) {
@@ -105,6 +108,15 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
     if (!(target.getValue("name") instanceof String name) || !NAME.matcher(name).matches()) {
       return new String[] {"name", "must be 3 to 63 characters of a-z, 0-9, _ and -"};
     }
-    return null;
+    return target.containsKey("owner") ? ownerProblem(target.getValue("owner")) : null;
+  }
+
+  /** A new target's owner is {@code {"email": address}}: the address is invited as its owner once it is made. */
+  private static String[] ownerProblem(Object owner) {
+    if (!(owner instanceof JsonObject named) || !named.fieldNames().equals(Set.of("email"))) {
+      return new String[] {"owner", "must be an object with one field, email"};
+    }
+    return named.getValue("email") instanceof String email && RequestBody.isEmail(email) ? null
+        : new String[] {"owner.email", "must be an email address"};
   }
 }

@@ -44,7 +44,7 @@ class LeaseTest {
     var pool = Database.open(vertx, engine.db, 1, List.of()).await();
 
     var first = Lease.of(JobRepository.claim(pool, ENGINE, 60_000).await().job().orElseThrow(), ENGINE);
-    JobRepository.finish(pool, first, "failed", new JsonObject().put("code", "x"), null).await();
+    JobRepository.finish(pool, first, "failed", new JsonObject().put("code", "x"), null, null).await();
     PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'queued' WHERE id = '" + jobId + "'");
     var second = Lease.of(JobRepository.claim(pool, ENGINE, 60_000).await().job().orElseThrow(), ENGINE);
     assertEquals(first.attempt() + 1, second.attempt());
@@ -61,7 +61,7 @@ class LeaseTest {
     assertEquals(List.of(), JobRepository.heartbeat(pool, ENGINE, List.of(first), 60_000).await());
     assertEquals(List.of(UUID.fromString(jobId)), JobRepository.heartbeat(pool, ENGINE, List.of(second), 60_000)
         .await());
-    JobRepository.finish(pool, first, "failed", new JsonObject().put("code", "x"), 0).await();
+    JobRepository.finish(pool, first, "failed", new JsonObject().put("code", "x"), 0, null).await();
     assertEquals(1, PgFixture.queryLong(engine.db, "SELECT count(*) FROM provisioning.jobs WHERE id = '" + jobId
         + "' AND status = 'running'"), "nor does it end the later run");
     assertEquals(0, PgFixture.queryLong(engine.db, "SELECT failed FROM provisioning.job_steps WHERE job_id = '"

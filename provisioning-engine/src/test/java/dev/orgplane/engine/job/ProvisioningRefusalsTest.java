@@ -136,6 +136,38 @@ class ProvisioningRefusalsTest {
   }
 
   @Test
+  void anOwnerIsTheEmailAddressOfANewTargetsOwner() {
+    var before = PgFixture.queryLong(idle.db, QUEUED);
+    var job = new JsonObject().put("templateOrganization", template.templateId());
+
+    var notAnAddress = idle.post("/v1/provisioning/jobs", admin(), job.copy().put("target", new JsonObject()
+        .put("name", "owned-job").put("owner", new JsonObject().put("email", "ceo at customer.example"))));
+    assertFieldError(notAnAddress, "target.owner.email", "must be an email address");
+    var justAnAddress = idle.post("/v1/provisioning/jobs", admin(), job.copy().put("target", new JsonObject()
+        .put("name", "owned-job").put("owner", "ceo@customer.example")));
+    assertFieldError(justAnAddress, "target.owner", "must be an object with one field, email");
+    var moreThanAnAddress = idle.post("/v1/provisioning/batches", admin(), batchOf(new JsonObject()
+        .put("name", "fine-target"), new JsonObject().put("name", "owned-batch").put("owner", new JsonObject()
+        .put("email", "ceo@customer.example").put("roles", new JsonArray().add("viewer")))));
+    assertFieldError(moreThanAnAddress, "targets[1].owner", "must be an object with one field, email");
+    var badInABatch = idle.post("/v1/provisioning/batches", admin(), batchOf(new JsonObject().put("name", "owned-batch")
+        .put("owner", new JsonObject().put("email", "@customer.example"))));
+    assertFieldError(badInABatch, "targets[0].owner.email", "must be an email address");
+    var existing = idle.post("/v1/provisioning/batches", admin(), batchOf(new JsonObject()
+        .put("organization", inTheGroup("owned-already")).put("owner", new JsonObject()
+            .put("email", "ceo@customer.example"))));
+    assertFieldError(existing, "targets[0].owner", "names the owner of a new organization only");
+
+    assertEquals(before, PgFixture.queryLong(idle.db, QUEUED), "nothing was queued");
+  }
+
+  private static void assertFieldError(HttpResponse<Buffer> response, String field, String message) {
+    assertProblem(response, 400, "validation_failed");
+    assertEquals(new JsonArray().add(new JsonObject().put("field", field).put("message", message)),
+        response.bodyAsJsonObject().getJsonArray("errors"), response.bodyAsString());
+  }
+
+  @Test
   void anUnknownPathIs404AndAWrongMethodOnAKnownOne405() {
     assertProblem(idle.get("/v1/provisioning/nothing", admin()), 404, "not_found");
     var deleted = idle.send(HttpMethod.DELETE, "/v1/provisioning/batches", admin(), null);

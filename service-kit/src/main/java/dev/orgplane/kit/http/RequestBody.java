@@ -102,6 +102,12 @@ public final class RequestBody {
     return matching(field, EMAIL, "must be an email address", required, MAX_EMAIL);
   }
 
+  /** Whether {@code value} is an address {@link #email} accepts: for one nested deeper than a field. */
+  public static boolean isEmail(String value) {
+    return value.codePointCount(0, value.length()) <= MAX_EMAIL && value.indexOf('\u0000') < 0
+        && EMAIL.matcher(value).matches();
+  }
+
 
   public JsonObject optionalObject(String field) {
     var value = json.getValue(field);

@@ -1,0 +1,61 @@
+package dev.orgplane.engine.job;
+
+import dev.orgplane.copy.api.CopyFailure;
+import dev.orgplane.copy.api.OrgApi;
+import dev.orgplane.copy.api.OrgApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/**
+ * Invites the owner a job names into the organization it copied the template into, with the {@code owner} role,
+ * once every plugin has succeeded: the invitee finds a complete tenant. Done means the address holds a pending
+ * invitation as owner or is a member: org-service is asked every time, not the job's record, so a run resumed
+ * after a crash between the invitation and the job's end, and a later job into the same tenant, invite nobody
+ * twice (inviting again would replace the invitation and mail it anew). The invitation is org-service's, made
+ * with the engine's identity; the requester stays an owner, as the organization would have none until the
+ * invitee accepts.
+ */
+final class OwnerInvitation {
+
+  static final String INVITED = "invited";
+  static final String ALREADY_INVITED = "already_invited";
+  static final String ALREADY_MEMBER = "already_member";
+  /** A dry run's: it plans a new organization, which has no one yet, so the address would be invited. */
+  static final String PLANNED = "planned";
+  private static final String OWNER = "owner";
+
+  private final OrgApi api;
+
+  OwnerInvitation(OrgApi api) {
+    this.api = api;
+  }
+
+  /** Invites the job's owner into {@code targetOrg}, the organization it made, or finds that done. */
+  Future<String> settle(Job job, UUID targetOrg) {
+    if (job.dryRun()) {
+      return Future.succeededFuture(PLANNED);
+    }
+    var email = job.ownerEmail();
+    var organization = targetOrg.toString();
+    return api.listAll(organization, "invitations").compose(pending -> {
+      if (pending.stream().anyMatch(invitation -> email.equalsIgnoreCase(invitation.getString("email"))
+          && invitation.getJsonArray("roles", new JsonArray()).contains(OWNER))) {
+        return Future.succeededFuture(ALREADY_INVITED);
+      }
+      return api.post(organization, "invitations", new JsonObject().put("email", email)
+              .put("roles", new JsonArray().add(OWNER)))
+          .map(INVITED)
+          .recover(failure -> failure instanceof OrgApiException refused && !refused.retryable()
+              ? refused(email, refused) : Future.failedFuture(failure));
+    });
+  }
+
+  /** A member's address is done; any other refusal fails the job, naming the owner (a passing failure is retried). */
+  private static Future<String> refused(String email, OrgApiException refused) {
+    return "already_member".equals(refused.code()) ? Future.succeededFuture(ALREADY_MEMBER)
+        : Future.failedFuture(new CopyFailure("owner_not_invited",
+            "Inviting the owner " + email + " failed: " + refused.getMessage(), null));
+  }
+}

@@ -1,0 +1,166 @@
+package dev.orgplane.engine.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A new tenant's named owner is invited into it, with the owner role, once the template is copied: once, however
+ * often the job or the batch runs again or resumes, and never by a dry run. The requester stays an owner.
+ */
+class OwnerInvitationTest {
+
+  private static Vertx vertx;
+  private static EngineHarness engine;
+  private static TemplateFixture template;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    engine = EngineHarness.start(vertx);
+    template = TemplateFixture.build(engine.org, "owned-template");
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  private static String token() {
+    return template.groupAdmin().token();
+  }
+
+  private static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static JsonObject owned(String name, String email) {
+    return new JsonObject().put("name", name).put("owner", new JsonObject().put("email", email));
+  }
+
+  private static JsonObject job(JsonObject target) {
+    return new JsonObject().put("templateOrganization", template.templateId()).put("target", target);
+  }
+
+  private static JsonObject batch(JsonObject... targets) {
+    return new JsonObject().put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray(java.util.List.of((Object[]) targets)));
+  }
+
+  private static JsonObject runBatch(JsonObject request) {
+    var queued = engine.post("/v1/provisioning/batches", token(), request);
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    return engine.awaitEnd("/v1/provisioning/batches/" + queued.bodyAsJsonObject().getString("id"), token());
+  }
+
+  private static JsonArray pendingInvitations(String organization) {
+    return engine.items("/v1/organizations/" + organization + "/invitations", token());
+  }
+
+  private static int invitationsMade(String organization) {
+    return engine.org.audited(token(), organization, "invitation.created").size();
+  }
+
+  private static String organization(String name) {
+    return engine.org.get("/v1/organizations/" + name, token()).bodyAsJsonObject().getString("id");
+  }
+
+  @Test
+  void theOwnerIsInvitedOnceAcrossAReRunAndAResumeAndTheRequesterStaysOwner() {
+    var name = unique("owned");
+    var email = unique("ceo") + "@customer.example";
+
+    var first = engine.provision(token(), job(owned(name, email).put("title", "Owned")));
+    assertEquals("succeeded", first.getString("status"), first.encodePrettily());
+    assertEquals(new JsonObject().put("email", email).put("invitation", "invited"), first.getJsonObject("owner"));
+    assertFalse(first.getJsonObject("target").containsKey("owner"), "the organization's fields are the target");
+    var tenant = first.getString("targetOrganization");
+    var pending = pendingInvitations(tenant);
+    assertEquals(1, pending.size(), pending.encode());
+    assertEquals(email, pending.getJsonObject(0).getString("email"));
+    assertEquals(new JsonArray().add("owner"), pending.getJsonObject(0).getJsonArray("roles"));
+    var members = engine.items("/v1/organizations/" + tenant + "/users", token()).stream().map(JsonObject.class::cast)
+        .filter(member -> member.getString("userId").equals(template.groupAdmin().id())).toList();
+    assertEquals(new JsonArray().add("owner"), members.get(0).getJsonArray("roles"),
+        "the requester owns the tenant until the invitee has accepted");
+
+    var again = engine.provision(token(), job(owned(name, email.toUpperCase(Locale.ROOT))));
+    assertEquals("succeeded", again.getString("status"), again.encodePrettily());
+    assertEquals(tenant, again.getString("targetOrganization"));
+    assertEquals("already_invited", again.getJsonObject("owner").getString("invitation"));
+
+    // the first job's engine died after inviting, before it recorded its end: another run takes the job over
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'running', finished_at = NULL, "
+        + "owner_invitation = NULL, lease_owner = 'engine-gone', lease_until = now() - interval '1 second' "
+        + "WHERE id = '" + first.getString("id") + "'");
+    var resumed = engine.awaitEnd("/v1/provisioning/jobs/" + first.getString("id"), token());
+    assertEquals("succeeded", resumed.getString("status"), resumed.encodePrettily());
+    assertEquals(2, resumed.getInteger("attempts"));
+    assertEquals("already_invited", resumed.getJsonObject("owner").getString("invitation"));
+
+    assertEquals(1, invitationsMade(tenant), "one invitation, mailed once");
+  }
+
+  @Test
+  void aBatchInvitesEachOwnerOnceAndAMembersAddressCountsAsDone() {
+    var first = unique("batch-owned");
+    var second = unique("batch-owned");
+    var firstOwner = unique("ceo") + "@customer.example";
+    var member = engine.org.newUser("owner-to-be");
+    var unowned = unique("unowned");
+    var request = batch(owned(first, firstOwner), owned(second, member.email()), new JsonObject().put("name", unowned));
+
+    var ran = runBatch(request);
+    assertEquals("succeeded", ran.getString("status"), ran.encodePrettily());
+    assertEquals(new JsonObject().put("invited", 2).put("already_invited", 0).put("already_member", 0)
+        .put("planned", 0), ran.getJsonObject("owners"));
+
+    // the second tenant's owner joined otherwise: their invitation is gone, they are a member
+    var secondTenant = organization(second);
+    var invitation = pendingInvitations(secondTenant).getJsonObject(0).getString("id");
+    assertEquals(204, engine.org.send(HttpMethod.DELETE, "/v1/organizations/" + secondTenant + "/invitations/"
+        + invitation, token(), null).statusCode());
+    assertEquals(200, engine.org.post("/v1/organizations/" + secondTenant + "/users", token(), new JsonObject()
+        .put("userIds", new JsonArray().add(member.id()))).statusCode());
+
+    var rerun = runBatch(request);
+    assertEquals("succeeded", rerun.getString("status"), rerun.encodePrettily());
+    assertEquals(new JsonObject().put("invited", 0).put("already_invited", 1).put("already_member", 1)
+        .put("planned", 0), rerun.getJsonObject("owners"));
+    var withoutOwner = engine.get("/v1/provisioning/batches/" + rerun.getString("id") + "/jobs", token())
+        .bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(job -> job.getJsonObject("target").getString("name").equals(unowned)).findFirst().orElseThrow();
+    assertNull(withoutOwner.getValue("owner"), "a target without an owner invites no one");
+    assertEquals(1, invitationsMade(organization(first)));
+    assertEquals(1, invitationsMade(secondTenant));
+    assertEquals(0, pendingInvitations(secondTenant).size());
+  }
+
+  @Test
+  void aDryRunReportsTheOwnerItWouldInviteAndInvitesNoOne() {
+    var name = unique("planned");
+    var email = unique("ceo") + "@customer.example";
+
+    var planned = engine.provision(token(), job(owned(name, email)).put("dryRun", true));
+    assertEquals("succeeded", planned.getString("status"), planned.encodePrettily());
+    assertEquals(new JsonObject().put("email", email).put("invitation", "planned"), planned.getJsonObject("owner"));
+    assertNull(planned.getValue("targetOrganization"), "nothing was made, so no one was invited anywhere");
+    assertEquals(404, engine.org.get("/v1/organizations/" + name, token()).statusCode());
+
+    var batch = runBatch(batch(owned(unique("planned"), email)).put("dryRun", true));
+    assertEquals(1L, batch.getJsonObject("owners").getLong("planned"), batch.encodePrettily());
+  }
+}
