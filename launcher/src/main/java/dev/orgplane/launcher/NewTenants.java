@@ -12,13 +12,32 @@ import java.util.regex.Pattern;
 /**
  * The new tenants of a batch, as named on the command line and in a targets file, and where each was named: the
  * API names a refused target by its place in the batch ({@code targets[17].name}), which in a file of hundreds
- * of lines the operator could not find.
+ * of lines the operator could not find. A tenant is its name, or its name, a comma and its owner's email address
+ * ({@code acme,ceo@acme.example}): the platform invites the owner once the tenant is made. A comma, not a space:
+ * a name with a space in it stays one name, which the platform refuses by name.
  */
 final class NewTenants {
 
   private static final Pattern TARGET_FIELD = Pattern.compile("targets\\[(\\d+)].*");
 
-  private record Tenant(String name, String namedIn) {
+  /** A tenant; {@code owner} is null when none is named. */
+  private record Tenant(String name, String owner, String namedIn) {
+
+    static Tenant parse(String named, String namedIn) {
+      var parts = named.split(",", -1);
+      if (parts.length > 2 || (parts.length == 2 && parts[1].isBlank())) {
+        throw new Malformed(namedIn + ": a tenant is a name, or a name, a comma and its owner's email address, got '"
+            + named + "'");
+      }
+      return new Tenant(parts[0].trim(), parts.length == 2 ? parts[1].trim() : null, namedIn);
+    }
+  }
+
+  /** A tenant that is neither a name nor a name and an owner: the command line cannot be used. */
+  static final class Malformed extends IllegalArgumentException {
+    Malformed(String message) {
+      super(message);
+    }
   }
 
   private final List<Tenant> tenants;
@@ -30,7 +49,7 @@ final class NewTenants {
   /** The arguments, then the file's lines that are neither blank nor {@code #} comments. */
   static NewTenants read(List<String> arguments, Path targetsFile) {
     var tenants = new ArrayList<Tenant>();
-    arguments.forEach(name -> tenants.add(new Tenant(name, "command line")));
+    arguments.forEach(name -> tenants.add(Tenant.parse(name, "command line")));
     if (targetsFile != null) {
       List<String> lines;
       try {
@@ -41,7 +60,7 @@ final class NewTenants {
       for (int i = 0; i < lines.size(); i++) {
         var name = lines.get(i).trim();
         if (!name.isEmpty() && !name.startsWith("#")) {
-          tenants.add(new Tenant(name, targetsFile + " line " + (i + 1)));
+          tenants.add(Tenant.parse(name, targetsFile + " line " + (i + 1)));
         }
       }
     }
@@ -56,10 +75,16 @@ final class NewTenants {
     return tenants.size();
   }
 
-  /** The batch's targets, each titled with its name. */
+  /** The batch's targets, each titled with its name, with its owner if one is named. */
   JsonArray targets() {
     var targets = new JsonArray();
-    tenants.forEach(tenant -> targets.add(new JsonObject().put("name", tenant.name()).put("title", tenant.name())));
+    tenants.forEach(tenant -> {
+      var target = new JsonObject().put("name", tenant.name()).put("title", tenant.name());
+      if (tenant.owner() != null) {
+        target.put("owner", new JsonObject().put("email", tenant.owner()));
+      }
+      targets.add(target);
+    });
     return targets;
   }
 

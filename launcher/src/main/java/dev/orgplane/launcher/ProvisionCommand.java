@@ -65,13 +65,15 @@ final class ProvisionCommand implements Callable<Integer> {
   @Option(names = "--concurrency", defaultValue = "4", description = "Jobs running at once (1-64, default ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--targets-file", description = "A file with one new tenant name per line (# comments).")
+  @Option(names = "--targets-file",
+      description = "A file with one new tenant per line, NAME or NAME,OWNER-EMAIL (# comments).")
   Path targetsFile;
 
   @Option(names = "--dry-run", description = "Plan every copy, write nothing.")
   boolean dryRun;
 
-  @Parameters(paramLabel = "NAME", arity = "0..*", description = "Names of the new tenants.")
+  @Parameters(paramLabel = "NAME[,OWNER-EMAIL]", arity = "0..*",
+      description = "The new tenants: each a name, or a name and the email address of its owner, who is invited.")
   List<String> names = new ArrayList<>();
 
   /** The new tenants of a batch to start, read with the other options. */
@@ -194,7 +196,12 @@ final class ProvisionCommand implements Callable<Integer> {
 
   /** The new tenants the arguments and the targets file name, read before the gateway is asked anything. */
   private NewTenants targets() {
-    var tenants = NewTenants.read(names, targetsFile);
+    NewTenants tenants;
+    try {
+      tenants = NewTenants.read(names, targetsFile);
+    } catch (NewTenants.Malformed e) {
+      throw usageError(e.getMessage());
+    }
     if (tenants.isEmpty()) {
       throw usageError("name at least one new tenant (arguments or --targets-file)");
     }
@@ -232,7 +239,8 @@ final class ProvisionCommand implements Callable<Integer> {
     var tenants = counts.getLong("succeeded", 0L) + " of " + batch.getLong("total") + " tenants";
     var ended = plan ? " (dry run): " + tenants + " planned, nothing written"
         : ": " + tenants + " made, " + counts.getLong("failed", 0L) + " failed";
-    System.out.println("batch " + status + ended + "; objects: " + objectCounts(batch.getJsonObject("objects"), plan));
+    System.out.println("batch " + status + ended + "; objects: " + objectCounts(batch.getJsonObject("objects"), plan)
+        + ownerCounts(batch.getJsonObject("owners", new JsonObject()), plan));
     jobs.forEach(job -> {
       var error = job.getJsonObject("error");
       System.out.println("  " + job.getJsonObject("target", new JsonObject()).getString("name", job.getString("id"))
@@ -240,6 +248,19 @@ final class ProvisionCommand implements Callable<Integer> {
           : " (" + error.getString("code") + ": " + error.getString("detail") + ")"));
     });
     return "succeeded".equals(status) ? 0 : 1;
+  }
+
+  /**
+   * What inviting the tenants' owners came to, when some were named: invited now, or found invited or members
+   * already (a re-run invites no one twice); a plan's owners are to be invited.
+   */
+  private static String ownerCounts(JsonObject owners, boolean plan) {
+    if (owners.stream().mapToLong(count -> ((Number) count.getValue()).longValue()).sum() == 0) {
+      return "";
+    }
+    return plan ? String.format("; owners: %,d to invite", owners.getLong("planned", 0L))
+        : String.format("; owners: %,d invited, %,d already invited, %,d already members",
+            owners.getLong("invited", 0L), owners.getLong("already_invited", 0L), owners.getLong("already_member", 0L));
   }
 
   /** Objects created, updated and found unchanged; a plan's as what it would do. */

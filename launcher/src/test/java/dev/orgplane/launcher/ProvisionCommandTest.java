@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,10 @@ class ProvisionCommandTest {
           } else if (read <= middle.length) {
             answer(exchange, middle[read - 1], "{\"code\":\"unavailable\",\"detail\":\"Restarting.\"}");
           } else {
-            answer(exchange, 200, batch("succeeded", 2, 0));
+            // a plan's owners are all to be invited; no other batch of these tests names any
+            answer(exchange, 200, new JsonObject(batch("succeeded", 2, 0)).put("owners", new JsonObject()
+                .put("invited", 0).put("already_invited", 0).put("already_member", 0).put("planned", dryRun ? 2 : 0))
+                .encode());
           }
         });
     return new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
@@ -95,7 +99,7 @@ class ProvisionCommandTest {
     assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
     var printed = out.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("batch succeeded: 2 of 2 tenants made, 0 failed; objects: 7 created, 0 updated, "
-        + "1 unchanged"), printed);
+        + "1 unchanged\n"), printed);
   }
 
   @Test
@@ -106,8 +110,38 @@ class ProvisionCommandTest {
     var printed = out.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("1/2 tenants, 8 objects planned, 1 running"), printed);
     assertTrue(printed.contains("batch succeeded (dry run): 2 of 2 tenants planned, nothing written; objects: "
-        + "7 to create, 0 to update, 1 unchanged"), printed);
+        + "7 to create, 0 to update, 1 unchanged; owners: 2 to invite"), printed);
     assertFalse(printed.contains("made") || printed.contains("copied"), printed);
+  }
+
+  @Test
+  void aTenantMayNameItsOwnerAndTheEndSaysWhatInvitingThemCameTo(@TempDir Path dir) throws Exception {
+    var targetsFile = Files.writeString(dir.resolve("tenants.txt"), "# name[,owner]\nalpha, ceo@alpha.example\nbeta\n");
+    var sent = new AtomicReference<JsonObject>();
+    var ended = new JsonObject(batch("succeeded", 2, 0)).put("owners", new JsonObject().put("invited", 1)
+        .put("already_invited", 1).put("already_member", 0).put("planned", 0));
+    gateway = new StandInGateway()
+        .on("/v1/organizations/tpl", exchange -> answer(exchange, 200, "{\"id\":\"t1\"}"))
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, ended.encode()))
+        .on("/v1/provisioning/batches", exchange -> {
+          sent.set(new JsonObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+          answer(exchange, 202, ended.encode());
+        });
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "tpl", "--targets-file", targetsFile.toString(), "gamma,cfo@gamma.example");
+
+    assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+    assertEquals(new JsonArray()
+        .add(new JsonObject().put("name", "gamma").put("title", "gamma")
+            .put("owner", new JsonObject().put("email", "cfo@gamma.example")))
+        .add(new JsonObject().put("name", "alpha").put("title", "alpha")
+            .put("owner", new JsonObject().put("email", "ceo@alpha.example")))
+        .add(new JsonObject().put("name", "beta").put("title", "beta")), sent.get().getJsonArray("targets"));
+    var printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("batch succeeded: 2 of 2 tenants made, 0 failed; objects: 7 created, 0 updated, "
+        + "1 unchanged; owners: 1 invited, 1 already invited, 0 already members"), printed);
   }
 
   @Test

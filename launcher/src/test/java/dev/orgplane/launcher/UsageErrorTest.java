@@ -86,6 +86,10 @@ class UsageErrorTest {
         concat(signIn, "--concurrency", "0", "--template", "t", "x"));
     assertUsageError("--concurrency must be 1-64, got 65", "orgplane provision",
         concat(signIn, "--concurrency", "65", "--template", "t", "x"));
+    assertUsageError("command line: a tenant is a name, or a name, a comma and its owner's email address, got "
+        + "'acme,ceo@acme.example,cfo@acme.example'", "orgplane provision",
+        concat(signIn, "--template", "t", "acme,ceo@acme.example,cfo@acme.example"));
+    assertUsageError("got 'acme, '", "orgplane provision", concat(signIn, "--template", "t", "acme, "));
     for (var url : List.of("ftp://localhost:8080", "localhost:8080", "http:///v1", "http://exa mple")) {
       assertUsageError("--url", "orgplane provision", "provision", "--url", url, "--token", "t", "--follow", "b1");
     }
