@@ -137,6 +137,13 @@ public final class EngineHarness {
     return awaitEnd("/v1/provisioning/jobs/" + queued.bodyAsJsonObject().getString("id"), token);
   }
 
+  /** Queues a batch, and answers it once every job of it has ended. */
+  public JsonObject provisionBatch(String token, JsonObject request) {
+    var queued = post("/v1/provisioning/batches", token, request);
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    return awaitEnd("/v1/provisioning/batches/" + queued.bodyAsJsonObject().getString("id"), token);
+  }
+
   /** The items of org-service list {@code path}, up to 500, asserting it answered. */
   public JsonArray items(String path, String token) {
     var response = org.get(path + "?limit=500", token);

@@ -23,7 +23,8 @@ final class BatchRepository {
       + "AS counts, coalesce((SELECT bool_and(j.dry_run) FROM provisioning.jobs j WHERE j.batch_id = b.id), false) "
       + "AS dry_run, coalesce((SELECT jsonb_object_agg(owner_invitation, n) FROM (SELECT owner_invitation, "
       + "count(*) AS n FROM provisioning.jobs j WHERE j.batch_id = b.id AND j.owner_invitation IS NOT NULL "
-      + "GROUP BY owner_invitation) i), '{}') AS owners, o.created, o.updated, o.unchanged FROM provisioning.batches b CROSS JOIN LATERAL "
+      + "GROUP BY owner_invitation) i), '{}') AS owners, o.created, o.updated, o.unchanged "
+      + "FROM provisioning.batches b CROSS JOIN LATERAL "
       + "(SELECT coalesce(sum(s.created), 0) AS created, coalesce(sum(s.updated), 0) AS updated, "
       + "coalesce(sum(s.unchanged), 0) AS unchanged FROM provisioning.jobs j "
       + "JOIN provisioning.job_steps s ON s.job_id = j.id WHERE j.batch_id = b.id) o ";

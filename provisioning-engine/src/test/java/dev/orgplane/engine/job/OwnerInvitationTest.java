@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -57,13 +58,7 @@ class OwnerInvitationTest {
 
   private static JsonObject batch(JsonObject... targets) {
     return new JsonObject().put("templateOrganization", template.templateId())
-        .put("targets", new JsonArray(java.util.List.of((Object[]) targets)));
-  }
-
-  private static JsonObject runBatch(JsonObject request) {
-    var queued = engine.post("/v1/provisioning/batches", token(), request);
-    assertEquals(202, queued.statusCode(), queued.bodyAsString());
-    return engine.awaitEnd("/v1/provisioning/batches/" + queued.bodyAsJsonObject().getString("id"), token());
+        .put("targets", new JsonArray(List.of((Object[]) targets)));
   }
 
   private static JsonArray pendingInvitations(String organization) {
@@ -115,6 +110,31 @@ class OwnerInvitationTest {
   }
 
   @Test
+  void anInvitationOrgServiceRefusesFailsTheJobAndARetryResumesAtIt() {
+    var made = engine.provision(token(), job(new JsonObject().put("name", unique("refused"))));
+    var path = "/v1/provisioning/jobs/" + made.getString("id");
+    var email = unique("ceo") + "@customer.example";
+    // as if the run had got as far as inviting an address org-service will not take
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'running', finished_at = NULL, "
+        + "owner_email = 'not an address', lease_owner = 'engine-gone', lease_until = now() - interval '1 second' "
+        + "WHERE id = '" + made.getString("id") + "'");
+
+    var failed = engine.awaitEnd(path, token());
+    assertEquals("failed", failed.getString("status"), failed.encodePrettily());
+    assertEquals("owner_not_invited", failed.getJsonObject("error").getString("code"));
+    assertNull(failed.getJsonObject("error").getValue("plugin"), "every plugin had succeeded");
+    assertNull(failed.getJsonObject("owner").getValue("invitation"));
+
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET owner_email = '" + email + "' WHERE id = '"
+        + made.getString("id") + "'");
+    assertEquals(200, engine.post(path + "/retry", token(), null).statusCode());
+    var retried = engine.awaitEnd(path, token());
+    assertEquals("succeeded", retried.getString("status"), retried.encodePrettily());
+    assertEquals("invited", retried.getJsonObject("owner").getString("invitation"));
+    assertEquals(1, pendingInvitations(made.getString("targetOrganization")).size());
+  }
+
+  @Test
   void aBatchInvitesEachOwnerOnceAndAMembersAddressCountsAsDone() {
     var first = unique("batch-owned");
     var second = unique("batch-owned");
@@ -123,7 +143,7 @@ class OwnerInvitationTest {
     var unowned = unique("unowned");
     var request = batch(owned(first, firstOwner), owned(second, member.email()), new JsonObject().put("name", unowned));
 
-    var ran = runBatch(request);
+    var ran = engine.provisionBatch(token(), request);
     assertEquals("succeeded", ran.getString("status"), ran.encodePrettily());
     assertEquals(new JsonObject().put("invited", 2).put("already_invited", 0).put("already_member", 0)
         .put("planned", 0), ran.getJsonObject("owners"));
@@ -136,7 +156,7 @@ class OwnerInvitationTest {
     assertEquals(200, engine.org.post("/v1/organizations/" + secondTenant + "/users", token(), new JsonObject()
         .put("userIds", new JsonArray().add(member.id()))).statusCode());
 
-    var rerun = runBatch(request);
+    var rerun = engine.provisionBatch(token(), request);
     assertEquals("succeeded", rerun.getString("status"), rerun.encodePrettily());
     assertEquals(new JsonObject().put("invited", 0).put("already_invited", 1).put("already_member", 1)
         .put("planned", 0), rerun.getJsonObject("owners"));
@@ -160,7 +180,7 @@ class OwnerInvitationTest {
     assertNull(planned.getValue("targetOrganization"), "nothing was made, so no one was invited anywhere");
     assertEquals(404, engine.org.get("/v1/organizations/" + name, token()).statusCode());
 
-    var batch = runBatch(batch(owned(unique("planned"), email)).put("dryRun", true));
+    var batch = engine.provisionBatch(token(), batch(owned(unique("planned"), email)).put("dryRun", true));
     assertEquals(1L, batch.getJsonObject("owners").getLong("planned"), batch.encodePrettily());
   }
 }
