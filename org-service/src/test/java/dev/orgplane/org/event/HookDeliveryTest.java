@@ -96,6 +96,40 @@ class HookDeliveryTest {
         owner.token()), 400, "invalid_cursor");
   }
 
+  /** A delivery queued for a hook that was then deactivated waits, neither sent nor failed, until it is active again. */
+  @Test
+  void anInactiveHooksDeliveriesWaitForItToBeActiveAgain(Vertx vertx) throws InterruptedException {
+    var received = new AtomicInteger();
+    var receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      received.incrementAndGet();
+      req.response().end();
+    })).listen(0, "127.0.0.1").await();
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "50"));
+    var owner = org.newUser("pauser");
+    var orgId = org.createOrg(owner.token(), "paused-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hook = org.post("/v1/organizations/" + orgId + "/hooks", owner.token(), new JsonObject().put("name", "paused")
+        .put("url", "http://localhost:" + receiver.actualPort() + "/events").put("secret", SECRET)
+        .put("events", new JsonArray().add("organization.updated")).put("active", false)).bodyAsJsonObject();
+    // as if queued a moment before an admin deactivated the hook
+    PgFixture.execute(db, "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) VALUES ('" + orgId
+        + "', '" + hook.getString("id") + "', 'organization.updated', '{}')");
+
+    Thread.sleep(1_000);
+    assertEquals(0, received.get(), "twenty polls, and the inactive hook's delivery is not sent");
+    var path = "/v1/organizations/" + orgId + "/hooks/" + hook.getString("id");
+    assertEquals("pending", org.get(path + "/deliveries", owner.token()).bodyAsJsonObject().getJsonArray("items")
+        .getJsonObject(0).getString("state"));
+    assertEquals(200, org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("active", true))
+        .statusCode());
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (received.get() == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(1, received.get(), "sent once the hook is active again");
+  }
+
   /**
    * Over HTTPS the delivery connects to the address it checked, yet the receiver's certificate, which names
    * localhost and no address, is checked against the hook's host: named by localhost it is accepted, named by
