@@ -38,6 +38,7 @@ import dev.orgplane.org.identity.TokenIssuer;
 import dev.orgplane.org.membership.MembershipRoutes;
 import dev.orgplane.org.metaschema.MetaSchemaRoutes;
 import dev.orgplane.org.metaschema.MetaSchemas;
+import dev.orgplane.org.organization.OrganizationLookupRoutes;
 import dev.orgplane.org.organization.OrganizationRoutes;
 import dev.orgplane.org.provisioner.ProvisionerBootstrap;
 import dev.orgplane.org.role.CatalogRoutes;
@@ -138,6 +139,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new RevocationListRoutes(pool, tokenLifetime()).mount(router);
     var metaSchemas = new MetaSchemas(pool);
     new OrganizationRoutes(pool, metaSchemas).mount(router);
+    new OrganizationLookupRoutes(pool).mount(router);
     new MetaSchemaRoutes(pool, metaSchemas).mount(router);
     new MembershipRoutes(pool).mount(router);
     new AuditRoutes(pool).mount(router);
