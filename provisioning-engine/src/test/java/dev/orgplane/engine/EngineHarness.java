@@ -70,7 +70,12 @@ public final class EngineHarness {
    * {@link #undeploy} stops it.
    */
   public EngineHarness alongside(Vertx vertx, JsonObject overrides) {
-    return new EngineHarness(org, db, null, WebClient.create(vertx), deploy(vertx, db, org.port(), overrides));
+    return through(vertx, org.port(), overrides);
+  }
+
+  /** Another engine on this one's database that reaches org-service at {@code orgServicePort}: a relay, say. */
+  public EngineHarness through(Vertx vertx, int orgServicePort, JsonObject overrides) {
+    return new EngineHarness(org, db, null, WebClient.create(vertx), deploy(vertx, db, orgServicePort, overrides));
   }
 
   /** Stops this engine as a process stopping would: its running jobs go back to the queue. */

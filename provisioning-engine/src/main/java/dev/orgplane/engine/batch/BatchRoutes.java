@@ -8,6 +8,7 @@ import dev.orgplane.engine.job.JobRunner;
 import dev.orgplane.engine.job.NewJob;
 import dev.orgplane.engine.job.ProvisioningRequest;
 import dev.orgplane.engine.orgapi.CallerAccess;
+import dev.orgplane.engine.orgapi.FoundOrganizations;
 import dev.orgplane.engine.orgapi.CallerAccess.Use;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
@@ -19,7 +20,6 @@ import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.ProgressEvents;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
-import dev.orgplane.kit.async.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +28,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 
@@ -95,10 +96,14 @@ public final class BatchRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** One job per target; a target is {@code {organization}} (existing) or the new organization's fields. */
+  /**
+   * One job per target; a target is {@code {organization}} (existing) or the new organization's fields. The
+   * existing ones are asked of org-service in one request; when several targets are wrong, the answer names the
+   * first of them.
+   */
   private Future<List<NewJob>> jobs(RoutingContext ctx, ProvisioningRequest request, UUID batchId, JsonArray targets) {
-    var jobs = new ArrayList<Future<NewJob>>();
     var names = new HashSet<String>();
+    var existing = new LinkedHashSet<String>();
     for (int i = 0; i < targets.size(); i++) {
       var field = "targets[" + i + "]";
       if (!(targets.getValue(i) instanceof JsonObject target)) {
@@ -109,17 +114,35 @@ public final class BatchRoutes {
         return Future.failedFuture(ApiException.invalid("Two targets have the same name.",
             List.of(new ApiException.FieldError(field + ".name", "appears twice in this batch"))));
       }
-      var existing = target.getValue("organization");
-      if (existing != null && target.containsKey("owner")) {
-        return Future.failedFuture(ApiException.invalid("Only a new organization is given an owner.",
-            List.of(new ApiException.FieldError(field + ".owner", "names the owner of a new organization only"))));
+      if (target.getValue("organization") != null) {
+        if (target.containsKey("owner")) {
+          return Future.failedFuture(ApiException.invalid("Only a new organization is given an owner.",
+              List.of(new ApiException.FieldError(field + ".owner", "names the owner of a new organization only"))));
+        }
+        existing.add(existingRef(target));
       }
-      jobs.add(existing != null
-          ? request.job(ctx, access, batchId, String.valueOf(existing), null, field)
-          : request.job(ctx, access, batchId, null, target, field));
     }
-    // the targets are checked at once; when several are wrong, the answer names the first of them
-    return Futures.allInOrder(jobs);
+    var found = existing.isEmpty() ? Future.<FoundOrganizations>succeededFuture()
+        : access.organizations(ctx.request().getHeader("Authorization"), existing);
+    return found.map(organizations -> {
+      var jobs = new ArrayList<NewJob>();
+      for (int i = 0; i < targets.size(); i++) {
+        var target = targets.getJsonObject(i);
+        if (target.getValue("organization") != null) {
+          var ref = existingRef(target);
+          jobs.add(request.existingTarget(batchId, organizations.get(ref)
+              .orElseThrow(() -> CallerAccess.missing(ProvisioningRequest.TARGET_NOT_FOUND, ref))));
+        } else {
+          jobs.add(request.newTarget(batchId, target, "targets[" + i + "]"));
+        }
+      }
+      return jobs;
+    });
+  }
+
+  /** What a target's {@code organization} names: an id or a name (anything else names none). */
+  private static String existingRef(JsonObject target) {
+    return String.valueOf(target.getValue("organization"));
   }
 
   private void list(RoutingContext ctx) {

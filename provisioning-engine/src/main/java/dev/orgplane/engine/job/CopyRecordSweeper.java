@@ -1,5 +1,6 @@
 package dev.orgplane.engine.job;
 
+import dev.orgplane.engine.orgapi.FoundOrganizations;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.kit.http.PageRequest;
 import io.vertx.core.Future;
@@ -8,7 +9,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,13 +17,13 @@ import org.slf4j.LoggerFactory;
  * Forgets the record of copies ({@link CopiedObjects}) of target organizations that no longer exist.
  * The record outlives jobs (a later job into the same target reads it), so it is kept until
  * org-service answers that the target is gone: every period the engine asks about the targets on
- * record, {@value #BATCH} at a time, and deletes the rows of those it answers 404 for. Engines running
- * side by side may sweep at the same time; deleting twice is harmless.
+ * record, {@value #BATCH} at a time in one lookup, and deletes the rows of those it does not find (the engine
+ * sees every organization). Engines running side by side may sweep at the same time; deleting twice is harmless.
  */
 public final class CopyRecordSweeper {
 
   private static final Logger LOG = LoggerFactory.getLogger(CopyRecordSweeper.class);
-  private static final int BATCH = 100;
+  private static final int BATCH = FoundOrganizations.MAX_REFS;
 
   /** The next targets on record after {@code $1}: a skip scan of the index, not a read of every row. */
   private static final String TARGETS = """
@@ -82,11 +82,10 @@ public final class CopyRecordSweeper {
     });
   }
 
-  /** Of {@code targets}, those org-service does not know (any other failure ends the pass). */
+  /** Of {@code targets}, those org-service does not know (a failed lookup ends the pass). */
   private Future<List<UUID>> gone(List<UUID> targets) {
-    var asked = targets.stream().map(target -> org.organization(target.toString())
-        .map(found -> found == null ? target : null)).toList();
-    return Future.all(asked).map(all -> asked.stream().map(Future::result).filter(Objects::nonNull).toList());
+    return org.organizations(targets.stream().map(UUID::toString).toList())
+        .map(found -> targets.stream().filter(target -> found.get(target.toString()).isEmpty()).toList());
   }
 
   private Future<Void> forget(List<UUID> gone) {

@@ -62,7 +62,7 @@ public final class JobRoutes {
     var targetRef = body.optionalString("targetOrganization", 63);
     var target = body.optionalObject("target");
     ProvisioningRequest.read(ctx, body, json, registry, access)
-        .compose(request -> request.job(ctx, access, null, targetRef, target, "target"))
+        .compose(request -> request.job(ctx, access, targetRef, target))
         .compose(job -> pool.withTransaction(tx -> JobRepository.insert(tx, List.of(job)))
             .compose(v -> JobRepository.find(pool, job.id())))
         .onSuccess(job -> {

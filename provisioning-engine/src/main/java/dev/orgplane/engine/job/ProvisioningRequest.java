@@ -26,6 +26,8 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
   private static final Set<String> TARGET_FIELDS =
       Set.of("name", "title", "description", "avatar", "email", "website", "metadata", "owner");
   private static final Set<String> OPTIONS = Set.of("copyMembers");
+  /** The code of a target the caller sees no organization for. */
+  public static final String TARGET_NOT_FOUND = "target_not_found";
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{3,63}");
   private static final Pattern ORGANIZATION_REF = Pattern.compile("[a-z0-9_-]{3,63}|[0-9a-fA-F-]{36}");
 
@@ -64,32 +66,43 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
 
   /**
    * The job for one target: an existing organization {@code targetRef} of the template's group, or a
-   * new one described by {@code target} (checked here for what a mistake would otherwise only show
-   * when the job runs).
+   * new one described by {@code target}.
    */
-  public Future<NewJob> job(RoutingContext ctx, CallerAccess access, UUID batchId, String targetRef, JsonObject target,
-      String field) {
+  public Future<NewJob> job(RoutingContext ctx, CallerAccess access, String targetRef, JsonObject target) {
     if ((targetRef == null) == (target == null)) {
       return Future.failedFuture(ApiException.invalid("Name either a target to create or a targetOrganization.",
-          List.of(new ApiException.FieldError(field, "give exactly one of target and targetOrganization"))));
+          List.of(new ApiException.FieldError("target", "give exactly one of target and targetOrganization"))));
     }
     if (target != null) {
-      var problem = targetProblem(target);
-      return problem == null ? Future.succeededFuture(newJob(batchId, null, target))
-          : Future.failedFuture(ApiException.invalid("The target is invalid.",
-              List.of(new ApiException.FieldError(field + "." + problem[0], problem[1]))));
+      return Future.succeededFuture(target).map(fields -> newTarget(null, fields, "target"));
     }
-    return access.organization(ctx.request().getHeader("Authorization"), targetRef, "target_not_found")
-        .map(existing -> {
-          var id = UUID.fromString(existing.getString("id"));
-          if (id.equals(templateOrg)) {
-            throw new ApiException(422, "target_is_template", "An organization cannot be provisioned from itself.");
-          }
-          if (!groupId.toString().equals(existing.getString("groupId"))) {
-            throw new ApiException(422, "group_mismatch", "The target is not in the template's organization group.");
-          }
-          return newJob(batchId, id, null);
-        });
+    return access.organization(ctx.request().getHeader("Authorization"), targetRef, TARGET_NOT_FOUND)
+        .map(existing -> existingTarget(null, existing));
+  }
+
+  /**
+   * The job for a new organization described by {@code target} (at {@code field} of the request), checked here for
+   * what a mistake would otherwise only show when the job runs.
+   */
+  public NewJob newTarget(UUID batchId, JsonObject target, String field) {
+    var problem = targetProblem(target);
+    if (problem != null) {
+      throw ApiException.invalid("The target is invalid.",
+          List.of(new ApiException.FieldError(field + "." + problem[0], problem[1])));
+    }
+    return newJob(batchId, null, target);
+  }
+
+  /** The job for {@code existing}, an organization as the caller sees it, which must be of the template's group. */
+  public NewJob existingTarget(UUID batchId, JsonObject existing) {
+    var id = UUID.fromString(existing.getString("id"));
+    if (id.equals(templateOrg)) {
+      throw new ApiException(422, "target_is_template", "An organization cannot be provisioned from itself.");
+    }
+    if (!groupId.toString().equals(existing.getString("groupId"))) {
+      throw new ApiException(422, "group_mismatch", "The target is not in the template's organization group.");
+    }
+    return newJob(batchId, id, null);
   }
 
   /** The job; a new target's owner is kept apart from the organization's own fields, which create it. */

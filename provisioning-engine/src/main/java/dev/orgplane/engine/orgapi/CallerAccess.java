@@ -10,6 +10,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Set;
 import java.util.UUID;
 
@@ -39,17 +40,33 @@ public final class CallerAccess {
   public Future<JsonObject> organization(String authorization, String ref, String missingCode) {
     if (ref.isBlank()) {
       // an empty reference would ask org-service for its list of organizations instead
-      return Future.failedFuture(ApiException.notFound(missingCode, "No such organization: (empty)."));
+      return Future.failedFuture(missing(missingCode, ref));
     }
     return client.getAbs(orgServiceUrl + "/v1/organizations/" + URLEncoder.encode(ref, StandardCharsets.UTF_8))
         .putHeader("Authorization", authorization).send()
         .map(response -> {
           if (response.statusCode() == 404 || response.statusCode() == 403) {
-            throw ApiException.notFound(missingCode, "No such organization: " + ref + ".");
+            throw missing(missingCode, ref);
           }
           return OrgAnswers.body(response);
         })
         .recover(CallerAccess::unavailable);
+  }
+
+  /**
+   * The organizations {@code refs} (ids or names, at most {@link FoundOrganizations#MAX_REFS}) as the caller sees
+   * them, asked in one request; those the caller may not see are not found.
+   */
+  public Future<FoundOrganizations> organizations(String authorization, Collection<String> refs) {
+    return client.postAbs(orgServiceUrl + FoundOrganizations.PATH).putHeader("Authorization", authorization)
+        .sendJsonObject(FoundOrganizations.request(refs))
+        .map(response -> new FoundOrganizations(OrgAnswers.body(response)))
+        .recover(CallerAccess::unavailable);
+  }
+
+  /** 404 {@code code}: the caller sees no organization {@code ref}. */
+  public static ApiException missing(String code, String ref) {
+    return ApiException.notFound(code, "No such organization: " + (ref.isBlank() ? "(empty)" : ref) + ".");
   }
 
   /**

@@ -29,6 +29,7 @@ public final class OrgApiClient implements OrgApi {
 
   public static final String JOB_HEADER = "Orgplane-Job-Id";
   private static final String IMPORT_RESULT = "Orgplane-Import-Result";
+  private static final String LOOKUP = FoundOrganizations.PATH.substring("/v1/organizations".length());
 
   private final WebClient client;
   private final String orgServiceUrl;
@@ -148,6 +149,16 @@ public final class OrgApiClient implements OrgApi {
             && "organization_not_found".equals(OrgAnswers.problem(response).code()) ? null : OrgAnswers.body(response));
   }
 
+  /**
+   * {@code POST /v1/organizations:lookup}: the organizations {@code refs} (ids or names, at most
+   * {@link FoundOrganizations#MAX_REFS}) in one request; the engine sees every organization, so one not found
+   * does not exist.
+   */
+  public Future<FoundOrganizations> organizations(Collection<String> refs) {
+    return send(HttpMethod.POST, LOOKUP, FoundOrganizations.request(refs))
+        .map(response -> new FoundOrganizations(OrgAnswers.body(response)));
+  }
+
   /** {@code POST /v1/organizations}: the engine creates target organizations on the requester's behalf. */
   public Future<JsonObject> createOrganization(JsonObject body) {
     return send(HttpMethod.POST, "", body).map(OrgAnswers::body);
@@ -176,7 +187,9 @@ public final class OrgApiClient implements OrgApi {
 
   private Future<HttpResponse<Buffer>> attempt(HttpMethod method, String path, JsonObject body, String bearer,
       String idempotencyKey) {
-    var url = path.isEmpty() ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl + path;
+    // the collection itself and its custom methods (":lookup") have no slash after "organizations"
+    var url = path.isEmpty() || path.startsWith(":") ? baseUrl.substring(0, baseUrl.length() - 1) + path
+        : baseUrl + path;
     HttpRequest<Buffer> request = client.requestAbs(method, url).bearerTokenAuthentication(bearer);
     if (jobId != null) {
       request.putHeader(JOB_HEADER, jobId);

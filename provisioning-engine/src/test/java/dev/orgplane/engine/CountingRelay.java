@@ -1,0 +1,104 @@
+package dev.orgplane.engine;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.client.WebClient;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * An HTTP relay in front of org-service that remembers every request it passes on, so a test can tell how many
+ * calls the engine made and which; it can also answer one path with a failure of its own instead.
+ */
+public final class CountingRelay {
+
+  /** Headers of one hop, not of the message. */
+  private static final Set<String> HOP = Set.of("host", "content-length", "transfer-encoding", "connection");
+
+  /** A request the relay passed on (or refused). */
+  public record Seen(String method, String path, String authorization) {
+  }
+
+  private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
+  private final WebClient client;
+  private final int targetPort;
+  private final HttpServer server;
+  private volatile String refusedPath;
+  private volatile int refusedStatus;
+
+  private CountingRelay(Vertx vertx, int targetPort) {
+    this.client = WebClient.create(vertx);
+    this.targetPort = targetPort;
+    this.server = vertx.createHttpServer().requestHandler(this::relay);
+  }
+
+  public static CountingRelay start(Vertx vertx, int targetPort) {
+    var relay = new CountingRelay(vertx, targetPort);
+    relay.server.listen(0, "127.0.0.1").await();
+    return relay;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The requests passed on since the last {@link #clear}, in the order they came. */
+  public List<Seen> seen() {
+    return List.copyOf(seen);
+  }
+
+  public void clear() {
+    seen.clear();
+  }
+
+  /** Answers requests for {@code path} with {@code status} (a problem), without passing them on. */
+  public void refuse(String path, int status) {
+    refusedStatus = status;
+    refusedPath = path;
+  }
+
+  /** Passes every request on again. */
+  public void passAll() {
+    refusedPath = null;
+  }
+
+  /** How many requests of {@code method} for {@code path} it saw. */
+  public long count(String method, String path) {
+    return seen.stream().filter(s -> s.method().equals(method) && s.path().equals(path)).count();
+  }
+
+  private void relay(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      seen.add(new Seen(request.method().name(), request.path(), request.getHeader("Authorization")));
+      if (request.path().equals(refusedPath)) {
+        request.response().setStatusCode(refusedStatus).putHeader("Content-Type", "application/problem+json")
+            .end("{\"code\":\"stand_in\"}");
+        return;
+      }
+      client.request(request.method(), targetPort, "127.0.0.1", request.uri())
+          .putHeaders(withoutHop(request.headers()))
+          .sendBuffer(body)
+          .onSuccess(answer -> {
+            var response = request.response().setStatusCode(answer.statusCode());
+            response.headers().addAll(withoutHop(answer.headers()));
+            response.end(answer.body() == null ? Buffer.buffer() : answer.body());
+          })
+          .onFailure(failure -> request.response().setStatusCode(502).end());
+    });
+  }
+
+  private static MultiMap withoutHop(MultiMap headers) {
+    var kept = MultiMap.caseInsensitiveMultiMap();
+    headers.forEach(header -> {
+      if (!HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+        kept.add(header.getKey(), header.getValue());
+      }
+    });
+    return kept;
+  }
+}
