@@ -10,54 +10,31 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A batch, the counts of its jobs by status and of the objects its jobs have copied so far (planned, for a
- * dry run), so one read shows a batch's progress however many jobs it has. Its status follows from the
- * counts: active while a job is queued or running, and once all have ended {@code failed} if any failed
- * (a partial batch is never reported successful), else {@code cancelled} if any was cancelled, else
- * {@code succeeded}. {@code owners} counts its jobs' owner invitations by what they came to.
+ * A batch, its status (see {@link BatchRepository}), the counts of its jobs by status and of the objects its jobs
+ * have copied so far (planned, for a dry run), so one read shows a batch's progress however many jobs it has.
+ * {@code owners} counts its jobs' owner invitations by what they came to.
  */
 record Batch(UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int concurrency, boolean dryRun,
-    OffsetDateTime createdAt, Map<String, Long> counts, Counts objects, Map<String, Long> owners) {
+    OffsetDateTime createdAt, String status, Map<String, Long> counts, Counts objects, Map<String, Long> owners) {
 
   private static final Set<String> ENDED = Set.of("succeeded", "failed", "cancelled");
 
-  String status() {
-    long queued = count("queued");
-    long running = count("running");
-    if (running > 0 || (queued > 0 && total() > queued)) {
-      return "running";
-    }
-    if (queued > 0) {
-      return "queued";
-    }
-    if (count("failed") > 0) {
-      return "failed";
-    }
-    return count("cancelled") > 0 ? "cancelled" : "succeeded";
-  }
-
   boolean ended() {
-    return ENDED.contains(status());
+    return ENDED.contains(status);
   }
 
   long total() {
     return counts.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  private long count(String status) {
-    return counts.getOrDefault(status, 0L);
-  }
-
   JsonObject toJson() {
     var byStatus = new JsonObject();
-    for (var status : Job.STATUSES) {
-      byStatus.put(status, count(status));
-    }
+    counts.forEach(byStatus::put);
     var invitations = new JsonObject();
     for (var outcome : Job.OWNER_INVITATIONS) {
       invitations.put(outcome, owners.getOrDefault(outcome, 0L));
     }
-    return new JsonObject().put("id", id.toString()).put("status", status())
+    return new JsonObject().put("id", id.toString()).put("status", status)
         .put("templateOrganization", templateOrg.toString()).put("groupId", groupId.toString())
         .put("concurrency", concurrency).put("dryRun", dryRun).put("total", total()).put("counts", byStatus)
         .put("objects", new JsonObject().put("created", objects.created()).put("updated", objects.updated())

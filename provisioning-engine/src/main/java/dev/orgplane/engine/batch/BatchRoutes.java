@@ -5,6 +5,7 @@ import dev.orgplane.engine.job.Job;
 import dev.orgplane.engine.job.JobRepository;
 import dev.orgplane.engine.job.JobRoutes;
 import dev.orgplane.engine.job.JobRunner;
+import dev.orgplane.engine.job.ListQuery;
 import dev.orgplane.engine.job.NewJob;
 import dev.orgplane.engine.job.ProvisioningRequest;
 import dev.orgplane.engine.orgapi.CallerAccess;
@@ -16,7 +17,6 @@ import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
-import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.ProgressEvents;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -40,6 +41,10 @@ import java.util.UUID;
 public final class BatchRoutes {
 
   static final int MAX_TARGETS = 1000;
+  /** The caller's batches are filtered by their status and template. */
+  private static final Set<String> BATCH_FILTERS = Set.of(ListQuery.STATUS, ListQuery.TEMPLATE);
+  /** A batch's jobs share its template. */
+  private static final Set<String> JOB_FILTERS = Set.of(ListQuery.STATUS, ListQuery.TARGET);
 
   private final Pool pool;
   private final PluginRegistry registry;
@@ -146,12 +151,10 @@ public final class BatchRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    var page = PageRequest.of(ctx);
-    var after = page.afterId();
+    var query = ListQuery.of(ctx, BATCH_FILTERS);
     var principal = BearerAuth.principal(ctx);
-    BatchRepository.list(pool, UUID.fromString(principal.subject()), principal.scopedOrganization(), after,
-            page.fetchSize())
-        .onSuccess(batches -> ctx.json(page.page(batches, Batch::toJson, batch -> batch.id().toString())))
+    BatchRepository.list(pool, UUID.fromString(principal.subject()), principal.scopedOrganization(), query)
+        .onSuccess(batches -> ctx.json(query.page().page(batches, Batch::toJson, batch -> batch.id().toString())))
         .onFailure(ctx::fail);
   }
 
@@ -164,12 +167,10 @@ public final class BatchRoutes {
   }
 
   private void jobs(RoutingContext ctx) {
-    var page = PageRequest.of(ctx);
-    var after = page.afterId();
-    var status = JobRoutes.statusFilter(ctx);
+    var query = ListQuery.of(ctx, JOB_FILTERS);
     batch(ctx, Use.READ)
-        .compose(batch -> JobRepository.ofBatch(pool, batch.id(), status, after, page.fetchSize()))
-        .onSuccess(jobs -> ctx.json(page.page(jobs, Job::toJson, job -> job.id().toString())))
+        .compose(batch -> JobRepository.ofBatch(pool, batch.id(), query))
+        .onSuccess(jobs -> ctx.json(query.page().page(jobs, Job::toJson, job -> job.id().toString())))
         .onFailure(ctx::fail);
   }
 

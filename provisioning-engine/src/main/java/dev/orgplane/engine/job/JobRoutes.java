@@ -7,7 +7,6 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
-import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.ProgressEvents;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
@@ -17,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -26,6 +26,10 @@ import java.util.UUID;
  * ({@link CallerAccess#require}); to anyone else it does not exist.
  */
 public final class JobRoutes {
+
+  /** What the caller's own jobs are filtered by. */
+  private static final Set<String> FILTERS =
+      Set.of(ListQuery.STATUS, ListQuery.TEMPLATE, ListQuery.TARGET, ListQuery.BATCH);
 
   private final Pool pool;
   private final PluginRegistry registry;
@@ -74,13 +78,10 @@ public final class JobRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    var page = PageRequest.of(ctx);
-    var after = page.afterId();
-    var status = statusFilter(ctx);
+    var query = ListQuery.of(ctx, FILTERS);
     var principal = BearerAuth.principal(ctx);
-    JobRepository.requestedBy(pool, UUID.fromString(principal.subject()), principal.scopedOrganization(), status, after,
-            page.fetchSize())
-        .onSuccess(jobs -> ctx.json(page.page(jobs, Job::toJson, job -> job.id().toString())))
+    JobRepository.requestedBy(pool, UUID.fromString(principal.subject()), principal.scopedOrganization(), query)
+        .onSuccess(jobs -> ctx.json(query.page().page(jobs, Job::toJson, job -> job.id().toString())))
         .onFailure(ctx::fail);
   }
 
@@ -121,15 +122,6 @@ public final class JobRoutes {
   /** Who is calling: the subject of their token, a user's id. */
   public static UUID callerId(RoutingContext ctx) {
     return UUID.fromString(BearerAuth.principal(ctx).subject());
-  }
-
-  /** The {@code ?status=} filter of a job list: one of {@link Job#STATUSES}, or null for all. */
-  public static String statusFilter(RoutingContext ctx) {
-    var status = ctx.queryParams().get("status");
-    if (status != null && !Job.STATUSES.contains(status)) {
-      throw ApiException.badRequest("invalid_status", "status is one of " + String.join(", ", Job.STATUSES) + ".");
-    }
-    return status;
   }
 
   private Future<Job> job(RoutingContext ctx, Use use) {
