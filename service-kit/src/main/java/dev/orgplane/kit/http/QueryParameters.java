@@ -1,6 +1,7 @@
 package dev.orgplane.kit.http;
 
 import io.vertx.core.MultiMap;
+import io.vertx.ext.web.Route;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -8,9 +9,18 @@ import java.util.stream.Stream;
 /**
  * The query parameters a route reads: names, and families of names by prefix (such as {@code metadata.<key>}).
  * Any other is refused with 400 {@code unknown_parameter}, each named, as unknown body fields are: a mistyped
- * filter that was ignored would answer every row as if it had matched.
+ * filter that was ignored would answer every row as if it had matched, and a {@code ?fields=} ignored by a GET of
+ * one object would answer fields the caller thought they had left out.
+ *
+ * <p>A route declares them where it is registered, {@code QueryParameters.PAGING.on(router.get(path))}, so that the
+ * check runs before its handler and a test can read, from the router alone, what each route takes.
  */
 public record QueryParameters(Set<String> names, Set<String> prefixes) {
+
+  private static final String METADATA = QueryParameters.class.getName();
+
+  /** A route's that reads none, such as a GET of one object. */
+  public static final QueryParameters NONE = new QueryParameters(Set.of(), Set.of());
 
   /** A list's without filters: {@code limit} and {@code cursor}. */
   public static final QueryParameters PAGING = list();
@@ -26,9 +36,27 @@ public record QueryParameters(Set<String> names, Set<String> prefixes) {
         Set.of());
   }
 
+  /** A route's that reads exactly these, without pages. */
+  public static QueryParameters named(String... names) {
+    return new QueryParameters(Set.of(names), Set.of());
+  }
+
   /** These, and every parameter whose name starts with {@code prefix}. */
   public QueryParameters withPrefix(String prefix) {
     return new QueryParameters(names, Set.copyOf(Stream.concat(prefixes.stream(), Stream.of(prefix)).toList()));
+  }
+
+  /** {@code route}, which now refuses a query with any other parameter before its own handlers run. */
+  public Route on(Route route) {
+    return route.putMetadata(METADATA, this).handler(ctx -> {
+      check(ctx.queryParams());
+      ctx.next();
+    });
+  }
+
+  /** What {@code route} declared with {@link #on(Route)}; null if it declared nothing. */
+  public static QueryParameters of(Route route) {
+    return route.getMetadata(METADATA);
   }
 
   /** Refuses a query with a parameter this route does not read. */
@@ -41,7 +69,8 @@ public record QueryParameters(Set<String> names, Set<String> prefixes) {
     var known = new TreeSet<>(names);
     prefixes.forEach(prefix -> known.add(prefix + "<key>"));
     throw new ApiException(400, "unknown_parameter", "Unknown query parameter" + (unknown.size() == 1 ? " " : "s ")
-        + String.join(", ", unknown) + "; this endpoint reads " + String.join(", ", known) + ".",
+        + String.join(", ", unknown) + "; this endpoint reads " + (known.isEmpty() ? "none" : String.join(", ", known))
+        + ".",
         unknown.stream().map(name -> new ApiException.FieldError(name, "unknown parameter")).toList());
   }
 

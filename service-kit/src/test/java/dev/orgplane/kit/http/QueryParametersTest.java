@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class QueryParametersTest {
@@ -40,5 +44,38 @@ class QueryParametersTest {
   void aPrefixIsNoNameOfItsOwnWithoutTheDot() {
     var error = assertThrows(ApiException.class, () -> ORGANIZATIONS.check(query("metadata", "x")));
     assertEquals("metadata", error.errors().get(0).field());
+  }
+
+  @Test
+  void aRouteThatReadsNoneSaysSo() {
+    var error = assertThrows(ApiException.class, () -> QueryParameters.NONE.check(query("fields", "name")));
+    assertEquals("Unknown query parameter fields; this endpoint reads none.", error.getMessage());
+  }
+
+  @Test
+  void aDeclaringRouteRefusesBeforeItsHandlerRunsAndTellsTheRouterWhatItReads() {
+    var vertx = Vertx.vertx();
+    try {
+      var router = Router.router(vertx);
+      ProblemFailureHandler.install(router);
+      var handled = new AtomicInteger();
+      var route = QueryParameters.named("email").on(router.get("/users")).handler(ctx -> {
+        handled.incrementAndGet();
+        ctx.end();
+      });
+      var undeclared = router.get("/elsewhere").handler(ctx -> ctx.end());
+      var server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+      var client = WebClient.create(vertx);
+      var refused = client.get(server.actualPort(), "127.0.0.1", "/users?email=a@b.c&fields=name").send().await();
+      assertEquals(400, refused.statusCode());
+      assertEquals("unknown_parameter", refused.bodyAsJsonObject().getString("code"));
+      assertEquals(0, handled.get());
+      assertEquals(200, client.get(server.actualPort(), "127.0.0.1", "/users?email=a@b.c").send().await().statusCode());
+      assertEquals(1, handled.get());
+      assertEquals(QueryParameters.named("email"), QueryParameters.of(route));
+      assertEquals(null, QueryParameters.of(undeclared));
+    } finally {
+      vertx.close().await();
+    }
   }
 }

@@ -1,12 +1,15 @@
 package dev.orgplane.kit.testing;
 
+import dev.orgplane.kit.http.QueryParameters;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -118,11 +121,93 @@ public final class OpenApiRoutes {
     }
   }
 
+  /**
+   * Fails, naming each route among these paths whose query parameters disagree with the document: a GET that does not
+   * declare its own ({@link QueryParameters#on}, none included), another that reads parameters the document gives it
+   * without declaring them, a declared name the operation does not list or a listed one it does not declare, a family
+   * ({@code metadata.<key>}) its description does not mention, and a declaring route whose 400 answer does not name
+   * {@code unknown_parameter}. Clients and the fuzzers learn from the document what they may send.
+   */
+  public void assertQueryParameters(Router router, List<String> ownedPrefixes, List<String> exceptPrefixes) {
+    var mismatches = new TreeSet<String>();
+    for (var route : router.getRoutes()) {
+      var path = openApiPath(route);
+      if (route.methods() == null || path == null || !inScope(path, ownedPrefixes, exceptPrefixes)) {
+        continue;
+      }
+      for (var method : route.methods()) {
+        var problem = queryMismatch(QueryParameters.of(route), method, path);
+        if (problem != null) {
+          mismatches.add(method.name() + " " + path + ": " + problem);
+        }
+      }
+    }
+    if (!mismatches.isEmpty()) {
+      throw new AssertionError(RESOURCE + " and the routes' query parameters disagree:\n  "
+          + String.join("\n  ", mismatches));
+    }
+  }
+
+  private String queryMismatch(QueryParameters declared, HttpMethod method, String path) {
+    var operation = document.getJsonObject("paths").getJsonObject(path, new JsonObject())
+        .getJsonObject(method.name().toLowerCase(Locale.ROOT), new JsonObject());
+    var documented = queryParameters(method.name() + " " + path);
+    if (declared == null) {
+      return method == HttpMethod.GET ? "declares no query parameters"
+          : documented.isEmpty() ? null : "reads " + documented + " without declaring them";
+    }
+    var problems = new ArrayList<String>();
+    var undocumented = new TreeSet<>(declared.names());
+    undocumented.removeAll(documented);
+    var undeclared = new TreeSet<>(documented);
+    undeclared.removeAll(declared.names());
+    if (!undocumented.isEmpty()) {
+      problems.add("declared but not documented " + undocumented);
+    }
+    if (!undeclared.isEmpty()) {
+      problems.add("documented but not declared " + undeclared);
+    }
+    var description = operation.getString("description", "");
+    declared.prefixes().stream().sorted().filter(prefix -> !description.contains(prefix + "<key>"))
+        .forEach(prefix -> problems.add("the description does not mention " + prefix + "<key>"));
+    var refusal = operation.getJsonObject("responses", new JsonObject()).getJsonObject("400", new JsonObject());
+    if (!refusal.getString("description", "").contains("`unknown_parameter`")) {
+      problems.add("its 400 does not name `unknown_parameter`");
+    }
+    return problems.isEmpty() ? null : String.join("; ", problems);
+  }
+
+  /** The names of the query parameters the document gives {@code "GET /v1/..."}: its own and its path's. */
+  public Set<String> queryParameters(String operation) {
+    var space = operation.indexOf(' ');
+    var item = document.getJsonObject("paths").getJsonObject(operation.substring(space + 1), new JsonObject());
+    var own = item.getJsonObject(operation.substring(0, space).toLowerCase(Locale.ROOT), new JsonObject());
+    var names = new TreeSet<String>();
+    for (var list : new JsonArray[] {item.getJsonArray("parameters"), own.getJsonArray("parameters")}) {
+      for (var parameter : list == null ? new JsonArray() : list) {
+        var resolved = resolve((JsonObject) parameter);
+        if ("query".equals(resolved.getString("in"))) {
+          names.add(resolved.getString("name"));
+        }
+      }
+    }
+    return names;
+  }
+
+  /** A parameter, or the one {@code #/components/parameters/<name>} it refers to. */
+  private JsonObject resolve(JsonObject parameter) {
+    var ref = parameter.getString("$ref");
+    return ref == null ? parameter : document.getJsonObject("components").getJsonObject("parameters")
+        .getJsonObject(ref.substring(ref.lastIndexOf('/') + 1));
+  }
+
   private static Set<String> inScope(Set<String> operations, List<String> owned, List<String> except) {
-    return operations.stream().filter(operation -> {
-      var path = operation.substring(operation.indexOf(' ') + 1);
-      return owned.stream().anyMatch(path::startsWith) && except.stream().noneMatch(path::startsWith);
-    }).collect(Collectors.toCollection(TreeSet::new));
+    return operations.stream().filter(operation -> inScope(operation.substring(operation.indexOf(' ') + 1), owned,
+        except)).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static boolean inScope(String path, List<String> owned, List<String> except) {
+    return owned.stream().anyMatch(path::startsWith) && except.stream().noneMatch(path::startsWith);
   }
 
   private static String listing(String title, Set<String> operations) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.http.QueryParameters;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -51,6 +52,31 @@ class OpenApiRoutesTest {
     assertTrue(message.contains("Registered but not documented (1):\n  GET /health/undocumented"), message);
     assertTrue(message.contains("Documented but not registered (1):\n  GET /health/ready"), message);
     assertFalse(message.contains("/v1/provisioning/"), message);
+  }
+
+  @Test
+  void queryParametersAreDeclaredByEveryGetAndAsDocumented() {
+    var router = Router.router(vertx);
+    QueryParameters.list("q", "state", "groupId", "provisionedFrom").withPrefix("metadata.").withPrefix("label.")
+        .on(router.get("/v1/organizations")).handler(OpenApiRoutesTest::answer);
+    router.get("/v1/users/me").handler(OpenApiRoutesTest::answer);
+    QueryParameters.named("mail").on(router.get("/v1/users")).handler(OpenApiRoutesTest::answer);
+    QueryParameters.PAGING.withPrefix("tag.").on(router.get("/v1/users/me/organizations"))
+        .handler(OpenApiRoutesTest::answer);
+    router.postWithRegex("/v1/organizations/(?<org>[^/]+)/queues:copy").handler(OpenApiRoutesTest::answer);
+    router.post("/v1/organizations").handler(OpenApiRoutesTest::answer);
+    var failure = assertThrows(AssertionError.class, () -> OpenApiRoutes.load()
+        .assertQueryParameters(router, List.of("/v1/"), List.of()));
+    var message = failure.getMessage();
+    assertFalse(message.contains("GET /v1/organizations:"), message);
+    assertFalse(message.contains("POST /v1/organizations:"), message);
+    assertTrue(message.contains("GET /v1/users/me: declares no query parameters"), message);
+    assertTrue(message.contains("GET /v1/users: declared but not documented [mail]; documented but not declared "
+        + "[email]"), message);
+    assertTrue(message.contains("GET /v1/users/me/organizations: the description does not mention tag.<key>"),
+        message);
+    assertTrue(message.contains("POST /v1/organizations/{org}/queues:copy: reads [cursor, limit] without declaring "
+        + "them"), message);
   }
 
   @Test
