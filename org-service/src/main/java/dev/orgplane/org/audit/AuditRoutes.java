@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Timestamps;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.role.PermissionCatalog;
@@ -24,6 +25,8 @@ import java.util.ArrayList;
  */
 public final class AuditRoutes {
 
+  private static final QueryParameters FILTERS = QueryParameters.list("action", "actor", "target", "jobId", "since",
+      "until");
   private static final String LIST = "SELECT * FROM org.audit_events WHERE org_id = $1 AND id < $2 "
       + "AND ($4::text IS NULL OR action = $4) AND ($5::text IS NULL OR actor = $5) "
       + "AND ($6::text IS NULL OR target = $6) AND ($7::uuid IS NULL OR job_id = $7) "
@@ -37,7 +40,7 @@ public final class AuditRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/v1/organizations/:org/audit-events").handler(this::list);
+    FILTERS.on(router.get("/v1/organizations/:org/audit-events")).handler(this::list);
   }
 
   private void list(RoutingContext ctx) {

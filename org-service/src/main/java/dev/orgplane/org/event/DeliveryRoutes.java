@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.org.audit.LogCursor;
 import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.ext.web.Router;
@@ -26,8 +27,8 @@ public final class DeliveryRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/v1/organizations/:org/hooks/:id/deliveries").handler(this::list);
-    router.get("/v1/organizations/:org/hooks/:id/deliveries/:did").handler(this::get);
+    QueryParameters.PAGING.on(router.get("/v1/organizations/:org/hooks/:id/deliveries")).handler(this::list);
+    QueryParameters.NONE.on(router.get("/v1/organizations/:org/hooks/:id/deliveries/:did")).handler(this::get);
   }
 
   private void list(RoutingContext ctx) {

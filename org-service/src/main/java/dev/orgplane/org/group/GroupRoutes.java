@@ -44,13 +44,13 @@ public final class GroupRoutes {
 
   public void mount(Router router) {
     router.post("/v1/organization-groups").handler(this::create);
-    router.get("/v1/organization-groups").handler(this::list);
-    router.get("/v1/organization-groups/:gid").handler(this::get);
+    QueryParameters.PAGING.on(router.get("/v1/organization-groups")).handler(this::list);
+    QueryParameters.NONE.on(router.get("/v1/organization-groups/:gid")).handler(this::get);
     router.patch("/v1/organization-groups/:gid").handler(this::rename);
     router.delete("/v1/organization-groups/:gid").handler(this::delete);
-    router.get("/v1/organization-groups/:gid/admins").handler(this::admins);
+    QueryParameters.PAGING.on(router.get("/v1/organization-groups/:gid/admins")).handler(this::admins);
     router.post("/v1/organization-groups/:gid/create-key").handler(this::rotateKey);
-    router.get("/v1/organization-groups/:gid/organizations").handler(this::organizations);
+    QueryParameters.PAGING.on(router.get("/v1/organization-groups/:gid/organizations")).handler(this::organizations);
     router.put("/v1/organization-groups/:gid/admins/:uid").handler(this::grantAdmin);
     router.delete("/v1/organization-groups/:gid/admins/:uid").handler(this::revokeAdmin);
     router.post("/v1/organization-groups/:gid/organizations/:org/token").handler(this::scopedToken);
@@ -145,7 +145,7 @@ public final class GroupRoutes {
   }
 
   private void organizations(RoutingContext ctx) {
-    var page = PageRequest.of(ctx, QueryParameters.PAGING);
+    var page = PageRequest.of(ctx);
     visibleGroup(ctx)
         .compose(group -> GroupRepository.organizations(pool, group.id(), page.afterName(), page.fetchSize()))
         .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, Organization::name)))

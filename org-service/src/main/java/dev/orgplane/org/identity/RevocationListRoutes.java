@@ -2,6 +2,7 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -25,7 +26,7 @@ public final class RevocationListRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/v1/token-revocations").handler(this::list);
+    QueryParameters.NONE.on(router.get("/v1/token-revocations")).handler(this::list);
   }
 
   private void list(RoutingContext ctx) {

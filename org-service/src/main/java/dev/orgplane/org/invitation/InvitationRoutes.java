@@ -6,6 +6,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -48,11 +49,11 @@ public final class InvitationRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/v1/organizations/:org/invitations").handler(this::list);
+    QueryParameters.PAGING.on(router.get("/v1/organizations/:org/invitations")).handler(this::list);
     router.post("/v1/organizations/:org/invitations").handler(this::invite);
-    router.get("/v1/organizations/:org/invitations/:iid").handler(this::get);
+    QueryParameters.NONE.on(router.get("/v1/organizations/:org/invitations/:iid")).handler(this::get);
     router.delete("/v1/organizations/:org/invitations/:iid").handler(this::delete);
-    router.get("/v1/users/me/invitations").handler(this::mine);
+    QueryParameters.PAGING.on(router.get("/v1/users/me/invitations")).handler(this::mine);
     router.post("/v1/invitations/:iid/accept").handler(this::accept);
     router.post("/v1/invitations/:iid/decline").handler(this::decline);
   }

@@ -5,6 +5,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -40,7 +41,7 @@ public final class MembershipRoutes {
 
   public void mount(Router router) {
     router.postWithRegex("/v1/organizations/(?<org>[^/]+)/users:batch").handler(this::importBatch);
-    router.get("/v1/organizations/:org/users").handler(this::list);
+    QueryParameters.PAGING.on(router.get("/v1/organizations/:org/users")).handler(this::list);
     router.post("/v1/organizations/:org/users").handler(this::add);
     router.put("/v1/organizations/:org/users/:uid/roles").handler(this::setRoles);
     router.delete("/v1/organizations/:org/users/:uid").handler(this::remove);

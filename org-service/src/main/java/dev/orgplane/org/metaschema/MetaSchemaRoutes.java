@@ -3,6 +3,7 @@ package dev.orgplane.org.metaschema;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -24,7 +25,7 @@ public final class MetaSchemaRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/v1/meta-schemas/:name").handler(this::get);
+    QueryParameters.NONE.on(router.get("/v1/meta-schemas/:name")).handler(this::get);
     router.put("/v1/meta-schemas/:name").handler(this::put);
   }
 

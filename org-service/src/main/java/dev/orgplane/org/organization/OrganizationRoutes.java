@@ -6,6 +6,7 @@ import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -44,8 +45,8 @@ public final class OrganizationRoutes {
 
   public void mount(Router router) {
     router.post("/v1/organizations").handler(this::create);
-    router.get("/v1/organizations").handler(this::list);
-    router.get("/v1/organizations/:org").handler(this::get);
+    ListFilter.PARAMETERS.on(router.get("/v1/organizations")).handler(this::list);
+    QueryParameters.NONE.on(router.get("/v1/organizations/:org")).handler(this::get);
     router.patch("/v1/organizations/:org").handler(this::update);
     router.delete("/v1/organizations/:org").handler(this::delete);
     new OrganizationStateRoutes(pool).mount(router);
@@ -153,7 +154,7 @@ public final class OrganizationRoutes {
 
   private void list(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var page = PageRequest.of(ctx, ListFilter.PARAMETERS);
+    var page = PageRequest.of(ctx);
     var filter = ListFilter.read(ctx.queryParams());
     AccessPolicy.caller(pool, principal)
         .compose(caller -> OrganizationRepository.list(pool, caller.userId(), caller.seesEveryOrganization(),

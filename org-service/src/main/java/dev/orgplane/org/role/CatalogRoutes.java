@@ -1,5 +1,6 @@
 package dev.orgplane.org.role;
 
+import dev.orgplane.kit.http.QueryParameters;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -11,8 +12,8 @@ public final class CatalogRoutes {
   private static final JsonObject ROLES = roles();
 
   public void mount(Router router) {
-    router.get("/v1/permissions").handler(ctx -> ctx.json(PERMISSIONS));
-    router.get("/v1/roles").handler(ctx -> ctx.json(ROLES));
+    QueryParameters.NONE.on(router.get("/v1/permissions")).handler(ctx -> ctx.json(PERMISSIONS));
+    QueryParameters.NONE.on(router.get("/v1/roles")).handler(ctx -> ctx.json(ROLES));
   }
 
   private static JsonObject permissions() {

@@ -7,6 +7,7 @@ import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -46,9 +47,9 @@ public final class CustomRoleRoutes {
 
   public void mount(Router router) {
     router.postWithRegex("/v1/organizations/(?<org>[^/]+)/roles:batch").handler(this::importBatch);
-    router.get("/v1/organizations/:org/roles").handler(this::list);
+    QueryParameters.PAGING.on(router.get("/v1/organizations/:org/roles")).handler(this::list);
     router.post("/v1/organizations/:org/roles").handler(this::create);
-    router.get("/v1/organizations/:org/roles/:rid").handler(this::get);
+    QueryParameters.NONE.on(router.get("/v1/organizations/:org/roles/:rid")).handler(this::get);
     router.put("/v1/organizations/:org/roles/:rid").handler(this::put);
     router.patch("/v1/organizations/:org/roles/:rid").handler(this::update);
     router.delete("/v1/organizations/:org/roles/:rid").handler(this::delete);

@@ -7,6 +7,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -40,9 +41,9 @@ public final class ServiceUserRoutes {
 
   public void mount(Router router) {
     var base = "/v1/organizations/:org/service-users";
-    router.get(base).handler(this::list);
+    QueryParameters.PAGING.on(router.get(base)).handler(this::list);
     router.post(base).handler(this::create);
-    router.get(base + "/:sid").handler(this::get);
+    QueryParameters.NONE.on(router.get(base + "/:sid")).handler(this::get);
     router.delete(base + "/:sid").handler(this::delete);
     router.post(base + "/:sid/credentials").handler(this::newCredential);
     router.delete(base + "/:sid/credentials/:cid").handler(this::revoke);

@@ -9,6 +9,7 @@ import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -54,10 +55,11 @@ public final class SetupRoutes {
       var base = "/v1/organizations/:org/" + kind.path();
       router.postWithRegex("/v1/organizations/(?<org>[^/]+)/" + kind.path() + ":batch").handler(ctx -> batch(ctx, kind));
       var copy = new SetupCopy(kind);
-      router.postWithRegex("/v1/organizations/(?<org>[^/]+)/" + kind.path() + ":copy").handler(ctx -> copy(ctx, copy));
-      router.get(base).handler(ctx -> list(ctx, kind));
+      QueryParameters.PAGING.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/" + kind.path() + ":copy"))
+          .handler(ctx -> copy(ctx, copy));
+      QueryParameters.PAGING.on(router.get(base)).handler(ctx -> list(ctx, kind));
       router.post(base).handler(ctx -> create(ctx, kind));
-      router.get(base + "/:id").handler(ctx -> get(ctx, kind));
+      QueryParameters.NONE.on(router.get(base + "/:id")).handler(ctx -> get(ctx, kind));
       router.put(base + "/:id").handler(ctx -> put(ctx, kind));
       router.patch(base + "/:id").handler(ctx -> patch(ctx, kind));
       router.delete(base + "/:id").handler(ctx -> delete(ctx, kind));

@@ -7,6 +7,7 @@ import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -43,15 +44,15 @@ public final class TeamRoutes {
   public void mount(Router router) {
     var base = "/v1/organizations/:org/groups";
     router.postWithRegex("/v1/organizations/(?<org>[^/]+)/groups:batch").handler(this::importBatch);
-    router.get(base).handler(this::list);
+    QueryParameters.list("include").on(router.get(base)).handler(this::list);
     router.post(base).handler(this::create);
-    router.get(base + "/:gid").handler(this::get);
+    QueryParameters.NONE.on(router.get(base + "/:gid")).handler(this::get);
     router.put(base + "/:gid").handler(this::put);
     router.patch(base + "/:gid").handler(this::update);
     router.delete(base + "/:gid").handler(this::delete);
-    router.get(base + "/:gid/users").handler(this::members);
+    QueryParameters.PAGING.on(router.get(base + "/:gid/users")).handler(this::members);
     router.post(base + "/:gid/users").handler(this::addMembers);
-    router.get(base + "/:gid/users/:uid").handler(this::member);
+    QueryParameters.NONE.on(router.get(base + "/:gid/users/:uid")).handler(this::member);
     router.delete(base + "/:gid/users/:uid").handler(this::removeMember);
   }
 

@@ -36,12 +36,12 @@ public final class UserRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/v1/users/me").handler(this::me);
+    QueryParameters.NONE.on(router.get("/v1/users/me")).handler(this::me);
     router.patch("/v1/users/me").handler(this::rename);
-    router.get("/v1/users/me/organizations").handler(this::organizations);
+    QueryParameters.PAGING.on(router.get("/v1/users/me/organizations")).handler(this::organizations);
     router.post("/v1/users").handler(this::create);
-    router.get("/v1/users").handler(this::findByEmail);
-    router.get("/v1/users/:uid").handler(this::read);
+    QueryParameters.named("email").on(router.get("/v1/users")).handler(this::findByEmail);
+    QueryParameters.NONE.on(router.get("/v1/users/:uid")).handler(this::read);
   }
 
   /**
@@ -141,7 +141,7 @@ public final class UserRoutes {
   /** A page of the caller's memberships by organization name; a scoped token's holds its one organization. */
   private void organizations(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var page = PageRequest.of(ctx, QueryParameters.PAGING);
+    var page = PageRequest.of(ctx);
     pool.preparedQuery(MEMBERSHIPS)
         .execute(Tuple.of(AccessPolicy.userId(principal), page.afterName(), principal.scopedOrganization(),
             page.fetchSize()))
