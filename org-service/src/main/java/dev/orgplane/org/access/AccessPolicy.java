@@ -134,6 +134,18 @@ public final class AccessPolicy {
   }
 
   /**
+   * As {@link #require}, for a request that any one of {@code permissions} allows; a refusal names the first, the
+   * one people hold (the others being the engine's own).
+   */
+  public static Future<OrgAccess> requireAny(SqlClient client, Principal principal, String orgRef,
+      List<String> permissions) {
+    return access(client, principal, orgRef, false).map(access -> {
+      check(access, permissions.stream().filter(access.permissions()::contains).findFirst().orElse(permissions.get(0)));
+      return access;
+    });
+  }
+
+  /**
    * Who the caller is at platform level. Scoped tokens act inside one organization only, so they
    * never carry platform or group powers.
    */

@@ -28,6 +28,12 @@ public final class PermissionCatalog {
   public static final String TEAM_MANAGE = "app_group_manage";
   /** Raise provisioning events in an organization: the engine's alone, so it is in no role and not in the catalog. */
   public static final String PROVISIONING_REPORT = "app_provisioning_report";
+  /**
+   * Give hook copies the template's secrets ({@code hooks:copy} with {@code copySecrets}) without the right to edit the
+   * template's hooks: the engine's alone, like {@link #PROVISIONING_REPORT}. The engine copies with it only for a
+   * requester who holds {@code app_hook_update} on the template; everyone else needs that permission itself.
+   */
+  public static final String HOOK_SECRET_COPY = "app_hook_secretcopy";
 
   private static final List<String> SETUP_KINDS = List.of("workspace", "schema", "queue", "hook");
   private static final List<String> SETUP_ACTIONS = List.of("get", "create", "update", "delete");
@@ -53,12 +59,12 @@ public final class PermissionCatalog {
 
   /**
    * What the provisioning engine holds in every organization: read a template, write its copy through
-   * the import API, and invite the owner a provisioning names (seeing the pending invitations, so that it
-   * invites nobody twice). Not a role: no member can be given it, and it cannot delete or disable anything.
+   * the import API (its hooks' secrets included, see {@link #HOOK_SECRET_COPY}), and invite the owner a provisioning
+   * names (seeing the pending invitations, so that it invites nobody twice). Not a role: no member can be given it, and it cannot delete or disable anything.
    */
   public static final Set<String> PROVISIONER = Stream.concat(
       Stream.of(ORG_GET, USER_LIST, USER_MANAGE, ROLE_MANAGE, TEAM_LIST, TEAM_MANAGE, SETUP_IMPORT, AUDIT_LIST,
-          PROVISIONING_REPORT, INVITATION_CREATE, INVITATION_LIST),
+          PROVISIONING_REPORT, HOOK_SECRET_COPY, INVITATION_CREATE, INVITATION_LIST),
       SETUP_KINDS.stream().map(kind -> "app_" + kind + "_get")).collect(Collectors.toUnmodifiableSet());
 
   public static final List<String> PREDEFINED_ORDER = List.of("owner", "manager", "viewer", "member");

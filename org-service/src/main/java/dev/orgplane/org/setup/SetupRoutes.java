@@ -210,7 +210,9 @@ public final class SetupRoutes {
    * <p>{@code "copySecrets": true} gives hook copies the template's secrets instead of new ones nobody knows, so
    * that a receiver of the template's hooks can verify its copies' deliveries too. Only for a caller who may edit
    * the template's hooks: they could set its secrets to anything already. A reader must not plant a secret where
-   * they can point its hook at themselves: every delivery there would be signed with the template's secret.
+   * they can point its hook at themselves: every delivery there would be signed with the template's secret. The
+   * provisioning engine copies them with {@link PermissionCatalog#HOOK_SECRET_COPY} instead, having checked that
+   * the job's requester may edit the template's hooks.
    */
   private void copy(RoutingContext ctx, SetupCopy copy) {
     var kind = copy.kind();
@@ -239,9 +241,10 @@ public final class SetupRoutes {
   private Future<JsonObject> copyInTransaction(RoutingContext ctx, SetupCopy copy, String from, PageRequest page,
       UUID after, boolean firstCopy, boolean carrySecrets) {
     var principal = BearerAuth.principal(ctx);
-    var readSource = copy.kind().permission(carrySecrets ? "update" : "get");
+    var readSource = carrySecrets ? List.of(copy.kind().permission("update"), PermissionCatalog.HOOK_SECRET_COPY)
+        : List.of(copy.kind().permission("get"));
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-        .compose(target -> AccessPolicy.require(tx, principal, from, readSource)
+        .compose(target -> AccessPolicy.requireAny(tx, principal, from, readSource)
             .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target.orgId(), page, after, firstCopy,
                 carrySecrets))));
   }

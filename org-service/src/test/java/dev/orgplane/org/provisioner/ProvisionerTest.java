@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import dev.orgplane.org.OrgServiceVerticle;
+import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -143,6 +145,37 @@ class ProvisionerTest extends OrgServiceTest {
     assertProblem(org.post("/v1/organizations/" + id + "/workspaces", engine, new JsonObject().put("name", "w")),
         403, "forbidden");
     assertEquals(200, org.get("/v1/organizations/" + id, owner.token()).statusCode(), "the organization is intact");
+  }
+
+  /**
+   * The engine gives hook copies the template's secrets (it checked that the job's requester may edit the template's
+   * hooks) without being able to edit those hooks itself, and no role can hand that permission to anyone else.
+   */
+  @Test
+  void engineCarriesHookSecretsIntoCopiesButEditsNoTemplateHook() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var secret = "tenant-ready-secret-0123456789";
+    var hook = org.post("/v1/organizations/" + template + "/hooks", owner.token(), new JsonObject()
+        .put("name", "tenant-ready").put("url", "https://hooks.example.com/ready").put("secret", secret)
+        .put("events", new JsonArray().add("provisioning.job.finished")));
+    assertEquals(201, hook.statusCode(), hook.bodyAsString());
+    var hookId = hook.bodyAsJsonObject().getString("id");
+    var target = newOrg(owner);
+    var engine = org.engineToken();
+
+    var copied = org.post("/v1/organizations/" + target + "/hooks:copy", engine, new JsonObject()
+        .put("from", template).put("copySecrets", true));
+    assertEquals(200, copied.statusCode(), copied.bodyAsString());
+    assertEquals(1, copied.bodyAsJsonObject().getInteger("created"));
+    assertEquals(1, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.hooks WHERE org_id = '" + target
+        + "' AND id = '" + IdFunction.nameBasedIn(target).apply(hookId) + "' AND secret = '" + secret + "'"));
+
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + template + "/hooks/" + hookId, engine,
+        new JsonObject().put("url", "https://engine.example.com/")), 403, "forbidden");
+    var role = org.post("/v1/organizations/" + template + "/roles", owner.token(), new JsonObject()
+        .put("name", "secret-copier").put("permissions", new JsonArray().add(PermissionCatalog.HOOK_SECRET_COPY)));
+    assertProblem(role, 400, "validation_failed");
   }
 
   @Test
