@@ -13,8 +13,10 @@ import java.util.Set;
 
 /**
  * Hooks point at copied queues and at other hooks ({@code runAfter}); ids inside their config are
- * remapped. Secrets are never copied: org-service makes a new secret for a new hook and keeps the
- * secret of one that exists. org-service copies the pages.
+ * remapped. org-service copies the pages. Secrets never pass through the plugin: org-service makes a new secret
+ * for a new hook and keeps the secret of one that exists, unless the job's option {@value #COPY_SECRETS} asks it
+ * to give every copy its template hook's secret (which the engine allows only to a requester who may edit the
+ * template's hooks). Plan and diff never see secrets, which are write-only, so the option changes neither.
  *
  * <p>A hook may run after a hook of a later page, which does not exist yet when its page is copied,
  * and org-service leaves such a reference out (it counts the hook as deferred). So the copy takes two
@@ -26,6 +28,8 @@ public final class HooksPlugin extends OrgObjectsPlugin {
 
   static final String FIRST = "first:";
   static final String LINKING = "linking:";
+  /** The job option that carries the template hooks' secrets into their copies. */
+  public static final String COPY_SECRETS = "copyHookSecrets";
 
   public HooksPlugin() {
     super("hooks", "hooks", Set.of("queues"),
@@ -46,13 +50,13 @@ public final class HooksPlugin extends OrgObjectsPlugin {
     var cursor = from.cursor();
     if (cursor != null && cursor.startsWith(LINKING)) {
       // the second pass counts nothing: each hook was counted once, by the first
-      return copyInService(context, listCursor(cursor.substring(LINKING.length()))).map(CopiedPage::result)
+      return copyHooks(context, listCursor(cursor.substring(LINKING.length()))).map(CopiedPage::result)
           .map(page -> new PageResult(page.last() ? null : LINKING + page.nextCursor(), Counts.ZERO, page.sourceIds()));
     }
     // first-pass cursors carry whether a page deferred references: only then is the second pass needed
     var deferredBefore = cursor != null && cursor.startsWith(FIRST + "1");
     var after = cursor == null ? null : listCursor(cursor.substring(FIRST.length() + 2));
-    return context.ids().earlierPluginsDone().compose(done -> copyInService(context, after)).map(copied -> {
+    return context.ids().earlierPluginsDone().compose(done -> copyHooks(context, after)).map(copied -> {
       var page = copied.result();
       var deferred = deferredBefore || copied.deferred() > 0;
       if (!page.last()) {
@@ -60,6 +64,11 @@ public final class HooksPlugin extends OrgObjectsPlugin {
       }
       return deferred ? new PageResult(LINKING, page.counts(), page.sourceIds()) : page;
     });
+  }
+
+  /** A page copied by org-service; both passes ask the same of the secrets, as the job's options say. */
+  private Future<CopiedPage> copyHooks(CopyContext context, String after) {
+    return copyInService(context, after, context.options().getBoolean(COPY_SECRETS, false));
   }
 
   private static String listCursor(String rest) {

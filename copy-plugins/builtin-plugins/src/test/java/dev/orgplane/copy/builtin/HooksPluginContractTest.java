@@ -34,7 +34,7 @@ class HooksPluginContractTest extends CopyPluginContract {
           .put("url", "https://hooks.example.com/" + i).put("events", new JsonArray().add("queue.created"))
           .put("queueIds", new JsonArray().add(queues.get(i % queues.size()))).put("runAfter", runAfter)
           .put("active", true).put("config", new JsonObject().put("queue", queues.get(0)))
-          .put("metadata", new JsonObject()).put("secret", "template-secret-never-copied")));
+          .put("metadata", new JsonObject()).put("secret", "template-secret-" + i)));
     }
   }
 }

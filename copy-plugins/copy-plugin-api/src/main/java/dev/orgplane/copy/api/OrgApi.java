@@ -52,15 +52,28 @@ public interface OrgApi {
    * a plugin would write: ids by {@link IdFunction#nameBased} of the target; references to the
    * source's objects turned into references to their copies the same way; ids inside free-form data
    * ({@code settings}, {@code config}) that name objects copied into the target already, remapped
-   * ({@link IdFunction#earlierPluginsDone} tells when all of them are there); secrets made anew. Cursors
-   * are those of {@link #list}. A reference to an object of the same kind (a hook running after
-   * another) whose copy is not in the target yet is left out and counted as deferred: copying the same
-   * pages again once the later ones are in completes it.
+   * ({@link IdFunction#earlierPluginsDone} tells when all of them are there); secrets made anew for new
+   * copies, kept by existing ones. Cursors are those of {@link #list}. A reference to an object of the same kind (a
+   * hook running after another) whose copy is not in the target yet is left out and counted as deferred: copying the
+   * same pages again once the later ones are in completes it.
    *
    * <p>Setup kinds only ({@code workspaces}, {@code schemas}, {@code queues}, {@code hooks}); an API
    * without this answers {@link UnsupportedOperationException}.
    */
   default Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit) {
+    return copyPage(source, target, path, cursor, limit, false);
+  }
+
+  /**
+   * {@link #copyPage(String, String, String, String, int)}; with {@code copySecrets} ({@code hooks} only:
+   * {@code "copySecrets": true}) the copies, new or existing, get their template objects' secrets instead, so that a
+   * receiver of the template's hooks verifies its copies' deliveries with the secret it holds. Secrets are
+   * write-only: they go from row to row inside org-service and never pass through a plugin. The engine asks for
+   * them only for a job with option {@code copyHookSecrets}, which it grants only to a requester who may edit the
+   * template's hooks. This is the method an org API implements.
+   */
+  default Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
+      boolean copySecrets) {
     return Future.failedFuture(new UnsupportedOperationException("this org API cannot copy " + path + " itself"));
   }
 

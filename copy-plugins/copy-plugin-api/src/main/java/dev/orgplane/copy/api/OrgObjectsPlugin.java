@@ -105,8 +105,13 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
    * database. Plan and diff still go through {@link #toTarget}, which is how a test proves both agree.
    */
   protected final Future<OrgApi.CopiedPage> copyInService(CopyContext context, String cursor) {
+    return copyInService(context, cursor, false);
+  }
+
+  /** {@link #copyInService(CopyContext, String)}, the copies given their template objects' secrets if asked. */
+  protected final Future<OrgApi.CopiedPage> copyInService(CopyContext context, String cursor, boolean copySecrets) {
     return context.org().copyPage(context.sourceOrganization(), context.targetOrganization(), path, cursor,
-            context.copyPageSize())
+            context.copyPageSize(), copySecrets)
         .map(copied -> new OrgApi.CopiedPage(unrecorded(copied.result()), copied.deferred()))
         .recover(failure -> Future.failedFuture(blame(failure, List.of())));
   }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  *
  * Each test starts from a fresh in-memory org-service ({@link InMemoryOrgApi}) holding the template,
  * copies the prerequisites into the target, and then checks the plugin: its copy equals the template
- * (its own diff finds no drift) and names no template object (references remapped) and no secret, a second run
+ * (its own diff finds no drift) and names no template object (references remapped) and no secret (but those the
+ * service carries, if asked: {@link #copiesSecrets()}), a second run
  * changes nothing and neither does a plan after it, a crash between any page's write and its checkpoint resumes to
  * the very same copy, a dry run writes nothing, of a new tenant too (no target yet, as the engine plans one), its
  * diff finds a copy deleted and one changed in the target (and a re-run repairs both), a change to the template
@@ -71,6 +72,14 @@ public abstract class CopyPluginContract {
   /** The job options the plugin runs with. */
   protected JsonObject options() {
     return new JsonObject();
+  }
+
+  /**
+   * Whether the plugin, with {@link #options()}, has org-service give its copies their template objects' secrets
+   * ({@link dev.orgplane.copy.api.OrgApi#copyPage(String, String, String, String, int, boolean)}); by default not.
+   */
+  protected boolean copiesSecrets() {
+    return false;
   }
 
   protected int pageSize() {
@@ -181,7 +190,8 @@ public abstract class CopyPluginContract {
 
   /**
    * Every id the copy holds names an object of the target, never one of the template's (members' user ids
-   * excepted: accounts are shared), and nothing was written with a secret.
+   * excepted: accounts are shared), and nothing was written with a secret. A copy holds its template object's
+   * secret exactly when the plugin asks the service to carry it ({@link #copiesSecrets()}).
    */
   @Test
   void theCopyNamesNoTemplateObjectAndCarriesNoSecret() {
@@ -191,7 +201,15 @@ public abstract class CopyPluginContract {
     EmbeddedIds.collect(kit.target(), named);
     named.retainAll(kit.api.objectIds(TEMPLATE));
     assertEquals(Set.of(), named, "template ids left in the copy: a reference not remapped");
-    assertEquals(Set.of(), kit.api.secretsWritten(), "secrets are never copied: the service makes new ones");
+    assertEquals(Set.of(), kit.api.secretsWritten(), "a plugin never writes a secret: it cannot know one");
+    var kind = templateKind();
+    var templateSecrets = kit.api.objects(TEMPLATE, kind).keySet().stream()
+        .filter(id -> kit.api.secret(TEMPLATE, kind, id) != null).toList();
+    var carried = templateSecrets.stream()
+        .filter(id -> kit.api.secret(TEMPLATE, kind, id).equals(kit.api.secret(TARGET, kind, kit.ids.copyOf(id))))
+        .toList();
+    assertEquals(copiesSecrets() ? templateSecrets : List.of(), carried,
+        "the template objects whose copies hold their secrets");
   }
 
   @Test

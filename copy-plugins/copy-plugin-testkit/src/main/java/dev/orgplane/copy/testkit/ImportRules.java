@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
  * {@value #MAX_BATCH} items, each with a UUID id once per batch ({@code ImportBatch}); fields the kind does not
  * take, required fields missing, names breaking the kind's rule, references that are no UUIDs (400
  * {@code validation_failed}, each problem named {@code items[i].field}); and names taken in the organization (409
- * with the kind's code). Fields a list shows but an import does not take ({@code createdAt}, {@code updatedAt})
- * are unknown fields: a listed object written back as it is, is refused.
+ * with the kind's code); hooks that subscribe to no event, well-formed but never called (422 {@code no_events},
+ * each named {@code items[i].events}, once nothing is malformed). Fields a list shows but an import does not take
+ * ({@code createdAt}, {@code updatedAt}) are unknown fields: a listed object written back as it is, is refused.
  */
 final class ImportRules {
 
@@ -50,6 +51,7 @@ final class ImportRules {
     if (!errors.isEmpty()) {
       throw invalid(errors);
     }
+    kind.ifPresent(known -> requireEvents(known, items, i -> "items[" + i + "]."));
   }
 
   /** Refuses one object written with {@code PUT} or {@code POST}. */
@@ -58,6 +60,23 @@ final class ImportRules {
     kind.ifPresent(known -> checkFields(known, body, "", errors));
     if (!errors.isEmpty()) {
       throw invalid(errors);
+    }
+    kind.ifPresent(known -> requireEvents(known, List.of(body), i -> ""));
+  }
+
+  /** A hook whose {@code events} are missing or empty would never be called: 422 {@code no_events}. */
+  private static void requireEvents(ServiceKind kind, List<JsonObject> items, IntFunction<String> prefix) {
+    if (kind != ServiceKind.HOOKS) {
+      return;
+    }
+    var errors = new JsonArray();
+    for (int i = 0; i < items.size(); i++) {
+      if (!(items.get(i).getValue("events") instanceof JsonArray events) || events.isEmpty()) {
+        errors.add(error(prefix.apply(i) + "events", "must name at least one event"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new OrgApiException(422, "no_events", "A hook must subscribe to at least one event.", errors);
     }
   }
 

@@ -32,10 +32,14 @@ import java.util.stream.Collectors;
  * ({@code users}, keyed by {@code userId}) added by importing {@code users} (which sets a member's roles, an owner
  * staying as they are) or {@code POST users} (which leaves a member as they are); team member lists
  * ({@code groups/{id}/users}) from each team's {@code userIds}, which {@code groups?include=userIds} shows. Secrets
- * are write-only, as in the service: never stored here, never listed. It is a stand-in for testing plugins, not a
- * second org-service: it checks no permissions and no references.
+ * are write-only, as in the service: never listed, and those a plugin writes are not stored (only noted, see
+ * {@link #secretsWritten}); a template's, as written, stay with it, and a copy holds its template object's only when
+ * the copy was asked to carry it ({@link #secret}). It is a stand-in for testing plugins, not a second org-service:
+ * it checks no permissions and no references.
  */
 public final class InMemoryOrgApi implements OrgApi {
+
+  private static final String SECRET = "secret";
 
   private final Set<String> secretsWritten = new HashSet<>();
   private final WriteTimes times = new WriteTimes();
@@ -127,16 +131,23 @@ public final class InMemoryOrgApi implements OrgApi {
    * Copies as org-service does, by the kind's {@link CopyRule}: the copy's id is {@link IdFunction#nameBased} of
    * the target; its references name their copies; ids inside its free-form field are remapped when they name an
    * object of the source or one whose copy is in the target already; a reference to an object of the same kind
-   * whose copy is neither in the page nor in the target is left out (deferred). Setup kinds only.
+   * whose copy is neither in the page nor in the target is left out (deferred). A new copy's secret is one of its
+   * own (none here), an existing copy keeps the one it holds; with {@code copySecrets} every copy holds its template
+   * object's, and any other kind than hooks is 400 {@code validation_failed}. Setup kinds only.
    */
   @Override
-  public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit) {
+  public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
+      boolean copySecrets) {
     var kind = ServiceKind.of(path).filter(known -> known.copy() != null);
     if (kind.isEmpty()) {
       return Future.failedFuture(new UnsupportedOperationException("org-service copies setup kinds only, not " + path));
     }
     return answer(() -> {
       ListPaging.checkLimit(limit, ListPaging.MAX_COPY_PAGE);
+      if (copySecrets && !kind.get().fields().contains(SECRET)) {
+        throw new OrgApiException(400, "validation_failed", "copySecrets: only hooks have secrets",
+            new JsonArray().add(new JsonObject().put("field", "copySecrets").put("message", "only hooks have secrets")));
+      }
       var page = page(source, path, cursor, limit);
       var copyOf = IdFunction.nameBasedIn(target);
       var sourceObjects = objectIds(source);
@@ -151,8 +162,12 @@ public final class InMemoryOrgApi implements OrgApi {
       ImportRules.checkNames(kind.get(), stored(target, path), copies,
           i -> "objects[" + page.items().get(i).getString("id") + "].name");
       var counts = Counts.ZERO;
-      for (var copy : copies) {
-        counts = counts.plus(write(target, path, copy.getString("id"), copy));
+      for (int i = 0; i < copies.size(); i++) {
+        var templateSecret = page.items().get(i).getString(SECRET);
+        if (copySecrets && templateSecret != null) {
+          copies.get(i).put(SECRET, templateSecret);
+        }
+        counts = counts.plus(store(target, path, copies.get(i)));
       }
       var sourceIds = page.items().stream().map(object -> object.getString("id")).toList();
       return new CopiedPage(new PageResult(page.nextCursor(), counts, sourceIds),
@@ -175,9 +190,20 @@ public final class InMemoryOrgApi implements OrgApi {
     return Future.succeededFuture(ids.stream().filter(id -> here.contains(id.toLowerCase())).collect(Collectors.toSet()));
   }
 
-  /** The objects written with a secret, as {@code path/id}: secrets are never copied, a copy makes its own. */
+  /**
+   * The objects a plugin wrote with a secret, as {@code path/id}: a plugin never sees a secret (they are write-only),
+   * so one it writes is made up, and a copy that needs its template's asks the service to carry it.
+   */
   Set<String> secretsWritten() {
     return Set.copyOf(secretsWritten);
+  }
+
+  /**
+   * What the service keeps of an object's write-only secret and never shows, for a test to compare: a template's as
+   * written, a copy's its template object's if the copy carried it, else {@code null} (one of its own, nobody knows).
+   */
+  public String secret(String organization, String path, String id) {
+    return stored(organization, path).getOrDefault(id, new JsonObject()).getString(SECRET);
   }
 
   /** The ids, in lower case, of {@code organization}'s objects of every kind but its members (user ids). */
@@ -230,10 +256,24 @@ public final class InMemoryOrgApi implements OrgApi {
       return importMember(organization, id, body.getJsonArray("roles", new JsonArray()));
     }
     var stored = body.copy().put("id", id);
-    if (stored.remove("secret") != null) {
+    if (stored.remove(SECRET) != null) {
       secretsWritten.add(path + "/" + id);
     }
-    var previous = objects(organization, path).put(id, stored);
+    return store(organization, path, stored);
+  }
+
+  /**
+   * Stores an object (with its id) and counts what that did. One written without a secret keeps the secret it has,
+   * as the service keeps it when a replace gives none.
+   */
+  private Counts store(String organization, String path, JsonObject stored) {
+    var id = stored.getString("id");
+    var objects = objects(organization, path);
+    var previous = objects.get(id);
+    if (previous != null && !stored.containsKey(SECRET) && previous.containsKey(SECRET)) {
+      stored.put(SECRET, previous.getValue(SECRET));
+    }
+    objects.put(id, stored);
     if (previous == null) {
       times.created(organization, path, id);
       return new Counts(1, 0, 0);
@@ -270,7 +310,7 @@ public final class InMemoryOrgApi implements OrgApi {
    */
   private JsonObject listed(String organization, String path, JsonObject stored, boolean withMemberIds) {
     var copy = stored.copy();
-    copy.remove("secret");
+    copy.remove(SECRET);
     if (path.equals("groups")) {
       var memberIds = copy.getJsonArray("userIds", new JsonArray()).stream().map(String.class::cast).sorted().toList();
       copy.remove("userIds");
