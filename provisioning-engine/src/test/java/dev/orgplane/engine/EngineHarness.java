@@ -57,9 +57,19 @@ public final class EngineHarness {
     return start(vertx, overrides, true);
   }
 
+  /** With configuration keys of the test's own for org-service (hooks delivering to the test, say). */
+  public static EngineHarness withOrgService(Vertx vertx, JsonObject orgServiceOverrides) {
+    return start(vertx, new JsonObject(), orgServiceOverrides, false);
+  }
+
   private static EngineHarness start(Vertx vertx, JsonObject overrides, boolean relayed) {
+    return start(vertx, overrides, new JsonObject(), relayed);
+  }
+
+  private static EngineHarness start(Vertx vertx, JsonObject overrides, JsonObject orgServiceOverrides,
+      boolean relayed) {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS, EngineVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db);
+    var org = OrgServiceHarness.start(vertx, db, orgServiceOverrides);
     var relay = relayed ? TcpProxy.start("127.0.0.1", org.port()) : null;
     var engine = deploy(vertx, db, relayed ? relay.port() : org.port(), overrides);
     return new EngineHarness(org, db, relay, WebClient.create(vertx), engine);

@@ -176,6 +176,10 @@ public final class BatchRoutes {
 
   private void retry(RoutingContext ctx) {
     batch(ctx, Use.RETRY)
+        .compose(batch -> JobRepository.batchOptions(pool, batch.id())
+            .compose(options -> access.requireOptionRights(ctx.request().getHeader("Authorization"),
+                batch.templateOrg().toString(), options))
+            .map(batch))
         .compose(batch -> JobRepository.retryBatch(pool, batch.id(), JobRoutes.callerId(ctx))
             .compose(retried -> BatchRepository.find(pool, batch.id())))
         .onSuccess(batch -> {

@@ -286,6 +286,13 @@ public final class JobRepository {
     return retry(client, "id", jobId, retriedBy);
   }
 
+  /** The options of a batch's jobs, which its request gave them all alike. */
+  public static Future<JsonObject> batchOptions(SqlClient client, UUID batchId) {
+    return client.preparedQuery("SELECT options FROM provisioning.jobs WHERE batch_id = $1 LIMIT 1")
+        .execute(Tuple.of(batchId))
+        .map(rows -> rows.size() == 0 ? new JsonObject() : rows.iterator().next().getJsonObject("options"));
+  }
+
   /** Queues the failed and cancelled jobs of {@code batchId} again, as {@link #retry(SqlClient, UUID, UUID)}. */
   public static Future<List<UUID>> retryBatch(SqlClient client, UUID batchId, UUID retriedBy) {
     return retry(client, "batch_id", batchId, retriedBy);

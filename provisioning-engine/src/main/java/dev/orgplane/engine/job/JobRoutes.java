@@ -108,6 +108,8 @@ public final class JobRoutes {
 
   private void retry(RoutingContext ctx) {
     job(ctx, Use.RETRY)
+        .compose(job -> access.requireOptionRights(ctx.request().getHeader("Authorization"),
+            job.templateOrg().toString(), job.options()).map(job))
         .compose(job -> JobRepository.retry(pool, job.id(), callerId(ctx)))
         .compose(retried -> retried.isEmpty()
             ? Future.failedFuture(ApiException.conflict("job_not_retryable", "Only a failed or cancelled job can be retried."))

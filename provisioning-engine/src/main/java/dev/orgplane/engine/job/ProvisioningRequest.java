@@ -1,5 +1,6 @@
 package dev.orgplane.engine.job;
 
+import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
@@ -25,7 +26,7 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
   public static final Set<String> COMMON_FIELDS = Set.of("templateOrganization", "groupId", "plugins", "options", "dryRun");
   private static final Set<String> TARGET_FIELDS =
       Set.of("name", "title", "description", "avatar", "email", "website", "metadata", "owner");
-  private static final Set<String> OPTIONS = Set.of("copyMembers");
+  private static final Set<String> OPTIONS = Set.of("copyMembers", CopyContext.COPY_HOOK_SECRETS);
   /** The code of a target the caller sees no organization for. */
   public static final String TARGET_NOT_FOUND = "target_not_found";
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{3,63}");
@@ -40,11 +41,13 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
     var plugins = registry.selection(body.stringList("plugins", false));
     var options = body.optionalObject("options");
     if (options != null) {
-      options.fieldNames().stream().filter(f -> !OPTIONS.contains(f)).sorted()
-          .forEach(f -> body.reject("options." + f, "unknown option"));
-      if (options.containsKey("copyMembers") && !(options.getValue("copyMembers") instanceof Boolean)) {
-        body.reject("options.copyMembers", "must be true or false");
-      }
+      options.fieldNames().stream().sorted().forEach(f -> {
+        if (!OPTIONS.contains(f)) {
+          body.reject("options." + f, "unknown option");
+        } else if (!(options.getValue(f) instanceof Boolean)) {
+          body.reject("options." + f, "must be true or false");
+        }
+      });
     }
     var dryRun = json.getValue("dryRun");
     if (dryRun != null && !(dryRun instanceof Boolean)) {
@@ -58,9 +61,11 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
       if (groupId != null && !groupId.equalsIgnoreCase(templateGroup)) {
         throw new ApiException(422, "group_mismatch", "The template is not in organization group " + groupId + ".");
       }
-      return access.requireGroupAdmin(authorization, templateGroup).map(ok -> new ProvisioningRequest(requestedBy,
-          UUID.fromString(template.getString("id")), UUID.fromString(templateGroup), plugins,
-          options == null ? new JsonObject() : options, Boolean.TRUE.equals(dryRun)));
+      var templateId = template.getString("id");
+      return access.requireGroupAdmin(authorization, templateGroup)
+          .compose(admin -> access.requireOptionRights(authorization, templateId, options))
+          .map(ok -> new ProvisioningRequest(requestedBy, UUID.fromString(templateId), UUID.fromString(templateGroup),
+              plugins, options == null ? new JsonObject() : options, Boolean.TRUE.equals(dryRun)));
     });
   }
 

@@ -1,9 +1,11 @@
 package dev.orgplane.engine.orgapi;
 
+import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
@@ -28,8 +30,8 @@ public final class CallerAccess {
   private final WebClient client;
   private final String orgServiceUrl;
 
-  /** A group id no group has: org-service refuses everyone it, or cannot answer. */
-  private static final String NO_GROUP = new UUID(0, 0).toString();
+  /** An id no group or hook has: org-service refuses everyone the group, or finds no such hook, or cannot answer. */
+  private static final String NO_SUCH_ID = new UUID(0, 0).toString();
 
   public CallerAccess(WebClient client, String orgServiceUrl) {
     this.client = client;
@@ -89,6 +91,42 @@ public final class CallerAccess {
         .recover(CallerAccess::unavailable);
   }
 
+  /**
+   * Succeeds if the caller holds the rights that a job's {@code options} need beyond its group's, with template
+   * {@code templateId}: carrying the template hooks' secrets ({@link CopyContext#COPY_HOOK_SECRETS}) needs the right
+   * to edit them ({@link #requireHookEditor}). The engine's own identity carries them for any job, so this is the
+   * check that they travel only for a requester who could set them to anything anyway. Asked when a job is queued
+   * and again when it is retried, as the group's rights are.
+   */
+  public Future<Void> requireOptionRights(String authorization, String templateId, JsonObject options) {
+    return options != null && options.getBoolean(CopyContext.COPY_HOOK_SECRETS, false)
+        ? requireHookEditor(authorization, templateId) : Future.succeededFuture();
+  }
+
+  /**
+   * Succeeds if the caller may edit organization {@code organizationId}'s hooks ({@code app_hook_update}), which
+   * carrying its hooks' secrets into copies needs: 403 {@code copy_hook_secrets_forbidden} when org-service refuses
+   * them, 503 when it cannot say. org-service has no question for a permission, so the engine asks the update
+   * itself, of a hook no organization has (the nil id) and with no change: it answers {@code hook_not_found} only to
+   * who passed the permission check, which comes first, and writes nothing either way.
+   */
+  public Future<Void> requireHookEditor(String authorization, String organizationId) {
+    return client.requestAbs(HttpMethod.PATCH, orgServiceUrl + "/v1/organizations/"
+            + URLEncoder.encode(organizationId, StandardCharsets.UTF_8) + "/hooks/" + NO_SUCH_ID)
+        .putHeader("Authorization", authorization).sendJsonObject(new JsonObject())
+        .<Void>map(response -> {
+          if (response.statusCode() == 404 && "hook_not_found".equals(OrgAnswers.problem(response).code())) {
+            return null;
+          }
+          if (REFUSALS.contains(response.statusCode())) {
+            throw ApiException.forbidden("copy_hook_secrets_forbidden",
+                "Carrying hook secrets needs the right to edit the template's hooks (app_hook_update).");
+          }
+          throw orgServiceUnavailable();
+        })
+        .recover(CallerAccess::unavailable);
+  }
+
   /** What a caller does with a job or batch; each asks for its own rights ({@link #require}). */
   public enum Use { READ, CANCEL, RETRY }
 
@@ -126,7 +164,7 @@ public final class CallerAccess {
    * like for such one, 503 while org-service cannot say, so an outage does not tell which ids exist.
    */
   public <T> Future<T> absent(RoutingContext ctx, ApiException notFound) {
-    return requireGroupAdmin(ctx.request().getHeader("Authorization"), NO_GROUP)
+    return requireGroupAdmin(ctx.request().getHeader("Authorization"), NO_SUCH_ID)
         .transform(asked -> Future.failedFuture(asked.failed() && asked.cause() instanceof ApiException refused
             && refused.status() == 503 ? refused : notFound));
   }

@@ -88,14 +88,19 @@ public final class OrgApiClient implements OrgApi {
   }
 
   @Override
-  public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit) {
-    return send(HttpMethod.POST, target + "/" + path + ":copy" + pageQuery(cursor, limit),
-        new JsonObject().put("from", source)).map(response -> {
-          var body = OrgAnswers.body(response);
-          var sourceIds = body.getJsonArray("sourceIds", new JsonArray()).stream().map(String.class::cast).toList();
-          return new CopiedPage(new PageResult(body.getString("nextCursor"), counts(body), sourceIds),
-              body.getLong("deferred", 0L));
-        });
+  public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
+      boolean copySecrets) {
+    var request = new JsonObject().put("from", source);
+    if (copySecrets) {
+      // named only when asked, so that copies without it still work with an org-service that does not know it
+      request.put("copySecrets", true);
+    }
+    return send(HttpMethod.POST, target + "/" + path + ":copy" + pageQuery(cursor, limit), request).map(response -> {
+      var body = OrgAnswers.body(response);
+      var sourceIds = body.getJsonArray("sourceIds", new JsonArray()).stream().map(String.class::cast).toList();
+      return new CopiedPage(new PageResult(body.getString("nextCursor"), counts(body), sourceIds),
+          body.getLong("deferred", 0L));
+    });
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,21 +16,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The group-admin check against a stand-in for org-service that answers what a test says: only an answer that
- * refuses the caller the group refuses them; org-service failing or busy leaves the question open (503).
+ * The group-admin and hook-editor checks against a stand-in for org-service that answers what a test says: only an
+ * answer that refuses the caller refuses them; org-service failing or busy leaves the question open (503).
  */
 class CallerAccessTest {
 
   private static Vertx vertx;
   private static CallerAccess access;
   private static final AtomicInteger status = new AtomicInteger();
+  private static final AtomicReference<String> code = new AtomicReference<>("stand_in");
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
     var port = vertx.createHttpServer()
         .requestHandler(request -> request.response().setStatusCode(status.get())
-            .putHeader("Content-Type", "application/problem+json").end("{\"code\":\"stand_in\"}"))
+            .putHeader("Content-Type", "application/problem+json").end("{\"code\":\"" + code.get() + "\"}"))
         .listen(0, "127.0.0.1").await().actualPort();
     access = new CallerAccess(WebClient.create(vertx), "http://127.0.0.1:" + port);
   }
@@ -65,5 +67,21 @@ class CallerAccessTest {
   void aGroupOrgServiceShowsTheCallerIsTheirs() {
     status.set(200);
     access.requireGroupAdmin("Bearer token", UUID.randomUUID().toString()).await();
+  }
+
+  /** Asked for a hook no organization has, org-service answers {@code hook_not_found} only to who may edit hooks. */
+  @ParameterizedTest
+  @ValueSource(ints = {401, 403, 404, 500, 429})
+  void onlyAHookNotFoundShowsAHookEditor(int answered) {
+    status.set(answered);
+    code.set(answered == 404 ? "organization_not_found" : "stand_in");
+    var refused = assertThrows(ApiException.class,
+        () -> access.requireHookEditor("Bearer token", UUID.randomUUID().toString()).await());
+    assertEquals(answered >= 429 ? 503 : 403, refused.status());
+    assertEquals(answered >= 429 ? "org_service_unavailable" : "copy_hook_secrets_forbidden", refused.code());
+    status.set(404);
+    code.set("hook_not_found");
+    access.requireHookEditor("Bearer token", UUID.randomUUID().toString()).await();
+    code.set("stand_in");
   }
 }

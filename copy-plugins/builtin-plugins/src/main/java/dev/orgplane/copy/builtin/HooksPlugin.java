@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * Hooks point at copied queues and at other hooks ({@code runAfter}); ids inside their config are
  * remapped. org-service copies the pages. Secrets never pass through the plugin: org-service makes a new secret
- * for a new hook and keeps the secret of one that exists, unless the job's option {@value #COPY_SECRETS} asks it
+ * for a new hook and keeps the secret of one that exists, unless the job's option {@value CopyContext#COPY_HOOK_SECRETS} asks it
  * to give every copy its template hook's secret (which the engine allows only to a requester who may edit the
  * template's hooks). Plan and diff never see secrets, which are write-only, so the option changes neither.
  *
@@ -28,8 +28,6 @@ public final class HooksPlugin extends OrgObjectsPlugin {
 
   static final String FIRST = "first:";
   static final String LINKING = "linking:";
-  /** The job option that carries the template hooks' secrets into their copies. */
-  public static final String COPY_SECRETS = "copyHookSecrets";
 
   public HooksPlugin() {
     super("hooks", "hooks", Set.of("queues"),
@@ -68,7 +66,7 @@ public final class HooksPlugin extends OrgObjectsPlugin {
 
   /** A page copied by org-service; both passes ask the same of the secrets, as the job's options say. */
   private Future<CopiedPage> copyHooks(CopyContext context, String after) {
-    return copyInService(context, after, context.options().getBoolean(COPY_SECRETS, false));
+    return copyInService(context, after, context.options().getBoolean(CopyContext.COPY_HOOK_SECRETS, false));
   }
 
   private static String listCursor(String rest) {

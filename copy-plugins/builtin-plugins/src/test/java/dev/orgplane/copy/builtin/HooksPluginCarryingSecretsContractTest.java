@@ -1,5 +1,6 @@
 package dev.orgplane.copy.builtin;
 
+import dev.orgplane.copy.api.CopyContext;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -11,7 +12,7 @@ class HooksPluginCarryingSecretsContractTest extends HooksPluginContractTest {
 
   @Override
   protected JsonObject options() {
-    return new JsonObject().put(HooksPlugin.COPY_SECRETS, true);
+    return new JsonObject().put(CopyContext.COPY_HOOK_SECRETS, true);
   }
 
   @Override

@@ -27,6 +27,12 @@ public interface CopyContext {
 
   Vertx vertx();
 
+  /**
+   * The job option that has hook copies carry their template hooks' secrets ({@link OrgApi#copyPage(String, String,
+   * String, String, int, boolean)}); the engine takes it only from a requester who may edit the template's hooks.
+   */
+  String COPY_HOOK_SECRETS = "copyHookSecrets";
+
   /** The job's options as the caller gave them, e.g. {@code {"copyMembers": false}}. */
   JsonObject options();
 
