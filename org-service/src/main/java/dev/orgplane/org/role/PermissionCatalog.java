@@ -60,7 +60,8 @@ public final class PermissionCatalog {
   /**
    * What the provisioning engine holds in every organization: read a template, write its copy through
    * the import API (its hooks' secrets included, see {@link #HOOK_SECRET_COPY}), and invite the owner a provisioning
-   * names (seeing the pending invitations, so that it invites nobody twice). Not a role: no member can be given it, and it cannot delete or disable anything.
+   * names (seeing the pending invitations, so that it invites nobody twice). Not a role: no member can be given it,
+   * and it cannot delete or disable anything.
    */
   public static final Set<String> PROVISIONER = Stream.concat(
       Stream.of(ORG_GET, USER_LIST, USER_MANAGE, ROLE_MANAGE, TEAM_LIST, TEAM_MANAGE, SETUP_IMPORT, AUDIT_LIST,

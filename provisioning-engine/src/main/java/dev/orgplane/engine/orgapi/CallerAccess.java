@@ -5,9 +5,11 @@ import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,8 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * What the caller may provision, asked of org-service with the caller's own token, so the engine
@@ -76,19 +80,10 @@ public final class CallerAccess {
    * the group (401, 403, 404), 503 when it cannot say (down, failing, busy: such an answer refuses no one).
    */
   public Future<Void> requireGroupAdmin(String authorization, String groupId) {
-    return client.getAbs(orgServiceUrl + "/v1/organization-groups/" + URLEncoder.encode(groupId, StandardCharsets.UTF_8))
-        .putHeader("Authorization", authorization).send()
-        .<Void>map(response -> {
-          if (OrgAnswers.ok(response)) {
-            return null;
-          }
-          if (REFUSALS.contains(response.statusCode())) {
-            throw ApiException.forbidden("forbidden",
-                "Provisioning needs group admin rights in the template's organization group.");
-          }
-          throw orgServiceUnavailable();
-        })
-        .recover(CallerAccess::unavailable);
+    return decided(client.getAbs(orgServiceUrl + "/v1/organization-groups/"
+            + URLEncoder.encode(groupId, StandardCharsets.UTF_8)).putHeader("Authorization", authorization).send(),
+        OrgAnswers::ok, () -> ApiException.forbidden("forbidden",
+            "Provisioning needs group admin rights in the template's organization group."));
   }
 
   /**
@@ -111,20 +106,29 @@ public final class CallerAccess {
    * who passed the permission check, which comes first, and writes nothing either way.
    */
   public Future<Void> requireHookEditor(String authorization, String organizationId) {
-    return client.requestAbs(HttpMethod.PATCH, orgServiceUrl + "/v1/organizations/"
-            + URLEncoder.encode(organizationId, StandardCharsets.UTF_8) + "/hooks/" + NO_SUCH_ID)
-        .putHeader("Authorization", authorization).sendJsonObject(new JsonObject())
-        .<Void>map(response -> {
-          if (response.statusCode() == 404 && "hook_not_found".equals(OrgAnswers.problem(response).code())) {
-            return null;
-          }
-          if (REFUSALS.contains(response.statusCode())) {
-            throw ApiException.forbidden("copy_hook_secrets_forbidden",
-                "Carrying hook secrets needs the right to edit the template's hooks (app_hook_update).");
-          }
-          throw orgServiceUnavailable();
-        })
-        .recover(CallerAccess::unavailable);
+    return decided(client.requestAbs(HttpMethod.PATCH, orgServiceUrl + "/v1/organizations/"
+                + URLEncoder.encode(organizationId, StandardCharsets.UTF_8) + "/hooks/" + NO_SUCH_ID)
+            .putHeader("Authorization", authorization).sendJsonObject(new JsonObject()),
+        response -> response.statusCode() == 404 && "hook_not_found".equals(OrgAnswers.problem(response).code()),
+        () -> ApiException.forbidden("copy_hook_secrets_forbidden",
+            "Carrying hook secrets needs the right to edit the template's hooks (app_hook_update)."));
+  }
+
+  /**
+   * What org-service's answer to a question about the caller decides: {@code allowed} succeeds, a refusal (401,
+   * 403, 404) is {@code refusal}, and anything else (down, failing, busy) refuses no one but is 503.
+   */
+  private static Future<Void> decided(Future<HttpResponse<Buffer>> answer, Predicate<HttpResponse<Buffer>> allowed,
+      Supplier<ApiException> refusal) {
+    return answer.<Void>map(response -> {
+      if (allowed.test(response)) {
+        return null;
+      }
+      if (REFUSALS.contains(response.statusCode())) {
+        throw refusal.get();
+      }
+      throw orgServiceUnavailable();
+    }).recover(CallerAccess::unavailable);
   }
 
   /** What a caller does with a job or batch; each asks for its own rights ({@link #require}). */

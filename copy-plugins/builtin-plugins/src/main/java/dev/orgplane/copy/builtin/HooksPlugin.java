@@ -14,9 +14,10 @@ import java.util.Set;
 /**
  * Hooks point at copied queues and at other hooks ({@code runAfter}); ids inside their config are
  * remapped. org-service copies the pages. Secrets never pass through the plugin: org-service makes a new secret
- * for a new hook and keeps the secret of one that exists, unless the job's option {@value CopyContext#COPY_HOOK_SECRETS} asks it
- * to give every copy its template hook's secret (which the engine allows only to a requester who may edit the
- * template's hooks). Plan and diff never see secrets, which are write-only, so the option changes neither.
+ * for a new hook and keeps the secret of one that exists, unless the job's option
+ * {@value CopyContext#COPY_HOOK_SECRETS} asks it to give every copy its template hook's secret (which the engine
+ * allows only to a requester who may edit the template's hooks). Plan and diff never see secrets, which are
+ * write-only, so the option changes neither.
  *
  * <p>A hook may run after a hook of a later page, which does not exist yet when its page is copied,
  * and org-service leaves such a reference out (it counts the hook as deferred). So the copy takes two

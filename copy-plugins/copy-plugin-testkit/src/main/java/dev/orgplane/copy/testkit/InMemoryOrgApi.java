@@ -145,8 +145,8 @@ public final class InMemoryOrgApi implements OrgApi {
     return answer(() -> {
       ListPaging.checkLimit(limit, ListPaging.MAX_COPY_PAGE);
       if (copySecrets && !kind.get().fields().contains(SECRET)) {
-        throw new OrgApiException(400, "validation_failed", "copySecrets: only hooks have secrets",
-            new JsonArray().add(new JsonObject().put("field", "copySecrets").put("message", "only hooks have secrets")));
+        throw new OrgApiException(400, "validation_failed", "copySecrets: only hooks have secrets", new JsonArray()
+            .add(new JsonObject().put("field", "copySecrets").put("message", "only hooks have secrets")));
       }
       var page = page(source, path, cursor, limit);
       var copyOf = IdFunction.nameBasedIn(target);
