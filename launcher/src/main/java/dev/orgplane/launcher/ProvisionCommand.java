@@ -72,6 +72,14 @@ final class ProvisionCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Plan every copy, write nothing.")
   boolean dryRun;
 
+  @Option(names = "--no-members", description = "Copy everything but the template's members.")
+  boolean noMembers;
+
+  @Option(names = "--copy-hook-secrets",
+      description = "Copies of the template's hooks sign with its secrets, so one receiver verifies every tenant's "
+          + "deliveries (you must be allowed to edit the template's hooks).")
+  boolean copyHookSecrets;
+
   @Parameters(paramLabel = "NAME[,OWNER-EMAIL]", arity = "0..*",
       description = "The new tenants: each a name, or a name and the email address of its owner, who is invited.")
   List<String> names = new ArrayList<>();
@@ -186,7 +194,8 @@ final class ProvisionCommand implements Callable<Integer> {
     JsonObject batch;
     try {
       batch = gateway.post("/v1/provisioning/batches", new JsonObject().put("templateOrganization", templateId)
-          .put("targets", newTenants.targets()).put("concurrency", concurrency).put("dryRun", dryRun));
+          .put("targets", newTenants.targets()).put("concurrency", concurrency).put("dryRun", dryRun)
+          .put("options", new JsonObject().put("copyMembers", !noMembers).put("copyHookSecrets", copyHookSecrets)));
     } catch (GatewayClient.Refused refused) {
       throw new LauncherException(refused.describe(newTenants::whereNamed), refused);
     }

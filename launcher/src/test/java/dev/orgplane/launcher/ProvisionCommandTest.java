@@ -145,6 +145,29 @@ class ProvisionCommandTest {
   }
 
   @Test
+  void theCopysOptionsGoWithTheBatch() {
+    var sent = new AtomicReference<JsonObject>();
+    var ended = batch("succeeded", 1, 0);
+    gateway = new StandInGateway()
+        .on("/v1/organizations/tpl", exchange -> answer(exchange, 200, "{\"id\":\"t1\"}"))
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, ended))
+        .on("/v1/provisioning/batches", exchange -> {
+          sent.set(new JsonObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+          answer(exchange, 202, ended);
+        });
+
+    assertEquals(0, new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "tpl", "--no-members", "--copy-hook-secrets", "alpha"), err.toString(StandardCharsets.UTF_8));
+    assertEquals(new JsonObject().put("copyMembers", false).put("copyHookSecrets", true),
+        sent.get().getJsonObject("options"));
+    assertEquals(0, new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "tpl", "alpha"), err.toString(StandardCharsets.UTF_8));
+    assertEquals(new JsonObject().put("copyMembers", true).put("copyHookSecrets", false),
+        sent.get().getJsonObject("options"), "without them, the engine's defaults");
+  }
+
+  @Test
   void aRefusedBatchNamesEachBadTargetAndWhereItWasGiven(@TempDir Path dir) throws Exception {
     var targetsFile = Files.writeString(dir.resolve("tenants.txt"), "# tenants\nalpha\n\nBad Name\n");
     var problem = new JsonObject().put("code", "validation_failed").put("detail", "The target is invalid.")
