@@ -18,6 +18,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ProgressEvents;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import io.vertx.core.Future;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -42,9 +42,9 @@ public final class BatchRoutes {
 
   static final int MAX_TARGETS = 1000;
   /** The caller's batches are filtered by their status and template. */
-  private static final Set<String> BATCH_FILTERS = Set.of(ListQuery.STATUS, ListQuery.TEMPLATE);
+  private static final QueryParameters BATCH_FILTERS = ListQuery.parameters(ListQuery.STATUS, ListQuery.TEMPLATE);
   /** A batch's jobs share its template. */
-  private static final Set<String> JOB_FILTERS = Set.of(ListQuery.STATUS, ListQuery.TARGET);
+  private static final QueryParameters JOB_FILTERS = ListQuery.parameters(ListQuery.STATUS, ListQuery.TARGET);
 
   private final Pool pool;
   private final PluginRegistry registry;
@@ -66,10 +66,10 @@ public final class BatchRoutes {
 
   public void mount(Router router) {
     router.post("/v1/provisioning/batches").handler(this::create);
-    router.get("/v1/provisioning/batches").handler(this::list);
-    router.get("/v1/provisioning/batches/:bid").handler(this::get);
-    router.get("/v1/provisioning/batches/:bid/jobs").handler(this::jobs);
-    router.get("/v1/provisioning/batches/:bid/events").handler(this::events);
+    BATCH_FILTERS.on(router.get("/v1/provisioning/batches")).handler(this::list);
+    QueryParameters.NONE.on(router.get("/v1/provisioning/batches/:bid")).handler(this::get);
+    JOB_FILTERS.on(router.get("/v1/provisioning/batches/:bid/jobs")).handler(this::jobs);
+    QueryParameters.NONE.on(router.get("/v1/provisioning/batches/:bid/events")).handler(this::events);
     router.post("/v1/provisioning/batches/:bid/retry").handler(this::retry);
     router.post("/v1/provisioning/batches/:bid/cancel").handler(this::cancel);
   }
@@ -151,7 +151,7 @@ public final class BatchRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    var query = ListQuery.of(ctx, BATCH_FILTERS);
+    var query = ListQuery.of(ctx);
     var principal = BearerAuth.principal(ctx);
     BatchRepository.list(pool, UUID.fromString(principal.subject()), principal.scopedOrganization(), query)
         .onSuccess(batches -> ctx.json(query.page().page(batches, Batch::toJson, batch -> batch.id().toString())))
@@ -167,7 +167,7 @@ public final class BatchRoutes {
   }
 
   private void jobs(RoutingContext ctx) {
-    var query = ListQuery.of(ctx, JOB_FILTERS);
+    var query = ListQuery.of(ctx);
     batch(ctx, Use.READ)
         .compose(batch -> JobRepository.ofBatch(pool, batch.id(), query))
         .onSuccess(jobs -> ctx.json(query.page().page(jobs, Job::toJson, job -> job.id().toString())))

@@ -8,6 +8,7 @@ import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.async.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -45,7 +46,7 @@ public final class DiffRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/v1/provisioning/diff").handler(this::diff);
+    QueryParameters.named("source", "target").on(router.get("/v1/provisioning/diff")).handler(this::diff);
   }
 
   private void diff(RoutingContext ctx) {

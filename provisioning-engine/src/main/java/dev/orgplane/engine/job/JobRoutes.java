@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ProgressEvents;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import io.vertx.core.Future;
@@ -16,7 +17,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -28,8 +28,8 @@ import java.util.UUID;
 public final class JobRoutes {
 
   /** What the caller's own jobs are filtered by. */
-  private static final Set<String> FILTERS =
-      Set.of(ListQuery.STATUS, ListQuery.TEMPLATE, ListQuery.TARGET, ListQuery.BATCH);
+  private static final QueryParameters FILTERS =
+      ListQuery.parameters(ListQuery.STATUS, ListQuery.TEMPLATE, ListQuery.TARGET, ListQuery.BATCH);
 
   private final Pool pool;
   private final PluginRegistry registry;
@@ -51,9 +51,9 @@ public final class JobRoutes {
 
   public void mount(Router router) {
     router.post("/v1/provisioning/jobs").handler(this::create);
-    router.get("/v1/provisioning/jobs").handler(this::list);
-    router.get("/v1/provisioning/jobs/:jid").handler(this::get);
-    router.get("/v1/provisioning/jobs/:jid/events").handler(this::events);
+    FILTERS.on(router.get("/v1/provisioning/jobs")).handler(this::list);
+    QueryParameters.NONE.on(router.get("/v1/provisioning/jobs/:jid")).handler(this::get);
+    QueryParameters.NONE.on(router.get("/v1/provisioning/jobs/:jid/events")).handler(this::events);
     router.post("/v1/provisioning/jobs/:jid/cancel").handler(this::cancel);
     router.post("/v1/provisioning/jobs/:jid/retry").handler(this::retry);
   }
@@ -78,7 +78,7 @@ public final class JobRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    var query = ListQuery.of(ctx, FILTERS);
+    var query = ListQuery.of(ctx);
     var principal = BearerAuth.principal(ctx);
     JobRepository.requestedBy(pool, UUID.fromString(principal.subject()), principal.scopedOrganization(), query)
         .onSuccess(jobs -> ctx.json(query.page().page(jobs, Job::toJson, job -> job.id().toString())))

@@ -3,16 +3,16 @@ package dev.orgplane.engine.job;
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.http.QueryParameters;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The query string of a list of jobs or batches: a page ({@code limit}, {@code cursor}), its {@code order}
  * ({@code oldest} first, the default, or {@code newest}) and the filters that list takes, each given at most once.
- * A parameter the list does not take is refused (400 {@code unknown_parameter}), as an unknown field of a body is:
- * were it ignored, a misspelt filter would answer a page of everything as if it were the filtered one.
+ * The list's route declares which filters it takes ({@link #parameters}), and refuses any other parameter before
+ * this reads the query; a filter it does not take is therefore never given here.
  *
  * <p>Ids are time-ordered, so id order is creation order, and one cursor, the last id seen, pages either way:
  * {@code after} is where the page starts, its rows after it in the list's order.
@@ -26,27 +26,21 @@ public record ListQuery(PageRequest page, boolean newestFirst, UUID after, Strin
   public static final String TARGET = "target";
   public static final String BATCH = "batch";
 
-  private static final Set<String> PAGING = Set.of("limit", "cursor", "order");
   /** The largest UUID: every id sorts before it, as every one sorts after {@link PageRequest#FIRST_ID}. */
   private static final UUID LAST_ID = new UUID(-1, -1);
 
-  /** Reads the query string of a list that takes {@code filters} (of those above). */
-  public static ListQuery of(RoutingContext ctx, Set<String> filters) {
+  /** What a list that takes {@code filters} (of those above) reads: its page, its order and those. */
+  public static QueryParameters parameters(String... filters) {
+    return QueryParameters.list(Stream.concat(Stream.of("order"), Stream.of(filters)).toArray(String[]::new));
+  }
+
+  /** Reads the query string of a list whose route declared its {@link #parameters}. */
+  public static ListQuery of(RoutingContext ctx) {
     var params = ctx.queryParams();
-    var unknown = new TreeSet<String>();
     for (var name : params.names()) {
-      if (!PAGING.contains(name) && !filters.contains(name)) {
-        unknown.add(name);
-      } else if (params.getAll(name).size() > 1) {
+      if (params.getAll(name).size() > 1) {
         throw ApiException.badRequest("repeated_parameter", name + " is given more than once.");
       }
-    }
-    if (!unknown.isEmpty()) {
-      var known = new TreeSet<>(PAGING);
-      known.addAll(filters);
-      throw new ApiException(400, "unknown_parameter", "This list takes no parameter " + String.join(", ", unknown)
-          + "; it takes " + String.join(", ", known) + ".",
-          unknown.stream().map(name -> new ApiException.FieldError(name, "unknown parameter")).toList());
     }
     var page = PageRequest.of(ctx);
     var newestFirst = newestFirst(params.get("order"));

@@ -1,5 +1,6 @@
 package dev.orgplane.engine.plugin;
 
+import dev.orgplane.kit.http.QueryParameters;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -19,6 +20,6 @@ public final class PluginRoutes {
         .put("dependsOn", new JsonArray(p.dependsOn().stream().sorted().toList())).put("order", p.order())
         .put("spiVersion", p.spiVersion())));
     var body = new JsonObject().put("items", items).put("nextCursor", null);
-    router.get("/v1/provisioning/plugins").handler(ctx -> ctx.json(body));
+    QueryParameters.NONE.on(router.get("/v1/provisioning/plugins")).handler(ctx -> ctx.json(body));
   }
 }

@@ -90,6 +90,10 @@ class ProvisioningRefusalsTest {
 
     var elsewhere = idle.org.createOrg(admin(), "admins-elsewhere").getString("id");
     assertProblem(diff(template.templateId(), elsewhere, admin()), 422, "group_mismatch");
+
+    var misspelt = idle.get("/v1/provisioning/diff?source=" + template.templateId() + "&tagret=" + elsewhere, admin());
+    assertProblem(misspelt, 400, "unknown_parameter");
+    assertEquals("tagret", misspelt.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
   }
 
   @Test

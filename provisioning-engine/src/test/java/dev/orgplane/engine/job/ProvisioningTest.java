@@ -323,6 +323,10 @@ class ProvisioningTest {
     var job = engine.post("/v1/provisioning/jobs", token(), request.copy().put("dryRun", true)).bodyAsJsonObject();
     assertProblem(engine.get("/v1/provisioning/jobs/" + job.getString("id"), stranger.token()), 404, "job_not_found");
     assertProblem(engine.get("/v1/provisioning/jobs/" + job.getString("id"), null), 401, "invalid_token");
+    // a job read whole would not be what its reader asked for
+    var narrowed = engine.get("/v1/provisioning/jobs/" + job.getString("id") + "?fields=status", token());
+    assertProblem(narrowed, 400, "unknown_parameter");
+    assertEquals("fields", narrowed.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
     assertProblem(engine.get("/v1/provisioning/diff?source=" + template.templateId() + "&target="
         + template.templateId(), stranger.token()), 404, "source_not_found");
   }
