@@ -28,12 +28,6 @@ public record PageRequest(int limit, String after) {
     return of(ctx, MAX_LIMIT);
   }
 
-  /** {@link #of(RoutingContext)} after refusing any query parameter but those {@code declared}. */
-  public static PageRequest of(RoutingContext ctx, QueryParameters declared) {
-    declared.check(ctx.queryParams());
-    return of(ctx);
-  }
-
   /** {@link #of(RoutingContext)} for an endpoint whose pages may hold up to {@code maxLimit} items. */
   public static PageRequest of(RoutingContext ctx, int maxLimit) {
     var rawLimit = ctx.queryParams().get("limit");
