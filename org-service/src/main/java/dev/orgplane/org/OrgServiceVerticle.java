@@ -12,6 +12,7 @@ import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
+import dev.orgplane.org.access.EffectivePermissionRoutes;
 import dev.orgplane.org.access.MembersOnlyErrors;
 import dev.orgplane.org.audit.AuditRoutes;
 import dev.orgplane.org.event.DeliveryRoutes;
@@ -142,6 +143,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new OrganizationLookupRoutes(pool).mount(router);
     new MetaSchemaRoutes(pool, metaSchemas).mount(router);
     new MembershipRoutes(pool).mount(router);
+    new EffectivePermissionRoutes(pool).mount(router);
     new AuditRoutes(pool).mount(router);
     new GroupRoutes(pool, tokens).mount(router);
     new CustomRoleRoutes(pool).mount(router);

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The one authorization decision of the service. Every request that touches an organization asks
@@ -82,6 +84,17 @@ public final class AccessPolicy {
       }
       return access;
     });
+  }
+
+  /**
+   * What the caller may do in {@code orgRef} now: each of their permissions that {@link #require} would let them use,
+   * so the answer cannot drift from the decision (a disabled organization leaves its members only reading and
+   * disabling it); 404 if they are not in it.
+   */
+  public static Future<EffectivePermissions> effective(SqlClient client, Principal principal, String orgRef) {
+    return access(client, principal, orgRef, false).map(access -> new EffectivePermissions(access,
+        access.permissions().stream().filter(permission -> refusal(access, permission) == null)
+            .collect(Collectors.toCollection(TreeSet::new))));
   }
 
   /**
