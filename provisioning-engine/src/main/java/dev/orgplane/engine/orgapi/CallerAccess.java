@@ -6,7 +6,6 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpResponse;
@@ -34,8 +33,11 @@ public final class CallerAccess {
   private final WebClient client;
   private final String orgServiceUrl;
 
-  /** An id no group or hook has: org-service refuses everyone the group, or finds no such hook, or cannot answer. */
+  /** An id no group has: org-service refuses everyone the group, or cannot answer. */
   private static final String NO_SUCH_ID = new UUID(0, 0).toString();
+
+  /** What editing an organization's hooks takes in org-service, and so carrying their secrets. */
+  private static final String HOOK_UPDATE = "app_hook_update";
 
   public CallerAccess(WebClient client, String orgServiceUrl) {
     this.client = client;
@@ -100,23 +102,23 @@ public final class CallerAccess {
 
   /**
    * Succeeds if the caller may edit organization {@code organizationId}'s hooks ({@code app_hook_update}), which
-   * carrying its hooks' secrets into copies needs: 403 {@code copy_hook_secrets_forbidden} when org-service refuses
-   * them, 503 when it cannot say. org-service has no question for a permission, so the engine asks the update
-   * itself, of a hook no organization has (the nil id) and with no change: it answers {@code hook_not_found} only to
-   * who passed the permission check, which comes first, and writes nothing either way.
+   * carrying its hooks' secrets into copies needs: 403 {@code copy_hook_secrets_forbidden} when org-service's list of
+   * what they may do there lacks it or it refuses them the organization, 503 when it cannot say.
    */
   public Future<Void> requireHookEditor(String authorization, String organizationId) {
-    return decided(client.requestAbs(HttpMethod.PATCH, orgServiceUrl + "/v1/organizations/"
-                + URLEncoder.encode(organizationId, StandardCharsets.UTF_8) + "/hooks/" + NO_SUCH_ID)
-            .putHeader("Authorization", authorization).sendJsonObject(new JsonObject()),
-        response -> response.statusCode() == 404 && "hook_not_found".equals(OrgAnswers.problem(response).code()),
+    return decided(client.getAbs(orgServiceUrl + "/v1/organizations/"
+                + URLEncoder.encode(organizationId, StandardCharsets.UTF_8) + "/permissions/me")
+            .putHeader("Authorization", authorization).send(),
+        response -> OrgAnswers.ok(response)
+            && OrgAnswers.body(response).getJsonArray("permissions").contains(HOOK_UPDATE),
         () -> ApiException.forbidden("copy_hook_secrets_forbidden",
-            "Carrying hook secrets needs the right to edit the template's hooks (app_hook_update)."));
+            "Carrying hook secrets needs the right to edit the template's hooks (" + HOOK_UPDATE + ")."));
   }
 
   /**
-   * What org-service's answer to a question about the caller decides: {@code allowed} succeeds, a refusal (401,
-   * 403, 404) is {@code refusal}, and anything else (down, failing, busy) refuses no one but is 503.
+   * What org-service's answer to a question about the caller decides: {@code allowed} succeeds; an answer that does
+   * not allow (a success that lacks what is asked) or a refusal (401, 403, 404) is {@code refusal}; anything else
+   * (down, failing, busy, an answer that cannot be read) refuses no one but is 503.
    */
   private static Future<Void> decided(Future<HttpResponse<Buffer>> answer, Predicate<HttpResponse<Buffer>> allowed,
       Supplier<ApiException> refusal) {
@@ -124,7 +126,7 @@ public final class CallerAccess {
       if (allowed.test(response)) {
         return null;
       }
-      if (REFUSALS.contains(response.statusCode())) {
+      if (OrgAnswers.ok(response) || REFUSALS.contains(response.statusCode())) {
         throw refusal.get();
       }
       throw orgServiceUnavailable();

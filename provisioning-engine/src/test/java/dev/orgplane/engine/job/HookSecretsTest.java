@@ -116,7 +116,7 @@ class HookSecretsTest {
     assertEquals("options.copyHookSecrets", invalid.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
         .getString("field"));
 
-    // the engine asks org-service, with the requester's token, for the right to edit the template's hooks
+    // the engine asks org-service, with the requester's token, what they may do in the template
     var access = new CallerAccess(WebClient.create(vertx), "http://127.0.0.1:" + engine.org.port());
     var templateId = template.templateId();
     access.requireHookEditor("Bearer " + token(), templateId).await();
@@ -136,8 +136,6 @@ class HookSecretsTest {
       assertEquals(403, refusal.status());
       assertEquals("copy_hook_secrets_forbidden", refusal.code());
     }
-    assertEquals(200, engine.org.get("/v1/organizations/" + templateId + "/hooks/" + template.hookIds().get(0),
-        token()).statusCode(), "asking changed no hook");
   }
 
   /** A retry runs with the engine's identity as the job did, so it asks for the right again, as queueing did. */

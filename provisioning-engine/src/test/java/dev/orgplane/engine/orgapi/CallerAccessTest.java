@@ -22,16 +22,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CallerAccessTest {
 
   private static Vertx vertx;
+  private static final String TEMPLATE = UUID.randomUUID().toString();
   private static CallerAccess access;
   private static final AtomicInteger status = new AtomicInteger();
-  private static final AtomicReference<String> code = new AtomicReference<>("stand_in");
+  private static final AtomicReference<String> body = new AtomicReference<>("{\"code\":\"stand_in\"}");
+  private static final AtomicReference<String> asked = new AtomicReference<>();
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
     var port = vertx.createHttpServer()
-        .requestHandler(request -> request.response().setStatusCode(status.get())
-            .putHeader("Content-Type", "application/problem+json").end("{\"code\":\"" + code.get() + "\"}"))
+        .requestHandler(request -> {
+          asked.set(request.method() + " " + request.path());
+          request.response().setStatusCode(status.get()).putHeader("Content-Type", "application/json").end(body.get());
+        })
         .listen(0, "127.0.0.1").await().actualPort();
     access = new CallerAccess(WebClient.create(vertx), "http://127.0.0.1:" + port);
   }
@@ -69,19 +73,39 @@ class CallerAccessTest {
     access.requireGroupAdmin("Bearer token", UUID.randomUUID().toString()).await();
   }
 
-  /** Asked for a hook no organization has, org-service answers {@code hook_not_found} only to who may edit hooks. */
-  @ParameterizedTest
-  @ValueSource(ints = {401, 403, 404, 500, 429})
-  void onlyAHookNotFoundShowsAHookEditor(int answered) {
+  private static ApiException hookEditorRefusal(int answered, String answer) {
     status.set(answered);
-    code.set(answered == 404 ? "organization_not_found" : "stand_in");
-    var refused = assertThrows(ApiException.class,
-        () -> access.requireHookEditor("Bearer token", UUID.randomUUID().toString()).await());
-    assertEquals(answered >= 429 ? 503 : 403, refused.status());
-    assertEquals(answered >= 429 ? "org_service_unavailable" : "copy_hook_secrets_forbidden", refused.code());
-    status.set(404);
-    code.set("hook_not_found");
-    access.requireHookEditor("Bearer token", UUID.randomUUID().toString()).await();
-    code.set("stand_in");
+    body.set(answer);
+    return assertThrows(ApiException.class, () -> access.requireHookEditor("Bearer token", TEMPLATE).await());
+  }
+
+  /** Only a list of what the caller may do in the template that has {@code app_hook_update} shows a hook editor. */
+  @ParameterizedTest
+  @ValueSource(strings = {"[]", "[\"app_hook_get\", \"app_hook_secretcopy\"]"})
+  void aHookEditorIsWhoseTemplatePermissionsHaveHookUpdate(String permissions) {
+    var refused = hookEditorRefusal(200, "{\"permissions\": " + permissions + "}");
+    assertEquals(403, refused.status());
+    assertEquals("copy_hook_secrets_forbidden", refused.code());
+    assertEquals("GET /v1/organizations/" + TEMPLATE + "/permissions/me", asked.get());
+    body.set("{\"permissions\": [\"app_hook_get\", \"app_hook_update\"]}");
+    access.requireHookEditor("Bearer token", TEMPLATE).await();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {401, 403, 404})
+  void aTemplateOrgServiceRefusesTheCallerRefusesTheirHookSecrets(int answered) {
+    var refused = hookEditorRefusal(answered, "{\"code\": \"organization_not_found\"}");
+    assertEquals(403, refused.status());
+    assertEquals("copy_hook_secrets_forbidden", refused.code());
+  }
+
+  /** Failing, busy, or answering what cannot be read: org-service has not said the caller lacks the right. */
+  @ParameterizedTest
+  @ValueSource(strings = {"500:{}", "429:{}", "200:{}", "200:not json"})
+  void orgServiceThatCannotSayLeavesHookSecretsUndecided(String answer) {
+    var parts = answer.split(":", 2);
+    var refused = hookEditorRefusal(Integer.parseInt(parts[0]), parts[1]);
+    assertEquals(503, refused.status());
+    assertEquals("org_service_unavailable", refused.code());
   }
 }
