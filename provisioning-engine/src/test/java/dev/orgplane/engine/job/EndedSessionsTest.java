@@ -4,12 +4,8 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orgplane.engine.EngineHarness;
-import dev.orgplane.engine.TemplateFixture;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,23 +13,12 @@ import org.junit.jupiter.api.Test;
  * A requester's own jobs are served by the engine without asking org-service, so it is the engine's copy of the
  * revoked tokens (read from org-service on a period) that refuses a token whose sessions ended.
  */
-class EndedSessionsTest {
-
-  private static Vertx vertx;
-  private static EngineHarness engine;
-  private static TemplateFixture template;
+class EndedSessionsTest extends TemplateEngineTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    engine = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0")
-        .put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "200"));
-    template = TemplateFixture.build(engine.org, "sessions-template");
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
+    startEngine(new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0")
+        .put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "200"), "sessions-template");
   }
 
   @Test

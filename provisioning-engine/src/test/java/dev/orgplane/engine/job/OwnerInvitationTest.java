@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.orgplane.engine.EngineHarness;
-import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.kit.testing.PgFixture;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,26 +18,11 @@ import org.junit.jupiter.api.Test;
  * A new tenant's named owner is invited into it, with the owner role, once the template is copied: once, however
  * often the job or the batch runs again or resumes, and never by a dry run. The requester stays an owner.
  */
-class OwnerInvitationTest {
-
-  private static Vertx vertx;
-  private static EngineHarness engine;
-  private static TemplateFixture template;
+class OwnerInvitationTest extends TemplateEngineTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    engine = EngineHarness.start(vertx);
-    template = TemplateFixture.build(engine.org, "owned-template");
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
-
-  private static String token() {
-    return template.groupAdmin().token();
+    startEngine(new JsonObject(), "owned-template");
   }
 
   private static String unique(String prefix) {

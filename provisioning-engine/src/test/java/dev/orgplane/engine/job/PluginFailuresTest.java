@@ -2,35 +2,20 @@ package dev.orgplane.engine.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.PluginsDir;
-import dev.orgplane.engine.TemplateFixture;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** How a job ends when a plugin of an author's jar fails in the ways the guide allows. */
-class PluginFailuresTest {
-
-  private static Vertx vertx;
-  private static EngineHarness engine;
-  private static TemplateFixture template;
+class PluginFailuresTest extends TemplateEngineTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    engine = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_PLUGINS_DIR",
-        PluginsDir.listing(ThrowingPlugin.class, MessageFailingPlugin.class)));
-    template = TemplateFixture.build(engine.org, "failing-plugins-template");
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
+    startEngine(new JsonObject().put("ORGPLANE_PLUGINS_DIR",
+        PluginsDir.listing(ThrowingPlugin.class, MessageFailingPlugin.class)), "failing-plugins-template");
   }
 
   private static JsonObject provisionWith(String plugin, boolean dryRun) {

@@ -7,40 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orgplane.engine.EngineHarness;
-import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.kit.testing.PgFixture;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ProvisioningTest {
-
-  private static Vertx vertx;
-  private static EngineHarness engine;
-  private static TemplateFixture template;
+class ProvisioningTest extends TemplateEngineTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    engine = EngineHarness.start(vertx);
-    template = TemplateFixture.build(engine.org, "template-" + UUID.randomUUID().toString().substring(0, 8));
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
-
-  private static String token() {
-    return template.groupAdmin().token();
+    startEngine(new JsonObject(), "template-" + UUID.randomUUID().toString().substring(0, 8));
   }
 
   private static JsonObject provision(JsonObject request) {

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,26 +16,11 @@ import org.junit.jupiter.api.Test;
  * Copies of small templates, one per test, made beside the fixture's template in its group, on an engine that keeps
  * no template pages between jobs: a template changed between two jobs is read anew by the second.
  */
-class SmallTemplatesTest {
-
-  private static Vertx vertx;
-  private static EngineHarness engine;
-  private static TemplateFixture template;
+class SmallTemplatesTest extends TemplateEngineTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    engine = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS", "0"));
-    template = TemplateFixture.build(engine.org, "small-templates-group");
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
-
-  private static String token() {
-    return template.groupAdmin().token();
+    startEngine(new JsonObject().put("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS", "0"), "small-templates-group");
   }
 
   private static JsonArray items(String path) {
