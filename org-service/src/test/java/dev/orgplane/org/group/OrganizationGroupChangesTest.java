@@ -10,38 +10,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
 import java.sql.DriverManager;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Naming, renaming and deleting organization groups, and listing their admins. */
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OrganizationGroupChangesTest {
-
-  private OrgServiceHarness org;
-  private GroupCalls calls;
-  private String platformAdmin;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    org = OrgServiceHarness.start(vertx);
-    calls = GroupCalls.of(org);
-    platformAdmin = calls.platformAdmin();
-  }
+class OrganizationGroupChangesTest extends GroupsTest {
 
   private static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

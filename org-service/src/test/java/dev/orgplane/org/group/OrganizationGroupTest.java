@@ -7,33 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OrganizationGroupTest {
-
-  private OrgServiceHarness org;
-  private GroupCalls calls;
-  private String platformAdmin;
-
-  @BeforeAll
-  void start(Vertx vertx) {
-    org = OrgServiceHarness.start(vertx);
-    calls = GroupCalls.of(org);
-    platformAdmin = calls.platformAdmin();
-  }
+class OrganizationGroupTest extends GroupsTest {
 
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> createOrgInGroup(String token,
       String groupId, String key) {
