@@ -33,8 +33,16 @@ public interface CopyContext {
    */
   String COPY_HOOK_SECRETS = "copyHookSecrets";
 
+  /** The job option saying what becomes of copies already in the target ({@link Existing}); "update" by default. */
+  String EXISTING = "existing";
+
   /** The job's options as the caller gave them, e.g. {@code {"copyMembers": false}}. */
   JsonObject options();
+
+  /** What the job does to copies already in the target: option {@value #EXISTING}. */
+  default Existing existing() {
+    return Existing.of(options().getValue(EXISTING)).orElse(Existing.UPDATE);
+  }
 
   /** Objects per page: how many a plugin reads and writes per call of {@link CopyPlugin#copy}. */
   int pageSize();

@@ -46,7 +46,11 @@ public interface CopyPlugin {
    */
   Future<PageResult> plan(CopyContext context, Checkpoint from);
 
-  /** Copies the page of template objects after {@code from} into the target organization. */
+  /**
+   * Copies the page of template objects after {@code from} into the target organization. A copy already there takes
+   * the template's fields again, unless the job's {@link CopyContext#existing()} is {@link Existing#KEEP}: then it is
+   * left exactly as it is, and a plan counts it unchanged.
+   */
   Future<PageResult> copy(CopyContext context, Checkpoint from);
 
   /** Drift of the target from the template for this kind: what is missing, extra or different. */

@@ -43,7 +43,16 @@ public interface OrgApi {
    * {@code POST .../{path}:batch} with up to 500 objects that carry their own ids: created, replaced
    * or left alone in one statement, all or nothing.
    */
-  Future<Counts> importBatch(String organization, String path, List<JsonObject> items);
+  default Future<Counts> importBatch(String organization, String path, List<JsonObject> items) {
+    return importBatch(organization, path, items, Existing.UPDATE);
+  }
+
+  /**
+   * {@link #importBatch(String, String, List)}; with {@link Existing#KEEP} ({@code "existing": "keep"}) an object
+   * that exists is left exactly as it is and counted unchanged (a member keeps their roles): only missing ones are
+   * created. This is the method an org API implements.
+   */
+  Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing);
 
   /**
    * {@code POST /v1/organizations/{target}/{path}:copy?cursor=&limit=} with {@code {"from": source}}:
@@ -70,10 +79,20 @@ public interface OrgApi {
    * receiver of the template's hooks verifies its copies' deliveries with the secret it holds. Secrets are
    * write-only: they go from row to row inside org-service and never pass through a plugin. The engine asks for
    * them only for a job with option {@code copyHookSecrets}, which it grants only to a requester who may edit the
-   * template's hooks. This is the method an org API implements.
+   * template's hooks.
    */
   default Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
       boolean copySecrets) {
+    return copyPage(source, target, path, cursor, limit, copySecrets, Existing.UPDATE);
+  }
+
+  /**
+   * {@link #copyPage(String, String, String, String, int, boolean)}; with {@link Existing#KEEP}
+   * ({@code "existing": "keep"}) copies already in the target are left exactly as they are (secrets included) and
+   * counted unchanged: only missing ones are made. This is the method an org API implements.
+   */
+  default Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
+      boolean copySecrets, Existing existing) {
     return Future.failedFuture(new UnsupportedOperationException("this org API cannot copy " + path + " itself"));
   }
 

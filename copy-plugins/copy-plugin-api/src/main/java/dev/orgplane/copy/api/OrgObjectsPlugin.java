@@ -64,7 +64,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
 
   /** Writes a page of copies; by default with the kind's batch import. */
   protected Future<Counts> write(CopyContext context, List<JsonObject> copies) {
-    return context.org().importBatch(context.targetOrganization(), path, copies);
+    return context.org().importBatch(context.targetOrganization(), path, copies, context.existing());
   }
 
   /** Adds to a listed object what the list leaves out but a copy needs (none by default). */
@@ -111,7 +111,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
   /** {@link #copyInService(CopyContext, String)}, the copies given their template objects' secrets if asked. */
   protected final Future<OrgApi.CopiedPage> copyInService(CopyContext context, String cursor, boolean copySecrets) {
     return context.org().copyPage(context.sourceOrganization(), context.targetOrganization(), path, cursor,
-            context.copyPageSize(), copySecrets)
+            context.copyPageSize(), copySecrets, context.existing())
         .map(copied -> new OrgApi.CopiedPage(unrecorded(copied.result()), copied.deferred()))
         .recover(failure -> Future.failedFuture(blame(failure, List.of())));
   }
@@ -168,7 +168,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
             var current = existing.get(targetIdOf(copy));
             if (current == null) {
               created++;
-            } else if (!same(copy, current)) {
+            } else if (context.existing() == Existing.UPDATE && !same(copy, current)) {
               updated++;
             }
           }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Checkpoint;
+import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.api.EmbeddedIds;
+import dev.orgplane.copy.api.Existing;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * service carries, if asked: {@link #copiesSecrets()}), a second run
  * changes nothing and neither does a plan after it, a crash between any page's write and its checkpoint resumes to
  * the very same copy, a dry run writes nothing, of a new tenant too (no target yet, as the engine plans one), its
- * diff finds a copy deleted and one changed in the target (and a re-run repairs both), a change to the template
+ * diff finds a copy deleted and one changed in the target (and a re-run repairs both, or with option
+ * {@code existing: "keep"} makes the deleted one and leaves the changed one as it is), a change to the template
  * reaches the copy on a re-run, one instance copies two targets whose pages interleave (the engine shares it
  * between jobs), and what it depends on exists.
  * Pages are small ({@link #pageSize()}), so write templates of a few pages. The drift tests change objects of
@@ -304,6 +307,53 @@ public abstract class CopyPluginContract {
     assertEquals(1, repair.created(), "a re-run creates the deleted copy again: " + repair);
     assertTrue(repair.updated() >= 1, "a re-run updates the changed copy: " + repair);
     assertEquals(copy, kit.target(), "a re-run repairs the drift");
+  }
+
+  /**
+   * With option {@code existing: "keep"}, a re-run leaves a copy the tenant changed as they changed it and makes only
+   * the copy they deleted, and its plan says so: a plugin that writes existing copies anyway fails here.
+   */
+  @Test
+  void withExistingKeepOnlyMissingCopiesAreMade() {
+    var kit = new Kit(false);
+    var before = kit.target();
+    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    var written = StoredObject.newIn(before, kit.target());
+    assertTrue(written.size() >= 2, "the copy writes at least two objects: " + written);
+    var deleted = written.get(0);
+    var edited = written.get(1);
+    var deletedCopy = kit.api.objects(TARGET, deleted.path()).remove(deleted.id());
+    var stored = kit.api.objects(TARGET, edited.path());
+    stored.put(edited.id(), changed(stored.get(edited.id())));
+    var tenantMade = kit.target();
+    var keep = keeping(kit);
+
+    var planned = PluginDriver.planAll(plugin(), keep).counts();
+    assertEquals(1, planned.created(), "the plan makes the deleted copy: " + planned);
+    assertEquals(0, planned.updated(), "the plan changes no existing copy: " + planned);
+    var again = PluginDriver.copyAll(plugin(), keep, kit.ids).checkpoint().counts();
+    assertEquals(1, again.created(), "the re-run makes the deleted copy: " + again);
+    assertEquals(0, again.updated(), "the re-run changes no existing copy: " + again);
+    assertEquals(again.total() - 1, again.unchanged(), "every existing copy counts unchanged: " + again);
+    var expected = tenantMade.copy();
+    expected.getJsonObject(deleted.path()).put(deleted.id(), deletedCopy);
+    assertEquals(expected, kit.target(), "the changed copy stays as the tenant made it, the deleted one is back");
+  }
+
+  /** With option {@code existing: "keep"}, a first copy is the copy without it: every copy is missing. */
+  @Test
+  void withExistingKeepAFirstCopyEqualsTheTemplate() {
+    var kit = new Kit(false);
+    var counts = PluginDriver.copyAll(plugin(), keeping(kit), kit.ids).checkpoint().counts();
+    assertEquals(counts.total(), counts.created(), "a first copy creates every object: " + counts);
+    var diff = plugin().diff(kit.context).await();
+    assertTrue(diff.inSync(), "the copy has no drift from the template: " + diff.toJson().encodePrettily());
+  }
+
+  /** The kit's context, with option {@code existing: "keep"}. */
+  private KitContext keeping(Kit kit) {
+    return new KitContext(JOB, TEMPLATE, kit.targetId, kit.ids, kit.api, http(), vertx(),
+        options().copy().put(CopyContext.EXISTING, Existing.KEEP.value()), pageSize(), message -> { });
   }
 
   /** A re-run after a template object changed updates its copy to what a first copy of the new template gives. */

@@ -1,6 +1,7 @@
 package dev.orgplane.copy.testkit;
 
 import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.OrgApiException;
@@ -40,6 +41,7 @@ import java.util.stream.Collectors;
 public final class InMemoryOrgApi implements OrgApi {
 
   private static final String SECRET = "secret";
+  private static final Counts UNCHANGED = new Counts(0, 0, 1);
 
   private final Set<String> secretsWritten = new HashSet<>();
   private final WriteTimes times = new WriteTimes();
@@ -113,15 +115,17 @@ public final class InMemoryOrgApi implements OrgApi {
   }
 
   @Override
-  public Future<Counts> importBatch(String organization, String path, List<JsonObject> items) {
+  public Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing) {
     return answer(() -> {
       var kind = ServiceKind.of(path);
       ImportRules.checkBatch(kind, items);
       kind.ifPresent(known -> ImportRules.checkNames(known, stored(organization, path), items,
           i -> "items[" + i + "].name"));
+      var stored = stored(organization, path);
       var counts = Counts.ZERO;
       for (var item : items) {
-        counts = counts.plus(write(organization, path, item.getString("id"), item));
+        counts = counts.plus(existing == Existing.KEEP && stored.containsKey(item.getString("id")) ? UNCHANGED
+            : write(organization, path, item.getString("id"), item));
       }
       return counts;
     });
@@ -137,7 +141,7 @@ public final class InMemoryOrgApi implements OrgApi {
    */
   @Override
   public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
-      boolean copySecrets) {
+      boolean copySecrets, Existing existing) {
     var kind = ServiceKind.of(path).filter(known -> known.copy() != null);
     if (kind.isEmpty()) {
       return Future.failedFuture(new UnsupportedOperationException("org-service copies setup kinds only, not " + path));
@@ -162,7 +166,12 @@ public final class InMemoryOrgApi implements OrgApi {
       ImportRules.checkNames(kind.get(), stored(target, path), copies,
           i -> "objects[" + page.items().get(i).getString("id") + "].name");
       var counts = Counts.ZERO;
+      var targetStored = stored(target, path);
       for (int i = 0; i < copies.size(); i++) {
+        if (existing == Existing.KEEP && targetStored.containsKey(copies.get(i).getString("id"))) {
+          counts = counts.plus(completeDeferred(target, path, kind.get().copy().sameKindList(), copies.get(i)));
+          continue;
+        }
         var templateSecret = page.items().get(i).getString(SECRET);
         if (copySecrets && templateSecret != null) {
           copies.get(i).put(SECRET, templateSecret);
@@ -173,6 +182,26 @@ public final class InMemoryOrgApi implements OrgApi {
       return new CopiedPage(new PageResult(page.nextCursor(), counts, sourceIds),
           copied.stream().filter(CopyRule.Copied::deferred).count());
     });
+  }
+
+  /**
+   * An existing copy that {@code existing: "keep"} leaves as it is, but for the references to its own kind it lacks,
+   * left out (deferred) when it was made: a copy nobody changed since it was made, whose list {@code copy}'s holds
+   * and more, takes {@code copy}'s list, as in the service.
+   */
+  private Counts completeDeferred(String target, String path, String sameKindList, JsonObject copy) {
+    var stored = stored(target, path).get(copy.getString("id"));
+    if (sameKindList == null || !times.untouched(target, path, copy.getString("id"))) {
+      return UNCHANGED;
+    }
+    var have = stored.getJsonArray(sameKindList, new JsonArray());
+    var want = copy.getJsonArray(sameKindList, new JsonArray());
+    if (!want.getList().containsAll(have.getList()) || have.size() == want.size()) {
+      return UNCHANGED;
+    }
+    stored.put(sameKindList, want.copy());
+    times.updated(target, path, copy.getString("id"));
+    return new Counts(0, 1, 0);
   }
 
   /** A failure the service would answer with, as a failed future rather than thrown at the caller. */
@@ -279,7 +308,7 @@ public final class InMemoryOrgApi implements OrgApi {
       return new Counts(1, 0, 0);
     }
     if (previous.equals(stored)) {
-      return new Counts(0, 0, 1);
+      return UNCHANGED;
     }
     times.updated(organization, path, id);
     return new Counts(0, 1, 0);
@@ -295,7 +324,7 @@ public final class InMemoryOrgApi implements OrgApi {
       return new Counts(1, 0, 0);
     }
     if (previous.getJsonArray("roles").contains("owner") || previous.getJsonArray("roles").equals(roles)) {
-      return new Counts(0, 0, 1);
+      return UNCHANGED;
     }
     previous.put("roles", roles.copy());
     times.updated(organization, "users", userId);

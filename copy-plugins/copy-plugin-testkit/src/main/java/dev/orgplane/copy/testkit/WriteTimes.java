@@ -24,7 +24,13 @@ final class WriteTimes {
   void updated(String organization, String path, String id) {
     var now = Instant.now().toString();
     times.computeIfAbsent(key(organization, path, id), k -> new JsonObject().put("createdAt", start))
-        .put("updatedAt", now);
+        .put("updatedAt", now).put("changed", true);
+  }
+
+  /** Whether the object was not changed since it was created (or written by the kit, as a template is). */
+  boolean untouched(String organization, String path, String id) {
+    var recorded = times.get(key(organization, path, id));
+    return recorded == null || !recorded.containsKey("changed");
   }
 
   /** {@code listed} with the times of the object it shows. */

@@ -4,6 +4,7 @@ import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.KindDiff;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.PageResult;
@@ -51,7 +52,7 @@ public final class SchemaDocsPlugin implements CopyPlugin {
     return schemas(context, from.cursor()).compose(page -> {
       var docs = page.items().stream().map(schema -> doc(context, schema)).toList();
       var written = docs.isEmpty() ? Future.succeededFuture(Counts.ZERO)
-          : context.org().importBatch(context.targetOrganization(), "workspaces", docs);
+          : context.org().importBatch(context.targetOrganization(), "workspaces", docs, context.existing());
       // the docs are no template objects: nothing for the engine to remember as copied
       return written.map(counts -> new PageResult(page.nextCursor(), counts, List.of()));
     });
@@ -66,7 +67,8 @@ public final class SchemaDocsPlugin implements CopyPlugin {
         var doc = doc(context, schema);
         var current = existing.get(doc.getString("id"));
         created += current == null ? 1 : 0;
-        updated += current != null && !current.equals(doc) ? 1 : 0;
+        // with option existing "keep" the copy leaves an existing doc as it is
+        updated += current != null && context.existing() == Existing.UPDATE && !current.equals(doc) ? 1 : 0;
       }
       return new PageResult(page.nextCursor(), new Counts(created, updated, page.items().size() - created - updated),
           List.of());
