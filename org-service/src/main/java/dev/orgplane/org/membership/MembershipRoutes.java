@@ -1,5 +1,6 @@
 package dev.orgplane.org.membership;
 
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
@@ -11,6 +12,7 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
@@ -67,16 +69,21 @@ public final class MembershipRoutes {
     addMembers(ctx, joining, (tx, orgId) -> MembershipRepository.upsert(tx, orgId, joining));
   }
 
-  /** {@code POST .../users:batch} {@code {items:[{id: userId, roles}]}}: members with roles of their own, at once. */
+  /**
+   * {@code POST .../users:batch} {@code {items:[{id: userId, roles}], existing?}}: members with roles of their own, at
+   * once; with {@code existing: "keep"} a member already there keeps their roles, as with {@code POST users}.
+   */
   private void importBatch(RoutingContext ctx) {
-    var items = ImportBatch.read(ctx, (id, item) -> {
+    var items = ImportBatch.read(ctx, Set.of(ExistingCopies.FIELD), (id, item) -> {
       var body = RequestBody.of(item, Set.of("roles"));
       var roles = body.stringList("roles", false);
       body.validate();
       return new Joining(id, roles.isEmpty() ? List.of("member") : roles);
     });
+    var keep = ExistingCopies.ofBatch(ctx) == Existing.KEEP;
     var joining = items.stream().map(ImportBatch.Item::value).toList();
-    addMembers(ctx, joining, (tx, orgId) -> MembershipRepository.importAll(tx, orgId, joining));
+    addMembers(ctx, joining, (tx, orgId) -> keep ? MembershipRepository.upsert(tx, orgId, joining)
+        : MembershipRepository.importAll(tx, orgId, joining));
   }
 
   /** A user joining with these roles. */

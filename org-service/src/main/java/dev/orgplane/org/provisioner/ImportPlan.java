@@ -1,5 +1,6 @@
 package dev.orgplane.org.provisioner;
 
+import dev.orgplane.copy.api.Existing;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Predicate;
@@ -10,6 +11,11 @@ import java.util.stream.IntStream;
  * replace it, or leave it as it is. {@code results} follow {@code items}.
  */
 public record ImportPlan<T>(List<T> items, List<ImportResult> results) {
+
+  /** {@link #of(List, Predicate, Predicate)}, where {@link Existing#KEEP} leaves every item that exists unchanged. */
+  public static <T> ImportPlan<T> of(List<T> items, Predicate<T> exists, Predicate<T> unchanged, Existing existing) {
+    return of(items, exists, existing == Existing.KEEP ? item -> true : unchanged);
+  }
 
   public static <T> ImportPlan<T> of(List<T> items, Predicate<T> exists, Predicate<T> unchanged) {
     return new ImportPlan<>(items, items.stream().map(item -> !exists.test(item) ? ImportResult.CREATED

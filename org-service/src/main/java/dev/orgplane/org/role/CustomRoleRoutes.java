@@ -14,6 +14,7 @@ import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.provisioner.ImportResult;
+import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -127,11 +128,13 @@ public final class CustomRoleRoutes {
   /** {@code POST .../roles:batch}: up to 500 role imports in one transaction, all or nothing ({@link RoleImport}). */
   private void importBatch(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var items = ImportBatch.read(ctx, (id, item) -> RoleFields.read(RequestBody.of(item, FIELDS), true));
+    var items = ImportBatch.read(ctx, Set.of(ExistingCopies.FIELD),
+        (id, item) -> RoleFields.read(RequestBody.of(item, FIELDS), true));
+    var existing = ExistingCopies.ofBatch(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
                 true)
             .compose(access -> RoleImport.run(tx, ctx, access, items.stream()
-                .map(item -> item.value().asRole(item.id(), access.orgId())).toList())))
+                .map(item -> item.value().asRole(item.id(), access.orgId())).toList(), existing)))
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(plan -> Replies.json(ctx, 200, plan.summary()))
         .onFailure(ctx::fail);

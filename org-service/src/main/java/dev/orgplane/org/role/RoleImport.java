@@ -1,5 +1,6 @@
 package dev.orgplane.org.role;
 
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
@@ -24,13 +25,16 @@ final class RoleImport {
   private RoleImport() {
   }
 
-  /** Imports {@code roles} (each as its item describes it); the plan says what was done to each. */
+  /**
+   * Imports {@code roles} (each as its item describes it), leaving the roles there as they are if {@code existing}
+   * keeps them; the plan says what was done to each.
+   */
   static Future<ImportPlan<CustomRole>> run(SqlConnection tx, RoutingContext ctx, OrgAccess access,
-      List<CustomRole> roles) {
+      List<CustomRole> roles, Existing existing) {
     return CustomRoleRepository.findAllForUpdate(tx, access.orgId(), roles.stream().map(CustomRole::id).toList())
         .compose(current -> {
           var plan = ImportPlan.of(roles, role -> current.containsKey(role.id()),
-              role -> current.get(role.id()).sameAs(role));
+              role -> current.get(role.id()).sameAs(role), existing);
           return write(tx, ctx, access, plan, current).map(plan);
         });
   }

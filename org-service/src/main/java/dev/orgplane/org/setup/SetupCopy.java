@@ -1,6 +1,7 @@
 package dev.orgplane.org.setup;
 
 import dev.orgplane.copy.api.EmbeddedIds;
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.org.provisioner.ImportResult;
@@ -69,8 +70,21 @@ final class SetupCopy {
   private final Writes newSecrets;
   private final Writes templateSecrets;
 
-  /** A page's two writes (see {@link #page}), for one way of giving the copies their secrets. */
-  private record Writes(String insert, String upsert) {
+  /** A page's writes (see {@link #page}), for one way of giving the copies their secrets. */
+  private record Writes(String insert, String upsert, String keep) {
+  }
+
+  /**
+   * How a page is written: {@code firstCopy} tries the plain insert first (see {@link #page}), {@code carrySecrets}
+   * gives the copies their template objects' secrets, and {@code existing} says whether copies already in the target
+   * are replaced or kept.
+   */
+  record Mode(boolean firstCopy, boolean carrySecrets, Existing existing) {
+
+    /** The same page written again after {@link CopiesExist}: an upsert, or an insert of what is missing. */
+    Mode again() {
+      return new Mode(false, carrySecrets, existing);
+    }
   }
 
   SetupCopy(SetupKind kind) {
@@ -97,9 +111,14 @@ final class SetupCopy {
    * per row than the upsert (whose speculative insertion checks each key twice); it fails on a unique
    * index if any copy exists in the target already ({@link CopiesExist}), and the caller copies the page
    * again, in a new transaction, without it. Pages into a new tenant, most pages, take the cheap way.
+   *
+   * <p>With {@link Existing#KEEP} copies in the target already stay exactly as they are and count unchanged, with
+   * one exception that only completes a copy: a copy nobody has changed since it was made ({@code updated_at =
+   * created_at}) that lacks references to its own kind the template's object has, left out (deferred) when it was
+   * made, takes them (and counts updated). That is how the second pass of a copy that deferred some completes the
+   * copies its first pass made.
    */
-  Future<Result> page(SqlClient tx, UUID source, UUID target, UUID after, int limit, boolean firstCopy,
-      boolean carrySecrets) {
+  Future<Result> page(SqlClient tx, UUID source, UUID target, UUID after, int limit, Mode mode) {
     return tx.preparedQuery(selectSql).execute(Tuple.of(source, after, limit + 1))
         .compose(rows -> {
           var read = new ArrayList<Row>();
@@ -109,9 +128,8 @@ final class SetupCopy {
           return remappedInFreeForm(tx, source, target, page)
               .compose(remappedIds -> sameKindCopiesInTarget(tx, target, page)
                   .compose(satisfiable -> referencesCheckedNow(tx)
-                      .compose(now -> write(tx, source, target, page, remappedIds, satisfiable, firstCopy,
-                          carrySecrets))))
-              .recover(failure -> Future.failedFuture(firstCopy && isUniqueViolation(failure) ? new CopiesExist()
+                      .compose(now -> write(tx, source, target, page, remappedIds, satisfiable, mode))))
+              .recover(failure -> Future.failedFuture(mode.firstCopy() && isUniqueViolation(failure) ? new CopiesExist()
                   : CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())))
               .map(written -> new Result(readIds, written.changed(), written.created(), written.updated(),
                   page.rows().size() - written.created() - written.updated(), written.deferred()));
@@ -217,7 +235,7 @@ final class SetupCopy {
    * are joined to the template's rows, which give everything else.
    */
   private Future<Written> write(SqlClient tx, UUID source, UUID target, TemplatePage page,
-      Set<String> remappedIds, Set<String> satisfiable, boolean firstCopy, boolean carrySecrets) {
+      Set<String> remappedIds, Set<String> satisfiable, Mode mode) {
     var rows = page.rows();
     if (rows.isEmpty()) {
       return Future.succeededFuture(new Written(List.of(), 0, 0, 0));
@@ -258,8 +276,10 @@ final class SetupCopy {
       }
       params.addValue(values);
     }
-    var writes = carrySecrets ? templateSecrets : newSecrets;
-    return tx.preparedQuery(firstCopy ? writes.insert() : writes.upsert()).execute(params).map(returned -> {
+    var writes = mode.carrySecrets() ? templateSecrets : newSecrets;
+    var statement = mode.firstCopy() ? writes.insert() : mode.existing() == Existing.KEEP ? writes.keep()
+        : writes.upsert();
+    return tx.preparedQuery(statement).execute(params).map(returned -> {
       var changedIds = new HashSet<String>();
       long created = 0;
       for (var row : returned) {
@@ -282,12 +302,27 @@ final class SetupCopy {
 
   /**
    * The plain insert and the upsert; with {@code carrySecrets}, the copies' secrets are the template's, and an
-   * upsert replaces a copy's own.
+   * upsert replaces a copy's own; the insert that keeps existing copies leaves them theirs.
    */
   private Writes writes(boolean carrySecrets) {
+    var returning = " RETURNING t.id, (xmax = 0) AS created";
     return new Writes(insertStatement(" RETURNING t.id, true AS created", carrySecrets),
-        insertStatement(SetupRepository.onConflict(kind, true, carrySecrets) + " RETURNING t.id, (xmax = 0) AS created",
-            carrySecrets));
+        insertStatement(SetupRepository.onConflict(kind, true, carrySecrets) + returning, carrySecrets),
+        insertStatement(keepingExisting() + returning, carrySecrets));
+  }
+
+  /**
+   * The conflict clause that keeps existing copies (see {@link #page}): nothing, or, for a kind that refers to itself,
+   * the completion of the references a copy nobody changed since it was made lacks.
+   */
+  private String keepingExisting() {
+    var own = kind.acyclicColumn();
+    if (own == null) {
+      return " ON CONFLICT (org_id, id) DO NOTHING";
+    }
+    return " ON CONFLICT (org_id, id) DO UPDATE SET " + own + " = EXCLUDED." + own + ", updated_at = now()"
+        + " WHERE t.updated_at = t.created_at AND t." + own + " <@ EXCLUDED." + own + " AND NOT t." + own
+        + " @> EXCLUDED." + own;
   }
 
   /** The page's INSERT, ended by {@code tail}: the conflict clause, if any, and RETURNING. */

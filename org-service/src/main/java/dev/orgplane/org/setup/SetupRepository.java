@@ -1,5 +1,6 @@
 package dev.orgplane.org.setup;
 
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.kit.http.ApiException.FieldError;
 import dev.orgplane.kit.http.Timestamps;
 import dev.orgplane.org.provisioner.ImportResult;
@@ -42,26 +43,34 @@ final class SetupRepository {
   /**
    * The import form of {@link #upsert}: rows that already hold exactly these values are left alone
    * (a re-run writes nothing), and what happened to each item comes back, not the rows. A new secret
-   * alone makes an item updated.
+   * alone makes an item updated. With {@link Existing#KEEP} rows that exist are left exactly as they are, secret
+   * included, and only missing ones are created.
    */
   static Future<Map<UUID, ImportResult>> importItems(SqlClient client, SetupKind kind, UUID orgId,
-      List<JsonObject> items) {
-    return client.preparedQuery(upsertSql(kind, true) + " RETURNING t.id, (xmax = 0) AS created")
+      List<JsonObject> items, Existing existing) {
+    var keep = existing == Existing.KEEP;
+    var write = keep ? insertSql(kind) + " ON CONFLICT (org_id, id) DO NOTHING" : upsertSql(kind, true);
+    return client.preparedQuery(write + " RETURNING t.id, (xmax = 0) AS created")
         .execute(Tuple.of(orgId, new JsonArray(new ArrayList<>(items))))
-        .compose(rows -> writeSecrets(client, kind, orgId, items).map(newSecrets -> {
-          var results = new LinkedHashMap<UUID, ImportResult>();
-          items.stream().map(item -> UUID.fromString(item.getString("id"))).forEach(id ->
-              results.put(id, newSecrets.contains(id) ? ImportResult.UPDATED : ImportResult.UNCHANGED));
-          rows.forEach(row -> results.put(row.getUUID("id"),
-              row.getBoolean("created") ? ImportResult.CREATED : ImportResult.UPDATED));
-          return results;
-        }));
+        .compose(rows -> (keep ? Future.succeededFuture(Set.<UUID>of()) : writeSecrets(client, kind, orgId, items))
+            .map(newSecrets -> {
+              var results = new LinkedHashMap<UUID, ImportResult>();
+              items.stream().map(item -> UUID.fromString(item.getString("id"))).forEach(id ->
+                  results.put(id, newSecrets.contains(id) ? ImportResult.UPDATED : ImportResult.UNCHANGED));
+              rows.forEach(row -> results.put(row.getUUID("id"),
+                  row.getBoolean("created") ? ImportResult.CREATED : ImportResult.UPDATED));
+              return results;
+            }));
   }
 
   private static String upsertSql(SetupKind kind, boolean skipUnchanged) {
+    return insertSql(kind) + onConflict(kind, skipUnchanged, false);
+  }
+
+  private static String insertSql(SetupKind kind) {
     var values = kind.fields().stream().map(SetupRepository::valueOrDefault).collect(Collectors.joining(", "));
     return "INSERT INTO org." + kind.table() + " AS t (org_id, id, " + kind.columnList() + ") SELECT $1, x.id, "
-        + values + " FROM jsonb_to_recordset($2::jsonb) AS " + kind.recordType() + onConflict(kind, skipUnchanged, false);
+        + values + " FROM jsonb_to_recordset($2::jsonb) AS " + kind.recordType();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.orgplane.org.setup;
 
 import dev.orgplane.copy.api.EmbeddedIds;
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
@@ -14,8 +15,9 @@ import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
-import dev.orgplane.org.provisioner.Imported;
+import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.ImportResult;
+import dev.orgplane.org.provisioner.Imported;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -127,7 +129,7 @@ public final class SetupRoutes {
     var row = validated(kind, id, body(ctx), null);
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-            .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row))
+            .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row), Existing.UPDATE)
                 .map(results -> results.get(id))
                 .compose(result -> !result.changed() ? Future.succeededFuture(result)
                     : consistent(tx, kind, access.orgId(), List.of(row), result == ImportResult.CREATED)
@@ -186,12 +188,13 @@ public final class SetupRoutes {
   }
 
   private void batch(RoutingContext ctx, SetupKind kind) {
-    var rows = ImportBatch.read(ctx, (id, item) -> wellFormed(kind, id, item, null)).stream()
-        .map(ImportBatch.Item::value).toList();
+    var rows = ImportBatch.read(ctx, Set.of(ExistingCopies.FIELD), (id, item) -> wellFormed(kind, id, item, null))
+        .stream().map(ImportBatch.Item::value).toList();
+    var existing = ExistingCopies.ofBatch(ctx);
     requireEvents(kind, rows, i -> "items[" + i + "].");
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-            .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), rows)
+            .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), rows, existing)
                 .compose(results -> consistent(tx, kind, access.orgId(), changed(rows, results),
                         !results.containsValue(ImportResult.UPDATED))
                     .map(ImportResult.summary(List.copyOf(results.values()))))
@@ -209,7 +212,8 @@ public final class SetupRoutes {
    *
    * <p>{@code "copySecrets": true} gives hook copies the template's secrets instead of new ones nobody knows, so
    * that a receiver of the template's hooks can verify its copies' deliveries too. Only for a caller who may edit
-   * the template's hooks: they could set its secrets to anything already. A reader must not plant a secret where
+   * the template's hooks: they could set its secrets to anything already. {@code "existing": "keep"} leaves copies
+   * already in the target as they are ({@link SetupCopy#page}). A reader must not plant a secret where
    * they can point its hook at themselves: every delivery there would be signed with the template's secret. The
    * provisioning engine copies them with {@link PermissionCatalog#HOOK_SECRET_COPY} instead, having checked that
    * the job's requester may edit the template's hooks.
@@ -218,16 +222,18 @@ public final class SetupRoutes {
     var kind = copy.kind();
     var page = PageRequest.of(ctx, SetupCopy.MAX_PAGE);
     var after = page.afterId();
-    var body = RequestBody.of(ctx, Set.of("from", "copySecrets"));
+    var body = RequestBody.of(ctx, Set.of("from", "copySecrets", ExistingCopies.FIELD));
     var from = body.requiredString("from", 100);
     var carrySecrets = body.optionalBoolean("copySecrets", false);
+    var existing = ExistingCopies.read(body);
     if (carrySecrets && kind.fields().stream().noneMatch(f -> f.type() == SetupField.Type.SECRET)) {
       body.reject("copySecrets", "only hooks have secrets");
     }
     body.validate();
-    copyInTransaction(ctx, copy, from, page, after, true, carrySecrets)
+    var firstCopy = new SetupCopy.Mode(true, carrySecrets, existing);
+    copyInTransaction(ctx, copy, from, page, after, firstCopy)
         .recover(failure -> failure instanceof SetupCopy.CopiesExist
-            ? copyInTransaction(ctx, copy, from, page, after, false, carrySecrets)
+            ? copyInTransaction(ctx, copy, from, page, after, firstCopy.again())
             : Future.failedFuture(failure))
         .recover(failure -> SetupRoutes.<JsonObject>translate(failure, kind, ""))
         .onSuccess(answer -> Replies.json(ctx, 200, answer))
@@ -236,30 +242,31 @@ public final class SetupRoutes {
 
   /**
    * The page in a transaction of its own: first as copies new to the target (see {@link SetupCopy#page}),
-   * which fails with {@link SetupCopy.CopiesExist} if a copy is there already; then again as an upsert.
+   * which fails with {@link SetupCopy.CopiesExist} if a copy is there already; then again as an upsert (or, keeping
+   * existing copies, as an insert of the missing ones).
    */
   private Future<JsonObject> copyInTransaction(RoutingContext ctx, SetupCopy copy, String from, PageRequest page,
-      UUID after, boolean firstCopy, boolean carrySecrets) {
+      UUID after, SetupCopy.Mode mode) {
     var principal = BearerAuth.principal(ctx);
-    var readSource = carrySecrets ? List.of(copy.kind().permission("update"), PermissionCatalog.HOOK_SECRET_COPY)
+    var readSource = mode.carrySecrets() ? List.of(copy.kind().permission("update"), PermissionCatalog.HOOK_SECRET_COPY)
         : List.of(copy.kind().permission("get"));
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
         .compose(target -> AccessPolicy.requireAny(tx, principal, from, readSource)
-            .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target.orgId(), page, after, firstCopy,
-                carrySecrets))));
+            .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target.orgId(), page, after, mode))));
   }
 
   private static Future<JsonObject> copyPage(SqlConnection tx, RoutingContext ctx, SetupCopy copy, UUID source,
-      UUID target, PageRequest page, UUID after, boolean firstCopy, boolean carrySecrets) {
+      UUID target, PageRequest page, UUID after, SetupCopy.Mode mode) {
     if (source.equals(target)) {
       return Future.failedFuture(ApiException.unprocessable("same_organization",
           "An organization cannot be copied into itself."));
     }
     var kind = copy.kind();
-    return copy.page(tx, source, target, after, page.limit(), firstCopy, carrySecrets)
+    return copy.page(tx, source, target, after, page.limit(), mode)
         .compose(copied -> consistent(tx, kind, target, copied.changed(), copied.updated() == 0).map(copied))
         .compose(copied -> AuditLog.record(tx, ctx, target, BearerAuth.principal(ctx).subject(), kind.noun() + ".copied",
-                kind.noun() + "s", copied.counts().put("from", source.toString()).put("copySecrets", carrySecrets))
+                kind.noun() + "s", copied.counts().put("from", source.toString())
+                    .put("copySecrets", mode.carrySecrets()).put(ExistingCopies.FIELD, mode.existing().value()))
             .map(v -> copied.answer(page)));
   }
 

@@ -1,5 +1,6 @@
 package dev.orgplane.org.team;
 
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.org.access.OrgAccess;
@@ -28,14 +29,17 @@ final class TeamImport {
   private TeamImport() {
   }
 
-  /** Imports {@code items}; the plan says what was done to each. */
+  /**
+   * Imports {@code items}, leaving the teams there as they are if {@code onExisting} keeps them; the plan says what
+   * was done to each.
+   */
   static Future<ImportPlan<ImportBatch.Item<TeamFields>>> run(SqlConnection tx, RoutingContext ctx, OrgAccess access,
-      List<ImportBatch.Item<TeamFields>> items) {
+      List<ImportBatch.Item<TeamFields>> items, Existing onExisting) {
     return TeamRepository.findAll(tx, access.orgId(), items.stream().map(ImportBatch.Item::id).toList())
         .compose(existing -> TeamRepository.memberIdsOf(tx, access.orgId(), existing.keySet())
             .map(members -> ImportPlan.of(items, item -> existing.containsKey(item.id()),
                 item -> item.value().describe(existing.get(item.id()))
-                    && members.get(item.id()).equals(Set.copyOf(item.value().userIds()))))
+                    && members.get(item.id()).equals(Set.copyOf(item.value().userIds())), onExisting))
             .compose(plan -> write(tx, ctx, access, plan, existing).map(plan)));
   }
 

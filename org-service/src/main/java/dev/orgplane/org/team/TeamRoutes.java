@@ -1,5 +1,6 @@
 package dev.orgplane.org.team;
 
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
@@ -13,6 +14,7 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
@@ -93,7 +95,8 @@ public final class TeamRoutes {
     var fields = TeamFields.read(ctx, true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
-            .compose(access -> TeamImport.run(tx, ctx, access, List.of(new ImportBatch.Item<>(teamId, fields)))
+            .compose(access -> TeamImport.run(tx, ctx, access, List.of(new ImportBatch.Item<>(teamId, fields)),
+                Existing.UPDATE)
                 .compose(plan -> existing(tx, access, teamId)
                     .map(team -> new Imported(plan.results().get(0), team.toJson())))))
         .recover(TeamRoutes::nameTaken)
@@ -104,10 +107,12 @@ public final class TeamRoutes {
   /** {@code POST .../groups:batch}: up to 500 team imports, member lists included, in one transaction. */
   private void importBatch(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var items = ImportBatch.read(ctx, (id, item) -> TeamFields.read(RequestBody.of(item, TeamFields.FIELDS), true));
+    var items = ImportBatch.read(ctx, Set.of(ExistingCopies.FIELD),
+        (id, item) -> TeamFields.read(RequestBody.of(item, TeamFields.FIELDS), true));
+    var existing = ExistingCopies.ofBatch(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
-            .compose(access -> TeamImport.run(tx, ctx, access, items)))
+            .compose(access -> TeamImport.run(tx, ctx, access, items, existing)))
         .recover(TeamRoutes::nameTaken)
         .onSuccess(plan -> Replies.json(ctx, 200, plan.summary()))
         .onFailure(ctx::fail);

@@ -281,6 +281,92 @@ class SetupCopyTest extends OrgServiceTest {
         + String.join(", ", pairs) + ") AS s(id, secret) ON h.id = s.id AND h.secret = s.secret");
   }
 
+  private HttpResponse<Buffer> keep(OrgServiceHarness.Account caller, Org from, Org into, String kind, String query) {
+    return org.post(into.path("/" + kind + ":copy" + query), caller.token(), new JsonObject().put("from", from.id())
+        .put("existing", "keep"));
+  }
+
+  /**
+   * With {@code "existing": "keep"} copies the tenant changed stay as they are and only missing ones are made; a copy
+   * without it takes the template's fields again.
+   */
+  @Test
+  void keepingExistingCopiesLeavesWhatTheTenantChangedAndMakesWhatIsMissing() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var main = create(owner, template, "workspaces", new JsonObject().put("name", "main"));
+    var schema = create(owner, template, "schemas", new JsonObject().put("name", "invoice")
+        .put("content", new JsonObject().put("type", "object")));
+    var queue = create(owner, template, "queues", new JsonObject().put("name", "inbox").put("workspaceId", main)
+        .put("schemaId", schema).put("settings", new JsonObject().put("retries", 3)));
+    var hook = create(owner, template, "hooks", new JsonObject().put("name", "notify")
+        .put("url", "https://hooks.example.com/n").put("events", new JsonArray().add("queue.created")));
+    for (var kind : List.of("workspaces", "schemas", "queues", "hooks")) {
+      counts(copy(owner, template, target, kind, ""), 1, 0, 0);
+    }
+    var copyOf = IdFunction.nameBasedIn(target.id());
+    var queueCopy = target.path("/queues/" + copyOf.apply(queue));
+    var hookCopy = target.path("/hooks/" + copyOf.apply(hook));
+    assertEquals(200, org.send(HttpMethod.PATCH, queueCopy, owner.token(), new JsonObject()
+        .put("settings", new JsonObject().put("retries", 9))).statusCode());
+    assertEquals(200, org.send(HttpMethod.PATCH, hookCopy, owner.token(), new JsonObject().put("active", false))
+        .statusCode());
+    var added = create(owner, template, "workspaces", new JsonObject().put("name", "added"));
+
+    counts(keep(owner, template, target, "workspaces", ""), 1, 0, 1);
+    assertEquals(200, org.get(target.path("/workspaces/" + copyOf.apply(added)), owner.token()).statusCode());
+    counts(keep(owner, template, target, "queues", ""), 0, 0, 1);
+    counts(keep(owner, template, target, "hooks", ""), 0, 0, 1);
+    assertEquals(9, org.get(queueCopy, owner.token()).bodyAsJsonObject().getJsonObject("settings")
+        .getInteger("retries"), "the tenant's settings stay");
+    assertEquals(false, org.get(hookCopy, owner.token()).bodyAsJsonObject().getBoolean("active"),
+        "the hook the tenant disabled stays disabled");
+    var audited = org.get(target.path("/audit-events?action=queue.copied&limit=500"), owner.token())
+        .bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getJsonObject("details");
+    assertEquals("keep", audited.getString("existing"), audited.encode());
+
+    counts(copy(owner, template, target, "queues", ""), 0, 1, 0);
+    counts(copy(owner, template, target, "hooks", ""), 0, 1, 0);
+    assertEquals(3, org.get(queueCopy, owner.token()).bodyAsJsonObject().getJsonObject("settings")
+        .getInteger("retries"), "a copy without keep takes the template's settings again");
+    assertEquals(true, org.get(hookCopy, owner.token()).bodyAsJsonObject().getBoolean("active"));
+  }
+
+  /**
+   * Keeping existing copies, a hook whose run-after hook was on a later page is completed by copying its page again,
+   * as it is without the option; a copy whose run-after list the tenant changed is left as they made it.
+   */
+  @Test
+  void keepingExistingCopiesStillCompletesDeferredReferencesOfCopiesNobodyChanged() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var hooks = new ArrayList<String>();
+    for (var name : List.of("one", "two")) {
+      hooks.add(create(owner, template, "hooks", new JsonObject().put("name", name)
+          .put("url", "https://hooks.example.com/" + name).put("events", new JsonArray().add("queue.created"))));
+    }
+    hooks.sort(null);
+    org.send(HttpMethod.PATCH, template.path("/hooks/" + hooks.get(0)), owner.token(),
+        new JsonObject().put("runAfter", new JsonArray().add(hooks.get(1))));
+
+    var first = keep(owner, template, target, "hooks", "?limit=1");
+    assertEquals(1, counts(first, 1, 0, 0).getLong("deferred"));
+    counts(keep(owner, template, target, "hooks", "?limit=1&cursor=" + first.bodyAsJsonObject()
+        .getString("nextCursor")), 1, 0, 0);
+    counts(keep(owner, template, target, "hooks", "?limit=1"), 0, 1, 0);
+    var copyOf = IdFunction.nameBasedIn(target.id());
+    var early = target.path("/hooks/" + copyOf.apply(hooks.get(0)));
+    assertEquals(List.of(copyOf.apply(hooks.get(1))), org.get(early, owner.token()).bodyAsJsonObject()
+        .getJsonArray("runAfter").getList());
+
+    org.send(HttpMethod.PATCH, early, owner.token(), new JsonObject().put("runAfter", new JsonArray()));
+    counts(keep(owner, template, target, "hooks", ""), 0, 0, 2);
+    assertEquals(List.of(), org.get(early, owner.token()).bodyAsJsonObject().getJsonArray("runAfter").getList(),
+        "the tenant's run order stays");
+  }
+
   @Test
   void badRequestsAreRefusedByName() {
     var owner = org.newUser("owner");
@@ -297,6 +383,9 @@ class SetupCopyTest extends OrgServiceTest {
     assertProblem(org.post(path, owner.token(), new JsonObject().put("from", template.id()).put("to", "x")), 400,
         "validation_failed");
     assertProblem(org.post(path, owner.token(), "{\"from\": "), 400, "malformed_json");
+    var merge = org.post(path, owner.token(), new JsonObject().put("from", template.id()).put("existing", "merge"));
+    assertProblem(merge, 400, "validation_failed");
+    assertEquals("existing", merge.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
     assertProblem(org.post(path, owner.token(), new JsonObject().put("from", UUID.randomUUID().toString())), 404,
         "organization_not_found");
   }

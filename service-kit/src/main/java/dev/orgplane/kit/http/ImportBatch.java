@@ -29,7 +29,16 @@ public final class ImportBatch {
 
   /** Reads every item with {@code reader} (which throws {@link ApiException} on bad input). */
   public static <T> List<Item<T>> read(RoutingContext ctx, BiFunction<UUID, JsonObject, T> reader) {
-    var array = items(ctx);
+    return read(ctx, Set.of(), reader);
+  }
+
+  /**
+   * {@link #read(RoutingContext, BiFunction)} of a batch whose body may hold {@code options} beside its items (the
+   * caller reads them).
+   */
+  public static <T> List<Item<T>> read(RoutingContext ctx, Set<String> options,
+      BiFunction<UUID, JsonObject, T> reader) {
+    var array = items(ctx, options);
     var errors = new ArrayList<ApiException.FieldError>();
     var items = new ArrayList<Item<T>>();
     var seen = new HashSet<UUID>();
@@ -61,7 +70,7 @@ public final class ImportBatch {
     return items;
   }
 
-  private static JsonArray items(RoutingContext ctx) {
+  private static JsonArray items(RoutingContext ctx, Set<String> options) {
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
@@ -70,7 +79,9 @@ public final class ImportBatch {
     }
     if (body != null) {
       // a batch written whole despite a field it does not know ({items, dryRun: true}) would surprise its caller
-      RequestBody.of(body, Set.of("items")).validate();
+      var fields = new HashSet<>(options);
+      fields.add("items");
+      RequestBody.of(body, fields).validate();
     }
     var items = body == null ? null : body.getValue("items");
     if (!(items instanceof JsonArray array) || array.isEmpty() || array.size() > MAX) {
