@@ -1,6 +1,7 @@
 package dev.orgplane.engine.job;
 
 import dev.orgplane.copy.api.CopyContext;
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
@@ -42,7 +43,11 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
     var options = body.optionalObject("options");
     if (options != null) {
       options.fieldNames().stream().sorted().forEach(f -> {
-        if (!OPTIONS.contains(f)) {
+        if (f.equals(CopyContext.EXISTING)) {
+          if (Existing.of(options.getValue(f)).isEmpty()) {
+            body.reject("options." + f, "must be \"update\" or \"keep\"");
+          }
+        } else if (!OPTIONS.contains(f)) {
           body.reject("options." + f, "unknown option");
         } else if (!(options.getValue(f) instanceof Boolean)) {
           body.reject("options." + f, "must be true or false");

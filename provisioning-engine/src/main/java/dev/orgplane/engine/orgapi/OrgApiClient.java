@@ -1,6 +1,7 @@
 package dev.orgplane.engine.orgapi;
 
 import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.PageResult;
 import io.vertx.core.Future;
@@ -80,17 +81,22 @@ public final class OrgApiClient implements OrgApi {
     });
   }
 
+  /** Names {@code existing} only for "keep", so that the default works with an org-service that does not know it. */
+  private static JsonObject keeping(JsonObject request, Existing existing) {
+    return existing == Existing.KEEP ? request.put("existing", existing.value()) : request;
+  }
+
   @Override
-  public Future<Counts> importBatch(String organization, String path, List<JsonObject> items) {
-    var body = new JsonObject().put("items", new JsonArray(new ArrayList<>(items)));
+  public Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing) {
+    var body = keeping(new JsonObject().put("items", new JsonArray(new ArrayList<>(items))), existing);
     return send(HttpMethod.POST, organization + "/" + path + ":batch", body)
         .map(response -> counts(OrgAnswers.body(response)));
   }
 
   @Override
   public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
-      boolean copySecrets) {
-    var request = new JsonObject().put("from", source);
+      boolean copySecrets, Existing existing) {
+    var request = keeping(new JsonObject().put("from", source), existing);
     if (copySecrets) {
       // named only when asked, so that copies without it still work with an org-service that does not know it
       request.put("copySecrets", true);

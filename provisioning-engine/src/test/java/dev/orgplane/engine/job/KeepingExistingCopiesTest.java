@@ -1,0 +1,143 @@
+package dev.orgplane.engine.job;
+
+import static dev.orgplane.engine.EngineHarness.step;
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.copy.api.IdFunction;
+import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.engine.TemplateFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Option {@code existing: "keep"}, with the real org-service: a re-run into a tenant that changed its copies leaves
+ * them as the tenant made them and copies only what the template gained since; a re-run without it makes the copies
+ * the template's again.
+ */
+class KeepingExistingCopiesTest {
+
+  private static Vertx vertx;
+  private static EngineHarness engine;
+  private static TemplateFixture template;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    engine = EngineHarness.start(vertx);
+    template = TemplateFixture.build(engine.org, "keep-template");
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  private static String token() {
+    return template.groupAdmin().token();
+  }
+
+  private static JsonObject into(String target, JsonObject options) {
+    return new JsonObject().put("templateOrganization", template.templateId()).put("targetOrganization", target)
+        .put("options", options);
+  }
+
+  private static JsonObject keep() {
+    return new JsonObject().put("existing", "keep");
+  }
+
+  private static JsonObject read(String path) {
+    var response = engine.org.get(path, token());
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject();
+  }
+
+  private static JsonObject succeeded(JsonObject job) {
+    assertEquals("succeeded", job.getString("status"), job.encodePrettily());
+    return job;
+  }
+
+  @Test
+  void aReRunKeepingExistingCopiesLeavesWhatTheTenantChangedAndAddsWhatTheTemplateGained() {
+    var first = succeeded(engine.provision(token(), new JsonObject().put("templateOrganization",
+        template.templateId()).put("target", new JsonObject().put("name", "keep-tenant"))));
+    var target = first.getString("targetOrganization");
+    var copyOf = IdFunction.nameBasedIn(target);
+    var tenant = "/v1/organizations/" + target;
+    var hook = tenant + "/hooks/" + copyOf.apply(template.hookIds().get(3));
+    var queue = tenant + "/queues/" + copyOf.apply(template.queueIds().get(2));
+    assertEquals(200, engine.org.send(HttpMethod.PATCH, hook, token(), new JsonObject().put("active", false))
+        .statusCode());
+    var tenantSettings = read(queue).getJsonObject("settings").copy().put("retries", 7);
+    assertEquals(200, engine.org.send(HttpMethod.PATCH, queue, token(), new JsonObject()
+        .put("settings", tenantSettings)).statusCode());
+    var member = template.member().id();
+    assertEquals(200, engine.org.send(HttpMethod.PUT, tenant + "/users/" + member + "/roles", token(),
+        new JsonObject().put("roles", new JsonArray().add("editor"))).statusCode());
+    var templatePath = "/v1/organizations/" + template.templateId();
+    var newWorkspace = TemplateFixture.id(engine.org.post(templatePath + "/workspaces", token(),
+        new JsonObject().put("name", "ws-new")));
+
+    var plan = succeeded(engine.provision(token(), into(target, keep()).put("dryRun", true)));
+    for (var plugin : List.of("queues", "hooks", "users", "roles", "groups")) {
+      assertEquals(0, step(plan, plugin).getLong("created") + step(plan, plugin).getLong("updated"),
+          "the plan changes no " + plugin + ": " + step(plan, plugin));
+    }
+    assertEquals(1, step(plan, "workspaces").getLong("created"), step(plan, "workspaces").encode());
+
+    var kept = succeeded(engine.provision(token(), into(target, keep())));
+    for (var plugin : List.of("queues", "hooks", "users", "roles", "groups", "schemas")) {
+      assertEquals(0, step(kept, plugin).getLong("created") + step(kept, plugin).getLong("updated"),
+          "the re-run writes no " + plugin + ": " + step(kept, plugin));
+    }
+    assertEquals(1, step(kept, "workspaces").getLong("created"), step(kept, "workspaces").encode());
+    assertEquals(200, engine.org.get(tenant + "/workspaces/" + copyOf.apply(newWorkspace), token()).statusCode(),
+        "the template's new workspace is copied");
+    assertEquals(false, read(hook).getBoolean("active"), "the hook the tenant disabled stays disabled");
+    assertEquals(tenantSettings, read(queue).getJsonObject("settings"), "the queue keeps the tenant's settings");
+    assertEquals(List.of("editor"), roles(tenant, member), "the member keeps the tenant's roles");
+
+    var synced = succeeded(engine.provision(token(), into(target, new JsonObject())));
+    assertTrue(step(synced, "hooks").getLong("updated") >= 1, step(synced, "hooks").encode());
+    assertTrue(step(synced, "queues").getLong("updated") >= 1, step(synced, "queues").encode());
+    assertEquals(true, read(hook).getBoolean("active"), "without keep the copy is the template's again");
+    assertEquals(null, read(queue).getJsonObject("settings").getValue("retries"));
+    assertEquals(List.of("auditor"), roles(tenant, member));
+    var diff = engine.get("/v1/provisioning/diff?source=" + template.templateId() + "&target=" + target, token());
+    assertTrue(diff.bodyAsJsonObject().getBoolean("inSync"), diff.bodyAsString());
+  }
+
+  /** A new tenant copied with keep is a whole copy: hooks that run after hooks of later pages included. */
+  @Test
+  void aNewTenantCopiedKeepingExistingCopiesIsInSync() {
+    var job = succeeded(engine.provision(token(), new JsonObject().put("templateOrganization", template.templateId())
+        .put("target", new JsonObject().put("name", "keep-new")).put("options", keep())));
+    var diff = engine.get("/v1/provisioning/diff?source=" + template.templateId() + "&target="
+        + job.getString("targetOrganization"), token());
+    assertTrue(diff.bodyAsJsonObject().getBoolean("inSync"), diff.bodyAsString());
+  }
+
+  @Test
+  void anUnknownValueIsRefusedNamingTheOption() {
+    for (var value : List.of("merge", true)) {
+      var refused = engine.post("/v1/provisioning/jobs", token(), new JsonObject()
+          .put("templateOrganization", template.templateId()).put("target", new JsonObject().put("name", "keep-bad"))
+          .put("options", new JsonObject().put("existing", value)));
+      assertProblem(refused, 400, "validation_failed");
+      assertEquals("options.existing", refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+          .getString("field"), refused.bodyAsString());
+    }
+  }
+
+  private static List<Object> roles(String tenant, String member) {
+    return engine.items(tenant + "/users", token()).stream().map(JsonObject.class::cast)
+        .filter(m -> m.getString("userId").equals(member)).findFirst().orElseThrow().getJsonArray("roles").getList();
+  }
+}
