@@ -104,11 +104,8 @@ class SetupCopyTest extends OrgServiceTest {
         "every page is audited in the target, re-runs too");
   }
 
-  @Test
-  void aHookRunningAfterAHookOfALaterPageIsDeferredUntilThatPageIsCopied() {
-    var owner = org.newUser("owner");
-    var template = newOrg(owner);
-    var target = newOrg(owner);
+  /** Two hooks of {@code template}, in id order (a page of one each), the first running after the second. */
+  private List<String> hookRunningAfterTheNext(OrgServiceHarness.Account owner, Org template) {
     var hooks = new ArrayList<String>();
     for (var name : List.of("one", "two")) {
       hooks.add(create(owner, template, "hooks", new JsonObject().put("name", name)
@@ -117,6 +114,15 @@ class SetupCopyTest extends OrgServiceTest {
     hooks.sort(null);
     org.send(HttpMethod.PATCH, template.path("/hooks/" + hooks.get(0)), owner.token(),
         new JsonObject().put("runAfter", new JsonArray().add(hooks.get(1))));
+    return hooks;
+  }
+
+  @Test
+  void aHookRunningAfterAHookOfALaterPageIsDeferredUntilThatPageIsCopied() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var hooks = hookRunningAfterTheNext(owner, template);
 
     var first = copy(owner, template, target, "hooks", "?limit=1");
     assertEquals(1, counts(first, 1, 0, 0).getLong("deferred"), "its run-after hook is not copied yet");
@@ -342,14 +348,7 @@ class SetupCopyTest extends OrgServiceTest {
     var owner = org.newUser("owner");
     var template = newOrg(owner);
     var target = newOrg(owner);
-    var hooks = new ArrayList<String>();
-    for (var name : List.of("one", "two")) {
-      hooks.add(create(owner, template, "hooks", new JsonObject().put("name", name)
-          .put("url", "https://hooks.example.com/" + name).put("events", new JsonArray().add("queue.created"))));
-    }
-    hooks.sort(null);
-    org.send(HttpMethod.PATCH, template.path("/hooks/" + hooks.get(0)), owner.token(),
-        new JsonObject().put("runAfter", new JsonArray().add(hooks.get(1))));
+    var hooks = hookRunningAfterTheNext(owner, template);
 
     var first = keep(owner, template, target, "hooks", "?limit=1");
     assertEquals(1, counts(first, 1, 0, 0).getLong("deferred"));
