@@ -80,6 +80,11 @@ final class ProvisionCommand implements Callable<Integer> {
           + "deliveries (you must be allowed to edit the template's hooks).")
   boolean copyHookSecrets;
 
+  @Option(names = "--keep-existing",
+      description = "Into tenants that exist, copy only what they lack: copies already there stay as the tenants left "
+          + "them (members who left are copied again unless --no-members).")
+  boolean keepExisting;
+
   @Parameters(paramLabel = "NAME[,OWNER-EMAIL]", arity = "0..*",
       description = "The new tenants: each a name, or a name and the email address of its owner, who is invited.")
   List<String> names = new ArrayList<>();
@@ -195,7 +200,8 @@ final class ProvisionCommand implements Callable<Integer> {
     try {
       batch = gateway.post("/v1/provisioning/batches", new JsonObject().put("templateOrganization", templateId)
           .put("targets", newTenants.targets()).put("concurrency", concurrency).put("dryRun", dryRun)
-          .put("options", new JsonObject().put("copyMembers", !noMembers).put("copyHookSecrets", copyHookSecrets)));
+          .put("options", new JsonObject().put("copyMembers", !noMembers).put("copyHookSecrets", copyHookSecrets)
+              .put("existing", keepExisting ? "keep" : "update")));
     } catch (GatewayClient.Refused refused) {
       throw new LauncherException(refused.describe(newTenants::whereNamed), refused);
     }

@@ -158,12 +158,13 @@ class ProvisionCommandTest {
         });
 
     assertEquals(0, new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
-        "--template", "tpl", "--no-members", "--copy-hook-secrets", "alpha"), err.toString(StandardCharsets.UTF_8));
-    assertEquals(new JsonObject().put("copyMembers", false).put("copyHookSecrets", true),
+        "--template", "tpl", "--no-members", "--copy-hook-secrets", "--keep-existing", "alpha"),
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals(new JsonObject().put("copyMembers", false).put("copyHookSecrets", true).put("existing", "keep"),
         sent.get().getJsonObject("options"));
     assertEquals(0, new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
         "--template", "tpl", "alpha"), err.toString(StandardCharsets.UTF_8));
-    assertEquals(new JsonObject().put("copyMembers", true).put("copyHookSecrets", false),
+    assertEquals(new JsonObject().put("copyMembers", true).put("copyHookSecrets", false).put("existing", "update"),
         sent.get().getJsonObject("options"), "without them, the engine's defaults");
   }
 

@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,26 +20,11 @@ import org.junit.jupiter.api.Test;
  * them as the tenant made them and copies only what the template gained since; a re-run without it makes the copies
  * the template's again.
  */
-class KeepingExistingCopiesTest {
-
-  private static Vertx vertx;
-  private static EngineHarness engine;
-  private static TemplateFixture template;
+class KeepingExistingCopiesTest extends TemplateEngineTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    engine = EngineHarness.start(vertx);
-    template = TemplateFixture.build(engine.org, "keep-template");
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
-
-  private static String token() {
-    return template.groupAdmin().token();
+    startEngine(new JsonObject(), "keep-template");
   }
 
   private static JsonObject into(String target, JsonObject options) {
