@@ -97,9 +97,11 @@ final class ProvisionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    refuseUnusableOptions();
     try {
+      refuseUnusableOptions();
       return provision();
+    } catch (ParameterException e) {
+      throw e;
     } catch (RuntimeException e) {
       // a failure that is not a LauncherException is a bug; told in one line all the same, and with 2: the batch
       // could not be started or followed (1 would say that tenants failed)

@@ -144,6 +144,20 @@ class ProvisionCommandTest {
         + "1 unchanged; owners: 1 invited, 1 already invited, 0 already members"), printed);
   }
 
+  /** A targets file it cannot read means the batch cannot start (2), as a refused batch does, not a crash (1). */
+  @Test
+  void anUnreadableTargetsFileIsABatchThatCouldNotStart(@TempDir Path dir) {
+    var missing = dir.resolve("no-such-tenants.txt");
+    gateway = new StandInGateway();
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "tpl", "--targets-file", missing.toString());
+
+    assertEquals(2, exit);
+    var printed = err.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("orgplane: cannot read " + missing), printed);
+  }
+
   @Test
   void theCopysOptionsGoWithTheBatch() {
     var sent = new AtomicReference<JsonObject>();
