@@ -30,7 +30,7 @@ class OpenApiRoutesTest {
   }
 
   /**
-   * Every GET of the engine says which query parameters it reads, and the document lists exactly those, so a client
+   * Every route of the engine says which query parameters it reads, and the document lists exactly those, so a client
    * working from the document sends nothing a route refuses, and a route reads nothing undocumented.
    */
   @Test

@@ -3,6 +3,7 @@ package dev.orgplane.org.event;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
@@ -53,8 +54,8 @@ public final class ManualDeliveryRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/v1/organizations/:org/hooks/:id/pings").handler(this::ping);
-    router.post("/v1/organizations/:org/hooks/:id/deliveries/:did/redeliver").handler(this::redeliver);
+    QueryParameters.NONE.on(router.post("/v1/organizations/:org/hooks/:id/pings")).handler(this::ping);
+    QueryParameters.NONE.on(router.post("/v1/organizations/:org/hooks/:id/deliveries/:did/redeliver")).handler(this::redeliver);
   }
 
   private void ping(RoutingContext ctx) {

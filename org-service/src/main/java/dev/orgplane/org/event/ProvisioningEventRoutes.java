@@ -2,6 +2,7 @@ package dev.orgplane.org.event;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -30,7 +31,7 @@ public final class ProvisioningEventRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/v1/organizations/:org/provisioning-events").handler(this::raise);
+    QueryParameters.NONE.on(router.post("/v1/organizations/:org/provisioning-events")).handler(this::raise);
   }
 
   private void raise(RoutingContext ctx) {

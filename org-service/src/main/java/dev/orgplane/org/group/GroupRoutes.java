@@ -43,17 +43,17 @@ public final class GroupRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/v1/organization-groups").handler(this::create);
+    QueryParameters.NONE.on(router.post("/v1/organization-groups")).handler(this::create);
     QueryParameters.PAGING.on(router.get("/v1/organization-groups")).handler(this::list);
     QueryParameters.NONE.on(router.get("/v1/organization-groups/:gid")).handler(this::get);
-    router.patch("/v1/organization-groups/:gid").handler(this::rename);
-    router.delete("/v1/organization-groups/:gid").handler(this::delete);
+    QueryParameters.NONE.on(router.patch("/v1/organization-groups/:gid")).handler(this::rename);
+    QueryParameters.NONE.on(router.delete("/v1/organization-groups/:gid")).handler(this::delete);
     QueryParameters.PAGING.on(router.get("/v1/organization-groups/:gid/admins")).handler(this::admins);
-    router.post("/v1/organization-groups/:gid/create-key").handler(this::rotateKey);
+    QueryParameters.NONE.on(router.post("/v1/organization-groups/:gid/create-key")).handler(this::rotateKey);
     QueryParameters.PAGING.on(router.get("/v1/organization-groups/:gid/organizations")).handler(this::organizations);
-    router.put("/v1/organization-groups/:gid/admins/:uid").handler(this::grantAdmin);
-    router.delete("/v1/organization-groups/:gid/admins/:uid").handler(this::revokeAdmin);
-    router.post("/v1/organization-groups/:gid/organizations/:org/token").handler(this::scopedToken);
+    QueryParameters.NONE.on(router.put("/v1/organization-groups/:gid/admins/:uid")).handler(this::grantAdmin);
+    QueryParameters.NONE.on(router.delete("/v1/organization-groups/:gid/admins/:uid")).handler(this::revokeAdmin);
+    QueryParameters.NONE.on(router.post("/v1/organization-groups/:gid/organizations/:org/token")).handler(this::scopedToken);
   }
 
   private void create(RoutingContext ctx) {

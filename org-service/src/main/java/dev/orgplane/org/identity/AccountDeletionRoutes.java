@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
@@ -42,8 +43,8 @@ public final class AccountDeletionRoutes {
 
   /** Before any other {@code /v1/users/:uid} route, so that {@code me} is not taken for an id. */
   public void mount(Router router) {
-    router.delete("/v1/users/me").handler(this::deleteOwn);
-    router.delete("/v1/users/:uid").handler(this::deleteOther);
+    QueryParameters.NONE.on(router.delete("/v1/users/me")).handler(this::deleteOwn);
+    QueryParameters.NONE.on(router.delete("/v1/users/:uid")).handler(this::deleteOther);
   }
 
   private void deleteOwn(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.TokenRevocations;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.core.Future;
@@ -36,8 +37,8 @@ public final class AccountSecurityRoutes {
   }
 
   public void mount(Router router) {
-    router.put("/v1/users/me/password").handler(this::changePassword);
-    router.delete("/v1/users/me/sessions").handler(this::endSessions);
+    QueryParameters.NONE.on(router.put("/v1/users/me/password")).handler(this::changePassword);
+    QueryParameters.NONE.on(router.delete("/v1/users/me/sessions")).handler(this::endSessions);
   }
 
   /** A password changed: where the sessions before it end, and the new session's refresh token (if it has one). */

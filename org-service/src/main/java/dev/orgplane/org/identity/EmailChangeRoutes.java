@@ -2,6 +2,7 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.mail.MailOutbox;
@@ -39,11 +40,11 @@ public final class EmailChangeRoutes {
 
   /** The confirmation needs no bearer token (it comes from the mail); asking for the change does. */
   public void mountOpen(Router router) {
-    router.post("/v1/auth/email-changes/confirm").handler(this::confirm);
+    QueryParameters.NONE.on(router.post("/v1/auth/email-changes/confirm")).handler(this::confirm);
   }
 
   public void mount(Router router) {
-    router.put("/v1/users/me/email").handler(this::request);
+    QueryParameters.NONE.on(router.put("/v1/users/me/email")).handler(this::request);
   }
 
   private void request(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -38,11 +39,11 @@ public final class EmailVerificationRoutes {
 
   /** The confirmation needs no bearer token (it comes from the mail); asking for a mail does. */
   public void mountOpen(Router router) {
-    router.post("/v1/auth/email-verifications/confirm").handler(this::confirm);
+    QueryParameters.NONE.on(router.post("/v1/auth/email-verifications/confirm")).handler(this::confirm);
   }
 
   public void mount(Router router) {
-    router.post("/v1/users/me/email-verifications").handler(this::request);
+    QueryParameters.NONE.on(router.post("/v1/users/me/email-verifications")).handler(this::request);
   }
 
   /** Queues the mail with a new token for {@code user}'s address in {@code tx}; nothing past the hour's limit. */

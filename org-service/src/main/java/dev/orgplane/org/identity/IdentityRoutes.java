@@ -3,6 +3,7 @@ package dev.orgplane.org.identity;
 import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.OAuthErrors;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.serviceuser.ClientCredentials;
@@ -55,7 +56,7 @@ public final class IdentityRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/v1/auth/register").handler(this::register);
+    QueryParameters.NONE.on(router.post("/v1/auth/register")).handler(this::register);
     router.post("/v1/auth/token").handler(this::token);
     router.post("/v1/auth/revoke").handler(this::revoke);
     router.get("/.well-known/jwks.json").handler(this::jwks);

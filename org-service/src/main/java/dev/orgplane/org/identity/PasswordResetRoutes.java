@@ -2,6 +2,7 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.mail.MailOutbox;
 import dev.orgplane.org.user.UserRepository;
@@ -39,8 +40,8 @@ public final class PasswordResetRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/v1/auth/password-resets").handler(this::request);
-    router.post("/v1/auth/password-resets/confirm").handler(this::confirm);
+    QueryParameters.NONE.on(router.post("/v1/auth/password-resets")).handler(this::request);
+    QueryParameters.NONE.on(router.post("/v1/auth/password-resets/confirm")).handler(this::confirm);
   }
 
   private void request(RoutingContext ctx) {

@@ -50,12 +50,12 @@ public final class InvitationRoutes {
 
   public void mount(Router router) {
     QueryParameters.PAGING.on(router.get("/v1/organizations/:org/invitations")).handler(this::list);
-    router.post("/v1/organizations/:org/invitations").handler(this::invite);
+    QueryParameters.NONE.on(router.post("/v1/organizations/:org/invitations")).handler(this::invite);
     QueryParameters.NONE.on(router.get("/v1/organizations/:org/invitations/:iid")).handler(this::get);
-    router.delete("/v1/organizations/:org/invitations/:iid").handler(this::delete);
+    QueryParameters.NONE.on(router.delete("/v1/organizations/:org/invitations/:iid")).handler(this::delete);
     QueryParameters.PAGING.on(router.get("/v1/users/me/invitations")).handler(this::mine);
-    router.post("/v1/invitations/:iid/accept").handler(this::accept);
-    router.post("/v1/invitations/:iid/decline").handler(this::decline);
+    QueryParameters.NONE.on(router.post("/v1/invitations/:iid/accept")).handler(this::accept);
+    QueryParameters.NONE.on(router.post("/v1/invitations/:iid/decline")).handler(this::decline);
   }
 
   private void list(RoutingContext ctx) {

@@ -42,11 +42,11 @@ public final class MembershipRoutes {
   }
 
   public void mount(Router router) {
-    router.postWithRegex("/v1/organizations/(?<org>[^/]+)/users:batch").handler(this::importBatch);
+    QueryParameters.NONE.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/users:batch")).handler(this::importBatch);
     QueryParameters.PAGING.on(router.get("/v1/organizations/:org/users")).handler(this::list);
-    router.post("/v1/organizations/:org/users").handler(this::add);
-    router.put("/v1/organizations/:org/users/:uid/roles").handler(this::setRoles);
-    router.delete("/v1/organizations/:org/users/:uid").handler(this::remove);
+    QueryParameters.NONE.on(router.post("/v1/organizations/:org/users")).handler(this::add);
+    QueryParameters.NONE.on(router.put("/v1/organizations/:org/users/:uid/roles")).handler(this::setRoles);
+    QueryParameters.NONE.on(router.delete("/v1/organizations/:org/users/:uid")).handler(this::remove);
   }
 
   private void list(RoutingContext ctx) {

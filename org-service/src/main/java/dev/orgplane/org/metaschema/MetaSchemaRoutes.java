@@ -26,7 +26,7 @@ public final class MetaSchemaRoutes {
 
   public void mount(Router router) {
     QueryParameters.NONE.on(router.get("/v1/meta-schemas/:name")).handler(this::get);
-    router.put("/v1/meta-schemas/:name").handler(this::put);
+    QueryParameters.NONE.on(router.put("/v1/meta-schemas/:name")).handler(this::put);
   }
 
   private void get(RoutingContext ctx) {

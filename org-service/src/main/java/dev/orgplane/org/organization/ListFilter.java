@@ -58,15 +58,10 @@ record ListFilter(String query, String state, UUID groupId, UUID template, JsonO
       if (!name.startsWith(prefix)) {
         continue;
       }
-      var values = query.getAll(name);
       if (name.length() == prefix.length()) {
         throw invalid("A filter of this family names its key: " + prefix + "<key>=<value>.");
       }
-      if (values.size() > 1) {
-        // a key holds one string: two values would match nothing, and silently so
-        throw invalid(name + " is given more than once.");
-      }
-      wanted = (wanted == null ? new JsonObject() : wanted).put(name.substring(prefix.length()), values.get(0));
+      wanted = (wanted == null ? new JsonObject() : wanted).put(name.substring(prefix.length()), query.get(name));
     }
     return wanted;
   }

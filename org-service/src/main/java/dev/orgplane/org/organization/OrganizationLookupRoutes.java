@@ -1,6 +1,7 @@
 package dev.orgplane.org.organization;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
@@ -36,7 +37,7 @@ public final class OrganizationLookupRoutes {
   }
 
   public void mount(Router router) {
-    router.postWithRegex("/v1/organizations:lookup").handler(this::lookup);
+    QueryParameters.NONE.on(router.postWithRegex("/v1/organizations:lookup")).handler(this::lookup);
   }
 
   private void lookup(RoutingContext ctx) {

@@ -44,11 +44,11 @@ public final class OrganizationRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/v1/organizations").handler(this::create);
+    QueryParameters.NONE.on(router.post("/v1/organizations")).handler(this::create);
     ListFilter.PARAMETERS.on(router.get("/v1/organizations")).handler(this::list);
     QueryParameters.NONE.on(router.get("/v1/organizations/:org")).handler(this::get);
-    router.patch("/v1/organizations/:org").handler(this::update);
-    router.delete("/v1/organizations/:org").handler(this::delete);
+    QueryParameters.NONE.on(router.patch("/v1/organizations/:org")).handler(this::update);
+    QueryParameters.NONE.on(router.delete("/v1/organizations/:org")).handler(this::delete);
     new OrganizationStateRoutes(pool).mount(router);
   }
 

@@ -2,6 +2,7 @@ package dev.orgplane.org.organization;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
@@ -34,8 +35,8 @@ final class OrganizationStateRoutes {
   }
 
   void mount(Router router) {
-    router.post("/v1/organizations/:org/disable").handler(this::disable);
-    router.post("/v1/organizations/:org/enable").handler(this::enable);
+    QueryParameters.NONE.on(router.post("/v1/organizations/:org/disable")).handler(this::disable);
+    QueryParameters.NONE.on(router.post("/v1/organizations/:org/enable")).handler(this::enable);
   }
 
   private void disable(RoutingContext ctx) {

@@ -47,13 +47,13 @@ public final class CustomRoleRoutes {
   }
 
   public void mount(Router router) {
-    router.postWithRegex("/v1/organizations/(?<org>[^/]+)/roles:batch").handler(this::importBatch);
+    QueryParameters.NONE.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/roles:batch")).handler(this::importBatch);
     QueryParameters.PAGING.on(router.get("/v1/organizations/:org/roles")).handler(this::list);
-    router.post("/v1/organizations/:org/roles").handler(this::create);
+    QueryParameters.NONE.on(router.post("/v1/organizations/:org/roles")).handler(this::create);
     QueryParameters.NONE.on(router.get("/v1/organizations/:org/roles/:rid")).handler(this::get);
-    router.put("/v1/organizations/:org/roles/:rid").handler(this::put);
-    router.patch("/v1/organizations/:org/roles/:rid").handler(this::update);
-    router.delete("/v1/organizations/:org/roles/:rid").handler(this::delete);
+    QueryParameters.NONE.on(router.put("/v1/organizations/:org/roles/:rid")).handler(this::put);
+    QueryParameters.NONE.on(router.patch("/v1/organizations/:org/roles/:rid")).handler(this::update);
+    QueryParameters.NONE.on(router.delete("/v1/organizations/:org/roles/:rid")).handler(this::delete);
   }
 
   /** What a create or update body says; absent fields are null. */

@@ -42,11 +42,11 @@ public final class ServiceUserRoutes {
   public void mount(Router router) {
     var base = "/v1/organizations/:org/service-users";
     QueryParameters.PAGING.on(router.get(base)).handler(this::list);
-    router.post(base).handler(this::create);
+    QueryParameters.NONE.on(router.post(base)).handler(this::create);
     QueryParameters.NONE.on(router.get(base + "/:sid")).handler(this::get);
-    router.delete(base + "/:sid").handler(this::delete);
-    router.post(base + "/:sid/credentials").handler(this::newCredential);
-    router.delete(base + "/:sid/credentials/:cid").handler(this::revoke);
+    QueryParameters.NONE.on(router.delete(base + "/:sid")).handler(this::delete);
+    QueryParameters.NONE.on(router.post(base + "/:sid/credentials")).handler(this::newCredential);
+    QueryParameters.NONE.on(router.delete(base + "/:sid/credentials/:cid")).handler(this::revoke);
   }
 
   private void list(RoutingContext ctx) {

@@ -52,19 +52,19 @@ public final class SetupRoutes {
   }
 
   public void mount(Router router) {
-    router.postWithRegex("/v1/organizations/(?<org>[^/]+)/objects:lookup").handler(this::lookup);
+    QueryParameters.NONE.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/objects:lookup")).handler(this::lookup);
     for (var kind : SetupKind.ALL) {
       var base = "/v1/organizations/:org/" + kind.path();
-      router.postWithRegex("/v1/organizations/(?<org>[^/]+)/" + kind.path() + ":batch").handler(ctx -> batch(ctx, kind));
+      QueryParameters.NONE.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/" + kind.path() + ":batch")).handler(ctx -> batch(ctx, kind));
       var copy = new SetupCopy(kind);
       QueryParameters.PAGING.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/" + kind.path() + ":copy"))
           .handler(ctx -> copy(ctx, copy));
       QueryParameters.PAGING.on(router.get(base)).handler(ctx -> list(ctx, kind));
-      router.post(base).handler(ctx -> create(ctx, kind));
+      QueryParameters.NONE.on(router.post(base)).handler(ctx -> create(ctx, kind));
       QueryParameters.NONE.on(router.get(base + "/:id")).handler(ctx -> get(ctx, kind));
-      router.put(base + "/:id").handler(ctx -> put(ctx, kind));
-      router.patch(base + "/:id").handler(ctx -> patch(ctx, kind));
-      router.delete(base + "/:id").handler(ctx -> delete(ctx, kind));
+      QueryParameters.NONE.on(router.put(base + "/:id")).handler(ctx -> put(ctx, kind));
+      QueryParameters.NONE.on(router.patch(base + "/:id")).handler(ctx -> patch(ctx, kind));
+      QueryParameters.NONE.on(router.delete(base + "/:id")).handler(ctx -> delete(ctx, kind));
     }
   }
 

@@ -45,17 +45,17 @@ public final class TeamRoutes {
 
   public void mount(Router router) {
     var base = "/v1/organizations/:org/groups";
-    router.postWithRegex("/v1/organizations/(?<org>[^/]+)/groups:batch").handler(this::importBatch);
+    QueryParameters.NONE.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/groups:batch")).handler(this::importBatch);
     QueryParameters.list("include").on(router.get(base)).handler(this::list);
-    router.post(base).handler(this::create);
+    QueryParameters.NONE.on(router.post(base)).handler(this::create);
     QueryParameters.NONE.on(router.get(base + "/:gid")).handler(this::get);
-    router.put(base + "/:gid").handler(this::put);
-    router.patch(base + "/:gid").handler(this::update);
-    router.delete(base + "/:gid").handler(this::delete);
+    QueryParameters.NONE.on(router.put(base + "/:gid")).handler(this::put);
+    QueryParameters.NONE.on(router.patch(base + "/:gid")).handler(this::update);
+    QueryParameters.NONE.on(router.delete(base + "/:gid")).handler(this::delete);
     QueryParameters.PAGING.on(router.get(base + "/:gid/users")).handler(this::members);
-    router.post(base + "/:gid/users").handler(this::addMembers);
+    QueryParameters.NONE.on(router.post(base + "/:gid/users")).handler(this::addMembers);
     QueryParameters.NONE.on(router.get(base + "/:gid/users/:uid")).handler(this::member);
-    router.delete(base + "/:gid/users/:uid").handler(this::removeMember);
+    QueryParameters.NONE.on(router.delete(base + "/:gid/users/:uid")).handler(this::removeMember);
   }
 
   /** {@code ?include=userIds} adds each team's member ids (for copies, which need them). */

@@ -37,9 +37,9 @@ public final class UserRoutes {
 
   public void mount(Router router) {
     QueryParameters.NONE.on(router.get("/v1/users/me")).handler(this::me);
-    router.patch("/v1/users/me").handler(this::rename);
+    QueryParameters.NONE.on(router.patch("/v1/users/me")).handler(this::rename);
     QueryParameters.PAGING.on(router.get("/v1/users/me/organizations")).handler(this::organizations);
-    router.post("/v1/users").handler(this::create);
+    QueryParameters.NONE.on(router.post("/v1/users")).handler(this::create);
     QueryParameters.named("email").on(router.get("/v1/users")).handler(this::findByEmail);
     QueryParameters.NONE.on(router.get("/v1/users/:uid")).handler(this::read);
   }

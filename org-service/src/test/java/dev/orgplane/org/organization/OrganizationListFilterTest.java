@@ -140,7 +140,7 @@ class OrganizationListFilterTest {
     assertProblem(org.get("/v1/organizations?label.=prod", owner.token()), 400, "invalid_filter");
     assertProblem(org.get("/v1/organizations?metadata.labels=x&label.env=prod", owner.token()), 400, "invalid_filter");
     assertProblem(org.get("/v1/organizations?metadata.tier=gold&metadata.tier=silver", owner.token()), 400,
-        "invalid_filter");
+        "repeated_parameter");
   }
 
   @Test

@@ -65,13 +65,13 @@ public final class BatchRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/v1/provisioning/batches").handler(this::create);
+    QueryParameters.NONE.on(router.post("/v1/provisioning/batches")).handler(this::create);
     BATCH_FILTERS.on(router.get("/v1/provisioning/batches")).handler(this::list);
     QueryParameters.NONE.on(router.get("/v1/provisioning/batches/:bid")).handler(this::get);
     JOB_FILTERS.on(router.get("/v1/provisioning/batches/:bid/jobs")).handler(this::jobs);
     QueryParameters.NONE.on(router.get("/v1/provisioning/batches/:bid/events")).handler(this::events);
-    router.post("/v1/provisioning/batches/:bid/retry").handler(this::retry);
-    router.post("/v1/provisioning/batches/:bid/cancel").handler(this::cancel);
+    QueryParameters.NONE.on(router.post("/v1/provisioning/batches/:bid/retry")).handler(this::retry);
+    QueryParameters.NONE.on(router.post("/v1/provisioning/batches/:bid/cancel")).handler(this::cancel);
   }
 
   private void create(RoutingContext ctx) {

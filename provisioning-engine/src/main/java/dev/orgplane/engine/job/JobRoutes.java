@@ -50,12 +50,12 @@ public final class JobRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/v1/provisioning/jobs").handler(this::create);
+    QueryParameters.NONE.on(router.post("/v1/provisioning/jobs")).handler(this::create);
     FILTERS.on(router.get("/v1/provisioning/jobs")).handler(this::list);
     QueryParameters.NONE.on(router.get("/v1/provisioning/jobs/:jid")).handler(this::get);
     QueryParameters.NONE.on(router.get("/v1/provisioning/jobs/:jid/events")).handler(this::events);
-    router.post("/v1/provisioning/jobs/:jid/cancel").handler(this::cancel);
-    router.post("/v1/provisioning/jobs/:jid/retry").handler(this::retry);
+    QueryParameters.NONE.on(router.post("/v1/provisioning/jobs/:jid/cancel")).handler(this::cancel);
+    QueryParameters.NONE.on(router.post("/v1/provisioning/jobs/:jid/retry")).handler(this::retry);
   }
 
   private void create(RoutingContext ctx) {

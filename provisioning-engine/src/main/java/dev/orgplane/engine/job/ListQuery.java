@@ -37,11 +37,6 @@ public record ListQuery(PageRequest page, boolean newestFirst, UUID after, Strin
   /** Reads the query string of a list whose route declared its {@link #parameters}. */
   public static ListQuery of(RoutingContext ctx) {
     var params = ctx.queryParams();
-    for (var name : params.names()) {
-      if (params.getAll(name).size() > 1) {
-        throw ApiException.badRequest("repeated_parameter", name + " is given more than once.");
-      }
-    }
     var page = PageRequest.of(ctx);
     var newestFirst = newestFirst(params.get("order"));
     return new ListQuery(page, newestFirst, after(page, newestFirst), status(params.get(STATUS)),

@@ -10,7 +10,9 @@ import java.util.stream.Stream;
  * The query parameters a route reads: names, and families of names by prefix (such as {@code metadata.<key>}).
  * Any other is refused with 400 {@code unknown_parameter}, each named, as unknown body fields are: a mistyped
  * filter that was ignored would answer every row as if it had matched, and a {@code ?fields=} ignored by a GET of
- * one object would answer fields the caller thought they had left out.
+ * one object would answer fields the caller thought they had left out. Every route of the API reads each of its
+ * parameters once, so a repeated one is refused too (400 {@code repeated_parameter}): a route that read the first
+ * of {@code ?status=failed&status=done} would answer as if the second had not been sent.
  *
  * <p>A route declares them where it is registered, {@code QueryParameters.PAGING.on(router.get(path))}, so that the
  * check runs before its handler and a test can read, from the router alone, what each route takes.
@@ -59,11 +61,12 @@ public record QueryParameters(Set<String> names, Set<String> prefixes) {
     return route.getMetadata(METADATA);
   }
 
-  /** Refuses a query with a parameter this route does not read. */
+  /** Refuses a query with a parameter this route does not read, or with one of them more than once. */
   public void check(MultiMap query) {
     var unknown = new TreeSet<String>();
     query.names().stream().filter(name -> !declares(name)).forEach(unknown::add);
     if (unknown.isEmpty()) {
+      refuseRepeated(query);
       return;
     }
     var known = new TreeSet<>(names);
@@ -72,6 +75,16 @@ public record QueryParameters(Set<String> names, Set<String> prefixes) {
         + String.join(", ", unknown) + "; this endpoint reads " + (known.isEmpty() ? "none" : String.join(", ", known))
         + ".",
         unknown.stream().map(name -> new ApiException.FieldError(name, "unknown parameter")).toList());
+  }
+
+  private static void refuseRepeated(MultiMap query) {
+    var repeated = new TreeSet<String>();
+    query.names().stream().filter(name -> query.getAll(name).size() > 1).forEach(repeated::add);
+    if (!repeated.isEmpty()) {
+      throw new ApiException(400, "repeated_parameter", String.join(", ", repeated)
+          + (repeated.size() == 1 ? " is" : " are") + " given more than once; give each parameter once.",
+          repeated.stream().map(name -> new ApiException.FieldError(name, "given more than once")).toList());
+    }
   }
 
   private boolean declares(String name) {

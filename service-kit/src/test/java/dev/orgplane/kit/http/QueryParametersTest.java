@@ -41,6 +41,17 @@ class QueryParametersTest {
   }
 
   @Test
+  void aParameterGivenTwiceIsRefusedByNameAfterTheUnknownOnes() {
+    var repeated = assertThrows(ApiException.class, () -> ORGANIZATIONS.check(query("state", "enabled", "q", "x",
+        "state", "disabled", "metadata.tier", "gold", "metadata.tier", "silver")));
+    assertEquals("repeated_parameter", repeated.code());
+    assertEquals(List.of("metadata.tier", "state"),
+        repeated.errors().stream().map(ApiException.FieldError::field).toList());
+    var unknownFirst = assertThrows(ApiException.class, () -> ORGANIZATIONS.check(query("stat", "a", "stat", "b")));
+    assertEquals("unknown_parameter", unknownFirst.code());
+  }
+
+  @Test
   void aPrefixIsNoNameOfItsOwnWithoutTheDot() {
     var error = assertThrows(ApiException.class, () -> ORGANIZATIONS.check(query("metadata", "x")));
     assertEquals("metadata", error.errors().get(0).field());

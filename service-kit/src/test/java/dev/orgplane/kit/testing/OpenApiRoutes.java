@@ -153,8 +153,7 @@ public final class OpenApiRoutes {
         .getJsonObject(method.name().toLowerCase(Locale.ROOT), new JsonObject());
     var documented = queryParameters(method.name() + " " + path);
     if (declared == null) {
-      return method == HttpMethod.GET ? "declares no query parameters"
-          : documented.isEmpty() ? null : "reads " + documented + " without declaring them";
+      return "declares no query parameters";
     }
     var problems = new ArrayList<String>();
     var undocumented = new TreeSet<>(declared.names());
@@ -171,8 +170,10 @@ public final class OpenApiRoutes {
     declared.prefixes().stream().sorted().filter(prefix -> !description.contains(prefix + "<key>"))
         .forEach(prefix -> problems.add("the description does not mention " + prefix + "<key>"));
     var refusal = operation.getJsonObject("responses", new JsonObject()).getJsonObject("400", new JsonObject());
-    if (!refusal.getString("description", "").contains("`unknown_parameter`")) {
-      problems.add("its 400 does not name `unknown_parameter`");
+    for (var code : List.of("`unknown_parameter`", "`repeated_parameter`")) {
+      if (!refusal.getString("description", "").contains(code)) {
+        problems.add("its 400 does not name " + code);
+      }
     }
     return problems.isEmpty() ? null : String.join("; ", problems);
   }
