@@ -67,6 +67,11 @@ final class SetupInput {
     return row;
   }
 
+  /** Whether {@code item} (API-named, as sent) sets the kind's event list. */
+  static boolean setsEvents(SetupKind kind, JsonObject item) {
+    return kind.fields().stream().anyMatch(f -> f.type() == SetupField.Type.EVENTS && item.containsKey(f.json()));
+  }
+
   /**
    * The rows (column-named, as read) of a kind with an event list that subscribe to no event, as errors at
    * {@code path.apply(i) + field}: such a hook is well-formed but never called, and a missing list defaults to empty.

@@ -114,7 +114,7 @@ public final class SetupRoutes {
   }
 
   private void create(RoutingContext ctx, SetupKind kind) {
-    var row = validated(kind, TimeOrderedIds.next(), body(ctx), null);
+    var row = validated(kind, TimeOrderedIds.next(), body(ctx));
     insert(ctx, kind, row)
         .onSuccess(written -> Replies.created(ctx, ctx.request().path() + "/" + written.getString("id"), written))
         .onFailure(ctx::fail);
@@ -126,7 +126,7 @@ public final class SetupRoutes {
    */
   private void put(RoutingContext ctx, SetupKind kind) {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
-    var row = validated(kind, id, body(ctx), null);
+    var row = validated(kind, id, body(ctx));
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row), Existing.UPDATE)
@@ -152,7 +152,7 @@ public final class SetupRoutes {
                 .map(found -> found.orElseThrow(() -> notFound(kind)))
                 .map(current -> {
                   EntityTags.requireMatch(ctx, current, "The " + kind.noun());
-                  return validated(kind, id, changes, current);
+                  return patched(kind, id, changes, current);
                 })
                 .compose(row -> SetupRepository.upsert(tx, kind, access.orgId(), List.of(row))
                     .compose(rows -> consistent(tx, kind, access.orgId(), List.of(row), false).map(rows)))
@@ -281,10 +281,23 @@ public final class SetupRoutes {
         .recover(failure -> translate(failure, kind, ""));
   }
 
-  /** One object read from a request (create, replace, patch): 400 if malformed, 422 if a hook hears nothing. */
-  private JsonObject validated(SetupKind kind, UUID id, JsonObject body, JsonObject current) {
-    var row = wellFormed(kind, id, body, current);
+  /** One whole object read from a request (create, replace): 400 if malformed, 422 if a hook hears nothing. */
+  private JsonObject validated(SetupKind kind, UUID id, JsonObject body) {
+    var row = wellFormed(kind, id, body, null);
     requireEvents(kind, List.of(row), i -> "");
+    return row;
+  }
+
+  /**
+   * A patch applied to the stored object. The event rule is checked only when the patch sets the events: a hook
+   * stored without any before the rule stays editable (its URL, say) without choosing them first, and a patch that
+   * leaves the events alone cannot make them worse.
+   */
+  private JsonObject patched(SetupKind kind, UUID id, JsonObject changes, JsonObject current) {
+    var row = wellFormed(kind, id, changes, current);
+    if (SetupInput.setsEvents(kind, changes)) {
+      requireEvents(kind, List.of(row), i -> "");
+    }
     return row;
   }
 

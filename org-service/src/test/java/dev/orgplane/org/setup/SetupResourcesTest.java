@@ -4,6 +4,7 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.Future;
@@ -289,6 +290,31 @@ class SetupResourcesTest extends OrgServiceTest {
         .getJsonArray("events").getList());
     assertEquals(1, org.get(t.path("/hooks"), token).bodyAsJsonObject().getJsonArray("items").size(),
         "nothing refused was written");
+  }
+
+  /**
+   * A hook stored without events before they were required stays editable: a patch that leaves the events alone is
+   * not refused for them, one that sets them must name one.
+   */
+  @Test
+  void aHookStoredWithoutEventsIsPatchedWithoutChoosingThem() {
+    var t = tenant();
+    var token = t.owner().token();
+    var legacy = create(t, "hooks", hook("legacy", new JsonArray(), new JsonArray()));
+    PgFixture.execute(org.db(), "UPDATE org.hooks SET events = '{}' WHERE id = '" + legacy + "'");
+
+    var moved = org.send(HttpMethod.PATCH, t.path("/hooks/" + legacy), token,
+        new JsonObject().put("url", "https://hooks.example.com/moved").put("active", false));
+    assertEquals(200, moved.statusCode(), moved.bodyAsString());
+    assertEquals("https://hooks.example.com/moved", moved.bodyAsJsonObject().getString("url"));
+    assertEquals(List.of(), moved.bodyAsJsonObject().getJsonArray("events").getList(), "its events are as they were");
+
+    assertNoEvents(org.send(HttpMethod.PATCH, t.path("/hooks/" + legacy), token,
+        new JsonObject().put("name", "still-silent").put("events", new JsonArray())), "events");
+    var heard = org.send(HttpMethod.PATCH, t.path("/hooks/" + legacy), token,
+        new JsonObject().put("events", new JsonArray().add("member.added")));
+    assertEquals(200, heard.statusCode(), heard.bodyAsString());
+    assertEquals("legacy", heard.bodyAsJsonObject().getString("name"), "the refused patch wrote nothing");
   }
 
   private static void assertNoEvents(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> response,
