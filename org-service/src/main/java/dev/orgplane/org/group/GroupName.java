@@ -9,7 +9,7 @@ import io.vertx.pgclient.PgException;
  * The name of an organization group: trimmed, 1 to {@value #MAX_LENGTH} characters, and unique regardless of case,
  * which the database enforces (a check before the write would let two requests at once both pass it).
  */
-final class GroupName {
+public final class GroupName {
 
   static final int MAX_LENGTH = 256;
   private static final String FIELD = "name";
@@ -38,10 +38,15 @@ final class GroupName {
     return name;
   }
 
+  /** Whether {@code failure} is a write the unique index refused: another group has the name. */
+  public static boolean isTaken(Throwable failure) {
+    return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && TAKEN_CONSTRAINT.equals(pg.getConstraint());
+  }
+
   /** 409 {@code organization_group_name_taken} for a write refused by the unique index; any other failure as it is. */
   static <T> Future<T> taken(Throwable failure) {
-    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
+    if (isTaken(failure)) {
       return Future.failedFuture(ApiException.conflict("organization_group_name_taken",
           "Another organization group has that name (names are compared regardless of case)."));
     }

@@ -42,20 +42,24 @@ final class OrganizationRepository {
 
   /**
    * An organization's own group is named after it, unless a group has that name already (group names are unique
-   * regardless of case: a platform admin's group, or the group of an organization since renamed): then its id follows
-   * the name, as V27 named the groups that shared one.
+   * regardless of case: a platform admin's group, say): then its id follows the name, as V27 named the groups that
+   * shared one. Written as "the name, or on conflict the name with the id", not as a check before the insert: a group
+   * of that name made while the statement runs (not yet visible to its check) would fail the founding; ON CONFLICT
+   * waits for that group's transaction and takes the other name if it commits.
    */
-  private static final String GROUP_NAME = "CASE WHEN EXISTS (SELECT 1 FROM org.organization_groups g "
-      + "WHERE lower(g.name) = lower($2::text)) THEN $2::text || '-' || $10::uuid::text ELSE $2::text END";
+  private static final String OWN_GROUP = "named_group AS (INSERT INTO org.organization_groups (id, name, "
+      + "made_for_organization) SELECT $10, $2, true FROM allowed WHERE $10::uuid IS NOT NULL "
+      + "ON CONFLICT ((lower(name))) DO NOTHING RETURNING id), "
+      + "numbered_group AS (INSERT INTO org.organization_groups (id, name, made_for_organization) "
+      + "SELECT $10, $2::text || '-' || $10::uuid::text, true FROM allowed "
+      + "WHERE $10::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM named_group)), ";
 
   private static final String CREATE = createSql("SELECT 1");
   private static final String CREATE_BY_CALLER = createSql("SELECT 1 FROM org.users WHERE id = $12 AND NOT provisioner");
 
   private static String createSql(String allowed) {
     return "WITH allowed AS (" + allowed + "), "
-        + "new_group AS (INSERT INTO org.organization_groups (id, name, made_for_organization) SELECT $10, "
-        + GROUP_NAME + ", true FROM allowed "
-        + "WHERE $10::uuid IS NOT NULL), "
+        + OWN_GROUP
         + "created AS (INSERT INTO org.organizations (id, name, title, description, avatar, email, website, metadata, "
         + "group_id, provisioned_from) SELECT $1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, $10), $11 FROM allowed "
         + "RETURNING *), "
@@ -79,6 +83,42 @@ final class OrganizationRepository {
             f.metadata() != null ? f.metadata() : current.metadata()}))
         .map(rows -> rows.iterator().next());
   }
+
+  /** The organization's own group as it was renamed with the organization. */
+  record OwnGroupRename(UUID groupId, String before, String after) {
+  }
+
+  /**
+   * Renames the organization's own group after its new {@code name}: the group made for an organization (V25's
+   * {@code made_for_organization}) that holds no other organization and still has the name founding gave it, the
+   * organization's {@code before} name, with the group's id appended or not. A group an admin has named otherwise,
+   * or that other organizations share, keeps its name. As at founding, the group's id follows the name when another
+   * group has it. A group of that name made while this runs, which the check cannot see yet, fails the statement
+   * ({@link dev.orgplane.org.group.GroupName#isTaken}): the caller runs its transaction again, and the check then sees that group.
+   */
+  static Future<Optional<OwnGroupRename>> renameOwnGroup(SqlClient tx, Organization before, String name) {
+    return tx.preparedQuery(RENAME_OWN_GROUP).execute(Tuple.of(before.groupId(), before.id(), before.name(), name))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          var row = rows.iterator().next();
+          return Optional.of(new OwnGroupRename(before.groupId(), row.getString("before"), row.getString("after")));
+        });
+  }
+
+  /**
+   * $1 the group, $2 the organization, $3 its name before, $4 after. The group's row is locked first, so that its
+   * name as the condition reads it is the one a rename by its admin at the same moment left.
+   */
+  private static final String RENAME_OWN_GROUP = "WITH old AS (SELECT id, name FROM org.organization_groups "
+      + "WHERE id = $1 FOR UPDATE) "
+      + "UPDATE org.organization_groups g SET name = CASE WHEN EXISTS (SELECT 1 FROM org.organization_groups t "
+      + "WHERE lower(t.name) = lower($4::text) AND t.id <> g.id) THEN $4::text || '-' || g.id::text ELSE $4 END "
+      + "FROM old WHERE g.id = old.id AND g.made_for_organization "
+      + "AND old.name IN ($3::text, $3::text || '-' || g.id::text) "
+      + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> $2) "
+      + "RETURNING old.name AS before, g.name AS after";
 
   /**
    * Deletes the organization; memberships and custom roles go with it (ON DELETE CASCADE), and so does the group made

@@ -13,6 +13,7 @@ import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.Caller;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.group.GroupAccess;
+import dev.orgplane.org.group.GroupName;
 import dev.orgplane.org.metaschema.MetaSchemas;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.user.UserRepository;
@@ -168,17 +169,43 @@ public final class OrganizationRoutes {
     var body = RequestBody.of(ctx, OrganizationFields.PROFILE);
     var fields = OrganizationFields.read(body, false);
     body.validate();
-    validMetadata(fields).compose(valid -> pool.withTransaction(tx -> AccessPolicy.require(tx, principal,
-                ctx.pathParam("org"), PermissionCatalog.ORG_UPDATE, true)
-            .compose(access -> {
-              requireMatch(ctx, access.organization());
-              return OrganizationRepository.update(tx, access.organization(), fields)
-                  .compose(org -> AuditLog.record(tx, ctx, org.id(), principal.subject(), "organization.updated",
-                      "organization:" + org.id(), changes(access.organization(), org)).map(org));
-            })))
+    // a group given the new name while the own group followed it was not there for the check (see renameOwnGroup)
+    validMetadata(fields).compose(valid -> updateInTransaction(ctx, principal, fields)
+            .recover(failure -> GroupName.isTaken(failure) ? updateInTransaction(ctx, principal, fields)
+                : Future.failedFuture(failure)))
         .recover(OrganizationRoutes::nameTaken)
         .onSuccess(org -> respond(ctx, org))
         .onFailure(ctx::fail);
+  }
+
+  private Future<Organization> updateInTransaction(RoutingContext ctx, Principal principal,
+      OrganizationFields fields) {
+    return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
+            PermissionCatalog.ORG_UPDATE, true)
+        .compose(access -> {
+          requireMatch(ctx, access.organization());
+          return OrganizationRepository.update(tx, access.organization(), fields)
+              .compose(org -> AuditLog.record(tx, ctx, org.id(), principal.subject(), "organization.updated",
+                  "organization:" + org.id(), changes(access.organization(), org)).map(org))
+              .compose(org -> ownGroupFollows(tx, ctx, access.organization(), org).map(org));
+        }));
+  }
+
+  /**
+   * A renamed organization's own group takes its new name (see {@link OrganizationRepository#renameOwnGroup}),
+   * audited as a rename of the group is.
+   */
+  private static Future<Void> ownGroupFollows(SqlClient tx, RoutingContext ctx, Organization before,
+      Organization after) {
+    if (before.name().equals(after.name())) {
+      return Future.succeededFuture();
+    }
+    return OrganizationRepository.renameOwnGroup(tx, before, after.name())
+        .compose(renamed -> renamed.map(group -> AuditLog.record(tx, ctx, null, BearerAuth.principal(ctx).subject(),
+                "organization_group.renamed", "organization_group:" + group.groupId(), new JsonObject()
+                    .put("name", new JsonObject().put("before", group.before()).put("after", group.after()))
+                    .put("organizationId", after.id().toString())))
+            .orElse(Future.succeededFuture()));
   }
 
   private void delete(RoutingContext ctx) {

@@ -226,7 +226,7 @@ class OrganizationGroupChangesTest extends GroupsTest {
 
   /**
    * An organization made without a group gets one named after it; when a group has that name already (a platform
-   * admin's, or the group of an organization renamed since), its group's id follows the name.
+   * admin's, say), its group's id follows the name.
    */
   @Test
   void anOrganizationsOwnGroupTakesAFreeName() {
@@ -235,14 +235,70 @@ class OrganizationGroupChangesTest extends GroupsTest {
     assertEquals(201, calls.create(name.toUpperCase()).statusCode());
     var clashing = org.createOrg(owner.token(), name);
     assertEquals(name + "-" + clashing.getString("groupId"), groupName(clashing.getString("groupId")));
+  }
 
-    var renamedAway = unique("first");
-    var first = org.createOrg(owner.token(), renamedAway);
-    assertEquals(renamedAway, groupName(first.getString("groupId")));
-    assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + first.getString("id"), owner.token(),
-        new JsonObject().put("name", unique("moved"))).statusCode());
-    var second = org.createOrg(owner.token(), renamedAway);
-    assertEquals(renamedAway + "-" + second.getString("groupId"), groupName(second.getString("groupId")));
+  /**
+   * An organization's own group takes its new names, by the same rule (its id appended when a group has the name),
+   * audited as a group's rename; the old name is free again.
+   */
+  @Test
+  void anOrganizationsOwnGroupFollowsItsRenames() {
+    var owner = org.newUser("renamer");
+    var first = unique("first");
+    var created = org.createOrg(owner.token(), first);
+    var id = created.getString("id");
+    var gid = created.getString("groupId");
+
+    var moved = unique("moved");
+    assertEquals(200, renameOrganization(id, owner.token(), moved).statusCode());
+    assertEquals(moved, groupName(gid));
+    assertEquals(1, audited("organization_group.renamed", gid));
+    var again = org.createOrg(owner.token(), first);
+    assertEquals(first, groupName(again.getString("groupId")), "the old name is free");
+
+    var taken = unique("taken");
+    assertEquals(201, calls.create(taken.toUpperCase()).statusCode());
+    assertEquals(200, renameOrganization(id, owner.token(), taken).statusCode());
+    assertEquals(taken + "-" + gid, groupName(gid));
+    var free = unique("free");
+    assertEquals(200, renameOrganization(id, owner.token(), free).statusCode());
+    assertEquals(free, groupName(gid), "a numbered name is the organization's too");
+
+    assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + id, owner.token(),
+        new JsonObject().put("title", "Only the title")).statusCode());
+    assertEquals(3, audited("organization_group.renamed", gid), "no rename without a new name");
+  }
+
+  /** A group the organization shares, or one its admin named otherwise, is not the organization's to rename. */
+  @Test
+  void aSharedOrRenamedGroupKeepsItsName() {
+    var owner = org.newUser("keeper");
+    var admin = org.newUser("keeping-admin");
+    var explicit = calls.newGroup();
+    var inExplicit = org.send(HttpMethod.POST, "/v1/organizations", owner.token(), new JsonObject()
+            .put("name", unique("joined")).put("title", "t").put("groupId", explicit.getString("id")),
+        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", explicit.getString("createKey"))).bodyAsJsonObject();
+    var shared = org.createOrg(owner.token(), unique("shared"));
+    calls.appoint(shared.getString("groupId"), admin.id());
+    assertEquals(201, org.send(HttpMethod.POST, "/v1/organizations", admin.token(), new JsonObject()
+        .put("name", unique("sibling")).put("title", "t").put("groupId", shared.getString("groupId"))).statusCode());
+    var named = org.createOrg(owner.token(), unique("named"));
+    calls.appoint(named.getString("groupId"), admin.id());
+    var chosen = unique("Chosen by its admin");
+    assertEquals(200, rename(named.getString("groupId"), admin.token(), chosen).statusCode());
+
+    for (var organization : List.of(inExplicit, shared, named)) {
+      var gid = organization.getString("groupId");
+      var before = groupName(gid);
+      assertEquals(200, renameOrganization(organization.getString("id"), owner.token(), unique("renamed"))
+          .statusCode());
+      assertEquals(before, groupName(gid), organization.getString("name"));
+    }
+    assertEquals(chosen, groupName(named.getString("groupId")));
+  }
+
+  private HttpResponse<Buffer> renameOrganization(String id, String token, String name) {
+    return org.send(HttpMethod.PATCH, "/v1/organizations/" + id, token, new JsonObject().put("name", name));
   }
 
   private String groupName(String groupId) {

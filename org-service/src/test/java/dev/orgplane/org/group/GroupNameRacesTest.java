@@ -1,0 +1,102 @@
+package dev.orgplane.org.group;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static dev.orgplane.org.group.GroupCalls.GROUPS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.sql.DriverManager;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group names taken while a request runs: a group written by another transaction that commits only once the request
+ * waits for it, past any check the request made before writing. What a founding or a platform admin's create does at
+ * the same moment, made deterministic.
+ */
+class GroupNameRacesTest extends GroupsTest {
+
+  private static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void aFoundingWhoseNameAGroupTakesMeanwhileNumbersItsGroup() throws Exception {
+    var name = unique("founding");
+    var founded = whileAGroupIsMade(name.toUpperCase(), () -> org.post("/v1/organizations",
+        org.newUser("founder").token(), new JsonObject().put("name", name).put("title", "t")));
+    assertEquals(201, founded.statusCode(), founded.bodyAsString());
+    var gid = founded.bodyAsJsonObject().getString("groupId");
+    assertEquals(name + "-" + gid, groupName(gid));
+  }
+
+  @Test
+  void aRenamedOrganizationsGroupNumbersANameTakenMeanwhile() throws Exception {
+    var owner = org.newUser("renamer");
+    var created = org.createOrg(owner.token(), unique("before"));
+    var name = unique("after");
+    var renamed = whileAGroupIsMade(name, () -> org.send(HttpMethod.PATCH,
+        "/v1/organizations/" + created.getString("id"), owner.token(), new JsonObject().put("name", name)));
+    assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+    assertEquals(name, renamed.bodyAsJsonObject().getString("name"));
+    var gid = created.getString("groupId");
+    assertEquals(name + "-" + gid, groupName(gid));
+  }
+
+  /** The group made meanwhile stands for an organization's own group, founded at the same moment. */
+  @Test
+  void aGroupCreatedOrRenamedToANameTakenMeanwhileIsRefusedByName() throws Exception {
+    var created = unique("created");
+    assertProblem(whileAGroupIsMade(created, () -> calls.create(created.toUpperCase())), 409,
+        "organization_group_name_taken");
+    var gid = calls.newGroup().getString("id");
+    var renamed = unique("renamed");
+    assertProblem(whileAGroupIsMade(renamed, () -> org.send(HttpMethod.PATCH, GROUPS + "/" + gid, platformAdmin,
+        new JsonObject().put("name", renamed))), 409, "organization_group_name_taken");
+  }
+
+  /**
+   * Sends {@code request} while another transaction has made a group named {@code name} (an organization's own,
+   * as a founding makes it) and commits that group once the request waits for it.
+   */
+  private HttpResponse<Buffer> whileAGroupIsMade(String name, Supplier<HttpResponse<Buffer>> request)
+      throws Exception {
+    var db = org.db();
+    try (var other = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      other.setAutoCommit(false);
+      try (var insert = other.prepareStatement("INSERT INTO org.organization_groups (id, name, made_for_organization) "
+          + "VALUES (gen_random_uuid(), ?, true)")) {
+        insert.setString(1, name);
+        insert.execute();
+      }
+      var response = CompletableFuture.supplyAsync(request);
+      awaitALockWait();
+      other.commit();
+      return response.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Until a statement of this database waits for a lock: the request, for the uncommitted group. */
+  private void awaitALockWait() throws InterruptedException {
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (PgFixture.queryLong(org.db(), "SELECT count(*) FROM pg_stat_activity "
+        + "WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0) {
+      if (System.nanoTime() > deadline) {
+        fail("the request never waited for the group being made");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private String groupName(String groupId) {
+    return org.get(GROUPS + "/" + groupId, platformAdmin).bodyAsJsonObject().getString("name");
+  }
+}
