@@ -159,8 +159,9 @@ public final class AccessPolicy {
   }
 
   /**
-   * Who the caller is at platform level. Scoped tokens act inside one organization only, so they
-   * never carry platform or group powers.
+   * Who the caller is at platform level. A scoped token acts inside its one organization only, so here it carries
+   * no platform or group powers; inside that organization {@link #require} still gives its holder what they are
+   * there, a group or platform admin included (see {@link Caller}).
    */
   public static Future<Caller> caller(SqlClient client, Principal principal) {
     var userId = userId(principal);

@@ -255,6 +255,37 @@ class OrganizationGroupTest extends GroupsTest {
     assertEquals(200, org.get("/v1/organization-groups/" + gid, admin.token()).statusCode(), "still an admin");
   }
 
+  /**
+   * Scoping narrows which organizations a token acts in, not the powers within its one: a group admin's or platform
+   * admin's scoped token acts as group or platform admin there, and carries no group powers.
+   */
+  @Test
+  void aScopedTokenKeepsItsAdminsPowersInItsOrganizationAndNoGroupPowers() {
+    var group = calls.newGroup();
+    var gid = group.getString("id");
+    var admin = org.newUser("scoped-group-admin");
+    calls.appoint(gid, admin.id());
+    calls.appoint(gid, org.get("/v1/users/me", platformAdmin).bodyAsJsonObject().getString("id"));
+    var orgId = createOrgInGroup(org.newUser("tenant-owner").token(), gid, group.getString("createKey"))
+        .bodyAsJsonObject().getString("id");
+
+    var levels = List.of("group_admin", "group", "platform_admin", "platform");
+    var tokens = List.of(scopedToken(gid, orgId, admin.token()), scopedToken(gid, orgId, platformAdmin));
+    for (int i = 0; i < tokens.size(); i++) {
+      var scoped = tokens.get(i);
+      assertEquals(levels.get(2 * i), org.get("/v1/organizations/" + orgId + "/permissions/me", scoped)
+          .bodyAsJsonObject().getString("via"));
+      var disabled = org.post("/v1/organizations/" + orgId + "/disable", scoped, null);
+      assertEquals(200, disabled.statusCode(), disabled.bodyAsString());
+      assertEquals(levels.get(2 * i + 1), disabled.bodyAsJsonObject().getString("disabledBy"));
+      assertEquals(200, org.post("/v1/organizations/" + orgId + "/enable", scoped, null).statusCode());
+
+      assertTrue(org.get("/v1/organization-groups", scoped).bodyAsJsonObject().getJsonArray("items").isEmpty());
+      assertProblem(org.get("/v1/organization-groups/" + gid, scoped), 404, "organization_group_not_found");
+      assertProblem(createOrgInGroup(scoped, gid, null), 403, "scoped_token");
+    }
+  }
+
   @Test
   void aScopedTokenNeitherCreatesNorDeletesAccounts() {
     var gid = calls.newGroup().getString("id");
