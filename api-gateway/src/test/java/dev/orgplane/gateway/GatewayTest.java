@@ -231,7 +231,7 @@ class GatewayTest {
     return request.send().await();
   }
 
-  private static void assertProblem(HttpResponse<Buffer> response, int status, String code) {
+  static void assertProblem(HttpResponse<Buffer> response, int status, String code) {
     assertEquals(status, response.statusCode(), response.bodyAsString());
     assertEquals("application/problem+json", response.getHeader("Content-Type"));
     assertEquals(code, response.bodyAsJsonObject().getString("code"));

@@ -3,6 +3,8 @@ package dev.orgplane.kit.auth;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The public keys (JWKs) that may sign tokens of one issuer. A remote source fetches a JWKS URL and
@@ -19,5 +21,13 @@ public interface KeySource {
    */
   default Future<List<JsonObject>> refresh() {
     return keys();
+  }
+
+  /**
+   * {@code listener} is told the kids of the keys a fetch finds gone (withdrawn, or replaced under the same kid),
+   * before the fetch's answer is served: a verifier that remembers tokens must forget the ones those keys signed.
+   * A source whose keys leave only once every token they signed has expired need not tell.
+   */
+  default void whenWithdrawn(Consumer<Set<String>> listener) {
   }
 }

@@ -10,7 +10,12 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The keys published at a JWKS URL. The first successful fetch is cached and served for the time its answer's
@@ -21,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * {@code minRefreshMillis}. Concurrent callers share one request. A failed first fetch is remembered for
  * {@code minRefreshMillis} too: a token naming the issuer must not send a request to it each time (every token a
  * forger makes up would). The intervals run from the answer (or the timeout), not the ask: a slow failure must not
- * be retried at once.
+ * be retried at once. Whoever remembers tokens these keys verified hears of keys a fetch finds gone
+ * ({@link #whenWithdrawn}).
  */
 public final class RemoteJwks implements KeySource {
 
@@ -39,6 +45,7 @@ public final class RemoteJwks implements KeySource {
   private Future<List<JsonObject>> fetching;
   private long answeredAt;
   private long staleAt;
+  private final List<Consumer<Set<String>>> withdrawalListeners = new CopyOnWriteArrayList<>();
 
   public RemoteJwks(Vertx vertx, String url, long minRefreshMillis) {
     this.url = url;
@@ -92,8 +99,11 @@ public final class RemoteJwks implements KeySource {
     fetching = null;
     answeredAt = System.currentTimeMillis();
     if (fetched.succeeded()) {
+      var before = known != null && known.succeeded() ? known.result() : List.<JsonObject>of();
       known = Future.succeededFuture(fetched.result().keys());
       staleAt = answeredAt + fetched.result().ttlMillis();
+      // once the fresh set serves: a token verified meanwhile cannot be remembered with a withdrawn key
+      tellWithdrawn(before, known.result());
     } else {
       staleAt = answeredAt + minRefreshMillis;
       if (known == null || known.failed()) {
@@ -101,6 +111,21 @@ public final class RemoteJwks implements KeySource {
       }
     }
     return known;
+  }
+
+  @Override
+  public void whenWithdrawn(Consumer<Set<String>> listener) {
+    withdrawalListeners.add(listener);
+  }
+
+  /** A key is gone unless the fresh set holds it unchanged: one replaced under its kid signed other tokens. */
+  private void tellWithdrawn(List<JsonObject> before, List<JsonObject> fresh) {
+    var gone = before.stream().filter(key -> !fresh.contains(key))
+        .flatMap(key -> key.getValue("kid") instanceof String kid ? Stream.of(kid) : Stream.empty())
+        .collect(Collectors.toUnmodifiableSet());
+    if (!gone.isEmpty()) {
+      withdrawalListeners.forEach(listener -> listener.accept(gone));
+    }
   }
 
   /** The answer's {@code Cache-Control: max-age}, within our bounds. */

@@ -34,7 +34,9 @@ import java.util.stream.Collectors;
  * <p>ECDSA verification costs about a millisecond of CPU on the JDK, more than the rest of a typical
  * request, so tokens that passed are remembered until they expire, keyed by a SHA-256 of the token
  * (the token itself is never kept): a busy client costs one signature check, not one per request.
- * This is safe because tokens carry identity only; permissions are looked up per request.
+ * This is safe because tokens carry identity only; permissions are looked up per request. A key its issuer's
+ * {@link KeySource} finds withdrawn takes the tokens it verified along ({@link KeySource#whenWithdrawn}): remembered,
+ * they were taken until they expired.
  */
 public final class TokenVerifier {
 
@@ -45,7 +47,7 @@ public final class TokenVerifier {
   private final Vertx vertx;
   private final Map<String, TrustedIssuer> issuers;
   private final Map<String, JWTAuth> verifiersByKey = new ConcurrentHashMap<>();
-  private final Map<Digest, Principal> verified = new ConcurrentHashMap<>();
+  private final Map<Digest, Verified> verified = new ConcurrentHashMap<>();
   private final int maxRemembered;
 
   public TokenVerifier(Vertx vertx, List<TrustedIssuer> trusted) {
@@ -59,6 +61,7 @@ public final class TokenVerifier {
     this.vertx = vertx;
     this.maxRemembered = maxRemembered;
     this.issuers = trusted.stream().collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, Function.identity()));
+    trusted.forEach(issuer -> issuer.keys().whenWithdrawn(kids -> forget(issuer.issuer(), kids)));
   }
 
   public Future<Principal> verify(String token) {
@@ -69,22 +72,29 @@ public final class TokenVerifier {
     var digest = digest(token);
     var known = verified.get(digest);
     if (known != null) {
-      if (known.expiresAt() > System.currentTimeMillis() / 1000) {
-        return Future.succeededFuture(known);
+      var principal = known.principal();
+      if (principal.expiresAt() > System.currentTimeMillis() / 1000) {
+        return Future.succeededFuture(principal);
       }
       verified.remove(digest);
     }
-    return verifySignatureAndClaims(token.value()).onSuccess(principal -> remember(digest, principal));
+    return verifySignatureAndClaims(token.value()).onSuccess(signed -> remember(digest, signed))
+        .map(Verified::principal);
+  }
+
+  /** The tokens {@code issuer}'s keys {@code kids} verified are checked again when next seen (and refused). */
+  private void forget(String issuer, Set<String> kids) {
+    verified.values().removeIf(known -> kids.contains(known.kid()) && issuer.equals(known.principal().issuer()));
   }
 
   /**
    * Full, the tokens past their expiry go first, then a quarter of the rest (the map's order, as good as any): until
    * session 18 a full map was emptied, so whoever minted enough tokens made every client's be checked again.
    */
-  private void remember(Digest digest, Principal principal) {
+  private void remember(Digest digest, Verified signed) {
     if (verified.size() >= maxRemembered) {
       var now = System.currentTimeMillis() / 1000;
-      verified.values().removeIf(known -> known.expiresAt() <= now);
+      verified.values().removeIf(known -> known.principal().expiresAt() <= now);
       var surplus = verified.size() - maxRemembered * 3 / 4;
       var some = verified.keySet().iterator();
       for (int i = 0; i < surplus && some.hasNext(); i++) {
@@ -92,7 +102,7 @@ public final class TokenVerifier {
         some.remove();
       }
     }
-    verified.put(digest, principal);
+    verified.put(digest, signed);
   }
 
   /** How many verified tokens are remembered; for tests. */
@@ -146,7 +156,11 @@ public final class TokenVerifier {
   private record Digest(long high, long low) {
   }
 
-  private Future<Principal> verifySignatureAndClaims(String token) {
+  /** A verified token: who it speaks for, and the key of its issuer that signed it. */
+  private record Verified(Principal principal, String kid) {
+  }
+
+  private Future<Verified> verifySignatureAndClaims(String token) {
     final JsonObject header;
     final JsonObject claims;
     try {
@@ -191,7 +205,7 @@ public final class TokenVerifier {
           }
           return verifierFor(issuer, jwk.copy().put("alg", alg)).authenticate(new TokenCredentials(token))
               .recover(err -> reject("the token's signature or claims are invalid"))
-              .map(user -> Principal.fromClaims(claims));
+              .map(user -> new Verified(Principal.fromClaims(claims), kid));
         });
   }
 

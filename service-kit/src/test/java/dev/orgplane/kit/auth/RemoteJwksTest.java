@@ -91,6 +91,34 @@ class RemoteJwksTest {
     assertThrows(ApiException.class, () -> subjectOf.apply("withdrawn"));
   }
 
+  /**
+   * Remembered, a token signed with a key the issuer withdrew (or replaced under its kid) was taken until it expired:
+   * the fetch that finds the key gone makes it be checked again, and refused.
+   */
+  @Test
+  void aRememberedTokenIsRefusedOnceAFetchFindsItsKeyGone() throws InterruptedException {
+    var replaced = TestKeys.generate("k1");
+    var newcomer = TestKeys.generate("k3");
+    var other = TestKeys.generate("k2");
+    var published = new java.util.concurrent.atomic.AtomicReference<>(List.of(keys, other));
+    var url = jwks(request -> request.response().end(new JsonObject().put("keys",
+        new JsonArray(published.get().stream().map(TestKeys::publicJwk).toList())).encode()));
+    var verifier = verifierOf(new RemoteJwks(vertx, url, 100));
+    var withdrawnKeys = keys.sign(vertx, TestKeys.claims(ISS, AUD, "alice"));
+    var keptKeys = other.sign(vertx, TestKeys.claims(ISS, AUD, "bob"));
+    assertEquals("alice", verifier.verify(withdrawnKeys).await().subject());
+    assertEquals("bob", verifier.verify(keptKeys).await().subject());
+
+    published.set(List.of(replaced, other, newcomer));
+    Thread.sleep(150);
+    // a kid the set lacks fetches it again
+    assertEquals("carol", verifier.verify(newcomer.sign(vertx, TestKeys.claims(ISS, AUD, "carol"))).await().subject());
+    var refused = assertThrows(ApiException.class, () -> verifier.verify(withdrawnKeys).await());
+    assertEquals(401, refused.status());
+    assertEquals("bob", verifier.verify(keptKeys).await().subject(), "a key still published keeps its tokens");
+    assertEquals(2, hits.get());
+  }
+
   /** Until the JWKS endpoint gave an answer {@code counted}, and its answer was taken in. */
   private static void awaitAnswered(AtomicInteger counted) throws InterruptedException {
     for (int i = 0; i < 250 && counted.get() == 0; i++) {
