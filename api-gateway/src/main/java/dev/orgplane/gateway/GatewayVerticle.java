@@ -58,8 +58,13 @@ public final class GatewayVerticle extends ServiceVerticle {
   public Future<?> start() {
     return ConfigLoader.load(vertx, commandLine()).compose(config -> {
       settings = new Settings(config);
-      var orgKeys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
-      var verifier = new TokenVerifier(vertx, trustedIssuers(orgKeys));
+      var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS");
+      // one client for all this instance sends with Vert.x (bodies, key fetches, token exchanges): one pool per address
+      var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+          .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(connections));
+      var web = WebClient.wrap(client);
+      var orgKeys = new RemoteJwks(web, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
+      var verifier = new TokenVerifier(vertx, trustedIssuers(web, orgKeys));
       router = Router.router(vertx);
       router.route().handler(UnreadBodies::pauseAtTheDoor);
       ServiceHttp.observe(router, SERVICE);
@@ -88,12 +93,9 @@ public final class GatewayVerticle extends ServiceVerticle {
       var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
       clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
-      router.route().handler(new DoorAuth(verifier, new ExternalTokens(WebClient.create(vertx),
+      router.route().handler(new DoorAuth(verifier, new ExternalTokens(web,
           settings.string("ORGPLANE_ORG_SERVICE_URL"), settings.string("ORGPLANE_PUBLIC_URL")), !separateMetrics));
       router.route().handler(RateLimit.perPrincipal(perPrincipal));
-      var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS");
-      var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-          .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(connections));
       var routes = RouteTable.from(settings);
       if (routes.reachesUnixSockets() && !ServiceListeners.unixSockets(vertx)) {
         throw new ConfigException("a route sends to a Unix socket (ORGPLANE_ROUTES, ORGPLANE_ORG_SERVICE_SOCKET or "
@@ -140,12 +142,12 @@ public final class GatewayVerticle extends ServiceVerticle {
     return metricsServer.actualPort();
   }
 
-  /** Our org-service, plus any external issuers from {@code ORGPLANE_TRUSTED_ISSUERS}. */
-  private List<TrustedIssuer> trustedIssuers(KeySource orgKeys) {
+  /** Our org-service, plus any external issuers from {@code ORGPLANE_TRUSTED_ISSUERS}, their keys fetched with {@code web}. */
+  private List<TrustedIssuer> trustedIssuers(WebClient web, KeySource orgKeys) {
     var issuers = new ArrayList<TrustedIssuer>();
     issuers.add(new TrustedIssuer(settings.string("ORGPLANE_PUBLIC_URL"),
         settings.string("ORGPLANE_TOKEN_AUDIENCE"), orgKeys));
-    issuers.addAll(TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", "")));
+    issuers.addAll(TrustedIssuer.external(web, settings.string("ORGPLANE_TRUSTED_ISSUERS", "")));
     return issuers;
   }
 

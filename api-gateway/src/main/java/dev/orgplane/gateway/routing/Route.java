@@ -2,6 +2,7 @@ package dev.orgplane.gateway.routing;
 
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 
 /**
@@ -13,11 +14,10 @@ public record Route(String prefix, List<URI> upstreams, long timeoutMillis) {
   static final String UNIX = "unix";
 
   static Route fromJson(JsonObject json) {
-    var upstreams = json.getJsonArray("upstreams").stream().map(u -> URI.create(u.toString())).toList();
+    var upstreams = json.getJsonArray("upstreams").stream().map(u -> address(URI.create(u.toString()))).toList();
     if (upstreams.isEmpty()) {
       throw new IllegalArgumentException("route " + json.getString("prefix") + " has no upstreams");
     }
-    upstreams.forEach(Route::check);
     return new Route(json.getString("prefix"), upstreams, json.getLong("timeoutMs", 30_000L));
   }
 
@@ -35,11 +35,23 @@ public record Route(String prefix, List<URI> upstreams, long timeoutMillis) {
     return UNIX.equals(upstream.getScheme()) ? "localhost" : upstream.getHost() + ":" + upstream.getPort();
   }
 
-  private static void check(URI upstream) {
-    var usable = UNIX.equals(upstream.getScheme()) ? upstream.getPath() != null && upstream.getPath().startsWith("/")
-        : "http".equals(upstream.getScheme()) && upstream.getHost() != null && upstream.getPort() > 0;
-    if (!usable) {
-      throw new IllegalArgumentException("upstream " + upstream + " is neither http://host:port nor unix:/path");
+  /**
+   * The address {@code upstream} names, and nothing else: the connections, the quarantine and the gauges of an
+   * upstream are keyed by it, so two routes writing one address differently ({@code http://h:8081} and
+   * {@code http://h:8081/}) share one pool of connections, not one each. A path is never sent: requests go with
+   * their own.
+   */
+  private static URI address(URI upstream) {
+    try {
+      if (UNIX.equals(upstream.getScheme()) && upstream.getPath() != null && upstream.getPath().startsWith("/")) {
+        return new URI(UNIX, null, upstream.getPath(), null);
+      }
+      if ("http".equals(upstream.getScheme()) && upstream.getHost() != null && upstream.getPort() > 0) {
+        return new URI("http", null, upstream.getHost(), upstream.getPort(), null, null, null);
+      }
+    } catch (URISyntaxException e) {
+      // not an address we can take: refused below
     }
+    throw new IllegalArgumentException("upstream " + upstream + " is neither http://host:port nor unix:/path");
   }
 }

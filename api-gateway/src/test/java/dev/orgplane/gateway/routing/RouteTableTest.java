@@ -45,6 +45,17 @@ class RouteTableTest {
         table.match("/v1/x").orElseThrow().upstreams());
   }
 
+  /** The upstream is the address: its connections, quarantine and gauges are keyed by it. */
+  @Test
+  void oneAddressWrittenTwoWaysIsOneUpstream() {
+    var table = RouteTable.from(settings(new JsonObject().put("ORGPLANE_ROUTES",
+        "[{\"prefix\":\"/v1/a/\",\"upstreams\":[\"http://10.0.0.2:8081/\", \"unix:/tmp/a.sock\"]},"
+            + "{\"prefix\":\"/v1/\",\"upstreams\":[\"http://10.0.0.2:8081\", \"unix:///tmp/a.sock\"]}]")));
+
+    assertEquals(table.match("/v1/x").orElseThrow().upstreams(), table.match("/v1/a/x").orElseThrow().upstreams());
+    assertEquals("http://10.0.0.2:8081", table.match("/v1/a/x").orElseThrow().upstreams().get(0).toString());
+  }
+
   @Test
   void aPrefixCoversWholeSegmentsOnly() {
     var table = RouteTable.from(settings(new JsonObject().put("ORGPLANE_ROUTES",

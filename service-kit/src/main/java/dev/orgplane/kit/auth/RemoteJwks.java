@@ -33,6 +33,7 @@ public final class RemoteJwks implements KeySource {
 
   private static final long DEFAULT_TTL_MILLIS = TimeUnit.MINUTES.toMillis(5);
   private static final long MAX_TTL_MILLIS = TimeUnit.DAYS.toMillis(1);
+  private static final long CONNECT_TIMEOUT_MILLIS = 2_000;
 
   private record Fetched(List<JsonObject> keys, long ttlMillis) {
   }
@@ -47,11 +48,17 @@ public final class RemoteJwks implements KeySource {
   private long staleAt;
   private final List<Consumer<Set<String>>> withdrawalListeners = new CopyOnWriteArrayList<>();
 
+  /** With an HTTP client of its own. */
   public RemoteJwks(Vertx vertx, String url, long minRefreshMillis) {
+    this(WebClient.create(vertx, new WebClientOptions().setIdleTimeout(30).setIdleTimeoutUnit(TimeUnit.SECONDS)),
+        url, minRefreshMillis);
+  }
+
+  /** Fetching with {@code client}, which the process may use for more than keys (one connection pool per address). */
+  public RemoteJwks(WebClient client, String url, long minRefreshMillis) {
     this.url = url;
     this.minRefreshMillis = minRefreshMillis;
-    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(2000).setIdleTimeout(30)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    this.client = client;
   }
 
   @Override
@@ -85,7 +92,7 @@ public final class RemoteJwks implements KeySource {
     if (fetching != null) {
       return fetching;
     }
-    var request = client.getAbs(url).timeout(5000).send()
+    var request = client.getAbs(url).connectTimeout(CONNECT_TIMEOUT_MILLIS).timeout(5000).send()
         .compose(response -> response.statusCode() == 200
             ? Future.succeededFuture(new Fetched(parse(response.bodyAsJsonObject()), ttlMillis(response)))
             : Future.failedFuture(new IllegalStateException("JWKS " + url + " answered " + response.statusCode())))

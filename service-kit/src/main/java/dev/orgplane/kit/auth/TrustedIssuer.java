@@ -5,9 +5,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** An issuer whose tokens we accept: its {@code iss}, the audience our tokens must name, its keys. */
 public record TrustedIssuer(String issuer, String audience, KeySource keys) {
@@ -21,6 +23,15 @@ public record TrustedIssuer(String issuer, String audience, KeySource keys) {
    * its issuer with a 500 (or the start with a NullPointerException).
    */
   public static List<TrustedIssuer> external(Vertx vertx, String setting) {
+    return external(setting, jwksUrl -> new RemoteJwks(vertx, jwksUrl, 5_000));
+  }
+
+  /** The same, their keys fetched with {@code client}. */
+  public static List<TrustedIssuer> external(WebClient client, String setting) {
+    return external(setting, jwksUrl -> new RemoteJwks(client, jwksUrl, 5_000));
+  }
+
+  private static List<TrustedIssuer> external(String setting, Function<String, KeySource> keysAt) {
     if (setting == null || setting.isBlank()) {
       return List.of();
     }
@@ -39,7 +50,7 @@ public record TrustedIssuer(String issuer, String audience, KeySource keys) {
       if (issuers.stream().anyMatch(known -> known.issuer().equals(issuer))) {
         throw new ConfigException(SETTING + "[" + i + "].issuer names " + issuer + " a second time");
       }
-      issuers.add(new TrustedIssuer(issuer, audience, new RemoteJwks(vertx, jwksUrl, 5_000)));
+      issuers.add(new TrustedIssuer(issuer, audience, keysAt.apply(jwksUrl)));
     }
     return issuers;
   }
