@@ -13,7 +13,6 @@ import dev.orgplane.kit.auth.RemoteJwks;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.config.ConfigException;
-import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.health.HealthRoutes;
 import dev.orgplane.kit.http.ProblemFailureHandler;
@@ -54,10 +53,15 @@ public final class GatewayVerticle extends ServiceVerticle {
     super(commandLine);
   }
 
+  /** With the configuration its launcher loaded already. */
+  public GatewayVerticle(Settings loaded) {
+    super(loaded);
+  }
+
   @Override
   public Future<?> start() {
-    return ConfigLoader.load(vertx, commandLine()).compose(config -> {
-      settings = new Settings(config);
+    return configuration().compose(loaded -> {
+      settings = loaded;
       var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS");
       // one client for all this instance sends with Vert.x (bodies, key fetches, token exchanges): one pool per address
       var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -48,8 +49,13 @@ final class PlatformProcess {
 
   /** The same, {@code instances} times: each instance runs on an event loop of its own. */
   void deploy(String service, Function<JsonObject, ? extends Deployable> verticle, JsonObject config, int instances) {
+    deploy(service, () -> verticle.apply(config), instances);
+  }
+
+  /** {@code instances} verticles {@code verticle} makes, each on an event loop of its own. */
+  void deploy(String service, Supplier<? extends Deployable> verticle, int instances) {
     try {
-      vertx.deployVerticle(() -> verticle.apply(config), new DeploymentOptions().setInstances(instances)).await();
+      vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)).await();
     } catch (RuntimeException e) {
       throw new LauncherException("cannot start " + service + ": " + StartupFailure.describe(e), e);
     }

@@ -7,6 +7,7 @@ import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,19 +18,16 @@ abstract class ServiceCommand implements Runnable {
   ConfigOptions options;
 
   private final String service;
-  private final Function<JsonObject, ? extends Deployable> verticle;
 
-  ServiceCommand(String service, Function<JsonObject, ? extends Deployable> verticle) {
+  ServiceCommand(String service) {
     this.service = service;
-    this.verticle = verticle;
   }
 
   @Override
   public void run() {
     var process = new PlatformProcess();
     try {
-      // the service loads defaults and environment itself; it is deployed with the command line only
-      process.deploy(service, verticle, options.asJson(), instances(process));
+      deploy(process, new Settings(process.loadConfig(options.asJson())));
     } catch (RuntimeException e) {
       process.abort();
       throw e;
@@ -38,47 +36,54 @@ abstract class ServiceCommand implements Runnable {
     process.runUntilStopped();
   }
 
-  /** How many instances of the service to deploy, each on an event loop of its own. */
-  abstract int instances(PlatformProcess process);
+  /** Deploys the service's instances, each on an event loop of its own; {@code settings}: its configuration. */
+  abstract void deploy(PlatformProcess process, Settings settings);
 
-  /** The configuration the service will load, read here for what must be known before it is deployed. */
-  Settings settings(PlatformProcess process) {
-    return new Settings(process.loadConfig(options.asJson()));
+  /** For a service that loads its configuration itself: it is deployed with the command-line layer only. */
+  void deployWithCommandLine(PlatformProcess process, Function<JsonObject, ? extends Deployable> verticle,
+      int instances) {
+    process.deploy(service, verticle, options.asJson(), instances);
+  }
+
+  /** For a service that takes the configuration loaded here. */
+  void deployConfigured(PlatformProcess process, Supplier<? extends Deployable> verticle, int instances) {
+    process.deploy(service, verticle, instances);
   }
 
   @Command(name = "gateway", mixinStandardHelpOptions = true, description = "Run the API gateway alone.")
   static final class Gateway extends ServiceCommand {
     Gateway() {
-      super("api-gateway", GatewayVerticle::new);
+      super("api-gateway");
     }
 
+    /** Started with the configuration its instances were counted by, loaded once. */
     @Override
-    int instances(PlatformProcess process) {
-      return GatewayVerticle.eventLoops(settings(process));
+    void deploy(PlatformProcess process, Settings settings) {
+      deployConfigured(process, () -> new GatewayVerticle(settings), GatewayVerticle.eventLoops(settings));
     }
   }
 
   @Command(name = "org-service", mixinStandardHelpOptions = true, description = "Run the org service alone.")
   static final class OrgService extends ServiceCommand {
     OrgService() {
-      super("org-service", OrgServiceVerticle::new);
+      super("org-service");
     }
 
     @Override
-    int instances(PlatformProcess process) {
-      return OrgServiceVerticle.eventLoops(settings(process));
+    void deploy(PlatformProcess process, Settings settings) {
+      deployWithCommandLine(process, OrgServiceVerticle::new, OrgServiceVerticle.eventLoops(settings));
     }
   }
 
   @Command(name = "engine", mixinStandardHelpOptions = true, description = "Run a provisioning engine alone.")
   static final class Engine extends ServiceCommand {
     Engine() {
-      super("provisioning-engine", EngineVerticle::new);
+      super("provisioning-engine");
     }
 
     @Override
-    int instances(PlatformProcess process) {
-      return EngineVerticle.eventLoops(settings(process));
+    void deploy(PlatformProcess process, Settings settings) {
+      deployWithCommandLine(process, EngineVerticle::new, EngineVerticle.eventLoops(settings));
     }
   }
 }

@@ -63,7 +63,9 @@ final class StandaloneCommand implements Runnable {
       }
       process.deploy("org-service", OrgServiceVerticle::new, overrides, OrgServiceVerticle.eventLoops(settings));
       process.deploy("provisioning-engine", EngineVerticle::new, overrides, EngineVerticle.eventLoops(settings));
-      process.deploy("api-gateway", GatewayVerticle::new, overrides, GatewayVerticle.eventLoops(settings));
+      // the configuration loaded above, with what differs: not loaded again
+      var gateway = settings.with(overrides);
+      process.deploy("api-gateway", () -> new GatewayVerticle(gateway), GatewayVerticle.eventLoops(gateway));
     } catch (Throwable e) {
       process.abort();
       throw e;

@@ -18,6 +18,11 @@ public final class Settings {
     return values.copy();
   }
 
+  /** These settings with {@code overrides} winning, as if loaded with them as the command-line layer. */
+  public Settings with(JsonObject overrides) {
+    return new Settings(normalize(values.copy().mergeIn(overrides)));
+  }
+
   public String string(String key) {
     var value = values.getValue(key);
     if (value == null || value.toString().isBlank()) {
