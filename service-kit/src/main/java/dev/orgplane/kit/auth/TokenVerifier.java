@@ -82,9 +82,13 @@ public final class TokenVerifier {
         .map(Verified::principal);
   }
 
-  /** The tokens {@code issuer}'s keys {@code kids} verified are checked again when next seen (and refused). */
+  /**
+   * The tokens {@code issuer}'s keys {@code kids} verified are checked again when next seen (and refused), and the
+   * keys' verifiers go, so that rotations do not pile them up.
+   */
   private void forget(String issuer, Set<String> kids) {
     verified.values().removeIf(known -> kids.contains(known.kid()) && issuer.equals(known.principal().issuer()));
+    kids.forEach(kid -> verifiersByKey.keySet().removeIf(key -> key.startsWith(verifierKeyPrefix(issuer, kid))));
   }
 
   /**
@@ -103,6 +107,11 @@ public final class TokenVerifier {
       }
     }
     verified.put(digest, signed);
+  }
+
+  /** How many keys have a verifier; for tests. */
+  int verifiers() {
+    return verifiersByKey.size();
   }
 
   /** How many verified tokens are remembered; for tests. */
@@ -245,8 +254,13 @@ public final class TokenVerifier {
     return keys.stream().filter(k -> kid.equals(k.getString("kid"))).findFirst().orElse(null);
   }
 
+  /** A key's verifiers are filed under its issuer and kid, then the whole key (a kid may be reused for another). */
+  private static String verifierKeyPrefix(String issuer, String kid) {
+    return issuer + "\u0000" + kid + "\u0000";
+  }
+
   private JWTAuth verifierFor(TrustedIssuer issuer, JsonObject jwk) {
-    var cacheKey = issuer.issuer() + "\u0000" + jwk.encode();
+    var cacheKey = verifierKeyPrefix(issuer.issuer(), jwk.getString("kid")) + jwk.encode();
     return verifiersByKey.computeIfAbsent(cacheKey, k -> JWTAuth.create(vertx, new JWTAuthOptions()
         .addJwk(jwk)
         .setJWTOptions(new JWTOptions()

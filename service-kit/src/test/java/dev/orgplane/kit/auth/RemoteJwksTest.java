@@ -113,6 +113,7 @@ class RemoteJwksTest {
     Thread.sleep(150);
     // a kid the set lacks fetches it again
     assertEquals("carol", verifier.verify(newcomer.sign(vertx, TestKeys.claims(ISS, AUD, "carol"))).await().subject());
+    assertEquals(2, verifier.verifiers(), "the withdrawn key's verifier went with it (k2's and k3's are left)");
     var refused = assertThrows(ApiException.class, () -> verifier.verify(withdrawnKeys).await());
     assertEquals(401, refused.status());
     assertEquals("bob", verifier.verify(keptKeys).await().subject(), "a key still published keeps its tokens");
