@@ -13,7 +13,6 @@ import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
@@ -40,16 +39,6 @@ final class PlatformProcess {
 
   JsonObject loadConfig(JsonObject commandLine) {
     return ConfigLoader.load(vertx, commandLine).await();
-  }
-
-  /** Deploys the verticle {@code verticle} makes of the command-line layer {@code config} (see ServiceVerticle). */
-  void deploy(String service, Function<JsonObject, ? extends Deployable> verticle, JsonObject config) {
-    deploy(service, verticle, config, 1);
-  }
-
-  /** The same, {@code instances} times: each instance runs on an event loop of its own. */
-  void deploy(String service, Function<JsonObject, ? extends Deployable> verticle, JsonObject config, int instances) {
-    deploy(service, () -> verticle.apply(config), instances);
   }
 
   /** {@code instances} verticles {@code verticle} makes, each on an event loop of its own. */

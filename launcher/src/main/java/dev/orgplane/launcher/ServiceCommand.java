@@ -5,8 +5,6 @@ import dev.orgplane.gateway.GatewayVerticle;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Deployable;
-import io.vertx.core.json.JsonObject;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,13 +37,7 @@ abstract class ServiceCommand implements Runnable {
   /** Deploys the service's instances, each on an event loop of its own; {@code settings}: its configuration. */
   abstract void deploy(PlatformProcess process, Settings settings);
 
-  /** For a service that loads its configuration itself: it is deployed with the command-line layer only. */
-  void deployWithCommandLine(PlatformProcess process, Function<JsonObject, ? extends Deployable> verticle,
-      int instances) {
-    process.deploy(service, verticle, options.asJson(), instances);
-  }
-
-  /** For a service that takes the configuration loaded here. */
+  /** Deploys {@code instances} of what {@code verticle} makes with the configuration loaded here. */
   void deployConfigured(PlatformProcess process, Supplier<? extends Deployable> verticle, int instances) {
     process.deploy(service, verticle, instances);
   }
@@ -56,7 +48,6 @@ abstract class ServiceCommand implements Runnable {
       super("api-gateway");
     }
 
-    /** Started with the configuration its instances were counted by, loaded once. */
     @Override
     void deploy(PlatformProcess process, Settings settings) {
       deployConfigured(process, () -> new GatewayVerticle(settings), GatewayVerticle.eventLoops(settings));
@@ -71,7 +62,7 @@ abstract class ServiceCommand implements Runnable {
 
     @Override
     void deploy(PlatformProcess process, Settings settings) {
-      deployWithCommandLine(process, OrgServiceVerticle::new, OrgServiceVerticle.eventLoops(settings));
+      deployConfigured(process, () -> new OrgServiceVerticle(settings), OrgServiceVerticle.eventLoops(settings));
     }
   }
 
@@ -83,7 +74,7 @@ abstract class ServiceCommand implements Runnable {
 
     @Override
     void deploy(PlatformProcess process, Settings settings) {
-      deployWithCommandLine(process, EngineVerticle::new, EngineVerticle.eventLoops(settings));
+      deployConfigured(process, () -> new EngineVerticle(settings), EngineVerticle.eventLoops(settings));
     }
   }
 }

@@ -29,7 +29,7 @@ final class StandaloneCommand implements Runnable {
   public void run() {
     var process = new PlatformProcess();
     var settings = new Settings(process.loadConfig(options.asJson()));
-    // the services load defaults and environment themselves: they are given what differs only
+    // what this run sets for its services, on top of the configuration
     var overrides = options.asJson();
     try {
       var dataDir = DataDirectory.claim(Path.of(settings.string("ORGPLANE_DATA_DIR")));
@@ -61,11 +61,11 @@ final class StandaloneCommand implements Runnable {
         socketIn(dataDir, settings, "ORGPLANE_ORG_SERVICE_SOCKET", "org-service.sock", overrides);
         socketIn(dataDir, settings, "ORGPLANE_ENGINE_SOCKET", "engine.sock", overrides);
       }
-      process.deploy("org-service", OrgServiceVerticle::new, overrides, OrgServiceVerticle.eventLoops(settings));
-      process.deploy("provisioning-engine", EngineVerticle::new, overrides, EngineVerticle.eventLoops(settings));
-      // the configuration loaded above, with what differs: not loaded again
-      var gateway = settings.with(overrides);
-      process.deploy("api-gateway", () -> new GatewayVerticle(gateway), GatewayVerticle.eventLoops(gateway));
+      // the configuration loaded above, with what this run set: not loaded again by each service's every instance
+      var services = settings.with(overrides);
+      process.deploy("org-service", () -> new OrgServiceVerticle(services), OrgServiceVerticle.eventLoops(services));
+      process.deploy("provisioning-engine", () -> new EngineVerticle(services), EngineVerticle.eventLoops(services));
+      process.deploy("api-gateway", () -> new GatewayVerticle(services), GatewayVerticle.eventLoops(services));
     } catch (Throwable e) {
       process.abort();
       throw e;

@@ -84,9 +84,14 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     super(commandLine);
   }
 
+  /** With the configuration its launcher loaded already. */
+  public OrgServiceVerticle(Settings loaded) {
+    super(loaded);
+  }
+
   @Override
   public Future<?> start() {
-    return ServiceStorage.open(vertx, commandLine(), MIGRATIONS)
+    return configuration().compose(loaded -> ServiceStorage.open(vertx, loaded, MIGRATIONS))
         .compose(storage -> {
           settings = storage.settings();
           pool = storage.pool();

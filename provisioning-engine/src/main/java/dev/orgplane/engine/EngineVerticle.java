@@ -65,9 +65,14 @@ public final class EngineVerticle extends ServiceVerticle {
     super(commandLine);
   }
 
+  /** With the configuration its launcher loaded already. */
+  public EngineVerticle(Settings loaded) {
+    super(loaded);
+  }
+
   @Override
   public Future<?> start() {
-    return ServiceStorage.open(vertx, commandLine(), MIGRATIONS)
+    return configuration().compose(loaded -> ServiceStorage.open(vertx, loaded, MIGRATIONS))
         .compose(storage -> {
           settings = storage.settings();
           pool = storage.pool();
