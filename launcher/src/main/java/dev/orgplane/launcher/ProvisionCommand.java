@@ -151,20 +151,19 @@ final class ProvisionCommand implements Callable<Integer> {
     var plan = cancel == null && follow == null ? dryRun : planned(gateway, path);
     progress = new ProgressLine(System.out, System.console() != null, plan);
     var batch = cancel != null ? cancel(gateway, path) : read(gateway, path);
-    var stillRunning = new Thread(() -> System.out.println("\nbatch " + batchId
-        + " goes on without this process; follow it again with --follow " + batchId + ", or stop it with --cancel "
-        + batchId));
-    Runtime.getRuntime().addShutdownHook(stillRunning);
-    while (true) {
-      progress.show(batch.getJsonObject("counts"), batch.getLong("total"), objectsCopied(batch));
-      if (List.of("succeeded", "failed", "cancelled").contains(batch.getString("status"))) {
-        progress.end();
-        Runtime.getRuntime().removeShutdownHook(stillRunning);
-        return report(batch, unsuccessfulJobs(gateway, path), plan);
+    try (var stillRunning = StillRunningNotice.register(batchId)) {
+      while (true) {
+        progress.show(batch.getJsonObject("counts"), batch.getLong("total"), objectsCopied(batch));
+        if (List.of("succeeded", "failed", "cancelled").contains(batch.getString("status"))) {
+          break;
+        }
+        GatewayClient.sleep(POLL_MILLIS);
+        batch = read(gateway, path);
       }
-      GatewayClient.sleep(POLL_MILLIS);
-      batch = read(gateway, path);
+    } finally {
+      progress.end();
     }
+    return report(batch, unsuccessfulJobs(gateway, path), plan);
   }
 
   /**
