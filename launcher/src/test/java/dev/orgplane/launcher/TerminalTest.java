@@ -1,0 +1,20 @@
+package dev.orgplane.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import org.junit.jupiter.api.Test;
+
+/** What the progress line takes stdout for. */
+class TerminalTest {
+
+  /** The test runner reads this JVM's stdout through a pipe; since JDK 22 a console exists all the same. */
+  @Test
+  void aRedirectedStdoutIsNoTerminal() {
+    assertFalse(Terminal.isTerminal(System.console()));
+  }
+
+  @Test
+  void noConsoleIsNoTerminal() {
+    assertFalse(Terminal.isTerminal(null));
+  }
+}
