@@ -2,19 +2,23 @@ package dev.orgplane.launcher;
 
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
+import java.util.OptionalInt;
 
 /**
  * A batch's progress as one line: a bar of finished tenants, the objects copied (or planned) so far, and what is
- * running or failed. On a terminal the line is redrawn in place; in a log (no console) a line is
- * written only when something changed, at most every few seconds, so CI logs stay readable.
+ * running or failed. On a terminal the line is redrawn in place, kept shorter than the terminal is wide (the bar
+ * narrows, then the end is cut): a line that wraps is redrawn below itself at every update. In a log (no terminal)
+ * a line is written only when something changed, at most every few seconds, so CI logs stay readable.
  */
 final class ProgressLine {
 
   private static final int WIDTH = 30;
+  private static final int NARROWEST = 10;
   private static final long LOG_EVERY_MILLIS = 3_000;
 
   private final PrintStream out;
-  private final boolean terminal;
+  /** The terminal's columns; none when the output is not a terminal. */
+  private final OptionalInt columns;
   private final String objectsAre;
   private final long startedAt = System.nanoTime();
   private String last = "";
@@ -25,28 +29,30 @@ final class ProgressLine {
   private int drawnLength;
 
   /** {@code plan}: a dry run's progress, whose objects are planned, not copied. */
-  ProgressLine(PrintStream out, boolean terminal, boolean plan) {
+  ProgressLine(PrintStream out, OptionalInt columns, boolean plan) {
     this.out = out;
-    this.terminal = terminal;
+    this.columns = columns;
     this.objectsAre = plan ? " objects planned, " : " objects copied, ";
   }
 
   /** {@code counts}: jobs by status, as a batch answers them. */
   void show(JsonObject counts, long total, long objects) {
     long done = counts.getLong("succeeded", 0L) + counts.getLong("failed", 0L) + counts.getLong("cancelled", 0L);
-    int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
-    var line = "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + total + " tenants, "
-        + String.format("%,d", objects) + objectsAre + counts.getLong("running", 0L) + " running, "
-        + counts.getLong("failed", 0L) + " failed";
+    var line = done + "/" + total + " tenants, " + String.format("%,d", objects) + objectsAre
+        + counts.getLong("running", 0L) + " running, " + counts.getLong("failed", 0L) + " failed";
     long now = System.currentTimeMillis();
-    if (terminal) {
+    if (columns.isPresent()) {
+      // the last column left free: some terminals wrap a line that fills them
+      int room = columns.getAsInt() - 1;
+      var status = line + "  " + elapsed();
+      var text = bar(Math.max(NARROWEST, Math.min(WIDTH, room - status.length() - 3)), done, total) + " " + status;
+      text = text.substring(0, Math.min(text.length(), room));
       // spaces, not an ANSI erase: they clear the old tail on any terminal, Windows consoles without VT included
-      var text = line + "  " + elapsed();
       out.print("\r" + text + " ".repeat(Math.max(0, drawnLength - text.length())));
       drawn = true;
       drawnLength = text.length();
     } else if (!line.equals(last) && (now - lastLoggedAt >= LOG_EVERY_MILLIS || done == total)) {
-      out.println(line + "  " + elapsed());
+      out.println(bar(WIDTH, done, total) + " " + line + "  " + elapsed());
       lastLoggedAt = now;
     } else {
       return;
@@ -62,6 +68,11 @@ final class ProgressLine {
       drawn = false;
       drawnLength = 0;
     }
+  }
+
+  private static String bar(int width, long done, long total) {
+    int filled = total == 0 ? width : (int) (width * done / total);
+    return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "]";
   }
 
   private String elapsed() {

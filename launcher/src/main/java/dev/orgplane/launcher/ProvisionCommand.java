@@ -149,7 +149,7 @@ final class ProvisionCommand implements Callable<Integer> {
     var batchId = cancel != null ? cancel : follow != null ? follow : start(gateway);
     var path = "/v1/provisioning/batches/" + URLEncoder.encode(batchId, StandardCharsets.UTF_8);
     var plan = cancel == null && follow == null ? dryRun : planned(gateway, path);
-    progress = new ProgressLine(System.out, Terminal.isTerminal(System.console()), plan);
+    progress = new ProgressLine(System.out, Terminal.stdoutColumns(), plan);
     var batch = cancel != null ? cancel(gateway, path) : read(gateway, path);
     try (var stillRunning = StillRunningNotice.register(batchId)) {
       while (true) {

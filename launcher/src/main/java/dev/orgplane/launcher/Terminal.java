@@ -1,11 +1,20 @@
 package dev.orgplane.launcher;
 
 import java.io.Console;
+import java.util.OptionalInt;
 
-/** Whether stdout is a terminal that a line may be redrawn on in place. */
+/** Whether stdout is a terminal that a line may be redrawn on in place, and how many columns it has. */
 final class Terminal {
 
+  /** The width assumed when {@code COLUMNS} does not tell (shells set it without exporting it, most of the time). */
+  static final int DEFAULT_COLUMNS = 80;
+
   private Terminal() {
+  }
+
+  /** The columns of the terminal stdout is, or none when stdout is a file or a pipe (a CI log, {@code | tee}). */
+  static OptionalInt stdoutColumns() {
+    return isTerminal(System.console()) ? OptionalInt.of(columns(System.getenv("COLUMNS"))) : OptionalInt.empty();
   }
 
   /**
@@ -23,6 +32,16 @@ final class Terminal {
     } catch (ReflectiveOperationException | RuntimeException e) {
       // unsure: lines written one below the other read well anywhere
       return false;
+    }
+  }
+
+  /** {@code COLUMNS}, if it is a width; {@value #DEFAULT_COLUMNS} otherwise. */
+  static int columns(String variable) {
+    try {
+      int columns = Integer.parseInt(variable == null ? "" : variable.trim());
+      return columns > 0 ? columns : DEFAULT_COLUMNS;
+    } catch (NumberFormatException e) {
+      return DEFAULT_COLUMNS;
     }
   }
 }

@@ -7,14 +7,23 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The progress line as a terminal shows it: each redraw replaces the whole of the one before. */
+/**
+ * The progress line as a terminal shows it: each redraw replaces the whole of the one before, and fits in the
+ * terminal's width (a line that wraps would be redrawn below itself).
+ */
 class ProgressLineTest {
 
   private final ByteArrayOutputStream written = new ByteArrayOutputStream();
-  private final ProgressLine progress = new ProgressLine(new PrintStream(written, true, StandardCharsets.UTF_8), true,
-      false);
+  private final ProgressLine progress = terminal(200);
+
+  private ProgressLine terminal(int columns) {
+    return new ProgressLine(new PrintStream(written, true, StandardCharsets.UTF_8), OptionalInt.of(columns), false);
+  }
 
   private static JsonObject counts(long succeeded, long running, long failed) {
     return new JsonObject().put("succeeded", succeeded).put("running", running).put("failed", failed);
@@ -58,5 +67,31 @@ class ProgressLineTest {
 
     assertEquals(1, written.toString(StandardCharsets.UTF_8).chars().filter(c -> c == '\n').count(),
         "ended once, whatever asks");
+  }
+
+  @Test
+  void theLineStaysShorterThanTheTerminalIsWideItsBarNarrowed() {
+    var progress = terminal(80);
+    progress.show(counts(0, 10, 10), 120, 1_000_000);
+    progress.show(counts(60, 9, 1), 120, 123_456_789);
+
+    assertEquals(2, drawnLines().size());
+    drawnLines().forEach(line -> assertTrue(line.length() < 80, line.length() + " columns: " + line));
+    assertTrue(screen().matches("\\[#+-+\\] 61/120 tenants, 123,456,789 objects copied, .*"), screen());
+  }
+
+  @Test
+  void aNarrowTerminalCutsTheLinesEnd() {
+    var progress = terminal(40);
+    progress.show(counts(0, 10, 10), 120, 1_000_000);
+    progress.show(counts(120, 0, 0), 120, 2_000_000);
+
+    drawnLines().forEach(line -> assertTrue(line.length() < 40, line.length() + " columns: " + line));
+    assertEquals("[##########] 120/120 tenants, 2,000,000", screen().stripTrailing());
+  }
+
+  /** Each redraw as written: what follows a carriage return. */
+  private List<String> drawnLines() {
+    return Stream.of(written.toString(StandardCharsets.UTF_8).split("\r")).filter(line -> !line.isEmpty()).toList();
   }
 }

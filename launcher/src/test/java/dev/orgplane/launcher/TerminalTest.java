@@ -1,5 +1,6 @@
 package dev.orgplane.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import org.junit.jupiter.api.Test;
@@ -16,5 +17,14 @@ class TerminalTest {
   @Test
   void noConsoleIsNoTerminal() {
     assertFalse(Terminal.isTerminal(null));
+  }
+
+  @Test
+  void theWidthIsColumnsIfItIsOneAndEightyOtherwise() {
+    assertEquals(132, Terminal.columns("132"));
+    assertEquals(80, Terminal.columns(null));
+    assertEquals(80, Terminal.columns(""));
+    assertEquals(80, Terminal.columns("wide"));
+    assertEquals(80, Terminal.columns("0"));
   }
 }
