@@ -23,10 +23,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * Operator commands. They work on the database: {@code ORGPLANE_PG_URL}, or the embedded one of a
- * standalone platform using the same data directory (standalone records its address there).
+ * standalone platform using the same data directory (standalone records its address there). They change rows, never
+ * the schema: migrating is the platform's, at its start, where an upgrade is planned; a database lacking
+ * org-service's migrations (not set up yet, or an older version's) is refused with {@value #NOT_MIGRATED}.
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator commands (need database access).")
 final class AdminCommand implements Runnable {
+
+  /** EX_TEMPFAIL of sysexits.h: nothing was done; once the platform has started on the database, try again. */
+  static final int NOT_MIGRATED = 75;
 
   @Mixin
   ConfigOptions options;
@@ -42,44 +47,54 @@ final class AdminCommand implements Runnable {
 
   @Command(name = "rotate-signing-key", mixinStandardHelpOptions = true,
       description = "Make a new token signing key; tokens signed by the old one stay valid until they expire.")
-  void rotateSigningKey() {
-    run(ops -> ops.rotateSigningKey().map(kid -> "new signing key " + kid));
+  int rotateSigningKey() {
+    return run(ops -> ops.rotateSigningKey().map(kid -> "new signing key " + kid));
   }
 
   @Command(name = "grant-group-admin", mixinStandardHelpOptions = true,
       description = "Make a user an admin of an organization group.")
-  void grantGroupAdmin(@Option(names = "--group", required = true) UUID group,
+  int grantGroupAdmin(@Option(names = "--group", required = true) UUID group,
       @Option(names = "--email", required = true) String email) {
-    run(ops -> ops.grantGroupAdmin(group, email).map(user -> email + " is now an admin of group " + group));
+    return run(ops -> ops.grantGroupAdmin(group, email).map(user -> email + " is now an admin of group " + group));
   }
 
   @Command(name = "revoke-group-admin", mixinStandardHelpOptions = true,
       description = "Remove a user's admin rights over an organization group.")
-  void revokeGroupAdmin(@Option(names = "--group", required = true) UUID group,
+  int revokeGroupAdmin(@Option(names = "--group", required = true) UUID group,
       @Option(names = "--email", required = true) String email) {
-    run(ops -> ops.revokeGroupAdmin(group, email).map(user -> email + " is no longer an admin of group " + group));
+    return run(ops -> ops.revokeGroupAdmin(group, email).map(user -> email + " is no longer an admin of group " + group));
   }
 
   @Command(name = "make-platform-admin", mixinStandardHelpOptions = true,
       description = "Give an existing user platform admin rights.")
-  void makePlatformAdmin(@Option(names = "--email", required = true) String email) {
-    run(ops -> ops.makePlatformAdmin(email).map(v -> email + " is now a platform admin"));
+  int makePlatformAdmin(@Option(names = "--email", required = true) String email) {
+    return run(ops -> ops.makePlatformAdmin(email).map(v -> email + " is now a platform admin"));
   }
 
   @Command(name = "end-sessions", mixinStandardHelpOptions = true,
       description = "End every session of a user (their tokens and refresh tokens); the password stays.")
-  void endSessions(@Option(names = "--email", required = true) String email) {
-    run(ops -> ops.endSessions(email).map(v -> email + "'s sessions are ended (every service refuses their tokens "
+  int endSessions(@Option(names = "--email", required = true) String email) {
+    return run(ops -> ops.endSessions(email).map(v -> email + "'s sessions are ended (every service refuses their tokens "
         + "within ORGPLANE_REVOCATION_RELOAD_MILLIS)"));
   }
 
-  private void run(Function<OperatorCommands, Future<String>> command) {
+  /** Runs {@code command} on the database; answers the exit code. */
+  private int run(Function<OperatorCommands, Future<String>> command) {
     var vertx = Vertx.vertx();
     try {
       var settings = new Settings(ConfigLoader.load(vertx, options.asJson()).await());
-      var pool = Database.open(vertx, databaseUrl(settings), 2, List.of(OrgServiceVerticle.MIGRATIONS)).await();
+      var url = databaseUrl(settings);
+      int pending = vertx.executeBlocking(() -> OrgServiceVerticle.MIGRATIONS.pendingIn(url), false).await();
+      if (pending > 0) {
+        System.err.println("orgplane: the database " + url.redacted() + " lacks " + pending + " of org-service's "
+            + "migrations: start the platform (standalone, or org-service) of this version on it first, then run "
+            + "this again; operator commands do not change the schema");
+        return NOT_MIGRATED;
+      }
+      var pool = Database.open(vertx, url, 2, List.of()).await();
       var ops = new OperatorCommands(vertx, pool, settings.longValue("ORGPLANE_TOKEN_TTL_SECONDS"));
       System.out.println(command.apply(ops).eventually(pool::close).await());
+      return 0;
     } finally {
       vertx.close().await();
     }

@@ -18,14 +18,24 @@ public record Migrations(String schema, String location) {
 
   /** Blocking: call from a worker thread or before Vert.x starts. */
   public int applyTo(PgUrl url) {
-    var result = Flyway.configure()
+    return flyway(url).migrate().migrationsExecuted;
+  }
+
+  /**
+   * How many of these migrations the database lacks (all of them when it has not the schema): for a tool that works
+   * on a service's tables without owning them, which must not migrate them. Changes nothing. Blocking.
+   */
+  public int pendingIn(PgUrl url) {
+    return flyway(url).info().pending().length;
+  }
+
+  private Flyway flyway(PgUrl url) {
+    return Flyway.configure()
         .dataSource(url.jdbcUrl(), url.user(), url.password())
         .schemas(schema)
         .createSchemas(true)
         .locations("classpath:" + location, "classpath:" + KIT_LOCATION)
         .connectRetries(5)
-        .load()
-        .migrate();
-    return result.migrationsExecuted;
+        .load();
   }
 }

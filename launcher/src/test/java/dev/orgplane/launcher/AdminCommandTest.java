@@ -1,0 +1,83 @@
+package dev.orgplane.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceVerticle;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code orgplane admin} on databases the platform has migrated, or not: operator commands leave the schema be. */
+class AdminCommandTest {
+
+  private static final String SCHEMA_OBJECTS = "SELECT (SELECT count(*) FROM information_schema.schemata "
+      + "WHERE schema_name = 'org') + (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'org')";
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream stdout;
+  private PrintStream stderr;
+
+  @BeforeEach
+  void capture() {
+    stdout = System.out;
+    stderr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(stdout);
+    System.setErr(stderr);
+  }
+
+  private int rotateSigningKey(PgUrl database) {
+    return Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + database, "rotate-signing-key");
+  }
+
+  @Test
+  void aDatabaseThePlatformHasNotSetUpIsRefusedAndLeftAsItWas() {
+    var empty = PgFixture.freshDatabase();
+
+    assertEquals(AdminCommand.NOT_MIGRATED, rotateSigningKey(empty), err.toString(StandardCharsets.UTF_8));
+
+    var printed = err.toString(StandardCharsets.UTF_8);
+    // the password left out
+    assertTrue(printed.contains("orgplane: the database " + empty.redacted() + " lacks "), printed);
+    assertTrue(printed.contains("start the platform"), printed);
+    assertEquals(0, PgFixture.queryLong(empty, SCHEMA_OBJECTS), "no schema, no table made");
+  }
+
+  @Test
+  void aDatabaseAnOlderPlatformMigratedIsRefusedUntilThisOneHas() {
+    var older = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    // the newest migration not applied yet, as an older version left the database
+    PgFixture.execute(older, "DELETE FROM org.flyway_schema_history WHERE installed_rank = "
+        + "(SELECT max(installed_rank) FROM org.flyway_schema_history WHERE version IS NOT NULL)");
+    long tables = PgFixture.queryLong(older, SCHEMA_OBJECTS);
+
+    assertEquals(AdminCommand.NOT_MIGRATED, rotateSigningKey(older));
+
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains(" lacks 1 of org-service's migrations"),
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals(tables, PgFixture.queryLong(older, SCHEMA_OBJECTS));
+    assertEquals(0, PgFixture.queryLong(older, "SELECT count(*) FROM org.signing_keys"), "nothing done");
+  }
+
+  @Test
+  void aDatabaseThePlatformMigratedIsWorkedOn() {
+    var migrated = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+
+    assertEquals(0, rotateSigningKey(migrated), err.toString(StandardCharsets.UTF_8));
+
+    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("new signing key "), out.toString(StandardCharsets.UTF_8));
+    assertEquals(1, PgFixture.queryLong(migrated, "SELECT count(*) FROM org.signing_keys"));
+  }
+}
