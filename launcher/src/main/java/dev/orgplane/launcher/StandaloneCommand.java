@@ -63,7 +63,9 @@ final class StandaloneCommand implements Runnable {
       }
       // the configuration loaded above, with what this run set: not loaded again by each service's every instance
       var services = settings.with(overrides);
-      process.deploy("org-service", () -> new OrgServiceVerticle(services), OrgServiceVerticle.eventLoops(services));
+      var adminPassword = new AdminPasswordFile(dataDir);
+      process.deploy("org-service", () -> new OrgServiceVerticle(services, adminPassword),
+          OrgServiceVerticle.eventLoops(services));
       process.deploy("provisioning-engine", () -> new EngineVerticle(services), EngineVerticle.eventLoops(services));
       process.deploy("api-gateway", () -> new GatewayVerticle(services), GatewayVerticle.eventLoops(services));
     } catch (Throwable e) {

@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +113,28 @@ class StandaloneProcessTest {
       try (var connection = EmbeddedDatabaseTest.connect(database.url())) {
         assertTrue(connection.isValid(2), "the first one's database serves on");
       }
+    }
+  }
+
+  @Test
+  void theGeneratedAdminPasswordIsWrittenToAPrivateFileAndNotPrinted() throws Exception {
+    var dataDir = temp.resolve("data");
+    try (var standalone = OrgplaneProcess.standalone(dataDir, temp.resolve("standalone.out"))) {
+      standalone.awaitOutput("Orgplane is up", 120);
+      var file = dataDir.resolve(AdminPasswordFile.FILE);
+      var password = Files.readString(file).trim();
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+      var output = standalone.output();
+      assertFalse(output.contains(password), "the password is not in the output:\n" + output);
+      assertTrue(output.contains("Orgplane platform admin: admin@orgplane.local, its password in "
+          + file.toAbsolutePath().normalize()), output);
+      var gateway = output.lines().filter(line -> line.startsWith("Orgplane is up: ")).findFirst().orElseThrow()
+          .replaceFirst("Orgplane is up: (\\S+).*", "$1");
+      var signIn = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway + "/v1/auth/token"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=admin%40orgplane.local&password="
+              + URLEncoder.encode(password, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, signIn.statusCode(), "the file's password is the admin's: " + signIn.body());
     }
   }
 }

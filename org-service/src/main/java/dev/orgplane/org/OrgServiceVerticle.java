@@ -48,6 +48,7 @@ import dev.orgplane.org.serviceuser.ServiceUserRoutes;
 import dev.orgplane.org.setup.SetupRoutes;
 import dev.orgplane.org.team.TeamRoutes;
 import dev.orgplane.org.user.AdminBootstrap;
+import dev.orgplane.org.user.GeneratedAdminPassword;
 import dev.orgplane.org.user.UserRoutes;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -80,13 +81,22 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private MailSender mail;
   private Router router;
 
+  private final GeneratedAdminPassword generatedAdminPassword;
+
   public OrgServiceVerticle(JsonObject commandLine) {
     super(commandLine);
+    this.generatedAdminPassword = GeneratedAdminPassword.PRINTED;
   }
 
   /** With the configuration its launcher loaded already. */
   public OrgServiceVerticle(Settings loaded) {
+    this(loaded, GeneratedAdminPassword.PRINTED);
+  }
+
+  /** {@code generatedAdminPassword}: where the password of a platform admin made at first start goes. */
+  public OrgServiceVerticle(Settings loaded, GeneratedAdminPassword generatedAdminPassword) {
     super(loaded);
+    this.generatedAdminPassword = generatedAdminPassword;
   }
 
   @Override
@@ -98,7 +108,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
           keys = new SigningKeyStore(vertx, pool, tokenLifetime(), settings.longValue("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS"));
           var hasher = new PasswordHasher(vertx);
           return keys.start()
-              .compose(v -> AdminBootstrap.ensureAdmin(pool, hasher, settings))
+              .compose(v -> AdminBootstrap.ensureAdmin(pool, hasher, settings, generatedAdminPassword))
               .compose(v -> ProvisionerBootstrap.ensureEngine(pool, settings))
               .compose(v -> {
                 revocations = new TokenRevocations(vertx, () -> StoredRevocations.read(pool, tokenLifetime()));

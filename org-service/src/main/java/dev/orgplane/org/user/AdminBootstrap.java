@@ -11,7 +11,7 @@ import java.util.Base64;
 
 /**
  * Makes sure a platform admin exists on first start: the configured one, or one with a generated
- * password that is printed once (it is never stored in clear, so it cannot be shown again). An
+ * password that is told once, where the process says ({@link GeneratedAdminPassword}). An
  * advisory lock makes concurrent first starts of several instances create one admin, not several.
  */
 public final class AdminBootstrap {
@@ -22,7 +22,8 @@ public final class AdminBootstrap {
   private AdminBootstrap() {
   }
 
-  public static Future<Void> ensureAdmin(Pool pool, PasswordHasher hasher, Settings settings) {
+  public static Future<Void> ensureAdmin(Pool pool, PasswordHasher hasher, Settings settings,
+      GeneratedAdminPassword generated) {
     var email = settings.string("ORGPLANE_ADMIN_EMAIL", DEFAULT_EMAIL);
     var configured = settings.has("ORGPLANE_ADMIN_PASSWORD");
     var password = configured ? settings.string("ORGPLANE_ADMIN_PASSWORD") : generatedPassword();
@@ -38,8 +39,7 @@ public final class AdminBootstrap {
                 .execute(Tuple.of(email, hash, TimeOrderedIds.next())).map(true))))
         .map(created -> {
           if (created && !configured) {
-            System.out.println("Orgplane platform admin: " + email + " / " + password
-                + "  (shown once; set ORGPLANE_ADMIN_EMAIL and ORGPLANE_ADMIN_PASSWORD to choose your own)");
+            generated.tell(email, password);
           }
           return null;
         });

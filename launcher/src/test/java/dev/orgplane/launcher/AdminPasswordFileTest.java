@@ -1,0 +1,77 @@
+package dev.orgplane.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generated platform admin password: in a file only this user reads, its path printed, not the password. */
+class AdminPasswordFileTest {
+
+  private static final String PASSWORD = "generated-Secret_42";
+
+  @TempDir
+  Path temp;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream stdout;
+  private PrintStream stderr;
+  private DataDirectory dataDir;
+
+  @BeforeEach
+  void capture() {
+    stdout = System.out;
+    stderr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    dataDir = DataDirectory.claim(temp.resolve("data"));
+  }
+
+  @AfterEach
+  void restore() throws Exception {
+    System.setOut(stdout);
+    System.setErr(stderr);
+    dataDir.close();
+  }
+
+  @Test
+  void thePasswordGoesIntoAFileOnlyThisUserReadsAndItsPathIsPrinted() throws Exception {
+    var file = dataDir.path().resolve(AdminPasswordFile.FILE);
+    // left by a database made earlier on this directory, and readable by all
+    Files.writeString(file, "an older password\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+    new AdminPasswordFile(dataDir).tell("admin@orgplane.local", PASSWORD);
+
+    assertEquals(PASSWORD + "\n", Files.readString(file));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    var printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("admin@orgplane.local") && printed.contains(file.toString()), printed);
+    assertFalse(printed.contains(PASSWORD) || err.toString(StandardCharsets.UTF_8).contains(PASSWORD), printed);
+  }
+
+  @Test
+  void aFileThatCannotBeWrittenHasThePasswordPrintedWithAWarning() throws Exception {
+    // a directory in the file's place: nothing can be written there
+    Files.createDirectories(dataDir.path().resolve(AdminPasswordFile.FILE).resolve("in-the-way"));
+
+    new AdminPasswordFile(dataDir).tell("admin@orgplane.local", PASSWORD);
+
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("admin@orgplane.local / " + PASSWORD),
+        out.toString(StandardCharsets.UTF_8));
+    var warning = err.toString(StandardCharsets.UTF_8);
+    assertTrue(warning.startsWith("orgplane: warning: cannot write " + dataDir.path().resolve(AdminPasswordFile.FILE)),
+        warning);
+  }
+}
