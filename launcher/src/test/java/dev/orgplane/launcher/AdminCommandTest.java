@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceVerticle;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code orgplane admin} on databases the platform has migrated, or not: operator commands leave the schema be. */
 class AdminCommandTest {
@@ -19,24 +15,8 @@ class AdminCommandTest {
   private static final String SCHEMA_OBJECTS = "SELECT (SELECT count(*) FROM information_schema.schemata "
       + "WHERE schema_name = 'org') + (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'org')";
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream stdout;
-  private PrintStream stderr;
-
-  @BeforeEach
-  void capture() {
-    stdout = System.out;
-    stderr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(stdout);
-    System.setErr(stderr);
-  }
+  @RegisterExtension
+  final CapturedOutput output = new CapturedOutput();
 
   private int rotateSigningKey(PgUrl database) {
     return Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + database, "rotate-signing-key");
@@ -46,9 +26,9 @@ class AdminCommandTest {
   void aDatabaseThePlatformHasNotSetUpIsRefusedAndLeftAsItWas() {
     var empty = PgFixture.freshDatabase();
 
-    assertEquals(AdminCommand.NOT_MIGRATED, rotateSigningKey(empty), err.toString(StandardCharsets.UTF_8));
+    assertEquals(AdminCommand.NOT_MIGRATED, rotateSigningKey(empty), output.err());
 
-    var printed = err.toString(StandardCharsets.UTF_8);
+    var printed = output.err();
     // the password left out
     assertTrue(printed.contains("orgplane: the database " + empty.redacted() + " lacks "), printed);
     assertTrue(printed.contains("start the platform"), printed);
@@ -65,8 +45,8 @@ class AdminCommandTest {
 
     assertEquals(AdminCommand.NOT_MIGRATED, rotateSigningKey(older));
 
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains(" lacks 1 of org-service's migrations"),
-        err.toString(StandardCharsets.UTF_8));
+    assertTrue(output.err().contains(" lacks 1 of org-service's migrations"),
+        output.err());
     assertEquals(tables, PgFixture.queryLong(older, SCHEMA_OBJECTS));
     assertEquals(0, PgFixture.queryLong(older, "SELECT count(*) FROM org.signing_keys"), "nothing done");
   }
@@ -75,9 +55,9 @@ class AdminCommandTest {
   void aDatabaseThePlatformMigratedIsWorkedOn() {
     var migrated = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
 
-    assertEquals(0, rotateSigningKey(migrated), err.toString(StandardCharsets.UTF_8));
+    assertEquals(0, rotateSigningKey(migrated), output.err());
 
-    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("new signing key "), out.toString(StandardCharsets.UTF_8));
+    assertTrue(output.out().startsWith("new signing key "), output.out());
     assertEquals(1, PgFixture.queryLong(migrated, "SELECT count(*) FROM org.signing_keys"));
   }
 }

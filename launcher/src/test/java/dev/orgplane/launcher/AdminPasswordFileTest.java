@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The generated platform admin password: in a file only this user reads, its path printed, not the password. */
@@ -23,25 +21,17 @@ class AdminPasswordFileTest {
   @TempDir
   Path temp;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream stdout;
-  private PrintStream stderr;
+  @RegisterExtension
+  final CapturedOutput output = new CapturedOutput();
   private DataDirectory dataDir;
 
   @BeforeEach
-  void capture() {
-    stdout = System.out;
-    stderr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  void claim() {
     dataDir = DataDirectory.claim(temp.resolve("data"));
   }
 
   @AfterEach
-  void restore() throws Exception {
-    System.setOut(stdout);
-    System.setErr(stderr);
+  void release() throws Exception {
     dataDir.close();
   }
 
@@ -56,9 +46,9 @@ class AdminPasswordFileTest {
 
     assertEquals(PASSWORD + "\n", Files.readString(file));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-    var printed = out.toString(StandardCharsets.UTF_8);
+    var printed = output.out();
     assertTrue(printed.contains("admin@orgplane.local") && printed.contains(file.toString()), printed);
-    assertFalse(printed.contains(PASSWORD) || err.toString(StandardCharsets.UTF_8).contains(PASSWORD), printed);
+    assertFalse(printed.contains(PASSWORD) || output.err().contains(PASSWORD), printed);
   }
 
   @Test
@@ -68,9 +58,9 @@ class AdminPasswordFileTest {
 
     new AdminPasswordFile(dataDir).tell("admin@orgplane.local", PASSWORD);
 
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("admin@orgplane.local / " + PASSWORD),
-        out.toString(StandardCharsets.UTF_8));
-    var warning = err.toString(StandardCharsets.UTF_8);
+    assertTrue(output.out().contains("admin@orgplane.local / " + PASSWORD),
+        output.out());
+    var warning = output.err();
     assertTrue(warning.startsWith("orgplane: warning: cannot write " + dataDir.path().resolve(AdminPasswordFile.FILE)),
         warning);
   }

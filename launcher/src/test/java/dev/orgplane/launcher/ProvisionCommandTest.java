@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -27,23 +25,11 @@ import picocli.CommandLine;
 class ProvisionCommandTest {
 
   private StandInGateway gateway;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream stdout;
-  private PrintStream stderr;
-
-  @BeforeEach
-  void capture() {
-    stdout = System.out;
-    stderr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
+  @RegisterExtension
+  final CapturedOutput output = new CapturedOutput();
 
   @AfterEach
-  void restore() {
-    System.setOut(stdout);
-    System.setErr(stderr);
+  void stopGateway() {
     gateway.close();
   }
 
@@ -84,20 +70,20 @@ class ProvisionCommandTest {
   void aGatewayBusyWhileFollowingIsWaitedOut() {
     int exit = follow(false, 503, 502);
 
-    assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
-    var warnings = err.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, output.err());
+    var warnings = output.err();
     assertTrue(warnings.contains("HTTP 503") && warnings.contains("HTTP 502")
         && warnings.contains("trying again"), warnings);
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("batch succeeded: 2 of 2 tenants made"),
-        out.toString(StandardCharsets.UTF_8));
+    assertTrue(output.out().contains("batch succeeded: 2 of 2 tenants made"),
+        output.out());
   }
 
   @Test
   void theEndCountsObjectsCreatedUpdatedAndUnchangedSoARerunShowsItWroteNothingTwice() {
     int exit = follow(false);
 
-    assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
-    var printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, output.err());
+    var printed = output.out();
     assertTrue(printed.contains("batch succeeded: 2 of 2 tenants made, 0 failed; objects: 7 created, 0 updated, "
         + "1 unchanged\n"), printed);
   }
@@ -106,8 +92,8 @@ class ProvisionCommandTest {
   void aDryRunIsReportedAsAPlan() {
     int exit = follow(true);
 
-    assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
-    var printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, output.err());
+    var printed = output.out();
     assertTrue(printed.contains("1/2 tenants, 8 objects planned, 1 running"), printed);
     assertTrue(printed.contains("batch succeeded (dry run): 2 of 2 tenants planned, nothing written; objects: "
         + "7 to create, 0 to update, 1 unchanged; owners: 2 to invite"), printed);
@@ -132,14 +118,14 @@ class ProvisionCommandTest {
     int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
         "--template", "tpl", "--targets-file", targetsFile.toString(), "gamma,cfo@gamma.example");
 
-    assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+    assertEquals(0, exit, output.err());
     assertEquals(new JsonArray()
         .add(new JsonObject().put("name", "gamma").put("title", "gamma")
             .put("owner", new JsonObject().put("email", "cfo@gamma.example")))
         .add(new JsonObject().put("name", "alpha").put("title", "alpha")
             .put("owner", new JsonObject().put("email", "ceo@alpha.example")))
         .add(new JsonObject().put("name", "beta").put("title", "beta")), sent.get().getJsonArray("targets"));
-    var printed = out.toString(StandardCharsets.UTF_8);
+    var printed = output.out();
     assertTrue(printed.contains("batch succeeded: 2 of 2 tenants made, 0 failed; objects: 7 created, 0 updated, "
         + "1 unchanged; owners: 1 invited, 1 already invited, 0 already members"), printed);
   }
@@ -154,7 +140,7 @@ class ProvisionCommandTest {
         "--template", "tpl", "--targets-file", missing.toString());
 
     assertEquals(2, exit);
-    var printed = err.toString(StandardCharsets.UTF_8);
+    var printed = output.err();
     assertTrue(printed.contains("orgplane: cannot read " + missing), printed);
   }
 
@@ -173,11 +159,11 @@ class ProvisionCommandTest {
 
     assertEquals(0, new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
         "--template", "tpl", "--no-members", "--copy-hook-secrets", "--keep-existing", "alpha"),
-        err.toString(StandardCharsets.UTF_8));
+        output.err());
     assertEquals(new JsonObject().put("copyMembers", false).put("copyHookSecrets", true).put("existing", "keep"),
         sent.get().getJsonObject("options"));
     assertEquals(0, new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
-        "--template", "tpl", "alpha"), err.toString(StandardCharsets.UTF_8));
+        "--template", "tpl", "alpha"), output.err());
     assertEquals(new JsonObject().put("copyMembers", true).put("copyHookSecrets", false).put("existing", "update"),
         sent.get().getJsonObject("options"), "without them, the engine's defaults");
   }
@@ -196,7 +182,7 @@ class ProvisionCommandTest {
         "--template", "tpl", "--targets-file", targetsFile.toString(), "first");
 
     assertEquals(2, exit);
-    var printed = err.toString(StandardCharsets.UTF_8);
+    var printed = output.err();
     assertTrue(printed.contains("validation_failed - The target is invalid.\n"), printed);
     assertTrue(printed.contains("  targets[2].name: must be 3 to 63 characters of a-z, 0-9, _ and - (tenant "
         + "\"Bad Name\", " + targetsFile + " line 4)"), printed);

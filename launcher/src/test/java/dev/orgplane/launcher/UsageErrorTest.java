@@ -4,14 +4,12 @@ import static dev.orgplane.launcher.StandInGateway.answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Command lines the {@code orgplane} command cannot use end with the problem and the usage on stderr and exit
@@ -19,20 +17,14 @@ import org.junit.jupiter.api.Test;
  */
 class UsageErrorTest {
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream stdout;
-  private PrintStream stderr;
+  @RegisterExtension
+  final CapturedOutput output = new CapturedOutput();
   /** A gateway that notes every request; a usage error must leave it untouched. */
   private StandInGateway gateway;
   private final List<String> asked = new CopyOnWriteArrayList<>();
 
   @BeforeEach
-  void capture() {
-    stdout = System.out;
-    stderr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  void startGateway() {
     gateway = new StandInGateway().on("/", exchange -> {
       asked.add(exchange.getRequestURI().getPath());
       answer(exchange, 200, "{\"access_token\":\"a\",\"refresh_token\":\"r\"}");
@@ -40,21 +32,18 @@ class UsageErrorTest {
   }
 
   @AfterEach
-  void restore() {
-    System.setOut(stdout);
-    System.setErr(stderr);
+  void stopGateway() {
     gateway.close();
   }
 
   private void assertUsageError(String expectedProblem, String expectedUsage, String... args) {
-    out.reset();
-    err.reset();
+    output.reset();
     int exit = Orgplane.commandLine().execute(args);
-    var printed = err.toString(StandardCharsets.UTF_8);
+    var printed = output.err();
     assertEquals(Orgplane.USAGE_ERROR, exit, printed);
     assertTrue(printed.startsWith("orgplane: ") && printed.contains(expectedProblem), printed);
     assertTrue(printed.contains("Usage: " + expectedUsage), printed);
-    assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing on stdout");
+    assertEquals("", output.out(), "nothing on stdout");
     assertEquals(List.of(), asked, "the gateway was asked nothing");
   }
 
@@ -104,7 +93,7 @@ class UsageErrorTest {
 
     int exit = Orgplane.commandLine().execute("provision", "--url", gateway.url(), "--token", "t", "--follow", "b1");
 
-    var printed = err.toString(StandardCharsets.UTF_8);
+    var printed = output.err();
     assertEquals(2, exit, printed);
     assertEquals(1, printed.lines().count(), printed);
     assertTrue(printed.startsWith("orgplane: "), printed);
