@@ -153,7 +153,7 @@ class EntityTagTest extends OrgServiceTest {
     assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
     assertEquals(renamed.getHeader("ETag"), org.get("/v1/users/me", member.token()).getHeader("ETag"));
 
-    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var admin = org.platformAdminToken();
     var group = org.post("/v1/organization-groups", admin, new JsonObject().put("name", "tagged " + UUID.randomUUID()))
         .bodyAsJsonObject().getString("id");
     var groupTag = org.get("/v1/organization-groups/" + group, admin).getHeader("ETag");

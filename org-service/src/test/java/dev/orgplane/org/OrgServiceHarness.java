@@ -163,6 +163,11 @@ public final class OrgServiceHarness {
     return response.bodyAsJsonObject().getString("access_token");
   }
 
+  /** A token of the platform admin the harness configures ({@link #ADMIN_EMAIL}). */
+  public String platformAdminToken() {
+    return token(ADMIN_EMAIL, ADMIN_PASSWORD);
+  }
+
   /** Registers a new user with a unique email and answers their token and id. */
   public Account newUser(String label) {
     var email = label + "-" + UUID.randomUUID() + "@test.local";

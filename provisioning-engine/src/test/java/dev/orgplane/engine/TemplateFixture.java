@@ -21,7 +21,7 @@ public record TemplateFixture(String groupId, OrgServiceHarness.Account groupAdm
     OrgServiceHarness.Account member, List<String> queueIds, List<String> hookIds) {
 
   public static TemplateFixture build(OrgServiceHarness org, String name) {
-    var platformAdmin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var platformAdmin = org.platformAdminToken();
     var group = org.post("/v1/organization-groups", platformAdmin, new JsonObject().put("name", "group " + name))
         .bodyAsJsonObject();
     var groupId = group.getString("id");

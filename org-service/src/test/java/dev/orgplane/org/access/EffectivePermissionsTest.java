@@ -23,7 +23,7 @@ class EffectivePermissionsTest extends OrgServiceTest {
 
   @BeforeAll
   void platformAdmin() {
-    platformAdmin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    platformAdmin = org.platformAdminToken();
   }
 
   private JsonObject newOrg(OrgServiceHarness.Account owner) {

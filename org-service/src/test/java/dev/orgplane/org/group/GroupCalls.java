@@ -15,7 +15,7 @@ record GroupCalls(OrgServiceHarness org, String platformAdmin) {
   static final String GROUPS = "/v1/organization-groups";
 
   static GroupCalls of(OrgServiceHarness org) {
-    return new GroupCalls(org, org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD));
+    return new GroupCalls(org, org.platformAdminToken());
   }
 
   HttpResponse<Buffer> create(String name) {

@@ -38,7 +38,7 @@ class AccountDeletionTest {
     // a hook's deliveries are queued but never due while the test looks at them
     org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
         .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
-    admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    admin = org.platformAdminToken();
   }
 
   private HttpResponse<Buffer> deleteOwn(String token, String password) {

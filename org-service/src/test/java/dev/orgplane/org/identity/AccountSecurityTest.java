@@ -164,7 +164,7 @@ class AccountSecurityTest extends OrgServiceTest {
     var endedBefore = snapshot.sessionsEnded().get(user.id());
     assertTrue(endedBefore != null && endedBefore > 0, listed.bodyAsString());
     assertNull(snapshot.sessionsEnded().get(bystander.id()));
-    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var admin = org.platformAdminToken();
     assertEquals(200, org.get("/v1/token-revocations", admin).statusCode());
   }
 

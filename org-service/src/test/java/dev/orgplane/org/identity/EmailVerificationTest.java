@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.MailedOrgServiceTest;
-import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -88,6 +87,6 @@ class EmailVerificationTest extends MailedOrgServiceTest {
     var bot = org.newServiceUser("bot").token();
 
     assertProblem(org.post("/v1/users/me/email-verifications", bot, null), 403, "no_email");
-    assertTrue(verified(org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD)));
+    assertTrue(verified(org.platformAdminToken()));
   }
 }

@@ -148,7 +148,7 @@ class ExternalSignInTest extends OrgServiceTest {
         .put("email_verified", "true")), TokenExchange.JWT), 400, "external_email_unverified");
     assertProblem(trusting.exchange(provider.sign(claims(UUID.randomUUID().toString(), null, true)), TokenExchange.JWT), 400,
         "external_email_unverified");
-    var admin = trusting.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var admin = trusting.platformAdminToken();
     assertEquals(0, trusting.get("/v1/users?email=" + email, admin).bodyAsJsonObject().getJsonArray("items").size(),
         "no account was made for it");
   }

@@ -168,7 +168,7 @@ class IdentityTest extends OrgServiceTest {
 
   @Test
   void badAccountWritesAreRefused() {
-    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var admin = org.platformAdminToken();
     assertProblem(org.post("/v1/users", admin, new JsonObject().put("email", "not-an-email")), 400, "validation_failed");
     assertProblem(org.post("/v1/users", admin, new JsonObject().put("email", "made-" + UUID.randomUUID() + "@test.local")
         .put("platformAdmin", true)), 400, "validation_failed");
@@ -183,7 +183,7 @@ class IdentityTest extends OrgServiceTest {
 
   @Test
   void configuredPlatformAdminCanSignIn() {
-    var token = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var token = org.platformAdminToken();
     assertTrue(org.get("/v1/users/me", token).bodyAsJsonObject().getBoolean("platformAdmin"));
   }
 
@@ -206,7 +206,7 @@ class IdentityTest extends OrgServiceTest {
 
   @Test
   void adminsCreateAndFindAccountsOthersCannot() {
-    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var admin = org.platformAdminToken();
     var email = "invited-" + java.util.UUID.randomUUID() + "@test.local";
     var created = org.post("/v1/users", admin, new JsonObject().put("email", email).put("name", "Invited"));
     assertEquals(201, created.statusCode(), created.bodyAsString());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.MailedOrgServiceTest;
-import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
@@ -29,7 +28,7 @@ class PasswordResetTest extends MailedOrgServiceTest {
 
   @Test
   void anAccountAnAdminMadeGetsItsFirstPasswordByMail() throws Exception {
-    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var admin = org.platformAdminToken();
     var email = "made-" + UUID.randomUUID() + "@test.local";
     assertEquals(201, org.post("/v1/users", admin, new JsonObject().put("email", email).put("name", "Made")).statusCode());
     assertEquals(202, request(email.toUpperCase()));

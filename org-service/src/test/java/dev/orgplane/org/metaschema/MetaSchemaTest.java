@@ -24,7 +24,7 @@ class MetaSchemaTest {
   @BeforeAll
   void start(Vertx vertx) {
     org = OrgServiceHarness.start(vertx);
-    admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    admin = org.platformAdminToken();
   }
 
   private int createWithMetadata(String token, JsonObject metadata) {

@@ -42,7 +42,7 @@ class OperatorCommandsTest {
   void groupAdminsAreAppointedByEmail(Vertx vertx) {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     var org = OrgServiceHarness.start(vertx, db);
-    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var admin = org.platformAdminToken();
     var groupId = org.post("/v1/organization-groups", admin, new JsonObject().put("name", "G")).bodyAsJsonObject()
         .getString("id");
     var user = org.newUser("appointee");

@@ -39,7 +39,7 @@ class OrganizationListFilterTest {
   void start(Vertx vertx) {
     db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     org = OrgServiceHarness.start(vertx, db);
-    admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    admin = org.platformAdminToken();
     owner = org.newUser("owner");
     stranger = org.newUser("stranger");
     // the default meta-schema takes labels and a description only; these tests want strings, numbers, objects

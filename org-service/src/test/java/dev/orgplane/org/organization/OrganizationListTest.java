@@ -101,7 +101,7 @@ class OrganizationListTest {
         + "\"description\": \"gold\"}' WHERE name IN ('many-0007', 'many-0999')",
         "UPDATE org.organizations SET provisioned_from = jsonb_build_object('templateId', '" + template
             + "', 'jobId', gen_random_uuid()::text) WHERE name IN ('many-0700', 'many-0800')");
-    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var admin = org.platformAdminToken();
     for (var token : List.of(heavy.token(), groupAdmin.token(), admin)) {
       assertEquals(List.of("many-0007", "many-0999"), allNames("/v1/organizations?limit=1&metadata.description=gold",
           token));

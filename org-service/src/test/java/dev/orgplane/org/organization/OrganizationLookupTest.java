@@ -3,7 +3,6 @@ package dev.orgplane.org.organization;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -78,7 +77,7 @@ class OrganizationLookupTest extends OrgServiceTest {
 
   @Test
   void groupAdminsPlatformAdminsTheEngineAndScopedTokensFindWhatTheyMayRead() {
-    var platformAdmin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var platformAdmin = org.platformAdminToken();
     var group = org.post("/v1/organization-groups", platformAdmin, new JsonObject().put("name", unique("group")))
         .bodyAsJsonObject().getString("id");
     var groupAdmin = org.newUser("groupadmin");

@@ -46,7 +46,7 @@ class OrganizationSuspensionTest {
   void start(Vertx vertx) {
     org = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), new JsonObject()
         .put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true").put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
-    platformAdmin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    platformAdmin = org.platformAdminToken();
   }
 
   /** A new organization, its owner and the admin of its group. */

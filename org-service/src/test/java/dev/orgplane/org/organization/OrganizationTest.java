@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -49,7 +48,7 @@ class OrganizationTest extends OrgServiceTest {
     org.createOrg(alice.token(), name);
     assertProblem(org.post("/v1/organizations", alice.token(), new JsonObject().put("name", name).put("title", "t")),
         409, "organization_name_taken");
-    var admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var admin = org.platformAdminToken();
     var groupsNamedSo = org.get("/v1/organization-groups?limit=500", admin).bodyAsJsonObject().getJsonArray("items")
         .stream().map(JsonObject.class::cast).filter(g -> name.equals(g.getString("name"))).count();
     assertEquals(1, groupsNamedSo, "the creation is one statement: the refused one made no group of its own");

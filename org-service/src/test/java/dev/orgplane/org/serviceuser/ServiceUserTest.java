@@ -59,7 +59,7 @@ class ServiceUserTest extends OrgServiceTest {
         "scoped_token");
     assertProblem(org.send(HttpMethod.PATCH, "/v1/users/me", secondBot, new JsonObject().put("name", "ghost")), 401,
         "invalid_token");
-    var admin = org.token(dev.orgplane.org.OrgServiceHarness.ADMIN_EMAIL, dev.orgplane.org.OrgServiceHarness.ADMIN_PASSWORD);
+    var admin = org.platformAdminToken();
     assertProblem(org.get("/v1/organizations/" + orphanName, admin), 404, "organization_not_found");
   }
 

@@ -43,7 +43,7 @@ class UserReadTest {
   void start(Vertx vertx) {
     db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     org = OrgServiceHarness.start(vertx, db);
-    admin = org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    admin = org.platformAdminToken();
     owner = org.newUser("owner");
     target = org.newUser("target");
     var created = org.createOrg(owner.token(), "acme-" + suffix());

@@ -120,7 +120,7 @@ class CopyRecordSweeperTest {
       recordCopiesElsewhere(target);
     }
     assertEquals(204, engine.org.send(HttpMethod.DELETE, "/v1/organizations/" + deleted,
-        engine.org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD), null).statusCode());
+        engine.org.platformAdminToken(), null).statusCode());
     relay.clear();
 
     assertTrue(sweeper.sweep().await() >= 2);

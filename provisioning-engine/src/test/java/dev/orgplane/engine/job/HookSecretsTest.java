@@ -9,7 +9,6 @@ import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.kit.http.ApiException;
-import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.event.HookDispatcher;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -120,7 +119,7 @@ class HookSecretsTest {
     var access = new CallerAccess(WebClient.create(vertx), "http://127.0.0.1:" + engine.org.port());
     var templateId = template.templateId();
     access.requireHookEditor("Bearer " + token(), templateId).await();
-    var platformAdmin = engine.org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var platformAdmin = engine.org.platformAdminToken();
     access.requireHookEditor("Bearer " + platformAdmin, templateId).await();
     var editor = engine.org.newUser("hook-editor");
     var roles = "/v1/organizations/" + templateId + "/roles";

@@ -198,7 +198,7 @@ class ListFiltersTest {
 
   @Test
   void aTokenScopedToAnOrganizationFiltersOnlyTheJobsThatInvolveIt() {
-    var platformAdmin = engine.org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    var platformAdmin = engine.org.platformAdminToken();
     var admin = engine.org.newUser("scoped-lister");
     var group = engine.org.post("/v1/organization-groups", platformAdmin, new JsonObject().put("name", "lists"))
         .bodyAsJsonObject().getString("id");

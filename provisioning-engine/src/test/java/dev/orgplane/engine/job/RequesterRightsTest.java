@@ -38,7 +38,7 @@ class RequesterRightsTest {
   }
 
   private static String platformAdmin() {
-    return idle.org.token(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD);
+    return idle.org.platformAdminToken();
   }
 
   private static JsonObject queued(String path, String token, JsonObject request) {
