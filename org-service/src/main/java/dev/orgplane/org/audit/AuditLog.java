@@ -35,17 +35,18 @@ public final class AuditLog {
   }
 
   /**
-   * The same event in every organization {@code member} belongs to, and queued for their hooks as {@link #record}
+   * The same hook event in every organization {@code member} belongs to, and queued for their hooks as {@link #record}
    * does, in one statement whatever their number: what the end of an account writes before its memberships go.
    */
   public static Future<Void> recordInOrganizationsOf(SqlClient tx, RoutingContext ctx, UUID member, String actor,
       String action, String target, JsonObject details) {
-    return tx.preparedQuery("WITH audited AS (" + INSERT + "SELECT org_id, $2, $3, $4, $5, $6, NULL "
-            + "FROM org.memberships WHERE user_id = $1 RETURNING org_id), "
-            + "events AS (SELECT org_id, gen_random_uuid() AS id, $3::text AS event, $4::text AS target, "
-            + "$5::jsonb AS details FROM audited WHERE $8) " + HookOutbox.deliveriesOf("events", 7))
-        .execute(Tuple.of(member, actor, action, target, details, RequestIds.of(ctx), Instant.now().toString(),
-            HookEvents.CATALOG.contains(action)))
+    if (!HookEvents.CATALOG.contains(action)) {
+      throw new IllegalArgumentException(action + " is no hook event: audit it in each organization with record");
+    }
+    return tx.preparedQuery("WITH " + hookEventsOf("(SELECT org_id, $3::text AS action, $4::text AS target, "
+                + "$5::jsonb AS details FROM org.memberships WHERE user_id = $1) m", new Actor("$2", "$6", "NULL"), null, 7)
+            + " SELECT 1")
+        .execute(Tuple.of(member, actor, action, target, details, RequestIds.of(ctx), Instant.now().toString()))
         .mapEmpty();
   }
 
@@ -53,17 +54,35 @@ public final class AuditLog {
   public static final String PLATFORM = "system";
 
   /**
-   * The end of a statement recording a hook event the platform caused by itself, on no request: for each row of
-   * {@code relation} (its {@code org_id}, {@code target}, {@code details} and {@code hook_id}), the audit event
-   * {@code action} by {@value #PLATFORM} and, as {@link #record} does, its delivery to the organization's subscribed
-   * hooks but the row's {@code hook_id} (see {@link HookOutbox#deliveriesOf(String, int, String)}); {@code $occurredAt}
-   * says when. {@code action} is a constant of the caller's, never input.
+   * The CTEs recording a hook event the platform caused by itself, on no request, to go in a statement's WITH list:
+   * for each row of {@code relation} (its {@code org_id}, {@code target}, {@code details} and {@code hook_id}), the
+   * audit event {@code action} by {@value #PLATFORM} and, as {@link #record} does, its delivery to the organization's
+   * subscribed hooks but the row's {@code hook_id} (see {@link HookOutbox#deliveriesOf(String, int, String)});
+   * {@code $occurredAt} says when. {@code action} is a constant of the caller's, never input.
    */
   public static String platformHookEventsOf(String relation, String action, int occurredAt) {
-    return "audited AS (" + INSERT + "SELECT org_id, '" + PLATFORM + "', '" + action + "', target, details, NULL, NULL "
-        + "FROM " + relation + "), "
-        + "events AS (SELECT org_id, gen_random_uuid() AS id, '" + action + "'::text AS event, target, details, hook_id "
-        + "FROM " + relation + ") " + HookOutbox.deliveriesOf("events", occurredAt, "hook_id");
+    return hookEventsOf("(SELECT org_id, '" + action + "'::text AS action, target, details, hook_id FROM " + relation
+        + ") p", Actor.THE_PLATFORM, "hook_id", occurredAt);
+  }
+
+  /** Who an audit event is by, as SQL the audit insert selects: the actor, the request and the job it came in. */
+  private record Actor(String id, String requestId, String jobId) {
+    static final Actor THE_PLATFORM = new Actor("'" + PLATFORM + "'", "NULL", "NULL");
+  }
+
+  /**
+   * The CTEs {@code audited}, {@code events} and {@code delivered} that every hook event goes through: for each row
+   * of {@code rows} (its {@code org_id}, {@code action}, {@code target} and {@code details}), the audit event by
+   * {@code actor}, and its delivery to the organization's hooks subscribed to it but the one the row's column
+   * {@code exceptHook} names (null: none, see {@link HookOutbox#deliveriesOf(String, int, String)}); {@code
+   * $occurredAt} says when.
+   */
+  private static String hookEventsOf(String rows, Actor actor, String exceptHook, int occurredAt) {
+    return "audited AS (" + INSERT + "SELECT org_id, " + actor.id() + ", action, target, details, "
+        + actor.requestId() + ", " + actor.jobId() + " FROM " + rows + "), "
+        + "events AS (SELECT org_id, gen_random_uuid() AS id, action AS event, target, details"
+        + (exceptHook == null ? "" : ", " + exceptHook) + " FROM " + rows + "), "
+        + "delivered AS (" + HookOutbox.deliveriesOf("events", occurredAt, exceptHook) + ")";
   }
 
   /** One audit event of {@link #recordAll}: what was done to which target, with a summary. */
@@ -103,9 +122,9 @@ public final class AuditLog {
    * are {@link #hookEventValues}.
    */
   public static String hookEventFor(String relation, int first) {
-    return "audited AS (" + insertFor(relation, first) + " RETURNING org_id, action, target, details), "
-        + "events AS (SELECT org_id, gen_random_uuid() AS id, action AS event, target, details FROM audited), "
-        + "delivered AS (" + HookOutbox.deliveriesOf("events", first + 7) + ")";
+    return hookEventsOf("(SELECT $" + first + "::uuid AS org_id, $" + (first + 2) + "::text AS action, $" + (first + 3)
+        + "::text AS target, $" + (first + 4) + "::jsonb AS details FROM " + relation + ") r",
+        new Actor("$" + (first + 1), "$" + (first + 5), jobIfProvisioner(first + 1, first + 6)), null, first + 7);
   }
 
   private static final String INSERT =

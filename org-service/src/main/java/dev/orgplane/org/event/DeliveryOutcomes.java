@@ -46,7 +46,7 @@ record DeliveryOutcomes(Pool pool, int maxAttempts, long retryBaseMillis, int di
       + "disabled AS (SELECT org_id, hook_id, 'hook:' || hook_id AS target, jsonb_build_object('fields', "
       + "jsonb_build_array('active'), 'reason', 'consecutive_failures', 'failures', $8::int) AS details FROM counted "
       + "WHERE state = 'failed' AND consecutive_failures = 0), "
-      + AuditLog.platformHookEventsOf("disabled", "hook.updated", 9);
+      + AuditLog.platformHookEventsOf("disabled", "hook.updated", 9) + " SELECT 1";
 
   /** Attempt number {@code attempt} of the delivery: its answer ({@code status} or {@code error}) after {@code ms}. */
   Future<Void> record(long deliveryId, int attempt, boolean delivered, Integer status, String error, int ms) {
