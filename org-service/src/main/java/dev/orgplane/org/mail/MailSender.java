@@ -1,6 +1,5 @@
 package dev.orgplane.org.mail;
 
-import dev.orgplane.kit.outbox.Backoff;
 import dev.orgplane.kit.outbox.OutboxPoller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Sends the mail outbox over SMTP when {@code ORGPLANE_SMTP_HOST} is configured, and otherwise
  * writes each mail to the log (a laptop platform has no mail server). Claims rows with
  * {@code FOR UPDATE SKIP LOCKED} so several instances share the outbox; a failed send is retried
- * with exponential backoff up to {@code maxAttempts}.
+ * with exponential backoff up to {@code maxAttempts}. A round's outcomes are recorded together ({@link MailOutcomes}).
  */
 public final class MailSender {
 
@@ -30,8 +29,6 @@ public final class MailSender {
   private final Pool pool;
   private final MailClient smtp;
   private final String from;
-  private final int maxAttempts;
-  private final long retryBaseMillis;
   private final OutboxPoller poller;
 
   /** {@code smtpConfig} null: log instead of sending. */
@@ -40,10 +37,9 @@ public final class MailSender {
     this.pool = pool;
     this.smtp = smtpConfig == null ? null : MailClient.createShared(vertx, smtpConfig, "orgplane-smtp");
     this.from = from;
-    this.maxAttempts = maxAttempts;
-    this.retryBaseMillis = retryBaseMillis;
-    this.poller = new OutboxPoller(vertx, "mail", this::claim, this::send, OutboxPoller.count(pool,
-        "SELECT count(*) FROM org.mail_outbox WHERE state = 'pending'"));
+    this.poller = OutboxPoller.recordingTogether(vertx, "mail", this::claim, this::send,
+        new MailOutcomes(pool, maxAttempts, retryBaseMillis)::record,
+        OutboxPoller.count(pool, "SELECT count(*) FROM org.mail_outbox WHERE state = 'pending'"));
   }
 
   public static MailConfig smtpConfig(String host, int port, String user, String password, boolean startTls) {
@@ -74,7 +70,7 @@ public final class MailSender {
         .execute(Tuple.of((double) LEASE_MILLIS));
   }
 
-  private Future<Void> send(Row row) {
+  private Future<MailOutcomes.Outcome> send(Row row) {
     Future<?> sent;
     if (smtp == null) {
       LOG.info("mail (no SMTP configured) to {}: {}\n{}", row.getString("to_address"), row.getString("subject"),
@@ -84,17 +80,7 @@ public final class MailSender {
       sent = smtp.sendMail(new MailMessage().setFrom(from).setTo(row.getString("to_address"))
           .setSubject(row.getString("subject")).setText(row.getString("body")));
     }
-    return sent.transform(result -> {
-      int attempt = row.getInteger("attempts");
-      var state = result.succeeded() ? "sent" : attempt >= maxAttempts ? "failed" : "pending";
-      var backoff = (double) Backoff.afterAttempt(retryBaseMillis, attempt);
-      // a success always counts; a failure only from the latest claim of a mail still pending (as hook deliveries)
-      return pool.preparedQuery("UPDATE org.mail_outbox SET state = $2, last_error = $3, "
-              + "next_attempt_at = now() + $4 * interval '1 millisecond' WHERE id = $1 AND state = 'pending' "
-              + "AND ($2 = 'sent' OR attempts = $5)")
-          .execute(Tuple.of(row.getLong("id"), state, result.failed() ? String.valueOf(result.cause().getMessage()) : null,
-              backoff, attempt))
-          .mapEmpty();
-    });
+    return sent.transform(result -> Future.succeededFuture(new MailOutcomes.Outcome(row.getLong("id"),
+        row.getInteger("attempts"), result.succeeded(), result.failed() ? String.valueOf(result.cause().getMessage()) : null)));
   }
 }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * The outbox of jobs' end reports ({@link FinishedJobReport}): {@link #QUEUE_ENDED} writes a report in the
  * statement that ends its job, and this delivers it, at least once, retrying with backoff while
  * org-service is down or failing. Several engines share the outbox (claimed {@code FOR UPDATE SKIP
- * LOCKED}, with a lease).
+ * LOCKED}, with a lease). A round's outcomes are recorded together ({@link EndReportOutcomes}).
  */
 public final class EndReports {
 
@@ -45,8 +45,9 @@ public final class EndReports {
     this.http = http;
     this.orgServiceUrl = orgServiceUrl;
     this.token = token;
-    this.poller = new OutboxPoller(vertx, "job_end_reports", this::claim, this::deliver, OutboxPoller.count(pool,
-        "SELECT count(*) FROM provisioning.job_end_reports"));
+    this.poller = OutboxPoller.recordingTogether(vertx, "job_end_reports", this::claim, this::deliver,
+        outcomes -> EndReportOutcomes.record(pool, outcomes),
+        OutboxPoller.count(pool, "SELECT count(*) FROM provisioning.job_end_reports"));
   }
 
   /**
@@ -83,28 +84,22 @@ public final class EndReports {
         .execute(Tuple.of(BATCH, (double) LEASE_MILLIS));
   }
 
-  private Future<Void> deliver(Row report) {
+  private Future<EndReportOutcomes.Outcome> deliver(Row report) {
     var id = report.getLong("id");
     var jobId = report.getUUID("job_id");
     var api = new OrgApiClient(http, orgServiceUrl, token, jobId.toString());
     return FinishedJobReport.of(report).send(api, "job-end-report-" + id)
-        .transform(sent -> {
-          if (sent.succeeded()) {
-            return forget(id);
-          }
-          var failure = sent.cause();
+        .map(sent -> EndReportOutcomes.Outcome.done(id))
+        .otherwise(failure -> {
           if (!Retries.transientFailure(failure) && !stillRunning(failure)
               || report.getOffsetDateTime("created_at").plus(GIVE_UP_AFTER).isBefore(OffsetDateTime.now())) {
             LOG.warn("job {}: its end could not be reported to the organizations' hooks, giving up: {}", jobId,
                 failure.toString());
-            return forget(id);
+            return EndReportOutcomes.Outcome.done(id);
           }
           LOG.info("job {}: reporting its end failed ({}), will retry", jobId, failure.toString());
-          return pool.preparedQuery("UPDATE provisioning.job_end_reports SET last_error = $2, "
-                  + "next_attempt_at = now() + $3 * interval '1 millisecond' WHERE id = $1")
-              .execute(Tuple.of(id, failure.toString(),
-                  (double) Backoff.afterAttempt(RETRY_BASE_MILLIS, report.getInteger("deliveries"))))
-              .mapEmpty();
+          return new EndReportOutcomes.Outcome(id, failure.toString(),
+              Backoff.afterAttempt(RETRY_BASE_MILLIS, report.getInteger("deliveries")));
         });
   }
 
@@ -114,9 +109,5 @@ public final class EndReports {
    */
   private static boolean stillRunning(Throwable failure) {
     return failure instanceof OrgApiException refused && "idempotency_key_in_use".equals(refused.code());
-  }
-
-  private Future<Void> forget(long id) {
-    return pool.preparedQuery("DELETE FROM provisioning.job_end_reports WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
   }
 }

@@ -8,13 +8,15 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The loop of an outbox (hook deliveries, mail, jobs' end reports): every poll it claims what is due
- * and sends each claimed row, side by side. A round still sending when the next poll comes is left
+ * and sends each claimed row, side by side, recording each outcome as it comes or the round's together
+ * ({@link #recordingTogether}). A round still sending when the next poll comes is left
  * alone, so a slow receiver never piles rounds up. Claiming is the outbox's own query ({@code FOR UPDATE
  * SKIP LOCKED} with a lease), which is what lets several instances share one outbox.
  */
@@ -25,7 +27,7 @@ public final class OutboxPoller {
 
   private final Vertx vertx;
   private final Supplier<Future<RowSet<Row>>> claim;
-  private final Function<Row, Future<Void>> send;
+  private final Round round;
   private final Supplier<Future<Long>> undelivered;
   private final AtomicLong backlog = new AtomicLong();
   private final Gauge gauge;
@@ -40,9 +42,30 @@ public final class OutboxPoller {
    */
   public OutboxPoller(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim, Function<Row, Future<Void>> send,
       Supplier<Future<Long>> undelivered) {
+    this(vertx, name, claim, (Round) rows -> Future.join(sendEach(rows, send)), undelivered);
+  }
+
+  /**
+   * An outbox whose rows' outcomes are written together: {@code send} answers what sending a row came to, and once
+   * the round's sends are done {@code record} writes their outcomes, in one statement rather than one a row. A send
+   * that fails records nothing (its row is tried again when its claim's lease lapses).
+   */
+  public static <O> OutboxPoller recordingTogether(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim,
+      Function<Row, Future<O>> send, Function<List<O>, Future<?>> record, Supplier<Future<Long>> undelivered) {
+    return new OutboxPoller(vertx, name, claim, (Round) rows -> {
+      var sends = sendEach(rows, send);
+      return Future.join(sends).transform(done -> {
+        var outcomes = sends.stream().filter(Future::succeeded).map(Future::result).toList();
+        return outcomes.isEmpty() ? Future.succeededFuture() : record.apply(outcomes);
+      });
+    }, undelivered);
+  }
+
+  private OutboxPoller(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim, Round round,
+      Supplier<Future<Long>> undelivered) {
     this.vertx = vertx;
     this.claim = claim;
-    this.send = send;
+    this.round = round;
     this.undelivered = undelivered;
     this.gauge = Gauge.builder("orgplane_outbox_backlog", backlog, AtomicLong::get)
         .description("Messages of the outbox not delivered yet (retries included)").tag("outbox", name)
@@ -75,10 +98,17 @@ public final class OutboxPoller {
       return;
     }
     running = true;
-    claim.get().compose(rows -> {
-      var sends = new ArrayList<Future<Void>>();
-      rows.forEach(row -> sends.add(send.apply(row)));
-      return Future.join(sends);
-    }).onComplete(done -> running = false);
+    claim.get().compose(round::send).onComplete(done -> running = false);
+  }
+
+  /** What a round does with the rows it claimed: sends them and records what they came to. */
+  private interface Round {
+    Future<?> send(RowSet<Row> claimed);
+  }
+
+  private static <O> List<Future<O>> sendEach(RowSet<Row> rows, Function<Row, Future<O>> send) {
+    var sends = new ArrayList<Future<O>>();
+    rows.forEach(row -> sends.add(send.apply(row)));
+    return sends;
   }
 }

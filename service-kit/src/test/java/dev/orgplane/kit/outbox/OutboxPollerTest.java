@@ -1,0 +1,58 @@
+package dev.orgplane.kit.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class OutboxPollerTest {
+
+  /** Rounds of an outbox whose rows are numbers (claimed by {@code claim}), recorded together into {@code recorded}. */
+  private static OutboxPoller numbers(Vertx vertx, Pool pool, String claim, List<List<Integer>> recorded) {
+    return OutboxPoller.recordingTogether(vertx, "numbers-" + System.nanoTime(), () -> pool.query(claim).execute(),
+        row -> row.getInteger(0) == 2 ? Future.failedFuture("lost") : Future.succeededFuture(row.getInteger(0)),
+        outcomes -> {
+          recorded.add(outcomes);
+          return Future.succeededFuture();
+        },
+        () -> Future.succeededFuture(0L));
+  }
+
+  @Test
+  void aRoundsOutcomesAreRecordedOnceAllAreSentWithoutThoseWhoseSendFailed(Vertx vertx) throws Exception {
+    var pool = Database.open(vertx, PgFixture.server(), 1, List.of()).await();
+    var recorded = new CopyOnWriteArrayList<List<Integer>>();
+    numbers(vertx, pool, "SELECT n FROM generate_series(1, 4) n", recorded).poll();
+    waitFor(() -> !recorded.isEmpty());
+    assertEquals(List.of(List.of(1, 3, 4)), recorded);
+  }
+
+  @Test
+  void aRoundWithoutOutcomesRecordsNothing(Vertx vertx) throws Exception {
+    var pool = Database.open(vertx, PgFixture.server(), 1, List.of()).await();
+    var recorded = new CopyOnWriteArrayList<List<Integer>>();
+    var poller = numbers(vertx, pool, "SELECT 2", recorded);
+    poller.poll();
+    Thread.sleep(300);
+    assertEquals(List.of(), recorded, "its one send failed");
+    numbers(vertx, pool, "SELECT 1 WHERE false", recorded).poll();
+    Thread.sleep(300);
+    assertEquals(List.of(), recorded, "nothing was claimed");
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier done) throws InterruptedException {
+    var deadline = System.currentTimeMillis() + 5_000;
+    while (!done.getAsBoolean() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+}
