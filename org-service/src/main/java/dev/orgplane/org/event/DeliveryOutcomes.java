@@ -1,5 +1,6 @@
 package dev.orgplane.org.event;
 
+import dev.orgplane.kit.outbox.AttemptLease;
 import dev.orgplane.kit.outbox.Backoff;
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;
@@ -8,10 +9,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 
 /**
- * Records what a hook delivery's attempt came to: the attempt, and the delivery's state. A success always counts (a
- * delivered event is never sent again); a failure only from the latest claim of a delivery still pending. An attempt
- * that outlived its lease, while another instance claimed the delivery again and got it through, used to set it
- * pending again (or failed).
+ * Records what a hook delivery's attempt came to: the attempt, and the delivery's state, which only an outcome that
+ * counts sets ({@link AttemptLease}).
  *
  * <p>A delivery that ends (delivered or failed) also counts for its hook: {@code disableAfter} failed ones in a row
  * while it is active ({@code 0}: never) deactivate the hook as an admin's {@code active: false} does, audited as {@code hook.updated}
@@ -35,8 +34,9 @@ record DeliveryOutcomes(Pool pool, int maxAttempts, long retryBaseMillis, int di
    */
   private static final String RECORD = "WITH attempt AS (INSERT INTO org.hook_delivery_attempts "
       + "(delivery_id, attempt, status_code, error, duration_ms) VALUES ($1, $4, $5, $6, $7)), "
-      + "d AS (UPDATE org.hook_deliveries SET state = $2, next_attempt_at = now() + $3 * interval '1 millisecond' "
-      + "WHERE id = $1 AND state = 'pending' AND ($2 = 'delivered' OR attempts = $4) RETURNING org_id, hook_id, state), "
+      + "d AS (UPDATE org.hook_deliveries d SET state = $2, next_attempt_at = now() + $3 * interval '1 millisecond' "
+      + "WHERE d.id = $1 AND " + AttemptLease.outcomeCounts("d", "$2 = 'delivered'", "$4")
+      + " RETURNING d.org_id, d.hook_id, d.state), "
       + "counted AS (UPDATE org.hooks h SET consecutive_failures = CASE WHEN d.state = 'delivered' OR " + DISABLING
       + " THEN 0 ELSE h.consecutive_failures + 1 END, active = h.active AND NOT " + DISABLING + ", "
       + "updated_at = CASE WHEN " + DISABLING + " THEN now() ELSE h.updated_at END FROM d "

@@ -1,6 +1,7 @@
 package dev.orgplane.org.event;
 
 import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.outbox.AttemptLease;
 import dev.orgplane.kit.outbox.OutboxPoller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -85,8 +86,7 @@ public final class HookDispatcher {
     return pool.preparedQuery("WITH due AS (SELECT d.id FROM org.hook_deliveries d JOIN org.hooks h "
             + "ON h.org_id = d.org_id AND h.id = d.hook_id AND h.active WHERE d.state = 'pending' "
             + "AND d.next_attempt_at <= now() ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED) "
-            + "UPDATE org.hook_deliveries d SET attempts = d.attempts + 1, "
-            + "next_attempt_at = now() + $2 * interval '1 millisecond' FROM due, org.hooks h "
+            + "UPDATE org.hook_deliveries d SET " + AttemptLease.claim("d", 2) + " FROM due, org.hooks h "
             + "WHERE d.id = due.id AND h.org_id = d.org_id AND h.id = d.hook_id "
             + "RETURNING d.id, d.public_id, d.attempts, d.event, d.payload, h.url, h.secret")
         .execute(Tuple.of(BATCH, (double) LEASE_MILLIS));

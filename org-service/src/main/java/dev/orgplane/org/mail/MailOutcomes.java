@@ -1,5 +1,6 @@
 package dev.orgplane.org.mail;
 
+import dev.orgplane.kit.outbox.AttemptLease;
 import dev.orgplane.kit.outbox.Backoff;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -8,8 +9,7 @@ import java.util.List;
 
 /**
  * Records what a round of mail sends came to, in one statement: a sent mail is done, a failed one waits its backoff
- * and is tried again until its {@code maxAttempts}-th attempt failed. A success always counts; a failure only from the
- * latest claim of a mail still pending (as hook deliveries).
+ * and is tried again until its {@code maxAttempts}-th attempt failed. Which outcomes count: {@link AttemptLease}.
  */
 record MailOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis) {
 
@@ -20,7 +20,7 @@ record MailOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis) {
   private static final String RECORD = "UPDATE org.mail_outbox m SET state = o.state, last_error = o.error, "
       + "next_attempt_at = now() + o.backoff * interval '1 millisecond' "
       + "FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::float8[]) AS o(id, attempt, state, error, backoff) "
-      + "WHERE m.id = o.id AND m.state = 'pending' AND (o.state = 'sent' OR m.attempts = o.attempt)";
+      + "WHERE m.id = o.id AND " + AttemptLease.outcomeCounts("m", "o.state = 'sent'", "o.attempt");
 
   Future<Void> record(List<Outcome> outcomes) {
     return client.preparedQuery(RECORD).execute(Tuple.of(

@@ -1,5 +1,6 @@
 package dev.orgplane.org.mail;
 
+import dev.orgplane.kit.outbox.AttemptLease;
 import dev.orgplane.kit.outbox.OutboxPoller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -65,7 +66,7 @@ public final class MailSender {
   private Future<RowSet<Row>> claim() {
     return pool.preparedQuery("WITH due AS (SELECT id FROM org.mail_outbox WHERE state = 'pending' AND next_attempt_at <= now() "
             + "ORDER BY next_attempt_at LIMIT 32 FOR UPDATE SKIP LOCKED) UPDATE org.mail_outbox m "
-            + "SET attempts = m.attempts + 1, next_attempt_at = now() + $1 * interval '1 millisecond' FROM due "
+            + "SET " + AttemptLease.claim("m", 1) + " FROM due "
             + "WHERE m.id = due.id RETURNING m.id, m.attempts, m.to_address, m.subject, m.body")
         .execute(Tuple.of((double) LEASE_MILLIS));
   }
