@@ -43,8 +43,9 @@ public final class AuditLog {
     if (!HookEvents.CATALOG.contains(action)) {
       throw new IllegalArgumentException(action + " is no hook event: audit it in each organization with record");
     }
-    return tx.preparedQuery("WITH " + hookEventsOf("(SELECT org_id, $3::text AS action, $4::text AS target, "
-                + "$5::jsonb AS details FROM org.memberships WHERE user_id = $1) m", new Actor("$2", "$6", "NULL"), null, 7)
+    var inTheirOrganizations = "(SELECT org_id, $3::text AS action, $4::text AS target, $5::jsonb AS details "
+        + "FROM org.memberships WHERE user_id = $1) m";
+    return tx.preparedQuery("WITH " + hookEventsOf(inTheirOrganizations, new Actor("$2", "$6", "NULL"), null, 7)
             + " SELECT 1")
         .execute(Tuple.of(member, actor, action, target, details, RequestIds.of(ctx), Instant.now().toString()))
         .mapEmpty();

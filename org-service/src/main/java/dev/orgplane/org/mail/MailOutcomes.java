@@ -19,7 +19,8 @@ record MailOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis) {
 
   private static final String RECORD = "UPDATE org.mail_outbox m SET state = o.state, last_error = o.error, "
       + "next_attempt_at = now() + o.backoff * interval '1 millisecond' "
-      + "FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::float8[]) AS o(id, attempt, state, error, backoff) "
+      + "FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::float8[]) "
+      + "AS o(id, attempt, state, error, backoff) "
       + "WHERE m.id = o.id AND " + AttemptLease.outcomeCounts("m", "o.state = 'sent'", "o.attempt");
 
   Future<Void> record(List<Outcome> outcomes) {
@@ -28,7 +29,8 @@ record MailOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis) {
             outcomes.stream().map(Outcome::attempt).toArray(Integer[]::new),
             outcomes.stream().map(this::state).toArray(String[]::new),
             outcomes.stream().map(Outcome::error).toArray(String[]::new),
-            outcomes.stream().map(o -> (double) Backoff.afterAttempt(retryBaseMillis, o.attempt())).toArray(Double[]::new)))
+            outcomes.stream().map(o -> (double) Backoff.afterAttempt(retryBaseMillis, o.attempt()))
+                .toArray(Double[]::new)))
         .mapEmpty();
   }
 

@@ -81,7 +81,9 @@ public final class MailSender {
       sent = smtp.sendMail(new MailMessage().setFrom(from).setTo(row.getString("to_address"))
           .setSubject(row.getString("subject")).setText(row.getString("body")));
     }
-    return sent.transform(result -> Future.succeededFuture(new MailOutcomes.Outcome(row.getLong("id"),
-        row.getInteger("attempts"), result.succeeded(), result.failed() ? String.valueOf(result.cause().getMessage()) : null)));
+    long id = row.getLong("id");
+    int attempt = row.getInteger("attempts");
+    return sent.map(ok -> new MailOutcomes.Outcome(id, attempt, true, null))
+        .otherwise(failure -> new MailOutcomes.Outcome(id, attempt, false, String.valueOf(failure.getMessage())));
   }
 }

@@ -32,7 +32,8 @@ class MailOutcomesTest {
 
     new MailOutcomes(pool, 3, 60_000).record(List.of(new Outcome(1, 1, true, null),
         new Outcome(2, 1, false, "421 try later"), new Outcome(3, 3, false, "550 no such user"),
-        new Outcome(4, 1, false, "timed out"), new Outcome(5, 1, true, null), new Outcome(6, 1, false, "late"))).await();
+        new Outcome(4, 1, false, "timed out"), new Outcome(5, 1, true, null), new Outcome(6, 1, false, "late")))
+        .await();
 
     var rows = pool.query("SELECT id, state || ' ' || coalesce(last_error, '-') AS outcome FROM org.mail_outbox")
         .execute().await();

@@ -23,7 +23,8 @@ final class EndReportOutcomes {
       + "AS o(id, error, retry_in)), "
       + "forgotten AS (DELETE FROM provisioning.job_end_reports r USING o WHERE r.id = o.id AND o.error IS NULL) "
       + "UPDATE provisioning.job_end_reports r SET last_error = o.error, "
-      + "next_attempt_at = now() + o.retry_in * interval '1 millisecond' FROM o WHERE r.id = o.id AND o.error IS NOT NULL";
+      + "next_attempt_at = now() + o.retry_in * interval '1 millisecond' "
+      + "FROM o WHERE r.id = o.id AND o.error IS NOT NULL";
 
   private EndReportOutcomes() {
   }
