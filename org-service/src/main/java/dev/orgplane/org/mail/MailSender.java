@@ -38,7 +38,7 @@ public final class MailSender {
     this.pool = pool;
     this.smtp = smtpConfig == null ? null : MailClient.createShared(vertx, smtpConfig, "orgplane-smtp");
     this.from = from;
-    this.poller = OutboxPoller.recordingTogether(vertx, "mail", this::claim, this::send,
+    this.poller = OutboxPoller.recordingTogether(vertx, "mail", this::claim, this::send, LEASE_MILLIS / 2,
         new MailOutcomes(pool, maxAttempts, retryBaseMillis)::record,
         OutboxPoller.count(pool, "SELECT count(*) FROM org.mail_outbox WHERE state = 'pending'"));
   }

@@ -45,7 +45,7 @@ public final class EndReports {
     this.http = http;
     this.orgServiceUrl = orgServiceUrl;
     this.token = token;
-    this.poller = OutboxPoller.recordingTogether(vertx, "job_end_reports", this::claim, this::deliver,
+    this.poller = OutboxPoller.recordingTogether(vertx, "job_end_reports", this::claim, this::deliver, LEASE_MILLIS / 2,
         outcomes -> EndReportOutcomes.record(pool, outcomes),
         OutboxPoller.count(pool, "SELECT count(*) FROM provisioning.job_end_reports"));
   }

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -48,12 +49,15 @@ public final class OutboxPoller {
   /**
    * An outbox whose rows' outcomes are written together: {@code send} answers what sending a row came to, and once
    * the round's sends are done {@code record} writes their outcomes, in one statement rather than one a row. A send
-   * that fails records nothing (its row is tried again when its claim's lease lapses).
+   * that fails records nothing (its row is tried again when its claim's lease lapses), and so does one that has not
+   * answered within {@code sendMillis}: kept shorter than the lease, so that one receiver that hangs does not hold
+   * the outcomes of the round's others until their rows' leases lapse and another instance sends them again.
    */
   public static <O> OutboxPoller recordingTogether(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim,
-      Function<Row, Future<O>> send, Function<List<O>, Future<?>> record, Supplier<Future<Long>> undelivered) {
+      Function<Row, Future<O>> send, long sendMillis, Function<List<O>, Future<?>> record,
+      Supplier<Future<Long>> undelivered) {
     return new OutboxPoller(vertx, name, claim, (Round) rows -> {
-      var sends = sendEach(rows, send);
+      var sends = sendEach(rows, row -> send.apply(row).timeout(sendMillis, TimeUnit.MILLISECONDS));
       return Future.join(sends).transform(done -> {
         var outcomes = sends.stream().filter(Future::succeeded).map(Future::result).toList();
         return outcomes.isEmpty() ? Future.succeededFuture() : record.apply(outcomes);
