@@ -114,9 +114,9 @@ final class SetupCopy {
    *
    * <p>With {@link Existing#KEEP} copies in the target already stay exactly as they are and count unchanged, with
    * one exception that only completes a copy: a copy nobody has changed since it was made ({@code updated_at =
-   * created_at}) that lacks references to its own kind the template's object has, left out (deferred) when it was
-   * made, takes them (and counts updated). That is how the second pass of a copy that deferred some completes the
-   * copies its first pass made.
+   * created_at}), made from its template object as it is now (not changed since), that lacks references to its own
+   * kind the template's object has, left out (deferred) when it was made, takes them (and counts updated). That is
+   * how the second pass of a copy that deferred some completes the copies its first pass made.
    */
   Future<Result> page(SqlClient tx, UUID source, UUID target, UUID after, int limit, Mode mode) {
     return tx.preparedQuery(selectSql).execute(Tuple.of(source, after, limit + 1))
@@ -313,7 +313,9 @@ final class SetupCopy {
 
   /**
    * The conflict clause that keeps existing copies (see {@link #page}): nothing, or, for a kind that refers to itself,
-   * the completion of the references a copy nobody changed since it was made lacks.
+   * the completion of the references a copy nobody changed since it was made lacks. Only if its template object has
+   * not changed since the copy was made either: then what the copy lacks was left out when it was made, while a
+   * reference the template object gained later is a change of the template, which a kept copy does not take.
    */
   private String keepingExisting() {
     var own = kind.acyclicColumn();
@@ -322,7 +324,9 @@ final class SetupCopy {
     }
     return " ON CONFLICT (org_id, id) DO UPDATE SET " + own + " = EXCLUDED." + own + ", updated_at = now()"
         + " WHERE t.updated_at = t.created_at AND t." + own + " <@ EXCLUDED." + own + " AND NOT t." + own
-        + " @> EXCLUDED." + own;
+        + " @> EXCLUDED." + own + " AND t.created_at >= (SELECT s.updated_at FROM org." + kind.table() + " s"
+        // the template object of copy t: the page's template ids ($3) and copy ids ($4) are parallel arrays
+        + " WHERE s.org_id = $2 AND s.id = ($3::uuid[])[array_position($4::uuid[], t.id)])";
   }
 
   /** The page's INSERT, ended by {@code tail}: the conflict clause, if any, and RETURNING. */

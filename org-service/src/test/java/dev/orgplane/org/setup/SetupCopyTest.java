@@ -366,6 +366,34 @@ class SetupCopyTest extends OrgServiceTest {
         "the tenant's run order stays");
   }
 
+  /**
+   * Keeping existing copies, a copy nobody changed does not take a run-after reference its template hook gained
+   * after the copy was made: completing is for what was left out when it was made, not for the template's changes.
+   */
+  @Test
+  void keepingExistingCopiesGivesNoCopyARunAfterReferenceItsTemplateGainedLater() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var hook = create(owner, template, "hooks", new JsonObject().put("name", "first")
+        .put("url", "https://hooks.example.com/1").put("events", new JsonArray().add("queue.created")));
+    counts(keep(owner, template, target, "hooks", ""), 1, 0, 0);
+    var added = create(owner, template, "hooks", new JsonObject().put("name", "added")
+        .put("url", "https://hooks.example.com/2").put("events", new JsonArray().add("queue.created")));
+    assertEquals(200, org.send(HttpMethod.PATCH, template.path("/hooks/" + hook), owner.token(), new JsonObject()
+        .put("runAfter", new JsonArray().add(added))).statusCode());
+    var copyOf = IdFunction.nameBasedIn(target.id());
+    var copy = target.path("/hooks/" + copyOf.apply(hook));
+    var before = org.get(copy, owner.token()).bodyAsJsonObject();
+
+    counts(keep(owner, template, target, "hooks", ""), 1, 0, 1);
+    assertEquals(before, org.get(copy, owner.token()).bodyAsJsonObject(), "the existing copy stays exactly as it was");
+    assertEquals(200, org.get(target.path("/hooks/" + copyOf.apply(added)), owner.token()).statusCode());
+    counts(copy(owner, template, target, "hooks", ""), 0, 1, 1);
+    assertEquals(List.of(copyOf.apply(added)), org.get(copy, owner.token()).bodyAsJsonObject()
+        .getJsonArray("runAfter").getList(), "without keep the copy takes the template's run order");
+  }
+
   @Test
   void badRequestsAreRefusedByName() {
     var owner = org.newUser("owner");

@@ -107,6 +107,36 @@ class KeepingExistingCopiesTest extends TemplateEngineTest {
     assertTrue(diff.bodyAsJsonObject().getBoolean("inSync"), diff.bodyAsString());
   }
 
+  /**
+   * A hook copy nobody changed stays exactly as it is when its template hook gains a run-after reference, here to a
+   * hook the template gained too, whose copy the re-run makes: keeping completes only what a copy left out when it
+   * was made, and the template's change is no such thing.
+   */
+  @Test
+  void aReRunKeepingExistingCopiesGivesAnUntouchedHookNoRunAfterReferenceItsTemplateGained() {
+    var target = succeeded(engine.provision(token(), new JsonObject().put("templateOrganization",
+        template.templateId()).put("target", new JsonObject().put("name", "keep-run-after"))))
+        .getString("targetOrganization");
+    var copyOf = IdFunction.nameBasedIn(target);
+    var templatePath = "/v1/organizations/" + template.templateId();
+    var added = TemplateFixture.id(engine.org.post(templatePath + "/hooks", token(), new JsonObject()
+        .put("name", "hook-added").put("url", "https://hooks.example.com/added")
+        .put("events", new JsonArray().add("queue.created"))));
+    var last = template.hookIds().get(template.hookIds().size() - 1);
+    var runAfter = read(templatePath + "/hooks/" + last).getJsonArray("runAfter").copy().add(added);
+    assertEquals(200, engine.org.send(HttpMethod.PATCH, templatePath + "/hooks/" + last, token(),
+        new JsonObject().put("runAfter", runAfter)).statusCode());
+    var hook = "/v1/organizations/" + target + "/hooks/" + copyOf.apply(last);
+    var before = read(hook);
+
+    var kept = succeeded(engine.provision(token(), into(target, keep())));
+    assertEquals(1, step(kept, "hooks").getLong("created"), step(kept, "hooks").encode());
+    assertEquals(0, step(kept, "hooks").getLong("updated"), step(kept, "hooks").encode());
+    assertEquals(before, read(hook), "the existing copy stays exactly as it was");
+    assertEquals(200, engine.org.get("/v1/organizations/" + target + "/hooks/" + copyOf.apply(added), token())
+        .statusCode(), "the template's new hook is copied");
+  }
+
   @Test
   void anUnknownValueIsRefusedNamingTheOption() {
     for (var value : List.of("merge", true)) {

@@ -52,6 +52,15 @@ public final class InMemoryOrgApi implements OrgApi {
     return organizations.computeIfAbsent(organization, o -> new HashMap<>()).computeIfAbsent(path, p -> new TreeMap<>());
   }
 
+  /**
+   * Replaces stored object {@code id} of {@code path} by {@code changed}, as an administrator's edit in the service
+   * would: its {@code updatedAt} moves. (What a test puts into {@link #objects} directly keeps its times.)
+   */
+  public void edit(String organization, String path, String id, JsonObject changed) {
+    objects(organization, path).put(id, changed);
+    times.updated(organization, path, id);
+  }
+
   /** Another org API holding a deep copy of everything this one holds. */
   public InMemoryOrgApi copy() {
     var copy = new InMemoryOrgApi();
@@ -169,7 +178,8 @@ public final class InMemoryOrgApi implements OrgApi {
       var targetStored = stored(target, path);
       for (int i = 0; i < copies.size(); i++) {
         if (existing == Existing.KEEP && targetStored.containsKey(copies.get(i).getString("id"))) {
-          counts = counts.plus(completeDeferred(target, path, kind.get().copy().sameKindList(), copies.get(i)));
+          counts = counts.plus(completeDeferred(source, target, path, kind.get().copy().sameKindList(),
+              page.items().get(i).getString("id"), copies.get(i)));
           continue;
         }
         var templateSecret = page.items().get(i).getString(SECRET);
@@ -186,12 +196,16 @@ public final class InMemoryOrgApi implements OrgApi {
 
   /**
    * An existing copy that {@code existing: "keep"} leaves as it is, but for the references to its own kind it lacks,
-   * left out (deferred) when it was made: a copy nobody changed since it was made, whose list {@code copy}'s holds
-   * and more, takes {@code copy}'s list, as in the service.
+   * left out (deferred) when it was made: a copy nobody changed since it was made, of template object
+   * {@code sourceId} as it is now (not changed since), whose list {@code copy}'s holds and more, takes {@code copy}'s
+   * list, as in the service.
    */
-  private Counts completeDeferred(String target, String path, String sameKindList, JsonObject copy) {
+  private Counts completeDeferred(String source, String target, String path, String sameKindList, String sourceId,
+      JsonObject copy) {
     var stored = stored(target, path).get(copy.getString("id"));
-    if (sameKindList == null || !times.untouched(target, path, copy.getString("id"))) {
+    var copyTimes = times.of(target, path, copy.getString("id"));
+    if (sameKindList == null || !copyTimes.untouched()
+        || times.of(source, path, sourceId).updated().isAfter(copyTimes.created())) {
       return UNCHANGED;
     }
     var have = stored.getJsonArray(sameKindList, new JsonArray());

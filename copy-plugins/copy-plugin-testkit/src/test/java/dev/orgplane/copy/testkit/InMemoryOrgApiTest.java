@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.copy.api.OrgApiException;
 import io.vertx.core.Future;
@@ -78,6 +79,41 @@ class InMemoryOrgApiTest {
     var notHooks = refusal(api.copyPage(TEMPLATE, TARGET, "workspaces", null, 10, true));
     assertEquals(400, notHooks.status());
     assertEquals(List.of("copySecrets"), fields(notHooks));
+  }
+
+  /**
+   * Keeping existing copies, as the service: a hook copy nobody changed takes the run-after reference left out when
+   * it was made, but not one its template hook gained after it was made.
+   */
+  @Test
+  void keepingExistingCopiesCompletesOnlyWhatWasLeftOutWhenTheCopyWasMade() {
+    var api = new InMemoryOrgApi();
+    var template = new TemplateWriter(api, TEMPLATE);
+    var events = new JsonArray().add("queue.created");
+    var first = template.add("hooks", hook("first", events));
+    var second = template.add("hooks", hook("second", events));
+    var early = first.compareTo(second) < 0 ? first : second;
+    var late = early.equals(first) ? second : first;
+    api.objects(TEMPLATE, "hooks").get(early).put("runAfter", new JsonArray().add(late));
+    var copyOf = IdFunction.nameBasedIn(TARGET);
+
+    assertEquals(1, api.copyPage(TEMPLATE, TARGET, "hooks", null, 1, false, Existing.KEEP).result().deferred());
+    assertEquals(new Counts(1, 1, 0), keep(api, "hooks"), "the later hook is made, the earlier copy completed");
+    assertEquals(new JsonArray().add(copyOf.apply(late)), runAfter(api, copyOf.apply(early)));
+
+    var added = template.add("hooks", hook("added", events));
+    var gained = api.objects(TEMPLATE, "hooks").get(late).copy().put("runAfter", new JsonArray().add(added));
+    api.edit(TEMPLATE, "hooks", late, gained);
+    assertEquals(new Counts(1, 0, 2), keep(api, "hooks"), "the added hook is made, the existing copies stay");
+    assertEquals(new JsonArray(), runAfter(api, copyOf.apply(late)));
+  }
+
+  private static Counts keep(InMemoryOrgApi api, String path) {
+    return api.copyPage(TEMPLATE, TARGET, path, null, 10, false, Existing.KEEP).result().result().counts();
+  }
+
+  private static JsonArray runAfter(InMemoryOrgApi api, String copyId) {
+    return api.objects(TARGET, "hooks").get(copyId).getJsonArray("runAfter", new JsonArray());
   }
 
   private static Counts copy(InMemoryOrgApi api, String path, boolean copySecrets) {
