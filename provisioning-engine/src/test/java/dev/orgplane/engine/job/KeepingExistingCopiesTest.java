@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Option {@code existing: "keep"}, with the real org-service: a re-run into a tenant that changed its copies leaves
  * them as the tenant made them and copies only what the template gained since; a re-run without it makes the copies
- * the template's again.
+ * the template's again. The diff between tells the tenant's changes from the template's.
  */
 class KeepingExistingCopiesTest extends TemplateEngineTest {
 
@@ -86,6 +86,15 @@ class KeepingExistingCopiesTest extends TemplateEngineTest {
     assertEquals(false, read(hook).getBoolean("active"), "the hook the tenant disabled stays disabled");
     assertEquals(tenantSettings, read(queue).getJsonObject("settings"), "the queue keeps the tenant's settings");
     assertEquals(List.of("editor"), roles(tenant, member), "the member keeps the tenant's roles");
+    var hooks = kindDiff(target, "hooks");
+    assertEquals(List.of(copyOf.apply(template.hookIds().get(3))), hooks.getJsonArray("tenantChanged").getList(),
+        "the diff tells the tenant's change of a copy: " + hooks.encode());
+    assertEquals(List.of(), hooks.getJsonArray("changed").getList(), hooks.encode());
+    assertEquals(List.of(copyOf.apply(template.queueIds().get(2))), kindDiff(target, "queues")
+        .getJsonArray("tenantChanged").getList());
+    var users = kindDiff(target, "users");
+    assertEquals(List.of(member), users.getJsonArray("changed").getList(),
+        "a member's roles have no change time: which side changed them cannot be told: " + users.encode());
 
     var synced = succeeded(engine.provision(token(), into(target, new JsonObject())));
     assertTrue(step(synced, "hooks").getLong("updated") >= 1, step(synced, "hooks").encode());
@@ -135,6 +144,51 @@ class KeepingExistingCopiesTest extends TemplateEngineTest {
     assertEquals(before, read(hook), "the existing copy stays exactly as it was");
     assertEquals(200, engine.org.get("/v1/organizations/" + target + "/hooks/" + copyOf.apply(added), token())
         .statusCode(), "the template's new hook is copied");
+    var hooks = kindDiff(target, "hooks");
+    assertEquals(List.of(copyOf.apply(last)), hooks.getJsonArray("changed").getList(),
+        "the diff shows the template's change the kept copy lacks: " + hooks.encode());
+    assertEquals(List.of(), hooks.getJsonArray("tenantChanged").getList(), hooks.encode());
+  }
+
+  /**
+   * Joining a team moves no time of the team's, so a team copy without a member its template team gained since is
+   * the template's change to the diff, not the tenant's; a re-run keeping existing copies leaves it so. A template
+   * of its own: the class's template stays as its other tests expect it (jobs read members through a cache).
+   */
+  @Test
+  void aTeamCopyWithoutAMemberItsTemplateTeamGainedIsChangedNotTheTenants() {
+    var own = TemplateFixture.build(engine.org, "keep-team-template");
+    var admin = own.groupAdmin().token();
+    var target = succeeded(engine.provision(admin, new JsonObject().put("templateOrganization", own.templateId())
+        .put("target", new JsonObject().put("name", "keep-team")))).getString("targetOrganization");
+    var templatePath = "/v1/organizations/" + own.templateId();
+    var team = engine.items(templatePath + "/groups", admin).stream().map(JsonObject.class::cast)
+        .filter(t -> t.getString("name").equals("support")).findFirst().orElseThrow().getString("id");
+    var joiner = engine.org.newUser("joiner").id();
+    assertEquals(2, engine.org.post(templatePath + "/users", admin, new JsonObject()
+        .put("userIds", new JsonArray().add(joiner)).put("roles", new JsonArray().add("auditor"))).statusCode() / 100);
+    assertEquals(2, engine.org.post(templatePath + "/groups/" + team + "/users", admin, new JsonObject()
+        .put("userIds", new JsonArray().add(joiner))).statusCode() / 100);
+
+    var kept = succeeded(engine.provision(admin, new JsonObject().put("templateOrganization", own.templateId())
+        .put("targetOrganization", target).put("options", keep())));
+    assertEquals(0, step(kept, "groups").getLong("updated"), step(kept, "groups").encode());
+    var groups = kindDiff(own.templateId(), target, admin, "groups");
+    assertEquals(List.of(IdFunction.nameBasedIn(target).apply(team)), groups.getJsonArray("changed").getList(),
+        groups.encode());
+    assertEquals(List.of(), groups.getJsonArray("tenantChanged").getList(), groups.encode());
+  }
+
+  /** The diff's entry for {@code kind} of the class's template and {@code target}. */
+  private static JsonObject kindDiff(String target, String kind) {
+    return kindDiff(template.templateId(), target, token(), kind);
+  }
+
+  private static JsonObject kindDiff(String source, String target, String token, String kind) {
+    var diff = engine.get("/v1/provisioning/diff?source=" + source + "&target=" + target, token);
+    assertEquals(200, diff.statusCode(), diff.bodyAsString());
+    return diff.bodyAsJsonObject().getJsonArray("kinds").stream().map(JsonObject.class::cast)
+        .filter(entry -> entry.getString("kind").equals(kind)).findFirst().orElseThrow();
   }
 
   @Test

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * A plugin for one kind of org-service object that lists at {@code /v1/organizations/{org}/{path}}:
  * it reads the template a page at a time, maps each object to its copy ({@link #toTarget}), and
  * writes the page in one import call ({@link #write}). Plan and diff compare the {@code copiedFields}
- * of the copy the template would give with what the target holds. A subclass states what differs
+ * of the copy the template would give with what the target holds; the diff tells a copy the tenant changed from one
+ * whose template object changed by the times both list ({@link ChangeTimes}). A subclass states what differs
  * for its kind: how references are remapped, how a page is written, what a listing leaves out.
  */
 public abstract class OrgObjectsPlugin implements CopyPlugin {
@@ -183,6 +184,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
         .compose(sources -> copies(context, sources).compose(copies -> targetIndex(context).map(existing -> {
           var missing = new ArrayList<String>();
           var changed = new ArrayList<String>();
+          var tenantChanged = new ArrayList<String>();
           var expected = new HashMap<String, JsonObject>();
           for (int i = 0; i < copies.size(); i++) {
             var copy = copies.get(i);
@@ -191,11 +193,11 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
             if (current == null) {
               missing.add(sourceId(sources.get(i)));
             } else if (!same(copy, current)) {
-              changed.add(targetIdOf(copy));
+              (changedByTenant(copy, current, sources.get(i)) ? tenantChanged : changed).add(targetIdOf(copy));
             }
           }
           var extra = existing.keySet().stream().filter(id -> !expected.containsKey(id)).sorted().toList();
-          return new KindDiff(id, missing, extra, changed);
+          return new KindDiff(id, missing, extra, changed, tenantChanged);
         })));
   }
 
@@ -206,6 +208,24 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
 
   private boolean same(JsonObject copy, JsonObject current) {
     return copiedFields.stream().allMatch(field -> Objects.equals(copy.getValue(field), current.getValue(field)));
+  }
+
+  /**
+   * Copied fields whose changes move no {@code updatedAt} of the object (a team's members, listed with it but kept
+   * apart): a difference there may be the template's however the times read. None by default.
+   */
+  protected Set<String> untimedFields() {
+    return Set.of();
+  }
+
+  /**
+   * Whether {@code current}, a copy that differs from {@code copy} (what template object {@code source} gives now),
+   * was changed in the target ({@link ChangeTimes}): only in fields whose changes the times show.
+   */
+  private boolean changedByTenant(JsonObject copy, JsonObject current, JsonObject source) {
+    var untimed = untimedFields();
+    return copiedFields.stream().filter(field -> !Objects.equals(copy.getValue(field), current.getValue(field)))
+        .noneMatch(untimed::contains) && ChangeTimes.writtenSinceTemplateChanged(current, source);
   }
 
   private Future<OrgApi.Page> sourcePage(CopyContext context, String cursor) {

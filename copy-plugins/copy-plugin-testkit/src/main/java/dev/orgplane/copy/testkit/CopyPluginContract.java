@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
  * the very same copy, a dry run writes nothing, of a new tenant too (no target yet, as the engine plans one), its
  * diff finds a copy deleted and one changed in the target (and a re-run repairs both, or with option
  * {@code existing: "keep"} makes the deleted one and leaves the changed one as it is), a change to the template
- * reaches the copy on a re-run, one instance copies two targets whose pages interleave (the engine shares it
- * between jobs), and what it depends on exists.
+ * shows as {@code changed}, not as the tenant's, and reaches the copy on a re-run, one instance copies two targets
+ * whose pages interleave (the engine shares it between jobs), and what it depends on exists.
  * Pages are small ({@link #pageSize()}), so write templates of a few pages. The drift tests change objects of
  * {@link #templateKind()} with {@link #changed}: override them for a kind that is not the plugin's id or has no names.
  */
@@ -83,6 +83,15 @@ public abstract class CopyPluginContract {
    */
   protected boolean copiesSecrets() {
     return false;
+  }
+
+  /**
+   * Whether the plugin's diff tells a copy the tenant changed ({@code tenantChanged}) from one whose template object
+   * changed ({@code changed}): it can where the service lists when both were last written ({@code updatedAt},
+   * {@link dev.orgplane.copy.api.ChangeTimes}), which it does not for members. By default it does.
+   */
+  protected boolean tellsTenantChanges() {
+    return true;
   }
 
   protected int pageSize() {
@@ -135,11 +144,16 @@ public abstract class CopyPluginContract {
       return api.snapshot().getJsonObject(targetId, new JsonObject());
     }
 
-    /** Changes the first template object of {@link #templateKind()} with {@link #changed}. */
+    /** Changes the first template object of {@link #templateKind()} with {@link #changed}, as an administrator. */
     void changeTemplate() {
       var objects = api.objects(TEMPLATE, templateKind());
       assertFalse(objects.isEmpty(), "the template holds no " + templateKind() + ": override templateKind()");
-      objects.put(objects.firstKey(), changed(objects.firstEntry().getValue()));
+      api.edit(TEMPLATE, templateKind(), objects.firstKey(), changed(objects.firstEntry().getValue()));
+    }
+
+    /** Changes copy {@code object} in the target with {@link #changed}, as the tenant's administrator. */
+    void changeInTarget(StoredObject object) {
+      api.edit(targetId, object.path(), object.id(), changed(api.objects(targetId, object.path()).get(object.id())));
     }
   }
 
@@ -279,7 +293,8 @@ public abstract class CopyPluginContract {
 
   /**
    * A copy deleted from the target is missing (named by its template object) and a copy changed there is
-   * changed (named by its id in the target); a re-run puts both back as they were.
+   * {@code tenantChanged}, or {@code changed} by a plugin that cannot tell who changed it
+   * ({@link #tellsTenantChanges}); named by its id in the target. A re-run puts both back as they were.
    */
   @Test
   void itsDiffFindsACopyDeletedAndACopyChanged() {
@@ -292,12 +307,13 @@ public abstract class CopyPluginContract {
     var deleted = written.get(0);
     var edited = written.get(1);
     kit.api.objects(TARGET, deleted.path()).remove(deleted.id());
-    var stored = kit.api.objects(TARGET, edited.path());
-    stored.put(edited.id(), changed(stored.get(edited.id())));
+    kit.changeInTarget(edited);
 
     var diff = plugin().diff(kit.context).await();
     var shown = diff.toJson().encodePrettily();
-    assertEquals(List.of(edited.id()), diff.changed(), "the copy changed in the target, by its id there: " + shown);
+    assertEquals(List.of(edited.id()), tellsTenantChanges() ? diff.tenantChanged() : diff.changed(),
+        "the copy changed in the target, by its id there: " + shown);
+    assertEquals(List.of(), tellsTenantChanges() ? diff.changed() : diff.tenantChanged(), shown);
     assertEquals(1, diff.missing().size(), "the copy deleted from the target, " + deleted + ": " + shown);
     assertTrue(StoredObject.idsIn(kit.api.snapshot().getJsonObject(TEMPLATE)).contains(diff.missing().get(0)),
         "missing objects are named by their template ids: " + shown);
@@ -323,8 +339,7 @@ public abstract class CopyPluginContract {
     var deleted = written.get(0);
     var edited = written.get(1);
     var deletedCopy = kit.api.objects(TARGET, deleted.path()).remove(deleted.id());
-    var stored = kit.api.objects(TARGET, edited.path());
-    stored.put(edited.id(), changed(stored.get(edited.id())));
+    kit.changeInTarget(edited);
     var tenantMade = kit.target();
     var keep = keeping(kit);
 
@@ -356,12 +371,18 @@ public abstract class CopyPluginContract {
         options().copy().put(CopyContext.EXISTING, Existing.KEEP.value()), pageSize(), message -> { });
   }
 
-  /** A re-run after a template object changed updates its copy to what a first copy of the new template gives. */
+  /**
+   * A template object changed after its copy was made is {@code changed} in the diff, never {@code tenantChanged},
+   * and a re-run updates its copy to what a first copy of the new template gives.
+   */
   @Test
   void aChangeToTheTemplateReachesTheCopy() {
     var kit = new Kit(false);
     PluginDriver.copyAll(plugin(), kit.context, kit.ids);
     kit.changeTemplate();
+    var drift = plugin().diff(kit.context).await();
+    assertFalse(drift.changed().isEmpty(), "the template's change is changed: " + drift.toJson().encodePrettily());
+    assertEquals(List.of(), drift.tenantChanged(), "the tenant changed nothing: " + drift.toJson().encodePrettily());
     var again = PluginDriver.copyAll(plugin(), kit.context, kit.ids).checkpoint().counts();
     assertTrue(again.updated() >= 1, "a re-run updates the copy of the changed template object: " + again);
     var diff = plugin().diff(kit.context).await();

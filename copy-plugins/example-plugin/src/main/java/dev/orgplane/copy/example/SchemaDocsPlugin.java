@@ -1,5 +1,6 @@
 package dev.orgplane.copy.example;
 
+import dev.orgplane.copy.api.ChangeTimes;
 import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyPlugin;
@@ -68,7 +69,7 @@ public final class SchemaDocsPlugin implements CopyPlugin {
         var current = existing.get(doc.getString("id"));
         created += current == null ? 1 : 0;
         // with option existing "keep" the copy leaves an existing doc as it is
-        updated += current != null && context.existing() == Existing.UPDATE && !current.equals(doc) ? 1 : 0;
+        updated += current != null && context.existing() == Existing.UPDATE && !comparable(current).equals(doc) ? 1 : 0;
       }
       return new PageResult(page.nextCursor(), new Counts(created, updated, page.items().size() - created - updated),
           List.of());
@@ -81,6 +82,7 @@ public final class SchemaDocsPlugin implements CopyPlugin {
         .compose(schemas -> existingDocs(context).map(existing -> {
           var missing = new ArrayList<String>();
           var changed = new ArrayList<String>();
+          var tenantChanged = new ArrayList<String>();
           var expected = new HashMap<String, JsonObject>();
           for (var schema : schemas) {
             var doc = doc(context, schema);
@@ -88,12 +90,14 @@ public final class SchemaDocsPlugin implements CopyPlugin {
             var current = existing.get(doc.getString("id"));
             if (current == null) {
               missing.add(schema.getString("id"));
-            } else if (!current.equals(doc)) {
-              changed.add(doc.getString("id"));
+            } else if (!comparable(current).equals(doc)) {
+              // a doc written after its schema's last change was what the schema gives: a difference is the tenant's
+              (ChangeTimes.writtenSinceTemplateChanged(current, schema) ? tenantChanged : changed)
+                  .add(doc.getString("id"));
             }
           }
           var extra = existing.keySet().stream().filter(id -> !expected.containsKey(id)).sorted().toList();
-          return new KindDiff(id(), missing, extra, changed);
+          return new KindDiff(id(), missing, extra, changed, tenantChanged);
         }));
   }
 
@@ -110,18 +114,22 @@ public final class SchemaDocsPlugin implements CopyPlugin {
     return context.org().list(context.sourceOrganization(), "schemas", cursor, context.pageSize());
   }
 
-  /** This plugin's workspaces in the target, by id, as the comparable fields a doc has. */
+  /** This plugin's workspaces in the target, by id, as listed. */
   private static Future<Map<String, JsonObject>> existingDocs(CopyContext context) {
     if (context.targetOrganization() == null) {
       return Future.succeededFuture(Map.of());
     }
     return context.org().listAll(context.targetOrganization(), "workspaces").map(workspaces -> {
       var docs = new HashMap<String, JsonObject>();
-      workspaces.stream().filter(SchemaDocsPlugin::isDoc).forEach(w -> docs.put(
-          w.getString("id"), new JsonObject().put("id", w.getString("id")).put("name", w.getString("name"))
-              .put("metadata", w.getJsonObject("metadata"))));
+      workspaces.stream().filter(SchemaDocsPlugin::isDoc).forEach(w -> docs.put(w.getString("id"), w));
       return docs;
     });
+  }
+
+  /** The fields of a listed workspace that a doc has, to compare with {@link #doc}. */
+  private static JsonObject comparable(JsonObject workspace) {
+    return new JsonObject().put("id", workspace.getString("id")).put("name", workspace.getString("name"))
+        .put("metadata", workspace.getJsonObject("metadata"));
   }
 
   private static boolean isDoc(JsonObject workspace) {
