@@ -108,7 +108,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
           keys = new SigningKeyStore(vertx, pool, tokenLifetime(), settings.longValue("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS"));
           var hasher = new PasswordHasher(vertx);
           return keys.start()
-              .compose(v -> AdminBootstrap.ensureAdmin(pool, hasher, settings, generatedAdminPassword))
+              .compose(v -> AdminBootstrap.ensureAdmin(vertx, pool, hasher, settings, generatedAdminPassword))
               .compose(v -> ProvisionerBootstrap.ensureEngine(pool, settings))
               .compose(v -> {
                 revocations = new TokenRevocations(vertx, () -> StoredRevocations.read(pool, tokenLifetime()));

@@ -4,6 +4,7 @@ import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.org.identity.PasswordHasher;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
@@ -22,7 +23,7 @@ public final class AdminBootstrap {
   private AdminBootstrap() {
   }
 
-  public static Future<Void> ensureAdmin(Pool pool, PasswordHasher hasher, Settings settings,
+  public static Future<Void> ensureAdmin(Vertx vertx, Pool pool, PasswordHasher hasher, Settings settings,
       GeneratedAdminPassword generated) {
     var email = settings.string("ORGPLANE_ADMIN_EMAIL", DEFAULT_EMAIL);
     var configured = settings.has("ORGPLANE_ADMIN_PASSWORD");
@@ -37,12 +38,11 @@ public final class AdminBootstrap {
                     + "ON CONFLICT ((lower(email))) DO UPDATE SET platform_admin = true, password_hash = "
                     + "EXCLUDED.password_hash, email_verified_at = coalesce(u.email_verified_at, now())")
                 .execute(Tuple.of(email, hash, TimeOrderedIds.next())).map(true))))
-        .map(created -> {
-          if (created && !configured) {
-            generated.tell(email, password);
-          }
+        // told on a worker: where it goes may be a file
+        .compose(created -> created && !configured ? vertx.<Void>executeBlocking(() -> {
+          generated.tell(email, password);
           return null;
-        });
+        }) : Future.<Void>succeededFuture());
   }
 
   private static String generatedPassword() {

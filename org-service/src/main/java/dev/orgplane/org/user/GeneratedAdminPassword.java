@@ -11,5 +11,6 @@ public interface GeneratedAdminPassword {
   GeneratedAdminPassword PRINTED = (email, password) -> System.out.println("Orgplane platform admin: " + email
       + " / " + password + "  (shown once; set ORGPLANE_ADMIN_EMAIL and ORGPLANE_ADMIN_PASSWORD to choose your own)");
 
+  /** Called on a worker thread: it may block. */
   void tell(String email, String password);
 }
