@@ -90,7 +90,7 @@ public final class BatchRoutes {
     ProvisioningRequest.read(ctx, body, json, registry, access)
         .compose(request -> jobs(ctx, request, batchId, json.getJsonArray("targets"))
             .compose(jobs -> pool.withTransaction(tx -> BatchRepository.insert(tx, batchId, request.requestedBy(),
-                    request.templateOrg(), request.groupId(), (Integer) concurrency)
+                    request.templateOrg(), request.groupId(), (Integer) concurrency, request.dryRun())
                 .compose(v -> JobRepository.insert(tx, jobs)))))
         .compose(v -> BatchRepository.find(pool, batchId))
         .onSuccess(batch -> {
