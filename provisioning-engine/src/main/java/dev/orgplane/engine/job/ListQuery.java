@@ -15,7 +15,9 @@ import java.util.stream.Stream;
  * this reads the query; a filter it does not take is therefore never given here.
  *
  * <p>Ids are time-ordered, so id order is creation order, and one cursor, the last id seen, pages either way:
- * {@code after} is where the page starts, its rows after it in the list's order.
+ * {@code after} is where the page starts, its rows after it in the list's order. The id alone is the sort key, never
+ * the creation time: ids are unique, so rows of one millisecond (created by one statement, with one
+ * {@code created_at}) keep one order page after page.
  */
 public record ListQuery(PageRequest page, boolean newestFirst, UUID after, String status, UUID template, UUID target,
     UUID batch) {
