@@ -88,10 +88,15 @@ public final class InvitationRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
   }
 
-  /** A page of an organization's pending invitations, in id order (time order: ids are UUIDv7), after {@code after}. */
-  static Future<List<JsonObject>> pendingOf(SqlClient client, UUID orgId, UUID after, int fetchSize) {
+  /**
+   * A page of an organization's pending invitations, in id order (time order: ids are UUIDv7), after {@code after};
+   * with an {@code email}, only that address's (at most one), found by the unique index on the lower-cased address.
+   * Each form is a statement of its own, so the cached plan of each uses its index.
+   */
+  static Future<List<JsonObject>> pendingOf(SqlClient client, UUID orgId, String email, UUID after, int fetchSize) {
+    var params = email == null ? Tuple.of(orgId, after, fetchSize) : Tuple.of(orgId, after, fetchSize, email);
     return collect(client.preparedQuery(SELECT + "WHERE i.org_id = $1 AND i.expires_at > now() AND i.id > $2 "
-        + "ORDER BY i.id LIMIT $3").execute(Tuple.of(orgId, after, fetchSize)));
+        + (email == null ? "" : "AND lower(i.email) = lower($4) ") + "ORDER BY i.id LIMIT $3").execute(params));
   }
 
   /** A page of the pending invitations of an address, in every organization, after {@code after}. */

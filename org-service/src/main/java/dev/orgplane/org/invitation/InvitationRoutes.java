@@ -38,6 +38,9 @@ import java.util.UUID;
  */
 public final class InvitationRoutes {
 
+  /** The invitation list's filter by address. */
+  private static final String EMAIL = "email";
+
   private final Pool pool;
   private final long ttlSeconds;
   private final String publicUrl;
@@ -49,7 +52,7 @@ public final class InvitationRoutes {
   }
 
   public void mount(Router router) {
-    QueryParameters.PAGING.on(router.get("/v1/organizations/:org/invitations")).handler(this::list);
+    QueryParameters.list(EMAIL).on(router.get("/v1/organizations/:org/invitations")).handler(this::list);
     QueryParameters.NONE.on(router.post("/v1/organizations/:org/invitations")).handler(this::invite);
     QueryParameters.NONE.on(router.get("/v1/organizations/:org/invitations/:iid")).handler(this::get);
     QueryParameters.NONE.on(router.delete("/v1/organizations/:org/invitations/:iid")).handler(this::delete);
@@ -58,13 +61,27 @@ public final class InvitationRoutes {
     QueryParameters.NONE.on(router.post("/v1/invitations/:iid/decline")).handler(this::decline);
   }
 
+  /** With {@code ?email=}, only the pending invitation of that address (matched without case), if there is one. */
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     var after = page.afterId();
+    var email = emailFilter(ctx);
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.INVITATION_LIST)
-        .compose(access -> InvitationRepository.pendingOf(pool, access.orgId(), after, page.fetchSize()))
+        .compose(access -> InvitationRepository.pendingOf(pool, access.orgId(), email, after, page.fetchSize()))
         .onSuccess(items -> ctx.json(page(page, items)))
         .onFailure(ctx::fail);
+  }
+
+  /** The {@code email} filter: null when not given, else one address (400 {@code invalid_filter} otherwise). */
+  private static String emailFilter(RoutingContext ctx) {
+    var given = ctx.queryParams().getAll(EMAIL);
+    if (given.isEmpty()) {
+      return null;
+    }
+    if (given.size() > 1 || !RequestBody.isEmail(given.get(0))) {
+      throw ApiException.badRequest("invalid_filter", "email is one email address, given once.");
+    }
+    return given.get(0);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.orgplane.org.invitation;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.BatchedPurge;
@@ -336,6 +337,33 @@ class InvitationTest extends MailedOrgServiceTest {
         "invitation_not_found");
     assertProblem(org.get("/v1/organizations/" + orgId + "/invitations/" + one.getString("id"), invitee.token()), 404,
         "organization_not_found");
+  }
+
+  @Test
+  void theListFiltersByOneAddressWithoutRegardToCase() {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var email = freshEmail();
+    var id = invitationTo(email, orgId, owner);
+    invitationTo(freshEmail(), orgId, owner);
+    var otherOrg = newOrg(owner);
+    invitationTo(email, otherOrg, owner);
+    var path = "/v1/organizations/" + orgId + "/invitations?email=";
+
+    var found = org.get(path + email.toUpperCase(java.util.Locale.ROOT), owner.token()).bodyAsJsonObject();
+    assertEquals(List.of(id), found.getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("id")).toList(),
+        "this organization's invitation of that address only: " + found.encode());
+    assertNull(found.getValue("nextCursor"));
+    assertEquals(0, org.get(path + freshEmail(), owner.token()).bodyAsJsonObject().getJsonArray("items").size());
+    PgFixture.execute(db, "UPDATE org.invitations SET expires_at = now() - interval '1 day' WHERE id = '" + id + "'");
+    assertEquals(0, org.get(path + email, owner.token()).bodyAsJsonObject().getJsonArray("items").size(),
+        "an expired invitation is gone to the organization");
+
+    for (var refused : List.of("", "%20", "not-an-address", email + "&email=" + email)) {
+      assertProblem(org.get(path + refused, owner.token()), 400, "invalid_filter");
+    }
+    assertProblem(org.get(path + email + "&mail=" + email, owner.token()), 400, "unknown_parameter");
+    assertProblem(org.get(path + email, org.newUser("stranger").token()), 404, "organization_not_found");
   }
 
   @Test
