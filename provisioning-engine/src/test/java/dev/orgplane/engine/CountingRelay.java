@@ -21,7 +21,7 @@ public final class CountingRelay {
   private static final Set<String> HOP = Set.of("host", "content-length", "transfer-encoding", "connection");
 
   /** A request the relay passed on (or refused). */
-  public record Seen(String method, String path, String authorization) {
+  public record Seen(String method, String path, String query, String authorization) {
   }
 
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
@@ -74,7 +74,7 @@ public final class CountingRelay {
 
   private void relay(HttpServerRequest request) {
     request.body().onSuccess(body -> {
-      seen.add(new Seen(request.method().name(), request.path(), request.getHeader("Authorization")));
+      seen.add(new Seen(request.method().name(), request.path(), request.query(), request.getHeader("Authorization")));
       if (request.path().equals(refusedPath)) {
         request.response().setStatusCode(refusedStatus).putHeader("Content-Type", "application/problem+json")
             .end("{\"code\":\"stand_in\"}");

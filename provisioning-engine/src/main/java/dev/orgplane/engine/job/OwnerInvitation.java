@@ -6,6 +6,8 @@ import dev.orgplane.copy.api.OrgApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
@@ -39,20 +41,24 @@ final class OwnerInvitation {
     }
     var email = job.ownerEmail();
     var organization = targetOrg.toString();
-    return api.listAll(organization, "invitations").compose(pending -> {
-      if (pending.stream().anyMatch(invitation -> email.equalsIgnoreCase(invitation.getString("email"))
-          && invitation.getJsonArray("roles", new JsonArray()).contains(OWNER))) {
+    // one request whatever the organization has pending: org-service finds the address's one invitation
+    var ofAddress = "invitations?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8);
+    return api.list(organization, ofAddress, null, 1).compose(pending -> {
+      if (pending.items().stream()
+          .anyMatch(invitation -> invitation.getJsonArray("roles", new JsonArray()).contains(OWNER))) {
         return Future.succeededFuture(ALREADY_INVITED);
       }
       return api.post(organization, "invitations", new JsonObject().put("email", email)
               .put("roles", new JsonArray().add(OWNER)))
-          .map(INVITED)
-          .recover(failure -> failure instanceof OrgApiException refused && !refused.retryable()
-              ? refused(email, refused) : Future.failedFuture(failure));
-    });
+          .map(INVITED);
+    }).recover(failure -> failure instanceof OrgApiException refused && !refused.retryable()
+        ? refused(email, refused) : Future.failedFuture(failure));
   }
 
-  /** A member's address is done; any other refusal fails the job, naming the owner (a passing failure is retried). */
+  /**
+   * A member's address is done; any other refusal, of the question or of the invitation (an address org-service takes
+   * for none, say), fails the job, naming the owner (a passing failure is retried).
+   */
   private static Future<String> refused(String email, OrgApiException refused) {
     return "already_member".equals(refused.code()) ? Future.succeededFuture(ALREADY_MEMBER)
         : Future.failedFuture(new CopyFailure("owner_not_invited",

@@ -35,10 +35,9 @@ class ExistingTargetsTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    var idle = new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0");
-    var direct = EngineHarness.start(vertx, idle);
-    relay = CountingRelay.start(vertx, direct.org.port());
-    engine = direct.through(vertx, relay.port(), idle);
+    var watched = EngineHarness.watched(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
+    engine = watched.engine();
+    relay = watched.relay();
     template = TemplateFixture.build(engine.org, "targets-" + UUID.randomUUID().toString().substring(0, 8));
   }
 
