@@ -9,8 +9,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** V27 makes group names unique regardless of case: what it does to the names stored before it. */
@@ -26,7 +24,7 @@ class GroupNamesMigrationTest {
 
   @Test
   void sharedNamesAreKeptByThePlatformAdminsGroupOrTheOldestAndTheOthersTakeTheirIds() throws SQLException {
-    var db = databaseAtVersion26();
+    var db = PgFixture.databaseAt(OrgServiceVerticle.MIGRATIONS, 26);
     var longName = "L".repeat(256);
     PgFixture.execute(db, "INSERT INTO org.organization_groups (id, name, made_for_organization, created_at) VALUES "
         + "('" + NEWER_OWN + "', 'acme', true, now() - interval '1 day'), "
@@ -48,18 +46,6 @@ class GroupNamesMigrationTest {
     expected.put(LONG, longName);
     expected.put(LONG_TWIN, "l".repeat(219) + "-" + LONG_TWIN);
     assertEquals(expected, names(db));
-  }
-
-  /** An empty database migrated up to V26, the last version before names were unique. */
-  private static PgUrl databaseAtVersion26() {
-    var name = "v27_" + UUID.randomUUID().toString().replace("-", "");
-    PgFixture.execute(PgFixture.server(), "CREATE DATABASE " + name);
-    var db = PgFixture.server().withDatabase(name);
-    Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password())
-        .schemas(OrgServiceVerticle.MIGRATIONS.schema()).createSchemas(true)
-        .locations("classpath:" + OrgServiceVerticle.MIGRATIONS.location(), "classpath:db/kit")
-        .target("26").load().migrate();
-    return db;
   }
 
   private static Map<String, String> names(PgUrl db) throws SQLException {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceVerticle;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** V28 gives the organizations disabled before it the only level there was: their own. */
@@ -14,7 +12,7 @@ class SuspensionMigrationTest {
 
   @Test
   void organizationsDisabledBeforeAreDisabledAtTheirOwnLevelSinceTheirLatestDisableEvent() {
-    var db = databaseAtV26();
+    var db = PgFixture.databaseAt(OrgServiceVerticle.MIGRATIONS, 26);
     PgFixture.execute(db,
         "INSERT INTO org.organization_groups (id, name) VALUES ('00000000-0000-7000-8000-000000000001', 'g')",
         org("10", "disabled", "2026-03-01T00:00:00Z"),
@@ -32,14 +30,6 @@ class SuspensionMigrationTest {
     assertEquals(1, count(db, "20", "disabled_by = 'organization' AND disabled_at = updated_at"),
         "no event: its last change is the best guess");
     assertEquals(1, count(db, "30", "disabled_by IS NULL AND disabled_at IS NULL AND disabled_reason IS NULL"));
-  }
-
-  private static PgUrl databaseAtV26() {
-    var db = PgFixture.server().withDatabase("v26_" + UUID.randomUUID().toString().replace("-", ""));
-    PgFixture.execute(PgFixture.server(), "CREATE DATABASE " + db.database());
-    Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).schemas("org").createSchemas(true)
-        .locations("classpath:db/org", "classpath:db/kit").target("26").load().migrate();
-    return db;
   }
 
   private static String org(String suffix, String state, String updatedAt) {

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.orgplane.engine.EngineVerticle;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** V10 gives the batches before it the totals of their jobs and steps, the status these make and the dry run. */
@@ -19,7 +17,7 @@ class BatchTotalsMigrationTest {
 
   @Test
   void batchesBeforeTheTotalsAddUpTheirJobsAndSteps() {
-    var db = databaseAtV9();
+    var db = PgFixture.databaseAt(EngineVerticle.MIGRATIONS, 9);
     PgFixture.execute(db,
         "INSERT INTO provisioning.batches (id, requested_by, template_org, group_id, concurrency) "
             + "SELECT b::uuid, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 2 "
@@ -40,14 +38,6 @@ class BatchTotalsMigrationTest {
     assertEquals(1, count(db, FAILED, "status = 'failed' AND NOT dry_run AND objects_unchanged = 6 "
         + "AND jobs_cancelled = 1 AND owners_invited = 1"));
     assertEquals(1, count(db, EMPTY, "status = 'succeeded' AND jobs_queued + jobs_succeeded = 0"));
-  }
-
-  private static PgUrl databaseAtV9() {
-    var db = PgFixture.server().withDatabase("v9_" + UUID.randomUUID().toString().replace("-", ""));
-    PgFixture.execute(PgFixture.server(), "CREATE DATABASE " + db.database());
-    Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).schemas("provisioning").createSchemas(true)
-        .locations("classpath:db/provisioning", "classpath:db/kit").target("9").load().migrate();
-    return db;
   }
 
   private static long count(PgUrl db, String batch, String condition) {

@@ -1,6 +1,7 @@
 package dev.orgplane.kit.db;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * A service's versioned SQL migrations: the schema it owns and the classpath folder of its
@@ -29,8 +30,17 @@ public record Migrations(String schema, String location) {
     return flyway(url).info().pending().length;
   }
 
+  /** Applies these migrations up to {@code version} only: the database as that version left it, to test the next. */
+  public int applyTo(PgUrl url, int version) {
+    return flyway(url, Flyway.configure().target(String.valueOf(version))).migrate().migrationsExecuted;
+  }
+
   private Flyway flyway(PgUrl url) {
-    return Flyway.configure()
+    return flyway(url, Flyway.configure());
+  }
+
+  private Flyway flyway(PgUrl url, FluentConfiguration configuration) {
+    return configuration
         .dataSource(url.jdbcUrl(), url.user(), url.password())
         .schemas(schema)
         .createSchemas(true)

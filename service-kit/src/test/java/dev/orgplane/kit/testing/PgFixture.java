@@ -47,6 +47,16 @@ public final class PgFixture {
     return admin.withDatabase(name);
   }
 
+  /** A new database with {@code migrations} applied up to {@code version} only, to test the migration after it. */
+  public static PgUrl databaseAt(Migrations migrations, int version) {
+    var admin = server();
+    var name = "v" + version + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+    execute(admin, "CREATE DATABASE " + name);
+    var db = admin.withDatabase(name);
+    migrations.applyTo(db, version);
+    return db;
+  }
+
   private static synchronized String templateFor(PgUrl admin, List<Migrations> migrations) {
     var key = migrations.stream().map(m -> m.schema() + "@" + m.location()).collect(Collectors.joining(","));
     return TEMPLATES.computeIfAbsent(key, k -> {
