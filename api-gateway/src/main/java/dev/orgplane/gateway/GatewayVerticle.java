@@ -47,6 +47,7 @@ public final class GatewayVerticle extends ServiceVerticle {
   private HttpServer metricsServer;
   private Router router;
   private ProxyHandler proxy;
+  private TokenVerifier verifier;
   private long forgetTimer = -1;
 
   public GatewayVerticle(JsonObject commandLine) {
@@ -67,8 +68,10 @@ public final class GatewayVerticle extends ServiceVerticle {
       var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
           .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(connections));
       var web = WebClient.wrap(client);
-      var orgKeys = new RemoteJwks(web, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
-      var verifier = new TokenVerifier(vertx, trustedIssuers(web, orgKeys));
+      var orgKeys = new RemoteJwks(vertx, web, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json",
+          5_000);
+      verifier = new TokenVerifier(vertx, trustedIssuers(web, orgKeys));
+      verifier.start();
       router = Router.router(vertx);
       router.route().handler(UnreadBodies::pauseAtTheDoor);
       ServiceHttp.observe(router, SERVICE);
@@ -151,7 +154,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     var issuers = new ArrayList<TrustedIssuer>();
     issuers.add(new TrustedIssuer(settings.string("ORGPLANE_PUBLIC_URL"),
         settings.string("ORGPLANE_TOKEN_AUDIENCE"), orgKeys));
-    issuers.addAll(TrustedIssuer.external(web, settings.string("ORGPLANE_TRUSTED_ISSUERS", "")));
+    issuers.addAll(TrustedIssuer.external(vertx, web, settings.string("ORGPLANE_TRUSTED_ISSUERS", "")));
     return issuers;
   }
 
@@ -175,6 +178,9 @@ public final class GatewayVerticle extends ServiceVerticle {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(forgetTimer);
+    if (verifier != null) {
+      verifier.stop();
+    }
     TokenBuckets.release(vertx, PER_ADDRESS);
     TokenBuckets.release(vertx, PER_PRINCIPAL);
     return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))

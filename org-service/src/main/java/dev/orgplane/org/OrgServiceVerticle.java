@@ -75,6 +75,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
   private ServiceListeners server;
   private TokenRevocations revocations;
   private SigningKeyStore keys;
+  /** The external issuers' tokens signing in (ORGPLANE_TRUSTED_ISSUERS); null without any. */
+  private TokenVerifier externalTokens;
   /** The hourly purges of what expires (kept answers, invitations, mailed tokens ...), cancelled at stop. */
   private final List<Long> purgeTimers = new ArrayList<>();
   private HookDispatcher hooks;
@@ -137,9 +139,12 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     var verifications = new EmailVerificationRoutes(pool, issuer);
     var refreshTokens = new RefreshTokens(pool, settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS"));
     var externalIssuers = TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""));
+    if (!externalIssuers.isEmpty()) {
+      externalTokens = new TokenVerifier(vertx, externalIssuers);
+      externalTokens.start();
+    }
     new IdentityRoutes(pool, hasher, keys, tokens, settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications,
-        refreshTokens, new ExternalSignIn(pool, revocations,
-            externalIssuers.isEmpty() ? null : new TokenVerifier(vertx, externalIssuers))).mount(router);
+        refreshTokens, new ExternalSignIn(pool, revocations, externalTokens)).mount(router);
     verifications.mountOpen(router);
     var emailChanges = new EmailChangeRoutes(pool, hasher, issuer);
     emailChanges.mountOpen(router);
@@ -205,6 +210,9 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     }
     if (revocations != null) {
       revocations.stop();
+    }
+    if (externalTokens != null) {
+      externalTokens.stop();
     }
     purgeTimers.forEach(vertx::cancelTimer);
     if (hooks != null) {

@@ -60,6 +60,7 @@ public final class EngineVerticle extends ServiceVerticle {
   private Router router;
   private long idempotencyPurgeTimer = -1;
   private TokenRevocations revocations;
+  private TokenVerifier verifier;
 
   public EngineVerticle(JsonObject commandLine) {
     super(commandLine);
@@ -83,9 +84,10 @@ public final class EngineVerticle extends ServiceVerticle {
           var registry = PluginRegistry.discover(PluginJars.loader(settings.string("ORGPLANE_PLUGINS_DIR", ""),
               getClass().getClassLoader()));
           var keys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
-          var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(
+          verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(
               settings.string("ORGPLANE_PUBLIC_URL"),
               settings.string("ORGPLANE_TOKEN_AUDIENCE"), keys)));
+          verifier.start();
           router = ServiceHttp.router(vertx, "provisioning-engine", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
               () -> pool.query("SELECT 1").execute());
           var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
@@ -138,6 +140,9 @@ public final class EngineVerticle extends ServiceVerticle {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(idempotencyPurgeTimer);
+    if (verifier != null) {
+      verifier.stop();
+    }
     if (revocations != null) {
       revocations.stop();
     }

@@ -30,4 +30,16 @@ public interface KeySource {
    */
   default void whenWithdrawn(Consumer<Set<String>> listener) {
   }
+
+  /**
+   * Until {@link #stopKeepingFresh}, fetch again on its own once the keys are stale, though no token asks for them:
+   * a remembered token touches no key, so a key withdrawn meanwhile would otherwise be found gone only when a token
+   * not remembered comes. A source that reloads on a period of its own need not do anything more.
+   */
+  default void keepFresh() {
+  }
+
+  /** No more fetches of its own: its owner stops (no timer may outlive a verticle that undeployed). */
+  default void stopKeepingFresh() {
+  }
 }

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * {@code minRefreshMillis} too: a token naming the issuer must not send a request to it each time (every token a
  * forger makes up would). The intervals run from the answer (or the timeout), not the ask: a slow failure must not
  * be retried at once. Whoever remembers tokens these keys verified hears of keys a fetch finds gone
- * ({@link #whenWithdrawn}).
+ * ({@link #whenWithdrawn}). Kept fresh ({@link #keepFresh}), the keys are also fetched again by a timer once they are
+ * stale (or, after a failed refetch, once the minimum interval has passed), though no token asks for them.
  */
 public final class RemoteJwks implements KeySource {
 
@@ -38,6 +39,7 @@ public final class RemoteJwks implements KeySource {
   private record Fetched(List<JsonObject> keys, long ttlMillis) {
   }
 
+  private final Vertx vertx;
   private final WebClient client;
   private final String url;
   private final long minRefreshMillis;
@@ -47,15 +49,18 @@ public final class RemoteJwks implements KeySource {
   private long answeredAt;
   private long staleAt;
   private final List<Consumer<Set<String>>> withdrawalListeners = new CopyOnWriteArrayList<>();
+  private boolean keptFresh;
+  private long refetchTimer = -1;
 
   /** With an HTTP client of its own. */
   public RemoteJwks(Vertx vertx, String url, long minRefreshMillis) {
-    this(WebClient.create(vertx, new WebClientOptions().setIdleTimeout(30).setIdleTimeoutUnit(TimeUnit.SECONDS)),
+    this(vertx, WebClient.create(vertx, new WebClientOptions().setIdleTimeout(30).setIdleTimeoutUnit(TimeUnit.SECONDS)),
         url, minRefreshMillis);
   }
 
   /** Fetching with {@code client}, which the process may use for more than keys (one connection pool per address). */
-  public RemoteJwks(WebClient client, String url, long minRefreshMillis) {
+  public RemoteJwks(Vertx vertx, WebClient client, String url, long minRefreshMillis) {
+    this.vertx = vertx;
     this.url = url;
     this.minRefreshMillis = minRefreshMillis;
     this.client = client;
@@ -117,7 +122,42 @@ public final class RemoteJwks implements KeySource {
         known = Future.failedFuture(fetched.cause());
       }
     }
+    scheduleRefetch();
     return known;
+  }
+
+  @Override
+  public synchronized void keepFresh() {
+    keptFresh = true;
+    scheduleRefetch();
+  }
+
+  @Override
+  public synchronized void stopKeepingFresh() {
+    keptFresh = false;
+    vertx.cancelTimer(refetchTimer);
+    refetchTimer = -1;
+  }
+
+  /**
+   * One timer, for when the keys go stale; every answer moves it, so a fetch a token started meanwhile counts as
+   * well. None until keys are known: before that no token was verified, so none is remembered to forget, and an
+   * issuer that is down is not asked on a period for nothing.
+   */
+  private void scheduleRefetch() {
+    vertx.cancelTimer(refetchTimer);
+    refetchTimer = -1;
+    if (keptFresh && known != null && known.succeeded()) {
+      refetchTimer = vertx.setTimer(Math.max(1, staleAt - System.currentTimeMillis()), id -> refetchStale());
+    }
+  }
+
+  private synchronized void refetchStale() {
+    refetchTimer = -1;
+    // a timer cancelled while its run was already queued
+    if (keptFresh) {
+      fetch();
+    }
   }
 
   @Override

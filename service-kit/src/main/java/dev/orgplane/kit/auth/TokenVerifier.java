@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
  * (the token itself is never kept): a busy client costs one signature check, not one per request.
  * This is safe because tokens carry identity only; permissions are looked up per request. A key its issuer's
  * {@link KeySource} finds withdrawn takes the tokens it verified along ({@link KeySource#whenWithdrawn}): remembered,
- * they were taken until they expired.
+ * they were taken until they expired. Between {@link #start()} and {@link #stop()} the key sources look for such keys
+ * on their own once their keys are stale: a client that only ever sends a remembered token makes no fetch.
  */
 public final class TokenVerifier {
 
@@ -62,6 +63,15 @@ public final class TokenVerifier {
     this.maxRemembered = maxRemembered;
     this.issuers = trusted.stream().collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, Function.identity()));
     trusted.forEach(issuer -> issuer.keys().whenWithdrawn(kids -> forget(issuer.issuer(), kids)));
+  }
+
+  /** Its issuers' keys are fetched again when stale, tokens or not; its owner starts it, and stops it. */
+  public void start() {
+    issuers.values().forEach(issuer -> issuer.keys().keepFresh());
+  }
+
+  public void stop() {
+    issuers.values().forEach(issuer -> issuer.keys().stopKeepingFresh());
   }
 
   public Future<Principal> verify(String token) {

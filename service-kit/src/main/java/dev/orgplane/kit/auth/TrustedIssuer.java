@@ -27,8 +27,8 @@ public record TrustedIssuer(String issuer, String audience, KeySource keys) {
   }
 
   /** The same, their keys fetched with {@code client}. */
-  public static List<TrustedIssuer> external(WebClient client, String setting) {
-    return external(setting, jwksUrl -> new RemoteJwks(client, jwksUrl, 5_000));
+  public static List<TrustedIssuer> external(Vertx vertx, WebClient client, String setting) {
+    return external(setting, jwksUrl -> new RemoteJwks(vertx, client, jwksUrl, 5_000));
   }
 
   private static List<TrustedIssuer> external(String setting, Function<String, KeySource> keysAt) {

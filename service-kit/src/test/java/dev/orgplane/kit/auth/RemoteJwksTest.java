@@ -14,6 +14,8 @@ import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,7 +102,7 @@ class RemoteJwksTest {
     var replaced = TestKeys.generate("k1");
     var newcomer = TestKeys.generate("k3");
     var other = TestKeys.generate("k2");
-    var published = new java.util.concurrent.atomic.AtomicReference<>(List.of(keys, other));
+    var published = new AtomicReference<>(List.of(keys, other));
     var url = jwks(request -> request.response().end(new JsonObject().put("keys",
         new JsonArray(published.get().stream().map(TestKeys::publicJwk).toList())).encode()));
     var verifier = verifierOf(new RemoteJwks(vertx, url, 100));
@@ -118,6 +120,94 @@ class RemoteJwksTest {
     assertEquals(401, refused.status());
     assertEquals("bob", verifier.verify(keptKeys).await().subject(), "a key still published keeps its tokens");
     assertEquals(2, hits.get());
+  }
+
+  /** A JWKS endpoint publishing {@code published} with {@code max-age=1}, or failing while {@code failing}. */
+  private String jwksPublishing(AtomicReference<List<TestKeys>> published, AtomicBoolean failing) {
+    return jwks(request -> {
+      if (failing.get()) {
+        request.response().setStatusCode(500).end();
+        return;
+      }
+      request.response().putHeader("Cache-Control", "max-age=1").end(new JsonObject().put("keys",
+          new JsonArray(published.get().stream().map(TestKeys::publicJwk).toList())).encode());
+    });
+  }
+
+  /**
+   * A client sending only a token already remembered asks for no key: the keys kept fresh are fetched again once
+   * their max-age has passed all the same, and the fetch that finds the key withdrawn forgets the token.
+   */
+  @Test
+  void keptFreshARememberedTokenIsForgottenWithinMaxAgeThoughNoOtherTokenComes() throws InterruptedException {
+    var published = new AtomicReference<>(List.of(keys));
+    var verifier = verifierOf(new RemoteJwks(vertx, jwksPublishing(published, new AtomicBoolean()), 100));
+    verifier.start();
+    var token = keys.sign(vertx, TestKeys.claims(ISS, AUD, "alice"));
+    assertEquals("alice", verifier.verify(token).await().subject());
+    var verifiedAt = System.currentTimeMillis();
+
+    published.set(List.of(TestKeys.generate("k2")));
+    awaitTrue(() -> verifier.remembered() == 0, 2_000, "the withdrawn key's token is still remembered");
+    assertTrue(System.currentTimeMillis() - verifiedAt >= 900, "not fetched again before the max-age");
+    assertEquals(2, hits.get(), "fetched again by the timer alone");
+    assertEquals(401, assertThrows(ApiException.class, () -> verifier.verify(token).await()).status());
+    verifier.stop();
+  }
+
+  /**
+   * Kept fresh, the keys cost one fetch per max-age (a fetch a token started counts); a timed fetch that fails keeps
+   * them, and is tried again after the minimum interval, not at once.
+   */
+  @Test
+  void keptFreshTheKeysAreFetchedOncePerMaxAgeAndKeptWhenAFetchFails() throws InterruptedException {
+    var published = new AtomicReference<>(List.of(keys));
+    var failing = new AtomicBoolean();
+    var verifier = verifierOf(new RemoteJwks(vertx, jwksPublishing(published, failing), 400));
+    verifier.start();
+    var token = keys.sign(vertx, TestKeys.claims(ISS, AUD, "alice"));
+    assertEquals("alice", verifier.verify(token).await().subject());
+    Thread.sleep(3_300);
+    assertTrue(hits.get() >= 3 && hits.get() <= 4, "one fetch per max-age (1 s) in 3.3 s, not " + hits.get());
+
+    failing.set(true);
+    hits.set(0);
+    Thread.sleep(2_000);
+    assertTrue(hits.get() >= 2 && hits.get() <= 5, "failed fetches are tried again after 400 ms, not " + hits.get());
+    assertEquals(1, verifier.remembered(), "a failed fetch withdraws nothing");
+    assertEquals("bob", verifier.verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, "bob"))).await().subject(),
+        "the keys known still verify");
+
+    published.set(List.of(TestKeys.generate("k2")));
+    failing.set(false);
+    awaitTrue(() -> verifier.remembered() == 0, 1_500, "the withdrawn key's tokens are still remembered");
+    verifier.stop();
+  }
+
+  /** Stopped, a source fetches only when tokens ask; and an issuer that never answered is not asked on a period. */
+  @Test
+  void noTimedFetchAfterStopNorBeforeTheFirstAnswer() throws InterruptedException {
+    var failing = new AtomicBoolean(true);
+    var verifier = verifierOf(new RemoteJwks(vertx, jwksPublishing(new AtomicReference<>(List.of(keys)), failing), 100));
+    verifier.start();
+    var token = keys.sign(vertx, TestKeys.claims(ISS, AUD, "alice"));
+    assertEquals(503, assertThrows(ApiException.class, () -> verifier.verify(token).await()).status());
+    Thread.sleep(1_200);
+    assertEquals(1, hits.get(), "no keys known: nothing to keep fresh");
+
+    failing.set(false);
+    assertEquals("alice", verifier.verify(token).await().subject());
+    verifier.stop();
+    Thread.sleep(1_500);
+    assertEquals(2, hits.get(), "stopped: no fetch past the max-age");
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, long millis, String otherwise) throws InterruptedException {
+    var deadline = System.currentTimeMillis() + millis;
+    while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(condition.getAsBoolean(), otherwise);
   }
 
   /** Until the JWKS endpoint gave an answer {@code counted}, and its answer was taken in. */
