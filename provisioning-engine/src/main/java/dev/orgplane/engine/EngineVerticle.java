@@ -10,6 +10,7 @@ import dev.orgplane.engine.job.JobRoutes;
 import dev.orgplane.engine.job.JobRunner;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.orgapi.OrgApiClient;
+import dev.orgplane.engine.orgapi.ProvisionedOrganizations;
 import dev.orgplane.engine.orgapi.RevokedTokenFeed;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginJars;
@@ -114,7 +115,8 @@ public final class EngineVerticle extends ServiceVerticle {
               settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")), endReports);
           new PluginRoutes(registry).mount(router);
           new JobRoutes(pool, registry, access, runner, endReports, settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
-          new BatchRoutes(pool, registry, access, runner, endReports,
+          new BatchRoutes(pool, registry, access, new ProvisionedOrganizations(http, orgServiceUrl,
+              settings.integer("ORGPLANE_ENGINE_PAGE_SIZE")), runner, endReports,
               settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
           new DiffRoutes(pool, registry, access, http, token, orgServiceUrl).mount(router);
           runner.start();

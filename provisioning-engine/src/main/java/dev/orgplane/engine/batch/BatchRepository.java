@@ -26,10 +26,10 @@ final class BatchRepository {
   }
 
   static Future<Void> insert(SqlClient tx, UUID id, UUID requestedBy, UUID templateOrg, UUID groupId, int concurrency,
-      boolean dryRun) {
+      boolean dryRun, String selection) {
     return tx.preparedQuery("INSERT INTO provisioning.batches (id, requested_by, template_org, group_id, concurrency, "
-            + "dry_run) VALUES ($1, $2, $3, $4, $5, $6)")
-        .execute(Tuple.of(id, requestedBy, templateOrg, groupId, concurrency, dryRun)).mapEmpty();
+            + "dry_run, selection) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .execute(Tuple.of(id, requestedBy, templateOrg, groupId, concurrency, dryRun).addValue(selection)).mapEmpty();
   }
 
   static Future<Optional<Batch>> find(SqlClient client, UUID id) {
@@ -57,7 +57,7 @@ final class BatchRepository {
 
   private static Batch map(Row row) {
     return new Batch(row.getUUID("id"), row.getUUID("requested_by"), row.getUUID("template_org"),
-        row.getUUID("group_id"), row.getInteger("concurrency"), row.getBoolean("dry_run"),
+        row.getUUID("group_id"), row.getInteger("concurrency"), row.getBoolean("dry_run"), row.getString("selection"),
         row.getOffsetDateTime("created_at"), row.getString("status"), columns(row, "jobs_", Job.STATUSES),
         new Counts(row.getLong("objects_created"), row.getLong("objects_updated"), row.getLong("objects_unchanged")),
         columns(row, "owners_", Job.OWNER_INVITATIONS));

@@ -10,6 +10,7 @@ import dev.orgplane.engine.job.NewJob;
 import dev.orgplane.engine.job.ProvisioningRequest;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.orgapi.FoundOrganizations;
+import dev.orgplane.engine.orgapi.ProvisionedOrganizations;
 import dev.orgplane.engine.orgapi.CallerAccess.Use;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
@@ -36,7 +37,8 @@ import java.util.UUID;
 /**
  * {@code /v1/provisioning/batches}: many jobs from one template, queued together in one transaction
  * and run at most {@code concurrency} at a time (across all engine instances). Seen, cancelled and
- * retried by the same callers as its jobs ({@link CallerAccess#require}).
+ * retried by the same callers as its jobs ({@link CallerAccess#require}). Its targets are named in the request
+ * ({@code targets}) or selected by the engine ({@code select}, {@link TargetSelection}).
  */
 public final class BatchRoutes {
 
@@ -52,10 +54,12 @@ public final class BatchRoutes {
   private final JobRunner runner;
   private final EndReports endReports;
   private final ProgressEvents<UUID, Batch> events;
+  private final TargetSelection selection;
 
-  public BatchRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, EndReports endReports,
-      long eventPollMillis) {
+  public BatchRoutes(Pool pool, PluginRegistry registry, CallerAccess access, ProvisionedOrganizations provisioned,
+      JobRunner runner, EndReports endReports, long eventPollMillis) {
     this.pool = pool;
+    this.selection = new TargetSelection(provisioned);
     this.registry = registry;
     this.access = access;
     this.runner = runner;
@@ -76,21 +80,31 @@ public final class BatchRoutes {
 
   private void create(RoutingContext ctx) {
     var fields = new HashSet<>(ProvisioningRequest.COMMON_FIELDS);
-    fields.addAll(List.of("targets", "concurrency"));
+    fields.addAll(List.of("targets", "select", "concurrency"));
     var body = RequestBody.of(ctx, fields);
     var json = ctx.body().asJsonObject();
     var concurrency = json.getValue("concurrency", 4);
     if (!(concurrency instanceof Integer n) || n < 1 || n > 64) {
       body.reject("concurrency", "must be a whole number from 1 to 64");
     }
-    if (!(json.getValue("targets") instanceof JsonArray targets) || targets.isEmpty() || targets.size() > MAX_TARGETS) {
-      body.reject("targets", "must be an array of 1 to " + MAX_TARGETS + " targets");
+    var select = json.getValue("select");
+    if (select != null && json.getValue("targets") != null) {
+      body.reject("select", "give either targets or select, not both");
+    } else if (select != null && !TargetSelection.PROVISIONED_FROM.equals(select)) {
+      body.reject("select", "must be \"" + TargetSelection.PROVISIONED_FROM + "\"");
+    } else if (select == null && (!(json.getValue("targets") instanceof JsonArray targets) || targets.isEmpty()
+        || targets.size() > MAX_TARGETS)) {
+      body.reject("targets", "must be an array of 1 to " + MAX_TARGETS + " targets, unless select chooses them");
     }
     var batchId = TimeOrderedIds.next();
+    var selected = select != null;
     ProvisioningRequest.read(ctx, body, json, registry, access)
-        .compose(request -> jobs(ctx, request, batchId, json.getJsonArray("targets"))
+        .compose(request -> (selected
+                ? selection.jobs(ctx.request().getHeader("Authorization"), request, batchId)
+                : jobs(ctx, request, batchId, json.getJsonArray("targets")))
             .compose(jobs -> pool.withTransaction(tx -> BatchRepository.insert(tx, batchId, request.requestedBy(),
-                    request.templateOrg(), request.groupId(), (Integer) concurrency, request.dryRun())
+                    request.templateOrg(), request.groupId(), (Integer) concurrency, request.dryRun(),
+                    selected ? TargetSelection.PROVISIONED_FROM : TargetSelection.EXPLICIT)
                 .compose(v -> JobRepository.insert(tx, jobs)))))
         .compose(v -> BatchRepository.find(pool, batchId))
         .onSuccess(batch -> {

@@ -1,0 +1,50 @@
+package dev.orgplane.engine.batch;
+
+import dev.orgplane.engine.job.NewJob;
+import dev.orgplane.engine.job.ProvisioningRequest;
+import dev.orgplane.engine.orgapi.ProvisionedOrganizations;
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A batch that selects its targets instead of naming them ({@code "select": "provisionedFrom"}): a job for every
+ * organization of the template's group provisioned from the template, as the requester sees them when the batch
+ * is created (later tenants are not in it). Each is queued as an existing target named in the request would be.
+ */
+final class TargetSelection {
+
+  /** What a batch's {@code selection} says of targets named in its request. */
+  static final String EXPLICIT = "explicit";
+  /** The one selection there is: the template's tenants. */
+  static final String PROVISIONED_FROM = "provisionedFrom";
+  /**
+   * The most organizations one selection queues jobs for; more than explicit targets (which a request body carries)
+   * since these travel only as ids, and a rollout covers every tenant.
+   */
+  static final int MAX_SELECTED = 10_000;
+
+  private final ProvisionedOrganizations provisioned;
+
+  TargetSelection(ProvisionedOrganizations provisioned) {
+    this.provisioned = provisioned;
+  }
+
+  /** 422 {@code no_targets} when there are none, {@code too_many_targets} for more than {@link #MAX_SELECTED}. */
+  Future<List<NewJob>> jobs(String authorization, ProvisioningRequest request, UUID batchId) {
+    return provisioned.list(authorization, request.templateOrg().toString(), request.groupId().toString(),
+        MAX_SELECTED).map(organizations -> {
+          if (organizations.isEmpty()) {
+            throw ApiException.unprocessable("no_targets",
+                "No organization of the template's group was provisioned from the template.");
+          }
+          if (organizations.size() > MAX_SELECTED) {
+            throw ApiException.unprocessable("too_many_targets", "More than " + MAX_SELECTED
+                + " organizations of the template's group were provisioned from it; a batch selects at most "
+                + MAX_SELECTED + ".");
+          }
+          return organizations.stream().map(organization -> request.existingTarget(batchId, organization)).toList();
+        });
+  }
+}

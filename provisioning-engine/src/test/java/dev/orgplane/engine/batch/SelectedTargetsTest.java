@@ -1,0 +1,228 @@
+package dev.orgplane.engine.batch;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.engine.CountingRelay;
+import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.engine.TemplateFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A batch that selects its targets ({@code "select": "provisionedFrom"}) queues a job for every organization of the
+ * template's group made from the template, as its requester sees them, and for no other, reading org-service's list
+ * one page per call (the harness's pages hold 4). The engine is watched through a relay.
+ */
+class SelectedTargetsTest {
+
+  private static Vertx vertx;
+  private static EngineHarness engine;
+  private static CountingRelay relay;
+  private static TemplateFixture template;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    var watched = EngineHarness.watched(vertx, new JsonObject());
+    engine = watched.engine();
+    relay = watched.relay();
+    template = TemplateFixture.build(engine.org, "rollout-" + unique());
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  private static String unique() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static String token() {
+    return template.groupAdmin().token();
+  }
+
+  private static JsonObject rollout(String templateId) {
+    return new JsonObject().put("templateOrganization", templateId).put("select", "provisionedFrom");
+  }
+
+  private static HttpResponse<Buffer> start(JsonObject request) {
+    return engine.post("/v1/provisioning/batches", token(), request);
+  }
+
+  /** An organization of the template's group that the group admin made by hand. */
+  private static String handMade(String label) {
+    var created = engine.org.post("/v1/organizations", token(), new JsonObject().put("name", label + "-" + unique())
+        .put("title", label).put("groupId", template.groupId()));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("id");
+  }
+
+  /**
+   * An organization of group {@code groupId} that says it was provisioned from {@code templateId}, made (as only the
+   * engine may) with the engine's identity and owned by the group admin: cheaper than copying a template into it.
+   */
+  private static String tenantOf(String templateId, String groupId) {
+    var created = engine.org.post("/v1/organizations", engine.org.engineToken(), new JsonObject()
+        .put("name", "tenant-" + unique()).put("title", "Tenant").put("groupId", groupId)
+        .put("ownerId", template.groupAdmin().id())
+        .put("provisionedFrom", new JsonObject().put("templateId", templateId).put("jobId", UUID.randomUUID().toString())));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("id");
+  }
+
+  private static List<JsonObject> jobs(String batchId) {
+    var page = engine.get("/v1/provisioning/batches/" + batchId + "/jobs?limit=500", token());
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    return page.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast).toList();
+  }
+
+  private static Set<String> targets(List<JsonObject> jobs) {
+    return jobs.stream().map(job -> job.getString("targetOrganization")).collect(Collectors.toSet());
+  }
+
+  /** The calls to org-service's organization list made with the caller's token. */
+  private static List<CountingRelay.Seen> listCalls() {
+    return relay.seen().stream().filter(seen -> ("Bearer " + token()).equals(seen.authorization())
+        && seen.method().equals("GET") && seen.path().equals("/v1/organizations")).toList();
+  }
+
+  @Test
+  void aRolloutRunsAJobForEveryTenantOfTheTemplateOnlyAndARerunCreatesNothing() {
+    var made = engine.provisionBatch(token(), new JsonObject().put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray().add(new JsonObject().put("name", "made-" + unique()))
+            .add(new JsonObject().put("name", "made-" + unique())).add(new JsonObject().put("name", "made-" + unique()))));
+    assertEquals("succeeded", made.getString("status"), made.encodePrettily());
+    assertEquals("explicit", made.getString("selection"));
+    var tenants = targets(jobs(made.getString("id")));
+    var otherTemplate = handMade("other-template");
+    tenantOf(otherTemplate, template.groupId());
+    handMade("by-hand");
+
+    var rollout = engine.provisionBatch(token(), rollout(template.templateId()));
+    assertEquals("succeeded", rollout.getString("status"), rollout.encodePrettily());
+    assertEquals("provisionedFrom", rollout.getString("selection"));
+    assertEquals(3, rollout.getLong("total"));
+    var jobs = jobs(rollout.getString("id"));
+    assertEquals(tenants, targets(jobs), "the template's tenants, not the other template's or the hand-made one");
+    assertTrue(jobs.stream().allMatch(job -> job.getValue("target") == null), "each an existing target");
+    assertEquals(new JsonObject().put("created", 0L).put("updated", 0L),
+        new JsonObject().put("created", rollout.getJsonObject("objects").getLong("created"))
+            .put("updated", rollout.getJsonObject("objects").getLong("updated")), "the tenants were in sync already");
+
+    var organizations = engine.items("/v1/organizations", token()).size();
+    var again = engine.provisionBatch(token(), rollout(template.templateId()));
+    assertEquals("succeeded", again.getString("status"), again.encodePrettily());
+    assertEquals(tenants, targets(jobs(again.getString("id"))));
+    assertEquals(0L, again.getJsonObject("objects").getLong("created"));
+    assertEquals(organizations, engine.items("/v1/organizations", token()).size(), "no organization made twice");
+
+    var listed = engine.get("/v1/provisioning/batches?template=" + template.templateId() + "&limit=500", token())
+        .bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
+        .collect(Collectors.toMap(batch -> batch.getString("id"), batch -> batch.getString("selection")));
+    assertEquals("explicit", listed.get(made.getString("id")));
+    assertEquals("provisionedFrom", listed.get(rollout.getString("id")));
+  }
+
+  @Test
+  void aRolloutTakesTheOptionsOfAnyBatchAndADryRunWritesNothing() {
+    var fresh = handMade("dry-template");
+    var tenant = tenantOf(fresh, template.groupId());
+
+    var planned = engine.provisionBatch(token(), rollout(fresh).put("dryRun", true).put("plugins",
+        new JsonArray().add("roles")).put("options", new JsonObject().put("existing", "keep").put("copyMembers", false)));
+    assertEquals("succeeded", planned.getString("status"), planned.encodePrettily());
+    assertTrue(planned.getBoolean("dryRun"));
+    assertEquals("provisionedFrom", planned.getString("selection"));
+    var job = jobs(planned.getString("id")).get(0);
+    assertEquals(tenant, job.getString("targetOrganization"));
+    assertTrue(job.getBoolean("dryRun"));
+    assertEquals(new JsonArray().add("roles"), job.getJsonArray("plugins"));
+    assertEquals(new JsonObject().put("existing", "keep").put("copyMembers", false), job.getJsonObject("options"));
+  }
+
+  @Test
+  void tenantsOfTheTemplateInAnotherGroupAreNotSelected() {
+    var fresh = handMade("grouped-template");
+    var inGroup = tenantOf(fresh, template.groupId());
+    var otherGroup = engine.org.post("/v1/organization-groups", engine.org.platformAdminToken(),
+        new JsonObject().put("name", "elsewhere " + unique())).bodyAsJsonObject().getString("id");
+    var elsewhere = tenantOf(fresh, otherGroup);
+    var seen = engine.org.get("/v1/organizations?provisionedFrom=" + fresh, token()).bodyAsJsonObject()
+        .getJsonArray("items");
+    assertEquals(2, seen.size(), "the requester, its owner, sees the one in the other group too: " + seen);
+
+    var queued = start(rollout(fresh).put("dryRun", true));
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    assertEquals(Set.of(inGroup), targets(jobs(queued.bodyAsJsonObject().getString("id"))), "not " + elsewhere);
+  }
+
+  @Test
+  void theTemplatesTenantsAreReadOnePageOfOrgServicesListAtATime() {
+    var fresh = handMade("paged-template");
+    var tenants = new ArrayList<String>();
+    for (int i = 0; i < 9; i++) {
+      tenants.add(tenantOf(fresh, template.groupId()));
+    }
+    relay.clear();
+
+    var queued = start(rollout(fresh).put("dryRun", true));
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    assertEquals(Set.copyOf(tenants), targets(jobs(queued.bodyAsJsonObject().getString("id"))));
+    var calls = listCalls();
+    assertEquals(3, calls.size(), "pages of 4, 4 and 1: " + calls);
+    assertTrue(calls.stream().allMatch(call -> call.query().contains("provisionedFrom=" + fresh)
+        && call.query().contains("groupId=" + template.groupId()) && call.query().contains("limit=4")), calls.toString());
+    assertEquals(2, calls.stream().filter(call -> call.query().contains("cursor=")).count(), calls.toString());
+  }
+
+  @Test
+  void targetsAndSelectAreOneOrTheOther() {
+    var tenant = new JsonArray().add(new JsonObject().put("organization", handMade("named")));
+    var cases = List.of(
+        new Object[] {rollout(template.templateId()).put("targets", tenant), "select"},
+        new Object[] {rollout(template.templateId()).put("targets", new JsonArray()), "select"},
+        new Object[] {rollout(template.templateId()).put("select", "everything"), "select"},
+        new Object[] {rollout(template.templateId()).put("select", true), "select"},
+        new Object[] {new JsonObject().put("templateOrganization", template.templateId()), "targets"});
+    for (var refused : cases) {
+      var response = start((JsonObject) refused[0]);
+      assertProblem(response, 400, "validation_failed");
+      assertEquals(refused[1], response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"),
+          response.bodyAsString());
+    }
+  }
+
+  @Test
+  void aTemplateWithoutTenantsIsRefused() {
+    var fresh = handMade("lonely-template");
+    tenantOf(template.templateId(), template.groupId());
+
+    assertProblem(start(rollout(fresh)), 422, "no_targets");
+  }
+
+  @Test
+  void onlyTheGroupsAdminsMayRollOutAsForNamedTargets() {
+    relay.clear();
+    var member = engine.post("/v1/provisioning/batches", template.member().token(), rollout(template.templateId()));
+    assertProblem(member, 403, "forbidden");
+    var stranger = engine.post("/v1/provisioning/batches", engine.org.newUser("stranger").token(),
+        rollout(template.templateId()));
+    assertProblem(stranger, 404, "template_not_found");
+    assertEquals(0, relay.seen().stream().filter(seen -> seen.method().equals("GET")
+        && seen.path().equals("/v1/organizations")).count(), "no tenant was listed for them");
+  }
+}
