@@ -85,11 +85,16 @@ final class ProvisionCommand implements Callable<Integer> {
           + "them (members who left are copied again unless --no-members).")
   boolean keepExisting;
 
+  @Option(names = "--all-provisioned",
+      description = "Instead of naming tenants, bring every organization of the template's group made from the template "
+          + "up to date with it (a rollout of its changes; the platform selects them when the batch starts).")
+  boolean allProvisioned;
+
   @Parameters(paramLabel = "NAME[,OWNER-EMAIL]", arity = "0..*",
       description = "The new tenants: each a name, or a name and the email address of its owner, who is invited.")
   List<String> names = new ArrayList<>();
 
-  /** The new tenants of a batch to start, read with the other options. */
+  /** The new tenants of a batch to start, read with the other options; null when the platform selects them. */
   private NewTenants newTenants;
 
   /** The progress shown, once there is a batch to follow. */
@@ -125,14 +130,17 @@ final class ProvisionCommand implements Callable<Integer> {
     if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
       throw usageError("--concurrency must be 1-" + MAX_CONCURRENCY + ", got " + concurrency);
     }
-    boolean batch = template != null || !names.isEmpty() || targetsFile != null;
+    boolean batch = template != null || !names.isEmpty() || targetsFile != null || allProvisioned;
     if ((follow != null ? 1 : 0) + (cancel != null ? 1 : 0) + (batch ? 1 : 0) != 1) {
-      throw usageError("give one of: --template and new tenants, --follow BATCH, --cancel BATCH");
+      throw usageError("give one of: --template and new tenants (or --all-provisioned), --follow BATCH, --cancel BATCH");
     }
     if (batch && template == null) {
       throw usageError("name the template the new tenants are copied from (--template)");
     }
-    if (batch) {
+    if (allProvisioned && (!names.isEmpty() || targetsFile != null)) {
+      throw usageError("--all-provisioned selects the tenants: name none (arguments or --targets-file)");
+    }
+    if (batch && !allProvisioned) {
       newTenants = targets();
     }
   }
@@ -197,16 +205,22 @@ final class ProvisionCommand implements Callable<Integer> {
   private String start(GatewayClient gateway) {
     var templateId = gateway.get("/v1/organizations/" + URLEncoder.encode(template, StandardCharsets.UTF_8))
         .getString("id");
+    var request = new JsonObject().put("templateOrganization", templateId);
+    if (allProvisioned) {
+      request.put("select", "provisionedFrom");
+    } else {
+      request.put("targets", newTenants.targets());
+    }
     JsonObject batch;
     try {
-      batch = gateway.post("/v1/provisioning/batches", new JsonObject().put("templateOrganization", templateId)
-          .put("targets", newTenants.targets()).put("concurrency", concurrency).put("dryRun", dryRun)
+      batch = gateway.post("/v1/provisioning/batches", request.put("concurrency", concurrency).put("dryRun", dryRun)
           .put("options", new JsonObject().put("copyMembers", !noMembers).put("copyHookSecrets", copyHookSecrets)
               .put("existing", keepExisting ? "keep" : "update")));
     } catch (GatewayClient.Refused refused) {
-      throw new LauncherException(refused.describe(newTenants::whereNamed), refused);
+      throw new LauncherException(refused.describe(allProvisioned ? field -> "" : newTenants::whereNamed), refused);
     }
-    System.out.println("batch " + batch.getString("id") + ": " + newTenants.size() + " tenants from " + template);
+    System.out.println("batch " + batch.getString("id") + ": " + batch.getLong("total") + " tenants from " + template
+        + (allProvisioned ? " (every tenant made from it)" : ""));
     return batch.getString("id");
   }
 
@@ -259,8 +273,10 @@ final class ProvisionCommand implements Callable<Integer> {
         + ownerCounts(batch.getJsonObject("owners", new JsonObject()), plan));
     jobs.forEach(job -> {
       var error = job.getJsonObject("error");
-      System.out.println("  " + job.getJsonObject("target", new JsonObject()).getString("name", job.getString("id"))
-          + ": " + job.getString("status") + (error == null ? ""
+      // a new tenant by its name; an existing one (every tenant of a rollout) by its id
+      var tenant = job.getJsonObject("target", new JsonObject()).getString("name",
+          job.getString("targetOrganization", job.getString("id")));
+      System.out.println("  " + tenant + ": " + job.getString("status") + (error == null ? ""
           : " (" + error.getString("code") + ": " + error.getString("detail") + ")"));
     });
     return "succeeded".equals(status) ? 0 : 1;

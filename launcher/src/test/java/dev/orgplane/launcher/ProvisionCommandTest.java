@@ -66,6 +66,21 @@ class ProvisionCommandTest {
     return new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
   }
 
+  /**
+   * A gateway where template {@code tpl} is {@code t1} and batch {@code b1}, which it answers {@code ended} to, starts
+   * from any request, kept in {@code sent}.
+   */
+  private void startingGateway(AtomicReference<JsonObject> sent, String ended) {
+    gateway = new StandInGateway()
+        .on("/v1/organizations/tpl", exchange -> answer(exchange, 200, "{\"id\":\"t1\"}"))
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, ended))
+        .on("/v1/provisioning/batches", exchange -> {
+          sent.set(new JsonObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+          answer(exchange, 202, ended);
+        });
+  }
+
   @Test
   void aGatewayBusyWhileFollowingIsWaitedOut() {
     int exit = follow(false, 503, 502);
@@ -106,14 +121,7 @@ class ProvisionCommandTest {
     var sent = new AtomicReference<JsonObject>();
     var ended = new JsonObject(batch("succeeded", 2, 0)).put("owners", new JsonObject().put("invited", 1)
         .put("already_invited", 1).put("already_member", 0).put("planned", 0));
-    gateway = new StandInGateway()
-        .on("/v1/organizations/tpl", exchange -> answer(exchange, 200, "{\"id\":\"t1\"}"))
-        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
-        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, ended.encode()))
-        .on("/v1/provisioning/batches", exchange -> {
-          sent.set(new JsonObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-          answer(exchange, 202, ended.encode());
-        });
+    startingGateway(sent, ended.encode());
 
     int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
         "--template", "tpl", "--targets-file", targetsFile.toString(), "gamma,cfo@gamma.example");
@@ -148,14 +156,7 @@ class ProvisionCommandTest {
   void theCopysOptionsGoWithTheBatch() {
     var sent = new AtomicReference<JsonObject>();
     var ended = batch("succeeded", 1, 0);
-    gateway = new StandInGateway()
-        .on("/v1/organizations/tpl", exchange -> answer(exchange, 200, "{\"id\":\"t1\"}"))
-        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
-        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, ended))
-        .on("/v1/provisioning/batches", exchange -> {
-          sent.set(new JsonObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-          answer(exchange, 202, ended);
-        });
+    startingGateway(sent, ended);
 
     assertEquals(0, new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
         "--template", "tpl", "--no-members", "--copy-hook-secrets", "--keep-existing", "alpha"),
@@ -166,6 +167,58 @@ class ProvisionCommandTest {
         "--template", "tpl", "alpha"), output.err());
     assertEquals(new JsonObject().put("copyMembers", true).put("copyHookSecrets", false).put("existing", "update"),
         sent.get().getJsonObject("options"), "without them, the engine's defaults");
+  }
+
+  @Test
+  void allProvisionedRollsOutToTheTemplatesTenantsWithTheOptionsGiven() {
+    var sent = new AtomicReference<JsonObject>();
+    var ended = batch("succeeded", 2, 0);
+    startingGateway(sent, ended);
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "tpl", "--all-provisioned", "--dry-run", "--keep-existing", "--no-members");
+
+    assertEquals(0, exit, output.err());
+    assertEquals(new JsonObject().put("templateOrganization", "t1").put("select", "provisionedFrom")
+        .put("concurrency", 4).put("dryRun", true).put("options", new JsonObject().put("copyMembers", false)
+            .put("copyHookSecrets", false).put("existing", "keep")), sent.get());
+    var printed = output.out();
+    assertTrue(printed.contains("batch b1: 2 tenants from tpl (every tenant made from it)\n"), printed);
+    assertTrue(printed.contains("batch succeeded (dry run): 2 of 2 tenants planned"), printed);
+  }
+
+  @Test
+  void aFailedTenantOfARolloutIsListedByItsOrganization() {
+    var failed = new JsonObject().put("code", "copy_error").put("detail", "Broken.");
+    var job = new JsonObject().put("id", "j1").put("status", "failed").put("targetOrganization", "o1")
+        .put("error", failed);
+    gateway = new StandInGateway()
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200,
+            exchange.getRequestURI().getQuery().contains("status=failed")
+                ? new JsonObject().put("items", new JsonArray().add(job)).encode() : "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, batch("failed", 1, 0)));
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
+
+    assertEquals(1, exit, output.err());
+    assertTrue(output.out().contains("\n  o1: failed (copy_error: Broken.)\n"), output.out());
+  }
+
+  @Test
+  void aTemplateWithoutTenantsToRollOutToCannotStart() {
+    var problem = new JsonObject().put("code", "no_targets")
+        .put("detail", "No organization of the template's group was provisioned from the template.");
+    gateway = new StandInGateway()
+        .on("/v1/organizations/tpl", exchange -> answer(exchange, 200, "{\"id\":\"t1\"}"))
+        .on("/v1/provisioning/batches", exchange -> answer(exchange, 422, problem.encode()));
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "tpl", "--all-provisioned");
+
+    assertEquals(2, exit);
+    var printed = output.err();
+    assertTrue(printed.contains("no_targets - No organization of the template's group was provisioned from the "
+        + "template."), printed);
   }
 
   @Test

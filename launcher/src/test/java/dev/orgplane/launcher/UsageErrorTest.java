@@ -71,6 +71,12 @@ class UsageErrorTest {
     assertUsageError("give one of", "orgplane provision", concat(signIn));
     assertUsageError("name the template", "orgplane provision", concat(signIn, "tenant-1"));
     assertUsageError("name at least one new tenant", "orgplane provision", concat(signIn, "--template", "t"));
+    assertUsageError("--all-provisioned selects the tenants: name none", "orgplane provision",
+        concat(signIn, "--template", "t", "--all-provisioned", "tenant-1"));
+    assertUsageError("--all-provisioned selects the tenants: name none", "orgplane provision",
+        concat(signIn, "--template", "t", "--all-provisioned", "--targets-file", "tenants.txt"));
+    assertUsageError("name the template", "orgplane provision", concat(signIn, "--all-provisioned"));
+    assertUsageError("give one of", "orgplane provision", concat(signIn, "--follow", "b1", "--all-provisioned"));
     assertUsageError("--concurrency must be 1-64, got 0", "orgplane provision",
         concat(signIn, "--concurrency", "0", "--template", "t", "x"));
     assertUsageError("--concurrency must be 1-64, got 65", "orgplane provision",
