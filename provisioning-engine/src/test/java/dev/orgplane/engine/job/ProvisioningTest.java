@@ -155,12 +155,13 @@ class ProvisioningTest extends TemplateEngineTest {
   void aCrashBetweenWritesAndCheckpointsResumesWithoutDuplicates() {
     var done = provision(newTarget("crash-" + UUID.randomUUID().toString().substring(0, 8)));
     var jobId = done.getString("id");
-    // As if the engine died mid-copy: the writes landed, the checkpoints did not, the lease lapsed.
+    // As if the engine died mid-copy: the writes landed, the checkpoints did not, the lease lapsed. The steps go
+    // back first: a job claimable before them could be taken over and run its steps before they were reset.
     PgFixture.execute(engine.db,
-        "UPDATE provisioning.jobs SET status = 'running', lease_owner = 'dead-engine', lease_until = now() - interval '1 second',"
-            + " finished_at = NULL WHERE id = '" + jobId + "'",
         "UPDATE provisioning.job_steps SET status = 'running', cursor = NULL, created = 0, updated = 0, unchanged = 0"
-            + " WHERE job_id = '" + jobId + "' AND plugin IN ('queues', 'hooks')");
+            + " WHERE job_id = '" + jobId + "' AND plugin IN ('queues', 'hooks')",
+        "UPDATE provisioning.jobs SET status = 'running', lease_owner = 'dead-engine', lease_until = now() - interval '1 second',"
+            + " finished_at = NULL WHERE id = '" + jobId + "'");
     var resumed = engine.awaitEnd("/v1/provisioning/jobs/" + jobId, token());
     assertEquals("succeeded", resumed.getString("status"), resumed.encodePrettily());
     assertEquals(2, resumed.getInteger("attempts"));
