@@ -4,57 +4,75 @@ import dev.orgplane.kit.outbox.AttemptLease;
 import dev.orgplane.kit.outbox.Backoff;
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.util.List;
 
 /**
- * Records what a hook delivery's attempt came to: the attempt, and the delivery's state, which only an outcome that
- * counts sets ({@link AttemptLease}).
+ * Records what a round of hook delivery attempts came to, in one statement: each attempt, and each delivery's state,
+ * which only an outcome that counts sets ({@link AttemptLease}).
  *
  * <p>A delivery that ends (delivered or failed) also counts for its hook: {@code disableAfter} failed ones in a row
  * while it is active ({@code 0}: never) deactivate the hook as an admin's {@code active: false} does, audited as {@code hook.updated}
  * by {@value AuditLog#PLATFORM} and delivered to the organization's other hooks subscribed to it; a delivered one
- * starts the count again.
+ * starts the count again. A round's deliveries of one hook end together: its delivered ones restart the count first
+ * and its failed ones add to it after, so a hook that delivered in a round is deactivated only by that round's own
+ * failures.
  */
-record DeliveryOutcomes(Pool pool, int maxAttempts, long retryBaseMillis, int disableAfter) {
-
-  /** The failure, of a delivery that ended now ({@code d}), that deactivates its hook {@code h}. */
-  private static final String DISABLING =
-      "(d.state = 'failed' AND h.active AND $8 > 0 AND h.consecutive_failures + 1 >= $8)";
-
-  /**
-   * One statement, so no explicit transaction: the attempt's insert and the delivery's update commit together, and a
-   * round of deliveries costs one round trip each rather than four (BEGIN, INSERT, UPDATE, COMMIT). The hook's count
-   * is updated in place, so concurrent outcomes of one hook's deliveries wait for each other's row lock and each
-   * counts on the last one's result (its conditions are checked again on that row): exactly one of them deactivates
-   * it. The count restarts at that deactivation, which is how the statement tells it happened (a failure leaves any
-   * other count at 1 or more), and gives a hook that is activated again the whole allowance: failures while it is
-   * inactive are not counted. A success with the count at 0 writes nothing to the hook.
-   */
-  private static final String RECORD = "WITH attempt AS (INSERT INTO org.hook_delivery_attempts "
-      + "(delivery_id, attempt, status_code, error, duration_ms) VALUES ($1, $4, $5, $6, $7)), "
-      + "d AS (UPDATE org.hook_deliveries d SET state = $2, next_attempt_at = now() + $3 * interval '1 millisecond' "
-      + "WHERE d.id = $1 AND " + AttemptLease.outcomeCounts("d", "$2 = 'delivered'", "$4")
-      + " RETURNING d.org_id, d.hook_id, d.state), "
-      + "counted AS (UPDATE org.hooks h SET consecutive_failures = CASE WHEN d.state = 'delivered' OR " + DISABLING
-      + " THEN 0 ELSE h.consecutive_failures + 1 END, active = h.active AND NOT " + DISABLING + ", "
-      + "updated_at = CASE WHEN " + DISABLING + " THEN now() ELSE h.updated_at END FROM d "
-      + "WHERE h.org_id = d.org_id AND h.id = d.hook_id "
-      + "AND (d.state = 'failed' AND h.active OR d.state = 'delivered' AND h.consecutive_failures > 0) "
-      + "RETURNING h.org_id, h.id AS hook_id, d.state, h.consecutive_failures), "
-      + "disabled AS (SELECT org_id, hook_id, 'hook:' || hook_id AS target, jsonb_build_object('fields', "
-      + "jsonb_build_array('active'), 'reason', 'consecutive_failures', 'failures', $8::int) AS details FROM counted "
-      + "WHERE state = 'failed' AND consecutive_failures = 0), "
-      + AuditLog.platformHookEventsOf("disabled", "hook.updated", 9) + " SELECT 1";
+record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis, int disableAfter) {
 
   /** Attempt number {@code attempt} of the delivery: its answer ({@code status} or {@code error}) after {@code ms}. */
-  Future<Void> record(long deliveryId, int attempt, boolean delivered, Integer status, String error, int ms) {
-    var exhausted = !delivered && attempt >= maxAttempts;
-    var backoff = (double) Backoff.afterAttempt(retryBaseMillis, attempt);
-    var state = delivered ? "delivered" : exhausted ? "failed" : "pending";
-    return pool.preparedQuery(RECORD).execute(Tuple.of(deliveryId, state, backoff, attempt, status, error, ms)
+  record Outcome(long deliveryId, int attempt, boolean delivered, Integer status, String error, int ms) {
+  }
+
+  /**
+   * One statement, so no explicit transaction: the attempts' insert, the deliveries' update and their hooks' counts
+   * commit together, in one round trip a round. The hooks' rows are locked ({@code counts}) before they are counted,
+   * so concurrent rounds ending deliveries of one hook wait for each other and each counts on the last one's result
+   * (its conditions are checked again on that row): exactly one of them deactivates it. The count restarts at that
+   * deactivation and gives a hook that is activated again the whole allowance: failures while it is inactive are not
+   * counted. A round that delivers with the count at 0 writes nothing to the hook.
+   */
+  private static final String RECORD = "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], "
+      + "$4::float8[], $5::int[], $6::text[], $7::int[]) AS o(id, attempt, state, backoff, status, error, ms)), "
+      + "attempt AS (INSERT INTO org.hook_delivery_attempts (delivery_id, attempt, status_code, error, duration_ms) "
+      + "SELECT id, attempt, status, error, ms FROM o), "
+      + "d AS (UPDATE org.hook_deliveries d SET state = o.state, "
+      + "next_attempt_at = now() + o.backoff * interval '1 millisecond' FROM o "
+      + "WHERE d.id = o.id AND " + AttemptLease.outcomeCounts("d", "o.state = 'delivered'", "o.attempt")
+      + " RETURNING d.org_id, d.hook_id, d.state), "
+      + "ended AS (SELECT org_id, hook_id, count(*) FILTER (WHERE state = 'delivered') AS delivered, "
+      + "count(*) FILTER (WHERE state = 'failed') AS failed FROM d GROUP BY org_id, hook_id), "
+      + "counts AS (SELECT h.org_id, h.id AS hook_id, c.failures, "
+      + "h.active AND e.failed > 0 AND $8 > 0 AND c.failures >= $8 AS disabling "
+      + "FROM org.hooks h JOIN ended e ON h.org_id = e.org_id AND h.id = e.hook_id, LATERAL (SELECT "
+      + "CASE WHEN e.delivered > 0 THEN 0 ELSE h.consecutive_failures END "
+      + "+ CASE WHEN h.active THEN e.failed ELSE 0 END AS failures) c "
+      + "WHERE h.active AND e.failed > 0 OR e.delivered > 0 AND h.consecutive_failures > 0 FOR UPDATE OF h), "
+      + "counted AS (UPDATE org.hooks h SET consecutive_failures = CASE WHEN c.disabling THEN 0 ELSE c.failures END, "
+      + "active = h.active AND NOT c.disabling, updated_at = CASE WHEN c.disabling THEN now() ELSE h.updated_at END "
+      + "FROM counts c WHERE h.org_id = c.org_id AND h.id = c.hook_id), "
+      + "disabled AS (SELECT org_id, hook_id, 'hook:' || hook_id AS target, jsonb_build_object('fields', "
+      + "jsonb_build_array('active'), 'reason', 'consecutive_failures', 'failures', $8::int) AS details FROM counts "
+      + "WHERE disabling), "
+      + AuditLog.platformHookEventsOf("disabled", "hook.updated", 9) + " SELECT 1";
+
+  Future<Void> record(List<Outcome> outcomes) {
+    return client.preparedQuery(RECORD).execute(Tuple.of(
+            outcomes.stream().map(Outcome::deliveryId).toArray(Long[]::new),
+            outcomes.stream().map(Outcome::attempt).toArray(Integer[]::new),
+            outcomes.stream().map(this::state).toArray(String[]::new),
+            outcomes.stream().map(o -> (double) Backoff.afterAttempt(retryBaseMillis, o.attempt()))
+                .toArray(Double[]::new),
+            outcomes.stream().map(Outcome::status).toArray(Integer[]::new),
+            outcomes.stream().map(Outcome::error).toArray(String[]::new),
+            outcomes.stream().map(Outcome::ms).toArray(Integer[]::new))
             .addValue(disableAfter).addValue(Instant.now().toString()))
         .mapEmpty();
+  }
+
+  private String state(Outcome outcome) {
+    return outcome.delivered() ? "delivered" : outcome.attempt() >= maxAttempts ? "failed" : "pending";
   }
 }

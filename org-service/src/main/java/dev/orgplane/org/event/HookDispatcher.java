@@ -27,7 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
  * delivery another is sending. A POST is signed Stripe-style ({@code Orgplane-Signature:
  * t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the hook's secret>}); a 2xx answer delivers
  * it, anything else is retried with exponential backoff until the attempts run out. Every attempt is
- * recorded, and a hook whose deliveries keep failing is deactivated ({@link DeliveryOutcomes}).
+ * recorded, a round's together, and a hook whose deliveries keep failing is deactivated ({@link DeliveryOutcomes}).
  */
 public final class HookDispatcher {
 
@@ -37,7 +37,6 @@ public final class HookDispatcher {
   private final Vertx vertx;
   private final Pool pool;
   private final WebClient client;
-  private final DeliveryOutcomes outcomes;
   private final boolean allowPrivateUrls;
   private final OutboxPoller poller;
 
@@ -53,7 +52,6 @@ public final class HookDispatcher {
     this.vertx = vertx;
     this.allowPrivateUrls = allowPrivateUrls;
     this.pool = pool;
-    this.outcomes = new DeliveryOutcomes(pool, maxAttempts, retryBaseMillis, disableAfter);
     var options = new WebClientOptions().setConnectTimeout(5_000).setFollowRedirects(false)
         .setUserAgent("Orgplane-Hooks/1");
     if (!caFile.isBlank()) {
@@ -63,7 +61,8 @@ public final class HookDispatcher {
       options.setTrustOptions(new PemTrustOptions().addCertPath(caFile));
     }
     this.client = WebClient.create(vertx, options);
-    this.poller = new OutboxPoller(vertx, "hook_deliveries", this::claim, this::send, OutboxPoller.count(pool,
+    this.poller = OutboxPoller.recordingTogether(vertx, "hook_deliveries", this::claim, this::send, LEASE_MILLIS / 2,
+        new DeliveryOutcomes(pool, maxAttempts, retryBaseMillis, disableAfter)::record, OutboxPoller.count(pool,
         "SELECT count(*) FROM org.hook_deliveries d JOIN org.hooks h ON h.org_id = d.org_id AND h.id = d.hook_id "
             + "WHERE d.state = 'pending' AND h.active"));
   }
@@ -92,17 +91,18 @@ public final class HookDispatcher {
         .execute(Tuple.of(BATCH, (double) LEASE_MILLIS));
   }
 
-  private Future<Void> send(Row row) {
+  private Future<DeliveryOutcomes.Outcome> send(Row row) {
     var target = new RequestOptions().setAbsoluteURI(row.getString("url"));
     return vertx.executeBlocking(() -> HookUrls.checkedAddress(target.getHost(), allowPrivateUrls), false)
         .compose(address -> address == null
-            ? outcomes.record(row.getLong("id"), row.getInteger("attempts"), false, null, allowPrivateUrls
+            ? Future.succeededFuture(new DeliveryOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), false,
+                null, allowPrivateUrls
                 ? "refused: the hook's host does not resolve"
-                : "refused: the hook's host does not resolve, or resolves to a private, loopback or link-local address", 0)
+                : "refused: the hook's host does not resolve, or resolves to a private, loopback or link-local address", 0))
             : post(row, target, SocketAddress.inetSocketAddress(target.getPort(), address.getHostAddress())));
   }
 
-  private Future<Void> post(Row row, RequestOptions target, SocketAddress checked) {
+  private Future<DeliveryOutcomes.Outcome> post(Row row, RequestOptions target, SocketAddress checked) {
     var body = Buffer.buffer(row.getJsonObject("payload").encode());
     long timestamp = System.currentTimeMillis() / 1000;
     long started = System.nanoTime();
@@ -117,7 +117,8 @@ public final class HookDispatcher {
           var delivered = result.succeeded() && result.result().statusCode() / 100 == 2;
           Integer status = result.succeeded() ? result.result().statusCode() : null;
           var error = result.succeeded() ? null : String.valueOf(result.cause().getMessage());
-          return outcomes.record(row.getLong("id"), row.getInteger("attempts"), delivered, status, error, ms);
+          return Future.succeededFuture(
+              new DeliveryOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), delivered, status, error, ms));
         });
   }
 

@@ -191,17 +191,17 @@ class HookDeliveryTest {
     PgFixture.execute(db, "UPDATE org.hook_deliveries SET attempts = 2, next_attempt_at = now() WHERE id = " + delivery);
     var outcomes = new DeliveryOutcomes(Database.open(vertx, db, 1, List.of()).await(), 3, 60_000, 0);
 
-    outcomes.record(delivery, 1, false, 503, null, 5).await();
+    outcomes.record(List.of(outcome(delivery, 1, false, 503, null))).await();
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'pending' "
         + "AND next_attempt_at <= now()"), "the first claim's failure leaves the second claim's lease alone");
-    outcomes.record(delivery, 2, false, null, "timeout", 5).await();
+    outcomes.record(List.of(outcome(delivery, 2, false, null, "timeout"))).await();
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'pending' "
         + "AND next_attempt_at > now() + interval '30 seconds'"), "the latest claim's failure backs off");
     PgFixture.execute(db, "UPDATE org.hook_deliveries SET attempts = 4 WHERE id = " + delivery);
-    outcomes.record(delivery, 3, true, 200, null, 5).await();
+    outcomes.record(List.of(outcome(delivery, 3, true, 200, null))).await();
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'delivered'"),
         "a success counts whichever claim it came from");
-    outcomes.record(delivery, 4, false, 503, null, 5).await();
+    outcomes.record(List.of(outcome(delivery, 4, false, 503, null))).await();
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'delivered'"));
     assertEquals(4, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts WHERE delivery_id = "
         + delivery), "every attempt is recorded");
@@ -226,19 +226,21 @@ class HookDeliveryTest {
     var etag = org.get("/v1/organizations/" + orgId + "/hooks/" + failing, owner.token()).getHeader("ETag");
 
     var first = claimed(pool, orgId, failing, 2, 6);
-    outcomes.record(first.get(0), 2, false, 503, null, 5).await();
-    outcomes.record(first.get(1), 1, false, 503, null, 5).await(); // a retry follows: the delivery has not ended
-    outcomes.record(first.get(2), 2, false, null, "timeout", 5).await();
-    outcomes.record(first.get(3), 2, true, 200, null, 5).await();
-    outcomes.record(first.get(4), 2, false, 503, null, 5).await();
-    outcomes.record(first.get(5), 2, false, 503, null, 5).await();
+    outcomes.record(List.of(outcome(first.get(0), 2, false, 503, null))).await();
+    // a retry follows: the delivery has not ended
+    outcomes.record(List.of(outcome(first.get(1), 1, false, 503, null))).await();
+    outcomes.record(List.of(outcome(first.get(2), 2, false, null, "timeout"))).await();
+    outcomes.record(List.of(outcome(first.get(3), 2, true, 200, null))).await();
+    outcomes.record(List.of(outcome(first.get(4), 2, false, 503, null))).await();
+    outcomes.record(List.of(outcome(first.get(5), 2, false, 503, null))).await();
     var hookRow = " FROM org.hooks WHERE id = '" + failing + "'";
     assertEquals(2, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow), "counted since the success");
     assertTrue(active(org, owner.token(), orgId, failing));
 
     // six endings at once, one failure short: the first of them deactivates, the others find the hook inactive
     var racing = claimed(pool, orgId, failing, 2, 6);
-    io.vertx.core.Future.all(racing.stream().map(id -> outcomes.record(id, 2, false, 503, null, 5)).toList()).await();
+    io.vertx.core.Future.all(racing.stream()
+        .map(id -> outcomes.record(List.of(outcome(id, 2, false, 503, null)))).toList()).await();
     assertTrue(!active(org, owner.token(), orgId, failing), "deactivated");
     assertEquals(0, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow),
         "the count restarts, and failures of an inactive hook do not count");
@@ -259,10 +261,53 @@ class HookDeliveryTest {
     assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId + "/hooks/" + failing, owner.token(),
         new JsonObject().put("active", true)).statusCode());
     var again = claimed(pool, orgId, failing, 2, 2);
-    outcomes.record(again.get(0), 2, false, 503, null, 5).await();
+    outcomes.record(List.of(outcome(again.get(0), 2, false, 503, null))).await();
     assertTrue(active(org, owner.token(), orgId, failing), "activated again, it has the whole allowance again");
-    outcomes.record(again.get(1), 2, true, 204, null, 5).await();
+    outcomes.record(List.of(outcome(again.get(1), 2, true, 204, null))).await();
     assertEquals(0, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow), "a success restarts the count");
+  }
+
+  /**
+   * A round's outcomes are recorded together, each as it would be alone: delivered, retried after its backoff, failed
+   * for good, and a stale attempt's failure that leaves its delivery to the latest claim. The hook's count restarts at
+   * the round's delivered one and counts its failure; a later round's failures deactivate it, once.
+   */
+  @Test
+  void aRoundsMixedOutcomesAreRecordedTogether(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = withoutDispatch(vertx, db);
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "round-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hookId = hook(org, owner.token(), orgId, "http://localhost:9/round");
+    var pool = Database.open(vertx, db, 1, List.of()).await();
+    var outcomes = new DeliveryOutcomes(pool, 2, 60_000, 3);
+    var hookRow = " FROM org.hooks WHERE id = '" + hookId + "'";
+    PgFixture.execute(db, "UPDATE org.hooks SET consecutive_failures = 2 WHERE id = '" + hookId + "'");
+    var round = claimed(pool, orgId, hookId, 2, 4);
+    var retried = claimed(pool, orgId, hookId, 1, 1).get(0);
+
+    outcomes.record(List.of(outcome(round.get(0), 2, true, 200, null), outcome(retried, 1, false, 503, null),
+        outcome(round.get(1), 2, false, null, "timeout"), outcome(round.get(2), 1, false, 503, null),
+        outcome(round.get(3), 1, true, 204, null))).await();
+    assertTrue(inState(db, round.get(0), "delivered"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = " + retried
+        + " AND state = 'pending' AND next_attempt_at > now() + interval '30 seconds'"), "retried after its backoff");
+    assertTrue(inState(db, round.get(1), "failed"), "out of attempts");
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = " + round.get(2)
+        + " AND state = 'pending' AND next_attempt_at <= now()"), "a stale failure leaves the latest claim alone");
+    assertTrue(inState(db, round.get(3), "delivered"), "a stale success still delivers");
+    assertEquals(5, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts a "
+        + "JOIN org.hook_deliveries d ON d.id = a.delivery_id WHERE d.hook_id = '" + hookId + "'"),
+        "every attempt is recorded");
+    assertEquals(1, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow),
+        "the round's delivery restarts the count, its failure counts after it");
+    assertTrue(active(org, owner.token(), orgId, hookId));
+
+    var failing = claimed(pool, orgId, hookId, 2, 3);
+    outcomes.record(failing.stream().map(id -> outcome(id, 2, false, 503, null)).toList()).await();
+    assertTrue(!active(org, owner.token(), orgId, hookId), "deactivated by the round's failures");
+    assertEquals(0, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow));
+    assertEquals(1, org.audited(owner.token(), orgId, "hook.updated").size(), "deactivated once");
   }
 
   @Test
@@ -270,6 +315,16 @@ class HookDeliveryTest {
     var failure = org.junit.jupiter.api.Assertions.assertThrows(dev.orgplane.kit.config.ConfigException.class,
         () -> new HookDispatcher(vertx, null, 8, 2_000, -1, false, ""));
     assertEquals("ORGPLANE_HOOK_DISABLE_AFTER_FAILURES must be 0 (never) or more, got -1", failure.getMessage());
+  }
+
+  private static boolean inState(PgUrl db, long deliveryId, String state) {
+    return PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = " + deliveryId
+        + " AND state = '" + state + "'") == 1;
+  }
+
+  /** Attempt number {@code attempt} of the delivery {@code id}, answered after 5 ms. */
+  private static DeliveryOutcomes.Outcome outcome(long id, int attempt, boolean delivered, Integer status, String error) {
+    return new DeliveryOutcomes.Outcome(id, attempt, delivered, status, error, 5);
   }
 
   /** {@code count} deliveries of the hook, each as its attempt number {@code attempt} had just claimed it. */
