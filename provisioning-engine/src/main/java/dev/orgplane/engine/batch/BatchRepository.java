@@ -39,13 +39,16 @@ final class BatchRepository {
   }
 
   /**
-   * A page of the batches {@code requestedBy} asked for, filtered and in the order {@code query} asks; with a
-   * {@code scope}, only those whose template it is. Each filter alone has an index in id order (V5, V8, V10).
+   * A page of the batches {@code requestedBy} asked for, filtered and in the order {@code query} asks, and made by
+   * {@code selection} if given; with a {@code scope}, only those whose template it is. Each filter alone has an
+   * index in id order (V5, V8, V10, V12).
    */
-  static Future<List<Batch>> list(SqlClient client, UUID requestedBy, UUID scope, ListQuery query) {
+  static Future<List<Batch>> list(SqlClient client, UUID requestedBy, UUID scope, ListQuery query,
+      String selection) {
     var where = new WhereClause().and("b.requested_by = #", requestedBy).and("b.template_org = #", scope)
         .and(query.newestFirst() ? "b.id < #" : "b.id > #", query.after())
-        .and("b.template_org = #", query.template()).and("b.status = #", query.status());
+        .and("b.template_org = #", query.template()).and("b.status = #", query.status())
+        .and("b.selection = #", selection);
     var sql = "SELECT * FROM provisioning.batches b WHERE " + where.sql() + " ORDER BY b.id"
         + (query.newestFirst() ? " DESC" : "") + " LIMIT " + where.parameter(query.page().fetchSize());
     return client.preparedQuery(sql).execute(where.values()).map(rows -> {

@@ -43,8 +43,9 @@ import java.util.UUID;
 public final class BatchRoutes {
 
   static final int MAX_TARGETS = 1000;
-  /** The caller's batches are filtered by their status and template. */
-  private static final QueryParameters BATCH_FILTERS = ListQuery.parameters(ListQuery.STATUS, ListQuery.TEMPLATE);
+  /** The caller's batches are filtered by their status, template and selection. */
+  private static final QueryParameters BATCH_FILTERS = ListQuery.parameters(ListQuery.STATUS, ListQuery.TEMPLATE,
+      TargetSelection.FILTER);
   /** A batch's jobs share its template. */
   private static final QueryParameters JOB_FILTERS = ListQuery.parameters(ListQuery.STATUS, ListQuery.TARGET);
 
@@ -166,8 +167,9 @@ public final class BatchRoutes {
 
   private void list(RoutingContext ctx) {
     var query = ListQuery.of(ctx);
+    var selection = TargetSelection.filter(ctx.queryParams().get(TargetSelection.FILTER));
     var principal = BearerAuth.principal(ctx);
-    BatchRepository.list(pool, UUID.fromString(principal.subject()), principal.scopedOrganization(), query)
+    BatchRepository.list(pool, UUID.fromString(principal.subject()), principal.scopedOrganization(), query, selection)
         .onSuccess(batches -> ctx.json(query.page().page(batches, Batch::toJson, batch -> batch.id().toString())))
         .onFailure(ctx::fail);
   }

@@ -24,11 +24,22 @@ final class TargetSelection {
    * since these travel only as ids, and a rollout covers every tenant.
    */
   static final int MAX_SELECTED = 10_000;
+  /** The batch list's filter by selection. */
+  static final String FILTER = "selection";
+  private static final List<String> SELECTIONS = List.of(EXPLICIT, PROVISIONED_FROM);
 
   private final ProvisionedOrganizations provisioned;
 
   TargetSelection(ProvisionedOrganizations provisioned) {
     this.provisioned = provisioned;
+  }
+
+  /** The {@link #FILTER} given ({@code null}: none); 400 {@code invalid_filter} for one that names no selection. */
+  static String filter(String value) {
+    if (value != null && !SELECTIONS.contains(value)) {
+      throw ApiException.badRequest("invalid_filter", FILTER + " is one of " + String.join(", ", SELECTIONS) + ".");
+    }
+    return value;
   }
 
   /** 422 {@code no_targets} when there are none, {@code too_many_targets} for more than {@link #MAX_SELECTED}. */

@@ -37,7 +37,10 @@ class ListFiltersTest {
   private static final UUID T1 = UUID.randomUUID();
   private static final UUID T2 = UUID.randomUUID();
   private static final UUID SHARED_TARGET = UUID.randomUUID();
-  /** The caller's batches: one with a failed job, one still running, one that succeeded; and someone else's. */
+  /**
+   * The caller's batches: one with a failed job, one still running (a rollout, whose targets were selected), one
+   * that succeeded; and someone else's.
+   */
   private static UUID failedBatch;
   private static UUID runningBatch;
   private static UUID succeededBatch;
@@ -100,7 +103,8 @@ class ListFiltersTest {
                 + ", '" + j.requester() + "', '" + j.template() + "', '" + UUID.randomUUID() + "', '" + j.target()
                 + "', '{roles}', '" + j.status() + "', "
                 + (j.status().equals("running") ? "'elsewhere', now() + interval '1 day')" : "NULL, NULL)"))
-                .collect(Collectors.joining(", ")));
+                .collect(Collectors.joining(", ")),
+        "UPDATE provisioning.batches SET selection = 'provisionedFrom' WHERE id = '" + runningBatch + "'");
   }
 
   /** Every item of {@code path}, two a page, as ids in the order the pages gave them. */
@@ -185,6 +189,21 @@ class ListFiltersTest {
         .getJsonObject(0);
     assertEquals(1, failed.getJsonObject("counts").getLong("failed"), failed.encode());
     assertEquals(4, failed.getLong("total"), failed.encode());
+  }
+
+  @Test
+  void theCallersBatchesAreFilteredByHowTheirTargetsWereChosen() {
+    var path = "/v1/provisioning/batches";
+    assertListed(path, "selection=provisionedFrom", List.of(runningBatch.toString()));
+    assertListed(path, "selection=explicit", List.of(failedBatch.toString(), succeededBatch.toString()));
+    assertListed(path, "selection=explicit&template=" + T1 + "&status=succeeded", List.of(succeededBatch.toString()));
+    assertListed(path, "selection=provisionedFrom&status=failed", List.of());
+    for (var selection : List.of("rollout", "", "EXPLICIT")) {
+      assertProblem(engine.get(path + "?selection=" + selection, caller.token()), 400, "invalid_filter");
+    }
+    assertProblem(engine.get(path + "?selection=explicit&selection=explicit", caller.token()), 400,
+        "repeated_parameter");
+    assertProblem(engine.get("/v1/provisioning/jobs?selection=explicit", caller.token()), 400, "unknown_parameter");
   }
 
   @Test
