@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.IdFunction;
-import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
