@@ -73,6 +73,6 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
   }
 
   private String state(Outcome outcome) {
-    return outcome.delivered() ? "delivered" : outcome.attempt() >= maxAttempts ? "failed" : "pending";
+    return AttemptLease.stateAfter(outcome.delivered(), outcome.attempt(), maxAttempts, "delivered");
   }
 }

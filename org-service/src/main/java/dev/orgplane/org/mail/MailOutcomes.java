@@ -35,6 +35,6 @@ record MailOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis) {
   }
 
   private String state(Outcome outcome) {
-    return outcome.sent() ? "sent" : outcome.attempt() >= maxAttempts ? "failed" : "pending";
+    return AttemptLease.stateAfter(outcome.sent(), outcome.attempt(), maxAttempts, "sent");
   }
 }

@@ -19,6 +19,14 @@ public final class AttemptLease {
   }
 
   /**
+   * The state an attempt leaves its row in: {@code settled} if it succeeded, {@code failed} once the
+   * {@code maxAttempts}-th has failed, else {@code pending}, to be tried again after its backoff.
+   */
+  public static String stateAfter(boolean succeeded, int attempt, int maxAttempts, String settled) {
+    return succeeded ? settled : attempt >= maxAttempts ? "failed" : "pending";
+  }
+
+  /**
    * The condition on which an outcome is written to the row {@code row}: {@code succeeded} (SQL) says it is a
    * success, {@code attempt} (SQL) which attempt it was.
    */
