@@ -159,7 +159,7 @@ public final class Benchmarks {
   }
 
   private static String latencies(LoadDriver.Result result) {
-    return "p50 " + fmt(result.p50Millis()) + " ms  p99 " + fmt(result.p99Millis()) + " ms  errors " + result.errors();
+    return "p50 " + fmt(result.p50Millis()) + " ms  p99 " + fmt(result.p99Millis()) + " ms  " + result.errorSummary();
   }
 
   /** Reads through a proxy against direct ones: the figure, its ratio in each third, and the p99 the proxy adds. */
@@ -471,8 +471,7 @@ public final class Benchmarks {
   }
 
   private void add(String figure, LoadDriver.Result result, LoadDriver.Result baseline) {
-    var value = fmt(result.perSecond()) + "/s  p50 " + fmt(result.p50Millis()) + " ms  p99 " + fmt(result.p99Millis())
-        + " ms  errors " + result.errors();
+    var value = fmt(result.perSecond()) + "/s  " + latencies(result);
     table.add(new Row(figure, value, baseline == null ? "" : fmt(baseline.perSecond()) + "/s",
         baseline == null ? "" : String.format("%.2f", result.perSecond() / baseline.perSecond())));
   }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -36,12 +37,17 @@ final class LoadDriver {
 
   /**
    * The figures of one operation; {@code partRates}, its rate in each third of the measurement;
-   * {@code cpuMicros}, each process's CPU per operation, when a meter was given.
+   * {@code cpuMicros}, each process's CPU per operation, when a meter was given; {@code firstError}, what the
+   * first failed operation failed with (null when none did), since a count alone does not say where to look.
    */
-  record Result(String name, long operations, long errors, double seconds, double p50Millis, double p99Millis,
-      double[] partRates, Map<String, Double> cpuMicros) {
+  record Result(String name, long operations, long errors, String firstError, double seconds, double p50Millis,
+      double p99Millis, double[] partRates, Map<String, Double> cpuMicros) {
     double perSecond() {
       return operations / seconds;
+    }
+
+    String errorSummary() {
+      return "errors " + errors + (firstError == null ? "" : " (first: " + firstError + ")");
     }
   }
 
@@ -112,6 +118,7 @@ final class LoadDriver {
     final long[] samples;
     final AtomicInteger index = new AtomicInteger();
     final AtomicLong errors = new AtomicLong();
+    final AtomicReference<String> firstError = new AtomicReference<>();
     final long[] partOperations = new long[PARTS];
     final long[] partNanos = new long[PARTS];
     /** CPU microseconds in all, per process, until {@link #result} divides them by the operations. */
@@ -121,9 +128,11 @@ final class LoadDriver {
       this.samples = new long[samples];
     }
 
-    void record(long latencyNanos, boolean failed) {
-      if (failed) {
+    /** One operation's latency, and what it failed with (null when it succeeded). */
+    void record(long latencyNanos, Throwable failure) {
+      if (failure != null) {
         errors.incrementAndGet();
+        firstError.compareAndSet(null, String.valueOf(failure));
       }
       int slot = index.getAndIncrement();
       if (slot < samples.length) {
@@ -147,7 +156,7 @@ final class LoadDriver {
       cpuMicros.forEach((process, micros) -> perOperation.put(process, micros / Math.max(1, operations)));
       int recorded = Math.min(index.get(), samples.length);
       Arrays.sort(samples, 0, recorded);
-      return new Result(name, operations, errors.get(), seconds, percentile(samples, recorded, 0.50),
+      return new Result(name, operations, errors.get(), firstError.get(), seconds, percentile(samples, recorded, 0.50),
           percentile(samples, recorded, 0.99), partRates, perOperation);
     }
   }
@@ -181,7 +190,7 @@ final class LoadDriver {
         for (; due[0] < count && started + (long) (due[0] * intervalNanos) <= now; due[0]++) {
           long planned = started + (long) (due[0] * intervalNanos);
           operation.get().onComplete(ar -> {
-            tally.record(System.nanoTime() - planned, ar.failed());
+            tally.record(System.nanoTime() - planned, ar.cause());
             if (answered.incrementAndGet() == count) {
               done.countDown();
             }
@@ -210,7 +219,7 @@ final class LoadDriver {
       return;
     }
     operation.get().onComplete(ar -> {
-      tally.record(System.nanoTime() - start, ar.failed());
+      tally.record(System.nanoTime() - start, ar.cause());
       loop(operation, deadline, tally, done);
     });
   }
