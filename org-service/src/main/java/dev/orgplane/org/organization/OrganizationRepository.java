@@ -94,25 +94,37 @@ final class OrganizationRepository {
    * organization's {@code before} name, with the group's id appended or not. A group an admin has named otherwise,
    * or that other organizations share, keeps its name. As at founding, the group's id follows the name when another
    * group has it. A group of that name made while this runs, which the check cannot see yet, fails the statement
-   * ({@link dev.orgplane.org.group.GroupName#isTaken}): the caller runs its transaction again, and the check then sees that group.
+   * ({@link dev.orgplane.org.group.GroupName#isTaken}): the caller runs its transaction again, and the check then
+   * sees that group.
+   *
+   * <p>The group's row is locked by a statement of its own before the one that checks: under read committed a
+   * statement sees what was committed when it began, so a check in the statement that waited for the lock missed
+   * what the holder committed meanwhile (an organization joining the group, an admin's rename). FOR UPDATE, not the
+   * UPDATE's own FOR NO KEY UPDATE, because joining a group takes FOR KEY SHARE on it through the organization's
+   * foreign key, which only FOR UPDATE waits for: the rename then sees the organization that joined, or the joining
+   * waits and finds the group renamed. Appointing the group's admin (FOR KEY SHARE too) waits as well, for the rest
+   * of this short transaction; other groups are untouched. The lock comes after the organization's row, the order
+   * deleting an organization takes the two in. The statements go out together (the transaction's connection
+   * pipelines them) and run in order.
    */
   static Future<Optional<OwnGroupRename>> renameOwnGroup(SqlClient tx, Organization before, String name) {
-    return tx.preparedQuery(RENAME_OWN_GROUP).execute(Tuple.of(before.groupId(), before.id(), before.name(), name))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.empty();
-          }
-          var row = rows.iterator().next();
-          return Optional.of(new OwnGroupRename(before.groupId(), row.getString("before"), row.getString("after")));
-        });
+    var locked = tx.preparedQuery("SELECT 1 FROM org.organization_groups WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(before.groupId()));
+    var renamed = tx.preparedQuery(RENAME_OWN_GROUP)
+        .execute(Tuple.of(before.groupId(), before.id(), before.name(), name));
+    return Future.all(locked, renamed).map(both -> {
+      var rows = renamed.result();
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      var row = rows.iterator().next();
+      return Optional.of(new OwnGroupRename(before.groupId(), row.getString("before"), row.getString("after")));
+    });
   }
 
-  /**
-   * $1 the group, $2 the organization, $3 its name before, $4 after. The group's row is locked first, so that its
-   * name as the condition reads it is the one a rename by its admin at the same moment left.
-   */
+  /** $1 the group, $2 the organization, $3 its name before, $4 after; the caller holds the group's row. */
   private static final String RENAME_OWN_GROUP = "WITH old AS (SELECT id, name FROM org.organization_groups "
-      + "WHERE id = $1 FOR UPDATE) "
+      + "WHERE id = $1) "
       + "UPDATE org.organization_groups g SET name = CASE WHEN EXISTS (SELECT 1 FROM org.organization_groups t "
       + "WHERE lower(t.name) = lower($4::text) AND t.id <> g.id) THEN $4::text || '-' || g.id::text ELSE $4 END "
       + "FROM old WHERE g.id = old.id AND g.made_for_organization "

@@ -18,9 +18,9 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Group names taken while a request runs: a group written by another transaction that commits only once the request
- * waits for it, past any check the request made before writing. What a founding or a platform admin's create does at
- * the same moment, made deterministic.
+ * Groups written while a request runs: a group named, or an organization joining one, by another transaction that
+ * commits only once the request waits for it, past any check the request made before writing. What a founding, a
+ * platform admin's create or an organization joining a group does at the same moment, made deterministic.
  */
 class GroupNameRacesTest extends GroupsTest {
 
@@ -51,6 +51,29 @@ class GroupNameRacesTest extends GroupsTest {
     assertEquals(name + "-" + gid, groupName(gid));
   }
 
+  /**
+   * An organization joining the group while its founder's organization is renamed: the rename waits for the joining
+   * and then finds the group shared, so it keeps its name (the rename's check once ran before the wait and missed
+   * the organization that joined).
+   */
+  @Test
+  void aGroupAnOrganizationJoinsDuringItsOrganizationsRenameKeepsItsName() throws Exception {
+    var owner = org.newUser("renamer");
+    var before = unique("before");
+    var created = org.createOrg(owner.token(), before);
+    var gid = created.getString("groupId");
+    var name = unique("after");
+    var renamed = whileUncommitted("INSERT INTO org.organizations (id, name, title, group_id) "
+            + "VALUES (gen_random_uuid(), ?, 'joined', ?::uuid)", new String[] {unique("joined"), gid},
+        () -> org.send(HttpMethod.PATCH, "/v1/organizations/" + created.getString("id"), owner.token(),
+            new JsonObject().put("name", name)));
+    assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+    assertEquals(name, renamed.bodyAsJsonObject().getString("name"));
+    assertEquals(before, groupName(gid));
+    assertEquals(2, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.organizations WHERE group_id = '"
+        + gid + "'"));
+  }
+
   /** The group made meanwhile stands for an organization's own group, founded at the same moment. */
   @Test
   void aGroupCreatedOrRenamedToANameTakenMeanwhileIsRefusedByName() throws Exception {
@@ -69,13 +92,24 @@ class GroupNameRacesTest extends GroupsTest {
    */
   private HttpResponse<Buffer> whileAGroupIsMade(String name, Supplier<HttpResponse<Buffer>> request)
       throws Exception {
+    return whileUncommitted("INSERT INTO org.organization_groups (id, name, made_for_organization) "
+        + "VALUES (gen_random_uuid(), ?, true)", new String[] {name}, request);
+  }
+
+  /**
+   * Sends {@code request} while another transaction has run {@code sql} with {@code parameters}, and commits that
+   * transaction once the request waits for it.
+   */
+  private HttpResponse<Buffer> whileUncommitted(String sql, String[] parameters,
+      Supplier<HttpResponse<Buffer>> request) throws Exception {
     var db = org.db();
     try (var other = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
       other.setAutoCommit(false);
-      try (var insert = other.prepareStatement("INSERT INTO org.organization_groups (id, name, made_for_organization) "
-          + "VALUES (gen_random_uuid(), ?, true)")) {
-        insert.setString(1, name);
-        insert.execute();
+      try (var statement = other.prepareStatement(sql)) {
+        for (var i = 0; i < parameters.length; i++) {
+          statement.setString(i + 1, parameters[i]);
+        }
+        statement.execute();
       }
       var response = CompletableFuture.supplyAsync(request);
       awaitALockWait();
@@ -84,13 +118,13 @@ class GroupNameRacesTest extends GroupsTest {
     }
   }
 
-  /** Until a statement of this database waits for a lock: the request, for the uncommitted group. */
+  /** Until a statement of this database waits for a lock: the request, for the other transaction's rows. */
   private void awaitALockWait() throws InterruptedException {
     var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (PgFixture.queryLong(org.db(), "SELECT count(*) FROM pg_stat_activity "
         + "WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0) {
       if (System.nanoTime() > deadline) {
-        fail("the request never waited for the group being made");
+        fail("the request never waited for the other transaction");
       }
       Thread.sleep(20);
     }
