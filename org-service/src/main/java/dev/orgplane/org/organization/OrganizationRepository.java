@@ -51,8 +51,13 @@ final class OrganizationRepository {
       + "made_for_organization) SELECT $10, $2, true FROM allowed WHERE $10::uuid IS NOT NULL "
       + "ON CONFLICT ((lower(name))) DO NOTHING RETURNING id), "
       + "numbered_group AS (INSERT INTO org.organization_groups (id, name, made_for_organization) "
-      + "SELECT $10, $2::text || '-' || $10::uuid::text, true FROM allowed "
+      + "SELECT $10, " + numbered("$2", "$10") + ", true FROM allowed "
       + "WHERE $10::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM named_group)), ";
+
+  /** The name an organization's own group takes when a group has {@code name} already: its id follows the name. */
+  private static String numbered(String name, String groupId) {
+    return name + "::text || '-' || " + groupId + "::uuid::text";
+  }
 
   private static final String CREATE = createSql("SELECT 1");
   private static final String CREATE_BY_CALLER = createSql("SELECT 1 FROM org.users WHERE id = $12 AND NOT provisioner");
@@ -93,9 +98,10 @@ final class OrganizationRepository {
    * {@code made_for_organization}) that holds no other organization and still has the name founding gave it, the
    * organization's {@code before} name, with the group's id appended or not. A group an admin has named otherwise,
    * or that other organizations share, keeps its name. As at founding, the group's id follows the name when another
-   * group has it. A group of that name made while this runs, which the check cannot see yet, fails the statement
-   * ({@link dev.orgplane.org.group.GroupName#isTaken}): the caller runs its transaction again, and the check then
-   * sees that group.
+   * group has it; when another has that name too, the group keeps its name (the organization's rename is what the
+   * caller asked for, not the group's). A group of either name made while this runs, which the check cannot see yet,
+   * fails the statement ({@link dev.orgplane.org.group.GroupName#isTaken}): the caller runs its transaction again,
+   * and the check then sees that group.
    *
    * <p>The group's row is locked by a statement of its own before the one that checks: under read committed a
    * statement sees what was committed when it began, so a check in the statement that waited for the lock missed
@@ -122,15 +128,18 @@ final class OrganizationRepository {
     });
   }
 
-  /** $1 the group, $2 the organization, $3 its name before, $4 after; the caller holds the group's row. */
-  private static final String RENAME_OWN_GROUP = "WITH old AS (SELECT id, name FROM org.organization_groups "
-      + "WHERE id = $1) "
-      + "UPDATE org.organization_groups g SET name = CASE WHEN EXISTS (SELECT 1 FROM org.organization_groups t "
-      + "WHERE lower(t.name) = lower($4::text) AND t.id <> g.id) THEN $4::text || '-' || g.id::text ELSE $4 END "
-      + "FROM old WHERE g.id = old.id AND g.made_for_organization "
-      + "AND old.name IN ($3::text, $3::text || '-' || g.id::text) "
-      + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> $2) "
-      + "RETURNING old.name AS before, g.name AS after";
+  /**
+   * $1 the group, $2 the organization, $3 its name before, $4 after; the group's row is held already. {@code free}
+   * is the first of the new name and the numbered one that no other group has, none when both are taken.
+   */
+  private static final String RENAME_OWN_GROUP = "WITH own AS (SELECT g.id, g.name FROM org.organization_groups g "
+      + "WHERE g.id = $1 AND g.made_for_organization AND g.name IN ($3::text, " + numbered("$3", "g.id") + ") "
+      + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> $2)), "
+      + "free AS (SELECT n.name FROM own, LATERAL (VALUES (1, $4::text), (2, " + numbered("$4", "own.id") + ")) "
+      + "n(rank, name) WHERE NOT EXISTS (SELECT 1 FROM org.organization_groups t "
+      + "WHERE lower(t.name) = lower(n.name) AND t.id <> own.id) ORDER BY n.rank LIMIT 1) "
+      + "UPDATE org.organization_groups g SET name = free.name FROM own, free WHERE g.id = own.id "
+      + "RETURNING own.name AS before, g.name AS after";
 
   /**
    * Deletes the organization; memberships and custom roles go with it (ON DELETE CASCADE), and so does the group made

@@ -51,6 +51,22 @@ class GroupNameRacesTest extends GroupsTest {
     assertEquals(name + "-" + gid, groupName(gid));
   }
 
+  /** When the numbered name is taken too, by a group made meanwhile, the group keeps its name. */
+  @Test
+  void aRenamedOrganizationsGroupKeepsItsNameWhenItsNumberedNameIsTakenMeanwhile() throws Exception {
+    var owner = org.newUser("renamer");
+    var before = unique("before");
+    var created = org.createOrg(owner.token(), before);
+    var gid = created.getString("groupId");
+    var name = unique("after");
+    assertEquals(201, calls.create(name).statusCode());
+    var renamed = whileAGroupIsMade(name + "-" + gid, () -> org.send(HttpMethod.PATCH,
+        "/v1/organizations/" + created.getString("id"), owner.token(), new JsonObject().put("name", name)));
+    assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+    assertEquals(name, renamed.bodyAsJsonObject().getString("name"));
+    assertEquals(before, groupName(gid));
+  }
+
   /**
    * An organization joining the group while its founder's organization is renamed: the rename waits for the joining
    * and then finds the group shared, so it keeps its name (the rename's check once ran before the wait and missed

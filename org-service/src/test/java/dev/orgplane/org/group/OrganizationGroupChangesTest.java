@@ -268,6 +268,31 @@ class OrganizationGroupChangesTest extends GroupsTest {
     assertEquals(3, audited("organization_group.renamed", gid), "no rename without a new name");
   }
 
+  /**
+   * When groups have both the new name and that name with the group's id, the organization is renamed and its group
+   * keeps its name; no longer named after the organization, the group stays so through the renames after.
+   */
+  @Test
+  void anOrganizationsOwnGroupKeepsItsNameWhenBothNamesAreTaken() {
+    var owner = org.newUser("renamer");
+    var first = unique("first");
+    var created = org.createOrg(owner.token(), first);
+    var id = created.getString("id");
+    var gid = created.getString("groupId");
+    var taken = unique("taken");
+    assertEquals(201, calls.create(taken).statusCode());
+    assertEquals(201, calls.create(taken.toUpperCase() + "-" + gid).statusCode());
+
+    var renamed = renameOrganization(id, owner.token(), taken);
+    assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+    assertEquals(taken, renamed.bodyAsJsonObject().getString("name"));
+    assertEquals(first, groupName(gid));
+    assertEquals(0, audited("organization_group.renamed", gid));
+
+    assertEquals(200, renameOrganization(id, owner.token(), unique("free")).statusCode());
+    assertEquals(first, groupName(gid));
+  }
+
   /** A group the organization shares, or one its admin named otherwise, is not the organization's to rename. */
   @Test
   void aSharedOrRenamedGroupKeepsItsName() {
