@@ -68,8 +68,7 @@ public final class JobRepository {
    * The steps of the job {@code j} in run order, as the one JSON array {@link Job#MAPPER} reads: a job is read
    * with its steps in one statement.
    */
-  private static final String STEPS = "(SELECT coalesce(json_agg(s ORDER BY s.position), '[]') "
-      + "FROM provisioning.job_steps s WHERE s.job_id = j.id) AS steps";
+  private static final String STEPS = stepsFrom("provisioning.job_steps");
 
   private static final String TAKE = """
       UPDATE provisioning.jobs j SET status = 'running', lease_owner = $2,
@@ -302,10 +301,13 @@ public final class JobRepository {
 
   /**
    * Queues a failed or cancelled job again for {@code retriedBy}, who owns the organizations it creates from now
-   * on; it resumes from its checkpoints. Answers its id, or nothing if it had not failed nor been cancelled.
+   * on; it resumes from its checkpoints. Answers the job as the retry left it (queued, its failed steps pending),
+   * read from the statement's own writes: once it commits, an engine may claim the job before any later read. Empty
+   * if it had not failed nor been cancelled.
    */
-  public static Future<List<UUID>> retry(SqlClient client, UUID jobId, UUID retriedBy) {
-    return retry(client, "id", jobId, retriedBy);
+  public static Future<Optional<Job>> retry(SqlClient client, UUID jobId, UUID retriedBy) {
+    return client.preparedQuery(retry("id") + "SELECT j.*, " + stepsFrom("retried_steps") + " FROM retried j")
+        .mapping(Job.MAPPER).execute(Tuple.of(jobId, retriedBy)).map(JobRepository::first);
   }
 
   /** The options of a batch's jobs, which its request gave them all alike. */
@@ -317,7 +319,8 @@ public final class JobRepository {
 
   /** Queues the failed and cancelled jobs of {@code batchId} again, as {@link #retry(SqlClient, UUID, UUID)}. */
   public static Future<List<UUID>> retryBatch(SqlClient client, UUID batchId, UUID retriedBy) {
-    return retry(client, "batch_id", batchId, retriedBy);
+    return client.preparedQuery(retry("batch_id") + "SELECT id FROM retried").execute(Tuple.of(batchId, retriedBy))
+        .map(JobRepository::ids);
   }
 
   /**
@@ -326,14 +329,21 @@ public final class JobRepository {
    * tested in the CASE, which an UPDATE evaluates on a row's newest version, not in the WHERE, which the
    * snapshot's version of the row must pass.
    */
-  private static Future<List<UUID>> retry(SqlClient client, String column, UUID id, UUID retriedBy) {
-    return client.preparedQuery("WITH retried AS (UPDATE provisioning.jobs SET status = 'queued', error = NULL, "
-            + "cancel_requested = false, finished_at = NULL, updated_at = now(), queued_by = $2 "
-            + "WHERE " + column + " = $1 AND status IN ('failed', 'cancelled') RETURNING id), "
-            + "steps AS (UPDATE provisioning.job_steps SET status = CASE WHEN status = 'failed' THEN 'pending' "
-            + "ELSE status END WHERE job_id IN (SELECT id FROM retried)) SELECT id FROM retried")
-        .execute(Tuple.of(id, retriedBy))
-        .map(JobRepository::ids);
+  private static String retry(String column) {
+    return "WITH retried AS (UPDATE provisioning.jobs SET status = 'queued', error = NULL, "
+        + "cancel_requested = false, finished_at = NULL, updated_at = now(), queued_by = $2 "
+        + "WHERE " + column + " = $1 AND status IN ('failed', 'cancelled') RETURNING *), "
+        + "retried_steps AS (UPDATE provisioning.job_steps SET status = CASE WHEN status = 'failed' THEN 'pending' "
+        + "ELSE status END WHERE job_id IN (SELECT id FROM retried) RETURNING *) ";
+  }
+
+  /**
+   * The steps of the job {@code j} in run order, from {@code steps}: the table, or the rows a statement writes to it,
+   * which the rest of that statement does not see in the table.
+   */
+  private static String stepsFrom(String steps) {
+    return "(SELECT coalesce(json_agg(s ORDER BY s.position), '[]') FROM " + steps
+        + " s WHERE s.job_id = j.id) AS steps";
   }
 
   private static List<UUID> ids(Iterable<Row> rows) {

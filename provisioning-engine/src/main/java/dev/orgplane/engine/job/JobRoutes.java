@@ -113,10 +113,10 @@ public final class JobRoutes {
         .compose(job -> JobRepository.retry(pool, job.id(), callerId(ctx)))
         .compose(retried -> retried.isEmpty()
             ? Future.failedFuture(ApiException.conflict("job_not_retryable", "Only a failed or cancelled job can be retried."))
-            : JobRepository.find(pool, retried.get(0)))
+            : Future.succeededFuture(retried.get()))
         .onSuccess(job -> {
           runner.wake();
-          Replies.json(ctx, 200, job.orElseThrow().toJson());
+          Replies.json(ctx, 200, job.toJson());
         })
         .onFailure(ctx::fail);
   }

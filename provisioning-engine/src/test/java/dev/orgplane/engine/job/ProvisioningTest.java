@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -380,9 +379,7 @@ class ProvisioningTest extends TemplateEngineTest {
     var ended = engine.awaitEnd(path, token());
     assertEquals("cancelled", ended.getString("status"), ended.encodePrettily());
     var retried = engine.postedTwiceWithAKey(path + "/retry", token());
-    // an engine may claim the job between the retry's write and its read of the job it answers
-    assertTrue(Set.of("queued", "running").contains(retried.bodyAsJsonObject().getString("status")),
-        retried.bodyAsString());
+    assertEquals("queued", retried.bodyAsJsonObject().getString("status"), retried.bodyAsString());
     var finished = engine.awaitEnd(path, token());
     assertEquals("succeeded", finished.getString("status"), finished.encodePrettily());
     var tag = engine.get(path, token()).getHeader("ETag");
