@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.function.IntFunction;
 import java.util.stream.StreamSupport;
 
 /** Jobs and their steps in the {@code provisioning} schema. */
@@ -146,19 +144,18 @@ public final class JobRepository {
 
   /** Queues {@code jobs} with their steps in one statement, however many jobs there are. */
   public static Future<Void> insert(SqlClient tx, List<NewJob> jobs) {
-    return tx.preparedQuery(INSERT).execute(Tuple.of(column(jobs, NewJob::id, UUID[]::new),
-            column(jobs, NewJob::batchId, UUID[]::new), column(jobs, NewJob::requestedBy, UUID[]::new),
-            column(jobs, NewJob::templateOrg, UUID[]::new), column(jobs, NewJob::groupId, UUID[]::new),
-            column(jobs, NewJob::targetOrg, UUID[]::new), column(jobs, NewJob::target, JsonObject[]::new),
-            column(jobs, job -> new JsonArray(job.plugins()), JsonArray[]::new))
-        .addValue(column(jobs, NewJob::options, JsonObject[]::new))
-        .addValue(column(jobs, NewJob::dryRun, Boolean[]::new))
-        .addValue(column(jobs, NewJob::ownerEmail, String[]::new)))
+    return tx.preparedQuery(INSERT).execute(Tuple.of(jobs.stream().map(NewJob::id).toArray(UUID[]::new),
+            jobs.stream().map(NewJob::batchId).toArray(UUID[]::new),
+            jobs.stream().map(NewJob::requestedBy).toArray(UUID[]::new),
+            jobs.stream().map(NewJob::templateOrg).toArray(UUID[]::new),
+            jobs.stream().map(NewJob::groupId).toArray(UUID[]::new),
+            jobs.stream().map(NewJob::targetOrg).toArray(UUID[]::new),
+            jobs.stream().map(NewJob::target).toArray(JsonObject[]::new),
+            jobs.stream().map(job -> new JsonArray(job.plugins())).toArray(JsonArray[]::new))
+        .addValue(jobs.stream().map(NewJob::options).toArray(JsonObject[]::new))
+        .addValue(jobs.stream().map(NewJob::dryRun).toArray(Boolean[]::new))
+        .addValue(jobs.stream().map(NewJob::ownerEmail).toArray(String[]::new)))
         .mapEmpty();
-  }
-
-  private static <T> T[] column(List<NewJob> jobs, Function<NewJob, T> value, IntFunction<T[]> array) {
-    return jobs.stream().map(value).toArray(array);
   }
 
   public static Future<Optional<Job>> find(SqlClient client, UUID id) {
