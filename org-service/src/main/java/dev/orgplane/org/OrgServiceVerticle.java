@@ -212,7 +212,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
       revocations.stop();
     }
     if (externalTokens != null) {
-      externalTokens.stop();
+      externalTokens.close();
     }
     purgeTimers.forEach(vertx::cancelTimer);
     if (hooks != null) {

@@ -143,7 +143,7 @@ public final class EngineVerticle extends ServiceVerticle {
   public Future<?> stop() {
     vertx.cancelTimer(idempotencyPurgeTimer);
     if (verifier != null) {
-      verifier.stop();
+      verifier.close();
     }
     if (revocations != null) {
       revocations.stop();

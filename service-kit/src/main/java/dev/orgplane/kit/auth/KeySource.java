@@ -42,4 +42,13 @@ public interface KeySource {
   /** No more fetches of its own: its owner stops (no timer may outlive a verticle that undeployed). */
   default void stopKeepingFresh() {
   }
+
+  /**
+   * Done with for good: no more fetches of its own, and what it holds of its own (its HTTP client) released when its
+   * owner stops, not left to Vert.x (which closes a client made on a verticle's context only once the verticle's stop,
+   * drain included, is over, and one made elsewhere only with the Vert.x instance).
+   */
+  default void close() {
+    stopKeepingFresh();
+  }
 }

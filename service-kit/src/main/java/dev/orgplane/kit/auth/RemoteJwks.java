@@ -41,6 +41,8 @@ public final class RemoteJwks implements KeySource {
 
   private final Vertx vertx;
   private final WebClient client;
+  /** Whether the client was made for these keys alone, so that closing them closes it. */
+  private final boolean ownClient;
   private final String url;
   private final long minRefreshMillis;
   /** The keys as last fetched, or the failure of a first fetch that found none; null before the first answer. */
@@ -52,18 +54,26 @@ public final class RemoteJwks implements KeySource {
   private boolean keptFresh;
   private long refetchTimer = -1;
 
-  /** With an HTTP client of its own. */
+  /** With an HTTP client of its own, closed with it. */
   public RemoteJwks(Vertx vertx, String url, long minRefreshMillis) {
     this(vertx, WebClient.create(vertx, new WebClientOptions().setIdleTimeout(30).setIdleTimeoutUnit(TimeUnit.SECONDS)),
-        url, minRefreshMillis);
+        true, url, minRefreshMillis);
   }
 
-  /** Fetching with {@code client}, which the process may use for more than keys (one connection pool per address). */
+  /**
+   * Fetching with {@code client}, which the process may use for more than keys (one connection pool per address):
+   * its owner closes it, not {@link #close}.
+   */
   public RemoteJwks(Vertx vertx, WebClient client, String url, long minRefreshMillis) {
+    this(vertx, client, false, url, minRefreshMillis);
+  }
+
+  private RemoteJwks(Vertx vertx, WebClient client, boolean ownClient, String url, long minRefreshMillis) {
     this.vertx = vertx;
     this.url = url;
     this.minRefreshMillis = minRefreshMillis;
     this.client = client;
+    this.ownClient = ownClient;
   }
 
   @Override
@@ -202,8 +212,11 @@ public final class RemoteJwks implements KeySource {
     return keys.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).toList();
   }
 
-  public Future<Void> close() {
-    client.close();
-    return Future.succeededFuture();
+  @Override
+  public synchronized void close() {
+    stopKeepingFresh();
+    if (ownClient) {
+      client.close();
+    }
   }
 }

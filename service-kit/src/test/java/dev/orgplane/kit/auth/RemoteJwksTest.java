@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.testing.TestKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +34,8 @@ class RemoteJwksTest {
   private static final String AUD = "orgplane";
   private final TestKeys keys = TestKeys.generate("k1");
   private final AtomicInteger hits = new AtomicInteger();
+  /** The connections to the JWKS endpoint open now. */
+  private final AtomicInteger connections = new AtomicInteger();
   private Vertx vertx;
 
   @BeforeEach
@@ -39,7 +45,10 @@ class RemoteJwksTest {
 
   /** The URL of a JWKS endpoint answering every request with {@code answer}. */
   private String jwks(Consumer<HttpServerRequest> answer) {
-    var server = vertx.createHttpServer().requestHandler(request -> {
+    var server = vertx.createHttpServer().connectionHandler(connection -> {
+      connections.incrementAndGet();
+      connection.closeHandler(closed -> connections.decrementAndGet());
+    }).requestHandler(request -> {
       hits.incrementAndGet();
       answer.accept(request);
     }).listen(0, "127.0.0.1").await();
@@ -217,6 +226,53 @@ class RemoteJwksTest {
     }
     assertTrue(counted.get() > 0, "the JWKS was not fetched again");
     Thread.sleep(100);
+  }
+
+  /**
+   * A verticle that closes its verifier when it stops closes the connections its keys opened then, not once its stop
+   * (a service's drain of its requests, up to the shutdown grace) is over, when Vert.x closes what it made.
+   */
+  @Test
+  void aVerticleClosingItsVerifierAtStopClosesTheKeysConnectionsThen() throws InterruptedException {
+    var url = jwks(request -> request.response().end(new JsonObject().put("keys",
+        new JsonArray().add(keys.publicJwk())).encode()));
+    var draining = Promise.<Void>promise();
+    var service = new VerticleBase() {
+      private TokenVerifier verifier;
+
+      @Override
+      public Future<?> start() {
+        verifier = verifierOf(new RemoteJwks(vertx, url, 100));
+        verifier.start();
+        return verifier.verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, "alice")));
+      }
+
+      @Override
+      public Future<?> stop() {
+        verifier.close();
+        return draining.future();
+      }
+    };
+    var deployment = vertx.deployVerticle(service).await();
+    assertEquals(1, connections.get());
+
+    var undeployed = vertx.undeploy(deployment);
+    awaitTrue(() -> connections.get() == 0, 5_000, "the keys' connection is open while the verticle stops");
+    draining.complete();
+    undeployed.await();
+  }
+
+  /** A client the keys were given serves more than keys: closing them leaves it to its owner. */
+  @Test
+  void closingKeysFetchedWithAClientTheyWereGivenLeavesItOpen() {
+    var url = jwks(request -> request.response().end(new JsonObject().put("keys", new JsonArray()).encode()));
+    var shared = WebClient.create(vertx);
+    var source = new RemoteJwks(vertx, shared, url, 100);
+    source.keys().await();
+
+    source.close();
+    assertEquals(200, shared.getAbs(url).send().await().statusCode());
+    shared.close();
   }
 
   /** Each token named the issuer, and each asked its failing JWKS again: a token forger's fetch amplifier. */
