@@ -8,6 +8,7 @@ import dev.orgplane.gateway.limits.TokenBuckets;
 import dev.orgplane.gateway.routing.ProxyHandler;
 import dev.orgplane.gateway.routing.RouteTable;
 import dev.orgplane.gateway.routing.UnreadBodies;
+import dev.orgplane.kit.auth.JwksSchedule;
 import dev.orgplane.kit.auth.KeySource;
 import dev.orgplane.kit.auth.RemoteJwks;
 import dev.orgplane.kit.auth.TokenVerifier;
@@ -68,9 +69,10 @@ public final class GatewayVerticle extends ServiceVerticle {
       var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
           .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(connections));
       var web = WebClient.wrap(client);
+      var keySchedule = jwksSchedule();
       var orgKeys = new RemoteJwks(vertx, web, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json",
-          5_000);
-      verifier = new TokenVerifier(vertx, trustedIssuers(web, orgKeys));
+          keySchedule);
+      verifier = new TokenVerifier(vertx, trustedIssuers(web, keySchedule, orgKeys));
       verifier.start();
       router = Router.router(vertx);
       router.route().handler(UnreadBodies::pauseAtTheDoor);
@@ -149,13 +151,26 @@ public final class GatewayVerticle extends ServiceVerticle {
     return metricsServer.actualPort();
   }
 
-  /** Our org-service, plus any external issuers from {@code ORGPLANE_TRUSTED_ISSUERS}, their keys fetched with {@code web}. */
-  private List<TrustedIssuer> trustedIssuers(WebClient web, KeySource orgKeys) {
+  /**
+   * Our org-service, plus any external issuers from {@code ORGPLANE_TRUSTED_ISSUERS}, their keys fetched with
+   * {@code web} on {@code schedule}.
+   */
+  private List<TrustedIssuer> trustedIssuers(WebClient web, JwksSchedule schedule, KeySource orgKeys) {
     var issuers = new ArrayList<TrustedIssuer>();
     issuers.add(new TrustedIssuer(settings.string("ORGPLANE_PUBLIC_URL"),
         settings.string("ORGPLANE_TOKEN_AUDIENCE"), orgKeys));
-    issuers.addAll(TrustedIssuer.external(vertx, web, settings.string("ORGPLANE_TRUSTED_ISSUERS", "")));
+    issuers.addAll(TrustedIssuer.external(vertx, web, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""), schedule));
     return issuers;
+  }
+
+  private JwksSchedule jwksSchedule() {
+    try {
+      return new JwksSchedule(settings.longValue("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS"),
+          settings.longValue("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS must be at least 1 and at most "
+          + "ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS: " + e.getMessage());
+    }
   }
 
   public int port() {

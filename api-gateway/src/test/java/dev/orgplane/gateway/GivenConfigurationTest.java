@@ -2,6 +2,7 @@ package dev.orgplane.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.ConfigLoader;
@@ -14,7 +15,10 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A gateway handed the configuration its launcher loaded (to count its instances) does not load it again. */
+/**
+ * A gateway handed the configuration its launcher loaded (to count its instances) does not load it again, and stops
+ * its start on settings it cannot keep.
+ */
 @ExtendWith(VertxExtension.class)
 class GivenConfigurationTest {
 
@@ -44,5 +48,15 @@ class GivenConfigurationTest {
     var failure = assertThrows(ConfigException.class,
         () -> vertx.deployVerticle(new GatewayVerticle(new Settings(lacking))).await());
     assertEquals("ORGPLANE_GATEWAY_QUARANTINE_MILLIS is not set", failure.getMessage());
+  }
+
+  @Test
+  void keysKeptLessThanTheMinimumRefreshIntervalStopTheStart(Vertx vertx) {
+    var contradicting = LOADED.with(new JsonObject().put("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS", "5000")
+        .put("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS", "1000"));
+    var failure = assertThrows(ConfigException.class,
+        () -> vertx.deployVerticle(new GatewayVerticle(contradicting)).await());
+    assertTrue(failure.getMessage().startsWith("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS must be at least 1 and at "
+        + "most ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS"), failure.getMessage());
   }
 }

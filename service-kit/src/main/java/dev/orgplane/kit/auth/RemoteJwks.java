@@ -3,13 +3,10 @@ package dev.orgplane.kit.auth;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +16,10 @@ import java.util.stream.Stream;
 
 /**
  * The keys published at a JWKS URL. The first successful fetch is cached and served for the time its answer's
- * {@code Cache-Control: max-age} allows (5 minutes without one; at least {@code minRefreshMillis}, at most a day); then
+ * {@code Cache-Control: max-age} allows (5 minutes without one; within the bounds of its {@link JwksSchedule}); then
  * the next caller starts a refetch and is served the keys known meanwhile, so a key the issuer withdrew stops being
  * trusted within that time, not at the next restart. A refetch that fails keeps the keys known, and is tried again
- * after {@code minRefreshMillis}. A token naming a kid we lack refetches at once, at most once per
+ * after the schedule's {@code minRefreshMillis}. A token naming a kid we lack refetches at once, at most once per
  * {@code minRefreshMillis}. Concurrent callers share one request. A failed first fetch is remembered for
  * {@code minRefreshMillis} too: a token naming the issuer must not send a request to it each time (every token a
  * forger makes up would). The intervals run from the answer (or the timeout), not the ask: a slow failure must not
@@ -32,8 +29,6 @@ import java.util.stream.Stream;
  */
 public final class RemoteJwks implements KeySource {
 
-  private static final long DEFAULT_TTL_MILLIS = TimeUnit.MINUTES.toMillis(5);
-  private static final long MAX_TTL_MILLIS = TimeUnit.DAYS.toMillis(1);
   private static final long CONNECT_TIMEOUT_MILLIS = 2_000;
 
   private record Fetched(List<JsonObject> keys, long ttlMillis) {
@@ -44,7 +39,7 @@ public final class RemoteJwks implements KeySource {
   /** Whether the client was made for these keys alone, so that closing them closes it. */
   private final boolean ownClient;
   private final String url;
-  private final long minRefreshMillis;
+  private final JwksSchedule schedule;
   /** The keys as last fetched, or the failure of a first fetch that found none; null before the first answer. */
   private Future<List<JsonObject>> known;
   private Future<List<JsonObject>> fetching;
@@ -54,24 +49,29 @@ public final class RemoteJwks implements KeySource {
   private boolean keptFresh;
   private long refetchTimer = -1;
 
-  /** With an HTTP client of its own, closed with it. */
+  /** With an HTTP client of its own, closed with it, on the schedule {@link JwksSchedule#atLeast}. */
   public RemoteJwks(Vertx vertx, String url, long minRefreshMillis) {
+    this(vertx, url, JwksSchedule.atLeast(minRefreshMillis));
+  }
+
+  /** With an HTTP client of its own, closed with it. */
+  public RemoteJwks(Vertx vertx, String url, JwksSchedule schedule) {
     this(vertx, WebClient.create(vertx, new WebClientOptions().setIdleTimeout(30).setIdleTimeoutUnit(TimeUnit.SECONDS)),
-        true, url, minRefreshMillis);
+        true, url, schedule);
   }
 
   /**
    * Fetching with {@code client}, which the process may use for more than keys (one connection pool per address):
    * its owner closes it, not {@link #close}.
    */
-  public RemoteJwks(Vertx vertx, WebClient client, String url, long minRefreshMillis) {
-    this(vertx, client, false, url, minRefreshMillis);
+  public RemoteJwks(Vertx vertx, WebClient client, String url, JwksSchedule schedule) {
+    this(vertx, client, false, url, schedule);
   }
 
-  private RemoteJwks(Vertx vertx, WebClient client, boolean ownClient, String url, long minRefreshMillis) {
+  private RemoteJwks(Vertx vertx, WebClient client, boolean ownClient, String url, JwksSchedule schedule) {
     this.vertx = vertx;
     this.url = url;
-    this.minRefreshMillis = minRefreshMillis;
+    this.schedule = schedule;
     this.client = client;
     this.ownClient = ownClient;
   }
@@ -100,7 +100,7 @@ public final class RemoteJwks implements KeySource {
   }
 
   private boolean mayFetchAgain() {
-    return System.currentTimeMillis() - answeredAt >= minRefreshMillis;
+    return System.currentTimeMillis() - answeredAt >= schedule.minRefreshMillis();
   }
 
   private Future<List<JsonObject>> fetch() {
@@ -109,7 +109,8 @@ public final class RemoteJwks implements KeySource {
     }
     var request = client.getAbs(url).connectTimeout(CONNECT_TIMEOUT_MILLIS).timeout(5000).send()
         .compose(response -> response.statusCode() == 200
-            ? Future.succeededFuture(new Fetched(parse(response.bodyAsJsonObject()), ttlMillis(response)))
+            ? Future.succeededFuture(new Fetched(parse(response.bodyAsJsonObject()),
+                schedule.ttlMillis(response.getHeader("Cache-Control"))))
             : Future.failedFuture(new IllegalStateException("JWKS " + url + " answered " + response.statusCode())))
         .transform(this::answered);
     // a request that failed at once (a URL the client cannot use) has been answered already
@@ -127,7 +128,7 @@ public final class RemoteJwks implements KeySource {
       // once the fresh set serves: a token verified meanwhile cannot be remembered with a withdrawn key
       tellWithdrawn(before, known.result());
     } else {
-      staleAt = answeredAt + minRefreshMillis;
+      staleAt = answeredAt + schedule.minRefreshMillis();
       if (known == null || known.failed()) {
         known = Future.failedFuture(fetched.cause());
       }
@@ -162,6 +163,11 @@ public final class RemoteJwks implements KeySource {
     }
   }
 
+  /** Whether a timed fetch is due; for tests. */
+  synchronized boolean refetchScheduled() {
+    return refetchTimer != -1;
+  }
+
   private synchronized void refetchStale() {
     refetchTimer = -1;
     // a timer cancelled while its run was already queued
@@ -183,25 +189,6 @@ public final class RemoteJwks implements KeySource {
     if (!gone.isEmpty()) {
       withdrawalListeners.forEach(listener -> listener.accept(gone));
     }
-  }
-
-  /** The answer's {@code Cache-Control: max-age}, within our bounds. */
-  private long ttlMillis(HttpResponse<Buffer> response) {
-    var ttl = DEFAULT_TTL_MILLIS;
-    var cacheControl = response.getHeader("Cache-Control");
-    if (cacheControl != null) {
-      for (var directive : cacheControl.toLowerCase(Locale.ROOT).split(",")) {
-        var trimmed = directive.trim();
-        if (trimmed.startsWith("max-age=")) {
-          try {
-            ttl = TimeUnit.SECONDS.toMillis(Long.parseLong(trimmed.substring("max-age=".length()).trim()));
-          } catch (NumberFormatException ignored) {
-            // a max-age that is no number says nothing: the default stands
-          }
-        }
-      }
-    }
-    return Math.max(minRefreshMillis, Math.min(MAX_TTL_MILLIS, ttl));
   }
 
   static List<JsonObject> parse(JsonObject jwks) {

@@ -23,12 +23,12 @@ public record TrustedIssuer(String issuer, String audience, KeySource keys) {
    * its issuer with a 500 (or the start with a NullPointerException).
    */
   public static List<TrustedIssuer> external(Vertx vertx, String setting) {
-    return external(setting, jwksUrl -> new RemoteJwks(vertx, jwksUrl, 5_000));
+    return external(setting, jwksUrl -> new RemoteJwks(vertx, jwksUrl, JwksSchedule.atLeast(5_000)));
   }
 
-  /** The same, their keys fetched with {@code client}. */
-  public static List<TrustedIssuer> external(Vertx vertx, WebClient client, String setting) {
-    return external(setting, jwksUrl -> new RemoteJwks(vertx, client, jwksUrl, 5_000));
+  /** The same, their keys fetched with {@code client} on {@code schedule}. */
+  public static List<TrustedIssuer> external(Vertx vertx, WebClient client, String setting, JwksSchedule schedule) {
+    return external(setting, jwksUrl -> new RemoteJwks(vertx, client, jwksUrl, schedule));
   }
 
   private static List<TrustedIssuer> external(String setting, Function<String, KeySource> keysAt) {
