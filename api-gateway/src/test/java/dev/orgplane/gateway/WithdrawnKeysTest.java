@@ -3,6 +3,7 @@ package dev.orgplane.gateway;
 import static dev.orgplane.gateway.GatewayTest.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.TestKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Keys withdrawn from a JWKS, org-service's and an external issuer's: the gateway remembers the tokens it verified,
- * and must stop taking the ones a withdrawn key signed once it has fetched the set without that key.
+ * and must stop taking the ones a withdrawn key signed once it has fetched the set without that key. Its key schedule
+ * is milliseconds long here, and the tests wait for the answers they expect, not for a time.
  */
 @ExtendWith(VertxExtension.class)
 class WithdrawnKeysTest {
@@ -30,11 +32,10 @@ class WithdrawnKeysTest {
   private static final String ISSUER = "http://gateway.test";
   private static final String EXTERNAL_ISSUER = "https://idp.test";
   private static final String EXTERNAL_AUDIENCE = "orgplane-api";
-  /** The gateway fetches a key set again at most this often (its minimum refresh interval), plus a margin. */
-  private static final long REFETCH_MILLIS = 5_200;
-  /** The shortest max-age the gateway takes (a JWKS saying {@code max-age=1} gets this). */
-  private static final long MIN_MAX_AGE_MILLIS = 5_000;
-  private static final long MARGIN_MILLIS = 2_500;
+  /** How often the gateway may fetch a key set again for a token naming a kid it lacks. */
+  private static final long MIN_REFRESH_MILLIS = 20;
+  /** How long the gateway keeps key sets at most, when a test has it fetch them again on its own. */
+  private static final long MAX_AGE_MILLIS = 100;
 
   private final TestKeys ownOld = TestKeys.generate("own-old");
   private final TestKeys ownNew = TestKeys.generate("own-new");
@@ -63,37 +64,31 @@ class WithdrawnKeysTest {
     assertBothRemembered(gateway);
 
     withdrawBoth();
-    Thread.sleep(REFETCH_MILLIS);
-    // tokens naming kids the sets lack fetch them again
-    assertEquals(200, get(gateway, ownNew.sign(vertx, TestKeys.claims(ISSUER, "orgplane", "bob"))).statusCode());
-    assertEquals(200, get(gateway, externalNew.sign(vertx,
-        TestKeys.claims(EXTERNAL_ISSUER, EXTERNAL_AUDIENCE, "partner-app"))).statusCode());
+    // tokens naming kids the sets lack fetch them again, once the minimum interval has passed
+    var ownByNewKey = ownNew.sign(vertx, TestKeys.claims(ISSUER, "orgplane", "bob"));
+    var externalByNewKey = externalNew.sign(vertx, TestKeys.claims(EXTERNAL_ISSUER, EXTERNAL_AUDIENCE, "partner-app"));
+    Eventually.holds(() -> get(gateway, ownByNewKey).statusCode() == 200, "org-service's new key is not taken");
+    Eventually.holds(() -> get(gateway, externalByNewKey).statusCode() == 200,
+        "the external issuer's new key is not taken");
 
     assertProblem(get(gateway, own), 401, "invalid_token");
     assertProblem(get(gateway, external), 401, "invalid_token");
   }
 
   /**
-   * A client that only ever sends its remembered token asks for no key: the key sets are fetched again once their
-   * max-age has passed all the same, and the token a withdrawn key signed is refused within about that time.
+   * A client that only ever sends its remembered token asks for no key: the key sets are fetched again once they are
+   * stale all the same, and the token a withdrawn key signed is refused.
    */
   @Test
-  void aRememberedTokenIsRefusedWithinTheMaxAgeThoughNoOtherTokenComes() throws InterruptedException {
-    var gateway = deployGateway("max-age=1");
+  void aRememberedTokenIsRefusedOnceStaleThoughNoOtherTokenComes() throws InterruptedException {
+    var gateway = deployGateway(MAX_AGE_MILLIS);
     assertBothRemembered(gateway);
 
     withdrawBoth();
-    var deadline = System.currentTimeMillis() + MIN_MAX_AGE_MILLIS + MARGIN_MILLIS;
-    var ownAnswer = get(gateway, own);
-    var externalAnswer = get(gateway, external);
-    while ((ownAnswer.statusCode() == 200 || externalAnswer.statusCode() == 200)
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(200);
-      ownAnswer = get(gateway, own);
-      externalAnswer = get(gateway, external);
-    }
-    assertProblem(ownAnswer, 401, "invalid_token");
-    assertProblem(externalAnswer, 401, "invalid_token");
+    Eventually.holds(() -> get(gateway, own).statusCode() == 401 && get(gateway, external).statusCode() == 401,
+        "a token a withdrawn key signed is still taken");
+    assertProblem(get(gateway, own), 401, "invalid_token");
+    assertProblem(get(gateway, external), 401, "invalid_token");
   }
 
   /**
@@ -102,23 +97,26 @@ class WithdrawnKeysTest {
    */
   @Test
   void undeployingTheGatewayStopsItsKeyFetches() throws InterruptedException {
-    var gateway = deployGateway("max-age=1");
+    var gateway = deployGateway(MAX_AGE_MILLIS);
     assertBothRemembered(gateway);
+    var asked = fetches.get();
+    Eventually.holds(() -> fetches.get() >= asked + 4, "the key sets are not fetched again on their own");
     vertx.undeploy(gateway.deploymentID()).await();
     var fetched = fetches.get();
 
-    Thread.sleep(MIN_MAX_AGE_MILLIS + MARGIN_MILLIS);
+    // what a timer left behind would have fetched several times over
+    Thread.sleep(5 * MAX_AGE_MILLIS);
     assertEquals(fetched, fetches.get(), "no key set fetched after the gateway stopped");
   }
 
   /**
-   * A gateway trusting org-service and an external issuer, whose JWKS answers carry {@code cacheControl} (none if
-   * null).
+   * A gateway trusting org-service and an external issuer, keeping their key sets {@code maxAgeMillis} at most
+   * (its default, a day, if null).
    */
-  private GatewayVerticle deployGateway(String cacheControl) {
+  private GatewayVerticle deployGateway(Long maxAgeMillis) {
     var orgService = vertx.createHttpServer().requestHandler(req -> {
       if (req.path().equals("/.well-known/jwks.json")) {
-        answerJwks(req.response(), ownPublished, cacheControl);
+        answerJwks(req.response(), ownPublished);
       } else if (req.path().equals("/v1/auth/token")) {
         // the exchange of an external provider's token for the platform's
         req.response().putHeader("Content-Type", "application/json")
@@ -127,26 +125,28 @@ class WithdrawnKeysTest {
         req.response().end("served");
       }
     }).listen(0, "127.0.0.1").await();
-    var idp = vertx.createHttpServer().requestHandler(req -> answerJwks(req.response(), externalPublished, cacheControl))
+    var idp = vertx.createHttpServer().requestHandler(req -> answerJwks(req.response(), externalPublished))
         .listen(0, "127.0.0.1").await();
     var trusted = new JsonArray().add(new JsonObject().put("issuer", EXTERNAL_ISSUER)
         .put("jwksUrl", url(idp) + "/jwks").put("audience", EXTERNAL_AUDIENCE));
-    var gateway = new GatewayVerticle(new JsonObject()
+    var settings = new JsonObject()
+        .put("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS", String.valueOf(MIN_REFRESH_MILLIS))
         .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
         .put("ORGPLANE_ORG_SERVICE_URL", url(orgService)).put("ORGPLANE_PUBLIC_URL", ISSUER)
         .put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode())
         .put("ORGPLANE_ROUTES", new JsonArray().add(new JsonObject().put("prefix", "/v1/")
-            .put("upstreams", new JsonArray().add(url(orgService)))).encode()));
+            .put("upstreams", new JsonArray().add(url(orgService)))).encode());
+    if (maxAgeMillis != null) {
+      settings.put("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS", String.valueOf(maxAgeMillis));
+    }
+    var gateway = new GatewayVerticle(settings);
     vertx.deployVerticle(gateway).await();
     return gateway;
   }
 
-  private void answerJwks(HttpServerResponse response, AtomicReference<List<TestKeys>> published,
-      String cacheControl) {
+  /** The keys {@code published}, with no max-age: five minutes, unless the gateway keeps keys less. */
+  private void answerJwks(HttpServerResponse response, AtomicReference<List<TestKeys>> published) {
     fetches.incrementAndGet();
-    if (cacheControl != null) {
-      response.putHeader("Cache-Control", cacheControl);
-    }
     response.end(new JsonObject().put("keys", new JsonArray(published.get().stream().map(TestKeys::publicJwk).toList()))
         .encode());
   }

@@ -1,10 +1,12 @@
 package dev.orgplane.kit.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.TestKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,24 +18,32 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A JWKS endpoint of our own in front of RemoteJwks, counting how often it is asked. */
+/**
+ * A JWKS endpoint of our own in front of RemoteJwks, noting when it is asked. The schedules are milliseconds long, and
+ * the tests wait for the fetches they expect, not for a time.
+ */
 @ExtendWith(VertxExtension.class)
 class RemoteJwksTest {
 
   private static final String ISS = "https://idp.test";
   private static final String AUD = "orgplane";
+  /** Keys stale after 100 ms whatever the answers' max-age (a second at least) says; fetches 20 ms apart. */
+  private static final JwksSchedule QUICK = new JwksSchedule(20, 100);
   private final TestKeys keys = TestKeys.generate("k1");
-  private final AtomicInteger hits = new AtomicInteger();
+  /** When each request reached the JWKS endpoint ({@link System#nanoTime}). */
+  private final List<Long> fetchedAt = new CopyOnWriteArrayList<>();
   /** The connections to the JWKS endpoint open now. */
   private final AtomicInteger connections = new AtomicInteger();
   private Vertx vertx;
@@ -49,23 +59,26 @@ class RemoteJwksTest {
       connections.incrementAndGet();
       connection.closeHandler(closed -> connections.decrementAndGet());
     }).requestHandler(request -> {
-      hits.incrementAndGet();
+      fetchedAt.add(System.nanoTime());
       answer.accept(request);
     }).listen(0, "127.0.0.1").await();
     return "http://127.0.0.1:" + server.actualPort() + "/jwks";
+  }
+
+  private int fetches() {
+    return fetchedAt.size();
   }
 
   private TokenVerifier verifierOf(RemoteJwks source) {
     return new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source)));
   }
 
-  /** A key the issuer withdrew stops being trusted once its set's max-age has passed; a failed refetch keeps the set. */
+  /** A key the issuer withdrew stops being trusted once the keys are stale; a failed refetch keeps the set. */
   @Test
-  void theKeysAreFetchedAgainOnceTheirMaxAgeHasPassedAndKeptWhenThatFails() throws InterruptedException {
+  void theKeysAreFetchedAgainOnceStaleAndKeptWhenThatFails() throws InterruptedException {
     var failing = new AtomicBoolean();
     var withdrawn = new AtomicBoolean();
     var failures = new AtomicInteger();
-    var withoutTheKey = new AtomicInteger();
     var other = TestKeys.generate("k2");
     var url = jwks(request -> {
       if (failing.get()) {
@@ -74,32 +87,36 @@ class RemoteJwksTest {
         return;
       }
       var published = new JsonArray().add(other.publicJwk());
-      if (withdrawn.get()) {
-        withoutTheKey.incrementAndGet();
-      } else {
+      if (!withdrawn.get()) {
         published.add(keys.publicJwk());
       }
       request.response().putHeader("Cache-Control", "public, max-age=1")
           .end(new JsonObject().put("keys", published).encode());
     });
-    var verifier = verifierOf(new RemoteJwks(vertx, url, 100));
+    var source = new RemoteJwks(vertx, url, QUICK);
+    var gone = new AtomicReference<Set<String>>();
+    source.whenWithdrawn(gone::set);
+    var verifier = verifierOf(source);
     Function<String, String> subjectOf = subject -> verifier
         .verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, subject))).await().subject();
     assertEquals("before", subjectOf.apply("before"));
 
     failing.set(true);
-    Thread.sleep(1_100);
-    assertEquals("stale", subjectOf.apply("stale"), "the keys known serve while they are fetched again");
-    awaitAnswered(failures);
-    assertEquals("after-failure", subjectOf.apply("after-failure"), "a failed refetch keeps the keys known");
+    Eventually.holds(() -> asksFor(source) && failures.get() > 0, "the stale keys were not fetched again");
+    assertEquals("stale", subjectOf.apply("stale"), "the keys known serve while they are fetched again, and after");
 
     withdrawn.set(true);
     failing.set(false);
-    Thread.sleep(150);
-    // starts the refetch, if a refetch still under way when the key went has not brought the new set already
-    verifier.verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, "stale-again"))).otherwiseEmpty().await();
-    awaitAnswered(withoutTheKey);
+    // a failed refetch is tried again by a caller once the minimum interval has passed
+    Eventually.holds(() -> asksFor(source) && gone.get() != null, "the withdrawn key was not found gone");
+    assertEquals(Set.of("k1"), gone.get());
     assertThrows(ApiException.class, () -> subjectOf.apply("withdrawn"));
+  }
+
+  /** Asks {@code source} for its keys, as a token would; true, for use in a condition. */
+  private static boolean asksFor(KeySource source) {
+    source.keys();
+    return true;
   }
 
   /**
@@ -114,21 +131,22 @@ class RemoteJwksTest {
     var published = new AtomicReference<>(List.of(keys, other));
     var url = jwks(request -> request.response().end(new JsonObject().put("keys",
         new JsonArray(published.get().stream().map(TestKeys::publicJwk).toList())).encode()));
-    var verifier = verifierOf(new RemoteJwks(vertx, url, 100));
+    var verifier = verifierOf(new RemoteJwks(vertx, url, 20));
     var withdrawnKeys = keys.sign(vertx, TestKeys.claims(ISS, AUD, "alice"));
     var keptKeys = other.sign(vertx, TestKeys.claims(ISS, AUD, "bob"));
     assertEquals("alice", verifier.verify(withdrawnKeys).await().subject());
     assertEquals("bob", verifier.verify(keptKeys).await().subject());
 
     published.set(List.of(replaced, other, newcomer));
-    Thread.sleep(150);
-    // a kid the set lacks fetches it again
-    assertEquals("carol", verifier.verify(newcomer.sign(vertx, TestKeys.claims(ISS, AUD, "carol"))).await().subject());
+    // a kid the set lacks fetches it again, once the minimum interval has passed since the last fetch
+    var carol = newcomer.sign(vertx, TestKeys.claims(ISS, AUD, "carol"));
+    Eventually.holds(() -> verifier.verify(carol).otherwiseEmpty().await() != null,
+        "the new kid did not fetch the keys");
     assertEquals(2, verifier.verifiers(), "the withdrawn key's verifier went with it (k2's and k3's are left)");
     var refused = assertThrows(ApiException.class, () -> verifier.verify(withdrawnKeys).await());
     assertEquals(401, refused.status());
     assertEquals("bob", verifier.verify(keptKeys).await().subject(), "a key still published keeps its tokens");
-    assertEquals(2, hits.get());
+    assertEquals(2, fetches());
   }
 
   /** A JWKS endpoint publishing {@code published} with {@code max-age=1}, or failing while {@code failing}. */
@@ -145,21 +163,18 @@ class RemoteJwksTest {
 
   /**
    * A client sending only a token already remembered asks for no key: the keys kept fresh are fetched again once
-   * their max-age has passed all the same, and the fetch that finds the key withdrawn forgets the token.
+   * stale all the same, and the fetch that finds the key withdrawn forgets the token.
    */
   @Test
-  void keptFreshARememberedTokenIsForgottenWithinMaxAgeThoughNoOtherTokenComes() throws InterruptedException {
+  void keptFreshARememberedTokenIsForgottenOnceStaleThoughNoOtherTokenComes() throws InterruptedException {
     var published = new AtomicReference<>(List.of(keys));
-    var verifier = verifierOf(new RemoteJwks(vertx, jwksPublishing(published, new AtomicBoolean()), 100));
+    var verifier = verifierOf(new RemoteJwks(vertx, jwksPublishing(published, new AtomicBoolean()), QUICK));
     verifier.start();
     var token = keys.sign(vertx, TestKeys.claims(ISS, AUD, "alice"));
     assertEquals("alice", verifier.verify(token).await().subject());
-    var verifiedAt = System.currentTimeMillis();
 
     published.set(List.of(TestKeys.generate("k2")));
-    awaitTrue(() -> verifier.remembered() == 0, 2_000, "the withdrawn key's token is still remembered");
-    assertTrue(System.currentTimeMillis() - verifiedAt >= 900, "not fetched again before the max-age");
-    assertEquals(2, hits.get(), "fetched again by the timer alone");
+    Eventually.holds(() -> verifier.remembered() == 0, "the withdrawn key's token is still remembered");
     assertEquals(401, assertThrows(ApiException.class, () -> verifier.verify(token).await()).status());
     verifier.stop();
   }
@@ -172,60 +187,55 @@ class RemoteJwksTest {
   void keptFreshTheKeysAreFetchedOncePerMaxAgeAndKeptWhenAFetchFails() throws InterruptedException {
     var published = new AtomicReference<>(List.of(keys));
     var failing = new AtomicBoolean();
-    var verifier = verifierOf(new RemoteJwks(vertx, jwksPublishing(published, failing), 400));
+    var verifier = verifierOf(new RemoteJwks(vertx, jwksPublishing(published, failing), QUICK));
     verifier.start();
     var token = keys.sign(vertx, TestKeys.claims(ISS, AUD, "alice"));
     assertEquals("alice", verifier.verify(token).await().subject());
-    Thread.sleep(3_300);
-    assertTrue(hits.get() >= 3 && hits.get() <= 4, "one fetch per max-age (1 s) in 3.3 s, not " + hits.get());
+    Eventually.holds(() -> fetches() >= 4, "kept fresh, the keys were not fetched again");
+    assertApart(fetchedAt.subList(0, 4), QUICK.maxAgeMillis(), "one fetch per max-age");
 
     failing.set(true);
-    hits.set(0);
-    Thread.sleep(2_000);
-    assertTrue(hits.get() >= 2 && hits.get() <= 5, "failed fetches are tried again after 400 ms, not " + hits.get());
+    var failed = fetches();
+    Eventually.holds(() -> fetches() >= failed + 3, "a failed timed fetch was not tried again");
+    assertApart(fetchedAt.subList(failed, failed + 3), QUICK.minRefreshMillis(), "failed fetches tried again later");
     assertEquals(1, verifier.remembered(), "a failed fetch withdraws nothing");
     assertEquals("bob", verifier.verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, "bob"))).await().subject(),
         "the keys known still verify");
 
     published.set(List.of(TestKeys.generate("k2")));
     failing.set(false);
-    awaitTrue(() -> verifier.remembered() == 0, 1_500, "the withdrawn key's tokens are still remembered");
+    Eventually.holds(() -> verifier.remembered() == 0, "the withdrawn key's tokens are still remembered");
     verifier.stop();
+  }
+
+  /**
+   * Each of {@code times} at least {@code millis} after the one before. A timer fires no earlier than asked; its delay
+   * is counted in whole milliseconds from the answer, which comes after the request: a millisecond may be lost.
+   */
+  private static void assertApart(List<Long> times, long millis, String otherwise) {
+    for (int i = 1; i < times.size(); i++) {
+      var apart = TimeUnit.NANOSECONDS.toMillis(times.get(i) - times.get(i - 1));
+      assertTrue(apart >= millis - 1, otherwise + ": fetches " + apart + " ms apart, not " + millis);
+    }
   }
 
   /** Stopped, a source fetches only when tokens ask; and an issuer that never answered is not asked on a period. */
   @Test
   void noTimedFetchAfterStopNorBeforeTheFirstAnswer() throws InterruptedException {
     var failing = new AtomicBoolean(true);
-    var verifier = verifierOf(new RemoteJwks(vertx, jwksPublishing(new AtomicReference<>(List.of(keys)), failing), 100));
+    var source = new RemoteJwks(vertx, jwksPublishing(new AtomicReference<>(List.of(keys)), failing), QUICK);
+    var verifier = verifierOf(source);
     verifier.start();
     var token = keys.sign(vertx, TestKeys.claims(ISS, AUD, "alice"));
     assertEquals(503, assertThrows(ApiException.class, () -> verifier.verify(token).await()).status());
-    Thread.sleep(1_200);
-    assertEquals(1, hits.get(), "no keys known: nothing to keep fresh");
+    assertFalse(source.refetchScheduled(), "no keys known: nothing to keep fresh");
 
     failing.set(false);
-    assertEquals("alice", verifier.verify(token).await().subject());
+    Eventually.holds(() -> verifier.verify(token).otherwiseEmpty().await() != null,
+        "the keys were not fetched again");
+    assertTrue(source.refetchScheduled(), "keys known: kept fresh");
     verifier.stop();
-    Thread.sleep(1_500);
-    assertEquals(2, hits.get(), "stopped: no fetch past the max-age");
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, long millis, String otherwise) throws InterruptedException {
-    var deadline = System.currentTimeMillis() + millis;
-    while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertTrue(condition.getAsBoolean(), otherwise);
-  }
-
-  /** Until the JWKS endpoint gave an answer {@code counted}, and its answer was taken in. */
-  private static void awaitAnswered(AtomicInteger counted) throws InterruptedException {
-    for (int i = 0; i < 250 && counted.get() == 0; i++) {
-      Thread.sleep(20);
-    }
-    assertTrue(counted.get() > 0, "the JWKS was not fetched again");
-    Thread.sleep(100);
+    assertFalse(source.refetchScheduled(), "stopped: no timed fetch");
   }
 
   /**
@@ -257,20 +267,24 @@ class RemoteJwksTest {
     assertEquals(1, connections.get());
 
     var undeployed = vertx.undeploy(deployment);
-    awaitTrue(() -> connections.get() == 0, 5_000, "the keys' connection is open while the verticle stops");
+    Eventually.holds(() -> connections.get() == 0, "the keys' connection is open while the verticle stops");
     draining.complete();
     undeployed.await();
   }
 
-  /** A client the keys were given serves more than keys: closing them leaves it to its owner. */
+  /** Closed, kept-fresh keys leave no timer; a client they were given serves more than keys and stays open. */
   @Test
-  void closingKeysFetchedWithAClientTheyWereGivenLeavesItOpen() {
-    var url = jwks(request -> request.response().end(new JsonObject().put("keys", new JsonArray()).encode()));
+  void closingKeysStopsTheirTimerAndLeavesAClientTheyWereGivenOpen() {
+    var url = jwks(request -> request.response().end(new JsonObject().put("keys",
+        new JsonArray().add(keys.publicJwk())).encode()));
     var shared = WebClient.create(vertx);
-    var source = new RemoteJwks(vertx, shared, url, 100);
+    var source = new RemoteJwks(vertx, shared, url, QUICK);
+    source.keepFresh();
     source.keys().await();
+    assertTrue(source.refetchScheduled());
 
     source.close();
+    assertFalse(source.refetchScheduled(), "closed, the keys are fetched no more");
     assertEquals(200, shared.getAbs(url).send().await().statusCode());
     shared.close();
   }
@@ -281,15 +295,15 @@ class RemoteJwksTest {
     var url = jwks(request -> request.response().setStatusCode(500).end());
     var tokens = java.util.stream.IntStream.range(0, 6)
         .mapToObj(i -> keys.sign(vertx, TestKeys.claims(ISS, AUD, "user-" + i))).toList();
-    var verifier = verifierOf(new RemoteJwks(vertx, url, 1_000));
+    var verifier = verifierOf(new RemoteJwks(vertx, url, 500));
     for (var token : tokens.subList(0, 5)) {
       var unverified = assertThrows(ApiException.class, () -> verifier.verify(token).await());
       assertEquals(List.of(503, "key_source_unavailable"), List.of(unverified.status(), unverified.code()),
           "keys that cannot be fetched say nothing of the token: retry, not a sign-in, nor a 500");
     }
-    assertEquals(1, hits.get(), "one fetch for five tokens");
-    Thread.sleep(1_100);
-    assertThrows(RuntimeException.class, () -> verifier.verify(tokens.get(5)).await());
-    assertEquals(2, hits.get(), "asked again once the interval passed");
+    assertEquals(1, fetches(), "one fetch for five tokens");
+    Eventually.holds(() -> verifier.verify(tokens.get(5)).otherwiseEmpty().await() == null && fetches() == 2,
+        "not asked again once the interval passed");
+    assertApart(fetchedAt, 500, "asked again only once the interval passed");
   }
 }
