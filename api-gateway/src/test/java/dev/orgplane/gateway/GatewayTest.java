@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.ForgedTokens;
 import dev.orgplane.kit.testing.OpenApiRoutes;
 import dev.orgplane.kit.testing.TestKeys;
@@ -326,7 +327,7 @@ class GatewayTest {
    * dropped, and the connection carries the next request (it stalled for good, the body paused).
    */
   @Test
-  void aBodyTheGatewayDidNotForwardIsDroppedAndTheConnectionGoesOn() {
+  void aBodyTheGatewayDidNotForwardIsDroppedAndTheConnectionGoesOn() throws InterruptedException {
     // held to the end: Vert.x closes the connections of a client it finds unreachable
     try (var raw = new RawConnection(gatewayPort)) {
       var piece = "x".repeat(64 * 1024);
@@ -336,7 +337,7 @@ class GatewayTest {
         raw.socket.write(piece);
       }
       raw.socket.write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
-      awaitTrue(() -> raw.answers.indexOf("HTTP/1.1 200") > 0, raw.answers);
+      Eventually.holds(() -> raw.answers.indexOf("HTTP/1.1 200") > 0, raw.answers::toString);
       assertTrue(raw.answers.toString().startsWith("HTTP/1.1 401 "), raw.answers.toString());
     }
   }
@@ -370,7 +371,7 @@ class GatewayTest {
       }
       assertTrue(raw.answers.toString().startsWith("HTTP/1.1 100 Continue\r\n\r\n"), "within a second: " + raw.answers);
       raw.socket.write("{}");
-      awaitTrue(() -> raw.answers.indexOf("\"headers\"") > 0, raw.answers);
+      Eventually.holds(() -> raw.answers.indexOf("\"headers\"") > 0, raw.answers::toString);
       answer = raw.answers.toString();
     }
     assertTrue(answer.contains("HTTP/1.1 200 "), answer);
@@ -460,18 +461,6 @@ class GatewayTest {
     @Override
     public void close() {
       net.close();
-    }
-  }
-
-  private static void awaitTrue(java.util.function.BooleanSupplier condition, Object shown) {
-    var deadline = System.currentTimeMillis() + 5_000;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.currentTimeMillis() < deadline, "not in 5 s: " + shown);
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
     }
   }
 

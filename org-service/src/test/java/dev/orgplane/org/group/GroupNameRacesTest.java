@@ -3,7 +3,6 @@ package dev.orgplane.org.group;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static dev.orgplane.org.group.GroupCalls.GROUPS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.buffer.Buffer;
@@ -128,21 +127,9 @@ class GroupNameRacesTest extends GroupsTest {
         statement.execute();
       }
       var response = CompletableFuture.supplyAsync(request);
-      awaitALockWait();
+      PgFixture.awaitLockWaits(org.db(), 1);
       other.commit();
       return response.get(10, TimeUnit.SECONDS);
-    }
-  }
-
-  /** Until a statement of this database waits for a lock: the request, for the other transaction's rows. */
-  private void awaitALockWait() throws InterruptedException {
-    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (PgFixture.queryLong(org.db(), "SELECT count(*) FROM pg_stat_activity "
-        + "WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0) {
-      if (System.nanoTime() > deadline) {
-        fail("the request never waited for the other transaction");
-      }
-      Thread.sleep(20);
     }
   }
 

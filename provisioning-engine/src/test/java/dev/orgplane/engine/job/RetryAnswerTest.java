@@ -2,12 +2,10 @@ package dev.orgplane.engine.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.kit.db.Database;
-import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -52,14 +50,14 @@ class RetryAnswerTest {
       other.createStatement().execute("SELECT FROM provisioning.job_steps WHERE job_id = '" + jobId + "' FOR UPDATE");
       var retried = CompletableFuture.supplyAsync(
           () -> engine.post("/v1/provisioning/jobs/" + jobId + "/retry", token, null));
-      awaitLockWaits(db, 1);
+      PgFixture.awaitLockWaits(db, 1);
       // an engine's claim, made as soon as the retry commits: its lock on the jobs, asked for while the retry
       // holds theirs, queues any later read of a job behind the claim, as if the claim came between them
       var claimed = CompletableFuture.runAsync(() -> PgFixture.execute(db, "BEGIN",
           "LOCK TABLE provisioning.jobs IN ACCESS EXCLUSIVE MODE", "UPDATE provisioning.jobs "
           + "SET status = 'running', lease_owner = 'second-engine', lease_until = now() + interval '1 minute', "
           + "attempts = attempts + 1 WHERE id = '" + jobId + "'", "COMMIT"));
-      awaitLockWaits(db, 2);
+      PgFixture.awaitLockWaits(db, 2);
       other.commit();
 
       var answer = retried.get(10, TimeUnit.SECONDS);
@@ -72,18 +70,6 @@ class RetryAnswerTest {
       assertEquals("pending", job.getJsonArray("steps").getJsonObject(0).getString("status"), job.encodePrettily());
       assertEquals("running", engine.get("/v1/provisioning/jobs/" + jobId, token).bodyAsJsonObject()
           .getString("status"), "the engine did claim the job");
-    }
-  }
-
-  /** Until {@code count} statements of this database wait for a lock. */
-  private static void awaitLockWaits(PgUrl db, long count) throws InterruptedException {
-    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (PgFixture.queryLong(db, "SELECT count(*) FROM pg_stat_activity "
-        + "WHERE datname = current_database() AND wait_event_type = 'Lock'") < count) {
-      if (System.nanoTime() > deadline) {
-        fail("fewer than " + count + " statements ever waited for a lock");
-      }
-      Thread.sleep(20);
     }
   }
 }

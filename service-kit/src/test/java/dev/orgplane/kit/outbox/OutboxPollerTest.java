@@ -3,6 +3,7 @@ package dev.orgplane.kit.outbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -42,7 +43,7 @@ class OutboxPollerTest {
     var pool = Database.open(vertx, PgFixture.server(), 1, List.of()).await();
     var recorded = new CopyOnWriteArrayList<List<Integer>>();
     numbers(vertx, pool, "SELECT n FROM generate_series(1, 4) n", recorded).poll();
-    waitFor(() -> !recorded.isEmpty());
+    Eventually.holds(() -> !recorded.isEmpty(), "nothing was recorded");
     assertEquals(List.of(List.of(1, 4)), recorded);
   }
 
@@ -57,12 +58,5 @@ class OutboxPollerTest {
     numbers(vertx, pool, "SELECT 1 WHERE false", recorded).poll();
     Thread.sleep(300);
     assertEquals(List.of(), recorded, "nothing was claimed");
-  }
-
-  private static void waitFor(java.util.function.BooleanSupplier done) throws InterruptedException {
-    var deadline = System.currentTimeMillis() + 5_000;
-    while (!done.getAsBoolean() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
   }
 }

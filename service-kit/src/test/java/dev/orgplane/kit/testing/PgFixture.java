@@ -120,6 +120,16 @@ public final class PgFixture {
   }
 
   /** The first column of the first row of {@code sql} as a number (a count, say); for test checks only. */
+  /**
+   * Until {@code count} statements of this database wait for a lock: a race test's request has reached the rows
+   * another transaction holds.
+   */
+  public static void awaitLockWaits(PgUrl url, long count) throws InterruptedException {
+    Eventually.holds(() -> queryLong(url, "SELECT count(*) FROM pg_stat_activity "
+        + "WHERE datname = current_database() AND wait_event_type = 'Lock'") >= count,
+        "fewer than " + count + " statements ever waited for a lock");
+  }
+
   public static long queryLong(PgUrl url, String sql) {
     try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
          var st = conn.createStatement();
