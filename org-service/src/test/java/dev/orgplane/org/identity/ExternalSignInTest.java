@@ -13,8 +13,7 @@ import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
-import dev.orgplane.org.OrgServiceVerticle;
-import io.vertx.core.json.JsonArray;
+import dev.orgplane.org.TrustedProvider;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,30 +25,20 @@ import org.junit.jupiter.api.Test;
  */
 class ExternalSignInTest extends OrgServiceTest {
 
-  private static final String PROVIDER = "https://idp.example.com";
-  private static final String AUDIENCE = "orgplane-api";
-
-  private final EcJwk providerKey = EcJwk.generate("idp-key");
-  private TokenSigner provider;
+  private TrustedProvider provider;
   private OrgServiceHarness trusting;
   private PgUrl db;
 
   @BeforeAll
   void startAProviderAndAServiceTrustingIt() {
-    provider = new TokenSigner(vertx, providerKey.privateJwk());
-    var jwks = vertx.createHttpServer().requestHandler(req -> req.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("keys", new JsonArray().add(providerKey.publicJwk())).encode()))
-        .listen(0, "127.0.0.1").await();
-    var trusted = new JsonArray().add(new JsonObject().put("issuer", PROVIDER).put("audience", AUDIENCE)
-        .put("jwksUrl", "http://127.0.0.1:" + jwks.actualPort() + "/keys"));
-    db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    trusting = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode()));
+    provider = TrustedProvider.start(vertx);
+    trusting = provider.trustingService();
+    db = trusting.db();
   }
 
   private JsonObject claims(String subject, String email, boolean verified) {
-    var now = System.currentTimeMillis() / 1000;
-    return new JsonObject().put("iss", PROVIDER).put("aud", AUDIENCE).put("sub", subject).put("exp", now + 300)
-        .put("email", email).put("email_verified", verified).put("name", "Person " + subject);
+    return TrustedProvider.claims(subject).put("email", email).put("email_verified", verified)
+        .put("name", "Person " + subject);
   }
 
   private JsonObject exchanged(JsonObject claims) {

@@ -1,0 +1,64 @@
+package dev.orgplane.org;
+
+import dev.orgplane.kit.auth.EcJwk;
+import dev.orgplane.kit.auth.TokenSigner;
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An external identity provider a test's org-service trusts ({@code ORGPLANE_TRUSTED_ISSUERS}): a real HTTP server
+ * publishing its keys, its tokens really signed with them.
+ */
+public final class TrustedProvider {
+
+  public static final String ISSUER = "https://idp.example.com";
+  public static final String AUDIENCE = "orgplane-api";
+
+  private final Vertx vertx;
+  private final TokenSigner signer;
+  private final String jwksUrl;
+
+  private TrustedProvider(Vertx vertx, TokenSigner signer, String jwksUrl) {
+    this.vertx = vertx;
+    this.signer = signer;
+    this.jwksUrl = jwksUrl;
+  }
+
+  public static TrustedProvider start(Vertx vertx) {
+    var key = EcJwk.generate("idp-key");
+    var jwks = vertx.createHttpServer().requestHandler(req -> req.response().putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("keys", new JsonArray().add(key.publicJwk())).encode()))
+        .listen(0, "127.0.0.1").await();
+    return new TrustedProvider(vertx, new TokenSigner(vertx, key.privateJwk()),
+        "http://127.0.0.1:" + jwks.actualPort() + "/keys");
+  }
+
+  /** An org-service on a fresh database trusting this provider. */
+  public OrgServiceHarness trustingService() {
+    return trustingService(PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), new JsonObject());
+  }
+
+  /** An org-service on {@code db} trusting this provider, with {@code overrides} on top. */
+  public OrgServiceHarness trustingService(PgUrl db, JsonObject overrides) {
+    var trusted = new JsonArray().add(new JsonObject().put("issuer", ISSUER).put("audience", AUDIENCE)
+        .put("jwksUrl", jwksUrl));
+    return OrgServiceHarness.start(vertx, db,
+        new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode()).mergeIn(overrides));
+  }
+
+  /**
+   * The claims every token of the provider has, good for five minutes: all a machine's token (client credentials)
+   * has, no address among them.
+   */
+  public static JsonObject claims(String subject) {
+    return new JsonObject().put("iss", ISSUER).put("aud", AUDIENCE).put("sub", subject)
+        .put("exp", System.currentTimeMillis() / 1000 + 300);
+  }
+
+  public String sign(JsonObject claims) {
+    return signer.sign(claims);
+  }
+}
