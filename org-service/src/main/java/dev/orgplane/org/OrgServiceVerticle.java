@@ -44,6 +44,7 @@ import dev.orgplane.org.organization.OrganizationRoutes;
 import dev.orgplane.org.provisioner.ProvisionerBootstrap;
 import dev.orgplane.org.role.CatalogRoutes;
 import dev.orgplane.org.role.CustomRoleRoutes;
+import dev.orgplane.org.serviceuser.FederatedCredentialRoutes;
 import dev.orgplane.org.serviceuser.ServiceUserRoutes;
 import dev.orgplane.org.setup.SetupRoutes;
 import dev.orgplane.org.team.TeamRoutes;
@@ -55,6 +56,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** The org service: wires its features onto one router over one pool. */
 public final class OrgServiceVerticle extends ServiceVerticle {
@@ -173,6 +175,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new ManualDeliveryRoutes(pool).mount(router);
     new ProvisioningEventRoutes(pool).mount(router);
     new ServiceUserRoutes(pool, revocations).mount(router);
+    new FederatedCredentialRoutes(pool, revocations,
+        externalIssuers.stream().map(TrustedIssuer::issuer).collect(Collectors.toSet())).mount(router);
     new InvitationRoutes(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"), issuer).mount(router);
     MembersOnlyErrors.install(router, pool);
     mail = new MailSender(vertx, pool, settings.has("ORGPLANE_SMTP_HOST") ? MailSender.smtpConfig(

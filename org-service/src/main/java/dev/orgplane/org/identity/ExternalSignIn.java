@@ -6,6 +6,8 @@ import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.org.serviceuser.ClientCredentials;
+import dev.orgplane.org.serviceuser.FederatedCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.sqlclient.Pool;
@@ -22,7 +24,8 @@ import java.util.UUID;
  * address becomes. A provider trusted here vouches for its addresses: that is what trusting it means. An account of
  * that address nobody verified was registered by whoever typed it in, so linking it withdraws its password and ends
  * its sessions: until session 19 a squatter who registered the address first kept signing in to the account the
- * provider's user went on to use.
+ * provider's user went on to use. A service user's federated credential claims its (issuer, subject) before any
+ * of this: a CI job's or backend's machine token signs in as that service user, with no client secret of ours.
  */
 public final class ExternalSignIn {
 
@@ -52,8 +55,12 @@ public final class ExternalSignIn {
     return TokenExchange.ACCESS_TOKEN.equals(form.get("requested_token_type"));
   }
 
-  /** The account the token exchange request {@code form} signs in. */
-  Future<UUID> account(MultiMap form) {
+  /**
+   * Whom the token exchange request {@code form} signs in: the service user whose federated credential names the
+   * token's (issuer, subject), or else the person's account linked to it (a machine's token, naming no address,
+   * matches none).
+   */
+  Future<SignIn> signIn(MultiMap form) {
     if (!trustsAny()) {
       return Future.failedFuture(ApiException.badRequest("unsupported_grant_type",
           "No external identity provider is trusted here (ORGPLANE_TRUSTED_ISSUERS)."));
@@ -71,8 +78,18 @@ public final class ExternalSignIn {
     return external.verify(token)
         .recover(failure -> Future.failedFuture(ApiException.badRequest("invalid_request",
             "The subject token is not one of a trusted provider, or no longer valid.")))
-        .compose(principal -> pool.withTransaction(tx -> linked(tx, principal)
-            .compose(found -> found != null ? Future.succeededFuture(new Link(found, 0)) : link(tx, principal))))
+        .compose(principal -> FederatedCredentials.authenticate(pool, principal)
+            .compose(workload -> workload.isPresent() ? Future.succeededFuture(new SignIn(null, workload.get()))
+                : account(principal).map(account -> new SignIn(account, null))));
+  }
+
+  /** A person's {@code account} or a {@code serviceUser}, the other null. */
+  record SignIn(UUID account, ClientCredentials.Authenticated serviceUser) {
+  }
+
+  private Future<UUID> account(Principal principal) {
+    return pool.withTransaction(tx -> linked(tx, principal)
+            .compose(found -> found != null ? Future.succeededFuture(new Link(found, 0)) : link(tx, principal)))
         .map(link -> {
           if (link.sessionsEndedAt() > 0) {
             revocations.markEnded(link.account().toString(), link.sessionsEndedAt());

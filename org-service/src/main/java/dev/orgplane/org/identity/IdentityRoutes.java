@@ -101,9 +101,12 @@ public final class IdentityRoutes {
     } else if ("refresh_token".equals(grant)) {
       refreshTokenGrant(ctx, form.get("refresh_token"));
     } else if (TokenExchange.GRANT.equals(grant)) {
-      externalSignIn.account(form)
-          .compose(userId -> ExternalSignIn.accessTokenOnly(form)
-              ? Future.succeededFuture(tokens.tokenResponse(userId.toString(), null)) : signedIn(userId))
+      externalSignIn.signIn(form)
+          .compose(signIn -> signIn.serviceUser() != null
+              ? Future.succeededFuture(serviceUserToken(signIn.serviceUser()))
+              : ExternalSignIn.accessTokenOnly(form)
+                  ? Future.succeededFuture(tokens.tokenResponse(signIn.account().toString(), null))
+                  : signedIn(signIn.account()))
           .onSuccess(response -> sendToken(ctx, response.put("issued_token_type", TokenExchange.ACCESS_TOKEN)))
           .onFailure(ctx::fail);
     } else {
@@ -180,10 +183,17 @@ public final class IdentityRoutes {
             ctx.fail(new ApiException(401, "invalid_client", "The client id or secret is wrong, or revoked."));
             return;
           }
-          var client = found.get();
-          sendToken(ctx, tokens.tokenResponse(client.serviceUserId().toString(), client.orgId(), client.clientId()));
+          sendToken(ctx, serviceUserToken(found.get()));
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * A service user's access token, whichever credential it signed in with: scoped to its organization, naming the
+   * credential (so revoking or removing it ends the token), with no refresh token (it signs in again instead).
+   */
+  private JsonObject serviceUserToken(ClientCredentials.Authenticated client) {
+    return tokens.tokenResponse(client.serviceUserId().toString(), client.orgId(), client.clientId());
   }
 
   static void sendToken(RoutingContext ctx, JsonObject token) {

@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The tokens to refuse as the database has them: ended sessions, deleted accounts and revoked credentials younger
- * than a token's lifetime (older ones have no live token left). What org-service reloads, and what the other services read from
+ * The tokens to refuse as the database has them: ended sessions, deleted accounts and revoked client (or removed
+ * federated) credentials younger than a token's lifetime (older ones have no live token left). What org-service reloads, and what the other services read from
  * it ({@code GET /v1/token-revocations}).
  */
 public final class StoredRevocations {
@@ -30,7 +30,9 @@ public final class StoredRevocations {
             + "UNION ALL SELECT user_id, floor(extract(epoch FROM deleted_at))::bigint + 1 FROM org.deleted_accounts "
             + "WHERE deleted_at > now() - make_interval(secs => $1) "
             + "UNION ALL SELECT client_id, NULL FROM org.service_credentials "
-            + "WHERE revoked_at > now() - make_interval(secs => $1)")
+            + "WHERE revoked_at > now() - make_interval(secs => $1) "
+            + "UNION ALL SELECT id, NULL FROM org.federated_credentials "
+            + "WHERE removed_at > now() - make_interval(secs => $1)")
         .execute(Tuple.of((double) tokenLifetimeSeconds))
         .map(rows -> {
           var sessions = new HashMap<String, Long>();

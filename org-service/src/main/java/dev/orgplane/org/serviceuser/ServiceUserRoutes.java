@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.Set;
 import java.util.UUID;
@@ -107,15 +108,11 @@ public final class ServiceUserRoutes {
   }
 
   private void newCredential(RoutingContext ctx) {
-    var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("sid"), "sid");
     var clientId = UUID.randomUUID();
     var secret = Secrets.newSecret("ocs_");
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
-            .compose(access -> ServiceUserRepository.find(tx, access.orgId(), id)
-                .compose(found -> found.isPresent() ? Future.succeededFuture() : Future.failedFuture(notFound()))
-                .compose(v -> RoleGrants.requireNotAbove(tx, access, id))
-                .compose(v -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret)))
+    pool.withTransaction(tx -> managerOfExisting(tx, ctx, id)
+            .compose(access -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret))
                 .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id))))
         .onSuccess(v -> Replies.created(ctx, ctx.request().path() + "/" + clientId,
             new JsonObject().put("clientId", clientId.toString()).put("clientSecret", secret)))
@@ -123,12 +120,10 @@ public final class ServiceUserRoutes {
   }
 
   private void revoke(RoutingContext ctx) {
-    var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("sid"), "sid");
     var clientId = Ids.uuid(ctx.pathParam("cid"), "cid");
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
-            .compose(access -> RoleGrants.requireNotAbove(tx, access, id)
-                .compose(v -> ServiceUserRepository.revokeCredential(tx, access.orgId(), id, clientId))
+    pool.withTransaction(tx -> manager(tx, ctx, id)
+            .compose(access -> ServiceUserRepository.revokeCredential(tx, access.orgId(), id, clientId)
                 .compose(revoked -> revoked ? audit(tx, ctx, access, "service_user.credential_revoked", id)
                     : Future.failedFuture(ApiException.notFound("credential_not_found", "No such active credential.")))))
         .onSuccess(v -> {
@@ -138,12 +133,32 @@ public final class ServiceUserRoutes {
         .onFailure(ctx::fail);
   }
 
-  private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, String action, UUID id) {
-    return AuditLog.record(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), action, "service_user:" + id,
-        new JsonObject());
+  /**
+   * The caller's access, once they may manage the credentials of the service user {@code id}: they manage the
+   * organization's users and hold every permission it holds (so no credential reaches more than its maker).
+   */
+  static Future<OrgAccess> manager(SqlClient tx, RoutingContext ctx, UUID id) {
+    return AccessPolicy.require(tx, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
+        .compose(access -> RoleGrants.requireNotAbove(tx, access, id).map(access));
   }
 
-  private static ApiException notFound() {
+  /** {@link #manager}, and 404 {@code service_user_not_found} unless the organization has that service user. */
+  static Future<OrgAccess> managerOfExisting(SqlClient tx, RoutingContext ctx, UUID id) {
+    return manager(tx, ctx, id).compose(access -> ServiceUserRepository.find(tx, access.orgId(), id)
+        .compose(found -> found.isPresent() ? Future.succeededFuture(access) : Future.failedFuture(notFound())));
+  }
+
+  private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, String action, UUID id) {
+    return audit(tx, ctx, access, action, id, new JsonObject());
+  }
+
+  static Future<Void> audit(SqlClient tx, RoutingContext ctx, OrgAccess access, String action, UUID id,
+      JsonObject details) {
+    return AuditLog.record(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), action, "service_user:" + id,
+        details);
+  }
+
+  static ApiException notFound() {
     return ApiException.notFound("service_user_not_found", "No such service user in this organization.");
   }
 }

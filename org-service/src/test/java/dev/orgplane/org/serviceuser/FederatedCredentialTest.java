@@ -1,0 +1,273 @@
+package dev.orgplane.org.serviceuser;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.auth.TokenExchange;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceTest;
+import dev.orgplane.org.TrustedProvider;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workload identity federation: a trusted provider's machine token, its (issuer, subject) a service user's federated
+ * credential, is exchanged for that service user's token, as its client secret would be.
+ */
+class FederatedCredentialTest extends OrgServiceTest {
+
+  private TrustedProvider provider;
+  private OrgServiceHarness trusting;
+
+  @BeforeAll
+  void startAProviderAndAServiceTrustingIt() {
+    provider = TrustedProvider.start(vertx);
+    trusting = provider.trustingService();
+  }
+
+  /** An organization of a new owner with a viewer service user: the owner's token, the org's id and the user's base. */
+  private record Robot(String ownerToken, String orgId, String base) {
+
+    String credentials() {
+      return base + "/federated-credentials";
+    }
+  }
+
+  private Robot robot(OrgServiceHarness service) {
+    var owner = service.newUser("owner");
+    var orgId = service.createOrg(owner.token(), "fed-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var created = service.post("/v1/organizations/" + orgId + "/service-users", owner.token(),
+        new JsonObject().put("name", "ci").put("roles", new JsonArray().add("viewer")));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return new Robot(owner.token(), orgId,
+        "/v1/organizations/" + orgId + "/service-users/" + created.bodyAsJsonObject().getString("id"));
+  }
+
+  private JsonObject federate(OrgServiceHarness service, Robot robot, String subject) {
+    var added = service.post(robot.credentials(), robot.ownerToken(), new JsonObject()
+        .put("issuer", TrustedProvider.ISSUER).put("subject", subject));
+    assertEquals(201, added.statusCode(), added.bodyAsString());
+    return added.bodyAsJsonObject();
+  }
+
+  /** The exchange the gateway asks for: an access token alone. */
+  private HttpResponse<Buffer> exchange(OrgServiceHarness service, JsonObject claims) {
+    return service.exchange(provider.sign(claims), TokenExchange.JWT, TokenExchange.ACCESS_TOKEN);
+  }
+
+  private String exchanged(OrgServiceHarness service, String subject) {
+    var answer = exchange(service, TrustedProvider.claims(subject));
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    return answer.bodyAsJsonObject().getString("access_token");
+  }
+
+  private static JsonObject payload(String jwt) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
+  }
+
+  private static String freshSubject() {
+    return "ci-job-" + UUID.randomUUID();
+  }
+
+  @Test
+  void aProvidersMachineTokenSignsInAsTheServiceUserAsItsSecretWould() {
+    var robot = robot(trusting);
+    var subject = freshSubject();
+    var added = trusting.post(robot.credentials(), robot.ownerToken(), new JsonObject()
+        .put("issuer", TrustedProvider.ISSUER).put("subject", subject));
+    assertEquals(201, added.statusCode(), added.bodyAsString());
+    var credential = added.bodyAsJsonObject();
+    assertEquals(robot.credentials() + "/" + credential.getString("id"), added.getHeader("Location"));
+    assertEquals(subject, credential.getString("subject"));
+    assertNull(credential.getString("audience"));
+
+    var answer = exchange(trusting, TrustedProvider.claims(subject));
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    var body = answer.bodyAsJsonObject();
+    assertEquals(TokenExchange.ACCESS_TOKEN, body.getString("issued_token_type"));
+    assertNull(body.getString("refresh_token"), "a service user signs in again instead");
+    var claims = payload(body.getString("access_token"));
+    assertEquals(robot.base().substring(robot.base().lastIndexOf('/') + 1), claims.getString("sub"));
+    assertEquals(robot.orgId(), claims.getString("org"));
+    assertEquals(credential.getString("id"), claims.getString("cid"));
+
+    var token = body.getString("access_token");
+    assertEquals(200, trusting.get("/v1/organizations/" + robot.orgId(), token).statusCode());
+    assertProblem(trusting.send(HttpMethod.PATCH, "/v1/organizations/" + robot.orgId(), token,
+        new JsonObject().put("title", "x")), 403, "forbidden");
+    var session = trusting.exchange(provider.sign(TrustedProvider.claims(subject)), TokenExchange.JWT);
+    assertEquals(200, session.statusCode(), session.bodyAsString());
+    assertNull(session.bodyAsJsonObject().getString("refresh_token"), "not even when a session is asked for");
+
+    var listed = trusting.get(robot.credentials(), robot.ownerToken()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(new JsonArray().add(credential), listed);
+    var audited = trusting.audited(robot.ownerToken(), robot.orgId(), "service_user.federated_credential_added");
+    assertEquals(credential.getString("id"), audited.getJsonObject(0).getJsonObject("details")
+        .getString("federatedCredentialId"), audited.encode());
+  }
+
+  @Test
+  void removingTheCredentialEndsItsTokensAndItsExchanges() {
+    var robot = robot(trusting);
+    var subject = freshSubject();
+    var credential = federate(trusting, robot, subject);
+    var token = exchanged(trusting, subject);
+
+    assertEquals(204, trusting.send(HttpMethod.DELETE, robot.credentials() + "/" + credential.getString("id"),
+        robot.ownerToken(), null).statusCode());
+
+    assertProblem(trusting.get("/v1/organizations/" + robot.orgId(), token), 401, "invalid_token");
+    assertProblem(exchange(trusting, TrustedProvider.claims(subject)), 400, "external_email_unverified");
+    assertProblem(trusting.send(HttpMethod.DELETE, robot.credentials() + "/" + credential.getString("id"),
+        robot.ownerToken(), null), 404, "federated_credential_not_found");
+    assertEquals(0, trusting.get(robot.credentials(), robot.ownerToken()).bodyAsJsonObject().getJsonArray("items")
+        .size());
+    assertEquals(1, trusting.audited(robot.ownerToken(), robot.orgId(), "service_user.federated_credential_removed")
+        .size());
+  }
+
+  @Test
+  void anotherInstanceRefusesARemovedCredentialsTokensOnceItRereadsRevocations() {
+    var other = provider.trustingService(trusting.db(),
+        new JsonObject().put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "200"));
+    var robot = robot(trusting);
+    var subject = freshSubject();
+    var credential = federate(trusting, robot, subject);
+    var token = exchanged(trusting, subject);
+    assertEquals(200, other.get("/v1/organizations/" + robot.orgId(), token).statusCode());
+
+    assertEquals(204, trusting.send(HttpMethod.DELETE, robot.credentials() + "/" + credential.getString("id"),
+        robot.ownerToken(), null).statusCode());
+
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (other.get("/v1/organizations/" + robot.orgId(), token).statusCode() != 401) {
+      assertTrue(System.currentTimeMillis() < deadline, "the other instance still takes the token after 5 s");
+    }
+  }
+
+  @Test
+  void aSubjectIsOneServiceUsersAndNoPersons() {
+    var first = robot(trusting);
+    var second = robot(trusting);
+    var subject = freshSubject();
+    var credential = federate(trusting, first, subject);
+    var again = new JsonObject().put("issuer", TrustedProvider.ISSUER).put("subject", subject);
+    assertProblem(trusting.post(second.credentials(), second.ownerToken(), again), 409, "federated_subject_taken");
+    assertProblem(trusting.post(first.credentials(), first.ownerToken(), again), 409, "federated_subject_taken");
+
+    assertEquals(204, trusting.send(HttpMethod.DELETE, first.credentials() + "/" + credential.getString("id"),
+        first.ownerToken(), null).statusCode());
+    assertEquals(201, trusting.post(second.credentials(), second.ownerToken(), again).statusCode(),
+        "a removed credential's subject is free");
+
+    var person = freshSubject();
+    var signedIn = trusting.exchange(provider.sign(TrustedProvider.claims(person)
+        .put("email", person + "@example.com").put("email_verified", true)), TokenExchange.JWT);
+    assertEquals(200, signedIn.statusCode(), signedIn.bodyAsString());
+    assertProblem(trusting.post(first.credentials(), first.ownerToken(), new JsonObject()
+        .put("issuer", TrustedProvider.ISSUER).put("subject", person)), 409, "federated_subject_taken");
+  }
+
+  @Test
+  void aCredentialNamingAnAudienceTakesOnlyTokensForIt() {
+    var robot = robot(trusting);
+    var subject = freshSubject();
+    assertEquals(201, trusting.post(robot.credentials(), robot.ownerToken(), new JsonObject()
+        .put("issuer", TrustedProvider.ISSUER).put("subject", subject).put("audience", "deploy-pipeline"))
+        .statusCode());
+
+    assertProblem(exchange(trusting, TrustedProvider.claims(subject)), 400, "invalid_grant");
+    var both = new JsonArray().add(TrustedProvider.AUDIENCE).add("deploy-pipeline");
+    assertEquals(200, exchange(trusting, TrustedProvider.claims(subject).put("aud", both)).statusCode());
+  }
+
+  @Test
+  void onlyTrustedIssuersAndTheOrganizationsOwnServiceUsers() {
+    var robot = robot(trusting);
+    var subject = new JsonObject().put("issuer", TrustedProvider.ISSUER).put("subject", freshSubject());
+    assertProblem(trusting.post(robot.credentials(), robot.ownerToken(), subject.copy()
+        .put("issuer", "https://elsewhere.example.com")), 422, "untrusted_issuer");
+    var untrusting = robot(org);
+    assertProblem(org.post(untrusting.credentials(), untrusting.ownerToken(), subject), 422, "untrusted_issuer");
+
+    var unknown = "/v1/organizations/" + robot.orgId() + "/service-users/" + UUID.randomUUID() + "/federated-credentials";
+    assertProblem(trusting.post(unknown, robot.ownerToken(), subject), 404, "service_user_not_found");
+    assertProblem(trusting.get(unknown, robot.ownerToken()), 404, "service_user_not_found");
+    var elsewhere = robot(trusting);
+    assertProblem(trusting.post(elsewhere.credentials(), robot.ownerToken(), subject), 404, "organization_not_found");
+    var foreign = "/v1/organizations/" + robot.orgId() + elsewhere.base().substring(elsewhere.base()
+        .indexOf("/service-users")) + "/federated-credentials";
+    assertProblem(trusting.post(foreign, robot.ownerToken(), subject), 404, "service_user_not_found");
+    var theirs = federate(trusting, elsewhere, freshSubject());
+    assertProblem(trusting.send(HttpMethod.DELETE, foreign + "/" + theirs.getString("id"), robot.ownerToken(), null),
+        404, "federated_credential_not_found");
+    assertProblem(trusting.send(HttpMethod.DELETE, robot.credentials() + "/" + UUID.randomUUID(), robot.ownerToken(),
+        null), 404, "federated_credential_not_found");
+
+    assertProblem(trusting.post(robot.credentials(), robot.ownerToken(), new JsonObject()
+        .put("issuer", TrustedProvider.ISSUER)), 400, "validation_failed");
+    assertProblem(trusting.post(robot.credentials(), robot.ownerToken(), subject.copy().put("subject", " ")), 400,
+        "validation_failed");
+    assertProblem(trusting.post(robot.credentials(), robot.ownerToken(), subject.copy().put("scope", "x")), 400,
+        "validation_failed");
+    assertProblem(trusting.send(HttpMethod.DELETE, robot.credentials() + "/not-a-uuid", robot.ownerToken(), null),
+        400, "validation_failed");
+    var ownBot = exchanged(trusting, federate(trusting, robot, freshSubject()).getString("subject"));
+    assertProblem(trusting.post(robot.credentials(), ownBot, subject), 403, "forbidden");
+  }
+
+  @Test
+  void deletingTheServiceUserEndsItsTokensAndFreesItsSubjects() {
+    var robot = robot(trusting);
+    var subject = freshSubject();
+    federate(trusting, robot, subject);
+    var token = exchanged(trusting, subject);
+
+    assertEquals(204, trusting.send(HttpMethod.DELETE, robot.base(), robot.ownerToken(), null).statusCode());
+
+    assertProblem(trusting.get("/v1/organizations/" + robot.orgId(), token), 404, "organization_not_found");
+    assertProblem(exchange(trusting, TrustedProvider.claims(subject)), 400, "external_email_unverified");
+    federate(trusting, robot(trusting), subject);
+  }
+
+  /** A disabled organization's service user signs in as with its secret, and may then only read. */
+  @Test
+  void inADisabledOrganizationTheServiceUserSignsInAndOnlyReadsAsWithItsSecret() {
+    var robot = robot(trusting);
+    var subject = freshSubject();
+    federate(trusting, robot, subject);
+    var secret = trusting.post(robot.base() + "/credentials", robot.ownerToken(), null).bodyAsJsonObject();
+    assertEquals(200, trusting.post("/v1/organizations/" + robot.orgId() + "/disable", robot.ownerToken(),
+        new JsonObject().put("reason", "audit")).statusCode());
+
+    var bySecret = trusting.clientCredentials(secret.getString("clientId"), secret.getString("clientSecret"));
+    assertEquals(200, bySecret.statusCode(), bySecret.bodyAsString());
+    for (var token : new String[] {exchanged(trusting, subject), bySecret.bodyAsJsonObject().getString("access_token")}) {
+      assertEquals(200, trusting.get("/v1/organizations/" + robot.orgId(), token).statusCode());
+      assertProblem(trusting.post("/v1/organizations/" + robot.orgId() + "/service-users", token, new JsonObject()
+          .put("name", "x").put("roles", new JsonArray().add("viewer"))), 403, "organization_disabled");
+    }
+  }
+
+  @Test
+  void credentialsAreListedPageByPage() {
+    var robot = robot(trusting);
+    var made = new java.util.ArrayList<String>();
+    for (int i = 0; i < 3; i++) {
+      made.add(federate(trusting, robot, freshSubject()).getString("id"));
+    }
+    var listed = trusting.allPages(robot.credentials(), robot.ownerToken(), 2).stream().map(c -> c.getString("id"))
+        .toList();
+    assertEquals(made, listed, "in creation order, each once");
+  }
+}
