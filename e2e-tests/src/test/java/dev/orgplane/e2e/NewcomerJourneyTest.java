@@ -3,6 +3,7 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -65,6 +66,34 @@ class NewcomerJourneyTest {
     assertEquals(201, created.status(), created.body());
     var jobs = gateway.get("/v1/provisioning/jobs", token);
     assertEquals(200, jobs.status(), "the engine takes the exchanged token too: " + jobs.body());
+  }
+
+  /** Workload identity federation: a CI job's machine token (no address) is a service user's, through the gateway. */
+  @Test
+  void aCiJobCallsTheApiWithItsProvidersMachineToken() {
+    var register = gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", "ci-owner@e2e.test")
+        .put("password", "a-long-enough-password").put("name", "CI Owner"));
+    assertEquals(201, register.status(), register.body());
+    var owner = gateway.token("ci-owner@e2e.test", "a-long-enough-password");
+    var org = gateway.postJson("/v1/organizations", owner, new JsonObject().put("name", "ci-org").put("title", "CI"))
+        .json().getString("id");
+    var bot = "/v1/organizations/" + org + "/service-users/" + gateway.postJson("/v1/organizations/" + org
+        + "/service-users", owner, new JsonObject().put("name", "deployer").put("roles", new JsonArray().add("viewer")))
+        .json().getString("id");
+    var added = gateway.postJson(bot + "/federated-credentials", owner,
+        new JsonObject().put("issuer", TestIdentityProvider.ISSUER).put("subject", "ci-runner-9"));
+    assertEquals(201, added.status(), added.body());
+
+    var machineToken = platform.identityProvider.token("ci-runner-9", null);
+    var read = gateway.get("/v1/organizations/" + org, machineToken);
+    assertEquals(200, read.status(), read.body());
+    assertEquals("ci-org", read.json().getString("name"));
+
+    assertEquals(204, gateway.send("DELETE", bot + "/federated-credentials/" + added.json().getString("id"), owner,
+        null).status());
+    assertEquals(401, gateway.get("/v1/organizations/" + org, machineToken).status(), "its exchanged token is revoked");
+    assertEquals(401, gateway.get("/v1/organizations/" + org, platform.identityProvider.token("ci-runner-9", null))
+        .status(), "and a new token of the subject is exchanged for nothing");
   }
 
   @Test
