@@ -29,8 +29,9 @@ public final class TrustedProvider {
 
   public static TrustedProvider start(Vertx vertx) {
     var key = EcJwk.generate("idp-key");
-    var jwks = vertx.createHttpServer().requestHandler(req -> req.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("keys", new JsonArray().add(key.publicJwk())).encode()))
+    var published = new JsonObject().put("keys", new JsonArray().add(key.publicJwk())).encode();
+    var jwks = vertx.createHttpServer()
+        .requestHandler(req -> req.response().putHeader("Content-Type", "application/json").end(published))
         .listen(0, "127.0.0.1").await();
     return new TrustedProvider(vertx, new TokenSigner(vertx, key.privateJwk()),
         "http://127.0.0.1:" + jwks.actualPort() + "/keys");

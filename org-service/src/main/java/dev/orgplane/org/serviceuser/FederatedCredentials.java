@@ -46,7 +46,8 @@ public final class FederatedCredentials {
             throw new ApiException(400, "invalid_grant",
                 "The subject token's audience (aud) lacks the one its federated credential requires.");
           }
-          return Optional.of(new Authenticated(row.getUUID("id"), row.getUUID("user_id"), row.getUUID("service_org_id")));
+          return Optional.of(new Authenticated(row.getUUID("id"), row.getUUID("user_id"),
+              row.getUUID("service_org_id")));
         });
   }
 
@@ -61,8 +62,8 @@ public final class FederatedCredentials {
    */
   static Future<Optional<JsonObject>> add(SqlClient tx, UUID serviceUserId, UUID id, String issuer, String subject,
       String audience) {
-    return tx.preparedQuery("INSERT INTO org.federated_credentials AS f (id, service_user_id, issuer, subject, audience) "
-            + "SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM org.external_identities e "
+    return tx.preparedQuery("INSERT INTO org.federated_credentials AS f "
+            + "(id, service_user_id, issuer, subject, audience) SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM org.external_identities e "
             + "WHERE e.issuer = $3 AND e.subject = $4) "
             + "ON CONFLICT (issuer, subject) WHERE removed_at IS NULL DO NOTHING RETURNING " + COLUMNS)
         .execute(Tuple.of(id, serviceUserId, issuer, subject, audience))

@@ -9,32 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.auth.EcJwk;
 import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.auth.TokenSigner;
-import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
-import dev.orgplane.org.OrgServiceTest;
 import dev.orgplane.org.TrustedProvider;
+import dev.orgplane.org.TrustingOrgServiceTest;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Sign-in with a trusted external identity provider (RFC 8693 token exchange), the provider a real HTTP server
  * publishing its keys, its tokens really signed.
  */
-class ExternalSignInTest extends OrgServiceTest {
-
-  private TrustedProvider provider;
-  private OrgServiceHarness trusting;
-  private PgUrl db;
-
-  @BeforeAll
-  void startAProviderAndAServiceTrustingIt() {
-    provider = TrustedProvider.start(vertx);
-    trusting = provider.trustingService();
-    db = trusting.db();
-  }
+class ExternalSignInTest extends TrustingOrgServiceTest {
 
   private JsonObject claims(String subject, String email, boolean verified) {
     return TrustedProvider.claims(subject).put("email", email).put("email_verified", verified)
@@ -83,7 +70,7 @@ class ExternalSignInTest extends OrgServiceTest {
   void anAccountOfTheVerifiedAddressIsTheOneSignedInAndKeepsItsPassword() {
     var email = freshEmail();
     var registered = register(email);
-    PgFixture.execute(db, "UPDATE org.users SET email_verified_at = now() WHERE id = '" + registered + "'");
+    PgFixture.execute(trusting.db(), "UPDATE org.users SET email_verified_at = now() WHERE id = '" + registered + "'");
     var session = trusting.requestToken(email, "a-long-password-1").bodyAsJsonObject();
 
     var account = me(exchanged(claims(UUID.randomUUID().toString(), email.toUpperCase(), true)));

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.org.OrgServiceHarness;
-import dev.orgplane.org.OrgServiceTest;
 import dev.orgplane.org.TrustedProvider;
+import dev.orgplane.org.TrustingOrgServiceTest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -17,23 +17,13 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Workload identity federation: a trusted provider's machine token, its (issuer, subject) a service user's federated
  * credential, is exchanged for that service user's token, as its client secret would be.
  */
-class FederatedCredentialTest extends OrgServiceTest {
-
-  private TrustedProvider provider;
-  private OrgServiceHarness trusting;
-
-  @BeforeAll
-  void startAProviderAndAServiceTrustingIt() {
-    provider = TrustedProvider.start(vertx);
-    trusting = provider.trustingService();
-  }
+class FederatedCredentialTest extends TrustingOrgServiceTest {
 
   /** An organization of a new owner with a viewer service user: the owner's token, the org's id and the user's base. */
   private record Robot(String ownerToken, String orgId, String base) {
@@ -200,7 +190,8 @@ class FederatedCredentialTest extends OrgServiceTest {
     var untrusting = robot(org);
     assertProblem(org.post(untrusting.credentials(), untrusting.ownerToken(), subject), 422, "untrusted_issuer");
 
-    var unknown = "/v1/organizations/" + robot.orgId() + "/service-users/" + UUID.randomUUID() + "/federated-credentials";
+    var unknown = "/v1/organizations/" + robot.orgId() + "/service-users/" + UUID.randomUUID()
+        + "/federated-credentials";
     assertProblem(trusting.post(unknown, robot.ownerToken(), subject), 404, "service_user_not_found");
     assertProblem(trusting.get(unknown, robot.ownerToken()), 404, "service_user_not_found");
     var elsewhere = robot(trusting);
@@ -252,7 +243,8 @@ class FederatedCredentialTest extends OrgServiceTest {
 
     var bySecret = trusting.clientCredentials(secret.getString("clientId"), secret.getString("clientSecret"));
     assertEquals(200, bySecret.statusCode(), bySecret.bodyAsString());
-    for (var token : new String[] {exchanged(trusting, subject), bySecret.bodyAsJsonObject().getString("access_token")}) {
+    var bySecretToken = bySecret.bodyAsJsonObject().getString("access_token");
+    for (var token : new String[] {exchanged(trusting, subject), bySecretToken}) {
       assertEquals(200, trusting.get("/v1/organizations/" + robot.orgId(), token).statusCode());
       assertProblem(trusting.post("/v1/organizations/" + robot.orgId() + "/service-users", token, new JsonObject()
           .put("name", "x").put("roles", new JsonArray().add("viewer"))), 403, "organization_disabled");
