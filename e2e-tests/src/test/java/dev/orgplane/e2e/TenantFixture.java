@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * An organization holding one object of every kind a path can name, made through the gateway by its
  * owner. Answers the ids by path parameter name ({@code org}, {@code rid}, {@code gid}, {@code iid},
- * {@code sid}, {@code cid}, {@code uid}), by setup kind ({@code workspaces}, ...), and {@code orgGroup}.
+ * {@code sid}, {@code cid}, {@code fid}, {@code uid}), by setup kind ({@code workspaces}, ...), and {@code orgGroup}.
  */
 final class TenantFixture {
 
@@ -41,6 +41,9 @@ final class TenantFixture {
         .put("roles", new JsonArray().add("viewer")))).getString("id"));
     ids.put("cid", ok(gateway.postJson(base + "/service-users/" + ids.get("sid") + "/credentials", owner,
         new JsonObject())).getString("clientId"));
+    ids.put("fid", ok(gateway.postJson(base + "/service-users/" + ids.get("sid") + "/federated-credentials", owner,
+        new JsonObject().put("issuer", TestIdentityProvider.ISSUER).put("subject", "robot-of-" + name)))
+        .getString("id"));
     ids.put("workspaces", ok(gateway.postJson(base + "/workspaces", owner, new JsonObject().put("name", "main")))
         .getString("id"));
     ids.put("schemas", ok(gateway.postJson(base + "/schemas", owner, new JsonObject().put("name", "invoice")
