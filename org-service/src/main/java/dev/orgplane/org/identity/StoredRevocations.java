@@ -15,8 +15,8 @@ import java.util.UUID;
 
 /**
  * The tokens to refuse as the database has them: ended sessions, deleted accounts and revoked client (or removed
- * federated) credentials younger than a token's lifetime (older ones have no live token left). What org-service reloads, and what the other services read from
- * it ({@code GET /v1/token-revocations}).
+ * federated) credentials younger than a token's lifetime (older ones have no live token left). What org-service
+ * reloads, and what the other services read from it ({@code GET /v1/token-revocations}).
  */
 public final class StoredRevocations {
 

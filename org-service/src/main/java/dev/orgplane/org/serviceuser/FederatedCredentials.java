@@ -63,8 +63,8 @@ public final class FederatedCredentials {
   static Future<Optional<JsonObject>> add(SqlClient tx, UUID serviceUserId, UUID id, String issuer, String subject,
       String audience) {
     return tx.preparedQuery("INSERT INTO org.federated_credentials AS f "
-            + "(id, service_user_id, issuer, subject, audience) SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM org.external_identities e "
-            + "WHERE e.issuer = $3 AND e.subject = $4) "
+            + "(id, service_user_id, issuer, subject, audience) SELECT $1, $2, $3, $4, $5 "
+            + "WHERE NOT EXISTS (SELECT 1 FROM org.external_identities e WHERE e.issuer = $3 AND e.subject = $4) "
             + "ON CONFLICT (issuer, subject) WHERE removed_at IS NULL DO NOTHING RETURNING " + COLUMNS)
         .execute(Tuple.of(id, serviceUserId, issuer, subject, audience))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
