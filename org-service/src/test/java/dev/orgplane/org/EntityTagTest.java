@@ -9,6 +9,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -131,16 +132,15 @@ class EntityTagTest extends OrgServiceTest {
   void invitationsTeamMembersAccountsGroupsAndMetaSchemasHaveTags() {
     var owner = org.newUser("owner");
     var member = org.newUser("member");
-    var orgPath = "/v1/organizations/" + org.createOrg(owner.token(), "i-" + UUID.randomUUID().toString().substring(0, 8))
-        .getString("id");
+    var orgId = org.createOrg(owner.token(), "i-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var orgPath = "/v1/organizations/" + orgId;
     var token = owner.token();
     var invitation = created(token, orgPath + "/invitations", new JsonObject()
         .put("email", "someone-" + UUID.randomUUID() + "@test.local").put("roles", new JsonArray().add("viewer")));
     assertProblem(org.send(HttpMethod.DELETE, invitation, org.newUser("stranger").token(), null, ifMatch("\"stale\"")),
         404, "invitation_not_found");
     deletedOnlyAsRead(token, invitation);
-    org.post(orgPath + "/users", token, new JsonObject().put("userIds", new JsonArray().add(member.id()))
-        .put("roles", new JsonArray().add("viewer")));
+    org.addMembers(orgId, List.of(member.id()), "viewer");
     var team = created(token, orgPath + "/groups", new JsonObject().put("name", "support"));
     org.post(team + "/users", token, new JsonObject().put("userIds", new JsonArray().add(member.id())));
     deletedOnlyAsRead(token, team + "/users/" + member.id());

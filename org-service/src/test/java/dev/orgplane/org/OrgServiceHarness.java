@@ -168,6 +168,16 @@ public final class OrgServiceHarness {
     return token(ADMIN_EMAIL, ADMIN_PASSWORD);
   }
 
+  /**
+   * Makes the users members of {@code orgId} with {@code roles} through the platform admin, who adds any person
+   * directly: an owner adds only people of their organization's group and invites everyone else.
+   */
+  public void addMembers(String orgId, List<String> userIds, String... roles) {
+    var added = post("/v1/organizations/" + orgId + "/users", platformAdminToken(), new JsonObject()
+        .put("userIds", new JsonArray(userIds)).put("roles", new JsonArray(List.of(roles))));
+    assertEquals(200, added.statusCode(), added.bodyAsString());
+  }
+
   /** Registers a new user with a unique email and answers their token and id. */
   public Account newUser(String label) {
     var email = label + "-" + UUID.randomUUID() + "@test.local";

@@ -47,11 +47,6 @@ class EffectivePermissionsTest extends OrgServiceTest {
         .put("permissions", new JsonArray(List.copyOf(new TreeSet<>(permissions)))).put("via", via), answer);
   }
 
-  private void join(String orgId, String ownerToken, String userId, String... roles) {
-    assertEquals(200, org.post("/v1/organizations/" + orgId + "/users", ownerToken, new JsonObject()
-        .put("userIds", new JsonArray().add(userId)).put("roles", new JsonArray(List.of(roles)))).statusCode());
-  }
-
   private void appointGroupAdmin(String groupId, String userId) {
     assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + userId,
         platformAdmin, null).statusCode());
@@ -62,7 +57,7 @@ class EffectivePermissionsTest extends OrgServiceTest {
     var owner = org.newUser("owner");
     var viewer = org.newUser("viewer");
     var id = newOrg(owner).getString("id");
-    join(id, owner.token(), viewer.id(), "viewer");
+    org.addMembers(id, List.of(viewer.id()), "viewer");
 
     assertAnswer(permissions(id, owner.token()), id, List.of("owner"), PermissionCatalog.PERMISSIONS.keySet(),
         "member");
@@ -79,7 +74,7 @@ class EffectivePermissionsTest extends OrgServiceTest {
     var role = org.post("/v1/organizations/" + id + "/roles", owner.token(), new JsonObject().put("name", "hook-editor")
         .put("title", "Hook editor").put("permissions", new JsonArray().add("app_hook_get").add("app_hook_update")));
     assertEquals(201, role.statusCode(), role.bodyAsString());
-    join(id, owner.token(), editor.id(), "hook-editor");
+    org.addMembers(id, List.of(editor.id()), "hook-editor");
 
     assertAnswer(permissions(id, editor.token()), id, List.of("hook-editor"), List.of("app_hook_get", "app_hook_update"),
         "member");
@@ -136,7 +131,7 @@ class EffectivePermissionsTest extends OrgServiceTest {
     var admin = org.newUser("group-admin");
     var created = newOrg(owner);
     var id = created.getString("id");
-    join(id, owner.token(), viewer.id(), "viewer");
+    org.addMembers(id, List.of(viewer.id()), "viewer");
     appointGroupAdmin(created.getString("groupId"), admin.id());
     assertEquals(200, org.post("/v1/organizations/" + id + "/disable", owner.token(), null).statusCode());
 

@@ -136,8 +136,7 @@ class ManualDeliveryTest {
     assertProblem(org.post(h.path("/deliveries/" + pending + "/redeliver"), token, null), 409, "delivery_pending");
 
     var viewer = org.newUser("viewer");
-    org.post("/v1/organizations/" + h.orgId() + "/users", token, new JsonObject()
-        .put("userIds", new JsonArray().add(viewer.id())).put("roles", new JsonArray().add("viewer")));
+    org.addMembers(h.orgId(), List.of(viewer.id()), "viewer");
     assertEquals(200, org.get(h.path("/deliveries/" + pending), viewer.token()).statusCode());
     assertProblem(org.post(h.path("/pings"), viewer.token(), null), 403, "forbidden");
     assertProblem(org.post(h.path("/pings"), org.newUser("stranger").token(), null), 404, "organization_not_found");

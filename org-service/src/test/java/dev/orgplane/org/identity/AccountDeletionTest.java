@@ -49,19 +49,14 @@ class AccountDeletionTest {
     return org.createOrg(ownerToken, "del-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
   }
 
-  private void addMember(String ownerToken, String orgId, String userId, String role) {
-    assertEquals(200, org.post("/v1/organizations/" + orgId + "/users", ownerToken, new JsonObject()
-        .put("userIds", new JsonArray().add(userId)).put("roles", new JsonArray().add(role))).statusCode());
-  }
-
   @Test
   void aPersonDeletesTheirAccountAndLeavesEveryOrganizationWithTheirTrailsToldSo() {
     var owner = org.newUser("owner");
     var leaver = org.newUser("leaver");
     var first = newOrg(owner.token());
     var second = newOrg(owner.token());
-    addMember(owner.token(), first, leaver.id(), "viewer");
-    addMember(owner.token(), second, leaver.id(), "manager");
+    org.addMembers(first, List.of(leaver.id()), "viewer");
+    org.addMembers(second, List.of(leaver.id()), "manager");
     var team = org.post("/v1/organizations/" + first + "/groups", owner.token(), new JsonObject().put("name", "support"))
         .bodyAsJsonObject().getString("id");
     assertEquals(200, org.post("/v1/organizations/" + first + "/groups/" + team + "/users", owner.token(),
@@ -115,7 +110,7 @@ class AccountDeletionTest {
     assertTrue(refused.bodyAsJsonObject().getString("detail").contains(name), refused.bodyAsString());
     assertEquals(200, org.get("/v1/organizations/" + orgId, owner.token()).statusCode(), "nothing changed");
     var heir = org.newUser("heir");
-    addMember(owner.token(), orgId, heir.id(), "owner");
+    org.addMembers(orgId, List.of(heir.id()), "owner");
     assertEquals(204, deleteOwn(owner.token(), "password-sole-123").statusCode());
     assertEquals(200, org.get("/v1/organizations/" + orgId, heir.token()).statusCode());
   }
@@ -125,7 +120,7 @@ class AccountDeletionTest {
     var first = org.newUser("twin-a");
     var second = org.newUser("twin-b");
     var orgId = newOrg(first.token());
-    addMember(first.token(), orgId, second.id(), "owner");
+    org.addMembers(orgId, List.of(second.id()), "owner");
 
     var answers = IntStream.range(0, 2).parallel().mapToObj(i -> i == 0
         ? deleteOwn(first.token(), "password-twin-a-123") : deleteOwn(second.token(), "password-twin-b-123"))

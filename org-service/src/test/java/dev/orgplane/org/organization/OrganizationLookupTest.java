@@ -62,11 +62,9 @@ class OrganizationLookupTest extends OrgServiceTest {
     var audited = org.createOrg(alice.token(), unique("audited")).getString("id");
     assertEquals(201, org.post("/v1/organizations/" + audited + "/roles", alice.token(), new JsonObject()
         .put("name", "auditor").put("permissions", new JsonArray().add("app_audit_list"))).statusCode());
-    assertEquals(200, org.post("/v1/organizations/" + audited + "/users", alice.token(), new JsonObject()
-        .put("userIds", new JsonArray().add(auditor.id())).put("roles", new JsonArray().add("auditor"))).statusCode());
+    org.addMembers(audited, List.of(auditor.id()), "auditor");
     var disabled = org.createOrg(alice.token(), unique("disabled")).getString("id");
-    assertEquals(200, org.post("/v1/organizations/" + disabled + "/users", alice.token(), new JsonObject()
-        .put("userIds", new JsonArray().add(bob.id())).put("roles", new JsonArray().add("member"))).statusCode());
+    org.addMembers(disabled, List.of(bob.id()), "member");
     assertEquals(200, org.post("/v1/organizations/" + disabled + "/disable", alice.token(), null).statusCode());
 
     assertEquals(new JsonArray().add(audited), lookUp(auditor.token(), audited).getJsonArray("missing"));

@@ -241,8 +241,7 @@ class OrganizationSuspensionTest {
   void aMemberWithoutThePermissionNeitherDisablesNorEnables() {
     var tenant = tenant();
     var manager = org.newUser("manager");
-    assertEquals(200, org.post("/v1/organizations/" + tenant.id() + "/users", tenant.owner().token(), new JsonObject()
-        .put("userIds", new JsonArray().add(manager.id())).put("roles", new JsonArray().add("manager"))).statusCode());
+    org.addMembers(tenant.id(), List.of(manager.id()), "manager");
     assertProblem(disable(tenant, manager.token(), null), 403, "forbidden");
     ok(disable(tenant, platformAdmin, null));
     assertProblem(enable(tenant, manager.token()), 403, "forbidden");

@@ -140,8 +140,7 @@ class OrganizationTest extends OrgServiceTest {
     var alice = org.newUser("alice");
     var bob = org.newUser("bob");
     var id = org.createOrg(alice.token(), unique("dis")).getString("id");
-    org.post("/v1/organizations/" + id + "/users", alice.token(),
-        new JsonObject().put("userIds", new JsonArray().add(bob.id())).put("roles", new JsonArray().add("manager")));
+    org.addMembers(id, List.of(bob.id()), "manager");
     assertEquals("disabled", org.post("/v1/organizations/" + id + "/disable", alice.token(), null)
         .bodyAsJsonObject().getString("state"));
     assertEquals("disabled", org.get("/v1/organizations/" + id, bob.token()).bodyAsJsonObject().getString("state"));
@@ -176,8 +175,7 @@ class OrganizationTest extends OrgServiceTest {
     var id = org.createOrg(alice.token(), unique("audited")).getString("id");
     assertEquals(201, org.post("/v1/organizations/" + id + "/roles", alice.token(), new JsonObject().put("name", "auditor")
         .put("permissions", new JsonArray().add("app_audit_list"))).statusCode());
-    assertEquals(200, org.post("/v1/organizations/" + id + "/users", alice.token(), new JsonObject()
-        .put("userIds", new JsonArray().add(auditor.id())).put("roles", new JsonArray().add("auditor"))).statusCode());
+    org.addMembers(id, List.of(auditor.id()), "auditor");
 
     assertProblem(org.get("/v1/organizations/" + id, auditor.token()), 403, "forbidden");
     assertEquals(200, org.get("/v1/organizations/" + id + "/audit-events", auditor.token()).statusCode(),
@@ -232,8 +230,7 @@ class OrganizationTest extends OrgServiceTest {
     var alice = org.newUser("alice");
     var bob = org.newUser("bob");
     var id = org.createOrg(alice.token(), unique("del")).getString("id");
-    org.post("/v1/organizations/" + id + "/users", alice.token(),
-        new JsonObject().put("userIds", new JsonArray().add(bob.id())).put("roles", new JsonArray().add("manager")));
+    org.addMembers(id, List.of(bob.id()), "manager");
     assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id, bob.token(), null), 403, "forbidden");
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id, alice.token(), null).statusCode());
     assertProblem(org.get("/v1/organizations/" + id, alice.token()), 404, "organization_not_found");

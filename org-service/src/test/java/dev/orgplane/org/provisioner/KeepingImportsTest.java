@@ -79,9 +79,10 @@ class KeepingImportsTest extends OrgServiceTest {
     var second = org.newUser("second");
     var orgId = newOrg(owner);
     var path = "/v1/organizations/" + orgId + "/users:batch";
-    assertCounts(org.post(path, owner.token(), keep(new JsonObject().put("id", first.id())
+    var engine = org.engineToken();
+    assertCounts(org.post(path, engine, keep(new JsonObject().put("id", first.id())
         .put("roles", new JsonArray().add("viewer")))), 1, 0, 0);
-    assertCounts(org.post(path, owner.token(), keep(
+    assertCounts(org.post(path, engine, keep(
         new JsonObject().put("id", first.id()).put("roles", new JsonArray().add("manager")),
         new JsonObject().put("id", second.id()).put("roles", new JsonArray().add("manager")))), 1, 0, 1);
     var roles = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items")

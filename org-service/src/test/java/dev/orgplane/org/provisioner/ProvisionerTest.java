@@ -23,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -40,12 +41,6 @@ class ProvisionerTest extends OrgServiceTest {
 
   private String newOrg(OrgServiceHarness.Account owner) {
     return org.createOrg(owner.token(), unique("p")).getString("id");
-  }
-
-  private void addMember(String orgId, String token, String userId, String role) {
-    var added = org.post("/v1/organizations/" + orgId + "/users", token,
-        new JsonObject().put("userIds", new JsonArray().add(userId)).put("roles", new JsonArray().add(role)));
-    assertEquals(200, added.statusCode(), added.bodyAsString());
   }
 
   private HttpResponse<Buffer> put(String path, String token, JsonObject body) {
@@ -316,7 +311,7 @@ class ProvisionerTest extends OrgServiceTest {
     assertImport(again, 200, "unchanged");
     assertEquals(created.bodyAsJsonObject(), again.bodyAsJsonObject());
 
-    addMember(id, owner.token(), org.newUser("editor").id(), "editor");
+    org.addMembers(id, List.of(org.newUser("editor").id()), "editor");
     var renamed = put(path, engine, role.copy().put("name", "author"));
     assertImport(renamed, 200, "updated");
     assertEquals("author", renamed.bodyAsJsonObject().getString("name"));
@@ -337,7 +332,7 @@ class ProvisionerTest extends OrgServiceTest {
     var member = org.newUser("member");
     var stranger = org.newUser("stranger");
     var id = newOrg(owner);
-    addMember(id, owner.token(), member.id(), "member");
+    org.addMembers(id, List.of(member.id()), "member");
     var engine = org.engineToken();
     var path = "/v1/organizations/" + id + "/groups/" + UUID.randomUUID();
     var team = new JsonObject().put("name", "support").put("title", "Support")
@@ -372,7 +367,7 @@ class ProvisionerTest extends OrgServiceTest {
     var viewer = org.newUser("viewer");
     var outsider = org.newUser("outsider");
     var id = newOrg(owner);
-    addMember(id, owner.token(), viewer.id(), "viewer");
+    org.addMembers(id, List.of(viewer.id()), "viewer");
     var team = new JsonObject().put("name", "ops").put("userIds", new JsonArray());
     var role = new JsonObject().put("name", "ops").put("permissions", new JsonArray());
     var base = "/v1/organizations/" + id;

@@ -34,8 +34,7 @@ class CustomRoleTest extends OrgServiceTest {
         role("profile-editor", "app_organization_get", "app_organization_update"));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     var roleId = created.bodyAsJsonObject().getString("id");
-    org.post("/v1/organizations/" + id + "/users", owner.token(), new JsonObject()
-        .put("userIds", new JsonArray().add(editor.id())).put("roles", new JsonArray().add("profile-editor")));
+    org.addMembers(id, List.of(editor.id()), "profile-editor");
     assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + id, editor.token(),
         new JsonObject().put("title", "Edited")).statusCode());
     assertProblem(org.get("/v1/organizations/" + id + "/users", editor.token()), 403, "forbidden");
@@ -55,8 +54,7 @@ class CustomRoleTest extends OrgServiceTest {
     var id = newOrg(owner);
     var roleId = org.post("/v1/organizations/" + id + "/roles", owner.token(), role("keeper", "app_organization_get"))
         .bodyAsJsonObject().getString("id");
-    org.post("/v1/organizations/" + id + "/users", owner.token(), new JsonObject()
-        .put("userIds", new JsonArray().add(holder.id())).put("roles", new JsonArray().add("keeper")));
+    org.addMembers(id, List.of(holder.id()), "keeper");
     var version = "SELECT xmin::text::bigint FROM org.memberships WHERE user_id = '" + holder.id() + "'";
     var before = PgFixture.queryLong(org.db(), version);
 
@@ -88,8 +86,7 @@ class CustomRoleTest extends OrgServiceTest {
     var id = newOrg(owner);
     var roleId = org.post("/v1/organizations/" + id + "/roles", owner.token(), role("auditor", "app_audit_list"))
         .bodyAsJsonObject().getString("id");
-    org.post("/v1/organizations/" + id + "/users", owner.token(), new JsonObject()
-        .put("userIds", new JsonArray().add(member.id())).put("roles", new JsonArray().add("auditor")));
+    org.addMembers(id, List.of(member.id()), "auditor");
     assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/roles/" + roleId, owner.token(), null),
         409, "role_in_use");
     org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + member.id() + "/roles", owner.token(),

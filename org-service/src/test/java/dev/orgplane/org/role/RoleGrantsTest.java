@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -27,11 +28,27 @@ class RoleGrantsTest extends OrgServiceTest {
     owner = org.newUser("owner");
     manager = org.newUser("manager");
     orgId = org.createOrg(owner.token(), "g-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
-    join(owner, manager, "manager");
+    join(manager, "manager");
   }
 
-  private void join(OrgServiceHarness.Account by, OrgServiceHarness.Account who, String role) {
-    assertEquals(200, addMember(by, who, role).statusCode());
+  private void join(OrgServiceHarness.Account who, String role) {
+    org.addMembers(orgId, List.of(who.id()), role);
+  }
+
+  /**
+   * Makes {@code who} a member of another organization of the group, founded with the group's create key: one of the
+   * people the organization's managers add directly.
+   */
+  private void shareTheGroupWith(OrgServiceHarness.Account who) {
+    var admin = org.platformAdminToken();
+    var groupId = org.get("/v1/organizations/" + orgId, owner.token()).bodyAsJsonObject().getString("groupId");
+    var key = org.post("/v1/organization-groups/" + groupId + "/create-key", admin, null).bodyAsJsonObject()
+        .getString("createKey");
+    var name = "s-" + UUID.randomUUID().toString().substring(0, 8);
+    var sibling = org.send(HttpMethod.POST, "/v1/organizations", owner.token(), new JsonObject().put("name", name)
+        .put("title", name).put("groupId", groupId), MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", key));
+    assertEquals(201, sibling.statusCode(), sibling.bodyAsString());
+    org.addMembers(sibling.bodyAsJsonObject().getString("id"), List.of(who.id()), "viewer");
   }
 
   private HttpResponse<Buffer> addMember(OrgServiceHarness.Account by,
@@ -89,7 +106,8 @@ class RoleGrantsTest extends OrgServiceTest {
         .filter(m -> m.getString("userId").equals(owner.id())).findFirst().orElseThrow().getJsonArray("roles").getList());
 
     // within their own permissions a manager still manages
-    join(manager, newcomer, "viewer");
+    shareTheGroupWith(newcomer);
+    assertEquals(200, addMember(manager, newcomer, "viewer").statusCode());
     assertEquals(200, setRoles(manager, newcomer, "manager").statusCode());
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + newcomer.id(),
         manager.token(), null).statusCode());
@@ -102,7 +120,7 @@ class RoleGrantsTest extends OrgServiceTest {
         role("role-keeper", "app_organization_get", "app_organization_rolemanage"));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     var keeper = org.newUser("keeper");
-    join(owner, keeper, "role-keeper");
+    join(keeper, "role-keeper");
     var rolePath = "/v1/organizations/" + orgId + "/roles/" + created.bodyAsJsonObject().getString("id");
     assertProblem(org.send(HttpMethod.PATCH, rolePath, keeper.token(), new JsonObject().put("permissions",
         new JsonArray().add("app_organization_rolemanage").add("app_organization_usermanage"))), 403,
@@ -138,7 +156,7 @@ class RoleGrantsTest extends OrgServiceTest {
         role("reader-maker", "app_organization_get", "app_organization_usermanage"));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     var maker = org.newUser("maker");
-    join(owner, maker, "reader-maker");
+    join(maker, "reader-maker");
     assertProblem(org.post("/v1/organizations/" + orgId + "/service-users", maker.token(),
         new JsonObject().put("name", "bot").put("roles", new JsonArray().add("manager"))), 403, "permission_not_held");
     assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", owner.token(),
@@ -152,7 +170,7 @@ class RoleGrantsTest extends OrgServiceTest {
     assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", owner.token(),
         role("bot-keeper", "app_organization_get", "app_organization_usermanage")).statusCode());
     var keeper = org.newUser("keeper");
-    join(owner, keeper, "bot-keeper");
+    join(keeper, "bot-keeper");
     var bots = "/v1/organizations/" + orgId + "/service-users/";
     var managerBot = bots + org.post(bots, owner.token(), new JsonObject().put("name", "manager-bot")
         .put("roles", new JsonArray().add("manager"))).bodyAsJsonObject().getString("id");

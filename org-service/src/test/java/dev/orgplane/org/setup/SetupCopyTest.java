@@ -218,8 +218,7 @@ class SetupCopyTest extends OrgServiceTest {
 
     assertProblem(copy(stranger, template, strangers, "workspaces", ""), 404, "organization_not_found");
     assertProblem(copy(stranger, strangers, target, "workspaces", ""), 404, "organization_not_found");
-    org.post(target.path("/users"), owner.token(), new JsonObject().put("userIds", new JsonArray().add(stranger.id()))
-        .put("roles", new JsonArray().add("viewer")));
+    org.addMembers(target.id(), List.of(stranger.id()), "viewer");
     assertProblem(copy(stranger, strangers, target, "workspaces", ""), 403, "forbidden");
     assertEquals(0, org.get(strangers.path("/workspaces"), stranger.token()).bodyAsJsonObject().getJsonArray("items")
         .size(), "nothing of the template reached the stranger's organization");
@@ -256,8 +255,7 @@ class SetupCopyTest extends OrgServiceTest {
 
     var reader = org.newUser("reader");
     var readers = newOrg(reader);
-    org.post(template.path("/users"), owner.token(), new JsonObject().put("userIds", new JsonArray().add(reader.id()))
-        .put("roles", new JsonArray().add("viewer")));
+    org.addMembers(template.id(), List.of(reader.id()), "viewer");
     assertProblem(copyCarrying(reader, template, readers, "hooks", true), 403, "forbidden");
     assertEquals(0, org.get(readers.path("/hooks"), reader.token()).bodyAsJsonObject().getJsonArray("items").size());
     counts(copy(reader, template, readers, "hooks", ""), 2, 0, 0);
@@ -448,8 +446,7 @@ class SetupCopyTest extends OrgServiceTest {
         .getString("message"));
     assertProblem(org.post(path, stranger.token(), new JsonObject().put("ids", new JsonArray().add(workspace))), 404,
         "organization_not_found");
-    org.post(mine.path("/users"), owner.token(), new JsonObject().put("userIds", new JsonArray().add(stranger.id()))
-        .put("roles", new JsonArray().add("viewer")));
+    org.addMembers(mine.id(), List.of(stranger.id()), "viewer");
     assertProblem(org.post(path, stranger.token(), new JsonObject().put("ids", new JsonArray().add(workspace))), 403,
         "forbidden");
   }

@@ -152,10 +152,8 @@ class SetupResourcesTest extends OrgServiceTest {
     var t = tenant();
     var manager = org.newUser("manager");
     var viewer = org.newUser("viewer");
-    org.post(t.path("/users"), t.owner().token(), new JsonObject().put("userIds", new JsonArray().add(manager.id()))
-        .put("roles", new JsonArray().add("manager")));
-    org.post(t.path("/users"), t.owner().token(), new JsonObject().put("userIds", new JsonArray().add(viewer.id()))
-        .put("roles", new JsonArray().add("viewer")));
+    org.addMembers(t.id(), List.of(manager.id()), "manager");
+    org.addMembers(t.id(), List.of(viewer.id()), "viewer");
     assertEquals(201, org.post(t.path("/workspaces"), manager.token(), new JsonObject().put("name", "ByManager"))
         .statusCode());
     assertProblem(org.send(HttpMethod.PUT, t.path("/workspaces/" + UUID.randomUUID()), manager.token(),

@@ -20,18 +20,13 @@ class TeamTest extends OrgServiceTest {
     return org.createOrg(owner.token(), "t-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
   }
 
-  private void addMember(String orgId, OrgServiceHarness.Account owner, OrgServiceHarness.Account user) {
-    org.post("/v1/organizations/" + orgId + "/users", owner.token(),
-        new JsonObject().put("userIds", new JsonArray().add(user.id())).put("roles", new JsonArray().add("member")));
-  }
-
   @Test
   void onlyMembersJoinTeamsAndLeavingTheOrganizationLeavesItsTeams() {
     var owner = org.newUser("owner");
     var member = org.newUser("member");
     var stranger = org.newUser("stranger");
     var id = newOrg(owner);
-    addMember(id, owner, member);
+    org.addMembers(id, List.of(member.id()), "member");
     var created = org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "support")
         .put("userIds", new JsonArray().add(member.id()).add(owner.id())));
     assertEquals(201, created.statusCode(), created.bodyAsString());
@@ -59,7 +54,7 @@ class TeamTest extends OrgServiceTest {
     var owner = org.newUser("owner");
     var member = org.newUser("member");
     var id = newOrg(owner);
-    addMember(id, owner, member);
+    org.addMembers(id, List.of(member.id()), "member");
     org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "both")
         .put("userIds", new JsonArray().add(member.id()).add(owner.id())));
     org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "none"));
@@ -93,7 +88,7 @@ class TeamTest extends OrgServiceTest {
     var owner = org.newUser("owner");
     var member = org.newUser("member");
     var id = newOrg(owner);
-    addMember(id, owner, member);
+    org.addMembers(id, List.of(member.id()), "member");
     var teamId = org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "dev"))
         .bodyAsJsonObject().getString("id");
     assertEquals(200, org.get("/v1/organizations/" + id + "/groups", member.token()).statusCode());
@@ -151,8 +146,7 @@ class TeamTest extends OrgServiceTest {
     var viewer = org.newUser("viewer");
     var stranger = org.newUser("stranger");
     var id = newOrg(owner);
-    org.post("/v1/organizations/" + id + "/users", owner.token(), new JsonObject()
-        .put("userIds", new JsonArray().add(viewer.id())).put("roles", new JsonArray().add("viewer")));
+    org.addMembers(id, List.of(viewer.id()), "viewer");
 
     assertProblem(org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "mixed")
         .put("userIds", new JsonArray().add(owner.id()).add(stranger.id()))), 422, "not_a_member");

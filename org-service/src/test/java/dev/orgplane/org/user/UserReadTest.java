@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,9 +58,7 @@ class UserReadTest {
   }
 
   private void join(String orgId, String userId, String role) {
-    var added = org.post("/v1/organizations/" + orgId + "/users", owner.token(), new JsonObject()
-        .put("userIds", new JsonArray().add(userId)).put("roles", new JsonArray().add(role)));
-    assertEquals(200, added.statusCode(), added.bodyAsString());
+    org.addMembers(orgId, List.of(userId), role);
   }
 
   private HttpResponse<Buffer> read(String userId, String token) {
@@ -179,8 +178,7 @@ class UserReadTest {
     var founder = org.newUser("founder");
     var dormant = org.createOrg(founder.token(), "dormant-" + suffix());
     var sleeper = org.newUser("sleeper");
-    assertEquals(200, org.post("/v1/organizations/" + dormant.getString("id") + "/users", founder.token(),
-        new JsonObject().put("userIds", new JsonArray().add(sleeper.id()))).statusCode());
+    org.addMembers(dormant.getString("id"), List.of(sleeper.id()), "member");
     assertEquals(PROFILE, seen(sleeper.id(), founder.token()).fieldNames());
     assertEquals(200, org.post("/v1/organizations/" + dormant.getString("id") + "/disable", founder.token(), null)
         .statusCode());
