@@ -101,12 +101,11 @@ public final class MembershipRoutes {
     var roles = joining.stream().flatMap(j -> j.roles().stream()).distinct().toList();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
-                .compose(v -> UserRepository.notPersons(tx, userIds))
-                .compose(missing -> {
-                  if (!missing.isEmpty()) {
-                    return Future.failedFuture(new ApiException(422, "unknown_users", "Some users do not exist "
-                        + "(or are service users, members of their own organization only): " + missing,
-                        missing.stream().map(id -> new ApiException.FieldError("userIds", id.toString())).toList()));
+                .compose(v -> MembershipRepository.notAddable(tx, access.organization().groupId(),
+                    AddReach.of(access, principal), userIds))
+                .compose(refused -> {
+                  if (!refused.isEmpty()) {
+                    return Future.failedFuture(unknownUsers(refused));
                   }
                   return writer.apply(tx, access.orgId());
                 })
@@ -178,6 +177,16 @@ public final class MembershipRoutes {
         : MembershipRepository.isOwner(tx, access.orgId(), userId).compose(owner -> owner
             ? Future.failedFuture(ApiException.conflict("last_owner", "The organization's last owner cannot be removed or demoted."))
             : Future.succeededFuture()));
+  }
+
+  /**
+   * The one answer for every user an add refuses, whether no one has the id or the person is out of the caller's
+   * reach ({@link AddReach}), so that it tells no one whether an account exists.
+   */
+  private static ApiException unknownUsers(List<UUID> refused) {
+    return new ApiException(422, "unknown_users", "Some users are unknown here (no such person, a service user, "
+        + "or someone to invite instead): " + refused,
+        refused.stream().map(id -> new ApiException.FieldError("userIds", id.toString())).toList());
   }
 
   private static ApiException memberNotFound() {

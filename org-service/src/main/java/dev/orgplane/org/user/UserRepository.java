@@ -6,7 +6,6 @@ import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,22 +44,6 @@ public final class UserRepository {
         .mapping(User.MAPPER)
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
-  }
-
-  /** The ids among {@code ids} that name no user. */
-  /**
-   * Of {@code ids}, those that are no person: no user at all, a service user (each belongs to its own organization,
-   * and one added elsewhere was a member no list showed) or the provisioning engine.
-   */
-  public static Future<List<UUID>> notPersons(SqlClient client, List<UUID> ids) {
-    return client.preparedQuery("SELECT x.id FROM unnest($1::uuid[]) AS x(id) WHERE NOT EXISTS "
-            + "(SELECT 1 FROM org.users u WHERE u.id = x.id AND u.service_org_id IS NULL AND NOT u.provisioner)")
-        .execute(Tuple.of(ids.toArray(new UUID[0])))
-        .map(rows -> {
-          var result = new java.util.ArrayList<UUID>();
-          rows.forEach(r -> result.add(r.getUUID("id")));
-          return result;
-        });
   }
 
   /** Whether {@code id} is a person: neither a service user nor the provisioning engine. */
