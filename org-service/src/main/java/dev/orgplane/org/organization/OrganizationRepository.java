@@ -103,19 +103,11 @@ final class OrganizationRepository {
    * fails the statement ({@link dev.orgplane.org.group.GroupName#isTaken}): the caller runs its transaction again,
    * and the check then sees that group.
    *
-   * <p>The group's row is locked by a statement of its own before the one that checks: under read committed a
-   * statement sees what was committed when it began, so a check in the statement that waited for the lock missed
-   * what the holder committed meanwhile (an organization joining the group, an admin's rename). FOR UPDATE, not the
-   * UPDATE's own FOR NO KEY UPDATE, because joining a group takes FOR KEY SHARE on it through the organization's
-   * foreign key, which only FOR UPDATE waits for: the rename then sees the organization that joined, or the joining
-   * waits and finds the group renamed. Appointing the group's admin (FOR KEY SHARE too) waits as well, for the rest
-   * of this short transaction; other groups are untouched. The lock comes after the organization's row, the order
-   * deleting an organization takes the two in. The statements go out together (the transaction's connection
-   * pipelines them) and run in order.
+   * <p>The group's row is held first ({@link #holdGroup}), so an organization joining it at that moment is seen:
+   * the rename then keeps the group's name, or the joining waits and finds the group renamed.
    */
   static Future<Optional<OwnGroupRename>> renameOwnGroup(SqlClient tx, Organization before, String name) {
-    var locked = tx.preparedQuery("SELECT 1 FROM org.organization_groups WHERE id = $1 FOR UPDATE")
-        .execute(Tuple.of(before.groupId()));
+    var locked = holdGroup(tx, before);
     var renamed = tx.preparedQuery(RENAME_OWN_GROUP)
         .execute(Tuple.of(before.groupId(), before.id(), before.name(), name));
     return Future.all(locked, renamed).map(both -> {
@@ -142,16 +134,35 @@ final class OrganizationRepository {
       + "RETURNING own.name AS before, g.name AS after";
 
   /**
-   * Deletes the organization; memberships and custom roles go with it (ON DELETE CASCADE), and so does the group made
-   * for it, unless another organization has joined that group since.
+   * Locks the row of the organization's group, in a statement of its own, before a statement that checks whether
+   * other organizations are in it: under read committed a statement sees what was committed when it began, so a
+   * check in the statement that waited for the lock missed what the holder committed meanwhile (an organization
+   * joining the group, an admin's rename). FOR UPDATE, not the FOR NO KEY UPDATE of an UPDATE, because joining a
+   * group takes FOR KEY SHARE on it through the organization's foreign key, which only FOR UPDATE waits for; a
+   * joining that comes second waits for the caller's transaction. Appointing the group's admin (FOR KEY SHARE too)
+   * waits as well, for the rest of this short transaction; other groups are untouched. The caller holds the
+   * organization's row already: the two are always taken in that order. The statement and the caller's next go out
+   * together (the transaction's connection pipelines them) and run in order.
    */
-  static Future<Void> delete(SqlClient tx, UUID id) {
-    return tx.preparedQuery("DELETE FROM org.audit_events WHERE org_id = $1").execute(Tuple.of(id))
-        .compose(r -> tx.preparedQuery("WITH gone AS (DELETE FROM org.organizations WHERE id = $1 RETURNING group_id) "
+  private static Future<?> holdGroup(SqlClient tx, Organization organization) {
+    return tx.preparedQuery("SELECT 1 FROM org.organization_groups WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(organization.groupId()));
+  }
+
+  /**
+   * Deletes the organization, whose row the caller holds; memberships and custom roles go with it (ON DELETE
+   * CASCADE), and so does the group made for it, unless another organization has joined that group, one joining it
+   * at that moment included ({@link #holdGroup}): that one's joining commits first, and the group stays with it.
+   */
+  static Future<Void> delete(SqlClient tx, Organization organization) {
+    var id = organization.id();
+    var events = tx.preparedQuery("DELETE FROM org.audit_events WHERE org_id = $1").execute(Tuple.of(id));
+    var locked = holdGroup(tx, organization);
+    var deleted = tx.preparedQuery("WITH gone AS (DELETE FROM org.organizations WHERE id = $1 RETURNING group_id) "
             + "DELETE FROM org.organization_groups g USING gone WHERE g.id = gone.group_id AND g.made_for_organization "
             + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> $1)")
-            .execute(Tuple.of(id)))
-        .mapEmpty();
+        .execute(Tuple.of(id));
+    return Future.all(events, locked, deleted).mapEmpty();
   }
 
   /**

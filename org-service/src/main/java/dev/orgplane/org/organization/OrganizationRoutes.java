@@ -214,7 +214,7 @@ public final class OrganizationRoutes {
                 PermissionCatalog.ORG_DELETE, true)
             .compose(access -> {
               requireMatch(ctx, access.organization());
-              return OrganizationRepository.delete(tx, access.orgId())
+              return OrganizationRepository.delete(tx, access.organization())
                   .compose(v -> AuditLog.record(tx, ctx, null, principal.subject(), "organization.deleted",
                       "organization:" + access.orgId(), new JsonObject().put("name", access.organization().name())));
             }))

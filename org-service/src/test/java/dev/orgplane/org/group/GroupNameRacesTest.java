@@ -78,15 +78,29 @@ class GroupNameRacesTest extends GroupsTest {
     var created = org.createOrg(owner.token(), before);
     var gid = created.getString("groupId");
     var name = unique("after");
-    var renamed = whileUncommitted("INSERT INTO org.organizations (id, name, title, group_id) "
-            + "VALUES (gen_random_uuid(), ?, 'joined', ?::uuid)", new String[] {unique("joined"), gid},
-        () -> org.send(HttpMethod.PATCH, "/v1/organizations/" + created.getString("id"), owner.token(),
-            new JsonObject().put("name", name)));
+    var renamed = whileAnOrganizationJoins(gid, () -> org.send(HttpMethod.PATCH,
+        "/v1/organizations/" + created.getString("id"), owner.token(), new JsonObject().put("name", name)));
     assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
     assertEquals(name, renamed.bodyAsJsonObject().getString("name"));
     assertEquals(before, groupName(gid));
-    assertEquals(2, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.organizations WHERE group_id = '"
-        + gid + "'"));
+    assertEquals(2, organizationsIn(gid));
+  }
+
+  /**
+   * An organization joining the group while its founder's organization is deleted: the deletion waits for the
+   * joining and then finds the group shared, so it deletes the organization and keeps the group (its check once ran
+   * before the wait, missed the organization that joined, and the group's deletion then failed on it).
+   */
+  @Test
+  void aGroupAnOrganizationJoinsDuringItsOrganizationsDeletionStays() throws Exception {
+    var owner = org.newUser("deleter");
+    var created = org.createOrg(owner.token(), unique("deleted"));
+    var gid = created.getString("groupId");
+    var deleted = whileAnOrganizationJoins(gid, () -> org.send(HttpMethod.DELETE,
+        "/v1/organizations/" + created.getString("id"), owner.token(), null));
+    assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
+    assertEquals(200, org.get(GROUPS + "/" + gid, platformAdmin).statusCode());
+    assertEquals(1, organizationsIn(gid), "the organization that joined");
   }
 
   /** The group made meanwhile stands for an organization's own group, founded at the same moment. */
@@ -111,6 +125,13 @@ class GroupNameRacesTest extends GroupsTest {
         + "VALUES (gen_random_uuid(), ?, true)", new String[] {name}, request);
   }
 
+  /** Sends {@code request} while another transaction has added an organization to the group {@code groupId}. */
+  private HttpResponse<Buffer> whileAnOrganizationJoins(String groupId, Supplier<HttpResponse<Buffer>> request)
+      throws Exception {
+    return whileUncommitted("INSERT INTO org.organizations (id, name, title, group_id) "
+        + "VALUES (gen_random_uuid(), ?, 'joined', ?::uuid)", new String[] {unique("joined"), groupId}, request);
+  }
+
   /**
    * Sends {@code request} while another transaction has run {@code sql} with {@code parameters}, and commits that
    * transaction once the request waits for it.
@@ -131,6 +152,10 @@ class GroupNameRacesTest extends GroupsTest {
       other.commit();
       return response.get(10, TimeUnit.SECONDS);
     }
+  }
+
+  private long organizationsIn(String groupId) {
+    return PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.organizations WHERE group_id = '" + groupId + "'");
   }
 
   private String groupName(String groupId) {
