@@ -4,6 +4,7 @@ import dev.orgplane.kit.db.Database;
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -15,8 +16,16 @@ import java.util.UUID;
 final class OrganizationRepository {
 
   static final String NAME_TAKEN_CONSTRAINT = "organizations_name_key";
+  /** The foreign key from an organization to its group (V1). */
+  private static final String GROUP_CONSTRAINT = "organizations_group_id_fkey";
 
   private OrganizationRepository() {
+  }
+
+  /** Whether {@code failure} is a write the group's foreign key refused: the group named is gone. */
+  static boolean isGroupGone(Throwable failure) {
+    return failure instanceof PgException pg && "23503".equals(pg.getSqlState())
+        && GROUP_CONSTRAINT.equals(pg.getConstraint());
   }
 
   /**

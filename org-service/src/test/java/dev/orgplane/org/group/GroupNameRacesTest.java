@@ -5,6 +5,7 @@ import static dev.orgplane.org.group.GroupCalls.GROUPS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -17,9 +18,10 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Groups written while a request runs: a group named, or an organization joining one, by another transaction that
- * commits only once the request waits for it, past any check the request made before writing. What a founding, a
- * platform admin's create or an organization joining a group does at the same moment, made deterministic.
+ * Groups written while a request runs: a group named, an organization joining one or a group deleted with its
+ * organization, by another transaction that commits only once the request waits for it, past any check the request
+ * made before writing. What a founding, a platform admin's create, an organization joining a group or one deleted
+ * does at the same moment, made deterministic.
  */
 class GroupNameRacesTest extends GroupsTest {
 
@@ -101,6 +103,28 @@ class GroupNameRacesTest extends GroupsTest {
     assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
     assertEquals(200, org.get(GROUPS + "/" + gid, platformAdmin).statusCode());
     assertEquals(1, organizationsIn(gid), "the organization that joined");
+  }
+
+  /**
+   * The other order: an organization joins the group while its founder's organization's deletion, which deletes the
+   * group too, is not yet committed. The joining passed its check on the group before; it waits for the deletion
+   * and is then refused as joining a group that does not exist is, not failed on the group's foreign key.
+   */
+  @Test
+  void anOrganizationJoiningAGroupDeletedMeanwhileIsRefusedAsForAMissingGroup() throws Exception {
+    var owner = org.newUser("founder");
+    var founder = org.createOrg(owner.token(), unique("founder"));
+    var gid = founder.getString("groupId");
+    var key = org.post(GROUPS + "/" + gid + "/create-key", platformAdmin, null).bodyAsJsonObject()
+        .getString("createKey");
+    var joiner = org.newUser("joiner");
+    var joined = whileUncommitted("WITH gone AS (DELETE FROM org.organizations WHERE id = ?::uuid "
+            + "RETURNING group_id) DELETE FROM org.organization_groups g USING gone WHERE g.id = gone.group_id",
+        new String[] {founder.getString("id")}, () -> org.send(HttpMethod.POST, "/v1/organizations",
+            joiner.token(), new JsonObject().put("name", unique("joining")).put("title", "t").put("groupId", gid),
+            MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", key)));
+    assertProblem(joined, 403, "create_key_invalid");
+    assertEquals(0, organizationsIn(gid));
   }
 
   /** The group made meanwhile stands for an organization's own group, founded at the same moment. */
