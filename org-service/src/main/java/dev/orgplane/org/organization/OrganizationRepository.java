@@ -143,18 +143,20 @@ final class OrganizationRepository {
       + "RETURNING own.name AS before, g.name AS after";
 
   /**
-   * Locks the row of the organization's group, in a statement of its own, before a statement that checks whether
-   * other organizations are in it: under read committed a statement sees what was committed when it began, so a
-   * check in the statement that waited for the lock missed what the holder committed meanwhile (an organization
-   * joining the group, an admin's rename). FOR UPDATE, not the FOR NO KEY UPDATE of an UPDATE, because joining a
-   * group takes FOR KEY SHARE on it through the organization's foreign key, which only FOR UPDATE waits for; a
-   * joining that comes second waits for the caller's transaction. Appointing the group's admin (FOR KEY SHARE too)
-   * waits as well, for the rest of this short transaction; other groups are untouched. The caller holds the
+   * Locks the row of the organization's group when it is the organization's own (made for it: only such a group is
+   * renamed or deleted with it, and no group becomes one later), in a statement of its own, before a statement that
+   * checks whether other organizations are in it: under read committed a statement sees what was committed when it
+   * began, so a check in the statement that waited for the lock missed what the holder committed meanwhile (an
+   * organization joining the group, an admin's rename). FOR UPDATE, not the FOR NO KEY UPDATE of an UPDATE, because
+   * joining a group takes FOR KEY SHARE on it through the organization's foreign key, which only FOR UPDATE waits for;
+   * a joining that comes second waits for the caller's transaction. Appointing the group's admin (FOR KEY SHARE too)
+   * waits as well, for the rest of this short transaction; joining any other group never waits. The caller holds the
    * organization's row already: the two are always taken in that order. The statement and the caller's next go out
    * together (the transaction's connection pipelines them) and run in order.
    */
   private static Future<?> holdGroup(SqlClient tx, Organization organization) {
-    return tx.preparedQuery("SELECT 1 FROM org.organization_groups WHERE id = $1 FOR UPDATE")
+    return tx.preparedQuery("SELECT 1 FROM org.organization_groups WHERE id = $1 AND made_for_organization "
+        + "FOR UPDATE")
         .execute(Tuple.of(organization.groupId()));
   }
 

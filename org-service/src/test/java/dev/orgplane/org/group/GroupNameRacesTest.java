@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.sql.DriverManager;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -105,6 +106,23 @@ class GroupNameRacesTest extends GroupsTest {
     assertEquals(1, organizationsIn(gid), "the organization that joined");
   }
 
+  /** Only an organization's own group goes with it, so deleting one of another group waits for no joining. */
+  @Test
+  void deletingAnOrganizationOfAnotherGroupWaitsForNoOrganizationJoiningIt() throws Exception {
+    var group = calls.newGroup();
+    var gid = group.getString("id");
+    var owner = org.newUser("member");
+    var member = org.send(HttpMethod.POST, "/v1/organizations", owner.token(), new JsonObject()
+            .put("name", unique("member")).put("title", "t").put("groupId", gid),
+        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey")));
+    assertEquals(201, member.statusCode(), member.bodyAsString());
+    var deleted = uncommitted(JOINING, joining(gid), () -> CompletableFuture.supplyAsync(() -> org.send(
+        HttpMethod.DELETE, "/v1/organizations/" + member.bodyAsJsonObject().getString("id"), owner.token(), null))
+        .get(5, TimeUnit.SECONDS));
+    assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
+    assertEquals(1, organizationsIn(gid), "the organization that joined");
+  }
+
   /**
    * The other order: an organization joins the group while its founder's organization's deletion, which deletes the
    * group too, is not yet committed. The joining passed its check on the group before; it waits for the deletion
@@ -152,8 +170,14 @@ class GroupNameRacesTest extends GroupsTest {
   /** Sends {@code request} while another transaction has added an organization to the group {@code groupId}. */
   private HttpResponse<Buffer> whileAnOrganizationJoins(String groupId, Supplier<HttpResponse<Buffer>> request)
       throws Exception {
-    return whileUncommitted("INSERT INTO org.organizations (id, name, title, group_id) "
-        + "VALUES (gen_random_uuid(), ?, 'joined', ?::uuid)", new String[] {unique("joined"), groupId}, request);
+    return whileUncommitted(JOINING, joining(groupId), request);
+  }
+
+  private static final String JOINING = "INSERT INTO org.organizations (id, name, title, group_id) "
+      + "VALUES (gen_random_uuid(), ?, 'joined', ?::uuid)";
+
+  private static String[] joining(String groupId) {
+    return new String[] {unique("joined"), groupId};
   }
 
   /**
@@ -162,6 +186,15 @@ class GroupNameRacesTest extends GroupsTest {
    */
   private HttpResponse<Buffer> whileUncommitted(String sql, String[] parameters,
       Supplier<HttpResponse<Buffer>> request) throws Exception {
+    return uncommitted(sql, parameters, () -> {
+      var response = CompletableFuture.supplyAsync(request);
+      PgFixture.awaitLockWaits(org.db(), 1);
+      return response;
+    }).get(10, TimeUnit.SECONDS);
+  }
+
+  /** Runs {@code sql} with {@code parameters} in another transaction, then {@code meanwhile}, then commits. */
+  private <T> T uncommitted(String sql, String[] parameters, Callable<T> meanwhile) throws Exception {
     var db = org.db();
     try (var other = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
       other.setAutoCommit(false);
@@ -171,10 +204,9 @@ class GroupNameRacesTest extends GroupsTest {
         }
         statement.execute();
       }
-      var response = CompletableFuture.supplyAsync(request);
-      PgFixture.awaitLockWaits(org.db(), 1);
+      var result = meanwhile.call();
       other.commit();
-      return response.get(10, TimeUnit.SECONDS);
+      return result;
     }
   }
 
