@@ -98,6 +98,10 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
     return switch (sqlState) {
       case "23505" -> Problem.of(409, "conflict", "The object conflicts with an existing one.");
       case "40001", "40P01" -> Problem.of(409, "concurrent_update", "A concurrent change won; retry the request.");
+      // routes check the objects a request names before writing: a foreign key that still refuses met one deleted
+      // by a request running at the same moment, which is the caller's race to look at, not our bug
+      case "23503" -> Problem.of(409, "reference_gone",
+          "Something this request refers to was deleted meanwhile; look it up again and retry.");
       case "22021", "22P05" -> Problem.of(400, "invalid_text",
           "The request holds text the database cannot store (a NUL character or a broken surrogate pair).");
       case "57014" -> Problem.of(503, "database_timeout",

@@ -52,6 +52,11 @@ class ServiceHttpTest {
     router.get("/slow").handler(ctx -> pool.query("SELECT pg_sleep(5)").execute()
         .onSuccess(rs -> ctx.response().end())
         .onFailure(ctx::fail));
+    // what a write naming a row another transaction deleted meanwhile gets from its foreign key
+    router.get("/dangling").handler(ctx -> pool.query("DO $$BEGIN RAISE EXCEPTION 'gone' USING ERRCODE = '23503'; "
+            + "END$$").execute()
+        .onSuccess(rs -> ctx.response().end())
+        .onFailure(ctx::fail));
     router.get("/boom").handler(ctx -> {
       throw new IllegalStateException("secret internals");
     });
@@ -202,6 +207,11 @@ class ServiceHttpTest {
     assertProblem(send(HttpMethod.GET, "/slow", null), 503, "database_timeout");
     // both pooled connections were cancelled, not lost: the pool still answers
     assertEquals(200, send(HttpMethod.GET, "/health/ready", null).statusCode());
+  }
+
+  @Test
+  void aForeignKeyRefusalIsAConflictNotAnInternalError() {
+    assertProblem(send(HttpMethod.GET, "/dangling", null), 409, "reference_gone");
   }
 
   @Test
