@@ -87,6 +87,7 @@ class TenantIsolationSweepTest {
    */
   @Test
   void anotherTenantsObjectIdsInsideOnesOwnOrganizationAreMissing() {
+    var before = snapshot();
     var api = ApiOperations.fetch(gateway);
     var failures = new ArrayList<String>();
     var swept = 0;
@@ -114,6 +115,7 @@ class TenantIsolationSweepTest {
     }
     assertTrue(swept >= 20, "the sweep covered the object operations: " + swept);
     assertTrue(failures.isEmpty(), "a foreign id worked inside another organization:\n" + String.join("\n", failures));
+    assertEquals(before, snapshot(), "the organization's data is unchanged");
   }
 
   /** The kind of object a path's last id names: {@code .../service-users/{sid}/credentials/{cid}} a credential. */
@@ -126,12 +128,13 @@ class TenantIsolationSweepTest {
     return kind;
   }
 
-  /** What Alice sees of her organization. */
+  /** What Alice sees of her organization, her service user's federated credentials included. */
   private JsonObject snapshot() {
     var base = "/v1/organizations/" + ids.get("org");
     var snapshot = new JsonObject().put("org", ok(gateway.get(base, alice)));
     for (var part : List.of("users", "roles", "groups", "invitations", "service-users", "workspaces", "schemas",
-        "queues", "hooks", "groups/" + ids.get("gid") + "/users")) {
+        "queues", "hooks", "groups/" + ids.get("gid") + "/users",
+        "service-users/" + ids.get("sid") + "/federated-credentials")) {
       snapshot.put(part, ok(gateway.get(base + "/" + part + "?limit=500", alice)));
     }
     return snapshot;
