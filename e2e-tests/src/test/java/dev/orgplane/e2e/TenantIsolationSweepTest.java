@@ -3,12 +3,14 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Every operation of the OpenAPI document that names an organization's objects, called by the owner
  * of another organization with this organization's ids: never a success, never a server error, 404 for
- * everything below the organization whatever the body, and this organization's data unchanged afterwards.
+ * everything below the organization whatever the body, and this organization's data unchanged afterwards. Nor
+ * does adding this organization's people by user id reach them from another tenant.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationSweepTest {
@@ -98,7 +101,7 @@ class TenantIsolationSweepTest {
       }
       var path = TenantFixture.fill(operation.path(), ids, malloryOrg);
       if (path == null || path.contains("/users/" + ids.get("uid"))) {
-        continue; // a user id names a person, not an object of the tenant: adding Alice to B is legitimate
+        continue; // a user id names a person, no object of the tenant: Alice is no member of B (member_not_found)
       }
       swept++;
       var body = operation.bodySchema() == null ? null : api.sample(operation.bodySchema());
@@ -116,6 +119,37 @@ class TenantIsolationSweepTest {
     assertTrue(swept >= 20, "the sweep covered the object operations: " + swept);
     assertTrue(failures.isEmpty(), "a foreign id worked inside another organization:\n" + String.join("\n", failures));
     assertEquals(before, snapshot(), "the organization's data is unchanged");
+  }
+
+  /**
+   * An add or import by user id reaches only the people of the caller's organization group: another tenant's owner,
+   * named by id, is refused exactly as an id nobody has, so the answer does not even tell that Alice has an account.
+   */
+  @Test
+  void anotherTenantsPersonIsRefusedAsAnIdNobodyHas() {
+    var base = "/v1/organizations/" + malloryOrg;
+    var alicesOrganizations = ok(gateway.get("/v1/users/me/organizations?limit=500", alice));
+    var members = ok(gateway.get(base + "/users?limit=500", mallory));
+    var roles = new JsonArray().add("viewer");
+    var adds = Map.<String, Function<String, JsonObject>>of(
+        "/users", id -> new JsonObject().put("userIds", new JsonArray().add(id)).put("roles", roles),
+        "/users:batch", id -> new JsonObject().put("items", new JsonArray()
+            .add(new JsonObject().put("id", id).put("roles", roles))));
+    var nobody = UUID.randomUUID().toString();
+    adds.forEach((route, body) -> assertEquals(refusal(base + route, body, nobody),
+        refusal(base + route, body, ids.get("uid")), route + ": Alice is refused as nobody is"));
+    assertEquals(alicesOrganizations, ok(gateway.get("/v1/users/me/organizations?limit=500", alice)),
+        "Alice joined nothing");
+    assertEquals(members, ok(gateway.get(base + "/users?limit=500", mallory)), "B has the members it had");
+  }
+
+  /** Mallory's refused add of the user id, with the id blanked out so that refusals of different ids compare whole. */
+  private String refusal(String path, Function<String, JsonObject> body, String userId) {
+    var reply = gateway.postJson(path, mallory, body.apply(userId));
+    assertEquals(422, reply.status(), reply.body());
+    assertEquals("application/problem+json", reply.contentType());
+    assertEquals("unknown_users", reply.json().getString("code"), reply.body());
+    return reply.body().replace(userId, "<id>");
   }
 
   /** The kind of object a path's last id names: {@code .../service-users/{sid}/credentials/{cid}} a credential. */
