@@ -12,7 +12,7 @@ import java.util.UUID;
 /** SQL over {@code org.memberships}; every statement is scoped by organization id. */
 public final class MembershipRepository {
 
-  static final String COLUMNS = "m.user_id, u.email, u.name, m.roles, m.created_at";
+  static final String COLUMNS = "m.user_id, u.email, u.name, m.roles, m.created_at, m.updated_at";
   /** The rows of the users joining organization $1, from $2: {@link #items} of them. */
   private static final String JOINING = "SELECT $1, (x->>'id')::uuid, ARRAY(SELECT jsonb_array_elements_text(x->'roles')) "
       + "FROM jsonb_array_elements($2::jsonb) AS x ";
@@ -39,8 +39,8 @@ public final class MembershipRepository {
    * organization's owner away).
    */
   static Future<List<Written>> importAll(SqlClient tx, UUID orgId, List<MembershipRoutes.Joining> joining) {
-    return write(tx, orgId, joining, "ON CONFLICT (org_id, user_id) DO UPDATE SET roles = EXCLUDED.roles "
-        + "WHERE NOT 'owner' = ANY (org.memberships.roles) AND org.memberships.roles IS DISTINCT FROM EXCLUDED.roles ");
+    return write(tx, orgId, joining, "ON CONFLICT (org_id, user_id) DO UPDATE SET roles = EXCLUDED.roles, "
+        + "updated_at = now() WHERE NOT 'owner' = ANY (org.memberships.roles) AND org.memberships.roles IS DISTINCT FROM EXCLUDED.roles ");
   }
 
   /** The members {@code onConflict} wrote, so that only those are audited and announced (untouched rows return none). */
@@ -107,8 +107,10 @@ public final class MembershipRepository {
         });
   }
 
+  /** The member with {@code roles}; their {@code updatedAt} moves only if the roles differ from those they had. */
   static Future<Member> setRoles(SqlClient tx, UUID orgId, UUID userId, List<String> roles) {
-    return tx.preparedQuery("WITH changed AS (UPDATE org.memberships SET roles = $3 WHERE org_id = $1 AND user_id = $2 "
+    return tx.preparedQuery("WITH changed AS (UPDATE org.memberships SET roles = $3, updated_at = CASE WHEN "
+            + "roles IS DISTINCT FROM $3 THEN now() ELSE updated_at END WHERE org_id = $1 AND user_id = $2 "
             + "RETURNING *) SELECT " + COLUMNS + " FROM changed m JOIN org.users u ON u.id = m.user_id")
         .mapping(Member.MAPPER)
         .execute(Tuple.of(orgId, userId, roles.toArray(new String[0])))

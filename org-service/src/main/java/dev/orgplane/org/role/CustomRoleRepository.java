@@ -116,8 +116,8 @@ final class CustomRoleRepository {
     if (from.equals(to)) {
       return Future.succeededFuture();
     }
-    return tx.preparedQuery("WITH members AS (UPDATE org.memberships SET roles = array_replace(roles, $2, $3) "
-            + "WHERE org_id = $1 AND $2 = ANY (roles)) "
+    return tx.preparedQuery("WITH members AS (UPDATE org.memberships SET roles = array_replace(roles, $2, $3), "
+            + "updated_at = now() WHERE org_id = $1 AND $2 = ANY (roles)) "
             + "UPDATE org.invitations SET roles = array_replace(roles, $2, $3) WHERE org_id = $1 AND $2 = ANY (roles)")
         .execute(Tuple.of(orgId, from, to)).mapEmpty();
   }

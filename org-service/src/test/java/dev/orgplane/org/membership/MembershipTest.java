@@ -2,6 +2,7 @@ package dev.orgplane.org.membership;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,66 @@ class MembershipTest extends OrgServiceTest {
         .stream().map(JsonObject.class::cast).filter(m -> m.getString("userId").equals(viewer.id())).findFirst()
         .orElseThrow();
     assertEquals(List.of("viewer"), member.getJsonArray("roles").getList());
+  }
+
+  /**
+   * A member's {@code updatedAt} is when their roles last changed, as a copy's diff reads it to tell who changed them:
+   * a change of roles moves it, by setting them, an import or a rename of the role; a write that changes no role
+   * (an import or a setting of the roles they hold, adding them again) leaves it.
+   */
+  @Test
+  void aMembersUpdatedAtMovesWhenTheirRolesChange() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var id = newOrg(owner);
+    join(id, member, "viewer");
+    var joined = listed(id, owner, member);
+    assertEquals(joined.getString("memberSince"), joined.getString("updatedAt"), "no change since they joined");
+    var rolesPath = "/v1/organizations/" + id + "/users/" + member.id() + "/roles";
+    var toManager = new JsonObject().put("roles", new JsonArray().add("manager"));
+    var set = org.send(HttpMethod.PUT, rolesPath, owner.token(), toManager);
+    assertEquals(200, set.statusCode(), set.bodyAsString());
+    var managed = movedSince(joined, listed(id, owner, member), "setting other roles");
+    assertEquals(managed.getString("updatedAt"), set.bodyAsJsonObject().getString("updatedAt"), "as the answer says");
+    assertEquals(200, org.send(HttpMethod.PUT, rolesPath, owner.token(), toManager).statusCode());
+    assertEquals(managed, listed(id, owner, member), "setting the roles they hold");
+    add(id, owner, member, "viewer");
+    assertEquals(managed, listed(id, owner, member), "adding them again (they keep their roles)");
+
+    var toViewer = importing(member, "viewer");
+    assertEquals(200, org.post("/v1/organizations/" + id + "/users:batch", owner.token(), toViewer).statusCode());
+    var imported = movedSince(managed, listed(id, owner, member), "an import of other roles");
+    assertEquals(200, org.post("/v1/organizations/" + id + "/users:batch", owner.token(), toViewer).statusCode());
+    assertEquals(imported, listed(id, owner, member), "an import changing nothing");
+
+    var role = org.post("/v1/organizations/" + id + "/roles", owner.token(), new JsonObject().put("name", "auditor")
+        .put("permissions", new JsonArray().add("app_audit_list"))).bodyAsJsonObject();
+    assertEquals(200, org.post("/v1/organizations/" + id + "/users:batch", owner.token(), importing(member, "auditor"))
+        .statusCode());
+    var auditor = movedSince(imported, listed(id, owner, member), "an import of a custom role");
+    var renamed = org.send(HttpMethod.PATCH, "/v1/organizations/" + id + "/roles/" + role.getString("id"),
+        owner.token(), new JsonObject().put("name", "inspector"));
+    assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+    assertEquals(List.of("inspector"), movedSince(auditor, listed(id, owner, member), "renaming their role")
+        .getJsonArray("roles").getList());
+  }
+
+  private static JsonObject importing(OrgServiceHarness.Account member, String role) {
+    return new JsonObject().put("items", new JsonArray().add(new JsonObject().put("id", member.id())
+        .put("roles", new JsonArray().add(role))));
+  }
+
+  /** {@code member} as the organization's member list (what a copy reads) shows them. */
+  private JsonObject listed(String orgId, OrgServiceHarness.Account by, OrgServiceHarness.Account member) {
+    return org.allPages("/v1/organizations/" + orgId + "/users", by.token(), 100).stream()
+        .filter(m -> m.getString("userId").equals(member.id())).findFirst().orElseThrow();
+  }
+
+  private static JsonObject movedSince(JsonObject before, JsonObject now, String what) {
+    assertTrue(Instant.parse(now.getString("updatedAt")).isAfter(Instant.parse(before.getString("updatedAt"))),
+        what + ": " + now.encode());
+    assertEquals(before.getString("memberSince"), now.getString("memberSince"), what);
+    return now;
   }
 
   @Test

@@ -2,13 +2,18 @@ package dev.orgplane.org.team;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -46,6 +51,77 @@ class TeamTest extends OrgServiceTest {
         .getJsonArray("items");
     assertEquals(1, members.size());
     assertEquals(owner.id(), members.getJsonObject(0).getString("userId"));
+  }
+
+  /**
+   * Every way a team's member list changes moves its {@code updatedAt} (and so its ETag), as a copy's diff reads it to
+   * tell who changed the members; a write that changes no member leaves it as it was.
+   */
+  @Test
+  void aTeamsMemberListChangingMovesItsUpdatedAt() {
+    var owner = org.newUser("owner");
+    var joiner = org.newUser("joiner");
+    var leaver = org.newUser("leaver");
+    var deleted = org.newUser("deleted");
+    var id = newOrg(owner);
+    org.addMembers(id, List.of(joiner.id(), leaver.id(), deleted.id()), "member");
+    var teamPath = "/v1/organizations/" + id + "/groups/" + org.post("/v1/organizations/" + id + "/groups",
+        owner.token(), new JsonObject().put("name", "support").put("userIds", new JsonArray().add(owner.id())))
+        .bodyAsJsonObject().getString("id");
+    var times = new TeamTimes(teamPath, owner.token());
+
+    times.movesWith(org.post(teamPath + "/users", owner.token(),
+        new JsonObject().put("userIds", new JsonArray().add(joiner.id()))), "adding a member");
+    times.staysWith(org.post(teamPath + "/users", owner.token(),
+        new JsonObject().put("userIds", new JsonArray().add(joiner.id()))), "adding a member already there");
+    times.movesWith(org.send(HttpMethod.DELETE, teamPath + "/users/" + joiner.id(), owner.token(), null),
+        "removing a member");
+    var imported = new JsonObject().put("name", "support")
+        .put("userIds", new JsonArray().add(owner.id()).add(leaver.id()).add(deleted.id()));
+    times.movesWith(org.send(HttpMethod.PUT, teamPath, owner.token(), imported), "an import changing the members");
+    times.staysWith(org.send(HttpMethod.PUT, teamPath, owner.token(), imported), "an import changing nothing");
+    times.movesWith(org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + leaver.id(), owner.token(),
+        null), "a member leaving the organization");
+    times.movesWith(org.send(HttpMethod.DELETE, "/v1/users/me", deleted.token(),
+        new JsonObject().put("password", "password-deleted-123")), "a member's account deleted");
+    assertEquals(List.of(owner.id()), org.get(teamPath + "/users", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(member -> ((JsonObject) member).getString("userId")).toList());
+  }
+
+  /** A team's {@code updatedAt} and ETag as each write leaves them. */
+  private final class TeamTimes {
+
+    private final String path;
+    private final String token;
+    private HttpResponse<Buffer> last;
+
+    TeamTimes(String path, String token) {
+      this.path = path;
+      this.token = token;
+      this.last = org.get(path, token);
+    }
+
+    void movesWith(HttpResponse<Buffer> write, String what) {
+      var now = after(write, what);
+      assertTrue(Instant.parse(updatedAt(now)).isAfter(Instant.parse(updatedAt(last))), what + ": " + now.bodyAsString());
+      assertNotEquals(last.getHeader("ETag"), now.getHeader("ETag"), what);
+      last = now;
+    }
+
+    void staysWith(HttpResponse<Buffer> write, String what) {
+      var now = after(write, what);
+      assertEquals(updatedAt(last), updatedAt(now), what);
+      assertEquals(last.getHeader("ETag"), now.getHeader("ETag"), what);
+    }
+
+    private HttpResponse<Buffer> after(HttpResponse<Buffer> write, String what) {
+      assertTrue(write.statusCode() < 300, what + ": " + write.bodyAsString());
+      return org.get(path, token);
+    }
+
+    private static String updatedAt(HttpResponse<Buffer> team) {
+      return team.bodyAsJsonObject().getString("updatedAt");
+    }
   }
 
   /** What a copy of the organization reads: every team with its members' ids, in one call rather than one per team. */
