@@ -190,6 +190,26 @@ class InvitationTest extends MailedOrgServiceTest {
     assertEquals(List.of("member"), added.getJsonObject(0).getJsonObject("details").getJsonArray("roles").getList());
   }
 
+  /** Joining the teams an invitation names is a change of their member lists, whose time it moves. */
+  @Test
+  void acceptingMovesTheTimeOfTheTeamsJoined() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner);
+    var team = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", "support"))
+        .bodyAsJsonObject();
+    var invitee = verifiedUser("joining");
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", invitee.email()).put("groupIds", new JsonArray().add(team.getString("id"))));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    assertEquals(200, org.post("/v1/invitations/" + invited.bodyAsJsonObject().getString("id") + "/accept",
+        invitee.token(), null).statusCode());
+    var joined = org.get("/v1/organizations/" + orgId + "/groups/" + team.getString("id"), owner.token())
+        .bodyAsJsonObject();
+    assertEquals(1, joined.getInteger("memberCount"), joined.encode());
+    assertTrue(Instant.parse(joined.getString("updatedAt")).isAfter(Instant.parse(team.getString("updatedAt"))),
+        joined.encode());
+  }
+
   /** Inviting a member changes nothing, so it is refused rather than answered with an invitation that grants nothing. */
   @Test
   void aMemberIsNotInvited() throws Exception {
