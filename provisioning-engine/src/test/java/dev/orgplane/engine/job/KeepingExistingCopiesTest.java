@@ -92,8 +92,9 @@ class KeepingExistingCopiesTest extends TemplateEngineTest {
     assertEquals(List.of(copyOf.apply(template.queueIds().get(2))), kindDiff(target, "queues")
         .getJsonArray("tenantChanged").getList());
     var users = kindDiff(target, "users");
-    assertEquals(List.of(member), users.getJsonArray("changed").getList(),
-        "a member's roles have no change time: which side changed them cannot be told: " + users.encode());
+    assertEquals(List.of(member), users.getJsonArray("tenantChanged").getList(),
+        "the diff tells the tenant's change of a member's roles: " + users.encode());
+    assertEquals(List.of(), users.getJsonArray("changed").getList(), users.encode());
 
     var synced = succeeded(engine.provision(token(), into(target, new JsonObject())));
     assertTrue(step(synced, "hooks").getLong("updated") >= 1, step(synced, "hooks").encode());
@@ -150,32 +151,77 @@ class KeepingExistingCopiesTest extends TemplateEngineTest {
   }
 
   /**
-   * Joining a team moves no time of the team's, so a team copy without a member its template team gained since is
-   * the template's change to the diff, not the tenant's; a re-run keeping existing copies leaves it so. A template
-   * of its own: the class's template stays as its other tests expect it (jobs read members through a cache).
+   * Joining a team moves the team's {@code updatedAt}, so a team copy without a member its template team gained since
+   * is the template's change to the diff, not the tenant's; a re-run keeping existing copies leaves it so.
    */
   @Test
   void aTeamCopyWithoutAMemberItsTemplateTeamGainedIsChangedNotTheTenants() {
-    var own = TemplateFixture.build(engine.org, "keep-team-template");
-    var admin = own.groupAdmin().token();
-    var target = succeeded(engine.provision(admin, new JsonObject().put("templateOrganization", own.templateId())
-        .put("target", new JsonObject().put("name", "keep-team")))).getString("targetOrganization");
-    var templatePath = "/v1/organizations/" + own.templateId();
-    var team = engine.items(templatePath + "/groups", admin).stream().map(JsonObject.class::cast)
-        .filter(t -> t.getString("name").equals("support")).findFirst().orElseThrow().getString("id");
+    var copied = OwnCopy.named("keep-team");
+    var admin = copied.admin();
     var joiner = engine.org.newUser("joiner").id();
-    assertEquals(2, engine.org.post(templatePath + "/users", admin, new JsonObject()
+    assertEquals(2, engine.org.post(copied.templatePath() + "/users", admin, new JsonObject()
         .put("userIds", new JsonArray().add(joiner)).put("roles", new JsonArray().add("auditor"))).statusCode() / 100);
-    assertEquals(2, engine.org.post(templatePath + "/groups/" + team + "/users", admin, new JsonObject()
-        .put("userIds", new JsonArray().add(joiner))).statusCode() / 100);
+    assertEquals(2, engine.org.post(copied.templatePath() + "/groups/" + copied.team() + "/users", admin,
+        new JsonObject().put("userIds", new JsonArray().add(joiner))).statusCode() / 100);
 
-    var kept = succeeded(engine.provision(admin, new JsonObject().put("templateOrganization", own.templateId())
-        .put("targetOrganization", target).put("options", keep())));
+    var kept = succeeded(engine.provision(admin, new JsonObject().put("templateOrganization",
+        copied.own().templateId()).put("targetOrganization", copied.target()).put("options", keep())));
     assertEquals(0, step(kept, "groups").getLong("updated"), step(kept, "groups").encode());
-    var groups = kindDiff(own.templateId(), target, admin, "groups");
-    assertEquals(List.of(IdFunction.nameBasedIn(target).apply(team)), groups.getJsonArray("changed").getList(),
-        groups.encode());
+    var groups = copied.kindDiff("groups");
+    assertEquals(List.of(copied.teamCopy()), groups.getJsonArray("changed").getList(), groups.encode());
     assertEquals(List.of(), groups.getJsonArray("tenantChanged").getList(), groups.encode());
+  }
+
+  /**
+   * A member's roles and a team's member list move their times as other fields do: a team copy the tenant took a
+   * member out of is the tenant's change, a member whose roles the template changed since the copy is the template's.
+   */
+  @Test
+  void theDiffTellsWhoChangedATeamsMembersAndAMembersRoles() {
+    var copied = OwnCopy.named("who-changed");
+    var member = copied.own().member().id();
+    assertEquals(204, engine.org.send(HttpMethod.DELETE, "/v1/organizations/" + copied.target() + "/groups/"
+        + copied.teamCopy() + "/users/" + member, copied.admin(), null).statusCode());
+    assertEquals(200, engine.org.send(HttpMethod.PUT, copied.templatePath() + "/users/" + member + "/roles",
+        copied.admin(), new JsonObject().put("roles", new JsonArray().add("editor"))).statusCode());
+
+    var groups = copied.kindDiff("groups");
+    assertEquals(List.of(copied.teamCopy()), groups.getJsonArray("tenantChanged").getList(), groups.encode());
+    assertEquals(List.of(), groups.getJsonArray("changed").getList(), groups.encode());
+    var users = copied.kindDiff("users");
+    assertEquals(List.of(member), users.getJsonArray("changed").getList(), users.encode());
+    assertEquals(List.of(), users.getJsonArray("tenantChanged").getList(), users.encode());
+  }
+
+  /**
+   * A template of its own, copied into a new tenant, with its group admin's token and its team's id: the class's
+   * template stays as its other tests expect it (jobs read members through a cache).
+   */
+  private record OwnCopy(TemplateFixture own, String admin, String target, String team) {
+
+    static OwnCopy named(String name) {
+      var own = TemplateFixture.build(engine.org, name + "-template");
+      var admin = own.groupAdmin().token();
+      var target = succeeded(engine.provision(admin, new JsonObject().put("templateOrganization", own.templateId())
+          .put("target", new JsonObject().put("name", name)))).getString("targetOrganization");
+      var team = engine.items("/v1/organizations/" + own.templateId() + "/groups", admin).stream()
+          .map(JsonObject.class::cast).filter(t -> t.getString("name").equals("support")).findFirst().orElseThrow()
+          .getString("id");
+      return new OwnCopy(own, admin, target, team);
+    }
+
+    String templatePath() {
+      return "/v1/organizations/" + own.templateId();
+    }
+
+    /** The team's copy in the tenant. */
+    String teamCopy() {
+      return IdFunction.nameBasedIn(target).apply(team);
+    }
+
+    JsonObject kindDiff(String kind) {
+      return KeepingExistingCopiesTest.kindDiff(own.templateId(), target, admin, kind);
+    }
   }
 
   /** The diff's entry for {@code kind} of the class's template and {@code target}. */

@@ -39,15 +39,6 @@ public final class GroupsPlugin extends OrgObjectsPlugin {
         .map(members -> members.stream().map(member -> member.getString("userId")).collect(Collectors.toSet()));
   }
 
-  /**
-   * Joining or leaving a team leaves its {@code updatedAt} as it is, and a copy's members follow the template's
-   * members too: a difference in them may be the template's.
-   */
-  @Override
-  protected Set<String> untimedFields() {
-    return Set.of("userIds");
-  }
-
   /** The list shows a member count; a copy needs the member ids, which it names when asked (in a stable order). */
   @Override
   protected String listPath() {

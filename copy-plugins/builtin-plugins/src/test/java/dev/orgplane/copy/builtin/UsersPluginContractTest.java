@@ -24,12 +24,6 @@ class UsersPluginContractTest extends CopyPluginContract {
     Templates.members(template, Templates.roles(template));
   }
 
-  /** The service keeps no time of a member's last change: a changed member's side cannot be told. */
-  @Override
-  protected boolean tellsTenantChanges() {
-    return false;
-  }
-
   /** Members have no name: a member is changed by their roles. */
   @Override
   protected JsonObject changed(JsonObject member) {

@@ -193,7 +193,8 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
             if (current == null) {
               missing.add(sourceId(sources.get(i)));
             } else if (!same(copy, current)) {
-              (changedByTenant(copy, current, sources.get(i)) ? tenantChanged : changed).add(targetIdOf(copy));
+              var tenants = ChangeTimes.writtenSinceTemplateChanged(current, sources.get(i));
+              (tenants ? tenantChanged : changed).add(targetIdOf(copy));
             }
           }
           var extra = existing.keySet().stream().filter(id -> !expected.containsKey(id)).sorted().toList();
@@ -208,24 +209,6 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
 
   private boolean same(JsonObject copy, JsonObject current) {
     return copiedFields.stream().allMatch(field -> Objects.equals(copy.getValue(field), current.getValue(field)));
-  }
-
-  /**
-   * Copied fields whose changes move no {@code updatedAt} of the object (a team's members, listed with it but kept
-   * apart): a difference there may be the template's however the times read. None by default.
-   */
-  protected Set<String> untimedFields() {
-    return Set.of();
-  }
-
-  /**
-   * Whether {@code current}, a copy that differs from {@code copy} (what template object {@code source} gives now),
-   * was changed in the target ({@link ChangeTimes}): only in fields whose changes the times show.
-   */
-  private boolean changedByTenant(JsonObject copy, JsonObject current, JsonObject source) {
-    var untimed = untimedFields();
-    return copiedFields.stream().filter(field -> !Objects.equals(copy.getValue(field), current.getValue(field)))
-        .noneMatch(untimed::contains) && ChangeTimes.writtenSinceTemplateChanged(current, source);
   }
 
   private Future<OrgApi.Page> sourcePage(CopyContext context, String cursor) {

@@ -88,7 +88,7 @@ public abstract class CopyPluginContract {
   /**
    * Whether the plugin's diff tells a copy the tenant changed ({@code tenantChanged}) from one whose template object
    * changed ({@code changed}): it can where the service lists when both were last written ({@code updatedAt},
-   * {@link dev.orgplane.copy.api.ChangeTimes}), which it does not for members. By default it does.
+   * {@link dev.orgplane.copy.api.ChangeTimes}). By default it does.
    */
   protected boolean tellsTenantChanges() {
     return true;

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * When each stored object was created and last changed, which lists show as org-service's do
- * ({@code createdAt}, {@code updatedAt}; a member's {@code memberSince}). Kept apart from the objects: they are
+ * ({@code createdAt}, or a member's {@code memberSince}, and {@code updatedAt}). Kept apart from the objects: they are
  * the service's bookkeeping, not what a copy holds, so snapshots leave them out. An object the kit wrote directly
  * (a template) dates from the kit's start. Every write is later than the one before, so that what follows what
  * never depends on the clock's resolution.
@@ -44,10 +44,8 @@ final class WriteTimes {
   /** {@code listed} with the times of the object it shows. */
   JsonObject stamp(JsonObject listed, String organization, String path, String id) {
     var recorded = of(organization, path, id);
-    if (path.equals("users")) {
-      return listed.put("memberSince", recorded.created().toString());
-    }
-    return listed.put("createdAt", recorded.created().toString()).put("updatedAt", recorded.updated().toString());
+    return listed.put(path.equals("users") ? "memberSince" : "createdAt", recorded.created().toString())
+        .put("updatedAt", recorded.updated().toString());
   }
 
   private Instant tick() {
