@@ -40,7 +40,8 @@ public final class MembershipRepository {
    */
   static Future<List<Written>> importAll(SqlClient tx, UUID orgId, List<MembershipRoutes.Joining> joining) {
     return write(tx, orgId, joining, "ON CONFLICT (org_id, user_id) DO UPDATE SET roles = EXCLUDED.roles, "
-        + "updated_at = now() WHERE NOT 'owner' = ANY (org.memberships.roles) AND org.memberships.roles IS DISTINCT FROM EXCLUDED.roles ");
+        + "updated_at = now() WHERE NOT 'owner' = ANY (org.memberships.roles) "
+        + "AND org.memberships.roles IS DISTINCT FROM EXCLUDED.roles ");
   }
 
   /** The members {@code onConflict} wrote, so that only those are audited and announced (untouched rows return none). */
