@@ -19,6 +19,7 @@ import dev.orgplane.org.event.DeliveryRoutes;
 import dev.orgplane.org.event.HookDispatcher;
 import dev.orgplane.org.event.ManualDeliveryRoutes;
 import dev.orgplane.org.event.ProvisioningEventRoutes;
+import dev.orgplane.org.event.ProvisioningReports;
 import dev.orgplane.org.group.GroupRoutes;
 import dev.orgplane.org.invitation.InvitationRepository;
 import dev.orgplane.org.invitation.InvitationRoutes;
@@ -131,6 +132,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         EmailVerificationRoutes.purgeExpired(vertx, pool),
         EmailChangeRoutes.purgeExpired(vertx, pool),
         RefreshTokens.purgeExpired(vertx, pool),
+        ProvisioningReports.expiredPurge(pool).hourly(vertx),
         StoredRevocations.purgeDeletedAccounts(vertx, pool, tokenLifetime())));
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");

@@ -18,7 +18,12 @@ import java.util.Set;
  * {@code POST /v1/organizations/{org}/provisioning-events}: the provisioning engine tells an
  * organization that a job copying from or into it has ended. The event is audited, and hooks of the
  * organization subscribed to {@value #JOB_FINISHED} receive it (the audit log queues it in the same
- * transaction). Only the engine holds the permission: a member cannot fake a finished copy.
+ * statement). Only the engine holds the permission: a member cannot fake a finished copy.
+ *
+ * <p>A report names itself ({@code reportId}, the same at every delivery of it): one the organization recorded
+ * already is answered as the first delivery was and records nothing, so a retry whose Idempotency-Key lost its
+ * answer (org-service killed after the commit) does not audit the end twice. A report without one, an older
+ * engine's, is recorded at every delivery.
  */
 public final class ProvisioningEventRoutes {
 
@@ -36,19 +41,20 @@ public final class ProvisioningEventRoutes {
 
   private void raise(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var body = RequestBody.of(ctx, Set.of("type", "jobId", "details"));
+    var body = RequestBody.of(ctx, Set.of("type", "jobId", "reportId", "details"));
     var type = body.requiredString("type", 64);
     var jobId = body.requiredString("jobId", 36);
+    var reportId = body.optionalString("reportId", 36);
     var details = body.optionalObject("details");
     if (type != null && !type.equals(JOB_FINISHED)) {
       body.reject("type", "must be " + JOB_FINISHED);
     }
     body.validate();
     var job = Ids.uuid(jobId, "jobId");
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
-                PermissionCatalog.PROVISIONING_REPORT)
-            .compose(access -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), type, "job:" + job,
-                details == null ? new JsonObject() : details)))
+    var report = reportId == null ? null : Ids.uuid(reportId, "reportId");
+    AccessPolicy.require(pool, principal, ctx.pathParam("org"), PermissionCatalog.PROVISIONING_REPORT)
+        .compose(access -> ProvisioningReports.recordOnce(pool, report, AuditLog.hookEventValues(ctx, access.orgId(),
+            principal.subject(), type, "job:" + job, details == null ? new JsonObject() : details)))
         .onSuccess(v -> Replies.json(ctx, 202, new JsonObject().put("type", type).put("jobId", job.toString())))
         .onFailure(ctx::fail);
   }
