@@ -29,7 +29,7 @@ public final class EndReports {
   private static final int BATCH = 16;
   private static final long LEASE_MILLIS = 30_000;
   private static final long RETRY_BASE_MILLIS = 1_000;
-  /** org-service keeps idempotency keys this long: a report retried later could be recorded twice. */
+  /** org-service remembers a report it recorded for two days: a delivery after that would record it again. */
   private static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
 
   private final Pool pool;
@@ -86,7 +86,7 @@ public final class EndReports {
     var id = report.getLong("id");
     var jobId = report.getUUID("job_id");
     var api = new OrgApiClient(http, orgServiceUrl, token, jobId.toString());
-    return FinishedJobReport.of(report).send(api, "job-end-report-" + id)
+    return FinishedJobReport.of(report).send(api)
         .map(sent -> EndReportOutcomes.Outcome.done(id))
         .otherwise(failure -> {
           if (!Retries.transientFailure(failure) && !stillRunning(failure)

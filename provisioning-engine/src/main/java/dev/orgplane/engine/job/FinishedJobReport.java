@@ -1,5 +1,6 @@
 package dev.orgplane.engine.job;
 
+import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -9,36 +10,44 @@ import java.util.UUID;
 
 /**
  * {@code provisioning.job.finished} for the template's organization and, if the job got that far,
- * the target's: hooks there learn that a tenant is ready, or why it is not. Sent by {@link EndReports}.
+ * the target's: hooks there learn that a tenant is ready, or why it is not. Sent by {@link EndReports}
+ * from its outbox row {@code id}.
  */
-record FinishedJobReport(UUID jobId, UUID batchId, UUID templateOrg, UUID targetOrg, String status,
+record FinishedJobReport(long id, UUID jobId, UUID batchId, UUID templateOrg, UUID targetOrg, String status,
     JsonObject error) {
 
   /** The report as {@link EndReports} claims it: its outbox row joined to its job as the job is now. */
   static FinishedJobReport of(Row row) {
-    return new FinishedJobReport(row.getUUID("job_id"), row.getUUID("batch_id"), row.getUUID("template_org"),
-        row.getUUID("target_org"), row.getString("status"), (JsonObject) row.getValue("error"));
+    return new FinishedJobReport(row.getLong("id"), row.getUUID("job_id"), row.getUUID("batch_id"),
+        row.getUUID("template_org"), row.getUUID("target_org"), row.getString("status"),
+        (JsonObject) row.getValue("error"));
   }
 
   /**
-   * {@code reportKey} names the report, not the attempt to send it: a delivery retried after a lost
-   * answer is recorded once (idempotency keys are per caller, so the organization is part of it).
+   * What names the report, not the attempt to send it, at org-service, which records a report once: the same at
+   * every delivery, and another for another end of the job (a retried job's). Outbox ids are unique in one engine
+   * database only, so it is name-based on the job too, whose id is unique everywhere.
    */
-  Future<Void> send(OrgApiClient api, String reportKey) {
+  UUID reportId() {
+    return UUID.fromString(IdFunction.nameBased(jobId.toString(), "end-report-" + id));
+  }
+
+  Future<Void> send(OrgApiClient api) {
     var details = new JsonObject().put("status", status).put("jobId", jobId.toString())
         .put("batchId", batchId == null ? null : batchId.toString())
         .put("templateOrganization", templateOrg.toString())
         .put("targetOrganization", targetOrg == null ? null : targetOrg.toString())
         .put("error", error);
     var reports = new ArrayList<Future<Void>>();
-    reports.add(report(api, templateOrg.toString(), details, reportKey));
+    reports.add(report(api, templateOrg.toString(), details));
     if (targetOrg != null && !targetOrg.equals(templateOrg)) {
-      reports.add(report(api, targetOrg.toString(), details, reportKey));
+      reports.add(report(api, targetOrg.toString(), details));
     }
     return Future.all(reports).mapEmpty();
   }
 
-  private static Future<Void> report(OrgApiClient api, String organization, JsonObject details, String reportKey) {
-    return api.reportJobFinished(organization, details, reportKey + "-" + organization);
+  /** Idempotency keys are per caller, not per organization: the organization is part of the key. */
+  private Future<Void> report(OrgApiClient api, String organization, JsonObject details) {
+    return api.reportJobFinished(organization, reportId(), details, "job-end-report-" + id + "-" + organization);
   }
 }

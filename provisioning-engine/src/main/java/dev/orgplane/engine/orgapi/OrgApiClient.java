@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * {@link OrgApi} over HTTP with the engine's service token. Every call names the job it works for
@@ -177,10 +178,13 @@ public final class OrgApiClient implements OrgApi {
 
   /**
    * {@code POST .../{organization}/provisioning-events}: the organization's hooks hear that this
-   * client's job ended. {@code idempotencyKey} makes a repeat of the same report harmless.
+   * client's job ended. {@code reportId} names the report, and org-service records a report once however often it is
+   * delivered; {@code idempotencyKey} answers a retry while the first delivery still runs.
    */
-  public Future<Void> reportJobFinished(String organization, JsonObject details, String idempotencyKey) {
-    var event = new JsonObject().put("type", "provisioning.job.finished").put("jobId", jobId).put("details", details);
+  public Future<Void> reportJobFinished(String organization, UUID reportId, JsonObject details,
+      String idempotencyKey) {
+    var event = new JsonObject().put("type", "provisioning.job.finished").put("jobId", jobId)
+        .put("reportId", reportId.toString()).put("details", details);
     return send(HttpMethod.POST, organization + "/provisioning-events", event, idempotencyKey)
         .map(response -> {
           OrgAnswers.body(response);
