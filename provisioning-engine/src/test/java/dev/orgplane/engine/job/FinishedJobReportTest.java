@@ -3,10 +3,9 @@ package dev.orgplane.engine.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.engine.orgapi.OrgApiClient;
-import dev.orgplane.engine.orgapi.ServiceToken;
+import dev.orgplane.engine.orgapi.StandInOrgService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,19 +33,11 @@ class FinishedJobReportTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    var port = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-      if (request.path().equals("/v1/auth/token")) {
-        request.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("access_token", "t").put("token_type", "Bearer").put("expires_in", 300).encode());
-        return;
-      }
+    api = StandInOrgService.clientOf(vertx, request -> request.body().onSuccess(body -> {
       received.add(new Received(request.path().split("/")[3], request.getHeader("Idempotency-Key"),
           body.toJsonObject()));
       request.response().setStatusCode(202).putHeader("Content-Type", "application/json").end("{}");
-    })).listen(0, "127.0.0.1").await().actualPort();
-    var http = WebClient.create(vertx);
-    var orgService = "http://127.0.0.1:" + port;
-    api = new OrgApiClient(http, orgService, new ServiceToken(http, orgService, "engine", "secret"), null);
+    }));
   }
 
   @AfterAll

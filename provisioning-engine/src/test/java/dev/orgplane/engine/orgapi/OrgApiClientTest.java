@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,12 +25,7 @@ class OrgApiClientTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    var port = vertx.createHttpServer().requestHandler(request -> {
-      if (request.path().equals("/v1/auth/token")) {
-        request.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("access_token", "t").put("token_type", "Bearer").put("expires_in", 300).encode());
-        return;
-      }
+    api = StandInOrgService.clientOf(vertx, request -> {
       var organization = request.path().split("/")[3];
       reads.computeIfAbsent(organization, o -> new AtomicInteger()).incrementAndGet();
       // two pages of one queue each
@@ -39,10 +33,7 @@ class OrgApiClientTest {
       request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
           .put("items", new JsonArray().add(new JsonObject().put("id", first ? "q1" : "q2")))
           .put("nextCursor", first ? "next" : null).encode());
-    }).listen(0, "127.0.0.1").await().actualPort();
-    var http = WebClient.create(vertx);
-    var orgService = "http://127.0.0.1:" + port;
-    api = new OrgApiClient(http, orgService, new ServiceToken(http, orgService, "engine", "secret"), null);
+    });
   }
 
   @AfterAll
