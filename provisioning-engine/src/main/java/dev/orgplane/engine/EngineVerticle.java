@@ -17,6 +17,7 @@ import dev.orgplane.engine.plugin.PluginJars;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.engine.plugin.PluginRoutes;
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.JwksSchedule;
 import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.auth.RemoteJwks;
 import dev.orgplane.kit.auth.TokenVerifier;
@@ -84,7 +85,8 @@ public final class EngineVerticle extends ServiceVerticle {
           }
           var registry = PluginRegistry.discover(PluginJars.loader(settings.string("ORGPLANE_PLUGINS_DIR", ""),
               getClass().getClassLoader()));
-          var keys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json", 5_000);
+          var keys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json",
+              JwksSchedule.STANDARD);
           verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(
               settings.string("ORGPLANE_PUBLIC_URL"),
               settings.string("ORGPLANE_TOKEN_AUDIENCE"), keys)));

@@ -13,6 +13,12 @@ public record JwksSchedule(long minRefreshMillis, long maxAgeMillis) {
   private static final long DEFAULT_TTL_MILLIS = TimeUnit.MINUTES.toMillis(5);
   private static final long DAY_MILLIS = TimeUnit.DAYS.toMillis(1);
 
+  /**
+   * The services' schedule: a token naming a kid we lack refetches at most every 5 s, keys kept a day at most (the
+   * gateway's configuration defaults to the same).
+   */
+  public static final JwksSchedule STANDARD = atLeast(5_000);
+
   public JwksSchedule {
     if (minRefreshMillis < 1 || maxAgeMillis < minRefreshMillis) {
       throw new IllegalArgumentException("a JWKS schedule needs 1 <= minRefreshMillis <= maxAgeMillis, got "

@@ -23,7 +23,7 @@ public record TrustedIssuer(String issuer, String audience, KeySource keys) {
    * its issuer with a 500 (or the start with a NullPointerException).
    */
   public static List<TrustedIssuer> external(Vertx vertx, String setting) {
-    return external(setting, jwksUrl -> new RemoteJwks(vertx, jwksUrl, JwksSchedule.atLeast(5_000)));
+    return external(setting, jwksUrl -> new RemoteJwks(vertx, jwksUrl, JwksSchedule.STANDARD));
   }
 
   /** The same, their keys fetched with {@code client} on {@code schedule}. */
