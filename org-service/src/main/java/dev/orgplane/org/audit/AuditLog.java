@@ -168,6 +168,18 @@ public final class AuditLog {
         Instant.now().toString()};
   }
 
+  /**
+   * A statement's parameters: its own {@code values} first, then the {@code event}'s ({@link #hookEventValues}), whose
+   * numbering {@link #hookEventFor} then starts after them.
+   */
+  public static Tuple withEvent(Object[] event, Object... values) {
+    var all = Tuple.from(values);
+    for (var value : event) {
+      all.addValue(value);
+    }
+    return all;
+  }
+
   /** The job the request says it belongs to; a header that is no UUID says nothing. */
   private static UUID jobId(RoutingContext ctx) {
     var header = ctx.request().getHeader(JOB_HEADER);

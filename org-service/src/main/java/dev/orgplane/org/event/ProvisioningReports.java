@@ -36,11 +36,7 @@ public final class ProvisioningReports {
 
   /** Audits {@code event} (and queues it for the hooks) unless the organization recorded {@code reportId} already. */
   static Future<Void> recordOnce(SqlClient client, UUID reportId, Object[] event) {
-    var values = Tuple.of(reportId);
-    for (var value : event) {
-      values.addValue(value);
-    }
-    return client.preparedQuery(RECORD).execute(values).mapEmpty();
+    return client.preparedQuery(RECORD).execute(AuditLog.withEvent(event, reportId)).mapEmpty();
   }
 
   /** Drops the ids of reports recorded more than {@link #KEPT} ago (see {@link BatchedPurge#hourly}). */

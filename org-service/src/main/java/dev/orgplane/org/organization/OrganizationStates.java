@@ -3,7 +3,6 @@ package dev.orgplane.org.organization;
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -42,10 +41,7 @@ final class OrganizationStates {
   }
 
   private static Future<Optional<StateChange>> run(SqlClient client, String sql, Object[] event, Object... values) {
-    var all = new Object[values.length + event.length];
-    System.arraycopy(values, 0, all, 0, values.length);
-    System.arraycopy(event, 0, all, values.length, event.length);
-    return client.preparedQuery(sql).execute(Tuple.from(all)).map(rows -> {
+    return client.preparedQuery(sql).execute(AuditLog.withEvent(event, values)).map(rows -> {
       if (rows.size() == 0) {
         return Optional.empty();
       }
