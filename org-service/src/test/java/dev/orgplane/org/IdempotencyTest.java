@@ -84,6 +84,34 @@ class IdempotencyTest extends OrgServiceTest {
     assertProblem(create(own, alice.token(), "died-just-now", "not-yet"), 422, "idempotency_key_reused");
   }
 
+  /**
+   * A handler keeps its answer in the transaction that did its work: when the answer cannot be kept, the work is
+   * undone too, so no commit can leave work behind a key its retry would run again. (Kept after the commit, a
+   * process dying in between left exactly that.)
+   */
+  @Test
+  void workWhoseAnswerCannotBeKeptIsUndoneAndItsRetryRunsOnce() {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var own = OrgServiceHarness.start(vertx, db);
+    var owner = own.newUser("owner");
+    var roles = "/v1/organizations/" + own.createOrg(owner.token(), "kept").getString("id") + "/roles";
+    var role = new JsonObject().put("name", "auditor").put("permissions", new JsonArray().add("app_audit_list"));
+    var headers = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "kept-with-the-work");
+    PgFixture.execute(db, "CREATE FUNCTION org.refuse_answers() RETURNS trigger LANGUAGE plpgsql AS "
+        + "$$ BEGIN RAISE EXCEPTION 'answers refused'; END $$; CREATE TRIGGER refuse_answers BEFORE UPDATE ON "
+        + "org.idempotency_keys FOR EACH ROW WHEN (NEW.status IS NOT NULL) EXECUTE FUNCTION org.refuse_answers()");
+
+    assertEquals(500, own.send(HttpMethod.POST, roles, owner.token(), role, headers).statusCode());
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.roles WHERE name = 'auditor'"));
+
+    PgFixture.execute(db, "DROP TRIGGER refuse_answers ON org.idempotency_keys");
+    var retry = own.send(HttpMethod.POST, roles, owner.token(), role, headers);
+    assertEquals(201, retry.statusCode(), retry.bodyAsString());
+    assertEquals(retry.bodyAsJsonObject(), own.send(HttpMethod.POST, roles, owner.token(), role, headers)
+        .bodyAsJsonObject());
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.roles WHERE name = 'auditor'"));
+  }
+
   /** Holds {@code ownerId}'s row, which a creation share-locks: creations by them wait for this COMMIT. */
   private SqlConnection holdOwnerRow(PgUrl db, String ownerId) {
     var lock = Database.open(vertx, db, 1, List.of()).await().getConnection().await();

@@ -9,6 +9,7 @@ import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
@@ -104,10 +105,11 @@ public final class CustomRoleRoutes {
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
                 true)
-            .compose(access -> insert(tx, ctx, access, fields.asRole(TimeOrderedIds.next(), access.orgId()))))
+            .compose(access -> insert(tx, ctx, access, fields.asRole(TimeOrderedIds.next(), access.orgId())))
+            .compose(role -> Replies.keep(tx, ctx, Reply.created(
+                "/v1/organizations/" + role.orgId() + "/roles/" + role.id(), role.toJson()))))
         .recover(CustomRoleRoutes::conflicts)
-        .onSuccess(role -> Replies.created(ctx, "/v1/organizations/" + role.orgId() + "/roles/" + role.id(),
-            role.toJson()))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -134,9 +136,10 @@ public final class CustomRoleRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
                 true)
             .compose(access -> RoleImport.run(tx, ctx, access, items.stream()
-                .map(item -> item.value().asRole(item.id(), access.orgId())).toList(), existing)))
+                .map(item -> item.value().asRole(item.id(), access.orgId())).toList(), existing))
+            .compose(plan -> Replies.keep(tx, ctx, Reply.ok(plan.summary()))))
         .recover(CustomRoleRoutes::conflicts)
-        .onSuccess(plan -> Replies.json(ctx, 200, plan.summary()))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 

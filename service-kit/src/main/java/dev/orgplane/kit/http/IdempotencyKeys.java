@@ -9,10 +9,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -26,6 +31,8 @@ import java.util.regex.Pattern;
  * never see another's answers. Only successful answers are kept: a failed request may be retried. A key
  * whose request has not finished after {@value #UNFINISHED_SECONDS} seconds belonged to a process that died
  * mid-request (requests are far shorter: the gateway gives up after 30 s), and the next request with it runs.
+ * A handler whose work is a transaction keeps its answer in it ({@link Replies#keep}): work and answer commit
+ * together, so that death after the commit cannot make the retry do the work twice.
  * Keys and answers are stored as {@link KeptAnswers} says: a digest, and sealed under the key.
  *
  * <p>Needs a table {@code <schema>.idempotency_keys} (see the services' migrations).
@@ -47,9 +54,19 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
     this.table = schema + ".idempotency_keys";
   }
 
-  /** Where a request's answer is kept: {@code key} as the client sent it, {@code stored} as the table names it. */
-  private record Slot(IdempotencyKeys owner, String principal, String key, String stored) {
+  /**
+   * Where a request's answer is kept: {@code key} as the client sent it, {@code stored} as the table names it;
+   * {@code claimed} when this request took it, which tells it from a request that took the key over later.
+   */
+  private record Slot(IdempotencyKeys owner, String principal, String key, String stored, OffsetDateTime claimed) {
+
+    Tuple where() {
+      return Tuple.of(principal, stored, claimed);
+    }
   }
+
+  /** The row of a slot whose answer is not kept yet: $1 to $3 are {@link Slot#where()}. */
+  private static final String UNANSWERED = " WHERE principal = $1 AND key = $2 AND created_at = $3 AND status IS NULL";
 
   /**
    * Reads keys on every request under {@code /v1}, not on a POST-only route: {@link #handle} passes other methods on,
@@ -77,11 +94,12 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
             + "ON CONFLICT (principal, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = NULL, "
             + "body = NULL, headers = NULL, created_at = now() WHERE k.created_at < now() - interval '24 hours' "
             + "OR (k.status IS NULL AND k.created_at < now() - interval '" + UNFINISHED_SECONDS + " seconds') "
-            + "RETURNING 1")
+            + "RETURNING created_at")
         .execute(Tuple.of(principal.subject(), stored, hash))
         .compose(inserted -> {
           if (inserted.size() == 1) {
-            var slot = new Slot(this, principal.subject(), key, stored);
+            var slot = new Slot(this, principal.subject(), key, stored,
+                inserted.iterator().next().getOffsetDateTime("created_at"));
             // No release when the client goes away mid-request: its work may still commit, and the answer then
             // recorded is what its retry must get. (Releasing the key on the disconnect let a killed engine's
             // retry record a job's end twice.) A request that fails releases it; one whose process dies keeps it
@@ -123,25 +141,44 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
         });
   }
 
-  /** Records the answer of the request that holds a slot; a no-op for other requests. */
-  static Future<Void> complete(RoutingContext ctx, int status, JsonObject body) {
+  /** Keeps the answer of the request that holds a slot in {@code tx}; a no-op for other requests. */
+  static Future<Void> keep(SqlConnection tx, RoutingContext ctx, Reply reply) {
     Slot slot = ctx.get(SLOT);
     if (slot == null) {
       return Future.succeededFuture();
     }
+    return store(tx, slot, ctx, reply).compose(updated -> updated.rowCount() == 1 ? Future.<Void>succeededFuture()
+        : Future.failedFuture(ApiException.conflict("idempotency_key_in_use",
+            "Another request with this Idempotency-Key took it over while this one ran.")));
+  }
+
+  /** Records the answer of the request that holds a slot after its work; a no-op for other requests. */
+  static Future<Void> complete(RoutingContext ctx, Reply reply) {
+    Slot slot = ctx.get(SLOT);
+    if (slot == null) {
+      return Future.succeededFuture();
+    }
+    ctx.remove(SLOT);
+    return store(slot.owner().pool, slot, ctx, reply).mapEmpty();
+  }
+
+  private static Future<RowSet<Row>> store(SqlClient client, Slot slot, RoutingContext ctx, Reply reply) {
     var headers = new JsonObject();
     for (var name : new String[] {"Location", "ETag"}) {
-      var value = ctx.response().headers().get(name);
+      var value = reply.headers().getOrDefault(name, ctx.response().headers().get(name));
       if (value != null) {
         headers.put(name, value);
       }
     }
+    var body = reply.body() == null ? null : KeptAnswers.seal(slot.key(), reply.body().encode());
+    return client.preparedQuery("UPDATE " + slot.owner().table + " SET status = $4, body = $5, headers = $6"
+            + UNANSWERED)
+        .execute(slot.where().addInteger(reply.status()).addString(body).addJsonObject(headers));
+  }
+
+  /** Forgets the slot of a request whose answer its transaction kept, which is sent now. */
+  static void release(RoutingContext ctx) {
     ctx.remove(SLOT);
-    return slot.owner().pool.preparedQuery("UPDATE " + slot.owner().table + " SET status = $3, body = $4, headers = $5 "
-            + "WHERE principal = $1 AND key = $2")
-        .execute(Tuple.of(slot.principal(), slot.stored(), status,
-            body == null ? null : KeptAnswers.seal(slot.key(), body.encode()), headers))
-        .mapEmpty();
   }
 
   /**
@@ -154,9 +191,8 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
       return Future.succeededFuture();
     }
     ctx.remove(SLOT);
-    return slot.owner().pool.preparedQuery("DELETE FROM " + slot.owner().table
-            + " WHERE principal = $1 AND key = $2 AND status IS NULL")
-        .execute(Tuple.of(slot.principal(), slot.stored())).mapEmpty();
+    return slot.owner().pool.preparedQuery("DELETE FROM " + slot.owner().table + UNANSWERED)
+        .execute(slot.where()).mapEmpty();
   }
 
   /** Drops the answers older than a day (API.md keeps them for 24 hours). */

@@ -1,11 +1,14 @@
 package dev.orgplane.kit.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.SqlConnection;
 
 /**
- * Writes JSON answers. Going through here lets an {@link IdempotencyKeys} slot opened for the
- * request record the answer before it is sent, so a retry with the same key gets the same answer.
+ * Writes JSON answers. Going through here lets an {@link IdempotencyKeys} slot opened for the request record the
+ * answer, so a retry with the same key gets the same answer: a handler whose work is a transaction keeps it there
+ * ({@link #keep}), others as it is sent.
  */
 public final class Replies {
 
@@ -13,14 +16,11 @@ public final class Replies {
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {
-    IdempotencyKeys.complete(ctx, status, body)
-        .onComplete(ignored -> ctx.response().setStatusCode(status)
-            .putHeader("Content-Type", "application/json").end(body.encode()));
+    Reply.of(status, body).send(ctx);
   }
 
   public static void created(RoutingContext ctx, String location, JsonObject body) {
-    ctx.response().putHeader("Location", location);
-    json(ctx, 201, body);
+    Reply.created(location, body).send(ctx);
   }
 
   public static void noContent(RoutingContext ctx) {
@@ -29,7 +29,16 @@ public final class Replies {
 
   /** An answer without a body, such as 202 for work that goes on after it. */
   public static void empty(RoutingContext ctx, int status) {
-    IdempotencyKeys.complete(ctx, status, null).onComplete(ignored -> ctx.response().setStatusCode(status).end());
+    Reply.of(status, null).send(ctx);
   }
 
+  /**
+   * Keeps {@code reply} for the request's {@code Idempotency-Key} in {@code tx}, the transaction that did the work,
+   * as its last statement; send what this gives once {@code tx} has committed. A request without a key costs nothing.
+   * The transaction fails when another request took the key over meanwhile (this one ran past the minute after
+   * which an unanswered key counts as its process's death): one of the two does the work, never both.
+   */
+  public static Future<Reply> keep(SqlConnection tx, RoutingContext ctx, Reply reply) {
+    return IdempotencyKeys.keep(tx, ctx, reply).map(reply.asKept());
+  }
 }
