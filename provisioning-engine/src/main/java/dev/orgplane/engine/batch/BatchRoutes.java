@@ -21,6 +21,7 @@ import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ProgressEvents;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -28,6 +29,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -106,12 +108,13 @@ public final class BatchRoutes {
             .compose(jobs -> pool.withTransaction(tx -> BatchRepository.insert(tx, batchId, request.requestedBy(),
                     request.templateOrg(), request.groupId(), (Integer) concurrency, request.dryRun(),
                     selected ? TargetSelection.PROVISIONED_FROM : TargetSelection.EXPLICIT)
-                .compose(v -> JobRepository.insert(tx, jobs)))))
-        .compose(v -> BatchRepository.find(pool, batchId))
-        .onSuccess(batch -> {
+                .compose(v -> JobRepository.insert(tx, jobs))
+                .compose(v -> BatchRepository.find(tx, batchId))
+                .compose(batch -> Replies.keep(tx, ctx, Reply.of(202, batch.orElseThrow().toJson())
+                    .withHeader("Location", "/v1/provisioning/batches/" + batchId))))))
+        .onSuccess(reply -> {
           runner.wake();
-          ctx.response().putHeader("Location", "/v1/provisioning/batches/" + batchId);
-          Replies.json(ctx, 202, batch.orElseThrow().toJson());
+          reply.send(ctx);
         })
         .onFailure(ctx::fail);
   }
@@ -196,11 +199,11 @@ public final class BatchRoutes {
             .compose(options -> access.requireOptionRights(ctx.request().getHeader("Authorization"),
                 batch.templateOrg().toString(), options))
             .map(batch))
-        .compose(batch -> JobRepository.retryBatch(pool, batch.id(), JobRoutes.callerId(ctx))
-            .compose(retried -> BatchRepository.find(pool, batch.id())))
-        .onSuccess(batch -> {
+        .compose(batch -> pool.withTransaction(tx -> JobRepository.retryBatch(tx, batch.id(), JobRoutes.callerId(ctx))
+            .compose(retried -> answer(tx, ctx, batch.id()))))
+        .onSuccess(reply -> {
           runner.wake();
-          Replies.json(ctx, 200, batch.orElseThrow().toJson());
+          reply.send(ctx);
         })
         .onFailure(ctx::fail);
   }
@@ -208,17 +211,23 @@ public final class BatchRoutes {
   /** Its queued jobs end at once, its running ones at their next page; 409 once every job has ended. */
   private void cancel(RoutingContext ctx) {
     batch(ctx, Use.CANCEL)
-        .compose(batch -> JobRepository.cancelBatch(pool, batch.id())
+        .compose(batch -> pool.withTransaction(tx -> JobRepository.cancelBatch(tx, batch.id())
             .compose(touched -> touched.isEmpty()
                 ? Future.failedFuture(ApiException.conflict("batch_finished",
                     "Every job of the batch has ended; there is nothing to cancel."))
-                : BatchRepository.find(pool, batch.id())))
-        .onSuccess(batch -> {
+                : answer(tx, ctx, batch.id()))))
+        .onSuccess(reply -> {
           endReports.wake();
-          Replies.json(ctx, 200, batch.orElseThrow().toJson());
+          reply.send(ctx);
         })
         .onFailure(ctx::fail);
   }
+  /** The batch as the transaction that changed it left it, kept there for an Idempotency-Key retry. */
+  private static Future<Reply> answer(SqlConnection tx, RoutingContext ctx, UUID batchId) {
+    return BatchRepository.find(tx, batchId)
+        .compose(batch -> Replies.keep(tx, ctx, Reply.ok(batch.orElseThrow().toJson())));
+  }
+
 
   private Future<Batch> batch(RoutingContext ctx, Use use) {
     var id = Ids.uuid(ctx.pathParam("bid"), "bid");

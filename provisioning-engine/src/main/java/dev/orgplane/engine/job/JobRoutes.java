@@ -10,6 +10,7 @@ import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ProgressEvents;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -67,12 +68,13 @@ public final class JobRoutes {
     var target = body.optionalObject("target");
     ProvisioningRequest.read(ctx, body, json, registry, access)
         .compose(request -> request.job(ctx, access, targetRef, target))
-        .compose(job -> pool.withTransaction(tx -> JobRepository.insert(tx, List.of(job)))
-            .compose(v -> JobRepository.find(pool, job.id())))
-        .onSuccess(job -> {
+        .compose(job -> pool.withTransaction(tx -> JobRepository.insert(tx, List.of(job))
+            .compose(v -> JobRepository.find(tx, job.id()))
+            .compose(inserted -> Replies.keep(tx, ctx, Reply.of(202, inserted.orElseThrow().toJson())
+                .withHeader("Location", "/v1/provisioning/jobs/" + job.id())))))
+        .onSuccess(reply -> {
           runner.wake();
-          ctx.response().putHeader("Location", "/v1/provisioning/jobs/" + job.get().id());
-          Replies.json(ctx, 202, job.get().toJson());
+          reply.send(ctx);
         })
         .onFailure(ctx::fail);
   }
@@ -96,12 +98,14 @@ public final class JobRoutes {
   /** A queued job ends here (its end report is queued in the same statement); a running one in its runner. */
   private void cancel(RoutingContext ctx) {
     job(ctx, Use.CANCEL)
-        .compose(job -> JobRepository.cancel(pool, job.id())
-            .compose(touched -> !touched.isEmpty() ? JobRepository.find(pool, job.id())
-                : Future.failedFuture(ApiException.conflict("job_finished", "The job has ended; there is nothing to cancel."))))
-        .onSuccess(job -> {
+        .compose(job -> pool.withTransaction(tx -> JobRepository.cancel(tx, job.id())
+            .compose(touched -> !touched.isEmpty() ? JobRepository.find(tx, job.id())
+                : Future.failedFuture(ApiException.conflict("job_finished",
+                    "The job has ended; there is nothing to cancel.")))
+            .compose(cancelled -> Replies.keep(tx, ctx, Reply.ok(cancelled.orElseThrow().toJson())))))
+        .onSuccess(reply -> {
           endReports.wake();
-          Replies.json(ctx, 200, job.orElseThrow().toJson());
+          reply.send(ctx);
         })
         .onFailure(ctx::fail);
   }
@@ -110,13 +114,14 @@ public final class JobRoutes {
     job(ctx, Use.RETRY)
         .compose(job -> access.requireOptionRights(ctx.request().getHeader("Authorization"),
             job.templateOrg().toString(), job.options()).map(job))
-        .compose(job -> JobRepository.retry(pool, job.id(), callerId(ctx)))
-        .compose(retried -> retried.isEmpty()
-            ? Future.failedFuture(ApiException.conflict("job_not_retryable", "Only a failed or cancelled job can be retried."))
-            : Future.succeededFuture(retried.get()))
-        .onSuccess(job -> {
+        .compose(job -> pool.withTransaction(tx -> JobRepository.retry(tx, job.id(), callerId(ctx))
+            .compose(retried -> retried.isEmpty()
+                ? Future.failedFuture(ApiException.conflict("job_not_retryable",
+                    "Only a failed or cancelled job can be retried."))
+                : Replies.keep(tx, ctx, Reply.ok(retried.get().toJson())))))
+        .onSuccess(reply -> {
           runner.wake();
-          Replies.json(ctx, 200, job.toJson());
+          reply.send(ctx);
         })
         .onFailure(ctx::fail);
   }

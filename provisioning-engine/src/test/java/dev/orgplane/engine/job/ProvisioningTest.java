@@ -370,6 +370,33 @@ class ProvisioningTest extends TemplateEngineTest {
         request.copy().put("dryRun", false), headers), 422, "idempotency_key_reused");
   }
 
+  /**
+   * A job is created with its kept answer or not at all: an answer that cannot be kept undoes the job, so no commit
+   * leaves a job behind a key whose retry would queue a second one.
+   */
+  @Test
+  void aJobWhoseAnswerCannotBeKeptIsNotCreatedAndItsRetryQueuesOne() {
+    var name = "kept-" + UUID.randomUUID().toString().substring(0, 8);
+    var request = newTarget(name).put("dryRun", true);
+    var headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", name);
+    var jobs = "SELECT count(*) FROM provisioning.jobs WHERE target->>'name' = '" + name + "'";
+    PgFixture.execute(engine.db, "CREATE FUNCTION provisioning.refuse_answers() RETURNS trigger LANGUAGE plpgsql AS "
+        + "$$ BEGIN RAISE EXCEPTION 'answers refused'; END $$; CREATE TRIGGER refuse_answers BEFORE UPDATE ON "
+        + "provisioning.idempotency_keys FOR EACH ROW WHEN (NEW.status IS NOT NULL) "
+        + "EXECUTE FUNCTION provisioning.refuse_answers()");
+    try {
+      assertEquals(500, engine.send(io.vertx.core.http.HttpMethod.POST, "/v1/provisioning/jobs", token(), request,
+          headers).statusCode());
+      assertEquals(0, PgFixture.queryLong(engine.db, jobs));
+    } finally {
+      PgFixture.execute(engine.db, "DROP TRIGGER refuse_answers ON provisioning.idempotency_keys; "
+          + "DROP FUNCTION provisioning.refuse_answers()");
+    }
+    var queued = engine.send(io.vertx.core.http.HttpMethod.POST, "/v1/provisioning/jobs", token(), request, headers);
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    assertEquals(1, PgFixture.queryLong(engine.db, jobs));
+  }
+
   @Test
   void aCancelledJobStopsAndARetryFinishesItFromItsCheckpoints() {
     var queued = engine.post("/v1/provisioning/jobs", token(),
