@@ -3,10 +3,14 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +26,10 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdempotentRetriesTest {
 
+  /** POSTs whose work is no transaction of the platform's (a read, a hook's delivery): kept as it is sent. */
+  private static final Set<String> KEPT_AFTER_THE_WORK = Set.of();
+
+  private PgUrl database;
   private Platform platform;
   private Gateway gateway;
   private String owner;
@@ -31,7 +39,8 @@ class IdempotentRetriesTest {
 
   @BeforeAll
   void startPlatform() {
-    platform = Platform.start();
+    database = PgFixture.freshDatabase();
+    platform = Platform.start(database);
     gateway = new Gateway(platform.baseUrl());
     var email = "retries-" + UUID.randomUUID().toString().substring(0, 6) + "@e2e.test";
     assertEquals(201, gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", email)
@@ -64,34 +73,86 @@ class IdempotentRetriesTest {
     }
   }
 
-  @Test
-  void everyPostThatSucceedsAnswersItsRetryWithTheSameKeyAsTheFirstTime() {
+  /** A POST of the document, its path filled with {@code ids}' objects, and a body it may succeed with. */
+  private record Post(String operation, String path, JsonObject body) {
+  }
+
+  private List<Post> posts(Map<String, String> ids) {
     var api = ApiOperations.fetch(gateway);
-    var replayed = new ArrayList<String>();
-    var failures = new ArrayList<String>();
+    var posts = new ArrayList<Post>();
     for (var operation : api.all()) {
       if (!operation.method().equals("POST") || operation.path().startsWith("/v1/auth/")) {
         continue;
       }
       var path = operation.path().contains("{") ? TenantFixture.fill(operation.path(), ids, ids.get("org"))
           : operation.path();
-      if (path == null) {
-        continue;
+      if (path != null) {
+        posts.add(new Post(operation.path(), path, bodies.getOrDefault(operation.path(),
+            api.sample(operation.bodySchema()))));
       }
-      var key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
-      var body = bodies.getOrDefault(operation.path(), api.sample(operation.bodySchema()));
-      var first = gateway.postJson(path, owner, body, key);
+    }
+    return posts;
+  }
+
+  private static Map<String, String> withKey() {
+    return Map.of("Idempotency-Key", UUID.randomUUID().toString());
+  }
+
+  @Test
+  void everyPostThatSucceedsAnswersItsRetryWithTheSameKeyAsTheFirstTime() {
+    var replayed = new ArrayList<String>();
+    var failures = new ArrayList<String>();
+    for (var post : posts(ids)) {
+      var key = withKey();
+      var first = gateway.postJson(post.path(), owner, post.body(), key);
       if (first.status() >= 300) {
         continue;
       }
-      var again = gateway.postJson(path, owner, body, key);
+      var again = gateway.postJson(post.path(), owner, post.body(), key);
       if (again.status() != first.status() || !again.body().equals(first.body())) {
-        failures.add("POST " + path + ": " + first.status() + " " + first.body() + " then " + again.status() + " "
-            + again.body());
+        failures.add("POST " + post.path() + ": " + first.status() + " " + first.body() + " then " + again.status()
+            + " " + again.body());
       }
-      replayed.add(operation.path());
+      replayed.add(post.operation());
     }
     assertTrue(failures.isEmpty(), String.join("\n", failures));
     assertTrue(replayed.size() >= 20, "enough operations succeeded to mean something: " + replayed);
+  }
+
+  /**
+   * Every POST whose work is a transaction keeps its answer in it: with answers refused by the database, each one
+   * that would succeed fails whole (500), and none answers 2xx with work done and no answer kept for its retry. Those
+   * whose work is no transaction of the platform's keep theirs after it ({@link #KEPT_AFTER_THE_WORK}).
+   */
+  @Test
+  void everyPostWhoseAnswerCannotBeKeptFailsWhole() {
+    var own = TenantFixture.build(gateway, owner, "refused");
+    var undone = new ArrayList<String>();
+    var answeredAnyway = new ArrayList<String>();
+    refuseAnswers(true);
+    try {
+      for (var post : posts(own)) {
+        var answer = gateway.postJson(post.path(), owner, post.body(), withKey());
+        if (answer.status() == 500) {
+          undone.add(post.operation());
+        } else if (answer.status() < 300 && !KEPT_AFTER_THE_WORK.contains(post.operation())) {
+          answeredAnyway.add("POST " + post.path() + ": " + answer.status() + " " + answer.body());
+        }
+      }
+    } finally {
+      refuseAnswers(false);
+    }
+    assertTrue(answeredAnyway.isEmpty(), "answered with no answer kept:\n" + String.join("\n", answeredAnyway));
+    assertTrue(undone.size() >= 20, "enough operations would have succeeded to mean something: " + undone);
+  }
+
+  private void refuseAnswers(boolean refused) {
+    for (var schema : List.of("org", "provisioning")) {
+      PgFixture.execute(database, refused ? "CREATE FUNCTION " + schema + ".refuse_answers() RETURNS trigger "
+          + "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'answers refused'; END $$; CREATE TRIGGER refuse_answers "
+          + "BEFORE UPDATE ON " + schema + ".idempotency_keys FOR EACH ROW WHEN (NEW.status IS NOT NULL) "
+          + "EXECUTE FUNCTION " + schema + ".refuse_answers()"
+          : "DROP FUNCTION " + schema + ".refuse_answers() CASCADE");
+    }
   }
 }
