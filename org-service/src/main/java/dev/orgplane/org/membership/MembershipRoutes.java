@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
@@ -110,14 +111,17 @@ public final class MembershipRoutes {
                   return writer.apply(tx, access.orgId());
                 })
                 .compose(written -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
-                    MemberEvents.of(access.orgId(), written)).map(written))))
-        .onSuccess(written -> {
-          var joined = written.stream().filter(MembershipRepository.Written::joined).count();
-          var changed = written.size() - joined;
-          Replies.json(ctx, 200, ImportResult.summary(joined, changed, userIds.size() - written.size())
-              .put("added", joined));
-        })
+                    MemberEvents.of(access.orgId(), written)).map(written)))
+            .compose(written -> Replies.keep(tx, ctx, Reply.ok(summary(written, userIds.size())))))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
+  }
+
+  /** What an add did with the {@code requested} users: joined, changed (an import's new roles), left unchanged. */
+  private static JsonObject summary(List<MembershipRepository.Written> written, int requested) {
+    var joined = written.stream().filter(MembershipRepository.Written::joined).count();
+    var changed = written.size() - joined;
+    return ImportResult.summary(joined, changed, requested - written.size()).put("added", joined);
   }
 
   private void setRoles(RoutingContext ctx) {

@@ -10,6 +10,7 @@ import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
@@ -78,9 +79,11 @@ public final class TeamRoutes {
     var teamId = TimeOrderedIds.next();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
             .compose(access -> insert(tx, ctx, access, teamId, fields)
-                .compose(v -> existing(tx, access, teamId))))
+                .compose(v -> existing(tx, access, teamId)))
+            .compose(team -> Replies.keep(tx, ctx,
+                Reply.created(ctx.request().path() + "/" + team.id(), team.toJson()))))
         .recover(TeamRoutes::nameTaken)
-        .onSuccess(team -> Replies.created(ctx, ctx.request().path() + "/" + team.id(), team.toJson()))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -112,9 +115,10 @@ public final class TeamRoutes {
     var existing = ExistingCopies.ofBatch(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
-            .compose(access -> TeamImport.run(tx, ctx, access, items, existing)))
+            .compose(access -> TeamImport.run(tx, ctx, access, items, existing))
+            .compose(plan -> Replies.keep(tx, ctx, Reply.ok(plan.summary()))))
         .recover(TeamRoutes::nameTaken)
-        .onSuccess(plan -> Replies.json(ctx, 200, plan.summary()))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -194,8 +198,9 @@ public final class TeamRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
             .compose(access -> existing(tx, access, teamId)
                 .compose(team -> add(tx, access, teamId, members))
-                .compose(added -> audit(tx, ctx, access, "team.members_added", teamId).map(added))))
-        .onSuccess(added -> Replies.json(ctx, 200, new JsonObject().put("added", added)))
+                .compose(added -> audit(tx, ctx, access, "team.members_added", teamId).map(added)))
+            .compose(added -> Replies.keep(tx, ctx, Reply.ok(new JsonObject().put("added", added)))))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
