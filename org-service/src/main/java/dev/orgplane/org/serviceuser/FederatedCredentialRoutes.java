@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.role.PermissionCatalog;
@@ -65,8 +66,9 @@ public final class FederatedCredentialRoutes {
                       "This issuer's subject already signs in as a service user or a person.")))
                   .compose(added -> ServiceUserRoutes.audit(tx, ctx, access, "service_user.federated_credential_added",
                       id, details(credentialId).put("issuer", issuer).put("subject", subject)).map(added));
-            }))
-        .onSuccess(added -> Replies.created(ctx, ctx.request().path() + "/" + credentialId, added))
+            })
+            .compose(added -> Replies.keep(tx, ctx, Reply.created(ctx.request().path() + "/" + credentialId, added))))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 

@@ -9,6 +9,7 @@ import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
@@ -76,8 +77,9 @@ public final class ServiceUserRoutes {
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
                 .compose(v -> ServiceUserRepository.insert(tx, access.orgId(), id, name, roles))
                 .compose(v -> audit(tx, ctx, access, "service_user.created", id))
-                .compose(v -> ServiceUserRepository.find(tx, access.orgId(), id)).map(java.util.Optional::orElseThrow)))
-        .onSuccess(user -> Replies.created(ctx, ctx.request().path() + "/" + id, user))
+                .compose(v -> ServiceUserRepository.find(tx, access.orgId(), id)).map(java.util.Optional::orElseThrow))
+            .compose(user -> Replies.keep(tx, ctx, Reply.created(ctx.request().path() + "/" + id, user))))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -113,9 +115,10 @@ public final class ServiceUserRoutes {
     var secret = Secrets.newSecret("ocs_");
     pool.withTransaction(tx -> managerOfExisting(tx, ctx, id)
             .compose(access -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret))
-                .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id))))
-        .onSuccess(v -> Replies.created(ctx, ctx.request().path() + "/" + clientId,
-            new JsonObject().put("clientId", clientId.toString()).put("clientSecret", secret)))
+                .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id)))
+            .compose(v -> Replies.keep(tx, ctx, Reply.created(ctx.request().path() + "/" + clientId,
+                new JsonObject().put("clientId", clientId.toString()).put("clientSecret", secret)))))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
