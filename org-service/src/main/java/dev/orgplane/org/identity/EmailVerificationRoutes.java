@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.mail.MailOutbox;
@@ -73,10 +74,10 @@ public final class EmailVerificationRoutes {
             throw ApiException.conflict("email_already_verified", "This account's address is verified already.");
           }
           return mailToken(tx, user);
-        }))
-        .compose(sent -> sent ? Future.<Void>succeededFuture()
-            : TOKENS.limitReached(ctx, pool, userId, "verification_mail_limit"))
-        .onSuccess(v -> Replies.empty(ctx, 202))
+        })
+        .compose(sent -> sent ? Replies.keep(tx, ctx, Reply.of(202, null))
+            : TOKENS.limitReached(ctx, tx, userId, "verification_mail_limit")))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 

@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.Caller;
@@ -54,10 +55,12 @@ public final class UserRoutes {
     var name = body.optionalString("name", 256);
     body.validate();
     requireAdministrator(ctx)
-        .compose(admin -> UserRepository.insert(pool, email, name == null ? "" : name, null, false))
-        .compose(user -> user.isPresent() ? Future.succeededFuture(user.get())
-            : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))
-        .onSuccess(user -> Replies.created(ctx, "/v1/users/" + user.id(), user.toJson()))
+        .compose(admin -> pool.withTransaction(tx ->
+            UserRepository.insert(tx, email, name == null ? "" : name, null, false)
+                .compose(user -> user.isPresent() ? Future.succeededFuture(user.get())
+                    : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))
+                .compose(user -> Replies.keep(tx, ctx, Reply.created("/v1/users/" + user.id(), user.toJson())))))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
