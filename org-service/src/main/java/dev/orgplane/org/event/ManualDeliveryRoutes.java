@@ -5,6 +5,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  * {@code POST .../hooks/{id}/deliveries/{did}/redeliver} the payload of an earlier delivery again under a new
  * delivery id. Both go out like any delivery (signed, retried, recorded), answer 202 with the new delivery, need
  * what editing the hook needs, and are refused for an inactive hook, which gets no deliveries. Each is one
- * statement: the lookup, the queued delivery and its audit event.
+ * statement (the lookup, the queued delivery and its audit event), committed with the answer its Idempotency-Key
+ * keeps.
  */
 public final class ManualDeliveryRoutes {
 
@@ -78,34 +80,33 @@ public final class ManualDeliveryRoutes {
   private void queue(RoutingContext ctx, UUID hookId, String sql, Object third, String action, JsonObject details,
       Supplier<ApiException> notFound) {
     var principal = BearerAuth.principal(ctx);
-    AccessPolicy.require(pool, principal, ctx.pathParam("org"), "app_hook_update")
-        .compose(access -> {
-          var audit = AuditLog.values(ctx, access.orgId(), principal.subject(), action, "hook:" + hookId, details);
-          var params = Tuple.of(access.orgId(), hookId, third);
-          for (var value : audit) {
-            params.addValue(value);
-          }
-          return pool.preparedQuery(sql).execute(params);
-        })
-        .map(rows -> {
-          var row = rows.size() == 0 ? null : rows.iterator().next();
-          if (row == null) {
-            throw notFound.get();
-          }
-          if (!row.getBoolean("active")) {
-            throw ApiException.conflict("hook_inactive", "The hook is inactive and gets no deliveries; "
-                + "activate it first.");
-          }
-          if ("pending".equals(row.getString("original_state"))) {
-            throw ApiException.conflict("delivery_pending", "The delivery is still being tried; "
-                + "redeliver it once it is delivered or failed.");
-          }
-          return row;
-        })
-        .onSuccess(row -> {
-          ctx.response().putHeader("Location", DeliveryView.location(ctx.pathParam("org"), hookId.toString(), row));
-          Replies.json(ctx, 202, DeliveryView.toJson(row));
-        })
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), "app_hook_update")
+            .compose(access -> {
+              var audit = AuditLog.values(ctx, access.orgId(), principal.subject(), action, "hook:" + hookId, details);
+              var params = Tuple.of(access.orgId(), hookId, third);
+              for (var value : audit) {
+                params.addValue(value);
+              }
+              return tx.preparedQuery(sql).execute(params);
+            })
+            .map(rows -> {
+              var row = rows.size() == 0 ? null : rows.iterator().next();
+              if (row == null) {
+                throw notFound.get();
+              }
+              if (!row.getBoolean("active")) {
+                throw ApiException.conflict("hook_inactive", "The hook is inactive and gets no deliveries; "
+                    + "activate it first.");
+              }
+              if ("pending".equals(row.getString("original_state"))) {
+                throw ApiException.conflict("delivery_pending", "The delivery is still being tried; "
+                    + "redeliver it once it is delivered or failed.");
+              }
+              return row;
+            })
+            .compose(row -> Replies.keep(tx, ctx, Reply.of(202, DeliveryView.toJson(row))
+                .withHeader("Location", DeliveryView.location(ctx.pathParam("org"), hookId.toString(), row)))))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 }

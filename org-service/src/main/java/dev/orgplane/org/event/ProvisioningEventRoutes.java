@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
@@ -21,9 +22,10 @@ import java.util.Set;
  * statement). Only the engine holds the permission: a member cannot fake a finished copy.
  *
  * <p>A report names itself ({@code reportId}, the same at every delivery of it): one the organization recorded
- * already is answered as the first delivery was and records nothing, so a retry whose Idempotency-Key lost its
- * answer (org-service killed after the commit) does not audit the end twice. A report without one, an older
- * engine's, is recorded at every delivery.
+ * already is answered as the first delivery was and records nothing. The record commits with the answer its
+ * Idempotency-Key keeps, but that answer is kept a day and the report's id two: a delivery later than the key's
+ * answer does not audit the end twice either. A report without one, an older engine's, is recorded at every delivery
+ * its Idempotency-Key does not answer.
  */
 public final class ProvisioningEventRoutes {
 
@@ -52,10 +54,13 @@ public final class ProvisioningEventRoutes {
     body.validate();
     var job = Ids.uuid(jobId, "jobId");
     var report = reportId == null ? null : Ids.uuid(reportId, "reportId");
-    AccessPolicy.require(pool, principal, ctx.pathParam("org"), PermissionCatalog.PROVISIONING_REPORT)
-        .compose(access -> ProvisioningReports.recordOnce(pool, report, AuditLog.hookEventValues(ctx, access.orgId(),
-            principal.subject(), type, "job:" + job, details == null ? new JsonObject() : details)))
-        .onSuccess(v -> Replies.json(ctx, 202, new JsonObject().put("type", type).put("jobId", job.toString())))
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
+                PermissionCatalog.PROVISIONING_REPORT)
+            .compose(access -> ProvisioningReports.recordOnce(tx, report, AuditLog.hookEventValues(ctx,
+                access.orgId(), principal.subject(), type, "job:" + job, details == null ? new JsonObject() : details)))
+            .compose(v -> Replies.keep(tx, ctx, Reply.of(202,
+                new JsonObject().put("type", type).put("jobId", job.toString())))))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -96,6 +97,20 @@ class ManualDeliveryTest {
     var delivered = settled(h, location);
     assertEquals("delivered", delivered.getString("state"));
     assertNull(delivered.getString("nextAttemptAt"), "a delivered one is not tried again");
+    assertEquals(1, org.audited(h.owner().token(), h.orgId(), "hook.pinged").size());
+  }
+
+  /** The answer, Location included, commits with the queued ping: a retry with its key gets it and queues none. */
+  @Test
+  void aPingRetriedWithItsIdempotencyKeyIsQueuedOnce() {
+    var h = hooked(receiverUrl());
+    var key = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", UUID.randomUUID().toString());
+    var first = org.send(HttpMethod.POST, h.path("/pings"), h.owner().token(), null, key);
+    var retry = org.send(HttpMethod.POST, h.path("/pings"), h.owner().token(), null, key);
+    assertEquals(202, retry.statusCode(), retry.bodyAsString());
+    assertEquals("true", retry.getHeader("Idempotent-Replayed"));
+    assertEquals(first.bodyAsJsonObject(), retry.bodyAsJsonObject());
+    assertEquals(h.path("/deliveries/" + first.bodyAsJsonObject().getString("id")), retry.getHeader("Location"));
     assertEquals(1, org.audited(h.owner().token(), h.orgId(), "hook.pinged").size());
   }
 
