@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.Caller;
@@ -68,7 +69,7 @@ public final class OrganizationRoutes {
       return;
     }
     var orgId = TimeOrderedIds.next();
-    var created = CreateRequest.namesPlacement(ctx) ? Future.succeededFuture(Optional.<Organization>empty())
+    var created = CreateRequest.namesPlacement(ctx) ? Future.succeededFuture(Optional.<Reply>empty())
         : createOwnedByCaller(ctx, principal, orgId);
     created.compose(made -> made.isPresent() ? Future.succeededFuture(made.get())
             : AccessPolicy.caller(pool, principal).compose(caller -> {
@@ -80,10 +81,7 @@ public final class OrganizationRoutes {
                   .map(Optional::orElseThrow);
             }))
         .recover(OrganizationRoutes::nameTaken)
-        .onSuccess(org -> {
-          ctx.response().putHeader("ETag", org.etag());
-          Replies.created(ctx, "/v1/organizations/" + org.id(), org.toJson());
-        })
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -91,26 +89,36 @@ public final class OrganizationRoutes {
    * A group deleted after the placement found it (its organization's deletion, which the insert waited for) fails the
    * insert on the group's foreign key; placed again, the organization is refused as for any group that does not exist.
    */
-  private Future<Optional<Organization>> placedAndCreated(RoutingContext ctx, Principal principal, UUID orgId,
+  private Future<Optional<Reply>> placedAndCreated(RoutingContext ctx, Principal principal, UUID orgId,
       Caller caller, CreateRequest request) {
     return placement(pool, caller, request, ctx.request().getHeader("X-Create-Key"))
         .compose(placement -> create(ctx, principal, orgId, request, placement, false));
   }
 
-  private Future<Optional<Organization>> createOwnedByCaller(RoutingContext ctx, Principal principal, UUID orgId) {
+  private Future<Optional<Reply>> createOwnedByCaller(RoutingContext ctx, Principal principal, UUID orgId) {
     var request = CreateRequest.read(ctx, false);
     return validMetadata(request.fields()).compose(valid -> create(ctx, principal, orgId, request,
         new Placement(null, AccessPolicy.userId(principal)), true));
   }
 
-  private Future<Optional<Organization>> create(RoutingContext ctx, Principal principal, UUID orgId,
+  /**
+   * The answer for the new organization, kept in the transaction of the statement that creates it; empty when the
+   * statement refused the creator (see {@link OrganizationRepository#create}): nothing is written, nothing kept.
+   */
+  private Future<Optional<Reply>> create(RoutingContext ctx, Principal principal, UUID orgId,
       CreateRequest request, Placement placement, boolean ownerMustBeACaller) {
     var fields = request.fields();
-    return OrganizationRepository.create(pool, orgId, fields, placement.groupId(),
-        placement.groupId() == null ? TimeOrderedIds.next() : null, placement.ownerId(), request.provisionedFrom(),
-        AuditLog.values(ctx, orgId, principal.subject(), "organization.created", "organization:" + orgId,
-            new JsonObject().put("name", fields.name()).put("ownerId", placement.ownerId().toString())
-                .put("provisionedFrom", request.provisionedFrom())), ownerMustBeACaller);
+    return pool.withTransaction(tx -> OrganizationRepository.create(tx, orgId, fields, placement.groupId(),
+            placement.groupId() == null ? TimeOrderedIds.next() : null, placement.ownerId(), request.provisionedFrom(),
+            AuditLog.values(ctx, orgId, principal.subject(), "organization.created", "organization:" + orgId,
+                new JsonObject().put("name", fields.name()).put("ownerId", placement.ownerId().toString())
+                    .put("provisionedFrom", request.provisionedFrom())), ownerMustBeACaller)
+        .compose(made -> made.isEmpty() ? Future.succeededFuture(Optional.<Reply>empty())
+            : Replies.keep(tx, ctx, created(made.get())).map(Optional::of)));
+  }
+
+  private static Reply created(Organization org) {
+    return Reply.created("/v1/organizations/" + org.id(), org.toJson()).withHeader("ETag", org.etag());
   }
 
   /** Where a new organization goes (an existing group, or null for a group of its own) and who owns it. */
@@ -233,9 +241,13 @@ public final class OrganizationRoutes {
         .onFailure(ctx::fail);
   }
 
-  static void respond(RoutingContext ctx, Organization org) {
-    ctx.response().putHeader("ETag", org.etag());
-    Replies.json(ctx, 200, org.toJson());
+  private static void respond(RoutingContext ctx, Organization org) {
+    answer(org).send(ctx);
+  }
+
+  /** The organization as read or changed, with the ETag a retry of a kept answer gets too. */
+  static Reply answer(Organization org) {
+    return Reply.ok(org.toJson()).withHeader("ETag", org.etag());
   }
 
   /** Honours If-Match: a client that read an older version must not overwrite a newer one. */

@@ -3,6 +3,7 @@ package dev.orgplane.org.organization;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.QueryParameters;
+import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
@@ -13,9 +14,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Disabling and enabling an organization, each at the caller's {@link DisableLevel}. A request that changes nothing
@@ -42,39 +45,41 @@ final class OrganizationStateRoutes {
   private void disable(RoutingContext ctx) {
     var reason = reason(ctx);
     change(ctx, "organization.disabled", new JsonObject().put("reason", reason),
-        (orgId, level, event) -> OrganizationStates.disable(pool, orgId, level, reason, event))
-        .map(StateChange::organization)
-        .onSuccess(org -> OrganizationRoutes.respond(ctx, org))
-        .onFailure(ctx::fail);
+        (tx, orgId, level, event) -> OrganizationStates.disable(tx, orgId, level, reason, event),
+        StateChange::organization);
   }
 
   private void enable(RoutingContext ctx) {
     change(ctx, "organization.enabled", new JsonObject(),
-        (orgId, level, event) -> OrganizationStates.enable(pool, orgId, level, event))
-        .map(OrganizationStateRoutes::enabled)
-        .onSuccess(org -> OrganizationRoutes.respond(ctx, org))
-        .onFailure(ctx::fail);
+        (tx, orgId, level, event) -> OrganizationStates.enable(tx, orgId, level, event),
+        OrganizationStateRoutes::enabled);
   }
 
   /** One of the two statements, for the organization, at the caller's level, writing {@code event} if it changes it. */
   private interface Statement {
-    Future<Optional<StateChange>> run(UUID orgId, DisableLevel level, Object[] event);
+    Future<Optional<StateChange>> run(SqlClient tx, UUID orgId, DisableLevel level, Object[] event);
   }
 
   /**
-   * Runs {@code statement} at the caller's level; its event says that level besides {@code details}. The access check
-   * locks nothing and opens no transaction: the statement decides on the row it locks (see {@link OrganizationStates}).
+   * Runs {@code statement} at the caller's level and answers the organization {@code outcome} makes of its change; the
+   * event says that level besides {@code details}. The access check locks nothing and runs before the transaction,
+   * which holds only the statement, deciding on the row it locks (see {@link OrganizationStates}), and the answer
+   * kept for an {@code Idempotency-Key} retry.
    */
-  private Future<StateChange> change(RoutingContext ctx, String action, JsonObject details, Statement statement) {
+  private void change(RoutingContext ctx, String action, JsonObject details, Statement statement,
+      Function<StateChange, Organization> outcome) {
     var principal = BearerAuth.principal(ctx);
-    return AccessPolicy.require(pool, principal, ctx.pathParam("org"), PermissionCatalog.ORG_DISABLE)
+    AccessPolicy.require(pool, principal, ctx.pathParam("org"), PermissionCatalog.ORG_DISABLE)
         .compose(access -> {
           var level = DisableLevel.of(access);
           var event = AuditLog.hookEventValues(ctx, access.orgId(), principal.subject(), action,
               "organization:" + access.orgId(), details.copy().put("level", level.apiName()));
-          return statement.run(access.orgId(), level, event);
+          return pool.withTransaction(tx -> statement.run(tx, access.orgId(), level, event)
+              .map(change -> outcome.apply(change.orElseThrow(AccessPolicy::notFound)))
+              .compose(org -> Replies.keep(tx, ctx, OrganizationRoutes.answer(org))));
         })
-        .map(change -> change.orElseThrow(AccessPolicy::notFound));
+        .onSuccess(reply -> reply.send(ctx))
+        .onFailure(ctx::fail);
   }
 
   /** The enabled organization; one still disabled after an enable was disabled above the caller's level. */
