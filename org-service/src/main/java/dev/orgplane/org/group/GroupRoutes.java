@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.Caller;
@@ -65,10 +66,11 @@ public final class GroupRoutes {
     pool.withTransaction(tx -> AccessPolicy.requirePlatformAdmin(tx, principal)
             .compose(caller -> GroupRepository.insert(tx, name, GroupAccess.hash(key)))
             .compose(group -> AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.created",
-                "organization_group:" + group.id(), new JsonObject().put("name", name)).map(group)))
+                "organization_group:" + group.id(), new JsonObject().put("name", name)).map(group))
+            .compose(group -> Replies.keep(tx, ctx, Reply.created("/v1/organization-groups/" + group.id(),
+                group.toJson().put("createKey", key)))))
         .recover(GroupName::taken)
-        .onSuccess(group -> Replies.created(ctx, "/v1/organization-groups/" + group.id(),
-            group.toJson().put("createKey", key)))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -139,8 +141,9 @@ public final class GroupRoutes {
     visibleGroup(ctx)
         .compose(group -> pool.withTransaction(tx -> GroupRepository.setCreateKey(tx, group.id(), GroupAccess.hash(key))
             .compose(v -> AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.create_key_rotated",
-                "organization_group:" + group.id(), new JsonObject()))))
-        .onSuccess(v -> Replies.json(ctx, 200, new JsonObject().put("createKey", key)))
+                "organization_group:" + group.id(), new JsonObject()))
+            .compose(v -> Replies.keep(tx, ctx, Reply.ok(new JsonObject().put("createKey", key))))))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
