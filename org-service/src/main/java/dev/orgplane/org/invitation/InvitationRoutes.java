@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
@@ -107,8 +108,9 @@ public final class InvitationRoutes {
                         + "invitation " + invitation.getString("id") + ".")
                     .compose(v -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "invitation.created",
                         "invitation:" + invitation.getString("id"), new JsonObject().put("email", email)))
-                    .map(invitation))))
-        .onSuccess(invitation -> Replies.created(ctx, ctx.request().path() + "/" + invitation.getString("id"), invitation))
+                    .compose(v -> Replies.keep(tx, ctx, Reply.created(
+                        ctx.request().path() + "/" + invitation.getString("id"), invitation))))))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -217,9 +219,10 @@ public final class InvitationRoutes {
                       .put("roles", new JsonArray(roles)).put("userId", userId.toString())
                       .put("email", invitation.getString("email"))),
                   MemberEvents.added(orgId, List.of(userId.toString()), roles))))
-              .map(invitation.getJsonObject("organization"));
+              .compose(v -> Replies.keep(tx, ctx, Reply.ok(new JsonObject()
+                  .put("organization", invitation.getJsonObject("organization")))));
         }))
-        .onSuccess(organization -> Replies.json(ctx, 200, new JsonObject().put("organization", organization)))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -228,9 +231,11 @@ public final class InvitationRoutes {
     var id = Ids.uuid(ctx.pathParam("iid"), "iid");
     pool.withTransaction(tx -> ownInvitation(tx, principal, id)
             .compose(invitation -> InvitationRepository.delete(tx, id)
-                .compose(v -> AuditLog.record(tx, ctx, UUID.fromString(invitation.getJsonObject("organization")
-                    .getString("id")), principal.subject(), "invitation.declined", "invitation:" + id, new JsonObject()))))
-        .onSuccess(v -> Replies.noContent(ctx))
+                .compose(v -> AuditLog.record(tx, ctx,
+                    UUID.fromString(invitation.getJsonObject("organization").getString("id")), principal.subject(),
+                    "invitation.declined", "invitation:" + id, new JsonObject()))
+                .compose(v -> Replies.keep(tx, ctx, Reply.of(204, null)))))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
