@@ -12,6 +12,7 @@ import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
+import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
@@ -116,7 +117,7 @@ public final class SetupRoutes {
   private void create(RoutingContext ctx, SetupKind kind) {
     var row = validated(kind, TimeOrderedIds.next(), body(ctx));
     insert(ctx, kind, row)
-        .onSuccess(written -> Replies.created(ctx, ctx.request().path() + "/" + written.getString("id"), written))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -199,9 +200,10 @@ public final class SetupRoutes {
                         !results.containsValue(ImportResult.UPDATED))
                     .map(ImportResult.summary(List.copyOf(results.values()))))
                 .compose(counts -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
-                    kind.noun() + ".imported", kind.noun() + "s", counts).map(counts))))
-        .recover(failure -> SetupRoutes.<JsonObject>translate(failure, kind, "items[]."))
-        .onSuccess(counts -> Replies.json(ctx, 200, counts))
+                    kind.noun() + ".imported", kind.noun() + "s", counts).map(counts)))
+            .compose(counts -> Replies.keep(tx, ctx, Reply.ok(counts))))
+        .recover(failure -> SetupRoutes.<Reply>translate(failure, kind, "items[]."))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
@@ -235,17 +237,17 @@ public final class SetupRoutes {
         .recover(failure -> failure instanceof SetupCopy.CopiesExist
             ? copyInTransaction(ctx, copy, from, page, after, firstCopy.again())
             : Future.failedFuture(failure))
-        .recover(failure -> SetupRoutes.<JsonObject>translate(failure, kind, ""))
-        .onSuccess(answer -> Replies.json(ctx, 200, answer))
+        .recover(failure -> SetupRoutes.<Reply>translate(failure, kind, ""))
+        .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
   /**
    * The page in a transaction of its own: first as copies new to the target (see {@link SetupCopy#page}),
    * which fails with {@link SetupCopy.CopiesExist} if a copy is there already; then again as an upsert (or, keeping
-   * existing copies, as an insert of the missing ones).
+   * existing copies, as an insert of the missing ones). The page's answer is kept in the transaction that copies it.
    */
-  private Future<JsonObject> copyInTransaction(RoutingContext ctx, SetupCopy copy, String from, PageRequest page,
+  private Future<Reply> copyInTransaction(RoutingContext ctx, SetupCopy copy, String from, PageRequest page,
       UUID after, SetupCopy.Mode mode) {
     var principal = BearerAuth.principal(ctx);
     var readSource = mode.carrySecrets() ? List.of(copy.kind().permission("update"), PermissionCatalog.HOOK_SECRET_COPY)
@@ -255,7 +257,7 @@ public final class SetupRoutes {
             .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target.orgId(), page, after, mode))));
   }
 
-  private static Future<JsonObject> copyPage(SqlConnection tx, RoutingContext ctx, SetupCopy copy, UUID source,
+  private static Future<Reply> copyPage(SqlConnection tx, RoutingContext ctx, SetupCopy copy, UUID source,
       UUID target, PageRequest page, UUID after, SetupCopy.Mode mode) {
     if (source.equals(target)) {
       return Future.failedFuture(ApiException.unprocessable("same_organization",
@@ -267,17 +269,19 @@ public final class SetupRoutes {
         .compose(copied -> AuditLog.record(tx, ctx, target, BearerAuth.principal(ctx).subject(), kind.noun() + ".copied",
                 kind.noun() + "s", copied.counts().put("from", source.toString())
                     .put("copySecrets", mode.carrySecrets()).put(ExistingCopies.FIELD, mode.existing().value()))
-            .map(v -> copied.answer(page)));
+            .compose(v -> Replies.keep(tx, ctx, Reply.ok(copied.answer(page)))));
   }
 
-  /** Creates one object and answers it as stored. */
-  private Future<JsonObject> insert(RoutingContext ctx, SetupKind kind, JsonObject row) {
+  /** Creates one object and answers it as stored, an answer kept in the transaction that writes it. */
+  private Future<Reply> insert(RoutingContext ctx, SetupKind kind, JsonObject row) {
     var principal = BearerAuth.principal(ctx);
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("create"))
             .compose(access -> SetupRepository.upsert(tx, kind, access.orgId(), List.of(row))
                 .compose(written -> consistent(tx, kind, access.orgId(), List.of(row), false).map(written.get(0)))
                 .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".created",
-                    kind.noun() + ":" + written.getString("id"), new JsonObject()).map(written))))
+                    kind.noun() + ":" + written.getString("id"), new JsonObject()).map(written))
+                .compose(written -> Replies.keep(tx, ctx, Reply.created(
+                    ctx.request().path() + "/" + written.getString("id"), written)))))
         .recover(failure -> translate(failure, kind, ""));
   }
 
