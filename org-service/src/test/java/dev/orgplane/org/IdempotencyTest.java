@@ -2,6 +2,7 @@ package dev.orgplane.org;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
@@ -103,6 +104,9 @@ class IdempotencyTest extends OrgServiceTest {
 
     assertEquals(500, own.send(HttpMethod.POST, roles, owner.token(), role, headers).statusCode());
     assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.roles WHERE name = 'auditor'"));
+    // an organization is founded by one statement, which now shares a transaction with its answer
+    assertEquals(500, create(own, owner.token(), "founded-with-the-answer", "founded").statusCode());
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.organizations WHERE name = 'founded'"));
 
     PgFixture.execute(db, "DROP TRIGGER refuse_answers ON org.idempotency_keys");
     var retry = own.send(HttpMethod.POST, roles, owner.token(), role, headers);
@@ -110,6 +114,13 @@ class IdempotencyTest extends OrgServiceTest {
     assertEquals(retry.bodyAsJsonObject(), own.send(HttpMethod.POST, roles, owner.token(), role, headers)
         .bodyAsJsonObject());
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.roles WHERE name = 'auditor'"));
+    var founded = create(own, owner.token(), "founded-with-the-answer", "founded");
+    assertEquals(201, founded.statusCode(), founded.bodyAsString());
+    assertNotNull(founded.getHeader("ETag"));
+    var replayed = create(own, owner.token(), "founded-with-the-answer", "founded");
+    assertEquals("true", replayed.getHeader("Idempotent-Replayed"));
+    assertEquals(founded.getHeader("ETag"), replayed.getHeader("ETag"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.organizations WHERE name = 'founded'"));
   }
 
   /** Holds {@code ownerId}'s row, which a creation share-locks: creations by them wait for this COMMIT. */
