@@ -11,8 +11,8 @@ import java.util.UUID;
 /**
  * The provisioning engine's reports an organization has recorded, by the id the engine gives each report
  * ({@code org.provisioning_reports}). A report's id and its audit event are written by one statement, so a delivery
- * that finds its id there was recorded already and records nothing: what makes a retry after a lost answer safe when
- * the Idempotency-Key's answer was never kept (org-service killed between the commit and keeping it).
+ * that finds its id there was recorded already and records nothing: what makes a delivery safe that its
+ * Idempotency-Key no longer answers (answers are kept a day, ids two) or that came without one.
  */
 public final class ProvisioningReports {
 

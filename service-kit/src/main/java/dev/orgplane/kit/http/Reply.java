@@ -63,9 +63,8 @@ public final class Reply {
   }
 
   /**
-   * Sends the answer. One not kept in its transaction is kept now, after the work committed, for the requests whose
-   * work is no transaction of this service's (a hook's ping): a process that dies in between leaves a key its retry
-   * takes over after a minute.
+   * Sends the answer. One not kept in its transaction is kept now, for the requests with no work to commit with it
+   * (a lookup, a signed token): a process that dies before leaves a key its retry takes over after a minute.
    */
   public void send(RoutingContext ctx) {
     headers.forEach(ctx.response()::putHeader);
