@@ -35,8 +35,6 @@ class IdempotentRetriesTest {
   private Gateway gateway;
   private String owner;
   private Map<String, String> ids;
-  /** Bodies for operations whose sampled body cannot succeed: references, batches. */
-  private Map<String, JsonObject> bodies;
 
   @BeforeAll
   void startPlatform() {
@@ -48,8 +46,12 @@ class IdempotentRetriesTest {
         .put("password", "password-retries").put("name", "retries")).status());
     owner = gateway.token(email, "password-retries");
     ids = TenantFixture.build(gateway, owner, "retried");
+  }
+
+  /** Bodies for operations whose sampled body cannot succeed in the tenant of {@code ids}: references, batches. */
+  private static Map<String, JsonObject> bodies(Map<String, String> ids) {
     var org = "/v1/organizations/{org}/";
-    bodies = Map.of(org + "queues", new JsonObject().put("name", "retried").put("workspaceId", ids.get("workspaces"))
+    return Map.of(org + "queues", new JsonObject().put("name", "retried").put("workspaceId", ids.get("workspaces"))
             .put("schemaId", ids.get("schemas")),
         org + "service-users", new JsonObject().put("name", "retried").put("roles", new JsonArray().add("viewer")),
         org + "workspaces:batch", batchOf(new JsonObject().put("name", "batched")),
@@ -80,6 +82,7 @@ class IdempotentRetriesTest {
 
   private List<Post> posts(Map<String, String> ids) {
     var api = ApiOperations.fetch(gateway);
+    var bodies = bodies(ids);
     var posts = new ArrayList<Post>();
     for (var operation : api.all()) {
       if (!operation.method().equals("POST") || operation.path().startsWith("/v1/auth/")) {
