@@ -193,6 +193,36 @@ class IdempotencyTest extends OrgServiceTest {
   }
 
   /**
+   * A request that runs past the minute after which its key counts as its dead process's is taken over by the retry;
+   * the first then cannot keep its answer and is undone, so the work is done once, by the retry, which keeps its own.
+   */
+  @Test
+  void aRequestWhoseKeyWasTakenOverIsUndoneAndTheRetryDoesTheWorkOnce() throws Exception {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var own = OrgServiceHarness.start(vertx, db);
+    var alice = own.newUser("alice");
+    var lock = holdOwnerRow(db, alice.id());
+    var first = WebClient.create(vertx).post(own.port(), "127.0.0.1", "/v1/organizations")
+        .bearerTokenAuthentication(alice.token()).putHeader("Idempotency-Key", "overtaken")
+        .sendJsonObject(new JsonObject().put("name", "overtaken").put("title", "t"));
+    var claimed = "key = '" + KeptAnswers.storedKey("overtaken") + "'";
+    awaitCounted(db, "SELECT count(*) FROM org.idempotency_keys WHERE " + claimed, "the first request holds its key");
+    PgFixture.execute(db, "UPDATE org.idempotency_keys SET created_at = now() - interval '61 seconds' WHERE " + claimed);
+    var retry = WebClient.create(vertx).post(own.port(), "127.0.0.1", "/v1/organizations")
+        .bearerTokenAuthentication(alice.token()).putHeader("Idempotency-Key", "overtaken")
+        .sendJsonObject(new JsonObject().put("name", "overtaken").put("title", "t"));
+    awaitCounted(db, "SELECT count(*) FROM org.idempotency_keys WHERE " + claimed
+        + " AND created_at > now() - interval '1 minute'", "the retry took the key over");
+
+    lock.query("COMMIT").execute().await();
+    assertProblem(first.await(), 409, "idempotency_key_in_use");
+    assertEquals(201, retry.await().statusCode());
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.organizations WHERE name = 'overtaken'"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.idempotency_keys WHERE " + claimed
+        + " AND status = 201"));
+  }
+
+  /**
    * A client secret is shown once and kept as a digest; its answer, kept for a retry, must not hold it readably:
    * the table names neither the key nor the secret, and the retry still gets the secret.
    */
