@@ -8,6 +8,7 @@ import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.http.KeptAnswers;
 import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -123,6 +124,13 @@ class IdempotencyTest extends OrgServiceTest {
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.organizations WHERE name = 'founded'"));
   }
 
+  /** Sends a creation of the organization {@code name} with the key {@code name}, answered later. */
+  private Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> sending(OrgServiceHarness service,
+      String token, String name) {
+    return WebClient.create(vertx).post(service.port(), "127.0.0.1", "/v1/organizations").bearerTokenAuthentication(token)
+        .putHeader("Idempotency-Key", name).sendJsonObject(new JsonObject().put("name", name).put("title", "t"));
+  }
+
   /** Holds {@code ownerId}'s row, which a creation share-locks: creations by them wait for this COMMIT. */
   private SqlConnection holdOwnerRow(PgUrl db, String ownerId) {
     var lock = Database.open(vertx, db, 1, List.of()).await().getConnection().await();
@@ -175,9 +183,7 @@ class IdempotencyTest extends OrgServiceTest {
     var own = OrgServiceHarness.start(vertx, db);
     var alice = own.newUser("alice");
     var lock = holdOwnerRow(db, alice.id());
-    var first = WebClient.create(vertx).post(own.port(), "127.0.0.1", "/v1/organizations")
-        .bearerTokenAuthentication(alice.token()).putHeader("Idempotency-Key", "slow")
-        .sendJsonObject(new JsonObject().put("name", "slow").put("title", "t"));
+    var first = sending(own, alice.token(), "slow");
     var running = "SELECT count(*) FROM org.idempotency_keys WHERE key = '" + KeptAnswers.storedKey("slow")
         + "' AND status IS NULL";
     awaitCounted(db, running, "the first request holds its key");
@@ -202,15 +208,11 @@ class IdempotencyTest extends OrgServiceTest {
     var own = OrgServiceHarness.start(vertx, db);
     var alice = own.newUser("alice");
     var lock = holdOwnerRow(db, alice.id());
-    var first = WebClient.create(vertx).post(own.port(), "127.0.0.1", "/v1/organizations")
-        .bearerTokenAuthentication(alice.token()).putHeader("Idempotency-Key", "overtaken")
-        .sendJsonObject(new JsonObject().put("name", "overtaken").put("title", "t"));
+    var first = sending(own, alice.token(), "overtaken");
     var claimed = "key = '" + KeptAnswers.storedKey("overtaken") + "'";
     awaitCounted(db, "SELECT count(*) FROM org.idempotency_keys WHERE " + claimed, "the first request holds its key");
     PgFixture.execute(db, "UPDATE org.idempotency_keys SET created_at = now() - interval '61 seconds' WHERE " + claimed);
-    var retry = WebClient.create(vertx).post(own.port(), "127.0.0.1", "/v1/organizations")
-        .bearerTokenAuthentication(alice.token()).putHeader("Idempotency-Key", "overtaken")
-        .sendJsonObject(new JsonObject().put("name", "overtaken").put("title", "t"));
+    var retry = sending(own, alice.token(), "overtaken");
     awaitCounted(db, "SELECT count(*) FROM org.idempotency_keys WHERE " + claimed
         + " AND created_at > now() - interval '1 minute'", "the retry took the key over");
 
