@@ -46,6 +46,7 @@ import dev.orgplane.org.provisioner.ProvisionerBootstrap;
 import dev.orgplane.org.role.CatalogRoutes;
 import dev.orgplane.org.role.CustomRoleRoutes;
 import dev.orgplane.org.serviceuser.FederatedCredentialRoutes;
+import dev.orgplane.org.serviceuser.RetiredCredentials;
 import dev.orgplane.org.serviceuser.ServiceUserRoutes;
 import dev.orgplane.org.setup.SetupRoutes;
 import dev.orgplane.org.team.TeamRoutes;
@@ -134,6 +135,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         RefreshTokens.purgeExpired(vertx, pool),
         ProvisioningReports.expiredPurge(pool).hourly(vertx),
         StoredRevocations.purgeDeletedAccounts(vertx, pool, tokenLifetime())));
+    RetiredCredentials.purges(pool, tokenLifetime()).forEach(purge -> purgeTimers.add(purge.hourly(vertx)));
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, revocations, issuer, audience, tokenLifetime());

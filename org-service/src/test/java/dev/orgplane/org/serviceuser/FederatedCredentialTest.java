@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.auth.TokenExchange;
+import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.TrustedProvider;
 import dev.orgplane.org.TrustingOrgServiceTest;
@@ -16,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +107,47 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
     var audited = trusting.audited(robot.ownerToken(), robot.orgId(), "service_user.federated_credential_added");
     assertEquals(credential.getString("id"), audited.getJsonObject(0).getJsonObject("details")
         .getString("federatedCredentialId"), audited.encode());
+  }
+
+  /**
+   * A removed federated credential is forgotten once no token exchanged for it can be alive, a revoked client
+   * credential once it has been listed as revoked for 30 days; live ones, and a credential revoked since, stay.
+   */
+  @Test
+  void retiredCredentialsAreForgottenOnceNothingNeedsThem() {
+    var robot = robot(trusting);
+    var live = federate(trusting, robot, freshSubject()).getString("id");
+    var removed = federate(trusting, robot, freshSubject()).getString("id");
+    assertEquals(204, trusting.send(HttpMethod.DELETE, robot.credentials() + "/" + removed, robot.ownerToken(), null)
+        .statusCode());
+    var revokedLongAgo = clientCredential(robot);
+    var revokedLately = clientCredential(robot);
+    for (var clientId : List.of(revokedLongAgo, revokedLately)) {
+      assertEquals(204, trusting.send(HttpMethod.DELETE, robot.base() + "/credentials/" + clientId, robot.ownerToken(),
+          null).statusCode());
+    }
+    var db = trusting.db();
+    PgFixture.execute(db, "UPDATE org.federated_credentials SET removed_at = now() - interval '2 hours' WHERE id = '"
+        + removed + "'");
+    PgFixture.execute(db, "UPDATE org.service_credentials SET revoked_at = now() - CASE client_id WHEN '"
+        + revokedLongAgo + "' THEN interval '31 days' ELSE interval '29 days' END WHERE client_id IN ('" + revokedLongAgo
+        + "', '" + revokedLately + "')");
+
+    var pool = Database.open(vertx, db, 1, List.of()).await();
+    RetiredCredentials.purges(pool, 3600).forEach(purge -> purge.run().await());
+
+    var listed = trusting.get(robot.base(), robot.ownerToken()).bodyAsJsonObject().getJsonArray("credentials");
+    assertEquals(List.of(revokedLately), listed.stream().map(c -> ((JsonObject) c).getString("clientId")).toList());
+    assertEquals(List.of(live), trusting.get(robot.credentials(), robot.ownerToken()).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(c -> ((JsonObject) c).getString("id")).toList());
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.federated_credentials WHERE id = '" + removed
+        + "'"));
+  }
+
+  private String clientCredential(Robot robot) {
+    var created = trusting.post(robot.base() + "/credentials", robot.ownerToken(), null);
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("clientId");
   }
 
   @Test

@@ -1,0 +1,33 @@
+package dev.orgplane.org.serviceuser;
+
+import dev.orgplane.kit.db.BatchedPurge;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+
+/**
+ * Forgets credentials taken out of use once nothing needs them. A removed federated credential is kept only for the
+ * revocation list, which names it until no token exchanged for it can be alive: a token's lifetime. A revoked client
+ * credential is also listed on its service user (with {@code revokedAt}), where its owners see it for
+ * {@value #LISTED_DAYS} days (or a token's lifetime, if longer): kept for ever, a service user whose secret is rotated
+ * daily would list thousands.
+ */
+public final class RetiredCredentials {
+
+  static final int LISTED_DAYS = 30;
+
+  private RetiredCredentials() {
+  }
+
+  /** The two purges, to run hourly. */
+  public static List<BatchedPurge> purges(Pool pool, long tokenLifetimeSeconds) {
+    var lifetime = Tuple.of((double) tokenLifetimeSeconds);
+    return List.of(
+        new BatchedPurge(pool, "revoked client credentials", "DELETE FROM org.service_credentials WHERE client_id IN "
+            + "(SELECT client_id FROM org.service_credentials WHERE revoked_at < now() - GREATEST(interval '"
+            + LISTED_DAYS + " days', make_interval(secs => $1)) LIMIT " + BatchedPurge.BATCH + ")", lifetime),
+        new BatchedPurge(pool, "removed federated credentials", "DELETE FROM org.federated_credentials WHERE id IN "
+            + "(SELECT id FROM org.federated_credentials WHERE removed_at < now() - make_interval(secs => $1) LIMIT "
+            + BatchedPurge.BATCH + ")", lifetime));
+  }
+}
