@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -147,7 +148,7 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
     if (slot == null) {
       return Future.succeededFuture();
     }
-    return store(tx, slot, ctx, reply).compose(updated -> updated.rowCount() == 1 ? Future.<Void>succeededFuture()
+    return store(tx, slot, reply).compose(updated -> updated.rowCount() == 1 ? Future.<Void>succeededFuture()
         : Future.failedFuture(ApiException.conflict("idempotency_key_in_use",
             "Another request with this Idempotency-Key took it over while this one ran.")));
   }
@@ -159,21 +160,15 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
       return Future.succeededFuture();
     }
     ctx.remove(SLOT);
-    return store(slot.owner().pool, slot, ctx, reply).mapEmpty();
+    return store(slot.owner().pool, slot, reply).mapEmpty();
   }
 
-  private static Future<RowSet<Row>> store(SqlClient client, Slot slot, RoutingContext ctx, Reply reply) {
-    var headers = new JsonObject();
-    for (var name : new String[] {"Location", "ETag"}) {
-      var value = reply.headers().getOrDefault(name, ctx.response().headers().get(name));
-      if (value != null) {
-        headers.put(name, value);
-      }
-    }
+  private static Future<RowSet<Row>> store(SqlClient client, Slot slot, Reply reply) {
     var body = reply.body() == null ? null : KeptAnswers.seal(slot.key(), reply.body().encode());
     return client.preparedQuery("UPDATE " + slot.owner().table + " SET status = $4, body = $5, headers = $6"
             + UNANSWERED)
-        .execute(slot.where().addInteger(reply.status()).addString(body).addJsonObject(headers));
+        .execute(slot.where().addInteger(reply.status()).addString(body)
+            .addJsonObject(new JsonObject(new HashMap<>(reply.headers()))));
   }
 
   /** Forgets the slot of a request whose answer its transaction kept, which is sent now. */

@@ -38,7 +38,7 @@ public final class Reply {
     return new Reply(status, body, Map.of(), false);
   }
 
-  /** With a header a retry gets too ({@code Location}, {@code ETag}). */
+  /** With a header ({@code Location}, {@code ETag}), which a retry that replays the answer gets too. */
   public Reply withHeader(String name, String value) {
     var more = new LinkedHashMap<>(headers);
     more.put(name, value);
