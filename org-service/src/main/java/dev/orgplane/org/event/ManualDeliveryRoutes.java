@@ -80,7 +80,7 @@ public final class ManualDeliveryRoutes {
   private void queue(RoutingContext ctx, UUID hookId, String sql, Object third, String action, JsonObject details,
       Supplier<ApiException> notFound) {
     var principal = BearerAuth.principal(ctx);
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), "app_hook_update")
+    Replies.atomically(pool, ctx, tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), "app_hook_update")
             .compose(access -> {
               var audit = AuditLog.values(ctx, access.orgId(), principal.subject(), action, "hook:" + hookId, details);
               var params = Tuple.of(access.orgId(), hookId, third);

@@ -54,7 +54,7 @@ public final class ProvisioningEventRoutes {
     body.validate();
     var job = Ids.uuid(jobId, "jobId");
     var report = reportId == null ? null : Ids.uuid(reportId, "reportId");
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
+    Replies.atomically(pool, ctx, tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
                 PermissionCatalog.PROVISIONING_REPORT)
             .compose(access -> ProvisioningReports.recordOnce(tx, report, AuditLog.hookEventValues(ctx,
                 access.orgId(), principal.subject(), type, "job:" + job, details == null ? new JsonObject() : details)))

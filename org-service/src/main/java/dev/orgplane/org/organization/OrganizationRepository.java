@@ -31,8 +31,8 @@ final class OrganizationRepository {
   /**
    * Creates the organization, its group when it gets one of its own ({@code newGroupId}), its owner's
    * membership and the audit event as ONE statement: atomic by itself, and one statement for PostgreSQL
-   * to run where a transaction of its parts took six (the route's transaction around it holds only it and
-   * the answer kept for an Idempotency-Key retry).
+   * to run where a transaction of its parts took six (a request with an Idempotency-Key wraps it in a
+   * transaction with the answer kept for its retry, see {@code Replies.atomically}).
    *
    * <p>With {@code ownerMustBeACaller}, the statement also checks what a caller lookup would have: the
    * owner (who is then the caller) still exists and is no provisioner; if not, it writes nothing and

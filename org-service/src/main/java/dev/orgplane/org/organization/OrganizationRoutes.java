@@ -108,7 +108,7 @@ public final class OrganizationRoutes {
   private Future<Optional<Reply>> create(RoutingContext ctx, Principal principal, UUID orgId,
       CreateRequest request, Placement placement, boolean ownerMustBeACaller) {
     var fields = request.fields();
-    return pool.withTransaction(tx -> OrganizationRepository.create(tx, orgId, fields, placement.groupId(),
+    return Replies.atomically(pool, ctx, tx -> OrganizationRepository.create(tx, orgId, fields, placement.groupId(),
             placement.groupId() == null ? TimeOrderedIds.next() : null, placement.ownerId(), request.provisionedFrom(),
             AuditLog.values(ctx, orgId, principal.subject(), "organization.created", "organization:" + orgId,
                 new JsonObject().put("name", fields.name()).put("ownerId", placement.ownerId().toString())

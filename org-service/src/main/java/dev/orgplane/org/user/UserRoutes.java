@@ -55,7 +55,7 @@ public final class UserRoutes {
     var name = body.optionalString("name", 256);
     body.validate();
     requireAdministrator(ctx)
-        .compose(admin -> pool.withTransaction(tx ->
+        .compose(admin -> Replies.atomically(pool, ctx, tx ->
             UserRepository.insert(tx, email, name == null ? "" : name, null, false)
                 .compose(user -> user.isPresent() ? Future.succeededFuture(user.get())
                     : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))

@@ -222,6 +222,7 @@ public final class BatchRoutes {
         })
         .onFailure(ctx::fail);
   }
+
   /** The batch as the transaction that changed it left it, kept there for an Idempotency-Key retry. */
   private static Future<Reply> answer(SqlConnection tx, RoutingContext ctx, UUID batchId) {
     return BatchRepository.find(tx, batchId)

@@ -114,7 +114,7 @@ public final class JobRoutes {
     job(ctx, Use.RETRY)
         .compose(job -> access.requireOptionRights(ctx.request().getHeader("Authorization"),
             job.templateOrg().toString(), job.options()).map(job))
-        .compose(job -> pool.withTransaction(tx -> JobRepository.retry(tx, job.id(), callerId(ctx))
+        .compose(job -> Replies.atomically(pool, ctx, tx -> JobRepository.retry(tx, job.id(), callerId(ctx))
             .compose(retried -> retried.isEmpty()
                 ? Future.failedFuture(ApiException.conflict("job_not_retryable",
                     "Only a failed or cancelled job can be retried."))

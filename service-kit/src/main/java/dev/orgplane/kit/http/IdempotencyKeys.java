@@ -12,7 +12,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -142,8 +141,13 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
         });
   }
 
+  /** Whether the request holds a key whose answer is still to be kept. */
+  static boolean holdsKey(RoutingContext ctx) {
+    return ctx.get(SLOT) != null;
+  }
+
   /** Keeps the answer of the request that holds a slot in {@code tx}; a no-op for other requests. */
-  static Future<Void> keep(SqlConnection tx, RoutingContext ctx, Reply reply) {
+  static Future<Void> keep(SqlClient tx, RoutingContext ctx, Reply reply) {
     Slot slot = ctx.get(SLOT);
     if (slot == null) {
       return Future.succeededFuture();
