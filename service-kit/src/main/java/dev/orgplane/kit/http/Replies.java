@@ -49,7 +49,7 @@ public final class Replies {
    * Runs {@code work}, whose writes are one statement, with the {@link #keep} of its answer: in a transaction when
    * the request holds an {@code Idempotency-Key}, so the answer commits with the statement; otherwise on the pool,
    * where the statement is atomic by itself and {@code keep} does nothing (BEGIN and COMMIT around every
-   * organization's creation would cost it a sixth of its rate).
+   * organization's creation cost it a quarter of its rate in the creation benchmark).
    */
   public static <T> Future<T> atomically(Pool pool, RoutingContext ctx, Function<SqlClient, Future<T>> work) {
     return IdempotencyKeys.holdsKey(ctx) ? pool.withTransaction(work::apply) : work.apply(pool);
