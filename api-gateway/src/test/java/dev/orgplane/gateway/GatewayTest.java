@@ -26,6 +26,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +76,7 @@ class GatewayTest {
     var routes = new JsonArray()
         .add(new JsonObject().put("prefix", "/v1/stream/").put("upstreams", new JsonArray().add(streamerUrl = url(streamer()))))
         .add(new JsonObject().put("prefix", "/v1/garbled/").put("upstreams", new JsonArray().add(garbled())))
+        .add(new JsonObject().put("prefix", "/v1/forgetful/").put("upstreams", new JsonArray().add(forgetful())))
         .add(new JsonObject().put("prefix", "/v1/hinting/").put("upstreams", new JsonArray().add(hintingUrl = hinting())))
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(hung)).put("timeoutMs", 300))
         .add(new JsonObject().put("prefix", "/v1/dead/").put("upstreams", new JsonArray().add("http://127.0.0.1:" + dead)))
@@ -187,6 +189,28 @@ class GatewayTest {
     var server = vertx.createNetServer().connectHandler(socket -> socket.handler(request ->
         socket.write("HTTP/1.1 200 OK\r\nContent-Length: twelve\r\n\r\nhello")))
         .listen(0, "127.0.0.1").await();
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /**
+   * Answers the first request of each connection (with the connection's number) and keeps it alive, then closes it
+   * when the next request arrives, unanswered: a server that closed an idle connection just as a request went out.
+   */
+  private String forgetful() {
+    var connections = new AtomicInteger();
+    var server = vertx.createNetServer().connectHandler(socket -> {
+      var number = connections.incrementAndGet();
+      var requests = new AtomicInteger();
+      socket.handler(bytes -> {
+        if (requests.incrementAndGet() == 1) {
+          var body = "{\"connection\":" + number + "}";
+          socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+              + "\r\n\r\n" + body);
+        } else {
+          socket.close();
+        }
+      });
+    }).listen(0, "127.0.0.1").await();
     return "http://127.0.0.1:" + server.actualPort();
   }
 
@@ -771,6 +795,23 @@ class GatewayTest {
       assertEquals(200, response.statusCode(), "never the dead upstream's 502: " + response.bodyAsString());
       assertEquals("second", response.bodyAsJsonObject().getString("upstream"));
     }
+  }
+
+  /**
+   * A request sent on a kept-alive connection the upstream closed unanswered is sent once more on a fresh one when
+   * repeating it is harmless: an idempotent method, or a POST with an Idempotency-Key (its service answers a repeat
+   * as the first); any other POST may have been done, and is 502.
+   */
+  @Test
+  void aRequestMetByAClosingConnectionIsRetriedWhenRepeatingItIsHarmless() {
+    var token = token(c -> c);
+    assertEquals(1, get("/v1/forgetful/a", token).bodyAsJsonObject().getInteger("connection"));
+    assertEquals(2, get("/v1/forgetful/b", token).bodyAsJsonObject().getInteger("connection"), "retried");
+    var keyed = client.post(gatewayPort, "127.0.0.1", "/v1/forgetful/c").putHeader("Authorization", "Bearer " + token)
+        .putHeader("Idempotency-Key", "k-1").send().await();
+    assertEquals(3, keyed.bodyAsJsonObject().getInteger("connection"), "retried: " + keyed.bodyAsString());
+    assertProblem(client.post(gatewayPort, "127.0.0.1", "/v1/forgetful/d").putHeader("Authorization", "Bearer " + token)
+        .send().await(), 502, "upstream_unavailable");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.orgplane.gateway.routing;
 
+import dev.orgplane.kit.auth.Principal;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -36,7 +37,7 @@ final class BodilessForwarder {
   /**
    * Sends the request to the next upstream of {@code route}. One that could not be reached has received
    * nothing, so the next is tried; a kept-alive connection the upstream closed meanwhile is retried once on a
-   * fresh one, for idempotent methods only.
+   * fresh one, for requests {@link #harmlessToRepeat} only.
    */
   private void exchange(RoutingContext ctx, Route route, int otherUpstreams, boolean retried) {
     var request = ctx.request();
@@ -48,7 +49,7 @@ final class BodilessForwarder {
     new UpstreamExchange(channels, upstream, ctx.response(), route.timeoutMillis(), new UpstreamExchange.Outcome() {
         @Override
         public void failedBeforeAnswer(Throwable cause, boolean sent, boolean connectionWasReused) {
-          if (sent && connectionWasReused && !retried && IDEMPOTENT.contains(request.method())) {
+          if (sent && connectionWasReused && !retried && harmlessToRepeat(ctx)) {
             exchange(ctx, route, otherUpstreams, true);
             return;
           }
@@ -65,6 +66,16 @@ final class BodilessForwarder {
           balancer.succeeded(upstream);
         }
       }).start(outgoing);
+  }
+
+  /**
+   * An idempotent method, or a POST with an {@code Idempotency-Key} and a verified token: the services answer its
+   * repeat as the first (or 409 {@code idempotency_key_in_use} while the first runs), so the repeat does nothing
+   * twice. Without a token (a sign-in path) they read no key.
+   */
+  private static boolean harmlessToRepeat(RoutingContext ctx) {
+    return IDEMPOTENT.contains(ctx.request().method())
+        || ctx.get(Principal.CONTEXT_KEY) != null && ctx.request().headers().contains("Idempotency-Key");
   }
 
   /** Closes the connections; call it once the server has drained. */
