@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The password generated for the platform admin at first start goes into {@value #FILE} in the data directory,
- * readable by this user only, and only its path is printed: printed, the password would be kept wherever the output
- * is (a CI log, journald, a container's log). A file that cannot be written so has the password printed after all,
- * with a warning.
+ * The password generated for the platform admin at first start goes into {@value #FILE} in the data directory
+ * (standalone's, or that of an org-service run alone), readable by this user only, and only its path is printed:
+ * printed, the password would be kept wherever the output is (a CI log, journald, a container's log). A file that
+ * cannot be written so has the password printed after all, with a warning.
  */
 final class AdminPasswordFile implements GeneratedAdminPassword {
 
@@ -16,13 +16,15 @@ final class AdminPasswordFile implements GeneratedAdminPassword {
 
   private final Path file;
 
-  AdminPasswordFile(DataDirectory dataDir) {
-    this.file = dataDir.path().resolve(FILE);
+  /** Into {@code directory}, made (if need be) private to this user when the password is written. */
+  AdminPasswordFile(Path directory) {
+    this.file = directory.toAbsolutePath().normalize().resolve(FILE);
   }
 
   @Override
   public void tell(String email, String password) {
     try {
+      PrivateFiles.directory(file.getParent());
       PrivateFiles.write(file, password + "\n");
     } catch (IOException | UnsupportedOperationException e) {
       System.err.println("orgplane: warning: cannot write " + file + " readable by this user only (" + e

@@ -5,6 +5,7 @@ import dev.orgplane.gateway.GatewayVerticle;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Deployable;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,7 +63,10 @@ abstract class ServiceCommand implements Runnable {
 
     @Override
     void deploy(PlatformProcess process, Settings settings) {
-      deployConfigured(process, () -> new OrgServiceVerticle(settings), OrgServiceVerticle.eventLoops(settings));
+      // no password in the output, as standalone: it would stay in whatever keeps it (a container's log)
+      var adminPassword = new AdminPasswordFile(Path.of(settings.string("ORGPLANE_DATA_DIR")));
+      deployConfigured(process, () -> new OrgServiceVerticle(settings, adminPassword),
+          OrgServiceVerticle.eventLoops(settings));
     }
   }
 

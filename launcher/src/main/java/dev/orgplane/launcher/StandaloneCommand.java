@@ -63,7 +63,7 @@ final class StandaloneCommand implements Runnable {
       }
       // the configuration loaded above, with what this run set: not loaded again by each service's every instance
       var services = settings.with(overrides);
-      var adminPassword = new AdminPasswordFile(dataDir);
+      var adminPassword = new AdminPasswordFile(dataDir.path());
       process.deploy("org-service", () -> new OrgServiceVerticle(services, adminPassword),
           OrgServiceVerticle.eventLoops(services));
       process.deploy("provisioning-engine", () -> new EngineVerticle(services), EngineVerticle.eventLoops(services));

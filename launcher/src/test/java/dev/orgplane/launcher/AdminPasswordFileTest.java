@@ -42,7 +42,7 @@ class AdminPasswordFileTest {
     Files.writeString(file, "an older password\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
 
-    new AdminPasswordFile(dataDir).tell("admin@orgplane.local", PASSWORD);
+    new AdminPasswordFile(dataDir.path()).tell("admin@orgplane.local", PASSWORD);
 
     assertEquals(PASSWORD + "\n", Files.readString(file));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
@@ -51,12 +51,24 @@ class AdminPasswordFileTest {
     assertFalse(printed.contains(PASSWORD) || output.err().contains(PASSWORD), printed);
   }
 
+  /** An org-service run alone writes it into a data directory it makes, private to this user. */
+  @Test
+  void aDirectoryNotMadeYetIsMadePrivate() throws Exception {
+    var directory = temp.resolve("org-service-data");
+
+    new AdminPasswordFile(directory).tell("admin@orgplane.local", PASSWORD);
+
+    assertEquals(PASSWORD + "\n", Files.readString(directory.resolve(AdminPasswordFile.FILE)));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)));
+    assertFalse(output.out().contains(PASSWORD), output.out());
+  }
+
   @Test
   void aFileThatCannotBeWrittenHasThePasswordPrintedWithAWarning() throws Exception {
     // a directory in the file's place: nothing can be written there
     Files.createDirectories(dataDir.path().resolve(AdminPasswordFile.FILE).resolve("in-the-way"));
 
-    new AdminPasswordFile(dataDir).tell("admin@orgplane.local", PASSWORD);
+    new AdminPasswordFile(dataDir.path()).tell("admin@orgplane.local", PASSWORD);
 
     assertTrue(output.out().contains("admin@orgplane.local / " + PASSWORD),
         output.out());
