@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.DriverManager;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,12 @@ import org.junit.jupiter.api.Test;
  * client sees it queued with its failed step pending, not whatever a later read would find.
  */
 class RetryAnswerTest {
+
+  /**
+   * Each blocking step on a thread of its own: on two cores the common pool has one thread, which JDK 17 bypassed
+   * for async tasks but later JDKs use, and the claim then queued behind the retry it must wait beside.
+   */
+  private static final Executor OWN_THREAD = task -> new Thread(task).start();
 
   private final Vertx vertx = Vertx.vertx();
 
@@ -49,14 +56,14 @@ class RetryAnswerTest {
       other.setAutoCommit(false);
       other.createStatement().execute("SELECT FROM provisioning.job_steps WHERE job_id = '" + jobId + "' FOR UPDATE");
       var retried = CompletableFuture.supplyAsync(
-          () -> engine.post("/v1/provisioning/jobs/" + jobId + "/retry", token, null));
+          () -> engine.post("/v1/provisioning/jobs/" + jobId + "/retry", token, null), OWN_THREAD);
       PgFixture.awaitLockWaits(db, 1);
       // an engine's claim, made as soon as the retry commits: its lock on the jobs, asked for while the retry
       // holds theirs, queues any later read of a job behind the claim, as if the claim came between them
       var claimed = CompletableFuture.runAsync(() -> PgFixture.execute(db, "BEGIN",
           "LOCK TABLE provisioning.jobs IN ACCESS EXCLUSIVE MODE", "UPDATE provisioning.jobs "
           + "SET status = 'running', lease_owner = 'second-engine', lease_until = now() + interval '1 minute', "
-          + "attempts = attempts + 1 WHERE id = '" + jobId + "'", "COMMIT"));
+          + "attempts = attempts + 1 WHERE id = '" + jobId + "'", "COMMIT"), OWN_THREAD);
       PgFixture.awaitLockWaits(db, 2);
       other.commit();
 
