@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.RefusedAnswers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -126,15 +127,15 @@ class IdempotentRetriesTest {
   /**
    * Every POST whose work is a transaction keeps its answer in it: with answers refused by the database, each one
    * that would succeed fails whole (500), and none answers 2xx with work done and no answer kept for its retry. Those
-   * whose work is no transaction of the platform's keep theirs after it ({@link #KEPT_AFTER_THE_WORK}).
+   * that change nothing keep theirs as they are sent ({@link #KEPT_AFTER_THE_WORK}).
    */
   @Test
   void everyPostWhoseAnswerCannotBeKeptFailsWhole() {
     var own = TenantFixture.build(gateway, owner, "refused");
     var undone = new ArrayList<String>();
     var answeredAnyway = new ArrayList<String>();
-    refuseAnswers(true);
-    try {
+    try (var org = RefusedAnswers.in(database, "org");
+        var provisioning = RefusedAnswers.in(database, "provisioning")) {
       for (var post : posts(own)) {
         var answer = gateway.postJson(post.path(), owner, post.body(), withKey());
         if (answer.status() == 500) {
@@ -143,20 +144,8 @@ class IdempotentRetriesTest {
           answeredAnyway.add("POST " + post.path() + ": " + answer.status() + " " + answer.body());
         }
       }
-    } finally {
-      refuseAnswers(false);
     }
     assertTrue(answeredAnyway.isEmpty(), "answered with no answer kept:\n" + String.join("\n", answeredAnyway));
     assertTrue(undone.size() >= 20, "enough operations would have succeeded to mean something: " + undone);
-  }
-
-  private void refuseAnswers(boolean refused) {
-    for (var schema : List.of("org", "provisioning")) {
-      PgFixture.execute(database, refused ? "CREATE FUNCTION " + schema + ".refuse_answers() RETURNS trigger "
-          + "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'answers refused'; END $$; CREATE TRIGGER refuse_answers "
-          + "BEFORE UPDATE ON " + schema + ".idempotency_keys FOR EACH ROW WHEN (NEW.status IS NOT NULL) "
-          + "EXECUTE FUNCTION " + schema + ".refuse_answers()"
-          : "DROP FUNCTION " + schema + ".refuse_answers() CASCADE");
-    }
   }
 }

@@ -8,6 +8,7 @@ import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.http.KeptAnswers;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.RefusedAnswers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -99,17 +100,13 @@ class IdempotencyTest extends OrgServiceTest {
     var roles = "/v1/organizations/" + own.createOrg(owner.token(), "kept").getString("id") + "/roles";
     var role = new JsonObject().put("name", "auditor").put("permissions", new JsonArray().add("app_audit_list"));
     var headers = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "kept-with-the-work");
-    PgFixture.execute(db, "CREATE FUNCTION org.refuse_answers() RETURNS trigger LANGUAGE plpgsql AS "
-        + "$$ BEGIN RAISE EXCEPTION 'answers refused'; END $$; CREATE TRIGGER refuse_answers BEFORE UPDATE ON "
-        + "org.idempotency_keys FOR EACH ROW WHEN (NEW.status IS NOT NULL) EXECUTE FUNCTION org.refuse_answers()");
-
-    assertEquals(500, own.send(HttpMethod.POST, roles, owner.token(), role, headers).statusCode());
-    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.roles WHERE name = 'auditor'"));
-    // an organization is founded by one statement, which now shares a transaction with its answer
-    assertEquals(500, create(own, owner.token(), "founded-with-the-answer", "founded").statusCode());
-    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.organizations WHERE name = 'founded'"));
-
-    PgFixture.execute(db, "DROP TRIGGER refuse_answers ON org.idempotency_keys");
+    try (var refused = RefusedAnswers.in(db, "org")) {
+      assertEquals(500, own.send(HttpMethod.POST, roles, owner.token(), role, headers).statusCode());
+      assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.roles WHERE name = 'auditor'"));
+      // an organization is founded by one statement, which now shares a transaction with its answer
+      assertEquals(500, create(own, owner.token(), "founded-with-the-answer", "founded").statusCode());
+      assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.organizations WHERE name = 'founded'"));
+    }
     var retry = own.send(HttpMethod.POST, roles, owner.token(), role, headers);
     assertEquals(201, retry.statusCode(), retry.bodyAsString());
     assertEquals(retry.bodyAsJsonObject(), own.send(HttpMethod.POST, roles, owner.token(), role, headers)

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.kit.testing.RefusedAnswers;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -70,6 +73,25 @@ class CancellationTest {
     assertNull(reported.get(0).getValue("targetOrganization"), "no target was made");
     assertProblem(idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner(), null), 409,
         "job_finished");
+  }
+
+  /** A cancel whose answer cannot be kept cancels nothing; its retry with the same key cancels, once. */
+  @Test
+  void aCancelWhoseAnswerCannotBeKeptCancelsNothing() {
+    var queued = queueJob("cancel-unanswered");
+    var cancel = "/v1/provisioning/jobs/" + queued.getString("id") + "/cancel";
+    var key = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "cancel-" + queued.getString("id"));
+    try (var refused = RefusedAnswers.in(idle.db, "provisioning")) {
+      assertEquals(500, idle.send(HttpMethod.POST, cancel, owner(), null, key).statusCode());
+    }
+    assertEquals("queued", idle.get("/v1/provisioning/jobs/" + queued.getString("id"), owner()).bodyAsJsonObject()
+        .getString("status"));
+
+    var cancelled = idle.send(HttpMethod.POST, cancel, owner(), null, key);
+    assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
+    var replayed = idle.send(HttpMethod.POST, cancel, owner(), null, key);
+    assertEquals(cancelled.bodyAsJsonObject(), replayed.bodyAsJsonObject());
+    assertEquals("true", replayed.getHeader("Idempotent-Replayed"));
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.RefusedAnswers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
@@ -380,17 +381,10 @@ class ProvisioningTest extends TemplateEngineTest {
     var request = newTarget(name).put("dryRun", true);
     var headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", name);
     var jobs = "SELECT count(*) FROM provisioning.jobs WHERE target->>'name' = '" + name + "'";
-    PgFixture.execute(engine.db, "CREATE FUNCTION provisioning.refuse_answers() RETURNS trigger LANGUAGE plpgsql AS "
-        + "$$ BEGIN RAISE EXCEPTION 'answers refused'; END $$; CREATE TRIGGER refuse_answers BEFORE UPDATE ON "
-        + "provisioning.idempotency_keys FOR EACH ROW WHEN (NEW.status IS NOT NULL) "
-        + "EXECUTE FUNCTION provisioning.refuse_answers()");
-    try {
+    try (var refused = RefusedAnswers.in(engine.db, "provisioning")) {
       assertEquals(500, engine.send(io.vertx.core.http.HttpMethod.POST, "/v1/provisioning/jobs", token(), request,
           headers).statusCode());
       assertEquals(0, PgFixture.queryLong(engine.db, jobs));
-    } finally {
-      PgFixture.execute(engine.db, "DROP TRIGGER refuse_answers ON provisioning.idempotency_keys; "
-          + "DROP FUNCTION provisioning.refuse_answers()");
     }
     var queued = engine.send(io.vertx.core.http.HttpMethod.POST, "/v1/provisioning/jobs", token(), request, headers);
     assertEquals(202, queued.statusCode(), queued.bodyAsString());
