@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,23 +76,26 @@ class CancellationTest {
         "job_finished");
   }
 
-  /** A cancel whose answer cannot be kept cancels nothing; its retry with the same key cancels, once. */
+  /** A cancel whose answer cannot be kept cancels nothing, of a job or a batch; its retry with the key cancels, once. */
   @Test
   void aCancelWhoseAnswerCannotBeKeptCancelsNothing() {
-    var queued = queueJob("cancel-unanswered");
-    var cancel = "/v1/provisioning/jobs/" + queued.getString("id") + "/cancel";
-    var key = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "cancel-" + queued.getString("id"));
-    try (var refused = RefusedAnswers.in(idle.db, "provisioning")) {
-      assertEquals(500, idle.send(HttpMethod.POST, cancel, owner(), null, key).statusCode());
-    }
-    assertEquals("queued", idle.get("/v1/provisioning/jobs/" + queued.getString("id"), owner()).bodyAsJsonObject()
-        .getString("status"));
+    var batch = idle.post("/v1/provisioning/batches", owner(), new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray().add(new JsonObject().put("name", "batch-unanswered")))).bodyAsJsonObject();
+    for (var path : List.of("/v1/provisioning/jobs/" + queueJob("cancel-unanswered").getString("id"),
+        "/v1/provisioning/batches/" + batch.getString("id"))) {
+      var key = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "cancel:" + path);
+      try (var refused = RefusedAnswers.in(idle.db, "provisioning")) {
+        assertEquals(500, idle.send(HttpMethod.POST, path + "/cancel", owner(), null, key).statusCode());
+      }
+      assertEquals("queued", idle.get(path, owner()).bodyAsJsonObject().getString("status"), path);
 
-    var cancelled = idle.send(HttpMethod.POST, cancel, owner(), null, key);
-    assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
-    var replayed = idle.send(HttpMethod.POST, cancel, owner(), null, key);
-    assertEquals(cancelled.bodyAsJsonObject(), replayed.bodyAsJsonObject());
-    assertEquals("true", replayed.getHeader("Idempotent-Replayed"));
+      var cancelled = idle.send(HttpMethod.POST, path + "/cancel", owner(), null, key);
+      assertEquals("cancelled", cancelled.bodyAsJsonObject().getString("status"), cancelled.bodyAsString());
+      var replayed = idle.send(HttpMethod.POST, path + "/cancel", owner(), null, key);
+      assertEquals(cancelled.bodyAsJsonObject(), replayed.bodyAsJsonObject());
+      assertEquals("true", replayed.getHeader("Idempotent-Replayed"));
+    }
   }
 
   @Test
