@@ -372,8 +372,8 @@ class ProvisioningTest extends TemplateEngineTest {
   }
 
   /**
-   * A job is created with its kept answer or not at all: an answer that cannot be kept undoes the job, so no commit
-   * leaves a job behind a key whose retry would queue a second one.
+   * A job (or a batch) is created with its kept answer or not at all: an answer that cannot be kept undoes it, so no
+   * commit leaves a job behind a key whose retry would queue a second one.
    */
   @Test
   void aJobWhoseAnswerCannotBeKeptIsNotCreatedAndItsRetryQueuesOne() {
@@ -381,10 +381,14 @@ class ProvisioningTest extends TemplateEngineTest {
     var request = newTarget(name).put("dryRun", true);
     var headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", name);
     var jobs = "SELECT count(*) FROM provisioning.jobs WHERE target->>'name' = '" + name + "'";
+    var batch = new JsonObject().put("templateOrganization", template.templateId()).put("dryRun", true)
+        .put("targets", new JsonArray().add(new JsonObject().put("name", name)));
     try (var refused = RefusedAnswers.in(engine.db, "provisioning")) {
       assertEquals(500, engine.send(io.vertx.core.http.HttpMethod.POST, "/v1/provisioning/jobs", token(), request,
           headers).statusCode());
-      assertEquals(0, PgFixture.queryLong(engine.db, jobs));
+      assertEquals(500, engine.send(io.vertx.core.http.HttpMethod.POST, "/v1/provisioning/batches", token(), batch,
+          io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", name + "-batch")).statusCode());
+      assertEquals(0, PgFixture.queryLong(engine.db, jobs), "neither the job nor the batch's");
     }
     var queued = engine.send(io.vertx.core.http.HttpMethod.POST, "/v1/provisioning/jobs", token(), request, headers);
     assertEquals(202, queued.statusCode(), queued.bodyAsString());
