@@ -62,9 +62,9 @@ final class OrganizationStateRoutes {
 
   /**
    * Runs {@code statement} at the caller's level and answers the organization {@code outcome} makes of its change; the
-   * event says that level besides {@code details}. The access check locks nothing and runs before the transaction,
-   * which holds only the statement, deciding on the row it locks (see {@link OrganizationStates}), and the answer
-   * kept for an {@code Idempotency-Key} retry.
+   * event says that level besides {@code details}. The access check locks nothing and runs first: the statement decides
+   * on the row it locks (see {@link OrganizationStates}), sharing a transaction only with the answer kept for an
+   * {@code Idempotency-Key} retry, when the request carries one ({@code Replies.atomically}).
    */
   private void change(RoutingContext ctx, String action, JsonObject details, Statement statement,
       Function<StateChange, Organization> outcome) {
