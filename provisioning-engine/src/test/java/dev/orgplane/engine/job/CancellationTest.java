@@ -76,26 +76,39 @@ class CancellationTest {
         "job_finished");
   }
 
-  /** A cancel whose answer cannot be kept cancels nothing, of a job or a batch; its retry with the key cancels, once. */
+  /**
+   * A cancel or a retry whose answer cannot be kept changes nothing, of a job or a batch; sent again with its key,
+   * each does its work once.
+   */
   @Test
-  void aCancelWhoseAnswerCannotBeKeptCancelsNothing() {
+  void aCancelOrRetryWhoseAnswerCannotBeKeptChangesNothing() {
     var batch = idle.post("/v1/provisioning/batches", owner(), new JsonObject()
         .put("templateOrganization", template.templateId())
         .put("targets", new JsonArray().add(new JsonObject().put("name", "batch-unanswered")))).bodyAsJsonObject();
     for (var path : List.of("/v1/provisioning/jobs/" + queueJob("cancel-unanswered").getString("id"),
         "/v1/provisioning/batches/" + batch.getString("id"))) {
-      var key = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "cancel:" + path);
-      try (var refused = RefusedAnswers.in(idle.db, "provisioning")) {
-        assertEquals(500, idle.send(HttpMethod.POST, path + "/cancel", owner(), null, key).statusCode());
-      }
-      assertEquals("queued", idle.get(path, owner()).bodyAsJsonObject().getString("status"), path);
-
-      var cancelled = idle.send(HttpMethod.POST, path + "/cancel", owner(), null, key);
-      assertEquals("cancelled", cancelled.bodyAsJsonObject().getString("status"), cancelled.bodyAsString());
-      var replayed = idle.send(HttpMethod.POST, path + "/cancel", owner(), null, key);
-      assertEquals(cancelled.bodyAsJsonObject(), replayed.bodyAsJsonObject());
-      assertEquals("true", replayed.getHeader("Idempotent-Replayed"));
+      assertEquals("cancelled", sentUnansweredThenAgain(path, "/cancel", "queued"), path);
+      assertEquals("queued", sentUnansweredThenAgain(path, "/retry", "cancelled"), path);
     }
+  }
+
+  /**
+   * Sends {@code action} with answers refused, checks it left the status {@code before}, sends it again with the
+   * same key and checks the replay; answers the status the action left.
+   */
+  private static String sentUnansweredThenAgain(String path, String action, String before) {
+    var key = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", action + ":" + path);
+    try (var refused = RefusedAnswers.in(idle.db, "provisioning")) {
+      assertEquals(500, idle.send(HttpMethod.POST, path + action, owner(), null, key).statusCode());
+    }
+    assertEquals(before, idle.get(path, owner()).bodyAsJsonObject().getString("status"), path + action);
+
+    var done = idle.send(HttpMethod.POST, path + action, owner(), null, key);
+    assertEquals(200, done.statusCode(), done.bodyAsString());
+    var replayed = idle.send(HttpMethod.POST, path + action, owner(), null, key);
+    assertEquals(done.bodyAsJsonObject(), replayed.bodyAsJsonObject());
+    assertEquals("true", replayed.getHeader("Idempotent-Replayed"));
+    return done.bodyAsJsonObject().getString("status");
   }
 
   @Test
