@@ -80,14 +80,14 @@ public final class ManualDeliveryRoutes {
   private void queue(RoutingContext ctx, UUID hookId, String sql, Object third, String action, JsonObject details,
       Supplier<ApiException> notFound) {
     var principal = BearerAuth.principal(ctx);
-    Replies.atomically(pool, ctx, tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), "app_hook_update")
+    Replies.atomically(pool, ctx, db -> AccessPolicy.require(db, principal, ctx.pathParam("org"), "app_hook_update")
             .compose(access -> {
               var audit = AuditLog.values(ctx, access.orgId(), principal.subject(), action, "hook:" + hookId, details);
               var params = Tuple.of(access.orgId(), hookId, third);
               for (var value : audit) {
                 params.addValue(value);
               }
-              return tx.preparedQuery(sql).execute(params);
+              return db.preparedQuery(sql).execute(params);
             })
             .map(rows -> {
               var row = rows.size() == 0 ? null : rows.iterator().next();
@@ -104,7 +104,7 @@ public final class ManualDeliveryRoutes {
               }
               return row;
             })
-            .compose(row -> Replies.keep(tx, ctx, Reply.of(202, DeliveryView.toJson(row))
+            .compose(row -> Replies.keep(db, ctx, Reply.of(202, DeliveryView.toJson(row))
                 .withHeader("Location", DeliveryView.location(ctx.pathParam("org"), hookId.toString(), row)))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);

@@ -54,11 +54,11 @@ public final class ProvisioningEventRoutes {
     body.validate();
     var job = Ids.uuid(jobId, "jobId");
     var report = reportId == null ? null : Ids.uuid(reportId, "reportId");
-    Replies.atomically(pool, ctx, tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
+    Replies.atomically(pool, ctx, db -> AccessPolicy.require(db, principal, ctx.pathParam("org"),
                 PermissionCatalog.PROVISIONING_REPORT)
-            .compose(access -> ProvisioningReports.recordOnce(tx, report, AuditLog.hookEventValues(ctx,
+            .compose(access -> ProvisioningReports.recordOnce(db, report, AuditLog.hookEventValues(ctx,
                 access.orgId(), principal.subject(), type, "job:" + job, details == null ? new JsonObject() : details)))
-            .compose(v -> Replies.keep(tx, ctx, Reply.of(202,
+            .compose(v -> Replies.keep(db, ctx, Reply.of(202,
                 new JsonObject().put("type", type).put("jobId", job.toString())))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);

@@ -108,13 +108,13 @@ public final class OrganizationRoutes {
   private Future<Optional<Reply>> create(RoutingContext ctx, Principal principal, UUID orgId,
       CreateRequest request, Placement placement, boolean ownerMustBeACaller) {
     var fields = request.fields();
-    return Replies.atomically(pool, ctx, tx -> OrganizationRepository.create(tx, orgId, fields, placement.groupId(),
+    return Replies.atomically(pool, ctx, db -> OrganizationRepository.create(db, orgId, fields, placement.groupId(),
             placement.groupId() == null ? TimeOrderedIds.next() : null, placement.ownerId(), request.provisionedFrom(),
             AuditLog.values(ctx, orgId, principal.subject(), "organization.created", "organization:" + orgId,
                 new JsonObject().put("name", fields.name()).put("ownerId", placement.ownerId().toString())
                     .put("provisionedFrom", request.provisionedFrom())), ownerMustBeACaller)
         .compose(made -> made.isEmpty() ? Future.succeededFuture(Optional.<Reply>empty())
-            : Replies.keep(tx, ctx, created(made.get())).map(Optional::of)));
+            : Replies.keep(db, ctx, created(made.get())).map(Optional::of)));
   }
 
   private static Reply created(Organization org) {

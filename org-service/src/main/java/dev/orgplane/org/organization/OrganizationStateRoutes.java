@@ -74,9 +74,9 @@ final class OrganizationStateRoutes {
           var level = DisableLevel.of(access);
           var event = AuditLog.hookEventValues(ctx, access.orgId(), principal.subject(), action,
               "organization:" + access.orgId(), details.copy().put("level", level.apiName()));
-          return Replies.atomically(pool, ctx, tx -> statement.run(tx, access.orgId(), level, event)
+          return Replies.atomically(pool, ctx, db -> statement.run(db, access.orgId(), level, event)
               .map(change -> outcome.apply(change.orElseThrow(AccessPolicy::notFound)))
-              .compose(org -> Replies.keep(tx, ctx, OrganizationRoutes.answer(org))));
+              .compose(org -> Replies.keep(db, ctx, OrganizationRoutes.answer(org))));
         })
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);

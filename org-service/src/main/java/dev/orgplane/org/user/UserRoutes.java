@@ -55,11 +55,11 @@ public final class UserRoutes {
     var name = body.optionalString("name", 256);
     body.validate();
     requireAdministrator(ctx)
-        .compose(admin -> Replies.atomically(pool, ctx, tx ->
-            UserRepository.insert(tx, email, name == null ? "" : name, null, false)
+        .compose(admin -> Replies.atomically(pool, ctx, db ->
+            UserRepository.insert(db, email, name == null ? "" : name, null, false)
                 .compose(user -> user.isPresent() ? Future.succeededFuture(user.get())
                     : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))
-                .compose(user -> Replies.keep(tx, ctx, Reply.created("/v1/users/" + user.id(), user.toJson())))))
+                .compose(user -> Replies.keep(db, ctx, Reply.created("/v1/users/" + user.id(), user.toJson())))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }

@@ -114,11 +114,11 @@ public final class JobRoutes {
     job(ctx, Use.RETRY)
         .compose(job -> access.requireOptionRights(ctx.request().getHeader("Authorization"),
             job.templateOrg().toString(), job.options()).map(job))
-        .compose(job -> Replies.atomically(pool, ctx, tx -> JobRepository.retry(tx, job.id(), callerId(ctx))
+        .compose(job -> Replies.atomically(pool, ctx, db -> JobRepository.retry(db, job.id(), callerId(ctx))
             .compose(retried -> retried.isEmpty()
                 ? Future.failedFuture(ApiException.conflict("job_not_retryable",
                     "Only a failed or cancelled job can be retried."))
-                : Replies.keep(tx, ctx, Reply.ok(retried.get().toJson())))))
+                : Replies.keep(db, ctx, Reply.ok(retried.get().toJson())))))
         .onSuccess(reply -> {
           runner.wake();
           reply.send(ctx);
