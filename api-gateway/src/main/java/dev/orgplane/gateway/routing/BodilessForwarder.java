@@ -53,7 +53,7 @@ final class BodilessForwarder {
             exchange(ctx, route, otherUpstreams, true);
             return;
           }
-          var failure = balancer.failure(cause, upstream);
+          var failure = balancer.failure(cause, upstream, sent);
           if (!sent && otherUpstreams > 0 && failure.status() == 502) {
             exchange(ctx, route, otherUpstreams - 1, retried);
           } else if (!ctx.failed()) {

@@ -46,7 +46,7 @@ final class BodyForwarder {
     address(upstream, options);
     client.request(options).onComplete(connected -> {
       if (connected.failed()) {
-        var failure = balancer.failure(connected.cause(), upstream);
+        var failure = balancer.failure(connected.cause(), upstream, false);
         if (otherUpstreams > 0 && failure.status() == 502) {
           forward(ctx, route, length, otherUpstreams - 1);
         } else if (!ctx.failed()) {
@@ -69,7 +69,7 @@ final class BodyForwarder {
           .onFailure(err -> {
             if (!ctx.failed()) {
               UnreadBodies.abandoned(ctx);
-              ctx.fail(balancer.failure(err, upstream));
+              ctx.fail(balancer.failure(err, upstream, true));
             }
           });
     });

@@ -2,7 +2,6 @@ package dev.orgplane.gateway.routing;
 
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.http.HttpClosedException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,8 +9,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Round-robin over a route's upstreams with passive health: an upstream that just failed to
- * connect, closed the connection or did not answer in time is skipped for {@code quarantineMillis}, unless every
+ * Round-robin over a route's upstreams with passive health: an upstream that just could not be
+ * connected to, closed the connection or did not answer in time is skipped for {@code quarantineMillis}, unless every
  * upstream is in quarantine (then we try anyway rather than fail without trying).
  */
 final class UpstreamBalancer {
@@ -47,17 +46,18 @@ final class UpstreamBalancer {
 
   /**
    * The caller's problem for an exchange with {@code upstream} that failed with {@code err}: 504 when it did not
-   * answer in time, else 502. An upstream that could not be reached, closed the connection or did not answer in time
-   * is quarantined: a hung one left in rotation made every other request wait out the route's timeout.
+   * answer in time, else 502. An upstream that did not answer in time, closed the connection, or could not be
+   * {@code connected} to at all, however that failed (refused; a Unix socket whose file is gone while its service
+   * restarts; a connect timeout), is quarantined: a hung one left in rotation made every other request wait out the
+   * route's timeout, and one that is down would meet every other request's retry half of the time.
    */
-  ApiException failure(Throwable err, URI upstream) {
+  ApiException failure(Throwable err, URI upstream, boolean connected) {
     if (err instanceof TimeoutException || err.getCause() instanceof TimeoutException
         || err instanceof io.netty.handler.timeout.TimeoutException) {
       failed(upstream);
       return new ApiException(504, "upstream_timeout", "The service behind this path did not answer in time.");
     }
-    if (err instanceof ConnectException || err.getCause() instanceof ConnectException
-        || err instanceof HttpClosedException) {
+    if (!connected || err instanceof HttpClosedException) {
       failed(upstream);
     }
     return new ApiException(502, "upstream_unavailable", "The service behind this path is unavailable; retry shortly.");
