@@ -77,6 +77,7 @@ class GatewayTest {
         .add(new JsonObject().put("prefix", "/v1/stream/").put("upstreams", new JsonArray().add(streamerUrl = url(streamer()))))
         .add(new JsonObject().put("prefix", "/v1/garbled/").put("upstreams", new JsonArray().add(garbled())))
         .add(new JsonObject().put("prefix", "/v1/forgetful/").put("upstreams", new JsonArray().add(forgetful())))
+        .add(new JsonObject().put("prefix", "/v1/forgetful-bodies/").put("upstreams", new JsonArray().add(forgetful())))
         .add(new JsonObject().put("prefix", "/v1/hinting/").put("upstreams", new JsonArray().add(hintingUrl = hinting())))
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(hung)).put("timeoutMs", 300))
         .add(new JsonObject().put("prefix", "/v1/dead/").put("upstreams", new JsonArray().add("http://127.0.0.1:" + dead)))
@@ -773,6 +774,19 @@ class GatewayTest {
     assertEquals("chunked", seen.getString("transferEncoding"), "streamed as it came");
   }
 
+  /** A request the gateway may repeat is read whole before it is sent, its length then said; the limit holds. */
+  @Test
+  void aChunkedBodyTheGatewayMayRepeatIsReadWholeWithinTheLimit() {
+    var oversize = postChunkedWithKey("k-oversize", java.util.Collections.nCopies(8, "x".repeat(512)).toArray(String[]::new));
+    assertEquals(413, oversize.status(), oversize.body());
+    assertTrue(oversize.body().contains("payload_too_large"), oversize.body());
+    var small = postChunkedWithKey("k-small", "{\"a\":", "1}");
+    assertEquals(200, small.status(), small.body());
+    var seen = new JsonObject(small.body());
+    assertEquals("{\"a\":1}", seen.getString("body"));
+    assertEquals(null, seen.getString("transferEncoding"), "sent whole");
+  }
+
   /** Both paths: a read on the gateway's own connections, a write on Vert.x's client. */
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"GET", "POST"})
@@ -812,6 +826,24 @@ class GatewayTest {
     assertEquals(3, keyed.bodyAsJsonObject().getInteger("connection"), "retried: " + keyed.bodyAsString());
     assertProblem(client.post(gatewayPort, "127.0.0.1", "/v1/forgetful/d").putHeader("Authorization", "Bearer " + token)
         .send().await(), 502, "upstream_unavailable");
+  }
+
+  /** The same with a body: one small enough is read whole first, so that it can be sent again. */
+  @Test
+  void aRequestWithABodyMetByAClosingConnectionIsRetriedWhenRepeatingItIsHarmless() {
+    var token = token(c -> c);
+    var first = postTo("/v1/forgetful-bodies/a", token, "k-first").bodyAsJsonObject().getInteger("connection");
+    var keyed = postTo("/v1/forgetful-bodies/b", token, "k-second");
+    assertEquals(first + 1, keyed.bodyAsJsonObject().getInteger("connection"), "retried: " + keyed.bodyAsString());
+    assertProblem(postTo("/v1/forgetful-bodies/c", token, null), 502, "upstream_unavailable");
+  }
+
+  private HttpResponse<Buffer> postTo(String path, String token, String idempotencyKey) {
+    var request = client.post(gatewayPort, "127.0.0.1", path).putHeader("Authorization", "Bearer " + token);
+    if (idempotencyKey != null) {
+      request.putHeader("Idempotency-Key", idempotencyKey);
+    }
+    return request.sendJsonObject(new JsonObject().put("name", "sent once or twice")).await();
   }
 
   @Test
@@ -934,9 +966,16 @@ class GatewayTest {
 
   /** POSTs {@code parts} as a chunked body (one write each) through the gateway. */
   private Answer postChunked(String... parts) {
+    return postChunkedWithKey(null, parts);
+  }
+
+  private Answer postChunkedWithKey(String idempotencyKey, String... parts) {
     return vertx.createHttpClient().request(io.vertx.core.http.HttpMethod.POST, gatewayPort, "127.0.0.1", "/v1/echo")
         .compose(request -> {
           request.setChunked(true).putHeader("Authorization", "Bearer " + token(c -> c));
+          if (idempotencyKey != null) {
+            request.putHeader("Idempotency-Key", idempotencyKey);
+          }
           for (var part : parts) {
             request.write(part);
           }

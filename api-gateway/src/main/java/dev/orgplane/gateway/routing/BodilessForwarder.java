@@ -1,6 +1,5 @@
 package dev.orgplane.gateway.routing;
 
-import dev.orgplane.kit.auth.Principal;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -8,7 +7,6 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
 
 /**
  * Forwards requests without a body (reads, most of the traffic) on this gateway instance's own Netty
@@ -19,8 +17,6 @@ final class BodilessForwarder {
 
   /** Header values copied from a request the server already parsed (no CR or LF left) and our own: not checked again. */
   private static final DefaultHttpHeadersFactory UNCHECKED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-  private static final Set<io.vertx.core.http.HttpMethod> IDEMPOTENT = Set.of(io.vertx.core.http.HttpMethod.GET,
-      io.vertx.core.http.HttpMethod.HEAD, io.vertx.core.http.HttpMethod.OPTIONS, io.vertx.core.http.HttpMethod.DELETE);
 
   private final UpstreamChannels channels;
   private final UpstreamBalancer balancer;
@@ -36,12 +32,14 @@ final class BodilessForwarder {
 
   /**
    * Sends the request to the next upstream of {@code route}. One that could not be reached has received
-   * nothing, so the next is tried; a kept-alive connection the upstream closed meanwhile is retried once on a
-   * fresh one, for requests {@link #harmlessToRepeat} only.
+   * nothing, so the next is tried; a request on a kept-alive connection the upstream closed meanwhile is sent once
+   * more, for requests {@link Repeats#harmless} only: on another upstream when the route has one (the closing one is
+   * quarantined), else on a fresh connection.
    */
   private void exchange(RoutingContext ctx, Route route, int otherUpstreams, boolean retried) {
     var request = ctx.request();
     var upstream = balancer.pick(route);
+    long sentAt = System.currentTimeMillis();
     var outgoing = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method().name()),
         request.uri(), Unpooled.EMPTY_BUFFER, UNCHECKED.newHeaders(), EmptyHttpHeaders.INSTANCE);
     HopHeaders.toUpstream(ctx, outgoing.headers()::add);
@@ -49,12 +47,10 @@ final class BodilessForwarder {
     new UpstreamExchange(channels, upstream, ctx.response(), route.timeoutMillis(), new UpstreamExchange.Outcome() {
         @Override
         public void failedBeforeAnswer(Throwable cause, boolean sent, boolean connectionWasReused) {
-          if (sent && connectionWasReused && !retried && harmlessToRepeat(ctx)) {
-            exchange(ctx, route, otherUpstreams, true);
-            return;
-          }
           var failure = balancer.failure(cause, upstream, sent);
-          if (!sent && otherUpstreams > 0 && failure.status() == 502) {
+          if (sent && connectionWasReused && !retried && Repeats.harmless(ctx)) {
+            exchange(ctx, route, otherUpstreams, true);
+          } else if (!sent && otherUpstreams > 0 && failure.status() == 502) {
             exchange(ctx, route, otherUpstreams - 1, retried);
           } else if (!ctx.failed()) {
             ctx.fail(failure);
@@ -63,19 +59,9 @@ final class BodilessForwarder {
 
         @Override
         public void answered() {
-          balancer.succeeded(upstream);
+          balancer.succeeded(upstream, sentAt);
         }
       }).start(outgoing);
-  }
-
-  /**
-   * An idempotent method, or a POST with an {@code Idempotency-Key} and a verified token: the services answer its
-   * repeat as the first (or 409 {@code idempotency_key_in_use} while the first runs), so the repeat does nothing
-   * twice. Without a token (a sign-in path) they read no key.
-   */
-  private static boolean harmlessToRepeat(RoutingContext ctx) {
-    return IDEMPOTENT.contains(ctx.request().method())
-        || ctx.get(Principal.CONTEXT_KEY) != null && ctx.request().headers().contains("Idempotency-Key");
   }
 
   /** Closes the connections; call it once the server has drained. */

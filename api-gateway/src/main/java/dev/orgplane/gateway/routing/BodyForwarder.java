@@ -2,6 +2,7 @@ package dev.orgplane.gateway.routing;
 
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -11,10 +12,15 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 
 /**
- * Forwards requests with a body on Vert.x's HTTP client, for its streaming with backpressure: the body is never
- * buffered, and one without a declared length is cut off at the body limit.
+ * Forwards requests with a body on Vert.x's HTTP client, for its streaming with backpressure: a body is never
+ * buffered past {@value #REPLAYABLE_BYTES} bytes, and one without a declared length is cut off at the body limit.
+ * A request the gateway may send twice ({@link Repeats#harmless}) is read whole first when its body fits in that,
+ * so that it can be sent again when its connection breaks before the answer: an upstream that is being redeployed
+ * closes its idle connections, and a request the gateway just sent on one is lost with it.
  */
 final class BodyForwarder {
+
+  static final int REPLAYABLE_BYTES = 64 * 1024;
 
   private final HttpClient client;
   private final UpstreamBalancer balancer;
@@ -26,18 +32,69 @@ final class BodyForwarder {
     this.bodyLimitBytes = bodyLimitBytes;
   }
 
-  /** {@code length}: the request's Content-Length, or null for a chunked body. */
+  /** {@code length}: the request's Content-Length, or null for a chunked body (or an HTTP/2 one of unsaid length). */
   void forward(RoutingContext ctx, Route route, String length) {
-    forward(ctx, route, length, route.upstreams().size() - 1);
+    int otherUpstreams = route.upstreams().size() - 1;
+    if (Repeats.harmless(ctx) && HopHeaders.contentLength(length) <= REPLAYABLE_BYTES) {
+      readWhole(ctx, route, length, otherUpstreams);
+    } else {
+      forward(ctx, route, length, Body.streamed(null), otherUpstreams);
+    }
+  }
+
+  /**
+   * Reads the body, then sends it as one buffer; a body that grows past {@link #REPLAYABLE_BYTES} (its length was
+   * not said) is streamed on after what was read, and one past the body limit is cut off with 413.
+   */
+  private void readWhole(RoutingContext ctx, Route route, String length, int otherUpstreams) {
+    var request = ctx.request();
+    var read = Buffer.buffer();
+    UnreadBodies.forwarded(ctx);
+    request.handler(chunk -> {
+      read.appendBuffer(chunk);
+      if (read.length() > bodyLimitBytes) {
+        request.handler(null).endHandler(null);
+        tooLarge(ctx);
+      } else if (read.length() > REPLAYABLE_BYTES) {
+        request.pause().handler(null).endHandler(null);
+        forward(ctx, route, length, Body.streamed(read), otherUpstreams);
+      }
+    });
+    request.endHandler(ended -> forward(ctx, route, length, Body.whole(read), otherUpstreams));
+    request.resume();
+  }
+
+  /**
+   * A request's body as the gateway sends it: {@code whole}, read already, which can be sent again; or streamed
+   * from the request, after {@code read}, what was read of it already (null: nothing).
+   */
+  private record Body(Buffer whole, Buffer read, boolean retried) {
+    static Body whole(Buffer body) {
+      return new Body(body, null, false);
+    }
+
+    static Body streamed(Buffer read) {
+      return new Body(null, read, false);
+    }
+
+    boolean repeatable() {
+      return whole != null && !retried;
+    }
+
+    Body repeated() {
+      return new Body(whole, null, true);
+    }
   }
 
   /**
    * Sends the request to the next upstream of {@code route}. An upstream that refuses the connection has
-   * received nothing of the request, so the next one is tried, whatever the method.
+   * received nothing of the request, so the next one is tried, whatever the method; a request read whole is sent
+   * once more when its connection broke before the answer.
    */
-  private void forward(RoutingContext ctx, Route route, String length, int otherUpstreams) {
+  private void forward(RoutingContext ctx, Route route, String length, Body body, int otherUpstreams) {
     var request = ctx.request();
     var upstream = balancer.pick(route);
+    long sentAt = System.currentTimeMillis();
     var options = new RequestOptions()
         .setMethod(request.method())
         .setURI(request.uri())
@@ -48,9 +105,9 @@ final class BodyForwarder {
       if (connected.failed()) {
         var failure = balancer.failure(connected.cause(), upstream, false);
         if (otherUpstreams > 0 && failure.status() == 502) {
-          forward(ctx, route, length, otherUpstreams - 1);
-        } else if (!ctx.failed()) {
-          ctx.fail(failure);
+          forward(ctx, route, length, body, otherUpstreams - 1);
+        } else {
+          failWith(ctx, failure);
         }
         return;
       }
@@ -61,46 +118,64 @@ final class BodyForwarder {
       }
       // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
       ctx.response().closeHandler(closed -> upstreamRequest.reset());
-      body(ctx, upstreamRequest, length)
+      send(ctx, upstreamRequest, length, body)
           .onSuccess(response -> {
-            balancer.succeeded(upstream);
+            balancer.succeeded(upstream, sentAt);
             relay(ctx, response);
           })
           .onFailure(err -> {
-            if (!ctx.failed()) {
-              UnreadBodies.abandoned(ctx);
-              ctx.fail(balancer.failure(err, upstream, true));
+            var failure = balancer.failure(err, upstream, true);
+            if (body.repeatable() && UpstreamBalancer.brokenConnection(err)) {
+              forward(ctx, route, length, body.repeated(), otherUpstreams);
+            } else {
+              failWith(ctx, failure);
             }
           });
     });
   }
 
-  /**
-   * Sends the request's body and answers the upstream's response: one of announced length as it is, any other
-   * counted against the limit as it streams.
-   */
-  private Future<HttpClientResponse> body(RoutingContext ctx, HttpClientRequest upstreamRequest, String length) {
-    UnreadBodies.forwarded(ctx);
-    if (length != null) {
-      return upstreamRequest.send(ctx.request());
+  private static void failWith(RoutingContext ctx, ApiException failure) {
+    if (!ctx.failed()) {
+      UnreadBodies.abandoned(ctx);
+      ctx.fail(failure);
     }
-    return streamCounting(ctx, upstreamRequest);
   }
 
   /**
-   * A body without Content-Length (chunked) is forwarded as it arrives, with backpressure, and cut off
-   * with 413 the moment it passes the limit, so no service ever receives more than the limit.
+   * Sends the request's body and answers the upstream's response: one read whole or of announced length as it is,
+   * any other counted against the limit as it streams.
    */
-  private Future<HttpClientResponse> streamCounting(RoutingContext ctx, HttpClientRequest upstreamRequest) {
+  private Future<HttpClientResponse> send(RoutingContext ctx, HttpClientRequest upstreamRequest, String length,
+      Body body) {
+    if (body.whole() != null) {
+      return upstreamRequest.send(body.whole());
+    }
+    UnreadBodies.forwarded(ctx);
+    if (length != null && body.read() == null) {
+      return upstreamRequest.send(ctx.request());
+    }
+    return streamCounting(ctx, upstreamRequest, length, body.read());
+  }
+
+  /**
+   * A body without Content-Length (chunked), or one partly {@code read} already, is forwarded as it arrives, with
+   * backpressure, and cut off with 413 the moment it passes the limit, so no service ever receives more than the
+   * limit.
+   */
+  private Future<HttpClientResponse> streamCounting(RoutingContext ctx, HttpClientRequest upstreamRequest,
+      String length, Buffer read) {
     var request = ctx.request();
     var received = new long[1];
-    upstreamRequest.setChunked(true);
+    upstreamRequest.setChunked(length == null);
+    if (read != null) {
+      received[0] = read.length();
+      upstreamRequest.write(read);
+    }
     request.handler(chunk -> {
       received[0] += chunk.length();
       if (received[0] > bodyLimitBytes) {
         request.handler(null);
-        UnreadBodies.abandoned(ctx);
-        ctx.fail(new ApiException(413, "payload_too_large", "The request body is larger than the limit."));
+        tooLarge(ctx);
         upstreamRequest.reset();
         return;
       }
@@ -117,6 +192,11 @@ final class BodyForwarder {
     });
     request.resume();
     return upstreamRequest.response();
+  }
+
+  private static void tooLarge(RoutingContext ctx) {
+    UnreadBodies.abandoned(ctx);
+    ctx.fail(new ApiException(413, "payload_too_large", "The request body is larger than the limit."));
   }
 
   private static void relay(RoutingContext ctx, HttpClientResponse upstream) {

@@ -2,6 +2,7 @@ package dev.orgplane.gateway.routing;
 
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.http.HttpClosedException;
+import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Round-robin over a route's upstreams with passive health: an upstream that just could not be
  * connected to, closed the connection or did not answer in time is skipped for {@code quarantineMillis}, unless every
- * upstream is in quarantine (then we try anyway rather than fail without trying).
+ * upstream is in quarantine: then the one that failed longest ago is tried rather than none (while services are
+ * redeployed one after the other, that is the one back already).
  */
 final class UpstreamBalancer {
 
@@ -27,26 +29,43 @@ final class UpstreamBalancer {
     var upstreams = route.upstreams();
     var cursor = cursors.computeIfAbsent(route.prefix(), p -> new AtomicInteger());
     long now = System.currentTimeMillis();
+    URI soonestBack = null;
+    long soonestUntil = Long.MAX_VALUE;
     for (int i = 0; i < upstreams.size(); i++) {
       var candidate = upstreams.get(Math.floorMod(cursor.getAndIncrement(), upstreams.size()));
-      if (failedUntil.getOrDefault(candidate, 0L) <= now) {
+      long until = failedUntil.getOrDefault(candidate, 0L);
+      if (until <= now) {
         return candidate;
       }
+      if (until < soonestUntil) {
+        soonestBack = candidate;
+        soonestUntil = until;
+      }
     }
-    return upstreams.get(Math.floorMod(cursor.getAndIncrement(), upstreams.size()));
+    return soonestBack;
   }
 
   void failed(URI upstream) {
     failedUntil.put(upstream, System.currentTimeMillis() + quarantineMillis);
   }
 
-  void succeeded(URI upstream) {
-    failedUntil.remove(upstream);
+  /**
+   * {@code upstream} answered a request sent at {@code sentAtMillis}: out of quarantine, unless it went in after
+   * that. A service being redeployed answers the requests it had already taken after it stopped taking new ones,
+   * and those answers let the next requests in on its way out.
+   */
+  void succeeded(URI upstream, long sentAtMillis) {
+    failedUntil.computeIfPresent(upstream, (failed, until) -> until - quarantineMillis < sentAtMillis ? null : until);
+  }
+
+  /** The connection closed or was reset before the answer: not a timeout, where the upstream may still be at work. */
+  static boolean brokenConnection(Throwable err) {
+    return err instanceof HttpClosedException || err instanceof IOException;
   }
 
   /**
    * The caller's problem for an exchange with {@code upstream} that failed with {@code err}: 504 when it did not
-   * answer in time, else 502. An upstream that did not answer in time, closed the connection, or could not be
+   * answer in time, else 502. An upstream that did not answer in time, closed or reset the connection, or could not be
    * {@code connected} to at all, however that failed (refused; a Unix socket whose file is gone while its service
    * restarts; a connect timeout), is quarantined: a hung one left in rotation made every other request wait out the
    * route's timeout, and one that is down would meet every other request's retry half of the time.
@@ -57,7 +76,7 @@ final class UpstreamBalancer {
       failed(upstream);
       return new ApiException(504, "upstream_timeout", "The service behind this path did not answer in time.");
     }
-    if (!connected || err instanceof HttpClosedException) {
+    if (!connected || brokenConnection(err)) {
       failed(upstream);
     }
     return new ApiException(502, "upstream_unavailable", "The service behind this path is unavailable; retry shortly.");

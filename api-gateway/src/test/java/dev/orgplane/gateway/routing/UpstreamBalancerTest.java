@@ -2,6 +2,7 @@ package dev.orgplane.gateway.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.netty.handler.codec.DecoderException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
@@ -15,29 +16,61 @@ class UpstreamBalancerTest {
   private static final URI UP = URI.create("unix:/run/orgplane/org-2.sock");
   private static final Route ROUTE = new Route("/v1/", List.of(RESTARTING, UP), 30_000);
 
+  private final UpstreamBalancer balancer = new UpstreamBalancer(60_000);
+
+  private long upstreamsPicked() {
+    return IntStream.range(0, 4).mapToObj(i -> balancer.pick(ROUTE)).distinct().count();
+  }
+
   /**
    * While a service restarts, its Unix socket's file is gone: connecting fails with FileNotFoundException, no
    * ConnectException, and the upstream is left out all the same, so no request's retry lands on it again.
    */
   @Test
   void anUpstreamThatCouldNotBeConnectedToIsLeftOutHoweverConnectingFailed() {
-    var balancer = new UpstreamBalancer(60_000);
-
     var problem = balancer.failure(new FileNotFoundException(RESTARTING.getPath()), RESTARTING, false);
 
     assertEquals(502, problem.status());
     IntStream.range(0, 4).forEach(i -> assertEquals(UP, balancer.pick(ROUTE)));
-    balancer.succeeded(RESTARTING);
-    assertEquals(2, IntStream.range(0, 4).mapToObj(i -> balancer.pick(ROUTE)).distinct().count(), "back in rotation");
   }
 
-  /** A connection that broke after the request went out says nothing of the upstream's health by itself. */
   @Test
-  void anUpstreamWhoseConnectionBrokeIsKeptInRotation() {
-    var balancer = new UpstreamBalancer(60_000);
+  void anUpstreamThatResetAConnectionIsLeftOut() {
+    assertEquals(502, balancer.failure(new IOException("Connection reset by peer"), RESTARTING, true).status());
 
-    balancer.failure(new IOException("Connection reset by peer"), RESTARTING, true);
+    assertEquals(1, upstreamsPicked());
+  }
 
-    assertEquals(2, IntStream.range(0, 4).mapToObj(i -> balancer.pick(ROUTE)).distinct().count());
+  /** An answer it could not parse says nothing of the upstream's health by itself. */
+  @Test
+  void anUpstreamThatAnsweredGarbleIsKeptInRotation() {
+    assertEquals(502, balancer.failure(new DecoderException("bad status line"), RESTARTING, true).status());
+
+    assertEquals(2, upstreamsPicked());
+  }
+
+  /** A service being redeployed answers the requests it took before it stopped: those do not let new ones in. */
+  @Test
+  void onlyAnAnswerToARequestSentAfterTheFailureEndsTheQuarantine() throws InterruptedException {
+    long sentBefore = System.currentTimeMillis();
+    Thread.sleep(2);
+    balancer.failure(new FileNotFoundException(RESTARTING.getPath()), RESTARTING, false);
+
+    balancer.succeeded(RESTARTING, sentBefore);
+    assertEquals(1, upstreamsPicked(), "still left out");
+
+    Thread.sleep(2);
+    balancer.succeeded(RESTARTING, System.currentTimeMillis());
+    assertEquals(2, upstreamsPicked(), "back in rotation");
+  }
+
+  /** While services are redeployed one after the other, the one that failed longest ago is the one back already. */
+  @Test
+  void withEveryUpstreamLeftOutTheOneThatFailedLongestAgoIsTried() throws InterruptedException {
+    balancer.failure(new FileNotFoundException(RESTARTING.getPath()), RESTARTING, false);
+    Thread.sleep(2);
+    balancer.failure(new IOException("Connection reset by peer"), UP, true);
+
+    IntStream.range(0, 4).forEach(i -> assertEquals(RESTARTING, balancer.pick(ROUTE)));
   }
 }
