@@ -15,10 +15,16 @@ import java.util.stream.Collectors;
 /** A plain HTTP client of the gateway, as any API consumer would use it. */
 final class Gateway {
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client;
   private final String baseUrl;
 
   Gateway(String baseUrl) {
+    this(baseUrl, HttpClient.Version.HTTP_2);
+  }
+
+  /** Speaking {@code version}: the JDK's client asks for HTTP/2 (h2c) unless told otherwise. */
+  Gateway(String baseUrl, HttpClient.Version version) {
+    this.client = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
     this.baseUrl = baseUrl;
   }
 

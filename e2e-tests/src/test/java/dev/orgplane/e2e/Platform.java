@@ -30,6 +30,8 @@ final class Platform implements AutoCloseable {
   static final boolean UNIX_SOCKETS = !"io_uring".equals(System.getenv("ORGPLANE_TRANSPORT"));
   final int gatewayPort;
   final int orgServicePort;
+  /** Org-service instances besides the first, each a process of its own the gateway balances to. */
+  final List<Integer> moreOrgServicePorts;
   final int enginePort;
   private final Map<String, String> config;
   /** Where org-service's mail goes over SMTP: the test reads it as the addressee would. */
@@ -39,10 +41,11 @@ final class Platform implements AutoCloseable {
   private final List<ServiceProcess> processes = new ArrayList<>();
   private final Map<Integer, ServiceProcess> byPort = new java.util.HashMap<>();
 
-  private Platform(int gatewayPort, int orgServicePort, int enginePort, Map<String, String> config, GreenMail mail,
-      TestIdentityProvider identityProvider) {
+  private Platform(int gatewayPort, int orgServicePort, List<Integer> moreOrgServicePorts, int enginePort,
+      Map<String, String> config, GreenMail mail, TestIdentityProvider identityProvider) {
     this.gatewayPort = gatewayPort;
     this.orgServicePort = orgServicePort;
+    this.moreOrgServicePorts = moreOrgServicePorts;
     this.enginePort = enginePort;
     this.config = config;
     this.mail = mail;
@@ -67,16 +70,30 @@ final class Platform implements AutoCloseable {
    * balancing between them; the first listens on {@link #enginePort}.
    */
   static Platform start(dev.orgplane.kit.db.PgUrl database, int engines) {
-    return start(database, engines, 1);
+    return start(database, engines, 1, 1);
+  }
+
+  /** On a fresh database, with {@code orgServices} org-service processes side by side behind the gateway. */
+  static Platform withOrgServices(int orgServices) {
+    return start(PgFixture.freshDatabase(), 1, 1, orgServices);
   }
 
   private static Platform start(dev.orgplane.kit.db.PgUrl database, int engines, int serviceEventLoops) {
+    return start(database, engines, serviceEventLoops, 1);
+  }
+
+  private static Platform start(dev.orgplane.kit.db.PgUrl database, int engines, int serviceEventLoops,
+      int orgServices) {
     int gateway = freePort();
     int orgService = freePort();
     int engine = freePort();
     var enginePorts = new ArrayList<Integer>(List.of(engine));
     while (enginePorts.size() < engines) {
       enginePorts.add(freePort());
+    }
+    var moreOrgServices = new ArrayList<Integer>();
+    while (moreOrgServices.size() < orgServices - 1) {
+      moreOrgServices.add(freePort());
     }
     // the gateway reaches org-service through its Unix socket, as a co-located deployment does (TCP on io_uring)
     var orgSocket = UNIX_SOCKETS ? socketPath(orgService) : "";
@@ -105,12 +122,15 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ENGINE_CLIENT_SECRET", "e2e-engine-secret-0123456789"),
         Map.entry("ORGPLANE_ENGINE_POLL_MILLIS", "200"),
         Map.entry("ORGPLANE_ENGINE_LEASE_MILLIS", "5000"),
-        Map.entry("ORGPLANE_ROUTES", routes(route(orgServiceAddress(orgService)), enginePorts)),
+        Map.entry("ORGPLANE_ROUTES", routes(orgUpstreams(orgService, moreOrgServices), enginePorts)),
         Map.entry("ORGPLANE_TRUSTED_ISSUERS", identityProvider.trustedIssuers()),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
-    var platform = new Platform(gateway, orgService, engine, config, mail, identityProvider);
+    var platform = new Platform(gateway, orgService, moreOrgServices, engine, config, mail, identityProvider);
     try {
       platform.startService("org-service", "org-service", orgService);
+      for (var port : moreOrgServices) {
+        platform.startOrgService(port);
+      }
       for (var port : enginePorts) {
         platform.startEngine(port);
       }
@@ -157,6 +177,22 @@ final class Platform implements AutoCloseable {
     startService("org-service", "org-service", orgServicePort);
   }
 
+  /** Stops the org-service on {@code port} as a deployment does (SIGTERM: it drains), and starts it again there. */
+  void redeployOrgService(int port) {
+    process(port).close();
+    if (port == orgServicePort) {
+      startService("org-service", "org-service", orgServicePort);
+    } else {
+      startOrgService(port);
+    }
+  }
+
+  /** One more org-service instance, on {@code port} and a socket of its own. */
+  private void startOrgService(int port) {
+    startService("org-service", "org-service-" + port, port, Map.of("ORGPLANE_ORG_SERVICE_PORT", String.valueOf(port),
+        "ORGPLANE_ORG_SERVICE_SOCKET", UNIX_SOCKETS ? socketPath(port) : ""), Map.of());
+  }
+
   /** What the benchmarks' load costs each process: the gateway, org-service, and this JVM, the load driver. */
   ProcessCpu cpu() {
     var pids = new java.util.LinkedHashMap<String, Long>();
@@ -190,9 +226,18 @@ final class Platform implements AutoCloseable {
 
   /** Provisioning to every engine (the gateway skips one that is down), everything else to org-service. */
   private static String routes(String orgUpstream, List<Integer> engines) {
+    return routes(new io.vertx.core.json.JsonArray().add(orgUpstream), engines);
+  }
+
+  private static io.vertx.core.json.JsonArray orgUpstreams(int first, List<Integer> more) {
+    var upstreams = new io.vertx.core.json.JsonArray().add(route(orgServiceAddress(first)));
+    more.forEach(port -> upstreams.add(route(orgServiceAddress(port))));
+    return upstreams;
+  }
+
+  private static String routes(io.vertx.core.json.JsonArray org, List<Integer> engines) {
     var engineUrls = new io.vertx.core.json.JsonArray();
     engines.forEach(port -> engineUrls.add("http://127.0.0.1:" + port));
-    var org = new io.vertx.core.json.JsonArray().add(orgUpstream);
     return new io.vertx.core.json.JsonArray()
         .add(new io.vertx.core.json.JsonObject().put("prefix", "/v1/provisioning/").put("upstreams", engineUrls))
         .add(new io.vertx.core.json.JsonObject().put("prefix", "/v1/").put("upstreams", org))

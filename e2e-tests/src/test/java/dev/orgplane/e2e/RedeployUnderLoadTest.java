@@ -1,0 +1,131 @@
+package dev.orgplane.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpClient.Version;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A deployment replaces org-service instances one at a time (SIGTERM, a new process on the same address) while
+ * clients go on calling through the gateway: no client sees a failure for a read or for a write sent with an
+ * {@code Idempotency-Key}, and every such write is done once. The gateway leaves out an instance it cannot
+ * connect to, and sends a read or a keyed write met by a connection the stopping instance closed once more.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedeployUnderLoadTest {
+
+  private static final int CLIENTS = 6;
+
+  private Platform platform;
+  private Gateway gateway;
+  private String token;
+  private String org;
+
+  @BeforeAll
+  void startPlatform() {
+    platform = Platform.withOrgServices(2);
+    gateway = new Gateway(platform.baseUrl());
+    token = gateway.token(platform.adminEmail(), platform.adminPassword());
+    var made = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "redeployed")
+        .put("title", "Redeployed"));
+    assertEquals(201, made.status(), made.body());
+    org = "/v1/organizations/" + made.json().getString("id");
+  }
+
+  @AfterAll
+  void stop() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  @Test
+  void replacingEveryOrgServiceInstanceUnderLoadFailsNoReadAndNoKeyedWrite() throws InterruptedException {
+    var stop = new AtomicBoolean();
+    var reads = new AtomicLong();
+    var written = new ConcurrentLinkedQueue<String>();
+    var failures = new ConcurrentLinkedQueue<String>();
+    var clients = new ArrayList<Thread>();
+    for (int i = 0; i < CLIENTS; i++) {
+      // half the clients on HTTP/1.1, half on HTTP/2: the gateway forwards their requests on different paths
+      var gateway = new Gateway(platform.baseUrl(), i % 2 == 0 ? Version.HTTP_1_1 : Version.HTTP_2);
+      var client = new Thread(() -> {
+        while (!stop.get()) {
+          var read = gateway.get(org, token);
+          if (read.status() != 200) {
+            failures.add("GET " + read.status() + " " + read.body());
+          }
+          reads.incrementAndGet();
+          var name = "w-" + UUID.randomUUID().toString().substring(0, 13);
+          var write = writeUntilAnswered(gateway, name);
+          if (write.status() == 201) {
+            written.add(name);
+          } else {
+            failures.add("POST " + write.status() + " " + write.body());
+          }
+        }
+      });
+      client.start();
+      clients.add(client);
+    }
+    Platform.sleep(1_000);
+    platform.redeployOrgService(platform.orgServicePort);
+    Platform.sleep(1_000);
+    for (var port : platform.moreOrgServicePorts) {
+      platform.redeployOrgService(port);
+    }
+    Platform.sleep(1_000);
+    stop.set(true);
+    for (var client : clients) {
+      client.join();
+    }
+
+    System.out.printf("redeploy under load: %d reads, %d keyed writes, %d failed%n", reads.get(), written.size(),
+        failures.size());
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
+    assertTrue(reads.get() > 50, "the load ran throughout: " + reads.get());
+    var names = workspaceNames();
+    for (var name : written) {
+      assertEquals(1, names.stream().filter(name::equals).count(), name + " was written once");
+    }
+    assertEquals(written.size(), names.size(), "no write was done that its client did not see succeed");
+  }
+
+  /**
+   * A workspace's creation with a key, sent again while the platform answers that the first with that key is
+   * still running (409 {@code idempotency_key_in_use}), as a client following the API's advice does.
+   */
+  private Gateway.Reply writeUntilAnswered(Gateway gateway, String name) {
+    var key = Map.of("Idempotency-Key", name);
+    while (true) {
+      var reply = gateway.postJson(org + "/workspaces", token, new JsonObject().put("name", name), key);
+      if (reply.status() != 409 || !reply.body().contains("idempotency_key_in_use")) {
+        return reply;
+      }
+      Platform.sleep(100);
+    }
+  }
+
+  private List<String> workspaceNames() {
+    var names = new ArrayList<String>();
+    String after = null;
+    do {
+      var page = gateway.get(org + "/workspaces?limit=100" + (after == null ? "" : "&cursor=" + after), token).json();
+      page.getJsonArray("items").forEach(item -> names.add(((JsonObject) item).getString("name")));
+      after = page.getString("nextCursor");
+    } while (after != null);
+    return names;
+  }
+}
