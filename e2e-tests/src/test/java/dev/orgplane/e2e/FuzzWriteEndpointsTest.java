@@ -42,7 +42,7 @@ class FuzzWriteEndpointsTest {
     assertEquals(201, gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", email)
         .put("password", "password-fuzz").put("name", "fuzz")).status());
     owner = gateway.token(email, "password-fuzz");
-    ids = TenantFixture.build(gateway, owner, "fuzzed");
+    ids = TenantFixture.build(gateway, platform, owner, "fuzzed");
   }
 
   @AfterAll

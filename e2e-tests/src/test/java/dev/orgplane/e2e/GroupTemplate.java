@@ -72,16 +72,21 @@ record GroupTemplate(String groupId, String createKey, String adminToken, String
 
   /** Polls a job or batch until it has ended. */
   JsonObject awaitEnd(Gateway gateway, String path, long timeoutMillis) {
+    return awaitEnd(gateway, adminToken, path, timeoutMillis);
+  }
+
+  /** Polls a job or batch, as whoever {@code token} is, until it has ended. */
+  static JsonObject awaitEnd(Gateway gateway, String token, String path, long timeoutMillis) {
     var deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {
-      var reply = gateway.get(path, adminToken);
+      var reply = gateway.get(path, token);
       if (reply.status() == 200 && java.util.List.of("succeeded", "failed", "cancelled")
           .contains(reply.json().getString("status"))) {
         return reply.json();
       }
       sleep(200);
     }
-    throw new AssertionError(path + " did not end: " + gateway.get(path, adminToken).body());
+    throw new AssertionError(path + " did not end: " + gateway.get(path, token).body());
   }
 
   /** Every job of a batch. */

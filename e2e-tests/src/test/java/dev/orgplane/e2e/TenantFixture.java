@@ -7,12 +7,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * An organization holding one object of every kind a path can name, made through the gateway by its
- * owner. Answers the ids by path parameter name ({@code org}, {@code rid}, {@code gid}, {@code iid},
- * {@code sid}, {@code cid}, {@code fid}, {@code uid}), by setup kind ({@code workspaces}, ...), and {@code orgGroup}.
+ * owner, and a provisioning job and batch with it as their template (the owner administers its group). Answers the ids by path parameter name
+ * ({@code org}, {@code rid}, {@code gid}, {@code iid}, {@code sid}, {@code cid}, {@code fid}, {@code uid},
+ * {@code jid}, {@code bid}), by setup kind ({@code workspaces}, ...), and {@code orgGroup}.
  */
 final class TenantFixture {
 
@@ -22,7 +24,7 @@ final class TenantFixture {
   private TenantFixture() {
   }
 
-  static Map<String, String> build(Gateway gateway, String owner, String name) {
+  static Map<String, String> build(Gateway gateway, Platform platform, String owner, String name) {
     var ids = new HashMap<String, String>();
     var organization = ok(gateway.postJson("/v1/organizations", owner, new JsonObject().put("name", name)
         .put("title", name)));
@@ -56,12 +58,49 @@ final class TenantFixture {
         .getString("id"));
     ids.put("did", ok(gateway.send("POST", base + "/hooks/" + ids.get("hooks") + "/pings", owner, null))
         .getString("id"));
+    // provisioning, and cancelling or retrying it, is for the template's group admins, whom the platform admin names
+    var operator = gateway.token(platform.adminEmail(), platform.adminPassword());
+    assertEquals(204, gateway.send("PUT", "/v1/organization-groups/" + ids.get("orgGroup") + "/admins/"
+        + ids.get("uid"), operator, null).status());
+    // a target named like the template is taken by an organization no job made, so each run fails at once
+    // (organization_name_taken), creating nothing: the job and the batch end fast, stay so, and may be retried
+    var failing = new JsonArray().add(new JsonObject().put("name", name).put("title", name));
+    ids.put("jid", ended(gateway, owner, "/v1/provisioning/jobs", new JsonObject()
+        .put("templateOrganization", ids.get("org")).put("target", failing.getJsonObject(0))));
+    ids.put("bid", ended(gateway, owner, "/v1/provisioning/batches", new JsonObject()
+        .put("templateOrganization", ids.get("org")).put("targets", failing)));
     return ids;
+  }
+
+  /**
+   * {@code ids} with a batch of the organization {@code ids} names as {@code bid}, and its last job as {@code jid},
+   * that have not ended: the batch copies into two new organizations one at a time, so its last job waits queued
+   * while the first runs. What a cancel needs when it is sent; those of {@link #build} have ended.
+   */
+  static Map<String, String> unended(Gateway gateway, String owner, Map<String, String> ids) {
+    var prefix = "copy-" + UUID.randomUUID().toString().substring(0, 8);
+    var batch = ok(gateway.postJson("/v1/provisioning/batches", owner, new JsonObject()
+        .put("templateOrganization", ids.get("org")).put("concurrency", 1).put("targets", new JsonArray()
+            .add(new JsonObject().put("name", prefix + "-1")).add(new JsonObject().put("name", prefix + "-2")))))
+        .getString("id");
+    var jobs = ok(gateway.get("/v1/provisioning/batches/" + batch + "/jobs?order=newest&limit=1", owner));
+    var unended = new HashMap<>(ids);
+    unended.put("bid", batch);
+    unended.put("jid", jobs.getJsonArray("items").getJsonObject(0).getString("id"));
+    return unended;
+  }
+
+  /** The id of the job or batch {@code body} queues at {@code path}, once it has failed. */
+  private static String ended(Gateway gateway, String owner, String path, JsonObject body) {
+    var id = ok(gateway.postJson(path, owner, body)).getString("id");
+    var ended = GroupTemplate.awaitEnd(gateway, owner, path + "/" + id, 30_000);
+    assertEquals("failed", ended.getString("status"), ended.encode());
+    return id;
   }
 
   /** The path with this tenant's ids in it, or null for operations that name no tenant's objects. */
   static String fill(String template, Map<String, String> ids, String org) {
-    if (!template.contains("{") || template.startsWith("/v1/provisioning") || template.contains("{name}")) {
+    if (!template.contains("{") || template.contains("{name}")) {
       return null;
     }
     var matcher = PARAMETER.matcher(template);
