@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * An organization holding one object of every kind a path can name, made through the gateway by its
- * owner, and a provisioning job and batch with it as their template (the owner administers its group). Answers the ids by path parameter name
- * ({@code org}, {@code rid}, {@code gid}, {@code iid}, {@code sid}, {@code cid}, {@code fid}, {@code uid},
- * {@code jid}, {@code bid}), by setup kind ({@code workspaces}, ...), and {@code orgGroup}.
+ * owner, and a provisioning job and batch with it as their template (the owner administers its group).
+ * Answers the ids by path parameter name ({@code org}, {@code rid}, {@code gid}, {@code iid}, {@code sid},
+ * {@code cid}, {@code fid}, {@code uid}, {@code jid}, {@code bid}), by setup kind ({@code workspaces}, ...),
+ * and {@code orgGroup}.
  */
 final class TenantFixture {
 

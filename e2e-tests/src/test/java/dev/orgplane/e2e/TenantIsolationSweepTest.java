@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every operation of the OpenAPI document that names an organization's objects, called by the owner
- * of another organization with this organization's ids: never a success, never a server error, 404 for
- * everything below the organization whatever the body, and this organization's data unchanged afterwards. Nor
- * does adding this organization's people by user id reach them from another tenant.
+ * Every operation of the OpenAPI document that names an organization's objects or its provisioning job and batch,
+ * called by the owner of another organization with this organization's ids: never a success, never a server error,
+ * 404 for everything below the organization whatever the body and for the job and batch, and this organization's
+ * data unchanged afterwards. Nor does adding this organization's people by user id reach them from another tenant.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationSweepTest {
@@ -66,7 +66,7 @@ class TenantIsolationSweepTest {
       swept++;
       var body = operation.bodySchema() == null ? null : api.sample(operation.bodySchema());
       var inOrganization = operation.path().startsWith("/v1/organizations/{org}");
-      // a job or batch is to anyone who may not act on it as if it did not exist
+      // a job or batch is, to anyone who may not use it, as if it did not exist
       var hidden = inOrganization || operation.path().startsWith("/v1/provisioning/");
       var reply = gateway.send(operation.method(), path, mallory, body);
       if (reply.status() < 400 || reply.status() >= 500 || !reply.contentType().equals("application/problem+json")
