@@ -16,7 +16,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every write operation of the OpenAPI document, sent bad bodies by an owner who may use it: malformed
- * JSON, wrong types, huge strings, deep nesting, hostile unicode, injection strings, an oversize body.
+ * JSON, wrong types, huge strings, deep nesting, hostile unicode, injection strings, an oversize body; a POST
+ * that takes no body, malformed JSON.
  * The answer is never a server error, every refusal is problem+json with a code, and the platform
  * works afterwards.
  */
@@ -58,7 +59,10 @@ class FuzzWriteEndpointsTest {
     var failures = new ArrayList<String>();
     int sent = 0;
     for (var operation : api.all()) {
-      if (!operation.writes() || operation.bodySchema() == null || operation.path().endsWith("/disable")) {
+      // a POST that takes no body (a cancel or retry of a job, a ping) is sent the malformed ones; a DELETE or PUT
+      // that takes none is not sent any, as it would remove the fixture's objects, or the owner, too early
+      if (!operation.writes() || operation.path().endsWith("/disable")
+          || operation.bodySchema() == null && !operation.method().equals("POST")) {
         continue;
       }
       var path = operation.path().contains("{") ? TenantFixture.fill(operation.path(), ids, ids.get("org"))
@@ -66,7 +70,7 @@ class FuzzWriteEndpointsTest {
       if (path == null) {
         continue;
       }
-      for (var body : bodies(api, operation.bodySchema())) {
+      for (var body : operation.bodySchema() == null ? NOT_JSON : bodies(api, operation.bodySchema())) {
         sent++;
         check(operation.method(), path, body, failures);
       }
