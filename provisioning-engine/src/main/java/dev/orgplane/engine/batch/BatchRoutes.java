@@ -193,6 +193,7 @@ public final class BatchRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** Its failed and cancelled jobs resume from their checkpoints; 409 when it has none (running, or succeeded). */
   private void retry(RoutingContext ctx) {
     batch(ctx, Use.RETRY)
         .compose(batch -> JobRepository.batchOptions(pool, batch.id())
@@ -200,7 +201,10 @@ public final class BatchRoutes {
                 batch.templateOrg().toString(), options))
             .map(batch))
         .compose(batch -> pool.withTransaction(tx -> JobRepository.retryBatch(tx, batch.id(), JobRoutes.callerId(ctx))
-            .compose(retried -> answer(tx, ctx, batch.id()))))
+            .compose(retried -> retried.isEmpty()
+                ? Future.failedFuture(ApiException.conflict("batch_not_retryable",
+                    "No job of the batch failed or was cancelled; there is nothing to retry."))
+                : answer(tx, ctx, batch.id()))))
         .onSuccess(reply -> {
           runner.wake();
           reply.send(ctx);

@@ -430,6 +430,7 @@ class ProvisioningTest extends TemplateEngineTest {
     assertEquals(200, engine.post(path + "/retry", token(), null).statusCode());
     var ended = engine.awaitEnd(path, token());
     assertEquals("succeeded", ended.getString("status"), ended.encodePrettily());
+    assertProblem(engine.post(path + "/retry", token(), null), 409, "batch_not_retryable");
     assertProblem(engine.get("/v1/provisioning/batches/" + UUID.randomUUID(), token()), 404, "batch_not_found");
     assertProblem(engine.get(path + "/jobs?status=finished", token()), 400, "invalid_status");
     assertProblem(engine.get("/v1/provisioning/jobs?status=finished", token()), 400, "invalid_status");
