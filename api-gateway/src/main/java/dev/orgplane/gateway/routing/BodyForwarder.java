@@ -20,7 +20,7 @@ import java.net.URI;
  */
 final class BodyForwarder {
 
-  static final int REPLAYABLE_BYTES = 64 * 1024;
+  private static final int REPLAYABLE_BYTES = 64 * 1024;
 
   private final HttpClient client;
   private final UpstreamBalancer balancer;
