@@ -188,6 +188,20 @@ class ProvisionCommandTest {
   }
 
   @Test
+  void aRolloutEndsSayingItsTenantsWereBroughtUpToDate() {
+    var rollout = new JsonObject(batch("succeeded", 2, 0)).put("selection", "provisionedFrom").encode();
+    gateway = new StandInGateway()
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, rollout));
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
+
+    assertEquals(0, exit, output.err());
+    assertTrue(output.out().contains("batch succeeded: 2 of 2 tenants brought up to date, 0 failed; objects: "),
+        output.out());
+  }
+
+  @Test
   void aFailedTenantOfARolloutIsListedByItsOrganization() {
     var failed = new JsonObject().put("code", "copy_error").put("detail", "Broken.");
     var job = new JsonObject().put("id", "j1").put("status", "failed").put("targetOrganization", "o1")
