@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.metrics.Metrics;
 import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.ForgedTokens;
 import dev.orgplane.kit.testing.OpenApiRoutes;
 import dev.orgplane.kit.testing.TestKeys;
+import io.micrometer.core.instrument.Tags;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -57,6 +59,7 @@ class GatewayTest {
 
   private int limitedGatewayPort;
   private String streamerUrl;
+  private String forgetfulBodies;
   private int limitedMetricsPort;
   private String orgServiceUrl;
   private String hintingUrl;
@@ -77,7 +80,8 @@ class GatewayTest {
         .add(new JsonObject().put("prefix", "/v1/stream/").put("upstreams", new JsonArray().add(streamerUrl = url(streamer()))))
         .add(new JsonObject().put("prefix", "/v1/garbled/").put("upstreams", new JsonArray().add(garbled())))
         .add(new JsonObject().put("prefix", "/v1/forgetful/").put("upstreams", new JsonArray().add(forgetful())))
-        .add(new JsonObject().put("prefix", "/v1/forgetful-bodies/").put("upstreams", new JsonArray().add(forgetful())))
+        .add(new JsonObject().put("prefix", "/v1/forgetful-bodies/").put("upstreams", new JsonArray()
+            .add(forgetfulBodies = forgetful())))
         .add(new JsonObject().put("prefix", "/v1/hinting/").put("upstreams", new JsonArray().add(hintingUrl = hinting())))
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(hung)).put("timeoutMs", 300))
         .add(new JsonObject().put("prefix", "/v1/dead/").put("upstreams", new JsonArray().add("http://127.0.0.1:" + dead)))
@@ -828,7 +832,10 @@ class GatewayTest {
         .send().await(), 502, "upstream_unavailable");
   }
 
-  /** The same with a body: one small enough is read whole first, so that it can be sent again. */
+  /**
+   * The same with a body: one small enough is read whole first, so that it can be sent again. {@code /metrics}
+   * counts the broken connections and the repeat.
+   */
   @Test
   void aRequestWithABodyMetByAClosingConnectionIsRetriedWhenRepeatingItIsHarmless() {
     var token = token(c -> c);
@@ -836,6 +843,14 @@ class GatewayTest {
     var keyed = postTo("/v1/forgetful-bodies/b", token, "k-second");
     assertEquals(first + 1, keyed.bodyAsJsonObject().getInteger("connection"), "retried: " + keyed.bodyAsString());
     assertProblem(postTo("/v1/forgetful-bodies/c", token, null), 502, "upstream_unavailable");
+    assertEquals(1, counted("orgplane_gateway_repeated_requests", Tags.of("upstream", forgetfulBodies)));
+    assertEquals(2, counted("orgplane_gateway_upstream_failures", Tags.of("upstream", forgetfulBodies,
+        "failure", "broken")));
+  }
+
+  private static double counted(String name, Tags tags) {
+    var counter = Metrics.registry().find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private HttpResponse<Buffer> postTo(String path, String token, String idempotencyKey) {

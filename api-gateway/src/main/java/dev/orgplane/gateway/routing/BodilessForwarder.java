@@ -49,6 +49,7 @@ final class BodilessForwarder {
         public void failedBeforeAnswer(Throwable cause, boolean sent, boolean connectionWasReused) {
           var failure = balancer.failure(cause, upstream, sent);
           if (sent && connectionWasReused && !retried && Repeats.harmless(ctx)) {
+            UpstreamMeters.repeated(upstream);
             exchange(ctx, route, otherUpstreams, true);
           } else if (!sent && otherUpstreams > 0 && failure.status() == 502) {
             exchange(ctx, route, otherUpstreams - 1, retried);

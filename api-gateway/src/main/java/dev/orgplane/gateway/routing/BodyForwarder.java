@@ -126,6 +126,7 @@ final class BodyForwarder {
           .onFailure(err -> {
             var failure = balancer.failure(err, upstream, true);
             if (body.repeatable() && UpstreamBalancer.brokenConnection(err)) {
+              UpstreamMeters.repeated(upstream);
               forward(ctx, route, length, body.repeated(), otherUpstreams);
             } else {
               failWith(ctx, failure);

@@ -1,5 +1,6 @@
 package dev.orgplane.gateway.routing;
 
+import dev.orgplane.gateway.routing.UpstreamMeters.Failure;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.http.HttpClosedException;
 import java.io.IOException;
@@ -71,14 +72,19 @@ final class UpstreamBalancer {
    * route's timeout, and one that is down would meet every other request's retry half of the time.
    */
   ApiException failure(Throwable err, URI upstream, boolean connected) {
-    if (err instanceof TimeoutException || err.getCause() instanceof TimeoutException
-        || err instanceof io.netty.handler.timeout.TimeoutException) {
-      failed(upstream);
-      return new ApiException(504, "upstream_timeout", "The service behind this path did not answer in time.");
-    }
-    if (!connected || brokenConnection(err)) {
+    var failure = timedOut(err) ? Failure.TIMEOUT : !connected ? Failure.UNREACHABLE
+        : brokenConnection(err) ? Failure.BROKEN : Failure.MALFORMED;
+    UpstreamMeters.failed(upstream, failure);
+    if (failure != Failure.MALFORMED) {
       failed(upstream);
     }
-    return new ApiException(502, "upstream_unavailable", "The service behind this path is unavailable; retry shortly.");
+    return failure == Failure.TIMEOUT
+        ? new ApiException(504, "upstream_timeout", "The service behind this path did not answer in time.")
+        : new ApiException(502, "upstream_unavailable", "The service behind this path is unavailable; retry shortly.");
+  }
+
+  private static boolean timedOut(Throwable err) {
+    return err instanceof TimeoutException || err.getCause() instanceof TimeoutException
+        || err instanceof io.netty.handler.timeout.TimeoutException;
   }
 }
