@@ -94,6 +94,9 @@ class RedeployUnderLoadTest {
 
     System.out.printf("redeploy under load: %d reads, %d keyed writes, %d failed%n", reads.get(), written.size(),
         failures.size());
+    // what the gateway hid from the clients: upstreams it could not reach or whose connections broke, and repeats
+    gateway.get("/metrics", null).body().lines().filter(line -> line.startsWith("orgplane_gateway_upstream_failures")
+        || line.startsWith("orgplane_gateway_repeated")).forEach(System.out::println);
     assertTrue(failures.isEmpty(), String.join("\n", failures));
     assertTrue(reads.get() > 50, "the load ran throughout: " + reads.get());
     var names = workspaceNames();
