@@ -180,14 +180,10 @@ final class Platform implements AutoCloseable {
   /** Stops the org-service on {@code port} as a deployment does (SIGTERM: it drains), and starts it again there. */
   void redeployOrgService(int port) {
     process(port).close();
-    if (port == orgServicePort) {
-      startService("org-service", "org-service", orgServicePort);
-    } else {
-      startOrgService(port);
-    }
+    startOrgService(port);
   }
 
-  /** One more org-service instance, on {@code port} and a socket of its own. */
+  /** An org-service instance on {@code port} and a socket of its own. */
   private void startOrgService(int port) {
     startService("org-service", "org-service-" + port, port, Map.of("ORGPLANE_ORG_SERVICE_PORT", String.valueOf(port),
         "ORGPLANE_ORG_SERVICE_SOCKET", UNIX_SOCKETS ? socketPath(port) : ""), Map.of());
