@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** An engine dies mid-batch (kill -9), org-service restarts under the engines: the work still completes, once. */
+/**
+ * An engine dies mid-batch (kill -9) or is redeployed (SIGTERM, a new process), org-service restarts under the
+ * engines: the work still completes, once.
+ */
 class EngineFaultsTest extends TwoEnginesTest {
 
   @Test
@@ -24,6 +29,42 @@ class EngineFaultsTest extends TwoEnginesTest {
       assertTrue(diff.getBoolean("inSync"), "no object missing, none twice: " + diff.encodePrettily());
     }
     assertEachEndReportedOnce(batch.getString("id"));
+  }
+
+  /**
+   * A redeployed engine hands its running jobs back to the queue for the other one; the gateway leaves it out
+   * while it is down, so a client following the batch through the gateway never sees a failure.
+   */
+  @Test
+  void redeployingAnEngineMidBatchFinishesItAndItsFollowerSeesNoFailure() throws InterruptedException {
+    var batch = template.provision(gateway, "redeployed", 40, 4);
+    var path = "/v1/provisioning/batches/" + batch.getString("id");
+    awaitSucceeded(path, 2, 40);
+    var failedPolls = new ConcurrentLinkedQueue<String>();
+    var following = new AtomicBoolean(true);
+    var follower = new Thread(() -> {
+      while (following.get()) {
+        var polled = gateway.get(path, template.adminToken());
+        if (polled.status() != 200) {
+          failedPolls.add(polled.status() + " " + polled.body());
+        }
+        GroupTemplate.sleep(20);
+      }
+    });
+    follower.start();
+    // the second engine: the other tests kill the first
+    platform.redeployEngine(platform.enginePorts.get(1));
+    var ended = template.awaitEnd(gateway, path, 240_000);
+    following.set(false);
+    follower.join();
+
+    assertEquals("succeeded", ended.getString("status"), ended.encodePrettily());
+    assertEquals(40, ended.getJsonObject("counts").getLong("succeeded"));
+    for (var raw : template.jobs(gateway, batch.getString("id"))) {
+      assertTrue(template.diff(gateway, ((JsonObject) raw).getString("targetOrganization")).getBoolean("inSync"));
+    }
+    assertEachEndReportedOnce(batch.getString("id"));
+    assertTrue(failedPolls.isEmpty(), String.join("\n", failedPolls));
   }
 
   @Test

@@ -33,6 +33,8 @@ final class Platform implements AutoCloseable {
   /** Org-service instances besides the first, each a process of its own the gateway balances to. */
   final List<Integer> moreOrgServicePorts;
   final int enginePort;
+  /** Every engine the gateway routes to, {@link #enginePort} first. */
+  final List<Integer> enginePorts;
   private final Map<String, String> config;
   /** Where org-service's mail goes over SMTP: the test reads it as the addressee would. */
   private final GreenMail mail;
@@ -41,12 +43,13 @@ final class Platform implements AutoCloseable {
   private final List<ServiceProcess> processes = new ArrayList<>();
   private final Map<Integer, ServiceProcess> byPort = new java.util.HashMap<>();
 
-  private Platform(int gatewayPort, int orgServicePort, List<Integer> moreOrgServicePorts, int enginePort,
+  private Platform(int gatewayPort, int orgServicePort, List<Integer> moreOrgServicePorts, List<Integer> enginePorts,
       Map<String, String> config, GreenMail mail, TestIdentityProvider identityProvider) {
     this.gatewayPort = gatewayPort;
     this.orgServicePort = orgServicePort;
     this.moreOrgServicePorts = moreOrgServicePorts;
-    this.enginePort = enginePort;
+    this.enginePort = enginePorts.get(0);
+    this.enginePorts = enginePorts;
     this.config = config;
     this.mail = mail;
     this.identityProvider = identityProvider;
@@ -125,7 +128,7 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ROUTES", routes(orgUpstreams(orgService, moreOrgServices), enginePorts)),
         Map.entry("ORGPLANE_TRUSTED_ISSUERS", identityProvider.trustedIssuers()),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
-    var platform = new Platform(gateway, orgService, moreOrgServices, engine, config, mail, identityProvider);
+    var platform = new Platform(gateway, orgService, moreOrgServices, enginePorts, config, mail, identityProvider);
     try {
       platform.startService("org-service", "org-service", orgService);
       for (var port : moreOrgServices) {
@@ -181,6 +184,12 @@ final class Platform implements AutoCloseable {
   void redeployOrgService(int port) {
     process(port).close();
     startOrgService(port);
+  }
+
+  /** Stops the engine on {@code port} as a deployment does (SIGTERM: it hands its jobs back), and starts it again. */
+  void redeployEngine(int port) {
+    process(port).close();
+    startEngine(port);
   }
 
   /** An org-service instance on {@code port} and a socket of its own. */
