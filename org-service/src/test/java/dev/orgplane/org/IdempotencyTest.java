@@ -88,6 +88,27 @@ class IdempotencyTest extends OrgServiceTest {
   }
 
   /**
+   * A process killed mid-request loses its database sessions with it: a key it claimed is taken over at once, not
+   * after the minute; one whose process still has a session is not.
+   */
+  @Test
+  void aKeyLeftUnfinishedByAProcessWithoutSessionsIsFreedAtOnce() {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var own = OrgServiceHarness.start(vertx, db);
+    var alice = own.newUser("alice");
+    PgFixture.execute(db, "INSERT INTO org.idempotency_keys (principal, key, request_hash, claimed_by) VALUES ('"
+        + alice.id() + "', '" + KeptAnswers.storedKey("process-gone") + "', 'hash', 'orgplane-org/000000000000'), ('"
+        + alice.id() + "', '" + KeptAnswers.storedKey("process-alive") + "', 'hash', (SELECT application_name "
+        + "FROM pg_stat_activity WHERE application_name LIKE 'orgplane-org/%' LIMIT 1))");
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.idempotency_keys WHERE claimed_by IS NOT NULL "
+        + "AND claimed_by <> 'orgplane-org/000000000000'"), "the service's sessions are named after its process");
+
+    assertEquals(201, create(own, alice.token(), "process-gone", "taken-at-once").statusCode(),
+        "the key of a process without sessions is taken over");
+    assertProblem(create(own, alice.token(), "process-alive", "not-taken"), 422, "idempotency_key_reused");
+  }
+
+  /**
    * A handler keeps its answer in the transaction that did its work: when the answer cannot be kept, the work is
    * undone too, so no commit can leave work behind a key its retry would run again. (Kept after the commit, a
    * process dying in between left exactly that.)

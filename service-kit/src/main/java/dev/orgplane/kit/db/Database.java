@@ -5,6 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Opens a service's pool after its migrations have run; readiness depends on both. */
@@ -16,6 +18,14 @@ public final class Database {
    * may switch to one generic plan for every caller after five calls.
    */
   public static final String PLANNED_PER_CALL = "/* planned per call */ ";
+
+  /**
+   * This process among the database's clients: every session of a pool is named {@code <pool>/<this>}
+   * (application_name), so an operator tells the instances apart in {@code pg_stat_activity}, and a key a process
+   * claimed is known to be orphaned the moment the process has no session left (kit IdempotencyKeys). Random, not
+   * a host and pid: a restarted container has the same ones.
+   */
+  static final String PROCESS = processName();
 
   private Database() {
   }
@@ -40,9 +50,16 @@ public final class Database {
       return null;
     }, false).map(done -> PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize).setName(poolName(url, migrations)).setShared(false))
-        .connectingTo(timeouts.applyTo(url.connectOptions()).setMetricsName(poolName(url, migrations)))
+        .connectingTo(timeouts.applyTo(url.connectOptions()).setMetricsName(poolName(url, migrations))
+            .addProperty("application_name", poolName(url, migrations) + "/" + PROCESS))
         .using(vertx)
         .build());
+  }
+
+  private static String processName() {
+    var bytes = new byte[6];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   /** Named after the schemas it serves, so each service's pool and SQL client have metrics of their own. */

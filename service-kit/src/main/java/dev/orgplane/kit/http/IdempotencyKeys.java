@@ -30,7 +30,10 @@ import java.util.regex.Pattern;
  * {@code idempotency_key_in_use}. Keys belong to the caller (the token's subject), so one client can
  * never see another's answers. Only successful answers are kept: a failed request may be retried. A key
  * whose request has not finished after {@value #UNFINISHED_SECONDS} seconds belonged to a process that died
- * mid-request (requests are far shorter: the gateway gives up after 30 s), and the next request with it runs.
+ * mid-request (requests are far shorter: the gateway gives up after 30 s), and the next request with it runs; so
+ * does one at once when the process that claimed it has no session left in the database (a process killed
+ * mid-request loses its sessions with it: its sessions are named after it, see {@code Database}). Taking a key
+ * over too early costs no double work: the request that held it cannot keep its answer, and is undone.
  * A handler whose work is a transaction keeps its answer in it ({@link Replies#keep}): work and answer commit
  * together, so that death after the commit cannot make the retry do the work twice.
  * Keys and answers are stored as {@link KeptAnswers} says: a digest, and sealed under the key.
@@ -90,11 +93,13 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
     }
     var hash = requestHash(ctx);
     var stored = KeptAnswers.storedKey(key);
-    pool.preparedQuery("INSERT INTO " + table + " AS k (principal, key, request_hash) VALUES ($1, $2, $3) "
+    pool.preparedQuery("INSERT INTO " + table + " AS k (principal, key, request_hash, claimed_by) "
+            + "VALUES ($1, $2, $3, current_setting('application_name')) "
             + "ON CONFLICT (principal, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = NULL, "
-            + "body = NULL, headers = NULL, created_at = now() WHERE k.created_at < now() - interval '24 hours' "
-            + "OR (k.status IS NULL AND k.created_at < now() - interval '" + UNFINISHED_SECONDS + " seconds') "
-            + "RETURNING created_at")
+            + "body = NULL, headers = NULL, created_at = now(), claimed_by = EXCLUDED.claimed_by "
+            + "WHERE k.created_at < now() - interval '24 hours' OR k.status IS NULL AND (k.created_at < now() - "
+            + "interval '" + UNFINISHED_SECONDS + " seconds' OR k.claimed_by IS NOT NULL AND NOT EXISTS "
+            + "(SELECT 1 FROM pg_stat_activity a WHERE a.application_name = k.claimed_by)) RETURNING created_at")
         .execute(Tuple.of(principal.subject(), stored, hash))
         .compose(inserted -> {
           if (inserted.size() == 1) {
