@@ -73,38 +73,33 @@ class IdempotencyTest extends OrgServiceTest {
     assertEquals(null, bobs.getHeader("Idempotent-Replayed"));
   }
 
+  /**
+   * A process that died mid-request leaves its keys taken, no answer recorded: each is freed after the minute, or at
+   * once when the process that claimed it has no database session left (a process killed mid-request loses them with
+   * it); one whose process still has a session is not.
+   */
   @Test
-  void aKeyLeftUnfinishedByADeadProcessIsFreedAfterAMinute() {
+  void aKeyLeftUnfinishedByADeadProcessIsFreedAfterAMinuteOrOnceItsSessionsAreGone() {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     var own = OrgServiceHarness.start(vertx, db);
     var alice = own.newUser("alice");
-    // as a process that died mid-request leaves its keys: taken, no answer recorded
-    PgFixture.execute(db, "INSERT INTO org.idempotency_keys (principal, key, request_hash, created_at) VALUES ('"
-        + alice.id() + "', '" + KeptAnswers.storedKey("died-long-ago") + "', 'hash', now() - interval '61 seconds'), ('"
-        + alice.id() + "', '" + KeptAnswers.storedKey("died-just-now") + "', 'hash', now())");
+    var unfinished = "INSERT INTO org.idempotency_keys (principal, key, request_hash, created_at, claimed_by) "
+        + "VALUES ('" + alice.id() + "', '%s', 'hash', %s, %s)";
+    var liveProcess = "(SELECT application_name FROM pg_stat_activity WHERE application_name LIKE 'orgplane-org/%' "
+        + "LIMIT 1)";
+    PgFixture.execute(db,
+        unfinished.formatted(KeptAnswers.storedKey("died-long-ago"), "now() - interval '61 seconds'", "NULL"),
+        unfinished.formatted(KeptAnswers.storedKey("died-just-now"), "now()", "NULL"),
+        unfinished.formatted(KeptAnswers.storedKey("process-gone"), "now()", "'orgplane-org/000000000000'"),
+        unfinished.formatted(KeptAnswers.storedKey("process-alive"), "now()", liveProcess));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.idempotency_keys WHERE claimed_by LIKE "
+        + "'orgplane-org/%' AND claimed_by <> 'orgplane-org/000000000000'"), "the service's sessions carry its name");
+
     assertEquals(201, create(own, alice.token(), "died-long-ago", "taken-over").statusCode(),
         "the dead request's key is taken over");
     assertProblem(create(own, alice.token(), "died-just-now", "not-yet"), 422, "idempotency_key_reused");
-  }
-
-  /**
-   * A process killed mid-request loses its database sessions with it: a key it claimed is taken over at once, not
-   * after the minute; one whose process still has a session is not.
-   */
-  @Test
-  void aKeyLeftUnfinishedByAProcessWithoutSessionsIsFreedAtOnce() {
-    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var own = OrgServiceHarness.start(vertx, db);
-    var alice = own.newUser("alice");
-    PgFixture.execute(db, "INSERT INTO org.idempotency_keys (principal, key, request_hash, claimed_by) VALUES ('"
-        + alice.id() + "', '" + KeptAnswers.storedKey("process-gone") + "', 'hash', 'orgplane-org/000000000000'), ('"
-        + alice.id() + "', '" + KeptAnswers.storedKey("process-alive") + "', 'hash', (SELECT application_name "
-        + "FROM pg_stat_activity WHERE application_name LIKE 'orgplane-org/%' LIMIT 1))");
-    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.idempotency_keys WHERE claimed_by IS NOT NULL "
-        + "AND claimed_by <> 'orgplane-org/000000000000'"), "the service's sessions are named after its process");
-
     assertEquals(201, create(own, alice.token(), "process-gone", "taken-at-once").statusCode(),
-        "the key of a process without sessions is taken over");
+        "the key of a process without sessions is taken over at once");
     assertProblem(create(own, alice.token(), "process-alive", "not-taken"), 422, "idempotency_key_reused");
   }
 
