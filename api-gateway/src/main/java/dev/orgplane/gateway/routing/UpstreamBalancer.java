@@ -46,14 +46,14 @@ final class UpstreamBalancer {
     return soonestBack;
   }
 
-  void failed(URI upstream) {
+  private void failed(URI upstream) {
     failedUntil.put(upstream, System.currentTimeMillis() + quarantineMillis);
   }
 
   /**
-   * {@code upstream} answered a request sent at {@code sentAtMillis}: out of quarantine, unless it went in after
-   * that. A service being redeployed answers the requests it had already taken after it stopped taking new ones,
-   * and those answers let the next requests in on its way out.
+   * {@code upstream} answered a request sent at {@code sentAtMillis}: out of quarantine, unless the quarantine began
+   * after that. A service being redeployed still answers the requests it took before it stopped taking new ones;
+   * those answers must not let new requests in on its way out.
    */
   void succeeded(URI upstream, long sentAtMillis) {
     failedUntil.computeIfPresent(upstream, (failed, until) -> until - quarantineMillis < sentAtMillis ? null : until);
