@@ -51,6 +51,10 @@ class ProvisionCommandTest extends TwoEnginesTest {
     assertEquals(1, followed.exit(), followed.output());
     assertTrue(followed.output().contains("batch failed: 1 of 2 tenants made"), "a batch is found again: "
         + followed.output());
+
+    var rollout = provision("--template", template.templateId(), "--all-provisioned");
+    assertTrue(rollout.output().contains(" tenants brought up to date, 0 failed"), "a rollout makes no tenant: "
+        + rollout.output());
   }
 
   @Test

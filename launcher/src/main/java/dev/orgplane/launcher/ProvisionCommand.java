@@ -268,7 +268,7 @@ final class ProvisionCommand implements Callable<Integer> {
     var counts = batch.getJsonObject("counts");
     var tenants = counts.getLong("succeeded", 0L) + " of " + batch.getLong("total") + " tenants";
     // a rollout's tenants all existed: it brought them up to date with the template
-    var done = batch.getString("selection") == null ? " made, " : " brought up to date, ";
+    var done = "provisionedFrom".equals(batch.getString("selection")) ? " brought up to date, " : " made, ";
     var ended = plan ? " (dry run): " + tenants + " planned, nothing written"
         : ": " + tenants + done + counts.getLong("failed", 0L) + " failed";
     System.out.println("batch " + status + ended + "; objects: " + objectCounts(batch.getJsonObject("objects"), plan)

@@ -34,7 +34,7 @@ class ProvisionCommandTest {
   }
 
   private static String batch(String status, long succeeded, long running) {
-    return new JsonObject().put("id", "b1").put("status", status).put("total", 2)
+    return new JsonObject().put("id", "b1").put("status", status).put("total", 2).put("selection", "explicit")
         .put("counts", new JsonObject().put("succeeded", succeeded).put("running", running))
         .put("objects", new JsonObject().put("created", 7).put("updated", 0).put("unchanged", 1)).encode();
   }
