@@ -48,12 +48,15 @@ public final class Database {
     return vertx.executeBlocking(() -> {
       migrations.forEach(m -> m.applyTo(url));
       return null;
-    }, false).map(done -> PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(poolSize).setName(poolName(url, migrations)).setShared(false))
-        .connectingTo(timeouts.applyTo(url.connectOptions()).setMetricsName(poolName(url, migrations))
-            .addProperty("application_name", poolName(url, migrations) + "/" + PROCESS))
-        .using(vertx)
-        .build());
+    }, false).map(done -> {
+      var name = poolName(url, migrations);
+      return PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(poolSize).setName(name).setShared(false))
+          .connectingTo(timeouts.applyTo(url.connectOptions()).setMetricsName(name)
+              .addProperty("application_name", name + "/" + PROCESS))
+          .using(vertx)
+          .build();
+    });
   }
 
   private static String processName() {
