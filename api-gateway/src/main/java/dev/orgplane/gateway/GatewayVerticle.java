@@ -65,9 +65,12 @@ public final class GatewayVerticle extends ServiceVerticle {
     return configuration().compose(loaded -> {
       settings = loaded;
       var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS");
-      // one client for all this instance sends with Vert.x (bodies, key fetches, token exchanges): one pool per address
-      var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-          .setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(connections));
+      // one client for all this instance sends with Vert.x (bodies, key fetches, token exchanges): one pool per address.
+      // A connection an upstream resets fails the request on it, which is answered or sent again, and counted in
+      // /metrics; Vert.x would log each reset at ERROR besides, as every redeploy of a service does to some.
+      var client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+          .setMaxInitialLineLength(8192)).with(new PoolOptions().setHttp1MaxSize(connections))
+          .withConnectHandler(connection -> connection.exceptionHandler(reset -> { })).build();
       var web = WebClient.wrap(client);
       var keySchedule = jwksSchedule();
       var orgKeys = new RemoteJwks(vertx, web, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json",

@@ -98,6 +98,9 @@ class RedeployUnderLoadTest {
     gateway.get("/metrics", null).body().lines().filter(line -> line.startsWith("orgplane_gateway_upstream_failures")
         || line.startsWith("orgplane_gateway_repeated")).forEach(System.out::println);
     assertTrue(failures.isEmpty(), String.join("\n", failures));
+    var gatewayErrors = platform.process(platform.gatewayPort).output().lines().filter(line -> line.contains(" ERROR "))
+        .toList();
+    assertTrue(gatewayErrors.isEmpty(), "what the gateway hid, it does not log as errors either: " + gatewayErrors);
     assertTrue(reads.get() > 50, "the load ran throughout: " + reads.get());
     var names = workspaceNames();
     for (var name : written) {
