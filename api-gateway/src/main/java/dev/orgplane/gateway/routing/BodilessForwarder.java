@@ -38,8 +38,8 @@ final class BodilessForwarder {
    */
   private void exchange(RoutingContext ctx, Route route, int otherUpstreams, boolean retried) {
     var request = ctx.request();
-    var upstream = balancer.pick(route);
     long sentAt = System.currentTimeMillis();
+    var upstream = balancer.pick(route, sentAt);
     var outgoing = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method().name()),
         request.uri(), Unpooled.EMPTY_BUFFER, UNCHECKED.newHeaders(), EmptyHttpHeaders.INSTANCE);
     HopHeaders.toUpstream(ctx, outgoing.headers()::add);

@@ -93,8 +93,8 @@ final class BodyForwarder {
    */
   private void forward(RoutingContext ctx, Route route, String length, Body body, int otherUpstreams) {
     var request = ctx.request();
-    var upstream = balancer.pick(route);
     long sentAt = System.currentTimeMillis();
+    var upstream = balancer.pick(route, sentAt);
     var options = new RequestOptions()
         .setMethod(request.method())
         .setURI(request.uri())

@@ -26,10 +26,10 @@ final class UpstreamBalancer {
     this.quarantineMillis = quarantineMillis;
   }
 
-  URI pick(Route route) {
+  /** {@code now}: the caller's clock, read once for the pick and for the {@link #succeeded} its answer may bring. */
+  URI pick(Route route, long now) {
     var upstreams = route.upstreams();
     var cursor = cursors.computeIfAbsent(route.prefix(), p -> new AtomicInteger());
-    long now = System.currentTimeMillis();
     URI soonestBack = null;
     long soonestUntil = Long.MAX_VALUE;
     for (int i = 0; i < upstreams.size(); i++) {

@@ -11,8 +11,8 @@ import java.net.URI;
  */
 final class UpstreamMeters {
 
-  static final String FAILURES = "orgplane_gateway_upstream_failures";
-  static final String REPEATS = "orgplane_gateway_repeated_requests";
+  private static final String FAILURES = "orgplane_gateway_upstream_failures";
+  private static final String REPEATS = "orgplane_gateway_repeated_requests";
 
   /** Why an exchange with an upstream failed. */
   enum Failure {

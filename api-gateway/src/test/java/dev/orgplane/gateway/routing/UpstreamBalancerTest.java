@@ -19,7 +19,7 @@ class UpstreamBalancerTest {
   private final UpstreamBalancer balancer = new UpstreamBalancer(60_000);
 
   private long upstreamsPicked() {
-    return IntStream.range(0, 4).mapToObj(i -> balancer.pick(ROUTE)).distinct().count();
+    return IntStream.range(0, 4).mapToObj(i -> balancer.pick(ROUTE, System.currentTimeMillis())).distinct().count();
   }
 
   /**
@@ -31,7 +31,7 @@ class UpstreamBalancerTest {
     var problem = balancer.failure(new FileNotFoundException(RESTARTING.getPath()), RESTARTING, false);
 
     assertEquals(502, problem.status());
-    IntStream.range(0, 4).forEach(i -> assertEquals(UP, balancer.pick(ROUTE)));
+    IntStream.range(0, 4).forEach(i -> assertEquals(UP, balancer.pick(ROUTE, System.currentTimeMillis())));
   }
 
   @Test
@@ -71,6 +71,6 @@ class UpstreamBalancerTest {
     Thread.sleep(2);
     balancer.failure(new IOException("Connection reset by peer"), UP, true);
 
-    IntStream.range(0, 4).forEach(i -> assertEquals(RESTARTING, balancer.pick(ROUTE)));
+    IntStream.range(0, 4).forEach(i -> assertEquals(RESTARTING, balancer.pick(ROUTE, System.currentTimeMillis())));
   }
 }
