@@ -60,16 +60,16 @@ class RedeployUnderLoadTest {
     var clients = new ArrayList<Thread>();
     for (int i = 0; i < CLIENTS; i++) {
       // half the clients on HTTP/1.1, half on HTTP/2: the gateway forwards their requests on different paths
-      var gateway = new Gateway(platform.baseUrl(), i % 2 == 0 ? Version.HTTP_1_1 : Version.HTTP_2);
+      var http = new Gateway(platform.baseUrl(), i % 2 == 0 ? Version.HTTP_1_1 : Version.HTTP_2);
       var client = new Thread(() -> {
         while (!stop.get()) {
-          var read = gateway.get(org, token);
+          var read = http.get(org, token);
           if (read.status() != 200) {
             failures.add("GET " + read.status() + " " + read.body());
           }
           reads.incrementAndGet();
           var name = "w-" + UUID.randomUUID().toString().substring(0, 13);
-          var write = writeUntilAnswered(gateway, name);
+          var write = writeUntilAnswered(http, name);
           if (write.status() == 201) {
             written.add(name);
           } else {
@@ -81,12 +81,10 @@ class RedeployUnderLoadTest {
       clients.add(client);
     }
     Platform.sleep(1_000);
-    platform.redeployOrgService(platform.orgServicePort);
-    Platform.sleep(1_000);
-    for (var port : platform.moreOrgServicePorts) {
+    for (var port : orgServicePorts()) {
       platform.redeployOrgService(port);
+      Platform.sleep(1_000);
     }
-    Platform.sleep(1_000);
     stop.set(true);
     for (var client : clients) {
       client.join();
@@ -109,15 +107,24 @@ class RedeployUnderLoadTest {
     assertEquals(written.size(), names.size(), "no write was done that its client did not see succeed");
   }
 
+  private List<Integer> orgServicePorts() {
+    var ports = new ArrayList<>(List.of(platform.orgServicePort));
+    ports.addAll(platform.moreOrgServicePorts);
+    return ports;
+  }
+
   /**
    * A workspace's creation with a key, sent again while the platform answers that the first with that key is
-   * still running (409 {@code idempotency_key_in_use}), as a client following the API's advice does.
+   * still running (409 {@code idempotency_key_in_use}), as a client following the API's advice does; for at most
+   * 90 s, past the minute after which a key left by a dead process is taken over anyway.
    */
-  private Gateway.Reply writeUntilAnswered(Gateway gateway, String name) {
+  private Gateway.Reply writeUntilAnswered(Gateway http, String name) {
     var key = Map.of("Idempotency-Key", name);
+    long deadline = System.currentTimeMillis() + 90_000;
     while (true) {
-      var reply = gateway.postJson(org + "/workspaces", token, new JsonObject().put("name", name), key);
-      if (reply.status() != 409 || !reply.body().contains("idempotency_key_in_use")) {
+      var reply = http.postJson(org + "/workspaces", token, new JsonObject().put("name", name), key);
+      if (reply.status() != 409 || !reply.body().contains("idempotency_key_in_use")
+          || System.currentTimeMillis() > deadline) {
         return reply;
       }
       Platform.sleep(100);
