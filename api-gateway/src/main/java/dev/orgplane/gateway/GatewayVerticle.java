@@ -17,6 +17,7 @@ import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.health.HealthRoutes;
 import dev.orgplane.kit.http.ProblemFailureHandler;
+import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
 import dev.orgplane.kit.metrics.Metrics;
@@ -46,6 +47,7 @@ public final class GatewayVerticle extends ServiceVerticle {
   private Settings settings;
   private HttpServer server;
   private HttpServer metricsServer;
+  private Draining draining;
   private Router router;
   private ProxyHandler proxy;
   private TokenVerifier verifier;
@@ -136,8 +138,10 @@ public final class GatewayVerticle extends ServiceVerticle {
       return Future.failedFuture(new IllegalStateException("ORGPLANE_TLS_CERT_FILE and ORGPLANE_TLS_KEY_FILE go "
           + "together: set both for HTTPS, or neither"));
     }
-    return cert.isBlank() ? ServiceHttp.listen(vertx, router, host, port, idle)
-        : ServiceHttp.listenTls(vertx, router, host, port, cert, key, idle);
+    draining = new Draining(vertx);
+    var handler = draining.around(router);
+    return cert.isBlank() ? ServiceHttp.listen(vertx, handler, host, port, idle)
+        : ServiceHttp.listenTls(vertx, handler, host, port, cert, key, idle);
   }
 
   /** {@code /metrics} on a port of its own (internal host), so scrapers never need the public door. */
@@ -201,8 +205,8 @@ public final class GatewayVerticle extends ServiceVerticle {
     }
     TokenBuckets.release(vertx, PER_ADDRESS);
     TokenBuckets.release(vertx, PER_PRINCIPAL);
-    return ServiceHttp.drain(server, settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"))
-        .andThen(drained -> {
+    var drained = draining == null ? Future.succeededFuture() : draining.drain(settings, server);
+    return drained.andThen(done -> {
           if (proxy != null) {
             proxy.close();
           }

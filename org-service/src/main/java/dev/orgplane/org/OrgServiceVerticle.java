@@ -227,8 +227,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
       hooks.stop();
       mail.stop();
     }
-    var drained = server == null ? Future.succeededFuture()
-        : server.drain(settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS"));
+    var drained = server == null ? Future.succeededFuture() : server.drain(settings);
     return drained.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

@@ -157,8 +157,7 @@ public final class EngineVerticle extends ServiceVerticle {
       endReports.stop();
     }
     var handBack = runner == null ? Future.<Void>succeededFuture() : runner.stop();
-    return handBack.eventually(() -> server == null ? Future.succeededFuture()
-            : server.drain(settings.longValue("ORGPLANE_SHUTDOWN_GRACE_SECONDS")))
+    return handBack.eventually(() -> server == null ? Future.succeededFuture() : server.drain(settings))
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

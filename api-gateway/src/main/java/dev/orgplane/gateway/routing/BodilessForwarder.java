@@ -59,8 +59,8 @@ final class BodilessForwarder {
         }
 
         @Override
-        public void answered() {
-          balancer.succeeded(upstream, sentAt);
+        public void answered(boolean closing) {
+          balancer.answered(upstream, sentAt, closing);
         }
       }).start(outgoing);
   }

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -120,7 +121,8 @@ final class BodyForwarder {
       ctx.response().closeHandler(closed -> upstreamRequest.reset());
       send(ctx, upstreamRequest, length, body)
           .onSuccess(response -> {
-            balancer.succeeded(upstream, sentAt);
+            balancer.answered(upstream, sentAt,
+                "close".equalsIgnoreCase(response.getHeader(HttpHeaders.CONNECTION)));
             relay(ctx, response);
           })
           .onFailure(err -> {
@@ -152,16 +154,14 @@ final class BodyForwarder {
       return upstreamRequest.send(body.whole());
     }
     UnreadBodies.forwarded(ctx);
-    if (length != null && body.read() == null) {
-      return upstreamRequest.send(ctx.request());
-    }
     return streamCounting(ctx, upstreamRequest, length, body.read());
   }
 
   /**
-   * A body without Content-Length (chunked), or one partly {@code read} already, is forwarded as it arrives, with
-   * backpressure, and cut off with 413 the moment it passes the limit, so no service ever receives more than the
-   * limit.
+   * A streamed body (after what was {@code read} of it already, if anything) is forwarded as it arrives, with
+   * backpressure, and one without Content-Length (chunked) is cut off with 413 the moment it passes the limit, so
+   * no service ever receives more than the limit. Once the upstream request failed (its connection broke), the rest
+   * of the body is dropped: Vert.x's own pipe would go on writing to it and log each refused write as an error.
    */
   private Future<HttpClientResponse> streamCounting(RoutingContext ctx, HttpClientRequest upstreamRequest,
       String length, Buffer read) {
@@ -172,6 +172,7 @@ final class BodyForwarder {
       received[0] = read.length();
       upstreamRequest.write(read);
     }
+    upstreamRequest.response().onFailure(err -> request.handler(null).endHandler(null));
     request.handler(chunk -> {
       received[0] += chunk.length();
       if (received[0] > bodyLimitBytes) {

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Round-robin over a route's upstreams with passive health: an upstream that just could not be
- * connected to, closed the connection or did not answer in time is skipped for {@code quarantineMillis}, unless every
+ * connected to, closed the connection, did not answer in time or said it is stopping is skipped for
+ * {@code quarantineMillis}, unless every
  * upstream is in quarantine: then the one that failed longest ago is tried rather than none (while services are
  * redeployed one after the other, that is the one back already).
  */
@@ -53,10 +54,16 @@ final class UpstreamBalancer {
   /**
    * {@code upstream} answered a request sent at {@code sentAtMillis}: out of quarantine, unless the quarantine began
    * after that. A service being redeployed still answers the requests it took before it stopped taking new ones;
-   * those answers must not let new requests in on its way out.
+   * those answers must not let new requests in on its way out. An answer that says {@code Connection: close}
+   * ({@code closing}) is what our services give while they give notice of their stop: the upstream is left out from
+   * now, as if it had failed, so that no request is sent on its idle connections as it closes them.
    */
-  void succeeded(URI upstream, long sentAtMillis) {
-    failedUntil.computeIfPresent(upstream, (failed, until) -> until - quarantineMillis < sentAtMillis ? null : until);
+  void answered(URI upstream, long sentAtMillis, boolean closing) {
+    if (closing) {
+      failed(upstream);
+    } else {
+      failedUntil.computeIfPresent(upstream, (failed, until) -> until - quarantineMillis < sentAtMillis ? null : until);
+    }
   }
 
   /** The connection closed or was reset before the answer: not a timeout, where the upstream may still be at work. */

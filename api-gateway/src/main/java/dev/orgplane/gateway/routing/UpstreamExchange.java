@@ -40,8 +40,8 @@ final class UpstreamExchange {
      */
     void failedBeforeAnswer(Throwable cause, boolean sent, boolean connectionWasReused);
 
-    /** The upstream answered (its head reached the caller). */
-    void answered();
+    /** The upstream answered (its head reached the caller); {@code closing}: saying it closes the connection. */
+    void answered(boolean closing);
   }
 
   private static final String EVENT_STREAM = "text/event-stream";
@@ -114,6 +114,7 @@ final class UpstreamExchange {
     }
     answering = true;
     keepAlive = HttpUtil.isKeepAlive(answer);
+    boolean closing = !keepAlive;
     long length = HttpUtil.getContentLength(answer, -1L);
     if (HopHeaders.answerHead(answer.status().code(), answer.headers().iteratorCharSequence(), length, response)) {
       body = Buffer.buffer((int) length);
@@ -121,7 +122,7 @@ final class UpstreamExchange {
       channels.detach(upstream, channel);
       keepAlive = false;
     }
-    outcome.answered();
+    outcome.answered(closing);
   }
 
   private static boolean isEventStream(HttpResponse answer) {

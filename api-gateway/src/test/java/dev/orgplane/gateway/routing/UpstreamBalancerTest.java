@@ -56,11 +56,25 @@ class UpstreamBalancerTest {
     Thread.sleep(2);
     balancer.failure(new FileNotFoundException(RESTARTING.getPath()), RESTARTING, false);
 
-    balancer.succeeded(RESTARTING, sentBefore);
+    balancer.answered(RESTARTING, sentBefore, false);
     assertEquals(1, upstreamsPicked(), "still left out");
 
     Thread.sleep(2);
-    balancer.succeeded(RESTARTING, System.currentTimeMillis());
+    balancer.answered(RESTARTING, System.currentTimeMillis(), false);
+    assertEquals(2, upstreamsPicked(), "back in rotation");
+  }
+
+  /**
+   * A service giving notice of its stop says {@code Connection: close}: left out at once, before it closes the
+   * connections a request could otherwise be sent on as they close; its answer to a later request brings it back.
+   */
+  @Test
+  void anUpstreamThatAnswersThatItClosesTheConnectionIsLeftOutUntilItAnswersWithout() throws InterruptedException {
+    balancer.answered(RESTARTING, System.currentTimeMillis(), true);
+    assertEquals(1, upstreamsPicked(), "left out");
+
+    Thread.sleep(2);
+    balancer.answered(RESTARTING, System.currentTimeMillis(), false);
     assertEquals(2, upstreamsPicked(), "back in rotation");
   }
 

@@ -13,12 +13,14 @@ import java.util.function.Supplier;
  */
 public final class HealthRoutes {
 
+  public static final String READY = "/health/ready";
+
   private HealthRoutes() {
   }
 
   public static void mount(Router router, Supplier<Future<?>> readiness) {
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> readiness.get()
+    router.get(READY).handler(ctx -> readiness.get()
         .timeout(2, TimeUnit.SECONDS)
         .onSuccess(v -> ctx.json(new JsonObject().put("status", "UP")))
         .onFailure(err -> Problem.of(503, "not_ready", "Not ready: " + err.getMessage()).writeTo(ctx.response())));

@@ -4,9 +4,11 @@ import dev.orgplane.kit.health.HealthRoutes;
 import dev.orgplane.kit.metrics.HttpMetrics;
 import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -41,44 +43,46 @@ public final class ServiceHttp {
     router.route().handler(new AccessLog(service));
   }
 
-  public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port) {
-    return listen(vertx, router, host, port, 0);
+  public static Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port) {
+    return listen(vertx, handler, host, port, 0);
   }
 
   /**
    * A server that closes a connection on which no byte went either way for {@code idleTimeoutSeconds} (0: never): a
    * public door must not keep what a client opened and left, or a request it stopped sending halfway.
    */
-  public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port, int idleTimeoutSeconds) {
-    return listen(vertx, router, serverOptions().setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds));
+  public static Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port,
+      int idleTimeoutSeconds) {
+    return listen(vertx, handler, serverOptions().setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds));
   }
 
   /**
    * HTTPS with the PEM certificate chain and private key at these paths: HTTP/2 (negotiated by ALPN) and
    * HTTP/1.1 on one port; idle connections are closed as by {@link #listen(Vertx, Router, String, int, int)}.
    */
-  public static Future<HttpServer> listenTls(Vertx vertx, Router router, String host, int port, String certPath,
-      String keyPath, int idleTimeoutSeconds) {
-    return listen(vertx, router, serverOptions().setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds)
+  public static Future<HttpServer> listenTls(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port,
+      String certPath, String keyPath, int idleTimeoutSeconds) {
+    return listen(vertx, handler, serverOptions().setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds)
         .setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath)));
   }
 
-  private static Future<HttpServer> listen(Vertx vertx, Router router, HttpServerOptions options) {
+  private static Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, HttpServerOptions options) {
     var host = options.getHost();
     var port = options.getPort();
-    return server(vertx, router, options, host + ":" + port)
+    return server(vertx, handler, options, host + ":" + port)
         .listen()
         .recover(err -> Future.failedFuture(new IllegalStateException(
             "cannot listen on " + host + ":" + port + ": " + err.getMessage(), err)));
   }
 
   /**
-   * A server for {@code router} whose connections are counted as {@code listener}'s; what it cannot read as HTTP is
+   * A server for {@code handler} whose connections are counted as {@code listener}'s; what it cannot read as HTTP is
    * answered by {@link MalformedRequests}.
    */
-  static HttpServer server(Vertx vertx, Router router, HttpServerOptions options, String listener) {
+  static HttpServer server(Vertx vertx, Handler<HttpServerRequest> handler, HttpServerOptions options,
+      String listener) {
     return vertx.createHttpServer(options).connectionHandler(HttpMetrics.connections(listener))
-        .invalidRequestHandler(new MalformedRequests()).requestHandler(router);
+        .invalidRequestHandler(new MalformedRequests()).requestHandler(handler);
   }
 
   /**
@@ -87,9 +91,8 @@ public final class ServiceHttp {
    * through a queue made for writers on other threads. No WebSocket compression: nothing here speaks
    * WebSocket, and offering it puts an extension handler in front of every request. At the gateway
    * the two cut its CPU per proxied read by about a seventh.
-   */
-  /**
-   * A request saying {@code Expect: 100-continue} is told to go on at once: a client waiting for that (curl with a
+   *
+   * <p>A request saying {@code Expect: 100-continue} is told to go on at once: a client waiting for that (curl with a
    * body over 1 MiB, or asked to) waited a second for nothing before it sent its body.
    */
   static HttpServerOptions serverOptions() {
@@ -98,7 +101,10 @@ public final class ServiceHttp {
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
   }
 
-  /** Stops accepting, lets in-flight requests finish for up to the grace period, then closes. */
+  /**
+   * Stops accepting, lets in-flight requests finish for up to the grace period, then closes: for a server no caller
+   * keeps connections to ({@code /metrics}); a service's own are stopped by {@link Draining}, with notice.
+   */
   public static Future<Void> drain(HttpServer server, long graceSeconds) {
     return server == null ? Future.succeededFuture() : server.shutdown(graceSeconds, TimeUnit.SECONDS);
   }

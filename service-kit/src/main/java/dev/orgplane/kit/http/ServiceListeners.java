@@ -1,5 +1,6 @@
 package dev.orgplane.kit.http;
 
+import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -18,10 +19,12 @@ public final class ServiceListeners {
 
   private final HttpServer tcp;
   private final HttpServer socket;
+  private final Draining draining;
 
-  private ServiceListeners(HttpServer tcp, HttpServer socket) {
+  private ServiceListeners(HttpServer tcp, HttpServer socket, Draining draining) {
     this.tcp = tcp;
     this.socket = socket;
+    this.draining = draining;
   }
 
   /**
@@ -29,8 +32,10 @@ public final class ServiceListeners {
    * left by a killed process, as wanted), so a path naming a file or directory is refused first.
    */
   public static Future<ServiceListeners> open(Vertx vertx, Router router, String host, int port, String socketPath) {
+    var draining = new Draining(vertx);
+    var handler = draining.around(router);
     if (socketPath == null || socketPath.isBlank()) {
-      return ServiceHttp.listen(vertx, router, host, port).map(tcp -> new ServiceListeners(tcp, null));
+      return ServiceHttp.listen(vertx, handler, host, port).map(tcp -> new ServiceListeners(tcp, null, draining));
     }
     var path = Path.of(socketPath);
     if (Files.isRegularFile(path) || Files.isDirectory(path)) {
@@ -41,9 +46,10 @@ public final class ServiceListeners {
       return Future.failedFuture(new IllegalStateException(
           "cannot listen on " + socketPath + ": Unix sockets need the epoll transport (Linux x86_64)"));
     }
-    return ServiceHttp.listen(vertx, router, host, port).compose(tcp -> ServiceHttp.server(vertx, router, ServiceHttp.serverOptions(), "unix:" + socketPath)
+    return ServiceHttp.listen(vertx, handler, host, port).compose(tcp -> ServiceHttp.server(vertx, handler,
+            ServiceHttp.serverOptions(), "unix:" + socketPath)
         .listen(SocketAddress.domainSocketAddress(socketPath))
-        .map(socket -> new ServiceListeners(tcp, socket))
+        .map(socket -> new ServiceListeners(tcp, socket, draining))
         .recover(err -> tcp.close().transform(closed -> Future.failedFuture(new IllegalStateException(
             "cannot listen on " + socketPath + ": " + err.getMessage(), err)))));
   }
@@ -57,8 +63,8 @@ public final class ServiceListeners {
     return tcp.actualPort();
   }
 
-  /** Stops accepting on both, then lets in-flight requests finish for up to the grace period. */
-  public Future<Void> drain(long graceSeconds) {
-    return Future.all(ServiceHttp.drain(tcp, graceSeconds), ServiceHttp.drain(socket, graceSeconds)).mapEmpty();
+  /** Gives callers notice, then stops accepting on both and lets in-flight requests finish (see {@link Draining}). */
+  public Future<Void> drain(Settings settings) {
+    return draining.drain(settings, tcp, socket);
   }
 }

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import java.nio.file.Files;
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ServiceListenersTest {
+
+  private static final Settings NO_NOTICE = new Settings(new JsonObject().put(Draining.NOTICE, "0")
+      .put(Draining.GRACE, "0"));
 
   @TempDir
   Path dir;
@@ -52,7 +57,7 @@ class ServiceListenersTest {
     assertEquals("hello 127.0.0.1:" + listeners.port(), get(new RequestOptions().setHost("127.0.0.1")
         .setPort(listeners.port())));
 
-    listeners.drain(0).await();
+    listeners.drain(NO_NOTICE).await();
     assertFalse(Files.exists(Path.of(socket)), "closing removes the socket file");
   }
 
@@ -88,7 +93,7 @@ class ServiceListenersTest {
 
     assertEquals("hello 127.0.0.1:" + listeners.port(), get(new RequestOptions().setHost("127.0.0.1")
         .setPort(listeners.port())));
-    listeners.drain(0).await();
+    listeners.drain(NO_NOTICE).await();
   }
 
   private String get(RequestOptions options) {

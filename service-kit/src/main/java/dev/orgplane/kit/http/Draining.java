@@ -1,0 +1,75 @@
+package dev.orgplane.kit.http;
+
+import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.health.HealthRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stop in two steps: notice, then drain. Vert.x's shutdown closes an idle kept-alive HTTP/1.1 connection at once,
+ * and a busy one right after its answer, without a word: a caller (the gateway) that sent its next request on it
+ * meanwhile cannot know whether it was done, and a POST without an {@code Idempotency-Key} cannot be sent again. So
+ * for a notice period first the servers go on answering, but every HTTP/1.x answer says {@code Connection: close}
+ * and its connection is closed after it (the caller opens a new one for its next request, and finds the port closed
+ * once the notice is over), and {@code /health/ready} answers 503 for a load balancer that asks. HTTP/2 needs no
+ * notice: the drain's GOAWAY tells its callers which requests were never processed.
+ */
+public final class Draining {
+
+  static final String NOTICE = "ORGPLANE_SHUTDOWN_NOTICE_MILLIS";
+  static final String GRACE = "ORGPLANE_SHUTDOWN_GRACE_SECONDS";
+
+  private final Vertx vertx;
+  private volatile boolean noticeGiven;
+  private volatile long graceSeconds;
+
+  public Draining(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** {@code handler} as the servers of this service run it: answering as described while the notice runs. */
+  public Handler<HttpServerRequest> around(Handler<HttpServerRequest> handler) {
+    return request -> {
+      if (noticeGiven && giveNotice(request)) {
+        return;
+      }
+      handler.handle(request);
+    };
+  }
+
+  /** Whether the request was answered here (readiness), not to be handled further. */
+  private boolean giveNotice(HttpServerRequest request) {
+    if (HealthRoutes.READY.equals(request.path())) {
+      Problem.of(503, "not_ready", "Not ready: the service is stopping").writeTo(request.response());
+      return true;
+    }
+    if (request.version() != HttpVersion.HTTP_2) {
+      request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      // closed once the answer is out; the grace bounds an answer that never ends, as the drain's does
+      request.connection().shutdown(graceSeconds, TimeUnit.SECONDS);
+    }
+    return false;
+  }
+
+  /**
+   * Gives notice for {@value #NOTICE} milliseconds, then stops every server accepting and lets in-flight requests
+   * finish for up to {@value #GRACE} seconds. A server not started (null) is skipped.
+   */
+  public Future<Void> drain(Settings settings, HttpServer... servers) {
+    long noticeMillis = settings.longValue(NOTICE);
+    long graceSeconds = settings.longValue(GRACE);
+    this.graceSeconds = graceSeconds;
+    noticeGiven = true;
+    var notice = noticeMillis > 0 ? vertx.timer(noticeMillis).<Void>mapEmpty() : Future.<Void>succeededFuture();
+    return notice.compose(v -> Future.all(Arrays.stream(servers).filter(Objects::nonNull)
+        .map(server -> server.shutdown(graceSeconds, TimeUnit.SECONDS)).toList()).mapEmpty());
+  }
+}

@@ -1,0 +1,179 @@
+package dev.orgplane.kit.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.config.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A stopping server's notice: what its HTTP/1.1 and HTTP/2 callers see before and while it runs, and after it. */
+class DrainingTest {
+
+  private Vertx vertx;
+  private Draining draining;
+  private HttpServer server;
+  private int port;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    var router = ServiceHttp.router(vertx, "drained", 1024, Future::succeededFuture);
+    router.get("/hello").handler(ctx -> ctx.response().end("hello"));
+    router.get("/slow").handler(ctx -> vertx.setTimer(500, id -> ctx.response().end("slow")));
+    draining = new Draining(vertx);
+    server = ServiceHttp.listen(vertx, draining.around(router), "127.0.0.1", 0).await();
+    port = server.actualPort();
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void beforeTheNoticeAConnectionCarriesRequestAfterRequest() throws IOException {
+    try (var connection = new RawConnection(port)) {
+      for (int i = 0; i < 2; i++) {
+        var answer = connection.get("/hello");
+        assertEquals(200, answer.status());
+        assertNull(answer.headers().get("connection"));
+      }
+      assertEquals(200, connection.get("/health/ready").status());
+    }
+  }
+
+  @Test
+  void duringTheNoticeEachAnswerClosesItsConnectionReadinessFailsAndNewConnectionsAreServed() throws IOException {
+    try (var keptAlive = new RawConnection(port)) {
+      assertEquals(200, keptAlive.get("/hello").status());
+
+      var drained = draining.drain(settings(1_500), server);
+
+      var answer = keptAlive.get("/hello");
+      assertEquals(200, answer.status());
+      assertEquals("hello", answer.body());
+      assertEquals("close", answer.headers().get("connection"));
+      assertTrue(keptAlive.closedByServer(), "the server closes the connection after the answer that said so");
+      try (var fresh = new RawConnection(port)) {
+        var ready = fresh.get("/health/ready");
+        assertEquals(503, ready.status());
+        assertEquals("not_ready", new JsonObject(ready.body()).getString("code"));
+      }
+      assertFalse(drained.isComplete(), "the notice runs for its time");
+
+      drained.await();
+      assertThrows(ConnectException.class, () -> new RawConnection(port).close(), "the port is closed after it");
+    }
+  }
+
+  @Test
+  void aRequestInFlightWhenTheNoticeEndsIsAnsweredWithinTheGrace() throws IOException {
+    try (var connection = new RawConnection(port)) {
+      connection.send("/slow");
+      var drained = draining.drain(settings(100), server);
+
+      var answer = connection.read();
+      assertEquals("slow", answer.body());
+      drained.await();
+    }
+  }
+
+  @Test
+  void http2AnswersDuringTheNoticeNameNoConnectionHeader() {
+    var client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    draining.drain(settings(1_000), server);
+
+    var answer = client.request(HttpMethod.GET, port, "127.0.0.1", "/hello")
+        .compose(request -> request.send().compose(response -> response.body().map(body -> {
+          assertEquals(HttpVersion.HTTP_2, response.version());
+          assertNull(response.getHeader("connection"));
+          return body.toString();
+        }))).await();
+    assertEquals("hello", answer);
+  }
+
+  private static Settings settings(long noticeMillis) {
+    return new Settings(new JsonObject().put(Draining.NOTICE, String.valueOf(noticeMillis))
+        .put(Draining.GRACE, "5"));
+  }
+
+  /** One HTTP/1.1 connection, spoken by hand so that what the server does to it shows. */
+  private static final class RawConnection implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+
+    RawConnection(int port) throws IOException {
+      socket = new Socket("127.0.0.1", port);
+      socket.setSoTimeout(5_000);
+      in = socket.getInputStream();
+    }
+
+    Answer get(String path) throws IOException {
+      send(path);
+      return read();
+    }
+
+    void send(String path) throws IOException {
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: drained\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    Answer read() throws IOException {
+      var status = Integer.parseInt(line().split(" ")[1]);
+      var headers = new TreeMap<String, String>();
+      for (var line = line(); !line.isEmpty(); line = line()) {
+        var colon = line.indexOf(':');
+        headers.put(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      }
+      var body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+      return new Answer(status, headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    boolean closedByServer() throws IOException {
+      return in.read() == -1;
+    }
+
+    private String line() throws IOException {
+      var line = new ByteArrayOutputStream();
+      for (int b = in.read(); b != '\n'; b = in.read()) {
+        if (b == -1) {
+          throw new IOException("the connection closed mid-answer");
+        }
+        if (b != '\r') {
+          line.write(b);
+        }
+      }
+      return line.toString(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  private record Answer(int status, Map<String, String> headers, String body) {
+  }
+}
