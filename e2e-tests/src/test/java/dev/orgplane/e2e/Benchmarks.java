@@ -102,9 +102,14 @@ public final class Benchmarks {
     var org = gateway.postJson("/v1/organizations", token, new JsonObject().put("name", "bench-read").put("title", "B"));
     var path = "/v1/organizations/" + org.json().getString("id");
     var http = client(64);
+    // what HTTP/2 callers (browsers, gRPC-era clients) cost the gateway: the same reads, multiplexed on 4 connections
+    var h2 = WebClient.create(vertx, new WebClientOptions().setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false).setKeepAliveTimeout(30).setTcpNoDelay(true),
+        new io.vertx.core.http.PoolOptions().setHttp2MaxSize(4));
     var operations = new ArrayList<>(List.of(
         new LoadDriver.Operation("GET org direct", () -> get(http, platform.orgServicePort, path, token)),
-        new LoadDriver.Operation("GET org via gateway", () -> get(http, platform.gatewayPort, path, token))));
+        new LoadDriver.Operation("GET org via gateway", () -> get(http, platform.gatewayPort, path, token)),
+        new LoadDriver.Operation("GET org via gateway over HTTP/2", () -> get(h2, platform.gatewayPort, path, token))));
     var cpu = platform.cpu();
     // where the kernel allows it, the same gateway on io_uring takes turns too
     var ioUring = Transport.IO_URING.available();
@@ -127,7 +132,12 @@ public final class Benchmarks {
       add("GET /v1/organizations/{id} direct at org-service, 64 conns", direct, null);
       proxiedRows("GET /v1/organizations/{id} through the gateway, 64 conns, alternating", "gateway", direct, viaGateway);
       cpuRows("a read", direct, viaGateway);
-      var next = 2;
+      var viaHttp2 = results.get(2);
+      proxiedRows("the same through the gateway, its callers on HTTP/2 (h2c, 4 conns), alternating",
+          "gateway over HTTP/2", direct, viaHttp2);
+      table.add(new Row("  CPU per a read (µs), via the gateway over HTTP/2", ProcessCpu.format(viaHttp2.cpuMicros()),
+          "", ""));
+      var next = 3;
       if (ioUring) {
         var viaIoUring = results.get(next++);
         proxiedRows("the same through the gateway on io_uring (ORGPLANE_TRANSPORT; TCP to org-service), alternating",
