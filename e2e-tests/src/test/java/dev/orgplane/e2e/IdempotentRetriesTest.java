@@ -143,6 +143,8 @@ class IdempotentRetriesTest {
     }
     assertTrue(failures.isEmpty(), String.join("\n", failures));
     assertTrue(replayed.size() >= 20, "enough operations succeeded to mean something: " + replayed);
+    assertTrue(replayed.containsAll(List.of("/v1/provisioning/jobs/{jid}/cancel",
+        "/v1/provisioning/batches/{bid}/cancel")), "the engine's cancels were sent before their batch ended: " + replayed);
   }
 
   /**

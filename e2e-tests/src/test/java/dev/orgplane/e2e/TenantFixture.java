@@ -75,14 +75,18 @@ final class TenantFixture {
 
   /**
    * {@code ids} with a batch of the organization {@code ids} names as {@code bid}, and its last job as {@code jid},
-   * that have not ended: the batch copies into two new organizations one at a time, so its last job waits queued
-   * while the first runs. What a cancel needs when it is sent; those of {@link #build} have ended.
+   * that have not ended: the batch copies into four new organizations one at a time, so its last job waits queued
+   * while the first three run, a second or so on our machines. What a cancel needs when it is sent; those of
+   * {@link #build} have ended.
    */
   static Map<String, String> unended(Gateway gateway, String owner, Map<String, String> ids) {
     var prefix = "copy-" + UUID.randomUUID().toString().substring(0, 8);
+    var targets = new JsonArray();
+    for (int i = 1; i <= 4; i++) {
+      targets.add(new JsonObject().put("name", prefix + "-" + i));
+    }
     var batch = ok(gateway.postJson("/v1/provisioning/batches", owner, new JsonObject()
-        .put("templateOrganization", ids.get("org")).put("concurrency", 1).put("targets", new JsonArray()
-            .add(new JsonObject().put("name", prefix + "-1")).add(new JsonObject().put("name", prefix + "-2")))))
+        .put("templateOrganization", ids.get("org")).put("concurrency", 1).put("targets", targets)))
         .getString("id");
     var jobs = ok(gateway.get("/v1/provisioning/batches/" + batch + "/jobs?order=newest&limit=1", owner));
     var unended = new HashMap<>(ids);
