@@ -4,6 +4,7 @@ import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
@@ -58,11 +59,26 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       ctx.fail(new ApiException(413, "payload_too_large", "The request body is larger than the limit."));
       return;
     }
-    if (mayHaveBody(request)) {
+    if (forwardsBody(request)) {
       withBody.forward(ctx, route, length);
     } else {
       bodiless.forward(ctx, route);
     }
+  }
+
+  /**
+   * Whether the request's body goes on to the upstream: one an HTTP/1 request announces, and over HTTP/2 any but a
+   * GET's or HEAD's that no Content-Length announces. Such data has no meaning (RFC 9110, 9.3.1), and without this
+   * exception every HTTP/2 read took Vert.x's client, read whole first as a request the gateway may repeat: any
+   * HTTP/2 request may send data without saying so. What one sends anyway is dropped after the answer
+   * ({@link UnreadBodies}), as every body the gateway does not forward.
+   */
+  private static boolean forwardsBody(HttpServerRequest request) {
+    if (request.version() != HttpVersion.HTTP_2 || request.getHeader("Content-Length") != null) {
+      return mayHaveBody(request);
+    }
+    var method = request.method();
+    return !method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD);
   }
 
   /** Closes the upstream connections of requests without a body; call it once the server has drained. */
@@ -70,7 +86,10 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     bodiless.close();
   }
 
-  /** An HTTP/1 request announces its body (Content-Length or Transfer-Encoding); an HTTP/2 one may just send it. */
+  /**
+   * Whether the request may have a body at all: an HTTP/1 request announces its body (Content-Length or
+   * Transfer-Encoding); an HTTP/2 one may just send it.
+   */
   public static boolean mayHaveBody(HttpServerRequest request) {
     return request.version() == HttpVersion.HTTP_2 || request.getHeader("Content-Length") != null
         || request.getHeader("Transfer-Encoding") != null;
