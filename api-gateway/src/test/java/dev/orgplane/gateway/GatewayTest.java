@@ -842,17 +842,45 @@ class GatewayTest {
       req.response().putHeader("Connection", "close").end("{}");
     })).listen(0, "127.0.0.1").await();
     var port = freePort();
-    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray()
-        .add(url(leaving)).add(orgServiceUrl)));
-    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
-        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
-        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
-        .put("ORGPLANE_ROUTES", routes.encode()))).await();
+    var deployment = deployGatewayTo(port, url(leaving), orgServiceUrl);
     var statuses = sixRequests(method, port, "/v1/x");
     vertx.undeploy(deployment).await();
     leaving.close().await();
     assertEquals(java.util.Collections.nCopies(6, 200), statuses);
     assertEquals(1, leavingRequests.get(), "only the request its first answer came to");
+  }
+
+  /** Over HTTP/2 as over HTTP/1.1, reads one after the other take one connection to the upstream, not one each. */
+  @Test
+  void overHttp2ReadsOneAfterTheOtherShareOneUpstreamConnection() {
+    var connections = new java.util.concurrent.atomic.AtomicInteger();
+    var counted = vertx.createHttpServer().connectionHandler(connection -> connections.incrementAndGet())
+        .requestHandler(req -> req.response().end("{}")).listen(0, "127.0.0.1").await();
+    var port = freePort();
+    var deployment = deployGatewayTo(port, url(counted));
+    var http2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    var token = token(c -> c);
+    for (int i = 0; i < 5; i++) {
+      var status = http2.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/x")
+          .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+          .compose(response -> response.body().map(body -> response.statusCode())).await();
+      assertEquals(200, status);
+    }
+    http2.close();
+    vertx.undeploy(deployment).await();
+    counted.close().await();
+    assertEquals(1, connections.get());
+  }
+
+  /** A gateway of its own on {@code port}, sending everything under /v1/ to {@code upstreams}: its deployment. */
+  private String deployGatewayTo(int port, String... upstreams) {
+    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams",
+        new JsonArray(List.of((Object[]) upstreams))));
+    return vertx.deployVerticle(new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_ROUTES", routes.encode()))).await();
   }
 
   /** The statuses of six requests one after the other, on the gateway at {@code port}; a POST with a body. */

@@ -147,6 +147,9 @@ final class UpstreamExchange {
       }
     }
     if (piece instanceof LastHttpContent) {
+      // first: over HTTP/2 the answer's end closes the caller's stream, and its close handler would discard the
+      // connection, a new one for every read
+      end(keepAlive);
       if (!response.closed()) {
         if (body != null) {
           response.end(body);
@@ -154,7 +157,6 @@ final class UpstreamExchange {
           response.end();
         }
       }
-      end(keepAlive);
     }
   }
 
