@@ -844,10 +844,13 @@ class GatewayTest {
     var port = freePort();
     var deployment = deployGatewayTo(port, url(leaving), orgServiceUrl);
     var statuses = sixRequests(method, port, "/v1/x");
+    var metrics = client.get(port, "127.0.0.1", "/metrics").send().await().bodyAsString();
     vertx.undeploy(deployment).await();
     leaving.close().await();
     assertEquals(java.util.Collections.nCopies(6, 200), statuses);
     assertEquals(1, leavingRequests.get(), "only the request its first answer came to");
+    assertTrue(metrics.contains("orgplane_gateway_upstream_stop_notices_total{upstream=\"" + url(leaving) + "\"} 1.0"),
+        metrics);
   }
 
   /** Over HTTP/2 as over HTTP/1.1, reads one after the other take one connection to the upstream, not one each. */

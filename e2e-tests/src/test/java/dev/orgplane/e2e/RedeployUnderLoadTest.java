@@ -98,7 +98,8 @@ class RedeployUnderLoadTest {
         failures.size());
     // what the gateway hid from the clients: upstreams it could not reach or whose connections broke, and repeats
     gateway.get("/metrics", null).body().lines().filter(line -> line.startsWith("orgplane_gateway_upstream_failures")
-        || line.startsWith("orgplane_gateway_repeated")).forEach(System.out::println);
+        || line.startsWith("orgplane_gateway_repeated") || line.startsWith("orgplane_gateway_upstream_stop_notices"))
+        .forEach(System.out::println);
     assertTrue(failures.isEmpty(), String.join("\n", failures));
     var gatewayErrors = platform.process(platform.gatewayPort).output().lines().filter(line -> line.contains(" ERROR "))
         .toList();

@@ -60,6 +60,7 @@ final class UpstreamBalancer {
    */
   void answered(URI upstream, long sentAtMillis, boolean closing) {
     if (closing) {
+      UpstreamMeters.stopping(upstream);
       failed(upstream);
     } else {
       failedUntil.computeIfPresent(upstream, (failed, until) -> until - quarantineMillis < sentAtMillis ? null : until);
