@@ -16,8 +16,8 @@ import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.health.HealthRoutes;
-import dev.orgplane.kit.http.ProblemFailureHandler;
 import dev.orgplane.kit.http.Draining;
+import dev.orgplane.kit.http.ProblemFailureHandler;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
 import dev.orgplane.kit.metrics.Metrics;
@@ -66,6 +66,7 @@ public final class GatewayVerticle extends ServiceVerticle {
   public Future<?> start() {
     return configuration().compose(loaded -> {
       settings = loaded;
+      draining = new Draining(vertx, settings);
       var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS");
       // one client for all this instance sends with Vert.x (bodies, key fetches, token exchanges): one pool per address.
       // A connection an upstream resets fails the request on it, which is answered or sent again, and counted in
@@ -138,7 +139,6 @@ public final class GatewayVerticle extends ServiceVerticle {
       return Future.failedFuture(new IllegalStateException("ORGPLANE_TLS_CERT_FILE and ORGPLANE_TLS_KEY_FILE go "
           + "together: set both for HTTPS, or neither"));
     }
-    draining = new Draining(vertx);
     var handler = draining.around(router);
     return cert.isBlank() ? ServiceHttp.listen(vertx, handler, host, port, idle)
         : ServiceHttp.listenTls(vertx, handler, host, port, cert, key, idle);
@@ -205,7 +205,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     }
     TokenBuckets.release(vertx, PER_ADDRESS);
     TokenBuckets.release(vertx, PER_PRINCIPAL);
-    var drained = draining == null ? Future.succeededFuture() : draining.drain(settings, server);
+    var drained = draining == null ? Future.succeededFuture() : draining.drain(server);
     return drained.andThen(done -> {
           if (proxy != null) {
             proxy.close();

@@ -10,6 +10,7 @@ import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.ServiceStorage;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.http.IdempotencyKeys;
+import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
 import dev.orgplane.org.access.EffectivePermissionRoutes;
@@ -194,7 +195,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         settings.string("ORGPLANE_HOOKS_CA_FILE", ""));
     hooks.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));
     return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
-            settings.integer("ORGPLANE_ORG_SERVICE_PORT"), settings.string("ORGPLANE_ORG_SERVICE_SOCKET", ""))
+            settings.integer("ORGPLANE_ORG_SERVICE_PORT"), settings.string("ORGPLANE_ORG_SERVICE_SOCKET", ""),
+            new Draining(vertx, settings))
         .onSuccess(s -> server = s);
   }
 
@@ -227,7 +229,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
       hooks.stop();
       mail.stop();
     }
-    var drained = server == null ? Future.succeededFuture() : server.drain(settings);
+    var drained = server == null ? Future.succeededFuture() : server.drain();
     return drained.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

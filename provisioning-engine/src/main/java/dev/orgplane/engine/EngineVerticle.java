@@ -26,6 +26,7 @@ import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.ServiceStorage;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.http.IdempotencyKeys;
+import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
 import io.vertx.ext.web.client.WebClient;
@@ -127,7 +128,8 @@ public final class EngineVerticle extends ServiceVerticle {
               settings.longValue("ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS"));
           sweeper.start();
           return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
-              settings.integer("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""));
+              settings.integer("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""),
+            new Draining(vertx, settings));
         })
         .onSuccess(s -> server = s);
   }
@@ -157,7 +159,7 @@ public final class EngineVerticle extends ServiceVerticle {
       endReports.stop();
     }
     var handBack = runner == null ? Future.<Void>succeededFuture() : runner.stop();
-    return handBack.eventually(() -> server == null ? Future.succeededFuture() : server.drain(settings))
+    return handBack.eventually(() -> server == null ? Future.succeededFuture() : server.drain())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

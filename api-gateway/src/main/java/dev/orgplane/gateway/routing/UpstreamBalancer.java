@@ -11,9 +11,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Round-robin over a route's upstreams with passive health: an upstream that just could not be
- * connected to, closed the connection, did not answer in time or said it is stopping is skipped for
- * {@code quarantineMillis}, unless every
+ * Round-robin over a route's upstreams with passive health: an upstream that just could not be connected to, closed
+ * the connection, did not answer in time or said it is stopping is skipped for {@code quarantineMillis}, unless every
  * upstream is in quarantine: then the one that failed longest ago is tried rather than none (while services are
  * redeployed one after the other, that is the one back already).
  */

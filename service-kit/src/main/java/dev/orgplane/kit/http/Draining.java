@@ -1,5 +1,6 @@
 package dev.orgplane.kit.http;
 
+import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.health.HealthRoutes;
 import io.vertx.core.Future;
@@ -28,11 +29,26 @@ public final class Draining {
   static final String GRACE = "ORGPLANE_SHUTDOWN_GRACE_SECONDS";
 
   private final Vertx vertx;
+  private final long noticeMillis;
+  private final long graceSeconds;
   private volatile boolean noticeGiven;
-  private volatile long graceSeconds;
 
-  public Draining(Vertx vertx) {
+  /**
+   * Notice for {@value #NOTICE} milliseconds, then a grace of {@value #GRACE} seconds, both read now: a value that
+   * cannot be used fails the start, not the stop.
+   */
+  public Draining(Vertx vertx, Settings settings) {
     this.vertx = vertx;
+    this.noticeMillis = notNegative(settings, NOTICE);
+    this.graceSeconds = notNegative(settings, GRACE);
+  }
+
+  private static long notNegative(Settings settings, String key) {
+    long value = settings.longValue(key);
+    if (value < 0) {
+      throw new ConfigException(key + " must be 0 or more, got " + value);
+    }
+    return value;
   }
 
   /** {@code handler} as the servers of this service run it: answering as described while the notice runs. */
@@ -60,13 +76,10 @@ public final class Draining {
   }
 
   /**
-   * Gives notice for {@value #NOTICE} milliseconds, then stops every server accepting and lets in-flight requests
-   * finish for up to {@value #GRACE} seconds. A server not started (null) is skipped.
+   * Gives notice, then stops every server accepting and lets in-flight requests finish for up to the grace. A server
+   * not started (null) is skipped.
    */
-  public Future<Void> drain(Settings settings, HttpServer... servers) {
-    long noticeMillis = settings.longValue(NOTICE);
-    long graceSeconds = settings.longValue(GRACE);
-    this.graceSeconds = graceSeconds;
+  public Future<Void> drain(HttpServer... servers) {
     noticeGiven = true;
     var notice = noticeMillis > 0 ? vertx.timer(noticeMillis).<Void>mapEmpty() : Future.<Void>succeededFuture();
     return notice.compose(v -> Future.all(Arrays.stream(servers).filter(Objects::nonNull)

@@ -58,7 +58,7 @@ public final class ServiceHttp {
 
   /**
    * HTTPS with the PEM certificate chain and private key at these paths: HTTP/2 (negotiated by ALPN) and
-   * HTTP/1.1 on one port; idle connections are closed as by {@link #listen(Vertx, Router, String, int, int)}.
+   * HTTP/1.1 on one port; idle connections are closed as by {@link #listen(Vertx, Handler, String, int, int)}.
    */
   public static Future<HttpServer> listenTls(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port,
       String certPath, String keyPath, int idleTimeoutSeconds) {

@@ -1,6 +1,5 @@
 package dev.orgplane.kit.http;
 
-import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -31,8 +30,8 @@ public final class ServiceListeners {
    * {@code socketPath} blank: TCP only. The native transport replaces whatever is at the path (a socket
    * left by a killed process, as wanted), so a path naming a file or directory is refused first.
    */
-  public static Future<ServiceListeners> open(Vertx vertx, Router router, String host, int port, String socketPath) {
-    var draining = new Draining(vertx);
+  public static Future<ServiceListeners> open(Vertx vertx, Router router, String host, int port, String socketPath,
+      Draining draining) {
     var handler = draining.around(router);
     if (socketPath == null || socketPath.isBlank()) {
       return ServiceHttp.listen(vertx, handler, host, port).map(tcp -> new ServiceListeners(tcp, null, draining));
@@ -64,7 +63,7 @@ public final class ServiceListeners {
   }
 
   /** Gives callers notice, then stops accepting on both and lets in-flight requests finish (see {@link Draining}). */
-  public Future<Void> drain(Settings settings) {
-    return draining.drain(settings, tcp, socket);
+  public Future<Void> drain() {
+    return draining.drain(tcp, socket);
   }
 }

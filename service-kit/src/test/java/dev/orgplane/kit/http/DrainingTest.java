@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,6 +21,7 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,12 +38,16 @@ class DrainingTest {
   private int port;
 
   @BeforeEach
-  void start() {
+  void startVertx() {
     vertx = Vertx.vertx();
+  }
+
+  /** A server that gives {@code noticeMillis} of notice when it is drained. */
+  private void start(long noticeMillis) {
     var router = ServiceHttp.router(vertx, "drained", 1024, Future::succeededFuture);
     router.get("/hello").handler(ctx -> ctx.response().end("hello"));
     router.get("/slow").handler(ctx -> vertx.setTimer(500, id -> ctx.response().end("slow")));
-    draining = new Draining(vertx);
+    draining = new Draining(vertx, settings(String.valueOf(noticeMillis)));
     server = ServiceHttp.listen(vertx, draining.around(router), "127.0.0.1", 0).await();
     port = server.actualPort();
   }
@@ -53,6 +59,7 @@ class DrainingTest {
 
   @Test
   void beforeTheNoticeAConnectionCarriesRequestAfterRequest() throws IOException {
+    start(1_000);
     try (var connection = new RawConnection(port)) {
       for (int i = 0; i < 2; i++) {
         var answer = connection.get("/hello");
@@ -65,10 +72,11 @@ class DrainingTest {
 
   @Test
   void duringTheNoticeEachAnswerClosesItsConnectionReadinessFailsAndNewConnectionsAreServed() throws IOException {
+    start(1_500);
     try (var keptAlive = new RawConnection(port)) {
       assertEquals(200, keptAlive.get("/hello").status());
 
-      var drained = draining.drain(settings(1_500), server);
+      var drained = draining.drain(server);
 
       var answer = keptAlive.get("/hello");
       assertEquals(200, answer.status());
@@ -89,9 +97,10 @@ class DrainingTest {
 
   @Test
   void aRequestInFlightWhenTheNoticeEndsIsAnsweredWithinTheGrace() throws IOException {
+    start(100);
     try (var connection = new RawConnection(port)) {
       connection.send("/slow");
-      var drained = draining.drain(settings(100), server);
+      var drained = draining.drain(server);
 
       var answer = connection.read();
       assertEquals("slow", answer.body());
@@ -101,9 +110,10 @@ class DrainingTest {
 
   @Test
   void http2AnswersDuringTheNoticeNameNoConnectionHeader() {
+    start(1_000);
     var client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
-    draining.drain(settings(1_000), server);
+    draining.drain(server);
 
     var answer = client.request(HttpMethod.GET, port, "127.0.0.1", "/hello")
         .compose(request -> request.send().compose(response -> response.body().map(body -> {
@@ -114,9 +124,17 @@ class DrainingTest {
     assertEquals("hello", answer);
   }
 
-  private static Settings settings(long noticeMillis) {
-    return new Settings(new JsonObject().put(Draining.NOTICE, String.valueOf(noticeMillis))
-        .put(Draining.GRACE, "5"));
+  /** Read when the service starts: one it cannot use stops the start, not the stop. */
+  @Test
+  void aNoticeThatCannotBeUsedFailsTheStart() {
+    for (var notice : List.of("-1", "soon")) {
+      var failure = assertThrows(ConfigException.class, () -> new Draining(vertx, settings(notice)));
+      assertTrue(failure.getMessage().startsWith(Draining.NOTICE), failure.getMessage());
+    }
+  }
+
+  private static Settings settings(String noticeMillis) {
+    return new Settings(new JsonObject().put(Draining.NOTICE, noticeMillis).put(Draining.GRACE, "5"));
   }
 
   /** One HTTP/1.1 connection, spoken by hand so that what the server does to it shows. */

@@ -50,14 +50,14 @@ class ServiceListenersTest {
   @Test
   void answersOnTheSocketAndThePortAlike() {
     var socket = dir.resolve("svc.sock").toString();
-    var listeners = ServiceListeners.open(vertx, router, "127.0.0.1", 0, socket).await();
+    var listeners = ServiceListeners.open(vertx, router, "127.0.0.1", 0, socket, new Draining(vertx, NO_NOTICE)).await();
 
     assertEquals("hello localhost", get(new RequestOptions().setServer(SocketAddress.domainSocketAddress(socket))
         .setHost("localhost")));
     assertEquals("hello 127.0.0.1:" + listeners.port(), get(new RequestOptions().setHost("127.0.0.1")
         .setPort(listeners.port())));
 
-    listeners.drain(NO_NOTICE).await();
+    listeners.drain().await();
     assertFalse(Files.exists(Path.of(socket)), "closing removes the socket file");
   }
 
@@ -69,7 +69,7 @@ class ServiceListenersTest {
         .listen(SocketAddress.domainSocketAddress(socket)).await();
     assertTrue(Files.exists(Path.of(socket)));
 
-    ServiceListeners.open(vertx, router, "127.0.0.1", 0, socket).await();
+    ServiceListeners.open(vertx, router, "127.0.0.1", 0, socket, new Draining(vertx, NO_NOTICE)).await();
 
     assertEquals("hello localhost", get(new RequestOptions().setServer(SocketAddress.domainSocketAddress(socket))
         .setHost("localhost")));
@@ -81,7 +81,8 @@ class ServiceListenersTest {
     var notASocket = Files.writeString(dir.resolve("notes.txt"), "keep me");
 
     var failure = assertThrows(RuntimeException.class,
-        () -> ServiceListeners.open(vertx, router, "127.0.0.1", 0, notASocket.toString()).await());
+        () -> ServiceListeners.open(vertx, router, "127.0.0.1", 0, notASocket.toString(),
+            new Draining(vertx, NO_NOTICE)).await());
 
     assertTrue(failure.getMessage().contains(notASocket.toString()), failure.getMessage());
     assertEquals("keep me", Files.readString(notASocket));
@@ -89,11 +90,11 @@ class ServiceListenersTest {
 
   @Test
   void blankSocketPathMeansTcpOnly() {
-    var listeners = ServiceListeners.open(vertx, router, "127.0.0.1", 0, "").await();
+    var listeners = ServiceListeners.open(vertx, router, "127.0.0.1", 0, "", new Draining(vertx, NO_NOTICE)).await();
 
     assertEquals("hello 127.0.0.1:" + listeners.port(), get(new RequestOptions().setHost("127.0.0.1")
         .setPort(listeners.port())));
-    listeners.drain(NO_NOTICE).await();
+    listeners.drain().await();
   }
 
   private String get(RequestOptions options) {
