@@ -446,8 +446,7 @@ class GatewayTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"unauthenticated", "announced over the limit"})
   void overHttp2ABodyTheGatewayDidNotForwardEndsWithItsStreamOnly(String kind) {
-    var http2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    var http2 = caller(io.vertx.core.http.HttpVersion.HTTP_2);
     var token = token(c -> c);
     var refused = http2.request(io.vertx.core.http.HttpMethod.POST, gatewayPort, "127.0.0.1", "/v1/echo").compose(request -> {
       if (kind.equals("unauthenticated")) {
@@ -476,8 +475,7 @@ class GatewayTest {
    */
   @Test
   void overHttp2AGetsUnannouncedDataIsNotForwardedAPostsIs() {
-    var http2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    var http2 = caller(io.vertx.core.http.HttpVersion.HTTP_2);
     var token = token(c -> c);
     var seen = new java.util.HashMap<String, JsonObject>();
     for (var method : List.of(io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.POST)) {
@@ -853,6 +851,21 @@ class GatewayTest {
         metrics);
   }
 
+  /** A HEAD takes the same path as a GET, over HTTP/2 too: answered, with the upstream's head and no body. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(value = io.vertx.core.http.HttpVersion.class, names = {"HTTP_1_1", "HTTP_2"})
+  void aHeadIsAnsweredWithoutABody(io.vertx.core.http.HttpVersion version) {
+    var caller = caller(version);
+    var token = token(c -> c);
+    var answer = caller.request(io.vertx.core.http.HttpMethod.HEAD, gatewayPort, "127.0.0.1", "/v1/echo")
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+        .compose(response -> response.body().map(body -> List.of(String.valueOf(response.statusCode()),
+            String.valueOf(response.getHeader("Content-Type")), String.valueOf(body.length()))))
+        .timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+    caller.close();
+    assertEquals(List.of("200", "application/json", "0"), answer);
+  }
+
   /** Over HTTP/2 as over HTTP/1.1, reads one after the other take one connection to the upstream, not one each. */
   @Test
   void overHttp2ReadsOneAfterTheOtherShareOneUpstreamConnection() {
@@ -861,8 +874,7 @@ class GatewayTest {
         .requestHandler(req -> req.response().end("{}")).listen(0, "127.0.0.1").await();
     var port = freePort();
     var deployment = deployGatewayTo(port, url(counted));
-    var http2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    var http2 = caller(io.vertx.core.http.HttpVersion.HTTP_2);
     var token = token(c -> c);
     for (int i = 0; i < 5; i++) {
       var status = http2.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/x")
@@ -874,6 +886,12 @@ class GatewayTest {
     vertx.undeploy(deployment).await();
     counted.close().await();
     assertEquals(1, connections.get());
+  }
+
+  /** A client speaking {@code version} (HTTP/2 over cleartext with prior knowledge, as gRPC-era clients do). */
+  private io.vertx.core.http.HttpClient caller(io.vertx.core.http.HttpVersion version) {
+    return vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setProtocolVersion(version)
+        .setHttp2ClearTextUpgrade(false));
   }
 
   /** A gateway of its own on {@code port}, sending everything under /v1/ to {@code upstreams}: its deployment. */
