@@ -200,13 +200,11 @@ public final class GroupRoutes {
     AccessPolicy.caller(pool, principal)
         .compose(caller -> caller.scoped() ? Future.succeededFuture(Optional.<UUID>empty())
             : GroupRepository.administeredOrganization(pool, groupId, orgRef, caller.userId()))
-        .onSuccess(orgId -> {
-          if (orgId.isEmpty()) {
-            ctx.fail(ApiException.notFound("organization_not_found", "No such organization in a group you administer."));
-            return;
-          }
-          Replies.json(ctx, 200, tokens.tokenResponse(principal.subject(), orgId.get()));
-        })
+        .compose(orgId -> orgId.isEmpty()
+            ? Future.<JsonObject>failedFuture(ApiException.notFound("organization_not_found",
+                "No such organization in a group you administer."))
+            : tokens.tokenResponse(pool, AccessPolicy.userId(principal), orgId.get(), null))
+        .onSuccess(token -> Replies.json(ctx, 200, token))
         .onFailure(ctx::fail);
   }
 

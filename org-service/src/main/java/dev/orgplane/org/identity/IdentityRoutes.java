@@ -103,9 +103,9 @@ public final class IdentityRoutes {
     } else if (TokenExchange.GRANT.equals(grant)) {
       externalSignIn.signIn(form)
           .compose(signIn -> signIn.serviceUser() != null
-              ? Future.succeededFuture(serviceUserToken(signIn.serviceUser()))
+              ? serviceUserToken(signIn.serviceUser())
               : ExternalSignIn.accessTokenOnly(form)
-                  ? Future.succeededFuture(tokens.tokenResponse(signIn.account().toString(), null))
+                  ? tokens.tokenResponse(pool, signIn.account(), null, null)
                   : signedIn(signIn.account()))
           .onSuccess(response -> sendToken(ctx, response.put("issued_token_type", TokenExchange.ACCESS_TOKEN)))
           .onFailure(ctx::fail);
@@ -178,13 +178,11 @@ public final class IdentityRoutes {
       return;
     }
     ClientCredentials.authenticate(pool, basic[0], basic[1])
-        .onSuccess(found -> {
-          if (found.isEmpty()) {
-            ctx.fail(new ApiException(401, "invalid_client", "The client id or secret is wrong, or revoked."));
-            return;
-          }
-          sendToken(ctx, serviceUserToken(found.get()));
-        })
+        .compose(found -> found.isEmpty()
+            ? Future.<JsonObject>failedFuture(new ApiException(401, "invalid_client",
+                "The client id or secret is wrong, or revoked."))
+            : serviceUserToken(found.get()))
+        .onSuccess(token -> sendToken(ctx, token))
         .onFailure(ctx::fail);
   }
 
@@ -192,8 +190,8 @@ public final class IdentityRoutes {
    * A service user's access token, whichever credential it signed in with: scoped to its organization, naming the
    * credential (so revoking or removing it ends the token), with no refresh token (it signs in again instead).
    */
-  private JsonObject serviceUserToken(ClientCredentials.Authenticated client) {
-    return tokens.tokenResponse(client.serviceUserId().toString(), client.orgId(), client.clientId());
+  private Future<JsonObject> serviceUserToken(ClientCredentials.Authenticated client) {
+    return tokens.tokenResponse(pool, client.serviceUserId(), client.orgId(), client.clientId());
   }
 
   static void sendToken(RoutingContext ctx, JsonObject token) {

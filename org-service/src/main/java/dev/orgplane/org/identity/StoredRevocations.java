@@ -50,6 +50,20 @@ public final class StoredRevocations {
         });
   }
 
+  /**
+   * The second {@code userId}'s sessions last ended at (0: never), as their row has it: an end another instance made
+   * within this second is not in this one's list until its next reload.
+   */
+  static Future<Long> sessionsEndedAt(SqlClient client, UUID userId) {
+    return client.preparedQuery("SELECT floor(extract(epoch FROM sessions_ended_at))::bigint FROM org.users "
+            + "WHERE id = $1")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          var ended = rows.size() == 0 ? null : rows.iterator().next().getLong(0);
+          return ended == null ? 0L : ended;
+        });
+  }
+
   /** Forgets deleted accounts older than a token's lifetime; every hour. Answers the timer, to cancel at stop. */
   public static long purgeDeletedAccounts(Vertx vertx, Pool pool, long tokenLifetimeSeconds) {
     return new BatchedPurge(pool, "deleted accounts past a token's lifetime", "DELETE FROM org.deleted_accounts WHERE "

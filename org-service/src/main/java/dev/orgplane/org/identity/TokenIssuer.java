@@ -1,7 +1,9 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.TokenRevocations;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import java.util.UUID;
 
 /**
@@ -52,17 +54,23 @@ public final class TokenIssuer {
     return Math.max(Math.max(nowSecond(), sessionsEndedAt), revocations.sessionsEndedAt(subject));
   }
 
-  /** The OAuth 2.0 token response for {@code subject}, optionally scoped to one organization. */
+  /**
+   * The OAuth 2.0 token response for {@code subject}, optionally scoped to one organization, right after this
+   * process ended their sessions (it knows that end).
+   */
   public JsonObject tokenResponse(String subject, UUID orgScope) {
-    return tokenResponse(subject, orgScope, null);
+    return tokenResponse(subject, orgScope, null, issuedAt(subject, 0));
   }
 
   /**
-   * With {@code credential}, the client credential it was issued for ({@code cid}), so revoking that
-   * credential ends the token too.
+   * A token outside a session (a scoped one, a service user's, an exchange's access token alone), stamped after the
+   * last end of {@code subject}'s sessions as their row has it: an end made on another instance within this second
+   * would otherwise refuse the token once this one reloads its list. With {@code credential}, the client credential
+   * it was issued for ({@code cid}), so revoking that credential ends the token too.
    */
-  public JsonObject tokenResponse(String subject, UUID orgScope, UUID credential) {
-    return tokenResponse(subject, orgScope, credential, issuedAt(subject, 0));
+  public Future<JsonObject> tokenResponse(SqlClient db, UUID subject, UUID orgScope, UUID credential) {
+    return StoredRevocations.sessionsEndedAt(db, subject).map(ended ->
+        tokenResponse(subject.toString(), orgScope, credential, issuedAt(subject.toString(), ended)));
   }
 
   /** An access token stamped {@code issuedAt}: a session's, whose second was taken under its user's row lock. */

@@ -11,6 +11,7 @@ import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -117,6 +118,49 @@ class AccountSecurityTest extends OrgServiceTest {
     assertEquals(200, other.get("/v1/users/me", bystander.token()).statusCode(), "other people's tokens are untouched");
     assertEquals(200, other.get("/v1/users/me", here.token(user.email(), "password-leaver-123")).statusCode(),
         "signing in again works");
+  }
+
+  /**
+   * A token minted outside a session (here a service user's) on another instance within the second an end of
+   * sessions was made stays good once that instance has reloaded its list: it is stamped after the end as the
+   * account's row has it, not with that instance's own second, before the end it had not heard of yet.
+   */
+  @Test
+  void aTokenMintedOnAnotherInstanceWithinTheSecondOfAnEndIsGoodAfterThatInstanceReloads() throws Exception {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var here = OrgServiceHarness.start(vertx, db);
+    // another process: instances sharing one Vert.x hear of each other's ends at once, on its event bus
+    var elsewhere = Vertx.vertx();
+    try {
+      mintWithinTheSecondOfAnEnd(here, OrgServiceHarness.start(elsewhere, db,
+          new JsonObject().put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "200")));
+    } finally {
+      elsewhere.close().await();
+    }
+  }
+
+  private static void mintWithinTheSecondOfAnEnd(OrgServiceHarness here, OrgServiceHarness other)
+      throws InterruptedException {
+    var bot = here.newServiceUser("bot");
+    String minted = null;
+    // the end and the minting must fall in one second: started just after a second began, they do at once
+    for (int attempt = 0; attempt < 5 && minted == null; attempt++) {
+      Thread.sleep(1_000 - System.currentTimeMillis() % 1_000 + 20);
+      long second = System.currentTimeMillis() / 1_000;
+      var ending = here.clientCredentials(bot.clientId(), bot.clientSecret()).bodyAsJsonObject()
+          .getString("access_token");
+      assertEquals(204, signOutEverywhere(here, ending).statusCode());
+      var token = other.clientCredentials(bot.clientId(), bot.clientSecret()).bodyAsJsonObject()
+          .getString("access_token");
+      if (System.currentTimeMillis() / 1_000 == second) {
+        minted = token;
+      }
+    }
+    assertTrue(minted != null, "no attempt ended and minted within one second");
+    Thread.sleep(600);
+
+    assertEquals(200, other.get("/v1/organizations/" + bot.orgId(), minted).statusCode(), "after other's reloads");
+    assertEquals(200, here.get("/v1/organizations/" + bot.orgId(), minted).statusCode());
   }
 
   /**
