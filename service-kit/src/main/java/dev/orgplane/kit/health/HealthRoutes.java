@@ -2,6 +2,7 @@ package dev.orgplane.kit.health;
 
 import dev.orgplane.kit.http.Problem;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,11 @@ public final class HealthRoutes {
     router.get(READY).handler(ctx -> readiness.get()
         .timeout(2, TimeUnit.SECONDS)
         .onSuccess(v -> ctx.json(new JsonObject().put("status", "UP")))
-        .onFailure(err -> Problem.of(503, "not_ready", "Not ready: " + err.getMessage()).writeTo(ctx.response())));
+        .onFailure(err -> notReady(ctx.response(), err.getMessage())));
+  }
+
+  /** The readiness check's refusal, saying {@code why}. */
+  public static void notReady(HttpServerResponse response, String why) {
+    Problem.of(503, "not_ready", "Not ready: " + why).writeTo(response);
   }
 }

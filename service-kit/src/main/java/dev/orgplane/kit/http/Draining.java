@@ -64,7 +64,7 @@ public final class Draining {
   /** Whether the request was answered here (readiness), not to be handled further. */
   private boolean giveNotice(HttpServerRequest request) {
     if (HealthRoutes.READY.equals(request.path())) {
-      Problem.of(503, "not_ready", "Not ready: the service is stopping").writeTo(request.response());
+      HealthRoutes.notReady(request.response(), "the service is stopping");
       return true;
     }
     if (request.version() != HttpVersion.HTTP_2) {
