@@ -129,7 +129,7 @@ public final class EngineVerticle extends ServiceVerticle {
           sweeper.start();
           return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
               settings.integer("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""),
-            new Draining(vertx, settings));
+              new Draining(vertx, settings));
         })
         .onSuccess(s -> server = s);
   }

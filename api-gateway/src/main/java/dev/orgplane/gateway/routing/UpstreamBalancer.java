@@ -26,7 +26,7 @@ final class UpstreamBalancer {
     this.quarantineMillis = quarantineMillis;
   }
 
-  /** {@code now}: the caller's clock, read once for the pick and for the {@link #succeeded} its answer may bring. */
+  /** {@code now}: the caller's clock, read once for the pick and for the {@link #answered} its answer may bring. */
   URI pick(Route route, long now) {
     var upstreams = route.upstreams();
     var cursor = cursors.computeIfAbsent(route.prefix(), p -> new AtomicInteger());

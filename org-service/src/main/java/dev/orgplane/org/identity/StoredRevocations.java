@@ -55,13 +55,10 @@ public final class StoredRevocations {
    * within this second is not in this one's list until its next reload.
    */
   static Future<Long> sessionsEndedAt(SqlClient client, UUID userId) {
-    return client.preparedQuery("SELECT floor(extract(epoch FROM sessions_ended_at))::bigint FROM org.users "
-            + "WHERE id = $1")
+    return client.preparedQuery("SELECT coalesce(floor(extract(epoch FROM sessions_ended_at))::bigint, 0) "
+            + "FROM org.users WHERE id = $1")
         .execute(Tuple.of(userId))
-        .map(rows -> {
-          var ended = rows.size() == 0 ? null : rows.iterator().next().getLong(0);
-          return ended == null ? 0L : ended;
-        });
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
   }
 
   /** Forgets deleted accounts older than a token's lifetime; every hour. Answers the timer, to cancel at stop. */

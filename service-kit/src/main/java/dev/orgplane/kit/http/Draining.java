@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -82,7 +81,7 @@ public final class Draining {
   public Future<Void> drain(HttpServer... servers) {
     noticeGiven = true;
     var notice = noticeMillis > 0 ? vertx.timer(noticeMillis).<Void>mapEmpty() : Future.<Void>succeededFuture();
-    return notice.compose(v -> Future.all(Arrays.stream(servers).filter(Objects::nonNull)
-        .map(server -> server.shutdown(graceSeconds, TimeUnit.SECONDS)).toList()).mapEmpty());
+    return notice.compose(v -> Future.all(Arrays.stream(servers)
+        .map(server -> ServiceHttp.drain(server, graceSeconds)).toList()).mapEmpty());
   }
 }

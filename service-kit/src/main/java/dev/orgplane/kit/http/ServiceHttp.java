@@ -102,8 +102,8 @@ public final class ServiceHttp {
   }
 
   /**
-   * Stops accepting, lets in-flight requests finish for up to the grace period, then closes: for a server no caller
-   * keeps connections to ({@code /metrics}); a service's own are stopped by {@link Draining}, with notice.
+   * Stops accepting, lets in-flight requests finish for up to the grace period, then closes; a server not started
+   * (null) is skipped. A service's own servers give their callers notice first ({@link Draining}).
    */
   public static Future<Void> drain(HttpServer server, long graceSeconds) {
     return server == null ? Future.succeededFuture() : server.shutdown(graceSeconds, TimeUnit.SECONDS);
