@@ -84,12 +84,12 @@ public final class GatewayVerticle extends ServiceVerticle {
       router.route().handler(UnreadBodies::pauseAtTheDoor);
       ServiceHttp.observe(router, SERVICE);
       router.route().handler(new ResolvedPaths());
-      HealthRoutes.mount(router, () -> orgKeys.keys().map(keys -> {
+      HealthRoutes.mount(router, draining.readiness(() -> orgKeys.keys().map(keys -> {
         if (keys.isEmpty()) {
           throw new IllegalStateException("no signing keys known yet");
         }
         return keys;
-      }));
+      })));
       var separateMetrics = settings.has("ORGPLANE_METRICS_PORT");
       if (!separateMetrics) {
         Metrics.mount(router);

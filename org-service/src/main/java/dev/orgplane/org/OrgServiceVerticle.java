@@ -141,8 +141,9 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, revocations, issuer, audience, tokenLifetime());
     var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(issuer, audience, keys)));
+    var draining = new Draining(vertx, settings);
     router = ServiceHttp.router(vertx, "org-service", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
-        () -> pool.query("SELECT 1").execute());
+        draining.readiness(() -> pool.query("SELECT 1").execute()));
     var verifications = new EmailVerificationRoutes(pool, issuer);
     var refreshTokens = new RefreshTokens(pool, settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS"));
     var externalIssuers = TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""));
@@ -195,8 +196,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         settings.string("ORGPLANE_HOOKS_CA_FILE", ""));
     hooks.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));
     return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
-            settings.integer("ORGPLANE_ORG_SERVICE_PORT"), settings.string("ORGPLANE_ORG_SERVICE_SOCKET", ""),
-            new Draining(vertx, settings))
+            settings.integer("ORGPLANE_ORG_SERVICE_PORT"), settings.string("ORGPLANE_ORG_SERVICE_SOCKET", ""), draining)
         .onSuccess(s -> server = s);
   }
 

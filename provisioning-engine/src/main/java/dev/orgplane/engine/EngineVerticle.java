@@ -92,8 +92,9 @@ public final class EngineVerticle extends ServiceVerticle {
               settings.string("ORGPLANE_PUBLIC_URL"),
               settings.string("ORGPLANE_TOKEN_AUDIENCE"), keys)));
           verifier.start();
+          var draining = new Draining(vertx, settings);
           router = ServiceHttp.router(vertx, "provisioning-engine", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
-              () -> pool.query("SELECT 1").execute());
+              draining.readiness(() -> pool.query("SELECT 1").execute()));
           var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
           var http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
               .setUserAgent("orgplane-provisioning-engine"), new PoolOptions().setHttp1MaxSize(16));
@@ -128,8 +129,7 @@ public final class EngineVerticle extends ServiceVerticle {
               settings.longValue("ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS"));
           sweeper.start();
           return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
-              settings.integer("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""),
-              new Draining(vertx, settings));
+              settings.integer("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""), draining);
         })
         .onSuccess(s -> server = s);
   }

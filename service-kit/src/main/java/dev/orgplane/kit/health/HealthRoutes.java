@@ -2,7 +2,6 @@ package dev.orgplane.kit.health;
 
 import dev.orgplane.kit.http.Problem;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
@@ -14,21 +13,14 @@ import java.util.function.Supplier;
  */
 public final class HealthRoutes {
 
-  public static final String READY = "/health/ready";
-
   private HealthRoutes() {
   }
 
   public static void mount(Router router, Supplier<Future<?>> readiness) {
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get(READY).handler(ctx -> readiness.get()
+    router.get("/health/ready").handler(ctx -> readiness.get()
         .timeout(2, TimeUnit.SECONDS)
         .onSuccess(v -> ctx.json(new JsonObject().put("status", "UP")))
-        .onFailure(err -> notReady(ctx.response(), err.getMessage())));
-  }
-
-  /** The readiness check's refusal, saying {@code why}. */
-  public static void notReady(HttpServerResponse response, String why) {
-    Problem.of(503, "not_ready", "Not ready: " + why).writeTo(response);
+        .onFailure(err -> Problem.of(503, "not_ready", "Not ready: " + err.getMessage()).writeTo(ctx.response())));
   }
 }

@@ -2,7 +2,6 @@ package dev.orgplane.kit.http;
 
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
-import dev.orgplane.kit.health.HealthRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -12,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A stop in two steps: notice, then drain. Vert.x's shutdown closes an idle kept-alive HTTP/1.1 connection at once,
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * meanwhile cannot know whether it was done, and a POST without an {@code Idempotency-Key} cannot be sent again. So
  * for a notice period first the servers go on answering, but every HTTP/1.x answer says {@code Connection: close}
  * and its connection is closed after it (the caller opens a new one for its next request, and finds the port closed
- * once the notice is over), and {@code /health/ready} answers 503 for a load balancer that asks. HTTP/2 needs no
+ * once the notice is over), and readiness ({@link #readiness}) fails for a load balancer that asks. HTTP/2 needs no
  * notice: the drain's GOAWAY tells its callers which requests were never processed.
  */
 public final class Draining {
@@ -50,28 +50,24 @@ public final class Draining {
     return value;
   }
 
-  /** {@code handler} as the servers of this service run it: answering as described while the notice runs. */
+  /**
+   * The service's readiness {@code check}, failing from the notice on. Judged by the health route, so the refusal is
+   * logged and counted as every answer is.
+   */
+  public Supplier<Future<?>> readiness(Supplier<Future<?>> check) {
+    return () -> noticeGiven ? Future.failedFuture("the service is stopping") : check.get();
+  }
+
+  /** {@code handler} as the servers of this service run it: closing HTTP/1.x connections while the notice runs. */
   public Handler<HttpServerRequest> around(Handler<HttpServerRequest> handler) {
     return request -> {
-      if (noticeGiven && giveNotice(request)) {
-        return;
+      if (noticeGiven && request.version() != HttpVersion.HTTP_2) {
+        request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        // closed once the answer is out; the grace bounds an answer that never ends, as the drain's does
+        request.connection().shutdown(graceSeconds, TimeUnit.SECONDS);
       }
       handler.handle(request);
     };
-  }
-
-  /** Whether the request was answered here (readiness), not to be handled further. */
-  private boolean giveNotice(HttpServerRequest request) {
-    if (HealthRoutes.READY.equals(request.path())) {
-      HealthRoutes.notReady(request.response(), "the service is stopping");
-      return true;
-    }
-    if (request.version() != HttpVersion.HTTP_2) {
-      request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      // closed once the answer is out; the grace bounds an answer that never ends, as the drain's does
-      request.connection().shutdown(graceSeconds, TimeUnit.SECONDS);
-    }
-    return false;
   }
 
   /**

@@ -44,10 +44,10 @@ class DrainingTest {
 
   /** A server that gives {@code noticeMillis} of notice when it is drained. */
   private void start(long noticeMillis) {
-    var router = ServiceHttp.router(vertx, "drained", 1024, Future::succeededFuture);
+    draining = new Draining(vertx, settings(String.valueOf(noticeMillis)));
+    var router = ServiceHttp.router(vertx, "drained", 1024, draining.readiness(Future::succeededFuture));
     router.get("/hello").handler(ctx -> ctx.response().end("hello"));
     router.get("/slow").handler(ctx -> vertx.setTimer(500, id -> ctx.response().end("slow")));
-    draining = new Draining(vertx, settings(String.valueOf(noticeMillis)));
     server = ServiceHttp.listen(vertx, draining.around(router), "127.0.0.1", 0).await();
     port = server.actualPort();
   }
@@ -87,6 +87,7 @@ class DrainingTest {
         var ready = fresh.get("/health/ready");
         assertEquals(503, ready.status());
         assertEquals("not_ready", new JsonObject(ready.body()).getString("code"));
+        assertTrue(ready.headers().containsKey("x-request-id"), "answered by the router, logged and counted");
       }
       assertFalse(drained.isComplete(), "the notice runs for its time");
 
