@@ -127,8 +127,6 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ENGINE_LEASE_MILLIS", "5000"),
         Map.entry("ORGPLANE_ROUTES", routes(orgUpstreams(orgService, moreOrgServices), enginePorts)),
         Map.entry("ORGPLANE_TRUSTED_ISSUERS", identityProvider.trustedIssuers()),
-        // a stopped process gives its callers notice as shipped (this JVM's environment says 0, for in-JVM tests)
-        Map.entry("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "1000"),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
     var platform = new Platform(gateway, orgService, moreOrgServices, enginePorts, config, mail, identityProvider);
     try {

@@ -73,6 +73,8 @@ final class ServiceProcess implements AutoCloseable {
       Files.createDirectories(logs);
       var log = logs.resolve(name + "-" + System.nanoTime() + ".log");
       var builder = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
+      // a process stops as shipped, giving notice: this JVM's 0 is for the verticles tests run in it
+      builder.environment().remove("ORGPLANE_SHUTDOWN_NOTICE_MILLIS");
       builder.environment().putAll(environment);
       var process = builder.start();
       RUNNING.add(process);

@@ -26,9 +26,11 @@ final class OrgplaneProcess implements AutoCloseable {
     var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
         "-cp", System.getProperty("java.class.path"), Orgplane.class.getName()));
     command.addAll(List.of(args));
+    var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    // a process stops as shipped, giving notice: this JVM's 0 is for the verticles tests run in it
+    builder.environment().remove("ORGPLANE_SHUTDOWN_NOTICE_MILLIS");
     try {
-      return new OrgplaneProcess(new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(output.toFile()).start(), output);
+      return new OrgplaneProcess(builder.start(), output);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
