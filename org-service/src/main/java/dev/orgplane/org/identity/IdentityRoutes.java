@@ -191,7 +191,8 @@ public final class IdentityRoutes {
    * credential (so revoking or removing it ends the token), with no refresh token (it signs in again instead).
    */
   private Future<JsonObject> serviceUserToken(ClientCredentials.Authenticated client) {
-    return tokens.tokenResponse(pool, client.serviceUserId(), client.orgId(), client.clientId());
+    return Future.succeededFuture(tokens.tokenOutsideSession(client.serviceUserId(), client.orgId(), client.clientId(),
+        client.sessionsEndedAt()));
   }
 
   static void sendToken(RoutingContext ctx, JsonObject token) {

@@ -19,7 +19,6 @@ import java.util.UUID;
 public final class RefreshTokens {
 
   private static final String PREFIX = "ort_";
-  private static final String ENDED = "floor(extract(epoch FROM u.sessions_ended_at))::bigint AS ended";
 
   /**
    * A session's next tokens: whose they are, the refresh token, and the second the user's sessions last ended (0 for
@@ -50,7 +49,7 @@ public final class RefreshTokens {
    * change kept a session past it.
    */
   Future<Session> open(UUID userId, String verifiedHash) {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + ENDED + " FROM org.users u WHERE id = $1 "
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + StoredRevocations.SESSIONS_ENDED + " FROM org.users u WHERE id = $1 "
             + "AND ($2::text IS NULL OR password_hash = $2) FOR SHARE")
         .execute(Tuple.of(userId, verifiedHash))
         .compose(still -> still.size() == 0
@@ -59,8 +58,7 @@ public final class RefreshTokens {
   }
 
   private static long endedIn(RowSet<Row> userRow) {
-    var ended = userRow.iterator().next().getLong("ended");
-    return ended == null ? 0 : ended;
+    return userRow.iterator().next().getLong("sessions_ended");
   }
 
   private Future<String> insert(SqlClient client, UUID userId, UUID family) {
@@ -80,7 +78,7 @@ public final class RefreshTokens {
    */
   Future<Session> rotate(String token) {
     var hash = Secrets.hash(token);
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + ENDED + " FROM org.users u JOIN org.refresh_tokens r "
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + StoredRevocations.SESSIONS_ENDED + " FROM org.users u JOIN org.refresh_tokens r "
             + "ON r.user_id = u.id WHERE r.token_hash = $1 FOR SHARE OF u").execute(Tuple.of(hash))
         .compose(locked -> tx.preparedQuery("UPDATE org.refresh_tokens SET used_at = now() "
             + "WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, family_id")

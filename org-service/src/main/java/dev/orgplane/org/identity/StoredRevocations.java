@@ -20,6 +20,13 @@ import java.util.UUID;
  */
 public final class StoredRevocations {
 
+  /**
+   * The second a user's sessions last ended (0: never) as {@code sessions_ended}, for a query that names
+   * {@code org.users u}: read with the user it stamps a token for, not in a round trip of its own.
+   */
+  public static final String SESSIONS_ENDED =
+      "coalesce(floor(extract(epoch FROM u.sessions_ended_at))::bigint, 0) AS sessions_ended";
+
   private StoredRevocations() {
   }
 
@@ -55,10 +62,9 @@ public final class StoredRevocations {
    * within this second is not in this one's list until its next reload.
    */
   static Future<Long> sessionsEndedAt(SqlClient client, UUID userId) {
-    return client.preparedQuery("SELECT coalesce(floor(extract(epoch FROM sessions_ended_at))::bigint, 0) "
-            + "FROM org.users WHERE id = $1")
+    return client.preparedQuery("SELECT " + SESSIONS_ENDED + " FROM org.users u WHERE id = $1")
         .execute(Tuple.of(userId))
-        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("sessions_ended"));
   }
 
   /** Forgets deleted accounts older than a token's lifetime; every hour. Answers the timer, to cancel at stop. */

@@ -70,7 +70,12 @@ public final class TokenIssuer {
    */
   public Future<JsonObject> tokenResponse(SqlClient db, UUID subject, UUID orgScope, UUID credential) {
     return StoredRevocations.sessionsEndedAt(db, subject).map(ended ->
-        tokenResponse(subject.toString(), orgScope, credential, issuedAt(subject.toString(), ended)));
+        tokenOutsideSession(subject, orgScope, credential, ended));
+  }
+
+  /** As {@link #tokenResponse(SqlClient, UUID, UUID, UUID)}, the end of the sessions read already. */
+  public JsonObject tokenOutsideSession(UUID subject, UUID orgScope, UUID credential, long sessionsEndedAt) {
+    return tokenResponse(subject.toString(), orgScope, credential, issuedAt(subject.toString(), sessionsEndedAt));
   }
 
   /** An access token stamped {@code issuedAt}: a session's, whose second was taken under its user's row lock. */

@@ -1,6 +1,7 @@
 package dev.orgplane.org.serviceuser;
 
 import dev.orgplane.org.identity.Secrets;
+import dev.orgplane.org.identity.StoredRevocations;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -19,8 +20,8 @@ public final class ClientCredentials {
   private ClientCredentials() {
   }
 
-  /** A service user that presented a valid credential. */
-  public record Authenticated(UUID clientId, UUID serviceUserId, UUID orgId) {
+  /** A service user that presented a valid credential, and the second its sessions last ended (0: never). */
+  public record Authenticated(UUID clientId, UUID serviceUserId, UUID orgId, long sessionsEndedAt) {
   }
 
 
@@ -31,7 +32,8 @@ public final class ClientCredentials {
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(Optional.empty());
     }
-    return client.preparedQuery("SELECT c.secret_hash, u.id, u.service_org_id FROM org.service_credentials c "
+    return client.preparedQuery("SELECT c.secret_hash, u.id, u.service_org_id, " + StoredRevocations.SESSIONS_ENDED
+            + " FROM org.service_credentials c "
             + "JOIN org.users u ON u.id = c.service_user_id WHERE c.client_id = $1 AND c.revoked_at IS NULL")
         .execute(Tuple.of(id))
         .map(rows -> {
@@ -41,8 +43,8 @@ public final class ClientCredentials {
           var row = rows.iterator().next();
           var matches = MessageDigest.isEqual(row.getString("secret_hash").getBytes(StandardCharsets.US_ASCII),
               Secrets.hash(secret).getBytes(StandardCharsets.US_ASCII));
-          return matches ? Optional.of(new Authenticated(id, row.getUUID("id"), row.getUUID("service_org_id")))
-              : Optional.empty();
+          return matches ? Optional.of(new Authenticated(id, row.getUUID("id"), row.getUUID("service_org_id"),
+              row.getLong("sessions_ended"))) : Optional.empty();
         });
   }
 }

@@ -3,6 +3,7 @@ package dev.orgplane.org.serviceuser;
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Timestamps;
+import dev.orgplane.org.identity.StoredRevocations;
 import dev.orgplane.org.serviceuser.ClientCredentials.Authenticated;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -32,8 +33,8 @@ public final class FederatedCredentials {
    * that subject for another audience than the credential names is refused, not taken for a person's.
    */
   public static Future<Optional<Authenticated>> authenticate(SqlClient client, Principal provider) {
-    return client.preparedQuery("SELECT f.id, f.audience, u.id AS user_id, u.service_org_id "
-            + "FROM org.federated_credentials f JOIN org.users u ON u.id = f.service_user_id "
+    return client.preparedQuery("SELECT f.id, f.audience, u.id AS user_id, u.service_org_id, "
+            + StoredRevocations.SESSIONS_ENDED + " FROM org.federated_credentials f JOIN org.users u ON u.id = f.service_user_id "
             + "WHERE f.issuer = $1 AND f.subject = $2 AND f.removed_at IS NULL")
         .execute(Tuple.of(provider.issuer(), provider.subject()))
         .map(rows -> {
@@ -47,7 +48,7 @@ public final class FederatedCredentials {
                 "The subject token's audience (aud) lacks the one its federated credential requires.");
           }
           return Optional.of(new Authenticated(row.getUUID("id"), row.getUUID("user_id"),
-              row.getUUID("service_org_id")));
+              row.getUUID("service_org_id"), row.getLong("sessions_ended")));
         });
   }
 
