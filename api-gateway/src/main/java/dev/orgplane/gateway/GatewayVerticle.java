@@ -17,6 +17,7 @@ import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.health.HealthRoutes;
 import dev.orgplane.kit.http.Draining;
+import dev.orgplane.kit.http.HeadRequests;
 import dev.orgplane.kit.http.ProblemFailureHandler;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
@@ -139,7 +140,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       return Future.failedFuture(new IllegalStateException("ORGPLANE_TLS_CERT_FILE and ORGPLANE_TLS_KEY_FILE go "
           + "together: set both for HTTPS, or neither"));
     }
-    var handler = draining.around(router);
+    var handler = draining.around(HeadRequests.alongsideGets(router));
     return cert.isBlank() ? ServiceHttp.listen(vertx, handler, host, port, idle)
         : ServiceHttp.listenTls(vertx, handler, host, port, cert, key, idle);
   }
@@ -149,7 +150,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     var router = Router.router(vertx);
     Metrics.mount(router);
     ProblemFailureHandler.install(router);
-    return ServiceHttp.listen(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
+    return ServiceHttp.listen(vertx, HeadRequests.alongsideGets(router), settings.string("ORGPLANE_INTERNAL_HOST"),
             settings.integer("ORGPLANE_METRICS_PORT"))
         .onSuccess(s -> metricsServer = s);
   }

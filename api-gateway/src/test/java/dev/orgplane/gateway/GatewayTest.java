@@ -866,6 +866,19 @@ class GatewayTest {
     assertEquals(List.of("200", "application/json", "0"), answer);
   }
 
+  /** The gateway's own routes answer HEAD as GET, as the services do: a monitor may ask with either. */
+  @Test
+  void theGatewaysOwnRoutesAnswerHead() {
+    var caller = caller(io.vertx.core.http.HttpVersion.HTTP_1_1);
+    var answer = caller.request(io.vertx.core.http.HttpMethod.HEAD, gatewayPort, "127.0.0.1", "/health/ready")
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> List.of(String.valueOf(response.statusCode()),
+            String.valueOf(response.getHeader("Content-Type")), String.valueOf(body.length()))))
+        .timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+    caller.close();
+    assertEquals(List.of("200", "application/json", "0"), answer);
+  }
+
   /** Over HTTP/2 as over HTTP/1.1, reads one after the other take one connection to the upstream, not one each. */
   @Test
   void overHttp2ReadsOneAfterTheOtherShareOneUpstreamConnection() {

@@ -286,10 +286,10 @@ class IdempotencyTest extends OrgServiceTest {
     assertProblem(org.send(HttpMethod.PUT, "/v1/organizationz", alice.token(), new JsonObject()), 404, "not_found");
     var patched = org.send(HttpMethod.PATCH, "/v1/users/me/organizations", alice.token(), new JsonObject());
     assertProblem(patched, 405, "method_not_allowed");
-    assertEquals("GET", patched.getHeader("Allow"));
+    assertEquals("GET, HEAD", patched.getHeader("Allow"));
     // the router also matches /v1/users/{uid}, whose DELETE the header names as the router would take it
     var put = org.send(HttpMethod.PUT, "/v1/users/me", alice.token(), new JsonObject());
     assertProblem(put, 405, "method_not_allowed");
-    assertEquals("GET, PATCH, DELETE", put.getHeader("Allow"));
+    assertEquals("GET, HEAD, PATCH, DELETE", put.getHeader("Allow"));
   }
 }

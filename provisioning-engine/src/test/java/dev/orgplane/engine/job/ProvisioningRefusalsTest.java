@@ -176,7 +176,7 @@ class ProvisioningRefusalsTest {
     assertProblem(idle.get("/v1/provisioning/nothing", admin()), 404, "not_found");
     var deleted = idle.send(HttpMethod.DELETE, "/v1/provisioning/batches", admin(), null);
     assertProblem(deleted, 405, "method_not_allowed");
-    assertEquals("GET, POST", deleted.getHeader("Allow"));
+    assertEquals("GET, HEAD, POST", deleted.getHeader("Allow"));
   }
 
   @Test

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class AllowedMethods {
 
-  private static final List<String> METHODS = List.of("get", "post", "put", "patch", "delete");
+  private static final List<String> METHODS = List.of("get", "head", "post", "put", "patch", "delete");
   private static final List<Template> TEMPLATES = load();
 
   private AllowedMethods() {
@@ -56,7 +56,9 @@ final class AllowedMethods {
     var templates = new ArrayList<Template>();
     for (var path : paths.fieldNames()) {
       var operations = paths.getJsonObject(path);
-      var methods = METHODS.stream().filter(operations::containsKey).map(String::toUpperCase).toList();
+      // HEAD wherever GET (HeadRequests); the document names GET alone
+      var methods = METHODS.stream().filter(method -> operations.containsKey(method)
+          || method.equals("head") && operations.containsKey("get")).map(String::toUpperCase).toList();
       templates.add(new Template(path.split("/", -1), methods));
     }
     return List.copyOf(templates);

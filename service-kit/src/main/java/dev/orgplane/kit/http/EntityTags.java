@@ -34,12 +34,13 @@ public final class EntityTags {
   }
 
   /**
-   * 200 with {@code representation} and {@code tag}; to a GET whose {@code If-None-Match} names the tag, 304 without
-   * a body: a client polling an object it holds (a job's progress, say) is told it has not changed.
+   * 200 with {@code representation} and {@code tag}; to a GET (or HEAD) whose {@code If-None-Match} names the tag, 304
+   * without a body: a client polling an object it holds (a job's progress, say) is told it has not changed.
    */
   public static void reply(RoutingContext ctx, String tag, JsonObject representation) {
     ctx.response().putHeader("ETag", tag);
-    if (ctx.request().method() == HttpMethod.GET && names(ctx.request().getHeader("If-None-Match"), tag)) {
+    var method = ctx.request().method();
+    if ((method == HttpMethod.GET || method == HttpMethod.HEAD) && names(ctx.request().getHeader("If-None-Match"), tag)) {
       ctx.response().setStatusCode(304).end();
     } else {
       ctx.json(representation);

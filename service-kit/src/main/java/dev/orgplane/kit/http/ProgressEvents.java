@@ -2,6 +2,7 @@ package dev.orgplane.kit.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
@@ -54,6 +55,11 @@ public final class ProgressEvents<K, T> {
     var response = ctx.response();
     response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-store")
         .putHeader("X-Accel-Buffering", "no");
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      // owed the stream's head alone, a HEAD would otherwise be held open until the work ends
+      response.end();
+      return;
+    }
     var firstJson = json.apply(first);
     var last = new String[] {firstJson.encode()};
     var quiet = new int[1];

@@ -32,7 +32,7 @@ public final class ServiceListeners {
    */
   public static Future<ServiceListeners> open(Vertx vertx, Router router, String host, int port, String socketPath,
       Draining draining) {
-    var handler = draining.around(router);
+    var handler = draining.around(HeadRequests.alongsideGets(router));
     if (socketPath == null || socketPath.isBlank()) {
       return ServiceHttp.listen(vertx, handler, host, port).map(tcp -> new ServiceListeners(tcp, null, draining));
     }

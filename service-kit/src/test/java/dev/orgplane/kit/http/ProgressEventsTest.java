@@ -42,7 +42,7 @@ class ProgressEventsTest {
     var events = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, POLL_MILLIS);
     var router = Router.router(vertx);
     router.get("/work/:id/events").handler(ctx -> events.stream(ctx, ctx.pathParam("id"), new Work(ctx.pathParam("id"), 0, false)));
-    port = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await().actualPort();
+    port = vertx.createHttpServer().requestHandler(HeadRequests.alongsideGets(router)).listen(0, "127.0.0.1").await().actualPort();
     client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(100));
   }
 
@@ -82,5 +82,16 @@ class ProgressEventsTest {
     var shared = reads.get("shared").get();
     assertTrue(shared >= 20 && shared <= 24, "reads of the resource forty watch: " + shared);
     assertEquals(20, reads.get("alone").get(), "reads of the other one, its own");
+  }
+
+  /** A HEAD gets the stream's head at once, and no read is made for it. */
+  @Test
+  void aHeadIsAnsweredAtOnce() {
+    var contentType = client.request(HttpMethod.HEAD, port, "127.0.0.1", "/work/headed/events")
+        .compose(request -> request.send())
+        .compose(response -> response.end().map(v -> response.getHeader("Content-Type")))
+        .timeout(2, TimeUnit.SECONDS).await();
+    assertEquals("text/event-stream", contentType);
+    assertEquals(null, reads.get("headed"));
   }
 }

@@ -2,6 +2,8 @@ package dev.orgplane.kit.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.Database;
@@ -63,7 +65,7 @@ class ServiceHttpTest {
     router.get("/teapot").handler(ctx -> ctx.fail(new ApiException(422, "widget_wobbly", "The widget wobbles.",
         List.of(new ApiException.FieldError("name", "too wobbly")))));
     router.get("/refused").handler(ctx -> ctx.fail(403, new io.vertx.core.VertxException("a library's own refusal")));
-    port = ServiceHttp.listen(vertx, router, "127.0.0.1", 0).await().actualPort();
+    port = ServiceHttp.listen(vertx, HeadRequests.alongsideGets(router), "127.0.0.1", 0).await().actualPort();
     client = WebClient.create(vertx);
   }
 
@@ -182,6 +184,22 @@ class ServiceHttpTest {
   @Test
   void wrongMethodIs405Problem() {
     assertProblem(send(HttpMethod.DELETE, "/widgets", null), 405, "method_not_allowed");
+  }
+
+  /** HEAD is answered as GET would be, headers alone; a path without GET refuses it as any other method. */
+  @Test
+  void headIsAnsweredAsGetWithoutContent() {
+    var ready = send(HttpMethod.HEAD, "/health/ready", null);
+    assertEquals(200, ready.statusCode());
+    assertEquals("application/json", ready.getHeader("Content-Type"));
+    assertNotNull(ready.getHeader("X-Request-Id"));
+    assertNull(ready.body());
+    var refused = send(HttpMethod.HEAD, "/teapot", null);
+    assertEquals(422, refused.statusCode());
+    assertEquals(Problem.CONTENT_TYPE, refused.getHeader("Content-Type"));
+    assertNull(refused.body());
+    assertEquals(405, send(HttpMethod.HEAD, "/widgets", null).statusCode());
+    assertEquals(404, send(HttpMethod.HEAD, "/nope", null).statusCode());
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -80,11 +81,20 @@ public final class OpenApiRoutes {
       if (methods == null || methods.isEmpty() || path == null) {
         continue;
       }
-      for (HttpMethod method : methods) {
+      for (HttpMethod method : documentable(route)) {
         operations.add(method.name() + " " + path);
       }
     }
     return operations;
+  }
+
+  /** The route's methods but a HEAD its GET brings ({@link dev.orgplane.kit.http.HeadRequests}): the GET names it. */
+  private static Set<HttpMethod> documentable(Route route) {
+    var methods = new HashSet<>(route.methods());
+    if (methods.contains(HttpMethod.GET)) {
+      methods.remove(HttpMethod.HEAD);
+    }
+    return methods;
   }
 
   /**
@@ -135,7 +145,7 @@ public final class OpenApiRoutes {
       if (route.methods() == null || path == null || !inScope(path, ownedPrefixes, exceptPrefixes)) {
         continue;
       }
-      for (var method : route.methods()) {
+      for (var method : documentable(route)) {
         var problem = queryMismatch(QueryParameters.of(route), method, path);
         if (problem != null) {
           mismatches.add(method.name() + " " + path + ": " + problem);
