@@ -96,7 +96,10 @@ public final class EngineVerticle extends ServiceVerticle {
           router = ServiceHttp.router(vertx, "provisioning-engine", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
               draining.readiness(() -> pool.query("SELECT 1").execute()));
           var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
+          // a call org-service leaves unanswered fails (its connection dropped) and is retried, instead of holding
+          // its job, whose lease the heartbeat renews, and the job's cancel, for ever
           var http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
+              .setReadIdleTimeout(settings.integer("ORGPLANE_ENGINE_ORG_TIMEOUT_SECONDS"))
               .setUserAgent("orgplane-provisioning-engine"), new PoolOptions().setHttp1MaxSize(16));
           var token = new ServiceToken(http, orgServiceUrl, settings.string("ORGPLANE_ENGINE_CLIENT_ID"),
               settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));

@@ -9,6 +9,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -30,6 +31,7 @@ public final class CountingRelay {
   private final HttpServer server;
   private volatile String refusedPath;
   private volatile int refusedStatus;
+  private final Set<String> unansweredOnce = ConcurrentHashMap.newKeySet();
 
   private CountingRelay(Vertx vertx, int targetPort) {
     this.client = WebClient.create(vertx);
@@ -62,6 +64,11 @@ public final class CountingRelay {
     refusedPath = path;
   }
 
+  /** Leaves the next request for {@code path} unanswered, its connection open: a hung org-service. */
+  public void leaveUnansweredOnce(String path) {
+    unansweredOnce.add(path);
+  }
+
   /** Passes every request on again. */
   public void passAll() {
     refusedPath = null;
@@ -75,6 +82,9 @@ public final class CountingRelay {
   private void relay(HttpServerRequest request) {
     request.body().onSuccess(body -> {
       seen.add(new Seen(request.method().name(), request.path(), request.query(), request.getHeader("Authorization")));
+      if (unansweredOnce.remove(request.path())) {
+        return;
+      }
       if (request.path().equals(refusedPath)) {
         request.response().setStatusCode(refusedStatus).putHeader("Content-Type", "application/problem+json")
             .end("{\"code\":\"stand_in\"}");
