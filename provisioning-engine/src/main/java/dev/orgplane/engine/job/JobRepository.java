@@ -20,13 +20,28 @@ import java.util.stream.StreamSupport;
 public final class JobRepository {
 
   /**
+   * The jobs {@code o} other than {@code job} that copy into {@code target} now: run under a live lease, and no dry
+   * run (which writes nothing). Two jobs copying into one organization would meet each other's writes, whatever
+   * options each has, so a job waits in the queue for the one before it ({@link #CANDIDATE}), and one that would
+   * adopt a target another job copies into fails ({@link #setTarget}). Asked under the target's lock
+   * ({@link #LOCK_TARGET}).
+   */
+  private static String otherWritersOf(String target, String job) {
+    // a leading space: a text block strips the one that ends its line
+    return " FROM provisioning.jobs o WHERE o.target_org = " + target + " AND o.id <> " + job
+        + " AND o.status = 'running' AND o.lease_until >= now() AND NOT o.dry_run";
+  }
+
+  /**
    * Ends as cancelled the jobs whose cancel was asked for while no engine ran them (queued, or running under a
    * lease that expired: handed back by an engine that stopped, or left by one that died), and picks the oldest
-   * other job that is queued, or running under an expired lease, and whose batch seems to have room. One
+   * other job that is queued, or running under an expired lease, whose batch seems to have room and whose target no
+   * other job seems to copy into. One
    * statement, so a job is never taken over, not even to create its target, once its cancel was asked for; it
    * queues the reports of the ends it makes ({@link EndReports#QUEUE_ENDED}).
    * SKIP LOCKED lets engines claim side by side without waiting for each other or taking the same job; the
-   * batch's room is checked again under its lock ({@link #LOCK_BATCH}).
+   * batch's room, and the target's being free, are checked again under their locks ({@link #LOCK_BATCH},
+   * {@link #LOCK_TARGET}).
    */
   private static final String CANDIDATE = """
       WITH ended AS (
@@ -37,19 +52,23 @@ public final class JobRepository {
                      FOR UPDATE SKIP LOCKED)
         RETURNING id, status, error, dry_run),
       candidate AS (
-        SELECT c.id, c.batch_id FROM provisioning.jobs c
+        SELECT c.id, c.batch_id, c.target_org, c.dry_run FROM provisioning.jobs c
         WHERE (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now())) AND NOT c.cancel_requested
           AND (c.batch_id IS NULL
                OR (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = c.batch_id AND r.status = 'running'
                    AND r.lease_until >= now())
                   < (SELECT b.concurrency FROM provisioning.batches b WHERE b.id = c.batch_id))
+          AND (c.target_org IS NULL OR c.dry_run
+               OR NOT EXISTS (SELECT """ + otherWritersOf("c.target_org", "c.id") + """
+          ))
         ORDER BY c.created_at, c.id
         LIMIT 1
         FOR UPDATE OF c SKIP LOCKED),
       """ + EndReports.QUEUE_ENDED + """
 
       SELECT ARRAY(SELECT id FROM ended) AS cancelled, (SELECT id FROM candidate) AS id,
-             (SELECT batch_id FROM candidate) AS batch_id""";
+             (SELECT batch_id FROM candidate) AS batch_id,
+             (SELECT CASE WHEN NOT dry_run THEN target_org END FROM candidate) AS written_target""";
 
   /**
    * Whether a batch has room for one more running job. Asked after taking the batch's row lock, in a
@@ -57,6 +76,14 @@ public final class JobRepository {
    * statement that waited for the lock would miss the claim committed by the engine it waited for.
    */
   private static final String LOCK_BATCH = "SELECT 1 FROM provisioning.batches WHERE id = $1 FOR UPDATE";
+  /**
+   * The lock on a target organization that whoever starts copying into it takes, then asks (in a statement of its
+   * own, as {@link #ROOM}) whether another job does already: two claims or adoptions of one target take turns.
+   */
+  private static final String LOCK_TARGET =
+      "SELECT pg_advisory_xact_lock(hashtextextended('provisioning.target:' || $1::uuid, 0))";
+  private static final String TARGET_WRITER =
+      "SELECT (SELECT o.id" + otherWritersOf("$1", "$2") + " LIMIT 1) AS writer";
   private static final String ROOM = """
       SELECT b.concurrency > (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = b.id
                               AND r.status = 'running' AND r.lease_until >= now()) AS room
@@ -202,18 +229,24 @@ public final class JobRepository {
       var cancelled = List.of(row.getArrayOfUUIDs("cancelled"));
       var candidate = row.getUUID("id");
       return (candidate == null ? Future.succeededFuture(Optional.<Job>empty())
-              : take(tx, candidate, row.getUUID("batch_id"), owner, leaseMillis))
+              : take(tx, candidate, row.getUUID("batch_id"), row.getUUID("written_target"), owner, leaseMillis))
           .map(job -> new Claim(cancelled, job));
     }));
   }
 
-  /** Takes {@code jobId} for {@code owner} if its batch, if any, has room under the batch's lock. */
-  private static Future<Optional<Job>> take(SqlClient tx, UUID jobId, UUID batchId, String owner, long leaseMillis) {
+  /**
+   * Takes {@code jobId} for {@code owner} if its batch, if any, has room under the batch's lock, and the target it
+   * writes into, if known, is free under the target's.
+   */
+  private static Future<Optional<Job>> take(SqlClient tx, UUID jobId, UUID batchId, UUID writtenTarget, String owner,
+      long leaseMillis) {
     Future<Boolean> room = batchId == null ? Future.succeededFuture(true)
         : tx.preparedQuery(LOCK_BATCH).execute(Tuple.of(batchId))
             .compose(locked -> tx.preparedQuery(ROOM).execute(Tuple.of(batchId)))
             .map(rows -> rows.iterator().next().getBoolean("room"));
-    return room.compose(free -> !free ? Future.succeededFuture(Optional.<Job>empty())
+    return room.compose(free -> free && writtenTarget != null
+            ? otherWriter(tx, writtenTarget, jobId).map(Optional::isEmpty) : Future.succeededFuture(free))
+        .compose(free -> !free ? Future.succeededFuture(Optional.<Job>empty())
         : tx.preparedQuery(TAKE).mapping(Job.MAPPER).execute(Tuple.of(jobId, owner, leaseMillis))
             .map(JobRepository::first));
   }
@@ -229,10 +262,34 @@ public final class JobRepository {
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(r -> r.getUUID("id")).toList());
   }
 
-  static Future<Boolean> setTarget(SqlClient client, Lease lease, UUID targetOrg) {
-    return client.preparedQuery("UPDATE provisioning.jobs SET target_org = $3, updated_at = now() "
-            + "WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'running'")
-        .execute(Tuple.of(lease.jobId(), lease.owner(), targetOrg, lease.attempt())).map(rows -> rows.rowCount() == 1);
+  /** A job other than {@code jobId} that copies into {@code target}, asked under the target's lock. */
+  private static Future<Optional<UUID>> otherWriter(SqlClient tx, UUID target, UUID jobId) {
+    return tx.preparedQuery(LOCK_TARGET).execute(Tuple.of(target))
+        .compose(locked -> tx.preparedQuery(TARGET_WRITER).execute(Tuple.of(target, jobId)))
+        .map(rows -> Optional.ofNullable(rows.iterator().next().getUUID("writer")));
+  }
+
+  /**
+   * Records the organization a run copies into, if it still holds its job (else false). Fails with
+   * {@link TargetBusy} if another job copies into it: a run of the same targets again while the first still runs.
+   */
+  static Future<Boolean> setTarget(Pool pool, Lease lease, UUID targetOrg) {
+    return pool.withTransaction(tx -> otherWriter(tx, targetOrg, lease.jobId())
+        .compose(writer -> writer.isPresent() ? Future.failedFuture(new TargetBusy(writer.get()))
+            : tx.preparedQuery("UPDATE provisioning.jobs SET target_org = $3, updated_at = now() "
+                    + "WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'running'")
+                .execute(Tuple.of(lease.jobId(), lease.owner(), targetOrg, lease.attempt()))
+                .map(rows -> rows.rowCount() == 1)));
+  }
+
+  /** Another job copies into the organization a run would record as its target. */
+  static final class TargetBusy extends RuntimeException {
+    final UUID writer;
+
+    TargetBusy(UUID writer) {
+      super("job " + writer + " copies into the organization now", null, false, false);
+      this.writer = writer;
+    }
   }
 
   /**

@@ -6,7 +6,6 @@ import dev.orgplane.engine.orgapi.OrgApiClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /**
@@ -43,8 +42,11 @@ final class TargetOrganization {
             ? api.organization(job.target().getString("name"))
                 .compose(existing -> existing == null ? Future.failedFuture(failure) : adopt(job, existing))
             : Future.failedFuture(failure))
-        .compose(id -> JobRepository.setTarget(pool, Lease.of(job, owner), id).compose(held -> held
-            ? Future.succeededFuture(id) : Future.failedFuture(new LeaseLost(job))));
+        .compose(id -> JobRepository.setTarget(pool, Lease.of(job, owner), id)
+            .recover(failure -> Future.failedFuture(failure instanceof JobRepository.TargetBusy busy
+                ? new CopyFailure(NAME_TAKEN, "The organization named " + job.target().getString("name")
+                    + " is being provisioned by job " + busy.writer + ".", null) : failure))
+            .compose(held -> held ? Future.succeededFuture(id) : Future.failedFuture(new LeaseLost(job))));
   }
 
   /** The run lost its job (to another engine, or to a later claim) before it could record the target. */
@@ -71,16 +73,7 @@ final class TargetOrganization {
     }
     var madeFromThisTemplate = from != null && job.templateOrg().toString().equals(from.getString("templateId"))
         && job.groupId().toString().equals(existing.getString("groupId"));
-    if (!madeFromThisTemplate) {
-      return Future.failedFuture(new CopyFailure(NAME_TAKEN,
-          "An organization named " + job.target().getString("name") + " exists already.", null));
-    }
-    // two jobs copying into one organization at once would meet each other's writes: one at a time
-    return pool.preparedQuery("SELECT id FROM provisioning.jobs WHERE target_org = $1 AND id <> $2 "
-            + "AND status IN ('queued', 'running') LIMIT 1")
-        .execute(Tuple.of(id, job.id()))
-        .compose(busy -> busy.size() == 0 ? Future.succeededFuture(id)
-            : Future.failedFuture(new CopyFailure(NAME_TAKEN, "The organization named " + job.target().getString("name")
-                + " is being provisioned by job " + busy.iterator().next().getUUID("id") + ".", null)));
+    return madeFromThisTemplate ? Future.succeededFuture(id) : Future.failedFuture(new CopyFailure(NAME_TAKEN,
+        "An organization named " + job.target().getString("name") + " exists already.", null));
   }
 }
