@@ -28,7 +28,6 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BiFunction;
 
 /**
  * Members of an organization and their roles. Changes that could leave an organization without an
@@ -67,7 +66,7 @@ public final class MembershipRoutes {
     var granted = roles.isEmpty() ? List.of("member") : roles;
     var joining = rawIds.stream().map(id -> Ids.uuid(id, "userIds")).distinct()
         .map(id -> new Joining(id, granted)).toList();
-    addMembers(ctx, joining, (tx, orgId) -> MembershipRepository.upsert(tx, orgId, joining));
+    addMembers(ctx, joining, false);
   }
 
   /**
@@ -81,10 +80,8 @@ public final class MembershipRoutes {
       body.validate();
       return new Joining(id, roles.isEmpty() ? List.of("member") : roles);
     });
-    var keep = ExistingCopies.ofBatch(ctx) == Existing.KEEP;
-    var joining = items.stream().map(ImportBatch.Item::value).toList();
-    addMembers(ctx, joining, (tx, orgId) -> keep ? MembershipRepository.upsert(tx, orgId, joining)
-        : MembershipRepository.importAll(tx, orgId, joining));
+    var replacing = ExistingCopies.ofBatch(ctx) != Existing.KEEP;
+    addMembers(ctx, items.stream().map(ImportBatch.Item::value).toList(), replacing);
   }
 
   /** A user joining with these roles. */
@@ -92,15 +89,18 @@ public final class MembershipRoutes {
   }
 
   /**
-   * Adds the users with {@code writer}, in one statement: {@code POST users} leaves members already there as they are
-   * (unchanged), an import gives them the imported roles (updated), so a re-run import can tell either.
+   * Adds the users, in one statement: {@code POST users} leaves members already there as they are (unchanged), a
+   * {@code replacing} import gives them the imported roles (updated), so a re-run import can tell either, once the
+   * caller holds all that the members it names hold (it demotes no one above them, as a change of roles does not).
+   * Adds hold the organization's row, as a change of roles does: no one joins or changes roles between that check
+   * and the write, which would then give them other roles unchecked.
    */
-  private void addMembers(RoutingContext ctx, List<Joining> joining,
-      BiFunction<SqlConnection, UUID, Future<List<MembershipRepository.Written>>> writer) {
+  private void addMembers(RoutingContext ctx, List<Joining> joining, boolean replacing) {
     var principal = BearerAuth.principal(ctx);
     var userIds = joining.stream().map(Joining::userId).toList();
     var roles = joining.stream().flatMap(j -> j.roles().stream()).distinct().toList();
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE,
+                true)
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
                 .compose(v -> MembershipRepository.notAddable(tx, access.organization().groupId(),
                     AddReach.of(access, principal), userIds))
@@ -108,7 +108,9 @@ public final class MembershipRoutes {
                   if (!refused.isEmpty()) {
                     return Future.failedFuture(unknownUsers(refused));
                   }
-                  return writer.apply(tx, access.orgId());
+                  return replacing ? RoleGrants.requireNotAboveImported(tx, access, userIds)
+                      .compose(v -> MembershipRepository.importAll(tx, access.orgId(), joining))
+                      : MembershipRepository.upsert(tx, access.orgId(), joining);
                 })
                 .compose(written -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
                     MemberEvents.of(access.orgId(), written)).map(written)))

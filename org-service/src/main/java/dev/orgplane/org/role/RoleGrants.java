@@ -30,9 +30,9 @@ public final class RoleGrants {
    */
   private static final String NAMED = "SELECT x.name, (SELECT r.permissions FROM org.roles r "
       + "WHERE r.org_id = $1 AND r.name = x.name FOR SHARE) AS permissions FROM unnest($2::text[]) AS x(name)";
-  private static final String HELD_BY_MEMBER = "SELECT x.name, r.permissions "
+  private static final String HELD_BY_MEMBERS = "SELECT x.name, r.permissions "
       + "FROM org.memberships m CROSS JOIN unnest(m.roles) AS x(name) "
-      + "LEFT JOIN org.roles r ON r.org_id = m.org_id AND r.name = x.name WHERE m.org_id = $1 AND m.user_id = $2";
+      + "LEFT JOIN org.roles r ON r.org_id = m.org_id AND r.name = x.name WHERE m.org_id = $1 AND m.user_id = ANY ($2)";
 
   private RoleGrants() {
   }
@@ -71,14 +71,30 @@ public final class RoleGrants {
 
   /** Refuses to change or remove a member who holds a permission the caller does not. */
   public static Future<Void> requireNotAbove(SqlClient tx, OrgAccess access, UUID memberId) {
-    if (bound(access)) {
-      return tx.preparedQuery(HELD_BY_MEMBER).execute(Tuple.of(access.orgId(), memberId))
+    return requireNotAbove(tx, access, List.of(memberId), HELD_BY_MEMBERS);
+  }
+
+  /** Refuses unless the caller holds each permission of the roles {@code held} reads of {@code memberIds}. */
+  private static Future<Void> requireNotAbove(SqlClient tx, OrgAccess access, Collection<UUID> memberIds,
+      String held) {
+    if (!memberIds.isEmpty() && bound(access)) {
+      return tx.preparedQuery(held).execute(Tuple.tuple().addUUID(access.orgId())
+              .addArrayOfUUID(memberIds.toArray(new UUID[0])))
           .map(rows -> {
             requireHeld(access, permissions(rows), "change a member who holds");
             return null;
           });
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * Refuses an import of {@code memberIds} that gives other roles to a member holding a permission the caller does
+   * not, in one query. Owners are not asked about: an import leaves them as they are. Nor need members named with the
+   * roles they hold be left out: the caller may grant those roles, so they hold nothing beyond the caller's.
+   */
+  public static Future<Void> requireNotAboveImported(SqlClient tx, OrgAccess access, Collection<UUID> memberIds) {
+    return requireNotAbove(tx, access, memberIds, HELD_BY_MEMBERS + " AND NOT 'owner' = ANY (m.roles)");
   }
 
   /**

@@ -102,8 +102,7 @@ class RoleGrantsTest extends OrgServiceTest {
         403, "permission_not_held");
     var members = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject();
     assertEquals(2, members.getJsonArray("items").size(), "the newcomer was not added");
-    assertEquals(List.of("owner"), members.getJsonArray("items").stream().map(JsonObject.class::cast)
-        .filter(m -> m.getString("userId").equals(owner.id())).findFirst().orElseThrow().getJsonArray("roles").getList());
+    assertEquals(List.of("owner"), rolesOf(owner));
 
     // within their own permissions a manager still manages
     shareTheGroupWith(newcomer);
@@ -112,6 +111,50 @@ class RoleGrantsTest extends OrgServiceTest {
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + newcomer.id(),
         manager.token(), null).statusCode());
     assertEquals(200, setRoles(owner, manager, "owner").statusCode(), "an owner makes owners");
+  }
+
+  /**
+   * An import replaces the roles of members it names, so it demotes no one holding more than the caller, as
+   * {@code PUT .../roles} does not; it may name an owner, whom it leaves as they are.
+   */
+  @Test
+  void anImportDemotesNoMemberHoldingMoreThanTheCaller() {
+    assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", owner.token(), role("member-keeper",
+        "app_organization_get", "app_organization_userlist", "app_organization_usermanage", "app_group_list"))
+        .statusCode());
+    var keeper = org.newUser("keeper");
+    var member = org.newUser("member");
+    join(keeper, "member-keeper");
+    join(member, "member");
+    var batch = "/v1/organizations/" + orgId + "/users:batch";
+
+    assertProblem(setRoles(keeper, manager, "member"), 403, "permission_not_held");
+    var demoting = importing(item(member, "member-keeper"), item(manager, "member"));
+    assertProblem(org.post(batch, keeper.token(), demoting), 403, "permission_not_held");
+    assertEquals(List.of("manager"), rolesOf(manager));
+    assertEquals(List.of("member"), rolesOf(member), "nothing of the batch was written");
+
+    var ownerStays = org.post(batch, keeper.token(), importing(item(member, "member-keeper"), item(owner, "member")));
+    assertEquals(200, ownerStays.statusCode(), ownerStays.bodyAsString());
+    assertEquals(List.of("owner"), rolesOf(owner));
+    assertEquals(List.of("member-keeper"), rolesOf(member));
+    assertEquals(200, org.post(batch, keeper.token(), importing(item(manager, "member")).put("existing", "keep"))
+        .statusCode(), "keeping changes no one");
+    assertEquals(List.of("manager"), rolesOf(manager));
+  }
+
+  private static JsonObject importing(JsonObject... items) {
+    return new JsonObject().put("items", new JsonArray(List.of(items)));
+  }
+
+  private static JsonObject item(OrgServiceHarness.Account who, String role) {
+    return new JsonObject().put("id", who.id()).put("roles", new JsonArray().add(role));
+  }
+
+  private List<Object> rolesOf(OrgServiceHarness.Account who) {
+    return org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items")
+        .stream().map(JsonObject.class::cast).filter(m -> m.getString("userId").equals(who.id())).findFirst()
+        .orElseThrow().getJsonArray("roles").getList();
   }
 
   @Test
