@@ -161,7 +161,9 @@ public final class InvitationRoutes {
   /**
    * The pending invitation the caller may withdraw, locked: their own, or one of an organization they may invite to.
    * Only a caller known to be either locks it, so a stranger naming any id neither waits for nor holds up anyone.
-   * Someone who is not in the organization hears of no invitation; one who is but may not invite hears 403.
+   * Someone who is not in the organization hears of no invitation; one who is but may not invite hears 403, as does
+   * an admin withdrawing roles they could not grant again (a manager takes back no owner's invitation to ownership,
+   * as inviting the address anew would not). The invitee withdraws their own whatever it grants.
    */
   private static Future<JsonObject> withdrawable(SqlConnection tx, Principal principal, String orgRef, UUID id) {
     return verifiedEmailOrNone(tx, principal)
@@ -171,8 +173,10 @@ public final class InvitationRoutes {
             : AccessPolicy.require(tx, principal, orgRef, PermissionCatalog.INVITATION_CREATE)
                 .recover(err -> Future.failedFuture(err instanceof ApiException api && api.status() == 404
                     ? notFound() : err))
-                .compose(access -> InvitationRepository.pendingIn(tx, access.orgId(), id, true))
-                .map(found -> found.orElseThrow(InvitationRoutes::notFound)));
+                .compose(access -> InvitationRepository.pendingIn(tx, access.orgId(), id, true)
+                    .map(found -> found.orElseThrow(InvitationRoutes::notFound))
+                    .compose(invitation -> RoleGrants.requireReplaceable(tx, access, roles(invitation))
+                        .map(invitation))));
   }
 
   private void mine(RoutingContext ctx) {
@@ -205,7 +209,7 @@ public final class InvitationRoutes {
         .compose(invitation -> {
           var orgId = UUID.fromString(invitation.getJsonObject("organization").getString("id"));
           var userId = AccessPolicy.userId(principal);
-          var roles = invitation.getJsonArray("roles").stream().map(Object::toString).toList();
+          var roles = roles(invitation);
           var teams = invitation.getJsonArray("groupIds").stream().map(t -> UUID.fromString(t.toString())).toList();
           return MembershipRepository.upsert(tx, orgId, List.of(userId), roles)
               .compose(added -> added == 0 ? Future.failedFuture(alreadyMember("You are a member already: the "
@@ -282,6 +286,10 @@ public final class InvitationRoutes {
       }
       return user.email();
     });
+  }
+
+  private static List<String> roles(JsonObject invitation) {
+    return invitation.getJsonArray("roles").stream().map(Object::toString).toList();
   }
 
   private static JsonObject page(PageRequest page, List<JsonObject> items) {

@@ -89,6 +89,22 @@ class RoleGrantsTest extends OrgServiceTest {
     assertEquals(List.of("viewer"), replaced.bodyAsJsonObject().getJsonArray("roles").getList());
   }
 
+  /** Withdrawing an invitation takes back its grant as replacing it does: a manager withdraws no owner's. */
+  @Test
+  void aManagerWithdrawsNoInvitationGrantingMoreThanTheyHold() {
+    var path = "/v1/organizations/" + orgId + "/invitations/";
+    var toOwnership = org.post(path, owner.token(), new JsonObject().put("email", "someone-" + UUID.randomUUID()
+        + "@example.com").put("roles", new JsonArray().add("owner"))).bodyAsJsonObject();
+    assertProblem(org.send(HttpMethod.DELETE, path + toOwnership.getString("id"), manager.token(), null), 403,
+        "permission_not_held");
+    assertEquals(toOwnership, org.get(path + toOwnership.getString("id"), owner.token()).bodyAsJsonObject());
+
+    var toViewing = org.post(path, owner.token(), new JsonObject().put("email", "someone-" + UUID.randomUUID()
+        + "@example.com").put("roles", new JsonArray().add("viewer"))).bodyAsJsonObject();
+    assertEquals(204, org.send(HttpMethod.DELETE, path + toViewing.getString("id"), manager.token(), null)
+        .statusCode(), "within their own permissions a manager withdraws");
+  }
+
   @Test
   void aManagerMakesNoOwnerAndChangesNone() {
     var newcomer = org.newUser("newcomer");
