@@ -156,7 +156,8 @@ public final class MembershipRoutes {
     var leaving = userId.equals(AccessPolicy.userId(principal));
     pool.withTransaction(tx -> (leaving ? AccessPolicy.requireMember(tx, principal, ctx.pathParam("org"))
                 : AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE, true))
-            .compose(access -> RoleGrants.requireNotAbove(tx, access, userId)
+            .compose(access -> requireNoServiceUser(tx, access, userId)
+                .compose(v -> RoleGrants.requireNotAbove(tx, access, userId))
                 .compose(v -> requireAnotherOwner(tx, access, userId))
                 .compose(v -> MembershipRepository.remove(tx, access.orgId(), userId))
                 .compose(removed -> !removed ? Future.failedFuture(memberNotFound())
@@ -164,6 +165,19 @@ public final class MembershipRoutes {
                         "user:" + userId, new JsonObject().put("left", leaving)))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Refuses to remove a service user from its organization, whether others remove it or it leaves: its membership is
+   * how it is there at all, and without it the service user was out of reach (no longer listed nor deletable, never
+   * to be added again) while its credentials still signed it in. It goes with its credentials, as one.
+   */
+  private static Future<Void> requireNoServiceUser(SqlConnection tx, OrgAccess access, UUID userId) {
+    return UserRepository.isServiceUserOf(tx, access.orgId(), userId).compose(service -> service
+        ? Future.failedFuture(ApiException.conflict("service_user_membership", "A service user is a member of its "
+            + "organization for as long as it exists: delete it, credentials and all, with DELETE /v1/organizations/"
+            + access.orgId() + "/service-users/" + userId + "."))
+        : Future.succeededFuture());
   }
 
   /**

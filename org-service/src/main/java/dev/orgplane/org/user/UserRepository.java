@@ -51,6 +51,13 @@ public final class UserRepository {
     return personhood(client, id).map(person -> person.orElse(false));
   }
 
+  /** Whether {@code id} is a service user of the organization {@code orgId}. */
+  public static Future<Boolean> isServiceUserOf(SqlClient client, UUID orgId, UUID id) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.users WHERE service_org_id = $1 AND id = $2) "
+            + "AS service").execute(Tuple.of(orgId, id))
+        .map(rows -> rows.iterator().next().getBoolean("service"));
+  }
+
   /** {@link #isPerson} in one statement with whether the user exists: empty if there is none. */
   public static Future<Optional<Boolean>> personhood(SqlClient client, UUID id) {
     return client.preparedQuery("SELECT service_org_id IS NULL AND NOT provisioner AS person FROM org.users "

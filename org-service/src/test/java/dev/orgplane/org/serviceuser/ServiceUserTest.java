@@ -63,6 +63,32 @@ class ServiceUserTest extends OrgServiceTest {
     assertProblem(org.get("/v1/organizations/" + orphanName, admin), 404, "organization_not_found");
   }
 
+  /**
+   * A service user goes as one, credentials and all, at {@code service-users}: the members' API removes none, since
+   * without its membership it was out of reach while its secret still signed it in.
+   */
+  @Test
+  void aServiceUserIsNeitherRemovedNorLeavesThroughTheMembersApi() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-rm-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users/";
+    var sid = org.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles",
+        new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    var credential = org.post(base + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
+    var bot = org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"))
+        .bodyAsJsonObject().getString("access_token");
+    var membership = "/v1/organizations/" + orgId + "/users/" + sid;
+
+    assertProblem(org.send(HttpMethod.DELETE, membership, owner.token(), null), 409, "service_user_membership");
+    assertProblem(org.send(HttpMethod.DELETE, membership, bot, null), 409, "service_user_membership");
+    assertEquals(200, org.get(base + sid, owner.token()).statusCode());
+    assertEquals(200, org.get("/v1/organizations/" + orgId, bot).statusCode(), "still a member");
+
+    assertEquals(204, org.send(HttpMethod.DELETE, base + sid, owner.token(), null).statusCode());
+    assertProblem(org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret")), 401,
+        "invalid_client");
+  }
+
   @Test
   void revokingACredentialEndsItsTokensAtOnceAndOnlyItsTokens() {
     var owner = org.newUser("owner");
