@@ -125,7 +125,7 @@ public final class EngineVerticle extends ServiceVerticle {
           new BatchRoutes(pool, registry, access, new ProvisionedOrganizations(http, orgServiceUrl,
               settings.integer("ORGPLANE_ENGINE_PAGE_SIZE")), runner, endReports,
               settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
-          new DiffRoutes(pool, registry, access, http, token, orgServiceUrl).mount(router);
+          new DiffRoutes(vertx, pool, registry, access, http, token, orgServiceUrl).mount(router);
           runner.start();
           endReports.start(settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"));
           sweeper = new CopyRecordSweeper(vertx, pool, new OrgApiClient(http, orgServiceUrl, token, null),

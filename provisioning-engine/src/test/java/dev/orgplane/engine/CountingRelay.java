@@ -58,7 +58,7 @@ public final class CountingRelay {
     seen.clear();
   }
 
-  /** Answers requests for {@code path} with {@code status} (a problem), without passing them on. */
+  /** Answers requests for {@code path}, and for the paths under it, with {@code status} (a problem), not passed on. */
   public void refuse(String path, int status) {
     refusedStatus = status;
     refusedPath = path;
@@ -85,7 +85,8 @@ public final class CountingRelay {
       if (unansweredOnce.remove(request.path())) {
         return;
       }
-      if (request.path().equals(refusedPath)) {
+      var refused = refusedPath;
+      if (refused != null && (request.path().equals(refused) || request.path().startsWith(refused + "/"))) {
         request.response().setStatusCode(refusedStatus).putHeader("Content-Type", "application/problem+json")
             .end("{\"code\":\"stand_in\"}");
         return;

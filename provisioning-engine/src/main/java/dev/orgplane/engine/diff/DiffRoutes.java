@@ -1,8 +1,10 @@
 package dev.orgplane.engine.diff;
 
 import dev.orgplane.copy.api.KindDiff;
+import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.engine.job.CopiedObjects;
 import dev.orgplane.engine.job.EngineCopyContext;
+import dev.orgplane.engine.job.Retries;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
@@ -11,6 +13,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.async.Futures;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -28,6 +31,7 @@ import java.util.UUID;
  */
 public final class DiffRoutes {
 
+  private final Vertx vertx;
   private final Pool pool;
   private final PluginRegistry registry;
   private final CallerAccess access;
@@ -35,8 +39,9 @@ public final class DiffRoutes {
   private final ServiceToken token;
   private final String orgServiceUrl;
 
-  public DiffRoutes(Pool pool, PluginRegistry registry, CallerAccess access, WebClient http, ServiceToken token,
-      String orgServiceUrl) {
+  public DiffRoutes(Vertx vertx, Pool pool, PluginRegistry registry, CallerAccess access, WebClient http,
+      ServiceToken token, String orgServiceUrl) {
+    this.vertx = vertx;
     this.pool = pool;
     this.registry = registry;
     this.access = access;
@@ -57,9 +62,7 @@ public final class DiffRoutes {
       return;
     }
     var authorization = ctx.request().getHeader("Authorization");
-    // both asked at once; when both fail, the answer names the source whichever failed first
-    Futures.allInOrder(List.of(access.organization(authorization, sourceRef, "source_not_found"),
-            access.organization(authorization, targetRef, "target_not_found")))
+    organizations(authorization, sourceRef, targetRef)
         .compose(both -> {
           var source = both.get(0);
           var target = both.get(1);
@@ -68,13 +71,34 @@ public final class DiffRoutes {
           }
           return access.requireGroupAdmin(authorization, source.getString("groupId"))
               .compose(ok -> optionsOfCopy(source, target))
-              .compose(options -> kinds(source.getString("id"), target.getString("id"), options))
+              .compose(options -> kinds(source.getString("id"), target.getString("id"), options)
+                  .recover(failure -> unread(failure, authorization, source.getString("id"), target.getString("id"))))
               .map(kinds -> new JsonObject().put("source", source.getString("id")).put("target", target.getString("id"))
                   .put("inSync", kinds.stream().allMatch(KindDiff::inSync))
                   .put("kinds", new JsonArray(kinds.stream().map(KindDiff::toJson).toList())));
         })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
+  }
+
+  /** Source and target as the caller sees them, or 404 {@code source_not_found} or {@code target_not_found}. */
+  private Future<List<JsonObject>> organizations(String authorization, String sourceRef, String targetRef) {
+    // both asked at once; when both fail, the answer names the source whichever failed first
+    return Futures.allInOrder(List.of(access.organization(authorization, sourceRef, "source_not_found"),
+        access.organization(authorization, targetRef, "target_not_found")));
+  }
+
+  /**
+   * What a plugin's read that failed answers: org-service down, failing or busy is 503 and its refusals are told as
+   * the access checks tell them ({@link CallerAccess#unavailable}). A 404 is the source or the target deleted since
+   * they were checked, which asking for them again names. Any other failure is the plugin's own.
+   */
+  private Future<List<KindDiff>> unread(Throwable failure, String authorization, String source, String target) {
+    if (failure instanceof OrgApiException refused && refused.status() == 404) {
+      return organizations(authorization, source, target).compose(both -> CallerAccess.unavailable(failure));
+    }
+    return failure instanceof OrgApiException || Retries.transientFailure(failure)
+        ? CallerAccess.unavailable(failure) : Future.failedFuture(failure);
   }
 
   /**
@@ -94,7 +118,7 @@ public final class DiffRoutes {
   private Future<List<KindDiff>> kinds(String source, String target, JsonObject options) {
     var api = new OrgApiClient(http, orgServiceUrl, token, null);
     var ids = new CopiedObjects(pool, api, UUID.fromString(source), UUID.fromString(target), null);
-    var context = new EngineCopyContext(null, source, target, ids, api, http, null, options, 500, 500,
+    var context = new EngineCopyContext(null, source, target, ids, api, http, vertx, options, 500, 500,
         message -> { });
     return Future.all(registry.inRunOrder().stream().map(plugin -> plugin.diff(context)).toList())
         .map(all -> all.<KindDiff>list());

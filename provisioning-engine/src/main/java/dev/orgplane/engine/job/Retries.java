@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Work of a job retried with backoff while it fails for a passing reason (org-service restarting, a network
  * error); a refusal fails at once, as a {@link CopyFailure} the job's error shows.
  */
-final class Retries {
+public final class Retries {
 
   private static final Logger LOG = LoggerFactory.getLogger(Retries.class);
   private static final int MAX_ATTEMPTS = 8;
@@ -53,7 +53,7 @@ final class Retries {
    * {@code VertxException}: {@code Future.failedFuture("...")} fails with one too, and a plugin's refusal given so
    * must fail the job at once, not after minutes of retries.
    */
-  static boolean transientFailure(Throwable failure) {
+  public static boolean transientFailure(Throwable failure) {
     if (failure instanceof OrgApiException refused) {
       return refused.retryable();
     }

@@ -179,7 +179,7 @@ public final class CallerAccess {
    * org-service refused the caller's input: the caller hears why; org-service down or failing: the
    * request cannot be decided now.
    */
-  static <T> Future<T> unavailable(Throwable failure) {
+  public static <T> Future<T> unavailable(Throwable failure) {
     if (failure instanceof ApiException) {
       return Future.failedFuture(failure);
     }
