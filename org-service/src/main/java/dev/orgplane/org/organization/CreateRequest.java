@@ -1,6 +1,7 @@
 package dev.orgplane.org.organization;
 
 import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.kit.organization.OrganizationFields;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;

@@ -10,6 +10,7 @@ import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.kit.organization.OrganizationFields;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.Caller;
 import dev.orgplane.org.audit.AuditLog;

@@ -8,6 +8,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.kit.organization.OrganizationFields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -25,12 +26,9 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
     JsonObject options, boolean dryRun) {
 
   public static final Set<String> COMMON_FIELDS = Set.of("templateOrganization", "groupId", "plugins", "options", "dryRun");
-  private static final Set<String> TARGET_FIELDS =
-      Set.of("name", "title", "description", "avatar", "email", "website", "metadata", "owner");
   private static final Set<String> OPTIONS = Set.of("copyMembers", CopyContext.COPY_HOOK_SECRETS);
   /** The code of a target the caller sees no organization for. */
   public static final String TARGET_NOT_FOUND = "target_not_found";
-  private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{3,63}");
   private static final Pattern ORGANIZATION_REF = Pattern.compile("[a-z0-9_-]{3,63}|[0-9a-fA-F-]{36}");
 
   /** Reads and checks the common fields; {@code body.validate()} is the caller's, after its own fields. */
@@ -95,10 +93,11 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
    * what a mistake would otherwise only show when the job runs.
    */
   public NewJob newTarget(UUID batchId, JsonObject target, String field) {
-    var problem = targetProblem(target);
-    if (problem != null) {
-      throw ApiException.invalid("The target is invalid.",
-          List.of(new ApiException.FieldError(field + "." + problem[0], problem[1])));
+    try {
+      check(target);
+    } catch (ApiException invalid) {
+      throw ApiException.invalid("The target is invalid.", invalid.errors().stream()
+          .map(error -> new ApiException.FieldError(field + "." + error.field(), error.message())).toList());
     }
     return newJob(batchId, null, target);
   }
@@ -123,23 +122,28 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
         owner == null ? null : owner.getString("email"), plugins, options, dryRun);
   }
 
-  private static String[] targetProblem(JsonObject target) {
-    var unknown = target.fieldNames().stream().filter(f -> !TARGET_FIELDS.contains(f)).sorted().findFirst();
-    if (unknown.isPresent()) {
-      return new String[] {unknown.get(), "unknown field"};
+  /**
+   * Refuses a new target's fields as org-service would refuse the organization its job creates, sent titled with
+   * its name unless it has a title, and an owner that is no address to invite.
+   */
+  private static void check(JsonObject target) {
+    var organization = target.getValue("name") instanceof String name
+        ? new JsonObject().put("title", name).mergeIn(target) : target.copy();
+    var owner = organization.remove("owner");
+    var body = RequestBody.of(organization, OrganizationFields.PROFILE);
+    OrganizationFields.read(body, true);
+    if (target.containsKey("owner")) {
+      checkOwner(owner, body);
     }
-    if (!(target.getValue("name") instanceof String name) || !NAME.matcher(name).matches()) {
-      return new String[] {"name", "must be 3 to 63 characters of a-z, 0-9, _ and -"};
-    }
-    return target.containsKey("owner") ? ownerProblem(target.getValue("owner")) : null;
+    body.validate();
   }
 
   /** A new target's owner is {@code {"email": address}}: the address is invited as its owner once it is made. */
-  private static String[] ownerProblem(Object owner) {
+  private static void checkOwner(Object owner, RequestBody body) {
     if (!(owner instanceof JsonObject named) || !named.fieldNames().equals(Set.of("email"))) {
-      return new String[] {"owner", "must be an object with one field, email"};
+      body.reject("owner", "must be an object with one field, email");
+    } else if (!(named.getValue("email") instanceof String email && RequestBody.isEmail(email))) {
+      body.reject("owner.email", "must be an email address");
     }
-    return named.getValue("email") instanceof String email && RequestBody.isEmail(email) ? null
-        : new String[] {"owner.email", "must be an email address"};
   }
 }

@@ -165,6 +165,33 @@ class ProvisioningRefusalsTest {
     assertEquals(before, PgFixture.queryLong(idle.db, QUEUED), "nothing was queued");
   }
 
+  @Test
+  void aNewTargetsFieldsAreCheckedAsOrgServiceChecksThemWhenQueued() {
+    var before = PgFixture.queryLong(idle.db, QUEUED);
+    var tooLong = "t".repeat(300);
+
+    var job = idle.post("/v1/provisioning/jobs", admin(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("target", new JsonObject()
+            .put("name", "unfit-job").put("website", "not a url").put("title", tooLong)));
+    assertProblem(job, 400, "validation_failed");
+    assertEquals(new JsonArray()
+            .add(new JsonObject().put("field", "target.title").put("message", "must be at most 256 characters"))
+            .add(new JsonObject().put("field", "target.website").put("message", "must be an http(s) URL")),
+        job.bodyAsJsonObject().getJsonArray("errors"), job.bodyAsString());
+    var batch = idle.post("/v1/provisioning/batches", admin(), batchOf(new JsonObject().put("name", "fit-target"),
+        new JsonObject().put("name", "unfit-batch").put("title", tooLong).put("email", "nobody")));
+    assertProblem(batch, 400, "validation_failed");
+    assertEquals(new JsonArray()
+            .add(new JsonObject().put("field", "targets[1].title").put("message", "must be at most 256 characters"))
+            .add(new JsonObject().put("field", "targets[1].email").put("message", "must be an email address")),
+        batch.bodyAsJsonObject().getJsonArray("errors"), batch.bodyAsString());
+    assertFieldError(idle.post("/v1/provisioning/jobs", admin(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("target", new JsonObject()
+            .put("name", UUID.randomUUID().toString()))), "target.name", "must not have the shape of an id");
+
+    assertEquals(before, PgFixture.queryLong(idle.db, QUEUED), "nothing was queued");
+  }
+
   private static void assertFieldError(HttpResponse<Buffer> response, String field, String message) {
     assertProblem(response, 400, "validation_failed");
     assertEquals(new JsonArray().add(new JsonObject().put("field", field).put("message", message)),

@@ -1,23 +1,28 @@
-package dev.orgplane.org.organization;
+package dev.orgplane.kit.organization;
 
 import dev.orgplane.kit.http.RequestBody;
-import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** The writable profile of an organization, read and validated from a request body. */
-record OrganizationFields(String name, String title, String description, String avatar, String email,
+/**
+ * The writable profile of an organization, read and validated from a request body: by org-service, which stores
+ * it, and by the provisioning engine, which checks a new target's when its job is queued (a field org-service
+ * refuses would otherwise fail the job, and every retry of it).
+ */
+public record OrganizationFields(String name, String title, String description, String avatar, String email,
     String website, JsonObject metadata) {
 
-  static final Pattern NAME = Pattern.compile("[a-z0-9_-]{3,63}");
-  static final Set<String> PROFILE = Set.of("name", "title", "description", "avatar", "email", "website", "metadata");
+  public static final Set<String> PROFILE =
+      Set.of("name", "title", "description", "avatar", "email", "website", "metadata");
+  private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{3,63}");
 
   /** Reads the fields present; on create, name and title are required. */
-  static OrganizationFields read(RequestBody body, boolean creating) {
+  public static OrganizationFields read(RequestBody body, boolean creating) {
     var name = body.matching("name", NAME, "must be 3-63 characters of a-z, 0-9, _ and -", creating);
-    if (name != null && AccessPolicy.isUuid(name)) {
+    if (name != null && idShaped(name)) {
       // an organization is addressed by id or by name: a name shaped like an id could never be reached by it
       body.reject("name", "must not have the shape of an id");
     }
@@ -28,6 +33,15 @@ record OrganizationFields(String name, String title, String description, String 
     var website = url(body, "website");
     var metadata = body.optionalObject("metadata");
     return new OrganizationFields(name, title, description, avatar, email, website, metadata);
+  }
+
+  /** Whether a name (lower case, as {@link #NAME} has it) is a UUID as one is written. */
+  private static boolean idShaped(String name) {
+    try {
+      return UUID.fromString(name).toString().equals(name);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static String url(RequestBody body, String field) {
