@@ -2,20 +2,39 @@ package dev.orgplane.engine.job;
 
 import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.IdFunction;
+import dev.orgplane.copy.api.OncePerRun;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.ProgressSink;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.util.function.Supplier;
 
-/** The {@link CopyContext} of one job (or of one diff, which has no job). */
+/**
+ * The {@link CopyContext} of one job's run (or of one diff, which has no job); its steps' contexts
+ * ({@link #withIds}) share what it computes once ({@link #once}).
+ */
 public record EngineCopyContext(String jobId, String sourceOrganization, String targetOrganization, IdFunction ids,
-    OrgApi org, WebClient http, Vertx vertx, JsonObject options, int pageSize, int copyPageSize, ProgressSink progress)
-    implements CopyContext {
+    OrgApi org, WebClient http, Vertx vertx, JsonObject options, int pageSize, int copyPageSize, ProgressSink progress,
+    OncePerRun computed) implements CopyContext {
+
+  /** A run's context, computing nothing yet. */
+  public EngineCopyContext(String jobId, String sourceOrganization, String targetOrganization, IdFunction ids,
+      OrgApi org, WebClient http, Vertx vertx, JsonObject options, int pageSize, int copyPageSize,
+      ProgressSink progress) {
+    this(jobId, sourceOrganization, targetOrganization, ids, org, http, vertx, options, pageSize, copyPageSize,
+        progress, new OncePerRun());
+  }
+
+  @Override
+  public <T> Future<T> once(String key, Supplier<Future<T>> compute) {
+    return computed.get(key, compute);
+  }
 
   /** This context with other ids (a step's, see {@link StepIds}). */
   EngineCopyContext withIds(IdFunction stepIds) {
     return new EngineCopyContext(jobId, sourceOrganization, targetOrganization, stepIds, org, http, vertx, options,
-        pageSize, copyPageSize, progress);
+        pageSize, copyPageSize, progress, computed);
   }
 }

@@ -33,10 +33,13 @@ public final class GroupsPlugin extends OrgObjectsPlugin {
     }));
   }
 
-  /** The user ids of the template's members as the users plugin lists and copies them: people, not service users. */
+  /**
+   * The user ids of the template's members as the users plugin lists and copies them: people, not service users.
+   * Read once per run, not once per page of teams.
+   */
   private static Future<Set<String>> copiedMembers(CopyContext context) {
-    return context.org().listAll(context.sourceOrganization(), "users")
-        .map(members -> members.stream().map(member -> member.getString("userId")).collect(Collectors.toSet()));
+    return context.once("groups.copiedMembers", () -> context.org().listAll(context.sourceOrganization(), "users")
+        .map(members -> members.stream().map(member -> member.getString("userId")).collect(Collectors.toSet())));
   }
 
   /** The list shows a member count; a copy needs the member ids, which it names when asked (in a stable order). */

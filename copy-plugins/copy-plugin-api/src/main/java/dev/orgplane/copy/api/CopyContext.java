@@ -1,8 +1,10 @@
 package dev.orgplane.copy.api;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.util.function.Supplier;
 
 /** What a plugin works with during one job. Plugins keep no state of their own between calls. */
 public interface CopyContext {
@@ -56,4 +58,13 @@ public interface CopyContext {
   }
 
   ProgressSink progress();
+
+  /**
+   * What {@code compute} answers, computed once per run of the job (or per diff) however many pages ask for
+   * {@code key}: what each page needs of the whole template (the ids of its members, say) is read once, not once a
+   * page. Name keys after the plugin. A failure is not kept. This default keeps nothing and computes every time.
+   */
+  default <T> Future<T> once(String key, Supplier<Future<T>> compute) {
+    return compute.get();
+  }
 }

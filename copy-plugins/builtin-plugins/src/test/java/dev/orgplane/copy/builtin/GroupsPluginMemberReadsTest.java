@@ -1,0 +1,169 @@
+package dev.orgplane.copy.builtin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.copy.api.Checkpoint;
+import dev.orgplane.copy.api.CopyContext;
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.Existing;
+import dev.orgplane.copy.api.IdFunction;
+import dev.orgplane.copy.api.OncePerRun;
+import dev.orgplane.copy.api.OrgApi;
+import dev.orgplane.copy.api.ProgressSink;
+import dev.orgplane.copy.testkit.InMemoryOrgApi;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A template of many teams takes the groups plugin many pages; which of their members it copies is read of the
+ * template once per run, not once for each page of teams.
+ */
+class GroupsPluginMemberReadsTest {
+
+  private static final String TEMPLATE = "7e3b1a52-0000-4000-8000-000000000001";
+  private static final String NEW_TENANT = "7e3b1a52-0000-4000-8000-0000000000ff";
+
+  @Test
+  void aRunReadsTheTemplatesMembersOnceForAllItsPagesOfTeams() {
+    var template = new InMemoryOrgApi();
+    var members = new ArrayList<String>();
+    for (int i = 0; i < 3; i++) {
+      var userId = UUID.randomUUID().toString();
+      members.add(userId);
+      template.objects(TEMPLATE, "users").put(userId, new JsonObject().put("userId", userId)
+          .put("roles", new JsonArray().add("member")));
+    }
+    for (int i = 0; i < 9; i++) {
+      var id = UUID.randomUUID().toString();
+      template.objects(TEMPLATE, "groups").put(id, new JsonObject().put("id", id).put("name", "team-" + i)
+          .put("title", "Team " + i).put("metadata", new JsonObject()).put("userIds", new JsonArray(members)));
+    }
+    var memberReads = new AtomicInteger();
+    var context = new PlanContext(new MemberReadsCounted(template, memberReads), new OncePerRun());
+
+    var plugin = new GroupsPlugin();
+    var checkpoint = Checkpoint.START;
+    var pages = 0;
+    var planned = Counts.ZERO;
+    var last = false;
+    while (!last) {
+      var page = plugin.plan(context, checkpoint).await();
+      planned = planned.plus(page.counts());
+      checkpoint = checkpoint.after(page);
+      pages++;
+      last = page.last();
+    }
+
+    assertTrue(pages >= 4, "teams take several pages: " + pages);
+    assertEquals(9, planned.created(), planned.toString());
+    assertEquals(1, memberReads.get(), "the members were read once for " + pages + " pages of teams");
+  }
+
+  /** The kit's org API, counting the reads of the template's member list. */
+  private record MemberReadsCounted(OrgApi api, AtomicInteger reads) implements OrgApi {
+
+    @Override
+    public Future<Page> list(String organization, String path, String cursor, int limit) {
+      if (organization.equals(TEMPLATE) && path.equals("users")) {
+        reads.incrementAndGet();
+      }
+      return api.list(organization, path, cursor, limit);
+    }
+
+    @Override
+    public Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing) {
+      return api.importBatch(organization, path, items, existing);
+    }
+
+    @Override
+    public Future<Counts> put(String organization, String path, String id, JsonObject body) {
+      return api.put(organization, path, id, body);
+    }
+
+    @Override
+    public Future<JsonObject> post(String organization, String path, JsonObject body) {
+      return api.post(organization, path, body);
+    }
+  }
+
+  /** One run planning a new tenant (no target organization yet) from the template, in pages of two. */
+  private record PlanContext(OrgApi org, OncePerRun computed) implements CopyContext {
+
+    @Override
+    public String jobId() {
+      return NEW_TENANT;
+    }
+
+    @Override
+    public String sourceOrganization() {
+      return TEMPLATE;
+    }
+
+    @Override
+    public String targetOrganization() {
+      return null;
+    }
+
+    @Override
+    public IdFunction ids() {
+      return new IdFunction() {
+        @Override
+        public String copyOf(String sourceId) {
+          return IdFunction.nameBased(NEW_TENANT, sourceId);
+        }
+
+        @Override
+        public Future<JsonObject> remapEmbedded(JsonObject freeForm) {
+          return Future.succeededFuture(freeForm);
+        }
+
+        @Override
+        public Future<Set<String>> copiedAlready(Collection<String> copyIds) {
+          return Future.succeededFuture(Set.of());
+        }
+      };
+    }
+
+    @Override
+    public WebClient http() {
+      return null;
+    }
+
+    @Override
+    public Vertx vertx() {
+      return null;
+    }
+
+    @Override
+    public JsonObject options() {
+      return new JsonObject();
+    }
+
+    @Override
+    public int pageSize() {
+      return 2;
+    }
+
+    @Override
+    public ProgressSink progress() {
+      return message -> { };
+    }
+
+    @Override
+    public <T> Future<T> once(String key, Supplier<Future<T>> compute) {
+      return computed.get(key, compute);
+    }
+  }
+}
