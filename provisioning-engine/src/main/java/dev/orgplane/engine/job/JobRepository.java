@@ -108,7 +108,9 @@ public final class JobRepository {
    * writes nothing. The job's row is locked first, as when these were statements of one transaction. Every
    * part sees the snapshot taken before the statement waited for that lock, which the step and copy writes can
    * do with: they find their rows by keys that never change, and an UPDATE (its increments) or ON CONFLICT that
-   * meets a row changed since re-reads its newest version.
+   * meets a row changed since re-reads its newest version. The step counts the page only while its checkpoint is
+   * still the one the page started from, so a checkpoint sent again (its answer lost to a database that went away
+   * after the commit) counts nothing twice; the copies are recorded once anyway.
    */
   private static final String CHECKPOINT = """
       WITH held AS (
@@ -118,7 +120,8 @@ public final class JobRepository {
       step AS (
         UPDATE provisioning.job_steps SET cursor = $6, created = created + $7, updated = updated + $8,
                unchanged = unchanged + $9, status = $10
-        WHERE job_id = $1 AND position = $5 AND EXISTS (SELECT FROM held)),
+        WHERE job_id = $1 AND position = $5 AND status <> 'succeeded' AND cursor IS NOT DISTINCT FROM $14
+          AND EXISTS (SELECT FROM held)),
       copies AS (
         INSERT INTO provisioning.copied_objects (target_org, copy_id, source_id)
         SELECT $11, c, s FROM unnest($12::uuid[], $13::uuid[]) AS x(c, s) WHERE EXISTS (SELECT FROM held)
@@ -138,7 +141,7 @@ public final class JobRepository {
         RETURNING id, status, error, dry_run),
       failed_step AS (
         UPDATE provisioning.job_steps SET status = 'failed', failed = failed + 1
-        WHERE job_id = $1 AND position = $6 AND EXISTS (SELECT FROM ended)),
+        WHERE job_id = $1 AND position = $6 AND status <> 'succeeded' AND EXISTS (SELECT FROM ended)),
       """ + EndReports.QUEUE_ENDED + """
 
       SELECT FROM ended""";
@@ -295,16 +298,17 @@ public final class JobRepository {
   /**
    * Persists {@code page}'s checkpoint, and records the {@code copies} it made, if the run still holds the job,
    * renewing its lease; answers whether a cancel was asked for, or empty when the lease was lost (another run
-   * took over).
+   * took over). {@code fromCursor} is where the page started: sent again, the checkpoint counts the page once.
    */
   static Future<Optional<Boolean>> checkpoint(SqlClient client, Lease lease, long leaseMillis, int position,
-      PageResult page, CopiedObjects.NewCopies copies) {
+      String fromCursor, PageResult page, CopiedObjects.NewCopies copies) {
     var counts = page.counts();
     return client.preparedQuery(CHECKPOINT)
         .execute(Tuple.of(lease.jobId(), lease.owner(), leaseMillis, lease.attempt(), position, page.nextCursor())
             .addValue(counts.created()).addValue(counts.updated()).addValue(counts.unchanged())
             .addValue(page.last() ? "succeeded" : "running").addValue(copies.targetOrg())
-            .addValue(copies.copyIds().toArray(UUID[]::new)).addValue(copies.sourceIds().toArray(UUID[]::new)))
+            .addValue(copies.copyIds().toArray(UUID[]::new)).addValue(copies.sourceIds().toArray(UUID[]::new))
+            .addValue(fromCursor))
         .map(rows -> rows.size() == 0 ? Optional.<Boolean>empty()
             : Optional.of(rows.iterator().next().getBoolean("cancel_requested")));
   }

@@ -169,6 +169,9 @@ public final class JobRunner {
         .put("detail", cause.getMessage() == null ? cause.toString() : cause.getMessage())
         .put("plugin", failure instanceof StepFailure step ? step.plugin : null)
         .put("object", cause instanceof CopyFailure copy ? copy.objectId() : null);
+    if (cause instanceof CopyFailure copy && !copy.errors().isEmpty()) {
+      error.put("errors", copy.errors());
+    }
     LOG.warn("job {} failed: {}", job.id(), error.encode());
     return end(job, "failed", error, position, null);
   }
@@ -269,7 +272,9 @@ public final class JobRunner {
       LOG.info("job {} {} page: {} objects in {} ms", job.id(), plugin.id(), done.counts().total(),
           (System.nanoTime() - started) / 1_000_000);
       var copies = job.dryRun() ? CopiedObjects.NewCopies.NONE : ids.made(done.sourceIds());
-      return JobRepository.checkpoint(pool, Lease.of(job, owner), settings.leaseMillis(), position, done, copies)
+      // sent again on a passing failure: the database gone for a moment fails a checkpoint, not the job
+      return retries.of("a checkpoint", () -> JobRepository.checkpoint(pool, Lease.of(job, owner),
+              settings.leaseMillis(), position, from.cursor(), done, copies))
           .compose(cancel -> {
             if (cancel.isEmpty()) {
               return Future.succeededFuture(Outcome.LEASE_LOST);

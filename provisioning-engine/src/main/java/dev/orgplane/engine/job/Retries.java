@@ -40,7 +40,7 @@ public final class Retries {
     return Future.<Void>succeededFuture().compose(v -> work.get()).recover(failure -> {
       if (!transientFailure(failure) || attempt >= MAX_ATTEMPTS) {
         return Future.failedFuture(failure instanceof OrgApiException refused && !refused.retryable()
-            ? new CopyFailure(refused.code(), refused.getMessage(), null) : failure);
+            ? new CopyFailure(refused.code(), refused.getMessage(), null, refused.errors()) : failure);
       }
       var delay = Math.min(5_000L, 250L << attempt);
       LOG.info("{} failed ({}), retrying in {} ms", what, failure.toString(), delay);

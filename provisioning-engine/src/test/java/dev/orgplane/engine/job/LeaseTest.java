@@ -52,7 +52,7 @@ class LeaseTest {
     var copy = new CopiedObjects.NewCopies(UUID.randomUUID(), List.of(UUID.randomUUID()), List.of(UUID.randomUUID()));
     var copiesRecorded = "SELECT count(*) FROM provisioning.copied_objects WHERE copy_id = '" + copy.copyIds().get(0)
         + "'";
-    var stale = JobRepository.checkpoint(pool, first, 60_000, 0, new PageResult("stale-cursor", new Counts(5, 0, 0),
+    var stale = JobRepository.checkpoint(pool, first, 60_000, 0, null, new PageResult("stale-cursor", new Counts(5, 0, 0),
         List.of()), copy).await();
     assertEquals(Optional.empty(), stale, "the earlier run's page is told it lost the job");
     assertEquals(0, PgFixture.queryLong(engine.db, "SELECT created FROM provisioning.job_steps WHERE job_id = '"
@@ -68,8 +68,40 @@ class LeaseTest {
         + jobId + "' AND position = 0"), "nor fail its step");
     assertEquals(1, PgFixture.queryLong(engine.db, "SELECT count(*) FROM provisioning.job_end_reports WHERE job_id = '"
         + jobId + "'"), "nor report an end: only the earlier run's own end was");
-    assertTrue(JobRepository.checkpoint(pool, second, 60_000, 0, new PageResult("next", Counts.ZERO, List.of()), copy)
+    assertTrue(JobRepository.checkpoint(pool, second, 60_000, 0, null, new PageResult("next", Counts.ZERO, List.of()), copy)
         .await().isPresent());
     assertEquals(1, PgFixture.queryLong(engine.db, copiesRecorded), "the run holding the job records them");
+  }
+
+  /**
+   * A checkpoint sent again, as after a database that went away once it had committed the first (its answer lost),
+   * counts its page once; and the end of a job that took the last checkpoint for failed fails no step it completed.
+   */
+  @Test
+  void aCheckpointSentAgainCountsItsPageOnce() {
+    var engine = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0")
+        .put("ORGPLANE_ENGINE_POLL_MILLIS", "3600000"));
+    var template = TemplateFixture.build(engine.org, "resent-template");
+    var jobId = engine.post("/v1/provisioning/jobs", template.groupAdmin().token(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("target", new JsonObject().put("name", "resent")))
+        .bodyAsJsonObject().getString("id");
+    var pool = Database.open(vertx, engine.db, 1, List.of()).await();
+    var lease = Lease.of(JobRepository.claim(pool, ENGINE, 60_000).await().job().orElseThrow(), ENGINE);
+    var none = new CopiedObjects.NewCopies(UUID.randomUUID(), List.of(), List.of());
+    var step = "SELECT %s FROM provisioning.job_steps WHERE job_id = '" + jobId + "' AND position = 0";
+
+    for (int sent = 0; sent < 2; sent++) {
+      JobRepository.checkpoint(pool, lease, 60_000, 0, null, new PageResult("page-2", new Counts(5, 0, 0), List.of()),
+          none).await();
+    }
+    for (int sent = 0; sent < 2; sent++) {
+      JobRepository.checkpoint(pool, lease, 60_000, 0, "page-2", new PageResult(null, new Counts(3, 0, 1), List.of()),
+          none).await();
+    }
+
+    assertEquals(8, PgFixture.queryLong(engine.db, step.formatted("created")));
+    assertEquals(1, PgFixture.queryLong(engine.db, step.formatted("unchanged")));
+    JobRepository.finish(pool, lease, "failed", new JsonObject().put("code", "x"), 0, null).await();
+    assertEquals(1, PgFixture.queryLong(engine.db, step.formatted("count(*)") + " AND status = 'succeeded'"));
   }
 }

@@ -327,6 +327,18 @@ class ProvisioningTest extends TemplateEngineTest {
     assertEquals(2, finishedEvents(template.templateId(), job.getString("id"), 2).size(), "the retry reports its own end");
   }
 
+  /** A write org-service refuses field by field fails the job naming those fields, as org-service named them. */
+  @Test
+  void aJobOrgServiceRefusesNamesTheRefusedFields() {
+    var request = newTarget("labelled-" + UUID.randomUUID().toString().substring(0, 8));
+    request.getJsonObject("target").put("metadata", new JsonObject().put("labels", new JsonObject().put("tier", 5)));
+    var job = provision(request);
+    assertEquals("failed", job.getString("status"), job.encodePrettily());
+    var errors = job.getJsonObject("error").getJsonArray("errors");
+    assertTrue(errors != null && !errors.isEmpty() && errors.getJsonObject(0).getString("field").startsWith("metadata"),
+        job.encodePrettily());
+  }
+
   @Test
   void onlyTheGroupsAdminsMayProvisionAndSeeJobs() {
     var request = newTarget("nope-" + UUID.randomUUID().toString().substring(0, 8));

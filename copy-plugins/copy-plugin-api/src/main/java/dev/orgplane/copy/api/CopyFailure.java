@@ -1,5 +1,7 @@
 package dev.orgplane.copy.api;
 
+import io.vertx.core.json.JsonArray;
+
 /**
  * A copy that cannot succeed as things are (bad data, a refused write), naming the template object
  * that caused it so the job's error points at it. Thrown or as the failure of the returned future, it
@@ -11,11 +13,18 @@ public class CopyFailure extends RuntimeException {
 
   private final String code;
   private final String objectId;
+  private final JsonArray errors;
 
   public CopyFailure(String code, String message, String objectId) {
+    this(code, message, objectId, null);
+  }
+
+  /** With the fields that were refused, {@code [{field, message}]} as org-service names them. */
+  public CopyFailure(String code, String message, String objectId, JsonArray errors) {
     super(message);
     this.code = code;
     this.objectId = objectId;
+    this.errors = errors == null ? new JsonArray() : errors;
   }
 
   /** A stable snake_case code, e.g. {@code invalid_reference}. */
@@ -26,5 +35,10 @@ public class CopyFailure extends RuntimeException {
   /** The template object's id, or {@code null} when the failure is not about one object. */
   public String objectId() {
     return objectId;
+  }
+
+  /** The refused fields, {@code [{field, message}]}; empty when the failure names none. */
+  public JsonArray errors() {
+    return errors;
   }
 }
