@@ -11,6 +11,7 @@ import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,16 +33,27 @@ class LeaseTest {
     vertx.close().await();
   }
 
-  @Test
-  void anEarlierRunOfTheSameEngineWritesNothingIntoALaterOne() {
-    // no delivery of end reports either: they stay in the outbox, where the test counts them
+  /** An engine that runs no job (the test claims it) and one job queued on it, with a pool of the test's own. */
+  private record Queued(EngineHarness engine, String jobId, Pool pool) {
+  }
+
+  private Queued queued(String name) {
+    // no delivery of end reports either: they stay in the outbox, where a test counts them
     var engine = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0")
         .put("ORGPLANE_ENGINE_POLL_MILLIS", "3600000"));
-    var template = TemplateFixture.build(engine.org, "lease-template");
+    var template = TemplateFixture.build(engine.org, name + "-template");
     var jobId = engine.post("/v1/provisioning/jobs", template.groupAdmin().token(), new JsonObject()
-        .put("templateOrganization", template.templateId()).put("target", new JsonObject().put("name", "leased")))
+        .put("templateOrganization", template.templateId()).put("target", new JsonObject().put("name", name)))
         .bodyAsJsonObject().getString("id");
-    var pool = Database.open(vertx, engine.db, 1, List.of()).await();
+    return new Queued(engine, jobId, Database.open(vertx, engine.db, 1, List.of()).await());
+  }
+
+  @Test
+  void anEarlierRunOfTheSameEngineWritesNothingIntoALaterOne() {
+    var queued = queued("leased");
+    var engine = queued.engine();
+    var jobId = queued.jobId();
+    var pool = queued.pool();
 
     var first = Lease.of(JobRepository.claim(pool, ENGINE, 60_000).await().job().orElseThrow(), ENGINE);
     JobRepository.finish(pool, first, "failed", new JsonObject().put("code", "x"), null, null).await();
@@ -79,13 +91,10 @@ class LeaseTest {
    */
   @Test
   void aCheckpointSentAgainCountsItsPageOnce() {
-    var engine = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0")
-        .put("ORGPLANE_ENGINE_POLL_MILLIS", "3600000"));
-    var template = TemplateFixture.build(engine.org, "resent-template");
-    var jobId = engine.post("/v1/provisioning/jobs", template.groupAdmin().token(), new JsonObject()
-        .put("templateOrganization", template.templateId()).put("target", new JsonObject().put("name", "resent")))
-        .bodyAsJsonObject().getString("id");
-    var pool = Database.open(vertx, engine.db, 1, List.of()).await();
+    var queued = queued("resent");
+    var engine = queued.engine();
+    var jobId = queued.jobId();
+    var pool = queued.pool();
     var lease = Lease.of(JobRepository.claim(pool, ENGINE, 60_000).await().job().orElseThrow(), ENGINE);
     var none = new CopiedObjects.NewCopies(UUID.randomUUID(), List.of(), List.of());
     var step = "SELECT %s FROM provisioning.job_steps WHERE job_id = '" + jobId + "' AND position = 0";
