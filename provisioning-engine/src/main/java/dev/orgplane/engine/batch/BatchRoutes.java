@@ -31,6 +31,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -149,12 +150,20 @@ public final class BatchRoutes {
         : access.organizations(ctx.request().getHeader("Authorization"), existing);
     return found.map(organizations -> {
       var jobs = new ArrayList<NewJob>();
+      // an organization named twice (by id and by name, say) would be copied into twice, one job after the other
+      var namedAt = new HashMap<String, Integer>();
       for (int i = 0; i < targets.size(); i++) {
         var target = targets.getJsonObject(i);
         if (target.getValue("organization") != null) {
           var ref = existingRef(target);
-          jobs.add(request.existingTarget(batchId, organizations.get(ref)
-              .orElseThrow(() -> CallerAccess.missing(ProvisioningRequest.TARGET_NOT_FOUND, ref))));
+          var organization = organizations.get(ref)
+              .orElseThrow(() -> CallerAccess.missing(ProvisioningRequest.TARGET_NOT_FOUND, ref));
+          var first = namedAt.putIfAbsent(organization.getString("id"), i);
+          if (first != null) {
+            throw ApiException.invalid("Two targets name the same organization.", List.of(new ApiException.FieldError(
+                "targets[" + i + "].organization", "names the organization targets[" + first + "] names")));
+          }
+          jobs.add(request.existingTarget(batchId, organization));
         } else {
           jobs.add(request.newTarget(batchId, target, "targets[" + i + "]"));
         }

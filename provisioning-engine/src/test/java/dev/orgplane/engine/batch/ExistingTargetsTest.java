@@ -74,6 +74,17 @@ class ExistingTargetsTest {
         && seen.method().equals(method) && seen.path().startsWith(pathPrefix)).count();
   }
 
+  /** An organization named twice, by id and by name, is one refusal: it would be copied into twice. */
+  @Test
+  void aBatchNamingOneOrganizationTwiceIsRefused() {
+    var organization = inGroup("twice");
+    var answer = engine.post("/v1/provisioning/batches", token(), batch(new JsonArray()
+        .add(existing(organization.getString("id"))).add(existing(organization.getString("name")))));
+    assertProblem(answer, 400, "validation_failed");
+    assertEquals("targets[1].organization", answer.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+        .getString("field"), answer.bodyAsString());
+  }
+
   @Test
   void aBatchOfExistingTargetsAsksOrgServiceAboutThemInOneRequest() {
     var targets = new JsonArray();

@@ -153,28 +153,26 @@ class ProvisioningTest extends TemplateEngineTest {
   }
 
   /**
-   * Jobs copying into one organization take turns, however they were queued (a batch naming it twice, jobs of their
-   * own): two at once would meet each other's writes.
+   * Jobs copying into one organization take turns, however they were queued (batches naming it, jobs of their own):
+   * two at once would meet each other's writes.
    */
   @Test
   void jobsCopyingIntoOneOrganizationTakeTurns() {
     var target = provision(newTarget("turns-" + UUID.randomUUID().toString().substring(0, 8)))
         .getString("targetOrganization");
-    var into = new JsonObject().put("templateOrganization", template.templateId()).put("targetOrganization", target);
-    var batch = engine.post("/v1/provisioning/batches", token(), new JsonObject()
-        .put("templateOrganization", template.templateId()).put("targets", new JsonArray()
-            .add(new JsonObject().put("organization", target)).add(new JsonObject().put("organization", target))));
-    assertEquals(202, batch.statusCode(), batch.bodyAsString());
-    var jobs = new java.util.ArrayList<String>();
-    for (int i = 0; i < 2; i++) {
-      var queued = engine.post("/v1/provisioning/jobs", token(), into);
-      assertEquals(202, queued.statusCode(), queued.bodyAsString());
-      jobs.add(queued.bodyAsJsonObject().getString("id"));
+    var queued = new java.util.ArrayList<String>();
+    for (int i = 0; i < 4; i++) {
+      var path = i < 2 ? "/v1/provisioning/batches" : "/v1/provisioning/jobs";
+      var request = new JsonObject().put("templateOrganization", template.templateId());
+      var answer = engine.post(path, token(), i < 2
+          ? request.put("targets", new JsonArray().add(new JsonObject().put("organization", target)))
+          : request.put("targetOrganization", target));
+      assertEquals(202, answer.statusCode(), answer.bodyAsString());
+      queued.add(path + "/" + answer.bodyAsJsonObject().getString("id"));
     }
-    var batchEnd = engine.awaitEnd("/v1/provisioning/batches/" + batch.bodyAsJsonObject().getString("id"), token());
-    assertEquals(2, batchEnd.getJsonObject("counts").getInteger("succeeded"), batchEnd.encodePrettily());
-    for (var job : jobs) {
-      assertEquals("succeeded", engine.awaitEnd("/v1/provisioning/jobs/" + job, token()).getString("status"));
+    for (var path : queued) {
+      var ended = engine.awaitEnd(path, token());
+      assertEquals("succeeded", ended.getString("status"), ended.encodePrettily());
     }
     assertEquals(0, PgFixture.queryLong(engine.db, "SELECT count(*) FROM provisioning.jobs a JOIN provisioning.jobs b "
         + "ON a.id < b.id AND a.target_org = b.target_org WHERE a.target_org = '" + target + "' "
