@@ -20,6 +20,17 @@ import java.util.stream.StreamSupport;
 public final class JobRepository {
 
   /**
+   * Whether the job {@code j} may be claimed: queued, or running under an expired lease, no cancel asked for, and
+   * copying into a target no other job seems to copy into. Among the first of each batch with room (and of the jobs
+   * in none), the few a claim looks at ({@link #CANDIDATE}), in the indexes' order (V13).
+   */
+  private static String claimable(String j) {
+    return "(" + j + ".status = 'queued' OR (" + j + ".status = 'running' AND " + j + ".lease_until < now())) AND NOT "
+        + j + ".cancel_requested AND (" + j + ".target_org IS NULL OR " + j + ".dry_run OR NOT EXISTS (SELECT"
+        + otherWritersOf(j + ".target_org", j + ".id") + "))";
+  }
+
+  /**
    * The jobs {@code o} other than {@code job} that copy into {@code target} now: run under a live lease, and no dry
    * run (which writes nothing). Two jobs copying into one organization would meet each other's writes, whatever
    * options each has, so a job waits in the queue for the one before it ({@link #CANDIDATE}), and one that would
@@ -36,7 +47,8 @@ public final class JobRepository {
    * Ends as cancelled the jobs whose cancel was asked for while no engine ran them (queued, or running under a
    * lease that expired: handed back by an engine that stopped, or left by one that died), and picks the oldest
    * other job that is queued, or running under an expired lease, whose batch seems to have room and whose target no
-   * other job seems to copy into. One
+   * other job seems to copy into, among the first few of each batch with room and of the jobs in no batch (a full
+   * batch's queue is not read, V13). One
    * statement, so a job is never taken over, not even to create its target, once its cancel was asked for; it
    * queues the reports of the ends it makes ({@link EndReports#QUEUE_ENDED}).
    * SKIP LOCKED lets engines claim side by side without waiting for each other or taking the same job; the
@@ -51,16 +63,20 @@ public final class JobRepository {
                      WHERE cancel_requested AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
                      FOR UPDATE SKIP LOCKED)
         RETURNING id, status, error, dry_run),
+      roomy AS (
+        SELECT b.id FROM provisioning.batches b
+        WHERE (b.jobs_queued > 0 OR b.jobs_running > 0)
+          AND b.concurrency > (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = b.id
+                               AND r.status = 'running' AND r.lease_until >= now())),
       candidate AS (
         SELECT c.id, c.batch_id, c.target_org, c.dry_run FROM provisioning.jobs c
-        WHERE (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now())) AND NOT c.cancel_requested
-          AND (c.batch_id IS NULL
-               OR (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = c.batch_id AND r.status = 'running'
-                   AND r.lease_until >= now())
-                  < (SELECT b.concurrency FROM provisioning.batches b WHERE b.id = c.batch_id))
-          AND (c.target_org IS NULL OR c.dry_run
-               OR NOT EXISTS (SELECT """ + otherWritersOf("c.target_org", "c.id") + """
-          ))
+        WHERE c.id IN ((SELECT a.id FROM provisioning.jobs a WHERE a.batch_id IS NULL AND """ + claimable("a") + """
+                        ORDER BY a.created_at, a.id LIMIT 16)
+                       UNION ALL
+                       SELECT f.id FROM roomy CROSS JOIN LATERAL (
+                         SELECT j.id FROM provisioning.jobs j WHERE j.batch_id = roomy.id AND """ + claimable("j") + """
+                         ORDER BY j.created_at, j.id LIMIT 16) f)
+          AND """ + claimable("c") + """
         ORDER BY c.created_at, c.id
         LIMIT 1
         FOR UPDATE OF c SKIP LOCKED),
