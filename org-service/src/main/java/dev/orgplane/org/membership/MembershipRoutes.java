@@ -91,16 +91,15 @@ public final class MembershipRoutes {
   /**
    * Adds the users, in one statement: {@code POST users} leaves members already there as they are (unchanged), a
    * {@code replacing} import gives them the imported roles (updated), so a re-run import can tell either, once the
-   * caller holds all that the members it names hold (it demotes no one above them, as a change of roles does not).
-   * Adds hold the organization's row, as a change of roles does: no one joins or changes roles between that check
-   * and the write, which would then give them other roles unchecked.
+   * caller holds all that the members it names hold (it demotes no one above them, as a change of roles does not;
+   * {@link RoleGrants#requireNotAboveImported} holds the organization's row for it, so no one joins or changes roles
+   * between that check and the write).
    */
   private void addMembers(RoutingContext ctx, List<Joining> joining, boolean replacing) {
     var principal = BearerAuth.principal(ctx);
     var userIds = joining.stream().map(Joining::userId).toList();
     var roles = joining.stream().flatMap(j -> j.roles().stream()).distinct().toList();
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE,
-                true)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
                 .compose(v -> MembershipRepository.notAddable(tx, access.organization().groupId(),
                     AddReach.of(access, principal), userIds))
