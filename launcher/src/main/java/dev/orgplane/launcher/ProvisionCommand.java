@@ -1,5 +1,6 @@
 package dev.orgplane.launcher;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -280,6 +281,10 @@ final class ProvisionCommand implements Callable<Integer> {
           job.getString("targetOrganization", job.getString("id")));
       System.out.println("  " + tenant + ": " + job.getString("status") + (error == null ? ""
           : " (" + error.getString("code") + ": " + error.getString("detail") + ")"));
+      // the fields org-service refused, when it named them: what to mend before a retry
+      (error == null ? new JsonArray() : error.getJsonArray("errors", new JsonArray())).stream()
+          .filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
+          .forEach(field -> System.out.println("    " + field.getString("field") + ": " + field.getString("message")));
     });
     return "succeeded".equals(status) ? 0 : 1;
   }

@@ -203,7 +203,8 @@ class ProvisionCommandTest {
 
   @Test
   void aFailedTenantOfARolloutIsListedByItsOrganization() {
-    var failed = new JsonObject().put("code", "copy_error").put("detail", "Broken.");
+    var failed = new JsonObject().put("code", "validation_failed").put("detail", "Refused.").put("errors",
+        new JsonArray().add(new JsonObject().put("field", "metadata.tier").put("message", "must be a string")));
     var job = new JsonObject().put("id", "j1").put("status", "failed").put("targetOrganization", "o1")
         .put("error", failed);
     gateway = new StandInGateway()
@@ -215,7 +216,8 @@ class ProvisionCommandTest {
     int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
 
     assertEquals(1, exit, output.err());
-    assertTrue(output.out().contains("\n  o1: failed (copy_error: Broken.)\n"), output.out());
+    assertTrue(output.out().contains("\n  o1: failed (validation_failed: Refused.)\n    metadata.tier: must be a "
+        + "string\n"), output.out());
   }
 
   @Test
