@@ -24,8 +24,10 @@ final class PasswordChange {
     return SessionEnds.next(tx, userId).compose(second -> tx.preparedQuery("UPDATE org.users "
             + "SET password_hash = $2, sessions_ended_at = to_timestamp($3) WHERE id = $1 RETURNING email")
         .execute(Tuple.of(userId, passwordHash, second))
+        // a pending change of address goes too: confirmed later, it would hand the account to whoever asked for it
         .compose(chosen -> tx.preparedQuery("WITH other_resets AS (DELETE FROM org.password_resets WHERE user_id = $1), "
-                + "refresh AS (DELETE FROM org.refresh_tokens WHERE user_id = $1) "
+                + "refresh AS (DELETE FROM org.refresh_tokens WHERE user_id = $1), "
+                + "address_changes AS (DELETE FROM org.email_changes WHERE user_id = $1) "
                 + "DELETE FROM org.sign_in_failures WHERE email = lower($2)")
             .execute(Tuple.of(userId, chosen.iterator().next().getString("email"))))
         .map(second));

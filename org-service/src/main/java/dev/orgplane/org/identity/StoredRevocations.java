@@ -76,13 +76,15 @@ public final class StoredRevocations {
 
   /**
    * Ends {@code userId}'s sessions: their tokens issued before the second answered (see {@link SessionEnds}) are
-   * refused once this has committed, and their refresh tokens are gone. The deletion runs after the user's row is
+   * refused once this has committed, and their refresh tokens are gone, as is a pending change of their address
+   * (confirmed later, it would hand the account to whoever asked for it: signing out everywhere must shut them out). The deletion runs after the user's row is
    * held: a refresh or sign-in holding it share locked is waited for, and the deletion then sees the token it made (a
    * deletion waiting on the token's own row read the tokens as they were before the wait, and missed it).
    */
   public static Future<Long> endSessions(SqlClient tx, UUID userId) {
     return SessionEnds.next(tx, userId)
-        .compose(second -> tx.preparedQuery("UPDATE org.users SET sessions_ended_at = to_timestamp($2) WHERE id = $1")
+        .compose(second -> tx.preparedQuery("WITH address_changes AS (DELETE FROM org.email_changes WHERE user_id = $1) "
+                + "UPDATE org.users SET sessions_ended_at = to_timestamp($2) WHERE id = $1")
             .execute(Tuple.of(userId, second))
             .compose(ended -> RefreshTokens.withdrawAll(tx, userId))
             .map(second));

@@ -67,6 +67,32 @@ class EmailChangeTest extends MailedOrgServiceTest {
         400, "invalid_verification_token");
   }
 
+  /**
+   * A change asked for with a stolen password (or by whoever registered the address first) is what a new password
+   * or a sign-out everywhere must end: confirmed later, it would hand the account to the other mailbox.
+   */
+  @Test
+  void aNewPasswordOrASignOutEverywhereEndsAPendingChange() throws Exception {
+    var user = org.newUser("robbed");
+    var thief = freshEmail("thief");
+    assertEquals(202, change(user.token(), thief, "password-robbed-123").statusCode());
+    var stolen = tokensMailedTo(thief, "opc_", 1).get(0);
+    assertEquals(202, org.post("/v1/auth/password-resets", null, new JsonObject().put("email", user.email())).statusCode());
+    assertEquals(204, org.post("/v1/auth/password-resets/confirm", null, new JsonObject()
+        .put("token", tokensMailedTo(user.email(), "opr_", 1).get(0)).put("password", "robbed-new-password-1"))
+        .statusCode());
+
+    assertProblem(confirm(stolen), 400, "invalid_email_change_token");
+
+    var again = freshEmail("thief-again");
+    var signedIn = org.requestToken(user.email(), "robbed-new-password-1").bodyAsJsonObject().getString("access_token");
+    assertEquals(202, change(signedIn, again, "robbed-new-password-1").statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/users/me/sessions", signedIn, null).statusCode());
+    assertProblem(confirm(tokensMailedTo(again, "opc_", 1).get(0)), 400, "invalid_email_change_token");
+    assertEquals(user.email(), org.get("/v1/users/me", org.requestToken(user.email(), "robbed-new-password-1")
+        .bodyAsJsonObject().getString("access_token")).bodyAsJsonObject().getString("email"));
+  }
+
   @Test
   void anAddressTakenMeanwhileIsRefusedAndTheAccountKeepsItsOwn() throws Exception {
     var user = org.newUser("slow");
