@@ -69,6 +69,11 @@ public final class RefreshTokens {
         .map(token);
   }
 
+  /** The refusal of a refresh token that cannot be used, whichever the reason (the caller is not told which). */
+  static ApiException unusable() {
+    return new ApiException(400, "invalid_grant", "The refresh token is unknown, expired or used; sign in again.");
+  }
+
   /**
    * Uses up {@code token} and issues the next of its family, in one transaction (the row lock serialises two uses
    * of the same token); 400 {@code invalid_grant} for a token unknown, expired or used, the last also withdrawing
@@ -78,8 +83,9 @@ public final class RefreshTokens {
    */
   Future<Session> rotate(String token) {
     var hash = Secrets.hash(token);
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + StoredRevocations.SESSIONS_ENDED + " FROM org.users u JOIN org.refresh_tokens r "
-            + "ON r.user_id = u.id WHERE r.token_hash = $1 FOR SHARE OF u").execute(Tuple.of(hash))
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + StoredRevocations.SESSIONS_ENDED
+            + " FROM org.users u JOIN org.refresh_tokens r ON r.user_id = u.id WHERE r.token_hash = $1 FOR SHARE OF u")
+        .execute(Tuple.of(hash))
         .compose(locked -> tx.preparedQuery("UPDATE org.refresh_tokens SET used_at = now() "
             + "WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, family_id")
         .execute(Tuple.of(hash))
@@ -94,8 +100,7 @@ public final class RefreshTokens {
         })))
         .compose(rotated -> rotated != null ? Future.succeededFuture(rotated)
             // a used token came back: its family is in two hands, so none of it works any more
-            : withdrawFamily(hash).compose(v -> Future.failedFuture(new ApiException(400, "invalid_grant",
-                "The refresh token is unknown, expired or used; sign in again."))));
+            : withdrawFamily(hash).compose(v -> Future.failedFuture(unusable())));
   }
 
   /** Signs one device out: {@code token}'s family, whatever it is (nothing for a token we do not know). */

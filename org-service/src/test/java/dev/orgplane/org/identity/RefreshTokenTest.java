@@ -74,6 +74,7 @@ class RefreshTokenTest {
     assertEquals(200, org.refresh(phone).statusCode(), "the other device's session goes on");
     assertEquals(200, org.revoke("ort_" + "A".repeat(43)).statusCode(), "an unknown token is no error (RFC 7009)");
     assertProblem(org.revoke(null), 400, "invalid_request");
+    assertEquals(200, org.revoke(org.newUser("revoker").token()).statusCode(), "an access token is none of ours, no error");
   }
 
   @Test
@@ -114,7 +115,7 @@ class RefreshTokenTest {
     assertProblem(org.refresh(expiring), 400, "invalid_grant");
     assertProblem(org.refresh("ort_" + "A".repeat(43)), 400, "invalid_grant");
     assertProblem(org.refresh(null), 400, "invalid_request");
-    assertProblem(org.refresh("x".repeat(300)), 400, "invalid_request");
+    assertProblem(org.refresh("x".repeat(300)), 400, "invalid_grant");
 
     var bot = org.newServiceUser("bot");
     var botAnswer = org.clientCredentials(bot.clientId(), bot.clientSecret()).bodyAsJsonObject();
