@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.UUID;
 
@@ -25,6 +26,9 @@ import java.util.UUID;
  * removing one ends the tokens exchanged for it, as revoking a client credential does.
  */
 public final class FederatedCredentialRoutes {
+
+  /** OpenID Connect's subjects are at most 255 ASCII characters; this leaves room for other providers' own. */
+  private static final int MAX_SUBJECT_BYTES = 1024;
 
   private final Pool pool;
   private final TokenRevocations revocations;
@@ -52,6 +56,9 @@ public final class FederatedCredentialRoutes {
     var audience = body.optionalString("audience", 1024);
     if (subject != null && subject.isBlank()) {
       body.reject("subject", "must not be blank");
+    } else if (subject != null && subject.getBytes(StandardCharsets.UTF_8).length > MAX_SUBJECT_BYTES) {
+      // the unique index on (issuer, subject) takes about 2.7 kB a row: 1,024 characters of CJK would not fit
+      body.reject("subject", "must be at most " + MAX_SUBJECT_BYTES + " bytes in UTF-8");
     }
     body.validate();
     var credentialId = TimeOrderedIds.next();

@@ -255,6 +255,9 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
         "validation_failed");
     assertProblem(trusting.post(robot.credentials(), robot.ownerToken(), subject.copy().put("scope", "x")), 400,
         "validation_failed");
+    // 1,024 characters, but 3,072 bytes: more than the unique index takes (it was 500)
+    assertProblem(trusting.post(robot.credentials(), robot.ownerToken(), subject.copy().put("subject",
+        "\u4e2d".repeat(1024))), 400, "validation_failed");
     assertProblem(trusting.send(HttpMethod.DELETE, robot.credentials() + "/not-a-uuid", robot.ownerToken(), null),
         400, "validation_failed");
     var ownBot = exchanged(trusting, federate(trusting, robot, freshSubject()).getString("subject"));
