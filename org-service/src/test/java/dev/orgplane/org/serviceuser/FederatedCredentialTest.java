@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.auth.TokenExchange;
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
@@ -274,6 +275,11 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
     assertEquals(204, trusting.send(HttpMethod.DELETE, robot.base(), robot.ownerToken(), null).statusCode());
 
     assertProblem(trusting.get("/v1/organizations/" + robot.orgId(), token), 404, "organization_not_found");
+    // the services that do not look users up (the engine) refuse its tokens from the revocation list
+    var listed = TokenRevocations.Snapshot.fromJson(trusting.get("/v1/token-revocations", trusting.engineToken())
+        .bodyAsJsonObject());
+    var sid = robot.base().substring(robot.base().lastIndexOf('/') + 1);
+    assertTrue(listed.sessionsEnded().containsKey(sid), "the deleted service user is listed");
     assertProblem(exchange(trusting, TrustedProvider.claims(subject)), 400, "external_email_unverified");
     federate(trusting, robot(trusting), subject);
   }
