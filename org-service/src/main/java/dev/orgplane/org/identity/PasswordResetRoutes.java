@@ -54,16 +54,19 @@ public final class PasswordResetRoutes {
     mailToken(email).onFailure(e -> LOG.warn("A password reset mail could not be queued: {}", e.toString()));
   }
 
+  /**
+   * The account is found by its address under its row's lock: one moving to another address meanwhile is not sent a
+   * token at the address it left (which moving voids the tokens of).
+   */
   private Future<Void> mailToken(String email) {
-    return UserRepository.byEmail(pool, email)
-        .compose(user -> user.isEmpty() ? Future.<Void>succeededFuture()
-            : pool.withTransaction(tx -> TOKENS.issue(tx, user.get().id())
-                .compose(token -> token.isEmpty() ? Future.succeededFuture()
-                    : MailOutbox.enqueue(tx, user.get().email(), "Choose your Orgplane password",
-                        "Someone asked to choose a new password for the Orgplane account of this address. To choose "
-                        + "one, send this token with it to POST " + publicUrl + "/v1/auth/password-resets/confirm "
-                        + "within an hour ({\"token\": ..., \"password\": ...}):\n\n" + token.get()
-                        + "\n\nIf that was not you, ignore this mail: your password stays as it is."))));
+    return pool.withTransaction(tx -> UserRepository.byEmail(tx, email, true)
+        .compose(user -> user.isEmpty() ? Future.<Void>succeededFuture() : TOKENS.issue(tx, user.get().id())
+            .compose(token -> token.isEmpty() ? Future.succeededFuture()
+                : MailOutbox.enqueue(tx, user.get().email(), "Choose your Orgplane password",
+                    "Someone asked to choose a new password for the Orgplane account of this address. To choose "
+                    + "one, send this token with it to POST " + publicUrl + "/v1/auth/password-resets/confirm "
+                    + "within an hour ({\"token\": ..., \"password\": ...}):\n\n" + token.get()
+                    + "\n\nIf that was not you, ignore this mail: your password stays as it is."))));
   }
 
   private record SessionEnd(String userId, long second) {

@@ -27,7 +27,16 @@ public final class UserRepository {
   }
 
   public static Future<Optional<User>> byEmail(SqlClient client, String email) {
-    return client.preparedQuery("SELECT " + User.COLUMNS + " FROM org.users WHERE lower(email) = lower($1)")
+    return byEmail(client, email, false);
+  }
+
+  /**
+   * {@link #byEmail}, the row locked for the rest of the caller's transaction with {@code forUpdate}: an account
+   * moving to another address meanwhile is waited for, and then not found by the address it left.
+   */
+  public static Future<Optional<User>> byEmail(SqlClient client, String email, boolean forUpdate) {
+    return client.preparedQuery("SELECT " + User.COLUMNS + " FROM org.users WHERE lower(email) = lower($1)"
+            + (forUpdate ? " FOR UPDATE" : ""))
         .mapping(User.MAPPER)
         .execute(Tuple.of(email))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
