@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * Where hooks may send events. Unless private addresses are allowed (standalone, tests), a URL that
- * names a loopback, private, link-local or otherwise internal address is refused, so hooks cannot be
- * used to reach the platform's own network (SSRF). Writes check what the URL says; delivery checks
+ * names a loopback, private, link-local or otherwise internal address ({@link InternalAddresses}) is refused,
+ * so hooks cannot be used to reach the platform's own network (SSRF). Writes check what the URL says; delivery checks
  * again what its name resolves to at that moment, since DNS can change, and connects to what it checked
  * ({@link #checkedAddress}).
  */
@@ -31,6 +31,9 @@ public final class HookUrls {
         || uri.getUserInfo() != null) {
       return "must be an http(s) URL with a host and no credentials";
     }
+    if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+      return "must be an http(s) URL with a port from 1 to 65535";
+    }
     if (!allowPrivate && isInternal(uri.getHost())) {
       return "must not point at a private, loopback or link-local address";
     }
@@ -48,7 +51,7 @@ public final class HookUrls {
     try {
       var addresses = InetAddress.getAllByName(host);
       for (var address : addresses) {
-        if (!allowPrivate && isInternalAddress(address, address.getHostAddress())) {
+        if (!allowPrivate && InternalAddresses.contains(address)) {
           return null;
         }
       }
@@ -67,15 +70,9 @@ public final class HookUrls {
       return false;
     }
     try {
-      return isInternalAddress(InetAddress.getByName(name), name);
+      return InternalAddresses.contains(InetAddress.getByName(name));
     } catch (java.net.UnknownHostException e) {
       return true;
     }
-  }
-
-  private static boolean isInternalAddress(InetAddress address, String text) {
-    return address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-        || address.isAnyLocalAddress() || address.isMulticastAddress()
-        || text.startsWith("100.64.") || text.startsWith("fc") || text.startsWith("fd");
   }
 }
