@@ -35,29 +35,15 @@ final class SetupInput {
         .forEach(f -> errors.add(new FieldError(path + f, "unknown field")));
     var row = new JsonObject().put("id", id == null ? null : id.toString());
     for (var field : kind.fields()) {
-      var value = item.containsKey(field.json()) ? item.getValue(field.json())
-          : current == null ? null : current.getValue(field.json());
+      var kept = current != null && !item.containsKey(field.json());
+      var value = kept ? current.getValue(field.json()) : item.getValue(field.json());
       if (value == null) {
         if (field.required()) {
           errors.add(new FieldError(path + field.json(), "is required"));
         }
         continue;
       }
-      var problem = switch (field.type()) {
-        case NAME -> value instanceof String s && NAME.matcher(s).matches() ? null
-            : "must be 1-128 characters of letters, digits, space, '.', '_' and '-'";
-        case OBJECT -> value instanceof JsonObject ? null : "must be an object";
-        case REFERENCE -> value instanceof String s && UUID_TEXT.matcher(s).matches() ? null : "must be a UUID";
-        case REFERENCES -> value instanceof io.vertx.core.json.JsonArray a && a.size() <= 100 && a.stream()
-            .allMatch(e -> e instanceof String s && UUID_TEXT.matcher(s).matches()) ? null
-            : "must be an array of at most 100 UUIDs";
-        case EVENTS -> value instanceof io.vertx.core.json.JsonArray a && a.stream().allMatch(dev.orgplane.org.event.HookEvents.CATALOG::contains)
-            ? null : "must be an array of events from the catalog: " + dev.orgplane.org.event.HookEvents.CATALOG;
-        case BOOLEAN -> value instanceof Boolean ? null : "must be true or false";
-        case URL -> dev.orgplane.org.event.HookUrls.problem(value, allowPrivateUrls);
-        case SECRET -> value instanceof String s && s.length() >= 16 && s.length() <= 256 ? null
-            : "must be a string of 16 to 256 characters";
-      };
+      var problem = kept ? null : problem(field, value, allowPrivateUrls);
       if (problem != null) {
         errors.add(new FieldError(path + field.json(), problem));
       } else {
@@ -65,6 +51,29 @@ final class SetupInput {
       }
     }
     return row;
+  }
+
+  /**
+   * What is wrong with a value a request sends, or null. A value a patch keeps as stored is not judged again: a
+   * rule made stricter since (private hook URLs refused, an event taken from the catalog) must not keep an operator
+   * from pausing or otherwise editing the object.
+   */
+  private static String problem(SetupField field, Object value, boolean allowPrivateUrls) {
+    return switch (field.type()) {
+      case NAME -> value instanceof String s && NAME.matcher(s).matches() ? null
+          : "must be 1-128 characters of letters, digits, space, '.', '_' and '-'";
+      case OBJECT -> value instanceof JsonObject ? null : "must be an object";
+      case REFERENCE -> value instanceof String s && UUID_TEXT.matcher(s).matches() ? null : "must be a UUID";
+      case REFERENCES -> value instanceof io.vertx.core.json.JsonArray a && a.size() <= 100 && a.stream()
+          .allMatch(e -> e instanceof String s && UUID_TEXT.matcher(s).matches()) ? null
+          : "must be an array of at most 100 UUIDs";
+      case EVENTS -> value instanceof io.vertx.core.json.JsonArray a && a.stream().allMatch(dev.orgplane.org.event.HookEvents.CATALOG::contains)
+          ? null : "must be an array of events from the catalog: " + dev.orgplane.org.event.HookEvents.CATALOG;
+      case BOOLEAN -> value instanceof Boolean ? null : "must be true or false";
+      case URL -> dev.orgplane.org.event.HookUrls.problem(value, allowPrivateUrls);
+      case SECRET -> value instanceof String s && s.length() >= 16 && s.length() <= 256 ? null
+          : "must be a string of 16 to 256 characters";
+    };
   }
 
   /** Whether {@code item} (API-named, as sent) sets the kind's event list. */
