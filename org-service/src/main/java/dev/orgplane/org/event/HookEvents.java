@@ -2,11 +2,14 @@ package dev.orgplane.org.event;
 
 import java.util.List;
 
-/** The events an organization's hooks can subscribe to. */
+/**
+ * The events an organization's hooks can subscribe to. Not {@code organization.deleted}: the organization's hooks
+ * are deleted with it, so none could receive it.
+ */
 public final class HookEvents {
 
   public static final List<String> CATALOG = List.of(
-      "organization.updated", "organization.disabled", "organization.enabled", "organization.deleted",
+      "organization.updated", "organization.disabled", "organization.enabled",
       "member.added", "member.removed", "member.roles_changed", "invitation.accepted",
       "workspace.created", "workspace.updated", "workspace.deleted",
       "schema.created", "schema.updated", "schema.deleted",

@@ -32,6 +32,16 @@ class SetupInputTest {
     assertEquals(List.of("url"), errors.stream().map(FieldError::field).toList());
   }
 
+  /** Never delivered (the organization's hooks go with it), so not to be subscribed to. */
+  @Test
+  void organizationDeletedIsNoEventToSubscribeTo() {
+    var errors = new ArrayList<FieldError>();
+    var hook = new JsonObject().put("name", "h").put("url", "https://hooks.example.com/x")
+        .put("events", new JsonArray().add("organization.deleted"));
+    SetupInput.read(SetupKind.HOOKS, UUID.randomUUID(), hook, null, "", errors, false, false);
+    assertEquals(List.of("events"), errors.stream().map(FieldError::field).toList());
+  }
+
   private static JsonObject patch(JsonObject changes, List<FieldError> errors) {
     return SetupInput.read(SetupKind.HOOKS, UUID.randomUUID(), changes, STORED_PRIVATE_HOOK, "", errors, false, false);
   }
