@@ -45,8 +45,14 @@ final class SetupCopy {
    * reference checks; {@code readIds}: the template ids read, one more than the page if another follows;
    * {@code deferred}: copies written without some references to their own kind (see {@link #page}).
    */
-  record Result(List<UUID> readIds, List<JsonObject> changed, long created, long updated, long unchanged,
-      long deferred) {
+  record Result(List<UUID> readIds, Function<String, String> copyOf, List<JsonObject> changed, long created,
+      long updated, long unchanged, long deferred) {
+
+    /** Where a refusal of the copy {@code copyId} points: {@code objects[<template id>].}, as CopyRefusals names. */
+    String pathOf(String copyId) {
+      return readIds.stream().filter(id -> copyOf.apply(id.toString()).equals(copyId)).findFirst()
+          .map(id -> "objects[" + id + "].").orElse("");
+    }
 
     /** {@code {count, created, updated, unchanged}}, as an import answers. */
     JsonObject counts() {
@@ -131,8 +137,8 @@ final class SetupCopy {
                       .compose(now -> write(tx, source, target, page, remappedIds, satisfiable, mode))))
               .recover(failure -> Future.failedFuture(mode.firstCopy() && isUniqueViolation(failure) ? new CopiesExist()
                   : CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())))
-              .map(written -> new Result(readIds, written.changed(), written.created(), written.updated(),
-                  page.rows().size() - written.created() - written.updated(), written.deferred()));
+              .map(written -> new Result(readIds, page.copyOf(), written.changed(), written.created(),
+                  written.updated(), page.rows().size() - written.created() - written.updated(), written.deferred()));
         });
   }
 

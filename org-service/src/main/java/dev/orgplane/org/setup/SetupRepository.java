@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -140,10 +141,13 @@ final class SetupRepository {
    * checked when written, and nothing referenced can be deleted), so the step into a new object on a
    * cycle comes from a changed object, which is new too. Then the written rows are all it takes
    * ({@link NewCycles}). Copies into a fresh organization are all new.
+   *
+   * <p>{@code pathOf}: what goes before a broken reference's field, by the row's id.
    */
   static Future<List<FieldError>> integrityProblems(SqlClient tx, SetupKind kind, UUID orgId, List<JsonObject> changed,
-      boolean allCreated) {
-    return lockArrayReferences(tx, orgId).compose(locked -> checkedIntegrity(tx, kind, orgId, changed, allCreated));
+      boolean allCreated, Function<String, String> pathOf) {
+    return lockArrayReferences(tx, orgId)
+        .compose(locked -> checkedIntegrity(tx, kind, orgId, changed, allCreated, pathOf));
   }
 
   /**
@@ -159,10 +163,10 @@ final class SetupRepository {
   }
 
   private static Future<List<FieldError>> checkedIntegrity(SqlClient tx, SetupKind kind, UUID orgId,
-      List<JsonObject> changed, boolean allCreated) {
+      List<JsonObject> changed, boolean allCreated, Function<String, String> pathOf) {
     var checks = new ArrayList<Future<List<FieldError>>>();
     for (var ref : kind.references()) {
-      checks.add(brokenReferences(tx, ref, orgId, changed));
+      checks.add(brokenReferences(tx, ref, orgId, changed, pathOf));
     }
     var column = kind.acyclicColumn();
     // an object that runs after nothing starts no cycle: no such object, no walk
@@ -200,10 +204,11 @@ final class SetupRepository {
 
   /**
    * The ids an array reference of the changed rows names that are no object of the organization: asked
-   * once per distinct id, straight from the rows as written rather than read back from the table.
+   * once per distinct id, straight from the rows as written rather than read back from the table. Each error's
+   * field is the reference's, after {@code pathOf} the row's id (a copy's names its template object).
    */
   private static Future<List<FieldError>> brokenReferences(SqlClient tx, SetupKind.Reference ref, UUID orgId,
-      List<JsonObject> changed) {
+      List<JsonObject> changed, Function<String, String> pathOf) {
     var named = changed.stream().flatMap(row -> row.getJsonArray(ref.column(), new JsonArray()).stream())
         .map(id -> UUID.fromString((String) id)).distinct().toArray(UUID[]::new);
     if (named.length == 0) {
@@ -219,7 +224,8 @@ final class SetupRepository {
           for (var row : changed) {
             for (var id : row.getJsonArray(ref.column(), new JsonArray())) {
               if (problems.size() < 20 && missing.contains(((String) id).toLowerCase())) {
-                problems.add(new FieldError(ref.json(), row.getString("name") + ": " + id + " is no "
+                problems.add(new FieldError(pathOf.apply(row.getString("id")) + ref.json(),
+                    row.getString("name") + ": " + id + " is no "
                     + ref.target().replaceAll("s$", "") + " of this organization"));
               }
             }

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -265,7 +266,8 @@ public final class SetupRoutes {
     }
     var kind = copy.kind();
     return copy.page(tx, source, target, after, page.limit(), mode)
-        .compose(copied -> consistent(tx, kind, target, copied.changed(), copied.updated() == 0).map(copied))
+        .compose(copied -> consistent(tx, kind, target, copied.changed(), copied.updated() == 0, copied::pathOf)
+            .map(copied))
         .compose(copied -> AuditLog.record(tx, ctx, target, BearerAuth.principal(ctx).subject(), kind.noun() + ".copied",
                 kind.noun() + "s", copied.counts().put("from", source.toString())
                     .put("copySecrets", mode.carrySecrets()).put(ExistingCopies.FIELD, mode.existing().value()))
@@ -328,14 +330,21 @@ public final class SetupRoutes {
   /** Array references and run order, which foreign keys cannot check, checked before commit. */
   private static Future<Void> consistent(SqlConnection tx, SetupKind kind, UUID orgId, List<JsonObject> changed,
       boolean allCreated) {
+    return consistent(tx, kind, orgId, changed, allCreated, id -> "");
+  }
+
+  /** {@code pathOf}: what goes before a broken reference's field, by the changed row's id. */
+  private static Future<Void> consistent(SqlConnection tx, SetupKind kind, UUID orgId, List<JsonObject> changed,
+      boolean allCreated, Function<String, String> pathOf) {
     if (changed.isEmpty() || kind.references().isEmpty() && kind.acyclicColumn() == null) {
       return Future.succeededFuture();
     }
-    return SetupRepository.integrityProblems(tx, kind, orgId, changed, allCreated).compose(problems -> problems.isEmpty()
-        ? Future.succeededFuture()
-        : Future.failedFuture(new ApiException(422, "invalid_reference",
-            "The " + kind.noun() + " refers to objects that are not in this organization, or runs after itself.",
-            problems)));
+    return SetupRepository.integrityProblems(tx, kind, orgId, changed, allCreated, pathOf)
+        .compose(problems -> problems.isEmpty()
+            ? Future.succeededFuture()
+            : Future.failedFuture(new ApiException(422, "invalid_reference",
+                "The " + kind.noun() + " refers to objects that are not in this organization, or runs after itself.",
+                problems)));
   }
 
   /** The rows an import created or updated: unchanged ones were checked when they were written. */

@@ -156,8 +156,8 @@ class SetupCopyTest extends OrgServiceTest {
           .put("schemaId", schema)));
     }
     queues.sort(null);
-    var hook = create(owner, template, "hooks", new JsonObject().put("name", "h").put("url", "https://hooks.example.com/h")
-        .put("events", new JsonArray().add("queue.created")));
+    var hook = create(owner, template, "hooks", new JsonObject().put("name", "h")
+        .put("url", "https://hooks.example.com/h").put("events", new JsonArray().add("queue.created")));
     var settings = List.of(new JsonObject().put("deadLetter", queues.get(2)).put("notify", hook),
         new JsonObject().put("deadLetter", queues.get(0)), new JsonObject().put("retryIn", queues.get(1)));
     for (int i = 0; i < 3; i++) {
@@ -204,6 +204,26 @@ class SetupCopyTest extends OrgServiceTest {
     assertProblem(taken, 409, "name_taken");
     assertEquals("This organization has a workspace named main.", taken.bodyAsJsonObject().getString("detail"));
     assertEquals("objects[" + ws + "].name", taken.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+        .getString("field"));
+  }
+
+  /** A hook's queues are no foreign key but are refused the same way, naming the template hook at fault. */
+  @Test
+  void aHookCopyNamingAQueueNotCopiedNamesItsTemplateHook() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var ws = create(owner, template, "workspaces", new JsonObject().put("name", "main"));
+    var schema = create(owner, template, "schemas", new JsonObject().put("name", "s").put("content", new JsonObject()));
+    var queue = create(owner, template, "queues", new JsonObject().put("name", "q").put("workspaceId", ws)
+        .put("schemaId", schema));
+    var hook = create(owner, template, "hooks", new JsonObject().put("name", "h")
+        .put("url", "https://hooks.example.com/h").put("events", new JsonArray().add("queue.created"))
+        .put("queueIds", new JsonArray().add(queue)));
+
+    var refused = copy(owner, template, target, "hooks", "");
+    assertProblem(refused, 422, "invalid_reference");
+    assertEquals("objects[" + hook + "].queueIds", refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
         .getString("field"));
   }
 
