@@ -24,6 +24,7 @@ import dev.orgplane.org.event.ProvisioningReports;
 import dev.orgplane.org.group.GroupRoutes;
 import dev.orgplane.org.invitation.InvitationRepository;
 import dev.orgplane.org.invitation.InvitationRoutes;
+import dev.orgplane.org.mail.MailOutbox;
 import dev.orgplane.org.mail.MailSender;
 import dev.orgplane.org.identity.ExternalSignIn;
 import dev.orgplane.org.identity.IdentityRoutes;
@@ -135,6 +136,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         EmailChangeRoutes.purgeExpired(vertx, pool),
         RefreshTokens.purgeExpired(vertx, pool),
         ProvisioningReports.expiredPurge(pool).hourly(vertx),
+        MailOutbox.donePurge(pool).hourly(vertx),
         StoredRevocations.purgeDeletedAccounts(vertx, pool, tokenLifetime())));
     RetiredCredentials.purges(pool, tokenLifetime()).forEach(purge -> purgeTimers.add(purge.hourly(vertx)));
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");

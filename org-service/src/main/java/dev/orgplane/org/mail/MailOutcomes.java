@@ -10,6 +10,8 @@ import java.util.List;
 /**
  * Records what a round of mail sends came to, in one statement: a sent mail is done, a failed one waits its backoff
  * and is tried again until its {@code maxAttempts}-th attempt failed. Which outcomes count: {@link AttemptLease}.
+ * A mail done (sent or failed for good) loses its body: the body of a password reset, verification or invitation
+ * holds the raw token, which the database otherwise keeps only hashed.
  */
 record MailOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis) {
 
@@ -18,6 +20,7 @@ record MailOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis) {
   }
 
   private static final String RECORD = "UPDATE org.mail_outbox m SET state = o.state, last_error = o.error, "
+      + "body = CASE WHEN o.state = 'pending' THEN m.body ELSE '' END, "
       + "next_attempt_at = now() + o.backoff * interval '1 millisecond' "
       + "FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::float8[]) "
       + "AS o(id, attempt, state, error, backoff) "

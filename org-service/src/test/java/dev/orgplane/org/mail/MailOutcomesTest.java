@@ -45,4 +45,27 @@ class MailOutcomesTest {
         + "AND next_attempt_at BETWEEN now() + interval '50 seconds' AND now() + interval '70 seconds'"),
         "a failed mail waits its backoff");
   }
+
+  /** A body holds a raw token (a password reset's, say): it goes once the mail is done, and the row a week later. */
+  @Test
+  void aMailDoneLosesItsBodyAndLaterItsRow(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    PgFixture.execute(db, "INSERT INTO org.mail_outbox (id, to_address, subject, body, attempts, state, created_at) "
+        + "VALUES (1, 'sent@test.local', 's', 'token-1', 1, 'pending', now()), "
+        + "(2, 'failed@test.local', 's', 'token-2', 3, 'pending', now()), "
+        + "(3, 'retried@test.local', 's', 'token-3', 1, 'pending', now()), "
+        + "(4, 'old-sent@test.local', 's', '', 1, 'sent', now() - interval '8 days'), "
+        + "(5, 'old-failed@test.local', 's', '', 3, 'failed', now() - interval '8 days'), "
+        + "(6, 'old-pending@test.local', 's', 'token-6', 0, 'pending', now() - interval '8 days')");
+    var pool = Database.open(vertx, db, 1, List.of()).await();
+
+    new MailOutcomes(pool, 3, 60_000).record(List.of(new Outcome(1, 1, true, null),
+        new Outcome(2, 3, false, "550 no such user"), new Outcome(3, 1, false, "421 try later"))).await();
+    MailOutbox.donePurge(pool).run().await();
+
+    var rows = pool.query("SELECT id, body FROM org.mail_outbox").execute().await();
+    var bodies = new TreeMap<Long, String>();
+    rows.forEach(row -> bodies.put(row.getLong("id"), row.getString("body")));
+    assertEquals(Map.of(1L, "", 2L, "", 3L, "token-3", 6L, "token-6"), bodies);
+  }
 }
