@@ -32,12 +32,15 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
    * so concurrent rounds ending deliveries of one hook wait for each other and each counts on the last one's result
    * (its conditions are checked again on that row): exactly one of them deactivates it. The count restarts at that
    * deactivation and gives a hook that is activated again the whole allowance: failures while it is inactive are not
-   * counted. A round that delivers with the count at 0 writes nothing to the hook.
+   * counted. A round that delivers with the count at 0 writes nothing to the hook. The attempts of deliveries gone
+   * meanwhile (their hook or organization deleted while they were sent) are left out: one such attempt would
+   * otherwise fail its foreign key, and with it the whole round's outcomes, other tenants' included. (Not locked: a
+   * lock here and the update below on one row in one statement would hide the row from the update.)
    */
   private static final String RECORD = "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], "
       + "$4::float8[], $5::int[], $6::text[], $7::int[]) AS o(id, attempt, state, backoff, status, error, ms)), "
       + "attempt AS (INSERT INTO org.hook_delivery_attempts (delivery_id, attempt, status_code, error, duration_ms) "
-      + "SELECT id, attempt, status, error, ms FROM o), "
+      + "SELECT o.id, o.attempt, o.status, o.error, o.ms FROM o JOIN org.hook_deliveries d ON d.id = o.id), "
       + "d AS (UPDATE org.hook_deliveries d SET state = o.state, "
       + "next_attempt_at = now() + o.backoff * interval '1 millisecond' FROM o "
       + "WHERE d.id = o.id AND " + AttemptLease.outcomeCounts("d", "o.state = 'delivered'", "o.attempt")

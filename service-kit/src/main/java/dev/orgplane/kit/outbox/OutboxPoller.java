@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The loop of an outbox (hook deliveries, mail, jobs' end reports): every poll it claims what is due
@@ -23,10 +25,13 @@ import java.util.function.Supplier;
  */
 public final class OutboxPoller {
 
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxPoller.class);
+
   /** How often, in polls, the undelivered messages are counted. */
   private static final int POLLS_PER_COUNT = 10;
 
   private final Vertx vertx;
+  private final String name;
   private final Supplier<Future<RowSet<Row>>> claim;
   private final Round round;
   private final Supplier<Future<Long>> undelivered;
@@ -68,6 +73,7 @@ public final class OutboxPoller {
   private OutboxPoller(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim, Round round,
       Supplier<Future<Long>> undelivered) {
     this.vertx = vertx;
+    this.name = name;
     this.claim = claim;
     this.round = round;
     this.undelivered = undelivered;
@@ -96,13 +102,22 @@ public final class OutboxPoller {
     Metrics.registry().remove(gauge);
   }
 
-  /** One round: claim what is due and send it; skipped while the previous round is still sending. */
+  /**
+   * One round: claim what is due and send it; skipped while the previous round is still sending. A round that fails
+   * (its claim, or the recording of its outcomes) leaves its rows to be sent again once their leases lapse: logged, as
+   * nothing else tells of it.
+   */
   public void poll() {
     if (running) {
       return;
     }
     running = true;
-    claim.get().compose(round::send).onComplete(done -> running = false);
+    claim.get().compose(round::send).onComplete(done -> {
+      running = false;
+      if (done.failed()) {
+        LOG.warn("outbox {}: a round failed; its rows are sent again once their leases lapse", name, done.cause());
+      }
+    });
   }
 
   /** What a round does with the rows it claimed: sends them and records what they came to. */

@@ -1,0 +1,64 @@
+package dev.orgplane.org.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A round of hook deliveries is recorded whatever became of each one's hook, or of its receiver, meanwhile. */
+@ExtendWith(VertxExtension.class)
+class HookRoundTest {
+
+  /** A hook deleted while its delivery was being sent takes only its own outcome away, not the round's others. */
+  @Test
+  void aHookDeletedDuringARoundLeavesTheOtherTenantsOutcomesRecorded(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var first = org.newUser("first");
+    var second = org.newUser("second");
+    var kept = updatedUnderAHook(org, first.token(), "http://localhost:9/kept");
+    var deleted = updatedUnderAHook(org, second.token(), "http://localhost:9/deleted");
+    var keptDelivery = deliveryOf(db, kept);
+    var deletedDelivery = deliveryOf(db, deleted);
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + deleted.get(0) + "/hooks/" + deleted.get(1),
+        second.token(), null).statusCode());
+
+    new DeliveryOutcomes(Database.open(vertx, db, 1, List.of()).await(), 3, 60_000, 0).record(List.of(
+        new DeliveryOutcomes.Outcome(deletedDelivery, 1, true, 200, null, 5),
+        new DeliveryOutcomes.Outcome(keptDelivery, 1, true, 200, null, 5))).await();
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = " + keptDelivery
+        + " AND state = 'delivered'"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts WHERE delivery_id = "
+        + keptDelivery));
+  }
+
+  /** A new organization (its id first) with a hook (its id second) on {@code url}, then updated once. */
+  private static List<String> updatedUnderAHook(OrgServiceHarness org, String token, String url) {
+    var orgId = org.createOrg(token, "round-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hook = org.post("/v1/organizations/" + orgId + "/hooks", token, new JsonObject().put("name", "round")
+        .put("url", url).put("events", new JsonArray().add("organization.updated")));
+    assertEquals(201, hook.statusCode(), hook.bodyAsString());
+    org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, token, new JsonObject().put("title", "Changed"));
+    return List.of(orgId, hook.bodyAsJsonObject().getString("id"));
+  }
+
+  /** The one delivery queued for the organization, as its first attempt had just claimed it. */
+  private static long deliveryOf(PgUrl db, List<String> orgAndHook) {
+    var where = " WHERE org_id = '" + orgAndHook.get(0) + "'";
+    PgFixture.execute(db, "UPDATE org.hook_deliveries SET attempts = 1" + where);
+    return PgFixture.queryLong(db, "SELECT id FROM org.hook_deliveries" + where);
+  }
+}
