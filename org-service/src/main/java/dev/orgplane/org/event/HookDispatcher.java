@@ -61,9 +61,9 @@ public final class HookDispatcher {
       options.setTrustOptions(new PemTrustOptions().addCertPath(caFile));
     }
     this.client = WebClient.create(vertx, options);
-    this.poller = OutboxPoller.recordingTogether(vertx, "hook_deliveries", this::claim, this::send, LEASE_MILLIS / 2,
-        new DeliveryOutcomes(pool, maxAttempts, retryBaseMillis, disableAfter)::record, OutboxPoller.count(pool,
-        "SELECT count(*) FROM org.hook_deliveries d JOIN org.hooks h ON h.org_id = d.org_id AND h.id = d.hook_id "
+    this.poller = OutboxPoller.recordingTogether(vertx, "hook_deliveries", this::claim, this::send, this::unsent,
+        LEASE_MILLIS / 2, new DeliveryOutcomes(pool, maxAttempts, retryBaseMillis, disableAfter)::record,
+        OutboxPoller.count(pool, "SELECT count(*) FROM org.hook_deliveries d JOIN org.hooks h ON h.org_id = d.org_id AND h.id = d.hook_id "
             + "WHERE d.state = 'pending' AND h.active"));
   }
 
@@ -100,6 +100,15 @@ public final class HookDispatcher {
                 ? "refused: the hook's host does not resolve"
                 : "refused: the hook's host does not resolve, or resolves to a private, loopback or link-local address", 0))
             : post(row, target, SocketAddress.inetSocketAddress(target.getPort(), address.getHostAddress())));
+  }
+
+  /**
+   * A send that failed without an answer of its receiver (a URL it cannot connect to, stored before URLs were checked
+   * for it), or took too long: a failed attempt, so the delivery runs out of attempts and counts for its hook.
+   */
+  private DeliveryOutcomes.Outcome unsent(Row row, Throwable cause) {
+    return new DeliveryOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), false, null,
+        "not sent: " + cause.getMessage(), 0);
   }
 
   private Future<DeliveryOutcomes.Outcome> post(Row row, RequestOptions target, SocketAddress checked) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
@@ -43,6 +44,36 @@ class HookRoundTest {
         + " AND state = 'delivered'"));
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts WHERE delivery_id = "
         + keptDelivery));
+  }
+
+  /**
+   * A send that fails before any answer is a failed attempt like any other: retried, failed for good after the last
+   * attempt, every attempt recorded. One hook's receiver refuses connections; the other's URL, stored before URLs
+   * were checked for it, names a port no connection can be made to.
+   */
+  @Test
+  void aSendThatFailsBeforeAnAnswerIsAFailedAttempt(Vertx vertx) throws InterruptedException {
+    var closedPort = vertx.createHttpServer().requestHandler(req -> { }).listen(0, "127.0.0.1").await();
+    var port = closedPort.actualPort();
+    closedPort.close().await();
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "50").put("ORGPLANE_HOOK_RETRY_BASE_MILLIS", "100")
+        .put("ORGPLANE_HOOK_MAX_ATTEMPTS", "2"));
+    var owner = org.newUser("owner");
+    var refused = updatedUnderAHook(org, owner.token(), "http://localhost:" + port + "/events");
+    var unreachable = updatedUnderAHook(org, owner.token(), "http://localhost:9/events");
+    PgFixture.execute(db, "UPDATE org.hooks SET url = 'http://localhost:70000/events' WHERE id = '"
+        + unreachable.get(1) + "'");
+
+    for (var hook : List.of(refused, unreachable)) {
+      var where = " FROM org.hook_deliveries WHERE org_id = '" + hook.get(0) + "'";
+      Eventually.holds(() -> PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'failed'") == 1,
+          "failed for good: " + hook);
+      assertEquals(2, PgFixture.queryLong(db, "SELECT attempts" + where));
+      assertEquals(2, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts WHERE delivery_id = "
+          + "(SELECT id" + where + ") AND status_code IS NULL AND error IS NOT NULL"), "both attempts recorded");
+    }
   }
 
   /** A new organization (its id first) with a hook (its id second) on {@code url}, then updated once. */

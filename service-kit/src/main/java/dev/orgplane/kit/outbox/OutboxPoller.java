@@ -9,8 +9,10 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -61,10 +63,23 @@ public final class OutboxPoller {
   public static <O> OutboxPoller recordingTogether(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim,
       Function<Row, Future<O>> send, long sendMillis, Function<List<O>, Future<?>> record,
       Supplier<Future<Long>> undelivered) {
+    return recordingTogether(vertx, name, claim, send, (row, cause) -> null, sendMillis, record, undelivered);
+  }
+
+  /**
+   * The same, but a send that fails or has not answered within {@code sendMillis} is recorded too, as what
+   * {@code unsent} makes of its row and why (a failed attempt): a row whose sends keep failing that way runs out of
+   * attempts like any other instead of being sent again at every lapse of its lease, for ever. {@code unsent}
+   * answering null records nothing.
+   */
+  public static <O> OutboxPoller recordingTogether(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim,
+      Function<Row, Future<O>> send, BiFunction<Row, Throwable, O> unsent, long sendMillis,
+      Function<List<O>, Future<?>> record, Supplier<Future<Long>> undelivered) {
     return new OutboxPoller(vertx, name, claim, (Round) rows -> {
-      var sends = sendEach(rows, row -> send.apply(row).timeout(sendMillis, TimeUnit.MILLISECONDS));
+      var sends = sendEach(rows, row -> send.apply(row).timeout(sendMillis, TimeUnit.MILLISECONDS)
+          .recover(cause -> Future.succeededFuture(unsent.apply(row, cause))));
       return Future.join(sends).transform(done -> {
-        var outcomes = sends.stream().filter(Future::succeeded).map(Future::result).toList();
+        var outcomes = sends.stream().map(Future::result).filter(Objects::nonNull).toList();
         return outcomes.isEmpty() ? Future.succeededFuture() : record.apply(outcomes);
       });
     }, undelivered);

@@ -12,6 +12,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,6 +46,28 @@ class OutboxPollerTest {
     numbers(vertx, pool, "SELECT n FROM generate_series(1, 4) n", recorded).poll();
     Eventually.holds(() -> !recorded.isEmpty(), "nothing was recorded");
     assertEquals(List.of(List.of(1, 4)), recorded);
+  }
+
+  @Test
+  void sendsThatFailedOrDidNotAnswerInTimeAreRecordedAsTheOutboxMakesThem(Vertx vertx) throws Exception {
+    var pool = Database.open(vertx, PgFixture.server(), 1, List.of()).await();
+    var recorded = new CopyOnWriteArrayList<List<String>>();
+    OutboxPoller.recordingTogether(vertx, "numbers-" + System.nanoTime(),
+        () -> pool.query("SELECT n FROM generate_series(1, 3) n").execute(),
+        row -> switch (row.getInteger(0)) {
+          case 2 -> Future.failedFuture("lost");
+          case 3 -> Promise.<String>promise().future();
+          default -> Future.succeededFuture("sent " + row.getInteger(0));
+        },
+        (row, cause) -> "unsent " + row.getInteger(0) + (cause instanceof TimeoutException ? ": timeout" : ""),
+        500,
+        outcomes -> {
+          recorded.add(outcomes);
+          return Future.succeededFuture();
+        },
+        () -> Future.succeededFuture(0L)).poll();
+    Eventually.holds(() -> !recorded.isEmpty(), "nothing was recorded");
+    assertEquals(List.of(List.of("sent 1", "unsent 2", "unsent 3: timeout")), recorded);
   }
 
   @Test
