@@ -6,18 +6,20 @@ import dev.orgplane.kit.outbox.OutboxPoller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -33,10 +35,12 @@ public final class HookDispatcher {
 
   private static final int BATCH = 32;
   private static final long LEASE_MILLIS = 30_000;
+  /** Of an attempt, from its connecting to its answer's end; shorter than the round's wait for it (half the lease). */
+  private static final long DEADLINE_MILLIS = 10_000;
 
   private final Vertx vertx;
   private final Pool pool;
-  private final WebClient client;
+  private final HttpClient client;
   private final boolean allowPrivateUrls;
   private final OutboxPoller poller;
 
@@ -52,18 +56,18 @@ public final class HookDispatcher {
     this.vertx = vertx;
     this.allowPrivateUrls = allowPrivateUrls;
     this.pool = pool;
-    var options = new WebClientOptions().setConnectTimeout(5_000).setFollowRedirects(false)
-        .setUserAgent("Orgplane-Hooks/1");
+    var options = new HttpClientOptions().setConnectTimeout(5_000);
     if (!caFile.isBlank()) {
       if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
         throw new ConfigException("ORGPLANE_HOOKS_CA_FILE: no readable file at " + caFile);
       }
       options.setTrustOptions(new PemTrustOptions().addCertPath(caFile));
     }
-    this.client = WebClient.create(vertx, options);
+    this.client = vertx.createHttpClient(options);
     this.poller = OutboxPoller.recordingTogether(vertx, "hook_deliveries", this::claim, this::send, this::unsent,
         LEASE_MILLIS / 2, new DeliveryOutcomes(pool, maxAttempts, retryBaseMillis, disableAfter)::record,
-        OutboxPoller.count(pool, "SELECT count(*) FROM org.hook_deliveries d JOIN org.hooks h ON h.org_id = d.org_id AND h.id = d.hook_id "
+        OutboxPoller.count(pool, "SELECT count(*) FROM org.hook_deliveries d "
+            + "JOIN org.hooks h ON h.org_id = d.org_id AND h.id = d.hook_id "
             + "WHERE d.state = 'pending' AND h.active"));
   }
 
@@ -111,24 +115,42 @@ public final class HookDispatcher {
         "not sent: " + cause.getMessage(), 0);
   }
 
+  /**
+   * Redirects are not followed (the request's default). The answer's body is not kept, only its status: a receiver
+   * cannot fill the heap by answering at length.
+   */
   private Future<DeliveryOutcomes.Outcome> post(Row row, RequestOptions target, SocketAddress checked) {
     var body = Buffer.buffer(row.getJsonObject("payload").encode());
     long timestamp = System.currentTimeMillis() / 1000;
     long started = System.nanoTime();
-    return client.request(HttpMethod.POST, checked, target).timeout(10_000)
+    var request = client.request(target.setServer(checked).setMethod(HttpMethod.POST)
         .putHeader("Content-Type", "application/json")
+        .putHeader("User-Agent", "Orgplane-Hooks/1")
         .putHeader("Orgplane-Event", row.getString("event"))
         .putHeader("Orgplane-Delivery", row.getUUID("public_id").toString())
-        .putHeader("Orgplane-Signature", "t=" + timestamp + ",v1=" + sign(row.getString("secret"), timestamp, body))
-        .sendBuffer(body)
+        .putHeader("Orgplane-Signature", "t=" + timestamp + ",v1=" + sign(row.getString("secret"), timestamp, body)));
+    return statusWithinDeadline(request, body)
         .transform(result -> {
           var ms = (int) ((System.nanoTime() - started) / 1_000_000);
-          var delivered = result.succeeded() && result.result().statusCode() / 100 == 2;
-          Integer status = result.succeeded() ? result.result().statusCode() : null;
+          var delivered = result.succeeded() && result.result() / 100 == 2;
+          Integer status = result.succeeded() ? result.result() : null;
           var error = result.succeeded() ? null : String.valueOf(result.cause().getMessage());
           return Future.succeededFuture(
               new DeliveryOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), delivered, status, error, ms));
         });
+  }
+
+  /**
+   * The answer's status once the answer has ended; failed, its request reset (the connection closed), if it has not
+   * ended {@value #DEADLINE_MILLIS} ms after the attempt began. The client's own timeouts cannot bound an attempt: the
+   * idle one restarts at every byte, so a receiver that trickles its answer would hold the attempt for ever.
+   */
+  private Future<Integer> statusWithinDeadline(Future<HttpClientRequest> request, Buffer body) {
+    long deadline = vertx.setTimer(DEADLINE_MILLIS, id -> request.onSuccess(sent -> sent.reset(0,
+        new TimeoutException("the answer had not ended within " + DEADLINE_MILLIS / 1000 + " seconds"))));
+    return request.compose(sent -> sent.send(body))
+        .compose(answer -> answer.end().map(answer.statusCode()))
+        .andThen(done -> vertx.cancelTimer(deadline));
   }
 
   /** The v1 signature: hex HMAC-SHA256 over "{timestamp}.{body}" keyed with the hook's secret. */

@@ -1,6 +1,7 @@
 package dev.orgplane.org.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
@@ -13,8 +14,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -74,6 +77,42 @@ class HookRoundTest {
       assertEquals(2, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts WHERE delivery_id = "
           + "(SELECT id" + where + ") AND status_code IS NULL AND error IS NOT NULL"), "both attempts recorded");
     }
+  }
+
+  /**
+   * A receiver that answers 200 and then trickles its body, a byte at a time, never ending it: the attempt is cut at
+   * the deadline (the connection closed, not left to trickle into memory) and recorded as failed.
+   */
+  @Test
+  void anAnswerThatDoesNotEndWithinTheDeadlineIsCutAndAFailedAttempt(Vertx vertx) throws InterruptedException {
+    var asked = new AtomicLong();
+    var cut = new AtomicLong();
+    var receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      asked.set(System.nanoTime());
+      req.response().setChunked(true).write("{");
+      var trickle = vertx.setPeriodic(500, id -> req.response().write(" "));
+      req.connection().closeHandler(closed -> {
+        vertx.cancelTimer(trickle);
+        cut.set(System.nanoTime());
+      });
+    })).listen(0, "127.0.0.1").await();
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "50").put("ORGPLANE_HOOK_MAX_ATTEMPTS", "1"));
+    var owner = org.newUser("owner");
+    var trickled = updatedUnderAHook(org, owner.token(), "http://localhost:" + receiver.actualPort() + "/events");
+
+    var where = " FROM org.hook_deliveries WHERE org_id = '" + trickled.get(0) + "'";
+    var patience = System.nanoTime() + Duration.ofSeconds(13).toNanos();
+    while (cut.get() == 0 && System.nanoTime() < patience) {
+      Thread.sleep(50);
+    }
+    assertTrue(cut.get() != 0, "the connection is still open");
+    assertTrue(Duration.ofNanos(cut.get() - asked.get()).toMillis() < 11_000, "cut at the 10-second deadline");
+    Eventually.holds(() -> PgFixture.queryLong(db, "SELECT count(*)" + where + " AND state = 'failed'") == 1,
+        "recorded failed");
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts WHERE delivery_id = "
+        + "(SELECT id" + where + ") AND error IS NOT NULL AND duration_ms BETWEEN 10000 AND 11000"));
   }
 
   /** A new organization (its id first) with a hook (its id second) on {@code url}, then updated once. */
