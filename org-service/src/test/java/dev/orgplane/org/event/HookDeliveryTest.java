@@ -310,6 +310,29 @@ class HookDeliveryTest {
     assertEquals(1, org.audited(owner.token(), orgId, "hook.updated").size(), "deactivated once");
   }
 
+  /** Paused by an admin and activated again, a hook has the whole allowance again; any other change keeps its count. */
+  @Test
+  void aHookPausedAndActivatedAgainHasTheWholeAllowance(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = withoutDispatch(vertx, db);
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "paused-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hookId = hook(org, owner.token(), orgId, "http://localhost:9/paused");
+    var path = "/v1/organizations/" + orgId + "/hooks/" + hookId;
+    var hookRow = " FROM org.hooks WHERE id = '" + hookId + "'";
+    PgFixture.execute(db, "UPDATE org.hooks SET consecutive_failures = 2 WHERE id = '" + hookId + "'");
+
+    assertEquals(200, org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("name", "renamed"))
+        .statusCode());
+    assertEquals(2, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow), "kept by a change of name");
+    assertEquals(200, org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("active", false))
+        .statusCode());
+    assertEquals(2, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow), "kept while paused");
+    assertEquals(200, org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("active", true))
+        .statusCode());
+    assertEquals(0, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow), "restarted by the activation");
+  }
+
   @Test
   void aNegativeFailureAllowanceStopsTheStart(Vertx vertx) {
     var failure = org.junit.jupiter.api.Assertions.assertThrows(dev.orgplane.kit.config.ConfigException.class,
