@@ -42,6 +42,7 @@ public final class OutboxPoller {
   private long timer = -1;
   private long polls;
   private boolean running;
+  private boolean stopped;
 
   /**
    * {@code undelivered} counts what the outbox holds still to send: the gauge
@@ -114,13 +115,14 @@ public final class OutboxPoller {
   /** Stops polling, and takes the gauge away with it (another instance of the outbox may start in this process). */
   public void stop() {
     vertx.cancelTimer(timer);
+    stopped = true;
     Metrics.registry().remove(gauge);
   }
 
   /**
    * One round: claim what is due and send it; skipped while the previous round is still sending. A round that fails
    * (its claim, or the recording of its outcomes) leaves its rows to be sent again once their leases lapse: logged, as
-   * nothing else tells of it.
+   * nothing else tells of it (unless the poller was stopped meanwhile: its database is likely closing under it).
    */
   public void poll() {
     if (running) {
@@ -129,7 +131,7 @@ public final class OutboxPoller {
     running = true;
     claim.get().compose(round::send).onComplete(done -> {
       running = false;
-      if (done.failed()) {
+      if (done.failed() && !stopped) {
         LOG.warn("outbox {}: a round failed; its rows are sent again once their leases lapse", name, done.cause());
       }
     });
