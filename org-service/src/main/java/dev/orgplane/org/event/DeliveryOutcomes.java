@@ -35,15 +35,16 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
    * counted. A round that delivers with the count at 0 writes nothing to the hook. The attempts of deliveries gone
    * meanwhile (their hook or organization deleted while they were sent) are left out: one such attempt would
    * otherwise fail its foreign key, and with it the whole round's outcomes, other tenants' included. (Not locked: a
-   * lock here and the update below on one row in one statement would hide the row from the update.)
+   * lock here and the update below on one row in one statement would hide the row from the update.) A delivery to be
+   * retried whose hook was deactivated while it was sent waits, like the hook's others, at 'infinity' (V39).
    */
   private static final String RECORD = "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], "
       + "$4::float8[], $5::int[], $6::text[], $7::int[]) AS o(id, attempt, state, backoff, status, error, ms)), "
       + "attempt AS (INSERT INTO org.hook_delivery_attempts (delivery_id, attempt, status_code, error, duration_ms) "
       + "SELECT o.id, o.attempt, o.status, o.error, o.ms FROM o JOIN org.hook_deliveries d ON d.id = o.id), "
-      + "d AS (UPDATE org.hook_deliveries d SET state = o.state, "
-      + "next_attempt_at = now() + o.backoff * interval '1 millisecond' FROM o "
-      + "WHERE d.id = o.id AND " + AttemptLease.outcomeCounts("d", "o.state = 'delivered'", "o.attempt")
+      + "d AS (UPDATE org.hook_deliveries d SET state = o.state, next_attempt_at = CASE WHEN h.active "
+      + "THEN now() + o.backoff * interval '1 millisecond' ELSE 'infinity' END FROM o, org.hooks h "
+      + "WHERE d.id = o.id AND h.org_id = d.org_id AND h.id = d.hook_id AND " + AttemptLease.outcomeCounts("d", "o.state = 'delivered'", "o.attempt")
       + " RETURNING d.org_id, d.hook_id, d.state), "
       + "ended AS (SELECT org_id, hook_id, count(*) FILTER (WHERE state = 'delivered') AS delivered, "
       + "count(*) FILTER (WHERE state = 'failed') AS failed FROM d GROUP BY org_id, hook_id), "

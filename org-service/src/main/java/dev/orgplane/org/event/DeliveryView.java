@@ -10,7 +10,8 @@ import io.vertx.sqlclient.Row;
 final class DeliveryView {
 
   /** The columns of {@link #toJson}, of the delivery aliased {@code d}, its attempts as {@code tries}. */
-  static final String COLUMNS = "d.id, d.public_id, d.event, d.state, d.created_at, d.next_attempt_at, "
+  static final String COLUMNS = "d.id, d.public_id, d.event, d.state, d.created_at, "
+      + "nullif(d.next_attempt_at, 'infinity') AS next_attempt_at, "
       + "d.redelivery_of, COALESCE((SELECT jsonb_agg(jsonb_build_object('attempt', a.attempt, 'statusCode', "
       + "a.status_code, 'error', a.error, 'durationMs', a.duration_ms, 'at', " + SqlTimestamps.iso("a.attempted_at")
       + ") ORDER BY a.attempt) FROM org.hook_delivery_attempts a WHERE a.delivery_id = d.id), '[]'::jsonb) AS tries";
@@ -18,7 +19,10 @@ final class DeliveryView {
   private DeliveryView() {
   }
 
-  /** {@code nextAttemptAt} only while the delivery is pending: a delivered or failed one is not tried again. */
+  /**
+   * {@code nextAttemptAt} only while the delivery is pending: a delivered or failed one is not tried again, and one of
+   * an inactive hook waits for the hook (due at 'infinity', V39).
+   */
   static JsonObject toJson(Row row) {
     var pending = "pending".equals(row.getString("state"));
     var original = row.getUUID("redelivery_of");

@@ -333,6 +333,39 @@ class HookDeliveryTest {
     assertEquals(0, PgFixture.queryLong(db, "SELECT consecutive_failures" + hookRow), "restarted by the activation");
   }
 
+  /**
+   * A paused hook's pending deliveries are not due (off the claims' index), even one whose attempt fails after the
+   * pause, and show no next attempt; activated again, the hook's deliveries are due at once.
+   */
+  @Test
+  void aPausedHooksDeliveriesAreNotDueUntilItIsActiveAgain(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = withoutDispatch(vertx, db);
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "paused-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hookId = hook(org, owner.token(), orgId, "http://localhost:9/paused");
+    org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, owner.token(), new JsonObject().put("title", "Changed"));
+    var path = "/v1/organizations/" + orgId + "/hooks/" + hookId;
+    var where = " FROM org.hook_deliveries WHERE org_id = '" + orgId + "'";
+    PgFixture.execute(db, "UPDATE org.hook_deliveries SET attempts = 1 WHERE org_id = '" + orgId + "'");
+    var delivery = PgFixture.queryLong(db, "SELECT id" + where);
+
+    assertEquals(200, org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("active", false))
+        .statusCode());
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND next_attempt_at = 'infinity'"));
+    var shown = org.get(path + "/deliveries", owner.token()).bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
+    assertEquals("pending", shown.getString("state"));
+    assertEquals(null, shown.getString("nextAttemptAt"), "waits for its hook, not for a time");
+    new DeliveryOutcomes(Database.open(vertx, db, 1, List.of()).await(), 3, 100, 0)
+        .record(List.of(outcome(delivery, 1, false, 503, null))).await();
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND next_attempt_at = 'infinity'"),
+        "an attempt that failed after the pause waits too");
+
+    assertEquals(200, org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("active", true))
+        .statusCode());
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND next_attempt_at <= now()"), "due");
+  }
+
   @Test
   void aNegativeFailureAllowanceStopsTheStart(Vertx vertx) {
     var failure = org.junit.jupiter.api.Assertions.assertThrows(dev.orgplane.kit.config.ConfigException.class,
