@@ -1,0 +1,52 @@
+package dev.orgplane.gateway;
+
+import dev.orgplane.kit.http.ApiException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Refuses an HTTP/2 request whose path or header fields hold what HTTP/1.1 cannot carry: CR, LF or NUL anywhere, and
+ * in the path or a field name, space or other control characters (RFC 9113, section 8.2.1: such a request is
+ * malformed). Vert.x 5.0 takes HTTP/2 fields as sent (Netty's decoder with its checks off), and the gateway writes a
+ * read's head unchecked onto a kept-alive upstream HTTP/1.1 connection: a CR LF in a value ended the head early, and
+ * what followed was a second request, past the door's checks, whose answer the connection's next caller got. HTTP/1
+ * requests never hold such fields: their decoder refuses them first.
+ */
+public final class Http2Fields implements Handler<RoutingContext> {
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    var request = ctx.request();
+    if (request.version() == HttpVersion.HTTP_2 && malformed(request)) {
+      ctx.fail(ApiException.badRequest("malformed_request",
+          "The path or a header field holds a control character, which HTTP/2 does not allow (RFC 9113, 8.2.1)."));
+      return;
+    }
+    ctx.next();
+  }
+
+  static boolean malformed(HttpServerRequest request) {
+    if (!isToken(request.uri(), false)) {
+      return true;
+    }
+    for (var field : request.headers()) {
+      if (!isToken(field.getKey(), false) || !isToken(field.getValue(), true)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code text} has no CR, LF, NUL or other control character; a value may hold spaces and tabs. */
+  private static boolean isToken(String text, boolean value) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 && !(value && c == '\t') || c == 0x7f || c == ' ' && !value) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
