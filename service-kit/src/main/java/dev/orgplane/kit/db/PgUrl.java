@@ -18,7 +18,9 @@ public record PgUrl(String host, int port, String database, String user, String 
     try {
       uri = URI.create(url.trim());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("ORGPLANE_PG_URL is not a URL: " + e.getMessage());
+      // URI's message quotes the input, password and all: a start's one line may end up in any log
+      throw new ConfigException("ORGPLANE_PG_URL is not a URL (percent-encode special characters of the user and "
+          + "password)");
     }
     if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
       throw new ConfigException("ORGPLANE_PG_URL must start with postgresql://, got '" + uri.getScheme() + "'");
@@ -74,7 +76,12 @@ public record PgUrl(String host, int port, String database, String user, String 
   }
 
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      // its message quotes the characters, a password's among them
+      throw new ConfigException("ORGPLANE_PG_URL's user or password is not valid percent-encoding");
+    }
   }
 
   private static String enc(String s) {

@@ -1,7 +1,10 @@
 package dev.orgplane.kit.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -33,5 +36,14 @@ class PgUrlTest {
     var url = PgUrl.parse("postgresql://app:s3cret@db.example:6543/orgplane");
     assertEquals(new PgUrl("db.example", 6543, "orgplane", "app", "s3cret"), url);
     assertEquals("postgresql://app@db.example:6543/orgplane", url.redacted());
+  }
+
+  /** A URL that cannot be read is refused without a word of its password: the line may end up in any log. */
+  @Test
+  void aBadUrlIsRefusedWithoutItsPassword() {
+    for (var bad : new String[] {"postgresql://app:s3cr%t@db/x", "postgresql://app:s3cr^et@db/x"}) {
+      var refused = assertThrows(ConfigException.class, () -> PgUrl.parse(bad));
+      assertFalse(refused.getMessage().contains("s3cr"), refused.getMessage());
+    }
   }
 }
