@@ -111,10 +111,14 @@ public final class JobRepository {
    */
   private static final String STEPS = stepsFrom("provisioning.job_steps");
 
+  /**
+   * A job taken, started when this statement runs: the claim's transaction began earlier (now()), maybe before the
+   * job it waited for, on its target or its batch, had ended, and a start stamped then read as running beside it.
+   */
   private static final String TAKE = """
       UPDATE provisioning.jobs j SET status = 'running', lease_owner = $2,
              lease_until = now() + $3 * interval '1 millisecond', attempts = attempts + 1,
-             started_at = coalesce(started_at, now()), updated_at = now()
+             started_at = coalesce(started_at, statement_timestamp()), updated_at = now()
       WHERE id = $1
       RETURNING j.*, """ + STEPS;
 
