@@ -3,6 +3,7 @@ package dev.orgplane.org.membership;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.MigrationRows;
 import dev.orgplane.org.OrgServiceVerticle;
 import org.junit.jupiter.api.Test;
 
@@ -12,10 +13,8 @@ class MemberTimesMigrationTest {
   @Test
   void membersFromBeforeHaveTheirRolesSinceTheyJoined() {
     var db = PgFixture.databaseAt(OrgServiceVerticle.MIGRATIONS, 30);
+    MigrationRows.anOrganization(db);
     PgFixture.execute(db,
-        "INSERT INTO org.organization_groups (id, name) VALUES ('00000000-0000-7000-8000-000000000001', 'g')",
-        "INSERT INTO org.organizations (id, name, title, group_id) VALUES ('00000000-0000-7000-8000-000000000002', "
-            + "'o', 't', '00000000-0000-7000-8000-000000000001')",
         "INSERT INTO org.users (id, email) VALUES ('00000000-0000-7000-8000-000000000003', 'm@test.local')",
         "INSERT INTO org.memberships (org_id, user_id, roles, created_at) VALUES ("
             + "'00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000003', '{member}', "

@@ -3,23 +3,22 @@ package dev.orgplane.org.serviceuser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.MigrationRows;
 import dev.orgplane.org.OrgServiceVerticle;
 import org.junit.jupiter.api.Test;
 
 /** V34 deletes the service users whose membership the members' API took, and their credentials with them. */
 class ServiceUsersWithoutMembershipMigrationTest {
 
-  private static final String ORG = "'00000000-0000-7000-8000-000000000002'";
+  private static final String ORG = MigrationRows.ORG;
   private static final String KEPT = "'00000000-0000-7000-8000-000000000003'";
   private static final String ORPHAN = "'00000000-0000-7000-8000-000000000004'";
 
   @Test
   void aServiceUserWithoutItsMembershipGoesWithItsCredentials() {
     var db = PgFixture.databaseAt(OrgServiceVerticle.MIGRATIONS, 33);
+    MigrationRows.anOrganization(db);
     PgFixture.execute(db,
-        "INSERT INTO org.organization_groups (id, name) VALUES ('00000000-0000-7000-8000-000000000001', 'g')",
-        "INSERT INTO org.organizations (id, name, title, group_id) VALUES (" + ORG + ", 'o', 't', "
-            + "'00000000-0000-7000-8000-000000000001')",
         "INSERT INTO org.users (id, name, service_org_id) VALUES (" + KEPT + ", 'kept', " + ORG + "), (" + ORPHAN
             + ", 'orphan', " + ORG + ")",
         "INSERT INTO org.memberships (org_id, user_id, roles) VALUES (" + ORG + ", " + KEPT + ", '{viewer}')",
