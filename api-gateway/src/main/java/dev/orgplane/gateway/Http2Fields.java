@@ -7,14 +7,17 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Refuses an HTTP/2 request whose path or header fields hold what HTTP/1.1 cannot carry: CR, LF or NUL anywhere, and
- * in the path or a field name, space or other control characters (RFC 9113, section 8.2.1: such a request is
- * malformed). Vert.x 5.0 takes HTTP/2 fields as sent (Netty's decoder with its checks off), and the gateway writes a
+ * Refuses an HTTP/2 request whose path or header fields hold what HTTP/1.1 cannot carry: CR, LF or NUL anywhere, in
+ * the path space or other control characters (RFC 9113, section 8.2.1: such a request is malformed), and a field
+ * name that is no token (RFC 9110, 5.1), which Vert.x's client refuses to write with an exception the caller would
+ * wait on. Vert.x 5.0 takes HTTP/2 fields as sent (Netty's decoder with its checks off), and the gateway writes a
  * read's head unchecked onto a kept-alive upstream HTTP/1.1 connection: a CR LF in a value ended the head early, and
  * what followed was a second request, past the door's checks, whose answer the connection's next caller got. HTTP/1
  * requests never hold such fields: their decoder refuses them first.
  */
 public final class Http2Fields implements Handler<RoutingContext> {
+
+  private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -28,11 +31,11 @@ public final class Http2Fields implements Handler<RoutingContext> {
   }
 
   static boolean malformed(HttpServerRequest request) {
-    if (!isToken(request.uri(), false)) {
+    if (!isClean(request.uri(), false)) {
       return true;
     }
     for (var field : request.headers()) {
-      if (!isToken(field.getKey(), false) || !isToken(field.getValue(), true)) {
+      if (!isName(field.getKey()) || !isClean(field.getValue(), true)) {
         return true;
       }
     }
@@ -40,10 +43,25 @@ public final class Http2Fields implements Handler<RoutingContext> {
   }
 
   /** Whether {@code text} has no CR, LF, NUL or other control character; a value may hold spaces and tabs. */
-  private static boolean isToken(String text, boolean value) {
+  private static boolean isClean(String text, boolean value) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c < 0x20 && !(value && c == '\t') || c == 0x7f || c == ' ' && !value) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code name} is a token, or a pseudo-header's (":path"): a token after its colon. */
+  private static boolean isName(String name) {
+    int start = name.startsWith(":") ? 1 : 0;
+    if (name.length() == start) {
+      return false;
+    }
+    for (int i = start; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || TOKEN_SYMBOLS.indexOf(c) >= 0)) {
         return false;
       }
     }

@@ -17,7 +17,9 @@ import java.util.Map;
  * (RFC 8693 token exchange, an access token alone): the services behind the door take only org-service's tokens, so
  * the request goes on with one. Each provider token is exchanged once and its answer kept until the earlier of the
  * two expiries; a refusal (a token naming no verified address, say) is kept for a few seconds, so a client retrying
- * it does not become a storm of exchanges. Kept by the provider token's SHA-256, never the token itself (until
+ * it does not become a storm of exchanges. org-service failing or shedding load is not a refusal: the caller hears 503
+ * and nothing is kept, so the next request tries again (answered 401 and kept, a good token read as a bad one for
+ * ten seconds). Kept by the provider token's SHA-256, never the token itself (until
  * session 18 the tokens were the keys: a heap dump held them). One per gateway instance (one event loop): no locking.
  */
 public final class ExternalTokens {
@@ -64,11 +66,26 @@ public final class ExternalTokens {
     var answer = exchanged.map(body -> body.getString("access_token"));
     // kept at once: requests with the same token arriving meanwhile share the one exchange
     kept.put(key, new Exchanged(answer, Long.MAX_VALUE));
-    exchanged.onComplete(done -> kept.put(key, new Exchanged(answer, done.succeeded()
-        ? Math.min(principal.expiresAt() * 1000, now + done.result().getLong("expires_in", 0L) * 1000)
-            - EXPIRY_MARGIN_MILLIS
-        : now + REFUSAL_KEPT_MILLIS)));
+    exchanged.onComplete(done -> {
+      if (done.failed() && unavailable(done.cause())) {
+        kept.remove(key);
+      } else {
+        kept.put(key, new Exchanged(answer, done.succeeded()
+            ? Math.min(principal.expiresAt() * 1000, now + done.result().getLong("expires_in", 0L) * 1000)
+                - EXPIRY_MARGIN_MILLIS
+            : now + REFUSAL_KEPT_MILLIS));
+      }
+    });
     return answer;
+  }
+
+  private static boolean unavailable(Throwable failure) {
+    return failure instanceof ApiException refused && refused.status() == 503;
+  }
+
+  private static ApiException orgServiceUnavailable(String why) {
+    return new ApiException(503, "org_service_unavailable",
+        "The identity provider's token could not be exchanged: org-service " + why + ". Try again shortly.");
   }
 
   private Future<JsonObject> exchange(String providerToken) {
@@ -76,9 +93,11 @@ public final class ExternalTokens {
         .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", TokenExchange.GRANT)
             .add("subject_token", providerToken).add("subject_token_type", TokenExchange.JWT)
             .add("requested_token_type", TokenExchange.ACCESS_TOKEN))
-        .recover(unreachable -> Future.failedFuture(new ApiException(503, "org_service_unavailable",
-            "The identity provider's token could not be exchanged: org-service did not answer.")))
+        .recover(unreachable -> Future.failedFuture(orgServiceUnavailable("did not answer")))
         .map(response -> {
+          if (response.statusCode() >= 500 || response.statusCode() == 429) {
+            throw orgServiceUnavailable("answered " + response.statusCode());
+          }
           var body = response.bodyAsJsonObject();
           if (response.statusCode() != 200 || body == null || body.getString("access_token") == null) {
             var why = body == null ? "" : " " + body.getString("detail", "");

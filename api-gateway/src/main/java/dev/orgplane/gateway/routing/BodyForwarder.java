@@ -204,7 +204,7 @@ final class BodyForwarder {
   private static void relay(RoutingContext ctx, HttpClientResponse upstream) {
     var response = ctx.response();
     if (HopHeaders.answerHead(upstream.statusCode(), HopHeaders.asIs(upstream.headers()),
-        HopHeaders.contentLength(upstream.getHeader("Content-Length")), response)) {
+        HopHeaders.connectionOf(upstream.headers()), HopHeaders.contentLength(upstream.getHeader("Content-Length")), response)) {
       upstream.body().onSuccess(body -> {
         if (!response.closed()) {
           response.end(body);

@@ -3,6 +3,7 @@ package dev.orgplane.gateway.routing;
 import dev.orgplane.gateway.ClientAddress;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.RequestIds;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
@@ -15,8 +16,9 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * What of a message's head crosses the gateway's hop, both ways: the hop-by-hop headers stay behind, the request
- * id and X-Forwarded-* are ours to set (from what a trusted proxy in front reports, where there is one).
+ * What of a message's head crosses the gateway's hop, both ways: the hop-by-hop headers stay behind (the fixed ones
+ * and those its Connection header names, RFC 9110 7.6.1: a sender marks that way what only the next hop is to see),
+ * the request id and X-Forwarded-* are ours to set (from what a trusted proxy in front reports, where there is one).
  */
 final class HopHeaders {
 
@@ -42,9 +44,10 @@ final class HopHeaders {
    */
   static void toUpstream(RoutingContext ctx, BiConsumer<CharSequence, CharSequence> add) {
     var request = ctx.request();
+    var connection = connectionOf(request.headers());
     for (var headers = asIs(request.headers()); headers.hasNext(); ) {
       var h = headers.next();
-      if (!isHopByHop(h.getKey())
+      if (!staysBehind(h.getKey(), connection)
           && !AsciiString.regionMatches(h.getKey(), true, 0, FORWARDED, 0, FORWARDED.length())) {
         add.accept(h.getKey(), h.getValue());
       }
@@ -79,11 +82,11 @@ final class HopHeaders {
    * false when it streams, its length announced or chunked.
    */
   static boolean answerHead(int status, Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> upstream,
-      long length, HttpServerResponse response) {
+      String connection, long length, HttpServerResponse response) {
     response.setStatusCode(status);
     while (upstream.hasNext()) {
       var h = upstream.next();
-      if (!isHopByHop(h.getKey())) {
+      if (!staysBehind(h.getKey(), connection)) {
         response.headers().add(h.getKey(), h.getValue());
       }
     }
@@ -122,6 +125,44 @@ final class HopHeaders {
       return netty.iteratorCharSequence();
     }
     return headers.iterator();
+  }
+
+  /** A message's Connection header, its lines joined (null: it has none, as most messages over HTTP/1.1). */
+  static String connectionOf(MultiMap headers) {
+    return headers.contains(HttpHeaderNames.CONNECTION)
+        ? String.join(",", headers.getAll(HttpHeaderNames.CONNECTION)) : null;
+  }
+
+  /** {@link #connectionOf(MultiMap)} of an answer Netty decoded. */
+  static String connectionOf(HttpHeaders headers) {
+    return headers.contains(HttpHeaderNames.CONNECTION)
+        ? String.join(",", headers.getAll(HttpHeaderNames.CONNECTION)) : null;
+  }
+
+  /** Whether a header stays on its side of the hop: a fixed one, or one the message's {@code connection} names. */
+  private static boolean staysBehind(CharSequence name, String connection) {
+    return isHopByHop(name) || connection != null && names(connection, name);
+  }
+
+  /** Whether the comma-separated {@code list} holds {@code name}, without case; compared in place, not split. */
+  private static boolean names(String list, CharSequence name) {
+    for (int start = 0; start <= list.length(); ) {
+      int end = list.indexOf(',', start);
+      end = end < 0 ? list.length() : end;
+      int from = start;
+      int to = end;
+      while (from < to && Character.isWhitespace(list.charAt(from))) {
+        from++;
+      }
+      while (to > from && Character.isWhitespace(list.charAt(to - 1))) {
+        to--;
+      }
+      if (to - from == name.length() && AsciiString.regionMatches(list, true, from, name, 0, name.length())) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
   }
 
   /** Whether a header stays on its side of the hop (the request id among them: ours stands). */

@@ -116,7 +116,8 @@ final class UpstreamExchange {
     keepAlive = HttpUtil.isKeepAlive(answer);
     boolean closing = !keepAlive;
     long length = HttpUtil.getContentLength(answer, -1L);
-    if (HopHeaders.answerHead(answer.status().code(), answer.headers().iteratorCharSequence(), length, response)) {
+    if (HopHeaders.answerHead(answer.status().code(), answer.headers().iteratorCharSequence(),
+        HopHeaders.connectionOf(answer.headers()), length, response)) {
       body = Buffer.buffer((int) length);
     } else if (isEventStream(answer)) {
       channels.detach(upstream, channel);
