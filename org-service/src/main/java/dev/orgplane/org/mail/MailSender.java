@@ -38,7 +38,8 @@ public final class MailSender {
     this.pool = pool;
     this.smtp = smtpConfig == null ? null : MailClient.createShared(vertx, smtpConfig, "orgplane-smtp");
     this.from = from;
-    this.poller = OutboxPoller.recordingTogether(vertx, "mail", this::claim, this::send, LEASE_MILLIS / 2,
+    this.poller = OutboxPoller.recordingTogether(vertx, "mail", this::claim, this::send, MailSender::unsent,
+        LEASE_MILLIS / 2,
         new MailOutcomes(pool, maxAttempts, retryBaseMillis)::record,
         OutboxPoller.count(pool, "SELECT count(*) FROM org.mail_outbox WHERE state = 'pending'"));
   }
@@ -81,9 +82,12 @@ public final class MailSender {
       sent = smtp.sendMail(new MailMessage().setFrom(from).setTo(row.getString("to_address"))
           .setSubject(row.getString("subject")).setText(row.getString("body")));
     }
-    long id = row.getLong("id");
-    int attempt = row.getInteger("attempts");
-    return sent.map(ok -> new MailOutcomes.Outcome(id, attempt, true, null))
-        .otherwise(failure -> new MailOutcomes.Outcome(id, attempt, false, String.valueOf(failure.getMessage())));
+    return sent.map(ok -> new MailOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), true, null));
+  }
+
+  /** A send the mail server refused, or did not answer in time: a failed attempt, retried until they run out. */
+  private static MailOutcomes.Outcome unsent(Row row, Throwable failure) {
+    return new MailOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), false,
+        String.valueOf(failure.getMessage()));
   }
 }

@@ -43,7 +43,8 @@ public final class EndReports {
     this.http = http;
     this.orgServiceUrl = orgServiceUrl;
     this.token = token;
-    this.poller = OutboxPoller.recordingTogether(vertx, "job_end_reports", this::claim, this::deliver, LEASE_MILLIS / 2,
+    this.poller = OutboxPoller.recordingTogether(vertx, "job_end_reports", this::claim, this::deliver,
+        EndReports::undelivered, LEASE_MILLIS / 2,
         outcomes -> EndReportOutcomes.record(pool, outcomes),
         OutboxPoller.count(pool, "SELECT count(*) FROM provisioning.job_end_reports"));
   }
@@ -83,22 +84,26 @@ public final class EndReports {
   }
 
   private Future<EndReportOutcomes.Outcome> deliver(Row report) {
+    var api = new OrgApiClient(http, orgServiceUrl, token, report.getUUID("job_id").toString());
+    return FinishedJobReport.of(report).send(api).map(sent -> EndReportOutcomes.Outcome.done(report.getLong("id")));
+  }
+
+  /**
+   * A delivery org-service refused or did not answer in time: tried again with backoff while it may yet succeed,
+   * for a day at most.
+   */
+  private static EndReportOutcomes.Outcome undelivered(Row report, Throwable failure) {
     var id = report.getLong("id");
     var jobId = report.getUUID("job_id");
-    var api = new OrgApiClient(http, orgServiceUrl, token, jobId.toString());
-    return FinishedJobReport.of(report).send(api)
-        .map(sent -> EndReportOutcomes.Outcome.done(id))
-        .otherwise(failure -> {
-          if (!Retries.transientFailure(failure) && !stillRunning(failure)
-              || report.getOffsetDateTime("created_at").plus(GIVE_UP_AFTER).isBefore(OffsetDateTime.now())) {
-            LOG.warn("job {}: its end could not be reported to the organizations' hooks, giving up: {}", jobId,
-                failure.toString());
-            return EndReportOutcomes.Outcome.done(id);
-          }
-          LOG.info("job {}: reporting its end failed ({}), will retry", jobId, failure.toString());
-          return new EndReportOutcomes.Outcome(id, failure.toString(),
-              Backoff.afterAttempt(RETRY_BASE_MILLIS, report.getInteger("deliveries")));
-        });
+    if (!Retries.transientFailure(failure) && !stillRunning(failure)
+        || report.getOffsetDateTime("created_at").plus(GIVE_UP_AFTER).isBefore(OffsetDateTime.now())) {
+      LOG.warn("job {}: its end could not be reported to the organizations' hooks, giving up: {}", jobId,
+          failure.toString());
+      return EndReportOutcomes.Outcome.done(id);
+    }
+    LOG.info("job {}: reporting its end failed ({}), will retry", jobId, failure.toString());
+    return new EndReportOutcomes.Outcome(id, failure.toString(),
+        Backoff.afterAttempt(RETRY_BASE_MILLIS, report.getInteger("deliveries")));
   }
 
   /**

@@ -57,21 +57,11 @@ public final class OutboxPoller {
   /**
    * An outbox whose rows' outcomes are written together: {@code send} answers what sending a row came to, and once
    * the round's sends are done {@code record} writes their outcomes, in one statement rather than one a row. A send
-   * that fails records nothing (its row is tried again when its claim's lease lapses), and so does one that has not
-   * answered within {@code sendMillis}: kept shorter than the lease, so that one receiver that hangs does not hold
-   * the outcomes of the round's others until their rows' leases lapse and another instance sends them again.
-   */
-  public static <O> OutboxPoller recordingTogether(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim,
-      Function<Row, Future<O>> send, long sendMillis, Function<List<O>, Future<?>> record,
-      Supplier<Future<Long>> undelivered) {
-    return recordingTogether(vertx, name, claim, send, (row, cause) -> null, sendMillis, record, undelivered);
-  }
-
-  /**
-   * The same, but a send that fails or has not answered within {@code sendMillis} is recorded too, as what
-   * {@code unsent} makes of its row and why (a failed attempt): a row whose sends keep failing that way runs out of
-   * attempts like any other instead of being sent again at every lapse of its lease, for ever. {@code unsent}
-   * answering null records nothing.
+   * that fails, or has not answered within {@code sendMillis}, is recorded too, as what {@code unsent} makes of its
+   * row and why (a failed attempt): a row whose sends keep failing that way runs out of attempts like any other
+   * instead of being sent again at every lapse of its lease, for ever. {@code sendMillis} is kept shorter than the
+   * lease, so that one receiver that hangs does not hold the outcomes of the round's others until their rows' leases
+   * lapse and another instance sends them again. {@code unsent} answering null records nothing.
    */
   public static <O> OutboxPoller recordingTogether(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim,
       Function<Row, Future<O>> send, BiFunction<Row, Throwable, O> unsent, long sendMillis,

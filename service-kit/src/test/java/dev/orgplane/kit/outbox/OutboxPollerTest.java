@@ -21,7 +21,7 @@ class OutboxPollerTest {
 
   /**
    * Rounds of an outbox whose rows are numbers (claimed by {@code claim}), recorded together into {@code recorded}:
-   * sending 2 fails, sending 3 never answers.
+   * sending 2 fails, sending 3 never answers, and neither is recorded.
    */
   private static OutboxPoller numbers(Vertx vertx, Pool pool, String claim, List<List<Integer>> recorded) {
     return OutboxPoller.recordingTogether(vertx, "numbers-" + System.nanoTime(), () -> pool.query(claim).execute(),
@@ -30,6 +30,7 @@ class OutboxPollerTest {
           case 3 -> Promise.<Integer>promise().future();
           default -> Future.succeededFuture(row.getInteger(0));
         },
+        (row, cause) -> null,
         500,
         outcomes -> {
           recorded.add(outcomes);
