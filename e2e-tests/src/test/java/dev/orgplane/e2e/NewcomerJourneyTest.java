@@ -84,7 +84,7 @@ class NewcomerJourneyTest {
         new JsonObject().put("issuer", TestIdentityProvider.ISSUER).put("subject", "ci-runner-9"));
     assertEquals(201, added.status(), added.body());
 
-    var machineToken = platform.identityProvider.token("ci-runner-9", null);
+    var machineToken = platform.identityProvider.machineToken("ci-runner-9");
     var read = gateway.get("/v1/organizations/" + org, machineToken);
     assertEquals(200, read.status(), read.body());
     assertEquals("ci-org", read.json().getString("name"));
@@ -92,7 +92,7 @@ class NewcomerJourneyTest {
     assertEquals(204, gateway.send("DELETE", bot + "/federated-credentials/" + added.json().getString("id"), owner,
         null).status());
     assertEquals(401, gateway.get("/v1/organizations/" + org, machineToken).status(), "its exchanged token is revoked");
-    assertEquals(401, gateway.get("/v1/organizations/" + org, platform.identityProvider.token("ci-runner-9", null))
+    assertEquals(401, gateway.get("/v1/organizations/" + org, platform.identityProvider.machineToken("ci-runner-9"))
         .status(), "and a new token of the subject is exchanged for nothing");
   }
 

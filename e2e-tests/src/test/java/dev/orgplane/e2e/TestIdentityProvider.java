@@ -19,6 +19,8 @@ final class TestIdentityProvider implements AutoCloseable {
 
   static final String ISSUER = "https://idp.e2e.test";
   static final String AUDIENCE = "orgplane-e2e";
+  /** The audience of its machines' tokens (workload identity federation). */
+  static final String WORKLOAD_AUDIENCE = "orgplane-e2e-workloads";
 
   private final EcJwk key = EcJwk.generate("e2e-idp-key");
   private final Vertx vertx = Vertx.vertx();
@@ -45,14 +47,22 @@ final class TestIdentityProvider implements AutoCloseable {
   /** The value of {@code ORGPLANE_TRUSTED_ISSUERS} naming this provider. */
   String trustedIssuers() {
     return new JsonArray().add(new JsonObject().put("issuer", ISSUER).put("audience", AUDIENCE)
-        .put("jwksUrl", "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks")).encode();
+        .put("workloadAudience", WORKLOAD_AUDIENCE).put("jwksUrl", "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks")).encode();
   }
 
   /** A token for the person {@code subject} at the provider, whose verified address is {@code email}. */
   String token(String subject, String email) {
-    var now = System.currentTimeMillis() / 1000;
-    return signer.sign(new JsonObject().put("iss", ISSUER).put("aud", AUDIENCE).put("sub", subject)
-        .put("exp", now + 300).put("email", email).put("email_verified", true));
+    return signer.sign(claims(subject, AUDIENCE).put("email", email).put("email_verified", true));
+  }
+
+  /** A token for the machine {@code subject} at the provider (client credentials): its workload audience. */
+  String machineToken(String subject) {
+    return signer.sign(claims(subject, WORKLOAD_AUDIENCE));
+  }
+
+  private static JsonObject claims(String subject, String audience) {
+    return new JsonObject().put("iss", ISSUER).put("aud", audience).put("sub", subject)
+        .put("exp", System.currentTimeMillis() / 1000 + 300);
   }
 
   @Override

@@ -60,7 +60,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** The org service: wires its features onto one router over one pool. */
 public final class OrgServiceVerticle extends ServiceVerticle {
@@ -154,7 +153,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
       externalTokens.start();
     }
     new IdentityRoutes(pool, hasher, keys, tokens, settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications,
-        refreshTokens, new ExternalSignIn(pool, revocations, externalTokens)).mount(router);
+        refreshTokens, new ExternalSignIn(pool, revocations, externalTokens, externalIssuers)).mount(router);
     verifications.mountOpen(router);
     var emailChanges = new EmailChangeRoutes(pool, hasher, issuer);
     emailChanges.mountOpen(router);
@@ -183,8 +182,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new ManualDeliveryRoutes(pool).mount(router);
     new ProvisioningEventRoutes(pool).mount(router);
     new ServiceUserRoutes(pool, revocations).mount(router);
-    new FederatedCredentialRoutes(pool, revocations,
-        externalIssuers.stream().map(TrustedIssuer::issuer).collect(Collectors.toSet())).mount(router);
+    new FederatedCredentialRoutes(pool, revocations, externalIssuers).mount(router);
     new InvitationRoutes(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"), issuer).mount(router);
     MembersOnlyErrors.install(router, pool);
     mail = new MailSender(vertx, pool, settings.has("ORGPLANE_SMTP_HOST") ? MailSender.smtpConfig(

@@ -16,6 +16,8 @@ public final class TrustedProvider {
 
   public static final String ISSUER = "https://idp.example.com";
   public static final String AUDIENCE = "orgplane-api";
+  /** The audience of its machines' tokens (workload identity federation). */
+  public static final String WORKLOAD_AUDIENCE = "orgplane-workloads";
 
   private final Vertx vertx;
   private final TokenSigner signer;
@@ -44,19 +46,31 @@ public final class TrustedProvider {
 
   /** An org-service on {@code db} trusting this provider, with {@code overrides} on top. */
   public OrgServiceHarness trustingService(PgUrl db, JsonObject overrides) {
-    var trusted = new JsonArray().add(new JsonObject().put("issuer", ISSUER).put("audience", AUDIENCE)
-        .put("jwksUrl", jwksUrl));
-    return OrgServiceHarness.start(vertx, db,
-        new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode()).mergeIn(overrides));
+    return OrgServiceHarness.start(vertx, db, new JsonObject()
+        .put("ORGPLANE_TRUSTED_ISSUERS", trusted(true).encode()).mergeIn(overrides));
   }
 
-  /**
-   * The claims every token of the provider has, good for five minutes: all a machine's token (client credentials)
-   * has, no address among them.
-   */
+  /** An org-service on {@code db} trusting this provider for people's sign-in only: no workload audience. */
+  public OrgServiceHarness trustingPeopleOnly(PgUrl db) {
+    return OrgServiceHarness.start(vertx, db,
+        new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", trusted(false).encode()));
+  }
+
+  /** {@code ORGPLANE_TRUSTED_ISSUERS} naming this provider, its machines' tokens trusted too or not. */
+  private JsonArray trusted(boolean workloads) {
+    var entry = new JsonObject().put("issuer", ISSUER).put("audience", AUDIENCE).put("jwksUrl", jwksUrl);
+    return new JsonArray().add(workloads ? entry.put("workloadAudience", WORKLOAD_AUDIENCE) : entry);
+  }
+
+  /** The claims every person's token of the provider has, good for five minutes (no address among them). */
   public static JsonObject claims(String subject) {
     return new JsonObject().put("iss", ISSUER).put("aud", AUDIENCE).put("sub", subject)
         .put("exp", System.currentTimeMillis() / 1000 + 300);
+  }
+
+  /** The claims of a machine's token of the provider (client credentials): its workload audience, no address. */
+  public static JsonObject machineClaims(String subject) {
+    return claims(subject).put("aud", WORKLOAD_AUDIENCE);
   }
 
   public String sign(JsonObject claims) {

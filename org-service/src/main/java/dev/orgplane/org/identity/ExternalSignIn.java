@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.auth.TokenVerifier;
+import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.serviceuser.ClientCredentials;
@@ -13,8 +14,12 @@ import io.vertx.core.MultiMap;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Sign-in with an identity provider the operator trusts ({@code ORGPLANE_TRUSTED_ISSUERS}): its token is exchanged
@@ -24,8 +29,10 @@ import java.util.UUID;
  * address becomes. A provider trusted here vouches for its addresses: that is what trusting it means. An account of
  * that address nobody verified was registered by whoever typed it in, so linking it withdraws its password and ends
  * its sessions: until session 19 a squatter who registered the address first kept signing in to the account the
- * provider's user went on to use. A service user's federated credential claims its (issuer, subject) before any
- * of this: a CI job's or backend's machine token signs in as that service user, with no client secret of ours.
+ * provider's user went on to use. A machine's token (one naming its issuer's workload audience) signs in as the
+ * service user whose federated credential names its (issuer, subject), with no client secret of ours, and never as
+ * a person; a person's token never as a service user: until session 27 a credential came first for every token, so
+ * a service user's manager who named a person's subject before that person first signed in took their sign-in.
  */
 public final class ExternalSignIn {
 
@@ -36,11 +43,13 @@ public final class ExternalSignIn {
   private final TokenRevocations revocations;
   /** Verifies the external issuers' tokens only: our own are not exchanged. Null when none is trusted. */
   private final TokenVerifier external;
+  private final Map<String, TrustedIssuer> issuers;
 
-  public ExternalSignIn(Pool pool, TokenRevocations revocations, TokenVerifier external) {
+  public ExternalSignIn(Pool pool, TokenRevocations revocations, TokenVerifier external, List<TrustedIssuer> issuers) {
     this.pool = pool;
     this.revocations = revocations;
     this.external = external;
+    this.issuers = issuers.stream().collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, Function.identity()));
   }
 
   boolean trustsAny() {
@@ -56,9 +65,8 @@ public final class ExternalSignIn {
   }
 
   /**
-   * Whom the token exchange request {@code form} signs in: the service user whose federated credential names the
-   * token's (issuer, subject), or else the person's account linked to it (a machine's token, naming no address,
-   * matches none).
+   * Whom the token exchange request {@code form} signs in: for a machine's token the service user whose federated
+   * credential names its (issuer, subject), for a person's the account linked to it.
    */
   Future<SignIn> signIn(MultiMap form) {
     if (!trustsAny()) {
@@ -78,9 +86,12 @@ public final class ExternalSignIn {
     return external.verify(token)
         .recover(failure -> Future.failedFuture(ApiException.badRequest("invalid_request",
             "The subject token is not one of a trusted provider, or no longer valid.")))
-        .compose(principal -> FederatedCredentials.authenticate(pool, principal)
-            .compose(workload -> workload.isPresent() ? Future.succeededFuture(new SignIn(null, workload.get()))
-                : account(principal).map(account -> new SignIn(account, null))));
+        .compose(principal -> issuers.get(principal.issuer()).isWorkload(principal)
+            ? FederatedCredentials.authenticate(pool, principal).map(workload -> new SignIn(null, workload
+                .orElseThrow(() -> new ApiException(400, "invalid_grant", "The subject token is a machine's (its "
+                    + "aud names the workload audience), and no service user's federated credential names its "
+                    + "subject."))))
+            : account(principal).map(account -> new SignIn(account, null)));
   }
 
   /** A person's {@code account} or a {@code serviceUser}, the other null. */

@@ -2,6 +2,7 @@ package dev.orgplane.org.serviceuser;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.TokenRevocations;
+import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
@@ -18,8 +19,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * A service user's federated credentials: add, list, remove. Managed by whoever manages its client credentials;
@@ -32,13 +37,14 @@ public final class FederatedCredentialRoutes {
 
   private final Pool pool;
   private final TokenRevocations revocations;
-  /** The issuers of ORGPLANE_TRUSTED_ISSUERS: no other issuer's token is ever exchanged. */
-  private final Set<String> trustedIssuers;
+  /** The issuers of ORGPLANE_TRUSTED_ISSUERS (no other issuer's token is ever exchanged), by their {@code iss}. */
+  private final Map<String, TrustedIssuer> trustedIssuers;
 
-  public FederatedCredentialRoutes(Pool pool, TokenRevocations revocations, Set<String> trustedIssuers) {
+  public FederatedCredentialRoutes(Pool pool, TokenRevocations revocations, List<TrustedIssuer> trustedIssuers) {
     this.pool = pool;
     this.revocations = revocations;
-    this.trustedIssuers = Set.copyOf(trustedIssuers);
+    this.trustedIssuers = trustedIssuers.stream()
+        .collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, Function.identity()));
   }
 
   public void mount(Router router) {
@@ -64,9 +70,15 @@ public final class FederatedCredentialRoutes {
     var credentialId = TimeOrderedIds.next();
     pool.withTransaction(tx -> ServiceUserRoutes.managerOfExisting(tx, ctx, id)
             .compose(access -> {
-              if (!trustedIssuers.contains(issuer)) {
+              var trusted = trustedIssuers.get(issuer);
+              if (trusted == null) {
                 return Future.failedFuture(ApiException.unprocessable("untrusted_issuer",
                     "The issuer is none of the identity providers trusted here (ORGPLANE_TRUSTED_ISSUERS)."));
+              }
+              if (trusted.workloadAudience() == null) {
+                return Future.failedFuture(ApiException.unprocessable("issuer_without_workloads",
+                    "The issuer is trusted for people's sign-in only: its entry of ORGPLANE_TRUSTED_ISSUERS names "
+                        + "no workloadAudience, so none of its tokens is a machine's."));
               }
               return FederatedCredentials.add(tx, id, credentialId, issuer, subject, audience)
                   .map(added -> added.orElseThrow(() -> ApiException.conflict("federated_subject_taken",

@@ -6,7 +6,6 @@ import dev.orgplane.kit.http.Timestamps;
 import dev.orgplane.org.identity.StoredRevocations;
 import dev.orgplane.org.serviceuser.ClientCredentials.Authenticated;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -18,7 +17,8 @@ import java.util.UUID;
 
 /**
  * Federated credentials of service users (workload identity federation): a trusted provider's (issuer, subject)
- * whose tokens are exchanged for the service user's, as its client secret would be. A live (issuer, subject) is one
+ * whose machine tokens (naming the issuer's workload audience) are exchanged for the service user's, as its client
+ * secret would be. A live (issuer, subject) is one
  * service user's and no person's; a removed credential keeps its row, so its id stays on the revocation list.
  */
 public final class FederatedCredentials {
@@ -29,8 +29,8 @@ public final class FederatedCredentials {
   }
 
   /**
-   * The service user the provider's token signs in as, if its (issuer, subject) is a live credential's. A token of
-   * that subject for another audience than the credential names is refused, not taken for a person's.
+   * The service user the provider's machine token signs in as, if its (issuer, subject) is a live credential's. A
+   * token of that subject lacking the audience the credential names is refused.
    */
   public static Future<Optional<Authenticated>> authenticate(SqlClient client, Principal provider) {
     return client.preparedQuery("SELECT f.id, f.audience, u.id AS user_id, u.service_org_id, "
@@ -43,18 +43,13 @@ public final class FederatedCredentials {
           }
           var row = rows.iterator().next();
           var audience = row.getString("audience");
-          if (audience != null && !audiences(provider).contains(audience)) {
+          if (audience != null && !provider.audiences().contains(audience)) {
             throw new ApiException(400, "invalid_grant",
                 "The subject token's audience (aud) lacks the one its federated credential requires.");
           }
           return Optional.of(new Authenticated(row.getUUID("id"), row.getUUID("user_id"),
               row.getUUID("service_org_id"), row.getLong("sessions_ended")));
         });
-  }
-
-  private static List<Object> audiences(Principal provider) {
-    var aud = provider.claims().getValue("aud");
-    return aud instanceof JsonArray many ? many.getList() : List.of(String.valueOf(aud));
   }
 
   /**

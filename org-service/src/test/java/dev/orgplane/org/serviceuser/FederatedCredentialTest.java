@@ -60,7 +60,7 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
   }
 
   private String exchanged(OrgServiceHarness service, String subject) {
-    var answer = exchange(service, TrustedProvider.claims(subject));
+    var answer = exchange(service, TrustedProvider.machineClaims(subject));
     assertEquals(200, answer.statusCode(), answer.bodyAsString());
     return answer.bodyAsJsonObject().getString("access_token");
   }
@@ -85,7 +85,7 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
     assertEquals(subject, credential.getString("subject"));
     assertNull(credential.getString("audience"));
 
-    var answer = exchange(trusting, TrustedProvider.claims(subject));
+    var answer = exchange(trusting, TrustedProvider.machineClaims(subject));
     assertEquals(200, answer.statusCode(), answer.bodyAsString());
     var body = answer.bodyAsJsonObject();
     assertEquals(TokenExchange.ACCESS_TOKEN, body.getString("issued_token_type"));
@@ -99,7 +99,7 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
     assertEquals(200, trusting.get("/v1/organizations/" + robot.orgId(), token).statusCode());
     assertProblem(trusting.send(HttpMethod.PATCH, "/v1/organizations/" + robot.orgId(), token,
         new JsonObject().put("title", "x")), 403, "forbidden");
-    var session = trusting.exchange(provider.sign(TrustedProvider.claims(subject)), TokenExchange.JWT);
+    var session = trusting.exchange(provider.sign(TrustedProvider.machineClaims(subject)), TokenExchange.JWT);
     assertEquals(200, session.statusCode(), session.bodyAsString());
     assertNull(session.bodyAsJsonObject().getString("refresh_token"), "not even when a session is asked for");
 
@@ -162,7 +162,7 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
         robot.ownerToken(), null).statusCode());
 
     assertProblem(trusting.get("/v1/organizations/" + robot.orgId(), token), 401, "invalid_token");
-    assertProblem(exchange(trusting, TrustedProvider.claims(subject)), 400, "external_email_unverified");
+    assertProblem(exchange(trusting, TrustedProvider.machineClaims(subject)), 400, "invalid_grant");
     assertProblem(trusting.send(HttpMethod.DELETE, robot.credentials() + "/" + credential.getString("id"),
         robot.ownerToken(), null), 404, "federated_credential_not_found");
     assertEquals(0, trusting.get(robot.credentials(), robot.ownerToken()).bodyAsJsonObject().getJsonArray("items")
@@ -213,6 +213,48 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
         .put("issuer", TrustedProvider.ISSUER).put("subject", person)), 409, "federated_subject_taken");
   }
 
+  /**
+   * A credential naming a person's subject at a provider that signs in people and machines alike takes none of that
+   * person's sign-ins: until session 27 it took their first (made before they ever signed in), and they worked as the
+   * service user of an organization whose manager named them.
+   */
+  @Test
+  void aPersonsTokenNeverSignsInAsAServiceUserNamingItsSubject() {
+    var robot = robot(trusting);
+    var subject = freshSubject();
+    federate(trusting, robot, subject);
+
+    var person = trusting.exchange(provider.sign(TrustedProvider.claims(subject)
+        .put("email", subject + "@example.com").put("email_verified", true)), TokenExchange.JWT);
+    assertEquals(200, person.statusCode(), person.bodyAsString());
+    var claims = payload(person.bodyAsJsonObject().getString("access_token"));
+    assertNull(claims.getString("org"), "a person's token, in no one organization");
+    assertNull(claims.getString("cid"));
+    assertEquals(subject + "@example.com", trusting.get("/v1/users/me", person.bodyAsJsonObject()
+        .getString("access_token")).bodyAsJsonObject().getString("email"));
+    assertEquals(robot.orgId(), payload(exchanged(trusting, subject)).getString("org"), "machines still sign in");
+  }
+
+  /** A machine's token matching no credential is refused, even naming a verified address: it is no person's. */
+  @Test
+  void aMachinesTokenNeverSignsInAPerson() {
+    var subject = freshSubject();
+    assertProblem(exchange(trusting, TrustedProvider.machineClaims(subject).put("email", subject + "@example.com")
+        .put("email_verified", true)), 400, "invalid_grant");
+    assertEquals(0, PgFixture.queryLong(trusting.db(), "SELECT count(*) FROM org.users WHERE email = '" + subject
+        + "@example.com'"));
+  }
+
+  @Test
+  void anIssuerTrustedForPeopleOnlyTakesNoCredentials() {
+    var peopleOnly = provider.trustingPeopleOnly(trusting.db());
+    var robot = robot(peopleOnly);
+    var subject = freshSubject();
+    assertProblem(peopleOnly.post(robot.credentials(), robot.ownerToken(), new JsonObject()
+        .put("issuer", TrustedProvider.ISSUER).put("subject", subject)), 422, "issuer_without_workloads");
+    assertProblem(exchange(peopleOnly, TrustedProvider.machineClaims(subject)), 400, "invalid_request");
+  }
+
   @Test
   void aCredentialNamingAnAudienceTakesOnlyTokensForIt() {
     var robot = robot(trusting);
@@ -221,9 +263,9 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
         .put("issuer", TrustedProvider.ISSUER).put("subject", subject).put("audience", "deploy-pipeline"))
         .statusCode());
 
-    assertProblem(exchange(trusting, TrustedProvider.claims(subject)), 400, "invalid_grant");
-    var both = new JsonArray().add(TrustedProvider.AUDIENCE).add("deploy-pipeline");
-    assertEquals(200, exchange(trusting, TrustedProvider.claims(subject).put("aud", both)).statusCode());
+    assertProblem(exchange(trusting, TrustedProvider.machineClaims(subject)), 400, "invalid_grant");
+    var both = new JsonArray().add(TrustedProvider.WORKLOAD_AUDIENCE).add("deploy-pipeline");
+    assertEquals(200, exchange(trusting, TrustedProvider.machineClaims(subject).put("aud", both)).statusCode());
   }
 
   @Test
@@ -280,7 +322,7 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
         .bodyAsJsonObject());
     var sid = robot.base().substring(robot.base().lastIndexOf('/') + 1);
     assertTrue(listed.sessionsEnded().containsKey(sid), "the deleted service user is listed");
-    assertProblem(exchange(trusting, TrustedProvider.claims(subject)), 400, "external_email_unverified");
+    assertProblem(exchange(trusting, TrustedProvider.machineClaims(subject)), 400, "invalid_grant");
     federate(trusting, robot(trusting), subject);
   }
 

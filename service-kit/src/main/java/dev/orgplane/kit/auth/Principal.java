@@ -1,6 +1,8 @@
 package dev.orgplane.kit.auth;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -15,6 +17,15 @@ public record Principal(String subject, String issuer, String orgScope, long exp
   public static Principal fromClaims(JsonObject claims) {
     return new Principal(claims.getString("sub"), claims.getString("iss"), claims.getString("org"),
         claims.getLong("exp", 0L), claims);
+  }
+
+  /** The token's audiences ({@code aud}: one, or an array of them). */
+  public List<String> audiences() {
+    var aud = claims.getValue("aud");
+    if (aud instanceof JsonArray many) {
+      return many.stream().map(String::valueOf).toList();
+    }
+    return aud == null ? List.of() : List.of(String.valueOf(aud));
   }
 
   public boolean isScoped() {

@@ -280,7 +280,7 @@ public final class TokenVerifier {
         .addJwk(jwk)
         .setJWTOptions(new JWTOptions()
             .setIssuer(issuer.issuer())
-            .setAudience(List.of(issuer.audience()))
+            .setAudience(issuer.audiences())
             .setLeeway(LEEWAY_SECONDS))));
   }
 

@@ -11,13 +11,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** An issuer whose tokens we accept: its {@code iss}, the audience our tokens must name, its keys. */
-public record TrustedIssuer(String issuer, String audience, KeySource keys) {
+/**
+ * An issuer whose tokens we accept: its {@code iss}, the audience our tokens must name, its keys. An external one
+ * may also name a {@code workloadAudience}: its tokens naming that audience are machines' (workload identity
+ * federation), which sign in as service users only, and its others people's, which never do (null: the issuer's
+ * tokens are people's alone). Two audiences keep the two apart: with one, a service user's federated credential
+ * naming a person's subject took that person's first sign-in for the service user's.
+ */
+public record TrustedIssuer(String issuer, String audience, String workloadAudience, KeySource keys) {
+
+  /** An issuer of people's tokens alone (the platform's own, org-service's). */
+  public TrustedIssuer(String issuer, String audience, KeySource keys) {
+    this(issuer, audience, null, keys);
+  }
+
+  /** The audiences a token of this issuer may name, one at least. */
+  public List<String> audiences() {
+    return workloadAudience == null ? List.of(audience) : List.of(audience, workloadAudience);
+  }
+
+  /** Whether {@code principal}'s token, this issuer's, is a machine's: it names the workload audience. */
+  public boolean isWorkload(Principal principal) {
+    return workloadAudience != null && principal.audiences().contains(workloadAudience);
+  }
 
   private static final String SETTING = "ORGPLANE_TRUSTED_ISSUERS";
 
   /**
-   * The external issuers of {@value #SETTING} (a JSON array of {@code {issuer, jwksUrl, audience}};
+   * The external issuers of {@value #SETTING} (a JSON array of {@code {issuer, jwksUrl, audience, workloadAudience?}};
    * blank: none), their keys fetched from their JWKS URLs. An entry without one of the three, or with a JWKS URL
    * that is not http(s), stops the start naming the entry and the field: taken as it was, it failed every token of
    * its issuer with a 500 (or the start with a NullPointerException).
@@ -44,13 +65,18 @@ public record TrustedIssuer(String issuer, String audience, KeySource keys) {
       var issuer = required(entry, i, "issuer");
       var audience = required(entry, i, "audience");
       var jwksUrl = required(entry, i, "jwksUrl");
+      var workloadAudience = entry.containsKey("workloadAudience") ? required(entry, i, "workloadAudience") : null;
+      if (audience.equals(workloadAudience)) {
+        throw new ConfigException(SETTING + "[" + i + "].workloadAudience is the audience: a person's token would "
+            + "be taken for a machine's");
+      }
       if (!isHttpUrl(jwksUrl)) {
         throw new ConfigException(SETTING + "[" + i + "].jwksUrl is not an http(s) URL: " + jwksUrl);
       }
       if (issuers.stream().anyMatch(known -> known.issuer().equals(issuer))) {
         throw new ConfigException(SETTING + "[" + i + "].issuer names " + issuer + " a second time");
       }
-      issuers.add(new TrustedIssuer(issuer, audience, keysAt.apply(jwksUrl)));
+      issuers.add(new TrustedIssuer(issuer, audience, workloadAudience, keysAt.apply(jwksUrl)));
     }
     return issuers;
   }

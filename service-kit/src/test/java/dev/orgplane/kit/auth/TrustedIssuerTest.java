@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.config.ConfigException;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,11 @@ class TrustedIssuerTest {
     var issuers = TrustedIssuer.external(vertx, "[" + GOOD + "]");
     assertEquals(1, issuers.size());
     assertEquals("orgplane", issuers.get(0).audience());
+    assertEquals(List.of("orgplane"), issuers.get(0).audiences(), "people's tokens alone");
     assertEquals(0, TrustedIssuer.external(vertx, " ").size());
+    var withMachines = TrustedIssuer.external(vertx, "[" + GOOD.replace("}", ",\"workloadAudience\":\"robots\"}")
+        + "]").get(0);
+    assertEquals(List.of("orgplane", "robots"), withMachines.audiences());
   }
 
   /** Each used to start: a missing audience or JWKS URL failed every token of the issuer with a 500. */
@@ -36,6 +41,8 @@ class TrustedIssuerTest {
       "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is not",
       "{\"issuer\":\"https://idp.test\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].issuer names",
       "\"https://a.test\"|ORGPLANE_TRUSTED_ISSUERS[1] is not an object",
+      "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\",\"workloadAudience\":\" \"}|ORGPLANE_TRUSTED_ISSUERS[1].workloadAudience is missing",
+      "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\",\"workloadAudience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].workloadAudience is the audience",
   })
   void aMalformedEntryStopsTheStartNamingItsField(String second, String message, Vertx vertx) {
     var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "[" + GOOD + "," + second + "]"));
