@@ -77,13 +77,21 @@ class TenantReadyHookTest extends TwoEnginesTest {
     }
   }
 
-  /** Checks {@code Orgplane-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "t.body")>}. */
+  /**
+   * Checks {@code Orgplane-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "t.body")>,v2=<the same of
+   * "t.delivery.body">}, the delivery being the id {@code Orgplane-Delivery} names.
+   */
   private static boolean signedWith(String secret, Received delivery) throws Exception {
     var parts = delivery.headers().get("Orgplane-signature").get(0).split(",");
     var timestamp = parts[0].substring("t=".length());
+    var id = delivery.headers().get("Orgplane-delivery").get(0);
+    return parts[1].equals("v1=" + hmac(secret, timestamp + "." + delivery.body()))
+        && parts[2].equals("v2=" + hmac(secret, timestamp + "." + id + "." + delivery.body()));
+  }
+
+  private static String hmac(String secret, String signed) throws Exception {
     var mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    var expected = HexFormat.of().formatHex(mac.doFinal((timestamp + "." + delivery.body()).getBytes(StandardCharsets.UTF_8)));
-    return parts[1].equals("v1=" + expected);
+    return HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
   }
 }

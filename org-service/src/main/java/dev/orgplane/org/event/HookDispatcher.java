@@ -27,7 +27,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Sends queued hook deliveries. Each tick claims due deliveries with {@code FOR UPDATE SKIP LOCKED}
  * and pushes their next attempt a lease ahead, so several instances share the work and none sends a
  * delivery another is sending. A POST is signed Stripe-style ({@code Orgplane-Signature:
- * t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the hook's secret>}); a 2xx answer delivers
+ * t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body" with the hook's secret>,v2=<the same of "t.delivery.body">}): v2
+ * covers the delivery id too, so a receiver ignoring deliveries it has seen cannot be made to take a captured one
+ * again under another id (v1 stays for receivers written against it); a 2xx answer delivers
  * it, anything else is retried with exponential backoff until the attempts run out. Every attempt is
  * recorded, a round's together, and a hook whose deliveries keep failing is deactivated ({@link DeliveryOutcomes}).
  */
@@ -121,14 +123,17 @@ public final class HookDispatcher {
    */
   private Future<DeliveryOutcomes.Outcome> post(Row row, RequestOptions target, SocketAddress checked) {
     var body = Buffer.buffer(row.getJsonObject("payload").encode());
+    var delivery = row.getUUID("public_id").toString();
+    var secret = row.getString("secret");
     long timestamp = System.currentTimeMillis() / 1000;
     long started = System.nanoTime();
     var request = client.request(target.setServer(checked).setMethod(HttpMethod.POST)
         .putHeader("Content-Type", "application/json")
         .putHeader("User-Agent", "Orgplane-Hooks/1")
         .putHeader("Orgplane-Event", row.getString("event"))
-        .putHeader("Orgplane-Delivery", row.getUUID("public_id").toString())
-        .putHeader("Orgplane-Signature", "t=" + timestamp + ",v1=" + sign(row.getString("secret"), timestamp, body)));
+        .putHeader("Orgplane-Delivery", delivery)
+        .putHeader("Orgplane-Signature", "t=" + timestamp + ",v1=" + sign(secret, timestamp, body)
+            + ",v2=" + sign(secret, timestamp, delivery, body)));
     return statusWithinDeadline(request, body)
         .transform(result -> {
           var ms = (int) ((System.nanoTime() - started) / 1_000_000);
@@ -155,10 +160,19 @@ public final class HookDispatcher {
 
   /** The v1 signature: hex HMAC-SHA256 over "{timestamp}.{body}" keyed with the hook's secret. */
   public static String sign(String secret, long timestamp, Buffer body) {
+    return hmac(secret, timestamp + ".", body);
+  }
+
+  /** The v2 signature: hex HMAC-SHA256 over "{timestamp}.{delivery id}.{body}" keyed with the hook's secret. */
+  public static String sign(String secret, long timestamp, String delivery, Buffer body) {
+    return hmac(secret, timestamp + "." + delivery + ".", body);
+  }
+
+  private static String hmac(String secret, String prefix, Buffer body) {
     try {
       var mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+      mac.update(prefix.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(mac.doFinal(body.getBytes()));
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);

@@ -40,9 +40,12 @@ class HookDeliveryTest {
       var header = req.getHeader("Orgplane-Signature");
       var parts = header.split(",");
       long t = Long.parseLong(parts[0].substring(2));
+      var delivery = req.getHeader("Orgplane-Delivery");
       var valid = parts[1].equals("v1=" + HookDispatcher.sign(SECRET, t, body))
+          && parts[2].equals("v2=" + HookDispatcher.sign(SECRET, t, delivery, body))
+          && !parts[2].equals("v2=" + HookDispatcher.sign(SECRET, t, UUID.randomUUID().toString(), body))
           && Math.abs(System.currentTimeMillis() / 1000 - t) < 300;
-      received.add(new Received(req.getHeader("Orgplane-Event"), req.getHeader("Orgplane-Delivery"), valid, body.toJsonObject(), req.getHeader("Host")));
+      received.add(new Received(req.getHeader("Orgplane-Event"), delivery, valid, body.toJsonObject(), req.getHeader("Host")));
       req.response().setStatusCode(calls.incrementAndGet() <= 2 ? 503 : 200).end();
     })).listen(0, "127.0.0.1").await();
 
