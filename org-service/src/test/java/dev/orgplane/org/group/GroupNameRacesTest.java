@@ -5,14 +5,13 @@ import static dev.orgplane.org.group.GroupCalls.GROUPS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.sql.DriverManager;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -116,10 +115,14 @@ class GroupNameRacesTest extends GroupsTest {
             .put("name", unique("member")).put("title", "t").put("groupId", gid),
         MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey")));
     assertEquals(201, member.statusCode(), member.bodyAsString());
-    var deleted = uncommitted(JOINING, joining(gid), () -> CompletableFuture.supplyAsync(() -> org.send(
-        HttpMethod.DELETE, "/v1/organizations/" + member.bodyAsJsonObject().getString("id"), owner.token(), null))
-        .get(5, TimeUnit.SECONDS));
-    assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
+    try (var joining = UncommittedTransaction.begin(org.db())) {
+      joining.run(JOINING, joining(gid));
+      var deleted = CompletableFuture.supplyAsync(() -> org.send(HttpMethod.DELETE,
+              "/v1/organizations/" + member.bodyAsJsonObject().getString("id"), owner.token(), null))
+          .get(5, TimeUnit.SECONDS);
+      assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
+      joining.commit();
+    }
     assertEquals(1, organizationsIn(gid), "the organization that joined");
   }
 
@@ -186,27 +189,9 @@ class GroupNameRacesTest extends GroupsTest {
    */
   private HttpResponse<Buffer> whileUncommitted(String sql, String[] parameters,
       Supplier<HttpResponse<Buffer>> request) throws Exception {
-    return uncommitted(sql, parameters, () -> {
-      var response = CompletableFuture.supplyAsync(request);
-      PgFixture.awaitLockWaits(org.db(), 1);
-      return response;
-    }).get(10, TimeUnit.SECONDS);
-  }
-
-  /** Runs {@code sql} with {@code parameters} in another transaction, then {@code meanwhile}, then commits. */
-  private <T> T uncommitted(String sql, String[] parameters, Callable<T> meanwhile) throws Exception {
-    var db = org.db();
-    try (var other = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-      other.setAutoCommit(false);
-      try (var statement = other.prepareStatement(sql)) {
-        for (var i = 0; i < parameters.length; i++) {
-          statement.setString(i + 1, parameters[i]);
-        }
-        statement.execute();
-      }
-      var result = meanwhile.call();
-      other.commit();
-      return result;
+    try (var other = UncommittedTransaction.begin(org.db())) {
+      other.run(sql, parameters);
+      return other.commitOnceWaitedFor(request);
     }
   }
 

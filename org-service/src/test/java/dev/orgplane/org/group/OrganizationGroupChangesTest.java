@@ -8,17 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.sql.DriverManager;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** Naming, renaming and deleting organization groups, and listing their admins. */
@@ -207,19 +204,10 @@ class OrganizationGroupChangesTest extends GroupsTest {
   void anAppointmentDuringADeletionFindsTheGroupGone() throws Exception {
     var gid = calls.newGroup().getString("id");
     var person = org.newUser("too-late");
-    var db = org.db();
-    try (var deleting = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-      deleting.setAutoCommit(false);
-      deleting.createStatement().execute("DELETE FROM org.organization_groups WHERE id = '" + gid + "'");
-      var appointment = CompletableFuture.supplyAsync(() -> org.send(HttpMethod.PUT,
-          GROUPS + "/" + gid + "/admins/" + person.id(), platformAdmin, null));
-      try {
-        appointment.get(500, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException waiting) {
-        // as it should: the deletion holds the group
-      }
-      deleting.commit();
-      assertProblem(appointment.get(10, TimeUnit.SECONDS), 404, "organization_group_not_found");
+    try (var deleting = UncommittedTransaction.begin(org.db())) {
+      deleting.run("DELETE FROM org.organization_groups WHERE id = ?::uuid", gid);
+      assertProblem(deleting.commitOnceWaitedFor(() -> org.send(HttpMethod.PUT,
+          GROUPS + "/" + gid + "/admins/" + person.id(), platformAdmin, null)), 404, "organization_group_not_found");
     }
   }
 
