@@ -20,8 +20,9 @@ import java.util.stream.Collectors;
 /**
  * The one authorization decision of the service. Every request that touches an organization asks
  * here, with the permission it needs; the answer is computed from the current rows (membership,
- * custom roles, group admins, platform admin) in one query, so any change applies to the very next
- * request. Callers who are not in the organization get 404, as if it did not exist.
+ * custom roles, group admins, platform admin) in one query (run after the row locks a change takes, see
+ * {@link #lockedAccess}), so any change applies to the very next request. Callers who are not in the
+ * organization get 404, as if it did not exist.
  *
  * <p>The provisioning engine (a user marked provisioner) is in every organization, disabled ones too,
  * with exactly {@link PermissionCatalog#PROVISIONER}: it copies templates, which are often disabled on
@@ -41,13 +42,18 @@ public final class AccessPolicy {
   private static final String BY_ID = ACCESS_QUERY + " o.id = $1::uuid";
   private static final String BY_NAME = ACCESS_QUERY + " o.name = $1";
   private static final String BY_IDS_OR_NAMES = ACCESS_QUERY + " (o.id = ANY ($1) OR o.name = ANY ($3))";
+  private static final String LOCK = "SELECT id FROM org.organizations WHERE ";
+  private static final String LOCK_BY_ID = LOCK + "id = $1::uuid FOR UPDATE";
+  private static final String LOCK_BY_NAME = LOCK + "name = $1 FOR UPDATE";
+  private static final String LOCK_GROUP = "SELECT 1 FROM org.organization_groups WHERE id = $1 FOR UPDATE";
 
   private AccessPolicy() {
   }
 
   /**
    * The caller's access to {@code orgRef} (an id or a name) if they hold {@code permission};
-   * {@code forUpdate} locks the organization row for the rest of the caller's transaction.
+   * {@code forUpdate} locks the organization row (and a group admin's group row) for the rest of the caller's
+   * transaction.
    */
   public static Future<OrgAccess> require(SqlClient client, Principal principal, String orgRef, String permission,
       boolean forUpdate) {
@@ -75,8 +81,41 @@ public final class AccessPolicy {
 
   /** The caller's access to {@code orgRef}; 404 if they are not in it. */
   private static Future<OrgAccess> access(SqlClient client, Principal principal, String orgRef, boolean forUpdate) {
+    return forUpdate ? lockedAccess(client, principal, orgRef)
+        : accessBy(client, principal, userId(principal), isUuid(orgRef) ? BY_ID : BY_NAME, orgRef);
+  }
+
+  /**
+   * {@link #access}, the organization's row locked first, in a statement of its own: under read committed a statement
+   * sees what was committed when it began, so an access query that waited for the lock decided on the roles from
+   * before the wait, and a member whom the holder removed or demoted meanwhile (changes that hold the row too) acted
+   * with the rights they had lost. The access query after the lock sees the holder's change.
+   *
+   * <p>A group admin's rights come from {@code org.group_admins}, whose changes hold the group's row, not the
+   * organization's: when the caller is one (and no platform admin, whose rights need no group), the group's row is
+   * locked as well and the access read again, so a revocation under way is waited for and then applies. FOR UPDATE,
+   * not FOR SHARE: deleting or renaming an organization takes its own group's row FOR UPDATE after this, and two
+   * requests sharing the row would each wait for the other. Organization, then group: the order those take them in.
+   */
+  private static Future<OrgAccess> lockedAccess(SqlClient client, Principal principal, String orgRef) {
     var userId = userId(principal);
-    var sql = (isUuid(orgRef) ? BY_ID : BY_NAME) + (forUpdate ? " FOR UPDATE OF o" : "");
+    return client.preparedQuery(isUuid(orgRef) ? LOCK_BY_ID : LOCK_BY_NAME).execute(Tuple.of(orgRef))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            throw notFound();
+          }
+          var orgId = rows.iterator().next().getUUID("id").toString();
+          return accessBy(client, principal, userId, BY_ID, orgId).compose(access -> access.groupAdmin()
+              && !access.platformAdmin()
+              ? client.preparedQuery(LOCK_GROUP).execute(Tuple.of(access.organization().groupId()))
+                  .compose(locked -> accessBy(client, principal, userId, BY_ID, orgId))
+              : Future.succeededFuture(access));
+        });
+  }
+
+  /** The caller's access to the organization {@code sql} finds by {@code orgRef}; 404 if they are not in it. */
+  private static Future<OrgAccess> accessBy(SqlClient client, Principal principal, UUID userId, String sql,
+      String orgRef) {
     return client.preparedQuery(sql).execute(Tuple.of(orgRef, userId)).map(rows -> {
       var access = rows.size() == 0 ? null : access(rows.iterator().next(), principal, userId);
       if (access == null) {

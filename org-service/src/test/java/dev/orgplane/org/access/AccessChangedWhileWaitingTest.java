@@ -1,0 +1,92 @@
+package dev.orgplane.org.access;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
+import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A change decides on the caller's rights as they are once it holds the organization's row: a member removed or
+ * demoted, or a group admin revoked, by a transaction that held the row (or the group's) while the request waited for
+ * it acts with the rights left to them, not those the request's first statement saw. The rival commits once the
+ * request waits for it.
+ */
+class AccessChangedWhileWaitingTest extends OrgServiceTest {
+
+  private static final String HOLD_ORGANIZATION = "SELECT FROM org.organizations WHERE id = ?::uuid FOR UPDATE";
+
+  private String newOrg(String ownerToken) {
+    return org.createOrg(ownerToken, "w-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+  }
+
+  private long organizations(String orgId) {
+    return PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.organizations WHERE id = '" + orgId + "'");
+  }
+
+  @Test
+  void aManagerRemovedMeanwhileChangesNoRoles() throws Exception {
+    var owner = org.newUser("owner");
+    var manager = org.newUser("manager");
+    var member = org.newUser("member");
+    var orgId = newOrg(owner.token());
+    org.addMembers(orgId, List.of(manager.id()), "manager");
+    org.addMembers(orgId, List.of(member.id()), "member");
+    try (var removal = UncommittedTransaction.begin(org.db())) {
+      removal.run(HOLD_ORGANIZATION, orgId);
+      removal.run("DELETE FROM org.memberships WHERE org_id = ?::uuid AND user_id = ?::uuid", orgId, manager.id());
+      assertProblem(removal.commitOnceWaitedFor(() -> org.send(HttpMethod.PUT,
+          "/v1/organizations/" + orgId + "/users/" + member.id() + "/roles", manager.token(),
+          new JsonObject().put("roles", new JsonArray().add("manager")))), 404, "organization_not_found");
+    }
+    assertEquals(1, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.memberships WHERE org_id = '" + orgId
+        + "' AND user_id = '" + member.id() + "' AND roles = '{member}'"));
+  }
+
+  @Test
+  void anOwnerDemotedMeanwhileDeletesNothing() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner.token());
+    try (var demotion = UncommittedTransaction.begin(org.db())) {
+      demotion.run(HOLD_ORGANIZATION, orgId);
+      demotion.run("UPDATE org.memberships SET roles = '{member}' WHERE org_id = ?::uuid AND user_id = ?::uuid", orgId,
+          owner.id());
+      assertProblem(demotion.commitOnceWaitedFor(() -> org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId,
+          owner.token(), null)), 403, "forbidden");
+    }
+    assertEquals(1, organizations(orgId));
+  }
+
+  /** A revocation holds the group's row, not the organization's: a group admin's change waits for that one. */
+  @Test
+  void aGroupAdminRevokedMeanwhileDeletesNoOrganizationOfTheGroup() throws Exception {
+    var platformAdmin = org.platformAdminToken();
+    var group = org.post("/v1/organization-groups", platformAdmin,
+        new JsonObject().put("name", "g-" + UUID.randomUUID())).bodyAsJsonObject();
+    var gid = group.getString("id");
+    var created = org.send(HttpMethod.POST, "/v1/organizations", org.newUser("owner").token(), new JsonObject()
+            .put("name", "w-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "t").put("groupId", gid),
+        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey")));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var orgId = created.bodyAsJsonObject().getString("id");
+    var groupAdmin = org.newUser("group-admin");
+    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + groupAdmin.id(),
+        platformAdmin, null).statusCode());
+    try (var revocation = UncommittedTransaction.begin(org.db())) {
+      revocation.run("SELECT FROM org.organization_groups WHERE id = ?::uuid FOR UPDATE", gid);
+      revocation.run("DELETE FROM org.group_admins WHERE group_id = ?::uuid AND user_id = ?::uuid", gid,
+          groupAdmin.id());
+      assertProblem(revocation.commitOnceWaitedFor(() -> org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId,
+          groupAdmin.token(), null)), 404, "organization_not_found");
+    }
+    assertEquals(1, organizations(orgId));
+  }
+}
