@@ -35,14 +35,28 @@ final class GroupRepository {
    * change compares the caller's {@code If-Match} with the group as it stays, and a deletion waits for changes under
    * way and makes them find the group gone (an admin granted meanwhile was a foreign key failure, 500), and the other
    * way round.
+   *
+   * <p>A group admin's rights are read again once the row is held, in a statement of their own: under read committed
+   * the statement that waited for the lock saw the admins from before the wait, so an admin whose revocation (which
+   * holds the row) committed meanwhile still renamed the group. The first statement keeps its check, so that no one
+   * but the group's admins ever holds its row.
    */
   static Future<Optional<OrganizationGroup>> visible(SqlClient client, UUID groupId, UUID userId, boolean platformAdmin,
       boolean lock) {
-    return client.preparedQuery("SELECT g.* FROM org.organization_groups g WHERE g.id = $1 AND ($3 OR EXISTS "
+    var found = client.preparedQuery("SELECT g.* FROM org.organization_groups g WHERE g.id = $1 AND ($3 OR EXISTS "
             + "(SELECT 1 FROM org.group_admins ga WHERE ga.group_id = g.id AND ga.user_id = $2))"
             + (lock ? " FOR UPDATE OF g" : ""))
         .execute(Tuple.of(groupId, userId, platformAdmin))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(OrganizationGroup.MAPPER.apply(rows.iterator().next())));
+        .map(rows -> rows.size() == 0 ? Optional.<OrganizationGroup>empty()
+            : Optional.of(OrganizationGroup.MAPPER.apply(rows.iterator().next())));
+    return !lock || platformAdmin ? found : found.compose(group -> group.isEmpty() ? Future.succeededFuture(group)
+        : isAdmin(client, groupId, userId).map(admin -> admin ? group : Optional.empty()));
+  }
+
+  private static Future<Boolean> isAdmin(SqlClient client, UUID groupId, UUID userId) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.group_admins WHERE group_id = $1 AND user_id = $2) "
+            + "AS admin")
+        .execute(Tuple.of(groupId, userId)).map(rows -> rows.iterator().next().getBoolean("admin"));
   }
 
   static Future<OrganizationGroup> rename(SqlClient tx, UUID groupId, String name) {

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** Naming, renaming and deleting organization groups, and listing their admins. */
@@ -208,6 +209,32 @@ class OrganizationGroupChangesTest extends GroupsTest {
       deleting.run("DELETE FROM org.organization_groups WHERE id = ?::uuid", gid);
       assertProblem(deleting.commitOnceWaitedFor(() -> org.send(HttpMethod.PUT,
           GROUPS + "/" + gid + "/admins/" + person.id(), platformAdmin, null)), 404, "organization_group_not_found");
+    }
+  }
+
+  /** A group admin whose revocation commits while their rename waits for the group renames nothing (404). */
+  @Test
+  void aGroupAdminRevokedMeanwhileRenamesNothing() throws Exception {
+    var group = calls.newGroup();
+    var gid = group.getString("id");
+    var admin = org.newUser("revoked");
+    calls.appoint(gid, admin.id());
+    assertProblem(whileRevoked(gid, admin.id(), () -> rename(gid, admin.token(), unique("renamed"))), 404,
+        "organization_group_not_found");
+    assertEquals(group.getString("name"), org.get(GROUPS + "/" + gid, platformAdmin).bodyAsJsonObject()
+        .getString("name"));
+  }
+
+  /**
+   * Sends {@code request} while another transaction revokes {@code userId}'s admin rights in the group, holding its
+   * row as a revocation does, and commits once the request waits for it.
+   */
+  private HttpResponse<Buffer> whileRevoked(String groupId, String userId, Supplier<HttpResponse<Buffer>> request)
+      throws Exception {
+    try (var revocation = UncommittedTransaction.begin(org.db())) {
+      revocation.run("SELECT FROM org.organization_groups WHERE id = ?::uuid FOR UPDATE", groupId);
+      revocation.run("DELETE FROM org.group_admins WHERE group_id = ?::uuid AND user_id = ?::uuid", groupId, userId);
+      return revocation.commitOnceWaitedFor(request);
     }
   }
 
