@@ -135,14 +135,20 @@ public final class GroupRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * A new create key, the old one void. The group is held while the caller's rights are checked: a deletion or a
+   * revocation under way is waited for and then applies (404), rather than a key shown for a group that is gone or
+   * by an admin who no longer is one.
+   */
   private void rotateKey(RoutingContext ctx) {
     var key = CreateKeys.generate();
     var principal = BearerAuth.principal(ctx);
-    visibleGroup(ctx)
-        .compose(group -> pool.withTransaction(tx -> GroupRepository.setCreateKey(tx, group.id(), GroupAccess.hash(key))
+    var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
+    pool.withTransaction(tx -> visibleGroup(tx, principal, groupId, true)
+            .compose(group -> GroupRepository.setCreateKey(tx, groupId, GroupAccess.hash(key)))
             .compose(v -> AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.create_key_rotated",
-                "organization_group:" + group.id(), new JsonObject()))
-            .compose(v -> Replies.keep(tx, ctx, Reply.ok(new JsonObject().put("createKey", key))))))
+                "organization_group:" + groupId, new JsonObject()))
+            .compose(v -> Replies.keep(tx, ctx, Reply.ok(new JsonObject().put("createKey", key)))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }

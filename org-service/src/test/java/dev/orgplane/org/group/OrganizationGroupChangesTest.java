@@ -225,6 +225,33 @@ class OrganizationGroupChangesTest extends GroupsTest {
         .getString("name"));
   }
 
+  /** A group admin whose revocation commits while their key rotation waits for the group gets no key (404). */
+  @Test
+  void aGroupAdminRevokedMeanwhileRotatesNoKey() throws Exception {
+    var group = calls.newGroup();
+    var gid = group.getString("id");
+    var admin = org.newUser("revoked");
+    calls.appoint(gid, admin.id());
+    assertProblem(whileRevoked(gid, admin.id(), () -> org.post(GROUPS + "/" + gid + "/create-key", admin.token(),
+        null)), 404, "organization_group_not_found");
+    assertEquals(201, org.send(HttpMethod.POST, "/v1/organizations", org.newUser("joiner").token(), new JsonObject()
+            .put("name", unique("joiner")).put("title", "t").put("groupId", gid),
+        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey"))).statusCode(),
+        "the key shown at creation still holds");
+  }
+
+  /** A key rotated while the group is being deleted waits for the deletion and finds the group gone (404). */
+  @Test
+  void aKeyRotatedDuringADeletionFindsTheGroupGone() throws Exception {
+    var gid = calls.newGroup().getString("id");
+    try (var deleting = UncommittedTransaction.begin(org.db())) {
+      deleting.run("DELETE FROM org.organization_groups WHERE id = ?::uuid", gid);
+      assertProblem(deleting.commitOnceWaitedFor(() -> org.post(GROUPS + "/" + gid + "/create-key", platformAdmin,
+          null)), 404, "organization_group_not_found");
+    }
+    assertEquals(0, audited("organization_group.create_key_rotated", gid));
+  }
+
   /**
    * Sends {@code request} while another transaction revokes {@code userId}'s admin rights in the group, holding its
    * row as a revocation does, and commits once the request waits for it.
