@@ -233,6 +233,11 @@ public final class AccessPolicy {
     }
   }
 
+  /** Whether {@code access} lets its caller use {@code permission}: the decision {@link #require} makes. */
+  public static boolean allows(OrgAccess access, String permission) {
+    return refusal(access, permission) == null;
+  }
+
   private static void check(OrgAccess access, String permission) {
     var refusal = refusal(access, permission);
     if (refusal != null) {

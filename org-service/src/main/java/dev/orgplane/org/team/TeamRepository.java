@@ -207,24 +207,30 @@ final class TeamRepository {
         });
   }
 
-  /** One page of the team's members, in user id order (a stable key: emails change). */
-  static Future<List<JsonObject>> members(SqlClient client, UUID orgId, UUID teamId, UUID after, int fetchSize) {
+  /**
+   * One page of the team's members, in user id order (a stable key: emails change); {@code withProfiles} adds each
+   * one's email and name.
+   */
+  static Future<List<JsonObject>> members(SqlClient client, UUID orgId, UUID teamId, UUID after, int fetchSize,
+      boolean withProfiles) {
     return client.preparedQuery(MEMBERS + "AND tm.user_id > $3 ORDER BY tm.user_id LIMIT $4")
         .execute(Tuple.of(orgId, teamId, after, fetchSize))
         .map(rows -> {
           var result = new ArrayList<JsonObject>();
-          rows.forEach(row -> result.add(member(row)));
+          rows.forEach(row -> result.add(member(row, withProfiles)));
           return result;
         });
   }
 
-  static Future<Optional<JsonObject>> member(SqlClient client, UUID orgId, UUID teamId, UUID userId) {
+  static Future<Optional<JsonObject>> member(SqlClient client, UUID orgId, UUID teamId, UUID userId,
+      boolean withProfile) {
     return client.preparedQuery(MEMBERS + "AND tm.user_id = $3").execute(Tuple.of(orgId, teamId, userId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(member(rows.iterator().next())));
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(member(rows.iterator().next(), withProfile)));
   }
 
-  private static JsonObject member(Row row) {
-    return new JsonObject().put("userId", row.getUUID("id").toString()).put("email", row.getString("email"))
-        .put("name", row.getString("name"));
+  private static JsonObject member(Row row, boolean withProfile) {
+    var member = new JsonObject().put("userId", row.getUUID("id").toString());
+    return withProfile ? member.put("email", row.getString("email")).put("name", row.getString("name")) : member;
   }
 }

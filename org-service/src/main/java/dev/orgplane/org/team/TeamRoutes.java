@@ -172,7 +172,8 @@ public final class TeamRoutes {
     var after = page.afterId();
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.TEAM_LIST)
         .compose(access -> existing(pool, access, teamId)
-            .compose(team -> TeamRepository.members(pool, access.orgId(), teamId, after, page.fetchSize())))
+            .compose(team -> TeamRepository.members(pool, access.orgId(), teamId, after, page.fetchSize(),
+                seesProfiles(access))))
         .onSuccess(members -> ctx.json(page.page(members, m -> m, m -> m.getString("userId"))))
         .onFailure(ctx::fail);
   }
@@ -182,7 +183,7 @@ public final class TeamRoutes {
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.TEAM_LIST)
         .compose(access -> existing(pool, access, teamId)
-            .compose(team -> TeamRepository.member(pool, access.orgId(), teamId, userId)))
+            .compose(team -> TeamRepository.member(pool, access.orgId(), teamId, userId, seesProfiles(access))))
         .map(found -> found.orElseThrow(TeamRoutes::memberNotFound))
         .onSuccess(member -> EntityTags.reply(ctx, member))
         .onFailure(ctx::fail);
@@ -209,7 +210,7 @@ public final class TeamRoutes {
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
-            .compose(access -> TeamRepository.member(tx, access.orgId(), teamId, userId)
+            .compose(access -> TeamRepository.member(tx, access.orgId(), teamId, userId, seesProfiles(access))
                 .compose(member -> {
                   EntityTags.requireMatch(ctx, member.orElseThrow(TeamRoutes::memberNotFound), "The team member");
                   return TeamRepository.removeMember(tx, access.orgId(), teamId, userId);
@@ -218,6 +219,15 @@ public final class TeamRoutes {
                     : Future.failedFuture(memberNotFound()))))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Whether the caller sees team members' emails and names: only those who may list the organization's members
+   * ({@link PermissionCatalog#USER_LIST}, what {@code /users} asks) do. Every member may list teams, and would
+   * otherwise read through them the profiles the member list keeps from them; anyone else sees ids.
+   */
+  private static boolean seesProfiles(OrgAccess access) {
+    return AccessPolicy.allows(access, PermissionCatalog.USER_LIST);
   }
 
   /** Adds organization members to the team; anyone else is refused (422). */

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -176,6 +177,29 @@ class TeamTest extends OrgServiceTest {
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/groups/" + teamId, owner.token(), null)
         .statusCode());
     assertProblem(org.get("/v1/organizations/" + id + "/groups/" + teamId, owner.token()), 404, "group_not_found");
+  }
+
+  /**
+   * Every member lists teams, but only those who may list the organization's members see team members' emails and
+   * names: a team must not tell what the member list keeps back.
+   */
+  @Test
+  void onlyThoseWhoListMembersSeeTeamMembersEmailsAndNames() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var id = newOrg(owner);
+    org.addMembers(id, List.of(member.id()), "member");
+    var teamId = org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "ops")
+        .put("userIds", new JsonArray().add(owner.id()).add(member.id()))).bodyAsJsonObject().getString("id");
+    var members = "/v1/organizations/" + id + "/groups/" + teamId + "/users";
+    assertProblem(org.get("/v1/organizations/" + id + "/users", member.token()), 403, "forbidden");
+    org.get(members, member.token()).bodyAsJsonObject().getJsonArray("items").forEach(item ->
+        assertEquals(Set.of("userId"), ((JsonObject) item).fieldNames(), item.toString()));
+    assertEquals(new JsonObject().put("userId", owner.id()),
+        org.get(members + "/" + owner.id(), member.token()).bodyAsJsonObject());
+    var seenByOwner = org.get(members + "/" + member.id(), owner.token()).bodyAsJsonObject();
+    assertEquals(member.email(), seenByOwner.getString("email"));
+    assertEquals("member", seenByOwner.getString("name"));
   }
 
   @Test
