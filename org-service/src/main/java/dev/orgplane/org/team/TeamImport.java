@@ -35,7 +35,7 @@ final class TeamImport {
    */
   static Future<ImportPlan<ImportBatch.Item<TeamFields>>> run(SqlConnection tx, RoutingContext ctx, OrgAccess access,
       List<ImportBatch.Item<TeamFields>> items, Existing onExisting) {
-    return TeamRepository.findAll(tx, access.orgId(), items.stream().map(ImportBatch.Item::id).toList())
+    return TeamRepository.findAllForUpdate(tx, access.orgId(), items.stream().map(ImportBatch.Item::id).toList())
         .compose(existing -> TeamRepository.memberIdsOf(tx, access.orgId(), existing.keySet())
             .map(members -> ImportPlan.of(items, item -> existing.containsKey(item.id()),
                 item -> item.value().describe(existing.get(item.id()))

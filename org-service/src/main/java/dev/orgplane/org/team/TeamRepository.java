@@ -81,9 +81,13 @@ final class TeamRepository {
         teams.stream().map(team -> team.value().metadata().encode()).toArray(String[]::new));
   }
 
-  /** The organization's teams among {@code ids}, by id. */
-  static Future<Map<UUID, Team>> findAll(SqlClient client, UUID orgId, List<UUID> ids) {
-    return client.preparedQuery(SELECT + "WHERE t.org_id = $1 AND t.id = ANY ($2)")
+  /**
+   * The organization's teams among {@code ids}, by id, locked for the import that replaces them: a change of one under
+   * way (its member list's too, which moves the team's {@code updatedAt}) is waited for, and the import compares with
+   * the team as that change left it, not as it was before.
+   */
+  static Future<Map<UUID, Team>> findAllForUpdate(SqlClient tx, UUID orgId, List<UUID> ids) {
+    return tx.preparedQuery(SELECT + "WHERE t.org_id = $1 AND t.id = ANY ($2) FOR UPDATE OF t")
         .execute(Tuple.of(orgId, (Object) ids.toArray(UUID[]::new)))
         .map(rows -> {
           var found = new HashMap<UUID, Team>();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.buffer.Buffer;
@@ -200,6 +201,30 @@ class TeamTest extends OrgServiceTest {
     var seenByOwner = org.get(members + "/" + member.id(), owner.token()).bodyAsJsonObject();
     assertEquals(member.email(), seenByOwner.getString("email"));
     assertEquals("member", seenByOwner.getString("name"));
+  }
+
+  /**
+   * An import waits for a change of the team under way and compares with the team as that change left it: an import
+   * naming the team as it was before the change replaces it, where it was once answered unchanged and the change
+   * stayed.
+   */
+  @Test
+  void anImportComparesWithTheTeamAsAChangeCommittedMeanwhileLeftIt() throws Exception {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var teamId = UUID.randomUUID().toString();
+    var path = "/v1/organizations/" + id + "/groups/" + teamId;
+    var team = new JsonObject().put("name", "imported").put("title", "as imported")
+        .put("userIds", new JsonArray().add(owner.id()));
+    assertEquals(201, org.send(HttpMethod.PUT, path, owner.token(), team).statusCode());
+    try (var change = UncommittedTransaction.begin(org.db())) {
+      change.run("UPDATE org.teams SET title = 'changed meanwhile' WHERE org_id = ?::uuid AND id = ?::uuid", id,
+          teamId);
+      var imported = change.commitOnceWaitedFor(() -> org.send(HttpMethod.PUT, path, owner.token(), team));
+      assertEquals(200, imported.statusCode(), imported.bodyAsString());
+      assertEquals("updated", imported.getHeader("Orgplane-Import-Result"));
+    }
+    assertEquals("as imported", org.get(path, owner.token()).bodyAsJsonObject().getString("title"));
   }
 
   @Test
