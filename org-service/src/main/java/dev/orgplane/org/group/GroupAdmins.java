@@ -11,6 +11,11 @@ public final class GroupAdmins {
   private GroupAdmins() {
   }
 
+  /**
+   * Appoints the account with {@code email}. It needs no person check as the HTTP route's (422 {@code not_a_person}):
+   * only persons have an address (the constraint {@code users_human_or_service} leaves service users and the
+   * provisioning engine without one), so whoever an address finds is a person.
+   */
   public static Future<UUID> grant(SqlClient tx, UUID groupId, String email) {
     return existingGroup(tx, groupId).compose(v -> userId(tx, email))
         .compose(userId -> GroupRepository.addAdmin(tx, groupId, userId).map(userId));
