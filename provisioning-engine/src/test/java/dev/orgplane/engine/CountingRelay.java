@@ -1,5 +1,6 @@
 package dev.orgplane.engine;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,10 +12,14 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * An HTTP relay in front of org-service that remembers every request it passes on, so a test can tell how many
- * calls the engine made and which; it can also answer one path with a failure of its own instead.
+ * calls the engine made and which; it can also answer one path with a failure of its own instead, or hold a request
+ * back while the test changes what org-service will answer to it.
  */
 public final class CountingRelay {
 
@@ -32,6 +37,11 @@ public final class CountingRelay {
   private volatile String refusedPath;
   private volatile int refusedStatus;
   private final Set<String> unansweredOnce = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<Hold> hold = new AtomicReference<>();
+
+  /** The next request {@code which} matches waits for {@code until}'s future, asked for when that request comes. */
+  private record Hold(Predicate<Seen> which, Supplier<Future<?>> until) {
+  }
 
   private CountingRelay(Vertx vertx, int targetPort) {
     this.client = WebClient.create(vertx);
@@ -69,6 +79,14 @@ public final class CountingRelay {
     unansweredOnce.add(path);
   }
 
+  /**
+   * Holds the next request {@code which} matches until the future {@code until} answers (called, on the relay's
+   * event loop, when that request comes) completes, then passes it on.
+   */
+  public void holdOnce(Predicate<Seen> which, Supplier<Future<?>> until) {
+    hold.set(new Hold(which, until));
+  }
+
   /** Passes every request on again. */
   public void passAll() {
     refusedPath = null;
@@ -81,7 +99,8 @@ public final class CountingRelay {
 
   private void relay(HttpServerRequest request) {
     request.body().onSuccess(body -> {
-      seen.add(new Seen(request.method().name(), request.path(), request.query(), request.getHeader("Authorization")));
+      var asked = new Seen(request.method().name(), request.path(), request.query(), request.getHeader("Authorization"));
+      seen.add(asked);
       if (unansweredOnce.remove(request.path())) {
         return;
       }
@@ -91,16 +110,25 @@ public final class CountingRelay {
             .end("{\"code\":\"stand_in\"}");
         return;
       }
-      client.request(request.method(), targetPort, "127.0.0.1", request.uri())
-          .putHeaders(withoutHop(request.headers()))
-          .sendBuffer(body)
-          .onSuccess(answer -> {
-            var response = request.response().setStatusCode(answer.statusCode());
-            response.headers().addAll(withoutHop(answer.headers()));
-            response.end(answer.body() == null ? Buffer.buffer() : answer.body());
-          })
-          .onFailure(failure -> request.response().setStatusCode(502).end());
+      var held = hold.get();
+      if (held != null && held.which().test(asked) && hold.compareAndSet(held, null)) {
+        held.until().get().onComplete(done -> passOn(request, body));
+        return;
+      }
+      passOn(request, body);
     });
+  }
+
+  private void passOn(HttpServerRequest request, Buffer body) {
+    client.request(request.method(), targetPort, "127.0.0.1", request.uri())
+        .putHeaders(withoutHop(request.headers()))
+        .sendBuffer(body)
+        .onSuccess(answer -> {
+          var response = request.response().setStatusCode(answer.statusCode());
+          response.headers().addAll(withoutHop(answer.headers()));
+          response.end(answer.body() == null ? Buffer.buffer() : answer.body());
+        })
+        .onFailure(failure -> request.response().setStatusCode(502).end());
   }
 
   private static MultiMap withoutHop(MultiMap headers) {

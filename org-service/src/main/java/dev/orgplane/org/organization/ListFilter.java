@@ -16,8 +16,9 @@ record ListFilter(String query, String state, UUID groupId, UUID template, JsonO
 
   private static final String METADATA = "metadata.";
   private static final String LABEL = "label.";
-  static final QueryParameters PARAMETERS = QueryParameters.list("q", "state", "groupId", "provisionedFrom")
-      .withPrefix(METADATA).withPrefix(LABEL);
+  /** The list's parameters: these filters, and its {@link ListOrder}. */
+  static final QueryParameters PARAMETERS = QueryParameters.list("q", "state", "groupId", "provisionedFrom",
+      ListOrder.PARAMETER).withPrefix(METADATA).withPrefix(LABEL);
 
   static ListFilter read(MultiMap query) {
     var q = query.get("q");

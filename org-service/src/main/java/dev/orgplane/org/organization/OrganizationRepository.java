@@ -179,21 +179,23 @@ final class OrganizationRepository {
   }
 
   /**
-   * A page of the organizations a caller sees, filtered, in name order: all of them for
+   * A page of the organizations a caller sees, filtered, in {@code order}: all of them for
    * {@code everyOrganization}, else those it is a member of or runs as group admin; with
-   * {@code scope} (a scoped token), only that one, if it sees it.
+   * {@code scope} (a scoped token), only that one, if it sees it. {@code after} is the sort key the page starts
+   * after (a name, or an id).
    */
   static Future<List<Organization>> list(SqlClient client, UUID userId, boolean everyOrganization, UUID scope,
-      ListFilter filter, String afterName, int fetchSize) {
-    var page = Tuple.of(afterName, filter.query(), filter.state(), filter.groupId(),
+      ListFilter filter, ListOrder order, Object after, int fetchSize) {
+    var page = Tuple.of(after, filter.query(), filter.state(), filter.groupId(),
         filter.template() == null ? null : filter.template().toString(), filter.metadata(), fetchSize);
-    var sql = scope != null ? SCOPED : everyOrganization ? EVERY : MEMBER;
+    var statements = order == ListOrder.ID ? BY_ID : BY_NAME;
+    var sql = scope != null ? statements.scoped() : everyOrganization ? statements.every() : statements.member();
     if (scope != null) {
       page.addUUID(userId).addUUID(scope);
     } else if (!everyOrganization) {
       page.addUUID(userId);
     }
-    return client.preparedQuery(sql + " ORDER BY o.name LIMIT $7").mapping(Organization.MAPPER)
+    return client.preparedQuery(sql + " ORDER BY " + statements.key() + " LIMIT $7").mapping(Organization.MAPPER)
         .execute(page)
         .map(rows -> {
           var result = new ArrayList<Organization>();
@@ -203,35 +205,49 @@ final class OrganizationRepository {
   }
 
   /**
-   * $1 the name the page starts after, $2 text searched, $3 state, $4 group, $5 the template copied, $6 metadata
-   * the organization's contains ($2-$6 null for any). The last two have indexes (V29) that only a plan made with the
+   * The list's statements for one sort key {@code key}, a column of {@code o}, without their final ORDER BY and LIMIT.
+   * $1 the key the page starts after, $2 text searched, $3 state, $4 group, $5 the template copied, $6 metadata the
+   * organization's contains ($2-$6 null for any). The last two have indexes (V29) that only a plan made with the
    * values can use: a cached generic plan, which must also serve "no filter", walks every name instead.
    */
-  private static final String FILTERS = "o.name > $1 "
-      + "AND ($2::text IS NULL OR o.name ILIKE '%' || $2 || '%' OR o.title ILIKE '%' || $2 || '%') "
-      + "AND ($3::text IS NULL OR o.state = $3) AND ($4::uuid IS NULL OR o.group_id = $4) "
-      + "AND ($5::text IS NULL OR o.provisioned_from->>'templateId' = $5) "
-      + "AND ($6::jsonb IS NULL OR o.metadata @> $6)";
-  private static final String FILTERED = "SELECT o.* FROM org.organizations o WHERE " + FILTERS;
-  private static final String EVERY = Database.PLANNED_PER_CALL + FILTERED;
-  private static final String SEES = "(EXISTS (SELECT 1 FROM org.memberships m WHERE m.org_id = o.id AND m.user_id = $8) "
-      + "OR EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = o.group_id AND ga.user_id = $8))";
-  private static final String SCOPED = FILTERED + " AND o.id = $9 AND " + SEES;
-  /**
-   * Two ways to a member's page, and which is fast depends on the member: walking every organization
-   * in name order until a page of the caller's is found suits someone in thousands of them (a
-   * provisioning owner) and takes seconds for someone in two among a million; sorting the caller's
-   * own organizations is the reverse. The statement counts the caller's organizations (up to 1,000,
-   * an index-only scan) and runs only the branch that suits. It is planned per call: a cached generic
-   * plan cannot know whose memberships it reads.
-   */
-  private static final String MEMBER = Database.PLANNED_PER_CALL
-      + "WITH few AS (SELECT count(*) < 1000 AS yes FROM (SELECT 1 FROM org.memberships m WHERE m.user_id = $8 "
-      + "UNION ALL SELECT 1 FROM org.group_admins ga JOIN org.organizations g ON g.group_id = ga.group_id "
-      + "WHERE ga.user_id = $8 LIMIT 1000) n) "
-      + "SELECT * FROM ((SELECT o.* FROM org.organizations o WHERE (SELECT yes FROM few) AND o.id IN ("
-      + "SELECT m.org_id FROM org.memberships m WHERE m.user_id = $8 UNION ALL SELECT g.id FROM org.group_admins ga "
-      + "JOIN org.organizations g ON g.group_id = ga.group_id WHERE ga.user_id = $8) AND " + FILTERS
-      + " ORDER BY o.name LIMIT $7) UNION ALL (" + FILTERED + " AND NOT (SELECT yes FROM few) AND " + SEES
-      + " ORDER BY o.name LIMIT $7)) o";
+  private record ListStatements(String key, String every, String scoped, String member) {
+
+    private static final String SEES = "(EXISTS (SELECT 1 FROM org.memberships m WHERE m.org_id = o.id "
+        + "AND m.user_id = $8) OR EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = o.group_id "
+        + "AND ga.user_id = $8))";
+
+    static ListStatements by(String key) {
+      var filters = key + " > $1 "
+          + "AND ($2::text IS NULL OR o.name ILIKE '%' || $2 || '%' OR o.title ILIKE '%' || $2 || '%') "
+          + "AND ($3::text IS NULL OR o.state = $3) AND ($4::uuid IS NULL OR o.group_id = $4) "
+          + "AND ($5::text IS NULL OR o.provisioned_from->>'templateId' = $5) "
+          + "AND ($6::jsonb IS NULL OR o.metadata @> $6)";
+      var filtered = "SELECT o.* FROM org.organizations o WHERE " + filters;
+      return new ListStatements(key, Database.PLANNED_PER_CALL + filtered, filtered + " AND o.id = $9 AND " + SEES,
+          member(key, filters, filtered));
+    }
+
+    /**
+     * Two ways to a member's page, and which is fast depends on the member: walking every organization
+     * in key order until a page of the caller's is found suits someone in thousands of them (a
+     * provisioning owner) and takes seconds for someone in two among a million; sorting the caller's
+     * own organizations is the reverse. The statement counts the caller's organizations (up to 1,000,
+     * an index-only scan) and runs only the branch that suits. It is planned per call: a cached generic
+     * plan cannot know whose memberships it reads.
+     */
+    private static String member(String key, String filters, String filtered) {
+      return Database.PLANNED_PER_CALL
+          + "WITH few AS (SELECT count(*) < 1000 AS yes FROM (SELECT 1 FROM org.memberships m WHERE m.user_id = $8 "
+          + "UNION ALL SELECT 1 FROM org.group_admins ga JOIN org.organizations g ON g.group_id = ga.group_id "
+          + "WHERE ga.user_id = $8 LIMIT 1000) n) "
+          + "SELECT * FROM ((SELECT o.* FROM org.organizations o WHERE (SELECT yes FROM few) AND o.id IN ("
+          + "SELECT m.org_id FROM org.memberships m WHERE m.user_id = $8 UNION ALL SELECT g.id FROM org.group_admins ga "
+          + "JOIN org.organizations g ON g.group_id = ga.group_id WHERE ga.user_id = $8) AND " + filters
+          + " ORDER BY " + key + " LIMIT $7) UNION ALL (" + filtered + " AND NOT (SELECT yes FROM few) AND " + SEES
+          + " ORDER BY " + key + " LIMIT $7)) o";
+    }
+  }
+
+  private static final ListStatements BY_NAME = ListStatements.by("o.name");
+  private static final ListStatements BY_ID = ListStatements.by("o.id");
 }

@@ -177,10 +177,12 @@ public final class OrganizationRoutes {
     var principal = BearerAuth.principal(ctx);
     var page = PageRequest.of(ctx);
     var filter = ListFilter.read(ctx.queryParams());
+    var order = ListOrder.read(ctx.queryParams());
+    var after = order.after(page);
     AccessPolicy.caller(pool, principal)
         .compose(caller -> OrganizationRepository.list(pool, caller.userId(), caller.seesEveryOrganization(),
-            principal.scopedOrganization(), filter, page.afterName(), page.fetchSize()))
-        .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, Organization::name)))
+            principal.scopedOrganization(), filter, order, after, page.fetchSize()))
+        .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, order::sortKey)))
         .onFailure(ctx::fail);
   }
 

@@ -123,6 +123,41 @@ class OrganizationListTest {
   }
 
   @Test
+  void everyWayToAPagePagesByIdWhenAsked() {
+    var ids = allIds("/v1/organizations?order=id&limit=500", heavy.token());
+    assertEquals(MANY, ids.size());
+    assertEquals(ids.stream().sorted().distinct().toList(), ids, "in id order, each once");
+    assertEquals(MANY, allIds("/v1/organizations?order=id&limit=500&groupId=" + group, groupAdmin.token()).size());
+    var few = allIds("/v1/organizations?order=id&limit=1", light.token());
+    assertEquals(few.stream().sorted().toList(), few);
+    assertEquals(2, few.size());
+    assertProblem(org.get("/v1/organizations?order=title", heavy.token()), 400, "invalid_order");
+    // a name is no place in id order
+    assertProblem(org.get("/v1/organizations?order=id&cursor=bWFueS0wMDA3", heavy.token()), 400, "invalid_cursor");
+  }
+
+  /** By name, a rename moves an organization past the cursor or back before it; by id, it changes no page. */
+  @Test
+  void aRenameWhilePagingByIdNeitherSkipsNorRepeats() {
+    var renamed = UUID.fromString("00000000-0000-0000-0000-000000000001");
+    var others = List.of(UUID.fromString("00000000-0000-0000-0000-000000000002"),
+        UUID.fromString("00000000-0000-0000-0000-000000000003"));
+    var renamedGroup = UUID.randomUUID();
+    PgFixture.execute(db, "INSERT INTO org.organization_groups (id, name) VALUES ('" + renamedGroup + "', 'renamed')",
+        "INSERT INTO org.organizations (id, name, title, group_id) VALUES ('" + renamed + "', 'renamed-a', 'A', '"
+            + renamedGroup + "'), ('" + others.get(0) + "', 'renamed-b', 'B', '" + renamedGroup + "'), ('"
+            + others.get(1) + "', 'renamed-c', 'C', '" + renamedGroup + "')");
+    var first = "/v1/organizations?order=id&limit=1&groupId=" + renamedGroup;
+    var admin = org.platformAdminToken();
+    var page = org.get(first, admin).bodyAsJsonObject();
+    assertEquals(renamed.toString(), page.getJsonArray("items").getJsonObject(0).getString("id"));
+    // renamed to sort last by name: read by name from here, it would come again
+    PgFixture.execute(db, "UPDATE org.organizations SET name = 'renamed-z' WHERE id = '" + renamed + "'");
+    var rest = all(first, page.getString("nextCursor"), admin, "id");
+    assertEquals(others.stream().map(UUID::toString).toList(), rest);
+  }
+
+  @Test
   void theCallersMembershipsComePageByPageWithTheirRoles() {
     var heavyNames = allNames("/v1/users/me/organizations?limit=500", heavy.token());
     assertEquals(MANY, heavyNames.size());
@@ -146,16 +181,24 @@ class OrganizationListTest {
   }
 
   private List<String> allNames(String firstPage, String token) {
-    var names = new ArrayList<String>();
+    return all(firstPage, null, token, "name");
+  }
+
+  private List<String> allIds(String firstPage, String token) {
+    return all(firstPage, null, token, "id");
+  }
+
+  /** The {@code field} of every item, page after page of {@code firstPage}, from {@code cursor} (null: the first). */
+  private List<String> all(String firstPage, String cursor, String token, String field) {
+    var values = new ArrayList<String>();
     var separator = firstPage.contains("?") ? "&" : "?";
-    String cursor = null;
     do {
       var response = org.get(cursor == null ? firstPage : firstPage + separator + "cursor=" + cursor, token);
       assertEquals(200, response.statusCode(), response.bodyAsString());
       var page = response.bodyAsJsonObject();
-      page.getJsonArray("items").forEach(item -> names.add(((JsonObject) item).getString("name")));
+      page.getJsonArray("items").forEach(item -> values.add(((JsonObject) item).getString(field)));
       cursor = page.getString("nextCursor");
     } while (cursor != null);
-    return names;
+    return values;
   }
 }

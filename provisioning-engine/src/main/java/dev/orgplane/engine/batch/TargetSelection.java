@@ -5,8 +5,11 @@ import dev.orgplane.engine.job.ProvisioningRequest;
 import dev.orgplane.engine.orgapi.ProvisionedOrganizations;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * A batch that selects its targets instead of naming them ({@code "select": "provisionedFrom"}): a job for every
@@ -45,7 +48,10 @@ final class TargetSelection {
   /** 422 {@code no_targets} when there are none, {@code too_many_targets} for more than {@link #MAX_SELECTED}. */
   Future<List<NewJob>> jobs(String authorization, ProvisioningRequest request, UUID batchId) {
     return provisioned.list(authorization, request.templateOrg().toString(), request.groupId().toString(),
-        MAX_SELECTED).map(organizations -> {
+        MAX_SELECTED).map(listed -> {
+          // read by id, an organization comes once; kept so whatever org-service's pages do, since a second job into
+          // one organization in one batch would wait for the first and then copy the template again
+          var organizations = listed.stream().filter(distinctIds()).toList();
           if (organizations.isEmpty()) {
             throw ApiException.unprocessable("no_targets",
                 "No organization of the template's group was provisioned from the template.");
@@ -57,5 +63,11 @@ final class TargetSelection {
           }
           return organizations.stream().map(organization -> request.existingTarget(batchId, organization)).toList();
         });
+  }
+
+  /** Lets an organization through the first time its id comes. */
+  private static Predicate<JsonObject> distinctIds() {
+    var seen = new HashSet<String>();
+    return organization -> seen.add(organization.getString("id"));
   }
 }

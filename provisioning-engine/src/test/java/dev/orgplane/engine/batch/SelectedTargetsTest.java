@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.engine.CountingRelay;
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -76,8 +78,12 @@ class SelectedTargetsTest {
    * engine may) with the engine's identity and owned by the group admin: cheaper than copying a template into it.
    */
   private static String tenantOf(String templateId, String groupId) {
+    return tenantOf(templateId, groupId, "tenant-" + unique());
+  }
+
+  private static String tenantOf(String templateId, String groupId, String name) {
     var created = engine.org.post("/v1/organizations", engine.org.engineToken(), new JsonObject()
-        .put("name", "tenant-" + unique()).put("title", "Tenant").put("groupId", groupId)
+        .put("name", name).put("title", "Tenant").put("groupId", groupId)
         .put("ownerId", template.groupAdmin().id())
         .put("provisionedFrom", new JsonObject().put("templateId", templateId).put("jobId", UUID.randomUUID().toString())));
     assertEquals(201, created.statusCode(), created.bodyAsString());
@@ -185,8 +191,48 @@ class SelectedTargetsTest {
     var calls = listCalls();
     assertEquals(3, calls.size(), "pages of 4, 4 and 1: " + calls);
     assertTrue(calls.stream().allMatch(call -> call.query().contains("provisionedFrom=" + fresh)
-        && call.query().contains("groupId=" + template.groupId()) && call.query().contains("limit=4")), calls.toString());
+        && call.query().contains("groupId=" + template.groupId()) && call.query().contains("limit=4")
+        && call.query().contains("order=id")), calls.toString());
     assertEquals(2, calls.stream().filter(call -> call.query().contains("cursor=")).count(), calls.toString());
+  }
+
+  /**
+   * Tenants renamed between two pages of the selection, one of the first page (by name) to sort after the cursor and
+   * one of the second to sort before it: by name, one would be selected twice and the other not at all.
+   */
+  @Test
+  void aTenantRenamedWhileTheSelectionIsReadIsSelectedOnce() {
+    var fresh = handMade("renamed-template");
+    var prefix = "r" + unique();
+    var tenants = new ArrayList<String>();
+    for (int i = 1; i <= 5; i++) {
+      tenants.add(tenantOf(fresh, template.groupId(), prefix + "-b" + i));
+    }
+    var web = WebClient.create(vertx);
+    relay.holdOnce(seen -> seen.path().equals("/v1/organizations") && seen.query().contains("cursor="),
+        () -> Future.all(rename(web, tenants.get(0), prefix + "-c1"), rename(web, tenants.get(4), prefix + "-a5")));
+
+    var queued = start(rollout(fresh).put("dryRun", true));
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    assertEquals(5, queued.bodyAsJsonObject().getLong("total"));
+    var jobs = jobs(queued.bodyAsJsonObject().getString("id"));
+    assertEquals(5, jobs.size());
+    assertEquals(Set.copyOf(tenants), targets(jobs));
+    assertEquals(Set.of(prefix + "-a5", prefix + "-c1"), Set.of(name(tenants.get(4)), name(tenants.get(0))),
+        "renamed while the selection was read");
+  }
+
+  private static Future<?> rename(WebClient web, String organization, String name) {
+    return web.patch(engine.org.port(), "127.0.0.1", "/v1/organizations/" + organization)
+        .bearerTokenAuthentication(token()).sendJsonObject(new JsonObject().put("name", name))
+        .map(renamed -> {
+          assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+          return renamed;
+        });
+  }
+
+  private static String name(String organization) {
+    return engine.org.get("/v1/organizations/" + organization, token()).bodyAsJsonObject().getString("name");
   }
 
   @Test

@@ -57,7 +57,8 @@ class OpenApiRoutesTest {
   @Test
   void queryParametersAreDeclaredByEveryRouteAndAsDocumented() {
     var router = Router.router(vertx);
-    QueryParameters.list("q", "state", "groupId", "provisionedFrom").withPrefix("metadata.").withPrefix("label.")
+    QueryParameters.list("q", "state", "groupId", "provisionedFrom", "order").withPrefix("metadata.")
+        .withPrefix("label.")
         .on(router.get("/v1/organizations")).handler(OpenApiRoutesTest::answer);
     router.get("/v1/users/me").handler(OpenApiRoutesTest::answer);
     QueryParameters.named("mail").on(router.get("/v1/users")).handler(OpenApiRoutesTest::answer);
