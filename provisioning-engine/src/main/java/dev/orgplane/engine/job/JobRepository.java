@@ -123,8 +123,17 @@ public final class JobRepository {
       RETURNING j.*, """ + STEPS;
 
   /**
+   * The run's hold on its job, renewed: the job's row is updated (its lease renewed) only while the run holds it, and
+   * answers whether a cancel was asked for. A checkpoint's gate, and what a run asks before it invites the owner.
+   */
+  private static final String HOLD = """
+      UPDATE provisioning.jobs SET updated_at = now(), lease_until = now() + $3 * interval '1 millisecond'
+      WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'running'
+      RETURNING cancel_requested""";
+
+  /**
    * A page's checkpoint in one statement: the job's row is updated (its lease renewed) only while the run holds
-   * it, and the step's counts and the page's copies are written only if it was, so a run that lost its job
+   * it ({@link #HOLD}), and the step's counts and the page's copies are written only if it was, so a run that lost its job
    * writes nothing. The job's row is locked first, as when these were statements of one transaction. Every
    * part sees the snapshot taken before the statement waited for that lock, which the step and copy writes can
    * do with: they find their rows by keys that never change, and an UPDATE (its increments) or ON CONFLICT that
@@ -132,11 +141,7 @@ public final class JobRepository {
    * still the one the page started from, so a checkpoint sent again (its answer lost to a database that went away
    * after the commit) counts nothing twice; the copies are recorded once anyway.
    */
-  private static final String CHECKPOINT = """
-      WITH held AS (
-        UPDATE provisioning.jobs SET updated_at = now(), lease_until = now() + $3 * interval '1 millisecond'
-        WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'running'
-        RETURNING cancel_requested),
+  private static final String CHECKPOINT = "WITH held AS (" + HOLD + "), " + """
       step AS (
         UPDATE provisioning.job_steps SET cursor = $6, created = created + $7, updated = updated + $8,
                unchanged = unchanged + $9, status = $10
@@ -152,10 +157,18 @@ public final class JobRepository {
    * A run's end: like a checkpoint ({@link #CHECKPOINT}), the job's row is locked first, and the report and the
    * failed step are written only if the run still held the job. The failed step is found by its key, and its
    * count is raised on its newest version. What inviting the owner came to is written with the end it is part of.
+   *
+   * <p>An end honours a cancel asked for before it: a run that would end {@code succeeded} while a cancel is pending
+   * (asked for after its last check, while the owner was being invited, say) ends {@code cancelled}. The cancel was
+   * answered "running, it stops soon", and clearing it into a success would tell its caller it never happened; what
+   * the run did stays recorded, its steps and what inviting the owner came to (an invitation already on its way is
+   * shown as made). A failure stays {@code failed}: the job stopped either way, and why is the better answer. A
+   * retry resumes either from its checkpoints.
    */
   private static final String FINISH = """
       WITH ended AS (
-        UPDATE provisioning.jobs SET status = $3, error = $4, finished_at = now(), updated_at = now(),
+        UPDATE provisioning.jobs SET error = $4, finished_at = now(), updated_at = now(),
+               status = CASE WHEN cancel_requested AND $3::text = 'succeeded' THEN 'cancelled' ELSE $3::text END,
                lease_owner = NULL, lease_until = NULL, cancel_requested = false, owner_invitation = $7
         WHERE id = $1 AND lease_owner = $2 AND attempts = $5
         RETURNING id, status, error, dry_run),
@@ -329,14 +342,28 @@ public final class JobRepository {
             .addValue(page.last() ? "succeeded" : "running").addValue(copies.targetOrg())
             .addValue(copies.copyIds().toArray(UUID[]::new)).addValue(copies.sourceIds().toArray(UUID[]::new))
             .addValue(fromCursor))
-        .map(rows -> rows.size() == 0 ? Optional.<Boolean>empty()
-            : Optional.of(rows.iterator().next().getBoolean("cancel_requested")));
+        .map(JobRepository::cancelRequested);
+  }
+
+  /**
+   * Renews the run's lease, as a checkpoint does, without one; answers whether a cancel was asked for, or empty when
+   * the lease was lost.
+   */
+  static Future<Optional<Boolean>> hold(SqlClient client, Lease lease, long leaseMillis) {
+    return client.preparedQuery(HOLD).execute(Tuple.of(lease.jobId(), lease.owner(), leaseMillis, lease.attempt()))
+        .map(JobRepository::cancelRequested);
+  }
+
+  /** What {@link #HOLD} answered: whether a cancel was asked for, or empty when the run no longer holds the job. */
+  private static Optional<Boolean> cancelRequested(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBoolean("cancel_requested"));
   }
 
   /**
    * Ends a job that the run holds, and queues the report of its end, in one statement; a failed step is marked
    * with the one object that failed, and a succeeded job's owner invitation with what it came to ({@code null}:
-   * no owner, or not asked). Does nothing if the lease was lost.
+   * no owner, or not asked). Does nothing if the lease was lost. A {@code succeeded} end with a cancel pending is
+   * recorded {@code cancelled} ({@link #FINISH}).
    */
   static Future<Void> finish(SqlClient client, Lease lease, String status, JsonObject error, Integer failedPosition,
       String ownerInvitation) {

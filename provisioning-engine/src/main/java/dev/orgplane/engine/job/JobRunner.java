@@ -202,7 +202,9 @@ public final class JobRunner {
 
   /**
    * The last thing a job does, once the template is copied: invite the owner it names ({@link OwnerInvitation}).
-   * Not once the run has lost its job: the run that took it over invites.
+   * Not once the run has lost its job: the run that took it over invites. Nor once a cancel was asked for since the
+   * last checkpoint, asked as a checkpoint asks: the invitation mails someone, which a cancelled job must not do.
+   * A cancel that comes while the invitation is on its way still ends the job cancelled ({@link JobRepository#finish}).
    */
   private Future<Ended> inviteOwner(Job job, OrgApiClient api, UUID targetOrg, boolean[] halt) {
     if (job.ownerEmail() == null) {
@@ -212,8 +214,17 @@ public final class JobRunner {
       return Future.succeededFuture(new Ended(Outcome.LEASE_LOST, null));
     }
     var invitation = new OwnerInvitation(api);
-    return retries.of("the owner's invitation", () -> invitation.settle(job, targetOrg))
-        .map(outcome -> new Ended(Outcome.SUCCEEDED, outcome));
+    return retries.of("a checkpoint", () -> JobRepository.hold(pool, Lease.of(job, owner), settings.leaseMillis()))
+        .compose(cancel -> {
+          if (cancel.isEmpty()) {
+            return Future.succeededFuture(new Ended(Outcome.LEASE_LOST, null));
+          }
+          if (cancel.get()) {
+            return Future.succeededFuture(new Ended(Outcome.CANCELLED, null));
+          }
+          return retries.of("the owner's invitation", () -> invitation.settle(job, targetOrg))
+              .map(outcome -> new Ended(Outcome.SUCCEEDED, outcome));
+        });
   }
 
   /** Runs the job's steps, each as soon as its dependencies have succeeded. */

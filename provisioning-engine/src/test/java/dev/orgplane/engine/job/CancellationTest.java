@@ -2,13 +2,16 @@ package dev.orgplane.engine.job;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.engine.CountingRelay;
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.kit.testing.RefusedAnswers;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +23,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Cancelling jobs and batches before they start, on an engine with no free slot (its jobs stay queued)
  * that reaches org-service through a relay a test can cut: the ends are reported to the template's
- * hooks, from the outbox, whether org-service hears them at once or later.
+ * hooks, from the outbox, whether org-service hears them at once or later. And a cancel of a job that runs on a
+ * second engine, at the very end of its run.
  */
 class CancellationTest {
 
@@ -166,6 +172,45 @@ class CancellationTest {
         return backlog;
       }
       Thread.sleep(100);
+    }
+  }
+
+  /**
+   * A cancel accepted while the job's owner is being invited (the relay holds that call to org-service) ends the job
+   * cancelled, not succeeded with the cancel forgotten; the invitation already on its way is shown as made.
+   */
+  @Test
+  void aCancelWhileTheOwnerIsInvitedEndsTheJobCancelled() throws InterruptedException {
+    var relay = CountingRelay.start(vertx, idle.org.port());
+    var runner = idle.through(vertx, relay.port(), new JsonObject());
+    try {
+      var asked = new CountDownLatch(1);
+      var invitation = Promise.<Void>promise();
+      relay.holdOnce(seen -> seen.path().endsWith("/invitations"), () -> {
+        asked.countDown();
+        return invitation.future();
+      });
+      var queued = idle.post("/v1/provisioning/jobs", owner(), new JsonObject()
+          .put("templateOrganization", template.templateId())
+          .put("target", new JsonObject().put("name", "invited-" + UUID.randomUUID().toString().substring(0, 8))
+              .put("owner", new JsonObject().put("email", "owner@customer.example"))));
+      assertEquals(202, queued.statusCode(), queued.bodyAsString());
+      var path = "/v1/provisioning/jobs/" + queued.bodyAsJsonObject().getString("id");
+      assertTrue(asked.await(60, TimeUnit.SECONDS), "the owner's invitation was never asked for");
+
+      var cancelled = idle.post(path + "/cancel", owner(), null);
+      assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
+      assertEquals("running", cancelled.bodyAsJsonObject().getString("status"));
+      invitation.complete();
+
+      var ended = runner.awaitEnd(path, owner());
+      assertEquals("cancelled", ended.getString("status"), ended.encodePrettily());
+      assertFalse(ended.getBoolean("cancelRequested"));
+      assertEquals("invited", ended.getJsonObject("owner").getString("invitation"), ended.encodePrettily());
+      var reported = idle.finishedEvents(template.templateId(), owner(), ended.getString("id"), 1);
+      assertEquals("cancelled", reported.get(0).getString("status"), "its end is reported as it was recorded");
+    } finally {
+      runner.undeploy(vertx);
     }
   }
 
