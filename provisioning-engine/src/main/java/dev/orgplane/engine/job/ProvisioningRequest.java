@@ -15,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * What a job or batch request has in common: the template, its group, the plugins and options. The
@@ -29,12 +28,11 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
   private static final Set<String> OPTIONS = Set.of("copyMembers", CopyContext.COPY_HOOK_SECRETS);
   /** The code of a target the caller sees no organization for. */
   public static final String TARGET_NOT_FOUND = "target_not_found";
-  private static final Pattern ORGANIZATION_REF = Pattern.compile("[a-z0-9_-]{3,63}|[0-9a-fA-F-]{36}");
 
   /** Reads and checks the common fields; {@code body.validate()} is the caller's, after its own fields. */
   public static Future<ProvisioningRequest> read(RoutingContext ctx, RequestBody body, JsonObject json,
       PluginRegistry registry, CallerAccess access) {
-    var templateRef = body.matching("templateOrganization", ORGANIZATION_REF,
+    var templateRef = body.matching("templateOrganization", CallerAccess.ORGANIZATION_REF,
         "must be an organization id or name", true);
     var groupId = body.optionalString("groupId", 36);
     var plugins = registry.selection(body.stringList("plugins", false));

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * What the caller may provision, asked of org-service with the caller's own token, so the engine
@@ -33,6 +34,13 @@ public final class CallerAccess {
   private final WebClient client;
   private final String orgServiceUrl;
 
+  /**
+   * What names an organization: an id, or a name as org-service takes them. Anything else names none, and sent as a
+   * path segment it can ask for something else: an empty one, {@code .} or {@code ..} (dot-segments, which a URL's
+   * path drops) asked org-service for its list of organizations, which the caller then got as the organization.
+   */
+  public static final Pattern ORGANIZATION_REF = Pattern.compile("[a-z0-9_-]{3,63}|[0-9a-fA-F-]{36}");
+
   /** An id no group has: org-service refuses everyone the group, or cannot answer. */
   private static final String NO_SUCH_ID = new UUID(0, 0).toString();
 
@@ -44,10 +52,13 @@ public final class CallerAccess {
     this.orgServiceUrl = orgServiceUrl;
   }
 
-  /** The organization {@code ref} (id or name) as the caller sees it, or 404 {@code missingCode}. */
+  /**
+   * The organization {@code ref} (id or name) as the caller sees it, or 404 {@code missingCode}: also for a reference
+   * that is neither ({@link #ORGANIZATION_REF}), which is not sent, and for an answer without an {@code id}, which is
+   * no organization, whatever path it came from.
+   */
   public Future<JsonObject> organization(String authorization, String ref, String missingCode) {
-    if (ref.isBlank()) {
-      // an empty reference would ask org-service for its list of organizations instead
+    if (!ORGANIZATION_REF.matcher(ref).matches()) {
       return Future.failedFuture(missing(missingCode, ref));
     }
     return client.getAbs(orgServiceUrl + "/v1/organizations/" + URLEncoder.encode(ref, StandardCharsets.UTF_8))
@@ -56,7 +67,11 @@ public final class CallerAccess {
           if (response.statusCode() == 404 || response.statusCode() == 403) {
             throw missing(missingCode, ref);
           }
-          return OrgAnswers.body(response);
+          var organization = OrgAnswers.body(response);
+          if (!(organization.getValue("id") instanceof String)) {
+            throw missing(missingCode, ref);
+          }
+          return organization;
         })
         .recover(CallerAccess::unavailable);
   }

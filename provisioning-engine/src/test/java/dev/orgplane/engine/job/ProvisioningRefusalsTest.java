@@ -96,6 +96,26 @@ class ProvisioningRefusalsTest {
     assertEquals("tagret", misspelt.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
   }
 
+  /**
+   * A reference that is neither an id nor a name names no organization (until the audit: 500, as {@code .} asked
+   * org-service for its list of organizations, which has no id), whether it comes in a job's body or a diff's query
+   * ({@code %2e} there is a dot, {@code %252e} the text "%2e").
+   */
+  @Test
+  void aReferenceThatIsNoIdNorNameIsAnOrganizationNotFound() {
+    var before = PgFixture.queryLong(idle.db, QUEUED);
+    var copy = inTheGroup("referenced-copy");
+    for (var ref : List.of(".", "..", "%2e", "./" + copy)) {
+      assertProblem(idle.post("/v1/provisioning/jobs", admin(), new JsonObject()
+          .put("templateOrganization", template.templateId()).put("targetOrganization", ref)), 404, "target_not_found");
+    }
+    for (var ref : List.of(".", "..", "%2e", "%2e%2e", "%252e")) {
+      assertProblem(diff(ref, copy, admin()), 404, "source_not_found");
+      assertProblem(diff(template.templateId(), ref, admin()), 404, "target_not_found");
+    }
+    assertEquals(before, PgFixture.queryLong(idle.db, QUEUED), "nothing was queued");
+  }
+
   @Test
   void onlyTheGroupsAdminsQueueBatches() {
     var before = PgFixture.queryLong(idle.db, QUEUED);

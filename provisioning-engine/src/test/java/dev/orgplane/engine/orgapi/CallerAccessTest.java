@@ -16,8 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The group-admin and hook-editor checks against a stand-in for org-service that answers what a test says: only an
- * answer that refuses the caller refuses them; org-service failing or busy leaves the question open (503).
+ * The organization, group-admin and hook-editor checks against a stand-in for org-service that answers what a test
+ * says: only an answer that refuses the caller refuses them; org-service failing or busy leaves the question open
+ * (503).
  */
 class CallerAccessTest {
 
@@ -107,5 +108,30 @@ class CallerAccessTest {
     var refused = hookEditorRefusal(Integer.parseInt(parts[0]), parts[1]);
     assertEquals(503, refused.status());
     assertEquals("org_service_unavailable", refused.code());
+  }
+
+  /** What is neither an id nor a name is asked of no one; an answer that is no organization shows none. */
+  @ParameterizedTest
+  @ValueSource(strings = {".", "..", "%2e", "a/b", "ab", "", " "})
+  void aReferenceThatIsNoIdNorNameNamesNoOrganization(String ref) {
+    asked.set(null);
+    var refused = assertThrows(ApiException.class,
+        () -> access.organization("Bearer token", ref, "target_not_found").await());
+    assertEquals(404, refused.status());
+    assertEquals("target_not_found", refused.code());
+    assertEquals(null, asked.get(), "org-service was not asked");
+  }
+
+  @Test
+  void anAnswerWithoutAnIdIsNoOrganization() {
+    status.set(200);
+    body.set("{\"items\": [], \"nextCursor\": null}");
+    var refused = assertThrows(ApiException.class,
+        () -> access.organization("Bearer token", "some-name", "source_not_found").await());
+    assertEquals(404, refused.status());
+    assertEquals("source_not_found", refused.code());
+    body.set("{\"id\": \"" + TEMPLATE + "\", \"name\": \"some-name\"}");
+    assertEquals(TEMPLATE, access.organization("Bearer token", "some-name", "source_not_found").await()
+        .getString("id"));
   }
 }
