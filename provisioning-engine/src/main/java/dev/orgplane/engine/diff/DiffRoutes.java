@@ -4,6 +4,7 @@ import dev.orgplane.copy.api.KindDiff;
 import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.engine.job.CopiedObjects;
 import dev.orgplane.engine.job.EngineCopyContext;
+import dev.orgplane.engine.job.ProvisioningRequest;
 import dev.orgplane.engine.job.Retries;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.orgapi.OrgApiClient;
@@ -70,7 +71,10 @@ public final class DiffRoutes {
             throw new ApiException(422, "group_mismatch", "Source and target are in different organization groups.");
           }
           return access.requireGroupAdmin(authorization, source.getString("groupId"))
-              .compose(ok -> optionsOfCopy(source, target))
+              .compose(ok -> {
+                refuseOneOrganization(source, target);
+                return optionsOfCopy(source, target);
+              })
               .compose(options -> kinds(source.getString("id"), target.getString("id"), options)
                   .recover(failure -> unread(failure, authorization, source.getString("id"), target.getString("id"))))
               .map(kinds -> new JsonObject().put("source", source.getString("id")).put("target", target.getString("id"))
@@ -79,6 +83,17 @@ public final class DiffRoutes {
         })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * 422 {@code target_is_template}, as for a job, when source and target are one organization (named alike or not):
+   * a template compared with itself answered 200, a diff of no copy at all.
+   */
+  private static void refuseOneOrganization(JsonObject source, JsonObject target) {
+    if (source.getString("id").equals(target.getString("id"))) {
+      throw new ApiException(422, ProvisioningRequest.TARGET_IS_TEMPLATE,
+          "Source and target are one organization; a diff compares a copy with its template.");
+    }
   }
 
   /** Source and target as the caller sees them, or 404 {@code source_not_found} or {@code target_not_found}. */

@@ -28,6 +28,8 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
   private static final Set<String> OPTIONS = Set.of("copyMembers", CopyContext.COPY_HOOK_SECRETS);
   /** The code of a target the caller sees no organization for. */
   public static final String TARGET_NOT_FOUND = "target_not_found";
+  /** The code of a target that is the template itself. */
+  public static final String TARGET_IS_TEMPLATE = "target_is_template";
 
   /** Reads and checks the common fields; {@code body.validate()} is the caller's, after its own fields. */
   public static Future<ProvisioningRequest> read(RoutingContext ctx, RequestBody body, JsonObject json,
@@ -104,7 +106,7 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
   public NewJob existingTarget(UUID batchId, JsonObject existing) {
     var id = UUID.fromString(existing.getString("id"));
     if (id.equals(templateOrg)) {
-      throw new ApiException(422, "target_is_template", "An organization cannot be provisioned from itself.");
+      throw new ApiException(422, TARGET_IS_TEMPLATE, "An organization cannot be provisioned from itself.");
     }
     if (!groupId.toString().equals(existing.getString("groupId"))) {
       throw new ApiException(422, "group_mismatch", "The target is not in the template's organization group.");

@@ -91,6 +91,11 @@ class ProvisioningRefusalsTest {
     var elsewhere = idle.org.createOrg(admin(), "admins-elsewhere").getString("id");
     assertProblem(diff(template.templateId(), elsewhere, admin()), 422, "group_mismatch");
 
+    var templateName = idle.org.get("/v1/organizations/" + template.templateId(), admin()).bodyAsJsonObject()
+        .getString("name");
+    assertProblem(diff(template.templateId(), template.templateId(), admin()), 422, "target_is_template");
+    assertProblem(diff(templateName, template.templateId(), admin()), 422, "target_is_template");
+
     var misspelt = idle.get("/v1/provisioning/diff?source=" + template.templateId() + "&tagret=" + elsewhere, admin());
     assertProblem(misspelt, 400, "unknown_parameter");
     assertEquals("tagret", misspelt.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
