@@ -1,6 +1,5 @@
 package dev.orgplane.engine.orgapi;
 
-import dev.orgplane.kit.http.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,22 +18,14 @@ import java.util.List;
  */
 public final class ProvisionedOrganizations {
 
-  /**
-   * The largest page org-service's organization list gives: the page size this is made with is a plugin's
-   * ({@code ORGPLANE_ENGINE_PAGE_SIZE}), and a larger one sent as the list's {@code limit} failed every rollout with
-   * 400 {@code invalid_limit}.
-   */
-  private static final int MAX_PAGE_SIZE = PageRequest.MAX_LIMIT;
-
   private final WebClient client;
   private final String orgServiceUrl;
   private final int pageSize;
 
-  /** Reads pages of {@code pageSize} organizations, or of {@link #MAX_PAGE_SIZE} if that is smaller. */
   public ProvisionedOrganizations(WebClient client, String orgServiceUrl, int pageSize) {
     this.client = client;
     this.orgServiceUrl = orgServiceUrl;
-    this.pageSize = Math.min(pageSize, MAX_PAGE_SIZE);
+    this.pageSize = pageSize;
   }
 
   /**

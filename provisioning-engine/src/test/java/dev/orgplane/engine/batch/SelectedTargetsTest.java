@@ -235,26 +235,6 @@ class SelectedTargetsTest {
     return engine.org.get("/v1/organizations/" + organization, token()).bodyAsJsonObject().getString("name");
   }
 
-  /** A plugin's page may be larger than org-service's largest list page: the selection reads pages of that. */
-  @Test
-  void aPageSizeAboveOrgServicesLargestReadsItsLargestPages() {
-    var fresh = handMade("large-page-template");
-    var tenant = tenantOf(fresh, template.groupId());
-    var large = engine.through(vertx, relay.port(), new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0")
-        .put("ORGPLANE_ENGINE_PAGE_SIZE", "1000"));
-    try {
-      relay.clear();
-      var queued = large.post("/v1/provisioning/batches", token(), rollout(fresh).put("dryRun", true));
-      assertEquals(202, queued.statusCode(), queued.bodyAsString());
-      assertEquals(Set.of(tenant), targets(jobs(queued.bodyAsJsonObject().getString("id"))));
-      var calls = listCalls();
-      assertEquals(1, calls.size(), calls.toString());
-      assertTrue(calls.get(0).query().contains("limit=500"), calls.toString());
-    } finally {
-      large.undeploy(vertx);
-    }
-  }
-
   @Test
   void targetsAndSelectAreOneOrTheOther() {
     var tenant = new JsonArray().add(new JsonObject().put("organization", handMade("named")));
