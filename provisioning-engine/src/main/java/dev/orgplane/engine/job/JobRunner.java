@@ -10,6 +10,8 @@ import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.orgapi.KeptPages;
 import dev.orgplane.engine.plugin.PluginRegistry;
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.http.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -80,6 +82,24 @@ public final class JobRunner {
   /** Slots, lease, polling and page size of a runner, and how long and how much of templates it keeps. */
   public record RunnerSettings(int slots, long leaseMillis, long pollMillis, int pageSize, int copyPageSize,
       long templateCacheMillis, int templateCacheObjects) {
+
+    /** org-service's largest page of a copy it makes itself ({@code POST ...:copy}). */
+    static final int MAX_COPY_PAGE_SIZE = 5000;
+
+    /**
+     * Pages larger than org-service gives stop the start: sent as a list's or a copy's {@code limit}, they failed
+     * every job's first page with 400 {@code invalid_limit}, and the job with it.
+     */
+    public RunnerSettings {
+      inRange("ORGPLANE_ENGINE_PAGE_SIZE", pageSize, PageRequest.MAX_LIMIT);
+      inRange("ORGPLANE_ENGINE_COPY_PAGE_SIZE", copyPageSize, MAX_COPY_PAGE_SIZE);
+    }
+
+    private static void inRange(String setting, int value, int most) {
+      if (value < 1 || value > most) {
+        throw new ConfigException(setting + " must be 1 to " + most + " (org-service's largest page), got " + value);
+      }
+    }
   }
 
   public JobRunner(Vertx vertx, Pool pool, PluginRegistry registry, WebClient http, ServiceToken token,
