@@ -36,7 +36,7 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
       PluginRegistry registry, CallerAccess access) {
     var templateRef = body.matching("templateOrganization", CallerAccess.ORGANIZATION_REF,
         "must be an organization id or name", true);
-    var groupId = body.optionalString("groupId", 36);
+    var groupId = body.optionalUuid("groupId");
     var plugins = registry.selection(body.stringList("plugins", false));
     var options = body.optionalObject("options");
     if (options != null) {
@@ -61,7 +61,7 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
     var requestedBy = UUID.fromString(BearerAuth.principal(ctx).subject());
     return access.organization(authorization, templateRef, "template_not_found").compose(template -> {
       var templateGroup = template.getString("groupId");
-      if (groupId != null && !groupId.equalsIgnoreCase(templateGroup)) {
+      if (groupId != null && !groupId.toString().equals(templateGroup)) {
         throw new ApiException(422, "group_mismatch", "The template is not in organization group " + groupId + ".");
       }
       var templateId = template.getString("id");

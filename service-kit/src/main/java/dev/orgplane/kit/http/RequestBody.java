@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,8 @@ public final class RequestBody {
 
   /** The longest email address accepted (see {@link #email}). */
   public static final int MAX_EMAIL = 254;
+  private static final Pattern UUID_SHAPE =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
 
   private final JsonObject json;
@@ -108,6 +111,12 @@ public final class RequestBody {
   public static boolean isEmail(String value) {
     return value.codePointCount(0, value.length()) <= MAX_EMAIL && value.indexOf('\u0000') < 0
         && EMAIL.matcher(value).matches();
+  }
+
+  /** A UUID in its canonical 36-character form, or null when the field is absent. */
+  public UUID optionalUuid(String field) {
+    var value = matching(field, UUID_SHAPE, "must be a UUID", false);
+    return value == null ? null : UUID.fromString(value);
   }
 
   public JsonObject optionalObject(String field) {
