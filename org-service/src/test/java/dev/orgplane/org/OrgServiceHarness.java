@@ -188,6 +188,16 @@ public final class OrgServiceHarness {
         token(email, "password-" + label + "-123"));
   }
 
+  /**
+   * A new user whose address counts as verified, set in the database: what confirming the mailed token does
+   * (MailedOrgServiceTest.verifiedUser goes through the mail), for tests about what only verified people may do.
+   */
+  public Account newVerifiedUser(String label) {
+    var user = newUser(label);
+    PgFixture.execute(db, "UPDATE org.users SET email_verified_at = now() WHERE id = '" + user.id() + "'");
+    return user;
+  }
+
   /** A viewer service user in a new organization of a new owner, with one credential and a token of it. */
   public ServiceUser newServiceUser(String label) {
     var owner = newUser(label + "-owner");

@@ -109,6 +109,20 @@ public final class InvitationRepository {
     return tx.preparedQuery("DELETE FROM org.invitations WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
   }
 
+  /**
+   * Deletes the organization's invitations addressed to the user {@code userId}'s address (matched without case, as
+   * accepting matches it) and answers their ids.
+   */
+  static Future<List<UUID>> deleteAddressedTo(SqlClient tx, UUID orgId, UUID userId) {
+    return tx.preparedQuery("DELETE FROM org.invitations i USING org.users u WHERE i.org_id = $1 AND u.id = $2 "
+            + "AND lower(i.email) = lower(u.email) RETURNING i.id").execute(Tuple.of(orgId, userId))
+        .map(rows -> {
+          var ids = new ArrayList<UUID>();
+          rows.forEach(row -> ids.add(row.getUUID("id")));
+          return ids;
+        });
+  }
+
   /** Drops invitations that expired more than {@code graceSeconds} ago. */
   public static BatchedPurge expiredPurge(Pool pool, long graceSeconds) {
     return new BatchedPurge(pool, "expired invitations", "DELETE FROM org.invitations WHERE id IN (SELECT id "

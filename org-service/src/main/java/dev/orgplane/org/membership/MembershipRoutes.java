@@ -13,6 +13,7 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.invitation.DepartedInvitees;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.role.PermissionCatalog;
@@ -148,6 +149,7 @@ public final class MembershipRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** A member gone takes their pending invitations to the organization with them ({@link DepartedInvitees}). */
   private void remove(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
@@ -161,7 +163,9 @@ public final class MembershipRoutes {
                 .compose(v -> MembershipRepository.remove(tx, access.orgId(), userId))
                 .compose(removed -> !removed ? Future.failedFuture(memberNotFound())
                     : AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.removed",
-                        "user:" + userId, new JsonObject().put("left", leaving)))))
+                        "user:" + userId, new JsonObject().put("left", leaving)))
+                .compose(v -> DepartedInvitees.withdrawInvitations(tx, ctx, access.orgId(), userId,
+                    principal.subject(), leaving))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

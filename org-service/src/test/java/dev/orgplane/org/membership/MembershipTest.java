@@ -193,6 +193,59 @@ class MembershipTest extends OrgServiceTest {
         null).statusCode(), "a role that cannot even read the organization still lets its member leave");
   }
 
+  /**
+   * An invitation stays pending when its invitee is added directly; once they are removed, or leave, it goes with
+   * their membership, audited as a withdrawal that says why: it takes no one back in, with its roles or any.
+   */
+  @Test
+  void aRemovedMembersPendingInvitationGoesWithTheirMembership() {
+    var owner = org.newVerifiedUser("owner");
+    var id = newOrg(owner);
+    var elsewhere = newOrg(owner);
+    var member = org.newVerifiedUser("member");
+    var invitation = invite(id, owner, member.email().toUpperCase(), "manager");
+    var otherInvitation = invite(elsewhere, owner, member.email(), "viewer");
+    join(id, member, "viewer");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + member.id(), owner.token(),
+        null).statusCode());
+
+    assertProblem(org.post("/v1/invitations/" + invitation + "/accept", member.token(), null), 404,
+        "invitation_not_found");
+    assertProblem(org.get("/v1/organizations/" + id, member.token()), 404, "organization_not_found");
+    var withdrawn = org.audited(owner.token(), id, "invitation.deleted");
+    assertEquals(1, withdrawn.size(), withdrawn.encode());
+    assertEquals("invitation:" + invitation, withdrawn.getJsonObject(0).getString("target"));
+    assertEquals("member_removed", withdrawn.getJsonObject(0).getJsonObject("details").getString("reason"));
+    assertEquals(200, org.get("/v1/organizations/" + elsewhere + "/invitations/" + otherInvitation, owner.token())
+        .statusCode(), "another organization's invitation stays");
+  }
+
+  @Test
+  void aMemberWhoLeavesTakesTheirPendingInvitationAlong() {
+    var owner = org.newVerifiedUser("owner");
+    var id = newOrg(owner);
+    var member = org.newVerifiedUser("member");
+    var invitation = invite(id, owner, member.email(), "manager");
+    join(id, member, "viewer");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + member.id(), member.token(),
+        null).statusCode());
+
+    assertProblem(org.post("/v1/invitations/" + invitation + "/accept", member.token(), null), 404,
+        "invitation_not_found");
+    assertProblem(org.get("/v1/organizations/" + id, member.token()), 404, "organization_not_found");
+    var withdrawn = org.audited(owner.token(), id, "invitation.deleted").getJsonObject(0);
+    assertEquals("member_left", withdrawn.getJsonObject("details").getString("reason"), withdrawn.encode());
+    assertEquals(member.id(), withdrawn.getString("actor"), "they left: the withdrawal is theirs");
+  }
+
+  /** The id of a new invitation of {@code email} to {@code orgId} with {@code role}. */
+  private String invite(String orgId, OrgServiceHarness.Account by, String email, String role) {
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", by.token(), new JsonObject()
+        .put("email", email).put("roles", new JsonArray().add(role)));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    return invited.bodyAsJsonObject().getString("id");
+  }
+
   @Test
   void lastOwnerCanBeNeitherRemovedNorDemoted() {
     var owner = org.newUser("owner");

@@ -1,0 +1,33 @@
+package dev.orgplane.org.invitation;
+
+import dev.orgplane.org.audit.AuditLog;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.SqlClient;
+import java.util.UUID;
+
+/**
+ * The invitations of someone who leaves an organization, or is removed from it, go with their membership. An
+ * invitation stays pending when its invitee is added directly (accepting it as a member changes nothing), and was
+ * their way back in once they were gone, with its roles: a viewer removed rejoined as the manager they had once been
+ * invited as, by the invitation their removal should have ended.
+ */
+public final class DepartedInvitees {
+
+  private DepartedInvitees() {
+  }
+
+  /**
+   * Deletes the organization's invitations to {@code userId}'s address in the caller's transaction, each audited as a
+   * withdrawal ({@code invitation.deleted}) whose {@code reason} says why: {@code member_left} or
+   * {@code member_removed}.
+   */
+  public static Future<Void> withdrawInvitations(SqlClient tx, RoutingContext ctx, UUID orgId, UUID userId,
+      String actor, boolean left) {
+    var details = new JsonObject().put("reason", left ? "member_left" : "member_removed").put("userId", userId.toString());
+    return InvitationRepository.deleteAddressedTo(tx, orgId, userId)
+        .compose(ids -> ids.isEmpty() ? Future.succeededFuture() : AuditLog.recordAll(tx, ctx, orgId, actor,
+            ids.stream().map(id -> new AuditLog.Event("invitation.deleted", "invitation:" + id, details)).toList()));
+  }
+}
