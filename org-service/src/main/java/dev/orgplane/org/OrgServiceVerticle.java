@@ -22,6 +22,7 @@ import dev.orgplane.org.event.ManualDeliveryRoutes;
 import dev.orgplane.org.event.ProvisioningEventRoutes;
 import dev.orgplane.org.event.ProvisioningReports;
 import dev.orgplane.org.group.GroupRoutes;
+import dev.orgplane.org.invitation.InvitationMails;
 import dev.orgplane.org.invitation.InvitationRepository;
 import dev.orgplane.org.invitation.InvitationRoutes;
 import dev.orgplane.org.mail.MailOutbox;
@@ -129,6 +130,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
     purgeTimers.addAll(List.of(idempotency.expiredPurge().hourly(vertx),
         InvitationRepository.expiredPurge(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS")).hourly(vertx),
+        InvitationMails.oldPurge(pool).hourly(vertx),
         IdentityRoutes.purgeStaleSignInFailures(vertx, pool),
         PasswordResetRoutes.purgeExpired(vertx, pool),
         EmailVerificationRoutes.purgeExpired(vertx, pool),

@@ -130,7 +130,7 @@ class EntityTagTest extends OrgServiceTest {
 
   @Test
   void invitationsTeamMembersAccountsGroupsAndMetaSchemasHaveTags() {
-    var owner = org.newUser("owner");
+    var owner = org.newVerifiedUser("owner");
     var member = org.newUser("member");
     var orgId = org.createOrg(owner.token(), "i-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     var orgPath = "/v1/organizations/" + orgId;

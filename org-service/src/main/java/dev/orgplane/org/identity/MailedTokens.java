@@ -1,7 +1,7 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.db.BatchedPurge;
-import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.org.mail.HourlyMailLimit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -28,6 +28,7 @@ final class MailedTokens {
   private final String prefix;
   private final long ttlSeconds;
   private final String detailColumn;
+  private final HourlyMailLimit limit;
 
   /** {@code prefix} tells a reader what the token is for ({@code opr_}, {@code opv_}). */
   MailedTokens(String table, String prefix, long ttlSeconds) {
@@ -40,6 +41,7 @@ final class MailedTokens {
     this.prefix = prefix;
     this.ttlSeconds = ttlSeconds;
     this.detailColumn = detailColumn;
+    this.limit = new HourlyMailLimit(table, "user_id", MAILS_PER_HOUR);
   }
 
   /** A new token for {@code userId}, in {@code tx}; empty when the account had its mails for the hour. */
@@ -56,8 +58,7 @@ final class MailedTokens {
     return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE").execute(Tuple.of(userId))
         .compose(locked -> tx.preparedQuery("INSERT INTO " + table + " (token_hash, user_id, expires_at"
                 + (detailed ? ", " + detailColumn : "") + ") SELECT $1, $2, now() + make_interval(secs => $3)"
-                + (detailed ? ", $4" : "") + " WHERE (SELECT count(*) FROM " + table
-                + " WHERE user_id = $2 AND created_at > now() - interval '1 hour') < " + MAILS_PER_HOUR + " RETURNING 1")
+                + (detailed ? ", $4" : "") + " WHERE " + limit.below(2) + " RETURNING 1")
             .execute(detailed ? Tuple.of(Secrets.hash(token), userId, (double) ttlSeconds, detail)
                 : Tuple.of(Secrets.hash(token), userId, (double) ttlSeconds)))
         .map(inserted -> inserted.size() == 0 ? Optional.empty() : Optional.of(token));
@@ -68,23 +69,7 @@ final class MailedTokens {
    * caller hears when {@link #issue} found the hour's mails sent.
    */
   <T> Future<T> limitReached(RoutingContext ctx, SqlClient client, UUID userId, String code) {
-    return waitForNext(client, userId).compose(wait -> {
-      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, wait)));
-      return Future.failedFuture(new ApiException(429, code,
-          MAILS_PER_HOUR + " such mails an hour at most; retry after " + wait + " s."));
-    });
-  }
-
-  /** Seconds until {@code userId} may have another token (0: now). */
-  private Future<Long> waitForNext(SqlClient client, UUID userId) {
-    return client.preparedQuery("SELECT greatest(0, ceil(extract(epoch FROM min(created_at) + interval '1 hour' - now())))"
-            + "::bigint FROM (SELECT created_at FROM " + table + " WHERE user_id = $1 AND created_at > now() - "
-            + "interval '1 hour' ORDER BY created_at DESC LIMIT " + MAILS_PER_HOUR + ") recent")
-        .execute(Tuple.of(userId))
-        .map(rows -> {
-          var wait = rows.iterator().next().getLong(0);
-          return wait == null ? 0L : wait;
-        });
+    return limit.reached(ctx, client, userId, code);
   }
 
   /** Uses up {@code token} in {@code tx}: what it was mailed for, or empty when unknown, used or expired. */

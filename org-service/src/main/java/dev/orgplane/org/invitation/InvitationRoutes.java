@@ -85,7 +85,9 @@ public final class InvitationRoutes {
   /**
    * Inviting an address again replaces its pending invitation, so the caller must be able to grant the roles it
    * replaces too. Invitations of an organization are written under its row lock: two at once for one address would
-   * otherwise each find nothing to replace, and the later overwrite the earlier unchecked.
+   * otherwise each find nothing to replace, and the later overwrite the earlier unchecked. Each mails its address, in
+   * the organization's name, to someone who may not know it: only a person who has shown they read their own mail
+   * invites, and {@link InvitationMails} bounds how many go.
    */
   private void invite(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
@@ -98,20 +100,44 @@ public final class InvitationRoutes {
     var teams = groupIds.stream().map(id -> Ids.uuid(id, "groupIds")).toList();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE,
                 true)
-            .compose(access -> requireInvitable(tx, access, email, granted, teams)
+            .compose(access -> requireVerifiedInviter(tx, access)
+                .compose(v -> requireInvitable(tx, access, email, granted, teams))
                 .compose(v -> InvitationRepository.upsert(tx, access.orgId(), email, granted, teams,
                     AccessPolicy.userId(principal), ttlSeconds))
-                .compose(invitation -> MailOutbox.enqueue(tx, email, "You are invited to "
-                        + access.organization().title(), "You have been invited to join " + access.organization().title()
-                        + " on Orgplane. Sign in (or register) with this email at " + publicUrl
-                        + ", verify the address if you have not yet (registering mails you a token), and accept "
-                        + "invitation " + invitation.getString("id") + ".")
-                    .compose(v -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "invitation.created",
-                        "invitation:" + invitation.getString("id"), new JsonObject().put("email", email)))
+                .compose(invitation -> mail(ctx, tx, access, email, invitation)
+                    .compose(mailed -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
+                        "invitation.created", "invitation:" + invitation.getString("id"),
+                        new JsonObject().put("email", email).put("mailed", mailed)))
                     .compose(v -> Replies.keep(tx, ctx, Reply.created(
                         ctx.request().path() + "/" + invitation.getString("id"), invitation))))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
+  }
+
+  /** A person invites once their address is verified (403 {@code email_not_verified}); service users and the engine do. */
+  private static Future<Void> requireVerifiedInviter(SqlConnection tx, OrgAccess access) {
+    return UserRepository.isUnverifiedPerson(tx, access.userId()).compose(unverified -> unverified
+        ? Future.failedFuture(ApiException.forbidden("email_not_verified", "Verify your email address before inviting "
+            + "anyone: invitations are mailed in your organization's name (the token was mailed at registration; "
+            + "POST /v1/users/me/email-verifications mails another)."))
+        : Future.succeededFuture());
+  }
+
+  /**
+   * Mails the invitation, and answers whether it did: not when the organization mailed the address less than an hour
+   * ago (the invitation is made anew all the same; its invitee finds it among theirs), nor past the organization's
+   * mails for the hour (429 {@code invitation_mail_limit}, nothing written).
+   */
+  private Future<Boolean> mail(RoutingContext ctx, SqlConnection tx, OrgAccess access, String email,
+      JsonObject invitation) {
+    var title = access.organization().title();
+    return InvitationMails.mailedWithinTheHour(tx, access.orgId(), email)
+        .compose(mailed -> mailed ? Future.succeededFuture(false) : InvitationMails.take(ctx, tx, access.orgId(), email)
+            .compose(v -> MailOutbox.enqueue(tx, email, "You are invited to " + title, "You have been invited to join "
+                + title + " on Orgplane. Sign in (or register) with this email at " + publicUrl
+                + ", verify the address if you have not yet (registering mails you a token), and accept "
+                + "invitation " + invitation.getString("id") + "."))
+            .map(true));
   }
 
   /**

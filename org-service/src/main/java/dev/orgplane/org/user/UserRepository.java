@@ -60,6 +60,16 @@ public final class UserRepository {
     return personhood(client, id).map(person -> person.orElse(false));
   }
 
+  /**
+   * Whether {@code id} is a person who has not verified their address yet (a service user and the provisioning engine
+   * have none to verify).
+   */
+  public static Future<Boolean> isUnverifiedPerson(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.users WHERE id = $1 AND service_org_id IS NULL "
+            + "AND NOT provisioner AND email_verified_at IS NULL) AS unverified").execute(Tuple.of(id))
+        .map(rows -> rows.iterator().next().getBoolean("unverified"));
+  }
+
   /** Whether {@code id} is a service user of the organization {@code orgId}. */
   public static Future<Boolean> isServiceUserOf(SqlClient client, UUID orgId, UUID id) {
     return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.users WHERE service_org_id = $1 AND id = $2) "

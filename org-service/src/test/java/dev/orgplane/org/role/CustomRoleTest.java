@@ -81,7 +81,7 @@ class CustomRoleTest extends OrgServiceTest {
 
   @Test
   void assignedRoleCannotBeDeleted() {
-    var owner = org.newUser("owner");
+    var owner = org.newVerifiedUser("owner");
     var member = org.newUser("member");
     var id = newOrg(owner);
     var roleId = org.post("/v1/organizations/" + id + "/roles", owner.token(), role("auditor", "app_audit_list"))

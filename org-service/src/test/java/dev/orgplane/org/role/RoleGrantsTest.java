@@ -25,8 +25,8 @@ class RoleGrantsTest extends OrgServiceTest {
 
   @BeforeEach
   void anOrganizationWithAManager() {
-    owner = org.newUser("owner");
-    manager = org.newUser("manager");
+    owner = org.newVerifiedUser("owner");
+    manager = org.newVerifiedUser("manager");
     orgId = org.createOrg(owner.token(), "g-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     join(manager, "manager");
   }
