@@ -102,14 +102,15 @@ public final class InvitationRoutes {
                 true)
             .compose(access -> requireVerifiedInviter(tx, access)
                 .compose(v -> requireInvitable(tx, access, email, granted, teams))
-                .compose(v -> InvitationRepository.upsert(tx, access.orgId(), email, granted, teams,
-                    AccessPolicy.userId(principal), ttlSeconds))
-                .compose(invitation -> mail(ctx, tx, access, email, invitation)
-                    .compose(mailed -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
-                        "invitation.created", "invitation:" + invitation.getString("id"),
-                        new JsonObject().put("email", email).put("mailed", mailed)))
-                    .compose(v -> Replies.keep(tx, ctx, Reply.created(
-                        ctx.request().path() + "/" + invitation.getString("id"), invitation))))))
+                .compose(member -> InvitationRepository.upsert(tx, access.orgId(), email, granted, teams,
+                        AccessPolicy.userId(principal), ttlSeconds)
+                    .compose(invitation -> (member ? Future.succeededFuture(false)
+                            : mail(ctx, tx, access, email, invitation))
+                        .compose(mailed -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
+                            "invitation.created", "invitation:" + invitation.getString("id"),
+                            new JsonObject().put("email", email).put("mailed", mailed)))
+                        .compose(v -> Replies.keep(tx, ctx, Reply.created(
+                            ctx.request().path() + "/" + invitation.getString("id"), invitation)))))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
@@ -142,19 +143,23 @@ public final class InvitationRoutes {
 
   /**
    * Refuses an invitation granting roles beyond the caller's, replacing one that does, addressed to a member (it
-   * would grant nothing) or naming teams the organization does not have.
+   * would grant nothing) or naming teams the organization does not have; answers whether the address is a member's
+   * all the same. Only a caller who may list the members hears that it is (409 {@code already_member}): to anyone
+   * else that answer told who is a member, so they are answered as for any address, and the invitation is made as
+   * asked, to list, withdraw or decline (accepting it is 409 {@code already_member}), but not mailed to a member.
    */
-  private static Future<Void> requireInvitable(SqlConnection tx, OrgAccess access, String email, List<String> granted,
-      List<UUID> teams) {
+  private static Future<Boolean> requireInvitable(SqlConnection tx, OrgAccess access, String email,
+      List<String> granted, List<UUID> teams) {
     return RoleGrants.requireGrantable(tx, access, granted)
         .compose(v -> InvitationRepository.pendingRoles(tx, access.orgId(), email))
         .compose(replaced -> RoleGrants.requireReplaceable(tx, access, replaced))
         .compose(v -> MembershipRepository.hasMemberWithEmail(tx, access.orgId(), email))
-        .compose(member -> member ? Future.failedFuture(alreadyMember("That address is a member's already: "
-            + "change their roles instead.")) : Teams.missing(tx, access.orgId(), teams))
-        .compose(missing -> missing.isEmpty() ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new ApiException(422, "unknown_group", "No such group in this organization: "
-                + missing)));
+        .compose(member -> member && AccessPolicy.allows(access, PermissionCatalog.USER_LIST)
+            ? Future.failedFuture(alreadyMember("That address is a member's already: change their roles instead."))
+            : Teams.missing(tx, access.orgId(), teams).compose(missing -> missing.isEmpty()
+                ? Future.succeededFuture(member)
+                : Future.failedFuture(new ApiException(422, "unknown_group", "No such group in this organization: "
+                    + missing))));
   }
 
   /** One pending invitation of the organization, for those who may list them. */

@@ -55,9 +55,10 @@ class InvitationTest extends MailedOrgServiceTest {
         .orElseThrow().getJsonArray("roles").getList();
   }
 
-  /** The mails queued to {@code email} so far, sent or not: what an invitation adds in its own transaction. */
+  /** The invitation mails queued to {@code email} (without case) so far, sent or not: an invitation queues its own. */
   private long queuedMailsTo(String email) {
-    return PgFixture.queryLong(db, "SELECT count(*) FROM org.mail_outbox WHERE to_address = '" + email + "'");
+    return PgFixture.queryLong(db, "SELECT count(*) FROM org.mail_outbox WHERE lower(to_address) = lower('" + email
+        + "') AND subject LIKE 'You are invited%'");
   }
 
   private static String freshEmail() {
@@ -374,6 +375,36 @@ class InvitationTest extends MailedOrgServiceTest {
 
     invitationTo(mailed, orgId, owner);
     assertEquals(1, queuedMailsTo(mailed));
+  }
+
+  /**
+   * Only a caller who may list the members hears that an address is a member's (409 {@code already_member}); one who
+   * may invite but not list them is answered as for anyone: the invitation is made, not mailed to the member, and
+   * accepting it changes nothing.
+   */
+  @Test
+  void onlyThoseWhoMayListMembersHearThatAnAddressIsAMembers() {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", owner.token(), new JsonObject()
+        .put("name", "recruiter").put("title", "Recruiter").put("permissions", new JsonArray()
+            .add("app_organization_get").add("app_group_list").add("app_organization_invitationcreate")))
+        .statusCode());
+    var recruiter = org.newVerifiedUser("recruiter");
+    var member = org.newVerifiedUser("member");
+    org.addMembers(orgId, List.of(recruiter.id()), "recruiter");
+    org.addMembers(orgId, List.of(member.id()), "viewer");
+    var path = "/v1/organizations/" + orgId + "/invitations";
+
+    assertProblem(org.post(path, owner.token(), new JsonObject().put("email", member.email())), 409, "already_member");
+    var invited = org.post(path, recruiter.token(), new JsonObject().put("email", member.email().toUpperCase()));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    assertEquals(List.of("member"), invited.bodyAsJsonObject().getJsonArray("roles").getList());
+    assertEquals(0, queuedMailsTo(member.email()), "a member is mailed no invitation");
+    assertProblem(org.post("/v1/invitations/" + invited.bodyAsJsonObject().getString("id") + "/accept",
+        member.token(), null), 409, "already_member");
+    assertEquals(201, org.post(path, recruiter.token(), new JsonObject().put("email", freshEmail())).statusCode(),
+        "and the recruiter invites others as before");
   }
 
   @Test
