@@ -78,9 +78,12 @@ public final class InvitationRepository {
         + "AND lower(i.email) = lower($3) AND i.expires_at > now()", true, Tuple.of(orgRef, id, email));
   }
 
-  /** Invitation {@code id}, expired or not, if it is addressed to {@code email}; locked for the caller's transaction. */
-  static Future<Optional<JsonObject>> addressedTo(SqlClient tx, UUID id, String email) {
-    return one(tx, "i.id = $1 AND lower(i.email) = lower($2)", true, Tuple.of(id, email));
+  /**
+   * Invitation {@code id}, expired or not, if it is addressed to {@code email}; locked for the caller's transaction
+   * if asked.
+   */
+  static Future<Optional<JsonObject>> addressedTo(SqlClient tx, UUID id, String email, boolean forUpdate) {
+    return one(tx, "i.id = $1 AND lower(i.email) = lower($2)", forUpdate, Tuple.of(id, email));
   }
 
   private static Future<Optional<JsonObject>> one(SqlClient client, String condition, boolean forUpdate, Tuple params) {

@@ -221,17 +221,20 @@ public final class InvitationRoutes {
   }
 
   /**
-   * Accepting takes the organization's row share-locked before the invitation: custom roles are written under its
-   * exclusive lock, so a role renamed meanwhile is renamed before the invitation is read or after the membership is
-   * made, never between (until session 17 the member then held the old name, which granted nothing, or later
-   * whatever a role made under that name granted). Disabling takes that lock too, so the state read with it holds
-   * until the membership is made: a disabled organization takes no one in (403, the invitation waits).
+   * Accepting reads the caller's invitation, then takes the organization's row share-locked and reads the invitation
+   * again, locked: someone naming an invitation not theirs holds up no one's role change or disabling (and waits for
+   * none). Custom roles are written under the organization's exclusive lock, so a role renamed meanwhile is renamed
+   * before the invitation is read again or after the membership is made, never between (until session 17 the member
+   * then held the old name, which granted nothing, or later whatever a role made under that name granted).
+   * Disabling takes that lock too, so the state read with it holds until the membership is made: a disabled
+   * organization takes no one in (403, the invitation waits).
    */
   private void accept(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("iid"), "iid");
-    pool.withTransaction(tx -> InvitationRepository.lockOrganizationOf(tx, id)
-        .compose(state -> ownInvitation(tx, principal, id).map(invitation -> {
+    pool.withTransaction(tx -> ownInvitation(tx, principal, id, false)
+        .compose(unlocked -> InvitationRepository.lockOrganizationOf(tx, id))
+        .compose(state -> ownInvitation(tx, principal, id, true).map(invitation -> {
           if (state.filter("disabled"::equals).isPresent()) {
             throw AccessPolicy.organizationDisabled();
           }
@@ -264,7 +267,7 @@ public final class InvitationRoutes {
   private void decline(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("iid"), "iid");
-    pool.withTransaction(tx -> ownInvitation(tx, principal, id)
+    pool.withTransaction(tx -> ownInvitation(tx, principal, id, true)
             .compose(invitation -> InvitationRepository.delete(tx, id)
                 .compose(v -> AuditLog.record(tx, ctx,
                     UUID.fromString(invitation.getJsonObject("organization").getString("id")), principal.subject(),
@@ -275,13 +278,13 @@ public final class InvitationRoutes {
   }
 
   /**
-   * The invitation, if it is addressed to the caller (else 404) and has not expired (else 410); a caller whose
-   * address is not verified hears that first, whichever invitation they name.
+   * The invitation, if it is addressed to the caller (else 404) and has not expired (else 410), locked for the
+   * transaction if asked; a caller whose address is not verified hears that first, whichever invitation they name.
    */
-  private static Future<JsonObject> ownInvitation(SqlConnection tx, Principal principal, UUID id) {
+  private static Future<JsonObject> ownInvitation(SqlConnection tx, Principal principal, UUID id, boolean lock) {
     return verifiedEmail(tx, principal)
         .compose(email -> email == null ? Future.succeededFuture(Optional.<JsonObject>empty())
-            : InvitationRepository.addressedTo(tx, id, email))
+            : InvitationRepository.addressedTo(tx, id, email, lock))
         .map(found -> {
           var invitation = found.orElseThrow(InvitationRoutes::notFound);
           if (invitation.getBoolean("expired")) {

@@ -289,6 +289,29 @@ class InvitationTest extends MailedOrgServiceTest {
     }
   }
 
+  /**
+   * Accepting locks the organization only once the invitation is the caller's: a stranger naming its id neither
+   * waits for a transaction holding the organization (a role change, a disabling) nor holds one up.
+   */
+  @Test
+  void aStrangersAcceptanceWaitsForNoOrganizationLock(Vertx vertx) {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var stranger = org.newVerifiedUser("stranger");
+    var id = invitationTo(freshEmail(), orgId, owner);
+    var lock = Database.open(vertx, db, 1, List.of()).await().getConnection().await();
+    lock.query("BEGIN").execute().await();
+    lock.query("SELECT 1 FROM org.organizations WHERE id = '" + orgId + "' FOR UPDATE").execute().await();
+    try {
+      var answer = WebClient.create(vertx).post(org.port(), "127.0.0.1", "/v1/invitations/" + id + "/accept")
+          .bearerTokenAuthentication(stranger.token()).send().timeout(5, TimeUnit.SECONDS).await();
+      assertProblem(answer, 404, "invitation_not_found");
+    } finally {
+      lock.query("COMMIT").execute().await();
+      lock.close().await();
+    }
+  }
+
   /** Only a missing invitation is 404: a request the database refuses says so (here: text it cannot hold). */
   @Test
   void aDatabaseRefusalIsNoMissingInvitation() {
