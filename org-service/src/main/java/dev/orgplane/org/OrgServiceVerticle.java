@@ -128,8 +128,9 @@ public final class OrgServiceVerticle extends ServiceVerticle {
 
   private Future<ServiceListeners> listen(PasswordHasher hasher) {
     var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
+    var invitationTtl = InvitationRoutes.ttlSeconds(settings);
     purgeTimers.addAll(List.of(idempotency.expiredPurge().hourly(vertx),
-        InvitationRepository.expiredPurge(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS")).hourly(vertx),
+        InvitationRepository.expiredPurge(pool, invitationTtl).hourly(vertx),
         InvitationMails.oldPurge(pool).hourly(vertx),
         IdentityRoutes.purgeStaleSignInFailures(vertx, pool),
         PasswordResetRoutes.purgeExpired(vertx, pool),
@@ -185,7 +186,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new ProvisioningEventRoutes(pool).mount(router);
     new ServiceUserRoutes(pool, revocations).mount(router);
     new FederatedCredentialRoutes(pool, revocations, externalIssuers).mount(router);
-    new InvitationRoutes(pool, settings.longValue("ORGPLANE_INVITATION_TTL_SECONDS"), issuer).mount(router);
+    new InvitationRoutes(pool, invitationTtl, issuer).mount(router);
     MembersOnlyErrors.install(router, pool);
     mail = new MailSender(vertx, pool, settings.has("ORGPLANE_SMTP_HOST") ? MailSender.smtpConfig(
         settings.string("ORGPLANE_SMTP_HOST"), settings.integer("ORGPLANE_SMTP_PORT"),

@@ -2,6 +2,8 @@ package dev.orgplane.org.invitation;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
@@ -42,6 +44,12 @@ public final class InvitationRoutes {
   /** The invitation list's filter by address. */
   private static final String EMAIL = "email";
 
+  static final String TTL_SETTING = "ORGPLANE_INVITATION_TTL_SECONDS";
+  /** The shortest lifetime of an invitation: a minute, time enough to be read. */
+  static final long SHORTEST_TTL_SECONDS = 60;
+  /** The longest: a year, far within what a timestamp holds. */
+  static final long LONGEST_TTL_SECONDS = 31_536_000;
+
   private final Pool pool;
   private final long ttlSeconds;
   private final String publicUrl;
@@ -50,6 +58,20 @@ public final class InvitationRoutes {
     this.pool = pool;
     this.ttlSeconds = ttlSeconds;
     this.publicUrl = publicUrl;
+  }
+
+  /**
+   * {@value #TTL_SETTING}, a minute to a year, else the start stops naming it: 0 or less made invitations that had
+   * expired when made and had the purge, which waits as long again past expiry, delete pending ones; a lifetime past
+   * what a timestamp holds failed every invitation with 500.
+   */
+  public static long ttlSeconds(Settings settings) {
+    var ttl = settings.longValue(TTL_SETTING);
+    if (ttl < SHORTEST_TTL_SECONDS || ttl > LONGEST_TTL_SECONDS) {
+      throw new ConfigException(TTL_SETTING + " must be " + SHORTEST_TTL_SECONDS + " (a minute) to "
+          + LONGEST_TTL_SECONDS + " (a year) seconds, got " + ttl);
+    }
+    return ttl;
   }
 
   public void mount(Router router) {

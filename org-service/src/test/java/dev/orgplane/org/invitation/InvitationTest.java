@@ -3,8 +3,11 @@ package dev.orgplane.org.invitation;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
@@ -286,6 +289,20 @@ class InvitationTest extends MailedOrgServiceTest {
     } finally {
       lock.query("COMMIT").execute().await();
       lock.close().await();
+    }
+  }
+
+  @Test
+  void anInvitationLifetimeOfAMinuteToAYearIsAllThatStarts() {
+    for (var ttl : List.of("0", "-604800", "59", "31536001", "9223372036854775807")) {
+      var failure = assertThrows(ConfigException.class, () -> InvitationRoutes.ttlSeconds(new Settings(
+          new JsonObject().put("ORGPLANE_INVITATION_TTL_SECONDS", ttl))));
+      assertEquals("ORGPLANE_INVITATION_TTL_SECONDS must be 60 (a minute) to 31536000 (a year) seconds, got " + ttl,
+          failure.getMessage());
+    }
+    for (var ttl : List.of(60L, 604_800L, 31_536_000L)) {
+      assertEquals(ttl, InvitationRoutes.ttlSeconds(new Settings(new JsonObject()
+          .put("ORGPLANE_INVITATION_TTL_SECONDS", ttl.toString()))));
     }
   }
 
