@@ -9,7 +9,11 @@ import java.util.function.Supplier;
 /** What a plugin works with during one job. Plugins keep no state of their own between calls. */
 public interface CopyContext {
 
-  /** The job's id; org-service records it on every audit event the copy causes. */
+  /**
+   * The job's id; org-service records it on every audit event the copy causes. {@code null} in a diff, which belongs
+   * to no job. Never part of a copy's id, nor of anything a copy is found by: a re-run is a new job and a diff has
+   * none, so a copy named after the job would be made again by every re-run and be missing from every diff.
+   */
   String jobId();
 
   /** The template organization's id. */

@@ -15,7 +15,9 @@ import java.util.function.Function;
 /**
  * Target ids of copies. {@link #copyOf} is deterministic (a name-based UUID of the target
  * organization and the template id), so copying the same object into the same target twice
- * addresses the same object, and a reference is remapped by applying the same function to it.
+ * addresses the same object, and a reference is remapped by applying the same function to it. Derive ids from
+ * template ids only, never from {@link CopyContext#jobId()}: every job (a re-run is one) and every diff must address
+ * the same copies.
  */
 public interface IdFunction {
 

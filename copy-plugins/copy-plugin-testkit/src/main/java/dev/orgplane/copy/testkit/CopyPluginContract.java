@@ -16,6 +16,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,12 @@ import org.junit.jupiter.api.Test;
  * whose pages interleave (the engine shares it between jobs), and what it depends on exists.
  * Pages are small ({@link #pageSize()}), so write templates of a few pages. The drift tests change objects of
  * {@link #templateKind()} with {@link #changed}: override them for a kind that is not the plugin's id or has no names.
+ *
+ * <p>The kit calls the plugin as the engine does: every run with a fresh context; a second run, a re-run, a plan and a
+ * repair as a new job, with a job id of its own; a resume after a crash as the same job; a diff with no job
+ * ({@code jobId} null). A plugin whose copies' ids depend on the job's id, or that carries what one run computed into
+ * the next, fails here as it would copy everything again under the engine. Until session 28 every test ran one job
+ * id and one context, and such a plugin passed.
  */
 public abstract class CopyPluginContract {
 
@@ -52,7 +59,6 @@ public abstract class CopyPluginContract {
   /** The second target, of the test that copies into two at once. */
   public static final String OTHER_TARGET = "7e3b1a52-0000-4000-8000-000000000003";
 
-  private static final String JOB = "7e3b1a52-0000-4000-8000-0000000000ff";
   private static final Set<String> BUILT_IN = Set.of("roles", "users", "groups", "workspaces", "schemas", "queues",
       "hooks");
   private static Vertx vertx;
@@ -116,7 +122,7 @@ public abstract class CopyPluginContract {
 
   private InMemoryOrgApi template;
 
-  /** One test's world: the org API with the template, the id registry, and the context. */
+  /** One test's world: the org API with the template, the id registry, and the context of its first job. */
   private final class Kit {
     final InMemoryOrgApi api;
     final KitIds ids;
@@ -133,11 +139,34 @@ public abstract class CopyPluginContract {
       this.api = api;
       this.targetId = targetId;
       ids = new KitIds(TEMPLATE, targetId, api);
-      context = new KitContext(JOB, TEMPLATE, targetId, ids, api, http(), vertx(),
-          options(), pageSize(), message -> { });
+      context = newJob();
       if (!dryRun) {
         prerequisites().forEach(plugin -> PluginDriver.copyAll(plugin, context, ids));
       }
+    }
+
+    /** The context of another job into the target: a second run, a re-run or a plan is a new job to the engine. */
+    KitContext newJob() {
+      return context(newJobId(), options());
+    }
+
+    /** {@link #newJob()} with option {@code existing: "keep"}. */
+    KitContext newJobKeeping() {
+      return context(newJobId(), options().copy().put(CopyContext.EXISTING, Existing.KEEP.value()));
+    }
+
+    /** The context of the first job's run after a crash: the same job, but nothing the crashed run kept. */
+    KitContext resumed() {
+      return context(context.jobId(), options());
+    }
+
+    /** The context of a diff, which belongs to no job: its {@code jobId} is null. */
+    KitContext diff() {
+      return context(null, options());
+    }
+
+    private KitContext context(String jobId, JsonObject options) {
+      return new KitContext(jobId, TEMPLATE, targetId, ids, api, http(), vertx(), options, pageSize(), message -> { });
     }
 
     JsonObject target() {
@@ -155,6 +184,11 @@ public abstract class CopyPluginContract {
     void changeInTarget(StoredObject object) {
       api.edit(targetId, object.path(), object.id(), changed(api.objects(targetId, object.path()).get(object.id())));
     }
+  }
+
+  /** A job's id: each job has one of its own. */
+  private static String newJobId() {
+    return UUID.randomUUID().toString();
   }
 
   /** Every kit of a test starts from the same template: written once, copied for each. */
@@ -201,7 +235,7 @@ public abstract class CopyPluginContract {
     var counts = run.checkpoint().counts();
     assertTrue(counts.total() > 0, "the template holds objects of the plugin's kind: " + counts);
     assertEquals(counts.total(), counts.created(), "a first copy creates every object: " + counts);
-    var diff = plugin().diff(kit.context).await();
+    var diff = plugin().diff(kit.diff()).await();
     assertTrue(diff.inSync(), "the copy has no drift from the template: " + diff.toJson().encodePrettily());
   }
 
@@ -233,7 +267,7 @@ public abstract class CopyPluginContract {
   void aPlanAfterTheCopyFindsNothingToDo() {
     var kit = new Kit(false);
     PluginDriver.copyAll(plugin(), kit.context, kit.ids);
-    var planned = PluginDriver.planAll(plugin(), kit.context).counts();
+    var planned = PluginDriver.planAll(plugin(), kit.newJob()).counts();
     assertEquals(0, planned.created() + planned.updated(), "a plan after the copy creates and changes nothing: "
         + planned);
   }
@@ -243,7 +277,7 @@ public abstract class CopyPluginContract {
     var kit = new Kit(false);
     PluginDriver.copyAll(plugin(), kit.context, kit.ids);
     var before = kit.target();
-    var again = PluginDriver.copyAll(plugin(), kit.context, kit.ids).checkpoint().counts();
+    var again = PluginDriver.copyAll(plugin(), kit.newJob(), kit.ids).checkpoint().counts();
     assertEquals(0, again.created(), "nothing is created twice: " + again);
     assertEquals(0, again.updated(), "nothing changes: " + again);
     assertEquals(before, kit.target());
@@ -258,7 +292,7 @@ public abstract class CopyPluginContract {
       var kit = new Kit(false);
       var stop = PluginDriver.copy(plugin(), kit.context, kit.ids, Checkpoint.START, done);
       PluginDriver.copyWithoutCheckpoint(plugin(), kit.context, stop.checkpoint());
-      var resumed = PluginDriver.copy(plugin(), kit.context, kit.ids, stop.checkpoint(), Integer.MAX_VALUE);
+      var resumed = PluginDriver.copy(plugin(), kit.resumed(), kit.ids, stop.checkpoint(), Integer.MAX_VALUE);
       assertTrue(resumed.finished());
       assertEquals(reference.target(), kit.target(), "a crash after page " + done + " and a resume give the same copy");
     }
@@ -281,7 +315,8 @@ public abstract class CopyPluginContract {
   void aDryRunOfANewTenantPlansEveryObject() {
     var kit = new Kit(true);
     var before = kit.api.snapshot();
-    var newTenant = new KitContext(JOB, TEMPLATE, null, new KitIds(TEMPLATE, JOB, kit.api), kit.api, http(), vertx(),
+    var job = newJobId();
+    var newTenant = new KitContext(job, TEMPLATE, null, new KitIds(TEMPLATE, job, kit.api), kit.api, http(), vertx(),
         options(), pageSize(), message -> { });
     var planned = PluginDriver.planAll(plugin(), newTenant).counts();
     assertEquals(before, kit.api.snapshot(), "a dry run writes nothing");
@@ -309,7 +344,7 @@ public abstract class CopyPluginContract {
     kit.api.objects(TARGET, deleted.path()).remove(deleted.id());
     kit.changeInTarget(edited);
 
-    var diff = plugin().diff(kit.context).await();
+    var diff = plugin().diff(kit.diff()).await();
     var shown = diff.toJson().encodePrettily();
     assertEquals(List.of(edited.id()), tellsTenantChanges() ? diff.tenantChanged() : diff.changed(),
         "the copy changed in the target, by its id there: " + shown);
@@ -319,7 +354,7 @@ public abstract class CopyPluginContract {
         "missing objects are named by their template ids: " + shown);
     assertEquals(List.of(), diff.extra(), "nothing is extra: " + shown);
 
-    var repair = PluginDriver.copyAll(plugin(), kit.context, kit.ids).checkpoint().counts();
+    var repair = PluginDriver.copyAll(plugin(), kit.newJob(), kit.ids).checkpoint().counts();
     assertEquals(1, repair.created(), "a re-run creates the deleted copy again: " + repair);
     assertTrue(repair.updated() >= 1, "a re-run updates the changed copy: " + repair);
     assertEquals(copy, kit.target(), "a re-run repairs the drift");
@@ -341,12 +376,11 @@ public abstract class CopyPluginContract {
     var deletedCopy = kit.api.objects(TARGET, deleted.path()).remove(deleted.id());
     kit.changeInTarget(edited);
     var tenantMade = kit.target();
-    var keep = keeping(kit);
 
-    var planned = PluginDriver.planAll(plugin(), keep).counts();
+    var planned = PluginDriver.planAll(plugin(), kit.newJobKeeping()).counts();
     assertEquals(1, planned.created(), "the plan makes the deleted copy: " + planned);
     assertEquals(0, planned.updated(), "the plan changes no existing copy: " + planned);
-    var again = PluginDriver.copyAll(plugin(), keep, kit.ids).checkpoint().counts();
+    var again = PluginDriver.copyAll(plugin(), kit.newJobKeeping(), kit.ids).checkpoint().counts();
     assertEquals(1, again.created(), "the re-run makes the deleted copy: " + again);
     assertEquals(0, again.updated(), "the re-run changes no existing copy: " + again);
     assertEquals(again.total() - 1, again.unchanged(), "every existing copy counts unchanged: " + again);
@@ -359,16 +393,10 @@ public abstract class CopyPluginContract {
   @Test
   void withExistingKeepAFirstCopyEqualsTheTemplate() {
     var kit = new Kit(false);
-    var counts = PluginDriver.copyAll(plugin(), keeping(kit), kit.ids).checkpoint().counts();
+    var counts = PluginDriver.copyAll(plugin(), kit.newJobKeeping(), kit.ids).checkpoint().counts();
     assertEquals(counts.total(), counts.created(), "a first copy creates every object: " + counts);
-    var diff = plugin().diff(kit.context).await();
+    var diff = plugin().diff(kit.diff()).await();
     assertTrue(diff.inSync(), "the copy has no drift from the template: " + diff.toJson().encodePrettily());
-  }
-
-  /** The kit's context, with option {@code existing: "keep"}. */
-  private KitContext keeping(Kit kit) {
-    return new KitContext(JOB, TEMPLATE, kit.targetId, kit.ids, kit.api, http(), vertx(),
-        options().copy().put(CopyContext.EXISTING, Existing.KEEP.value()), pageSize(), message -> { });
   }
 
   /**
@@ -380,12 +408,12 @@ public abstract class CopyPluginContract {
     var kit = new Kit(false);
     PluginDriver.copyAll(plugin(), kit.context, kit.ids);
     kit.changeTemplate();
-    var drift = plugin().diff(kit.context).await();
+    var drift = plugin().diff(kit.diff()).await();
     assertFalse(drift.changed().isEmpty(), "the template's change is changed: " + drift.toJson().encodePrettily());
     assertEquals(List.of(), drift.tenantChanged(), "the tenant changed nothing: " + drift.toJson().encodePrettily());
-    var again = PluginDriver.copyAll(plugin(), kit.context, kit.ids).checkpoint().counts();
+    var again = PluginDriver.copyAll(plugin(), kit.newJob(), kit.ids).checkpoint().counts();
     assertTrue(again.updated() >= 1, "a re-run updates the copy of the changed template object: " + again);
-    var diff = plugin().diff(kit.context).await();
+    var diff = plugin().diff(kit.diff()).await();
     assertTrue(diff.inSync(), "after the re-run, no drift: " + diff.toJson().encodePrettily());
     var fresh = new Kit(false);
     fresh.changeTemplate();
