@@ -220,9 +220,18 @@ public final class OrgServiceHarness {
 
   /** Every item of the list at {@code path}, read {@code limit} at a time; asserts no page holds more. */
   public List<JsonObject> allPages(String path, String token, int limit) {
+    return allPages(path, token, limit, () -> { });
+  }
+
+  /** {@link #allPages(String, String, int)}, with {@code afterFirstPage} run between the first page and the next. */
+  public List<JsonObject> allPages(String path, String token, int limit, Runnable afterFirstPage) {
     var items = new ArrayList<JsonObject>();
     String cursor = null;
+    var pages = 0;
     do {
+      if (pages++ == 1) {
+        afterFirstPage.run();
+      }
       var page = get(path + (path.contains("?") ? "&" : "?") + "limit=" + limit
           + (cursor == null ? "" : "&cursor=" + cursor), token);
       assertEquals(200, page.statusCode(), page.bodyAsString());

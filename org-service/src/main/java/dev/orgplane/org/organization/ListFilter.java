@@ -1,6 +1,7 @@
 package dev.orgplane.org.organization;
 
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.ListOrder;
 import dev.orgplane.kit.http.QueryParameters;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,7 @@
 package dev.orgplane.org.organization;
 
 import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.http.ListOrder;
 import dev.orgplane.kit.organization.OrganizationFields;
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;

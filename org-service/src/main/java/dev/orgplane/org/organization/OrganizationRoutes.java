@@ -5,6 +5,7 @@ import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
+import dev.orgplane.kit.http.ListOrder;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
@@ -182,7 +183,7 @@ public final class OrganizationRoutes {
     AccessPolicy.caller(pool, principal)
         .compose(caller -> OrganizationRepository.list(pool, caller.userId(), caller.seesEveryOrganization(),
             principal.scopedOrganization(), filter, order, after, page.fetchSize()))
-        .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, order::sortKey)))
+        .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, order.sortKey(Organization::name, Organization::id))))
         .onFailure(ctx::fail);
   }
 

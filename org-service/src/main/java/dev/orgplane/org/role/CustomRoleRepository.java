@@ -1,5 +1,6 @@
 package dev.orgplane.org.role;
 
+import dev.orgplane.kit.http.ListOrder;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.SqlClient;
@@ -17,6 +18,12 @@ final class CustomRoleRepository {
   static final String NAME_TAKEN_CONSTRAINT = "roles_org_name_key";
   /** Role ids are unique across organizations, so an imported id may belong to another one. */
   static final String ID_TAKEN_CONSTRAINT = "roles_pkey";
+
+  private static final String LIST_BY_NAME = "SELECT * FROM org.roles WHERE org_id = $1 AND name > $2 "
+      + "ORDER BY name LIMIT $3";
+  /** By id, as a copy pages: served by roles_org_id_idx (V42). */
+  private static final String LIST_BY_ID = "SELECT * FROM org.roles WHERE org_id = $1 AND id > $2 "
+      + "ORDER BY id LIMIT $3";
 
   private CustomRoleRepository() {
   }
@@ -82,10 +89,10 @@ final class CustomRoleRepository {
         });
   }
 
-  static Future<List<CustomRole>> list(SqlClient client, UUID orgId, String afterName, int fetchSize) {
-    return client.preparedQuery("SELECT * FROM org.roles WHERE org_id = $1 AND name > $2 "
-            + "ORDER BY name LIMIT $3")
-        .execute(Tuple.of(orgId, afterName, fetchSize))
+  /** A page of the organization's roles in {@code order}, after {@code after} (a name, or an id). */
+  static Future<List<CustomRole>> list(SqlClient client, UUID orgId, ListOrder order, Object after, int fetchSize) {
+    return client.preparedQuery(order == ListOrder.ID ? LIST_BY_ID : LIST_BY_NAME)
+        .execute(Tuple.of(orgId, after, fetchSize))
         .map(rows -> {
           var result = new ArrayList<CustomRole>();
           rows.forEach(r -> result.add(CustomRole.MAPPER.apply(r)));

@@ -6,6 +6,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
+import dev.orgplane.kit.http.ListOrder;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
@@ -49,7 +50,7 @@ public final class CustomRoleRoutes {
 
   public void mount(Router router) {
     QueryParameters.NONE.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/roles:batch")).handler(this::importBatch);
-    QueryParameters.PAGING.on(router.get("/v1/organizations/:org/roles")).handler(this::list);
+    QueryParameters.list(ListOrder.PARAMETER).on(router.get("/v1/organizations/:org/roles")).handler(this::list);
     QueryParameters.NONE.on(router.post("/v1/organizations/:org/roles")).handler(this::create);
     QueryParameters.NONE.on(router.get("/v1/organizations/:org/roles/:rid")).handler(this::get);
     QueryParameters.NONE.on(router.put("/v1/organizations/:org/roles/:rid")).handler(this::put);
@@ -92,11 +93,15 @@ public final class CustomRoleRoutes {
     }
   }
 
+  /** By name, or with {@code order=id} by id: a copy of the organization pages by id ({@link ListOrder}). */
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
+    var order = ListOrder.read(ctx.queryParams());
+    var after = order.after(page);
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.ORG_GET)
-        .compose(access -> CustomRoleRepository.list(pool, access.orgId(), page.afterName(), page.fetchSize()))
-        .onSuccess(roles -> ctx.json(page.page(roles, CustomRole::toJson, CustomRole::name)))
+        .compose(access -> CustomRoleRepository.list(pool, access.orgId(), order, after, page.fetchSize()))
+        .onSuccess(roles -> ctx.json(page.page(roles, CustomRole::toJson,
+            order.sortKey(CustomRole::name, CustomRole::id))))
         .onFailure(ctx::fail);
   }
 

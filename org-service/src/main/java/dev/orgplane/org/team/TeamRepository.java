@@ -1,6 +1,7 @@
 package dev.orgplane.org.team;
 
 import dev.orgplane.kit.http.ImportBatch;
+import dev.orgplane.kit.http.ListOrder;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -107,14 +108,16 @@ final class TeamRepository {
   }
 
   /**
-   * A page of teams as shown, by name; with {@code memberIds}, each with its members' ids ({@code userIds}): what a
-   * copy of the organization needs, in one statement rather than a call per team.
+   * A page of teams as shown, in {@code order} after {@code after} (a name, or an id); with {@code memberIds}, each
+   * with its members' ids ({@code userIds}): what a copy of the organization needs, in one statement rather than a
+   * call per team.
    */
-  static Future<List<JsonObject>> list(SqlClient client, UUID orgId, String afterName, int fetchSize,
+  static Future<List<JsonObject>> list(SqlClient client, UUID orgId, ListOrder order, Object after, int fetchSize,
       boolean memberIds) {
     return client.preparedQuery(COLUMNS + (memberIds ? MEMBER_IDS : "") + " FROM org.teams t "
-            + "WHERE t.org_id = $1 AND t.name > $2 ORDER BY t.name LIMIT $3")
-        .execute(Tuple.of(orgId, afterName, fetchSize))
+            + (order == ListOrder.ID ? "WHERE t.org_id = $1 AND t.id > $2 ORDER BY t.id LIMIT $3"
+                : "WHERE t.org_id = $1 AND t.name > $2 ORDER BY t.name LIMIT $3"))
+        .execute(Tuple.of(orgId, after, fetchSize))
         .map(rows -> {
           var result = new ArrayList<JsonObject>();
           rows.forEach(r -> {

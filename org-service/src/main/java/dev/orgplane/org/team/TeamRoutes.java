@@ -7,6 +7,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
+import dev.orgplane.kit.http.ListOrder;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
@@ -47,7 +48,7 @@ public final class TeamRoutes {
   public void mount(Router router) {
     var base = "/v1/organizations/:org/groups";
     QueryParameters.NONE.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/groups:batch")).handler(this::importBatch);
-    QueryParameters.list("include").on(router.get(base)).handler(this::list);
+    QueryParameters.list("include", ListOrder.PARAMETER).on(router.get(base)).handler(this::list);
     QueryParameters.NONE.on(router.post(base)).handler(this::create);
     QueryParameters.NONE.on(router.get(base + "/:gid")).handler(this::get);
     QueryParameters.NONE.on(router.put(base + "/:gid")).handler(this::put);
@@ -59,17 +60,23 @@ public final class TeamRoutes {
     QueryParameters.NONE.on(router.delete(base + "/:gid/users/:uid")).handler(this::removeMember);
   }
 
-  /** {@code ?include=userIds} adds each team's member ids (for copies, which need them). */
+  /**
+   * {@code ?include=userIds} adds each team's member ids (for copies, which need them); by name, or with
+   * {@code order=id} by id, as a copy pages ({@link ListOrder}).
+   */
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
+    var order = ListOrder.read(ctx.queryParams());
+    var after = order.after(page);
     var include = ctx.queryParams().get("include");
     if (include != null && !include.equals("userIds")) {
       throw ApiException.badRequest("invalid_include", "include may only be userIds.");
     }
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.TEAM_LIST)
-        .compose(access -> TeamRepository.list(pool, access.orgId(), page.afterName(), page.fetchSize(),
+        .compose(access -> TeamRepository.list(pool, access.orgId(), order, after, page.fetchSize(),
             include != null))
-        .onSuccess(teams -> ctx.json(page.page(teams, Function.identity(), team -> team.getString("name"))))
+        .onSuccess(teams -> ctx.json(page.page(teams, Function.identity(),
+            order.sortKey(team -> team.getString("name"), team -> team.getString("id")))))
         .onFailure(ctx::fail);
   }
 

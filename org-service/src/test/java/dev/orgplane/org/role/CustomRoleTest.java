@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class CustomRoleTest extends OrgServiceTest {
@@ -23,6 +24,23 @@ class CustomRoleTest extends OrgServiceTest {
   private JsonObject role(String name, String... permissions) {
     return new JsonObject().put("name", name).put("title", "Role " + name)
         .put("permissions", new JsonArray(java.util.List.of(permissions)));
+  }
+
+  /**
+   * Roles page by id when asked ({@code order=id}), as a copy of the organization reads them: a role renamed between
+   * two pages, to sort after the cursor by name (where it would come again), is listed once.
+   */
+  @Test
+  void rolesPagedByIdComeOnceThoughOneIsRenamedBetweenPages() {
+    var owner = org.newUser("owner");
+    var roles = "/v1/organizations/" + newOrg(owner) + "/roles";
+    var ids = Stream.of("role-b", "role-c", "role-d").map(name -> org.post(roles, owner.token(),
+        role(name, "app_organization_get")).bodyAsJsonObject().getString("id")).sorted().toList();
+
+    var listed = org.allPages(roles + "?order=id", owner.token(), 1, () -> assertEquals(200, org.send(HttpMethod.PATCH,
+        roles + "/" + ids.get(0), owner.token(), new JsonObject().put("name", "role-z")).statusCode()));
+    assertEquals(ids, listed.stream().map(role -> role.getString("id")).toList());
+    assertProblem(org.get(roles + "?order=title", owner.token()), 400, "invalid_order");
   }
 
   @Test

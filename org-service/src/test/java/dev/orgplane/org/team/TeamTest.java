@@ -148,6 +148,24 @@ class TeamTest extends OrgServiceTest {
         "invalid_include");
   }
 
+  /**
+   * Teams page by id when asked ({@code order=id}), as a copy of the organization reads them: a team renamed between
+   * two pages, to sort after the cursor by name (where it would come again), is listed once.
+   */
+  @Test
+  void teamsPagedByIdComeOnceThoughOneIsRenamedBetweenPages() {
+    var owner = org.newUser("owner");
+    var teams = "/v1/organizations/" + newOrg(owner) + "/groups";
+    var ids = Stream.of("team-b", "team-c", "team-d").map(name -> org.post(teams, owner.token(),
+        new JsonObject().put("name", name)).bodyAsJsonObject().getString("id")).sorted().toList();
+
+    var listed = org.allPages(teams + "?include=userIds&order=id", owner.token(), 1, () -> assertEquals(200,
+        org.send(HttpMethod.PATCH, teams + "/" + ids.get(0), owner.token(), new JsonObject().put("name", "team-z"))
+            .statusCode()));
+    assertEquals(ids, listed.stream().map(team -> team.getString("id")).toList());
+    assertProblem(org.get(teams + "?order=title", owner.token()), 400, "invalid_order");
+  }
+
   @Test
   void namesAreUniquePerOrganization() {
     var owner = org.newUser("owner");

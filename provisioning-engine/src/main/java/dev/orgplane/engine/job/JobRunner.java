@@ -204,6 +204,7 @@ public final class JobRunner {
   }
 
   private Future<Ended> execute(Job job, boolean[] halt) {
+    // a reader of this run's own: the pages after a first one come from that one's reading (see KeptPages)
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString())
         .keepingPagesOf(job.templateOrg().toString(), templatePages);
     var target = new TargetOrganization(pool, api, owner);

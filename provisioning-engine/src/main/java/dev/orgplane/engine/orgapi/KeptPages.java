@@ -2,57 +2,127 @@ package dev.orgplane.engine.orgapi;
 
 import dev.orgplane.copy.api.OrgApi;
 import io.vertx.core.Future;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Pages of organizations read again and again, kept for a short while: a template's, shared by the jobs of this
  * engine (a batch copies one template into many targets, and without this every job would read the whole template
- * again), and a dry run's target, which the plan of every page compares with the whole target. Bounded in objects,
- * so the heap stays flat whatever the organization's size (one larger than the bound is read again, as without
- * this); kept only {@code ttlMillis}, so a changed template reaches new jobs soon. Used on the engine's event loop
- * only.
+ * again). Bounded in objects, so the heap stays flat whatever the organization's size (one larger than the bound is
+ * read again, as without this); kept only {@code ttlMillis}, so a changed template reaches new jobs soon. Used on the
+ * engine's event loop only.
+ *
+ * <p>Pages are kept by reading: a list's first page starts one (or joins the one held, until it expires), and the
+ * pages after it are kept with it and come, to every run, from the reading its first page came from. Until session
+ * 28 each page was kept, and expired, on its own: a run could take a first page read anew after a template's change
+ * and the next pages kept from before it, or the reverse, and copy a template that never was (a role renamed between
+ * two pages read at different times is in neither or in both). Within one reading each page was read after the pages
+ * before it, as a run reading the list itself reads them; a reading is dropped whole (expired and replaced, or
+ * evicted), and a run whose reading was dropped reads the rest of that list itself, later than what it has read.
+ * Runs ask through their own {@link Reader}, which remembers where each of their pages came from.
  */
 public final class KeptPages {
 
-  private record Key(String organization, String path, String cursor, int limit) {
+  /** A list read {@code limit} at a time. */
+  private record Key(String organization, String path, int limit) {
   }
 
-  private record Entry(Future<OrgApi.Page> page, long expiresAt) {
+  /** The page of a list after {@code cursor}, which one reader was given. */
+  private record Continuation(Key list, String cursor) {
   }
 
-  private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+  /** One reading of a list: its pages by the cursor they follow ({@code null} for the first). */
+  private final class Reading {
+    final long expiresAt;
+    final Map<String, Future<OrgApi.Page>> pages = new HashMap<>();
+    int objects;
+    boolean dropped;
+
+    Reading(long expiresAt) {
+      this.expiresAt = expiresAt;
+    }
+
+    Future<OrgApi.Page> page(String cursor, Supplier<Future<OrgApi.Page>> read) {
+      var held = pages.get(cursor);
+      if (held != null) {
+        return held;
+      }
+      var page = read.get();
+      pages.put(cursor, page);
+      // a page counts only if its reading is still held when it arrives: one dropped meanwhile counted nothing
+      // when it went, and counting it now drifted the total up until the cache held nothing at all
+      page.onSuccess(loaded -> {
+        if (!dropped) {
+          objects += loaded.items().size();
+          KeptPages.this.objects += loaded.items().size();
+          evictOverflow();
+        }
+      }).onFailure(e -> pages.remove(cursor, page));
+      return page;
+    }
+  }
+
+  private final LinkedHashMap<Key, Reading> readings = new LinkedHashMap<>(64, 0.75f, true);
   private final long ttlMillis;
   private final int maxObjects;
+  private final LongSupplier clock;
   private int objects;
 
   public KeptPages(long ttlMillis, int maxObjects) {
-    this.ttlMillis = ttlMillis;
-    this.maxObjects = maxObjects;
+    this(ttlMillis, maxObjects, System::currentTimeMillis);
   }
 
-  Future<OrgApi.Page> page(String organization, String path, String cursor, int limit, Supplier<Future<OrgApi.Page>> read) {
-    var key = new Key(organization, path, cursor, limit);
-    var now = System.currentTimeMillis();
-    var cached = entries.get(key);
-    if (cached != null && cached.expiresAt() > now && !cached.page().failed()) {
-      return cached.page();
+  KeptPages(long ttlMillis, int maxObjects, LongSupplier clock) {
+    this.ttlMillis = ttlMillis;
+    this.maxObjects = maxObjects;
+    this.clock = clock;
+  }
+
+  /** What one run reads through: it remembers which reading each page it was given came from. */
+  public Reader reader() {
+    return new Reader();
+  }
+
+  /** A run's view of the pages kept. */
+  public final class Reader {
+
+    private final Map<Continuation, Reading> readingOf = new HashMap<>();
+
+    private Reader() {
     }
-    if (cached != null) {
-      forget(key);
-    }
-    var page = read.get();
-    var entry = new Entry(page, now + ttlMillis);
-    entries.put(key, entry);
-    // a page counts only if it is still held when it arrives: one evicted or replaced while loading counted
-    // nothing when it went, and counting it now drifted the total up until the cache held nothing at all
-    page.onSuccess(loaded -> {
-      if (entries.get(key) == entry) {
-        objects += loaded.items().size();
-        evictOverflow();
+
+    Future<OrgApi.Page> page(String organization, String path, String cursor, int limit,
+        Supplier<Future<OrgApi.Page>> read) {
+      var key = new Key(organization, path, limit);
+      var reading = cursor == null ? current(key) : readingOf.get(new Continuation(key, cursor));
+      if (reading == null || reading.dropped) {
+        // a page after one this run did not get from a reading held (a run resumed at its checkpoint, say)
+        return read.get();
       }
-    }).onFailure(e -> entries.remove(key, entry));
-    return page;
+      return reading.page(cursor, read).onSuccess(page -> {
+        if (page.nextCursor() != null) {
+          readingOf.put(new Continuation(key, page.nextCursor()), reading);
+        }
+      });
+    }
+  }
+
+  /** The reading a first page comes from: the one held, or a new one once that one has expired. */
+  private Reading current(Key key) {
+    var now = clock.getAsLong();
+    var held = readings.get(key);
+    if (held != null && held.expiresAt > now) {
+      return held;
+    }
+    if (held != null) {
+      drop(readings.remove(key));
+    }
+    var reading = new Reading(now + ttlMillis);
+    readings.put(key, reading);
+    return reading;
   }
 
   /** The objects of the pages held; for tests. */
@@ -61,18 +131,16 @@ public final class KeptPages {
   }
 
   private void evictOverflow() {
-    var eldest = entries.entrySet().iterator();
+    var eldest = readings.values().iterator();
     while (objects > maxObjects && eldest.hasNext()) {
-      var entry = eldest.next();
+      var reading = eldest.next();
       eldest.remove();
-      objects -= entry.getValue().page().succeeded() ? entry.getValue().page().result().items().size() : 0;
+      drop(reading);
     }
   }
 
-  private void forget(Key key) {
-    var entry = entries.remove(key);
-    if (entry != null && entry.page().succeeded()) {
-      objects -= entry.page().result().items().size();
-    }
+  private void drop(Reading reading) {
+    reading.dropped = true;
+    objects -= reading.objects;
   }
 }

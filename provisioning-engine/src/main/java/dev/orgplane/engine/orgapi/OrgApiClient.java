@@ -38,15 +38,15 @@ public final class OrgApiClient implements OrgApi {
   private final String baseUrl;
   private final ServiceToken token;
   private final String jobId;
-  /** Organizations whose pages are read through a cache, and the cache of each. */
-  private final Map<String, KeptPages> keptPages;
+  /** Organizations whose pages are read through a cache, and this client's reader of each. */
+  private final Map<String, KeptPages.Reader> keptPages;
 
   public OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId) {
     this(client, orgServiceUrl, token, jobId, Map.of());
   }
 
   private OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId,
-      Map<String, KeptPages> keptPages) {
+      Map<String, KeptPages.Reader> keptPages) {
     this.client = client;
     this.orgServiceUrl = orgServiceUrl;
     this.baseUrl = orgServiceUrl + "/v1/organizations/";
@@ -55,10 +55,13 @@ public final class OrgApiClient implements OrgApi {
     this.keptPages = keptPages;
   }
 
-  /** The same client, reading {@code organization}'s pages through {@code pages}, which others may share. */
+  /**
+   * The same client, reading {@code organization}'s pages through {@code pages}, which others may share, as one run:
+   * make one for each run ({@link KeptPages.Reader}).
+   */
   public OrgApiClient keepingPagesOf(String organization, KeptPages pages) {
     var kept = new HashMap<>(keptPages);
-    kept.put(organization, pages);
+    kept.put(organization, pages.reader());
     return new OrgApiClient(client, orgServiceUrl, token, jobId, Map.copyOf(kept));
   }
 

@@ -42,9 +42,12 @@ public final class GroupsPlugin extends OrgObjectsPlugin {
         .map(members -> members.stream().map(member -> member.getString("userId")).collect(Collectors.toSet())));
   }
 
-  /** The list shows a member count; a copy needs the member ids, which it names when asked (in a stable order). */
+  /**
+   * The list shows a member count; a copy needs the member ids, which it names when asked (in a stable order). By id:
+   * by name, the default, a team renamed in the template between two pages of a copy was never copied, or twice.
+   */
   @Override
   protected String listPath() {
-    return path() + "?include=userIds";
+    return path() + "?include=userIds&order=id";
   }
 }

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * org-service as copy plugins see it, in memory: per organization and path, objects by id, listed a page at a time
- * in the service's order (roles and teams by name, the rest by id) with its opaque cursors and its limits
+ * in the service's order (roles and teams by name unless asked by id, {@code ?order=id}; the rest by id) with its
+ * opaque cursors and its limits
  * ({@link ListPaging}), read-only as the engine's shared pages should be ({@link SharedJson}), and with what its lists
  * show besides ({@code createdAt}, {@code updatedAt}, see
  * {@link #listed}); imports and PUTs that refuse what the service refuses ({@link ImportRules}: unknown fields,
@@ -88,20 +89,20 @@ public final class InMemoryOrgApi implements OrgApi {
   public Future<Page> list(String organization, String listed, String cursor, int limit) {
     return answer(() -> {
       ListPaging.checkLimit(limit, ListPaging.MAX_LIMIT);
-      var withMemberIds = listed.equals("groups?include=userIds");
-      var path = withMemberIds ? "groups" : listed;
+      var query = ListQuery.of(listed);
+      var path = query.path();
       var teamMembers = path.matches("groups/[^/]+/users");
       var page = teamMembers ? page(teamMembers(organization, path.split("/")[1]), false, cursor, limit)
-          : page(organization, path, cursor, limit);
+          : page(organization, path, query.byId(), cursor, limit);
       var items = page.items().stream().map(item -> SharedJson.of(teamMembers ? item
-          : listed(organization, path, item, withMemberIds))).toList();
+          : listed(organization, path, item, query.withMemberIds()))).toList();
       return new Page(items, page.nextCursor());
     });
   }
 
   /** The stored objects of the page after {@code cursor}, as they are stored (not as a list shows them). */
-  private Page page(String organization, String path, String cursor, int limit) {
-    var byName = ServiceKind.of(path).map(ServiceKind::sortedByName).orElse(false);
+  private Page page(String organization, String path, boolean byId, String cursor, int limit) {
+    var byName = !byId && ServiceKind.of(path).map(ServiceKind::sortedByName).orElse(false);
     var source = stored(organization, path);
     if (!byName) {
       return page(source, false, cursor, limit);
@@ -161,7 +162,7 @@ public final class InMemoryOrgApi implements OrgApi {
         throw new OrgApiException(400, "validation_failed", "copySecrets: only hooks have secrets", new JsonArray()
             .add(new JsonObject().put("field", "copySecrets").put("message", "only hooks have secrets")));
       }
-      var page = page(source, path, cursor, limit);
+      var page = page(source, path, false, cursor, limit);
       var copyOf = IdFunction.nameBasedIn(target);
       var sourceObjects = objectIds(source);
       var targetObjects = objectIds(target);
