@@ -28,15 +28,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A template of many teams takes the groups plugin many pages; which of their members it copies is read of the
- * template once per run, not once for each page of teams.
+ * template once per run, not once for each page of teams, and so is the existing target a plan compares them with.
  */
 class GroupsPluginMemberReadsTest {
 
   private static final String TEMPLATE = "7e3b1a52-0000-4000-8000-000000000001";
+  private static final String TARGET = "7e3b1a52-0000-4000-8000-000000000002";
   private static final String NEW_TENANT = "7e3b1a52-0000-4000-8000-0000000000ff";
 
-  @Test
-  void aRunReadsTheTemplatesMembersOnceForAllItsPagesOfTeams() {
+  /** A template of three members and nine teams, each with all three. */
+  private static InMemoryOrgApi template() {
     var template = new InMemoryOrgApi();
     var members = new ArrayList<String>();
     for (int i = 0; i < 3; i++) {
@@ -50,9 +51,28 @@ class GroupsPluginMemberReadsTest {
       template.objects(TEMPLATE, "groups").put(id, new JsonObject().put("id", id).put("name", "team-" + i)
           .put("title", "Team " + i).put("metadata", new JsonObject()).put("userIds", new JsonArray(members)));
     }
-    var memberReads = new AtomicInteger();
-    var context = new PlanContext(new MemberReadsCounted(template, memberReads), new OncePerRun());
+    return template;
+  }
 
+  @Test
+  void aRunReadsTheTemplatesMembersOnceForAllItsPagesOfTeams() {
+    var memberReads = new AtomicInteger();
+    var pages = planAll(new PlanContext(new ReadsCounted(template(), TEMPLATE, "users", memberReads), null,
+        new OncePerRun()));
+    assertEquals(1, memberReads.get(), "the members were read once for " + pages + " pages of teams");
+  }
+
+  /** Until session 28 the plan of every page read the whole target again. */
+  @Test
+  void aPlanReadsAnExistingTargetOnceForAllItsPagesOfTeams() {
+    var targetReads = new AtomicInteger();
+    var pages = planAll(new PlanContext(new ReadsCounted(template(), TARGET, "groups?include=userIds&order=id",
+        targetReads), TARGET, new OncePerRun()));
+    assertEquals(1, targetReads.get(), "the target was read once for " + pages + " pages of teams");
+  }
+
+  /** Plans every page of the template's teams into an empty target, and answers how many pages it took. */
+  private static int planAll(PlanContext context) {
     var plugin = new GroupsPlugin();
     var checkpoint = Checkpoint.START;
     var pages = 0;
@@ -68,15 +88,15 @@ class GroupsPluginMemberReadsTest {
 
     assertTrue(pages >= 4, "teams take several pages: " + pages);
     assertEquals(9, planned.created(), planned.toString());
-    assertEquals(1, memberReads.get(), "the members were read once for " + pages + " pages of teams");
+    return pages;
   }
 
-  /** The kit's org API, counting the reads of the template's member list. */
-  private record MemberReadsCounted(OrgApi api, AtomicInteger reads) implements OrgApi {
+  /** The kit's org API, counting the reads of list {@code path} of {@code organization}. */
+  private record ReadsCounted(OrgApi api, String organization, String path, AtomicInteger reads) implements OrgApi {
 
     @Override
     public Future<Page> list(String organization, String path, String cursor, int limit) {
-      if (organization.equals(TEMPLATE) && path.equals("users")) {
+      if (organization.equals(this.organization) && path.equals(this.path)) {
         reads.incrementAndGet();
       }
       return api.list(organization, path, cursor, limit);
@@ -98,8 +118,11 @@ class GroupsPluginMemberReadsTest {
     }
   }
 
-  /** One run planning a new tenant (no target organization yet) from the template, in pages of two. */
-  private record PlanContext(OrgApi org, OncePerRun computed) implements CopyContext {
+  /**
+   * One run planning from the template, in pages of two, into {@code targetOrganization}, or into a new tenant (no
+   * target organization yet) if it is null.
+   */
+  private record PlanContext(OrgApi org, String targetOrganization, OncePerRun computed) implements CopyContext {
 
     @Override
     public String jobId() {
@@ -112,16 +135,11 @@ class GroupsPluginMemberReadsTest {
     }
 
     @Override
-    public String targetOrganization() {
-      return null;
-    }
-
-    @Override
     public IdFunction ids() {
       return new IdFunction() {
         @Override
         public String copyOf(String sourceId) {
-          return IdFunction.nameBased(NEW_TENANT, sourceId);
+          return IdFunction.nameBased(targetOrganization == null ? NEW_TENANT : targetOrganization, sourceId);
         }
 
         @Override

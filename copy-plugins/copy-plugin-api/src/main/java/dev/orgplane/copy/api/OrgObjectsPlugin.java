@@ -159,10 +159,15 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
     return new CopyFailure(refused.code(), refused.getMessage(), objectId);
   }
 
+  /**
+   * Compares each page with the whole target, indexed once per run ({@link CopyContext#once}): a dry run writes
+   * nothing, so the target stays as it was. Until session 28 every page read the whole target again, a cost of pages
+   * times the target's size (the engine's cache of a dry run's target holds no more than its bound of objects).
+   */
   @Override
   public Future<PageResult> plan(CopyContext context, Checkpoint from) {
     return sourcePage(context, from.cursor()).compose(page -> copies(context, page.items())
-        .compose(copies -> targetIndex(context).map(existing -> {
+        .compose(copies -> context.once(id + ".targetIndex", () -> targetIndex(context)).map(existing -> {
           long created = 0;
           long updated = 0;
           for (var copy : copies) {

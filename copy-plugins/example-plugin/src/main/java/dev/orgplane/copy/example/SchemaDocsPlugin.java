@@ -61,7 +61,9 @@ public final class SchemaDocsPlugin implements CopyPlugin {
 
   @Override
   public Future<PageResult> plan(CopyContext context, Checkpoint from) {
-    return schemas(context, from.cursor()).compose(page -> existingDocs(context).map(existing -> {
+    // the target, which a plan does not change, is read once per run, not once per page
+    return schemas(context, from.cursor()).compose(page -> context.once(ID + ".existingDocs",
+        () -> existingDocs(context)).map(existing -> {
       long created = 0;
       long updated = 0;
       for (var schema : page.items()) {
