@@ -7,6 +7,7 @@ import dev.orgplane.engine.job.EngineCopyContext;
 import dev.orgplane.engine.job.ProvisioningRequest;
 import dev.orgplane.engine.job.Retries;
 import dev.orgplane.engine.orgapi.CallerAccess;
+import dev.orgplane.engine.orgapi.JobScopedOrgApi;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginRegistry;
@@ -133,8 +134,8 @@ public final class DiffRoutes {
   private Future<List<KindDiff>> kinds(String source, String target, JsonObject options) {
     var api = new OrgApiClient(http, orgServiceUrl, token, null);
     var ids = new CopiedObjects(pool, api, UUID.fromString(source), UUID.fromString(target), null);
-    var context = new EngineCopyContext(null, source, target, ids, api, http, vertx, options, 500, 500,
-        message -> { });
+    var context = new EngineCopyContext(null, source, target, ids, JobScopedOrgApi.reading(api, source, target), http,
+        vertx, options, 500, 500, message -> { });
     return Future.all(registry.inRunOrder().stream().map(plugin -> plugin.diff(context)).toList())
         .map(all -> all.<KindDiff>list());
   }

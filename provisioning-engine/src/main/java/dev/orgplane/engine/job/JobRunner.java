@@ -6,9 +6,10 @@ import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.PageResult;
+import dev.orgplane.engine.orgapi.JobScopedOrgApi;
+import dev.orgplane.engine.orgapi.KeptPages;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
-import dev.orgplane.engine.orgapi.KeptPages;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.http.PageRequest;
@@ -213,9 +214,14 @@ public final class JobRunner {
       // a plan compares each page of the template with the whole target, which it does not change: read it once
       var pages = job.dryRun() && targetOrg != null ? api.keepingPagesOf(targetOrg.toString(),
           new KeptPages(settings.templateCacheMillis(), settings.templateCacheObjects())) : api;
-      var context = new EngineCopyContext(job.id().toString(), job.templateOrg().toString(),
-          targetOrg == null ? null : targetOrg.toString(), ids, pages, http, vertx, job.options(), settings.pageSize(),
-          settings.copyPageSize(), message -> LOG.info("job {}: {}", job.id(), message));
+      var source = job.templateOrg().toString();
+      var targetId = targetOrg == null ? null : targetOrg.toString();
+      // plugins reach the template and the target only, and write nothing in a dry run
+      var scoped = job.dryRun() ? JobScopedOrgApi.reading(pages, source, targetId)
+          : JobScopedOrgApi.copying(pages, source, targetId);
+      var context = new EngineCopyContext(job.id().toString(), source, targetId, ids, scoped, http, vertx,
+          job.options(), settings.pageSize(), settings.copyPageSize(),
+          message -> LOG.info("job {}: {}", job.id(), message));
       return steps(job, context, ids, halt).compose(outcome -> outcome == Outcome.SUCCEEDED
           ? inviteOwner(job, api, targetOrg, halt) : Future.succeededFuture(new Ended(outcome, null)));
     });

@@ -25,7 +25,11 @@ public interface CopyContext {
   /** Target ids for template objects, and remapping of ids embedded in free-form data. */
   IdFunction ids();
 
-  /** The org-service API, with the engine's service identity. */
+  /**
+   * The org-service API, with the engine's service identity, held to the job: it reads the template and the target
+   * and writes the target, in a copy only (a plan and a diff write nothing). Any other call fails with a
+   * {@link CopyFailure} of code {@code organization_out_of_scope}, which fails the job.
+   */
   OrgApi org();
 
   /** An HTTP client for plugins that copy into systems other than org-service. */

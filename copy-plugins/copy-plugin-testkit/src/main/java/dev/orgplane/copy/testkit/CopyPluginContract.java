@@ -263,6 +263,21 @@ public abstract class CopyPluginContract {
         "the template objects whose copies hold their secrets");
   }
 
+  /**
+   * The engine lets a plugin write its job's target only ({@code organization_out_of_scope} otherwise): the template,
+   * and any other organization, stay as they were.
+   */
+  @Test
+  void aCopyChangesNothingButItsTarget() {
+    var kit = new Kit(false);
+    var before = kit.api.snapshot();
+    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    var after = kit.api.snapshot();
+    before.remove(TARGET);
+    after.remove(TARGET);
+    assertEquals(before, after, "the copy changed an organization other than its target");
+  }
+
   @Test
   void aPlanAfterTheCopyFindsNothingToDo() {
     var kit = new Kit(false);

@@ -3,20 +3,23 @@ package dev.orgplane.copy.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.api.OrgObjectsPlugin;
+import dev.orgplane.copy.api.PageResult;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
-import org.junit.platform.engine.TestExecutionResult;
 
 /**
  * The kit fails a plugin the engine would run wrongly. The contracts below are nested, so that the build does not run
@@ -36,6 +39,16 @@ class CopyPluginContractTest {
     @Override
     protected String targetId(CopyContext context, String sourceId) {
       return context.ids().copyOf(context.jobId() + ":" + sourceId);
+    }
+  }
+
+  /** Roles copied by the rules, that also note in the template which target each page went to. */
+  static final class TemplateWritingRoles extends Roles {
+    @Override
+    public Future<PageResult> copy(CopyContext context, Checkpoint from) {
+      return super.copy(context, from).compose(page -> context.org().put(context.sourceOrganization(), "notes",
+          context.ids().copyOf(context.sourceOrganization()), new JsonObject().put("copiedInto",
+              context.targetOrganization())).map(page));
     }
   }
 
@@ -62,6 +75,13 @@ class CopyPluginContractTest {
     @Override
     protected CopyPlugin plugin() {
       return new JobScopedRoles();
+    }
+  }
+
+  static final class TemplateWritingRolesContract extends RolesContract {
+    @Override
+    protected CopyPlugin plugin() {
+      return new TemplateWritingRoles();
     }
   }
 
@@ -97,5 +117,10 @@ class CopyPluginContractTest {
         "oneInstanceCopiesTwoTargetsWithTheirPagesInterleaved", "theCopyEqualsTheTemplate",
         "withExistingKeepAFirstCopyEqualsTheTemplate", "withExistingKeepOnlyMissingCopiesAreMade"),
         failures(JobScopedRolesContract.class));
+  }
+
+  @Test
+  void aPluginThatWritesIntoTheTemplateFailsTheKit() {
+    assertEquals(Set.of("aCopyChangesNothingButItsTarget"), failures(TemplateWritingRolesContract.class));
   }
 }

@@ -1,0 +1,100 @@
+package dev.orgplane.engine.orgapi;
+
+import dev.orgplane.copy.api.CopyFailure;
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.Existing;
+import dev.orgplane.copy.api.OrgApi;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The org API a plugin is given: the engine's, whose service identity may provision every organization, held to the
+ * organizations of one job. A plugin reads the template and the target, and writes the target only, and only when
+ * the job copies (a dry run and a diff write nothing). Any other call fails, before it is sent, with a
+ * {@link CopyFailure} of code {@value #CODE} naming the organization, which fails the job at once. Until session 28
+ * plugins were given the engine's API itself, and a plugin could write into the template, or read and write any
+ * other tenant.
+ */
+public final class JobScopedOrgApi implements OrgApi {
+
+  public static final String CODE = "organization_out_of_scope";
+
+  private final OrgApi api;
+  private final String source;
+  private final String target;
+  private final boolean writes;
+
+  private JobScopedOrgApi(OrgApi api, String source, String target, boolean writes) {
+    this.api = api;
+    this.source = source;
+    this.target = target;
+    this.writes = writes;
+  }
+
+  /** {@code api} held to a job that copies {@code source} into {@code target}. */
+  public static OrgApi copying(OrgApi api, String source, String target) {
+    return new JobScopedOrgApi(api, source, target, true);
+  }
+
+  /** {@code api} held to reading {@code source} and {@code target} (null: none yet), as a dry run and a diff do. */
+  public static OrgApi reading(OrgApi api, String source, String target) {
+    return new JobScopedOrgApi(api, source, target, false);
+  }
+
+  @Override
+  public Future<Page> list(String organization, String path, String cursor, int limit) {
+    return read(organization, () -> api.list(organization, path, cursor, limit));
+  }
+
+  @Override
+  public Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing) {
+    return write(organization, () -> api.importBatch(organization, path, items, existing));
+  }
+
+  @Override
+  public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
+      boolean copySecrets, Existing existing) {
+    return read(source, () -> write(target,
+        () -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing)));
+  }
+
+  @Override
+  public Future<Set<String>> existing(String organization, Collection<String> ids) {
+    return read(organization, () -> api.existing(organization, ids));
+  }
+
+  @Override
+  public Future<Counts> put(String organization, String path, String id, JsonObject body) {
+    return write(organization, () -> api.put(organization, path, id, body));
+  }
+
+  @Override
+  public Future<JsonObject> post(String organization, String path, JsonObject body) {
+    return write(organization, () -> api.post(organization, path, body));
+  }
+
+  private <T> Future<T> read(String organization, Supplier<Future<T>> call) {
+    return is(organization, source) || is(organization, target) ? call.get()
+        : refused("read", organization, "its template and its target");
+  }
+
+  private <T> Future<T> write(String organization, Supplier<Future<T>> call) {
+    if (!writes) {
+      return refused("write", organization, "none: a dry run and a diff write nothing");
+    }
+    return is(organization, target) ? call.get() : refused("write", organization, "its target");
+  }
+
+  private static boolean is(String organization, String jobs) {
+    return organization != null && organization.equalsIgnoreCase(jobs);
+  }
+
+  private static <T> Future<T> refused(String verb, String organization, String allowed) {
+    return Future.failedFuture(new CopyFailure(CODE, "A plugin may not " + verb + " organization " + organization
+        + ": it may " + verb + " " + allowed + ".", null));
+  }
+}

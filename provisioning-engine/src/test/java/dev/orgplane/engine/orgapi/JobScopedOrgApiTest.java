@@ -1,0 +1,99 @@
+package dev.orgplane.engine.orgapi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.copy.api.CopyFailure;
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.Existing;
+import dev.orgplane.copy.api.OrgApi;
+import dev.orgplane.copy.api.PageResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A plugin reads its job's template and target and writes the target; the engine sends nothing else. */
+class JobScopedOrgApiTest {
+
+  private static final String TEMPLATE = "7e3b1a52-0000-4000-8000-000000000001";
+  private static final String TARGET = "7e3b1a52-0000-4000-8000-000000000002";
+  private static final String OTHER = "7e3b1a52-0000-4000-8000-000000000003";
+
+  /** An org API that answers every call, and notes which organization each was for. */
+  private static final class Answering implements OrgApi {
+    final List<String> called = new ArrayList<>();
+
+    @Override
+    public Future<Page> list(String organization, String path, String cursor, int limit) {
+      called.add("list " + organization);
+      return Future.succeededFuture(new Page(List.of(), null));
+    }
+
+    @Override
+    public Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing) {
+      called.add("import " + organization);
+      return Future.succeededFuture(Counts.ZERO);
+    }
+
+    @Override
+    public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
+        boolean copySecrets, Existing existing) {
+      called.add("copy " + source + " " + target);
+      return Future.succeededFuture(new CopiedPage(new PageResult(null, Counts.ZERO, List.of()), 0));
+    }
+
+    @Override
+    public Future<Counts> put(String organization, String path, String id, JsonObject body) {
+      called.add("put " + organization);
+      return Future.succeededFuture(Counts.ZERO);
+    }
+
+    @Override
+    public Future<JsonObject> post(String organization, String path, JsonObject body) {
+      called.add("post " + organization);
+      return Future.succeededFuture(new JsonObject());
+    }
+  }
+
+  private static void assertRefused(Future<?> call, String organization) {
+    assertTrue(call.failed(), "refused");
+    var failure = assertInstanceOf(CopyFailure.class, call.cause());
+    assertEquals(JobScopedOrgApi.CODE, failure.code());
+    assertTrue(failure.getMessage().contains(organization), failure.getMessage());
+  }
+
+  @Test
+  void aCopyReadsTheTemplateAndTheTargetAndWritesTheTargetOnly() {
+    var answering = new Answering();
+    var api = JobScopedOrgApi.copying(answering, TEMPLATE, TARGET);
+    assertTrue(api.list(TEMPLATE, "roles", null, 2).succeeded());
+    assertTrue(api.listAll(TARGET, "roles").succeeded());
+    assertTrue(api.importBatch(TARGET, "roles", List.of()).succeeded());
+    assertTrue(api.put(TARGET, "roles", "r", new JsonObject()).succeeded());
+    assertTrue(api.copyPage(TEMPLATE, TARGET, "queues", null, 2).succeeded());
+
+    assertRefused(api.put(TEMPLATE, "notes", "n", new JsonObject()), TEMPLATE);
+    assertRefused(api.post(TEMPLATE, "users", new JsonObject()), TEMPLATE);
+    assertRefused(api.importBatch(OTHER, "roles", List.of()), OTHER);
+    assertRefused(api.list(OTHER, "roles", null, 2), OTHER);
+    assertRefused(api.existing(OTHER, List.of("x")), OTHER);
+    assertRefused(api.copyPage(TEMPLATE, OTHER, "queues", null, 2), OTHER);
+    assertRefused(api.copyPage(OTHER, TARGET, "queues", null, 2), OTHER);
+    assertEquals(List.of("list " + TEMPLATE, "list " + TARGET, "import " + TARGET, "put " + TARGET,
+        "copy " + TEMPLATE + " " + TARGET), answering.called, "nothing refused was sent");
+  }
+
+  @Test
+  void aDryRunOrADiffWritesNothing() {
+    var answering = new Answering();
+    var api = JobScopedOrgApi.reading(answering, TEMPLATE, TARGET);
+    assertTrue(api.list(TARGET, "roles", null, 2).succeeded());
+    assertRefused(api.importBatch(TARGET, "roles", List.of()), TARGET);
+    assertRefused(api.put(TARGET, "roles", "r", new JsonObject()), TARGET);
+    assertRefused(JobScopedOrgApi.reading(answering, TEMPLATE, null).list(OTHER, "roles", null, 2), OTHER);
+    assertEquals(List.of("list " + TARGET), answering.called);
+  }
+}
