@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * The org API a plugin is given: the engine's, whose service identity may provision every organization, held to the
  * organizations of one job. A plugin reads the template and the target, and writes the target only, and only when
  * the job copies (a dry run and a diff write nothing). Any other call fails, before it is sent, with a
- * {@link CopyFailure} of code {@value #CODE} naming the organization, which fails the job at once. Until session 28
+ * {@link CopyFailure} of code {@value #CODE} naming the organization, which fails the job at once. Until session 27
  * plugins were given the engine's API itself, and a plugin could write into the template, or read and write any
  * other tenant.
  */

@@ -62,7 +62,7 @@ class GroupsPluginMemberReadsTest {
     assertEquals(1, memberReads.get(), "the members were read once for " + pages + " pages of teams");
   }
 
-  /** Until session 28 the plan of every page read the whole target again. */
+  /** Until session 27 the plan of every page read the whole target again. */
   @Test
   void aPlanReadsAnExistingTargetOnceForAllItsPagesOfTeams() {
     var targetReads = new AtomicInteger();

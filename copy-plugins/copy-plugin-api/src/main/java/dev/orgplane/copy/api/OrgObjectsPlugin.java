@@ -161,7 +161,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
 
   /**
    * Compares each page with the whole target, indexed once per run ({@link CopyContext#once}): a dry run writes
-   * nothing, so the target stays as it was. Until session 28 every page read the whole target again, a cost of pages
+   * nothing, so the target stays as it was. Until session 27 every page read the whole target again, a cost of pages
    * times the target's size (the engine's cache of a dry run's target holds no more than its bound of objects).
    */
   @Override

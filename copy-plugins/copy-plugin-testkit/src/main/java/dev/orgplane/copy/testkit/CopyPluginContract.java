@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * <p>The kit calls the plugin as the engine does: every run with a fresh context; a second run, a re-run, a plan and a
  * repair as a new job, with a job id of its own; a resume after a crash as the same job; a diff with no job
  * ({@code jobId} null). A plugin whose copies' ids depend on the job's id, or that carries what one run computed into
- * the next, fails here as it would copy everything again under the engine. Until session 28 every test ran one job
+ * the next, fails here as it would copy everything again under the engine. Until session 27 every test ran one job
  * id and one context, and such a plugin passed.
  */
 public abstract class CopyPluginContract {
