@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Sign-in with an identity provider the operator trusts ({@code ORGPLANE_TRUSTED_ISSUERS}): its token is exchanged
@@ -49,7 +47,7 @@ public final class ExternalSignIn {
     this.pool = pool;
     this.revocations = revocations;
     this.external = external;
-    this.issuers = issuers.stream().collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, Function.identity()));
+    this.issuers = TrustedIssuer.byIssuer(issuers);
   }
 
   boolean trustsAny() {

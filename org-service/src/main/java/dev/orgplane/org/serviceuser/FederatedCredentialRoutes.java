@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * A service user's federated credentials: add, list, remove. Managed by whoever manages its client credentials;
@@ -43,8 +41,7 @@ public final class FederatedCredentialRoutes {
   public FederatedCredentialRoutes(Pool pool, TokenRevocations revocations, List<TrustedIssuer> trustedIssuers) {
     this.pool = pool;
     this.revocations = revocations;
-    this.trustedIssuers = trustedIssuers.stream()
-        .collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, Function.identity()));
+    this.trustedIssuers = TrustedIssuer.byIssuer(trustedIssuers);
   }
 
   public void mount(Router router) {

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Verifies bearer JWTs against the keys of trusted issuers. The header and claims are checked here
@@ -61,7 +59,7 @@ public final class TokenVerifier {
     }
     this.vertx = vertx;
     this.maxRemembered = maxRemembered;
-    this.issuers = trusted.stream().collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, Function.identity()));
+    this.issuers = TrustedIssuer.byIssuer(trusted);
     trusted.forEach(issuer -> issuer.keys().whenWithdrawn(kids -> forget(issuer.issuer(), kids)));
   }
 

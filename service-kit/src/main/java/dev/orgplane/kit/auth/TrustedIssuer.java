@@ -9,7 +9,9 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * An issuer whose tokens we accept: its {@code iss}, the audience our tokens must name, its keys. An external one
@@ -23,6 +25,11 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
   /** An issuer of people's tokens alone (the platform's own, org-service's). */
   public TrustedIssuer(String issuer, String audience, KeySource keys) {
     this(issuer, audience, null, keys);
+  }
+
+  /** {@code issuers} by their {@code iss}, each named once ({@link #external} refuses a second). */
+  public static Map<String, TrustedIssuer> byIssuer(List<TrustedIssuer> issuers) {
+    return issuers.stream().collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, Function.identity()));
   }
 
   /** The audiences a token of this issuer may name, one at least. */
