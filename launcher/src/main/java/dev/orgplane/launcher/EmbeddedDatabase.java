@@ -23,7 +23,11 @@ import java.util.Map;
  * <p>zonky extracts the PostgreSQL binaries it carries into a working directory and runs whatever it finds there
  * already; its default, {@code /tmp/embedded-pg}, is shared by every user of the machine and writable by all, so
  * anyone could have put their own programs there for us to run. Ours is {@value #BINARIES} in the data directory,
- * which only this user may enter.
+ * which only this user may enter. zonky's builder also "cleans" the folders of its parent directory, which it reads
+ * from {@code ot.epg.working-dir} (default {@code /tmp/embedded-pg}) and no setter changes: every folder there with an
+ * {@code epg-lock} older than ten minutes is stopped with {@code pg_ctl}, which signals whatever pid that folder's
+ * {@code postmaster.pid} names, and deleted. Anyone could plant such a folder in {@code /tmp} to have our start signal
+ * any process of ours; so the builder is made with that property naming {@value #BINARIES} ({@link #builder}).
  *
  * <p>zonky's builder is made for tests: it starts the server with {@code -F} (no fsync) and
  * {@code synchronous_commit=off}, so a power cut or an OS crash could lose acknowledged writes or
@@ -71,7 +75,7 @@ final class EmbeddedDatabase implements AutoCloseable {
       var binaries = dataDir.resolve(BINARIES);
       PrivateFiles.directory(binaries);
       password = DatabasePassword.of(dataDir, pgDir);
-      var builder = EmbeddedPostgres.builder()
+      var builder = builder(binaries)
           .setOverrideWorkingDirectory(binaries.toFile())
           .setDataDirectory(pgDir)
           .setCleanDataDirectory(false)
@@ -96,6 +100,31 @@ final class EmbeddedDatabase implements AutoCloseable {
       stopAfterFailedStart(pgDir, e);
       throw new LauncherException("cannot start the embedded PostgreSQL in " + pgDir + " (log: " + log + "): "
           + StartupFailure.describe(e), e);
+    }
+  }
+
+  /** zonky's property that names the parent directory it cleans; read once, by the builder's constructor. */
+  private static final String WORKING_DIR_PROPERTY = "ot.epg.working-dir";
+  private static final Object WORKING_DIR_LOCK = new Object();
+
+  /**
+   * A builder whose parent directory is {@code binaries}: its only folders are the extracted binaries, which hold
+   * no {@code epg-lock}, so zonky's cleaning finds nothing. The property is put back at once, for other builders of
+   * this JVM (tests); the lock keeps two starts from seeing each other's value.
+   */
+  private static EmbeddedPostgres.Builder builder(Path binaries) {
+    synchronized (WORKING_DIR_LOCK) {
+      var before = System.getProperty(WORKING_DIR_PROPERTY);
+      System.setProperty(WORKING_DIR_PROPERTY, binaries.toString());
+      try {
+        return EmbeddedPostgres.builder();
+      } finally {
+        if (before == null) {
+          System.clearProperty(WORKING_DIR_PROPERTY);
+        } else {
+          System.setProperty(WORKING_DIR_PROPERTY, before);
+        }
+      }
     }
   }
 

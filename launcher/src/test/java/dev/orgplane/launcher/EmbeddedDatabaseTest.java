@@ -8,10 +8,13 @@ import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -167,6 +170,32 @@ class EmbeddedDatabaseTest {
     var postmaster = ProcessHandle.of(postmasterPid(claimed.path())).orElseThrow().info().command().orElseThrow();
     assertTrue(postmaster.startsWith(binaries + "/"), postmaster);
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(binaries)));
+  }
+
+  @Test
+  void aFolderPlantedInTheSharedTempDirectoryIsLeftAloneAndItsPidNotSignalled() throws Exception {
+    // what anyone may put in zonky's default /tmp/embedded-pg: a stale lock, and a pid file naming a process of ours
+    var shared = temp.resolve("tmp");
+    var planted = Files.createDirectories(shared.resolve("embedded-pg/planted"));
+    var victim = new ProcessBuilder("sleep", "120").start();
+    try {
+      Files.writeString(planted.resolve("postmaster.pid"), victim.pid() + "\n" + planted + "\n");
+      Files.writeString(planted.resolve("PG_VERSION"), "14\n");
+      Files.writeString(planted.resolve("epg-lock"), "");
+      Files.setLastModifiedTime(planted.resolve("epg-lock"), FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+      var tmpdir = System.getProperty("java.io.tmpdir");
+      System.setProperty("java.io.tmpdir", shared.toString());
+      try {
+        start(claim("data"));
+      } finally {
+        System.setProperty("java.io.tmpdir", tmpdir);
+      }
+
+      assertTrue(victim.isAlive(), "the pid the planted folder names was not signalled");
+      assertTrue(Files.exists(planted.resolve("epg-lock")), "the planted folder is not ours to delete");
+    } finally {
+      victim.destroyForcibly();
+    }
   }
 
   @Test
