@@ -26,12 +26,19 @@ import picocli.CommandLine.Spec;
  * standalone platform using the same data directory (standalone records its address there). They change rows, never
  * the schema: migrating is the platform's, at its start, where an upgrade is planned; a database lacking
  * org-service's migrations (not set up yet, or an older version's) is refused with {@value #NOT_MIGRATED}.
+ *
+ * <p>The embedded database's recorded address is used only while a standalone platform holds the data directory:
+ * once it has stopped, whoever listens on that port could ask for the password in clear text and be given the
+ * superuser's. Without one running, {@value #PLATFORM_NOT_RUNNING}.
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator commands (need database access).")
 final class AdminCommand implements Runnable {
 
   /** EX_TEMPFAIL of sysexits.h: nothing was done; once the platform has started on the database, try again. */
   static final int NOT_MIGRATED = 75;
+
+  /** EX_UNAVAILABLE of sysexits.h: no standalone platform runs on the data directory, so its database is not there. */
+  static final int PLATFORM_NOT_RUNNING = 69;
 
   @Mixin
   ConfigOptions options;
@@ -83,6 +90,11 @@ final class AdminCommand implements Runnable {
     var vertx = Vertx.vertx();
     try {
       var settings = new Settings(ConfigLoader.load(vertx, options.asJson()).await());
+      if (!settings.has("ORGPLANE_PG_URL") && !DataDirectory.inUse(dataDir(settings))) {
+        System.err.println("orgplane: no standalone platform runs on " + dataDir(settings).toAbsolutePath()
+            + " (ORGPLANE_DATA_DIR): start it, or set ORGPLANE_PG_URL, then run this again");
+        return PLATFORM_NOT_RUNNING;
+      }
       var url = databaseUrl(settings);
       int pending = vertx.executeBlocking(() -> OrgServiceVerticle.MIGRATIONS.pendingIn(url), false).await();
       if (pending > 0) {
@@ -104,12 +116,16 @@ final class AdminCommand implements Runnable {
     if (settings.has("ORGPLANE_PG_URL")) {
       return PgUrl.parse(settings.string("ORGPLANE_PG_URL"));
     }
-    var recorded = EmbeddedDatabase.recordedUrl(Path.of(settings.string("ORGPLANE_DATA_DIR")));
+    var recorded = EmbeddedDatabase.recordedUrl(dataDir(settings));
     try {
       return PgUrl.parse(Files.readString(recorded).trim());
     } catch (IOException e) {
       throw new LauncherException("no database: set ORGPLANE_PG_URL, or start the standalone platform that uses "
           + recorded.getParent().toAbsolutePath() + " first");
     }
+  }
+
+  private static Path dataDir(Settings settings) {
+    return Path.of(settings.string("ORGPLANE_DATA_DIR"));
   }
 }

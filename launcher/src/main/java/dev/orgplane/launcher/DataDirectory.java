@@ -3,6 +3,7 @@ package dev.orgplane.launcher;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
@@ -51,6 +52,26 @@ final class DataDirectory implements AutoCloseable {
     closeQuietly(channel);
     throw new LauncherException("the data directory " + path + " is in use by another orgplane process "
         + "(ORGPLANE_DATA_DIR): stop that one first, or give this one a directory of its own");
+  }
+
+  /**
+   * Whether a process holds {@code directory}'s lock: a standalone platform runs on it. Creates nothing; a directory
+   * without a lock file was never claimed.
+   */
+  static boolean inUse(Path directory) {
+    var lockFile = directory.toAbsolutePath().normalize().resolve(LOCK_FILE);
+    try (var channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      try (var lock = channel.tryLock()) {
+        return lock == null;
+      } catch (OverlappingFileLockException e) {
+        return true;
+      }
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw new LauncherException("cannot tell whether a platform runs on " + lockFile.getParent()
+          + " (ORGPLANE_DATA_DIR): " + e.getMessage(), e);
+    }
   }
 
   Path path() {

@@ -3,6 +3,7 @@ package dev.orgplane.launcher;
 import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -142,7 +143,10 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
-  /** Where standalone leaves the embedded database's address, password included, for {@code orgplane admin}. */
+  /**
+   * Where standalone leaves the embedded database's address, password included, for {@code orgplane admin}; taken
+   * away when the server stops, so no address outlives the server that answered at it.
+   */
   static Path recordedUrl(Path dataDir) {
     return dataDir.resolve("postgres.url");
   }
@@ -164,5 +168,10 @@ final class EmbeddedDatabase implements AutoCloseable {
       System.err.println("orgplane: could not stop the embedded PostgreSQL cleanly: " + e.getMessage());
     }
     postgres = null;
+    try {
+      Files.deleteIfExists(recordedUrl(dataDir));
+    } catch (IOException e) {
+      System.err.println("orgplane: could not remove " + recordedUrl(dataDir) + ": " + e.getMessage());
+    }
   }
 }

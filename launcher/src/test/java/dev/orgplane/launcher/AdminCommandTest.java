@@ -1,13 +1,21 @@
 package dev.orgplane.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceVerticle;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code orgplane admin} on databases the platform has migrated, or not: operator commands leave the schema be. */
 class AdminCommandTest {
@@ -17,6 +25,9 @@ class AdminCommandTest {
 
   @RegisterExtension
   final CapturedOutput output = new CapturedOutput();
+
+  @TempDir
+  Path temp;
 
   private int rotateSigningKey(PgUrl database) {
     return Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + database, "rotate-signing-key");
@@ -59,5 +70,38 @@ class AdminCommandTest {
 
     assertTrue(output.out().startsWith("new signing key "), output.out());
     assertEquals(1, PgFixture.queryLong(migrated, "SELECT count(*) FROM org.signing_keys"));
+  }
+
+  @Test
+  void theAddressAStoppedPlatformRecordedIsNotConnectedTo() throws Exception {
+    try (var listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      // as a stopped standalone may have left it (a kill -9): its lock file, unlocked, and its address, now anyone's
+      Files.writeString(temp.resolve("orgplane.lock"), "");
+      Files.writeString(EmbeddedDatabase.recordedUrl(temp),
+          new PgUrl("127.0.0.1", listener.getLocalPort(), "postgres", "postgres", "secret") + "\n");
+
+      int exit = Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_DATA_DIR=" + temp, "rotate-signing-key");
+
+      assertEquals(AdminCommand.PLATFORM_NOT_RUNNING, exit, output.err());
+      assertTrue(output.err().contains("no standalone platform runs on " + temp), output.err());
+      assertFalse(output.err().contains("secret"), output.err());
+      listener.setSoTimeout(200);
+      assertThrows(SocketTimeoutException.class, listener::accept, "nothing connected to the recorded address");
+    }
+  }
+
+  @Test
+  void aRunningStandalonesDatabaseIsWorkedOnAndItsAddressGoesWhenItStops() throws Exception {
+    try (var claimed = DataDirectory.claim(temp)) {
+      var database = EmbeddedDatabaseTest.started(claimed);
+      try {
+        int exit = Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_DATA_DIR=" + temp, "rotate-signing-key");
+
+        assertEquals(AdminCommand.NOT_MIGRATED, exit, "found, and refused only for its schema: " + output.err());
+      } finally {
+        database.close();
+      }
+      assertFalse(Files.exists(EmbeddedDatabase.recordedUrl(temp)), "a clean stop leaves no address behind");
+    }
   }
 }

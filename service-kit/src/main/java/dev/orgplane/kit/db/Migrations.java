@@ -17,26 +17,27 @@ public record Migrations(String schema, String location) {
 
   static final String KIT_LOCATION = "db/kit";
 
+  /** A service may start before its database is up: it tries a few times. */
+  private static final int SERVICE_CONNECT_RETRIES = 5;
+
   /** Blocking: call from a worker thread or before Vert.x starts. */
   public int applyTo(PgUrl url) {
-    return flyway(url).migrate().migrationsExecuted;
+    return flyway(url, Flyway.configure().connectRetries(SERVICE_CONNECT_RETRIES)).migrate().migrationsExecuted;
   }
 
   /**
    * How many of these migrations the database lacks (all of them when it has not the schema): for a tool that works
-   * on a service's tables without owning them, which must not migrate them. Changes nothing. Blocking.
+   * on a service's tables without owning them, which must not migrate them. Changes nothing. Blocking. It connects
+   * once: an operator's tool says at once that the database is not there, rather than retrying the address.
    */
   public int pendingIn(PgUrl url) {
-    return flyway(url).info().pending().length;
+    return flyway(url, Flyway.configure().connectRetries(0)).info().pending().length;
   }
 
   /** Applies these migrations up to {@code version} only: the database as that version left it, to test the next. */
   public int applyTo(PgUrl url, int version) {
-    return flyway(url, Flyway.configure().target(String.valueOf(version))).migrate().migrationsExecuted;
-  }
-
-  private Flyway flyway(PgUrl url) {
-    return flyway(url, Flyway.configure());
+    return flyway(url, Flyway.configure().connectRetries(SERVICE_CONNECT_RETRIES).target(String.valueOf(version)))
+        .migrate().migrationsExecuted;
   }
 
   private Flyway flyway(PgUrl url, FluentConfiguration configuration) {
@@ -45,7 +46,6 @@ public record Migrations(String schema, String location) {
         .schemas(schema)
         .createSchemas(true)
         .locations("classpath:" + location, "classpath:" + KIT_LOCATION)
-        .connectRetries(5)
         .load();
   }
 }
