@@ -5,6 +5,8 @@ import dev.orgplane.gateway.GatewayVerticle;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -46,8 +48,9 @@ final class StandaloneCommand implements Runnable {
         // tokens' issuer, discovery and mailed links name the door this process serves, on whichever port it is
         overrides.put("ORGPLANE_PUBLIC_URL", gatewayUrl(settings));
       }
-      if (!configured("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")) {
-        // a laptop platform delivers to receivers on the same laptop; production refuses (SSRF)
+      if (!configured("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS") && loopbackOnly(settings.string("ORGPLANE_HTTP_HOST"))) {
+        // a laptop platform delivers to receivers on the same laptop; one that others reach refuses (SSRF): its
+        // registration is open, so anyone on the network could make it post to this machine or its network
         overrides.put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true");
       }
       if (settings.string("ORGPLANE_ENGINE_CLIENT_SECRET", "").isEmpty()) {
@@ -81,7 +84,16 @@ final class StandaloneCommand implements Runnable {
     return options.values.containsKey(key) || System.getenv(key) != null;
   }
 
-  /** The gateway of this process on this machine: {@code https} when it is given a certificate, at its port. */
+  /** Whether the gateway listening on {@code host} is reachable from this machine alone. */
+  static boolean loopbackOnly(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+    /** The gateway of this process on this machine: {@code https} when it is given a certificate, at its port. */
   static String gatewayUrl(Settings settings) {
     var scheme = settings.string("ORGPLANE_TLS_CERT_FILE", "").isBlank() ? "http" : "https";
     return scheme + "://localhost:" + settings.integer("ORGPLANE_HTTP_PORT");
