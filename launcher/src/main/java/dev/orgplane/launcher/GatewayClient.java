@@ -79,9 +79,10 @@ final class GatewayClient {
   private record Tagged(String etag, JsonObject body) {
   }
 
+  /** {@code token} as given: a line read from a file or a variable may end with CR or LF, which no token holds. */
   GatewayClient(String baseUrl, String token) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    this.token = token;
+    this.token = token == null ? null : token.strip();
   }
 
   /** Signs in with the password grant; the token is used for every later call. */
@@ -164,7 +165,13 @@ final class GatewayClient {
     if (token == null) {
       throw new LauncherException("no credentials: give --token (or ORGPLANE_TOKEN), or --email and --password");
     }
-    return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token);
+    var request = HttpRequest.newBuilder(uri(path));
+    try {
+      return request.header("Authorization", "Bearer " + token);
+    } catch (IllegalArgumentException e) {
+      // the JDK's message quotes the value: the token itself would be printed
+      throw new LauncherException("--token holds characters a header cannot carry");
+    }
   }
 
   private URI uri(String path) {

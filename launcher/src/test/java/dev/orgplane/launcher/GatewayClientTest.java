@@ -104,6 +104,24 @@ class GatewayClientTest {
   }
 
   @Test
+  void aTokenEndingInALineBreakIsSentWithoutIt() {
+    var client = new GatewayClient(gateway.url(), "a1\r\n");
+
+    assertEquals("running", client.get("/v1/provisioning/batches").getString("status"));
+    assertEquals(List.of("Bearer a1"), seen);
+  }
+
+  @Test
+  void aTokenNoHeaderCanCarryIsRefusedWithoutBeingPrinted() {
+    var client = new GatewayClient(gateway.url(), "secret-part\r\nX-Injected: 1");
+
+    var refused = assertThrows(LauncherException.class, () -> client.get("/v1/provisioning/batches"));
+
+    assertEquals("--token holds characters a header cannot carry", refused.getMessage());
+    assertTrue(seen.isEmpty(), seen.toString());
+  }
+
+  @Test
   void aTokenGivenOnTheCommandLineIsNotRefreshed() {
     var client = new GatewayClient(gateway.url(), "a1");
     client.get("/v1/provisioning/batches");
