@@ -20,6 +20,9 @@ final class NewTenants {
 
   private static final Pattern TARGET_FIELD = Pattern.compile("targets\\[(\\d+)].*");
 
+  /** What editors on Windows put before a UTF-8 file's first line: no part of its first tenant's name. */
+  private static final String BYTE_ORDER_MARK = "\uFEFF";
+
   /** A tenant; {@code owner} is null when none is named. */
   private record Tenant(String name, String owner, String namedIn) {
 
@@ -53,9 +56,12 @@ final class NewTenants {
     if (targetsFile != null) {
       List<String> lines;
       try {
-        lines = Files.readAllLines(targetsFile);
+        lines = new ArrayList<>(Files.readAllLines(targetsFile));
       } catch (IOException e) {
         throw new LauncherException("cannot read " + targetsFile + ": " + e.getMessage());
+      }
+      if (!lines.isEmpty() && lines.get(0).startsWith(BYTE_ORDER_MARK)) {
+        lines.set(0, lines.get(0).substring(BYTE_ORDER_MARK.length()));
       }
       for (int i = 0; i < lines.size(); i++) {
         var name = lines.get(i).trim();

@@ -138,6 +138,20 @@ class ProvisionCommandTest {
         + "1 unchanged; owners: 1 invited, 1 already invited, 0 already members"), printed);
   }
 
+  @Test
+  void aTargetsFileStartingWithAByteOrderMarkNamesItsFirstTenantAsWritten(@TempDir Path dir) throws Exception {
+    var targetsFile = Files.writeString(dir.resolve("tenants.txt"), "\uFEFFalpha\r\nbeta\r\n");
+    var sent = new AtomicReference<JsonObject>();
+    startingGateway(sent, batch("succeeded", 2, 0));
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "tpl", "--targets-file", targetsFile.toString());
+
+    assertEquals(0, exit, output.err());
+    assertEquals(new JsonArray().add(new JsonObject().put("name", "alpha").put("title", "alpha"))
+        .add(new JsonObject().put("name", "beta").put("title", "beta")), sent.get().getJsonArray("targets"));
+  }
+
   /** A targets file it cannot read means the batch cannot start (2), as a refused batch does, not a crash (1). */
   @Test
   void anUnreadableTargetsFileIsABatchThatCouldNotStart(@TempDir Path dir) {
