@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,6 +31,8 @@ final class GatewayClient {
 
   /** Answers of a gateway or service that is restarting, overloaded or behind one that is: they pass. */
   private static final Set<Integer> PASSING = Set.of(429, 502, 503, 504);
+  /** The 409 of a POST made again with its key while the first is still running. */
+  private static final String IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use";
   private static final long FIRST_PAUSE_MILLIS = 500;
   private static final long LONGEST_PAUSE_MILLIS = 8_000;
 
@@ -118,11 +122,16 @@ final class GatewayClient {
    * {@code waiting}, until it has failed for {@code patience}; then, or on any other failure, it fails as get does.
    */
   JsonObject poll(String path, Duration patience, Consumer<String> waiting) {
+    return retrying(() -> get(path), patience, waiting);
+  }
+
+  /** Makes {@code call} until it is not {@link Unavailable}, as {@link #poll} says. */
+  private static JsonObject retrying(Supplier<JsonObject> call, Duration patience, Consumer<String> waiting) {
     long giveUpAt = System.nanoTime() + patience.toNanos();
     long pause = FIRST_PAUSE_MILLIS;
     while (true) {
       try {
-        return get(path);
+        return call.get();
       } catch (Unavailable e) {
         long left = (giveUpAt - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
@@ -147,7 +156,22 @@ final class GatewayClient {
   }
 
   JsonObject post(String path, JsonObject body) {
-    return answer(call(path, request -> request.header("Content-Type", "application/json")
+    return post(path, body, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #post} for what must not be done twice (a batch started): sent with an {@code Idempotency-Key} of its own
+   * and, while it is {@link Unavailable}, made again with the same key, as {@link #poll} does. The platform does it
+   * once at most, and answers a repeat as it answered the first: a lost answer no longer starts a second batch, nor
+   * does a platform that restarts fail the command.
+   */
+  JsonObject postOnce(String path, JsonObject body, Duration patience, Consumer<String> waiting) {
+    var key = UUID.randomUUID().toString();
+    return retrying(() -> post(path, body, request -> request.header("Idempotency-Key", key)), patience, waiting);
+  }
+
+  private JsonObject post(String path, JsonObject body, UnaryOperator<HttpRequest.Builder> headers) {
+    return answer(call(path, request -> headers.apply(request).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())), "POST " + path), "POST " + path);
   }
 
@@ -200,7 +224,10 @@ final class GatewayClient {
     if (response.statusCode() / 100 != 2) {
       var problem = body == null ? "" : ": " + body.getString("code", "") + " - " + body.getString("detail", "");
       var message = what + " was refused (HTTP " + response.statusCode() + ")" + problem;
-      throw PASSING.contains(response.statusCode()) ? new Unavailable(message)
+      // a repeat that meets its first still running passes as well: the first's answer follows
+      boolean passing = PASSING.contains(response.statusCode())
+          || (body != null && IDEMPOTENCY_KEY_IN_USE.equals(body.getString("code")));
+      throw passing ? new Unavailable(message)
           : new Refused(message, body == null ? new JsonArray() : body.getJsonArray("errors", new JsonArray()));
     }
     return body == null ? new JsonObject() : body;

@@ -180,12 +180,15 @@ final class ProvisionCommand implements Callable<Integer> {
    * line on stderr, below the progress line.
    */
   private JsonObject read(GatewayClient gateway, String path) {
-    return gateway.poll(path, PATIENCE, why -> {
-      if (progress != null) {
-        progress.end();
-      }
-      System.err.println("orgplane: " + why);
-    });
+    return gateway.poll(path, PATIENCE, this::tellWaiting);
+  }
+
+  /** Why the command waits, on stderr, below the progress line if there is one. */
+  private void tellWaiting(String why) {
+    if (progress != null) {
+      progress.end();
+    }
+    System.err.println("orgplane: " + why);
   }
 
   /** Whether a batch started elsewhere is a dry run (its jobs say: they all are, or none). */
@@ -214,9 +217,10 @@ final class ProvisionCommand implements Callable<Integer> {
     }
     JsonObject batch;
     try {
-      batch = gateway.post("/v1/provisioning/batches", request.put("concurrency", concurrency).put("dryRun", dryRun)
-          .put("options", new JsonObject().put("copyMembers", !noMembers).put("copyHookSecrets", copyHookSecrets)
-              .put("existing", keepExisting ? "keep" : "update")));
+      batch = gateway.postOnce("/v1/provisioning/batches", request.put("concurrency", concurrency)
+          .put("dryRun", dryRun).put("options", new JsonObject().put("copyMembers", !noMembers)
+              .put("copyHookSecrets", copyHookSecrets).put("existing", keepExisting ? "keep" : "update")),
+          PATIENCE, this::tellWaiting);
     } catch (GatewayClient.Refused refused) {
       throw new LauncherException(refused.describe(allProvisioned ? field -> "" : newTenants::whereNamed), refused);
     }

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -150,6 +151,33 @@ class ProvisionCommandTest {
     assertEquals(0, exit, output.err());
     assertEquals(new JsonArray().add(new JsonObject().put("name", "alpha").put("title", "alpha"))
         .add(new JsonObject().put("name", "beta").put("title", "beta")), sent.get().getJsonArray("targets"));
+  }
+
+  @Test
+  void aBatchStartTheGatewayCouldNotTakeIsSentAgainUnderTheSameIdempotencyKey() {
+    var keys = new CopyOnWriteArrayList<String>();
+    var ended = batch("succeeded", 1, 0);
+    gateway = new StandInGateway()
+        .on("/v1/organizations/tpl", exchange -> answer(exchange, 200, "{\"id\":\"t1\"}"))
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, ended))
+        .on("/v1/provisioning/batches", exchange -> {
+          keys.add(String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
+          if (keys.size() == 1) {
+            answer(exchange, 503, "{\"code\":\"unavailable\",\"detail\":\"Restarting.\"}");
+          } else {
+            answer(exchange, 202, ended);
+          }
+        });
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "tpl", "alpha");
+
+    assertEquals(0, exit, output.err());
+    assertEquals(2, keys.size(), keys.toString());
+    assertEquals(36, keys.get(0).length(), "a random key: " + keys);
+    assertEquals(keys.get(0), keys.get(1), "the same key, so the platform starts it once at most");
+    assertTrue(output.err().contains("trying again in"), output.err());
   }
 
   /** A targets file it cannot read means the batch cannot start (2), as a refused batch does, not a crash (1). */
