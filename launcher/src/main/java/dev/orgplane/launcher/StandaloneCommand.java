@@ -93,7 +93,7 @@ final class StandaloneCommand implements Runnable {
     }
   }
 
-    /** The gateway of this process on this machine: {@code https} when it is given a certificate, at its port. */
+  /** The gateway of this process on this machine: {@code https} when it is given a certificate, at its port. */
   static String gatewayUrl(Settings settings) {
     var scheme = settings.string("ORGPLANE_TLS_CERT_FILE", "").isBlank() ? "http" : "https";
     return scheme + "://localhost:" + settings.integer("ORGPLANE_HTTP_PORT");
