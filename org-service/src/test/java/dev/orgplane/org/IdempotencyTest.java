@@ -104,6 +104,34 @@ class IdempotencyTest extends OrgServiceTest {
   }
 
   /**
+   * A retry whose claim finds the key held by a request that fails and gives it back before the retry reads the row:
+   * the retry claims the key again and runs (it read the row that was gone, and failed with 500). A trigger plays the
+   * race: the first claim finds the held row and deletes it, as the failing request's release does.
+   */
+  @Test
+  void aRetryWhoseHolderGaveTheKeyBackMeanwhileClaimsItAgain() {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var own = OrgServiceHarness.start(vertx, db);
+    var alice = own.newUser("alice");
+    var liveProcess = "(SELECT application_name FROM pg_stat_activity WHERE application_name LIKE 'orgplane-org/%' "
+        + "LIMIT 1)";
+    PgFixture.execute(db,
+        "INSERT INTO org.idempotency_keys (principal, key, request_hash, claimed_by) VALUES ('" + alice.id() + "', '"
+            + KeptAnswers.storedKey("given-back") + "', 'hash', " + liveProcess + ")",
+        "CREATE FUNCTION org.give_back_while_claimed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            + "DELETE FROM org.idempotency_keys WHERE principal = NEW.principal AND key = NEW.key AND status IS NULL; "
+            + "IF FOUND THEN RETURN NULL; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER give_back BEFORE INSERT ON org.idempotency_keys FOR EACH ROW "
+            + "EXECUTE FUNCTION org.give_back_while_claimed()");
+
+    var retry = create(own, alice.token(), "given-back", "given-back");
+    assertEquals(201, retry.statusCode(), retry.bodyAsString());
+    assertEquals(null, retry.getHeader("Idempotent-Replayed"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.idempotency_keys WHERE key = '"
+        + KeptAnswers.storedKey("given-back") + "' AND status = 201"));
+  }
+
+  /**
    * A handler keeps its answer in the transaction that did its work: when the answer cannot be kept, the work is
    * undone too, so no commit can leave work behind a key its retry would run again. (Kept after the commit, a
    * process dying in between left exactly that.)

@@ -91,19 +91,28 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
       ctx.fail(ApiException.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters."));
       return;
     }
-    var hash = requestHash(ctx);
+    claimOrReplay(ctx, principal.subject(), key, requestHash(ctx), true).onFailure(ctx::fail);
+  }
+
+  /**
+   * Runs the request if it takes the key, else answers as the key's row says. The row may be gone between the two: its
+   * request failed and gave the key back (or the purge dropped it), and the key is claimed again, once; a key lost that
+   * way twice is still in use by retries racing this one.
+   */
+  private Future<Void> claimOrReplay(RoutingContext ctx, String principal, String key, String hash,
+      boolean mayClaimAgain) {
     var stored = KeptAnswers.storedKey(key);
-    pool.preparedQuery("INSERT INTO " + table + " AS k (principal, key, request_hash, claimed_by) "
+    return pool.preparedQuery("INSERT INTO " + table + " AS k (principal, key, request_hash, claimed_by) "
             + "VALUES ($1, $2, $3, current_setting('application_name')) "
             + "ON CONFLICT (principal, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = NULL, "
             + "body = NULL, headers = NULL, created_at = now(), claimed_by = EXCLUDED.claimed_by "
             + "WHERE k.created_at < now() - interval '24 hours' OR k.status IS NULL AND (k.created_at < now() - "
             + "interval '" + UNFINISHED_SECONDS + " seconds' OR k.claimed_by IS NOT NULL AND NOT EXISTS "
             + "(SELECT 1 FROM pg_stat_activity a WHERE a.application_name = k.claimed_by)) RETURNING created_at")
-        .execute(Tuple.of(principal.subject(), stored, hash))
+        .execute(Tuple.of(principal, stored, hash))
         .compose(inserted -> {
           if (inserted.size() == 1) {
-            var slot = new Slot(this, principal.subject(), key, stored,
+            var slot = new Slot(this, principal, key, stored,
                 inserted.iterator().next().getOffsetDateTime("created_at"));
             // No release when the client goes away mid-request: its work may still commit, and the answer then
             // recorded is what its retry must get. (Releasing the key on the disconnect let a killed engine's
@@ -113,23 +122,35 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
             ctx.next();
             return Future.succeededFuture();
           }
-          return replay(ctx, principal.subject(), key, hash);
-        })
-        .onFailure(ctx::fail);
+          return replay(ctx, principal, key, hash).compose(replayed -> {
+            if (replayed) {
+              return Future.succeededFuture();
+            }
+            return mayClaimAgain ? claimOrReplay(ctx, principal, key, hash, false) : Future.failedFuture(inUse());
+          });
+        });
   }
 
-  private Future<Void> replay(RoutingContext ctx, String principal, String key, String hash) {
+  private static ApiException inUse() {
+    return ApiException.conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still running.");
+  }
+
+  /** Answers as the key's row says; false, answering nothing, when there is no row. */
+  private Future<Boolean> replay(RoutingContext ctx, String principal, String key, String hash) {
     return pool.preparedQuery("SELECT request_hash, status, body, headers FROM " + table
             + " WHERE principal = $1 AND key = $2")
         .execute(Tuple.of(principal, KeptAnswers.storedKey(key)))
         .map(rows -> {
+          if (rows.size() == 0) {
+            return false;
+          }
           var row = rows.iterator().next();
           if (!hash.equals(row.getString("request_hash"))) {
             throw new ApiException(422, "idempotency_key_reused",
                 "This Idempotency-Key was used with a different request.");
           }
           if (row.getInteger("status") == null) {
-            throw ApiException.conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still running.");
+            throw inUse();
           }
           var response = ctx.response().setStatusCode(row.getInteger("status")).putHeader("Idempotent-Replayed", "true");
           var headers = row.getJsonObject("headers");
@@ -142,7 +163,7 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
           } else {
             response.putHeader("Content-Type", "application/json").end(KeptAnswers.open(key, body));
           }
-          return null;
+          return true;
         });
   }
 
