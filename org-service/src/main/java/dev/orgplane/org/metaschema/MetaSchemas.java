@@ -1,9 +1,11 @@
 package dev.orgplane.org.metaschema;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.AbsoluteIri;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import com.networknt.schema.resource.InputStreamSource;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +24,15 @@ public final class MetaSchemas {
 
   static final long CACHE_MILLIS = 5_000;
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+  /**
+   * Loads no schema from outside the validator: a {@code $ref} or {@code $schema} naming a URL (http, file, any) made
+   * the server fetch it, on the event loop, for whoever may write a meta-schema. The JSON Schema meta-schemas come
+   * with the validator ({@code https://json-schema.org/...} is mapped to its {@code classpath:draft...} copies).
+   */
+  private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.builder(
+          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
+      .schemaLoaders(loaders -> loaders.add(MetaSchemas::validatorsOwn))
+      .build();
   /** The 2020-12 meta-schema itself (shipped inside the validator), to refuse schemas that are not schemas. */
   private static final JsonSchema DRAFT_2020_12 = FACTORY.getSchema(
       com.networknt.schema.SchemaLocation.of(com.networknt.schema.SchemaId.V202012));
@@ -84,6 +94,15 @@ public final class MetaSchemas {
         });
   }
 
+  /** Lets the validator's own meta-schemas load (null: the next loader reads them); refuses any other. */
+  private static InputStreamSource validatorsOwn(AbsoluteIri iri) {
+    if (iri.toString().startsWith("classpath:draft")) {
+      return null;
+    }
+    throw ApiException.badRequest("schema_reference_refused", "A meta-schema may refer to nothing outside itself "
+        + "but the JSON Schema meta-schemas; it names " + iri + ".");
+  }
+
   private static JsonSchema compile(JsonObject schema) {
     var problems = DRAFT_2020_12.validate(tree(schema));
     if (!problems.isEmpty()) {
@@ -95,6 +114,11 @@ public final class MetaSchemas {
       compiled.initializeValidators();
       return compiled;
     } catch (RuntimeException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof ApiException refused) {
+          throw refused;
+        }
+      }
       throw ApiException.badRequest("invalid_meta_schema", "Not a usable JSON Schema: " + e.getMessage());
     }
   }

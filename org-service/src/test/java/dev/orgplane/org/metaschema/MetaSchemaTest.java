@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -59,5 +60,36 @@ class MetaSchemaTest {
         new JsonObject().put("type", 42)), 400, "invalid_meta_schema");
     assertProblem(org.get("/v1/meta-schemas/nothing-here", admin), 404, "meta_schema_not_found");
     assertProblem(org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, "[1,2]"), 400, "malformed_json");
+  }
+
+  /**
+   * A schema naming anything outside itself (a {@code $ref} or {@code $schema} URL) is refused, and nothing is fetched:
+   * the validator fetched it, on the event loop, so whoever writes a meta-schema made the server call any address.
+   */
+  @Test
+  void schemasReferringOutsideThemselvesAreRefusedUnfetched(Vertx vertx) {
+    var fetched = new AtomicInteger();
+    var remote = vertx.createHttpServer().requestHandler(request -> {
+      fetched.incrementAndGet();
+      request.response().putHeader("Content-Type", "application/json").end("{\"type\": \"string\"}");
+    }).listen(0, "127.0.0.1").await();
+    try {
+      var url = "http://127.0.0.1:" + remote.actualPort() + "/tier.json";
+      var byRef = new JsonObject().put("type", "object").put("properties", new JsonObject()
+          .put("tier", new JsonObject().put("$ref", url)));
+      assertProblem(org.send(HttpMethod.PUT, "/v1/meta-schemas/referring", admin, byRef), 400,
+          "schema_reference_refused");
+      assertProblem(org.send(HttpMethod.PUT, "/v1/meta-schemas/referring", admin,
+          new JsonObject().put("$schema", url).put("type", "object")), 400, "schema_reference_refused");
+      assertProblem(org.send(HttpMethod.PUT, "/v1/meta-schemas/referring", admin,
+          new JsonObject().put("$ref", "file:///etc/passwd")), 400, "schema_reference_refused");
+      assertProblem(org.get("/v1/meta-schemas/referring", admin), 404, "meta_schema_not_found");
+      assertEquals(0, fetched.get());
+      var standard = new JsonObject().put("$schema", "https://json-schema.org/draft/2020-12/schema")
+          .put("type", "object");
+      assertEquals(200, org.send(HttpMethod.PUT, "/v1/meta-schemas/standard", admin, standard).statusCode());
+    } finally {
+      remote.close().await();
+    }
   }
 }
