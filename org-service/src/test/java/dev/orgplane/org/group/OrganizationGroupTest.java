@@ -160,6 +160,33 @@ class OrganizationGroupTest extends GroupsTest {
     assertProblem(org.get("/v1/organizations/" + orgId, admin.token()), 404, "organization_not_found");
   }
 
+  /**
+   * A group admin's scoped token shares their subject, not their Idempotency-Keys: with the key of their own token's
+   * request it replayed that answer, a token for another organization of the group.
+   */
+  @Test
+  void aScopedTokenDoesNotReplayWhatItsHoldersOwnTokenWasAnswered() {
+    var group = calls.newGroup();
+    var gid = group.getString("id");
+    var owner = org.newUser("owner");
+    var admin = org.newUser("groupadmin");
+    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
+        platformAdmin, null).statusCode());
+    var x = createOrgInGroup(owner.token(), gid, group.getString("createKey")).bodyAsJsonObject().getString("id");
+    var y = createOrgInGroup(owner.token(), gid, group.getString("createKey")).bodyAsJsonObject().getString("id");
+    var scopedToX = scopedToken(gid, x, admin.token());
+    var tokenForY = "/v1/organization-groups/" + gid + "/organizations/" + y + "/token";
+    var key = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", UUID.randomUUID().toString());
+    var unkeyed = org.post(tokenForY, scopedToX, null);
+    assertNotEquals(200, unkeyed.statusCode(), "a scoped token gets no token for another organization");
+
+    assertEquals(200, org.send(HttpMethod.POST, tokenForY, admin.token(), null, key).statusCode());
+    var keyed = org.send(HttpMethod.POST, tokenForY, scopedToX, null, key);
+    assertEquals(null, keyed.getHeader("Idempotent-Replayed"));
+    assertEquals(unkeyed.statusCode(), keyed.statusCode(), keyed.bodyAsString());
+    assertEquals(unkeyed.bodyAsJsonObject().getString("code"), keyed.bodyAsJsonObject().getString("code"));
+  }
+
   @Test
   void groupsAreInvisibleToOutsiders() {
     var group = calls.newGroup();

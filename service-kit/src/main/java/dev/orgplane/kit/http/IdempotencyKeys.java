@@ -5,6 +5,7 @@ import dev.orgplane.kit.db.BatchedPurge;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -27,8 +28,8 @@ import java.util.regex.Pattern;
  * kept for 24 hours; a retry with the same key and the same request gets that answer again (with
  * {@code Idempotent-Replayed: true}); the same key with another request is 422
  * {@code idempotency_key_reused}; a retry while the first is still running is 409
- * {@code idempotency_key_in_use}. Keys belong to the caller (the token's subject), so one client can
- * never see another's answers. Only successful answers are kept: a failed request may be retried. A key
+ * {@code idempotency_key_in_use}. Keys belong to the caller (the token's subject, and the organization a scoped
+ * token acts in), so one client can never see another's answers, nor a scoped token those of its holder's others. Only successful answers are kept: a failed request may be retried. A key
  * whose request has not finished after {@value #UNFINISHED_SECONDS} seconds belonged to a process that died
  * mid-request (requests are far shorter: the gateway gives up after 30 s), and the next request with it runs; so
  * does one at once when the process that claimed it has no session left in the database (a process killed
@@ -91,7 +92,16 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
       ctx.fail(ApiException.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters."));
       return;
     }
-    claimOrReplay(ctx, principal.subject(), key, requestHash(ctx), true).onFailure(ctx::fail);
+    claimOrReplay(ctx, owner(principal), key, requestHash(ctx), true).onFailure(ctx::fail);
+  }
+
+  /**
+   * Whose keys a request's are: its token's subject, and the organization a scoped token acts in. A group admin's
+   * scoped tokens share the subject of their own token, and replayed its answers (another organization's token).
+   */
+  private static String owner(Principal principal) {
+    return principal.isScoped() ? new JsonArray().add(principal.subject()).add(principal.orgScope()).encode()
+        : principal.subject();
   }
 
   /**
