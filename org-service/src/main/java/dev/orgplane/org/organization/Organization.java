@@ -7,7 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
- * A tenant. {@code version} grows with every change and is the ETag clients send in If-Match;
+ * A tenant. {@code version} grows with every change and, with the id, is the ETag clients send in If-Match;
  * {@code provisionedFrom} ({templateId, jobId}) is set when the provisioning engine made it. A disabled one
  * says who disabled it ({@code disabledBy}, a {@link DisableLevel}), when, and why if they said.
  */
@@ -24,8 +24,12 @@ public record Organization(UUID id, String name, String title, String descriptio
       row.getOffsetDateTime("created_at"),
       row.getOffsetDateTime("updated_at"));
 
+  /**
+   * The organization's id and version: the version alone starts at 1 again for a new organization of a deleted one's
+   * name, whose old tag then matched it.
+   */
   public String etag() {
-    return "\"" + version + "\"";
+    return "\"" + id + ":" + version + "\"";
   }
 
   /** The API form (see {@link OrganizationView}). */

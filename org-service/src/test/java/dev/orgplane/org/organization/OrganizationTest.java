@@ -2,6 +2,7 @@ package dev.orgplane.org.organization;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -208,6 +209,24 @@ class OrganizationTest extends OrgServiceTest {
         409, "organization_name_taken");
 
     assertEquals(before, org.get("/v1/organizations/" + id, alice.token()).bodyAsJsonObject());
+  }
+
+  /** A new organization of a deleted one's name starts at version 1 again, yet the old one's tag does not match it. */
+  @Test
+  void aDeletedOrganizationsTagDoesNotMatchItsNamesake() {
+    var alice = org.newUser("alice");
+    var name = unique("reborn");
+    org.createOrg(alice.token(), name);
+    var deletedTag = org.get("/v1/organizations/" + name, alice.token()).getHeader("ETag");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + name, alice.token(), null).statusCode());
+    var namesake = org.createOrg(alice.token(), name).getString("id");
+
+    assertNotEquals(deletedTag, org.get("/v1/organizations/" + namesake, alice.token()).getHeader("ETag"));
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + name, alice.token(),
+        new JsonObject().put("title", "Overwritten"), io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+            .add("If-Match", deletedTag)), 412, "precondition_failed");
+    assertEquals(200, org.send(HttpMethod.GET, "/v1/organizations/" + namesake, alice.token(), null,
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("If-None-Match", deletedTag)).statusCode());
   }
 
   @Test
