@@ -42,9 +42,16 @@ public final class OrganizationRoutes {
     this.metaSchemas = metaSchemas;
   }
 
+  /** A change's metadata, when it changes it. */
   private Future<Void> validMetadata(OrganizationFields fields) {
     return fields.metadata() == null ? Future.succeededFuture()
         : metaSchemas.validate("organization", "metadata", fields.metadata());
+  }
+
+  /** A new organization's metadata, none being {@code {}}: a creation without it skipped a schema requiring keys. */
+  private Future<Void> validNewMetadata(OrganizationFields fields) {
+    return metaSchemas.validate("organization", "metadata",
+        fields.metadata() == null ? new JsonObject() : fields.metadata());
   }
 
   public void mount(Router router) {
@@ -76,7 +83,7 @@ public final class OrganizationRoutes {
     created.compose(made -> made.isPresent() ? Future.succeededFuture(made.get())
             : AccessPolicy.caller(pool, principal).compose(caller -> {
               var request = CreateRequest.read(ctx, caller.provisioner());
-              return validMetadata(request.fields())
+              return validNewMetadata(request.fields())
                   .compose(valid -> placedAndCreated(ctx, principal, orgId, caller, request))
                   .recover(failure -> OrganizationRepository.isGroupGone(failure)
                       ? placedAndCreated(ctx, principal, orgId, caller, request) : Future.failedFuture(failure))
@@ -99,7 +106,7 @@ public final class OrganizationRoutes {
 
   private Future<Optional<Reply>> createOwnedByCaller(RoutingContext ctx, Principal principal, UUID orgId) {
     var request = CreateRequest.read(ctx, false);
-    return validMetadata(request.fields()).compose(valid -> create(ctx, principal, orgId, request,
+    return validNewMetadata(request.fields()).compose(valid -> create(ctx, principal, orgId, request,
         new Placement(null, AccessPolicy.userId(principal)), true));
   }
 

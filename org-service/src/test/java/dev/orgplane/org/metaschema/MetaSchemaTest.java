@@ -46,6 +46,24 @@ class MetaSchemaTest {
     assertEquals(400, createWithMetadata(user.token(), new JsonObject().put("tier", "bronze")));
   }
 
+  /** A creation without metadata is held to the meta-schema as {@code {}}: it skipped a schema requiring keys. */
+  @Test
+  void aCreationWithoutMetadataMeetsTheMetaSchemaToo() {
+    var user = org.newUser("user");
+    var before = org.get("/v1/meta-schemas/organization", admin).bodyAsJsonObject().getJsonObject("schema");
+    var requiresTier = new JsonObject().put("type", "object").put("required", new io.vertx.core.json.JsonArray()
+        .add("tier")).put("properties", new JsonObject().put("tier", new JsonObject().put("type", "string")));
+    assertEquals(200, org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, requiresTier).statusCode());
+    try {
+      assertProblem(org.post("/v1/organizations", user.token(), new JsonObject().put("name", "ms-"
+          + UUID.randomUUID().toString().substring(0, 8)).put("title", "t")), 400, "validation_failed");
+      assertEquals(400, createWithMetadata(user.token(), new JsonObject()));
+      assertEquals(201, createWithMetadata(user.token(), new JsonObject().put("tier", "gold")));
+    } finally {
+      assertEquals(200, org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, before).statusCode());
+    }
+  }
+
   @Test
   void onlyPlatformAdminsReadOrChangeMetaSchemas() {
     var user = org.newUser("user");
