@@ -4,6 +4,7 @@ import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.http.ListOrder;
 import dev.orgplane.kit.organization.OrganizationFields;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** SQL over {@code org.organizations}. */
 final class OrganizationRepository {
@@ -181,7 +183,7 @@ final class OrganizationRepository {
 
   /**
    * A page of the organizations a caller sees, filtered, in {@code order}: all of them for
-   * {@code everyOrganization}, else those it is a member of or runs as group admin; with
+   * {@code everyOrganization}, else those it is a member of with a role that reads them, or runs as group admin; with
    * {@code scope} (a scoped token), only that one, if it sees it. {@code after} is the sort key the page starts
    * after (a name, or an id).
    */
@@ -213,9 +215,19 @@ final class OrganizationRepository {
    */
   private record ListStatements(String key, String every, String scoped, String member) {
 
+    /**
+     * Whether membership {@code m} lets its member read its organization ({@link PermissionCatalog#ORG_GET}): by a
+     * predefined role that reads it, or a custom role of the organization that does. A member whose roles cannot read
+     * it (a custom role for teams only) is refused its GET, and was listed it whole.
+     */
+    private static final String READS = "(m.roles && ARRAY[" + PermissionCatalog.PREDEFINED_ORDER.stream()
+        .filter(role -> PermissionCatalog.PREDEFINED_ROLES.get(role).contains(PermissionCatalog.ORG_GET))
+        .map(role -> "'" + role + "'").collect(Collectors.joining(", ")) + "]::text[] OR EXISTS (SELECT 1 FROM "
+        + "org.roles r WHERE r.org_id = m.org_id AND r.name = ANY (m.roles) AND '" + PermissionCatalog.ORG_GET
+        + "' = ANY (r.permissions)))";
     private static final String SEES = "(EXISTS (SELECT 1 FROM org.memberships m WHERE m.org_id = o.id "
-        + "AND m.user_id = $8) OR EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = o.group_id "
-        + "AND ga.user_id = $8))";
+        + "AND m.user_id = $8 AND " + READS + ") OR EXISTS (SELECT 1 FROM org.group_admins ga "
+        + "WHERE ga.group_id = o.group_id AND ga.user_id = $8))";
 
     static ListStatements by(String key) {
       var filters = key + " > $1 "
@@ -242,7 +254,8 @@ final class OrganizationRepository {
           + "UNION ALL SELECT 1 FROM org.group_admins ga JOIN org.organizations g ON g.group_id = ga.group_id "
           + "WHERE ga.user_id = $8 LIMIT 1000) n) "
           + "SELECT * FROM ((SELECT o.* FROM org.organizations o WHERE (SELECT yes FROM few) AND o.id IN ("
-          + "SELECT m.org_id FROM org.memberships m WHERE m.user_id = $8 UNION ALL SELECT g.id FROM org.group_admins ga "
+          + "SELECT m.org_id FROM org.memberships m WHERE m.user_id = $8 AND " + READS
+          + " UNION ALL SELECT g.id FROM org.group_admins ga "
           + "JOIN org.organizations g ON g.group_id = ga.group_id WHERE ga.user_id = $8) AND " + filters
           + " ORDER BY " + key + " LIMIT $7) UNION ALL (" + filtered + " AND NOT (SELECT yes FROM few) AND " + SEES
           + " ORDER BY " + key + " LIMIT $7)) o";

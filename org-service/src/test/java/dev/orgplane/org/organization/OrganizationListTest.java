@@ -87,6 +87,34 @@ class OrganizationListTest {
     assertEquals(List.of(), allNames("/v1/organizations?state=disabled", light.token()));
   }
 
+  /**
+   * A member whose roles cannot read an organization (a custom role for teams only) is refused its GET, and its list
+   * leaves it out too, by either way to the page: it was listed, whole. A custom role that reads it shows it.
+   */
+  @Test
+  void aMemberWhoseRolesCannotReadAnOrganizationIsNotListedIt() {
+    var few = org.newUser("fewroles");
+    var many = org.newUser("manyroles");
+    var customRole = "INSERT INTO org.roles (id, org_id, name, permissions) SELECT gen_random_uuid(), id, '%s', '{%s}' "
+        + "FROM org.organizations WHERE name IN ('many-0005', 'many-0500', 'many-0050')";
+    PgFixture.execute(db, customRole.formatted("teamlister", "app_team_list"),
+        customRole.formatted("reader", "app_organization_get"),
+        "INSERT INTO org.memberships (org_id, user_id, roles) SELECT o.id, u.id, CASE WHEN o.name IN ('many-0005', "
+            + "'many-0500') THEN ARRAY['teamlister'] WHEN o.name = 'many-0050' THEN ARRAY['reader'] "
+            + "ELSE ARRAY['viewer'] END "
+            + "FROM org.organizations o, (VALUES ('" + few.id() + "'::uuid), ('" + many.id() + "'::uuid)) u (id) "
+            + "WHERE o.group_id = '" + group + "' AND (u.id = '" + many.id() + "' OR o.name IN ('many-0005', "
+            + "'many-0050', 'many-0500', 'many-0600'))");
+    assertProblem(org.get("/v1/organizations/many-0005", few.token()), 403, "forbidden");
+
+    assertEquals(List.of("many-0050", "many-0600"), allNames("/v1/organizations?limit=1", few.token()));
+    var listed = allNames("/v1/organizations?limit=500", many.token());
+    assertEquals(MANY - 2, listed.size());
+    assertEquals(List.of(), listed.stream().filter(name -> name.equals("many-0005") || name.equals("many-0500"))
+        .toList());
+    assertEquals(List.of("many-0050"), allNames("/v1/organizations?q=many-0050", many.token()));
+  }
+
   @Test
   void aGroupAdminSeesTheGroupsOrganizations() {
     assertEquals(MANY, allNames("/v1/organizations?limit=500", groupAdmin.token()).size());
