@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * {@code Idempotent-Replayed: true}); the same key with another request is 422
  * {@code idempotency_key_reused}; a retry while the first is still running is 409
  * {@code idempotency_key_in_use}. Keys belong to the caller (the token's subject, and the organization a scoped
- * token acts in), so one client can never see another's answers, nor a scoped token those of its holder's others. Only successful answers are kept: a failed request may be retried. A key
+ * token acts in), so one client can never see another's answers, nor a scoped token those of its holder's others.
+ * Only successful answers are kept: a failed request may be retried. A key
  * whose request has not finished after {@value #UNFINISHED_SECONDS} seconds belonged to a process that died
  * mid-request (requests are far shorter: the gateway gives up after 30 s), and the next request with it runs; so
  * does one at once when the process that claimed it has no session left in the database (a process killed
