@@ -3,6 +3,7 @@ package dev.orgplane.launcher;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +44,12 @@ final class NewTenants {
     }
   }
 
+  /**
+   * The largest targets file read: a batch takes 1,000 tenants, each a name and an address of at most 320 bytes, so
+   * anything larger is another file, and read whole it could exhaust the heap (an error taken for failed jobs).
+   */
+  static final long MAX_FILE_BYTES = 1024 * 1024;
+
   private final List<Tenant> tenants;
 
   private NewTenants(List<Tenant> tenants) {
@@ -56,7 +63,13 @@ final class NewTenants {
     if (targetsFile != null) {
       List<String> lines;
       try {
+        if (Files.size(targetsFile) > MAX_FILE_BYTES) {
+          throw new LauncherException("cannot read " + targetsFile + ": it is larger than " + MAX_FILE_BYTES
+              + " bytes, far more than the 1,000 tenants a batch takes");
+        }
         lines = new ArrayList<>(Files.readAllLines(targetsFile));
+      } catch (MalformedInputException e) {
+        throw new LauncherException("cannot read " + targetsFile + ": it is not UTF-8 text (save it as UTF-8)");
       } catch (IOException e) {
         throw new LauncherException("cannot read " + targetsFile + ": " + e.getMessage());
       }

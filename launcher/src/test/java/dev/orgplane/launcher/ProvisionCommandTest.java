@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
@@ -180,18 +182,27 @@ class ProvisionCommandTest {
     assertTrue(output.err().contains("trying again in"), output.err());
   }
 
-  /** A targets file it cannot read means the batch cannot start (2), as a refused batch does, not a crash (1). */
-  @Test
-  void anUnreadableTargetsFileIsABatchThatCouldNotStart(@TempDir Path dir) {
-    var missing = dir.resolve("no-such-tenants.txt");
+  /**
+   * A targets file it cannot read (missing, not UTF-8, or far too large to be one) means the batch cannot start (2),
+   * as a refused batch does, not a crash (1), and says why.
+   */
+  @ParameterizedTest
+  @CsvSource({"missing, ''", "latin1, it is not UTF-8 text", "huge, it is larger than 1048576 bytes"})
+  void anUnreadableTargetsFileIsABatchThatCouldNotStart(String kind, String why, @TempDir Path dir) throws Exception {
+    var file = dir.resolve(kind + "-tenants.txt");
+    if (kind.equals("latin1")) {
+      Files.write(file, "caf\u00e9-tenant\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    } else if (kind.equals("huge")) {
+      Files.writeString(file, "alpha\n".repeat(200_000));
+    }
     gateway = new StandInGateway();
 
     int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
-        "--template", "tpl", "--targets-file", missing.toString());
+        "--template", "tpl", "--targets-file", file.toString());
 
     assertEquals(2, exit);
     var printed = output.err();
-    assertTrue(printed.contains("orgplane: cannot read " + missing), printed);
+    assertTrue(printed.contains("orgplane: cannot read " + file + ": " + why), printed);
   }
 
   @Test
