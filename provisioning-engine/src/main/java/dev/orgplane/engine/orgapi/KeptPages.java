@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  *
  * <p>Pages are kept by reading: a list's first page starts one (or joins the one held, until it expires), and the
  * pages after it are kept with it and come, to every run, from the reading its first page came from. Until session
- * 28 each page was kept, and expired, on its own: a run could take a first page read anew after a template's change
+ * 27 each page was kept, and expired, on its own: a run could take a first page read anew after a template's change
  * and the next pages kept from before it, or the reverse, and copy a template that never was (a role renamed between
  * two pages read at different times is in neither or in both). Within one reading each page was read after the pages
  * before it, as a run reading the list itself reads them; a reading is dropped whole (expired and replaced, or
