@@ -22,6 +22,10 @@ import org.junit.jupiter.api.Test;
 
 class IdempotencyTest extends OrgServiceTest {
 
+  /** The name of a live session of the service, as the keys it claims record their claimant. */
+  private static final String LIVE_PROCESS = "(SELECT application_name FROM pg_stat_activity "
+      + "WHERE application_name LIKE 'orgplane-org/%' LIMIT 1)";
+
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> create(String token, String key, String name) {
     return create(org, token, key, name);
   }
@@ -85,13 +89,11 @@ class IdempotencyTest extends OrgServiceTest {
     var alice = own.newUser("alice");
     var unfinished = "INSERT INTO org.idempotency_keys (principal, key, request_hash, created_at, claimed_by) "
         + "VALUES ('" + alice.id() + "', '%s', 'hash', %s, %s)";
-    var liveProcess = "(SELECT application_name FROM pg_stat_activity WHERE application_name LIKE 'orgplane-org/%' "
-        + "LIMIT 1)";
     PgFixture.execute(db,
         unfinished.formatted(KeptAnswers.storedKey("died-long-ago"), "now() - interval '61 seconds'", "NULL"),
         unfinished.formatted(KeptAnswers.storedKey("died-just-now"), "now()", "NULL"),
         unfinished.formatted(KeptAnswers.storedKey("process-gone"), "now()", "'orgplane-org/000000000000'"),
-        unfinished.formatted(KeptAnswers.storedKey("process-alive"), "now()", liveProcess));
+        unfinished.formatted(KeptAnswers.storedKey("process-alive"), "now()", LIVE_PROCESS));
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.idempotency_keys WHERE claimed_by LIKE "
         + "'orgplane-org/%' AND claimed_by <> 'orgplane-org/000000000000'"), "the service's sessions carry its name");
 
@@ -113,11 +115,9 @@ class IdempotencyTest extends OrgServiceTest {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     var own = OrgServiceHarness.start(vertx, db);
     var alice = own.newUser("alice");
-    var liveProcess = "(SELECT application_name FROM pg_stat_activity WHERE application_name LIKE 'orgplane-org/%' "
-        + "LIMIT 1)";
     PgFixture.execute(db,
         "INSERT INTO org.idempotency_keys (principal, key, request_hash, claimed_by) VALUES ('" + alice.id() + "', '"
-            + KeptAnswers.storedKey("given-back") + "', 'hash', " + liveProcess + ")",
+            + KeptAnswers.storedKey("given-back") + "', 'hash', " + LIVE_PROCESS + ")",
         "CREATE FUNCTION org.give_back_while_claimed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             + "DELETE FROM org.idempotency_keys WHERE principal = NEW.principal AND key = NEW.key AND status IS NULL; "
             + "IF FOUND THEN RETURN NULL; END IF; RETURN NEW; END $$",
