@@ -42,9 +42,20 @@ public final class AccessPolicy {
   private static final String BY_ID = ACCESS_QUERY + " o.id = $1::uuid";
   private static final String BY_NAME = ACCESS_QUERY + " o.name = $1";
   private static final String BY_IDS_OR_NAMES = ACCESS_QUERY + " (o.id = ANY ($1) OR o.name = ANY ($3))";
-  private static final String LOCK = "SELECT id FROM org.organizations WHERE ";
-  private static final String LOCK_BY_ID = LOCK + "id = $1::uuid FOR UPDATE";
-  private static final String LOCK_BY_NAME = LOCK + "name = $1 FOR UPDATE";
+  /**
+   * Locks only where the caller may be in the organization (a member, a group admin of its group, a platform admin or
+   * the provisioner, inside a scoped token's organization): anyone else naming it is answered 404 without holding up
+   * the changes of those who are. Who is in is decided again after the lock; this only keeps outsiders out of it.
+   */
+  private static final String LOCK = """
+      SELECT o.id FROM org.organizations o
+      WHERE ($3::text IS NULL OR o.id::text = $3)
+        AND (EXISTS (SELECT 1 FROM org.memberships m WHERE m.org_id = o.id AND m.user_id = $2)
+             OR EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = o.group_id AND ga.user_id = $2)
+             OR EXISTS (SELECT 1 FROM org.users u WHERE u.id = $2 AND (u.platform_admin OR u.provisioner)))
+        AND """;
+  private static final String LOCK_BY_ID = LOCK + " o.id = $1::uuid FOR UPDATE OF o";
+  private static final String LOCK_BY_NAME = LOCK + " o.name = $1 FOR UPDATE OF o";
   private static final String LOCK_GROUP = "SELECT 1 FROM org.organization_groups WHERE id = $1 FOR UPDATE";
 
   private AccessPolicy() {
@@ -99,7 +110,8 @@ public final class AccessPolicy {
    */
   private static Future<OrgAccess> lockedAccess(SqlClient client, Principal principal, String orgRef) {
     var userId = userId(principal);
-    return client.preparedQuery(isUuid(orgRef) ? LOCK_BY_ID : LOCK_BY_NAME).execute(Tuple.of(orgRef))
+    var scope = principal.isScoped() ? principal.orgScope() : null;
+    return client.preparedQuery(isUuid(orgRef) ? LOCK_BY_ID : LOCK_BY_NAME).execute(Tuple.of(orgRef, userId, scope))
         .compose(rows -> {
           if (rows.size() == 0) {
             throw notFound();

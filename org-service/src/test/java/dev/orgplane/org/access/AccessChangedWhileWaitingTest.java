@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +63,20 @@ class AccessChangedWhileWaitingTest extends OrgServiceTest {
           owner.id());
       assertProblem(demotion.commitOnceWaitedFor(() -> org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId,
           owner.token(), null)), 403, "forbidden");
+    }
+    assertEquals(1, organizations(orgId));
+  }
+
+  /** Only those who may be in an organization take its row: an outsider is answered while a change holds it. */
+  @Test
+  void anOutsiderIsAnsweredWithoutWaitingForTheRow() throws Exception {
+    var orgId = newOrg(org.newUser("owner").token());
+    var outsider = org.newUser("outsider");
+    try (var change = UncommittedTransaction.begin(org.db())) {
+      change.run(HOLD_ORGANIZATION, orgId);
+      var answer = CompletableFuture.supplyAsync(() -> org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId,
+          outsider.token(), null), task -> new Thread(task).start());
+      assertProblem(answer.get(5, TimeUnit.SECONDS), 404, "organization_not_found");
     }
     assertEquals(1, organizations(orgId));
   }
