@@ -5,6 +5,7 @@ import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.ListOrder;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
@@ -39,7 +40,8 @@ public final class UserRoutes {
   public void mount(Router router) {
     QueryParameters.NONE.on(router.get("/v1/users/me")).handler(this::me);
     QueryParameters.NONE.on(router.patch("/v1/users/me")).handler(this::rename);
-    QueryParameters.PAGING.on(router.get("/v1/users/me/organizations")).handler(this::organizations);
+    QueryParameters.list(ListOrder.PARAMETER).on(router.get("/v1/users/me/organizations"))
+        .handler(this::organizations);
     QueryParameters.NONE.on(router.post("/v1/users")).handler(this::create);
     QueryParameters.named("email").on(router.get("/v1/users")).handler(this::findByEmail);
     QueryParameters.NONE.on(router.get("/v1/users/:uid")).handler(this::read);
@@ -141,39 +143,49 @@ public final class UserRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** A page of the caller's memberships by organization name; a scoped token's holds its one organization. */
+  /**
+   * A page of the caller's memberships by organization name, or by id ({@code order=id}, which a rename mid-paging
+   * cannot skip or repeat, see {@link ListOrder}); a scoped token's holds its one organization.
+   */
   private void organizations(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
+    var order = ListOrder.read(ctx.queryParams());
     var page = PageRequest.of(ctx);
-    pool.preparedQuery(MEMBERSHIPS)
-        .execute(Tuple.of(AccessPolicy.userId(principal), page.afterName(), principal.scopedOrganization(),
+    pool.preparedQuery(order == ListOrder.ID ? MEMBERSHIPS_BY_ID : MEMBERSHIPS_BY_NAME)
+        .execute(Tuple.of(AccessPolicy.userId(principal), order.after(page), principal.scopedOrganization(),
             page.fetchSize()))
         .map(rows -> {
           var items = new ArrayList<JsonObject>();
           rows.forEach(r -> items.add(new JsonObject().put("id", r.getUUID("id").toString())
               .put("name", r.getString("name")).put("title", r.getString("title")).put("state", r.getString("state"))
               .put("roles", new JsonArray(List.of(r.getArrayOfStrings("roles"))))));
-          return page.page(items, item -> item, item -> item.getString("name"));
+          return page.page(items, item -> item,
+              order.sortKey(item -> item.getString("name"), item -> item.getString("id")));
         })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 
+  private static final String MEMBERSHIPS_BY_NAME = memberships("name");
+  private static final String MEMBERSHIPS_BY_ID = memberships("id");
+
   /**
    * As for the organization list, two ways to a page and the caller decides which is fast: someone in
    * fewer than a thousand organizations has their memberships sorted; someone in more has the
-   * organizations walked in name order until a page of theirs is found, instead of sorting every
+   * organizations walked in {@code key} order until a page of theirs is found, instead of sorting every
    * membership for each page. Planned per call, so the plan fits the caller.
    */
-  private static final String MEMBERSHIP_PAGE = "SELECT o.id, o.name, o.title, o.state, m.roles "
-      + "FROM org.organizations o JOIN org.memberships m ON m.org_id = o.id AND m.user_id = $1 "
-      + "WHERE o.name > $2 AND ($3::uuid IS NULL OR o.id = $3) ";
-  private static final String MEMBERSHIPS = Database.PLANNED_PER_CALL
-      + "WITH few AS (SELECT count(*) < 1000 AS yes FROM (SELECT 1 FROM org.memberships WHERE user_id = $1 "
-      + "LIMIT 1000) n) "
-      + "SELECT * FROM ((" + MEMBERSHIP_PAGE + "AND (SELECT yes FROM few) ORDER BY o.name LIMIT $4) "
-      + "UNION ALL (" + MEMBERSHIP_PAGE + "AND NOT (SELECT yes FROM few) ORDER BY o.name LIMIT $4)) p "
-      + "ORDER BY name LIMIT $4";
+  private static String memberships(String key) {
+    var page = "SELECT o.id, o.name, o.title, o.state, m.roles "
+        + "FROM org.organizations o JOIN org.memberships m ON m.org_id = o.id AND m.user_id = $1 "
+        + "WHERE o." + key + " > $2 AND ($3::uuid IS NULL OR o.id = $3) ";
+    return Database.PLANNED_PER_CALL
+        + "WITH few AS (SELECT count(*) < 1000 AS yes FROM (SELECT 1 FROM org.memberships WHERE user_id = $1 "
+        + "LIMIT 1000) n) "
+        + "SELECT * FROM ((" + page + "AND (SELECT yes FROM few) ORDER BY o." + key + " LIMIT $4) "
+        + "UNION ALL (" + page + "AND NOT (SELECT yes FROM few) ORDER BY o." + key + " LIMIT $4)) p "
+        + "ORDER BY " + key + " LIMIT $4";
+  }
 
   private static ApiException gone() {
     return ApiException.unauthorized("The token's user no longer exists.");

@@ -197,6 +197,18 @@ class OrganizationListTest {
     OrgServiceHarness.assertProblem(org.get("/v1/users/me/organizations?limit=0", light.token()), 400, "invalid_limit");
   }
 
+  /** By id when asked, by either way to the page: what a rename between pages cannot move. */
+  @Test
+  void theCallersMembershipsComeByIdWhenAsked() {
+    var heavyIds = allIds("/v1/users/me/organizations?order=id&limit=500", heavy.token());
+    assertEquals(MANY, heavyIds.size());
+    assertEquals(heavyIds.stream().sorted().distinct().toList(), heavyIds, "in id order, each once");
+    var lightIds = allIds("/v1/users/me/organizations?order=id&limit=1", light.token());
+    assertEquals(allIds("/v1/users/me/organizations", light.token()).stream().sorted().toList(), lightIds);
+    OrgServiceHarness.assertProblem(org.get("/v1/users/me/organizations?order=title", light.token()), 400,
+        "invalid_order");
+  }
+
   @Test
   void aScopedTokensMembershipsAreItsOneOrganization() {
     // the heavy user also runs the group, so it may have a token scoped to one of its organizations

@@ -62,7 +62,7 @@ class OpenApiRoutesTest {
         .on(router.get("/v1/organizations")).handler(OpenApiRoutesTest::answer);
     router.get("/v1/users/me").handler(OpenApiRoutesTest::answer);
     QueryParameters.named("mail").on(router.get("/v1/users")).handler(OpenApiRoutesTest::answer);
-    QueryParameters.PAGING.withPrefix("tag.").on(router.get("/v1/users/me/organizations"))
+    QueryParameters.list("order").withPrefix("tag.").on(router.get("/v1/users/me/organizations"))
         .handler(OpenApiRoutesTest::answer);
     router.postWithRegex("/v1/organizations/(?<org>[^/]+)/queues:copy").handler(OpenApiRoutesTest::answer);
     QueryParameters.NONE.on(router.post("/v1/organizations")).handler(OpenApiRoutesTest::answer);
