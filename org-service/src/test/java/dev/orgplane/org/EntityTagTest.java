@@ -100,6 +100,10 @@ class EntityTagTest extends OrgServiceTest {
         .getString("id");
     var tag = org.get(path, owner.token()).getHeader("ETag");
     assertEquals(304, org.send(HttpMethod.GET, path, owner.token(), null, ifNoneMatch(tag)).statusCode());
+    assertEquals(304, org.send(HttpMethod.GET, path, owner.token(), null, ifNoneMatch("W/" + tag)).statusCode(),
+        "as a compressing proxy weakened it");
+    assertProblem(org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("title", "New"),
+        MultiMap.caseInsensitiveMultiMap().add("If-Match", "W/" + tag)), 412, "precondition_failed");
     assertEquals(200, org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("title", "New"))
         .statusCode());
     assertEquals(200, org.send(HttpMethod.GET, path, owner.token(), null, ifNoneMatch(tag)).statusCode());

@@ -40,7 +40,8 @@ public final class EntityTags {
   public static void reply(RoutingContext ctx, String tag, JsonObject representation) {
     ctx.response().putHeader("ETag", tag);
     var method = ctx.request().method();
-    if ((method == HttpMethod.GET || method == HttpMethod.HEAD) && names(ctx.request().getHeader("If-None-Match"), tag)) {
+    if ((method == HttpMethod.GET || method == HttpMethod.HEAD)
+        && names(ctx.request().getHeader("If-None-Match"), tag, true)) {
       ctx.response().setStatusCode(304).end();
     } else {
       ctx.json(representation);
@@ -58,21 +59,27 @@ public final class EntityTags {
    */
   public static void requireMatch(RoutingContext ctx, String currentTag, String what) {
     var ifMatch = ctx.request().getHeader("If-Match");
-    if (ifMatch != null && !names(ifMatch, currentTag)) {
+    if (ifMatch != null && !names(ifMatch, currentTag, false)) {
       throw new ApiException(412, "precondition_failed", what + " changed since you read it (ETag " + currentTag + ").");
     }
   }
 
   /**
-   * Whether the list of tags in a precondition header names {@code tag} (or is {@code *}). Tags marked weak never
-   * do: ours are all strong, so a weak one is someone else's.
+   * Whether the list of tags in a precondition header names {@code tag} (or is {@code *}). {@code If-Match} compares
+   * strongly, so a tag marked weak never matches there; {@code If-None-Match} weakly (RFC 9110, 13.1.2), so
+   * {@code W/"x"} names {@code "x"}: a proxy that compresses a response weakens its tag, and its clients' polls send
+   * that one back.
    */
-  private static boolean names(String header, String tag) {
+  private static boolean names(String header, String tag, boolean weakly) {
     if (header == null) {
       return false;
     }
     for (var named : header.split(",")) {
-      if (named.trim().equals("*") || named.trim().equals(tag)) {
+      var candidate = named.trim();
+      if (weakly && candidate.startsWith("W/")) {
+        candidate = candidate.substring(2);
+      }
+      if (candidate.equals("*") || candidate.equals(tag)) {
         return true;
       }
     }
