@@ -120,13 +120,30 @@ final class CustomRoleRepository {
    * name grants). A name kept is no rename: nothing is rewritten (or locked) then.
    */
   static Future<Void> renameAssignments(SqlClient tx, UUID orgId, String from, String to) {
-    if (from.equals(to)) {
+    return renameAssignments(tx, orgId, Map.of(from, to));
+  }
+
+  private static final String RENAMED_ROLES = "ARRAY(SELECT coalesce(r.to_name, held.name) "
+      + "FROM unnest(roles) WITH ORDINALITY AS held(name, position) LEFT JOIN renames r ON r.from_name = held.name "
+      + "ORDER BY held.position)";
+
+  /**
+   * {@link #renameAssignments(SqlClient, UUID, String, String)} for several roles at once, with one statement: each
+   * assignment takes its role's new name together, so a name one role gives up and another takes in the same batch
+   * moves each role's holders to that role's new name, whatever order the renames came in.
+   */
+  static Future<Void> renameAssignments(SqlClient tx, UUID orgId, Map<String, String> newNames) {
+    var renames = newNames.entrySet().stream().filter(rename -> !rename.getKey().equals(rename.getValue())).toList();
+    if (renames.isEmpty()) {
       return Future.succeededFuture();
     }
-    return tx.preparedQuery("WITH members AS (UPDATE org.memberships SET roles = array_replace(roles, $2, $3), "
-            + "updated_at = now() WHERE org_id = $1 AND $2 = ANY (roles)) "
-            + "UPDATE org.invitations SET roles = array_replace(roles, $2, $3) WHERE org_id = $1 AND $2 = ANY (roles)")
-        .execute(Tuple.of(orgId, from, to)).mapEmpty();
+    return tx.preparedQuery("WITH renames AS (SELECT * FROM unnest($2::text[], $3::text[]) AS r(from_name, to_name)), "
+            + "members AS (UPDATE org.memberships SET roles = " + RENAMED_ROLES + ", updated_at = now() "
+            + "WHERE org_id = $1 AND roles && $2) "
+            + "UPDATE org.invitations SET roles = " + RENAMED_ROLES + " WHERE org_id = $1 AND roles && $2")
+        .execute(Tuple.of(orgId, renames.stream().map(Map.Entry::getKey).toArray(String[]::new),
+            renames.stream().map(Map.Entry::getValue).toArray(String[]::new)))
+        .mapEmpty();
   }
 
   /** Who holds the role, or will once they accept: its members, and its invitations not yet expired. */

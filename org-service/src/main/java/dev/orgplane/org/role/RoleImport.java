@@ -12,12 +12,13 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * A batch of role imports with chosen ids, all or nothing: the roles there already are read and locked with one
  * statement; those that change are written together ({@link RenameOrder} keeps order-dependent renames one by one),
- * then each renamed one's assignments follow it, in batch order; then the new roles are written, and every audit event
+ * then the renamed ones' assignments follow them, together; then the new roles are written, and every audit event
  * with one statement. Replacing first lets a replaced role give up a name a new one takes.
  */
 final class RoleImport {
@@ -59,17 +60,10 @@ final class RoleImport {
             created.stream().map(role -> CustomRoleRoutes.event("role.created", role))).toList()));
   }
 
-  /**
-   * Each renamed role's assignments take its new name, one role after the other in batch order: the order the
-   * names changed in, so a name given up and taken again in one batch moves the assignments of each in turn.
-   */
+  /** Each renamed role's assignments take its new name, all with one statement. */
   private static Future<Void> followRenames(SqlConnection tx, OrgAccess access, List<CustomRole> replaced,
       Map<UUID, CustomRole> current) {
-    Future<Void> done = Future.succeededFuture();
-    for (var role : replaced) {
-      var from = current.get(role.id()).name();
-      done = done.compose(v -> CustomRoleRepository.renameAssignments(tx, access.orgId(), from, role.name()));
-    }
-    return done;
+    return CustomRoleRepository.renameAssignments(tx, access.orgId(), replaced.stream()
+        .collect(Collectors.toMap(role -> current.get(role.id()).name(), CustomRole::name)));
   }
 }

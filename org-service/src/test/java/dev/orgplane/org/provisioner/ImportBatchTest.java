@@ -51,7 +51,7 @@ class ImportBatchTest extends OrgServiceTest {
     assertEquals(2, listed.size());
   }
 
-  /** A batch that renames roles in a chain carries each one's assignments to its new name, as one by one did. */
+  /** A batch that renames roles in a chain carries each one's assignments to its new name, with one statement. */
   @Test
   void replacedRolesAreWrittenTogetherAndTheirHoldersFollowRenamesInOrder() {
     var owner = org.newUser("owner");
