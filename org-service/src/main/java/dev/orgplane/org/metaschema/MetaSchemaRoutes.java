@@ -33,10 +33,14 @@ public final class MetaSchemaRoutes {
     var name = name(ctx);
     AccessPolicy.requirePlatformAdmin(pool, BearerAuth.principal(ctx))
         .compose(admin -> schemas.get(name))
-        .onSuccess(schema -> EntityTags.reply(ctx, new JsonObject().put("name", name).put("schema", schema)))
+        .onSuccess(schema -> EntityTags.reply(ctx, shown(name, schema)))
         .onFailure(ctx::fail);
   }
 
+  /**
+   * Replaces the meta-schema; with {@code If-Match}, only the one the caller read (412 {@code precondition_failed}
+   * otherwise, and when there is none yet): two admins editing it at once do not silently undo each other.
+   */
   private void put(RoutingContext ctx) {
     var name = name(ctx);
     JsonObject schema;
@@ -49,9 +53,22 @@ public final class MetaSchemaRoutes {
       throw ApiException.badRequest("body_required", "The body must be a JSON Schema object.");
     }
     AccessPolicy.requirePlatformAdmin(pool, BearerAuth.principal(ctx))
-        .compose(admin -> schemas.put(name, schema))
-        .onSuccess(saved -> EntityTags.reply(ctx, new JsonObject().put("name", name).put("schema", saved)))
+        .compose(admin -> schemas.put(name, schema, current -> current.ifPresentOrElse(
+            stored -> EntityTags.requireMatch(ctx, shown(name, stored), "The meta-schema"),
+            () -> requireNoMatch(ctx, name))))
+        .onSuccess(saved -> EntityTags.reply(ctx, shown(name, saved)))
         .onFailure(ctx::fail);
+  }
+
+  /** An {@code If-Match}, even {@code *}, names a meta-schema there is: with none yet, it fails (RFC 9110, 13.1.1). */
+  private static void requireNoMatch(RoutingContext ctx, String name) {
+    if (ctx.request().getHeader("If-Match") != null) {
+      throw new ApiException(412, "precondition_failed", "There is no meta-schema named " + name + " yet.");
+    }
+  }
+
+  private static JsonObject shown(String name, JsonObject schema) {
+    return new JsonObject().put("name", name).put("schema", schema);
   }
 
   private static String name(RoutingContext ctx) {

@@ -13,7 +13,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The meta-schemas (JSON Schema 2020-12, networknt validator) that objects' {@code metadata} must
@@ -36,6 +38,8 @@ public final class MetaSchemas {
   /** The 2020-12 meta-schema itself (shipped inside the validator), to refuse schemas that are not schemas. */
   private static final JsonSchema DRAFT_2020_12 = FACTORY.getSchema(
       com.networknt.schema.SchemaLocation.of(com.networknt.schema.SchemaId.V202012));
+
+  private static final String SELECT = "SELECT schema FROM org.meta_schemas WHERE name = $1";
 
   private record Compiled(JsonObject source, JsonSchema schema, long loadedAt) {
   }
@@ -65,15 +69,25 @@ public final class MetaSchemas {
     return compiled(name).map(Compiled::source);
   }
 
-  /** Replaces a meta-schema after checking that it compiles. */
-  public Future<JsonObject> put(String name, JsonObject schema) {
+  /**
+   * Replaces a meta-schema after checking that it compiles, if {@code precondition} accepts the one there is (empty:
+   * none yet), which it is given under the row's lock. The answer is the schema as stored: jsonb keeps its keys in its
+   * own order, and a tag taken of the schema as sent would differ from the one every later read shows.
+   */
+  public Future<JsonObject> put(String name, JsonObject schema, Consumer<Optional<JsonObject>> precondition) {
     var compiled = compile(schema);
-    return pool.preparedQuery("INSERT INTO org.meta_schemas (name, schema) VALUES ($1, $2) ON CONFLICT (name) "
-            + "DO UPDATE SET schema = EXCLUDED.schema, updated_at = now()")
-        .execute(Tuple.of(name, schema))
-        .map(done -> {
-          cache.put(name, new Compiled(schema, compiled, System.currentTimeMillis()));
-          return schema;
+    return pool.withTransaction(tx -> tx.preparedQuery(SELECT + " FOR UPDATE").execute(Tuple.of(name))
+            .compose(current -> {
+              precondition.accept(current.size() == 0 ? Optional.empty()
+                  : Optional.of(current.iterator().next().getJsonObject("schema")));
+              return tx.preparedQuery("INSERT INTO org.meta_schemas (name, schema) VALUES ($1, $2) ON CONFLICT (name) "
+                  + "DO UPDATE SET schema = EXCLUDED.schema, updated_at = now() RETURNING schema")
+                  .execute(Tuple.of(name, schema));
+            }))
+        .map(rows -> {
+          var stored = rows.iterator().next().getJsonObject("schema");
+          cache.put(name, new Compiled(stored, compiled, System.currentTimeMillis()));
+          return stored;
         });
   }
 
@@ -82,7 +96,7 @@ public final class MetaSchemas {
     if (cached != null && System.currentTimeMillis() - cached.loadedAt() < CACHE_MILLIS) {
       return Future.succeededFuture(cached);
     }
-    return pool.preparedQuery("SELECT schema FROM org.meta_schemas WHERE name = $1").execute(Tuple.of(name))
+    return pool.preparedQuery(SELECT).execute(Tuple.of(name))
         .map(rows -> {
           if (rows.size() == 0) {
             throw ApiException.notFound("meta_schema_not_found", "No meta-schema named " + name + ".");

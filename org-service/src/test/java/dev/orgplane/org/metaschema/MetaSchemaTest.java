@@ -4,6 +4,7 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -62,6 +63,26 @@ class MetaSchemaTest {
     } finally {
       assertEquals(200, org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, before).statusCode());
     }
+  }
+
+  /** A change names the meta-schema it replaces; its tag is the one every later read shows (jsonb's key order). */
+  @Test
+  void aChangeWithIfMatchReplacesOnlyTheMetaSchemaItRead() {
+    var path = "/v1/meta-schemas/if-match-" + UUID.randomUUID().toString().substring(0, 8);
+    var schema = new JsonObject().put("additionalProperties", true).put("type", "object");
+    assertProblem(org.send(HttpMethod.PUT, path, admin, schema, ifMatch("*")), 412, "precondition_failed");
+    var written = org.send(HttpMethod.PUT, path, admin, schema);
+    assertEquals(200, written.statusCode(), written.bodyAsString());
+    var tag = written.getHeader("ETag");
+    assertEquals(tag, org.get(path, admin).getHeader("ETag"));
+    var changed = org.send(HttpMethod.PUT, path, admin, schema.copy().put("minProperties", 1), ifMatch(tag));
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    assertProblem(org.send(HttpMethod.PUT, path, admin, schema, ifMatch(tag)), 412, "precondition_failed");
+    assertEquals(1, org.get(path, admin).bodyAsJsonObject().getJsonObject("schema").getInteger("minProperties"));
+  }
+
+  private static MultiMap ifMatch(String tag) {
+    return MultiMap.caseInsensitiveMultiMap().add("If-Match", tag);
   }
 
   @Test
