@@ -318,6 +318,22 @@ class GatewayTest {
     assertEquals(upstreamSaw.getString("x-request-id"), response.getHeader("X-Request-Id"), "the gateway's request id stands");
   }
 
+  /**
+   * Both paths again. A keyed POST is one the gateway may send twice, so the service must see its key and its token
+   * (it answers a repeat as the first only with both): a Connection header naming them does not strip them.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aConnectionHeaderCannotStripTheTokenOrTheIdempotencyKey(boolean withBody) {
+    var request = client.post(gatewayPort, "127.0.0.1", "/v1/keyed").putHeader("Authorization", "Bearer " + token(c -> c))
+        .putHeader("Idempotency-Key", "k-named").putHeader("Connection", "keep-alive, Idempotency-Key, authorization");
+    var response = (withBody ? request.sendBuffer(Buffer.buffer("{}")) : request.send()).await();
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    var upstreamSaw = response.bodyAsJsonObject().getJsonObject("headers");
+    assertEquals("k-named", upstreamSaw.getString("idempotency-key"));
+    assertTrue(upstreamSaw.getString("authorization", "").startsWith("Bearer "), upstreamSaw.encode());
+  }
+
   @Test
   void aContentLengthThatIsNotANumberIsAProblem() {
     var answer = raw("POST /v1/echo HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token(c -> c)

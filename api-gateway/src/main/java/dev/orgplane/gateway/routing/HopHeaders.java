@@ -2,6 +2,7 @@ package dev.orgplane.gateway.routing;
 
 import dev.orgplane.gateway.ClientAddress;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.RequestIds;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -17,8 +18,9 @@ import java.util.function.BiConsumer;
 
 /**
  * What of a message's head crosses the gateway's hop, both ways: the hop-by-hop headers stay behind (the fixed ones
- * and those its Connection header names, RFC 9110 7.6.1: a sender marks that way what only the next hop is to see),
- * the request id and X-Forwarded-* are ours to set (from what a trusted proxy in front reports, where there is one).
+ * and those its Connection header names, RFC 9110 7.6.1: a sender marks that way what only the next hop is to see;
+ * but not the ones the gateway relies on, {@link #END_TO_END}), the request id and X-Forwarded-* are ours to set
+ * (from what a trusted proxy in front reports, where there is one).
  */
 final class HopHeaders {
 
@@ -30,6 +32,17 @@ final class HopHeaders {
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
       // answered by the gateway itself (100 Continue): the body is on its way by the time the request goes on
       "expect", RequestIds.HEADER).stream().map(AsciiString::of).toList();
+  /**
+   * Headers a Connection header cannot keep behind: the gateway decides on them, and its decisions hold only if the
+   * services see what it saw. A POST with an Idempotency-Key under a verified token may be sent twice
+   * ({@link Repeats}) because the service answers the repeat as the first, which it does only with both: stripped of
+   * either, the repeat is a second write. And the Authorization header is the token the door verified, or the
+   * platform's token it exchanged a provider's for. Kept here rather than by deciding from what is forwarded, so no
+   * decision the gateway makes from the caller's headers can be undone on the way out. No caller loses by it: RFC
+   * 9110 7.6.1 forbids naming a header meant for every recipient as a connection option.
+   */
+  private static final List<AsciiString> END_TO_END = List.of("authorization", IdempotencyKeys.HEADER).stream()
+      .map(AsciiString::of).toList();
   private static final String FORWARDED = "x-forwarded-";
 
   private static final long SMALL_BODY_BYTES = 256 * 1024;
@@ -139,9 +152,12 @@ final class HopHeaders {
         ? String.join(",", headers.getAll(HttpHeaderNames.CONNECTION)) : null;
   }
 
-  /** Whether a header stays on its side of the hop: a fixed one, or one the message's {@code connection} names. */
+  /**
+   * Whether a header stays on its side of the hop: a fixed one, or one the message's {@code connection} names (but
+   * for those {@link #END_TO_END}).
+   */
   private static boolean staysBehind(CharSequence name, String connection) {
-    return isHopByHop(name) || connection != null && names(connection, name);
+    return isIn(HOP_BY_HOP, name) || connection != null && names(connection, name) && !isIn(END_TO_END, name);
   }
 
   /** Whether the comma-separated {@code list} holds {@code name}, without case; compared in place, not split. */
@@ -165,10 +181,10 @@ final class HopHeaders {
     return false;
   }
 
-  /** Whether a header stays on its side of the hop (the request id among them: ours stands). */
-  private static boolean isHopByHop(CharSequence name) {
-    for (int i = 0; i < HOP_BY_HOP.size(); i++) {
-      if (HOP_BY_HOP.get(i).contentEqualsIgnoreCase(name)) {
+  /** Whether {@code names} holds {@code name}, without case. */
+  private static boolean isIn(List<AsciiString> names, CharSequence name) {
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).contentEqualsIgnoreCase(name)) {
         return true;
       }
     }
