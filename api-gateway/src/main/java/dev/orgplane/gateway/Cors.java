@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * CORS for the browser origins named in {@code ORGPLANE_CORS_ORIGINS}; none named, no CORS headers. A request from
@@ -22,18 +21,20 @@ final class Cors {
   }
 
   static Optional<Handler<RoutingContext>> handler(String origins) {
-    var allowed = Arrays.stream(origins.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
-    if (allowed.isEmpty()) {
+    var known = Arrays.stream(origins.split(",")).map(String::trim).filter(o -> !o.isEmpty()).map(Cors::serialized)
+        .distinct().toList();
+    if (known.isEmpty()) {
       return Optional.empty();
     }
+    // vertx-web's check is handed them serialized too: given as configured, https://App.example or
+    // https://app.example:443 refused the very origin ours let through, with its bare 403
     var cors = CorsHandler.create()
-        .addOrigins(allowed)
+        .addOrigins(known)
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match",
             "Last-Event-ID", "X-Request-Id", "X-Create-Key"))
         .exposedHeaders(Set.of("ETag", "Location", "Retry-After", "X-Request-Id", "Idempotent-Replayed"))
         .maxAgeSeconds(600);
-    var known = allowed.stream().map(Cors::serialized).collect(Collectors.toUnmodifiableSet());
     return Optional.of(ctx -> {
       var origin = ctx.request().getHeader("Origin");
       if (origin != null && !known.contains(serialized(origin))) {
