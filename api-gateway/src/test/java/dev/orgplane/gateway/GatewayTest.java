@@ -590,7 +590,8 @@ class GatewayTest {
   void badClaimsAreRefusedAtTheDoor() {
     long now = System.currentTimeMillis() / 1000;
     for (var claims : List.<UnaryOperator<JsonObject>>of(c -> c.put("exp", now - 60), c -> c.put("iss", "http://evil"),
-        c -> c.put("aud", "other"), c -> c.put("nbf", now + 3600), c -> c.put("iat", now + 3600))) {
+        c -> c.put("aud", "other"), c -> c.put("nbf", now + 3600), c -> c.put("iat", now + 3600),
+        c -> c.put("aud", 42), c -> c.put("nbf", "x"))) {
       assertProblem(get("/v1/organizations", token(claims)), 401, "invalid_token");
     }
     assertTrue(seenByUpstream.isEmpty());

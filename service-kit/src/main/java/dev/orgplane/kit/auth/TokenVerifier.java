@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -225,10 +226,23 @@ public final class TokenVerifier {
           if (jwk == null || !alg.equals(algorithmOf(jwk))) {
             return reject("the token's key is unknown");
           }
-          return verifierFor(issuer, jwk.copy().put("alg", alg)).authenticate(new TokenCredentials(token))
+          return authenticated(verifierFor(issuer, jwk.copy().put("alg", alg)), token)
               .recover(err -> reject("the token's signature or claims are invalid"))
               .map(user -> new Verified(Principal.fromClaims(claims), kid));
         });
+  }
+
+  /**
+   * vertx-auth-jwt's check of a token, failed rather than thrown: it casts the claims it checks as it reads them, so a
+   * validly signed token with {@code "aud": 42} or {@code "nbf": "x"} threw a ClassCastException past the future
+   * (a 500 with a stack trace, where it is an invalid token).
+   */
+  private static Future<User> authenticated(JWTAuth verifier, String token) {
+    try {
+      return verifier.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /**

@@ -84,6 +84,18 @@ class TokenVerifierTest {
     assertRejected(token(c -> c.put("iat", System.currentTimeMillis() / 1000 + 3600)));
   }
 
+  /**
+   * Signed by a trusted key, claims of the wrong type: vertx-auth-jwt casts those it checks as it
+   * reads them, and threw past the future (a 500 with a stack trace).
+   */
+  @Test
+  void signedClaimsOfAnotherTypeAreAnInvalidToken() {
+    for (var claims : List.<UnaryOperator<JsonObject>>of(c -> c.put("aud", 42), c -> c.put("aud", new JsonObject()),
+        c -> c.put("nbf", "x"), c -> c.put("iat", "x"), c -> c.put("exp", "x"))) {
+      assertRejected(token(claims));
+    }
+  }
+
   @Test
   void rejectsUnsignedTamperedAndStrippedTokens() {
     var good = token(c -> c);
