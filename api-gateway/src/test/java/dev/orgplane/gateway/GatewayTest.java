@@ -28,6 +28,8 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -70,6 +72,8 @@ class GatewayTest {
   private final List<String> exchanges = new CopyOnWriteArrayList<>();
   /** The status org-service's stand-in answers its next token exchange with, when not 200. */
   private volatile int nextExchangeStatus = 200;
+  /** Authorization headers the services' stand-ins answer 401: tokens revoked since they were issued. */
+  private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   void start(Vertx vertx) {
@@ -144,6 +148,10 @@ class GatewayTest {
           }
           req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
               .put("access_token", "platform-token-" + exchanges.size()).put("expires_in", 3600).encode());
+          return;
+        }
+        if (revoked.contains(String.valueOf(req.getHeader("Authorization")))) {
+          req.response().setStatusCode(401).end();
           return;
         }
         var seen = new JsonObject().put("upstream", name).put("path", req.path()).put("query", req.query())
@@ -805,6 +813,29 @@ class GatewayTest {
     var exchangesBefore = exchanges.size();
     var recovered = get("/v1/organizations", external);
     assertEquals(200, recovered.statusCode(), "the token was never bad: nothing kept its refusal");
+    assertEquals(exchangesBefore + 1, exchanges.size());
+  }
+
+  /**
+   * The platform's token an exchange gave may be revoked before the provider's token expires (a password change, a
+   * sign-out everywhere): a service's 401 makes the gateway forget it, so the next request is exchanged again. Both
+   * paths: a read, and a write on Vert.x's client.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"GET", "POST"})
+  void anExchangedTokenAServiceRefusesIsExchangedAgainNextTime(String method) {
+    var external = externalKeys.sign(vertx, TestKeys.claims(EXTERNAL_ISSUER, "orgplane-api", "signed-out-" + method));
+    java.util.function.Supplier<HttpResponse<Buffer>> send = () -> client.request(
+        io.vertx.core.http.HttpMethod.valueOf(method), gatewayPort, "127.0.0.1", "/v1/organizations")
+        .putHeader("Authorization", "Bearer " + external)
+        .sendBuffer(Buffer.buffer(method.equals("POST") ? "{}" : "")).await();
+    var revokedToken = send.get().bodyAsJsonObject().getString("authorization");
+    revoked.add(revokedToken);
+    var exchangesBefore = exchanges.size();
+    assertEquals(401, send.get().statusCode(), "the service refuses the revoked token");
+    var next = send.get();
+    assertEquals(200, next.statusCode(), next.bodyAsString());
+    assertTrue(!revokedToken.equals(next.bodyAsJsonObject().getString("authorization")), "a token exchanged anew");
     assertEquals(exchangesBefore + 1, exchanges.size());
   }
 

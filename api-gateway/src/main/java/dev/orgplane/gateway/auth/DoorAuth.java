@@ -51,6 +51,12 @@ public final class DoorAuth implements Handler<RoutingContext> {
       }
       external.ours(token, principal).onSuccess(ours -> {
         ctx.request().headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + ours);
+        // past the door, a 401 is a service's: the platform's token was revoked, not the provider's
+        ctx.addHeadersEndHandler(head -> {
+          if (ctx.response().getStatusCode() == 401) {
+            external.refused(token, ours);
+          }
+        });
         admit(ctx, principal);
       }).onFailure(ctx::fail);
     }).onFailure(ctx::fail);

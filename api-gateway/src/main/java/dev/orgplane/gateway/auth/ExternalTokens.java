@@ -16,11 +16,12 @@ import java.util.Map;
  * Tokens of the external identity providers the gateway trusts, exchanged at org-service for the platform's own
  * (RFC 8693 token exchange, an access token alone): the services behind the door take only org-service's tokens, so
  * the request goes on with one. Each provider token is exchanged once and its answer kept until the earlier of the
- * two expiries; a refusal (a token naming no verified address, say) is kept for a few seconds, so a client retrying
- * it does not become a storm of exchanges. org-service failing or shedding load is not a refusal: the caller hears 503
- * and nothing is kept, so the next request tries again (answered 401 and kept, a good token read as a bad one for
- * ten seconds). Kept by the provider token's SHA-256, never the token itself (until
- * session 18 the tokens were the keys: a heap dump held them). One per gateway instance (one event loop): no locking.
+ * two expiries, or until a service refuses it ({@link #refused}); a refusal of the exchange (a token naming no
+ * verified address, say) is kept for a few seconds, so a client retrying it does not become a storm of exchanges.
+ * org-service failing or shedding load is not a refusal: the caller hears 503 and nothing is kept, so the next request
+ * tries again (answered 401 and kept, a good token read as a bad one for ten seconds). Kept by the provider token's
+ * SHA-256, never the token itself (until session 18 the tokens were the keys: a heap dump held them). One per gateway
+ * instance (one event loop): no locking.
  */
 public final class ExternalTokens {
 
@@ -77,6 +78,20 @@ public final class ExternalTokens {
       }
     });
     return answer;
+  }
+
+  /**
+   * Forgets that {@code ours} stands for {@code token}: a service refused it (401), revoked since the exchange (a
+   * password change, a sign-out everywhere) while the provider's token lives on. Kept, it was refused until the
+   * provider's token expired; forgotten, the next request exchanges again, and org-service decides anew. An answer
+   * exchanged again meanwhile stays.
+   */
+  public void refused(BearerToken token, String ours) {
+    var key = Sha256.hex(token.value());
+    var known = kept.get(key);
+    if (known != null && ours.equals(known.token().result())) {
+      kept.remove(key);
+    }
   }
 
   private static boolean unavailable(Throwable failure) {
