@@ -115,7 +115,7 @@ public final class ServiceUserRoutes {
     var secret = Secrets.newSecret("ocs_");
     pool.withTransaction(tx -> managerOfExisting(tx, ctx, id)
             .compose(access -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret))
-                .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id)))
+                .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id, details(clientId))))
             .compose(v -> Replies.keep(tx, ctx, Reply.created(ctx.request().path() + "/" + clientId,
                 new JsonObject().put("clientId", clientId.toString()).put("clientSecret", secret)))))
         .onSuccess(reply -> reply.send(ctx))
@@ -127,7 +127,8 @@ public final class ServiceUserRoutes {
     var clientId = Ids.uuid(ctx.pathParam("cid"), "cid");
     pool.withTransaction(tx -> manager(tx, ctx, id)
             .compose(access -> ServiceUserRepository.revokeCredential(tx, access.orgId(), id, clientId)
-                .compose(revoked -> revoked ? audit(tx, ctx, access, "service_user.credential_revoked", id)
+                .compose(revoked -> revoked ? audit(tx, ctx, access, "service_user.credential_revoked", id,
+                    details(clientId))
                     : Future.failedFuture(ApiException.notFound("credential_not_found", "No such active credential.")))))
         .onSuccess(v -> {
           revocations.markRevoked(clientId.toString());
@@ -159,6 +160,11 @@ public final class ServiceUserRoutes {
       JsonObject details) {
     return AuditLog.record(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), action, "service_user:" + id,
         details);
+  }
+
+  /** What a client credential's audit events name: which of the service user's credentials it was. */
+  private static JsonObject details(UUID clientId) {
+    return new JsonObject().put("clientId", clientId.toString());
   }
 
   static ApiException notFound() {

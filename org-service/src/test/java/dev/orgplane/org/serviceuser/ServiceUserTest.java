@@ -111,6 +111,26 @@ class ServiceUserTest extends OrgServiceTest {
     assertEquals(200, org.get("/v1/organizations/" + orgId, keptToken).statusCode());
   }
 
+  /** A client credential's audit events say which credential was made or revoked, as a federated one's do. */
+  @Test
+  void aCredentialsAuditEventsNameIt() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-aud-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var sid = org.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray().add("viewer")))
+        .bodyAsJsonObject().getString("id");
+    var clientId = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject()
+        .getString("clientId");
+    assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid + "/credentials/" + clientId, owner.token(), null)
+        .statusCode());
+
+    for (var action : new String[] {"service_user.credential_created", "service_user.credential_revoked"}) {
+      var audited = org.audited(owner.token(), orgId, action);
+      assertEquals(1, audited.size(), action);
+      assertEquals(clientId, audited.getJsonObject(0).getJsonObject("details").getString("clientId"), audited.encode());
+    }
+  }
+
   @Test
   void anotherOrganizationsServiceUsersAndCredentialsLookMissing() {
     var alice = org.newUser("alice");
