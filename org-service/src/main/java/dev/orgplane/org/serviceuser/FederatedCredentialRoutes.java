@@ -63,6 +63,10 @@ public final class FederatedCredentialRoutes {
       // the unique index on (issuer, subject) takes about 2.7 kB a row: 1,024 characters of CJK would not fit
       body.reject("subject", "must be at most " + MAX_SUBJECT_BYTES + " bytes in UTF-8");
     }
+    if (audience != null && audience.isBlank()) {
+      // no token's aud names it, so the credential would take no token at all; leaving it out takes any
+      body.reject("audience", "must not be blank (leave it out to take tokens of any audience)");
+    }
     body.validate();
     var credentialId = TimeOrderedIds.next();
     pool.withTransaction(tx -> ServiceUserRoutes.managerOfExisting(tx, ctx, id)

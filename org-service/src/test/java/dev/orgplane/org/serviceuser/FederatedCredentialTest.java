@@ -298,6 +298,10 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
         "validation_failed");
     assertProblem(trusting.post(robot.credentials(), robot.ownerToken(), subject.copy().put("scope", "x")), 400,
         "validation_failed");
+    for (var audience : new String[] {"", " "}) {
+      assertProblem(trusting.post(robot.credentials(), robot.ownerToken(), subject.copy().put("audience", audience)),
+          400, "validation_failed");
+    }
     // 1,024 characters, but 3,072 bytes: more than the unique index takes (it was 500)
     assertProblem(trusting.post(robot.credentials(), robot.ownerToken(), subject.copy().put("subject",
         "\u4e2d".repeat(1024))), 400, "validation_failed");
