@@ -43,7 +43,7 @@ public final class DeliveryRoutes {
               }
               return access;
             }))
-        .compose(access -> LogCursor.before(pool, "org.hook_deliveries", access.orgId(), page)
+        .compose(access -> LogCursor.before(pool, "org.hook_deliveries", access.orgId(), "hook_id", hookId, page)
             .compose(before -> pool.preparedQuery("SELECT " + DeliveryView.COLUMNS + " FROM org.hook_deliveries d "
                     + "WHERE d.org_id = $1 AND d.hook_id = $2 AND d.id < $3 ORDER BY d.id DESC LIMIT $4")
                 .execute(Tuple.of(access.orgId(), hookId, before, page.fetchSize()))))

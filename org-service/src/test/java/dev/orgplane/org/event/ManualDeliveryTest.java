@@ -19,7 +19,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -133,6 +135,31 @@ class ManualDeliveryTest {
     assertEquals(first, settled(h, again.getHeader("Location")).getString("redeliveryOf"));
     assertEquals(new JsonObject().put("deliveryId", first), org.audited(h.owner().token(), h.orgId(),
         "hook.redelivered").getJsonObject(0).getJsonObject("details"));
+  }
+
+  /**
+   * A page's cursor names one of its own hook's deliveries: another hook's in the organization is refused, where it
+   * started the page wherever that delivery lay among all the organization's, skipping this hook's after it.
+   */
+  @Test
+  void aDeliveriesCursorIsOneOfItsOwnHooks() {
+    var h = hooked("http://localhost:9/closed");
+    var other = org.post("/v1/organizations/" + h.orgId() + "/hooks", h.owner().token(), new JsonObject()
+        .put("name", "other").put("url", "http://localhost:9/other").put("events", new JsonArray().add("member.added")))
+        .bodyAsJsonObject().getString("id");
+    var othersPing = org.post("/v1/organizations/" + h.orgId() + "/hooks/" + other + "/pings", h.owner().token(), null)
+        .bodyAsJsonObject().getString("id");
+    for (var i = 0; i < 2; i++) {
+      assertEquals(202, org.post(h.path("/pings"), h.owner().token(), null).statusCode());
+    }
+
+    var firstPage = org.get(h.path("/deliveries?limit=1"), h.owner().token()).bodyAsJsonObject();
+    var own = firstPage.getString("nextCursor");
+    assertEquals(1, org.get(h.path("/deliveries?cursor=" + own), h.owner().token()).bodyAsJsonObject()
+        .getJsonArray("items").size(), "its own cursor pages on");
+    var othersCursor = Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(othersPing.getBytes(StandardCharsets.UTF_8));
+    assertProblem(org.get(h.path("/deliveries?cursor=" + othersCursor), h.owner().token()), 400, "invalid_cursor");
   }
 
   @Test
