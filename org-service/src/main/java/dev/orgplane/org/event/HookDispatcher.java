@@ -98,7 +98,14 @@ public final class HookDispatcher {
   }
 
   private Future<DeliveryOutcomes.Outcome> send(Row row) {
-    var target = new RequestOptions().setAbsoluteURI(row.getString("url"));
+    RequestOptions target;
+    try {
+      target = new RequestOptions().setAbsoluteURI(row.getString("url"));
+    } catch (RuntimeException e) {
+      // a stored URL that java.net.URL rejects (written before today's checks, or by hand): thrown out of the round,
+      // it lost the outcomes of every delivery claimed with it, other organizations' too; failed here, it is its own
+      return Future.failedFuture(e);
+    }
     return vertx.executeBlocking(() -> HookUrls.checkedAddress(target.getHost(), allowPrivateUrls), false)
         .compose(address -> address == null
             ? Future.succeededFuture(new DeliveryOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), false,

@@ -2,6 +2,7 @@ package dev.orgplane.org.event;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.Database;
@@ -162,6 +163,36 @@ class HookDeliveryTest {
     var refused = finalState(org, owner.token(), orgId, byAddress);
     assertEquals("failed", refused.getString("state"), refused.encode());
     assertEquals(null, refused.getJsonArray("attempts").getJsonObject(0).getInteger("statusCode"), "no TLS, no answer");
+    assertEquals(1, received.get());
+  }
+
+  /**
+   * A stored URL no request can be made of (as one written before URLs were checked, or by hand) fails its own
+   * delivery, not sent; the round's other deliveries are sent and recorded as ever.
+   */
+  @Test
+  void aStoredUrlNoRequestCanBeMadeOfFailsItsOwnDeliveryAlone(Vertx vertx) throws InterruptedException {
+    var received = new AtomicInteger();
+    var receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      received.incrementAndGet();
+      req.response().end();
+    })).listen(0, "127.0.0.1").await();
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "50").put("ORGPLANE_HOOK_MAX_ATTEMPTS", "1"));
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "badurl-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var broken = hook(org, owner.token(), orgId, "http://localhost:9/broken");
+    var sound = hook(org, owner.token(), orgId, "http://localhost:" + receiver.actualPort() + "/events");
+    PgFixture.execute(db, "UPDATE org.hooks SET url = 'localhost:9/no-scheme' WHERE id = '" + broken + "'");
+    org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, owner.token(), new JsonObject().put("title", "Changed"));
+
+    assertEquals("delivered", finalState(org, owner.token(), orgId, sound).getString("state"));
+    var unsent = finalState(org, owner.token(), orgId, broken);
+    assertEquals("failed", unsent.getString("state"), unsent.encode());
+    var attempt = unsent.getJsonArray("attempts").getJsonObject(0);
+    assertNull(attempt.getInteger("statusCode"));
+    assertTrue(attempt.getString("error").startsWith("not sent: "), attempt.encode());
     assertEquals(1, received.get());
   }
 
