@@ -73,7 +73,8 @@ public final class ServiceUserRoutes {
     }
     body.validate();
     var id = TimeOrderedIds.next();
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE,
+                true)
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
                 .compose(v -> ServiceUserRepository.insert(tx, access.orgId(), id, name, roles))
                 .compose(v -> audit(tx, ctx, access, "service_user.created", id))
@@ -95,7 +96,8 @@ public final class ServiceUserRoutes {
   private void delete(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("sid"), "sid");
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE,
+                true)
             .compose(access -> ServiceUserRepository.find(tx, access.orgId(), id)
                 .map(found -> {
                   EntityTags.requireMatch(ctx, found.orElseThrow(ServiceUserRoutes::notFound), "The service user");
@@ -139,10 +141,14 @@ public final class ServiceUserRoutes {
 
   /**
    * The caller's access, once they may manage the credentials of the service user {@code id}: they manage the
-   * organization's users and hold every permission it holds (so no credential reaches more than its maker).
+   * organization's users and hold every permission it holds (so no credential reaches more than its maker). Decided
+   * under the organization's row, which changes of roles hold too (as are creating and deleting a service user, which
+   * rank the caller the same way): a caller demoted, or a service user raised above them, by a change that held the
+   * row while this waited for it is refused, where the roles read before the wait let them act.
    */
   static Future<OrgAccess> manager(SqlClient tx, RoutingContext ctx, UUID id) {
-    return AccessPolicy.require(tx, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
+    return AccessPolicy.require(tx, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_MANAGE,
+            true)
         .compose(access -> RoleGrants.requireNotAbove(tx, access, id).map(access));
   }
 

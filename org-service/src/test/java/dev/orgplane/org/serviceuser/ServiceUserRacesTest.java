@@ -1,0 +1,70 @@
+package dev.orgplane.org.serviceuser;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
+import dev.orgplane.org.TrustedProvider;
+import dev.orgplane.org.TrustingOrgServiceTest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Service users and their credentials change under the organization's row, as roles do: a manager demoted by a
+ * transaction that held the row while the request waited for it acts as the member they now are, not as the
+ * manager the request's first statement saw. The rival commits once the request waits for it.
+ */
+class ServiceUserRacesTest extends TrustingOrgServiceTest {
+
+  private static final String HOLD_ORGANIZATION = "SELECT FROM org.organizations WHERE id = ?::uuid FOR UPDATE";
+
+  @Test
+  void aManagerDemotedMeanwhileChangesNoServiceUserNorCredential() throws Exception {
+    var owner = trusting.newUser("owner");
+    var orgId = trusting.createOrg(owner.token(), "svc-race-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var sid = trusting.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles",
+        new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    var clientId = trusting.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject()
+        .getString("clientId");
+    var federated = base + "/" + sid + "/federated-credentials";
+    var federatedId = trusting.post(federated, owner.token(), new JsonObject().put("issuer", TrustedProvider.ISSUER)
+        .put("subject", "ci-" + UUID.randomUUID())).bodyAsJsonObject().getString("id");
+
+    List<Function<String, HttpResponse<Buffer>>> changes = List.of(
+        manager -> trusting.post(base, manager, new JsonObject().put("name", "another").put("roles",
+            new JsonArray().add("viewer"))),
+        manager -> trusting.post(base + "/" + sid + "/credentials", manager, null),
+        manager -> trusting.send(HttpMethod.DELETE, base + "/" + sid + "/credentials/" + clientId, manager, null),
+        manager -> trusting.post(federated, manager, new JsonObject().put("issuer", TrustedProvider.ISSUER)
+            .put("subject", "ci-" + UUID.randomUUID())),
+        manager -> trusting.send(HttpMethod.DELETE, federated + "/" + federatedId, manager, null),
+        manager -> trusting.send(HttpMethod.DELETE, base + "/" + sid, manager, null));
+    for (var change : changes) {
+      var manager = trusting.newUser("manager");
+      trusting.addMembers(orgId, List.of(manager.id()), "manager");
+      try (var demotion = UncommittedTransaction.begin(trusting.db())) {
+        demotion.run(HOLD_ORGANIZATION, orgId);
+        demotion.run("UPDATE org.memberships SET roles = '{member}' WHERE org_id = ?::uuid AND user_id = ?::uuid",
+            orgId, manager.id());
+        assertProblem(demotion.commitOnceWaitedFor(() -> change.apply(manager.token())), 403, "forbidden");
+      }
+    }
+
+    var users = " FROM org.users WHERE service_org_id = '" + orgId + "'";
+    assertEquals(1, PgFixture.queryLong(trusting.db(), "SELECT count(*)" + users), "none made, none deleted");
+    assertEquals(1, PgFixture.queryLong(trusting.db(), "SELECT count(*) FROM org.service_credentials "
+        + "WHERE service_user_id = '" + sid + "' AND revoked_at IS NULL"), "none made, none revoked");
+    assertEquals(1, PgFixture.queryLong(trusting.db(), "SELECT count(*) FROM org.federated_credentials "
+        + "WHERE service_user_id = '" + sid + "' AND removed_at IS NULL"), "none added, none removed");
+  }
+}
