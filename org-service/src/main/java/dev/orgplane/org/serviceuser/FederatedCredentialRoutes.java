@@ -81,7 +81,8 @@ public final class FederatedCredentialRoutes {
                     "The issuer is trusted for people's sign-in only: its entry of ORGPLANE_TRUSTED_ISSUERS names "
                         + "no workloadAudience, so none of its tokens is a machine's."));
               }
-              return FederatedCredentials.add(tx, id, credentialId, issuer, subject, audience)
+              return CredentialLimits.requireRoomForFederated(tx, id)
+                  .compose(v -> FederatedCredentials.add(tx, id, credentialId, issuer, subject, audience))
                   .map(added -> added.orElseThrow(() -> ApiException.conflict("federated_subject_taken",
                       "This issuer's subject already signs in as a service user or a person.")))
                   .compose(added -> ServiceUserRoutes.audit(tx, ctx, access, "service_user.federated_credential_added",

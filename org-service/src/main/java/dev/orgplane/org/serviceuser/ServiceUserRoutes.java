@@ -116,7 +116,8 @@ public final class ServiceUserRoutes {
     var clientId = UUID.randomUUID();
     var secret = Secrets.newSecret("ocs_");
     pool.withTransaction(tx -> managerOfExisting(tx, ctx, id)
-            .compose(access -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret))
+            .compose(access -> CredentialLimits.requireRoomForSecret(tx, id)
+                .compose(v -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret)))
                 .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id, details(clientId))))
             .compose(v -> Replies.keep(tx, ctx, Reply.created(ctx.request().path() + "/" + clientId,
                 new JsonObject().put("clientId", clientId.toString()).put("clientSecret", secret)))))

@@ -256,6 +256,21 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
   }
 
   @Test
+  void aServiceUserHasAtMostTenLiveFederatedCredentials() {
+    var robot = robot(trusting);
+    String last = null;
+    for (var i = 0; i < CredentialLimits.FEDERATED; i++) {
+      last = federate(trusting, robot, freshSubject()).getString("id");
+    }
+
+    assertProblem(trusting.post(robot.credentials(), robot.ownerToken(), new JsonObject()
+        .put("issuer", TrustedProvider.ISSUER).put("subject", freshSubject())), 409, "credential_limit");
+    assertEquals(204, trusting.send(HttpMethod.DELETE, robot.credentials() + "/" + last, robot.ownerToken(), null)
+        .statusCode());
+    federate(trusting, robot, freshSubject());
+  }
+
+  @Test
   void aCredentialNamingAnAudienceTakesOnlyTokensForIt() {
     var robot = robot(trusting);
     var subject = freshSubject();

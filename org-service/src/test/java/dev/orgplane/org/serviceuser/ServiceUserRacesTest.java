@@ -67,4 +67,28 @@ class ServiceUserRacesTest extends TrustingOrgServiceTest {
     assertEquals(1, PgFixture.queryLong(trusting.db(), "SELECT count(*) FROM org.federated_credentials "
         + "WHERE service_user_id = '" + sid + "' AND removed_at IS NULL"), "none added, none removed");
   }
+
+  /** The last place of a service user's secrets, taken by a credential added meanwhile, is not given twice. */
+  @Test
+  void aSecretAddedMeanwhileTakesTheLastPlace() throws Exception {
+    var owner = trusting.newUser("owner");
+    var orgId = trusting.createOrg(owner.token(), "svc-last-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var sid = trusting.post("/v1/organizations/" + orgId + "/service-users", owner.token(), new JsonObject()
+        .put("name", "bot").put("roles", new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    var credentials = "/v1/organizations/" + orgId + "/service-users/" + sid + "/credentials";
+    for (var i = 1; i < CredentialLimits.CLIENT_SECRETS; i++) {
+      assertEquals(201, trusting.post(credentials, owner.token(), null).statusCode());
+    }
+
+    try (var add = UncommittedTransaction.begin(trusting.db())) {
+      add.run(HOLD_ORGANIZATION, orgId);
+      add.run("INSERT INTO org.service_credentials (client_id, service_user_id, secret_hash) "
+          + "VALUES (gen_random_uuid(), ?::uuid, 'hash')", sid);
+      assertProblem(add.commitOnceWaitedFor(() -> trusting.post(credentials, owner.token(), null)), 409,
+          "credential_limit");
+    }
+    assertEquals(CredentialLimits.CLIENT_SECRETS, PgFixture.queryLong(trusting.db(), "SELECT count(*) "
+        + "FROM org.service_credentials WHERE service_user_id = '" + sid + "' AND revoked_at IS NULL"));
+  }
 }

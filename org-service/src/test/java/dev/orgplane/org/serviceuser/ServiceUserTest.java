@@ -132,6 +132,25 @@ class ServiceUserTest extends OrgServiceTest {
   }
 
   @Test
+  void aServiceUserHasAtMostTenLiveClientSecrets() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-cap-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var credentials = "/v1/organizations/" + orgId + "/service-users/" + org.post("/v1/organizations/" + orgId
+        + "/service-users", owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray().add("viewer")))
+        .bodyAsJsonObject().getString("id") + "/credentials";
+    String clientId = null;
+    for (var i = 0; i < CredentialLimits.CLIENT_SECRETS; i++) {
+      var made = org.post(credentials, owner.token(), null);
+      assertEquals(201, made.statusCode(), made.bodyAsString());
+      clientId = made.bodyAsJsonObject().getString("clientId");
+    }
+
+    assertProblem(org.post(credentials, owner.token(), null), 409, "credential_limit");
+    assertEquals(204, org.send(HttpMethod.DELETE, credentials + "/" + clientId, owner.token(), null).statusCode());
+    assertEquals(201, org.post(credentials, owner.token(), null).statusCode(), "a revoked one leaves a place");
+  }
+
+  @Test
   void anotherOrganizationsServiceUsersAndCredentialsLookMissing() {
     var alice = org.newUser("alice");
     var mallory = org.newUser("mallory");
