@@ -877,6 +877,50 @@ class GatewayTest {
     assertEquals("chunked", seen.getString("transferEncoding"), "streamed as it came");
   }
 
+  /**
+   * A chunked body cut off at the limit ends its upstream request from the gateway's side: the 413 is the caller's
+   * doing, not the upstream's. That reset was counted as a malformed answer of the upstream's, and Vert.x logged it at
+   * ERROR ("Stream reset").
+   */
+  @Test
+  void aBodyCutOffAtTheLimitIsNoFailureOfTheUpstream() {
+    double before = upstreamFailures();
+    var log = loggedDuring(() -> {
+      var oversize = postChunked(java.util.Collections.nCopies(8, "x".repeat(512)).toArray(String[]::new));
+      assertEquals(413, oversize.status(), oversize.body());
+      pause(300);
+    });
+    assertEquals(before, upstreamFailures(), "nothing counted against the upstream");
+    assertTrue(!log.contains(" ERROR "), log);
+  }
+
+  /** Every failure counted against any upstream so far. */
+  private static double upstreamFailures() {
+    return Metrics.registry().find("orgplane_gateway_upstream_failures").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+  }
+
+  /** What was logged while {@code action} ran: slf4j-simple writes each line to the System.err of the moment. */
+  private static String loggedDuring(Runnable action) {
+    var logged = new java.io.ByteArrayOutputStream();
+    var err = System.err;
+    System.setErr(new java.io.PrintStream(logged, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(err);
+    }
+    return logged.toString(StandardCharsets.UTF_8);
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A request the gateway may repeat is read whole before it is sent, its length then said; the limit holds. */
   @Test
   void aChunkedBodyTheGatewayMayRepeatIsReadWholeWithinTheLimit() {

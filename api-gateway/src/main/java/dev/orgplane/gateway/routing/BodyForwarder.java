@@ -4,7 +4,6 @@ import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
@@ -112,20 +111,24 @@ final class BodyForwarder {
         }
         return;
       }
-      var upstreamRequest = connected.result();
+      var call = new UpstreamCall(connected.result());
+      var upstreamRequest = call.request();
       HopHeaders.toUpstream(ctx, upstreamRequest.headers()::add);
       if (length != null) {
         upstreamRequest.headers().set("Content-Length", length);
       }
       // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
-      ctx.response().closeHandler(closed -> upstreamRequest.reset());
-      send(ctx, upstreamRequest, length, body)
+      ctx.response().closeHandler(closed -> call.giveUp());
+      send(ctx, call, length, body)
           .onSuccess(response -> {
             balancer.answered(upstream, sentAt,
                 "close".equalsIgnoreCase(response.getHeader(HttpHeaders.CONNECTION)));
             relay(ctx, response);
           })
           .onFailure(err -> {
+            if (call.givenUp()) {
+              return;
+            }
             var failure = balancer.failure(err, upstream, true);
             if (body.repeatable() && UpstreamBalancer.brokenConnection(err)) {
               UpstreamMeters.repeated(upstream);
@@ -148,13 +151,12 @@ final class BodyForwarder {
    * Sends the request's body and answers the upstream's response: one read whole or of announced length as it is,
    * any other counted against the limit as it streams.
    */
-  private Future<HttpClientResponse> send(RoutingContext ctx, HttpClientRequest upstreamRequest, String length,
-      Body body) {
+  private Future<HttpClientResponse> send(RoutingContext ctx, UpstreamCall call, String length, Body body) {
     if (body.whole() != null) {
-      return upstreamRequest.send(body.whole());
+      return call.request().send(body.whole());
     }
     UnreadBodies.forwarded(ctx);
-    return streamCounting(ctx, upstreamRequest, length, body.read());
+    return streamCounting(ctx, call, length, body.read());
   }
 
   /**
@@ -163,9 +165,10 @@ final class BodyForwarder {
    * no service ever receives more than the limit. Once the upstream request failed (its connection broke), the rest
    * of the body is dropped: Vert.x's own pipe would go on writing to it and log each refused write as an error.
    */
-  private Future<HttpClientResponse> streamCounting(RoutingContext ctx, HttpClientRequest upstreamRequest,
-      String length, Buffer read) {
+  private Future<HttpClientResponse> streamCounting(RoutingContext ctx, UpstreamCall call, String length,
+      Buffer read) {
     var request = ctx.request();
+    var upstreamRequest = call.request();
     var received = new long[1];
     upstreamRequest.setChunked(length == null);
     if (read != null) {
@@ -178,7 +181,7 @@ final class BodyForwarder {
       if (received[0] > bodyLimitBytes) {
         request.handler(null);
         tooLarge(ctx);
-        upstreamRequest.reset();
+        call.giveUp();
         return;
       }
       upstreamRequest.write(chunk);
