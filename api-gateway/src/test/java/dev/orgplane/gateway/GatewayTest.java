@@ -894,6 +894,47 @@ class GatewayTest {
     assertTrue(!log.contains(" ERROR "), log);
   }
 
+  /**
+   * Callers who hang up at once, their bodies announced and begun, while their writes wait for upstream connections:
+   * each upstream request ends with its caller. Each held its connection until the route's timeout (30 s here), its
+   * body never ending (and its head at the upstream, when a piece of the body went out), two of them the whole pool.
+   */
+  @Test
+  void callersWhoHangUpBeforeTheirUpstreamConnectionsLeaveNoneHeld() throws Exception {
+    var unfinished = new AtomicInteger();
+    var upstream = vertx.createHttpServer().requestHandler(req -> {
+      unfinished.incrementAndGet();
+      req.response().closeHandler(closed -> unfinished.decrementAndGet());
+      req.body().onSuccess(body -> {
+        unfinished.decrementAndGet();
+        req.response().end("{}");
+      });
+    }).listen(0, "127.0.0.1").await();
+    var port = freePort();
+    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray()
+        .add(url(upstream))));
+    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "2"))).await();
+    var token = token(c -> c);
+    double failuresBefore = upstreamFailures();
+    for (int i = 0; i < 4; i++) {
+      try (var socket = new java.net.Socket("127.0.0.1", port)) {
+        socket.getOutputStream().write(("POST /v1/x HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+            + "\r\nContent-Length: 100\r\n\r\nabc").getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+    pause(500);
+    Eventually.holds(() -> unfinished.get() == 0, () -> unfinished + " upstream requests still held");
+    var next = client.post(port, "127.0.0.1", "/v1/x").putHeader("Authorization", "Bearer " + token)
+        .sendBuffer(Buffer.buffer("{}")).await();
+    vertx.undeploy(deployment).await();
+    upstream.close().await();
+    assertEquals(200, next.statusCode(), next.bodyAsString());
+    assertEquals(failuresBefore, upstreamFailures(), "nothing counted against the upstream");
+  }
+
   /** Every failure counted against any upstream so far. */
   private static double upstreamFailures() {
     return Metrics.registry().find("orgplane_gateway_upstream_failures").counters().stream()

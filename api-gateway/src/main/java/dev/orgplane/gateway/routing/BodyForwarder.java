@@ -101,9 +101,18 @@ final class BodyForwarder {
         .setConnectTimeout(Math.min(route.timeoutMillis(), 5_000))
         .setIdleTimeout(route.timeoutMillis());
     address(upstream, options);
+    // a caller who hangs up, even before a connection is there for its request, ends the upstream request: left
+    // to run, it would hold its connection until the route's timeout, its body never ending, and count against the
+    // upstream
+    var call = new UpstreamCall();
+    ctx.response().closeHandler(closed -> call.giveUp());
+    request.exceptionHandler(broken -> call.giveUp());
     client.request(options).onComplete(connected -> {
       if (connected.failed()) {
         var failure = balancer.failure(connected.cause(), upstream, false);
+        if (call.givenUp()) {
+          return;
+        }
         if (otherUpstreams > 0 && failure.status() == 502) {
           forward(ctx, route, length, body, otherUpstreams - 1);
         } else {
@@ -111,14 +120,19 @@ final class BodyForwarder {
         }
         return;
       }
-      var call = new UpstreamCall(connected.result());
+      call.carriedBy(connected.result());
+      if (ctx.response().closed()) {
+        // gone before its close handler was set (while its token was checked)
+        call.giveUp();
+      }
+      if (call.givenUp()) {
+        return;
+      }
       var upstreamRequest = call.request();
       HopHeaders.toUpstream(ctx, upstreamRequest.headers()::add);
       if (length != null) {
         upstreamRequest.headers().set("Content-Length", length);
       }
-      // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
-      ctx.response().closeHandler(closed -> call.giveUp());
       send(ctx, call, length, body)
           .onSuccess(response -> {
             balancer.answered(upstream, sentAt,
