@@ -935,6 +935,38 @@ class GatewayTest {
     assertEquals(failuresBefore, upstreamFailures(), "nothing counted against the upstream");
   }
 
+  /**
+   * Reads waiting for the one connection to an upstream that stops: when it closes, the next waiter's connect is
+   * refused, and the one after it tries for itself too. It was left waiting, the slot freed and given to nobody,
+   * until its route's timeout: a 504 for an upstream that is down, not a 502.
+   */
+  @Test
+  void readsWaitingForAConnectionAreEachAnsweredWhenConnectingFails() {
+    var firstRequest = Promise.<NetSocket>promise();
+    var stopping = vertx.createNetServer().connectHandler(socket -> socket.handler(bytes -> firstRequest.tryComplete(socket)))
+        .listen(0, "127.0.0.1").await();
+    var port = freePort();
+    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray()
+        .add("http://127.0.0.1:" + stopping.actualPort())).put("timeoutMs", 3000));
+    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "1"))).await();
+    var token = token(c -> c);
+    java.util.function.Function<String, Future<HttpResponse<Buffer>>> read = path -> client.get(port, "127.0.0.1", path)
+        .putHeader("Authorization", "Bearer " + token).send();
+    var first = read.apply("/v1/first");
+    var socket = firstRequest.future().await();
+    var waiting = List.of(read.apply("/v1/second"), read.apply("/v1/third"));
+    pause(300);
+    stopping.close().await();
+    socket.close().await();
+    first.await();
+    var answers = waiting.stream().map(answer -> answer.await()).toList();
+    vertx.undeploy(deployment).await();
+    answers.forEach(answer -> assertProblem(answer, 502, "upstream_unavailable"));
+  }
+
   /** Every failure counted against any upstream so far. */
   private static double upstreamFailures() {
     return Metrics.registry().find("orgplane_gateway_upstream_failures").counters().stream()

@@ -145,6 +145,9 @@ final class UpstreamChannels {
         if (!connected.isSuccess()) {
           open--;
           promise.fail(connected.cause());
+          // the next one tries for itself, and fails as fast when the upstream is down: left waiting, it waited out
+          // its route's timeout into a 504 (and a quarantine) unless another connection happened to close
+          slotFreed();
           return;
         }
         openGauge.incrementAndGet();
@@ -166,10 +169,7 @@ final class UpstreamChannels {
     void detach(Channel channel) {
       channel.attr(DETACHED).set(Boolean.TRUE);
       open--;
-      var waiter = nextWaiting();
-      if (waiter != null) {
-        connect(waiter);
-      }
+      slotFreed();
     }
 
     private void closed(Channel channel) {
@@ -179,6 +179,11 @@ final class UpstreamChannels {
       }
       open--;
       idle.remove(channel);
+      slotFreed();
+    }
+
+    /** A connection no longer counts against the limit: the request waiting longest gets one of its own. */
+    private void slotFreed() {
       var waiter = nextWaiting();
       if (waiter != null) {
         connect(waiter);
