@@ -73,7 +73,8 @@ public final class GatewayVerticle extends ServiceVerticle {
       // A connection an upstream resets fails the request on it, which is answered or sent again, and counted in
       // /metrics; Vert.x would log each reset at ERROR besides, as every redeploy of a service does to some.
       var client = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-          .setMaxInitialLineLength(8192)).with(new PoolOptions().setHttp1MaxSize(connections))
+          .setMaxInitialLineLength(8192).setConnectTimeout(ProxyHandler.CONNECT_TIMEOUT_MILLIS))
+          .with(new PoolOptions().setHttp1MaxSize(connections))
           .withConnectHandler(connection -> connection.exceptionHandler(reset -> { })).build();
       var web = WebClient.wrap(client);
       var keySchedule = jwksSchedule();

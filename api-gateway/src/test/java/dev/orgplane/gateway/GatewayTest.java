@@ -967,6 +967,54 @@ class GatewayTest {
     answers.forEach(answer -> assertProblem(answer, 502, "upstream_unavailable"));
   }
 
+  /**
+   * A request that finds every connection to its upstream busy waits for one within its route's timeout, then is 503
+   * {@code upstream_busy} with {@code Retry-After}: the gateway's pool is full, the upstream did nothing wrong, so
+   * nothing is counted against it. It was 504 {@code upstream_timeout}, counted, and the upstream quarantined (a
+   * request with a body waited 5 s at most, whatever its route's timeout). Both paths.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"GET", "POST"})
+  void aRequestThatFindsEveryConnectionBusyIs503AndNoFailureOfTheUpstream(String method) {
+    var talking = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      if (req.path().equals("/v1/talking")) {
+        // busy, but never idle for the route's timeout
+        var response = req.response().setChunked(true);
+        var ticker = vertx.setPeriodic(100, id -> response.write("tick;"));
+        vertx.setTimer(2_000, id -> {
+          vertx.cancelTimer(ticker);
+          response.end();
+        });
+      } else {
+        req.response().end("{}");
+      }
+    })).listen(0, "127.0.0.1").await();
+    var port = freePort();
+    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray()
+        .add(url(talking))).put("timeoutMs", 800));
+    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "1"))).await();
+    var token = token(c -> c);
+    java.util.function.Function<String, Future<HttpResponse<Buffer>>> send = path -> {
+      var request = client.request(io.vertx.core.http.HttpMethod.valueOf(method), port, "127.0.0.1", path)
+          .putHeader("Authorization", "Bearer " + token);
+      return method.equals("POST") ? request.sendBuffer(Buffer.buffer("{}")) : request.send();
+    };
+    var holding = send.apply("/v1/talking");
+    pause(300);
+    double failuresBefore = upstreamFailures();
+    var waited = send.apply("/v1/x").await();
+    var held = holding.await();
+    vertx.undeploy(deployment).await();
+    talking.close().await();
+    assertProblem(waited, 503, "upstream_busy");
+    assertEquals("1", waited.getHeader("Retry-After"));
+    assertEquals(200, held.statusCode(), held.bodyAsString());
+    assertEquals(failuresBefore, upstreamFailures(), "nothing counted against the upstream");
+  }
+
   /** Every failure counted against any upstream so far. */
   private static double upstreamFailures() {
     return Metrics.registry().find("orgplane_gateway_upstream_failures").counters().stream()

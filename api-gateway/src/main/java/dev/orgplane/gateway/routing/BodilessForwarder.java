@@ -54,7 +54,7 @@ final class BodilessForwarder {
           } else if (!sent && otherUpstreams > 0 && failure.status() == 502) {
             exchange(ctx, route, otherUpstreams - 1, retried);
           } else if (!ctx.failed()) {
-            ctx.fail(failure);
+            UpstreamBalancer.fail(ctx, failure);
           }
         }
 

@@ -10,6 +10,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Forwards requests with a body on Vert.x's HTTP client, for its streaming with backpressure: a body is never
@@ -25,11 +26,14 @@ final class BodyForwarder {
   private final HttpClient client;
   private final UpstreamBalancer balancer;
   private final long bodyLimitBytes;
+  private final HeldConnections held;
 
-  BodyForwarder(HttpClient client, UpstreamBalancer balancer, long bodyLimitBytes) {
+  /** {@code connectionsPerUpstream}: the most the client's pool opens to one upstream. */
+  BodyForwarder(HttpClient client, UpstreamBalancer balancer, long bodyLimitBytes, int connectionsPerUpstream) {
     this.client = client;
     this.balancer = balancer;
     this.bodyLimitBytes = bodyLimitBytes;
+    this.held = new HeldConnections(connectionsPerUpstream);
   }
 
   /** {@code length}: the request's Content-Length, or null for a chunked body (or an HTTP/2 one of unsaid length). */
@@ -98,7 +102,8 @@ final class BodyForwarder {
     var options = new RequestOptions()
         .setMethod(request.method())
         .setURI(request.uri())
-        .setConnectTimeout(Math.min(route.timeoutMillis(), 5_000))
+        // the wait for a free connection; one that will not open fails sooner (ProxyHandler.CONNECT_TIMEOUT_MILLIS)
+        .setConnectTimeout(route.timeoutMillis())
         .setIdleTimeout(route.timeoutMillis());
     address(upstream, options);
     // a caller who hangs up, even before a connection is there for its request, ends the upstream request: left
@@ -109,7 +114,7 @@ final class BodyForwarder {
     request.exceptionHandler(broken -> call.giveUp());
     client.request(options).onComplete(connected -> {
       if (connected.failed()) {
-        var failure = balancer.failure(connected.cause(), upstream, false);
+        var failure = balancer.failure(busyOr(connected.cause(), upstream, route), upstream, false);
         if (call.givenUp()) {
           return;
         }
@@ -120,6 +125,7 @@ final class BodyForwarder {
         }
         return;
       }
+      held.hold(upstream, connected.result());
       call.carriedBy(connected.result());
       if (ctx.response().closed()) {
         // gone before its close handler was set (while its token was checked)
@@ -154,10 +160,16 @@ final class BodyForwarder {
     });
   }
 
+  /** A request that got no connection in time while requests with a body held them all waited for a busy pool. */
+  private Throwable busyOr(Throwable cause, URI upstream, Route route) {
+    return cause instanceof TimeoutException && held.allHeld(upstream)
+        ? new NoFreeConnection(upstream, route.timeoutMillis()) : cause;
+  }
+
   private static void failWith(RoutingContext ctx, ApiException failure) {
     if (!ctx.failed()) {
       UnreadBodies.abandoned(ctx);
-      ctx.fail(failure);
+      UpstreamBalancer.fail(ctx, failure);
     }
   }
 

@@ -13,7 +13,8 @@ import io.vertx.ext.web.RoutingContext;
  * Streams a request to its upstream and the answer back, without buffering either body. Headers
  * pass through minus the hop-by-hop ones; the request id and X-Forwarded-* are added ({@link HopHeaders}).
  * Connection failures quarantine the upstream (see {@link UpstreamBalancer}) and answer 502; an upstream that
- * does not answer within the route's timeout answers 504. Requests without a body take the gateway's own Netty
+ * does not answer within the route's timeout answers 504; a request that found every connection to it busy for that
+ * long, 503 ({@link NoFreeConnection}). Requests without a body take the gateway's own Netty
  * connections ({@link BodilessForwarder}), those with one Vert.x's HTTP client ({@link BodyForwarder}).
  *
  * <p>So each upstream has two pools of connections, on purpose. Reads, most of the traffic, cost about a tenth less
@@ -26,6 +27,12 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class ProxyHandler implements Handler<RoutingContext> {
 
+  /**
+   * How long opening a connection to an upstream may take, in both pools: an upstream that takes longer is
+   * unreachable (502, quarantined), while a request may wait longer, up to its route's timeout, for a busy pool.
+   */
+  public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
   private final RouteTable routes;
   private final long bodyLimitBytes;
   private final BodilessForwarder bodiless;
@@ -33,7 +40,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
 
   /**
    * Made on the event loop of the gateway instance it serves: its upstream connections for requests without a
-   * body ({@code connectionsPerUpstream} at most per upstream) live there.
+   * body ({@code connectionsPerUpstream} at most per upstream) live there. {@code client}, that instance's too, opens
+   * as many at most per upstream, each within {@link #CONNECT_TIMEOUT_MILLIS}.
    */
   public ProxyHandler(Vertx vertx, HttpClient client, int connectionsPerUpstream, RouteTable routes,
       long quarantineMillis, long bodyLimitBytes) {
@@ -41,7 +49,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     this.bodyLimitBytes = bodyLimitBytes;
     var balancer = new UpstreamBalancer(quarantineMillis);
     this.bodiless = new BodilessForwarder(new UpstreamChannels(vertx, connectionsPerUpstream), balancer);
-    this.withBody = new BodyForwarder(client, balancer, bodyLimitBytes);
+    this.withBody = new BodyForwarder(client, balancer, bodyLimitBytes, connectionsPerUpstream);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.orgplane.gateway.routing;
 import dev.orgplane.gateway.routing.UpstreamMeters.Failure;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
@@ -17,6 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * redeployed one after the other, that is the one back already).
  */
 final class UpstreamBalancer {
+
+  private static final String BUSY = "upstream_busy";
+  /** A busy pool frees a connection with each answer: soon. */
+  private static final String BUSY_RETRY_AFTER_SECONDS = "1";
 
   private final long quarantineMillis;
   private final Map<URI, Long> failedUntil = new ConcurrentHashMap<>();
@@ -76,9 +81,13 @@ final class UpstreamBalancer {
    * answer in time, else 502. An upstream that did not answer in time, closed or reset the connection, or could not be
    * {@code connected} to at all, however that failed (refused; a Unix socket whose file is gone while its service
    * restarts; a connect timeout), is quarantined: a hung one left in rotation made every other request wait out the
-   * route's timeout, and one that is down would meet every other request's retry half of the time.
+   * route's timeout, and one that is down would meet every other request's retry half of the time. A request that
+   * found every connection busy ({@link NoFreeConnection}) is 503, and neither counted nor quarantines anything.
    */
   ApiException failure(Throwable err, URI upstream, boolean connected) {
+    if (err instanceof NoFreeConnection) {
+      return new ApiException(503, BUSY, "Every connection to the service behind this path is busy; retry shortly.");
+    }
     var failure = timedOut(err) ? Failure.TIMEOUT : !connected ? Failure.UNREACHABLE
         : brokenConnection(err) ? Failure.BROKEN : Failure.MALFORMED;
     UpstreamMeters.failed(upstream, failure);
@@ -88,6 +97,14 @@ final class UpstreamBalancer {
     return failure == Failure.TIMEOUT
         ? new ApiException(504, "upstream_timeout", "The service behind this path did not answer in time.")
         : new ApiException(502, "upstream_unavailable", "The service behind this path is unavailable; retry shortly.");
+  }
+
+  /** Answers {@code problem}; one for a busy pool says when to try again. */
+  static void fail(RoutingContext ctx, ApiException problem) {
+    if (BUSY.equals(problem.code())) {
+      ctx.response().putHeader("Retry-After", BUSY_RETRY_AFTER_SECONDS);
+    }
+    ctx.fail(problem);
   }
 
   private static boolean timedOut(Throwable err) {

@@ -37,7 +37,6 @@ final class UpstreamChannels {
   static final String WAITING = "orgplane_gateway_upstream_waiting_requests";
   private static final int IDLE_SECONDS = 60;
   private static final AttributeKey<Boolean> DETACHED = AttributeKey.valueOf("orgplane.detached");
-  private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
   private final VertxInternal vertx;
   private final ContextInternal context;
@@ -59,6 +58,15 @@ final class UpstreamChannels {
   /** A connection to {@code upstream} for one exchange; give it back with {@link #release} or {@link #discard}. */
   Future<Channel> acquire(URI upstream) {
     return upstreams.computeIfAbsent(upstream, Upstream::new).acquire();
+  }
+
+  /**
+   * The request that asked for {@code acquisition} waited its route's timeout: whether it was still waiting for a
+   * connection to come free (the pool is busy), not for one being opened for it (the upstream is slow to accept);
+   * if so it waits no more.
+   */
+  boolean stopWaiting(URI upstream, Future<Channel> acquisition) {
+    return upstreams.get(upstream).stopWaiting(acquisition);
   }
 
   /** The exchange ended cleanly and the upstream keeps the connection open: the next request may use it. */
@@ -106,7 +114,7 @@ final class UpstreamChannels {
           .group(context.nettyEventLoop())
           .channelFactory(vertx.transport().channelFactory(unix))
           .remoteAddress(vertx.transport().convert(address))
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, ProxyHandler.CONNECT_TIMEOUT_MILLIS)
           .handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
@@ -155,6 +163,14 @@ final class UpstreamChannels {
         channel.closeFuture().addListener(closed -> closed(channel));
         promise.complete(channel);
       });
+    }
+
+    boolean stopWaiting(Future<Channel> acquisition) {
+      boolean waited = waiting.removeIf(waiter -> waiter.future() == acquisition);
+      if (waited) {
+        waitingGauge.decrementAndGet();
+      }
+      return waited;
     }
 
     void release(Channel channel) {

@@ -16,6 +16,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
@@ -54,6 +55,7 @@ final class UpstreamExchange {
   private final HttpServerResponse response;
   private final long timeoutNanos;
   private final Outcome outcome;
+  private Future<Channel> acquisition;
   private Channel channel;
   private boolean reused;
   private boolean answering;
@@ -80,7 +82,8 @@ final class UpstreamExchange {
     timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
     // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
     response.closeHandler(closed -> end(false));
-    channels.acquire(upstream).onComplete(acquired -> {
+    acquisition = channels.acquire(upstream);
+    acquisition.onComplete(acquired -> {
       if (acquired.failed()) {
         fail(acquired.cause(), false);
         return;
@@ -183,7 +186,12 @@ final class UpstreamExchange {
       timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos - idleFor, TimeUnit.NANOSECONDS);
       return;
     }
-    fail(new TimeoutException("no answer from " + upstream + " for " + timeoutNanos / 1_000_000 + " ms"), false);
+    long timeoutMillis = timeoutNanos / 1_000_000;
+    if (channel == null && channels.stopWaiting(upstream, acquisition)) {
+      fail(new NoFreeConnection(upstream, timeoutMillis), false);
+    } else {
+      fail(new TimeoutException("no answer from " + upstream + " for " + timeoutMillis + " ms"), false);
+    }
   }
 
   /** Once: the connection goes back to the pool if it can carry another request, and is closed otherwise. */
