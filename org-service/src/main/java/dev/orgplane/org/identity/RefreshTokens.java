@@ -108,10 +108,20 @@ public final class RefreshTokens {
     return withdrawFamily(Secrets.hash(token));
   }
 
+  /**
+   * Withdraws the family of the token whose hash is {@code hash}, holding its owner's row: a refresh of the family
+   * holds it shared while it issues the next token, so it is waited for, and the deletion, a statement of its own
+   * after the lock, sees the token it made. Until session 27 the deletion waited on the used token's row instead and,
+   * reading the family as it was before the wait, left the refresh's new token working.
+   */
   private Future<Void> withdrawFamily(String hash) {
-    return pool.preparedQuery("DELETE FROM org.refresh_tokens WHERE family_id = (SELECT family_id FROM "
-            + "org.refresh_tokens WHERE token_hash = $1)")
-        .execute(Tuple.of(hash)).mapEmpty();
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT FROM org.users WHERE id = (SELECT user_id FROM "
+            + "org.refresh_tokens WHERE token_hash = $1) FOR UPDATE")
+        .execute(Tuple.of(hash))
+        .compose(locked -> tx.preparedQuery("DELETE FROM org.refresh_tokens WHERE family_id = (SELECT family_id FROM "
+                + "org.refresh_tokens WHERE token_hash = $1)")
+            .execute(Tuple.of(hash)))
+        .mapEmpty());
   }
 
   /** Every family of {@code userId}, in {@code tx}: what ending their sessions does to refresh tokens. */

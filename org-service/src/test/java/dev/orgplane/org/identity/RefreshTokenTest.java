@@ -8,13 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +81,49 @@ class RefreshTokenTest {
     assertEquals(200, org.revoke("ort_" + "A".repeat(43)).statusCode(), "an unknown token is no error (RFC 7009)");
     assertProblem(org.revoke(null), 400, "invalid_request");
     assertEquals(200, org.revoke(org.newUser("revoker").token()).statusCode(), "an access token is none of ours, no error");
+  }
+
+  /**
+   * A device signed out (or a copy found out) while its token is being refreshed: the withdrawal waits for the
+   * refresh, which holds the owner's row shared while it issues, and withdraws the token it made too. Until session
+   * 27 the withdrawal waited on the token's row instead and, reading the family as it was before, missed it.
+   */
+  @Test
+  void aRevocationRacingARefreshWithdrawsTheTokenTheRefreshMade() throws Exception {
+    var token = signIn("revoke-race").getString("refresh_token");
+
+    var next = refreshRacing(token, () -> org.revoke(token));
+
+    assertProblem(org.refresh(next), 400, "invalid_grant");
+  }
+
+  @Test
+  void aUsedTokenPresentedWhileItsSuccessorIsRefreshedWithdrawsTheTokenThatRefreshMade() throws Exception {
+    var used = signIn("reuse-race").getString("refresh_token");
+    var successor = org.refresh(used).bodyAsJsonObject().getString("refresh_token");
+
+    var next = refreshRacing(successor, () -> org.refresh(used));
+
+    assertProblem(org.refresh(next), 400, "invalid_grant");
+  }
+
+  /**
+   * Refreshes {@code token} while a rival holds its row (the refresh then waits there, holding its owner's row
+   * shared), sends {@code rival} once it waits, lets both go on and answers the refresh's next refresh token.
+   */
+  private String refreshRacing(String token, Supplier<HttpResponse<Buffer>> rival) throws Exception {
+    try (var holder = UncommittedTransaction.begin(db)) {
+      holder.run("SELECT FROM org.refresh_tokens WHERE token_hash = ? FOR UPDATE", Secrets.hash(token));
+      var refresh = CompletableFuture.supplyAsync(() -> org.refresh(token), task -> new Thread(task).start());
+      PgFixture.awaitLockWaits(db, 1);
+      var raced = CompletableFuture.supplyAsync(rival, task -> new Thread(task).start());
+      PgFixture.awaitLockWaits(db, 2);
+      holder.commit();
+      var refreshed = refresh.get(10, TimeUnit.SECONDS);
+      raced.get(10, TimeUnit.SECONDS);
+      assertEquals(200, refreshed.statusCode(), refreshed.bodyAsString());
+      return refreshed.bodyAsJsonObject().getString("refresh_token");
+    }
   }
 
   @Test
