@@ -13,12 +13,20 @@ import java.util.UUID;
 
 /**
  * Refresh tokens, rotated on every use: a refresh uses its token up and issues the next of the same family. A used
- * token presented again means someone else holds the family (a copy was taken), so the whole family is withdrawn
- * and both parties have to sign in again. Only people signed in with a password get them, unscoped.
+ * token presented again (past {@link #REPEAT_GRACE_SECONDS}) means someone else holds the family (a copy was taken),
+ * so the whole family is withdrawn and both parties have to sign in again. Only people signed in with a password get
+ * them, unscoped.
  */
 public final class RefreshTokens {
 
   private static final String PREFIX = "ort_";
+
+  /**
+   * How soon after a token's use its repeat is taken for its own client's, not a copy's: two tabs refreshing at once,
+   * or a retry whose answer was lost, present one token twice within moments, and withdrawing the family then would
+   * sign out the one that got the next token. Such a repeat is refused and withdraws nothing; a later one does.
+   */
+  static final int REPEAT_GRACE_SECONDS = 10;
 
   /**
    * A session's next tokens: whose they are, the refresh token, and the second the user's sessions last ended (0 for
@@ -77,7 +85,7 @@ public final class RefreshTokens {
   /**
    * Uses up {@code token} and issues the next of its family, in one transaction (the row lock serialises two uses
    * of the same token); 400 {@code invalid_grant} for a token unknown, expired or used, the last also withdrawing
-   * its family. The owner's row is share-locked first, so an end of their sessions (a password change) either
+   * its family unless it was used within {@link #REPEAT_GRACE_SECONDS}. The owner's row is share-locked first, so an end of their sessions (a password change) either
    * commits first, withdrawing this token, or waits and withdraws the next one too: until session 17 a change's
    * deletion, waiting on this token's row, missed the next one, which went on minting tokens.
    */
@@ -100,27 +108,30 @@ public final class RefreshTokens {
         })))
         .compose(rotated -> rotated != null ? Future.succeededFuture(rotated)
             // a used token came back: its family is in two hands, so none of it works any more
-            : withdrawFamily(hash).compose(v -> Future.failedFuture(unusable())));
+            : withdrawFamily(hash, REPEAT_GRACE_SECONDS).compose(v -> Future.failedFuture(unusable())));
   }
 
   /** Signs one device out: {@code token}'s family, whatever it is (nothing for a token we do not know). */
   Future<Void> revoke(String token) {
-    return withdrawFamily(Secrets.hash(token));
+    return withdrawFamily(Secrets.hash(token), 0);
   }
 
   /**
-   * Withdraws the family of the token whose hash is {@code hash}, holding its owner's row: a refresh of the family
-   * holds it shared while it issues the next token, so it is waited for, and the deletion, a statement of its own
-   * after the lock, sees the token it made. Until session 27 the deletion waited on the used token's row instead and,
-   * reading the family as it was before the wait, left the refresh's new token working.
+   * Withdraws the family of the token whose hash is {@code hash}, unless that token was used less than
+   * {@code sparedSeconds} ago, holding its owner's row: a refresh of the family holds it shared while it issues the
+   * next token, so it is waited for, and the deletion, a statement of its own after the lock, sees the token it made.
+   * Until session 27 the deletion waited on the used token's row instead and, reading the family as it was before the
+   * wait, left the refresh's new token working. The use is measured by the clock, not the transaction's start: a use
+   * committed while this waited may have begun after it.
    */
-  private Future<Void> withdrawFamily(String hash) {
+  private Future<Void> withdrawFamily(String hash, int sparedSeconds) {
     return pool.withTransaction(tx -> tx.preparedQuery("SELECT FROM org.users WHERE id = (SELECT user_id FROM "
             + "org.refresh_tokens WHERE token_hash = $1) FOR UPDATE")
         .execute(Tuple.of(hash))
         .compose(locked -> tx.preparedQuery("DELETE FROM org.refresh_tokens WHERE family_id = (SELECT family_id FROM "
-                + "org.refresh_tokens WHERE token_hash = $1)")
-            .execute(Tuple.of(hash)))
+                + "org.refresh_tokens WHERE token_hash = $1 AND (used_at IS NULL "
+                + "OR used_at < clock_timestamp() - make_interval(secs => $2)))")
+            .execute(Tuple.of(hash, (double) sparedSeconds)))
         .mapEmpty());
   }
 
