@@ -19,6 +19,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The end of a person's account: by its owner, with their password (it cannot be undone, so a token alone does not
@@ -53,7 +54,7 @@ public final class AccountDeletionRoutes {
     body.validate();
     var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
     passwords.confirm(ctx, userId, password)
-        .compose(user -> delete(ctx, userId, userId.toString()))
+        .compose(confirmed -> delete(ctx, userId, userId.toString(), confirmed::stillHolds))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -64,14 +65,17 @@ public final class AccountDeletionRoutes {
     AccessPolicy.caller(pool, principal)
         .compose(caller -> caller.platformAdmin() ? UserRepository.isPerson(pool, userId)
             : Future.failedFuture(ApiException.forbidden("forbidden", "Only platform admins delete other accounts.")))
-        .compose(person -> person ? delete(ctx, userId, principal.subject())
+        .compose(person -> person ? delete(ctx, userId, principal.subject(), tx -> Future.succeededFuture())
             : Future.failedFuture(ApiException.notFound("user_not_found", "No such person.")))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 
-  private Future<Void> delete(RoutingContext ctx, UUID userId, String actor) {
+  /** {@code stillAllowed}: what must still hold once the account's row is held (the owner's password, asked before). */
+  private Future<Void> delete(RoutingContext ctx, UUID userId, String actor,
+      Function<SqlConnection, Future<Void>> stillAllowed) {
     return pool.withTransaction(tx -> lockTheirOrganizations(tx, userId)
+            .compose(v -> stillAllowed.apply(tx))
             .compose(v -> refuseIfLastOwner(tx, userId))
             .compose(v -> refuseIfLastPlatformAdmin(tx, userId))
             .compose(v -> AuditLog.recordInOrganizationsOf(tx, ctx, userId, actor, "member.removed", "user:" + userId,

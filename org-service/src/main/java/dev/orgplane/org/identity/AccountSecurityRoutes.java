@@ -45,7 +45,7 @@ public final class AccountSecurityRoutes {
   private record Changed(long second, String refresh) {
   }
 
-  /** The current password first (see {@link PasswordConfirmation}). */
+  /** The current password first (see {@link PasswordConfirmation}), still the account's once its row is held. */
   private void changePassword(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("currentPassword", "password"));
     var current = body.requiredString("currentPassword", 1024);
@@ -54,12 +54,12 @@ public final class AccountSecurityRoutes {
     var principal = BearerAuth.principal(ctx);
     var userId = AccessPolicy.userId(principal);
     passwords.confirm(ctx, userId, current)
-        .compose(user -> hasher.hash(password))
-        .compose(hash -> {
+        .compose(confirmed -> hasher.hash(password).compose(hash -> {
           var scope = principal.orgScope();
           // the new session's refresh token commits with the password: unscoped, so a session scoped to one
           // organization gets none, as at its start
-          return pool.withTransaction(tx -> PasswordChange.apply(tx, userId, hash)
+          return pool.withTransaction(tx -> confirmed.stillHolds(tx)
+                  .compose(held -> PasswordChange.apply(tx, userId, hash))
                   .compose(second -> (scope == null ? refreshTokens.issue(tx, userId) : Future.<String>succeededFuture())
                       .map(refresh -> new Changed(second, refresh))))
               .map(changed -> {
@@ -67,7 +67,7 @@ public final class AccountSecurityRoutes {
                 var response = tokens.tokenResponse(userId.toString(), scope == null ? null : UUID.fromString(scope));
                 return changed.refresh() == null ? response : response.put("refresh_token", changed.refresh());
               });
-        })
+        }))
         .onSuccess(response -> IdentityRoutes.sendToken(ctx, response))
         .onFailure(ctx::fail);
   }

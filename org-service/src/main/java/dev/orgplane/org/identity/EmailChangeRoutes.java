@@ -54,11 +54,15 @@ public final class EmailChangeRoutes {
     body.validate();
     var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
     passwords.confirm(ctx, userId, password)
-        .compose(user -> {
+        .compose(confirmed -> {
+          var user = confirmed.user();
           if (user.email().equalsIgnoreCase(email)) {
             return Future.failedFuture(ApiException.conflict("email_unchanged", "That is the account's address already."));
           }
-          return pool.withTransaction(tx -> refuseIfTaken(tx, userId, email)
+          // still the password, and the session, once the row is held: a reset or a sign-out everywhere committed
+          // meanwhile voided pending changes, and one made after it must not outlive it
+          return pool.withTransaction(tx -> confirmed.stillHolds(tx)
+                  .compose(held -> refuseIfTaken(tx, userId, email))
                   .compose(free -> TOKENS.issue(tx, userId, email))
                   .compose(token -> token.isEmpty() ? Future.succeededFuture(false)
                       : mail(tx, user, email, token.get()).map(true)))

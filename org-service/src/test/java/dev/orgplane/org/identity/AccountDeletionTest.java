@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Vertx;
@@ -31,9 +32,11 @@ class AccountDeletionTest {
   private PgUrl db;
   private OrgServiceHarness org;
   private String admin;
+  private Vertx vertx;
 
   @BeforeAll
   void start(Vertx vertx) {
+    this.vertx = vertx;
     db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     // a hook's deliveries are queued but never due while the test looks at them
     org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
@@ -158,6 +161,19 @@ class AccountDeletionTest {
     assertProblem(throttled, 429, "sign_in_throttled");
     assertEquals("1", throttled.getHeader("Retry-After"));
     assertEquals(200, org.get("/v1/users/me", person.token()).statusCode(), "the account is still there");
+  }
+
+  /** A deletion that waits for the account's row while a reset by mail commits is refused: the password is gone. */
+  @Test
+  void aDeletionThatWaitedWhileAResetCommittedIsRefused() throws Exception {
+    var person = org.newUser("reset-deleted");
+    try (var reset = UncommittedTransaction.begin(db)) {
+      reset.run(AccountSecurityTest.RESET_ELSEWHERE, new PasswordHasher(vertx).hash("owners-new-password-1").await(),
+          person.id());
+      assertProblem(reset.commitOnceWaitedFor(() -> deleteOwn(person.token(), "password-reset-deleted-123")), 403,
+          "wrong_password");
+    }
+    assertEquals(200, org.requestToken(person.email(), "owners-new-password-1").statusCode(), "the account is still there");
   }
 
   @Test

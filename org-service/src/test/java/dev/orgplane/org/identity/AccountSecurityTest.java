@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import dev.orgplane.org.OrgServiceVerticle;
@@ -31,6 +32,10 @@ class AccountSecurityTest extends OrgServiceTest {
   private HttpResponse<Buffer> signOutEverywhere(String token) {
     return org.send(HttpMethod.DELETE, "/v1/users/me/sessions", token, null);
   }
+
+  /** What a reset by mail commits ({@link PasswordChange#apply}): another password hash, the sessions ended. */
+  static final String RESET_ELSEWHERE = "UPDATE org.users SET password_hash = ?, "
+      + "sessions_ended_at = to_timestamp(floor(extract(epoch FROM now())) + 1) WHERE id = ?::uuid";
 
   /** Tokens count whole seconds: one in hand must be a second older than an end of sessions to be refused. */
   private static void nextSecond() throws InterruptedException {
@@ -68,6 +73,23 @@ class AccountSecurityTest extends OrgServiceTest {
     assertEquals("1", throttled.getHeader("Retry-After"));
     assertProblem(org.requestToken(user.email(), "password-guessed-123"), 429, "sign_in_throttled");
     assertEquals(200, org.get("/v1/users/me", user.token()).statusCode(), "a refused change ends no session");
+  }
+
+  /**
+   * A change with the current password that waits for the account's row while a reset by mail commits is refused:
+   * what it was given is no longer the account's password. Until session 27 it went on after the wait, and the
+   * password chosen with the old one replaced the one the reset set.
+   */
+  @Test
+  void aChangeThatWaitedWhileAResetCommittedIsRefused() throws Exception {
+    var user = org.newUser("reset-race");
+    try (var reset = UncommittedTransaction.begin(org.db())) {
+      reset.run(RESET_ELSEWHERE, new PasswordHasher(vertx).hash("owners-new-password-1").await(), user.id());
+      assertProblem(reset.commitOnceWaitedFor(() -> changePassword(user.token(), "password-reset-race-123",
+          "intruders-password-1")), 403, "wrong_password");
+    }
+    assertProblem(org.requestToken(user.email(), "intruders-password-1"), 400, "invalid_grant");
+    assertEquals(200, org.requestToken(user.email(), "owners-new-password-1").statusCode());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.MailedOrgServiceTest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -91,6 +92,24 @@ class EmailChangeTest extends MailedOrgServiceTest {
     assertProblem(confirm(tokensMailedTo(again, "opc_", 1).get(0)), 400, "invalid_email_change_token");
     assertEquals(user.email(), org.get("/v1/users/me", org.requestToken(user.email(), "robbed-new-password-1")
         .bodyAsJsonObject().getString("access_token")).bodyAsJsonObject().getString("email"));
+  }
+
+  /**
+   * A change asked for with the password that waits for the account's row while a sign-out everywhere commits is
+   * refused: the token it came with has ended, and the change must not outlive the sign-out that voids them. Until
+   * session 27 it was made after the wait.
+   */
+  @Test
+  void aChangeThatWaitedWhileTheAccountSignedOutEverywhereIsRefused() throws Exception {
+    var user = org.newUser("signed-out");
+    try (var signOut = UncommittedTransaction.begin(org.db())) {
+      signOut.run("UPDATE org.users SET sessions_ended_at = to_timestamp(floor(extract(epoch FROM now())) + 1) "
+          + "WHERE id = ?::uuid", user.id());
+      assertProblem(signOut.commitOnceWaitedFor(() -> change(user.token(), freshEmail("intruder"),
+          "password-signed-out-123")), 401, "invalid_token");
+    }
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.email_changes WHERE user_id = '"
+        + user.id() + "'"));
   }
 
   @Test
