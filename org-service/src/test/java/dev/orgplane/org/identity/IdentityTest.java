@@ -152,6 +152,20 @@ class IdentityTest extends OrgServiceTest {
         "invalid_client");
   }
 
+  /** RFC 6749 5.2: a client refused with 401 is told how to authenticate, HTTP Basic, as a bearer token's refusal is. */
+  @Test
+  void aRefusedClientIsToldToAuthenticateWithHttpBasic() {
+    var bot = org.newServiceUser("misremembered");
+    var wrongSecret = org.clientCredentials(bot.clientId(), "not-the-secret");
+    var unsent = WebClient.create(vertx).post(org.port(), "127.0.0.1", "/v1/auth/token")
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")).await();
+
+    for (var refused : List.of(wrongSecret, unsent)) {
+      assertProblem(refused, 401, "invalid_client");
+      assertEquals("Basic realm=\"orgplane\"", refused.getHeader("WWW-Authenticate"));
+    }
+  }
+
   @Test
   void registrationSwitchedOffTurnsNewcomersAway() {
     var closed = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS),

@@ -26,6 +26,9 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
     var problem = problemFor(ctx);
     if (problem.status() == 401 && "invalid_token".equals(problem.code())) {
       challenge(ctx);
+    } else if (problem.status() == 401 && "invalid_client".equals(problem.code())) {
+      // RFC 6749 5.2: a client refused with 401 is told how to authenticate, as a bearer token's refusal is
+      ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"orgplane\"");
     }
     IdempotencyKeys.abandon(ctx)
         .onComplete(released -> problem.writeTo(ctx.response(), OAuthErrors.document(ctx, problem)));
