@@ -128,6 +128,15 @@ class IdentityTest extends OrgServiceTest {
     assertProblem(org.requestToken(tooLong, "long-enough-password"), 400, "invalid_grant");
   }
 
+  /** An address no account can have (PostgreSQL stores no NUL) is a wrong one, refused as OAuth clients read it. */
+  @Test
+  void aUsernameWithANulCharacterIsAWrongEmail() {
+    var refused = org.requestToken("someone\u0000@test.local", "long-enough-password");
+
+    assertProblem(refused, 400, "invalid_grant");
+    assertEquals("invalid_grant", refused.bodyAsJsonObject().getString("error"));
+  }
+
   @Test
   void unsupportedGrantIsRejected() {
     var response = org.post("/v1/auth/token", null, null);
