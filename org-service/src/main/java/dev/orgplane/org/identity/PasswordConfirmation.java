@@ -38,7 +38,7 @@ final class PasswordConfirmation {
      * Locks the account's row in {@code tx} and fails unless the password is still the one confirmed (else 403
      * {@code wrong_password}) and the sessions have not ended since the token was issued (else 401
      * {@code invalid_token}): a reset or a sign-out everywhere that committed while the change waited for the row
-     * shut out whoever held the old password or the token. Until session 27 the change went on after such a wait,
+     * shut out whoever held the old password or the token. Until session 28 the change went on after such a wait,
      * and a new password chosen with the old one outlived the reset that replaced it.
      */
     Future<Void> stillHolds(SqlClient tx) {

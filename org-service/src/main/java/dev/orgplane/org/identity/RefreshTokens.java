@@ -85,8 +85,8 @@ public final class RefreshTokens {
   /**
    * Uses up {@code token} and issues the next of its family, in one transaction (the row lock serialises two uses
    * of the same token); 400 {@code invalid_grant} for a token unknown, expired or used, the last also withdrawing
-   * its family unless it was used within {@link #REPEAT_GRACE_SECONDS}. The owner's row is share-locked first, so an end of their sessions (a password change) either
-   * commits first, withdrawing this token, or waits and withdraws the next one too: until session 17 a change's
+   * its family unless it was used within {@link #REPEAT_GRACE_SECONDS}. The owner's row is share-locked first, so an
+   * end of their sessions (a password change) either commits first, withdrawing this token, or waits and withdraws the next one too: until session 17 a change's
    * deletion, waiting on this token's row, missed the next one, which went on minting tokens.
    */
   Future<Session> rotate(String token) {
@@ -120,7 +120,7 @@ public final class RefreshTokens {
    * Withdraws the family of the token whose hash is {@code hash}, unless that token was used less than
    * {@code sparedSeconds} ago, holding its owner's row: a refresh of the family holds it shared while it issues the
    * next token, so it is waited for, and the deletion, a statement of its own after the lock, sees the token it made.
-   * Until session 27 the deletion waited on the used token's row instead and, reading the family as it was before the
+   * Until session 28 the deletion waited on the used token's row instead and, reading the family as it was before the
    * wait, left the refresh's new token working. The use is measured by the clock, not the transaction's start: a use
    * committed while this waited may have begun after it.
    */
