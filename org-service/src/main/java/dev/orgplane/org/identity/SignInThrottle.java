@@ -14,8 +14,9 @@ import io.vertx.sqlclient.Tuple;
  * Every attempt is counted before its password is checked, in one statement that waits for the others on the same
  * address, so a burst of parallel guesses gets no more tries than a patient guesser. Addresses we do not know are
  * counted the same, so the answers never tell whether an account exists. Waiting at most a quarter of an hour is the
- * price a victim pays for a stranger's guesses: long enough to make guessing hopeless, short enough that nobody is
- * locked out for good.
+ * price a victim pays for a stranger's guesses, long enough to make guessing hopeless. A stranger who guesses once per
+ * wait keeps the address at the longest; its owner is still never locked out for good, as a password reset by mail
+ * (which the guesser cannot read) clears the count.
  */
 final class SignInThrottle {
 
