@@ -11,9 +11,22 @@ public final class Ids {
 
   public static UUID uuid(String value, String field) {
     try {
-      return UUID.fromString(value);
+      return parse(value);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw ApiException.invalid("Invalid id.", List.of(new ApiException.FieldError(field, "must be a UUID")));
     }
+  }
+
+  /**
+   * {@code value} as a UUID if it is written as one, 36 characters (in which {@link UUID#fromString}'s five parts can
+   * only be 8-4-4-4-12); it takes "1-1-1-1-1" as well, an id of a different text that nothing stores under that one.
+   *
+   * @throws IllegalArgumentException for any other text
+   */
+  public static UUID parse(String value) {
+    if (value.length() != 36) {
+      throw new IllegalArgumentException("not a UUID as written: " + value);
+    }
+    return UUID.fromString(value);
   }
 }

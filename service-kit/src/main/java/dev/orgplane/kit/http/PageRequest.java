@@ -74,7 +74,7 @@ public record PageRequest(int limit, String after) {
    * organization for each page (a first page of 20 workspaces cost 3 ms among 4,000).
    */
   public UUID afterId() {
-    return after(FIRST_ID, UUID::fromString);
+    return after(FIRST_ID, Ids::parse);
   }
 
   private <T> T after(T whenAbsent, Function<String, T> parse) {

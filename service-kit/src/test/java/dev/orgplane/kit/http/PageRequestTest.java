@@ -27,9 +27,11 @@ class PageRequestTest {
 
   @Test
   void aCursorThatIsNoIdIsTheCallersMistake() {
-    var error = assertThrows(ApiException.class, () -> new PageRequest(20, "not-an-id").afterId());
-    assertEquals(400, error.status());
-    assertEquals("invalid_cursor", error.code());
+    for (var cursor : java.util.List.of("not-an-id", "1-1-1-1-1")) {
+      var error = assertThrows(ApiException.class, () -> new PageRequest(20, cursor).afterId());
+      assertEquals(400, error.status());
+      assertEquals("invalid_cursor", error.code());
+    }
   }
 
   @Test

@@ -1,0 +1,29 @@
+package dev.orgplane.kit.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class IdsTest {
+
+  @Test
+  void anIdIsAUuidAsWrittenInEitherCase() {
+    var id = UUID.randomUUID();
+    assertEquals(id, Ids.uuid(id.toString(), "id"));
+    assertEquals(id, Ids.uuid(id.toString().toUpperCase(), "id"));
+  }
+
+  /** UUID.fromString takes "1-1-1-1-1" and longer parts cut short: such text names no stored id, and is a 400. */
+  @Test
+  void textUuidFromStringWouldTakeIsNoId() {
+    for (var text : List.of("1-1-1-1-1", "0-0-0-0-0", UUID.randomUUID() + "0", "not-a-uuid", "")) {
+      var error = assertThrows(ApiException.class, () -> Ids.uuid(text, "jid"), text);
+      assertEquals(400, error.status());
+      assertEquals("validation_failed", error.code());
+    }
+    assertEquals(400, assertThrows(ApiException.class, () -> Ids.uuid(null, "jid")).status());
+  }
+}
