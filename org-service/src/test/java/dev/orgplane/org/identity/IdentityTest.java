@@ -137,6 +137,21 @@ class IdentityTest extends OrgServiceTest {
     assertEquals("invalid_grant", refused.bodyAsJsonObject().getString("error"));
   }
 
+  /** A lone surrogate is no character bcrypt can hash: such a password was a 500. */
+  @Test
+  void aPasswordHoldingALoneSurrogateIsRefusedByField() {
+    for (var password : List.of("long-enough-\\ud800", "\\udc00long-enough")) {
+      var refused = org.post("/v1/auth/register", null,
+          "{\"email\":\"lone-" + UUID.randomUUID() + "@test.local\",\"password\":\"" + password + "\"}");
+      assertProblem(refused, 400, "validation_failed");
+      assertEquals(new JsonObject().put("field", "password").put("message", "must not contain unpaired UTF-16 surrogates"),
+          refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0));
+    }
+    var paired = org.post("/v1/auth/register", null, "{\"email\":\"paired-" + UUID.randomUUID()
+        + "@test.local\",\"password\":\"long-enough-\\ud83d\\ude80\"}");
+    assertEquals(201, paired.statusCode(), "a surrogate pair is one character, an emoji: " + paired.bodyAsString());
+  }
+
   @Test
   void unsupportedGrantIsRejected() {
     var response = org.post("/v1/auth/token", null, null);

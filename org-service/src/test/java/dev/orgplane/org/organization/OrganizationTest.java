@@ -72,6 +72,18 @@ class OrganizationTest extends OrgServiceTest {
     assertEquals(201, unicodeTitle.statusCode());
   }
 
+  /** A lone surrogate is no character: it was kept as {@code ?}, so the title read back was not the one sent. */
+  @Test
+  void aTitleHoldingALoneSurrogateIsRefusedNotMangled() {
+    var alice = org.newUser("alice");
+    var name = unique("lone");
+    var refused = org.post("/v1/organizations", alice.token(),
+        "{\"name\":\"" + name + "\",\"title\":\"Acme \\ud800 Corp\"}");
+    assertProblem(refused, 400, "validation_failed");
+    assertEquals("title", refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    assertEquals(404, org.get("/v1/organizations/" + name, alice.token()).statusCode(), "nothing was made");
+  }
+
   @Test
   void badFieldsAreReportedTogether() {
     var alice = org.newUser("alice");

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -76,12 +77,28 @@ public final class RequestBody {
       errors.add(new ApiException.FieldError(field, "must be at most " + maxLength + " characters"));
       return null;
     }
-    if (s.indexOf('\u0000') >= 0) {
-      // PostgreSQL text cannot hold NUL: refuse it here, by name, rather than fail at the INSERT
-      errors.add(new ApiException.FieldError(field, "must not contain NUL characters"));
+    var unstorable = unstorable(s);
+    if (unstorable != null) {
+      errors.add(new ApiException.FieldError(field, unstorable));
       return null;
     }
     return s;
+  }
+
+  /**
+   * Why {@code text} cannot be kept as it was sent, or null. PostgreSQL text cannot hold NUL: refused here, by name,
+   * rather than at the INSERT. A lone UTF-16 surrogate (JSON {@code "\ud800"} without its pair) is no character at
+   * all: UTF-8 encoding turned it into {@code ?} when stored, and bcrypt refused it with a 500.
+   */
+  private static String unstorable(String text) {
+    if (text.indexOf('\u0000') >= 0) {
+      return "must not contain NUL characters";
+    }
+    // an unpaired surrogate is the one code point String.codePoints() answers from the surrogate range
+    if (text.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+      return "must not contain unpaired UTF-16 surrogates";
+    }
+    return null;
   }
 
   public String matching(String field, Pattern pattern, String rule, boolean required) {
@@ -109,7 +126,7 @@ public final class RequestBody {
 
   /** Whether {@code value} is an address {@link #email} accepts: the rule, also for one nested deeper than a field. */
   public static boolean isEmail(String value) {
-    return value.codePointCount(0, value.length()) <= MAX_EMAIL && value.indexOf('\u0000') < 0
+    return value.codePointCount(0, value.length()) <= MAX_EMAIL && unstorable(value) == null
         && EMAIL.matcher(value).matches();
   }
 
@@ -143,7 +160,13 @@ public final class RequestBody {
       errors.add(new ApiException.FieldError(field, "must be an array of strings"));
       return List.of();
     }
-    return array.stream().map(String.class::cast).distinct().toList();
+    var strings = array.stream().map(String.class::cast).distinct().toList();
+    var unstorable = strings.stream().map(RequestBody::unstorable).filter(Objects::nonNull).findFirst();
+    if (unstorable.isPresent()) {
+      errors.add(new ApiException.FieldError(field, unstorable.get()));
+      return List.of();
+    }
+    return strings;
   }
 
   /** The field's value, {@code fallback} when it is absent. */

@@ -22,7 +22,8 @@ class RequestBodyEmailTest {
       assertEquals(accepted, read(accepted), accepted);
     }
     for (var refused : List.of("no-at.example.com", "two@@example.com", "ann@localhost", "ann @example.com",
-        "a".repeat(65) + "@example.com", "x" + LONGEST, "ann\u0000@example.com")) {
+        "a".repeat(65) + "@example.com", "x" + LONGEST, "ann\u0000@example.com",
+        "ann\ud800@example.com")) {
       assertFalse(RequestBody.isEmail(refused), refused);
       assertThrows(ApiException.class, () -> read(refused), refused);
     }
@@ -33,6 +34,7 @@ class RequestBodyEmailTest {
     assertEquals("must be an email address", refusal("no-at.example.com"));
     assertEquals("must be at most " + RequestBody.MAX_EMAIL + " characters", refusal("x" + LONGEST));
     assertEquals("must not contain NUL characters", refusal("ann\u0000@example.com"));
+    assertEquals("must not contain unpaired UTF-16 surrogates", refusal("ann\udc00@example.com"));
   }
 
   @Test
