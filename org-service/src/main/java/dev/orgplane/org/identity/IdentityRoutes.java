@@ -7,6 +7,7 @@ import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.serviceuser.ClientCredentials;
+import dev.orgplane.org.user.User;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -131,9 +132,24 @@ public final class IdentityRoutes {
         .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
             .compose(ok -> ok ? throttle.succeeded(username).map(user.get())
                 : Future.failedFuture(wrongCredentials())))
-        .compose(user -> refreshTokens.open(user.id(), user.passwordHash()).map(tokens::tokenResponse))
+        .compose(user -> verifiedHash(user, password).compose(hash -> refreshTokens.open(user.id(), hash)))
+        .map(tokens::tokenResponse)
         .onSuccess(response -> sendToken(ctx, response))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The hash {@code password} was just checked against, first replaced by a new one if it is of the outdated kind
+   * (see {@link PasswordHasher}): only a sign-in knows the password to hash anew. Replaced only if unchanged
+   * meanwhile; if the password changed, the old hash answered lets {@link RefreshTokens#open} refuse the sign-in.
+   */
+  private Future<String> verifiedHash(User user, String password) {
+    if (!hasher.outdated(user.passwordHash())) {
+      return Future.succeededFuture(user.passwordHash());
+    }
+    return hasher.hash(password)
+        .compose(fresh -> UserRepository.replacePasswordHash(pool, user.id(), user.passwordHash(), fresh)
+            .map(replaced -> replaced ? fresh : user.passwordHash()));
   }
 
   private static ApiException wrongCredentials() {

@@ -31,6 +31,16 @@ public final class UserRepository {
   }
 
   /**
+   * Stores {@code replacement} as the hash of the same password, if the stored one is still {@code expected} (a
+   * password changed meanwhile stays changed); answers whether it did. It ends no session: the password is the same.
+   */
+  public static Future<Boolean> replacePasswordHash(SqlClient client, UUID id, String expected, String replacement) {
+    return client.preparedQuery("UPDATE org.users SET password_hash = $3 WHERE id = $1 AND password_hash = $2")
+        .execute(Tuple.of(id, expected, replacement))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
    * {@link #byEmail}, the row locked for the rest of the caller's transaction with {@code forUpdate}: an account
    * moving to another address meanwhile is waited for, and then not found by the address it left.
    */

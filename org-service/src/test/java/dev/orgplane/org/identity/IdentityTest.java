@@ -16,6 +16,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.Test;
 
 class IdentityTest extends OrgServiceTest {
@@ -150,6 +151,32 @@ class IdentityTest extends OrgServiceTest {
     var paired = org.post("/v1/auth/register", null, "{\"email\":\"paired-" + UUID.randomUUID()
         + "@test.local\",\"password\":\"long-enough-\\ud83d\\ude80\"}");
     assertEquals(201, paired.statusCode(), "a surrogate pair is one character, an emoji: " + paired.bodyAsString());
+  }
+
+  /** bcrypt reads a password's first 72 bytes; the API takes 1024 characters, and every one of them counts. */
+  @Test
+  void passwordsAlikeInTheirFirst72BytesAreStillTwo() {
+    var email = "long-" + UUID.randomUUID() + "@test.local";
+    var password = "p".repeat(72) + "-the-real-tail";
+    assertEquals(201, org.post("/v1/auth/register", null, new JsonObject().put("email", email)
+        .put("password", password)).statusCode());
+    assertProblem(org.requestToken(email, "p".repeat(72) + "-another-tail"), 400, "invalid_grant");
+    assertEquals(200, org.requestToken(email, password).statusCode());
+  }
+
+  /** A hash stored before passwords were pre-hashed (bcrypt of the password itself) signs in, and is replaced. */
+  @Test
+  void anOutdatedHashStillSignsInAndIsHashedAnew() {
+    var dave = org.newUser("dave");
+    var password = "password-dave-123";
+    var outdated = OpenBSDBCrypt.generate("2b", password.toCharArray(), new byte[16], 4);
+    PgFixture.execute(org.db(), "UPDATE org.users SET password_hash = '" + outdated + "' WHERE id = '" + dave.id() + "'");
+
+    assertEquals(200, org.requestToken(dave.email(), password).statusCode());
+    assertEquals(1, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.users WHERE id = '" + dave.id()
+        + "' AND password_hash LIKE 'hmac-sha256:$2b$%'"), "hashed anew at the sign-in");
+    assertEquals(200, org.requestToken(dave.email(), password).statusCode());
+    assertProblem(org.requestToken(dave.email(), "password-dave-124"), 400, "invalid_grant");
   }
 
   @Test
