@@ -129,6 +129,11 @@ public final class UserRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * A person's new display name. Service users and the provisioning engine are no persons: 403 {@code not_a_person}.
+   * A service user's name is the one its organization gave it at creation (its service-user API has no rename);
+   * it renamed itself here, unaudited, before this was refused.
+   */
   private void rename(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("name"));
     var name = body.requiredString("name", 256);
@@ -136,8 +141,14 @@ public final class UserRoutes {
     var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
     pool.withTransaction(tx -> UserRepository.byId(tx, userId, true)
             .compose(user -> {
-              EntityTags.requireMatch(ctx, user.orElseThrow(UserRoutes::gone).toJson(), "Your account");
-              return UserRepository.rename(tx, userId, name);
+              var account = user.orElseThrow(UserRoutes::gone);
+              return UserRepository.isPerson(tx, userId).compose(person -> {
+                if (!person) {
+                  throw ApiException.forbidden("not_a_person", "Only a person renames their account here.");
+                }
+                EntityTags.requireMatch(ctx, account.toJson(), "Your account");
+                return UserRepository.rename(tx, userId, name);
+              });
             }))
         .onSuccess(user -> EntityTags.reply(ctx, user.toJson()))
         .onFailure(ctx::fail);

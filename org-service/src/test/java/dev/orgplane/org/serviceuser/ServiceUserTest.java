@@ -64,6 +64,22 @@ class ServiceUserTest extends OrgServiceTest {
   }
 
   /**
+   * A service user is no person: it reads its account at {@code /v1/users/me}, without an address, but keeps the
+   * name its organization gave it (it renamed itself there, unaudited, before that was refused).
+   */
+  @Test
+  void aServiceUserDoesNotRenameItselfAsAPersonWould() {
+    var bot = org.newServiceUser("renamer");
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/users/me", bot.token(), new JsonObject().put("name", "renamed")),
+        403, "not_a_person");
+    var me = org.get("/v1/users/me", bot.token());
+    assertEquals(200, me.statusCode(), me.bodyAsString());
+    assertEquals("renamer", me.bodyAsJsonObject().getString("name"));
+    assertTrue(me.bodyAsJsonObject().containsKey("email"));
+    assertEquals(null, me.bodyAsJsonObject().getValue("email"), "the User schema says so: a string or null");
+  }
+
+  /**
    * A service user goes as one, credentials and all, at {@code service-users}: the members' API removes none, since
    * without its membership it was out of reach while its secret still signed it in.
    */
