@@ -4,6 +4,7 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.OpenApiRoutes;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.MailedOrgServiceTest;
@@ -49,6 +50,19 @@ class EmailChangeTest extends MailedOrgServiceTest {
     assertEquals(200, org.requestToken(next, "password-mover-123").statusCode());
     assertProblem(org.requestToken(user.email(), "password-mover-123"), 400, "invalid_grant");
     assertProblem(confirm(token), 400, "invalid_email_change_token");
+  }
+
+  /** The document's longest new address is the code's: it said 320 characters, where past 254 is refused. */
+  @Test
+  void theLongestAddressTheDocumentAllowsIsTheLongestTaken() {
+    var user = org.newUser("long-address");
+    var longest = OpenApiRoutes.load().document().getJsonObject("components").getJsonObject("schemas")
+        .getJsonObject("EmailChange").getJsonObject("properties").getJsonObject("email").getInteger("maxLength");
+    var local = UUID.randomUUID().toString();
+    var domain = "d".repeat(longest - local.length() - "@.io".length()) + ".io";
+    assertProblem(change(user.token(), "x" + local + "@" + domain, "password-long-address-123"), 400,
+        "validation_failed");
+    assertEquals(202, change(user.token(), local + "@" + domain, "password-long-address-123").statusCode());
   }
 
   @Test

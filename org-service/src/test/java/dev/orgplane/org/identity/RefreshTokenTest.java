@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.OpenApiRoutes;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
@@ -98,7 +99,12 @@ class RefreshTokenTest {
     assertEquals(200, org.refresh(phone).statusCode(), "the other device's session goes on");
     assertEquals(200, org.revoke("ort_" + "A".repeat(43)).statusCode(), "an unknown token is no error (RFC 7009)");
     assertProblem(org.revoke(null), 400, "invalid_request");
-    assertEquals(200, org.revoke(org.newUser("revoker").token()).statusCode(), "an access token is none of ours, no error");
+    var accessToken = org.newUser("revoker").token();
+    assertEquals(200, org.revoke(accessToken).statusCode(), "an access token is none of ours, no error");
+    var documented = OpenApiRoutes.load().document().getJsonObject("components").getJsonObject("schemas")
+        .getJsonObject("TokenRevocation").getJsonObject("properties").getJsonObject("token");
+    assertTrue(documented.getInteger("maxLength", Integer.MAX_VALUE) >= accessToken.length(),
+        "the document admits the access token (" + accessToken.length() + " characters) the endpoint takes");
   }
 
   /**
