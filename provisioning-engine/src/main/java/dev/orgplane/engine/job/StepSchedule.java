@@ -2,6 +2,7 @@ package dev.orgplane.engine.job;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,26 +56,28 @@ final class StepSchedule {
     return ready;
   }
 
+  /**
+   * Lets go the waiters {@code plugin}'s success leaves nothing to wait for. They are taken out before any is let go:
+   * a waiter's step goes on at once, and may come back here or to {@link #stop} while this one is still at work.
+   */
   void succeeded(String plugin) {
     succeeded.add(plugin);
-    earlierWaiters.entrySet().removeIf(waiter -> {
-      var ready = allEarlierSucceeded(waiter.getKey());
-      if (ready) {
-        waiter.getValue().complete();
-      }
-      return ready;
-    });
+    var ready = new ArrayList<Promise<Void>>();
+    earlierWaiters.entrySet().removeIf(waiter -> allEarlierSucceeded(waiter.getKey()) && ready.add(waiter.getValue()));
+    ready.forEach(Promise::complete);
   }
 
   /**
    * The job stops (a step failed, was cancelled or lost its lease): {@code settle} records why, first;
    * then steps waiting to remap give up with {@code cause} instead of waiting for ever. They fail at once,
-   * and their failures must not be taken for the reason the job stopped.
+   * and their failures must not be taken for the reason the job stopped; a step that fails stops the job again, from
+   * inside this stop, so the waiters are taken out before any gives up.
    */
   void stop(Runnable settle, Throwable cause) {
     settle.run();
-    earlierWaiters.values().forEach(waiter -> waiter.tryFail(cause));
+    var waiting = List.copyOf(earlierWaiters.values());
     earlierWaiters.clear();
+    waiting.forEach(waiter -> waiter.tryFail(cause));
   }
 
   boolean finished() {

@@ -1,5 +1,6 @@
 package dev.orgplane.engine.job;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,5 +73,29 @@ class StepScheduleTest {
     schedule.earlierSucceeded(3).onFailure(gaveUp -> why.tryComplete("failed: " + gaveUp.getMessage()));
     schedule.stop(() -> why.tryComplete("cancelled"), new IllegalStateException("the job stopped"));
     assertEquals("cancelled", why.future().result());
+  }
+
+  @Test
+  void aWaiterThatStopsTheJobAsItGivesUpLeavesTheOthersToGiveUpToo() {
+    var schedule = schedule();
+    schedule.ready();
+    var cause = new IllegalStateException("the job stopped");
+    // a waiting step that gives up fails, and its failure stops the job again, at once, from inside the first stop
+    schedule.earlierSucceeded(2).onFailure(gaveUp -> schedule.stop(() -> { }, gaveUp));
+    var queuesMayRemap = schedule.earlierSucceeded(3);
+    assertDoesNotThrow(() -> schedule.stop(() -> { }, cause));
+    assertTrue(queuesMayRemap.failed());
+  }
+
+  @Test
+  void aWaiterThatStopsTheJobAsItGoesOnLeavesTheOthersToTheStop() {
+    var schedule = schedule();
+    schedule.ready();
+    // a waiting step that may remap now goes on at once: its next page may fail, and stop the job, inside succeeded()
+    schedule.earlierSucceeded(1).onSuccess(mayRemap -> schedule.stop(() -> { },
+        new IllegalStateException("the job stopped")));
+    var queuesMayRemap = schedule.earlierSucceeded(3);
+    assertDoesNotThrow(() -> schedule.succeeded("roles"));
+    assertTrue(queuesMayRemap.failed());
   }
 }
