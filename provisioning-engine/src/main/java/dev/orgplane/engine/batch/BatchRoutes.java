@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -46,6 +47,8 @@ import java.util.UUID;
 public final class BatchRoutes {
 
   static final int MAX_TARGETS = 1000;
+  /** The fields of an existing target, {@code {organization}}: the organization is as it is, nothing else is set. */
+  private static final Set<String> EXISTING_TARGET = Set.of("organization");
   /** The caller's batches are filtered by their status, template and selection. */
   private static final QueryParameters BATCH_FILTERS = ListQuery.parameters(ListQuery.STATUS, ListQuery.TEMPLATE,
       TargetSelection.FILTER);
@@ -128,6 +131,7 @@ public final class BatchRoutes {
   private Future<List<NewJob>> jobs(RoutingContext ctx, ProvisioningRequest request, UUID batchId, JsonArray targets) {
     var names = new HashSet<String>();
     var existing = new LinkedHashSet<String>();
+    var refs = new String[targets.size()];
     for (int i = 0; i < targets.size(); i++) {
       var field = "targets[" + i + "]";
       if (!(targets.getValue(i) instanceof JsonObject target)) {
@@ -143,7 +147,8 @@ public final class BatchRoutes {
           return Future.failedFuture(ApiException.invalid("Only a new organization is given an owner.",
               List.of(new ApiException.FieldError(field + ".owner", "names the owner of a new organization only"))));
         }
-        existing.add(existingRef(target));
+        refs[i] = existingRef(target, field);
+        existing.add(refs[i]);
       }
     }
     var found = existing.isEmpty() ? Future.<FoundOrganizations>succeededFuture()
@@ -153,9 +158,8 @@ public final class BatchRoutes {
       // an organization named twice (by id and by name, say) would be copied into twice, one job after the other
       var namedAt = new HashMap<String, Integer>();
       for (int i = 0; i < targets.size(); i++) {
-        var target = targets.getJsonObject(i);
-        if (target.getValue("organization") != null) {
-          var ref = existingRef(target);
+        var ref = refs[i];
+        if (ref != null) {
           var organization = organizations.get(ref)
               .orElseThrow(() -> CallerAccess.missing(ProvisioningRequest.TARGET_NOT_FOUND, ref));
           var first = namedAt.putIfAbsent(organization.getString("id"), i);
@@ -165,16 +169,23 @@ public final class BatchRoutes {
           }
           jobs.add(request.existingTarget(batchId, organization));
         } else {
-          jobs.add(request.newTarget(batchId, target, "targets[" + i + "]"));
+          jobs.add(request.newTarget(batchId, targets.getJsonObject(i), "targets[" + i + "]"));
         }
       }
       return jobs;
     });
   }
 
-  /** What a target's {@code organization} names: an id or a name (anything else names none). */
-  private static String existingRef(JsonObject target) {
-    return String.valueOf(target.getValue("organization"));
+  /**
+   * What an existing target's {@code organization} names, read as a job's {@code targetOrganization} is: a target
+   * that is anything but {@code {organization}}, or whose organization is no string, is refused naming
+   * {@code targets[i].<field>} (it named a number's digits, an object's {@code "{}"}, and other fields were dropped).
+   */
+  private static String existingRef(JsonObject target, String field) {
+    var body = RequestBody.of(target, EXISTING_TARGET);
+    var ref = ProvisioningRequest.targetRef(body, "organization");
+    ProvisioningRequest.checkTarget(field, body::validate);
+    return ref;
   }
 
   private void list(RoutingContext ctx) {

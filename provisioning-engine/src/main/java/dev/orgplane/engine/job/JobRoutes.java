@@ -64,7 +64,7 @@ public final class JobRoutes {
     fields.addAll(List.of("target", "targetOrganization"));
     var body = RequestBody.of(ctx, fields);
     var json = ctx.body().asJsonObject();
-    var targetRef = body.optionalString("targetOrganization", 63);
+    var targetRef = ProvisioningRequest.targetRef(body, "targetOrganization");
     var target = body.optionalObject("target");
     ProvisioningRequest.read(ctx, body, json, registry, access)
         .compose(request -> request.job(ctx, access, targetRef, target))

@@ -30,6 +30,8 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
   public static final String TARGET_NOT_FOUND = "target_not_found";
   /** The code of a target that is the template itself. */
   public static final String TARGET_IS_TEMPLATE = "target_is_template";
+  /** The longest reference to an existing target: an organization's name (an id is shorter). */
+  private static final int MAX_TARGET_REF = 63;
 
   /** Reads and checks the common fields; {@code body.validate()} is the caller's, after its own fields. */
   public static Future<ProvisioningRequest> read(RoutingContext ctx, RequestBody body, JsonObject json,
@@ -73,6 +75,28 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
   }
 
   /**
+   * The reference to an existing target at {@code field} of {@code body} (a job's {@code targetOrganization}, a batch
+   * target's {@code organization}), or null when absent: a string of at most {@value #MAX_TARGET_REF} characters
+   * without NUL, else refused by name. Whether it names an organization is org-service's to say ({@link CallerAccess}).
+   */
+  public static String targetRef(RequestBody body, String field) {
+    return body.optionalString(field, MAX_TARGET_REF);
+  }
+
+  /**
+   * Runs {@code check} of one target of a request, found at {@code field} of it (a batch's {@code targets[i]}, a job's
+   * {@code target}): the fields its refusal names are named within that one.
+   */
+  public static void checkTarget(String field, Runnable check) {
+    try {
+      check.run();
+    } catch (ApiException invalid) {
+      throw ApiException.invalid("The target is invalid.", invalid.errors().stream()
+          .map(error -> new ApiException.FieldError(field + "." + error.field(), error.message())).toList());
+    }
+  }
+
+  /**
    * The job for one target: an existing organization {@code targetRef} of the template's group, or a
    * new one described by {@code target}.
    */
@@ -93,12 +117,7 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
    * what a mistake would otherwise only show when the job runs.
    */
   public NewJob newTarget(UUID batchId, JsonObject target, String field) {
-    try {
-      check(target);
-    } catch (ApiException invalid) {
-      throw ApiException.invalid("The target is invalid.", invalid.errors().stream()
-          .map(error -> new ApiException.FieldError(field + "." + error.field(), error.message())).toList());
-    }
+    checkTarget(field, () -> check(target));
     return newJob(batchId, null, target);
   }
 

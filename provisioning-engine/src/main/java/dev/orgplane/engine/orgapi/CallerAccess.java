@@ -78,11 +78,16 @@ public final class CallerAccess {
 
   /**
    * The organizations {@code refs} (ids or names, at most {@link FoundOrganizations#MAX_REFS}) as the caller sees
-   * them, asked in one request; those the caller may not see are not found.
+   * them, asked in one request; those the caller may not see are not found, nor those that are neither
+   * ({@link #ORGANIZATION_REF}), which are not sent, as {@link #organization} sends none.
    */
   public Future<FoundOrganizations> organizations(String authorization, Collection<String> refs) {
+    var asked = refs.stream().filter(ORGANIZATION_REF.asMatchPredicate()).toList();
+    if (asked.isEmpty()) {
+      return Future.succeededFuture(new FoundOrganizations(new JsonObject()));
+    }
     return client.postAbs(orgServiceUrl + FoundOrganizations.PATH).putHeader("Authorization", authorization)
-        .sendJsonObject(FoundOrganizations.request(refs))
+        .sendJsonObject(FoundOrganizations.request(asked))
         .map(response -> new FoundOrganizations(OrgAnswers.body(response)))
         .recover(CallerAccess::unavailable);
   }

@@ -143,6 +143,36 @@ class ExistingTargetsTest {
         .getString("field"), invalid.bodyAsString());
   }
 
+  /**
+   * A target's organization is read as a job's targetOrganization is: a number named its digits, an object "{}", a NUL
+   * reached org-service (its invalid_text), and fields beside it were dropped.
+   */
+  @Test
+  void anExistingTargetIsItsOrganizationAloneAsAString() {
+    var usable = existing(inGroup("alone").getString("id"));
+    var cases = List.of(
+        new JsonObject().put("organization", 12345),
+        new JsonObject().put("organization", new JsonObject()),
+        existing("ab\u0000cd"),
+        existing("x".repeat(64)));
+    for (var target : cases) {
+      var refused = engine.post("/v1/provisioning/batches", token(), batch(new JsonArray().add(usable).add(target)));
+      assertProblem(refused, 400, "validation_failed");
+      assertEquals("targets[1].organization", refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+          .getString("field"), refused.bodyAsString());
+    }
+    var besides = engine.post("/v1/provisioning/batches", token(), batch(new JsonArray()
+        .add(usable.copy().put("title", "dropped"))));
+    assertProblem(besides, 400, "validation_failed");
+    assertEquals("targets[0].title", besides.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+        .getString("field"), besides.bodyAsString());
+
+    relay.clear();
+    assertProblem(engine.post("/v1/provisioning/batches", token(), batch(new JsonArray().add(existing("..")))),
+        404, "target_not_found");
+    assertEquals(0, asked("POST", LOOKUP), "a reference that is neither an id nor a name is not sent");
+  }
+
   @Test
   void orgServiceFailingTheLookupQueuesNothingAndIsUnavailable() {
     var target = inGroup("waiting").getString("id");
