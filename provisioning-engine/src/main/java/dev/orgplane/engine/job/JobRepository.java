@@ -45,7 +45,8 @@ public final class JobRepository {
 
   /**
    * Ends as cancelled the jobs whose cancel was asked for while no engine ran them (queued, or running under a
-   * lease that expired: handed back by an engine that stopped, or left by one that died), and picks the oldest
+   * lease that expired: handed back by an engine that stopped, or left by one that died; their steps under way
+   * pending again, {@link #stopSteps}), and picks the oldest
    * other job that is queued, or running under an expired lease, whose batch seems to have room and whose target no
    * other job seems to copy into, among the first few of each batch with room and of the jobs in no batch (a full
    * batch's queue is not read, V13). One
@@ -63,6 +64,8 @@ public final class JobRepository {
                      WHERE cancel_requested AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
                      FOR UPDATE SKIP LOCKED)
         RETURNING id, status, error, dry_run),
+      ended_steps AS (""" + stopSteps("ended", "NULL") + """
+      ),
       roomy AS (
         SELECT b.id FROM provisioning.batches b
         WHERE (b.jobs_queued > 0 OR b.jobs_running > 0)
@@ -155,8 +158,9 @@ public final class JobRepository {
 
   /**
    * A run's end: like a checkpoint ({@link #CHECKPOINT}), the job's row is locked first, and the report and the
-   * failed step are written only if the run still held the job. The failed step is found by its key, and its
-   * count is raised on its newest version. What inviting the owner came to is written with the end it is part of.
+   * steps are written only if the run still held the job: the failed step failed, its count raised on its newest
+   * version, and the steps it left under way pending ({@link #stopSteps}). What inviting the owner came to is
+   * written with the end it is part of.
    *
    * <p>An end honours a cancel asked for before it: a run that would end {@code succeeded} while a cancel is pending
    * (asked for after its last check, while the owner was being invited, say) ends {@code cancelled}. The cancel was
@@ -172,12 +176,22 @@ public final class JobRepository {
                lease_owner = NULL, lease_until = NULL, cancel_requested = false, owner_invitation = $7
         WHERE id = $1 AND lease_owner = $2 AND attempts = $5
         RETURNING id, status, error, dry_run),
-      failed_step AS (
-        UPDATE provisioning.job_steps SET status = 'failed', failed = failed + 1
-        WHERE job_id = $1 AND position = $6 AND status <> 'succeeded' AND EXISTS (SELECT FROM ended)),
+      ended_steps AS (""" + stopSteps("ended", "$6::int") + """
+      ),
       """ + EndReports.QUEUE_ENDED + """
 
       SELECT FROM ended""";
+
+  /**
+   * The jobs {@code owner} runs, handed back to the queue by a stopping engine for another to resume, their steps
+   * under way pending ({@link #stopSteps}).
+   */
+  private static final String HAND_BACK = """
+      WITH handed AS (
+        UPDATE provisioning.jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL
+        WHERE lease_owner = $1 AND status = 'running'
+        RETURNING id)
+      """ + stopSteps("handed", "NULL");
 
   /**
    * Jobs and their steps in one statement over column arrays, so that the batch totals' triggers (V10) and the
@@ -203,6 +217,22 @@ public final class JobRepository {
       SELECT q.id, s.n - 1, s.plugin FROM queued q, unnest(q.plugins) WITH ORDINALITY AS s(plugin, n)""";
 
   private JobRepository() {
+  }
+
+  /**
+   * The UPDATE of the steps of the jobs in {@code stopped} (rows with their {@code id}) whose runs stopped: the step
+   * at position {@code failedPosition} (SQL; NULL when none failed) fails, and those under way (a page copied, the
+   * last not yet) are {@code pending} again, not {@code running} with no run: a retry, or the next claim, resumes
+   * them from their checkpoints. A step that succeeded stays so. The statuses are tested in the CASE, which an UPDATE
+   * evaluates on a row's newest version: a checkpoint may have committed after the statement's snapshot, while it
+   * waited for the job's row lock ({@link #CHECKPOINT}); none makes a succeeded step anything else, so the WHERE may
+   * leave those out.
+   */
+  private static String stopSteps(String stopped, String failedPosition) {
+    var failed = "position = " + failedPosition;
+    return "UPDATE provisioning.job_steps SET status = CASE WHEN " + failed + " THEN 'failed' "
+        + "WHEN status = 'running' THEN 'pending' ELSE status END, failed = failed + CASE WHEN " + failed
+        + " THEN 1 ELSE 0 END WHERE job_id IN (SELECT id FROM " + stopped + ") AND status <> 'succeeded'";
   }
 
   /** Queues {@code jobs} with their steps in one statement, however many jobs there are. */
@@ -371,6 +401,11 @@ public final class JobRepository {
         .execute(Tuple.of(lease.jobId(), lease.owner(), status, error, lease.attempt(), failedPosition)
             .addValue(ownerInvitation))
         .mapEmpty();
+  }
+
+  /** Hands the jobs {@code owner} runs back to the queue ({@link #HAND_BACK}). */
+  static Future<Void> handBack(SqlClient client, String owner) {
+    return client.preparedQuery(HAND_BACK).execute(Tuple.of(owner)).mapEmpty();
   }
 
   /**

@@ -19,7 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,8 +155,7 @@ public final class JobRunner {
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(heartbeatTimer);
     running.values().forEach(run -> run.halt()[0] = true);
-    return pool.preparedQuery("UPDATE provisioning.jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL "
-            + "WHERE lease_owner = $1 AND status = 'running'").execute(Tuple.of(owner)).mapEmpty();
+    return JobRepository.handBack(pool, owner);
   }
 
   private void run(Job job) {

@@ -43,7 +43,10 @@ class AbandonedCancelTest {
         "UPDATE provisioning.jobs SET cancel_requested = true WHERE id = '" + handedBack + "'",
         "UPDATE provisioning.jobs SET status = 'running', cancel_requested = true, lease_owner = 'engine-gone', "
             + "lease_until = now() - interval '1 second', attempts = 1, started_at = now() "
-            + "WHERE batch_id = '" + batch.getString("id") + "'");
+            + "WHERE batch_id = '" + batch.getString("id") + "'",
+        // its engine died during a page of its first step
+        "UPDATE provisioning.job_steps SET status = 'running', cursor = 'page-2' WHERE position = 0 AND job_id IN "
+            + "(SELECT id FROM provisioning.jobs WHERE batch_id = '" + batch.getString("id") + "')");
     var leftRunning = PgFixture.queryLong(idle.db, "SELECT count(*) FROM provisioning.jobs WHERE batch_id = '"
         + batch.getString("id") + "' AND status = 'running'");
     assertEquals(1, leftRunning);
@@ -60,6 +63,8 @@ class AbandonedCancelTest {
     var second = worker.get("/v1/provisioning/batches/" + batch.getString("id") + "/jobs", owner).bodyAsJsonObject()
         .getJsonArray("items").getJsonObject(0);
     assertEquals(1, second.getInteger("attempts"), "not taken over");
+    assertEquals("pending", second.getJsonArray("steps").getJsonObject(0).getString("status"),
+        "the step its dead engine left under way is what a retry resumes: " + second.encodePrettily());
     assertNull(second.getValue("targetOrganization"));
     for (var job : new String[] {handedBack, second.getString("id")}) {
       var reported = idle.finishedEvents(template.templateId(), owner, job, 1);
