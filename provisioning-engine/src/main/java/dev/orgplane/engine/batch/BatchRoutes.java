@@ -202,7 +202,8 @@ public final class BatchRoutes {
   }
 
   private void events(RoutingContext ctx) {
-    batch(ctx, Use.READ).onSuccess(batch -> events.stream(ctx, batch.id(), batch)).onFailure(ctx::fail);
+    batch(ctx, Use.READ).onSuccess(batch -> events.stream(ctx, batch.id(), batch, access.watcher(ctx, notFound(),
+        batch.requestedBy(), batch.groupId(), batch.templateOrg()))).onFailure(ctx::fail);
   }
 
   private void jobs(RoutingContext ctx) {
@@ -256,9 +257,12 @@ public final class BatchRoutes {
 
   private Future<Batch> batch(RoutingContext ctx, Use use) {
     var id = Ids.uuid(ctx.pathParam("bid"), "bid");
-    var notFound = ApiException.notFound("batch_not_found", "No such provisioning batch.");
-    return BatchRepository.find(pool, id).compose(found -> found.isEmpty() ? access.<Batch>absent(ctx, notFound)
-        : access.require(ctx, use, notFound, found.get().requestedBy(), found.get().groupId(),
+    return BatchRepository.find(pool, id).compose(found -> found.isEmpty() ? access.<Batch>absent(ctx, notFound())
+        : access.require(ctx, use, notFound(), found.get().requestedBy(), found.get().groupId(),
             found.get().templateOrg()).map(found.get()));
+  }
+
+  private static ApiException notFound() {
+    return ApiException.notFound("batch_not_found", "No such provisioning batch.");
   }
 }

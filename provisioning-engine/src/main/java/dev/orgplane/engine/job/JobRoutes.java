@@ -92,7 +92,8 @@ public final class JobRoutes {
   }
 
   private void events(RoutingContext ctx) {
-    job(ctx, Use.READ).onSuccess(job -> events.stream(ctx, job.id(), job)).onFailure(ctx::fail);
+    job(ctx, Use.READ).onSuccess(job -> events.stream(ctx, job.id(), job, access.watcher(ctx, notFound(),
+        job.requestedBy(), job.groupId(), job.templateOrg(), job.targetOrg()))).onFailure(ctx::fail);
   }
 
   /** A queued job ends here (its end report is queued in the same statement); a running one in its runner. */

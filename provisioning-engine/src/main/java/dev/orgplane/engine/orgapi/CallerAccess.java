@@ -4,6 +4,7 @@ import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.ProgressEvents;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -183,6 +184,20 @@ public final class CallerAccess {
       }
       return Future.failedFuture(refused.status() == 403 ? notFound : refused);
     });
+  }
+
+  /**
+   * The one watching a job's or batch's events, as the stream asks again while it is open ({@link ProgressEvents}):
+   * their token still good, and {@link #require} to read it still met, so a former admin is let go as a request of
+   * theirs would be refused. org-service not answering refuses no one here either: the stream goes on, and its next
+   * check asks again.
+   */
+  public ProgressEvents.Watcher watcher(RoutingContext ctx, ApiException notFound, UUID requestedBy, UUID groupId,
+      UUID... organizations) {
+    return new ProgressEvents.Watcher(() -> BearerAuth.stillValid(ctx),
+        () -> require(ctx, Use.READ, notFound, requestedBy, groupId, organizations).recover(failure ->
+            failure instanceof ApiException refused && refused.status() == 503 ? Future.succeededFuture()
+                : Future.failedFuture(failure)));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.orgplane.engine.job;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
@@ -11,7 +12,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,6 +207,56 @@ class RequesterRightsTest {
         + "/token", admin.token(), null);
     assertEquals(200, response.statusCode(), response.bodyAsString());
     return response.bodyAsJsonObject().getString("access_token");
+  }
+
+  /**
+   * A stream outlives the check its request passed: a group admin who loses the group while watching a job's or a
+   * batch's events is let go at the stream's next check of their rights (every 60 polls, 6 s here), without an end,
+   * and a reconnect is answered as any request of theirs, 404.
+   */
+  @Test
+  void aFormerAdminWatchingAJobOrBatchIsLetGo() throws Exception {
+    var template = TemplateFixture.build(idle.org, "let-go-template");
+    var requester = template.groupAdmin().token();
+    var jobPath = "/v1/provisioning/jobs/" + queued("/v1/provisioning/jobs", requester, newTenant(template,
+        "let-go-job")).getString("id");
+    var batchPath = "/v1/provisioning/batches/" + queued("/v1/provisioning/batches", requester, new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray().add(new JsonObject().put("name", "let-go-batch")))).getString("id");
+    var watcher = idle.org.newUser("watching-admin");
+    var admins = "/v1/organization-groups/" + template.groupId() + "/admins/" + watcher.id();
+    assertEquals(204, idle.org.send(HttpMethod.PUT, admins, platformAdmin(), null).statusCode());
+    var streams = List.of(watch(jobPath, watcher.token()), watch(batchPath, watcher.token()));
+
+    assertEquals(204, idle.org.send(HttpMethod.DELETE, admins, platformAdmin(), null).statusCode());
+
+    for (var stream : streams) {
+      var rest = stream.get(30, TimeUnit.SECONDS);
+      assertFalse(rest.contains("event: end"), "the work goes on, the former admin no longer sees it: " + rest);
+    }
+    assertProblem(idle.get(jobPath + "/events", watcher.token()), 404, "job_not_found");
+    assertProblem(idle.get(batchPath + "/events", watcher.token()), 404, "batch_not_found");
+    assertEquals("queued", idle.get(jobPath, requester).bodyAsJsonObject().getString("status"));
+  }
+
+  /** Each stream read on a thread of its own, which a stream that never closes leaves behind. */
+  private static final Executor OWN_THREAD = task -> {
+    var thread = new Thread(task, "event-stream-reader");
+    thread.setDaemon(true);
+    thread.start();
+  };
+
+  /** Opens the event stream at {@code path}; answers what it sends after its first event, once it closes. */
+  private static CompletableFuture<String> watch(String path, String token) throws Exception {
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + idle.port() + path + "/events"))
+        .header("Authorization", "Bearer " + token).build();
+    var lines = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines()).body().iterator();
+    assertTrue(lines.next().startsWith("event: "), path);
+    return CompletableFuture.supplyAsync(() -> {
+      var rest = new StringBuilder();
+      lines.forEachRemaining(line -> rest.append(line).append('\n'));
+      return rest.toString();
+    }, OWN_THREAD);
   }
 
   private static List<String> ids(JsonObject page) {

@@ -3,6 +3,7 @@ package dev.orgplane.kit.auth;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -11,6 +12,9 @@ import java.util.function.Predicate;
  * gateway, is verified the same way.
  */
 public final class BearerAuth implements Handler<RoutingContext> {
+
+  /** Where a request keeps whether its token is still good ({@link #stillValid}). */
+  private static final String STANDING_KEY = "orgplane.tokenStanding";
 
   private final TokenVerifier verifier;
   private final Predicate<Principal> revoked;
@@ -38,8 +42,20 @@ public final class BearerAuth implements Handler<RoutingContext> {
         return;
       }
       ctx.put(Principal.CONTEXT_KEY, principal);
+      ctx.put(STANDING_KEY, (BooleanSupplier) () -> principal.expiresAt() > System.currentTimeMillis() / 1000
+          && !revoked.test(principal));
       ctx.next();
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * Whether the request's token is still good now: unexpired, and not revoked since it was verified. A response that
+   * outlives its request's check (an event stream) asks again, as each new request is checked; false for a request
+   * that came through no BearerAuth.
+   */
+  public static boolean stillValid(RoutingContext ctx) {
+    BooleanSupplier standing = ctx.get(STANDING_KEY);
+    return standing != null && standing.getAsBoolean();
   }
 
   public static Principal principal(RoutingContext ctx) {

@@ -3,13 +3,16 @@ package dev.orgplane.kit.http;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Long work's progress as Server-Sent Events: {@code event: <name>} with the whole resource (a job with
@@ -20,6 +23,12 @@ import java.util.function.Predicate;
  * After {@value #QUIET_POLLS} polls without a change a comment line goes out, so that proxies with an idle
  * timeout (the gateway's is 30 s) keep the stream open through a long step.
  *
+ * <p>A stream outlives the checks its request passed, so it makes them again ({@link Watcher}): once the watcher's
+ * token has expired or was revoked, or they may no longer see the resource (a group admin no longer), the stream
+ * closes without {@code event: end} (the work goes on). Every connection starts with the resource's whole state, so a
+ * client that reconnects, as an {@code EventSource} does, misses nothing, and is checked as any request is: answered
+ * 401 or 404, or streamed on.
+ *
  * <p>One per kind of resource and event loop (the shared reads are not guarded against other threads).
  *
  * @param <K> what identifies a resource
@@ -28,6 +37,20 @@ import java.util.function.Predicate;
 public final class ProgressEvents<K, T> {
 
   static final int QUIET_POLLS = 20;
+  /**
+   * Every how many polls a stream asks again whether its watcher may see the resource ({@link Watcher#allowed}): 30 s
+   * at the default poll. Rights change rarely, and the question may cost a call to another service for every watcher;
+   * a token's expiry and revocation, which cost nothing to ask, are asked at every poll.
+   */
+  static final int RECHECK_POLLS = 60;
+
+  /**
+   * Whether the one who opened a stream may go on watching. {@code signedIn}, asked at every poll, must be cheap: their
+   * token is unexpired and unrevoked ({@code BearerAuth.stillValid}). {@code allowed}, asked every
+   * {@value #RECHECK_POLLS} polls, may ask elsewhere: it fails once they may no longer see the resource.
+   */
+  public record Watcher(BooleanSupplier signedIn, Supplier<Future<?>> allowed) {
+  }
 
   private final String event;
   private final Function<K, Future<Optional<T>>> read;
@@ -48,9 +71,10 @@ public final class ProgressEvents<K, T> {
 
   /**
    * Streams {@code first} and its later states, read again by its {@code key} (until the read finds it gone),
-   * until it has ended; the JSON's {@code status} and {@code id} make the end event.
+   * until it has ended, or until {@code watcher} may no longer watch; the JSON's {@code status} and {@code id} make
+   * the end event.
    */
-  public void stream(RoutingContext ctx, K key, T first) {
+  public void stream(RoutingContext ctx, K key, T first, Watcher watcher) {
     var vertx = ctx.vertx();
     var response = ctx.response();
     response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-store")
@@ -68,9 +92,31 @@ public final class ProgressEvents<K, T> {
       end(ctx, firstJson);
       return;
     }
-    var timer = vertx.setPeriodic(pollMillis, id -> sharedRead(vertx, key).onSuccess(found -> {
-      if (found.isEmpty() || response.closed() || response.ended()) {
+    var polls = new int[1];
+    var timer = vertx.setPeriodic(pollMillis, id -> {
+      if (!watcher.signedIn().getAsBoolean()) {
         vertx.cancelTimer(id);
+        closeUnended(response);
+        return;
+      }
+      if (++polls[0] % RECHECK_POLLS == 0) {
+        watcher.allowed().get().onFailure(refused -> {
+          vertx.cancelTimer(id);
+          closeUnended(response);
+        });
+      }
+      poll(ctx, key, id, last, quiet);
+    });
+    response.closeHandler(v -> vertx.cancelTimer(timer));
+  }
+
+  /** One poll of the stream {@code timer}: the resource read again, sent if it changed, and its end if it ended. */
+  private void poll(RoutingContext ctx, K key, long timer, String[] last, int[] quiet) {
+    var vertx = ctx.vertx();
+    var response = ctx.response();
+    sharedRead(vertx, key).onSuccess(found -> {
+      if (found.isEmpty() || response.closed() || response.ended()) {
+        vertx.cancelTimer(timer);
         return;
       }
       var now = json.apply(found.get());
@@ -84,11 +130,17 @@ public final class ProgressEvents<K, T> {
         response.write(": no change\n\n");
       }
       if (ended.test(found.get())) {
-        vertx.cancelTimer(id);
+        vertx.cancelTimer(timer);
         end(ctx, now);
       }
-    }));
-    response.closeHandler(v -> vertx.cancelTimer(timer));
+    });
+  }
+
+  /** Ends a stream whose watcher may not go on, unless it has closed or ended meanwhile. */
+  private static void closeUnended(HttpServerResponse response) {
+    if (!response.closed() && !response.ended()) {
+      response.end();
+    }
   }
 
   /** A read of {@code key} started less than half a poll ago, or a new one. */

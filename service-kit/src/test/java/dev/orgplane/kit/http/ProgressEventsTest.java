@@ -1,6 +1,7 @@
 package dev.orgplane.kit.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Watchers of progress over real HTTP; the "resources" are counters that end at a given tick. */
+/**
+ * Watchers of progress over real HTTP; the "resources" are counters that end at their twentieth read, or, named
+ * {@code long-*}, at their thousandth.
+ */
 class ProgressEventsTest {
 
   private static final long POLL_MILLIS = 50;
@@ -35,13 +39,16 @@ class ProgressEventsTest {
   private HttpClient client;
   private int port;
   private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
+  /** Who watches: by default someone who may go on for ever. */
+  private ProgressEvents.Watcher watcher = new ProgressEvents.Watcher(() -> true, Future::succeededFuture);
 
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
     var events = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, POLL_MILLIS);
     var router = Router.router(vertx);
-    router.get("/work/:id/events").handler(ctx -> events.stream(ctx, ctx.pathParam("id"), new Work(ctx.pathParam("id"), 0, false)));
+    router.get("/work/:id/events").handler(ctx -> events.stream(ctx, ctx.pathParam("id"), new Work(ctx.pathParam("id"), 0, false),
+        watcher));
     port = vertx.createHttpServer().requestHandler(HeadRequests.alongsideGets(router)).listen(0, "127.0.0.1").await().actualPort();
     client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(100));
   }
@@ -54,7 +61,7 @@ class ProgressEventsTest {
   /** Each read of a resource moves it a tick on; it ends at its twentieth read. */
   private Future<Optional<Work>> read(String id) {
     int tick = reads.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-    return Future.succeededFuture(Optional.of(new Work(id, tick, tick >= 20)));
+    return Future.succeededFuture(Optional.of(new Work(id, tick, tick >= (id.startsWith("long-") ? 1000 : 20))));
   }
 
   private Future<String> watch(String id) {
@@ -82,6 +89,30 @@ class ProgressEventsTest {
     var shared = reads.get("shared").get();
     assertTrue(shared >= 20 && shared <= 24, "reads of the resource forty watch: " + shared);
     assertEquals(20, reads.get("alone").get(), "reads of the other one, its own");
+  }
+
+  /** A watcher whose token expired or was revoked is let go at the next poll: the stream closes, with no end. */
+  @Test
+  void aWatcherNoLongerSignedInIsLetGoWithoutAnEnd() {
+    watcher = new ProgressEvents.Watcher(() -> reads.computeIfAbsent("signed-out", id -> new AtomicInteger()).get() < 5, Future::succeededFuture);
+    var stream = watch("signed-out").timeout(10, TimeUnit.SECONDS).await();
+    assertFalse(stream.contains("event: end"), stream);
+    assertEquals(5, reads.get("signed-out").get(), "no read after the one the watcher was signed out at");
+  }
+
+  /** Whether the watcher may still see the resource is asked every so many polls; a refusal closes the stream. */
+  @Test
+  void aWatcherNoLongerAllowedIsLetGoAtTheNextCheck() {
+    var asked = new AtomicInteger();
+    watcher = new ProgressEvents.Watcher(() -> true,
+        () -> asked.incrementAndGet() < 2 ? Future.succeededFuture() : Future.failedFuture("no longer an admin"));
+    var stream = watch("long-refused").timeout(20, TimeUnit.SECONDS).await();
+    assertFalse(stream.contains("event: end"), stream);
+    assertEquals(2, asked.get(), "asked every " + ProgressEvents.RECHECK_POLLS + " polls, until refused");
+    var reads = this.reads.get("long-refused").get();
+    assertTrue(reads <= 2 * ProgressEvents.RECHECK_POLLS, "reads until the refusal: " + reads);
+    vertx.timer(5 * POLL_MILLIS).await();
+    assertEquals(reads, this.reads.get("long-refused").get(), "the stream polls no more");
   }
 
   /** A HEAD gets the stream's head at once, and no read is made for it. */
