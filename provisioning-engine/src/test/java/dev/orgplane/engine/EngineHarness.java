@@ -75,20 +75,6 @@ public final class EngineHarness {
     return new EngineHarness(org, db, relay, WebClient.create(vertx), engine);
   }
 
-  /** An engine and the relay that counts its calls to org-service. */
-  public record Watched(EngineHarness engine, CountingRelay relay) {
-  }
-
-  /**
-   * An engine with {@code overrides} that reaches org-service through a {@link CountingRelay}; the harness's first
-   * engine, which reaches it directly, runs no job, so the relay sees every call of the jobs.
-   */
-  public static Watched watched(Vertx vertx, JsonObject overrides) {
-    var direct = start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
-    var relay = CountingRelay.start(vertx, direct.org.port());
-    return new Watched(direct.through(vertx, relay.port(), overrides), relay);
-  }
-
   /**
    * Another engine on this one's database and org-service (reached directly), as a second process would be;
    * {@link #undeploy} stops it.

@@ -1,22 +1,19 @@
 package dev.orgplane.engine.batch;
 
+import static dev.orgplane.engine.WatchedTemplate.unique;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.orgplane.engine.CountingRelay;
-import dev.orgplane.engine.EngineHarness;
-import dev.orgplane.engine.TemplateFixture;
-import io.vertx.core.Vertx;
+import dev.orgplane.engine.WatchedTemplate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A batch's existing targets are checked with one lookup at org-service, whatever their number, as the caller
@@ -27,40 +24,21 @@ class ExistingTargetsTest {
 
   private static final String LOOKUP = "/v1/organizations:lookup";
 
-  private static Vertx vertx;
-  private static EngineHarness engine;
-  private static CountingRelay relay;
-  private static TemplateFixture template;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    var watched = EngineHarness.watched(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
-    engine = watched.engine();
-    relay = watched.relay();
-    template = TemplateFixture.build(engine.org, "targets-" + UUID.randomUUID().toString().substring(0, 8));
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
-
-  private static String token() {
-    return template.groupAdmin().token();
-  }
+  @RegisterExtension
+  static final WatchedTemplate watched = new WatchedTemplate(new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"),
+      "targets");
 
   /** An organization of the template's group. */
   private static JsonObject inGroup(String label) {
-    var created = engine.org.post("/v1/organizations", token(), new JsonObject()
-        .put("name", label + "-" + UUID.randomUUID().toString().substring(0, 8)).put("title", label)
-        .put("groupId", template.groupId()));
+    var created = watched.engine().org.post("/v1/organizations", watched.token(), new JsonObject()
+        .put("name", label + "-" + unique()).put("title", label)
+        .put("groupId", watched.template().groupId()));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     return created.bodyAsJsonObject();
   }
 
   private static JsonObject batch(JsonArray targets) {
-    return new JsonObject().put("templateOrganization", template.templateId()).put("dryRun", true)
+    return new JsonObject().put("templateOrganization", watched.template().templateId()).put("dryRun", true)
         .put("targets", targets);
   }
 
@@ -70,7 +48,7 @@ class ExistingTargetsTest {
 
   /** The requests made with the caller's token for {@code path} with {@code method}. */
   private static long asked(String method, String pathPrefix) {
-    return relay.seen().stream().filter(seen -> ("Bearer " + token()).equals(seen.authorization())
+    return watched.relay().seen().stream().filter(seen -> ("Bearer " + watched.token()).equals(seen.authorization())
         && seen.method().equals(method) && seen.path().startsWith(pathPrefix)).count();
   }
 
@@ -78,7 +56,7 @@ class ExistingTargetsTest {
   @Test
   void aBatchNamingOneOrganizationTwiceIsRefused() {
     var organization = inGroup("twice");
-    var answer = engine.post("/v1/provisioning/batches", token(), batch(new JsonArray()
+    var answer = watched.engine().post("/v1/provisioning/batches", watched.token(), batch(new JsonArray()
         .add(existing(organization.getString("id"))).add(existing(organization.getString("name")))));
     assertProblem(answer, 400, "validation_failed");
     assertEquals("targets[1].organization", answer.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
@@ -94,23 +72,24 @@ class ExistingTargetsTest {
       targets.add(existing(i % 2 == 0 ? organization.getString("id") : organization.getString("name")));
       expected.add(organization.getString("id"));
     }
-    targets.add(new JsonObject().put("name", "new-" + UUID.randomUUID().toString().substring(0, 8)));
+    targets.add(new JsonObject().put("name", "new-" + unique()));
     expected.add(null);
-    relay.clear();
+    watched.relay().clear();
 
-    var queued = engine.post("/v1/provisioning/batches", token(), batch(targets));
+    var queued = watched.engine().post("/v1/provisioning/batches", watched.token(), batch(targets));
     assertEquals(202, queued.statusCode(), queued.bodyAsString());
-    assertEquals(1, asked("POST", LOOKUP), relay.seen().toString());
-    assertEquals(1, asked("GET", "/v1/organizations/"), "the template only: " + relay.seen());
-    var jobs = engine.get("/v1/provisioning/batches/" + queued.bodyAsJsonObject().getString("id") + "/jobs?limit=500",
-        token()).bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast).toList();
+    assertEquals(1, asked("POST", LOOKUP), watched.relay().seen().toString());
+    assertEquals(1, asked("GET", "/v1/organizations/"), "the template only: " + watched.relay().seen());
+    var jobs = watched.engine().get("/v1/provisioning/batches/" + queued.bodyAsJsonObject().getString("id")
+        + "/jobs?limit=500", watched.token()).bodyAsJsonObject().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).toList();
     assertEquals(new HashSet<>(expected), new HashSet<>(jobs.stream().map(job -> job.getString("targetOrganization"))
         .toList()), "one job per target");
     assertEquals(expected.size(), jobs.size());
 
-    relay.clear();
-    var onlyNew = engine.post("/v1/provisioning/batches", token(), batch(new JsonArray()
-        .add(new JsonObject().put("name", "new-" + UUID.randomUUID().toString().substring(0, 8)))));
+    watched.relay().clear();
+    var onlyNew = watched.engine().post("/v1/provisioning/batches", watched.token(), batch(new JsonArray()
+        .add(new JsonObject().put("name", "new-" + unique()))));
     assertEquals(202, onlyNew.statusCode(), onlyNew.bodyAsString());
     assertEquals(0, asked("POST", LOOKUP), "no existing target, nothing to look up");
   }
@@ -121,23 +100,23 @@ class ExistingTargetsTest {
 
   @Test
   void aBatchIsRefusedForTheFirstTargetItCannotUse() {
+    var templateId = watched.template().templateId();
     var usable = inGroup("usable").getString("id");
-    var elsewhere = engine.org.createOrg(token(), "elsewhere-" + UUID.randomUUID().toString().substring(0, 8))
-        .getString("id");
-    var unseen = engine.org.createOrg(engine.org.newUser("stranger").token(),
-        "unseen-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var elsewhere = watched.engine().org.createOrg(watched.token(), "elsewhere-" + unique()).getString("id");
+    var unseen = watched.engine().org.createOrg(watched.engine().org.newUser("stranger").token(),
+        "unseen-" + unique()).getString("id");
     var cases = List.of(
         new Refused(422, "group_mismatch", existing(usable), existing(elsewhere), existing(UUID.randomUUID().toString())),
         new Refused(404, "target_not_found", existing(usable), existing(unseen), existing(elsewhere)),
-        new Refused(404, "target_not_found", existing("no-such-tenant"), existing(template.templateId())),
-        new Refused(422, "target_is_template", existing(template.templateId()), existing(UUID.randomUUID().toString())),
+        new Refused(404, "target_not_found", existing("no-such-tenant"), existing(templateId)),
+        new Refused(422, "target_is_template", existing(templateId), existing(UUID.randomUUID().toString())),
         new Refused(400, "validation_failed", new JsonObject().put("name", "NO"), existing(UUID.randomUUID().toString())),
         new Refused(404, "target_not_found", existing("")));
     for (var refused : cases) {
-      assertProblem(engine.post("/v1/provisioning/batches", token(), batch(new JsonArray(List.of(refused.targets())))),
-          refused.status(), refused.code());
+      assertProblem(watched.engine().post("/v1/provisioning/batches", watched.token(),
+          batch(new JsonArray(List.of(refused.targets())))), refused.status(), refused.code());
     }
-    var invalid = engine.post("/v1/provisioning/batches", token(), batch(new JsonArray()
+    var invalid = watched.engine().post("/v1/provisioning/batches", watched.token(), batch(new JsonArray()
         .add(new JsonObject().put("name", "NO")).add(existing(UUID.randomUUID().toString()))));
     assertEquals("targets[0].name", invalid.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
         .getString("field"), invalid.bodyAsString());
@@ -156,20 +135,21 @@ class ExistingTargetsTest {
         existing("ab\u0000cd"),
         existing("x".repeat(64)));
     for (var target : cases) {
-      var refused = engine.post("/v1/provisioning/batches", token(), batch(new JsonArray().add(usable).add(target)));
+      var refused = watched.engine().post("/v1/provisioning/batches", watched.token(),
+          batch(new JsonArray().add(usable).add(target)));
       assertProblem(refused, 400, "validation_failed");
       assertEquals("targets[1].organization", refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
           .getString("field"), refused.bodyAsString());
     }
-    var besides = engine.post("/v1/provisioning/batches", token(), batch(new JsonArray()
+    var besides = watched.engine().post("/v1/provisioning/batches", watched.token(), batch(new JsonArray()
         .add(usable.copy().put("title", "dropped"))));
     assertProblem(besides, 400, "validation_failed");
     assertEquals("targets[0].title", besides.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
         .getString("field"), besides.bodyAsString());
 
-    relay.clear();
-    assertProblem(engine.post("/v1/provisioning/batches", token(), batch(new JsonArray().add(existing("..")))),
-        404, "target_not_found");
+    watched.relay().clear();
+    assertProblem(watched.engine().post("/v1/provisioning/batches", watched.token(),
+        batch(new JsonArray().add(existing("..")))), 404, "target_not_found");
     assertEquals(0, asked("POST", LOOKUP), "a reference that is neither an id nor a name is not sent");
   }
 
@@ -178,16 +158,16 @@ class ExistingTargetsTest {
     var target = inGroup("waiting").getString("id");
     try {
       for (var status : new int[] {500, 429}) {
-        relay.refuse(LOOKUP, status);
-        assertProblem(engine.post("/v1/provisioning/batches", token(), batch(new JsonArray().add(existing(target)))),
-            503, "org_service_unavailable");
+        watched.relay().refuse(LOOKUP, status);
+        assertProblem(watched.engine().post("/v1/provisioning/batches", watched.token(),
+            batch(new JsonArray().add(existing(target)))), 503, "org_service_unavailable");
       }
     } finally {
-      relay.passAll();
+      watched.relay().passAll();
     }
-    var listed = engine.get("/v1/provisioning/jobs?limit=500", token()).bodyAsJsonObject().getJsonArray("items")
-        .stream().map(JsonObject.class::cast).filter(job -> target.equals(job.getString("targetOrganization")))
-        .findFirst();
+    var listed = watched.engine().get("/v1/provisioning/jobs?limit=500", watched.token()).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(job -> target.equals(job.getString("targetOrganization"))).findFirst();
     assertNull(listed.orElse(null), "no job was queued for the target");
   }
 }

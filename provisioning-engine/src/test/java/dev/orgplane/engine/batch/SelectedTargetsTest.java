@@ -1,27 +1,24 @@
 package dev.orgplane.engine.batch;
 
+import static dev.orgplane.engine.WatchedTemplate.unique;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.CountingRelay;
-import dev.orgplane.engine.EngineHarness;
-import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.engine.WatchedTemplate;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A batch that selects its targets ({@code "select": "provisionedFrom"}) queues a job for every organization of the
@@ -30,45 +27,21 @@ import org.junit.jupiter.api.Test;
  */
 class SelectedTargetsTest {
 
-  private static Vertx vertx;
-  private static EngineHarness engine;
-  private static CountingRelay relay;
-  private static TemplateFixture template;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    var watched = EngineHarness.watched(vertx, new JsonObject());
-    engine = watched.engine();
-    relay = watched.relay();
-    template = TemplateFixture.build(engine.org, "rollout-" + unique());
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
-
-  private static String unique() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  private static String token() {
-    return template.groupAdmin().token();
-  }
+  @RegisterExtension
+  static final WatchedTemplate watched = new WatchedTemplate(new JsonObject(), "rollout");
 
   private static JsonObject rollout(String templateId) {
     return new JsonObject().put("templateOrganization", templateId).put("select", "provisionedFrom");
   }
 
   private static HttpResponse<Buffer> start(JsonObject request) {
-    return engine.post("/v1/provisioning/batches", token(), request);
+    return watched.engine().post("/v1/provisioning/batches", watched.token(), request);
   }
 
   /** An organization of the template's group that the group admin made by hand. */
   private static String handMade(String label) {
-    var created = engine.org.post("/v1/organizations", token(), new JsonObject().put("name", label + "-" + unique())
-        .put("title", label).put("groupId", template.groupId()));
+    var created = watched.engine().org.post("/v1/organizations", watched.token(), new JsonObject()
+        .put("name", label + "-" + unique()).put("title", label).put("groupId", watched.template().groupId()));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     return created.bodyAsJsonObject().getString("id");
   }
@@ -82,16 +55,16 @@ class SelectedTargetsTest {
   }
 
   private static String tenantOf(String templateId, String groupId, String name) {
-    var created = engine.org.post("/v1/organizations", engine.org.engineToken(), new JsonObject()
+    var created = watched.engine().org.post("/v1/organizations", watched.engine().org.engineToken(), new JsonObject()
         .put("name", name).put("title", "Tenant").put("groupId", groupId)
-        .put("ownerId", template.groupAdmin().id())
+        .put("ownerId", watched.template().groupAdmin().id())
         .put("provisionedFrom", new JsonObject().put("templateId", templateId).put("jobId", UUID.randomUUID().toString())));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     return created.bodyAsJsonObject().getString("id");
   }
 
   private static List<JsonObject> jobs(String batchId) {
-    var page = engine.get("/v1/provisioning/batches/" + batchId + "/jobs?limit=500", token());
+    var page = watched.engine().get("/v1/provisioning/batches/" + batchId + "/jobs?limit=500", watched.token());
     assertEquals(200, page.statusCode(), page.bodyAsString());
     return page.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast).toList();
   }
@@ -102,23 +75,24 @@ class SelectedTargetsTest {
 
   /** The calls to org-service's organization list made with the caller's token. */
   private static List<CountingRelay.Seen> listCalls() {
-    return relay.seen().stream().filter(seen -> ("Bearer " + token()).equals(seen.authorization())
+    return watched.relay().seen().stream().filter(seen -> ("Bearer " + watched.token()).equals(seen.authorization())
         && seen.method().equals("GET") && seen.path().equals("/v1/organizations")).toList();
   }
 
   @Test
   void aRolloutRunsAJobForEveryTenantOfTheTemplateOnlyAndARerunCreatesNothing() {
-    var made = engine.provisionBatch(token(), new JsonObject().put("templateOrganization", template.templateId())
+    var made = watched.engine().provisionBatch(watched.token(), new JsonObject()
+        .put("templateOrganization", watched.template().templateId())
         .put("targets", new JsonArray().add(new JsonObject().put("name", "made-" + unique()))
             .add(new JsonObject().put("name", "made-" + unique())).add(new JsonObject().put("name", "made-" + unique()))));
     assertEquals("succeeded", made.getString("status"), made.encodePrettily());
     assertEquals("explicit", made.getString("selection"));
     var tenants = targets(jobs(made.getString("id")));
     var otherTemplate = handMade("other-template");
-    tenantOf(otherTemplate, template.groupId());
+    tenantOf(otherTemplate, watched.template().groupId());
     handMade("by-hand");
 
-    var rollout = engine.provisionBatch(token(), rollout(template.templateId()));
+    var rollout = watched.engine().provisionBatch(watched.token(), rollout(watched.template().templateId()));
     assertEquals("succeeded", rollout.getString("status"), rollout.encodePrettily());
     assertEquals("provisionedFrom", rollout.getString("selection"));
     assertEquals(3, rollout.getLong("total"));
@@ -129,14 +103,16 @@ class SelectedTargetsTest {
         new JsonObject().put("created", rollout.getJsonObject("objects").getLong("created"))
             .put("updated", rollout.getJsonObject("objects").getLong("updated")), "the tenants were in sync already");
 
-    var organizations = engine.items("/v1/organizations", token()).size();
-    var again = engine.provisionBatch(token(), rollout(template.templateId()));
+    var organizations = watched.engine().items("/v1/organizations", watched.token()).size();
+    var again = watched.engine().provisionBatch(watched.token(), rollout(watched.template().templateId()));
     assertEquals("succeeded", again.getString("status"), again.encodePrettily());
     assertEquals(tenants, targets(jobs(again.getString("id"))));
     assertEquals(0L, again.getJsonObject("objects").getLong("created"));
-    assertEquals(organizations, engine.items("/v1/organizations", token()).size(), "no organization made twice");
+    assertEquals(organizations, watched.engine().items("/v1/organizations", watched.token()).size(),
+        "no organization made twice");
 
-    var listed = engine.get("/v1/provisioning/batches?template=" + template.templateId() + "&limit=500", token())
+    var listed = watched.engine().get("/v1/provisioning/batches?template=" + watched.template().templateId()
+            + "&limit=500", watched.token())
         .bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
         .collect(Collectors.toMap(batch -> batch.getString("id"), batch -> batch.getString("selection")));
     assertEquals("explicit", listed.get(made.getString("id")));
@@ -146,9 +122,9 @@ class SelectedTargetsTest {
   @Test
   void aRolloutTakesTheOptionsOfAnyBatchAndADryRunWritesNothing() {
     var fresh = handMade("dry-template");
-    var tenant = tenantOf(fresh, template.groupId());
+    var tenant = tenantOf(fresh, watched.template().groupId());
 
-    var planned = engine.provisionBatch(token(), rollout(fresh).put("dryRun", true).put("plugins",
+    var planned = watched.engine().provisionBatch(watched.token(), rollout(fresh).put("dryRun", true).put("plugins",
         new JsonArray().add("roles")).put("options", new JsonObject().put("existing", "keep").put("copyMembers", false)));
     assertEquals("succeeded", planned.getString("status"), planned.encodePrettily());
     assertTrue(planned.getBoolean("dryRun"));
@@ -163,12 +139,12 @@ class SelectedTargetsTest {
   @Test
   void tenantsOfTheTemplateInAnotherGroupAreNotSelected() {
     var fresh = handMade("grouped-template");
-    var inGroup = tenantOf(fresh, template.groupId());
-    var otherGroup = engine.org.post("/v1/organization-groups", engine.org.platformAdminToken(),
+    var inGroup = tenantOf(fresh, watched.template().groupId());
+    var otherGroup = watched.engine().org.post("/v1/organization-groups", watched.engine().org.platformAdminToken(),
         new JsonObject().put("name", "elsewhere " + unique())).bodyAsJsonObject().getString("id");
     var elsewhere = tenantOf(fresh, otherGroup);
-    var seen = engine.org.get("/v1/organizations?provisionedFrom=" + fresh, token()).bodyAsJsonObject()
-        .getJsonArray("items");
+    var seen = watched.engine().org.get("/v1/organizations?provisionedFrom=" + fresh, watched.token())
+        .bodyAsJsonObject().getJsonArray("items");
     assertEquals(2, seen.size(), "the requester, its owner, sees the one in the other group too: " + seen);
 
     var queued = start(rollout(fresh).put("dryRun", true));
@@ -181,9 +157,9 @@ class SelectedTargetsTest {
     var fresh = handMade("paged-template");
     var tenants = new ArrayList<String>();
     for (int i = 0; i < 9; i++) {
-      tenants.add(tenantOf(fresh, template.groupId()));
+      tenants.add(tenantOf(fresh, watched.template().groupId()));
     }
-    relay.clear();
+    watched.relay().clear();
 
     var queued = start(rollout(fresh).put("dryRun", true));
     assertEquals(202, queued.statusCode(), queued.bodyAsString());
@@ -191,7 +167,7 @@ class SelectedTargetsTest {
     var calls = listCalls();
     assertEquals(3, calls.size(), "pages of 4, 4 and 1: " + calls);
     assertTrue(calls.stream().allMatch(call -> call.query().contains("provisionedFrom=" + fresh)
-        && call.query().contains("groupId=" + template.groupId()) && call.query().contains("limit=4")
+        && call.query().contains("groupId=" + watched.template().groupId()) && call.query().contains("limit=4")
         && call.query().contains("order=id")), calls.toString());
     assertEquals(2, calls.stream().filter(call -> call.query().contains("cursor=")).count(), calls.toString());
   }
@@ -206,11 +182,10 @@ class SelectedTargetsTest {
     var prefix = "r" + unique();
     var tenants = new ArrayList<String>();
     for (int i = 1; i <= 5; i++) {
-      tenants.add(tenantOf(fresh, template.groupId(), prefix + "-b" + i));
+      tenants.add(tenantOf(fresh, watched.template().groupId(), prefix + "-b" + i));
     }
-    var web = WebClient.create(vertx);
-    relay.holdOnce(seen -> seen.path().equals("/v1/organizations") && seen.query().contains("cursor="),
-        () -> Future.all(rename(web, tenants.get(0), prefix + "-c1"), rename(web, tenants.get(4), prefix + "-a5")));
+    watched.relay().holdOnce(seen -> seen.path().equals("/v1/organizations") && seen.query().contains("cursor="),
+        () -> Future.all(rename(tenants.get(0), prefix + "-c1"), rename(tenants.get(4), prefix + "-a5")));
 
     var queued = start(rollout(fresh).put("dryRun", true));
     assertEquals(202, queued.statusCode(), queued.bodyAsString());
@@ -222,28 +197,24 @@ class SelectedTargetsTest {
         "renamed while the selection was read");
   }
 
-  private static Future<?> rename(WebClient web, String organization, String name) {
-    return web.patch(engine.org.port(), "127.0.0.1", "/v1/organizations/" + organization)
-        .bearerTokenAuthentication(token()).sendJsonObject(new JsonObject().put("name", name))
-        .map(renamed -> {
-          assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
-          return renamed;
-        });
+  private static Future<?> rename(String organization, String name) {
+    return watched.rename("/v1/organizations/" + organization, name);
   }
 
   private static String name(String organization) {
-    return engine.org.get("/v1/organizations/" + organization, token()).bodyAsJsonObject().getString("name");
+    return watched.engine().org.get("/v1/organizations/" + organization, watched.token()).bodyAsJsonObject()
+        .getString("name");
   }
 
   @Test
   void targetsAndSelectAreOneOrTheOther() {
     var tenant = new JsonArray().add(new JsonObject().put("organization", handMade("named")));
     var cases = List.of(
-        new Object[] {rollout(template.templateId()).put("targets", tenant), "select"},
-        new Object[] {rollout(template.templateId()).put("targets", new JsonArray()), "select"},
-        new Object[] {rollout(template.templateId()).put("select", "everything"), "select"},
-        new Object[] {rollout(template.templateId()).put("select", true), "select"},
-        new Object[] {new JsonObject().put("templateOrganization", template.templateId()), "targets"});
+        new Object[] {rollout(watched.template().templateId()).put("targets", tenant), "select"},
+        new Object[] {rollout(watched.template().templateId()).put("targets", new JsonArray()), "select"},
+        new Object[] {rollout(watched.template().templateId()).put("select", "everything"), "select"},
+        new Object[] {rollout(watched.template().templateId()).put("select", true), "select"},
+        new Object[] {new JsonObject().put("templateOrganization", watched.template().templateId()), "targets"});
     for (var refused : cases) {
       var response = start((JsonObject) refused[0]);
       assertProblem(response, 400, "validation_failed");
@@ -255,20 +226,21 @@ class SelectedTargetsTest {
   @Test
   void aTemplateWithoutTenantsIsRefused() {
     var fresh = handMade("lonely-template");
-    tenantOf(template.templateId(), template.groupId());
+    tenantOf(watched.template().templateId(), watched.template().groupId());
 
     assertProblem(start(rollout(fresh)), 422, "no_targets");
   }
 
   @Test
   void onlyTheGroupsAdminsMayRollOutAsForNamedTargets() {
-    relay.clear();
-    var member = engine.post("/v1/provisioning/batches", template.member().token(), rollout(template.templateId()));
+    watched.relay().clear();
+    var member = watched.engine().post("/v1/provisioning/batches", watched.template().member().token(),
+        rollout(watched.template().templateId()));
     assertProblem(member, 403, "forbidden");
-    var stranger = engine.post("/v1/provisioning/batches", engine.org.newUser("stranger").token(),
-        rollout(template.templateId()));
+    var stranger = watched.engine().post("/v1/provisioning/batches", watched.engine().org.newUser("stranger").token(),
+        rollout(watched.template().templateId()));
     assertProblem(stranger, 404, "template_not_found");
-    assertEquals(0, relay.seen().stream().filter(seen -> seen.method().equals("GET")
+    assertEquals(0, watched.relay().seen().stream().filter(seen -> seen.method().equals("GET")
         && seen.path().equals("/v1/organizations")).count(), "no tenant was listed for them");
   }
 }

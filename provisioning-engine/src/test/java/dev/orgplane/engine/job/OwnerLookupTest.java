@@ -1,19 +1,16 @@
 package dev.orgplane.engine.job;
 
+import static dev.orgplane.engine.WatchedTemplate.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.orgplane.engine.EngineHarness;
-import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.engine.WatchedTemplate;
 import dev.orgplane.kit.testing.PgFixture;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Whether a job's owner holds a pending invitation is asked of org-service for that one address, in one call,
@@ -21,32 +18,19 @@ import org.junit.jupiter.api.Test;
  */
 class OwnerLookupTest {
 
-  private static Vertx vertx;
-  private static EngineHarness.Watched watched;
-  private static TemplateFixture template;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    watched = EngineHarness.watched(vertx, new JsonObject());
-    template = TemplateFixture.build(watched.engine().org, "owner-lookup-" + UUID.randomUUID().toString().substring(0, 8));
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final WatchedTemplate watched = new WatchedTemplate(new JsonObject(), "owner-lookup");
 
   private static JsonObject owned(String name, String email) {
-    return new JsonObject().put("templateOrganization", template.templateId())
+    return new JsonObject().put("templateOrganization", watched.template().templateId())
         .put("target", new JsonObject().put("name", name).put("owner", new JsonObject().put("email", email)));
   }
 
   @Test
   void theOwnersInvitationIsAskedForByAddressInOneCallAmongManyPending() {
-    var token = template.groupAdmin().token();
-    var name = "looked-up-" + UUID.randomUUID().toString().substring(0, 8);
-    var email = "ceo-" + UUID.randomUUID().toString().substring(0, 8) + "@customer.example";
+    var token = watched.token();
+    var name = "looked-up-" + unique();
+    var email = "ceo-" + unique() + "@customer.example";
     var engine = watched.engine();
     var first = engine.provision(token, owned(name, email));
     assertEquals("invited", first.getJsonObject("owner").getString("invitation"), first.encodePrettily());

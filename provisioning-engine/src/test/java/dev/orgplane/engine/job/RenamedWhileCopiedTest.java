@@ -1,23 +1,20 @@
 package dev.orgplane.engine.job;
 
+import static dev.orgplane.engine.WatchedTemplate.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.orgplane.engine.CountingRelay;
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.engine.WatchedTemplate;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Roles and teams renamed in the template while a job copies them, between two of its pages (of 2; the relay holds
@@ -27,78 +24,48 @@ import org.junit.jupiter.api.Test;
  */
 class RenamedWhileCopiedTest {
 
-  private static Vertx vertx;
-  private static EngineHarness engine;
-  private static CountingRelay relay;
-  private static TemplateFixture template;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    var watched = EngineHarness.watched(vertx, new JsonObject().put("ORGPLANE_ENGINE_PAGE_SIZE", "2"));
-    engine = watched.engine();
-    relay = watched.relay();
-    template = TemplateFixture.build(engine.org, "renamed-" + unique());
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
-
-  private static String unique() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  private static String token() {
-    return template.groupAdmin().token();
-  }
+  @RegisterExtension
+  static final WatchedTemplate watched = new WatchedTemplate(new JsonObject().put("ORGPLANE_ENGINE_PAGE_SIZE", "2"),
+      "renamed");
 
   /** Objects named {@code names} made in {@code path} as {@code body} says, in the order of their ids (a copy's). */
   private static List<String> made(String path, JsonObject body, String... names) {
-    return Stream.of(names).map(name -> TemplateFixture.id(engine.org.post(path, token(), body.copy().put("name", name))))
-        .sorted().toList();
-  }
-
-  private static Future<?> rename(WebClient web, String path, String name) {
-    return web.patch(engine.org.port(), "127.0.0.1", path).bearerTokenAuthentication(token())
-        .sendJsonObject(new JsonObject().put("name", name)).map(renamed -> {
-          assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
-          return renamed;
-        });
+    return Stream.of(names).map(name -> TemplateFixture.id(watched.engine().org.post(path, watched.token(),
+        body.copy().put("name", name)))).sorted().toList();
   }
 
   /**
    * Once the second page of {@code path} is asked for, renames the first of {@code ids} to {@code last} and the last
    * to {@code first}, and runs {@code then}, before the request goes on.
    */
-  private static void renameWhenSecondPageAsked(WebClient web, String path, List<String> ids, String last,
-      String first, Runnable then) {
-    relay.holdOnce(seen -> seen.path().equals(path) && seen.query().contains("cursor="), () -> {
+  private static void renameWhenSecondPageAsked(String path, List<String> ids, String last, String first,
+      Runnable then) {
+    watched.relay().holdOnce(seen -> seen.path().equals(path) && seen.query().contains("cursor="), () -> {
       then.run();
-      return Future.all(rename(web, path + "/" + ids.get(0), last), rename(web, path + "/" + ids.get(3), first));
+      return Future.all(watched.rename(path + "/" + ids.get(0), last), watched.rename(path + "/" + ids.get(3), first));
     });
   }
 
   private static Set<String> names(String path) {
-    return engine.items(path, token()).stream().map(item -> ((JsonObject) item).getString("name"))
+    return watched.engine().items(path, watched.token()).stream().map(item -> ((JsonObject) item).getString("name"))
         .collect(Collectors.toSet());
   }
 
   @Test
   void rolesAndTeamsRenamedBetweenPagesAreEachCopiedOnce() {
-    var source = TemplateFixture.id(engine.org.post("/v1/organizations", token(), new JsonObject()
-        .put("name", "renamed-template-" + unique()).put("title", "Renamed").put("groupId", template.groupId())));
+    var engine = watched.engine();
+    var source = TemplateFixture.id(engine.org.post("/v1/organizations", watched.token(), new JsonObject()
+        .put("name", "renamed-template-" + unique()).put("title", "Renamed")
+        .put("groupId", watched.template().groupId())));
     var roles = "/v1/organizations/" + source + "/roles";
     var teams = "/v1/organizations/" + source + "/groups";
     var roleIds = made(roles, new JsonObject().put("permissions", new JsonArray().add("app_organization_get")),
         "role-b", "role-c", "role-d", "role-e");
     var teamIds = made(teams, new JsonObject(), "team-b", "team-c", "team-d", "team-e");
-    var web = WebClient.create(vertx);
-    renameWhenSecondPageAsked(web, roles, roleIds, "role-z", "role-a",
-        () -> renameWhenSecondPageAsked(web, teams, teamIds, "team-z", "team-a", () -> { }));
+    renameWhenSecondPageAsked(roles, roleIds, "role-z", "role-a",
+        () -> renameWhenSecondPageAsked(teams, teamIds, "team-z", "team-a", () -> { }));
 
-    var job = engine.provision(token(), new JsonObject().put("templateOrganization", source)
+    var job = engine.provision(watched.token(), new JsonObject().put("templateOrganization", source)
         .put("plugins", new JsonArray().add("roles").add("groups"))
         .put("target", new JsonObject().put("name", "renamed-copy-" + unique())));
     assertEquals("succeeded", job.getString("status"), job.encodePrettily());

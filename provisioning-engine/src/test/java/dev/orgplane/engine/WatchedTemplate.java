@@ -1,0 +1,86 @@
+package dev.orgplane.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * An engine watched through a {@link CountingRelay}, on a Vert.x of its own, with a {@link TemplateFixture} on its
+ * org-service: what the tests of the engine's calls to org-service share. A test class registers it in a static field
+ * ({@code @RegisterExtension}) rather than starting and closing it itself: it starts before the class's
+ * {@code @BeforeAll} methods and closes after its {@code @AfterAll} ones.
+ */
+public final class WatchedTemplate implements BeforeAllCallback, AfterAllCallback {
+
+  private final JsonObject settings;
+  private final String name;
+  private Vertx vertx;
+  private EngineHarness engine;
+  private CountingRelay relay;
+  private TemplateFixture template;
+  private WebClient web;
+
+  /** An engine with {@code settings} on top of the harness's, and a template named {@code name} and a unique suffix. */
+  public WatchedTemplate(JsonObject settings, String name) {
+    this.settings = settings;
+    this.name = name;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    vertx = Vertx.vertx();
+    // the harness's own engine reaches org-service directly: it runs no job, so the relay sees every call of the jobs
+    var direct = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
+    relay = CountingRelay.start(vertx, direct.org.port());
+    engine = direct.through(vertx, relay.port(), settings);
+    template = TemplateFixture.build(engine.org, name + "-" + unique());
+    web = WebClient.create(vertx);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    vertx.close().await();
+  }
+
+  /** A suffix that keeps the names a test makes apart from those of its other runs and tests. */
+  public static String unique() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** The engine that reaches org-service through {@link #relay}. */
+  public EngineHarness engine() {
+    return engine;
+  }
+
+  public CountingRelay relay() {
+    return relay;
+  }
+
+  public TemplateFixture template() {
+    return template;
+  }
+
+  /** The template's group admin's token, whom the tests act as. */
+  public String token() {
+    return template.groupAdmin().token();
+  }
+
+  /**
+   * Renames what org-service's {@code path} names to {@code name} as the group admin, failing unless it answers 200:
+   * without blocking, so that a {@link CountingRelay#holdOnce} can wait for it on the relay's event loop.
+   */
+  public Future<?> rename(String path, String name) {
+    return web.patch(engine.org.port(), "127.0.0.1", path).bearerTokenAuthentication(token())
+        .sendJsonObject(new JsonObject().put("name", name)).map(renamed -> {
+          assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+          return renamed;
+        });
+  }
+}
