@@ -38,6 +38,8 @@ public final class CountingRelay {
   private volatile int refusedStatus;
   private final Set<String> unansweredOnce = ConcurrentHashMap.newKeySet();
   private final AtomicReference<Hold> hold = new AtomicReference<>();
+  /** The first failure of a hold's future since {@link #checkHolds}: its request was passed on all the same. */
+  private final AtomicReference<Throwable> holdFailure = new AtomicReference<>();
 
   /** The next request {@code which} matches waits for {@code until}'s future, asked for when that request comes. */
   private record Hold(Predicate<Seen> which, Supplier<Future<?>> until) {
@@ -81,10 +83,26 @@ public final class CountingRelay {
 
   /**
    * Holds the next request {@code which} matches until the future {@code until} answers (called, on the relay's
-   * event loop, when that request comes) completes, then passes it on.
+   * event loop, when that request comes) completes, then passes it on; {@link #checkHolds} tells whether it did.
    */
   public void holdOnce(Predicate<Seen> which, Supplier<Future<?>> until) {
     hold.set(new Hold(which, until));
+  }
+
+  /**
+   * Fails for a hold whose future failed (an assertion of the test's on the event loop, that nothing else would
+   * report) or that no request came for: a test that ran without what it holds for proves nothing. Forgets both, so
+   * that one test's hold does not fail the next.
+   */
+  public void checkHolds() {
+    var failure = holdFailure.getAndSet(null);
+    var unused = hold.getAndSet(null);
+    if (failure != null) {
+      throw new AssertionError("the future a request was held for failed", failure);
+    }
+    if (unused != null) {
+      throw new AssertionError("no request came for a hold");
+    }
   }
 
   /** Passes every request on again. */
@@ -112,7 +130,12 @@ public final class CountingRelay {
       }
       var held = hold.get();
       if (held != null && held.which().test(asked) && hold.compareAndSet(held, null)) {
-        held.until().get().onComplete(done -> passOn(request, body));
+        held.until().get().onComplete(done -> {
+          if (done.failed()) {
+            holdFailure.compareAndSet(null, done.cause());
+          }
+          passOn(request, body);
+        });
         return;
       }
       passOn(request, body);

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -15,9 +16,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * An engine watched through a {@link CountingRelay}, on a Vert.x of its own, with a {@link TemplateFixture} on its
  * org-service: what the tests of the engine's calls to org-service share. A test class registers it in a static field
  * ({@code @RegisterExtension}) rather than starting and closing it itself: it starts before the class's
- * {@code @BeforeAll} methods and closes after its {@code @AfterAll} ones.
+ * {@code @BeforeAll} methods, closes after its {@code @AfterAll} ones, and after each test fails the test for a hold of
+ * the relay whose future failed or that no request came for, which the relay, on its event loop, can only note.
  */
-public final class WatchedTemplate implements BeforeAllCallback, AfterAllCallback {
+public final class WatchedTemplate implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
   private final JsonObject settings;
   private final String name;
@@ -42,6 +44,11 @@ public final class WatchedTemplate implements BeforeAllCallback, AfterAllCallbac
     engine = direct.through(vertx, relay.port(), settings);
     template = TemplateFixture.build(engine.org, name + "-" + unique());
     web = WebClient.create(vertx);
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    relay.checkHolds();
   }
 
   @Override
