@@ -73,6 +73,7 @@ final class SetupCopy {
   /** The columns the service maps: references, and the free-form data. */
   private final List<SetupField> mapped;
   private final String selectSql;
+  private final String anyCopySql;
   private final Writes newSecrets;
   private final Writes templateSecrets;
 
@@ -81,13 +82,13 @@ final class SetupCopy {
   }
 
   /**
-   * How a page is written: {@code firstCopy} tries the plain insert first (see {@link #page}), {@code carrySecrets}
-   * gives the copies their template objects' secrets, and {@code existing} says whether copies already in the target
-   * are replaced or kept.
+   * How a page is written: {@code firstCopy} writes it by the plain insert when no copy of it is in the target yet
+   * (see {@link #page}), {@code carrySecrets} gives the copies their template objects' secrets, and {@code existing}
+   * says whether copies already in the target are replaced or kept.
    */
   record Mode(boolean firstCopy, boolean carrySecrets, Existing existing) {
 
-    /** The same page written again after {@link CopiesExist}: an upsert, or an insert of what is missing. */
+    /** The page written as copies that may exist already: an upsert, or an insert of what is missing. */
     Mode again() {
       return new Mode(false, carrySecrets, existing);
     }
@@ -99,6 +100,8 @@ final class SetupCopy {
     var read = mapped.stream().map(f -> f.column().equals(kind.freeFormColumn()) ? f.column() + "::text" : f.column());
     this.selectSql = "SELECT " + Stream.concat(Stream.of("id", "name"), read).collect(Collectors.joining(", "))
         + " FROM org." + kind.table() + " WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3";
+    this.anyCopySql = "SELECT EXISTS (SELECT 1 FROM org." + kind.table()
+        + " WHERE org_id = $1 AND id = ANY ($2::uuid[])) AS copied";
     this.newSecrets = writes(false);
     this.templateSecrets = writes(true);
   }
@@ -113,10 +116,13 @@ final class SetupCopy {
    * page nor in the target yet is left out, because it could not be satisfied; copying the same page
    * again once the later pages are in completes it.
    *
-   * <p>With {@code firstCopy}, the page is written by a plain INSERT, which costs PostgreSQL a fifth less
-   * per row than the upsert (whose speculative insertion checks each key twice); it fails on a unique
-   * index if any copy exists in the target already ({@link CopiesExist}), and the caller copies the page
-   * again, in a new transaction, without it. Pages into a new tenant, most pages, take the cheap way.
+   * <p>With {@code firstCopy}, a page none of whose copies is in the target yet is written by a plain INSERT, which
+   * costs PostgreSQL a fifth less per row than the upsert (whose speculative insertion checks each key twice). Pages
+   * into a new tenant, most pages, take the cheap way. Whether any copy is there is asked alongside the other lookups,
+   * not learnt from a failed INSERT: that failure costs the whole transaction, and a re-run into an existing tenant
+   * (or the hooks' second, linking pass) would pay a page read and a rollback for every page. Only a copy committed
+   * between the question and the INSERT (or a name taken in the target) still fails it on a unique index
+   * ({@link CopiesExist}), and the caller copies the page again, in a new transaction, without it.
    *
    * <p>With {@link Existing#KEEP} copies in the target already stay exactly as they are and count unchanged, with
    * one exception that only completes a copy: a copy nobody has changed since it was made ({@code updated_at =
@@ -131,15 +137,31 @@ final class SetupCopy {
           rows.forEach(read::add);
           var readIds = read.stream().map(row -> row.getUUID("id")).toList();
           var page = TemplatePage.of(read.subList(0, Math.min(limit, read.size())), target, kind.freeFormColumn());
-          return remappedInFreeForm(tx, source, target, page)
-              .compose(remappedIds -> sameKindCopiesInTarget(tx, target, page)
-                  .compose(satisfiable -> referencesCheckedNow(tx)
-                      .compose(now -> write(tx, source, target, page, remappedIds, satisfiable, mode))))
-              .recover(failure -> Future.failedFuture(mode.firstCopy() && isUniqueViolation(failure) ? new CopiesExist()
-                  : CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())))
+          // what the write needs, sent together: the connection pipelines the statements, so they cost one wait
+          var noCopyYet = mode.firstCopy() ? noCopyInTarget(tx, target, page) : Future.succeededFuture(false);
+          var remappedIds = remappedInFreeForm(tx, source, target, page);
+          var satisfiable = sameKindCopiesInTarget(tx, target, page);
+          return Future.all(noCopyYet, remappedIds, satisfiable, referencesCheckedNow(tx))
+              .compose(lookedUp -> {
+                var insertOnly = noCopyYet.result();
+                return write(tx, source, target, page, remappedIds.result(), satisfiable.result(),
+                    insertOnly ? mode : mode.again())
+                    .recover(failure -> Future.failedFuture(insertOnly && isUniqueViolation(failure)
+                        ? new CopiesExist() : CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())));
+              })
               .map(written -> new Result(readIds, page.copyOf(), written.changed(), written.created(),
                   written.updated(), page.rows().size() - written.created() - written.updated(), written.deferred()));
         });
+  }
+
+  /** Whether none of the page's copies is in the target (see {@link #page}). */
+  private Future<Boolean> noCopyInTarget(SqlClient tx, UUID target, TemplatePage page) {
+    if (page.rows().isEmpty()) {
+      return Future.succeededFuture(true);
+    }
+    return tx.preparedQuery(anyCopySql)
+        .execute(Tuple.of(target, (Object) page.copyIds().stream().map(UUID::fromString).toArray(UUID[]::new)))
+        .map(rows -> !rows.iterator().next().getBoolean("copied"));
   }
 
   /** A first copy of a page found a copy there already (or a name or id taken: the upsert tells which). */

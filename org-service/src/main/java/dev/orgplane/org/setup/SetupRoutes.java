@@ -244,9 +244,10 @@ public final class SetupRoutes {
   }
 
   /**
-   * The page in a transaction of its own: first as copies new to the target (see {@link SetupCopy#page}),
-   * which fails with {@link SetupCopy.CopiesExist} if a copy is there already; then again as an upsert (or, keeping
-   * existing copies, as an insert of the missing ones). The page's answer is kept in the transaction that copies it.
+   * The page in a transaction of its own: as copies new to the target when none is there yet (see
+   * {@link SetupCopy#page}), else as an upsert (or, keeping existing copies, as an insert of the missing ones); a
+   * first copy that meets a copy committed meanwhile fails with {@link SetupCopy.CopiesExist} and runs again as the
+   * latter. The page's answer is kept in the transaction that copies it.
    */
   private Future<Reply> copyInTransaction(RoutingContext ctx, SetupCopy copy, String from, PageRequest page,
       UUID after, SetupCopy.Mode mode) {

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.IdFunction;
+import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.buffer.Buffer;
@@ -13,9 +16,14 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST .../{kind}:copy}: org-service copying a page of a template's objects itself. */
@@ -410,6 +418,55 @@ class SetupCopyTest extends OrgServiceTest {
     counts(copy(owner, template, target, "hooks", ""), 0, 1, 1);
     assertEquals(List.of(copyOf.apply(added)), org.get(copy, owner.token()).bodyAsJsonObject()
         .getJsonArray("runAfter").getList(), "without keep the copy takes the template's run order");
+  }
+
+  /**
+   * A page whose copies are in the target already (a re-run into an existing tenant, the hooks' linking pass) is
+   * written by the upsert straight away: the page is read once and the transaction never fails on the plain INSERT,
+   * which would cost a rollback and the whole page again in a new one.
+   */
+  @Test
+  void aPageWhoseCopiesExistIsUpsertedWithoutAFailedFirstInsert() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    create(owner, template, "workspaces", new JsonObject().put("name", "main"));
+    create(owner, template, "workspaces", new JsonObject().put("name", "spare"));
+    var pool = Database.open(vertx, org.db(), 1, List.of()).await();
+    try {
+      var fresh = new AtomicInteger();
+      var created = firstCopyOfWorkspaces(pool, template, target, fresh);
+      assertEquals(List.of(2L, 0L), List.of(created.created(), created.unchanged()));
+      var again = new AtomicInteger();
+      var unchanged = firstCopyOfWorkspaces(pool, template, target, again);
+      assertEquals(List.of(0L, 2L), List.of(unchanged.created(), unchanged.unchanged()));
+      assertEquals(List.of(3, 3), List.of(fresh.get(), again.get()),
+          "read, ask whether copies exist, write: into a new tenant and into one that has the copies alike");
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  private static SetupCopy.Result firstCopyOfWorkspaces(Pool pool, Org template, Org target, AtomicInteger statements) {
+    return pool.withTransaction(tx -> new SetupCopy(SetupKind.WORKSPACES).page(counting(tx, statements),
+            UUID.fromString(template.id()), UUID.fromString(target.id()), PageRequest.FIRST_ID, 10,
+            new SetupCopy.Mode(true, false, Existing.UPDATE)))
+        .await();
+  }
+
+  /** {@code client}, counting the statements sent through it. */
+  private static SqlClient counting(SqlClient client, AtomicInteger statements) {
+    return (SqlClient) Proxy.newProxyInstance(SqlClient.class.getClassLoader(), new Class<?>[] {SqlClient.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("query") || method.getName().equals("preparedQuery")) {
+            statements.incrementAndGet();
+          }
+          try {
+            return method.invoke(client, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   @Test
