@@ -125,7 +125,9 @@ public final class EngineVerticle extends ServiceVerticle {
           new BatchRoutes(pool, registry, access, new ProvisionedOrganizations(http, orgServiceUrl,
               settings.integer("ORGPLANE_ENGINE_PAGE_SIZE")), runner, endReports,
               settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
-          new DiffRoutes(vertx, pool, registry, access, http, token, orgServiceUrl).mount(router);
+          new DiffRoutes(vertx, pool, registry, access, http, token, orgServiceUrl,
+              settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS"),
+              settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")).mount(router);
           runner.start();
           endReports.start(settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"));
           sweeper = new CopyRecordSweeper(vertx, pool, new OrgApiClient(http, orgServiceUrl, token, null),

@@ -8,6 +8,7 @@ import dev.orgplane.engine.job.ProvisioningRequest;
 import dev.orgplane.engine.job.Retries;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.orgapi.JobScopedOrgApi;
+import dev.orgplane.engine.orgapi.KeptPages;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginRegistry;
@@ -40,9 +41,11 @@ public final class DiffRoutes {
   private final WebClient http;
   private final ServiceToken token;
   private final String orgServiceUrl;
+  private final long templateCacheMillis;
+  private final int templateCacheObjects;
 
   public DiffRoutes(Vertx vertx, Pool pool, PluginRegistry registry, CallerAccess access, WebClient http,
-      ServiceToken token, String orgServiceUrl) {
+      ServiceToken token, String orgServiceUrl, long templateCacheMillis, int templateCacheObjects) {
     this.vertx = vertx;
     this.pool = pool;
     this.registry = registry;
@@ -50,6 +53,8 @@ public final class DiffRoutes {
     this.http = http;
     this.token = token;
     this.orgServiceUrl = orgServiceUrl;
+    this.templateCacheMillis = templateCacheMillis;
+    this.templateCacheObjects = templateCacheObjects;
   }
 
   public void mount(Router router) {
@@ -132,7 +137,11 @@ public final class DiffRoutes {
   }
 
   private Future<List<KindDiff>> kinds(String source, String target, JsonObject options) {
-    var api = new OrgApiClient(http, orgServiceUrl, token, null);
+    // plugins read some lists of the template whole twice (its members: the users' diff, and the teams' for the
+    // members a copy keeps), side by side: they share one reading of its pages, as a run's plugins do (see KeptPages);
+    // the diff's own, not the jobs', which may be a minute old: a diff compares with the template as it is now
+    var api = new OrgApiClient(http, orgServiceUrl, token, null)
+        .keepingPagesOf(source, new KeptPages(templateCacheMillis, templateCacheObjects));
     var ids = new CopiedObjects(pool, api, UUID.fromString(source), UUID.fromString(target), null);
     var context = new EngineCopyContext(null, source, target, ids, JobScopedOrgApi.reading(api, source, target), http,
         vertx, options, 500, 500, message -> { });

@@ -49,6 +49,14 @@ class DiffFailuresTest {
     assertEquals(200, diff.statusCode(), diff.bodyAsString());
   }
 
+  /** The users' diff and the teams' (which keep the members a copy has) share one reading of the template's members. */
+  @Test
+  void aDiffReadsTheTemplatesMembersOnce() {
+    relay.clear();
+    assertEquals(200, diff(copy).statusCode());
+    assertEquals(1, relay.count("GET", "/v1/organizations/" + template.templateId() + "/users"));
+  }
+
   @Test
   void orgServiceFailingWhileAPluginReadsIs503() {
     watched.relay().refuse("/v1/organizations/" + copy + "/queues", 503);
