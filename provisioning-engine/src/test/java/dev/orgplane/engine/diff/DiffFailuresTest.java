@@ -52,9 +52,9 @@ class DiffFailuresTest {
   /** The users' diff and the teams' (which keep the members a copy has) share one reading of the template's members. */
   @Test
   void aDiffReadsTheTemplatesMembersOnce() {
-    relay.clear();
+    watched.relay().clear();
     assertEquals(200, diff(copy).statusCode());
-    assertEquals(1, relay.count("GET", "/v1/organizations/" + template.templateId() + "/users"));
+    assertEquals(1, watched.relay().count("GET", "/v1/organizations/" + watched.template().templateId() + "/users"));
   }
 
   @Test
