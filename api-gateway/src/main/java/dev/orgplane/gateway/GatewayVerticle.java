@@ -3,6 +3,7 @@ package dev.orgplane.gateway;
 import dev.orgplane.kit.config.ServiceVerticle;
 import dev.orgplane.gateway.auth.DoorAuth;
 import dev.orgplane.gateway.auth.ExternalTokens;
+import dev.orgplane.gateway.auth.ProviderTokenExchange;
 import dev.orgplane.gateway.limits.RateLimit;
 import dev.orgplane.gateway.limits.TokenBuckets;
 import dev.orgplane.gateway.routing.ProxyHandler;
@@ -111,9 +112,10 @@ public final class GatewayVerticle extends ServiceVerticle {
       var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
       clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
-      router.route().handler(new DoorAuth(verifier, new ExternalTokens(web,
-          settings.string("ORGPLANE_ORG_SERVICE_URL"), settings.string("ORGPLANE_PUBLIC_URL")), !separateMetrics));
+      router.route().handler(new DoorAuth(verifier, !separateMetrics));
       router.route().handler(RateLimit.perPrincipal(perPrincipal));
+      router.route().handler(new ProviderTokenExchange(new ExternalTokens(web,
+          settings.string("ORGPLANE_ORG_SERVICE_URL"), settings.string("ORGPLANE_PUBLIC_URL"))));
       var routes = RouteTable.from(settings);
       if (routes.reachesUnixSockets() && !ServiceListeners.unixSockets(vertx)) {
         throw new ConfigException("a route sends to a Unix socket (ORGPLANE_ROUTES, ORGPLANE_ORG_SERVICE_SOCKET or "

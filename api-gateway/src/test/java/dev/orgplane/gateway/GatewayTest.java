@@ -68,6 +68,7 @@ class GatewayTest {
   private String hintingUrl;
   private static final String EXTERNAL_ISSUER = "https://idp.test";
   private final TestKeys externalKeys = TestKeys.generate("idp-key");
+  private String idpUrl;
   /** The token exchanges org-service was asked for (its stand-in answers them). */
   private final List<String> exchanges = new CopyOnWriteArrayList<>();
   /** The status org-service's stand-in answers its next token exchange with, when not 200. */
@@ -101,8 +102,9 @@ class GatewayTest {
     var idp = vertx.createHttpServer().requestHandler(req -> req.response()
         .end(new JsonObject().put("keys", new JsonArray().add(externalKeys.publicJwk())).encode()))
         .listen(0, "127.0.0.1").await();
+    idpUrl = url(idp);
     var trusted = new JsonArray().add(new JsonObject().put("issuer", EXTERNAL_ISSUER)
-        .put("jwksUrl", url(idp) + "/jwks").put("audience", "orgplane-api"));
+        .put("jwksUrl", idpUrl + "/jwks").put("audience", "orgplane-api"));
     gateway = new GatewayVerticle(new JsonObject()
         .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
         .put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode())
@@ -814,6 +816,34 @@ class GatewayTest {
     var recovered = get("/v1/organizations", external);
     assertEquals(200, recovered.statusCode(), "the token was never bad: nothing kept its refusal");
     assertEquals(exchangesBefore + 1, exchanges.size());
+  }
+
+  /**
+   * Each fresh provider token is an exchange at org-service: a caller rotating them, each from an address of its own,
+   * meets the per-principal limit before its exchanges do, not after.
+   */
+  @Test
+  void freshProviderTokensOverThePrincipalsLimitAreRefusedBeforeTheyAreExchanged() {
+    var port = freePort();
+    var trusted = new JsonArray().add(new JsonObject().put("issuer", EXTERNAL_ISSUER)
+        .put("jwksUrl", idpUrl + "/jwks").put("audience", "orgplane-api"));
+    var deployment = deployBehindLoopbackProxy(port, new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode())
+        .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "2"));
+    var exchangesBefore = exchanges.size();
+    var statuses = new java.util.ArrayList<Integer>();
+    for (int i = 0; i < 5; i++) {
+      var fresh = externalKeys.sign(vertx, TestKeys.claims(EXTERNAL_ISSUER, "orgplane-api", "rotating-app"));
+      var response = client.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + fresh)
+          .putHeader("X-Forwarded-For", "203.0.113." + (10 + i)).send().await();
+      statuses.add(response.statusCode());
+      if (response.statusCode() == 429) {
+        assertProblem(response, 429, "rate_limited");
+        assertTrue(Integer.parseInt(response.getHeader("Retry-After")) >= 60, response.getHeader("Retry-After"));
+      }
+    }
+    vertx.undeploy(deployment).await();
+    assertEquals(List.of(200, 200, 429, 429, 429), statuses);
+    assertEquals(exchangesBefore + 2, exchanges.size(), "org-service was asked for the limit's exchanges, no more");
   }
 
   /**

@@ -5,7 +5,6 @@ import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -15,8 +14,8 @@ import java.util.List;
  * a port of their own, {@code /metrics} here is a path like any other, which a route may send to a service). The
  * Authorization header still
  * travels upstream: every service verifies the token again, so a request that bypasses the gateway
- * gains nothing. A trusted identity provider's token travels on as the platform's token it was exchanged for
- * ({@link ExternalTokens}): the services take no other.
+ * gains nothing. A trusted identity provider's token is admitted here as its provider's principal, and exchanged
+ * after the per-principal rate limit ({@link ProviderTokenExchange}).
  */
 public final class DoorAuth implements Handler<RoutingContext> {
 
@@ -24,12 +23,10 @@ public final class DoorAuth implements Handler<RoutingContext> {
 
   private final List<String> openPaths;
   private final TokenVerifier tokens;
-  private final ExternalTokens external;
 
-  public DoorAuth(TokenVerifier tokens, ExternalTokens external, boolean metricsOnThisPort) {
+  public DoorAuth(TokenVerifier tokens, boolean metricsOnThisPort) {
     this.openPaths = metricsOnThisPort ? List.of("/metrics", "/openapi.json") : List.of("/openapi.json");
     this.tokens = tokens;
-    this.external = external;
   }
 
   @Override
@@ -45,26 +42,9 @@ public final class DoorAuth implements Handler<RoutingContext> {
       return;
     }
     tokens.verify(token).onSuccess(principal -> {
-      if (!external.isExternal(principal)) {
-        admit(ctx, principal);
-        return;
-      }
-      external.ours(token, principal).onSuccess(ours -> {
-        ctx.request().headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + ours);
-        // past the door, a 401 is a service's: the platform's token was revoked, not the provider's
-        ctx.addHeadersEndHandler(head -> {
-          if (ctx.response().getStatusCode() == 401) {
-            external.refused(token, ours);
-          }
-        });
-        admit(ctx, principal);
-      }).onFailure(ctx::fail);
+      ctx.put(Principal.CONTEXT_KEY, principal);
+      ctx.next();
     }).onFailure(ctx::fail);
-  }
-
-  private static void admit(RoutingContext ctx, Principal principal) {
-    ctx.put(Principal.CONTEXT_KEY, principal);
-    ctx.next();
   }
 
   /** A loop, not a stream: asked for every request. */

@@ -10,7 +10,8 @@ import java.util.function.Function;
 /**
  * 429 {@code rate_limited} with {@code Retry-After} once a key's bucket is empty. Mounted twice:
  * by client address ({@link ClientNetwork}: an IPv6 client by its /64) before the token check (so floods of bad tokens are cut off too), and by token
- * subject after it (so one client cannot spread its load over many addresses).
+ * subject after it (so one client cannot spread its load over many addresses), before an identity provider's token is
+ * exchanged (so neither can it spread its exchanges at org-service).
  */
 public final class RateLimit implements Handler<RoutingContext> {
 
