@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>ECDSA verification costs about a millisecond of CPU on the JDK, more than the rest of a typical
  * request, so tokens that passed are remembered until they expire, keyed by a SHA-256 of the token
- * (the token itself is never kept): a busy client costs one signature check, not one per request.
+ * (the token itself is never kept): a busy client costs one signature check, not one per request. Only tokens of at
+ * most {@link #MAX_REMEMBERED_LENGTH} characters are remembered, so that the memory is bounded in bytes too.
  * This is safe because tokens carry identity only; permissions are looked up per request. A key its issuer's
  * {@link KeySource} finds withdrawn takes the tokens it verified along ({@link KeySource#whenWithdrawn}): remembered,
  * they were taken until they expired. Between {@link #start()} and {@link #stop()} the key sources look for such keys
@@ -43,6 +44,14 @@ public final class TokenVerifier {
   static final Set<String> ALLOWED_ALGORITHMS = Set.of("ES256", "RS256", "EdDSA");
   static final Set<String> FORBIDDEN_HEADERS = Set.of("jku", "x5u", "jwk", "x5c", "crit");
   static final int LEEWAY_SECONDS = 30;
+  /**
+   * Longer tokens are verified on every request, never remembered. A remembered token keeps its claims whole (services
+   * read them), so the memory bounded the entries but not their bytes: at 100,000 entries per instance, tokens as long
+   * as a header allows were gigabytes, and whoever could get them signed (a provider's user with many groups, a long
+   * name) could fill it. At most 2,048 characters each (org-service's are about 500; a provider's are mostly 1,000 to
+   * 2,000), the claims of 100,000 are a few hundred megabytes at most.
+   */
+  static final int MAX_REMEMBERED_LENGTH = 2_048;
 
   private final Vertx vertx;
   private final Map<String, TrustedIssuer> issuers;
@@ -92,8 +101,11 @@ public final class TokenVerifier {
       }
       verified.remove(digest);
     }
-    return verifySignatureAndClaims(token.value()).onSuccess(signed -> remember(digest, signed))
-        .map(Verified::principal);
+    var verifying = verifySignatureAndClaims(token.value());
+    if (token.length() <= MAX_REMEMBERED_LENGTH) {
+      verifying.onSuccess(signed -> remember(digest, signed));
+    }
+    return verifying.map(Verified::principal);
   }
 
   /**

@@ -134,6 +134,17 @@ class TokenVerifierTest {
     assertEquals(7, small.remembered(), "eight remembered, two forgotten for the ninth");
   }
 
+  /** A remembered token keeps its claims: a long one would make the memory's bytes whatever its signers allow. */
+  @Test
+  void aTokenLongerThanTheRememberedLengthIsVerifiedEveryTimeNotRemembered() {
+    var padded = token(c -> c.put("groups", "g".repeat(TokenVerifier.MAX_REMEMBERED_LENGTH)));
+    assertEquals("alice", verifier.verify(padded).await().subject());
+    assertEquals("alice", verifier.verify(padded).await().subject(), "verified again");
+    assertEquals(0, verifier.remembered());
+    verifier.verify(token(c -> c)).await();
+    assertEquals(1, verifier.remembered(), "a token of a usual length is remembered");
+  }
+
   @Test
   void aRememberedTokenStopsAtItsExpiry() throws InterruptedException {
     var shortLived = token(c -> c.put("exp", System.currentTimeMillis() / 1000 + 2));
