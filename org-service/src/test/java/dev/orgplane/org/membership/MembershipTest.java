@@ -271,6 +271,8 @@ class MembershipTest extends OrgServiceTest {
     Future.join(demotions).otherwiseEmpty().await();
     var statuses = demotions.stream().map(f -> f.result().statusCode()).sorted().toList();
     assertEquals(List.of(200, 409), statuses);
+    var refused = demotions.stream().map(Future::result).filter(r -> r.statusCode() == 409).findFirst().orElseThrow();
+    assertProblem(refused, 409, "last_owner");
     var owners = org.get("/v1/organizations/" + id + "/users", first.token()).bodyAsJsonObject().getJsonArray("items")
         .stream().filter(m -> ((JsonObject) m).getJsonArray("roles").contains("owner")).count();
     assertEquals(1, owners);
@@ -298,5 +300,11 @@ class MembershipTest extends OrgServiceTest {
     var roles = org.get("/v1/roles", user.token()).bodyAsJsonObject().getJsonArray("items");
     assertEquals(List.of("owner", "manager", "viewer", "member"),
         roles.stream().map(r -> ((JsonObject) r).getString("name")).toList());
+  }
+
+  @Test
+  void theCatalogIsForSignedInCallers() {
+    assertProblem(org.get("/v1/permissions", null), 401, "invalid_token");
+    assertProblem(org.get("/v1/roles", null), 401, "invalid_token");
   }
 }
