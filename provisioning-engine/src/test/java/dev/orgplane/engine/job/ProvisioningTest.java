@@ -129,6 +129,7 @@ class ProvisioningTest extends TemplateEngineTest {
     var second = provision(new JsonObject().put("templateOrganization", template.templateId())
         .put("targetOrganization", target));
     assertEquals("succeeded", second.getString("status"), second.encodePrettily());
+    assertEquals(7, second.getJsonArray("steps").size(), "a step for each plugin: " + second.encodePrettily());
     for (var step : second.getJsonArray("steps")) {
       var counts = (JsonObject) step;
       assertEquals(0, counts.getLong("created"), counts.encode());
@@ -352,6 +353,14 @@ class ProvisioningTest extends TemplateEngineTest {
     assertEquals("fields", narrowed.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
     assertProblem(engine.get("/v1/provisioning/diff?source=" + template.templateId() + "&target="
         + template.templateId(), stranger.token()), 404, "source_not_found");
+  }
+
+  @Test
+  void thePluginsAreListedToSignedInCallersOnly() {
+    assertProblem(engine.get("/v1/provisioning/plugins", null), 401, "invalid_token");
+    var plugins = engine.get("/v1/provisioning/plugins", token());
+    assertEquals(200, plugins.statusCode(), plugins.bodyAsString());
+    assertEquals(7, plugins.bodyAsJsonObject().getJsonArray("items").size(), plugins.bodyAsString());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.orgplane.engine.orgapi;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -71,7 +72,10 @@ class CallerAccessTest {
   @Test
   void aGroupOrgServiceShowsTheCallerIsTheirs() {
     status.set(200);
-    access.requireGroupAdmin("Bearer token", UUID.randomUUID().toString()).await();
+    asked.set(null);
+    var group = UUID.randomUUID().toString();
+    assertDoesNotThrow(() -> access.requireGroupAdmin("Bearer token", group).await());
+    assertEquals("GET /v1/organization-groups/" + group, asked.get());
   }
 
   private static ApiException hookEditorRefusal(int answered, String answer) {
