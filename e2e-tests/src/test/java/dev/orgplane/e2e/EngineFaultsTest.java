@@ -3,6 +3,7 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,7 +25,7 @@ class EngineFaultsTest extends TwoEnginesTest {
     var ended = template.awaitEnd(gateway, path, 240_000);
     assertEquals("succeeded", ended.getString("status"), ended.encodePrettily());
     assertEquals(30, ended.getJsonObject("counts").getLong("succeeded"));
-    for (var raw : template.jobs(gateway, batch.getString("id"))) {
+    for (var raw : everyJob(batch.getString("id"), 30)) {
       var diff = template.diff(gateway, ((JsonObject) raw).getString("targetOrganization"));
       assertTrue(diff.getBoolean("inSync"), "no object missing, none twice: " + diff.encodePrettily());
     }
@@ -60,7 +61,7 @@ class EngineFaultsTest extends TwoEnginesTest {
 
     assertEquals("succeeded", ended.getString("status"), ended.encodePrettily());
     assertEquals(40, ended.getJsonObject("counts").getLong("succeeded"));
-    for (var raw : template.jobs(gateway, batch.getString("id"))) {
+    for (var raw : everyJob(batch.getString("id"), 40)) {
       assertTrue(template.diff(gateway, ((JsonObject) raw).getString("targetOrganization")).getBoolean("inSync"));
     }
     assertEachEndReportedOnce(batch.getString("id"));
@@ -75,10 +76,17 @@ class EngineFaultsTest extends TwoEnginesTest {
     platform.restartOrgService();
     var ended = template.awaitEnd(gateway, path, 240_000);
     assertEquals("succeeded", ended.getString("status"), "jobs retried the pages that failed: " + ended.encodePrettily());
-    for (var raw : template.jobs(gateway, batch.getString("id"))) {
+    for (var raw : everyJob(batch.getString("id"), 10)) {
       assertTrue(template.diff(gateway, ((JsonObject) raw).getString("targetOrganization")).getBoolean("inSync"));
     }
     assertEachEndReportedOnce(batch.getString("id"));
+  }
+
+  /** The batch's jobs, all {@code count} of them: a check of each is worth nothing if some are missing. */
+  private JsonArray everyJob(String batchId, int count) {
+    var jobs = template.jobs(gateway, batchId);
+    assertEquals(count, jobs.size(), jobs.encodePrettily());
+    return jobs;
   }
 
   /** Every job's end reached the template's hooks, once, whatever happened to the services meanwhile. */

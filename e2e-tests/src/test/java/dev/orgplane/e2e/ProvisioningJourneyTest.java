@@ -3,12 +3,14 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +36,8 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
     assertEquals(20, ended.getJsonObject("counts").getLong("succeeded"));
     var jobs = template.jobs(gateway, batch.getString("id"));
     assertEquals(20, jobs.size());
+    // the polling above may fall between runs; the runs' own start and end show whether any two overlapped
+    assertTrue(mostAtOnce(jobs) >= 2, "the batch ran jobs side by side: " + jobs.encodePrettily());
     for (var raw : jobs) {
       var job = (JsonObject) raw;
       assertEquals(1, job.getInteger("attempts"), "two engines, each job run exactly once: " + job.encode());
@@ -92,6 +96,18 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
     assertEquals(403, gateway.get(tenant + "/queues", owner).status(), "the owner cannot work in it meanwhile");
     assertEquals(200, gateway.postJson(tenant + "/enable", template.adminToken(), new JsonObject()).status());
     assertEquals(200, gateway.get(tenant + "/queues", owner).status(), "and can once the admin lifted it");
+  }
+
+  private record Run(OffsetDateTime start, OffsetDateTime end) {
+  }
+
+  /** The most of {@code jobs} under way at once, from the time the database stamped on their start and end. */
+  private static long mostAtOnce(JsonArray jobs) {
+    var runs = jobs.stream().map(JsonObject.class::cast).map(job -> new Run(
+        OffsetDateTime.parse(job.getString("startedAt")), OffsetDateTime.parse(job.getString("finishedAt")))).toList();
+    return runs.stream().mapToLong(run -> runs.stream()
+        .filter(other -> !other.start().isAfter(run.start()) && other.end().isAfter(run.start())).count())
+        .max().orElse(0);
   }
 
   /** A token of someone who has just registered, {@code <label>@e2e.test}, outside every organization. */

@@ -23,6 +23,7 @@ class RolloutJourneyTest extends TwoEnginesTest {
     var first = template.awaitEnd(gateway, "/v1/provisioning/batches/" + made.getString("id"), 180_000);
     assertEquals("succeeded", first.getString("status"), first.encodePrettily());
     var tenants = targets(made.getString("id"));
+    assertEquals(2, tenants.size(), "two tenants, each named by its id: " + tenants);
     var handMade = gateway.postJson("/v1/organizations", template.adminToken(), new JsonObject()
         .put("name", "by-hand-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "By hand")
         .put("groupId", template.groupId()));
