@@ -20,8 +20,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Every operation of the OpenAPI document that names an organization's objects or its provisioning job and batch,
  * called by the owner of another organization with this organization's ids: never a success, never a server error,
- * 404 for everything below the organization whatever the body and for the job and batch, and this organization's
- * data unchanged afterwards. Nor does adding this organization's people by user id reach them from another tenant.
+ * 404 for everything below the organization whatever the body and for the job and batch, outside them the refusal
+ * each path family gives an outsider, and this organization's data unchanged afterwards. Nor does adding this
+ * organization's people by user id reach them from another tenant.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationSweepTest {
@@ -40,6 +41,7 @@ class TenantIsolationSweepTest {
     gateway = new Gateway(platform.baseUrl());
     alice = register("alice");
     mallory = register("mallory");
+    verify(mallory);
     malloryOrg = ok(gateway.postJson("/v1/organizations", mallory, new JsonObject().put("name", "tenant-b")
         .put("title", "B"))).getString("id");
     ids.putAll(TenantFixture.build(gateway, platform, alice, "tenant-a"));
@@ -69,8 +71,10 @@ class TenantIsolationSweepTest {
       // a job or batch is, to anyone who may not use it, as if it did not exist
       var hidden = inOrganization || operation.path().startsWith("/v1/provisioning/");
       var reply = gateway.send(operation.method(), path, mallory, body);
-      if (reply.status() < 400 || reply.status() >= 500 || !reply.contentType().equals("application/problem+json")
-          || hidden && reply.status() != 404) {
+      var refused = reply.status() + " " + (reply.contentType().equals("application/problem+json")
+          ? reply.json().getString("code") : "(no problem)");
+      if (hidden ? reply.status() != 404 || refused.endsWith("(no problem)")
+          : !refused.equals(refusalOutsideTheOrganization(operation))) {
         failures.add(operation.method() + " " + path + " -> " + reply.status() + " " + reply.body());
       }
       // nor do the mistakes of a body tell an outsider anything: 404, as for everything of the organization
@@ -83,6 +87,33 @@ class TenantIsolationSweepTest {
     assertTrue(swept >= 45, "the sweep covered the organization's operations: " + swept);
     assertTrue(failures.isEmpty(), "another tenant got through or broke something:\n" + String.join("\n", failures));
     assertEquals(before, snapshot(), "the organization's data is unchanged");
+  }
+
+  /**
+   * Status and code of the refusal outside the organization's own paths: an organization group, a person or an
+   * invitation the caller has no part in is missing, as is an organization of a group she does not run; what only a
+   * platform admin may do is forbidden before anything is looked up.
+   */
+  private static String refusalOutsideTheOrganization(ApiOperations.Operation operation) {
+    var path = operation.path();
+    var platformAdmins = operation.method().equals("DELETE") && (path.equals("/v1/organization-groups/{gid}")
+        || path.equals("/v1/users/{uid}")) || path.equals("/v1/organization-groups/{gid}/admins/{uid}");
+    if (platformAdmins) {
+      return "403 forbidden";
+    }
+    if (path.endsWith("/organizations/{org}/token")) {
+      return "404 organization_not_found";
+    }
+    if (path.startsWith("/v1/organization-groups/")) {
+      return "404 organization_group_not_found";
+    }
+    if (path.startsWith("/v1/users/")) {
+      return "404 user_not_found";
+    }
+    if (path.startsWith("/v1/invitations/")) {
+      return "404 invitation_not_found";
+    }
+    return "no refusal expected for " + operation.method() + " " + path;
   }
 
   /**
@@ -186,6 +217,13 @@ class TenantIsolationSweepTest {
     ok(gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", email).put("password",
         "password-" + name).put("name", name)));
     return gateway.token(email, "password-" + name);
+  }
+
+  /** Only an invitee with a verified address is told whether an invitation is theirs: Mallory gets that far. */
+  private void verify(String token) {
+    var email = ok(gateway.get("/v1/users/me", token)).getString("email");
+    assertEquals(204, gateway.postJson("/v1/auth/email-verifications/confirm", null, new JsonObject()
+        .put("token", platform.mailedToken(email, "opv_"))).status());
   }
 
   private static JsonObject ok(Gateway.Reply reply) {
