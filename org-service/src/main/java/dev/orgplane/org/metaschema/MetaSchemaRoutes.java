@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.QueryParameters;
+import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -43,15 +44,7 @@ public final class MetaSchemaRoutes {
    */
   private void put(RoutingContext ctx) {
     var name = name(ctx);
-    JsonObject schema;
-    try {
-      schema = ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      throw ApiException.badRequest("malformed_json", "The body must be a JSON Schema object.");
-    }
-    if (schema == null) {
-      throw ApiException.badRequest("body_required", "The body must be a JSON Schema object.");
-    }
+    var schema = RequestBody.object(ctx);
     AccessPolicy.requirePlatformAdmin(pool, BearerAuth.principal(ctx))
         .compose(admin -> schemas.put(name, schema, current -> current.ifPresentOrElse(
             stored -> EntityTags.requireMatch(ctx, shown(name, stored), "The meta-schema"),

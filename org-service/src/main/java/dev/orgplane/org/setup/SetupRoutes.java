@@ -21,7 +21,6 @@ import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.Imported;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -116,7 +115,7 @@ public final class SetupRoutes {
   }
 
   private void create(RoutingContext ctx, SetupKind kind) {
-    var row = validated(kind, TimeOrderedIds.next(), body(ctx));
+    var row = validated(kind, TimeOrderedIds.next(), RequestBody.object(ctx));
     insert(ctx, kind, row)
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
@@ -128,7 +127,7 @@ public final class SetupRoutes {
    */
   private void put(RoutingContext ctx, SetupKind kind) {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
-    var row = validated(kind, id, body(ctx));
+    var row = validated(kind, id, RequestBody.object(ctx));
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row), Existing.UPDATE)
@@ -147,7 +146,7 @@ public final class SetupRoutes {
 
   private void patch(RoutingContext ctx, SetupKind kind) {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
-    var changes = body(ctx);
+    var changes = RequestBody.object(ctx);
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("update"))
             .compose(access -> SetupRepository.find(tx, kind, access.orgId(), id, true)
@@ -351,18 +350,6 @@ public final class SetupRoutes {
   /** The rows an import created or updated: unchanged ones were checked when they were written. */
   private static List<JsonObject> changed(List<JsonObject> rows, Map<UUID, ImportResult> results) {
     return rows.stream().filter(row -> results.get(UUID.fromString(row.getString("id"))).changed()).toList();
-  }
-
-  private static JsonObject body(RoutingContext ctx) {
-    try {
-      var body = ctx.body().asJsonObject();
-      if (body == null) {
-        throw ApiException.badRequest("body_required", "A JSON object body is required.");
-      }
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      throw ApiException.badRequest("malformed_json", "The request body is not a JSON object.");
-    }
   }
 
   /** Unique names and references, as the caller's mistakes rather than server errors. */

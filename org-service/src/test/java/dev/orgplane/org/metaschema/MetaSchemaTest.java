@@ -99,6 +99,7 @@ class MetaSchemaTest {
         new JsonObject().put("type", 42)), 400, "invalid_meta_schema");
     assertProblem(org.get("/v1/meta-schemas/nothing-here", admin), 404, "meta_schema_not_found");
     assertProblem(org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, "[1,2]"), 400, "malformed_json");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, "null"), 400, "malformed_json");
   }
 
   /**

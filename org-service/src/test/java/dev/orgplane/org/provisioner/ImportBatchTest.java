@@ -104,6 +104,8 @@ class ImportBatchTest extends OrgServiceTest {
     assertProblem(org.post(path, owner.token(), new JsonObject().put("items", new JsonArray())), 400,
         "validation_failed");
     assertProblem(org.post(path, owner.token(), "{\"items\": ["), 400, "malformed_json");
+    assertProblem(org.post(path, owner.token(), "null"), 400, "malformed_json");
+    assertProblem(org.post(path, owner.token(), ""), 400, "body_required");
     var dryRun = org.post(path, owner.token(), batch(role(UUID.randomUUID().toString(), "fine", "app_audit_list"))
         .put("dryRun", true));
     assertProblem(dryRun, 400, "validation_failed");

@@ -171,6 +171,7 @@ class SetupResourcesTest extends OrgServiceTest {
     assertProblem(org.post(t.path("/workspaces"), t.owner().token(), new JsonObject().put("name", "W").put("colour", 1)),
         400, "validation_failed");
     assertProblem(org.post(t.path("/workspaces"), t.owner().token(), "{oops"), 400, "malformed_json");
+    assertProblem(org.post(t.path("/workspaces"), t.owner().token(), "null"), 400, "malformed_json");
     assertProblem(org.get(t.path("/workspaces/not-a-uuid"), t.owner().token()), 400, "validation_failed");
   }
 

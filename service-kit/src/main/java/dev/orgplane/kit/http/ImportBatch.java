@@ -1,6 +1,5 @@
 package dev.orgplane.kit.http;
 
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -71,19 +70,12 @@ public final class ImportBatch {
   }
 
   private static JsonArray items(RoutingContext ctx, Set<String> options) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      throw ApiException.badRequest("malformed_json", "The request body is not a JSON object.");
-    }
-    if (body != null) {
-      // a batch written whole despite a field it does not know ({items, dryRun: true}) would surprise its caller
-      var fields = new HashSet<>(options);
-      fields.add("items");
-      RequestBody.of(body, fields).validate();
-    }
-    var items = body == null ? null : body.getValue("items");
+    var body = RequestBody.object(ctx);
+    // a batch written whole despite a field it does not know ({items, dryRun: true}) would surprise its caller
+    var fields = new HashSet<>(options);
+    fields.add("items");
+    RequestBody.of(body, fields).validate();
+    var items = body.getValue("items");
     if (!(items instanceof JsonArray array) || array.isEmpty() || array.size() > MAX) {
       throw ApiException.invalid("A batch is {items:[...]} with 1 to " + MAX + " objects.",
           List.of(new ApiException.FieldError("items", "must be an array of 1 to " + MAX + " objects")));

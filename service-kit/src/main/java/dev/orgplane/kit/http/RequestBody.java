@@ -32,6 +32,14 @@ public final class RequestBody {
   }
 
   public static RequestBody of(RoutingContext ctx, Set<String> allowedFields) {
+    return of(object(ctx), allowedFields);
+  }
+
+  /**
+   * The body as a JSON object: 400 {@code body_required} when there is none, {@code malformed_json} when it is not
+   * JSON or not an object ({@code null} included), whichever endpoint reads it.
+   */
+  public static JsonObject object(RoutingContext ctx) {
     var buffer = ctx.body().buffer();
     if (buffer == null || buffer.length() == 0) {
       throw ApiException.badRequest("body_required", "A JSON object body is required.");
@@ -45,7 +53,7 @@ public final class RequestBody {
     if (!(parsed instanceof JsonObject object)) {
       throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
     }
-    return of(object, allowedFields);
+    return object;
   }
 
   /** A JSON object that is not the whole body, e.g. one item of an import batch. */
