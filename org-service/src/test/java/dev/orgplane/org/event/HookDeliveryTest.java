@@ -12,6 +12,7 @@ import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -50,8 +51,7 @@ class HookDeliveryTest {
       req.response().setStatusCode(calls.incrementAndGet() <= 2 ? 503 : 200).end();
     })).listen(0, "127.0.0.1").await();
 
-    var org = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), new JsonObject()
-        .put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true").put("ORGPLANE_HOOK_POLL_MILLIS", "50")
+    var org = dispatching(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), new JsonObject()
         .put("ORGPLANE_HOOK_RETRY_BASE_MILLIS", "100"));
     var owner = org.newUser("owner");
     var orgId = org.createOrg(owner.token(), "hooked-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
@@ -104,13 +104,9 @@ class HookDeliveryTest {
   @Test
   void anInactiveHooksDeliveriesWaitForItToBeActiveAgain(Vertx vertx) throws InterruptedException {
     var received = new AtomicInteger();
-    var receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      received.incrementAndGet();
-      req.response().end();
-    })).listen(0, "127.0.0.1").await();
+    var receiver = countingReceiver(vertx, received);
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "50"));
+    var org = dispatching(vertx, db, new JsonObject());
     var owner = org.newUser("pauser");
     var orgId = org.createOrg(owner.token(), "paused-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     var hook = org.post("/v1/organizations/" + orgId + "/hooks", owner.token(), new JsonObject().put("name", "paused")
@@ -150,8 +146,7 @@ class HookDeliveryTest {
           received.incrementAndGet();
           req.response().end();
         })).listen(0, "127.0.0.1").await();
-    var org = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), new JsonObject()
-        .put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true").put("ORGPLANE_HOOK_POLL_MILLIS", "50")
+    var org = dispatching(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), new JsonObject()
         .put("ORGPLANE_HOOK_MAX_ATTEMPTS", "1").put("ORGPLANE_HOOKS_CA_FILE", cert));
     var owner = org.newUser("owner");
     var orgId = org.createOrg(owner.token(), "tls-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
@@ -173,13 +168,9 @@ class HookDeliveryTest {
   @Test
   void aStoredUrlNoRequestCanBeMadeOfFailsItsOwnDeliveryAlone(Vertx vertx) throws InterruptedException {
     var received = new AtomicInteger();
-    var receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      received.incrementAndGet();
-      req.response().end();
-    })).listen(0, "127.0.0.1").await();
+    var receiver = countingReceiver(vertx, received);
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "50").put("ORGPLANE_HOOK_MAX_ATTEMPTS", "1"));
+    var org = dispatching(vertx, db, new JsonObject().put("ORGPLANE_HOOK_MAX_ATTEMPTS", "1"));
     var owner = org.newUser("owner");
     var orgId = org.createOrg(owner.token(), "badurl-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     var broken = hook(org, owner.token(), orgId, "http://localhost:9/broken");
@@ -433,8 +424,25 @@ class HookDeliveryTest {
 
   /** The service with deliveries queued but never due while the test looks at them. */
   private static OrgServiceHarness withoutDispatch(Vertx vertx, PgUrl db) {
-    return OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    return withHooksTo(vertx, db, new JsonObject().put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+  }
+
+  /** The service sending its deliveries every 50 ms, with {@code settings} besides. */
+  private static OrgServiceHarness dispatching(Vertx vertx, PgUrl db, JsonObject settings) {
+    return withHooksTo(vertx, db, settings.copy().put("ORGPLANE_HOOK_POLL_MILLIS", "50"));
+  }
+
+  /** The service with {@code settings}, whose hooks may call the test's receivers on this machine. */
+  private static OrgServiceHarness withHooksTo(Vertx vertx, PgUrl db, JsonObject settings) {
+    return OrgServiceHarness.start(vertx, db, settings.copy().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true"));
+  }
+
+  /** A receiver on this machine that answers 200 to every delivery and counts them in {@code received}. */
+  private static HttpServer countingReceiver(Vertx vertx, AtomicInteger received) {
+    return vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      received.incrementAndGet();
+      req.response().end();
+    })).listen(0, "127.0.0.1").await();
   }
 
   /** A new organization with a hook on each of {@code urls} for organization.updated, then updated once. */
