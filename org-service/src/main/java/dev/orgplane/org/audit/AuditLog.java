@@ -86,6 +86,26 @@ public final class AuditLog {
         + "delivered AS (" + HookOutbox.deliveriesOf("events", occurredAt, exceptHook) + ")";
   }
 
+  /**
+   * {@link #hookEventFor} for many events of one request, each in its own organization and job: the CTEs {@code
+   * audited}, {@code events} and {@code delivered} that audit the event {@code $first+1} by {@code $first} for each
+   * row of {@code relation} (its {@code org_id}, {@code target}, {@code details} and {@code job_id}, kept as
+   * {@link #JOB_HEADER} is: only if the actor is the provisioner) and queue each for the organization's subscribed
+   * hooks; their parameters, numbered from {@code $first}, are {@link #hookEventsValues}.
+   */
+  public static String hookEventsFor(String relation, int first) {
+    return hookEventsOf("(SELECT org_id, $" + (first + 1) + "::text AS action, target, details, job_id FROM " + relation
+        + ") r", new Actor("$" + first, "$" + (first + 2), jobIfProvisioner(first, "r.job_id")), null, first + 3);
+  }
+
+  /** The parameters of {@link #hookEventsFor}. */
+  public static Object[] hookEventsValues(RoutingContext ctx, String actor, String action) {
+    if (!HookEvents.CATALOG.contains(action)) {
+      throw new IllegalArgumentException(action + " is no hook event: audit it with insertFor");
+    }
+    return new Object[] {actor, action, RequestIds.of(ctx), Instant.now().toString()};
+  }
+
   /** One audit event of {@link #recordAll}: what was done to which target, with a summary. */
   public record Event(String action, String target, JsonObject details) {
   }
@@ -125,7 +145,7 @@ public final class AuditLog {
   public static String hookEventFor(String relation, int first) {
     return hookEventsOf("(SELECT $" + first + "::uuid AS org_id, $" + (first + 2) + "::text AS action, $" + (first + 3)
         + "::text AS target, $" + (first + 4) + "::jsonb AS details FROM " + relation + ") r",
-        new Actor("$" + (first + 1), "$" + (first + 5), jobIfProvisioner(first + 1, first + 6)), null, first + 7);
+        new Actor("$" + (first + 1), "$" + (first + 5), jobIfProvisioner(first + 1, "$" + (first + 6))), null, first + 7);
   }
 
   private static final String INSERT =
@@ -133,7 +153,7 @@ public final class AuditLog {
   /** The events as given, numbered; an organization's hook events among them are queued for its hooks. */
   private static final String RECORD_ALL = "WITH given AS (SELECT * FROM unnest($5::text[], $6::text[], $7::text[]) "
       + "WITH ORDINALITY AS g(action, target, details, n)), "
-      + "audited AS (" + INSERT + "SELECT $1, $2, g.action, g.target, g.details::jsonb, $3, " + jobIfProvisioner(2, 4)
+      + "audited AS (" + INSERT + "SELECT $1, $2, g.action, g.target, g.details::jsonb, $3, " + jobIfProvisioner(2, "$4")
       + " FROM given g ORDER BY g.n), "
       + "events AS (SELECT $1::uuid AS org_id, gen_random_uuid() AS id, g.action AS event, g.target, "
       + "g.details::jsonb AS details FROM given g WHERE $1 IS NOT NULL AND g.action = ANY ($9::text[])) "
@@ -141,12 +161,12 @@ public final class AuditLog {
 
   private static String values(int first) {
     return "$" + first + ", $" + (first + 1) + ", $" + (first + 2) + ", $" + (first + 3) + ", $" + (first + 4) + ", $"
-        + (first + 5) + ", " + jobIfProvisioner(first + 1, first + 6);
+        + (first + 5) + ", " + jobIfProvisioner(first + 1, "$" + (first + 6));
   }
 
-  /** The job id parameter, kept only if the actor parameter names the provisioner (see the class comment). */
-  private static String jobIfProvisioner(int actor, int job) {
-    return "CASE WHEN EXISTS (SELECT 1 FROM org.users u WHERE u.provisioner AND u.id::text = $" + actor + ") THEN $"
+  /** The job id {@code job} (SQL), kept only if the actor parameter names the provisioner (see the class comment). */
+  private static String jobIfProvisioner(int actor, String job) {
+    return "CASE WHEN EXISTS (SELECT 1 FROM org.users u WHERE u.provisioner AND u.id::text = $" + actor + ") THEN "
         + job + "::uuid END";
   }
 

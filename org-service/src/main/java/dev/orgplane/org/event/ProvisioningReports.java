@@ -3,9 +3,13 @@ package dev.orgplane.org.event;
 import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -31,7 +35,45 @@ public final class ProvisioningReports {
       + "recorded AS (SELECT 1 FROM fresh UNION ALL SELECT 1 WHERE $1::uuid IS NULL), "
       + AuditLog.hookEventFor("recorded", 2) + " SELECT 1";
 
+  /**
+   * Many reports at once ({@link #recordAll}): $1-$4 the reports' organizations, ids, jobs and details; the events'
+   * parameters ({@link AuditLog#hookEventsValues}) from $5. Answers the reports it recorded, not those recorded
+   * already.
+   */
+  private static final String RECORD_ALL = "WITH given AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], "
+      + "$4::text[]) AS g(org_id, report_id, job_id, details)), "
+      + "fresh AS (INSERT INTO org.provisioning_reports (org_id, report_id) SELECT org_id, report_id FROM given "
+      + "ON CONFLICT DO NOTHING RETURNING org_id, report_id), "
+      + "recorded AS (SELECT g.org_id, 'job:' || g.job_id AS target, g.details::jsonb AS details, g.job_id "
+      + "FROM given g JOIN fresh f USING (org_id, report_id)), "
+      + AuditLog.hookEventsFor("recorded", 5) + " SELECT org_id, report_id FROM fresh";
+
+  /** A report of {@link #recordAll}: its organization, its id, its job and its details. */
+  record Report(UUID orgId, UUID reportId, UUID jobId, JsonObject details) {
+  }
+
   private ProvisioningReports() {
+  }
+
+  /**
+   * Audits each of {@code reports} (and queues it for the hooks) that its organization has not recorded already, in
+   * one statement; answers the reports it recorded, as (organization, report id) pairs. {@code event} is {@link
+   * AuditLog#hookEventsValues}.
+   */
+  static Future<Set<List<UUID>>> recordAll(SqlClient client, List<Report> reports, Object[] event) {
+    if (reports.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    return client.preparedQuery(RECORD_ALL).execute(AuditLog.withEvent(event,
+            reports.stream().map(Report::orgId).toArray(UUID[]::new),
+            reports.stream().map(Report::reportId).toArray(UUID[]::new),
+            reports.stream().map(Report::jobId).toArray(UUID[]::new),
+            reports.stream().map(report -> report.details().encode()).toArray(String[]::new)))
+        .map(rows -> {
+          var recorded = new HashSet<List<UUID>>();
+          rows.forEach(row -> recorded.add(List.of(row.getUUID("org_id"), row.getUUID("report_id"))));
+          return recorded;
+        });
   }
 
   /** Audits {@code event} (and queues it for the hooks) unless the organization recorded {@code reportId} already. */

@@ -3,10 +3,12 @@ package dev.orgplane.engine.job;
 import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
+import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.outbox.Backoff;
 import dev.orgplane.kit.outbox.OutboxPoller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -14,6 +16,10 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +27,16 @@ import org.slf4j.LoggerFactory;
  * The outbox of jobs' end reports ({@link FinishedJobReport}): {@link #QUEUE_ENDED} writes a report in the
  * statement that ends its job, and this delivers it, at least once, retrying with backoff while
  * org-service is down or failing. Several engines share the outbox (claimed {@code FOR UPDATE SKIP
- * LOCKED}, with a lease). A round's outcomes are recorded together ({@link EndReportOutcomes}).
+ * LOCKED}, with a lease). A round is sent in one request ({@code POST /v1/provisioning-events:batch}), not one a
+ * report and organization, and its outcomes are recorded together ({@link EndReportOutcomes}): ending thousands of
+ * jobs at once (a cancelled rollout, a backlog while org-service was down) costs a request a round.
  */
 public final class EndReports {
 
   private static final Logger LOG = LoggerFactory.getLogger(EndReports.class);
-  private static final int BATCH = 16;
+  /** A report goes to two organizations at most, each an item of org-service's batch. */
+  private static final int BATCH = ImportBatch.MAX / 2;
+  private static final String ORGANIZATION_GONE = "organization_not_found";
   private static final long LEASE_MILLIS = 30_000;
   private static final long RETRY_BASE_MILLIS = 1_000;
   /** org-service remembers a report it recorded for two days: a delivery after that would record it again. */
@@ -43,7 +53,7 @@ public final class EndReports {
     this.http = http;
     this.orgServiceUrl = orgServiceUrl;
     this.token = token;
-    this.poller = OutboxPoller.recordingTogether(vertx, "job_end_reports", this::claim, this::deliver,
+    this.poller = OutboxPoller.sendingTogether(vertx, "job_end_reports", this::claim, this::deliver,
         EndReports::undelivered, LEASE_MILLIS / 2,
         outcomes -> EndReportOutcomes.record(pool, outcomes),
         OutboxPoller.count(pool, "SELECT count(*) FROM provisioning.job_end_reports"));
@@ -83,9 +93,49 @@ public final class EndReports {
         .execute(Tuple.of(BATCH, (double) LEASE_MILLIS));
   }
 
-  private Future<EndReportOutcomes.Outcome> deliver(Row report) {
-    var api = new OrgApiClient(http, orgServiceUrl, token, report.getUUID("job_id").toString());
-    return FinishedJobReport.of(report).send(api).map(sent -> EndReportOutcomes.Outcome.done(report.getLong("id")));
+  /**
+   * Sends the round's reports in one request; org-service answers each organization's report of it in their order. A
+   * report one of whose organizations is gone is given up as a refused delivery is. A request longer than
+   * org-service takes (its {@code ORGPLANE_BODY_LIMIT_BYTES}: a report's error may hold every field error of an
+   * import) is sent again as two halves, down to a report alone.
+   */
+  private Future<List<EndReportOutcomes.Outcome>> deliver(List<Row> reports) {
+    var items = reports.stream().map(row -> FinishedJobReport.of(row).items()).toList();
+    var all = new JsonArray();
+    items.forEach(all::addAll);
+    return new OrgApiClient(http, orgServiceUrl, token, null).reportJobsFinished(all)
+        .map(answers -> outcomes(reports, items, answers))
+        .recover(failure -> tooLong(failure) && reports.size() > 1 ? halves(reports)
+            : Future.succeededFuture(reports.stream().map(row -> undelivered(row, failure)).toList()));
+  }
+
+  private Future<List<EndReportOutcomes.Outcome>> halves(List<Row> reports) {
+    var half = reports.size() / 2;
+    var first = deliver(reports.subList(0, half));
+    var second = deliver(reports.subList(half, reports.size()));
+    return Future.all(first, second).map(both -> Stream.concat(first.result().stream(), second.result().stream())
+        .toList());
+  }
+
+  private static boolean tooLong(Throwable failure) {
+    return failure instanceof OrgApiException refused && refused.status() == 413;
+  }
+
+  /** Each report's outcome from org-service's {@code answers}, one for each of its {@code items}, in their order. */
+  private static List<EndReportOutcomes.Outcome> outcomes(List<Row> reports, List<JsonArray> items,
+      JsonArray answers) {
+    var outcomes = new ArrayList<EndReportOutcomes.Outcome>();
+    var first = 0;
+    for (int i = 0; i < reports.size(); i++) {
+      var last = first + items.get(i).size();
+      var gone = IntStream.range(first, last)
+          .anyMatch(n -> ORGANIZATION_GONE.equals(answers.getJsonObject(n).getString("outcome")));
+      outcomes.add(gone ? undelivered(reports.get(i), new OrgApiException(404, ORGANIZATION_GONE,
+          "An organization the report goes to no longer exists.", null))
+          : EndReportOutcomes.Outcome.done(reports.get(i).getLong("id")));
+      first = last;
+    }
+    return outcomes;
   }
 
   /**
@@ -95,7 +145,7 @@ public final class EndReports {
   private static EndReportOutcomes.Outcome undelivered(Row report, Throwable failure) {
     var id = report.getLong("id");
     var jobId = report.getUUID("job_id");
-    if (!Retries.transientFailure(failure) && !stillRunning(failure)
+    if (!Retries.transientFailure(failure)
         || report.getOffsetDateTime("created_at").plus(GIVE_UP_AFTER).isBefore(OffsetDateTime.now())) {
       LOG.warn("job {}: its end could not be reported to the organizations' hooks, giving up: {}", jobId,
           failure.toString());
@@ -104,13 +154,5 @@ public final class EndReports {
     LOG.info("job {}: reporting its end failed ({}), will retry", jobId, failure.toString());
     return new EndReportOutcomes.Outcome(id, failure.toString(),
         Backoff.afterAttempt(RETRY_BASE_MILLIS, report.getInteger("deliveries")));
-  }
-
-  /**
-   * An earlier delivery of the report is still running in org-service, or died with its process there
-   * (which frees its idempotency key after a minute): either way, try again later.
-   */
-  private static boolean stillRunning(Throwable failure) {
-    return failure instanceof OrgApiException refused && "idempotency_key_in_use".equals(refused.code());
   }
 }

@@ -1,11 +1,9 @@
 package dev.orgplane.engine.job;
 
 import dev.orgplane.copy.api.IdFunction;
-import dev.orgplane.engine.orgapi.OrgApiClient;
-import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import java.util.ArrayList;
 import java.util.UUID;
 
 /**
@@ -32,22 +30,25 @@ record FinishedJobReport(long id, UUID jobId, UUID batchId, UUID templateOrg, UU
     return UUID.fromString(IdFunction.nameBased(jobId.toString(), "end-report-" + id));
   }
 
-  Future<Void> send(OrgApiClient api) {
+  /**
+   * The report as items of org-service's batch of reports, one for each organization it goes to: the template's and,
+   * if the job got that far, the target's.
+   */
+  JsonArray items() {
     var details = new JsonObject().put("status", status).put("jobId", jobId.toString())
         .put("batchId", batchId == null ? null : batchId.toString())
         .put("templateOrganization", templateOrg.toString())
         .put("targetOrganization", targetOrg == null ? null : targetOrg.toString())
         .put("error", error);
-    var reports = new ArrayList<Future<Void>>();
-    reports.add(report(api, templateOrg.toString(), details));
+    var items = new JsonArray().add(item(templateOrg, details));
     if (targetOrg != null && !targetOrg.equals(templateOrg)) {
-      reports.add(report(api, targetOrg.toString(), details));
+      items.add(item(targetOrg, details));
     }
-    return Future.all(reports).mapEmpty();
+    return items;
   }
 
-  /** Idempotency keys are per caller, not per organization: the organization is part of the key. */
-  private Future<Void> report(OrgApiClient api, String organization, JsonObject details) {
-    return api.reportJobFinished(organization, reportId(), details, "job-end-report-" + id + "-" + organization);
+  private JsonObject item(UUID organization, JsonObject details) {
+    return new JsonObject().put("organization", organization.toString()).put("type", "provisioning.job.finished")
+        .put("jobId", jobId.toString()).put("reportId", reportId().toString()).put("details", details);
   }
 }

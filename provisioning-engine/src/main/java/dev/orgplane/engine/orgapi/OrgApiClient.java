@@ -21,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * {@link OrgApi} over HTTP with the engine's service token. Every call names the job it works for
@@ -180,40 +179,27 @@ public final class OrgApiClient implements OrgApi {
   }
 
   /**
-   * {@code POST .../{organization}/provisioning-events}: the organization's hooks hear that this
-   * client's job ended. {@code reportId} names the report, and org-service records a report once however often it is
-   * delivered; {@code idempotencyKey} answers a retry while the first delivery still runs.
+   * {@code POST /v1/provisioning-events:batch}: the organizations' hooks hear that jobs ended, each of {@code reports}
+   * ({@code {organization, type, jobId, reportId, details}}, at most 500) one organization's report. org-service
+   * records a report once however often it is delivered; it answers each report's outcome, in their order.
    */
-  public Future<Void> reportJobFinished(String organization, UUID reportId, JsonObject details,
-      String idempotencyKey) {
-    var event = new JsonObject().put("type", "provisioning.job.finished").put("jobId", jobId)
-        .put("reportId", reportId.toString()).put("details", details);
-    return send(HttpMethod.POST, organization + "/provisioning-events", event, idempotencyKey)
-        .map(response -> {
-          OrgAnswers.body(response);
-          return null;
-        });
+  public Future<JsonArray> reportJobsFinished(JsonArray reports) {
+    return send(HttpMethod.POST, "/v1/provisioning-events:batch", new JsonObject().put("items", reports))
+        .map(response -> OrgAnswers.body(response).getJsonArray("items"));
   }
 
   private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, JsonObject body) {
-    return send(method, path, body, null);
+    return token.authorized(bearer -> attempt(method, path, body, bearer));
   }
 
-  private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, JsonObject body, String idempotencyKey) {
-    return token.authorized(bearer -> attempt(method, path, body, bearer, idempotencyKey));
-  }
-
-  private Future<HttpResponse<Buffer>> attempt(HttpMethod method, String path, JsonObject body, String bearer,
-      String idempotencyKey) {
-    // the collection itself and its custom methods (":lookup") have no slash after "organizations"
-    var url = path.isEmpty() || path.startsWith(":") ? baseUrl.substring(0, baseUrl.length() - 1) + path
-        : baseUrl + path;
+  private Future<HttpResponse<Buffer>> attempt(HttpMethod method, String path, JsonObject body, String bearer) {
+    // the collection itself and its custom methods (":lookup") have no slash after "organizations"; a path from the
+    // service's root ("/v1/...") is outside the organizations
+    var url = path.startsWith("/") ? orgServiceUrl + path
+        : path.isEmpty() || path.startsWith(":") ? baseUrl.substring(0, baseUrl.length() - 1) + path : baseUrl + path;
     HttpRequest<Buffer> request = client.requestAbs(method, url).bearerTokenAuthentication(bearer);
     if (jobId != null) {
       request.putHeader(JOB_HEADER, jobId);
-    }
-    if (idempotencyKey != null) {
-      request.putHeader("Idempotency-Key", idempotencyKey);
     }
     return body == null ? request.send() : request.sendJsonObject(body);
   }

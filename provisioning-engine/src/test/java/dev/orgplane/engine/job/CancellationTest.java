@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.engine.CountingRelay;
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.RefusedAnswers;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -212,6 +213,40 @@ class CancellationTest {
     } finally {
       runner.undeploy(vertx);
     }
+  }
+
+  /**
+   * Ending many jobs at once (a batch cancelled, a rollout finishing) queues a report for each, and a round of the
+   * outbox sends them in one request: org-service audits every end under that one request's id.
+   */
+  @Test
+  void theEndsOfACancelledBatchAreReportedInOneRequest() {
+    assertEquals(1, requestsReportingACancelledBatchOf(20));
+  }
+
+  /** A round longer than org-service takes (the harness's body limit is 64 KiB) is sent again in halves. */
+  @Test
+  void aRoundTooLongForOneRequestIsSentInHalves() {
+    assertEquals(2, requestsReportingACancelledBatchOf(250));
+  }
+
+  /** How many requests to org-service reported the ends of a batch of {@code size} jobs cancelled while queued. */
+  private static long requestsReportingACancelledBatchOf(int size) {
+    var targets = new JsonArray();
+    for (int i = 0; i < size; i++) {
+      targets.add(new JsonObject().put("name", "reported-together-" + i + "-" + UUID.randomUUID().toString()
+          .substring(0, 8)));
+    }
+    var batch = idle.post("/v1/provisioning/batches", owner(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("targets", targets)).bodyAsJsonObject();
+    var ended = "FROM org.audit_events WHERE action = 'provisioning.job.finished' AND job_id IN "
+        + "(SELECT id FROM provisioning.jobs WHERE batch_id = '" + batch.getString("id") + "')";
+
+    var cancelled = idle.post("/v1/provisioning/batches/" + batch.getString("id") + "/cancel", owner(), null);
+
+    assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
+    assertEquals(size, idle.awaitCount("SELECT count(*) " + ended, size), "every end is reported");
+    return PgFixture.queryLong(idle.db, "SELECT count(DISTINCT request_id) " + ended);
   }
 
   @Test

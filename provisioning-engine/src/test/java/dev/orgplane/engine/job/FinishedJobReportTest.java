@@ -2,60 +2,22 @@ package dev.orgplane.engine.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.orgplane.engine.orgapi.OrgApiClient;
-import dev.orgplane.engine.orgapi.StandInOrgService;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a job's end report sends, against a stand-in for org-service that keeps every report it is sent: the report
- * names itself, the same way at every delivery, so org-service records it once however often it arrives.
+ * What a job's end report sends: an item of org-service's batch for each organization it goes to, naming the report
+ * the same way at every delivery, so org-service records it once however often it arrives.
  */
 class FinishedJobReportTest {
 
-  /** A report as the stand-in received it: the organization, its Idempotency-Key and its body. */
-  private record Received(String organization, String idempotencyKey, JsonObject body) {
-  }
-
-  private static final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
-  private static Vertx vertx;
-  private static OrgApiClient api;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    api = StandInOrgService.clientOf(vertx, request -> request.body().onSuccess(body -> {
-      received.add(new Received(request.path().split("/")[3], request.getHeader("Idempotency-Key"),
-          body.toJsonObject()));
-      request.response().setStatusCode(202).putHeader("Content-Type", "application/json").end("{}");
-    }));
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
-
-  @BeforeEach
-  void forget() {
-    received.clear();
-  }
-
   private static FinishedJobReport report(long outboxId, UUID jobId, UUID templateOrg, UUID targetOrg) {
     return new FinishedJobReport(outboxId, jobId, null, templateOrg, targetOrg, "succeeded", null);
-  }
-
-  private static Set<String> reportIds() {
-    return received.stream().map(r -> r.body().getString("reportId")).collect(Collectors.toSet());
   }
 
   @Test
@@ -64,15 +26,23 @@ class FinishedJobReportTest {
     var target = UUID.randomUUID();
     var report = report(7, UUID.randomUUID(), template, target);
 
-    report.send(api).await();
-    report.send(api).await();
+    var items = report.items();
 
-    assertEquals(4, received.size(), "two deliveries, to the template's organization and the target's");
-    assertEquals(Set.of(report.reportId().toString()), reportIds(), "one id, whichever delivery or organization");
-    var keys = received.stream().collect(Collectors.groupingBy(Received::organization,
-        Collectors.mapping(Received::idempotencyKey, Collectors.toSet())));
-    assertEquals(Set.of(template.toString(), target.toString()), keys.keySet());
-    keys.values().forEach(perOrganization -> assertEquals(1, perOrganization.size(), keys.toString()));
+    assertEquals(items, report.items(), "the same at every delivery");
+    var sent = items.stream().map(JsonObject.class::cast).toList();
+    assertEquals(List.of(template.toString(), target.toString()),
+        sent.stream().map(item -> item.getString("organization")).toList());
+    assertEquals(Set.of(report.reportId().toString()), sent.stream().map(item -> item.getString("reportId"))
+        .collect(Collectors.toSet()), "one id, whichever organization");
+    sent.forEach(item -> assertEquals("succeeded", item.getJsonObject("details").getString("status")));
+  }
+
+  @Test
+  void aReportWithoutATargetOrWithinTheTemplateGoesToTheTemplateAlone() {
+    var template = UUID.randomUUID();
+
+    assertEquals(1, report(7, UUID.randomUUID(), template, null).items().size());
+    assertEquals(1, report(7, UUID.randomUUID(), template, template).items().size());
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The body of an import batch, {@code {items:[{id, ...}, ...]}}: 1 to {@value #MAX} objects, each with
@@ -59,6 +60,32 @@ public final class ImportBatch {
       rest.remove("id");
       try {
         items.add(new Item<>(id, reader.apply(id, rest)));
+      } catch (ApiException e) {
+        e.errors().forEach(error -> errors.add(new ApiException.FieldError(prefix + "." + error.field(), error.message())));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid("The batch is invalid; nothing was written.", errors);
+    }
+    return items;
+  }
+
+  /**
+   * The items of a batch whose items have no ids of their own, each read by {@code reader} (which throws {@link
+   * ApiException} on bad input), in order; every problem of every item is reported at once, as {@link #read} does.
+   */
+  public static <T> List<T> readEach(RoutingContext ctx, Function<JsonObject, T> reader) {
+    var array = items(ctx, Set.of());
+    var errors = new ArrayList<ApiException.FieldError>();
+    var items = new ArrayList<T>();
+    for (int i = 0; i < array.size(); i++) {
+      var prefix = "items[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonObject object)) {
+        errors.add(new ApiException.FieldError(prefix, "must be an object"));
+        continue;
+      }
+      try {
+        items.add(reader.apply(object));
       } catch (ApiException e) {
         e.errors().forEach(error -> errors.add(new ApiException.FieldError(prefix + "." + error.field(), error.message())));
       }

@@ -69,11 +69,34 @@ public final class OutboxPoller {
     return new OutboxPoller(vertx, name, claim, (Round) rows -> {
       var sends = sendEach(rows, row -> send.apply(row).timeout(sendMillis, TimeUnit.MILLISECONDS)
           .recover(cause -> Future.succeededFuture(unsent.apply(row, cause))));
-      return Future.join(sends).transform(done -> {
-        var outcomes = sends.stream().map(Future::result).filter(Objects::nonNull).toList();
-        return outcomes.isEmpty() ? Future.succeededFuture() : record.apply(outcomes);
-      });
+      return Future.join(sends).transform(done -> recordAnswered(sends.stream().map(Future::result).toList(), record));
     }, undelivered);
+  }
+
+  /**
+   * {@link #recordingTogether} for an outbox whose round is sent in one request: {@code send} answers what sending
+   * each of the round's rows came to, in their order. A send that fails, or has not answered within {@code
+   * sendMillis}, is what {@code unsent} makes of each row and why, as there.
+   */
+  public static <O> OutboxPoller sendingTogether(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim,
+      Function<List<Row>, Future<List<O>>> send, BiFunction<Row, Throwable, O> unsent, long sendMillis,
+      Function<List<O>, Future<?>> record, Supplier<Future<Long>> undelivered) {
+    return new OutboxPoller(vertx, name, claim, (Round) rows -> {
+      var claimed = new ArrayList<Row>();
+      rows.forEach(claimed::add);
+      if (claimed.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return send.apply(claimed).timeout(sendMillis, TimeUnit.MILLISECONDS)
+          .recover(cause -> Future.succeededFuture(claimed.stream().map(row -> unsent.apply(row, cause)).toList()))
+          .compose(outcomes -> recordAnswered(outcomes, record));
+    }, undelivered);
+  }
+
+  /** Records the outcomes that are not null, if any. */
+  private static <O> Future<?> recordAnswered(List<O> outcomes, Function<List<O>, Future<?>> record) {
+    var answered = outcomes.stream().filter(Objects::nonNull).toList();
+    return answered.isEmpty() ? Future.succeededFuture() : record.apply(answered);
   }
 
   private OutboxPoller(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim, Round round,
