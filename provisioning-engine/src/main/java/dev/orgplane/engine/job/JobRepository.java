@@ -46,17 +46,11 @@ public final class JobRepository {
   /**
    * Ends as cancelled the jobs whose cancel was asked for while no engine ran them (queued, or running under a
    * lease that expired: handed back by an engine that stopped, or left by one that died; their steps under way
-   * pending again, {@link #stopSteps}), and picks the oldest
-   * other job that is queued, or running under an expired lease, whose batch seems to have room and whose target no
-   * other job seems to copy into, among the first few of each batch with room and of the jobs in no batch (a full
-   * batch's queue is not read, V13). One
-   * statement, so a job is never taken over, not even to create its target, once its cancel was asked for; it
-   * queues the reports of the ends it makes ({@link EndReports#QUEUE_ENDED}).
-   * SKIP LOCKED lets engines claim side by side without waiting for each other or taking the same job; the
-   * batch's room, and the target's being free, are checked again under their locks ({@link #LOCK_BATCH},
-   * {@link #LOCK_TARGET}).
+   * pending again, {@link #stopSteps}), and queues the reports of the ends it makes ({@link EndReports#QUEUE_ENDED}):
+   * the start of a claim ({@link #CANDIDATE}), and all of {@link #END_ABANDONED_CANCELS}. Read through
+   * {@code jobs_cancel_waiting_idx} (V13), empty but for such jobs, so asking when there are none costs next to nothing.
    */
-  private static final String CANDIDATE = """
+  private static final String ABANDONED_CANCELS_ENDED = """
       WITH ended AS (
         UPDATE provisioning.jobs SET status = 'cancelled', cancel_requested = false, finished_at = now(),
                updated_at = now(), lease_owner = NULL, lease_until = NULL
@@ -66,6 +60,29 @@ public final class JobRepository {
         RETURNING id, status, error, dry_run),
       ended_steps AS (""" + stopSteps("ended", "NULL") + """
       ),
+      """ + EndReports.QUEUE_ENDED;
+
+  /**
+   * Ends the abandoned jobs whose cancel was asked for ({@link #ABANDONED_CANCELS_ENDED}) without claiming any: what an
+   * engine with no free slot does at each poll, so that such a job ends, and its end is reported, while every engine
+   * is busy (otherwise only a claim ends them, and an engine claims only with a slot free).
+   */
+  private static final String END_ABANDONED_CANCELS = ABANDONED_CANCELS_ENDED + """
+
+      SELECT ARRAY(SELECT id FROM ended) AS cancelled""";
+
+  /**
+   * Ends the abandoned jobs whose cancel was asked for ({@link #ABANDONED_CANCELS_ENDED}), and picks the oldest
+   * other job that is queued, or running under an expired lease, whose batch seems to have room and whose target no
+   * other job seems to copy into, among the first few of each batch with room and of the jobs in no batch (a full
+   * batch's queue is not read, V13). One
+   * statement, so a job is never taken over, not even to create its target, once its cancel was asked for.
+   * SKIP LOCKED lets engines claim side by side without waiting for each other or taking the same job; the
+   * batch's room, and the target's being free, are checked again under their locks ({@link #LOCK_BATCH},
+   * {@link #LOCK_TARGET}).
+   */
+  private static final String CANDIDATE = ABANDONED_CANCELS_ENDED + """
+      ,
       roomy AS (
         SELECT b.id FROM provisioning.batches b
         WHERE (b.jobs_queued > 0 OR b.jobs_running > 0)
@@ -82,9 +99,7 @@ public final class JobRepository {
           AND """ + claimable("c") + """
         ORDER BY c.created_at, c.id
         LIMIT 1
-        FOR UPDATE OF c SKIP LOCKED),
-      """ + EndReports.QUEUE_ENDED + """
-
+        FOR UPDATE OF c SKIP LOCKED)
       SELECT ARRAY(SELECT id FROM ended) AS cancelled, (SELECT id FROM candidate) AS id,
              (SELECT batch_id FROM candidate) AS batch_id,
              (SELECT CASE WHEN NOT dry_run THEN target_org END FROM candidate) AS written_target""";
@@ -298,6 +313,12 @@ public final class JobRepository {
               : take(tx, candidate, row.getUUID("batch_id"), row.getUUID("written_target"), owner, leaseMillis))
           .map(job -> new Claim(cancelled, job));
     }));
+  }
+
+  /** Ends the abandoned jobs whose cancel was asked for, claiming none ({@link #END_ABANDONED_CANCELS}). */
+  static Future<Claim> endAbandonedCancels(Pool pool) {
+    return pool.preparedQuery(END_ABANDONED_CANCELS).execute()
+        .map(rows -> new Claim(List.of(rows.iterator().next().getArrayOfUUIDs("cancelled")), Optional.empty()));
   }
 
   /**

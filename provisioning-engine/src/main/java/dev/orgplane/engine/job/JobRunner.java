@@ -122,13 +122,19 @@ public final class JobRunner {
     wake();
   }
 
-  /** Looks for work now, e.g. right after jobs were queued. */
+  /**
+   * Looks for work now, e.g. right after jobs were queued. With no slot free it claims nothing, but still ends the
+   * abandoned jobs whose cancel was asked for: else, while every engine is busy, they would stay running until a slot
+   * frees up, and their end reports with them. An engine with no slots at all (no workers) leaves jobs to others.
+   */
   public void wake() {
-    if (claiming || stopped || running.size() >= settings.slots()) {
+    if (claiming || stopped || settings.slots() == 0) {
       return;
     }
     claiming = true;
-    JobRepository.claim(pool, owner, settings.leaseMillis()).onComplete(claimed -> {
+    var looked = running.size() < settings.slots() ? JobRepository.claim(pool, owner, settings.leaseMillis())
+        : JobRepository.endAbandonedCancels(pool);
+    looked.onComplete(claimed -> {
       claiming = false;
       if (claimed.failed()) {
         LOG.warn("claiming a job failed: {}", claimed.cause().toString());

@@ -5,18 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.engine.PluginsDir;
 import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Jobs whose cancel was asked for while their engine could not stop them: one handed back to the queue by an
  * engine that stopped, one left running under the lease of an engine that died. The engine that claims them
- * ends them cancelled, as a cancel ends a queued job, before it makes anything. (Apart from CancellationTest:
+ * ends them cancelled, as a cancel ends a queued job, before it makes anything; an engine with no slot free ends them
+ * too, without claiming anything. (Apart from CancellationTest:
  * a second engine in the process would take over the outbox metric that class reads.)
  */
 class AbandonedCancelTest {
@@ -74,5 +78,43 @@ class AbandonedCancelTest {
     for (var name : new String[] {"handed-back", "left-running"}) {
       assertProblem(idle.org.get("/v1/organizations/" + name, owner), 404, "organization_not_found");
     }
+  }
+
+  @Test
+  void aJobWhoseCancelWasAskedForEndsCancelledWhileEveryEngineIsBusy() {
+    var busy = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "1")
+        .put("ORGPLANE_ENGINE_POLL_MILLIS", "100")
+        .put("ORGPLANE_PLUGINS_DIR", PluginsDir.listing(EndlessPlugin.class)));
+    var template = TemplateFixture.build(busy.org, "busy-template");
+    var owner = template.groupAdmin().token();
+    var endless = busy.post("/v1/provisioning/jobs", owner, new JsonObject()
+        .put("templateOrganization", template.templateId()).put("dryRun", true)
+        .put("plugins", new JsonArray().add("endless"))
+        .put("target", new JsonObject().put("name", "endless"))).bodyAsJsonObject().getString("id");
+    awaitStatus(busy, "/v1/provisioning/jobs/" + endless, owner, "running");
+    var abandoned = busy.post("/v1/provisioning/jobs", owner, new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("target", new JsonObject().put("name", "abandoned"))).bodyAsJsonObject().getString("id");
+    PgFixture.execute(busy.db, "UPDATE provisioning.jobs SET status = 'running', cancel_requested = true, "
+        + "lease_owner = 'engine-gone', lease_until = now() - interval '1 second', attempts = 1, started_at = now() "
+        + "WHERE id = '" + abandoned + "'");
+
+    awaitStatus(busy, "/v1/provisioning/jobs/" + abandoned, owner, "cancelled");
+    assertEquals("running", busy.get("/v1/provisioning/jobs/" + endless, owner).bodyAsJsonObject()
+        .getString("status"), "the only slot stayed busy");
+    var reported = busy.finishedEvents(template.templateId(), owner, abandoned, 1);
+    assertEquals(1, reported.size(), "its end is reported");
+    assertEquals("cancelled", reported.get(0).getString("status"), "the end report says so");
+  }
+
+  /** Waits a few polls for the job at {@code path} to reach {@code status}. */
+  private void awaitStatus(EngineHarness engine, String path, String token, String status) {
+    var deadline = Instant.now().plus(Duration.ofSeconds(5));
+    var job = engine.get(path, token).bodyAsJsonObject();
+    while (!job.getString("status").equals(status) && Instant.now().isBefore(deadline)) {
+      vertx.timer(50).await();
+      job = engine.get(path, token).bodyAsJsonObject();
+    }
+    assertEquals(status, job.getString("status"), job.encodePrettily());
   }
 }
