@@ -29,6 +29,7 @@ import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
+import dev.orgplane.kit.http.StreamLimits;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -121,10 +122,12 @@ public final class EngineVerticle extends ServiceVerticle {
               settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS"),
               settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")), endReports);
           new PluginRoutes(registry).mount(router);
-          new JobRoutes(pool, registry, access, runner, endReports, settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
+          var streamLimits = StreamLimits.standard(vertx);
+          new JobRoutes(pool, registry, access, runner, endReports, settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"),
+              streamLimits).mount(router);
           new BatchRoutes(pool, registry, access, new ProvisionedOrganizations(http, orgServiceUrl,
               settings.integer("ORGPLANE_ENGINE_PAGE_SIZE")), runner, endReports,
-              settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS")).mount(router);
+              settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"), streamLimits).mount(router);
           new DiffRoutes(vertx, pool, registry, access, http, token, orgServiceUrl,
               settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS"),
               settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")).mount(router);

@@ -19,6 +19,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ProgressEvents;
+import dev.orgplane.kit.http.StreamLimits;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.Reply;
@@ -64,7 +65,7 @@ public final class BatchRoutes {
   private final TargetSelection selection;
 
   public BatchRoutes(Pool pool, PluginRegistry registry, CallerAccess access, ProvisionedOrganizations provisioned,
-      JobRunner runner, EndReports endReports, long eventPollMillis) {
+      JobRunner runner, EndReports endReports, long eventPollMillis, StreamLimits streamLimits) {
     this.pool = pool;
     this.selection = new TargetSelection(provisioned);
     this.registry = registry;
@@ -72,7 +73,7 @@ public final class BatchRoutes {
     this.runner = runner;
     this.endReports = endReports;
     this.events = new ProgressEvents<>("batch", id -> BatchRepository.find(pool, id), Batch::toJson, Batch::ended,
-        eventPollMillis);
+        eventPollMillis, streamLimits);
   }
 
   public void mount(Router router) {

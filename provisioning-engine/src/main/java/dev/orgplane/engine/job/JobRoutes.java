@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ProgressEvents;
+import dev.orgplane.kit.http.StreamLimits;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.Reply;
@@ -40,14 +41,14 @@ public final class JobRoutes {
   private final ProgressEvents<UUID, Job> events;
 
   public JobRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, EndReports endReports,
-      long eventPollMillis) {
+      long eventPollMillis, StreamLimits streamLimits) {
     this.pool = pool;
     this.registry = registry;
     this.access = access;
     this.runner = runner;
     this.endReports = endReports;
     this.events = new ProgressEvents<>("job", id -> JobRepository.find(pool, id), Job::toJson, Job::finished,
-        eventPollMillis);
+        eventPollMillis, streamLimits);
   }
 
   public void mount(Router router) {

@@ -194,7 +194,7 @@ public final class CallerAccess {
    */
   public ProgressEvents.Watcher watcher(RoutingContext ctx, ApiException notFound, UUID requestedBy, UUID groupId,
       UUID... organizations) {
-    return new ProgressEvents.Watcher(() -> BearerAuth.stillValid(ctx),
+    return new ProgressEvents.Watcher(BearerAuth.principal(ctx).subject(), () -> BearerAuth.stillValid(ctx),
         () -> require(ctx, Use.READ, notFound, requestedBy, groupId, organizations).recover(failure ->
             failure instanceof ApiException refused && refused.status() == 503 ? Future.succeededFuture()
                 : Future.failedFuture(failure)));

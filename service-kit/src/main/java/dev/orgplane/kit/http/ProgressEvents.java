@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  * token has expired or was revoked, or they may no longer see the resource (a group admin no longer), the stream
  * closes without {@code event: end} (the work goes on). Every connection starts with the resource's whole state, so a
  * client that reconnects, as an {@code EventSource} does, misses nothing, and is checked as any request is: answered
- * 401 or 404, or streamed on.
+ * 401 or 404, or streamed on. A stream is closed so too once it has been open for its {@link StreamLimits}' lifetime,
+ * and a caller with as many streams open on the instance as those limits allow is answered 429
+ * {@code too_many_streams}, with {@code Retry-After}.
  *
  * <p>One per kind of resource and event loop (the shared reads are not guarded against other threads).
  *
@@ -47,9 +49,10 @@ public final class ProgressEvents<K, T> {
   /**
    * Whether the one who opened a stream may go on watching. {@code signedIn}, asked at every poll, must be cheap: their
    * token is unexpired and unrevoked ({@code BearerAuth.stillValid}). {@code allowed}, asked every
-   * {@value #RECHECK_POLLS} polls, may ask elsewhere: it fails once they may no longer see the resource.
+   * {@value #RECHECK_POLLS} polls, may ask elsewhere: it fails once they may no longer see the resource. {@code caller}
+   * (their token's subject) is whose streams count towards {@link StreamLimits}' cap.
    */
-  public record Watcher(BooleanSupplier signedIn, Supplier<Future<?>> allowed) {
+  public record Watcher(String caller, BooleanSupplier signedIn, Supplier<Future<?>> allowed) {
   }
 
   private final String event;
@@ -57,33 +60,54 @@ public final class ProgressEvents<K, T> {
   private final Function<T, JsonObject> json;
   private final Predicate<T> ended;
   private final long pollMillis;
+  private final StreamLimits limits;
   /** The latest read of each watched resource, shared by its watchers until it is half a poll old. */
   private final Map<K, Future<Optional<T>>> recentReads = new HashMap<>();
 
   public ProgressEvents(String event, Function<K, Future<Optional<T>>> read, Function<T, JsonObject> json,
-      Predicate<T> ended, long pollMillis) {
+      Predicate<T> ended, long pollMillis, StreamLimits limits) {
     this.event = event;
     this.read = read;
     this.json = json;
     this.ended = ended;
     this.pollMillis = pollMillis;
+    this.limits = limits;
   }
 
   /**
    * Streams {@code first} and its later states, read again by its {@code key} (until the read finds it gone),
-   * until it has ended, or until {@code watcher} may no longer watch; the JSON's {@code status} and {@code id} make
-   * the end event.
+   * until it has ended, until {@code watcher} may no longer watch, or for the limits' lifetime; the JSON's
+   * {@code status} and {@code id} make the end event. Fails 429 {@code too_many_streams} when the watcher has as many
+   * streams open as the limits allow.
    */
   public void stream(RoutingContext ctx, K key, T first, Watcher watcher) {
     var vertx = ctx.vertx();
     var response = ctx.response();
+    // owed the stream's head alone, a HEAD would otherwise be held open until the work ends; it holds nothing
+    var head = ctx.request().method() == HttpMethod.HEAD;
+    if (!head && !limits.open(watcher.caller())) {
+      response.putHeader("Retry-After", String.valueOf(StreamLimits.RETRY_AFTER_SECONDS));
+      ctx.fail(new ApiException(429, "too_many_streams", "You have as many event streams open as an instance "
+          + "allows; close one, or retry after " + StreamLimits.RETRY_AFTER_SECONDS + " s."));
+      return;
+    }
     response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-store")
         .putHeader("X-Accel-Buffering", "no");
-    if (ctx.request().method() == HttpMethod.HEAD) {
-      // owed the stream's head alone, a HEAD would otherwise be held open until the work ends
+    if (head) {
       response.end();
       return;
     }
+    var timer = new long[] {-1};
+    var counted = new boolean[] {true};
+    Runnable closed = () -> {
+      vertx.cancelTimer(timer[0]);
+      if (counted[0]) {
+        counted[0] = false;
+        limits.close(watcher.caller());
+      }
+    };
+    response.endHandler(v -> closed.run());
+    response.closeHandler(v -> closed.run());
     var firstJson = json.apply(first);
     var last = new String[] {firstJson.encode()};
     var quiet = new int[1];
@@ -93,8 +117,9 @@ public final class ProgressEvents<K, T> {
       return;
     }
     var polls = new int[1];
-    var timer = vertx.setPeriodic(pollMillis, id -> {
-      if (!watcher.signedIn().getAsBoolean()) {
+    var closesAt = System.nanoTime() + limits.lifetime().toNanos();
+    timer[0] = vertx.setPeriodic(pollMillis, id -> {
+      if (!watcher.signedIn().getAsBoolean() || System.nanoTime() - closesAt >= 0) {
         vertx.cancelTimer(id);
         closeUnended(response);
         return;
@@ -107,7 +132,6 @@ public final class ProgressEvents<K, T> {
       }
       poll(ctx, key, id, last, quiet);
     });
-    response.closeHandler(v -> vertx.cancelTimer(timer));
   }
 
   /** One poll of the stream {@code timer}: the resource read again, sent if it changed, and its end if it ended. */
@@ -136,7 +160,7 @@ public final class ProgressEvents<K, T> {
     });
   }
 
-  /** Ends a stream whose watcher may not go on, unless it has closed or ended meanwhile. */
+  /** Ends a stream whose watcher may not go on, or that is old enough, unless it has closed or ended meanwhile. */
   private static void closeUnended(HttpServerResponse response) {
     if (!response.closed() && !response.ended()) {
       response.end();

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
@@ -23,11 +26,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Watchers of progress over real HTTP; the "resources" are counters that end at their twentieth read, or, named
- * {@code long-*}, at their thousandth.
+ * {@code long-*}, at their thousandth. Each request watches as the caller its {@code X-Caller} names, or as one of
+ * its own; a caller may have {@value #PER_CALLER} streams open, each for an hour ({@code /work}) or for
+ * {@value #SHORT_LIFETIME_MILLIS} ms ({@code /short}).
  */
 class ProgressEventsTest {
 
   private static final long POLL_MILLIS = 50;
+  private static final int PER_CALLER = 2;
+  private static final long SHORT_LIFETIME_MILLIS = 500;
 
   private record Work(String id, int tick, boolean ended) {
     JsonObject toJson() {
@@ -40,15 +47,22 @@ class ProgressEventsTest {
   private int port;
   private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
   /** Who watches: by default someone who may go on for ever. */
-  private ProgressEvents.Watcher watcher = new ProgressEvents.Watcher(() -> true, Future::succeededFuture);
+  private ProgressEvents.Watcher watcher = new ProgressEvents.Watcher("anyone", () -> true, Future::succeededFuture);
+  private final AtomicInteger requests = new AtomicInteger();
 
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    var events = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, POLL_MILLIS);
+    var events = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, POLL_MILLIS,
+        new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)));
+    var shortLived = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, POLL_MILLIS,
+        new StreamLimits(vertx, PER_CALLER, Duration.ofMillis(SHORT_LIFETIME_MILLIS)));
     var router = Router.router(vertx);
-    router.get("/work/:id/events").handler(ctx -> events.stream(ctx, ctx.pathParam("id"), new Work(ctx.pathParam("id"), 0, false),
-        watcher));
+    router.get("/work/:id/events").handler(ctx -> events.stream(ctx, ctx.pathParam("id"),
+        new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
+    router.get("/short/:id/events").handler(ctx -> shortLived.stream(ctx, ctx.pathParam("id"),
+        new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
+    ProblemFailureHandler.install(router);
     port = vertx.createHttpServer().requestHandler(HeadRequests.alongsideGets(router)).listen(0, "127.0.0.1").await().actualPort();
     client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(100));
   }
@@ -56,6 +70,13 @@ class ProgressEventsTest {
   @AfterEach
   void stop() {
     vertx.close().await();
+  }
+
+  /** {@link #watcher}, as the caller the request names, or one of its own. */
+  private ProgressEvents.Watcher watcherOf(RoutingContext ctx) {
+    var caller = ctx.request().getHeader("X-Caller");
+    return new ProgressEvents.Watcher(caller != null ? caller : "caller-" + requests.incrementAndGet(),
+        watcher.signedIn(), watcher.allowed());
   }
 
   /** Each read of a resource moves it a tick on; it ends at its twentieth read. */
@@ -69,6 +90,13 @@ class ProgressEventsTest {
         .compose(request -> request.send())
         .compose(response -> response.body())
         .map(Object::toString);
+  }
+
+  /** The response to {@code caller}'s request for {@code path}'s stream, once its head has come. */
+  private HttpClientResponse open(String path, String caller) {
+    return client.request(HttpMethod.GET, port, "127.0.0.1", path)
+        .compose(request -> request.putHeader("X-Caller", caller).send())
+        .timeout(2, TimeUnit.SECONDS).await();
   }
 
   @Test
@@ -94,7 +122,7 @@ class ProgressEventsTest {
   /** A watcher whose token expired or was revoked is let go at the next poll: the stream closes, with no end. */
   @Test
   void aWatcherNoLongerSignedInIsLetGoWithoutAnEnd() {
-    watcher = new ProgressEvents.Watcher(() -> reads.computeIfAbsent("signed-out", id -> new AtomicInteger()).get() < 5, Future::succeededFuture);
+    watcher = new ProgressEvents.Watcher("anyone", () -> reads.computeIfAbsent("signed-out", id -> new AtomicInteger()).get() < 5, Future::succeededFuture);
     var stream = watch("signed-out").timeout(10, TimeUnit.SECONDS).await();
     assertFalse(stream.contains("event: end"), stream);
     assertEquals(5, reads.get("signed-out").get(), "no read after the one the watcher was signed out at");
@@ -104,7 +132,7 @@ class ProgressEventsTest {
   @Test
   void aWatcherNoLongerAllowedIsLetGoAtTheNextCheck() {
     var asked = new AtomicInteger();
-    watcher = new ProgressEvents.Watcher(() -> true,
+    watcher = new ProgressEvents.Watcher("anyone", () -> true,
         () -> asked.incrementAndGet() < 2 ? Future.succeededFuture() : Future.failedFuture("no longer an admin"));
     var stream = watch("long-refused").timeout(20, TimeUnit.SECONDS).await();
     assertFalse(stream.contains("event: end"), stream);
@@ -124,5 +152,49 @@ class ProgressEventsTest {
         .timeout(2, TimeUnit.SECONDS).await();
     assertEquals("text/event-stream", contentType);
     assertEquals(null, reads.get("headed"));
+  }
+
+  /** A caller with as many streams open as allowed is refused another, until one of theirs closes; others are not. */
+  @Test
+  void aCallerWithAsManyStreamsOpenAsAllowedIsRefusedAnother() {
+    var held = new ArrayList<HttpClientResponse>();
+    for (int i = 0; i < PER_CALLER; i++) {
+      held.add(open("/work/long-held-" + i + "/events", "ann"));
+      assertEquals(200, held.get(i).statusCode());
+    }
+    var refused = open("/work/long-held-more/events", "ann");
+    assertEquals(429, refused.statusCode());
+    assertEquals("10", refused.getHeader("Retry-After"));
+    var problem = refused.body().timeout(2, TimeUnit.SECONDS).await().toJsonObject();
+    assertEquals("too_many_streams", problem.getString("code"), problem.encode());
+    assertEquals(200, open("/work/long-held-0/events", "bob").statusCode(), "another caller's streams count apart");
+
+    held.get(0).request().connection().close().await();
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    var again = open("/work/long-held-more/events", "ann");
+    while (again.statusCode() == 429 && System.nanoTime() < deadline) {
+      vertx.timer(POLL_MILLIS).await();
+      again = open("/work/long-held-more/events", "ann");
+    }
+    assertEquals(200, again.statusCode(), "a closed stream no longer counts");
+  }
+
+  /** A stream that ended, as the work did, no longer counts either. */
+  @Test
+  void anEndedStreamNoLongerCounts() {
+    for (int i = 0; i < PER_CALLER + 1; i++) {
+      var stream = open("/work/ended-" + i + "/events", "carol").body().timeout(5, TimeUnit.SECONDS).await().toString();
+      assertTrue(stream.contains("event: end"), stream);
+    }
+  }
+
+  /** A stream open for its lifetime closes without an end, the work going on, for its client to reconnect. */
+  @Test
+  void aStreamOpenForItsLifetimeClosesWithoutAnEnd() {
+    var stream = open("/short/long-aged/events", "dave").body().timeout(5, TimeUnit.SECONDS).await().toString();
+    assertTrue(stream.startsWith("event: work"), stream);
+    assertFalse(stream.contains("event: end"), stream);
+    var reads = this.reads.get("long-aged").get();
+    assertTrue(reads <= SHORT_LIFETIME_MILLIS / POLL_MILLIS + 1, "reads in its lifetime: " + reads);
   }
 }

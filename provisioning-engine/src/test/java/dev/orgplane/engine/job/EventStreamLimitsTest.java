@@ -1,0 +1,57 @@
+package dev.orgplane.engine.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.kit.http.StreamLimits;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The event streams one caller may hold open on an engine instance, jobs' and batches' counted together. */
+class EventStreamLimitsTest {
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void aCallerWithTwentyStreamsOpenIsAnswered429() {
+    var idle = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
+    var template = TemplateFixture.build(idle.org, "stream-limits-template");
+    var owner = template.groupAdmin().token();
+    var queued = idle.post("/v1/provisioning/jobs", owner, new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("target", new JsonObject().put("name", "stream-limits"))).bodyAsJsonObject().getString("id");
+    var path = "/v1/provisioning/jobs/" + queued + "/events";
+    var client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(StreamLimits.PER_CALLER + 1));
+    for (int i = 0; i < StreamLimits.PER_CALLER; i++) {
+      assertEquals(200, open(client, idle, path, owner).statusCode(), "stream " + i);
+    }
+
+    var refused = open(client, idle, path, owner);
+    assertEquals(429, refused.statusCode());
+    assertEquals("10", refused.getHeader("Retry-After"));
+    var problem = refused.body().timeout(5, TimeUnit.SECONDS).await().toJsonObject();
+    assertEquals("too_many_streams", problem.getString("code"), problem.encode());
+    // nothing left queued for an engine another test starts
+    assertEquals(200, idle.post("/v1/provisioning/jobs/" + queued + "/cancel", owner, null).statusCode());
+  }
+
+  private static HttpClientResponse open(HttpClient client, EngineHarness engine, String path,
+      String token) {
+    return client.request(HttpMethod.GET, engine.port(), "127.0.0.1", path)
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+        .timeout(5, TimeUnit.SECONDS).await();
+  }
+}
