@@ -86,8 +86,9 @@ public final class RefreshTokens {
    * Uses up {@code token} and issues the next of its family, in one transaction (the row lock serialises two uses
    * of the same token); 400 {@code invalid_grant} for a token unknown, expired or used, the last also withdrawing
    * its family unless it was used within {@link #REPEAT_GRACE_SECONDS}. The owner's row is share-locked first, so an
-   * end of their sessions (a password change) either commits first, withdrawing this token, or waits and withdraws the next one too: until session 17 a change's
-   * deletion, waiting on this token's row, missed the next one, which went on minting tokens.
+   * end of their sessions (a password change) either commits first, withdrawing this token, or waits and withdraws
+   * the next one too: until session 17 a change's deletion, waiting on this token's row, missed the next one, which
+   * went on minting tokens.
    */
   Future<Session> rotate(String token) {
     var hash = Secrets.hash(token);

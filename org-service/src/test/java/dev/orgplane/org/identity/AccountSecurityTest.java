@@ -77,7 +77,7 @@ class AccountSecurityTest extends OrgServiceTest {
 
   /**
    * A change with the current password that waits for the account's row while a reset by mail commits is refused:
-   * what it was given is no longer the account's password. Until session 27 it went on after the wait, and the
+   * what it was given is no longer the account's password. Until session 28 it went on after the wait, and the
    * password chosen with the old one replaced the one the reset set.
    */
   @Test

@@ -111,7 +111,7 @@ class EmailChangeTest extends MailedOrgServiceTest {
   /**
    * A change asked for with the password that waits for the account's row while a sign-out everywhere commits is
    * refused: the token it came with has ended, and the change must not outlive the sign-out that voids them. Until
-   * session 27 it was made after the wait.
+   * session 28 it was made after the wait.
    */
   @Test
   void aChangeThatWaitedWhileTheAccountSignedOutEverywhereIsRefused() throws Exception {

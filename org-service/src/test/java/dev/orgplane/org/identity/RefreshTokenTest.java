@@ -110,7 +110,7 @@ class RefreshTokenTest {
   /**
    * A device signed out (or a copy found out) while its token is being refreshed: the withdrawal waits for the
    * refresh, which holds the owner's row shared while it issues, and withdraws the token it made too. Until session
-   * 27 the withdrawal waited on the token's row instead and, reading the family as it was before, missed it.
+   * 28 the withdrawal waited on the token's row instead and, reading the family as it was before, missed it.
    */
   @Test
   void aRevocationRacingARefreshWithdrawsTheTokenTheRefreshMade() throws Exception {
