@@ -38,36 +38,29 @@ public final class ImportBatch {
    */
   public static <T> List<Item<T>> read(RoutingContext ctx, Set<String> options,
       BiFunction<UUID, JsonObject, T> reader) {
-    var array = items(ctx, options);
-    var errors = new ArrayList<ApiException.FieldError>();
-    var items = new ArrayList<Item<T>>();
     var seen = new HashSet<UUID>();
-    for (int i = 0; i < array.size(); i++) {
-      var prefix = "items[" + i + "]";
-      if (!(array.getValue(i) instanceof JsonObject object)) {
-        errors.add(new ApiException.FieldError(prefix, "must be an object"));
-        continue;
-      }
+    return readItems(items(ctx, options), object -> {
       var id = object.getValue("id") instanceof String raw ? uuid(raw) : null;
       if (id == null) {
-        errors.add(new ApiException.FieldError(prefix + ".id", "must be a UUID"));
-        continue;
+        throw ApiException.invalid("The item is invalid.", List.of(new ApiException.FieldError("id", "must be a UUID")));
       }
+      var errors = new ArrayList<ApiException.FieldError>();
       if (!seen.add(id)) {
-        errors.add(new ApiException.FieldError(prefix + ".id", "appears twice in this batch"));
+        errors.add(new ApiException.FieldError("id", "appears twice in this batch"));
       }
       var rest = object.copy();
       rest.remove("id");
+      T read = null;
       try {
-        items.add(new Item<>(id, reader.apply(id, rest)));
+        read = reader.apply(id, rest);
       } catch (ApiException e) {
-        e.errors().forEach(error -> errors.add(new ApiException.FieldError(prefix + "." + error.field(), error.message())));
+        errors.addAll(e.errors());
       }
-    }
-    if (!errors.isEmpty()) {
-      throw ApiException.invalid("The batch is invalid; nothing was written.", errors);
-    }
-    return items;
+      if (!errors.isEmpty()) {
+        throw ApiException.invalid("The item is invalid.", errors);
+      }
+      return new Item<>(id, read);
+    });
   }
 
   /**
@@ -75,7 +68,14 @@ public final class ImportBatch {
    * ApiException} on bad input), in order; every problem of every item is reported at once, as {@link #read} does.
    */
   public static <T> List<T> readEach(RoutingContext ctx, Function<JsonObject, T> reader) {
-    var array = items(ctx, Set.of());
+    return readItems(items(ctx, Set.of()), reader);
+  }
+
+  /**
+   * Each object of {@code array} read by {@code reader}; the problems of every item, each field named within its item
+   * ({@code items[i].field}), are reported together, and nothing is read if there is one.
+   */
+  private static <T> List<T> readItems(JsonArray array, Function<JsonObject, T> reader) {
     var errors = new ArrayList<ApiException.FieldError>();
     var items = new ArrayList<T>();
     for (int i = 0; i < array.size(); i++) {
