@@ -122,7 +122,8 @@ public final class EngineVerticle extends ServiceVerticle {
               settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS"),
               settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")), endReports);
           new PluginRoutes(registry).mount(router);
-          var streamLimits = StreamLimits.standard(vertx);
+          var streamLimits = StreamLimits.configured(vertx, settings, "ORGPLANE_ENGINE_STREAMS_PER_CALLER",
+              "ORGPLANE_ENGINE_STREAM_LIFETIME_SECONDS");
           new JobRoutes(pool, registry, access, runner, endReports, settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"),
               streamLimits).mount(router);
           new BatchRoutes(pool, registry, access, new ProvisionedOrganizations(http, orgServiceUrl,

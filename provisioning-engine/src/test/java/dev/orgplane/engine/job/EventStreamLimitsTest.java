@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
-import dev.orgplane.kit.http.StreamLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -17,6 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /** The event streams one caller may hold open on an engine instance, jobs' and batches' counted together. */
 class EventStreamLimitsTest {
+
+  /** The streams a caller may hold by default, {@code ORGPLANE_ENGINE_STREAMS_PER_CALLER} in the shipped settings. */
+  private static final int PER_CALLER = 20;
 
   private final Vertx vertx = Vertx.vertx();
 
@@ -34,8 +36,8 @@ class EventStreamLimitsTest {
         .put("templateOrganization", template.templateId())
         .put("target", new JsonObject().put("name", "stream-limits"))).bodyAsJsonObject().getString("id");
     var path = "/v1/provisioning/jobs/" + queued + "/events";
-    var client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(StreamLimits.PER_CALLER + 1));
-    for (int i = 0; i < StreamLimits.PER_CALLER; i++) {
+    var client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(PER_CALLER + 1));
+    for (int i = 0; i < PER_CALLER; i++) {
       assertEquals(200, open(client, idle, path, owner).statusCode(), "stream " + i);
     }
 

@@ -1,5 +1,7 @@
 package dev.orgplane.kit.http;
 
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import java.time.Duration;
@@ -14,12 +16,10 @@ import java.time.Duration;
 public final class StreamLimits {
 
   /**
-   * Streams one caller may have open at once on an instance: someone watching a batch and a few of its jobs, in a few
-   * tabs, stays well below it; a client that leaks streams, or opens one for every job of a large batch, does not.
+   * The longest lifetime a service may set: a day. A stream closes at the first poll after its watcher's token
+   * expired anyway, and a lifetime of centuries would overflow the stream's deadline and fail every stream.
    */
-  public static final int PER_CALLER = 20;
-  /** How long a stream stays open: long enough that reconnecting costs nothing, short enough that none is for ever. */
-  public static final Duration LIFETIME = Duration.ofHours(1);
+  static final long LONGEST_LIFETIME_SECONDS = 86_400;
   /** What a caller over the cap is told to wait: streams of theirs end or close by then, or they ask again. */
   static final int RETRY_AFTER_SECONDS = 10;
 
@@ -33,9 +33,26 @@ public final class StreamLimits {
     this.lifetime = lifetime;
   }
 
-  /** The limits an instance runs with: {@value #PER_CALLER} streams per caller, each open for {@link #LIFETIME}. */
-  public static StreamLimits standard(Vertx vertx) {
-    return new StreamLimits(vertx, PER_CALLER, LIFETIME);
+  /**
+   * The limits a service's instance runs with, read now from its settings: {@code perCallerSetting} streams per caller
+   * (at least 1; someone watching a batch and a few of its jobs, in a few tabs, stays well below the default 20, a
+   * client that leaks streams, or opens one for every job of a large batch, does not), each open for
+   * {@code lifetimeSetting} seconds (1 to {@value #LONGEST_LIFETIME_SECONDS}; the default hour is long enough that
+   * reconnecting costs nothing, short enough that none is for ever). A value out of range stops the start, naming its
+   * setting, rather than refusing or closing every stream.
+   */
+  public static StreamLimits configured(Vertx vertx, Settings settings, String perCallerSetting,
+      String lifetimeSetting) {
+    var perCaller = settings.integer(perCallerSetting);
+    if (perCaller < 1) {
+      throw new ConfigException(perCallerSetting + " must be at least 1, got " + perCaller);
+    }
+    var lifetime = settings.longValue(lifetimeSetting);
+    if (lifetime < 1 || lifetime > LONGEST_LIFETIME_SECONDS) {
+      throw new ConfigException(lifetimeSetting + " must be 1 to " + LONGEST_LIFETIME_SECONDS + " (a day) seconds, got "
+          + lifetime);
+    }
+    return new StreamLimits(vertx, perCaller, Duration.ofSeconds(lifetime));
   }
 
   Duration lifetime() {
