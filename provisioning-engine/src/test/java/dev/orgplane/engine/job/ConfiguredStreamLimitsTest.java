@@ -35,8 +35,7 @@ class ConfiguredStreamLimitsTest {
 
   @Test
   void aCallerPastTheConfiguredNumberOfStreamsIsAnswered429() {
-    var idle = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0")
-        .put("ORGPLANE_ENGINE_STREAMS_PER_CALLER", "2"));
+    var idle = idleEngineWith("ORGPLANE_ENGINE_STREAMS_PER_CALLER", "2");
     var owner = TemplateFixture.build(idle.org, "configured-streams-template");
     var job = queue(idle, owner, "configured-streams");
     var events = "/v1/provisioning/jobs/" + job + "/events";
@@ -56,8 +55,7 @@ class ConfiguredStreamLimitsTest {
 
   @Test
   void aStreamClosesAfterTheConfiguredLifetime() {
-    var idle = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0")
-        .put("ORGPLANE_ENGINE_STREAM_LIFETIME_SECONDS", "1"));
+    var idle = idleEngineWith("ORGPLANE_ENGINE_STREAM_LIFETIME_SECONDS", "1");
     var owner = TemplateFixture.build(idle.org, "short-streams-template");
     var job = queue(idle, owner, "short-streams");
 
@@ -73,6 +71,11 @@ class ConfiguredStreamLimitsTest {
     var now = idle.get("/v1/provisioning/jobs/" + job, token(owner)).bodyAsJsonObject();
     assertEquals("queued", now.getString("status"), now.encode());
     assertEquals(200, idle.post("/v1/provisioning/jobs/" + job + "/cancel", token(owner), null).statusCode());
+  }
+
+  /** An engine with {@code setting} at {@code value} and no workers, so a job queued on it stays queued. */
+  private EngineHarness idleEngineWith(String setting, String value) {
+    return EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0").put(setting, value));
   }
 
   private static String token(TemplateFixture template) {
