@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.CountingRelay;
-import dev.orgplane.engine.EngineHarness;
-import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.engine.EngineWithTemplate;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.RefusedAnswers;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,9 +24,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cancelling jobs and batches before they start, on an engine with no free slot (its jobs stay queued)
@@ -38,30 +35,12 @@ import org.junit.jupiter.api.Test;
  */
 class CancellationTest {
 
-  private static Vertx vertx;
-  private static EngineHarness idle;
-  private static TemplateFixture template;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    idle = EngineHarness.relayed(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
-    template = TemplateFixture.build(idle.org, "queued-template");
-  }
-
-  @AfterAll
-  static void stop() {
-    idle.relay.close();
-    vertx.close().await();
-  }
-
-  private static String owner() {
-    return template.groupAdmin().token();
-  }
+  @RegisterExtension
+  static final EngineWithTemplate idle = EngineWithTemplate.idle("queued-template").relayed();
 
   private static JsonObject queueJob(String target) {
-    var queued = idle.post("/v1/provisioning/jobs", owner(), new JsonObject()
-        .put("templateOrganization", template.templateId())
+    var queued = idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+        .put("templateOrganization", idle.template().templateId())
         .put("target", new JsonObject().put("name", target).put("title", "Never"))).bodyAsJsonObject();
     assertEquals("queued", queued.getString("status"), queued.encodePrettily());
     return queued;
@@ -71,16 +50,17 @@ class CancellationTest {
   void aJobCancelledWhileQueuedEndsAndTellsTheTemplatesHooks() {
     var queued = queueJob("never-started");
 
-    var cancelled = idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner(), null);
+    var cancelled = idle.engine().post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", idle.token(),
+        null);
 
     assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
     assertEquals("cancelled", cancelled.bodyAsJsonObject().getString("status"));
-    var reported = idle.finishedEvents(template.templateId(), owner(), queued.getString("id"), 1);
+    var reported = idle.engine().finishedEvents(idle.template().templateId(), idle.token(), queued.getString("id"), 1);
     assertEquals(1, reported.size(), "the template's hooks hear of the end once");
     assertEquals("cancelled", reported.get(0).getString("status"));
     assertNull(reported.get(0).getValue("targetOrganization"), "no target was made");
-    assertProblem(idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner(), null), 409,
-        "job_finished");
+    assertProblem(idle.engine().post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", idle.token(),
+        null), 409, "job_finished");
   }
 
   /**
@@ -89,8 +69,8 @@ class CancellationTest {
    */
   @Test
   void aCancelOrRetryWhoseAnswerCannotBeKeptChangesNothing() {
-    var batch = idle.post("/v1/provisioning/batches", owner(), new JsonObject()
-        .put("templateOrganization", template.templateId())
+    var batch = idle.engine().post("/v1/provisioning/batches", idle.token(), new JsonObject()
+        .put("templateOrganization", idle.template().templateId())
         .put("targets", new JsonArray().add(new JsonObject().put("name", "batch-unanswered")))).bodyAsJsonObject();
     for (var path : List.of("/v1/provisioning/jobs/" + queueJob("cancel-unanswered").getString("id"),
         "/v1/provisioning/batches/" + batch.getString("id"))) {
@@ -105,14 +85,14 @@ class CancellationTest {
    */
   private static String sentUnansweredThenAgain(String path, String action, String before) {
     var key = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", action + ":" + path);
-    try (var refused = RefusedAnswers.in(idle.db, "provisioning")) {
-      assertEquals(500, idle.send(HttpMethod.POST, path + action, owner(), null, key).statusCode());
+    try (var refused = RefusedAnswers.in(idle.engine().db, "provisioning")) {
+      assertEquals(500, idle.engine().send(HttpMethod.POST, path + action, idle.token(), null, key).statusCode());
     }
-    assertEquals(before, idle.get(path, owner()).bodyAsJsonObject().getString("status"), path + action);
+    assertEquals(before, idle.engine().get(path, idle.token()).bodyAsJsonObject().getString("status"), path + action);
 
-    var done = idle.send(HttpMethod.POST, path + action, owner(), null, key);
+    var done = idle.engine().send(HttpMethod.POST, path + action, idle.token(), null, key);
     assertEquals(200, done.statusCode(), done.bodyAsString());
-    var replayed = idle.send(HttpMethod.POST, path + action, owner(), null, key);
+    var replayed = idle.engine().send(HttpMethod.POST, path + action, idle.token(), null, key);
     assertEquals(done.bodyAsJsonObject(), replayed.bodyAsJsonObject());
     assertEquals("true", replayed.getHeader("Idempotent-Replayed"));
     return done.bodyAsJsonObject().getString("status");
@@ -121,8 +101,9 @@ class CancellationTest {
   @Test
   void aQuietStreamKeepsTalkingAndEndsWithTheCancel() throws Exception {
     var queued = queueJob("streamed-then-cancelled");
-    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + idle.port() + "/v1/provisioning/jobs/"
-        + queued.getString("id") + "/events")).header("Authorization", "Bearer " + owner())
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + idle.engine().port()
+        + "/v1/provisioning/jobs/" + queued.getString("id") + "/events"))
+        .header("Authorization", "Bearer " + idle.token())
         .timeout(Duration.ofSeconds(30)).build();
     var lines = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines()).body().iterator();
     assertEquals("event: job", lines.next());
@@ -132,7 +113,7 @@ class CancellationTest {
     }
     // a job that does not change (queued on an engine with no free slot) still gets a line now and then
 
-    idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner(), null);
+    idle.engine().post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", idle.token(), null);
 
     var rest = new StringBuilder();
     lines.forEachRemaining(next -> rest.append(next).append('\n'));
@@ -143,21 +124,22 @@ class CancellationTest {
   @Test
   void anEndOrgServiceCannotHearIsReportedWhenItIsBack() throws InterruptedException {
     var queued = queueJob("never-reported");
-    idle.relay.cut();
+    idle.engine().relay.cut();
     try {
-      var cancelled = idle.post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", owner(), null);
+      var cancelled = idle.engine().post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", idle.token(),
+          null);
 
       assertEquals(200, cancelled.statusCode(), "a cancel does not wait for org-service: " + cancelled.bodyAsString());
-      assertEquals(1, idle.awaitCount("SELECT count(*) FROM provisioning.job_end_reports WHERE job_id = '"
+      assertEquals(1, idle.engine().awaitCount("SELECT count(*) FROM provisioning.job_end_reports WHERE job_id = '"
           + queued.getString("id") + "' AND deliveries > 0 AND last_error IS NOT NULL", 1), "the report was tried, and kept");
       assertEquals(1.0, awaitBacklog(1.0), "operators see the report waiting");
     } finally {
-      idle.relay.restore();
+      idle.engine().relay.restore();
     }
-    var reported = idle.finishedEvents(template.templateId(), owner(), queued.getString("id"), 1);
+    var reported = idle.engine().finishedEvents(idle.template().templateId(), idle.token(), queued.getString("id"), 1);
     assertEquals(1, reported.size(), "the template's hooks hear of the end once org-service is back");
     assertEquals("cancelled", reported.get(0).getString("status"));
-    assertEquals(0, idle.awaitCount("SELECT count(*) FROM provisioning.job_end_reports WHERE job_id = '"
+    assertEquals(0, idle.engine().awaitCount("SELECT count(*) FROM provisioning.job_end_reports WHERE job_id = '"
         + queued.getString("id") + "'", 0), "a delivered report leaves the outbox");
     assertEquals(0.0, awaitBacklog(0.0));
   }
@@ -166,7 +148,7 @@ class CancellationTest {
   private static double awaitBacklog(double expected) throws InterruptedException {
     var deadline = System.nanoTime() + 10_000_000_000L;
     while (true) {
-      var backlog = idle.get("/metrics", null).bodyAsString().lines()
+      var backlog = idle.engine().get("/metrics", null).bodyAsString().lines()
           .filter(line -> line.startsWith("orgplane_outbox_backlog{outbox=\"job_end_reports\""))
           .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
       if (backlog == expected || System.nanoTime() > deadline) {
@@ -182,8 +164,8 @@ class CancellationTest {
    */
   @Test
   void aCancelWhileTheOwnerIsInvitedEndsTheJobCancelled() throws InterruptedException {
-    var relay = CountingRelay.start(vertx, idle.org.port());
-    var runner = idle.through(vertx, relay.port(), new JsonObject());
+    var relay = CountingRelay.start(idle.vertx(), idle.engine().org.port());
+    var runner = idle.engine().through(idle.vertx(), relay.port(), new JsonObject());
     try {
       var asked = new CountDownLatch(1);
       var invitation = Promise.<Void>promise();
@@ -191,27 +173,27 @@ class CancellationTest {
         asked.countDown();
         return invitation.future();
       });
-      var queued = idle.post("/v1/provisioning/jobs", owner(), new JsonObject()
-          .put("templateOrganization", template.templateId())
+      var queued = idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+          .put("templateOrganization", idle.template().templateId())
           .put("target", new JsonObject().put("name", "invited-" + UUID.randomUUID().toString().substring(0, 8))
               .put("owner", new JsonObject().put("email", "owner@customer.example"))));
       assertEquals(202, queued.statusCode(), queued.bodyAsString());
       var path = "/v1/provisioning/jobs/" + queued.bodyAsJsonObject().getString("id");
       assertTrue(asked.await(60, TimeUnit.SECONDS), "the owner's invitation was never asked for");
 
-      var cancelled = idle.post(path + "/cancel", owner(), null);
+      var cancelled = idle.engine().post(path + "/cancel", idle.token(), null);
       assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
       assertEquals("running", cancelled.bodyAsJsonObject().getString("status"));
       invitation.complete();
 
-      var ended = runner.awaitEnd(path, owner());
+      var ended = runner.awaitEnd(path, idle.token());
       assertEquals("cancelled", ended.getString("status"), ended.encodePrettily());
       assertFalse(ended.getBoolean("cancelRequested"));
       assertEquals("invited", ended.getJsonObject("owner").getString("invitation"), ended.encodePrettily());
-      var reported = idle.finishedEvents(template.templateId(), owner(), ended.getString("id"), 1);
+      var reported = idle.engine().finishedEvents(idle.template().templateId(), idle.token(), ended.getString("id"), 1);
       assertEquals("cancelled", reported.get(0).getString("status"), "its end is reported as it was recorded");
     } finally {
-      runner.undeploy(vertx);
+      runner.undeploy(idle.vertx());
     }
   }
 
@@ -237,41 +219,43 @@ class CancellationTest {
       targets.add(new JsonObject().put("name", "reported-together-" + i + "-" + UUID.randomUUID().toString()
           .substring(0, 8)));
     }
-    var batch = idle.post("/v1/provisioning/batches", owner(), new JsonObject()
-        .put("templateOrganization", template.templateId()).put("targets", targets)).bodyAsJsonObject();
+    var batch = idle.engine().post("/v1/provisioning/batches", idle.token(), new JsonObject()
+        .put("templateOrganization", idle.template().templateId()).put("targets", targets)).bodyAsJsonObject();
     var ended = "FROM org.audit_events WHERE action = 'provisioning.job.finished' AND job_id IN "
         + "(SELECT id FROM provisioning.jobs WHERE batch_id = '" + batch.getString("id") + "')";
 
-    var cancelled = idle.post("/v1/provisioning/batches/" + batch.getString("id") + "/cancel", owner(), null);
+    var cancelled = idle.engine().post("/v1/provisioning/batches/" + batch.getString("id") + "/cancel", idle.token(),
+        null);
 
     assertEquals(200, cancelled.statusCode(), cancelled.bodyAsString());
-    assertEquals(size, idle.awaitCount("SELECT count(*) " + ended, size), "every end is reported");
-    return PgFixture.queryLong(idle.db, "SELECT count(DISTINCT request_id) " + ended);
+    assertEquals(size, idle.engine().awaitCount("SELECT count(*) " + ended, size), "every end is reported");
+    return PgFixture.queryLong(idle.engine().db, "SELECT count(DISTINCT request_id) " + ended);
   }
 
   @Test
   void aBatchIsCancelledAsAWhole() {
-    var batch = idle.post("/v1/provisioning/batches", owner(), new JsonObject()
-        .put("templateOrganization", template.templateId())
+    var batch = idle.engine().post("/v1/provisioning/batches", idle.token(), new JsonObject()
+        .put("templateOrganization", idle.template().templateId())
         .put("targets", new JsonArray().add(new JsonObject().put("name", "batch-a"))
             .add(new JsonObject().put("name", "batch-b")).add(new JsonObject().put("name", "batch-c"))))
         .bodyAsJsonObject();
     var path = "/v1/provisioning/batches/" + batch.getString("id");
 
-    var cancelled = idle.postedTwiceWithAKey(path + "/cancel", owner());
+    var cancelled = idle.engine().postedTwiceWithAKey(path + "/cancel", idle.token());
 
     assertEquals("cancelled", cancelled.bodyAsJsonObject().getString("status"));
     assertEquals(3, cancelled.bodyAsJsonObject().getJsonObject("counts").getLong("cancelled"));
-    for (var job : idle.get(path + "/jobs", owner()).bodyAsJsonObject().getJsonArray("items")) {
+    for (var job : idle.engine().get(path + "/jobs", idle.token()).bodyAsJsonObject().getJsonArray("items")) {
       var id = ((JsonObject) job).getString("id");
-      assertEquals(1, idle.finishedEvents(template.templateId(), owner(), id, 1).size(), "every job's end is reported");
+      assertEquals(1, idle.engine().finishedEvents(idle.template().templateId(), idle.token(), id, 1).size(),
+          "every job's end is reported");
     }
-    assertProblem(idle.post(path + "/cancel", owner(), null), 409, "batch_finished");
-    assertProblem(idle.post("/v1/provisioning/batches/" + UUID.randomUUID() + "/cancel", owner(), null), 404,
-        "batch_not_found");
-    var stranger = idle.org.newUser("batch-stranger");
-    assertProblem(idle.post(path + "/cancel", stranger.token(), null), 404, "batch_not_found");
-    idle.postedTwiceWithAKey(path + "/retry", owner()); // a cancelled batch can be retried
-    assertEquals(3, idle.get(path, owner()).bodyAsJsonObject().getJsonObject("counts").getLong("queued"));
+    assertProblem(idle.engine().post(path + "/cancel", idle.token(), null), 409, "batch_finished");
+    assertProblem(idle.engine().post("/v1/provisioning/batches/" + UUID.randomUUID() + "/cancel", idle.token(),
+        null), 404, "batch_not_found");
+    var stranger = idle.engine().org.newUser("batch-stranger");
+    assertProblem(idle.engine().post(path + "/cancel", stranger.token(), null), 404, "batch_not_found");
+    idle.engine().postedTwiceWithAKey(path + "/retry", idle.token()); // a cancelled batch can be retried
+    assertEquals(3, idle.engine().get(path, idle.token()).bodyAsJsonObject().getJsonObject("counts").getLong("queued"));
   }
 }
