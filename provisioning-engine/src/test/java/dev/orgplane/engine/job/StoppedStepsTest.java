@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineHarness;
-import dev.orgplane.engine.PluginsDir;
-import dev.orgplane.engine.TemplateFixture;
-import io.vertx.core.Vertx;
+import dev.orgplane.engine.EngineWithTemplate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The steps a run leaves under way when it stops (cancelled, failed by a sibling, handed back by its stopping engine)
@@ -24,37 +21,14 @@ import org.junit.jupiter.api.Test;
  */
 class StoppedStepsTest {
 
-  private static final String PLUGINS = PluginsDir.listing(EndlessPlugin.class, LateFailingPlugin.class);
-
-  private static Vertx vertx;
-  private static EngineHarness idle;
-  private static TemplateFixture template;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    idle = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0")
-        .put("ORGPLANE_PLUGINS_DIR", PLUGINS));
-    template = TemplateFixture.build(idle.org, "stopped-steps-template");
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
-
-  private static String token() {
-    return template.groupAdmin().token();
-  }
-
-  private static EngineHarness worker() {
-    return idle.alongside(vertx, new JsonObject().put("ORGPLANE_PLUGINS_DIR", PLUGINS));
-  }
+  @RegisterExtension
+  static final EngineWithTemplate idle = EngineWithTemplate.idle("stopped-steps-template")
+      .plugins(EndlessPlugin.class, LateFailingPlugin.class);
 
   /** Queues a dry run of {@code plugins}; answers its path. */
   private static String queue(String... plugins) {
-    var queued = idle.post("/v1/provisioning/jobs", token(), new JsonObject()
-        .put("templateOrganization", template.templateId()).put("dryRun", true)
+    var queued = idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+        .put("templateOrganization", idle.template().templateId()).put("dryRun", true)
         .put("plugins", new JsonArray(List.of(plugins)))
         .put("target", new JsonObject().put("name", "stopped-" + UUID.randomUUID().toString().substring(0, 8))));
     assertEquals(202, queued.statusCode(), queued.bodyAsString());
@@ -65,14 +39,14 @@ class StoppedStepsTest {
   private static JsonObject underWay(String path) {
     var deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
-      var job = idle.get(path, token()).bodyAsJsonObject();
+      var job = idle.engine().get(path, idle.token()).bodyAsJsonObject();
       var step = EngineHarness.step(job, "endless");
       if (step.getString("status").equals("running") && step.getLong("planned") > 0) {
         return job;
       }
       sleep();
     }
-    throw new AssertionError(path + " never got under way: " + idle.get(path, token()).bodyAsString());
+    throw new AssertionError(path + " never got under way: " + idle.engine().get(path, idle.token()).bodyAsString());
   }
 
   private static void sleep() {
@@ -86,33 +60,33 @@ class StoppedStepsTest {
 
   @Test
   void aJobCancelledMidStepLeavesItPendingForTheRetry() {
-    var worker = worker();
+    var worker = idle.worker();
     try {
       var path = queue("endless");
       underWay(path);
-      assertEquals(200, idle.post(path + "/cancel", token(), null).statusCode());
+      assertEquals(200, idle.engine().post(path + "/cancel", idle.token(), null).statusCode());
 
-      var cancelled = idle.awaitEnd(path, token());
+      var cancelled = idle.engine().awaitEnd(path, idle.token());
       assertEquals("cancelled", cancelled.getString("status"), cancelled.encodePrettily());
       var step = EngineHarness.step(cancelled, "endless");
       assertEquals("pending", step.getString("status"), cancelled.encodePrettily());
       assertTrue(step.getLong("planned") > 0, "what the step did stays recorded");
 
-      var retried = idle.post(path + "/retry", token(), null).bodyAsJsonObject();
+      var retried = idle.engine().post(path + "/retry", idle.token(), null).bodyAsJsonObject();
       assertEquals("pending", EngineHarness.step(retried, "endless").getString("status"), retried.encodePrettily());
-      idle.post(path + "/cancel", token(), null);
+      idle.engine().post(path + "/cancel", idle.token(), null);
     } finally {
-      worker.undeploy(vertx);
+      worker.undeploy(idle.vertx());
     }
   }
 
   @Test
   void aStepFailingTheJobLeavesItsSiblingUnderWayPending() {
-    var worker = worker();
+    var worker = idle.worker();
     try {
       var path = queue("endless", "late-failing");
 
-      var failed = idle.awaitEnd(path, token());
+      var failed = idle.engine().awaitEnd(path, idle.token());
       assertEquals("failed", failed.getString("status"), failed.encodePrettily());
       assertEquals(LateFailingPlugin.CODE, failed.getJsonObject("error").getString("code"), failed.encodePrettily());
       assertEquals("failed", EngineHarness.step(failed, "late-failing").getString("status"), failed.encodePrettily());
@@ -120,20 +94,20 @@ class StoppedStepsTest {
       assertTrue(sibling.getLong("planned") > 0, "the sibling was under way: " + failed.encodePrettily());
       assertEquals("pending", sibling.getString("status"), failed.encodePrettily());
     } finally {
-      worker.undeploy(vertx);
+      worker.undeploy(idle.vertx());
     }
   }
 
   @Test
   void aJobHandedBackByItsStoppingEngineRunsNoStep() {
-    var worker = worker();
+    var worker = idle.worker();
     var path = queue("endless");
     underWay(path);
-    worker.undeploy(vertx);
+    worker.undeploy(idle.vertx());
 
-    var handedBack = idle.get(path, token()).bodyAsJsonObject();
+    var handedBack = idle.engine().get(path, idle.token()).bodyAsJsonObject();
     assertEquals("queued", handedBack.getString("status"), handedBack.encodePrettily());
     assertEquals("pending", EngineHarness.step(handedBack, "endless").getString("status"), handedBack.encodePrettily());
-    idle.post(path + "/cancel", token(), null);
+    idle.engine().post(path + "/cancel", idle.token(), null);
   }
 }
