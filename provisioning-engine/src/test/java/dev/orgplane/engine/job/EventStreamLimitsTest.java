@@ -3,16 +3,15 @@ package dev.orgplane.engine.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.engine.EngineHarness;
-import dev.orgplane.engine.TemplateFixture;
-import io.vertx.core.Vertx;
+import dev.orgplane.engine.EngineWithTemplate;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The event streams one caller may hold open on an engine instance, jobs' and batches' counted together. */
 class EventStreamLimitsTest {
@@ -20,30 +19,24 @@ class EventStreamLimitsTest {
   /** The streams a caller may hold by default, {@code ORGPLANE_ENGINE_STREAMS_PER_CALLER} in the shipped settings. */
   private static final int PER_CALLER = 20;
 
-  private final Vertx vertx = Vertx.vertx();
-
-  @AfterEach
-  void stop() {
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final EngineWithTemplate idle = EngineWithTemplate.idle("stream-limits-template");
 
   @Test
   void aCallerWithTwentyStreamsOpenIsAnswered429() {
-    var idle = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
-    var template = TemplateFixture.build(idle.org, "stream-limits-template");
-    var owner = template.groupAdmin().token();
-    var queued = idle.post("/v1/provisioning/jobs", owner, new JsonObject()
-        .put("templateOrganization", template.templateId())
+    var owner = idle.token();
+    var queued = idle.engine().post("/v1/provisioning/jobs", owner, new JsonObject()
+        .put("templateOrganization", idle.template().templateId())
         .put("target", new JsonObject().put("name", "stream-limits"))).bodyAsJsonObject().getString("id");
     var path = "/v1/provisioning/jobs/" + queued + "/events";
-    var client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(PER_CALLER + 1));
+    var client = idle.vertx().createHttpClient(new PoolOptions().setHttp1MaxSize(PER_CALLER + 1));
     for (int i = 0; i < PER_CALLER; i++) {
-      assertEquals(200, open(client, idle, path, owner).statusCode(), "stream " + i);
+      assertEquals(200, open(client, idle.engine(), path, owner).statusCode(), "stream " + i);
     }
 
     // the refusal's body read on the event loop as its head comes: asked for later, from this thread, a short answer
     // that had already ended could be missed
-    var refused = client.request(HttpMethod.GET, idle.port(), "127.0.0.1", path)
+    var refused = client.request(HttpMethod.GET, idle.engine().port(), "127.0.0.1", path)
         .compose(request -> request.putHeader("Authorization", "Bearer " + owner).send())
         .compose(response -> response.body().map(body -> new JsonObject().put("status", response.statusCode())
             .put("retryAfter", response.getHeader("Retry-After")).put("problem", body.toJsonObject())))
@@ -53,7 +46,7 @@ class EventStreamLimitsTest {
     var problem = refused.getJsonObject("problem");
     assertEquals("too_many_streams", problem.getString("code"), problem.encode());
     // nothing left queued for an engine another test starts
-    assertEquals(200, idle.post("/v1/provisioning/jobs/" + queued + "/cancel", owner, null).statusCode());
+    assertEquals(200, idle.engine().post("/v1/provisioning/jobs/" + queued + "/cancel", owner, null).statusCode());
   }
 
   private static HttpClientResponse open(HttpClient client, EngineHarness engine, String path,
