@@ -2,24 +2,18 @@ package dev.orgplane.engine.diff;
 
 import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
-import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.KindDiff;
 import dev.orgplane.copy.api.PageResult;
+import dev.orgplane.engine.TestJarPlugin;
 import io.vertx.core.Future;
 import java.util.List;
 
 /** A plugin of an author's jar whose diff waits on a timer of the context's Vertx, as a plugin may. */
-public final class TimedDiffPlugin implements CopyPlugin {
+public final class TimedDiffPlugin extends TestJarPlugin {
 
-  @Override
-  public String id() {
-    return "timed-diff";
-  }
-
-  @Override
-  public Future<PageResult> plan(CopyContext context, Checkpoint from) {
-    return copy(context, from);
+  public TimedDiffPlugin() {
+    super("timed-diff");
   }
 
   @Override
