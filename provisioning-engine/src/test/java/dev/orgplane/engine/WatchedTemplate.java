@@ -3,7 +3,6 @@ package dev.orgplane.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.util.UUID;
@@ -13,37 +12,34 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * An engine watched through a {@link CountingRelay}, on a Vert.x of its own, with a {@link TemplateFixture} on its
- * org-service: what the tests of the engine's calls to org-service share. A test class registers it in a static field
- * ({@code @RegisterExtension}) rather than starting and closing it itself: it starts before the class's
- * {@code @BeforeAll} methods, closes after its {@code @AfterAll} ones, and after each test fails the test for a hold of
- * the relay whose future failed or that no request came for, which the relay, on its event loop, can only note.
+ * An engine watched through a {@link CountingRelay}, beside the idle engine of an {@link EngineWithTemplate} whose
+ * Vert.x and {@link TemplateFixture} it shares: what the tests of the engine's calls to org-service share. A test class
+ * registers it in a static field ({@code @RegisterExtension}) rather than starting and closing it itself: it starts
+ * before the class's {@code @BeforeAll} methods, closes after its {@code @AfterAll} ones, and after each test fails the
+ * test for a hold of the relay whose future failed or that no request came for, which the relay, on its event loop,
+ * can only note.
  */
 public final class WatchedTemplate implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
   private final JsonObject settings;
-  private final String name;
-  private Vertx vertx;
+  // the template's own engine reaches org-service directly: it runs no job, so the relay sees every call of the jobs
+  private final EngineWithTemplate direct;
   private EngineHarness engine;
   private CountingRelay relay;
-  private TemplateFixture template;
   private WebClient web;
 
   /** An engine with {@code settings} on top of the harness's, and a template named {@code name} and a unique suffix. */
   public WatchedTemplate(JsonObject settings, String name) {
     this.settings = settings;
-    this.name = name;
+    this.direct = EngineWithTemplate.idle(name + "-" + unique());
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    vertx = Vertx.vertx();
-    // the harness's own engine reaches org-service directly: it runs no job, so the relay sees every call of the jobs
-    var direct = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
-    relay = CountingRelay.start(vertx, direct.org.port());
-    engine = direct.through(vertx, relay.port(), settings);
-    template = TemplateFixture.build(engine.org, name + "-" + unique());
-    web = WebClient.create(vertx);
+    direct.beforeAll(context);
+    relay = CountingRelay.start(direct.vertx(), direct.engine().org.port());
+    engine = direct.engine().through(direct.vertx(), relay.port(), settings);
+    web = WebClient.create(direct.vertx());
   }
 
   @Override
@@ -53,7 +49,7 @@ public final class WatchedTemplate implements BeforeAllCallback, AfterEachCallba
 
   @Override
   public void afterAll(ExtensionContext context) {
-    vertx.close().await();
+    direct.afterAll(context);
   }
 
   /** A suffix that keeps the names a test makes apart from those of its other runs and tests. */
@@ -71,12 +67,12 @@ public final class WatchedTemplate implements BeforeAllCallback, AfterEachCallba
   }
 
   public TemplateFixture template() {
-    return template;
+    return direct.template();
   }
 
   /** The template's group admin's token, whom the tests act as. */
   public String token() {
-    return template.groupAdmin().token();
+    return direct.token();
   }
 
   /**
