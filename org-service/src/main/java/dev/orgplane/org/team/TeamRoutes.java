@@ -35,7 +35,8 @@ import java.util.function.Function;
  * Teams of an organization ({@code /v1/organizations/{org}/groups}) and their members. Only members
  * of the organization can be in its teams; leaving the organization leaves its teams too.
  * {@code PUT} with a chosen id is the import form provisioning uses: it sets the whole team, member
- * list included.
+ * list included. Every write decides on the caller's rights once it holds the organization's row
+ * ({@link AccessPolicy#require}): a manager demoted or removed meanwhile changes no team.
  */
 public final class TeamRoutes {
 
@@ -84,7 +85,8 @@ public final class TeamRoutes {
     var principal = BearerAuth.principal(ctx);
     var fields = TeamFields.read(ctx, false);
     var teamId = TimeOrderedIds.next();
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
+                true)
             .compose(access -> insert(tx, ctx, access, teamId, fields)
                 .compose(v -> existing(tx, access, teamId)))
             .compose(team -> Replies.keep(tx, ctx,
@@ -152,7 +154,8 @@ public final class TeamRoutes {
     var title = body.optionalString("title", 256);
     var metadata = body.optionalObject("metadata");
     body.validate();
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
+                true)
             .compose(access -> matching(tx, ctx, access, teamId)
                 .compose(current -> TeamRepository.update(tx, access.orgId(), teamId, name, title, metadata))
                 .compose(updated -> audit(tx, ctx, access, "team.updated", teamId))
@@ -165,7 +168,8 @@ public final class TeamRoutes {
   private void delete(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
+                true)
             .compose(access -> matching(tx, ctx, access, teamId)
                 .compose(current -> TeamRepository.delete(tx, access.orgId(), teamId))
                 .compose(deleted -> audit(tx, ctx, access, "team.deleted", teamId))))
@@ -203,7 +207,8 @@ public final class TeamRoutes {
     var userIds = body.stringList("userIds", true);
     body.validate();
     var members = userIds.stream().map(id -> Ids.uuid(id, "userIds")).toList();
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
+                true)
             .compose(access -> existing(tx, access, teamId)
                 .compose(team -> add(tx, access, teamId, members))
                 .compose(added -> audit(tx, ctx, access, "team.members_added", teamId).map(added)))
@@ -216,7 +221,8 @@ public final class TeamRoutes {
     var principal = BearerAuth.principal(ctx);
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
+                true)
             .compose(access -> TeamRepository.member(tx, access.orgId(), teamId, userId, seesProfiles(access))
                 .compose(member -> {
                   EntityTags.requireMatch(ctx, member.orElseThrow(TeamRoutes::memberNotFound), "The team member");

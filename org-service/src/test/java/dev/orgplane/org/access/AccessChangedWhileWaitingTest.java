@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class AccessChangedWhileWaitingTest extends OrgServiceTest {
 
   private static final String HOLD_ORGANIZATION = "SELECT FROM org.organizations WHERE id = ?::uuid FOR UPDATE";
+  private static final String DEMOTE =
+      "UPDATE org.memberships SET roles = '{member}' WHERE org_id = ?::uuid AND user_id = ?::uuid";
 
   private String newOrg(String ownerToken) {
     return org.createOrg(ownerToken, "w-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
@@ -59,12 +61,26 @@ class AccessChangedWhileWaitingTest extends OrgServiceTest {
     var orgId = newOrg(owner.token());
     try (var demotion = UncommittedTransaction.begin(org.db())) {
       demotion.run(HOLD_ORGANIZATION, orgId);
-      demotion.run("UPDATE org.memberships SET roles = '{member}' WHERE org_id = ?::uuid AND user_id = ?::uuid", orgId,
-          owner.id());
+      demotion.run(DEMOTE, orgId, owner.id());
       assertProblem(demotion.commitOnceWaitedFor(() -> org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId,
           owner.token(), null)), 403, "forbidden");
     }
     assertEquals(1, organizations(orgId));
+  }
+
+  @Test
+  void aManagerDemotedMeanwhileMakesNoTeam() throws Exception {
+    var owner = org.newUser("owner");
+    var manager = org.newUser("manager");
+    var orgId = newOrg(owner.token());
+    org.addMembers(orgId, List.of(manager.id()), "manager");
+    try (var demotion = UncommittedTransaction.begin(org.db())) {
+      demotion.run(HOLD_ORGANIZATION, orgId);
+      demotion.run(DEMOTE, orgId, manager.id());
+      assertProblem(demotion.commitOnceWaitedFor(() -> org.post("/v1/organizations/" + orgId + "/groups",
+          manager.token(), new JsonObject().put("name", "late-team"))), 403, "forbidden");
+    }
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.teams WHERE org_id = '" + orgId + "'"));
   }
 
   /** Only those who may be in an organization take its row: an outsider is answered while a change holds it. */
