@@ -75,6 +75,22 @@ public final class AccessPolicy {
   }
 
   /**
+   * As {@link #require} with the organization's row locked, except for the provisioning engine: its rights come from
+   * no row a change holds, so it decides unlocked, and its copies into one organization run side by side (the lock
+   * waits for every insert of the organization's rows, its other copies' included).
+   */
+  public static Future<OrgAccess> requireLockedUnlessEngine(SqlClient client, Principal principal, String orgRef,
+      String permission) {
+    return access(client, principal, orgRef, false)
+        .compose(access -> access.provisioner() ? Future.succeededFuture(access)
+            : lockedAccess(client, principal, orgRef))
+        .map(access -> {
+          check(access, permission);
+          return access;
+        });
+  }
+
+  /**
    * The caller's access to {@code orgRef} whatever their permissions, the organization row locked: what
    * leaving takes, which a member may do whatever roles they hold (a custom role without
    * {@code app_organization_get} included) and in a disabled organization too.

@@ -92,15 +92,17 @@ public final class MembershipRoutes {
   /**
    * Adds the users, in one statement: {@code POST users} leaves members already there as they are (unchanged), a
    * {@code replacing} import gives them the imported roles (updated), so a re-run import can tell either, once the
-   * caller holds all that the members it names hold (it demotes no one above them, as a change of roles does not;
-   * {@link RoleGrants#requireNotAboveImported} holds the organization's row for it, so no one joins or changes roles
-   * between that check and the write).
+   * caller holds all that the members it names hold (it demotes no one above them, as a change of roles does not).
+   * A caller bound by their grants decides on their rights holding the organization's row, as a change of roles does,
+   * so a manager demoted or removed meanwhile adds no one, and no one joins or changes roles between the check of
+   * whom an import replaces and the write; the engine holds no lock ({@link AccessPolicy#requireLockedUnlessEngine}).
    */
   private void addMembers(RoutingContext ctx, List<Joining> joining, boolean replacing) {
     var principal = BearerAuth.principal(ctx);
     var userIds = joining.stream().map(Joining::userId).toList();
     var roles = joining.stream().flatMap(j -> j.roles().stream()).distinct().toList();
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE)
+    pool.withTransaction(tx -> AccessPolicy.requireLockedUnlessEngine(tx, principal, ctx.pathParam("org"),
+                PermissionCatalog.USER_MANAGE)
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
                 .compose(v -> MembershipRepository.notAddable(tx, access.organization().groupId(),
                     AddReach.of(access, principal), userIds))

@@ -92,18 +92,13 @@ public final class RoleGrants {
    * Refuses an import of {@code memberIds} that gives other roles to a member holding a permission the caller does
    * not, in one query. Owners are not asked about: an import leaves them as they are. Nor need members named with the
    * roles they hold be left out: the caller may grant those roles, so they hold nothing beyond the caller's. The
-   * organization's row is locked first (FOR UPDATE): that waits for the members being added meanwhile (their foreign
-   * key holds the row FOR KEY SHARE) and holds off changes of roles, so the check, a statement of its own, sees every
-   * member the import replaces. The engine, not bound, takes no lock: its copies run side by side.
+   * caller's transaction holds the organization's row (FOR UPDATE, {@code AccessPolicy.requireLockedUnlessEngine}):
+   * that waited for the members being added meanwhile (their foreign key holds the row FOR KEY SHARE) and holds off
+   * changes of roles, so the check, a statement of its own, sees every member the import replaces. The engine, not
+   * bound, is not asked.
    */
   public static Future<Void> requireNotAboveImported(SqlClient tx, OrgAccess access, Collection<UUID> memberIds) {
-    if (memberIds.isEmpty() || !bound(access)) {
-      return Future.succeededFuture();
-    }
-    return tx.preparedQuery("SELECT 1 FROM org.organizations WHERE id = $1 FOR UPDATE")
-        .execute(Tuple.of(access.orgId()))
-        .compose(locked -> requireNotAbove(tx, access, memberIds,
-            HELD_BY_MEMBERS + " AND NOT 'owner' = ANY (m.roles)"));
+    return requireNotAbove(tx, access, memberIds, HELD_BY_MEMBERS + " AND NOT 'owner' = ANY (m.roles)");
   }
 
   /**

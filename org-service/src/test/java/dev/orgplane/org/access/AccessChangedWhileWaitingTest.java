@@ -2,9 +2,11 @@ package dev.orgplane.org.access;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.UncommittedTransaction;
+import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -27,9 +29,38 @@ class AccessChangedWhileWaitingTest extends OrgServiceTest {
   private static final String HOLD_ORGANIZATION = "SELECT FROM org.organizations WHERE id = ?::uuid FOR UPDATE";
   private static final String DEMOTE =
       "UPDATE org.memberships SET roles = '{member}' WHERE org_id = ?::uuid AND user_id = ?::uuid";
+  private static final String REMOVE = "DELETE FROM org.memberships WHERE org_id = ?::uuid AND user_id = ?::uuid";
 
   private String newOrg(String ownerToken) {
     return org.createOrg(ownerToken, "w-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+  }
+
+  /** A new organization in {@code group}, made with its create key. */
+  private String newOrgIn(JsonObject group, String ownerToken) {
+    var created = org.send(HttpMethod.POST, "/v1/organizations", ownerToken, new JsonObject()
+            .put("name", "w-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "t")
+            .put("groupId", group.getString("id")),
+        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey")));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("id");
+  }
+
+  /** An organization with a manager and a member besides its owner. */
+  private Staff newStaff() {
+    var orgId = newOrg(org.newUser("owner").token());
+    var staff = new Staff(orgId, org.newUser("manager"), org.newUser("member"));
+    org.addMembers(orgId, List.of(staff.manager().id()), "manager");
+    org.addMembers(orgId, List.of(staff.member().id()), "member");
+    return staff;
+  }
+
+  private record Staff(String orgId, OrgServiceHarness.Account manager, OrgServiceHarness.Account member) {
+  }
+
+  /** Whether the staff's member holds the member role still, and no other. */
+  private boolean memberKeptTheirRole(Staff staff) {
+    return PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.memberships WHERE org_id = '" + staff.orgId()
+        + "' AND user_id = '" + staff.member().id() + "' AND roles = '{member}'") == 1;
   }
 
   private long organizations(String orgId) {
@@ -38,21 +69,15 @@ class AccessChangedWhileWaitingTest extends OrgServiceTest {
 
   @Test
   void aManagerRemovedMeanwhileChangesNoRoles() throws Exception {
-    var owner = org.newUser("owner");
-    var manager = org.newUser("manager");
-    var member = org.newUser("member");
-    var orgId = newOrg(owner.token());
-    org.addMembers(orgId, List.of(manager.id()), "manager");
-    org.addMembers(orgId, List.of(member.id()), "member");
+    var staff = newStaff();
     try (var removal = UncommittedTransaction.begin(org.db())) {
-      removal.run(HOLD_ORGANIZATION, orgId);
-      removal.run("DELETE FROM org.memberships WHERE org_id = ?::uuid AND user_id = ?::uuid", orgId, manager.id());
+      removal.run(HOLD_ORGANIZATION, staff.orgId());
+      removal.run(REMOVE, staff.orgId(), staff.manager().id());
       assertProblem(removal.commitOnceWaitedFor(() -> org.send(HttpMethod.PUT,
-          "/v1/organizations/" + orgId + "/users/" + member.id() + "/roles", manager.token(),
+          "/v1/organizations/" + staff.orgId() + "/users/" + staff.member().id() + "/roles", staff.manager().token(),
           new JsonObject().put("roles", new JsonArray().add("manager")))), 404, "organization_not_found");
     }
-    assertEquals(1, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.memberships WHERE org_id = '" + orgId
-        + "' AND user_id = '" + member.id() + "' AND roles = '{member}'"));
+    assertTrue(memberKeptTheirRole(staff));
   }
 
   @Test
@@ -83,6 +108,42 @@ class AccessChangedWhileWaitingTest extends OrgServiceTest {
     assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.teams WHERE org_id = '" + orgId + "'"));
   }
 
+  /** An import of members decides on the caller's rights once it holds the row, not only on whom it replaces. */
+  @Test
+  void aManagerDemotedMeanwhileImportsNoRoles() throws Exception {
+    var staff = newStaff();
+    try (var demotion = UncommittedTransaction.begin(org.db())) {
+      demotion.run(HOLD_ORGANIZATION, staff.orgId());
+      demotion.run(DEMOTE, staff.orgId(), staff.manager().id());
+      assertProblem(demotion.commitOnceWaitedFor(() -> org.post("/v1/organizations/" + staff.orgId() + "/users:batch",
+          staff.manager().token(), new JsonObject().put("items", new JsonArray().add(new JsonObject()
+              .put("id", staff.member().id()).put("roles", new JsonArray().add("manager")))))), 403, "forbidden");
+    }
+    assertTrue(memberKeptTheirRole(staff));
+  }
+
+  /** The one added is a member of another organization of the group, whom a manager may add. */
+  @Test
+  void aManagerRemovedMeanwhileAddsNoOne() throws Exception {
+    var platformAdmin = org.platformAdminToken();
+    var group = org.post("/v1/organization-groups", platformAdmin,
+        new JsonObject().put("name", "g-" + UUID.randomUUID())).bodyAsJsonObject();
+    var orgId = newOrgIn(group, org.newUser("owner").token());
+    var other = org.newUser("other");
+    newOrgIn(group, other.token());
+    var manager = org.newUser("manager");
+    org.addMembers(orgId, List.of(manager.id()), "manager");
+    try (var removal = UncommittedTransaction.begin(org.db())) {
+      removal.run(HOLD_ORGANIZATION, orgId);
+      removal.run(REMOVE, orgId, manager.id());
+      assertProblem(removal.commitOnceWaitedFor(() -> org.post("/v1/organizations/" + orgId + "/users",
+          manager.token(), new JsonObject().put("userIds", new JsonArray().add(other.id())))), 404,
+          "organization_not_found");
+    }
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.memberships WHERE org_id = '" + orgId
+        + "' AND user_id = '" + other.id() + "'"));
+  }
+
   /** Only those who may be in an organization take its row: an outsider is answered while a change holds it. */
   @Test
   void anOutsiderIsAnsweredWithoutWaitingForTheRow() throws Exception {
@@ -104,11 +165,7 @@ class AccessChangedWhileWaitingTest extends OrgServiceTest {
     var group = org.post("/v1/organization-groups", platformAdmin,
         new JsonObject().put("name", "g-" + UUID.randomUUID())).bodyAsJsonObject();
     var gid = group.getString("id");
-    var created = org.send(HttpMethod.POST, "/v1/organizations", org.newUser("owner").token(), new JsonObject()
-            .put("name", "w-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "t").put("groupId", gid),
-        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey")));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    var orgId = created.bodyAsJsonObject().getString("id");
+    var orgId = newOrgIn(group, org.newUser("owner").token());
     var groupAdmin = org.newUser("group-admin");
     assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + groupAdmin.id(),
         platformAdmin, null).statusCode());
