@@ -5,6 +5,7 @@ import dev.orgplane.kit.http.ListOrder;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -18,12 +19,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** SQL over {@code org.teams} and {@code org.team_members}; every statement is scoped by organization. */
 final class TeamRepository {
 
   static final String NAME_TAKEN_CONSTRAINT = "teams_name_key";
   static final String ID_TAKEN_CONSTRAINT = "teams_id_key";
+  /** The foreign key from a team member to their membership of the organization (V5). */
+  static final String MEMBERSHIP_CONSTRAINT = "team_members_membership_fkey";
+  /** PostgreSQL's detail of a refusal of {@link #MEMBERSHIP_CONSTRAINT}: the user who is no member. */
+  private static final Pattern GONE_MEMBER = Pattern.compile("\\(org_id, user_id\\)=\\([^,]+, ([0-9a-f-]{36})\\)");
   private static final String COLUMNS = "SELECT t.*, (SELECT count(*) FROM org.team_members tm "
       + "WHERE tm.org_id = t.org_id AND tm.team_id = t.id) AS members";
   private static final String SELECT = COLUMNS + " FROM org.teams t ";
@@ -145,6 +151,12 @@ final class TeamRepository {
     return tx.preparedQuery("INSERT INTO org.team_members (org_id, team_id, user_id) "
             + "SELECT $1, $2, x.id FROM unnest($3::uuid[]) AS x(id) ON CONFLICT DO NOTHING")
         .execute(Tuple.of(orgId, teamId, userIds.toArray(new UUID[0]))).map(rows -> rows.rowCount());
+  }
+
+  /** The user a refusal of {@link #MEMBERSHIP_CONSTRAINT} names, if its detail does. */
+  static Optional<UUID> goneMember(PgException refusal) {
+    var gone = GONE_MEMBER.matcher(String.valueOf(refusal.getDetail()));
+    return gone.find() ? Optional.of(UUID.fromString(gone.group(1))) : Optional.empty();
   }
 
   /** The ids among {@code userIds} that are not members of the organization. */

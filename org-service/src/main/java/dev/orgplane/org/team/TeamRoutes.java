@@ -91,7 +91,7 @@ public final class TeamRoutes {
                 .compose(v -> existing(tx, access, teamId)))
             .compose(team -> Replies.keep(tx, ctx,
                 Reply.created(ctx.request().path() + "/" + team.id(), team.toJson()))))
-        .recover(TeamRoutes::nameTaken)
+        .recover(TeamRoutes::refused)
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
@@ -111,7 +111,7 @@ public final class TeamRoutes {
                 Existing.UPDATE)
                 .compose(plan -> existing(tx, access, teamId)
                     .map(team -> new Imported(plan.results().get(0), team.toJson())))))
-        .recover(TeamRoutes::nameTaken)
+        .recover(TeamRoutes::refused)
         .onSuccess(imported -> imported.reply(ctx))
         .onFailure(ctx::fail);
   }
@@ -126,7 +126,7 @@ public final class TeamRoutes {
                 true)
             .compose(access -> TeamImport.run(tx, ctx, access, items, existing))
             .compose(plan -> Replies.keep(tx, ctx, Reply.ok(plan.summary()))))
-        .recover(TeamRoutes::nameTaken)
+        .recover(TeamRoutes::refused)
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
@@ -160,7 +160,7 @@ public final class TeamRoutes {
                 .compose(current -> TeamRepository.update(tx, access.orgId(), teamId, name, title, metadata))
                 .compose(updated -> audit(tx, ctx, access, "team.updated", teamId))
                 .compose(v -> existing(tx, access, teamId))))
-        .recover(TeamRoutes::nameTaken)
+        .recover(TeamRoutes::refused)
         .onSuccess(team -> EntityTags.reply(ctx, team.toJson()))
         .onFailure(ctx::fail);
   }
@@ -213,6 +213,7 @@ public final class TeamRoutes {
                 .compose(team -> add(tx, access, teamId, members))
                 .compose(added -> audit(tx, ctx, access, "team.members_added", teamId).map(added)))
             .compose(added -> Replies.keep(tx, ctx, Reply.ok(new JsonObject().put("added", added)))))
+        .recover(TeamRoutes::refused)
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
@@ -257,9 +258,12 @@ public final class TeamRoutes {
       return Future.succeededFuture();
     }
     return TeamRepository.nonMembers(tx, access.orgId(), userIds).compose(strangers -> strangers.isEmpty()
-        ? Future.succeededFuture()
-        : Future.failedFuture(new ApiException(422, "not_a_member", "Only members of the organization can join its teams.",
-            strangers.stream().map(id -> new ApiException.FieldError("userIds", id.toString())).toList())));
+        ? Future.succeededFuture() : Future.failedFuture(notMembers(strangers)));
+  }
+
+  private static ApiException notMembers(List<UUID> userIds) {
+    return new ApiException(422, "not_a_member", "Only members of the organization can join its teams.",
+        userIds.stream().map(id -> new ApiException.FieldError("userIds", id.toString())).toList());
   }
 
   private static Future<Team> existing(io.vertx.sqlclient.SqlClient client, OrgAccess access, UUID teamId) {
@@ -293,7 +297,16 @@ public final class TeamRoutes {
     return ApiException.notFound("group_not_found", "No such group in this organization.");
   }
 
-  private static <T> Future<T> nameTaken(Throwable failure) {
+  /**
+   * A write the database refused, as the caller's mistake: a name or id taken, or a member named who left the
+   * organization after {@link #requireMembers} found them in it (the foreign key waited for their removal, then
+   * refused), who is no member as any other.
+   */
+  private static <T> Future<T> refused(Throwable failure) {
+    if (failure instanceof PgException pg && "23503".equals(pg.getSqlState())
+        && TeamRepository.MEMBERSHIP_CONSTRAINT.equals(pg.getConstraint())) {
+      return Future.failedFuture(notMembers(TeamRepository.goneMember(pg).stream().toList()));
+    }
     if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
         && TeamRepository.NAME_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
       return Future.failedFuture(ApiException.conflict("group_name_taken", "This organization has a group of that name."));

@@ -17,6 +17,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -299,6 +300,37 @@ class TeamTest extends OrgServiceTest {
 
     assertEquals(0, org.get("/v1/organizations/" + id + "/groups", owner.token()).bodyAsJsonObject()
         .getJsonArray("items").size(), "no team was made");
+  }
+
+  /**
+   * A member removed between the check that everyone named is a member and the write is refused as any non-member
+   * (422 {@code not_a_member}, naming them), by adding to a team, making one or importing one: the write's foreign key
+   * met the membership gone, once 409 {@code reference_gone}, which these routes do not answer.
+   */
+  @Test
+  void aMemberRemovedMeanwhileIsRefusedAsNotAMember() throws Exception {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var teams = "/v1/organizations/" + id + "/groups";
+    var teamId = org.post(teams, owner.token(), new JsonObject().put("name", "core")).bodyAsJsonObject().getString("id");
+    List<Function<String, HttpResponse<Buffer>>> writes = List.of(
+        userId -> org.post(teams + "/" + teamId + "/users", owner.token(),
+            new JsonObject().put("userIds", new JsonArray().add(userId))),
+        userId -> org.post(teams, owner.token(), new JsonObject().put("name", "made")
+            .put("userIds", new JsonArray().add(userId))),
+        userId -> org.send(HttpMethod.PUT, teams + "/" + UUID.randomUUID(), owner.token(), new JsonObject()
+            .put("name", "imported").put("userIds", new JsonArray().add(userId))));
+    for (var write : writes) {
+      var member = org.newUser("member");
+      org.addMembers(id, List.of(member.id()), "member");
+      try (var removal = UncommittedTransaction.begin(org.db())) {
+        removal.run("DELETE FROM org.memberships WHERE org_id = ?::uuid AND user_id = ?::uuid", id, member.id());
+        var refused = removal.commitOnceWaitedFor(() -> write.apply(member.id()));
+        assertProblem(refused, 422, "not_a_member");
+        assertTrue(refused.bodyAsString().contains(member.id()), refused.bodyAsString());
+      }
+    }
+    assertEquals(1, org.get(teams, owner.token()).bodyAsJsonObject().getJsonArray("items").size(), "no team was made");
   }
 
   @Test
