@@ -164,14 +164,19 @@ public final class InvitationRoutes {
   }
 
   /**
-   * Refuses an invitation granting roles beyond the caller's, replacing one that does, addressed to a member (it
-   * would grant nothing) or naming teams the organization does not have; answers whether the address is a member's
+   * Refuses an invitation granting roles beyond the caller's, replacing one that does, naming teams without the right
+   * to change their members ({@link PermissionCatalog#TEAM_MANAGE}: accepting puts the invitee in them, and is not
+   * asked about the inviter's rights), addressed to a member (it would grant nothing) or naming teams the organization
+   * does not have; answers whether the address is a member's
    * all the same. Only a caller who may list the members hears that it is (409 {@code already_member}): to anyone
    * else that answer told who is a member, so they are answered as for any address, and the invitation is made as
    * asked, to list, withdraw or decline (accepting it is 409 {@code already_member}), but not mailed to a member.
    */
   private static Future<Boolean> requireInvitable(SqlConnection tx, OrgAccess access, String email,
       List<String> granted, List<UUID> teams) {
+    if (!teams.isEmpty()) {
+      RoleGrants.requireHeld(access, List.of(PermissionCatalog.TEAM_MANAGE), "put an invitee in teams, which takes");
+    }
     return RoleGrants.requireGrantable(tx, access, granted)
         .compose(v -> InvitationRepository.pendingRoles(tx, access.orgId(), email))
         .compose(replaced -> RoleGrants.requireReplaceable(tx, access, replaced))

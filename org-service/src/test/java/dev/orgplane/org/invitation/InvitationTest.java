@@ -64,6 +64,17 @@ class InvitationTest extends MailedOrgServiceTest {
         + "') AND subject LIKE 'You are invited%'");
   }
 
+  /** A new member of the organization whose one role invites and reads the organization and its teams, no more. */
+  private OrgServiceHarness.Account newRecruiter(String orgId, OrgServiceHarness.Account owner) {
+    assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", owner.token(), new JsonObject()
+        .put("name", "recruiter").put("title", "Recruiter").put("permissions", new JsonArray()
+            .add("app_organization_get").add("app_group_list").add("app_organization_invitationcreate")))
+        .statusCode());
+    var recruiter = org.newVerifiedUser("recruiter");
+    org.addMembers(orgId, List.of(recruiter.id()), "recruiter");
+    return recruiter;
+  }
+
   private static String freshEmail() {
     return "invitee-" + UUID.randomUUID() + "@test.local";
   }
@@ -426,13 +437,8 @@ class InvitationTest extends MailedOrgServiceTest {
   void onlyThoseWhoMayListMembersHearThatAnAddressIsAMembers() {
     var owner = org.newVerifiedUser("owner");
     var orgId = newOrg(owner);
-    assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", owner.token(), new JsonObject()
-        .put("name", "recruiter").put("title", "Recruiter").put("permissions", new JsonArray()
-            .add("app_organization_get").add("app_group_list").add("app_organization_invitationcreate")))
-        .statusCode());
-    var recruiter = org.newVerifiedUser("recruiter");
+    var recruiter = newRecruiter(orgId, owner);
     var member = org.newVerifiedUser("member");
-    org.addMembers(orgId, List.of(recruiter.id()), "recruiter");
     org.addMembers(orgId, List.of(member.id()), "viewer");
     var path = "/v1/organizations/" + orgId + "/invitations";
 
@@ -445,6 +451,30 @@ class InvitationTest extends MailedOrgServiceTest {
         member.token(), null), 409, "already_member");
     assertEquals(201, org.post(path, recruiter.token(), new JsonObject().put("email", freshEmail())).statusCode(),
         "and the recruiter invites others as before");
+  }
+
+  /**
+   * Naming teams in an invitation puts its invitee in them on acceptance: only a caller who may change the teams'
+   * members ({@code app_group_manage}) names any (403 {@code permission_not_held}); one who may not still invites.
+   */
+  @Test
+  void onlyThoseWhoManageTeamsInviteIntoThem() {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var recruiter = newRecruiter(orgId, owner);
+    var teamId = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", "core"))
+        .bodyAsJsonObject().getString("id");
+    var path = "/v1/organizations/" + orgId + "/invitations";
+    var email = freshEmail();
+
+    assertProblem(org.post(path, recruiter.token(), new JsonObject().put("email", email)
+        .put("groupIds", new JsonArray().add(teamId))), 403, "permission_not_held");
+    assertEquals(0, org.get(path + "?email=" + email, owner.token()).bodyAsJsonObject().getJsonArray("items").size(),
+        "no invitation was made");
+    assertEquals(201, org.post(path, recruiter.token(), new JsonObject().put("email", email)
+        .put("groupIds", new JsonArray())).statusCode(), "the recruiter invites into no team");
+    assertEquals(201, org.post(path, owner.token(), new JsonObject().put("email", freshEmail())
+        .put("groupIds", new JsonArray().add(teamId))).statusCode());
   }
 
   @Test
