@@ -174,7 +174,7 @@ public final class CustomRoleRoutes {
   private void update(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var roleId = Ids.uuid(ctx.pathParam("rid"), "rid");
-    var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), false);
+    var fields = change(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
                 true)
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
@@ -183,6 +183,18 @@ public final class CustomRoleRoutes {
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(role -> EntityTags.reply(ctx, role.toJson()))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * A change's fields: those it leaves out are kept, and one sent as null is refused (400), as being neither: read as
+   * left out it kept what the caller meant to clear, and {@code "permissions": null} emptied the role.
+   */
+  private static RoleFields change(RoutingContext ctx) {
+    var json = RequestBody.object(ctx);
+    var body = RequestBody.of(json, FIELDS);
+    FIELDS.stream().filter(field -> json.containsKey(field) && json.getValue(field) == null).sorted()
+        .forEach(field -> body.reject(field, "must not be null; leave it out to keep it as it is"));
+    return RoleFields.read(body, false);
   }
 
   private void delete(RoutingContext ctx) {

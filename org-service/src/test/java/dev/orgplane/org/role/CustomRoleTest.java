@@ -159,6 +159,25 @@ class CustomRoleTest extends OrgServiceTest {
     assertEquals(before, org.get("/v1/organizations/" + bobOrg + "/roles/" + bobRole, bob.token()).bodyAsJsonObject());
   }
 
+  /** A field sent as null in a change is refused, not read as absent, nor ({@code permissions}) as no permissions. */
+  @Test
+  void aChangeSendingAFieldAsNullChangesNothing() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var rolePath = "/v1/organizations/" + id + "/roles/" + org.post("/v1/organizations/" + id + "/roles", owner.token(),
+        role("editor", "app_organization_get", "app_organization_update")).bodyAsJsonObject().getString("id");
+    var before = org.get(rolePath, owner.token()).bodyAsJsonObject();
+
+    for (var field : List.of("permissions", "name", "title", "metadata")) {
+      var refused = org.send(HttpMethod.PATCH, rolePath, owner.token(), new JsonObject().put("title", "Editors")
+          .putNull(field));
+      assertProblem(refused, 400, "validation_failed");
+      assertEquals(field, refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    }
+
+    assertEquals(before, org.get(rolePath, owner.token()).bodyAsJsonObject());
+  }
+
   @Test
   void aRoleIsChangedOnlyIntoAValidRoleOfAFreeName() {
     var owner = org.newUser("owner");
