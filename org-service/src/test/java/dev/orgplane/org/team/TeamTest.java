@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.OpenApiRoutes;
 import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
@@ -221,6 +222,27 @@ class TeamTest extends OrgServiceTest {
     var seenByOwner = org.get(members + "/" + member.id(), owner.token()).bodyAsJsonObject();
     assertEquals(member.email(), seenByOwner.getString("email"));
     assertEquals("member", seenByOwner.getString("name"));
+  }
+
+  /**
+   * A service user, a member without an address, may be in a team: the document admits its {@code email} null there,
+   * as for a user (it had a team member's email a string, which such a member's answer broke).
+   */
+  @Test
+  void aServiceUserInATeamIsShownWithoutAnAddressAsTheDocumentSays() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var robot = org.post("/v1/organizations/" + id + "/service-users", owner.token(), new JsonObject()
+        .put("name", "robot").put("roles", new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    var teamId = org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", "bots")
+        .put("userIds", new JsonArray().add(robot))).bodyAsJsonObject().getString("id");
+
+    var member = org.get("/v1/organizations/" + id + "/groups/" + teamId + "/users/" + robot, owner.token())
+        .bodyAsJsonObject();
+    assertTrue(member.containsKey("email") && member.getValue("email") == null, member.encode());
+    var documented = OpenApiRoutes.load().document().getJsonObject("components").getJsonObject("schemas")
+        .getJsonObject("TeamMember").getJsonObject("properties").getJsonObject("email");
+    assertEquals(new JsonArray().add("string").add("null"), documented.getValue("type"), documented.encode());
   }
 
   /**
