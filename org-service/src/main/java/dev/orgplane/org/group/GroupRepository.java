@@ -122,7 +122,6 @@ final class GroupRepository {
         .execute(Tuple.of(groupId, userId)).map(rows -> rows.rowCount() > 0);
   }
 
-  /** True when the organization belongs to the group and the user administers that group. */
   /**
    * The id of the organization {@code orgRef} (an id or a name) if it is in the group and {@code userId} administers
    * the group; empty otherwise.
