@@ -208,6 +208,44 @@ class SetupResourcesTest extends OrgServiceTest {
   }
 
   /**
+   * Layers of two hooks, each running after both of the layer before, have 2^layers run-order paths: the cycle check
+   * followed every one of them (minutes for 20 layers, holding the organization's hook writes), where each hook
+   * below the changed one needs visiting once. A statement timeout of a few seconds stands for "promptly".
+   */
+  @Test
+  void aRunOrderOfManyPathsIsCheckedPromptly() {
+    var quick = OrgServiceHarness.start(vertx, org.db(), new JsonObject()
+        .put("ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS", "5000"));
+    var owner = quick.newUser("owner");
+    var t = new Tenant(owner, quick.createOrg(owner.token(), "d-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id"));
+    var items = new JsonArray();
+    var layer = new JsonArray();
+    for (int depth = 0; depth < 20; depth++) {
+      var next = new JsonArray();
+      for (int i = 0; i < 2; i++) {
+        var id = UUID.randomUUID().toString();
+        items.add(hook("h" + depth + "-" + i, new JsonArray(), layer).put("id", id));
+        next.add(id);
+      }
+      layer = next;
+    }
+    var top = UUID.randomUUID().toString();
+    var bottom = items.getJsonObject(0).getString("id");
+    items.add(hook("top", new JsonArray(), layer).put("id", top));
+    var created = quick.post(t.path("/hooks:batch"), owner.token(), new JsonObject().put("items", items));
+    assertEquals(200, created.statusCode(), created.bodyAsString());
+
+    var renamed = quick.send(HttpMethod.PATCH, t.path("/hooks/" + top), owner.token(),
+        new JsonObject().put("name", "top-renamed"));
+    assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+    var cycle = quick.send(HttpMethod.PATCH, t.path("/hooks/" + bottom), owner.token(),
+        new JsonObject().put("runAfter", new JsonArray().add(top)));
+    assertProblem(cycle, 422, "invalid_reference");
+    assertEquals("runAfter", cycle.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+  }
+
+  /**
    * A hook's array references have no foreign keys: they are checked by reading other rows, which concurrent
    * writes did not see. Two hooks made to run after each other at once, or a queue deleted while a hook is made to
    * name it, must still end consistent, whichever request wins.
