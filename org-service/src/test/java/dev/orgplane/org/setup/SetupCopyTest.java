@@ -527,4 +527,30 @@ class SetupCopyTest extends OrgServiceTest {
     assertProblem(org.post(path, stranger.token(), new JsonObject().put("ids", new JsonArray().add(workspace))), 403,
         "forbidden");
   }
+
+  /** A refused lookup names a few of its non-ids, not each: tens of thousands of them made a 400 of megabytes. */
+  @Test
+  void aRefusedLookupNamesAFewOfItsBadIds() {
+    var owner = org.newUser("owner");
+    var path = newOrg(owner).path("/objects:lookup");
+    var tooMany = new JsonArray();
+    for (int i = 0; i <= 5000; i++) {
+      tooMany.add("i" + i);
+    }
+    var refused = org.post(path, owner.token(), new JsonObject().put("ids", tooMany));
+    assertProblem(refused, 400, "validation_failed");
+    var tooManyErrors = refused.bodyAsJsonObject().getJsonArray("errors");
+    assertEquals(1, tooManyErrors.size(), "too many: the ids are not looked at");
+    assertEquals("at most 5000 ids", tooManyErrors.getJsonObject(0).getString("message"));
+
+    var notIds = new JsonArray().add(UUID.randomUUID().toString());
+    for (int i = 0; i < 100; i++) {
+      notIds.add("n" + i);
+    }
+    var named = org.post(path, owner.token(), new JsonObject().put("ids", notIds));
+    assertProblem(named, 400, "validation_failed");
+    var errors = named.bodyAsJsonObject().getJsonArray("errors");
+    assertEquals(20, errors.size(), named.bodyAsString());
+    assertEquals("holds n0, which is not a UUID", errors.getJsonObject(0).getString("message"));
+  }
 }
