@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +21,9 @@ import java.util.function.Consumer;
 /**
  * The meta-schemas (JSON Schema 2020-12, networknt validator) that objects' {@code metadata} must
  * match, kept in the database and compiled once. A change made here is seen at once; one made
- * through another instance within {@link #CACHE_MILLIS}.
+ * through another instance within {@link #CACHE_MILLIS}. The cache never takes an older version
+ * ({@code updated_at}) of a schema than it holds: a read that began before a change here committed, and
+ * ended after it, brought the old schema back for {@link #CACHE_MILLIS}.
  */
 public final class MetaSchemas {
 
@@ -39,9 +42,9 @@ public final class MetaSchemas {
   private static final JsonSchema DRAFT_2020_12 = FACTORY.getSchema(
       com.networknt.schema.SchemaLocation.of(com.networknt.schema.SchemaId.V202012));
 
-  private static final String SELECT = "SELECT schema FROM org.meta_schemas WHERE name = $1";
+  private static final String SELECT = "SELECT schema, updated_at FROM org.meta_schemas WHERE name = $1";
 
-  private record Compiled(JsonObject source, JsonSchema schema, long loadedAt) {
+  private record Compiled(JsonObject source, JsonSchema schema, OffsetDateTime updatedAt, long loadedAt) {
   }
 
   private final Pool pool;
@@ -80,13 +83,18 @@ public final class MetaSchemas {
             .compose(current -> {
               precondition.accept(current.size() == 0 ? Optional.empty()
                   : Optional.of(current.iterator().next().getJsonObject("schema")));
-              return tx.preparedQuery("INSERT INTO org.meta_schemas (name, schema) VALUES ($1, $2) ON CONFLICT (name) "
-                  + "DO UPDATE SET schema = EXCLUDED.schema, updated_at = now() RETURNING schema")
+              // later than the version replaced, which the cache compares: now() is when the transaction began, and
+              // of two changes at once the one that began first may commit last
+              return tx.preparedQuery("INSERT INTO org.meta_schemas AS m (name, schema) VALUES ($1, $2) "
+                  + "ON CONFLICT (name) DO UPDATE SET schema = EXCLUDED.schema, "
+                  + "updated_at = GREATEST(clock_timestamp(), m.updated_at + interval '1 microsecond') "
+                  + "RETURNING schema, updated_at")
                   .execute(Tuple.of(name, schema));
             }))
         .map(rows -> {
-          var stored = rows.iterator().next().getJsonObject("schema");
-          cache.put(name, new Compiled(stored, compiled, System.currentTimeMillis()));
+          var row = rows.iterator().next();
+          var stored = row.getJsonObject("schema");
+          cached(name, new Compiled(stored, compiled, row.getOffsetDateTime("updated_at"), System.currentTimeMillis()));
           return stored;
         });
   }
@@ -101,11 +109,16 @@ public final class MetaSchemas {
           if (rows.size() == 0) {
             throw ApiException.notFound("meta_schema_not_found", "No meta-schema named " + name + ".");
           }
-          var source = rows.iterator().next().getJsonObject("schema");
-          var compiled = new Compiled(source, compile(source), System.currentTimeMillis());
-          cache.put(name, compiled);
-          return compiled;
+          var row = rows.iterator().next();
+          var source = row.getJsonObject("schema");
+          return cached(name, new Compiled(source, compile(source), row.getOffsetDateTime("updated_at"),
+              System.currentTimeMillis()));
         });
+  }
+
+  /** Caches {@code loaded} unless a newer version is cached already; answers the one cached. */
+  private Compiled cached(String name, Compiled loaded) {
+    return cache.merge(name, loaded, (held, fresh) -> held.updatedAt().isAfter(fresh.updatedAt()) ? held : fresh);
   }
 
   /** Lets the validator's own meta-schemas load (null: the next loader reads them); refuses any other. */

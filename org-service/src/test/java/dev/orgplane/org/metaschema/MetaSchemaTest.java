@@ -3,12 +3,22 @@ package dev.orgplane.org.metaschema;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgplane.kit.db.Database;
 import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PreparedQuery;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,6 +89,63 @@ class MetaSchemaTest {
     assertEquals(200, changed.statusCode(), changed.bodyAsString());
     assertProblem(org.send(HttpMethod.PUT, path, admin, schema, ifMatch(tag)), 412, "precondition_failed");
     assertEquals(1, org.get(path, admin).bodyAsJsonObject().getJsonObject("schema").getInteger("minProperties"));
+  }
+
+  /**
+   * A read of a meta-schema that began before a change made here committed, and ended after it, left the old schema
+   * cached: the instance went on validating against it for the cache's time after answering the change. Here the
+   * read's answer is held back until the change is made.
+   */
+  @Test
+  void aReadOverlappingAChangeDoesNotBringTheOldSchemaBack(Vertx vertx) {
+    var name = "overlap-" + UUID.randomUUID().toString().substring(0, 8);
+    var before = new JsonObject().put("type", "object");
+    var after = before.copy().put("required", new JsonArray().add("tier"));
+    var pool = Database.open(vertx, org.db(), 2, List.of()).await();
+    try {
+      new MetaSchemas(pool).put(name, before, current -> { }).await();
+      var read = Promise.<Void>promise();
+      var release = Promise.<Void>promise();
+      var schemas = new MetaSchemas(answersHeld(pool, read, release.future()));
+      var reading = schemas.get(name);
+      read.future().await();
+      schemas.put(name, after, current -> { }).await();
+      release.complete();
+      reading.await();
+      assertEquals(after, schemas.get(name).await());
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  /** {@code pool}, whose prepared queries' answers wait for {@code release}; {@code read} completes once one is in. */
+  private static Pool answersHeld(Pool pool, Promise<Void> read, Future<Void> release) {
+    return (Pool) Proxy.newProxyInstance(Pool.class.getClassLoader(), new Class<?>[] {Pool.class},
+        (proxy, method, args) -> {
+          var result = invoke(pool, method, args);
+          if (!method.getName().equals("preparedQuery")) {
+            return result;
+          }
+          return Proxy.newProxyInstance(PreparedQuery.class.getClassLoader(), new Class<?>[] {PreparedQuery.class},
+              (query, queryMethod, queryArgs) -> {
+                var answer = invoke(result, queryMethod, queryArgs);
+                if (!queryMethod.getName().equals("execute")) {
+                  return answer;
+                }
+                return ((Future<?>) answer).compose(rows -> {
+                  read.tryComplete();
+                  return release.map(rows);
+                });
+              });
+        });
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   private static MultiMap ifMatch(String tag) {
