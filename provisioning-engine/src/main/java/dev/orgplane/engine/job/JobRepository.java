@@ -64,8 +64,9 @@ public final class JobRepository {
 
   /**
    * Ends the abandoned jobs whose cancel was asked for ({@link #ABANDONED_CANCELS_ENDED}) without claiming any: what an
-   * engine with no free slot does at each poll, so that such a job ends, and its end is reported, while every engine
-   * is busy (otherwise only a claim ends them, and an engine claims only with a slot free).
+   * engine with no free slot, or no workers at all, does at each poll, so that such a job ends, and its end is
+   * reported, while every engine is busy or idle (otherwise only a claim ends them, and an engine claims only with a
+   * slot free).
    */
   private static final String END_ABANDONED_CANCELS = ABANDONED_CANCELS_ENDED + """
 

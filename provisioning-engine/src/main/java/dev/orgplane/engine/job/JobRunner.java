@@ -123,12 +123,12 @@ public final class JobRunner {
   }
 
   /**
-   * Looks for work now, e.g. right after jobs were queued. With no slot free it claims nothing, but still ends the
-   * abandoned jobs whose cancel was asked for: else, while every engine is busy, they would stay running until a slot
-   * frees up, and their end reports with them. An engine with no slots at all (no workers) leaves jobs to others.
+   * Looks for work now, e.g. right after jobs were queued. With no slot free, or none at all (no workers), it claims
+   * nothing, but still ends the abandoned jobs whose cancel was asked for: else, while every engine is busy or has no
+   * workers, they would stay running or queued until an engine with a slot free polls, and their end reports with them.
    */
   public void wake() {
-    if (claiming || stopped || settings.slots() == 0) {
+    if (claiming || stopped) {
       return;
     }
     claiming = true;
@@ -154,7 +154,7 @@ public final class JobRunner {
 
   /**
    * Stops claiming and hands this instance's jobs back to the queue for another instance; one whose cancel was
-   * asked for ends at the next claim, by whichever instance, before it would have run again.
+   * asked for ends at the next poll of whichever instance, before it would have run again.
    */
   public Future<Void> stop() {
     stopped = true;

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Jobs whose cancel was asked for while their engine could not stop them: one handed back to the queue by an
  * engine that stopped, one left running under the lease of an engine that died. The engine that claims them
- * ends them cancelled, as a cancel ends a queued job, before it makes anything; an engine with no slot free ends them
- * too, without claiming anything. (Apart from CancellationTest:
+ * ends them cancelled, as a cancel ends a queued job, before it makes anything; an engine with no slot free, or with
+ * no workers at all, ends them too, without claiming anything. (Apart from CancellationTest:
  * a second engine in the process would take over the outbox metric that class reads.)
  */
 class AbandonedCancelTest {
@@ -43,6 +43,8 @@ class AbandonedCancelTest {
     var batch = idle.post("/v1/provisioning/batches", owner, new JsonObject()
         .put("templateOrganization", template.templateId())
         .put("targets", new JsonArray().add(new JsonObject().put("name", "left-running")))).bodyAsJsonObject();
+    // gone before the jobs are abandoned: it would end them itself, claiming nothing
+    idle.undeploy(vertx);
     PgFixture.execute(idle.db,
         "UPDATE provisioning.jobs SET cancel_requested = true WHERE id = '" + handedBack + "'",
         "UPDATE provisioning.jobs SET status = 'running', cancel_requested = true, lease_owner = 'engine-gone', "
@@ -95,14 +97,40 @@ class AbandonedCancelTest {
     var abandoned = busy.post("/v1/provisioning/jobs", owner, new JsonObject()
         .put("templateOrganization", template.templateId())
         .put("target", new JsonObject().put("name", "abandoned"))).bodyAsJsonObject().getString("id");
-    PgFixture.execute(busy.db, "UPDATE provisioning.jobs SET status = 'running', cancel_requested = true, "
-        + "lease_owner = 'engine-gone', lease_until = now() - interval '1 second', attempts = 1, started_at = now() "
-        + "WHERE id = '" + abandoned + "'");
+    abandon(busy, abandoned);
 
     awaitStatus(busy, "/v1/provisioning/jobs/" + abandoned, owner, "cancelled");
     assertEquals("running", busy.get("/v1/provisioning/jobs/" + endless, owner).bodyAsJsonObject()
         .getString("status"), "the only slot stayed busy");
-    var reported = busy.finishedEvents(template.templateId(), owner, abandoned, 1);
+    assertEndReported(busy, template, abandoned);
+  }
+
+  @Test
+  void aJobWhoseCancelWasAskedForEndsCancelledOnAnEngineWithNoWorkers() {
+    var idle = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "0"));
+    var template = TemplateFixture.build(idle.org, "workerless-template");
+    var owner = template.groupAdmin().token();
+    var abandoned = idle.post("/v1/provisioning/jobs", owner, new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("target", new JsonObject().put("name", "workerless"))).bodyAsJsonObject().getString("id");
+    abandon(idle, abandoned);
+
+    awaitStatus(idle, "/v1/provisioning/jobs/" + abandoned, owner, "cancelled");
+    var ended = idle.get("/v1/provisioning/jobs/" + abandoned, owner).bodyAsJsonObject();
+    assertEquals(1, ended.getInteger("attempts"), "not taken over");
+    assertNull(ended.getValue("targetOrganization"));
+    assertEndReported(idle, template, abandoned);
+  }
+
+  /** Leaves {@code job} as an engine that died while running it leaves it, after its cancel was asked for. */
+  private static void abandon(EngineHarness engine, String job) {
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'running', cancel_requested = true, "
+        + "lease_owner = 'engine-gone', lease_until = now() - interval '1 second', attempts = 1, started_at = now() "
+        + "WHERE id = '" + job + "'");
+  }
+
+  private static void assertEndReported(EngineHarness engine, TemplateFixture template, String job) {
+    var reported = engine.finishedEvents(template.templateId(), template.groupAdmin().token(), job, 1);
     assertEquals(1, reported.size(), "its end is reported");
     assertEquals("cancelled", reported.get(0).getString("status"), "the end report says so");
   }
