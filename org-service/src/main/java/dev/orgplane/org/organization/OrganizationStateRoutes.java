@@ -62,22 +62,25 @@ final class OrganizationStateRoutes {
 
   /**
    * Runs {@code statement} at the caller's level and answers the organization {@code outcome} makes of its change; the
-   * event says that level besides {@code details}. The access check locks nothing and runs first: the statement decides
-   * on the row it locks (see {@link OrganizationStates}), sharing a transaction only with the answer kept for an
-   * {@code Idempotency-Key} retry, when the request carries one ({@code Replies.atomically}).
+   * event says that level besides {@code details}. The caller's access is decided with the organization's row held
+   * ({@code AccessPolicy.require(..., true)}), as every other change of it is: an owner demoted or a group admin revoked
+   * while the request waited for the row disables nothing (checked before the statement's own lock, it disabled with
+   * the rights the caller had just lost). The statement and the answer kept for an {@code Idempotency-Key} retry share
+   * that transaction.
    */
   private void change(RoutingContext ctx, String action, JsonObject details, Statement statement,
       Function<StateChange, Organization> outcome) {
     var principal = BearerAuth.principal(ctx);
-    AccessPolicy.require(pool, principal, ctx.pathParam("org"), PermissionCatalog.ORG_DISABLE)
+    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ORG_DISABLE,
+            true)
         .compose(access -> {
           var level = DisableLevel.of(access);
           var event = AuditLog.hookEventValues(ctx, access.orgId(), principal.subject(), action,
               "organization:" + access.orgId(), details.copy().put("level", level.apiName()));
-          return Replies.atomically(pool, ctx, db -> statement.run(db, access.orgId(), level, event)
+          return statement.run(tx, access.orgId(), level, event)
               .map(change -> outcome.apply(change.orElseThrow(AccessPolicy::notFound)))
-              .compose(org -> Replies.keep(db, ctx, OrganizationRoutes.answer(org))));
-        })
+              .compose(org -> Replies.keep(tx, ctx, OrganizationRoutes.answer(org)));
+        }))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }

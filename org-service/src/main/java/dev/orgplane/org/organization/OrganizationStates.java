@@ -11,10 +11,9 @@ import java.util.UUID;
  * changes anything, changes it, audits it and queues it for the organization's hooks, and answers the organization
  * as it then is: no round trip between the decision and the write for another request to slip into.
  *
- * <p>The statement locks the row before it decides ({@code FOR NO KEY UPDATE}, what the UPDATE takes anyway, so
- * inserts that reference the organization are not held up): the lock returns the latest committed row, so a
- * request that waited on another decides on what that one wrote, and the row it answers unchanged is that one too
- * (the statement's snapshot would show the row as it was before the wait).
+ * <p>The caller holds the organization's row already (it decided the caller's level under that lock, see
+ * {@link OrganizationStateRoutes}), in an earlier statement: this one's snapshot, taken after the wait, shows what a
+ * request that held the row before wrote, so it decides on that, and the row it answers unchanged is that one too.
  */
 final class OrganizationStates {
 
@@ -59,13 +58,13 @@ final class OrganizationStates {
       "state = 'enabled', disabled_by = NULL, disabled_at = NULL, disabled_reason = NULL",
       "l.disabled_by <= " + LEVEL, 3);
 
-  /** Sets {@code set} if the locked row {@code l} meets {@code allowed}; the event's parameters start at {@code event}. */
+  /** Sets {@code set} if the held row {@code l} meets {@code allowed}; the event's parameters start at {@code event}. */
   private static String statement(String set, String allowed, int event) {
-    return "WITH locked AS (SELECT * FROM org.organizations WHERE id = $1 FOR NO KEY UPDATE), "
+    return "WITH held AS (SELECT * FROM org.organizations WHERE id = $1), "
         + "changed AS (UPDATE org.organizations o SET " + set + ", version = o.version + 1, updated_at = now() "
-        + "FROM locked l WHERE o.id = l.id AND " + allowed + " RETURNING o.*), "
+        + "FROM held l WHERE o.id = l.id AND " + allowed + " RETURNING o.*), "
         + AuditLog.hookEventFor("changed", event) + " "
         + "SELECT *, true AS applied FROM changed "
-        + "UNION ALL SELECT *, false FROM locked WHERE NOT EXISTS (SELECT 1 FROM changed)";
+        + "UNION ALL SELECT *, false FROM held WHERE NOT EXISTS (SELECT 1 FROM changed)";
   }
 }

@@ -9,13 +9,16 @@ import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,13 +87,32 @@ class AccessChangedWhileWaitingTest extends OrgServiceTest {
   void anOwnerDemotedMeanwhileDeletesNothing() throws Exception {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner.token());
+    assertProblem(whileDemoted(orgId, owner.id(), () -> org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId,
+        owner.token(), null)), 403, "forbidden");
+    assertEquals(1, organizations(orgId));
+  }
+
+  @Test
+  void anOwnerDemotedMeanwhileDisablesNothing() throws Exception {
+    var owner = org.newUser("owner");
+    var orgId = newOrg(owner.token());
+    assertProblem(whileDemoted(orgId, owner.id(), () -> org.send(HttpMethod.POST, "/v1/organizations/" + orgId
+        + "/disable", owner.token(), null)), 403, "forbidden");
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.organizations WHERE id = '" + orgId
+        + "' AND state = 'disabled'"));
+  }
+
+  /**
+   * Sends {@code request} while another transaction demotes {@code userId} to a member of {@code orgId}, holding its
+   * row as a demotion does, and commits once the request waits for it.
+   */
+  private HttpResponse<Buffer> whileDemoted(String orgId, String userId, Supplier<HttpResponse<Buffer>> request)
+      throws Exception {
     try (var demotion = UncommittedTransaction.begin(org.db())) {
       demotion.run(HOLD_ORGANIZATION, orgId);
-      demotion.run(DEMOTE, orgId, owner.id());
-      assertProblem(demotion.commitOnceWaitedFor(() -> org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId,
-          owner.token(), null)), 403, "forbidden");
+      demotion.run(DEMOTE, orgId, userId);
+      return demotion.commitOnceWaitedFor(request);
     }
-    assertEquals(1, organizations(orgId));
   }
 
   @Test
