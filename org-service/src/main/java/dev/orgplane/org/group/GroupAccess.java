@@ -17,26 +17,36 @@ public final class GroupAccess {
   private GroupAccess() {
   }
 
-  public static Future<Boolean> mayCreateIn(SqlClient client, UUID groupId, UUID userId, String createKey) {
-    return client.preparedQuery("SELECT g.create_key_hash, EXISTS (SELECT 1 FROM org.group_admins ga "
-            + "WHERE ga.group_id = g.id AND ga.user_id = $2) AS admin FROM org.organization_groups g WHERE g.id = $1")
+  /**
+   * Whether {@code userId} may add an organization to the group, as its admin or with its create key, the group's row
+   * held ({@link #hold}) before the check, which a statement of its own makes after the wait: under read committed a
+   * statement sees what was committed when it began, so a check that waited for the lock saw the admins from before
+   * a revocation that committed meanwhile.
+   */
+  public static Future<Boolean> mayCreateIn(SqlClient tx, UUID groupId, UUID userId, String createKey) {
+    return hold(tx, groupId).compose(exists -> !exists ? Future.succeededFuture(false) : tx.preparedQuery(
+            "SELECT g.create_key_hash, EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = g.id "
+            + "AND ga.user_id = $2) AS admin FROM org.organization_groups g WHERE g.id = $1")
         .execute(Tuple.of(groupId, userId))
         .map(rows -> {
-          if (rows.size() == 0) {
-            return false;
-          }
           var row = rows.iterator().next();
           var stored = row.getString("create_key_hash");
           return row.getBoolean("admin") || createKey != null && stored != null
               && MessageDigest.isEqual(stored.getBytes(StandardCharsets.US_ASCII),
                   hash(createKey).getBytes(StandardCharsets.US_ASCII));
-        });
+        }));
   }
 
-  /** The provisioning engine may place organizations in any group, as long as it exists. */
-  public static Future<Boolean> exists(SqlClient client, UUID groupId) {
-    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.organization_groups WHERE id = $1) AS present")
-        .execute(Tuple.of(groupId)).map(rows -> rows.iterator().next().getBoolean("present"));
+  /**
+   * Holds the group's row for an organization joining it, for the rest of the caller's transaction; false if there is
+   * no such group (the provisioning engine may place organizations in any group, as long as it exists). FOR KEY
+   * SHARE, what the new organization's foreign key takes anyway, but before the checks: every change of a group (its
+   * admins, its create key, its deletion) holds its row FOR UPDATE, so one under way is waited for and then applies,
+   * and joinings of one group do not wait for each other.
+   */
+  public static Future<Boolean> hold(SqlClient tx, UUID groupId) {
+    return tx.preparedQuery("SELECT 1 FROM org.organization_groups WHERE id = $1 FOR KEY SHARE")
+        .execute(Tuple.of(groupId)).map(rows -> rows.size() > 0);
   }
 
   public static String hash(String createKey) {

@@ -7,7 +7,6 @@ import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -20,16 +19,8 @@ import java.util.stream.Collectors;
 final class OrganizationRepository {
 
   static final String NAME_TAKEN_CONSTRAINT = "organizations_name_key";
-  /** The foreign key from an organization to its group (V1). */
-  private static final String GROUP_CONSTRAINT = "organizations_group_id_fkey";
 
   private OrganizationRepository() {
-  }
-
-  /** Whether {@code failure} is a write the group's foreign key refused: the group named is gone. */
-  static boolean isGroupGone(Throwable failure) {
-    return failure instanceof PgException pg && "23503".equals(pg.getSqlState())
-        && GROUP_CONSTRAINT.equals(pg.getConstraint());
   }
 
   /**

@@ -84,10 +84,7 @@ public final class OrganizationRoutes {
             : AccessPolicy.caller(pool, principal).compose(caller -> {
               var request = CreateRequest.read(ctx, caller.provisioner());
               return validNewMetadata(request.fields())
-                  .compose(valid -> placedAndCreated(ctx, principal, orgId, caller, request))
-                  .recover(failure -> OrganizationRepository.isGroupGone(failure)
-                      ? placedAndCreated(ctx, principal, orgId, caller, request) : Future.failedFuture(failure))
-                  .map(Optional::orElseThrow);
+                  .compose(valid -> placedAndCreated(ctx, principal, orgId, caller, request));
             }))
         .recover(OrganizationRoutes::nameTaken)
         .onSuccess(reply -> reply.send(ctx))
@@ -95,35 +92,40 @@ public final class OrganizationRoutes {
   }
 
   /**
-   * A group deleted after the placement found it (its organization's deletion, which the insert waited for) fails the
-   * insert on the group's foreign key; placed again, the organization is refused as for any group that does not exist.
+   * The placement and the insert in one transaction, the placement holding the rows it checks (the group, the
+   * provisioning engine's owner) until the insert commits: a revocation of the caller's group admin rights, a
+   * rotation of the create key, the group's deletion (with its organization's, say) or the owner's account deletion
+   * under way is waited for and then refuses the organization, rather than slipping between the check and the insert.
    */
-  private Future<Optional<Reply>> placedAndCreated(RoutingContext ctx, Principal principal, UUID orgId,
-      Caller caller, CreateRequest request) {
-    return placement(pool, caller, request, ctx.request().getHeader("X-Create-Key"))
-        .compose(placement -> create(ctx, principal, orgId, request, placement, false));
+  private Future<Reply> placedAndCreated(RoutingContext ctx, Principal principal, UUID orgId, Caller caller,
+      CreateRequest request) {
+    var createKey = ctx.request().getHeader("X-Create-Key");
+    return pool.withTransaction(tx -> placement(tx, caller, request, createKey)
+        .compose(placement -> create(tx, ctx, principal, orgId, request, placement, false))
+        .map(Optional::orElseThrow));
   }
 
   private Future<Optional<Reply>> createOwnedByCaller(RoutingContext ctx, Principal principal, UUID orgId) {
     var request = CreateRequest.read(ctx, false);
-    return validNewMetadata(request.fields()).compose(valid -> create(ctx, principal, orgId, request,
-        new Placement(null, AccessPolicy.userId(principal)), true));
+    return validNewMetadata(request.fields()).compose(valid -> Replies.atomically(pool, ctx, db -> create(db, ctx,
+        principal, orgId, request, new Placement(null, AccessPolicy.userId(principal)), true)));
   }
 
   /**
-   * The answer for the new organization, kept in the transaction of the statement that creates it; empty when the
-   * statement refused the creator (see {@link OrganizationRepository#create}): nothing is written, nothing kept.
+   * The answer for the new organization, kept in {@code db}, the transaction of the statement that creates it (or the
+   * pool, see {@code Replies.atomically}); empty when the statement refused the creator (see
+   * {@link OrganizationRepository#create}): nothing is written, nothing kept.
    */
-  private Future<Optional<Reply>> create(RoutingContext ctx, Principal principal, UUID orgId,
+  private static Future<Optional<Reply>> create(SqlClient db, RoutingContext ctx, Principal principal, UUID orgId,
       CreateRequest request, Placement placement, boolean ownerMustBeACaller) {
     var fields = request.fields();
-    return Replies.atomically(pool, ctx, db -> OrganizationRepository.create(db, orgId, fields, placement.groupId(),
+    return OrganizationRepository.create(db, orgId, fields, placement.groupId(),
             placement.groupId() == null ? TimeOrderedIds.next() : null, placement.ownerId(), request.provisionedFrom(),
             AuditLog.values(ctx, orgId, principal.subject(), "organization.created", "organization:" + orgId,
                 new JsonObject().put("name", fields.name()).put("ownerId", placement.ownerId().toString())
                     .put("provisionedFrom", request.provisionedFrom())), ownerMustBeACaller)
         .compose(made -> made.isEmpty() ? Future.succeededFuture(Optional.<Reply>empty())
-            : Replies.keep(db, ctx, created(made.get())).map(Optional::of)));
+            : Replies.keep(db, ctx, created(made.get())).map(Optional::of));
   }
 
   private static Reply created(Organization org) {
@@ -136,15 +138,16 @@ public final class OrganizationRoutes {
 
   /**
    * The provisioning engine names an existing group and an owner, both checked here; anyone else
-   * becomes the owner, and joins a group only with its create key or as its admin.
+   * becomes the owner, and joins a group only with its create key or as its admin. The rows checked are held for the
+   * rest of {@code tx} (see {@link GroupAccess#hold}, {@link UserRepository#holdPerson}).
    */
   private static Future<Placement> placement(SqlClient tx, Caller caller, CreateRequest request, String createKey) {
     if (!caller.provisioner()) {
       return group(tx, request.groupId(), caller.userId(), createKey)
           .map(groupId -> new Placement(groupId, caller.userId()));
     }
-    var group = GroupAccess.exists(tx, request.groupId());
-    var owner = UserRepository.isPerson(tx, request.ownerId());
+    var group = GroupAccess.hold(tx, request.groupId());
+    var owner = UserRepository.holdPerson(tx, request.ownerId());
     return Future.all(group, owner).map(both -> {
       var errors = new ArrayList<ApiException.FieldError>();
       if (!group.result()) {

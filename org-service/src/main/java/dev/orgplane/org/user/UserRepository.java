@@ -71,6 +71,16 @@ public final class UserRepository {
   }
 
   /**
+   * {@link #isPerson}, the row held for the rest of the caller's transaction (FOR KEY SHARE, what a foreign key to it
+   * takes): an account's deletion under way, which holds the row FOR UPDATE, is waited for, and the person is then
+   * not found, rather than a membership made for them failing on its foreign key.
+   */
+  public static Future<Boolean> holdPerson(SqlClient tx, UUID id) {
+    return tx.preparedQuery(PERSONHOOD + " FOR KEY SHARE").execute(Tuple.of(id))
+        .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean("person"));
+  }
+
+  /**
    * Whether {@code id} is a person who has not verified their address yet (a service user and the provisioning engine
    * have none to verify).
    */
@@ -87,10 +97,12 @@ public final class UserRepository {
         .map(rows -> rows.iterator().next().getBoolean("service"));
   }
 
+  private static final String PERSONHOOD = "SELECT service_org_id IS NULL AND NOT provisioner AS person FROM org.users "
+      + "WHERE id = $1";
+
   /** {@link #isPerson} in one statement with whether the user exists: empty if there is none. */
   public static Future<Optional<Boolean>> personhood(SqlClient client, UUID id) {
-    return client.preparedQuery("SELECT service_org_id IS NULL AND NOT provisioner AS person FROM org.users "
-            + "WHERE id = $1")
+    return client.preparedQuery(PERSONHOOD)
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBoolean("person")));
   }

@@ -240,6 +240,42 @@ class OrganizationGroupChangesTest extends GroupsTest {
         "the key shown at creation still holds");
   }
 
+  /**
+   * A group admin whose revocation commits while their organization's creation in the group waits for the group
+   * creates nothing (403, as for anyone without the key): checked before the insert's transaction, it joined.
+   */
+  @Test
+  void aGroupAdminRevokedMeanwhileCreatesNoOrganizationInTheGroup() throws Exception {
+    var gid = calls.newGroup().getString("id");
+    var admin = org.newUser("revoked");
+    calls.appoint(gid, admin.id());
+    assertProblem(whileRevoked(gid, admin.id(), () -> org.post("/v1/organizations", admin.token(), new JsonObject()
+        .put("name", unique("joiner")).put("title", "t").put("groupId", gid))), 403, "create_key_invalid");
+    assertEquals(0, organizationsIn(gid));
+  }
+
+  /** A create key rotated while an organization's creation with it waits for the group creates nothing (403). */
+  @Test
+  void aKeyRotatedMeanwhileCreatesNoOrganizationWithTheOldOne() throws Exception {
+    var group = calls.newGroup();
+    var gid = group.getString("id");
+    var joiner = org.newUser("joiner");
+    try (var rotation = UncommittedTransaction.begin(org.db())) {
+      rotation.run("SELECT FROM org.organization_groups WHERE id = ?::uuid FOR UPDATE", gid);
+      rotation.run("UPDATE org.organization_groups SET create_key_hash = ? WHERE id = ?::uuid",
+          GroupAccess.hash(unique("new-key")), gid);
+      assertProblem(rotation.commitOnceWaitedFor(() -> org.send(HttpMethod.POST, "/v1/organizations",
+          joiner.token(), new JsonObject().put("name", unique("joiner")).put("title", "t")
+              .put("groupId", gid), MultiMap.caseInsensitiveMultiMap().add("X-Create-Key",
+              group.getString("createKey")))), 403, "create_key_invalid");
+    }
+    assertEquals(0, organizationsIn(gid));
+  }
+
+  private long organizationsIn(String groupId) {
+    return PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.organizations WHERE group_id = '" + groupId + "'");
+  }
+
   /** A key rotated while the group is being deleted waits for the deletion and finds the group gone (404). */
   @Test
   void aKeyRotatedDuringADeletionFindsTheGroupGone() throws Exception {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import dev.orgplane.org.OrgServiceVerticle;
@@ -59,6 +60,23 @@ class ProvisionerTest extends OrgServiceTest {
   private JsonObject newOrganizationBody(String groupId, String ownerId) {
     return new JsonObject().put("name", unique("copy")).put("title", "Copy").put("groupId", groupId)
         .put("ownerId", ownerId);
+  }
+
+  /**
+   * The owner the engine names, whose account's deletion commits while the creation waits for their row, is refused
+   * as an owner who does not exist is (422): checked before the insert's transaction, the owner's membership failed on
+   * its foreign key (409 {@code reference_gone}).
+   */
+  @Test
+  void anOwnerDeletedMeanwhileIsRefusedAsAnUnknownOne() throws Exception {
+    var groupId = org.createOrg(org.newUser("tpl-owner").token(), unique("tpl")).getString("groupId");
+    var owner = org.newUser("leaving");
+    var engine = org.engineToken();
+    try (var deletion = UncommittedTransaction.begin(org.db())) {
+      deletion.run("DELETE FROM org.users WHERE id = ?::uuid", owner.id());
+      assertProblem(deletion.commitOnceWaitedFor(() -> org.post("/v1/organizations", engine,
+          newOrganizationBody(groupId, owner.id()))), 422, "invalid_reference");
+    }
   }
 
   @Test
