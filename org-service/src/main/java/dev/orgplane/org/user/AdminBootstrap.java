@@ -3,9 +3,11 @@ package dev.orgplane.org.user;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.org.identity.PasswordHasher;
+import dev.orgplane.org.identity.StoredRevocations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -13,7 +15,8 @@ import java.util.Base64;
 /**
  * Makes sure a platform admin exists on first start: the configured one, or one with a generated
  * password that is told once, where the process says ({@link GeneratedAdminPassword}). An
- * advisory lock makes concurrent first starts of several instances create one admin, not several.
+ * advisory lock makes concurrent first starts of several instances create one admin, not several. An existing
+ * account with the admin's address is promoted, its sessions ended.
  */
 public final class AdminBootstrap {
 
@@ -31,18 +34,34 @@ public final class AdminBootstrap {
     return hasher.hash(password).compose(hash -> pool.withTransaction(conn -> conn
         .preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_ID))
         .compose(locked -> UserRepository.anyPlatformAdmin(conn))
-        .compose(present -> present ? Future.succeededFuture(false)
-            // the operator chose the address: verified
-            : conn.preparedQuery("INSERT INTO org.users AS u (id, email, name, password_hash, platform_admin, "
-                    + "email_verified_at) VALUES ($3, $1, 'Platform admin', $2, true, now()) "
-                    + "ON CONFLICT ((lower(email))) DO UPDATE SET platform_admin = true, password_hash = "
-                    + "EXCLUDED.password_hash, email_verified_at = coalesce(u.email_verified_at, now())")
-                .execute(Tuple.of(email, hash, TimeOrderedIds.next())).map(true))))
+        .compose(present -> present ? Future.succeededFuture(false) : madeAdmin(conn, email, hash).map(true))))
         // told on a worker: where it goes may be a file
         .compose(created -> created && !configured ? vertx.<Void>executeBlocking(() -> {
           generated.tell(email, password);
           return null;
         }) : Future.<Void>succeededFuture());
+  }
+
+  /**
+   * Makes the account with {@code email} the platform admin, with the password {@code hash}: a new one (the operator
+   * chose the address: verified), or the one that has the address already, promoted. A promoted account's sessions
+   * end with the promotion ({@link StoredRevocations#endSessions}: its tokens, refresh tokens and a pending change of
+   * its address): whoever held them (whoever registered the address before the operator chose it, or anyone who had
+   * their tokens) would otherwise act as platform admin without the password that now guards the account, since
+   * rights are read on every request. The insert waits for a registration of the address under way, and promotes
+   * that account if it commits; an account deleted between the two statements is made anew.
+   */
+  private static Future<Void> madeAdmin(SqlConnection conn, String email, String hash) {
+    return conn.preparedQuery("INSERT INTO org.users (id, email, name, password_hash, platform_admin, "
+            + "email_verified_at) VALUES ($3, $1, 'Platform admin', $2, true, now()) "
+            + "ON CONFLICT ((lower(email))) DO NOTHING")
+        .execute(Tuple.of(email, hash, TimeOrderedIds.next()))
+        .compose(inserted -> inserted.rowCount() == 1 ? Future.<Void>succeededFuture() : conn.preparedQuery(
+                "UPDATE org.users SET platform_admin = true, password_hash = $2, "
+                + "email_verified_at = coalesce(email_verified_at, now()) WHERE lower(email) = lower($1) RETURNING id")
+            .execute(Tuple.of(email, hash))
+            .compose(promoted -> promoted.size() == 0 ? madeAdmin(conn, email, hash)
+                : StoredRevocations.endSessions(conn, promoted.iterator().next().getUUID("id")).mapEmpty()));
   }
 
   private static String generatedPassword() {
