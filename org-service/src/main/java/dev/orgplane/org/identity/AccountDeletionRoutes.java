@@ -80,17 +80,30 @@ public final class AccountDeletionRoutes {
             .compose(v -> refuseIfLastPlatformAdmin(tx, userId))
             .compose(v -> AuditLog.recordInOrganizationsOf(tx, ctx, userId, actor, "member.removed", "user:" + userId,
                 new JsonObject().put("reason", "account_deleted")))
-            .compose(v -> tx.preparedQuery("WITH gone AS (DELETE FROM org.users WHERE id = $1 RETURNING id) "
-                    + "INSERT INTO org.deleted_accounts (user_id) SELECT id FROM gone ON CONFLICT DO NOTHING "
-                    + "RETURNING floor(extract(epoch FROM deleted_at))::bigint")
-                .execute(Tuple.of(userId))))
-        .map(deleted -> {
-          if (deleted.size() > 0) {
-            // as StoredRevocations reads it: every token, those of the deletion's own second included
-            revocations.markEnded(userId.toString(), deleted.iterator().next().getLong(0) + 1);
+            .compose(v -> SessionEnds.next(tx, userId))
+            .compose(end -> deleteAccount(tx, userId, end)))
+        .map(end -> {
+          if (end != null) {
+            revocations.markEnded(userId.toString(), end);
           }
           return null;
         });
+  }
+
+  /**
+   * Deletes the account and lists it as deleted for the revocation list, whose sessions end at {@code end}: the
+   * second after the deletion's by the clock tokens are stamped with ({@link SessionEnds}), taken after every wait of
+   * the deletion's transaction. Stamped by the database's {@code now()} (its transaction's start, by another clock), a
+   * token issued while the deletion waited for a lock, or by a clock ahead of the database's, outlived the account at
+   * the services that read the list. {@code deleted_at} is the second before the end: the list reads a deletion's end
+   * as the second after it ({@link StoredRevocations#read}). Answers the end; null if the account was gone already.
+   */
+  private static Future<Long> deleteAccount(SqlConnection tx, UUID userId, long end) {
+    return tx.preparedQuery("WITH gone AS (DELETE FROM org.users WHERE id = $1 RETURNING id) "
+            + "INSERT INTO org.deleted_accounts (user_id, deleted_at) SELECT id, to_timestamp($2) FROM gone "
+            + "ON CONFLICT DO NOTHING RETURNING user_id")
+        .execute(Tuple.of(userId, end - 1))
+        .map(deleted -> deleted.size() > 0 ? end : null);
   }
 
   /**

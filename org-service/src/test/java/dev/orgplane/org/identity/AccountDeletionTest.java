@@ -17,8 +17,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,6 +178,45 @@ class AccountDeletionTest {
           "wrong_password");
     }
     assertEquals(200, org.requestToken(person.email(), "owners-new-password-1").statusCode(), "the account is still there");
+  }
+
+  /**
+   * A token issued while the deletion waits for one of the account's organizations (a group admin's scoped token, which
+   * needs no lock on the account) is on the revocation list with the account: its end is taken by the clock tokens
+   * are stamped with once the deletion no longer waits. Stamped with the database's now(), the start of the deletion's
+   * transaction, the list ended the account's tokens a second after it began, and this one, a second later or more,
+   * stayed good at the services that read the list.
+   */
+  @Test
+  void aTokenIssuedWhileTheDeletionWaitedEndsWithTheAccount() throws Exception {
+    var owner = org.newUser("owner");
+    var leaver = org.newUser("waited");
+    var waitedFor = newOrg(owner.token());
+    org.addMembers(waitedFor, List.of(leaver.id()), "viewer");
+    var administered = org.createOrg(owner.token(), "del-" + UUID.randomUUID().toString().substring(0, 8));
+    var groupId = administered.getString("groupId");
+    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + leaver.id(), admin,
+        null).statusCode());
+    try (var rival = UncommittedTransaction.begin(db)) {
+      rival.run("SELECT FROM org.organizations WHERE id = ?::uuid FOR UPDATE", waitedFor);
+      var deletion = CompletableFuture.supplyAsync(() -> deleteOwn(leaver.token(), "password-waited-123"),
+          task -> new Thread(task).start());
+      PgFixture.awaitLockWaits(db, 1);
+      var waiting = System.currentTimeMillis() / 1000;
+      while (System.currentTimeMillis() / 1000 <= waiting) {
+        Thread.sleep(50);
+      }
+      var scoped = org.post("/v1/organization-groups/" + groupId + "/organizations/" + administered.getString("id")
+          + "/token", leaver.token(), null);
+      assertEquals(200, scoped.statusCode(), scoped.bodyAsString());
+      var issuedAt = new JsonObject(new String(Base64.getUrlDecoder().decode(scoped.bodyAsJsonObject()
+          .getString("access_token").split("\\.")[1]), StandardCharsets.UTF_8)).getLong("iat");
+      rival.commit();
+      assertEquals(204, deletion.get(10, TimeUnit.SECONDS).statusCode());
+      var listed = TokenRevocations.Snapshot.fromJson(org.get("/v1/token-revocations", admin).bodyAsJsonObject());
+      assertTrue(listed.sessionsEnded().get(leaver.id()) > issuedAt, "the account's tokens end after " + issuedAt
+          + ": " + listed.sessionsEnded().get(leaver.id()));
+    }
   }
 
   @Test
