@@ -121,12 +121,8 @@ class AccessChangedWhileWaitingTest extends OrgServiceTest {
     var manager = org.newUser("manager");
     var orgId = newOrg(owner.token());
     org.addMembers(orgId, List.of(manager.id()), "manager");
-    try (var demotion = UncommittedTransaction.begin(org.db())) {
-      demotion.run(HOLD_ORGANIZATION, orgId);
-      demotion.run(DEMOTE, orgId, manager.id());
-      assertProblem(demotion.commitOnceWaitedFor(() -> org.post("/v1/organizations/" + orgId + "/groups",
-          manager.token(), new JsonObject().put("name", "late-team"))), 403, "forbidden");
-    }
+    assertProblem(whileDemoted(orgId, manager.id(), () -> org.post("/v1/organizations/" + orgId + "/groups",
+        manager.token(), new JsonObject().put("name", "late-team"))), 403, "forbidden");
     assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.teams WHERE org_id = '" + orgId + "'"));
   }
 
@@ -134,13 +130,10 @@ class AccessChangedWhileWaitingTest extends OrgServiceTest {
   @Test
   void aManagerDemotedMeanwhileImportsNoRoles() throws Exception {
     var staff = newStaff();
-    try (var demotion = UncommittedTransaction.begin(org.db())) {
-      demotion.run(HOLD_ORGANIZATION, staff.orgId());
-      demotion.run(DEMOTE, staff.orgId(), staff.manager().id());
-      assertProblem(demotion.commitOnceWaitedFor(() -> org.post("/v1/organizations/" + staff.orgId() + "/users:batch",
-          staff.manager().token(), new JsonObject().put("items", new JsonArray().add(new JsonObject()
-              .put("id", staff.member().id()).put("roles", new JsonArray().add("manager")))))), 403, "forbidden");
-    }
+    assertProblem(whileDemoted(staff.orgId(), staff.manager().id(), () -> org.post("/v1/organizations/"
+        + staff.orgId() + "/users:batch", staff.manager().token(), new JsonObject().put("items", new JsonArray()
+        .add(new JsonObject().put("id", staff.member().id()).put("roles", new JsonArray().add("manager")))))),
+        403, "forbidden");
     assertTrue(memberKeptTheirRole(staff));
   }
 
