@@ -35,11 +35,15 @@ final class SetupInput {
         .forEach(f -> errors.add(new FieldError(path + f, "unknown field")));
     var row = new JsonObject().put("id", id == null ? null : id.toString());
     for (var field : kind.fields()) {
-      var kept = current != null && !item.containsKey(field.json());
+      var sent = item.containsKey(field.json());
+      var kept = current != null && !sent;
       var value = kept ? current.getValue(field.json()) : item.getValue(field.json());
       if (value == null) {
         if (field.required()) {
           errors.add(new FieldError(path + field.json(), "is required"));
+        } else if (sent) {
+          // no column holds null: taken as absent, a patch's null put the default back (a paused hook active again)
+          errors.add(new FieldError(path + field.json(), "must not be null"));
         }
         continue;
       }

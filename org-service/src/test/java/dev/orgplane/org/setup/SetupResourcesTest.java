@@ -423,6 +423,54 @@ class SetupResourcesTest extends OrgServiceTest {
     assertEquals(2, org.get(t.path("/workspaces"), t.owner().token()).bodyAsJsonObject().getJsonArray("items").size());
   }
 
+  /**
+   * No setup column holds null, and a null taken as absent gave the field its default: a patch of nulls made a paused
+   * hook active again, its metadata and config empty. However the object is written, an explicit null is refused.
+   */
+  @Test
+  void anExplicitNullIsRefusedHoweverTheObjectIsWritten() {
+    var t = tenant();
+    var token = t.owner().token();
+    var paused = create(t, "hooks", hook("paused", new JsonArray(), new JsonArray()).put("active", false)
+        .put("metadata", new JsonObject().put("team", "billing")).put("config", new JsonObject().put("retries", 3)));
+    var before = org.get(t.path("/hooks/" + paused), token).bodyAsJsonObject();
+
+    var nulls = org.send(HttpMethod.PATCH, t.path("/hooks/" + paused), token,
+        new JsonObject().putNull("active").putNull("metadata").putNull("config"));
+    assertFieldErrors(nulls, List.of("active: must not be null", "config: must not be null",
+        "metadata: must not be null"));
+    assertEquals(before, org.get(t.path("/hooks/" + paused), token).bodyAsJsonObject(), "the hook stays paused");
+    assertFieldErrors(org.send(HttpMethod.PATCH, t.path("/hooks/" + paused), token, new JsonObject().putNull("name")),
+        List.of("name: is required"));
+
+    var ids = queueSetup(t);
+    var withNull = java.util.Map.of(
+        "workspaces", new JsonObject().put("name", "W2").putNull("metadata"),
+        "schemas", new JsonObject().put("name", "S2").put("content", new JsonObject()).putNull("metadata"),
+        "queues", queue("Q2", ids[0], ids[1]).putNull("settings"),
+        "hooks", hook("h2", new JsonArray(), new JsonArray()).putNull("runAfter"));
+    var objects = java.util.Map.of("workspaces", ids[0], "schemas", ids[1], "queues", ids[2], "hooks", paused);
+    withNull.forEach((kind, body) -> {
+      var field = body.fieldNames().stream().filter(f -> body.getValue(f) == null).findFirst().orElseThrow();
+      var refusal = List.of(field + ": must not be null");
+      assertFieldErrors(org.post(t.path("/" + kind), token, body), refusal);
+      assertFieldErrors(org.send(HttpMethod.PUT, t.path("/" + kind + "/" + UUID.randomUUID()), token, body), refusal);
+      assertFieldErrors(org.send(HttpMethod.PATCH, t.path("/" + kind + "/" + objects.get(kind)), token,
+          new JsonObject().putNull(field)), refusal);
+      assertFieldErrors(org.post(t.path("/" + kind + ":batch"), token, new JsonObject().put("items", new JsonArray()
+          .add(body.copy().put("id", UUID.randomUUID().toString())))), List.of("items[0]." + refusal.get(0)));
+      assertEquals(1, org.get(t.path("/" + kind), token).bodyAsJsonObject().getJsonArray("items").size(),
+          kind + ": nothing refused was written");
+    });
+  }
+
+  private static void assertFieldErrors(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> response,
+      List<String> errors) {
+    assertProblem(response, 400, "validation_failed");
+    assertEquals(errors, response.bodyAsJsonObject().getJsonArray("errors").stream().map(JsonObject.class::cast)
+        .map(e -> e.getString("field") + ": " + e.getString("message")).sorted().toList(), response.bodyAsString());
+  }
+
   @Test
   void aSchemaAQueueUsesIsNotDeleted() {
     var t = tenant();
