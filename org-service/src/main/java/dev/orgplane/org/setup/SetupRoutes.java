@@ -31,6 +31,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -144,6 +145,10 @@ public final class SetupRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * A patch that changes nothing (it sends the values stored) writes, audits and announces nothing and answers the
+   * object as it was, {@code updatedAt} and ETag included, as a PUT of the object as stored does.
+   */
   private void patch(RoutingContext ctx, SetupKind kind) {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
     var changes = RequestBody.object(ctx);
@@ -151,17 +156,20 @@ public final class SetupRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("update"))
             .compose(access -> SetupRepository.find(tx, kind, access.orgId(), id, true)
                 .map(found -> found.orElseThrow(() -> notFound(kind)))
-                .map(current -> {
+                .compose(current -> {
                   EntityTags.requireMatch(ctx, current, "The " + kind.noun());
-                  return patched(kind, id, changes, current);
-                })
-                .compose(row -> SetupRepository.upsert(tx, kind, access.orgId(), List.of(row))
-                    .compose(rows -> consistent(tx, kind, access.orgId(), List.of(row), false).map(rows)))
-                .compose(rows -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".updated",
-                    kind.noun() + ":" + id, new JsonObject().put("fields", new JsonArray(List.copyOf(changes.fieldNames()))))
-                    .map(rows.get(0)))))
+                  var row = patched(kind, id, changes, current);
+                  return SetupRepository.importItems(tx, kind, access.orgId(), List.of(row), Existing.UPDATE)
+                      .compose(results -> !results.get(id).changed() ? Future.succeededFuture(current)
+                          : consistent(tx, kind, access.orgId(), List.of(row), false)
+                              .compose(v -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
+                                  kind.noun() + ".updated", kind.noun() + ":" + id,
+                                  new JsonObject().put("fields", new JsonArray(List.copyOf(changes.fieldNames())))))
+                              .compose(v -> SetupRepository.find(tx, kind, access.orgId(), id, false))
+                              .map(Optional::orElseThrow));
+                })))
         .recover(failure -> translate(failure, kind, ""))
-        .onSuccess(changed -> EntityTags.reply(ctx, changed))
+        .onSuccess(patched -> EntityTags.reply(ctx, patched))
         .onFailure(ctx::fail);
   }
 

@@ -471,6 +471,41 @@ class SetupResourcesTest extends OrgServiceTest {
         .map(e -> e.getString("field") + ": " + e.getString("message")).sorted().toList(), response.bodyAsString());
   }
 
+  /**
+   * A patch sending the values stored is no change: answered as the object was (its ETag too), and neither audited
+   * nor announced, as a PUT of the object as stored is not. It moved {@code updatedAt} and told hooks of an update.
+   */
+  @Test
+  void aPatchThatChangesNothingWritesAndAnnouncesNothing() {
+    var t = tenant();
+    var token = t.owner().token();
+    var listener = create(t, "hooks", hook("listener", new JsonArray(), new JsonArray())
+        .put("events", new JsonArray().add("workspace.updated").add("hook.updated")));
+    var paused = create(t, "hooks", hook("paused", new JsonArray(), new JsonArray()).put("active", false));
+    var ws = create(t, "workspaces", new JsonObject().put("name", "Main").put("metadata", new JsonObject().put("k", 1)));
+    var samePatches = java.util.Map.of(
+        "workspaces/" + ws, new JsonObject().put("name", "Main").put("metadata", new JsonObject().put("k", 1)),
+        "hooks/" + paused, new JsonObject().put("active", false).put("events", new JsonArray().add("queue.created")));
+    samePatches.forEach((object, body) -> {
+      var before = org.get(t.path("/" + object), token);
+      var patched = org.send(HttpMethod.PATCH, t.path("/" + object), token, body);
+      assertEquals(200, patched.statusCode(), patched.bodyAsString());
+      assertEquals(before.bodyAsJsonObject(), patched.bodyAsJsonObject(), object);
+      assertEquals(before.getHeader("ETag"), patched.getHeader("ETag"), object);
+      assertEquals(before.bodyAsJsonObject(), org.get(t.path("/" + object), token).bodyAsJsonObject(), object);
+    });
+    assertEquals(0, org.audited(token, t.id(), "workspace.updated").size());
+    assertEquals(0, org.audited(token, t.id(), "hook.updated").size());
+    assertTrue(org.get(t.path("/hooks/" + listener + "/deliveries"), token).bodyAsJsonObject().getJsonArray("items")
+        .isEmpty(), "no update announced");
+
+    var renamed = org.send(HttpMethod.PATCH, t.path("/workspaces/" + ws), token, new JsonObject().put("name", "Renamed"));
+    assertEquals("Renamed", renamed.bodyAsJsonObject().getString("name"));
+    assertEquals(1, org.audited(token, t.id(), "workspace.updated").size(), "a change is still news");
+    assertEquals(1, org.get(t.path("/hooks/" + listener + "/deliveries"), token).bodyAsJsonObject()
+        .getJsonArray("items").size());
+  }
+
   @Test
   void aSchemaAQueueUsesIsNotDeleted() {
     var t = tenant();
