@@ -108,14 +108,23 @@ public final class MembershipRepository {
         });
   }
 
-  /** The member with {@code roles}; their {@code updatedAt} moves only if the roles differ from those they had. */
-  static Future<Member> setRoles(SqlClient tx, UUID orgId, UUID userId, List<String> roles) {
-    return tx.preparedQuery("WITH changed AS (UPDATE org.memberships SET roles = $3, updated_at = CASE WHEN "
-            + "roles IS DISTINCT FROM $3 THEN now() ELSE updated_at END WHERE org_id = $1 AND user_id = $2 "
-            + "RETURNING *) SELECT " + COLUMNS + " FROM changed m JOIN org.users u ON u.id = m.user_id")
-        .mapping(Member.MAPPER)
+  /**
+   * The member with {@code roles}, or null for no such member; written (and their {@code updatedAt} moved) only if the
+   * roles differ from those they had, which the answer tells, so that only a change is audited and announced.
+   */
+  static Future<RolesSet> setRoles(SqlClient tx, UUID orgId, UUID userId, List<String> roles) {
+    return tx.preparedQuery("WITH changed AS (UPDATE org.memberships SET roles = $3, updated_at = now() "
+            + "WHERE org_id = $1 AND user_id = $2 AND roles IS DISTINCT FROM $3 RETURNING *) "
+            + "SELECT " + COLUMNS + ", true AS changed FROM changed m JOIN org.users u ON u.id = m.user_id "
+            + "UNION ALL SELECT " + COLUMNS + ", false FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
+            + "WHERE m.org_id = $1 AND m.user_id = $2 AND NOT EXISTS (SELECT 1 FROM changed)")
+        .mapping(row -> new RolesSet(Member.MAPPER.apply(row), row.getBoolean("changed")))
         .execute(Tuple.of(orgId, userId, roles.toArray(new String[0])))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  /** A member whose roles were set, as they are now, and whether that changed their roles. */
+  record RolesSet(Member member, boolean changed) {
   }
 
   static Future<Boolean> remove(SqlClient tx, UUID orgId, UUID userId) {

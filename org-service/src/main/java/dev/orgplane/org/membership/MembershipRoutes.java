@@ -144,9 +144,10 @@ public final class MembershipRoutes {
                 .compose(v -> roles.contains("owner") ? requirePerson(tx, userId)
                     : requireAnotherOwner(tx, access, userId))
                 .compose(v -> MembershipRepository.setRoles(tx, access.orgId(), userId, roles))
-                .compose(member -> member == null ? Future.failedFuture(memberNotFound())
+                .compose(set -> set == null ? Future.failedFuture(memberNotFound())
+                    : !set.changed() ? Future.succeededFuture(set.member())
                     : AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.roles_changed",
-                        "user:" + userId, new JsonObject().put("roles", new JsonArray(roles))).map(member))))
+                        "user:" + userId, new JsonObject().put("roles", new JsonArray(roles))).map(set.member()))))
         .onSuccess(member -> ctx.json(member.toJson()))
         .onFailure(ctx::fail);
   }

@@ -150,6 +150,36 @@ class MembershipTest extends OrgServiceTest {
         .getJsonArray("roles").getList());
   }
 
+  /**
+   * Setting the roles a member holds is no change: not audited, and no hook hears of it, as adds and imports that
+   * change nothing are not (it recorded a {@code member.roles_changed} each time).
+   */
+  @Test
+  void settingTheRolesAMemberHoldsIsNoNews() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var id = newOrg(owner);
+    join(id, member, "viewer");
+    var hook = org.post("/v1/organizations/" + id + "/hooks", owner.token(), new JsonObject().put("name", "listener")
+        .put("url", "https://hooks.example.com/roles").put("events", new JsonArray().add("member.roles_changed")));
+    assertEquals(201, hook.statusCode(), hook.bodyAsString());
+    var deliveries = "/v1/organizations/" + id + "/hooks/" + hook.bodyAsJsonObject().getString("id") + "/deliveries";
+    var rolesPath = "/v1/organizations/" + id + "/users/" + member.id() + "/roles";
+    var before = listed(id, owner, member);
+
+    var same = org.send(HttpMethod.PUT, rolesPath, owner.token(),
+        new JsonObject().put("roles", new JsonArray().add("viewer")));
+    assertEquals(200, same.statusCode(), same.bodyAsString());
+    assertEquals(before, same.bodyAsJsonObject(), "answered as they were");
+    assertEquals(0, org.audited(owner.token(), id, "member.roles_changed").size());
+    assertTrue(org.get(deliveries, owner.token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
+
+    assertEquals(200, org.send(HttpMethod.PUT, rolesPath, owner.token(),
+        new JsonObject().put("roles", new JsonArray().add("manager"))).statusCode());
+    assertEquals(1, org.audited(owner.token(), id, "member.roles_changed").size(), "a change is news");
+    assertEquals(1, org.get(deliveries, owner.token()).bodyAsJsonObject().getJsonArray("items").size());
+  }
+
   private static JsonObject importing(OrgServiceHarness.Account member, String role) {
     return new JsonObject().put("items", new JsonArray().add(new JsonObject().put("id", member.id())
         .put("roles", new JsonArray().add(role))));
