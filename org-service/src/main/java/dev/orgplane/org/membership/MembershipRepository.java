@@ -41,7 +41,15 @@ public final class MembershipRepository {
   static Future<List<Written>> importAll(SqlClient tx, UUID orgId, List<MembershipRoutes.Joining> joining) {
     return write(tx, orgId, joining, "ON CONFLICT (org_id, user_id) DO UPDATE SET roles = EXCLUDED.roles, "
         + "updated_at = now() WHERE NOT 'owner' = ANY (org.memberships.roles) "
-        + "AND org.memberships.roles IS DISTINCT FROM EXCLUDED.roles ");
+        + "AND " + otherRoles("org.memberships.roles", "EXCLUDED.roles") + " ");
+  }
+
+  /**
+   * Whether the roles {@code held} and {@code given} differ as sets: the same roles in another order are no change,
+   * so nothing is written, audited or announced for them.
+   */
+  private static String otherRoles(String held, String given) {
+    return "NOT (" + held + " @> " + given + " AND " + held + " <@ " + given + ")";
   }
 
   /** The members {@code onConflict} wrote, so that only those are audited and announced (untouched rows return none). */
@@ -52,7 +60,7 @@ public final class MembershipRepository {
         .execute(Tuple.of(orgId, items(joining)))
         .map(rows -> {
           var written = new ArrayList<Written>();
-          rows.forEach(row -> written.add(new Written(row.getUUID("user_id"), List.of(row.getArrayOfStrings("roles")),
+          rows.forEach(row -> written.add(new Written(row.getUUID("user_id"), Member.roles(row),
               row.getBoolean("joined"))));
           return written;
         });
@@ -114,7 +122,7 @@ public final class MembershipRepository {
    */
   static Future<RolesSet> setRoles(SqlClient tx, UUID orgId, UUID userId, List<String> roles) {
     return tx.preparedQuery("WITH changed AS (UPDATE org.memberships SET roles = $3, updated_at = now() "
-            + "WHERE org_id = $1 AND user_id = $2 AND roles IS DISTINCT FROM $3 RETURNING *) "
+            + "WHERE org_id = $1 AND user_id = $2 AND " + otherRoles("roles", "$3") + " RETURNING *) "
             + "SELECT " + COLUMNS + ", true AS changed FROM changed m JOIN org.users u ON u.id = m.user_id "
             + "UNION ALL SELECT " + COLUMNS + ", false FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
             + "WHERE m.org_id = $1 AND m.user_id = $2 AND NOT EXISTS (SELECT 1 FROM changed)")

@@ -146,8 +146,8 @@ public final class MembershipRoutes {
                 .compose(v -> MembershipRepository.setRoles(tx, access.orgId(), userId, roles))
                 .compose(set -> set == null ? Future.failedFuture(memberNotFound())
                     : !set.changed() ? Future.succeededFuture(set.member())
-                    : AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.roles_changed",
-                        "user:" + userId, new JsonObject().put("roles", new JsonArray(roles))).map(set.member()))))
+                    : AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.roles_changed", "user:"
+                        + userId, new JsonObject().put("roles", new JsonArray(set.member().roles()))).map(set.member()))))
         .onSuccess(member -> ctx.json(member.toJson()))
         .onFailure(ctx::fail);
   }

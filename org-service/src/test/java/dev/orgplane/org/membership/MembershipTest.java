@@ -180,6 +180,32 @@ class MembershipTest extends OrgServiceTest {
     assertEquals(1, org.get(deliveries, owner.token()).bodyAsJsonObject().getJsonArray("items").size());
   }
 
+  /**
+   * Roles are a set: the same roles in another order, set or imported, are no change (nothing written, audited or
+   * announced), and a member's roles are answered sorted by name whatever order they were given in.
+   */
+  @Test
+  void theSameRolesInAnotherOrderAreNoChange() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var id = newOrg(owner);
+    org.addMembers(id, List.of(member.id()), "viewer", "manager");
+    var joined = listed(id, owner, member);
+    assertEquals(List.of("manager", "viewer"), joined.getJsonArray("roles").getList());
+
+    var reordered = new JsonArray().add("manager").add("viewer");
+    var set = org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + member.id() + "/roles", owner.token(),
+        new JsonObject().put("roles", reordered));
+    assertEquals(200, set.statusCode(), set.bodyAsString());
+    assertEquals(joined, set.bodyAsJsonObject(), "answered as they were");
+    var imported = org.post("/v1/organizations/" + id + "/users:batch", owner.token(), new JsonObject().put("items",
+        new JsonArray().add(new JsonObject().put("id", member.id()).put("roles", reordered))));
+    assertEquals(200, imported.statusCode(), imported.bodyAsString());
+    assertEquals(1, imported.bodyAsJsonObject().getInteger("unchanged"), imported.bodyAsString());
+    assertEquals(joined, listed(id, owner, member));
+    assertEquals(0, org.audited(owner.token(), id, "member.roles_changed").size());
+  }
+
   private static JsonObject importing(OrgServiceHarness.Account member, String role) {
     return new JsonObject().put("items", new JsonArray().add(new JsonObject().put("id", member.id())
         .put("roles", new JsonArray().add(role))));
