@@ -94,13 +94,8 @@ public final class GatewayVerticle extends ServiceVerticle {
         }
         return keys;
       })));
-      var separateMetrics = settings.has("ORGPLANE_METRICS_PORT");
-      if (!separateMetrics) {
-        Metrics.mount(router);
-      }
       ProblemFailureHandler.install(router);
       Cors.handler(settings.string("ORGPLANE_CORS_ORIGINS", "")).ifPresent(cors -> router.route().handler(cors));
-      router.get(OpenApiDocument.PATH).handler(new OpenApiDocument());
       var rate = Double.parseDouble(settings.string("ORGPLANE_RATE_LIMIT_PER_SECOND"));
       var burst = settings.integer("ORGPLANE_RATE_LIMIT_BURST");
       var perAddress = TokenBuckets.shared(vertx, PER_ADDRESS, rate, burst);
@@ -112,6 +107,13 @@ public final class GatewayVerticle extends ServiceVerticle {
       var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
       clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
+      // open to anyone, so behind the per-address limit; health stays in front of it, as a balancer that shares a
+      // bucket with its clients must not take an instance out of rotation for their load
+      var separateMetrics = settings.has("ORGPLANE_METRICS_PORT");
+      if (!separateMetrics) {
+        Metrics.mount(router);
+      }
+      router.get(OpenApiDocument.PATH).handler(new OpenApiDocument());
       router.route().handler(new DoorAuth(verifier, !separateMetrics));
       router.route().handler(RateLimit.perPrincipal(perPrincipal));
       router.route().handler(new ProviderTokenExchange(new ExternalTokens(web,

@@ -662,12 +662,36 @@ class GatewayTest {
     assertTrue(Integer.parseInt(last.getHeader("Retry-After")) >= 60, last.getHeader("Retry-After"));
   }
 
-  /** A second gateway on {@code port} that trusts every loopback peer as a proxy; answers its deployment. */
-  private String deployBehindLoopbackProxy(int port, JsonObject config) {
+  /** Metrics and the API document are open to anyone, so the per-address limit counts them; health it does not. */
+  @Test
+  void anonymousScrapesAreRateLimitedHealthChecksAreNot() {
+    var port = freePort();
+    var deployment = deployOn(port, new JsonObject()
+        .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "2"));
+    java.util.function.Function<String, HttpResponse<Buffer>> anonymous = path -> client.get(port, "127.0.0.1", path)
+        .send().await();
+    var statuses = List.of(anonymous.apply("/metrics").statusCode(),
+        anonymous.apply(OpenApiDocument.PATH).statusCode());
+    var scrape = anonymous.apply("/metrics");
+    var document = anonymous.apply(OpenApiDocument.PATH);
+    var health = List.of(anonymous.apply("/health/live").statusCode(), anonymous.apply("/health/ready").statusCode());
+    vertx.undeploy(deployment).await();
+    assertEquals(List.of(200, 200), statuses);
+    assertProblem(scrape, 429, "rate_limited");
+    assertProblem(document, 429, "rate_limited");
+    assertEquals(List.of(200, 200), health, "a balancer's probes are not counted against its bucket");
+  }
+
+  /** A second gateway on {@code port}, {@code config} on top of the test defaults; answers its deployment. */
+  private String deployOn(int port, JsonObject config) {
     return vertx.deployVerticle(new GatewayVerticle(config.copy()
         .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
-        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
-        .put(ClientAddress.SETTING, "127.0.0.0/8"))).await();
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER))).await();
+  }
+
+  /** A second gateway on {@code port} that trusts every loopback peer as a proxy; answers its deployment. */
+  private String deployBehindLoopbackProxy(int port, JsonObject config) {
+    return deployOn(port, config.copy().put(ClientAddress.SETTING, "127.0.0.0/8"));
   }
 
   /**
