@@ -3,6 +3,7 @@ package dev.orgplane.kit.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.Eventually;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -39,6 +40,7 @@ class HttpMetricsTest {
     router.post("/things").handler(ctx -> ctx.response().setStatusCode(201).end());
     router.route(HttpMethod.valueOf("PROPFIND"), "/dav").handler(ctx -> ctx.response().setStatusCode(207).end());
     router.get("/hang").handler(ctx -> hungArrived.countDown());
+    router.get("/half").handler(ctx -> ctx.response().setChunked(true).write("a first part, and no end"));
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await().actualPort();
   }
 
@@ -59,17 +61,30 @@ class HttpMetricsTest {
     assertEquals(0, active());
   }
 
+  /** Its response was never written, so the 200 it holds by default was never answered: nginx's 499 instead. */
   @Test
-  void aRequestWhoseCallerHangsUpLeavesTheActiveCount(Vertx vertx) throws InterruptedException {
+  void aRequestWhoseCallerHangsUpLeavesTheActiveCountAndCountsAsClosedByTheClient(Vertx vertx)
+      throws InterruptedException {
     var caller = vertx.createHttpClient();
     caller.request(HttpMethod.GET, otherInstancePort, "127.0.0.1", "/hang").compose(request -> request.send());
     assertTrue(hungArrived.await(5, TimeUnit.SECONDS));
     assertEquals(1, active(), "one gauge for the service, whichever instance answers");
     caller.close();
-    for (int waited = 0; active() > 0 && waited < 5_000; waited += 10) {
-      Thread.sleep(10);
-    }
-    assertEquals(0, active());
+    awaitEnded();
+    assertEquals(1, count("GET", "499"));
+    assertTrue(registry.find(HttpMetrics.REQUESTS).tag("status", "200").timers().isEmpty(), "nothing was answered");
+  }
+
+  /** A stream cut off once its head went out was answered: it keeps its status. */
+  @Test
+  void aStreamWhoseCallerHangsUpAfterItsHeadKeepsItsStatus(Vertx vertx) throws InterruptedException {
+    var caller = vertx.createHttpClient();
+    var head = caller.request(HttpMethod.GET, port, "127.0.0.1", "/half").compose(request -> request.send());
+    assertEquals(200, head.await().statusCode());
+    caller.close();
+    awaitEnded();
+    assertEquals(1, count("GET", "200"));
+    assertTrue(registry.find(HttpMetrics.REQUESTS).tag("status", "499").timers().isEmpty());
   }
 
   @Test
@@ -95,6 +110,12 @@ class HttpMetricsTest {
       Thread.sleep(10);
     }
     assertEquals(expected, gauge.value());
+  }
+
+  /** Until the request of a caller who hung up has ended, and is counted. */
+  private void awaitEnded() throws InterruptedException {
+    Eventually.holds(() -> !registry.find(HttpMetrics.REQUESTS).timers().isEmpty(), "the request never ended");
+    assertEquals(0, active());
   }
 
   private double active() {
