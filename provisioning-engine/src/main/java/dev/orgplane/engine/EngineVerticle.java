@@ -125,10 +125,10 @@ public final class EngineVerticle extends ServiceVerticle {
           var streamLimits = StreamLimits.configured(vertx, settings, "ORGPLANE_ENGINE_STREAMS_PER_CALLER",
               "ORGPLANE_ENGINE_STREAM_LIFETIME_SECONDS");
           new JobRoutes(pool, registry, access, runner, endReports, settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"),
-              streamLimits).mount(router);
+              streamLimits, draining).mount(router);
           new BatchRoutes(pool, registry, access, new ProvisionedOrganizations(http, orgServiceUrl,
               settings.integer("ORGPLANE_ENGINE_PAGE_SIZE")), runner, endReports,
-              settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"), streamLimits).mount(router);
+              settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"), streamLimits, draining).mount(router);
           new DiffRoutes(vertx, pool, registry, access, http, token, orgServiceUrl,
               settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS"),
               settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")).mount(router);

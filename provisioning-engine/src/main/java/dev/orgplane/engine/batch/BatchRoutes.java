@@ -16,6 +16,7 @@ import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ProgressEvents;
@@ -65,7 +66,7 @@ public final class BatchRoutes {
   private final TargetSelection selection;
 
   public BatchRoutes(Pool pool, PluginRegistry registry, CallerAccess access, ProvisionedOrganizations provisioned,
-      JobRunner runner, EndReports endReports, long eventPollMillis, StreamLimits streamLimits) {
+      JobRunner runner, EndReports endReports, long eventPollMillis, StreamLimits streamLimits, Draining draining) {
     this.pool = pool;
     this.selection = new TargetSelection(provisioned);
     this.registry = registry;
@@ -73,7 +74,7 @@ public final class BatchRoutes {
     this.runner = runner;
     this.endReports = endReports;
     this.events = new ProgressEvents<>("batch", id -> BatchRepository.find(pool, id), Batch::toJson, Batch::ended,
-        eventPollMillis, streamLimits);
+        eventPollMillis, streamLimits, draining);
   }
 
   public void mount(Router router) {

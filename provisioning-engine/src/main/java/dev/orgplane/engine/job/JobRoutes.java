@@ -5,6 +5,7 @@ import dev.orgplane.engine.orgapi.CallerAccess.Use;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ProgressEvents;
@@ -41,14 +42,14 @@ public final class JobRoutes {
   private final ProgressEvents<UUID, Job> events;
 
   public JobRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, EndReports endReports,
-      long eventPollMillis, StreamLimits streamLimits) {
+      long eventPollMillis, StreamLimits streamLimits, Draining draining) {
     this.pool = pool;
     this.registry = registry;
     this.access = access;
     this.runner = runner;
     this.endReports = endReports;
     this.events = new ProgressEvents<>("job", id -> JobRepository.find(pool, id), Job::toJson, Job::finished,
-        eventPollMillis, streamLimits);
+        eventPollMillis, streamLimits, draining);
   }
 
   public void mount(Router router) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineWithTemplate;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An engine's event streams held to the limits its settings give ({@code ORGPLANE_ENGINE_STREAMS_PER_CALLER},
- * {@code ORGPLANE_ENGINE_STREAM_LIFETIME_SECONDS}) rather than the defaults: each limit on an idle
- * {@link EngineWithTemplate} of its own with that setting. Each stream is of a job that stays queued on an engine with
+ * {@code ORGPLANE_ENGINE_STREAM_LIFETIME_SECONDS}) rather than the defaults, and to its stop's notice rather than its
+ * grace ({@code ORGPLANE_SHUTDOWN_GRACE_SECONDS}): each on an idle {@link EngineWithTemplate} of its own with that
+ * setting. Each stream is of a job that stays queued on an engine with
  * no workers, so only the limits end it.
  */
 class ConfiguredStreamLimitsTest {
@@ -77,6 +79,36 @@ class ConfiguredStreamLimitsTest {
       assertEquals("queued", now.getString("status"), now.encode());
       assertEquals(200, idle.engine().post("/v1/provisioning/jobs/" + job + "/cancel", idle.token(), null)
           .statusCode());
+    }
+  }
+
+  @Nested
+  class StoppingEngine {
+
+    @RegisterExtension
+    static final EngineWithTemplate idle = EngineWithTemplate.idle("stopping-streams-template")
+        .with("ORGPLANE_SHUTDOWN_GRACE_SECONDS", "30");
+
+    /** A stopping engine lets its streams go while it gives notice, without an end: its stop does not wait for them. */
+    @Test
+    void aStopLetsTheStreamsGoRatherThanWaitingOutTheGrace() {
+      var job = queue(idle, "stopping-streams");
+      // the body read on the event loop as the head comes, the head's status told when it comes
+      var status = Promise.<Integer>promise();
+      var body = open(client(idle), idle, "/v1/provisioning/jobs/" + job + "/events")
+          .compose(response -> {
+            status.complete(response.statusCode());
+            return response.body();
+          });
+      assertEquals(200, status.future().timeout(WAIT_SECONDS, TimeUnit.SECONDS).await());
+
+      var stopping = System.nanoTime();
+      idle.engine().undeploy(idle.vertx());
+      var stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping);
+      assertTrue(stopMillis < 15_000, "the stop took " + stopMillis + " ms");
+      var received = body.timeout(WAIT_SECONDS, TimeUnit.SECONDS).await().toString();
+      assertTrue(received.startsWith("event: job"), received);
+      assertFalse(received.contains("event: end"), received);
     }
   }
 

@@ -58,6 +58,14 @@ public final class Draining {
     return () -> noticeGiven ? Future.failedFuture("the service is stopping") : check.get();
   }
 
+  /**
+   * Whether notice has been given: what would hold the drain for the whole grace (an event stream, {@link
+   * ProgressEvents}) lets its request go.
+   */
+  public boolean noticeGiven() {
+    return noticeGiven;
+  }
+
   /** {@code handler} as the servers of this service run it: closing HTTP/1.x connections while the notice runs. */
   public Handler<HttpServerRequest> around(Handler<HttpServerRequest> handler) {
     return request -> {

@@ -28,8 +28,11 @@ import java.util.function.Supplier;
  * closes without {@code event: end} (the work goes on). Every connection starts with the resource's whole state, so a
  * client that reconnects, as an {@code EventSource} does, misses nothing, and is checked as any request is: answered
  * 401 or 404, or streamed on. A stream is closed so too once it has been open for its {@link StreamLimits}' lifetime,
- * and a caller with as many streams open on the instance as those limits allow is answered 429
- * {@code too_many_streams}, with {@code Retry-After}.
+ * and at the first poll after its service gives notice of its stop ({@link Draining}): held, it would keep the drain
+ * waiting for the whole grace and then be cut off all the same; let go, its client reconnects while the notice runs
+ * (to another instance, once the gateway has heard the notice). No event tells why: an end would say the work ended. A
+ * caller with as many streams open on the instance as the limits allow is answered 429 {@code too_many_streams},
+ * with {@code Retry-After}.
  *
  * <p>One per kind of resource and event loop (the shared reads are not guarded against other threads).
  *
@@ -61,22 +64,25 @@ public final class ProgressEvents<K, T> {
   private final Predicate<T> ended;
   private final long pollMillis;
   private final StreamLimits limits;
+  private final Draining draining;
   /** The latest read of each watched resource, shared by its watchers until it is half a poll old. */
   private final Map<K, Future<Optional<T>>> recentReads = new HashMap<>();
 
   public ProgressEvents(String event, Function<K, Future<Optional<T>>> read, Function<T, JsonObject> json,
-      Predicate<T> ended, long pollMillis, StreamLimits limits) {
+      Predicate<T> ended, long pollMillis, StreamLimits limits, Draining draining) {
     this.event = event;
     this.read = read;
     this.json = json;
     this.ended = ended;
     this.pollMillis = pollMillis;
     this.limits = limits;
+    this.draining = draining;
   }
 
   /**
    * Streams {@code first} and its later states, read again by its {@code key} (until the read finds it gone),
-   * until it has ended, until {@code watcher} may no longer watch, or for the limits' lifetime; the JSON's
+   * until it has ended, until {@code watcher} may no longer watch, for the limits' lifetime, or until the service
+   * gives notice of its stop (at the next poll); the JSON's
    * {@code status} and {@code id} make the end event. Fails 429 {@code too_many_streams} when the watcher has as many
    * streams open as the limits allow.
    */
@@ -119,7 +125,7 @@ public final class ProgressEvents<K, T> {
     var polls = new int[1];
     var closesAt = System.nanoTime() + limits.lifetime().toNanos();
     timer[0] = vertx.setPeriodic(pollMillis, id -> {
-      if (!watcher.signedIn().getAsBoolean() || System.nanoTime() - closesAt >= 0) {
+      if (!watcher.signedIn().getAsBoolean() || System.nanoTime() - closesAt >= 0 || draining.noticeGiven()) {
         vertx.cancelTimer(id);
         closeUnended(response);
         return;
@@ -160,7 +166,10 @@ public final class ProgressEvents<K, T> {
     });
   }
 
-  /** Ends a stream whose watcher may not go on, or that is old enough, unless it has closed or ended meanwhile. */
+  /**
+   * Ends a stream whose watcher may not go on, that is old enough or whose service stops, unless it has closed or
+   * ended meanwhile.
+   */
   private static void closeUnended(HttpServerResponse response) {
     if (!response.closed() && !response.ended()) {
       response.end();

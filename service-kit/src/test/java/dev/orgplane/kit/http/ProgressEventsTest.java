@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -44,7 +47,10 @@ class ProgressEventsTest {
 
   private Vertx vertx;
   private HttpClient client;
+  private HttpServer server;
   private int port;
+  /** The service's stop: notice at once, then as long a grace as the test would wait. */
+  private Draining draining;
   private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
   /** Who watches: by default someone who may go on for ever. */
   private ProgressEvents.Watcher watcher = new ProgressEvents.Watcher("anyone", () -> true, Future::succeededFuture);
@@ -53,17 +59,20 @@ class ProgressEventsTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
+    draining = new Draining(vertx, new Settings(new JsonObject().put(Draining.NOTICE, "0")
+        .put(Draining.GRACE, String.valueOf(WAIT_SECONDS))));
     var events = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, POLL_MILLIS,
-        new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)));
+        new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
     var shortLived = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, POLL_MILLIS,
-        new StreamLimits(vertx, PER_CALLER, Duration.ofMillis(SHORT_LIFETIME_MILLIS)));
+        new StreamLimits(vertx, PER_CALLER, Duration.ofMillis(SHORT_LIFETIME_MILLIS)), draining);
     var router = Router.router(vertx);
     router.get("/work/:id/events").handler(ctx -> events.stream(ctx, ctx.pathParam("id"),
         new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
     router.get("/short/:id/events").handler(ctx -> shortLived.stream(ctx, ctx.pathParam("id"),
         new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
     ProblemFailureHandler.install(router);
-    port = vertx.createHttpServer().requestHandler(HeadRequests.alongsideGets(router)).listen(0, "127.0.0.1").await().actualPort();
+    server = vertx.createHttpServer().requestHandler(HeadRequests.alongsideGets(router)).listen(0, "127.0.0.1").await();
+    port = server.actualPort();
     client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(100));
   }
 
@@ -217,5 +226,29 @@ class ProgressEventsTest {
     assertFalse(stream.contains("event: end"), stream);
     var reads = this.reads.get("long-aged").get();
     assertTrue(reads <= SHORT_LIFETIME_MILLIS / POLL_MILLIS + 1, "reads in its lifetime: " + reads);
+  }
+
+  /**
+   * A stopping service lets its streams go at their next poll, without an end (the work goes on), for their clients to
+   * reconnect elsewhere: its drain does not wait out the grace for them.
+   */
+  @Test
+  void aStreamIsLetGoWithoutAnEndOnceItsServiceGivesNotice() {
+    // the body read on the event loop as the head comes, the head's status told when it comes
+    var status = Promise.<Integer>promise();
+    var body = client.request(HttpMethod.GET, port, "127.0.0.1", "/work/long-stopping/events")
+        .compose(request -> request.send())
+        .compose(response -> {
+          status.complete(response.statusCode());
+          return response.body();
+        });
+    assertEquals(200, status.future().timeout(WAIT_SECONDS, TimeUnit.SECONDS).await());
+    var started = System.nanoTime();
+    draining.drain(server).timeout(2 * WAIT_SECONDS, TimeUnit.SECONDS).await();
+    var drainedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertTrue(drainedMillis < TimeUnit.SECONDS.toMillis(WAIT_SECONDS) / 2, "the drain took " + drainedMillis + " ms");
+    var received = body.timeout(WAIT_SECONDS, TimeUnit.SECONDS).await().toString();
+    assertTrue(received.startsWith("event: work"), received);
+    assertFalse(received.contains("event: end"), received);
   }
 }
