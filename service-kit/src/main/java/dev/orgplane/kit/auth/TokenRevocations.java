@@ -1,5 +1,6 @@
 package dev.orgplane.kit.auth;
 
+import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -72,6 +73,11 @@ public final class TokenRevocations implements Predicate<Principal> {
   public TokenRevocations(Vertx vertx, Supplier<Future<Snapshot>> source) {
     this.vertx = vertx;
     this.source = source;
+  }
+
+  /** {@code ORGPLANE_REVOCATION_RELOAD_MILLIS}, the period of {@link #start}: at least 1. */
+  public static long reloadMillis(Settings settings) {
+    return settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS", 1, Long.MAX_VALUE);
   }
 
   /**

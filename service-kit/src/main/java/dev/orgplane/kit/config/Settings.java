@@ -8,6 +8,9 @@ import io.vertx.core.json.JsonObject;
  */
 public final class Settings {
 
+  /** The largest TCP port. */
+  public static final int MAX_PORT = 65_535;
+
   private final JsonObject values;
 
   public Settings(JsonObject values) {
@@ -37,12 +40,54 @@ public final class Settings {
   }
 
   public int integer(String key) {
-    var raw = string(key);
+    return integer(key, Integer.MIN_VALUE, Integer.MAX_VALUE);
+  }
+
+  public long longValue(String key) {
+    return longValue(key, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  /** {@code key} as a whole number from {@code min} to {@code max}; anything else stops the start, naming the key. */
+  public int integer(String key, int min, int max) {
+    return (int) longValue(key, min, max);
+  }
+
+  /**
+   * {@code key} as a whole number from {@code min} to {@code max}: one out of range, or no whole number, is a
+   * {@link ConfigException} that names the key, the range and the value given.
+   */
+  public long longValue(String key, long min, long max) {
+    var raw = string(key).trim();
+    long value;
     try {
-      return Integer.parseInt(raw.trim());
+      value = Long.parseLong(raw);
     } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a whole number, got '" + raw + "'");
+      throw new ConfigException(key + " must be a whole number, " + range(min, max) + ", got '" + raw + "'");
     }
+    if (value < min || value > max) {
+      throw new ConfigException(key + " must be " + range(min, max) + ", got " + value);
+    }
+    return value;
+  }
+
+  /** {@code key} as a number, fractions allowed, from {@code min} to {@code max} (so never NaN or infinite). */
+  public double decimal(String key, double min, double max) {
+    var raw = string(key).trim();
+    double value;
+    try {
+      value = Double.parseDouble(raw);
+    } catch (NumberFormatException e) {
+      value = Double.NaN;
+    }
+    if (!(value >= min && value <= max)) {
+      throw new ConfigException(key + " must be a number, " + decimalRange(min, max) + ", got '" + raw + "'");
+    }
+    return value;
+  }
+
+  /** {@code key} as a port to listen on: 1 to 65535, or 0 for any free one (tests and one-off runs). */
+  public int listenPort(String key) {
+    return integer(key, 0, MAX_PORT);
   }
 
   /**
@@ -50,20 +95,21 @@ public final class Settings {
    * ways, so a service with one uses at most a core): at least 1.
    */
   public int eventLoops(String key) {
-    var loops = integer(key);
-    if (loops < 1) {
-      throw new ConfigException(key + " must be at least 1, got " + loops);
-    }
-    return loops;
+    return integer(key, 1, Integer.MAX_VALUE);
   }
 
-  public long longValue(String key) {
-    var raw = string(key);
-    try {
-      return Long.parseLong(raw.trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a whole number, got '" + raw + "'");
-    }
+  /** "at least min" when {@code max} is no real bound (an int's largest value or more), else "min to max". */
+  private static String range(long min, long max) {
+    return max >= Integer.MAX_VALUE ? "at least " + min : min + " to " + max;
+  }
+
+  private static String decimalRange(double min, double max) {
+    return max == Double.MAX_VALUE ? "at least " + plain(min) : plain(min) + " to " + plain(max);
+  }
+
+  /** 0.001, not 1.0E-3. */
+  private static String plain(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
   public boolean bool(String key) {

@@ -14,9 +14,13 @@ public record SessionTimeouts(long statementMillis, long idleInTransactionMillis
   /** For pools opened without a service's configuration (operator commands, tests): the defaults' values. */
   public static final SessionTimeouts DEFAULT = new SessionTimeouts(30_000, 60_000);
 
+  /**
+   * Each 0 (PostgreSQL's own "off": for a database whose statements an operator bounds otherwise) up to PostgreSQL's
+   * largest (an int of milliseconds); a negative one made every connection fail after the start.
+   */
   public static SessionTimeouts from(Settings settings) {
-    return new SessionTimeouts(settings.longValue("ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS"),
-        settings.longValue("ORGPLANE_PG_IDLE_IN_TRANSACTION_MILLIS"));
+    return new SessionTimeouts(settings.integer("ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS", 0, Integer.MAX_VALUE),
+        settings.integer("ORGPLANE_PG_IDLE_IN_TRANSACTION_MILLIS", 0, Integer.MAX_VALUE));
   }
 
   /** Startup parameters: set once per connection, no statement per checkout. */

@@ -1,6 +1,7 @@
 package dev.orgplane.kit.http;
 
-import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
+import io.vertx.core.json.JsonObject;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -68,16 +69,9 @@ public final class AccessLogSink implements AutoCloseable {
     return standardOutput;
   }
 
+  /** {@value #FLUSH_MILLIS}, from the environment (the sink may start before any configuration is loaded). */
   static long flushMillis(String setting) {
-    try {
-      long millis = Long.parseLong(setting.trim());
-      if (millis >= 1) {
-        return millis;
-      }
-    } catch (NumberFormatException e) {
-      // refused below, with the setting's name
-    }
-    throw new ConfigException(FLUSH_MILLIS + " must be a whole number of milliseconds, at least 1, got '" + setting + "'");
+    return new Settings(new JsonObject().put(FLUSH_MILLIS, setting)).longValue(FLUSH_MILLIS, 1, Long.MAX_VALUE);
   }
 
   /** Writes out what the process's sink still holds, at the end of an orderly stop; nothing if none was started. */

@@ -1,6 +1,5 @@
 package dev.orgplane.kit.http;
 
-import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -38,16 +37,8 @@ public final class Draining {
    */
   public Draining(Vertx vertx, Settings settings) {
     this.vertx = vertx;
-    this.noticeMillis = notNegative(settings, NOTICE);
-    this.graceSeconds = notNegative(settings, GRACE);
-  }
-
-  private static long notNegative(Settings settings, String key) {
-    long value = settings.longValue(key);
-    if (value < 0) {
-      throw new ConfigException(key + " must be 0 or more, got " + value);
-    }
-    return value;
+    this.noticeMillis = settings.longValue(NOTICE, 0, Long.MAX_VALUE);
+    this.graceSeconds = settings.longValue(GRACE, 0, Long.MAX_VALUE);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.orgplane.kit.http;
 
+import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.health.HealthRoutes;
 import dev.orgplane.kit.metrics.HttpMetrics;
 import dev.orgplane.kit.metrics.Metrics;
@@ -23,6 +24,14 @@ import java.util.function.Supplier;
 public final class ServiceHttp {
 
   private ServiceHttp() {
+  }
+
+  /**
+   * {@code ORGPLANE_BODY_LIMIT_BYTES}: at least 1, at most what one buffer holds (a body is read whole); -1, which
+   * Vert.x's body handler takes for "no limit", made the gateway refuse every body instead.
+   */
+  public static long bodyLimitBytes(Settings settings) {
+    return settings.integer("ORGPLANE_BODY_LIMIT_BYTES", 1, Integer.MAX_VALUE);
   }
 
   public static Router router(Vertx vertx, String service, long bodyLimitBytes, Supplier<Future<?>> readiness) {

@@ -1,6 +1,5 @@
 package dev.orgplane.kit.http;
 
-import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
@@ -43,16 +42,8 @@ public final class StreamLimits {
    */
   public static StreamLimits configured(Vertx vertx, Settings settings, String perCallerSetting,
       String lifetimeSetting) {
-    var perCaller = settings.integer(perCallerSetting);
-    if (perCaller < 1) {
-      throw new ConfigException(perCallerSetting + " must be at least 1, got " + perCaller);
-    }
-    var lifetime = settings.longValue(lifetimeSetting);
-    if (lifetime < 1 || lifetime > LONGEST_LIFETIME_SECONDS) {
-      throw new ConfigException(lifetimeSetting + " must be 1 to " + LONGEST_LIFETIME_SECONDS + " (a day) seconds, got "
-          + lifetime);
-    }
-    return new StreamLimits(vertx, perCaller, Duration.ofSeconds(lifetime));
+    return new StreamLimits(vertx, settings.integer(perCallerSetting, 1, Integer.MAX_VALUE),
+        Duration.ofSeconds(settings.longValue(lifetimeSetting, 1, LONGEST_LIFETIME_SECONDS)));
   }
 
   Duration lifetime() {

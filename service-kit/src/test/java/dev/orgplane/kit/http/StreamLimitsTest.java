@@ -67,7 +67,7 @@ class StreamLimitsTest {
     }
     for (var lifetime : List.of("0", "-3600", "86401", "9223372036854775807")) {
       var failure = assertThrows(ConfigException.class, () -> configured(settings("20", lifetime)));
-      assertEquals(LIFETIME + " must be 1 to 86400 (a day) seconds, got " + lifetime, failure.getMessage());
+      assertEquals(LIFETIME + " must be 1 to 86400, got " + lifetime, failure.getMessage());
     }
     for (var malformed : List.of(settings("many", "3600"), settings("20", "an hour"))) {
       var failure = assertThrows(ConfigException.class, () -> configured(malformed));
