@@ -13,6 +13,7 @@ import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
+import dev.orgplane.kit.outbox.Backoff;
 import dev.orgplane.org.access.EffectivePermissionRoutes;
 import dev.orgplane.org.access.MembersOnlyErrors;
 import dev.orgplane.org.audit.AuditRoutes;
@@ -67,6 +68,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
 
   public static final Migrations MIGRATIONS = new Migrations("org", "db/org");
   public static final String EVENT_LOOPS = "ORGPLANE_ORG_SERVICE_EVENT_LOOPS";
+  /** The longest lifetime of an access or refresh token: a year. */
+  static final long LONGEST_TOKEN_TTL_SECONDS = 31_536_000;
 
   /**
    * The instances to deploy ({@value #EVENT_LOOPS}), each with its own pool and background work, as separate
@@ -113,14 +116,15 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         .compose(storage -> {
           settings = storage.settings();
           pool = storage.pool();
-          keys = new SigningKeyStore(vertx, pool, tokenLifetime(), settings.longValue("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS"));
+          keys = new SigningKeyStore(vertx, pool, tokenLifetime(),
+              settings.longValue("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS", 1, Long.MAX_VALUE));
           var hasher = new PasswordHasher(vertx);
           return keys.start()
               .compose(v -> AdminBootstrap.ensureAdmin(vertx, pool, hasher, settings, generatedAdminPassword))
               .compose(v -> ProvisionerBootstrap.ensureEngine(pool, settings))
               .compose(v -> {
                 revocations = new TokenRevocations(vertx, () -> StoredRevocations.read(pool, tokenLifetime()));
-                return revocations.start(settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
+                return revocations.start(TokenRevocations.reloadMillis(settings));
               })
               .compose(v -> listen(hasher));
         });
@@ -146,10 +150,11 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     var tokens = new TokenIssuer(keys, revocations, issuer, audience, tokenLifetime());
     var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(issuer, audience, keys)));
     var draining = new Draining(vertx, settings);
-    router = ServiceHttp.router(vertx, "org-service", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
+    router = ServiceHttp.router(vertx, "org-service", ServiceHttp.bodyLimitBytes(settings),
         draining.readiness(() -> pool.query("SELECT 1").execute()));
     var verifications = new EmailVerificationRoutes(pool, issuer);
-    var refreshTokens = new RefreshTokens(pool, settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS"));
+    var refreshTokens = new RefreshTokens(pool,
+        settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS", 1, LONGEST_TOKEN_TTL_SECONDS));
     var externalIssuers = TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""));
     if (!externalIssuers.isEmpty()) {
       externalTokens = new TokenVerifier(vertx, externalIssuers);
@@ -189,22 +194,33 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new InvitationRoutes(pool, invitationTtl, issuer).mount(router);
     MembersOnlyErrors.install(router, pool);
     mail = new MailSender(vertx, pool, settings.has("ORGPLANE_SMTP_HOST") ? MailSender.smtpConfig(
-        settings.string("ORGPLANE_SMTP_HOST"), settings.integer("ORGPLANE_SMTP_PORT"),
+        settings.string("ORGPLANE_SMTP_HOST"), settings.integer("ORGPLANE_SMTP_PORT", 1, Settings.MAX_PORT),
         settings.string("ORGPLANE_SMTP_USER", ""), settings.string("ORGPLANE_SMTP_PASSWORD", ""),
         settings.bool("ORGPLANE_SMTP_STARTTLS")) : null, settings.string("ORGPLANE_SMTP_FROM"), 8, 5_000);
-    mail.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));
-    hooks = new HookDispatcher(vertx, pool, settings.integer("ORGPLANE_HOOK_MAX_ATTEMPTS"),
-        settings.longValue("ORGPLANE_HOOK_RETRY_BASE_MILLIS"), settings.integer("ORGPLANE_HOOK_DISABLE_AFTER_FAILURES"),
+    var pollMillis = settings.longValue("ORGPLANE_HOOK_POLL_MILLIS", 1, Long.MAX_VALUE);
+    mail.start(pollMillis);
+    // a retry waits an hour at most whatever its base; 0 failures allowed: the hook is never deactivated
+    hooks = new HookDispatcher(vertx, pool, settings.integer("ORGPLANE_HOOK_MAX_ATTEMPTS", 1, Integer.MAX_VALUE),
+        settings.longValue("ORGPLANE_HOOK_RETRY_BASE_MILLIS", 1, Backoff.CAP_MILLIS),
+        settings.integer("ORGPLANE_HOOK_DISABLE_AFTER_FAILURES", 0, Integer.MAX_VALUE),
         settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS"),
         settings.string("ORGPLANE_HOOKS_CA_FILE", ""));
-    hooks.start(settings.longValue("ORGPLANE_HOOK_POLL_MILLIS"));
+    hooks.start(pollMillis);
     return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
-            settings.integer("ORGPLANE_ORG_SERVICE_PORT"), settings.string("ORGPLANE_ORG_SERVICE_SOCKET", ""), draining)
+            settings.listenPort("ORGPLANE_ORG_SERVICE_PORT"), settings.string("ORGPLANE_ORG_SERVICE_SOCKET", ""), draining)
         .onSuccess(s -> server = s);
   }
 
   private long tokenLifetime() {
-    return settings.longValue("ORGPLANE_TOKEN_TTL_SECONDS");
+    return tokenLifetimeSeconds(settings);
+  }
+
+  /**
+   * {@code ORGPLANE_TOKEN_TTL_SECONDS}, the access tokens' lifetime: a second to a year (0 or less signed tokens
+   * that had expired when issued).
+   */
+  public static long tokenLifetimeSeconds(Settings settings) {
+    return settings.longValue("ORGPLANE_TOKEN_TTL_SECONDS", 1, LONGEST_TOKEN_TTL_SECONDS);
   }
 
   public int port() {

@@ -52,9 +52,6 @@ public final class HookDispatcher {
    */
   public HookDispatcher(Vertx vertx, Pool pool, int maxAttempts, long retryBaseMillis, int disableAfter,
       boolean allowPrivateUrls, String caFile) {
-    if (disableAfter < 0) {
-      throw new ConfigException("ORGPLANE_HOOK_DISABLE_AFTER_FAILURES must be 0 (never) or more, got " + disableAfter);
-    }
     this.vertx = vertx;
     this.allowPrivateUrls = allowPrivateUrls;
     this.pool = pool;

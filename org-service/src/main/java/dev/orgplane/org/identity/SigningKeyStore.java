@@ -40,10 +40,17 @@ public final class SigningKeyStore implements KeySource {
     this.periodicReloadMillis = periodicReloadMillis;
   }
 
-  /** Loads the keys, creating the first one on a fresh database. */
+  /**
+   * Loads the keys, creating the first one on a fresh database, then reloads them every period. The timer is set
+   * inside the chain, not in a success handler: one it refuses fails the start instead of being logged while the
+   * service runs on without ever reloading.
+   */
   public Future<Void> start() {
     return load().compose(v -> signer != null ? Future.<Void>succeededFuture() : addKey(false).<Void>mapEmpty())
-        .onSuccess(v -> reloadTimer = vertx.setPeriodic(periodicReloadMillis, id -> load()));
+        .map(v -> {
+          reloadTimer = vertx.setPeriodic(periodicReloadMillis, id -> load());
+          return null;
+        });
   }
 
   public void stop() {

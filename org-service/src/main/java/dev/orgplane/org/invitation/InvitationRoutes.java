@@ -2,7 +2,6 @@ package dev.orgplane.org.invitation;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.Principal;
-import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
@@ -66,12 +65,7 @@ public final class InvitationRoutes {
    * what a timestamp holds failed every invitation with 500.
    */
   public static long ttlSeconds(Settings settings) {
-    var ttl = settings.longValue(TTL_SETTING);
-    if (ttl < SHORTEST_TTL_SECONDS || ttl > LONGEST_TTL_SECONDS) {
-      throw new ConfigException(TTL_SETTING + " must be " + SHORTEST_TTL_SECONDS + " (a minute) to "
-          + LONGEST_TTL_SECONDS + " (a year) seconds, got " + ttl);
-    }
-    return ttl;
+    return settings.longValue(TTL_SETTING, SHORTEST_TTL_SECONDS, LONGEST_TTL_SECONDS);
   }
 
   public void mount(Router router) {

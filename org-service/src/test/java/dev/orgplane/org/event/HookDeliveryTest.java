@@ -391,13 +391,6 @@ class HookDeliveryTest {
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND next_attempt_at <= now()"), "due");
   }
 
-  @Test
-  void aNegativeFailureAllowanceStopsTheStart(Vertx vertx) {
-    var failure = org.junit.jupiter.api.Assertions.assertThrows(dev.orgplane.kit.config.ConfigException.class,
-        () -> new HookDispatcher(vertx, null, 8, 2_000, -1, false, ""));
-    assertEquals("ORGPLANE_HOOK_DISABLE_AFTER_FAILURES must be 0 (never) or more, got -1", failure.getMessage());
-  }
-
   private static boolean inState(PgUrl db, long deliveryId, String state) {
     return PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = " + deliveryId
         + " AND state = '" + state + "'") == 1;

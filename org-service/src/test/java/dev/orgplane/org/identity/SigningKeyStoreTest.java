@@ -1,6 +1,7 @@
 package dev.orgplane.org.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
@@ -45,6 +46,15 @@ class SigningKeyStoreTest {
     assertEquals(1L, count(pool, "SELECT count(*) FROM org.signing_keys WHERE retired_at IS NULL"));
     assertEquals(1L + INSTANCES, count(pool, "SELECT count(*) FROM org.signing_keys"));
     store.stop();
+  }
+
+  /** A reload period the timer refuses used to be logged from a success handler: the store started, never to reload. */
+  @Test
+  void aReloadPeriodTheTimerRefusesFailsTheStart(Vertx vertx) {
+    var pool = Database.open(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), 1, List.of()).await();
+    var store = new SigningKeyStore(vertx, pool, 3600, 0);
+
+    assertThrows(IllegalArgumentException.class, () -> store.start().await());
   }
 
   private static long count(Pool pool, String sql) {

@@ -3,7 +3,7 @@ package dev.orgplane.kit.outbox;
 /** When to try again after a failed delivery: doubling from a base, capped at an hour. */
 public final class Backoff {
 
-  private static final long CAP_MILLIS = 3_600_000;
+  public static final long CAP_MILLIS = 3_600_000;
 
   private Backoff() {
   }

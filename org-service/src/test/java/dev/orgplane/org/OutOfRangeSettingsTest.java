@@ -1,0 +1,42 @@
+package dev.orgplane.org;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class OutOfRangeSettingsTest {
+
+  /**
+   * Each used to start a service that misbehaved (never reloaded its keys, signed tokens expired when issued) or to
+   * fail with a library's words naming no setting.
+   */
+  @Test
+  void aSettingOutOfRangeStopsTheStartNamingIt(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var refused = Map.of(
+        "ORGPLANE_SIGNING_KEY_RELOAD_MILLIS", "0",
+        "ORGPLANE_TOKEN_TTL_SECONDS", "-60",
+        "ORGPLANE_REFRESH_TOKEN_TTL_SECONDS", "0",
+        "ORGPLANE_REVOCATION_RELOAD_MILLIS", "0",
+        "ORGPLANE_PG_POOL_SIZE", "0",
+        "ORGPLANE_HOOK_POLL_MILLIS", "0",
+        "ORGPLANE_HOOK_RETRY_BASE_MILLIS", "-1",
+        "ORGPLANE_HOOK_DISABLE_AFTER_FAILURES", "-1",
+        "ORGPLANE_ORG_SERVICE_PORT", "70000");
+    refused.forEach((key, value) -> {
+      var failure = assertThrows(ConfigException.class,
+          () -> OrgServiceHarness.start(vertx, db, new JsonObject().put(key, value)), key);
+      assertEquals(key + " must be", failure.getMessage().substring(0, key.length() + 8), failure.getMessage());
+      assertEquals(true, failure.getMessage().endsWith(", got " + value), failure.getMessage());
+    });
+  }
+}
