@@ -45,6 +45,10 @@ public final class GatewayVerticle extends ServiceVerticle {
   private static final String SERVICE = "api-gateway";
   private static final String PER_ADDRESS = "per-address";
   private static final String PER_PRINCIPAL = "per-principal";
+  /** A request per 1000 s: a slower rate would tell a client over its limit to wait longer. */
+  private static final double SLOWEST_RATE_PER_SECOND = 0.001;
+  /** A day: an upstream skipped longer is better taken out of the routes. */
+  private static final long LONGEST_QUARANTINE_MILLIS = 86_400_000;
 
   private Settings settings;
   private HttpServer server;
@@ -69,7 +73,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     return configuration().compose(loaded -> {
       settings = loaded;
       draining = new Draining(vertx, settings);
-      var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS");
+      var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", 1, Integer.MAX_VALUE);
       // one client for all this instance sends with Vert.x (bodies, key fetches, token exchanges): one pool per address.
       // A connection an upstream resets fails the request on it, which is answered or sent again, and counted in
       // /metrics; Vert.x would log each reset at ERROR besides, as every redeploy of a service does to some.
@@ -96,8 +100,9 @@ public final class GatewayVerticle extends ServiceVerticle {
       })));
       ProblemFailureHandler.install(router);
       Cors.handler(settings.string("ORGPLANE_CORS_ORIGINS", "")).ifPresent(cors -> router.route().handler(cors));
-      var rate = Double.parseDouble(settings.string("ORGPLANE_RATE_LIMIT_PER_SECOND"));
-      var burst = settings.integer("ORGPLANE_RATE_LIMIT_BURST");
+      // a rate of 0 told a client over its limit to retry in 2^63 s, and a burst of 0 refused every request
+      var rate = settings.decimal("ORGPLANE_RATE_LIMIT_PER_SECOND", SLOWEST_RATE_PER_SECOND, Double.MAX_VALUE);
+      var burst = settings.integer("ORGPLANE_RATE_LIMIT_BURST", 1, Integer.MAX_VALUE);
       var perAddress = TokenBuckets.shared(vertx, PER_ADDRESS, rate, burst);
       var perPrincipal = TokenBuckets.shared(vertx, PER_PRINCIPAL, rate, burst);
       forgetTimer = vertx.setPeriodic(60_000, id -> {
@@ -125,7 +130,8 @@ public final class GatewayVerticle extends ServiceVerticle {
             + "reach the services by http://host:port");
       }
       proxy = new ProxyHandler(vertx, client, connections, routes,
-          settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS"), settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"));
+          settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS", 0, LONGEST_QUARANTINE_MILLIS),
+          ServiceHttp.bodyLimitBytes(settings));
       router.route().handler(proxy);
       var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();
       return metricsServer.compose(m -> listen(router)).onSuccess(s -> server = s);
@@ -138,8 +144,8 @@ public final class GatewayVerticle extends ServiceVerticle {
    */
   private Future<HttpServer> listen(Router router) {
     var host = settings.string("ORGPLANE_HTTP_HOST");
-    var port = settings.integer("ORGPLANE_HTTP_PORT");
-    var idle = settings.integer("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS");
+    var port = settings.listenPort("ORGPLANE_HTTP_PORT");
+    var idle = settings.integer("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", 0, Integer.MAX_VALUE);
     var cert = settings.string("ORGPLANE_TLS_CERT_FILE", "");
     var key = settings.string("ORGPLANE_TLS_KEY_FILE", "");
     if (cert.isBlank() != key.isBlank()) {
@@ -157,7 +163,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     Metrics.mount(router);
     ProblemFailureHandler.install(router);
     return ServiceHttp.listen(vertx, HeadRequests.alongsideGets(router), settings.string("ORGPLANE_INTERNAL_HOST"),
-            settings.integer("ORGPLANE_METRICS_PORT"))
+            settings.listenPort("ORGPLANE_METRICS_PORT"))
         .onSuccess(s -> metricsServer = s);
   }
 
@@ -177,14 +183,11 @@ public final class GatewayVerticle extends ServiceVerticle {
     return issuers;
   }
 
+  /** Keys are kept at least as long as fetches are apart: the maximum age is at least the minimum refresh. */
   private JwksSchedule jwksSchedule() {
-    try {
-      return new JwksSchedule(settings.longValue("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS"),
-          settings.longValue("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS"));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS must be at least 1 and at most "
-          + "ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS: " + e.getMessage());
-    }
+    var minRefresh = settings.longValue("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS", 1, Long.MAX_VALUE);
+    return new JwksSchedule(minRefresh,
+        settings.longValue("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS", minRefresh, Long.MAX_VALUE));
   }
 
   public int port() {

@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -56,7 +57,32 @@ class GivenConfigurationTest {
         .put("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS", "1000"));
     var failure = assertThrows(ConfigException.class,
         () -> vertx.deployVerticle(new GatewayVerticle(contradicting)).await());
-    assertTrue(failure.getMessage().startsWith("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS must be at least 1 and at "
-        + "most ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS"), failure.getMessage());
+    assertEquals("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS must be at least 5000, got 1000", failure.getMessage());
+  }
+
+  /**
+   * Each used to start a gateway that refused every request (a burst of 0, a body limit of -1), told clients to
+   * retry in 2^63 s (a rate of 0), or to fail with a library's words naming no setting.
+   */
+  @Test
+  void aSettingOutOfRangeStopsTheStartNamingIt(Vertx vertx) {
+    var refused = java.util.Map.of(
+        "ORGPLANE_RATE_LIMIT_PER_SECOND", List.of("0", "lots", "-1", "NaN"),
+        "ORGPLANE_RATE_LIMIT_BURST", List.of("0"),
+        "ORGPLANE_BODY_LIMIT_BYTES", List.of("-1", "0", "2147483648"),
+        "ORGPLANE_HTTP_PORT", List.of("70000", "-1"),
+        "ORGPLANE_METRICS_PORT", List.of("65536"),
+        "ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", List.of("-1"),
+        "ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", List.of("0"),
+        "ORGPLANE_GATEWAY_QUARANTINE_MILLIS", List.of("-1", "9223372036854775807"),
+        "ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS", List.of("0"));
+    refused.forEach((key, values) -> values.forEach(value -> {
+      var failure = assertThrows(ConfigException.class,
+          () -> vertx.deployVerticle(new GatewayVerticle(LOADED.with(new JsonObject().put(key, value)))).await(),
+          key + "=" + value);
+      assertTrue(failure.getMessage().startsWith(key + " must be "), failure.getMessage());
+      assertTrue(failure.getMessage().endsWith("got " + value) || failure.getMessage().endsWith("got '" + value + "'"),
+          failure.getMessage());
+    }));
   }
 }
