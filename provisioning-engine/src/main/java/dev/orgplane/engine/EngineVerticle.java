@@ -94,20 +94,20 @@ public final class EngineVerticle extends ServiceVerticle {
               settings.string("ORGPLANE_TOKEN_AUDIENCE"), keys)));
           verifier.start();
           var draining = new Draining(vertx, settings);
-          router = ServiceHttp.router(vertx, "provisioning-engine", settings.longValue("ORGPLANE_BODY_LIMIT_BYTES"),
+          router = ServiceHttp.router(vertx, "provisioning-engine", ServiceHttp.bodyLimitBytes(settings),
               draining.readiness(() -> pool.query("SELECT 1").execute()));
           var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
           // a call org-service leaves unanswered fails (its connection dropped) and is retried, instead of holding
-          // its job, whose lease the heartbeat renews, and the job's cancel, for ever
+          // its job, whose lease the heartbeat renews, and the job's cancel, for ever: so never 0 (no timeout)
           var http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
-              .setReadIdleTimeout(settings.integer("ORGPLANE_ENGINE_ORG_TIMEOUT_SECONDS"))
+              .setReadIdleTimeout(settings.integer("ORGPLANE_ENGINE_ORG_TIMEOUT_SECONDS", 1, Integer.MAX_VALUE))
               .setUserAgent("orgplane-provisioning-engine"), new PoolOptions().setHttp1MaxSize(16));
           var token = new ServiceToken(http, orgServiceUrl, settings.string("ORGPLANE_ENGINE_CLIENT_ID"),
               settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
           revocations = new TokenRevocations(vertx, new RevokedTokenFeed(http, orgServiceUrl, token));
           // not waited for: org-service may start after the engine, and until the first read only signatures
           // and expiry count
-          revocations.start(settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
+          revocations.start(TokenRevocations.reloadMillis(settings));
           router.route("/v1/*").handler(new BearerAuth(verifier, revocations));
           var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
           idempotency.mount(router);
@@ -115,30 +115,25 @@ public final class EngineVerticle extends ServiceVerticle {
           idempotencyPurgeTimer = idempotency.expiredPurge().hourly(vertx);
           var access = new CallerAccess(http, orgServiceUrl);
           endReports = new EndReports(vertx, pool, http, orgServiceUrl, token);
-          runner = new JobRunner(vertx, pool, registry, http, token, orgServiceUrl, new JobRunner.RunnerSettings(
-              settings.integer("ORGPLANE_ENGINE_WORKERS"), settings.longValue("ORGPLANE_ENGINE_LEASE_MILLIS"),
-              settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"), settings.integer("ORGPLANE_ENGINE_PAGE_SIZE"),
-              settings.integer("ORGPLANE_ENGINE_COPY_PAGE_SIZE"),
-              settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS"),
-              settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")), endReports);
+          var runnerSettings = JobRunner.RunnerSettings.from(settings);
+          runner = new JobRunner(vertx, pool, registry, http, token, orgServiceUrl, runnerSettings, endReports);
           new PluginRoutes(registry).mount(router);
           var streamLimits = StreamLimits.configured(vertx, settings, "ORGPLANE_ENGINE_STREAMS_PER_CALLER",
               "ORGPLANE_ENGINE_STREAM_LIFETIME_SECONDS");
-          new JobRoutes(pool, registry, access, runner, endReports, settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"),
-              streamLimits, draining).mount(router);
+          new JobRoutes(pool, registry, access, runner, endReports, runnerSettings.pollMillis(), streamLimits, draining)
+              .mount(router);
           new BatchRoutes(pool, registry, access, new ProvisionedOrganizations(http, orgServiceUrl,
-              settings.integer("ORGPLANE_ENGINE_PAGE_SIZE")), runner, endReports,
-              settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"), streamLimits, draining).mount(router);
+              runnerSettings.pageSize()), runner, endReports, runnerSettings.pollMillis(), streamLimits, draining)
+              .mount(router);
           new DiffRoutes(vertx, pool, registry, access, http, token, orgServiceUrl,
-              settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS"),
-              settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS")).mount(router);
+              runnerSettings.templateCacheMillis(), runnerSettings.templateCacheObjects()).mount(router);
           runner.start();
-          endReports.start(settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS"));
+          endReports.start(runnerSettings.pollMillis());
           sweeper = new CopyRecordSweeper(vertx, pool, new OrgApiClient(http, orgServiceUrl, token, null),
-              settings.longValue("ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS"));
+              settings.longValue("ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS", 1, Long.MAX_VALUE));
           sweeper.start();
           return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
-              settings.integer("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""), draining);
+              settings.listenPort("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""), draining);
         })
         .onSuccess(s -> server = s);
   }

@@ -11,7 +11,7 @@ import dev.orgplane.engine.orgapi.KeptPages;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginRegistry;
-import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.http.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -85,20 +85,24 @@ public final class JobRunner {
 
     /** org-service's largest page of a copy it makes itself ({@code POST ...:copy}). */
     static final int MAX_COPY_PAGE_SIZE = 5000;
+    /** A lease this short still sees three heartbeats (every third of it, at most every 100 ms) before it lapses. */
+    static final long SHORTEST_LEASE_MILLIS = 1_000;
+    /** A day: the longest lease or template keeping that makes sense, far from overflowing a deadline. */
+    static final long A_DAY_MILLIS = 86_400_000;
 
     /**
-     * Pages larger than org-service gives stop the start: sent as a list's or a copy's {@code limit}, they failed
-     * every job's first page with 400 {@code invalid_limit}, and the job with it.
+     * The runner's settings, each in its range, else the start stops naming it. Pages larger than org-service gives
+     * failed every job's first page with 400 {@code invalid_limit}, and the job with it; no workers (0) leave jobs to
+     * other engines; a template kept 0 ms or 0 objects is read again by every job.
      */
-    public RunnerSettings {
-      inRange("ORGPLANE_ENGINE_PAGE_SIZE", pageSize, PageRequest.MAX_LIMIT);
-      inRange("ORGPLANE_ENGINE_COPY_PAGE_SIZE", copyPageSize, MAX_COPY_PAGE_SIZE);
-    }
-
-    private static void inRange(String setting, int value, int most) {
-      if (value < 1 || value > most) {
-        throw new ConfigException(setting + " must be 1 to " + most + " (org-service's largest page), got " + value);
-      }
+    public static RunnerSettings from(Settings settings) {
+      return new RunnerSettings(settings.integer("ORGPLANE_ENGINE_WORKERS", 0, Integer.MAX_VALUE),
+          settings.longValue("ORGPLANE_ENGINE_LEASE_MILLIS", SHORTEST_LEASE_MILLIS, A_DAY_MILLIS),
+          settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS", 1, Long.MAX_VALUE),
+          settings.integer("ORGPLANE_ENGINE_PAGE_SIZE", 1, PageRequest.MAX_LIMIT),
+          settings.integer("ORGPLANE_ENGINE_COPY_PAGE_SIZE", 1, MAX_COPY_PAGE_SIZE),
+          settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS", 0, A_DAY_MILLIS),
+          settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS", 0, Integer.MAX_VALUE));
     }
   }
 

@@ -1,0 +1,46 @@
+package dev.orgplane.engine;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class OutOfRangeSettingsTest {
+
+  /**
+   * Each used to start an engine that misbehaved (a lease of 0 handed every job to the next claimer, no timeout on
+   * org-service's calls let one hold its job for ever, a statement timeout of -1 failed every connection) or to fail
+   * with a library's words naming no setting.
+   */
+  @Test
+  void aSettingOutOfRangeStopsTheStartNamingIt(Vertx vertx) {
+    var db = PgFixture.freshDatabase(EngineVerticle.MIGRATIONS);
+    var refused = Map.of(
+        "ORGPLANE_ENGINE_LEASE_MILLIS", "0",
+        "ORGPLANE_ENGINE_ORG_TIMEOUT_SECONDS", "0",
+        "ORGPLANE_ENGINE_POLL_MILLIS", "0",
+        "ORGPLANE_ENGINE_WORKERS", "-1",
+        "ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS", "0",
+        "ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS", "-1",
+        "ORGPLANE_BODY_LIMIT_BYTES", "-1",
+        "ORGPLANE_ENGINE_PORT", "70000",
+        "ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS", "-1");
+    refused.forEach((key, value) -> {
+      var engine = new EngineVerticle(new JsonObject().put("ORGPLANE_PG_URL", db.toString())
+          .put("ORGPLANE_ENGINE_PORT", "0").put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)
+          .put(key, value));
+      var failure = assertThrows(ConfigException.class, () -> vertx.deployVerticle(engine).await(), key);
+      assertTrue(failure.getMessage().startsWith(key + " must be ") && failure.getMessage().endsWith(", got " + value),
+          failure.getMessage());
+    });
+  }
+}
