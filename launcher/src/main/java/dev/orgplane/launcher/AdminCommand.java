@@ -104,7 +104,7 @@ final class AdminCommand implements Runnable {
         return NOT_MIGRATED;
       }
       var pool = Database.open(vertx, url, 2, List.of()).await();
-      var ops = new OperatorCommands(vertx, pool, settings.longValue("ORGPLANE_TOKEN_TTL_SECONDS"));
+      var ops = new OperatorCommands(vertx, pool, OrgServiceVerticle.tokenLifetimeSeconds(settings));
       System.out.println(command.apply(ops).eventually(pool::close).await());
       return 0;
     } finally {

@@ -38,7 +38,7 @@ final class StandaloneCommand implements Runnable {
       process.closeAfterServices(dataDir);
       if (!settings.has("ORGPLANE_PG_URL")) {
         var database = new EmbeddedDatabase(dataDir,
-            settings.has("ORGPLANE_EMBEDDED_PG_PORT") ? settings.integer("ORGPLANE_EMBEDDED_PG_PORT") : 0);
+            settings.has("ORGPLANE_EMBEDDED_PG_PORT") ? settings.listenPort("ORGPLANE_EMBEDDED_PG_PORT") : 0);
         // owned before it starts: a stop asked for during its start stops it once started
         process.closeAfterServices(database);
         database.start();
@@ -57,9 +57,8 @@ final class StandaloneCommand implements Runnable {
         // both services run in this process: a secret of this run's own is enough, and none is stored
         overrides.put("ORGPLANE_ENGINE_CLIENT_SECRET", RandomSecret.generate());
       }
-      var internalHost = settings.string("ORGPLANE_INTERNAL_HOST");
-      overrides.put("ORGPLANE_ORG_SERVICE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ORG_SERVICE_PORT"));
-      overrides.put("ORGPLANE_ENGINE_URL", "http://" + internalHost + ":" + settings.integer("ORGPLANE_ENGINE_PORT"));
+      overrides.put("ORGPLANE_ORG_SERVICE_URL", internalUrl(settings, "ORGPLANE_ORG_SERVICE_PORT"));
+      overrides.put("ORGPLANE_ENGINE_URL", internalUrl(settings, "ORGPLANE_ENGINE_PORT"));
       if (process.unixSockets()) {
         socketIn(dataDir, settings, "ORGPLANE_ORG_SERVICE_SOCKET", "org-service.sock", overrides);
         socketIn(dataDir, settings, "ORGPLANE_ENGINE_SOCKET", "engine.sock", overrides);
@@ -93,10 +92,16 @@ final class StandaloneCommand implements Runnable {
     }
   }
 
+  /** A service of this process, at the port ({@code portKey}) the gateway reaches it on: not 0 (any free one). */
+  private static String internalUrl(Settings settings, String portKey) {
+    return "http://" + settings.string("ORGPLANE_INTERNAL_HOST") + ":"
+        + settings.integer(portKey, 1, Settings.MAX_PORT);
+  }
+
   /** The gateway of this process on this machine: {@code https} when it is given a certificate, at its port. */
   static String gatewayUrl(Settings settings) {
     var scheme = settings.string("ORGPLANE_TLS_CERT_FILE", "").isBlank() ? "http" : "https";
-    return scheme + "://localhost:" + settings.integer("ORGPLANE_HTTP_PORT");
+    return scheme + "://localhost:" + settings.integer("ORGPLANE_HTTP_PORT", 1, Settings.MAX_PORT);
   }
 
   /**

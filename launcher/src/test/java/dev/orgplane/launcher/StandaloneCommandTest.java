@@ -2,8 +2,10 @@ package dev.orgplane.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -22,6 +24,14 @@ class StandaloneCommandTest {
   void theGatewayUrlIsHttpsWithACertificate() {
     assertEquals("https://localhost:18443", StandaloneCommand.gatewayUrl(new Settings(new JsonObject()
         .put("ORGPLANE_HTTP_PORT", "18443").put("ORGPLANE_TLS_CERT_FILE", "/etc/orgplane/cert.pem"))));
+  }
+
+  /** 0, a free port to a gateway alone, leaves standalone no address to print or to name as its public URL. */
+  @Test
+  void theGatewayUrlNeedsAPortItCanBeReachedOn() {
+    var failure = assertThrows(ConfigException.class,
+        () -> StandaloneCommand.gatewayUrl(new Settings(new JsonObject().put("ORGPLANE_HTTP_PORT", "0"))));
+    assertEquals("ORGPLANE_HTTP_PORT must be 1 to 65535, got 0", failure.getMessage());
   }
 
   @Test

@@ -39,14 +39,6 @@ public final class Settings {
     return value == null || value.toString().isBlank() ? fallback : value.toString();
   }
 
-  public int integer(String key) {
-    return integer(key, Integer.MIN_VALUE, Integer.MAX_VALUE);
-  }
-
-  public long longValue(String key) {
-    return longValue(key, Long.MIN_VALUE, Long.MAX_VALUE);
-  }
-
   /** {@code key} as a whole number from {@code min} to {@code max}; anything else stops the start, naming the key. */
   public int integer(String key, int min, int max) {
     return (int) longValue(key, min, max);

@@ -35,7 +35,8 @@ public final class Database {
    * sessions' timeouts ({@code ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS}, {@code ORGPLANE_PG_IDLE_IN_TRANSACTION_MILLIS}).
    */
   public static Future<Pool> open(Vertx vertx, dev.orgplane.kit.config.Settings settings, Migrations migrations) {
-    return open(vertx, PgUrl.parse(settings.string("ORGPLANE_PG_URL")), settings.integer("ORGPLANE_PG_POOL_SIZE", 1, Integer.MAX_VALUE),
+    return open(vertx, PgUrl.parse(settings.string("ORGPLANE_PG_URL")),
+        settings.integer("ORGPLANE_PG_POOL_SIZE", 1, Integer.MAX_VALUE),
         SessionTimeouts.from(settings), List.of(migrations));
   }
 
