@@ -1,10 +1,7 @@
 package dev.orgplane.engine;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.RefusedSettings;
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -34,13 +31,9 @@ class OutOfRangeSettingsTest {
         "ORGPLANE_BODY_LIMIT_BYTES", "-1",
         "ORGPLANE_ENGINE_PORT", "70000",
         "ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS", "-1");
-    refused.forEach((key, value) -> {
-      var engine = new EngineVerticle(new JsonObject().put("ORGPLANE_PG_URL", db.toString())
-          .put("ORGPLANE_ENGINE_PORT", "0").put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)
-          .put(key, value));
-      var failure = assertThrows(ConfigException.class, () -> vertx.deployVerticle(engine).await(), key);
-      assertTrue(failure.getMessage().startsWith(key + " must be ") && failure.getMessage().endsWith(", got " + value),
-          failure.getMessage());
-    });
+    RefusedSettings.assertEachStopsTheStart(refused, setting -> () -> vertx.deployVerticle(new EngineVerticle(
+        new JsonObject().put("ORGPLANE_PG_URL", db.toString()).put("ORGPLANE_ENGINE_PORT", "0")
+            .put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)
+            .put(setting.getKey(), setting.getValue()))).await());
   }
 }

@@ -65,16 +65,15 @@ public final class Settings {
   /** {@code key} as a number, fractions allowed, from {@code min} to {@code max} (so never NaN or infinite). */
   public double decimal(String key, double min, double max) {
     var raw = string(key).trim();
-    double value;
     try {
-      value = Double.parseDouble(raw);
+      var value = Double.parseDouble(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
     } catch (NumberFormatException e) {
-      value = Double.NaN;
+      // refused as a value out of range is: the message shows what was given either way
     }
-    if (!(value >= min && value <= max)) {
-      throw new ConfigException(key + " must be a number, " + decimalRange(min, max) + ", got '" + raw + "'");
-    }
-    return value;
+    throw new ConfigException(key + " must be a number, " + decimalRange(min, max) + ", got '" + raw + "'");
   }
 
   /** {@code key} as a port to listen on: 1 to 65535, or 0 for any free one (tests and one-off runs). */
