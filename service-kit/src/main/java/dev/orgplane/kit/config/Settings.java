@@ -41,7 +41,7 @@ public final class Settings {
 
   /** {@code key} as a whole number from {@code min} to {@code max}; anything else stops the start, naming the key. */
   public int integer(String key, int min, int max) {
-    return (int) longValue(key, min, max);
+    return (int) whole(key, min, max, Integer.MAX_VALUE);
   }
 
   /**
@@ -49,15 +49,21 @@ public final class Settings {
    * {@link ConfigException} that names the key, the range and the value given.
    */
   public long longValue(String key, long min, long max) {
+    return whole(key, min, max, Long.MAX_VALUE);
+  }
+
+  /** {@code typeMax}: the largest value of the type read, which as {@code max} bounds nothing but the type. */
+  private long whole(String key, long min, long max, long typeMax) {
     var raw = string(key).trim();
     long value;
     try {
       value = Long.parseLong(raw);
     } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a whole number, " + range(min, max) + ", got '" + raw + "'");
+      throw new ConfigException(key + " must be a whole number, " + range(min, max, max == typeMax) + ", got '" + raw
+          + "'");
     }
     if (value < min || value > max) {
-      throw new ConfigException(key + " must be " + range(min, max) + ", got " + value);
+      throw new ConfigException(key + " must be " + range(min, max, max == typeMax && value < min) + ", got " + value);
     }
     return value;
   }
@@ -89,9 +95,9 @@ public final class Settings {
     return integer(key, 1, Integer.MAX_VALUE);
   }
 
-  /** "at least min" when {@code max} is no real bound (an int's largest value or more), else "min to max". */
-  private static String range(long min, long max) {
-    return max >= Integer.MAX_VALUE ? "at least " + min : min + " to " + max;
+  /** "at least min" where that says all there is to know ({@code atLeast}), else "min to max". */
+  private static String range(long min, long max, boolean atLeast) {
+    return atLeast ? "at least " + min : min + " to " + max;
   }
 
   private static String decimalRange(double min, double max) {

@@ -44,7 +44,9 @@ class SettingsTest {
     assertRefused("ORGPLANE_SOME_SETTING must be 1 to 500, got 501", () -> settings("501").integer(KEY, 1, 500));
     assertRefused("ORGPLANE_SOME_SETTING must be at least 1, got -1",
         () -> settings("-1").longValue(KEY, 1, Long.MAX_VALUE));
-    assertRefused("ORGPLANE_SOME_SETTING must be at least 1, got 9999999999",
+    assertRefused("ORGPLANE_SOME_SETTING must be at least 1, got 0",
+        () -> settings("0").integer(KEY, 1, Integer.MAX_VALUE));
+    assertRefused("ORGPLANE_SOME_SETTING must be 1 to 2147483647, got 9999999999",
         () -> settings("9999999999").integer(KEY, 1, Integer.MAX_VALUE));
     assertRefused("ORGPLANE_SOME_SETTING must be 0 to 65535, got 70000", () -> settings("70000").listenPort(KEY));
     assertRefused("ORGPLANE_SOME_SETTING must be a number, at least 0.001, got '0'",
