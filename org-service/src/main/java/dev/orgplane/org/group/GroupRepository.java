@@ -112,9 +112,10 @@ final class GroupRepository {
         .execute(Tuple.of(groupId, createKeyHash)).mapEmpty();
   }
 
-  static Future<Void> addAdmin(SqlClient tx, UUID groupId, UUID userId) {
+  /** Whether {@code userId} became an admin of the group: false for one who already was. */
+  static Future<Boolean> addAdmin(SqlClient tx, UUID groupId, UUID userId) {
     return tx.preparedQuery("INSERT INTO org.group_admins (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(groupId, userId)).mapEmpty();
+        .execute(Tuple.of(groupId, userId)).map(rows -> rows.rowCount() > 0);
   }
 
   static Future<Boolean> removeAdmin(SqlClient tx, UUID groupId, UUID userId) {

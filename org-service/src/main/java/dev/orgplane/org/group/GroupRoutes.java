@@ -169,6 +169,7 @@ public final class GroupRoutes {
     changeAdmin(ctx, false);
   }
 
+  /** Only a change is audited: granting the rights an admin holds answers 204 and records nothing. */
   private void changeAdmin(RoutingContext ctx, boolean grant) {
     var principal = BearerAuth.principal(ctx);
     var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
@@ -177,11 +178,12 @@ public final class GroupRoutes {
             .compose(group -> grant
                 ? requirePerson(tx, userId).compose(person -> GroupRepository.addAdmin(tx, groupId, userId))
                 : GroupRepository.removeAdmin(tx, groupId, userId).compose(removed -> removed
-                    ? Future.<Void>succeededFuture()
+                    ? Future.succeededFuture(true)
                     : Future.failedFuture(ApiException.notFound("admin_not_found", "That user is not an admin of this group."))))
-            .compose(v -> AuditLog.record(tx, ctx, null, principal.subject(),
-                grant ? "organization_group.admin_granted" : "organization_group.admin_revoked",
-                "user:" + userId, new JsonObject().put("groupId", groupId.toString()))))
+            .compose(changed -> !changed ? Future.<Void>succeededFuture()
+                : AuditLog.record(tx, ctx, null, principal.subject(),
+                    grant ? "organization_group.admin_granted" : "organization_group.admin_revoked",
+                    "user:" + userId, new JsonObject().put("groupId", groupId.toString()))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

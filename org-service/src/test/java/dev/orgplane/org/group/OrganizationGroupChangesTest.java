@@ -159,6 +159,29 @@ class OrganizationGroupChangesTest extends GroupsTest {
     assertProblem(org.get(GROUPS + "/" + gid + "/admins?limit=0", platformAdmin), 400, "invalid_limit");
   }
 
+  /** Appointing an admin of the group again is no change: 204, and no second {@code admin_granted} is recorded. */
+  @Test
+  void appointingAnAdminAgainRecordsNothing() {
+    var gid = calls.newGroup().getString("id");
+    var admin = org.newUser("appointed-twice");
+    calls.appoint(gid, admin.id());
+    calls.appoint(gid, admin.id());
+    assertEquals(1, auditedAdminChanges("organization_group.admin_granted", gid, admin.id()));
+    assertEquals(List.of(admin.id()), org.allPages(GROUPS + "/" + gid + "/admins", platformAdmin, 10).stream()
+        .map(listed -> listed.getString("userId")).toList());
+
+    assertEquals(204, org.send(HttpMethod.DELETE, GROUPS + "/" + gid + "/admins/" + admin.id(), platformAdmin, null)
+        .statusCode());
+    assertEquals(1, auditedAdminChanges("organization_group.admin_revoked", gid, admin.id()));
+    calls.appoint(gid, admin.id());
+    assertEquals(2, auditedAdminChanges("organization_group.admin_granted", gid, admin.id()), "a new grant is news");
+  }
+
+  private long auditedAdminChanges(String action, String groupId, String userId) {
+    return PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.audit_events WHERE action = '" + action
+        + "' AND target = 'user:" + userId + "' AND details->>'groupId' = '" + groupId + "'");
+  }
+
   @Test
   void onlyAPlatformAdminDeletesAGroupAndOnlyAnEmptyOne() {
     var group = calls.newGroup();
