@@ -157,12 +157,22 @@ public final class TeamRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
             .compose(access -> matching(tx, ctx, access, teamId)
-                .compose(current -> TeamRepository.update(tx, access.orgId(), teamId, name, title, metadata))
-                .compose(updated -> audit(tx, ctx, access, "team.updated", teamId))
-                .compose(v -> existing(tx, access, teamId))))
+                .compose(current -> changesNothing(current, name, title, metadata) ? Future.succeededFuture(current)
+                    : TeamRepository.update(tx, access.orgId(), teamId, name, title, metadata)
+                        .compose(updated -> audit(tx, ctx, access, "team.updated", teamId))
+                        .compose(v -> existing(tx, access, teamId)))))
         .recover(TeamRoutes::refused)
         .onSuccess(team -> EntityTags.reply(ctx, team.toJson()))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Whether a patch (a null field: kept) leaves {@code team} as it is: then it writes, audits and announces nothing
+   * and answers the team as it was, as a {@code PUT} of the team as it is does.
+   */
+  private static boolean changesNothing(Team team, String name, String title, JsonObject metadata) {
+    return (name == null || name.equals(team.name())) && (title == null || title.equals(team.title()))
+        && (metadata == null || metadata.equals(team.metadata()));
   }
 
   private void delete(RoutingContext ctx) {

@@ -201,6 +201,36 @@ class TeamTest extends OrgServiceTest {
   }
 
   /**
+   * A patch sending the values stored is no change: answered with the team as it was, {@code updatedAt} and ETag
+   * included, and not audited, as a {@code PUT} of the team as it is (it moved both and recorded a team.updated).
+   */
+  @Test
+  void aPatchThatChangesNothingIsNoUpdate() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var metadata = new JsonObject().put("k", 1);
+    var teamPath = "/v1/organizations/" + id + "/groups/" + org.post("/v1/organizations/" + id + "/groups",
+        owner.token(), new JsonObject().put("name", "ops").put("title", "Ops").put("metadata", metadata))
+        .bodyAsJsonObject().getString("id");
+    var before = org.get(teamPath, owner.token());
+
+    for (var same : List.of(new JsonObject(), new JsonObject().put("name", "ops").put("title", "Ops")
+        .put("metadata", metadata))) {
+      var patched = org.send(HttpMethod.PATCH, teamPath, owner.token(), same);
+      assertEquals(200, patched.statusCode(), patched.bodyAsString());
+      assertEquals(before.bodyAsJsonObject(), patched.bodyAsJsonObject(), same.encode());
+      assertEquals(before.getHeader("ETag"), patched.getHeader("ETag"), same.encode());
+    }
+    assertEquals(before.bodyAsJsonObject(), org.get(teamPath, owner.token()).bodyAsJsonObject());
+    assertEquals(0, org.audited(owner.token(), id, "team.updated").size());
+
+    var retitled = org.send(HttpMethod.PATCH, teamPath, owner.token(), new JsonObject().put("title", "Operations"));
+    assertEquals("Operations", retitled.bodyAsJsonObject().getString("title"));
+    assertNotEquals(before.getHeader("ETag"), retitled.getHeader("ETag"));
+    assertEquals(1, org.audited(owner.token(), id, "team.updated").size(), "a change is still recorded");
+  }
+
+  /**
    * Every member lists teams, but only those who may list the organization's members see team members' emails and
    * names: a team must not tell what the member list keeps back.
    */
