@@ -171,6 +171,11 @@ public final class CustomRoleRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * A patch that leaves the role as it is (the values stored; permissions a set) writes and audits nothing and answers
+   * the role as it was, as a {@code PUT} of the role as it is does; it is still refused to a caller who could not
+   * change the role (403), as a change is.
+   */
   private void update(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var roleId = Ids.uuid(ctx.pathParam("rid"), "rid");
@@ -179,7 +184,14 @@ public final class CustomRoleRoutes {
                 true)
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
                 .map(found -> matching(ctx, found))
-                .compose(current -> replace(tx, ctx, access, current, fields.applyTo(current)))))
+                .compose(current -> {
+                  var changed = fields.applyTo(current);
+                  if (current.sameAs(changed)) {
+                    requireHeld(access, current);
+                    return Future.succeededFuture(current);
+                  }
+                  return replace(tx, ctx, access, current, changed);
+                })))
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(role -> EntityTags.reply(ctx, role.toJson()))
         .onFailure(ctx::fail);

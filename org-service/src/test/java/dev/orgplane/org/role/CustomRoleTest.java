@@ -178,6 +178,35 @@ class CustomRoleTest extends OrgServiceTest {
     assertEquals(before, org.get(rolePath, owner.token()).bodyAsJsonObject());
   }
 
+  /**
+   * A patch sending the values stored (permissions in another order are the same set) is no change: answered with the
+   * role as it was, {@code updatedAt} and ETag included, and not audited, as a {@code PUT} of the role as it is (it
+   * moved both and recorded a role.updated).
+   */
+  @Test
+  void aPatchThatChangesNothingIsNoUpdate() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var rolePath = "/v1/organizations/" + id + "/roles/" + org.post("/v1/organizations/" + id + "/roles", owner.token(),
+        role("editor", "app_organization_get", "app_organization_update")).bodyAsJsonObject().getString("id");
+    var before = org.get(rolePath, owner.token());
+
+    for (var same : List.of(new JsonObject().put("title", "Role editor"),
+        role("editor", "app_organization_update", "app_organization_get").put("metadata", new JsonObject()))) {
+      var patched = org.send(HttpMethod.PATCH, rolePath, owner.token(), same);
+      assertEquals(200, patched.statusCode(), patched.bodyAsString());
+      assertEquals(before.bodyAsJsonObject(), patched.bodyAsJsonObject(), same.encode());
+      assertEquals(before.getHeader("ETag"), patched.getHeader("ETag"), same.encode());
+    }
+    assertEquals(before.bodyAsJsonObject(), org.get(rolePath, owner.token()).bodyAsJsonObject());
+    assertEquals(0, org.audited(owner.token(), id, "role.updated").size());
+
+    var retitled = org.send(HttpMethod.PATCH, rolePath, owner.token(), new JsonObject().put("title", "Editors"));
+    assertEquals("Editors", retitled.bodyAsJsonObject().getString("title"));
+    assertNotEquals(before.getHeader("ETag"), retitled.getHeader("ETag"));
+    assertEquals(1, org.audited(owner.token(), id, "role.updated").size(), "a change is still recorded");
+  }
+
   @Test
   void aRoleIsChangedOnlyIntoAValidRoleOfAFreeName() {
     var owner = org.newUser("owner");
