@@ -11,6 +11,7 @@ import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.MailedOrgServiceTest;
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.Future;
@@ -169,6 +170,29 @@ class InvitationTest extends MailedOrgServiceTest {
     assertProblem(org.post("/v1/invitations/" + id + "/accept", invitee.token(), null), 410, "invitation_expired");
     assertProblem(org.get("/v1/organizations/" + orgId, invitee.token()), 404, "organization_not_found");
     assertTrue(org.get("/v1/users/me/invitations", invitee.token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
+  }
+
+  /**
+   * An acceptance reads the invitation by the clock that lists it, the database's at the transaction's start: one that
+   * expires after the acceptance began, while it waits for the invitation's row, is still pending to it, as to a list
+   * read at that moment. Judged by this process's clock, read later, the same acceptance answered 410 for it.
+   */
+  @Test
+  void anAcceptanceJudgesExpiryByTheClockThatListsInvitations(Vertx vertx) throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("in-time");
+    var id = invitationTo(invitee.email(), orgId, owner);
+    try (var rival = UncommittedTransaction.begin(db)) {
+      rival.run("SELECT 1 FROM org.invitations WHERE id = ?::uuid FOR UPDATE", id);
+      var accepted = WebClient.create(vertx).post(org.port(), "127.0.0.1", "/v1/invitations/" + id + "/accept")
+          .bearerTokenAuthentication(invitee.token()).send();
+      PgFixture.awaitLockWaits(db, 1);
+      rival.run("UPDATE org.invitations SET expires_at = clock_timestamp() WHERE id = ?::uuid", id);
+      rival.commit();
+      assertEquals(200, accepted.await().statusCode(), accepted.result().bodyAsString());
+    }
+    assertEquals(List.of("member"), rolesOf(invitee, orgId, owner));
   }
 
   /**
