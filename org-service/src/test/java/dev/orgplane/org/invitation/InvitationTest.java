@@ -519,6 +519,32 @@ class InvitationTest extends MailedOrgServiceTest {
         "the answer is the invitation as stored, its organization included");
   }
 
+  /**
+   * Inviting an address again, written otherwise (the same without regard to case), makes the invitation anew for
+   * the address as now written: the one answered, listed and recorded is the one mailed. It kept the address first
+   * written while the mail went to the new one.
+   */
+  @Test
+  void invitingAgainInOtherCaseAddressesTheInvitationAsNowWritten() {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var email = freshEmail();
+    var id = invitationTo(email, orgId, owner);
+    PgFixture.execute(db, "UPDATE org.invitation_mails SET created_at = now() - interval '2 hours' WHERE org_id = '"
+        + orgId + "'");
+
+    var rewritten = email.toUpperCase(java.util.Locale.ROOT);
+    var again = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", rewritten)).bodyAsJsonObject();
+    assertEquals(id, again.getString("id"));
+    assertEquals(rewritten, again.getString("email"));
+    assertEquals(again, org.get("/v1/organizations/" + orgId + "/invitations/" + id, owner.token()).bodyAsJsonObject());
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.mail_outbox WHERE to_address = '" + rewritten
+        + "'"), "mailed to the address it now has");
+    assertEquals(rewritten, org.audited(owner.token(), orgId, "invitation.created").getJsonObject(0)
+        .getJsonObject("details").getString("email"));
+  }
+
   @Test
   void invitationsExpiredLongerThanTheGraceArePurgedBatchByBatch(Vertx vertx) {
     var orgId = newOrg(org.newVerifiedUser("owner"));
