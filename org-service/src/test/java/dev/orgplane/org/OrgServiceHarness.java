@@ -97,6 +97,19 @@ public final class OrgServiceHarness {
         .getJsonArray("items");
   }
 
+  /**
+   * Sends {@code patch} to the object at {@code path} and asserts it was no change: 200 with the object as it was,
+   * its ETag too, and stored as it was.
+   */
+  public void assertPatchChangesNothing(String path, String token, JsonObject patch) {
+    var before = get(path, token);
+    var patched = send(HttpMethod.PATCH, path, token, patch);
+    assertEquals(200, patched.statusCode(), patched.bodyAsString());
+    assertEquals(before.bodyAsJsonObject(), patched.bodyAsJsonObject(), patch.encode());
+    assertEquals(before.getHeader("ETag"), patched.getHeader("ETag"), patch.encode());
+    assertEquals(before.bodyAsJsonObject(), get(path, token).bodyAsJsonObject(), "stored as it was: " + patch.encode());
+  }
+
   public HttpResponse<Buffer> post(String path, String token, Object body) {
     return send(HttpMethod.POST, path, token, body);
   }
