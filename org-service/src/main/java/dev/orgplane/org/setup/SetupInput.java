@@ -3,6 +3,7 @@ package dev.orgplane.org.setup;
 import dev.orgplane.kit.http.ApiException.FieldError;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
@@ -14,7 +15,17 @@ import java.util.regex.Pattern;
  */
 final class SetupInput {
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9 ._-]{1,128}");
+  /**
+   * A name a write sets: 1-128 characters of letters, digits, space, '.', '_' and '-', neither starting nor ending
+   * with a space (else "a" and "a " were two names that read alike) and not only dots and spaces: organization, team,
+   * role and meta-schema names take no dot or space at all, so none of them is made of those, and a name of dots
+   * ("." or "..") reads as a path step. Names stored before the rule stay as they are (nothing is rewritten), and a
+   * copy takes them as they are ({@link SetupCopy}). The OpenAPI document states the same pattern.
+   */
+  static final String NAME_PATTERN = "(?=.*[A-Za-z0-9_-])[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]{0,126}[A-Za-z0-9._-])?";
+  static final String NAME_RULE = "must be 1-128 characters of letters, digits, space, '.', '_' and '-', "
+      + "neither starting nor ending with a space, and not only dots and spaces";
+  private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -36,7 +47,8 @@ final class SetupInput {
     var row = new JsonObject().put("id", id == null ? null : id.toString());
     for (var field : kind.fields()) {
       var sent = item.containsKey(field.json());
-      var kept = current != null && !sent;
+      var kept = current != null
+          && (!sent || Objects.equals(item.getValue(field.json()), current.getValue(field.json())));
       var value = kept ? current.getValue(field.json()) : item.getValue(field.json());
       if (value == null) {
         if (field.required()) {
@@ -58,14 +70,13 @@ final class SetupInput {
   }
 
   /**
-   * What is wrong with a value a request sends, or null. A value a patch keeps as stored is not judged again: a
-   * rule made stricter since (private hook URLs refused, an event taken from the catalog) must not keep an operator
-   * from pausing or otherwise editing the object.
+   * What is wrong with a value a request sends, or null. A value a patch keeps as stored (leaves out, or sends as it
+   * is stored) is not judged again: a rule made stricter since (private hook URLs refused, an event taken from the
+   * catalog, a name's blanks) must not keep an operator from pausing or otherwise editing the object.
    */
   private static String problem(SetupField field, Object value, boolean allowPrivateUrls) {
     return switch (field.type()) {
-      case NAME -> value instanceof String s && NAME.matcher(s).matches() ? null
-          : "must be 1-128 characters of letters, digits, space, '.', '_' and '-'";
+      case NAME -> value instanceof String s && NAME.matcher(s).matches() ? null : NAME_RULE;
       case OBJECT -> value instanceof JsonObject ? null : "must be an object";
       case REFERENCE -> value instanceof String s && UUID_TEXT.matcher(s).matches() ? null : "must be a UUID";
       case REFERENCES -> value instanceof io.vertx.core.json.JsonArray a && a.size() <= 100 && a.stream()

@@ -9,6 +9,7 @@ import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.buffer.Buffer;
@@ -110,6 +111,29 @@ class SetupCopyTest extends OrgServiceTest {
     var audit = org.get(target.path("/audit-events?limit=500"), owner.token()).bodyAsJsonObject().getJsonArray("items");
     assertEquals(10, audit.stream().filter(e -> ((JsonObject) e).getString("action").endsWith(".copied")).count(),
         "every page is audited in the target, re-runs too");
+  }
+
+  /**
+   * A template holding names stored before the rule of names (a blank at an end, dots only) still copies, the
+   * names as they are: the rule applies to what a caller writes, and a copy writes what the template holds.
+   */
+  @Test
+  void aTemplateWithNamesStoredBeforeTheRuleStillCopies() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var trailing = UUID.randomUUID().toString();
+    var dots = UUID.randomUUID().toString();
+    PgFixture.execute(org.db(), "INSERT INTO org.workspaces (org_id, id, name) VALUES ('" + template.id() + "', '"
+        + trailing + "', 'main '), ('" + template.id() + "', '" + dots + "', '...')");
+
+    counts(copy(owner, template, target, "workspaces", ""), 2, 0, 0);
+    var copyOf = IdFunction.nameBasedIn(target.id());
+    assertEquals("main ", org.get(target.path("/workspaces/" + copyOf.apply(trailing)), owner.token())
+        .bodyAsJsonObject().getString("name"));
+    assertEquals("...", org.get(target.path("/workspaces/" + copyOf.apply(dots)), owner.token())
+        .bodyAsJsonObject().getString("name"));
+    counts(copy(owner, template, target, "workspaces", ""), 0, 0, 2);
   }
 
   /** Two hooks of {@code template}, in id order (a page of one each), the first running after the second. */

@@ -2,7 +2,9 @@ package dev.orgplane.org.setup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgplane.kit.http.ApiDocument;
 import dev.orgplane.kit.http.ApiException.FieldError;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -40,6 +42,52 @@ class SetupInputTest {
         .put("events", new JsonArray().add("organization.deleted"));
     SetupInput.read(SetupKind.HOOKS, UUID.randomUUID(), hook, null, "", errors, false, false);
     assertEquals(List.of("events"), errors.stream().map(FieldError::field).toList());
+  }
+
+  @Test
+  void namesWithBlanksAtEitherEndOrOfDotsAndSpacesOnlyAreRefused() {
+    for (var name : List.of("", " ", ".", "..", ". .", " a", "a ", "a\t", "a".repeat(129))) {
+      var errors = new ArrayList<FieldError>();
+      SetupInput.read(SetupKind.WORKSPACES, UUID.randomUUID(), new JsonObject().put("name", name), null, "", errors,
+          false, false);
+      assertEquals(List.of(new FieldError("name", SetupInput.NAME_RULE)), errors, "'" + name + "'");
+    }
+    for (var name : List.of("a", "Main queue", "v1.2", "..a", ".a.", "__", "-", "a".repeat(128))) {
+      var errors = new ArrayList<FieldError>();
+      SetupInput.read(SetupKind.WORKSPACES, UUID.randomUUID(), new JsonObject().put("name", name), null, "", errors,
+          false, false);
+      assertEquals(List.of(), errors, "'" + name + "'");
+    }
+  }
+
+  /** A name stored before the rule does not keep a patch that sends the object back as it reads from passing. */
+  @Test
+  void aPatchThatSendsTheStoredNameAsItIsDoesNotJudgeIt() {
+    var stored = STORED_PRIVATE_HOOK.copy().put("name", "legacy ");
+    var errors = new ArrayList<FieldError>();
+    var row = SetupInput.read(SetupKind.HOOKS, UUID.randomUUID(), new JsonObject().put("name", "legacy ")
+        .put("active", false), stored, "", errors, false, false);
+    assertEquals(List.of(), errors);
+    assertEquals("legacy ", row.getString("name"));
+    SetupInput.read(SetupKind.HOOKS, UUID.randomUUID(), new JsonObject().put("name", "renamed "), stored, "", errors,
+        false, false);
+    assertEquals(List.of(new FieldError("name", SetupInput.NAME_RULE)), errors);
+  }
+
+  /** Every write the OpenAPI document describes states the rule the service applies; objects read keep the old. */
+  @Test
+  void theOpenApiDocumentStatesTheNameRuleOfEveryWrite() {
+    var schemas = new JsonObject(Buffer.buffer(ApiDocument.bytes())).getJsonObject("components")
+        .getJsonObject("schemas");
+    for (var kind : List.of("Workspace", "Schema", "Queue", "Hook")) {
+      var written = List.of(schemas.getJsonObject(kind + "Input"), schemas.getJsonObject(kind + "Patch"),
+          schemas.getJsonObject(kind + "Batch").getJsonObject("properties").getJsonObject("items")
+              .getJsonObject("items"));
+      for (var schema : written) {
+        assertEquals("^" + SetupInput.NAME_PATTERN + "$", schema.getJsonObject("properties").getJsonObject("name")
+            .getString("pattern"), kind);
+      }
+    }
   }
 
   private static JsonObject patch(JsonObject changes, List<FieldError> errors) {

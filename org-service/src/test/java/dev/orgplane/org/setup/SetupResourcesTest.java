@@ -8,9 +8,11 @@ import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.util.List;
 import java.util.UUID;
@@ -161,6 +163,47 @@ class SetupResourcesTest extends OrgServiceTest {
     assertProblem(org.post(t.path("/workspaces"), viewer.token(), new JsonObject().put("name", "ByViewer")), 403,
         "forbidden");
     assertEquals(200, org.get(t.path("/workspaces"), viewer.token()).statusCode());
+  }
+
+  /** "a" and "a " were two names; "..." none: refused wherever a name is written, naming the rule. */
+  @Test
+  void namesWithBlanksAtEitherEndOrOfDotsOnlyAreRefusedOnEveryWrite() {
+    var t = tenant();
+    assertNameRefused(org.post(t.path("/workspaces"), t.owner().token(), new JsonObject().put("name", "Main ")), "name");
+    assertNameRefused(org.send(HttpMethod.PUT, t.path("/workspaces/" + UUID.randomUUID()), t.owner().token(),
+        new JsonObject().put("name", " Main")), "name");
+    var ws = create(t, "workspaces", new JsonObject().put("name", "Main"));
+    assertNameRefused(org.send(HttpMethod.PATCH, t.path("/workspaces/" + ws), t.owner().token(),
+        new JsonObject().put("name", "...")), "name");
+    var items = new JsonArray().add(new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "Spare"))
+        .add(new JsonObject().put("id", UUID.randomUUID().toString()).put("name", " . "));
+    assertNameRefused(org.post(t.path("/workspaces:batch"), t.owner().token(), new JsonObject().put("items", items)),
+        "items[1].name");
+    assertEquals(List.of("Main"), org.get(t.path("/workspaces"), t.owner().token()).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(w -> ((JsonObject) w).getString("name")).toList());
+  }
+
+  /** A name stored before the rule is not rewritten, and its object stays editable without a rename. */
+  @Test
+  void aNameStoredBeforeTheRuleStaysAndItsObjectStaysEditable() {
+    var t = tenant();
+    var ws = UUID.randomUUID().toString();
+    PgFixture.execute(org.db(), "INSERT INTO org.workspaces (org_id, id, name) VALUES ('" + t.id() + "', '" + ws
+        + "', 'Legacy ')");
+    var path = t.path("/workspaces/" + ws);
+    org.assertPatchChangesNothing(path, t.owner().token(), new JsonObject().put("name", "Legacy "));
+    var patched = org.send(HttpMethod.PATCH, path, t.owner().token(), new JsonObject().put("name", "Legacy ")
+        .put("metadata", new JsonObject().put("team", "ops")));
+    assertEquals(200, patched.statusCode(), patched.bodyAsString());
+    assertEquals("Legacy ", patched.bodyAsJsonObject().getString("name"));
+    assertNameRefused(org.send(HttpMethod.PATCH, path, t.owner().token(), new JsonObject().put("name", "Legacy  ")),
+        "name");
+  }
+
+  private static void assertNameRefused(HttpResponse<Buffer> response, String field) {
+    assertProblem(response, 400, "validation_failed");
+    assertEquals(new JsonArray().add(new JsonObject().put("field", field).put("message", SetupInput.NAME_RULE)),
+        response.bodyAsJsonObject().getJsonArray("errors"), response.bodyAsString());
   }
 
   @Test

@@ -21,8 +21,10 @@ record ServiceKind(String path, Set<String> fields, Set<String> required, NameRu
   record NameRule(Pattern pattern, String rule, String takenCode) {
   }
 
-  private static final NameRule SETUP_NAMES = new NameRule(Pattern.compile("[A-Za-z0-9 ._-]{1,128}"),
-      "must be 1-128 characters of letters, digits, space, '.', '_' and '-'", "name_taken");
+  private static final NameRule SETUP_NAMES = new NameRule(
+      Pattern.compile("(?=.*[A-Za-z0-9_-])[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]{0,126}[A-Za-z0-9._-])?"),
+      "must be 1-128 characters of letters, digits, space, '.', '_' and '-', neither starting nor ending with a space, "
+          + "and not only dots and spaces", "name_taken");
 
   static final ServiceKind WORKSPACES = new ServiceKind("workspaces", Set.of("name", "metadata"), Set.of("name"),
       SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null));
