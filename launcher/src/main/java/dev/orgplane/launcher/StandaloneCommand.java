@@ -83,6 +83,14 @@ final class StandaloneCommand implements Runnable {
     return options.values.containsKey(key) || System.getenv(key) != null;
   }
 
+  /**
+   * {@code host} as a URL names it: an IPv6 literal in brackets (RFC 3986), else {@code http://::1:8081} has no host
+   * (java.net.URI reads none) and the services' URLs built from it reached nothing.
+   */
+  static String urlHost(String host) {
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
   /** Whether the gateway listening on {@code host} is reachable from this machine alone. */
   static boolean loopbackOnly(String host) {
     try {
@@ -94,7 +102,7 @@ final class StandaloneCommand implements Runnable {
 
   /** A service of this process, at the port ({@code portKey}) the gateway reaches it on: not 0 (any free one). */
   private static String internalUrl(Settings settings, String portKey) {
-    return "http://" + settings.string("ORGPLANE_INTERNAL_HOST") + ":"
+    return "http://" + urlHost(settings.string("ORGPLANE_INTERNAL_HOST")) + ":"
         + settings.integer(portKey, 1, Settings.MAX_PORT);
   }
 

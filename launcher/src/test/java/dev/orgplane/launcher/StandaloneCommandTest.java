@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,18 @@ class StandaloneCommandTest {
     var failure = assertThrows(ConfigException.class,
         () -> StandaloneCommand.gatewayUrl(new Settings(new JsonObject().put("ORGPLANE_HTTP_PORT", "0"))));
     assertEquals("ORGPLANE_HTTP_PORT must be 1 to 65535, got 0", failure.getMessage());
+  }
+
+  @Test
+  void anIpv6InternalHostIsBracketedInTheServicesUrls() {
+    for (var host : List.of("::1", "fd00::5", "[::1]")) {
+      var url = URI.create("http://" + StandaloneCommand.urlHost(host) + ":8081");
+      assertEquals(host.startsWith("[") ? host : "[" + host + "]", url.getHost(), host);
+      assertEquals(8081, url.getPort(), host);
+    }
+    for (var host : List.of("127.0.0.1", "localhost")) {
+      assertEquals(host, URI.create("http://" + StandaloneCommand.urlHost(host) + ":8081").getHost(), host);
+    }
   }
 
   @Test
