@@ -91,6 +91,11 @@ public final class EngineWithTemplate implements BeforeAllCallback, AfterAllCall
    * the harness's engines do; {@link EngineHarness#undeploy} stops it.
    */
   public EngineHarness worker() {
-    return engine.alongside(vertx, plugins.copy());
+    return worker(new JsonObject());
+  }
+
+  /** A {@link #worker()} with {@code settings} of its own on top. */
+  public EngineHarness worker(JsonObject settings) {
+    return engine.alongside(vertx, plugins.copy().mergeIn(settings));
   }
 }

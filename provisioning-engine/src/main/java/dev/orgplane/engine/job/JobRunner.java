@@ -74,7 +74,8 @@ public final class JobRunner {
   private final String owner = "engine-" + UUID.randomUUID();
   /** Jobs running here, each with its halt flag: stop at the next page (lease lost, engine stopping, a step failed). */
   private final Map<UUID, Run> running = new HashMap<>();
-  private boolean claiming;
+  /** The claim on its way, if any: a stop hands back what it takes. */
+  private Future<JobRepository.Claim> claiming;
   private boolean stopped;
   private long pollTimer = -1;
   private long heartbeatTimer = -1;
@@ -132,14 +133,14 @@ public final class JobRunner {
    * workers, they would stay running or queued until an engine with a slot free polls, and their end reports with them.
    */
   public void wake() {
-    if (claiming || stopped) {
+    if (claiming != null || stopped) {
       return;
     }
-    claiming = true;
     var looked = running.size() < settings.slots() ? JobRepository.claim(pool, owner, settings.leaseMillis())
         : JobRepository.endAbandonedCancels(pool);
+    claiming = looked;
     looked.onComplete(claimed -> {
-      claiming = false;
+      claiming = null;
       if (claimed.failed()) {
         LOG.warn("claiming a job failed: {}", claimed.cause().toString());
         return;
@@ -149,7 +150,8 @@ public final class JobRunner {
         LOG.info("jobs {} cancelled before an engine ran them again", claim.cancelled());
         endReports.wake();
       }
-      if (claim.job().isPresent()) {
+      // a job claimed for an engine that stopped meanwhile is not run: the stop hands it back
+      if (claim.job().isPresent() && !stopped) {
         run(claim.job().get());
         wake();
       }
@@ -158,14 +160,19 @@ public final class JobRunner {
 
   /**
    * Stops claiming and hands this instance's jobs back to the queue for another instance; one whose cancel was
-   * asked for ends at the next poll of whichever instance, before it would have run again.
+   * asked for ends at the next poll of whichever instance, before it would have run again. A claim on its way hands
+   * back the job it takes once it is answered: until session 29 that job was run by the stopping engine, then left
+   * running under a lease no one renewed, which no other engine could take before it ran out.
    */
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(heartbeatTimer);
     running.values().forEach(run -> run.halt()[0] = true);
-    return JobRepository.handBack(pool, owner);
+    var lateClaim = claiming == null ? Future.<Void>succeededFuture() : claiming.transform(claimed ->
+        claimed.succeeded() && claimed.result().job().isPresent() ? JobRepository.handBack(pool, owner)
+            : Future.<Void>succeededFuture());
+    return Future.join(JobRepository.handBack(pool, owner), lateClaim).mapEmpty();
   }
 
   private void run(Job job) {

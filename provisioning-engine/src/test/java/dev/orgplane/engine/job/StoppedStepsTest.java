@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.EngineWithTemplate;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -108,6 +112,45 @@ class StoppedStepsTest {
     var handedBack = idle.engine().get(path, idle.token()).bodyAsJsonObject();
     assertEquals("queued", handedBack.getString("status"), handedBack.encodePrettily());
     assertEquals("pending", EngineHarness.step(handedBack, "endless").getString("status"), handedBack.encodePrettily());
+    idle.engine().post(path + "/cancel", idle.token(), null);
+  }
+
+  /**
+   * A claim still on its way when its engine stops (here: waiting for its target's lock) takes its job for an engine
+   * that runs nothing more: the job goes back to the queue at once, not left running under a lease no one renews,
+   * which no other engine could take before it ran out.
+   */
+  @Test
+  void aJobClaimedAsItsEngineStopsGoesBackToTheQueue() throws Exception {
+    var target = idle.engine().org.post("/v1/organizations", idle.token(), new JsonObject()
+        .put("name", "claimed-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "claimed")
+        .put("groupId", idle.template().groupId()));
+    assertEquals(201, target.statusCode(), target.bodyAsString());
+    var targetId = target.bodyAsJsonObject().getString("id");
+    var db = idle.engine().db;
+    // a notice longer than the test's wait: the claim is answered while the engine stops, not failed by its pool closing
+    var worker = idle.worker(new JsonObject().put("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "3000"));
+    String path;
+    CompletableFuture<Void> stopped;
+    try (var rival = UncommittedTransaction.begin(db)
+        .run("SELECT pg_advisory_xact_lock(hashtextextended('provisioning.target:' || ?::uuid, 0))", targetId)) {
+      var queued = idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+          .put("templateOrganization", idle.template().templateId()).put("targetOrganization", targetId)
+          .put("plugins", new JsonArray().add("endless")));
+      assertEquals(202, queued.statusCode(), queued.bodyAsString());
+      path = "/v1/provisioning/jobs/" + queued.bodyAsJsonObject().getString("id");
+      PgFixture.awaitLockWaits(db, 1);
+      stopped = CompletableFuture.runAsync(() -> worker.undeploy(idle.vertx()), task -> new Thread(task).start());
+      // the stop's own hand-back has run meanwhile, finding nothing: the claim has not taken the job yet
+      Thread.sleep(500);
+      rival.commit();
+    }
+    stopped.get(30, TimeUnit.SECONDS);
+
+    var job = idle.engine().get(path, idle.token()).bodyAsJsonObject();
+    assertEquals("queued", job.getString("status"), job.encodePrettily());
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM provisioning.jobs WHERE id = '" + path.substring(
+        path.lastIndexOf('/') + 1) + "' AND lease_owner IS NOT NULL"), "no engine holds it");
     idle.engine().post(path + "/cancel", idle.token(), null);
   }
 }
