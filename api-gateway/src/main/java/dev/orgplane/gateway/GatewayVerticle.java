@@ -92,12 +92,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       ServiceHttp.observe(router, SERVICE);
       router.route().handler(new Http2Fields());
       router.route().handler(new ResolvedPaths());
-      HealthRoutes.mount(router, draining.readiness(() -> orgKeys.keys().map(keys -> {
-        if (keys.isEmpty()) {
-          throw new IllegalStateException("no signing keys known yet");
-        }
-        return keys;
-      })));
+      HealthRoutes.mount(router, draining.readiness(orgKeys::someKnown));
       ProblemFailureHandler.install(router);
       Cors.handler(settings.string("ORGPLANE_CORS_ORIGINS", "")).ifPresent(cors -> router.route().handler(cors));
       // a rate of 0 told a client over its limit to retry in 2^63 s, and a burst of 0 refused every request

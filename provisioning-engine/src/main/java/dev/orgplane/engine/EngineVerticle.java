@@ -95,7 +95,8 @@ public final class EngineVerticle extends ServiceVerticle {
           verifier.start();
           var draining = new Draining(vertx, settings);
           router = ServiceHttp.router(vertx, "provisioning-engine", ServiceHttp.bodyLimitBytes(settings),
-              draining.readiness(() -> pool.query("SELECT 1").execute()));
+              // as the gateway's: until org-service's keys are known every token sent here is refused
+              draining.readiness(() -> pool.query("SELECT 1").execute().compose(db -> keys.someKnown())));
           var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
           // a call org-service leaves unanswered fails (its connection dropped) and is retried, instead of holding
           // its job, whose lease the heartbeat renews, and the job's cancel, for ever: so never 0 (no timeout)

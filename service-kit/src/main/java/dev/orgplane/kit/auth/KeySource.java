@@ -16,6 +16,19 @@ public interface KeySource {
   Future<List<JsonObject>> keys();
 
   /**
+   * The keys once at least one is known, failed while none is: what a service that verifies tokens with them waits
+   * for before it says it is ready (its {@code /health/ready}), as every token would be refused meanwhile.
+   */
+  default Future<List<JsonObject>> someKnown() {
+    return keys().map(keys -> {
+      if (keys.isEmpty()) {
+        throw new IllegalStateException("no signing keys known yet");
+      }
+      return keys;
+    });
+  }
+
+  /**
    * Called when a token names a {@code kid} that {@link #keys()} lacks: fetch again, but no more
    * often than the source allows, so forged kids cannot turn the verifier into a fetch amplifier.
    */
