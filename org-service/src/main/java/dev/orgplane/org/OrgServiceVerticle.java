@@ -234,21 +234,26 @@ public final class OrgServiceVerticle extends ServiceVerticle {
 
   @Override
   public Future<?> stop() {
-    if (keys != null) {
-      keys.stop();
-    }
-    if (revocations != null) {
-      revocations.stop();
-    }
-    if (externalTokens != null) {
-      externalTokens.close();
-    }
     purgeTimers.forEach(vertx::cancelTimer);
     if (hooks != null) {
       hooks.stop();
       mail.stop();
     }
     var drained = server == null ? Future.succeededFuture() : server.drain();
-    return drained.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    // the requests answered through the notice and the drain are checked as any: against the signing keys and the
+    // revocations read meanwhile (until session 29 both stopped before the notice, and a token revoked at another
+    // instance was accepted here until the drain ended)
+    return drained.andThen(done -> {
+          if (keys != null) {
+            keys.stop();
+          }
+          if (revocations != null) {
+            revocations.stop();
+          }
+          if (externalTokens != null) {
+            externalTokens.close();
+          }
+        })
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

@@ -31,11 +31,13 @@ public final class OrgServiceHarness {
   private final WebClient client;
   private final int port;
   private final PgUrl db;
+  private final String deploymentId;
 
-  private OrgServiceHarness(WebClient client, int port, PgUrl db) {
+  private OrgServiceHarness(WebClient client, int port, PgUrl db, String deploymentId) {
     this.client = client;
     this.port = port;
     this.db = db;
+    this.deploymentId = deploymentId;
   }
 
   public static OrgServiceHarness start(Vertx vertx) {
@@ -58,8 +60,13 @@ public final class OrgServiceHarness {
         .put("ORGPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .put("ORGPLANE_ENGINE_CLIENT_SECRET", ENGINE_SECRET)
         .mergeIn(overrides));
-    vertx.deployVerticle(verticle).await();
-    return new OrgServiceHarness(WebClient.create(vertx), verticle.port(), db);
+    var deployed = vertx.deployVerticle(verticle).await();
+    return new OrgServiceHarness(WebClient.create(vertx), verticle.port(), db, deployed);
+  }
+
+  /** Stops the service as a process stopping would: notice, then drain. */
+  public void undeploy(Vertx vertx) {
+    vertx.undeploy(deploymentId).await();
   }
 
   public int port() {

@@ -151,12 +151,6 @@ public final class EngineVerticle extends ServiceVerticle {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(idempotencyPurgeTimer);
-    if (verifier != null) {
-      verifier.close();
-    }
-    if (revocations != null) {
-      revocations.stop();
-    }
     if (sweeper != null) {
       sweeper.stop();
     }
@@ -165,6 +159,16 @@ public final class EngineVerticle extends ServiceVerticle {
     }
     var handBack = runner == null ? Future.<Void>succeededFuture() : runner.stop();
     return handBack.eventually(() -> server == null ? Future.succeededFuture() : server.drain())
+        // the requests answered through the notice and the drain are checked as any: with the keys a token needs,
+        // fetched then if need be, and the revocations read meanwhile (until session 29 both ended before the notice)
+        .andThen(drained -> {
+          if (verifier != null) {
+            verifier.close();
+          }
+          if (revocations != null) {
+            revocations.stop();
+          }
+        })
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

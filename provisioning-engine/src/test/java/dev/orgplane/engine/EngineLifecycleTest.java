@@ -1,10 +1,13 @@
 package dev.orgplane.engine;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.testing.Eventually;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +38,21 @@ class EngineLifecycleTest {
     } finally {
       engine.relay.close();
     }
+  }
+
+  /**
+   * A token whose key the engine must fetch (none was fetched yet: the first token it sees) still passes during the
+   * notice: the key client lives until the drain ends. It was closed before the notice: a 500 (Client is closed).
+   */
+  @Test
+  void aTokenNeedingItsKeyFetchedDuringTheNoticeIsVerified() throws Exception {
+    var engine = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "3000"));
+    var token = engine.org.platformAdminToken();
+    var stopped = CompletableFuture.runAsync(() -> engine.undeploy(vertx), task -> new Thread(task).start());
+    Eventually.holds(() -> engine.get("/health/ready", null).statusCode() == 503, "the engine never gave notice");
+
+    var answer = engine.get("/v1/provisioning/jobs", token);
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    stopped.get(30, TimeUnit.SECONDS);
   }
 }
