@@ -210,6 +210,9 @@ public final class GatewayVerticle extends ServiceVerticle {
     }
     TokenBuckets.release(vertx, PER_ADDRESS);
     TokenBuckets.release(vertx, PER_PRINCIPAL);
+    if (proxy != null) {
+      proxy.endEventStreams();
+    }
     var drained = draining == null ? Future.succeededFuture() : draining.drain(server);
     return drained.andThen(done -> {
           if (proxy != null) {

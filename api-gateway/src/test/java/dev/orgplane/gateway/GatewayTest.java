@@ -197,6 +197,12 @@ class GatewayTest {
           var ticker = vertx.setPeriodic(20, id -> response.write("data: tick\n\n"));
           response.closeHandler(closed -> vertx.cancelTimer(ticker));
         }
+        case "/v1/stream/split-events" -> {
+          // every write ends one event and begins the next: a stream cut between writes would end halfway through one
+          response.setChunked(true).putHeader("Content-Type", "text/event-stream").write("data: hello\n\ndata: ti");
+          var ticker = vertx.setPeriodic(20, id -> response.write("ck\n\ndata: ti"));
+          response.closeHandler(closed -> vertx.cancelTimer(ticker));
+        }
         case "/v1/stream/then-close" -> response.end("ok").onSuccess(v -> vertx.setTimer(20, id -> req.connection().close()));
         default -> response.setStatusCode(404).end();
       }
@@ -1434,6 +1440,76 @@ class GatewayTest {
     watchers.close().await();
     vertx.undeploy(deployment).await();
     assertEquals(200, read.statusCode(), read.bodyAsString());
+  }
+
+  /**
+   * A stopping gateway ends the event streams it relays as its notice begins, each after the event it is relaying,
+   * on both paths (a GET on the gateway's own connections, a POST on Vert.x's client), so its drain does not wait the
+   * grace out for them (their clients reconnect); an answer still on its way gets the grace as before.
+   */
+  @Test
+  void aStoppingGatewayEndsTheEventStreamsItRelaysBetweenEventsAndDrainsTheRest() {
+    secondPiece = io.vertx.core.Promise.promise();
+    var port = freePort();
+    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/")
+        .put("upstreams", new JsonArray().add(streamerUrl)));
+    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "200")
+        .put("ORGPLANE_SHUTDOWN_GRACE_SECONDS", "30"))).await();
+    var caller = vertx.createHttpClient();
+    var token = token(c -> c);
+    var streams = Stream.of("GET", "POST").map(method -> new WatchedStream(caller, port, method, token)).toList();
+    var firstPiece = io.vertx.core.Promise.<Void>promise();
+    var inPieces = caller.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/pieces")
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+        .compose(response -> {
+          firstPiece.complete();
+          return response.body();
+        });
+    streams.forEach(stream -> stream.streaming.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await());
+    firstPiece.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+    var stopped = vertx.undeploy(deployment);
+    for (var stream : streams) {
+      stream.ended.timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+      var relayed = stream.relayed.toString();
+      assertTrue(relayed.startsWith("data: hello\n\n") && relayed.endsWith("data: tick\n\n"),
+          stream.method + ", whole events only: " + relayed);
+    }
+    assertTrue(!stopped.isComplete(), "an answer on its way holds the drain");
+    secondPiece.complete();
+    assertEquals("first;second", inPieces.timeout(5, java.util.concurrent.TimeUnit.SECONDS).await().toString());
+    stopped.timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+    caller.close().await();
+  }
+
+  /** An event stream of the gateway at {@code port}, asked for with {@code method}: what it relayed, and its end. */
+  private static final class WatchedStream {
+    final String method;
+    final StringBuilder relayed = new StringBuilder();
+    final Promise<Void> streaming = Promise.promise();
+    final Future<Void> ended;
+
+    WatchedStream(io.vertx.core.http.HttpClient caller, int port, String method, String token) {
+      this.method = method;
+      var path = "/v1/stream/split-events";
+      ended = caller.request(io.vertx.core.http.HttpMethod.valueOf(method), port, "127.0.0.1", path)
+          .compose(request -> {
+            request.putHeader("Authorization", "Bearer " + token);
+            return method.equals("POST") ? request.send(Buffer.buffer("{}")) : request.send();
+          })
+          .compose(response -> {
+            var end = Promise.<Void>promise();
+            response.handler(piece -> {
+              relayed.append(piece);
+              streaming.tryComplete();
+            });
+            response.exceptionHandler(end::tryFail);
+            response.endHandler(end::tryComplete);
+            return end.future();
+          });
+    }
   }
 
   @Test

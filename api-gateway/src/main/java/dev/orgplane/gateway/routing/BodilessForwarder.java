@@ -20,10 +20,12 @@ final class BodilessForwarder {
 
   private final UpstreamChannels channels;
   private final UpstreamBalancer balancer;
+  private final RelayedEventStreams eventStreams;
 
-  BodilessForwarder(UpstreamChannels channels, UpstreamBalancer balancer) {
+  BodilessForwarder(UpstreamChannels channels, UpstreamBalancer balancer, RelayedEventStreams eventStreams) {
     this.channels = channels;
     this.balancer = balancer;
+    this.eventStreams = eventStreams;
   }
 
   void forward(RoutingContext ctx, Route route) {
@@ -44,7 +46,8 @@ final class BodilessForwarder {
         request.uri(), Unpooled.EMPTY_BUFFER, UNCHECKED.newHeaders(), EmptyHttpHeaders.INSTANCE);
     HopHeaders.toUpstream(ctx, outgoing.headers()::add);
     outgoing.headers().add("Host", Route.authority(upstream));
-    new UpstreamExchange(channels, upstream, ctx.response(), route.timeoutMillis(), new UpstreamExchange.Outcome() {
+    new UpstreamExchange(channels, eventStreams, upstream, ctx.response(), route.timeoutMillis(),
+      new UpstreamExchange.Outcome() {
         @Override
         public void failedBeforeAnswer(Throwable cause, boolean sent, boolean connectionWasReused) {
           var failure = balancer.failure(cause, upstream, sent);

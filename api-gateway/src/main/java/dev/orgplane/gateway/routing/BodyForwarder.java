@@ -27,13 +27,16 @@ final class BodyForwarder {
   private final UpstreamBalancer balancer;
   private final long bodyLimitBytes;
   private final HeldConnections held;
+  private final RelayedEventStreams eventStreams;
 
   /** {@code connectionsPerUpstream}: the most the client's pool opens to one upstream. */
-  BodyForwarder(HttpClient client, UpstreamBalancer balancer, long bodyLimitBytes, int connectionsPerUpstream) {
+  BodyForwarder(HttpClient client, UpstreamBalancer balancer, long bodyLimitBytes, int connectionsPerUpstream,
+      RelayedEventStreams eventStreams) {
     this.client = client;
     this.balancer = balancer;
     this.bodyLimitBytes = bodyLimitBytes;
     this.held = new HeldConnections(connectionsPerUpstream);
+    this.eventStreams = eventStreams;
   }
 
   /** {@code length}: the request's Content-Length, or null for a chunked body (or an HTTP/2 one of unsaid length). */
@@ -230,7 +233,7 @@ final class BodyForwarder {
     ctx.fail(new ApiException(413, "payload_too_large", "The request body is larger than the limit."));
   }
 
-  private static void relay(RoutingContext ctx, HttpClientResponse upstream) {
+  private void relay(RoutingContext ctx, HttpClientResponse upstream) {
     var response = ctx.response();
     if (HopHeaders.answerHead(upstream.statusCode(), HopHeaders.asIs(upstream.headers()),
         HopHeaders.connectionOf(upstream.headers()), HopHeaders.contentLength(upstream.getHeader("Content-Length")), response)) {
@@ -239,6 +242,8 @@ final class BodyForwarder {
           response.end(body);
         }
       }).onFailure(err -> response.reset());
+    } else if (RelayedEventStreams.isEventStream(upstream.getHeader(HttpHeaders.CONTENT_TYPE))) {
+      new PipedEventStream(upstream, response, eventStreams).relay();
     } else {
       upstream.pipeTo(response);
     }

@@ -37,6 +37,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   private final long bodyLimitBytes;
   private final BodilessForwarder bodiless;
   private final BodyForwarder withBody;
+  private final RelayedEventStreams eventStreams = new RelayedEventStreams();
 
   /**
    * Made on the event loop of the gateway instance it serves: its upstream connections for requests without a
@@ -48,8 +49,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     this.routes = routes;
     this.bodyLimitBytes = bodyLimitBytes;
     var balancer = new UpstreamBalancer(quarantineMillis);
-    this.bodiless = new BodilessForwarder(new UpstreamChannels(vertx, connectionsPerUpstream), balancer);
-    this.withBody = new BodyForwarder(client, balancer, bodyLimitBytes, connectionsPerUpstream);
+    this.bodiless = new BodilessForwarder(new UpstreamChannels(vertx, connectionsPerUpstream), balancer, eventStreams);
+    this.withBody = new BodyForwarder(client, balancer, bodyLimitBytes, connectionsPerUpstream, eventStreams);
   }
 
   @Override
@@ -87,6 +88,14 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     }
     var method = request.method();
     return !method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD);
+  }
+
+  /**
+   * The gateway gives notice of its stop: the event streams it relays end after their current events, so that the
+   * drain does not wait its grace out for them (their clients reconnect); other requests have the grace.
+   */
+  public void endEventStreams() {
+    eventStreams.stop();
   }
 
   /** Closes the upstream connections of requests without a body; call it once the server has drained. */

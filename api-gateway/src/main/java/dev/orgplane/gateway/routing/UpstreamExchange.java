@@ -28,9 +28,10 @@ import java.util.concurrent.TimeoutException;
  * One request without a body sent on a pooled upstream connection, and its answer relayed to the caller as
  * it arrives: a small answer of known length in one write, anything else (large, chunked, an event stream)
  * streamed with backpressure (see {@link HopHeaders#answerHead}). The route's timeout is an idle timeout, as Vert.x's
- * client had it: it fires when nothing arrived for that long, so an event stream lives while it talks.
+ * client had it: it fires when nothing arrived for that long, so an event stream lives while it talks, until the
+ * gateway stops ({@link RelayedEventStreams}).
  */
-final class UpstreamExchange {
+final class UpstreamExchange implements RelayedEventStreams.Stream {
 
   /** What the exchange tells whoever started it: the answer's head went out, or the exchange failed before. */
   interface Outcome {
@@ -45,12 +46,12 @@ final class UpstreamExchange {
     void answered(boolean closing);
   }
 
-  private static final String EVENT_STREAM = "text/event-stream";
   private static final AttributeKey<UpstreamExchange> CURRENT = AttributeKey.valueOf("orgplane.exchange");
   /** Set on a connection once it has carried a request: a reused one may have been closed by the upstream meanwhile. */
   private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("orgplane.used");
 
   private final UpstreamChannels channels;
+  private final RelayedEventStreams eventStreams;
   private final URI upstream;
   private final HttpServerResponse response;
   private final long timeoutNanos;
@@ -64,12 +65,15 @@ final class UpstreamExchange {
   private boolean ended;
   private boolean keepAlive;
   private Buffer body;
+  /** An event stream's: where its events end, so that it can be ended at one. */
+  private EventEnds events;
   private long lastActivity;
   private ScheduledFuture<?> timer;
 
-  UpstreamExchange(UpstreamChannels channels, URI upstream, HttpServerResponse response, long timeoutMillis,
-      Outcome outcome) {
+  UpstreamExchange(UpstreamChannels channels, RelayedEventStreams eventStreams, URI upstream,
+      HttpServerResponse response, long timeoutMillis, Outcome outcome) {
     this.channels = channels;
+    this.eventStreams = eventStreams;
     this.upstream = upstream;
     this.response = response;
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -122,16 +126,13 @@ final class UpstreamExchange {
     if (HopHeaders.answerHead(answer.status().code(), answer.headers().iteratorCharSequence(),
         HopHeaders.connectionOf(answer.headers()), length, response)) {
       body = Buffer.buffer((int) length);
-    } else if (isEventStream(answer)) {
+    } else if (RelayedEventStreams.isEventStream(answer.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
       channels.detach(upstream, channel);
       keepAlive = false;
+      events = new EventEnds();
+      eventStreams.opened(this);
     }
     outcome.answered(closing);
-  }
-
-  private static boolean isEventStream(HttpResponse answer) {
-    var type = answer.headers().get(HttpHeaderNames.CONTENT_TYPE);
-    return type != null && type.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
   }
 
   private void content(HttpContent piece) {
@@ -144,7 +145,15 @@ final class UpstreamExchange {
     if (body != null) {
       body.appendBytes(ByteBufUtil.getBytes(bytes));
     } else if (bytes.isReadable() && !response.closed()) {
-      response.write(Buffer.buffer(ByteBufUtil.getBytes(bytes)));
+      var relayed = Buffer.buffer(ByteBufUtil.getBytes(bytes));
+      if (events != null) {
+        relayed = relayed.slice(0, events.read(relayed));
+      }
+      response.write(relayed);
+      if (events != null && events.ended()) {
+        endStream();
+        return;
+      }
       if (response.writeQueueFull()) {
         channel.config().setAutoRead(false);
         response.drainHandler(drained -> channel.config().setAutoRead(true));
@@ -161,6 +170,21 @@ final class UpstreamExchange {
           response.end();
         }
       }
+    }
+  }
+
+  @Override
+  public void endAtEventEnd() {
+    if (events.endAtNext()) {
+      endStream();
+    }
+  }
+
+  /** Ends the caller's event stream, its upstream connection closed, as if the upstream had ended it. */
+  private void endStream() {
+    end(false);
+    if (!response.closed()) {
+      response.end();
     }
   }
 
@@ -201,6 +225,9 @@ final class UpstreamExchange {
     }
     ended = true;
     timer.cancel(false);
+    if (events != null) {
+      eventStreams.closed(this);
+    }
     if (channel == null) {
       return;
     }
