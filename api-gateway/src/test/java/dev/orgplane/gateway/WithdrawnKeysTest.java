@@ -2,6 +2,7 @@ package dev.orgplane.gateway;
 
 import static dev.orgplane.gateway.GatewayTest.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.TestKeys;
@@ -92,7 +93,7 @@ class WithdrawnKeysTest {
   }
 
   /**
-   * An undeployed gateway leaves no timer behind fetching key sets (it stops its verifier; Vert.x also cancels the
+   * An undeployed gateway leaves no timer behind fetching key sets (it closes its key sets once drained; Vert.x also cancels the
    * timers set on a deployment's context, so RemoteJwksTest shows the stop itself).
    */
   @Test
@@ -110,10 +111,34 @@ class WithdrawnKeysTest {
   }
 
   /**
-   * A gateway trusting org-service and an external issuer, keeping their key sets {@code maxAgeMillis} at most
-   * (its default, a day, if null).
+   * A stopping gateway still answers through its notice, so it keeps its key sets fresh until its drain ends: a key
+   * withdrawn meanwhile is found gone on time. Its key timers stopped before the notice (until session 29), and the
+   * remembered tokens that key signed were taken until the gateway was gone.
    */
+  @Test
+  void aRememberedTokenIsRefusedOnceItsKeyIsWithdrawnDuringTheNotice() throws InterruptedException {
+    var gateway = deployGateway(MAX_AGE_MILLIS, new JsonObject().put("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "3000"));
+    assertBothRemembered(gateway);
+    var stopped = vertx.undeploy(gateway.deploymentID());
+    Eventually.holds(() -> client.get(gateway.port(), "127.0.0.1", "/health/ready").send().await().statusCode() == 503,
+        "the gateway never gave notice");
+
+    withdrawBoth();
+    Eventually.holds(() -> get(gateway, own).statusCode() == 401 && get(gateway, external).statusCode() == 401,
+        "a token a withdrawn key signed is still taken during the notice");
+    assertFalse(stopped.isComplete(), "the notice was over before the keys were fetched again");
+    stopped.await();
+  }
+
   private GatewayVerticle deployGateway(Long maxAgeMillis) {
+    return deployGateway(maxAgeMillis, new JsonObject());
+  }
+
+  /**
+   * A gateway trusting org-service and an external issuer, keeping their key sets {@code maxAgeMillis} at most
+   * (its default, a day, if null), with the settings {@code more} besides.
+   */
+  private GatewayVerticle deployGateway(Long maxAgeMillis, JsonObject more) {
     var orgService = vertx.createHttpServer().requestHandler(req -> {
       if (req.path().equals("/.well-known/jwks.json")) {
         answerJwks(req.response(), ownPublished);
@@ -139,7 +164,7 @@ class WithdrawnKeysTest {
     if (maxAgeMillis != null) {
       settings.put("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS", String.valueOf(maxAgeMillis));
     }
-    var gateway = new GatewayVerticle(settings);
+    var gateway = new GatewayVerticle(settings.mergeIn(more));
     vertx.deployVerticle(gateway).await();
     return gateway;
   }
