@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * forger makes up would). The intervals run from the answer (or the timeout), not the ask: a slow failure must not
  * be retried at once. Whoever remembers tokens these keys verified hears of keys a fetch finds gone
  * ({@link #whenWithdrawn}). Kept fresh ({@link #keepFresh}), the keys are also fetched again by a timer once they are
- * stale (or, after a failed refetch, once the minimum interval has passed), though no token asks for them.
+ * stale (or, after a failed refetch, once the minimum interval has passed), though no token asks for them. Closed,
+ * they are fetched no more: a token that needs a fetch then fails as if the keys could not be fetched.
  */
 public final class RemoteJwks implements KeySource {
 
@@ -48,6 +49,7 @@ public final class RemoteJwks implements KeySource {
   private final List<Consumer<Set<String>>> withdrawalListeners = new CopyOnWriteArrayList<>();
   private boolean keptFresh;
   private long refetchTimer = -1;
+  private boolean closed;
 
   /** With an HTTP client of its own, closed with it, on the schedule {@link JwksSchedule#atLeast}. */
   public RemoteJwks(Vertx vertx, String url, long minRefreshMillis) {
@@ -106,6 +108,10 @@ public final class RemoteJwks implements KeySource {
   private Future<List<JsonObject>> fetch() {
     if (fetching != null) {
       return fetching;
+    }
+    if (closed) {
+      // fails as keys that cannot be fetched (503, retry elsewhere): its client, closed with it, threw at once (a 500)
+      return Future.failedFuture(new IllegalStateException("JWKS " + url + " is closed"));
     }
     var request = client.getAbs(url).connectTimeout(CONNECT_TIMEOUT_MILLIS).timeout(5000).send()
         .compose(response -> response.statusCode() == 200
@@ -201,6 +207,7 @@ public final class RemoteJwks implements KeySource {
 
   @Override
   public synchronized void close() {
+    closed = true;
     stopKeepingFresh();
     if (ownClient) {
       client.close();

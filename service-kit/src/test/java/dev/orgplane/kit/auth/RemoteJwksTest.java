@@ -290,6 +290,24 @@ class RemoteJwksTest {
     shared.close();
   }
 
+  /**
+   * Closed keys (their owner stopped, or is stopping) fail a token that needs a fetch as keys that cannot be fetched:
+   * 503, to retry elsewhere. Their closed client threw at once, a 500 (Client is closed).
+   */
+  @Test
+  void closedKeysNeedingAFetchAreUnavailable() {
+    var url = jwks(request -> request.response().end(new JsonObject().put("keys",
+        new JsonArray().add(keys.publicJwk())).encode()));
+    var source = new RemoteJwks(vertx, url, QUICK);
+    var verifier = verifierOf(source);
+    source.close();
+
+    var unverified = assertThrows(ApiException.class,
+        () -> verifier.verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, "alice"))).await());
+    assertEquals(List.of(503, "key_source_unavailable"), List.of(unverified.status(), unverified.code()));
+    assertEquals(0, fetches(), "a closed source asks for nothing");
+  }
+
   /** Each token named the issuer, and each asked its failing JWKS again: a token forger's fetch amplifier. */
   @Test
   void aFailedFetchIsNotRepeatedBeforeTheMinimumInterval() throws InterruptedException {
