@@ -5,6 +5,7 @@ import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.organization.Organization;
 import dev.orgplane.org.role.PermissionCatalog;
+import dev.orgplane.org.role.RoleSet;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -205,7 +206,7 @@ public final class AccessPolicy {
       return null;
     }
     var permissions = permissions(roles, row.getArrayOfStrings("custom_permissions"), groupAdmin || platformAdmin);
-    return new OrgAccess(organization, userId, roles == null ? List.of() : List.of(roles), permissions,
+    return new OrgAccess(organization, userId, roles == null ? List.of() : RoleSet.sorted(roles), permissions,
         groupAdmin, platformAdmin, false);
   }
 

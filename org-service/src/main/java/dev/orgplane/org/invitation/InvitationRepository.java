@@ -4,6 +4,7 @@ import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.Timestamps;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.role.RoleSet;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -157,7 +158,7 @@ public final class InvitationRepository {
         .put("organization", new JsonObject().put("id", row.getUUID("org_id").toString())
             .put("name", row.getString("org_name")).put("title", row.getString("org_title"))
             .put("state", row.getString("org_state")))
-        .put("email", row.getString("email")).put("roles", new JsonArray(List.of(row.getArrayOfStrings("roles"))))
+        .put("email", row.getString("email")).put("roles", new JsonArray(RoleSet.of(row)))
         .put("groupIds", teams)
         .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")))
         .put("expiresAt", Timestamps.iso(row.getOffsetDateTime("expires_at")))

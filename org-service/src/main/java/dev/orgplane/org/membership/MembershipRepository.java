@@ -1,5 +1,6 @@
 package dev.orgplane.org.membership;
 
+import dev.orgplane.org.role.RoleSet;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +61,7 @@ public final class MembershipRepository {
         .execute(Tuple.of(orgId, items(joining)))
         .map(rows -> {
           var written = new ArrayList<Written>();
-          rows.forEach(row -> written.add(new Written(row.getUUID("user_id"), Member.roles(row),
+          rows.forEach(row -> written.add(new Written(row.getUUID("user_id"), RoleSet.of(row),
               row.getBoolean("joined"))));
           return written;
         });

@@ -2,6 +2,7 @@ package dev.orgplane.org.serviceuser;
 
 import dev.orgplane.kit.db.SqlTimestamps;
 import dev.orgplane.kit.http.Timestamps;
+import dev.orgplane.org.role.RoleSet;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -70,7 +71,7 @@ final class ServiceUserRepository {
 
   private static JsonObject toJson(Row row) {
     return new JsonObject().put("id", row.getUUID("id").toString()).put("name", row.getString("name"))
-        .put("roles", new JsonArray(List.of(row.getArrayOfStrings("roles"))))
+        .put("roles", new JsonArray(RoleSet.of(row)))
         .put("credentials", (JsonArray) row.getValue("credentials"))
         .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")));
   }

@@ -13,6 +13,7 @@ import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.Caller;
+import dev.orgplane.org.role.RoleSet;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -169,7 +170,7 @@ public final class UserRoutes {
           var items = new ArrayList<JsonObject>();
           rows.forEach(r -> items.add(new JsonObject().put("id", r.getUUID("id").toString())
               .put("name", r.getString("name")).put("title", r.getString("title")).put("state", r.getString("state"))
-              .put("roles", new JsonArray(List.of(r.getArrayOfStrings("roles"))))));
+              .put("roles", new JsonArray(RoleSet.of(r)))));
           return page.page(items, item -> item,
               order.sortKey(item -> item.getString("name"), item -> item.getString("id")));
         })

@@ -65,6 +65,24 @@ class EffectivePermissionsTest extends OrgServiceTest {
         "member");
   }
 
+  /**
+   * A member's roles are a set: what they may do and their own memberships list them sorted by name, as the members'
+   * list does, whatever order they were given in (both answered them as stored).
+   */
+  @Test
+  void aMembersOwnAnswersListTheirRolesSortedByName() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var id = newOrg(owner).getString("id");
+    org.addMembers(id, List.of(member.id()), "viewer", "manager");
+
+    assertEquals(List.of("manager", "viewer"), permissions(id, member.token()).getJsonArray("roles").getList());
+    var memberships = org.get("/v1/users/me/organizations", member.token());
+    assertEquals(200, memberships.statusCode(), memberships.bodyAsString());
+    assertEquals(List.of("manager", "viewer"), memberships.bodyAsJsonObject().getJsonArray("items").getJsonObject(0)
+        .getJsonArray("roles").getList());
+  }
+
   /** A custom role without {@code app_organization_get} still lets its holder read what they may do. */
   @Test
   void customRolesGrantTheirPermissionsAndFollowChanges() {

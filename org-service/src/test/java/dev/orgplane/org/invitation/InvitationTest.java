@@ -269,6 +269,20 @@ class InvitationTest extends MailedOrgServiceTest {
         .getJsonArray("items").isEmpty());
   }
 
+  /** An invitation's roles are a set, as a member's: answered sorted by name whatever order they were given in. */
+  @Test
+  void anInvitationsRolesAreAnsweredSortedByName() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", freshEmail()).put("roles", new JsonArray().add("viewer").add("manager")));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    var sorted = new JsonArray().add("manager").add("viewer");
+    assertEquals(sorted, invited.bodyAsJsonObject().getJsonArray("roles"));
+    assertEquals(sorted, org.get("/v1/organizations/" + orgId + "/invitations", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").getJsonObject(0).getJsonArray("roles"));
+  }
+
   /**
    * Someone an operator added directly while invited: accepting would grant none of the invitation's roles, so it is
    * refused and the invitation left for them to decline (or an admin to withdraw), nothing recorded as accepted.

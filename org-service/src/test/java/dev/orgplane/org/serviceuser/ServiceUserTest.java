@@ -64,6 +64,32 @@ class ServiceUserTest extends OrgServiceTest {
   }
 
   /**
+   * A service user's roles are a set, as a person's: answered sorted by name whatever order they were given in (they
+   * were answered as given), and the same roles in another order are no change, nothing audited.
+   */
+  @Test
+  void aServiceUsersRolesAreASetSortedByName() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var given = new JsonArray().add("viewer").add("manager");
+    var created = org.post(base, owner.token(), new JsonObject().put("name", "ci-bot").put("roles", given));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var sorted = new JsonArray().add("manager").add("viewer");
+    assertEquals(sorted, created.bodyAsJsonObject().getJsonArray("roles"));
+    var sid = created.bodyAsJsonObject().getString("id");
+    assertEquals(sorted, org.get(base + "/" + sid, owner.token()).bodyAsJsonObject().getJsonArray("roles"));
+    assertEquals(sorted, org.get(base, owner.token()).bodyAsJsonObject().getJsonArray("items").getJsonObject(0)
+        .getJsonArray("roles"));
+
+    var set = org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/users/" + sid + "/roles", owner.token(),
+        new JsonObject().put("roles", given));
+    assertEquals(200, set.statusCode(), set.bodyAsString());
+    assertEquals(sorted, set.bodyAsJsonObject().getJsonArray("roles"));
+    assertEquals(0, org.audited(owner.token(), orgId, "member.roles_changed").size());
+  }
+
+  /**
    * A service user is no person: it reads its account at {@code /v1/users/me}, without an address, but keeps the
    * name its organization gave it (it renamed itself there, unaudited, before that was refused).
    */
