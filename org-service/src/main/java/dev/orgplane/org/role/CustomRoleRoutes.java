@@ -209,6 +209,11 @@ public final class CustomRoleRoutes {
     return RoleFields.read(body, false);
   }
 
+  /**
+   * Deleting a role is the widest narrowing of it, so, as a change, it is only for a caller who holds every permission
+   * the role carries (403 {@code permission_not_held}): a role manager took away, unasked, a role the owners had made
+   * above them, assigned to no one yet.
+   */
   private void delete(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var roleId = Ids.uuid(ctx.pathParam("rid"), "rid");
@@ -216,6 +221,10 @@ public final class CustomRoleRoutes {
                 true)
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
                 .map(found -> matching(ctx, found))
+                .map(role -> {
+                  requireHeld(access, role);
+                  return role;
+                })
                 .compose(role -> CustomRoleRepository.assignments(tx, access.orgId(), role.name())
                     .compose(held -> held.any()
                         ? Future.<Void>failedFuture(ApiException.conflict("role_in_use", "The role is assigned to "

@@ -63,6 +63,15 @@ class RoleGrantsTest extends OrgServiceTest {
         new JsonObject().put("roles", new JsonArray().add(role)));
   }
 
+  /** A new member whose one custom role, {@code name}, reads the organization and holds {@code permission}, no more. */
+  private OrgServiceHarness.Account keeperWith(String name, String permission) {
+    assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", owner.token(),
+        role(name, "app_organization_get", permission)).statusCode());
+    var keeper = org.newUser("keeper");
+    join(keeper, name);
+    return keeper;
+  }
+
   private static JsonObject role(String name, String... permissions) {
     return new JsonObject().put("name", name).put("permissions", new JsonArray(List.of(permissions)));
   }
@@ -201,6 +210,24 @@ class RoleGrantsTest extends OrgServiceTest {
         role("reader", "app_organization_get")).statusCode());
   }
 
+  /**
+   * Deleting a role narrows it all the way: a role manager deletes no role carrying a permission they lack, assigned
+   * to no one though it is (they did), and deletes one within theirs.
+   */
+  @Test
+  void aRoleManagerDeletesNoRoleHoldingMoreThanTheyDo() {
+    var keeper = keeperWith("role-keeper", "app_organization_rolemanage");
+    var roles = "/v1/organizations/" + orgId + "/roles";
+    var auditor = roles + "/" + org.post(roles, owner.token(), role("auditor", "app_audit_list")).bodyAsJsonObject()
+        .getString("id");
+
+    assertProblem(org.send(HttpMethod.DELETE, auditor, keeper.token(), null), 403, "permission_not_held");
+    assertEquals(200, org.get(auditor, owner.token()).statusCode(), "the role is still there");
+    var reader = roles + "/" + org.post(roles, keeper.token(), role("reader", "app_organization_get"))
+        .bodyAsJsonObject().getString("id");
+    assertEquals(204, org.send(HttpMethod.DELETE, reader, keeper.token(), null).statusCode());
+  }
+
   @Test
   void ownersOnlyPermissionsAreInNoCustomRole() {
     for (var permission : PermissionCatalog.OWNERS_ONLY) {
@@ -226,10 +253,7 @@ class RoleGrantsTest extends OrgServiceTest {
 
   @Test
   void aServiceUserAboveTheCallerGetsNoCredentialFromThemAndLosesNoneToThem() {
-    assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", owner.token(),
-        role("bot-keeper", "app_organization_get", "app_organization_usermanage")).statusCode());
-    var keeper = org.newUser("keeper");
-    join(keeper, "bot-keeper");
+    var keeper = keeperWith("bot-keeper", "app_organization_usermanage");
     var bots = "/v1/organizations/" + orgId + "/service-users/";
     var managerBot = bots + org.post(bots, owner.token(), new JsonObject().put("name", "manager-bot")
         .put("roles", new JsonArray().add("manager"))).bodyAsJsonObject().getString("id");
