@@ -1,5 +1,6 @@
 package dev.orgplane.gateway.routing;
 
+import dev.orgplane.kit.config.Settings;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,12 +14,26 @@ public record Route(String prefix, List<URI> upstreams, long timeoutMillis) {
 
   static final String UNIX = "unix";
 
-  static Route fromJson(JsonObject json) {
+  /**
+   * The longest wait a route may set, a day: the timeout bounds a connection's opening and its silence, and an
+   * upstream still owing an answer after a day holds its connection for nothing.
+   */
+  static final long MAX_TIMEOUT_MILLIS = 86_400_000L;
+
+  /** {@code name}: how the entry is named in errors, e.g. {@code ORGPLANE_ROUTES[1]}. */
+  static Route fromJson(JsonObject json, String name) {
     var upstreams = json.getJsonArray("upstreams").stream().map(u -> address(URI.create(u.toString()))).toList();
     if (upstreams.isEmpty()) {
       throw new IllegalArgumentException("route " + json.getString("prefix") + " has no upstreams");
     }
-    return new Route(json.getString("prefix"), upstreams, json.getLong("timeoutMs", 30_000L));
+    return new Route(json.getString("prefix"), upstreams, timeoutMillis(json, name + ".timeoutMs"));
+  }
+
+  /** {@code timeoutMs} ranged as every numeric setting is: 0 would fail every request, a fraction is no number. */
+  private static long timeoutMillis(JsonObject json, String key) {
+    var given = json.getValue("timeoutMs");
+    return given == null ? 30_000L
+        : new Settings(new JsonObject().put(key, given)).longValue(key, 1, MAX_TIMEOUT_MILLIS);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Which upstream serves a path: the route with the longest prefix covering it ({@link Route#covers}). Configured by
@@ -26,7 +27,8 @@ public final class RouteTable {
     var configured = settings.string("ORGPLANE_ROUTES", "");
     try {
       var json = configured.isBlank() ? defaults(settings) : new JsonArray(configured);
-      return new RouteTable(json.stream().map(o -> Route.fromJson((JsonObject) o)).toList());
+      return new RouteTable(IntStream.range(0, json.size())
+          .mapToObj(i -> Route.fromJson(json.getJsonObject(i), "ORGPLANE_ROUTES[" + i + "]")).toList());
     } catch (DecodeException | ClassCastException | IllegalArgumentException | NullPointerException e) {
       throw new ConfigException("ORGPLANE_ROUTES must be a JSON array of {prefix, upstreams, timeoutMs}: "
           + e.getMessage());

@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RouteTableTest {
 
@@ -78,5 +80,35 @@ class RouteTableTest {
       var failure = assertThrows(ConfigException.class, () -> RouteTable.from(config), upstream);
       assertTrue(failure.getMessage().contains(upstream), failure.getMessage());
     }
+  }
+
+  /** Each used to start: 0 or a negative timeout failed every request of the route, a huge one waited for ever. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "0|must be 1 to 86400000, got 0",
+      "-5|must be 1 to 86400000, got -5",
+      "86400001|must be 1 to 86400000, got 86400001",
+      "9223372036854775807|must be 1 to 86400000, got 9223372036854775807",
+      "1.5|must be a whole number, 1 to 86400000, got '1.5'",
+      "true|must be a whole number, 1 to 86400000, got 'true'",
+      "\"soon\"|must be a whole number, 1 to 86400000, got 'soon'",
+  })
+  void aTimeoutOutOfRangeStopsTheStartNamingItsRoute(String timeout, String message) {
+    var config = settings(new JsonObject().put("ORGPLANE_ROUTES",
+        "[{\"prefix\":\"/v1/a/\",\"upstreams\":[\"http://10.0.0.2:8081\"],\"timeoutMs\":1000},"
+            + "{\"prefix\":\"/v1/\",\"upstreams\":[\"http://10.0.0.2:8081\"],\"timeoutMs\":" + timeout + "}]"));
+
+    var refused = assertThrows(ConfigException.class, () -> RouteTable.from(config));
+    assertEquals("ORGPLANE_ROUTES[1].timeoutMs " + message, refused.getMessage());
+  }
+
+  @Test
+  void aTimeoutWithinRangeIsTheRoutesAndNoneIsHalfAMinute() {
+    var table = RouteTable.from(settings(new JsonObject().put("ORGPLANE_ROUTES",
+        "[{\"prefix\":\"/v1/a/\",\"upstreams\":[\"http://10.0.0.2:8081\"],\"timeoutMs\":86400000},"
+            + "{\"prefix\":\"/v1/\",\"upstreams\":[\"http://10.0.0.2:8081\"]}]")));
+
+    assertEquals(86_400_000L, table.match("/v1/a/x").orElseThrow().timeoutMillis());
+    assertEquals(30_000L, table.match("/v1/x").orElseThrow().timeoutMillis());
   }
 }
