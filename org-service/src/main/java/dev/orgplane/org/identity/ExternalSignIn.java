@@ -107,6 +107,15 @@ public final class ExternalSignIn {
         });
   }
 
+  /**
+   * Unlinks {@code account} from every provider identity it was linked to: a platform admin is signed in to with its
+   * password alone (see {@link #link}), and an identity linked before the account became one would still sign in.
+   */
+  public static Future<Void> unlinkAll(SqlClient tx, UUID account) {
+    return tx.preparedQuery("DELETE FROM org.external_identities WHERE user_id = $1").execute(Tuple.of(account))
+        .mapEmpty();
+  }
+
   /** An identity's account; {@code sessionsEndedAt} the second its earlier sessions ended at linking, or 0. */
   private record Link(UUID account, long sessionsEndedAt) {
   }

@@ -2,6 +2,7 @@ package dev.orgplane.org.user;
 
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.TimeOrderedIds;
+import dev.orgplane.org.identity.ExternalSignIn;
 import dev.orgplane.org.identity.PasswordHasher;
 import dev.orgplane.org.identity.StoredRevocations;
 import io.vertx.core.Future;
@@ -11,12 +12,13 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.UUID;
 
 /**
  * Makes sure a platform admin exists on first start: the configured one, or one with a generated
  * password that is told once, where the process says ({@link GeneratedAdminPassword}). An
  * advisory lock makes concurrent first starts of several instances create one admin, not several. An existing
- * account with the admin's address is promoted, its sessions ended.
+ * account with the admin's address is promoted, its sessions ended and its links to providers' identities removed.
  */
 public final class AdminBootstrap {
 
@@ -48,8 +50,9 @@ public final class AdminBootstrap {
    * end with the promotion ({@link StoredRevocations#endSessions}: its tokens, refresh tokens and a pending change of
    * its address): whoever held them (whoever registered the address before the operator chose it, or anyone who had
    * their tokens) would otherwise act as platform admin without the password that now guards the account, since
-   * rights are read on every request. The insert waits for a registration of the address under way, and promotes
-   * that account if it commits; an account deleted between the two statements is made anew.
+   * rights are read on every request; its links to providers' identities go too ({@link #shutOut}). The insert waits
+   * for a registration of the address under way, and promotes that account if it commits; an account deleted between
+   * the two statements is made anew.
    */
   private static Future<Void> madeAdmin(SqlConnection conn, String email, String hash) {
     return conn.preparedQuery("INSERT INTO org.users (id, email, name, password_hash, platform_admin, "
@@ -61,7 +64,15 @@ public final class AdminBootstrap {
                 + "email_verified_at = coalesce(email_verified_at, now()) WHERE lower(email) = lower($1) RETURNING id")
             .execute(Tuple.of(email, hash))
             .compose(promoted -> promoted.size() == 0 ? madeAdmin(conn, email, hash)
-                : StoredRevocations.endSessions(conn, promoted.iterator().next().getUUID("id")).mapEmpty()));
+                : shutOut(conn, promoted.iterator().next().getUUID("id"))));
+  }
+
+  /**
+   * Takes from a promoted account what reached it before: its sessions, and its links to identities at trusted
+   * providers ({@link ExternalSignIn#unlinkAll}), through which whoever holds one would sign in as the platform admin.
+   */
+  private static Future<Void> shutOut(SqlConnection conn, UUID account) {
+    return StoredRevocations.endSessions(conn, account).compose(ended -> ExternalSignIn.unlinkAll(conn, account));
   }
 
   private static String generatedPassword() {

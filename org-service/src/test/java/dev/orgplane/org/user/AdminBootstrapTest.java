@@ -32,4 +32,27 @@ class AdminBootstrapTest extends OrgServiceTest {
     var admin = restarted.token(holder.email(), "the-operators-own-password");
     assertEquals(200, restarted.get("/v1/token-revocations", admin).statusCode(), "a platform admin's read");
   }
+
+  /**
+   * A provider's identity linked to the account before would sign in to it as platform admin: the promotion removes
+   * the account's links, and only the account's.
+   */
+  @Test
+  void anAccountPromotedToPlatformAdminLosesItsLinksToProvidersIdentities() {
+    var holder = org.newUser("linked-holder");
+    var other = org.newUser("linked-other");
+    PgFixture.execute(org.db(), "UPDATE org.users SET platform_admin = false",
+        "INSERT INTO org.external_identities (issuer, subject, user_id) VALUES "
+            + "('https://idp.test', 'holder-at-idp', '" + holder.id() + "'), "
+            + "('https://other-idp.test', 'holder-elsewhere', '" + holder.id() + "'), "
+            + "('https://idp.test', 'someone-else', '" + other.id() + "')");
+
+    OrgServiceHarness.start(vertx, org.db(), new JsonObject()
+        .put("ORGPLANE_ADMIN_EMAIL", holder.email()).put("ORGPLANE_ADMIN_PASSWORD", "the-operators-own-password"));
+
+    assertEquals(0, PgFixture.queryLong(org.db(),
+        "SELECT count(*) FROM org.external_identities WHERE user_id = '" + holder.id() + "'"));
+    assertEquals(1, PgFixture.queryLong(org.db(),
+        "SELECT count(*) FROM org.external_identities WHERE user_id = '" + other.id() + "'"), "another's link stays");
+  }
 }
