@@ -117,6 +117,23 @@ public final class OrgServiceHarness {
     assertEquals(before.bodyAsJsonObject(), get(path, token).bodyAsJsonObject(), "stored as it was: " + patch.encode());
   }
 
+  /**
+   * Sends {@code patch} to the object at {@code path} and asserts it was refused, 400 {@code validation_failed} with
+   * exactly {@code errors} ({@code "field: message"}, by field), and changed nothing: the object and its ETag as they
+   * were.
+   */
+  public void assertPatchRefused(String path, String token, JsonObject patch, String... errors) {
+    var before = get(path, token);
+    var refused = send(HttpMethod.PATCH, path, token, patch);
+    assertProblem(refused, 400, "validation_failed");
+    assertEquals(List.of(errors), refused.bodyAsJsonObject().getJsonArray("errors").stream()
+        .map(JsonObject.class::cast).map(e -> e.getString("field") + ": " + e.getString("message")).sorted().toList(),
+        patch.encode());
+    var after = get(path, token);
+    assertEquals(before.bodyAsJsonObject(), after.bodyAsJsonObject(), "stored as it was: " + patch.encode());
+    assertEquals(before.getHeader("ETag"), after.getHeader("ETag"), patch.encode());
+  }
+
   public HttpResponse<Buffer> post(String path, String token, Object body) {
     return send(HttpMethod.POST, path, token, body);
   }

@@ -92,7 +92,7 @@ public final class GroupRoutes {
   private void rename(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
-    var body = RequestBody.of(ctx, Set.of("name"));
+    var body = RequestBody.ofPatch(ctx, Set.of("name"));
     var name = GroupName.read(body);
     body.validate();
     pool.withTransaction(tx -> visibleGroup(tx, principal, groupId, true)

@@ -84,13 +84,13 @@ final class OrganizationRepository {
             + "WHERE id = $1 RETURNING *")
         .mapping(Organization.MAPPER)
         .execute(Tuple.from(new Object[] {current.id(),
-            f.name() != null ? f.name() : current.name(),
-            f.title() != null ? f.title() : current.title(),
-            f.description() != null ? f.description() : current.description(),
-            f.avatar() != null ? f.avatar() : current.avatar(),
-            f.email() != null ? f.email() : current.email(),
-            f.website() != null ? f.website() : current.website(),
-            f.metadata() != null ? f.metadata() : current.metadata()}))
+            f.applied("name", f.name(), current.name()),
+            f.applied("title", f.title(), current.title()),
+            f.applied("description", f.description(), current.description()),
+            f.applied("avatar", f.avatar(), current.avatar()),
+            f.applied("email", f.email(), current.email()),
+            f.applied("website", f.website(), current.website()),
+            f.applied("metadata", f.metadata(), current.metadata())}))
         .map(rows -> rows.iterator().next());
   }
 

@@ -199,7 +199,7 @@ public final class OrganizationRoutes {
 
   private void update(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
-    var body = RequestBody.of(ctx, OrganizationFields.PROFILE);
+    var body = RequestBody.ofPatch(ctx, OrganizationFields.PROFILE, OrganizationFields.CLEARABLE);
     var fields = OrganizationFields.read(body, false);
     body.validate();
     // a group given the new name while the own group followed it was not there for the check (see renameOwnGroup)

@@ -198,15 +198,11 @@ public final class CustomRoleRoutes {
   }
 
   /**
-   * A change's fields: those it leaves out are kept, and one sent as null is refused (400), as being neither: read as
-   * left out it kept what the caller meant to clear, and {@code "permissions": null} emptied the role.
+   * A change's fields: those it leaves out are kept, and none takes null ({@link RequestBody#ofPatch}): read as left
+   * out it kept what the caller meant to clear, and {@code "permissions": null} emptied the role.
    */
   private static RoleFields change(RoutingContext ctx) {
-    var json = RequestBody.object(ctx);
-    var body = RequestBody.of(json, FIELDS);
-    FIELDS.stream().filter(field -> json.containsKey(field) && json.getValue(field) == null).sorted()
-        .forEach(field -> body.reject(field, "must not be null; leave it out to keep it as it is"));
-    return RoleFields.read(body, false);
+    return RoleFields.read(RequestBody.ofPatch(ctx, FIELDS), false);
   }
 
   /**

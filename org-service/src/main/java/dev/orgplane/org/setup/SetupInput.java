@@ -1,6 +1,7 @@
 package dev.orgplane.org.setup;
 
 import dev.orgplane.kit.http.ApiException.FieldError;
+import dev.orgplane.kit.http.RequestBody;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
@@ -44,6 +45,8 @@ final class SetupInput {
     }
     item.fieldNames().stream().filter(f -> !allowed.contains(f)).sorted()
         .forEach(f -> errors.add(new FieldError(path + f, "unknown field")));
+    // no column holds null: taken as absent, a patch's null put the default back (a paused hook active again)
+    errors.addAll(RequestBody.nulls(item, kind.fields().stream().map(SetupField::json).toList(), path));
     var row = new JsonObject().put("id", id == null ? null : id.toString());
     for (var field : kind.fields()) {
       var sent = item.containsKey(field.json());
@@ -51,11 +54,8 @@ final class SetupInput {
           && (!sent || Objects.equals(item.getValue(field.json()), current.getValue(field.json())));
       var value = kept ? current.getValue(field.json()) : item.getValue(field.json());
       if (value == null) {
-        if (field.required()) {
+        if (field.required() && !sent) {
           errors.add(new FieldError(path + field.json(), "is required"));
-        } else if (sent) {
-          // no column holds null: taken as absent, a patch's null put the default back (a paused hook active again)
-          errors.add(new FieldError(path + field.json(), "must not be null"));
         }
         continue;
       }

@@ -149,7 +149,7 @@ public final class TeamRoutes {
   private void update(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
-    var body = RequestBody.of(ctx, Set.of("name", "title", "metadata"));
+    var body = RequestBody.ofPatch(ctx, Set.of("name", "title", "metadata"));
     var name = body.matching("name", TeamFields.NAME, TeamFields.NAME_RULE, false);
     var title = body.optionalString("title", 256);
     var metadata = body.optionalObject("metadata");

@@ -136,7 +136,7 @@ public final class UserRoutes {
    * it renamed itself here, unaudited, before this was refused.
    */
   private void rename(RoutingContext ctx) {
-    var body = RequestBody.of(ctx, Set.of("name"));
+    var body = RequestBody.ofPatch(ctx, Set.of("name"));
     var name = body.requiredString("name", 256);
     body.validate();
     var userId = AccessPolicy.userId(BearerAuth.principal(ctx));

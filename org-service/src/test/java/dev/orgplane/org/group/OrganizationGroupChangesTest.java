@@ -113,6 +113,15 @@ class OrganizationGroupChangesTest extends GroupsTest {
     assertNotEquals(tag, current.getHeader("ETag"));
   }
 
+  /** A name sent as null is told so, as every PATCH tells a null for a field that takes none (it was "is required"). */
+  @Test
+  void aRenameSendingTheNameAsNullIsRefusedAndChangesNothing() {
+    var gid = calls.newGroup().getString("id");
+    org.assertPatchRefused(GROUPS + "/" + gid, platformAdmin, new JsonObject().putNull("name"),
+        "name: must not be null");
+    assertEquals(0, audited("organization_group.renamed", gid));
+  }
+
   /** Outsiders are told the group does not exist, as its reads tell them; platform admins learn it does not. */
   @Test
   void outsidersNeitherRenameNorListAdmins() {

@@ -246,6 +246,13 @@ class IdentityTest extends OrgServiceTest {
     assertEquals("renamer", org.get("/v1/users/me", user.token()).bodyAsJsonObject().getString("name"));
   }
 
+  /** A name sent as null is told so, as every PATCH tells a null for a field that takes none (it was "is required"). */
+  @Test
+  void aRenameSendingTheNameAsNullIsRefusedAndChangesNothing() {
+    var user = org.newUser("nameless");
+    org.assertPatchRefused("/v1/users/me", user.token(), new JsonObject().putNull("name"), "name: must not be null");
+  }
+
   @Test
   void configuredPlatformAdminCanSignIn() {
     var token = org.platformAdminToken();

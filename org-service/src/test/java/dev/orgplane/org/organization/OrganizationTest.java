@@ -124,6 +124,41 @@ class OrganizationTest extends OrgServiceTest {
     assertEquals("organization.updated", audit.getJsonArray("items").getJsonObject(0).getString("action"));
   }
 
+  /**
+   * A change keeps the fields it leaves out. Name, title and metadata every organization has: one sent as null is
+   * refused and changes nothing (it was read as left out, 200). The optional description, avatar, email and website
+   * are cleared by null, audited as changes (null was read as left out too, so none of them, once set, could be taken
+   * off: an empty avatar, email or website is no URL or address).
+   */
+  @Test
+  void aPatchRefusesNullForWhatEveryOrganizationHasAndClearsTheOptionalFields() {
+    var alice = org.newUser("alice");
+    var path = "/v1/organizations/" + org.createOrg(alice.token(), unique("nulls")).getString("id");
+    var profile = new JsonObject().put("description", "Widgets").put("avatar", "https://example.com/a.png")
+        .put("email", "team@example.com").put("website", "https://example.com");
+    assertEquals(200, org.send(HttpMethod.PATCH, path, alice.token(), profile).statusCode());
+
+    for (var field : List.of("name", "title", "metadata")) {
+      org.assertPatchRefused(path, alice.token(), new JsonObject().put("title", "Retitled").putNull("description")
+          .putNull(field), field + ": must not be null");
+    }
+
+    var before = org.get(path, alice.token()).bodyAsJsonObject();
+    var clearing = new JsonObject();
+    profile.fieldNames().forEach(clearing::putNull);
+    var cleared = org.send(HttpMethod.PATCH, path, alice.token(), clearing);
+    assertEquals(200, cleared.statusCode(), cleared.bodyAsString());
+    var expected = before.copy();
+    profile.fieldNames().forEach(expected::putNull);
+    expected.put("updatedAt", cleared.bodyAsJsonObject().getValue("updatedAt"));
+    assertEquals(expected, cleared.bodyAsJsonObject(), "the four cleared, the rest kept");
+    assertEquals(cleared.bodyAsJsonObject(), org.get(path, alice.token()).bodyAsJsonObject());
+    var details = org.audited(alice.token(), before.getString("id"), "organization.updated").getJsonObject(0)
+        .getJsonObject("details");
+    assertEquals(new JsonObject().put("before", "https://example.com").putNull("after"),
+        details.getJsonObject("website"));
+  }
+
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> patchIfMatch(String id, String token,
       String etag, JsonObject body) {
     return org.send(HttpMethod.PATCH, "/v1/organizations/" + id, token, body,

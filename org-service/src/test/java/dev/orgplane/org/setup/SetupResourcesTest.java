@@ -484,7 +484,7 @@ class SetupResourcesTest extends OrgServiceTest {
         "metadata: must not be null"));
     assertEquals(before, org.get(t.path("/hooks/" + paused), token).bodyAsJsonObject(), "the hook stays paused");
     assertFieldErrors(org.send(HttpMethod.PATCH, t.path("/hooks/" + paused), token, new JsonObject().putNull("name")),
-        List.of("name: is required"));
+        List.of("name: must not be null"));
 
     var ids = queueSetup(t);
     var withNull = java.util.Map.of(

@@ -226,6 +226,25 @@ class TeamTest extends OrgServiceTest {
   }
 
   /**
+   * No team field takes null: a patch sending one is refused and changes nothing, the fields it sends beside it
+   * included. {@code {"title": null}} was read as left out (200, the title as it was).
+   */
+  @Test
+  void aPatchSendingAFieldAsNullIsRefusedAndChangesNothing() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var teamPath = "/v1/organizations/" + id + "/groups/" + org.post("/v1/organizations/" + id + "/groups",
+        owner.token(), new JsonObject().put("name", "ops").put("title", "Ops")
+            .put("metadata", new JsonObject().put("k", 1))).bodyAsJsonObject().getString("id");
+
+    for (var field : List.of("name", "title", "metadata")) {
+      org.assertPatchRefused(teamPath, owner.token(), new JsonObject().put("name", "renamed").put("title", "Renamed")
+          .put("metadata", new JsonObject()).putNull(field), field + ": must not be null");
+    }
+    assertEquals(0, org.audited(owner.token(), id, "team.updated").size());
+  }
+
+  /**
    * Every member lists teams, but only those who may list the organization's members see team members' emails and
    * names: a team must not tell what the member list keeps back.
    */

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -62,6 +63,40 @@ public final class RequestBody {
     object.fieldNames().stream().filter(f -> !allowedFields.contains(f)).sorted()
         .forEach(f -> body.errors.add(new ApiException.FieldError(f, "unknown field")));
     return body;
+  }
+
+  /**
+   * The body of a change (PATCH), which keeps the fields it leaves out: one of {@code fields} sent as null is refused,
+   * 400 {@code validation_failed} naming it, unless it is {@code clearable} (optional, stored as none), where null
+   * clears it ({@link #sendsNull}). Read as left out, a null kept what its sender meant to clear (a team's
+   * {@code {"title": null}} answered 200 with the title as it was), or let a write fill in its default
+   * ({@code {"active": null}} made a paused hook deliver again). A required field sent as null is told so, not
+   * "is required".
+   */
+  public static RequestBody ofPatch(RoutingContext ctx, Set<String> fields, Set<String> clearable) {
+    var json = object(ctx);
+    var body = of(json, fields);
+    body.errors.addAll(nulls(json, fields.stream().filter(f -> !clearable.contains(f)).toList(), ""));
+    return body;
+  }
+
+  /** {@link #ofPatch(RoutingContext, Set, Set)} for a change none of whose fields takes null. */
+  public static RequestBody ofPatch(RoutingContext ctx, Set<String> fields) {
+    return ofPatch(ctx, fields, Set.of());
+  }
+
+  /**
+   * The refusals, at {@code path} + the field's name, of those of {@code fields} that {@code object} sends as null, by
+   * name: {@link #ofPatch}'s rule, for a body read otherwise (setup objects, item by item of a batch).
+   */
+  public static List<ApiException.FieldError> nulls(JsonObject object, Collection<String> fields, String path) {
+    return fields.stream().filter(f -> object.containsKey(f) && object.getValue(f) == null).sorted()
+        .map(f -> new ApiException.FieldError(path + f, "must not be null")).toList();
+  }
+
+  /** Whether the body sends {@code field} as null: for a field whose null clears it (see {@link #ofPatch}). */
+  public boolean sendsNull(String field) {
+    return json.containsKey(field) && json.getValue(field) == null;
   }
 
   public String requiredString(String field, int maxLength) {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The writable profile of an organization, read and validated from a request body: by org-service, which stores
@@ -13,13 +14,18 @@ import java.util.regex.Pattern;
  * refuses would otherwise fail the job, and every retry of it).
  */
 public record OrganizationFields(String name, String title, String description, String avatar, String email,
-    String website, JsonObject metadata) {
+    String website, JsonObject metadata, Set<String> cleared) {
 
   public static final Set<String> PROFILE =
       Set.of("name", "title", "description", "avatar", "email", "website", "metadata");
+  /**
+   * The optional fields, which an organization may have none of (null when read): a change that sends one as null
+   * clears it. The others take no null ({@link RequestBody#ofPatch}).
+   */
+  public static final Set<String> CLEARABLE = Set.of("description", "avatar", "email", "website");
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{3,63}");
 
-  /** Reads the fields present; on create, name and title are required. */
+  /** Reads the fields present (and those a change clears); on create, name and title are required. */
   public static OrganizationFields read(RequestBody body, boolean creating) {
     var name = body.matching("name", NAME, "must be 3-63 characters of a-z, 0-9, _ and -", creating);
     if (name != null && idShaped(name)) {
@@ -32,7 +38,13 @@ public record OrganizationFields(String name, String title, String description, 
     var email = body.email("email", false);
     var website = url(body, "website");
     var metadata = body.optionalObject("metadata");
-    return new OrganizationFields(name, title, description, avatar, email, website, metadata);
+    var cleared = CLEARABLE.stream().filter(body::sendsNull).collect(Collectors.toUnmodifiableSet());
+    return new OrganizationFields(name, title, description, avatar, email, website, metadata, cleared);
+  }
+
+  /** A field's value after a change: none if the change cleared it, else {@code sent}, or {@code current} if none. */
+  public <T> T applied(String field, T sent, T current) {
+    return cleared.contains(field) ? null : sent != null ? sent : current;
   }
 
   /** Whether a name (lower case, as {@link #NAME} has it) is a UUID as one is written. */
