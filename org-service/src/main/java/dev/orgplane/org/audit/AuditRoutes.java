@@ -21,7 +21,8 @@ import java.util.ArrayList;
 /**
  * {@code GET /v1/organizations/{org}/audit-events}, newest first, optionally only the events of one
  * {@code action}, {@code actor}, {@code target} or {@code jobId}, and of a time window ({@code since}
- * inclusive, {@code until} exclusive, ISO-8601): a provisioned organization's trail holds thousands.
+ * inclusive, {@code until} exclusive, ISO-8601): a provisioned organization's trail holds thousands. Each event's
+ * details are those its reader is shown ({@link ShownDetails}).
  */
 public final class AuditRoutes {
 
@@ -53,12 +54,13 @@ public final class AuditRoutes {
         .compose(access -> LogCursor.before(pool, "org.audit_events", access.orgId(), page)
             .compose(before -> pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {access.orgId(), before,
                 page.fetchSize(), query.get("action"), query.get("actor"), query.get("target"), jobId, since,
-                until}))))
-        .map(rows -> {
-          var list = new ArrayList<Row>();
-          rows.forEach(list::add);
-          return page.page(list, AuditRoutes::toJson, LogCursor::of);
-        })
+                until})))
+            .map(rows -> {
+              var list = new ArrayList<Row>();
+              rows.forEach(list::add);
+              var shown = new ShownDetails(access);
+              return page.page(list, row -> toJson(row, shown), LogCursor::of);
+            }))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
@@ -75,10 +77,11 @@ public final class AuditRoutes {
     }
   }
 
-  private static JsonObject toJson(Row row) {
+  private static JsonObject toJson(Row row, ShownDetails shown) {
+    var action = row.getString("action");
     return new JsonObject().put("id", row.getUUID("public_id").toString()).put("actor", row.getString("actor"))
-        .put("action", row.getString("action")).put("target", row.getString("target"))
-        .put("details", row.getJsonObject("details")).put("requestId", row.getString("request_id"))
+        .put("action", action).put("target", row.getString("target"))
+        .put("details", shown.of(action, row.getJsonObject("details"))).put("requestId", row.getString("request_id"))
         .put("jobId", row.getUUID("job_id") == null ? null : row.getUUID("job_id").toString())
         .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")));
   }

@@ -235,6 +235,52 @@ class InvitationTest extends MailedOrgServiceTest {
     assertEquals(List.of("member"), added.getJsonObject(0).getJsonObject("details").getJsonArray("roles").getList());
   }
 
+  /**
+   * The trail tells its readers no more of invitees than the lists would: an address to those who may list invitations,
+   * whether it was mailed (not to a member's address) and which member an accepted invitation made to those who may list
+   * the members as well. The events keep it all, for the owner.
+   */
+  @Test
+  void theTrailShowsInviteesAddressesOnlyToThoseWhoMayListThem() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("audited");
+    var id = invitationTo(invitee.email(), orgId, owner);
+    assertEquals(200, org.post("/v1/invitations/" + id + "/accept", invitee.token(), null).statusCode());
+    var auditor = memberWithRole(orgId, owner, "auditor", "app_organization_get", "app_audit_list");
+    var inviteReader = memberWithRole(orgId, owner, "invite-reader", "app_audit_list",
+        "app_organization_invitationlist");
+    assertProblem(org.get("/v1/organizations/" + orgId + "/users", auditor.token()), 403, "forbidden");
+    assertProblem(org.get("/v1/organizations/" + orgId + "/invitations", auditor.token()), 403, "forbidden");
+
+    var created = new JsonObject().put("email", invitee.email()).put("mailed", true);
+    var joined = new JsonObject().put("roles", new JsonArray().add("member")).put("userId", invitee.id());
+    assertEquals(created, invitationDetails(owner, orgId, "invitation.created"));
+    assertEquals(joined.copy().put("email", invitee.email()), invitationDetails(owner, orgId, "invitation.accepted"));
+    assertEquals(new JsonObject(), invitationDetails(auditor, orgId, "invitation.created"));
+    assertEquals(joined, invitationDetails(auditor, orgId, "invitation.accepted"));
+    assertEquals(new JsonObject().put("email", invitee.email()), invitationDetails(inviteReader, orgId,
+        "invitation.created"));
+    assertEquals(joined, invitationDetails(inviteReader, orgId, "invitation.accepted"));
+  }
+
+  /** A new member of the organization whose one role, {@code name}, grants {@code permissions} and no more. */
+  private OrgServiceHarness.Account memberWithRole(String orgId, OrgServiceHarness.Account owner, String name,
+      String... permissions) {
+    assertEquals(201, org.post("/v1/organizations/" + orgId + "/roles", owner.token(), new JsonObject()
+        .put("name", name).put("title", name).put("permissions", new JsonArray(List.of(permissions)))).statusCode());
+    var member = org.newVerifiedUser(name);
+    org.addMembers(orgId, List.of(member.id()), name);
+    return member;
+  }
+
+  /** The details of the organization's one event {@code action}, as {@code reader} is shown them. */
+  private JsonObject invitationDetails(OrgServiceHarness.Account reader, String orgId, String action) {
+    var events = org.audited(reader.token(), orgId, action);
+    assertEquals(1, events.size(), events.encode());
+    return events.getJsonObject(0).getJsonObject("details");
+  }
+
   /** Joining the teams an invitation names is a change of their member lists, whose time it moves. */
   @Test
   void acceptingMovesTheTimeOfTheTeamsJoined() throws Exception {
