@@ -41,7 +41,8 @@ import java.util.function.IntFunction;
  * The setup objects of an organization (workspaces, schemas, queues): list, create, get, patch,
  * delete, and the import API that provisioning uses: {@code PUT .../{kind}/{id}} with a caller-chosen
  * id, and {@code POST .../{kind}:batch} for up to 500 objects in one statement. A batch is all or
- * nothing: one bad item rejects it, naming the item.
+ * nothing: one bad item rejects it, naming the item. An import records each object it creates or
+ * replaces as creating and patching do, a batch's in one statement, so hooks hear of every change.
  */
 public final class SetupRoutes {
 
@@ -135,8 +136,8 @@ public final class SetupRoutes {
                 .map(results -> results.get(id))
                 .compose(result -> !result.changed() ? Future.succeededFuture(result)
                     : consistent(tx, kind, access.orgId(), List.of(row), result == ImportResult.CREATED)
-                        .compose(v -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
-                            kind.noun() + ".imported", kind.noun() + ":" + id, new JsonObject()))
+                        .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
+                            List.of(importEvent(kind, row, result))))
                         .map(result))
                 .compose(result -> SetupRepository.find(tx, kind, access.orgId(), id, false)
                     .map(stored -> new Imported(result, stored.orElseThrow())))))
@@ -204,11 +205,14 @@ public final class SetupRoutes {
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), rows, existing)
-                .compose(results -> consistent(tx, kind, access.orgId(), changed(rows, results),
-                        !results.containsValue(ImportResult.UPDATED))
-                    .map(ImportResult.summary(List.copyOf(results.values()))))
-                .compose(counts -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
-                    kind.noun() + ".imported", kind.noun() + "s", counts).map(counts)))
+                .compose(results -> {
+                  var changed = changed(rows, results);
+                  return consistent(tx, kind, access.orgId(), changed, !results.containsValue(ImportResult.UPDATED))
+                      .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(), changed.stream()
+                          .map(row -> importEvent(kind, row, results.get(UUID.fromString(row.getString("id")))))
+                          .toList()))
+                      .map(ImportResult.summary(List.copyOf(results.values())));
+                }))
             .compose(counts -> Replies.keep(tx, ctx, Reply.ok(counts))))
         .recover(failure -> SetupRoutes.<Reply>translate(failure, kind, "items[]."))
         .onSuccess(reply -> reply.send(ctx))
@@ -293,6 +297,21 @@ public final class SetupRoutes {
                 .compose(written -> Replies.keep(tx, ctx, Reply.created(
                     ctx.request().path() + "/" + written.getString("id"), written)))))
         .recover(failure -> translate(failure, kind, ""));
+  }
+
+  /**
+   * The event of an object an import created or replaced, as creating and patching record theirs, so that the hooks
+   * subscribed to them hear of it: created, or updated naming the fields a replace sets, every one but a hook secret
+   * it leaves out (which is kept).
+   */
+  private static AuditLog.Event importEvent(SetupKind kind, JsonObject row, ImportResult result) {
+    var target = kind.noun() + ":" + row.getString("id");
+    if (result == ImportResult.CREATED) {
+      return new AuditLog.Event(kind.noun() + ".created", target, new JsonObject());
+    }
+    var fields = kind.fields().stream().filter(f -> f.type() != SetupField.Type.SECRET || row.containsKey(f.column()))
+        .map(SetupField::json).toList();
+    return new AuditLog.Event(kind.noun() + ".updated", target, new JsonObject().put("fields", new JsonArray(fields)));
   }
 
   /** One whole object read from a request (create, replace): 400 if malformed, 422 if a hook hears nothing. */

@@ -305,7 +305,7 @@ class ProvisionerTest extends OrgServiceTest {
         new JsonObject().put("name", "by-owner"), jobId), 201, "created");
 
     var events = org.get(base + "/audit-events", owner.token()).bodyAsJsonObject().getJsonArray("items");
-    var byActor = events.stream().map(JsonObject.class::cast).filter(e -> e.getString("action").equals("workspace.imported"))
+    var byActor = events.stream().map(JsonObject.class::cast).filter(e -> e.getString("action").equals("workspace.created"))
         .collect(Collectors.toMap(e -> e.getString("actor"), e -> String.valueOf(e.getValue("jobId"))));
     assertEquals(jobId, byActor.get(ENGINE_CLIENT_ID));
     assertEquals("null", byActor.get(owner.id()), "the header is not trusted from anyone else");

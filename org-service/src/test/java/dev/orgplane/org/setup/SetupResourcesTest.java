@@ -542,6 +542,58 @@ class SetupResourcesTest extends OrgServiceTest {
         .getJsonArray("items").size());
   }
 
+  /**
+   * An import is recorded as the creation or update it is, with the details creating and patching record, so that the
+   * hooks subscribed to those hear of it (it was a {@code *.imported} no hook could subscribe to); a batch records each
+   * object it creates or replaces, and nothing for one that changes nothing.
+   */
+  @Test
+  void importsAreRecordedAndAnnouncedAsTheCreationsAndUpdatesTheyAre() {
+    var t = tenant();
+    var token = t.owner().token();
+    var events = new JsonArray().add("workspace.created").add("workspace.updated").add("hook.updated");
+    var listener = create(t, "hooks", hook("listener", new JsonArray(), new JsonArray()).put("events", events));
+    var ws = UUID.randomUUID().toString();
+    for (var name : List.of("W", "W2")) {
+      var put = org.send(HttpMethod.PUT, t.path("/workspaces/" + ws), token, new JsonObject().put("name", name));
+      assertTrue(put.statusCode() == 201 || put.statusCode() == 200, put.bodyAsString());
+    }
+    var moved = org.send(HttpMethod.PUT, t.path("/hooks/" + listener), token, hook("listener", new JsonArray(),
+        new JsonArray()).put("events", events).put("url", "https://hooks.example.com/moved"));
+    assertEquals("updated", moved.getHeader("Orgplane-Import-Result"), moved.bodyAsString());
+
+    assertEquals(List.of("workspace:" + ws), targets(t, "workspace.created"));
+    var updated = org.audited(token, t.id(), "workspace.updated");
+    assertEquals(1, updated.size(), updated.encode());
+    assertEquals(new JsonObject().put("fields", new JsonArray().add("name").add("metadata")),
+        updated.getJsonObject(0).getJsonObject("details"));
+    var hookUpdated = org.audited(token, t.id(), "hook.updated").getJsonObject(0);
+    assertEquals("hook:" + listener, hookUpdated.getString("target"));
+    assertEquals(List.of("name", "url", "events", "queueIds", "runAfter", "active", "config", "metadata"),
+        hookUpdated.getJsonObject("details").getJsonArray("fields").getList(), "the secret it leaves out is kept");
+
+    var other = UUID.randomUUID().toString();
+    var batch = new JsonObject().put("items", new JsonArray().add(new JsonObject().put("id", ws).put("name", "W3"))
+        .add(new JsonObject().put("id", other).put("name", "X")));
+    assertEquals(200, org.post(t.path("/workspaces:batch"), token, batch).statusCode());
+    assertEquals(List.of("workspace:" + other, "workspace:" + ws), targets(t, "workspace.created"));
+    assertEquals(List.of("workspace:" + ws, "workspace:" + ws), targets(t, "workspace.updated"));
+    var trail = org.get(t.path("/audit-events?limit=500"), token).bodyAsJsonObject().getJsonArray("items").size();
+    assertEquals(200, org.post(t.path("/workspaces:batch"), token, batch).statusCode());
+    assertEquals(trail, org.get(t.path("/audit-events?limit=500"), token).bodyAsJsonObject().getJsonArray("items")
+        .size(), "a batch that changes nothing records nothing");
+    var delivered = org.get(t.path("/hooks/" + listener + "/deliveries"), token).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(d -> ((JsonObject) d).getString("event")).sorted().toList();
+    assertEquals(List.of("hook.updated", "workspace.created", "workspace.created", "workspace.updated",
+        "workspace.updated"), delivered);
+  }
+
+  /** The targets of the organization's events {@code action}, newest first. */
+  private List<String> targets(Tenant t, String action) {
+    return org.audited(t.owner().token(), t.id(), action).stream().map(e -> ((JsonObject) e).getString("target"))
+        .toList();
+  }
+
   @Test
   void aSchemaAQueueUsesIsNotDeleted() {
     var t = tenant();
