@@ -17,6 +17,7 @@ import dev.orgplane.kit.outbox.Backoff;
 import dev.orgplane.org.access.EffectivePermissionRoutes;
 import dev.orgplane.org.access.MembersOnlyErrors;
 import dev.orgplane.org.audit.AuditRoutes;
+import dev.orgplane.org.event.DeliveryRetention;
 import dev.orgplane.org.event.DeliveryRoutes;
 import dev.orgplane.org.event.HookDispatcher;
 import dev.orgplane.org.event.ManualDeliveryRoutes;
@@ -143,6 +144,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         RefreshTokens.purgeExpired(vertx, pool),
         ProvisioningReports.expiredPurge(pool).hourly(vertx),
         MailOutbox.donePurge(pool).hourly(vertx),
+        DeliveryRetention.endedPurge(pool, DeliveryRetention.days(settings)).hourly(vertx),
         StoredRevocations.purgeDeletedAccounts(vertx, pool, tokenLifetime())));
     RetiredCredentials.purges(pool, tokenLifetime()).forEach(purge -> purgeTimers.add(purge.hourly(vertx)));
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");

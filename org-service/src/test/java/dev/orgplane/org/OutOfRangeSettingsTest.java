@@ -28,6 +28,7 @@ class OutOfRangeSettingsTest {
         "ORGPLANE_HOOK_POLL_MILLIS", "0",
         "ORGPLANE_HOOK_RETRY_BASE_MILLIS", "-1",
         "ORGPLANE_HOOK_DISABLE_AFTER_FAILURES", "-1",
+        "ORGPLANE_HOOK_DELIVERY_RETENTION_DAYS", "0",
         "ORGPLANE_ORG_SERVICE_PORT", "70000");
     RefusedSettings.assertEachStopsTheStart(refused, setting -> () -> OrgServiceHarness.start(vertx, db,
         new JsonObject().put(setting.getKey(), setting.getValue())));
