@@ -36,8 +36,11 @@ import java.util.stream.Collectors;
  * ({@code groups/{id}/users}) from each team's {@code userIds}, which {@code groups?include=userIds} shows. Secrets
  * are write-only, as in the service: never listed, and those a plugin writes are not stored (only noted, see
  * {@link #secretsWritten}); a template's, as written, stay with it, and a copy holds its template object's only when
- * the copy was asked to carry it ({@link #secret}). It is a stand-in for testing plugins, not a second org-service:
- * it checks no permissions and no references.
+ * the copy was asked to carry it ({@link #secret}). References are refused as the service refuses them
+ * ({@link ReferenceRules}): a queue's workspace and schema, a hook's queues and hooks to run after, a team's members
+ * and a member's roles must be the organization's, so a plugin that writes before what it names is copied fails
+ * here as it fails against the service. It is a stand-in for testing plugins, not a second org-service: it checks
+ * no permissions, and no run-order cycles of hooks.
  */
 public final class InMemoryOrgApi implements OrgApi {
 
@@ -132,6 +135,9 @@ public final class InMemoryOrgApi implements OrgApi {
       kind.ifPresent(known -> ImportRules.checkNames(known, stored(organization, path), items,
           i -> "items[" + i + "].name"));
       var stored = stored(organization, path);
+      var written = items.stream().filter(item -> existing == Existing.UPDATE || !stored.containsKey(item.getString("id")))
+          .toList();
+      kind.ifPresent(known -> ReferenceRules.checkWrite(known, kindOf -> stored(organization, kindOf), written, true));
       var counts = Counts.ZERO;
       for (var item : items) {
         counts = counts.plus(existing == Existing.KEEP && stored.containsKey(item.getString("id")) ? UNCHANGED
@@ -175,8 +181,18 @@ public final class InMemoryOrgApi implements OrgApi {
       var copies = copied.stream().map(CopyRule.Copied::copy).toList();
       ImportRules.checkNames(kind.get(), stored(target, path), copies,
           i -> "objects[" + page.items().get(i).getString("id") + "].name");
-      var counts = Counts.ZERO;
       var targetStored = stored(target, path);
+      var sourceIds = page.items().stream().map(object -> object.getString("id")).toList();
+      var written = new ArrayList<JsonObject>();
+      var writtenSourceIds = new ArrayList<String>();
+      for (int i = 0; i < copies.size(); i++) {
+        if (existing == Existing.UPDATE || !targetStored.containsKey(copies.get(i).getString("id"))) {
+          written.add(copies.get(i));
+          writtenSourceIds.add(sourceIds.get(i));
+        }
+      }
+      ReferenceRules.checkCopies(kind.get(), kindOf -> stored(target, kindOf), written, writtenSourceIds);
+      var counts = Counts.ZERO;
       for (int i = 0; i < copies.size(); i++) {
         if (existing == Existing.KEEP && targetStored.containsKey(copies.get(i).getString("id"))) {
           counts = counts.plus(completeDeferred(source, target, path, kind.get().copy().sameKindList(),
@@ -189,7 +205,6 @@ public final class InMemoryOrgApi implements OrgApi {
         }
         counts = counts.plus(store(target, path, copies.get(i)));
       }
-      var sourceIds = page.items().stream().map(object -> object.getString("id")).toList();
       return new CopiedPage(new PageResult(page.nextCursor(), counts, sourceIds),
           copied.stream().filter(CopyRule.Copied::deferred).count());
     });
@@ -268,6 +283,8 @@ public final class InMemoryOrgApi implements OrgApi {
       ImportRules.checkOne(kind, body);
       var object = body.copy().put("id", id);
       kind.ifPresent(known -> ImportRules.checkNames(known, stored(organization, path), List.of(object), i -> "name"));
+      kind.ifPresent(known -> ReferenceRules.checkWrite(known, kindOf -> stored(organization, kindOf), List.of(object),
+          false));
       return write(organization, path, id, object);
     });
   }
@@ -280,16 +297,21 @@ public final class InMemoryOrgApi implements OrgApi {
       return put(organization, path, id, body).map(created -> listed(organization, path, objects(organization, path)
           .get(id), false));
     }
-    var members = objects(organization, "users");
-    long added = 0;
-    for (var userId : body.getJsonArray("userIds", new JsonArray())) {
-      if (members.putIfAbsent((String) userId, new JsonObject().put("userId", userId)
-          .put("roles", body.getJsonArray("roles", new JsonArray().add("member")).copy())) == null) {
-        added++;
+    return answer(() -> {
+      var roles = body.getJsonArray("roles", new JsonArray().add("member"));
+      ReferenceRules.checkWrite(ServiceKind.USERS, kindOf -> stored(organization, kindOf),
+          List.of(new JsonObject().put("roles", roles)), false);
+      var members = objects(organization, "users");
+      long added = 0;
+      for (var userId : body.getJsonArray("userIds", new JsonArray())) {
+        if (members.putIfAbsent((String) userId, new JsonObject().put("userId", userId).put("roles", roles.copy()))
+            == null) {
+          added++;
+        }
       }
-    }
-    var unchanged = body.getJsonArray("userIds", new JsonArray()).size() - added;
-    return Future.succeededFuture(new JsonObject().put("added", added).put("unchanged", unchanged));
+      var unchanged = body.getJsonArray("userIds", new JsonArray()).size() - added;
+      return new JsonObject().put("added", added).put("unchanged", unchanged);
+    });
   }
 
   private Counts write(String organization, String path, String id, JsonObject body) {

@@ -11,11 +11,13 @@ import java.util.stream.Collectors;
 /**
  * A kind of object org-service keeps, as far as the kit mirrors it: the fields an import takes and which of them
  * it requires (org-service refuses others: {@code RequestBody}, {@code SetupInput}), the rule of its names, whether
- * its list is sorted by name (roles, teams) rather than by id, and, for the setup kinds org-service copies itself,
- * how a copy is made ({@link CopyRule}). A path of no such kind (one the kit does not know) is stored as written.
+ * its list is sorted by name (roles, teams) rather than by id, for the setup kinds org-service copies itself,
+ * how a copy is made ({@link CopyRule}), and which of its fields name objects of the organization, by the path of the
+ * kind they name ({@code referenced}; {@link ReferenceRules} refuses what names nothing). A path of no such kind (one
+ * the kit does not know) is stored as written.
  */
 record ServiceKind(String path, Set<String> fields, Set<String> required, NameRule names, boolean sortedByName,
-    CopyRule copy) {
+    CopyRule copy, Map<String, String> referenced) {
 
   /** How names of a kind look, and the 409 code org-service answers when one is taken in the organization. */
   record NameRule(Pattern pattern, String rule, String takenCode) {
@@ -27,22 +29,24 @@ record ServiceKind(String path, Set<String> fields, Set<String> required, NameRu
           + "and not only dots and spaces", "name_taken");
 
   static final ServiceKind WORKSPACES = new ServiceKind("workspaces", Set.of("name", "metadata"), Set.of("name"),
-      SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null));
+      SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null), Map.of());
   static final ServiceKind SCHEMAS = new ServiceKind("schemas", Set.of("name", "content", "metadata"),
-      Set.of("name", "content"), SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null));
+      Set.of("name", "content"), SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null), Map.of());
   static final ServiceKind QUEUES = new ServiceKind("queues",
       Set.of("name", "workspaceId", "schemaId", "settings", "metadata"), Set.of("name", "workspaceId", "schemaId"),
-      SETUP_NAMES, false, new CopyRule(List.of("workspaceId", "schemaId"), List.of(), null, "settings"));
+      SETUP_NAMES, false, new CopyRule(List.of("workspaceId", "schemaId"), List.of(), null, "settings"),
+      Map.of("workspaceId", "workspaces", "schemaId", "schemas"));
   static final ServiceKind HOOKS = new ServiceKind("hooks",
       Set.of("name", "url", "events", "queueIds", "runAfter", "active", "config", "secret", "metadata"),
       Set.of("name", "url"), SETUP_NAMES, false, new CopyRule(List.of(), List.of("queueIds", "runAfter"), "runAfter",
-      "config"));
+      "config"), Map.of("queueIds", "queues", "runAfter", "hooks"));
   static final ServiceKind ROLES = new ServiceKind("roles", Set.of("name", "title", "permissions", "metadata"),
-      Set.of("name", "permissions"), lowerCaseNames("role_name_taken"), true, null);
+      Set.of("name", "permissions"), lowerCaseNames("role_name_taken"), true, null, Map.of());
   static final ServiceKind GROUPS = new ServiceKind("groups", Set.of("name", "title", "metadata", "userIds"),
-      Set.of("name", "userIds"), lowerCaseNames("group_name_taken"), true, null);
-  /** Members: an import sets a member's roles, and members have no names. */
-  static final ServiceKind USERS = new ServiceKind("users", Set.of("roles"), Set.of("roles"), null, false, null);
+      Set.of("name", "userIds"), lowerCaseNames("group_name_taken"), true, null, Map.of("userIds", "users"));
+  /** Members: an import sets a member's roles (named: predefined or the organization's), and members have no names. */
+  static final ServiceKind USERS = new ServiceKind("users", Set.of("roles"), Set.of("roles"), null, false, null,
+      Map.of("roles", "roles"));
 
   private static final Map<String, ServiceKind> BY_PATH = List.of(WORKSPACES, SCHEMAS, QUEUES, HOOKS, ROLES, GROUPS,
       USERS).stream().collect(Collectors.toMap(ServiceKind::path, Function.identity()));

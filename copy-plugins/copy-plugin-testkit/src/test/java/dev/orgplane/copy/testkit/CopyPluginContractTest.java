@@ -52,6 +52,53 @@ class CopyPluginContractTest {
     }
   }
 
+  /** Workspaces and schemas, written by import: what the queues below depend on. */
+  static final class Workspaces extends OrgObjectsPlugin {
+    Workspaces() {
+      super("workspaces", "workspaces", Set.of(), List.of("name", "metadata"));
+    }
+  }
+
+  static final class Schemas extends OrgObjectsPlugin {
+    Schemas() {
+      super("schemas", "schemas", Set.of(), List.of("name", "content", "metadata"));
+    }
+  }
+
+  /** Queues written by import, pointing at the copies of their workspace and schema, as they declare. */
+  static class Queues extends OrgObjectsPlugin {
+    Queues(Set<String> dependsOn) {
+      super("queues", "queues", dependsOn, List.of("name", "workspaceId", "schemaId", "settings", "metadata"));
+    }
+
+    Queues() {
+      this(Set.of("workspaces", "schemas"));
+    }
+
+    @Override
+    protected Future<JsonObject> toTarget(CopyContext context, JsonObject source) {
+      return super.toTarget(context, source).map(copy -> copy
+          .put("workspaceId", context.ids().copyOf(source.getString("workspaceId")))
+          .put("schemaId", context.ids().copyOf(source.getString("schemaId"))));
+    }
+  }
+
+  /** Queues that depend on workspaces and schemas but do not say so: the engine may run them first. */
+  static final class UndeclaredQueues extends Queues {
+    UndeclaredQueues() {
+      super(Set.of());
+    }
+  }
+
+  /** Roles whose metadata names the copy of a workspace, with no dependency on workspaces. */
+  static final class RolesNamingWorkspaces extends Roles {
+    @Override
+    protected Future<JsonObject> toTarget(CopyContext context, JsonObject source) {
+      return super.toTarget(context, source).map(copy -> copy.put("metadata", new JsonObject()
+          .put("workspace", context.ids().copyOf(source.getJsonObject("metadata").getString("workspace")))));
+    }
+  }
+
   static void roles(TemplateWriter template) {
     for (int i = 0; i < 7; i++) {
       template.add("roles", new JsonObject().put("name", "role-" + i).put("title", "Role " + i)
@@ -71,6 +118,70 @@ class CopyPluginContractTest {
     }
   }
 
+  /** Queues over several pages, each with a workspace and a schema of its own. */
+  static void queues(TemplateWriter template) {
+    for (int i = 0; i < 7; i++) {
+      var workspace = template.add("workspaces", new JsonObject().put("name", "ws-" + i).put("metadata", new JsonObject()));
+      var schema = template.add("schemas", new JsonObject().put("name", "schema-" + i).put("content", new JsonObject())
+          .put("metadata", new JsonObject()));
+      template.add("queues", new JsonObject().put("name", "queue-" + i).put("workspaceId", workspace)
+          .put("schemaId", schema).put("settings", new JsonObject()).put("metadata", new JsonObject()));
+    }
+  }
+
+  static class QueuesContract extends CopyPluginContract {
+    @Override
+    protected CopyPlugin plugin() {
+      return new Queues();
+    }
+
+    @Override
+    protected List<CopyPlugin> prerequisites() {
+      return List.of(new Workspaces(), new Schemas());
+    }
+
+    @Override
+    protected void template(TemplateWriter template) {
+      queues(template);
+    }
+  }
+
+  static final class QueuesWithoutPrerequisitesContract extends QueuesContract {
+    @Override
+    protected List<CopyPlugin> prerequisites() {
+      return List.of();
+    }
+  }
+
+  static final class UndeclaredQueuesContract extends QueuesContract {
+    @Override
+    protected CopyPlugin plugin() {
+      return new UndeclaredQueues();
+    }
+
+    @Override
+    protected List<CopyPlugin> prerequisites() {
+      return List.of();
+    }
+  }
+
+  static final class RolesNamingWorkspacesContract extends RolesContract {
+    @Override
+    protected CopyPlugin plugin() {
+      return new RolesNamingWorkspaces();
+    }
+
+    @Override
+    protected void template(TemplateWriter template) {
+      for (int i = 0; i < 7; i++) {
+        var workspace = template.add("workspaces", new JsonObject().put("name", "ws-" + i));
+        template.add("roles", new JsonObject().put("name", "role-" + i).put("title", "Role " + i)
+            .put("permissions", new JsonArray().add("app_organization_get"))
+            .put("metadata", new JsonObject().put("workspace", workspace)));
+      }
+    }
+  }
+
   static final class JobScopedRolesContract extends RolesContract {
     @Override
     protected CopyPlugin plugin() {
@@ -84,6 +195,14 @@ class CopyPluginContractTest {
       return new TemplateWritingRoles();
     }
   }
+
+  /** The contract's tests that copy: all but the one that reads only what the plugin declares. */
+  private static final Set<String> COPYING = Set.of("aChangeToTheTemplateReachesTheCopy", "aCopyChangesNothingButItsTarget",
+      "aCrashAfterAnyPageResumesToTheSameCopy", "aDryRunOfANewTenantPlansEveryObject", "aDryRunWritesNothing",
+      "aPlanAfterTheCopyFindsNothingToDo", "aSecondRunChangesNothing", "itsDiffFindsACopyDeletedAndACopyChanged",
+      "oneInstanceCopiesTwoTargetsWithTheirPagesInterleaved", "theCopyEqualsTheTemplate",
+      "theCopyNamesNoTemplateObjectAndCarriesNoSecret", "withExistingKeepAFirstCopyEqualsTheTemplate",
+      "withExistingKeepOnlyMissingCopiesAreMade");
 
   /** The names of the tests of {@code contract} that failed. */
   private static Set<String> failures(Class<? extends CopyPluginContract> contract) {
@@ -117,6 +236,34 @@ class CopyPluginContractTest {
         "oneInstanceCopiesTwoTargetsWithTheirPagesInterleaved", "theCopyEqualsTheTemplate",
         "withExistingKeepAFirstCopyEqualsTheTemplate", "withExistingKeepOnlyMissingCopiesAreMade"),
         failures(JobScopedRolesContract.class));
+  }
+
+  @Test
+  void aPluginWhoseDependenciesAreCopiedFirstPassesTheKit() {
+    assertEquals(Set.of(), failures(QueuesContract.class));
+  }
+
+  /**
+   * Queues that name workspaces and schemas the target does not hold are refused, as org-service refuses them: every
+   * test that copies fails. Until session 30 the kit checked no references, and such a plugin passed.
+   */
+  @Test
+  void aPluginWithAnUndeclaredDependencyFailsTheKit() {
+    assertEquals(COPYING, failures(UndeclaredQueuesContract.class));
+  }
+
+  /** A dependency declared but not copied first fails the kit, saying which prerequisites to add. */
+  @Test
+  void aDependencyNotCopiedFirstFailsTheKit() {
+    var failed = new TreeSet<>(COPYING);
+    failed.add("itsDependenciesAreCopiedFirstAndItSpeaksThisSpi");
+    assertEquals(failed, failures(QueuesWithoutPrerequisitesContract.class));
+  }
+
+  /** A copy whose free-form data names copies that were never made (its dependency undeclared) fails the kit. */
+  @Test
+  void aCopyNamingCopiesNeverMadeFailsTheKit() {
+    assertEquals(Set.of("theCopyNamesNoTemplateObjectAndCarriesNoSecret"), failures(RolesNamingWorkspacesContract.class));
   }
 
   @Test

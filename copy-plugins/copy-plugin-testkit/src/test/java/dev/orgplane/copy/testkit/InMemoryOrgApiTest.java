@@ -108,6 +108,74 @@ class InMemoryOrgApiTest {
     assertEquals(new JsonArray(), runAfter(api, copyOf.apply(late)));
   }
 
+  /**
+   * References are refused as the service refuses them: a queue's workspace and schema (foreign keys), a hook's queues
+   * (checked before commit), imported, put or copied; a copy names the template object at fault.
+   */
+  @Test
+  void referencesToObjectsNotInTheOrganizationAreRefused() {
+    var api = new InMemoryOrgApi();
+    var template = new TemplateWriter(api, TEMPLATE);
+    var workspace = template.add("workspaces", new JsonObject().put("name", "main"));
+    var schema = template.add("schemas", new JsonObject().put("name", "order").put("content", new JsonObject()));
+    var queue = template.add("queues", new JsonObject().put("name", "orders").put("workspaceId", workspace)
+        .put("schemaId", schema));
+    var copyOf = IdFunction.nameBasedIn(TARGET);
+    var queueCopy = new JsonObject().put("id", copyOf.apply(queue)).put("name", "orders")
+        .put("workspaceId", copyOf.apply(workspace)).put("schemaId", copyOf.apply(schema));
+
+    var imported = refusal(api.importBatch(TARGET, "queues", List.of(queueCopy)));
+    assertEquals(422, imported.status());
+    assertEquals("invalid_reference", imported.code());
+    assertEquals(List.of("items[].schemaId"), fields(imported));
+    var copied = refusal(api.copyPage(TEMPLATE, TARGET, "queues", null, 10, false));
+    assertEquals("invalid_reference", copied.code());
+    assertEquals(List.of("objects[" + queue + "].schemaId"), fields(copied), "names the template object");
+    assertTrue(api.objects(TARGET, "queues").isEmpty(), "nothing was written");
+
+    copy(api, "workspaces", false);
+    copy(api, "schemas", false);
+    var elsewhere = queueCopy.copy().put("workspaceId", UUID.randomUUID().toString());
+    elsewhere.remove("id");
+    var put = refusal(api.put(TARGET, "queues", queueCopy.getString("id"), elsewhere));
+    assertEquals(List.of("workspaceId"), fields(put));
+    assertEquals(new Counts(1, 0, 0), copy(api, "queues", false), "copied once what it names is there");
+
+    var hook = hook("ready", new JsonArray().add("queue.created")).put("queueIds", new JsonArray()
+        .add(UUID.randomUUID().toString()));
+    var hookRefused = refusal(api.importBatch(TARGET, "hooks", List.of(hook)));
+    assertEquals("invalid_reference", hookRefused.code());
+    assertEquals(List.of("queueIds"), fields(hookRefused));
+    assertEquals(new Counts(1, 0, 0), api.importBatch(TARGET, "hooks", List.of(hook.put("queueIds",
+        new JsonArray().add(queueCopy.getString("id"))))).result());
+  }
+
+  /** Team members must be members of the organization, and members' roles its own or predefined ones. */
+  @Test
+  void teamsOfStrangersAndMembersWithUnknownRolesAreRefused() {
+    var api = new InMemoryOrgApi();
+    var member = UUID.randomUUID().toString();
+    var stranger = UUID.randomUUID().toString();
+    var unknownRole = refusal(api.importBatch(TARGET, "users", List.of(new JsonObject().put("id", member)
+        .put("roles", new JsonArray().add("member").add("auditor")))));
+    assertEquals(422, unknownRole.status());
+    assertEquals("unknown_role", unknownRole.code());
+    assertEquals("unknown_role", refusal(api.post(TARGET, "users", new JsonObject()
+        .put("userIds", new JsonArray().add(member)).put("roles", new JsonArray().add("auditor")))).code());
+    api.importBatch(TARGET, "roles", List.of(new JsonObject().put("id", UUID.randomUUID().toString())
+        .put("name", "auditor").put("permissions", new JsonArray()))).result();
+    assertEquals(new Counts(1, 0, 0), api.importBatch(TARGET, "users", List.of(new JsonObject().put("id", member)
+        .put("roles", new JsonArray().add("member").add("auditor")))).result());
+
+    var team = new JsonObject().put("id", UUID.randomUUID().toString()).put("name", "ops")
+        .put("userIds", new JsonArray().add(member).add(stranger));
+    var strangers = refusal(api.importBatch(TARGET, "groups", List.of(team)));
+    assertEquals("not_a_member", strangers.code());
+    assertEquals(List.of("userIds"), fields(strangers));
+    assertEquals(new Counts(1, 0, 0), api.importBatch(TARGET, "groups", List.of(team.put("userIds",
+        new JsonArray().add(member)))).result());
+  }
+
   private static Counts keep(InMemoryOrgApi api, String path) {
     return api.copyPage(TEMPLATE, TARGET, path, null, 10, false, Existing.KEEP).result().result().counts();
   }

@@ -1,19 +1,27 @@
 package dev.orgplane.copy.example;
 
 import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.copy.builtin.SchemasPlugin;
 import dev.orgplane.copy.testkit.CopyPluginContract;
 import dev.orgplane.copy.testkit.TemplateWriter;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * All a plugin author writes to prove their plugin: which plugin, a template of a few pages, and (its docs being
- * made from schemas) which template kind a change must reach the copy from.
+ * made from schemas) the plugins copied first and which template kind a change must reach the copy from.
  */
 class SchemaDocsPluginContractTest extends CopyPluginContract {
 
   @Override
   protected CopyPlugin plugin() {
     return new SchemaDocsPlugin();
+  }
+
+  /** A doc names the copy of its schema: the schemas are copied first, as the engine copies them. */
+  @Override
+  protected List<CopyPlugin> prerequisites() {
+    return List.of(new SchemasPlugin());
   }
 
   /** A doc follows its schema's name: the drift tests rename a schema. */
