@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * Pages are small ({@link #pageSize()}), so write templates of a few pages. The drift tests change objects of
  * {@link #templateKind()} with {@link #changed}: override them for a kind that is not the plugin's id or has no names.
  *
- * <p>The kit calls the plugin as the engine does: every run with a fresh context; a second run, a re-run, a plan and a
+ * <p>The kit calls the plugin as the engine does: with one instance for all the jobs of a test, every run with a fresh
+ * context; a second run, a re-run, a plan and a
  * repair as a new job, with a job id of its own; a resume after a crash as the same job; a diff with no job
  * ({@code jobId} null). A plugin whose copies' ids depend on the job's id, or that carries what one run computed into
  * the next, fails here as it would copy everything again under the engine. Until session 27 every test ran one job
@@ -64,8 +65,10 @@ public abstract class CopyPluginContract {
   private static WebClient http;
 
   /**
-   * The plugin under test, a new instance each call: one test copies into two targets with one instance, as the
-   * engine's jobs share theirs, and compares each with a copy made by an instance of its own.
+   * The plugin under test, a new instance each call. As in the engine, which loads a plugin once, one instance runs
+   * every job of a test into its target (the first copy, a second run, a plan, a repair, a re-run after the template
+   * changed, a diff) and one test copies into two targets with one instance; a resume after a crash, on another
+   * engine, takes a new one.
    */
   protected abstract CopyPlugin plugin();
 
@@ -124,11 +127,16 @@ public abstract class CopyPluginContract {
 
   private InMemoryOrgApi template;
 
-  /** One test's world: the org API with the template, the id registry, and the context of its first job. */
+  /**
+   * One test's world: the org API with the template, the id registry, the context of its first job, and the instance
+   * of the plugin every job into its target runs with, as the engine loads a plugin once and runs all its jobs with
+   * it (until session 30 each job had a new instance, and a plugin that kept copies in a field passed).
+   */
   private final class Kit {
     final InMemoryOrgApi api;
     final KitIds ids;
     final KitContext context;
+    final CopyPlugin plugin = plugin();
 
     final String targetId;
 
@@ -233,11 +241,11 @@ public abstract class CopyPluginContract {
   @Test
   void theCopyEqualsTheTemplate() {
     var kit = new Kit(false);
-    var run = PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    var run = PluginDriver.copyAll(kit.plugin, kit.context, kit.ids);
     var counts = run.checkpoint().counts();
     assertTrue(counts.total() > 0, "the template holds objects of the plugin's kind: " + counts);
     assertEquals(counts.total(), counts.created(), "a first copy creates every object: " + counts);
-    var diff = plugin().diff(kit.diff()).await();
+    var diff = kit.plugin.diff(kit.diff()).await();
     assertTrue(diff.inSync(), "the copy has no drift from the template: " + diff.toJson().encodePrettily());
   }
 
@@ -251,7 +259,7 @@ public abstract class CopyPluginContract {
   @Test
   void theCopyNamesNoTemplateObjectAndCarriesNoSecret() {
     var kit = new Kit(false);
-    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    PluginDriver.copyAll(kit.plugin, kit.context, kit.ids);
     var named = new HashSet<String>();
     EmbeddedIds.collect(kit.target(), named);
     var copies = new HashSet<String>();
@@ -282,7 +290,7 @@ public abstract class CopyPluginContract {
   void aCopyChangesNothingButItsTarget() {
     var kit = new Kit(false);
     var before = kit.api.snapshot();
-    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    PluginDriver.copyAll(kit.plugin, kit.context, kit.ids);
     var after = kit.api.snapshot();
     before.remove(TARGET);
     after.remove(TARGET);
@@ -292,8 +300,8 @@ public abstract class CopyPluginContract {
   @Test
   void aPlanAfterTheCopyFindsNothingToDo() {
     var kit = new Kit(false);
-    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
-    var planned = PluginDriver.planAll(plugin(), kit.newJob()).counts();
+    PluginDriver.copyAll(kit.plugin, kit.context, kit.ids);
+    var planned = PluginDriver.planAll(kit.plugin, kit.newJob()).counts();
     assertEquals(0, planned.created() + planned.updated(), "a plan after the copy creates and changes nothing: "
         + planned);
   }
@@ -301,9 +309,9 @@ public abstract class CopyPluginContract {
   @Test
   void aSecondRunChangesNothing() {
     var kit = new Kit(false);
-    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    PluginDriver.copyAll(kit.plugin, kit.context, kit.ids);
     var before = kit.target();
-    var again = PluginDriver.copyAll(plugin(), kit.newJob(), kit.ids).checkpoint().counts();
+    var again = PluginDriver.copyAll(kit.plugin, kit.newJob(), kit.ids).checkpoint().counts();
     assertEquals(0, again.created(), "nothing is created twice: " + again);
     assertEquals(0, again.updated(), "nothing changes: " + again);
     assertEquals(before, kit.target());
@@ -312,12 +320,13 @@ public abstract class CopyPluginContract {
   @Test
   void aCrashAfterAnyPageResumesToTheSameCopy() {
     var reference = new Kit(false);
-    var pages = PluginDriver.copyAll(plugin(), reference.context, reference.ids).pages();
+    var pages = PluginDriver.copyAll(reference.plugin, reference.context, reference.ids).pages();
     assertTrue(pages > 1, "write a template of several pages (page size " + pageSize() + ") to test resumption");
     for (int done = 0; done < pages; done++) {
       var kit = new Kit(false);
-      var stop = PluginDriver.copy(plugin(), kit.context, kit.ids, Checkpoint.START, done);
-      PluginDriver.copyWithoutCheckpoint(plugin(), kit.context, stop.checkpoint());
+      var stop = PluginDriver.copy(kit.plugin, kit.context, kit.ids, Checkpoint.START, done);
+      PluginDriver.copyWithoutCheckpoint(kit.plugin, kit.context, stop.checkpoint());
+      // the engine that resumes is another one: a new instance of the plugin, nothing the crashed one held
       var resumed = PluginDriver.copy(plugin(), kit.resumed(), kit.ids, stop.checkpoint(), Integer.MAX_VALUE);
       assertTrue(resumed.finished());
       assertEquals(reference.target(), kit.target(), "a crash after page " + done + " and a resume give the same copy");
@@ -328,10 +337,10 @@ public abstract class CopyPluginContract {
   void aDryRunWritesNothing() {
     var kit = new Kit(true);
     var before = kit.api.snapshot();
-    var planned = PluginDriver.planAll(plugin(), kit.context).counts();
+    var planned = PluginDriver.planAll(kit.plugin, kit.context).counts();
     assertEquals(before, kit.api.snapshot(), "a dry run writes nothing");
     var fresh = new Kit(false);
-    var copied = PluginDriver.copyAll(plugin(), fresh.context, fresh.ids).checkpoint().counts();
+    var copied = PluginDriver.copyAll(fresh.plugin, fresh.context, fresh.ids).checkpoint().counts();
     assertEquals(copied.total(), planned.total(), "the plan covers every object the copy writes");
     assertEquals(planned.total(), planned.created(), "into an empty target, everything is planned as a creation");
   }
@@ -344,10 +353,10 @@ public abstract class CopyPluginContract {
     var job = newJobId();
     var newTenant = new KitContext(job, TEMPLATE, null, new KitIds(TEMPLATE, job, kit.api), kit.api, http(), vertx(),
         options(), pageSize(), message -> { });
-    var planned = PluginDriver.planAll(plugin(), newTenant).counts();
+    var planned = PluginDriver.planAll(kit.plugin, newTenant).counts();
     assertEquals(before, kit.api.snapshot(), "a dry run writes nothing");
     var fresh = new Kit(false);
-    var copied = PluginDriver.copyAll(plugin(), fresh.context, fresh.ids).checkpoint().counts();
+    var copied = PluginDriver.copyAll(fresh.plugin, fresh.context, fresh.ids).checkpoint().counts();
     assertEquals(copied.total(), planned.total(), "the plan of a new tenant covers every object the copy writes");
     assertEquals(planned.total(), planned.created(), "into a new tenant, everything is planned as a creation");
   }
@@ -361,7 +370,7 @@ public abstract class CopyPluginContract {
   void itsDiffFindsACopyDeletedAndACopyChanged() {
     var kit = new Kit(false);
     var before = kit.target();
-    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    PluginDriver.copyAll(kit.plugin, kit.context, kit.ids);
     var copy = kit.target();
     var written = StoredObject.newIn(before, copy);
     assertTrue(written.size() >= 2, "the copy writes at least two objects: " + written);
@@ -370,7 +379,7 @@ public abstract class CopyPluginContract {
     kit.api.objects(TARGET, deleted.path()).remove(deleted.id());
     kit.changeInTarget(edited);
 
-    var diff = plugin().diff(kit.diff()).await();
+    var diff = kit.plugin.diff(kit.diff()).await();
     var shown = diff.toJson().encodePrettily();
     assertEquals(List.of(edited.id()), tellsTenantChanges() ? diff.tenantChanged() : diff.changed(),
         "the copy changed in the target, by its id there: " + shown);
@@ -380,7 +389,7 @@ public abstract class CopyPluginContract {
         "missing objects are named by their template ids: " + shown);
     assertEquals(List.of(), diff.extra(), "nothing is extra: " + shown);
 
-    var repair = PluginDriver.copyAll(plugin(), kit.newJob(), kit.ids).checkpoint().counts();
+    var repair = PluginDriver.copyAll(kit.plugin, kit.newJob(), kit.ids).checkpoint().counts();
     assertEquals(1, repair.created(), "a re-run creates the deleted copy again: " + repair);
     assertTrue(repair.updated() >= 1, "a re-run updates the changed copy: " + repair);
     assertEquals(copy, kit.target(), "a re-run repairs the drift");
@@ -394,7 +403,7 @@ public abstract class CopyPluginContract {
   void withExistingKeepOnlyMissingCopiesAreMade() {
     var kit = new Kit(false);
     var before = kit.target();
-    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    PluginDriver.copyAll(kit.plugin, kit.context, kit.ids);
     var written = StoredObject.newIn(before, kit.target());
     assertTrue(written.size() >= 2, "the copy writes at least two objects: " + written);
     var deleted = written.get(0);
@@ -403,10 +412,10 @@ public abstract class CopyPluginContract {
     kit.changeInTarget(edited);
     var tenantMade = kit.target();
 
-    var planned = PluginDriver.planAll(plugin(), kit.newJobKeeping()).counts();
+    var planned = PluginDriver.planAll(kit.plugin, kit.newJobKeeping()).counts();
     assertEquals(1, planned.created(), "the plan makes the deleted copy: " + planned);
     assertEquals(0, planned.updated(), "the plan changes no existing copy: " + planned);
-    var again = PluginDriver.copyAll(plugin(), kit.newJobKeeping(), kit.ids).checkpoint().counts();
+    var again = PluginDriver.copyAll(kit.plugin, kit.newJobKeeping(), kit.ids).checkpoint().counts();
     assertEquals(1, again.created(), "the re-run makes the deleted copy: " + again);
     assertEquals(0, again.updated(), "the re-run changes no existing copy: " + again);
     assertEquals(again.total() - 1, again.unchanged(), "every existing copy counts unchanged: " + again);
@@ -419,9 +428,9 @@ public abstract class CopyPluginContract {
   @Test
   void withExistingKeepAFirstCopyEqualsTheTemplate() {
     var kit = new Kit(false);
-    var counts = PluginDriver.copyAll(plugin(), kit.newJobKeeping(), kit.ids).checkpoint().counts();
+    var counts = PluginDriver.copyAll(kit.plugin, kit.newJobKeeping(), kit.ids).checkpoint().counts();
     assertEquals(counts.total(), counts.created(), "a first copy creates every object: " + counts);
-    var diff = plugin().diff(kit.diff()).await();
+    var diff = kit.plugin.diff(kit.diff()).await();
     assertTrue(diff.inSync(), "the copy has no drift from the template: " + diff.toJson().encodePrettily());
   }
 
@@ -432,18 +441,18 @@ public abstract class CopyPluginContract {
   @Test
   void aChangeToTheTemplateReachesTheCopy() {
     var kit = new Kit(false);
-    PluginDriver.copyAll(plugin(), kit.context, kit.ids);
+    PluginDriver.copyAll(kit.plugin, kit.context, kit.ids);
     kit.changeTemplate();
-    var drift = plugin().diff(kit.diff()).await();
+    var drift = kit.plugin.diff(kit.diff()).await();
     assertFalse(drift.changed().isEmpty(), "the template's change is changed: " + drift.toJson().encodePrettily());
     assertEquals(List.of(), drift.tenantChanged(), "the tenant changed nothing: " + drift.toJson().encodePrettily());
-    var again = PluginDriver.copyAll(plugin(), kit.newJob(), kit.ids).checkpoint().counts();
+    var again = PluginDriver.copyAll(kit.plugin, kit.newJob(), kit.ids).checkpoint().counts();
     assertTrue(again.updated() >= 1, "a re-run updates the copy of the changed template object: " + again);
-    var diff = plugin().diff(kit.diff()).await();
+    var diff = kit.plugin.diff(kit.diff()).await();
     assertTrue(diff.inSync(), "after the re-run, no drift: " + diff.toJson().encodePrettily());
     var fresh = new Kit(false);
     fresh.changeTemplate();
-    PluginDriver.copyAll(plugin(), fresh.context, fresh.ids);
+    PluginDriver.copyAll(fresh.plugin, fresh.context, fresh.ids);
     assertEquals(fresh.target(), kit.target(), "the re-run gives what a first copy of the changed template gives");
   }
 
@@ -456,7 +465,7 @@ public abstract class CopyPluginContract {
     PluginDriver.copyInterleaved(plugin(), List.of(first.context, second.context), List.of(first.ids, second.ids));
     for (var kit : List.of(first, second)) {
       var alone = new Kit(false, kit.targetId, templateCopy());
-      PluginDriver.copyAll(plugin(), alone.context, alone.ids);
+      PluginDriver.copyAll(alone.plugin, alone.context, alone.ids);
       assertEquals(alone.target(), kit.target(), "copied alongside another target, " + kit.targetId
           + " holds what a copy of its own gives");
     }

@@ -12,8 +12,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -39,6 +41,22 @@ class CopyPluginContractTest {
     @Override
     protected String targetId(CopyContext context, String sourceId) {
       return context.ids().copyOf(context.jobId() + ":" + sourceId);
+    }
+  }
+
+  /**
+   * Roles that keep each copy they made, by target and template object, in a field: the engine's one instance then
+   * copies a changed template object as it was.
+   */
+  static final class MemoizingRoles extends Roles {
+    private final Map<String, JsonObject> made = new ConcurrentHashMap<>();
+
+    @Override
+    protected Future<JsonObject> toTarget(CopyContext context, JsonObject source) {
+      var key = context.targetOrganization() + "/" + source.getString("id");
+      var kept = made.get(key);
+      return kept != null ? Future.succeededFuture(kept.copy())
+          : super.toTarget(context, source).onSuccess(copy -> made.put(key, copy.copy()));
     }
   }
 
@@ -189,6 +207,13 @@ class CopyPluginContractTest {
     }
   }
 
+  static final class MemoizingRolesContract extends RolesContract {
+    @Override
+    protected CopyPlugin plugin() {
+      return new MemoizingRoles();
+    }
+  }
+
   static final class TemplateWritingRolesContract extends RolesContract {
     @Override
     protected CopyPlugin plugin() {
@@ -264,6 +289,15 @@ class CopyPluginContractTest {
   @Test
   void aCopyNamingCopiesNeverMadeFailsTheKit() {
     assertEquals(Set.of("theCopyNamesNoTemplateObjectAndCarriesNoSecret"), failures(RolesNamingWorkspacesContract.class));
+  }
+
+  /**
+   * The engine runs every job with one instance of a plugin: one that keeps its copies in a field never shows or copies
+   * a change of the template. Until session 30 each job of the kit had a new instance, and such a plugin passed.
+   */
+  @Test
+  void aPluginThatKeepsCopiesAcrossJobsFailsTheKit() {
+    assertEquals(Set.of("aChangeToTheTemplateReachesTheCopy"), failures(MemoizingRolesContract.class));
   }
 
   @Test
