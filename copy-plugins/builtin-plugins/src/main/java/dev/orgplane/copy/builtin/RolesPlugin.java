@@ -1,6 +1,7 @@
 package dev.orgplane.copy.builtin;
 
 import dev.orgplane.copy.api.OrgObjectsPlugin;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
 
@@ -18,5 +19,14 @@ public final class RolesPlugin extends OrgObjectsPlugin {
   @Override
   protected String listPath() {
     return path() + "?order=id";
+  }
+
+  /**
+   * A role's permissions are a set to org-service (an import giving them in another order changes nothing): compared
+   * in order, plan and diff showed a change no copy made, for good.
+   */
+  @Override
+  protected boolean same(JsonObject copy, JsonObject current) {
+    return super.same(withSetOf(copy, "permissions"), withSetOf(current, "permissions"));
   }
 }

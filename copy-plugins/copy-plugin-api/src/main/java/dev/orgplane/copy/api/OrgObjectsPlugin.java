@@ -1,6 +1,7 @@
 package dev.orgplane.copy.api;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -212,8 +213,23 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
     return copy.getString("id");
   }
 
-  private boolean same(JsonObject copy, JsonObject current) {
+  /**
+   * Whether writing {@code copy} leaves {@code current} (the target's object, as listed) as it is: plan counts it
+   * unchanged and diff finds no drift exactly when the copy would count it so. By default its {@code copiedFields}
+   * are equal; a kind the service compares otherwise (a set in any order, an object an import never changes) says so
+   * here, or plan and diff report a change no copy makes.
+   */
+  protected boolean same(JsonObject copy, JsonObject current) {
     return copiedFields.stream().allMatch(field -> Objects.equals(copy.getValue(field), current.getValue(field)));
+  }
+
+  /** {@code object} with its list {@code field} as a sorted set, for a {@link #same} that compares it so. */
+  protected static JsonObject withSetOf(JsonObject object, String field) {
+    var list = object.getJsonArray(field);
+    if (list == null) {
+      return object;
+    }
+    return object.copy().put(field, new JsonArray(list.stream().map(String::valueOf).distinct().sorted().toList()));
   }
 
   private Future<OrgApi.Page> sourcePage(CopyContext context, String cursor) {

@@ -330,7 +330,8 @@ public final class InMemoryOrgApi implements OrgApi {
 
   /**
    * Stores an object (with its id) and counts what that did. One written without a secret keeps the secret it has,
-   * as the service keeps it when a replace gives none.
+   * as the service keeps it when a replace gives none; one that says what the stored one says (its kind's unordered
+   * lists in any order) leaves it as it is.
    */
   private Counts store(String organization, String path, JsonObject stored) {
     var id = stored.getString("id");
@@ -339,19 +340,23 @@ public final class InMemoryOrgApi implements OrgApi {
     if (previous != null && !stored.containsKey(SECRET) && previous.containsKey(SECRET)) {
       stored.put(SECRET, previous.getValue(SECRET));
     }
+    if (previous != null && ServiceKind.of(path).map(kind -> kind.same(previous, stored))
+        .orElse(previous.equals(stored))) {
+      return UNCHANGED;
+    }
     objects.put(id, stored);
     if (previous == null) {
       times.created(organization, path, id);
       return new Counts(1, 0, 0);
     }
-    if (previous.equals(stored)) {
-      return UNCHANGED;
-    }
     times.updated(organization, path, id);
     return new Counts(0, 1, 0);
   }
 
-  /** Importing a member adds them, or gives a member already there the imported roles; an owner stays as they are. */
+  /**
+   * Importing a member adds them, or gives a member already there the imported roles (the same in another order are
+   * no change); an owner stays as they are.
+   */
   private Counts importMember(String organization, String userId, JsonArray roles) {
     var members = objects(organization, "users");
     var previous = members.get(userId);
@@ -360,7 +365,8 @@ public final class InMemoryOrgApi implements OrgApi {
       times.created(organization, "users", userId);
       return new Counts(1, 0, 0);
     }
-    if (previous.getJsonArray("roles").contains("owner") || previous.getJsonArray("roles").equals(roles)) {
+    if (previous.getJsonArray("roles").contains("owner")
+        || ServiceKind.USERS.same(previous, previous.copy().put("roles", roles))) {
       return UNCHANGED;
     }
     previous.put("roles", roles.copy());

@@ -1,5 +1,7 @@
 package dev.orgplane.copy.testkit;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,11 +15,12 @@ import java.util.stream.Collectors;
  * it requires (org-service refuses others: {@code RequestBody}, {@code SetupInput}), the rule of its names, whether
  * its list is sorted by name (roles, teams) rather than by id, for the setup kinds org-service copies itself,
  * how a copy is made ({@link CopyRule}), and which of its fields name objects of the organization, by the path of the
- * kind they name ({@code referenced}; {@link ReferenceRules} refuses what names nothing). A path of no such kind (one
- * the kit does not know) is stored as written.
+ * kind they name ({@code referenced}; {@link ReferenceRules} refuses what names nothing), and which of its lists the
+ * service keeps as sets ({@code unordered}: a role's permissions, a team's members, a member's roles), so that a write giving them in
+ * another order changes nothing. A path of no such kind (one the kit does not know) is stored as written.
  */
 record ServiceKind(String path, Set<String> fields, Set<String> required, NameRule names, boolean sortedByName,
-    CopyRule copy, Map<String, String> referenced) {
+    CopyRule copy, Map<String, String> referenced, Set<String> unordered) {
 
   /** How names of a kind look, and the 409 code org-service answers when one is taken in the organization. */
   record NameRule(Pattern pattern, String rule, String takenCode) {
@@ -29,24 +32,26 @@ record ServiceKind(String path, Set<String> fields, Set<String> required, NameRu
           + "and not only dots and spaces", "name_taken");
 
   static final ServiceKind WORKSPACES = new ServiceKind("workspaces", Set.of("name", "metadata"), Set.of("name"),
-      SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null), Map.of());
+      SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null), Map.of(), Set.of());
   static final ServiceKind SCHEMAS = new ServiceKind("schemas", Set.of("name", "content", "metadata"),
-      Set.of("name", "content"), SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null), Map.of());
+      Set.of("name", "content"), SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null), Map.of(), Set.of());
   static final ServiceKind QUEUES = new ServiceKind("queues",
       Set.of("name", "workspaceId", "schemaId", "settings", "metadata"), Set.of("name", "workspaceId", "schemaId"),
       SETUP_NAMES, false, new CopyRule(List.of("workspaceId", "schemaId"), List.of(), null, "settings"),
-      Map.of("workspaceId", "workspaces", "schemaId", "schemas"));
+      Map.of("workspaceId", "workspaces", "schemaId", "schemas"), Set.of());
   static final ServiceKind HOOKS = new ServiceKind("hooks",
       Set.of("name", "url", "events", "queueIds", "runAfter", "active", "config", "secret", "metadata"),
       Set.of("name", "url"), SETUP_NAMES, false, new CopyRule(List.of(), List.of("queueIds", "runAfter"), "runAfter",
-      "config"), Map.of("queueIds", "queues", "runAfter", "hooks"));
+      "config"), Map.of("queueIds", "queues", "runAfter", "hooks"), Set.of());
   static final ServiceKind ROLES = new ServiceKind("roles", Set.of("name", "title", "permissions", "metadata"),
-      Set.of("name", "permissions"), lowerCaseNames("role_name_taken"), true, null, Map.of());
+      Set.of("name", "permissions"), lowerCaseNames("role_name_taken"), true, null, Map.of(),
+      Set.of("permissions"));
   static final ServiceKind GROUPS = new ServiceKind("groups", Set.of("name", "title", "metadata", "userIds"),
-      Set.of("name", "userIds"), lowerCaseNames("group_name_taken"), true, null, Map.of("userIds", "users"));
+      Set.of("name", "userIds"), lowerCaseNames("group_name_taken"), true, null, Map.of("userIds", "users"),
+      Set.of("userIds"));
   /** Members: an import sets a member's roles (named: predefined or the organization's), and members have no names. */
   static final ServiceKind USERS = new ServiceKind("users", Set.of("roles"), Set.of("roles"), null, false, null,
-      Map.of("roles", "roles"));
+      Map.of("roles", "roles"), Set.of("roles"));
 
   private static final Map<String, ServiceKind> BY_PATH = List.of(WORKSPACES, SCHEMAS, QUEUES, HOOKS, ROLES, GROUPS,
       USERS).stream().collect(Collectors.toMap(ServiceKind::path, Function.identity()));
@@ -54,6 +59,18 @@ record ServiceKind(String path, Set<String> fields, Set<String> required, NameRu
   private static NameRule lowerCaseNames(String takenCode) {
     return new NameRule(Pattern.compile("[a-z0-9_-]{2,63}"), "must be 2-63 characters of a-z, 0-9, _ and -",
         takenCode);
+  }
+
+  /** Whether {@code stored} and {@code written} say the same, the {@code unordered} lists as sets. */
+  boolean same(JsonObject stored, JsonObject written) {
+    return asSets(stored).equals(asSets(written));
+  }
+
+  private JsonObject asSets(JsonObject object) {
+    var sets = object.copy();
+    unordered.stream().filter(field -> object.getValue(field) instanceof JsonArray).forEach(field -> sets.put(field,
+        new JsonArray(object.getJsonArray(field).stream().map(String::valueOf).distinct().sorted().toList())));
+    return sets;
   }
 
   static Optional<ServiceKind> of(String path) {

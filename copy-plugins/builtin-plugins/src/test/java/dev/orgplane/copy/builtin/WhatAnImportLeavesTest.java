@@ -1,0 +1,146 @@
+package dev.orgplane.copy.builtin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.copy.api.Checkpoint;
+import dev.orgplane.copy.api.CopyContext;
+import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.IdFunction;
+import dev.orgplane.copy.api.OrgApi;
+import dev.orgplane.copy.api.ProgressSink;
+import dev.orgplane.copy.testkit.InMemoryOrgApi;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Plan and diff say what the copy does where org-service's import leaves an object as it is though the template gives
+ * it otherwise: an owner of the target who is a member of the template (an import never changes an owner), and lists
+ * the service keeps as sets, given in another order (a role's permissions, a member's roles). Until session 30 plan
+ * counted them updated and diff found them changed by the tenant, for good, while every copy left them unchanged.
+ */
+class WhatAnImportLeavesTest {
+
+  private static final String TEMPLATE = "7e3b1a52-0000-4000-8000-000000000001";
+  private static final String TARGET = "7e3b1a52-0000-4000-8000-000000000002";
+
+  @Test
+  void aTargetOwnerWhoIsATemplateMemberIsNoDrift() {
+    var api = new InMemoryOrgApi();
+    var user = UUID.randomUUID().toString();
+    api.objects(TEMPLATE, "users").put(user, member(user, "member"));
+    api.objects(TARGET, "users").put(user, member(user, "owner"));
+    assertAgreeOnNothingToDo(new UsersPlugin(), api);
+    assertEquals(new JsonArray().add("owner"), api.objects(TARGET, "users").get(user).getJsonArray("roles"));
+  }
+
+  @Test
+  void aMembersRolesInAnotherOrderAreNoDrift() {
+    var api = new InMemoryOrgApi();
+    var user = UUID.randomUUID().toString();
+    api.objects(TEMPLATE, "users").put(user, member(user, "member", "viewer"));
+    api.objects(TARGET, "users").put(user, member(user, "viewer", "member"));
+    assertAgreeOnNothingToDo(new UsersPlugin(), api);
+  }
+
+  @Test
+  void aRolesPermissionsInAnotherOrderAreNoDrift() {
+    var api = new InMemoryOrgApi();
+    var id = UUID.randomUUID().toString();
+    var role = new JsonObject().put("id", id).put("name", "auditor").put("title", "Auditor")
+        .put("permissions", new JsonArray().add("app_organization_get").add("app_user_list"))
+        .put("metadata", new JsonObject());
+    api.objects(TEMPLATE, "roles").put(id, role);
+    var copyId = IdFunction.nameBased(TARGET, id);
+    api.objects(TARGET, "roles").put(copyId, role.copy().put("id", copyId)
+        .put("permissions", new JsonArray().add("app_user_list").add("app_organization_get")));
+    assertAgreeOnNothingToDo(new RolesPlugin(), api);
+  }
+
+  /** The copy leaves the target as it is, and plan and diff say so, before and after it. */
+  private static void assertAgreeOnNothingToDo(CopyPlugin plugin, InMemoryOrgApi api) {
+    var planned = plugin.plan(new Run(api), Checkpoint.START).await();
+    assertEquals(new Counts(0, 0, 1), planned.counts(), "the plan");
+    var copied = plugin.copy(new Run(api), Checkpoint.START).await();
+    assertEquals(new Counts(0, 0, 1), copied.counts(), "the copy");
+    var diff = plugin.diff(new Run(api)).await();
+    assertTrue(diff.inSync(), "the diff: " + diff.toJson().encode());
+  }
+
+  private static JsonObject member(String userId, String... roles) {
+    return new JsonObject().put("userId", userId).put("roles", new JsonArray(List.of(roles)));
+  }
+
+  /** A job's run from the template into the target, on the kit's org-service. */
+  private record Run(OrgApi org) implements CopyContext {
+
+    @Override
+    public String jobId() {
+      return null;
+    }
+
+    @Override
+    public String sourceOrganization() {
+      return TEMPLATE;
+    }
+
+    @Override
+    public String targetOrganization() {
+      return TARGET;
+    }
+
+    @Override
+    public IdFunction ids() {
+      return new IdFunction() {
+        @Override
+        public String copyOf(String sourceId) {
+          return IdFunction.nameBased(TARGET, sourceId);
+        }
+
+        @Override
+        public Future<JsonObject> remapEmbedded(JsonObject freeForm) {
+          return Future.succeededFuture(freeForm);
+        }
+
+        @Override
+        public Future<Set<String>> copiedAlready(Collection<String> copyIds) {
+          return Future.succeededFuture(Set.of());
+        }
+      };
+    }
+
+    @Override
+    public WebClient http() {
+      return null;
+    }
+
+    @Override
+    public Vertx vertx() {
+      return null;
+    }
+
+    @Override
+    public JsonObject options() {
+      return new JsonObject();
+    }
+
+    @Override
+    public int pageSize() {
+      return 10;
+    }
+
+    @Override
+    public ProgressSink progress() {
+      return message -> { };
+    }
+  }
+}
