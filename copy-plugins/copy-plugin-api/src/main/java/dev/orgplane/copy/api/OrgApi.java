@@ -60,9 +60,10 @@ public interface OrgApi {
    * itself, in one transaction, and no object travels through the engine. The copies are exactly what
    * a plugin would write: ids by {@link IdFunction#nameBased} of the target; references to the
    * source's objects turned into references to their copies the same way; ids inside free-form data
-   * ({@code settings}, {@code config}) that name objects copied into the target already, remapped
-   * ({@link IdFunction#earlierPluginsDone} tells when all of them are there); secrets made anew for new
-   * copies, kept by existing ones. Cursors are those of {@link #list}. A reference to an object of the same kind (a
+   * ({@code settings}, {@code config}) remapped when they name an object of the source, copied yet or not (a copy
+   * never depends on the order it is made in), or an object whose copy is in the target already (the source may
+   * have lost it since: wait for {@link IdFunction#earlierPluginsDone} so that every such copy is there); secrets
+   * made anew for new copies, kept by existing ones. Cursors are those of {@link #list}. A reference to an object of the same kind (a
    * hook running after another) whose copy is not in the target yet is left out and counted as deferred: copying the
    * same pages again once the later ones are in completes it.
    *
@@ -88,8 +89,11 @@ public interface OrgApi {
 
   /**
    * {@link #copyPage(String, String, String, String, int, boolean)}; with {@link Existing#KEEP}
-   * ({@code "existing": "keep"}) copies already in the target are left exactly as they are (secrets included) and
-   * counted unchanged: only missing ones are made. This is the method an org API implements.
+   * ({@code "existing": "keep"}) copies already in the target are left as they are (secrets included) and counted
+   * unchanged: only missing ones are made. One exception only completes a copy: a copy nobody changed since it was
+   * made, of a template object not changed since either, that lacks references to its own kind left out (deferred)
+   * when it was made (a hook's {@code runAfter}), takes them and counts updated; that is how a second pass completes
+   * the copies its first pass made. This is the method an org API implements.
    */
   default Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
       boolean copySecrets, Existing existing) {

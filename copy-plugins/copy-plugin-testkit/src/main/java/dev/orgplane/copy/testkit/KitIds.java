@@ -15,7 +15,10 @@ import java.util.stream.Collectors;
  * The engine's id scheme ({@link IdFunction#nameBased}) and its knowledge of what has been copied into
  * the target, kept in memory: ids embedded in free-form data are remapped when they name the template's
  * objects in the org API or their copy exists, there ({@link OrgApi#existing}) or on the record of pages
- * copied elsewhere, exactly as the engine does.
+ * copied elsewhere, as the engine's {@code CopiedObjects} does, with two differences: the engine, planning a new
+ * tenant (no target yet), leaves free-form data as it is, where the kit remaps into the job's namespace (a plan of a
+ * new tenant counts every object created either way); and the engine asks in batches and remembers, for the run,
+ * what it found to be a template id, where the kit asks for each object.
  */
 public final class KitIds implements IdFunction {
 
