@@ -13,6 +13,8 @@ import dev.orgplane.copy.api.Existing;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -469,6 +471,25 @@ public abstract class CopyPluginContract {
       assertEquals(alone.target(), kit.target(), "copied alongside another target, " + kit.targetId
           + " holds what a copy of its own gives");
     }
+  }
+
+  /**
+   * A plugin keeps no state but in the target organization and the job's saved progress (its cursor): a resume after
+   * a crash runs on another engine, where nothing a static field held is left. The kit resumes in this JVM, where a
+   * static field survives, so it refuses static fields that can change instead (constants, {@code static final},
+   * pass; a {@code static final} collection that is changed is still a plugin's mistake the kit cannot see).
+   */
+  @Test
+  void itKeepsNoStateInStaticFields() {
+    var changeable = new ArrayList<String>();
+    for (Class<?> type = plugin().getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
+      for (var field : type.getDeclaredFields()) {
+        if (Modifier.isStatic(field.getModifiers()) && !Modifier.isFinal(field.getModifiers()) && !field.isSynthetic()) {
+          changeable.add(type.getName() + "." + field.getName());
+        }
+      }
+    }
+    assertEquals(List.of(), changeable, "static fields that are not final: state a resume on another engine loses");
   }
 
   /**

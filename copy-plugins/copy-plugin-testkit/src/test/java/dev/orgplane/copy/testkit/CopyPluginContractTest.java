@@ -60,6 +60,16 @@ class CopyPluginContractTest {
     }
   }
 
+  /** Roles that count the pages they copied in a static field: a resume on another engine starts again from 0. */
+  static final class StaticCountingRoles extends Roles {
+    private static int pagesCopied;
+
+    @Override
+    public Future<PageResult> copy(CopyContext context, Checkpoint from) {
+      return super.copy(context, from).onSuccess(page -> pagesCopied++);
+    }
+  }
+
   /** Roles copied by the rules, that also note in the template which target each page went to. */
   static final class TemplateWritingRoles extends Roles {
     @Override
@@ -214,6 +224,13 @@ class CopyPluginContractTest {
     }
   }
 
+  static final class StaticCountingRolesContract extends RolesContract {
+    @Override
+    protected CopyPlugin plugin() {
+      return new StaticCountingRoles();
+    }
+  }
+
   static final class TemplateWritingRolesContract extends RolesContract {
     @Override
     protected CopyPlugin plugin() {
@@ -298,6 +315,12 @@ class CopyPluginContractTest {
   @Test
   void aPluginThatKeepsCopiesAcrossJobsFailsTheKit() {
     assertEquals(Set.of("aChangeToTheTemplateReachesTheCopy"), failures(MemoizingRolesContract.class));
+  }
+
+  /** The kit resumes a crashed copy in its own JVM, where a static field survives: it refuses such fields instead. */
+  @Test
+  void aPluginWithStateInAStaticFieldFailsTheKit() {
+    assertEquals(Set.of("itKeepsNoStateInStaticFields"), failures(StaticCountingRolesContract.class));
   }
 
   @Test
