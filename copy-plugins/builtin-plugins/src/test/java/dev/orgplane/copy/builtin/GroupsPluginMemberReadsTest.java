@@ -4,26 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Checkpoint;
-import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.Existing;
-import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.copy.api.OncePerRun;
 import dev.orgplane.copy.api.OrgApi;
-import dev.orgplane.copy.api.ProgressSink;
 import dev.orgplane.copy.testkit.InMemoryOrgApi;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,8 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class GroupsPluginMemberReadsTest {
 
-  private static final String TEMPLATE = "7e3b1a52-0000-4000-8000-000000000001";
-  private static final String TARGET = "7e3b1a52-0000-4000-8000-000000000002";
+  private static final String TEMPLATE = PluginRun.TEMPLATE;
+  private static final String TARGET = PluginRun.TARGET;
   private static final String NEW_TENANT = "7e3b1a52-0000-4000-8000-0000000000ff";
 
   /** A template of three members and nine teams, each with all three. */
@@ -57,8 +49,7 @@ class GroupsPluginMemberReadsTest {
   @Test
   void aRunReadsTheTemplatesMembersOnceForAllItsPagesOfTeams() {
     var memberReads = new AtomicInteger();
-    var pages = planAll(new PlanContext(new ReadsCounted(template(), TEMPLATE, "users", memberReads), null,
-        new OncePerRun()));
+    var pages = planAll(run(new ReadsCounted(template(), TEMPLATE, "users", memberReads), null));
     assertEquals(1, memberReads.get(), "the members were read once for " + pages + " pages of teams");
   }
 
@@ -66,13 +57,21 @@ class GroupsPluginMemberReadsTest {
   @Test
   void aPlanReadsAnExistingTargetOnceForAllItsPagesOfTeams() {
     var targetReads = new AtomicInteger();
-    var pages = planAll(new PlanContext(new ReadsCounted(template(), TARGET, "groups?include=userIds&order=id",
-        targetReads), TARGET, new OncePerRun()));
+    var pages = planAll(run(new ReadsCounted(template(), TARGET, "groups?include=userIds&order=id",
+        targetReads), TARGET));
     assertEquals(1, targetReads.get(), "the target was read once for " + pages + " pages of teams");
   }
 
+  /**
+   * One run planning from the template, in pages of two, into {@code targetOrganization}, or into a new tenant (no
+   * target organization yet) if it is null.
+   */
+  private static PluginRun run(OrgApi org, String targetOrganization) {
+    return new PluginRun(org, NEW_TENANT, targetOrganization, 2, new OncePerRun());
+  }
+
   /** Plans every page of the template's teams into an empty target, and answers how many pages it took. */
-  private static int planAll(PlanContext context) {
+  private static int planAll(PluginRun context) {
     var plugin = new GroupsPlugin();
     var checkpoint = Checkpoint.START;
     var pages = 0;
@@ -115,73 +114,6 @@ class GroupsPluginMemberReadsTest {
     @Override
     public Future<JsonObject> post(String organization, String path, JsonObject body) {
       return api.post(organization, path, body);
-    }
-  }
-
-  /**
-   * One run planning from the template, in pages of two, into {@code targetOrganization}, or into a new tenant (no
-   * target organization yet) if it is null.
-   */
-  private record PlanContext(OrgApi org, String targetOrganization, OncePerRun computed) implements CopyContext {
-
-    @Override
-    public String jobId() {
-      return NEW_TENANT;
-    }
-
-    @Override
-    public String sourceOrganization() {
-      return TEMPLATE;
-    }
-
-    @Override
-    public IdFunction ids() {
-      return new IdFunction() {
-        @Override
-        public String copyOf(String sourceId) {
-          return IdFunction.nameBased(targetOrganization == null ? NEW_TENANT : targetOrganization, sourceId);
-        }
-
-        @Override
-        public Future<JsonObject> remapEmbedded(JsonObject freeForm) {
-          return Future.succeededFuture(freeForm);
-        }
-
-        @Override
-        public Future<Set<String>> copiedAlready(Collection<String> copyIds) {
-          return Future.succeededFuture(Set.of());
-        }
-      };
-    }
-
-    @Override
-    public WebClient http() {
-      return null;
-    }
-
-    @Override
-    public Vertx vertx() {
-      return null;
-    }
-
-    @Override
-    public JsonObject options() {
-      return new JsonObject();
-    }
-
-    @Override
-    public int pageSize() {
-      return 2;
-    }
-
-    @Override
-    public ProgressSink progress() {
-      return message -> { };
-    }
-
-    @Override
-    public <T> Future<T> once(String key, Supplier<Future<T>> compute) {
-      return computed.get(key, compute);
     }
   }
 }

@@ -4,21 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Checkpoint;
-import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.IdFunction;
-import dev.orgplane.copy.api.OrgApi;
-import dev.orgplane.copy.api.ProgressSink;
+import dev.orgplane.copy.api.OncePerRun;
 import dev.orgplane.copy.testkit.InMemoryOrgApi;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class WhatAnImportLeavesTest {
 
-  private static final String TEMPLATE = "7e3b1a52-0000-4000-8000-000000000001";
-  private static final String TARGET = "7e3b1a52-0000-4000-8000-000000000002";
+  private static final String TEMPLATE = PluginRun.TEMPLATE;
+  private static final String TARGET = PluginRun.TARGET;
 
   @Test
   void aTargetOwnerWhoIsATemplateMemberIsNoDrift() {
@@ -68,79 +61,20 @@ class WhatAnImportLeavesTest {
 
   /** The copy leaves the target as it is, and plan and diff say so, before and after it. */
   private static void assertAgreeOnNothingToDo(CopyPlugin plugin, InMemoryOrgApi api) {
-    var planned = plugin.plan(new Run(api), Checkpoint.START).await();
+    var planned = plugin.plan(run(api), Checkpoint.START).await();
     assertEquals(new Counts(0, 0, 1), planned.counts(), "the plan");
-    var copied = plugin.copy(new Run(api), Checkpoint.START).await();
+    var copied = plugin.copy(run(api), Checkpoint.START).await();
     assertEquals(new Counts(0, 0, 1), copied.counts(), "the copy");
-    var diff = plugin.diff(new Run(api)).await();
+    var diff = plugin.diff(run(api)).await();
     assertTrue(diff.inSync(), "the diff: " + diff.toJson().encode());
+  }
+
+  /** A job's run from the template into the target, on the kit's org-service. */
+  private static PluginRun run(InMemoryOrgApi api) {
+    return new PluginRun(api, UUID.randomUUID().toString(), TARGET, 10, new OncePerRun());
   }
 
   private static JsonObject member(String userId, String... roles) {
     return new JsonObject().put("userId", userId).put("roles", new JsonArray(List.of(roles)));
-  }
-
-  /** A job's run from the template into the target, on the kit's org-service. */
-  private record Run(OrgApi org) implements CopyContext {
-
-    @Override
-    public String jobId() {
-      return null;
-    }
-
-    @Override
-    public String sourceOrganization() {
-      return TEMPLATE;
-    }
-
-    @Override
-    public String targetOrganization() {
-      return TARGET;
-    }
-
-    @Override
-    public IdFunction ids() {
-      return new IdFunction() {
-        @Override
-        public String copyOf(String sourceId) {
-          return IdFunction.nameBased(TARGET, sourceId);
-        }
-
-        @Override
-        public Future<JsonObject> remapEmbedded(JsonObject freeForm) {
-          return Future.succeededFuture(freeForm);
-        }
-
-        @Override
-        public Future<Set<String>> copiedAlready(Collection<String> copyIds) {
-          return Future.succeededFuture(Set.of());
-        }
-      };
-    }
-
-    @Override
-    public WebClient http() {
-      return null;
-    }
-
-    @Override
-    public Vertx vertx() {
-      return null;
-    }
-
-    @Override
-    public JsonObject options() {
-      return new JsonObject();
-    }
-
-    @Override
-    public int pageSize() {
-      return 10;
-    }
-
-    @Override
-    public ProgressSink progress() {
-      return message -> { };
-    }
   }
 }
