@@ -1,5 +1,6 @@
 package dev.orgplane.org.organization;
 
+import dev.orgplane.kit.organization.OrganizationFields;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.util.function.Function;
@@ -30,6 +31,19 @@ public record Organization(UUID id, String name, String title, String descriptio
    */
   public String etag() {
     return "\"" + id + ":" + version + "\"";
+  }
+
+  /**
+   * The organization as a change of its profile leaves it: the fields {@code change} sends or clears, the rest as they
+   * are; equal to this one when the change sends only what is stored.
+   */
+  public Organization changedBy(OrganizationFields change) {
+    return new Organization(id, change.applied("name", change.name(), name),
+        change.applied("title", change.title(), title),
+        change.applied("description", change.description(), description),
+        change.applied("avatar", change.avatar(), avatar), change.applied("email", change.email(), email),
+        change.applied("website", change.website(), website), change.applied("metadata", change.metadata(), metadata),
+        groupId, state, disabledBy, disabledAt, disabledReason, version, provisionedFrom, createdAt, updatedAt);
   }
 
   /** The API form (see {@link OrganizationView}). */

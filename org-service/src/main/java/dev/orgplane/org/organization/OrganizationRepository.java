@@ -78,19 +78,14 @@ final class OrganizationRepository {
         + "SELECT * FROM created";
   }
 
-  static Future<Organization> update(SqlClient tx, Organization current, OrganizationFields f) {
+  /** Stores {@code changed}'s profile (see {@link Organization#changedBy}) as the organization's next version. */
+  static Future<Organization> update(SqlClient tx, Organization changed) {
     return tx.preparedQuery("UPDATE org.organizations SET name = $2, title = $3, description = $4, avatar = $5, "
             + "email = $6, website = $7, metadata = $8, version = version + 1, updated_at = now() "
             + "WHERE id = $1 RETURNING *")
         .mapping(Organization.MAPPER)
-        .execute(Tuple.from(new Object[] {current.id(),
-            f.applied("name", f.name(), current.name()),
-            f.applied("title", f.title(), current.title()),
-            f.applied("description", f.description(), current.description()),
-            f.applied("avatar", f.avatar(), current.avatar()),
-            f.applied("email", f.email(), current.email()),
-            f.applied("website", f.website(), current.website()),
-            f.applied("metadata", f.metadata(), current.metadata())}))
+        .execute(Tuple.from(new Object[] {changed.id(), changed.name(), changed.title(), changed.description(),
+            changed.avatar(), changed.email(), changed.website(), changed.metadata()}))
         .map(rows -> rows.iterator().next());
   }
 

@@ -211,16 +211,25 @@ public final class OrganizationRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * A patch that leaves the organization as it is (the values it sends are those stored) writes, audits and announces
+   * nothing and answers the organization as it was, version and ETag included, as a team's or a role's patch does.
+   */
   private Future<Organization> updateInTransaction(RoutingContext ctx, Principal principal,
       OrganizationFields fields) {
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
             PermissionCatalog.ORG_UPDATE, true)
         .compose(access -> {
-          requireMatch(ctx, access.organization());
-          return OrganizationRepository.update(tx, access.organization(), fields)
+          var current = access.organization();
+          requireMatch(ctx, current);
+          var changed = current.changedBy(fields);
+          if (changed.equals(current)) {
+            return Future.succeededFuture(current);
+          }
+          return OrganizationRepository.update(tx, changed)
               .compose(org -> AuditLog.record(tx, ctx, org.id(), principal.subject(), "organization.updated",
-                  "organization:" + org.id(), changes(access.organization(), org)).map(org))
-              .compose(org -> ownGroupFollows(tx, ctx, access.organization(), org).map(org));
+                  "organization:" + org.id(), changes(current, org)).map(org))
+              .compose(org -> ownGroupFollows(tx, ctx, current, org).map(org));
         }));
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -157,6 +158,37 @@ class OrganizationTest extends OrgServiceTest {
         .getJsonObject("details");
     assertEquals(new JsonObject().put("before", "https://example.com").putNull("after"),
         details.getJsonObject("website"));
+  }
+
+  /**
+   * A patch sending the values stored is no change: answered with the organization as it was, ETag included, and
+   * neither audited nor announced (it took a new version and recorded and queued an organization.updated saying
+   * nothing); a change records what it changed.
+   */
+  @Test
+  void aPatchThatChangesNothingIsNoUpdate() {
+    var alice = org.newUser("alice");
+    var name = unique("same");
+    var id = org.createOrg(alice.token(), name).getString("id");
+    var path = "/v1/organizations/" + id;
+    var hook = org.post(path + "/hooks", alice.token(), new JsonObject().put("name", "receiver")
+        .put("url", "https://hooks.example.com/events").put("events", new JsonArray().add("organization.updated")));
+    assertEquals(201, hook.statusCode(), hook.bodyAsString());
+    var deliveries = "SELECT count(*) FROM org.hook_deliveries WHERE org_id = '" + id + "'";
+
+    org.assertPatchChangesNothing(path, alice.token(), new JsonObject());
+    org.assertPatchChangesNothing(path, alice.token(), new JsonObject().put("name", name).put("title", name)
+        .put("metadata", new JsonObject()));
+    assertEquals(0, org.audited(alice.token(), id, "organization.updated").size());
+    assertEquals(0, PgFixture.queryLong(org.db(), deliveries));
+
+    var retitled = org.send(HttpMethod.PATCH, path, alice.token(), new JsonObject().put("name", name)
+        .put("title", "Retitled"));
+    assertEquals("Retitled", retitled.bodyAsJsonObject().getString("title"));
+    var updated = org.audited(alice.token(), id, "organization.updated");
+    assertEquals(new JsonObject().put("title", new JsonObject().put("before", name).put("after", "Retitled")),
+        updated.getJsonObject(0).getJsonObject("details"), "a change is still recorded, saying what changed");
+    assertEquals(1, PgFixture.queryLong(org.db(), deliveries));
   }
 
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> patchIfMatch(String id, String token,
