@@ -8,6 +8,7 @@ import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.provisioner.ImportPlan;
 import dev.orgplane.org.provisioner.RenameOrder;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
@@ -37,14 +38,17 @@ final class TeamImport {
       List<ImportBatch.Item<TeamFields>> items, Existing onExisting) {
     return TeamRepository.findAllForUpdate(tx, access.orgId(), items.stream().map(ImportBatch.Item::id).toList())
         .compose(existing -> TeamRepository.memberIdsOf(tx, access.orgId(), existing.keySet())
-            .map(members -> ImportPlan.of(items, item -> existing.containsKey(item.id()),
-                item -> item.value().describe(existing.get(item.id()))
-                    && members.get(item.id()).equals(Set.copyOf(item.value().userIds())), onExisting))
-            .compose(plan -> write(tx, ctx, access, plan, existing).map(plan)));
+            .compose(members -> {
+              var plan = ImportPlan.of(items, item -> existing.containsKey(item.id()),
+                  item -> item.value().describe(existing.get(item.id()))
+                      && members.get(item.id()).equals(Set.copyOf(item.value().userIds())), onExisting);
+              return write(tx, ctx, access, plan, existing, members).map(plan);
+            }));
   }
 
+  /** Writes the plan; {@code members} are the existing teams' member ids before it, for the audit events. */
   private static Future<Void> write(SqlConnection tx, RoutingContext ctx, OrgAccess access,
-      ImportPlan<ImportBatch.Item<TeamFields>> plan, Map<UUID, Team> existing) {
+      ImportPlan<ImportBatch.Item<TeamFields>> plan, Map<UUID, Team> existing, Map<UUID, Set<UUID>> members) {
     var orgId = access.orgId();
     var replaced = plan.replaced();
     var created = plan.created();
@@ -57,7 +61,16 @@ final class TeamImport {
         .compose(v -> TeamRepository.setMembersAll(tx, orgId, replaced))
         .compose(v -> TeamRepository.insertAll(tx, orgId, created))
         .compose(v -> AuditLog.recordAll(tx, ctx, orgId, BearerAuth.principal(ctx).subject(), Stream.concat(
-            replaced.stream().map(item -> TeamRoutes.event("team.updated", item.id())),
-            created.stream().map(item -> TeamRoutes.event("team.created", item.id()))).toList()));
+            replaced.stream().map(item -> TeamRoutes.event("team.updated", item.id(),
+                memberChanges(members.get(item.id()), Set.copyOf(item.value().userIds())))),
+            created.stream().map(item -> TeamRoutes.event("team.created", item.id(),
+                TeamRoutes.members(Set.copyOf(item.value().userIds()))))).toList()));
+  }
+
+  /** A replaced team's event {@code details}: the members it gained and lost, by id (both empty: the same members). */
+  private static JsonObject memberChanges(Set<UUID> before, Set<UUID> after) {
+    return new JsonObject()
+        .put("userIdsAdded", TeamRoutes.ids(after.stream().filter(id -> !before.contains(id)).toList()))
+        .put("userIdsRemoved", TeamRoutes.ids(before.stream().filter(id -> !after.contains(id)).toList()));
   }
 }

@@ -146,11 +146,19 @@ final class TeamRepository {
         .map(rows -> rows.rowCount() > 0);
   }
 
-  /** Adds users in one statement; a user who is not a member of the organization fails the foreign key. */
-  static Future<Integer> addMembers(SqlClient tx, UUID orgId, UUID teamId, List<UUID> userIds) {
+  /**
+   * Adds users in one statement and answers those it added (not those in the team already); a user who is not a
+   * member of the organization fails the foreign key.
+   */
+  static Future<List<UUID>> addMembers(SqlClient tx, UUID orgId, UUID teamId, List<UUID> userIds) {
     return tx.preparedQuery("INSERT INTO org.team_members (org_id, team_id, user_id) "
-            + "SELECT $1, $2, x.id FROM unnest($3::uuid[]) AS x(id) ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(orgId, teamId, userIds.toArray(new UUID[0]))).map(rows -> rows.rowCount());
+            + "SELECT $1, $2, x.id FROM unnest($3::uuid[]) AS x(id) ON CONFLICT DO NOTHING RETURNING user_id")
+        .execute(Tuple.of(orgId, teamId, userIds.toArray(new UUID[0])))
+        .map(rows -> {
+          var added = new ArrayList<UUID>();
+          rows.forEach(r -> added.add(r.getUUID("user_id")));
+          return added;
+        });
   }
 
   /** The user a refusal of {@link #MEMBERSHIP_CONSTRAINT} names, if its detail does. */

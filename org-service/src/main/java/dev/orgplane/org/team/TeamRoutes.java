@@ -20,12 +20,14 @@ import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -135,7 +137,7 @@ public final class TeamRoutes {
       TeamFields fields) {
     return TeamRepository.insert(tx, access.orgId(), teamId, fields.name(), fields.title(), fields.metadata())
         .compose(team -> add(tx, access, teamId, fields.userIds()))
-        .compose(added -> audit(tx, ctx, access, "team.created", teamId));
+        .compose(added -> audit(tx, ctx, access, event("team.created", teamId, members(added))));
   }
 
   private void get(RoutingContext ctx) {
@@ -159,7 +161,7 @@ public final class TeamRoutes {
             .compose(access -> matching(tx, ctx, access, teamId)
                 .compose(current -> changesNothing(current, name, title, metadata) ? Future.succeededFuture(current)
                     : TeamRepository.update(tx, access.orgId(), teamId, name, title, metadata)
-                        .compose(updated -> audit(tx, ctx, access, "team.updated", teamId))
+                        .compose(updated -> audit(tx, ctx, access, event("team.updated", teamId, new JsonObject())))
                         .compose(v -> existing(tx, access, teamId)))))
         .recover(TeamRoutes::refused)
         .onSuccess(team -> EntityTags.reply(ctx, team.toJson()))
@@ -182,7 +184,7 @@ public final class TeamRoutes {
                 true)
             .compose(access -> matching(tx, ctx, access, teamId)
                 .compose(current -> TeamRepository.delete(tx, access.orgId(), teamId))
-                .compose(deleted -> audit(tx, ctx, access, "team.deleted", teamId))))
+                .compose(deleted -> audit(tx, ctx, access, event("team.deleted", teamId, new JsonObject())))))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
   }
@@ -221,8 +223,9 @@ public final class TeamRoutes {
                 true)
             .compose(access -> existing(tx, access, teamId)
                 .compose(team -> add(tx, access, teamId, members))
-                .compose(added -> audit(tx, ctx, access, "team.members_added", teamId).map(added)))
-            .compose(added -> Replies.keep(tx, ctx, Reply.ok(new JsonObject().put("added", added)))))
+                .compose(added -> (added.isEmpty() ? Future.<Void>succeededFuture()
+                    : audit(tx, ctx, access, event("team.members_added", teamId, members(added)))).map(added)))
+            .compose(added -> Replies.keep(tx, ctx, Reply.ok(new JsonObject().put("added", added.size())))))
         .recover(TeamRoutes::refused)
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
@@ -239,7 +242,8 @@ public final class TeamRoutes {
                   EntityTags.requireMatch(ctx, member.orElseThrow(TeamRoutes::memberNotFound), "The team member");
                   return TeamRepository.removeMember(tx, access.orgId(), teamId, userId);
                 })
-                .compose(removed -> removed ? audit(tx, ctx, access, "team.member_removed", teamId)
+                .compose(removed -> removed ? audit(tx, ctx, access, event("team.member_removed", teamId,
+                        new JsonObject().put("userId", userId.toString())))
                     : Future.failedFuture(memberNotFound()))))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
@@ -254,10 +258,10 @@ public final class TeamRoutes {
     return AccessPolicy.allows(access, PermissionCatalog.USER_LIST);
   }
 
-  /** Adds organization members to the team; anyone else is refused (422). */
-  private static Future<Integer> add(SqlConnection tx, OrgAccess access, UUID teamId, List<UUID> userIds) {
+  /** Adds organization members to the team, answering those it added; anyone else is refused (422). */
+  private static Future<List<UUID>> add(SqlConnection tx, OrgAccess access, UUID teamId, List<UUID> userIds) {
     if (userIds.isEmpty()) {
-      return Future.succeededFuture(0);
+      return Future.succeededFuture(List.of());
     }
     return requireMembers(tx, access, userIds).compose(v -> TeamRepository.addMembers(tx, access.orgId(), teamId, userIds));
   }
@@ -293,14 +297,23 @@ public final class TeamRoutes {
     return ApiException.notFound("member_not_found", "That user is not in this team.");
   }
 
-  private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, String action, UUID teamId) {
-    var event = event(action, teamId);
+  private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, AuditLog.Event event) {
     return AuditLog.record(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), event.action(), event.target(),
         event.details());
   }
 
-  static AuditLog.Event event(String action, UUID teamId) {
-    return new AuditLog.Event(action, "team:" + teamId, new JsonObject());
+  static AuditLog.Event event(String action, UUID teamId, JsonObject details) {
+    return new AuditLog.Event(action, "team:" + teamId, details);
+  }
+
+  /** An event's {@code details} naming the members a change gave the team, by id. */
+  static JsonObject members(Collection<UUID> userIds) {
+    return new JsonObject().put("userIds", ids(userIds));
+  }
+
+  /** User ids as an audit event names them: ids, never emails, which change and say more than the trail needs. */
+  static JsonArray ids(Collection<UUID> userIds) {
+    return new JsonArray(userIds.stream().map(UUID::toString).sorted().toList());
   }
 
   private static ApiException teamNotFound() {

@@ -245,6 +245,45 @@ class TeamTest extends OrgServiceTest {
   }
 
   /**
+   * A team's audit events name the members a change gave or took, by id (they said nothing: which members an add or
+   * an import brought in, which one was removed), and an add that brings in no one is no event (it recorded one).
+   */
+  @Test
+  void teamEventsNameTheMembersTheyChanged() {
+    var owner = org.newUser("owner");
+    var bob = org.newUser("bob");
+    var carol = org.newUser("carol");
+    var id = newOrg(owner);
+    org.addMembers(id, List.of(bob.id(), carol.id()), "member");
+    var teamId = UUID.randomUUID().toString();
+    var teamPath = "/v1/organizations/" + id + "/groups/" + teamId;
+    Function<String, JsonArray> details = action -> new JsonArray(org.audited(owner.token(), id, action).stream()
+        .map(event -> ((JsonObject) event).getJsonObject("details")).toList());
+    Function<List<String>, JsonArray> ids = users -> new JsonArray(users.stream().sorted().toList());
+
+    assertEquals(201, org.send(HttpMethod.PUT, teamPath, owner.token(), new JsonObject().put("name", "crew")
+        .put("userIds", new JsonArray().add(owner.id()))).statusCode());
+    assertEquals(new JsonArray().add(new JsonObject().put("userIds", ids.apply(List.of(owner.id())))),
+        details.apply("team.created"));
+
+    var added = org.post(teamPath + "/users", owner.token(), new JsonObject().put("userIds",
+        new JsonArray().add(owner.id()).add(bob.id()).add(carol.id())));
+    assertEquals(2, added.bodyAsJsonObject().getInteger("added"), added.bodyAsString());
+    var again = org.post(teamPath + "/users", owner.token(), new JsonObject().put("userIds", new JsonArray().add(bob.id())));
+    assertEquals(0, again.bodyAsJsonObject().getInteger("added"), again.bodyAsString());
+    assertEquals(new JsonArray().add(new JsonObject().put("userIds", ids.apply(List.of(bob.id(), carol.id())))),
+        details.apply("team.members_added"), "those added, once: the add of no one is no event");
+
+    assertEquals(204, org.send(HttpMethod.DELETE, teamPath + "/users/" + carol.id(), owner.token(), null).statusCode());
+    assertEquals(new JsonArray().add(new JsonObject().put("userId", carol.id())), details.apply("team.member_removed"));
+
+    assertEquals(200, org.send(HttpMethod.PUT, teamPath, owner.token(), new JsonObject().put("name", "crew")
+        .put("userIds", new JsonArray().add(owner.id()).add(carol.id()))).statusCode());
+    assertEquals(new JsonArray().add(new JsonObject().put("userIdsAdded", ids.apply(List.of(carol.id())))
+        .put("userIdsRemoved", ids.apply(List.of(bob.id())))), details.apply("team.updated"));
+  }
+
+  /**
    * Every member lists teams, but only those who may list the organization's members see team members' emails and
    * names: a team must not tell what the member list keeps back.
    */
