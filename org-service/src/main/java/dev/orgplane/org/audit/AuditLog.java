@@ -55,6 +55,20 @@ public final class AuditLog {
   public static final String PLATFORM = "system";
 
   /**
+   * The actor of what the platform's operator does at its command line ({@code orgplane admin}): it works on the
+   * database directly, with no account's token, so no one more particular can be named.
+   */
+  public static final String OPERATOR = "operator";
+
+  /**
+   * A platform-wide event (of no organization, so for no hooks) that no request made: by {@link #OPERATOR} at the
+   * command line, or by {@link #PLATFORM} at start-up; with neither request nor job id.
+   */
+  public static Future<Void> recordUnrequested(SqlClient tx, String actor, Event event) {
+    return recordAll(tx, null, null, null, actor, List.of(event));
+  }
+
+  /**
    * The CTEs recording a hook event the platform caused by itself, on no request, to go in a statement's WITH list:
    * for each row of {@code relation} (its {@code org_id}, {@code target}, {@code details} and {@code hook_id}), the
    * audit event {@code action} by {@value #PLATFORM} and, as {@link #record} does, its delivery to the organization's
@@ -115,10 +129,15 @@ public final class AuditLog {
    * events of an organization, a delivery to each of its subscribed hooks, committed with the caller's change.
    */
   public static Future<Void> recordAll(SqlClient tx, RoutingContext ctx, UUID orgId, String actor, List<Event> events) {
+    return recordAll(tx, RequestIds.of(ctx), jobId(ctx), orgId, actor, events);
+  }
+
+  private static Future<Void> recordAll(SqlClient tx, String requestId, UUID jobId, UUID orgId, String actor,
+      List<Event> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
-    return tx.preparedQuery(RECORD_ALL).execute(Tuple.of(orgId, actor, RequestIds.of(ctx), jobId(ctx),
+    return tx.preparedQuery(RECORD_ALL).execute(Tuple.of(orgId, actor, requestId, jobId,
             events.stream().map(Event::action).toArray(String[]::new),
             events.stream().map(Event::target).toArray(String[]::new),
             events.stream().map(event -> event.details().encode()).toArray(String[]::new))

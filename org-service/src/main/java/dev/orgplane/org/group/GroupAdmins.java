@@ -1,11 +1,16 @@
 package dev.orgplane.org.group;
 
+import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import java.util.UUID;
 
-/** Appointing and removing group admins by email, for the operator's command line. */
+/**
+ * Appointing and removing group admins by email, for the operator's command line; audited as the API's are, by
+ * {@link AuditLog#OPERATOR}.
+ */
 public final class GroupAdmins {
 
   private GroupAdmins() {
@@ -18,12 +23,25 @@ public final class GroupAdmins {
    */
   public static Future<UUID> grant(SqlClient tx, UUID groupId, String email) {
     return existingGroup(tx, groupId).compose(v -> userId(tx, email))
-        .compose(userId -> GroupRepository.addAdmin(tx, groupId, userId).map(userId));
+        .compose(userId -> GroupRepository.addAdmin(tx, groupId, userId)
+            .compose(added -> byOperator(tx, added, event(true, groupId, userId))).map(userId));
   }
 
   public static Future<UUID> revoke(SqlClient tx, UUID groupId, String email) {
     return existingGroup(tx, groupId).compose(v -> userId(tx, email))
-        .compose(userId -> GroupRepository.removeAdmin(tx, groupId, userId).map(userId));
+        .compose(userId -> GroupRepository.removeAdmin(tx, groupId, userId)
+            .compose(removed -> byOperator(tx, removed, event(false, groupId, userId))).map(userId));
+  }
+
+  /** The audit event of a grant or revocation of group admin rights, the command line's and the API's alike. */
+  static AuditLog.Event event(boolean grant, UUID groupId, UUID userId) {
+    return new AuditLog.Event(grant ? "organization_group.admin_granted" : "organization_group.admin_revoked",
+        "user:" + userId, new JsonObject().put("groupId", groupId.toString()));
+  }
+
+  /** Audits a change by {@link AuditLog#OPERATOR}, as the API audits it: no change, no event. */
+  private static Future<Void> byOperator(SqlClient tx, boolean changed, AuditLog.Event event) {
+    return changed ? AuditLog.recordUnrequested(tx, AuditLog.OPERATOR, event) : Future.succeededFuture();
   }
 
   private static Future<Void> existingGroup(SqlClient tx, UUID groupId) {

@@ -181,9 +181,8 @@ public final class GroupRoutes {
                     ? Future.succeededFuture(true)
                     : Future.failedFuture(ApiException.notFound("admin_not_found", "That user is not an admin of this group."))))
             .compose(changed -> !changed ? Future.<Void>succeededFuture()
-                : AuditLog.record(tx, ctx, null, principal.subject(),
-                    grant ? "organization_group.admin_granted" : "organization_group.admin_revoked",
-                    "user:" + userId, new JsonObject().put("groupId", groupId.toString()))))
+                : AuditLog.recordAll(tx, ctx, null, principal.subject(),
+                    List.of(GroupAdmins.event(grant, groupId, userId)))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

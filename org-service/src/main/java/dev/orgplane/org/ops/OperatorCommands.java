@@ -3,6 +3,7 @@ package dev.orgplane.org.ops;
 import dev.orgplane.org.group.GroupAdmins;
 import dev.orgplane.org.identity.SigningKeyStore;
 import dev.orgplane.org.identity.StoredRevocations;
+import dev.orgplane.org.user.PlatformAdmins;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -12,7 +13,8 @@ import java.util.UUID;
 /**
  * What only the platform's operator may do, from the {@code orgplane admin} command line: rotate
  * the token signing key, appoint or remove group admins, make a user a platform admin, end a user's sessions. These work
- * on the database directly, so they need no token and keep working when every admin is locked out.
+ * on the database directly, so they need no token and keep working when every admin is locked out. What they
+ * change in accounts and groups is audited, of no organization, by {@link dev.orgplane.org.audit.AuditLog#OPERATOR}.
  */
 public final class OperatorCommands {
 
@@ -40,10 +42,7 @@ public final class OperatorCommands {
   }
 
   public Future<Void> makePlatformAdmin(String email) {
-    return pool.preparedQuery("UPDATE org.users SET platform_admin = true WHERE lower(email) = lower($1)")
-        .execute(Tuple.of(email))
-        .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new IllegalArgumentException("no user with email " + email)));
+    return pool.withTransaction(tx -> PlatformAdmins.grantByOperator(tx, email));
   }
 
   /**

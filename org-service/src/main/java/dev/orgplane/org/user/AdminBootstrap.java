@@ -2,11 +2,13 @@ package dev.orgplane.org.user;
 
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.TimeOrderedIds;
+import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.identity.ExternalSignIn;
 import dev.orgplane.org.identity.PasswordHasher;
 import dev.orgplane.org.identity.StoredRevocations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -64,7 +66,17 @@ public final class AdminBootstrap {
                 + "email_verified_at = coalesce(email_verified_at, now()) WHERE lower(email) = lower($1) RETURNING id")
             .execute(Tuple.of(email, hash))
             .compose(promoted -> promoted.size() == 0 ? madeAdmin(conn, email, hash)
-                : shutOut(conn, promoted.iterator().next().getUUID("id"))));
+                : promoted(conn, promoted.iterator().next().getUUID("id"))));
+  }
+
+  /**
+   * A promotion, audited as the platform's own doing at its start (naming the setting that chose the account), and
+   * the account {@link #shutOut}.
+   */
+  private static Future<Void> promoted(SqlConnection conn, UUID account) {
+    return PlatformAdmins.audit(conn, AuditLog.PLATFORM, account,
+            new JsonObject().put("setting", "ORGPLANE_ADMIN_EMAIL"))
+        .compose(audited -> shutOut(conn, account));
   }
 
   /**

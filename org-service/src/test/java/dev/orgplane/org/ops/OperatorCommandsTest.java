@@ -58,6 +58,36 @@ class OperatorCommandsTest {
     assertTrue(org.get("/v1/users/me", user.token()).bodyAsJsonObject().getBoolean("platformAdmin"));
   }
 
+  /**
+   * What the operator changes is audited as the API audits it, by {@code operator}, of no organization; appointing
+   * again, or removing someone who is no admin, changes and records nothing (the command line recorded nothing).
+   */
+  @Test
+  void theOperatorsChangesAreAuditedOfNoOrganization(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db);
+    var groupId = org.post("/v1/organization-groups", org.platformAdminToken(), new JsonObject().put("name", "G"))
+        .bodyAsJsonObject().getString("id");
+    var user = org.newUser("audited");
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
+    for (int twice = 0; twice < 2; twice++) {
+      ops.grantGroupAdmin(UUID.fromString(groupId), user.email()).await();
+    }
+    for (int twice = 0; twice < 2; twice++) {
+      ops.revokeGroupAdmin(UUID.fromString(groupId), user.email()).await();
+      ops.makePlatformAdmin(user.email()).await();
+    }
+
+    var byOperator = "SELECT count(*) FROM org.audit_events WHERE actor = 'operator' AND org_id IS NULL "
+        + "AND target = 'user:" + user.id() + "'";
+    assertEquals(3, PgFixture.queryLong(db, byOperator));
+    for (var action : List.of("organization_group.admin_granted", "organization_group.admin_revoked")) {
+      assertEquals(1, PgFixture.queryLong(db, byOperator + " AND action = '" + action + "' AND details->>'groupId' = '"
+          + groupId + "'"), action);
+    }
+    assertEquals(1, PgFixture.queryLong(db, byOperator + " AND action = 'user.platform_admin_granted'"));
+  }
+
   @Test
   void anOperatorEndsAUsersSessionsEverywhere(Vertx vertx) throws InterruptedException {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);

@@ -33,6 +33,20 @@ class AdminBootstrapTest extends OrgServiceTest {
     assertEquals(200, restarted.get("/v1/token-revocations", admin).statusCode(), "a platform admin's read");
   }
 
+  /** The promotion is audited, by the platform at its start, of no organization (it was recorded nowhere). */
+  @Test
+  void anAccountPromotedToPlatformAdminIsAudited() {
+    var holder = org.newUser("audited-holder");
+    PgFixture.execute(org.db(), "UPDATE org.users SET platform_admin = false");
+
+    OrgServiceHarness.start(vertx, org.db(), new JsonObject()
+        .put("ORGPLANE_ADMIN_EMAIL", holder.email()).put("ORGPLANE_ADMIN_PASSWORD", "the-operators-own-password"));
+
+    assertEquals(1, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.audit_events WHERE org_id IS NULL "
+        + "AND actor = 'system' AND action = 'user.platform_admin_granted' AND target = 'user:" + holder.id() + "' "
+        + "AND details->>'setting' = 'ORGPLANE_ADMIN_EMAIL'"));
+  }
+
   /**
    * A provider's identity linked to the account before would sign in to it as platform admin: the promotion removes
    * the account's links, and only the account's.
