@@ -6,6 +6,8 @@ import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.audit.AuditLog;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -40,15 +42,21 @@ public final class MetaSchemaRoutes {
 
   /**
    * Replaces the meta-schema; with {@code If-Match}, only the one the caller read (412 {@code precondition_failed}
-   * otherwise, and when there is none yet): two admins editing it at once do not silently undo each other.
+   * otherwise, and when there is none yet): two admins editing it at once do not silently undo each other. A change is
+   * audited platform-wide (of no organization: it governs them all) as {@code meta_schema.updated}, naming the schema
+   * it replaced; storing the schema there is records nothing.
    */
   private void put(RoutingContext ctx) {
     var name = name(ctx);
     var schema = RequestBody.object(ctx);
-    AccessPolicy.requirePlatformAdmin(pool, BearerAuth.principal(ctx))
+    var principal = BearerAuth.principal(ctx);
+    AccessPolicy.requirePlatformAdmin(pool, principal)
         .compose(admin -> schemas.put(name, schema, current -> current.ifPresentOrElse(
             stored -> EntityTags.requireMatch(ctx, shown(name, stored), "The meta-schema"),
-            () -> requireNoMatch(ctx, name))))
+            () -> requireNoMatch(ctx, name)),
+            (tx, change) -> !change.changed() ? Future.succeededFuture()
+                : AuditLog.record(tx, ctx, null, principal.subject(), "meta_schema.updated", "meta_schema:" + name,
+                    new JsonObject().put("before", change.before().orElse(null)))))
         .onSuccess(saved -> EntityTags.reply(ctx, shown(name, saved)))
         .onFailure(ctx::fail);
   }

@@ -10,12 +10,14 @@ import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -72,24 +74,38 @@ public final class MetaSchemas {
     return compiled(name).map(Compiled::source);
   }
 
+  /** What a {@link #put} replaced ({@code before}, empty when there was none) with what it stored. */
+  public record Change(Optional<JsonObject> before, JsonObject stored) {
+
+    /** Whether the schema is another than before: storing the one there is changes nothing but the time. */
+    public boolean changed() {
+      return before.map(schema -> !schema.equals(stored)).orElse(true);
+    }
+  }
+
   /**
    * Replaces a meta-schema after checking that it compiles, if {@code precondition} accepts the one there is (empty:
-   * none yet), which it is given under the row's lock. The answer is the schema as stored: jsonb keeps its keys in its
-   * own order, and a tag taken of the schema as sent would differ from the one every later read shows.
+   * none yet), which it is given under the row's lock; {@code audit} records the {@link Change} in the same
+   * transaction. The answer is the schema as stored: jsonb keeps its keys in its own order, and a tag taken of the
+   * schema as sent would differ from the one every later read shows.
    */
-  public Future<JsonObject> put(String name, JsonObject schema, Consumer<Optional<JsonObject>> precondition) {
+  public Future<JsonObject> put(String name, JsonObject schema, Consumer<Optional<JsonObject>> precondition,
+      BiFunction<SqlClient, Change, Future<Void>> audit) {
     var compiled = compile(schema);
     return pool.withTransaction(tx -> tx.preparedQuery(SELECT + " FOR UPDATE").execute(Tuple.of(name))
             .compose(current -> {
-              precondition.accept(current.size() == 0 ? Optional.empty()
-                  : Optional.of(current.iterator().next().getJsonObject("schema")));
+              var before = current.size() == 0 ? Optional.<JsonObject>empty()
+                  : Optional.of(current.iterator().next().getJsonObject("schema"));
+              precondition.accept(before);
               // later than the version replaced, which the cache compares: now() is when the transaction began, and
               // of two changes at once the one that began first may commit last
               return tx.preparedQuery("INSERT INTO org.meta_schemas AS m (name, schema) VALUES ($1, $2) "
                   + "ON CONFLICT (name) DO UPDATE SET schema = EXCLUDED.schema, "
                   + "updated_at = GREATEST(clock_timestamp(), m.updated_at + interval '1 microsecond') "
                   + "RETURNING schema, updated_at")
-                  .execute(Tuple.of(name, schema));
+                  .execute(Tuple.of(name, schema))
+                  .compose(rows -> audit.apply(tx, new Change(before, rows.iterator().next().getJsonObject("schema")))
+                      .map(rows));
             }))
         .map(rows -> {
           var row = rows.iterator().next();

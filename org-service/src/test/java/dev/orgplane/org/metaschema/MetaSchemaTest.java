@@ -4,6 +4,7 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -103,13 +104,13 @@ class MetaSchemaTest {
     var after = before.copy().put("required", new JsonArray().add("tier"));
     var pool = Database.open(vertx, org.db(), 2, List.of()).await();
     try {
-      new MetaSchemas(pool).put(name, before, current -> { }).await();
+      new MetaSchemas(pool).put(name, before, current -> { }, (tx, change) -> Future.succeededFuture()).await();
       var read = Promise.<Void>promise();
       var release = Promise.<Void>promise();
       var schemas = new MetaSchemas(answersHeld(pool, read, release.future()));
       var reading = schemas.get(name);
       read.future().await();
-      schemas.put(name, after, current -> { }).await();
+      schemas.put(name, after, current -> { }, (tx, change) -> Future.succeededFuture()).await();
       release.complete();
       reading.await();
       assertEquals(after, schemas.get(name).await());
@@ -150,6 +151,26 @@ class MetaSchemaTest {
 
   private static MultiMap ifMatch(String tag) {
     return MultiMap.caseInsensitiveMultiMap().add("If-Match", tag);
+  }
+
+  /**
+   * A change of a meta-schema is audited, of no organization (it governs them all), by the admin, naming the schema it
+   * replaced (it was recorded nowhere); storing the schema there is records nothing.
+   */
+  @Test
+  void aChangeOfAMetaSchemaIsAuditedOfNoOrganization() {
+    var name = "audited-" + UUID.randomUUID().toString().substring(0, 8);
+    var first = new JsonObject().put("type", "object");
+    var second = first.copy().put("required", new JsonArray().add("tier"));
+    for (var schema : List.of(first, first, second)) {
+      assertEquals(200, org.send(HttpMethod.PUT, "/v1/meta-schemas/" + name, admin, schema).statusCode());
+    }
+    var adminId = org.get("/v1/users/me", admin).bodyAsJsonObject().getString("id");
+    var audited = "SELECT count(*) FROM org.audit_events WHERE org_id IS NULL AND action = 'meta_schema.updated' "
+        + "AND target = 'meta_schema:" + name + "' AND actor = '" + adminId + "'";
+    assertEquals(2, PgFixture.queryLong(org.db(), audited), "the change and the creation, not the same schema again");
+    assertEquals(1, PgFixture.queryLong(org.db(), audited + " AND details->'before' = 'null'::jsonb"));
+    assertEquals(1, PgFixture.queryLong(org.db(), audited + " AND details->'before' = '" + first.encode() + "'::jsonb"));
   }
 
   @Test
