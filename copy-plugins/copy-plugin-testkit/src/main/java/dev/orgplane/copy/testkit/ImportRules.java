@@ -15,10 +15,11 @@ import java.util.stream.Collectors;
 /**
  * What org-service refuses in a write before it writes anything, as its answers say it: a batch of 1 to
  * {@value #MAX_BATCH} items, each with a UUID id once per batch ({@code ImportBatch}); fields the kind does not
- * take, required fields missing, names breaking the kind's rule, references that are no UUIDs (400
- * {@code validation_failed}, each problem named {@code items[i].field}); and names taken in the organization (409
- * with the kind's code); hooks that subscribe to no event, well-formed but never called (422 {@code no_events},
- * each named {@code items[i].events}, once nothing is malformed). Fields a list shows but an import does not take
+ * take, required fields missing, a setup object's fields sent as null ({@code must not be null}, required or not:
+ * {@code SetupInput}; roles and teams take an optional null as left out), names breaking the kind's rule, references
+ * that are no UUIDs (400 {@code validation_failed}, each problem named {@code items[i].field}); and names taken in the
+ * organization (409 with the kind's code); hooks that subscribe to no event, well-formed but never called (422
+ * {@code no_events}, each named {@code items[i].events}, once nothing is malformed). Fields a list shows but an import does not take
  * ({@code createdAt}, {@code updatedAt}) are unknown fields: a listed object written back as it is, is refused.
  */
 final class ImportRules {
@@ -107,17 +108,22 @@ final class ImportRules {
   private static void checkFields(ServiceKind kind, JsonObject item, String prefix, JsonArray errors) {
     item.fieldNames().stream().filter(field -> !field.equals("id") && !kind.fields().contains(field)).sorted()
         .forEach(field -> errors.add(error(prefix + field, "unknown field")));
-    kind.required().stream().filter(field -> item.getValue(field) == null).sorted()
+    if (kind.refusesNulls()) {
+      kind.fields().stream().filter(field -> item.containsKey(field) && item.getValue(field) == null).sorted()
+          .forEach(field -> errors.add(error(prefix + field, "must not be null")));
+    }
+    kind.required().stream()
+        .filter(field -> kind.refusesNulls() ? !item.containsKey(field) : item.getValue(field) == null).sorted()
         .forEach(field -> errors.add(error(prefix + field, "is required")));
     if (kind.names() != null && item.getValue("name") != null
         && !(item.getValue("name") instanceof String name && kind.names().pattern().matcher(name).matches())) {
       errors.add(error(prefix + "name", kind.names().rule()));
     }
     if (kind.copy() != null) {
-      kind.copy().references().stream().filter(item::containsKey)
+      kind.copy().references().stream().filter(field -> item.getValue(field) != null)
           .filter(field -> !(item.getValue(field) instanceof String id && EmbeddedIds.isUuid(id)))
           .forEach(field -> errors.add(error(prefix + field, "must be a UUID")));
-      kind.copy().referenceLists().stream().filter(item::containsKey)
+      kind.copy().referenceLists().stream().filter(field -> item.getValue(field) != null)
           .filter(field -> !(item.getValue(field) instanceof JsonArray ids && ids.size() <= 100
               && ids.stream().allMatch(id -> id instanceof String text && EmbeddedIds.isUuid(text))))
           .forEach(field -> errors.add(error(prefix + field, "must be an array of at most 100 UUIDs")));

@@ -61,6 +61,15 @@ record ServiceKind(String path, Set<String> fields, Set<String> required, NameRu
         takenCode);
   }
 
+  /**
+   * Whether a write sending one of the fields as null is refused, {@code must not be null}, as org-service refuses it
+   * for the setup kinds it copies itself (no column of theirs holds null); roles, teams and members take an optional
+   * null as left out.
+   */
+  boolean refusesNulls() {
+    return copy != null;
+  }
+
   /** Whether {@code stored} and {@code written} say the same, the {@code unordered} lists as sets. */
   boolean same(JsonObject stored, JsonObject written) {
     return asSets(stored).equals(asSets(written));

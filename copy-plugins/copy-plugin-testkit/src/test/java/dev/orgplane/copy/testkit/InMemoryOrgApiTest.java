@@ -82,6 +82,43 @@ class InMemoryOrgApiTest {
   }
 
   /**
+   * A setup object's field sent as null is refused as org-service refuses it, required or not: 400
+   * {@code validation_failed}, {@code must not be null} (a required one left out {@code is required}); roles and teams
+   * take an optional null as left out.
+   */
+  @Test
+  void aSetupFieldSentAsNullIsRefusedAsTheServiceRefusesIt() {
+    var api = new InMemoryOrgApi();
+    var workspace = UUID.randomUUID().toString();
+    var nullName = refusal(api.importBatch(TARGET, "workspaces", List.of(new JsonObject().put("id", workspace)
+        .putNull("name"))));
+    assertEquals(400, nullName.status());
+    assertEquals("validation_failed", nullName.code());
+    assertEquals(List.of("items[0].name: must not be null"), problems(nullName));
+    assertEquals(List.of("metadata: must not be null"), problems(refusal(api.put(TARGET, "workspaces", workspace,
+        new JsonObject().put("name", "main").putNull("metadata")))));
+    assertEquals(List.of("items[0].name: is required"), problems(refusal(api.importBatch(TARGET, "workspaces",
+        List.of(new JsonObject().put("id", workspace))))));
+    var queue = new JsonObject().put("name", "orders").putNull("workspaceId").putNull("schemaId");
+    assertEquals(List.of("schemaId: must not be null", "workspaceId: must not be null"),
+        problems(refusal(api.put(TARGET, "queues", UUID.randomUUID().toString(), queue))));
+    var hook = hook("ready", new JsonArray().add("queue.created")).putNull("queueIds").putNull("active");
+    assertEquals(List.of("items[0].active: must not be null", "items[0].queueIds: must not be null"),
+        problems(refusal(api.importBatch(TARGET, "hooks", List.of(hook)))));
+    assertTrue(api.objects(TARGET, "workspaces").isEmpty() && api.objects(TARGET, "hooks").isEmpty(),
+        "nothing was written");
+
+    assertEquals(new Counts(1, 0, 0), api.importBatch(TARGET, "roles", List.of(new JsonObject()
+        .put("id", UUID.randomUUID().toString()).put("name", "auditor").put("permissions", new JsonArray())
+        .putNull("title"))).result());
+  }
+
+  private static List<String> problems(OrgApiException refused) {
+    return refused.errors().stream().map(JsonObject.class::cast)
+        .map(e -> e.getString("field") + ": " + e.getString("message")).sorted().toList();
+  }
+
+  /**
    * Keeping existing copies, as the service: a hook copy nobody changed takes the run-after reference left out when
    * it was made, but not one its template hook gained after it was made.
    */
