@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.RefusedAnswers;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
@@ -120,6 +121,27 @@ class ProvisioningTest extends TemplateEngineTest {
   /** The {@code provisioning.job.finished} events of {@code jobId} in an organization, once there are {@code expected}. */
   private static java.util.List<JsonObject> finishedEvents(String organization, String jobId, int expected) {
     return engine.finishedEvents(organization, token(), jobId, expected);
+  }
+
+  /**
+   * A tenant queued by a group admin who is no member of the template is theirs to own: the copy never touches its
+   * owner, and until session 30 the diff listed them as an extra member, so the tenant was never in sync.
+   */
+  @Test
+  void aTenantsOwnerWhoIsNoTemplateMemberIsNoDrift() {
+    var admin = engine.org.newUser("other-admin");
+    assertEquals(204, engine.org.send(HttpMethod.PUT, "/v1/organization-groups/"
+        + template.groupId() + "/admins/" + admin.id(), engine.org.platformAdminToken(), null).statusCode());
+    var queued = engine.post("/v1/provisioning/jobs", admin.token(),
+        newTarget("owned-" + UUID.randomUUID().toString().substring(0, 8)));
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    var job = engine.awaitEnd("/v1/provisioning/jobs/" + queued.bodyAsJsonObject().getString("id"), admin.token());
+    assertEquals("succeeded", job.getString("status"), job.encodePrettily());
+
+    var diff = engine.get("/v1/provisioning/diff?source=" + template.templateId() + "&target="
+        + job.getString("targetOrganization"), admin.token());
+    assertEquals(200, diff.statusCode(), diff.bodyAsString());
+    assertTrue(diff.bodyAsJsonObject().getBoolean("inSync"), diff.bodyAsString());
   }
 
   @Test

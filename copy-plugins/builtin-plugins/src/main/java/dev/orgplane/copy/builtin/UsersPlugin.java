@@ -16,7 +16,8 @@ import java.util.Set;
  * names, so roles need no remapping). User accounts are shared, so a member's id is the same in both
  * organizations. A member already in the target (its owner, made with it, or one copied before) takes the
  * template's roles, as every kind's copy takes the template's fields again on a re-run; an owner of the target
- * is left as they are (an import never takes an organization's owner away). Option {@code copyMembers: false} skips the kind: no copy, nothing in the plan, no drift.
+ * is left as they are (an import never takes an organization's owner away), and an owner who is no template member is
+ * no drift. Option {@code copyMembers: false} skips the kind: no copy, nothing in the plan, no drift.
  */
 public final class UsersPlugin extends OrgObjectsPlugin {
 
@@ -43,8 +44,21 @@ public final class UsersPlugin extends OrgObjectsPlugin {
    */
   @Override
   protected boolean same(JsonObject copy, JsonObject current) {
-    var roles = current.getJsonArray("roles");
-    return roles != null && roles.contains(OWNER) || super.same(withSetOf(copy, "roles"), withSetOf(current, "roles"));
+    return isOwner(current) || super.same(withSetOf(copy, "roles"), withSetOf(current, "roles"));
+  }
+
+  /**
+   * A target owner who is no template member (who queued the job that made it, or an invited owner who accepted) is
+   * the tenant's, not drift: listed as extra, they kept every tenant from being in sync for good.
+   */
+  @Override
+  protected boolean outsideTheCopy(JsonObject current) {
+    return isOwner(current);
+  }
+
+  private static boolean isOwner(JsonObject member) {
+    var roles = member.getJsonArray("roles");
+    return roles != null && roles.contains(OWNER);
   }
 
   @Override

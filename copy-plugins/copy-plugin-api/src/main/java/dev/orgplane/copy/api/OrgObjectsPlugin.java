@@ -203,7 +203,9 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
               (tenants ? tenantChanged : changed).add(targetIdOf(copy));
             }
           }
-          var extra = existing.keySet().stream().filter(id -> !expected.containsKey(id)).sorted().toList();
+          var extra = existing.entrySet().stream()
+              .filter(entry -> !expected.containsKey(entry.getKey()) && !outsideTheCopy(entry.getValue()))
+              .map(Map.Entry::getKey).sorted().toList();
           return new KindDiff(id, missing, extra, changed, tenantChanged);
         })));
   }
@@ -221,6 +223,15 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
    */
   protected boolean same(JsonObject copy, JsonObject current) {
     return copiedFields.stream().allMatch(field -> Objects.equals(copy.getValue(field), current.getValue(field)));
+  }
+
+  /**
+   * Whether {@code current}, an object of the target that is no copy (as listed), belongs to the target whatever the
+   * template holds: no copy makes, changes or takes it away, so the diff does not count it {@code extra} (none by
+   * default; members: an owner of the target, whom its creation or an accepted invitation made, not the copy).
+   */
+  protected boolean outsideTheCopy(JsonObject current) {
+    return false;
   }
 
   /** {@code object} with its list {@code field} as a sorted set, for a {@link #same} that compares it so. */
