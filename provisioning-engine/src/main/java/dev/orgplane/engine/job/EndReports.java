@@ -9,6 +9,7 @@ import dev.orgplane.kit.outbox.OutboxPoller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -37,6 +38,7 @@ public final class EndReports {
   /** A report goes to two organizations at most, each an item of org-service's batch. */
   private static final int BATCH = ImportBatch.MAX / 2;
   private static final String ORGANIZATION_GONE = "organization_not_found";
+  private static final String MALFORMED_ANSWER = "malformed_answer";
   private static final long LEASE_MILLIS = 30_000;
   private static final long RETRY_BASE_MILLIS = 1_000;
   /** org-service remembers a report it recorded for two days: a delivery after that would record it again. */
@@ -121,9 +123,19 @@ public final class EndReports {
     return failure instanceof OrgApiException refused && refused.status() == 413;
   }
 
-  /** Each report's outcome from org-service's {@code answers}, one for each of its {@code items}, in their order. */
+  /**
+   * Each report's outcome from org-service's {@code answers}, one for each of its {@code items}, in their order. An
+   * answer that is not one outcome for each item tells no report's outcome: it fails as org-service failing would
+   * (502 {@code malformed_answer}), so the round is tried again, not given up (its index out of bounds was taken for
+   * a refusal).
+   */
   private static List<EndReportOutcomes.Outcome> outcomes(List<Row> reports, List<JsonArray> items,
       JsonArray answers) {
+    var sent = items.stream().mapToInt(JsonArray::size).sum();
+    if (answers == null || answers.size() != sent || !answers.stream().allMatch(JsonObject.class::isInstance)) {
+      throw new OrgApiException(502, MALFORMED_ANSWER, "org-service answered " + (answers == null ? "no"
+          : answers.size()) + " outcomes for " + sent + " reports sent.", null);
+    }
     var outcomes = new ArrayList<EndReportOutcomes.Outcome>();
     var first = 0;
     for (int i = 0; i < reports.size(); i++) {

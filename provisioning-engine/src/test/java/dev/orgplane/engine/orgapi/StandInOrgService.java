@@ -17,6 +17,13 @@ public final class StandInOrgService {
 
   /** The engine's client (working for no job) of a stand-in that answers with {@code handler}. */
   public static OrgApiClient clientOf(Vertx vertx, Handler<HttpServerRequest> handler) {
+    var orgService = start(vertx, handler);
+    var http = WebClient.create(vertx);
+    return new OrgApiClient(http, orgService, tokenOf(http, orgService), null);
+  }
+
+  /** Starts a stand-in that answers with {@code handler}; answers its URL. */
+  public static String start(Vertx vertx, Handler<HttpServerRequest> handler) {
     var port = vertx.createHttpServer().requestHandler(request -> {
       if (request.path().equals("/v1/auth/token")) {
         request.response().putHeader("Content-Type", "application/json")
@@ -25,8 +32,11 @@ public final class StandInOrgService {
       }
       handler.handle(request);
     }).listen(0, "127.0.0.1").await().actualPort();
-    var http = WebClient.create(vertx);
-    var orgService = "http://127.0.0.1:" + port;
-    return new OrgApiClient(http, orgService, new ServiceToken(http, orgService, "engine", "secret"), null);
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** The engine's sign-in at the stand-in at {@code orgService}. */
+  public static ServiceToken tokenOf(WebClient http, String orgService) {
+    return new ServiceToken(http, orgService, "engine", "secret");
   }
 }
