@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ public final class CountingRelay {
   private volatile String refusedPath;
   private volatile int refusedStatus;
   private final Set<String> unansweredOnce = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<Predicate<Seen>> answerLostOnce = new AtomicReference<>();
   private final AtomicReference<Hold> hold = new AtomicReference<>();
   /** The first failure of a hold's future since {@link #checkHolds}: its request was passed on all the same. */
   private final AtomicReference<Throwable> holdFailure = new AtomicReference<>();
@@ -82,6 +84,14 @@ public final class CountingRelay {
   }
 
   /**
+   * Passes the next request {@code which} matches on, but never answers it, its connection open: org-service did what
+   * was asked, and its answer was lost on the way.
+   */
+  public void loseAnswerOnce(Predicate<Seen> which) {
+    answerLostOnce.set(which);
+  }
+
+  /**
    * Holds the next request {@code which} matches until the future {@code until} answers (called, on the relay's
    * event loop, when that request comes) completes, then passes it on; {@link #checkHolds} tells whether it did.
    */
@@ -122,6 +132,11 @@ public final class CountingRelay {
       if (unansweredOnce.remove(request.path())) {
         return;
       }
+      var lost = answerLostOnce.get();
+      if (lost != null && lost.test(asked) && answerLostOnce.compareAndSet(lost, null)) {
+        forward(request, body);
+        return;
+      }
       var refused = refusedPath;
       if (refused != null && (request.path().equals(refused) || request.path().startsWith(refused + "/"))) {
         request.response().setStatusCode(refusedStatus).putHeader("Content-Type", "application/problem+json")
@@ -142,10 +157,14 @@ public final class CountingRelay {
     });
   }
 
-  private void passOn(HttpServerRequest request, Buffer body) {
-    client.request(request.method(), targetPort, "127.0.0.1", request.uri())
+  private Future<HttpResponse<Buffer>> forward(HttpServerRequest request, Buffer body) {
+    return client.request(request.method(), targetPort, "127.0.0.1", request.uri())
         .putHeaders(withoutHop(request.headers()))
-        .sendBuffer(body)
+        .sendBuffer(body);
+  }
+
+  private void passOn(HttpServerRequest request, Buffer body) {
+    forward(request, body)
         .onSuccess(answer -> {
           var response = request.response().setStatusCode(answer.statusCode());
           response.headers().addAll(withoutHop(answer.headers()));

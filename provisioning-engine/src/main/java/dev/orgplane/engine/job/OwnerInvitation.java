@@ -17,7 +17,9 @@ import java.util.UUID;
  * after a crash between the invitation and the job's end, and a later job into the same tenant, invite nobody
  * twice (inviting again would replace the invitation and mail it anew). The invitation is org-service's, made
  * with the engine's identity; the requester stays an owner, as the organization would have none until the
- * invitee accepts.
+ * invitee accepts. One is made for each run's invitation and asked again when a try fails: an owner invitation found
+ * after this one sent its own is that invitation, whose answer was lost, and counts {@code invited}, not
+ * {@code already_invited} (a batch counted owners it invited as invited before).
  */
 final class OwnerInvitation {
 
@@ -29,6 +31,8 @@ final class OwnerInvitation {
   private static final String OWNER = "owner";
 
   private final OrgApi api;
+  /** Whether a try of this run has sent the invitation (its answer may have been lost). */
+  private boolean sent;
 
   OwnerInvitation(OrgApi api) {
     this.api = api;
@@ -46,8 +50,9 @@ final class OwnerInvitation {
     return api.list(organization, ofAddress, null, 1).compose(pending -> {
       if (pending.items().stream()
           .anyMatch(invitation -> invitation.getJsonArray("roles", new JsonArray()).contains(OWNER))) {
-        return Future.succeededFuture(ALREADY_INVITED);
+        return Future.succeededFuture(sent ? INVITED : ALREADY_INVITED);
       }
+      sent = true;
       return api.post(organization, "invitations", new JsonObject().put("email", email)
               .put("roles", new JsonArray().add(OWNER)))
           .map(INVITED);
