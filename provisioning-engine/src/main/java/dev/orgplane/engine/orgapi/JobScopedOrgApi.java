@@ -15,9 +15,10 @@ import java.util.function.Supplier;
  * The org API a plugin is given: the engine's, whose service identity may provision every organization, held to the
  * organizations of one job. A plugin reads the template and the target, and writes the target only, and only when
  * the job copies (a dry run and a diff write nothing). Any other call fails, before it is sent, with a
- * {@link CopyFailure} of code {@value #CODE} naming the organization, which fails the job at once. Until session 27
- * plugins were given the engine's API itself, and a plugin could write into the template, or read and write any
- * other tenant.
+ * {@link CopyFailure} of code {@value #CODE} naming the organization, which fails the job at once; so does a path or
+ * id that would lead out of the organization it follows ({@link OrgPaths}: {@code "../{other}/roles"}). Until session
+ * 27 plugins were given the engine's API itself, and a plugin could write into the template, or read and write any
+ * other tenant; until session 30 a dot segment in a path or id reached any other tenant.
  */
 public final class JobScopedOrgApi implements OrgApi {
 
@@ -47,19 +48,21 @@ public final class JobScopedOrgApi implements OrgApi {
 
   @Override
   public Future<Page> list(String organization, String path, String cursor, int limit) {
-    return read(organization, () -> api.list(organization, path, cursor, limit));
+    return inside(organization, path, OrgPaths.staysInside(path, true),
+        () -> read(organization, () -> api.list(organization, path, cursor, limit)));
   }
 
   @Override
   public Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing) {
-    return write(organization, () -> api.importBatch(organization, path, items, existing));
+    return inside(organization, path, OrgPaths.staysInside(path, false),
+        () -> write(organization, () -> api.importBatch(organization, path, items, existing)));
   }
 
   @Override
   public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
       boolean copySecrets, Existing existing) {
-    return read(source, () -> write(target,
-        () -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing)));
+    return inside(target, path, OrgPaths.staysInside(path, false), () -> read(source, () -> write(target,
+        () -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing))));
   }
 
   @Override
@@ -69,12 +72,22 @@ public final class JobScopedOrgApi implements OrgApi {
 
   @Override
   public Future<Counts> put(String organization, String path, String id, JsonObject body) {
-    return write(organization, () -> api.put(organization, path, id, body));
+    return inside(organization, path + "/" + id, OrgPaths.staysInside(path, false) && OrgPaths.isSegment(id),
+        () -> write(organization, () -> api.put(organization, path, id, body)));
   }
 
   @Override
   public Future<JsonObject> post(String organization, String path, JsonObject body) {
-    return write(organization, () -> api.post(organization, path, body));
+    return inside(organization, path, OrgPaths.staysInside(path, false),
+        () -> write(organization, () -> api.post(organization, path, body)));
+  }
+
+  /** {@code call} when {@code path} stays inside {@code organization} ({@link OrgPaths}), refused otherwise. */
+  private static <T> Future<T> inside(String organization, String path, boolean staysInside,
+      Supplier<Future<T>> call) {
+    return staysInside ? call.get() : Future.failedFuture(new CopyFailure(CODE, "A plugin may not call " + path
+        + " of organization " + organization + ": a path names objects of that organization only, without an empty,"
+        + " \".\" or \"..\" segment, \"%\", \"\\\", \"#\", or \"?\" but before a list's query.", null));
   }
 
   private <T> Future<T> read(String organization, Supplier<Future<T>> call) {

@@ -138,14 +138,17 @@ public final class OrgApiClient implements OrgApi {
 
   @Override
   public Future<Counts> put(String organization, String path, String id, JsonObject body) {
-    return send(HttpMethod.PUT, organization + "/" + path + "/" + id, body).map(response -> {
-      OrgAnswers.body(response);
-      var result = response.getHeader(IMPORT_RESULT);
-      if ("unchanged".equals(result)) {
-        return new Counts(0, 0, 1);
-      }
-      return "created".equals(result) || response.statusCode() == 201 ? new Counts(1, 0, 0) : new Counts(0, 1, 0);
-    });
+    // the id is one segment: "a/b" is the object a/b of path, not b of path/a
+    return Future.succeededFuture(id).map(OrgPaths::segment)
+        .compose(segment -> send(HttpMethod.PUT, organization + "/" + path + "/" + segment, body))
+        .map(response -> {
+          OrgAnswers.body(response);
+          var result = response.getHeader(IMPORT_RESULT);
+          if ("unchanged".equals(result)) {
+            return new Counts(0, 0, 1);
+          }
+          return "created".equals(result) || response.statusCode() == 201 ? new Counts(1, 0, 0) : new Counts(0, 1, 0);
+        });
   }
 
   @Override

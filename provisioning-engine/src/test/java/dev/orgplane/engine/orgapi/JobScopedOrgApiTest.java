@@ -87,6 +87,29 @@ class JobScopedOrgApiTest {
   }
 
   @Test
+  void aPathOrIdThatWouldLeaveItsOrganizationIsRefused() {
+    var answering = new Answering();
+    var api = JobScopedOrgApi.copying(answering, TEMPLATE, TARGET);
+    assertTrue(api.list(TEMPLATE, "groups?include=userIds&order=id", null, 2).succeeded(), "a list's query");
+    assertTrue(api.post(TARGET, "teams/t1/members", new JsonObject()).succeeded());
+
+    for (var path : List.of("../" + OTHER + "/roles", "roles/%2e%2e/%2E%2E/" + OTHER + "/roles", "/v1/organizations/"
+        + OTHER + "/roles", "roles/./x", "roles//x", "roles/", "", "..\\" + OTHER + "\\roles", "roles#x",
+        "roles?order=id#/../..")) {
+      assertRefused(api.list(TARGET, path, null, 2), TARGET);
+    }
+    assertRefused(api.importBatch(TARGET, "roles/..", List.of()), TARGET);
+    assertRefused(api.importBatch(TARGET, "roles?x=", List.of()), TARGET);
+    assertRefused(api.copyPage(TEMPLATE, TARGET, "queues/../../" + OTHER + "/queues", null, 2), TARGET);
+    assertRefused(api.post(TARGET, "../" + OTHER + "/users", new JsonObject()), TARGET);
+    for (var id : List.of("../../" + OTHER + "/roles/x", "..", ".", "", "a/b", "%2e%2e", "a%2Fb", "a\\b", "r?x", "r#x")) {
+      assertRefused(api.put(TARGET, "roles", id, new JsonObject()), TARGET);
+    }
+    assertRefused(api.put(TARGET, "roles/../..", "r", new JsonObject()), TARGET);
+    assertEquals(List.of("list " + TEMPLATE, "post " + TARGET), answering.called, "nothing refused was sent");
+  }
+
+  @Test
   void aDryRunOrADiffWritesNothing() {
     var answering = new Answering();
     var api = JobScopedOrgApi.reading(answering, TEMPLATE, TARGET);

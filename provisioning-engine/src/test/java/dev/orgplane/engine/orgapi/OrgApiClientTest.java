@@ -1,12 +1,16 @@
 package dev.orgplane.engine.orgapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,5 +54,27 @@ class OrgApiClientTest {
     }
     assertEquals(2, reads.get("target").get(), "two pages, read once");
     assertEquals(6, reads.get("other").get(), "two pages, read at every listing");
+  }
+
+  @Test
+  void anIdIsOneSegmentOfItsPath() {
+    List<String> reached = new CopyOnWriteArrayList<>();
+    var router = Router.router(vertx);
+    // org-service's router, which resolves dot segments before it routes
+    router.put("/v1/organizations/:organization/roles/:id").handler(ctx -> {
+      reached.add(ctx.pathParam("organization") + " " + ctx.pathParam("id"));
+      ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end("{}");
+    });
+    router.route().handler(ctx -> {
+      reached.add("elsewhere " + ctx.normalizedPath());
+      ctx.response().setStatusCode(404).end();
+    });
+    var client = StandInOrgService.clientOf(vertx, router::handle);
+
+    client.put("target", "roles", "../../victim/roles/x", new JsonObject()).await();
+    assertEquals(List.of("target ../../victim/roles/x"), reached);
+    var dots = client.put("target", "roles", "..", new JsonObject());
+    assertThrows(IllegalArgumentException.class, dots::await, "dots only are no segment, encoded or not");
+    assertEquals(1, reached.size(), "nothing sent");
   }
 }

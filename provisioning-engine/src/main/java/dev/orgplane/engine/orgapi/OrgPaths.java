@@ -1,0 +1,45 @@
+package dev.orgplane.engine.orgapi;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The paths and ids a plugin names below {@code /v1/organizations/{organization}/}. org-service's router resolves dot
+ * segments before it routes, and decodes {@code %2e} to a dot first, so a path with one ({@code "../{other}/roles"})
+ * or an id that is one would reach another organization with the engine's identity, which may provision every
+ * organization. A path of kinds and ids ({@code "roles"}, {@code "teams/{id}/members"}) needs no such segment, no
+ * empty one, nor {@code %}, {@code \}, {@code ?} or {@code #}; only a list's path carries a query, after its
+ * {@code ?}.
+ */
+final class OrgPaths {
+
+  private OrgPaths() {
+  }
+
+  /** Whether {@code path} names objects of the organization it follows; {@code query}: a list's, which may have one. */
+  static boolean staysInside(String path, boolean query) {
+    if (path == null || path.indexOf('#') >= 0) {
+      return false;
+    }
+    var mark = query ? path.indexOf('?') : -1;
+    return Arrays.stream((mark < 0 ? path : path.substring(0, mark)).split("/", -1)).allMatch(OrgPaths::isSegment);
+  }
+
+  /** Whether {@code id} is one segment of a path, which no router reads as another place. */
+  static boolean isSegment(String id) {
+    return id != null && !id.isEmpty() && !id.equals(".") && !id.equals("..")
+        && id.chars().noneMatch(c -> "/\\%?#".indexOf(c) >= 0);
+  }
+
+  /**
+   * {@code id} as one segment of a URL's path: every character but letters, digits and {@code .-*_} percent-encoded,
+   * a slash too. An id of dots only (or none) cannot be one: the router resolves it whatever its encoding.
+   */
+  static String segment(String id) {
+    if (id == null || id.isEmpty() || id.equals(".") || id.equals("..")) {
+      throw new IllegalArgumentException("An id is one segment of a path, not \"" + id + "\".");
+    }
+    return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
