@@ -157,25 +157,36 @@ public final class BatchRoutes {
         : access.organizations(ctx.request().getHeader("Authorization"), existing);
     return found.map(organizations -> {
       var jobs = new ArrayList<NewJob>();
-      // an organization named twice (by id and by name, say) would be copied into twice, one job after the other
+      // an organization named twice (by id and by name, say, or as an existing target and as a new one's name, which
+      // the new one's job adopts) would be copied into twice, one job after the other
       var namedAt = new HashMap<String, Integer>();
+      var nameAt = new HashMap<String, Integer>();
       for (int i = 0; i < targets.size(); i++) {
         var ref = refs[i];
         if (ref != null) {
           var organization = organizations.get(ref)
               .orElseThrow(() -> CallerAccess.missing(ProvisioningRequest.TARGET_NOT_FOUND, ref));
-          var first = namedAt.putIfAbsent(organization.getString("id"), i);
-          if (first != null) {
-            throw ApiException.invalid("Two targets name the same organization.", List.of(new ApiException.FieldError(
-                "targets[" + i + "].organization", "names the organization targets[" + first + "] names")));
-          }
+          refuseTwice(namedAt.putIfAbsent(organization.getString("id"), i), i, "organization");
+          refuseTwice(nameAt.putIfAbsent(organization.getString("name"), i), i, "organization");
           jobs.add(request.existingTarget(batchId, organization));
         } else {
-          jobs.add(request.newTarget(batchId, targets.getJsonObject(i), "targets[" + i + "]"));
+          var target = targets.getJsonObject(i);
+          if (target.getValue("name") instanceof String name) {
+            refuseTwice(nameAt.putIfAbsent(name, i), i, "name");
+          }
+          jobs.add(request.newTarget(batchId, target, "targets[" + i + "]"));
         }
       }
       return jobs;
     });
+  }
+
+  /** Refuses {@code targets[i].field} when it names the organization {@code targets[first]} names (not null). */
+  private static void refuseTwice(Integer first, int i, String field) {
+    if (first != null) {
+      throw ApiException.invalid("Two targets name the same organization.", List.of(new ApiException.FieldError(
+          "targets[" + i + "]." + field, "names the organization targets[" + first + "] names")));
+    }
   }
 
   /**

@@ -63,6 +63,24 @@ class ExistingTargetsTest {
         .getString("field"), answer.bodyAsString());
   }
 
+  /** An organization named as an existing target and as a new one's name, whose job would adopt it, is one too. */
+  @Test
+  void aBatchNamingAnOrganizationAsExistingAndAsNewIsRefused() {
+    var organization = inGroup("adopted");
+    var asNew = new JsonObject().put("name", organization.getString("name")).put("title", "again");
+    var cases = List.of(
+        new JsonArray().add(existing(organization.getString("id"))).add(asNew),
+        new JsonArray().add(existing(organization.getString("name"))).add(asNew),
+        new JsonArray().add(asNew).add(existing(organization.getString("id"))));
+    var fields = List.of("targets[1].name", "targets[1].name", "targets[1].organization");
+    for (int i = 0; i < cases.size(); i++) {
+      var answer = watched.engine().post("/v1/provisioning/batches", watched.token(), batch(cases.get(i)));
+      assertProblem(answer, 400, "validation_failed");
+      assertEquals(fields.get(i), answer.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"),
+          answer.bodyAsString());
+    }
+  }
+
   @Test
   void aBatchOfExistingTargetsAsksOrgServiceAboutThemInOneRequest() {
     var targets = new JsonArray();
