@@ -13,6 +13,7 @@ import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.http.PageRequest;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -45,8 +46,42 @@ public final class JobRunner {
   private record Ended(Outcome outcome, String ownerInvitation) {
   }
 
-  /** A run of a job here: its lease, and its halt flag. */
-  private record Run(Lease lease, boolean[] halt) {
+  /** A run of a job here: its lease, its halt flag, and its end (recorded, or given up). */
+  private record Run(Lease lease, boolean[] halt, Promise<Void> ended) {
+  }
+
+  /**
+   * A run's steps under way, and its outcome, told once none is. The first step that ends otherwise than succeeded
+   * says why the run stops, and halts the others at their next page; the run ends once the pages they have in flight
+   * are written or have failed, for its end frees the target for the next job ({@link JobRepository#finish}). Until
+   * session 30 it ended at once, and a sibling's page still wrote into a target another job had begun to copy into.
+   */
+  private static final class StepsUnderWay {
+    final Promise<Outcome> outcome = Promise.promise();
+    private int count;
+    private AsyncResult<Outcome> why;
+
+    void started() {
+      count++;
+    }
+
+    /** The run stops for {@code ended}, unless an earlier step stopped it. */
+    void stopsFor(AsyncResult<Outcome> ended) {
+      if (why == null) {
+        why = ended;
+      }
+    }
+
+    void ended() {
+      if (--count > 0 || why == null) {
+        return;
+      }
+      if (why.succeeded()) {
+        outcome.tryComplete(why.result());
+      } else {
+        outcome.tryFail(why.cause());
+      }
+    }
   }
 
   /** A run that failed in one step: the step's position and what went wrong. */
@@ -167,17 +202,22 @@ public final class JobRunner {
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(pollTimer);
-    vertx.cancelTimer(heartbeatTimer);
     running.values().forEach(run -> run.halt()[0] = true);
     var lateClaim = claiming == null ? Future.<Void>succeededFuture() : claiming.transform(claimed ->
         claimed.succeeded() && claimed.result().job().isPresent() ? JobRepository.handBack(pool, owner)
             : Future.<Void>succeededFuture());
-    return Future.join(JobRepository.handBack(pool, owner), lateClaim).mapEmpty();
+    // a job goes back once the pages it has in flight are written or have failed, under a lease the heartbeat renews
+    // meanwhile: until session 30 it went back at once, and another engine's run of it met those pages still writing
+    var runs = running.values().stream().map(run -> run.ended().future()).toList();
+    return Future.join(runs).transform(settled -> {
+      vertx.cancelTimer(heartbeatTimer);
+      return Future.join(JobRepository.handBack(pool, owner), lateClaim).mapEmpty();
+    });
   }
 
   private void run(Job job) {
     var halt = new boolean[1];
-    var run = new Run(Lease.of(job, owner), halt);
+    var run = new Run(Lease.of(job, owner), halt, Promise.promise());
     // a run replaced by a later claim of the same job (a retry) leaves the later one's entry alone when it ends
     running.put(job.id(), run);
     LOG.info("job {} claimed (attempt {})", job.id(), job.attempts());
@@ -194,6 +234,7 @@ public final class JobRunner {
           if (done.failed()) {
             LOG.warn("job {} could not record its end: {}", job.id(), done.cause().toString());
           }
+          run.ended().complete();
           wake();
         });
   }
@@ -273,34 +314,31 @@ public final class JobRunner {
   private Future<Outcome> steps(Job job, EngineCopyContext context, CopiedObjects ids, boolean[] halt) {
     var schedule = new StepSchedule(job.steps(),
         plugin -> registry.find(plugin).map(CopyPlugin::dependsOn).orElse(Set.of()));
-    var outcome = Promise.<Outcome>promise();
-    launch(job, context, ids, halt, schedule, outcome);
-    return outcome.future();
+    var underWay = new StepsUnderWay();
+    launch(job, context, ids, halt, schedule, underWay);
+    return underWay.outcome.future();
   }
 
   private void launch(Job job, EngineCopyContext context, CopiedObjects ids, boolean[] halt, StepSchedule schedule,
-      Promise<Outcome> outcome) {
+      StepsUnderWay underWay) {
     if (schedule.finished()) {
-      outcome.tryComplete(Outcome.SUCCEEDED);
+      underWay.outcome.tryComplete(Outcome.SUCCEEDED);
       return;
     }
     for (var step : schedule.ready()) {
       var stepContext = context.withIds(new StepIds(ids, schedule.earlierSucceeded(step.position())));
+      underWay.started();
       step(job, stepContext, ids, halt, step).onComplete(ended -> {
         if (ended.succeeded() && ended.result() == Outcome.SUCCEEDED) {
           schedule.succeeded(step.plugin());
-          launch(job, context, ids, halt, schedule, outcome);
-          return;
+          launch(job, context, ids, halt, schedule, underWay);
+        } else {
+          // a failed, cancelled or lost step stops its siblings at their next page; its outcome is the job's
+          halt[0] = true;
+          schedule.stop(() -> underWay.stopsFor(ended),
+              ended.failed() ? ended.cause() : new IllegalStateException("the job stopped: " + ended.result()));
         }
-        // a failed, cancelled or lost step stops its siblings at their next page; its outcome is the job's
-        halt[0] = true;
-        schedule.stop(() -> {
-          if (ended.failed()) {
-            outcome.tryFail(ended.cause());
-          } else {
-            outcome.tryComplete(ended.result());
-          }
-        }, ended.failed() ? ended.cause() : new IllegalStateException("the job stopped: " + ended.result()));
+        underWay.ended();
       });
     }
   }

@@ -1,6 +1,7 @@
 package dev.orgplane.engine.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineHarness;
@@ -20,14 +21,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The steps a run leaves under way when it stops (cancelled, failed by a sibling, handed back by its stopping engine)
- * show {@code pending}, as what a retry or the next claim resumes, not {@code running} in a job that runs nothing.
+ * show {@code pending}, as what a retry or the next claim resumes, not {@code running} in a job that runs nothing; and
+ * the run ends, or goes back, only once the pages its steps have in flight are written.
  * Each test runs its job on an engine of its own, stopped after it; the first engine runs none.
  */
 class StoppedStepsTest {
 
   @RegisterExtension
   static final EngineWithTemplate idle = EngineWithTemplate.idle("stopped-steps-template")
-      .plugins(EndlessPlugin.class, LateFailingPlugin.class);
+      .plugins(EndlessPlugin.class, LateFailingPlugin.class, HeldPagePlugin.class);
 
   /** Queues a dry run of {@code plugins}; answers its path. */
   private static String queue(String... plugins) {
@@ -51,6 +53,21 @@ class StoppedStepsTest {
       sleep();
     }
     throw new AssertionError(path + " never got under way: " + idle.engine().get(path, idle.token()).bodyAsString());
+  }
+
+  /** Waits until the held page is in flight. */
+  private static void awaitHeldPage(String path) {
+    var deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (!HeldPagePlugin.inFlight()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("no page held: " + idle.engine().get(path, idle.token()).bodyAsString());
+      }
+      sleep();
+    }
+  }
+
+  private static String status(String path) {
+    return idle.engine().get(path, idle.token()).bodyAsJsonObject().getString("status");
   }
 
   private static void sleep() {
@@ -100,6 +117,52 @@ class StoppedStepsTest {
     } finally {
       worker.undeploy(idle.vertx());
     }
+  }
+
+  /**
+   * A job whose step fails ends once its sibling's page in flight has been written: its end frees the target for the
+   * next job, which must not meet that page still writing.
+   */
+  @Test
+  void aJobFailingWhileASiblingsPageIsInFlightEndsOnceThatPageHasEnded() throws InterruptedException {
+    HeldPagePlugin.hold();
+    var worker = idle.worker();
+    try {
+      var path = queue("held-page", "late-failing");
+      awaitHeldPage(path);
+      // the sibling fails half a second after it started
+      Thread.sleep(1500);
+      assertEquals("running", status(path), "ended while a page still writes");
+
+      HeldPagePlugin.release();
+      var failed = idle.engine().awaitEnd(path, idle.token());
+      assertEquals("failed", failed.getString("status"), failed.encodePrettily());
+      assertEquals(LateFailingPlugin.CODE, failed.getJsonObject("error").getString("code"), failed.encodePrettily());
+    } finally {
+      HeldPagePlugin.release();
+      worker.undeploy(idle.vertx());
+    }
+  }
+
+  /** A stopping engine hands a job back once its page in flight has been written, not while another could take it. */
+  @Test
+  void aStoppingEngineWaitsForThePageInFlightBeforeItHandsTheJobBack() throws Exception {
+    HeldPagePlugin.hold();
+    var worker = idle.worker();
+    var path = queue("held-page");
+    CompletableFuture<Void> stopped;
+    try {
+      awaitHeldPage(path);
+      stopped = CompletableFuture.runAsync(() -> worker.undeploy(idle.vertx()), task -> new Thread(task).start());
+      Thread.sleep(1000);
+      assertEquals("running", status(path), "handed back while a page still writes");
+      assertFalse(stopped.isDone(), "stopped while a page still writes");
+    } finally {
+      HeldPagePlugin.release();
+    }
+    stopped.get(30, TimeUnit.SECONDS);
+    // its one page written, the job had nothing left to do
+    assertEquals("succeeded", status(path));
   }
 
   @Test
