@@ -254,4 +254,37 @@ class KeepingExistingCopiesTest extends TemplateEngineTest {
     return engine.items(tenant + "/users", token()).stream().map(JsonObject.class::cast)
         .filter(m -> m.getString("userId").equals(member)).findFirst().orElseThrow().getJsonArray("roles").getList();
   }
+
+  /**
+   * No run deletes anything: a copy of a template object deleted since stays in the tenant, the diff's extra, until
+   * an operator deletes it there.
+   */
+  @Test
+  void aReRunLeavesTheCopyOfADeletedTemplateObjectUntilItIsDeletedInTheTenant() {
+    var source = TemplateFixture.id(engine.org.post("/v1/organizations", token(), new JsonObject()
+        .put("name", "deleting-template").put("title", "deleting").put("groupId", template.groupId())));
+    var templateWorkspaces = "/v1/organizations/" + source + "/workspaces";
+    TemplateFixture.id(engine.org.post(templateWorkspaces, token(), new JsonObject().put("name", "kept")));
+    var doomed = TemplateFixture.id(engine.org.post(templateWorkspaces, token(),
+        new JsonObject().put("name", "doomed")));
+    var target = succeeded(engine.provision(token(), new JsonObject().put("templateOrganization", source)
+        .put("target", new JsonObject().put("name", "deleting-tenant")))).getString("targetOrganization");
+    var diff = "/v1/provisioning/diff?source=" + source + "&target=" + target;
+    assertTrue(engine.get(diff, token()).bodyAsJsonObject().getBoolean("inSync"));
+
+    assertEquals(204, engine.org.send(HttpMethod.DELETE, templateWorkspaces + "/" + doomed, token(), null)
+        .statusCode());
+    succeeded(engine.provision(token(), new JsonObject().put("templateOrganization", source)
+        .put("targetOrganization", target)));
+    var copy = IdFunction.nameBasedIn(target).apply(doomed);
+    var drift = engine.get(diff, token()).bodyAsJsonObject();
+    assertEquals(false, drift.getBoolean("inSync"), drift.encodePrettily());
+    var workspaces = drift.getJsonArray("kinds").stream().map(JsonObject.class::cast)
+        .filter(kind -> kind.getString("kind").equals("workspaces")).findFirst().orElseThrow();
+    assertEquals(new JsonArray().add(copy), workspaces.getJsonArray("extra"), drift.encodePrettily());
+
+    assertEquals(204, engine.org.send(HttpMethod.DELETE, "/v1/organizations/" + target + "/workspaces/" + copy,
+        token(), null).statusCode());
+    assertTrue(engine.get(diff, token()).bodyAsJsonObject().getBoolean("inSync"));
+  }
 }
