@@ -141,7 +141,7 @@ public final class DiffRoutes {
     // members a copy keeps), side by side: they share one reading of its pages, as a run's plugins do (see KeptPages);
     // the diff's own, not the jobs', which may be a minute old: a diff compares with the template as it is now
     var api = new OrgApiClient(http, orgServiceUrl, token, null)
-        .keepingPagesOf(source, new KeptPages(templateCacheMillis, templateCacheObjects));
+        .keepingPagesOf(source, new KeptPages(templateCacheMillis, templateCacheObjects).reader());
     var ids = new CopiedObjects(pool, api, UUID.fromString(source), UUID.fromString(target), null);
     var context = new EngineCopyContext(null, source, target, ids, JobScopedOrgApi.reading(api, source, target), http,
         vertx, options, 500, 500, message -> { });

@@ -261,15 +261,17 @@ public final class JobRunner {
   }
 
   private Future<Ended> execute(Job job, boolean[] halt) {
-    // a reader of this run's own: the pages after a first one come from that one's reading (see KeptPages)
+    // a reader of this run's own: the pages after a first one come from that one's reading (see KeptPages), which
+    // only its batch's jobs share: a batch queued after the template changed reads it anew
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString())
-        .keepingPagesOf(job.templateOrg().toString(), templatePages);
+        .keepingPagesOf(job.templateOrg().toString(),
+            templatePages.reader(String.valueOf(job.batchId() == null ? job.id() : job.batchId())));
     var target = new TargetOrganization(pool, api, owner);
     return retries.of("the target organization", () -> target.ensure(job)).compose(targetOrg -> {
       var ids = new CopiedObjects(pool, api, job.templateOrg(), targetOrg, job.id());
       // a plan compares each page of the template with the whole target, which it does not change: read it once
       var pages = job.dryRun() && targetOrg != null ? api.keepingPagesOf(targetOrg.toString(),
-          new KeptPages(settings.templateCacheMillis(), settings.templateCacheObjects())) : api;
+          new KeptPages(settings.templateCacheMillis(), settings.templateCacheObjects()).reader()) : api;
       var source = job.templateOrg().toString();
       var targetId = targetOrg == null ? null : targetOrg.toString();
       // plugins reach the template and the target only, and write nothing in a dry run

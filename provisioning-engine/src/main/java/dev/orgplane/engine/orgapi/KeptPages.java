@@ -9,11 +9,11 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Pages of organizations read again and again, kept for a short while: a template's, shared by the jobs of this
- * engine (a batch copies one template into many targets, and without this every job would read the whole template
- * again). Bounded in objects, so the heap stays flat whatever the organization's size (one larger than the bound is
- * read again, as without this); kept only {@code ttlMillis}, so a changed template reaches new jobs soon. Used on the
- * engine's event loop only.
+ * Pages of organizations read again and again, kept for a short while: a template's, shared by the jobs of one
+ * batch on this engine (a batch copies one template into many targets, and without this every job would read the
+ * whole template again; {@link #reader(String)}). Bounded in objects, so the heap stays flat whatever the
+ * organization's size (one larger than the bound is read again, as without this); kept only {@code ttlMillis}, so a
+ * changed template reaches a batch's later jobs soon. Used on the engine's event loop only.
  *
  * <p>Pages are kept by reading: a list's first page starts one (or joins the one held, until it expires), and the
  * pages after it are kept with it and come, to every run, from the reading its first page came from. Until session
@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  */
 public final class KeptPages {
 
-  /** A list read {@code limit} at a time. */
-  private record Key(String organization, String path, int limit) {
+  /** A list read {@code limit} at a time, by the readers of one {@code among}. */
+  private record Key(String among, String organization, String path, int limit) {
   }
 
   /** The page of a list after {@code cursor}, which one reader was given. */
@@ -83,20 +83,33 @@ public final class KeptPages {
 
   /** What one run reads through: it remembers which reading each page it was given came from. */
   public Reader reader() {
-    return new Reader();
+    return reader("");
+  }
+
+  /**
+   * A {@link #reader()} that shares readings with the readers of the same {@code among} only: a batch's jobs share
+   * their template's, and a job queued later (a rollout right after the template changed) reads it anew, though
+   * another batch's reading has not expired. Until session 30 an engine's jobs all shared them: a rollout queued
+   * within {@code ttlMillis} of another job's reading copied the roles, members and teams the template had before
+   * the change, and its setup objects, which org-service copies itself, as they were after it.
+   */
+  public Reader reader(String among) {
+    return new Reader(among);
   }
 
   /** A run's view of the pages kept. */
   public final class Reader {
 
     private final Map<Continuation, Reading> readingOf = new HashMap<>();
+    private final String among;
 
-    private Reader() {
+    private Reader(String among) {
+      this.among = among;
     }
 
     Future<OrgApi.Page> page(String organization, String path, String cursor, int limit,
         Supplier<Future<OrgApi.Page>> read) {
-      var key = new Key(organization, path, limit);
+      var key = new Key(among, organization, path, limit);
       var reading = cursor == null ? current(key) : readingOf.get(new Continuation(key, cursor));
       if (reading == null || reading.dropped) {
         // a page after one this run did not get from a reading held (a run resumed at its checkpoint, say)

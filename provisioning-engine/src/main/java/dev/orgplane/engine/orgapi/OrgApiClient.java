@@ -55,12 +55,12 @@ public final class OrgApiClient implements OrgApi {
   }
 
   /**
-   * The same client, reading {@code organization}'s pages through {@code pages}, which others may share, as one run:
-   * make one for each run ({@link KeptPages.Reader}).
+   * The same client, reading {@code organization}'s pages through {@code pages}, kept pages as one run reads them:
+   * make one reader for each run ({@link KeptPages#reader}).
    */
-  public OrgApiClient keepingPagesOf(String organization, KeptPages pages) {
+  public OrgApiClient keepingPagesOf(String organization, KeptPages.Reader pages) {
     var kept = new HashMap<>(keptPages);
-    kept.put(organization, pages.reader());
+    kept.put(organization, pages);
     return new OrgApiClient(client, orgServiceUrl, token, jobId, Map.copyOf(kept));
   }
 

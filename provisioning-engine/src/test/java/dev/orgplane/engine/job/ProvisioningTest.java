@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.RefusedAnswers;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -41,6 +43,32 @@ class ProvisioningTest extends TemplateEngineTest {
   private static JsonObject step(JsonObject job, String plugin) {
     return job.getJsonArray("steps").stream().map(JsonObject.class::cast)
         .filter(s -> s.getString("plugin").equals(plugin)).findFirst().orElseThrow();
+  }
+
+  /**
+   * A job queued after its template changed copies the change, though an earlier job read the template's roles
+   * moments before: the engine keeps a template's pages for the jobs of one batch only.
+   */
+  @Test
+  void aJobQueuedAfterItsTemplateChangedCopiesTheChangeWhateverAnEarlierJobRead() {
+    var source = TemplateFixture.id(engine.org.post("/v1/organizations", token(), new JsonObject()
+        .put("name", "changing-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "changing")
+        .put("groupId", template.groupId())));
+    var roles = "/v1/organizations/" + source + "/roles";
+    TemplateFixture.id(engine.org.post(roles, token(), new JsonObject().put("name", "early").put("title", "early")
+        .put("permissions", new JsonArray())));
+    var before = engine.provision(token(), new JsonObject().put("templateOrganization", source)
+        .put("target", new JsonObject().put("name", "before-" + UUID.randomUUID().toString().substring(0, 8))));
+    assertEquals("succeeded", before.getString("status"), before.encodePrettily());
+
+    TemplateFixture.id(engine.org.post(roles, token(), new JsonObject().put("name", "late").put("title", "late")
+        .put("permissions", new JsonArray())));
+    var after = engine.provision(token(), new JsonObject().put("templateOrganization", source)
+        .put("target", new JsonObject().put("name", "after-" + UUID.randomUUID().toString().substring(0, 8))));
+    assertEquals("succeeded", after.getString("status"), after.encodePrettily());
+    var copied = items("/v1/organizations/" + after.getString("targetOrganization") + "/roles").stream()
+        .map(role -> ((JsonObject) role).getString("name")).toList();
+    assertTrue(copied.containsAll(List.of("early", "late")), copied.toString());
   }
 
   private static JsonArray items(String path) {

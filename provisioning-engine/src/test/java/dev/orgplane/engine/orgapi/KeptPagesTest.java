@@ -74,6 +74,15 @@ class KeptPagesTest {
         "the page after a first read anew is read anew, though the one read at 5 has not expired");
   }
 
+  /** A batch queued after another's reading (a rollout right after a template's change) reads its template anew. */
+  @Test
+  void readingsAreSharedAmongTheReadersOfOneBatchOnly() {
+    var pages = new KeptPages(60_000, 100);
+    assertEquals("role-a", name(pages.reader("batch-1").page("t", "roles", null, 1, () -> page("role-a", null))));
+    assertEquals("role-a", name(pages.reader("batch-1").page("t", "roles", null, 1, () -> page("changed", null))));
+    assertEquals("changed", name(pages.reader("batch-2").page("t", "roles", null, 1, () -> page("changed", null))));
+  }
+
   /** A run that did not get the page before from a reading held (resumed at its checkpoint) reads for itself. */
   @Test
   void aPageAfterOneNotFromAReadingIsReadAndNotKept() {

@@ -47,7 +47,7 @@ class OrgApiClientTest {
 
   @Test
   void anOrganizationWhosePagesAreKeptIsReadOnceWhateverHowOftenItIsListed() {
-    var kept = api.keepingPagesOf("target", new KeptPages(60_000, 100));
+    var kept = api.keepingPagesOf("target", new KeptPages(60_000, 100).reader());
     for (int i = 0; i < 3; i++) {
       assertEquals(2, kept.listAll("target", "queues").await().size());
       assertEquals(2, kept.listAll("other", "queues").await().size());
