@@ -87,7 +87,8 @@ public final class JobScopedOrgApi implements OrgApi {
       Supplier<Future<T>> call) {
     return staysInside ? call.get() : Future.failedFuture(new CopyFailure(CODE, "A plugin may not call " + path
         + " of organization " + organization + ": a path names objects of that organization only, without an empty,"
-        + " \".\" or \"..\" segment, \"%\", \"\\\", \"#\", or \"?\" but before a list's query.", null));
+        + " \".\" or \"..\" segment, \"%\", \"\\\", \"#\", a space or a character beyond ASCII, and with a \"?\""
+        + " only before a list's query.", null));
   }
 
   private <T> Future<T> read(String organization, Supplier<Future<T>> call) {

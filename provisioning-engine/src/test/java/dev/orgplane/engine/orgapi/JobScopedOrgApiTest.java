@@ -95,14 +95,15 @@ class JobScopedOrgApiTest {
 
     for (var path : List.of("../" + OTHER + "/roles", "roles/%2e%2e/%2E%2E/" + OTHER + "/roles", "/v1/organizations/"
         + OTHER + "/roles", "roles/./x", "roles//x", "roles/", "", "..\\" + OTHER + "\\roles", "roles#x",
-        "roles?order=id#/../..")) {
+        "roles?order=id#/../..", "roles x", "r\u00f4les", "roles?order=a b")) {
       assertRefused(api.list(TARGET, path, null, 2), TARGET);
     }
     assertRefused(api.importBatch(TARGET, "roles/..", List.of()), TARGET);
     assertRefused(api.importBatch(TARGET, "roles?x=", List.of()), TARGET);
     assertRefused(api.copyPage(TEMPLATE, TARGET, "queues/../../" + OTHER + "/queues", null, 2), TARGET);
     assertRefused(api.post(TARGET, "../" + OTHER + "/users", new JsonObject()), TARGET);
-    for (var id : List.of("../../" + OTHER + "/roles/x", "..", ".", "", "a/b", "%2e%2e", "a%2Fb", "a\\b", "r?x", "r#x")) {
+    for (var id : List.of("../../" + OTHER + "/roles/x", "..", ".", "", "a/b", "%2e%2e", "a%2Fb", "a\\b", "r?x", "r#x",
+        "a b")) {
       assertRefused(api.put(TARGET, "roles", id, new JsonObject()), TARGET);
     }
     assertRefused(api.put(TARGET, "roles/../..", "r", new JsonObject()), TARGET);
