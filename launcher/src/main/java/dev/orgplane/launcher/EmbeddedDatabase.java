@@ -3,6 +3,8 @@ package dev.orgplane.launcher;
 import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +73,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     var pgDir = dataDir.resolve("pg");
     var log = dataDir.resolve("postgres.log");
     OrphanPostmaster.stop(pgDir, "left running by an earlier run");
+    requireFreePort();
     try {
       PrivateFiles.restrict(log);
       var binaries = dataDir.resolve(BINARIES);
@@ -101,6 +104,24 @@ final class EmbeddedDatabase implements AutoCloseable {
       stopAfterFailedStart(pgDir, e);
       throw new LauncherException("cannot start the embedded PostgreSQL in " + pgDir + " (log: " + log + "): "
           + StartupFailure.describe(e), e);
+    }
+  }
+
+  /**
+   * Fails at once if {@link #port} is taken on the address the server listens on. The postmaster would exit at
+   * once (it cannot bind), but zonky does not look: it polls the port for 60 s, and while another server listens
+   * there it signs in to that one, sending it the superuser's password, and then fails with that server's answer.
+   */
+  private void requireFreePort() {
+    if (port == 0) {
+      return;
+    }
+    try (var probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(LOOPBACK_ONLY.get("listen_addresses"), port));
+    } catch (IOException e) {
+      throw new LauncherException("ORGPLANE_EMBEDDED_PG_PORT " + port + " is in use on "
+          + LOOPBACK_ONLY.get("listen_addresses") + ": stop what listens there, or choose another port (0 or unset: a "
+          + "free one)", e);
     }
   }
 

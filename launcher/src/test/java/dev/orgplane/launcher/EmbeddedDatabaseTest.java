@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded PostgreSQL of standalone, started and stopped as standalone does, on data directories of its own. */
@@ -195,6 +199,25 @@ class EmbeddedDatabaseTest {
       assertTrue(Files.exists(planted.resolve("epg-lock")), "the planted folder is not ours to delete");
     } finally {
       victim.destroyForcibly();
+    }
+  }
+
+  /**
+   * Another server on the port: zonky used to poll it for 60 s, signing in to it with our password, then fail with
+   * its answer. (Against this socket, which never answers, it waited for ever: hence the timeout.)
+   */
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aConfiguredPortInUseIsRefusedAtOnceNamingTheSetting() throws Exception {
+    try (var taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      var database = new EmbeddedDatabase(claim("data"), taken.getLocalPort());
+
+      var failure = assertThrows(LauncherException.class, database::start);
+
+      assertEquals("ORGPLANE_EMBEDDED_PG_PORT " + taken.getLocalPort() + " is in use on 127.0.0.1: stop what listens "
+          + "there, or choose another port (0 or unset: a free one)", failure.getMessage());
+      taken.setSoTimeout(200);
+      assertThrows(SocketTimeoutException.class, taken::accept, "nothing connected to whatever listens there");
     }
   }
 
