@@ -1,5 +1,6 @@
 package dev.orgplane.launcher;
 
+import dev.orgplane.kit.config.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -128,6 +129,14 @@ final class ProvisionCommand implements Callable<Integer> {
         || gateway.getHost() == null) {
       throw usageError("--url must be an http:// or https:// URL with a host, got '" + url + "'");
     }
+    if (gateway.getPort() == 0 || gateway.getPort() > Settings.MAX_PORT) {
+      throw usageError("--url's port must be 1 to " + Settings.MAX_PORT + ", got " + gateway.getPort());
+    }
+    // every call's path is appended to the URL: after a query or a fragment it is no path; and the platform takes no
+    // credentials in a URL (its user info cost every call a refused stream and a minute of retries)
+    if (gateway.getRawUserInfo() != null || gateway.getRawQuery() != null || gateway.getRawFragment() != null) {
+      throw usageError("--url names the gateway alone: no user@, ?query or #fragment, got '" + redacted(gateway) + "'");
+    }
     if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
       throw usageError("--concurrency must be 1-" + MAX_CONCURRENCY + ", got " + concurrency);
     }
@@ -144,6 +153,13 @@ final class ProvisionCommand implements Callable<Integer> {
     if (batch && !allProvisioned) {
       newTenants = targets();
     }
+  }
+
+  /** {@code url} without the password its user info may hold: a usage error is printed, and may be logged. */
+  private static String redacted(URI url) {
+    var userInfo = url.getRawUserInfo();
+    return userInfo == null || !userInfo.contains(":") ? url.toString()
+        : url.toString().replace(userInfo + "@", userInfo.substring(0, userInfo.indexOf(':')) + ":***@");
   }
 
   private ParameterException usageError(String message) {

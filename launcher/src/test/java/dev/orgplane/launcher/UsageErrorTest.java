@@ -88,6 +88,16 @@ class UsageErrorTest {
     for (var url : List.of("ftp://localhost:8080", "localhost:8080", "http:///v1", "http://exa mple")) {
       assertUsageError("--url", "orgplane provision", "provision", "--url", url, "--token", "t", "--follow", "b1");
     }
+    assertUsageError("--url's port must be 1 to 65535, got 99999", "orgplane provision",
+        "provision", "--url", "http://localhost:99999", "--token", "t", "--follow", "b1");
+    assertUsageError("--url's port must be 1 to 65535, got 0", "orgplane provision",
+        "provision", "--url", "http://localhost:0", "--token", "t", "--follow", "b1");
+    // paths appended after a query or a fragment are no paths; the password is not repeated
+    for (var url : List.of("http://localhost:8080/?x=1", "http://localhost:8080#top", "https://admin:secret@gw.test")) {
+      assertUsageError("--url names the gateway alone: no user@, ?query or #fragment, got '"
+          + url.replace("secret", "***") + "'", "orgplane provision",
+          "provision", "--url", url, "--token", "t", "--follow", "b1");
+    }
   }
 
   @Test
