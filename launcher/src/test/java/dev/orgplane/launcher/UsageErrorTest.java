@@ -53,6 +53,13 @@ class UsageErrorTest {
     assertUsageError("Unknown option: '--bogus'", "orgplane standalone", "standalone", "--bogus");
     assertUsageError("unknown configuration key 'FOO'", "orgplane standalone", "standalone", "--set", "FOO=bar");
     assertUsageError("unknown configuration key 'PORT'", "orgplane gateway", "gateway", "-s", "PORT=1");
+    // on admin, which, were the key taken, would find no database and end (standalone would start a platform)
+    assertUsageError("unknown configuration key 'ORGPLANE_HTTP_PROT': did you mean ORGPLANE_HTTP_PORT?",
+        "orgplane admin", "admin", "--set", "ORGPLANE_HTTP_PROT=9090", "rotate-signing-key");
+    assertUsageError("unknown configuration key 'ORGPLANE_PG_ULR': did you mean ORGPLANE_PG_URL?", "orgplane admin",
+        "admin", "--set", "ORGPLANE_PG_ULR=postgresql://localhost/db", "rotate-signing-key");
+    assertUsageError("unknown configuration key 'ORGPLANE_COLOUR' (see the README's table)", "orgplane admin",
+        "admin", "--set", "ORGPLANE_COLOUR=blue", "rotate-signing-key");
     assertUsageError("ORGPLANE_TRANSPORT is read from the environment only", "orgplane standalone", "standalone",
         "--set", "ORGPLANE_TRANSPORT=io_uring");
     assertUsageError("name an operation", "orgplane admin", "admin");
