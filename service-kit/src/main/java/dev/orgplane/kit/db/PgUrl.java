@@ -23,7 +23,7 @@ public record PgUrl(String host, int port, String database, String user, String 
           + "password)");
     }
     if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
-      throw new ConfigException("ORGPLANE_PG_URL must start with postgresql://, got '" + uri.getScheme() + "'");
+      throw new ConfigException("ORGPLANE_PG_URL must start with postgresql://, got '" + masked(url.trim()) + "'");
     }
     if (uri.getHost() == null) {
       throw new ConfigException("ORGPLANE_PG_URL names no host");
@@ -73,6 +73,17 @@ public record PgUrl(String host, int port, String database, String user, String 
   @Override
   public String toString() {
     return "postgresql://" + enc(user) + ":" + enc(password) + "@" + host + ":" + port + "/" + database;
+  }
+
+  /**
+   * {@code url} as given, but for what stands between its user's name and its host: a password, when there is one.
+   * Masked whether or not the rest reads as a URL ({@code user:password@host} has no scheme).
+   */
+  static String masked(String url) {
+    int at = url.lastIndexOf('@');
+    int authority = url.indexOf("//");
+    int colon = url.indexOf(':', authority >= 0 && authority < at ? authority + 2 : 0);
+    return colon < 0 || colon > at ? url : url.substring(0, colon + 1) + "***" + url.substring(at);
   }
 
   private static String decode(String s) {

@@ -46,4 +46,14 @@ class PgUrlTest {
       assertFalse(refused.getMessage().contains("s3cr"), refused.getMessage());
     }
   }
+
+  /** Another scheme, or none, is refused showing what was given, its password masked. */
+  @Test
+  void aUrlOfAnotherKindIsRefusedShowingItWithoutItsPassword() {
+    for (var given : new String[][] {{"garbage", "garbage"}, {" mysql://app:s3cret@db/x", "mysql://app:***@db/x"},
+        {"app:s3cret@db:5432/x", "app:***@db:5432/x"}, {"http://db:5432/x", "http://db:5432/x"}}) {
+      var refused = assertThrows(ConfigException.class, () -> PgUrl.parse(given[0]));
+      assertEquals("ORGPLANE_PG_URL must start with postgresql://, got '" + given[1] + "'", refused.getMessage());
+    }
+  }
 }
