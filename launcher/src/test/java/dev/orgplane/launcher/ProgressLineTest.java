@@ -7,8 +7,11 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -93,5 +96,19 @@ class ProgressLineTest {
   /** Each redraw as written: what follows a carriage return. */
   private List<String> drawnLines() {
     return Stream.of(written.toString(StandardCharsets.UTF_8).split("\r")).filter(line -> !line.isEmpty()).toList();
+  }
+
+  /** The README's example is the line the command writes for its counts, but the time it took. */
+  @Test
+  void theReadmesExampleIsALineTheCommandWrites() throws Exception {
+    var example = Files.readAllLines(Path.of("..", "README.md")).stream()
+        .filter(line -> line.contains(" 23/50 tenants, 89,010 objects copied")).findFirst().orElseThrow();
+    var log = new ProgressLine(new PrintStream(written, true, StandardCharsets.UTF_8), OptionalInt.empty(), false);
+
+    log.show(counts(23, 8, 0), 50, 89_010);
+
+    var elapsed = Pattern.compile("  \\d+:\\d\\d$");
+    assertEquals(elapsed.matcher(example).replaceFirst(""),
+        elapsed.matcher(written.toString(StandardCharsets.UTF_8).strip()).replaceFirst(""));
   }
 }
