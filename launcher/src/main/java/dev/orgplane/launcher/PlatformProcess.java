@@ -31,6 +31,8 @@ final class PlatformProcess {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final long startedAt = System.nanoTime();
   private final Deque<AutoCloseable> owned = new ConcurrentLinkedDeque<>();
+  /** Whether a stop was asked for (SIGTERM, Ctrl-C): a start it cuts short has not failed. */
+  private volatile boolean stopping;
 
   PlatformProcess() {
     // from the first moment on: a stop asked for while the process starts releases what it has started so far
@@ -46,6 +48,9 @@ final class PlatformProcess {
     try {
       vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)).await();
     } catch (RuntimeException e) {
+      if (stopping) {
+        throw new LauncherException("stopped as asked, before " + service + " started", e);
+      }
       throw new LauncherException("cannot start " + service + ": " + StartupFailure.describe(e), e);
     }
   }
@@ -75,6 +80,7 @@ final class PlatformProcess {
 
   /** The shutdown hook: stops the services, then closes what the process owns. */
   private void stop() {
+    stopping = true;
     try {
       vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {

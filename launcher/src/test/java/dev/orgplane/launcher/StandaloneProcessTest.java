@@ -71,6 +71,8 @@ class StandaloneProcessTest {
       starting.process().destroy();
       starting.exitWithin(60);
       assertFalse(starting.output().contains("Orgplane is up"), "stopped while it started:\n" + starting.output());
+      assertFalse(starting.output().contains("cannot start"), "a stop asked for is no failed start:\n"
+          + starting.output());
     }
     var left = ProcessHandle.of(postmaster);
     if (left.isPresent()) {
