@@ -35,8 +35,8 @@ final class DataDirectory implements AutoCloseable {
       channel = FileChannel.open(path.resolve(LOCK_FILE),
           Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PrivateFiles.OWNER_ONLY);
     } catch (IOException e) {
-      throw new LauncherException("the data directory " + path + " is not writable (ORGPLANE_DATA_DIR): "
-          + e.getMessage(), e);
+      throw new LauncherException("the data directory " + path + " cannot be made or written (ORGPLANE_DATA_DIR): "
+          + FileFailure.why(e, path), e);
     }
     try {
       if (channel.tryLock() != null) {
@@ -47,7 +47,7 @@ final class DataDirectory implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(channel);
       throw new LauncherException("cannot lock the data directory " + path + " (ORGPLANE_DATA_DIR): "
-          + e.getMessage(), e);
+          + FileFailure.why(e, path.resolve(LOCK_FILE)), e);
     }
     closeQuietly(channel);
     throw new LauncherException("the data directory " + path + " is in use by another orgplane process "
@@ -70,7 +70,7 @@ final class DataDirectory implements AutoCloseable {
       return false;
     } catch (IOException e) {
       throw new LauncherException("cannot tell whether a platform runs on " + lockFile.getParent()
-          + " (ORGPLANE_DATA_DIR): " + e.getMessage(), e);
+          + " (ORGPLANE_DATA_DIR): " + FileFailure.why(e, lockFile), e);
     }
   }
 

@@ -192,7 +192,8 @@ final class EmbeddedDatabase implements AutoCloseable {
     try {
       Files.deleteIfExists(recordedUrl(dataDir));
     } catch (IOException e) {
-      System.err.println("orgplane: could not remove " + recordedUrl(dataDir) + ": " + e.getMessage());
+      System.err.println("orgplane: could not remove " + recordedUrl(dataDir) + ": "
+          + FileFailure.why(e, recordedUrl(dataDir)));
     }
   }
 }

@@ -71,7 +71,7 @@ final class NewTenants {
       } catch (MalformedInputException e) {
         throw new LauncherException("cannot read " + targetsFile + ": it is not UTF-8 text (save it as UTF-8)");
       } catch (IOException e) {
-        throw new LauncherException("cannot read " + targetsFile + ": " + e.getMessage());
+        throw new LauncherException("cannot read " + targetsFile + ": " + FileFailure.why(e, targetsFile));
       }
       if (!lines.isEmpty() && lines.get(0).startsWith(BYTE_ORDER_MARK)) {
         lines.set(0, lines.get(0).substring(BYTE_ORDER_MARK.length()));

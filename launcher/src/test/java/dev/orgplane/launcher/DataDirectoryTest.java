@@ -39,4 +39,18 @@ class DataDirectoryTest {
           PosixFilePermissions.toString(Files.getPosixFilePermissions(claimed.path().resolve("orgplane.lock"))));
     }
   }
+
+  /** The kernel's reason, not the path again: /proc takes no directory of ours, nor does a regular file. */
+  @Test
+  void aDirectoryThatCannotBeMadeIsRefusedSayingWhy() throws IOException {
+    var inProc = Path.of("/proc/orgplane-data-directory-test");
+    var refused = assertThrows(LauncherException.class, () -> DataDirectory.claim(inProc));
+    assertEquals("the data directory " + inProc + " cannot be made or written (ORGPLANE_DATA_DIR): no such file or "
+        + "directory", refused.getMessage());
+
+    var file = Files.writeString(temp.resolve("file"), "");
+    refused = assertThrows(LauncherException.class, () -> DataDirectory.claim(file.resolve("data")));
+    assertEquals("the data directory " + file.resolve("data") + " cannot be made or written (ORGPLANE_DATA_DIR): Not a "
+        + "directory", refused.getMessage());
+  }
 }

@@ -187,7 +187,8 @@ class ProvisionCommandTest {
    * as a refused batch does, not a crash (1), and says why.
    */
   @ParameterizedTest
-  @CsvSource({"missing, ''", "latin1, it is not UTF-8 text", "huge, it is larger than 1048576 bytes"})
+  @CsvSource({"missing, no such file or directory", "latin1, it is not UTF-8 text",
+      "huge, it is larger than 1048576 bytes"})
   void anUnreadableTargetsFileIsABatchThatCouldNotStart(String kind, String why, @TempDir Path dir) throws Exception {
     var file = dir.resolve(kind + "-tenants.txt");
     if (kind.equals("latin1")) {
