@@ -137,6 +137,12 @@ final class ProvisionCommand implements Callable<Integer> {
     if (gateway.getRawUserInfo() != null || gateway.getRawQuery() != null || gateway.getRawFragment() != null) {
       throw usageError("--url names the gateway alone: no user@, ?query or #fragment, got '" + redacted(gateway) + "'");
     }
+    if (email == null && (token == null || token.isBlank())) {
+      throw usageError("give --token (or ORGPLANE_TOKEN), or --email and --password (or ORGPLANE_PASSWORD)");
+    }
+    if (email != null && password == null) {
+      throw usageError("--email needs its --password (or ORGPLANE_PASSWORD)");
+    }
     if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
       throw usageError("--concurrency must be 1-" + MAX_CONCURRENCY + ", got " + concurrency);
     }
@@ -169,7 +175,7 @@ final class ProvisionCommand implements Callable<Integer> {
   private int provision() {
     var gateway = new GatewayClient(url, token);
     if (email != null) {
-      gateway.signIn(email, password == null ? "" : password);
+      gateway.signIn(email, password);
     }
     var batchId = cancel != null ? cancel : follow != null ? follow : start(gateway);
     var path = "/v1/provisioning/batches/" + URLEncoder.encode(batchId, StandardCharsets.UTF_8);

@@ -3,6 +3,7 @@ package dev.orgplane.launcher;
 import static dev.orgplane.launcher.StandInGateway.answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -105,6 +106,19 @@ class UsageErrorTest {
           + url.replace("secret", "***") + "'", "orgplane provision",
           "provision", "--url", url, "--token", "t", "--follow", "b1");
     }
+  }
+
+  /** Without credentials every call would be refused: said before the first, not as a batch that could not start. */
+  @Test
+  void provisionRefusesToRunWithoutCredentials() {
+    assumeTrue(System.getenv("ORGPLANE_TOKEN") == null && System.getenv("ORGPLANE_PASSWORD") == null,
+        "credentials in the environment are the command's defaults");
+    assertUsageError("give --token (or ORGPLANE_TOKEN), or --email and --password (or ORGPLANE_PASSWORD)",
+        "orgplane provision", "provision", "--url", gateway.url(), "--follow", "b1");
+    assertUsageError("give --token", "orgplane provision", "provision", "--url", gateway.url(), "--token", " ",
+        "--follow", "b1");
+    assertUsageError("--email needs its --password (or ORGPLANE_PASSWORD)", "orgplane provision",
+        "provision", "--url", gateway.url(), "--email", "a@b.test", "--follow", "b1");
   }
 
   @Test
