@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The PostgreSQL that {@code standalone} runs when no external one is configured. Its data lives
@@ -95,7 +96,7 @@ final class EmbeddedDatabase implements AutoCloseable {
       if (port > 0) {
         builder.setPort(port);
       }
-      postgres = builder.start();
+      postgres = startWatched(builder, log);
       // zonky makes its working directory writable for every user, as tests that share /tmp/embedded-pg need
       PrivateFiles.directory(binaries);
       password.require(postgres);
@@ -105,6 +106,24 @@ final class EmbeddedDatabase implements AutoCloseable {
       throw new LauncherException("cannot start the embedded PostgreSQL in " + pgDir + " (log: " + log + "): "
           + StartupFailure.describe(e), e);
     }
+  }
+
+  /** {@code builder}'s server, started; one that exits as it starts is reported at once, with its reason. */
+  private static EmbeddedPostgres startWatched(EmbeddedPostgres.Builder builder, Path log) throws IOException {
+    var watch = new FailedStartWatch(log);
+    EmbeddedPostgres started;
+    Optional<String> exited;
+    try {
+      started = builder.start();
+    } finally {
+      exited = watch.end();
+    }
+    if (exited.isPresent()) {
+      // the watch's interrupt ended zonky's wait, which returns as if the server were up
+      started.close();
+      throw new LauncherException("it exited as it started: " + exited.get());
+    }
+    return started;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.orgplane.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
@@ -219,6 +221,22 @@ class EmbeddedDatabaseTest {
       taken.setSoTimeout(200);
       assertThrows(SocketTimeoutException.class, taken::accept, "nothing connected to whatever listens there");
     }
+  }
+
+  /** zonky waited its 60 s for a server that had exited, then reported its last poll's failure, not the reason. */
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aServerThatExitsAsItStartsIsReportedAtOnceWithItsReason() throws Exception {
+    var claimed = claim("data");
+    start(claimed).close();
+    Files.writeString(claimed.path().resolve("pg/postgresql.conf"), "shared_buffers = 'plenty'\n",
+        StandardOpenOption.APPEND);
+
+    var failure = assertThrows(LauncherException.class, () -> start(claimed));
+
+    assertTrue(failure.getMessage().contains("it exited as it started: configuration file")
+        && failure.getMessage().contains("contains errors"), failure.getMessage());
+    assertFalse(Thread.currentThread().isInterrupted(), "the interrupt that ended zonky's wait is cleared");
   }
 
   @Test
