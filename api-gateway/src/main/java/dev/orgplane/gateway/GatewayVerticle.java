@@ -90,6 +90,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       router = Router.router(vertx);
       router.route().handler(UnreadBodies::pauseAtTheDoor);
       ServiceHttp.observe(router, SERVICE);
+      router.route().handler(new Http1Fields());
       router.route().handler(new Http2Fields());
       router.route().handler(new ResolvedPaths());
       HealthRoutes.mount(router, draining.readiness(orgKeys::someKnown));

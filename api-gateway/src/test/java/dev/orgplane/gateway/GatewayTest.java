@@ -370,6 +370,54 @@ class GatewayTest {
     assertTrue(seenByUpstream.isEmpty(), "nothing reached the upstream");
   }
 
+  /**
+   * A body framed so that a proxy in front may read it otherwise than the gateway (RFC 9112, 6.1 and 6.3) is refused
+   * and its connection closed, so what followed on the connection is no request: here, by Content-Length, a second
+   * request the proxy took for the first one's body.
+   */
+  @ParameterizedTest
+  @MethodSource("framingsReadTwoWays")
+  void aBodyFramedTwoWaysIsRefusedAndNothingAfterItOnItsConnectionIsServed(String version, String framing) {
+    var smuggled = "GET /openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    var chunkHead = Integer.toHexString(smuggled.length()) + "\r\n";
+    try (var raw = new RawConnection(gatewayPort)) {
+      raw.socket.write("POST /v1/echo " + version + "\r\nHost: localhost\r\nAuthorization: Bearer " + token(c -> c)
+          + "\r\n" + framing.replace("{length}", String.valueOf(chunkHead.length())) + "\r\n\r\n"
+          + chunkHead + smuggled + "\r\n0\r\n\r\n");
+      raw.closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+      var answers = raw.answers.toString();
+      assertTrue(answers.startsWith("HTTP/1.1 400 ") || answers.startsWith("HTTP/1.0 400 "), answers);
+      assertTrue(answers.contains("\"code\":\"malformed_request\""), answers);
+      assertTrue(answers.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), answers);
+      assertEquals(1, statusLines(answers), "one answer only: " + answers);
+    }
+    assertTrue(seenByUpstream.isEmpty(), "nothing reached the upstream");
+  }
+
+  static Stream<Arguments> framingsReadTwoWays() {
+    return Stream.of(Arguments.of("HTTP/1.1", "Transfer-Encoding: xchunked\r\nContent-Length: {length}"),
+        Arguments.of("HTTP/1.1", "Transfer-Encoding: identity\r\nContent-Length: {length}"),
+        Arguments.of("HTTP/1.1", "Transfer-Encoding: chunked, identity\r\nContent-Length: {length}"),
+        Arguments.of("HTTP/1.1", "Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\nContent-Length: {length}"),
+        Arguments.of("HTTP/1.1", "Transfer-Encoding: gzip, chunked"),
+        Arguments.of("HTTP/1.1", "Transfer-Encoding: xchunked"),
+        Arguments.of("HTTP/1.0", "Transfer-Encoding: chunked"));
+  }
+
+  private static long statusLines(String answers) {
+    return java.util.regex.Pattern.compile("HTTP/1\\.[01] \\d{3} ").matcher(answers).results().count();
+  }
+
+  /** HTTP/1.0 has no Host field to require, and chunked bodies alone are HTTP/1.1's framing: both go on. */
+  @Test
+  void anHttp10RequestWithoutAHostAndAChunkedBodyAreServed() {
+    assertTrue(raw("GET /health/live HTTP/1.0\r\n\r\n").startsWith("HTTP/1.0 200 "));
+    var answer = raw("POST /v1/echo HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token(c -> c)
+        + "\r\nTransfer-Encoding: Chunked\r\n\r\n5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+    assertTrue(answer.contains("{\\\"a\\\":1}"), answer);
+  }
+
   /** Sends {@code request} as it is (an HTTP client would fix what these tests break) and reads one whole answer. */
   private String raw(String request) {
     var socket = vertx.createNetClient().connect(gatewayPort, "127.0.0.1").await();
