@@ -8,12 +8,13 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Refuses an HTTP/1 request whose body a proxy in front may frame otherwise than the gateway, and closes its connection
+ * Refuses an HTTP/1 request that a proxy in front may read otherwise than the gateway, and closes its connection
  * after the answer (RFC 9112, 6.1 and 6.3): what followed the request on it may be a second one smuggled past that
  * proxy. Netty frames a body by Content-Length unless Transfer-Encoding says {@code chunked}, so {@code xchunked} or
  * {@code chunked, identity} beside a Content-Length had the gateway take as a request what a proxy reading
  * Transfer-Encoding had forwarded as a body. The one transfer coding read is {@code chunked}, alone, over HTTP/1.1:
- * any other the gateway would pass on undecoded, its name dropped with the hop's headers. Netty itself drops a
+ * any other the gateway would pass on undecoded, its name dropped with the hop's headers. A request with two Host
+ * fields names two hosts, and which one a proxy went by the gateway cannot know (RFC 9112, 3.2). Netty itself drops a
  * Content-Length beside {@code chunked} alone and reads the chunks (RFC 9112, 6.3 allows that reading), so such a
  * request goes on, framed as a proxy keeping to the RFC frames it.
  */
@@ -36,13 +37,16 @@ public final class Http1Fields implements Handler<RoutingContext> {
     ctx.fail(ApiException.badRequest("malformed_request", refusal));
   }
 
-  /** Why the request is refused, or null: one lookup for the common request, which has no coding. */
+  /** Why the request is refused, or null: a lookup or two for the common request, which has one Host and no coding. */
   static String refusal(HttpServerRequest request) {
     var headers = request.headers();
     var coding = headers.get(HttpHeaders.TRANSFER_ENCODING);
     if (coding != null && !(request.version() == HttpVersion.HTTP_1_1 && "chunked".equalsIgnoreCase(coding)
         && headers.getAll(HttpHeaders.TRANSFER_ENCODING).size() == 1 && !headers.contains(HttpHeaders.CONTENT_LENGTH))) {
       return "Transfer-Encoding must be chunked alone, without Content-Length, over HTTP/1.1 (RFC 9112, 6.1 and 6.3).";
+    }
+    if (headers.getAll(HttpHeaders.HOST).size() > 1) {
+      return "The request has more than one Host field (RFC 9112, 3.2).";
     }
     return null;
   }

@@ -404,6 +404,20 @@ class GatewayTest {
         Arguments.of("HTTP/1.0", "Transfer-Encoding: chunked"));
   }
 
+  /** Two Host fields name two hosts: which one a proxy in front went by, the gateway cannot know (RFC 9112, 3.2). */
+  @Test
+  void aRequestWithTwoHostsIsRefusedAndItsConnectionClosed() {
+    try (var raw = new RawConnection(gatewayPort)) {
+      raw.socket.write("GET /health/live HTTP/1.1\r\nHost: a.example\r\nHost: evil.example\r\n\r\n"
+          + "GET /health/live HTTP/1.1\r\nHost: a.example\r\n\r\n");
+      raw.closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+      var answers = raw.answers.toString();
+      assertTrue(answers.startsWith("HTTP/1.1 400 "), answers);
+      assertTrue(answers.contains("\"code\":\"malformed_request\""), answers);
+      assertEquals(1, statusLines(answers), "one answer only: " + answers);
+    }
+  }
+
   private static long statusLines(String answers) {
     return java.util.regex.Pattern.compile("HTTP/1\\.[01] \\d{3} ").matcher(answers).results().count();
   }
