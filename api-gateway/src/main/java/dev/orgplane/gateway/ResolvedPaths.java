@@ -5,17 +5,26 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Refuses a path with dot-segments ({@code .} or {@code ..}, percent-encoded or not) before anything looks at
- * it. The door decides on the path as sent (which prefixes are open, which service serves it) and passes it on
- * unchanged, while a service resolves such segments before routing: {@code /v1/auth/../organizations} was open at
- * the door and the organization list at org-service. Clients resolve dot-segments before they send (RFC 3986), so
- * a path that still has them is refused, not resolved.
+ * Refuses a path with dot-segments ({@code .} or {@code ..}, percent-encoded or not) or an empty segment
+ * ({@code //}) before anything looks at it. The door decides on the path as sent (which prefixes are open, which
+ * service serves it) and passes it on unchanged, while a service resolves such segments before routing:
+ * {@code /v1/auth/../organizations} was open at the door and the organization list at org-service, and
+ * {@code /v1//provisioning/jobs} went by the {@code /v1/} route to org-service, past a route for
+ * {@code /v1/provisioning/}, as any more specific prefix could be gone round. Clients resolve dot-segments before
+ * they send (RFC 3986), and no path of ours has an empty segment, so a path that still has them is refused, not
+ * resolved.
  */
 public final class ResolvedPaths implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (hasDotSegment(ctx.request().path())) {
+    var path = ctx.request().path();
+    if (path != null && path.contains("//")) {
+      ctx.fail(ApiException.badRequest("unresolved_path",
+          "The path holds an empty segment ('//'), which services read as one '/'; send it without."));
+      return;
+    }
+    if (hasDotSegment(path)) {
       ctx.fail(ApiException.badRequest("unresolved_path",
           "The path holds a '.' or '..' segment; send it resolved (RFC 3986, section 5.2.4)."));
       return;

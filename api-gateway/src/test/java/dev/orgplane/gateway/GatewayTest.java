@@ -432,6 +432,22 @@ class GatewayTest {
     assertTrue(answer.contains("{\\\"a\\\":1}"), answer);
   }
 
+  /**
+   * A service reads {@code //} as {@code /} before it routes; the door, routing on the path as sent, refuses it, as a
+   * more specific route's prefix could otherwise be gone round. A trailing {@code /} is no empty segment of that kind.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"/v1//organizations", "//v1/organizations",
+      "/v1/stream//x", "/v1/organizations//", "/health//live"})
+  void aPathWithAnEmptySegmentIsRefusedAtTheDoor(String path) {
+    var answer = raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token(c -> c)
+        + "\r\n\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+    assertTrue(answer.contains("\"code\":\"unresolved_path\""), answer);
+    assertTrue(seenByUpstream.isEmpty(), "nothing reached the upstream");
+    assertEquals(200, get("/v1/organizations/", token(c -> c)).statusCode());
+  }
+
   /** Sends {@code request} as it is (an HTTP client would fix what these tests break) and reads one whole answer. */
   private String raw(String request) {
     var socket = vertx.createNetClient().connect(gatewayPort, "127.0.0.1").await();
