@@ -93,6 +93,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       router.route().handler(new Http1Fields());
       router.route().handler(new Http2Fields());
       router.route().handler(new ResolvedPaths());
+      router.route().handler(new UnservedMethods());
       HealthRoutes.mount(router, draining.readiness(orgKeys::someKnown));
       ProblemFailureHandler.install(router);
       Cors.handler(settings.string("ORGPLANE_CORS_ORIGINS", "")).ifPresent(cors -> router.route().handler(cors));

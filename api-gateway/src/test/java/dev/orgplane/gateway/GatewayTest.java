@@ -448,6 +448,25 @@ class GatewayTest {
     assertEquals(200, get("/v1/organizations/", token(c -> c)).statusCode());
   }
 
+  /**
+   * No service serves CONNECT or TRACE: the door refuses them. A 2xx an upstream gave a CONNECT would turn the pooled
+   * connection into a tunnel its decoder still reads as HTTP; a TRACE would echo the caller's token back. (A CONNECT
+   * to a {@code host:port} names no path: vertx-web answers it 404 before any handler.)
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"CONNECT /v1/organizations", "TRACE /v1/organizations",
+      "TRACE /health/live"})
+  void connectAndTraceAreRefusedAtTheDoor(String requestLine) {
+    var answer = raw(requestLine + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token(c -> c)
+        + "\r\n\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 405 "), answer);
+    assertTrue(answer.contains("\"code\":\"method_not_allowed\""), answer);
+    if (requestLine.endsWith("/v1/organizations")) {
+      assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nallow: get, head, post\r\n"), answer);
+    }
+    assertTrue(seenByUpstream.isEmpty(), "nothing reached the upstream");
+  }
+
   /** Sends {@code request} as it is (an HTTP client would fix what these tests break) and reads one whole answer. */
   private String raw(String request) {
     var socket = vertx.createNetClient().connect(gatewayPort, "127.0.0.1").await();

@@ -29,6 +29,8 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
     } else if (problem.status() == 401 && "invalid_client".equals(problem.code())) {
       // RFC 6749 5.2: a client refused with 401 is told how to authenticate, as a bearer token's refusal is
       ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"orgplane\"");
+    } else if (problem.status() == 405) {
+      allow(ctx);
     }
     IdempotencyKeys.abandon(ctx)
         .onComplete(released -> problem.writeTo(ctx.response(), OAuthErrors.document(ctx, problem)));
@@ -50,10 +52,7 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
     router.errorHandler(404, ctx -> Problem.of(404, "not_found", "No such resource: " + ctx.request().path())
         .writeTo(ctx.response()));
     router.errorHandler(405, ctx -> {
-      var allowed = AllowedMethods.of(ctx.request().path());
-      if (allowed != null) {
-        ctx.response().putHeader(HttpHeaders.ALLOW, allowed);
-      }
+      allow(ctx);
       Problem.of(405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path())
           .writeTo(ctx.response());
     });
@@ -61,6 +60,18 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
     router.errorHandler(400, ctx -> Problem.of(400, "malformed_path", "The request path is not valid percent-encoded text.")
         .writeTo(ctx.response()));
     router.errorHandler(500, handler);
+  }
+
+  /**
+   * Every 405 says which methods its path takes, a router's or a handler's refusal (the gateway's of CONNECT and
+   * TRACE); a path the API document does not name gets none.
+   */
+  private static void allow(RoutingContext ctx) {
+    var path = ctx.request().path();
+    var allowed = path == null ? null : AllowedMethods.of(path);
+    if (allowed != null) {
+      ctx.response().putHeader(HttpHeaders.ALLOW, allowed);
+    }
   }
 
   Problem problemFor(RoutingContext ctx) {
