@@ -20,4 +20,23 @@ record Team(UUID orgId, UUID id, String name, String title, JsonObject metadata,
         .put("memberCount", members).put("createdAt", Timestamps.iso(createdAt))
         .put("updatedAt", Timestamps.iso(updatedAt));
   }
+
+  /**
+   * What setting these fields (a null one: kept) changes, as an audit event's {@code details} name it:
+   * {@code {field: {before, after}}} for each field that differs, as {@code organization.updated} does; empty when
+   * nothing would change.
+   */
+  JsonObject changes(String newName, String newTitle, JsonObject newMetadata) {
+    var changes = new JsonObject();
+    change(changes, "name", name, newName);
+    change(changes, "title", title, newTitle);
+    change(changes, "metadata", metadata, newMetadata);
+    return changes;
+  }
+
+  private static void change(JsonObject changes, String field, Object before, Object after) {
+    if (after != null && !after.equals(before)) {
+      changes.put(field, new JsonObject().put("before", before).put("after", after));
+    }
+  }
 }

@@ -62,14 +62,18 @@ final class TeamImport {
         .compose(v -> TeamRepository.insertAll(tx, orgId, created))
         .compose(v -> AuditLog.recordAll(tx, ctx, orgId, BearerAuth.principal(ctx).subject(), Stream.concat(
             replaced.stream().map(item -> TeamRoutes.event("team.updated", item.id(),
-                memberChanges(members.get(item.id()), Set.copyOf(item.value().userIds())))),
+                changes(existing.get(item.id()), item.value(), members.get(item.id())))),
             created.stream().map(item -> TeamRoutes.event("team.created", item.id(),
                 TeamRoutes.members(Set.copyOf(item.value().userIds()))))).toList()));
   }
 
-  /** A replaced team's event {@code details}: the members it gained and lost, by id (both empty: the same members). */
-  private static JsonObject memberChanges(Set<UUID> before, Set<UUID> after) {
-    return new JsonObject()
+  /**
+   * A replaced team's event {@code details}: the fields it changed, as a patch's event names them, and the members it
+   * gained and lost, by id (both empty: the same members).
+   */
+  private static JsonObject changes(Team team, TeamFields fields, Set<UUID> before) {
+    var after = Set.copyOf(fields.userIds());
+    return team.changes(fields.name(), fields.title(), fields.metadata())
         .put("userIdsAdded", TeamRoutes.ids(after.stream().filter(id -> !before.contains(id)).toList()))
         .put("userIdsRemoved", TeamRoutes.ids(before.stream().filter(id -> !after.contains(id)).toList()));
   }

@@ -148,6 +148,10 @@ public final class TeamRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * A patch that leaves the team as it is writes, audits and announces nothing and answers the team as it was, as a
+   * {@code PUT} of the team as it is does; a change's {@code team.updated} names each field it changed.
+   */
   private void update(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
@@ -158,23 +162,16 @@ public final class TeamRoutes {
     body.validate();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
-            .compose(access -> matching(tx, ctx, access, teamId)
-                .compose(current -> changesNothing(current, name, title, metadata) ? Future.succeededFuture(current)
-                    : TeamRepository.update(tx, access.orgId(), teamId, name, title, metadata)
-                        .compose(updated -> audit(tx, ctx, access, event("team.updated", teamId, new JsonObject())))
-                        .compose(v -> existing(tx, access, teamId)))))
+            .compose(access -> matching(tx, ctx, access, teamId).compose(current -> {
+              var changes = current.changes(name, title, metadata);
+              return changes.isEmpty() ? Future.succeededFuture(current)
+                  : TeamRepository.update(tx, access.orgId(), teamId, name, title, metadata)
+                      .compose(updated -> audit(tx, ctx, access, event("team.updated", teamId, changes)))
+                      .compose(v -> existing(tx, access, teamId));
+            })))
         .recover(TeamRoutes::refused)
         .onSuccess(team -> EntityTags.reply(ctx, team.toJson()))
         .onFailure(ctx::fail);
-  }
-
-  /**
-   * Whether a patch (a null field: kept) leaves {@code team} as it is: then it writes, audits and announces nothing
-   * and answers the team as it was, as a {@code PUT} of the team as it is does.
-   */
-  private static boolean changesNothing(Team team, String name, String title, JsonObject metadata) {
-    return (name == null || name.equals(team.name())) && (title == null || title.equals(team.title()))
-        && (metadata == null || metadata.equals(team.metadata()));
   }
 
   private void delete(RoutingContext ctx) {
@@ -183,8 +180,9 @@ public final class TeamRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
             .compose(access -> matching(tx, ctx, access, teamId)
-                .compose(current -> TeamRepository.delete(tx, access.orgId(), teamId))
-                .compose(deleted -> audit(tx, ctx, access, event("team.deleted", teamId, new JsonObject())))))
+                .compose(current -> TeamRepository.delete(tx, access.orgId(), teamId)
+                    .compose(deleted -> audit(tx, ctx, access, event("team.deleted", teamId,
+                        new JsonObject().put("name", current.name())))))))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
   }

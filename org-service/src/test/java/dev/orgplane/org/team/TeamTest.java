@@ -284,6 +284,39 @@ class TeamTest extends OrgServiceTest {
   }
 
   /**
+   * A team's {@code team.updated} names each field a patch or an import changed, {@code {before, after}}, as
+   * {@code organization.updated} does, and {@code team.deleted} the name of the team gone (both said nothing).
+   */
+  @Test
+  void teamEventsNameTheFieldsChangedAndTheDeletedTeamsName() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var teamId = UUID.randomUUID().toString();
+    var teamPath = "/v1/organizations/" + id + "/groups/" + teamId;
+    Function<String, List<JsonObject>> details = action -> org.audited(owner.token(), id, action).stream()
+        .map(event -> ((JsonObject) event).getJsonObject("details")).toList();
+    Function<Object, JsonObject> was = before -> new JsonObject().put("before", before);
+    assertEquals(201, org.send(HttpMethod.PUT, teamPath, owner.token(), new JsonObject().put("name", "crew")
+        .put("title", "Crew").put("userIds", new JsonArray())).statusCode());
+
+    assertEquals(200, org.send(HttpMethod.PATCH, teamPath, owner.token(), new JsonObject().put("name", "ops")
+        .put("title", "Crew").put("metadata", new JsonObject().put("k", 1))).statusCode());
+    assertEquals(new JsonObject().put("name", was.apply("crew").put("after", "ops"))
+            .put("metadata", was.apply(new JsonObject()).put("after", new JsonObject().put("k", 1))),
+        details.apply("team.updated").get(0), "the fields changed, not the title sent as it was");
+
+    assertEquals(200, org.send(HttpMethod.PUT, teamPath, owner.token(), new JsonObject().put("name", "ops")
+        .put("title", "Operations").put("metadata", new JsonObject().put("k", 1)).put("userIds", new JsonArray()))
+        .statusCode());
+    assertEquals(new JsonObject().put("title", was.apply("Crew").put("after", "Operations"))
+            .put("userIdsAdded", new JsonArray()).put("userIdsRemoved", new JsonArray()),
+        details.apply("team.updated").get(0), "an import's too, beside its members");
+
+    assertEquals(204, org.send(HttpMethod.DELETE, teamPath, owner.token(), null).statusCode());
+    assertEquals(List.of(new JsonObject().put("name", "ops")), details.apply("team.deleted"));
+  }
+
+  /**
    * Every member lists teams, but only those who may list the organization's members see team members' emails and
    * names: a team must not tell what the member list keeps back.
    */
