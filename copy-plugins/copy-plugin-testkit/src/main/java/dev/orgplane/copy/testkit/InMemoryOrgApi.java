@@ -31,8 +31,8 @@ import java.util.stream.Collectors;
  * {@link #listed}); imports and PUTs that refuse what the service refuses ({@link ImportRules}: unknown fields,
  * ids that are no UUIDs, batches of more than 500 or with an id twice, names taken) and count created, updated and
  * unchanged; copies of setup kinds made as the service makes them ({@link CopyRule}); members
- * ({@code users}, keyed by {@code userId}) added by importing {@code users} (which sets a member's roles, an owner
- * staying as they are) or {@code POST users} (which leaves a member as they are); team member lists
+ * ({@code users}, keyed by {@code userId}) added by importing {@code users} (which sets a member's roles, {@code member}
+ * if it names none, an owner staying as they are) or {@code POST users} (which leaves a member as they are); team member lists
  * ({@code groups/{id}/users}) from each team's {@code userIds}, which {@code groups?include=userIds} shows. Secrets
  * are write-only, as in the service: never listed, and those a plugin writes are not stored (only noted, see
  * {@link #secretsWritten}); a template's, as written, stay with it, and a copy holds its template object's only when
@@ -298,7 +298,7 @@ public final class InMemoryOrgApi implements OrgApi {
           .get(id), false));
     }
     return answer(() -> {
-      var roles = body.getJsonArray("roles", new JsonArray().add("member"));
+      var roles = joiningRoles(body);
       ReferenceRules.checkWrite(ServiceKind.USERS, kindOf -> stored(organization, kindOf),
           List.of(new JsonObject().put("roles", roles)), false);
       var members = objects(organization, "users");
@@ -319,7 +319,7 @@ public final class InMemoryOrgApi implements OrgApi {
       throw new OrgApiException(400, "validation_failed", "an imported object needs an id", null);
     }
     if (path.equals("users")) {
-      return importMember(organization, id, body.getJsonArray("roles", new JsonArray()));
+      return importMember(organization, id, joiningRoles(body));
     }
     var stored = body.copy().put("id", id);
     if (stored.remove(SECRET) != null) {
@@ -351,6 +351,15 @@ public final class InMemoryOrgApi implements OrgApi {
     }
     times.updated(organization, path, id);
     return new Counts(0, 1, 0);
+  }
+
+  /**
+   * The roles a member added or imported is given: those {@code body} names, {@code member} when it names none (no
+   * {@code roles}, null or empty), as org-service's {@code MembershipRoutes} gives them.
+   */
+  private static JsonArray joiningRoles(JsonObject body) {
+    var roles = body.getJsonArray("roles");
+    return roles == null || roles.isEmpty() ? new JsonArray().add("member") : roles;
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -123,12 +124,13 @@ final class ReferenceRules {
     }
   }
 
-  /** A member's roles are predefined ones or roles of the organization, by name. */
+  /** A member's roles are predefined ones or roles of the organization, by name (none, null too: {@code member}). */
   private static void requireRoles(Map<String, JsonObject> roles, List<JsonObject> members) {
     var named = roles.values().stream().map(role -> role.getString("name")).collect(Collectors.toSet());
     var unknown = new LinkedHashSet<String>();
-    members.forEach(member -> member.getJsonArray("roles", new JsonArray()).stream().map(String.class::cast)
-        .filter(role -> !PREDEFINED_ROLES.contains(role) && !named.contains(role)).forEach(unknown::add));
+    members.stream().map(member -> member.getJsonArray("roles")).filter(Objects::nonNull)
+        .flatMap(JsonArray::stream).map(String.class::cast)
+        .filter(role -> !PREDEFINED_ROLES.contains(role) && !named.contains(role)).forEach(unknown::add);
     if (!unknown.isEmpty()) {
       throw new OrgApiException(422, "unknown_role", "No such role in this organization: " + new ArrayList<>(unknown),
           new JsonArray(unknown.stream().map(role -> error("roles", role)).toList()));

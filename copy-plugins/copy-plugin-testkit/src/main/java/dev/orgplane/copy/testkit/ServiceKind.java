@@ -49,8 +49,11 @@ record ServiceKind(String path, Set<String> fields, Set<String> required, NameRu
   static final ServiceKind GROUPS = new ServiceKind("groups", Set.of("name", "title", "metadata", "userIds"),
       Set.of("name", "userIds"), lowerCaseNames("group_name_taken"), true, null, Map.of("userIds", "users"),
       Set.of("userIds"));
-  /** Members: an import sets a member's roles (named: predefined or the organization's), and members have no names. */
-  static final ServiceKind USERS = new ServiceKind("users", Set.of("roles"), Set.of("roles"), null, false, null,
+  /**
+   * Members: an import sets a member's roles (named: predefined or the organization's; none named, {@code member}, as
+   * org-service's {@code MembershipRoutes} gives), and members have no names.
+   */
+  static final ServiceKind USERS = new ServiceKind("users", Set.of("roles"), Set.of(), null, false, null,
       Map.of("roles", "roles"), Set.of("roles"));
 
   private static final Map<String, ServiceKind> BY_PATH = List.of(WORKSPACES, SCHEMAS, QUEUES, HOOKS, ROLES, GROUPS,

@@ -213,6 +213,30 @@ class InMemoryOrgApiTest {
         new JsonArray().add(member)))).result());
   }
 
+  /**
+   * A member imported or added naming no roles (none sent, null or empty) joins as {@code member}, as org-service
+   * takes them; the kit refused an import without roles as {@code roles is required}, and kept an empty list.
+   */
+  @Test
+  void aMemberNamingNoRolesJoinsAsMember() {
+    var api = new InMemoryOrgApi();
+    var absent = UUID.randomUUID().toString();
+    var sentNull = UUID.randomUUID().toString();
+    var empty = UUID.randomUUID().toString();
+    var posted = UUID.randomUUID().toString();
+    assertEquals(new Counts(3, 0, 0), api.importBatch(TARGET, "users", List.of(new JsonObject().put("id", absent),
+        new JsonObject().put("id", sentNull).putNull("roles"),
+        new JsonObject().put("id", empty).put("roles", new JsonArray()))).result());
+    assertEquals(1L, api.post(TARGET, "users", new JsonObject().put("userIds", new JsonArray().add(posted))
+        .put("roles", new JsonArray())).result().getLong("added"));
+    var members = api.objects(TARGET, "users");
+    for (var userId : List.of(absent, sentNull, empty, posted)) {
+      assertEquals(new JsonArray().add("member"), members.get(userId).getJsonArray("roles"), userId);
+    }
+    assertEquals(new Counts(0, 0, 1), api.importBatch(TARGET, "users", List.of(new JsonObject().put("id", absent)
+        .put("roles", new JsonArray().add("member")))).result(), "the same roles as named: no change");
+  }
+
   private static Counts keep(InMemoryOrgApi api, String path) {
     return api.copyPage(TEMPLATE, TARGET, path, null, 10, false, Existing.KEEP).result().result().counts();
   }
