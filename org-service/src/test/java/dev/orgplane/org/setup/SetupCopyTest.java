@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST .../{kind}:copy}: org-service copying a page of a template's objects itself. */
@@ -111,6 +112,43 @@ class SetupCopyTest extends OrgServiceTest {
     var audit = org.get(target.path("/audit-events?limit=500"), owner.token()).bodyAsJsonObject().getJsonArray("items");
     assertEquals(10, audit.stream().filter(e -> ((JsonObject) e).getString("action").endsWith(".copied")).count(),
         "every page is audited in the target, re-runs too");
+  }
+
+  /**
+   * A copied page is one {@code <kind>.copied} event in the target, with its counts, and no hook hears it: not a
+   * hook of the target subscribed to the creations it makes, nor one of the hooks it copies (per-object events
+   * would be queued to every hook active when they are recorded, the copies of the same page and job included).
+   */
+  @Test
+  void aCopiedPageIsOneCopiedEventThatNoHookHears() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var heard = new JsonArray().add("workspace.created").add("workspace.updated").add("hook.created");
+    var listener = create(owner, target, "hooks", new JsonObject().put("name", "listener")
+        .put("url", "https://hooks.example.com/l").put("events", heard));
+    create(owner, template, "workspaces", new JsonObject().put("name", "main"));
+    create(owner, template, "workspaces", new JsonObject().put("name", "spare"));
+    var copiedHook = create(owner, template, "hooks", new JsonObject().put("name", "notify")
+        .put("url", "https://hooks.example.com/n").put("events", heard));
+
+    counts(copy(owner, template, target, "workspaces", ""), 2, 0, 0);
+    counts(copy(owner, template, target, "hooks", ""), 1, 0, 0);
+
+    var copied = org.audited(owner.token(), target.id(), "workspace.copied");
+    assertEquals(1, copied.size(), copied.encode());
+    assertEquals(new JsonObject().put("count", 2).put("created", 2).put("updated", 0).put("unchanged", 0)
+        .put("from", template.id()).put("copySecrets", false).put("existing", "update"),
+        copied.getJsonObject(0).getJsonObject("details"));
+    assertEquals(1, org.audited(owner.token(), target.id(), "hook.copied").size());
+    assertEquals(0, org.audited(owner.token(), target.id(), "workspace.created").size());
+    assertEquals(List.of("hook:" + listener), org.audited(owner.token(), target.id(), "hook.created").stream()
+        .map(event -> ((JsonObject) event).getString("target")).toList(), "the listener's own creation, a POST");
+    Function<String, List<String>> delivered = hook -> org.get(target.path("/hooks/" + hook + "/deliveries"),
+        owner.token()).bodyAsJsonObject().getJsonArray("items").stream()
+        .map(delivery -> ((JsonObject) delivery).getString("event")).toList();
+    assertEquals(List.of("hook.created"), delivered.apply(listener), "its own creation, none of the copies");
+    assertEquals(List.of(), delivered.apply(IdFunction.nameBasedIn(target.id()).apply(copiedHook)));
   }
 
   /**
