@@ -120,10 +120,30 @@ public final class ExternalSignIn {
   private record Link(UUID account, long sessionsEndedAt) {
   }
 
+  /**
+   * The account linked to the identity, null if none is; 403 {@code external_link_refused} if it is a platform
+   * admin's: an account made one after it was linked (the operator's {@code make-platform-admin} keeps its links)
+   * went on being signed in to through the provider.
+   */
   private static Future<UUID> linked(SqlClient tx, Principal principal) {
-    return tx.preparedQuery("SELECT user_id FROM org.external_identities WHERE issuer = $1 AND subject = $2")
+    return tx.preparedQuery("SELECT e.user_id, u.platform_admin FROM org.external_identities e "
+            + "JOIN org.users u ON u.id = e.user_id WHERE e.issuer = $1 AND e.subject = $2")
         .execute(Tuple.of(principal.issuer(), principal.subject()))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("user_id"));
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          var row = rows.iterator().next();
+          if (row.getBoolean("platform_admin")) {
+            throw linkRefused();
+          }
+          return row.getUUID("user_id");
+        });
+  }
+
+  private static ApiException linkRefused() {
+    return ApiException.forbidden("external_link_refused", "The account is a platform admin's, which no identity "
+        + "provider may sign in to: sign in with its password.");
   }
 
   /**
@@ -152,8 +172,7 @@ public final class ExternalSignIn {
         .compose(inserted -> linked(tx, principal))
         .map(account -> {
           if (account == null) {
-            throw ApiException.forbidden("external_link_refused", "The address belongs to a platform admin, whose "
-                + "account no identity provider may sign in to: sign in with its password.");
+            throw linkRefused();
           }
           return new Link(account, ended);
         }));

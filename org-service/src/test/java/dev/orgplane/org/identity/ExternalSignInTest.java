@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.auth.EcJwk;
 import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.auth.TokenSigner;
+import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.TrustedProvider;
 import dev.orgplane.org.TrustingOrgServiceTest;
+import dev.orgplane.org.ops.OperatorCommands;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +116,20 @@ class ExternalSignInTest extends TrustingOrgServiceTest {
     assertProblem(trusting.exchange(provider.sign(claims), TokenExchange.JWT), 403, "external_link_refused");
     assertEquals(200, trusting.requestToken(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD)
         .statusCode(), "the admin signs in with the password as before");
+  }
+
+  /** The operator's make-platform-admin keeps the account's links: none of them signs in to it from then on. */
+  @Test
+  void anIdentityLinkedBeforeItsAccountBecameAPlatformAdminSignsInNoMore() {
+    var email = freshEmail();
+    var claims = claims(UUID.randomUUID().toString(), email, true);
+    exchanged(claims);
+    var ops = new OperatorCommands(vertx, Database.open(vertx, trusting.db(), 1, List.of()).await(), 3600);
+    ops.makePlatformAdmin(email).await();
+
+    assertProblem(trusting.exchange(provider.sign(claims), TokenExchange.JWT), 403, "external_link_refused");
+    assertProblem(trusting.exchange(provider.sign(claims), TokenExchange.JWT, TokenExchange.ACCESS_TOKEN), 403,
+        "external_link_refused");
   }
 
   @Test
