@@ -163,9 +163,11 @@ public final class IdentityRoutes {
 
   /**
    * RFC 7009 revocation: signs a device out by withdrawing its refresh token's family. Answered 200 whatever the
-   * token (the RFC's rule: an unknown one is no error); access tokens run out by themselves within the hour.
+   * token (the RFC's rule: an unknown one is no error); access tokens run out by themselves within the hour. Its
+   * refusals carry RFC 6749's error members, as the token endpoint's do (RFC 7009 2.2.1).
    */
   private void revoke(RoutingContext ctx) {
+    OAuthErrors.requested(ctx);
     var token = ctx.request().formAttributes().get("token");
     if (token == null) {
       ctx.fail(ApiException.badRequest("invalid_request", "token is required."));

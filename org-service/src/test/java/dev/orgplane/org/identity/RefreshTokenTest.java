@@ -98,7 +98,10 @@ class RefreshTokenTest {
     assertProblem(org.refresh(laptopNext), 400, "invalid_grant");
     assertEquals(200, org.refresh(phone).statusCode(), "the other device's session goes on");
     assertEquals(200, org.revoke("ort_" + "A".repeat(43)).statusCode(), "an unknown token is no error (RFC 7009)");
-    assertProblem(org.revoke(null), 400, "invalid_request");
+    var refused = org.revoke(null);
+    assertProblem(refused, 400, "invalid_request");
+    assertEquals("invalid_request", refused.bodyAsJsonObject().getString("error"),
+        "RFC 7009 2.2.1: a revocation's errors are RFC 6749's, as OAuth clients read them");
     var accessToken = org.newUser("revoker").token();
     assertEquals(200, org.revoke(accessToken).statusCode(), "an access token is none of ours, no error");
     var documented = OpenApiRoutes.load().document().getJsonObject("components").getJsonObject("schemas")
