@@ -15,13 +15,13 @@ import java.util.UUID;
  * {@link TokenIssuer}), so it is good. Until session 20 the end waited for its second, holding the row and a pooled
  * connection for up to a second: a few sign-outs at once stalled the service.
  */
-final class SessionEnds {
+public final class SessionEnds {
 
   private SessionEnds() {
   }
 
   /** Locks {@code userId}'s row in {@code tx} and answers the second their sessions end: the next one. */
-  static Future<Long> next(SqlClient tx, UUID userId) {
+  public static Future<Long> next(SqlClient tx, UUID userId) {
     return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE").execute(Tuple.of(userId))
         .map(locked -> TokenIssuer.nowSecond() + 1);
   }

@@ -51,9 +51,18 @@ final class ServiceUserRepository {
         });
   }
 
-  static Future<Boolean> delete(SqlClient tx, UUID orgId, UUID id) {
-    return tx.preparedQuery("DELETE FROM org.users WHERE service_org_id = $1 AND id = $2").execute(Tuple.of(orgId, id))
-        .map(rows -> rows.rowCount() > 0);
+  /**
+   * Deletes the service user, listed as deleted with its tokens ending at {@code end} ({@code SessionEnds}, taken once
+   * the deletion waits for no row); false if there is none. Listed by the trigger of V37 alone, it ended them a second
+   * after the transaction's start by the database's clock, and a token issued while the deletion waited for the
+   * organization's row stayed good at the services that read the list.
+   */
+  static Future<Boolean> delete(SqlClient tx, UUID orgId, UUID id, long end) {
+    return tx.preparedQuery("WITH gone AS (DELETE FROM org.users WHERE service_org_id = $1 AND id = $2 RETURNING id) "
+            + "INSERT INTO org.deleted_accounts (user_id, deleted_at) SELECT id, to_timestamp($3) FROM gone "
+            + "ON CONFLICT DO NOTHING RETURNING user_id")
+        .execute(Tuple.of(orgId, id, end - 1))
+        .map(rows -> rows.size() > 0);
   }
 
   static Future<Void> addCredential(SqlClient tx, UUID serviceUserId, UUID clientId, String secretHash) {

@@ -15,6 +15,7 @@ import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.identity.Secrets;
+import dev.orgplane.org.identity.SessionEnds;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
 import io.vertx.core.Future;
@@ -104,9 +105,10 @@ public final class ServiceUserRoutes {
                   return found;
                 })
                 .compose(found -> RoleGrants.requireNotAbove(tx, access, id))
-                .compose(v -> ServiceUserRepository.delete(tx, access.orgId(), id))
-                .compose(deleted -> deleted ? audit(tx, ctx, access, "service_user.deleted", id)
-                    : Future.failedFuture(notFound()))))
+                .compose(v -> SessionEnds.next(tx, id))
+                .compose(end -> ServiceUserRepository.delete(tx, access.orgId(), id, end)
+                    .compose(deleted -> deleted ? audit(tx, ctx, access, "service_user.deleted", id)
+                        : Future.failedFuture(notFound())))))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
   }

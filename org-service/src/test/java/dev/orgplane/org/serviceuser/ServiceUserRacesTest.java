@@ -2,7 +2,9 @@ package dev.orgplane.org.serviceuser;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.TrustedProvider;
@@ -12,8 +14,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +72,44 @@ class ServiceUserRacesTest extends TrustingOrgServiceTest {
         + "WHERE service_user_id = '" + sid + "' AND revoked_at IS NULL"), "none made, none revoked");
     assertEquals(1, PgFixture.queryLong(trusting.db(), "SELECT count(*) FROM org.federated_credentials "
         + "WHERE service_user_id = '" + sid + "' AND removed_at IS NULL"), "none added, none removed");
+  }
+
+  /**
+   * A token the service user obtains while its deletion waits for the organization's row (the client credentials
+   * grant needs no lock) is on the revocation list with it: the deletion's end is taken by the clock tokens are
+   * stamped with once it no longer waits, as a person's is. Stamped with the database's now(), the start of the
+   * deletion's transaction, the list ended its tokens a second after that, and this one stayed good at the services
+   * that read the list.
+   */
+  @Test
+  void aTokenIssuedWhileTheDeletionWaitedEndsWithTheServiceUser() throws Exception {
+    var owner = trusting.newUser("owner");
+    var orgId = trusting.createOrg(owner.token(), "svc-del-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var sid = trusting.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles",
+        new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    var credential = trusting.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
+    try (var rival = UncommittedTransaction.begin(trusting.db())) {
+      rival.run(HOLD_ORGANIZATION, orgId);
+      var deletion = CompletableFuture.supplyAsync(() -> trusting.send(HttpMethod.DELETE, base + "/" + sid,
+          owner.token(), null), task -> new Thread(task).start());
+      PgFixture.awaitLockWaits(trusting.db(), 1);
+      var waiting = System.currentTimeMillis() / 1000;
+      while (System.currentTimeMillis() / 1000 <= waiting) {
+        Thread.sleep(50);
+      }
+      var token = trusting.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"));
+      assertEquals(200, token.statusCode(), token.bodyAsString());
+      var issuedAt = new JsonObject(new String(Base64.getUrlDecoder().decode(token.bodyAsJsonObject()
+          .getString("access_token").split("\\.")[1]), StandardCharsets.UTF_8)).getLong("iat");
+      rival.commit();
+      assertEquals(204, deletion.get(10, TimeUnit.SECONDS).statusCode());
+      var listed = TokenRevocations.Snapshot.fromJson(trusting.get("/v1/token-revocations",
+          trusting.platformAdminToken()).bodyAsJsonObject());
+      assertTrue(listed.sessionsEnded().get(sid) > issuedAt, "the service user's tokens end after " + issuedAt
+          + ": " + listed.sessionsEnded().get(sid));
+    }
   }
 
   /** The last place of a service user's secrets, taken by a credential added meanwhile, is not given twice. */
