@@ -25,4 +25,14 @@ public final class SessionEnds {
     return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE").execute(Tuple.of(userId))
         .map(locked -> TokenIssuer.nowSecond() + 1);
   }
+
+  /**
+   * Locks the rows of {@code orgId}'s service users in {@code tx}, all in one statement, and answers the second their
+   * sessions end: the next one (an organization's deletion takes them with it).
+   */
+  public static Future<Long> nextForServiceUsersOf(SqlClient tx, UUID orgId) {
+    return tx.preparedQuery("SELECT 1 FROM org.users WHERE service_org_id = $1 ORDER BY id FOR UPDATE")
+        .execute(Tuple.of(orgId))
+        .map(locked -> TokenIssuer.nowSecond() + 1);
+  }
 }

@@ -4,6 +4,7 @@ import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.http.ListOrder;
 import dev.orgplane.kit.organization.OrganizationFields;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.identity.SessionEnds;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -155,16 +156,28 @@ final class OrganizationRepository {
    * Deletes the organization, whose row the caller holds; memberships and custom roles go with it (ON DELETE
    * CASCADE), and so does the group made for it, unless another organization has joined that group, one joining it
    * at that moment included ({@link #holdGroup}): that one's joining commits first, and the group stays with it.
+   * Its service users go too (ON DELETE CASCADE), listed as deleted first with their tokens ending once the deletion
+   * waits for no row, by the clock tokens are stamped with ({@link SessionEnds}); the trigger of V37 then lists none.
+   * Listed by the trigger alone, they ended a second after the transaction's start by the database's clock, and a
+   * token one of them got while the deletion waited for the organization's row stayed good at the services that read
+   * the list.
    */
   static Future<Void> delete(SqlClient tx, Organization organization) {
     var id = organization.id();
     var events = tx.preparedQuery("DELETE FROM org.audit_events WHERE org_id = $1").execute(Tuple.of(id));
     var locked = holdGroup(tx, organization);
-    var deleted = tx.preparedQuery("WITH gone AS (DELETE FROM org.organizations WHERE id = $1 RETURNING group_id) "
-            + "DELETE FROM org.organization_groups g USING gone WHERE g.id = gone.group_id AND g.made_for_organization "
-            + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> $1)")
-        .execute(Tuple.of(id));
-    return Future.all(events, locked, deleted).mapEmpty();
+    var end = SessionEnds.nextForServiceUsersOf(tx, id);
+    return Future.all(events, locked, end).compose(waited -> {
+      var listed = tx.preparedQuery("INSERT INTO org.deleted_accounts (user_id, deleted_at) "
+              + "SELECT id, to_timestamp($2) FROM org.users WHERE service_org_id = $1 ON CONFLICT DO NOTHING")
+          .execute(Tuple.of(id, end.result() - 1));
+      var deleted = tx.preparedQuery("WITH gone AS (DELETE FROM org.organizations WHERE id = $1 RETURNING group_id) "
+              + "DELETE FROM org.organization_groups g USING gone WHERE g.id = gone.group_id "
+              + "AND g.made_for_organization "
+              + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> $1)")
+          .execute(Tuple.of(id));
+      return Future.all(listed, deleted).mapEmpty();
+    });
   }
 
   /**

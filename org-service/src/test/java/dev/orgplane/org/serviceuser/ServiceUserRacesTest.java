@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -95,20 +96,55 @@ class ServiceUserRacesTest extends TrustingOrgServiceTest {
       var deletion = CompletableFuture.supplyAsync(() -> trusting.send(HttpMethod.DELETE, base + "/" + sid,
           owner.token(), null), task -> new Thread(task).start());
       PgFixture.awaitLockWaits(trusting.db(), 1);
-      var waiting = System.currentTimeMillis() / 1000;
-      while (System.currentTimeMillis() / 1000 <= waiting) {
-        Thread.sleep(50);
-      }
+      awaitNextSecond();
       var token = trusting.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"));
       assertEquals(200, token.statusCode(), token.bodyAsString());
-      var issuedAt = new JsonObject(new String(Base64.getUrlDecoder().decode(token.bodyAsJsonObject()
-          .getString("access_token").split("\\.")[1]), StandardCharsets.UTF_8)).getLong("iat");
+      var issuedAt = issuedAt(token);
       rival.commit();
       assertEquals(204, deletion.get(10, TimeUnit.SECONDS).statusCode());
       var listed = TokenRevocations.Snapshot.fromJson(trusting.get("/v1/token-revocations",
           trusting.platformAdminToken()).bodyAsJsonObject());
       assertTrue(listed.sessionsEnded().get(sid) > issuedAt, "the service user's tokens end after " + issuedAt
           + ": " + listed.sessionsEnded().get(sid));
+    }
+  }
+
+  /**
+   * An organization's deletion lists its service users as a service user's own deletion does: a token one of them
+   * obtains while the deletion waits for the organization's row ends with them, and so do the others' tokens. Listed by
+   * the trigger of V37 alone, stamped with the database's now(), their tokens ended a second after the deletion's
+   * transaction began, and this one stayed good at the services that read the list.
+   */
+  @Test
+  void aTokenIssuedWhileTheOrganizationsDeletionWaitedEndsWithItsServiceUsers() throws Exception {
+    var owner = trusting.newUser("owner");
+    var orgId = trusting.createOrg(owner.token(), "svc-org-del-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var sids = new ArrayList<String>();
+    for (var name : List.of("bot", "other-bot")) {
+      sids.add(trusting.post(base, owner.token(), new JsonObject().put("name", name).put("roles",
+          new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id"));
+    }
+    var credential = trusting.post(base + "/" + sids.get(0) + "/credentials", owner.token(), null)
+        .bodyAsJsonObject();
+    try (var rival = UncommittedTransaction.begin(trusting.db())) {
+      rival.run(HOLD_ORGANIZATION, orgId);
+      var deletion = CompletableFuture.supplyAsync(() -> trusting.send(HttpMethod.DELETE, "/v1/organizations/" + orgId,
+          owner.token(), null), task -> new Thread(task).start());
+      PgFixture.awaitLockWaits(trusting.db(), 1);
+      awaitNextSecond();
+      var token = trusting.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"));
+      assertEquals(200, token.statusCode(), token.bodyAsString());
+      var issuedAt = issuedAt(token);
+      rival.commit();
+      assertEquals(204, deletion.get(10, TimeUnit.SECONDS).statusCode());
+      var listed = TokenRevocations.Snapshot.fromJson(trusting.get("/v1/token-revocations",
+          trusting.platformAdminToken()).bodyAsJsonObject());
+      for (var sid : sids) {
+        assertTrue(listed.sessionsEnded().get(sid) > issuedAt, sid + "'s tokens end after " + issuedAt + ": "
+            + listed.sessionsEnded().get(sid));
+      }
     }
   }
 
@@ -134,5 +170,18 @@ class ServiceUserRacesTest extends TrustingOrgServiceTest {
     }
     assertEquals(CredentialLimits.CLIENT_SECRETS, PgFixture.queryLong(trusting.db(), "SELECT count(*) "
         + "FROM org.service_credentials WHERE service_user_id = '" + sid + "' AND revoked_at IS NULL"));
+  }
+
+  /** A second after the one the deletion began waiting in, so a token stamped now is stamped after its start. */
+  private static void awaitNextSecond() throws InterruptedException {
+    var waiting = System.currentTimeMillis() / 1000;
+    while (System.currentTimeMillis() / 1000 <= waiting) {
+      Thread.sleep(50);
+    }
+  }
+
+  private static long issuedAt(HttpResponse<Buffer> token) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(token.bodyAsJsonObject()
+        .getString("access_token").split("\\.")[1]), StandardCharsets.UTF_8)).getLong("iat");
   }
 }
