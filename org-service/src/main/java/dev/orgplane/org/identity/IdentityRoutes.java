@@ -130,9 +130,11 @@ public final class IdentityRoutes {
     throttle.admit(username, ctx)
         .compose(admitted -> UserRepository.byEmail(pool, username))
         .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
-            .compose(ok -> ok ? throttle.succeeded(username).map(user.get())
-                : Future.failedFuture(wrongCredentials())))
+            .compose(ok -> ok ? Future.succeededFuture(user.get()) : Future.failedFuture(wrongCredentials())))
         .compose(user -> verifiedHash(user, password).compose(hash -> refreshTokens.open(user.id(), hash)))
+        // the address starts over only once the session is open: a sign-in refused because the password changed
+        // meanwhile is a failure like any other
+        .compose(session -> throttle.succeeded(username).map(session))
         .map(tokens::tokenResponse)
         .onSuccess(response -> sendToken(ctx, response))
         .onFailure(ctx::fail);

@@ -92,6 +92,26 @@ class AccountSecurityTest extends OrgServiceTest {
     assertEquals(200, org.requestToken(user.email(), "owners-new-password-1").statusCode());
   }
 
+  /**
+   * A sign-in with the old password that waits for the account's row while a reset commits is refused, and stays
+   * counted as the failed attempt it is. Until session 30 the address's failures were cleared as soon as the password
+   * matched the hash read before the wait, so a refused sign-in reset the throttle.
+   */
+  @Test
+  void aSignInRefusedForAPasswordChangedMeanwhileLeavesTheFailuresCounted() throws Exception {
+    var user = org.newUser("sign-in-race");
+    for (int i = 0; i < 2; i++) {
+      assertProblem(org.requestToken(user.email(), "not-it-" + i), 400, "invalid_grant");
+    }
+    try (var reset = UncommittedTransaction.begin(org.db())) {
+      reset.run(RESET_ELSEWHERE, new PasswordHasher(vertx).hash("owners-new-password-1").await(), user.id());
+      assertProblem(reset.commitOnceWaitedFor(() -> org.requestToken(user.email(), "password-sign-in-race-123")),
+          400, "invalid_grant");
+    }
+    assertEquals(3, PgFixture.queryLong(org.db(), "SELECT coalesce(sum(failures), 0) FROM org.sign_in_failures "
+        + "WHERE email = lower('" + user.email() + "')"), "the two wrong passwords and the refused sign-in");
+  }
+
   @Test
   void badChangesAreRefused() {
     var user = org.newUser("careless");
