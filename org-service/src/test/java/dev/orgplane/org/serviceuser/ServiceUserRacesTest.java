@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -91,22 +92,9 @@ class ServiceUserRacesTest extends TrustingOrgServiceTest {
     var sid = trusting.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles",
         new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
     var credential = trusting.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
-    try (var rival = UncommittedTransaction.begin(trusting.db())) {
-      rival.run(HOLD_ORGANIZATION, orgId);
-      var deletion = CompletableFuture.supplyAsync(() -> trusting.send(HttpMethod.DELETE, base + "/" + sid,
-          owner.token(), null), task -> new Thread(task).start());
-      PgFixture.awaitLockWaits(trusting.db(), 1);
-      awaitNextSecond();
-      var token = trusting.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"));
-      assertEquals(200, token.statusCode(), token.bodyAsString());
-      var issuedAt = issuedAt(token);
-      rival.commit();
-      assertEquals(204, deletion.get(10, TimeUnit.SECONDS).statusCode());
-      var listed = TokenRevocations.Snapshot.fromJson(trusting.get("/v1/token-revocations",
-          trusting.platformAdminToken()).bodyAsJsonObject());
-      assertTrue(listed.sessionsEnded().get(sid) > issuedAt, "the service user's tokens end after " + issuedAt
-          + ": " + listed.sessionsEnded().get(sid));
-    }
+    var deleted = deleteWhileATokenIsIssued(orgId, base + "/" + sid, owner.token(), credential);
+    assertTrue(deleted.sessionsEnded().get(sid) > deleted.tokenIssuedAt(), "the service user's tokens end after "
+        + deleted.tokenIssuedAt() + ": " + deleted.sessionsEnded().get(sid));
   }
 
   /**
@@ -128,10 +116,27 @@ class ServiceUserRacesTest extends TrustingOrgServiceTest {
     }
     var credential = trusting.post(base + "/" + sids.get(0) + "/credentials", owner.token(), null)
         .bodyAsJsonObject();
+    var deleted = deleteWhileATokenIsIssued(orgId, "/v1/organizations/" + orgId, owner.token(), credential);
+    for (var sid : sids) {
+      assertTrue(deleted.sessionsEnded().get(sid) > deleted.tokenIssuedAt(), sid + "'s tokens end after "
+          + deleted.tokenIssuedAt() + ": " + deleted.sessionsEnded().get(sid));
+    }
+  }
+
+  /** A deletion's outcome: when the token obtained as it waited was issued, and the revocation list after it. */
+  private record Deleted(long tokenIssuedAt, Map<String, Long> sessionsEnded) {
+  }
+
+  /**
+   * Deletes {@code path} while the organization's row is held, obtains a token with {@code credential} (in a later
+   * second than the deletion's transaction began) as the deletion waits, then lets it through.
+   */
+  private Deleted deleteWhileATokenIsIssued(String orgId, String path, String ownerToken, JsonObject credential)
+      throws Exception {
     try (var rival = UncommittedTransaction.begin(trusting.db())) {
       rival.run(HOLD_ORGANIZATION, orgId);
-      var deletion = CompletableFuture.supplyAsync(() -> trusting.send(HttpMethod.DELETE, "/v1/organizations/" + orgId,
-          owner.token(), null), task -> new Thread(task).start());
+      var deletion = CompletableFuture.supplyAsync(() -> trusting.send(HttpMethod.DELETE, path, ownerToken, null),
+          task -> new Thread(task).start());
       PgFixture.awaitLockWaits(trusting.db(), 1);
       awaitNextSecond();
       var token = trusting.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"));
@@ -141,10 +146,7 @@ class ServiceUserRacesTest extends TrustingOrgServiceTest {
       assertEquals(204, deletion.get(10, TimeUnit.SECONDS).statusCode());
       var listed = TokenRevocations.Snapshot.fromJson(trusting.get("/v1/token-revocations",
           trusting.platformAdminToken()).bodyAsJsonObject());
-      for (var sid : sids) {
-        assertTrue(listed.sessionsEnded().get(sid) > issuedAt, sid + "'s tokens end after " + issuedAt + ": "
-            + listed.sessionsEnded().get(sid));
-      }
+      return new Deleted(issuedAt, listed.sessionsEnded());
     }
   }
 
