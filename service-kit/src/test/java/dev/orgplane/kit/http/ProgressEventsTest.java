@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,7 +115,7 @@ class ProgressEventsTest {
         .compose(request -> request.putHeader("X-Caller", caller).send())
         .compose(response -> response.body().map(body -> new Refusal(response.statusCode(),
             response.getHeader("Retry-After"), body.toJsonObject())))
-        .timeout(WAIT_SECONDS, TimeUnit.SECONDS).await();
+        .timeout(WAIT_SECONDS, TimeUnit.SECONDS).recover(late(caller, path)).await();
   }
 
   /**
@@ -127,7 +128,16 @@ class ProgressEventsTest {
   private HttpClientResponse open(String path, String caller) {
     return client.request(HttpMethod.GET, port, "127.0.0.1", path)
         .compose(request -> request.putHeader("X-Caller", caller).send())
-        .timeout(WAIT_SECONDS, TimeUnit.SECONDS).await();
+        .timeout(WAIT_SECONDS, TimeUnit.SECONDS).recover(late(caller, path)).await();
+  }
+
+  /**
+   * A wait that timed out, naming its request: a timeout once failed a full suite run on a quiet machine (session 30)
+   * and told nothing of which request went unanswered.
+   */
+  private static <T> Function<Throwable, Future<T>> late(String caller, String path) {
+    return failure -> Future.failedFuture(new IllegalStateException(
+        caller + "'s request for " + path + " was not answered within " + WAIT_SECONDS + " s", failure));
   }
 
   @Test
