@@ -335,6 +335,25 @@ class GatewayTest {
   }
 
   /**
+   * Both paths. Where a caller says it came from reaches no service but as the gateway's X-Forwarded-For: a service
+   * or log pipeline reading any of these would take whatever the caller wrote for its address.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"GET", "POST"})
+  void headersInWhichACallerNamesItsOwnAddressStayBehind(String method) {
+    var claims = List.of("Forwarded", "X-Real-IP", "True-Client-IP", "X-Client-IP", "CF-Connecting-IP");
+    var request = client.request(io.vertx.core.http.HttpMethod.valueOf(method), gatewayPort, "127.0.0.1", "/v1/claims")
+        .putHeader("Authorization", "Bearer " + token(c -> c));
+    claims.forEach(claim -> request.putHeader(claim, claim.equals("Forwarded") ? "for=6.6.6.6;proto=https" : "6.6.6.6"));
+    var response = request.sendBuffer(Buffer.buffer(method.equals("POST") ? "{}" : "")).await();
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    var upstreamSaw = response.bodyAsJsonObject().getJsonObject("headers");
+    for (var claim : claims) {
+      assertEquals(null, upstreamSaw.getString(claim.toLowerCase(java.util.Locale.ROOT)), claim + " stays with the caller");
+    }
+  }
+
+  /**
    * Both paths again. A keyed POST is one the gateway may send twice, so the service must see its key and its token
    * (it answers a repeat as the first only with both): a Connection header naming them does not strip them.
    */

@@ -20,7 +20,8 @@ import java.util.function.BiConsumer;
  * What of a message's head crosses the gateway's hop, both ways: the hop-by-hop headers stay behind (the fixed ones
  * and those its Connection header names, RFC 9110 7.6.1: a sender marks that way what only the next hop is to see;
  * but not the ones the gateway relies on, {@link #END_TO_END}), the request id and X-Forwarded-* are ours to set
- * (from what a trusted proxy in front reports, where there is one).
+ * (from what a trusted proxy in front reports, where there is one), and a caller's other words on where the request
+ * came from ({@link #CLIENT_CLAIMS}) do not go on.
  */
 final class HopHeaders {
 
@@ -43,6 +44,15 @@ final class HopHeaders {
    */
   private static final List<AsciiString> END_TO_END = List.of("authorization", IdempotencyKeys.HEADER).stream()
       .map(AsciiString::of).toList();
+  /**
+   * Headers that say where a request came from, as some proxies write them, which no proxy the gateway trusts has
+   * vouched for (it takes X-Forwarded-For alone from them, and says what it got in the X-Forwarded-* it sets): from
+   * a caller they are whatever it wrote, and a service or log pipeline that someday read one would take a forged
+   * address for the client's. Dropped from requests only: unlike {@link #HOP_BY_HOP}, they mean nothing in answers.
+   */
+  private static final List<AsciiString> CLIENT_CLAIMS = List.of("forwarded", "x-real-ip", "true-client-ip",
+      "x-client-ip", "cf-connecting-ip", "fastly-client-ip", "x-cluster-client-ip").stream().map(AsciiString::of)
+      .toList();
   private static final String FORWARDED = "x-forwarded-";
 
   private static final long SMALL_BODY_BYTES = 256 * 1024;
@@ -51,16 +61,16 @@ final class HopHeaders {
   }
 
   /**
-   * The caller's headers minus the hop-by-hop ones, plus the request id and X-Forwarded-* (the caller's own of
-   * those are dropped, so each is added once). Written straight into the upstream request: through its options
-   * they were copied (and validated) twice.
+   * The caller's headers minus the hop-by-hop ones and its {@link #CLIENT_CLAIMS}, plus the request id and
+   * X-Forwarded-* (the caller's own of those are dropped, so each is added once). Written straight into the upstream
+   * request: through its options they were copied (and validated) twice.
    */
   static void toUpstream(RoutingContext ctx, BiConsumer<CharSequence, CharSequence> add) {
     var request = ctx.request();
     var connection = connectionOf(request.headers());
     for (var headers = asIs(request.headers()); headers.hasNext(); ) {
       var h = headers.next();
-      if (!staysBehind(h.getKey(), connection)
+      if (!staysBehind(h.getKey(), connection) && !isIn(CLIENT_CLAIMS, h.getKey())
           && !AsciiString.regionMatches(h.getKey(), true, 0, FORWARDED, 0, FORWARDED.length())) {
         add.accept(h.getKey(), h.getValue());
       }
