@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,14 +18,18 @@ import java.util.Optional;
  * the request says. Behind a load balancer every request's peer is the balancer, so the proxies named in
  * {@value #SETTING} (addresses or CIDR blocks) are looked through: from the peer leftwards along
  * {@code X-Forwarded-For}, the first address that is not a trusted proxy is the client. Entries left of it are
- * the caller's own words and never count, so a caller cannot pick its bucket by writing the header. From such a
- * proxy the gateway also takes the scheme and host it reports (X-Forwarded-Proto and -Host) for the services.
+ * the caller's own words and never count, so a caller cannot pick its bucket by writing the header, nor pass them
+ * on to the services ({@link #VOUCHED_FOR}). From such a proxy the gateway also takes the scheme and host it reports
+ * (X-Forwarded-Proto and -Host) for the services.
  */
 public final class ClientAddress {
 
   public static final String SETTING = "ORGPLANE_TRUSTED_PROXIES";
-  /** Put on the routing context of a request whose peer is a trusted proxy (see {@link #trustedProxyMarker}). */
-  public static final String FROM_TRUSTED_PROXY = "orgplane.fromTrustedProxy";
+  /**
+   * Put on the routing context of a request whose peer is a trusted proxy (see {@link #trustedProxyMarker}): the
+   * X-Forwarded-For chain the proxies vouch for, from the client rightwards to the peer ({@code client, proxy, peer}).
+   */
+  public static final String VOUCHED_FOR = "orgplane.vouchedForwardedFor";
   private static final String UNKNOWN = "unknown";
 
   private final List<IpSubnetFilterRule> trustedProxies;
@@ -65,16 +70,19 @@ public final class ClientAddress {
   }
 
   /**
-   * A door handler that marks requests from a trusted proxy ({@link #FROM_TRUSTED_PROXY}), so the hop forwards
-   * what that proxy says of the original request (its scheme and host); none when no proxy is trusted.
+   * A door handler that marks requests from a trusted proxy ({@link #VOUCHED_FOR}), so the hop forwards the chain
+   * it vouches for and what it says of the original request (its scheme and host); none when no proxy is trusted.
    */
   public Optional<Handler<RoutingContext>> trustedProxyMarker() {
     if (trustedProxies.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(ctx -> {
-      if (isTrusted(peer(ctx.request()))) {
-        ctx.put(FROM_TRUSTED_PROXY, Boolean.TRUE);
+      var peer = peer(ctx.request());
+      if (isTrusted(peer)) {
+        var hops = vouchedFor(ctx.request(), peer);
+        Collections.reverse(hops);
+        ctx.put(VOUCHED_FOR, String.join(", ", hops));
       }
       ctx.next();
     });
@@ -82,23 +90,35 @@ public final class ClientAddress {
 
   /** The client's address in text, or {@code unknown}. */
   public String of(HttpServerRequest request) {
-    var client = peer(request);
-    if (trustedProxies.isEmpty() || !isTrusted(client)) {
-      return client;
+    var peer = peer(request);
+    if (trustedProxies.isEmpty() || !isTrusted(peer)) {
+      return peer;
     }
+    var hops = vouchedFor(request, peer);
+    return hops.get(hops.size() - 1);
+  }
+
+  /**
+   * The addresses a request from the trusted proxy {@code peer} came by, as far as trusted proxies vouch for them,
+   * nearest first: the peer, then from the right along X-Forwarded-For up to the first that is not a trusted proxy,
+   * the client (the last).
+   */
+  private List<String> vouchedFor(HttpServerRequest request, String peer) {
+    var hops = new ArrayList<String>();
+    hops.add(peer);
     var forwarded = String.join(",", request.headers().getAll("X-Forwarded-For")).split(",");
     for (int i = forwarded.length - 1; i >= 0; i--) {
       var hop = literal(forwarded[i].trim());
       if (hop == null) {
         // a trusted proxy passed on what it could not read: the last one it can vouch for is all we know
-        return client;
+        break;
       }
-      client = hop;
-      if (!isTrusted(client)) {
-        return client;
+      hops.add(hop);
+      if (!isTrusted(hop)) {
+        break;
       }
     }
-    return client;
+    return hops;
   }
 
   /**

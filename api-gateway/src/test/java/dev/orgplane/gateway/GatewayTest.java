@@ -320,7 +320,7 @@ class GatewayTest {
         .sendBuffer(Buffer.buffer(method.equals("POST") ? "{}" : "")).await();
     assertEquals(200, response.statusCode(), response.bodyAsString());
     var upstreamSaw = response.bodyAsJsonObject().getJsonObject("headers");
-    assertEquals("10.1.2.3, 127.0.0.1", upstreamSaw.getString("x-forwarded-for"), "the caller's chain, then the caller");
+    assertEquals("127.0.0.1", upstreamSaw.getString("x-forwarded-for"), "the caller's chain is its own word: the peer");
     assertEquals("127.0.0.1:" + gatewayPort, upstreamSaw.getString("x-forwarded-host"), "ours, not the caller's");
     assertEquals("kept", upstreamSaw.getString("x-custom"));
     assertEquals("application/json", upstreamSaw.getString("accept"));
@@ -838,6 +838,27 @@ class GatewayTest {
     vertx.undeploy(deployment).await();
     assertEquals(List.of(200, 200, 429), first, "a caller does not leave its bucket by writing the header's left end");
     assertEquals(200, second, "another client behind the same proxy");
+  }
+
+  /**
+   * Behind trusted proxies the services hear the X-Forwarded-For chain from the client the rate limit counts
+   * rightwards, each address vouched for by the trusted proxy right of it, and nothing the client wrote.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "6.6.6.6, 203.0.113.7|10.1.2.3:8080|203.0.113.7, 10.1.2.3, 127.0.0.1",
+      "203.0.113.7, garbage, 10.1.2.3|10.9.9.9|10.1.2.3, 10.9.9.9, 127.0.0.1",
+      "6.6.6.6, 203.0.113.7, [2001:db8::7]:443|10.1.2.3|2001:db8::7, 10.1.2.3, 127.0.0.1",
+  })
+  void behindATrustedProxyTheServicesHearOnlyTheChainItVouchesFor(String firstLine, String secondLine,
+      String vouched) {
+    var port = freePort();
+    var deployment = deployOn(port, new JsonObject().put(ClientAddress.SETTING, "127.0.0.0/8, 10.0.0.0/8"));
+    var response = client.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + token(c -> c))
+        .putHeader("X-Forwarded-For", List.of(firstLine, secondLine)).send().await();
+    vertx.undeploy(deployment).await();
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    assertEquals(vouched, response.bodyAsJsonObject().getString("forwardedFor"));
   }
 
   /** An IPv6 subscriber has a whole /64 to pick addresses from: it is one client, with one bucket. */

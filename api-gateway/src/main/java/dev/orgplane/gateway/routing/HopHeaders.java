@@ -76,8 +76,10 @@ final class HopHeaders {
       }
     }
     add.accept(RequestIds.HEADER, RequestIds.of(ctx));
-    add.accept("X-Forwarded-For", forwardedFor(request));
-    var fromProxy = ctx.get(ClientAddress.FROM_TRUSTED_PROXY) != null;
+    String vouchedFor = ctx.get(ClientAddress.VOUCHED_FOR);
+    var fromProxy = vouchedFor != null;
+    // from anyone else the chain is the caller's own words: the peer is all the gateway knows
+    add.accept("X-Forwarded-For", fromProxy ? vouchedFor : ClientAddress.peer(request));
     add.accept("X-Forwarded-Proto", forwarded(request, fromProxy, "X-Forwarded-Proto",
         request.scheme() == null ? "http" : request.scheme()));
     add.accept("X-Forwarded-Host", forwarded(request, fromProxy, "X-Forwarded-Host",
@@ -199,12 +201,5 @@ final class HopHeaders {
       }
     }
     return false;
-  }
-
-  /** The caller's chain (every X-Forwarded-For header it sent, in order), then the caller. */
-  private static String forwardedFor(HttpServerRequest request) {
-    var client = ClientAddress.peer(request);
-    var previous = request.headers().getAll("X-Forwarded-For");
-    return previous.isEmpty() ? client : String.join(", ", previous) + ", " + client;
   }
 }
