@@ -876,7 +876,11 @@ class GatewayTest {
     assertEquals(200, anotherNetwork);
   }
 
-  /** Behind a balancer that ends TLS, the services hear the scheme and host the client used, not the balancer's hop. */
+  /**
+   * Behind a balancer that ends TLS, the services hear the scheme and host the client used, not the balancer's hop:
+   * the last value the proxy sent, the one it set or appended; those left of it are its client's own words (here
+   * forged: {@code http} and {@code evil.example}).
+   */
   @Test
   void fromATrustedProxyTheServicesHearTheSchemeAndHostItReportsFromOthersWhatTheGatewaySaw() {
     var port = freePort();
@@ -884,16 +888,16 @@ class GatewayTest {
     java.util.function.Function<Integer, JsonObject> forwarded = gateway -> {
       seenByUpstream.clear();
       assertEquals(200, client.get(gateway, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer "
-              + token(c -> c)).putHeader("X-Forwarded-Proto", "https, http").putHeader("X-Forwarded-Host", "api.example.com")
-          .send().await().statusCode());
+              + token(c -> c)).putHeader("X-Forwarded-Proto", "http, https")
+          .putHeader("X-Forwarded-Host", List.of("evil.example", "api.example.com")).send().await().statusCode());
       return seenByUpstream.get(0).getJsonObject("headers");
     };
     var behindTrusted = forwarded.apply(port);
     vertx.undeploy(deployment).await();
     var fromAnyone = forwarded.apply(gatewayPort);
 
-    assertEquals("https", behindTrusted.getString("x-forwarded-proto"), "the client-facing end's word");
-    assertEquals("api.example.com", behindTrusted.getString("x-forwarded-host"));
+    assertEquals("https", behindTrusted.getString("x-forwarded-proto"), "the value the proxy appended");
+    assertEquals("api.example.com", behindTrusted.getString("x-forwarded-host"), "the line the proxy added");
     assertEquals("http", fromAnyone.getString("x-forwarded-proto"), "a caller's own word counts for nothing");
     assertEquals("127.0.0.1:" + gatewayPort, fromAnyone.getString("x-forwarded-host"));
   }

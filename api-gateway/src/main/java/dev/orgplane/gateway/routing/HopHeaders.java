@@ -87,17 +87,18 @@ final class HopHeaders {
   }
 
   /**
-   * What a trusted proxy in front says of the original request in {@code header} (its first value, the one its
-   * client-facing end wrote), else what this hop saw: behind a balancer that ends TLS the services hear https.
+   * What a trusted proxy in front says of the original request in {@code header}, else what this hop saw: behind a
+   * balancer that ends TLS the services hear https. Its last value over all the header's lines: the one the proxy
+   * set or appended, where values left of it are whatever its client sent.
    */
   private static String forwarded(HttpServerRequest request, boolean fromProxy, String header, String own) {
-    var said = fromProxy ? request.getHeader(header) : null;
-    if (said == null) {
+    var said = fromProxy ? request.headers().getAll(header) : List.<String>of();
+    if (said.isEmpty()) {
       return own;
     }
-    var comma = said.indexOf(',');
-    var first = (comma < 0 ? said : said.substring(0, comma)).trim();
-    return first.isEmpty() ? own : first;
+    var line = said.get(said.size() - 1);
+    var last = line.substring(line.lastIndexOf(',') + 1).trim();
+    return last.isEmpty() ? own : last;
   }
 
   /**
