@@ -844,7 +844,7 @@ class GatewayTest {
    * Behind trusted proxies the services hear the X-Forwarded-For chain from the client the rate limit counts
    * rightwards, each address vouched for by the trusted proxy right of it, and nothing the client wrote.
    */
-  @ParameterizedTest
+  @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
       "6.6.6.6, 203.0.113.7|10.1.2.3:8080|203.0.113.7, 10.1.2.3, 127.0.0.1",
       "203.0.113.7, garbage, 10.1.2.3|10.9.9.9|10.1.2.3, 10.9.9.9, 127.0.0.1",
@@ -1474,6 +1474,53 @@ class GatewayTest {
     assertEquals(1, counted("orgplane_gateway_repeated_requests", Tags.of("upstream", forgetfulBodies)));
     assertEquals(2, counted("orgplane_gateway_upstream_failures", Tags.of("upstream", forgetfulBodies,
         "failure", "broken")));
+  }
+
+  /**
+   * A PUT or DELETE on the caller's own account ends its sessions or mails it a token: sent twice, the repeat would
+   * carry a revoked token and the first's answer be lost, so it is 502, while the same method elsewhere is repeated.
+   * Both paths (the DELETE without a body goes on the gateway's own connections), and the path as services route it.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"PUT,/v1/users/me/password,true", "PUT,/v1/users/me/email,true",
+      "DELETE,/v1/users/me,true", "DELETE,/v1/users/me/sessions,false", "PUT,/v1/users/%6De/password,true"})
+  void aPutOrDeleteOnTheCallersOwnAccountIsNotRepeated(String method, String ownAccount, boolean withBody) {
+    var port = freePort();
+    var deployment = behindForgetfulUpstream(port);
+    var token = token(c -> c);
+    java.util.function.Function<String, HttpResponse<Buffer>> send = path -> {
+      var request = client.request(io.vertx.core.http.HttpMethod.valueOf(method), port, "127.0.0.1", path)
+          .putHeader("Authorization", "Bearer " + token);
+      return (withBody ? request.sendBuffer(Buffer.buffer("{}")) : request.send()).await();
+    };
+    var answered = send.apply("/v1/organizations/o/roles/r");
+    var repeated = send.apply("/v1/organizations/o/roles/r");
+    var own = send.apply(ownAccount);
+    vertx.undeploy(deployment).await();
+    assertEquals(1, answered.bodyAsJsonObject().getInteger("connection"), answered.bodyAsString());
+    assertEquals(2, repeated.bodyAsJsonObject().getInteger("connection"), "repeated: " + repeated.bodyAsString());
+    assertProblem(own, 502, "upstream_unavailable");
+  }
+
+  /** Services read an Idempotency-Key on a POST only: a PATCH that carries one is no more harmless to repeat. */
+  @Test
+  void aKeyedPatchIsNotRepeated() {
+    var port = freePort();
+    var deployment = behindForgetfulUpstream(port);
+    var token = token(c -> c);
+    var answered = client.patch(port, "127.0.0.1", "/v1/organizations/o").putHeader("Authorization", "Bearer " + token)
+        .sendBuffer(Buffer.buffer("{}")).await();
+    var keyed = client.patch(port, "127.0.0.1", "/v1/organizations/o").putHeader("Authorization", "Bearer " + token)
+        .putHeader("Idempotency-Key", "k-patch").sendBuffer(Buffer.buffer("{}")).await();
+    vertx.undeploy(deployment).await();
+    assertEquals(1, answered.bodyAsJsonObject().getInteger("connection"), answered.bodyAsString());
+    assertProblem(keyed, 502, "upstream_unavailable");
+  }
+
+  /** A second gateway on {@code port} whose every {@code /v1/} request goes to a {@link #forgetful()} upstream of its own. */
+  private String behindForgetfulUpstream(int port) {
+    return deployOn(port, new JsonObject().put("ORGPLANE_ROUTES", new JsonArray().add(new JsonObject()
+        .put("prefix", "/v1/").put("upstreams", new JsonArray().add(forgetful()))).encode()));
   }
 
   private static double counted(String name, Tags tags) {
