@@ -4,8 +4,10 @@ import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.OrgServiceVerticle;
 import dev.orgplane.org.ops.OperatorCommands;
+import dev.orgplane.org.user.PlatformAdmins;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -40,6 +42,12 @@ final class AdminCommand implements Runnable {
   /** EX_UNAVAILABLE of sysexits.h: no standalone platform runs on the data directory, so its database is not there. */
   static final int PLATFORM_NOT_RUNNING = 69;
 
+  /**
+   * EX_NOPERM of sysexits.h: the account's address is not verified, so it is not made a platform admin
+   * ({@link PlatformAdmins#grantByOperator}); nothing was done.
+   */
+  static final int EMAIL_NOT_VERIFIED = 77;
+
   @Mixin
   ConfigOptions options;
 
@@ -73,7 +81,7 @@ final class AdminCommand implements Runnable {
   }
 
   @Command(name = "make-platform-admin", mixinStandardHelpOptions = true,
-      description = "Give an existing user platform admin rights.")
+      description = "Give an existing user, whose address is verified, platform admin rights.")
   int makePlatformAdmin(@Option(names = "--email", required = true) String email) {
     return run(ops -> ops.makePlatformAdmin(email).map(v -> email + " is now a platform admin"));
   }
@@ -107,6 +115,12 @@ final class AdminCommand implements Runnable {
       var ops = new OperatorCommands(vertx, pool, OrgServiceVerticle.tokenLifetimeSeconds(settings));
       System.out.println(command.apply(ops).eventually(pool::close).await());
       return 0;
+    } catch (ApiException refused) {
+      if (!PlatformAdmins.NOT_VERIFIED.equals(refused.code())) {
+        throw refused;
+      }
+      System.err.println("orgplane: " + refused.getMessage() + "; run this again once it is");
+      return EMAIL_NOT_VERIFIED;
     } finally {
       vertx.close().await();
     }

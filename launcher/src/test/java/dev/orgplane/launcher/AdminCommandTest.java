@@ -72,6 +72,31 @@ class AdminCommandTest {
     assertEquals(1, PgFixture.queryLong(migrated, "SELECT count(*) FROM org.signing_keys"));
   }
 
+  /** Whoever registered someone's address, never confirming it, is not made a platform admin under that address. */
+  @Test
+  void anAccountWhoseAddressIsNotVerifiedIsNotMadeAPlatformAdmin() {
+    var migrated = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    PgFixture.execute(migrated, "INSERT INTO org.users (id, email, name, password_hash) "
+        + "VALUES (gen_random_uuid(), 'owner@test.local', 'Not the owner', 'x')");
+    var admins = "SELECT count(*) FROM org.users WHERE platform_admin";
+
+    int exit = Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + migrated, "make-platform-admin",
+        "--email", "owner@test.local");
+
+    assertEquals(AdminCommand.EMAIL_NOT_VERIFIED, exit, output.err());
+    assertTrue(output.err().startsWith("orgplane: owner@test.local's address is not verified: "), output.err());
+    assertTrue(output.err().strip().endsWith("run this again once it is"), output.err());
+    assertEquals("", output.out());
+    assertEquals(0, PgFixture.queryLong(migrated, admins));
+
+    PgFixture.execute(migrated, "UPDATE org.users SET email_verified_at = now()");
+    output.reset();
+    assertEquals(0, Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + migrated,
+        "make-platform-admin", "--email", "owner@test.local"), output.err());
+    assertEquals("owner@test.local is now a platform admin", output.out().strip());
+    assertEquals(1, PgFixture.queryLong(migrated, admins));
+  }
+
   @Test
   void theAddressAStoppedPlatformRecordedIsNotConnectedTo() throws Exception {
     try (var listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

@@ -1,13 +1,16 @@
 package dev.orgplane.org.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
+import dev.orgplane.org.user.PlatformAdmins;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -45,7 +48,7 @@ class OperatorCommandsTest {
     var admin = org.platformAdminToken();
     var groupId = org.post("/v1/organization-groups", admin, new JsonObject().put("name", "G")).bodyAsJsonObject()
         .getString("id");
-    var user = org.newUser("appointee");
+    var user = org.newVerifiedUser("appointee");
     var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
     ops.grantGroupAdmin(UUID.fromString(groupId), user.email().toUpperCase()).await();
     assertEquals(200, org.get("/v1/organization-groups/" + groupId, user.token()).statusCode());
@@ -68,7 +71,7 @@ class OperatorCommandsTest {
     var org = OrgServiceHarness.start(vertx, db);
     var groupId = org.post("/v1/organization-groups", org.platformAdminToken(), new JsonObject().put("name", "G"))
         .bodyAsJsonObject().getString("id");
-    var user = org.newUser("audited");
+    var user = org.newVerifiedUser("audited");
     var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
     for (int twice = 0; twice < 2; twice++) {
       ops.grantGroupAdmin(UUID.fromString(groupId), user.email()).await();
@@ -86,6 +89,31 @@ class OperatorCommandsTest {
           + groupId + "'"), action);
     }
     assertEquals(1, PgFixture.queryLong(db, byOperator + " AND action = 'user.platform_admin_granted'"));
+  }
+
+  /**
+   * Anyone can register any address: an account whose address nobody confirmed may be a stranger's, under the
+   * address of the person the operator means, so it is refused, and made an admin once its owner has confirmed it.
+   */
+  @Test
+  void anAccountWhoseAddressIsNotVerifiedIsNotMadeAPlatformAdmin(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db);
+    var registered = org.newUser("unverified");
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
+
+    var refused = assertThrows(ApiException.class, () -> ops.makePlatformAdmin(registered.email()).await());
+
+    assertEquals(PlatformAdmins.NOT_VERIFIED, refused.code());
+    assertTrue(refused.getMessage().startsWith(registered.email() + "'s address is not verified"),
+        refused.getMessage());
+    assertFalse(org.get("/v1/users/me", registered.token()).bodyAsJsonObject().getBoolean("platformAdmin"));
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.audit_events WHERE target = 'user:"
+        + registered.id() + "' AND action = 'user.platform_admin_granted'"), "nothing recorded");
+
+    PgFixture.execute(db, "UPDATE org.users SET email_verified_at = now() WHERE id = '" + registered.id() + "'");
+    ops.makePlatformAdmin(registered.email()).await();
+    assertTrue(org.get("/v1/users/me", registered.token()).bodyAsJsonObject().getBoolean("platformAdmin"));
   }
 
   @Test
