@@ -1,5 +1,6 @@
 package dev.orgplane.launcher;
 
+import dev.orgplane.kit.config.MaskedUrl;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -202,7 +203,7 @@ final class GatewayClient {
     try {
       return URI.create(baseUrl + path);
     } catch (IllegalArgumentException e) {
-      throw new LauncherException("--url is not a URL: " + baseUrl);
+      throw new LauncherException("--url is not a URL: " + MaskedUrl.of(baseUrl));
     }
   }
 
@@ -210,7 +211,7 @@ final class GatewayClient {
     try {
       return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new Unavailable("cannot reach " + baseUrl + " (is the platform running?)");
+      throw new Unavailable("cannot reach " + MaskedUrl.of(baseUrl) + " (is the platform running?)");
     } catch (IOException e) {
       throw new Unavailable(what + " failed: " + e.getMessage());
     } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.orgplane.launcher;
 
+import dev.orgplane.kit.config.MaskedUrl;
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -123,11 +124,12 @@ final class ProvisionCommand implements Callable<Integer> {
     try {
       gateway = new URI(url);
     } catch (URISyntaxException e) {
-      throw usageError("--url is not a URL: " + e.getMessage());
+      // its message quotes the input, a password in its user info among it
+      throw usageError("--url is not a URL (" + e.getReason() + "), got '" + MaskedUrl.of(url) + "'");
     }
     if (!List.of("http", "https").contains(String.valueOf(gateway.getScheme()).toLowerCase(Locale.ROOT))
         || gateway.getHost() == null) {
-      throw usageError("--url must be an http:// or https:// URL with a host, got '" + url + "'");
+      throw usageError("--url must be an http:// or https:// URL with a host, got '" + MaskedUrl.of(url) + "'");
     }
     if (gateway.getPort() == 0 || gateway.getPort() > Settings.MAX_PORT) {
       throw usageError("--url's port must be 1 to " + Settings.MAX_PORT + ", got " + gateway.getPort());
@@ -135,7 +137,7 @@ final class ProvisionCommand implements Callable<Integer> {
     // every call's path is appended to the URL: after a query or a fragment it is no path; and the platform takes no
     // credentials in a URL (its user info cost every call a refused stream and a minute of retries)
     if (gateway.getRawUserInfo() != null || gateway.getRawQuery() != null || gateway.getRawFragment() != null) {
-      throw usageError("--url names the gateway alone: no user@, ?query or #fragment, got '" + redacted(gateway) + "'");
+      throw usageError("--url names the gateway alone: no user@, ?query or #fragment, got '" + MaskedUrl.of(url) + "'");
     }
     if (email == null && (token == null || token.isBlank())) {
       throw usageError("give --token (or ORGPLANE_TOKEN), or --email and --password (or ORGPLANE_PASSWORD)");
@@ -159,13 +161,6 @@ final class ProvisionCommand implements Callable<Integer> {
     if (batch && !allProvisioned) {
       newTenants = targets();
     }
-  }
-
-  /** {@code url} without the password its user info may hold: a usage error is printed, and may be logged. */
-  private static String redacted(URI url) {
-    var userInfo = url.getRawUserInfo();
-    return userInfo == null || !userInfo.contains(":") ? url.toString()
-        : url.toString().replace(userInfo + "@", userInfo.substring(0, userInfo.indexOf(':')) + ":***@");
   }
 
   private ParameterException usageError(String message) {

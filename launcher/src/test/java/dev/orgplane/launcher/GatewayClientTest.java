@@ -1,6 +1,7 @@
 package dev.orgplane.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -179,5 +180,21 @@ class GatewayClientTest {
 
     assertTrue(gone.getMessage().contains("cannot reach") && gone.getMessage().contains("after 1 s"), gone.getMessage());
     assertEquals(2, waits.size(), "waits of 0.5 s, then of what is left: " + waits);
+  }
+
+  /** The gateway's URL is named in what the command prints, which may be logged: never with a password. */
+  @Test
+  void aGatewayThatCannotBeReachedIsNamedWithoutAPassword() throws Exception {
+    int closedPort;
+    try (var socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    var client = new GatewayClient("http://admin:s3cret@127.0.0.1:" + closedPort, "a1");
+
+    var gone = assertThrows(LauncherException.class, () -> client.poll("/v1/busy", Duration.ZERO, waits -> { }));
+
+    assertTrue(gone.getMessage().contains("cannot reach http://admin:***@127.0.0.1:" + closedPort),
+        gone.getMessage());
+    assertFalse(gone.getMessage().contains("s3cret"), gone.getMessage());
   }
 }

@@ -2,6 +2,7 @@ package dev.orgplane.launcher;
 
 import static dev.orgplane.launcher.StandInGateway.answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -106,6 +107,17 @@ class UsageErrorTest {
           + url.replace("secret", "***") + "'", "orgplane provision",
           "provision", "--url", url, "--token", "t", "--follow", "b1");
     }
+  }
+
+  /** A --url refused for its shape is shown as given but for its password: the line may end up in a log. */
+  @Test
+  void aRefusedUrlIsShownWithoutItsPassword() {
+    assertUsageError("--url is not a URL (Illegal character in path), got 'http://admin:***@gw.test/a b'",
+        "orgplane provision", "provision", "--url", "http://admin:s3cret@gw.test/a b", "--token", "t", "--follow", "b1");
+    assertFalse(output.err().contains("s3cret"), output.err());
+    assertUsageError("--url must be an http:// or https:// URL with a host, got 'ftp://admin:***@gw.test'",
+        "orgplane provision", "provision", "--url", "ftp://admin:s3cret@gw.test", "--token", "t", "--follow", "b1");
+    assertFalse(output.err().contains("s3cret"), output.err());
   }
 
   /** Without credentials every call would be refused: said before the first, not as a batch that could not start. */

@@ -1,6 +1,7 @@
 package dev.orgplane.kit.db;
 
 import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.MaskedUrl;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.SqlConnectOptions;
 import java.net.URI;
@@ -23,7 +24,8 @@ public record PgUrl(String host, int port, String database, String user, String 
           + "password)");
     }
     if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
-      throw new ConfigException("ORGPLANE_PG_URL must start with postgresql://, got '" + masked(url.trim()) + "'");
+      throw new ConfigException("ORGPLANE_PG_URL must start with postgresql://, got '" + MaskedUrl.of(url.trim())
+          + "'");
     }
     if (uri.getHost() == null) {
       throw new ConfigException("ORGPLANE_PG_URL names no host");
@@ -73,17 +75,6 @@ public record PgUrl(String host, int port, String database, String user, String 
   @Override
   public String toString() {
     return "postgresql://" + enc(user) + ":" + enc(password) + "@" + host + ":" + port + "/" + database;
-  }
-
-  /**
-   * {@code url} as given, but for what stands between its user's name and its host: a password, when there is one.
-   * Masked whether or not the rest reads as a URL ({@code user:password@host} has no scheme).
-   */
-  static String masked(String url) {
-    int at = url.lastIndexOf('@');
-    int authority = url.indexOf("//");
-    int colon = url.indexOf(':', authority >= 0 && authority < at ? authority + 2 : 0);
-    return colon < 0 || colon > at ? url : url.substring(0, colon + 1) + "***" + url.substring(at);
   }
 
   private static String decode(String s) {
