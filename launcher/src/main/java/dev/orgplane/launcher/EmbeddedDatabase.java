@@ -1,5 +1,7 @@
 package dev.orgplane.launcher;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL that {@code standalone} runs when no external one is configured. Its data lives
@@ -120,10 +123,31 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
     if (exited.isPresent()) {
       // the watch's interrupt ended zonky's wait, which returns as if the server were up
-      started.close();
+      closeExited(started);
       throw new LauncherException("it exited as it started: " + exited.get());
     }
     return started;
+  }
+
+  /**
+   * Releases what zonky holds of a server that has exited (its lock on the data directory). zonky's close first asks
+   * pg_ctl to stop the server, which fails for one that is gone, and logs that as an ERROR ("Could not stop
+   * postmaster") beside the one line that says why the start failed: a second, misleading error. zonky has no other
+   * way to let go of the lock, so its logger is silenced for this close alone (within it, at most an error of another
+   * zonky server of this JVM's would be lost: only tests run two).
+   */
+  private static void closeExited(EmbeddedPostgres started) throws IOException {
+    if (!(LoggerFactory.getLogger(EmbeddedPostgres.class) instanceof Logger zonky)) {
+      started.close();
+      return;
+    }
+    var level = zonky.getLevel();
+    zonky.setLevel(Level.OFF);
+    try {
+      started.close();
+    } finally {
+      zonky.setLevel(level);
+    }
   }
 
   /**

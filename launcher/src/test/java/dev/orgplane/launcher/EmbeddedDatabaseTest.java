@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The embedded PostgreSQL of standalone, started and stopped as standalone does, on data directories of its own. */
 class EmbeddedDatabaseTest {
@@ -231,12 +237,29 @@ class EmbeddedDatabaseTest {
     start(claimed).close();
     Files.writeString(claimed.path().resolve("pg/postgresql.conf"), "shared_buffers = 'plenty'\n",
         StandardOpenOption.APPEND);
-
-    var failure = assertThrows(LauncherException.class, () -> start(claimed));
+    var zonky = (Logger) LoggerFactory.getLogger(EmbeddedPostgres.class);
+    var level = zonky.getLevel();
+    var logged = new ListAppender<ILoggingEvent>();
+    logged.start();
+    zonky.addAppender(logged);
+    LauncherException failure;
+    try {
+      failure = assertThrows(LauncherException.class, () -> start(claimed));
+    } finally {
+      zonky.detachAppender(logged);
+    }
 
     assertTrue(failure.getMessage().contains("it exited as it started: configuration file")
         && failure.getMessage().contains("contains errors"), failure.getMessage());
     assertFalse(Thread.currentThread().isInterrupted(), "the interrupt that ended zonky's wait is cleared");
+    // the failure is the one error: zonky's "Could not stop postmaster", for the server known gone, is not logged
+    assertEquals(List.of(), logged.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+        .map(ILoggingEvent::getFormattedMessage).toList());
+    assertEquals(level, zonky.getLevel(), "zonky's logger is as it was");
+    try (var lockFile = FileChannel.open(claimed.path().resolve("pg/epg-lock"), StandardOpenOption.WRITE);
+        var lock = lockFile.tryLock()) {
+      assertTrue(lock != null, "zonky let go of the data directory's lock all the same");
+    }
   }
 
   @Test
