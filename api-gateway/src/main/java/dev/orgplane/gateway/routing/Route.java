@@ -1,5 +1,6 @@
 package dev.orgplane.gateway.routing;
 
+import dev.orgplane.kit.config.MaskedUrl;
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -22,7 +23,7 @@ public record Route(String prefix, List<URI> upstreams, long timeoutMillis) {
 
   /** {@code name}: how the entry is named in errors, e.g. {@code ORGPLANE_ROUTES[1]}. */
   static Route fromJson(JsonObject json, String name) {
-    var upstreams = json.getJsonArray("upstreams").stream().map(u -> address(URI.create(u.toString()))).toList();
+    var upstreams = json.getJsonArray("upstreams").stream().map(u -> address(parsed(u.toString()))).toList();
     if (upstreams.isEmpty()) {
       throw new IllegalArgumentException("route " + json.getString("prefix") + " has no upstreams");
     }
@@ -67,6 +68,17 @@ public record Route(String prefix, List<URI> upstreams, long timeoutMillis) {
     } catch (URISyntaxException e) {
       // not an address we can take: refused below
     }
-    throw new IllegalArgumentException("upstream " + upstream + " is neither http://host:port nor unix:/path");
+    throw new IllegalArgumentException("upstream " + MaskedUrl.of(upstream.toString())
+        + " is neither http://host:port nor unix:/path");
+  }
+
+  /** {@code upstream} read as a URI; one that is none is refused without its text, which its parser quotes whole. */
+  private static URI parsed(String upstream) {
+    try {
+      return new URI(upstream);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("upstream " + MaskedUrl.of(upstream) + " is not a URL (" + e.getReason()
+          + ")");
+    }
   }
 }

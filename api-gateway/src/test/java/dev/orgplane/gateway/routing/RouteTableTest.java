@@ -1,6 +1,7 @@
 package dev.orgplane.gateway.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +81,23 @@ class RouteTableTest {
       var failure = assertThrows(ConfigException.class, () -> RouteTable.from(config), upstream);
       assertTrue(failure.getMessage().contains(upstream), failure.getMessage());
     }
+  }
+
+  /** A refused upstream is named as given but for a password its user info holds: the start's line may be logged. */
+  @Test
+  void aRefusedUpstreamIsNamedWithoutItsPassword() {
+    for (var upstream : List.of("https://gw:s3cret@10.0.0.2:8443", "http://gw:s3cret@10.0.0.2:8081/a b")) {
+      var config = settings(new JsonObject().put("ORGPLANE_ROUTES",
+          "[{\"prefix\":\"/v1/\",\"upstreams\":[\"" + upstream + "\"]}]"));
+      var failure = assertThrows(ConfigException.class, () -> RouteTable.from(config), upstream);
+      assertTrue(failure.getMessage().contains("upstream " + upstream.replace("s3cret", "***") + " is "),
+          failure.getMessage());
+      assertFalse(failure.getMessage().contains("s3cret"), failure.getMessage());
+    }
+    var defaults = new Settings(new JsonObject().put("ORGPLANE_ORG_SERVICE_URL", "http://gw:s3cret@org service:8081")
+        .put("ORGPLANE_ENGINE_URL", "http://127.0.0.1:8082"));
+    var failure = assertThrows(ConfigException.class, () -> RouteTable.from(defaults));
+    assertFalse(failure.getMessage().contains("s3cret"), failure.getMessage());
   }
 
   /** Each used to start: 0 or a negative timeout failed every request of the route, a huge one waited for ever. */

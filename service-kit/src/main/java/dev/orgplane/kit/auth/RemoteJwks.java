@@ -1,5 +1,6 @@
 package dev.orgplane.kit.auth;
 
+import dev.orgplane.kit.config.MaskedUrl;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -111,13 +112,14 @@ public final class RemoteJwks implements KeySource {
     }
     if (closed) {
       // fails as keys that cannot be fetched (503, retry elsewhere): its client, closed with it, threw at once (a 500)
-      return Future.failedFuture(new IllegalStateException("JWKS " + url + " is closed"));
+      return Future.failedFuture(new IllegalStateException("JWKS " + MaskedUrl.of(url) + " is closed"));
     }
     var request = client.getAbs(url).connectTimeout(CONNECT_TIMEOUT_MILLIS).timeout(5000).send()
         .compose(response -> response.statusCode() == 200
             ? Future.succeededFuture(new Fetched(parse(response.bodyAsJsonObject()),
                 schedule.ttlMillis(response.getHeader("Cache-Control"))))
-            : Future.failedFuture(new IllegalStateException("JWKS " + url + " answered " + response.statusCode())))
+            : Future.failedFuture(new IllegalStateException("JWKS " + MaskedUrl.of(url) + " answered "
+                + response.statusCode())))
         .transform(this::answered);
     // a request that failed at once (a URL the client cannot use) has been answered already
     fetching = request.isComplete() ? null : request;

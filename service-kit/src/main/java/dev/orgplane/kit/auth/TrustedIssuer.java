@@ -1,6 +1,7 @@
 package dev.orgplane.kit.auth;
 
 import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.MaskedUrl;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -78,7 +79,7 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
             + "be taken for a machine's");
       }
       if (!isHttpUrl(jwksUrl)) {
-        throw new ConfigException(SETTING + "[" + i + "].jwksUrl is not an http(s) URL: " + jwksUrl);
+        throw new ConfigException(SETTING + "[" + i + "].jwksUrl is not an http(s) URL: " + MaskedUrl.of(jwksUrl));
       }
       if (issuers.stream().anyMatch(known -> known.issuer().equals(issuer))) {
         throw new ConfigException(SETTING + "[" + i + "].issuer names " + issuer + " a second time");

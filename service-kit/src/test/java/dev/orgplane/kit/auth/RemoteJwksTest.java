@@ -325,4 +325,16 @@ class RemoteJwksTest {
         "not asked again once the interval passed");
     assertApart(fetchedAt, 500, "asked again only once the interval passed");
   }
+
+  /** A failed fetch names the URL, and may be logged: never with a password the URL's user info holds. */
+  @Test
+  void aFailedFetchNamesTheUrlWithoutItsPassword() {
+    var url = jwks(request -> request.response().setStatusCode(500).end()).replace("http://", "http://idp:s3cret@");
+    var source = new RemoteJwks(vertx, url, QUICK);
+
+    var failure = source.keys().transform(fetched -> Future.succeededFuture(fetched.cause())).await();
+
+    assertEquals("JWKS " + url.replace("s3cret", "***") + " answered 500", failure.getMessage());
+    source.close();
+  }
 }

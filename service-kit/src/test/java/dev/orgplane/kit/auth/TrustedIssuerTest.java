@@ -49,6 +49,15 @@ class TrustedIssuerTest {
     assertTrue(refused.getMessage().startsWith(message), refused.getMessage());
   }
 
+  /** The refusal may end up in any log: a password in the JWKS URL's user info is masked. */
+  @Test
+  void aJwksUrlRefusedIsShownWithoutItsPassword(Vertx vertx) {
+    var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "[" + GOOD + ","
+        + "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"ftp://idp:s3cret@a.test/jwks\",\"audience\":\"x\"}]"));
+    assertEquals("ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is not an http(s) URL: ftp://idp:***@a.test/jwks",
+        refused.getMessage());
+  }
+
   @Test
   void aSettingThatIsNoJsonArrayStopsTheStart(Vertx vertx) {
     var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "{\"issuer\":1}"));
