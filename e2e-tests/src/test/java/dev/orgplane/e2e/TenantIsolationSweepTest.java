@@ -20,8 +20,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Every operation of the OpenAPI document that names an organization's objects or its provisioning job and batch,
  * called by the owner of another organization with this organization's ids: never a success, never a server error,
- * 404 for everything below the organization whatever the body and for the job and batch, outside them the refusal
- * each path family gives an outsider, and this organization's data unchanged afterwards. Nor does adding this
+ * 404 for everything below the organization whatever the body and for the job and batch, each with the code of what
+ * is missing, outside them the refusal each path family gives an outsider, and this organization's data unchanged
+ * afterwards. Nor does adding this
  * organization's people by user id reach them from another tenant.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -68,20 +69,17 @@ class TenantIsolationSweepTest {
       swept++;
       var body = operation.bodySchema() == null ? null : api.sample(operation.bodySchema());
       var inOrganization = operation.path().startsWith("/v1/organizations/{org}");
-      // a job or batch is, to anyone who may not use it, as if it did not exist
-      var hidden = inOrganization || operation.path().startsWith("/v1/provisioning/");
+      var expected = refusalOf(operation);
       var reply = gateway.send(operation.method(), path, mallory, body);
-      var refused = reply.status() + " " + (reply.contentType().equals("application/problem+json")
-          ? reply.json().getString("code") : "(no problem)");
-      if (hidden ? reply.status() != 404 || refused.endsWith("(no problem)")
-          : !refused.equals(refusalOutsideTheOrganization(operation))) {
-        failures.add(operation.method() + " " + path + " -> " + reply.status() + " " + reply.body());
+      if (!refusal(reply).equals(expected)) {
+        failures.add(operation.method() + " " + path + " -> " + reply.status() + " " + reply.body() + ", not " + expected);
       }
       // nor do the mistakes of a body tell an outsider anything: 404, as for everything of the organization
       var wrongBody = body == null || !inOrganization ? null
           : gateway.send(operation.method(), path, mallory, new JsonObject().put("unknownField", true));
-      if (wrongBody != null && wrongBody.status() != 404) {
-        failures.add(operation.method() + " " + path + " with a wrong body -> " + wrongBody.status() + " " + wrongBody.body());
+      if (wrongBody != null && !refusal(wrongBody).equals(expected)) {
+        failures.add(operation.method() + " " + path + " with a wrong body -> " + wrongBody.status() + " "
+            + wrongBody.body() + ", not " + expected);
       }
     }
     assertTrue(swept >= 45, "the sweep covered the organization's operations: " + swept);
@@ -89,13 +87,35 @@ class TenantIsolationSweepTest {
     assertEquals(before, snapshot(), "the organization's data is unchanged");
   }
 
+  /** Status and code of a refusal, as {@link #refusalOf} names them. */
+  private static String refusal(Gateway.Reply reply) {
+    return reply.status() + " " + (reply.contentType().equals("application/problem+json")
+        ? reply.json().getString("code") : "(no problem)");
+  }
+
   /**
-   * Status and code of the refusal outside the organization's own paths: an organization group, a person or an
-   * invitation the caller has no part in is missing, as is an organization of a group she does not run; what only a
-   * platform admin may do is forbidden before anything is looked up.
+   * Status and code of the refusal {@code operation} must answer: everything below the organization is missing, as
+   * the organization itself, and a job or batch is, to anyone who may not use it, as if it did not exist; the
+   * engine's code names which, so a request the gateway sent to the wrong service does not pass for one refused.
+   * Outside them, an organization group, a person or an invitation the caller has no part in is missing, as is an
+   * organization of a group she does not run; what only a platform admin may do is forbidden before anything is
+   * looked up.
    */
-  private static String refusalOutsideTheOrganization(ApiOperations.Operation operation) {
+  private static String refusalOf(ApiOperations.Operation operation) {
     var path = operation.path();
+    if (operation.method().equals("DELETE") && path.equals("/v1/organizations/{org}/invitations/{iid}")) {
+      // its invitee, outside the organization, withdraws their own: anyone else outside hears of no invitation
+      return "404 invitation_not_found";
+    }
+    if (path.startsWith("/v1/organizations/{org}")) {
+      return "404 organization_not_found";
+    }
+    if (path.startsWith("/v1/provisioning/jobs/{jid}")) {
+      return "404 job_not_found";
+    }
+    if (path.startsWith("/v1/provisioning/batches/{bid}")) {
+      return "404 batch_not_found";
+    }
     var platformAdmins = operation.method().equals("DELETE") && (path.equals("/v1/organization-groups/{gid}")
         || path.equals("/v1/users/{uid}")) || path.equals("/v1/organization-groups/{gid}/admins/{uid}");
     if (platformAdmins) {
