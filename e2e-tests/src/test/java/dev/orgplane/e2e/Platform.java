@@ -125,6 +125,7 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ENGINE_CLIENT_SECRET", "e2e-engine-secret-0123456789"),
         Map.entry("ORGPLANE_ENGINE_POLL_MILLIS", "200"),
         Map.entry("ORGPLANE_ENGINE_LEASE_MILLIS", "5000"),
+        Map.entry("ORGPLANE_REVOCATION_RELOAD_MILLIS", "5000"),
         Map.entry("ORGPLANE_ROUTES", routes(orgUpstreams(orgService, moreOrgServices), enginePorts)),
         Map.entry("ORGPLANE_TRUSTED_ISSUERS", identityProvider.trustedIssuers()),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
@@ -155,6 +156,11 @@ final class Platform implements AutoCloseable {
 
   String adminPassword() {
     return config.get("ORGPLANE_ADMIN_PASSWORD");
+  }
+
+  /** How long a service other than the one that withdrew a token may take it still (its next reload). */
+  long revocationReloadMillis() {
+    return Long.parseLong(config.get("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
   }
 
   /** Starts one more provisioning engine on {@code port} (the gateway knows it only if it was routed at start). */
