@@ -308,28 +308,47 @@ final class Platform implements AutoCloseable {
     identityProvider.close();
   }
 
-  /** The first token starting with {@code prefix} mailed to {@code email}, once it has arrived (10 s at most). */
-  String mailedToken(String email, String prefix) {
-    try {
-      return awaitToken(email, prefix);
-    } catch (jakarta.mail.MessagingException e) {
-      throw new IllegalStateException(e);
-    }
+  /** One mail as its addressee reads it. */
+  record Mail(String subject, String body) {
   }
 
-  private String awaitToken(String email, String prefix) throws jakarta.mail.MessagingException {
+  /** The first token starting with {@code prefix} mailed to {@code email}, once it has arrived (10 s at most). */
+  String mailedToken(String email, String prefix) {
     var token = Pattern.compile(Pattern.quote(prefix) + "[A-Za-z0-9_-]{43}");
+    var found = token.matcher(awaitMail(email, prefix + " token", mail -> token.matcher(mail.body()).find()).body());
+    found.find();
+    return found.group();
+  }
+
+  /** The first mail to {@code email} that is {@code sought}, once it has arrived (10 s at most). */
+  Mail awaitMail(String email, String what, java.util.function.Predicate<Mail> sought) {
     var deadline = System.currentTimeMillis() + 10_000;
     while (System.currentTimeMillis() < deadline) {
-      for (var message : mail.getReceivedMessages()) {
-        var found = token.matcher(GreenMailUtil.getBody(message));
-        if (message.getAllRecipients()[0].toString().equalsIgnoreCase(email) && found.find()) {
-          return found.group();
-        }
+      var found = mailsTo(email).stream().filter(sought).findFirst();
+      if (found.isPresent()) {
+        return found.get();
       }
       sleep(50);
     }
-    throw new AssertionError("no " + prefix + " token mailed to " + email + " in 10 s");
+    throw new AssertionError("no " + what + " mailed to " + email + " in 10 s");
+  }
+
+  /** Every mail that has reached {@code email} (matched without case) so far, in the order they arrived. */
+  List<Mail> mailsTo(String email) {
+    var mails = new ArrayList<Mail>();
+    try {
+      for (var message : mail.getReceivedMessages()) {
+        if (message.getAllRecipients()[0].toString().equalsIgnoreCase(email)) {
+          // decoded: a body with a character outside ASCII (a title's, say) travels quoted-printable, lines broken
+          // at 76 characters, wherever an id or a token falls
+          mails.add(new Mail(message.getSubject(), message.getContent() instanceof String text ? text
+              : GreenMailUtil.getBody(message)));
+        }
+      }
+    } catch (jakarta.mail.MessagingException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return mails;
   }
 
   static int freePort() {

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,6 +97,87 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
     assertEquals(403, gateway.get(tenant + "/queues", owner).status(), "the owner cannot work in it meanwhile");
     assertEquals(200, gateway.postJson(tenant + "/enable", template.adminToken(), new JsonObject()).status());
     assertEquals(200, gateway.get(tenant + "/queues", owner).status(), "and can once the admin lifted it");
+  }
+
+  /**
+   * A batch naming a new tenant's owner ends with the engine's invitation, mailed to the address; its addressee
+   * registers, accepts and owns the tenant. Running the batch again invites no one twice: the pending invitation is
+   * left as it was (inviting again would make it anew), and once accepted the invitee is a member the copy keeps.
+   */
+  @Test
+  void aNamedOwnerIsInvitedOnceByTheEngineAcceptsAndOwnsTheTenant() {
+    var email = "named-owner@e2e.test";
+    // a title outside ASCII, as many a tenant's is: the mail naming it is encoded, its subject and body alike
+    var targets = new JsonArray().add(new JsonObject().put("name", "owned-tenant").put("title", "Société Owned")
+        .put("owner", new JsonObject().put("email", email)));
+    var first = succeededBatch(targets);
+    assertEquals(1, first.getJsonObject("owners").getLong("invited"), first.encode());
+    var job = template.jobs(gateway, first.getString("id")).getJsonObject(0);
+    assertEquals(new JsonObject().put("email", email).put("invitation", "invited"), job.getJsonObject("owner"));
+    var tenant = "/v1/organizations/" + job.getString("targetOrganization");
+    var invitation = pendingInvitation(tenant, email);
+    assertEquals(new JsonArray().add("owner"), invitation.getJsonArray("roles"));
+    var mail = platform.awaitMail(email, "invitation", m -> m.subject().equals("You are invited to Société Owned"));
+    assertTrue(mail.body().contains(invitation.getString("id")), "the mail names the invitation: " + mail.body());
+
+    var retried = gateway.postJson("/v1/provisioning/batches/" + first.getString("id") + "/retry",
+        template.adminToken(), new JsonObject());
+    assertEquals(409, retried.status(), retried.body());
+    assertEquals("batch_not_retryable", retried.json().getString("code"));
+    var again = succeededBatch(targets);
+    assertEquals(1, again.getJsonObject("owners").getLong("already_invited"), again.encode());
+    assertEquals(invitation, pendingInvitation(tenant, email), "the invitation was not made anew");
+
+    var register = gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", email)
+        .put("password", "named-owner-password").put("name", "Named Owner"));
+    assertEquals(201, register.status(), register.body());
+    var invitee = gateway.token(email, "named-owner-password");
+    assertEquals(204, gateway.postJson("/v1/auth/email-verifications/confirm", null, new JsonObject()
+        .put("token", platform.mailedToken(email, "opv_"))).status());
+    // the verification mail, queued after both runs, has arrived: an invitation mail of the second would have too
+    assertEquals(1, platform.mailsTo(email).stream().filter(m -> m.subject().startsWith("You are invited")).count());
+    var mine = gateway.get("/v1/users/me/invitations", invitee);
+    assertEquals(200, mine.status(), mine.body());
+    assertEquals(List.of(invitation.getString("id")), mine.json().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).map(i -> i.getString("id")).toList());
+    var accepted = gateway.postJson("/v1/invitations/" + invitation.getString("id") + "/accept", invitee,
+        new JsonObject());
+    assertEquals(200, accepted.status(), accepted.body());
+    assertEquals(new JsonArray().add("owner"), member(tenant, email).getJsonArray("roles"));
+
+    var afterAccepting = succeededBatch(targets);
+    assertEquals(1, afterAccepting.getJsonObject("owners").getLong("already_member"), afterAccepting.encode());
+    assertEquals(new JsonArray().add("owner"), member(tenant, email).getJsonArray("roles"),
+        "a copy keeps the owner it invited");
+    assertEquals(200, gateway.get(tenant, invitee).status(), "who owns the tenant reads it");
+  }
+
+  /** The batch of {@code targets} from the template, once it has succeeded. */
+  private JsonObject succeededBatch(JsonArray targets) {
+    var queued = gateway.postJson("/v1/provisioning/batches", template.adminToken(), new JsonObject()
+        .put("templateOrganization", template.templateId()).put("targets", targets));
+    assertEquals(202, queued.status(), queued.body());
+    var ended = template.awaitEnd(gateway, "/v1/provisioning/batches/" + queued.json().getString("id"), 120_000);
+    assertEquals("succeeded", ended.getString("status"), ended.encodePrettily());
+    return ended;
+  }
+
+  /** The one pending invitation of {@code email} into {@code tenant}, as its owners see it. */
+  private JsonObject pendingInvitation(String tenant, String email) {
+    var reply = gateway.get(tenant + "/invitations?email=" + email, template.adminToken());
+    assertEquals(200, reply.status(), reply.body());
+    var items = reply.json().getJsonArray("items");
+    assertEquals(1, items.size(), reply.body());
+    return items.getJsonObject(0);
+  }
+
+  /** The member of {@code tenant} whose address is {@code email}. */
+  private JsonObject member(String tenant, String email) {
+    var reply = gateway.get(tenant + "/users?limit=500", template.adminToken());
+    assertEquals(200, reply.status(), reply.body());
+    return reply.json().getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(m -> m.getString("email").equalsIgnoreCase(email)).findFirst()
+        .orElseThrow(() -> new AssertionError(email + " is no member: " + reply.body()));
   }
 
   private record Run(OffsetDateTime start, OffsetDateTime end) {
