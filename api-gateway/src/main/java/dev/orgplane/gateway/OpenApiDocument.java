@@ -1,6 +1,7 @@
 package dev.orgplane.gateway;
 
 import dev.orgplane.kit.http.ApiDocument;
+import dev.orgplane.kit.http.EntityTags;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -34,7 +35,7 @@ public final class OpenApiDocument implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     var response = ctx.response().putHeader("ETag", etag).putHeader("Cache-Control", "public, max-age=300");
-    if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+    if (EntityTags.unchanged(ctx, etag)) {
       response.setStatusCode(304).end();
       return;
     }

@@ -751,6 +751,20 @@ class GatewayTest {
     assertEquals(304, revalidated.statusCode());
   }
 
+  /** As every single-object GET compares it (RFC 9110, 13.1.2): weakly, a list of tags, or {@code *}. */
+  @Test
+  void openApiDocumentIsUnchangedForAWeakTagAListOrAnyTag() {
+    var etag = get("/openapi.json", null).getHeader("ETag");
+    for (var ifNoneMatch : List.of("W/" + etag, "\"other\", " + etag, "*")) {
+      var revalidated = client.get(gatewayPort, "127.0.0.1", "/openapi.json")
+          .putHeader("If-None-Match", ifNoneMatch).send().await();
+      assertEquals(304, revalidated.statusCode(), ifNoneMatch);
+    }
+    var stale = client.get(gatewayPort, "127.0.0.1", "/openapi.json")
+        .putHeader("If-None-Match", "W/\"other\"").send().await();
+    assertEquals(200, stale.statusCode());
+  }
+
   @Test
   void unknownPathIs404Problem() {
     assertProblem(get("/elsewhere", token(c -> c)), 404, "not_found");

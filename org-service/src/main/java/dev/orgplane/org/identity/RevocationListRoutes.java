@@ -2,6 +2,7 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.core.Future;
@@ -38,7 +39,7 @@ public final class RevocationListRoutes {
           var body = snapshot.toJson().put("tokenLifetimeSeconds", tokenLifetimeSeconds).encode();
           var etag = "\"" + Secrets.hash(body).substring(0, 32) + "\"";
           var response = ctx.response().putHeader("Cache-Control", "no-cache").putHeader("ETag", etag);
-          if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+          if (EntityTags.unchanged(ctx, etag)) {
             response.setStatusCode(304).end();
           } else {
             response.putHeader("Content-Type", "application/json").end(body);

@@ -17,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
@@ -272,5 +273,17 @@ class AccountSecurityTest extends OrgServiceTest {
     assertEquals(200, changed.statusCode());
     assertTrue(!etag.equals(changed.getHeader("ETag")));
     assertTrue(TokenRevocations.Snapshot.fromJson(changed.bodyAsJsonObject()).sessionsEnded().containsKey(user.id()));
+  }
+
+  /** As every single-object GET compares it (RFC 9110, 13.1.2): weakly, a list of tags, or {@code *}. */
+  @Test
+  void aPollerThatSendsAWeakTagAListOrAnyTagHearsTheListIsUnchanged() {
+    var engine = org.engineToken();
+    var etag = org.get("/v1/token-revocations", engine).getHeader("ETag");
+    for (var ifNoneMatch : List.of("W/" + etag, "\"other\", " + etag, "*")) {
+      var unchanged = org.send(HttpMethod.GET, "/v1/token-revocations", engine, null,
+          MultiMap.caseInsensitiveMultiMap().add("If-None-Match", ifNoneMatch));
+      assertEquals(304, unchanged.statusCode(), ifNoneMatch);
+    }
   }
 }

@@ -39,13 +39,21 @@ public final class EntityTags {
    */
   public static void reply(RoutingContext ctx, String tag, JsonObject representation) {
     ctx.response().putHeader("ETag", tag);
-    var method = ctx.request().method();
-    if ((method == HttpMethod.GET || method == HttpMethod.HEAD)
-        && names(ctx.request().getHeader("If-None-Match"), tag, true)) {
+    if (unchanged(ctx, tag)) {
       ctx.response().setStatusCode(304).end();
     } else {
       ctx.json(representation);
     }
+  }
+
+  /**
+   * Whether the request is a GET (or HEAD) whose {@code If-None-Match} names {@code tag}, so the answer is 304 without
+   * a body. Representations that are not one JSON object (a document served as bytes, a list) ask this themselves.
+   */
+  public static boolean unchanged(RoutingContext ctx, String tag) {
+    var method = ctx.request().method();
+    return (method == HttpMethod.GET || method == HttpMethod.HEAD)
+        && names(ctx.request().getHeader("If-None-Match"), tag, true);
   }
 
   /** {@link #requireMatch(RoutingContext, String, String)} with the tag of {@code current}. */
