@@ -28,6 +28,7 @@ public final class OpenApiRoutes {
   /** Where service-kit ships the document; the gateway serves the same resource. */
   public static final String RESOURCE = "dev/orgplane/openapi.json";
 
+  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final Set<String> OPERATIONS = Set.of("get", "put", "post", "delete", "patch", "head",
       "options", "trace");
   private static final Pattern PATH_PARAMETER = Pattern.compile(":([A-Za-z_][A-Za-z0-9_]*)");
@@ -35,7 +36,7 @@ public final class OpenApiRoutes {
 
   private final JsonObject document;
 
-  private OpenApiRoutes(JsonObject document) {
+  OpenApiRoutes(JsonObject document) {
     this.document = document;
   }
 
@@ -186,6 +187,93 @@ public final class OpenApiRoutes {
       }
     }
     return problems.isEmpty() ? null : String.join("; ", problems);
+  }
+
+  /**
+   * Fails, naming each operation that breaks a rule the whole API keeps, so that a route added or edited by hand cannot
+   * drift from it: a parameter listed twice in one place (OpenAPI 3.1 forbids two of one name and location); an
+   * authenticated POST that does not take {@code Idempotency-Key}, or whose 409 and 422 do not name
+   * {@code idempotency_key_in_use} and {@code idempotency_key_reused} ({@code IdempotencyKeys} honours the key on every
+   * POST a token makes); an operation with a JSON body whose 400 does not name {@code malformed_json}.
+   */
+  public void assertConventions() {
+    var broken = new TreeSet<String>();
+    var paths = document.getJsonObject("paths");
+    for (var path : paths.fieldNames()) {
+      var item = paths.getJsonObject(path);
+      repeatedParameters(item.getJsonArray("parameters")).forEach(twice -> broken.add(path + ": lists " + twice
+          + " twice"));
+      for (var method : item.fieldNames()) {
+        if (OPERATIONS.contains(method)) {
+          var operation = item.getJsonObject(method);
+          var name = method.toUpperCase(Locale.ROOT) + " " + path;
+          conventionsBroken(item, method, operation).forEach(problem -> broken.add(name + ": " + problem));
+        }
+      }
+    }
+    if (!broken.isEmpty()) {
+      throw new AssertionError(RESOURCE + " breaks the API's conventions:\n  " + String.join("\n  ", broken));
+    }
+  }
+
+  private List<String> conventionsBroken(JsonObject item, String method, JsonObject operation) {
+    var problems = new ArrayList<String>();
+    repeatedParameters(operation.getJsonArray("parameters")).forEach(twice -> problems.add("lists " + twice
+        + " twice"));
+    var responses = operation.getJsonObject("responses", new JsonObject());
+    if ("post".equals(method) && authenticated(operation)) {
+      if (!parameters(item, operation).contains("header " + IDEMPOTENCY_KEY)) {
+        problems.add("takes no " + IDEMPOTENCY_KEY);
+      }
+      problems.addAll(unnamedCodes(responses, "409", "idempotency_key_in_use"));
+      problems.addAll(unnamedCodes(responses, "422", "idempotency_key_reused"));
+    }
+    var body = operation.getJsonObject("requestBody", new JsonObject()).getJsonObject("content", new JsonObject());
+    if (body.containsKey("application/json")) {
+      problems.addAll(unnamedCodes(responses, "400", "malformed_json"));
+    }
+    return problems;
+  }
+
+  /** Whether the operation needs a token: the security it (or else the document) requires has no empty alternative. */
+  private boolean authenticated(JsonObject operation) {
+    var security = operation.getJsonArray("security", document.getJsonArray("security", new JsonArray()));
+    return !security.isEmpty() && security.stream().noneMatch(requirement -> ((JsonObject) requirement).isEmpty());
+  }
+
+  private static List<String> unnamedCodes(JsonObject responses, String status, String code) {
+    var description = responses.getJsonObject(status, new JsonObject()).getString("description", "");
+    return description.contains("`" + code + "`") ? List.of()
+        : List.of("its " + status + " does not name `" + code + "`");
+  }
+
+  /** The path's and the operation's parameters, each as {@code "<in> <name>"}. */
+  private Set<String> parameters(JsonObject item, JsonObject operation) {
+    var named = new TreeSet<String>();
+    for (var list : new JsonArray[] {item.getJsonArray("parameters"), operation.getJsonArray("parameters")}) {
+      for (var parameter : list == null ? new JsonArray() : list) {
+        named.add(location((JsonObject) parameter));
+      }
+    }
+    return named;
+  }
+
+  private Set<String> repeatedParameters(JsonArray parameters) {
+    var seen = new HashSet<String>();
+    var repeated = new TreeSet<String>();
+    for (var parameter : parameters == null ? new JsonArray() : parameters) {
+      var location = location((JsonObject) parameter);
+      // header names are case-insensitive (RFC 9110, 5.1)
+      if (!seen.add(location.startsWith("header ") ? location.toLowerCase(Locale.ROOT) : location)) {
+        repeated.add(location);
+      }
+    }
+    return repeated;
+  }
+
+  private String location(JsonObject parameter) {
+    var resolved = resolve(parameter);
+    return resolved.getString("in") + " " + resolved.getString("name");
   }
 
   /** The names of the query parameters the document gives {@code "GET /v1/..."}: its own and its path's. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.http.QueryParameters;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -79,6 +81,47 @@ class OpenApiRoutesTest {
         message);
     assertTrue(message.contains("POST /v1/organizations/{org}/queues:copy: declares no query parameters"), message);
     assertTrue(message.contains("POST /v1/organizations/{org}/disable: declares no query parameters"), message);
+  }
+
+  @Test
+  void everyBrokenConventionIsNamed() {
+    var idempotencyKey = new JsonObject().put("name", "Idempotency-Key").put("in", "header");
+    var ifNoneMatch = new JsonObject().put("name", "If-None-Match").put("in", "header");
+    var document = new JsonObject()
+        .put("security", new JsonArray().add(new JsonObject().put("bearerAuth", new JsonArray())))
+        .put("components", new JsonObject().put("parameters", new JsonObject().put("IdempotencyKey", idempotencyKey)
+            .put("IfNoneMatch", ifNoneMatch)))
+        .put("paths", new JsonObject()
+            .put("/v1/things", new JsonObject().put("post", new JsonObject()
+                .put("parameters", new JsonArray()
+                    .add(new JsonObject().put("name", "if-none-match").put("in", "header"))
+                    .add(new JsonObject().put("$ref", "#/components/parameters/IfNoneMatch")))
+                .put("requestBody", new JsonObject().put("content", new JsonObject().put("application/json",
+                    new JsonObject())))
+                .put("responses", new JsonObject().put("400", new JsonObject().put("description",
+                    "Codes: `validation_failed`.")))))
+            .put("/v1/auth/open", new JsonObject().put("post", new JsonObject().put("security", new JsonArray())
+                .put("responses", new JsonObject())))
+            .put("/v1/kept", new JsonObject().put("post", new JsonObject()
+                .put("parameters", new JsonArray().add(new JsonObject().put("$ref",
+                    "#/components/parameters/IdempotencyKey")))
+                .put("responses", new JsonObject()
+                    .put("409", new JsonObject().put("description", "Codes: `idempotency_key_in_use`."))
+                    .put("422", new JsonObject().put("description", "Codes: `idempotency_key_reused`."))))));
+    var failure = assertThrows(AssertionError.class, () -> new OpenApiRoutes(document).assertConventions());
+    var message = failure.getMessage();
+    assertTrue(message.contains("POST /v1/things: lists header If-None-Match twice"), message);
+    assertTrue(message.contains("POST /v1/things: takes no Idempotency-Key"), message);
+    assertTrue(message.contains("POST /v1/things: its 409 does not name `idempotency_key_in_use`"), message);
+    assertTrue(message.contains("POST /v1/things: its 422 does not name `idempotency_key_reused`"), message);
+    assertTrue(message.contains("POST /v1/things: its 400 does not name `malformed_json`"), message);
+    assertFalse(message.contains("/v1/auth/open"), message);
+    assertFalse(message.contains("/v1/kept"), message);
+  }
+
+  @Test
+  void documentKeepsTheApisConventions() {
+    OpenApiRoutes.load().assertConventions();
   }
 
   @Test
