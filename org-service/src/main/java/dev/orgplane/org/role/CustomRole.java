@@ -24,6 +24,11 @@ record CustomRole(UUID id, UUID orgId, String name, String title, List<String> p
         && Set.copyOf(permissions).equals(Set.copyOf(other.permissions));
   }
 
+  /** Whether {@code changed} leaves out a permission this role carries: it takes that from whoever holds the role. */
+  boolean narrowedBy(CustomRole changed) {
+    return !Set.copyOf(changed.permissions).containsAll(permissions);
+  }
+
   JsonObject toJson() {
     return new JsonObject().put("id", id.toString()).put("name", name).put("title", title)
         .put("permissions", new JsonArray(permissions)).put("metadata", metadata).put("predefined", false)

@@ -240,13 +240,16 @@ public final class CustomRoleRoutes {
 
   /**
    * Stores {@code changed} over {@code current}; members holding the role keep it under a new name. Both must be
-   * within the caller's permissions: no one widens a role beyond theirs, nor narrows one above them.
+   * within the caller's permissions: no one widens a role beyond theirs, nor narrows one above them; nor narrows one
+   * held by someone above them ({@link RoleGrants#requireNotAboveHolders}).
    */
   private static Future<CustomRole> replace(SqlConnection tx, RoutingContext ctx, OrgAccess access, CustomRole current,
       CustomRole changed) {
     requireHeld(access, current);
     requireHeld(access, changed);
-    return CustomRoleRepository.update(tx, changed)
+    return RoleGrants.requireNotAboveHolders(tx, access,
+            current.narrowedBy(changed) ? List.of(current.name()) : List.of())
+        .compose(v -> CustomRoleRepository.update(tx, changed))
         .compose(role -> CustomRoleRepository.renameAssignments(tx, access.orgId(), current.name(), role.name())
             .map(role))
         .compose(role -> audit(tx, ctx, access, "role.updated", role).map(role));

@@ -33,6 +33,14 @@ public final class RoleGrants {
   private static final String HELD_BY_MEMBERS = "SELECT x.name, r.permissions "
       + "FROM org.memberships m CROSS JOIN unnest(m.roles) AS x(name) "
       + "LEFT JOIN org.roles r ON r.org_id = m.org_id AND r.name = x.name WHERE m.org_id = $1 AND m.user_id = ANY ($2)";
+  /**
+   * Every role held by someone who holds one of the roles {@code $2}: a member or service user, or a pending invitation
+   * that grants it.
+   */
+  private static final String HELD_WITH_ROLES = "SELECT x.name, r.permissions FROM (SELECT DISTINCT unnest(h.roles) "
+      + "AS name FROM (SELECT roles FROM org.memberships WHERE org_id = $1 AND roles && $2::text[] UNION ALL "
+      + "SELECT roles FROM org.invitations WHERE org_id = $1 AND roles && $2::text[] AND expires_at > now()) h) x "
+      + "LEFT JOIN org.roles r ON r.org_id = $1 AND r.name = x.name";
 
   private RoleGrants() {
   }
@@ -86,6 +94,24 @@ public final class RoleGrants {
           });
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * Refuses to narrow the custom roles named while anyone holding one of them holds a permission the caller does not:
+   * members, service users and pending invitations granting it, in one query. Narrowing a role demotes each of them,
+   * as setting their roles would ({@link #requireNotAbove}, {@link #requireReplaceable}); until session 31 it was let
+   * through when the caller held the role's own permissions, whoever held it.
+   */
+  static Future<Void> requireNotAboveHolders(SqlClient tx, OrgAccess access, Collection<String> roles) {
+    if (roles.isEmpty() || !bound(access)) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(HELD_WITH_ROLES).execute(Tuple.tuple().addUUID(access.orgId())
+            .addArrayOfString(roles.toArray(new String[0])))
+        .map(rows -> {
+          requireHeld(access, permissions(rows), "narrow a role held by someone who holds");
+          return null;
+        });
   }
 
   /**

@@ -40,7 +40,10 @@ final class RoleImport {
         });
   }
 
-  /** Both the role as stored and as replaced must be within the caller's permissions (see CustomRoleRoutes). */
+  /**
+   * Both the role as stored and as replaced must be within the caller's permissions, and a role narrowed held by no one
+   * above them (see CustomRoleRoutes), all narrowed roles' holders asked about in one query.
+   */
   private static Future<Void> write(SqlConnection tx, RoutingContext ctx, OrgAccess access,
       ImportPlan<CustomRole> plan, Map<UUID, CustomRole> current) {
     var replaced = plan.replaced();
@@ -50,9 +53,12 @@ final class RoleImport {
       CustomRoleRoutes.requireHeld(access, role);
     });
     created.forEach(role -> CustomRoleRoutes.requireHeld(access, role));
-    return RenameOrder.write(replaced, role -> current.get(role.id()).name(), CustomRole::name,
+    var narrowed = replaced.stream().filter(role -> current.get(role.id()).narrowedBy(role))
+        .map(role -> current.get(role.id()).name()).toList();
+    return RoleGrants.requireNotAboveHolders(tx, access, narrowed)
+        .compose(v -> RenameOrder.write(replaced, role -> current.get(role.id()).name(), CustomRole::name,
             roles -> CustomRoleRepository.updateAll(tx, access.orgId(), roles),
-            role -> CustomRoleRepository.update(tx, role))
+            role -> CustomRoleRepository.update(tx, role)))
         .compose(v -> followRenames(tx, access, replaced, current))
         .compose(v -> CustomRoleRepository.insertAll(tx, access.orgId(), created))
         .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), Stream.concat(

@@ -228,6 +228,59 @@ class RoleGrantsTest extends OrgServiceTest {
     assertEquals(204, org.send(HttpMethod.DELETE, reader, keeper.token(), null).statusCode());
   }
 
+  /**
+   * Narrowing a role demotes everyone holding it, so a role manager narrows no role held by a member, a service user or
+   * a pending invitation that holds more than they do (by change, import or batch), as setting those roles would be
+   * refused; they narrow one whose holders are within theirs, and rename one held above them (a rename demotes no one).
+   */
+  @Test
+  void aRoleManagerNarrowsNoRoleHeldBySomeoneAboveThem() {
+    var roles = "/v1/organizations/" + orgId + "/roles";
+    assertEquals(201, org.post(roles, owner.token(), role("role-keeper", "app_organization_get",
+        "app_organization_userlist", "app_organization_rolemanage")).statusCode());
+    var keeper = org.newUser("keeper");
+    join(keeper, "role-keeper");
+    assertEquals(201, org.post(roles, owner.token(), role("auditor", "app_audit_list")).statusCode());
+    var byMember = sharedRole("by-member");
+    var byServiceUser = sharedRole("by-bot");
+    var byInvitation = sharedRole("by-invitee");
+    var within = sharedRole("within");
+    org.addMembers(orgId, List.of(org.newUser("above").id()), "by-member", "auditor");
+    org.addMembers(orgId, List.of(org.newUser("peer").id()), "within");
+    var bot = org.post("/v1/organizations/" + orgId + "/service-users", owner.token(), new JsonObject()
+        .put("name", "bot").put("roles", new JsonArray().add("by-bot").add("auditor")));
+    assertEquals(201, bot.statusCode(), bot.bodyAsString());
+    var invitation = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", "invitee-" + UUID.randomUUID() + "@example.com")
+        .put("roles", new JsonArray().add("by-invitee").add("auditor")));
+    assertEquals(201, invitation.statusCode(), invitation.bodyAsString());
+
+    var narrowing = new JsonObject().put("permissions", new JsonArray().add("app_organization_get"));
+    for (var role : List.of(byMember, byServiceUser, byInvitation)) {
+      assertProblem(org.send(HttpMethod.PATCH, role, keeper.token(), narrowing), 403, "permission_not_held");
+    }
+    var byMemberId = byMember.substring(byMember.lastIndexOf('/') + 1);
+    assertProblem(org.send(HttpMethod.PUT, byMember, keeper.token(), role("by-member", "app_organization_get")), 403,
+        "permission_not_held");
+    assertProblem(org.post(roles + ":batch", keeper.token(), importing(role("by-member", "app_organization_get")
+        .put("id", byMemberId))), 403, "permission_not_held");
+    assertEquals(List.of("app_organization_get", "app_organization_userlist"),
+        org.get(byMember, owner.token()).bodyAsJsonObject().getJsonArray("permissions").getList());
+
+    assertEquals(200, org.send(HttpMethod.PATCH, byMember, keeper.token(), new JsonObject().put("name", "renamed"))
+        .statusCode());
+    var narrowed = org.send(HttpMethod.PATCH, within, keeper.token(), narrowing);
+    assertEquals(200, narrowed.statusCode(), narrowed.bodyAsString());
+  }
+
+  /** A role of the organization the owner made, reading it and listing its members; its path. */
+  private String sharedRole(String name) {
+    var created = org.post("/v1/organizations/" + orgId + "/roles", owner.token(),
+        role(name, "app_organization_get", "app_organization_userlist"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return "/v1/organizations/" + orgId + "/roles/" + created.bodyAsJsonObject().getString("id");
+  }
+
   @Test
   void ownersOnlyPermissionsAreInNoCustomRole() {
     for (var permission : PermissionCatalog.OWNERS_ONLY) {
