@@ -28,14 +28,19 @@ public final class MemberEvents {
       if (member.joined()) {
         joinedByRoles.computeIfAbsent(member.roles(), roles -> new ArrayList<>()).add(member.userId().toString());
       } else {
-        events.add(new AuditLog.Event("member.roles_changed", "user:" + member.userId(),
-            new JsonObject().put("roles", new JsonArray(member.roles()))));
+        events.add(rolesChanged(member.userId(), member.roles()));
       }
     }
     var added = new ArrayList<AuditLog.Event>();
     joinedByRoles.forEach((roles, userIds) -> added.add(added(orgId, userIds, roles)));
     added.addAll(events);
     return added;
+  }
+
+  /** A member who holds other roles now, whatever changed them (their roles set, an import, a rename of a role). */
+  public static AuditLog.Event rolesChanged(UUID userId, List<String> roles) {
+    return new AuditLog.Event("member.roles_changed", "user:" + userId,
+        new JsonObject().put("roles", new JsonArray(roles)));
   }
 
   /** Users who joined with these roles, whichever way they came in. */

@@ -20,7 +20,6 @@ import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -146,8 +145,8 @@ public final class MembershipRoutes {
                 .compose(v -> MembershipRepository.setRoles(tx, access.orgId(), userId, roles))
                 .compose(set -> set == null ? Future.failedFuture(memberNotFound())
                     : !set.changed() ? Future.succeededFuture(set.member())
-                    : AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.roles_changed", "user:"
-                        + userId, new JsonObject().put("roles", new JsonArray(set.member().roles()))).map(set.member()))))
+                    : AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
+                        List.of(MemberEvents.rolesChanged(userId, set.member().roles()))).map(set.member()))))
         .onSuccess(member -> ctx.json(member.toJson()))
         .onFailure(ctx::fail);
   }

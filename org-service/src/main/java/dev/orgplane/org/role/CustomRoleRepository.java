@@ -119,7 +119,7 @@ final class CustomRoleRepository {
    * invitation kept the old name, which granted nothing once accepted, and whatever a role later made under that
    * name grants). A name kept is no rename: nothing is rewritten (or locked) then.
    */
-  static Future<Void> renameAssignments(SqlClient tx, UUID orgId, String from, String to) {
+  static Future<List<Reassigned>> renameAssignments(SqlClient tx, UUID orgId, String from, String to) {
     return renameAssignments(tx, orgId, Map.of(from, to));
   }
 
@@ -130,20 +130,29 @@ final class CustomRoleRepository {
   /**
    * {@link #renameAssignments(SqlClient, UUID, String, String)} for several roles at once, with one statement: each
    * assignment takes its role's new name together, so a name one role gives up and another takes in the same batch
-   * moves each role's holders to that role's new name, whatever order the renames came in.
+   * moves each role's holders to that role's new name, whatever order the renames came in. Answers the members (service
+   * users among them) it gave other roles, for their {@code member.roles_changed}.
    */
-  static Future<Void> renameAssignments(SqlClient tx, UUID orgId, Map<String, String> newNames) {
+  static Future<List<Reassigned>> renameAssignments(SqlClient tx, UUID orgId, Map<String, String> newNames) {
     var renames = newNames.entrySet().stream().filter(rename -> !rename.getKey().equals(rename.getValue())).toList();
     if (renames.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(List.of());
     }
     return tx.preparedQuery("WITH renames AS (SELECT * FROM unnest($2::text[], $3::text[]) AS r(from_name, to_name)), "
-            + "members AS (UPDATE org.memberships SET roles = " + RENAMED_ROLES + ", updated_at = now() "
-            + "WHERE org_id = $1 AND roles && $2) "
-            + "UPDATE org.invitations SET roles = " + RENAMED_ROLES + " WHERE org_id = $1 AND roles && $2")
+            + "invited AS (UPDATE org.invitations SET roles = " + RENAMED_ROLES + " WHERE org_id = $1 AND roles && $2) "
+            + "UPDATE org.memberships SET roles = " + RENAMED_ROLES + ", updated_at = now() "
+            + "WHERE org_id = $1 AND roles && $2 RETURNING user_id, roles")
         .execute(Tuple.of(orgId, renames.stream().map(Map.Entry::getKey).toArray(String[]::new),
             renames.stream().map(Map.Entry::getValue).toArray(String[]::new)))
-        .mapEmpty();
+        .map(rows -> {
+          var reassigned = new ArrayList<Reassigned>();
+          rows.forEach(row -> reassigned.add(new Reassigned(row.getUUID("user_id"), RoleSet.of(row))));
+          return reassigned;
+        });
+  }
+
+  /** A member whose roles a rename rewrote, with the roles they hold now (sorted). */
+  record Reassigned(UUID userId, List<String> roles) {
   }
 
   /** Who holds the role, or will once they accept: its members, and its invitations not yet expired. */

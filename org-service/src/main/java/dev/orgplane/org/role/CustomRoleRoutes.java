@@ -15,6 +15,7 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.membership.MemberEvents;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
@@ -31,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Custom roles of one organization, built only from catalog permissions. A role that is still
@@ -251,8 +253,10 @@ public final class CustomRoleRoutes {
             current.narrowedBy(changed) ? List.of(current.name()) : List.of())
         .compose(v -> CustomRoleRepository.update(tx, changed))
         .compose(role -> CustomRoleRepository.renameAssignments(tx, access.orgId(), current.name(), role.name())
-            .map(role))
-        .compose(role -> audit(tx, ctx, access, "role.updated", role).map(role));
+            .compose(reassigned -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(),
+                Stream.concat(Stream.of(updated(current, role)), reassigned.stream().map(CustomRoleRoutes::reassigned))
+                    .toList()))
+            .map(role));
   }
 
   static void requireHeld(OrgAccess access, CustomRole role) {
@@ -269,6 +273,21 @@ public final class CustomRoleRoutes {
   static AuditLog.Event event(String action, CustomRole role) {
     return new AuditLog.Event(action, "role:" + role.id(),
         new JsonObject().put("name", role.name()).put("permissions", new JsonArray(role.permissions())));
+  }
+
+  /** {@code role.updated} of {@code role}, with the name it had: hooks that keep roles by name follow a rename. */
+  static AuditLog.Event updated(CustomRole previous, CustomRole role) {
+    var event = event("role.updated", role);
+    event.details().put("previousName", previous.name());
+    return event;
+  }
+
+  /**
+   * A member whose roles a rename rewrote: they hold the same permissions, but under another name, which hooks that
+   * mirror members' roles must hear of (until session 31 only the role's {@code role.updated} told of it).
+   */
+  static AuditLog.Event reassigned(CustomRoleRepository.Reassigned member) {
+    return MemberEvents.rolesChanged(member.userId(), member.roles());
   }
 
   /** The role found, if the caller's {@code If-Match} names it as it is. */

@@ -60,15 +60,16 @@ final class RoleImport {
             roles -> CustomRoleRepository.updateAll(tx, access.orgId(), roles),
             role -> CustomRoleRepository.update(tx, role)))
         .compose(v -> followRenames(tx, access, replaced, current))
-        .compose(v -> CustomRoleRepository.insertAll(tx, access.orgId(), created))
-        .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), Stream.concat(
-            replaced.stream().map(role -> CustomRoleRoutes.event("role.updated", role)),
-            created.stream().map(role -> CustomRoleRoutes.event("role.created", role))).toList()));
+        .compose(reassigned -> CustomRoleRepository.insertAll(tx, access.orgId(), created)
+            .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), Stream.of(
+                replaced.stream().map(role -> CustomRoleRoutes.updated(current.get(role.id()), role)),
+                created.stream().map(role -> CustomRoleRoutes.event("role.created", role)),
+                reassigned.stream().map(CustomRoleRoutes::reassigned)).flatMap(events -> events).toList())));
   }
 
-  /** Each renamed role's assignments take its new name, all with one statement. */
-  private static Future<Void> followRenames(SqlConnection tx, OrgAccess access, List<CustomRole> replaced,
-      Map<UUID, CustomRole> current) {
+  /** Each renamed role's assignments take its new name, all with one statement; the members it changed. */
+  private static Future<List<CustomRoleRepository.Reassigned>> followRenames(SqlConnection tx, OrgAccess access,
+      List<CustomRole> replaced, Map<UUID, CustomRole> current) {
     return CustomRoleRepository.renameAssignments(tx, access.orgId(), replaced.stream()
         .collect(Collectors.toMap(role -> current.get(role.id()).name(), CustomRole::name)));
   }

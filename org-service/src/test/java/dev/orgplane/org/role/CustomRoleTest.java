@@ -10,7 +10,9 @@ import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,50 @@ class CustomRoleTest extends OrgServiceTest {
     assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + id + "/roles/" + roleId, owner.token(),
         new JsonObject().put("name", "warden")).statusCode());
     assertNotEquals(before, PgFixture.queryLong(org.db(), version), "a rename follows into the membership");
+  }
+
+  /**
+   * A rename rewrites the roles of everyone holding the role, so each member (a service user too) is recorded and told
+   * to hooks as {@code member.roles_changed} with the roles they hold now, by a change or an import; {@code
+   * role.updated} names the name the role had.
+   */
+  @Test
+  void aRenameRecordsEachHoldersNewRoles() {
+    var owner = org.newUser("owner");
+    var holder = org.newUser("holder");
+    var id = newOrg(owner);
+    var roles = "/v1/organizations/" + id + "/roles";
+    var roleId = org.post(roles, owner.token(), role("alpha", "app_organization_get")).bodyAsJsonObject()
+        .getString("id");
+    assertEquals(201, org.post(roles, owner.token(), role("other", "app_organization_get")).statusCode());
+    org.addMembers(id, List.of(holder.id()), "alpha", "other");
+    var bot = org.post("/v1/organizations/" + id + "/service-users", owner.token(), new JsonObject().put("name", "bot")
+        .put("roles", new JsonArray().add("alpha"))).bodyAsJsonObject().getString("id");
+
+    assertEquals(200, org.send(HttpMethod.PATCH, roles + "/" + roleId, owner.token(),
+        new JsonObject().put("name", "beta")).statusCode());
+    assertEquals(Map.of("user:" + holder.id(), List.of("beta", "other"), "user:" + bot, List.of("beta")),
+        rolesChanged(owner, id));
+    assertEquals("alpha", org.audited(owner.token(), id, "role.updated").getJsonObject(0).getJsonObject("details")
+        .getString("previousName"));
+
+    var imported = org.post(roles + ":batch", owner.token(), new JsonObject().put("items", new JsonArray()
+        .add(role("gamma", "app_organization_get").put("id", roleId))));
+    assertEquals(200, imported.statusCode(), imported.bodyAsString());
+    assertEquals(Map.of("user:" + holder.id(), List.of("gamma", "other"), "user:" + bot, List.of("gamma")),
+        rolesChanged(owner, id));
+    assertEquals(4, org.audited(owner.token(), id, "member.roles_changed").size());
+    assertEquals("beta", org.audited(owner.token(), id, "role.updated").getJsonObject(0).getJsonObject("details")
+        .getString("previousName"));
+  }
+
+  /** The roles each member's latest {@code member.roles_changed} says they hold, by target. */
+  private Map<String, List<Object>> rolesChanged(OrgServiceHarness.Account owner, String orgId) {
+    var latest = new HashMap<String, List<Object>>();
+    org.audited(owner.token(), orgId, "member.roles_changed").stream().map(JsonObject.class::cast)
+        .forEach(event -> latest.putIfAbsent(event.getString("target"),
+            event.getJsonObject("details").getJsonArray("roles").getList()));
+    return latest;
   }
 
   @Test
