@@ -69,7 +69,7 @@ public final class FederatedCredentialRoutes {
     }
     body.validate();
     var credentialId = TimeOrderedIds.next();
-    pool.withTransaction(tx -> ServiceUserRoutes.managerOfExisting(tx, ctx, id)
+    pool.withTransaction(tx -> ServiceUserRoutes.manager(tx, ctx, id)
             .compose(access -> {
               var trusted = trustedIssuers.get(issuer);
               if (trusted == null) {

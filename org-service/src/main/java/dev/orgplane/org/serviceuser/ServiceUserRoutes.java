@@ -117,7 +117,7 @@ public final class ServiceUserRoutes {
     var id = Ids.uuid(ctx.pathParam("sid"), "sid");
     var clientId = UUID.randomUUID();
     var secret = Secrets.newSecret("ocs_");
-    pool.withTransaction(tx -> managerOfExisting(tx, ctx, id)
+    pool.withTransaction(tx -> manager(tx, ctx, id)
             .compose(access -> CredentialLimits.requireRoomForSecret(tx, id)
                 .compose(v -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret)))
                 .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id, details(clientId))))
@@ -143,8 +143,10 @@ public final class ServiceUserRoutes {
   }
 
   /**
-   * The caller's access, once they may manage the credentials of the service user {@code id}: they manage the
-   * organization's users and hold every permission it holds (so no credential reaches more than its maker). Decided
+   * The caller's access, once they may manage the credentials of the service user {@code id}: the organization has
+   * that service user (else 404 {@code service_user_not_found}), they manage the organization's users and hold every
+   * permission it holds (so no credential reaches more than its maker). The service user is looked for first: asked
+   * of a person's id, the ranking answered 403 listing the permissions of that member the caller lacked. Decided
    * under the organization's row, which changes of roles hold too (as are creating and deleting a service user, which
    * rank the caller the same way): a caller demoted, or a service user raised above them, by a change that held the
    * row while this waited for it is refused, where the roles read before the wait let them act.
@@ -152,13 +154,10 @@ public final class ServiceUserRoutes {
   static Future<OrgAccess> manager(SqlClient tx, RoutingContext ctx, UUID id) {
     return AccessPolicy.require(tx, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_MANAGE,
             true)
-        .compose(access -> RoleGrants.requireNotAbove(tx, access, id).map(access));
-  }
-
-  /** {@link #manager}, and 404 {@code service_user_not_found} unless the organization has that service user. */
-  static Future<OrgAccess> managerOfExisting(SqlClient tx, RoutingContext ctx, UUID id) {
-    return manager(tx, ctx, id).compose(access -> ServiceUserRepository.find(tx, access.orgId(), id)
-        .compose(found -> found.isPresent() ? Future.succeededFuture(access) : Future.failedFuture(notFound())));
+        .compose(access -> ServiceUserRepository.find(tx, access.orgId(), id)
+            .compose(found -> found.isPresent() ? RoleGrants.requireNotAbove(tx, access, id)
+                : Future.failedFuture(notFound()))
+            .map(access));
   }
 
   private static Future<Void> audit(SqlConnection tx, RoutingContext ctx, OrgAccess access, String action, UUID id) {

@@ -303,7 +303,7 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
     assertProblem(trusting.post(foreign, robot.ownerToken(), subject), 404, "service_user_not_found");
     var theirs = federate(trusting, elsewhere, freshSubject());
     assertProblem(trusting.send(HttpMethod.DELETE, foreign + "/" + theirs.getString("id"), robot.ownerToken(), null),
-        404, "federated_credential_not_found");
+        404, "service_user_not_found");
     assertProblem(trusting.send(HttpMethod.DELETE, robot.credentials() + "/" + UUID.randomUUID(), robot.ownerToken(),
         null), 404, "federated_credential_not_found");
 

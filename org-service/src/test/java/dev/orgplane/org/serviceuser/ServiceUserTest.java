@@ -210,7 +210,7 @@ class ServiceUserTest extends OrgServiceTest {
     assertProblem(org.send(HttpMethod.DELETE, malloryBase + "/" + sid, mallory.token(), null), 404,
         "service_user_not_found");
     assertProblem(org.send(HttpMethod.DELETE, malloryBase + "/" + sid + "/credentials/" + cid, mallory.token(), null),
-        404, "credential_not_found");
+        404, "service_user_not_found");
     assertProblem(org.send(HttpMethod.DELETE, malloryBase + "/" + mallorySid + "/credentials/" + cid, mallory.token(),
         null), 404, "credential_not_found");
 
@@ -242,6 +242,27 @@ class ServiceUserTest extends OrgServiceTest {
       assertTrue(System.currentTimeMillis() < deadline, "the other instance still takes the token after 5 s");
     }
     assertEquals(200, other.get("/v1/organizations/" + orgId, owner.token()).statusCode(), "people's tokens are untouched");
+  }
+
+  /**
+   * A person's id names no service user on the credential routes, whatever they hold: asked first whether the caller
+   * ranks above them, a manager below the owner was told 403 with the owner's permissions they lacked.
+   */
+  @Test
+  void aPersonIsNoServiceUserOnTheCredentialRoutes() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-p-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var manager = org.newUser("manager");
+    org.addMembers(orgId, java.util.List.of(manager.id()), "manager");
+    var person = "/v1/organizations/" + orgId + "/service-users/" + owner.id();
+
+    assertProblem(org.post(person + "/credentials", manager.token(), null), 404, "service_user_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, person + "/credentials/" + UUID.randomUUID(), manager.token(), null),
+        404, "service_user_not_found");
+    assertProblem(org.post(person + "/federated-credentials", manager.token(), new JsonObject()
+        .put("issuer", "https://issuer.example.com").put("subject", "s")), 404, "service_user_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, person + "/federated-credentials/" + UUID.randomUUID(), manager.token(),
+        null), 404, "service_user_not_found");
   }
 
   @Test
