@@ -235,7 +235,8 @@ public final class TeamRoutes {
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
-            .compose(access -> TeamRepository.member(tx, access.orgId(), teamId, userId, seesProfiles(access))
+            .compose(access -> existing(tx, access, teamId)
+                .compose(team -> TeamRepository.member(tx, access.orgId(), teamId, userId, seesProfiles(access)))
                 .compose(member -> {
                   EntityTags.requireMatch(ctx, member.orElseThrow(TeamRoutes::memberNotFound), "The team member");
                   return TeamRepository.removeMember(tx, access.orgId(), teamId, userId);

@@ -45,8 +45,9 @@ class TeamTest extends OrgServiceTest {
     var memberPath = "/v1/organizations/" + id + "/groups/" + teamId + "/users/";
     assertEquals(member.id(), org.get(memberPath + member.id(), owner.token()).bodyAsJsonObject().getString("userId"));
     assertProblem(org.get(memberPath + stranger.id(), owner.token()), 404, "member_not_found");
-    assertProblem(org.get("/v1/organizations/" + id + "/groups/" + UUID.randomUUID() + "/users/" + member.id(),
-        owner.token()), 404, "group_not_found");
+    var ofNoTeam = "/v1/organizations/" + id + "/groups/" + UUID.randomUUID() + "/users/" + member.id();
+    assertProblem(org.get(ofNoTeam, owner.token()), 404, "group_not_found");
+    assertProblem(org.send(HttpMethod.DELETE, ofNoTeam, owner.token(), null), 404, "group_not_found");
 
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/users/" + member.id(), owner.token(),
         null).statusCode());
@@ -416,7 +417,7 @@ class TeamTest extends OrgServiceTest {
     assertProblem(org.get("/v1/organizations/" + aliceOrg + "/groups/" + bobTeam + "/users", alice.token()), 404,
         "group_not_found");
     assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + aliceOrg + "/groups/" + bobTeam + "/users/"
-        + bob.id(), alice.token(), null), 404, "member_not_found");
+        + bob.id(), alice.token(), null), 404, "group_not_found");
 
     assertEquals(before, org.get("/v1/organizations/" + bobOrg + "/groups/" + bobTeam, bob.token()).bodyAsJsonObject());
     assertEquals(1, org.get("/v1/organizations/" + bobOrg + "/groups/" + bobTeam + "/users", bob.token())
