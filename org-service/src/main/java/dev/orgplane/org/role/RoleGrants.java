@@ -35,11 +35,13 @@ public final class RoleGrants {
       + "LEFT JOIN org.roles r ON r.org_id = m.org_id AND r.name = x.name WHERE m.org_id = $1 AND m.user_id = ANY ($2)";
   /**
    * Every role held by someone who holds one of the roles {@code $2}: a member or service user, or a pending invitation
-   * that grants it.
+   * that grants it. Owners are left out: the owner role grants every permission, so narrowing another role they hold
+   * takes nothing from them.
    */
   private static final String HELD_WITH_ROLES = "SELECT x.name, r.permissions FROM (SELECT DISTINCT unnest(h.roles) "
       + "AS name FROM (SELECT roles FROM org.memberships WHERE org_id = $1 AND roles && $2::text[] UNION ALL "
-      + "SELECT roles FROM org.invitations WHERE org_id = $1 AND roles && $2::text[] AND expires_at > now()) h) x "
+      + "SELECT roles FROM org.invitations WHERE org_id = $1 AND roles && $2::text[] AND expires_at > now()) h "
+      + "WHERE NOT 'owner' = ANY (h.roles)) x "
       + "LEFT JOIN org.roles r ON r.org_id = $1 AND r.name = x.name";
 
   private RoleGrants() {
