@@ -29,7 +29,8 @@ final class Gateway {
     this.baseUrl = baseUrl;
   }
 
-  record Reply(int status, String contentType, String body, String etag) {
+  /** {@code etag} and {@code location} are null when the answer has no such header. */
+  record Reply(int status, String contentType, String body, String etag, String location) {
     JsonObject json() {
       return new JsonObject(body);
     }
@@ -136,7 +137,8 @@ final class Gateway {
     try {
       var response = client.send(request, HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-          response.body(), response.headers().firstValue("ETag").orElse(null));
+          response.body(), response.headers().firstValue("ETag").orElse(null),
+          response.headers().firstValue("Location").orElse(null));
     } catch (IOException e) {
       throw new IllegalStateException(request.method() + " " + request.uri() + " failed", e);
     } catch (InterruptedException e) {

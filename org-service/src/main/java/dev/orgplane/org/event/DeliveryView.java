@@ -2,9 +2,11 @@ package dev.orgplane.org.event;
 
 import dev.orgplane.kit.db.SqlTimestamps;
 import dev.orgplane.kit.http.Timestamps;
+import dev.orgplane.org.organization.OrganizationPaths;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import java.util.UUID;
 
 /** How the API shows a hook delivery: the columns to select and the JSON made of them, for every route alike. */
 final class DeliveryView {
@@ -34,7 +36,7 @@ final class DeliveryView {
   }
 
   /** Where the API shows one delivery. */
-  static String location(String org, String hookId, Row row) {
-    return "/v1/organizations/" + org + "/hooks/" + hookId + "/deliveries/" + row.getUUID("public_id");
+  static String location(UUID orgId, UUID hookId, Row row) {
+    return OrganizationPaths.of(orgId, "hooks", hookId, "deliveries", row.getUUID("public_id"));
   }
 }

@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.UUID;
@@ -87,26 +89,28 @@ public final class ManualDeliveryRoutes {
               for (var value : audit) {
                 params.addValue(value);
               }
-              return db.preparedQuery(sql).execute(params);
-            })
-            .map(rows -> {
-              var row = rows.size() == 0 ? null : rows.iterator().next();
-              if (row == null) {
-                throw notFound.get();
-              }
-              if (!row.getBoolean("active")) {
-                throw ApiException.conflict("hook_inactive", "The hook is inactive and gets no deliveries; "
-                    + "activate it first.");
-              }
-              if ("pending".equals(row.getString("original_state"))) {
-                throw ApiException.conflict("delivery_pending", "The delivery is still being tried; "
-                    + "redeliver it once it is delivered or failed.");
-              }
-              return row;
-            })
-            .compose(row -> Replies.keep(db, ctx, Reply.of(202, DeliveryView.toJson(row))
-                .withHeader("Location", DeliveryView.location(ctx.pathParam("org"), hookId.toString(), row)))))
+              return db.preparedQuery(sql).execute(params).map(rows -> queued(rows, notFound))
+                  .compose(row -> Replies.keep(db, ctx, Reply.of(202, DeliveryView.toJson(row))
+                      .withHeader("Location", DeliveryView.location(access.orgId(), hookId, row))));
+            }))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
+  }
+
+  /** The delivery the statement queued, or why it queued none. */
+  private static Row queued(RowSet<Row> rows, Supplier<ApiException> notFound) {
+    var row = rows.size() == 0 ? null : rows.iterator().next();
+    if (row == null) {
+      throw notFound.get();
+    }
+    if (!row.getBoolean("active")) {
+      throw ApiException.conflict("hook_inactive", "The hook is inactive and gets no deliveries; "
+          + "activate it first.");
+    }
+    if ("pending".equals(row.getString("original_state"))) {
+      throw ApiException.conflict("delivery_pending", "The delivery is still being tried; "
+          + "redeliver it once it is delivered or failed.");
+    }
+    return row;
   }
 }

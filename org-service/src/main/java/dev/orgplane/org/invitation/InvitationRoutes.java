@@ -17,6 +17,7 @@ import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.mail.MailOutbox;
 import dev.orgplane.org.membership.MemberEvents;
 import dev.orgplane.org.membership.MembershipRepository;
+import dev.orgplane.org.organization.OrganizationPaths;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
 import dev.orgplane.org.team.Teams;
@@ -126,7 +127,8 @@ public final class InvitationRoutes {
                             "invitation.created", "invitation:" + invitation.getString("id"),
                             new JsonObject().put("email", email).put("mailed", mailed)))
                         .compose(v -> Replies.keep(tx, ctx, Reply.created(
-                            ctx.request().path() + "/" + invitation.getString("id"), invitation)))))))
+                            OrganizationPaths.of(access.orgId(), "invitations", invitation.getString("id")),
+                            invitation)))))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }

@@ -129,7 +129,7 @@ public final class OrganizationRoutes {
   }
 
   private static Reply created(Organization org) {
-    return Reply.created("/v1/organizations/" + org.id(), org.toJson()).withHeader("ETag", org.etag());
+    return Reply.created(OrganizationPaths.of(org.id()), org.toJson()).withHeader("ETag", org.etag());
   }
 
   /** Where a new organization goes (an existing group, or null for a group of its own) and who owns it. */

@@ -16,6 +16,7 @@ import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.membership.MemberEvents;
+import dev.orgplane.org.organization.OrganizationPaths;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
@@ -114,7 +115,7 @@ public final class CustomRoleRoutes {
                 true)
             .compose(access -> insert(tx, ctx, access, fields.asRole(TimeOrderedIds.next(), access.orgId())))
             .compose(role -> Replies.keep(tx, ctx, Reply.created(
-                "/v1/organizations/" + role.orgId() + "/roles/" + role.id(), role.toJson()))))
+                OrganizationPaths.of(role.orgId(), "roles", role.id()), role.toJson()))))
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);

@@ -12,6 +12,7 @@ import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.organization.OrganizationPaths;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -86,9 +87,11 @@ public final class FederatedCredentialRoutes {
                   .map(added -> added.orElseThrow(() -> ApiException.conflict("federated_subject_taken",
                       "This issuer's subject already signs in as a service user or a person.")))
                   .compose(added -> ServiceUserRoutes.audit(tx, ctx, access, "service_user.federated_credential_added",
-                      id, details(credentialId).put("issuer", issuer).put("subject", subject)).map(added));
-            })
-            .compose(added -> Replies.keep(tx, ctx, Reply.created(ctx.request().path() + "/" + credentialId, added))))
+                      id, details(credentialId).put("issuer", issuer).put("subject", subject)).map(added))
+                  .compose(added -> Replies.keep(tx, ctx, Reply.created(
+                      OrganizationPaths.of(access.orgId(), "service-users", id, "federated-credentials", credentialId),
+                      added)));
+            }))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }

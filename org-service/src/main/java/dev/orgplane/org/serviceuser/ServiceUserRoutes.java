@@ -16,6 +16,7 @@ import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.identity.Secrets;
 import dev.orgplane.org.identity.SessionEnds;
+import dev.orgplane.org.organization.OrganizationPaths;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
 import io.vertx.core.Future;
@@ -79,8 +80,9 @@ public final class ServiceUserRoutes {
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
                 .compose(v -> ServiceUserRepository.insert(tx, access.orgId(), id, name, roles))
                 .compose(v -> audit(tx, ctx, access, "service_user.created", id))
-                .compose(v -> ServiceUserRepository.find(tx, access.orgId(), id)).map(java.util.Optional::orElseThrow))
-            .compose(user -> Replies.keep(tx, ctx, Reply.created(ctx.request().path() + "/" + id, user))))
+                .compose(v -> ServiceUserRepository.find(tx, access.orgId(), id)).map(java.util.Optional::orElseThrow)
+                .compose(user -> Replies.keep(tx, ctx,
+                    Reply.created(OrganizationPaths.of(access.orgId(), "service-users", id), user)))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
@@ -120,9 +122,10 @@ public final class ServiceUserRoutes {
     pool.withTransaction(tx -> manager(tx, ctx, id)
             .compose(access -> CredentialLimits.requireRoomForSecret(tx, id)
                 .compose(v -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret)))
-                .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id, details(clientId))))
-            .compose(v -> Replies.keep(tx, ctx, Reply.created(ctx.request().path() + "/" + clientId,
-                new JsonObject().put("clientId", clientId.toString()).put("clientSecret", secret)))))
+                .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id, details(clientId)))
+                .compose(v -> Replies.keep(tx, ctx,
+                    Reply.created(OrganizationPaths.of(access.orgId(), "service-users", id, "credentials", clientId),
+                        new JsonObject().put("clientId", clientId.toString()).put("clientSecret", secret))))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }

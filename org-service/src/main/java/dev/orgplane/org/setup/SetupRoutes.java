@@ -16,6 +16,7 @@ import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.organization.OrganizationPaths;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.Imported;
@@ -295,7 +296,7 @@ public final class SetupRoutes {
                 .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".created",
                     kind.noun() + ":" + written.getString("id"), new JsonObject()).map(written))
                 .compose(written -> Replies.keep(tx, ctx, Reply.created(
-                    ctx.request().path() + "/" + written.getString("id"), written)))))
+                    OrganizationPaths.of(access.orgId(), kind.path(), written.getString("id")), written)))))
         .recover(failure -> translate(failure, kind, ""));
   }
 

@@ -16,6 +16,7 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.organization.OrganizationPaths;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
 import dev.orgplane.org.role.PermissionCatalog;
@@ -92,7 +93,7 @@ public final class TeamRoutes {
             .compose(access -> insert(tx, ctx, access, teamId, fields)
                 .compose(v -> existing(tx, access, teamId)))
             .compose(team -> Replies.keep(tx, ctx,
-                Reply.created(ctx.request().path() + "/" + team.id(), team.toJson()))))
+                Reply.created(OrganizationPaths.of(team.orgId(), "groups", team.id()), team.toJson()))))
         .recover(TeamRoutes::refused)
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
