@@ -152,17 +152,24 @@ final class OrganizationRepository {
         .execute(Tuple.of(organization.groupId()));
   }
 
+  /** The group made for an organization, deleted with it: its id and name. */
+  record DeletedGroup(UUID id, String name) {
+  }
+
   /**
    * Deletes the organization, whose row the caller holds; memberships and custom roles go with it (ON DELETE
-   * CASCADE), and so does the group made for it, unless another organization has joined that group, one joining it
-   * at that moment included ({@link #holdGroup}): that one's joining commits first, and the group stays with it.
+   * CASCADE), and so does the group made for it, which it answers, unless another organization has joined that group,
+   * one joining it at that moment included ({@link #holdGroup}): that one's joining commits first, and the group
+   * stays with it. Nor does a group go that a platform admin has made theirs, appointing admins to it or rotating a
+   * create key onto it (V25's reasoning): its admins and key would go with it, unannounced; an appointment or a
+   * rotation at that moment waits for the held row and finds the group gone, or commits first and is seen.
    * Its service users go too (ON DELETE CASCADE), listed as deleted first with their tokens ending once the deletion
    * waits for no row, by the clock tokens are stamped with ({@link SessionEnds}); the trigger of V37 then lists none.
    * Listed by the trigger alone, they ended a second after the transaction's start by the database's clock, and a
    * token one of them got while the deletion waited for the organization's row stayed good at the services that read
    * the list.
    */
-  static Future<Void> delete(SqlClient tx, Organization organization) {
+  static Future<Optional<DeletedGroup>> delete(SqlClient tx, Organization organization) {
     var id = organization.id();
     var events = tx.preparedQuery("DELETE FROM org.audit_events WHERE org_id = $1").execute(Tuple.of(id));
     var locked = holdGroup(tx, organization);
@@ -173,10 +180,16 @@ final class OrganizationRepository {
           .execute(Tuple.of(id, end.result() - 1));
       var deleted = tx.preparedQuery("WITH gone AS (DELETE FROM org.organizations WHERE id = $1 RETURNING group_id) "
               + "DELETE FROM org.organization_groups g USING gone WHERE g.id = gone.group_id "
-              + "AND g.made_for_organization "
-              + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> $1)")
+              + "AND g.made_for_organization AND g.create_key_hash IS NULL "
+              + "AND NOT EXISTS (SELECT 1 FROM org.group_admins a WHERE a.group_id = g.id) "
+              + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> $1) "
+              + "RETURNING g.id, g.name")
+          .mapping(row -> new DeletedGroup(row.getUUID("id"), row.getString("name")))
           .execute(Tuple.of(id));
-      return Future.all(listed, deleted).mapEmpty();
+      return Future.all(listed, deleted).map(both -> {
+        var rows = deleted.result().iterator();
+        return rows.hasNext() ? Optional.of(rows.next()) : Optional.<DeletedGroup>empty();
+      });
     });
   }
 

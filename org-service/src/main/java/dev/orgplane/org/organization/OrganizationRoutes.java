@@ -257,8 +257,12 @@ public final class OrganizationRoutes {
             .compose(access -> {
               requireMatch(ctx, access.organization());
               return OrganizationRepository.delete(tx, access.organization())
-                  .compose(v -> AuditLog.record(tx, ctx, null, principal.subject(), "organization.deleted",
-                      "organization:" + access.orgId(), new JsonObject().put("name", access.organization().name())));
+                  .compose(group -> AuditLog.record(tx, ctx, null, principal.subject(), "organization.deleted",
+                          "organization:" + access.orgId(), new JsonObject().put("name", access.organization().name()))
+                      .compose(v -> group.map(deleted -> AuditLog.record(tx, ctx, null, principal.subject(),
+                              "organization_group.deleted", "organization_group:" + deleted.id(), new JsonObject()
+                                  .put("name", deleted.name()).put("organizationId", access.orgId().toString())))
+                          .orElse(Future.succeededFuture())));
             }))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -42,10 +43,15 @@ class OrganizationGroupTest extends GroupsTest {
   void anOrganizationsOwnGroupGoesWithIt() {
     var owner = org.newUser("founder");
     var groups = org.allPages("/v1/organization-groups", platformAdmin, 500).size();
-    var lone = org.createOrg(owner.token(), "own-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var lone = org.createOrg(owner.token(), "own-" + UUID.randomUUID().toString().substring(0, 8));
     assertEquals(groups + 1, org.allPages("/v1/organization-groups", platformAdmin, 500).size());
-    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + lone, owner.token(), null).statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + lone.getString("id"), owner.token(), null)
+        .statusCode());
     assertEquals(groups, org.allPages("/v1/organization-groups", platformAdmin, 500).size(), "its group went with it");
+    assertEquals(1, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.audit_events "
+        + "WHERE action = 'organization_group.deleted' AND target = 'organization_group:" + lone.getString("groupId")
+        + "' AND actor = '" + owner.id() + "' AND details = '" + new JsonObject().put("name", lone.getString("name"))
+        .put("organizationId", lone.getString("id")).encode() + "'::jsonb"), "the group's deletion is audited");
 
     var founder = org.createOrg(owner.token(), "own-" + UUID.randomUUID().toString().substring(0, 8));
     var sharedGroup = founder.getString("groupId");
@@ -61,6 +67,30 @@ class OrganizationGroupTest extends GroupsTest {
     for (var kept : List.of(sharedGroup, madeGroup.getString("id"))) {
       assertEquals(200, org.get("/v1/organization-groups/" + kept, platformAdmin).statusCode());
     }
+  }
+
+  /**
+   * A platform admin who appoints admins to an organization's own group, or rotates a create key onto it, makes it
+   * theirs (V25): deleting the organization leaves it, its admins and its key.
+   */
+  @Test
+  void anOwnGroupAPlatformAdminMadeTheirsStaysWhenItsOrganizationGoes() {
+    var owner = org.newUser("founder");
+    var admin = org.newUser("appointed");
+    var appointed = org.createOrg(owner.token(), "own-" + UUID.randomUUID().toString().substring(0, 8));
+    var appointedGroup = appointed.getString("groupId");
+    calls.appoint(appointedGroup, admin.id());
+    var keyed = org.createOrg(owner.token(), "own-" + UUID.randomUUID().toString().substring(0, 8));
+    var keyedGroup = keyed.getString("groupId");
+    var key = org.post("/v1/organization-groups/" + keyedGroup + "/create-key", platformAdmin, null)
+        .bodyAsJsonObject().getString("createKey");
+    for (var id : List.of(appointed.getString("id"), keyed.getString("id"))) {
+      assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id, owner.token(), null).statusCode());
+    }
+    var admins = org.get("/v1/organization-groups/" + appointedGroup + "/admins", platformAdmin);
+    assertEquals(200, admins.statusCode(), admins.bodyAsString());
+    assertEquals(admin.id(), admins.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("userId"));
+    assertEquals(201, createOrgInGroup(owner.token(), keyedGroup, key).statusCode(), "the key still creates");
   }
 
   /** Group admins are people: a service user or the provisioning engine would hold every organization of the group. */
