@@ -97,6 +97,23 @@ class AdminCommandTest {
     assertEquals(1, PgFixture.queryLong(migrated, admins));
   }
 
+  /** As the API answers 404 {@code admin_not_found}: told it was done, the operator would miss a mistyped group. */
+  @Test
+  void revokingAGroupAdminWhoIsNoneSaysSoAndFails() {
+    var migrated = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var group = "00000000-0000-7000-8000-0000000000a1";
+    PgFixture.execute(migrated, "INSERT INTO org.organization_groups (id, name) VALUES ('" + group + "', 'G')",
+        "INSERT INTO org.users (id, email) VALUES ('00000000-0000-7000-8000-0000000000b1', 'bob@test.local')");
+
+    int exit = Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + migrated, "revoke-group-admin",
+        "--group", group, "--email", "bob@test.local");
+
+    assertEquals(1, exit, output.out());
+    assertTrue(output.err().contains("orgplane: bob@test.local is not an admin of group " + group
+        + "; nothing changed"), output.err());
+    assertFalse(output.out().contains("no longer an admin"), output.out());
+  }
+
   @Test
   void theAddressAStoppedPlatformRecordedIsNotConnectedTo() throws Exception {
     try (var listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

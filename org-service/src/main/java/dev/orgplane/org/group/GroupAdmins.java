@@ -27,10 +27,18 @@ public final class GroupAdmins {
             .compose(added -> byOperator(tx, added, event(true, groupId, userId))).map(userId));
   }
 
+  /**
+   * Removes the account with {@code email} from the group's admins; one that is none is refused, as the API refuses
+   * it (404 {@code admin_not_found}): told it was removed, the operator would not see a mistyped group or address.
+   */
   public static Future<UUID> revoke(SqlClient tx, UUID groupId, String email) {
     return existingGroup(tx, groupId).compose(v -> userId(tx, email))
         .compose(userId -> GroupRepository.removeAdmin(tx, groupId, userId)
-            .compose(removed -> byOperator(tx, removed, event(false, groupId, userId))).map(userId));
+            .compose(removed -> removed
+                ? AuditLog.recordUnrequested(tx, AuditLog.OPERATOR, event(false, groupId, userId))
+                : Future.failedFuture(new IllegalArgumentException(email + " is not an admin of group " + groupId
+                    + "; nothing changed")))
+            .map(userId));
   }
 
   /** The audit event of a grant or revocation of group admin rights, the command line's and the API's alike. */
@@ -39,7 +47,7 @@ public final class GroupAdmins {
         "user:" + userId, new JsonObject().put("groupId", groupId.toString()));
   }
 
-  /** Audits a change by {@link AuditLog#OPERATOR}, as the API audits it: no change, no event. */
+  /** Audits a change by {@link AuditLog#OPERATOR}, as the API audits it: no change (an appointment again), no event. */
   private static Future<Void> byOperator(SqlClient tx, boolean changed, AuditLog.Event event) {
     return changed ? AuditLog.recordUnrequested(tx, AuditLog.OPERATOR, event) : Future.succeededFuture();
   }

@@ -63,7 +63,8 @@ class OperatorCommandsTest {
 
   /**
    * What the operator changes is audited as the API audits it, by {@code operator}, of no organization; appointing
-   * again, or removing someone who is no admin, changes and records nothing (the command line recorded nothing).
+   * again changes and records nothing (the command line recorded nothing), and removing someone who is no admin is
+   * refused, as the API refuses it.
    */
   @Test
   void theOperatorsChangesAreAuditedOfNoOrganization(Vertx vertx) {
@@ -76,8 +77,11 @@ class OperatorCommandsTest {
     for (int twice = 0; twice < 2; twice++) {
       ops.grantGroupAdmin(UUID.fromString(groupId), user.email()).await();
     }
+    ops.revokeGroupAdmin(UUID.fromString(groupId), user.email()).await();
+    var again = assertThrows(IllegalArgumentException.class,
+        () -> ops.revokeGroupAdmin(UUID.fromString(groupId), user.email()).await());
+    assertEquals(user.email() + " is not an admin of group " + groupId + "; nothing changed", again.getMessage());
     for (int twice = 0; twice < 2; twice++) {
-      ops.revokeGroupAdmin(UUID.fromString(groupId), user.email()).await();
       ops.makePlatformAdmin(user.email()).await();
     }
 
