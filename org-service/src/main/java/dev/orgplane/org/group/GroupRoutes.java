@@ -88,15 +88,18 @@ public final class GroupRoutes {
     visibleGroup(ctx).onSuccess(group -> EntityTags.reply(ctx, group.toJson())).onFailure(ctx::fail);
   }
 
-  /** Renames the group; a name it has already is no change (no event). */
+  /**
+   * Renames the group; a name it has already is no change (no event). The body is read once the caller is known to
+   * run the group: an outsider's mistaken body is the 404 anything else of theirs here is.
+   */
   private void rename(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
-    var body = RequestBody.ofPatch(ctx, Set.of("name"));
-    var name = GroupName.read(body);
-    body.validate();
     pool.withTransaction(tx -> visibleGroup(tx, principal, groupId, true)
             .compose(group -> {
+              var body = RequestBody.ofPatch(ctx, Set.of("name"));
+              var name = GroupName.read(body);
+              body.validate();
               requireMatch(ctx, group);
               return name.equals(group.name()) ? Future.succeededFuture(group)
                   : GroupRepository.rename(tx, groupId, name)

@@ -122,7 +122,10 @@ class OrganizationGroupChangesTest extends GroupsTest {
     assertEquals(0, audited("organization_group.renamed", gid));
   }
 
-  /** Outsiders are told the group does not exist, as its reads tell them; platform admins learn it does not. */
+  /**
+   * Outsiders are told the group does not exist, as its reads tell them, whatever they send; platform admins learn it
+   * does not.
+   */
   @Test
   void outsidersNeitherRenameNorListAdmins() {
     var gid = calls.newGroup().getString("id");
@@ -136,6 +139,10 @@ class OrganizationGroupChangesTest extends GroupsTest {
 
     for (var token : List.of(outsider.token(), scoped)) {
       assertProblem(rename(gid, token, unique("Taken over")), 404, "organization_group_not_found");
+      // nor does a body the group's admin would be refused tell them the group is there
+      assertProblem(rename(gid, token, ""), 404, "organization_group_not_found");
+      assertProblem(org.send(HttpMethod.PATCH, GROUPS + "/" + gid, token, new JsonObject().put("owner", "me")), 404,
+          "organization_group_not_found");
       assertProblem(org.get(GROUPS + "/" + gid + "/admins", token), 404, "organization_group_not_found");
     }
     var unknown = UUID.randomUUID().toString();
