@@ -32,7 +32,7 @@ final class HandWrittenAnswer {
       body = dechunk(body);
     }
     return new Gateway.Reply(status, headers.getOrDefault("Content-Type", ""), new String(body, StandardCharsets.UTF_8),
-        headers.get("ETag"));
+        headers.get("ETag"), headers.get("Location"));
   }
 
   /** The chunks' data, up to the last (empty) chunk; trailers and chunk extensions are not ours to read. */
