@@ -27,6 +27,13 @@ final class InternalAddresses {
 
   /** IPv6 prefixes whose last 32 bits are an IPv4 address: IPv4-compatible (::/96), NAT64 (64:ff9b::/96). */
   private static final List<IpSubnetFilterRule> IPV4_IN_LAST_BITS = List.of(block("::/96"), block("64:ff9b::/96"));
+  /**
+   * The first 96 bits of IPv4-mapped (::ffff:0:0/96) and IPv4-translated (::ffff:0:0:0/96) addresses, compared on
+   * bytes: no rule can hold the mapped prefix, which Java (and so Netty) parses as the IPv4 address 0.0.0.0.
+   */
+  private static final List<byte[]> IPV4_MAPPING_PREFIXES = List.of(
+      new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff},
+      new byte[] {0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 0, 0});
   private static final IpSubnetFilterRule SIX_TO_FOUR = block("2002::/16");
 
   private InternalAddresses() {
@@ -41,14 +48,18 @@ final class InternalAddresses {
     return embedded != null && contains(embedded);
   }
 
-  /** The IPv4 address an IPv6 one carries, or null. (IPv4-mapped ones Java already reads as IPv4.) */
+  /**
+   * The IPv4 address an IPv6 one carries, or null. Java reads an IPv4-mapped literal as IPv4, but the resolver gives a
+   * mapped AAAA answer as an {@link Inet6Address}, which the IPv4 blocks do not match.
+   */
   private static InetAddress embeddedIpv4(InetAddress address) {
     if (!(address instanceof Inet6Address)) {
       return null;
     }
     var target = new InetSocketAddress(address, 0);
     var bytes = address.getAddress();
-    if (IPV4_IN_LAST_BITS.stream().anyMatch(prefix -> prefix.matches(target))) {
+    if (IPV4_IN_LAST_BITS.stream().anyMatch(prefix -> prefix.matches(target))
+        || IPV4_MAPPING_PREFIXES.stream().anyMatch(prefix -> Arrays.equals(bytes, 0, 12, prefix, 0, 12))) {
       return ipv4(Arrays.copyOfRange(bytes, 12, 16));
     }
     return SIX_TO_FOUR.matches(target) ? ipv4(Arrays.copyOfRange(bytes, 2, 6)) : null;

@@ -1,9 +1,14 @@
 package dev.orgplane.org.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,6 +54,28 @@ class HookUrlsTest {
   void internalAddressesAreRefusedAtWriteAndDelivery(String host) {
     assertNotNull(HookUrls.problem("http://" + host + "/x", false), host);
     assertNull(HookUrls.checkedAddress(host, false), host);
+  }
+
+  /**
+   * A name whose AAAA record is IPv4-mapped ({@code ::ffff:169.254.169.254}) resolves to an {@link Inet6Address}, not
+   * to the IPv4 address its literal would parse to: it is judged by the IPv4 address it carries all the same.
+   */
+  @Test
+  void resolvedIpv6AddressesCarryingAnInternalIpv4AreInternal() throws UnknownHostException {
+    assertTrue(InternalAddresses.contains(resolved(0, 0, 0, 0, 0, 0xffff, 0xa9fe, 0xa9fe)), "::ffff:169.254.169.254");
+    assertTrue(InternalAddresses.contains(resolved(0, 0, 0, 0, 0, 0xffff, 0x7f00, 0x0001)), "::ffff:127.0.0.1");
+    assertTrue(InternalAddresses.contains(resolved(0, 0, 0, 0, 0xffff, 0, 0x0a00, 0x0001)), "::ffff:0:10.0.0.1");
+    assertFalse(InternalAddresses.contains(resolved(0, 0, 0, 0, 0, 0xffff, 0x0808, 0x0808)), "::ffff:8.8.8.8");
+  }
+
+  /** An address as the resolver gives it for an AAAA answer: an {@link Inet6Address} whatever its bytes. */
+  private static InetAddress resolved(int... groups) throws UnknownHostException {
+    var bytes = new byte[16];
+    for (int i = 0; i < 8; i++) {
+      bytes[2 * i] = (byte) (groups[i] >> 8);
+      bytes[2 * i + 1] = (byte) groups[i];
+    }
+    return Inet6Address.getByAddress("hooks.example.com", bytes, -1);
   }
 
   @ParameterizedTest
