@@ -56,8 +56,14 @@ public final class MetaSchemas {
     this.pool = pool;
   }
 
-  /** Fails with 400 {@code validation_failed}, one field error per violation, when {@code metadata} does not match. */
+  /**
+   * Fails with 400 {@code validation_failed}, one field error per violation, when {@code metadata} does not match, or
+   * nests deeper than {@link NestingDepth#MAX} levels (not validated then).
+   */
   public Future<Void> validate(String name, String field, JsonObject metadata) {
+    if (NestingDepth.exceedsMax(metadata)) {
+      return Future.failedFuture(NestingDepth.tooDeep(field));
+    }
     return compiled(name).map(compiled -> {
       var errors = compiled.schema().validate(tree(metadata)).stream()
           .sorted(Comparator.comparing(m -> m.getInstanceLocation().toString()))
@@ -84,13 +90,16 @@ public final class MetaSchemas {
   }
 
   /**
-   * Replaces a meta-schema after checking that it compiles, if {@code precondition} accepts the one there is (empty:
-   * none yet), which it is given under the row's lock; {@code audit} records the {@link Change} in the same
-   * transaction. The answer is the schema as stored: jsonb keeps its keys in its own order, and a tag taken of the
+   * Replaces a meta-schema after checking that it nests no deeper than {@link NestingDepth#MAX} levels and compiles,
+   * if {@code precondition} accepts the one there is (empty: none yet), which it is given under the row's lock;
+   * {@code audit} records the {@link Change} in the same transaction. The answer is the schema as stored: jsonb keeps its keys in its own order, and a tag taken of the
    * schema as sent would differ from the one every later read shows.
    */
   public Future<JsonObject> put(String name, JsonObject schema, Consumer<Optional<JsonObject>> precondition,
       BiFunction<SqlClient, Change, Future<Void>> audit) {
+    if (NestingDepth.exceedsMax(schema)) {
+      throw NestingDepth.tooDeep("schema");
+    }
     var compiled = compile(schema);
     return pool.withTransaction(tx -> tx.preparedQuery(SELECT + " FOR UPDATE").execute(Tuple.of(name))
             .compose(current -> {

@@ -58,6 +58,49 @@ class MetaSchemaTest {
     assertEquals(400, createWithMetadata(user.token(), new JsonObject().put("tier", "bronze")));
   }
 
+  /** JSON text of {@code levels} objects, each but the innermost holding the next. */
+  private static String nested(int levels) {
+    return "{\"a\":".repeat(levels - 1) + "{}" + "}".repeat(levels - 1);
+  }
+
+  /**
+   * Metadata nesting deeper than 64 levels is refused unvalidated, on creation and change alike: a recursive
+   * meta-schema followed 900 levels of it down the event loop's stack, which overflowed (500).
+   */
+  @Test
+  void metadataNestedTooDeepIsRefusedBeforeValidation() {
+    var user = org.newUser("user");
+    var before = org.get("/v1/meta-schemas/organization", admin).bodyAsJsonObject().getJsonObject("schema");
+    var recursive = new JsonObject().put("type", "object")
+        .put("additionalProperties", new JsonObject().put("$ref", "#"));
+    assertEquals(200, org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, recursive).statusCode());
+    try {
+      assertEquals(201, createWithMetadata(user.token(), new JsonObject(nested(64))));
+      for (var levels : List.of(65, 900)) {
+        var refused = org.post("/v1/organizations", user.token(), "{\"name\":\"ms-" + UUID.randomUUID().toString()
+            .substring(0, 8) + "\",\"title\":\"t\",\"metadata\":" + nested(levels) + "}");
+        assertProblem(refused, 400, "validation_failed");
+        assertEquals("metadata", refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+      }
+      var id = org.createOrg(user.token(), "ms-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+      assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + id, user.token(),
+          "{\"metadata\":" + nested(900) + "}"), 400, "validation_failed");
+    } finally {
+      assertEquals(200, org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, before).statusCode());
+    }
+  }
+
+  /** A meta-schema is held to the same bound: the validator walks it recursively to check it is a schema. */
+  @Test
+  void aMetaSchemaNestedTooDeepIsRefused() {
+    var name = "/v1/meta-schemas/nesting-" + UUID.randomUUID().toString().substring(0, 8);
+    var notNot = new JsonObject(nested(64).replace("\"a\"", "\"not\""));
+    assertEquals(200, org.send(HttpMethod.PUT, name, admin, notNot).statusCode());
+    var refused = org.send(HttpMethod.PUT, name, admin, "{\"not\":" + nested(64).replace("\"a\"", "\"not\"") + "}");
+    assertProblem(refused, 400, "validation_failed");
+    assertEquals(notNot, org.get(name, admin).bodyAsJsonObject().getJsonObject("schema"));
+  }
+
   /** A creation without metadata is held to the meta-schema as {@code {}}: it skipped a schema requiring keys. */
   @Test
   void aCreationWithoutMetadataMeetsTheMetaSchemaToo() {
