@@ -93,6 +93,32 @@ class EntityTagTest extends OrgServiceTest {
         new JsonObject().put("name", "Stale"));
   }
 
+  /**
+   * An import's replace ({@code PUT .../{kind}/{id}}) honours If-Match as a patch does: a stale one wrote over the newer
+   * object. With no object there, any If-Match fails and nothing is made.
+   */
+  @Test
+  void aSetupReplaceHonoursIfMatch() {
+    var owner = org.newUser("owner");
+    var path = "/v1/organizations/" + org.createOrg(owner.token(), "r-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id") + "/workspaces/" + UUID.randomUUID();
+    var token = owner.token();
+    assertProblem(org.send(HttpMethod.PUT, path, token, new JsonObject().put("name", "Main"), ifMatch("*")), 412,
+        "precondition_failed");
+    assertEquals(404, org.get(path, token).statusCode(), "nothing was made");
+    var created = org.send(HttpMethod.PUT, path, token, new JsonObject().put("name", "Main"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var tag = org.get(path, token).getHeader("ETag");
+
+    var replaced = org.send(HttpMethod.PUT, path, token, new JsonObject().put("name", "Renamed"), ifMatch(tag));
+    assertEquals(200, replaced.statusCode(), replaced.bodyAsString());
+    assertProblem(org.send(HttpMethod.PUT, path, token, new JsonObject().put("name", "Stale"), ifMatch(tag)), 412,
+        "precondition_failed");
+    assertEquals("Renamed", org.get(path, token).bodyAsJsonObject().getString("name"), "the stale replace wrote nothing");
+    assertEquals(200, org.send(HttpMethod.PUT, path, token, new JsonObject().put("name", "Any"), ifMatch("*"))
+        .statusCode(), "* names the object there is");
+  }
+
   @Test
   void anOrganizationUnchangedSinceItWasReadIsA304() {
     var owner = org.newUser("owner");

@@ -53,19 +53,12 @@ public final class MetaSchemaRoutes {
     AccessPolicy.requirePlatformAdmin(pool, principal)
         .compose(admin -> schemas.put(name, schema, current -> current.ifPresentOrElse(
             stored -> EntityTags.requireMatch(ctx, shown(name, stored), "The meta-schema"),
-            () -> requireNoMatch(ctx, name)),
+            () -> EntityTags.requireNoMatch(ctx, "There is no meta-schema named " + name + " yet.")),
             (tx, change) -> !change.changed() ? Future.succeededFuture()
                 : AuditLog.record(tx, ctx, null, principal.subject(), "meta_schema.updated", "meta_schema:" + name,
                     new JsonObject().put("before", change.before().orElse(null)))))
         .onSuccess(saved -> EntityTags.reply(ctx, shown(name, saved)))
         .onFailure(ctx::fail);
-  }
-
-  /** An {@code If-Match}, even {@code *}, names a meta-schema there is: with none yet, it fails (RFC 9110, 13.1.1). */
-  private static void requireNoMatch(RoutingContext ctx, String name) {
-    if (ctx.request().getHeader("If-Match") != null) {
-      throw new ApiException(412, "precondition_failed", "There is no meta-schema named " + name + " yet.");
-    }
   }
 
   private static JsonObject shown(String name, JsonObject schema) {

@@ -126,14 +126,16 @@ public final class SetupRoutes {
 
   /**
    * Create or replace with the caller's id: the import API. Twice the same PUT is one object, and
-   * the second one writes (and audits) nothing.
+   * the second one writes (and audits) nothing. With {@code If-Match} it replaces only the object the caller read, and
+   * creates nothing.
    */
   private void put(RoutingContext ctx, SetupKind kind) {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
     var row = validated(kind, id, RequestBody.object(ctx));
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-            .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row), Existing.UPDATE)
+            .compose(access -> requireMatch(ctx, tx, kind, access.orgId(), id)
+                .compose(v -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row), Existing.UPDATE))
                 .map(results -> results.get(id))
                 .compose(result -> !result.changed() ? Future.succeededFuture(result)
                     : consistent(tx, kind, access.orgId(), List.of(row), result == ImportResult.CREATED)
@@ -145,6 +147,21 @@ public final class SetupRoutes {
         .recover(failure -> translate(failure, kind, ""))
         .onSuccess(imported -> imported.reply(ctx))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * A replace's {@code If-Match} against the object as it is, its row locked until the replace commits so that no
+   * change slips in between; with no object there, any {@code If-Match} fails. Without the header, nothing is read.
+   */
+  private static Future<Void> requireMatch(RoutingContext ctx, SqlConnection tx, SetupKind kind, UUID orgId, UUID id) {
+    if (ctx.request().getHeader("If-Match") == null) {
+      return Future.succeededFuture();
+    }
+    return SetupRepository.find(tx, kind, orgId, id, true).map(found -> {
+      found.ifPresentOrElse(current -> EntityTags.requireMatch(ctx, current, "The " + kind.noun()),
+          () -> EntityTags.requireNoMatch(ctx, "There is no " + kind.noun() + " " + id + " yet."));
+      return null;
+    });
   }
 
   /**

@@ -73,6 +73,16 @@ public final class EntityTags {
   }
 
   /**
+   * Refuses (412 {@code precondition_failed}, {@code detail}) a write to an object there is not (yet) whose
+   * {@code If-Match} names any tag, even {@code *}: such a header asks for a current object (RFC 9110, 13.1.1).
+   */
+  public static void requireNoMatch(RoutingContext ctx, String detail) {
+    if (ctx.request().getHeader("If-Match") != null) {
+      throw new ApiException(412, "precondition_failed", detail);
+    }
+  }
+
+  /**
    * Whether the list of tags in a precondition header names {@code tag} (or is {@code *}). {@code If-Match} compares
    * strongly, so a tag marked weak never matches there; {@code If-None-Match} weakly (RFC 9110, 13.1.2), so
    * {@code W/"x"} names {@code "x"}: a proxy that compresses a response weakens its tag, and its clients' polls send
