@@ -94,7 +94,9 @@ final class SetupRepository {
 
   /**
    * Sets the secrets the items name; answers the ids whose secret changed. Copies name none (the
-   * target makes its own), so most imports skip this statement.
+   * target makes its own), so most imports skip this statement. A new secret moves {@code updated_at}, and so the
+   * object's ETag, as any other change does: a rotation is audited as {@code hook.updated}, and a client that read the
+   * hook before it has read an older version.
    */
   private static Future<Set<UUID>> writeSecrets(SqlClient client, SetupKind kind, UUID orgId, List<JsonObject> items) {
     var column = kind.fields().stream().filter(f -> f.type() == SetupField.Type.SECRET).map(SetupField::column)
@@ -105,7 +107,7 @@ final class SetupRepository {
     if (secrets.isEmpty()) {
       return Future.succeededFuture(Set.of());
     }
-    return client.preparedQuery("UPDATE org." + kind.table() + " t SET " + column + " = x.secret "
+    return client.preparedQuery("UPDATE org." + kind.table() + " t SET " + column + " = x.secret, updated_at = now() "
             + "FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, secret text) "
             + "WHERE t.org_id = $1 AND t.id = x.id AND t." + column + " IS DISTINCT FROM x.secret RETURNING t.id")
         .execute(Tuple.of(orgId, secrets))

@@ -8,14 +8,17 @@ import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class SetupResourcesTest extends OrgServiceTest {
@@ -248,6 +251,34 @@ class SetupResourcesTest extends OrgServiceTest {
     assertProblem(cycle, 422, "invalid_reference");
     assertTrue(org.get(t.path("/hooks/" + first), t.owner().token()).bodyAsJsonObject().getJsonArray("runAfter").isEmpty(),
         "the refused change left nothing behind");
+  }
+
+  /**
+   * A new secret is a change of the hook like any other (audited as {@code hook.updated}): by patch, replace and batch
+   * alike it moves {@code updatedAt} and the ETag, so a client holding the older tag is refused (it moved neither).
+   */
+  @Test
+  void rotatingAHooksSecretMovesItsUpdatedAtAndTag() {
+    var t = tenant();
+    var token = t.owner().token();
+    var id = create(t, "hooks", hook("rotated", new JsonArray(), new JsonArray()));
+    var path = t.path("/hooks/" + id);
+    var rotations = List.<Function<String, HttpResponse<Buffer>>>of(
+        secret -> org.send(HttpMethod.PATCH, path, token, new JsonObject().put("secret", secret)),
+        secret -> org.send(HttpMethod.PUT, path, token, hook("rotated", new JsonArray(), new JsonArray())
+            .put("secret", secret)),
+        secret -> org.post(t.path("/hooks:batch"), token, new JsonObject().put("items", new JsonArray().add(
+            hook("rotated", new JsonArray(), new JsonArray()).put("id", id).put("secret", secret)))));
+    for (int i = 0; i < rotations.size(); i++) {
+      var before = org.get(path, token);
+      var rotated = rotations.get(i).apply("a-secret-of-enough-length-" + i);
+      assertEquals(200, rotated.statusCode(), rotated.bodyAsString());
+      var after = org.get(path, token);
+      assertTrue(Instant.parse(after.bodyAsJsonObject().getString("updatedAt"))
+          .isAfter(Instant.parse(before.bodyAsJsonObject().getString("updatedAt"))), "rotation " + i + " moved updatedAt");
+      assertProblem(org.send(HttpMethod.PATCH, path, token, new JsonObject().put("name", "stale"),
+          MultiMap.caseInsensitiveMultiMap().add("If-Match", before.getHeader("ETag"))), 412, "precondition_failed");
+    }
   }
 
   /**
