@@ -43,6 +43,7 @@ public final class HookDispatcher {
   private final Vertx vertx;
   private final Pool pool;
   private final HttpClient client;
+  private final HookResolver resolver;
   private final boolean allowPrivateUrls;
   private final OutboxPoller poller;
 
@@ -63,6 +64,7 @@ public final class HookDispatcher {
       options.setTrustOptions(new PemTrustOptions().addCertPath(caFile));
     }
     this.client = vertx.createHttpClient(options);
+    this.resolver = new HookResolver(vertx, host -> HookUrls.checkedAddress(host, allowPrivateUrls));
     this.poller = OutboxPoller.recordingTogether(vertx, "hook_deliveries", this::claim, this::send, this::unsent,
         LEASE_MILLIS / 2, new DeliveryOutcomes(pool, maxAttempts, retryBaseMillis, disableAfter)::record,
         OutboxPoller.count(pool, "SELECT count(*) FROM org.hook_deliveries d "
@@ -77,6 +79,7 @@ public final class HookDispatcher {
   public void stop() {
     poller.stop();
     client.close();
+    resolver.close();
   }
 
   /**
@@ -103,7 +106,7 @@ public final class HookDispatcher {
       // it lost the outcomes of every delivery claimed with it, other organizations' too; failed here, it is its own
       return Future.failedFuture(e);
     }
-    return vertx.executeBlocking(() -> HookUrls.checkedAddress(target.getHost(), allowPrivateUrls), false)
+    return resolver.resolve(target.getHost())
         .compose(address -> address == null
             ? Future.succeededFuture(new DeliveryOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), false,
                 null, allowPrivateUrls
