@@ -1,6 +1,7 @@
 package dev.orgplane.org.setup;
 
 import dev.orgplane.kit.http.ApiException.FieldError;
+import dev.orgplane.kit.http.NestingDepth;
 import dev.orgplane.kit.http.RequestBody;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -77,7 +78,8 @@ final class SetupInput {
   private static String problem(SetupField field, Object value, boolean allowPrivateUrls) {
     return switch (field.type()) {
       case NAME -> value instanceof String s && NAME.matcher(s).matches() ? null : NAME_RULE;
-      case OBJECT -> value instanceof JsonObject ? null : "must be an object";
+      case OBJECT -> !(value instanceof JsonObject object) ? "must be an object"
+          : NestingDepth.exceedsMax(object) ? NestingDepth.RULE : null;
       case REFERENCE -> value instanceof String s && UUID_TEXT.matcher(s).matches() ? null : "must be a UUID";
       case REFERENCES -> value instanceof io.vertx.core.json.JsonArray a && a.size() <= 100 && a.stream()
           .allMatch(e -> e instanceof String s && UUID_TEXT.matcher(s).matches()) ? null

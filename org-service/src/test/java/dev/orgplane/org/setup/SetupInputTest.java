@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.http.ApiDocument;
 import dev.orgplane.kit.http.ApiException.FieldError;
+import dev.orgplane.kit.http.NestingDepth;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -88,6 +89,41 @@ class SetupInputTest {
             .getString("pattern"), kind);
       }
     }
+  }
+
+  /** {@code levels} objects, each but the innermost holding the next under "a"; the innermost names an id. */
+  private static JsonObject nested(int levels) {
+    var json = new JsonObject().put("id", UUID.randomUUID().toString());
+    for (int i = 1; i < levels; i++) {
+      json = new JsonObject().put("a", json);
+    }
+    return json;
+  }
+
+  /**
+   * Free-form objects (settings, config, content, metadata) nest at most 64 levels: a copy re-encoding a queue's
+   * settings or a hook's config whose ids it remapped overflowed the stack near the 1,000 levels the body parser takes.
+   * A value a patch keeps as stored is not judged again.
+   */
+  @Test
+  void freeFormObjectsNestedTooDeepAreRefused() {
+    var queue = new JsonObject().put("name", "q").put("workspaceId", UUID.randomUUID().toString())
+        .put("schemaId", UUID.randomUUID().toString());
+    var errors = new ArrayList<FieldError>();
+    SetupInput.read(SetupKind.QUEUES, UUID.randomUUID(), queue.copy().put("settings", nested(64)), null, "", errors,
+        false, false);
+    assertEquals(List.of(), errors);
+    SetupInput.read(SetupKind.QUEUES, UUID.randomUUID(), queue.copy().put("settings", nested(65))
+        .put("metadata", new JsonObject().put("list", new JsonArray().add(nested(64)))), null, "items[0].", errors,
+        false, false);
+    assertEquals(List.of(new FieldError("items[0].settings", NestingDepth.RULE),
+        new FieldError("items[0].metadata", NestingDepth.RULE)), errors);
+
+    var storedDeep = STORED_PRIVATE_HOOK.copy().put("config", nested(65));
+    var kept = new ArrayList<FieldError>();
+    SetupInput.read(SetupKind.HOOKS, UUID.randomUUID(), new JsonObject().put("active", false), storedDeep, "", kept,
+        false, true);
+    assertEquals(List.of(), kept);
   }
 
   private static JsonObject patch(JsonObject changes, List<FieldError> errors) {

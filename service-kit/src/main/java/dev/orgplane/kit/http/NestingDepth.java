@@ -1,6 +1,5 @@
-package dev.orgplane.org.metaschema;
+package dev.orgplane.kit.http;
 
-import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -8,26 +7,29 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * How deep JSON checked against a schema may nest. The validator walks it recursively, and a recursive schema
- * ({@code "additionalProperties": {"$ref": "#"}}) follows it all the way down: some 900 levels, which the body
- * parser lets through, overflowed the event loop's stack. Counting stops at the bound, so the count cannot overflow.
+ * How deep free-form JSON a request sends may nest, well short of the 1,000 levels the body parser takes. Code that
+ * walks such JSON recursively overflowed the event loop's stack some 900 levels down: the schema validator under a
+ * recursive meta-schema ({@code "additionalProperties": {"$ref": "#"}}), and a setup copy re-encoding the settings whose
+ * ids it remapped. Counting stops at the bound, so the count itself cannot overflow.
  */
-final class NestingDepth {
+public final class NestingDepth {
 
   /** Levels of objects and arrays, the outermost counting as one ({@code {}} is one, {@code {"a": []}} two). */
-  static final int MAX = 64;
+  public static final int MAX = 64;
+  /** The field error's message. */
+  public static final String RULE = "must not nest objects and arrays more than " + MAX + " levels deep";
 
   private NestingDepth() {
   }
 
-  static boolean exceedsMax(Object json) {
+  public static boolean exceedsMax(Object json) {
     return exceeds(json, MAX);
   }
 
   /** 400 {@code validation_failed} naming {@code field}, which nests deeper than {@link #MAX}. */
-  static ApiException tooDeep(String field) {
-    return ApiException.invalid(field + " nests objects and arrays too deep.", List.of(new ApiException.FieldError(
-        field, "must not nest objects and arrays more than " + MAX + " levels deep")));
+  public static ApiException tooDeep(String field) {
+    return ApiException.invalid(field + " nests objects and arrays too deep.",
+        List.of(new ApiException.FieldError(field, RULE)));
   }
 
   /** Iterating a JsonObject or JsonArray gives the maps and lists it holds as JsonObjects and JsonArrays. */
