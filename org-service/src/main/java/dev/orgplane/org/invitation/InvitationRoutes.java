@@ -149,7 +149,9 @@ public final class InvitationRoutes {
    */
   private Future<Boolean> mail(RoutingContext ctx, SqlConnection tx, OrgAccess access, String email,
       JsonObject invitation) {
-    var title = access.organization().title();
+    // one line in the body as in the subject: a title stored before session 31 may hold line breaks, and the body is
+    // logged as it is when no SMTP server is configured
+    var title = MailOutbox.oneLine(access.organization().title());
     return InvitationMails.mailedWithinTheHour(tx, access.orgId(), email)
         .compose(mailed -> mailed ? Future.succeededFuture(false) : InvitationMails.take(ctx, tx, access.orgId(), email)
             .compose(v -> MailOutbox.enqueue(tx, email, "You are invited to " + title, "You have been invited to join "

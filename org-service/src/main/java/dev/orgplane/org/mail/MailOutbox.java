@@ -5,12 +5,16 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.regex.Pattern;
 
 /** Queues a mail in the caller's transaction, so it is sent if and only if the change commits. */
 public final class MailOutbox {
 
   /** How long a mail done (sent, or failed for good) stays, bodiless, to tell an operator what became of it. */
   static final String KEPT = "7 days";
+
+  /** A run of control characters (C0, DEL, C1): what {@link #oneLine} makes one space of. */
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cc}+");
 
   private MailOutbox() {
   }
@@ -22,8 +26,18 @@ public final class MailOutbox {
         + BatchedPurge.BATCH + ")", Tuple.tuple());
   }
 
+  /**
+   * The subject is made {@link #oneLine}: vertx-mail encodes a CR in it but passes a bare LF on, which starts a header,
+   * or after an empty line the body, of whoever wrote the text (an organization's title, in an invitation's subject,
+   * took any until session 31, and those stored before still do).
+   */
   public static Future<Void> enqueue(SqlClient tx, String to, String subject, String body) {
     return tx.preparedQuery("INSERT INTO org.mail_outbox (to_address, subject, body) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(to, subject, body)).mapEmpty();
+        .execute(Tuple.of(to, oneLine(subject), body)).mapEmpty();
+  }
+
+  /** {@code text} with each run of control characters, line breaks among them, made one space. */
+  public static String oneLine(String text) {
+    return CONTROL.matcher(text).replaceAll(" ");
   }
 }

@@ -74,13 +74,14 @@ public final class MailSender {
 
   private Future<MailOutcomes.Outcome> send(Row row) {
     Future<?> sent;
+    // queued one line since session 31; a mail queued before may still carry a line break into a header or the log
+    var subject = MailOutbox.oneLine(row.getString("subject"));
     if (smtp == null) {
-      LOG.info("mail (no SMTP configured) to {}: {}\n{}", row.getString("to_address"), row.getString("subject"),
-          row.getString("body"));
+      LOG.info("mail (no SMTP configured) to {}: {}\n{}", row.getString("to_address"), subject, row.getString("body"));
       sent = Future.succeededFuture();
     } else {
       sent = smtp.sendMail(new MailMessage().setFrom(from).setTo(row.getString("to_address"))
-          .setSubject(row.getString("subject")).setText(row.getString("body")));
+          .setSubject(subject).setText(row.getString("body")));
     }
     return sent.map(ok -> new MailOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), true, null));
   }

@@ -512,6 +512,39 @@ class InvitationTest extends MailedOrgServiceTest {
   }
 
   /**
+   * An organization's title is the invitation's subject: one stored before titles were held to one line (session 31)
+   * still arrives as one, its line breaks spaces, and starts no header or body of its own (vertx-mail passed a bare LF
+   * on, so such a title set a {@code Reply-To} and a body of the organization creator's choosing).
+   */
+  @Test
+  void aTitleWithLineBreaksStartsNoHeaderOfItsOwn() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    PgFixture.execute(db, "UPDATE org.organizations SET title = E'Acme\\nX-Injected: yes\\nReply-To: "
+        + "attacker@evil.test\\n\\nFAKE BODY' WHERE id = '" + orgId + "'");
+    var email = freshEmail();
+    invitationTo(email, orgId, owner);
+
+    // found by its subject: a header's line break that ended the head put the recipient in the body
+    jakarta.mail.internet.MimeMessage mail = null;
+    for (var deadline = System.currentTimeMillis() + 10_000; mail == null && System.currentTimeMillis() < deadline; ) {
+      for (var message : smtp.getReceivedMessages()) {
+        if (String.valueOf(message.getSubject()).startsWith("You are invited to Acme")) {
+          mail = message;
+        }
+      }
+      Thread.sleep(50);
+    }
+    var title = "Acme X-Injected: yes Reply-To: attacker@evil.test FAKE BODY";
+    assertEquals("You are invited to " + title, mail.getSubject());
+    assertNull(mail.getHeader("X-Injected"));
+    assertNull(mail.getHeader("Reply-To"));
+    assertEquals(email, mail.getAllRecipients()[0].toString());
+    assertTrue(mail.getContent().toString().startsWith("You have been invited to join " + title + " on Orgplane."),
+        mail.getContent().toString());
+  }
+
+  /**
    * Only a caller who may list the members hears that an address is a member's (409 {@code already_member}); one who
    * may invite but not list them is answered as for anyone: the invitation is made, not mailed to the member, and
    * accepting it changes nothing.

@@ -85,6 +85,28 @@ class OrganizationTest extends OrgServiceTest {
     assertEquals(404, org.get("/v1/organizations/" + name, alice.token()).statusCode(), "nothing was made");
   }
 
+  /**
+   * A title is the subject of the organization's invitation mails: a line break there started a header, or a body, of
+   * the creator's own (vertx-mail passes a bare LF on), so no control character is taken, on creation or change.
+   */
+  @Test
+  void aTitleIsOneLineWithoutControlCharacters() {
+    var alice = org.newUser("alice");
+    var orgId = org.createOrg(alice.token(), unique("line")).getString("id");
+    for (var bad : List.of("Acme\nX-Injected: yes", "Acme\r\nBcc: x@evil.test", "Acme\tCorp", "Acme\u007f",
+        "Acme\u0085Corp")) {
+      var name = unique("ctl");
+      var refused = org.post("/v1/organizations", alice.token(), new JsonObject().put("name", name).put("title", bad));
+      assertProblem(refused, 400, "validation_failed");
+      assertEquals("title", refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+      assertEquals(404, org.get("/v1/organizations/" + name, alice.token()).statusCode(), "nothing was made");
+      assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, alice.token(),
+          new JsonObject().put("title", bad)), 400, "validation_failed");
+    }
+    assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, alice.token(),
+        new JsonObject().put("title", "Acme \u2014 Ünïcødé")).statusCode());
+  }
+
   @Test
   void badFieldsAreReportedTogether() {
     var alice = org.newUser("alice");

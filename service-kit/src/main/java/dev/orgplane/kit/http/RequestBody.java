@@ -23,7 +23,8 @@ public final class RequestBody {
   public static final int MAX_EMAIL = 254;
   private static final Pattern UUID_SHAPE =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+  /** No spaces, nor control characters: an address is a mail's {@code To} header, where a line break starts another. */
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cc}]{1,64}@[^@\\s\\p{Cc}]+\\.[^@\\s\\p{Cc}]+");
 
   private final JsonObject json;
   private final List<ApiException.FieldError> errors = new ArrayList<>();
@@ -142,6 +143,15 @@ public final class RequestBody {
       return "must not contain unpaired UTF-16 surrogates";
     }
     return null;
+  }
+
+  /**
+   * Text of one line: no control character (C0, line breaks and tabs among them, DEL, C1). Such text goes where a line
+   * break would start something of the sender's own, a mail's subject or a log line.
+   */
+  public String line(String field, int maxLength, boolean required) {
+    return matching(field, text -> text.codePoints().noneMatch(Character::isISOControl),
+        "must be one line, without control characters (line breaks, tabs)", required, maxLength);
   }
 
   public String matching(String field, Pattern pattern, String rule, boolean required) {

@@ -32,7 +32,8 @@ public record OrganizationFields(String name, String title, String description, 
       // an organization is addressed by id or by name: a name shaped like an id could never be reached by it
       body.reject("name", "must not have the shape of an id");
     }
-    var title = creating ? body.requiredString("title", 256) : body.optionalString("title", 256);
+    // the title is the subject of the organization's invitation mails
+    var title = body.line("title", 256, creating);
     var description = body.optionalString("description", 4096);
     var avatar = url(body, "avatar");
     var email = body.email("email", false);

@@ -23,7 +23,7 @@ class RequestBodyEmailTest {
     }
     for (var refused : List.of("no-at.example.com", "two@@example.com", "ann@localhost", "ann @example.com",
         "a".repeat(65) + "@example.com", "x" + LONGEST, "ann\u0000@example.com",
-        "ann\ud800@example.com")) {
+        "ann\ud800@example.com", "ann\u0001@example.com", "ann@example.com\u0085x", "ann@exa\u007fmple.com")) {
       assertFalse(RequestBody.isEmail(refused), refused);
       assertThrows(ApiException.class, () -> read(refused), refused);
     }
