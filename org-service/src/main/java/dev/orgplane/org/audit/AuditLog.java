@@ -156,6 +156,16 @@ public final class AuditLog {
   }
 
   /**
+   * {@link #insertFor} for rows of several organizations: one event per row of {@code relation}, in its {@code org_id}
+   * and of its {@code target}, with parameters numbered from {@code $first}; {@link #valuesForEach} are those
+   * parameters. The action must not be a hook event: those go through {@link #recordInOrganizationsOf}.
+   */
+  public static String insertForEach(String relation, int first) {
+    return INSERT + "SELECT org_id, $" + first + ", $" + (first + 1) + ", target, $" + (first + 2) + ", $" + (first + 3)
+        + ", " + jobIfProvisioner(first, "$" + (first + 4)) + " FROM " + relation;
+  }
+
+  /**
    * {@link #insertFor} for an action that is a hook event: the CTEs {@code audited}, {@code events} and {@code
    * delivered}, to go in a statement's WITH list, that audit one event per row of {@code relation} and queue each for
    * the organization's subscribed hooks, as {@link #record} does; their parameters, numbered from {@code $first},
@@ -195,6 +205,14 @@ public final class AuditLog {
       throw new IllegalArgumentException(action + " is a hook event: record it with AuditLog.record or hookEventFor");
     }
     return new Object[] {orgId, actor, action, target, details, RequestIds.of(ctx), jobId(ctx)};
+  }
+
+  /** The parameters of {@link #insertForEach}. */
+  public static Object[] valuesForEach(RoutingContext ctx, String actor, String action, JsonObject details) {
+    if (HookEvents.CATALOG.contains(action)) {
+      throw new IllegalArgumentException(action + " is a hook event: record it with recordInOrganizationsOf");
+    }
+    return new Object[] {actor, action, details, RequestIds.of(ctx), jobId(ctx)};
   }
 
   /** The parameters of {@link #hookEventFor}: those of {@link #values}, and when the event occurred. */

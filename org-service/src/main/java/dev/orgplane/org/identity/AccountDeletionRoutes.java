@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.invitation.DepartedInvitees;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,8 @@ import java.util.function.Function;
 /**
  * The end of a person's account: by its owner, with their password (it cannot be undone, so a token alone does not
  * do), or by a platform admin. They leave every organization and team (each organization's audit trail and hooks
- * hear {@code member.removed}), every session ends at every service, and the address is free to register again.
+ * hear {@code member.removed}) and their invitations to those organizations are withdrawn, every session ends at every
+ * service, and the address is free to register again.
  * Refused while they are the last owner of an organization (it would be left without one: hand it over or delete
  * it first) or the last platform admin. Service users go with their organization's service-user API.
  */
@@ -80,6 +82,7 @@ public final class AccountDeletionRoutes {
             .compose(v -> refuseIfLastPlatformAdmin(tx, userId))
             .compose(v -> AuditLog.recordInOrganizationsOf(tx, ctx, userId, actor, "member.removed", "user:" + userId,
                 new JsonObject().put("reason", "account_deleted")))
+            .compose(v -> DepartedInvitees.withdrawInvitationsOfAccount(tx, ctx, userId, actor))
             .compose(v -> SessionEnds.next(tx, userId))
             .compose(end -> deleteAccount(tx, userId, end)))
         .map(end -> {

@@ -25,9 +25,26 @@ public final class DepartedInvitees {
    */
   public static Future<Void> withdrawInvitations(SqlClient tx, RoutingContext ctx, UUID orgId, UUID userId,
       String actor, boolean left) {
-    var details = new JsonObject().put("reason", left ? "member_left" : "member_removed").put("userId", userId.toString());
+    var details = withdrawal(left ? "member_left" : "member_removed", userId);
     return InvitationRepository.deleteAddressedTo(tx, orgId, userId)
         .compose(ids -> ids.isEmpty() ? Future.succeededFuture() : AuditLog.recordAll(tx, ctx, orgId, actor,
             ids.stream().map(id -> new AuditLog.Event("invitation.deleted", "invitation:" + id, details)).toList()));
+  }
+
+  /**
+   * As their account ends, deletes {@code userId}'s invitations of every organization they leave with it, in one
+   * statement, each audited in its organization as {@code invitation.deleted} with {@code reason}
+   * {@code account_deleted}: until session 31 they stayed, and whoever registered the address again accepted them
+   * and came back with their roles. An invitation of an organization they were not in stays, as one to an address
+   * without an account does.
+   */
+  public static Future<Void> withdrawInvitationsOfAccount(SqlClient tx, RoutingContext ctx, UUID userId,
+      String actor) {
+    return InvitationRepository.deleteAddressedToMemberships(tx, userId,
+        AuditLog.valuesForEach(ctx, actor, "invitation.deleted", withdrawal("account_deleted", userId)));
+  }
+
+  private static JsonObject withdrawal(String reason, UUID userId) {
+    return new JsonObject().put("reason", reason).put("userId", userId.toString());
   }
 }

@@ -4,6 +4,7 @@ import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.Timestamps;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.role.RoleSet;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -132,6 +133,18 @@ public final class InvitationRepository {
           rows.forEach(row -> ids.add(row.getUUID("id")));
           return ids;
         });
+  }
+
+  /**
+   * Deletes the invitations to {@code userId}'s address of every organization they are a member of, each audited in
+   * its organization by {@link AuditLog#insertForEach} with {@code audit} ({@link AuditLog#valuesForEach}), in one
+   * statement: before the account goes, which takes its address and memberships with it.
+   */
+  static Future<Void> deleteAddressedToMemberships(SqlClient tx, UUID userId, Object[] audit) {
+    return tx.preparedQuery("WITH withdrawn AS (DELETE FROM org.invitations i USING org.users u WHERE u.id = $1 "
+            + "AND lower(i.email) = lower(u.email) AND i.org_id IN (SELECT org_id FROM org.memberships WHERE user_id = $1) "
+            + "RETURNING i.org_id, 'invitation:' || i.id AS target) " + AuditLog.insertForEach("withdrawn", 2))
+        .execute(AuditLog.withEvent(audit, userId)).mapEmpty();
   }
 
   /** Drops invitations that expired more than {@code graceSeconds} ago. */

@@ -100,6 +100,45 @@ class AccountDeletionTest {
     assertTrue(!again.bodyAsJsonObject().getString("id").equals(leaver.id()));
   }
 
+  /**
+   * The end of an account withdraws its invitations to the organizations it leaves, as leaving one does: they stayed,
+   * and whoever registered the address again (its owner, verified) accepted them and came back with their roles, a
+   * viewer as the manager they had once been invited as. An organization they were not in keeps its invitation to the
+   * address, as it would for anyone without an account.
+   */
+  @Test
+  void aDeletedAccountsInvitationsToItsOrganizationsAreWithdrawn() {
+    var owner = org.newVerifiedUser("owner");
+    var first = newOrg(owner.token());
+    var second = newOrg(owner.token());
+    var elsewhere = newOrg(owner.token());
+    var leaver = org.newVerifiedUser("leaver");
+    var invitations = new java.util.HashMap<String, String>();
+    for (var orgId : List.of(first, second, elsewhere)) {
+      var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(),
+          new JsonObject().put("email", leaver.email()).put("roles", new JsonArray().add("manager")));
+      assertEquals(201, invited.statusCode(), invited.bodyAsString());
+      invitations.put(orgId, invited.bodyAsJsonObject().getString("id"));
+    }
+    org.addMembers(first, List.of(leaver.id()), "viewer");
+    org.addMembers(second, List.of(leaver.id()), "viewer");
+
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/users/" + leaver.id(), admin, null).statusCode());
+
+    for (var orgId : List.of(first, second)) {
+      assertTrue(org.get("/v1/organizations/" + orgId + "/invitations", owner.token()).bodyAsJsonObject()
+          .getJsonArray("items").isEmpty());
+      var withdrawn = org.audited(owner.token(), orgId, "invitation.deleted");
+      assertEquals(1, withdrawn.size(), withdrawn.encode());
+      assertEquals("invitation:" + invitations.get(orgId), withdrawn.getJsonObject(0).getString("target"));
+      assertEquals(new JsonObject().put("reason", "account_deleted").put("userId", leaver.id()),
+          withdrawn.getJsonObject(0).getJsonObject("details"));
+    }
+    assertEquals(List.of(invitations.get(elsewhere)), org.get("/v1/organizations/" + elsewhere + "/invitations",
+        owner.token()).bodyAsJsonObject().getJsonArray("items").stream()
+        .map(i -> ((JsonObject) i).getString("id")).toList());
+  }
+
   @Test
   void theLastOwnerOfAnOrganizationCannotLeaveItOwnerless() {
     var owner = org.newUser("sole");
