@@ -121,8 +121,7 @@ public final class InvitationRoutes {
                 .compose(v -> requireInvitable(tx, access, email, granted, teams))
                 .compose(member -> InvitationRepository.upsert(tx, access.orgId(), email, granted, teams,
                         AccessPolicy.userId(principal), ttlSeconds)
-                    .compose(invitation -> (member ? Future.succeededFuture(false)
-                            : mail(ctx, tx, access, email, invitation))
+                    .compose(invitation -> mail(ctx, tx, access, email, invitation, member)
                         .compose(mailed -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
                             "invitation.created", "invitation:" + invitation.getString("id"),
                             new JsonObject().put("email", email).put("mailed", mailed)))
@@ -145,20 +144,22 @@ public final class InvitationRoutes {
   /**
    * Mails the invitation, and answers whether it did: not when the organization mailed the address less than an hour
    * ago (the invitation is made anew all the same; its invitee finds it among theirs), nor past the organization's
-   * mails for the hour (429 {@code invitation_mail_limit}, nothing written).
+   * mails for the hour (429 {@code invitation_mail_limit}, nothing written). A member's address is not mailed, but
+   * counted and limited as if it were: a caller who may not list the members otherwise told them from the others by
+   * the limit, which only a stranger's address met (until session 31).
    */
   private Future<Boolean> mail(RoutingContext ctx, SqlConnection tx, OrgAccess access, String email,
-      JsonObject invitation) {
+      JsonObject invitation, boolean member) {
     // one line in the body as in the subject: a title stored before session 31 may hold line breaks, and the body is
     // logged as it is when no SMTP server is configured
     var title = MailOutbox.oneLine(access.organization().title());
     return InvitationMails.mailedWithinTheHour(tx, access.orgId(), email)
         .compose(mailed -> mailed ? Future.succeededFuture(false) : InvitationMails.take(ctx, tx, access.orgId(), email)
-            .compose(v -> MailOutbox.enqueue(tx, email, "You are invited to " + title, "You have been invited to join "
+            .compose(v -> member ? Future.succeededFuture(false) : MailOutbox.enqueue(tx, email,
+                "You are invited to " + title, "You have been invited to join "
                 + title + " on Orgplane. Sign in (or register) with this email at " + publicUrl
                 + ", verify the address if you have not yet (registering mails you a token), and accept "
-                + "invitation " + invitation.getString("id") + "."))
-            .map(true));
+                + "invitation " + invitation.getString("id") + ".").map(true)));
   }
 
   /**

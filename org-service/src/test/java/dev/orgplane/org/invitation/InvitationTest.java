@@ -570,6 +570,35 @@ class InvitationTest extends MailedOrgServiceTest {
   }
 
   /**
+   * The hourly limit answers a member's address as any other, though it is not mailed: it counts as a mail, and meets
+   * the 429 past the hour's last. Only a stranger's did (until session 31), so a caller who may not list the members
+   * told them from the others by it.
+   */
+  @Test
+  void aMembersAddressMeetsTheHourlyLimitAsAnyOther() {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var recruiter = newRecruiter(orgId, owner);
+    var member = org.newVerifiedUser("member");
+    org.addMembers(orgId, List.of(member.id()), "viewer");
+    var path = "/v1/organizations/" + orgId + "/invitations";
+    PgFixture.execute(db, "INSERT INTO org.invitation_mails (org_id, email) SELECT '" + orgId
+        + "', 'earlier-' || n || '@test.local' FROM generate_series(2, " + InvitationMails.PER_HOUR + ") n");
+
+    assertEquals(201, org.post(path, recruiter.token(), new JsonObject().put("email", member.email())).statusCode(),
+        "the hour's last mail");
+    assertEquals(0, queuedMailsTo(member.email()), "counted, not mailed to the member");
+    assertProblem(org.post(path, recruiter.token(), new JsonObject().put("email", freshEmail())), 429,
+        "invitation_mail_limit");
+    assertEquals(201, org.post(path, recruiter.token(), new JsonObject().put("email", member.email())).statusCode(),
+        "counted within the hour, as an address mailed is");
+    var other = org.newVerifiedUser("other");
+    org.addMembers(orgId, List.of(other.id()), "viewer");
+    assertProblem(org.post(path, recruiter.token(), new JsonObject().put("email", other.email())), 429,
+        "invitation_mail_limit");
+  }
+
+  /**
    * Naming teams in an invitation puts its invitee in them on acceptance: only a caller who may change the teams'
    * members ({@code app_group_manage}) names any (403 {@code permission_not_held}); one who may not still invites.
    */
