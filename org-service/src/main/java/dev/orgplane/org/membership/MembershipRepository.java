@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** SQL over {@code org.memberships}; every statement is scoped by organization id. */
@@ -149,6 +150,14 @@ public final class MembershipRepository {
     return tx.preparedQuery("SELECT count(*) AS n FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
             + "WHERE m.org_id = $1 AND m.user_id <> $2 AND 'owner' = ANY (m.roles) AND u.service_org_id IS NULL")
         .execute(Tuple.of(orgId, userId)).map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  /** Whether the member {@code userId} is a person (no service user, not the provisioning engine): empty if no member. */
+  static Future<Optional<Boolean>> personhood(SqlClient tx, UUID orgId, UUID userId) {
+    return tx.preparedQuery("SELECT u.service_org_id IS NULL AND NOT u.provisioner AS person FROM org.memberships m "
+            + "JOIN org.users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.user_id = $2")
+        .execute(Tuple.of(orgId, userId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBoolean("person")));
   }
 
   static Future<Boolean> isOwner(SqlClient tx, UUID orgId, UUID userId) {

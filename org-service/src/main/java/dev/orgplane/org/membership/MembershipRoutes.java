@@ -140,7 +140,7 @@ public final class MembershipRoutes {
                 PermissionCatalog.USER_MANAGE, true)
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
                 .compose(v -> RoleGrants.requireNotAbove(tx, access, userId))
-                .compose(v -> roles.contains("owner") ? requirePerson(tx, userId)
+                .compose(v -> roles.contains("owner") ? requirePersonMember(tx, access, userId)
                     : requireAnotherOwner(tx, access, userId))
                 .compose(v -> MembershipRepository.setRoles(tx, access.orgId(), userId, roles))
                 .compose(set -> set == null ? Future.failedFuture(memberNotFound())
@@ -187,10 +187,14 @@ public final class MembershipRoutes {
 
   /**
    * Refuses to make a service user an owner, as creating one does: its organization would lose that owner with it,
-   * and no person need be left in charge.
+   * and no person need be left in charge. Someone who is no member is 404 {@code member_not_found} first, as for any
+   * roles: until session 31 an unknown id or another organization's service user was told it was no person (400),
+   * and only a person who was no member 404.
    */
-  private static Future<Void> requirePerson(SqlConnection tx, UUID userId) {
-    return UserRepository.isPerson(tx, userId).compose(person -> person ? Future.succeededFuture()
+  private static Future<Void> requirePersonMember(SqlConnection tx, OrgAccess access, UUID userId) {
+    return MembershipRepository.personhood(tx, access.orgId(), userId).compose(person -> person.isEmpty()
+        ? Future.failedFuture(memberNotFound())
+        : person.get() ? Future.succeededFuture()
         : Future.failedFuture(ApiException.invalid("A service user cannot be an owner.",
             List.of(new ApiException.FieldError("roles", "a service user cannot be an owner")))));
   }

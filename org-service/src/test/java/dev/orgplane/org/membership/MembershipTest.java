@@ -22,6 +22,14 @@ class MembershipTest extends OrgServiceTest {
     return org.createOrg(owner.token(), "m-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
   }
 
+  /** The id of a new viewer service user of the organization. */
+  private String serviceUserOf(String orgId, OrgServiceHarness.Account owner) {
+    var made = org.post("/v1/organizations/" + orgId + "/service-users", owner.token(), new JsonObject()
+        .put("name", "bot-" + UUID.randomUUID().toString().substring(0, 8)).put("roles", new JsonArray().add("viewer")));
+    assertEquals(201, made.statusCode(), made.bodyAsString());
+    return made.bodyAsJsonObject().getString("id");
+  }
+
   private void add(String orgId, OrgServiceHarness.Account by, OrgServiceHarness.Account who, String role) {
     var added = org.post("/v1/organizations/" + orgId + "/users", by.token(),
         new JsonObject().put("userIds", new JsonArray().add(who.id())).put("roles", new JsonArray().add(role)));
@@ -79,15 +87,24 @@ class MembershipTest extends OrgServiceTest {
         new JsonObject().put("userIds", new JsonArray().add("not-a-uuid"))), 400, "validation_failed");
   }
 
+  /**
+   * Whoever is no member is told so, whatever the roles: making an unknown id or another organization's service user
+   * an owner was told a service user cannot be one (400), which only this organization's service users hear.
+   */
   @Test
   void settingTheRolesOfANonMemberMakesNoOneAMember() {
     var owner = org.newUser("owner");
     var outsider = org.newUser("outsider");
     var id = newOrg(owner);
-    for (var roles : List.of("viewer", "owner")) {
-      assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + outsider.id() + "/roles",
-          owner.token(), new JsonObject().put("roles", new JsonArray().add(roles))), 404, "member_not_found");
+    var othersServiceUser = serviceUserOf(newOrg(owner), owner);
+    for (var nonMember : List.of(outsider.id(), UUID.randomUUID().toString(), othersServiceUser)) {
+      for (var roles : List.of("viewer", "owner")) {
+        assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + nonMember + "/roles",
+            owner.token(), new JsonObject().put("roles", new JsonArray().add(roles))), 404, "member_not_found");
+      }
     }
+    assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + serviceUserOf(id, owner) + "/roles",
+        owner.token(), new JsonObject().put("roles", new JsonArray().add("owner"))), 400, "validation_failed");
     assertProblem(org.get("/v1/organizations/" + id, outsider.token()), 404, "organization_not_found");
     assertEquals(1, org.get("/v1/organizations/" + id + "/users", owner.token()).bodyAsJsonObject()
         .getJsonArray("items").size(), "only the owner");
