@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Invitations: an organization invites an email address with roles and teams; the person with
@@ -124,7 +125,9 @@ public final class InvitationRoutes {
                     .compose(invitation -> mail(ctx, tx, access, email, invitation, member)
                         .compose(mailed -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
                             "invitation.created", "invitation:" + invitation.getString("id"),
-                            new JsonObject().put("email", email).put("mailed", mailed)))
+                            new JsonObject().put("email", email).put("mailed", mailed)
+                                .put("roles", invitation.getJsonArray("roles"))
+                                .put("groupIds", invitation.getJsonArray("groupIds"))))
                         .compose(v -> Replies.keep(tx, ctx, Reply.created(
                             OrganizationPaths.of(access.orgId(), "invitations", invitation.getString("id")),
                             invitation)))))))
@@ -276,13 +279,16 @@ public final class InvitationRoutes {
                   + "invitation would change nothing (decline it, and ask for other roles if you need them)."))
                   : Future.succeededFuture())
               .compose(v -> Teams.join(tx, orgId, teams, userId))
-              .compose(v -> InvitationRepository.delete(tx, id))
-              // the invitation is deleted: its event names who joined, and the join is announced as any other
-              .compose(v -> AuditLog.recordAll(tx, ctx, orgId, principal.subject(), List.of(
-                  new AuditLog.Event("invitation.accepted", "invitation:" + id, new JsonObject()
-                      .put("roles", new JsonArray(roles)).put("userId", userId.toString())
-                      .put("email", invitation.getString("email"))),
-                  MemberEvents.added(orgId, List.of(userId.toString()), roles))))
+              .compose(joined -> InvitationRepository.delete(tx, id)
+                  // the invitation is deleted: its event names who joined and the teams they did, and the joins are
+                  // announced and audited as any other
+                  .compose(v -> AuditLog.recordAll(tx, ctx, orgId, principal.subject(), Stream.concat(Stream.of(
+                      new AuditLog.Event("invitation.accepted", "invitation:" + id, new JsonObject()
+                          .put("roles", new JsonArray(roles)).put("userId", userId.toString())
+                          .put("email", invitation.getString("email"))
+                          .put("groupIds", new JsonArray(joined.stream().map(UUID::toString).toList()))),
+                      MemberEvents.added(orgId, List.of(userId.toString()), roles)),
+                      joined.stream().map(team -> Teams.membersAdded(team, userId))).toList())))
               .compose(v -> Replies.keep(tx, ctx, Reply.ok(new JsonObject()
                   .put("organization", invitation.getJsonObject("organization")))));
         }))

@@ -253,13 +253,14 @@ class InvitationTest extends MailedOrgServiceTest {
     assertProblem(org.get("/v1/organizations/" + orgId + "/users", auditor.token()), 403, "forbidden");
     assertProblem(org.get("/v1/organizations/" + orgId + "/invitations", auditor.token()), 403, "forbidden");
 
-    var created = new JsonObject().put("email", invitee.email()).put("mailed", true);
-    var joined = new JsonObject().put("roles", new JsonArray().add("member")).put("userId", invitee.id());
+    var granted = new JsonObject().put("roles", new JsonArray().add("member")).put("groupIds", new JsonArray());
+    var created = granted.copy().put("email", invitee.email()).put("mailed", true);
+    var joined = granted.copy().put("userId", invitee.id());
     assertEquals(created, invitationDetails(owner, orgId, "invitation.created"));
     assertEquals(joined.copy().put("email", invitee.email()), invitationDetails(owner, orgId, "invitation.accepted"));
-    assertEquals(new JsonObject(), invitationDetails(auditor, orgId, "invitation.created"));
+    assertEquals(granted, invitationDetails(auditor, orgId, "invitation.created"));
     assertEquals(joined, invitationDetails(auditor, orgId, "invitation.accepted"));
-    assertEquals(new JsonObject().put("email", invitee.email()), invitationDetails(inviteReader, orgId,
+    assertEquals(granted.copy().put("email", invitee.email()), invitationDetails(inviteReader, orgId,
         "invitation.created"));
     assertEquals(joined, invitationDetails(inviteReader, orgId, "invitation.accepted"));
   }
@@ -279,6 +280,38 @@ class InvitationTest extends MailedOrgServiceTest {
     var events = org.audited(reader.token(), orgId, action);
     assertEquals(1, events.size(), events.encode());
     return events.getJsonObject(0).getJsonObject("details");
+  }
+
+  /**
+   * The teams an invitation names are recorded with it: {@code invitation.created} names its {@code roles} and
+   * {@code groupIds}, {@code invitation.accepted} the teams joined, and each team joined records the member it gained
+   * ({@code team.members_added}), as any add does. Until session 31 no event named them: a team joined by invitation
+   * was joined nowhere in the trail.
+   */
+  @Test
+  void theTeamsAnInvitationNamesAreInTheTrail() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var teams = Stream.of("support", "sales").map(name -> org.post("/v1/organizations/" + orgId + "/groups",
+        owner.token(), new JsonObject().put("name", name)).bodyAsJsonObject().getString("id")).sorted().toList();
+    var invitee = verifiedUser("joining");
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", invitee.email()).put("roles", new JsonArray().add("viewer")).put("groupIds", new JsonArray(teams)));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    var created = invitationDetails(owner, orgId, "invitation.created");
+    assertEquals(List.of("viewer"), created.getJsonArray("roles").getList());
+    assertEquals(teams, created.getJsonArray("groupIds").getList().stream().sorted().toList());
+
+    assertEquals(200, org.post("/v1/invitations/" + invited.bodyAsJsonObject().getString("id") + "/accept",
+        invitee.token(), null).statusCode());
+    assertEquals(teams, invitationDetails(owner, orgId, "invitation.accepted").getJsonArray("groupIds").getList());
+    var added = org.audited(owner.token(), orgId, "team.members_added");
+    assertEquals(teams, added.stream().map(e -> ((JsonObject) e).getString("target").substring("team:".length()))
+        .sorted().toList(), added.encode());
+    for (var event : added) {
+      assertEquals(new JsonObject().put("userIds", new JsonArray().add(invitee.id())),
+          ((JsonObject) event).getJsonObject("details"));
+    }
   }
 
   /** Joining the teams an invitation names is a change of their member lists, whose time it moves. */
