@@ -159,10 +159,19 @@ public final class OrgServiceHarness {
 
   /** {@link #exchange(String, String)} asking for {@code requestedTokenType} (null: not asking). */
   public HttpResponse<Buffer> exchange(String subjectToken, String subjectTokenType, String requestedTokenType) {
+    return exchange(subjectToken, subjectTokenType, requestedTokenType, null);
+  }
+
+  /** {@link #exchange(String, String, String)} naming the service user to sign in as ({@code client_id}; null: not). */
+  public HttpResponse<Buffer> exchange(String subjectToken, String subjectTokenType, String requestedTokenType,
+      String clientId) {
     var form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
         .add("subject_token_type", subjectTokenType);
     if (requestedTokenType != null) {
       form.add("requested_token_type", requestedTokenType);
+    }
+    if (clientId != null) {
+      form.add("client_id", clientId);
     }
     if (subjectToken != null) {
       form.add("subject_token", subjectToken);

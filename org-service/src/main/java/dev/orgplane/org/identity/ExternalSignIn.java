@@ -7,6 +7,7 @@ import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Ids;
 import dev.orgplane.org.serviceuser.ClientCredentials;
 import dev.orgplane.org.serviceuser.FederatedCredentials;
 import io.vertx.core.Future;
@@ -30,7 +31,9 @@ import java.util.UUID;
  * provider's user went on to use. A machine's token (one naming its issuer's workload audience) signs in as the
  * service user whose federated credential names its (issuer, subject), with no client secret of ours, and never as
  * a person; a person's token never as a service user: until session 27 a credential came first for every token, so
- * a service user's manager who named a person's subject before that person first signed in took their sign-in.
+ * a service user's manager who named a person's subject before that person first signed in took their sign-in. The
+ * exchange names that service user ({@code client_id}, its id, as Azure's does) or, if it does not, exactly one
+ * service user's credential names the subject: several tenants may name one (see {@link FederatedCredentials}).
  */
 public final class ExternalSignIn {
 
@@ -64,7 +67,8 @@ public final class ExternalSignIn {
 
   /**
    * Whom the token exchange request {@code form} signs in: for a machine's token the service user whose federated
-   * credential names its (issuer, subject), for a person's the account linked to it.
+   * credential names its (issuer, subject), the one {@code client_id} names if it names one; for a person's the
+   * account linked to it, and no service user named.
    */
   Future<SignIn> signIn(MultiMap form) {
     if (!trustsAny()) {
@@ -81,15 +85,25 @@ public final class ExternalSignIn {
       return Future.failedFuture(ApiException.badRequest("invalid_request",
           "requested_token_type may only be " + TokenExchange.ACCESS_TOKEN + "."));
     }
+    var clientId = form.get("client_id");
+    UUID serviceUser;
+    try {
+      serviceUser = clientId == null ? null : Ids.parse(clientId);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(ApiException.badRequest("invalid_request",
+          "client_id, if given, is the id of the service user to sign in as."));
+    }
     return external.verify(token)
         .recover(failure -> Future.failedFuture(ApiException.badRequest("invalid_request",
             "The subject token is not one of a trusted provider, or no longer valid.")))
         .compose(principal -> issuers.get(principal.issuer()).isWorkload(principal)
-            ? FederatedCredentials.authenticate(pool, principal).map(workload -> new SignIn(null, workload
-                .orElseThrow(() -> new ApiException(400, "invalid_grant", "The subject token is a machine's (its "
-                    + "aud names the workload audience), and no service user's federated credential names its "
-                    + "subject."))))
-            : account(principal).map(account -> new SignIn(account, null)));
+            ? FederatedCredentials.authenticate(pool, principal, serviceUser)
+                .map(workload -> new SignIn(null, workload))
+            : serviceUser != null
+                ? Future.failedFuture(new ApiException(400, "invalid_grant", "client_id names a service user, and "
+                    + "the subject token is a person's (its aud lacks the workload audience): it signs in no service "
+                    + "user."))
+                : account(principal).map(account -> new SignIn(account, null)));
   }
 
   /** A person's {@code account} or a {@code serviceUser}, the other null. */

@@ -85,7 +85,7 @@ public final class FederatedCredentialRoutes {
               return CredentialLimits.requireRoomForFederated(tx, id)
                   .compose(v -> FederatedCredentials.add(tx, id, credentialId, issuer, subject, audience))
                   .map(added -> added.orElseThrow(() -> ApiException.conflict("federated_subject_taken",
-                      "This issuer's subject already signs in as a service user or a person.")))
+                      "This service user already has a federated credential naming this issuer's subject.")))
                   .compose(added -> ServiceUserRoutes.audit(tx, ctx, access, "service_user.federated_credential_added",
                       id, details(credentialId).put("issuer", issuer).put("subject", subject)).map(added))
                   .compose(added -> Replies.keep(tx, ctx, Reply.created(

@@ -18,8 +18,11 @@ import java.util.UUID;
 /**
  * Federated credentials of service users (workload identity federation): a trusted provider's (issuer, subject)
  * whose machine tokens (naming the issuer's workload audience) are exchanged for the service user's, as its client
- * secret would be. A live (issuer, subject) is one
- * service user's and no person's; a removed credential keeps its row, so its id stays on the revocation list.
+ * secret would be. A service user names an (issuer, subject) in one live credential at most; other service users, of
+ * any organization, may name it too: a provider's subjects are often public (GitHub's
+ * {@code repo:owner/app:ref:refs/heads/main}), and until session 31 the first to name one held it platform-wide, so
+ * any tenant could take another's (see {@link #authenticate}). A removed credential keeps its row, so its id stays on
+ * the revocation list.
  */
 public final class FederatedCredentials {
 
@@ -29,17 +32,29 @@ public final class FederatedCredentials {
   }
 
   /**
-   * The service user the provider's machine token signs in as, if its (issuer, subject) is a live credential's. A
-   * token of that subject lacking the audience the credential names is refused.
+   * The service user the provider's machine token signs in as: the one {@code serviceUserId} names (the exchange's
+   * {@code client_id}), if a live credential of it names the token's (issuer, subject); with none named, the one
+   * service user whose live credential does. A subject several service users name is refused unless one is named,
+   * rather than signed in as any of them: one of them may be a squatter's. A credential naming an audience takes only
+   * tokens naming it too. Fails with the refusal the token endpoint answers.
    */
-  public static Future<Optional<Authenticated>> authenticate(SqlClient client, Principal provider) {
+  public static Future<Authenticated> authenticate(SqlClient client, Principal provider, UUID serviceUserId) {
     return client.preparedQuery("SELECT f.id, f.audience, u.id AS user_id, u.service_org_id, "
             + StoredRevocations.SESSIONS_ENDED + " FROM org.federated_credentials f JOIN org.users u ON u.id = f.service_user_id "
-            + "WHERE f.issuer = $1 AND f.subject = $2 AND f.removed_at IS NULL")
-        .execute(Tuple.of(provider.issuer(), provider.subject()))
+            + "WHERE f.issuer = $1 AND f.subject = $2 AND f.removed_at IS NULL "
+            + "AND ($3::uuid IS NULL OR f.service_user_id = $3) LIMIT 2")
+        .execute(Tuple.of(provider.issuer(), provider.subject(), serviceUserId))
         .map(rows -> {
           if (rows.size() == 0) {
-            return Optional.empty();
+            throw new ApiException(400, "invalid_grant", serviceUserId == null
+                ? "The subject token is a machine's (its aud names the workload audience), and no service user's "
+                    + "federated credential names its subject."
+                : "The service user client_id names has no federated credential naming the subject token's issuer "
+                    + "and subject.");
+          }
+          if (rows.size() > 1) {
+            throw ApiException.badRequest("invalid_request", "Federated credentials of more than one service user "
+                + "name the subject token's issuer and subject: name the one to sign in as with client_id (its id).");
           }
           var row = rows.iterator().next();
           var audience = row.getString("audience");
@@ -47,21 +62,22 @@ public final class FederatedCredentials {
             throw new ApiException(400, "invalid_grant",
                 "The subject token's audience (aud) lacks the one its federated credential requires.");
           }
-          return Optional.of(new Authenticated(row.getUUID("id"), row.getUUID("user_id"),
-              row.getUUID("service_org_id"), row.getLong("sessions_ended")));
+          return new Authenticated(row.getUUID("id"), row.getUUID("user_id"), row.getUUID("service_org_id"),
+              row.getLong("sessions_ended"));
         });
   }
 
   /**
-   * Adds the credential; empty if its (issuer, subject) is already a live credential's or a person's linked
-   * identity. One statement: the unique index settles two adds at once.
+   * Adds the credential; empty if the service user already names its (issuer, subject) in a live one. One statement:
+   * the unique index settles two adds at once. Whether other service users name it, or a person signs in with it, is
+   * not asked: the answer would tell any tenant, and a machine's token signs in no person nor a person's token a
+   * service user (session 27), whatever credentials name.
    */
   static Future<Optional<JsonObject>> add(SqlClient tx, UUID serviceUserId, UUID id, String issuer, String subject,
       String audience) {
     return tx.preparedQuery("INSERT INTO org.federated_credentials AS f "
-            + "(id, service_user_id, issuer, subject, audience) SELECT $1, $2, $3, $4, $5 "
-            + "WHERE NOT EXISTS (SELECT 1 FROM org.external_identities e WHERE e.issuer = $3 AND e.subject = $4) "
-            + "ON CONFLICT (issuer, subject) WHERE removed_at IS NULL DO NOTHING RETURNING " + COLUMNS)
+            + "(id, service_user_id, issuer, subject, audience) VALUES ($1, $2, $3, $4, $5) "
+            + "ON CONFLICT (issuer, subject, service_user_id) WHERE removed_at IS NULL DO NOTHING RETURNING " + COLUMNS)
         .execute(Tuple.of(id, serviceUserId, issuer, subject, audience))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
   }

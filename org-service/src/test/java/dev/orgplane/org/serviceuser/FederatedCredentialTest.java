@@ -35,6 +35,10 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
     String credentials() {
       return base + "/federated-credentials";
     }
+
+    String serviceUserId() {
+      return base.substring(base.lastIndexOf('/') + 1);
+    }
   }
 
   private Robot robot(OrgServiceHarness service) {
@@ -57,6 +61,11 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
   /** The exchange the gateway asks for: an access token alone. */
   private HttpResponse<Buffer> exchange(OrgServiceHarness service, JsonObject claims) {
     return service.exchange(provider.sign(claims), TokenExchange.JWT, TokenExchange.ACCESS_TOKEN);
+  }
+
+  /** {@link #exchange} naming the service user to sign in as ({@code client_id}). */
+  private HttpResponse<Buffer> exchangeAs(String clientId, JsonObject claims) {
+    return trusting.exchange(provider.sign(claims), TokenExchange.JWT, TokenExchange.ACCESS_TOKEN, clientId);
   }
 
   private String exchanged(OrgServiceHarness service, String subject) {
@@ -190,27 +199,88 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
     }
   }
 
+  /**
+   * A provider's subjects are often public (GitHub's {@code repo:owner/app:ref:refs/heads/main}): until session 31 the
+   * first service user to name one held it platform-wide, and every other tenant naming it was refused (409).
+   */
   @Test
-  void aSubjectIsOneServiceUsersAndNoPersons() {
+  void serviceUsersOfTwoTenantsNameOneSubjectAndEachSignsInAsItself() {
     var first = robot(trusting);
     var second = robot(trusting);
     var subject = freshSubject();
-    var credential = federate(trusting, first, subject);
+    var credentials = List.of(federate(trusting, first, subject), federate(trusting, second, subject));
+    var robots = List.of(first, second);
+    for (var i = 0; i < robots.size(); i++) {
+      var answer = exchangeAs(robots.get(i).serviceUserId(), TrustedProvider.machineClaims(subject));
+      assertEquals(200, answer.statusCode(), answer.bodyAsString());
+      var claims = payload(answer.bodyAsJsonObject().getString("access_token"));
+      assertEquals(robots.get(i).serviceUserId(), claims.getString("sub"));
+      assertEquals(robots.get(i).orgId(), claims.getString("org"));
+      assertEquals(credentials.get(i).getString("id"), claims.getString("cid"));
+    }
+
+    var unnamed = exchange(trusting, TrustedProvider.machineClaims(subject));
+    assertProblem(unnamed, 400, "invalid_request");
+    assertEquals("invalid_request", unnamed.bodyAsJsonObject().getString("error"), "as OAuth clients read it");
+    assertTrue(unnamed.bodyAsJsonObject().getString("error_description").contains("client_id"),
+        unnamed.bodyAsString());
     var again = new JsonObject().put("issuer", TrustedProvider.ISSUER).put("subject", subject);
-    assertProblem(trusting.post(second.credentials(), second.ownerToken(), again), 409, "federated_subject_taken");
     assertProblem(trusting.post(first.credentials(), first.ownerToken(), again), 409, "federated_subject_taken");
 
-    assertEquals(204, trusting.send(HttpMethod.DELETE, first.credentials() + "/" + credential.getString("id"),
+    assertEquals(204, trusting.send(HttpMethod.DELETE, first.credentials() + "/" + credentials.get(0).getString("id"),
         first.ownerToken(), null).statusCode());
-    assertEquals(201, trusting.post(second.credentials(), second.ownerToken(), again).statusCode(),
-        "a removed credential's subject is free");
+    assertEquals(second.orgId(), payload(exchanged(trusting, subject)).getString("org"), "one holder left: no need to "
+        + "name it");
+    assertProblem(exchangeAs(first.serviceUserId(), TrustedProvider.machineClaims(subject)), 400, "invalid_grant");
+    assertEquals(201, trusting.post(first.credentials(), first.ownerToken(), again).statusCode(),
+        "a removed credential's subject may be named again");
+  }
 
-    var person = freshSubject();
-    var signedIn = trusting.exchange(provider.sign(TrustedProvider.claims(person)
-        .put("email", person + "@example.com").put("email_verified", true)), TokenExchange.JWT);
+  /**
+   * A tenant naming another's subject first neither keeps the other from naming it nor takes the sign-ins of the
+   * workload that names its own service user: until session 31 the victim was refused (409) and its workload signed
+   * in as the squatter's service user, its writes landing in the squatter's organization.
+   */
+  @Test
+  void aSquatterOfASubjectTakesNoneOfTheSignInsNamingAnotherServiceUser() {
+    var squatter = robot(trusting);
+    var victim = robot(trusting);
+    var subject = "repo:victim-" + UUID.randomUUID() + "/app:ref:refs/heads/main";
+    federate(trusting, squatter, subject);
+    var victims = federate(trusting, victim, subject);
+
+    var answer = exchangeAs(victim.serviceUserId(), TrustedProvider.machineClaims(subject));
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    var claims = payload(answer.bodyAsJsonObject().getString("access_token"));
+    assertEquals(victim.orgId(), claims.getString("org"));
+    assertEquals(victims.getString("id"), claims.getString("cid"));
+    assertProblem(exchange(trusting, TrustedProvider.machineClaims(subject)), 400, "invalid_request");
+
+    var bystander = robot(trusting);
+    for (var named : List.of(bystander.serviceUserId(), UUID.randomUUID().toString())) {
+      assertProblem(exchangeAs(named, TrustedProvider.machineClaims(subject)), 400, "invalid_grant");
+    }
+    assertProblem(exchangeAs("1-1-1-1-1", TrustedProvider.machineClaims(subject)), 400, "invalid_request");
+  }
+
+  /**
+   * Whether a person signs in with a subject is no tenant's to learn: until session 31 naming a person's linked
+   * subject was 409 {@code federated_subject_taken}. The credential takes none of their sign-ins either way.
+   */
+  @Test
+  void aPersonsSubjectIsNamedAsAnyOtherAndStillSignsInThePerson() {
+    var robot = robot(trusting);
+    var subject = freshSubject();
+    var person = TrustedProvider.claims(subject).put("email", subject + "@example.com").put("email_verified", true);
+    var signedIn = trusting.exchange(provider.sign(person), TokenExchange.JWT);
     assertEquals(200, signedIn.statusCode(), signedIn.bodyAsString());
-    assertProblem(trusting.post(first.credentials(), first.ownerToken(), new JsonObject()
-        .put("issuer", TrustedProvider.ISSUER).put("subject", person)), 409, "federated_subject_taken");
+
+    federate(trusting, robot, subject);
+
+    var again = trusting.exchange(provider.sign(person), TokenExchange.JWT);
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertNull(payload(again.bodyAsJsonObject().getString("access_token")).getString("org"), "still the person");
+    assertProblem(exchangeAs(robot.serviceUserId(), person), 400, "invalid_grant");
   }
 
   /**
