@@ -20,6 +20,9 @@ record GroupTemplate(String groupId, String createKey, String adminToken, String
     var group = ok(gateway.postJson("/v1/organization-groups", operator, new JsonObject().put("name", "group-" + suffix)));
     var groupId = group.getString("id");
     var admin = register(gateway, "admin-" + suffix);
+    // only a verified address is appointed a group admin
+    assertEquals(204, gateway.postJson("/v1/auth/email-verifications/confirm", null, new JsonObject()
+        .put("token", platform.mailedToken(admin.getString("email"), "opv_"))).status());
     assertEquals(204, gateway.send("PUT", "/v1/organization-groups/" + groupId + "/admins/" + admin.getString("id"),
         operator, null).status());
     var token = admin.getString("token");

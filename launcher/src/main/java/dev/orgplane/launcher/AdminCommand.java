@@ -7,7 +7,7 @@ import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.OrgServiceVerticle;
 import dev.orgplane.org.ops.OperatorCommands;
-import dev.orgplane.org.user.PlatformAdmins;
+import dev.orgplane.org.user.VerifiedAppointee;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -43,8 +43,8 @@ final class AdminCommand implements Runnable {
   static final int PLATFORM_NOT_RUNNING = 69;
 
   /**
-   * EX_NOPERM of sysexits.h: the account's address is not verified, so it is not made a platform admin
-   * ({@link PlatformAdmins#grantByOperator}); nothing was done.
+   * EX_NOPERM of sysexits.h: the account's address is not verified, so it is made neither a platform admin nor a
+   * group admin ({@link VerifiedAppointee}); nothing was done.
    */
   static final int EMAIL_NOT_VERIFIED = 77;
 
@@ -67,7 +67,7 @@ final class AdminCommand implements Runnable {
   }
 
   @Command(name = "grant-group-admin", mixinStandardHelpOptions = true,
-      description = "Make a user an admin of an organization group.")
+      description = "Make an existing user, whose address is verified, an admin of an organization group.")
   int grantGroupAdmin(@Option(names = "--group", required = true) UUID group,
       @Option(names = "--email", required = true) String email) {
     return run(ops -> ops.grantGroupAdmin(group, email).map(user -> email + " is now an admin of group " + group));
@@ -116,7 +116,7 @@ final class AdminCommand implements Runnable {
       System.out.println(command.apply(ops).eventually(pool::close).await());
       return 0;
     } catch (ApiException refused) {
-      if (!PlatformAdmins.NOT_VERIFIED.equals(refused.code())) {
+      if (!VerifiedAppointee.NOT_VERIFIED.equals(refused.code())) {
         throw refused;
       }
       System.err.println("orgplane: " + refused.getMessage() + "; run this again once it is");

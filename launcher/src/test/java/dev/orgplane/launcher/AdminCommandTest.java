@@ -98,6 +98,32 @@ class AdminCommandTest {
   }
 
   /** As the API answers 404 {@code admin_not_found}: told it was done, the operator would miss a mistyped group. */
+  /** Whoever registered someone's address, never confirming it, is not made a group admin under that address. */
+  @Test
+  void anAccountWhoseAddressIsNotVerifiedIsNotMadeAGroupAdmin() {
+    var migrated = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var group = "00000000-0000-7000-8000-0000000000a2";
+    PgFixture.execute(migrated, "INSERT INTO org.organization_groups (id, name) VALUES ('" + group + "', 'G')",
+        "INSERT INTO org.users (id, email) VALUES ('00000000-0000-7000-8000-0000000000b2', 'owner@test.local')");
+    var admins = "SELECT count(*) FROM org.group_admins";
+
+    int exit = Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + migrated, "grant-group-admin",
+        "--group", group, "--email", "owner@test.local");
+
+    assertEquals(AdminCommand.EMAIL_NOT_VERIFIED, exit, output.err());
+    assertTrue(output.err().startsWith("orgplane: owner@test.local's address is not verified: "), output.err());
+    assertTrue(output.err().strip().endsWith("run this again once it is"), output.err());
+    assertEquals("", output.out());
+    assertEquals(0, PgFixture.queryLong(migrated, admins));
+
+    PgFixture.execute(migrated, "UPDATE org.users SET email_verified_at = now()");
+    output.reset();
+    assertEquals(0, Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + migrated,
+        "grant-group-admin", "--group", group, "--email", "owner@test.local"), output.err());
+    assertEquals("owner@test.local is now an admin of group " + group, output.out().strip());
+    assertEquals(1, PgFixture.queryLong(migrated, admins));
+  }
+
   @Test
   void revokingAGroupAdminWhoIsNoneSaysSoAndFails() {
     var migrated = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);

@@ -25,7 +25,7 @@ public record TemplateFixture(String groupId, OrgServiceHarness.Account groupAdm
     var group = org.post("/v1/organization-groups", platformAdmin, new JsonObject().put("name", "group " + name))
         .bodyAsJsonObject();
     var groupId = group.getString("id");
-    var admin = org.newUser("group-admin");
+    var admin = org.newVerifiedUser("group-admin");
     assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + admin.id(),
         platformAdmin, null).statusCode());
     var created = org.send(HttpMethod.POST, "/v1/organizations", admin.token(),

@@ -1,7 +1,9 @@
 package dev.orgplane.org.group;
 
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.user.User;
 import dev.orgplane.org.user.UserRepository;
+import dev.orgplane.org.user.VerifiedAppointee;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -9,7 +11,7 @@ import java.util.UUID;
 
 /**
  * Appointing and removing group admins by email, for the operator's command line; audited as the API's are, by
- * {@link AuditLog#OPERATOR}.
+ * {@link AuditLog#OPERATOR}. Who may be appointed is decided here for the API too ({@link #appoint}).
  */
 public final class GroupAdmins {
 
@@ -22,9 +24,20 @@ public final class GroupAdmins {
    * provisioning engine without one), so whoever an address finds is a person.
    */
   public static Future<UUID> grant(SqlClient tx, UUID groupId, String email) {
-    return existingGroup(tx, groupId).compose(v -> userId(tx, email))
-        .compose(userId -> GroupRepository.addAdmin(tx, groupId, userId)
-            .compose(added -> byOperator(tx, added, event(true, groupId, userId))).map(userId));
+    return existingGroup(tx, groupId).compose(v -> user(tx, email))
+        .compose(user -> appoint(tx, groupId, user, email)
+            .compose(added -> byOperator(tx, added, event(true, groupId, user.id()))).map(user.id()));
+  }
+
+  /**
+   * Makes {@code user} an admin of the group, the command line's way and the API's; answers whether that changed
+   * anything. One who is an admin already is left as they are, as a platform admin is; anyone else only with a
+   * verified address ({@link VerifiedAppointee}, the refusal naming them {@code named}): a group admin holds every
+   * organization of the group, so whoever registered someone else's address must not be taken for its owner.
+   */
+  static Future<Boolean> appoint(SqlClient tx, UUID groupId, User user, String named) {
+    return GroupRepository.isAdmin(tx, groupId, user.id()).compose(admin -> admin ? Future.succeededFuture(false)
+        : VerifiedAppointee.require(user, named).compose(verified -> GroupRepository.addAdmin(tx, groupId, user.id())));
   }
 
   /**
@@ -32,7 +45,7 @@ public final class GroupAdmins {
    * it (404 {@code admin_not_found}): told it was removed, the operator would not see a mistyped group or address.
    */
   public static Future<UUID> revoke(SqlClient tx, UUID groupId, String email) {
-    return existingGroup(tx, groupId).compose(v -> userId(tx, email))
+    return existingGroup(tx, groupId).compose(v -> user(tx, email)).map(User::id)
         .compose(userId -> GroupRepository.removeAdmin(tx, groupId, userId)
             .compose(removed -> removed
                 ? AuditLog.recordUnrequested(tx, AuditLog.OPERATOR, event(false, groupId, userId))
@@ -58,9 +71,10 @@ public final class GroupAdmins {
         : Future.failedFuture(new IllegalArgumentException("no organization group " + groupId)));
   }
 
-  private static Future<UUID> userId(SqlClient tx, String email) {
-    return UserRepository.byEmail(tx, email).compose(user -> user.isPresent()
-        ? Future.succeededFuture(user.get().id())
+  /** The account with {@code email}, held for the rest of the transaction: one changing its address is waited for. */
+  private static Future<User> user(SqlClient tx, String email) {
+    return UserRepository.byEmail(tx, email, true).compose(user -> user.isPresent()
+        ? Future.succeededFuture(user.get())
         : Future.failedFuture(new IllegalArgumentException("no user with email " + email)));
   }
 }

@@ -53,7 +53,7 @@ final class GroupRepository {
         : isAdmin(client, groupId, userId).map(admin -> admin ? group : Optional.empty()));
   }
 
-  private static Future<Boolean> isAdmin(SqlClient client, UUID groupId, UUID userId) {
+  static Future<Boolean> isAdmin(SqlClient client, UUID groupId, UUID userId) {
     return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.group_admins WHERE group_id = $1 AND user_id = $2) "
             + "AS admin")
         .execute(Tuple.of(groupId, userId)).map(rows -> rows.iterator().next().getBoolean("admin"));

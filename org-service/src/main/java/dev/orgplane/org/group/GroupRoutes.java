@@ -15,6 +15,7 @@ import dev.orgplane.org.access.Caller;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.identity.TokenIssuer;
 import dev.orgplane.org.organization.Organization;
+import dev.orgplane.org.user.User;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -179,7 +180,7 @@ public final class GroupRoutes {
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     pool.withTransaction(tx -> platformAdminsGroup(tx, principal, groupId)
             .compose(group -> grant
-                ? requirePerson(tx, userId).compose(person -> GroupRepository.addAdmin(tx, groupId, userId))
+                ? person(tx, userId).compose(person -> GroupAdmins.appoint(tx, groupId, person, userId.toString()))
                 : GroupRepository.removeAdmin(tx, groupId, userId).compose(removed -> removed
                     ? Future.succeededFuture(true)
                     : Future.failedFuture(ApiException.notFound("admin_not_found", "That user is not an admin of this group."))))
@@ -191,16 +192,20 @@ public final class GroupRoutes {
   }
 
   /**
-   * Refuses to make anyone but a person a group admin: a service user (which belongs to its own organization only)
-   * or the provisioning engine (bound to its one permission) would hold every organization of the group.
+   * The person {@code userId}, held for the rest of the transaction; anyone else is refused as a group admin: a
+   * service user (which belongs to its own organization only) or the provisioning engine (bound to its one
+   * permission) would hold every organization of the group.
    */
-  private static Future<Void> requirePerson(SqlClient tx, UUID userId) {
+  private static Future<User> person(SqlClient tx, UUID userId) {
     return UserRepository.personhood(tx, userId)
-        .compose(person -> person.isEmpty()
-            ? Future.failedFuture(new ApiException(422, "unknown_users", "No such user: " + userId))
-            : person.get() ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new ApiException(422, "not_a_person", "Only a person administers a group: "
-                + userId + " is a service user or the provisioning engine.")));
+        .compose(person -> person.isEmpty() ? Future.failedFuture(unknownUser(userId))
+            : !person.get() ? Future.failedFuture(new ApiException(422, "not_a_person", "Only a person administers a "
+                + "group: " + userId + " is a service user or the provisioning engine."))
+            : UserRepository.byId(tx, userId, true).map(user -> user.orElseThrow(() -> unknownUser(userId))));
+  }
+
+  private static ApiException unknownUser(UUID userId) {
+    return new ApiException(422, "unknown_users", "No such user: " + userId);
   }
 
   private void scopedToken(RoutingContext ctx) {

@@ -1,6 +1,5 @@
 package dev.orgplane.org.user;
 
-import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -17,17 +16,13 @@ public final class PlatformAdmins {
 
   static final String GRANTED = "user.platform_admin_granted";
 
-  /** The code of the refusal to promote an account whose address is not verified, as invitations refuse it. */
-  public static final String NOT_VERIFIED = "email_not_verified";
-
   private PlatformAdmins() {
   }
 
   /**
    * Makes the account with {@code email} a platform admin, by {@link AuditLog#OPERATOR}; an account that is one already
    * is left as it is and nothing is recorded, as appointing a group admin again records nothing. An account whose
-   * address is not verified is refused ({@value #NOT_VERIFIED}): anyone can register any address, so such an account
-   * may be a stranger's registration under the address of the person the operator means to promote.
+   * address is not verified is refused ({@link VerifiedAppointee}).
    */
   public static Future<Void> grantByOperator(SqlClient tx, String email) {
     return UserRepository.byEmail(tx, email, true).compose(user -> {
@@ -37,13 +32,9 @@ public final class PlatformAdmins {
       if (user.get().platformAdmin()) {
         return Future.succeededFuture();
       }
-      if (!user.get().emailVerified()) {
-        return Future.failedFuture(ApiException.forbidden(NOT_VERIFIED, email + "'s address is not verified: anyone "
-            + "can register any address, so the account may not be its owner's until they confirm it (the mail sent "
-            + "at registration, or another asked for with POST /v1/users/me/email-verifications)"));
-      }
-      return tx.preparedQuery("UPDATE org.users SET platform_admin = true WHERE id = $1")
-          .execute(Tuple.of(user.get().id()))
+      return VerifiedAppointee.require(user.get(), email)
+          .compose(verified -> tx.preparedQuery("UPDATE org.users SET platform_admin = true WHERE id = $1")
+              .execute(Tuple.of(user.get().id())))
           .compose(updated -> audit(tx, AuditLog.OPERATOR, user.get().id(), new JsonObject()));
     });
   }

@@ -181,7 +181,7 @@ class AccessChangedWhileWaitingTest extends OrgServiceTest {
         new JsonObject().put("name", "g-" + UUID.randomUUID())).bodyAsJsonObject();
     var gid = group.getString("id");
     var orgId = newOrgIn(group, org.newUser("owner").token());
-    var groupAdmin = org.newUser("group-admin");
+    var groupAdmin = org.newVerifiedUser("group-admin");
     assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + groupAdmin.id(),
         platformAdmin, null).statusCode());
     try (var revocation = UncommittedTransaction.begin(org.db())) {

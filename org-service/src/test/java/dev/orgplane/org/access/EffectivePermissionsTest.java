@@ -106,7 +106,7 @@ class EffectivePermissionsTest extends OrgServiceTest {
   @Test
   void groupAndPlatformAdminsHoldEveryPermissionAndScopedTokensOnlyInTheirOrganization() {
     var owner = org.newUser("owner");
-    var admin = org.newUser("group-admin");
+    var admin = org.newVerifiedUser("group-admin");
     var created = newOrg(owner);
     var id = created.getString("id");
     appointGroupAdmin(created.getString("groupId"), admin.id());
@@ -146,7 +146,7 @@ class EffectivePermissionsTest extends OrgServiceTest {
   void aDisabledOrganizationLeavesItsMembersOnlyWhatThePolicyStillAllows() {
     var owner = org.newUser("owner");
     var viewer = org.newUser("viewer");
-    var admin = org.newUser("group-admin");
+    var admin = org.newVerifiedUser("group-admin");
     var created = newOrg(owner);
     var id = created.getString("id");
     org.addMembers(id, List.of(viewer.id()), "viewer");

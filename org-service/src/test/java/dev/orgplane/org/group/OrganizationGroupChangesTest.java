@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.UncommittedTransaction;
@@ -71,7 +72,7 @@ class OrganizationGroupChangesTest extends GroupsTest {
   @Test
   void aGroupAdminOrAPlatformAdminRenamesTheGroup() {
     var gid = calls.newGroup().getString("id");
-    var admin = org.newUser("renaming-admin");
+    var admin = org.newVerifiedUser("renaming-admin");
     calls.appoint(gid, admin.id());
 
     var byAdmin = unique("Renamed");
@@ -130,7 +131,7 @@ class OrganizationGroupChangesTest extends GroupsTest {
   void outsidersNeitherRenameNorListAdmins() {
     var gid = calls.newGroup().getString("id");
     var outsider = org.newUser("outsider");
-    var admin = org.newUser("scoped-admin");
+    var admin = org.newVerifiedUser("scoped-admin");
     calls.appoint(gid, admin.id());
     var orgId = org.send(HttpMethod.POST, "/v1/organizations", admin.token(), new JsonObject()
         .put("name", unique("scoped")).put("title", "t").put("groupId", gid)).bodyAsJsonObject().getString("id");
@@ -154,10 +155,10 @@ class OrganizationGroupChangesTest extends GroupsTest {
   @Test
   void theAdminListPagesThroughTheGroupsAdmins() {
     var gid = calls.newGroup().getString("id");
-    var admins = List.of(org.newUser("first"), org.newUser("second"), org.newUser("third"));
+    var admins = List.of(org.newVerifiedUser("first"), org.newVerifiedUser("second"), org.newVerifiedUser("third"));
     admins.forEach(admin -> calls.appoint(gid, admin.id()));
     var bystander = calls.newGroup().getString("id");
-    calls.appoint(bystander, org.newUser("elsewhere").id());
+    calls.appoint(bystander, org.newVerifiedUser("elsewhere").id());
 
     var first = org.get(GROUPS + "/" + gid + "/admins?limit=2", admins.get(0).token()).bodyAsJsonObject();
     assertEquals(2, first.getJsonArray("items").size());
@@ -179,7 +180,7 @@ class OrganizationGroupChangesTest extends GroupsTest {
   @Test
   void appointingAnAdminAgainRecordsNothing() {
     var gid = calls.newGroup().getString("id");
-    var admin = org.newUser("appointed-twice");
+    var admin = org.newVerifiedUser("appointed-twice");
     calls.appoint(gid, admin.id());
     calls.appoint(gid, admin.id());
     assertEquals(1, auditedAdminChanges("organization_group.admin_granted", gid, admin.id()));
@@ -193,6 +194,37 @@ class OrganizationGroupChangesTest extends GroupsTest {
     assertEquals(2, auditedAdminChanges("organization_group.admin_granted", gid, admin.id()), "a new grant is news");
   }
 
+  /**
+   * Anyone can register any address: an account nobody confirmed may be a stranger's registration under the address
+   * of the person the platform admin means, and a group admin holds every organization of the group. It is refused
+   * (403 {@code email_not_verified}), nothing changed, and appointed once its owner has confirmed the address; one
+   * made an admin before the rule stays one when appointed again, as a platform admin does.
+   */
+  @Test
+  void anAccountWhoseAddressIsNotVerifiedIsNotMadeAGroupAdmin() {
+    var gid = calls.newGroup().getString("id");
+    var registered = org.newUser("unverified");
+    var appointment = GROUPS + "/" + gid + "/admins/" + registered.id();
+
+    var refused = org.send(HttpMethod.PUT, appointment, platformAdmin, null);
+
+    assertProblem(refused, 403, "email_not_verified");
+    assertTrue(refused.bodyAsJsonObject().getString("detail")
+        .startsWith(registered.id() + "'s address is not verified: "), refused.bodyAsString());
+    assertEquals(List.of(), org.allPages(GROUPS + "/" + gid + "/admins", platformAdmin, 10));
+    assertEquals(0, auditedAdminChanges("organization_group.admin_granted", gid, registered.id()));
+
+    PgFixture.execute(org.db(), "UPDATE org.users SET email_verified_at = now() WHERE id = '" + registered.id() + "'");
+    calls.appoint(gid, registered.id());
+    assertEquals(200, org.get(GROUPS + "/" + gid, registered.token()).statusCode(), "appointed once verified");
+
+    var before = org.newUser("appointed-before");
+    PgFixture.execute(org.db(), "INSERT INTO org.group_admins (group_id, user_id) VALUES ('" + gid + "', '"
+        + before.id() + "')");
+    calls.appoint(gid, before.id());
+    assertEquals(200, org.get(GROUPS + "/" + gid, before.token()).statusCode(), "left an admin");
+  }
+
   private long auditedAdminChanges(String action, String groupId, String userId) {
     return PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.audit_events WHERE action = '" + action
         + "' AND target = 'user:" + userId + "' AND details->>'groupId' = '" + groupId + "'");
@@ -202,7 +234,7 @@ class OrganizationGroupChangesTest extends GroupsTest {
   void onlyAPlatformAdminDeletesAGroupAndOnlyAnEmptyOne() {
     var group = calls.newGroup();
     var gid = group.getString("id");
-    var admin = org.newUser("deleted-groups-admin");
+    var admin = org.newVerifiedUser("deleted-groups-admin");
     calls.appoint(gid, admin.id());
     var owner = org.newUser("tenant-owner");
     var tenant = org.send(HttpMethod.POST, "/v1/organizations", owner.token(), new JsonObject()
@@ -256,7 +288,7 @@ class OrganizationGroupChangesTest extends GroupsTest {
   void aGroupAdminRevokedMeanwhileRenamesNothing() throws Exception {
     var group = calls.newGroup();
     var gid = group.getString("id");
-    var admin = org.newUser("revoked");
+    var admin = org.newVerifiedUser("revoked");
     calls.appoint(gid, admin.id());
     assertProblem(whileRevoked(gid, admin.id(), () -> rename(gid, admin.token(), unique("renamed"))), 404,
         "organization_group_not_found");
@@ -269,7 +301,7 @@ class OrganizationGroupChangesTest extends GroupsTest {
   void aGroupAdminRevokedMeanwhileRotatesNoKey() throws Exception {
     var group = calls.newGroup();
     var gid = group.getString("id");
-    var admin = org.newUser("revoked");
+    var admin = org.newVerifiedUser("revoked");
     calls.appoint(gid, admin.id());
     assertProblem(whileRevoked(gid, admin.id(), () -> org.post(GROUPS + "/" + gid + "/create-key", admin.token(),
         null)), 404, "organization_group_not_found");
@@ -286,7 +318,7 @@ class OrganizationGroupChangesTest extends GroupsTest {
   @Test
   void aGroupAdminRevokedMeanwhileCreatesNoOrganizationInTheGroup() throws Exception {
     var gid = calls.newGroup().getString("id");
-    var admin = org.newUser("revoked");
+    var admin = org.newVerifiedUser("revoked");
     calls.appoint(gid, admin.id());
     assertProblem(whileRevoked(gid, admin.id(), () -> org.post("/v1/organizations", admin.token(), new JsonObject()
         .put("name", unique("joiner")).put("title", "t").put("groupId", gid))), 403, "create_key_invalid");
@@ -414,7 +446,7 @@ class OrganizationGroupChangesTest extends GroupsTest {
   @Test
   void aSharedOrRenamedGroupKeepsItsName() {
     var owner = org.newUser("keeper");
-    var admin = org.newUser("keeping-admin");
+    var admin = org.newVerifiedUser("keeping-admin");
     var explicit = calls.newGroup();
     var inExplicit = org.send(HttpMethod.POST, "/v1/organizations", owner.token(), new JsonObject()
             .put("name", unique("joined")).put("title", "t").put("groupId", explicit.getString("id")),

@@ -76,7 +76,7 @@ class OrganizationGroupTest extends GroupsTest {
   @Test
   void anOwnGroupAPlatformAdminMadeTheirsStaysWhenItsOrganizationGoes() {
     var owner = org.newUser("founder");
-    var admin = org.newUser("appointed");
+    var admin = org.newVerifiedUser("appointed");
     var appointed = org.createOrg(owner.token(), "own-" + UUID.randomUUID().toString().substring(0, 8));
     var appointedGroup = appointed.getString("groupId");
     calls.appoint(appointedGroup, admin.id());
@@ -97,7 +97,7 @@ class OrganizationGroupTest extends GroupsTest {
   @Test
   void onlyAPersonBecomesAGroupAdmin() {
     var groupId = calls.newGroup().getString("id");
-    var owner = org.newUser("owner");
+    var owner = org.newVerifiedUser("owner");
     var orgId = org.createOrg(owner.token(), "su-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     var serviceUser = org.post("/v1/organizations/" + orgId + "/service-users", owner.token(), new JsonObject()
         .put("name", "robot").put("roles", new io.vertx.core.json.JsonArray().add("viewer"))).bodyAsJsonObject()
@@ -152,7 +152,7 @@ class OrganizationGroupTest extends GroupsTest {
     var group = calls.newGroup();
     var gid = group.getString("id");
     var owner = org.newUser("owner");
-    var admin = org.newUser("groupadmin");
+    var admin = org.newVerifiedUser("groupadmin");
     var orgId = createOrgInGroup(owner.token(), gid, group.getString("createKey")).bodyAsJsonObject().getString("id");
     assertProblem(org.get("/v1/organizations/" + orgId, admin.token()), 404, "organization_not_found");
     assertProblem(org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + admin.id(), owner.token(),
@@ -199,7 +199,7 @@ class OrganizationGroupTest extends GroupsTest {
     var group = calls.newGroup();
     var gid = group.getString("id");
     var owner = org.newUser("owner");
-    var admin = org.newUser("groupadmin");
+    var admin = org.newVerifiedUser("groupadmin");
     assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
         platformAdmin, null).statusCode());
     var x = createOrgInGroup(owner.token(), gid, group.getString("createKey")).bodyAsJsonObject().getString("id");
@@ -230,7 +230,7 @@ class OrganizationGroupTest extends GroupsTest {
 
   @Test
   void aGroupAdminListsTheGroupsItRunsPageByPage() {
-    var admin = org.newUser("runs-two");
+    var admin = org.newVerifiedUser("runs-two");
     var run = new TreeSet<String>();
     for (int i = 0; i < 2; i++) {
       var gid = calls.newGroup().getString("id");
@@ -254,7 +254,7 @@ class OrganizationGroupTest extends GroupsTest {
   void aGroupAdminGetsNoTokenForAnotherGroupsOrganization() {
     var mine = calls.newGroup().getString("id");
     var theirs = calls.newGroup();
-    var admin = org.newUser("admin-of-one");
+    var admin = org.newVerifiedUser("admin-of-one");
     calls.appoint(mine, admin.id());
     var own = createOrgInGroup(admin.token(), mine, null).bodyAsJsonObject().getString("id");
     var foreign = createOrgInGroup(org.newUser("their-owner").token(), theirs.getString("id"),
@@ -278,8 +278,8 @@ class OrganizationGroupTest extends GroupsTest {
   @Test
   void aGroupAdminCannotRemoveAnotherAdmin() {
     var gid = calls.newGroup().getString("id");
-    var first = org.newUser("first-admin");
-    var second = org.newUser("second-admin");
+    var first = org.newVerifiedUser("first-admin");
+    var second = org.newVerifiedUser("second-admin");
     calls.appoint(gid, first.id());
     calls.appoint(gid, second.id());
     var admins = "/v1/organization-groups/" + gid + "/admins/";
@@ -297,7 +297,7 @@ class OrganizationGroupTest extends GroupsTest {
   @Test
   void removingAnAdminNeedsTheGroupAndTheAdmin() {
     var gid = calls.newGroup().getString("id");
-    var admin = org.newUser("kept-admin");
+    var admin = org.newVerifiedUser("kept-admin");
     calls.appoint(gid, admin.id());
     var plain = org.newUser("never-admin");
 
@@ -318,7 +318,7 @@ class OrganizationGroupTest extends GroupsTest {
   void aScopedTokenKeepsItsAdminsPowersInItsOrganizationAndNoGroupPowers() {
     var group = calls.newGroup();
     var gid = group.getString("id");
-    var admin = org.newUser("scoped-group-admin");
+    var admin = org.newVerifiedUser("scoped-group-admin");
     calls.appoint(gid, admin.id());
     calls.appoint(gid, org.get("/v1/users/me", platformAdmin).bodyAsJsonObject().getString("id"));
     var orgId = createOrgInGroup(org.newUser("tenant-owner").token(), gid, group.getString("createKey"))
@@ -344,7 +344,7 @@ class OrganizationGroupTest extends GroupsTest {
   @Test
   void aScopedTokenNeitherCreatesNorDeletesAccounts() {
     var gid = calls.newGroup().getString("id");
-    var admin = org.newUser("account-maker");
+    var admin = org.newVerifiedUser("account-maker");
     calls.appoint(gid, admin.id());
     var orgId = createOrgInGroup(admin.token(), gid, null).bodyAsJsonObject().getString("id");
     var email = "made-" + UUID.randomUUID() + "@test.local";

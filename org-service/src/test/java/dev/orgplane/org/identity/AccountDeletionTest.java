@@ -229,7 +229,7 @@ class AccountDeletionTest {
   @Test
   void aTokenIssuedWhileTheDeletionWaitedEndsWithTheAccount() throws Exception {
     var owner = org.newUser("owner");
-    var leaver = org.newUser("waited");
+    var leaver = org.newVerifiedUser("waited");
     var waitedFor = newOrg(owner.token());
     org.addMembers(waitedFor, List.of(leaver.id()), "viewer");
     var administered = org.createOrg(owner.token(), "del-" + UUID.randomUUID().toString().substring(0, 8));

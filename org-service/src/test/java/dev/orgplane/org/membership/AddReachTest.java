@@ -40,7 +40,7 @@ class AddReachTest extends OrgServiceTest {
     var created = org.post("/v1/organization-groups", platformAdmin, new JsonObject().put("name", unique("Group")));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     var groupId = created.bodyAsJsonObject().getString("id");
-    var admin = org.newUser("group-admin");
+    var admin = org.newVerifiedUser("group-admin");
     assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + admin.id(),
         platformAdmin, null).statusCode());
     var home = orgInGroup(admin, groupId);

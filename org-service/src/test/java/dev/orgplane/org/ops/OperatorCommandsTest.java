@@ -10,7 +10,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
-import dev.orgplane.org.user.PlatformAdmins;
+import dev.orgplane.org.user.VerifiedAppointee;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -108,7 +108,7 @@ class OperatorCommandsTest {
 
     var refused = assertThrows(ApiException.class, () -> ops.makePlatformAdmin(registered.email()).await());
 
-    assertEquals(PlatformAdmins.NOT_VERIFIED, refused.code());
+    assertEquals(VerifiedAppointee.NOT_VERIFIED, refused.code());
     assertTrue(refused.getMessage().startsWith(registered.email() + "'s address is not verified"),
         refused.getMessage());
     assertFalse(org.get("/v1/users/me", registered.token()).bodyAsJsonObject().getBoolean("platformAdmin"));
@@ -118,6 +118,33 @@ class OperatorCommandsTest {
     PgFixture.execute(db, "UPDATE org.users SET email_verified_at = now() WHERE id = '" + registered.id() + "'");
     ops.makePlatformAdmin(registered.email()).await();
     assertTrue(org.get("/v1/users/me", registered.token()).bodyAsJsonObject().getBoolean("platformAdmin"));
+  }
+
+  /**
+   * A group admin holds every organization of the group: an account whose address nobody confirmed, maybe a
+   * stranger's under the address the operator means, is refused as the API refuses it, and appointed once confirmed.
+   */
+  @Test
+  void anAccountWhoseAddressIsNotVerifiedIsNotMadeAGroupAdmin(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db);
+    var groupId = UUID.fromString(org.post("/v1/organization-groups", org.platformAdminToken(),
+        new JsonObject().put("name", "G")).bodyAsJsonObject().getString("id"));
+    var registered = org.newUser("unverified");
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
+
+    var refused = assertThrows(ApiException.class, () -> ops.grantGroupAdmin(groupId, registered.email()).await());
+
+    assertEquals(VerifiedAppointee.NOT_VERIFIED, refused.code());
+    assertTrue(refused.getMessage().startsWith(registered.email() + "'s address is not verified: "),
+        refused.getMessage());
+    assertEquals(404, org.get("/v1/organization-groups/" + groupId, registered.token()).statusCode(), "no admin");
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.audit_events WHERE target = 'user:"
+        + registered.id() + "' AND action = 'organization_group.admin_granted'"), "nothing recorded");
+
+    PgFixture.execute(db, "UPDATE org.users SET email_verified_at = now() WHERE id = '" + registered.id() + "'");
+    ops.grantGroupAdmin(groupId, registered.email()).await();
+    assertEquals(200, org.get("/v1/organization-groups/" + groupId, registered.token()).statusCode());
   }
 
   @Test

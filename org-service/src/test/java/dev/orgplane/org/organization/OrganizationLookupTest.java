@@ -78,7 +78,7 @@ class OrganizationLookupTest extends OrgServiceTest {
     var platformAdmin = org.platformAdminToken();
     var group = org.post("/v1/organization-groups", platformAdmin, new JsonObject().put("name", unique("group")))
         .bodyAsJsonObject().getString("id");
-    var groupAdmin = org.newUser("groupadmin");
+    var groupAdmin = org.newVerifiedUser("groupadmin");
     assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + group + "/admins/" + groupAdmin.id(),
         platformAdmin, null).statusCode());
     var inGroup = org.post("/v1/organizations", groupAdmin.token(), new JsonObject().put("name", unique("grouped"))

@@ -54,7 +54,7 @@ class OrganizationSuspensionTest {
   }
 
   private Tenant tenant() {
-    return tenant(org.newUser("owner"), org.newUser("group-admin"));
+    return tenant(org.newVerifiedUser("owner"), org.newVerifiedUser("group-admin"));
   }
 
   private Tenant tenant(Account owner, Account groupAdmin) {
@@ -291,7 +291,7 @@ class OrganizationSuspensionTest {
   void racingLevelsNeverLowerASuspension() {
     var pool = Executors.newFixedThreadPool(5);
     var owner = org.newUser("owner");
-    var groupAdmin = org.newUser("group-admin");
+    var groupAdmin = org.newVerifiedUser("group-admin");
     try {
       for (int round = 0; round < 10; round++) {
         var tenant = tenant(owner, groupAdmin);

@@ -218,7 +218,7 @@ class ListFiltersTest {
   @Test
   void aTokenScopedToAnOrganizationFiltersOnlyTheJobsThatInvolveIt() {
     var platformAdmin = engine.org.platformAdminToken();
-    var admin = engine.org.newUser("scoped-lister");
+    var admin = engine.org.newVerifiedUser("scoped-lister");
     var group = engine.org.post("/v1/organization-groups", platformAdmin, new JsonObject().put("name", "lists"))
         .bodyAsJsonObject().getString("id");
     assertEquals(204, engine.org.send(HttpMethod.PUT, "/v1/organization-groups/" + group + "/admins/" + admin.id(),

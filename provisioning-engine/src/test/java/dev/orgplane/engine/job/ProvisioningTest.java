@@ -157,7 +157,7 @@ class ProvisioningTest extends TemplateEngineTest {
    */
   @Test
   void aTenantsOwnerWhoIsNoTemplateMemberIsNoDrift() {
-    var admin = engine.org.newUser("other-admin");
+    var admin = engine.org.newVerifiedUser("other-admin");
     assertEquals(204, engine.org.send(HttpMethod.PUT, "/v1/organization-groups/"
         + template.groupId() + "/admins/" + admin.id(), engine.org.platformAdminToken(), null).statusCode());
     var queued = engine.post("/v1/provisioning/jobs", admin.token(),

@@ -223,7 +223,7 @@ class RequesterRightsTest {
     var batchPath = "/v1/provisioning/batches/" + queued("/v1/provisioning/batches", requester, new JsonObject()
         .put("templateOrganization", template.templateId())
         .put("targets", new JsonArray().add(new JsonObject().put("name", "let-go-batch")))).getString("id");
-    var watcher = idle.org.newUser("watching-admin");
+    var watcher = idle.org.newVerifiedUser("watching-admin");
     var admins = "/v1/organization-groups/" + template.groupId() + "/admins/" + watcher.id();
     assertEquals(204, idle.org.send(HttpMethod.PUT, admins, platformAdmin(), null).statusCode());
     var streams = List.of(watch(jobPath, watcher.token()), watch(batchPath, watcher.token()));
