@@ -15,11 +15,14 @@ public enum ImportResult {
 
   public static final String HEADER = "Orgplane-Import-Result";
 
-  /** 201 for a new object, 200 for an existing one, and the header naming which of the three. */
-  public void reply(RoutingContext ctx, JsonObject body) {
+  /**
+   * 201 for a new object, at {@code location}, 200 for an existing one, and the header naming which of the three. The
+   * request's path is no Location: it may end in {@code /} or name the organization by its name.
+   */
+  public void reply(RoutingContext ctx, String location, JsonObject body) {
     ctx.response().putHeader(HEADER, name().toLowerCase(Locale.ROOT));
     if (this == CREATED) {
-      Replies.created(ctx, ctx.request().path(), body);
+      Replies.created(ctx, location, body);
     } else {
       Replies.json(ctx, 200, body);
     }

@@ -155,14 +155,15 @@ public final class CustomRoleRoutes {
   private static Future<Imported> importRole(SqlConnection tx, RoutingContext ctx, OrgAccess access,
       Optional<CustomRole> current, UUID roleId, RoleFields fields) {
     var wanted = fields.asRole(roleId, access.orgId());
+    var location = OrganizationPaths.of(access.orgId(), "roles", roleId);
     if (current.isEmpty()) {
-      return insert(tx, ctx, access, wanted).map(role -> new Imported(ImportResult.CREATED, role.toJson()));
+      return insert(tx, ctx, access, wanted).map(role -> new Imported(ImportResult.CREATED, role.toJson(), location));
     }
     if (current.get().sameAs(wanted)) {
-      return Future.succeededFuture(new Imported(ImportResult.UNCHANGED, current.get().toJson()));
+      return Future.succeededFuture(new Imported(ImportResult.UNCHANGED, current.get().toJson(), location));
     }
     return replace(tx, ctx, access, current.get(), wanted)
-        .map(role -> new Imported(ImportResult.UPDATED, role.toJson()));
+        .map(role -> new Imported(ImportResult.UPDATED, role.toJson(), location));
   }
 
   private void get(RoutingContext ctx) {

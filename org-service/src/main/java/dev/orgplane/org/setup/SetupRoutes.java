@@ -143,7 +143,8 @@ public final class SetupRoutes {
                             List.of(importEvent(kind, row, result))))
                         .map(result))
                 .compose(result -> SetupRepository.find(tx, kind, access.orgId(), id, false)
-                    .map(stored -> new Imported(result, stored.orElseThrow())))))
+                    .map(stored -> new Imported(result, stored.orElseThrow(),
+                        OrganizationPaths.of(access.orgId(), kind.path(), id))))))
         .recover(failure -> translate(failure, kind, ""))
         .onSuccess(imported -> imported.reply(ctx))
         .onFailure(ctx::fail);

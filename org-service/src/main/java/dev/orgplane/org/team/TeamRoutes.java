@@ -113,7 +113,8 @@ public final class TeamRoutes {
             .compose(access -> TeamImport.run(tx, ctx, access, List.of(new ImportBatch.Item<>(teamId, fields)),
                 Existing.UPDATE)
                 .compose(plan -> existing(tx, access, teamId)
-                    .map(team -> new Imported(plan.results().get(0), team.toJson())))))
+                    .map(team -> new Imported(plan.results().get(0), team.toJson(),
+                        OrganizationPaths.of(team.orgId(), "groups", team.id()))))))
         .recover(TeamRoutes::refused)
         .onSuccess(imported -> imported.reply(ctx))
         .onFailure(ctx::fail);

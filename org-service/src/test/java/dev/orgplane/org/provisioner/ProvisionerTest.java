@@ -398,6 +398,35 @@ class ProvisionerTest extends OrgServiceTest {
     assertProblem(put(base + "/roles/" + UUID.randomUUID(), outsider.token(), role), 404, "organization_not_found");
   }
 
+  /**
+   * A 201 of an import names what it made by ids, as every Location does: it repeated the request's path, so a PUT by
+   * the organization's name, or with a trailing {@code /} (served), answered a path in that form.
+   */
+  @Test
+  void anImportsLocationNamesTheOrganizationAndTheObjectByTheirIds() {
+    var owner = org.newUser("owner");
+    var organization = org.createOrg(owner.token(), unique("p"));
+    var byId = "/v1/organizations/" + organization.getString("id");
+    var byName = "/v1/organizations/" + organization.getString("name");
+    var role = UUID.randomUUID();
+    var team = UUID.randomUUID();
+    var workspace = UUID.randomUUID();
+
+    var roleCreated = put(byName + "/roles/" + role + "/", owner.token(), new JsonObject().put("name", "editor")
+        .put("permissions", new JsonArray().add("app_workspace_get")));
+    var teamCreated = put(byName + "/groups/" + team, owner.token(), new JsonObject().put("name", "ops")
+        .put("userIds", new JsonArray()));
+    var workspaceCreated = put(byName + "/workspaces/" + workspace + "/", owner.token(),
+        new JsonObject().put("name", "main"));
+
+    assertImport(roleCreated, 201, "created");
+    assertEquals(byId + "/roles/" + role, roleCreated.getHeader("Location"));
+    assertImport(teamCreated, 201, "created");
+    assertEquals(byId + "/groups/" + team, teamCreated.getHeader("Location"));
+    assertImport(workspaceCreated, 201, "created");
+    assertEquals(byId + "/workspaces/" + workspace, workspaceCreated.getHeader("Location"));
+  }
+
   @Test
   void setupImportsSayWhetherTheyCreatedChangedOrLeftTheObject() {
     var owner = org.newUser("owner");
