@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * {@code POST /v1/organizations/{org}/provisioning-events}: the provisioning engine tells an
@@ -41,6 +40,10 @@ import java.util.stream.Collectors;
  * transaction: the engine's outbox sends a round of reports with it. Each report must name itself there, which is what
  * makes a batch safe to send again; each is answered on its own ({@link Outcome}), since one organization gone does
  * not make the others' reports fail.
+ *
+ * <p>Both record under a lock on the organizations they found ({@link ProvisioningReports#holdExisting}), in a
+ * transaction whether or not an Idempotency-Key asks for one: an organization deleted at that moment is not found
+ * (404, or its item's {@code organization_not_found}), where its rows' foreign keys refused the whole statement.
  */
 public final class ProvisioningEventRoutes {
 
@@ -79,10 +82,15 @@ public final class ProvisioningEventRoutes {
     body.validate();
     var job = Ids.uuid(jobId, "jobId");
     var report = reportId == null ? null : Ids.uuid(reportId, "reportId");
-    Replies.atomically(pool, ctx, db -> AccessPolicy.require(db, principal, ctx.pathParam("org"),
+    pool.withTransaction(db -> AccessPolicy.require(db, principal, ctx.pathParam("org"),
                 PermissionCatalog.PROVISIONING_REPORT)
-            .compose(access -> ProvisioningReports.recordOnce(db, report, AuditLog.hookEventValues(ctx,
-                access.orgId(), principal.subject(), type, "job:" + job, details == null ? new JsonObject() : details)))
+            .compose(access -> ProvisioningReports.holdExisting(db, List.of(access.orgId())).compose(held -> {
+              if (held.isEmpty()) {
+                throw AccessPolicy.notFound();
+              }
+              return ProvisioningReports.recordOnce(db, report, AuditLog.hookEventValues(ctx, access.orgId(),
+                  principal.subject(), type, "job:" + job, details == null ? new JsonObject() : details));
+            }))
             .compose(v -> Replies.keep(db, ctx, Reply.of(202,
                 new JsonObject().put("type", type).put("jobId", job.toString())))))
         .onSuccess(reply -> reply.send(ctx))
@@ -93,7 +101,7 @@ public final class ProvisioningEventRoutes {
     var principal = BearerAuth.principal(ctx);
     var named = new HashSet<List<UUID>>();
     var reports = ImportBatch.readEach(ctx, item -> batchItem(item, named));
-    Replies.atomically(pool, ctx, db -> AccessPolicy.caller(db, principal)
+    pool.withTransaction(db -> AccessPolicy.caller(db, principal)
             .compose(caller -> {
               if (!caller.provisioner()) {
                 throw ApiException.forbidden("forbidden", "You lack the permission "
@@ -102,8 +110,8 @@ public final class ProvisioningEventRoutes {
               return AccessPolicy.holding(db, principal, reports.stream().map(ProvisioningReports.Report::orgId)
                   .distinct().toList(), List.of(), PermissionCatalog.PROVISIONING_REPORT);
             })
-            .compose(held -> {
-              var found = held.stream().map(OrgAccess::orgId).collect(Collectors.toSet());
+            .compose(held -> ProvisioningReports.holdExisting(db, held.stream().map(OrgAccess::orgId).toList()))
+            .compose(found -> {
               var recordable = reports.stream().filter(report -> found.contains(report.orgId())).toList();
               return ProvisioningReports.recordAll(db, recordable,
                       AuditLog.hookEventsValues(ctx, principal.subject(), JOB_FINISHED))

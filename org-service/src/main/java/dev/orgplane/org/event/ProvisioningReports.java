@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,6 +49,13 @@ public final class ProvisioningReports {
       + "FROM given g JOIN fresh f USING (org_id, report_id)), "
       + AuditLog.hookEventsFor("recorded", 5) + " SELECT org_id, report_id FROM fresh";
 
+  /**
+   * $1 organizations' ids: those of them that exist, each held until the caller's transaction ends. FOR KEY SHARE is
+   * the lock the foreign keys of a report's rows take, which a deletion waits for (and an organization's changes, for
+   * as long as theirs last); taken in id order, the one order for the many rows a round names.
+   */
+  private static final String HOLD = "SELECT id FROM org.organizations WHERE id = ANY ($1) ORDER BY id FOR KEY SHARE";
+
   /** A report of {@link #recordAll}: its organization, its id, its job and its details. */
   record Report(UUID orgId, UUID reportId, UUID jobId, JsonObject details) {
   }
@@ -74,6 +82,24 @@ public final class ProvisioningReports {
           rows.forEach(row -> recorded.add(List.of(row.getUUID("org_id"), row.getUUID("report_id"))));
           return recorded;
         });
+  }
+
+  /**
+   * Of the organizations {@code orgIds}, those that still exist, held for the rest of {@code tx} so that none is
+   * deleted before their reports are recorded. Deciding on rows read unlocked, a deletion committing between the
+   * decision and the record made the foreign keys refuse the whole statement (409 {@code reference_gone}), every other
+   * organization's report with it. A deletion under way is waited for here, and its organization left out; one
+   * that comes later waits for the caller's transaction.
+   */
+  static Future<Set<UUID>> holdExisting(SqlClient tx, Collection<UUID> orgIds) {
+    if (orgIds.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    return tx.preparedQuery(HOLD).execute(Tuple.of(orgIds.toArray(UUID[]::new))).map(rows -> {
+      var held = new HashSet<UUID>();
+      rows.forEach(row -> held.add(row.getUUID("id")));
+      return held;
+    });
   }
 
   /** Audits {@code event} (and queues it for the hooks) unless the organization recorded {@code reportId} already. */

@@ -3,6 +3,7 @@ package dev.orgplane.org.event;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -110,6 +111,26 @@ class ProvisioningEventBatchTest extends OrgServiceTest {
 
     assertEquals(List.of("organization_not_found", "recorded"), outcomes(answer));
     assertEquals(1, audited(subscribed, jobId).size());
+  }
+
+  @Test
+  void anOrganizationDeletedWhileTheBatchIsRecordedIsAnsweredGoneAndTheOthersAreRecorded() throws Exception {
+    var template = subscribedOrganization();
+    var target = subscribedOrganization();
+    var jobId = UUID.randomUUID().toString();
+    var reportId = UUID.randomUUID().toString();
+
+    HttpResponse<Buffer> answer;
+    try (var deletion = UncommittedTransaction.begin(org.db())) {
+      deletion.run("DELETE FROM org.organizations WHERE id = ?::uuid", target.orgId());
+      answer = deletion.commitOnceWaitedFor(() -> deliver(org.engineToken(), item(template.orgId(), jobId, reportId),
+          item(target.orgId(), jobId, reportId)));
+    }
+
+    assertEquals(List.of("recorded", "organization_not_found"), outcomes(answer),
+        "the deletion's foreign key no longer refuses the whole batch (409 reference_gone)");
+    assertEquals(1, audited(template, jobId).size());
+    assertEquals(1, deliveries(template));
   }
 
   @Test

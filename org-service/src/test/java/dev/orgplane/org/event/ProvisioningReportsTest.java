@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -109,6 +110,18 @@ class ProvisioningReportsTest extends OrgServiceTest {
     for (var organization : List.of(template, target)) {
       assertEquals(1, audited(organization, jobId));
       assertEquals(1, deliveries(organization));
+    }
+  }
+
+  @Test
+  void aReportToAnOrganizationDeletedMeanwhileIsAnsweredNotFound() throws Exception {
+    var subscribed = subscribedOrganization();
+    var report = report(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+
+    try (var deletion = UncommittedTransaction.begin(org.db())) {
+      deletion.run("DELETE FROM org.organizations WHERE id = ?::uuid", subscribed.orgId());
+      assertProblem(deletion.commitOnceWaitedFor(() -> deliver(subscribed.orgId(), report, null)), 404,
+          "organization_not_found");
     }
   }
 
