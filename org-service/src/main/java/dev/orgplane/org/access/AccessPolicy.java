@@ -215,6 +215,21 @@ public final class AccessPolicy {
   }
 
   /**
+   * As {@link #require} with {@link PermissionCatalog#ORG_GET}, for a read of what the organization holds (its custom
+   * roles) that whoever reads the organization may make: a disabled organization refuses it to its members, as every
+   * read but the organization's own, where the permission alone let them read on.
+   */
+  public static Future<OrgAccess> requireContentRead(SqlClient client, Principal principal, String orgRef) {
+    return access(client, principal, orgRef, false).map(access -> {
+      if (heldOffWhileDisabled(access)) {
+        throw organizationDisabled();
+      }
+      check(access, PermissionCatalog.ORG_GET);
+      return access;
+    });
+  }
+
+  /**
    * As {@link #require}, for a request that any one of {@code permissions} allows; a refusal names the first, the
    * one people hold (the others being the engine's own).
    */
@@ -276,9 +291,7 @@ public final class AccessPolicy {
 
   /** Why the caller may not use {@code permission} in the organization; null if they may. */
   private static ApiException refusal(OrgAccess access, String permission) {
-    var disabled = "disabled".equals(access.organization().state());
-    var administers = access.groupAdmin() || access.platformAdmin();
-    if (disabled && !administers && !access.provisioner() && !permission.equals(PermissionCatalog.ORG_GET)
+    if (heldOffWhileDisabled(access) && !permission.equals(PermissionCatalog.ORG_GET)
         && !permission.equals(PermissionCatalog.ORG_DISABLE)) {
       return organizationDisabled();
     }
@@ -286,6 +299,15 @@ public final class AccessPolicy {
       return ApiException.forbidden("forbidden", "You lack the permission " + permission + " in this organization.");
     }
     return null;
+  }
+
+  /**
+   * Whether the organization is disabled and the caller one of its members, who may then do nothing there but read
+   * the organization itself, disable it and leave it: group and platform admins and the engine go on as before.
+   */
+  private static boolean heldOffWhileDisabled(OrgAccess access) {
+    return "disabled".equals(access.organization().state()) && !access.groupAdmin() && !access.platformAdmin()
+        && !access.provisioner();
   }
 
   private static Set<String> permissions(String[] roles, String[] customPermissions, boolean administers) {

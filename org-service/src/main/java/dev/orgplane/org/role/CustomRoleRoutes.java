@@ -101,7 +101,7 @@ public final class CustomRoleRoutes {
     var page = PageRequest.of(ctx);
     var order = ListOrder.read(ctx.queryParams());
     var after = order.after(page);
-    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.ORG_GET)
+    AccessPolicy.requireContentRead(pool, BearerAuth.principal(ctx), ctx.pathParam("org"))
         .compose(access -> CustomRoleRepository.list(pool, access.orgId(), order, after, page.fetchSize()))
         .onSuccess(roles -> ctx.json(page.page(roles, CustomRole::toJson,
             order.sortKey(CustomRole::name, CustomRole::id))))
@@ -168,7 +168,7 @@ public final class CustomRoleRoutes {
 
   private void get(RoutingContext ctx) {
     var roleId = Ids.uuid(ctx.pathParam("rid"), "rid");
-    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.ORG_GET)
+    AccessPolicy.requireContentRead(pool, BearerAuth.principal(ctx), ctx.pathParam("org"))
         .compose(access -> CustomRoleRepository.find(pool, access.orgId(), roleId, false))
         .map(role -> role.orElseThrow(CustomRoleRoutes::roleNotFound))
         .onSuccess(role -> EntityTags.reply(ctx, role.toJson()))

@@ -45,6 +45,32 @@ class CustomRoleTest extends OrgServiceTest {
     assertProblem(org.get(roles + "?order=title", owner.token()), 400, "invalid_order");
   }
 
+  /**
+   * A disabled organization's roles are refused to its members, as its members, teams and every read but the
+   * organization's own are: the route's permission, {@code app_organization_get}, is the one the organization's own read
+   * needs, which a disabled organization leaves its members, and it let them list and read its roles.
+   */
+  @Test
+  void disabledOrganizationRefusesItsRolesToMembersButNotToItsOperatorsOrTheEngine() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var id = newOrg(owner);
+    var roles = "/v1/organizations/" + id + "/roles";
+    var roleId = org.post(roles, owner.token(), role("auditors", "app_audit_list")).bodyAsJsonObject().getString("id");
+    org.addMembers(id, List.of(member.id()), "member");
+    assertEquals(200, org.post("/v1/organizations/" + id + "/disable", owner.token(), null).statusCode());
+
+    for (var token : List.of(member.token(), owner.token())) {
+      assertProblem(org.get(roles, token), 403, "organization_disabled");
+      assertProblem(org.get(roles + "/" + roleId, token), 403, "organization_disabled");
+      assertEquals(200, org.get("/v1/organizations/" + id, token).statusCode(), "the organization itself is read");
+    }
+    for (var token : List.of(org.platformAdminToken(), org.engineToken())) {
+      assertEquals(1, org.get(roles, token).bodyAsJsonObject().getJsonArray("items").size());
+      assertEquals(200, org.get(roles + "/" + roleId, token).statusCode());
+    }
+  }
+
   @Test
   void customRoleGrantsExactlyItsPermissionsAndFollowsChanges() {
     var owner = org.newUser("owner");
