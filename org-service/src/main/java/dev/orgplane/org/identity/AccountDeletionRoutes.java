@@ -18,6 +18,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -122,9 +124,14 @@ public final class AccountDeletionRoutes {
             + "WHERE user_id = $1) ORDER BY id FOR UPDATE").execute(Tuple.of(userId))).mapEmpty();
   }
 
-  /** Only people count as other owners, as when a member is removed: a service user cannot act as an owner. */
+  /**
+   * Only people count as other owners, as when a member is removed: a service user cannot act as an owner. The refusal
+   * says for each organization what frees the account: a disabled one takes no new owner and no deletion from its
+   * members, so its owners enable it first, or, disabled by an operator, that operator does.
+   */
   private static Future<Void> refuseIfLastOwner(SqlConnection tx, UUID userId) {
-    return tx.preparedQuery("SELECT o.name FROM org.memberships m JOIN org.organizations o ON o.id = m.org_id "
+    return tx.preparedQuery("SELECT o.name, o.disabled_by::text FROM org.memberships m "
+            + "JOIN org.organizations o ON o.id = m.org_id "
             + "WHERE m.user_id = $1 AND 'owner' = ANY (m.roles) AND NOT EXISTS (SELECT 1 FROM org.memberships other "
             + "JOIN org.users person ON person.id = other.user_id AND person.service_org_id IS NULL "
             + "WHERE other.org_id = m.org_id AND other.user_id <> $1 AND 'owner' = ANY (other.roles)) "
@@ -135,11 +142,29 @@ public final class AccountDeletionRoutes {
             return Future.succeededFuture();
           }
           var names = new ArrayList<String>();
-          rows.forEach(row -> names.add(row.getString("name")));
-          return Future.failedFuture(ApiException.conflict("last_owner", "The account is the last owner of "
-              + String.join(", ", names) + (names.size() == NAMED_ORGANIZATIONS ? " and more" : "")
-              + ": give each another owner, or delete it, first."));
+          var byAdvice = new LinkedHashMap<String, List<String>>();
+          rows.forEach(row -> {
+            names.add(row.getString("name"));
+            byAdvice.computeIfAbsent(lastOwnerAdvice(row.getString("disabled_by")), advice -> new ArrayList<>())
+                .add(row.getString("name"));
+          });
+          var detail = new StringBuilder("The account is the last owner of ").append(String.join(", ", names))
+              .append(names.size() == NAMED_ORGANIZATIONS ? " and more." : ".");
+          byAdvice.forEach((advice, named) -> detail.append(' ').append(String.join(", ", named)).append(": ")
+              .append(advice).append('.'));
+          return Future.failedFuture(ApiException.conflict("last_owner", detail.toString()));
         });
+  }
+
+  /** What frees the last owner of an organization that {@code disabledBy} disabled (null: it is enabled). */
+  private static String lastOwnerAdvice(String disabledBy) {
+    if (disabledBy == null) {
+      return "give each another owner, or delete it, first";
+    }
+    return disabledBy.equals("organization")
+        ? "disabled by its owners, who must enable it first, then give it another owner or delete it"
+        : "disabled by an operator, its group's admin or a platform admin, who must enable it (or delete it) first: "
+            + "its owners cannot";
   }
 
   /** Every platform admin's row locked first: two admins deleting each other at once cannot both pass. */

@@ -139,6 +139,10 @@ class AccountDeletionTest {
         .map(i -> ((JsonObject) i).getString("id")).toList());
   }
 
+  private String nameOf(String orgId, String token) {
+    return org.get("/v1/organizations/" + orgId, token).bodyAsJsonObject().getString("name");
+  }
+
   @Test
   void theLastOwnerOfAnOrganizationCannotLeaveItOwnerless() {
     var owner = org.newUser("sole");
@@ -159,6 +163,35 @@ class AccountDeletionTest {
     org.addMembers(orgId, List.of(heir.id()), "owner");
     assertEquals(204, deleteOwn(owner.token(), "password-sole-123").statusCode());
     assertEquals(200, org.get("/v1/organizations/" + orgId, heir.token()).statusCode());
+  }
+
+  /**
+   * The refusal tells the last owner what frees them, which for a disabled organization is not handing it over or
+   * deleting it: it refuses both to its members. One an operator disabled only that operator can enable (or delete);
+   * until session 31 the answer told them to do what they could not.
+   */
+  @Test
+  void theLastOwnerOfADisabledOrganizationIsToldWhoMustEnableItFirst() {
+    var owner = org.newUser("suspended");
+    var open = newOrg(owner.token());
+    var ownDisabled = newOrg(owner.token());
+    var suspended = newOrg(owner.token());
+    assertEquals(200, org.post("/v1/organizations/" + ownDisabled + "/disable", owner.token(), null).statusCode());
+    assertEquals(200, org.post("/v1/organizations/" + suspended + "/disable", admin,
+        new JsonObject().put("reason", "unpaid")).statusCode());
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + suspended, owner.token(), null), 403,
+        "organization_disabled");
+
+    var refused = deleteOwn(owner.token(), "password-suspended-123");
+
+    assertProblem(refused, 409, "last_owner");
+    var detail = refused.bodyAsJsonObject().getString("detail");
+    assertTrue(detail.contains(nameOf(open, owner.token()) + ": give each another owner, or delete it, first."),
+        detail);
+    assertTrue(detail.contains(nameOf(ownDisabled, owner.token()) + ": disabled by its owners, who must enable it "
+        + "first"), detail);
+    assertTrue(detail.contains(nameOf(suspended, owner.token()) + ": disabled by an operator, its group's admin or a "
+        + "platform admin, who must enable it (or delete it) first"), detail);
   }
 
   @Test
