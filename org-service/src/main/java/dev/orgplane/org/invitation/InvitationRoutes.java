@@ -158,11 +158,11 @@ public final class InvitationRoutes {
     var title = MailOutbox.oneLine(access.organization().title());
     return InvitationMails.mailedWithinTheHour(tx, access.orgId(), email)
         .compose(mailed -> mailed ? Future.succeededFuture(false) : InvitationMails.take(ctx, tx, access.orgId(), email)
-            .compose(v -> member ? Future.succeededFuture(false) : MailOutbox.enqueue(tx, email,
-                "You are invited to " + title, "You have been invited to join "
-                + title + " on Orgplane. Sign in (or register) with this email at " + publicUrl
-                + ", verify the address if you have not yet (registering mails you a token), and accept "
-                + "invitation " + invitation.getString("id") + ".").map(true)));
+            .compose(v -> member ? Future.succeededFuture(false) : MailOutbox.enqueueFor(tx, access.orgId(), email,
+                "You are invited to " + title, "You have been invited to join " + title
+                + " on Orgplane. Sign in (or register) with this email at " + publicUrl + ", verify the address if you "
+                + "have not yet (registering mails you a token), and accept invitation " + invitation.getString("id")
+                + ".").map(true)));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Queues a mail in the caller's transaction, so it is sent if and only if the change commits. */
@@ -26,14 +27,21 @@ public final class MailOutbox {
         + BatchedPurge.BATCH + ")", Tuple.tuple());
   }
 
-  /**
-   * The subject is made {@link #oneLine}: vertx-mail encodes a CR in it but passes a bare LF on, which starts a header,
-   * or after an empty line the body, of whoever wrote the text (an organization's title, in an invitation's subject,
-   * took any until session 31, and those stored before still do).
-   */
+  /** A mail about the recipient's account, which no organization's deletion takes back. */
   public static Future<Void> enqueue(SqlClient tx, String to, String subject, String body) {
-    return tx.preparedQuery("INSERT INTO org.mail_outbox (to_address, subject, body) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(to, oneLine(subject), body)).mapEmpty();
+    return enqueueFor(tx, null, to, subject, body);
+  }
+
+  /**
+   * A mail sent in the name of organization {@code orgId} (an invitation): deleted with the organization if still
+   * pending then, which would otherwise send an invitation that no longer exists (V46). The subject is made
+   * {@link #oneLine}: vertx-mail encodes a CR in it but passes a bare LF on, which starts a header, or after an empty
+   * line the body, of whoever wrote the text (an organization's title, in an invitation's subject, took any until
+   * session 31, and those stored before still do).
+   */
+  public static Future<Void> enqueueFor(SqlClient tx, UUID orgId, String to, String subject, String body) {
+    return tx.preparedQuery("INSERT INTO org.mail_outbox (org_id, to_address, subject, body) VALUES ($1, $2, $3, $4)")
+        .execute(Tuple.of(orgId, to, oneLine(subject), body)).mapEmpty();
   }
 
   /** {@code text} with each run of control characters, line breaks among them, made one space. */

@@ -157,12 +157,14 @@ final class OrganizationRepository {
   }
 
   /**
-   * Deletes the organization, whose row the caller holds; memberships and custom roles go with it (ON DELETE
-   * CASCADE), and so does the group made for it, which it answers, unless another organization has joined that group,
-   * one joining it at that moment included ({@link #holdGroup}): that one's joining commits first, and the group
-   * stays with it. Nor does a group go that a platform admin has made theirs, appointing admins to it or rotating a
-   * create key onto it (V25's reasoning): its admins and key would go with it, unannounced; an appointment or a
-   * rotation at that moment waits for the held row and finds the group gone, or commits first and is seen.
+   * Deletes the organization, whose row the caller holds; memberships, custom roles and its invitation mails go with
+   * it (ON DELETE CASCADE; V46: one not sent yet is not sent), and so does its audit trail, whose events hold no
+   * foreign key (the caller's {@code organization.deleted}, recorded after, outlives it with no organization), and so
+   * does the group made for it, which it answers, unless another organization has joined that group, one joining it
+   * at that moment included ({@link #holdGroup}): that one's joining commits first, and the group stays with it.
+   * Nor does a group go that a platform admin has made theirs, appointing admins to it or rotating a create key onto
+   * it (V25's reasoning): its admins and key would go with it, unannounced; an appointment or a rotation at that
+   * moment waits for the held row and finds the group gone, or commits first and is seen.
    * Its service users go too (ON DELETE CASCADE), listed as deleted first with their tokens ending once the deletion
    * waits for no row, by the clock tokens are stamped with ({@link SessionEnds}); the trigger of V37 then lists none.
    * Listed by the trigger alone, they ended a second after the transaction's start by the database's clock, and a

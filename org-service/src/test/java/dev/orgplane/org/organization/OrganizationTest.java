@@ -357,6 +357,27 @@ class OrganizationTest extends OrgServiceTest {
     assertEquals(200, org.get("/v1/users/me", bob.token()).statusCode());
   }
 
+  /**
+   * An invitation's mail not yet sent (the mail server down, say) goes with its organization: sent after the deletion,
+   * it asked its addressee to accept an invitation that no longer existed, in the name of an organization gone.
+   */
+  @Test
+  void deletingAnOrganizationDropsItsInvitationMailsNotYetSent() {
+    var owner = org.newVerifiedUser("mailer");
+    var id = org.createOrg(owner.token(), unique("mails")).getString("id");
+    var invitee = unique("invitee") + "@example.com";
+    assertEquals(201, org.post("/v1/organizations/" + id + "/invitations", owner.token(),
+        new JsonObject().put("email", invitee)).statusCode());
+    var queued = "SELECT count(*) FROM org.mail_outbox WHERE to_address = '" + invitee + "'";
+    PgFixture.execute(org.db(), "UPDATE org.mail_outbox SET state = 'pending', next_attempt_at = now() + "
+        + "interval '1 hour' WHERE to_address = '" + invitee + "'");
+    assertEquals(1, PgFixture.queryLong(org.db(), queued));
+
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id, owner.token(), null).statusCode());
+
+    assertEquals(0, PgFixture.queryLong(org.db(), queued), "the mail is not sent");
+  }
+
   @Test
   void listIsPagedWithCursorAndFiltered() {
     var alice = org.newUser("alice");
