@@ -73,20 +73,25 @@ final class Platform implements AutoCloseable {
    * balancing between them; the first listens on {@link #enginePort}.
    */
   static Platform start(dev.orgplane.kit.db.PgUrl database, int engines) {
-    return start(database, engines, 1, 1);
+    return start(database, engines, 1, 1, Map.of());
   }
 
   /** On a fresh database, with {@code orgServices} org-service processes side by side behind the gateway. */
   static Platform withOrgServices(int orgServices) {
-    return start(PgFixture.freshDatabase(), 1, 1, orgServices);
+    return start(PgFixture.freshDatabase(), 1, 1, orgServices, Map.of());
+  }
+
+  /** As {@link #start()}, every service with {@code settings} instead of the defaults' (a limit made small, say). */
+  static Platform withSettings(Map<String, String> settings) {
+    return start(PgFixture.freshDatabase(), 1, 2, 1, settings);
   }
 
   private static Platform start(dev.orgplane.kit.db.PgUrl database, int engines, int serviceEventLoops) {
-    return start(database, engines, serviceEventLoops, 1);
+    return start(database, engines, serviceEventLoops, 1, Map.of());
   }
 
   private static Platform start(dev.orgplane.kit.db.PgUrl database, int engines, int serviceEventLoops,
-      int orgServices) {
+      int orgServices, Map<String, String> settings) {
     int gateway = freePort();
     int orgService = freePort();
     int engine = freePort();
@@ -104,7 +109,7 @@ final class Platform implements AutoCloseable {
     mail.start();
     var identityProvider = new TestIdentityProvider();
     // Load tests and benchmarks all come from this one address: lift the per-address rate limit.
-    var config = Map.ofEntries(
+    var config = new java.util.HashMap<>(Map.ofEntries(
         Map.entry("ORGPLANE_ORG_SERVICE_SOCKET", orgSocket),
         Map.entry("ORGPLANE_SMTP_HOST", "127.0.0.1"),
         Map.entry("ORGPLANE_ORG_SERVICE_EVENT_LOOPS", String.valueOf(serviceEventLoops)),
@@ -128,7 +133,8 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_REVOCATION_RELOAD_MILLIS", "5000"),
         Map.entry("ORGPLANE_ROUTES", routes(orgUpstreams(orgService, moreOrgServices), enginePorts)),
         Map.entry("ORGPLANE_TRUSTED_ISSUERS", identityProvider.trustedIssuers()),
-        Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"));
+        Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1")));
+    config.putAll(settings);
     var platform = new Platform(gateway, orgService, moreOrgServices, enginePorts, config, mail, identityProvider);
     try {
       platform.startService("org-service", "org-service", orgService);
