@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,26 +80,11 @@ class AdminCommandTest {
     var migrated = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     PgFixture.execute(migrated, "INSERT INTO org.users (id, email, name, password_hash) "
         + "VALUES (gen_random_uuid(), 'owner@test.local', 'Not the owner', 'x')");
-    var admins = "SELECT count(*) FROM org.users WHERE platform_admin";
 
-    int exit = Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + migrated, "make-platform-admin",
-        "--email", "owner@test.local");
-
-    assertEquals(AdminCommand.EMAIL_NOT_VERIFIED, exit, output.err());
-    assertTrue(output.err().startsWith("orgplane: owner@test.local's address is not verified: "), output.err());
-    assertTrue(output.err().strip().endsWith("run this again once it is"), output.err());
-    assertEquals("", output.out());
-    assertEquals(0, PgFixture.queryLong(migrated, admins));
-
-    PgFixture.execute(migrated, "UPDATE org.users SET email_verified_at = now()");
-    output.reset();
-    assertEquals(0, Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + migrated,
-        "make-platform-admin", "--email", "owner@test.local"), output.err());
-    assertEquals("owner@test.local is now a platform admin", output.out().strip());
-    assertEquals(1, PgFixture.queryLong(migrated, admins));
+    assertRefusedUntilVerified(migrated, "SELECT count(*) FROM org.users WHERE platform_admin",
+        "owner@test.local is now a platform admin", "make-platform-admin", "--email", "owner@test.local");
   }
 
-  /** As the API answers 404 {@code admin_not_found}: told it was done, the operator would miss a mistyped group. */
   /** Whoever registered someone's address, never confirming it, is not made a group admin under that address. */
   @Test
   void anAccountWhoseAddressIsNotVerifiedIsNotMadeAGroupAdmin() {
@@ -105,25 +92,36 @@ class AdminCommandTest {
     var group = "00000000-0000-7000-8000-0000000000a2";
     PgFixture.execute(migrated, "INSERT INTO org.organization_groups (id, name) VALUES ('" + group + "', 'G')",
         "INSERT INTO org.users (id, email) VALUES ('00000000-0000-7000-8000-0000000000b2', 'owner@test.local')");
-    var admins = "SELECT count(*) FROM org.group_admins";
 
-    int exit = Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + migrated, "grant-group-admin",
-        "--group", group, "--email", "owner@test.local");
+    assertRefusedUntilVerified(migrated, "SELECT count(*) FROM org.group_admins",
+        "owner@test.local is now an admin of group " + group, "grant-group-admin", "--group", group, "--email",
+        "owner@test.local");
+  }
+
+  /**
+   * Runs {@code command} (an appointment of owner@test.local, the one account in {@code migrated}) twice: refused
+   * (exit 77, saying why, {@code appointed} counting none) while the address is unverified, done once it is.
+   */
+  private void assertRefusedUntilVerified(PgUrl migrated, String appointed, String done, String... command) {
+    var args = new ArrayList<>(List.of("admin", "--set", "ORGPLANE_PG_URL=" + migrated));
+    args.addAll(List.of(command));
+
+    int exit = Orgplane.commandLine().execute(args.toArray(new String[0]));
 
     assertEquals(AdminCommand.EMAIL_NOT_VERIFIED, exit, output.err());
     assertTrue(output.err().startsWith("orgplane: owner@test.local's address is not verified: "), output.err());
     assertTrue(output.err().strip().endsWith("run this again once it is"), output.err());
     assertEquals("", output.out());
-    assertEquals(0, PgFixture.queryLong(migrated, admins));
+    assertEquals(0, PgFixture.queryLong(migrated, appointed));
 
     PgFixture.execute(migrated, "UPDATE org.users SET email_verified_at = now()");
     output.reset();
-    assertEquals(0, Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_PG_URL=" + migrated,
-        "grant-group-admin", "--group", group, "--email", "owner@test.local"), output.err());
-    assertEquals("owner@test.local is now an admin of group " + group, output.out().strip());
-    assertEquals(1, PgFixture.queryLong(migrated, admins));
+    assertEquals(0, Orgplane.commandLine().execute(args.toArray(new String[0])), output.err());
+    assertEquals(done, output.out().strip());
+    assertEquals(1, PgFixture.queryLong(migrated, appointed));
   }
 
+  /** As the API answers 404 {@code admin_not_found}: told it was done, the operator would miss a mistyped group. */
   @Test
   void revokingAGroupAdminWhoIsNoneSaysSoAndFails() {
     var migrated = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
