@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
@@ -18,7 +19,11 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -36,9 +41,13 @@ import javax.crypto.spec.SecretKeySpec;
 public final class HookDispatcher {
 
   private static final int BATCH = 32;
+  /** Rounds sending at once: a hook's slow receiver holds its own round, while the next ones send the others'. */
+  private static final int ROUNDS = 4;
   private static final long LEASE_MILLIS = 30_000;
   /** Of an attempt, from its connecting to its answer's end; shorter than the round's wait for it (half the lease). */
   private static final long DEADLINE_MILLIS = 10_000;
+  /** Of an attempt, its host's lookup included; a round records one that has not ended by then as unsent. */
+  private static final long SEND_MILLIS = LEASE_MILLIS / 2;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -46,6 +55,8 @@ public final class HookDispatcher {
   private final HookResolver resolver;
   private final boolean allowPrivateUrls;
   private final OutboxPoller poller;
+  /** Hooks with sends of this instance under way, and how many: claims leave their other deliveries for later. */
+  private final Map<UUID, Integer> sendingTo = new HashMap<>();
 
   /**
    * {@code caFile}: a PEM file of the certificate authorities HTTPS hook targets are checked against instead of the
@@ -63,17 +74,21 @@ public final class HookDispatcher {
       }
       options.setTrustOptions(new PemTrustOptions().addCertPath(caFile));
     }
-    this.client = vertx.createHttpClient(options);
+    // a connection for every send of the rounds under way, however many go to one receiver: with Vert.x's default 5, a
+    // round of 32 to one receiver answering in 2 s went 5 at a time, and those still waiting for a connection at the
+    // deadline (which runs from the request, not the connection) failed, to be sent again, though the receiver had
+    // answered 2xx
+    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(BATCH * ROUNDS));
     this.resolver = new HookResolver(vertx, host -> HookUrls.checkedAddress(host, allowPrivateUrls));
     this.poller = OutboxPoller.recordingTogether(vertx, "hook_deliveries", this::claim, this::send, this::unsent,
-        LEASE_MILLIS / 2, new DeliveryOutcomes(pool, maxAttempts, retryBaseMillis, disableAfter)::record,
+        SEND_MILLIS, new DeliveryOutcomes(pool, maxAttempts, retryBaseMillis, disableAfter)::record,
         OutboxPoller.count(pool, "SELECT count(*) FROM org.hook_deliveries d "
             + "JOIN org.hooks h ON h.org_id = d.org_id AND h.id = d.hook_id "
             + "WHERE d.state = 'pending' AND h.active"));
   }
 
   public void start(long pollMillis) {
-    poller.start(pollMillis);
+    poller.start(pollMillis, ROUNDS);
   }
 
   public void stop() {
@@ -85,19 +100,37 @@ public final class HookDispatcher {
   /**
    * Due deliveries of active hooks: an inactive hook's wait, neither sent nor failed, and go out once it is active
    * again (an admin's pause, or a receiver that failed until the hook was deactivated, loses no event); until session
-   * 20 they were sent as if the hook were active.
+   * 20 they were sent as if the hook were active. A round takes every hook's oldest due delivery before any hook's
+   * second, then their second, and so on (each hook's oldest first): until session 31 it took the oldest due
+   * deliveries whoever's, so one tenant's backlog filled every round and the other tenants' deliveries waited behind
+   * it, 30 s behind 96 to a receiver answering in 2 s. A hook this instance is still sending to has none claimed
+   * here until those sends end, so a receiver that answers slowly holds one round, never the next ones (until session
+   * 31 a round waited for its slowest send before the next was claimed). Ranking walks every due delivery (not only a
+   * round's), which the due index keeps to those due now.
    */
   private Future<RowSet<Row>> claim() {
-    return pool.preparedQuery("WITH due AS (SELECT d.id FROM org.hook_deliveries d JOIN org.hooks h "
-            + "ON h.org_id = d.org_id AND h.id = d.hook_id AND h.active WHERE d.state = 'pending' "
-            + "AND d.next_attempt_at <= now() ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED) "
+    return pool.preparedQuery("WITH ranked AS (SELECT d.id, d.next_attempt_at, row_number() OVER "
+            + "(PARTITION BY d.org_id, d.hook_id ORDER BY d.next_attempt_at, d.id) AS place "
+            + "FROM org.hook_deliveries d JOIN org.hooks h ON h.org_id = d.org_id AND h.id = d.hook_id AND h.active "
+            + "WHERE d.state = 'pending' AND d.next_attempt_at <= now() AND d.hook_id <> ALL($3)), "
+            + "due AS (SELECT d.id FROM ranked r JOIN org.hook_deliveries d ON d.id = r.id "
+            + "WHERE d.state = 'pending' AND d.next_attempt_at <= now() "
+            + "ORDER BY r.place, r.next_attempt_at, r.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED) "
             + "UPDATE org.hook_deliveries d SET " + AttemptLease.claim("d", 2) + " FROM due, org.hooks h "
             + "WHERE d.id = due.id AND h.org_id = d.org_id AND h.id = d.hook_id "
-            + "RETURNING d.id, d.public_id, d.attempts, d.event, d.payload, h.url, h.secret")
-        .execute(Tuple.of(BATCH, (double) LEASE_MILLIS));
+            + "RETURNING d.id, d.hook_id, d.public_id, d.attempts, d.event, d.payload, h.url, h.secret")
+        .execute(Tuple.of(BATCH, (double) LEASE_MILLIS, sendingTo.keySet().toArray(UUID[]::new)));
   }
 
+  /** An attempt, its hook counted as sent to until it ends, or the round gives up on it (as unsent). */
   private Future<DeliveryOutcomes.Outcome> send(Row row) {
+    var hook = row.getUUID("hook_id");
+    sendingTo.merge(hook, 1, Integer::sum);
+    return attempt(row).timeout(SEND_MILLIS, TimeUnit.MILLISECONDS)
+        .andThen(done -> sendingTo.computeIfPresent(hook, (id, sends) -> sends == 1 ? null : sends - 1));
+  }
+
+  private Future<DeliveryOutcomes.Outcome> attempt(Row row) {
     RequestOptions target;
     try {
       target = new RequestOptions().setAbsoluteURI(row.getString("url"));

@@ -391,6 +391,47 @@ class HookDeliveryTest {
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND next_attempt_at <= now()"), "due");
   }
 
+  /**
+   * Tenant A's backlog of 96 to a receiver answering in 2 s, then tenant B's one delivery: B's goes out in the next
+   * round, and A's go out once each, none failed for want of a connection to A's receiver.
+   */
+  @Test
+  void aSlowReceiversBacklogDelaysNoOtherTenantsDeliveries(Vertx vertx) throws InterruptedException {
+    var slowReceived = new AtomicInteger();
+    var slow = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      slowReceived.incrementAndGet();
+      vertx.setTimer(2_000, t -> req.response().end());
+    })).listen(0, "127.0.0.1").await();
+    var fastReceived = new AtomicInteger();
+    var fast = countingReceiver(vertx, fastReceived);
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = dispatching(vertx, db, new JsonObject());
+    var a = org.newUser("tenant-a");
+    var b = org.newUser("tenant-b");
+    var orgA = org.createOrg(a.token(), "slow-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var orgB = org.createOrg(b.token(), "fast-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hookA = hook(org, a.token(), orgA, "http://localhost:" + slow.actualPort() + "/events");
+    var hookB = hook(org, b.token(), orgB, "http://localhost:" + fast.actualPort() + "/events");
+    PgFixture.execute(db, "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) SELECT '" + orgA + "', '"
+        + hookA + "', 'organization.updated', '{}' FROM generate_series(1, 96)");
+    Thread.sleep(20);
+    PgFixture.execute(db, "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) VALUES ('" + orgB + "', '"
+        + hookB + "', 'organization.updated', '{}')");
+
+    long queued = System.currentTimeMillis();
+    while (fastReceived.get() == 0 && System.currentTimeMillis() < queued + 15_000) {
+      Thread.sleep(20);
+    }
+    long waited = System.currentTimeMillis() - queued;
+    assertTrue(waited < 1_500, "tenant B's delivery waited " + waited + " ms behind tenant A's backlog");
+    var delivered = "SELECT count(*) FROM org.hook_deliveries WHERE hook_id = '" + hookA + "' AND state = 'delivered'";
+    while (PgFixture.queryLong(db, delivered) < 96 && System.currentTimeMillis() < queued + 30_000) {
+      Thread.sleep(50);
+    }
+    assertEquals(96, PgFixture.queryLong(db, delivered));
+    assertEquals(96, slowReceived.get(), "one request a delivery: none failed waiting for a connection");
+  }
+
   private static boolean inState(PgUrl db, long deliveryId, String state) {
     return PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = " + deliveryId
         + " AND state = '" + state + "'") == 1;

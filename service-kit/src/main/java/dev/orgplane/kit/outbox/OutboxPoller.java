@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The loop of an outbox (hook deliveries, mail, jobs' end reports): every poll it claims what is due
  * and sends each claimed row, side by side, recording each outcome as it comes or the round's together
- * ({@link #recordingTogether}). A round still sending when the next poll comes is left
- * alone, so a slow receiver never piles rounds up. Claiming is the outbox's own query ({@code FOR UPDATE
+ * ({@link #recordingTogether}). A poll while as many rounds as {@link #start} allows are still sending
+ * (one, unless told) claims nothing, so a slow receiver never piles rounds up. Claiming is the outbox's own query ({@code FOR UPDATE
  * SKIP LOCKED} with a lease), which is what lets several instances share one outbox.
  */
 public final class OutboxPoller {
@@ -41,7 +41,8 @@ public final class OutboxPoller {
   private final Gauge gauge;
   private long timer = -1;
   private long polls;
-  private boolean running;
+  private int sending;
+  private int rounds = 1;
   private boolean stopped;
 
   /**
@@ -117,6 +118,16 @@ public final class OutboxPoller {
   }
 
   public void start(long pollMillis) {
+    start(pollMillis, 1);
+  }
+
+  /**
+   * Polls every {@code pollMillis} with up to {@code rounds} rounds sending at once: an outbox whose claim leaves out
+   * what its rounds still sending are waiting on (the hook dispatcher's, a receiver that answers slowly) keeps sending
+   * the others' messages meanwhile.
+   */
+  public void start(long pollMillis, int rounds) {
+    this.rounds = rounds;
     timer = vertx.setPeriodic(pollMillis, id -> {
       if (polls++ % POLLS_PER_COUNT == 0) {
         undelivered.get().onSuccess(backlog::set);
@@ -133,17 +144,17 @@ public final class OutboxPoller {
   }
 
   /**
-   * One round: claim what is due and send it; skipped while the previous round is still sending. A round that fails
+   * One round: claim what is due and send it; skipped while as many rounds as allowed are still sending. A round that fails
    * (its claim, or the recording of its outcomes) leaves its rows to be sent again once their leases lapse: logged, as
    * nothing else tells of it (unless the poller was stopped meanwhile: its database is likely closing under it).
    */
   public void poll() {
-    if (running) {
+    if (sending >= rounds) {
       return;
     }
-    running = true;
+    sending++;
     claim.get().compose(round::send).onComplete(done -> {
-      running = false;
+      sending--;
       if (done.failed() && !stopped) {
         LOG.warn("outbox {}: a round failed; its rows are sent again once their leases lapse", name, done.cause());
       }
