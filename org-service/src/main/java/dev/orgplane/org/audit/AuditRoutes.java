@@ -1,6 +1,7 @@
 package dev.orgplane.org.audit;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
@@ -28,7 +29,12 @@ public final class AuditRoutes {
 
   private static final QueryParameters FILTERS = QueryParameters.list("action", "actor", "target", "jobId", "since",
       "until");
-  private static final String LIST = "SELECT * FROM org.audit_events WHERE org_id = $1 AND id < $2 "
+  /**
+   * Planned per call: a filter left out (NULL) is then no condition and one given meets V44's index for it, where one
+   * cached plan for every filter walked the organization's whole log newest first (a {@code since} nothing matched,
+   * 200-650 ms at 400,000 events).
+   */
+  private static final String LIST = Database.PLANNED_PER_CALL + "SELECT * FROM org.audit_events WHERE org_id = $1 AND id < $2 "
       + "AND ($4::text IS NULL OR action = $4) AND ($5::text IS NULL OR actor = $5) "
       + "AND ($6::text IS NULL OR target = $6) AND ($7::uuid IS NULL OR job_id = $7) "
       + "AND ($8::timestamptz IS NULL OR created_at >= $8) AND ($9::timestamptz IS NULL OR created_at < $9) "
