@@ -392,8 +392,9 @@ class HookDeliveryTest {
   }
 
   /**
-   * Tenant A's backlog of 96 to a receiver answering in 2 s, then tenant B's one delivery: B's goes out in the next
-   * round, and A's go out once each, none failed for want of a connection to A's receiver.
+   * Tenant A's backlog of 96 to a receiver answering in 2 s, queued with tenant B's one delivery: B's goes out in the
+   * first round, B's next one while A's round is still waiting for its answers, and A's go out once each, none failed
+   * for want of a connection to A's receiver.
    */
   @Test
   void aSlowReceiversBacklogDelaysNoOtherTenantsDeliveries(Vertx vertx) throws InterruptedException {
@@ -412,11 +413,10 @@ class HookDeliveryTest {
     var orgB = org.createOrg(b.token(), "fast-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     var hookA = hook(org, a.token(), orgA, "http://localhost:" + slow.actualPort() + "/events");
     var hookB = hook(org, b.token(), orgB, "http://localhost:" + fast.actualPort() + "/events");
-    PgFixture.execute(db, "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) SELECT '" + orgA + "', '"
-        + hookA + "', 'organization.updated', '{}' FROM generate_series(1, 96)");
-    Thread.sleep(20);
-    PgFixture.execute(db, "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) VALUES ('" + orgB + "', '"
-        + hookB + "', 'organization.updated', '{}')");
+    var queueB = "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) VALUES ('" + orgB + "', '" + hookB
+        + "', 'organization.updated', '{}')";
+    PgFixture.execute(db, "BEGIN", "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) SELECT '" + orgA
+        + "', '" + hookA + "', 'organization.updated', '{}' FROM generate_series(1, 96)", queueB, "COMMIT");
 
     long queued = System.currentTimeMillis();
     while (fastReceived.get() == 0 && System.currentTimeMillis() < queued + 15_000) {
@@ -424,6 +424,16 @@ class HookDeliveryTest {
     }
     long waited = System.currentTimeMillis() - queued;
     assertTrue(waited < 1_500, "tenant B's delivery waited " + waited + " ms behind tenant A's backlog");
+    while (slowReceived.get() == 0) {
+      Thread.sleep(20);
+    }
+    PgFixture.execute(db, queueB);
+    queued = System.currentTimeMillis();
+    while (fastReceived.get() == 1 && System.currentTimeMillis() < queued + 15_000) {
+      Thread.sleep(20);
+    }
+    waited = System.currentTimeMillis() - queued;
+    assertTrue(waited < 1_500, "tenant B's next delivery waited " + waited + " ms for tenant A's round");
     var delivered = "SELECT count(*) FROM org.hook_deliveries WHERE hook_id = '" + hookA + "' AND state = 'delivered'";
     while (PgFixture.queryLong(db, delivered) < 96 && System.currentTimeMillis() < queued + 30_000) {
       Thread.sleep(50);
