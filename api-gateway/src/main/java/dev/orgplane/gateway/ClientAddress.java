@@ -30,6 +30,8 @@ public final class ClientAddress {
    * X-Forwarded-For chain the proxies vouch for, from the client rightwards to the peer ({@code client, proxy, peer}).
    */
   public static final String VOUCHED_FOR = "orgplane.vouchedForwardedFor";
+  /** The client {@link #trustedProxyMarker} found behind a trusted proxy, for {@link #of(RoutingContext)}. */
+  private static final String CLIENT = "orgplane.clientBehindTrustedProxy";
   private static final String UNKNOWN = "unknown";
 
   private final List<IpSubnetFilterRule> trustedProxies;
@@ -81,11 +83,21 @@ public final class ClientAddress {
       var peer = peer(ctx.request());
       if (isTrusted(peer)) {
         var hops = vouchedFor(ctx.request(), peer);
+        ctx.put(CLIENT, hops.get(hops.size() - 1));
         Collections.reverse(hops);
         ctx.put(VOUCHED_FOR, String.join(", ", hops));
       }
       ctx.next();
     });
+  }
+
+  /**
+   * {@link #of(HttpServerRequest)} for a request the {@link #trustedProxyMarker} has seen: behind a trusted proxy, the
+   * client it found walking X-Forwarded-For, which is not walked again.
+   */
+  public String of(RoutingContext ctx) {
+    String client = ctx.get(CLIENT);
+    return client != null ? client : of(ctx.request());
   }
 
   /** The client's address in text, or {@code unknown}. */

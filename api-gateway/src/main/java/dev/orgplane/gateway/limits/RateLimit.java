@@ -28,7 +28,7 @@ public final class RateLimit implements Handler<RoutingContext> {
   }
 
   public static RateLimit perClientAddress(TokenBuckets buckets, ClientAddress clients) {
-    return new RateLimit(buckets, ctx -> ClientNetwork.of(clients.of(ctx.request())));
+    return new RateLimit(buckets, ctx -> ClientNetwork.of(clients.of(ctx)));
   }
 
   public static RateLimit perPrincipal(TokenBuckets buckets) {
