@@ -34,14 +34,12 @@ public final class MailOutbox {
 
   /**
    * A mail sent in the name of organization {@code orgId} (an invitation): deleted with the organization if still
-   * pending then, which would otherwise send an invitation that no longer exists (V46). The subject is made
-   * {@link #oneLine}: vertx-mail encodes a CR in it but passes a bare LF on, which starts a header, or after an empty
-   * line the body, of whoever wrote the text (an organization's title, in an invitation's subject, took any until
-   * session 31, and those stored before still do).
+   * pending then, which would otherwise send an invitation that no longer exists (V46). The sender makes its subject
+   * {@link #oneLine}.
    */
   public static Future<Void> enqueueFor(SqlClient tx, UUID orgId, String to, String subject, String body) {
     return tx.preparedQuery("INSERT INTO org.mail_outbox (org_id, to_address, subject, body) VALUES ($1, $2, $3, $4)")
-        .execute(Tuple.of(orgId, to, oneLine(subject), body)).mapEmpty();
+        .execute(Tuple.of(orgId, to, subject, body)).mapEmpty();
   }
 
   /** {@code text} with each run of control characters, line breaks among them, made one space. */

@@ -74,7 +74,9 @@ public final class MailSender {
 
   private Future<MailOutcomes.Outcome> send(Row row) {
     Future<?> sent;
-    // queued one line since session 31; a mail queued before may still carry a line break into a header or the log
+    // vertx-mail encodes a CR in a subject but passes a bare LF on, which starts a header, or after an empty line the
+    // body, of whoever wrote the text (an organization's title in an invitation's: titles took any until session 31,
+    // and those stored before still do); made one line here, where every mail and its log line pass
     var subject = MailOutbox.oneLine(row.getString("subject"));
     if (smtp == null) {
       LOG.info("mail (no SMTP configured) to {}: {}\n{}", row.getString("to_address"), subject, row.getString("body"));
