@@ -33,7 +33,10 @@ final class Cors {
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match",
             "Last-Event-ID", "X-Request-Id", "X-Create-Key"))
-        .exposedHeaders(Set.of("ETag", "Location", "Retry-After", "X-Request-Id", "Idempotent-Replayed"))
+        // every header the API answers with but those a browser shows its scripts anyway (Cache-Control,
+        // Content-Type...): any other it hides, and a client read no import's result nor a refused token's reason
+        .exposedHeaders(Set.of("ETag", "Location", "Retry-After", "X-Request-Id", "Idempotent-Replayed",
+            "Orgplane-Import-Result", "WWW-Authenticate", "Allow"))
         .maxAgeSeconds(600);
     return Optional.of(ctx -> {
       var origin = ctx.request().getHeader("Origin");

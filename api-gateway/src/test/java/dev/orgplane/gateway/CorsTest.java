@@ -2,13 +2,22 @@ package dev.orgplane.gateway;
 
 import static dev.orgplane.gateway.GatewayTest.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.http.ApiDocument;
 import dev.orgplane.kit.http.ProblemFailureHandler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +64,43 @@ class CorsTest {
     var refused = WebClient.create(vertx).get(port, "127.0.0.1", "/v1/x").putHeader("Origin", "https://evil.example")
         .send().await();
     assertProblem(refused, 403, "cors_origin_refused");
+  }
+
+  /**
+   * A browser shows a script an answer's headers that CORS safelists (Cache-Control, Content-Type...) and those the
+   * answer exposes, no other: every header the API document or the README says an answer carries is exposed. An
+   * import's {@code Orgplane-Import-Result} and a refused token's {@code WWW-Authenticate} were not.
+   */
+  @Test
+  void everyHeaderTheApiAnswersWithIsExposed(Vertx vertx) {
+    var port = serve(vertx, "https://app.example");
+    var read = WebClient.create(vertx).get(port, "127.0.0.1", "/v1/x").putHeader("Origin", "https://app.example")
+        .send().await();
+    var exposed = new TreeSet<String>(String.CASE_INSENSITIVE_ORDER);
+    exposed.addAll(Arrays.stream(read.getHeader("Access-Control-Expose-Headers").split(",")).map(String::trim).toList());
+    var answered = answeredHeaders(new JsonObject(Buffer.buffer(ApiDocument.bytes())));
+    // the README's: 429 and 503 answers, the request id every hop keeps, a replayed key's answer, a 405's methods
+    answered.addAll(List.of("Retry-After", "X-Request-Id", "Idempotent-Replayed", "Allow"));
+    answered.removeAll(List.of("Cache-Control", "Content-Language", "Content-Length", "Content-Type", "Expires",
+        "Last-Modified", "Pragma"));
+    assertTrue(answered.contains("Orgplane-Import-Result"), "read from the document: " + answered);
+    answered.removeAll(exposed);
+    assertEquals(Set.of(), answered, "not exposed to the browser's scripts");
+  }
+
+  /** The headers of every answer the document describes, its shared ones and each operation's own. */
+  private static Set<String> answeredHeaders(JsonObject document) {
+    var answers = new ArrayList<JsonObject>();
+    document.getJsonObject("components").getJsonObject("responses")
+        .forEach(shared -> answers.add((JsonObject) shared.getValue()));
+    document.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(operation -> {
+      if (operation.getValue() instanceof JsonObject described && described.containsKey("responses")) {
+        described.getJsonObject("responses").forEach(answer -> answers.add((JsonObject) answer.getValue()));
+      }
+    }));
+    var names = new TreeSet<String>(String.CASE_INSENSITIVE_ORDER);
+    answers.forEach(answer -> names.addAll(answer.getJsonObject("headers", new JsonObject()).fieldNames()));
+    return names;
   }
 
   private static int serve(Vertx vertx, String origins) {
