@@ -174,9 +174,10 @@ public final class GatewayVerticle extends ServiceVerticle {
    */
   private List<TrustedIssuer> trustedIssuers(WebClient web, JwksSchedule schedule, KeySource orgKeys) {
     var issuers = new ArrayList<TrustedIssuer>();
-    issuers.add(new TrustedIssuer(settings.string("ORGPLANE_PUBLIC_URL"),
-        settings.string("ORGPLANE_TOKEN_AUDIENCE"), orgKeys));
-    issuers.addAll(TrustedIssuer.external(vertx, web, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""), schedule));
+    var own = settings.string("ORGPLANE_PUBLIC_URL");
+    issuers.add(new TrustedIssuer(own, settings.string("ORGPLANE_TOKEN_AUDIENCE"), orgKeys));
+    issuers.addAll(TrustedIssuer.external(vertx, web, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""), own,
+        schedule));
     return issuers;
   }
 

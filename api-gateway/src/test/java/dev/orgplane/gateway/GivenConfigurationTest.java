@@ -53,6 +53,16 @@ class GivenConfigurationTest {
     assertEquals("ORGPLANE_GATEWAY_QUARANTINE_MILLIS is not set", failure.getMessage());
   }
 
+  /** Trusted twice, the platform's issuer stopped the start on a bare "Duplicate key" that named no setting. */
+  @Test
+  void anExternalIssuerThatIsThePlatformsOwnStopsTheStartNamingTheSetting(Vertx vertx) {
+    var own = LOADED.with(new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", "[{\"issuer\":\"http://gateway.test\","
+        + "\"jwksUrl\":\"https://idp.test/jwks\",\"audience\":\"orgplane\"}]"));
+    var failure = assertThrows(ConfigException.class, () -> vertx.deployVerticle(new GatewayVerticle(own)).await());
+    assertEquals("ORGPLANE_TRUSTED_ISSUERS[0].issuer is ORGPLANE_PUBLIC_URL (http://gateway.test), the platform's own "
+        + "issuer: its tokens are org-service's alone", failure.getMessage());
+  }
+
   @Test
   void keysKeptLessThanTheMinimumRefreshIntervalStopTheStart(Vertx vertx) {
     var contradicting = LOADED.with(new JsonObject().put("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS", "5000")

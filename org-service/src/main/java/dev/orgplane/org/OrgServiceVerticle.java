@@ -157,7 +157,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     var verifications = new EmailVerificationRoutes(pool, issuer);
     var refreshTokens = new RefreshTokens(pool,
         settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS", 1, LONGEST_TOKEN_TTL_SECONDS));
-    var externalIssuers = TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""));
+    var externalIssuers = TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""), issuer);
     if (!externalIssuers.isEmpty()) {
       externalTokens = new TokenVerifier(vertx, externalIssuers);
       externalTokens.start();

@@ -28,7 +28,7 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
     this(issuer, audience, null, keys);
   }
 
-  /** {@code issuers} by their {@code iss}, each named once ({@link #external} refuses a second). */
+  /** {@code issuers} by their {@code iss}, each named once ({@link #external} refuses a second, and the own one). */
   public static Map<String, TrustedIssuer> byIssuer(List<TrustedIssuer> issuers) {
     return issuers.stream().collect(Collectors.toUnmodifiableMap(TrustedIssuer::issuer, Function.identity()));
   }
@@ -44,23 +44,28 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
   }
 
   private static final String SETTING = "ORGPLANE_TRUSTED_ISSUERS";
+  private static final String OWN_SETTING = "ORGPLANE_PUBLIC_URL";
 
   /**
    * The external issuers of {@value #SETTING} (a JSON array of {@code {issuer, jwksUrl, audience, workloadAudience?}};
    * blank: none), their keys fetched from their JWKS URLs. An entry without one of the three, or with a JWKS URL
    * that is not http(s), stops the start naming the entry and the field: taken as it was, it failed every token of
-   * its issuer with a 500 (or the start with a NullPointerException).
+   * its issuer with a 500 (or the start with a NullPointerException). So does one naming {@code ownIssuer}, the
+   * platform's ({@value #OWN_SETTING}): its tokens are org-service's, checked with org-service's keys alone, and
+   * the gateway's start failed on a bare "Duplicate key".
    */
-  public static List<TrustedIssuer> external(Vertx vertx, String setting) {
-    return external(setting, jwksUrl -> new RemoteJwks(vertx, jwksUrl, JwksSchedule.STANDARD));
+  public static List<TrustedIssuer> external(Vertx vertx, String setting, String ownIssuer) {
+    return external(setting, ownIssuer, jwksUrl -> new RemoteJwks(vertx, jwksUrl, JwksSchedule.STANDARD));
   }
 
   /** The same, their keys fetched with {@code client} on {@code schedule}. */
-  public static List<TrustedIssuer> external(Vertx vertx, WebClient client, String setting, JwksSchedule schedule) {
-    return external(setting, jwksUrl -> new RemoteJwks(vertx, client, jwksUrl, schedule));
+  public static List<TrustedIssuer> external(Vertx vertx, WebClient client, String setting, String ownIssuer,
+      JwksSchedule schedule) {
+    return external(setting, ownIssuer, jwksUrl -> new RemoteJwks(vertx, client, jwksUrl, schedule));
   }
 
-  private static List<TrustedIssuer> external(String setting, Function<String, KeySource> keysAt) {
+  private static List<TrustedIssuer> external(String setting, String ownIssuer,
+      Function<String, KeySource> keysAt) {
     if (setting == null || setting.isBlank()) {
       return List.of();
     }
@@ -80,6 +85,10 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
       }
       if (!isHttpUrl(jwksUrl)) {
         throw new ConfigException(SETTING + "[" + i + "].jwksUrl is not an http(s) URL: " + MaskedUrl.of(jwksUrl));
+      }
+      if (issuer.equals(ownIssuer)) {
+        throw new ConfigException(SETTING + "[" + i + "].issuer is " + OWN_SETTING + " (" + issuer + "), the "
+            + "platform's own issuer: its tokens are org-service's alone");
       }
       if (issuers.stream().anyMatch(known -> known.issuer().equals(issuer))) {
         throw new ConfigException(SETTING + "[" + i + "].issuer names " + issuer + " a second time");

@@ -18,20 +18,24 @@ class TrustedIssuerTest {
 
   private static final String GOOD = "{\"issuer\":\"https://idp.test\",\"jwksUrl\":\"https://idp.test/jwks\","
       + "\"audience\":\"orgplane\"}";
+  private static final String OWN = "https://orgplane.test";
 
   @Test
   void wellFormedEntriesAreTrusted(Vertx vertx) {
-    var issuers = TrustedIssuer.external(vertx, "[" + GOOD + "]");
+    var issuers = TrustedIssuer.external(vertx, "[" + GOOD + "]", OWN);
     assertEquals(1, issuers.size());
     assertEquals("orgplane", issuers.get(0).audience());
     assertEquals(List.of("orgplane"), issuers.get(0).audiences(), "people's tokens alone");
-    assertEquals(0, TrustedIssuer.external(vertx, " ").size());
+    assertEquals(0, TrustedIssuer.external(vertx, " ", OWN).size());
     var withMachines = TrustedIssuer.external(vertx, "[" + GOOD.replace("}", ",\"workloadAudience\":\"robots\"}")
-        + "]").get(0);
+        + "]", OWN).get(0);
     assertEquals(List.of("orgplane", "robots"), withMachines.audiences());
   }
 
-  /** Each used to start: a missing audience or JWKS URL failed every token of the issuer with a 500. */
+  /**
+   * Each used to start: a missing audience or JWKS URL failed every token of the issuer with a 500; the platform's
+   * own issuer stopped the gateway's start on a bare "Duplicate key".
+   */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"https://a.test/jwks\"}|ORGPLANE_TRUSTED_ISSUERS[1].audience is missing",
@@ -40,12 +44,14 @@ class TrustedIssuerTest {
       "{\"issuer\":\"\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].issuer is missing",
       "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is not",
       "{\"issuer\":\"https://idp.test\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].issuer names",
+      "{\"issuer\":\"https://orgplane.test\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].issuer is ORGPLANE_PUBLIC_URL (https://orgplane.test), the platform's own issuer",
       "\"https://a.test\"|ORGPLANE_TRUSTED_ISSUERS[1] is not an object",
       "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\",\"workloadAudience\":\" \"}|ORGPLANE_TRUSTED_ISSUERS[1].workloadAudience is missing",
       "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\",\"workloadAudience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].workloadAudience is the audience",
   })
   void aMalformedEntryStopsTheStartNamingItsField(String second, String message, Vertx vertx) {
-    var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "[" + GOOD + "," + second + "]"));
+    var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "[" + GOOD + "," + second + "]",
+        OWN));
     assertTrue(refused.getMessage().startsWith(message), refused.getMessage());
   }
 
@@ -53,14 +59,14 @@ class TrustedIssuerTest {
   @Test
   void aJwksUrlRefusedIsShownWithoutItsPassword(Vertx vertx) {
     var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "[" + GOOD + ","
-        + "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"ftp://idp:s3cret@a.test/jwks\",\"audience\":\"x\"}]"));
+        + "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"ftp://idp:s3cret@a.test/jwks\",\"audience\":\"x\"}]", OWN));
     assertEquals("ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is not an http(s) URL: ftp://idp:***@a.test/jwks",
         refused.getMessage());
   }
 
   @Test
   void aSettingThatIsNoJsonArrayStopsTheStart(Vertx vertx) {
-    var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "{\"issuer\":1}"));
+    var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "{\"issuer\":1}", OWN));
     assertTrue(refused.getMessage().startsWith("ORGPLANE_TRUSTED_ISSUERS must be a JSON array"),
         refused.getMessage());
   }
