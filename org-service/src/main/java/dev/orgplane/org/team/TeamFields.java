@@ -9,7 +9,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** A whole team as a create or replace body says it; absent title and metadata are empty. */
+/**
+ * A whole team as a create or replace body says it; absent title and metadata are empty. {@code userIds} is null
+ * only for an import item that names no members ({@link #readItem}), until {@link #orMembers} gives it the team's.
+ */
 record TeamFields(String name, String title, JsonObject metadata, List<UUID> userIds) {
 
   static final Pattern NAME = Pattern.compile("[a-z0-9_-]{2,63}");
@@ -18,17 +21,32 @@ record TeamFields(String name, String title, JsonObject metadata, List<UUID> use
 
   /** {@code userIdsRequired} on replace: a forgotten member list must not empty the team. */
   static TeamFields read(RoutingContext ctx, boolean userIdsRequired) {
-    return read(RequestBody.of(ctx, FIELDS), userIdsRequired);
+    return read(RequestBody.of(ctx, FIELDS), userIdsRequired, false);
   }
 
-  static TeamFields read(RequestBody body, boolean userIdsRequired) {
+  /**
+   * A batch import's item: one without {@code userIds} leaves an existing team's members as they are (a new team has
+   * none), so a copy without the template's members ({@code copyMembers: false}) takes no tenant's members away. An
+   * item naming them, {@code []} included, sets exactly those.
+   */
+  static TeamFields readItem(JsonObject item) {
+    return read(RequestBody.of(item, FIELDS), false, true);
+  }
+
+  private static TeamFields read(RequestBody body, boolean userIdsRequired, boolean unnamedKept) {
+    var kept = unnamedKept && !(body.has("userIds") && !body.sendsNull("userIds"));
     var name = body.matching("name", NAME, NAME_RULE, true);
     var title = body.optionalString("title", 256);
     var metadata = body.optionalObject("metadata");
     var userIds = body.stringList("userIds", userIdsRequired);
     body.validate();
     return new TeamFields(name, title == null ? "" : title, metadata == null ? new JsonObject() : metadata,
-        userIds.stream().map(id -> Ids.uuid(id, "userIds")).distinct().toList());
+        kept ? null : userIds.stream().map(id -> Ids.uuid(id, "userIds")).distinct().toList());
+  }
+
+  /** These fields, their members {@code current} if they name none (an import item's, {@link #readItem}). */
+  TeamFields orMembers(Set<UUID> current) {
+    return userIds != null ? this : new TeamFields(name, title, metadata, List.copyOf(current));
   }
 
   /** Whether {@code team} already has this name, title and metadata (members are compared apart). */

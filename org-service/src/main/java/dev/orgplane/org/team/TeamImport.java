@@ -31,15 +31,18 @@ final class TeamImport {
   }
 
   /**
-   * Imports {@code items}, leaving the teams there as they are if {@code onExisting} keeps them; the plan says what
-   * was done to each.
+   * Imports {@code items}, leaving the teams there as they are if {@code onExisting} keeps them, and the members of
+   * those whose item names none; the plan says what was done to each.
    */
   static Future<ImportPlan<ImportBatch.Item<TeamFields>>> run(SqlConnection tx, RoutingContext ctx, OrgAccess access,
       List<ImportBatch.Item<TeamFields>> items, Existing onExisting) {
     return TeamRepository.findAllForUpdate(tx, access.orgId(), items.stream().map(ImportBatch.Item::id).toList())
         .compose(existing -> TeamRepository.memberIdsOf(tx, access.orgId(), existing.keySet())
             .compose(members -> {
-              var plan = ImportPlan.of(items, item -> existing.containsKey(item.id()),
+              // read under the organization's row, which every change of a team's members holds too
+              var named = items.stream().map(item -> new ImportBatch.Item<>(item.id(),
+                  item.value().orMembers(members.getOrDefault(item.id(), Set.of())))).toList();
+              var plan = ImportPlan.of(named, item -> existing.containsKey(item.id()),
                   item -> item.value().describe(existing.get(item.id()))
                       && members.get(item.id()).equals(Set.copyOf(item.value().userIds())), onExisting);
               return write(tx, ctx, access, plan, existing, members).map(plan);

@@ -120,11 +120,14 @@ public final class TeamRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** {@code POST .../groups:batch}: up to 500 team imports, member lists included, in one transaction. */
+  /**
+   * {@code POST .../groups:batch}: up to 500 team imports, member lists included, in one transaction; an item without
+   * {@code userIds} leaves the team's members as they are ({@link TeamFields#readItem}).
+   */
   private void importBatch(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var items = ImportBatch.read(ctx, Set.of(ExistingCopies.FIELD),
-        (id, item) -> TeamFields.read(RequestBody.of(item, TeamFields.FIELDS), true));
+        (id, item) -> TeamFields.readItem(item));
     var existing = ExistingCopies.ofBatch(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)

@@ -200,8 +200,37 @@ class ImportBatchTest extends OrgServiceTest {
     assertEquals(2, members.size());
     assertProblem(org.post(path, owner.token(), batch(new JsonObject().put("id", ops).put("name", "ops")
         .put("userIds", new JsonArray().add(outsider.id())))), 422, "not_a_member");
-    assertProblem(org.post(path, owner.token(), batch(new JsonObject().put("id", ops).put("name", "ops"))), 400,
-        "validation_failed");
+  }
+
+  /**
+   * An item without {@code userIds} (or with null) leaves the team's members as they are, a new team having none: what
+   * a copy without the template's members sends. Until session 32 such an item was refused, and that copy sent
+   * {@code []} instead, emptying every team of the tenant it brought up to date. The PUT of one team still needs its
+   * members: a forgotten list must not empty it.
+   */
+  @Test
+  void teamItemsNamingNoMembersKeepTheTeamsMembers() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var orgId = orgWithMember(owner, member, "kept-");
+    var path = "/v1/organizations/" + orgId + "/groups:batch";
+    var support = newId();
+    var fresh = newId();
+    assertCounts(org.post(path, owner.token(), batch(team(support, "support", member.id(), owner.id()))), 1, 0, 0);
+
+    assertCounts(org.post(path, owner.token(), batch(new JsonObject().put("id", support).put("name", "support"),
+        new JsonObject().put("id", fresh).put("name", "fresh"))), 1, 0, 1);
+    assertCounts(org.post(path, owner.token(), batch(new JsonObject().put("id", support).put("name", "support")
+        .put("title", "Support").putNull("userIds"))), 0, 1, 0);
+    assertEquals(List.of(entry("fresh"), entry("support", member.id(), owner.id())), teams(owner.token(), orgId));
+    var event = org.get("/v1/organizations/" + orgId + "/audit-events?action=team.updated", owner.token())
+        .bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getJsonObject("details");
+    assertEquals(new JsonArray(), event.getJsonArray("userIdsRemoved"), event.encode());
+
+    assertCounts(org.post(path, owner.token(), batch(team(support, "support"))), 0, 1, 0);
+    assertEquals(List.of(entry("fresh"), entry("support")), teams(owner.token(), orgId), "[] still empties a team");
+    assertProblem(org.send(io.vertx.core.http.HttpMethod.PUT, "/v1/organizations/" + orgId + "/groups/" + support,
+        owner.token(), new JsonObject().put("name", "support")), 400, "validation_failed");
   }
 
   @Test

@@ -295,6 +295,26 @@ class ProvisioningTest extends TemplateEngineTest {
     assertEquals(0, step(plan, "users").getLong("planned"), "nor does its plan make members: " + plan.encode());
   }
 
+  /**
+   * A re-run without the template's members ({@code --no-members}, which {@code --all-provisioned} offers over every
+   * tenant) leaves the members of the tenant's teams as they are: until session 32 it emptied every team.
+   */
+  @Test
+  void aRerunWithoutMembersLeavesTheTeamsMembers() {
+    var first = provision(newTarget("members-" + UUID.randomUUID().toString().substring(0, 8)));
+    assertEquals("succeeded", first.getString("status"), first.encodePrettily());
+    var teams = "/v1/organizations/" + first.getString("targetOrganization") + "/groups";
+    var members = items(teams).getJsonObject(0).getLong("memberCount");
+    assertTrue(members > 0, "the team's members were copied with it");
+
+    var again = provision(new JsonObject().put("templateOrganization", template.templateId())
+        .put("targetOrganization", first.getString("targetOrganization"))
+        .put("options", new JsonObject().put("copyMembers", false)));
+    assertEquals("succeeded", again.getString("status"), again.encodePrettily());
+    assertEquals(members, items(teams).getJsonObject(0).getLong("memberCount"), "the team keeps its members");
+    assertEquals(1, step(again, "groups").getLong("unchanged"), again.encode());
+  }
+
   @Test
   void aBatchSaysWhetherItIsADryRun() {
     var name = "dry-batch-" + UUID.randomUUID().toString().substring(0, 6);

@@ -13,24 +13,48 @@ import java.util.stream.Collectors;
  * Teams (the groups inside an organization) with their member lists. Members must belong to the
  * organization, so this runs after users, and a team's copy holds only the members the users plugin
  * copies: the template's people. Its service users belong to it alone (they cannot join another
- * organization, nor so its teams). Without copied members ({@code copyMembers: false}) the teams are
- * copied empty.
+ * organization, nor so its teams). Without copied members ({@code copyMembers: false}) a copy names no members: a new
+ * team is made empty and an existing one keeps the members it has, the tenant's own included, which plan and diff
+ * then leave out of the comparison.
  */
 public final class GroupsPlugin extends OrgObjectsPlugin {
 
+  private static final String MEMBERS = "userIds";
+
   public GroupsPlugin() {
-    super("groups", "groups", Set.of("users"), List.of("name", "title", "metadata", "userIds"));
+    super("groups", "groups", Set.of("users"), List.of("name", "title", "metadata", MEMBERS));
   }
 
+  /**
+   * Without copied members the copies leave {@code userIds} out, which org-service's import reads as "the team's
+   * members as they are": until session 32 they named none, {@code []}, and a re-run with {@code --no-members} over
+   * existing tenants emptied every team, the members the tenant added included.
+   */
   @Override
   protected Future<List<JsonObject>> copies(CopyContext context, List<JsonObject> sources) {
-    var members = context.options().getBoolean("copyMembers", true) && !sources.isEmpty()
-        ? copiedMembers(context) : Future.succeededFuture(Set.<String>of());
+    if (!context.options().getBoolean("copyMembers", true)) {
+      return super.copies(context, sources).map(copies -> {
+        copies.forEach(copy -> copy.remove(MEMBERS));
+        return copies;
+      });
+    }
+    var members = sources.isEmpty() ? Future.succeededFuture(Set.<String>of()) : copiedMembers(context);
     return members.compose(copied -> super.copies(context, sources).map(copies -> {
-      copies.forEach(copy -> copy.put("userIds", new JsonArray(copy.getJsonArray("userIds", new JsonArray()).stream()
+      copies.forEach(copy -> copy.put(MEMBERS, new JsonArray(copy.getJsonArray(MEMBERS, new JsonArray()).stream()
           .filter(copied::contains).toList())));
       return copies;
     }));
+  }
+
+  /** A copy that names no members leaves the team's as they are, so they are no difference. */
+  @Override
+  protected boolean same(JsonObject copy, JsonObject current) {
+    if (copy.containsKey(MEMBERS)) {
+      return super.same(copy, current);
+    }
+    var others = current.copy();
+    others.remove(MEMBERS);
+    return super.same(copy, others);
   }
 
   /**

@@ -15,14 +15,19 @@ import java.util.function.Supplier;
 
 /**
  * One run of a built-in plugin from {@link #TEMPLATE} into {@code targetOrganization} (null: a new tenant, whose ids
- * are derived from the job's), for the tests that call a plugin directly rather than through the kit's contract. Free-
- * form data is left as it is and nothing is on record as copied elsewhere.
+ * are derived from the job's), with the job's {@code options}, for the tests that call a plugin directly rather than
+ * through the kit's contract. Free-form data is left as it is and nothing is on record as copied elsewhere.
  */
-record PluginRun(OrgApi org, String jobId, String targetOrganization, int pageSize, OncePerRun computed)
-    implements CopyContext {
+record PluginRun(OrgApi org, String jobId, String targetOrganization, int pageSize, OncePerRun computed,
+    JsonObject options) implements CopyContext {
 
   static final String TEMPLATE = "7e3b1a52-0000-4000-8000-000000000001";
   static final String TARGET = "7e3b1a52-0000-4000-8000-000000000002";
+
+  /** A run with no options: every default. */
+  PluginRun(OrgApi org, String jobId, String targetOrganization, int pageSize, OncePerRun computed) {
+    this(org, jobId, targetOrganization, pageSize, computed, new JsonObject());
+  }
 
   @Override
   public String sourceOrganization() {
@@ -58,11 +63,6 @@ record PluginRun(OrgApi org, String jobId, String targetOrganization, int pageSi
   @Override
   public Vertx vertx() {
     return null;
-  }
-
-  @Override
-  public JsonObject options() {
-    return new JsonObject();
   }
 
   @Override

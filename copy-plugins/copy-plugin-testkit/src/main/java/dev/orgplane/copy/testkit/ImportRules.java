@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * What org-service refuses in a write before it writes anything, as its answers say it: a batch of 1 to
  * {@value #MAX_BATCH} items, each with a UUID id once per batch ({@code ImportBatch}); fields the kind does not
- * take, required fields missing, a setup object's fields sent as null ({@code must not be null}, required or not:
+ * take, required fields missing (an item may leave out a team's members, which it keeps: {@link ServiceKind#kept}), a setup object's fields sent as null ({@code must not be null}, required or not:
  * {@code SetupInput}; roles and teams take an optional null as left out), names breaking the kind's rule, references
  * that are no UUIDs (400 {@code validation_failed}, each problem named {@code items[i].field}); and names taken in the
  * organization (409 with the kind's code); hooks that subscribe to no event, well-formed but never called (422
@@ -47,7 +47,7 @@ final class ImportRules {
       if (!seen.add(text.toLowerCase())) {
         errors.add(error(prefix + "id", "appears twice in this batch"));
       }
-      kind.ifPresent(known -> checkFields(known, item, prefix, errors));
+      kind.ifPresent(known -> checkFields(known, item, prefix, true, errors));
     }
     if (!errors.isEmpty()) {
       throw invalid(errors);
@@ -58,7 +58,7 @@ final class ImportRules {
   /** Refuses one object written with {@code PUT} or {@code POST}. */
   static void checkOne(Optional<ServiceKind> kind, JsonObject body) {
     var errors = new JsonArray();
-    kind.ifPresent(known -> checkFields(known, body, "", errors));
+    kind.ifPresent(known -> checkFields(known, body, "", false, errors));
     if (!errors.isEmpty()) {
       throw invalid(errors);
     }
@@ -105,14 +105,16 @@ final class ImportRules {
     }
   }
 
-  private static void checkFields(ServiceKind kind, JsonObject item, String prefix, JsonArray errors) {
+  /** A {@code batchItem} may leave out the kind's {@code keptWhenLeftOut} fields, a {@code PUT} may not. */
+  private static void checkFields(ServiceKind kind, JsonObject item, String prefix, boolean batchItem,
+      JsonArray errors) {
     item.fieldNames().stream().filter(field -> !field.equals("id") && !kind.fields().contains(field)).sorted()
         .forEach(field -> errors.add(error(prefix + field, "unknown field")));
     if (kind.refusesNulls()) {
       kind.fields().stream().filter(field -> item.containsKey(field) && item.getValue(field) == null).sorted()
           .forEach(field -> errors.add(error(prefix + field, "must not be null")));
     }
-    kind.required().stream()
+    kind.required().stream().filter(field -> !(batchItem && kind.keptWhenLeftOut().contains(field)))
         .filter(field -> kind.refusesNulls() ? !item.containsKey(field) : item.getValue(field) == null).sorted()
         .forEach(field -> errors.add(error(prefix + field, "is required")));
     if (kind.names() != null && item.getValue("name") != null

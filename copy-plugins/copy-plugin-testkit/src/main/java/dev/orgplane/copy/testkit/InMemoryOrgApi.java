@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  * unchanged; copies of setup kinds made as the service makes them ({@link CopyRule}); members
  * ({@code users}, keyed by {@code userId}) added by importing {@code users} (which sets a member's roles, {@code member}
  * if it names none, an owner staying as they are) or {@code POST users} (which leaves a member as they are); team member lists
- * ({@code groups/{id}/users}) from each team's {@code userIds}, which {@code groups?include=userIds} shows. Secrets
+ * ({@code groups/{id}/users}) from each team's {@code userIds}, which {@code groups?include=userIds} shows (an import
+ * item without them leaves a team's as they are). Secrets
  * are write-only, as in the service: never listed, and those a plugin writes are not stored (only noted, see
  * {@link #secretsWritten}); a template's, as written, stay with it, and a copy holds its template object's only when
  * the copy was asked to carry it ({@link #secret}). References are refused as the service refuses them
@@ -140,8 +141,9 @@ public final class InMemoryOrgApi implements OrgApi {
       kind.ifPresent(known -> ReferenceRules.checkWrite(known, kindOf -> stored(organization, kindOf), written, true));
       var counts = Counts.ZERO;
       for (var item : items) {
-        counts = counts.plus(existing == Existing.KEEP && stored.containsKey(item.getString("id")) ? UNCHANGED
-            : write(organization, path, item.getString("id"), item));
+        var id = item.getString("id");
+        counts = counts.plus(existing == Existing.KEEP && stored.containsKey(id) ? UNCHANGED
+            : write(organization, path, id, kind.map(known -> known.kept(item, stored.get(id))).orElse(item)));
       }
       return counts;
     });

@@ -17,10 +17,12 @@ import java.util.stream.Collectors;
  * how a copy is made ({@link CopyRule}), and which of its fields name objects of the organization, by the path of the
  * kind they name ({@code referenced}; {@link ReferenceRules} refuses what names nothing), and which of its lists the
  * service keeps as sets ({@code unordered}: a role's permissions, a team's members, a member's roles), so that a write giving them in
- * another order changes nothing. A path of no such kind (one the kit does not know) is stored as written.
+ * another order changes nothing, and which required fields a batch import's item may leave out, the object keeping
+ * what it holds ({@code keptWhenLeftOut}, lists: a team's members, see {@link #kept}). A path of no such kind (one the kit
+ * does not know) is stored as written.
  */
 record ServiceKind(String path, Set<String> fields, Set<String> required, NameRule names, boolean sortedByName,
-    CopyRule copy, Map<String, String> referenced, Set<String> unordered) {
+    CopyRule copy, Map<String, String> referenced, Set<String> unordered, Set<String> keptWhenLeftOut) {
 
   /** How names of a kind look, and the 409 code org-service answers when one is taken in the organization. */
   record NameRule(Pattern pattern, String rule, String takenCode) {
@@ -32,29 +34,31 @@ record ServiceKind(String path, Set<String> fields, Set<String> required, NameRu
           + "and not only dots and spaces", "name_taken");
 
   static final ServiceKind WORKSPACES = new ServiceKind("workspaces", Set.of("name", "metadata"), Set.of("name"),
-      SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null), Map.of(), Set.of());
+      SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null), Map.of(), Set.of(), Set.of());
   static final ServiceKind SCHEMAS = new ServiceKind("schemas", Set.of("name", "content", "metadata"),
-      Set.of("name", "content"), SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null), Map.of(), Set.of());
+      Set.of("name", "content"), SETUP_NAMES, false, new CopyRule(List.of(), List.of(), null, null), Map.of(), Set.of(),
+      Set.of());
   static final ServiceKind QUEUES = new ServiceKind("queues",
       Set.of("name", "workspaceId", "schemaId", "settings", "metadata"), Set.of("name", "workspaceId", "schemaId"),
       SETUP_NAMES, false, new CopyRule(List.of("workspaceId", "schemaId"), List.of(), null, "settings"),
-      Map.of("workspaceId", "workspaces", "schemaId", "schemas"), Set.of());
+      Map.of("workspaceId", "workspaces", "schemaId", "schemas"), Set.of(), Set.of());
   static final ServiceKind HOOKS = new ServiceKind("hooks",
       Set.of("name", "url", "events", "queueIds", "runAfter", "active", "config", "secret", "metadata"),
       Set.of("name", "url"), SETUP_NAMES, false, new CopyRule(List.of(), List.of("queueIds", "runAfter"), "runAfter",
-      "config"), Map.of("queueIds", "queues", "runAfter", "hooks"), Set.of());
+      "config"), Map.of("queueIds", "queues", "runAfter", "hooks"), Set.of(), Set.of());
   static final ServiceKind ROLES = new ServiceKind("roles", Set.of("name", "title", "permissions", "metadata"),
       Set.of("name", "permissions"), lowerCaseNames("role_name_taken"), true, null, Map.of(),
-      Set.of("permissions"));
+      Set.of("permissions"), Set.of());
+  /** Teams: an import item without {@code userIds} leaves a team's members as they are (a PUT must name them). */
   static final ServiceKind GROUPS = new ServiceKind("groups", Set.of("name", "title", "metadata", "userIds"),
       Set.of("name", "userIds"), lowerCaseNames("group_name_taken"), true, null, Map.of("userIds", "users"),
-      Set.of("userIds"));
+      Set.of("userIds"), Set.of("userIds"));
   /**
    * Members: an import sets a member's roles (named: predefined or the organization's; none named, {@code member}, as
    * org-service's {@code MembershipRoutes} gives), and members have no names.
    */
   static final ServiceKind USERS = new ServiceKind("users", Set.of("roles"), Set.of(), null, false, null,
-      Map.of("roles", "roles"), Set.of("roles"));
+      Map.of("roles", "roles"), Set.of("roles"), Set.of());
 
   private static final Map<String, ServiceKind> BY_PATH = List.of(WORKSPACES, SCHEMAS, QUEUES, HOOKS, ROLES, GROUPS,
       USERS).stream().collect(Collectors.toMap(ServiceKind::path, Function.identity()));
@@ -71,6 +75,18 @@ record ServiceKind(String path, Set<String> fields, Set<String> required, NameRu
    */
   boolean refusesNulls() {
     return copy != null;
+  }
+
+  /**
+   * Batch import item {@code item} as the service writes it over {@code stored} (null: a new object): each
+   * {@code keptWhenLeftOut} field it leaves out or sends as null is what {@code stored} holds, an empty list for a
+   * new object, as org-service's {@code TeamFields.readItem} reads a team's members.
+   */
+  JsonObject kept(JsonObject item, JsonObject stored) {
+    var written = item.copy();
+    keptWhenLeftOut.stream().filter(field -> written.getValue(field) == null).forEach(field -> written.put(field,
+        stored == null ? new JsonArray() : stored.getJsonArray(field, new JsonArray()).copy()));
+    return written;
   }
 
   /** Whether {@code stored} and {@code written} say the same, the {@code unordered} lists as sets. */
