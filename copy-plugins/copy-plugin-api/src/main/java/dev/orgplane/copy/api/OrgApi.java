@@ -114,7 +114,11 @@ public interface OrgApi {
   /** The most ids one {@link #existing} call may ask about. */
   int MAX_LOOKUP = 5000;
 
-  /** {@code PUT .../{path}/{id}}: create or replace one object with a chosen id. */
+  /**
+   * {@code PUT .../{path}/{id}}: create or replace one object with a chosen id. Not a member: {@code users/{uid}} is
+   * no such object (405 {@code method_not_allowed}); members are imported ({@link #importBatch}) or added
+   * ({@link #post}).
+   */
   Future<Counts> put(String organization, String path, String id, JsonObject body);
 
   /** {@code POST .../{path}}: for the calls that are neither a list nor an import, e.g. adding members. */

@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
  * ids that are no UUIDs, batches of more than 500 or with an id twice, names taken) and count created, updated and
  * unchanged; copies of setup kinds made as the service makes them ({@link CopyRule}); members
  * ({@code users}, keyed by {@code userId}) added by importing {@code users} (which sets a member's roles, {@code member}
- * if it names none, an owner staying as they are) or {@code POST users} (which leaves a member as they are); team member lists
+ * if it names none, an owner staying as they are) or {@code POST users} (which leaves a member as they are), never by
+ * a {@code PUT} (405, as in the service); team member lists
  * ({@code groups/{id}/users}) from each team's {@code userIds}, which {@code groups?include=userIds} shows (an import
  * item without them leaves a team's as they are). Secrets
  * are write-only, as in the service: never listed, and those a plugin writes are not stored (only noted, see
@@ -278,8 +279,18 @@ public final class InMemoryOrgApi implements OrgApi {
     return ids;
   }
 
+  /**
+   * {@code PUT {path}/{id}}, create or replace, as the service answers it. A member is no such object: org-service
+   * sets their roles with {@code PUT users/{uid}/roles} and takes {@code PUT users/{uid}} as no route (405
+   * {@code method_not_allowed}, the path taking {@code DELETE} only). Until session 32 the kit made a member of
+   * it, so a plugin writing members so passed here and failed every job under the engine.
+   */
   @Override
   public Future<Counts> put(String organization, String path, String id, JsonObject body) {
+    if (path.equals("users")) {
+      return Future.failedFuture(new OrgApiException(405, "method_not_allowed",
+          "PUT is not allowed on /v1/organizations/" + organization + "/users/" + id, null));
+    }
     return answer(() -> {
       var kind = ServiceKind.of(path);
       ImportRules.checkOne(kind, body);

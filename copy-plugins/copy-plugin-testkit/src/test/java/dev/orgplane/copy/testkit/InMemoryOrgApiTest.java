@@ -217,6 +217,21 @@ class InMemoryOrgApiTest {
    * A member imported or added naming no roles (none sent, null or empty) joins as {@code member}, as org-service
    * takes them; the kit refused an import without roles as {@code roles is required}, and kept an empty list.
    */
+  /**
+   * org-service has no {@code PUT} of a member (their roles are {@code PUT .../users/{uid}/roles}): 405, as it answers,
+   * and no member is made. Until session 32 the kit made one, so a plugin adding members so passed the kit and failed
+   * under the engine.
+   */
+  @Test
+  void aMemberIsNoObjectToPut() {
+    var api = new InMemoryOrgApi();
+    var refused = refusal(api.put(TARGET, "users", UUID.randomUUID().toString(),
+        new JsonObject().put("roles", new JsonArray().add("member"))));
+    assertEquals(405, refused.status());
+    assertEquals("method_not_allowed", refused.code());
+    assertTrue(api.objects(TARGET, "users").isEmpty(), "no member was made");
+  }
+
   @Test
   void aMemberNamingNoRolesJoinsAsMember() {
     var api = new InMemoryOrgApi();
