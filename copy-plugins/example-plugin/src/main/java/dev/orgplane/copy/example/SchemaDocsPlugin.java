@@ -9,6 +9,7 @@ import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.KindDiff;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.PageResult;
+import dev.orgplane.copy.api.PluginMark;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -21,8 +22,9 @@ import java.util.Set;
  * Example plugin: gives every tenant a documentation workspace per template schema, named
  * {@code docs-<schema>-<8 hex digits of its id>} and pointing at the tenant's copy of that schema. The suffix keeps
  * the name from clashing with a workspace of the tenant's own (names are unique per organization), and a long schema
- * name is cut so the name stays within the service's 128 characters. A doc is known by the marker in its metadata,
- * never by its name, so the tenant's own workspaces named {@code docs-...} are none of its business. It shows the whole SPI on
+ * name is cut so the name stays within the service's 128 characters. A doc is known by the mark in its metadata
+ * ({@link PluginMark}), never by its name, so the tenant's own workspaces named {@code docs-...} are none of its
+ * business, and the workspaces plugin's diff leaves the docs to this one's rather than count them extra. It shows the whole SPI on
  * something the built-ins do not do: objects derived from template objects get deterministic ids of
  * their own ({@code copyOf(schemaId + ":docs")}), references go through the same id function, pages
  * are read and written one at a time, and plan and diff look at this plugin's objects only.
@@ -31,8 +33,6 @@ public final class SchemaDocsPlugin implements CopyPlugin {
 
   static final String ID = "schema-docs";
   static final String PREFIX = "docs-";
-  /** The metadata field whose value marks a workspace as a doc of this plugin. */
-  static final String MARKER = "generatedBy";
   /** org-service's longest workspace name. */
   private static final int MAX_NAME = 128;
   private static final int SUFFIX = 9;
@@ -109,7 +109,7 @@ public final class SchemaDocsPlugin implements CopyPlugin {
     var name = schema.getString("name");
     var kept = name.substring(0, Math.min(name.length(), MAX_NAME - PREFIX.length() - SUFFIX));
     return new JsonObject().put("id", id).put("name", PREFIX + kept + "-" + id.substring(0, SUFFIX - 1))
-        .put("metadata", new JsonObject().put("documents", context.ids().copyOf(schemaId)).put(MARKER, ID));
+        .put("metadata", new JsonObject().put("documents", context.ids().copyOf(schemaId)).put(PluginMark.FIELD, ID));
   }
 
   private static Future<OrgApi.Page> schemas(CopyContext context, String cursor) {
@@ -135,7 +135,6 @@ public final class SchemaDocsPlugin implements CopyPlugin {
   }
 
   private static boolean isDoc(JsonObject workspace) {
-    var metadata = workspace.getJsonObject("metadata");
-    return metadata != null && ID.equals(metadata.getString(MARKER));
+    return ID.equals(PluginMark.of(workspace));
   }
 }
