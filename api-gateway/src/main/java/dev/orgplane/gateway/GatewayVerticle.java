@@ -34,9 +34,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The public door. It does not buffer bodies (no BodyHandler): requests stream to the services,
- * which enforce the body limit themselves; the gateway refuses a declared Content-Length over the
- * limit early.
+ * The public door. It does not buffer whole bodies (no BodyHandler): it reads the first 64 KiB of a request's body
+ * before it sends the request on, and streams the rest to the services, which enforce the body limit themselves; the
+ * gateway refuses a declared Content-Length over the limit early.
  */
 public final class GatewayVerticle extends ServiceVerticle {
 
@@ -49,6 +49,8 @@ public final class GatewayVerticle extends ServiceVerticle {
   private static final double SLOWEST_RATE_PER_SECOND = 0.001;
   /** A day: an upstream skipped longer is better taken out of the routes. */
   private static final long LONGEST_QUARANTINE_MILLIS = 86_400_000;
+  /** A day, as the longest route timeout. */
+  private static final long LONGEST_BODY_TIMEOUT_MILLIS = 86_400_000;
 
   private Settings settings;
   private HttpServer server;
@@ -128,7 +130,8 @@ public final class GatewayVerticle extends ServiceVerticle {
       }
       proxy = new ProxyHandler(vertx, client, connections, routes,
           settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS", 0, LONGEST_QUARANTINE_MILLIS),
-          ServiceHttp.bodyLimitBytes(settings));
+          ServiceHttp.bodyLimitBytes(settings),
+          settings.longValue("ORGPLANE_GATEWAY_BODY_TIMEOUT_MILLIS", 1, LONGEST_BODY_TIMEOUT_MILLIS));
       router.route().handler(proxy);
       var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();
       return metricsServer.compose(m -> listen(router)).onSuccess(s -> server = s);

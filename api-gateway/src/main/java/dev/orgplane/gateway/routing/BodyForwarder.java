@@ -2,6 +2,7 @@ package dev.orgplane.gateway.routing;
 
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -14,82 +15,97 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Forwards requests with a body on Vert.x's HTTP client, for its streaming with backpressure: a body is never
- * buffered past {@value #REPLAYABLE_BYTES} bytes, and one without a declared length is cut off at the body limit.
- * A request the gateway may send twice ({@link Repeats#harmless}) is read whole first when its body fits in that,
- * so that it can be sent again when its connection breaks before the answer: an upstream that is being redeployed
- * closes its idle connections, and a request the gateway just sent on one is lost with it.
+ * buffered past {@value #READ_FIRST_BYTES} bytes, and one without a declared length is cut off at the body limit.
+ * Every body is read first, whole when it fits in that (most do), before the request takes a connection to its
+ * upstream: a client that sends its body slowly holds none while it does, so a few tricklers cannot hold every
+ * connection the gateway's writes (and its key fetches and token exchanges) wait for. A body read whole can be sent
+ * again when its connection breaks before the answer, if the gateway may send its request twice
+ * ({@link Repeats#harmless}): an upstream that is being redeployed closes its idle connections, and a request the
+ * gateway just sent on one is lost with it.
+ *
+ * <p>Two clocks: the client has {@code bodyTimeoutMillis} of the gateway's waiting for its body ({@link BodyDeadline}),
+ * past which it is answered 408 {@code request_body_timeout} and its upstream request, if one began, is given up
+ * (not counted against the upstream); the upstream has the route's timeout each time the gateway waits for it (to
+ * take a streamed body, then to answer once the body is sent). The route's timeout ran from the start of the
+ * exchange, and counted a client's slow body as the upstream's silence: 504, and a healthy upstream quarantined.
  */
 final class BodyForwarder {
 
-  private static final int REPLAYABLE_BYTES = 64 * 1024;
+  private static final int READ_FIRST_BYTES = 64 * 1024;
 
+  private final Vertx vertx;
   private final HttpClient client;
   private final UpstreamBalancer balancer;
   private final long bodyLimitBytes;
+  private final long bodyTimeoutMillis;
   private final HeldConnections held;
   private final RelayedEventStreams eventStreams;
 
-  /** {@code connectionsPerUpstream}: the most the client's pool opens to one upstream. */
-  BodyForwarder(HttpClient client, UpstreamBalancer balancer, long bodyLimitBytes, int connectionsPerUpstream,
-      RelayedEventStreams eventStreams) {
+  /**
+   * {@code connectionsPerUpstream}: the most the client's pool opens to one upstream; {@code bodyTimeoutMillis}: how
+   * long the gateway waits for a client's body.
+   */
+  BodyForwarder(Vertx vertx, HttpClient client, UpstreamBalancer balancer, long bodyLimitBytes, long bodyTimeoutMillis,
+      int connectionsPerUpstream, RelayedEventStreams eventStreams) {
+    this.vertx = vertx;
     this.client = client;
     this.balancer = balancer;
     this.bodyLimitBytes = bodyLimitBytes;
+    this.bodyTimeoutMillis = bodyTimeoutMillis;
     this.held = new HeldConnections(connectionsPerUpstream);
     this.eventStreams = eventStreams;
   }
 
   /** {@code length}: the request's Content-Length, or null for a chunked body (or an HTTP/2 one of unsaid length). */
   void forward(RoutingContext ctx, Route route, String length) {
-    int otherUpstreams = route.upstreams().size() - 1;
-    if (Repeats.harmless(ctx) && HopHeaders.contentLength(length) <= REPLAYABLE_BYTES) {
-      readWhole(ctx, route, length, otherUpstreams);
-    } else {
-      forward(ctx, route, length, Body.streamed(null), otherUpstreams);
-    }
+    readFirst(ctx, route, length, new BodyDeadline(vertx, bodyTimeoutMillis));
   }
 
   /**
-   * Reads the body, then sends it as one buffer; a body that grows past {@link #REPLAYABLE_BYTES} (its length was
-   * not said) is streamed on after what was read, and one past the body limit is cut off with 413.
+   * Reads the body, then sends it as one buffer; a body that grows past {@link #READ_FIRST_BYTES} is streamed on
+   * after what was read, and one past the body limit is cut off with 413.
    */
-  private void readWhole(RoutingContext ctx, Route route, String length, int otherUpstreams) {
+  private void readFirst(RoutingContext ctx, Route route, String length, BodyDeadline deadline) {
     var request = ctx.request();
     var read = Buffer.buffer();
+    int otherUpstreams = route.upstreams().size() - 1;
     UnreadBodies.forwarded(ctx);
     request.handler(chunk -> {
       read.appendBuffer(chunk);
       if (read.length() > bodyLimitBytes) {
         request.handler(null).endHandler(null);
+        deadline.stop();
         tooLarge(ctx);
-      } else if (read.length() > REPLAYABLE_BYTES) {
+      } else if (read.length() > READ_FIRST_BYTES) {
         request.pause().handler(null).endHandler(null);
-        forward(ctx, route, length, Body.streamed(read), otherUpstreams);
+        deadline.stop();
+        forward(ctx, route, length, Body.streamed(read, deadline), otherUpstreams);
       }
     });
-    request.endHandler(ended -> forward(ctx, route, length, Body.whole(read), otherUpstreams));
+    request.endHandler(ended -> {
+      deadline.stop();
+      forward(ctx, route, length, Body.whole(read, Repeats.harmless(ctx)), otherUpstreams);
+    });
+    deadline.run(() -> tooSlow(ctx));
     request.resume();
   }
 
   /**
-   * A request's body as the gateway sends it: {@code whole}, read already, which can be sent again; or streamed
-   * from the request, after {@code read}, what was read of it already (null: nothing).
+   * A request's body as the gateway sends it: {@code whole}, read already, which is sent again when it is
+   * {@code repeatable}; or streamed from the request under the client's {@code deadline}, after {@code read}, what
+   * was read of it already.
    */
-  private record Body(Buffer whole, Buffer read, boolean retried) {
-    static Body whole(Buffer body) {
-      return new Body(body, null, false);
+  private record Body(Buffer whole, Buffer read, boolean repeatable, BodyDeadline deadline) {
+    static Body whole(Buffer body, boolean repeatable) {
+      return new Body(body, null, repeatable, null);
     }
 
-    static Body streamed(Buffer read) {
-      return new Body(null, read, false);
-    }
-
-    boolean repeatable() {
-      return whole != null && !retried;
+    static Body streamed(Buffer read, BodyDeadline deadline) {
+      return new Body(null, read, false, deadline);
     }
 
     Body repeated() {
-      return new Body(whole, null, true);
+      return new Body(whole, null, false, null);
     }
   }
 
@@ -106,8 +122,11 @@ final class BodyForwarder {
         .setMethod(request.method())
         .setURI(request.uri())
         // the wait for a free connection; one that will not open fails sooner (ProxyHandler.CONNECT_TIMEOUT_MILLIS)
-        .setConnectTimeout(route.timeoutMillis())
-        .setIdleTimeout(route.timeoutMillis());
+        .setConnectTimeout(route.timeoutMillis());
+    if (body.whole() != null) {
+      // sent at once: the wait for the answer begins now (a streamed body's begins once it is sent, see streamCounting)
+      options.setIdleTimeout(route.timeoutMillis());
+    }
     address(upstream, options);
     // a caller who hangs up, even before a connection is there for its request, ends the upstream request: left
     // to run, it would hold its connection until the route's timeout, its body never ending, and count against the
@@ -142,7 +161,7 @@ final class BodyForwarder {
       if (length != null) {
         upstreamRequest.headers().set("Content-Length", length);
       }
-      send(ctx, call, length, body)
+      send(ctx, call, length, body, route.timeoutMillis())
           .onSuccess(response -> {
             balancer.answered(upstream, sentAt,
                 "close".equalsIgnoreCase(response.getHeader(HttpHeaders.CONNECTION)));
@@ -177,38 +196,47 @@ final class BodyForwarder {
   }
 
   /**
-   * Sends the request's body and answers the upstream's response: one read whole or of announced length as it is,
-   * any other counted against the limit as it streams.
+   * Sends the request's body and answers the upstream's response: one read whole as it is, any other streamed on and
+   * counted against the limit; the upstream has {@code timeoutMillis} for each wait the gateway makes on it.
    */
-  private Future<HttpClientResponse> send(RoutingContext ctx, UpstreamCall call, String length, Body body) {
+  private Future<HttpClientResponse> send(RoutingContext ctx, UpstreamCall call, String length, Body body,
+      long timeoutMillis) {
     if (body.whole() != null) {
       return call.request().send(body.whole());
     }
     UnreadBodies.forwarded(ctx);
-    return streamCounting(ctx, call, length, body.read());
+    return streamCounting(ctx, call, length, body, timeoutMillis);
   }
 
   /**
-   * A streamed body (after what was {@code read} of it already, if anything) is forwarded as it arrives, with
-   * backpressure, and one without Content-Length (chunked) is cut off with 413 the moment it passes the limit, so
-   * no service ever receives more than the limit. Once the upstream request failed (its connection broke), the rest
-   * of the body is dropped: Vert.x's own pipe would go on writing to it and log each refused write as an error.
+   * A streamed body (after what was read of it already) is forwarded as it arrives, with backpressure, and one
+   * without Content-Length (chunked) is cut off with 413 the moment it passes the limit, so no service ever receives
+   * more than the limit. The client's clock runs while the gateway waits for its body; while the upstream does not
+   * take what was sent, the upstream's does instead (a timeout, as one that does not answer), and once the body is
+   * sent, until the answer. Once the upstream request failed (its connection broke), the rest of the body is dropped:
+   * Vert.x's own pipe would go on writing to it and log each refused write as an error.
    */
-  private Future<HttpClientResponse> streamCounting(RoutingContext ctx, UpstreamCall call, String length,
-      Buffer read) {
+  private Future<HttpClientResponse> streamCounting(RoutingContext ctx, UpstreamCall call, String length, Body body,
+      long timeoutMillis) {
     var request = ctx.request();
     var upstreamRequest = call.request();
-    var received = new long[1];
+    var deadline = body.deadline();
+    Runnable clientTooSlow = () -> {
+      call.giveUp();
+      tooSlow(ctx);
+    };
+    var received = new long[] {body.read().length()};
     upstreamRequest.setChunked(length == null);
-    if (read != null) {
-      received[0] = read.length();
-      upstreamRequest.write(read);
-    }
-    upstreamRequest.response().onFailure(err -> request.handler(null).endHandler(null));
+    upstreamRequest.write(body.read());
+    upstreamRequest.response().onFailure(err -> {
+      request.handler(null).endHandler(null);
+      deadline.stop();
+    });
     request.handler(chunk -> {
       received[0] += chunk.length();
       if (received[0] > bodyLimitBytes) {
         request.handler(null);
+        deadline.stop();
         tooLarge(ctx);
         call.giveUp();
         return;
@@ -216,16 +244,41 @@ final class BodyForwarder {
       upstreamRequest.write(chunk);
       if (upstreamRequest.writeQueueFull()) {
         request.pause();
-        upstreamRequest.drainHandler(drained -> request.resume());
+        deadline.stop();
+        long stalled = vertx.setTimer(timeoutMillis, id -> upstreamRequest.reset(0,
+            new TimeoutException("the upstream took none of the body for " + timeoutMillis + " ms")));
+        upstreamRequest.drainHandler(drained -> {
+          vertx.cancelTimer(stalled);
+          deadline.run(clientTooSlow);
+          request.resume();
+        });
       }
     });
     request.endHandler(ended -> {
+      deadline.stop();
       if (received[0] <= bodyLimitBytes) {
         upstreamRequest.end();
+        if (!upstreamRequest.response().isComplete()) {
+          upstreamRequest.idleTimeout(timeoutMillis);
+        }
       }
     });
+    deadline.run(clientTooSlow);
     request.resume();
     return upstreamRequest.response();
+  }
+
+  /**
+   * The client did not send its body within its time: it is answered 408 and its connection (HTTP/1) or stream
+   * (HTTP/2) ends after the answer, rather than the gateway reading on what comes as slowly. Nothing when the request
+   * was answered or given up already.
+   */
+  private static void tooSlow(RoutingContext ctx) {
+    ctx.request().handler(null).endHandler(null);
+    if (!ctx.failed() && !ctx.response().ended() && !ctx.response().closed()) {
+      UnreadBodies.cutOffAfterAnswer(ctx);
+      ctx.fail(new ApiException(408, "request_body_timeout", "The request body did not arrive in time."));
+    }
   }
 
   private static void tooLarge(RoutingContext ctx) {

@@ -10,7 +10,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Streams a request to its upstream and the answer back, without buffering either body. Headers
+ * Streams a request to its upstream and the answer back, buffering no more of a request's body than its first 64 KiB
+ * ({@link BodyForwarder}). Headers
  * pass through minus the hop-by-hop ones; the request id and X-Forwarded-* are added ({@link HopHeaders}).
  * Connection failures quarantine the upstream (see {@link UpstreamBalancer}) and answer 502; an upstream that
  * does not answer within the route's timeout answers 504; a request that found every connection to it busy for that
@@ -42,15 +43,17 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   /**
    * Made on the event loop of the gateway instance it serves: its upstream connections for requests without a
    * body ({@code connectionsPerUpstream} at most per upstream) live there. {@code client}, that instance's too, opens
-   * as many at most per upstream, each within {@link #CONNECT_TIMEOUT_MILLIS}.
+   * as many at most per upstream, each within {@link #CONNECT_TIMEOUT_MILLIS}. A client has {@code bodyTimeoutMillis}
+   * to send a request's body (408 {@code request_body_timeout} after it).
    */
   public ProxyHandler(Vertx vertx, HttpClient client, int connectionsPerUpstream, RouteTable routes,
-      long quarantineMillis, long bodyLimitBytes) {
+      long quarantineMillis, long bodyLimitBytes, long bodyTimeoutMillis) {
     this.routes = routes;
     this.bodyLimitBytes = bodyLimitBytes;
     var balancer = new UpstreamBalancer(quarantineMillis);
     this.bodiless = new BodilessForwarder(new UpstreamChannels(vertx, connectionsPerUpstream), balancer, eventStreams);
-    this.withBody = new BodyForwarder(client, balancer, bodyLimitBytes, connectionsPerUpstream, eventStreams);
+    this.withBody = new BodyForwarder(vertx, client, balancer, bodyLimitBytes, bodyTimeoutMillis,
+        connectionsPerUpstream, eventStreams);
   }
 
   @Override

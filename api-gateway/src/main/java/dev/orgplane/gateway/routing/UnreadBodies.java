@@ -15,13 +15,16 @@ import io.vertx.ext.web.RoutingContext;
  * Up to {@value #DRAIN_LIMIT} bytes: a longer body is cut off, over HTTP/1 by closing the connection, said in advance
  * ({@code Connection: close}) when its length is announced, over HTTP/2 by resetting its stream (NO_ERROR, RFC 9113
  * section 8.1: stop sending). Not every HTTP/2 stream: every one may have a body, and the JDK's HttpClient takes a
- * reset after a complete answer to a bodiless request for a failure of the request.
+ * reset after a complete answer to a bodiless request for a failure of the request. A body the client sent too slowly
+ * ({@link #cutOffAfterAnswer}) is cut off after the answer whatever its length: whoever trickled it would trickle the
+ * rest as slowly.
  */
 public final class UnreadBodies {
 
   static final long DRAIN_LIMIT = 16L * 1024 * 1024;
   private static final String PAUSED = "orgplane.bodyPaused";
   private static final String FORWARDED = "orgplane.bodyForwarded";
+  private static final String CUT_OFF = "orgplane.bodyCutOff";
 
   private UnreadBodies() {
   }
@@ -33,7 +36,7 @@ public final class UnreadBodies {
       request.pause();
       ctx.put(PAUSED, Boolean.TRUE);
       ctx.addHeadersEndHandler(head -> {
-        if (isUnread(ctx) && isHttp1(request) && announcedLength(request) > DRAIN_LIMIT) {
+        if (isUnread(ctx) && isHttp1(request) && isCutOff(ctx)) {
           ctx.response().putHeader("Connection", "close");
         }
       });
@@ -56,13 +59,24 @@ public final class UnreadBodies {
     ctx.remove(FORWARDED);
   }
 
+  /** The proxy stopped reading a body that came too slowly: it is ours again, to cut off after the answer. */
+  static void cutOffAfterAnswer(RoutingContext ctx) {
+    abandoned(ctx);
+    ctx.put(CUT_OFF, Boolean.TRUE);
+  }
+
+  /** Whether the rest of the body is cut off rather than read and dropped. */
+  private static boolean isCutOff(RoutingContext ctx) {
+    return ctx.get(CUT_OFF) != null || announcedLength(ctx.request()) > DRAIN_LIMIT;
+  }
+
   private static boolean isUnread(RoutingContext ctx) {
     return ctx.get(PAUSED) != null && ctx.get(FORWARDED) == null && !ctx.request().isEnded();
   }
 
   private static void dispose(RoutingContext ctx) {
     var request = ctx.request();
-    if (announcedLength(request) > DRAIN_LIMIT) {
+    if (isCutOff(ctx)) {
       cutOff(ctx);
       return;
     }

@@ -1,0 +1,239 @@
+package dev.orgplane.gateway;
+
+import static dev.orgplane.gateway.GatewayTest.assertProblem;
+import static dev.orgplane.gateway.GatewayTest.isWhole;
+import static dev.orgplane.gateway.GatewayTest.upstreamFailures;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Clients that send their bodies slowly, through a gateway whose routes time out after half a second, whose clients
+ * have two seconds for their bodies, and which opens one connection at most to each upstream for writes. The route's timeout ran
+ * from the start of each exchange: a body trickled for longer was 504 {@code upstream_timeout}, counted against its
+ * healthy upstream, which was quarantined; and each trickler held a connection to its upstream all along, so a few
+ * starved every other write.
+ */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SlowBodiesTest {
+
+  private static final int FIRST_READ = 64 * 1024;
+  private static final long BYTE_EVERY_MILLIS = 150;
+  private Vertx vertx;
+  private WebClient client;
+  private int port;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    var routes = new JsonArray()
+        .add(new JsonObject().put("prefix", "/v1/auth/stuck/").put("upstreams", new JsonArray().add(url(stuck())))
+            .put("timeoutMs", 500))
+        .add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray()
+            .add(url(upstream("first"))).add(url(upstream("second")))).put("timeoutMs", 500));
+    var gateway = new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
+        .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:9").put("ORGPLANE_PUBLIC_URL", "http://gateway.test")
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "1")
+        .put("ORGPLANE_GATEWAY_BODY_TIMEOUT_MILLIS", "2000")
+        .put("ORGPLANE_BODY_LIMIT_BYTES", String.valueOf(64 << 20)));
+    vertx.deployVerticle(gateway).await();
+    port = gateway.port();
+    client = WebClient.create(vertx);
+  }
+
+  /** Answers with its name and the length of the body it received. */
+  private HttpServer upstream(String name) {
+    return vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> req.response()
+            .putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("upstream", name).put("length", body.length()).encode())))
+        .listen(0, "127.0.0.1").await();
+  }
+
+  /** Takes a request's head and none of its body, and never answers. */
+  private HttpServer stuck() {
+    return vertx.createHttpServer().requestHandler(req -> req.pause()).listen(0, "127.0.0.1").await();
+  }
+
+  private static String url(HttpServer server) {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** A sign-in (open, no token) whose 8 bytes take 1.2 s, against the route's 0.5 s. */
+  @Test
+  void aSmallBodyTrickledForLongerThanTheRouteTimeoutIsServedAndItsUpstreamStaysInRotation() {
+    double failuresBefore = upstreamFailures();
+    var answer = trickle("/v1/auth/token", 8, 0, 8);
+    assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+    assertEquals(8, body(answer).getInteger("length"));
+    assertEquals(failuresBefore, upstreamFailures(), "nothing counted against the upstream");
+    var upstreams = new HashSet<String>();
+    for (int i = 0; i < 4; i++) {
+      upstreams.add(client.get(port, "127.0.0.1", "/v1/auth/x").send().await().bodyAsJsonObject().getString("upstream"));
+    }
+    assertEquals(java.util.Set.of("first", "second"), upstreams, "neither quarantined");
+  }
+
+  /** The rest of a body past what the gateway reads first, trickled for longer than the route's timeout. */
+  @Test
+  void theRestOfALargeBodyMayTakeLongerThanTheRouteTimeout() {
+    double failuresBefore = upstreamFailures();
+    var answer = trickle("/v1/auth/token", FIRST_READ + 9, FIRST_READ + 1, FIRST_READ + 9);
+    assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+    assertEquals(FIRST_READ + 9, body(answer).getInteger("length"));
+    assertEquals(failuresBefore, upstreamFailures(), "nothing counted against the upstream");
+  }
+
+  /**
+   * A body that does not arrive within the client's time is the client's: 408 {@code request_body_timeout}, its
+   * connection closed, and nothing counted against the upstream, whether the gateway was still reading it first
+   * (nothing sent yet) or streaming it on (that upstream request is given up).
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, FIRST_READ + 1})
+  void aBodyTrickledPastTheClientsTimeIs408AndNoFailureOfTheUpstream(int sentAtOnce) {
+    double failuresBefore = upstreamFailures();
+    long started = System.nanoTime();
+    var answer = trickle("/v1/auth/token", sentAtOnce + 1000, sentAtOnce, sentAtOnce + 1000);
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+    assertEquals("request_body_timeout", body(answer).getString("code"));
+    assertTrue(answer.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
+    assertTrue(tookMillis >= 2000 && tookMillis < 5000, "after the client's 2 s: " + tookMillis + " ms");
+    assertEquals(failuresBefore, upstreamFailures(), "nothing counted against the upstream");
+    var next = client.post(port, "127.0.0.1", "/v1/auth/token").sendBuffer(Buffer.buffer("{}")).await();
+    assertEquals(200, next.statusCode(), next.bodyAsString());
+  }
+
+  /** Over HTTP/2 the 408 ends the request's stream only: its connection carries the next request. */
+  @Test
+  void overHttp2ABodyPastTheClientsTimeEndsItsStreamOnly() {
+    var http2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    var status = new int[1];
+    var refused = http2.request(HttpMethod.POST, port, "127.0.0.1", "/v1/auth/token").compose(request -> {
+      request.setChunked(true).exceptionHandler(ignored -> { });
+      request.write("{");
+      return request.response().map(response -> {
+        status[0] = response.statusCode();
+        return response.request().connection();
+      });
+    }).timeout(5, TimeUnit.SECONDS).await();
+    var next = http2.request(HttpMethod.POST, port, "127.0.0.1", "/v1/auth/token")
+        .compose(request -> request.send("{}"))
+        .compose(response -> response.body().map(body -> response.request().connection()))
+        .timeout(5, TimeUnit.SECONDS).await();
+    http2.close();
+    assertEquals(408, status[0]);
+    assertTrue(refused == next, "the same connection carried the next request");
+  }
+
+  /**
+   * Three tricklers on a gateway that opens one connection to each of the two upstreams: writes go on meanwhile, at
+   * once. The first two tricklers held both connections, and the write waited out the route's timeout into a 503.
+   */
+  @Test
+  void tricklersHoldNoConnectionOtherWritesWaitFor() {
+    var tricklers = IntStream.range(0, 3)
+        .mapToObj(i -> CompletableFuture.supplyAsync(() -> trickle("/v1/auth/token", 8, 0, 8))).toList();
+    pause(300);
+    for (int i = 0; i < 4; i++) {
+      long started = System.nanoTime();
+      var write = client.post(port, "127.0.0.1", "/v1/auth/token").sendBuffer(Buffer.buffer("{}")).await();
+      assertEquals(200, write.statusCode(), write.bodyAsString());
+      assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 500, "not kept waiting");
+    }
+    for (var trickler : tricklers) {
+      var answer = trickler.join();
+      assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+    }
+  }
+
+  /**
+   * An upstream that takes none of a body the gateway streams on still has the route's timeout for it: 504, counted.
+   * The client's clock stops meanwhile (it is not the client that is slow).
+   */
+  @Test
+  void anUpstreamThatTakesNoneOfAStreamedBodyTimesOut() {
+    double failuresBefore = upstreamFailures();
+    var answer = client.post(port, "127.0.0.1", "/v1/auth/stuck/x").timeout(10_000)
+        .sendBuffer(Buffer.buffer(new byte[12 << 20])).await();
+    assertProblem(answer, 504, "upstream_timeout");
+    assertEquals(failuresBefore + 1, upstreamFailures());
+  }
+
+  /**
+   * POSTs {@code path} with a Content-Length of {@code length}: {@code atOnce} bytes at once, then one byte every
+   * {@value #BYTE_EVERY_MILLIS} ms up to {@code sent} bytes in all, or until an answer arrives; answers the answer.
+   */
+  private String trickle(String path, int length, int atOnce, int sent) {
+    try (var socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(15_000);
+      var out = socket.getOutputStream();
+      var in = socket.getInputStream();
+      out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Connection: close\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[atOnce]);
+      try {
+        for (int i = atOnce; i < sent && in.available() == 0; i++) {
+          out.flush();
+          pause(BYTE_EVERY_MILLIS);
+          out.write('x');
+        }
+      } catch (IOException closed) {
+        // the gateway answered and closed the connection
+      }
+      return answer(in);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads one answer whole, whether or not its connection closes after it. */
+  private static String answer(java.io.InputStream in) throws IOException {
+    var read = new StringBuilder();
+    var buffer = new byte[8192];
+    int chunk;
+    while (!isWhole(read.toString()) && (chunk = in.read(buffer)) > 0) {
+      read.append(new String(buffer, 0, chunk, StandardCharsets.UTF_8));
+    }
+    return read.toString();
+  }
+
+  private static JsonObject body(String answer) {
+    return new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
