@@ -33,6 +33,10 @@ public final class OpenApiRoutes {
       "options", "trace");
   private static final Pattern PATH_PARAMETER = Pattern.compile(":([A-Za-z_][A-Za-z0-9_]*)");
   private static final Pattern NAMED_GROUP = Pattern.compile("\\(\\?<([A-Za-z][A-Za-z0-9]*)>[^)]*\\)");
+  /** How a 400 says which query parameters are refused as unknown: all, or all but those it names. */
+  private static final Pattern UNKNOWN_PARAMETERS = Pattern.compile(
+      "`unknown_parameter` \\((any query parameter|any parameter but ([^)]*))\\)");
+  private static final Pattern CODE_SPAN = Pattern.compile("`([^`]+)`");
 
   private final JsonObject document;
 
@@ -194,7 +198,9 @@ public final class OpenApiRoutes {
    * drift from it: a parameter listed twice in one place (OpenAPI 3.1 forbids two of one name and location); an
    * authenticated POST that does not take {@code Idempotency-Key}, or whose 409 and 422 do not name
    * {@code idempotency_key_in_use} and {@code idempotency_key_reused} ({@code IdempotencyKeys} honours the key on every
-   * POST a token makes); an operation with a JSON body whose 400 does not name {@code malformed_json}.
+   * POST a token makes); an operation with a JSON body whose 400 does not name {@code malformed_json}; one that takes
+   * {@code order} whose 400 does not name {@code invalid_order}; a 400 that says which query parameters are not
+   * unknown ("any parameter but ...", "any query parameter") and names others than the operation takes.
    */
   public void assertConventions() {
     var broken = new TreeSet<String>();
@@ -232,7 +238,32 @@ public final class OpenApiRoutes {
     if (body.containsKey("application/json")) {
       problems.addAll(unnamedCodes(responses, "400", "malformed_json"));
     }
+    var query = parameters(item, operation).stream().filter(parameter -> parameter.startsWith("query "))
+        .map(parameter -> parameter.substring("query ".length())).collect(Collectors.toCollection(TreeSet::new));
+    if (query.contains("order")) {
+      problems.addAll(unnamedCodes(responses, "400", "invalid_order"));
+    }
+    var named = knownParametersNamed(responses.getJsonObject("400", new JsonObject()).getString("description", ""));
+    if (named != null && !named.equals(query)) {
+      problems.add("its 400 says " + named + " are no unknown parameters, but it takes " + query);
+    }
     return problems;
+  }
+
+  /**
+   * The query parameters a 400's {@code unknown_parameter} says are not unknown: none for "any query parameter",
+   * those named for "any parameter but ..."; null when it says neither.
+   */
+  private static Set<String> knownParametersNamed(String description) {
+    var unknown = UNKNOWN_PARAMETERS.matcher(description);
+    if (!unknown.find()) {
+      return null;
+    }
+    var named = new TreeSet<String>();
+    if (unknown.group(2) != null) {
+      CODE_SPAN.matcher(unknown.group(2)).results().forEach(name -> named.add(name.group(1)));
+    }
+    return named;
   }
 
   /** Whether the operation needs a token: the security it (or else the document) requires has no empty alternative. */

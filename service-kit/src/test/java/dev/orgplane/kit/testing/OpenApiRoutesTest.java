@@ -107,7 +107,11 @@ class OpenApiRoutesTest {
                     "#/components/parameters/IdempotencyKey")))
                 .put("responses", new JsonObject()
                     .put("409", new JsonObject().put("description", "Codes: `idempotency_key_in_use`."))
-                    .put("422", new JsonObject().put("description", "Codes: `idempotency_key_reused`."))))));
+                    .put("422", new JsonObject().put("description", "Codes: `idempotency_key_reused`.")))))
+            .put("/v1/listed", listing("Codes: `unknown_parameter` (any parameter but `limit`).", "limit", "order"))
+            .put("/v1/searched", listing("Codes: `unknown_parameter` (any query parameter).", "q"))
+            .put("/v1/ordered", listing("Codes: `invalid_order`, `unknown_parameter` (any parameter but `order` and "
+                + "`limit`).", "limit", "order")));
     var failure = assertThrows(AssertionError.class, () -> new OpenApiRoutes(document).assertConventions());
     var message = failure.getMessage();
     assertTrue(message.contains("POST /v1/things: lists header If-None-Match twice"), message);
@@ -117,6 +121,22 @@ class OpenApiRoutesTest {
     assertTrue(message.contains("POST /v1/things: its 400 does not name `malformed_json`"), message);
     assertFalse(message.contains("/v1/auth/open"), message);
     assertFalse(message.contains("/v1/kept"), message);
+    assertTrue(message.contains("GET /v1/listed: its 400 does not name `invalid_order`"), message);
+    assertTrue(message.contains("GET /v1/listed: its 400 says [limit] are no unknown parameters, but it takes "
+        + "[limit, order]"), message);
+    assertTrue(message.contains("GET /v1/searched: its 400 says [] are no unknown parameters, but it takes [q]"),
+        message);
+    assertFalse(message.contains("/v1/ordered"), message);
+  }
+
+  /** A GET taking the query parameters {@code names}, whose 400 is described as {@code refusals}. */
+  private static JsonObject listing(String refusals, String... names) {
+    var parameters = new JsonArray();
+    for (var name : names) {
+      parameters.add(new JsonObject().put("name", name).put("in", "query"));
+    }
+    return new JsonObject().put("get", new JsonObject().put("parameters", parameters).put("responses",
+        new JsonObject().put("400", new JsonObject().put("description", refusals))));
   }
 
   @Test
