@@ -23,7 +23,8 @@ import java.util.ArrayList;
  * {@code GET /v1/organizations/{org}/audit-events}, newest first, optionally only the events of one
  * {@code action}, {@code actor}, {@code target} or {@code jobId}, and of a time window ({@code since}
  * inclusive, {@code until} exclusive, ISO-8601): a provisioned organization's trail holds thousands. Each event's
- * details are those its reader is shown ({@link ShownDetails}).
+ * actor and details are those its reader is shown ({@link ShownEvent}); an {@code actor} finds no event whose actor
+ * the reader is not shown.
  */
 public final class AuditRoutes {
 
@@ -35,7 +36,7 @@ public final class AuditRoutes {
    * 200-650 ms at 400,000 events).
    */
   private static final String LIST = Database.PLANNED_PER_CALL + "SELECT * FROM org.audit_events WHERE org_id = $1 AND id < $2 "
-      + "AND ($4::text IS NULL OR action = $4) AND ($5::text IS NULL OR actor = $5) "
+      + "AND ($4::text IS NULL OR action = $4) AND ($5::text IS NULL OR actor = $5 AND action <> ALL ($10::text[])) "
       + "AND ($6::text IS NULL OR target = $6) AND ($7::uuid IS NULL OR job_id = $7) "
       + "AND ($8::timestamptz IS NULL OR created_at >= $8) AND ($9::timestamptz IS NULL OR created_at < $9) "
       + "ORDER BY id DESC LIMIT $3";
@@ -57,14 +58,14 @@ public final class AuditRoutes {
     var since = time(query.get("since"), "since");
     var until = time(query.get("until"), "until");
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.AUDIT_LIST)
-        .compose(access -> LogCursor.before(pool, "org.audit_events", access.orgId(), page)
-            .compose(before -> pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {access.orgId(), before,
-                page.fetchSize(), query.get("action"), query.get("actor"), query.get("target"), jobId, since,
-                until})))
+        .map(ShownEvent::new)
+        .compose(shown -> LogCursor.before(pool, "org.audit_events", shown.reader().orgId(), page)
+            .compose(before -> pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {shown.reader().orgId(),
+                before, page.fetchSize(), query.get("action"), query.get("actor"), query.get("target"), jobId, since,
+                until, shown.hiddenActors().toArray(String[]::new)})))
             .map(rows -> {
               var list = new ArrayList<Row>();
               rows.forEach(list::add);
-              var shown = new ShownDetails(access);
               return page.page(list, row -> toJson(row, shown), LogCursor::of);
             }))
         .onSuccess(ctx::json)
@@ -83,11 +84,13 @@ public final class AuditRoutes {
     }
   }
 
-  private static JsonObject toJson(Row row, ShownDetails shown) {
+  private static JsonObject toJson(Row row, ShownEvent shown) {
     var action = row.getString("action");
-    return new JsonObject().put("id", row.getUUID("public_id").toString()).put("actor", row.getString("actor"))
+    return new JsonObject().put("id", row.getUUID("public_id").toString())
+        .put("actor", shown.actor(action, row.getString("actor")))
         .put("action", action).put("target", row.getString("target"))
-        .put("details", shown.of(action, row.getJsonObject("details"))).put("requestId", row.getString("request_id"))
+        .put("details", shown.details(action, row.getJsonObject("details")))
+        .put("requestId", row.getString("request_id"))
         .put("jobId", row.getUUID("job_id") == null ? null : row.getUUID("job_id").toString())
         .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")));
   }

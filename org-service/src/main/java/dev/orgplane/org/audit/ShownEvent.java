@@ -1,0 +1,69 @@
+package dev.orgplane.org.audit;
+
+import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.OrgAccess;
+import dev.orgplane.org.role.PermissionCatalog;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What of an audit event its reader is shown. Reading the trail ({@link PermissionCatalog#AUDIT_LIST}) must not tell
+ * what the lists the event comes from keep from that reader. An invitee's address is shown to those who may list both
+ * invitations and members: its event's target, the invitation, is that of {@code invitation.accepted}, whose actor is
+ * the member it made, so the address alone paired them for a reader of invitations only (until session 32). Whether
+ * it was mailed (which it is not to a member's address) is shown to them too. Who declined an invitation is no member,
+ * whom no list of the organization names: that actor is shown to platform admins only, and {@value #INVITEE} to anyone
+ * else. The events keep everything as written, for the readers who may see it.
+ */
+final class ShownEvent {
+
+  /** The actor shown for a decliner's account to readers who may not see it. */
+  private static final String INVITEE = "invitee";
+  /** The actions whose actor is an account the organization's lists never name. */
+  private static final List<String> OUTSIDE_ACTORS = List.of("invitation.declined");
+
+  private static final List<String> INVITATIONS_AND_MEMBERS =
+      List.of(PermissionCatalog.INVITATION_LIST, PermissionCatalog.USER_LIST);
+
+  /** By action, each detail shown only to readers allowed all the permissions it names. */
+  private static final Map<String, Map<String, List<String>>> RESTRICTED = Map.of(
+      "invitation.created", Map.of("email", INVITATIONS_AND_MEMBERS, "mailed", INVITATIONS_AND_MEMBERS),
+      "invitation.accepted", Map.of("email", INVITATIONS_AND_MEMBERS));
+
+  private final OrgAccess reader;
+
+  ShownEvent(OrgAccess reader) {
+    this.reader = reader;
+  }
+
+  OrgAccess reader() {
+    return reader;
+  }
+
+  /**
+   * The actions whose actor the reader is not shown: an {@code actor} filter must not find their events either, or
+   * naming an account would tell whether it declined.
+   */
+  List<String> hiddenActors() {
+    return reader.platformAdmin() ? List.of() : OUTSIDE_ACTORS;
+  }
+
+  /** The actor of an event {@code action} as the reader is shown it. */
+  String actor(String action, String actor) {
+    return hiddenActors().contains(action) ? INVITEE : actor;
+  }
+
+  /** The details of an event {@code action}, without those the reader is not shown. */
+  JsonObject details(String action, JsonObject details) {
+    var hidden = RESTRICTED.getOrDefault(action, Map.of()).entrySet().stream()
+        .filter(detail -> !detail.getValue().stream().allMatch(permission -> AccessPolicy.allows(reader, permission)))
+        .map(Map.Entry::getKey).toList();
+    if (hidden.isEmpty()) {
+      return details;
+    }
+    var shown = details.copy();
+    hidden.forEach(shown::remove);
+    return shown;
+  }
+}
