@@ -43,10 +43,11 @@ final class SetupCopy {
   /**
    * What a page did. {@code changed}: the copies created or updated, column-named as written, for the
    * reference checks; {@code readIds}: the template ids read, one more than the page if another follows;
-   * {@code deferred}: copies written without some references to their own kind (see {@link #page}).
+   * {@code deferred}: copies written without some references to their own kind (see {@link #page});
+   * {@code secretsCarriedFrom}: the template objects whose secrets the page gave copies (none unless it carries them).
    */
   record Result(List<UUID> readIds, Function<String, String> copyOf, List<JsonObject> changed, long created,
-      long updated, long unchanged, long deferred) {
+      long updated, long unchanged, long deferred, List<UUID> secretsCarriedFrom) {
 
     /** Where a refusal of the copy {@code copyId} points: {@code objects[<template id>].}, as CopyRefusals names. */
     String pathOf(String copyId) {
@@ -150,8 +151,29 @@ final class SetupCopy {
                         ? new CopiesExist() : CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())));
               })
               .map(written -> new Result(readIds, page.copyOf(), written.changed(), written.created(),
-                  written.updated(), page.rows().size() - written.created() - written.updated(), written.deferred()));
+                  written.updated(), page.rows().size() - written.created() - written.updated(), written.deferred(),
+                  secretsCarried(page, written, mode)));
         });
+  }
+
+  /**
+   * The template objects whose secrets the page gave their copies: with {@code carrySecrets}, those of the copies it
+   * created, and of those it updated unless it keeps existing copies (a kept copy updated only takes references).
+   */
+  private static List<UUID> secretsCarried(TemplatePage page, Written written, Mode mode) {
+    if (!mode.carrySecrets()) {
+      return List.of();
+    }
+    var given = written.changed().stream().map(copy -> copy.getString("id"))
+        .filter(id -> mode.existing() != Existing.KEEP || written.createdIds().contains(id))
+        .collect(Collectors.toSet());
+    var carried = new ArrayList<UUID>();
+    for (int i = 0; i < page.rows().size(); i++) {
+      if (given.contains(page.copyIds().get(i))) {
+        carried.add(page.rows().get(i).getUUID("id"));
+      }
+    }
+    return carried;
   }
 
   /** Whether none of the page's copies is in the target (see {@link #page}). */
@@ -255,7 +277,11 @@ final class SetupCopy {
         });
   }
 
-  private record Written(List<JsonObject> changed, long created, long updated, long deferred) {
+  private record Written(List<JsonObject> changed, Set<String> createdIds, long updated, long deferred) {
+
+    long created() {
+      return createdIds.size();
+    }
   }
 
   /**
@@ -266,7 +292,7 @@ final class SetupCopy {
       Set<String> remappedIds, Set<String> satisfiable, Mode mode) {
     var rows = page.rows();
     if (rows.isEmpty()) {
-      return Future.succeededFuture(new Written(List.of(), 0, 0, 0));
+      return Future.succeededFuture(new Written(List.of(), Set.of(), 0, 0));
     }
     var copyOf = page.copyOf();
     var deferred = new HashSet<Integer>();
@@ -309,13 +335,16 @@ final class SetupCopy {
         : writes.upsert();
     return tx.preparedQuery(statement).execute(params).map(returned -> {
       var changedIds = new HashSet<String>();
-      long created = 0;
+      var createdIds = new HashSet<String>();
       for (var row : returned) {
-        changedIds.add(row.getUUID("id").toString());
-        created += row.getBoolean("created") ? 1 : 0;
+        var id = row.getUUID("id").toString();
+        changedIds.add(id);
+        if (row.getBoolean("created")) {
+          createdIds.add(id);
+        }
       }
       var changed = asWritten.stream().filter(copy -> changedIds.contains(copy.getString("id"))).toList();
-      return new Written(changed, created, changedIds.size() - created, deferred.size());
+      return new Written(changed, createdIds, changedIds.size() - createdIds.size(), deferred.size());
     });
   }
 

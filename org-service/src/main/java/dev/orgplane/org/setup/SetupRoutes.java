@@ -296,13 +296,31 @@ public final class SetupRoutes {
           "An organization cannot be copied into itself."));
     }
     var kind = copy.kind();
+    var actor = BearerAuth.principal(ctx).subject();
     return copy.page(tx, source, target, after, page.limit(), mode)
         .compose(copied -> consistent(tx, kind, target, copied.changed(), copied.updated() == 0, copied::pathOf)
             .map(copied))
-        .compose(copied -> AuditLog.record(tx, ctx, target, BearerAuth.principal(ctx).subject(), kind.noun() + ".copied",
+        .compose(copied -> AuditLog.record(tx, ctx, target, actor, kind.noun() + ".copied",
                 kind.noun() + "s", copied.counts().put("from", source.toString())
                     .put("copySecrets", mode.carrySecrets()).put(ExistingCopies.FIELD, mode.existing().value()))
+            .compose(v -> secretsCarriedOut(tx, ctx, kind, source, target, actor, copied.secretsCarriedFrom()))
             .compose(v -> Replies.keep(tx, ctx, Reply.ok(copied.answer(page)))));
+  }
+
+  /**
+   * Secrets a copy carried out of the template are audited in the template too, as {@code <kind>.secrets_copied}
+   * naming the organization they went {@code to} and the template objects whose secrets they were: its admins learn
+   * from their own trail that deliveries elsewhere are signed with them (until session 32 only the target's
+   * {@code <kind>.copied} told). None when none were carried.
+   */
+  private static Future<Void> secretsCarriedOut(SqlConnection tx, RoutingContext ctx, SetupKind kind, UUID source,
+      UUID target, String actor, List<UUID> carriedFrom) {
+    if (carriedFrom.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return AuditLog.record(tx, ctx, source, actor, kind.noun() + ".secrets_copied", kind.noun() + "s",
+        new JsonObject().put("to", target.toString())
+            .put(kind.noun() + "Ids", new JsonArray(carriedFrom.stream().map(UUID::toString).toList())));
   }
 
   /** Creates one object and answers it as stored, an answer kept in the transaction that writes it. */

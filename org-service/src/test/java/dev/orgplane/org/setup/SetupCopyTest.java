@@ -358,6 +358,49 @@ class SetupCopyTest extends OrgServiceTest {
         .put("copySecrets", "yes")), 400, "validation_failed");
   }
 
+  /**
+   * Secrets a copy carries out of the template are audited in the template too, as {@code hook.secrets_copied} naming
+   * the organization they went {@code to} and the hooks whose secrets they were, by the caller, who may read and edit
+   * the template's hooks and nothing more there; a page that carries none (no {@code copySecrets}, copies that hold them
+   * already, or copies kept as they are) records nothing there. Until session 32 only the target's trail told.
+   */
+  @Test
+  void secretsCarriedOutAreAuditedInTheTemplate() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var hooks = new ArrayList<String>();
+    for (var n = 0; n < 2; n++) {
+      hooks.add(create(owner, template, "hooks", new JsonObject().put("name", "h-" + n)
+          .put("url", "https://hooks.example.com/" + n).put("secret", "template-secret-" + n + "-1234567890")
+          .put("events", new JsonArray().add("queue.created"))));
+    }
+    assertEquals(201, org.post(template.path("/roles"), owner.token(), new JsonObject().put("name", "hook-editor")
+        .put("permissions", new JsonArray().add("app_hook_get").add("app_hook_update"))).statusCode());
+    var editor = org.newUser("editor");
+    org.addMembers(template.id(), List.of(editor.id()), "hook-editor");
+    var target = newOrg(editor);
+
+    counts(copy(editor, template, target, "hooks", ""), 2, 0, 0);
+    assertEquals(0, org.audited(owner.token(), template.id(), "hook.secrets_copied").size(), "no secret went");
+    counts(copyCarrying(editor, template, target, "hooks", true), 0, 2, 0);
+    var carried = org.audited(owner.token(), template.id(), "hook.secrets_copied");
+    assertEquals(1, carried.size(), carried.encode());
+    var event = carried.getJsonObject(0);
+    assertEquals(editor.id(), event.getString("actor"));
+    assertEquals("hooks", event.getString("target"));
+    assertEquals(target.id(), event.getJsonObject("details").getString("to"));
+    assertEquals(hooks.stream().sorted().toList(), event.getJsonObject("details").getJsonArray("hookIds").stream()
+        .map(Object::toString).sorted().toList());
+
+    counts(copyCarrying(editor, template, target, "hooks", true), 0, 0, 2);
+    var kept = newOrg(editor);
+    counts(copy(editor, template, kept, "hooks", ""), 2, 0, 0);
+    counts(org.post(kept.path("/hooks:copy"), editor.token(), new JsonObject().put("from", template.id())
+        .put("copySecrets", true).put("existing", "keep")), 0, 0, 2);
+    assertEquals(1, org.audited(owner.token(), template.id(), "hook.secrets_copied").size(),
+        "a page that carries no secret records nothing in the template");
+  }
+
   private HttpResponse<Buffer> copyCarrying(OrgServiceHarness.Account caller, Org from, Org into, String kind,
       boolean copySecrets) {
     return org.post(into.path("/" + kind + ":copy"), caller.token(), new JsonObject().put("from", from.id())
