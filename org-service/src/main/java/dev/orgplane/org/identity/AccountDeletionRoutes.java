@@ -9,6 +9,7 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.invitation.DepartedInvitees;
+import dev.orgplane.org.team.Teams;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -85,6 +86,7 @@ public final class AccountDeletionRoutes {
             .compose(v -> AuditLog.recordInOrganizationsOf(tx, ctx, userId, actor, "member.removed", "user:" + userId,
                 new JsonObject().put("reason", "account_deleted")))
             .compose(v -> DepartedInvitees.withdrawInvitationsOfAccount(tx, ctx, userId, actor))
+            .compose(v -> Teams.leaveAllOfAccount(tx, ctx, userId, actor))
             .compose(v -> SessionEnds.next(tx, userId))
             .compose(end -> deleteAccount(tx, userId, end)))
         .map(end -> {

@@ -18,6 +18,7 @@ import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
+import dev.orgplane.org.team.Teams;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -151,7 +152,10 @@ public final class MembershipRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** A member gone takes their pending invitations to the organization with them ({@link DepartedInvitees}). */
+  /**
+   * A member gone takes their pending invitations to the organization with them ({@link DepartedInvitees}), and leaves
+   * its teams, each audited ({@link Teams#leaveAll}).
+   */
   private void remove(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
@@ -162,6 +166,8 @@ public final class MembershipRoutes {
             .compose(access -> requireNoServiceUser(tx, access, userId)
                 .compose(v -> RoleGrants.requireNotAbove(tx, access, userId))
                 .compose(v -> requireAnotherOwner(tx, access, userId))
+                .compose(v -> Teams.leaveAll(tx, ctx, access.orgId(), userId, principal.subject(),
+                    leaving ? "member_left" : "member_removed"))
                 .compose(v -> MembershipRepository.remove(tx, access.orgId(), userId))
                 .compose(removed -> !removed ? Future.failedFuture(memberNotFound())
                     : AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.removed",

@@ -19,6 +19,7 @@ import dev.orgplane.org.identity.SessionEnds;
 import dev.orgplane.org.organization.OrganizationPaths;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
+import dev.orgplane.org.team.Teams;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -107,6 +108,7 @@ public final class ServiceUserRoutes {
                   return found;
                 })
                 .compose(found -> RoleGrants.requireNotAbove(tx, access, id))
+                .compose(v -> Teams.leaveAll(tx, ctx, access.orgId(), id, principal.subject(), "service_user_deleted"))
                 .compose(v -> SessionEnds.next(tx, id))
                 .compose(end -> ServiceUserRepository.delete(tx, access.orgId(), id, end)
                     .compose(deleted -> deleted ? audit(tx, ctx, access, "service_user.deleted", id)

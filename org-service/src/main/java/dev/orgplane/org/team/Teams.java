@@ -2,6 +2,8 @@ package dev.orgplane.org.team;
 
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -9,8 +11,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
-/** What other features (invitations) need of teams: do they exist, put a member in several, and audit that. */
+/**
+ * What other features (invitations, members, accounts) need of teams: do they exist, put a member in several, take one
+ * out of all, and audit that.
+ */
 public final class Teams {
+
+  /** What {@link #leaveAll} answers of each team member row it deletes: the organization and the team as a target. */
+  private static final String LEFT = "RETURNING org_id, 'team:' || team_id AS target) ";
 
   private Teams() {
   }
@@ -48,6 +56,36 @@ public final class Teams {
           joined.sort(Comparator.comparing(UUID::toString));
           return joined;
         });
+  }
+
+  /**
+   * Takes {@code userId} out of every team of the organization, as their membership is about to end, each team left
+   * audited as {@code team.member_removed} with the {@code reason} ({@code member_left}, {@code member_removed},
+   * {@code service_user_deleted}), in one statement. The membership's cascade would take them out as well, but
+   * without an event: until session 32 a team's trail never named a member who left it that way.
+   */
+  public static Future<Void> leaveAll(SqlClient tx, RoutingContext ctx, UUID orgId, UUID userId, String actor,
+      String reason) {
+    return tx.preparedQuery("WITH left_teams AS (DELETE FROM org.team_members WHERE org_id = $1 AND user_id = $2 "
+            + LEFT + AuditLog.insertForEach("left_teams", 3))
+        .execute(AuditLog.withEvent(memberRemoved(ctx, userId, actor, reason), orgId, userId)).mapEmpty();
+  }
+
+  /**
+   * {@link #leaveAll} in every organization {@code userId} belongs to, as their account is about to end, in one
+   * statement, with the reason {@code account_deleted}.
+   */
+  public static Future<Void> leaveAllOfAccount(SqlClient tx, RoutingContext ctx, UUID userId, String actor) {
+    // by membership, so that each organization's rows are found by team_members_user_idx (org_id, user_id)
+    return tx.preparedQuery("WITH left_teams AS (DELETE FROM org.team_members WHERE (org_id, user_id) IN "
+            + "(SELECT org_id, user_id FROM org.memberships WHERE user_id = $1) " + LEFT
+            + AuditLog.insertForEach("left_teams", 2))
+        .execute(AuditLog.withEvent(memberRemoved(ctx, userId, actor, "account_deleted"), userId)).mapEmpty();
+  }
+
+  private static Object[] memberRemoved(RoutingContext ctx, UUID userId, String actor, String reason) {
+    return AuditLog.valuesForEach(ctx, actor, "team.member_removed",
+        new JsonObject().put("userId", userId.toString()).put("reason", reason));
   }
 
   /** The audit event of {@code userId}'s joining the team {@code teamId}, as a change of its members records it. */

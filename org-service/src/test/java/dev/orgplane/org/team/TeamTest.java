@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -55,6 +56,57 @@ class TeamTest extends OrgServiceTest {
         .getJsonArray("items");
     assertEquals(1, members.size());
     assertEquals(owner.id(), members.getJsonObject(0).getString("userId"));
+  }
+
+  /**
+   * A member who leaves the organization, is removed from it or whose account is deleted, and a service user deleted,
+   * leave its teams with it, and each team's trail names them as a removal from the team does: one
+   * {@code team.member_removed} a team, with the {@code userId} and the {@code reason}. Until session 32 the
+   * membership's cascade took them out of their teams with no team event.
+   */
+  @Test
+  void leavingTheOrganizationIsAuditedInEachTeamLeft() {
+    var owner = org.newUser("owner");
+    var leaver = org.newUser("leaver");
+    var removed = org.newUser("removed");
+    var deleted = org.newUser("deleted");
+    var id = newOrg(owner);
+    org.addMembers(id, List.of(leaver.id(), removed.id(), deleted.id()), "member");
+    var bot = org.post("/v1/organizations/" + id + "/service-users", owner.token(), new JsonObject().put("name", "bot")
+        .put("roles", new JsonArray().add("viewer")));
+    assertEquals(201, bot.statusCode(), bot.bodyAsString());
+    var botId = bot.bodyAsJsonObject().getString("id");
+    var everyone = new JsonArray().add(owner.id()).add(leaver.id()).add(removed.id()).add(deleted.id()).add(botId);
+    var teams = Stream.of("support", "sales").map(name -> {
+      var team = org.post("/v1/organizations/" + id + "/groups", owner.token(), new JsonObject().put("name", name)
+          .put("userIds", everyone));
+      assertEquals(201, team.statusCode(), team.bodyAsString());
+      return team.bodyAsJsonObject().getString("id");
+    }).toList();
+
+    var members = "/v1/organizations/" + id + "/users/";
+    assertEquals(204, org.send(HttpMethod.DELETE, members + leaver.id(), leaver.token(), null).statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, members + removed.id(), owner.token(), null).statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/users/me", deleted.token(),
+        new JsonObject().put("password", "password-deleted-123")).statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + id + "/service-users/" + botId, owner.token(),
+        null).statusCode());
+
+    var expected = new ArrayList<String>();
+    for (var team : teams) {
+      expected.add("team:" + team + " " + leaver.id() + " member_left " + leaver.id());
+      expected.add("team:" + team + " " + removed.id() + " member_removed " + owner.id());
+      expected.add("team:" + team + " " + deleted.id() + " account_deleted " + deleted.id());
+      expected.add("team:" + team + " " + botId + " service_user_deleted " + owner.id());
+    }
+    var audited = org.audited(owner.token(), id, "team.member_removed").stream().map(JsonObject.class::cast)
+        .map(event -> event.getString("target") + " " + event.getJsonObject("details").getString("userId") + " "
+            + event.getJsonObject("details").getString("reason") + " " + event.getString("actor")).sorted().toList();
+    assertEquals(expected.stream().sorted().toList(), audited);
+    for (var team : teams) {
+      assertEquals(List.of(owner.id()), org.get("/v1/organizations/" + id + "/groups/" + team + "/users", owner.token())
+          .bodyAsJsonObject().getJsonArray("items").stream().map(m -> ((JsonObject) m).getString("userId")).toList());
+    }
   }
 
   /**
