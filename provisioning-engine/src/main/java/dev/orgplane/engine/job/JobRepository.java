@@ -370,10 +370,19 @@ public final class JobRepository {
   static Future<Boolean> setTarget(Pool pool, Lease lease, UUID targetOrg) {
     return pool.withTransaction(tx -> otherWriter(tx, targetOrg, lease.jobId())
         .compose(writer -> writer.isPresent() ? Future.failedFuture(new TargetBusy(writer.get()))
-            : tx.preparedQuery("UPDATE provisioning.jobs SET target_org = $3, updated_at = now() "
-                    + "WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'running'")
-                .execute(Tuple.of(lease.jobId(), lease.owner(), targetOrg, lease.attempt()))
-                .map(rows -> rows.rowCount() == 1)));
+            : recordTarget(tx, lease, targetOrg)));
+  }
+
+  /**
+   * Records the organization a run copies into, or a dry run plans against, if the run still holds its job (else
+   * false), without asking whether another job copies into it: a dry run's, which writes nothing there, so it neither
+   * waits for another job's writes nor bars them ({@link #setTarget} asks).
+   */
+  static Future<Boolean> recordTarget(SqlClient client, Lease lease, UUID targetOrg) {
+    return client.preparedQuery("UPDATE provisioning.jobs SET target_org = $3, updated_at = now() "
+            + "WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'running'")
+        .execute(Tuple.of(lease.jobId(), lease.owner(), targetOrg, lease.attempt()))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   /** Another job copies into the organization a run would record as its target. */

@@ -26,7 +26,11 @@ final class OwnerInvitation {
   static final String INVITED = "invited";
   static final String ALREADY_INVITED = "already_invited";
   static final String ALREADY_MEMBER = "already_member";
-  /** A dry run's: it plans a new organization, which has no one yet, so the address would be invited. */
+  /**
+   * A dry run's: the address would be invited. Into a new organization, which has no one yet; into an existing one
+   * (a tenant the template made, which the run would adopt), because it holds no owner invitation of the address
+   * there (a member's address, which the real run finds once org-service refuses to invite it, is planned too).
+   */
   static final String PLANNED = "planned";
   private static final String OWNER = "owner";
 
@@ -38,9 +42,12 @@ final class OwnerInvitation {
     this.api = api;
   }
 
-  /** Invites the job's owner into {@code targetOrg}, the organization it made, or finds that done. */
+  /**
+   * Invites the job's owner into {@code targetOrg}, the organization it made, or finds that done; a dry run asks the
+   * same of the organization it plans against, if any, and invites no one.
+   */
   Future<String> settle(Job job, UUID targetOrg) {
-    if (job.dryRun()) {
+    if (targetOrg == null) {
       return Future.succeededFuture(PLANNED);
     }
     var email = job.ownerEmail();
@@ -51,6 +58,9 @@ final class OwnerInvitation {
       if (pending.items().stream()
           .anyMatch(invitation -> invitation.getJsonArray("roles", new JsonArray()).contains(OWNER))) {
         return Future.succeededFuture(sent ? INVITED : ALREADY_INVITED);
+      }
+      if (job.dryRun()) {
+        return Future.succeededFuture(PLANNED);
       }
       sent = true;
       return api.post(organization, "invitations", new JsonObject().put("email", email)

@@ -34,9 +34,28 @@ final class TargetOrganization {
 
   /** The target's id; {@code null} for a dry run whose target does not exist yet. */
   Future<UUID> ensure(Job job) {
-    if (job.targetOrg() != null || job.dryRun()) {
+    if (job.targetOrg() != null) {
       return Future.succeededFuture(job.targetOrg());
     }
+    return job.dryRun() ? planned(job) : made(job);
+  }
+
+  /**
+   * What a dry run plans against: what the real run would copy into, found by name as that run finds it once it is
+   * refused the name. No organization of the name: a new one, {@code null}. One this template made in its group: the
+   * organization the real run would adopt, compared with as it is (and recorded as the plan's target, with no other
+   * job's writes in its way: a plan writes nothing). Any other: the plan fails {@value #NAME_TAKEN} as the real run
+   * does. Until session 32 every dry run of a new target planned an empty one, which ended succeeded where the real
+   * run fails, and planned every object as a creation in a tenant that had them all.
+   */
+  private Future<UUID> planned(Job job) {
+    return api.organization(job.target().getString("name"))
+        .compose(existing -> existing == null ? Future.succeededFuture(null) : adopt(job, existing)
+            .compose(id -> JobRepository.recordTarget(pool, Lease.of(job, owner), id)
+                .compose(held -> held ? Future.succeededFuture(id) : Future.failedFuture(new LeaseLost(job)))));
+  }
+
+  private Future<UUID> made(Job job) {
     return create(job)
         .recover(failure -> failure instanceof OrgApiException refused && NAME_TAKEN.equals(refused.code())
             ? api.organization(job.target().getString("name"))

@@ -150,6 +150,26 @@ class OwnerInvitationTest extends TemplateEngineTest {
     assertEquals(0, pendingInvitations(secondTenant).size());
   }
 
+  /** A dry run naming a tenant the template made asks about the owner there, as the real run would. */
+  @Test
+  void aDryRunOfATenantTheTemplateMadeAsksAboutTheOwnerThere() {
+    var name = unique("replanned");
+    var email = unique("ceo") + "@customer.example";
+    var made = engine.provision(token(), job(owned(name, email)));
+    assertEquals("succeeded", made.getString("status"), made.encodePrettily());
+    var tenant = made.getString("targetOrganization");
+
+    var plan = engine.provision(token(), job(owned(name, email)).put("dryRun", true));
+    assertEquals("succeeded", plan.getString("status"), plan.encodePrettily());
+    assertEquals(tenant, plan.getString("targetOrganization"));
+    assertEquals("already_invited", plan.getJsonObject("owner").getString("invitation"));
+
+    var another = unique("ceo") + "@customer.example";
+    var otherPlan = engine.provision(token(), job(owned(name, another)).put("dryRun", true));
+    assertEquals("planned", otherPlan.getJsonObject("owner").getString("invitation"), otherPlan.encodePrettily());
+    assertEquals(1, invitationsMade(tenant), "a dry run invites no one");
+  }
+
   @Test
   void aDryRunReportsTheOwnerItWouldInviteAndInvitesNoOne() {
     var name = unique("planned");

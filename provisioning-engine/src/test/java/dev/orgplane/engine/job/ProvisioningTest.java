@@ -261,6 +261,29 @@ class ProvisioningTest extends TemplateEngineTest {
     assertEquals(404, engine.org.get("/v1/organizations/" + name, token()).statusCode());
   }
 
+  /**
+   * A dry run of a new target plans what the real run would do: against the tenant of that name the template made,
+   * which the real run brings up to date, and failing where the real run is refused the name.
+   */
+  @Test
+  void aDryRunOfANewTargetPlansAgainstTheOrganizationTheRealRunWouldCopyInto() {
+    var name = "replan-" + UUID.randomUUID().toString().substring(0, 8);
+    var made = provision(newTarget(name));
+    assertEquals("succeeded", made.getString("status"), made.encodePrettily());
+
+    var plan = provision(newTarget(name).put("dryRun", true));
+    assertEquals("succeeded", plan.getString("status"), plan.encodePrettily());
+    assertEquals(made.getString("targetOrganization"), plan.getString("targetOrganization"));
+    assertEquals(0, step(plan, "hooks").getLong("created"), plan.encodePrettily());
+    assertEquals(9, step(plan, "hooks").getLong("unchanged"), plan.encodePrettily());
+
+    var templateName = engine.org.get("/v1/organizations/" + template.templateId(), token()).bodyAsJsonObject()
+        .getString("name");
+    var taken = provision(newTarget(templateName).put("dryRun", true));
+    assertEquals("failed", taken.getString("status"), "the real run is refused the name: " + taken.encodePrettily());
+    assertEquals("organization_name_taken", taken.getJsonObject("error").getString("code"));
+  }
+
   @Test
   void aBatchRunsEveryTargetAndCountsThem() {
     var prefix = "batch-" + UUID.randomUUID().toString().substring(0, 6);
