@@ -4,6 +4,7 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.engine.EngineWithTemplate;
+import dev.orgplane.kit.http.NestingDepth;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -207,8 +208,24 @@ class ProvisioningRefusalsTest {
     assertFieldError(idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
         .put("templateOrganization", idle.template().templateId()).put("target", new JsonObject()
             .put("name", UUID.randomUUID().toString()))), "target.name", "must not have the shape of an id");
+    assertFieldError(idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+        .put("templateOrganization", idle.template().templateId()).put("target", new JsonObject()
+            .put("name", "deep-job").put("metadata", nested(NestingDepth.MAX + 1)))),
+        "target.metadata", NestingDepth.RULE);
+    assertFieldError(idle.engine().post("/v1/provisioning/batches", idle.token(), batchOf(new JsonObject()
+        .put("name", "deep-batch").put("metadata", nested(NestingDepth.MAX + 1)))),
+        "targets[0].metadata", NestingDepth.RULE);
 
     assertEquals(before, PgFixture.queryLong(idle.engine().db, QUEUED), "nothing was queued");
+  }
+
+  /** {@code levels} objects, each but the innermost holding the next. */
+  private static JsonObject nested(int levels) {
+    var object = new JsonObject();
+    for (int level = 1; level < levels; level++) {
+      object = new JsonObject().put("a", object);
+    }
+    return object;
   }
 
   private static void assertFieldError(HttpResponse<Buffer> response, String field, String message) {
