@@ -21,7 +21,9 @@ import java.util.function.Supplier;
  * stream works whichever instance does the work; the watchers of one resource share those reads (one per poll,
  * not one per watcher: a batch on a wall screen and in a hundred browsers costs the database what one costs).
  * After {@value #QUIET_POLLS} polls without a change a comment line goes out, so that proxies with an idle
- * timeout (the gateway's is 30 s) keep the stream open through a long step.
+ * timeout (the gateway's is 30 s) keep the stream open through a long step. A watcher that reads slower than the
+ * resource changes is sent no state while the one it was sent waits to be written out to its connection, and the state
+ * of the first poll after that: it may miss states between, never the latest nor the end.
  *
  * <p>A stream outlives the checks its request passed, so it makes them again ({@link Watcher}): once the watcher's
  * token has expired or was revoked, or they may no longer see the resource (a group admin no longer), the stream
@@ -117,7 +119,8 @@ public final class ProgressEvents<K, T> {
     var firstJson = json.apply(first);
     var last = new String[] {firstJson.encode()};
     var quiet = new int[1];
-    send(ctx, event, last[0]);
+    var unwritten = new boolean[1];
+    sendState(ctx, last[0], unwritten);
     if (ended.test(first)) {
       end(ctx, firstJson);
       return;
@@ -136,12 +139,15 @@ public final class ProgressEvents<K, T> {
           closeUnended(response);
         });
       }
-      poll(ctx, key, id, last, quiet);
+      poll(ctx, key, id, last, quiet, unwritten);
     });
   }
 
-  /** One poll of the stream {@code timer}: the resource read again, sent if it changed, and its end if it ended. */
-  private void poll(RoutingContext ctx, K key, long timer, String[] last, int[] quiet) {
+  /**
+   * One poll of the stream {@code timer}: the resource read again, sent if it changed and the state sent before has
+   * been written out ({@code unwritten} says it has not), and its end if it ended.
+   */
+  private void poll(RoutingContext ctx, K key, long timer, String[] last, int[] quiet, boolean[] unwritten) {
     var vertx = ctx.vertx();
     var response = ctx.response();
     sharedRead(vertx, key).onSuccess(found -> {
@@ -149,17 +155,25 @@ public final class ProgressEvents<K, T> {
         vertx.cancelTimer(timer);
         return;
       }
+      var done = ended.test(found.get());
+      // a watcher reading slower than the resource changes, or not at all, gets the latest state once it has taken
+      // what was sent, not every state between: each change queued the whole resource for it (a job's request, up to
+      // a mebibyte of target metadata), without bound, until the stream's lifetime ran out. Its end goes out anyway.
+      // Not writeQueueFull(): a test saw eighteen states of a mebibyte queued for a watcher reading nothing before it.
+      if (unwritten[0] && !done) {
+        return;
+      }
       var now = json.apply(found.get());
       var encoded = now.encode();
       if (!encoded.equals(last[0])) {
         last[0] = encoded;
         quiet[0] = 0;
-        send(ctx, event, encoded);
+        sendState(ctx, encoded, unwritten);
       } else if (++quiet[0] >= QUIET_POLLS) {
         quiet[0] = 0;
         response.write(": no change\n\n");
       }
-      if (ended.test(found.get())) {
+      if (done) {
         vertx.cancelTimer(timer);
         end(ctx, now);
       }
@@ -188,8 +202,14 @@ public final class ProgressEvents<K, T> {
     return fresh;
   }
 
-  private static void send(RoutingContext ctx, String event, String data) {
-    ctx.response().write("event: " + event + "\ndata: " + data + "\n\n");
+  /** Sends a state of the resource, {@code unwritten} until it has been written out to the watcher's connection. */
+  private void sendState(RoutingContext ctx, String data, boolean[] unwritten) {
+    unwritten[0] = true;
+    send(ctx, event, data).onComplete(written -> unwritten[0] = false);
+  }
+
+  private static Future<Void> send(RoutingContext ctx, String event, String data) {
+    return ctx.response().write("event: " + event + "\ndata: " + data + "\n\n");
   }
 
   private static void end(RoutingContext ctx, JsonObject last) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.config.Settings;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,10 +13,16 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
@@ -39,6 +46,7 @@ class ProgressEventsTest {
   private static final long POLL_MILLIS = 50;
   private static final int PER_CALLER = 2;
   private static final long SHORT_LIFETIME_MILLIS = 500;
+  private static final int SOCKET_BUFFER = 64 * 1024;
 
   private record Work(String id, int tick, boolean ended) {
     JsonObject toJson() {
@@ -182,6 +190,49 @@ class ProgressEventsTest {
     assertTrue(reads <= 2 * ProgressEvents.RECHECK_POLLS, "reads until the refusal: " + reads);
     vertx.timer(5 * POLL_MILLIS).await();
     assertEquals(reads, this.reads.get("long-refused").get(), "the stream polls no more");
+  }
+
+  /** What a stream's response has been given to write, asked on its own event loop. */
+  private record Streamed(Context context, HttpServerResponse response) {
+    long bytesWritten() {
+      var written = Promise.<Long>promise();
+      context.runOnContext(v -> written.complete(response.bytesWritten()));
+      return written.future().timeout(WAIT_SECONDS, TimeUnit.SECONDS).await();
+    }
+  }
+
+  /**
+   * A watcher that reads nothing is sent no state while the one it was sent waits to be written out: each change of
+   * the resource (here half a mebibyte) was queued for it whole, without bound, for as long as the stream lived (an
+   * hour).
+   */
+  @Test
+  void aWatcherThatReadsNothingIsNotQueuedEveryChange() throws IOException {
+    var padding = "x".repeat(512 * 1024);
+    var padded = new ProgressEvents<String, Work>("work", this::read, work -> work.toJson().put("padding", padding),
+        Work::ended, POLL_MILLIS, new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
+    var streamed = Promise.<Streamed>promise();
+    var router = Router.router(vertx);
+    router.get("/padded/:id/events").handler(ctx -> {
+      streamed.complete(new Streamed(Vertx.currentContext(), ctx.response()));
+      padded.stream(ctx, ctx.pathParam("id"), new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx));
+    });
+    // small socket buffers, and a plain socket that is never read: nothing but the kernel takes what is written
+    var paddedServer = vertx.createHttpServer(new HttpServerOptions().setSendBufferSize(SOCKET_BUFFER))
+        .requestHandler(router).listen(0, "127.0.0.1").await();
+    try (var socket = new Socket()) {
+      socket.setReceiveBufferSize(SOCKET_BUFFER);
+      socket.connect(new InetSocketAddress("127.0.0.1", paddedServer.actualPort()));
+      socket.getOutputStream().write("GET /padded/long-unread/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      var stream = streamed.future().timeout(WAIT_SECONDS, TimeUnit.SECONDS).await();
+      while (reads.computeIfAbsent("long-unread", id -> new AtomicInteger()).get() < 30) {
+        vertx.timer(POLL_MILLIS).await();
+      }
+      var written = stream.bytesWritten();
+      assertTrue(written < 3L * padding.length(), "given to write for a watcher who reads nothing, after 30 changes "
+          + "of half a mebibyte: " + written + " bytes");
+    }
   }
 
   /** A HEAD gets the stream's head at once, and no read is made for it. */
