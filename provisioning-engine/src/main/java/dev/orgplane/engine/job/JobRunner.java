@@ -276,7 +276,7 @@ public final class JobRunner {
       var targetId = targetOrg == null ? null : targetOrg.toString();
       // plugins reach the template and the target only, and write nothing in a dry run
       var scoped = job.dryRun() ? JobScopedOrgApi.reading(pages, source, targetId)
-          : JobScopedOrgApi.copying(pages, source, targetId);
+          : JobScopedOrgApi.copying(pages, source, targetId, job.options());
       var context = new EngineCopyContext(job.id().toString(), source, targetId, ids, scoped, http, vertx,
           job.options(), settings.pageSize(), settings.copyPageSize(),
           message -> LOG.info("job {}: {}", job.id(), message));

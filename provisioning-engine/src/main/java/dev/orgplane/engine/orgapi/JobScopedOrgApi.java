@@ -1,5 +1,6 @@
 package dev.orgplane.engine.orgapi;
 
+import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.Existing;
@@ -18,7 +19,9 @@ import java.util.function.Supplier;
  * {@link CopyFailure} of code {@value #CODE} naming the organization, which fails the job at once; so does a path or
  * id that would lead out of the organization it follows ({@link OrgPaths}: {@code "../{other}/roles"}). Until session
  * 27 plugins were given the engine's API itself, and a plugin could write into the template, or read and write any
- * other tenant; until session 30 a dot segment in a path or id reached any other tenant.
+ * other tenant; until session 30 a dot segment in a path or id reached any other tenant. A copy carries the template
+ * hooks' secrets only for a job with option {@value CopyContext#COPY_HOOK_SECRETS}, and fails
+ * {@value CopyContext#HOOK_SECRETS_NOT_REQUESTED} otherwise.
  */
 public final class JobScopedOrgApi implements OrgApi {
 
@@ -28,22 +31,32 @@ public final class JobScopedOrgApi implements OrgApi {
   private final String source;
   private final String target;
   private final boolean writes;
+  /**
+   * Whether the job has option {@value CopyContext#COPY_HOOK_SECRETS}: the engine's identity may carry the template
+   * hooks' secrets ({@code app_hook_secretcopy}), so until session 32 any plugin had them carried on any job, which
+   * only a requester who may edit the template's hooks may ask for ({@link CallerAccess#requireOptionRights}).
+   */
+  private final boolean carriesSecrets;
 
-  private JobScopedOrgApi(OrgApi api, String source, String target, boolean writes) {
+  private JobScopedOrgApi(OrgApi api, String source, String target, boolean writes, boolean carriesSecrets) {
     this.api = api;
     this.source = source;
     this.target = target;
     this.writes = writes;
+    this.carriesSecrets = carriesSecrets;
   }
 
-  /** {@code api} held to a job that copies {@code source} into {@code target}. */
-  public static OrgApi copying(OrgApi api, String source, String target) {
-    return new JobScopedOrgApi(api, source, target, true);
+  /**
+   * {@code api} held to a job that copies {@code source} into {@code target} with {@code options}: the template hooks'
+   * secrets are carried only if they have {@value CopyContext#COPY_HOOK_SECRETS}.
+   */
+  public static OrgApi copying(OrgApi api, String source, String target, JsonObject options) {
+    return new JobScopedOrgApi(api, source, target, true, options.getBoolean(CopyContext.COPY_HOOK_SECRETS, false));
   }
 
   /** {@code api} held to reading {@code source} and {@code target} (null: none yet), as a dry run and a diff do. */
   public static OrgApi reading(OrgApi api, String source, String target) {
-    return new JobScopedOrgApi(api, source, target, false);
+    return new JobScopedOrgApi(api, source, target, false, false);
   }
 
   @Override
@@ -61,6 +74,10 @@ public final class JobScopedOrgApi implements OrgApi {
   @Override
   public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
       boolean copySecrets, Existing existing) {
+    if (copySecrets && !carriesSecrets) {
+      return Future.failedFuture(new CopyFailure(CopyContext.HOOK_SECRETS_NOT_REQUESTED, "A plugin may have the "
+          + "template hooks' secrets carried only in a job with option " + CopyContext.COPY_HOOK_SECRETS + ".", null));
+    }
     return inside(target, path, OrgPaths.staysInside(path, false), () -> read(source, () -> write(target,
         () -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing))));
   }

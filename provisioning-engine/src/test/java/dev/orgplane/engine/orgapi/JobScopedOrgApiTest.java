@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.Existing;
@@ -68,7 +69,7 @@ class JobScopedOrgApiTest {
   @Test
   void aCopyReadsTheTemplateAndTheTargetAndWritesTheTargetOnly() {
     var answering = new Answering();
-    var api = JobScopedOrgApi.copying(answering, TEMPLATE, TARGET);
+    var api = JobScopedOrgApi.copying(answering, TEMPLATE, TARGET, new JsonObject());
     assertTrue(api.list(TEMPLATE, "roles", null, 2).succeeded());
     assertTrue(api.listAll(TARGET, "roles").succeeded());
     assertTrue(api.importBatch(TARGET, "roles", List.of()).succeeded());
@@ -89,7 +90,7 @@ class JobScopedOrgApiTest {
   @Test
   void aPathOrIdThatWouldLeaveItsOrganizationIsRefused() {
     var answering = new Answering();
-    var api = JobScopedOrgApi.copying(answering, TEMPLATE, TARGET);
+    var api = JobScopedOrgApi.copying(answering, TEMPLATE, TARGET, new JsonObject());
     assertTrue(api.list(TEMPLATE, "groups?include=userIds&order=id", null, 2).succeeded(), "a list's query");
     assertTrue(api.post(TARGET, "teams/t1/members", new JsonObject()).succeeded());
 
@@ -108,6 +109,27 @@ class JobScopedOrgApiTest {
     }
     assertRefused(api.put(TARGET, "roles/../..", "r", new JsonObject()), TARGET);
     assertEquals(List.of("list " + TEMPLATE, "post " + TARGET), answering.called, "nothing refused was sent");
+  }
+
+  /**
+   * The engine's identity may carry the template hooks' secrets into any organization: a plugin has them carried only
+   * in a job whose requester asked for them (and was let).
+   */
+  @Test
+  void theHooksSecretsAreCarriedOnlyForAJobWithTheOption() {
+    var answering = new Answering();
+    for (var options : List.of(new JsonObject(), new JsonObject().put(CopyContext.COPY_HOOK_SECRETS, false))) {
+      var refused = JobScopedOrgApi.copying(answering, TEMPLATE, TARGET, options)
+          .copyPage(TEMPLATE, TARGET, "hooks", null, 2, true);
+      assertTrue(refused.failed(), "refused with " + options.encode());
+      assertEquals(CopyContext.HOOK_SECRETS_NOT_REQUESTED, assertInstanceOf(CopyFailure.class, refused.cause()).code());
+    }
+    assertTrue(JobScopedOrgApi.copying(answering, TEMPLATE, TARGET, new JsonObject())
+        .copyPage(TEMPLATE, TARGET, "hooks", null, 2, false).succeeded(), "new secrets of their own");
+    assertTrue(JobScopedOrgApi.copying(answering, TEMPLATE, TARGET, new JsonObject()
+        .put(CopyContext.COPY_HOOK_SECRETS, true)).copyPage(TEMPLATE, TARGET, "hooks", null, 2, true).succeeded());
+    assertEquals(List.of("copy " + TEMPLATE + " " + TARGET, "copy " + TEMPLATE + " " + TARGET), answering.called,
+        "nothing refused was sent");
   }
 
   @Test

@@ -43,6 +43,12 @@ public interface CopyContext {
    */
   String COPY_HOOK_SECRETS = "copyHookSecrets";
 
+  /**
+   * The code of the {@link CopyFailure} a copy fails with, unsent, when it asks for the template hooks' secrets in a
+   * job without option {@value #COPY_HOOK_SECRETS}: the engine's identity may carry them for any job.
+   */
+  String HOOK_SECRETS_NOT_REQUESTED = "hook_secrets_not_requested";
+
   /** The job option saying what becomes of copies already in the target ({@link Existing}); "update" by default. */
   String EXISTING = "existing";
 

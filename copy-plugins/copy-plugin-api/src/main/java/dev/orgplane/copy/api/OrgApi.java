@@ -78,9 +78,10 @@ public interface OrgApi {
    * {@link #copyPage(String, String, String, String, int)}; with {@code copySecrets} ({@code hooks} only:
    * {@code "copySecrets": true}) the copies, new or existing, get their template objects' secrets instead, so that a
    * receiver of the template's hooks verifies its copies' deliveries with the secret it holds. Secrets are
-   * write-only: they go from row to row inside org-service and never pass through a plugin. The engine asks for
-   * them only for a job with option {@code copyHookSecrets}, which it grants only to a requester who may edit the
-   * template's hooks.
+   * write-only: they go from row to row inside org-service and never pass through a plugin. The engine has them
+   * carried only for a job with option {@code copyHookSecrets}, which it grants only to a requester who may edit the
+   * template's hooks: asked for in another job, the call fails with a {@link CopyFailure} of code
+   * {@value CopyContext#HOOK_SECRETS_NOT_REQUESTED}, which fails the job.
    */
   default Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
       boolean copySecrets) {

@@ -7,14 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
+import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.Existing;
+import dev.orgplane.copy.api.OrgApi;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * Each test starts from a fresh in-memory org-service ({@link InMemoryOrgApi}) holding the template,
  * copies the prerequisites into the target, and then checks the plugin: its copy equals the template
  * (its own diff finds no drift) and names no template object (references remapped) and no secret (but those the
- * service carries, if asked: {@link #copiesSecrets()}), a second run
+ * service carries, if asked: {@link #copiesSecrets()}, which the kit, as the engine, lets it ask for only in a job with
+ * option {@value CopyContext#COPY_HOOK_SECRETS}), a second run
  * changes nothing and neither does a plan after it, a crash between any page's write and its checkpoint resumes to
  * the very same copy, a dry run writes nothing, of a new tenant too (no target yet, as the engine plans one), its
  * diff finds a copy deleted and one changed in the target (and a re-run repairs both, or with option
@@ -178,7 +184,8 @@ public abstract class CopyPluginContract {
     }
 
     private KitContext context(String jobId, JsonObject options) {
-      return new KitContext(jobId, TEMPLATE, targetId, ids, api, http(), vertx(), options, pageSize(), message -> { });
+      return new KitContext(jobId, TEMPLATE, targetId, ids, new SecretsByOption(api, options), http(), vertx(),
+          options, pageSize(), message -> { });
     }
 
     JsonObject target() {
@@ -195,6 +202,51 @@ public abstract class CopyPluginContract {
     /** Changes copy {@code object} in the target with {@link #changed}, as the tenant's administrator. */
     void changeInTarget(StoredObject object) {
       api.edit(targetId, object.path(), object.id(), changed(api.objects(targetId, object.path()).get(object.id())));
+    }
+  }
+
+  /**
+   * The kit's org API as the engine holds it for a job: a copy asking for the template's secrets ({@code copySecrets})
+   * in a job without option {@value CopyContext#COPY_HOOK_SECRETS} fails with a {@link CopyFailure} of code
+   * {@value CopyContext#HOOK_SECRETS_NOT_REQUESTED}, and is not sent. The engine's identity may carry secrets for any
+   * job, so it carries them only for the jobs whose requester asked; until session 32 a plugin that asked on every
+   * job passed the kit.
+   */
+  private record SecretsByOption(OrgApi api, JsonObject options) implements OrgApi {
+
+    @Override
+    public Future<Page> list(String organization, String path, String cursor, int limit) {
+      return api.list(organization, path, cursor, limit);
+    }
+
+    @Override
+    public Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing) {
+      return api.importBatch(organization, path, items, existing);
+    }
+
+    @Override
+    public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
+        boolean copySecrets, Existing existing) {
+      return copySecrets && !options.getBoolean(CopyContext.COPY_HOOK_SECRETS, false)
+          ? Future.failedFuture(new CopyFailure(CopyContext.HOOK_SECRETS_NOT_REQUESTED, "The plugin asked for the "
+              + "template's secrets in a job without option " + CopyContext.COPY_HOOK_SECRETS + ": the engine refuses "
+              + "that.", null))
+          : api.copyPage(source, target, path, cursor, limit, copySecrets, existing);
+    }
+
+    @Override
+    public Future<Set<String>> existing(String organization, Collection<String> ids) {
+      return api.existing(organization, ids);
+    }
+
+    @Override
+    public Future<Counts> put(String organization, String path, String id, JsonObject body) {
+      return api.put(organization, path, id, body);
+    }
+
+    @Override
+    public Future<JsonObject> post(String organization, String path, JsonObject body) {
+      return api.post(organization, path, body);
     }
   }
 
