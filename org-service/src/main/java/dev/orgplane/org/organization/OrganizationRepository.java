@@ -203,22 +203,32 @@ final class OrganizationRepository {
    */
   static Future<List<Organization>> list(SqlClient client, UUID userId, boolean everyOrganization, UUID scope,
       ListFilter filter, ListOrder order, Object after, int fetchSize) {
-    var page = Tuple.of(after, filter.query(), filter.state(), filter.groupId(),
-        filter.template() == null ? null : filter.template().toString(), filter.metadata(), fetchSize);
-    var statements = order == ListOrder.ID ? BY_ID : BY_NAME;
-    var sql = scope != null ? statements.scoped() : everyOrganization ? statements.every() : statements.member();
-    if (scope != null) {
-      page.addUUID(userId).addUUID(scope);
-    } else if (!everyOrganization) {
-      page.addUUID(userId);
-    }
-    return client.preparedQuery(sql + " ORDER BY " + statements.key() + " LIMIT $7").mapping(Organization.MAPPER)
-        .execute(page)
+    return client.preparedQuery(listSql(order, everyOrganization, scope != null)).mapping(Organization.MAPPER)
+        .execute(listParameters(userId, everyOrganization, scope, filter, after, fetchSize))
         .map(rows -> {
           var result = new ArrayList<Organization>();
           rows.forEach(result::add);
           return result;
         });
+  }
+
+  /** The statement {@link #list} runs, for {@link #listParameters}; apart for tests of its plans. */
+  static String listSql(ListOrder order, boolean everyOrganization, boolean scoped) {
+    var statements = order == ListOrder.ID ? BY_ID : BY_NAME;
+    var sql = scoped ? statements.scoped() : everyOrganization ? statements.every() : statements.member();
+    return sql + " ORDER BY " + statements.key() + " LIMIT $7";
+  }
+
+  static Tuple listParameters(UUID userId, boolean everyOrganization, UUID scope, ListFilter filter, Object after,
+      int fetchSize) {
+    var page = Tuple.of(after, filter.query(), filter.state(), filter.groupId(),
+        filter.template() == null ? null : filter.template().toString(), filter.metadata(), fetchSize);
+    if (scope != null) {
+      page.addUUID(userId).addUUID(scope);
+    } else if (!everyOrganization) {
+      page.addUUID(userId);
+    }
+    return page;
   }
 
   /**
