@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrganizationListPlanTest {
 
+  private static final UUID NIL = new UUID(0, 0);
   private static final UUID TEMPLATE = UUID.fromString("aaaaaaaa-0000-4000-8000-000000000000");
   /** A member of 1,500 organizations: its pages walk the list's order (the statement's second branch). */
   private static final UUID MEMBER = UUID.fromString("eeeeeeee-0000-7000-8000-000000000000");
@@ -67,6 +68,18 @@ class OrganizationListPlanTest {
       var plan = plan(ListOrder.NAME, every, search, "");
       assertTrue(plan.contains("organizations_name_trgm_idx") && plan.contains("organizations_title_trgm_idx"),
           (every ? "platform admin: " : "member: ") + plan);
+    }
+  }
+
+  @Test
+  void disabledOrganizationsComeFromTheirOwnIndexesInEitherOrder() {
+    var disabled = new ListFilter(null, "disabled", null, null, null);
+    var byId = plan(ListOrder.ID, true, disabled, NIL);
+    assertTrue(byId.contains("organizations_disabled_id_idx"), byId);
+    // by name, 200 disabled are read from either index (by id in heap order, then sorted, is cheaper at this size)
+    for (var every : List.of(true, false)) {
+      var byName = plan(ListOrder.NAME, every, disabled, "");
+      assertTrue(byName.contains("organizations_disabled_"), (every ? "platform admin: " : "member: ") + byName);
     }
   }
 
