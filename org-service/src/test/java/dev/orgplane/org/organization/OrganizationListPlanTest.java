@@ -1,5 +1,6 @@
 package dev.orgplane.org.organization;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.Database;
@@ -28,6 +29,7 @@ class OrganizationListPlanTest {
 
   private static final UUID NIL = new UUID(0, 0);
   private static final UUID TEMPLATE = UUID.fromString("aaaaaaaa-0000-4000-8000-000000000000");
+  private static final UUID ROLLOUT_GROUP = UUID.fromString("00000000-0000-7000-8000-000000000000");
   /** A member of 1,500 organizations: its pages walk the list's order (the statement's second branch). */
   private static final UUID MEMBER = UUID.fromString("eeeeeeee-0000-7000-8000-000000000000");
 
@@ -81,6 +83,16 @@ class OrganizationListPlanTest {
       var byName = plan(ListOrder.NAME, every, disabled, "");
       assertTrue(byName.contains("organizations_disabled_"), (every ? "platform admin: " : "member: ") + byName);
     }
+  }
+
+  /** A page from the middle of a rollout, as the engine asks for it: its rows in index order, none sorted. */
+  @Test
+  void rolloutPageIsReadInIdOrderFromTheTemplateGroupIndex() {
+    var middle = pool.query("SELECT id FROM org.organizations WHERE provisioned_from->>'templateId' = '" + TEMPLATE
+        + "' ORDER BY id OFFSET 2000 LIMIT 1").execute().await().iterator().next().getUUID(0);
+    var plan = plan(ListOrder.ID, true, new ListFilter(null, null, ROLLOUT_GROUP, TEMPLATE, null), middle);
+    assertTrue(plan.contains("Index Scan using organizations_template_group_id_idx"), plan);
+    assertFalse(plan.contains("Sort"), plan);
   }
 
   private String plan(ListOrder order, boolean everyOrganization, ListFilter filter, Object after) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class PgUrlTest {
 
   @Test
-  void servicesSessionsRunWithoutJitCompilationAndInUtc() {
+  void servicesSessionsRunWithoutJitCompilationWithSsdCostsAndInUtc() {
     var vertx = Vertx.vertx();
     try {
       var database = PgFixture.freshDatabase();
@@ -21,10 +21,12 @@ class PgUrlTest {
       PgFixture.execute(PgFixture.server(), "ALTER DATABASE \"" + database.database() + "\" SET TimeZone = 'Asia/Tokyo'");
       var pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
       var settings = pool.query("SELECT current_setting('jit'), current_setting('TimeZone'), "
-          + "jsonb_build_object('at', '2026-01-02 03:04:05+00'::timestamptz)->>'at'").execute().await().iterator().next();
+          + "jsonb_build_object('at', '2026-01-02 03:04:05+00'::timestamptz)->>'at', current_setting('random_page_cost')")
+          .execute().await().iterator().next();
       assertEquals("off", settings.getString(0));
       assertEquals("UTC", settings.getString(1));
       assertEquals("2026-01-02T03:04:05+00:00", settings.getString(2));
+      assertEquals("1.1", settings.getString(3));
       pool.close().await();
     } finally {
       vertx.close().await();
