@@ -130,6 +130,12 @@ public final class EngineHarness {
     return send(HttpMethod.POST, path, token, body);
   }
 
+  /** A POST of {@code json} as written: a Java string holding a lone surrogate would be sent with {@code ?} for it. */
+  public HttpResponse<Buffer> postRaw(String path, String token, String json) {
+    return client.post(engine.port(), "127.0.0.1", path).bearerTokenAuthentication(token)
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(json)).await();
+  }
+
   /**
    * A body-less POST sent again with its Idempotency-Key, as a client unsure of the first answer would: asserts both
    * are 200 with the same body, the second replayed; answers the first.

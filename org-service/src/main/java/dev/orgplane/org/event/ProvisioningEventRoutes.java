@@ -75,7 +75,7 @@ public final class ProvisioningEventRoutes {
     var type = body.requiredString("type", 64);
     var jobId = body.requiredString("jobId", 36);
     var reportId = body.optionalString("reportId", 36);
-    var details = body.optionalObject("details");
+    var details = body.freeFormObject("details");
     if (type != null && !type.equals(JOB_FINISHED)) {
       body.reject("type", "must be " + JOB_FINISHED);
     }
@@ -129,7 +129,7 @@ public final class ProvisioningEventRoutes {
     var type = body.requiredString("type", 64);
     var jobId = requiredUuid(body, "jobId");
     var reportId = requiredUuid(body, "reportId");
-    var details = body.optionalObject("details");
+    var details = body.freeFormObject("details");
     if (type != null && !type.equals(JOB_FINISHED)) {
       body.reject("type", "must be " + JOB_FINISHED);
     }

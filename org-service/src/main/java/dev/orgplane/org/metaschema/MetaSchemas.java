@@ -7,6 +7,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.resource.InputStreamSource;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.FreeFormJson;
 import dev.orgplane.kit.http.NestingDepth;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -91,16 +92,15 @@ public final class MetaSchemas {
   }
 
   /**
-   * Replaces a meta-schema after checking that it nests no deeper than {@link NestingDepth#MAX} levels and compiles,
-   * if {@code precondition} accepts the one there is (empty: none yet), which it is given under the row's lock;
-   * {@code audit} records the {@link Change} in the same transaction. The answer is the schema as stored: jsonb keeps
-   * its keys in its own order, and a tag taken of the schema as sent would differ from the one every later read shows.
+   * Replaces a meta-schema after checking that it holds nothing {@link FreeFormJson} refuses (nesting deeper than
+   * {@link NestingDepth#MAX} levels among it) and compiles, if {@code precondition} accepts the one there is (empty:
+   * none yet), which it is given under the row's lock; {@code audit} records the {@link Change} in the same
+   * transaction. The answer is the schema as stored: jsonb keeps its keys in its own order, and a tag taken of the
+   * schema as sent would differ from the one every later read shows.
    */
   public Future<JsonObject> put(String name, JsonObject schema, Consumer<Optional<JsonObject>> precondition,
       BiFunction<SqlClient, Change, Future<Void>> audit) {
-    if (NestingDepth.exceedsMax(schema)) {
-      throw NestingDepth.tooDeep("schema");
-    }
+    FreeFormJson.check("schema", schema);
     var compiled = compile(schema);
     return pool.withTransaction(tx -> tx.preparedQuery(SELECT + " FOR UPDATE").execute(Tuple.of(name))
             .compose(current -> {

@@ -77,7 +77,7 @@ public final class CustomRoleRoutes {
         permissions.stream().filter(PermissionCatalog.OWNERS_ONLY::contains)
             .forEach(p -> body.reject("permissions", p + " is held only by owners; give the owner role instead"));
       }
-      var metadata = body.optionalObject("metadata");
+      var metadata = body.freeFormObject("metadata");
       body.validate();
       return new RoleFields(name, title, permissions, metadata);
     }

@@ -1,7 +1,7 @@
 package dev.orgplane.org.setup;
 
 import dev.orgplane.kit.http.ApiException.FieldError;
-import dev.orgplane.kit.http.NestingDepth;
+import dev.orgplane.kit.http.FreeFormJson;
 import dev.orgplane.kit.http.RequestBody;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -73,13 +73,19 @@ final class SetupInput {
   /**
    * What is wrong with a value a request sends, or null. A value a patch keeps as stored (leaves out, or sends as it
    * is stored) is not judged again: a rule made stricter since (private hook URLs refused, an event taken from the
-   * catalog, a name's blanks) must not keep an operator from pausing or otherwise editing the object.
+   * catalog, a name's blanks) must not keep an operator from pausing or otherwise editing the object. Whatever its
+   * type, a value is first held to what JSON stored as sent must not hold ({@link FreeFormJson}): a hook's secret
+   * or URL holding a lone surrogate was stored with {@code ?} in its place, so its deliveries were signed with another
+   * key, or sent elsewhere.
    */
   private static String problem(SetupField field, Object value, boolean allowPrivateUrls) {
+    var unstorable = FreeFormJson.problem(value);
+    if (unstorable != null) {
+      return unstorable;
+    }
     return switch (field.type()) {
       case NAME -> value instanceof String s && NAME.matcher(s).matches() ? null : NAME_RULE;
-      case OBJECT -> !(value instanceof JsonObject object) ? "must be an object"
-          : NestingDepth.exceedsMax(object) ? NestingDepth.RULE : null;
+      case OBJECT -> value instanceof JsonObject ? null : "must be an object";
       case REFERENCE -> value instanceof String s && UUID_TEXT.matcher(s).matches() ? null : "must be a UUID";
       case REFERENCES -> value instanceof io.vertx.core.json.JsonArray a && a.size() <= 100 && a.stream()
           .allMatch(e -> e instanceof String s && UUID_TEXT.matcher(s).matches()) ? null

@@ -37,7 +37,7 @@ record TeamFields(String name, String title, JsonObject metadata, List<UUID> use
     var kept = unnamedKept && !(body.has("userIds") && !body.sendsNull("userIds"));
     var name = body.matching("name", NAME, NAME_RULE, true);
     var title = body.optionalString("title", 256);
-    var metadata = body.optionalObject("metadata");
+    var metadata = body.freeFormObject("metadata");
     var userIds = body.stringList("userIds", userIdsRequired);
     body.validate();
     return new TeamFields(name, title == null ? "" : title, metadata == null ? new JsonObject() : metadata,

@@ -163,7 +163,7 @@ public final class TeamRoutes {
     var body = RequestBody.ofPatch(ctx, Set.of("name", "title", "metadata"));
     var name = body.matching("name", TeamFields.NAME, TeamFields.NAME_RULE, false);
     var title = body.optionalString("title", 256);
-    var metadata = body.optionalObject("metadata");
+    var metadata = body.freeFormObject("metadata");
     body.validate();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)

@@ -228,6 +228,28 @@ class ProvisioningRefusalsTest {
     return object;
   }
 
+  /**
+   * A new target's metadata is held to what org-service stores, keys and values at any depth: a lone surrogate was
+   * stored in the job as {@code ?} and the organization made with that, a NUL failed the request at the engine's
+   * database (400 {@code invalid_text}, naming no field).
+   */
+  @Test
+  void aNewTargetsMetadataHoldingTextNoneCanStoreIsRefusedWhenQueued() {
+    var before = PgFixture.queryLong(idle.engine().db, QUEUED);
+    var template = idle.template().templateId();
+    var surrogate = "must not contain unpaired UTF-16 surrogates";
+    assertFieldError(idle.engine().postRaw("/v1/provisioning/jobs", idle.token(), "{\"templateOrganization\":\""
+        + template + "\",\"target\":{\"name\":\"lone-job\",\"metadata\":{\"a\":\"\\ud800\"}}}"),
+        "target.metadata", surrogate);
+    assertFieldError(idle.engine().postRaw("/v1/provisioning/batches", idle.token(), "{\"templateOrganization\":\""
+        + template + "\",\"targets\":[{\"name\":\"lone-batch\",\"metadata\":{\"n\":[{\"\\ud800\":1,"
+        + "\"\\udbff\":2}]}}]}"), "targets[0].metadata", surrogate);
+    assertFieldError(idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+        .put("templateOrganization", template).put("target", new JsonObject().put("name", "nul-job")
+            .put("metadata", new JsonObject().put("a", "\u0000")))), "target.metadata", "must not contain NUL characters");
+    assertEquals(before, PgFixture.queryLong(idle.engine().db, QUEUED), "nothing was queued");
+  }
+
   private static void assertFieldError(HttpResponse<Buffer> response, String field, String message) {
     assertProblem(response, 400, "validation_failed");
     assertEquals(new JsonArray().add(new JsonObject().put("field", field).put("message", message)),

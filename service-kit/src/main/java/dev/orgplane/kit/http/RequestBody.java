@@ -132,9 +132,10 @@ public final class RequestBody {
   /**
    * Why {@code text} cannot be kept as it was sent, or null. PostgreSQL text cannot hold NUL: refused here, by name,
    * rather than at the INSERT. A lone UTF-16 surrogate (JSON {@code "\ud800"} without its pair) is no character at
-   * all: UTF-8 encoding turned it into {@code ?} when stored, and bcrypt refused it with a 500.
+   * all: UTF-8 encoding turned it into {@code ?} when stored, and bcrypt refused it with a 500. Text a request sends
+   * otherwise than as a string field is held to it too (a hook's secret, {@link FreeFormJson}).
    */
-  private static String unstorable(String text) {
+  public static String unstorable(String text) {
     if (text.indexOf('\u0000') >= 0) {
       return "must not contain NUL characters";
     }
@@ -187,6 +188,20 @@ public final class RequestBody {
   public UUID optionalUuid(String field) {
     var value = matching(field, UUID_SHAPE, "must be a UUID", false);
     return value == null ? null : UUID.fromString(value);
+  }
+
+  /**
+   * An object stored as it is sent (metadata, a report's details), or null when absent: refused by name, as any
+   * object that is not one, when {@link FreeFormJson} finds what it must not hold.
+   */
+  public JsonObject freeFormObject(String field) {
+    var object = optionalObject(field);
+    var problem = object == null ? null : FreeFormJson.problem(object);
+    if (problem != null) {
+      errors.add(new ApiException.FieldError(field, problem));
+      return null;
+    }
+    return object;
   }
 
   public JsonObject optionalObject(String field) {

@@ -1,6 +1,5 @@
 package dev.orgplane.kit.organization;
 
-import dev.orgplane.kit.http.NestingDepth;
 import dev.orgplane.kit.http.RequestBody;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -39,11 +38,7 @@ public record OrganizationFields(String name, String title, String description, 
     var avatar = url(body, "avatar");
     var email = body.email("email", false);
     var website = url(body, "website");
-    var metadata = body.optionalObject("metadata");
-    if (metadata != null && NestingDepth.exceedsMax(metadata)) {
-      // refused where the engine queues a new target's job too: org-service's meta-schema check would fail the job
-      body.reject("metadata", NestingDepth.RULE);
-    }
+    var metadata = body.freeFormObject("metadata");
     var cleared = CLEARABLE.stream().filter(body::sendsNull).collect(Collectors.toUnmodifiableSet());
     return new OrganizationFields(name, title, description, avatar, email, website, metadata, cleared);
   }
