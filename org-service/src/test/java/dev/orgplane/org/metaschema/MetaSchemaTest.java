@@ -119,6 +119,36 @@ class MetaSchemaTest {
     }
   }
 
+  /**
+   * Read as infinite, a number no double holds was stored as the text "Infinity": a string where a number was sent,
+   * which a meta-schema asking for a number refused as a string found.
+   */
+  @Test
+  void metadataHoldingANumberNoDoubleHoldsIsRefusedNotStoredAsText() {
+    var user = org.newUser("user");
+    var before = org.get("/v1/meta-schemas/organization", admin).bodyAsJsonObject().getJsonObject("schema");
+    var numbered = new JsonObject().put("type", "object").put("properties", new JsonObject()
+        .put("n", new JsonObject().put("type", "number")));
+    assertEquals(200, org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, numbered).statusCode());
+    try {
+      var refusal = new JsonArray().add(new JsonObject().put("field", "metadata")
+          .put("message", dev.orgplane.kit.http.FreeFormJson.NUMBER_RULE));
+      for (var metadata : List.of("{\"n\":1e400}", "{\"m\":[{\"b\":-1e400}]}")) {
+        var refused = org.post("/v1/organizations", user.token(), "{\"name\":\"ms-"
+            + UUID.randomUUID().toString().substring(0, 8) + "\",\"title\":\"t\",\"metadata\":" + metadata + "}");
+        assertProblem(refused, 400, "validation_failed");
+        assertEquals(refusal, refused.bodyAsJsonObject().getJsonArray("errors"), refused.bodyAsString());
+      }
+      var largest = org.post("/v1/organizations", user.token(), "{\"name\":\"ms-"
+          + UUID.randomUUID().toString().substring(0, 8)
+          + "\",\"title\":\"t\",\"metadata\":{\"n\":1.7976931348623157e308}}");
+      assertEquals(201, largest.statusCode(), largest.bodyAsString());
+      assertEquals(Double.MAX_VALUE, largest.bodyAsJsonObject().getJsonObject("metadata").getDouble("n"));
+    } finally {
+      assertEquals(200, org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, before).statusCode());
+    }
+  }
+
   /** A change names the meta-schema it replaces; its tag is the one every later read shows (jsonb's key order). */
   @Test
   void aChangeWithIfMatchReplacesOnlyTheMetaSchemaItRead() {

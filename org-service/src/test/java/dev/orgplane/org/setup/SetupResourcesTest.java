@@ -542,8 +542,9 @@ class SetupResourcesTest extends OrgServiceTest {
    * A lone UTF-16 surrogate (JSON {@code "\ud800"} without its pair) is no text: in a free-form object, a key or a
    * value at any depth, or in a hook's secret or URL, it was stored as {@code ?} (two such keys made one, one value
    * lost; a hook signed its deliveries with another key than the one sent), and a NUL there failed the whole request
-   * at the database (400 {@code invalid_text}, naming no field). Each is refused by field, however the object is
-   * written. The bodies are sent as written here: a Java string holding a lone surrogate is sent as {@code ?}.
+   * at the database (400 {@code invalid_text}, naming no field); a number no double holds ({@code 1e400}), read as
+   * infinite, was stored as the text {@code "Infinity"}. Each is refused by field, however the object is written. The
+   * bodies are sent as written here: a Java string holding a lone surrogate is sent as {@code ?}.
    */
   @Test
   void textThatCannotBeStoredAsSentIsRefusedByFieldHoweverTheObjectIsWritten() {
@@ -565,6 +566,8 @@ class SetupResourcesTest extends OrgServiceTest {
             "{\"name\":\"S2\",\"content\":{\"type\":\"object\",\"description\":\"x\\udfff\"}}", surrogate),
         new Case("queues", "settings", "{\"name\":\"Q2\",\"workspaceId\":\"" + ids[0] + "\",\"schemaId\":\"" + ids[1]
             + "\",\"settings\":{\"a\":[{\"b\":{\"\\udc00c\":true}}]}}", surrogate),
+        new Case("workspaces", "metadata", "{\"name\":\"W2\",\"metadata\":{\"a\":[1e400]}}",
+            dev.orgplane.kit.http.FreeFormJson.NUMBER_RULE),
         new Case("hooks", "config", hook("h2", new JsonArray(), new JsonArray()).put("config",
             new JsonObject().put("a", "\u0000")).encode(), "must not contain NUL characters"),
         new Case("hooks", "secret", hook("h2", new JsonArray(), new JsonArray()).put("secret", "@@").encode()

@@ -40,6 +40,15 @@ class FreeFormJsonTest {
     assertNull(FreeFormJson.problem(null));
   }
 
+  /** Read as infinite, such a number was stored as the text "Infinity". */
+  @Test
+  void numbersNoDoubleHoldsAreFoundAnywhere() {
+    assertEquals(FreeFormJson.NUMBER_RULE, FreeFormJson.problem(parsed("{\"a\":1e400}")));
+    assertEquals(FreeFormJson.NUMBER_RULE, FreeFormJson.problem(parsed("{\"a\":{\"b\":[1,-1e400]}}")));
+    assertNull(FreeFormJson.problem(parsed("{\"max\":1.7976931348623157e308,\"big\":1" + "0".repeat(400)
+        + ",\"tiny\":4.9e-324,\"neg\":-2.5}")));
+  }
+
   @Test
   void nestingIsHeldToTheSameBoundAsBefore() {
     assertNull(FreeFormJson.problem(nested(NestingDepth.MAX)));
