@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The paths and ids a plugin names below {@code /v1/organizations/{organization}/}. org-service's router resolves dot
- * segments before it routes, and decodes {@code %2e} to a dot first, so a path with one ({@code "../{other}/roles"})
- * or an id that is one would reach another organization with the engine's identity, which may provision every
- * organization. A path of kinds and ids ({@code "roles"}, {@code "teams/{id}/members"}) needs no such segment, no
+ * The paths and ids a plugin names below {@code /v1/organizations/{organization}/}. org-service's router resolved dot
+ * segments before it routed (until session 32; it refuses them now), decoding {@code %2e} to a dot first, so a path
+ * with one ({@code "../{other}/roles"}) or an id that is one reached another organization with the engine's identity,
+ * which may provision every organization. A path of kinds and ids ({@code "roles"}, {@code "teams/{id}/members"}) needs no such segment, no
  * empty one, nor {@code %}, {@code \}, {@code ?} or {@code #}; only a list's path carries a query, after its
  * {@code ?}. Nor a character a URL cannot carry as it is (a space, a letter beyond ASCII): the HTTP client refused
  * such a URL without ever answering the call, and the job waited for it for ever.

@@ -256,6 +256,15 @@ class ProvisioningRefusalsTest {
         response.bodyAsJsonObject().getJsonArray("errors"), response.bodyAsString());
   }
 
+  /** Past the gateway, a path's dot-segments were resolved before it was routed: {@code .../jobs/%2e} read the list. */
+  @Test
+  void aPathWithDotSegmentsIsRefusedBeforeItIsRouted() {
+    for (var path : List.of("/v1/provisioning/jobs/" + UUID.randomUUID() + "/..", "/v1/provisioning/jobs/%2e",
+        "/v1/provisioning/batches/.", "/health/../v1/provisioning/batches")) {
+      assertProblem(idle.engine().get(path, idle.token()), 400, "unresolved_path");
+    }
+  }
+
   @Test
   void anUnknownPathIs404AndAWrongMethodOnAKnownOne405() {
     assertProblem(idle.engine().get("/v1/provisioning/nothing", idle.token()), 404, "not_found");

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The HTTP skeleton every service shares, in the order requests meet it: metrics, request id, access log,
- * body limit, health and metrics; the service mounts its own routes on the returned router; one
- * failure handler answers problem+json for everything.
+ * The HTTP skeleton every service shares, in the order requests meet it: metrics, request id, access log, a path
+ * with dot-segments refused, body limit, health and metrics; the service mounts its own routes on the returned
+ * router; one failure handler answers problem+json for everything.
  */
 public final class ServiceHttp {
 
@@ -37,6 +37,7 @@ public final class ServiceHttp {
   public static Router router(Vertx vertx, String service, long bodyLimitBytes, Supplier<Future<?>> readiness) {
     var router = Router.router(vertx);
     observe(router, service);
+    router.route().handler(new DotSegments());
     HealthRoutes.mount(router, readiness);
     Metrics.mount(router);
     router.route().handler(new BodyMediaTypes());

@@ -1,11 +1,11 @@
-package dev.orgplane.gateway;
+package dev.orgplane.kit.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class ResolvedPathsTest {
+class DotSegmentsTest {
 
   @ParameterizedTest
   @CsvSource({
@@ -31,6 +31,6 @@ class ResolvedPathsTest {
       "/.., true",
   })
   void dotSegmentsAreFoundPlainOrPercentEncoded(String path, boolean found) {
-    assertEquals(found, ResolvedPaths.hasDotSegment(path), path);
+    assertEquals(found, DotSegments.in(path), path);
   }
 }
