@@ -218,7 +218,7 @@ public final class GroupRoutes {
         .compose(orgId -> orgId.isEmpty()
             ? Future.<JsonObject>failedFuture(ApiException.notFound("organization_not_found",
                 "No such organization in a group you administer."))
-            : tokens.tokenResponse(pool, AccessPolicy.userId(principal), orgId.get(), null))
+            : tokens.tokenForBearer(pool, principal, AccessPolicy.userId(principal), orgId.get()))
         .onSuccess(token -> Replies.json(ctx, 200, token))
         .onFailure(ctx::fail);
   }

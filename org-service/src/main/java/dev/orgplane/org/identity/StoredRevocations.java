@@ -2,6 +2,7 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.db.BatchedPurge;
+import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -65,6 +66,26 @@ public final class StoredRevocations {
     return client.preparedQuery("SELECT " + SESSIONS_ENDED + " FROM org.users u WHERE id = $1")
         .execute(Tuple.of(userId))
         .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("sessions_ended"));
+  }
+
+  /**
+   * Holds {@code userId}'s row shared in {@code tx} and answers the second their sessions last ended (0: never), once
+   * that is not after {@code tokenIssuedAt}, the issue of the token asking (else 401 {@code invalid_token}, as when
+   * the user is gone): an end committed first is seen, and one waiting for the row falls after what {@code tx} stamps.
+   */
+  static Future<Long> sessionsEndedNotAfter(SqlClient tx, UUID userId, long tokenIssuedAt) {
+    return tx.preparedQuery("SELECT " + SESSIONS_ENDED + " FROM org.users u WHERE id = $1 FOR SHARE")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiException.unauthorized("The token's user no longer exists.");
+          }
+          var ended = rows.iterator().next().getLong("sessions_ended");
+          if (ended > tokenIssuedAt) {
+            throw ApiException.unauthorized("The token's session has ended.");
+          }
+          return ended;
+        });
   }
 
   /** Forgets deleted accounts older than a token's lifetime; every hour. Answers the timer, to cancel at stop. */

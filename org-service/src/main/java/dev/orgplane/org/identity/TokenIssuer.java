@@ -1,8 +1,10 @@
 package dev.orgplane.org.identity;
 
+import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.auth.TokenRevocations;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.util.UUID;
 
@@ -63,7 +65,7 @@ public final class TokenIssuer {
   }
 
   /**
-   * A token outside a session (a scoped one, a service user's, an exchange's access token alone), stamped after the
+   * A token outside a session (a service user's, an exchange's access token alone), stamped after the
    * last end of {@code subject}'s sessions as their row has it: an end made on another instance within this second
    * would otherwise refuse the token once this one reloads its list. With {@code credential}, the client credential
    * it was issued for ({@code cid}), so revoking that credential ends the token too.
@@ -71,6 +73,19 @@ public final class TokenIssuer {
   public Future<JsonObject> tokenResponse(SqlClient db, UUID subject, UUID orgScope, UUID credential) {
     return StoredRevocations.sessionsEndedAt(db, subject).map(ended ->
         tokenOutsideSession(subject, orgScope, credential, ended));
+  }
+
+  /**
+   * A token obtained with {@code bearer} (a group admin's, scoped to one organization of the group) for its subject,
+   * {@code userId}: only if their sessions have not ended since the bearer was issued, as their row has it (else 401
+   * {@code invalid_token}), and stamped while that row is held. The bearer passed this process's revocations, which
+   * hear of an end made on another instance at their next reload, and of one made here once it has committed: until
+   * session 32 a token minted meanwhile was stamped after the end and outlived it by a whole lifetime, everywhere.
+   */
+  public Future<JsonObject> tokenForBearer(Pool pool, Principal bearer, UUID userId, UUID orgScope) {
+    var bearerIssuedAt = bearer.claims().getLong("iat", 0L);
+    return pool.withTransaction(tx -> StoredRevocations.sessionsEndedNotAfter(tx, userId, bearerIssuedAt)
+        .map(ended -> tokenOutsideSession(userId, orgScope, null, ended)));
   }
 
   /** As {@link #tokenResponse(SqlClient, UUID, UUID, UUID)}, the end of the sessions read already. */

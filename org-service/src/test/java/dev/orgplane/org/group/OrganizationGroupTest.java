@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -188,6 +189,35 @@ class OrganizationGroupTest extends GroupsTest {
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
         platformAdmin, null).statusCode());
     assertProblem(org.get("/v1/organizations/" + orgId, admin.token()), 404, "organization_not_found");
+  }
+
+  /**
+   * A group admin who signed out everywhere gets no scoped token with a token from before, even where the end is not
+   * heard of yet (another instance, before its revocations reload): one minted there was stamped after the end and
+   * outlived it by a whole lifetime.
+   */
+  @Test
+  void aTokenWhoseSessionsEndedGetsNoScopedTokenOnAnotherInstance() {
+    var group = calls.newGroup();
+    var gid = group.getString("id");
+    var owner = org.newUser("owner");
+    var admin = org.newVerifiedUser("leavingadmin");
+    var orgId = createOrgInGroup(owner.token(), gid, group.getString("createKey")).bodyAsJsonObject().getString("id");
+    calls.appoint(gid, admin.id());
+    // another process: instances sharing one Vert.x hear of each other's ends at once, on its event bus
+    var elsewhere = Vertx.vertx();
+    try {
+      var other = OrgServiceHarness.start(elsewhere, org.db());
+      scopedToken(gid, orgId, admin.token());
+
+      assertEquals(204, org.send(HttpMethod.DELETE, "/v1/users/me/sessions", admin.token(), null).statusCode());
+
+      assertEquals(200, other.get("/v1/users/me", admin.token()).statusCode(), "the other instance has not reloaded");
+      assertProblem(other.post("/v1/organization-groups/" + gid + "/organizations/" + orgId + "/token", admin.token(),
+          null), 401, "invalid_token");
+    } finally {
+      elsewhere.close().await();
+    }
   }
 
   /**
