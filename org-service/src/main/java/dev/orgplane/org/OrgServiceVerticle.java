@@ -35,6 +35,7 @@ import dev.orgplane.org.identity.PasswordHasher;
 import dev.orgplane.org.identity.PasswordResetRoutes;
 import dev.orgplane.org.identity.StoredRevocations;
 import dev.orgplane.org.identity.AccountDeletionRoutes;
+import dev.orgplane.org.identity.AccountMails;
 import dev.orgplane.org.identity.AccountSecurityRoutes;
 import dev.orgplane.org.identity.EmailChangeRoutes;
 import dev.orgplane.org.identity.EmailVerificationRoutes;
@@ -137,6 +138,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     purgeTimers.addAll(List.of(idempotency.expiredPurge().hourly(vertx),
         InvitationRepository.expiredPurge(pool, invitationTtl).hourly(vertx),
         InvitationMails.oldPurge(pool).hourly(vertx),
+        AccountMails.oldPurge(pool).hourly(vertx),
         IdentityRoutes.purgeStaleSignInFailures(vertx, pool),
         PasswordResetRoutes.purgeExpired(vertx, pool),
         EmailVerificationRoutes.purgeExpired(vertx, pool),

@@ -67,7 +67,7 @@ public final class EmailChangeRoutes {
                   .compose(token -> token.isEmpty() ? Future.succeededFuture(false)
                       : mail(tx, user, email, token.get()).map(true)))
               .compose(sent -> sent ? Future.<Void>succeededFuture()
-                  : TOKENS.limitReached(ctx, pool, userId, "email_change_mail_limit"));
+                  : TOKENS.limitReached(ctx, pool, userId, email, "email_change_mail_limit"));
         })
         .onSuccess(v -> ctx.response().setStatusCode(202).end())
         .onFailure(ctx::fail);

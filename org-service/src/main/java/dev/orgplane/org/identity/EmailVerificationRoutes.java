@@ -49,7 +49,7 @@ public final class EmailVerificationRoutes {
 
   /** Queues the mail with a new token for {@code user}'s address in {@code tx}; nothing past the hour's limit. */
   Future<Boolean> mailToken(SqlClient tx, User user) {
-    return TOKENS.issue(tx, user.id()).compose(token -> token.isEmpty() ? Future.succeededFuture(false)
+    return TOKENS.issue(tx, user.id(), user.email()).compose(token -> token.isEmpty() ? Future.succeededFuture(false)
         : MailOutbox.enqueue(tx, user.email(), "Verify your Orgplane email address",
             "To verify that this address is yours, send this token to POST " + publicUrl
             + "/v1/auth/email-verifications/confirm within a day ({\"token\": ...}):\n\n" + token.get()
@@ -73,10 +73,9 @@ public final class EmailVerificationRoutes {
           if (user.emailVerified()) {
             throw ApiException.conflict("email_already_verified", "This account's address is verified already.");
           }
-          return mailToken(tx, user);
-        })
-        .compose(sent -> sent ? Replies.keep(tx, ctx, Reply.of(202, null))
-            : TOKENS.limitReached(ctx, tx, userId, "verification_mail_limit")))
+          return mailToken(tx, user).compose(sent -> sent ? Replies.keep(tx, ctx, Reply.of(202, null))
+              : TOKENS.limitReached(ctx, tx, userId, user.email(), "verification_mail_limit"));
+        }))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }

@@ -1,7 +1,6 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.db.BatchedPurge;
-import dev.orgplane.org.mail.HourlyMailLimit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -14,7 +13,7 @@ import java.util.UUID;
 /**
  * One-time tokens mailed to an address (to choose a password, to verify the address, to move an account to it),
  * kept in {@code table} as SHA-256 only: a token proves its holder reads that mail. At most {@value #MAILS_PER_HOUR}
- * are issued to one account an hour, whoever asks.
+ * of a kind are mailed an hour to one account and to one address, whoever asks ({@link AccountMails}).
  */
 final class MailedTokens {
 
@@ -28,48 +27,48 @@ final class MailedTokens {
   private final String prefix;
   private final long ttlSeconds;
   private final String detailColumn;
-  private final HourlyMailLimit limit;
+  private final AccountMails mails;
 
   /** {@code prefix} tells a reader what the token is for ({@code opr_}, {@code opv_}). */
   MailedTokens(String table, String prefix, long ttlSeconds) {
     this(table, prefix, ttlSeconds, null);
   }
 
-  /** Tokens that carry a detail, kept in {@code detailColumn} (the address an email change goes to). */
+  /** Tokens that keep the address they are mailed to in {@code detailColumn} (the address an email change goes to). */
   MailedTokens(String table, String prefix, long ttlSeconds, String detailColumn) {
     this.table = table;
     this.prefix = prefix;
     this.ttlSeconds = ttlSeconds;
     this.detailColumn = detailColumn;
-    this.limit = new HourlyMailLimit(table, "user_id", MAILS_PER_HOUR);
+    this.mails = new AccountMails(table, MAILS_PER_HOUR);
   }
 
-  /** A new token for {@code userId}, in {@code tx}; empty when the account had its mails for the hour. */
-  Future<Optional<String>> issue(SqlClient tx, UUID userId) {
-    return issue(tx, userId, null);
-  }
-
-  /** The same, about {@code detail}. */
-  Future<Optional<String>> issue(SqlClient tx, UUID userId, String detail) {
+  /**
+   * A new token for {@code userId}, mailed to {@code address}, in {@code tx}; empty when the account or the address had
+   * its mails for the hour.
+   */
+  Future<Optional<String>> issue(SqlClient tx, UUID userId, String address) {
     var token = Secrets.newSecret(prefix);
     var detailed = detailColumn != null;
     // the account's row locked first: parallel requests count one after the other (each statement sees what
     // committed before it), so none slips past the limit
     return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE").execute(Tuple.of(userId))
-        .compose(locked -> tx.preparedQuery("INSERT INTO " + table + " (token_hash, user_id, expires_at"
-                + (detailed ? ", " + detailColumn : "") + ") SELECT $1, $2, now() + make_interval(secs => $3)"
-                + (detailed ? ", $4" : "") + " WHERE " + limit.below(2) + " RETURNING 1")
-            .execute(detailed ? Tuple.of(Secrets.hash(token), userId, (double) ttlSeconds, detail)
-                : Tuple.of(Secrets.hash(token), userId, (double) ttlSeconds)))
-        .map(inserted -> inserted.size() == 0 ? Optional.empty() : Optional.of(token));
+        .compose(locked -> mails.take(tx, userId, address))
+        .compose(taken -> !taken ? Future.succeededFuture(Optional.<String>empty())
+            : tx.preparedQuery("INSERT INTO " + table + " (token_hash, user_id, expires_at"
+                    + (detailed ? ", " + detailColumn : "") + ") VALUES ($1, $2, now() + make_interval(secs => $3)"
+                    + (detailed ? ", $4" : "") + ")")
+                .execute(detailed ? Tuple.of(Secrets.hash(token), userId, (double) ttlSeconds, address)
+                    : Tuple.of(Secrets.hash(token), userId, (double) ttlSeconds))
+                .map(Optional.of(token)));
   }
 
   /**
-   * Fails with 429 {@code code}, {@code Retry-After} saying when the account's next mail may go: what a signed-in
-   * caller hears when {@link #issue} found the hour's mails sent.
+   * Fails with 429 {@code code}, {@code Retry-After} saying when the next mail to {@code address} for {@code userId}
+   * may go: what a signed-in caller hears when {@link #issue} found the hour's mails sent.
    */
-  <T> Future<T> limitReached(RoutingContext ctx, SqlClient client, UUID userId, String code) {
-    return limit.reached(ctx, client, userId, code);
+  <T> Future<T> limitReached(RoutingContext ctx, SqlClient client, UUID userId, String address, String code) {
+    return mails.reached(ctx, client, userId, address, code);
   }
 
   /** Uses up {@code token} in {@code tx}: what it was mailed for, or empty when unknown, used or expired. */

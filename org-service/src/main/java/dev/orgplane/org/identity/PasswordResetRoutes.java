@@ -60,7 +60,8 @@ public final class PasswordResetRoutes {
    */
   private Future<Void> mailToken(String email) {
     return pool.withTransaction(tx -> UserRepository.byEmail(tx, email, true)
-        .compose(user -> user.isEmpty() ? Future.<Void>succeededFuture() : TOKENS.issue(tx, user.get().id())
+        .compose(user -> user.isEmpty() ? Future.<Void>succeededFuture()
+            : TOKENS.issue(tx, user.get().id(), user.get().email())
             .compose(token -> token.isEmpty() ? Future.succeededFuture()
                 : MailOutbox.enqueue(tx, user.get().email(), "Choose your Orgplane password",
                     "Someone asked to choose a new password for the Orgplane account of this address. To choose "

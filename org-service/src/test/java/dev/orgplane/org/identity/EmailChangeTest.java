@@ -180,4 +180,42 @@ class EmailChangeTest extends MailedOrgServiceTest {
     assertProblem(refused, 429, "email_change_mail_limit");
     assertTrue(Long.parseLong(refused.getHeader("Retry-After")) > 3_500);
   }
+
+  /**
+   * The hour's changes are counted apart from the pending changes, which a new password deletes: until session 32
+   * three changes and a new password, round after round, mailed an address three times a round.
+   */
+  @Test
+  void aNewPasswordDoesNotStartTheHoursChangesOver() {
+    var user = org.newUser("restarting");
+    var target = freshEmail("target");
+    for (int i = 0; i < MailedTokens.MAILS_PER_HOUR; i++) {
+      assertEquals(202, change(user.token(), target, "password-restarting-123").statusCode());
+    }
+    var changed = org.send(HttpMethod.PUT, "/v1/users/me/password", user.token(), new JsonObject()
+        .put("currentPassword", "password-restarting-123").put("password", "password-restarting-456"));
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+
+    assertProblem(change(changed.bodyAsJsonObject().getString("access_token"), freshEmail("next"),
+        "password-restarting-456"), 429, "email_change_mail_limit");
+  }
+
+  /** An address is mailed at most three changes an hour, however many accounts ask for them, in whatever case. */
+  @Test
+  void anAddressIsMailedAtMostThreeChangesAnHourWhoeverAsks() {
+    var target = freshEmail("coveted");
+    for (int i = 0; i < MailedTokens.MAILS_PER_HOUR; i++) {
+      assertEquals(202, change(org.newUser("asking").token(), target, "password-asking-123").statusCode());
+    }
+    var last = org.newUser("asking");
+
+    var refused = change(last.token(), target.toUpperCase(), "password-asking-123");
+
+    assertProblem(refused, 429, "email_change_mail_limit");
+    assertTrue(Long.parseLong(refused.getHeader("Retry-After")) > 3_500);
+    assertEquals(MailedTokens.MAILS_PER_HOUR, PgFixture.queryLong(db, "SELECT count(*) FROM org.mail_outbox "
+        + "WHERE lower(to_address) = '" + target + "'"));
+    assertEquals(202, change(last.token(), freshEmail("elsewhere"), "password-asking-123").statusCode(),
+        "the account may still move elsewhere");
+  }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Verified addresses, the mail delivered over SMTP to a real in-process server (GreenMail). */
@@ -52,6 +53,25 @@ class EmailVerificationTest extends MailedOrgServiceTest {
     assertEquals(MailedTokens.MAILS_PER_HOUR, tokens.size());
     assertEquals(204, confirm(tokens.get(tokens.size() - 1)).statusCode(), "any of them works");
     assertProblem(org.post("/v1/users/me/email-verifications", user.token(), null), 409, "email_already_verified");
+  }
+
+  /**
+   * An address registered, its account deleted and registered again, over and over, is mailed at most three times an
+   * hour, in whatever case it is written: until session 32 each new account had three mails of its own.
+   */
+  @Test
+  void anAddressRegisteredAgainAndAgainIsMailedAtMostThreeTimesAnHour() {
+    var email = "again-" + UUID.randomUUID() + "@test.local";
+    for (int i = 0; i <= MailedTokens.MAILS_PER_HOUR; i++) {
+      var written = i % 2 == 0 ? email : email.toUpperCase();
+      assertEquals(201, org.post("/v1/auth/register", null, new JsonObject().put("email", written)
+          .put("password", "password-again-123")).statusCode());
+      assertEquals(204, org.send(HttpMethod.DELETE, "/v1/users/me", org.token(email, "password-again-123"),
+          new JsonObject().put("password", "password-again-123")).statusCode());
+    }
+
+    assertEquals(MailedTokens.MAILS_PER_HOUR, PgFixture.queryLong(db, "SELECT count(*) FROM org.mail_outbox "
+        + "WHERE lower(to_address) = '" + email + "'"));
   }
 
   @Test
