@@ -180,7 +180,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     emailChanges.mount(router);
     new RevocationListRoutes(pool, tokenLifetime()).mount(router);
     var metaSchemas = new MetaSchemas(pool);
-    new OrganizationRoutes(pool, metaSchemas).mount(router);
+    new OrganizationRoutes(pool, metaSchemas, revocations).mount(router);
     new OrganizationLookupRoutes(pool).mount(router);
     new MetaSchemaRoutes(pool, metaSchemas).mount(router);
     new MembershipRoutes(pool).mount(router);

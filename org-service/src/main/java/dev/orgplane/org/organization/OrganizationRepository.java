@@ -157,6 +157,13 @@ final class OrganizationRepository {
   }
 
   /**
+   * What an organization's deletion took with it: its own group, if that went too, and its service users, whose
+   * tokens end at {@code sessionsEnd}.
+   */
+  record Deleted(Optional<DeletedGroup> group, List<UUID> serviceUsers, long sessionsEnd) {
+  }
+
+  /**
    * Deletes the organization, whose row the caller holds; memberships, custom roles and its invitation mails go with
    * it (ON DELETE CASCADE; V46: one not sent yet is not sent), and so does its audit trail, whose events hold no
    * foreign key (the caller's {@code organization.deleted}, recorded after, outlives it with no organization), and so
@@ -171,14 +178,16 @@ final class OrganizationRepository {
    * token one of them got while the deletion waited for the organization's row stayed good at the services that read
    * the list.
    */
-  static Future<Optional<DeletedGroup>> delete(SqlClient tx, Organization organization) {
+  static Future<Deleted> delete(SqlClient tx, Organization organization) {
     var id = organization.id();
     var events = tx.preparedQuery("DELETE FROM org.audit_events WHERE org_id = $1").execute(Tuple.of(id));
     var locked = holdGroup(tx, organization);
     var end = SessionEnds.nextForServiceUsersOf(tx, id);
     return Future.all(events, locked, end).compose(waited -> {
       var listed = tx.preparedQuery("INSERT INTO org.deleted_accounts (user_id, deleted_at) "
-              + "SELECT id, to_timestamp($2) FROM org.users WHERE service_org_id = $1 ON CONFLICT DO NOTHING")
+              + "SELECT id, to_timestamp($2) FROM org.users WHERE service_org_id = $1 ON CONFLICT DO NOTHING "
+              + "RETURNING user_id")
+          .mapping(row -> row.getUUID("user_id"))
           .execute(Tuple.of(id, end.result() - 1));
       var deleted = tx.preparedQuery("WITH gone AS (DELETE FROM org.organizations WHERE id = $1 RETURNING group_id) "
               + "DELETE FROM org.organization_groups g USING gone WHERE g.id = gone.group_id "
@@ -189,8 +198,10 @@ final class OrganizationRepository {
           .mapping(row -> new DeletedGroup(row.getUUID("id"), row.getString("name")))
           .execute(Tuple.of(id));
       return Future.all(listed, deleted).map(both -> {
+        var serviceUsers = new ArrayList<UUID>();
+        listed.result().forEach(serviceUsers::add);
         var rows = deleted.result().iterator();
-        return rows.hasNext() ? Optional.of(rows.next()) : Optional.<DeletedGroup>empty();
+        return new Deleted(rows.hasNext() ? Optional.of(rows.next()) : Optional.empty(), serviceUsers, end.result());
       });
     });
   }

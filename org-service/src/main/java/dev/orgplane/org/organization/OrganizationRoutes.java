@@ -2,6 +2,7 @@ package dev.orgplane.org.organization;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
@@ -36,10 +37,13 @@ public final class OrganizationRoutes {
 
   private final Pool pool;
   private final MetaSchemas metaSchemas;
+  private final TokenRevocations revocations;
 
-  public OrganizationRoutes(Pool pool, MetaSchemas metaSchemas) {
+  /** {@code revocations} hear of the service users an organization's deletion takes, once it has committed. */
+  public OrganizationRoutes(Pool pool, MetaSchemas metaSchemas, TokenRevocations revocations) {
     this.pool = pool;
     this.metaSchemas = metaSchemas;
+    this.revocations = revocations;
   }
 
   /** A change's metadata, when it changes it. */
@@ -257,14 +261,19 @@ public final class OrganizationRoutes {
             .compose(access -> {
               requireMatch(ctx, access.organization());
               return OrganizationRepository.delete(tx, access.organization())
-                  .compose(group -> AuditLog.record(tx, ctx, null, principal.subject(), "organization.deleted",
+                  .compose(deleted -> AuditLog.record(tx, ctx, null, principal.subject(), "organization.deleted",
                           "organization:" + access.orgId(), new JsonObject().put("name", access.organization().name()))
-                      .compose(v -> group.map(deleted -> AuditLog.record(tx, ctx, null, principal.subject(),
-                              "organization_group.deleted", "organization_group:" + deleted.id(), new JsonObject()
-                                  .put("name", deleted.name()).put("organizationId", access.orgId().toString())))
-                          .orElse(Future.succeededFuture())));
+                      .compose(v -> deleted.group().map(group -> AuditLog.record(tx, ctx, null, principal.subject(),
+                              "organization_group.deleted", "organization_group:" + group.id(), new JsonObject()
+                                  .put("name", group.name()).put("organizationId", access.orgId().toString())))
+                          .orElse(Future.succeededFuture()))
+                      .map(deleted));
             }))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onSuccess(deleted -> {
+          // as a person's deletion does: refused here and by the engine in this process at once, not at their reload
+          deleted.serviceUsers().forEach(id -> revocations.markEnded(id.toString(), deleted.sessionsEnd()));
+          ctx.response().setStatusCode(204).end();
+        })
         .onFailure(ctx::fail);
   }
 

@@ -111,9 +111,13 @@ public final class ServiceUserRoutes {
                 .compose(v -> Teams.leaveAll(tx, ctx, access.orgId(), id, principal.subject(), "service_user_deleted"))
                 .compose(v -> SessionEnds.next(tx, id))
                 .compose(end -> ServiceUserRepository.delete(tx, access.orgId(), id, end)
-                    .compose(deleted -> deleted ? audit(tx, ctx, access, "service_user.deleted", id)
-                        : Future.failedFuture(notFound())))))
-        .onSuccess(v -> Replies.noContent(ctx))
+                    .compose(deleted -> deleted ? audit(tx, ctx, access, "service_user.deleted", id).map(end)
+                        : Future.<Long>failedFuture(notFound())))))
+        .onSuccess(end -> {
+          // as a person's deletion does: refused here and by the engine in this process at once, not at their reload
+          revocations.markEnded(id.toString(), end);
+          Replies.noContent(ctx);
+        })
         .onFailure(ctx::fail);
   }
 

@@ -405,7 +405,7 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
 
     assertEquals(204, trusting.send(HttpMethod.DELETE, robot.base(), robot.ownerToken(), null).statusCode());
 
-    assertProblem(trusting.get("/v1/organizations/" + robot.orgId(), token), 404, "organization_not_found");
+    assertProblem(trusting.get("/v1/organizations/" + robot.orgId(), token), 401, "invalid_token");
     // the services that do not look users up (the engine) refuse its tokens from the revocation list
     var listed = TokenRevocations.Snapshot.fromJson(trusting.get("/v1/token-revocations", trusting.engineToken())
         .bodyAsJsonObject());
