@@ -15,10 +15,13 @@ import java.util.UUID;
 
 /**
  * The token signing keys, kept in the database so every instance of the service signs and
- * verifies with the same set. The newest unretired key signs; retired keys stay published (and
- * trusted) for one token lifetime, so rotation never invalidates a token early. Every instance
- * reloads the keys periodically, and at once when it meets a kid it does not know, so a rotation
- * made by another instance or by the operator's command line takes effect everywhere.
+ * verifies with the same set. The newest unretired key signs. Every instance reloads the keys
+ * periodically, and at once when it meets a kid it does not know, so a rotation made by another
+ * instance or by the operator's command line takes effect everywhere. Until an instance's next
+ * reload it goes on signing with the key retired, so retired keys stay published (and trusted) for
+ * one token lifetime and one reload period: rotation never invalidates a token early. Until
+ * session 32 they stayed one lifetime, and a token signed with a key in the reload period after its
+ * retirement was refused up to that period before its {@code exp}.
  */
 public final class SigningKeyStore implements KeySource {
 
@@ -103,7 +106,7 @@ public final class SigningKeyStore implements KeySource {
     loadedAt = System.currentTimeMillis();
     return pool.preparedQuery("SELECT kid, private_jwk, public_jwk, retired_at FROM org.signing_keys "
             + "WHERE retired_at IS NULL OR retired_at > now() - make_interval(secs => $1) ORDER BY created_at")
-        .execute(Tuple.of((double) tokenLifetimeSeconds))
+        .execute(Tuple.of(tokenLifetimeSeconds + periodicReloadMillis / 1000.0))
         .map(rows -> {
           var published = new ArrayList<JsonObject>();
           Row newest = null;

@@ -48,6 +48,34 @@ class SigningKeyStoreTest {
     store.stop();
   }
 
+  /**
+   * An instance that has not reloaded since a rotation elsewhere goes on signing with the retired key for up to a
+   * reload period; the key stays published a lifetime after that, so none of those tokens is refused before its exp.
+   */
+  @Test
+  void aRetiredKeyIsPublishedALifetimeAndAReloadPeriodLong(Vertx vertx) {
+    var pool = Database.open(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), 1, List.of()).await();
+    var rotating = new SigningKeyStore(vertx, pool, 3600, 60_000);
+    rotating.start().await();
+    rotating.rotate().await();
+    rotating.stop();
+
+    pool.query("UPDATE org.signing_keys SET retired_at = now() - interval '3630 seconds' WHERE retired_at IS NOT NULL")
+        .execute().await();
+    assertEquals(2, publishedKeys(vertx, pool), "a token signed with it 30 s after its retirement lives 3,630 s on");
+
+    pool.query("UPDATE org.signing_keys SET retired_at = now() - interval '3670 seconds' WHERE retired_at IS NOT NULL")
+        .execute().await();
+    assertEquals(1, publishedKeys(vertx, pool), "past a lifetime and a reload period, no token of it is left");
+  }
+
+  private static int publishedKeys(Vertx vertx, Pool pool) {
+    var store = new SigningKeyStore(vertx, pool, 3600, 60_000);
+    store.start().await();
+    store.stop();
+    return store.keys().await().size();
+  }
+
   /** A reload period the timer refuses used to be logged from a success handler: the store started, never to reload. */
   @Test
   void aReloadPeriodTheTimerRefusesFailsTheStart(Vertx vertx) {
