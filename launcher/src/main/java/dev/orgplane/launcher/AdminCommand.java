@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
  * standalone platform using the same data directory (standalone records its address there). They change rows, never
  * the schema: migrating is the platform's, at its start, where an upgrade is planned; a database lacking
  * org-service's migrations (not set up yet, or an older version's) is refused with {@value #NOT_MIGRATED}.
+ * A standalone platform on another database ({@code ORGPLANE_PG_URL}) records none: the operator is told to name it.
  *
  * <p>The embedded database's recorded address is used only while a standalone platform holds the data directory:
  * once it has stopped, whoever listens on that port could ask for the password in clear text and be given the
@@ -133,9 +135,13 @@ final class AdminCommand implements Runnable {
     var recorded = EmbeddedDatabase.recordedUrl(dataDir(settings));
     try {
       return PgUrl.parse(Files.readString(recorded).trim());
+    } catch (NoSuchFileException e) {
+      // a platform holds the directory (run checked), and has recorded no address
+      throw new LauncherException("the standalone platform running on " + recorded.getParent().toAbsolutePath()
+          + " (ORGPLANE_DATA_DIR) has recorded no database: it uses the one its ORGPLANE_PG_URL names (set "
+          + "ORGPLANE_PG_URL here too), or its embedded PostgreSQL has not started yet (run this again once it is up)");
     } catch (IOException e) {
-      throw new LauncherException("no database: set ORGPLANE_PG_URL, or start the standalone platform that uses "
-          + recorded.getParent().toAbsolutePath() + " first");
+      throw new LauncherException("cannot read " + recorded.toAbsolutePath() + ": " + FileFailure.why(e, recorded), e);
     }
   }
 

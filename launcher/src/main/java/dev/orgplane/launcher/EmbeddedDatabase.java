@@ -56,6 +56,7 @@ final class EmbeddedDatabase implements AutoCloseable {
   /** Where the binaries are extracted, in the data directory: once, on its first start. */
   static final String BINARIES = "pg-binaries";
 
+  private final DataDirectory claimed;
   private final Path dataDir;
   private final int port;
   /** The running server: null before it starts, and once it is closed. */
@@ -65,18 +66,22 @@ final class EmbeddedDatabase implements AutoCloseable {
 
   /** The server of {@code claimed}'s data directory, on {@code port} (0: a free one), not started yet. */
   EmbeddedDatabase(DataDirectory claimed, int port) {
+    this.claimed = claimed;
     this.dataDir = claimed.path();
     this.port = port;
   }
 
-  /** Starts the server (made on the first start) and records its address for {@code orgplane admin}. */
+  /**
+   * Starts the server (made on the first start), once an earlier run's leftovers are gone ({@link #removeLeftovers}),
+   * and records its address for {@code orgplane admin}.
+   */
   synchronized void start() {
     if (closed) {
       throw new LauncherException("the platform stopped before its embedded PostgreSQL started");
     }
     var pgDir = dataDir.resolve("pg");
     var log = dataDir.resolve("postgres.log");
-    OrphanPostmaster.stop(pgDir, "left running by an earlier run");
+    removeLeftovers(claimed);
     requireFreePort();
     try {
       PrivateFiles.restrict(log);
@@ -213,6 +218,24 @@ final class EmbeddedDatabase implements AutoCloseable {
    */
   static Path recordedUrl(Path dataDir) {
     return dataDir.resolve("postgres.url");
+  }
+
+  /**
+   * Takes away what an earlier run on {@code claimed} left when it ended without stopping its server ({@code kill -9},
+   * a power cut): its recorded address, and its server if it still runs. Every standalone start calls this once it
+   * holds the directory, one on another database ({@code ORGPLANE_PG_URL}) too: while it runs, {@code orgplane admin}
+   * would otherwise take the leftover address for the running platform's, and work on the leftover server, or after a
+   * reboot send the superuser's password to whatever listens on its port.
+   */
+  static void removeLeftovers(DataDirectory claimed) {
+    var address = recordedUrl(claimed.path());
+    try {
+      Files.deleteIfExists(address);
+    } catch (IOException e) {
+      throw new LauncherException("cannot remove " + address + ", which an earlier run left: "
+          + FileFailure.why(e, address), e);
+    }
+    OrphanPostmaster.stop(claimed.path().resolve("pg"), "left running by an earlier run");
   }
 
   PgUrl url() {

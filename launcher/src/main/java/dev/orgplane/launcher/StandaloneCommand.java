@@ -36,7 +36,10 @@ final class StandaloneCommand implements Runnable {
     try {
       var dataDir = DataDirectory.claim(Path.of(settings.string("ORGPLANE_DATA_DIR")));
       process.closeAfterServices(dataDir);
-      if (!settings.has("ORGPLANE_PG_URL")) {
+      if (settings.has("ORGPLANE_PG_URL")) {
+        // what an embedded server an earlier run was killed with left: admin would take it for this run's database
+        EmbeddedDatabase.removeLeftovers(dataDir);
+      } else {
         var database = new EmbeddedDatabase(dataDir,
             settings.has("ORGPLANE_EMBEDDED_PG_PORT") ? settings.listenPort("ORGPLANE_EMBEDDED_PG_PORT") : 0);
         // owned before it starts: a stop asked for during its start stops it once started

@@ -156,6 +156,19 @@ class AdminCommandTest {
     }
   }
 
+  /** It used to say to start the platform, which runs. */
+  @Test
+  void aRunningStandaloneThatRecordedNoDatabaseHasTheOperatorNameIt() throws Exception {
+    try (var claimed = DataDirectory.claim(temp)) {
+      int exit = Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_DATA_DIR=" + temp, "rotate-signing-key");
+
+      assertEquals(1, exit, output.err());
+      assertEquals("orgplane: the standalone platform running on " + temp + " (ORGPLANE_DATA_DIR) has recorded no "
+          + "database: it uses the one its ORGPLANE_PG_URL names (set ORGPLANE_PG_URL here too), or its embedded "
+          + "PostgreSQL has not started yet (run this again once it is up)", output.err().strip());
+    }
+  }
+
   @Test
   void aRunningStandalonesDatabaseIsWorkedOnAndItsAddressGoesWhenItStops() throws Exception {
     try (var claimed = DataDirectory.claim(temp)) {

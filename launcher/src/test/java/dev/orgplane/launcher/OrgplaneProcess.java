@@ -36,11 +36,13 @@ final class OrgplaneProcess implements AutoCloseable {
     }
   }
 
-  /** {@code standalone} on {@code dataDir}, every port a free one. */
-  static OrgplaneProcess standalone(Path dataDir, Path output) {
-    return start(output, "standalone", "--set", "ORGPLANE_DATA_DIR=" + dataDir,
+  /** {@code standalone} on {@code dataDir}, every port a free one, and {@code more} options after those. */
+  static OrgplaneProcess standalone(Path dataDir, Path output, String... more) {
+    var args = new ArrayList<>(List.of("standalone", "--set", "ORGPLANE_DATA_DIR=" + dataDir,
         "--set", "ORGPLANE_HTTP_HOST=127.0.0.1", "--set", "ORGPLANE_HTTP_PORT=" + freePort(),
-        "--set", "ORGPLANE_ORG_SERVICE_PORT=" + freePort(), "--set", "ORGPLANE_ENGINE_PORT=" + freePort());
+        "--set", "ORGPLANE_ORG_SERVICE_PORT=" + freePort(), "--set", "ORGPLANE_ENGINE_PORT=" + freePort()));
+    args.addAll(List.of(more));
+    return start(output, args.toArray(new String[0]));
   }
 
   Process process() {

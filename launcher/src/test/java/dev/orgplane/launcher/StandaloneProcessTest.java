@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.PgFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -59,6 +60,36 @@ class StandaloneProcessTest {
         assertTrue(rows.next());
         assertEquals(42, rows.getInt(1), "what the survivor committed is kept");
       }
+    }
+  }
+
+  /**
+   * A standalone on another database used to leave a killed one's address and server be: admin took them for the
+   * running platform's, and worked on them (a rotated key never reached the platform's JWKS), exiting 0.
+   */
+  @Test
+  void aStandaloneOnAnotherDatabaseRemovesTheAddressAndServerAKilledOneLeft() throws Exception {
+    var dataDir = temp.resolve("data");
+    // before the embedded server below: zonky keeps the binaries it extracted for every later server of this JVM,
+    // whatever their working directory, and the test's binaries go with its folder
+    var another = PgFixture.freshDatabase();
+    long leftover;
+    var killed = DataDirectory.claim(dataDir);
+    // as a kill -9 leaves it: the directory's lock gone with its process, its server running and its address recorded
+    var notStopped = EmbeddedDatabaseTest.started(killed);
+    try {
+      leftover = EmbeddedDatabaseTest.postmasterPid(dataDir);
+      killed.close();
+
+      try (var next = OrgplaneProcess.standalone(dataDir, temp.resolve("next.out"),
+          "--set", "ORGPLANE_PG_URL=" + another)) {
+        next.awaitOutput("Orgplane is up", 120);
+
+        assertFalse(Files.exists(EmbeddedDatabase.recordedUrl(dataDir)), "no address but of a running platform's");
+        assertFalse(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false), "the leftover server stopped");
+      }
+    } finally {
+      notStopped.close();
     }
   }
 
