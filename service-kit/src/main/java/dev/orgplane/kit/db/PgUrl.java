@@ -80,16 +80,21 @@ public record PgUrl(String host, int port, String database, String user, String 
     return "postgresql://" + enc(user) + ":" + enc(password) + "@" + host + ":" + port + "/" + database;
   }
 
+  /**
+   * Percent-decoding as in any URL (RFC 3986): a {@code +} is itself, as PostgreSQL's clients read it. URLDecoder is
+   * for HTML forms, where it is a space, so it is given the {@code +} escaped.
+   */
   private static String decode(String s) {
     try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       // its message quotes the characters, a password's among them
       throw new ConfigException("ORGPLANE_PG_URL's user or password is not valid percent-encoding");
     }
   }
 
+  /** Percent-encoding that {@link #decode} and PostgreSQL's clients read back: a space is {@code %20}, not a form's +. */
   private static String enc(String s) {
-    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

@@ -40,6 +40,21 @@ class PgUrlTest {
     assertEquals("postgresql://app@db.example:6543/orgplane", url.redacted());
   }
 
+  /** A + in the user or password is itself, as PostgreSQL's clients read it: form decoding made it a space. */
+  @Test
+  void userAndPasswordArePercentDecodedKeepingPlus() {
+    var url = PgUrl.parse("postgresql://a+pp%40x:pa+ss%2Bx%20y@db.example:5432/app");
+    assertEquals("a+pp@x", url.user());
+    assertEquals("pa+ss+x y", url.password());
+  }
+
+  @Test
+  void writtenOutAUrlReadsBackAsItWas() {
+    var url = new PgUrl("db.example", 5432, "app", "a+pp@x", "pa ss+x:/%?#é");
+    assertEquals("postgresql://a%2Bpp%40x:pa%20ss%2Bx%3A%2F%25%3F%23%C3%A9@db.example:5432/app", url.toString());
+    assertEquals(url, PgUrl.parse(url.toString()));
+  }
+
   /** A URL that cannot be read is refused without a word of its password: the line may end up in any log. */
   @Test
   void aBadUrlIsRefusedWithoutItsPassword() {
