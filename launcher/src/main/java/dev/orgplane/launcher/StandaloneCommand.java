@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -51,10 +52,12 @@ final class StandaloneCommand implements Runnable {
         // tokens' issuer, discovery and mailed links name the door this process serves, on whichever port it is
         overrides.put("ORGPLANE_PUBLIC_URL", gatewayUrl(settings));
       }
-      if (!configured("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS") && loopbackOnly(settings.string("ORGPLANE_HTTP_HOST"))) {
+      if (!configured("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")) {
         // a laptop platform delivers to receivers on the same laptop; one that others reach refuses (SSRF): its
-        // registration is open, so anyone on the network could make it post to this machine or its network
-        overrides.put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true");
+        // registration is open, so anyone on the network could make it post to this machine or its network. Set
+        // either way: a blank one given would hide the default
+        overrides.put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS",
+            Boolean.toString(loopbackOnly(settings.string("ORGPLANE_HTTP_HOST"))));
       }
       if (settings.string("ORGPLANE_ENGINE_CLIENT_SECRET", "").isEmpty()) {
         // both services run in this process: a secret of this run's own is enough, and none is stored
@@ -83,7 +86,17 @@ final class StandaloneCommand implements Runnable {
 
   /** Whether the operator set {@code key} (the defaults do not count). */
   private boolean configured(String key) {
-    return options.values.containsKey(key) || System.getenv(key) != null;
+    return given(key, options.values, System.getenv());
+  }
+
+  /**
+   * Whether {@code key} has a value in {@code commandLine}, or else in {@code environment}: as everywhere
+   * ({@link Settings#has}), a blank one is none. A blank {@code ORGPLANE_PUBLIC_URL=} counted as given, so standalone
+   * left it blank and stopped on "ORGPLANE_PUBLIC_URL is not set".
+   */
+  static boolean given(String key, Map<String, String> commandLine, Map<String, String> environment) {
+    var value = commandLine.containsKey(key) ? commandLine.get(key) : environment.get(key);
+    return value != null && !value.isBlank();
   }
 
   /**

@@ -57,6 +57,12 @@ final class OrgplaneProcess implements AutoCloseable {
     }
   }
 
+  /** The address of the gateway, as the line that says the platform is up names it. */
+  String gatewayUrl() {
+    return output().lines().filter(line -> line.startsWith("Orgplane is up: ")).findFirst().orElseThrow()
+        .replaceFirst("Orgplane is up: (\\S+).*", "$1");
+  }
+
   /** Waits until the output holds {@code fragment}; fails if the process ends first or {@code seconds} pass. */
   void awaitOutput(String fragment, long seconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

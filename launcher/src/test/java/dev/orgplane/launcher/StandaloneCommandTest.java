@@ -10,6 +10,7 @@ import dev.orgplane.kit.config.Settings;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Standalone's own address, its public URL unless one is configured, and whether only this machine reaches it. */
@@ -33,6 +34,19 @@ class StandaloneCommandTest {
     var failure = assertThrows(ConfigException.class,
         () -> StandaloneCommand.gatewayUrl(new Settings(new JsonObject().put("ORGPLANE_HTTP_PORT", "0"))));
     assertEquals("ORGPLANE_HTTP_PORT must be 1 to 65535, got 0", failure.getMessage());
+  }
+
+  /** As for every key ({@code Settings.has}); the command line's value, blank or not, hides the environment's. */
+  @Test
+  void aBlankValueIsNotGiven() {
+    var key = "ORGPLANE_PUBLIC_URL";
+    var url = "https://orgplane.example";
+    assertFalse(StandaloneCommand.given(key, Map.of(), Map.of()));
+    assertFalse(StandaloneCommand.given(key, Map.of(key, ""), Map.of()));
+    assertFalse(StandaloneCommand.given(key, Map.of(), Map.of(key, " ")));
+    assertFalse(StandaloneCommand.given(key, Map.of(key, ""), Map.of(key, url)));
+    assertTrue(StandaloneCommand.given(key, Map.of(), Map.of(key, url)));
+    assertTrue(StandaloneCommand.given(key, Map.of(key, url), Map.of(key, "")));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -93,6 +94,19 @@ class StandaloneProcessTest {
     }
   }
 
+  /** Blank, as if unset: standalone used to keep them blank, and stop on "ORGPLANE_PUBLIC_URL is not set". */
+  @Test
+  void blankSettingsStandaloneChoosesAreChosen() throws Exception {
+    try (var standalone = OrgplaneProcess.standalone(temp.resolve("data"), temp.resolve("blank.out"),
+        "--set", "ORGPLANE_PUBLIC_URL=", "--set", "ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS=")) {
+      standalone.awaitOutput("Orgplane is up", 120);
+      var gateway = standalone.gatewayUrl();
+      var discovery = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(gateway + "/.well-known/openid-configuration")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(gateway, new JsonObject(discovery.body()).getString("issuer"), discovery.body());
+    }
+  }
+
   @Test
   void aStopWhileThePlatformStartsStopsItsDatabase() throws Exception {
     var dataDir = temp.resolve("data");
@@ -161,8 +175,7 @@ class StandaloneProcessTest {
       assertFalse(output.contains(password), "the password is not in the output:\n" + output);
       assertTrue(output.contains("Orgplane platform admin: admin@orgplane.local, its password in "
           + file.toAbsolutePath().normalize()), output);
-      var gateway = output.lines().filter(line -> line.startsWith("Orgplane is up: ")).findFirst().orElseThrow()
-          .replaceFirst("Orgplane is up: (\\S+).*", "$1");
+      var gateway = standalone.gatewayUrl();
       var signIn = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway + "/v1/auth/token"))
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=admin%40orgplane.local&password="
