@@ -90,6 +90,11 @@ final class GatewayClient {
     this.token = token == null ? null : token.strip();
   }
 
+  /** The gateway's address, without a trailing {@code /}: every call's path follows it. */
+  String baseUrl() {
+    return baseUrl;
+  }
+
   /** Signs in with the password grant; the token is used for every later call. */
   void signIn(String email, String password) {
     tokens("grant_type=password&username=" + URLEncoder.encode(email, StandardCharsets.UTF_8)

@@ -233,7 +233,7 @@ final class ProvisionCommand implements Callable<Integer> {
       request.put("targets", newTenants.targets());
     }
     JsonObject batch;
-    try {
+    try (var mayRun = StillRunningNotice.registerStarting(gateway.baseUrl(), templateId)) {
       batch = gateway.postOnce("/v1/provisioning/batches", request.put("concurrency", concurrency)
           .put("dryRun", dryRun).put("options", new JsonObject().put("copyMembers", !noMembers)
               .put("copyHookSecrets", copyHookSecrets).put("existing", keepExisting ? "keep" : "update")),

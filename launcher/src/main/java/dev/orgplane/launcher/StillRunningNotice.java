@@ -1,9 +1,12 @@
 package dev.orgplane.launcher;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
 /**
- * Tells, when the process is stopped (Ctrl-C, SIGTERM) while it follows a batch, that the batch goes on without it
- * and how to follow or cancel it. A JVM shutdown hook, held only while the batch is followed: a command that ends,
- * however it ends, leaves none behind to print at exit.
+ * Tells, when the process is stopped (Ctrl-C, SIGTERM) while it starts or follows a batch, that the batch goes on (or
+ * may) without it and how to find, follow or cancel it. A JVM shutdown hook, held only while the batch is started or
+ * followed: a command that ends, however it ends, leaves none behind to print at exit.
  */
 final class StillRunningNotice implements AutoCloseable {
 
@@ -14,9 +17,22 @@ final class StillRunningNotice implements AutoCloseable {
   }
 
   static StillRunningNotice register(String batchId) {
-    var hook = new Thread(() -> System.out.println("\nbatch " + batchId
-        + " goes on without this process; follow it again with --follow " + batchId + ", or stop it with --cancel "
-        + batchId));
+    return saying("batch " + batchId + " goes on without this process; follow it again with --follow " + batchId
+        + ", or stop it with --cancel " + batchId);
+  }
+
+  /**
+   * While the start of a batch of {@code templateId} is sent, or sent again after an answer was lost: the platform
+   * may have started it, though no answer named it. Started again, it would run twice.
+   */
+  static StillRunningNotice registerStarting(String gatewayUrl, String templateId) {
+    return saying("the batch may have started all the same: before starting it again, look for it with GET "
+        + gatewayUrl + "/v1/provisioning/batches?template=" + URLEncoder.encode(templateId, StandardCharsets.UTF_8)
+        + "&order=newest (then --follow or --cancel its id)");
+  }
+
+  private static StillRunningNotice saying(String notice) {
+    var hook = new Thread(() -> System.out.println("\n" + notice));
     Runtime.getRuntime().addShutdownHook(hook);
     return new StillRunningNotice(hook);
   }

@@ -3,6 +3,7 @@ package dev.orgplane.launcher;
 import static dev.orgplane.launcher.StandInGateway.answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +18,25 @@ class ProvisionProcessTest {
   @AfterEach
   void stop() {
     gateway.close();
+  }
+
+  /** Stopped while a start's answer was lost, and the start sent again, it used to exit saying nothing. */
+  @Test
+  void aStopWhileTheStartIsSentAgainSaysTheBatchMayRunAndWhereToFindIt(@TempDir Path dir) throws Exception {
+    gateway = new StandInGateway()
+        .on("/v1/organizations/", exchange -> answer(exchange, 200, "{\"id\":\"t1\"}"))
+        .on("/v1/provisioning/batches", exchange -> answer(exchange, 503, "{}"));
+
+    try (var provision = OrgplaneProcess.start(dir.resolve("out.txt"), "provision", "--url", gateway.url() + "/",
+        "--token", "t", "--template", "acme-template", "tenant-a")) {
+      provision.awaitOutput("trying again", 60);
+      provision.process().destroy();
+      provision.exitWithin(60);
+
+      assertTrue(provision.output().contains("the batch may have started all the same: before starting it again, look "
+          + "for it with GET " + gateway.url() + "/v1/provisioning/batches?template=t1&order=newest (then --follow or "
+          + "--cancel its id)"), provision.output());
+    }
   }
 
   @Test
