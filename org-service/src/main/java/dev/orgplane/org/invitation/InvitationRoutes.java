@@ -201,17 +201,22 @@ public final class InvitationRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** The organization's admins may withdraw a pending invitation, and so may the person invited. */
+  /**
+   * The organization's admins may withdraw a pending invitation, and so may the person invited: theirs is audited as
+   * the decline it is ({@code invitation.declined}), whose actor the trail shows as it shows any decliner's (until
+   * session 32 it was {@code invitation.deleted}, naming their account to every reader of the trail).
+   */
   private void delete(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("iid"), "iid");
     pool.withTransaction(tx -> withdrawable(tx, principal, ctx.pathParam("org"), id)
-            .compose(invitation -> {
+            .compose(withdrawal -> {
+              var invitation = withdrawal.invitation();
               // only once the caller may see it: a stranger's stale tag must meet 404, not the current tag
               EntityTags.requireMatch(ctx, invitation, "The invitation");
               var orgId = UUID.fromString(invitation.getJsonObject("organization").getString("id"));
               return InvitationRepository.delete(tx, id)
-                  .compose(v -> AuditLog.record(tx, ctx, orgId, principal.subject(), "invitation.deleted",
+                  .compose(v -> AuditLog.record(tx, ctx, orgId, principal.subject(), withdrawal.action(),
                       "invitation:" + id, new JsonObject()));
             }))
         .onSuccess(v -> Replies.noContent(ctx))
@@ -225,18 +230,22 @@ public final class InvitationRoutes {
    * an admin withdrawing roles they could not grant again (a manager takes back no owner's invitation to ownership,
    * as inviting the address anew would not). The invitee withdraws their own whatever it grants.
    */
-  private static Future<JsonObject> withdrawable(SqlConnection tx, Principal principal, String orgRef, UUID id) {
+  private static Future<Withdrawal> withdrawable(SqlConnection tx, Principal principal, String orgRef, UUID id) {
     return verifiedEmailOrNone(tx, principal)
         .compose(email -> email == null ? Future.succeededFuture(Optional.<JsonObject>empty())
             : InvitationRepository.pendingFor(tx, orgRef, id, email))
-        .compose(own -> own.isPresent() ? Future.succeededFuture(own.get())
+        .compose(own -> own.isPresent() ? Future.succeededFuture(new Withdrawal(own.get(), "invitation.declined"))
             : AccessPolicy.require(tx, principal, orgRef, PermissionCatalog.INVITATION_CREATE)
                 .recover(err -> Future.failedFuture(err instanceof ApiException api && api.status() == 404
                     ? notFound() : err))
                 .compose(access -> InvitationRepository.pendingIn(tx, access.orgId(), id, true)
                     .map(found -> found.orElseThrow(InvitationRoutes::notFound))
                     .compose(invitation -> RoleGrants.requireReplaceable(tx, access, roles(invitation))
-                        .map(invitation))));
+                        .map(new Withdrawal(invitation, "invitation.deleted")))));
+  }
+
+  /** An invitation the caller may withdraw, and the {@code action} its withdrawal is audited as. */
+  private record Withdrawal(JsonObject invitation, String action) {
   }
 
   private void mine(RoutingContext ctx) {

@@ -296,6 +296,37 @@ class InvitationTest extends MailedOrgServiceTest {
     assertEquals(List.of("invitation.declined"), found.stream().map(e -> ((JsonObject) e).getString("action")).toList());
   }
 
+  /**
+   * An invitee withdrawing their own invitation declines it, and the trail tells it as a decline: until session 32 it
+   * was {@code invitation.deleted} by their account, which every reader of the trail read and found by its id. An
+   * admin's withdrawal stays {@code invitation.deleted} by the admin.
+   */
+  @Test
+  void anInviteesOwnWithdrawalIsTheirDeclineInTheTrail() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("withdrawing");
+    var own = invitationTo(invitee.email(), orgId, owner);
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/invitations/" + own,
+        invitee.token(), null).statusCode());
+    var other = invitationTo(freshEmail(), orgId, owner);
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/invitations/" + other,
+        owner.token(), null).statusCode());
+
+    var declined = org.audited(owner.token(), orgId, "invitation.declined");
+    assertEquals(1, declined.size(), declined.encode());
+    assertEquals("invitee", declined.getJsonObject(0).getString("actor"));
+    assertEquals("invitation:" + own, declined.getJsonObject(0).getString("target"));
+    var deleted = org.audited(owner.token(), orgId, "invitation.deleted");
+    assertEquals(1, deleted.size(), deleted.encode());
+    assertEquals(owner.id(), deleted.getJsonObject(0).getString("actor"));
+    assertEquals("invitation:" + other, deleted.getJsonObject(0).getString("target"));
+    var byActor = "/v1/organizations/" + orgId + "/audit-events?actor=" + invitee.id();
+    assertTrue(org.get(byActor, owner.token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
+    assertEquals(invitee.id(), org.audited(org.platformAdminToken(), orgId, "invitation.declined").getJsonObject(0)
+        .getString("actor"));
+  }
+
   /** A new member of the organization whose one role, {@code name}, grants {@code permissions} and no more. */
   private OrgServiceHarness.Account memberWithRole(String orgId, OrgServiceHarness.Account owner, String name,
       String... permissions) {
