@@ -156,13 +156,13 @@ public final class InvitationRoutes {
     // one line in the body as in the subject: a title stored before session 31 may hold line breaks, and the body is
     // logged as it is when no SMTP server is configured
     var title = MailOutbox.oneLine(access.organization().title());
+    var id = invitation.getString("id");
     return InvitationMails.mailedWithinTheHour(tx, access.orgId(), email)
         .compose(mailed -> mailed ? Future.succeededFuture(false) : InvitationMails.take(ctx, tx, access.orgId(), email)
-            .compose(v -> member ? Future.succeededFuture(false) : MailOutbox.enqueueFor(tx, access.orgId(), email,
-                "You are invited to " + title, "You have been invited to join " + title
+            .compose(v -> member ? Future.succeededFuture(false) : MailOutbox.enqueueInvitation(tx, access.orgId(),
+                UUID.fromString(id), email, "You are invited to " + title, "You have been invited to join " + title
                 + " on Orgplane. Sign in (or register) with this email at " + publicUrl + ", verify the address if you "
-                + "have not yet (registering mails you a token), and accept invitation " + invitation.getString("id")
-                + ".").map(true)));
+                + "have not yet (registering mails you a token), and accept invitation " + id + ".").map(true)));
   }
 
   /**

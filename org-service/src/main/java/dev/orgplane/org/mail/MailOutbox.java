@@ -29,17 +29,25 @@ public final class MailOutbox {
 
   /** A mail about the recipient's account, which no organization's deletion takes back. */
   public static Future<Void> enqueue(SqlClient tx, String to, String subject, String body) {
-    return enqueueFor(tx, null, to, subject, body);
+    return insert(tx, null, null, to, subject, body);
   }
 
   /**
-   * A mail sent in the name of organization {@code orgId} (an invitation): deleted with the organization if still
-   * pending then, which would otherwise send an invitation that no longer exists (V46). The sender makes its subject
+   * The mail of invitation {@code invitationId}, sent in the name of organization {@code orgId}: deleted when the
+   * invitation ends (withdrawn, declined, accepted, purged; V51) or the organization is deleted (V46), so one not sent
+   * by then never asks its addressee to accept an invitation that no longer exists. The sender makes its subject
    * {@link #oneLine}.
    */
-  public static Future<Void> enqueueFor(SqlClient tx, UUID orgId, String to, String subject, String body) {
-    return tx.preparedQuery("INSERT INTO org.mail_outbox (org_id, to_address, subject, body) VALUES ($1, $2, $3, $4)")
-        .execute(Tuple.of(orgId, to, subject, body)).mapEmpty();
+  public static Future<Void> enqueueInvitation(SqlClient tx, UUID orgId, UUID invitationId, String to, String subject,
+      String body) {
+    return insert(tx, orgId, invitationId, to, subject, body);
+  }
+
+  private static Future<Void> insert(SqlClient tx, UUID orgId, UUID invitationId, String to, String subject,
+      String body) {
+    return tx.preparedQuery("INSERT INTO org.mail_outbox (org_id, invitation_id, to_address, subject, body) "
+            + "VALUES ($1, $2, $3, $4, $5)")
+        .execute(Tuple.of(orgId, invitationId, to, subject, body)).mapEmpty();
   }
 
   /** {@code text} with each run of control characters, line breaks among them, made one space. */
