@@ -28,6 +28,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.Optional;
@@ -76,6 +77,7 @@ public final class InvitationRoutes {
     QueryParameters.NONE.on(router.get("/v1/organizations/:org/invitations/:iid")).handler(this::get);
     QueryParameters.NONE.on(router.delete("/v1/organizations/:org/invitations/:iid")).handler(this::delete);
     QueryParameters.PAGING.on(router.get("/v1/users/me/invitations")).handler(this::mine);
+    QueryParameters.NONE.on(router.get("/v1/invitations/:iid")).handler(this::getOwn);
     QueryParameters.NONE.on(router.post("/v1/invitations/:iid/accept")).handler(this::accept);
     QueryParameters.NONE.on(router.post("/v1/invitations/:iid/decline")).handler(this::decline);
   }
@@ -259,13 +261,27 @@ public final class InvitationRoutes {
   }
 
   /**
+   * The caller's own invitation, with the {@code ETag} an acceptance may name in {@code If-Match}: the tag the
+   * organization's readers see for it too.
+   */
+  private void getOwn(RoutingContext ctx) {
+    var id = Ids.uuid(ctx.pathParam("iid"), "iid");
+    ownInvitation(pool, BearerAuth.principal(ctx), id, false)
+        .onSuccess(invitation -> EntityTags.reply(ctx, invitation))
+        .onFailure(ctx::fail);
+  }
+
+  /**
    * Accepting reads the caller's invitation, then takes the organization's row share-locked and reads the invitation
    * again, locked: someone naming an invitation not theirs holds up no one's role change or disabling (and waits for
    * none). Custom roles are written under the organization's exclusive lock, so a role renamed meanwhile is renamed
    * before the invitation is read again or after the membership is made, never between (until session 17 the member
    * then held the old name, which granted nothing, or later whatever a role made under that name granted).
    * Disabling takes that lock too, so the state read with it holds until the membership is made: a disabled
-   * organization takes no one in (403, the invitation waits).
+   * organization takes no one in (403, the invitation waits). Inviting the address again keeps the invitation's id
+   * and may change its roles and teams: an {@code If-Match} naming the tag the invitee read is compared with the
+   * invitation read under the lock (412 {@code precondition_failed} if it changed since), so they accept no more than
+   * they saw.
    */
   private void accept(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
@@ -276,6 +292,7 @@ public final class InvitationRoutes {
           if (state.filter("disabled"::equals).isPresent()) {
             throw AccessPolicy.organizationDisabled();
           }
+          EntityTags.requireMatch(ctx, invitation, "The invitation");
           return invitation;
         }))
         .compose(invitation -> {
@@ -322,7 +339,7 @@ public final class InvitationRoutes {
    * The invitation, if it is addressed to the caller (else 404) and has not expired (else 410), locked for the
    * transaction if asked; a caller whose address is not verified hears that first, whichever invitation they name.
    */
-  private static Future<JsonObject> ownInvitation(SqlConnection tx, Principal principal, UUID id, boolean lock) {
+  private static Future<JsonObject> ownInvitation(SqlClient tx, Principal principal, UUID id, boolean lock) {
     return verifiedEmail(tx, principal)
         .compose(email -> email == null ? Future.succeededFuture(Optional.<JsonObject>empty())
             : InvitationRepository.addressedTo(tx, id, email, lock))
@@ -346,7 +363,7 @@ public final class InvitationRoutes {
    * The caller's address as invitations see it: none (null) for scoped tokens and service users, and 403
    * {@code email_not_verified} until its owner has verified it, since anyone can register any address.
    */
-  private static Future<String> verifiedEmail(io.vertx.sqlclient.SqlClient client, Principal principal) {
+  private static Future<String> verifiedEmail(SqlClient client, Principal principal) {
     if (principal.isScoped()) {
       return Future.succeededFuture(null);
     }

@@ -15,6 +15,7 @@ import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.MailedOrgServiceTest;
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -358,6 +359,43 @@ class InvitationTest extends MailedOrgServiceTest {
       assertEquals(0, queuedMailsTo(email), "the mail to " + email + " is not sent");
     }
     assertEquals(1, queuedMailsTo(kept), "a pending invitation's mail waits its turn");
+  }
+
+  /**
+   * Inviting the address again keeps the invitation's id and may change what it grants: an acceptance naming the tag
+   * the invitee read ({@code GET /v1/invitations/{iid}}, the organization's tag of it too) in {@code If-Match} is
+   * refused, 412, once it changed, and takes nothing; until session 32 it made them an owner of an invitation they read
+   * as a viewer's.
+   */
+  @Test
+  void anAcceptanceNamingTheTagReadIsRefusedOnceTheInvitationChanged() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("pinning");
+    var asViewer = new JsonObject().put("email", invitee.email()).put("roles", new JsonArray().add("viewer"));
+    var id = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), asViewer).bodyAsJsonObject()
+        .getString("id");
+    var read = org.get("/v1/invitations/" + id, invitee.token());
+    assertEquals(200, read.statusCode(), read.bodyAsString());
+    assertEquals(List.of("viewer"), read.bodyAsJsonObject().getJsonArray("roles").getList());
+    var seen = read.getHeader("ETag");
+    assertEquals(seen, org.get("/v1/organizations/" + orgId + "/invitations/" + id, owner.token()).getHeader("ETag"));
+    assertProblem(org.get("/v1/invitations/" + id, verifiedUser("stranger").token()), 404, "invitation_not_found");
+
+    assertEquals(id, invitationTo(invitee.email(), orgId, owner), "inviting again keeps the id");
+    assertEquals(201, org.post("/v1/organizations/" + orgId + "/invitations", owner.token(),
+        asViewer.copy().put("roles", new JsonArray().add("owner"))).statusCode());
+    assertProblem(org.send(HttpMethod.POST, "/v1/invitations/" + id + "/accept", invitee.token(), null,
+        MultiMap.caseInsensitiveMultiMap().add("If-Match", seen)), 412, "precondition_failed");
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.invitations WHERE id = '" + id + "'"),
+        "a refused acceptance takes nothing");
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.memberships WHERE user_id = '" + invitee.id()
+        + "'"));
+
+    var reread = org.get("/v1/invitations/" + id, invitee.token()).getHeader("ETag");
+    assertEquals(200, org.send(HttpMethod.POST, "/v1/invitations/" + id + "/accept", invitee.token(), null,
+        MultiMap.caseInsensitiveMultiMap().add("If-Match", reread)).statusCode());
+    assertEquals(List.of("owner"), rolesOf(invitee, orgId, owner));
   }
 
   /** A new member of the organization whose one role, {@code name}, grants {@code permissions} and no more. */
