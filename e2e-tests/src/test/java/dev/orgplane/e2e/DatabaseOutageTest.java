@@ -7,11 +7,8 @@ import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.TcpProxy;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,33 +51,22 @@ class DatabaseOutageTest {
         .json().getString("id");
     var statuses = new ConcurrentHashMap<Integer, Integer>();
     var unexpected = new CopyOnWriteArrayList<String>();
-    var running = new AtomicBoolean(true);
-    List<Thread> clients = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      var client = new Thread(() -> {
-        while (running.get()) {
-          long started = System.nanoTime();
-          var reply = gateway.get("/v1/organizations/" + org, token);
-          long millis = (System.nanoTime() - started) / 1_000_000;
-          statuses.merge(reply.status(), 1, Integer::sum);
-          if (reply.status() != 200 && !(reply.status() == 503 && reply.contentType().equals("application/problem+json"))
-              || millis > 10_000) {
-            unexpected.add(reply.status() + " after " + millis + " ms: " + reply.body());
-          }
-        }
-      });
-      client.start();
-      clients.add(client);
-    }
+    var clients = LoopingClients.start(8, () -> {
+      long started = System.nanoTime();
+      var reply = gateway.get("/v1/organizations/" + org, token);
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      statuses.merge(reply.status(), 1, Integer::sum);
+      if (reply.status() != 200 && !(reply.status() == 503 && reply.contentType().equals("application/problem+json"))
+          || millis > 10_000) {
+        unexpected.add(reply.status() + " after " + millis + " ms: " + reply.body());
+      }
+    });
     Thread.sleep(1_000);
     proxy.cut();
     Thread.sleep(4_000);
     proxy.restore();
     var recovered = awaitRecovery(org, token);
-    running.set(false);
-    for (var client : clients) {
-      client.join();
-    }
+    clients.stop();
     assertTrue(unexpected.isEmpty(), "only 200 and 503 problem+json, none slower than 10 s: " + unexpected);
     assertTrue(statuses.getOrDefault(503, 0) > 0, "the outage was seen: " + statuses);
     assertTrue(recovered < 15_000, "recovered " + recovered + " ms after the database came back");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,27 +36,22 @@ class EngineFaultsTest extends TwoEnginesTest {
    * while it is down, so a client following the batch through the gateway never sees a failure.
    */
   @Test
-  void redeployingAnEngineMidBatchFinishesItAndItsFollowerSeesNoFailure() throws InterruptedException {
+  void redeployingAnEngineMidBatchFinishesItAndItsFollowerSeesNoFailure() {
     var batch = template.provision(gateway, "redeployed", 40, 4);
     var path = "/v1/provisioning/batches/" + batch.getString("id");
     awaitSucceeded(path, 2, 40);
     var failedPolls = new ConcurrentLinkedQueue<String>();
-    var following = new AtomicBoolean(true);
-    var follower = new Thread(() -> {
-      while (following.get()) {
-        var polled = gateway.get(path, template.adminToken());
-        if (polled.status() != 200) {
-          failedPolls.add(polled.status() + " " + polled.body());
-        }
-        GroupTemplate.sleep(20);
+    var follower = LoopingClients.start(1, () -> {
+      var polled = gateway.get(path, template.adminToken());
+      if (polled.status() != 200) {
+        failedPolls.add(polled.status() + " " + polled.body());
       }
+      GroupTemplate.sleep(20);
     });
-    follower.start();
     // the second engine: the other tests kill the first
     platform.redeployEngine(platform.enginePorts.get(1));
     var ended = template.awaitEnd(gateway, path, 240_000);
-    following.set(false);
-    follower.join();
+    follower.stop();
 
     assertEquals("succeeded", ended.getString("status"), ended.encodePrettily());
     assertEquals(40, ended.getJsonObject("counts").getLong("succeeded"));

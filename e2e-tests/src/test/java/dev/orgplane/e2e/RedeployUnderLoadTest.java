@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,46 +52,37 @@ class RedeployUnderLoadTest {
   }
 
   @Test
-  void replacingEveryOrgServiceInstanceUnderLoadFailsNoRequest() throws InterruptedException {
-    var stop = new AtomicBoolean();
+  void replacingEveryOrgServiceInstanceUnderLoadFailsNoRequest() {
     var reads = new AtomicLong();
     var written = new ConcurrentLinkedQueue<String>();
     var failures = new ConcurrentLinkedQueue<String>();
-    var clients = new ArrayList<Thread>();
-    for (int i = 0; i < CLIENTS; i++) {
-      // half the clients on HTTP/1.1, half on HTTP/2: the gateway forwards their requests on different paths
+    // half the clients on HTTP/1.1, half on HTTP/2: the gateway forwards their requests on different paths
+    var clients = LoopingClients.start(CLIENTS, i -> {
       var http = new Gateway(platform.baseUrl(), i % 2 == 0 ? Version.HTTP_1_1 : Version.HTTP_2);
-      var client = new Thread(() -> {
-        while (!stop.get()) {
-          var read = http.get(org, token);
-          if (read.status() != 200) {
-            failures.add("GET " + read.status() + " " + read.body());
-          }
-          reads.incrementAndGet();
-          for (var keyed : List.of(true, false)) {
-            var name = "w-" + UUID.randomUUID().toString().substring(0, 13);
-            var write = keyed ? writeUntilAnswered(http, name) : http.postJson(org + "/workspaces", token,
-                new JsonObject().put("name", name));
-            if (write.status() == 201) {
-              written.add(name);
-            } else {
-              failures.add((keyed ? "keyed " : "unkeyed ") + "POST " + write.status() + " " + write.body());
-            }
+      return () -> {
+        var read = http.get(org, token);
+        if (read.status() != 200) {
+          failures.add("GET " + read.status() + " " + read.body());
+        }
+        reads.incrementAndGet();
+        for (var keyed : List.of(true, false)) {
+          var name = "w-" + UUID.randomUUID().toString().substring(0, 13);
+          var write = keyed ? writeUntilAnswered(http, name) : http.postJson(org + "/workspaces", token,
+              new JsonObject().put("name", name));
+          if (write.status() == 201) {
+            written.add(name);
+          } else {
+            failures.add((keyed ? "keyed " : "unkeyed ") + "POST " + write.status() + " " + write.body());
           }
         }
-      });
-      client.start();
-      clients.add(client);
-    }
+      };
+    });
     Platform.sleep(1_000);
     for (var port : orgServicePorts()) {
       platform.redeployOrgService(port);
       Platform.sleep(1_000);
     }
-    stop.set(true);
-    for (var client : clients) {
-      client.join();
-    }
+    clients.stop();
 
     System.out.printf("redeploy under load: %d reads, %d writes, %d failed%n", reads.get(), written.size(),
         failures.size());
