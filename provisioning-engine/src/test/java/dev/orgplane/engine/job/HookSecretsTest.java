@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.engine.CountingRelay;
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.engine.orgapi.CallerAccess;
@@ -17,6 +18,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,9 @@ import org.junit.jupiter.api.Test;
 class HookSecretsTest {
 
   private static final String SECRET = "tenant-ready-receiver-secret-0123456789";
+  /** The engine's answer to a request carrying secrets, by org-service's to what its requester may do there. */
+  private static final Map<Integer, String> DENIALS = Map.of(403, "copy_hook_secrets_forbidden",
+      503, "org_service_unavailable");
 
   private static Vertx vertx;
   private static EngineHarness engine;
@@ -107,8 +112,25 @@ class HookSecretsTest {
   @Test
   void onlyARequesterWhoMayEditTheTemplatesHooksMayAskForTheirSecrets() {
     var member = template.member();
+    // refused by the group's check, before the hooks' is asked: no one but the group's admins queues a job
     assertProblem(engine.post("/v1/provisioning/jobs", member.token(), tenant("ready-refused", carryingSecrets())),
         403, "forbidden");
+    for (var denial : DENIALS.entrySet()) {
+      withTheTemplatesPermissionsAnswered(denial.getKey(), relayed -> {
+        assertProblem(relayed.post("/v1/provisioning/jobs", token(), tenant("ready-denied", carryingSecrets())),
+            denial.getKey(), denial.getValue());
+        assertProblem(relayed.post("/v1/provisioning/batches", token(), new JsonObject()
+            .put("templateOrganization", template.templateId()).put("options", carryingSecrets())
+            .put("targets", new JsonArray().add(new JsonObject().put("name", "ready-denied")))),
+            denial.getKey(), denial.getValue());
+      });
+    }
+    withTheTemplatesPermissionsAnswered(403, relayed -> {
+      var plain = relayed.post("/v1/provisioning/jobs", token(), tenant("ready-plain", new JsonObject())
+          .put("dryRun", true));
+      assertEquals(202, plain.statusCode(), "a job without the option needs no right to the hooks: "
+          + plain.bodyAsString());
+    });
     var invalid = engine.post("/v1/provisioning/jobs", token(), tenant("ready-invalid",
         new JsonObject().put("copyHookSecrets", "yes")));
     assertProblem(invalid, 400, "validation_failed");
@@ -150,5 +172,30 @@ class HookSecretsTest {
     assertProblem(engine.post("/v1/provisioning/jobs/" + job.getString("id") + "/retry", token(), null), 409,
         "job_not_retryable");
     assertProblem(engine.post(batchPath + "/retry", template.member().token(), null), 404, "batch_not_found");
+    for (var denial : DENIALS.entrySet()) {
+      withTheTemplatesPermissionsAnswered(denial.getKey(), relayed -> {
+        assertProblem(relayed.post(batchPath + "/retry", token(), null), denial.getKey(), denial.getValue());
+        assertProblem(relayed.post("/v1/provisioning/jobs/" + job.getString("id") + "/retry", token(), null),
+            denial.getKey(), denial.getValue());
+      });
+    }
+  }
+
+  /**
+   * Runs {@code requests} against an engine that reaches org-service through a relay answering what the requester may
+   * do in the template with {@code status}. Today the group's admins hold every right in its organizations, so
+   * org-service never denies them the template's hooks: its refusal (403) stands for one whose rules narrowed, which
+   * the engine follows rather than its own idea of them; 503, for one that cannot say.
+   */
+  private static void withTheTemplatesPermissionsAnswered(int status, Consumer<EngineHarness> requests) {
+    var permissions = "/v1/organizations/" + template.templateId() + "/permissions/me";
+    var relay = CountingRelay.start(vertx, engine.org.port());
+    relay.refuse(permissions, status);
+    var relayed = engine.through(vertx, relay.port(), new JsonObject());
+    try {
+      requests.accept(relayed);
+    } finally {
+      relayed.undeploy(vertx);
+    }
   }
 }
