@@ -15,8 +15,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,11 @@ class ProvisioningTest extends TemplateEngineTest {
     return engine.items(path, token());
   }
 
+  private static Map<String, JsonObject> byName(JsonArray items) {
+    return items.stream().map(JsonObject.class::cast).collect(Collectors.toMap(item -> item.getString("name"),
+        item -> item));
+  }
+
   @Test
   void copiesEveryKindWithReferencesRemappedAndTheCopyHasNoDrift() {
     var job = provision(newTarget("tenant-" + UUID.randomUUID().toString().substring(0, 8)));
@@ -125,9 +132,16 @@ class ProvisioningTest extends TemplateEngineTest {
     assertTrue(targetQueues.containsAll(queueNames),
         "queues named in settings are the copies, a later page's too: " + queueNames + " " + targetQueues);
     var hooks = items("/v1/organizations/" + target + "/hooks");
-    var targetHooks = hooks.stream().map(h -> ((JsonObject) h).getString("id")).toList();
-    assertTrue(hooks.stream().map(h -> ((JsonObject) h).getJsonObject("config").getString("escalateTo"))
-        .filter(Objects::nonNull).allMatch(targetHooks::contains), hooks.encode());
+    var hookByName = byName(hooks);
+    var queueByName = byName(queues);
+    assertEquals(9, hookByName.size(), hooks.encode());
+    for (int i = 0; i < 9; i++) {
+      assertEquals(queueByName.get("queue-" + i).getString("id"),
+          hookByName.get("hook-" + i).getJsonObject("config").getString("queue"), "a hook's config names its queue's copy");
+    }
+    assertEquals(hookByName.get("hook-8").getString("id"),
+        hookByName.get("hook-0").getJsonObject("config").getString("escalateTo"),
+        "a hook named in a hook's config is its copy, a later page's too");
     var chained = hooks.stream().map(JsonObject.class::cast).filter(h -> !h.getJsonArray("runAfter").isEmpty()).count();
     assertEquals(8, chained, "every runAfter link survives, forward references across pages included");
 
