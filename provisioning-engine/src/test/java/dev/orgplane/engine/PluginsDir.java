@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -23,17 +24,26 @@ public final class PluginsDir {
   public static String listing(Class<? extends CopyPlugin>... plugins) {
     try {
       var dir = Files.createTempDirectory("orgplane-plugins");
-      try (var jar = new JarOutputStream(Files.newOutputStream(dir.resolve("test-plugins.jar")))) {
-        jar.putNextEntry(new JarEntry("META-INF/services/" + CopyPlugin.class.getName()));
-        jar.write(Arrays.stream(plugins).map(Class::getName).collect(Collectors.joining("\n", "", "\n"))
-            .getBytes(StandardCharsets.UTF_8));
-        jar.closeEntry();
-      }
       dir.toFile().deleteOnExit();
-      dir.resolve("test-plugins.jar").toFile().deleteOnExit();
+      addJar(dir, "test-plugins.jar", plugins);
       return dir.toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Adds a jar named {@code name} to {@code dir}, listing {@code plugins} as services. */
+  @SafeVarargs
+  public static void addJar(Path dir, String name, Class<? extends CopyPlugin>... plugins) {
+    var file = dir.resolve(name);
+    try (var jar = new JarOutputStream(Files.newOutputStream(file))) {
+      jar.putNextEntry(new JarEntry("META-INF/services/" + CopyPlugin.class.getName()));
+      jar.write(Arrays.stream(plugins).map(Class::getName).collect(Collectors.joining("\n", "", "\n"))
+          .getBytes(StandardCharsets.UTF_8));
+      jar.closeEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    file.toFile().deleteOnExit();
   }
 }
