@@ -45,14 +45,9 @@ public final class GatewayVerticle extends ServiceVerticle {
   private static final String SERVICE = "api-gateway";
   private static final String PER_ADDRESS = "per-address";
   private static final String PER_PRINCIPAL = "per-principal";
-  /** A request per 1000 s: a slower rate would tell a client over its limit to wait longer. */
-  private static final double SLOWEST_RATE_PER_SECOND = 0.001;
-  /** A day: an upstream skipped longer is better taken out of the routes. */
-  private static final long LONGEST_QUARANTINE_MILLIS = 86_400_000;
-  /** A day, as the longest route timeout. */
-  private static final long LONGEST_BODY_TIMEOUT_MILLIS = 86_400_000;
 
   private Settings settings;
+  private GatewaySettings own;
   private HttpServer server;
   private HttpServer metricsServer;
   private Draining draining;
@@ -74,8 +69,9 @@ public final class GatewayVerticle extends ServiceVerticle {
   public Future<?> start() {
     return configuration().compose(loaded -> {
       settings = loaded;
+      own = GatewaySettings.from(settings);
       draining = new Draining(vertx, settings);
-      var connections = settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", 1, Integer.MAX_VALUE);
+      var connections = own.upstreamConnections();
       // one client for all this instance sends with Vert.x (bodies, key fetches, token exchanges): one pool per address.
       // A connection an upstream resets fails the request on it, which is answered or sent again, and counted in
       // /metrics; Vert.x would log each reset at ERROR besides, as every redeploy of a service does to some.
@@ -84,7 +80,7 @@ public final class GatewayVerticle extends ServiceVerticle {
           .with(new PoolOptions().setHttp1MaxSize(connections))
           .withConnectHandler(connection -> connection.exceptionHandler(reset -> { })).build();
       var web = WebClient.wrap(client);
-      var keySchedule = jwksSchedule();
+      var keySchedule = own.keySchedule();
       var orgKeys = new RemoteJwks(vertx, web, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json",
           keySchedule);
       verifier = new TokenVerifier(vertx, trustedIssuers(web, keySchedule, orgKeys));
@@ -99,11 +95,8 @@ public final class GatewayVerticle extends ServiceVerticle {
       HealthRoutes.mount(router, draining.readiness(orgKeys::someKnown));
       ProblemFailureHandler.install(router);
       Cors.handler(settings.string("ORGPLANE_CORS_ORIGINS", "")).ifPresent(cors -> router.route().handler(cors));
-      // a rate of 0 told a client over its limit to retry in 2^63 s, and a burst of 0 refused every request
-      var rate = settings.decimal("ORGPLANE_RATE_LIMIT_PER_SECOND", SLOWEST_RATE_PER_SECOND, Double.MAX_VALUE);
-      var burst = settings.integer("ORGPLANE_RATE_LIMIT_BURST", 1, Integer.MAX_VALUE);
-      var perAddress = TokenBuckets.shared(vertx, PER_ADDRESS, rate, burst);
-      var perPrincipal = TokenBuckets.shared(vertx, PER_PRINCIPAL, rate, burst);
+      var perAddress = TokenBuckets.shared(vertx, PER_ADDRESS, own.ratePerSecond(), own.burst());
+      var perPrincipal = TokenBuckets.shared(vertx, PER_PRINCIPAL, own.ratePerSecond(), own.burst());
       forgetTimer = vertx.setPeriodic(60_000, id -> {
         perAddress.forgetIdle();
         perPrincipal.forgetIdle();
@@ -128,10 +121,8 @@ public final class GatewayVerticle extends ServiceVerticle {
             + "ORGPLANE_ENGINE_SOCKET), but this process's transport has none (ORGPLANE_TRANSPORT=io_uring): "
             + "reach the services by http://host:port");
       }
-      proxy = new ProxyHandler(vertx, client, connections, routes,
-          settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS", 0, LONGEST_QUARANTINE_MILLIS),
-          ServiceHttp.bodyLimitBytes(settings),
-          settings.longValue("ORGPLANE_GATEWAY_BODY_TIMEOUT_MILLIS", 1, LONGEST_BODY_TIMEOUT_MILLIS));
+      proxy = new ProxyHandler(vertx, client, connections, routes, own.quarantineMillis(),
+          ServiceHttp.bodyLimitBytes(settings), own.bodyTimeoutMillis());
       router.route().handler(proxy);
       var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();
       return metricsServer.compose(m -> listen(router)).onSuccess(s -> server = s);
@@ -145,16 +136,10 @@ public final class GatewayVerticle extends ServiceVerticle {
   private Future<HttpServer> listen(Router router) {
     var host = settings.string("ORGPLANE_HTTP_HOST");
     var port = settings.listenPort("ORGPLANE_HTTP_PORT");
-    var idle = settings.integer("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", 0, Integer.MAX_VALUE);
-    var cert = settings.string("ORGPLANE_TLS_CERT_FILE", "");
-    var key = settings.string("ORGPLANE_TLS_KEY_FILE", "");
-    if (cert.isBlank() != key.isBlank()) {
-      return Future.failedFuture(new IllegalStateException("ORGPLANE_TLS_CERT_FILE and ORGPLANE_TLS_KEY_FILE go "
-          + "together: set both for HTTPS, or neither"));
-    }
+    var idle = own.idleTimeoutSeconds();
     var handler = draining.around(HeadRequests.alongsideGets(router));
-    return cert.isBlank() ? ServiceHttp.listen(vertx, handler, host, port, idle)
-        : ServiceHttp.listenTls(vertx, handler, host, port, cert, key, idle);
+    return own.tls() ? ServiceHttp.listenTls(vertx, handler, host, port, own.tlsCertFile(), own.tlsKeyFile(), idle)
+        : ServiceHttp.listen(vertx, handler, host, port, idle);
   }
 
   /** {@code /metrics} on a port of its own (internal host), so scrapers never need the public door. */
@@ -184,13 +169,6 @@ public final class GatewayVerticle extends ServiceVerticle {
     return issuers;
   }
 
-  /** Keys are kept at least as long as fetches are apart: the maximum age is at least the minimum refresh. */
-  private JwksSchedule jwksSchedule() {
-    var minRefresh = settings.longValue("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS", 1, Long.MAX_VALUE);
-    return new JwksSchedule(minRefresh,
-        settings.longValue("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS", minRefresh, Long.MAX_VALUE));
-  }
-
   public int port() {
     return server.actualPort();
   }
@@ -206,6 +184,19 @@ public final class GatewayVerticle extends ServiceVerticle {
    */
   public static int eventLoops(Settings settings) {
     return settings.eventLoops(EVENT_LOOPS);
+  }
+
+  /**
+   * Reads what of its configuration needs no Vert.x, each value in its range, else throws naming the setting: a
+   * launcher checks it before it makes a database (standalone's embedded server), so a mistake costs no initdb.
+   */
+  public static void checkSettings(Settings settings) {
+    eventLoops(settings);
+    GatewaySettings.from(settings);
+    RouteTable.from(settings);
+    ServiceHttp.bodyLimitBytes(settings);
+    ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
+    settings.listenPort("ORGPLANE_HTTP_PORT");
   }
 
   @Override

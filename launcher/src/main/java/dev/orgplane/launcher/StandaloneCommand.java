@@ -37,17 +37,6 @@ final class StandaloneCommand implements Runnable {
     try {
       var dataDir = DataDirectory.claim(Path.of(settings.string("ORGPLANE_DATA_DIR")));
       process.closeAfterServices(dataDir);
-      if (settings.has("ORGPLANE_PG_URL")) {
-        // what an embedded server an earlier run was killed with left: admin would take it for this run's database
-        EmbeddedDatabase.removeLeftovers(dataDir);
-      } else {
-        var database = new EmbeddedDatabase(dataDir,
-            settings.has("ORGPLANE_EMBEDDED_PG_PORT") ? settings.listenPort("ORGPLANE_EMBEDDED_PG_PORT") : 0);
-        // owned before it starts: a stop asked for during its start stops it once started
-        process.closeAfterServices(database);
-        database.start();
-        overrides.put("ORGPLANE_PG_URL", database.url().toString());
-      }
       if (!configured("ORGPLANE_PUBLIC_URL")) {
         // tokens' issuer, discovery and mailed links name the door this process serves, on whichever port it is
         overrides.put("ORGPLANE_PUBLIC_URL", gatewayUrl(settings));
@@ -69,6 +58,18 @@ final class StandaloneCommand implements Runnable {
         socketIn(dataDir, settings, "ORGPLANE_ORG_SERVICE_SOCKET", "org-service.sock", overrides);
         socketIn(dataDir, settings, "ORGPLANE_ENGINE_SOCKET", "engine.sock", overrides);
       }
+      checkSettings(settings.with(overrides));
+      if (settings.has("ORGPLANE_PG_URL")) {
+        // what an embedded server an earlier run was killed with left: admin would take it for this run's database
+        EmbeddedDatabase.removeLeftovers(dataDir);
+      } else {
+        var database = new EmbeddedDatabase(dataDir,
+            settings.has("ORGPLANE_EMBEDDED_PG_PORT") ? settings.listenPort("ORGPLANE_EMBEDDED_PG_PORT") : 0);
+        // owned before it starts: a stop asked for during its start stops it once started
+        process.closeAfterServices(database);
+        database.start();
+        overrides.put("ORGPLANE_PG_URL", database.url().toString());
+      }
       // the configuration loaded above, with what this run set: not loaded again by each service's every instance
       var services = settings.with(overrides);
       var adminPassword = new AdminPasswordFile(dataDir.path());
@@ -82,6 +83,17 @@ final class StandaloneCommand implements Runnable {
     }
     System.out.printf("Orgplane is up: %s (started in %d ms)%n", gatewayUrl(settings), process.millisSinceStart());
     process.runUntilStopped();
+  }
+
+  /**
+   * Every service's settings that need no database, each in its range, else a ConfigException naming it: checked
+   * before the embedded database is unpacked and initialised, where a service's start found a mistake only after
+   * initdb, and left its files behind.
+   */
+  private static void checkSettings(Settings services) {
+    OrgServiceVerticle.checkSettings(services);
+    EngineVerticle.checkSettings(services);
+    GatewayVerticle.checkSettings(services);
   }
 
   /** Whether the operator set {@code key} (the defaults do not count). */

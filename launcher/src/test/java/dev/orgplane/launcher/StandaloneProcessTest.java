@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code orgplane standalone} run as processes of their own, as an operator runs it. */
 class StandaloneProcessTest {
@@ -92,6 +94,22 @@ class StandaloneProcessTest {
     } finally {
       notStopped.close();
     }
+  }
+
+  /** Each service found its settings out of range after initdb, leaving the embedded server's files behind. */
+  @ParameterizedTest
+  @CsvSource({
+      "ORGPLANE_HTTP_PORT=0, 'ORGPLANE_HTTP_PORT must be 1 to 65535, got 0'",
+      "ORGPLANE_ENGINE_WORKERS=-1, ORGPLANE_ENGINE_WORKERS",
+      "ORGPLANE_RATE_LIMIT_BURST=0, 'ORGPLANE_RATE_LIMIT_BURST must be at least 1, got 0'",
+      "ORGPLANE_TOKEN_TTL_SECONDS=0, ORGPLANE_TOKEN_TTL_SECONDS"})
+  void aSettingOutOfRangeStopsTheStartBeforeTheDatabaseIsMade(String setting, String named) throws Exception {
+    var dataDir = temp.resolve("data");
+    try (var standalone = OrgplaneProcess.standalone(dataDir, temp.resolve("refused.out"), "--set", setting)) {
+      assertEquals(1, standalone.exitWithin(60), standalone.output());
+      assertTrue(standalone.output().contains(named), standalone.output());
+    }
+    assertFalse(Files.exists(dataDir.resolve("pg")), "no database made for a start refused");
   }
 
   /** Blank, as if unset: standalone used to keep them blank, and stop on "ORGPLANE_PUBLIC_URL is not set". */

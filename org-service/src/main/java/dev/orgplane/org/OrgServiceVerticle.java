@@ -9,6 +9,7 @@ import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.ServiceStorage;
 import dev.orgplane.kit.db.Migrations;
+import dev.orgplane.kit.db.SessionTimeouts;
 import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.ServiceHttp;
@@ -79,6 +80,20 @@ public final class OrgServiceVerticle extends ServiceVerticle {
    */
   public static int eventLoops(Settings settings) {
     return settings.eventLoops(EVENT_LOOPS);
+  }
+
+  /**
+   * Reads what of its configuration needs no database, each value in its range, else throws naming the setting: a
+   * launcher checks it before it makes one (standalone's embedded server), so a mistake costs no initdb.
+   */
+  public static void checkSettings(Settings settings) {
+    eventLoops(settings);
+    tokenLifetimeSeconds(settings);
+    InvitationRoutes.ttlSeconds(settings);
+    DeliveryRetention.days(settings);
+    TokenRevocations.reloadMillis(settings);
+    ServiceHttp.bodyLimitBytes(settings);
+    SessionTimeouts.from(settings);
   }
 
   private Settings settings;

@@ -1,0 +1,58 @@
+package dev.orgplane.gateway;
+
+import dev.orgplane.kit.auth.JwksSchedule;
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
+
+/**
+ * The gateway's own settings, each read in its range (else the start stops naming it) without a Vert.x or a
+ * database, so a launcher can check them before it makes either.
+ *
+ * @param upstreamConnections connections per upstream address
+ * @param keySchedule how often the issuers' keys are fetched and how long they are kept
+ * @param ratePerSecond the rate limits' refill, per client address and per principal
+ * @param burst the rate limits' bucket size
+ * @param quarantineMillis how long an upstream that failed is skipped
+ * @param bodyTimeoutMillis how long a request's body may take to arrive
+ * @param idleTimeoutSeconds how long a connection may be idle
+ * @param tlsCertFile the certificate for HTTPS, blank for plain HTTP
+ * @param tlsKeyFile its key, blank with it
+ */
+record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double ratePerSecond, int burst,
+    long quarantineMillis, long bodyTimeoutMillis, int idleTimeoutSeconds, String tlsCertFile, String tlsKeyFile) {
+
+  /** A request per 1000 s: a slower rate would tell a client over its limit to wait longer. */
+  private static final double SLOWEST_RATE_PER_SECOND = 0.001;
+  /** A day: an upstream skipped longer is better taken out of the routes. */
+  private static final long LONGEST_QUARANTINE_MILLIS = 86_400_000;
+  /** A day, as the longest route timeout. */
+  private static final long LONGEST_BODY_TIMEOUT_MILLIS = 86_400_000;
+
+  static GatewaySettings from(Settings settings) {
+    var cert = settings.string("ORGPLANE_TLS_CERT_FILE", "");
+    var key = settings.string("ORGPLANE_TLS_KEY_FILE", "");
+    if (cert.isBlank() != key.isBlank()) {
+      throw new ConfigException("ORGPLANE_TLS_CERT_FILE and ORGPLANE_TLS_KEY_FILE go together: set both for HTTPS, "
+          + "or neither");
+    }
+    return new GatewaySettings(settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", 1, Integer.MAX_VALUE),
+        keySchedule(settings),
+        // a rate of 0 told a client over its limit to retry in 2^63 s, and a burst of 0 refused every request
+        settings.decimal("ORGPLANE_RATE_LIMIT_PER_SECOND", SLOWEST_RATE_PER_SECOND, Double.MAX_VALUE),
+        settings.integer("ORGPLANE_RATE_LIMIT_BURST", 1, Integer.MAX_VALUE),
+        settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS", 0, LONGEST_QUARANTINE_MILLIS),
+        settings.longValue("ORGPLANE_GATEWAY_BODY_TIMEOUT_MILLIS", 1, LONGEST_BODY_TIMEOUT_MILLIS),
+        settings.integer("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", 0, Integer.MAX_VALUE), cert, key);
+  }
+
+  /** Keys are kept at least as long as fetches are apart: the maximum age is at least the minimum refresh. */
+  private static JwksSchedule keySchedule(Settings settings) {
+    var minRefresh = settings.longValue("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS", 1, Long.MAX_VALUE);
+    return new JwksSchedule(minRefresh,
+        settings.longValue("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS", minRefresh, Long.MAX_VALUE));
+  }
+
+  boolean tls() {
+    return !tlsCertFile.isBlank();
+  }
+}
