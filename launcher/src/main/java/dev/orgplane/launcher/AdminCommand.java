@@ -72,7 +72,9 @@ final class AdminCommand implements Runnable {
       description = "Make an existing user, whose address is verified, an admin of an organization group.")
   int grantGroupAdmin(@Option(names = "--group", required = true) UUID group,
       @Option(names = "--email", required = true) String email) {
-    return run(ops -> ops.grantGroupAdmin(group, email).map(user -> email + " is now an admin of group " + group));
+    return run(ops -> ops.grantGroupAdmin(group, email).map(changed -> changed
+        ? email + " is now an admin of group " + group
+        : email + " is already an admin of group " + group + "; nothing changed"));
   }
 
   @Command(name = "revoke-group-admin", mixinStandardHelpOptions = true,
@@ -85,7 +87,8 @@ final class AdminCommand implements Runnable {
   @Command(name = "make-platform-admin", mixinStandardHelpOptions = true,
       description = "Give an existing user, whose address is verified, platform admin rights.")
   int makePlatformAdmin(@Option(names = "--email", required = true) String email) {
-    return run(ops -> ops.makePlatformAdmin(email).map(v -> email + " is now a platform admin"));
+    return run(ops -> ops.makePlatformAdmin(email).map(changed -> changed
+        ? email + " is now a platform admin" : email + " is already a platform admin; nothing changed"));
   }
 
   @Command(name = "end-sessions", mixinStandardHelpOptions = true,

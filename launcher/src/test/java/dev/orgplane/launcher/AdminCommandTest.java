@@ -82,7 +82,8 @@ class AdminCommandTest {
         + "VALUES (gen_random_uuid(), 'owner@test.local', 'Not the owner', 'x')");
 
     assertRefusedUntilVerified(migrated, "SELECT count(*) FROM org.users WHERE platform_admin",
-        "owner@test.local is now a platform admin", "make-platform-admin", "--email", "owner@test.local");
+        "owner@test.local is now a platform admin", "owner@test.local is already a platform admin; nothing changed",
+        "make-platform-admin", "--email", "owner@test.local");
   }
 
   /** Whoever registered someone's address, never confirming it, is not made a group admin under that address. */
@@ -94,15 +95,18 @@ class AdminCommandTest {
         "INSERT INTO org.users (id, email) VALUES ('00000000-0000-7000-8000-0000000000b2', 'owner@test.local')");
 
     assertRefusedUntilVerified(migrated, "SELECT count(*) FROM org.group_admins",
-        "owner@test.local is now an admin of group " + group, "grant-group-admin", "--group", group, "--email",
-        "owner@test.local");
+        "owner@test.local is now an admin of group " + group,
+        "owner@test.local is already an admin of group " + group + "; nothing changed",
+        "grant-group-admin", "--group", group, "--email", "owner@test.local");
   }
 
   /**
-   * Runs {@code command} (an appointment of owner@test.local, the one account in {@code migrated}) twice: refused
-   * (exit 77, saying why, {@code appointed} counting none) while the address is unverified, done once it is.
+   * Runs {@code command} (an appointment of owner@test.local, the one account in {@code migrated}) three times: refused
+   * (exit 77, saying why, {@code appointed} counting none) while the address is unverified, done once it is, and
+   * then, the rights held, saying nothing changed ({@code held}: it said it had made the admin again).
    */
-  private void assertRefusedUntilVerified(PgUrl migrated, String appointed, String done, String... command) {
+  private void assertRefusedUntilVerified(PgUrl migrated, String appointed, String done, String held,
+      String... command) {
     var args = new ArrayList<>(List.of("admin", "--set", "ORGPLANE_PG_URL=" + migrated));
     args.addAll(List.of(command));
 
@@ -118,6 +122,11 @@ class AdminCommandTest {
     output.reset();
     assertEquals(0, Orgplane.commandLine().execute(args.toArray(new String[0])), output.err());
     assertEquals(done, output.out().strip());
+    assertEquals(1, PgFixture.queryLong(migrated, appointed));
+
+    output.reset();
+    assertEquals(0, Orgplane.commandLine().execute(args.toArray(new String[0])), output.err());
+    assertEquals(held, output.out().strip());
     assertEquals(1, PgFixture.queryLong(migrated, appointed));
   }
 

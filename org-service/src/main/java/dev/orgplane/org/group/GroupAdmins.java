@@ -21,12 +21,13 @@ public final class GroupAdmins {
   /**
    * Appoints the account with {@code email}. It needs no person check as the HTTP route's (422 {@code not_a_person}):
    * only persons have an address (the constraint {@code users_human_or_service} leaves service users and the
-   * provisioning engine without one), so whoever an address finds is a person.
+   * provisioning engine without one), so whoever an address finds is a person. Answers whether that changed anything
+   * (an admin already is left as they are), so the command line can say which.
    */
-  public static Future<UUID> grant(SqlClient tx, UUID groupId, String email) {
+  public static Future<Boolean> grant(SqlClient tx, UUID groupId, String email) {
     return existingGroup(tx, groupId).compose(v -> user(tx, email))
         .compose(user -> appoint(tx, groupId, user, email)
-            .compose(added -> byOperator(tx, added, event(true, groupId, user.id()))).map(user.id()));
+            .compose(added -> byOperator(tx, added, event(true, groupId, user.id())).map(added)));
   }
 
   /**

@@ -33,7 +33,8 @@ public final class OperatorCommands {
     return new SigningKeyStore(vertx, pool, tokenLifetimeSeconds, 0).rotate();
   }
 
-  public Future<UUID> grantGroupAdmin(UUID groupId, String email) {
+  /** Answers whether anything changed: an admin of the group already is left as they are, and nothing recorded. */
+  public Future<Boolean> grantGroupAdmin(UUID groupId, String email) {
     return pool.withTransaction(tx -> GroupAdmins.grant(tx, groupId, email));
   }
 
@@ -41,7 +42,8 @@ public final class OperatorCommands {
     return pool.withTransaction(tx -> GroupAdmins.revoke(tx, groupId, email));
   }
 
-  public Future<Void> makePlatformAdmin(String email) {
+  /** Answers whether anything changed: a platform admin already is left as they are, and nothing recorded. */
+  public Future<Boolean> makePlatformAdmin(String email) {
     return pool.withTransaction(tx -> PlatformAdmins.grantByOperator(tx, email));
   }
 

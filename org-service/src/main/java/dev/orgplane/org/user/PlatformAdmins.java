@@ -22,20 +22,21 @@ public final class PlatformAdmins {
   /**
    * Makes the account with {@code email} a platform admin, by {@link AuditLog#OPERATOR}; an account that is one already
    * is left as it is and nothing is recorded, as appointing a group admin again records nothing. An account whose
-   * address is not verified is refused ({@link VerifiedAppointee}).
+   * address is not verified is refused ({@link VerifiedAppointee}). Answers whether that changed anything.
    */
-  public static Future<Void> grantByOperator(SqlClient tx, String email) {
+  public static Future<Boolean> grantByOperator(SqlClient tx, String email) {
     return UserRepository.byEmail(tx, email, true).compose(user -> {
       if (user.isEmpty()) {
         return Future.failedFuture(new IllegalArgumentException("no user with email " + email));
       }
       if (user.get().platformAdmin()) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(false);
       }
       return VerifiedAppointee.require(user.get(), email)
           .compose(verified -> tx.preparedQuery("UPDATE org.users SET platform_admin = true WHERE id = $1")
               .execute(Tuple.of(user.get().id())))
-          .compose(updated -> audit(tx, AuditLog.OPERATOR, user.get().id(), new JsonObject()));
+          .compose(updated -> audit(tx, AuditLog.OPERATOR, user.get().id(), new JsonObject()))
+          .map(true);
     });
   }
 

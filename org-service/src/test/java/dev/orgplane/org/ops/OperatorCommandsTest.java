@@ -75,14 +75,14 @@ class OperatorCommandsTest {
     var user = org.newVerifiedUser("audited");
     var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
     for (int twice = 0; twice < 2; twice++) {
-      ops.grantGroupAdmin(UUID.fromString(groupId), user.email()).await();
+      assertEquals(twice == 0, ops.grantGroupAdmin(UUID.fromString(groupId), user.email()).await(), "changed");
     }
     ops.revokeGroupAdmin(UUID.fromString(groupId), user.email()).await();
     var again = assertThrows(IllegalArgumentException.class,
         () -> ops.revokeGroupAdmin(UUID.fromString(groupId), user.email()).await());
     assertEquals(user.email() + " is not an admin of group " + groupId + "; nothing changed", again.getMessage());
     for (int twice = 0; twice < 2; twice++) {
-      ops.makePlatformAdmin(user.email()).await();
+      assertEquals(twice == 0, ops.makePlatformAdmin(user.email()).await(), "changed");
     }
 
     var byOperator = "SELECT count(*) FROM org.audit_events WHERE actor = 'operator' AND org_id IS NULL "
