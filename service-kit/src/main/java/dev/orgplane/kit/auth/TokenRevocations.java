@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -31,6 +32,11 @@ public final class TokenRevocations implements Predicate<Principal> {
    * tell each other what they ended or revoked, so none waits for its next reload to refuse it.
    */
   private static final String ADDRESS = "orgplane.token-revocations";
+  /**
+   * How long a mark stays in this process's {@link #markedInProcess} maps: far longer than the event bus takes to
+   * bring it to every instance, which then keeps it until its own reload reads it.
+   */
+  private static final long MARK_SECONDS = 60;
   /** The claim naming the client credential a token was issued for. */
   public static final String CREDENTIAL_CLAIM = "cid";
 
@@ -66,6 +72,14 @@ public final class TokenRevocations implements Predicate<Principal> {
   /** Ended or revoked here and not yet seen by a reload: a reload that began before the commit must not drop them. */
   private final Map<String, Long> endedHere = new ConcurrentHashMap<>();
   private final Set<String> revokedHere = ConcurrentHashMap.newKeySet();
+  /**
+   * Ends (subject to second) and revocations (credential to the second marked) made in this process lately, read by
+   * every instance at once: the event bus brings a mark to another instance's event loop as a task, which a busy loop
+   * may run after a request it read in the meantime, so a caller answered 204 by one instance had its ended token
+   * taken by the next.
+   */
+  private final LocalMap<String, Long> endedInProcess;
+  private final LocalMap<String, Long> revokedInProcess;
   private long timer = -1;
   private MessageConsumer<JsonObject> consumer;
   private volatile boolean failing;
@@ -73,6 +87,8 @@ public final class TokenRevocations implements Predicate<Principal> {
   public TokenRevocations(Vertx vertx, Supplier<Future<Snapshot>> source) {
     this.vertx = vertx;
     this.source = source;
+    this.endedInProcess = vertx.sharedData().getLocalMap(ADDRESS + ".ended");
+    this.revokedInProcess = vertx.sharedData().getLocalMap(ADDRESS + ".revoked");
   }
 
   /** {@code ORGPLANE_REVOCATION_RELOAD_MILLIS}, the period of {@link #start}: at least 1. */
@@ -98,6 +114,9 @@ public final class TokenRevocations implements Predicate<Principal> {
   }
 
   private Future<Void> reload() {
+    var markedBefore = nowSecond() - MARK_SECONDS;
+    endedInProcess.entrySet().removeIf(mark -> mark.getValue() < markedBefore);
+    revokedInProcess.entrySet().removeIf(mark -> mark.getValue() < markedBefore);
     return source.get().<Void>map(loaded -> {
       var sessions = new HashMap<>(loaded.sessionsEnded());
       endedHere.forEach((subject, second) -> {
@@ -126,12 +145,14 @@ public final class TokenRevocations implements Predicate<Principal> {
 
   /** After the end of {@code subject}'s sessions has committed: refused here, and in this process, from now on. */
   public void markEnded(String subject, long second) {
+    endedInProcess.merge(subject, second, Math::max);
     ended(subject, second);
     vertx.eventBus().publish(ADDRESS, new JsonObject().put("subject", subject).put("issuedBefore", second));
   }
 
   /** After a credential's revocation has committed: its tokens are refused here, and in this process, from now on. */
   public void markRevoked(String credential) {
+    revokedInProcess.put(credential, nowSecond());
     revoked(credential);
     vertx.eventBus().publish(ADDRESS, new JsonObject().put("credential", credential));
   }
@@ -167,11 +188,17 @@ public final class TokenRevocations implements Predicate<Principal> {
   @Override
   public boolean test(Principal principal) {
     var snapshot = current;
-    var endedBefore = snapshot.sessionsEnded().get(principal.subject());
-    if (endedBefore != null && principal.claims().getLong("iat", 0L) < endedBefore) {
+    var endedBefore = Math.max(snapshot.sessionsEnded().getOrDefault(principal.subject(), 0L),
+        endedInProcess.getOrDefault(principal.subject(), 0L));
+    if (principal.claims().getLong("iat", 0L) < endedBefore) {
       return true;
     }
     var credential = principal.claims().getString(CREDENTIAL_CLAIM);
-    return credential != null && snapshot.revokedCredentials().contains(credential);
+    return credential != null && (snapshot.revokedCredentials().contains(credential)
+        || revokedInProcess.containsKey(credential));
+  }
+
+  private static long nowSecond() {
+    return System.currentTimeMillis() / 1000;
   }
 }

@@ -103,11 +103,9 @@ class TokenRevocationsTest {
       revocations.markEnded("alice", 100);
       revocations.markRevoked("c1");
 
-      var deadline = System.currentTimeMillis() + 5_000;
-      while (!other.test(token("alice", 99, null)) || !other.test(token("bot", 1, "c1"))) {
-        assertTrue(System.currentTimeMillis() < deadline, "the other instance still takes the tokens after 5 s");
-        Thread.sleep(5);
-      }
+      // at once, not once the event bus has brought the marks: a busy event loop may run a request it read first
+      assertTrue(other.test(token("alice", 99, null)), "the other instance took an ended session's token");
+      assertTrue(other.test(token("bot", 1, "c1")), "the other instance took a revoked credential's token");
       assertFalse(other.test(token("alice", 100, null)));
     } finally {
       other.stop();
