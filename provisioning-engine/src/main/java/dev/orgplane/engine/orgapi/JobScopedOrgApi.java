@@ -75,8 +75,7 @@ public final class JobScopedOrgApi implements OrgApi {
   public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
       boolean copySecrets, Existing existing) {
     if (copySecrets && !carriesSecrets) {
-      return Future.failedFuture(new CopyFailure(CopyContext.HOOK_SECRETS_NOT_REQUESTED, "A plugin may have the "
-          + "template hooks' secrets carried only in a job with option " + CopyContext.COPY_HOOK_SECRETS + ".", null));
+      return Future.failedFuture(CopyFailure.hookSecretsNotRequested());
     }
     return inside(target, path, OrgPaths.staysInside(path, false), () -> read(source, () -> write(target,
         () -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing))));

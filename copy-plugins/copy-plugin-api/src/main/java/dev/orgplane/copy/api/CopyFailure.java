@@ -27,6 +27,16 @@ public class CopyFailure extends RuntimeException {
     this.errors = errors == null ? new JsonArray() : errors;
   }
 
+  /**
+   * What a copy asking for the template hooks' secrets fails with, unsent, in a job without option
+   * {@value CopyContext#COPY_HOOK_SECRETS}: code {@value CopyContext#HOOK_SECRETS_NOT_REQUESTED}, as the engine and
+   * the plugin kit answer it.
+   */
+  public static CopyFailure hookSecretsNotRequested() {
+    return new CopyFailure(CopyContext.HOOK_SECRETS_NOT_REQUESTED, "A plugin may have the template hooks' secrets "
+        + "carried only in a job with option " + CopyContext.COPY_HOOK_SECRETS + ".", null);
+  }
+
   /** A stable snake_case code, e.g. {@code invalid_reference}. */
   public String code() {
     return code;

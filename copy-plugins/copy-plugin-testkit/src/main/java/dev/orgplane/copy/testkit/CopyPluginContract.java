@@ -228,9 +228,7 @@ public abstract class CopyPluginContract {
     public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
         boolean copySecrets, Existing existing) {
       return copySecrets && !options.getBoolean(CopyContext.COPY_HOOK_SECRETS, false)
-          ? Future.failedFuture(new CopyFailure(CopyContext.HOOK_SECRETS_NOT_REQUESTED, "The plugin asked for the "
-              + "template's secrets in a job without option " + CopyContext.COPY_HOOK_SECRETS + ": the engine refuses "
-              + "that.", null))
+          ? Future.failedFuture(CopyFailure.hookSecretsNotRequested())
           : api.copyPage(source, target, path, cursor, limit, copySecrets, existing);
     }
 
