@@ -2,6 +2,7 @@ package dev.orgplane.launcher;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.orgplane.kit.config.ConfigLoader;
+import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.http.AccessLogSink;
 import dev.orgplane.kit.http.ServiceListeners;
 import dev.orgplane.kit.metrics.Metrics;
@@ -13,6 +14,7 @@ import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 final class PlatformProcess {
 
-  private static final long STOP_TIMEOUT_SECONDS = 60;
-
   private final Vertx vertx = IoTransport.fromEnvironment().builder()
       .with(Metrics.vertxOptions().setPreferNativeTransport(true)).withMetrics(Metrics.factory()).build();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final long startedAt = System.nanoTime();
   private final Deque<AutoCloseable> owned = new ConcurrentLinkedDeque<>();
+  private final StopTimeout stopTimeout = new StopTimeout();
   /** Whether a stop was asked for (SIGTERM, Ctrl-C): a start it cuts short has not failed. */
   private volatile boolean stopping;
 
@@ -43,8 +44,13 @@ final class PlatformProcess {
     return ConfigLoader.load(vertx, commandLine).await();
   }
 
-  /** {@code instances} verticles {@code verticle} makes, each on an event loop of its own. */
-  void deploy(String service, Supplier<? extends Deployable> verticle, int instances) {
+  /**
+   * {@code instances} verticles {@code verticle} makes, each on an event loop of its own; {@code settings}: the
+   * service's, whose notice and grace a stop waits for.
+   */
+  void deploy(String service, Settings settings, Supplier<? extends Deployable> verticle, int instances) {
+    // before the deployment: a stop asked for while it runs waits for what it started
+    stopTimeout.cover(settings);
     try {
       vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)).await();
     } catch (RuntimeException e) {
@@ -81,8 +87,12 @@ final class PlatformProcess {
   /** The shutdown hook: stops the services, then closes what the process owns. */
   private void stop() {
     stopping = true;
+    var timeout = stopTimeout.seconds();
     try {
-      vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      vertx.close().await(timeout, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      System.err.println(
+          "orgplane: services did not stop within " + timeout + " s (their notice and grace, and a minute)");
     } catch (Exception e) {
       System.err.println("orgplane: services did not stop cleanly: " + e.getMessage());
     }
@@ -96,7 +106,7 @@ final class PlatformProcess {
   /** For a start that failed half-way: release what was started and return. */
   void abort() {
     try {
-      vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      vertx.close().await(stopTimeout.seconds(), TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // the start already failed; the operator sees that failure, not this one
     }

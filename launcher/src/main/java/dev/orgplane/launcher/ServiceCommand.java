@@ -38,9 +38,10 @@ abstract class ServiceCommand implements Runnable {
   /** Deploys the service's instances, each on an event loop of its own; {@code settings}: its configuration. */
   abstract void deploy(PlatformProcess process, Settings settings);
 
-  /** Deploys {@code instances} of what {@code verticle} makes with the configuration loaded here. */
-  void deployConfigured(PlatformProcess process, Supplier<? extends Deployable> verticle, int instances) {
-    process.deploy(service, verticle, instances);
+  /** Deploys {@code instances} of what {@code verticle} makes with {@code settings}, the configuration loaded here. */
+  void deployConfigured(PlatformProcess process, Settings settings, Supplier<? extends Deployable> verticle,
+      int instances) {
+    process.deploy(service, settings, verticle, instances);
   }
 
   @Command(name = "gateway", mixinStandardHelpOptions = true, description = "Run the API gateway alone.")
@@ -51,7 +52,7 @@ abstract class ServiceCommand implements Runnable {
 
     @Override
     void deploy(PlatformProcess process, Settings settings) {
-      deployConfigured(process, () -> new GatewayVerticle(settings), GatewayVerticle.eventLoops(settings));
+      deployConfigured(process, settings, () -> new GatewayVerticle(settings), GatewayVerticle.eventLoops(settings));
     }
   }
 
@@ -65,7 +66,7 @@ abstract class ServiceCommand implements Runnable {
     void deploy(PlatformProcess process, Settings settings) {
       // no password in the output, as standalone: it would stay in whatever keeps it (a container's log)
       var adminPassword = new AdminPasswordFile(Path.of(settings.string("ORGPLANE_DATA_DIR")));
-      deployConfigured(process, () -> new OrgServiceVerticle(settings, adminPassword),
+      deployConfigured(process, settings, () -> new OrgServiceVerticle(settings, adminPassword),
           OrgServiceVerticle.eventLoops(settings));
     }
   }
@@ -78,7 +79,7 @@ abstract class ServiceCommand implements Runnable {
 
     @Override
     void deploy(PlatformProcess process, Settings settings) {
-      deployConfigured(process, () -> new EngineVerticle(settings), EngineVerticle.eventLoops(settings));
+      deployConfigured(process, settings, () -> new EngineVerticle(settings), EngineVerticle.eventLoops(settings));
     }
   }
 }

@@ -73,10 +73,12 @@ final class StandaloneCommand implements Runnable {
       // the configuration loaded above, with what this run set: not loaded again by each service's every instance
       var services = settings.with(overrides);
       var adminPassword = new AdminPasswordFile(dataDir.path());
-      process.deploy("org-service", () -> new OrgServiceVerticle(services, adminPassword),
+      process.deploy("org-service", services, () -> new OrgServiceVerticle(services, adminPassword),
           OrgServiceVerticle.eventLoops(services));
-      process.deploy("provisioning-engine", () -> new EngineVerticle(services), EngineVerticle.eventLoops(services));
-      process.deploy("api-gateway", () -> new GatewayVerticle(services), GatewayVerticle.eventLoops(services));
+      process.deploy("provisioning-engine", services, () -> new EngineVerticle(services),
+          EngineVerticle.eventLoops(services));
+      process.deploy("api-gateway", services, () -> new GatewayVerticle(services),
+          GatewayVerticle.eventLoops(services));
     } catch (Throwable e) {
       process.abort();
       throw e;

@@ -37,8 +37,27 @@ public final class Draining {
    */
   public Draining(Vertx vertx, Settings settings) {
     this.vertx = vertx;
-    this.noticeMillis = settings.longValue(NOTICE, 0, Long.MAX_VALUE);
-    this.graceSeconds = settings.longValue(GRACE, 0, Long.MAX_VALUE);
+    this.noticeMillis = noticeMillis(settings);
+    this.graceSeconds = graceSeconds(settings);
+  }
+
+  /**
+   * The longest the stop of a service configured by {@code settings} waits for its callers, in whole seconds: its
+   * notice (a part of a second counted whole), then its grace; {@link Long#MAX_VALUE} if that is longer. Whatever the
+   * service uses (a database it runs on) must outlast it.
+   */
+  public static long longestSeconds(Settings settings) {
+    var notice = noticeMillis(settings);
+    var noticeSeconds = notice / 1000 + (notice % 1000 == 0 ? 0 : 1);
+    return Math.min(graceSeconds(settings), Long.MAX_VALUE - noticeSeconds) + noticeSeconds;
+  }
+
+  private static long noticeMillis(Settings settings) {
+    return settings.longValue(NOTICE, 0, Long.MAX_VALUE);
+  }
+
+  private static long graceSeconds(Settings settings) {
+    return settings.longValue(GRACE, 0, Long.MAX_VALUE);
   }
 
   /**
