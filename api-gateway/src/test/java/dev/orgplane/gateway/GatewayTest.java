@@ -29,6 +29,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,6 +73,8 @@ class GatewayTest {
   private String idpUrl;
   /** The token exchanges org-service was asked for (its stand-in answers them). */
   private final List<String> exchanges = new CopyOnWriteArrayList<>();
+  /** The request id each of {@link #exchanges} came with, by its body. */
+  private final Map<String, String> exchangeRequestIds = new ConcurrentHashMap<>();
   /** The status org-service's stand-in answers its next token exchange with, when not 200. */
   private volatile int nextExchangeStatus = 200;
   /** Authorization headers the services' stand-ins answer 401: tokens revoked since they were issued. */
@@ -143,6 +146,7 @@ class GatewayTest {
       req.body().onSuccess(body -> {
         if (req.path().equals("/v1/auth/token") && body.toString().contains("grant-type%3Atoken-exchange")) {
           // org-service's token exchange, as the gateway asks it for an external provider's token
+          exchangeRequestIds.put(body.toString(), String.valueOf(req.getHeader("X-Request-Id")));
           exchanges.add(body.toString());
           if (nextExchangeStatus != 200) {
             req.response().setStatusCode(nextExchangeStatus).end();
@@ -1003,6 +1007,18 @@ class GatewayTest {
     assertProblem(get("/v1/organizations", wrongAudience), 401, "invalid_token");
     var ourIssuerTheirKey = externalKeys.sign(vertx, TestKeys.claims(ISSUER, AUDIENCE, "mallory"));
     assertProblem(get("/v1/organizations", ourIssuerTheirKey), 401, "invalid_token");
+  }
+
+  /** org-service logs the exchange under the id of the request it is made for, as the request's own hops. */
+  @Test
+  void aTokenExchangeCarriesTheRequestIdOfTheRequestThatCausedIt() {
+    var external = externalKeys.sign(vertx, TestKeys.claims(EXTERNAL_ISSUER, "orgplane-api", "traced-app"));
+    var response = client.get(gatewayPort, "127.0.0.1", "/v1/organizations").bearerTokenAuthentication(external)
+        .putHeader("X-Request-Id", "trace-exchange-1").send().await();
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    assertEquals(List.of("trace-exchange-1"), exchangeRequestIds.entrySet().stream()
+        .filter(exchange -> exchange.getKey().contains(external)).map(Map.Entry::getValue).toList());
+    assertEquals("trace-exchange-1", response.bodyAsJsonObject().getString("requestId"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.orgplane.engine;
 
+import dev.orgplane.kit.http.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -28,7 +29,7 @@ public final class CountingRelay {
   private static final Set<String> HOP = Set.of("host", "content-length", "transfer-encoding", "connection");
 
   /** A request the relay passed on (or refused). */
-  public record Seen(String method, String path, String query, String authorization) {
+  public record Seen(String method, String path, String query, String authorization, String requestId) {
   }
 
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
@@ -127,7 +128,8 @@ public final class CountingRelay {
 
   private void relay(HttpServerRequest request) {
     request.body().onSuccess(body -> {
-      var asked = new Seen(request.method().name(), request.path(), request.query(), request.getHeader("Authorization"));
+      var asked = new Seen(request.method().name(), request.path(), request.query(), request.getHeader("Authorization"),
+          request.getHeader(RequestIds.HEADER));
       seen.add(asked);
       if (unansweredOnce.remove(request.path())) {
         return;

@@ -5,6 +5,7 @@ import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.auth.Sha256;
 import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
@@ -54,8 +55,12 @@ public final class ExternalTokens {
     return !ownIssuer.equals(principal.issuer());
   }
 
-  /** The platform's token standing for {@code token}, verified as {@code principal}'s. */
-  public Future<String> ours(BearerToken token, Principal principal) {
+  /**
+   * The platform's token standing for {@code token}, verified as {@code principal}'s, for the request of id
+   * {@code requestId}: an exchange it causes carries the id on, and the requests that share that exchange meanwhile
+   * find it in org-service's log under the first one's.
+   */
+  public Future<String> ours(BearerToken token, Principal principal, String requestId) {
     var value = token.value();
     var key = Sha256.hex(value);
     var now = System.currentTimeMillis();
@@ -63,7 +68,7 @@ public final class ExternalTokens {
     if (known != null && known.keptUntilMillis() > now) {
       return known.token();
     }
-    var exchanged = exchange(value);
+    var exchanged = exchange(value, requestId);
     var answer = exchanged.map(body -> body.getString("access_token"));
     // kept at once: requests with the same token arriving meanwhile share the one exchange
     kept.put(key, new Exchanged(answer, Long.MAX_VALUE));
@@ -103,8 +108,8 @@ public final class ExternalTokens {
         "The identity provider's token could not be exchanged: org-service " + why + ". Try again shortly.");
   }
 
-  private Future<JsonObject> exchange(String providerToken) {
-    return client.postAbs(tokenUrl).timeout(5_000)
+  private Future<JsonObject> exchange(String providerToken, String requestId) {
+    return RequestIds.passedOn(client.postAbs(tokenUrl), requestId).timeout(5_000)
         .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", TokenExchange.GRANT)
             .add("subject_token", providerToken).add("subject_token_type", TokenExchange.JWT)
             .add("requested_token_type", TokenExchange.ACCESS_TOKEN))

@@ -2,6 +2,7 @@ package dev.orgplane.gateway.auth;
 
 import dev.orgplane.kit.auth.BearerToken;
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.http.RequestIds;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -29,7 +30,7 @@ public final class ProviderTokenExchange implements Handler<RoutingContext> {
       return;
     }
     var token = BearerToken.in(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-    external.ours(token, principal).onSuccess(ours -> {
+    external.ours(token, principal, RequestIds.of(ctx)).onSuccess(ours -> {
       ctx.request().headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + ours);
       // past the door, a 401 is a service's: the platform's token was revoked, not the provider's
       ctx.addHeadersEndHandler(head -> {

@@ -8,6 +8,7 @@ import dev.orgplane.engine.job.JobRunner;
 import dev.orgplane.engine.job.ListQuery;
 import dev.orgplane.engine.job.NewJob;
 import dev.orgplane.engine.job.ProvisioningRequest;
+import dev.orgplane.engine.orgapi.Caller;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.orgapi.FoundOrganizations;
 import dev.orgplane.engine.orgapi.ProvisionedOrganizations;
@@ -109,7 +110,7 @@ public final class BatchRoutes {
     var selected = select != null;
     ProvisioningRequest.read(ctx, body, json, registry, access)
         .compose(request -> (selected
-                ? selection.jobs(ctx.request().getHeader("Authorization"), request, batchId)
+                ? selection.jobs(Caller.of(ctx), request, batchId)
                 : jobs(ctx, request, batchId, json.getJsonArray("targets")))
             .compose(jobs -> pool.withTransaction(tx -> BatchRepository.insert(tx, batchId, request.requestedBy(),
                     request.templateOrg(), request.groupId(), (Integer) concurrency, request.dryRun(),
@@ -154,7 +155,7 @@ public final class BatchRoutes {
       }
     }
     var found = existing.isEmpty() ? Future.<FoundOrganizations>succeededFuture()
-        : access.organizations(ctx.request().getHeader("Authorization"), existing);
+        : access.organizations(Caller.of(ctx), existing);
     return found.map(organizations -> {
       var jobs = new ArrayList<NewJob>();
       // an organization named twice (by id and by name, say, or as an existing target and as a new one's name, which
@@ -231,8 +232,7 @@ public final class BatchRoutes {
   private void retry(RoutingContext ctx) {
     batch(ctx, Use.RETRY)
         .compose(batch -> JobRepository.batchOptions(pool, batch.id())
-            .compose(options -> access.requireOptionRights(ctx.request().getHeader("Authorization"),
-                batch.templateOrg().toString(), options))
+            .compose(options -> access.requireOptionRights(Caller.of(ctx), batch.templateOrg().toString(), options))
             .map(batch))
         .compose(batch -> pool.withTransaction(tx -> JobRepository.retryBatch(tx, batch.id(), JobRoutes.callerId(ctx))
             .compose(retried -> retried.isEmpty()

@@ -2,6 +2,7 @@ package dev.orgplane.engine.batch;
 
 import dev.orgplane.engine.job.NewJob;
 import dev.orgplane.engine.job.ProvisioningRequest;
+import dev.orgplane.engine.orgapi.Caller;
 import dev.orgplane.engine.orgapi.ProvisionedOrganizations;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
@@ -46,8 +47,8 @@ final class TargetSelection {
   }
 
   /** 422 {@code no_targets} when there are none, {@code too_many_targets} for more than {@link #MAX_SELECTED}. */
-  Future<List<NewJob>> jobs(String authorization, ProvisioningRequest request, UUID batchId) {
-    return provisioned.list(authorization, request.templateOrg().toString(), request.groupId().toString(),
+  Future<List<NewJob>> jobs(Caller caller, ProvisioningRequest request, UUID batchId) {
+    return provisioned.list(caller, request.templateOrg().toString(), request.groupId().toString(),
         MAX_SELECTED).map(listed -> {
           // read by id, an organization comes once; kept so whatever org-service's pages do, since a second job into
           // one organization in one batch would wait for the first and then copy the template again

@@ -6,6 +6,7 @@ import dev.orgplane.engine.job.CopiedObjects;
 import dev.orgplane.engine.job.EngineCopyContext;
 import dev.orgplane.engine.job.ProvisioningRequest;
 import dev.orgplane.engine.job.Retries;
+import dev.orgplane.engine.orgapi.Caller;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.orgapi.JobScopedOrgApi;
 import dev.orgplane.engine.orgapi.KeptPages;
@@ -68,21 +69,21 @@ public final class DiffRoutes {
       ctx.fail(ApiException.badRequest("invalid_query", "Name both ?source= (the template) and ?target= (the copy)."));
       return;
     }
-    var authorization = ctx.request().getHeader("Authorization");
-    organizations(authorization, sourceRef, targetRef)
+    var caller = Caller.of(ctx);
+    organizations(caller, sourceRef, targetRef)
         .compose(both -> {
           var source = both.get(0);
           var target = both.get(1);
           if (!source.getString("groupId").equals(target.getString("groupId"))) {
             throw new ApiException(422, "group_mismatch", "Source and target are in different organization groups.");
           }
-          return access.requireGroupAdmin(authorization, source.getString("groupId"))
+          return access.requireGroupAdmin(caller, source.getString("groupId"))
               .compose(ok -> {
                 refuseOneOrganization(source, target);
                 return optionsOfCopy(source, target);
               })
-              .compose(options -> kinds(source.getString("id"), target.getString("id"), options)
-                  .recover(failure -> unread(failure, authorization, source.getString("id"), target.getString("id"))))
+              .compose(options -> kinds(caller, source.getString("id"), target.getString("id"), options)
+                  .recover(failure -> unread(failure, caller, source.getString("id"), target.getString("id"))))
               .map(kinds -> new JsonObject().put("source", source.getString("id")).put("target", target.getString("id"))
                   .put("inSync", kinds.stream().allMatch(KindDiff::inSync))
                   .put("kinds", new JsonArray(kinds.stream().map(KindDiff::toJson).toList())));
@@ -103,10 +104,10 @@ public final class DiffRoutes {
   }
 
   /** Source and target as the caller sees them, or 404 {@code source_not_found} or {@code target_not_found}. */
-  private Future<List<JsonObject>> organizations(String authorization, String sourceRef, String targetRef) {
+  private Future<List<JsonObject>> organizations(Caller caller, String sourceRef, String targetRef) {
     // both asked at once; when both fail, the answer names the source whichever failed first
-    return Futures.allInOrder(List.of(access.organization(authorization, sourceRef, "source_not_found"),
-        access.organization(authorization, targetRef, "target_not_found")));
+    return Futures.allInOrder(List.of(access.organization(caller, sourceRef, "source_not_found"),
+        access.organization(caller, targetRef, "target_not_found")));
   }
 
   /**
@@ -114,9 +115,9 @@ public final class DiffRoutes {
    * the access checks tell them ({@link CallerAccess#unavailable}). A 404 is the source or the target deleted since
    * they were checked, which asking for them again names. Any other failure is the plugin's own.
    */
-  private Future<List<KindDiff>> unread(Throwable failure, String authorization, String source, String target) {
+  private Future<List<KindDiff>> unread(Throwable failure, Caller caller, String source, String target) {
     if (failure instanceof OrgApiException refused && refused.status() == 404) {
-      return organizations(authorization, source, target).compose(both -> CallerAccess.unavailable(failure));
+      return organizations(caller, source, target).compose(both -> CallerAccess.unavailable(failure));
     }
     return failure instanceof OrgApiException || Retries.transientFailure(failure)
         ? CallerAccess.unavailable(failure) : Future.failedFuture(failure);
@@ -136,11 +137,11 @@ public final class DiffRoutes {
         .map(rows -> rows.size() == 0 ? new JsonObject() : rows.iterator().next().getJsonObject("options"));
   }
 
-  private Future<List<KindDiff>> kinds(String source, String target, JsonObject options) {
+  private Future<List<KindDiff>> kinds(Caller caller, String source, String target, JsonObject options) {
     // plugins read some lists of the template whole twice (its members: the users' diff, and the teams' for the
     // members a copy keeps), side by side: they share one reading of its pages, as a run's plugins do (see KeptPages);
     // the diff's own, not the jobs', which may be a minute old: a diff compares with the template as it is now
-    var api = new OrgApiClient(http, orgServiceUrl, token, null)
+    var api = new OrgApiClient(http, orgServiceUrl, token, null).forRequest(caller.requestId())
         .keepingPagesOf(source, new KeptPages(templateCacheMillis, templateCacheObjects).reader());
     var ids = new CopiedObjects(pool, api, UUID.fromString(source), UUID.fromString(target), null);
     var context = new EngineCopyContext(null, source, target, ids, JobScopedOrgApi.reading(api, source, target), http,

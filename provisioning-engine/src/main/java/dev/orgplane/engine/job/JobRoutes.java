@@ -1,5 +1,6 @@
 package dev.orgplane.engine.job;
 
+import dev.orgplane.engine.orgapi.Caller;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.orgapi.CallerAccess.Use;
 import dev.orgplane.engine.plugin.PluginRegistry;
@@ -115,8 +116,8 @@ public final class JobRoutes {
 
   private void retry(RoutingContext ctx) {
     job(ctx, Use.RETRY)
-        .compose(job -> access.requireOptionRights(ctx.request().getHeader("Authorization"),
-            job.templateOrg().toString(), job.options()).map(job))
+        .compose(job -> access.requireOptionRights(Caller.of(ctx), job.templateOrg().toString(), job.options())
+            .map(job))
         .compose(job -> Replies.atomically(pool, ctx, db -> JobRepository.retry(db, job.id(), callerId(ctx))
             .compose(retried -> retried.isEmpty()
                 ? Future.failedFuture(ApiException.conflict("job_not_retryable",

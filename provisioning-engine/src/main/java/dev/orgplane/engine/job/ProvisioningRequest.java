@@ -2,6 +2,7 @@ package dev.orgplane.engine.job;
 
 import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.Existing;
+import dev.orgplane.engine.orgapi.Caller;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.auth.BearerAuth;
@@ -59,16 +60,16 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
       body.reject("dryRun", "must be true or false");
     }
     body.validate();
-    var authorization = ctx.request().getHeader("Authorization");
+    var caller = Caller.of(ctx);
     var requestedBy = UUID.fromString(BearerAuth.principal(ctx).subject());
-    return access.organization(authorization, templateRef, "template_not_found").compose(template -> {
+    return access.organization(caller, templateRef, "template_not_found").compose(template -> {
       var templateGroup = template.getString("groupId");
       if (groupId != null && !groupId.toString().equals(templateGroup)) {
         throw new ApiException(422, "group_mismatch", "The template is not in organization group " + groupId + ".");
       }
       var templateId = template.getString("id");
-      return access.requireGroupAdmin(authorization, templateGroup)
-          .compose(admin -> access.requireOptionRights(authorization, templateId, options))
+      return access.requireGroupAdmin(caller, templateGroup)
+          .compose(admin -> access.requireOptionRights(caller, templateId, options))
           .map(ok -> new ProvisioningRequest(requestedBy, UUID.fromString(templateId), UUID.fromString(templateGroup),
               plugins, options == null ? new JsonObject() : options, Boolean.TRUE.equals(dryRun)));
     });
@@ -108,7 +109,7 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
     if (target != null) {
       return Future.succeededFuture(target).map(fields -> newTarget(null, fields, "target"));
     }
-    return access.organization(ctx.request().getHeader("Authorization"), targetRef, TARGET_NOT_FOUND)
+    return access.organization(Caller.of(ctx), targetRef, TARGET_NOT_FOUND)
         .map(existing -> existingTarget(null, existing));
   }
 

@@ -58,12 +58,12 @@ public final class CallerAccess {
    * that is neither ({@link #ORGANIZATION_REF}), which is not sent, and for an answer without an {@code id}, which is
    * no organization, whatever path it came from.
    */
-  public Future<JsonObject> organization(String authorization, String ref, String missingCode) {
+  public Future<JsonObject> organization(Caller caller, String ref, String missingCode) {
     if (!ORGANIZATION_REF.matcher(ref).matches()) {
       return Future.failedFuture(missing(missingCode, ref));
     }
-    return client.getAbs(orgServiceUrl + "/v1/organizations/" + URLEncoder.encode(ref, StandardCharsets.UTF_8))
-        .putHeader("Authorization", authorization).send()
+    return caller.asking(client.getAbs(orgServiceUrl + "/v1/organizations/"
+            + URLEncoder.encode(ref, StandardCharsets.UTF_8))).send()
         .map(response -> {
           if (response.statusCode() == 404 || response.statusCode() == 403) {
             throw missing(missingCode, ref);
@@ -82,12 +82,12 @@ public final class CallerAccess {
    * them, asked in one request; those the caller may not see are not found, nor those that are neither
    * ({@link #ORGANIZATION_REF}), which are not sent, as {@link #organization} sends none.
    */
-  public Future<FoundOrganizations> organizations(String authorization, Collection<String> refs) {
+  public Future<FoundOrganizations> organizations(Caller caller, Collection<String> refs) {
     var asked = refs.stream().filter(ORGANIZATION_REF.asMatchPredicate()).toList();
     if (asked.isEmpty()) {
       return Future.succeededFuture(new FoundOrganizations(new JsonObject()));
     }
-    return client.postAbs(orgServiceUrl + FoundOrganizations.PATH).putHeader("Authorization", authorization)
+    return caller.asking(client.postAbs(orgServiceUrl + FoundOrganizations.PATH))
         .sendJsonObject(FoundOrganizations.request(asked))
         .map(response -> new FoundOrganizations(OrgAnswers.body(response)))
         .recover(CallerAccess::unavailable);
@@ -102,9 +102,9 @@ public final class CallerAccess {
    * Succeeds if the caller administers organization group {@code groupId}; 403 when org-service refuses them
    * the group (401, 403, 404), 503 when it cannot say (down, failing, busy: such an answer refuses no one).
    */
-  public Future<Void> requireGroupAdmin(String authorization, String groupId) {
-    return decided(client.getAbs(orgServiceUrl + "/v1/organization-groups/"
-            + URLEncoder.encode(groupId, StandardCharsets.UTF_8)).putHeader("Authorization", authorization).send(),
+  public Future<Void> requireGroupAdmin(Caller caller, String groupId) {
+    return decided(caller.asking(client.getAbs(orgServiceUrl + "/v1/organization-groups/"
+            + URLEncoder.encode(groupId, StandardCharsets.UTF_8))).send(),
         OrgAnswers::ok, () -> ApiException.forbidden("forbidden",
             "Provisioning needs group admin rights in the template's organization group."));
   }
@@ -116,9 +116,9 @@ public final class CallerAccess {
    * check that they travel only for a requester who could set them to anything anyway. Asked when a job is queued
    * and again when it is retried, as the group's rights are.
    */
-  public Future<Void> requireOptionRights(String authorization, String templateId, JsonObject options) {
+  public Future<Void> requireOptionRights(Caller caller, String templateId, JsonObject options) {
     return options != null && options.getBoolean(CopyContext.COPY_HOOK_SECRETS, false)
-        ? requireHookEditor(authorization, templateId) : Future.succeededFuture();
+        ? requireHookEditor(caller, templateId) : Future.succeededFuture();
   }
 
   /**
@@ -126,10 +126,9 @@ public final class CallerAccess {
    * carrying its hooks' secrets into copies needs: 403 {@code copy_hook_secrets_forbidden} when org-service's list of
    * what they may do there lacks it or it refuses them the organization, 503 when it cannot say.
    */
-  public Future<Void> requireHookEditor(String authorization, String organizationId) {
-    return decided(client.getAbs(orgServiceUrl + "/v1/organizations/"
-                + URLEncoder.encode(organizationId, StandardCharsets.UTF_8) + "/permissions/me")
-            .putHeader("Authorization", authorization).send(),
+  public Future<Void> requireHookEditor(Caller caller, String organizationId) {
+    return decided(caller.asking(client.getAbs(orgServiceUrl + "/v1/organizations/"
+            + URLEncoder.encode(organizationId, StandardCharsets.UTF_8) + "/permissions/me")).send(),
         response -> OrgAnswers.ok(response)
             && OrgAnswers.body(response).getJsonArray("permissions").contains(HOOK_UPDATE),
         () -> ApiException.forbidden("copy_hook_secrets_forbidden",
@@ -175,7 +174,7 @@ public final class CallerAccess {
         && (!principal.isScoped() || Arrays.asList(organizations).contains(principal.scopedOrganization()))) {
       return Future.succeededFuture();
     }
-    return requireGroupAdmin(ctx.request().getHeader("Authorization"), groupId.toString()).recover(failure -> {
+    return requireGroupAdmin(Caller.of(ctx), groupId.toString()).recover(failure -> {
       if (!(failure instanceof ApiException refused)) {
         return Future.failedFuture(failure);
       }
@@ -205,7 +204,7 @@ public final class CallerAccess {
    * like for such one, 503 while org-service cannot say, so an outage does not tell which ids exist.
    */
   public <T> Future<T> absent(RoutingContext ctx, ApiException notFound) {
-    return requireGroupAdmin(ctx.request().getHeader("Authorization"), NO_SUCH_ID)
+    return requireGroupAdmin(Caller.of(ctx), NO_SUCH_ID)
         .transform(asked -> Future.failedFuture(asked.failed() && asked.cause() instanceof ApiException refused
             && refused.status() == 503 ? refused : notFound));
   }

@@ -4,6 +4,7 @@ import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.PageResult;
+import dev.orgplane.kit.http.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -24,11 +25,16 @@ import java.util.Set;
 
 /**
  * {@link OrgApi} over HTTP with the engine's service token. Every call names the job it works for
- * ({@code Orgplane-Job-Id}), which org-service writes on the audit events the call causes.
+ * ({@code Orgplane-Job-Id}), which org-service writes on the audit events the call causes, and the request it is
+ * made for ({@code X-Request-Id}), which org-service logs it under: a job's, which outlives the request that queued
+ * it, is {@code job-} and the job's id, so that every call of a run is found by the id the client was answered with;
+ * the engine's own chores (the end reports, the sweep of copy records) name none.
  */
 public final class OrgApiClient implements OrgApi {
 
   public static final String JOB_HEADER = "Orgplane-Job-Id";
+  /** The request id of a job's calls is this and the job's id: well-formed ({@link RequestIds#isWellFormed}). */
+  public static final String JOB_REQUEST_ID = "job-";
   private static final String IMPORT_RESULT = "Orgplane-Import-Result";
   private static final String LOOKUP = FoundOrganizations.PATH.substring("/v1/organizations".length());
 
@@ -37,20 +43,22 @@ public final class OrgApiClient implements OrgApi {
   private final String baseUrl;
   private final ServiceToken token;
   private final String jobId;
+  private final String requestId;
   /** Organizations whose pages are read through a cache, and this client's reader of each. */
   private final Map<String, KeptPages.Reader> keptPages;
 
   public OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId) {
-    this(client, orgServiceUrl, token, jobId, Map.of());
+    this(client, orgServiceUrl, token, jobId, jobId == null ? null : JOB_REQUEST_ID + jobId, Map.of());
   }
 
-  private OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId,
+  private OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId, String requestId,
       Map<String, KeptPages.Reader> keptPages) {
     this.client = client;
     this.orgServiceUrl = orgServiceUrl;
     this.baseUrl = orgServiceUrl + "/v1/organizations/";
     this.token = token;
     this.jobId = jobId;
+    this.requestId = requestId;
     this.keptPages = keptPages;
   }
 
@@ -61,7 +69,12 @@ public final class OrgApiClient implements OrgApi {
   public OrgApiClient keepingPagesOf(String organization, KeptPages.Reader pages) {
     var kept = new HashMap<>(keptPages);
     kept.put(organization, pages);
-    return new OrgApiClient(client, orgServiceUrl, token, jobId, Map.copyOf(kept));
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, Map.copyOf(kept));
+  }
+
+  /** The same client, its calls made for the request of id {@code requestId} ({@link RequestIds#of}). */
+  public OrgApiClient forRequest(String requestId) {
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, keptPages);
   }
 
   @Override
@@ -200,7 +213,8 @@ public final class OrgApiClient implements OrgApi {
     // service's root ("/v1/...") is outside the organizations
     var url = path.startsWith("/") ? orgServiceUrl + path
         : path.isEmpty() || path.startsWith(":") ? baseUrl.substring(0, baseUrl.length() - 1) + path : baseUrl + path;
-    HttpRequest<Buffer> request = client.requestAbs(method, url).bearerTokenAuthentication(bearer);
+    HttpRequest<Buffer> request = RequestIds.passedOn(client.requestAbs(method, url).bearerTokenAuthentication(bearer),
+        requestId);
     if (jobId != null) {
       request.putHeader(JOB_HEADER, jobId);
     }

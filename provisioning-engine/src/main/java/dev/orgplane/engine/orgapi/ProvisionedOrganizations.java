@@ -32,22 +32,22 @@ public final class ProvisionedOrganizations {
    * All of them, by id; once more than {@code most} are found, those found so far: reading stops there, since that
    * many are refused anyway.
    */
-  public Future<List<JsonObject>> list(String authorization, String templateId, String groupId, int most) {
-    return pages(authorization, "/v1/organizations?order=id&provisionedFrom=" + encoded(templateId) + "&groupId="
+  public Future<List<JsonObject>> list(Caller caller, String templateId, String groupId, int most) {
+    return pages(caller, "/v1/organizations?order=id&provisionedFrom=" + encoded(templateId) + "&groupId="
         + encoded(groupId) + "&limit=" + pageSize, null, new ArrayList<>(), most)
         .recover(CallerAccess::unavailable);
   }
 
-  private Future<List<JsonObject>> pages(String authorization, String query, String cursor, List<JsonObject> found,
+  private Future<List<JsonObject>> pages(Caller caller, String query, String cursor, List<JsonObject> found,
       int most) {
-    return client.getAbs(orgServiceUrl + query + (cursor == null ? "" : "&cursor=" + encoded(cursor)))
-        .putHeader("Authorization", authorization).send()
+    return caller.asking(client.getAbs(orgServiceUrl + query + (cursor == null ? "" : "&cursor=" + encoded(cursor))))
+        .send()
         .compose(response -> {
           var page = OrgAnswers.body(response);
           page.getJsonArray("items", new JsonArray()).forEach(item -> found.add((JsonObject) item));
           var next = page.getString("nextCursor");
           return next == null || found.size() > most ? Future.succeededFuture(found)
-              : pages(authorization, query, next, found, most);
+              : pages(caller, query, next, found, most);
         });
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.engine.CountingRelay;
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.engine.orgapi.Caller;
 import dev.orgplane.engine.orgapi.CallerAccess;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.event.HookDispatcher;
@@ -140,9 +141,9 @@ class HookSecretsTest {
     // the engine asks org-service, with the requester's token, what they may do in the template
     var access = new CallerAccess(WebClient.create(vertx), "http://127.0.0.1:" + engine.org.port());
     var templateId = template.templateId();
-    access.requireHookEditor("Bearer " + token(), templateId).await();
+    access.requireHookEditor(new Caller("Bearer " + token(), null), templateId).await();
     var platformAdmin = engine.org.platformAdminToken();
-    access.requireHookEditor("Bearer " + platformAdmin, templateId).await();
+    access.requireHookEditor(new Caller("Bearer " + platformAdmin, null), templateId).await();
     var editor = engine.org.newUser("hook-editor");
     var roles = "/v1/organizations/" + templateId + "/roles";
     TemplateFixture.id(engine.org.post(roles, token(), new JsonObject().put("name", "hook-editor")
@@ -150,10 +151,10 @@ class HookSecretsTest {
     assertEquals(200, engine.org.post("/v1/organizations/" + templateId + "/users", token(), new JsonObject()
         .put("userIds", new JsonArray().add(editor.id())).put("roles", new JsonArray().add("hook-editor")))
         .statusCode());
-    access.requireHookEditor("Bearer " + editor.token(), templateId).await();
+    access.requireHookEditor(new Caller("Bearer " + editor.token(), null), templateId).await();
     for (var refused : List.of(member.token(), engine.org.newUser("stranger").token(), engine.org.engineToken())) {
       var refusal = assertThrows(ApiException.class,
-          () -> access.requireHookEditor("Bearer " + refused, templateId).await());
+          () -> access.requireHookEditor(new Caller("Bearer " + refused, null), templateId).await());
       assertEquals(403, refusal.status());
       assertEquals("copy_hook_secrets_forbidden", refusal.code());
     }

@@ -26,6 +26,7 @@ class CallerAccessTest {
   private static Vertx vertx;
   private static final String TEMPLATE = UUID.randomUUID().toString();
   private static CallerAccess access;
+  private static final Caller CALLER = new Caller("Bearer token", null);
   private static final AtomicInteger status = new AtomicInteger();
   private static final AtomicReference<String> body = new AtomicReference<>("{\"code\":\"stand_in\"}");
   private static final AtomicReference<String> asked = new AtomicReference<>();
@@ -50,7 +51,7 @@ class CallerAccessTest {
   private static ApiException refusal(int answered) {
     status.set(answered);
     return assertThrows(ApiException.class,
-        () -> access.requireGroupAdmin("Bearer token", UUID.randomUUID().toString()).await());
+        () -> access.requireGroupAdmin(CALLER, UUID.randomUUID().toString()).await());
   }
 
   @ParameterizedTest
@@ -74,14 +75,14 @@ class CallerAccessTest {
     status.set(200);
     asked.set(null);
     var group = UUID.randomUUID().toString();
-    assertDoesNotThrow(() -> access.requireGroupAdmin("Bearer token", group).await());
+    assertDoesNotThrow(() -> access.requireGroupAdmin(CALLER, group).await());
     assertEquals("GET /v1/organization-groups/" + group, asked.get());
   }
 
   private static ApiException hookEditorRefusal(int answered, String answer) {
     status.set(answered);
     body.set(answer);
-    return assertThrows(ApiException.class, () -> access.requireHookEditor("Bearer token", TEMPLATE).await());
+    return assertThrows(ApiException.class, () -> access.requireHookEditor(CALLER, TEMPLATE).await());
   }
 
   /** Only a list of what the caller may do in the template that has {@code app_hook_update} shows a hook editor. */
@@ -93,7 +94,7 @@ class CallerAccessTest {
     assertEquals("copy_hook_secrets_forbidden", refused.code());
     assertEquals("GET /v1/organizations/" + TEMPLATE + "/permissions/me", asked.get());
     body.set("{\"permissions\": [\"app_hook_get\", \"app_hook_update\"]}");
-    access.requireHookEditor("Bearer token", TEMPLATE).await();
+    access.requireHookEditor(CALLER, TEMPLATE).await();
   }
 
   @ParameterizedTest
@@ -120,7 +121,7 @@ class CallerAccessTest {
   void aReferenceThatIsNoIdNorNameNamesNoOrganization(String ref) {
     asked.set(null);
     var refused = assertThrows(ApiException.class,
-        () -> access.organization("Bearer token", ref, "target_not_found").await());
+        () -> access.organization(CALLER, ref, "target_not_found").await());
     assertEquals(404, refused.status());
     assertEquals("target_not_found", refused.code());
     assertEquals(null, asked.get(), "org-service was not asked");
@@ -131,11 +132,11 @@ class CallerAccessTest {
     status.set(200);
     body.set("{\"items\": [], \"nextCursor\": null}");
     var refused = assertThrows(ApiException.class,
-        () -> access.organization("Bearer token", "some-name", "source_not_found").await());
+        () -> access.organization(CALLER, "some-name", "source_not_found").await());
     assertEquals(404, refused.status());
     assertEquals("source_not_found", refused.code());
     body.set("{\"id\": \"" + TEMPLATE + "\", \"name\": \"some-name\"}");
-    assertEquals(TEMPLATE, access.organization("Bearer token", "some-name", "source_not_found").await()
+    assertEquals(TEMPLATE, access.organization(CALLER, "some-name", "source_not_found").await()
         .getString("id"));
   }
 }

@@ -2,6 +2,7 @@ package dev.orgplane.kit.http;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.HttpRequest;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -9,12 +10,15 @@ import java.util.regex.Pattern;
 /**
  * Gives every request an id: the caller's {@code X-Request-Id} when it is well-formed (so one id
  * follows a request through every hop), otherwise a new UUID. The id is echoed in the response and
- * logged by the access log and the failure handler.
+ * logged by the access log and the failure handler. A service's calls to another for a request carry its id on
+ * ({@link #passedOn}), so that the other logs them under it too.
  */
 public final class RequestIds implements Handler<RoutingContext> {
 
   public static final String HEADER = "X-Request-Id";
   private static final String KEY = "requestId";
+  /** What {@link #of} answers for a request without an id. */
+  private static final String NONE = "-";
   private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   @Override
@@ -39,7 +43,16 @@ public final class RequestIds implements Handler<RoutingContext> {
 
   public static String of(RoutingContext ctx) {
     String id = ctx.get(KEY);
-    return id == null ? "-" : id;
+    return id == null ? NONE : id;
+  }
+
+  /**
+   * {@code call}, made for the request of id {@code id} (from {@link #of}, or null: none), carrying it: the service
+   * that answers keeps it, well-formed as it is, and logs the call under it, so that a failure there is found by the
+   * id the client was answered with. Without an id the call carries none, and the service makes one.
+   */
+  public static <T> HttpRequest<T> passedOn(HttpRequest<T> call, String id) {
+    return id == null || id.equals(NONE) ? call : call.putHeader(HEADER, id);
   }
 
   public static boolean isWellFormed(String id) {
