@@ -23,8 +23,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -44,9 +42,12 @@ public final class HookDispatcher {
   /** Rounds sending at once: a hook's slow receiver holds its own round, while the next ones send the others'. */
   private static final int ROUNDS = 4;
   private static final long LEASE_MILLIS = 30_000;
-  /** Of an attempt, from its connecting to its answer's end; shorter than the round's wait for it (half the lease). */
+  /** Of an attempt, from its start (its host's lookup included) to its answer's end ({@link AttemptDeadline}). */
   private static final long DEADLINE_MILLIS = 10_000;
-  /** Of an attempt, its host's lookup included; a round records one that has not ended by then as unsent. */
+  /**
+   * The round's wait for an attempt (half the lease): longer than the attempt's deadline, so an attempt ends by itself,
+   * recorded as what it came to, before its round would record it unsent.
+   */
   private static final long SEND_MILLIS = LEASE_MILLIS / 2;
   /** Deliveries of hooks that may send them, now or later: V44's hook_deliveries_waiting_idx holds them. */
   private static final String WAITING = "WHERE state = 'pending' AND next_attempt_at < 'infinity' ";
@@ -87,8 +88,8 @@ public final class HookDispatcher {
     }
     // a connection for every send of the rounds under way, however many go to one receiver: with Vert.x's default 5, a
     // round of 32 to one receiver answering in 2 s went 5 at a time, and those still waiting for a connection at the
-    // deadline (which runs from the request, not the connection) failed, to be sent again, though the receiver had
-    // answered 2xx
+    // deadline (which runs from the attempt's start, not the connection) failed, to be sent again, though the receiver
+    // had answered 2xx
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(BATCH * ROUNDS));
     this.resolver = new HookResolver(vertx, host -> HookUrls.checkedAddress(host, allowPrivateUrls));
     this.poller = OutboxPoller.recordingTogether(vertx, "hook_deliveries", this::claim, this::send, this::unsent,
@@ -138,15 +139,21 @@ public final class HookDispatcher {
         .execute(Tuple.of(BATCH, (double) LEASE_MILLIS, sendingTo.keySet().toArray(UUID[]::new)));
   }
 
-  /** An attempt, its hook counted as sent to until it ends, or the round gives up on it (as unsent). */
+  /**
+   * An attempt, ended by its deadline at the latest, its hook counted as sent to until then (until session 33 the
+   * count dropped when the round gave up on the attempt, with its POST still to go out).
+   */
   private Future<DeliveryOutcomes.Outcome> send(Row row) {
     var hook = row.getUUID("hook_id");
     sendingTo.merge(hook, 1, Integer::sum);
-    return attempt(row).timeout(SEND_MILLIS, TimeUnit.MILLISECONDS)
-        .andThen(done -> sendingTo.computeIfPresent(hook, (id, sends) -> sends == 1 ? null : sends - 1));
+    var deadline = new AttemptDeadline(vertx, DEADLINE_MILLIS);
+    return attempt(row, deadline).andThen(done -> {
+      deadline.cancel();
+      sendingTo.computeIfPresent(hook, (id, sends) -> sends == 1 ? null : sends - 1);
+    });
   }
 
-  private Future<DeliveryOutcomes.Outcome> attempt(Row row) {
+  private Future<DeliveryOutcomes.Outcome> attempt(Row row, AttemptDeadline deadline) {
     RequestOptions target;
     try {
       target = new RequestOptions().setAbsoluteURI(row.getString("url"));
@@ -155,18 +162,20 @@ public final class HookDispatcher {
       // it lost the outcomes of every delivery claimed with it, other organizations' too; failed here, it is its own
       return Future.failedFuture(e);
     }
-    return resolver.resolve(target.getHost())
+    return resolver.resolve(target.getHost(), deadline)
         .compose(address -> address == null
             ? Future.succeededFuture(new DeliveryOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), false,
                 null, allowPrivateUrls
                 ? "refused: the hook's host does not resolve"
                 : "refused: the hook's host does not resolve, or resolves to a private, loopback or link-local address", 0))
-            : post(row, target, SocketAddress.inetSocketAddress(target.getPort(), address.getHostAddress())));
+            : post(row, target, SocketAddress.inetSocketAddress(target.getPort(), address.getHostAddress()),
+                deadline));
   }
 
   /**
    * A send that failed without an answer of its receiver (a URL it cannot connect to, stored before URLs were checked
-   * for it), or took too long: a failed attempt, so the delivery runs out of attempts and counts for its hook.
+   * for it, or a lookup its deadline passed in), or took too long: a failed attempt, so the delivery runs out of
+   * attempts and counts for its hook.
    */
   private DeliveryOutcomes.Outcome unsent(Row row, Throwable cause) {
     return new DeliveryOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), false, null,
@@ -175,14 +184,14 @@ public final class HookDispatcher {
 
   /**
    * Redirects are not followed (the request's default). The answer's body is not kept, only its status: a receiver
-   * cannot fill the heap by answering at length.
+   * cannot fill the heap by answering at length. Its duration is the attempt's, its lookup included.
    */
-  private Future<DeliveryOutcomes.Outcome> post(Row row, RequestOptions target, SocketAddress checked) {
+  private Future<DeliveryOutcomes.Outcome> post(Row row, RequestOptions target, SocketAddress checked,
+      AttemptDeadline deadline) {
     var body = Buffer.buffer(row.getJsonObject("payload").encode());
     var delivery = row.getUUID("public_id").toString();
     var secret = row.getString("secret");
     long timestamp = System.currentTimeMillis() / 1000;
-    long started = System.nanoTime();
     var request = client.request(target.setServer(checked).setMethod(HttpMethod.POST)
         .putHeader("Content-Type", "application/json")
         .putHeader("User-Agent", "Orgplane-Hooks/1")
@@ -190,9 +199,9 @@ public final class HookDispatcher {
         .putHeader("Orgplane-Delivery", delivery)
         .putHeader("Orgplane-Signature", "t=" + timestamp + ",v1=" + sign(secret, timestamp, body)
             + ",v2=" + sign(secret, timestamp, delivery, body)));
-    return statusWithinDeadline(request, body)
+    return statusWithinDeadline(request, body, deadline)
         .transform(result -> {
-          var ms = (int) ((System.nanoTime() - started) / 1_000_000);
+          var ms = (int) deadline.elapsedMillis();
           var delivered = result.succeeded() && result.result() / 100 == 2;
           Integer status = result.succeeded() ? result.result() : null;
           var error = result.succeeded() ? null : String.valueOf(result.cause().getMessage());
@@ -202,16 +211,16 @@ public final class HookDispatcher {
   }
 
   /**
-   * The answer's status once the answer has ended; failed, its request reset (the connection closed), if it has not
-   * ended {@value #DEADLINE_MILLIS} ms after the attempt began. The client's own timeouts cannot bound an attempt: the
-   * idle one restarts at every byte, so a receiver that trickles its answer would hold the attempt for ever.
+   * The answer's status once the answer has ended; failed, its request reset (the connection closed), if the attempt's
+   * deadline passes first. A request whose connection comes only after the deadline is reset unsent. The client's own
+   * timeouts cannot bound an attempt: the idle one restarts at every byte, so a receiver that trickles its answer
+   * would hold the attempt for ever.
    */
-  private Future<Integer> statusWithinDeadline(Future<HttpClientRequest> request, Buffer body) {
-    long deadline = vertx.setTimer(DEADLINE_MILLIS, id -> request.onSuccess(sent -> sent.reset(0,
-        new TimeoutException("the answer had not ended within " + DEADLINE_MILLIS / 1000 + " seconds"))));
-    return request.compose(sent -> sent.send(body))
-        .compose(answer -> answer.end().map(answer.statusCode()))
-        .andThen(done -> vertx.cancelTimer(deadline));
+  private static Future<Integer> statusWithinDeadline(Future<HttpClientRequest> request, Buffer body,
+      AttemptDeadline deadline) {
+    deadline.onPass(cause -> request.onSuccess(sent -> sent.reset(0, cause)));
+    return deadline.bound(request).compose(sent -> sent.send(body))
+        .compose(answer -> answer.end().map(answer.statusCode()));
   }
 
   /** The v1 signature: hex HMAC-SHA256 over "{timestamp}.{body}" keyed with the hook's secret. */

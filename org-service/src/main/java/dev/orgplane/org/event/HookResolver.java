@@ -26,8 +26,13 @@ final class HookResolver {
     this.lookup = lookup;
   }
 
-  Future<InetAddress> resolve(String host) {
-    return executor.executeBlocking(() -> lookup.apply(host), false);
+  /**
+   * The host's address, null when it is not to be connected to; failed once {@code deadline} passes, whenever the
+   * lookup answers. A lookup still queued then is not made at all: those of a host whose name server never answers
+   * would otherwise hold the threads every tenant's lookups wait for long after their attempts were given up.
+   */
+  Future<InetAddress> resolve(String host, AttemptDeadline deadline) {
+    return deadline.bound(executor.executeBlocking(() -> deadline.hasPassed() ? null : lookup.apply(host), false));
   }
 
   void close() {

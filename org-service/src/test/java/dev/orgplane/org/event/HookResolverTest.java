@@ -1,15 +1,23 @@
 package dev.orgplane.org.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.junit5.VertxExtension;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,13 +49,62 @@ class HookResolverTest {
     });
     try {
       for (int i = 0; i < 2 * VertxOptions.DEFAULT_WORKER_POOL_SIZE; i++) {
-        resolver.resolve("slow-" + i + ".example.com");
+        resolver.resolve("slow-" + i + ".example.com", new AttemptDeadline(vertx, 60_000));
       }
       assertTrue(allStarted.await(10, TimeUnit.SECONDS), "the resolver's threads took lookups");
       var defaultPool = vertx.executeBlocking(() -> "ran").toCompletionStage().toCompletableFuture();
       assertEquals("ran", defaultPool.get(5, TimeUnit.SECONDS), "the default worker pool is free");
       assertEquals(HookResolver.THREADS, started.get(), "no more lookups at once than the resolver has threads");
       assertEquals(Set.of("orgplane-hook-resolver"), threads);
+    } finally {
+      answer.countDown();
+      resolver.close();
+    }
+  }
+
+  /**
+   * A lookup that answers after its attempt's deadline is given up at the deadline, its answer dropped (no POST follows
+   * it), and a lookup still queued behind busy threads at its deadline is never made. Until session 33 both went on
+   * after the round had recorded their attempts unsent, and their POSTs went out.
+   */
+  @Test
+  void lookupsOutlivedByTheirDeadlineAreGivenUpAndThoseStillQueuedNeverMade(Vertx vertx) throws Exception {
+    var answer = new CountDownLatch(1);
+    var looked = ConcurrentHashMap.<String>newKeySet();
+    var allStarted = new CountDownLatch(HookResolver.THREADS);
+    var resolver = new HookResolver(vertx, host -> {
+      looked.add(host);
+      allStarted.countDown();
+      try {
+        answer.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return InetAddress.getLoopbackAddress();
+    });
+    var deadline = new AttemptDeadline(vertx, 1_000);
+    try {
+      var slow = new ArrayList<Future<InetAddress>>();
+      for (int i = 0; i < HookResolver.THREADS; i++) {
+        slow.add(resolver.resolve("slow-" + i + ".example.com", deadline));
+      }
+      assertTrue(allStarted.await(10, TimeUnit.SECONDS), "the resolver's threads took lookups");
+      var queued = resolver.resolve("queued.example.com", deadline);
+
+      long started = System.nanoTime();
+      var failure = assertThrows(ExecutionException.class,
+          () -> queued.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertTrue(failure.getCause() instanceof TimeoutException, failure.toString());
+      assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 2_000, "given up at the deadline");
+      for (var lookup : slow) {
+        assertTrue(lookup.failed(), "given up, though its lookup has not answered");
+      }
+
+      answer.countDown();
+      // taken from the queue after the queued lookup, so it ends once that one was made or skipped
+      resolver.resolve("after.example.com", new AttemptDeadline(vertx, 60_000)).await();
+      assertFalse(looked.contains("queued.example.com"), "the queued lookup was made after its deadline: " + looked);
+      assertTrue(slow.stream().allMatch(Future::failed), "an answer after the deadline is dropped");
     } finally {
       answer.countDown();
       resolver.close();

@@ -62,7 +62,9 @@ public final class OutboxPoller {
    * row and why (a failed attempt): a row whose sends keep failing that way runs out of attempts like any other
    * instead of being sent again at every lapse of its lease, for ever. {@code sendMillis} is kept shorter than the
    * lease, so that one receiver that hangs does not hold the outcomes of the round's others until their rows' leases
-   * lapse and another instance sends them again. {@code unsent} answering null records nothing.
+   * lapse and another instance sends them again. {@code unsent} answering null records nothing. Giving up stops the
+   * round's wait, not the send: a send that may still reach its receiver later ends itself before (the hook
+   * dispatcher's attempts have a shorter deadline of their own, which stops them).
    */
   public static <O> OutboxPoller recordingTogether(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim,
       Function<Row, Future<O>> send, BiFunction<Row, Throwable, O> unsent, long sendMillis,
