@@ -1,5 +1,6 @@
 package dev.orgplane.e2e;
 
+import dev.orgplane.kit.auth.ClientSecretBasic;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.Socket;
@@ -115,8 +116,8 @@ final class Gateway {
 
   /** A service user's token (OAuth 2.0 client credentials, HTTP Basic). */
   String clientCredentials(String clientId, String secret) {
-    var basic = java.util.Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
-    var reply = send(request("/v1/auth/token", null).header("Authorization", "Basic " + basic)
+    var reply = send(request("/v1/auth/token", null)
+        .header("Authorization", new ClientSecretBasic(clientId, secret).header())
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
     if (reply.status() != 200) {

@@ -3,6 +3,7 @@ package dev.orgplane.org;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.auth.ClientSecretBasic;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.MultiMap;
@@ -13,9 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -191,8 +190,7 @@ public final class OrgServiceHarness {
   /** The {@code client_credentials} grant, client id and secret sent with HTTP Basic. */
   public HttpResponse<Buffer> clientCredentials(String clientId, String secret) {
     return client.post(port, "127.0.0.1", "/v1/auth/token")
-        .putHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret)
-            .getBytes(StandardCharsets.UTF_8)))
+        .putHeader("Authorization", new ClientSecretBasic(clientId, secret).header())
         .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")).await();
   }
 

@@ -62,6 +62,11 @@ public final class EngineHarness {
     return start(vertx, new JsonObject(), orgServiceOverrides, false);
   }
 
+  /** With configuration keys of the test's own for each: the engine's credentials at org-service, say. */
+  public static EngineHarness start(Vertx vertx, JsonObject overrides, JsonObject orgServiceOverrides) {
+    return start(vertx, overrides, orgServiceOverrides, false);
+  }
+
   private static EngineHarness start(Vertx vertx, JsonObject overrides, boolean relayed) {
     return start(vertx, overrides, new JsonObject(), relayed);
   }

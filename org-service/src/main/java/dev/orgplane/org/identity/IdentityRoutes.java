@@ -1,5 +1,6 @@
 package dev.orgplane.org.identity;
 
+import dev.orgplane.kit.auth.ClientSecretBasic;
 import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.OAuthErrors;
@@ -198,12 +199,12 @@ public final class IdentityRoutes {
 
   /** A service user's token, valid in its own organization only (HTTP Basic client id and secret). */
   private void clientCredentialsGrant(RoutingContext ctx) {
-    var basic = basicCredentials(ctx.request().getHeader("Authorization"));
+    var basic = ClientSecretBasic.in(ctx.request().getHeader("Authorization"));
     if (basic == null) {
       ctx.fail(new ApiException(401, "invalid_client", "Send the client id and secret with HTTP Basic."));
       return;
     }
-    ClientCredentials.authenticate(pool, basic[0], basic[1])
+    ClientCredentials.authenticate(pool, basic.clientId(), basic.secret())
         .compose(found -> found.isEmpty()
             ? Future.<JsonObject>failedFuture(new ApiException(401, "invalid_client",
                 "The client id or secret is wrong, or revoked."))
@@ -224,22 +225,6 @@ public final class IdentityRoutes {
   static void sendToken(RoutingContext ctx, JsonObject token) {
     ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
         .end(token.encode());
-  }
-
-  private static String[] basicCredentials(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return null;
-    }
-    try {
-      var decoded = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()),
-          java.nio.charset.StandardCharsets.UTF_8);
-      var colon = decoded.indexOf(':');
-      return colon < 0 ? null : new String[] {java.net.URLDecoder.decode(decoded.substring(0, colon),
-          java.nio.charset.StandardCharsets.UTF_8), java.net.URLDecoder.decode(decoded.substring(colon + 1),
-          java.nio.charset.StandardCharsets.UTF_8)};
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 
   private void jwks(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package dev.orgplane.engine.orgapi;
 
+import dev.orgplane.kit.auth.ClientSecretBasic;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -16,16 +17,14 @@ public final class ServiceToken {
 
   private final WebClient client;
   private final String tokenUrl;
-  private final String clientId;
-  private final String secret;
+  private final ClientSecretBasic credentials;
   private Future<String> token;
   private long expiresAtMillis;
 
   public ServiceToken(WebClient client, String orgServiceUrl, String clientId, String secret) {
     this.client = client;
     this.tokenUrl = orgServiceUrl + "/v1/auth/token";
-    this.clientId = clientId;
-    this.secret = secret;
+    this.credentials = new ClientSecretBasic(clientId, secret);
   }
 
   public Future<String> get() {
@@ -58,7 +57,8 @@ public final class ServiceToken {
   }
 
   private Future<String> fetch() {
-    return client.postAbs(tokenUrl).basicAuthentication(clientId, secret)
+    // not basicAuthentication(): it leaves out RFC 6749's form-encoding, which org-service decodes
+    return client.postAbs(tokenUrl).putHeader("Authorization", credentials.header())
         .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials"))
         .map(response -> {
           var body = OrgAnswers.body(response);

@@ -1,0 +1,36 @@
+package dev.orgplane.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine signs in at org-service with whatever credentials both are given. */
+class EngineSignInTest {
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  /**
+   * A secret as {@code openssl rand -base64} makes one (a {@code +}, here a {@code %} too). The engine sent it as plain
+   * HTTP Basic, where org-service form-decodes it (RFC 6749 2.3.1): every sign-in was refused, {@code invalid_client},
+   * and the engine, ready all the same, never finished a job.
+   */
+  @Test
+  void aBase64SecretSignsIn() {
+    var credentials = new JsonObject().put("ORGPLANE_ENGINE_CLIENT_SECRET", "a+b/c%d=e f");
+    var engine = EngineHarness.start(vertx, credentials, credentials);
+    var template = TemplateFixture.build(engine.org, "sign-in-template");
+
+    var job = engine.provision(template.groupAdmin().token(), new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("target", new JsonObject().put("name", "sign-in-target").put("title", "Signed in")));
+    assertEquals("succeeded", job.getString("status"), job.encodePrettily());
+  }
+}
