@@ -19,17 +19,18 @@ class OutOfRangeSettingsTest {
   @Test
   void aSettingOutOfRangeStopsTheStartNamingIt(Vertx vertx) {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var refused = Map.of(
-        "ORGPLANE_SIGNING_KEY_RELOAD_MILLIS", "0",
-        "ORGPLANE_TOKEN_TTL_SECONDS", "-60",
-        "ORGPLANE_REFRESH_TOKEN_TTL_SECONDS", "0",
-        "ORGPLANE_REVOCATION_RELOAD_MILLIS", "0",
-        "ORGPLANE_PG_POOL_SIZE", "0",
-        "ORGPLANE_HOOK_POLL_MILLIS", "0",
-        "ORGPLANE_HOOK_RETRY_BASE_MILLIS", "-1",
-        "ORGPLANE_HOOK_DISABLE_AFTER_FAILURES", "-1",
-        "ORGPLANE_HOOK_DELIVERY_RETENTION_DAYS", "0",
-        "ORGPLANE_ORG_SERVICE_PORT", "70000");
+    var refused = Map.ofEntries(
+        Map.entry("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS", "0"),
+        Map.entry("ORGPLANE_TOKEN_TTL_SECONDS", "-60"),
+        Map.entry("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS", "0"),
+        Map.entry("ORGPLANE_REVOCATION_RELOAD_MILLIS", "0"),
+        Map.entry("ORGPLANE_PG_POOL_SIZE", "0"),
+        Map.entry("ORGPLANE_HOOK_POLL_MILLIS", "0"),
+        Map.entry("ORGPLANE_HOOK_RETRY_BASE_MILLIS", "-1"),
+        Map.entry("ORGPLANE_HOOK_DISABLE_AFTER_FAILURES", "-1"),
+        Map.entry("ORGPLANE_HOOK_DELIVERY_RETENTION_DAYS", "0"),
+        Map.entry("ORGPLANE_ORG_SERVICE_PORT", "70000"),
+        Map.entry("ORGPLANE_ENGINE_CLIENT_ID", "engine"));
     RefusedSettings.assertEachStopsTheStart(refused, setting -> () -> OrgServiceHarness.start(vertx, db,
         new JsonObject().put(setting.getKey(), setting.getValue())));
   }

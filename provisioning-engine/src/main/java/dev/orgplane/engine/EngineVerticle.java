@@ -98,6 +98,8 @@ public final class EngineVerticle extends ServiceVerticle {
             throw new IllegalStateException("ORGPLANE_ENGINE_CLIENT_SECRET is not set: the engine needs the client "
                 + "secret org-service knows it by to act in organizations");
           }
+          // read as org-service reads it, so that both name the same client
+          var clientId = settings.uuid("ORGPLANE_ENGINE_CLIENT_ID").toString();
           var registry = PluginRegistry.discover(PluginJars.loader(settings.string("ORGPLANE_PLUGINS_DIR", ""),
               getClass().getClassLoader()));
           var keys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json",
@@ -116,8 +118,7 @@ public final class EngineVerticle extends ServiceVerticle {
           var http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
               .setReadIdleTimeout(settings.integer("ORGPLANE_ENGINE_ORG_TIMEOUT_SECONDS", 1, Integer.MAX_VALUE))
               .setUserAgent("orgplane-provisioning-engine"), new PoolOptions().setHttp1MaxSize(16));
-          var token = new ServiceToken(http, orgServiceUrl, settings.string("ORGPLANE_ENGINE_CLIENT_ID"),
-              settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
+          var token = new ServiceToken(http, orgServiceUrl, clientId, settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
           revocations = new TokenRevocations(vertx, new RevokedTokenFeed(http, orgServiceUrl, token));
           // not waited for: org-service may start after the engine, and until the first read only signatures
           // and expiry count

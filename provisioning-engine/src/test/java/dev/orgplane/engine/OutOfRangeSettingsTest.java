@@ -30,7 +30,8 @@ class OutOfRangeSettingsTest {
         "ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS", "-1",
         "ORGPLANE_BODY_LIMIT_BYTES", "-1",
         "ORGPLANE_ENGINE_PORT", "70000",
-        "ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS", "-1");
+        "ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS", "-1",
+        "ORGPLANE_ENGINE_CLIENT_ID", "engine");
     RefusedSettings.assertEachStopsTheStart(refused, setting -> () -> vertx.deployVerticle(new EngineVerticle(
         new JsonObject().put("ORGPLANE_PG_URL", db.toString()).put("ORGPLANE_ENGINE_PORT", "0")
             .put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)

@@ -5,7 +5,6 @@ import dev.orgplane.org.identity.Secrets;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.util.UUID;
 
 /**
  * Makes the provisioning engine's identity match the configuration at every start: one user marked
@@ -23,7 +22,7 @@ public final class ProvisionerBootstrap {
     if (!settings.has("ORGPLANE_ENGINE_CLIENT_SECRET")) {
       return Future.succeededFuture();
     }
-    var clientId = UUID.fromString(settings.string("ORGPLANE_ENGINE_CLIENT_ID").trim());
+    var clientId = settings.uuid("ORGPLANE_ENGINE_CLIENT_ID");
     var secretHash = Secrets.hash(settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
     return pool.withTransaction(tx -> tx
         .preparedQuery("INSERT INTO org.users (id, name, provisioner) VALUES ($1, $2, true) "

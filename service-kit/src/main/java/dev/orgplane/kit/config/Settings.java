@@ -1,6 +1,7 @@
 package dev.orgplane.kit.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.UUID;
 
 /**
  * Typed reads of configuration values. The environment delivers every value as a string, so
@@ -107,6 +108,16 @@ public final class Settings {
   /** 0.001, not 1.0E-3. */
   private static String plain(double value) {
     return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
+  /** {@code key} as a UUID, blanks around it dropped (a value read from a file ends with a line break). */
+  public UUID uuid(String key) {
+    var raw = string(key).trim();
+    try {
+      return UUID.fromString(raw);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + " must be a UUID, got '" + raw + "'");
+    }
   }
 
   public boolean bool(String key) {

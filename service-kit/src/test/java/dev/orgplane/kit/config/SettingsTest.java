@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
@@ -64,6 +65,14 @@ class SettingsTest {
     assertRefused("ORGPLANE_SOME_SETTING must be a number, at least 0.001, got 'lots'",
         () -> settings("lots").decimal(KEY, 0.001, Double.MAX_VALUE));
     assertRefused("ORGPLANE_SOME_SETTING is not set", () -> settings(" ").integer(KEY, 1, 500));
+  }
+
+  /** A UUID read from a file keeps its line break; any other value is refused naming the setting. */
+  @Test
+  void aUuidIsTakenTrimmedAndAnythingElseIsRefusedNamingTheSetting() {
+    assertEquals(UUID.fromString("00000000-0000-4000-8000-00000000e001"),
+        settings(" 00000000-0000-4000-8000-00000000e001\n").uuid(KEY));
+    assertRefused("ORGPLANE_SOME_SETTING must be a UUID, got 'engine'", () -> settings("engine").uuid(KEY));
   }
 
   private static Settings settings(String value) {
