@@ -1,5 +1,6 @@
 package dev.orgplane.e2e;
 
+import dev.orgplane.kit.testing.PgFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,8 @@ final class ServiceProcess implements AutoCloseable {
       var builder = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
       // a process stops as shipped, giving notice: this JVM's 0 is for the verticles tests run in it
       builder.environment().remove("ORGPLANE_SHUTDOWN_NOTICE_MILLIS");
+      // the tests' database is this JVM's: the platform reads no such variable, and would warn about it
+      builder.environment().remove(PgFixture.EXTERNAL_SERVER);
       builder.environment().putAll(environment);
       var process = builder.start();
       RUNNING.add(process);

@@ -52,16 +52,17 @@ final class ConfigOptions {
       }
       if (!CONFIGURATION_KEYS.contains(key)) {
         throw new TypeConversionException("unknown configuration key '" + key + "'"
-            + closest(key).map(known -> ": did you mean " + known + "?").orElse(" (see the README's table)"));
+            + closest(key, CONFIGURATION_KEYS).map(known -> ": did you mean " + known + "?")
+                .orElse(" (see the README's table)"));
       }
       return key;
     }
   }
 
-  /** The configuration key {@code key} is a mistyping of, if any. */
-  static Optional<String> closest(String key) {
-    return CONFIGURATION_KEYS.stream().filter(known -> editDistance(key, known) <= MOST_TYPING_ERRORS)
-        .min(Comparator.comparingInt((String known) -> editDistance(key, known)).thenComparing(known -> known));
+  /** The one of {@code known} that {@code key} is a mistyping of, if any. */
+  static Optional<String> closest(String key, Set<String> known) {
+    return known.stream().filter(candidate -> editDistance(key, candidate) <= MOST_TYPING_ERRORS)
+        .min(Comparator.comparingInt((String candidate) -> editDistance(key, candidate)).thenComparing(c -> c));
   }
 
   /** Levenshtein's: the fewest letters inserted, deleted or replaced that make {@code a} into {@code b}. */

@@ -40,7 +40,9 @@ final class PlatformProcess {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "orgplane-shutdown"));
   }
 
+  /** The configuration of this process: loaded once, and the environment's unknown keys warned about once. */
   JsonObject loadConfig(JsonObject commandLine) {
+    UnknownEnvironmentKeys.warnAbout(System.getenv());
     return ConfigLoader.load(vertx, commandLine).await();
   }
 

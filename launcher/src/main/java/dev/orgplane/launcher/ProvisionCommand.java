@@ -37,6 +37,9 @@ final class ProvisionCommand implements Callable<Integer> {
   private static final long POLL_MILLIS = 500;
   /** How long following rides out a platform that does not answer (restarting, busy) before giving up. */
   private static final Duration PATIENCE = Duration.ofSeconds(60);
+  /** The environment variables provision takes its credentials from, when its options do not give them. */
+  static final String TOKEN_VARIABLE = "ORGPLANE_TOKEN";
+  static final String PASSWORD_VARIABLE = "ORGPLANE_PASSWORD";
   /** The most jobs of one batch the engine runs at once (its API refuses more). */
   private static final int MAX_CONCURRENCY = 64;
 
@@ -46,13 +49,15 @@ final class ProvisionCommand implements Callable<Integer> {
   @Option(names = "--url", defaultValue = "http://localhost:8080", description = "The gateway (default: ${DEFAULT-VALUE}).")
   String url;
 
-  @Option(names = "--token", defaultValue = "${env:ORGPLANE_TOKEN}", description = "A bearer token (or ORGPLANE_TOKEN).")
+  @Option(names = "--token", defaultValue = "${env:" + TOKEN_VARIABLE + "}",
+      description = "A bearer token (or " + TOKEN_VARIABLE + ").")
   String token;
 
   @Option(names = "--email", description = "Sign in with this account instead of a token.")
   String email;
 
-  @Option(names = "--password", defaultValue = "${env:ORGPLANE_PASSWORD}", description = "Its password (or ORGPLANE_PASSWORD).")
+  @Option(names = "--password", defaultValue = "${env:" + PASSWORD_VARIABLE + "}",
+      description = "Its password (or " + PASSWORD_VARIABLE + ").")
   String password;
 
   @Option(names = "--template", description = "The template organization: id or name.")

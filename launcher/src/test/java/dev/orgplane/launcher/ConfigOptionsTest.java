@@ -34,8 +34,8 @@ class ConfigOptionsTest {
 
   @Test
   void aMistypedKeyIsMatchedToTheKeyMeant() {
-    assertEquals("ORGPLANE_HTTP_PORT", ConfigOptions.closest("ORGPLANE_HTTP_PROT").orElseThrow());
-    assertEquals("ORGPLANE_ENGINE_WORKERS", ConfigOptions.closest("ORGPLANE_ENGINE_WORKER").orElseThrow());
-    assertTrue(ConfigOptions.closest("ORGPLANE_COLOUR").isEmpty(), "nothing near it");
+    assertEquals("ORGPLANE_HTTP_PORT", ConfigOptions.closest("ORGPLANE_HTTP_PROT", ConfigOptions.CONFIGURATION_KEYS).orElseThrow());
+    assertEquals("ORGPLANE_ENGINE_WORKERS", ConfigOptions.closest("ORGPLANE_ENGINE_WORKER", ConfigOptions.CONFIGURATION_KEYS).orElseThrow());
+    assertTrue(ConfigOptions.closest("ORGPLANE_COLOUR", ConfigOptions.CONFIGURATION_KEYS).isEmpty(), "nothing near it");
   }
 }

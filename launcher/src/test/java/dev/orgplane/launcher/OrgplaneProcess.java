@@ -1,5 +1,6 @@
 package dev.orgplane.launcher;
 
+import dev.orgplane.kit.testing.PgFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The {@code orgplane} command in a JVM of its own, on this test's class path: an operator's second terminal. */
@@ -23,12 +25,20 @@ final class OrgplaneProcess implements AutoCloseable {
 
   /** Starts {@code orgplane args...}, its stdout and stderr together in {@code output}. */
   static OrgplaneProcess start(Path output, String... args) {
+    return start(output, Map.of(), args);
+  }
+
+  /** The same, with {@code environment} added to this JVM's. */
+  static OrgplaneProcess start(Path output, Map<String, String> environment, String... args) {
     var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
         "-cp", System.getProperty("java.class.path"), Orgplane.class.getName()));
     command.addAll(List.of(args));
     var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     // a process stops as shipped, giving notice: this JVM's 0 is for the verticles tests run in it
     builder.environment().remove("ORGPLANE_SHUTDOWN_NOTICE_MILLIS");
+    // the tests' database is this JVM's: the platform reads no such variable, and would warn about it
+    builder.environment().remove(PgFixture.EXTERNAL_SERVER);
+    builder.environment().putAll(environment);
     try {
       return new OrgplaneProcess(builder.start(), output);
     } catch (IOException e) {

@@ -23,6 +23,9 @@ import org.testcontainers.containers.PostgreSQLContainer;
  */
 public final class PgFixture {
 
+  /** The variable naming an external server: read by the tests alone, so the platforms they start are not given it. */
+  public static final String EXTERNAL_SERVER = "ORGPLANE_TEST_PG_URL";
+
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Map<String, String> TEMPLATES = new HashMap<>();
   private static PgUrl server;
@@ -68,7 +71,7 @@ public final class PgFixture {
   }
 
   private static PgUrl start() {
-    var external = System.getenv("ORGPLANE_TEST_PG_URL");
+    var external = System.getenv(EXTERNAL_SERVER);
     if (external != null && !external.isBlank()) {
       return PgUrl.parse(external);
     }
