@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * request: at the gateway, about 5 µs of CPU per proxied read. Here each (method, status) finds its timer in
  * an array after the first request. A request whose connection was gone before any answer went out (its caller
  * hung up) counts as status {@value #CLOSED_BY_CLIENT}, as nginx logs a request its client closed, not as the 200
- * its unwritten response still holds.
+ * its unwritten response still holds. A status outside HTTP's 100 to 599 counts as {@value #OTHER_STATUS}.
  */
 public final class HttpMetrics implements Handler<RoutingContext> {
 
@@ -28,6 +28,14 @@ public final class HttpMetrics implements Handler<RoutingContext> {
   private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
   private static final String OTHER_METHOD = "OTHER";
   private static final int STATUSES = 600;
+  /** HTTP's statuses are 100 to 599: one outside them (an upstream's 999 the gateway relays) has no slot of its own. */
+  private static final int FIRST_STATUS = 100;
+  /**
+   * The statuses outside HTTP's share one slot, so one label: were it tagged with the first such status, a later 700
+   * would be counted as the 999 that came first.
+   */
+  private static final int OTHER_STATUS_SLOT = 0;
+  private static final String OTHER_STATUS = "other";
   static final int CLOSED_BY_CLIENT = 499;
   private final String service;
   private final MeterRegistry registry;
@@ -71,14 +79,14 @@ public final class HttpMetrics implements Handler<RoutingContext> {
     if (methodIndex < 0) {
       methodIndex = METHODS.size();
     }
-    int statusIndex = status >= 0 && status < STATUSES ? status : 0;
-    int index = methodIndex * STATUSES + statusIndex;
+    boolean named = status >= FIRST_STATUS && status < STATUSES;
+    int index = methodIndex * STATUSES + (named ? status : OTHER_STATUS_SLOT);
     var timer = timers.get(index);
     if (timer == null) {
       // registering again finds the meter another instance registered: the same timer
       timer = Timer.builder(REQUESTS).description("Requests answered, by method and status")
           .tag("service", service).tag("method", methodIndex < METHODS.size() ? method : OTHER_METHOD)
-          .tag("status", String.valueOf(status)).register(registry);
+          .tag("status", named ? String.valueOf(status) : OTHER_STATUS).register(registry);
       timers.set(index, timer);
     }
     return timer;

@@ -39,6 +39,8 @@ class HttpMetricsTest {
     router.get("/ok").handler(ctx -> ctx.response().end("ok"));
     router.post("/things").handler(ctx -> ctx.response().setStatusCode(201).end());
     router.route(HttpMethod.valueOf("PROPFIND"), "/dav").handler(ctx -> ctx.response().setStatusCode(207).end());
+    router.get("/custom/:status").handler(ctx ->
+        ctx.response().setStatusCode(Integer.parseInt(ctx.pathParam("status"))).end());
     router.get("/hang").handler(ctx -> hungArrived.countDown());
     router.get("/half").handler(ctx -> ctx.response().setChunked(true).write("a first part, and no end"));
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await().actualPort();
@@ -59,6 +61,18 @@ class HttpMetricsTest {
     var timer = registry.get(HttpMetrics.REQUESTS).tag("method", "POST").timer();
     assertTrue(timer.totalTime(TimeUnit.NANOSECONDS) > 0, "timed");
     assertEquals(0, active());
+  }
+
+  /** A status outside HTTP's, such as an upstream's own the gateway relays, is labelled as one. */
+  @Test
+  void statusesOutsideHttpsAreCountedAsOther() {
+    client.get(port, "127.0.0.1", "/custom/999").send().await();
+    client.get(port, "127.0.0.1", "/custom/700").send().await();
+    client.get(port, "127.0.0.1", "/custom/599").send().await();
+
+    assertEquals(2, count("GET", "other"), "both, under one label");
+    assertEquals(1, count("GET", "599"), "HTTP's last status keeps its own");
+    assertTrue(registry.find(HttpMetrics.REQUESTS).tag("status", "999").timers().isEmpty(), "not the first one's");
   }
 
   /** Its response was never written, so the 200 it holds by default was never answered: nginx's 499 instead. */
