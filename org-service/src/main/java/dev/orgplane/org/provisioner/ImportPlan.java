@@ -3,6 +3,8 @@ package dev.orgplane.org.provisioner;
 import dev.orgplane.copy.api.Existing;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
@@ -30,6 +32,20 @@ public record ImportPlan<T>(List<T> items, List<ImportResult> results) {
   /** The items whose objects exist and change, in batch order. */
   public List<T> replaced() {
     return having(ImportResult.UPDATED);
+  }
+
+  /**
+   * The names the items take, for {@link WantedNames}: {@code current} answers an item's stored name ({@code null}
+   * for a new one), {@code wanted} the name it is written with; an item left as it is keeps the name it has.
+   */
+  public List<WantedNames.Claim> claims(Function<T, UUID> id, Function<T, String> current,
+      Function<T, String> wanted) {
+    return IntStream.range(0, items.size()).mapToObj(i -> {
+      var item = items.get(i);
+      var stored = current.apply(item);
+      return new WantedNames.Claim(id.apply(item), stored,
+          results.get(i) == ImportResult.UNCHANGED ? stored : wanted.apply(item));
+    }).toList();
   }
 
   public JsonObject summary() {

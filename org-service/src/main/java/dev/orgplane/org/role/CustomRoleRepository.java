@@ -49,7 +49,7 @@ final class CustomRoleRepository {
 
   /**
    * Roles of one organization made as {@code roles} say, in one statement. A rename that takes a name another role
-   * of the statement gives up would meet it still held: see {@code RenameOrder}.
+   * of the statement gives up would meet it still held: {@code WantedNames} frees it first.
    */
   static Future<Void> updateAll(SqlClient tx, UUID orgId, List<CustomRole> roles) {
     if (roles.isEmpty()) {

@@ -20,6 +20,7 @@ import dev.orgplane.org.organization.OrganizationPaths;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
+import dev.orgplane.org.provisioner.WantedNames;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +44,8 @@ import java.util.stream.Stream;
 public final class CustomRoleRoutes {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{2,63}");
+  /** Role names, unique per organization, as a batch import frees them. */
+  static final WantedNames.Kind NAMES = new WantedNames.Kind("roles", "role_name_taken", "role");
   private static final Set<String> FIELDS = Set.of("name", "title", "permissions", "metadata");
 
   private final Pool pool;
@@ -256,7 +259,7 @@ public final class CustomRoleRoutes {
         .compose(v -> CustomRoleRepository.update(tx, changed))
         .compose(role -> CustomRoleRepository.renameAssignments(tx, access.orgId(), current.name(), role.name())
             .compose(reassigned -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(),
-                Stream.concat(Stream.of(updated(current, role)), reassigned.stream().map(CustomRoleRoutes::reassigned))
+                Stream.concat(Stream.of(updated(current.name(), role)), reassigned.stream().map(CustomRoleRoutes::reassigned))
                     .toList()))
             .map(role));
   }
@@ -278,9 +281,9 @@ public final class CustomRoleRoutes {
   }
 
   /** {@code role.updated} of {@code role}, with the name it had: hooks that keep roles by name follow a rename. */
-  static AuditLog.Event updated(CustomRole previous, CustomRole role) {
+  static AuditLog.Event updated(String previousName, CustomRole role) {
     var event = event("role.updated", role);
-    event.details().put("previousName", previous.name());
+    event.details().put("previousName", previousName);
     return event;
   }
 
@@ -306,7 +309,7 @@ public final class CustomRoleRoutes {
   private static <T> Future<T> conflicts(Throwable failure) {
     if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
       if (CustomRoleRepository.NAME_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
-        return Future.failedFuture(ApiException.conflict("role_name_taken", "This organization has a role of that name."));
+        return Future.failedFuture(NAMES.nameTaken(List.of()));
       }
       if (CustomRoleRepository.ID_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
         return Future.failedFuture(ApiException.conflict("role_id_taken", "That role id is already in use."));

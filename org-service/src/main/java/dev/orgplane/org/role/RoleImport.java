@@ -5,10 +5,11 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.provisioner.ImportPlan;
-import dev.orgplane.org.provisioner.RenameOrder;
+import dev.orgplane.org.provisioner.WantedNames;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,9 +18,10 @@ import java.util.stream.Stream;
 
 /**
  * A batch of role imports with chosen ids, all or nothing: the roles there already are read and locked with one
- * statement; those that change are written together ({@link RenameOrder} keeps order-dependent renames one by one),
- * then the renamed ones' assignments follow them, together; then the new roles are written, and every audit event
- * with one statement. Replacing first lets a replaced role give up a name a new one takes.
+ * statement; the names the batch takes are freed ({@link WantedNames}: chains and swaps of names, and a rollout's
+ * renames that later pages finish); the roles that change are written together, then the renamed ones' assignments
+ * follow them (and those of roles moved out of the way), together; then the new roles are written, and every audit
+ * event with one statement. Replacing first lets a replaced role give up a name a new one takes.
  */
 final class RoleImport {
 
@@ -36,7 +38,7 @@ final class RoleImport {
         .compose(current -> {
           var plan = ImportPlan.of(roles, role -> current.containsKey(role.id()),
               role -> current.get(role.id()).sameAs(role), existing);
-          return write(tx, ctx, access, plan, current).map(plan);
+          return write(tx, ctx, access, plan, current, existing).map(plan);
         });
   }
 
@@ -45,7 +47,7 @@ final class RoleImport {
    * above them (see CustomRoleRoutes), all narrowed roles' holders asked about in one query.
    */
   private static Future<Void> write(SqlConnection tx, RoutingContext ctx, OrgAccess access,
-      ImportPlan<CustomRole> plan, Map<UUID, CustomRole> current) {
+      ImportPlan<CustomRole> plan, Map<UUID, CustomRole> current, Existing existing) {
     var replaced = plan.replaced();
     var created = plan.created();
     replaced.forEach(role -> {
@@ -55,22 +57,41 @@ final class RoleImport {
     created.forEach(role -> CustomRoleRoutes.requireHeld(access, role));
     var narrowed = replaced.stream().filter(role -> current.get(role.id()).narrowedBy(role))
         .map(role -> current.get(role.id()).name()).toList();
+    var claims = plan.claims(CustomRole::id, role -> current.containsKey(role.id()) ? current.get(role.id()).name() : null,
+        CustomRole::name);
     return RoleGrants.requireNotAboveHolders(tx, access, narrowed)
-        .compose(v -> RenameOrder.write(replaced, role -> current.get(role.id()).name(), CustomRole::name,
-            roles -> CustomRoleRepository.updateAll(tx, access.orgId(), roles),
-            role -> CustomRoleRepository.update(tx, role)))
-        .compose(v -> followRenames(tx, access, replaced, current))
-        .compose(reassigned -> CustomRoleRepository.insertAll(tx, access.orgId(), created)
-            .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), Stream.of(
-                replaced.stream().map(role -> CustomRoleRoutes.updated(current.get(role.id()), role)),
-                created.stream().map(role -> CustomRoleRoutes.event("role.created", role)),
-                reassigned.stream().map(CustomRoleRoutes::reassigned)).flatMap(events -> events).toList())));
+        .compose(v -> WantedNames.free(tx, access, CustomRoleRoutes.NAMES, existing, claims))
+        .compose(moved -> CustomRoleRepository.updateAll(tx, access.orgId(), replaced)
+            .compose(v -> Future.all(followRenames(tx, access, replaced, current, moved), movedAside(tx, access, moved),
+                CustomRoleRepository.insertAll(tx, access.orgId(), created))))
+        .compose(written -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(), Stream.of(
+            replaced.stream().map(role -> CustomRoleRoutes.updated(current.get(role.id()).name(), role)),
+            written.<List<AuditLog.Event>>resultAt(1).stream(),
+            created.stream().map(role -> CustomRoleRoutes.event("role.created", role)),
+            written.<List<CustomRoleRepository.Reassigned>>resultAt(0).stream().map(CustomRoleRoutes::reassigned))
+            .flatMap(events -> events).toList()));
   }
 
-  /** Each renamed role's assignments take its new name, all with one statement; the members it changed. */
+  /**
+   * Each renamed role's assignments take its new name, and those of a role moved out of the way its temporary one, all
+   * with one statement; the members it changed.
+   */
   private static Future<List<CustomRoleRepository.Reassigned>> followRenames(SqlConnection tx, OrgAccess access,
-      List<CustomRole> replaced, Map<UUID, CustomRole> current) {
-    return CustomRoleRepository.renameAssignments(tx, access.orgId(), replaced.stream()
-        .collect(Collectors.toMap(role -> current.get(role.id()).name(), CustomRole::name)));
+      List<CustomRole> replaced, Map<UUID, CustomRole> current, List<WantedNames.MovedAside> moved) {
+    var renames = replaced.stream().collect(Collectors.toMap(role -> current.get(role.id()).name(), CustomRole::name,
+        (one, other) -> one, HashMap::new));
+    moved.forEach(role -> renames.put(role.from(), role.to()));
+    return CustomRoleRepository.renameAssignments(tx, access.orgId(), renames);
+  }
+
+  /** The {@code role.updated} of each role moved out of the way, as it is now. */
+  private static Future<List<AuditLog.Event>> movedAside(SqlConnection tx, OrgAccess access,
+      List<WantedNames.MovedAside> moved) {
+    if (moved.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return CustomRoleRepository.findAllForUpdate(tx, access.orgId(), moved.stream().map(WantedNames.MovedAside::id)
+            .toList())
+        .map(roles -> moved.stream().map(role -> CustomRoleRoutes.updated(role.from(), roles.get(role.id()))).toList());
   }
 }

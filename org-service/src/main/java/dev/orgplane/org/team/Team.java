@@ -34,6 +34,13 @@ record Team(UUID orgId, UUID id, String name, String title, JsonObject metadata,
     return changes;
   }
 
+  /** The {@link #changes} of a team whose name alone changed, from {@code before} to {@code after}. */
+  static JsonObject renamed(String before, String after) {
+    var changes = new JsonObject();
+    change(changes, "name", before, after);
+    return changes;
+  }
+
   private static void change(JsonObject changes, String field, Object before, Object after) {
     if (after != null && !after.equals(before)) {
       changes.put(field, new JsonObject().put("before", before).put("after", after));

@@ -6,7 +6,7 @@ import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.provisioner.ImportPlan;
-import dev.orgplane.org.provisioner.RenameOrder;
+import dev.orgplane.org.provisioner.WantedNames;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,10 +20,10 @@ import java.util.stream.Stream;
 /**
  * Team imports with chosen ids, member lists included: a {@code PUT} is a batch of one. New teams are created, the
  * others replaced unless they are already exactly so. The work is set-based whatever the number of teams: one read
- * of the teams and one of their members, one check that every member belongs to the organization, the replaced teams
- * written together ({@link RenameOrder} keeps order-dependent renames one by one) with one statement for all their
- * members, then the new teams, then every audit event. Replacing first lets a replaced team give up a name a new one
- * takes (a new one never gives one up).
+ * of the teams and one of their members, one check that every member belongs to the organization, the names the
+ * batch takes freed ({@link WantedNames}: chains and swaps of names, and a rollout's renames that later pages finish),
+ * the replaced teams written together with one statement for all their members, then the new teams, then every audit
+ * event. Replacing first lets a replaced team give up a name a new one takes (a new one never gives one up).
  */
 final class TeamImport {
 
@@ -45,29 +45,32 @@ final class TeamImport {
               var plan = ImportPlan.of(named, item -> existing.containsKey(item.id()),
                   item -> item.value().describe(existing.get(item.id()))
                       && members.get(item.id()).equals(Set.copyOf(item.value().userIds())), onExisting);
-              return write(tx, ctx, access, plan, existing, members).map(plan);
+              return write(tx, ctx, access, plan, existing, members, onExisting).map(plan);
             }));
   }
 
   /** Writes the plan; {@code members} are the existing teams' member ids before it, for the audit events. */
   private static Future<Void> write(SqlConnection tx, RoutingContext ctx, OrgAccess access,
-      ImportPlan<ImportBatch.Item<TeamFields>> plan, Map<UUID, Team> existing, Map<UUID, Set<UUID>> members) {
+      ImportPlan<ImportBatch.Item<TeamFields>> plan, Map<UUID, Team> existing, Map<UUID, Set<UUID>> members,
+      Existing onExisting) {
     var orgId = access.orgId();
     var replaced = plan.replaced();
     var created = plan.created();
     return TeamRoutes.requireMembers(tx, access, Stream.concat(replaced.stream(), created.stream())
             .flatMap(item -> item.value().userIds().stream()).distinct().toList())
-        .compose(v -> RenameOrder.write(replaced, item -> existing.get(item.id()).name(), item -> item.value().name(),
-            teams -> TeamRepository.updateAll(tx, orgId, teams),
-            team -> TeamRepository.update(tx, orgId, team.id(), team.value().name(), team.value().title(),
-                team.value().metadata())))
-        .compose(v -> TeamRepository.setMembersAll(tx, orgId, replaced))
-        .compose(v -> TeamRepository.insertAll(tx, orgId, created))
-        .compose(v -> AuditLog.recordAll(tx, ctx, orgId, BearerAuth.principal(ctx).subject(), Stream.concat(
-            replaced.stream().map(item -> TeamRoutes.event("team.updated", item.id(),
-                changes(existing.get(item.id()), item.value(), members.get(item.id())))),
-            created.stream().map(item -> TeamRoutes.event("team.created", item.id(),
-                TeamRoutes.members(Set.copyOf(item.value().userIds()))))).toList()));
+        .compose(v -> WantedNames.free(tx, access, TeamRoutes.NAMES, onExisting, plan.claims(ImportBatch.Item::id,
+            item -> existing.containsKey(item.id()) ? existing.get(item.id()).name() : null,
+            item -> item.value().name())))
+        .compose(moved -> TeamRepository.updateAll(tx, orgId, replaced).map(moved))
+        .compose(moved -> TeamRepository.setMembersAll(tx, orgId, replaced)
+            .compose(v -> TeamRepository.insertAll(tx, orgId, created))
+            .compose(v -> AuditLog.recordAll(tx, ctx, orgId, BearerAuth.principal(ctx).subject(), Stream.of(
+                replaced.stream().map(item -> TeamRoutes.event("team.updated", item.id(),
+                    changes(existing.get(item.id()), item.value(), members.get(item.id())))),
+                moved.stream().map(team -> TeamRoutes.event("team.updated", team.id(),
+                    Team.renamed(team.from(), team.to()))),
+                created.stream().map(item -> TeamRoutes.event("team.created", item.id(),
+                    TeamRoutes.members(Set.copyOf(item.value().userIds()))))).flatMap(events -> events).toList())));
   }
 
   /**

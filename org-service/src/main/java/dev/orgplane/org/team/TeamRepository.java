@@ -66,7 +66,7 @@ final class TeamRepository {
 
   /**
    * Teams of one organization made as {@code teams} say (name, title, metadata), in one statement. A rename that
-   * takes a name another team of the statement gives up would meet it still held: see {@code RenameOrder}.
+   * takes a name another team of the statement gives up would meet it still held: {@code WantedNames} frees it first.
    */
   static Future<Void> updateAll(SqlClient tx, UUID orgId, List<ImportBatch.Item<TeamFields>> teams) {
     if (teams.isEmpty()) {

@@ -19,6 +19,7 @@ import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.organization.OrganizationPaths;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
+import dev.orgplane.org.provisioner.WantedNames;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -42,6 +43,9 @@ import java.util.function.Function;
  * ({@link AccessPolicy#require}): a manager demoted or removed meanwhile changes no team.
  */
 public final class TeamRoutes {
+
+  /** Team names, unique per organization, as a batch import frees them. */
+  static final WantedNames.Kind NAMES = new WantedNames.Kind("teams", "group_name_taken", "group");
 
   private final Pool pool;
 
@@ -336,7 +340,7 @@ public final class TeamRoutes {
     }
     if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
         && TeamRepository.NAME_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
-      return Future.failedFuture(ApiException.conflict("group_name_taken", "This organization has a group of that name."));
+      return Future.failedFuture(NAMES.nameTaken(List.of()));
     }
     if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
         && TeamRepository.ID_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {

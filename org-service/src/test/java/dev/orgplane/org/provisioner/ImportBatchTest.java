@@ -87,6 +87,33 @@ class ImportBatchTest extends OrgServiceTest {
     assertEquals(java.util.stream.Stream.of(alpha, beta, widened).map(id -> "role:" + id).sorted().toList(), updates);
   }
 
+  /** Two roles of a batch swap names (before session 33, 409 whatever the order): each one's holders follow it. */
+  @Test
+  void replacedRolesSwapNamesAndTheirHoldersFollowThem() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "swap-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var path = "/v1/organizations/" + orgId + "/roles:batch";
+    var first = org.newUser("first");
+    var second = org.newUser("second");
+    var alpha = newId();
+    var beta = newId();
+    assertCounts(org.post(path, owner.token(), batch(role(alpha, "alpha", "app_audit_list"),
+        role(beta, "beta", "app_organization_get"))), 2, 0, 0);
+    org.addMembers(orgId, List.of(first.id()), "alpha");
+    org.addMembers(orgId, List.of(second.id()), "beta");
+
+    assertCounts(org.post(path, owner.token(), batch(role(alpha, "beta", "app_audit_list"),
+        role(beta, "alpha", "app_organization_get"))), 0, 2, 0);
+    var roles = org.get("/v1/organizations/" + orgId + "/users", owner.token()).bodyAsJsonObject().getJsonArray("items")
+        .stream().map(JsonObject.class::cast)
+        .collect(java.util.stream.Collectors.toMap(m -> m.getString("userId"), m -> m.getJsonArray("roles").getList()));
+    assertEquals(List.of("beta"), roles.get(first.id()), "alpha's holder holds it as beta");
+    assertEquals(List.of("alpha"), roles.get(second.id()), "beta's holder holds it as alpha");
+    var renamed = org.get("/v1/organizations/" + orgId + "/roles/" + alpha, owner.token()).bodyAsJsonObject();
+    assertEquals(List.of("beta", List.of("app_audit_list")),
+        List.of(renamed.getString("name"), renamed.getJsonArray("permissions").getList()));
+  }
+
   @Test
   void aBadItemRejectsTheBatchNamingItAndWritesNothing() {
     var owner = org.newUser("owner");
@@ -278,11 +305,12 @@ class ImportBatchTest extends OrgServiceTest {
   }
 
   /**
-   * Replaced teams are written together, yet a rename still takes only a name an earlier item gave up: a chain in the
-   * batch's order works, the same chain the other way round or a swap is 409 and writes nothing.
+   * Replaced teams are written together, and a rename may take a name another item gives up whatever their order: a
+   * chain either way round and a swap work (before session 33 only a chain in the batch's order did). A name kept by a
+   * team the batch leaves as it is, or does not name, is 409 naming the item that wanted it, and writes nothing.
    */
   @Test
-  void replacedTeamsKeepTheirMembersExactAndRenamesTheirOrder() {
+  void replacedTeamsKeepTheirMembersExactAndTakeNamesOthersGiveUpInAnyOrder() {
     var owner = org.newUser("owner");
     var member = org.newUser("member");
     var orgId = orgWithMember(owner, member, "renames-");
@@ -302,19 +330,30 @@ class ImportBatchTest extends OrgServiceTest {
     assertEquals(List.of(entry("alpha-2", owner.id()), entry("beta", member.id()), entry("delta", owner.id(), member.id()),
         entry("epsilon"), entry("gamma", member.id()), entry("kept", member.id())), teams(owner.token(), orgId));
 
+    assertCounts(org.post(path, owner.token(), batch(team(a, "alpha-3"), team(c, "epsilon"), team(d, "delta"))), 0, 3,
+        0);
+    assertEquals(List.of(entry("alpha-3"), entry("beta", member.id()), entry("delta"), entry("epsilon"),
+        entry("gamma", member.id()), entry("kept", member.id())), teams(owner.token(), orgId), "a swap");
+    assertCounts(org.post(path, owner.token(), batch(team(c, "delta"), team(d, "zeta"))), 0, 2, 0);
+    assertEquals(List.of(entry("alpha-3"), entry("beta", member.id()), entry("delta"), entry("gamma", member.id()),
+        entry("kept", member.id()), entry("zeta")), teams(owner.token(), orgId), "a chain, its taker first");
+
     var before = teams(owner.token(), orgId);
-    assertProblem(org.post(path, owner.token(), batch(team(a, "alpha-3"), team(c, "epsilon"), team(d, "delta"))), 409,
-        "group_name_taken");
-    assertProblem(org.post(path, owner.token(), batch(team(a, "alpha-3"), team(d, "delta"), team(c, "zeta"))), 409,
-        "group_name_taken");
-    assertEquals(before, teams(owner.token(), orgId), "a swap, or a chain out of order, writes nothing");
-    assertCounts(org.post(path, owner.token(), batch(team(c, "zeta"), team(d, "delta"))), 0, 2, 0);
+    var keptByTheBatch = org.post(path, owner.token(), batch(team(kept, "kept", member.id()), team(a, "kept")));
+    assertProblem(keptByTheBatch, 409, "group_name_taken");
+    assertEquals("items[1].name", keptByTheBatch.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+        .getString("field"), keptByTheBatch.bodyAsString());
+    var keptOutside = org.post(path, owner.token(), batch(team(a, "alpha-4"), team(b, "gamma")));
+    assertProblem(keptOutside, 409, "group_name_taken");
+    assertEquals("items[1].name", keptOutside.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+        .getString("field"), keptOutside.bodyAsString());
+    assertEquals(before, teams(owner.token(), orgId), "a name kept writes nothing");
 
     var updates = org.get("/v1/organizations/" + orgId + "/audit-events?action=team.updated&limit=500", owner.token())
         .bodyAsJsonObject().getJsonArray("items").stream().map(e -> ((JsonObject) e).getString("target")).sorted()
         .toList();
-    assertEquals(java.util.stream.Stream.of(a, b, c, c, d, d).map(id -> "team:" + id).sorted().toList(), updates,
-        "one event per replaced team and batch, none for the one left as it was");
+    assertEquals(java.util.stream.Stream.of(a, a, b, c, c, c, d, d, d).map(id -> "team:" + id).sorted().toList(),
+        updates, "one event per replaced team and batch, none for the one left as it was");
   }
 
   /** Each team as {@code name=member ids}, by name. */

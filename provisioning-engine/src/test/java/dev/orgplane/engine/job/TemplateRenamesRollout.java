@@ -1,0 +1,158 @@
+package dev.orgplane.engine.job;
+
+import static dev.orgplane.engine.WatchedTemplate.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.copy.api.IdFunction;
+import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.engine.WatchedTemplate;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Renames in a template rolled out into an existing copy: a chain (one object takes the name another gives up) and a
+ * swap, of roles and of teams, whichever object has the lower id; a role's members follow it. A name the tenant gave
+ * an object of its own still stops the rollout, naming the template object that wanted it. Each subclass rolls out
+ * with its own page size: both objects on one page, or each on its own.
+ */
+abstract class TemplateRenamesRollout {
+
+  /** The engine the subclass configured. */
+  abstract WatchedTemplate watched();
+
+  /** A template of two objects of {@code plugin}'s kind, and a copy of it made by the engine. */
+  private final class Rollout {
+
+    final String plugin;
+    final String template;
+    final List<String> ids;
+    final JsonObject request;
+    final String target;
+
+    Rollout(String plugin, String lower, String higher) {
+      this.plugin = plugin;
+      var engine = watched().engine();
+      template = TemplateFixture.id(engine.org.post("/v1/organizations", watched().token(), new JsonObject()
+          .put("name", "renames-template-" + unique()).put("title", "Renames")
+          .put("groupId", watched().template().groupId())));
+      ids = Stream.of("one", "two").map(name -> TemplateFixture.id(engine.org.post(path(template), watched().token(),
+          body(name)))).sorted().toList();
+      rename(0, lower);
+      rename(1, higher);
+      request = new JsonObject().put("templateOrganization", template).put("plugins", new JsonArray().add(plugin))
+          .put("target", new JsonObject().put("name", "renames-copy-" + unique()));
+      var first = provision();
+      assertEquals("succeeded", first.getString("status"), first.encodePrettily());
+      target = first.getString("targetOrganization");
+    }
+
+    String path(String organization) {
+      return "/v1/organizations/" + organization + "/" + plugin;
+    }
+
+    JsonObject body(String name) {
+      var body = new JsonObject().put("name", name);
+      return plugin.equals("roles") ? body.put("permissions", new JsonArray().add("app_organization_get")) : body;
+    }
+
+    /** Renames the template's {@code which}th object (by id). */
+    void rename(int which, String name) {
+      var renamed = watched().engine().org.send(HttpMethod.PATCH, path(template) + "/" + ids.get(which),
+          watched().token(), new JsonObject().put("name", name));
+      assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+    }
+
+    JsonObject provision() {
+      return watched().engine().provision(watched().token(), request);
+    }
+
+    /** The name of the copy of the template's {@code which}th object. */
+    String copyName(int which) {
+      var copy = watched().engine().org.get(path(target) + "/" + IdFunction.nameBased(target, ids.get(which)),
+          watched().token());
+      assertEquals(200, copy.statusCode(), copy.bodyAsString());
+      return copy.bodyAsJsonObject().getString("name");
+    }
+
+    void assertRolledOut(String lower, String higher) {
+      var job = provision();
+      assertEquals("succeeded", job.getString("status"), job.encodePrettily());
+      assertEquals(List.of(lower, higher), List.of(copyName(0), copyName(1)));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"roles", "groups"})
+  void aChainWhoseTakerHasTheLowerIdReachesTheCopy(String plugin) {
+    var rollout = new Rollout(plugin, "xx", "yy");
+    rollout.rename(1, "zz");
+    rollout.rename(0, "yy");
+    rollout.assertRolledOut("yy", "zz");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"roles", "groups"})
+  void aChainWhoseTakerHasTheHigherIdReachesTheCopy(String plugin) {
+    var rollout = new Rollout(plugin, "yy", "xx");
+    rollout.rename(0, "zz");
+    rollout.rename(1, "yy");
+    rollout.assertRolledOut("zz", "yy");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"roles", "groups"})
+  void aSwapReachesTheCopy(String plugin) {
+    var rollout = new Rollout(plugin, "xx", "yy");
+    rollout.rename(0, "tmp");
+    rollout.rename(1, "xx");
+    rollout.rename(0, "yy");
+    rollout.assertRolledOut("yy", "xx");
+  }
+
+  @Test
+  void membersOfSwappedRolesKeepTheirRoles() {
+    var rollout = new Rollout("roles", "xx", "yy");
+    var org = watched().engine().org;
+    var lower = org.newUser("holds-lower");
+    var higher = org.newUser("holds-higher");
+    for (var member : List.of(lower, higher)) {
+      var role = member == lower ? "xx" : "yy";
+      var added = org.post("/v1/organizations/" + rollout.target + "/users", watched().token(), new JsonObject()
+          .put("userIds", new JsonArray().add(member.id())).put("roles", new JsonArray().add(role)));
+      assertEquals(200, added.statusCode(), added.bodyAsString());
+    }
+    rollout.rename(0, "tmp");
+    rollout.rename(1, "xx");
+    rollout.rename(0, "yy");
+    rollout.assertRolledOut("yy", "xx");
+    var members = watched().engine().items("/v1/organizations/" + rollout.target + "/users", watched().token());
+    for (var member : List.of(lower, higher)) {
+      var held = members.stream().map(JsonObject.class::cast)
+          .filter(listed -> listed.getString("userId").equals(member.id())).findFirst().orElseThrow();
+      assertEquals(new JsonArray().add(member == lower ? "yy" : "xx"), held.getJsonArray("roles"), held.encode());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"roles", "groups"})
+  void aNameTheTenantGaveItsOwnObjectStopsTheRolloutNamingTheTemplateObject(String plugin) {
+    var rollout = new Rollout(plugin, "xx", "yy");
+    var own = watched().engine().org.post(rollout.path(rollout.target), watched().token(), rollout.body("ours"));
+    assertEquals(201, own.statusCode(), own.bodyAsString());
+    rollout.rename(1, "ours");
+
+    var job = rollout.provision();
+    assertEquals("failed", job.getString("status"), job.encodePrettily());
+    var error = job.getJsonObject("error");
+    assertEquals(plugin.equals("roles") ? "role_name_taken" : "group_name_taken", error.getString("code"),
+        error.encode());
+    assertEquals(rollout.ids.get(1), error.getString("object"), error.encode());
+    assertEquals(List.of("xx", "yy"), List.of(rollout.copyName(0), rollout.copyName(1)), "nothing moved");
+  }
+}
