@@ -23,9 +23,10 @@ import java.util.stream.Collectors;
  * Frees the names a batch import's items take, before the batch writes them all with one statement. Names are unique
  * per organization and checked row by row (the constraint is not deferrable), so a statement that renames an object to
  * a name another object gives up meets the name still held, and writing one by one only helps if the giver comes
- * first: never in a swap, nor when a copy on a later page of a rollout gives the name up. The holders that give their names up are moved to a temporary name first, with one statement:
- * those of the batch itself, which the batch then names as it says, and, in a rollout replacing copies, copies whose
- * template object has another name now, which their own page of the rollout names (a later page, or a retry of it).
+ * first: never in a swap, nor when a copy on a later page of a rollout gives the name up. The holders that give their
+ * names up are moved to a temporary name first, with one statement: those of the batch itself, which the batch then
+ * names as it says, and, in a rollout replacing copies, copies whose template object has another name now, which their
+ * own page of the rollout names (a later page, or a retry of it).
  * Any other holder (an object of the tenant's own, a copy the run keeps as it is, a batch item that keeps its name)
  * fails the import: {@code *_name_taken}, naming the items that wanted the name.
  */
