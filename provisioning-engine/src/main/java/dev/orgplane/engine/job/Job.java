@@ -12,12 +12,14 @@ import java.util.function.Function;
  * A provisioning job as stored, with its steps in run order. {@code queuedBy} queued it last: its requester,
  * or whoever retried it since; a target organization the job creates is theirs. {@code ownerEmail} is invited
  * as its owner too, once the template is copied, and {@code ownerInvitation} is what that came to (one of
- * {@link #OWNER_INVITATIONS}).
+ * {@link #OWNER_INVITATIONS}). {@code retriedAt} is when it was last retried, if ever: the runs since read the template
+ * anew ({@link JobRunner}).
  */
 public record Job(UUID id, UUID batchId, UUID requestedBy, UUID queuedBy, UUID templateOrg, UUID groupId, UUID targetOrg,
     JsonObject target, String ownerEmail, String ownerInvitation, List<String> plugins, JsonObject options,
     boolean dryRun, String status, boolean cancelRequested, JsonObject error, int attempts, OffsetDateTime createdAt,
-    OffsetDateTime startedAt, OffsetDateTime finishedAt, OffsetDateTime updatedAt, List<Step> steps) {
+    OffsetDateTime startedAt, OffsetDateTime finishedAt, OffsetDateTime updatedAt, OffsetDateTime retriedAt,
+    List<Step> steps) {
 
   /** Every status a job can have, in the order of its life. */
   public static final List<String> STATUSES = List.of("queued", "running", "succeeded", "failed", "cancelled");
@@ -37,7 +39,7 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID queuedBy, UUID t
       (JsonObject) row.getValue("options"), row.getBoolean("dry_run"), row.getString("status"),
       row.getBoolean("cancel_requested"), (JsonObject) row.getValue("error"), row.getInteger("attempts"),
       row.getOffsetDateTime("created_at"), row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"),
-      row.getOffsetDateTime("updated_at"),
+      row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("retried_at"),
       row.getJsonArray("steps").stream().map(step -> Step.FROM_JSON.apply((JsonObject) step)).toList());
 
   /** A plugin's part of a job: where it stands and what it did. */

@@ -188,7 +188,7 @@ public final class JobRepository {
    * answered "running, it stops soon", and clearing it into a success would tell its caller it never happened; what
    * the run did stays recorded, its steps and what inviting the owner came to (an invitation already on its way is
    * shown as made). A failure stays {@code failed}: the job stopped either way, and why is the better answer. A
-   * retry resumes either from its checkpoints.
+   * retry runs either again from its first step ({@link #retry(String)}).
    */
   private static final String FINISH = """
       WITH ended AS (
@@ -243,11 +243,11 @@ public final class JobRepository {
   /**
    * The UPDATE of the steps of the jobs in {@code stopped} (rows with their {@code id}) whose runs stopped: the step
    * at position {@code failedPosition} (SQL; NULL when none failed) fails, and those under way (a page copied, the
-   * last not yet) are {@code pending} again, not {@code running} with no run: a retry, or the next claim, resumes
-   * them from their checkpoints. A step that succeeded stays so. The statuses are tested in the CASE, which an UPDATE
-   * evaluates on a row's newest version: a checkpoint may have committed after the statement's snapshot, while it
-   * waited for the job's row lock ({@link #CHECKPOINT}); none makes a succeeded step anything else, so the WHERE may
-   * leave those out.
+   * last not yet) are {@code pending} again, not {@code running} with no run: the next claim (of a job handed back
+   * or left by an engine that died) resumes them from their checkpoints, a retry runs every step again. A step that
+   * succeeded stays so. The statuses are tested in the CASE, which an UPDATE evaluates on a row's newest version: a
+   * checkpoint may have committed after the statement's snapshot, while it waited for the job's row lock
+   * ({@link #CHECKPOINT}); none makes a succeeded step anything else, so the WHERE may leave those out.
    */
   private static String stopSteps(String stopped, String failedPosition) {
     var failed = "position = " + failedPosition;
@@ -478,9 +478,9 @@ public final class JobRepository {
 
   /**
    * Queues a failed or cancelled job again for {@code retriedBy}, who owns the organizations it creates from now
-   * on; it resumes from its checkpoints. Answers the job as the retry left it (queued, its failed steps pending),
-   * read from the statement's own writes: once it commits, an engine may claim the job before any later read. Empty
-   * if it had not failed nor been cancelled.
+   * on; it runs again from its first step ({@link #retry(String)}). Answers the job as the retry left it (queued, its
+   * steps pending), read from the statement's own writes: once it commits, an engine may claim the job before any
+   * later read. Empty if it had not failed nor been cancelled.
    */
   public static Future<Optional<Job>> retry(SqlClient client, UUID jobId, UUID retriedBy) {
     return client.preparedQuery(retry("id") + "SELECT j.*, " + stepsFrom("retried_steps") + " FROM retried j")
@@ -501,17 +501,20 @@ public final class JobRepository {
   }
 
   /**
-   * The jobs' failed steps become pending in the same statement. Its snapshot may be older than a job's newest
-   * version (an UPDATE that waited for a row's lock re-reads it), and so than its steps': a step's status is
-   * tested in the CASE, which an UPDATE evaluates on a row's newest version, not in the WHERE, which the
-   * snapshot's version of the row must pass.
+   * Every step of the jobs starts again, pending from the template's first page with nothing counted, in the same
+   * statement: a retry runs the job as a new one would, over what its earlier runs wrote (written again, nothing
+   * twice, {@code unchanged} where it still holds), and its counts are its own run's. Until session 33 a retry kept
+   * the steps that had succeeded, which had copied the template as it was before: a team member the template gained
+   * since was no member of the target, and the teams' step failed {@code not_a_member} on every retry. The jobs of one
+   * statement share its {@code retried_at}, so a retried batch's jobs share their readings of the template
+   * ({@link JobRunner}), and none of those read before.
    */
   private static String retry(String column) {
     return "WITH retried AS (UPDATE provisioning.jobs SET status = 'queued', error = NULL, "
-        + "cancel_requested = false, finished_at = NULL, updated_at = now(), queued_by = $2 "
+        + "cancel_requested = false, finished_at = NULL, updated_at = now(), retried_at = now(), queued_by = $2 "
         + "WHERE " + column + " = $1 AND status IN ('failed', 'cancelled') RETURNING *), "
-        + "retried_steps AS (UPDATE provisioning.job_steps SET status = CASE WHEN status = 'failed' THEN 'pending' "
-        + "ELSE status END WHERE job_id IN (SELECT id FROM retried) RETURNING *) ";
+        + "retried_steps AS (UPDATE provisioning.job_steps SET status = 'pending', cursor = NULL, created = 0, "
+        + "updated = 0, unchanged = 0, failed = 0 WHERE job_id IN (SELECT id FROM retried) RETURNING *) ";
   }
 
   /**

@@ -261,11 +261,8 @@ public final class JobRunner {
   }
 
   private Future<Ended> execute(Job job, boolean[] halt) {
-    // a reader of this run's own: the pages after a first one come from that one's reading (see KeptPages), which
-    // only its batch's jobs share: a batch queued after the template changed reads it anew
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString())
-        .keepingPagesOf(job.templateOrg().toString(),
-            templatePages.reader(String.valueOf(job.batchId() == null ? job.id() : job.batchId())));
+        .keepingPagesOf(job.templateOrg().toString(), templatePages.reader(readingsSharedBy(job)));
     var target = new TargetOrganization(pool, api, owner);
     return retries.of("the target organization", () -> target.ensure(job)).compose(targetOrg -> {
       var ids = new CopiedObjects(pool, api, job.templateOrg(), targetOrg, job.id());
@@ -283,6 +280,17 @@ public final class JobRunner {
       return steps(job, context, ids, halt).compose(outcome -> outcome == Outcome.SUCCEEDED
           ? inviteOwner(job, api, targetOrg, halt) : Future.succeededFuture(new Ended(outcome, null)));
     });
+  }
+
+  /**
+   * Whose readings of the template a run shares (see {@link KeptPages}): the runs of its batch (a batch queued after
+   * the template changed reads it anew) queued by the same request or retry. Until session 33 a retry took the pages
+   * its batch's earlier runs had read: retried within {@code ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS} after the template
+   * was fixed, it copied the template as it was before.
+   */
+  private static String readingsSharedBy(Job job) {
+    var queued = job.batchId() == null ? job.id().toString() : job.batchId().toString();
+    return job.retriedAt() == null ? queued : queued + " retried " + job.retriedAt().toInstant();
   }
 
   /**

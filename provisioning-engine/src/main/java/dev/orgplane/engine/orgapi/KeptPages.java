@@ -89,9 +89,10 @@ public final class KeptPages {
   /**
    * A {@link #reader()} that shares readings with the readers of the same {@code among} only: a batch's jobs share
    * their template's, and a job queued later (a rollout right after the template changed) reads it anew, though
-   * another batch's reading has not expired. Until session 30 an engine's jobs all shared them: a rollout queued
-   * within {@code ttlMillis} of another job's reading copied the roles, members and teams the template had before
-   * the change, and its setup objects, which org-service copies itself, as they were after it.
+   * another batch's reading has not expired, and so does a retry of its jobs ({@code JobRunner}). Until session 30
+   * an engine's jobs all shared them: a rollout queued within {@code ttlMillis} of another job's reading copied the
+   * roles, members and teams the template had before the change, and its setup objects, which org-service copies
+   * itself, as they were after it.
    */
   public Reader reader(String among) {
     return new Reader(among);
