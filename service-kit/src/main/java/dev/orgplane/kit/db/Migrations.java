@@ -20,9 +20,17 @@ public record Migrations(String schema, String location) {
   /** A service may start before its database is up: it tries a few times. */
   private static final int SERVICE_CONNECT_RETRIES = 5;
 
-  /** Blocking: call from a worker thread or before Vert.x starts. */
+  /**
+   * Blocking: call from a worker thread or before Vert.x starts. Other instances may be serving from these tables
+   * meanwhile: a migration waits for a table's lock {@link MigrationLockWait#AT_START a few seconds} at most, and is
+   * tried again later.
+   */
   public int applyTo(PgUrl url) {
-    return flyway(url, Flyway.configure().connectRetries(SERVICE_CONNECT_RETRIES)).migrate().migrationsExecuted;
+    return applyTo(url, MigrationLockWait.AT_START);
+  }
+
+  int applyTo(PgUrl url, MigrationLockWait lockWait) {
+    return migrate(url, lockWait, Flyway.configure());
   }
 
   /**
@@ -31,18 +39,22 @@ public record Migrations(String schema, String location) {
    * once: an operator's tool says at once that the database is not there, rather than retrying the address.
    */
   public int pendingIn(PgUrl url) {
-    return flyway(url, Flyway.configure().connectRetries(0)).info().pending().length;
+    return flyway(url, MigrationLockWait.AT_START, Flyway.configure().connectRetries(0)).info().pending().length;
   }
 
   /** Applies these migrations up to {@code version} only: the database as that version left it, to test the next. */
   public int applyTo(PgUrl url, int version) {
-    return flyway(url, Flyway.configure().connectRetries(SERVICE_CONNECT_RETRIES).target(String.valueOf(version)))
-        .migrate().migrationsExecuted;
+    return migrate(url, MigrationLockWait.AT_START, Flyway.configure().target(String.valueOf(version)));
   }
 
-  private Flyway flyway(PgUrl url, FluentConfiguration configuration) {
+  private int migrate(PgUrl url, MigrationLockWait lockWait, FluentConfiguration configuration) {
+    var flyway = flyway(url, lockWait, configuration.connectRetries(SERVICE_CONNECT_RETRIES));
+    return lockWait.migrate(schema, () -> flyway.migrate().migrationsExecuted);
+  }
+
+  private Flyway flyway(PgUrl url, MigrationLockWait lockWait, FluentConfiguration configuration) {
     return configuration
-        .dataSource(url.jdbcUrl(), url.user(), url.password())
+        .dataSource(lockWait.jdbcUrl(url), url.user(), url.password())
         .schemas(schema)
         .createSchemas(true)
         .locations("classpath:" + location, "classpath:" + KIT_LOCATION)
