@@ -1,5 +1,6 @@
 package dev.orgplane.kit.db;
 
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
@@ -16,6 +17,13 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 public record Migrations(String schema, String location) {
 
   static final String KIT_LOCATION = "db/kit";
+
+  /**
+   * Flyway keeps instances from migrating at once with an advisory lock. Held in a transaction (its default), that
+   * transaction stays open through every migration, and a {@code CREATE INDEX CONCURRENTLY}, which waits for the
+   * transactions older than itself, waits for it for good; held by the session, it leaves no transaction open.
+   */
+  private static final String TRANSACTIONAL_LOCK = "flyway.postgresql.transactional.lock";
 
   /** A service may start before its database is up: it tries a few times. */
   private static final int SERVICE_CONNECT_RETRIES = 5;
@@ -54,6 +62,7 @@ public record Migrations(String schema, String location) {
 
   private Flyway flyway(PgUrl url, MigrationLockWait lockWait, FluentConfiguration configuration) {
     return configuration
+        .configuration(Map.of(TRANSACTIONAL_LOCK, "false"))
         .dataSource(lockWait.jdbcUrl(url), url.user(), url.password())
         .schemas(schema)
         .createSchemas(true)

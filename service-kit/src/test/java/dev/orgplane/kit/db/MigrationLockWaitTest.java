@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A new instance migrates while an old one serves from the same tables. V3 alters a table an old instance's open
- * transaction reads; V1 and the kit's V2 are in place already.
+ * transaction reads, V4 indexes it concurrently; V1 and the kit's V2 are in place already.
  */
 class MigrationLockWaitTest {
 
@@ -35,7 +35,7 @@ class MigrationLockWaitTest {
           "a reader queued behind the waiting ALTER goes on once the migration gives up its turn");
     }
 
-    assertEquals(1, migration.get(10, TimeUnit.SECONDS), "once the old transaction ended, V3 was applied");
+    assertEquals(2, migration.get(10, TimeUnit.SECONDS), "once the old transaction ended, V3 and V4 were applied");
     assertEquals(1, colourColumns(db));
   }
 
@@ -50,7 +50,16 @@ class MigrationLockWaitTest {
           + "table's lock"), failure.getMessage());
     }
     assertEquals(0, colourColumns(db), "V3 was rolled back");
-    assertEquals(1, GADGETS.applyTo(db), "and is applied at the next start, not held for failed");
+    assertEquals(2, GADGETS.applyTo(db), "and is applied at the next start, not held for failed");
+  }
+
+  @Test
+  void concurrentIndexBuildInAScriptOfItsOwnDoesNotWaitForFlywaysOwnLock() {
+    var db = PgFixture.databaseAt(GADGETS, 3);
+
+    assertEquals(1, assertTimeoutPreemptively(Duration.ofSeconds(20), () -> GADGETS.applyTo(db)));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM pg_index "
+        + "WHERE indexrelid = 'locktest.gadgets_colour_idx'::regclass AND indisvalid"));
   }
 
   /** An old instance's transaction that has read the table, and holds its share lock until it ends. */
