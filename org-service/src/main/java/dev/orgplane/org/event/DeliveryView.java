@@ -23,7 +23,8 @@ final class DeliveryView {
 
   /**
    * {@code nextAttemptAt} only while the delivery is pending: a delivered or failed one is not tried again, and one of
-   * an inactive hook waits for the hook (due at 'infinity', V39).
+   * an inactive hook waits for the hook (due at 'infinity', V39), once an attempt under way at its pause has ended
+   * (that one keeps its claim, V52).
    */
   static JsonObject toJson(Row row) {
     var pending = "pending".equals(row.getString("state"));

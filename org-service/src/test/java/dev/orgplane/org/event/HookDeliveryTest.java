@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.outbox.AttemptLease;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
@@ -16,6 +17,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -389,6 +391,39 @@ class HookDeliveryTest {
     assertEquals(200, org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("active", true))
         .statusCode());
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + where + " AND next_attempt_at <= now()"), "due");
+  }
+
+  /**
+   * A delivery being sent when its hook is paused and activated again keeps its claim's lease, so no other instance
+   * claims it while the send is under way (until session 33 the activation made it due at once, and another instance
+   * sent it a second time alongside); the hook's parked deliveries are due at once.
+   */
+  @Test
+  void aDeliveryBeingSentKeepsItsLeaseThroughAPauseAndActivation(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = withoutDispatch(vertx, db);
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "leased-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hookId = hook(org, owner.token(), orgId, "http://localhost:9/leased");
+    var path = "/v1/organizations/" + orgId + "/hooks/" + hookId;
+    var pool = Database.open(vertx, db, 1, List.of()).await();
+    var queued = claimed(pool, orgId, hookId, 0, 2);
+    var sending = queued.get(0);
+    var backingOff = queued.get(1);
+    pool.preparedQuery("UPDATE org.hook_deliveries d SET " + AttemptLease.claim("d", 2) + " WHERE id = ANY ($1)")
+        .execute(Tuple.of(queued.toArray(Long[]::new), 30_000.0)).await();
+    new DeliveryOutcomes(pool, 3, 60_000, 0).record(List.of(outcome(backingOff, 1, false, 503, null))).await();
+    var leased = " FROM org.hook_deliveries WHERE id = " + sending + " AND state = 'pending' "
+        + "AND next_attempt_at > now() + interval '20 seconds' AND next_attempt_at < 'infinity'";
+
+    assertEquals(200, org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("active", false))
+        .statusCode());
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + leased), "paused, it keeps its lease");
+    assertEquals(200, org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("active", true))
+        .statusCode());
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + leased), "activated again, no other claim takes it");
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = " + backingOff
+        + " AND next_attempt_at <= now()"), "the hook's parked delivery is due at once");
   }
 
   /**
