@@ -39,7 +39,10 @@ public final class JobRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
-  /** How a run of a job ended on this instance. */
+  /**
+   * How a run of a job ended on this instance; {@code LEASE_LOST} records no end: the job was taken over, or is handed
+   * back by this stopping engine.
+   */
   private enum Outcome { SUCCEEDED, CANCELLED, LEASE_LOST }
 
   /** A run's outcome, and for a job that succeeded with an owner to invite, what inviting them came to. */
@@ -222,7 +225,7 @@ public final class JobRunner {
     running.put(job.id(), run);
     LOG.info("job {} claimed (attempt {})", job.id(), job.attempts());
     execute(job, halt)
-        .recover(failure -> failure instanceof TargetOrganization.LeaseLost
+        .recover(failure -> failure instanceof TargetOrganization.LeaseLost || failure instanceof Retries.Halted
             ? Future.succeededFuture(new Ended(Outcome.LEASE_LOST, null)) : Future.failedFuture(failure))
         .compose(ended -> switch (ended.outcome()) {
           case SUCCEEDED -> end(job, "succeeded", null, null, ended.ownerInvitation());
@@ -264,7 +267,8 @@ public final class JobRunner {
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString())
         .keepingPagesOf(job.templateOrg().toString(), templatePages.reader(readingsSharedBy(job)));
     var target = new TargetOrganization(pool, api, owner);
-    return retries.of("the target organization", () -> target.ensure(job)).compose(targetOrg -> {
+    var ensured = retries.unlessHalted("the target organization", () -> target.ensure(job), () -> halt[0]);
+    return ensured.compose(targetOrg -> {
       var ids = new CopiedObjects(pool, api, job.templateOrg(), targetOrg, job.id());
       // a plan compares each page of the template with the whole target, which it does not change: read it once
       var pages = job.dryRun() && targetOrg != null ? api.keepingPagesOf(targetOrg.toString(),
@@ -315,7 +319,7 @@ public final class JobRunner {
           if (cancel.get()) {
             return Future.succeededFuture(new Ended(Outcome.CANCELLED, null));
           }
-          return retries.of("the owner's invitation", () -> invitation.settle(job, targetOrg))
+          return retries.unlessHalted("the owner's invitation", () -> invitation.settle(job, targetOrg), () -> halt[0])
               .map(outcome -> new Ended(Outcome.SUCCEEDED, outcome));
         });
   }
@@ -359,7 +363,8 @@ public final class JobRunner {
         .map(plugin -> pages(job, context, ids, halt, plugin, step.position(), from))
         .orElseGet(() -> Future.failedFuture(new CopyFailure("plugin_missing",
             "This engine has no copy plugin " + step.plugin() + ".", null)))
-        .recover(failure -> Future.failedFuture(new StepFailure(step.position(), step.plugin(), failure)));
+        .recover(failure -> failure instanceof Retries.Halted ? Future.succeededFuture(Outcome.LEASE_LOST)
+            : Future.failedFuture(new StepFailure(step.position(), step.plugin(), failure)));
   }
 
   private Future<Outcome> pages(Job job, CopyContext context, CopiedObjects ids, boolean[] halt, CopyPlugin plugin,
@@ -369,11 +374,12 @@ public final class JobRunner {
     }
     Supplier<Future<PageResult>> page = () -> job.dryRun() ? plugin.plan(context, from) : plugin.copy(context, from);
     var started = System.nanoTime();
-    return retries.of("a page", page).compose(done -> {
+    return retries.unlessHalted("a page", page, () -> halt[0]).compose(done -> {
       LOG.info("job {} {} page: {} objects in {} ms", job.id(), plugin.id(), done.counts().total(),
           (System.nanoTime() - started) / 1_000_000);
       var copies = job.dryRun() ? CopiedObjects.NewCopies.NONE : ids.made(done.sourceIds());
-      // sent again on a passing failure: the database gone for a moment fails a checkpoint, not the job
+      // sent again on a passing failure: the database gone for a moment fails a checkpoint, not the job; so also while
+      // the run stops, as the page it records is written (and the hand-back needs that database too)
       return retries.of("a checkpoint", () -> JobRepository.checkpoint(pool, Lease.of(job, owner),
               settings.leaseMillis(), position, from.cursor(), done, copies))
           .compose(cancel -> {

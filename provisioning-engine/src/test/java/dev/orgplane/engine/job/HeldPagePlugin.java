@@ -9,8 +9,9 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * A plugin of one page, which stays in flight until the test lets it go ({@link #release()}): a write still under way
- * while its job stops. One at a time: the test that uses it holds it first ({@link #hold()}).
+ * A plugin of one page, which stays in flight until the test lets it go ({@link #release()}), then reads the template
+ * from org-service as a page does: a write still under way while its job stops. One at a time: the test that uses it
+ * holds it first ({@link #hold()}).
  */
 public final class HeldPagePlugin extends TestJarPlugin {
 
@@ -38,10 +39,12 @@ public final class HeldPagePlugin extends TestJarPlugin {
   @Override
   public Future<PageResult> copy(CopyContext context, Checkpoint from) {
     inFlight = true;
-    return whenReleased(context).map(done -> {
-      inFlight = false;
-      return new PageResult(null, new Counts(0, 0, 1), List.of());
-    });
+    return whenReleased(context)
+        .compose(let -> context.org().list(context.sourceOrganization(), "roles", null, 1))
+        .map(read -> {
+          inFlight = false;
+          return new PageResult(null, new Counts(0, 0, 1), List.of());
+        });
   }
 
   private static Future<Void> whenReleased(CopyContext context) {

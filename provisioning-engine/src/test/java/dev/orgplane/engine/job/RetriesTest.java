@@ -1,19 +1,48 @@
 package dev.orgplane.engine.job;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.OrgApiException;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 import java.net.ConnectException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class RetriesTest {
+
+  private static final Vertx VERTX = Vertx.vertx();
+  private final Retries retries = new Retries(VERTX);
+  private final AtomicInteger attempts = new AtomicInteger();
+
+  @AfterAll
+  static void close() {
+    VERTX.close().await();
+  }
+
+  /** Work that fails with {@code failure} every time, counting its attempts. */
+  private Future<Void> failing(Throwable failure) {
+    attempts.incrementAndGet();
+    return Future.failedFuture(failure);
+  }
+
+  private static Throwable failureOf(Future<?> work) {
+    return assertThrows(ExecutionException.class,
+        () -> work.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)).getCause();
+  }
 
   private static DatabaseException database(String sqlState) {
     return new DatabaseException("failed", 0, sqlState) {
@@ -35,5 +64,37 @@ class RetriesTest {
         new IllegalStateException("bug"), database("23505"), new OrgApiException(422, "invalid", "no", null)}) {
       assertFalse(Retries.transientFailure(lasting), lasting.toString());
     }
+  }
+
+  /** org-service gone under a stopping engine: the page is given up, and its job handed back, not failed. */
+  @Test
+  void aHaltedRunsWorkFailingForAPassingReasonIsGivenUpAtOnce() {
+    var failure = failureOf(retries.unlessHalted("a page", () -> failing(new ConnectException("refused")), () -> true));
+
+    assertInstanceOf(Retries.Halted.class, failure);
+    assertEquals(1, attempts.get());
+  }
+
+  @Test
+  void aRunHaltedWhileItsWorkWaitsToBeTriedAgainGivesItUpThen() {
+    var halted = new AtomicBoolean();
+
+    var failure = failureOf(retries.unlessHalted("a page", () -> {
+      // halted within the first wait, half a second
+      VERTX.setTimer(100, fired -> halted.set(true));
+      return failing(new OrgApiException(503, "unavailable", "stopping", null));
+    }, halted::get));
+
+    assertInstanceOf(Retries.Halted.class, failure);
+    assertEquals(1, attempts.get());
+  }
+
+  /** A refusal is the job's failure, whether or not its run stops. */
+  @Test
+  void aHaltedRunsRefusedWorkStillFails() {
+    var failure = failureOf(retries.unlessHalted("a page",
+        () -> failing(new OrgApiException(422, "invalid", "no", null)), () -> true));
+
+    assertInstanceOf(CopyFailure.class, failure);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.EngineWithTemplate;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.TcpProxy;
 import dev.orgplane.kit.testing.UncommittedTransaction;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -163,6 +164,45 @@ class StoppedStepsTest {
     stopped.get(30, TimeUnit.SECONDS);
     // its one page written, the job had nothing left to do
     assertEquals("succeeded", status(path));
+  }
+
+  /**
+   * A stopping engine whose page in flight then finds org-service gone, as in standalone, where both stop at once and
+   * org-service's notice may end under a page, hands the job back for the next start to resume: it was failed
+   * {@code copy_error} after the page had been tried again for 22 s against a service that would not be back before
+   * then.
+   */
+  @Test
+  void aPageFindingOrgServiceGoneWhileItsEngineStopsHandsTheJobBack() throws Exception {
+    HeldPagePlugin.hold();
+    String path;
+    try (var orgService = TcpProxy.start("127.0.0.1", idle.engine().org.port())) {
+      var worker = idle.worker(new JsonObject()
+          .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + orgService.port()));
+      path = queue("held-page");
+      CompletableFuture<Void> stopped;
+      try {
+        awaitHeldPage(path);
+        stopped = CompletableFuture.runAsync(() -> worker.undeploy(idle.vertx()), task -> new Thread(task).start());
+        Thread.sleep(500);
+        orgService.cut();
+      } finally {
+        HeldPagePlugin.release();
+      }
+      stopped.get(60, TimeUnit.SECONDS);
+    }
+
+    var handedBack = idle.engine().get(path, idle.token()).bodyAsJsonObject();
+    assertEquals("queued", handedBack.getString("status"), handedBack.encodePrettily());
+    assertEquals("pending", EngineHarness.step(handedBack, "held-page").getString("status"),
+        handedBack.encodePrettily());
+    var next = idle.worker();
+    try {
+      var resumed = idle.engine().awaitEnd(path, idle.token());
+      assertEquals("succeeded", resumed.getString("status"), resumed.encodePrettily());
+    } finally {
+      next.undeploy(idle.vertx());
+    }
   }
 
   @Test
