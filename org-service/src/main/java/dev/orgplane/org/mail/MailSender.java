@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,25 @@ import org.slf4j.LoggerFactory;
 public final class MailSender {
 
   private static final Logger LOG = LoggerFactory.getLogger(MailSender.class);
-  private static final long LEASE_MILLIS = 60_000;
+
+  /**
+   * How long the mail server may keep silent, connecting, in its TLS handshake or at any step of the dialog, before
+   * the connection is closed and the send fails: vertx-mail cannot cancel a send, and without these a server that
+   * stops answering held it for ever.
+   */
+  static final int SILENCE_SECONDS = 10;
+
+  /** The mails a round claims, each with a connection of its own: no send waits for another's connection. */
+  private static final int BATCH = 10;
+
+  /**
+   * A round waits for its sends to end rather than give up on one the mail server may still accept (and the mail be
+   * sent again on retry): a send ends within about a dozen of the server's silences (greeting, EHLO, STARTTLS, AUTH,
+   * MAIL, RCPT, DATA, the end of the body), far inside this backstop, and the lease outlasts it, so no other claim
+   * sends the mail while it is still under way.
+   */
+  private static final long SEND_MILLIS = 240_000;
+  private static final long LEASE_MILLIS = 300_000;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -36,17 +55,20 @@ public final class MailSender {
   public MailSender(Vertx vertx, Pool pool, MailConfig smtpConfig, String from, int maxAttempts, long retryBaseMillis) {
     this.vertx = vertx;
     this.pool = pool;
-    this.smtp = smtpConfig == null ? null : MailClient.createShared(vertx, smtpConfig, "orgplane-smtp");
+    this.smtp = smtpConfig == null ? null : MailClient.create(vertx, smtpConfig.setMaxPoolSize(BATCH));
     this.from = from;
     this.poller = OutboxPoller.recordingTogether(vertx, "mail", this::claim, this::send, MailSender::unsent,
-        LEASE_MILLIS / 2,
+        SEND_MILLIS,
         new MailOutcomes(pool, maxAttempts, retryBaseMillis)::record,
         OutboxPoller.count(pool, "SELECT count(*) FROM org.mail_outbox WHERE state = 'pending'"));
   }
 
   public static MailConfig smtpConfig(String host, int port, String user, String password, boolean startTls) {
     var config = new MailConfig().setHostname(host).setPort(port)
-        .setStarttls(startTls ? StartTLSOptions.REQUIRED : StartTLSOptions.OPTIONAL);
+        .setStarttls(startTls ? StartTLSOptions.REQUIRED : StartTLSOptions.OPTIONAL)
+        .setConnectTimeout((int) TimeUnit.SECONDS.toMillis(SILENCE_SECONDS))
+        .setSslHandshakeTimeout(SILENCE_SECONDS).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+        .setIdleTimeout(SILENCE_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (user != null && !user.isBlank()) {
       config.setUsername(user).setPassword(password);
     }
@@ -66,7 +88,7 @@ public final class MailSender {
 
   private Future<RowSet<Row>> claim() {
     return pool.preparedQuery("WITH due AS (SELECT id FROM org.mail_outbox WHERE state = 'pending' AND next_attempt_at <= now() "
-            + "ORDER BY next_attempt_at LIMIT 32 FOR UPDATE SKIP LOCKED) UPDATE org.mail_outbox m "
+            + "ORDER BY next_attempt_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED) UPDATE org.mail_outbox m "
             + "SET " + AttemptLease.claim("m", 1) + " FROM due "
             + "WHERE m.id = due.id RETURNING m.id, m.attempts, m.to_address, m.subject, m.body")
         .execute(Tuple.of((double) LEASE_MILLIS));
@@ -88,7 +110,7 @@ public final class MailSender {
     return sent.map(ok -> new MailOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), true, null));
   }
 
-  /** A send the mail server refused, or did not answer in time: a failed attempt, retried until they run out. */
+  /** A send the mail server refused, or fell silent in: a failed attempt, retried until they run out. */
   private static MailOutcomes.Outcome unsent(Row row, Throwable failure) {
     return new MailOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), false,
         String.valueOf(failure.getMessage()));

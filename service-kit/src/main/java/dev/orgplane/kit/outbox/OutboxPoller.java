@@ -64,7 +64,8 @@ public final class OutboxPoller {
    * lease, so that one receiver that hangs does not hold the outcomes of the round's others until their rows' leases
    * lapse and another instance sends them again. {@code unsent} answering null records nothing. Giving up stops the
    * round's wait, not the send: a send that may still reach its receiver later ends itself before (the hook
-   * dispatcher's attempts have a shorter deadline of their own, which stops them).
+   * dispatcher's attempts have a shorter deadline of their own, which stops them; the mail sender's end within its
+   * SMTP client's timeouts).
    */
   public static <O> OutboxPoller recordingTogether(Vertx vertx, String name, Supplier<Future<RowSet<Row>>> claim,
       Function<Row, Future<O>> send, BiFunction<Row, Throwable, O> unsent, long sendMillis,
