@@ -17,6 +17,7 @@ import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.health.HealthRoutes;
+import dev.orgplane.kit.http.DocumentedMethods;
 import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.HeadRequests;
 import dev.orgplane.kit.http.ProblemFailureHandler;
@@ -104,6 +105,8 @@ public final class GatewayVerticle extends ServiceVerticle {
       var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
       clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
+      // after CORS, which answers a preflight's OPTIONS, and behind the per-address limit, unlike health's GETs
+      router.route().handler(new DocumentedMethods());
       // open to anyone, so behind the per-address limit; health stays in front of it, as a balancer that shares a
       // bucket with its clients must not take an instance out of rotation for their load
       var separateMetrics = settings.has("ORGPLANE_METRICS_PORT");

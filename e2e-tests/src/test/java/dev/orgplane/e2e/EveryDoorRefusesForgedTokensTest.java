@@ -73,6 +73,43 @@ class EveryDoorRefusesForgedTokensTest {
     assertEquals(List.of(), failures);
   }
 
+  /**
+   * A wrong method on a path open to anyone is 405 at every door, with a token or without: these paths' routes come
+   * before routes of every method (the token check, the body handler, the gateway's proxy), which made vertx-web forget
+   * the method it refused (404, or 401 without a token).
+   */
+  @Test
+  void aWrongMethodOnAnOpenPathIs405AtEveryDoor() {
+    var gateway = new Door("gateway", new Gateway(platform.baseUrl()), null);
+    var orgService = new Door("org-service direct", new Gateway("http://127.0.0.1:" + platform.orgServicePort), null);
+    var engine = new Door("engine direct", new Gateway("http://127.0.0.1:" + platform.enginePort), null);
+    var failures = new ArrayList<String>();
+    for (var token : java.util.Arrays.asList(validToken, null)) {
+      for (var door : List.of(gateway, orgService)) {
+        for (var sent : List.of("GET /v1/auth/token", "GET /v1/auth/register", "GET /v1/auth/revoke",
+            "PUT /v1/auth/password-resets", "GET /v1/auth/password-resets/confirm",
+            "GET /v1/auth/email-verifications/confirm", "GET /v1/auth/email-changes/confirm", "POST /health/ready",
+            "PUT /health/live", "POST /metrics")) {
+          expect405(door, sent, token, failures);
+        }
+      }
+      for (var sent : List.of("POST /openapi.json", "DELETE /openapi.json")) {
+        expect405(gateway, sent, token, failures);
+      }
+      expect405(engine, "PUT /health/ready", token, failures);
+    }
+    assertEquals(List.of(), failures);
+  }
+
+  private static void expect405(Door door, String sent, String token, List<String> failures) {
+    var space = sent.indexOf(' ');
+    var reply = door.client().sendWithoutBody(sent.substring(0, space), sent.substring(space + 1), token, java.util.Map.of());
+    if (reply.status() != 405 || !"method_not_allowed".equals(reply.json().getString("code"))) {
+      failures.add(sent + (token == null ? " without a token" : "") + " at " + door.name() + ": " + reply.status() + " "
+          + reply.body());
+    }
+  }
+
   /** Dot-segments open no door: the gateway refuses them, and so does a service reached past it, before routing. */
   @Test
   void dotSegmentsOpenNoDoor() {

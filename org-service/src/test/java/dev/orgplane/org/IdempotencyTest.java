@@ -16,9 +16,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class IdempotencyTest extends OrgServiceTest {
 
@@ -319,5 +322,23 @@ class IdempotencyTest extends OrgServiceTest {
     var put = org.send(HttpMethod.PUT, "/v1/users/me", alice.token(), new JsonObject());
     assertProblem(put, 405, "method_not_allowed");
     assertEquals("GET, HEAD, PATCH, DELETE", put.getHeader("Allow"));
+  }
+
+  /**
+   * The routes that need no token, and health, come before routes of every method (the token check, the body
+   * handler), which made vertx-web forget the method it refused: a wrong one was 404, or 401 without a token.
+   */
+  @ParameterizedTest
+  @CsvSource({"GET, /v1/auth/token, POST", "GET, /v1/auth/register, POST", "GET, /v1/auth/revoke, POST",
+      "PUT, /v1/auth/password-resets, POST", "GET, /v1/auth/password-resets/confirm, POST",
+      "GET, /v1/auth/email-verifications/confirm, POST", "GET, /v1/auth/email-changes/confirm, POST",
+      "DELETE, /v1/auth/token/, POST", "PUT, /health/ready, 'GET, HEAD'", "POST, /health/live, 'GET, HEAD'",
+      "POST, /metrics, 'GET, HEAD'"})
+  void aWrongMethodOnAPathOpenToAnyoneIs405NamingItsMethods(String method, String path, String allowed) {
+    for (var token : Arrays.asList(org.platformAdminToken(), null)) {
+      var refused = org.send(HttpMethod.valueOf(method), path, token, null);
+      assertProblem(refused, 405, "method_not_allowed");
+      assertEquals(allowed, refused.getHeader("Allow"));
+    }
   }
 }

@@ -14,6 +14,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -271,6 +273,15 @@ class ProvisioningRefusalsTest {
     var deleted = idle.engine().send(HttpMethod.DELETE, "/v1/provisioning/batches", idle.token(), null);
     assertProblem(deleted, 405, "method_not_allowed");
     assertEquals("GET, HEAD, POST", deleted.getHeader("Allow"));
+  }
+
+  /** Health and metrics come before routes of every method, which made vertx-web forget the method it refused (404). */
+  @ParameterizedTest
+  @CsvSource({"PUT, /health/ready", "POST, /health/live", "DELETE, /metrics"})
+  void aWrongMethodOnHealthOrMetricsIs405NamingItsMethods(String method, String path) {
+    var refused = idle.engine().send(HttpMethod.valueOf(method), path, null, null);
+    assertProblem(refused, 405, "method_not_allowed");
+    assertEquals("GET, HEAD", refused.getHeader("Allow"));
   }
 
   @Test

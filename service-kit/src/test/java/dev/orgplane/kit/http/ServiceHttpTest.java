@@ -186,6 +186,19 @@ class ServiceHttpTest {
     assertProblem(send(HttpMethod.DELETE, "/widgets", null), 405, "method_not_allowed");
   }
 
+  /**
+   * The skeleton's own paths come before routes without a method (the body handler), which made vertx-web forget the
+   * method it refused: a wrong method was 404. A trailing {@code /} is the same path.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"POST, /health/ready", "PUT, /health/ready", "PUT, /health/live",
+      "DELETE, /health/live/", "POST, /metrics", "PATCH, /metrics"})
+  void aWrongMethodOnTheSkeletonsOwnPathsIs405NamingItsMethods(String method, String path) {
+    var refused = send(HttpMethod.valueOf(method), path, null);
+    assertProblem(refused, 405, "method_not_allowed");
+    assertEquals("GET, HEAD", refused.getHeader("Allow"));
+  }
+
   /** HEAD is answered as GET would be, headers alone; a path without GET refuses it as any other method. */
   @Test
   void headIsAnsweredAsGetWithoutContent() {
