@@ -199,7 +199,8 @@ public final class OpenApiRoutes {
    * authenticated POST that does not take {@code Idempotency-Key}, or whose 409 and 422 do not name
    * {@code idempotency_key_in_use} and {@code idempotency_key_reused} ({@code IdempotencyKeys} honours the key on every
    * POST a token makes); an operation with a JSON body whose 400 does not name {@code malformed_json}; one that takes
-   * {@code order} whose 400 does not name {@code invalid_order}; a 400 that says which query parameters are not
+   * {@code order} whose 400 does not name {@code invalid_order}; one with an id in its path ({@code format: uuid})
+   * whose 400 does not name {@code validation_failed} (a path id that is no UUID); a 400 that says which query parameters are not
    * unknown ("any parameter but ...", "any query parameter") and names others than the operation takes.
    */
   public void assertConventions() {
@@ -237,6 +238,9 @@ public final class OpenApiRoutes {
     var body = operation.getJsonObject("requestBody", new JsonObject()).getJsonObject("content", new JsonObject());
     if (body.containsKey("application/json")) {
       problems.addAll(unnamedCodes(responses, "400", "malformed_json"));
+    }
+    if (takesUuidInPath(item, operation)) {
+      problems.addAll(unnamedCodes(responses, "400", "validation_failed"));
     }
     var query = parameters(item, operation).stream().filter(parameter -> parameter.startsWith("query "))
         .map(parameter -> parameter.substring("query ".length())).collect(Collectors.toCollection(TreeSet::new));
@@ -276,6 +280,20 @@ public final class OpenApiRoutes {
     var description = responses.getJsonObject(status, new JsonObject()).getString("description", "");
     return description.contains("`" + code + "`") ? List.of()
         : List.of("its " + status + " does not name `" + code + "`");
+  }
+
+  /** Whether a segment of the path is an id ({@code format: uuid}), which every route refuses unless it is one. */
+  private boolean takesUuidInPath(JsonObject item, JsonObject operation) {
+    for (var list : new JsonArray[] {item.getJsonArray("parameters"), operation.getJsonArray("parameters")}) {
+      for (var parameter : list == null ? new JsonArray() : list) {
+        var resolved = resolve((JsonObject) parameter);
+        if ("path".equals(resolved.getString("in"))
+            && "uuid".equals(resolved.getJsonObject("schema", new JsonObject()).getString("format"))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The path's and the operation's parameters, each as {@code "<in> <name>"}. */

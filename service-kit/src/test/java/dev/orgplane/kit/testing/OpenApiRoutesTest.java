@@ -108,6 +108,11 @@ class OpenApiRoutesTest {
                 .put("responses", new JsonObject()
                     .put("409", new JsonObject().put("description", "Codes: `idempotency_key_in_use`."))
                     .put("422", new JsonObject().put("description", "Codes: `idempotency_key_reused`.")))))
+            .put("/v1/things/{id}", new JsonObject()
+                .put("parameters", new JsonArray().add(new JsonObject().put("name", "id").put("in", "path")
+                    .put("schema", new JsonObject().put("type", "string").put("format", "uuid"))))
+                .put("get", new JsonObject().put("responses", new JsonObject().put("400", new JsonObject()
+                    .put("description", "Codes: `unknown_parameter` (any query parameter).")))))
             .put("/v1/listed", listing("Codes: `unknown_parameter` (any parameter but `limit`).", "limit", "order"))
             .put("/v1/searched", listing("Codes: `unknown_parameter` (any query parameter).", "q"))
             .put("/v1/ordered", listing("Codes: `invalid_order`, `unknown_parameter` (any parameter but `order` and "
@@ -119,6 +124,7 @@ class OpenApiRoutesTest {
     assertTrue(message.contains("POST /v1/things: its 409 does not name `idempotency_key_in_use`"), message);
     assertTrue(message.contains("POST /v1/things: its 422 does not name `idempotency_key_reused`"), message);
     assertTrue(message.contains("POST /v1/things: its 400 does not name `malformed_json`"), message);
+    assertTrue(message.contains("GET /v1/things/{id}: its 400 does not name `validation_failed`"), message);
     assertFalse(message.contains("/v1/auth/open"), message);
     assertFalse(message.contains("/v1/kept"), message);
     assertTrue(message.contains("GET /v1/listed: its 400 does not name `invalid_order`"), message);
