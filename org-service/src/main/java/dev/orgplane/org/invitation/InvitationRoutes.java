@@ -253,7 +253,7 @@ public final class InvitationRoutes {
   private void mine(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     var after = page.afterId();
-    verifiedEmail(pool, BearerAuth.principal(ctx))
+    verifiedEmail(pool, BearerAuth.principal(ctx), false)
         .compose(email -> email == null ? Future.succeededFuture(List.<JsonObject>of())
             : InvitationRepository.pendingFor(pool, email, after, page.fetchSize()))
         .onSuccess(items -> ctx.json(page(page, items)))
@@ -281,20 +281,25 @@ public final class InvitationRoutes {
    * organization takes no one in (403, the invitation waits). Inviting the address again keeps the invitation's id
    * and may change its roles and teams: an {@code If-Match} naming the tag the invitee read is compared with the
    * invitation read under the lock (412 {@code precondition_failed} if it changed since), so they accept no more than
-   * they saw.
+   * they saw. Before all that the caller's own account row is share-locked, and their address read with it: a change
+   * of the address confirmed meanwhile is waited for (and the invitation then no longer theirs, 404), or waits until
+   * the membership is made; until session 33 one that committed between the read and the membership let them join
+   * by the invitation of the address they had just given up. The account first, then the organization, the order an
+   * account's deletion locks them in.
    */
   private void accept(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var id = Ids.uuid(ctx.pathParam("iid"), "iid");
-    pool.withTransaction(tx -> ownInvitation(tx, principal, id, false)
-        .compose(unlocked -> InvitationRepository.lockOrganizationOf(tx, id))
-        .compose(state -> ownInvitation(tx, principal, id, true).map(invitation -> {
-          if (state.filter("disabled"::equals).isPresent()) {
-            throw AccessPolicy.organizationDisabled();
-          }
-          EntityTags.requireMatch(ctx, invitation, "The invitation");
-          return invitation;
-        }))
+    pool.withTransaction(tx -> verifiedEmail(tx, principal, true)
+        .compose(email -> invitationTo(tx, email, id, false)
+            .compose(unlocked -> InvitationRepository.lockOrganizationOf(tx, id))
+            .compose(state -> invitationTo(tx, email, id, true).map(invitation -> {
+              if (state.filter("disabled"::equals).isPresent()) {
+                throw AccessPolicy.organizationDisabled();
+              }
+              EntityTags.requireMatch(ctx, invitation, "The invitation");
+              return invitation;
+            })))
         .compose(invitation -> {
           var orgId = UUID.fromString(invitation.getJsonObject("organization").getString("id"));
           var userId = AccessPolicy.userId(principal);
@@ -340,8 +345,12 @@ public final class InvitationRoutes {
    * transaction if asked; a caller whose address is not verified hears that first, whichever invitation they name.
    */
   private static Future<JsonObject> ownInvitation(SqlClient tx, Principal principal, UUID id, boolean lock) {
-    return verifiedEmail(tx, principal)
-        .compose(email -> email == null ? Future.succeededFuture(Optional.<JsonObject>empty())
+    return verifiedEmail(tx, principal, false).compose(email -> invitationTo(tx, email, id, lock));
+  }
+
+  /** {@link #ownInvitation} of the caller whose verified address is {@code email} (null: none). */
+  private static Future<JsonObject> invitationTo(SqlClient tx, String email, UUID id, boolean lock) {
+    return (email == null ? Future.succeededFuture(Optional.<JsonObject>empty())
             : InvitationRepository.addressedTo(tx, id, email, lock))
         .map(found -> {
           var invitation = found.orElseThrow(InvitationRoutes::notFound);
@@ -354,20 +363,22 @@ public final class InvitationRoutes {
 
   /** The caller's verified address, or none (null) when it is not verified: such an address is no invitee's. */
   private static Future<String> verifiedEmailOrNone(SqlConnection tx, Principal principal) {
-    return verifiedEmail(tx, principal)
+    return verifiedEmail(tx, principal, false)
         .recover(e -> e instanceof ApiException api && api.status() == 403 ? Future.succeededFuture(null)
             : Future.failedFuture(e));
   }
 
   /**
    * The caller's address as invitations see it: none (null) for scoped tokens and service users, and 403
-   * {@code email_not_verified} until its owner has verified it, since anyone can register any address.
+   * {@code email_not_verified} until its owner has verified it, since anyone can register any address. With
+   * {@code hold}, the caller's row is share-locked for the rest of the transaction, and the address with it.
    */
-  private static Future<String> verifiedEmail(SqlClient client, Principal principal) {
+  private static Future<String> verifiedEmail(SqlClient client, Principal principal, boolean hold) {
     if (principal.isScoped()) {
       return Future.succeededFuture(null);
     }
-    return UserRepository.byId(client, AccessPolicy.userId(principal)).map(found -> {
+    var userId = AccessPolicy.userId(principal);
+    return (hold ? UserRepository.holdById(client, userId) : UserRepository.byId(client, userId)).map(found -> {
       var user = found.orElse(null);
       if (user == null || user.email() == null) {
         return null;

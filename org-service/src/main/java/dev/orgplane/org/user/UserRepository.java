@@ -58,8 +58,21 @@ public final class UserRepository {
 
   /** {@link #byId}, the row locked for the rest of the caller's transaction with {@code forUpdate}. */
   public static Future<Optional<User>> byId(SqlClient client, UUID id, boolean forUpdate) {
-    return client.preparedQuery("SELECT " + User.COLUMNS + " FROM org.users WHERE id = $1"
-            + (forUpdate ? " FOR UPDATE" : ""))
+    return byId(client, id, forUpdate ? " FOR UPDATE" : "");
+  }
+
+  /**
+   * {@link #byId}, the row share-locked for the rest of the caller's transaction: a change of the account's address
+   * under way is waited for, and none is made until the transaction ends. The FOR KEY SHARE a foreign key to the row
+   * takes does not hold the address: its unique index is on an expression, {@code lower(email)}, so changing it is
+   * no key update, which only FOR SHARE and stronger wait for.
+   */
+  public static Future<Optional<User>> holdById(SqlClient tx, UUID id) {
+    return byId(tx, id, " FOR SHARE");
+  }
+
+  private static Future<Optional<User>> byId(SqlClient client, UUID id, String lock) {
+    return client.preparedQuery("SELECT " + User.COLUMNS + " FROM org.users WHERE id = $1" + lock)
         .mapping(User.MAPPER)
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));

@@ -200,6 +200,29 @@ class InvitationTest extends MailedOrgServiceTest {
   }
 
   /**
+   * An acceptance holds the invitee's address: one moving to another address meanwhile (its change confirmed, not yet
+   * committed) is waited for, and the invitation of the address given up is then no longer theirs. Read unlocked, the
+   * address let them join by it: changing it takes no lock a membership's foreign key waits for.
+   */
+  @Test
+  void anAcceptanceWaitsForAnAddressChangeAndThenRefusesTheOldAddress(Vertx vertx) throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var invitee = verifiedUser("moving");
+    var id = invitationTo(invitee.email(), orgId, owner);
+    try (var rival = UncommittedTransaction.begin(db)) {
+      rival.run("UPDATE org.users SET email = ?, email_verified_at = now() WHERE id = ?::uuid", freshEmail(),
+          invitee.id());
+      var accepted = WebClient.create(vertx).post(org.port(), "127.0.0.1", "/v1/invitations/" + id + "/accept")
+          .bearerTokenAuthentication(invitee.token()).send();
+      PgFixture.awaitLockWaits(db, 1);
+      rival.commit();
+      assertProblem(accepted.await(), 404, "invitation_not_found");
+    }
+    assertProblem(org.get("/v1/organizations/" + orgId, invitee.token()), 404, "organization_not_found");
+  }
+
+  /**
    * A disabled organization takes no one in: its invitations wait, listed with the organization's state so the
    * invitee sees why, and can be accepted once it is enabled again.
    */
