@@ -161,7 +161,7 @@ public final class GroupRoutes {
     var page = PageRequest.of(ctx);
     visibleGroup(ctx)
         .compose(group -> GroupRepository.organizations(pool, group.id(), page.afterName(), page.fetchSize()))
-        .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, Organization::name)))
+        .onSuccess(orgs -> ctx.json(page.page(orgs, Organization::toJson, PageRequest.byName(Organization::name))))
         .onFailure(ctx::fail);
   }
 

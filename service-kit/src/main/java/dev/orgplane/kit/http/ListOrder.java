@@ -34,6 +34,6 @@ public enum ListOrder {
 
   /** The sort key of a listed object, which the next page's cursor holds: its {@code name}, or its {@code id}. */
   public <T> Function<T, String> sortKey(Function<T, String> name, Function<T, ?> id) {
-    return this == NAME ? name : object -> id.apply(object).toString();
+    return this == NAME ? PageRequest.byName(name) : object -> id.apply(object).toString();
   }
 }

@@ -13,8 +13,8 @@ import java.util.function.Function;
 
 /**
  * {@code ?limit=&cursor=} of a list endpoint. The cursor is opaque to clients: the sort key of the
- * last item they saw, base64url-encoded, so pages stay stable while rows are inserted (keyset
- * pagination, no OFFSET).
+ * last item they saw (a name marked as one, {@link #byName}), base64url-encoded, so pages stay stable
+ * while rows are inserted (keyset pagination, no OFFSET).
  */
 public record PageRequest(int limit, String after) {
 
@@ -23,6 +23,8 @@ public record PageRequest(int limit, String after) {
   /** The smallest UUID: every id sorts after it. */
   public static final UUID FIRST_ID = new UUID(0, 0);
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+  /** What the sort key of a name-sorted list's cursor starts with. */
+  private static final String NAME_KEY = "name:";
 
   public static PageRequest of(RoutingContext ctx) {
     return of(ctx, MAX_LIMIT);
@@ -93,9 +95,24 @@ public record PageRequest(int limit, String after) {
     return ApiException.badRequest("invalid_cursor", "The cursor is not one this API returned.");
   }
 
-  /** The cursor of a list sorted by name, or the empty string (before every name) on the first page. */
+  /**
+   * The cursor of a list sorted by name, or the empty string (before every name) on the first page; 400
+   * {@code invalid_cursor} for one no name-sorted list wrote ({@link #byName}). Any text is a name, so until session
+   * 33 these lists took any cursor, another list's id or a client's own, and started wherever it sorted.
+   */
   public String afterName() {
-    return after == null ? "" : after;
+    if (after == null) {
+      return "";
+    }
+    if (!after.startsWith(NAME_KEY)) {
+      throw invalidCursor();
+    }
+    return after.substring(NAME_KEY.length());
+  }
+
+  /** The sort key a list sorted by {@code name} writes into its cursors, marked as a name for {@link #afterName}. */
+  public static <T> Function<T, String> byName(Function<T, String> name) {
+    return item -> NAME_KEY + name.apply(item);
   }
 
   /** Asks the database for one row more than the page, to know whether another page follows. */

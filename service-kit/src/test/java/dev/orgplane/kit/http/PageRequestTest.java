@@ -22,7 +22,16 @@ class PageRequestTest {
   void laterPagesStartAfterTheCursor() {
     var id = UUID.randomUUID();
     assertEquals(id, new PageRequest(20, id.toString()).afterId());
-    assertEquals("acme", new PageRequest(20, "acme").afterName());
+    assertEquals("acme", new PageRequest(20, PageRequest.byName((String name) -> name).apply("acme")).afterName());
+  }
+
+  /** Any text is a name: only the mark of a name list's cursor tells one from an id, or a name a client made up. */
+  @Test
+  void aNameSortedListTakesOnlyTheCursorsNameSortedListsWrite() {
+    for (var cursor : List.of("acme", UUID.randomUUID().toString())) {
+      var error = assertThrows(ApiException.class, () -> new PageRequest(20, cursor).afterName());
+      assertEquals("invalid_cursor", error.code());
+    }
   }
 
   @Test

@@ -122,7 +122,7 @@ public final class InMemoryOrgApi implements OrgApi {
     var items = new ArrayList<JsonObject>();
     for (var entry : after.entrySet()) {
       if (items.size() == limit) {
-        return new Page(items, ListPaging.cursorAfter(sorted.lowerKey(entry.getKey())));
+        return new Page(items, ListPaging.cursorAfter(sorted.lowerKey(entry.getKey()), byName));
       }
       items.add(entry.getValue());
     }

@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code ?limit=&cursor=} as org-service reads them ({@code PageRequest}): a limit from 1 to the endpoint's most,
- * and cursors opaque to callers, the sort key of a page's last item base64url-encoded. A cursor a plugin made
- * itself (the last id it saw, say) is refused, as the service refuses a cursor it did not hand out.
+ * and cursors opaque to callers, the sort key of a page's last item base64url-encoded, a name marked as one. A
+ * cursor a plugin made itself (the last id or name it saw, say) is refused, as the service refuses a cursor it did
+ * not hand out.
  */
 final class ListPaging {
 
@@ -20,6 +21,9 @@ final class ListPaging {
   private static final Pattern UUID = Pattern.compile(
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+  /** What the sort key of a name-sorted list's cursor starts with, as org-service writes it. */
+  private static final String NAME_KEY = "name:";
+
   private ListPaging() {
   }
 
@@ -30,8 +34,9 @@ final class ListPaging {
   }
 
   /** The cursor of the page after the one whose last item sorts by {@code key}. */
-  static String cursorAfter(String key) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+  static String cursorAfter(String key, boolean sortedByName) {
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(((sortedByName ? NAME_KEY : "") + key).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The sort key {@code cursor} continues after: a name in lists sorted by name, an id in the others. */
@@ -42,10 +47,10 @@ final class ListPaging {
     } catch (IllegalArgumentException e) {
       throw invalidCursor();
     }
-    if (!sortedByName && !UUID.matcher(key).matches()) {
+    if (sortedByName ? !key.startsWith(NAME_KEY) : !UUID.matcher(key).matches()) {
       throw invalidCursor();
     }
-    return key;
+    return sortedByName ? key.substring(NAME_KEY.length()) : key;
   }
 
   private static OrgApiException invalidCursor() {
