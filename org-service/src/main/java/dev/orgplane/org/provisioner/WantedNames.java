@@ -14,9 +14,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -45,7 +47,13 @@ public final class WantedNames {
   public record Kind(String table, String nameTakenCode, String noun) {
 
     public ApiException nameTaken(List<FieldError> errors) {
-      return new ApiException(409, nameTakenCode, "This organization has a " + noun + " of that name.", errors);
+      return nameTaken(Optional.empty(), errors);
+    }
+
+    /** The refusal naming the name taken, when it is one. */
+    public ApiException nameTaken(Optional<String> name, List<FieldError> errors) {
+      return new ApiException(409, nameTakenCode, "This organization has a " + noun
+          + name.map(n -> " named " + n + ".").orElse(" of that name."), errors);
     }
   }
 
@@ -68,6 +76,15 @@ public final class WantedNames {
    */
   public static Future<List<MovedAside>> free(SqlClient tx, OrgAccess access, Kind kind, Existing existing,
       List<Claim> claims) {
+    return free(tx, access, kind, existing, claims, i -> "items[" + i + "].name");
+  }
+
+  /**
+   * {@link #free(SqlClient, OrgAccess, Kind, Existing, List)} for writes that name their items otherwise: a refusal
+   * names the {@code i}th claim's name as {@code nameField.apply(i)} (a copy's {@code objects[<template id>].name}).
+   */
+  public static Future<List<MovedAside>> free(SqlClient tx, OrgAccess access, Kind kind, Existing existing,
+      List<Claim> claims, IntFunction<String> nameField) {
     var taken = claims.stream().filter(Claim::renames).map(Claim::wanted).collect(Collectors.toSet());
     if (taken.isEmpty()) {
       return Future.succeededFuture(List.of());
@@ -80,6 +97,7 @@ public final class WantedNames {
               var temporary = new LinkedHashMap<UUID, String>();
               movable.forEach(id -> temporary.put(id, temporaryName()));
               var refused = new ArrayList<FieldError>();
+              var refusedNames = new HashSet<String>();
               for (int i = 0; i < claims.size(); i++) {
                 var claim = claims.get(i);
                 if (!claim.renames()) {
@@ -90,12 +108,14 @@ public final class WantedNames {
                 if (holder != null && holder.renames()) {
                   temporary.computeIfAbsent(holder.id(), id -> temporaryName());
                 } else if (holder != null || holderOutside != null && !movable.contains(holderOutside)) {
-                  refused.add(new FieldError("items[" + i + "].name", "taken in this organization by a " + kind.noun()
+                  refused.add(new FieldError(nameField.apply(i), "taken in this organization by a " + kind.noun()
                       + " that keeps it"));
+                  refusedNames.add(claim.wanted());
                 }
               }
               if (!refused.isEmpty()) {
-                return Future.failedFuture(kind.nameTaken(refused));
+                return Future.failedFuture(kind.nameTaken(refusedNames.size() == 1
+                    ? refusedNames.stream().findFirst() : Optional.empty(), refused));
               }
               var movedOutside = outside.entrySet().stream().filter(holder -> movable.contains(holder.getValue()))
                   .map(holder -> new MovedAside(holder.getValue(), holder.getKey(), temporary.get(holder.getValue())))

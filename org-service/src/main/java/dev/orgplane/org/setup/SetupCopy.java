@@ -4,7 +4,9 @@ import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.kit.http.PageRequest;
+import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.provisioner.ImportResult;
+import dev.orgplane.org.provisioner.WantedNames;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,8 +15,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -74,7 +78,7 @@ final class SetupCopy {
   /** The columns the service maps: references, and the free-form data. */
   private final List<SetupField> mapped;
   private final String selectSql;
-  private final String anyCopySql;
+  private final String copiesSql;
   private final Writes newSecrets;
   private final Writes templateSecrets;
 
@@ -101,8 +105,7 @@ final class SetupCopy {
     var read = mapped.stream().map(f -> f.column().equals(kind.freeFormColumn()) ? f.column() + "::text" : f.column());
     this.selectSql = "SELECT " + Stream.concat(Stream.of("id", "name"), read).collect(Collectors.joining(", "))
         + " FROM org." + kind.table() + " WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3";
-    this.anyCopySql = "SELECT EXISTS (SELECT 1 FROM org." + kind.table()
-        + " WHERE org_id = $1 AND id = ANY ($2::uuid[])) AS copied";
+    this.copiesSql = "SELECT id, name FROM org." + kind.table() + " WHERE org_id = $1 AND id = ANY ($2::uuid[])";
     this.newSecrets = writes(false);
     this.templateSecrets = writes(true);
   }
@@ -125,13 +128,18 @@ final class SetupCopy {
    * between the question and the INSERT (or a name taken in the target) still fails it on a unique index
    * ({@link CopiesExist}), and the caller copies the page again, in a new transaction, without it.
    *
+   * <p>A page that replaces copies first frees the names they take ({@link WantedNames}): its own copies that give a
+   * name up, and in a rollout copies of later pages whose template object is named otherwise now, move to a temporary
+   * name, so that renames in the template (a chain, a swap) reach the copies whatever the order of the rows.
+   *
    * <p>With {@link Existing#KEEP} copies in the target already stay exactly as they are and count unchanged, with
    * one exception that only completes a copy: a copy nobody has changed since it was made ({@code updated_at =
    * created_at}), made from its template object as it is now (not changed since), that lacks references to its own
    * kind the template's object has, left out (deferred) when it was made, takes them (and counts updated). That is
    * how the second pass of a copy that deferred some completes the copies its first pass made.
    */
-  Future<Result> page(SqlClient tx, UUID source, UUID target, UUID after, int limit, Mode mode) {
+  Future<Result> page(SqlClient tx, UUID source, OrgAccess targetAccess, UUID after, int limit, Mode mode) {
+    var target = targetAccess.orgId();
     return tx.preparedQuery(selectSql).execute(Tuple.of(source, after, limit + 1))
         .compose(rows -> {
           var read = new ArrayList<Row>();
@@ -139,14 +147,16 @@ final class SetupCopy {
           var readIds = read.stream().map(row -> row.getUUID("id")).toList();
           var page = TemplatePage.of(read.subList(0, Math.min(limit, read.size())), target, kind.freeFormColumn());
           // what the write needs, sent together: the connection pipelines the statements, so they cost one wait
-          var noCopyYet = mode.firstCopy() ? noCopyInTarget(tx, target, page) : Future.succeededFuture(false);
+          var copied = namesInTarget(tx, target, page);
           var remappedIds = remappedInFreeForm(tx, source, target, page);
           var satisfiable = sameKindCopiesInTarget(tx, target, page);
-          return Future.all(noCopyYet, remappedIds, satisfiable, referencesCheckedNow(tx))
+          return Future.all(copied, remappedIds, satisfiable, referencesCheckedNow(tx))
               .compose(lookedUp -> {
-                var insertOnly = noCopyYet.result();
-                return write(tx, source, target, page, remappedIds.result(), satisfiable.result(),
-                    insertOnly ? mode : mode.again())
+                var insertOnly = mode.firstCopy() && copied.result().isEmpty();
+                var writeMode = insertOnly ? mode : mode.again();
+                return namesFreed(tx, targetAccess, page, copied.result(), writeMode)
+                    .compose(freed -> write(tx, source, target, page, remappedIds.result(), satisfiable.result(),
+                        writeMode))
                     .recover(failure -> Future.failedFuture(insertOnly && isUniqueViolation(failure)
                         ? new CopiesExist() : CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())));
               })
@@ -176,14 +186,39 @@ final class SetupCopy {
     return carried;
   }
 
-  /** Whether none of the page's copies is in the target (see {@link #page}). */
-  private Future<Boolean> noCopyInTarget(SqlClient tx, UUID target, TemplatePage page) {
+  /** The names of the page's copies in the target, by id: none when none is there yet (see {@link #page}). */
+  private Future<Map<UUID, String>> namesInTarget(SqlClient tx, UUID target, TemplatePage page) {
     if (page.rows().isEmpty()) {
-      return Future.succeededFuture(true);
+      return Future.succeededFuture(Map.of());
     }
-    return tx.preparedQuery(anyCopySql)
+    return tx.preparedQuery(copiesSql)
         .execute(Tuple.of(target, (Object) page.copyIds().stream().map(UUID::fromString).toArray(UUID[]::new)))
-        .map(rows -> !rows.iterator().next().getBoolean("copied"));
+        .map(rows -> {
+          var names = new HashMap<UUID, String>();
+          rows.forEach(row -> names.put(row.getUUID("id"), row.getString("name")));
+          return names;
+        });
+  }
+
+  /**
+   * Frees the names a page that replaces copies takes (see {@link #page}). One statement writes the page, and names
+   * are checked row by row, so without it a copy renamed to a name another copy gives up met it still held unless
+   * the join happened to write the giver first: never in a swap, nor when the giver is on a later page. A name the
+   * tenant's own object holds is refused naming the template object, {@code objects[<id>].name}. Nothing is read
+   * unless a copy changes its name.
+   */
+  private Future<Void> namesFreed(SqlClient tx, OrgAccess target, TemplatePage page, Map<UUID, String> copied,
+      Mode mode) {
+    if (mode.firstCopy() || mode.existing() == Existing.KEEP) {
+      return Future.succeededFuture();
+    }
+    var claims = new ArrayList<WantedNames.Claim>();
+    for (int i = 0; i < page.rows().size(); i++) {
+      var copy = UUID.fromString(page.copyIds().get(i));
+      claims.add(new WantedNames.Claim(copy, copied.get(copy), page.rows().get(i).getString("name")));
+    }
+    return WantedNames.free(tx, target, kind.names(), mode.existing(), claims,
+        i -> "objects[" + page.rows().get(i).getUUID("id") + "].name").mapEmpty();
   }
 
   /** A first copy of a page found a copy there already (or a name or id taken: the upsert tells which). */

@@ -2,6 +2,7 @@ package dev.orgplane.org.setup;
 
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.ApiException.FieldError;
+import dev.orgplane.org.provisioner.WantedNames;
 import io.vertx.pgclient.PgException;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +86,12 @@ record SetupKind(String path, String table, String noun, List<SetupField> fields
 
   /** 409 {@code name_taken}, naming the name when it is known (a batch or a copy writes many at once). */
   ApiException nameTaken(Optional<String> name, List<FieldError> errors) {
-    return new ApiException(409, "name_taken", "This organization has a " + noun
-        + name.map(n -> " named " + n + ".").orElse(" of that name."), errors);
+    return names().nameTaken(name, errors);
+  }
+
+  /** The kind's names as a copy frees them ({@link WantedNames}), refused as its other writes refuse them. */
+  WantedNames.Kind names() {
+    return new WantedNames.Kind(table, "name_taken", noun);
   }
 
   /** Ids are unique across organizations (migration V11). */

@@ -15,6 +15,7 @@ import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.organization.OrganizationPaths;
 import dev.orgplane.org.provisioner.ExistingCopies;
@@ -286,18 +287,19 @@ public final class SetupRoutes {
         : List.of(copy.kind().permission("get"));
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
         .compose(target -> AccessPolicy.requireAny(tx, principal, from, readSource)
-            .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target.orgId(), page, after, mode))));
+            .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target, page, after, mode))));
   }
 
   private static Future<Reply> copyPage(SqlConnection tx, RoutingContext ctx, SetupCopy copy, UUID source,
-      UUID target, PageRequest page, UUID after, SetupCopy.Mode mode) {
+      OrgAccess targetAccess, PageRequest page, UUID after, SetupCopy.Mode mode) {
+    var target = targetAccess.orgId();
     if (source.equals(target)) {
       return Future.failedFuture(ApiException.unprocessable("same_organization",
           "An organization cannot be copied into itself."));
     }
     var kind = copy.kind();
     var actor = BearerAuth.principal(ctx).subject();
-    return copy.page(tx, source, target, after, page.limit(), mode)
+    return copy.page(tx, source, targetAccess, after, page.limit(), mode)
         .compose(copied -> consistent(tx, kind, target, copied.changed(), copied.updated() == 0, copied::pathOf)
             .map(copied))
         .compose(copied -> AuditLog.record(tx, ctx, target, actor, kind.noun() + ".copied",

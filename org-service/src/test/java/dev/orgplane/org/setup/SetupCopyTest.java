@@ -12,6 +12,8 @@ import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
+import dev.orgplane.org.access.OrgAccess;
+import dev.orgplane.org.organization.Organization;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -19,10 +21,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -553,8 +557,13 @@ class SetupCopyTest extends OrgServiceTest {
   }
 
   private static SetupCopy.Result firstCopyOfWorkspaces(Pool pool, Org template, Org target, AtomicInteger statements) {
+    var access = pool.preparedQuery("SELECT * FROM org.organizations WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(target.id())))
+        .map(rows -> new OrgAccess(Organization.MAPPER.apply(rows.iterator().next()), null, List.of(), Set.of(),
+            false, false, false))
+        .await();
     return pool.withTransaction(tx -> new SetupCopy(SetupKind.WORKSPACES).page(counting(tx, statements),
-            UUID.fromString(template.id()), UUID.fromString(target.id()), PageRequest.FIRST_ID, 10,
+            UUID.fromString(template.id()), access, PageRequest.FIRST_ID, 10,
             new SetupCopy.Mode(true, false, Existing.UPDATE)))
         .await();
   }

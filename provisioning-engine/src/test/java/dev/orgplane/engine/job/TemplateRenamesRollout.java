@@ -17,9 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Renames in a template rolled out into an existing copy: a chain (one object takes the name another gives up) and a
- * swap, of roles and of teams, whichever object has the lower id; a role's members follow it. A name the tenant gave
- * an object of its own still stops the rollout, naming the template object that wanted it. Each subclass rolls out
- * with its own page size: both objects on one page, or each on its own.
+ * swap, of roles, of teams and of every setup kind (which org-service copies a page at a time itself), whichever
+ * object has the lower id; a role's members follow it. A name the tenant gave an object of its own still stops the
+ * rollout, naming the template object that wanted it. Each subclass rolls out with its own page size: both objects on
+ * one page, or each on its own.
  */
 abstract class TemplateRenamesRollout {
 
@@ -34,6 +35,8 @@ abstract class TemplateRenamesRollout {
     final List<String> ids;
     final JsonObject request;
     final String target;
+    /** What a queue needs in the template: a workspace and a schema, which the job copies first. */
+    final JsonObject queueNeeds = new JsonObject();
 
     Rollout(String plugin, String lower, String higher) {
       this.plugin = plugin;
@@ -41,6 +44,12 @@ abstract class TemplateRenamesRollout {
       template = TemplateFixture.id(engine.org.post("/v1/organizations", watched().token(), new JsonObject()
           .put("name", "renames-template-" + unique()).put("title", "Renames")
           .put("groupId", watched().template().groupId())));
+      if (plugin.equals("queues")) {
+        queueNeeds.put("workspaceId", TemplateFixture.id(engine.org.post("/v1/organizations/" + template
+            + "/workspaces", watched().token(), new JsonObject().put("name", "ws"))))
+            .put("schemaId", TemplateFixture.id(engine.org.post("/v1/organizations/" + template + "/schemas",
+                watched().token(), new JsonObject().put("name", "sc").put("content", new JsonObject()))));
+      }
       ids = Stream.of("one", "two").map(name -> TemplateFixture.id(engine.org.post(path(template), watched().token(),
           body(name)))).sorted().toList();
       rename(0, lower);
@@ -58,7 +67,14 @@ abstract class TemplateRenamesRollout {
 
     JsonObject body(String name) {
       var body = new JsonObject().put("name", name);
-      return plugin.equals("roles") ? body.put("permissions", new JsonArray().add("app_organization_get")) : body;
+      return switch (plugin) {
+        case "roles" -> body.put("permissions", new JsonArray().add("app_organization_get"));
+        case "schemas" -> body.put("content", new JsonObject());
+        case "queues" -> body.mergeIn(queueNeeds);
+        case "hooks" -> body.put("url", "https://hooks.example.com/renames")
+            .put("events", new JsonArray().add("provisioning.job.finished"));
+        default -> body;
+      };
     }
 
     /** Renames the template's {@code which}th object (by id). */
@@ -88,7 +104,7 @@ abstract class TemplateRenamesRollout {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"roles", "groups"})
+  @ValueSource(strings = {"roles", "groups", "workspaces", "schemas", "queues", "hooks"})
   void aChainWhoseTakerHasTheLowerIdReachesTheCopy(String plugin) {
     var rollout = new Rollout(plugin, "xx", "yy");
     rollout.rename(1, "zz");
@@ -97,7 +113,7 @@ abstract class TemplateRenamesRollout {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"roles", "groups"})
+  @ValueSource(strings = {"roles", "groups", "workspaces", "schemas", "queues", "hooks"})
   void aChainWhoseTakerHasTheHigherIdReachesTheCopy(String plugin) {
     var rollout = new Rollout(plugin, "yy", "xx");
     rollout.rename(0, "zz");
@@ -106,7 +122,7 @@ abstract class TemplateRenamesRollout {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"roles", "groups"})
+  @ValueSource(strings = {"roles", "groups", "workspaces", "schemas", "queues", "hooks"})
   void aSwapReachesTheCopy(String plugin) {
     var rollout = new Rollout(plugin, "xx", "yy");
     rollout.rename(0, "tmp");
@@ -139,8 +155,9 @@ abstract class TemplateRenamesRollout {
     }
   }
 
+  /** Not of queues: a queue of the tenant's own would need a workspace and a schema of its own too. */
   @ParameterizedTest
-  @ValueSource(strings = {"roles", "groups"})
+  @ValueSource(strings = {"roles", "groups", "workspaces", "schemas", "hooks"})
   void aNameTheTenantGaveItsOwnObjectStopsTheRolloutNamingTheTemplateObject(String plugin) {
     var rollout = new Rollout(plugin, "xx", "yy");
     var own = watched().engine().org.post(rollout.path(rollout.target), watched().token(), rollout.body("ours"));
@@ -150,8 +167,12 @@ abstract class TemplateRenamesRollout {
     var job = rollout.provision();
     assertEquals("failed", job.getString("status"), job.encodePrettily());
     var error = job.getJsonObject("error");
-    assertEquals(plugin.equals("roles") ? "role_name_taken" : "group_name_taken", error.getString("code"),
-        error.encode());
+    var code = switch (plugin) {
+      case "roles" -> "role_name_taken";
+      case "groups" -> "group_name_taken";
+      default -> "name_taken";
+    };
+    assertEquals(code, error.getString("code"), error.encode());
     assertEquals(rollout.ids.get(1), error.getString("object"), error.encode());
     assertEquals(List.of("xx", "yy"), List.of(rollout.copyName(0), rollout.copyName(1)), "nothing moved");
   }
