@@ -208,6 +208,15 @@ class GatewayTest {
           var ticker = vertx.setPeriodic(20, id -> response.write("ck\n\ndata: ti"));
           response.closeHandler(closed -> vertx.cancelTimer(ticker));
         }
+        case "/v1/stream/sized" -> {
+          // a HEAD answered as RFC 9110 (9.3.2) asks: the GET's head, Content-Length included, without the content
+          var content = BIG.substring(0, Integer.parseInt(req.getParam("bytes")));
+          if (req.method() == io.vertx.core.http.HttpMethod.HEAD) {
+            response.putHeader("Content-Length", String.valueOf(content.length())).end();
+          } else {
+            response.end(content);
+          }
+        }
         case "/v1/stream/then-close" -> response.end("ok").onSuccess(v -> vertx.setTimer(20, id -> req.connection().close()));
         default -> response.setStatusCode(404).end();
       }
@@ -1359,6 +1368,39 @@ class GatewayTest {
   @org.junit.jupiter.params.provider.EnumSource(value = io.vertx.core.http.HttpVersion.class, names = {"HTTP_1_1", "HTTP_2"})
   void aHeadIsAnsweredWithoutABody(io.vertx.core.http.HttpVersion version) {
     assertEquals(List.of("200", "application/json", "0"), headOf("/v1/echo", version, "Bearer " + token(c -> c)));
+  }
+
+  /**
+   * A HEAD's answer carries the Content-Length its upstream gave it, the length the GET's content would have (RFC 9110,
+   * 9.3.2), whichever path it takes (one announcing an empty body takes Vert.x's client), small or streamed.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"HTTP_1_1, false, 1000", "HTTP_1_1, true, 1000",
+      "HTTP_1_1, false, 300000", "HTTP_1_1, true, 300000", "HTTP_2, false, 1000", "HTTP_2, true, 1000",
+      "HTTP_2, false, 300000", "HTTP_2, true, 300000"})
+  void aHeadKeepsTheContentLengthOfItsGet(io.vertx.core.http.HttpVersion version, boolean announcingABody,
+      int bytes) {
+    var caller = caller(version);
+    var path = "/v1/stream/sized?bytes=" + bytes;
+    var token = "Bearer " + token(c -> c);
+    try {
+      var lengths = Stream.of(io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.HEAD)
+          .map(method -> caller.request(method, gatewayPort, "127.0.0.1", path)
+              .compose(request -> {
+                request.putHeader("Authorization", token);
+                if (method == io.vertx.core.http.HttpMethod.HEAD && announcingABody) {
+                  request.putHeader("Content-Length", "0");
+                }
+                return request.send();
+              })
+              .compose(response -> response.body().map(body -> response.statusCode() + " "
+                  + response.getHeader("Content-Length") + " " + body.length()))
+              .timeout(5, java.util.concurrent.TimeUnit.SECONDS).await())
+          .toList();
+      assertEquals(List.of("200 " + bytes + " " + bytes, "200 " + bytes + " 0"), lengths);
+    } finally {
+      caller.close();
+    }
   }
 
   /** A HEAD's status, Content-Type and body length, sent with {@code authorization} if not null. */

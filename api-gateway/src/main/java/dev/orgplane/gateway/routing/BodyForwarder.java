@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -289,7 +290,8 @@ final class BodyForwarder {
   private void relay(RoutingContext ctx, HttpClientResponse upstream) {
     var response = ctx.response();
     if (HopHeaders.answerHead(upstream.statusCode(), HopHeaders.asIs(upstream.headers()),
-        HopHeaders.connectionOf(upstream.headers()), HopHeaders.contentLength(upstream.getHeader("Content-Length")), response)) {
+        HopHeaders.connectionOf(upstream.headers()), HopHeaders.contentLength(upstream.getHeader("Content-Length")),
+        ctx.request().method().equals(HttpMethod.HEAD), response)) {
       upstream.body().onSuccess(body -> {
         if (!response.closed()) {
           response.end(body);

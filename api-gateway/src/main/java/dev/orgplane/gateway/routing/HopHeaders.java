@@ -105,10 +105,12 @@ final class HopHeaders {
    * The upstream answer's head for the caller: its status and headers minus the hop-by-hop ones and its request
    * id (ours stands). Answers true when the body, of {@code length} bytes (-1: unknown), is to be collected and
    * written at once (typical API answers: one write, and nothing left to pipe if the caller has gone meanwhile);
-   * false when it streams, its length announced or chunked.
+   * false when it streams, its length announced or chunked. The answer to a HEAD ({@code toHead}) has no body but
+   * announces the length its GET's would have (RFC 9110, 9.3.2), which Vert.x writes for no HEAD itself: without
+   * it, an answer of up to 256 KiB reached the caller without a Content-Length.
    */
   static boolean answerHead(int status, Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> upstream,
-      String connection, long length, HttpServerResponse response) {
+      String connection, long length, boolean toHead, HttpServerResponse response) {
     response.setStatusCode(status);
     while (upstream.hasNext()) {
       var h = upstream.next();
@@ -116,7 +118,7 @@ final class HopHeaders {
         response.headers().add(h.getKey(), h.getValue());
       }
     }
-    if (length >= 0 && length <= SMALL_BODY_BYTES) {
+    if (length >= 0 && length <= SMALL_BODY_BYTES && !toHead) {
       return true;
     }
     if (length >= 0) {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -64,6 +65,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
   private boolean interim;
   private boolean ended;
   private boolean keepAlive;
+  private boolean toHead;
   private Buffer body;
   /** An event stream's: where its events end, so that it can be ended at one. */
   private EventEnds events;
@@ -82,6 +84,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
 
   /** Waits for a connection (within the timeout too), then sends {@code request} on it. */
   void start(HttpRequest request) {
+    toHead = HttpMethod.HEAD.equals(request.method());
     lastActivity = System.nanoTime();
     timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
     // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
@@ -124,7 +127,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
     boolean closing = !keepAlive;
     long length = HttpUtil.getContentLength(answer, -1L);
     if (HopHeaders.answerHead(answer.status().code(), answer.headers().iteratorCharSequence(),
-        HopHeaders.connectionOf(answer.headers()), length, response)) {
+        HopHeaders.connectionOf(answer.headers()), length, toHead, response)) {
       body = Buffer.buffer((int) length);
     } else if (RelayedEventStreams.isEventStream(answer.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
       channels.detach(upstream, channel);
