@@ -15,6 +15,13 @@ import io.vertx.ext.web.RoutingContext;
  * they send (RFC 3986), and no path of ours has an empty segment, so a path that still has them is refused, not
  * resolved. The services take an empty segment as one {@code /}: their calls to each other may hold one (a service
  * URL configured with a trailing {@code /}).
+ *
+ * <p>A percent-encoded unreserved character ({@code %70} for {@code p}) is no such ambiguity: RFC 3986 (6.2.2.2) makes
+ * it the character itself, and vertx-web decodes it before it routes, at every service. So the gateway routes on the
+ * path as they read it ({@link #asRouted}), and sends it on as it came: decided on the path as sent,
+ * {@code /v1/%70rovisioning/jobs} went by the {@code /v1/} route to org-service, past the more specific route of
+ * {@code /v1/provisioning/}, its timeout and its upstreams. Decoded, not refused: clients may encode more than they
+ * must ({@code URLEncoder} writes {@code ~} as {@code %7E}).
  */
 public final class ResolvedPaths implements Handler<RoutingContext> {
 
@@ -29,5 +36,15 @@ public final class ResolvedPaths implements Handler<RoutingContext> {
       return;
     }
     dotSegments.handle(ctx);
+  }
+
+  /**
+   * The path a service routes {@code ctx}'s request on, once this handler let it pass: as sent, with its
+   * percent-encoded unreserved characters decoded, by vertx-web's own normalization. A path without a {@code %} is
+   * that already, and most are: looked at no further.
+   */
+  public static String asRouted(RoutingContext ctx) {
+    var path = ctx.request().path();
+    return path.indexOf('%') < 0 ? path : ctx.normalizedPath();
   }
 }

@@ -404,6 +404,26 @@ class GatewayTest {
   }
 
   /**
+   * A route is chosen for the path as the services read it, percent-encoded unreserved characters decoded (RFC 3986,
+   * 6.2.2.2): {@code /v1/%68inting/x} is {@code /v1/hinting/x} to the upstream, so it goes by the route of
+   * {@code /v1/hinting/}, not round it by {@code /v1/}, and on unchanged. An encoded {@code /} stays part of its
+   * segment, as it does for the services, and a {@code %} that encodes nothing is refused before any route.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"GET, /v1/%68inting/x", "GET, /v1/h%69nting/x",
+      "GET, /v1/%68%69%6E%74%69%6e%67/x", "POST, /v1/%68inting/x", "POST, /v1/h%69nting/x"})
+  void aPathIsRoutedWithItsPercentEncodedUnreservedCharactersDecoded(String method, String path) {
+    var answer = client.request(io.vertx.core.http.HttpMethod.valueOf(method), gatewayPort, "127.0.0.1", path)
+        .putHeader("Authorization", "Bearer " + token(c -> c)).timeout(5_000).sendBuffer(Buffer.buffer("{}")).await();
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    assertEquals("final", answer.bodyAsString(), "served by the route of /v1/hinting/");
+    assertTrue(seenByUpstream.isEmpty(), "not by the route of /v1/: " + seenByUpstream);
+    var encodedSlash = get("/v1/hinting%2Fx", token(c -> c));
+    assertEquals("/v1/hinting%2Fx", encodedSlash.bodyAsJsonObject().getString("path"), "by the route of /v1/");
+    assertProblem(get("/v1/%zzinting/x", token(c -> c)), 400, "malformed_path");
+  }
+
+  /**
    * A body framed so that a proxy in front may read it otherwise than the gateway (RFC 9112, 6.1 and 6.3) is refused
    * and its connection closed, so what followed on the connection is no request: here, by Content-Length, a second
    * request the proxy took for the first one's body.

@@ -1,5 +1,6 @@
 package dev.orgplane.gateway.routing;
 
+import dev.orgplane.gateway.ResolvedPaths;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -59,7 +60,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     var request = ctx.request();
-    var route = routes.match(request.path()).orElse(null);
+    var route = routes.match(ResolvedPaths.asRouted(ctx)).orElse(null);
     if (route == null) {
       ctx.fail(ApiException.notFound("not_found", "No such resource: " + request.path()));
       return;
