@@ -2,6 +2,7 @@ package dev.orgplane.launcher;
 
 import dev.orgplane.kit.config.MaskedUrl;
 import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.http.PathSegment;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -178,7 +179,7 @@ final class ProvisionCommand implements Callable<Integer> {
       gateway.signIn(email, password);
     }
     var batchId = cancel != null ? cancel : follow != null ? follow : start(gateway);
-    var path = "/v1/provisioning/batches/" + URLEncoder.encode(batchId, StandardCharsets.UTF_8);
+    var path = "/v1/provisioning/batches/" + PathSegment.of(batchId);
     var plan = cancel == null && follow == null ? dryRun : planned(gateway, path);
     progress = new ProgressLine(System.out, Terminal.stdoutColumns(), plan);
     var batch = cancel != null ? cancel(gateway, path) : read(gateway, path);
@@ -229,8 +230,7 @@ final class ProvisionCommand implements Callable<Integer> {
 
   /** Starts the batch the options describe; answers its id. */
   private String start(GatewayClient gateway) {
-    var templateId = gateway.get("/v1/organizations/" + URLEncoder.encode(template, StandardCharsets.UTF_8))
-        .getString("id");
+    var templateId = gateway.get("/v1/organizations/" + PathSegment.of(template)).getString("id");
     var request = new JsonObject().put("templateOrganization", templateId);
     if (allProvisioned) {
       request.put("select", "provisionedFrom");

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -309,5 +310,22 @@ class ProvisionCommandTest {
     assertTrue(printed.contains("validation_failed - The target is invalid.\n"), printed);
     assertTrue(printed.contains("  targets[2].name: must be 3 to 63 characters of a-z, 0-9, _ and - (tenant "
         + "\"Bad Name\", " + targetsFile + " line 4)"), printed);
+  }
+
+  /** A name or id is one segment of the path: a space in it is {@code %20}, as a form's {@code +} names another. */
+  @Test
+  void aTemplateOrBatchWithASpaceIsAskedForByThatName() {
+    var paths = new CopyOnWriteArrayList<String>();
+    gateway = new StandInGateway().on("/v1/", exchange -> {
+      paths.add(exchange.getRequestURI().getRawPath());
+      answer(exchange, 404, "{\"code\":\"not_found\",\"detail\":\"No such thing.\"}");
+    });
+
+    new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "acme template", "alpha");
+    new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b 1");
+
+    assertEquals(List.of("/v1/organizations/acme%20template", "/v1/provisioning/batches/b%201/jobs"),
+        paths);
   }
 }

@@ -4,6 +4,7 @@ import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.PageResult;
+import dev.orgplane.kit.http.PathSegment;
 import dev.orgplane.kit.http.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -152,7 +153,7 @@ public final class OrgApiClient implements OrgApi {
   @Override
   public Future<Counts> put(String organization, String path, String id, JsonObject body) {
     // the id is one segment: "a/b" is the object a/b of path, not b of path/a
-    return Future.succeededFuture(id).map(OrgPaths::segment)
+    return Future.succeededFuture(id).map(PathSegment::of)
         .compose(segment -> send(HttpMethod.PUT, organization + "/" + path + "/" + segment, body))
         .map(response -> {
           OrgAnswers.body(response);

@@ -1,7 +1,5 @@
 package dev.orgplane.engine.orgapi;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -42,16 +40,5 @@ final class OrgPaths {
 
   private static boolean inSegment(int c) {
     return (c < 128 && Character.isLetterOrDigit(c)) || SEGMENT_PUNCTUATION.indexOf(c) >= 0;
-  }
-
-  /**
-   * {@code id} as one segment of a URL's path: every character but letters, digits and {@code .-*_} percent-encoded,
-   * a slash too. An id of dots only (or none) cannot be one: the router resolves it whatever its encoding.
-   */
-  static String segment(String id) {
-    if (id == null || id.isEmpty() || id.equals(".") || id.equals("..")) {
-      throw new IllegalArgumentException("An id is one segment of a path, not \"" + id + "\".");
-    }
-    return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }
