@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -125,7 +124,8 @@ final class GatewayClient {
   /**
    * {@link #get} for following something that runs on the platform without this process: a call that is
    * {@link Unavailable} is made again after a pause (doubling from half a second), each pause told to
-   * {@code waiting}, until it has failed for {@code patience}; then, or on any other failure, it fails as get does.
+   * {@code waiting}, until it has failed for {@code patience}; then it fails {@link Unavailable}, and on any other
+   * failure as get does.
    */
   JsonObject poll(String path, Duration patience, Consumer<String> waiting) {
     return retrying(() -> get(path), patience, waiting);
@@ -141,7 +141,7 @@ final class GatewayClient {
       } catch (Unavailable e) {
         long left = (giveUpAt - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
-          throw new LauncherException(e.getMessage() + " (still, after " + patience.toSeconds() + " s of retries)");
+          throw new Unavailable(e.getMessage() + " (still, after " + patience.toSeconds() + " s of retries)");
         }
         long wait = Math.min(pause, left);
         waiting.accept(e.getMessage() + "; trying again in " + String.format("%.1f s", wait / 1000.0));
@@ -166,13 +166,12 @@ final class GatewayClient {
   }
 
   /**
-   * {@link #post} for what must not be done twice (a batch started): sent with an {@code Idempotency-Key} of its own
-   * and, while it is {@link Unavailable}, made again with the same key, as {@link #poll} does. The platform does it
-   * once at most, and answers a repeat as it answered the first: a lost answer no longer starts a second batch, nor
-   * does a platform that restarts fail the command.
+   * {@link #post} for what must not be done twice (a batch started): sent with the {@code Idempotency-Key} {@code key}
+   * and, while it is {@link Unavailable}, made again with it, as {@link #poll} does. The platform does it once at
+   * most, and answers a repeat as it answered the first (for a day): a lost answer no longer starts a second batch,
+   * nor does a platform that restarts fail the command. Failing {@link Unavailable}, it may have been done.
    */
-  JsonObject postOnce(String path, JsonObject body, Duration patience, Consumer<String> waiting) {
-    var key = UUID.randomUUID().toString();
+  JsonObject postOnce(String path, JsonObject body, String key, Duration patience, Consumer<String> waiting) {
     return retrying(() -> post(path, body, request -> request.header("Idempotency-Key", key)), patience, waiting);
   }
 

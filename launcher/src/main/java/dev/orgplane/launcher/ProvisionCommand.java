@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
  * {@code orgplane provision}: stamps out tenants from a template through the gateway, as a batch, and
  * follows it with a progress bar until it ends. Exit code 0 when every tenant was made, 1 when some
  * job failed or was cancelled (they are listed), 2 when the batch could not be started (or cancelled), or the
- * platform stopped answering for longer than following waits out ({@link #PATIENCE}), or the command failed
+ * platform stopped answering for longer than starting or following waits out ({@link #PATIENCE}; a start that gave up
+ * says the batch may have started, and the {@code --idempotency-key} that starts it once at most), or the command failed
  * otherwise; a command line it cannot use is a usage error ({@link Orgplane#USAGE_ERROR}). The
  * batch belongs to the platform, not to this process: interrupted, it goes on, {@code --follow} picks it
  * up again and {@code --cancel} stops it.
@@ -99,6 +101,11 @@ final class ProvisionCommand implements Callable<Integer> {
           + "up to date with it (a rollout of its changes; the platform selects them when the batch starts).")
   boolean allProvisioned;
 
+  @Option(names = "--idempotency-key", paramLabel = "KEY",
+      description = "Start the batch under this Idempotency-Key (default: a new random one): the key of a start that "
+          + "may have started, given again within a day with the same batch, starts it once at most.")
+  String idempotencyKey;
+
   @Parameters(paramLabel = "NAME[,OWNER-EMAIL]", arity = "0..*",
       description = "The new tenants: each a name, or a name and the email address of its owner, who is invited.")
   List<String> names = new ArrayList<>();
@@ -108,6 +115,18 @@ final class ProvisionCommand implements Callable<Integer> {
 
   /** The progress shown, once there is a batch to follow. */
   private ProgressLine progress;
+
+  /** How long following, and starting, ride out a platform that does not answer. */
+  private final Duration patience;
+
+  ProvisionCommand() {
+    this(PATIENCE);
+  }
+
+  /** A command that gives up sooner, for tests of what it says then. */
+  ProvisionCommand(Duration patience) {
+    this.patience = patience;
+  }
 
   @Override
   public Integer call() {
@@ -161,6 +180,9 @@ final class ProvisionCommand implements Callable<Integer> {
     if (batch && template == null) {
       throw usageError("name the template the new tenants are copied from (--template)");
     }
+    if (idempotencyKey != null && !batch) {
+      throw usageError("--idempotency-key goes with a batch to start (--template), not --follow or --cancel");
+    }
     if (allProvisioned && (!names.isEmpty() || targetsFile != null)) {
       throw usageError("--all-provisioned selects the tenants: name none (arguments or --targets-file)");
     }
@@ -203,7 +225,7 @@ final class ProvisionCommand implements Callable<Integer> {
    * line on stderr, below the progress line.
    */
   private JsonObject read(GatewayClient gateway, String path) {
-    return gateway.poll(path, PATIENCE, this::tellWaiting);
+    return gateway.poll(path, patience, this::tellWaiting);
   }
 
   /** Why the command waits, on stderr, below the progress line if there is one. */
@@ -237,14 +259,19 @@ final class ProvisionCommand implements Callable<Integer> {
     } else {
       request.put("targets", newTenants.targets());
     }
+    var key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
     JsonObject batch;
-    try (var mayRun = StillRunningNotice.registerStarting(gateway.baseUrl(), templateId)) {
+    try (var mayRun = StillRunningNotice.registerStarting(gateway.baseUrl(), templateId, key)) {
       batch = gateway.postOnce("/v1/provisioning/batches", request.put("concurrency", concurrency)
           .put("dryRun", dryRun).put("options", new JsonObject().put("copyMembers", !noMembers)
               .put("copyHookSecrets", copyHookSecrets).put("existing", keepExisting ? "keep" : "update")),
-          PATIENCE, this::tellWaiting);
+          key, patience, this::tellWaiting);
     } catch (GatewayClient.Refused refused) {
       throw new LauncherException(refused.describe(allProvisioned ? field -> "" : newTenants::whereNamed), refused);
+    } catch (GatewayClient.Unavailable gaveUp) {
+      // a start whose answer was lost, or never came, may have started the batch all the same
+      throw new LauncherException(gaveUp.getMessage() + "\n"
+          + StillRunningNotice.startMayHaveRun(gateway.baseUrl(), templateId, key), gaveUp);
     }
     System.out.println("batch " + batch.getString("id") + ": " + batch.getLong("total") + " tenants from " + template
         + (allProvisioned ? " (every tenant made from it)" : ""));

@@ -22,13 +22,20 @@ final class StillRunningNotice implements AutoCloseable {
   }
 
   /**
-   * While the start of a batch of {@code templateId} is sent, or sent again after an answer was lost: the platform
-   * may have started it, though no answer named it. Started again, it would run twice.
+   * While the start of a batch of {@code templateId} is sent under {@code idempotencyKey}, or sent again after an
+   * answer was lost: the platform may have started it, though no answer named it. Started again under another key, it
+   * would run twice.
    */
-  static StillRunningNotice registerStarting(String gatewayUrl, String templateId) {
-    return saying("the batch may have started all the same: before starting it again, look for it with GET "
-        + gatewayUrl + "/v1/provisioning/batches?template=" + URLEncoder.encode(templateId, StandardCharsets.UTF_8)
-        + "&order=newest (then --follow or --cancel its id)");
+  static StillRunningNotice registerStarting(String gatewayUrl, String templateId, String idempotencyKey) {
+    return saying(startMayHaveRun(gatewayUrl, templateId, idempotencyKey));
+  }
+
+  /** What to do about a start that may have started a batch without an answer that named it. */
+  static String startMayHaveRun(String gatewayUrl, String templateId, String idempotencyKey) {
+    return "the batch may have started all the same: before starting it again, look for it with GET " + gatewayUrl
+        + "/v1/provisioning/batches?template=" + URLEncoder.encode(templateId, StandardCharsets.UTF_8)
+        + "&order=newest (then --follow or --cancel its id), or run the same command again with --idempotency-key "
+        + idempotencyKey + " within a day: the platform starts that batch once at most, and the command follows it";
   }
 
   private static StillRunningNotice saying(String notice) {

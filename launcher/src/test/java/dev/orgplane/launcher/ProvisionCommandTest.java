@@ -10,8 +10,10 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -181,6 +183,47 @@ class ProvisionCommandTest {
     assertEquals(36, keys.get(0).length(), "a random key: " + keys);
     assertEquals(keys.get(0), keys.get(1), "the same key, so the platform starts it once at most");
     assertTrue(output.err().contains("trying again in"), output.err());
+  }
+
+  /**
+   * A start whose answers never came gave up saying only that the platform did not answer: its POST may have started
+   * the batch, and a re-run under a new key started a second one.
+   */
+  @Test
+  void aStartThatGaveUpSaysTheBatchMayHaveStartedAndARerunWithItsKeyStartsItOnceAtMost() {
+    var keys = new CopyOnWriteArrayList<String>();
+    var answered = new AtomicBoolean();
+    var ended = batch("succeeded", 1, 0);
+    gateway = new StandInGateway()
+        .on("/v1/organizations/tpl", exchange -> answer(exchange, 200, "{\"id\":\"t1\"}"))
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, ended))
+        .on("/v1/provisioning/batches", exchange -> {
+          keys.add(String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
+          if (answered.get()) {
+            answer(exchange, 202, ended);
+          } else {
+            answer(exchange, 504, "{\"code\":\"upstream_timeout\",\"detail\":\"No answer.\"}");
+          }
+        });
+
+    int exit = new CommandLine(new ProvisionCommand(Duration.ofSeconds(1))).execute("--url", gateway.url(),
+        "--token", "t", "--template", "tpl", "alpha");
+
+    assertEquals(2, exit, output.err());
+    var key = keys.get(0);
+    assertTrue(output.err().contains("(still, after 1 s of retries)\nthe batch may have started all the same: before "
+        + "starting it again, look for it with GET " + gateway.url() + "/v1/provisioning/batches?template=t1"
+        + "&order=newest (then --follow or --cancel its id), or run the same command again with --idempotency-key "
+        + key + " within a day"), output.err());
+
+    answered.set(true);
+    keys.clear();
+    exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "tpl", "alpha", "--idempotency-key", key);
+
+    assertEquals(0, exit, output.err());
+    assertEquals(List.of(key), keys, "the same key: a batch the first run started is answered, not started again");
   }
 
   /**

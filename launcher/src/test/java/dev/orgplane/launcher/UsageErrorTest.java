@@ -85,6 +85,8 @@ class UsageErrorTest {
     assertUsageError("--all-provisioned selects the tenants: name none", "orgplane provision",
         concat(signIn, "--template", "t", "--all-provisioned", "--targets-file", "tenants.txt"));
     assertUsageError("name the template", "orgplane provision", concat(signIn, "--all-provisioned"));
+    assertUsageError("--idempotency-key goes with a batch to start", "orgplane provision",
+        concat(signIn, "--follow", "b1", "--idempotency-key", "k1"));
     assertUsageError("give one of", "orgplane provision", concat(signIn, "--follow", "b1", "--all-provisioned"));
     assertUsageError("--concurrency must be 1-64, got 0", "orgplane provision",
         concat(signIn, "--concurrency", "0", "--template", "t", "x"));
