@@ -27,7 +27,7 @@ final class CopyRefusals {
     if (!(failure instanceof PgException pg)) {
       return failure;
     }
-    if ("23505".equals(pg.getSqlState()) && kind.nameConstraint().equals(pg.getConstraint())) {
+    if (kind.nameTakenBy(pg)) {
       var name = SetupKind.takenName(pg);
       var errors = page.stream().filter(row -> name.isPresent() && name.get().equals(row.getString("name")))
           .map(row -> new FieldError("objects[" + row.getUUID("id") + "].name", "taken in this organization"))

@@ -15,7 +15,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +77,6 @@ final class SetupCopy {
   /** The columns the service maps: references, and the free-form data. */
   private final List<SetupField> mapped;
   private final String selectSql;
-  private final String copiesSql;
   private final Writes newSecrets;
   private final Writes templateSecrets;
 
@@ -105,7 +103,6 @@ final class SetupCopy {
     var read = mapped.stream().map(f -> f.column().equals(kind.freeFormColumn()) ? f.column() + "::text" : f.column());
     this.selectSql = "SELECT " + Stream.concat(Stream.of("id", "name"), read).collect(Collectors.joining(", "))
         + " FROM org." + kind.table() + " WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3";
-    this.copiesSql = "SELECT id, name FROM org." + kind.table() + " WHERE org_id = $1 AND id = ANY ($2::uuid[])";
     this.newSecrets = writes(false);
     this.templateSecrets = writes(true);
   }
@@ -191,13 +188,7 @@ final class SetupCopy {
     if (page.rows().isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return tx.preparedQuery(copiesSql)
-        .execute(Tuple.of(target, (Object) page.copyIds().stream().map(UUID::fromString).toArray(UUID[]::new)))
-        .map(rows -> {
-          var names = new HashMap<UUID, String>();
-          rows.forEach(row -> names.put(row.getUUID("id"), row.getString("name")));
-          return names;
-        });
+    return SetupRepository.names(tx, kind, target, page.copyIds().stream().map(UUID::fromString).toList());
   }
 
   /**
@@ -212,13 +203,10 @@ final class SetupCopy {
     if (mode.firstCopy() || mode.existing() == Existing.KEEP) {
       return Future.succeededFuture();
     }
-    var claims = new ArrayList<WantedNames.Claim>();
-    for (int i = 0; i < page.rows().size(); i++) {
-      var copy = UUID.fromString(page.copyIds().get(i));
-      claims.add(new WantedNames.Claim(copy, copied.get(copy), page.rows().get(i).getString("name")));
-    }
-    return WantedNames.free(tx, target, kind.names(), mode.existing(), claims,
-        i -> "objects[" + page.rows().get(i).getUUID("id") + "].name").mapEmpty();
+    return SetupRepository.freeNames(tx, target, kind, mode.existing(),
+        page.copyIds().stream().map(UUID::fromString).toList(),
+        page.rows().stream().map(row -> row.getString("name")).toList(), copied,
+        i -> "objects[" + page.rows().get(i).getUUID("id") + "].name");
   }
 
   /** A first copy of a page found a copy there already (or a name or id taken: the upsert tells which). */

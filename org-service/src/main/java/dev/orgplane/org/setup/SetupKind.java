@@ -78,6 +78,12 @@ record SetupKind(String path, String table, String noun, List<SetupField> fields
     return table + "_name_key";
   }
 
+  /** Whether {@code failure} is a write's violation of {@link #nameConstraint()}: a name held already. */
+  boolean nameTakenBy(Throwable failure) {
+    return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && nameConstraint().equals(pg.getConstraint());
+  }
+
   /** The name PostgreSQL reports taken when a write violates {@link #nameConstraint()}. */
   static Optional<String> takenName(PgException violation) {
     var matcher = TAKEN_NAME.matcher(String.valueOf(violation.getDetail()));

@@ -3,7 +3,9 @@ package dev.orgplane.org.setup;
 import dev.orgplane.copy.api.Existing;
 import dev.orgplane.kit.http.ApiException.FieldError;
 import dev.orgplane.kit.http.Timestamps;
+import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.provisioner.ImportResult;
+import dev.orgplane.org.provisioner.WantedNames;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +13,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +22,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * SQL for every setup kind. Writes are upserts keyed by (organization, id) and take any number of
@@ -62,6 +67,36 @@ final class SetupRepository {
                   row.getBoolean("created") ? ImportResult.CREATED : ImportResult.UPDATED));
               return results;
             }));
+  }
+
+  /** The stored names of those of {@code ids} that are objects of the organization, by id. */
+  static Future<Map<UUID, String>> names(SqlClient client, SetupKind kind, UUID orgId, List<UUID> ids) {
+    return client.preparedQuery("SELECT id, name FROM org." + kind.table()
+            + " WHERE org_id = $1 AND id = ANY ($2::uuid[])")
+        .execute(Tuple.of(orgId, (Object) ids.toArray(UUID[]::new)))
+        .map(rows -> {
+          var names = new HashMap<UUID, String>();
+          rows.forEach(row -> names.put(row.getUUID("id"), row.getString("name")));
+          return names;
+        });
+  }
+
+  /**
+   * Frees the names that a write of many objects with one statement (a batch import, a page of copies) takes, by
+   * {@link WantedNames}: names are checked row by row, so the statement met a name another of its objects gives up
+   * still held unless it happened to write the giver first, never in a swap. {@code ids} and {@code wanted}: the
+   * objects and the names they are written with, in order; {@code stored}: their names as {@link #names} read them.
+   * With {@link Existing#KEEP} an object there already keeps its name. A refusal names the {@code i}th object's name
+   * as {@code nameField.apply(i)}.
+   */
+  static Future<Void> freeNames(SqlClient tx, OrgAccess access, SetupKind kind, Existing existing, List<UUID> ids,
+      List<String> wanted, Map<UUID, String> stored, IntFunction<String> nameField) {
+    var claims = IntStream.range(0, ids.size()).mapToObj(i -> {
+      var current = stored.get(ids.get(i));
+      return new WantedNames.Claim(ids.get(i), current,
+          existing == Existing.KEEP && current != null ? current : wanted.get(i));
+    }).toList();
+    return WantedNames.free(tx, access, kind.names(), existing, claims, nameField).mapEmpty();
   }
 
   private static String upsertSql(SetupKind kind, boolean skipUnchanged) {

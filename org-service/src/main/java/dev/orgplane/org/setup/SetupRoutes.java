@@ -222,9 +222,28 @@ public final class SetupRoutes {
         .stream().map(ImportBatch.Item::value).toList();
     var existing = ExistingCopies.ofBatch(ctx);
     requireEvents(kind, rows, i -> "items[" + i + "].");
+    batchInTransaction(ctx, kind, rows, existing, false)
+        .recover(failure -> kind.nameTakenBy(failure) ? batchInTransaction(ctx, kind, rows, existing, true)
+            : Future.failedFuture(failure))
+        .recover(failure -> SetupRoutes.<Reply>translate(failure, kind, "items[]."))
+        .onSuccess(reply -> reply.send(ctx))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * The batch in a transaction of its own, its items written with one statement. Names are checked row by row, so
+   * that statement meets a name another item gives up still held unless it happens to write the giver first (never in
+   * a swap): a batch refused a name runs again {@code freeingNames}, its items' names read and those it takes freed
+   * first ({@link SetupRepository#freeNames}), which also refuses a name an object keeps naming the item that wanted
+   * it. A batch that takes no name held reads nothing more than before.
+   */
+  private Future<Reply> batchInTransaction(RoutingContext ctx, SetupKind kind, List<JsonObject> rows,
+      Existing existing, boolean freeingNames) {
     var principal = BearerAuth.principal(ctx);
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-            .compose(access -> SetupRepository.importItems(tx, kind, access.orgId(), rows, existing)
+    return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
+            .compose(access -> (freeingNames ? namesFreed(tx, access, kind, rows, existing)
+                    : Future.<Void>succeededFuture())
+                .compose(freed -> SetupRepository.importItems(tx, kind, access.orgId(), rows, existing))
                 .compose(results -> {
                   var changed = changed(rows, results);
                   return consistent(tx, kind, access.orgId(), changed, !results.containsValue(ImportResult.UPDATED))
@@ -233,10 +252,15 @@ public final class SetupRoutes {
                           .toList()))
                       .map(ImportResult.summary(List.copyOf(results.values())));
                 }))
-            .compose(counts -> Replies.keep(tx, ctx, Reply.ok(counts))))
-        .recover(failure -> SetupRoutes.<Reply>translate(failure, kind, "items[]."))
-        .onSuccess(reply -> reply.send(ctx))
-        .onFailure(ctx::fail);
+            .compose(counts -> Replies.keep(tx, ctx, Reply.ok(counts))));
+  }
+
+  private static Future<Void> namesFreed(SqlConnection tx, OrgAccess access, SetupKind kind, List<JsonObject> rows,
+      Existing existing) {
+    var ids = rows.stream().map(row -> UUID.fromString(row.getString("id"))).toList();
+    return SetupRepository.names(tx, kind, access.orgId(), ids)
+        .compose(stored -> SetupRepository.freeNames(tx, access, kind, existing, ids,
+            rows.stream().map(row -> row.getString("name")).toList(), stored, i -> "items[" + i + "].name"));
   }
 
   /**
@@ -425,9 +449,8 @@ public final class SetupRoutes {
       return Future.failedFuture(ApiException.conflict("id_taken", "That id belongs to an object elsewhere; "
           + "choose another."));
     }
-    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && kind.nameConstraint().equals(pg.getConstraint())) {
-      return Future.failedFuture(kind.nameTaken(SetupKind.takenName(pg), List.of()));
+    if (kind.nameTakenBy(failure)) {
+      return Future.failedFuture(kind.nameTaken(SetupKind.takenName((PgException) failure), List.of()));
     }
     if (failure instanceof PgException pg && "23503".equals(pg.getSqlState())) {
       var field = kind.referenceFields().getOrDefault(pg.getConstraint(), "reference");

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** {@code roles:batch} and {@code groups:batch}: many imports with chosen ids in one transaction. */
+/**
+ * {@code roles:batch}, {@code groups:batch} and the setup kinds' batches: many imports with chosen ids in one
+ * transaction.
+ */
 class ImportBatchTest extends OrgServiceTest {
 
   private static JsonObject role(String id, String name, String permission) {
@@ -354,6 +357,66 @@ class ImportBatchTest extends OrgServiceTest {
         .toList();
     assertEquals(java.util.stream.Stream.of(a, a, b, c, c, c, d, d, d).map(id -> "team:" + id).sorted().toList(),
         updates, "one event per replaced team and batch, none for the one left as it was");
+  }
+
+  /**
+   * A setup batch's items take each other's names whatever their order, as roles and teams do: a chain, its taker
+   * first, whichever of the two has the lower id, and a swap (before session 33 each was 409 {@code name_taken}: the
+   * batch's one statement met the name still held). A name kept by an object outside the batch, or by an item that
+   * keeps it, is 409 naming the item that wanted it, and writes nothing.
+   */
+  @Test
+  void setupBatchesTakeNamesTheirItemsGiveUpInAnyOrder() {
+    var owner = org.newUser("owner");
+    var base = "/v1/organizations/" + org.createOrg(owner.token(), "setup-renames-" + UUID.randomUUID().toString()
+        .substring(0, 8)).getString("id");
+    var queue = org.post(base + "/queues", owner.token(), new JsonObject().put("name", "q")
+        .put("workspaceId", org.post(base + "/workspaces", owner.token(), new JsonObject().put("name", "w"))
+            .bodyAsJsonObject().getString("id"))
+        .put("schemaId", org.post(base + "/schemas", owner.token(), new JsonObject().put("name", "s")
+            .put("content", new JsonObject())).bodyAsJsonObject().getString("id")))
+        .bodyAsJsonObject().getString("id");
+    assertSetupRenames(owner.token(), base + "/workspaces", (id, name) -> new JsonObject().put("id", id)
+        .put("name", name));
+    assertSetupRenames(owner.token(), base + "/hooks", (id, name) -> hook(id, name, new JsonArray().add(queue)));
+  }
+
+  private void assertSetupRenames(String token, String path,
+      java.util.function.BiFunction<String, String, JsonObject> item) {
+    var ids = java.util.stream.Stream.of(newId(), newId()).sorted().toList();
+    var low = ids.get(0);
+    var high = ids.get(1);
+    var kept = newId();
+    var batch = path + ":batch";
+    assertCounts(org.post(batch, token, batch(item.apply(low, "alpha"), item.apply(high, "beta"),
+        item.apply(kept, "kept"))), 3, 0, 0);
+
+    assertCounts(org.post(batch, token, batch(item.apply(low, "beta"), item.apply(high, "gamma"))), 0, 2, 0);
+    assertEquals(List.of(low + "=beta", high + "=gamma", kept + "=kept"), setupNames(token, path, low, high, kept),
+        path + ": a chain, its taker first with the lower id");
+    assertCounts(org.post(batch, token, batch(item.apply(high, "beta"), item.apply(low, "delta"))), 0, 2, 0);
+    assertEquals(List.of(low + "=delta", high + "=beta", kept + "=kept"), setupNames(token, path, low, high, kept),
+        path + ": a chain, its taker first with the higher id");
+    assertCounts(org.post(batch, token, batch(item.apply(low, "beta"), item.apply(high, "delta"))), 0, 2, 0);
+    assertEquals(List.of(low + "=beta", high + "=delta", kept + "=kept"), setupNames(token, path, low, high, kept),
+        path + ": a swap");
+
+    var keptOutside = org.post(batch, token, batch(item.apply(high, "epsilon"), item.apply(low, "kept")));
+    assertProblem(keptOutside, 409, "name_taken");
+    assertEquals("items[1].name", keptOutside.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+        .getString("field"), keptOutside.bodyAsString());
+    var keptByTheBatch = org.post(batch, token, batch(item.apply(kept, "kept"), item.apply(newId(), "kept")));
+    assertProblem(keptByTheBatch, 409, "name_taken");
+    assertEquals("items[1].name", keptByTheBatch.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+        .getString("field"), keptByTheBatch.bodyAsString());
+    assertEquals(List.of(low + "=beta", high + "=delta", kept + "=kept"), setupNames(token, path, low, high, kept),
+        path + ": a name kept writes nothing");
+  }
+
+  /** The objects {@code ids} of a setup kind as {@code id=name}, in that order. */
+  private List<String> setupNames(String token, String path, String... ids) {
+    return java.util.Arrays.stream(ids).map(id -> id + "=" + org.get(path + "/" + id, token).bodyAsJsonObject()
+        .getString("name")).toList();
   }
 
   /** Each team as {@code name=member ids}, by name. */
