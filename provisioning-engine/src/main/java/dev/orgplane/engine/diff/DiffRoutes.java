@@ -144,8 +144,8 @@ public final class DiffRoutes {
     var api = new OrgApiClient(http, orgServiceUrl, token, null).forRequest(caller.requestId())
         .keepingPagesOf(source, new KeptPages(templateCacheMillis, templateCacheObjects).reader());
     var ids = new CopiedObjects(pool, api, UUID.fromString(source), UUID.fromString(target), null);
-    var context = new EngineCopyContext(null, source, target, ids, JobScopedOrgApi.reading(api, source, target), http,
-        vertx, options, 500, 500, message -> { });
+    var context = new EngineCopyContext(null, source, target, registry.ids(), ids,
+        JobScopedOrgApi.reading(api, source, target), http, vertx, options, 500, 500, message -> { });
     return Future.all(registry.inRunOrder().stream().map(plugin -> plugin.diff(context)).toList())
         .map(all -> all.<KindDiff>list());
   }

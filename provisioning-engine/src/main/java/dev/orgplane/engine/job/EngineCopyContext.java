@@ -9,22 +9,23 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The {@link CopyContext} of one job's run (or of one diff, which has no job); its steps' contexts
  * ({@link #withIds}) share what it computes once ({@link #once}).
  */
-public record EngineCopyContext(String jobId, String sourceOrganization, String targetOrganization, IdFunction ids,
-    OrgApi org, WebClient http, Vertx vertx, JsonObject options, int pageSize, int copyPageSize, ProgressSink progress,
-    OncePerRun computed) implements CopyContext {
+public record EngineCopyContext(String jobId, String sourceOrganization, String targetOrganization,
+    Set<String> runningPlugins, IdFunction ids, OrgApi org, WebClient http, Vertx vertx, JsonObject options,
+    int pageSize, int copyPageSize, ProgressSink progress, OncePerRun computed) implements CopyContext {
 
   /** A run's context, computing nothing yet. */
-  public EngineCopyContext(String jobId, String sourceOrganization, String targetOrganization, IdFunction ids,
-      OrgApi org, WebClient http, Vertx vertx, JsonObject options, int pageSize, int copyPageSize,
-      ProgressSink progress) {
-    this(jobId, sourceOrganization, targetOrganization, ids, org, http, vertx, options, pageSize, copyPageSize,
-        progress, new OncePerRun());
+  public EngineCopyContext(String jobId, String sourceOrganization, String targetOrganization,
+      Set<String> runningPlugins, IdFunction ids, OrgApi org, WebClient http, Vertx vertx, JsonObject options,
+      int pageSize, int copyPageSize, ProgressSink progress) {
+    this(jobId, sourceOrganization, targetOrganization, Set.copyOf(runningPlugins), ids, org, http, vertx, options,
+        pageSize, copyPageSize, progress, new OncePerRun());
   }
 
   @Override
@@ -34,7 +35,7 @@ public record EngineCopyContext(String jobId, String sourceOrganization, String 
 
   /** This context with other ids (a step's, see {@link StepIds}). */
   EngineCopyContext withIds(IdFunction stepIds) {
-    return new EngineCopyContext(jobId, sourceOrganization, targetOrganization, stepIds, org, http, vertx, options,
-        pageSize, copyPageSize, progress, computed);
+    return new EngineCopyContext(jobId, sourceOrganization, targetOrganization, runningPlugins, stepIds, org, http,
+        vertx, options, pageSize, copyPageSize, progress, computed);
   }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -278,7 +279,8 @@ public final class JobRunner {
       // plugins reach the template and the target only, and write nothing in a dry run
       var scoped = job.dryRun() ? JobScopedOrgApi.reading(pages, source, targetId)
           : JobScopedOrgApi.copying(pages, source, targetId, job.options());
-      var context = new EngineCopyContext(job.id().toString(), source, targetId, ids, scoped, http, vertx,
+      var running = job.steps().stream().map(Job.Step::plugin).collect(Collectors.toSet());
+      var context = new EngineCopyContext(job.id().toString(), source, targetId, running, ids, scoped, http, vertx,
           job.options(), settings.pageSize(), settings.copyPageSize(),
           message -> LOG.info("job {}: {}", job.id(), message));
       return steps(job, context, ids, halt).compose(outcome -> outcome == Outcome.SUCCEEDED

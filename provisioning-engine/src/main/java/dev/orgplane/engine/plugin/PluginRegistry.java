@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The copy plugins in the order they run. Built once at start; refuses to start (naming the
@@ -87,6 +89,11 @@ public final class PluginRegistry {
 
   public List<CopyPlugin> inRunOrder() {
     return ordered;
+  }
+
+  /** The ids of the installed plugins. */
+  public Set<String> ids() {
+    return ordered.stream().map(CopyPlugin::id).collect(Collectors.toUnmodifiableSet());
   }
 
   public Optional<CopyPlugin> find(String id) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.copy.api.PluginMark;
 import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.RefusedAnswers;
@@ -158,6 +159,29 @@ class ProvisioningTest extends TemplateEngineTest {
       assertEquals("succeeded", finished.get(0).getString("status"));
       assertEquals(target, finished.get(0).getString("targetOrganization"));
     }
+  }
+
+  /**
+   * A workspace's plugin mark counts for an installed plugin only: until session 33 the mark of a plugin since
+   * removed, or one a tenant wrote, hid the workspace from the diff, which never called it extra.
+   */
+  @Test
+  void aMarkOfNoInstalledPluginHidesNothingFromTheDiff() {
+    var job = provision(newTarget("marked-" + UUID.randomUUID().toString().substring(0, 8)));
+    assertEquals("succeeded", job.getString("status"), job.encodePrettily());
+    var target = job.getString("targetOrganization");
+    var workspaces = "/v1/organizations/" + target + "/workspaces";
+    var retired = TemplateFixture.id(engine.org.post(workspaces, token(), new JsonObject().put("name", "docs-old")
+        .put("metadata", new JsonObject().put(PluginMark.FIELD, "retired-docs"))));
+    TemplateFixture.id(engine.org.post(workspaces, token(), new JsonObject().put("name", "queues-own")
+        .put("metadata", new JsonObject().put(PluginMark.FIELD, "queues"))));
+
+    var diff = engine.get("/v1/provisioning/diff?source=" + template.templateId() + "&target=" + target, token());
+    assertEquals(200, diff.statusCode(), diff.bodyAsString());
+    var kind = diff.bodyAsJsonObject().getJsonArray("kinds").stream().map(JsonObject.class::cast)
+        .filter(k -> k.getString("kind").equals("workspaces")).findFirst().orElseThrow();
+    assertEquals(new JsonArray().add(retired), kind.getJsonArray("extra"), "the installed queues plugin answers "
+        + "for its own mark, no plugin for the retired one: " + kind.encode());
   }
 
   /** The {@code provisioning.job.finished} events of {@code jobId} in an organization, once there are {@code expected}. */

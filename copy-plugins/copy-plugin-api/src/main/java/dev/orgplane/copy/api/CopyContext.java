@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** What a plugin works with during one job. Plugins keep no state of their own between calls. */
@@ -21,6 +22,15 @@ public interface CopyContext {
 
   /** The target organization's id; {@code null} in a dry run whose target does not exist yet. */
   String targetOrganization();
+
+  /**
+   * The ids of the plugins this job runs, or of every plugin the engine has installed in a diff, which runs them all.
+   * A {@link PluginMark} counts only for one of these: the mark of a plugin since removed, or one a tenant wrote into
+   * their own object's metadata, makes it no plugin's, and the diff of its kind answers for it. None by default.
+   */
+  default Set<String> runningPlugins() {
+    return Set.of();
+  }
 
   /** Target ids for template objects, and remapping of ids embedded in free-form data. */
   IdFunction ids();

@@ -205,7 +205,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
           }
           var extra = existing.entrySet().stream()
               .filter(entry -> !expected.containsKey(entry.getKey()) && !outsideTheCopy(entry.getValue())
-                  && !madeByAnotherPlugin(entry.getValue()))
+                  && !madeByAnotherPlugin(context, entry.getValue()))
               .map(Map.Entry::getKey).sorted().toList();
           return new KindDiff(id, missing, extra, changed, tenantChanged);
         })));
@@ -230,16 +230,21 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
    * Whether {@code current}, an object of the target that is no copy (as listed), belongs to the target whatever the
    * template holds: no copy makes, changes or takes it away, so the diff does not count it {@code extra} (none by
    * default; members: an owner of the target, whom its creation or an accepted invitation made, not the copy). An
-   * object another plugin made and marked ({@link PluginMark}) is never extra either, whatever this answers.
+   * object another plugin of the run made and marked ({@link PluginMark}) is never extra either, whatever this
+   * answers.
    */
   protected boolean outsideTheCopy(JsonObject current) {
     return false;
   }
 
-  /** Whether another plugin marked {@code current} as its own ({@link PluginMark}): its diff answers for it. */
-  private boolean madeByAnotherPlugin(JsonObject current) {
+  /**
+   * Whether another plugin of the run marked {@code current} as its own ({@link PluginMark}): its diff answers for it.
+   * Until session 33 any mark did, so that of a plugin since removed, or one a tenant wrote, hid an object from
+   * every diff.
+   */
+  private boolean madeByAnotherPlugin(CopyContext context, JsonObject current) {
     var maker = PluginMark.of(current);
-    return maker != null && !maker.equals(id);
+    return maker != null && !maker.equals(id) && context.runningPlugins().contains(maker);
   }
 
   /** {@code object} with its list {@code field} as a sorted set, for a {@link #same} that compares it so. */

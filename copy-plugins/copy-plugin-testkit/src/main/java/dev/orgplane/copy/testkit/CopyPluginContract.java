@@ -24,6 +24,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -184,8 +186,8 @@ public abstract class CopyPluginContract {
     }
 
     private KitContext context(String jobId, JsonObject options) {
-      return new KitContext(jobId, TEMPLATE, targetId, ids, new SecretsByOption(api, options), http(), vertx(),
-          options, pageSize(), message -> { });
+      return new KitContext(jobId, TEMPLATE, targetId, runningPlugins(), ids, new SecretsByOption(api, options),
+          http(), vertx(), options, pageSize(), message -> { });
     }
 
     JsonObject target() {
@@ -249,6 +251,12 @@ public abstract class CopyPluginContract {
   }
 
   /** A job's id: each job has one of its own. */
+  /** The plugins a job of the plugin runs, as the engine's does: the plugin and what it depends on. */
+  private Set<String> runningPlugins() {
+    return Stream.concat(Stream.of(plugin()), prerequisites().stream()).map(CopyPlugin::id)
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
   private static String newJobId() {
     return UUID.randomUUID().toString();
   }
@@ -403,8 +411,8 @@ public abstract class CopyPluginContract {
     var kit = new Kit(true);
     var before = kit.api.snapshot();
     var job = newJobId();
-    var newTenant = new KitContext(job, TEMPLATE, null, new KitIds(TEMPLATE, job, kit.api), kit.api, http(), vertx(),
-        options(), pageSize(), message -> { });
+    var newTenant = new KitContext(job, TEMPLATE, null, runningPlugins(), new KitIds(TEMPLATE, job, kit.api), kit.api,
+        http(), vertx(), options(), pageSize(), message -> { });
     var planned = PluginDriver.planAll(kit.plugin, newTenant).counts();
     assertEquals(before, kit.api.snapshot(), "a dry run writes nothing");
     var fresh = new Kit(false);

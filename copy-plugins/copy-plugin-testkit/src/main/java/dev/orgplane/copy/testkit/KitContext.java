@@ -9,17 +9,19 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** The {@link CopyContext} the kit runs plugins with; it keeps what they compute once, as the engine's does. */
-record KitContext(String jobId, String sourceOrganization, String targetOrganization, IdFunction ids, OrgApi org,
-    WebClient http, Vertx vertx, JsonObject options, int pageSize, ProgressSink progress, OncePerRun computed)
-    implements CopyContext {
+record KitContext(String jobId, String sourceOrganization, String targetOrganization, Set<String> runningPlugins,
+    IdFunction ids, OrgApi org, WebClient http, Vertx vertx, JsonObject options, int pageSize, ProgressSink progress,
+    OncePerRun computed) implements CopyContext {
 
-  KitContext(String jobId, String sourceOrganization, String targetOrganization, IdFunction ids, OrgApi org,
-      WebClient http, Vertx vertx, JsonObject options, int pageSize, ProgressSink progress) {
-    this(jobId, sourceOrganization, targetOrganization, ids, org, http, vertx, options, pageSize, progress,
-        new OncePerRun());
+  KitContext(String jobId, String sourceOrganization, String targetOrganization, Set<String> runningPlugins,
+      IdFunction ids, OrgApi org, WebClient http, Vertx vertx, JsonObject options, int pageSize,
+      ProgressSink progress) {
+    this(jobId, sourceOrganization, targetOrganization, runningPlugins, ids, org, http, vertx, options, pageSize,
+        progress, new OncePerRun());
   }
 
   @Override

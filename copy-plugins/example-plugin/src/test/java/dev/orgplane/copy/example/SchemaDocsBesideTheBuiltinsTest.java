@@ -1,5 +1,6 @@
 package dev.orgplane.copy.example;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Checkpoint;
@@ -7,6 +8,7 @@ import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.copy.api.OrgApi;
+import dev.orgplane.copy.api.PluginMark;
 import dev.orgplane.copy.api.ProgressSink;
 import dev.orgplane.copy.builtin.SchemasPlugin;
 import dev.orgplane.copy.builtin.WorkspacesPlugin;
@@ -16,7 +18,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,29 +32,48 @@ class SchemaDocsBesideTheBuiltinsTest {
 
   private static final String TEMPLATE = UUID.randomUUID().toString();
   private static final String TENANT = UUID.randomUUID().toString();
+  /** In the engine's run order: the docs need the schemas' copies. */
+  private static final List<CopyPlugin> PLUGINS =
+      List.of(new SchemasPlugin(), new SchemaDocsPlugin(), new WorkspacesPlugin());
+  private static final Set<String> PLUGIN_IDS = PLUGINS.stream().map(CopyPlugin::id).collect(Collectors.toSet());
 
   @Test
   void aFreshTenantDiffsInSync() {
     var api = new InMemoryOrgApi();
     add(api, "workspaces", new JsonObject().put("name", "main"));
     add(api, "schemas", new JsonObject().put("name", "invoice").put("content", new JsonObject()));
-    // in the engine's run order: the docs need the schemas' copies
-    var plugins = List.<CopyPlugin>of(new SchemasPlugin(), new SchemaDocsPlugin(), new WorkspacesPlugin());
     var ids = new KitIds(TEMPLATE, TENANT, api);
-    for (var plugin : plugins) {
+    for (var plugin : PLUGINS) {
       var checkpoint = Checkpoint.START;
       var last = false;
       while (!last) {
-        var page = plugin.copy(new Run(UUID.randomUUID().toString(), api, ids), checkpoint).await();
+        var page = plugin.copy(new Run(UUID.randomUUID().toString(), api, ids, PLUGIN_IDS), checkpoint).await();
         checkpoint = checkpoint.after(page);
         last = page.last();
       }
     }
 
-    for (var plugin : plugins) {
-      var diff = plugin.diff(new Run(null, api, ids)).await();
+    for (var plugin : PLUGINS) {
+      var diff = plugin.diff(new Run(null, api, ids, PLUGIN_IDS)).await();
       assertTrue(diff.inSync(), "the tenant's " + diff.kind() + ": " + diff.toJson().encode());
     }
+  }
+
+  /**
+   * A mark counts for a plugin of the run only: one of a plugin since removed, or one a tenant wrote into their own
+   * workspace, hid that workspace from the diff, which never called it extra.
+   */
+  @Test
+  void aWorkspaceMarkedByNoPluginOfTheRunIsExtra() {
+    var api = new InMemoryOrgApi();
+    var ids = new KitIds(TEMPLATE, TENANT, api);
+    var retired = UUID.randomUUID().toString();
+    api.objects(TENANT, "workspaces").put(retired, new JsonObject().put("id", retired).put("name", "docs-old")
+        .put("metadata", new JsonObject().put(PluginMark.FIELD, "retired-docs")));
+
+    var diff = new WorkspacesPlugin().diff(new Run(null, api, ids, PLUGIN_IDS)).await();
+
+    assertEquals(List.of(retired), diff.extra());
   }
 
   private static void add(InMemoryOrgApi api, String path, JsonObject object) {
@@ -58,8 +81,8 @@ class SchemaDocsBesideTheBuiltinsTest {
     api.objects(TEMPLATE, path).put(id, object.put("id", id));
   }
 
-  /** A job's run ({@code jobId}) or a diff (none) from the template into the tenant, with every default. */
-  private record Run(String jobId, OrgApi org, IdFunction ids) implements CopyContext {
+  /** A job's run ({@code jobId}) or a diff (none) of {@code runningPlugins} from the template into the tenant. */
+  private record Run(String jobId, OrgApi org, IdFunction ids, Set<String> runningPlugins) implements CopyContext {
 
     @Override
     public String sourceOrganization() {
