@@ -71,11 +71,21 @@ final class MailedTokens {
     return mails.reached(ctx, client, userId, address, code);
   }
 
-  /** Uses up {@code token} in {@code tx}: what it was mailed for, or empty when unknown, used or expired. */
+  /**
+   * Uses up {@code token} in {@code tx}: what it was mailed for, or empty when unknown, used or expired. Its account's
+   * row is locked first, as everything else that deletes an account's tokens locks it first (a confirmation of
+   * another kind, a new password, a sign-out everywhere, the account's deletion); the deletion, a statement of its own
+   * after the lock, finds the token gone if one of those committed meanwhile. Until session 33 the token's row was
+   * locked first: a new password and an address change confirmed at once each held its own token and waited for the
+   * row the other held, to delete the other's token, and one failed as a deadlock.
+   */
   Future<Optional<Redeemed>> redeem(SqlClient tx, String token) {
-    return tx.preparedQuery("DELETE FROM " + table + " WHERE token_hash = $1 AND expires_at > now() RETURNING user_id"
-            + (detailColumn != null ? ", " + detailColumn + " AS detail" : ", NULL::text AS detail"))
-        .execute(Tuple.of(Secrets.hash(token)))
+    var hash = Secrets.hash(token);
+    return tx.preparedQuery("SELECT FROM org.users WHERE id = (SELECT user_id FROM " + table
+            + " WHERE token_hash = $1) FOR UPDATE").execute(Tuple.of(hash))
+        .compose(locked -> tx.preparedQuery("DELETE FROM " + table + " WHERE token_hash = $1 AND expires_at > now() "
+                + "RETURNING user_id, " + (detailColumn != null ? detailColumn : "NULL::text") + " AS detail")
+            .execute(Tuple.of(hash)))
         .map(used -> {
           if (used.size() == 0) {
             return Optional.empty();

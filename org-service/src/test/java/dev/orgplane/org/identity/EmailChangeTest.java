@@ -12,7 +12,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Moving an account to another address, the mail delivered over SMTP to a real in-process server (GreenMail). */
@@ -106,6 +110,34 @@ class EmailChangeTest extends MailedOrgServiceTest {
     assertProblem(confirm(tokensMailedTo(again, "opc_", 1).get(0)), 400, "invalid_email_change_token");
     assertEquals(user.email(), org.get("/v1/users/me", org.requestToken(user.email(), "robbed-new-password-1")
         .bodyAsJsonObject().getString("access_token")).bodyAsJsonObject().getString("email"));
+  }
+
+  /**
+   * An address change and a new password confirmed at once for one account: each voids the other's token, so one
+   * is made and the other refused as used. Until session 33 each used up its own token before it locked the account's
+   * row, then waited for the other's token to delete it: the two deadlocked and one failed 409 concurrent_update.
+   */
+  @Test
+  void aChangeAndANewPasswordConfirmedAtOnceOneWinsWithoutADeadlock() throws Exception {
+    var user = org.newUser("torn");
+    var next = freshEmail("torn-next");
+    assertEquals(202, change(user.token(), next, "password-torn-123").statusCode());
+    var moving = tokensMailedTo(next, "opc_", 1).get(0);
+    assertEquals(202, org.post("/v1/auth/password-resets", null, new JsonObject().put("email", user.email())).statusCode());
+    var reset = tokensMailedTo(user.email(), "opr_", 1).get(0);
+    Executor ownThread = task -> new Thread(task).start();
+    try (var signIn = UncommittedTransaction.begin(db)) {
+      signIn.run("SELECT FROM org.users WHERE id = ?::uuid FOR SHARE", user.id());
+      var chosen = CompletableFuture.supplyAsync(() -> org.post("/v1/auth/password-resets/confirm", null,
+          new JsonObject().put("token", reset).put("password", "torn-new-password-1")), ownThread);
+      PgFixture.awaitLockWaits(db, 1);
+      var moved = CompletableFuture.supplyAsync(() -> confirm(moving), ownThread);
+      PgFixture.awaitLockWaits(db, 2);
+      signIn.commit();
+      var answers = List.of(moved.get(10, TimeUnit.SECONDS), chosen.get(10, TimeUnit.SECONDS));
+      assertEquals(List.of(204, 400), answers.stream().map(HttpResponse::statusCode).sorted().toList(),
+          answers.stream().map(HttpResponse::bodyAsString).toList().toString());
+    }
   }
 
   /**
