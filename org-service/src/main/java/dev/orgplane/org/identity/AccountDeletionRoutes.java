@@ -120,8 +120,11 @@ public final class AccountDeletionRoutes {
   private static Future<Void> lockTheirOrganizations(SqlConnection tx, UUID userId) {
     // the account's own row first: a membership made meanwhile (an organization created for them, an invitation
     // accepted) waits on it for its foreign key and then fails, instead of joining an organization this check missed,
-    // which the deletion then left without an owner
-    return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE").execute(Tuple.of(userId))
+    // which the deletion then left without an owner. The platform admins' rows with it, in one statement by id, for
+    // the last admin's check: users before organizations, as an acceptance locks them (until session 33 they came
+    // after, and an admin accepting an invitation into one of the account's organizations deadlocked with this)
+    return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 OR platform_admin ORDER BY id FOR UPDATE")
+        .execute(Tuple.of(userId))
         .compose(locked -> tx.preparedQuery("SELECT id FROM org.organizations WHERE id IN (SELECT org_id FROM org.memberships "
             + "WHERE user_id = $1) ORDER BY id FOR UPDATE").execute(Tuple.of(userId))).mapEmpty();
   }

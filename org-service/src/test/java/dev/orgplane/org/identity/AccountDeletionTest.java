@@ -282,6 +282,30 @@ class AccountDeletionTest {
     }
   }
 
+  /**
+   * A deletion and a platform admin accepting an invitation into one of the account's organizations, at once: the
+   * acceptance holds the admin's row, then the organization's; the deletion waits for the admin's row (every platform
+   * admin's is locked, for the last one's check) and is made once the acceptance commits. Until session 33 it locked
+   * the admins' rows after the organizations', so each waited for the other and one failed 409 concurrent_update.
+   */
+  @Test
+  void aDeletionWaitsForAPlatformAdminJoiningOneOfItsOrganizations() throws Exception {
+    var owner = org.newUser("owner");
+    var leaver = org.newUser("leaving-admin-org");
+    var shared = newOrg(owner.token());
+    org.addMembers(shared, List.of(leaver.id()), "viewer");
+    var adminId = org.get("/v1/users/me", admin).bodyAsJsonObject().getString("id");
+    try (var accepting = UncommittedTransaction.begin(db)) {
+      accepting.run("SELECT FROM org.users WHERE id = ?::uuid FOR SHARE", adminId);
+      var deletion = CompletableFuture.supplyAsync(() -> deleteOwn(leaver.token(), "password-leaving-admin-org-123"),
+          task -> new Thread(task).start());
+      PgFixture.awaitLockWaits(db, 1);
+      accepting.run("SELECT FROM org.organizations WHERE id = ?::uuid FOR SHARE", shared);
+      accepting.commit();
+      assertEquals(204, deletion.get(10, TimeUnit.SECONDS).statusCode());
+    }
+  }
+
   @Test
   void theLastPlatformAdminCannotDeleteTheirOwnAccount() {
     assertProblem(deleteOwn(admin, OrgServiceHarness.ADMIN_PASSWORD), 409, "last_platform_admin");
