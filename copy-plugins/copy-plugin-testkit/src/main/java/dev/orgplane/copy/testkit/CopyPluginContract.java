@@ -250,13 +250,13 @@ public abstract class CopyPluginContract {
     }
   }
 
-  /** A job's id: each job has one of its own. */
   /** The plugins a job of the plugin runs, as the engine's does: the plugin and what it depends on. */
   private Set<String> runningPlugins() {
     return Stream.concat(Stream.of(plugin()), prerequisites().stream()).map(CopyPlugin::id)
         .collect(Collectors.toUnmodifiableSet());
   }
 
+  /** A job's id: each job has one of its own. */
   private static String newJobId() {
     return UUID.randomUUID().toString();
   }
