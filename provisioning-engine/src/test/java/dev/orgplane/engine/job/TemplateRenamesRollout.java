@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Renames in a template rolled out into an existing copy: a chain (one object takes the name another gives up) and a
  * swap, of roles, of teams and of every setup kind (which org-service copies a page at a time itself), whichever
  * object has the lower id; a role's members follow it. A name the tenant gave an object of its own still stops the
- * rollout, naming the template object that wanted it. Each subclass rolls out with its own page size: both objects on
- * one page, or each on its own.
+ * rollout, naming the template object that wanted it, and a dry run predicts it (and plans the renames that pass).
+ * Each subclass rolls out with its own page size: both objects on one page, or each on its own.
  */
 abstract class TemplateRenamesRollout {
 
@@ -88,6 +88,10 @@ abstract class TemplateRenamesRollout {
       return watched().engine().provision(watched().token(), request);
     }
 
+    JsonObject plan() {
+      return watched().engine().provision(watched().token(), request.copy().put("dryRun", true));
+    }
+
     /** The name of the copy of the template's {@code which}th object. */
     String copyName(int which) {
       var copy = watched().engine().org.get(path(target) + "/" + IdFunction.nameBased(target, ids.get(which)),
@@ -97,6 +101,8 @@ abstract class TemplateRenamesRollout {
     }
 
     void assertRolledOut(String lower, String higher) {
+      var plan = plan();
+      assertEquals("succeeded", plan.getString("status"), plan.encodePrettily());
       var job = provision();
       assertEquals("succeeded", job.getString("status"), job.encodePrettily());
       assertEquals(List.of(lower, higher), List.of(copyName(0), copyName(1)));
@@ -163,17 +169,18 @@ abstract class TemplateRenamesRollout {
     var own = watched().engine().org.post(rollout.path(rollout.target), watched().token(), rollout.body("ours"));
     assertEquals(201, own.statusCode(), own.bodyAsString());
     rollout.rename(1, "ours");
-
-    var job = rollout.provision();
-    assertEquals("failed", job.getString("status"), job.encodePrettily());
-    var error = job.getJsonObject("error");
     var code = switch (plugin) {
       case "roles" -> "role_name_taken";
       case "groups" -> "group_name_taken";
       default -> "name_taken";
     };
-    assertEquals(code, error.getString("code"), error.encode());
-    assertEquals(rollout.ids.get(1), error.getString("object"), error.encode());
+
+    for (var job : List.of(rollout.plan(), rollout.provision())) {
+      assertEquals("failed", job.getString("status"), job.encodePrettily());
+      var error = job.getJsonObject("error");
+      assertEquals(code, error.getString("code"), error.encode());
+      assertEquals(rollout.ids.get(1), error.getString("object"), error.encode());
+    }
     assertEquals(List.of("xx", "yy"), List.of(rollout.copyName(0), rollout.copyName(1)), "nothing moved");
   }
 }

@@ -12,8 +12,11 @@ import java.util.Set;
 /** A kind with nothing to remap before or after org-service copies each page itself. */
 abstract class CopiedInServicePlugin extends OrgObjectsPlugin {
 
+  /** How org-service refuses a name taken in the organization, of every kind it copies itself. */
+  static final String NAME_TAKEN = "name_taken";
+
   CopiedInServicePlugin(String id, String path, Set<String> dependsOn, List<String> copiedFields) {
-    super(id, path, dependsOn, copiedFields);
+    super(id, path, dependsOn, copiedFields, NAME_TAKEN);
   }
 
   @Override

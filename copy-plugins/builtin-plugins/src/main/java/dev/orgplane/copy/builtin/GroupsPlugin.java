@@ -22,7 +22,7 @@ public final class GroupsPlugin extends OrgObjectsPlugin {
   private static final String MEMBERS = "userIds";
 
   public GroupsPlugin() {
-    super("groups", "groups", Set.of("users"), List.of("name", "title", "metadata", MEMBERS));
+    super("groups", "groups", Set.of("users"), List.of("name", "title", "metadata", MEMBERS), "group_name_taken");
   }
 
   /**

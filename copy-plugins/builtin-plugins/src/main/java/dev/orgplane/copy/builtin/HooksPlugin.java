@@ -32,7 +32,8 @@ public final class HooksPlugin extends OrgObjectsPlugin {
 
   public HooksPlugin() {
     super("hooks", "hooks", Set.of("queues"),
-        List.of("name", "url", "events", "queueIds", "runAfter", "active", "config", "metadata"));
+        List.of("name", "url", "events", "queueIds", "runAfter", "active", "config", "metadata"),
+        CopiedInServicePlugin.NAME_TAKEN);
   }
 
   @Override

@@ -15,7 +15,7 @@ public final class QueuesPlugin extends OrgObjectsPlugin {
 
   public QueuesPlugin() {
     super("queues", "queues", Set.of("workspaces", "schemas"),
-        List.of("name", "workspaceId", "schemaId", "settings", "metadata"));
+        List.of("name", "workspaceId", "schemaId", "settings", "metadata"), CopiedInServicePlugin.NAME_TAKEN);
   }
 
   @Override

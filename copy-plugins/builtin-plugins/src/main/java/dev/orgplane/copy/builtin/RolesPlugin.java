@@ -9,7 +9,8 @@ import java.util.Set;
 public final class RolesPlugin extends OrgObjectsPlugin {
 
   public RolesPlugin() {
-    super("roles", "roles", Set.of(), List.of("name", "title", "permissions", "metadata"));
+    super("roles", "roles", Set.of(), List.of("name", "title", "permissions", "metadata"),
+        "role_name_taken");
   }
 
   /**

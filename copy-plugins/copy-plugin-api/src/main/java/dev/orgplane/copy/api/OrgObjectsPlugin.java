@@ -26,17 +26,30 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
   private static final Pattern ITEM = Pattern.compile("items\\[(\\d+)]");
   /** A copy made by org-service names the template object at fault as {@code objects[id].field}. */
   private static final Pattern OBJECT = Pattern.compile("objects\\[([0-9a-fA-F-]{36})]");
+  private static final String NAME = "name";
 
   private final String id;
   private final String path;
   private final Set<String> dependsOn;
   private final List<String> copiedFields;
+  /** The code org-service refuses a name taken in the organization with; {@code null}: names need not be unique. */
+  private final String nameTakenCode;
 
   protected OrgObjectsPlugin(String id, String path, Set<String> dependsOn, List<String> copiedFields) {
+    this(id, path, dependsOn, copiedFields, null);
+  }
+
+  /**
+   * A kind whose {@code name} is unique in an organization, a taken one refused with {@code nameTakenCode}: a plan
+   * fails with it where the copy would be refused a name ({@link #plan}).
+   */
+  protected OrgObjectsPlugin(String id, String path, Set<String> dependsOn, List<String> copiedFields,
+      String nameTakenCode) {
     this.id = id;
     this.path = path;
     this.dependsOn = Set.copyOf(dependsOn);
     this.copiedFields = List.copyOf(copiedFields);
+    this.nameTakenCode = nameTakenCode;
   }
 
   @Override
@@ -163,25 +176,87 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
   /**
    * Compares each page with the whole target, indexed once per run ({@link CopyContext#once}): a dry run writes
    * nothing, so the target stays as it was. Until session 27 every page read the whole target again, a cost of pages
-   * times the target's size (the engine's cache of a dry run's target holds no more than its bound of objects).
+   * times the target's size (the engine's cache of a dry run's target holds no more than its bound of objects). A page
+   * whose copy the target would refuse a name fails as the copy does ({@link #requireNamesFree}).
    */
   @Override
   public Future<PageResult> plan(CopyContext context, Checkpoint from) {
     return sourcePage(context, from.cursor()).compose(page -> copies(context, page.items())
-        .compose(copies -> context.once(id + ".targetIndex", () -> targetIndex(context)).map(existing -> {
-          long created = 0;
-          long updated = 0;
-          for (var copy : copies) {
-            var current = existing.get(targetIdOf(copy));
-            if (current == null) {
-              created++;
-            } else if (context.existing() == Existing.UPDATE && !same(copy, current)) {
-              updated++;
-            }
-          }
-          return new PageResult(page.nextCursor(), new Counts(created, updated, copies.size() - created - updated),
-              page.items().stream().map(this::sourceId).toList());
-        })));
+        .compose(copies -> context.once(id + ".targetIndex", () -> targetIndex(context).map(TargetIndex::of))
+            .compose(target -> requireNamesFree(context, page.items(), copies, target).map(free -> {
+              long created = 0;
+              long updated = 0;
+              for (var copy : copies) {
+                var current = target.byId().get(targetIdOf(copy));
+                if (current == null) {
+                  created++;
+                } else if (context.existing() == Existing.UPDATE && !same(copy, current)) {
+                  updated++;
+                }
+              }
+              return new PageResult(page.nextCursor(), new Counts(created, updated, copies.size() - created - updated),
+                  page.items().stream().map(this::sourceId).toList());
+            }))));
+  }
+
+  /** The target's objects by id, and by name the ids holding each name. */
+  private record TargetIndex(Map<String, JsonObject> byId, Map<String, String> holderOfName) {
+
+    static TargetIndex of(Map<String, JsonObject> byId) {
+      var holders = new HashMap<String, String>();
+      byId.forEach((objectId, object) -> {
+        if (object.getValue(NAME) instanceof String name) {
+          holders.put(name, objectId);
+        }
+      });
+      return new TargetIndex(byId, holders);
+    }
+  }
+
+  /**
+   * Fails as the copy would where one of {@code copies} takes a name (a new copy, or one whose template object was
+   * renamed) that the target holds with an object the run leaves holding it: one the tenant made itself, a copy of a
+   * template object deleted since, or any copy when the run keeps copies as they are. A copy of another template
+   * object, renamed too, gives the name up (the real run moves it aside first), so it stops no plan. Until session 33
+   * a plan counted such a copy created or updated where the run fails; the template is read (once per run) only when
+   * a name wanted is held.
+   */
+  private Future<Void> requireNamesFree(CopyContext context, List<JsonObject> sources, List<JsonObject> copies,
+      TargetIndex target) {
+    var held = new ArrayList<Integer>();
+    for (int i = 0; nameTakenCode != null && i < copies.size(); i++) {
+      var copy = copies.get(i);
+      var current = target.byId().get(targetIdOf(copy));
+      var wanted = copy.getValue(NAME);
+      var renames = current == null || context.existing() == Existing.UPDATE && !Objects.equals(wanted,
+          current.getValue(NAME));
+      var holder = target.holderOfName().get(wanted);
+      if (renames && holder != null && !holder.equals(targetIdOf(copy))) {
+        held.add(i);
+      }
+    }
+    if (held.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Future<Map<String, Object>> templateNameOfCopy = context.existing() == Existing.KEEP
+        ? Future.succeededFuture(Map.of())
+        : context.once(id + ".templateNames", () -> context.org().listAll(context.sourceOrganization(), listPath())
+            .<Map<String, Object>>map(objects -> {
+              var nameOfCopy = new HashMap<String, Object>();
+              objects.forEach(object -> nameOfCopy.put(targetId(context, sourceId(object)), object.getValue(NAME)));
+              return nameOfCopy;
+            }));
+    return templateNameOfCopy.compose(nameOfCopy -> {
+      for (var i : held) {
+        var wanted = copies.get(i).getString(NAME);
+        var holder = target.holderOfName().get(wanted);
+        if (!nameOfCopy.containsKey(holder) || wanted.equals(nameOfCopy.get(holder))) {
+          return Future.failedFuture(new CopyFailure(nameTakenCode, "The target's " + id + " named " + wanted
+              + " keeps its name, which the copy of this template object would take.", sourceId(sources.get(i))));
+        }
+      }
+      return Future.succeededFuture();
+    });
   }
 
   @Override
