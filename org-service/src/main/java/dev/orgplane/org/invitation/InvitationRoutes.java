@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EmailFilter;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
@@ -44,7 +45,6 @@ import java.util.stream.Stream;
 public final class InvitationRoutes {
 
   /** The invitation list's filter by address. */
-  private static final String EMAIL = "email";
 
   static final String TTL_SETTING = "ORGPLANE_INVITATION_TTL_SECONDS";
   /** The shortest lifetime of an invitation: a minute, time enough to be read. */
@@ -72,7 +72,8 @@ public final class InvitationRoutes {
   }
 
   public void mount(Router router) {
-    QueryParameters.list(EMAIL).on(router.get("/v1/organizations/:org/invitations")).handler(this::list);
+    QueryParameters.list(EmailFilter.PARAMETER).on(router.get("/v1/organizations/:org/invitations"))
+        .handler(this::list);
     QueryParameters.NONE.on(router.post("/v1/organizations/:org/invitations")).handler(this::invite);
     QueryParameters.NONE.on(router.get("/v1/organizations/:org/invitations/:iid")).handler(this::get);
     QueryParameters.NONE.on(router.delete("/v1/organizations/:org/invitations/:iid")).handler(this::delete);
@@ -86,20 +87,11 @@ public final class InvitationRoutes {
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     var after = page.afterId();
-    var email = emailFilter(ctx);
+    var email = EmailFilter.read(ctx);
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.INVITATION_LIST)
         .compose(access -> InvitationRepository.pendingOf(pool, access.orgId(), email, after, page.fetchSize()))
         .onSuccess(items -> ctx.json(page(page, items)))
         .onFailure(ctx::fail);
-  }
-
-  /** The {@code email} filter: null when not given, else an address (400 {@code invalid_filter} otherwise). */
-  private static String emailFilter(RoutingContext ctx) {
-    var given = ctx.queryParams().get(EMAIL);
-    if (given != null && !RequestBody.isEmail(given)) {
-      throw ApiException.badRequest("invalid_filter", "email is an email address.");
-    }
-    return given;
   }
 
   /**

@@ -105,12 +105,14 @@ public final class MembershipRepository {
         .execute(Tuple.of(orgId, email)).map(rows -> rows.iterator().next().getBoolean("member"));
   }
 
-  static Future<List<Member>> list(SqlClient client, UUID orgId, UUID after, int fetchSize) {
+  /** A page of the organization's members (people, not service users), of address {@code email} if not null. */
+  static Future<List<Member>> list(SqlClient client, UUID orgId, String email, UUID after, int fetchSize) {
+    var params = email == null ? Tuple.of(orgId, after, fetchSize) : Tuple.of(orgId, after, fetchSize, email);
     return client.preparedQuery("SELECT " + COLUMNS + " FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
             + "WHERE m.org_id = $1 AND u.service_org_id IS NULL AND m.user_id > $2 "
-            + "ORDER BY m.user_id LIMIT $3")
+            + (email == null ? "" : "AND lower(u.email) = lower($4) ") + "ORDER BY m.user_id LIMIT $3")
         .mapping(Member.MAPPER)
-        .execute(Tuple.of(orgId, after, fetchSize))
+        .execute(params)
         .map(rows -> {
           var result = new ArrayList<Member>();
           rows.forEach(result::add);

@@ -3,6 +3,7 @@ package dev.orgplane.org.membership;
 import dev.orgplane.copy.api.Existing;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EmailFilter;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
@@ -44,17 +45,19 @@ public final class MembershipRoutes {
 
   public void mount(Router router) {
     QueryParameters.NONE.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/users:batch")).handler(this::importBatch);
-    QueryParameters.PAGING.on(router.get("/v1/organizations/:org/users")).handler(this::list);
+    QueryParameters.list(EmailFilter.PARAMETER).on(router.get("/v1/organizations/:org/users")).handler(this::list);
     QueryParameters.NONE.on(router.post("/v1/organizations/:org/users")).handler(this::add);
     QueryParameters.NONE.on(router.put("/v1/organizations/:org/users/:uid/roles")).handler(this::setRoles);
     QueryParameters.NONE.on(router.delete("/v1/organizations/:org/users/:uid")).handler(this::remove);
   }
 
+  /** With {@code ?email=}, only the member of that address (matched without case), if there is one. */
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     var after = page.afterId();
+    var email = EmailFilter.read(ctx);
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_LIST)
-        .compose(access -> MembershipRepository.list(pool, access.orgId(), after, page.fetchSize()))
+        .compose(access -> MembershipRepository.list(pool, access.orgId(), email, after, page.fetchSize()))
         .onSuccess(members -> ctx.json(page.page(members, Member::toJson, m -> m.userId().toString())))
         .onFailure(ctx::fail);
   }

@@ -57,6 +57,26 @@ class MembershipTest extends OrgServiceTest {
         new JsonObject().put("title", "x")), 403, "forbidden");
   }
 
+  /** What the engine's dry run asks to tell a named owner who is a member already. */
+  @Test
+  void theListFindsTheMemberOfOneAddress() {
+    var owner = org.newUser("owner");
+    var viewer = org.newUser("viewer");
+    var outsider = org.newUser("outsider");
+    var id = newOrg(owner);
+    join(id, viewer, "viewer");
+    var path = "/v1/organizations/" + id + "/users?email=";
+
+    var found = org.get(path + viewer.email().toUpperCase(java.util.Locale.ROOT), owner.token()).bodyAsJsonObject();
+    assertEquals(List.of(viewer.id()), found.getJsonArray("items").stream()
+        .map(member -> ((JsonObject) member).getString("userId")).toList(), found.encode());
+    assertEquals(0, org.get(path + outsider.email(), owner.token()).bodyAsJsonObject().getJsonArray("items").size(),
+        "no member of that address");
+    for (var refused : List.of("", "%20", "not-an-address")) {
+      assertProblem(org.get(path + refused, owner.token()), 400, "invalid_filter");
+    }
+  }
+
   @Test
   void onlyMembersActuallyAddedAreAuditedWithTheRolesTheyGot() {
     var owner = org.newUser("owner");

@@ -29,7 +29,8 @@ final class OwnerInvitation {
   /**
    * A dry run's: the address would be invited. Into a new organization, which has no one yet; into an existing one
    * (a tenant the template made, which the run would adopt), because it holds no owner invitation of the address
-   * there (a member's address, which the real run finds once org-service refuses to invite it, is planned too).
+   * there and is no member's (until session 33 a member's address, which the real run finds once org-service refuses
+   * to invite it, was planned too).
    */
   static final String PLANNED = "planned";
   private static final String OWNER = "owner";
@@ -53,14 +54,15 @@ final class OwnerInvitation {
     var email = job.ownerEmail();
     var organization = targetOrg.toString();
     // one request whatever the organization has pending: org-service finds the address's one invitation
-    var ofAddress = "invitations?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8);
-    return api.list(organization, ofAddress, null, 1).compose(pending -> {
+    return api.list(organization, ofAddress("invitations", email), null, 1).compose(pending -> {
       if (pending.items().stream()
           .anyMatch(invitation -> invitation.getJsonArray("roles", new JsonArray()).contains(OWNER))) {
         return Future.succeededFuture(sent ? INVITED : ALREADY_INVITED);
       }
       if (job.dryRun()) {
-        return Future.succeededFuture(PLANNED);
+        // what org-service's refusal would tell the real run, asked of the one member of the address
+        return api.list(organization, ofAddress("users", email), null, 1)
+            .map(member -> member.items().isEmpty() ? PLANNED : ALREADY_MEMBER);
       }
       sent = true;
       return api.post(organization, "invitations", new JsonObject().put("email", email)
@@ -68,6 +70,11 @@ final class OwnerInvitation {
           .map(INVITED);
     }).recover(failure -> failure instanceof OrgApiException refused && !refused.retryable()
         ? refused(email, refused) : Future.failedFuture(failure));
+  }
+
+  /** The list at {@code path} filtered to the entry of {@code email}. */
+  private static String ofAddress(String path, String email) {
+    return path + "?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8);
   }
 
   /**

@@ -150,7 +150,10 @@ class OwnerInvitationTest extends TemplateEngineTest {
     assertEquals(0, pendingInvitations(secondTenant).size());
   }
 
-  /** A dry run naming a tenant the template made asks about the owner there, as the real run would. */
+  /**
+   * A dry run naming a tenant the template made asks about the owner there, as the real run would: an address holding
+   * an owner invitation, one that is a member's, one to invite.
+   */
   @Test
   void aDryRunOfATenantTheTemplateMadeAsksAboutTheOwnerThere() {
     var name = unique("replanned");
@@ -167,6 +170,17 @@ class OwnerInvitationTest extends TemplateEngineTest {
     var another = unique("ceo") + "@customer.example";
     var otherPlan = engine.provision(token(), job(owned(name, another)).put("dryRun", true));
     assertEquals("planned", otherPlan.getJsonObject("owner").getString("invitation"), otherPlan.encodePrettily());
+
+    var member = engine.org.newUser("member-owner");
+    assertEquals(200, engine.org.post("/v1/organizations/" + tenant + "/users", token(), new JsonObject()
+        .put("userIds", new JsonArray().add(member.id()))).statusCode());
+    var memberPlan = engine.provision(token(), job(owned(name, member.email().toUpperCase(Locale.ROOT)))
+        .put("dryRun", true));
+    assertEquals("succeeded", memberPlan.getString("status"), memberPlan.encodePrettily());
+    assertEquals("already_member", memberPlan.getJsonObject("owner").getString("invitation"),
+        memberPlan.encodePrettily());
+    var memberRun = engine.provision(token(), job(owned(name, member.email())));
+    assertEquals("already_member", memberRun.getJsonObject("owner").getString("invitation"), "as the plan said");
     assertEquals(1, invitationsMade(tenant), "a dry run invites no one");
   }
 
