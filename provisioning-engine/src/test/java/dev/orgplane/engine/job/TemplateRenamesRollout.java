@@ -169,18 +169,36 @@ abstract class TemplateRenamesRollout {
     var own = watched().engine().org.post(rollout.path(rollout.target), watched().token(), rollout.body("ours"));
     assertEquals(201, own.statusCode(), own.bodyAsString());
     rollout.rename(1, "ours");
-    var code = switch (plugin) {
+
+    assertPlannedAndRunFail(rollout, rollout.ids.get(1));
+    assertEquals(List.of("xx", "yy"), List.of(rollout.copyName(0), rollout.copyName(1)), "nothing moved");
+  }
+
+  /** A new template object, whose copy the rollout would create, is refused the tenant's name alike. */
+  @ParameterizedTest
+  @ValueSource(strings = {"roles", "groups", "workspaces", "schemas", "hooks"})
+  void aNewTemplateObjectNamedLikeTheTenantsOwnStopsTheRollout(String plugin) {
+    var rollout = new Rollout(plugin, "xx", "yy");
+    var org = watched().engine().org;
+    var own = org.post(rollout.path(rollout.target), watched().token(), rollout.body("ours"));
+    assertEquals(201, own.statusCode(), own.bodyAsString());
+    var added = TemplateFixture.id(org.post(rollout.path(rollout.template), watched().token(), rollout.body("ours")));
+
+    assertPlannedAndRunFail(rollout, added);
+  }
+
+  /** A dry run fails as the rollout does, with its code, naming template object {@code object}. */
+  private static void assertPlannedAndRunFail(Rollout rollout, String object) {
+    var code = switch (rollout.plugin) {
       case "roles" -> "role_name_taken";
       case "groups" -> "group_name_taken";
       default -> "name_taken";
     };
-
     for (var job : List.of(rollout.plan(), rollout.provision())) {
       assertEquals("failed", job.getString("status"), job.encodePrettily());
       var error = job.getJsonObject("error");
       assertEquals(code, error.getString("code"), error.encode());
-      assertEquals(rollout.ids.get(1), error.getString("object"), error.encode());
+      assertEquals(object, error.getString("object"), error.encode());
     }
-    assertEquals(List.of("xx", "yy"), List.of(rollout.copyName(0), rollout.copyName(1)), "nothing moved");
   }
 }
