@@ -33,15 +33,26 @@ final class AllowedMethods {
     return allowed.isEmpty() ? null : String.join(", ", METHODS.stream().filter(allowed::contains).toList());
   }
 
-  /** Whether the document names {@code path}, but not {@code method} on it. */
+  /**
+   * Whether the document names {@code path}, but not {@code method} on it. Asked of every request at every hop: it
+   * stops at the first template of the path that takes the method, and gathers no set.
+   */
   static boolean refuses(String path, HttpMethod method) {
-    var allowed = named(path);
-    return !allowed.isEmpty() && !allowed.contains(method.name());
+    var segments = segments(path);
+    var named = false;
+    for (var template : TEMPLATES.getOrDefault(segments.length, List.of())) {
+      if (template.matches(segments)) {
+        if (template.methods().contains(method.name())) {
+          return false;
+        }
+        named = true;
+      }
+    }
+    return named;
   }
 
   private static Set<String> named(String path) {
-    var trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    var segments = trimmed.split("/", -1);
+    var segments = segments(path);
     Set<String> allowed = new HashSet<>();
     for (var template : TEMPLATES.getOrDefault(segments.length, List.of())) {
       if (template.matches(segments)) {
@@ -49,6 +60,11 @@ final class AllowedMethods {
       }
     }
     return allowed;
+  }
+
+  private static String[] segments(String path) {
+    var trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    return trimmed.split("/", -1);
   }
 
   private record Template(String[] segments, List<String> methods) {
