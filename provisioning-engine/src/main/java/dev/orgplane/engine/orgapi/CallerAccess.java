@@ -4,6 +4,7 @@ import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.PathSegment;
 import dev.orgplane.kit.http.ProgressEvents;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -11,8 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Set;
@@ -63,7 +62,7 @@ public final class CallerAccess {
       return Future.failedFuture(missing(missingCode, ref));
     }
     return caller.asking(client.getAbs(orgServiceUrl + "/v1/organizations/"
-            + URLEncoder.encode(ref, StandardCharsets.UTF_8))).send()
+            + PathSegment.of(ref))).send()
         .map(response -> {
           if (response.statusCode() == 404 || response.statusCode() == 403) {
             throw missing(missingCode, ref);
@@ -104,7 +103,7 @@ public final class CallerAccess {
    */
   public Future<Void> requireGroupAdmin(Caller caller, String groupId) {
     return decided(caller.asking(client.getAbs(orgServiceUrl + "/v1/organization-groups/"
-            + URLEncoder.encode(groupId, StandardCharsets.UTF_8))).send(),
+            + PathSegment.of(groupId))).send(),
         OrgAnswers::ok, () -> ApiException.forbidden("forbidden",
             "Provisioning needs group admin rights in the template's organization group."));
   }
@@ -128,7 +127,7 @@ public final class CallerAccess {
    */
   public Future<Void> requireHookEditor(Caller caller, String organizationId) {
     return decided(caller.asking(client.getAbs(orgServiceUrl + "/v1/organizations/"
-            + URLEncoder.encode(organizationId, StandardCharsets.UTF_8) + "/permissions/me")).send(),
+            + PathSegment.of(organizationId) + "/permissions/me")).send(),
         response -> OrgAnswers.ok(response)
             && OrgAnswers.body(response).getJsonArray("permissions").contains(HOOK_UPDATE),
         () -> ApiException.forbidden("copy_hook_secrets_forbidden",

@@ -175,7 +175,7 @@ public final class OrgApiClient implements OrgApi {
    * organization; any other answer that is not a success (a 404 of a path it does not serve, say) fails.
    */
   public Future<JsonObject> organization(String ref) {
-    return send(HttpMethod.GET, URLEncoder.encode(ref, StandardCharsets.UTF_8), null)
+    return send(HttpMethod.GET, PathSegment.of(ref), null)
         .map(response -> response.statusCode() == 404
             && "organization_not_found".equals(OrgAnswers.problem(response).code()) ? null : OrgAnswers.body(response));
   }
