@@ -18,6 +18,7 @@ public final class TrustedProvider {
   public static final String AUDIENCE = "orgplane-api";
   /** The audience of its machines' tokens (workload identity federation). */
   public static final String WORKLOAD_AUDIENCE = "orgplane-workloads";
+  private static final String KEYS_PATH = "/keys";
 
   private final Vertx vertx;
   private final TokenSigner signer;
@@ -33,10 +34,16 @@ public final class TrustedProvider {
     var key = EcJwk.generate("idp-key");
     var published = new JsonObject().put("keys", new JsonArray().add(key.publicJwk())).encode();
     var jwks = vertx.createHttpServer()
-        .requestHandler(req -> req.response().putHeader("Content-Type", "application/json").end(published))
+        .requestHandler(req -> {
+          if (req.path().equals(KEYS_PATH)) {
+            req.response().putHeader("Content-Type", "application/json").end(published);
+          } else {
+            req.response().setStatusCode(503).end();
+          }
+        })
         .listen(0, "127.0.0.1").await();
     return new TrustedProvider(vertx, new TokenSigner(vertx, key.privateJwk()),
-        "http://127.0.0.1:" + jwks.actualPort() + "/keys");
+        "http://127.0.0.1:" + jwks.actualPort() + KEYS_PATH);
   }
 
   /** An org-service on a fresh database trusting this provider. */
@@ -47,18 +54,30 @@ public final class TrustedProvider {
   /** An org-service on {@code db} trusting this provider, with {@code overrides} on top. */
   public OrgServiceHarness trustingService(PgUrl db, JsonObject overrides) {
     return OrgServiceHarness.start(vertx, db, new JsonObject()
-        .put("ORGPLANE_TRUSTED_ISSUERS", trusted(true).encode()).mergeIn(overrides));
+        .put("ORGPLANE_TRUSTED_ISSUERS", trusted(true, jwksUrl).encode()).mergeIn(overrides));
   }
 
   /** An org-service on {@code db} trusting this provider for people's sign-in only: no workload audience. */
   public OrgServiceHarness trustingPeopleOnly(PgUrl db) {
     return OrgServiceHarness.start(vertx, db,
-        new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", trusted(false).encode()));
+        new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", trusted(false, jwksUrl).encode()));
   }
 
-  /** {@code ORGPLANE_TRUSTED_ISSUERS} naming this provider, its machines' tokens trusted too or not. */
-  private JsonArray trusted(boolean workloads) {
-    var entry = new JsonObject().put("issuer", ISSUER).put("audience", AUDIENCE).put("jwksUrl", jwksUrl);
+  /**
+   * An org-service on {@code db} trusting this provider at a JWKS URL of its server that answers 503: one that cannot
+   * fetch the provider's keys.
+   */
+  public OrgServiceHarness trustingWhileItsKeysAreDown(PgUrl db) {
+    return OrgServiceHarness.start(vertx, db,
+        new JsonObject().put("ORGPLANE_TRUSTED_ISSUERS", trusted(true, jwksUrl + "-down").encode()));
+  }
+
+  /**
+   * {@code ORGPLANE_TRUSTED_ISSUERS} naming this provider, its keys at {@code keysAt}, its machines' tokens trusted
+   * too or not.
+   */
+  private JsonArray trusted(boolean workloads, String keysAt) {
+    var entry = new JsonObject().put("issuer", ISSUER).put("audience", AUDIENCE).put("jwksUrl", keysAt);
     return new JsonArray().add(workloads ? entry.put("workloadAudience", WORKLOAD_AUDIENCE) : entry);
   }
 

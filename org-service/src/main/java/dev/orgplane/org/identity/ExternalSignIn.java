@@ -94,8 +94,8 @@ public final class ExternalSignIn {
           "client_id, if given, is the id of the service user to sign in as."));
     }
     return external.verify(token)
-        .recover(failure -> Future.failedFuture(ApiException.badRequest("invalid_request",
-            "The subject token is not one of a trusted provider, or no longer valid.")))
+        .recover(failure -> Future.failedFuture(keysUnavailable(failure) ? failure : ApiException.badRequest(
+            "invalid_request", "The subject token is not one of a trusted provider, or no longer valid.")))
         .compose(principal -> issuers.get(principal.issuer()).isWorkload(principal)
             ? FederatedCredentials.authenticate(pool, principal, serviceUser)
                 .map(workload -> new SignIn(null, workload))
@@ -104,6 +104,15 @@ public final class ExternalSignIn {
                     + "the subject token is a person's (its aud lacks the workload audience): it signs in no service "
                     + "user."))
                 : account(principal).map(account -> new SignIn(account, null)));
+  }
+
+  /**
+   * Whether the verifier could not fetch the provider's keys (503 {@code key_source_unavailable}): that says nothing of
+   * the token, and the caller should retry. Until session 34 it was 400 {@code invalid_request} like a bad token, and
+   * the gateway, reading a refusal, answered 401 and kept it for ten seconds.
+   */
+  private static boolean keysUnavailable(Throwable failure) {
+    return failure instanceof ApiException unverified && unverified.status() == 503;
   }
 
   /** A person's {@code account} or a {@code serviceUser}, the other null. */

@@ -162,6 +162,20 @@ class ExternalSignInTest extends TrustingOrgServiceTest {
     assertEquals(200, trusting.exchange(provider.sign(good), TokenExchange.JWT).statusCode(), "the same claims, rightly signed");
   }
 
+  /**
+   * A provider whose keys cannot be fetched says nothing of its token: the caller retries rather than signs in anew,
+   * and the gateway does not keep the answer as a refusal. Until session 34 it was 400 invalid_request.
+   */
+  @Test
+  void aProviderWhoseKeysCannotBeFetchedLeavesTheExchangeToARetry() {
+    var keysDown = provider.trustingWhileItsKeysAreDown(trusting.db());
+    var good = provider.sign(claims(UUID.randomUUID().toString(), freshEmail(), true));
+    assertProblem(keysDown.exchange(good, TokenExchange.JWT), 503, "key_source_unavailable");
+    assertProblem(keysDown.exchange(good, TokenExchange.JWT, TokenExchange.ACCESS_TOKEN), 503,
+        "key_source_unavailable");
+    assertEquals(200, trusting.exchange(good, TokenExchange.JWT).statusCode(), "the token was good all along");
+  }
+
   @Test
   void withoutTrustedProvidersThereIsNothingToExchange() {
     var discovery = org.get("/.well-known/openid-configuration", null).bodyAsJsonObject();
