@@ -8,6 +8,7 @@ import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.serviceuser.ClientCredentials;
 import dev.orgplane.org.serviceuser.FederatedCredentials;
 import io.vertx.core.Future;
@@ -177,11 +178,12 @@ public final class ExternalSignIn {
   private Future<Link> link(SqlClient tx, Principal principal) {
     var claims = principal.claims();
     var email = claims.getValue("email") instanceof String address ? address.trim() : null;
-    if (email == null || email.isEmpty() || email.length() > 254 || !email.contains("@")
-        || !Boolean.TRUE.equals(claims.getValue("email_verified"))) {
+    // the rule of every address given here, as the account's address is a mail's To: until session 34 one with a
+    // line break in it ("Bcc: ...") was stored as the provider gave it
+    if (email == null || !RequestBody.isEmail(email) || !Boolean.TRUE.equals(claims.getValue("email_verified"))) {
       return Future.failedFuture(ApiException.badRequest("external_email_unverified",
-          "The provider's token names no verified email address (claims email and email_verified), so it matches "
-              + "no account here."));
+          "The provider's token names no verified email address (claims email and email_verified; an address with "
+              + "neither spaces nor control characters), so it matches no account here."));
     }
     var name = claims.getValue("name") instanceof String given ? given : "";
     return withdrawUnverified(tx, email).compose(ended -> tx.preparedQuery("WITH account AS ("

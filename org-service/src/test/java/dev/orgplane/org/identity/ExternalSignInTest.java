@@ -146,6 +146,21 @@ class ExternalSignInTest extends TrustingOrgServiceTest {
         "no account was made for it");
   }
 
+  /** A provider's address becomes a mail's To: it follows the rule every address given here does. */
+  @Test
+  void aProvidersAddressOutsideTheAddressRuleMatchesNoAccount() {
+    var local = "ext-" + UUID.randomUUID();
+    for (var email : List.of(local + "@example.com\nBcc: someone@evil.example", local + " x@example.com",
+        local + "@@example.com", local + "@example\u0007.com")) {
+      assertProblem(trusting.exchange(provider.sign(claims(UUID.randomUUID().toString(), email, true)),
+          TokenExchange.JWT), 400, "external_email_unverified");
+    }
+    assertEquals(0, PgFixture.queryLong(trusting.db(),
+        "SELECT count(*) FROM org.users WHERE email LIKE '" + local + "%'"), "no account was made for them");
+    var padded = exchanged(claims(UUID.randomUUID().toString(), " " + local + "@example.com\n", true));
+    assertEquals(local + "@example.com", me(padded).getString("email"), "trimmed, as before");
+  }
+
   @Test
   void onlyValidTokensOfTrustedProvidersAreExchanged() {
     var good = claims(UUID.randomUUID().toString(), freshEmail(), true);
