@@ -2,7 +2,6 @@ package dev.orgplane.org.audit;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.Database;
-import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
@@ -15,8 +14,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 
 /**
@@ -55,8 +52,8 @@ public final class AuditRoutes {
     var page = PageRequest.of(ctx);
     var query = ctx.queryParams();
     var jobId = query.get("jobId") == null ? null : Ids.uuid(query.get("jobId"), "jobId");
-    var since = time(query.get("since"), "since");
-    var until = time(query.get("until"), "until");
+    var since = WindowBound.parse(query.get("since"), "since");
+    var until = WindowBound.parse(query.get("until"), "until");
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.AUDIT_LIST)
         .map(ShownEvent::new)
         .compose(shown -> LogCursor.before(pool, "org.audit_events", shown.reader().orgId(), page)
@@ -70,18 +67,6 @@ public final class AuditRoutes {
             }))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
-  }
-
-  private static OffsetDateTime time(String value, String parameter) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value);
-    } catch (DateTimeParseException e) {
-      throw ApiException.badRequest("invalid_time", parameter + " is an ISO-8601 time with an offset, "
-          + "such as 2026-12-01T10:00:00Z.");
-    }
   }
 
   private static JsonObject toJson(Row row, ShownEvent shown) {

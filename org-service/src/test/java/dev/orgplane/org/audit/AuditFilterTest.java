@@ -67,6 +67,26 @@ class AuditFilterTest extends OrgServiceTest {
   }
 
   /**
+   * A time PostgreSQL cannot hold is the caller's mistake: one a few days past its end reached the database, which
+   * refused it, and the caller had a 500.
+   */
+  @Test
+  void aTimeOutsidePostgresqlsRangeIsRefused() {
+    var alice = org.newUser("alice");
+    var base = "/v1/organizations/" + org.createOrg(alice.token(), "timerange-" + UUID.randomUUID().toString()
+        .substring(0, 8)).getString("id");
+    assertProblem(org.get(base + "/audit-events?since=%2B294277-01-02T00:00:00Z", alice.token()), 400, "invalid_time");
+    assertProblem(org.get(base + "/audit-events?until=%2B294276-12-31T23:00:00-01:00", alice.token()), 400,
+        "invalid_time");
+    assertProblem(org.get(base + "/audit-events?since=-5000-01-01T00:00:00Z", alice.token()), 400, "invalid_time");
+    assertProblem(org.get(base + "/audit-events?until=%2B999999999-01-01T00:00:00Z", alice.token()), 400,
+        "invalid_time");
+    var all = actions(base + "/audit-events", alice.token());
+    assertEquals(all, actions(base + "/audit-events?since=-4713-11-24T00:00:00Z&until=%2B294276-12-31T23:59:59.999999Z",
+        alice.token()), "the first and last times PostgreSQL holds");
+  }
+
+  /**
    * A page's cursor is the public id of its last event: one holding the event's sequence number told every tenant how
    * many events the whole platform wrote between two of its pages. Another organization's cursor names nothing here.
    */
