@@ -4,11 +4,17 @@ import dev.orgplane.kit.http.ApiException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 
 /**
  * A bound of the trail's time window, {@code since} or {@code until}: an ISO-8601 time with an offset that PostgreSQL's
  * timestamptz can hold, 4714-11-24 BC to the end of 294276. ISO-8601 reaches year 999999999 either way, and the SQL
  * client sends a time a little past PostgreSQL's end as one, which the database refuses (22008): a 500.
+ *
+ * <p>Events are held to the microsecond, so a bound between two microseconds is taken as the next one: an event is at
+ * or after ({@code since}) such a time, or before it ({@code until}), exactly when it is so of that microsecond. The SQL
+ * client cut it to the microsecond instead, which found an event a {@code since} came after and left out one an
+ * {@code until} came after.
  */
 final class WindowBound {
 
@@ -34,7 +40,8 @@ final class WindowBound {
     if (time.toInstant().isBefore(EARLIEST) || time.toInstant().isAfter(LATEST)) {
       throw invalid(parameter + " is a time from " + EARLIEST + " to " + LATEST + ", which the trail can compare.");
     }
-    return time;
+    // within the range, whose ends are whole microseconds, so the next microsecond is too
+    return time.getNano() % 1000 == 0 ? time : time.truncatedTo(ChronoUnit.MICROS).plus(1, ChronoUnit.MICROS);
   }
 
   private static ApiException invalid(String detail) {

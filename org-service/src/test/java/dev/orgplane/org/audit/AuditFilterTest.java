@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
@@ -84,6 +85,30 @@ class AuditFilterTest extends OrgServiceTest {
     var all = actions(base + "/audit-events", alice.token());
     assertEquals(all, actions(base + "/audit-events?since=-4713-11-24T00:00:00Z&until=%2B294276-12-31T23:59:59.999999Z",
         alice.token()), "the first and last times PostgreSQL holds");
+  }
+
+  /**
+   * The trail keeps microseconds; a bound between two of them holds as given: both were cut to the microsecond before,
+   * so a {@code since} a tenth of one after an event found it and an {@code until} as late left it out.
+   */
+  @Test
+  void aWindowIsExactBelowAMicrosecond() {
+    var alice = org.newUser("alice");
+    var base = "/v1/organizations/" + org.createOrg(alice.token(), "submicro-" + UUID.randomUUID().toString()
+        .substring(0, 8)).getString("id");
+    var created = base + "/audit-events?action=organization.created";
+    var at = Instant.parse(org.get(created, alice.token()).bodyAsJsonObject().getJsonArray("items").getJsonObject(0)
+        .getString("createdAt"));
+    var justAfter = at.plusNanos(100).toString();
+    var justBefore = at.minusNanos(100).toString();
+
+    assertEquals(List.of(), actions(created + "&since=" + justAfter, alice.token()));
+    assertEquals(List.of("organization.created"), actions(created + "&until=" + justAfter, alice.token()));
+    assertEquals(List.of("organization.created"), actions(created + "&since=" + justBefore, alice.token()));
+    assertEquals(List.of(), actions(created + "&until=" + justBefore, alice.token()));
+    assertEquals(List.of("organization.created"), actions(created + "&since=" + at + "&until=" + justAfter,
+        alice.token()));
+    assertProblem(org.get(created + "&until=%2B294276-12-31T23:59:59.9999991Z", alice.token()), 400, "invalid_time");
   }
 
   /**
