@@ -2,12 +2,14 @@ package dev.orgplane.org.audit;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Timestamps;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.role.PermissionCatalog;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -51,6 +53,9 @@ public final class AuditRoutes {
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
     var query = ctx.queryParams();
+    var action = filter(query, "action");
+    var actor = filter(query, "actor");
+    var target = filter(query, "target");
     var jobId = query.get("jobId") == null ? null : Ids.uuid(query.get("jobId"), "jobId");
     var since = WindowBound.parse(query.get("since"), "since");
     var until = WindowBound.parse(query.get("until"), "until");
@@ -58,8 +63,8 @@ public final class AuditRoutes {
         .map(ShownEvent::new)
         .compose(shown -> LogCursor.before(pool, "org.audit_events", shown.reader().orgId(), page)
             .compose(before -> pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {shown.reader().orgId(),
-                before, page.fetchSize(), query.get("action"), query.get("actor"), query.get("target"), jobId, since,
-                until, shown.hiddenActors().toArray(String[]::new)})))
+                before, page.fetchSize(), action, actor, target, jobId, since, until,
+                shown.hiddenActors().toArray(String[]::new)})))
             .map(rows -> {
               var list = new ArrayList<Row>();
               rows.forEach(list::add);
@@ -67,6 +72,18 @@ public final class AuditRoutes {
             }))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The value of the filter {@code name}; null if not given. No event has a blank action, actor or target, so a blank
+   * one is refused (400 {@code invalid_filter}) as the other lists refuse theirs, rather than answered with nothing.
+   */
+  private static String filter(MultiMap query, String name) {
+    var value = query.get(name);
+    if (value != null && value.isBlank()) {
+      throw ApiException.badRequest("invalid_filter", name + " names what the events must have: it is never blank.");
+    }
+    return value;
   }
 
   private static JsonObject toJson(Row row, ShownEvent shown) {

@@ -63,6 +63,11 @@ class AuditFilterTest extends OrgServiceTest {
     assertProblem(org.get(base + "/audit-events?since=yesterday", alice.token()), 400, "invalid_time");
     assertProblem(org.get(base + "/audit-events?until=2026-12-01", alice.token()), 400, "invalid_time");
     assertProblem(org.get(base + "/audit-events?jobId=42", alice.token()), 400, "validation_failed");
+    for (var filter : List.of("action", "actor", "target")) {
+      // no event has a blank one: the filter would answer nothing, as if none of them had happened
+      assertProblem(org.get(base + "/audit-events?" + filter + "=", alice.token()), 400, "invalid_filter");
+      assertProblem(org.get(base + "/audit-events?" + filter + "=%20", alice.token()), 400, "invalid_filter");
+    }
     var stranger = org.newUser("stranger");
     assertProblem(org.get(base + "/audit-events?since=yesterday", stranger.token()), 404, "organization_not_found");
   }
