@@ -14,7 +14,10 @@ import java.util.Map;
  * the member it made, so the address alone paired them for a reader of invitations only (until session 32). Whether
  * it was mailed (which it is not to a member's address) is shown to them too. Who declined an invitation is no member,
  * whom no list of the organization names: that actor is shown to platform admins only, and {@value #INVITEE} to anyone
- * else. The events keep everything as written, for the readers who may see it.
+ * else. The invitations a member's departure withdrew are shown to those who may list invitations and members too:
+ * someone who may not list the members invites a member's address as any other, and the withdrawal, by the member who
+ * left or of the request and moment of their {@code member.removed}, paired the address with the member however few
+ * of its details were shown (until session 34). The events keep everything as written, for the readers who may see it.
  */
 final class ShownEvent {
 
@@ -30,6 +33,14 @@ final class ShownEvent {
   private static final Map<String, Map<String, List<String>>> RESTRICTED = Map.of(
       "invitation.created", Map.of("email", INVITATIONS_AND_MEMBERS, "mailed", INVITATIONS_AND_MEMBERS),
       "invitation.accepted", Map.of("email", INVITATIONS_AND_MEMBERS));
+
+  /**
+   * The SQL condition an event of {@code org.audit_events} meets if the reader is shown it: {@code $n} is {@link
+   * #showsDepartures}.
+   */
+  static String departuresShown(int n) {
+    return "($" + n + " OR NOT (action = 'invitation.deleted' AND details ? 'userId'))";
+  }
 
   private final OrgAccess reader;
 
@@ -49,6 +60,15 @@ final class ShownEvent {
     return reader.platformAdmin() ? List.of() : OUTSIDE_ACTORS;
   }
 
+  /**
+   * Whether the reader is shown the invitations withdrawn with a departing member, {@code invitation.deleted} naming the
+   * member's {@code userId} ({@link dev.orgplane.org.invitation.DepartedInvitees}): {@link #departuresShown} is the
+   * condition on each event of the trail.
+   */
+  boolean showsDepartures() {
+    return allowsAll(INVITATIONS_AND_MEMBERS);
+  }
+
   /** The actor of an event {@code action} as the reader is shown it. */
   String actor(String action, String actor) {
     return hiddenActors().contains(action) ? INVITEE : actor;
@@ -57,7 +77,7 @@ final class ShownEvent {
   /** The details of an event {@code action}, without those the reader is not shown. */
   JsonObject details(String action, JsonObject details) {
     var hidden = RESTRICTED.getOrDefault(action, Map.of()).entrySet().stream()
-        .filter(detail -> !detail.getValue().stream().allMatch(permission -> AccessPolicy.allows(reader, permission)))
+        .filter(detail -> !allowsAll(detail.getValue()))
         .map(Map.Entry::getKey).toList();
     if (hidden.isEmpty()) {
       return details;
@@ -65,5 +85,9 @@ final class ShownEvent {
     var shown = details.copy();
     hidden.forEach(shown::remove);
     return shown;
+  }
+
+  private boolean allowsAll(List<String> permissions) {
+    return permissions.stream().allMatch(permission -> AccessPolicy.allows(reader, permission));
   }
 }

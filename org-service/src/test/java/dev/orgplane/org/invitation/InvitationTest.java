@@ -298,6 +298,50 @@ class InvitationTest extends MailedOrgServiceTest {
   }
 
   /**
+   * An invitation to a member's address is made for a caller who may not list the members as for any other, so that
+   * inviting tells them no member's address; when that member goes, the invitation goes with them. The withdrawal, by
+   * the member who left, named them ({@code userId}) to every reader of the trail until session 34: it is shown only to
+   * those who may list invitations and members, as the invitee's address is; a withdrawal by an admin to anyone.
+   */
+  @Test
+  void aDepartedMembersWithdrawnInvitationIsShownOnlyToThoseWhoMayListInvitationsAndMembers() {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var inviter = memberWithRole(orgId, owner, "inviter", "app_audit_list", "app_organization_invitationlist",
+        "app_organization_invitationcreate");
+    var member = org.newVerifiedUser("leaving");
+    org.addMembers(orgId, List.of(member.id()), "member");
+    var toMember = invitationBy(inviter, orgId, member.email());
+    var toStranger = invitationBy(inviter, orgId, freshEmail());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/invitations/" + toStranger,
+        inviter.token(), null).statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + member.id(),
+        member.token(), null).statusCode());
+
+    var withdrawals = org.audited(owner.token(), orgId, "invitation.deleted");
+    assertEquals(List.of("invitation:" + toMember, "invitation:" + toStranger), targets(withdrawals));
+    assertEquals(new JsonObject().put("reason", "member_left").put("userId", member.id()),
+        withdrawals.getJsonObject(0).getJsonObject("details"));
+    assertEquals(List.of("invitation:" + toStranger), targets(org.audited(inviter.token(), orgId,
+        "invitation.deleted")));
+    var byMember = org.get("/v1/organizations/" + orgId + "/audit-events?actor=" + member.id(), inviter.token())
+        .bodyAsJsonObject().getJsonArray("items");
+    assertEquals(List.of("member.removed"), byMember.stream().map(e -> ((JsonObject) e).getString("action")).toList(),
+        "the member's leaving is theirs to read, not the invitation it withdrew");
+  }
+
+  private String invitationBy(OrgServiceHarness.Account inviter, String orgId, String email) {
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", inviter.token(), new JsonObject()
+        .put("email", email).put("roles", new JsonArray().add("inviter")));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    return invited.bodyAsJsonObject().getString("id");
+  }
+
+  private static List<String> targets(JsonArray events) {
+    return events.stream().map(e -> ((JsonObject) e).getString("target")).toList();
+  }
+
+  /**
    * Who declines an invitation is no member, whom no list of the organization names: the trail names their account to
    * platform admins only, and {@code invitee} to anyone else, whose {@code actor} filter does not find the event by it
    * either. Until session 32 every reader of the trail read the decliner's account id.
