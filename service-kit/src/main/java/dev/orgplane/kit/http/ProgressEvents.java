@@ -86,11 +86,16 @@ public final class ProgressEvents<K, T> {
    * until it has ended, until {@code watcher} may no longer watch, for the limits' lifetime, or until the service
    * gives notice of its stop (at the next poll); the JSON's
    * {@code status} and {@code id} make the end event. Fails 429 {@code too_many_streams} when the watcher has as many
-   * streams open as the limits allow.
+   * streams open as the limits allow. Does nothing for a watcher who has hung up already.
    */
   public void stream(RoutingContext ctx, K key, T first, Watcher watcher) {
     var vertx = ctx.vertx();
     var response = ctx.response();
+    // a caller who hung up while their request was checked (a read, a call to another service) is gone before the
+    // close handler below is set, which then never runs: counted, their stream would count for ever
+    if (response.closed()) {
+      return;
+    }
     // owed the stream's head alone, a HEAD would otherwise be held open until the work ends; it holds nothing
     var head = ctx.request().method() == HttpMethod.HEAD;
     if (!head && !limits.open(watcher.caller())) {

@@ -64,6 +64,8 @@ class ProgressEventsTest {
   /** Who watches: by default someone who may go on for ever. */
   private ProgressEvents.Watcher watcher = new ProgressEvents.Watcher("anyone", () -> true, Future::succeededFuture);
   private final AtomicInteger requests = new AtomicInteger();
+  /** Requests of {@code /checked} whose stream was asked for, their caller gone. */
+  private final AtomicInteger streamedAfterHangUp = new AtomicInteger();
 
   @BeforeEach
   void start() {
@@ -79,6 +81,10 @@ class ProgressEventsTest {
         new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
     router.get("/short/:id/events").handler(ctx -> shortLived.stream(ctx, ctx.pathParam("id"),
         new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
+    router.get("/checked/:id/events").handler(ctx -> checkOutwaited(ctx).onSuccess(v -> {
+      events.stream(ctx, ctx.pathParam("id"), new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx));
+      streamedAfterHangUp.incrementAndGet();
+    }));
     ProblemFailureHandler.install(router);
     server = vertx.createHttpServer().requestHandler(HeadRequests.alongsideGets(router)).listen(0, "127.0.0.1").await();
     port = server.actualPort();
@@ -95,6 +101,21 @@ class ProgressEventsTest {
     var caller = ctx.request().getHeader("X-Caller");
     return new ProgressEvents.Watcher(caller != null ? caller : "caller-" + requests.incrementAndGet(),
         watcher.signedIn(), watcher.allowed());
+  }
+
+  /**
+   * A check of the caller's access, as a route makes before it streams (a read, a call to another service), that
+   * answers only once the caller has hung up.
+   */
+  private Future<Void> checkOutwaited(RoutingContext ctx) {
+    var answered = Promise.<Void>promise();
+    vertx.setPeriodic(5, id -> {
+      if (ctx.response().closed()) {
+        vertx.cancelTimer(id);
+        answered.complete();
+      }
+    });
+    return answered.future();
   }
 
   /** Each read of a resource moves it a tick on; it ends at its twentieth read. */
@@ -268,6 +289,29 @@ class ProgressEventsTest {
       again = open("/work/long-held-more/events", "ann");
     }
     assertEquals(200, again.statusCode(), "a closed stream no longer counts");
+  }
+
+  /**
+   * A caller who hangs up while their request is checked is streamed nothing, and counted for nothing: the close came
+   * before the stream could listen for it, so every such hang-up counted for ever, until the caller was refused every
+   * stream until the instance's restart.
+   */
+  @Test
+  void aCallerWhoHungUpBeforeTheStreamStartedIsNotCounted() throws IOException {
+    for (int i = 0; i < PER_CALLER; i++) {
+      try (var socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
+        socket.getOutputStream().write(("GET /checked/long-left-" + i + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "X-Caller: erin\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (streamedAfterHangUp.get() < PER_CALLER && System.nanoTime() < deadline) {
+      vertx.timer(POLL_MILLIS).await();
+    }
+    assertEquals(PER_CALLER, streamedAfterHangUp.get(), "streams asked for after their callers hung up");
+    assertEquals(200, open("/work/long-kept/events", "erin").statusCode(), "erin has no stream open");
+    assertEquals(null, reads.get("long-left-0"), "no read for a caller who is gone");
   }
 
   /** A stream that ended, as the work did, no longer counts either. */
