@@ -110,6 +110,10 @@ public final class ProgressEvents<K, T> {
       response.end();
       return;
     }
+    // never compressed, though the caller takes gzip (browsers' EventSource do): a proxy finds where events end, to end
+    // a stream between two when it stops, in the bytes as they go by. Vert.x takes identity to mean "do not compress"
+    // and drops the header (not from a HEAD's answer, which it never compresses: it is not given one)
+    response.putHeader("Content-Encoding", "identity");
     var timer = new long[] {-1};
     var counted = new boolean[] {true};
     Runnable closed = () -> {

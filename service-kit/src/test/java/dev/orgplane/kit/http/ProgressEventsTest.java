@@ -86,7 +86,8 @@ class ProgressEventsTest {
       streamedAfterHangUp.incrementAndGet();
     }));
     ProblemFailureHandler.install(router);
-    server = vertx.createHttpServer().requestHandler(HeadRequests.alongsideGets(router)).listen(0, "127.0.0.1").await();
+    // the services' own server, which compresses an answer for a client that takes gzip
+    server = ServiceHttp.listen(vertx, HeadRequests.alongsideGets(router), "127.0.0.1", 0).await();
     port = server.actualPort();
     client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(100));
   }
@@ -254,6 +255,25 @@ class ProgressEventsTest {
       assertTrue(written < 3L * padding.length(), "given to write for a watcher who reads nothing, after 30 changes "
           + "of half a mebibyte: " + written + " bytes");
     }
+  }
+
+  /** A stream's answer to a client that takes gzip, read whole. */
+  private record Encoded(String contentEncoding, String body) {
+  }
+
+  /**
+   * Events go out as they are to a client that takes gzip, as browsers' {@code EventSource} say they do: compressed, a
+   * proxy that ends a stream between two events when it stops (the gateway) could not find where they end.
+   */
+  @Test
+  void eventsAreNotCompressedForAClientThatTakesGzip() {
+    var answer = client.request(HttpMethod.GET, port, "127.0.0.1", "/work/zipped/events")
+        .compose(request -> request.putHeader("Accept-Encoding", "gzip").send())
+        .compose(response -> response.body().map(body -> new Encoded(response.getHeader("Content-Encoding"),
+            body.toString(StandardCharsets.UTF_8))))
+        .timeout(WAIT_SECONDS, TimeUnit.SECONDS).await();
+    assertEquals(null, answer.contentEncoding());
+    assertTrue(answer.body().startsWith("event: work\n") && answer.body().contains("event: end\n"), answer.body());
   }
 
   /** A HEAD gets the stream's head at once, and no read is made for it. */
