@@ -128,6 +128,7 @@ public final class ProgressEvents<K, T> {
     var firstJson = json.apply(first);
     var last = new String[] {firstJson.encode()};
     var quiet = new int[1];
+    var reading = new boolean[1];
     var unwritten = new boolean[1];
     sendState(ctx, last[0], unwritten);
     if (ended.test(first)) {
@@ -148,18 +149,26 @@ public final class ProgressEvents<K, T> {
           closeUnended(response);
         });
       }
-      poll(ctx, key, id, last, quiet, unwritten);
+      poll(ctx, key, id, last, quiet, reading, unwritten);
     });
   }
 
   /**
-   * One poll of the stream {@code timer}: the resource read again, sent if it changed and the state sent before has
-   * been written out ({@code unwritten} says it has not), and its end if it ended.
+   * One poll of the stream {@code timer}: the resource read again, unless the stream's read before is still under way
+   * ({@code reading}), sent if it changed and the state sent before has been written out ({@code unwritten} says it
+   * has not), and its end if it ended.
    */
-  private void poll(RoutingContext ctx, K key, long timer, String[] last, int[] quiet, boolean[] unwritten) {
+  private void poll(RoutingContext ctx, K key, long timer, String[] last, int[] quiet, boolean[] reading,
+      boolean[] unwritten) {
+    // one read at a time: a read slower than half a poll is no longer shared, so the next poll starts another, and
+    // two reads that end in the other order than they began sent a state older than the one sent before it
+    if (reading[0]) {
+      return;
+    }
+    reading[0] = true;
     var vertx = ctx.vertx();
     var response = ctx.response();
-    sharedRead(vertx, key).onSuccess(found -> {
+    sharedRead(vertx, key).onComplete(read -> reading[0] = false).onSuccess(found -> {
       if (found.isEmpty() || response.closed() || response.ended()) {
         vertx.cancelTimer(timer);
         return;

@@ -25,12 +25,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -255,6 +258,59 @@ class ProgressEventsTest {
       assertTrue(written < 3L * padding.length(), "given to write for a watcher who reads nothing, after 30 changes "
           + "of half a mebibyte: " + written + " bytes");
     }
+  }
+
+  /** A read of a resource under way, answered when the test says, on the event loop that asked. */
+  private record PendingRead(Context context, Promise<Optional<Work>> answer) {
+    void answer(Work state) {
+      context.runOnContext(v -> answer.complete(Optional.of(state)));
+    }
+  }
+
+  /**
+   * A watcher is sent the states of the resource in the order they were read, whatever order the reads end in: a read
+   * slower than half a poll was no longer shared, the next poll started another, and one that began later could end
+   * first, its state sent before the older one.
+   */
+  @Test
+  void statesAreSentInTheOrderTheyWereRead() {
+    var pending = new CopyOnWriteArrayList<PendingRead>();
+    var slow = new ProgressEvents<String, Work>("work", id -> {
+      var read = new PendingRead(Vertx.currentContext(), Promise.promise());
+      pending.add(read);
+      return read.answer().future();
+    }, Work::toJson, Work::ended, POLL_MILLIS, new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
+    var router = Router.router(vertx);
+    router.get("/slow/:id/events").handler(ctx -> slow.stream(ctx, ctx.pathParam("id"),
+        new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
+    var slowServer = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    var body = client.request(HttpMethod.GET, slowServer.actualPort(), "127.0.0.1", "/slow/overtaken/events")
+        .compose(request -> request.send())
+        .compose(response -> response.body());
+    awaitReads(pending, 1);
+    vertx.timer(4 * POLL_MILLIS).await();
+    // the reads under way answer last first, each with the state as it stood when it began
+    var underWay = pending.size();
+    for (int i = underWay - 1; i >= 0; i--) {
+      pending.get(i).answer(new Work("overtaken", i + 1, false));
+      vertx.timer(POLL_MILLIS).await();
+    }
+    awaitReads(pending, underWay + 1);
+    pending.get(pending.size() - 1).answer(new Work("overtaken", pending.size(), true));
+    var stream = body.timeout(WAIT_SECONDS, TimeUnit.SECONDS).await().toString();
+    var ticks = Pattern.compile("\"tick\":(\\d+)").matcher(stream).results()
+        .map(tick -> Integer.valueOf(tick.group(1))).toList();
+    assertEquals(ticks.stream().sorted().toList(), ticks, stream);
+    assertTrue(stream.contains("event: end\n"), stream);
+  }
+
+  /** Waits until {@code reads} reads of the resource have begun. */
+  private void awaitReads(List<PendingRead> pending, int reads) {
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (pending.size() < reads && System.nanoTime() < deadline) {
+      vertx.timer(POLL_MILLIS / 5).await();
+    }
+    assertTrue(pending.size() >= reads, "reads begun: " + pending.size());
   }
 
   /** A stream's answer to a client that takes gzip, read whole. */
