@@ -171,6 +171,7 @@ public final class ProgressEvents<K, T> {
     sharedRead(vertx, key).onComplete(read -> reading[0] = false).onSuccess(found -> {
       if (found.isEmpty() || response.closed() || response.ended()) {
         vertx.cancelTimer(timer);
+        closeUnended(response);
         return;
       }
       var done = ended.test(found.get());
@@ -199,8 +200,8 @@ public final class ProgressEvents<K, T> {
   }
 
   /**
-   * Ends a stream whose watcher may not go on, that is old enough or whose service stops, unless it has closed or
-   * ended meanwhile.
+   * Ends a stream whose watcher may not go on, that is old enough, whose service stops or whose resource is gone,
+   * unless it has closed or ended meanwhile.
    */
   private static void closeUnended(HttpServerResponse response) {
     if (!response.closed() && !response.ended()) {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Watchers of progress over real HTTP; the "resources" are counters that end at their twentieth read, or, named
- * {@code long-*}, at their thousandth. Each request watches as the caller its {@code X-Caller} names, or as one of
+ * {@code long-*}, at their thousandth; named {@code gone-*}, they are gone at their fifth. Each request watches as the caller its {@code X-Caller} names, or as one of
  * its own; a caller may have {@value #PER_CALLER} streams open, each for an hour ({@code /work}) or for
  * {@value #SHORT_LIFETIME_MILLIS} ms ({@code /short}).
  */
@@ -125,6 +125,9 @@ class ProgressEventsTest {
   /** Each read of a resource moves it a tick on; it ends at its twentieth read. */
   private Future<Optional<Work>> read(String id) {
     int tick = reads.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    if (id.startsWith("gone-") && tick >= 5) {
+      return Future.succeededFuture(Optional.empty());
+    }
     return Future.succeededFuture(Optional.of(new Work(id, tick, tick >= (id.startsWith("long-") ? 1000 : 20))));
   }
 
@@ -311,6 +314,17 @@ class ProgressEventsTest {
       vertx.timer(POLL_MILLIS / 5).await();
     }
     assertTrue(pending.size() >= reads, "reads begun: " + pending.size());
+  }
+
+  /**
+   * A stream whose resource is gone ends, without an end (nothing says how the work ended): it stayed open, polling no
+   * more, counted against its caller until they hung up.
+   */
+  @Test
+  void aStreamWhoseResourceIsGoneEndsWithoutAnEnd() {
+    var stream = watch("gone-deleted").timeout(WAIT_SECONDS, TimeUnit.SECONDS).await();
+    assertTrue(stream.startsWith("event: work\n"), stream);
+    assertFalse(stream.contains("event: end"), stream);
   }
 
   /** A stream's answer to a client that takes gzip, read whole. */
