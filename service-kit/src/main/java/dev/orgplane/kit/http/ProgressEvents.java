@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,8 +21,8 @@ import java.util.function.Supplier;
  * id and status once it has ended. The resource is read again every poll, from the database, so the
  * stream works whichever instance does the work; the watchers of one resource share those reads (one per poll,
  * not one per watcher: a batch on a wall screen and in a hundred browsers costs the database what one costs).
- * After {@value #QUIET_POLLS} polls without a change a comment line goes out, so that proxies with an idle
- * timeout (the gateway's is 30 s) keep the stream open through a long step. A watcher that reads slower than the
+ * Every 15 s ({@link #KEEP_ALIVE}) a comment line goes out, so that proxies with an idle timeout keep the stream open
+ * through a long step, whatever the poll. A watcher that reads slower than the
  * resource changes is sent no state while the one it was sent waits to be written out to its connection, and the state
  * of the first poll after that: it may miss states between, never the latest nor the end.
  *
@@ -43,7 +44,13 @@ import java.util.function.Supplier;
  */
 public final class ProgressEvents<K, T> {
 
-  static final int QUIET_POLLS = 20;
+  /**
+   * How often a stream sends a comment line, events or not: below the idle timeouts of the proxies in front of it, the
+   * gateway's (a route's {@code timeoutMs}, 30 s by default, and its callers' connections, 60 s) and common ones. Sent
+   * every so many polls without a change instead, it came too late for them once the poll was slower: twenty polls of
+   * two seconds, and the gateway reset quiet streams.
+   */
+  static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   /**
    * Every how many polls a stream asks again whether its watcher may see the resource ({@link Watcher#allowed}): 30 s
    * at the default poll. Rights change rarely, and the question may cost a call to another service for every watcher;
@@ -65,6 +72,7 @@ public final class ProgressEvents<K, T> {
   private final Function<T, JsonObject> json;
   private final Predicate<T> ended;
   private final long pollMillis;
+  private final long keepAliveMillis;
   private final StreamLimits limits;
   private final Draining draining;
   /** The latest read of each watched resource, shared by its watchers until it is half a poll old. */
@@ -72,11 +80,17 @@ public final class ProgressEvents<K, T> {
 
   public ProgressEvents(String event, Function<K, Future<Optional<T>>> read, Function<T, JsonObject> json,
       Predicate<T> ended, long pollMillis, StreamLimits limits, Draining draining) {
+    this(event, read, json, ended, pollMillis, KEEP_ALIVE.toMillis(), limits, draining);
+  }
+
+  ProgressEvents(String event, Function<K, Future<Optional<T>>> read, Function<T, JsonObject> json,
+      Predicate<T> ended, long pollMillis, long keepAliveMillis, StreamLimits limits, Draining draining) {
     this.event = event;
     this.read = read;
     this.json = json;
     this.ended = ended;
     this.pollMillis = pollMillis;
+    this.keepAliveMillis = keepAliveMillis;
     this.limits = limits;
     this.draining = draining;
   }
@@ -115,9 +129,11 @@ public final class ProgressEvents<K, T> {
     // and drops the header (not from a HEAD's answer, which it never compresses: it is not given one)
     response.putHeader("Content-Encoding", "identity");
     var timer = new long[] {-1};
+    var keepAlive = new long[] {-1};
     var counted = new boolean[] {true};
     Runnable closed = () -> {
       vertx.cancelTimer(timer[0]);
+      vertx.cancelTimer(keepAlive[0]);
       if (counted[0]) {
         counted[0] = false;
         limits.close(watcher.caller());
@@ -127,7 +143,6 @@ public final class ProgressEvents<K, T> {
     response.closeHandler(v -> closed.run());
     var firstJson = json.apply(first);
     var last = new String[] {firstJson.encode()};
-    var quiet = new int[1];
     var reading = new boolean[1];
     var unwritten = new boolean[1];
     sendState(ctx, last[0], unwritten);
@@ -135,6 +150,8 @@ public final class ProgressEvents<K, T> {
       end(ctx, firstJson);
       return;
     }
+    // cancelled, as the poll is, the moment the response ends or closes: never written to after
+    keepAlive[0] = vertx.setPeriodic(keepAliveMillis, id -> response.write(": keep-alive\n\n"));
     var polls = new int[1];
     var closesAt = System.nanoTime() + limits.lifetime().toNanos();
     timer[0] = vertx.setPeriodic(pollMillis, id -> {
@@ -149,7 +166,7 @@ public final class ProgressEvents<K, T> {
           closeUnended(response);
         });
       }
-      poll(ctx, key, id, last, quiet, reading, unwritten);
+      poll(ctx, key, id, last, reading, unwritten);
     });
   }
 
@@ -158,8 +175,7 @@ public final class ProgressEvents<K, T> {
    * ({@code reading}), sent if it changed and the state sent before has been written out ({@code unwritten} says it
    * has not), and its end if it ended.
    */
-  private void poll(RoutingContext ctx, K key, long timer, String[] last, int[] quiet, boolean[] reading,
-      boolean[] unwritten) {
+  private void poll(RoutingContext ctx, K key, long timer, String[] last, boolean[] reading, boolean[] unwritten) {
     // one read at a time: a read slower than half a poll is no longer shared, so the next poll starts another, and
     // two reads that end in the other order than they began sent a state older than the one sent before it
     if (reading[0]) {
@@ -186,11 +202,7 @@ public final class ProgressEvents<K, T> {
       var encoded = now.encode();
       if (!encoded.equals(last[0])) {
         last[0] = encoded;
-        quiet[0] = 0;
         sendState(ctx, encoded, unwritten);
-      } else if (++quiet[0] >= QUIET_POLLS) {
-        quiet[0] = 0;
-        response.write(": no change\n\n");
       }
       if (done) {
         vertx.cancelTimer(timer);

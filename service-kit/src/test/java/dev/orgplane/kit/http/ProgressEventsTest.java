@@ -317,6 +317,37 @@ class ProgressEventsTest {
   }
 
   /**
+   * Whatever the poll, a stream says something every so often, so that proxies with an idle timeout keep it open: every
+   * twenty polls without a change instead, a poll of two seconds left quiet streams silent for 40 s, and the gateway's
+   * route timeout, 30 s, reset them. Here a poll of an hour, a keep-alive of {@value #POLL_MILLIS} ms.
+   */
+  @Test
+  void aQuietStreamSaysSomethingEveryKeepAliveWhateverThePoll() {
+    var slowPolled = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended,
+        TimeUnit.HOURS.toMillis(1), POLL_MILLIS, new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
+    var router = Router.router(vertx);
+    router.get("/slow-polled/:id/events").handler(ctx -> slowPolled.stream(ctx, ctx.pathParam("id"),
+        new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
+    var slowPolledServer = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    var received = new StringBuffer();
+    client.request(HttpMethod.GET, slowPolledServer.actualPort(), "127.0.0.1", "/slow-polled/long-quiet/events")
+        .compose(request -> request.send())
+        .onSuccess(response -> response.handler(piece -> received.append(piece.toString(StandardCharsets.UTF_8))));
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (comments(received) < 3 && System.nanoTime() < deadline) {
+      vertx.timer(POLL_MILLIS).await();
+    }
+    assertTrue(received.toString().startsWith("event: work\n"), received.toString());
+    assertTrue(comments(received) >= 3, received.toString());
+    assertEquals(null, reads.get("long-quiet"), "no poll yet");
+  }
+
+  /** How many keep-alive comments {@code stream} holds. */
+  private static long comments(CharSequence stream) {
+    return Pattern.compile("^: keep-alive\n\n", Pattern.MULTILINE).matcher(stream).results().count();
+  }
+
+  /**
    * A stream whose resource is gone ends, without an end (nothing says how the work ended): it stayed open, polling no
    * more, counted against its caller until they hung up.
    */
