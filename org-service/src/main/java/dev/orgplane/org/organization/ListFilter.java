@@ -53,17 +53,21 @@ record ListFilter(String query, String state, UUID groupId, UUID template, JsonO
     return (wanted == null ? new JsonObject() : wanted).put("labels", labels);
   }
 
-  /** The {@code <prefix><key>=<value>} parameters, as an object of those keys; null if there are none. */
+  /**
+   * The {@code <prefix><key>=<value>} parameters, as an object of those keys; null if there are none. Read by their
+   * names as sent, as keys are: the query's map finds a name without case.
+   */
   private static JsonObject strings(MultiMap query, String prefix) {
     JsonObject wanted = null;
-    for (var name : query.names()) {
+    for (var parameter : query) {
+      var name = parameter.getKey();
       if (!name.startsWith(prefix)) {
         continue;
       }
       if (name.length() == prefix.length()) {
         throw invalid("A filter of this family names its key: " + prefix + "<key>=<value>.");
       }
-      wanted = (wanted == null ? new JsonObject() : wanted).put(name.substring(prefix.length()), query.get(name));
+      wanted = (wanted == null ? new JsonObject() : wanted).put(name.substring(prefix.length()), parameter.getValue());
     }
     return wanted;
   }

@@ -53,6 +53,7 @@ class OrganizationListFilterTest {
     create(owner, "f-labelled", new JsonObject().put("tier", "platinum").put("labels", new JsonObject().put("env", "prod")
         .put("app.kubernetes.io/name", "billing")));
     create(owner, "f-staging", new JsonObject().put("labels", new JsonObject().put("env", "staging")));
+    create(owner, "f-cased", new JsonObject().put("labels", new JsonObject().put("Team", "x").put("team", "y")));
     // as the provisioning engine records a copy: {templateId, jobId}, in lower case
     PgFixture.execute(db, "UPDATE org.organizations SET provisioned_from = jsonb_build_object('templateId', '"
         + template + "', 'jobId', gen_random_uuid()::text) WHERE name IN ('f-beta', 'f-gamma', 'f-strange')",
@@ -131,6 +132,13 @@ class OrganizationListFilterTest {
     assertEquals(List.of(), names("label.env=prod&metadata.tier=gold", owner.token()));
     assertEquals(List.of("f-staging"), names("label.env=staging", owner.token()));
     assertEquals(List.of(), names("label.tier=platinum", owner.token()), "a label, not a top-level key");
+  }
+
+  /** Keys are text as written: two that differ only in case are two filters, both to hold. */
+  @Test
+  void keysDifferingOnlyInCaseFilterTogether() {
+    assertEquals(List.of("f-cased"), names("label.Team=x&label.team=y", owner.token()));
+    assertEquals(List.of(), names("label.Team=y&label.team=x", owner.token()));
   }
 
   @Test

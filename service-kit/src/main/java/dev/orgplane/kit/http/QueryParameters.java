@@ -2,7 +2,9 @@ package dev.orgplane.kit.http;
 
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Route;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -61,12 +63,18 @@ public record QueryParameters(Set<String> names, Set<String> prefixes) {
     return route.getMetadata(METADATA);
   }
 
-  /** Refuses a query with a parameter this route does not read, or with one of them more than once. */
+  /**
+   * Refuses a query with a parameter this route does not read, or with one of them more than once. Names are compared
+   * exactly: the query's map finds them without case, so until session 34 {@code label.Team} and {@code label.team},
+   * two keys of one organization's labels, counted as one parameter given twice.
+   */
   public void check(MultiMap query) {
+    var counts = new TreeMap<String, Integer>();
+    query.forEach((name, value) -> counts.merge(name, 1, Integer::sum));
     var unknown = new TreeSet<String>();
-    query.names().stream().filter(name -> !declares(name)).forEach(unknown::add);
+    counts.keySet().stream().filter(name -> !declares(name)).forEach(unknown::add);
     if (unknown.isEmpty()) {
-      refuseRepeated(query);
+      refuseRepeated(counts);
       return;
     }
     var known = new TreeSet<>(names);
@@ -77,9 +85,8 @@ public record QueryParameters(Set<String> names, Set<String> prefixes) {
         unknown.stream().map(name -> new ApiException.FieldError(name, "unknown parameter")).toList());
   }
 
-  private static void refuseRepeated(MultiMap query) {
-    var repeated = new TreeSet<String>();
-    query.names().stream().filter(name -> query.getAll(name).size() > 1).forEach(repeated::add);
+  private static void refuseRepeated(Map<String, Integer> counts) {
+    var repeated = counts.entrySet().stream().filter(count -> count.getValue() > 1).map(Map.Entry::getKey).toList();
     if (!repeated.isEmpty()) {
       throw new ApiException(400, "repeated_parameter", String.join(", ", repeated)
           + (repeated.size() == 1 ? " is" : " are") + " given more than once; give each parameter once.",

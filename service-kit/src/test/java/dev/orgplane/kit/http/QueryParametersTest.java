@@ -53,6 +53,16 @@ class QueryParametersTest {
     assertEquals("unknown_parameter", unknownFirst.code());
   }
 
+  /** The query's map finds names without case; parameters are told apart as sent, as the keys they name are. */
+  @Test
+  void namesDifferingInCaseAreDifferentParameters() {
+    assertDoesNotThrow(() -> ORGANIZATIONS.check(query("metadata.Tier", "gold", "metadata.tier", "silver")));
+    var unknown = assertThrows(ApiException.class, () -> ORGANIZATIONS.check(query("state", "enabled", "STATE",
+        "disabled")));
+    assertEquals("unknown_parameter", unknown.code());
+    assertEquals(List.of("STATE"), unknown.errors().stream().map(ApiException.FieldError::field).toList());
+  }
+
   @Test
   void aPrefixIsNoNameOfItsOwnWithoutTheDot() {
     var error = assertThrows(ApiException.class, () -> ORGANIZATIONS.check(query("metadata", "x")));
