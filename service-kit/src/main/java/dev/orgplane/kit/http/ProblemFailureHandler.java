@@ -56,7 +56,8 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
       Problem.of(405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path())
           .writeTo(ctx.response());
     });
-    // vertx-web's own 400: a path it cannot decode (a broken percent-encoding such as %zz)
+    // vertx-web's own 400: a path it cannot decode (a broken percent-encoding such as %zz); a query is refused
+    // before any route is matched (MalformedQueries)
     router.errorHandler(400, ctx -> Problem.of(400, "malformed_path", "The request path is not valid percent-encoded text.")
         .writeTo(ctx.response()));
     router.errorHandler(500, handler);

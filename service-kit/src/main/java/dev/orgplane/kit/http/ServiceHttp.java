@@ -18,9 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP skeleton every service shares, in the order requests meet it: metrics, request id, access log, a path
- * with dot-segments refused, a method the API document does not name on its path refused, health and metrics, body
- * limit; the service mounts its own routes on the returned router; one failure handler answers problem+json for
- * everything.
+ * with dot-segments refused, a query that is not valid percent-encoding refused, a method the API document does not
+ * name on its path refused, health and metrics, body limit; the service mounts its own routes on the returned
+ * router; one failure handler answers problem+json for everything.
  */
 public final class ServiceHttp {
 
@@ -39,6 +39,7 @@ public final class ServiceHttp {
     var router = Router.router(vertx);
     observe(router, service);
     router.route().handler(new DotSegments());
+    router.route().handler(new MalformedQueries());
     router.route().handler(new DocumentedMethods());
     HealthRoutes.mount(router, readiness);
     Metrics.mount(router);

@@ -51,6 +51,8 @@ class ServiceHttpTest {
           .onSuccess(rs -> ctx.response().setStatusCode(201).end())
           .onFailure(ctx::fail);
     });
+    QueryParameters.named("q").on(router.get("/gadgets")).handler(ctx -> ctx.end());
+    router.get("/gadgets/:id").handler(ctx -> ctx.end(ctx.pathParam("id")));
     router.get("/slow").handler(ctx -> pool.query("SELECT pg_sleep(5)").execute()
         .onSuccess(rs -> ctx.response().end())
         .onFailure(ctx::fail));
@@ -92,6 +94,15 @@ class ServiceHttpTest {
   @Test
   void aPathThatIsNotValidPercentEncodingIsAProblem() {
     assertProblem(send(HttpMethod.GET, "/widgets/%zz", null), 400, "malformed_path");
+  }
+
+  /** One code for a broken query whatever the route: vertx-web decodes it as it matches a path parameter, or later. */
+  @Test
+  void aQueryThatIsNotValidPercentEncodingIsAProblemOnEveryRoute() {
+    for (var path : List.of("/gadgets?q=%zz", "/gadgets?q=a%", "/gadgets/7?q=%zz", "/gadgets/7?%zz=x")) {
+      assertProblem(send(HttpMethod.GET, path, null), 400, "malformed_query");
+    }
+    assertEquals("7", send(HttpMethod.GET, "/gadgets/7?q=%41", null).bodyAsString());
   }
 
   /** Heads the HTTP decoder refuses: a problem document each, and the connection closed after it. */
