@@ -433,7 +433,9 @@ class OrganizationTest extends OrgServiceTest {
     assertEquals(5, seen.size());
     assertNull(org.get("/v1/organizations?q=" + prefix + "&state=disabled", alice.token()).bodyAsJsonObject()
         .getJsonArray("items").stream().findAny().orElse(null));
-    assertProblem(org.get("/v1/organizations?limit=501", alice.token()), 400, "invalid_limit");
+    for (var limit : List.of("501", "%2B5", "05")) {
+      assertProblem(org.get("/v1/organizations?limit=" + limit, alice.token()), 400, "invalid_limit");
+    }
     assertProblem(org.get("/v1/organizations?cursor=!!not-base64", alice.token()), 400, "invalid_cursor");
     assertProblem(org.get("/v1/organizations?state=weird", alice.token()), 400, "invalid_filter");
   }

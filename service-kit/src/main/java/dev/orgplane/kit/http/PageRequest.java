@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * {@code ?limit=&cursor=} of a list endpoint. The cursor is opaque to clients: the sort key of the
@@ -25,6 +26,7 @@ public record PageRequest(int limit, String after) {
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   /** What the sort key of a name-sorted list's cursor starts with. */
   private static final String NAME_KEY = "name:";
+  private static final Pattern PLAIN_NUMBER = Pattern.compile("[1-9][0-9]{0,8}");
 
   public static PageRequest of(RoutingContext ctx) {
     return of(ctx, MAX_LIMIT);
@@ -32,20 +34,27 @@ public record PageRequest(int limit, String after) {
 
   /** {@link #of(RoutingContext)} for an endpoint whose pages may hold up to {@code maxLimit} items. */
   public static PageRequest of(RoutingContext ctx, int maxLimit) {
-    var rawLimit = ctx.queryParams().get("limit");
-    int limit = DEFAULT_LIMIT;
-    if (rawLimit != null) {
-      try {
-        limit = Integer.parseInt(rawLimit);
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > maxLimit) {
-        throw ApiException.badRequest("invalid_limit", "limit must be a whole number from 1 to " + maxLimit + ".");
-      }
-    }
     var cursor = ctx.queryParams().get("cursor");
-    return new PageRequest(limit, cursor == null || cursor.isEmpty() ? null : sortKey(cursor));
+    return new PageRequest(limit(ctx.queryParams().get("limit"), maxLimit),
+        cursor == null || cursor.isEmpty() ? null : sortKey(cursor));
+  }
+
+  /**
+   * The page size {@code given}, in plain digits (400 {@code invalid_limit} otherwise); {@link #DEFAULT_LIMIT} if
+   * none. Until session 34 it was read as Java reads an int, so {@code +5}, {@code 05} and an Arabic-Indic five
+   * passed for 5.
+   */
+  static int limit(String given, int maxLimit) {
+    if (given == null) {
+      return DEFAULT_LIMIT;
+    }
+    // nine digits at most, so that every one that passes is an int
+    int limit = PLAIN_NUMBER.matcher(given).matches() ? Integer.parseInt(given) : 0;
+    if (limit < 1 || limit > maxLimit) {
+      throw ApiException.badRequest("invalid_limit", "limit must be a whole number from 1 to " + maxLimit
+          + ", in plain digits (no sign, no leading zero).");
+    }
+    return limit;
   }
 
   /**

@@ -44,6 +44,18 @@ class PageRequestTest {
   }
 
   @Test
+  void aLimitIsPlainDigitsWithinTheEndpointsMost() {
+    assertEquals(PageRequest.DEFAULT_LIMIT, PageRequest.limit(null, 500));
+    assertEquals(5, PageRequest.limit("5", 500));
+    assertEquals(500, PageRequest.limit("500", 500));
+    for (var given : List.of("+5", "05", "-5", "0", "501", " 5", "5 ", "5.0", "", "\u0665", "2147483648",
+        "99999999999")) {
+      var error = assertThrows(ApiException.class, () -> PageRequest.limit(given, 500), given);
+      assertEquals("invalid_limit", error.code());
+    }
+  }
+
+  @Test
   void theNextCursorIsTheLastItemOfAFullPage() {
     var rows = IntStream.rangeClosed(1, 3).mapToObj(i -> "item-" + i).toList();
     var page = new PageRequest(2, null);
