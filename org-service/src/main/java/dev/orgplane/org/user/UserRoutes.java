@@ -3,6 +3,7 @@ package dev.orgplane.org.user;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.EmailFilter;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ListOrder;
@@ -44,7 +45,7 @@ public final class UserRoutes {
     QueryParameters.list(ListOrder.PARAMETER).on(router.get("/v1/users/me/organizations"))
         .handler(this::organizations);
     QueryParameters.NONE.on(router.post("/v1/users")).handler(this::create);
-    QueryParameters.named("email").on(router.get("/v1/users")).handler(this::findByEmail);
+    QueryParameters.named(EmailFilter.PARAMETER).on(router.get("/v1/users")).handler(this::findByEmail);
     QueryParameters.NONE.on(router.get("/v1/users/:uid")).handler(this::read);
   }
 
@@ -73,8 +74,8 @@ public final class UserRoutes {
    * invites people they do not see yet, and learns no more of other tenants' people than an address they typed.
    */
   private void findByEmail(RoutingContext ctx) {
-    var email = ctx.queryParams().get("email");
-    if (email == null || email.isBlank()) {
+    var email = EmailFilter.read(ctx);
+    if (email == null) {
       ctx.fail(ApiException.badRequest("email_required", "Look users up with ?email=."));
       return;
     }

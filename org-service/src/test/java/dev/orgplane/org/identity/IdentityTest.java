@@ -290,5 +290,8 @@ class IdentityTest extends OrgServiceTest {
     assertProblem(org.post("/v1/users", user.token(), new JsonObject().put("email", "x@test.local")), 403, "forbidden");
     assertProblem(org.get("/v1/users?email=" + email, user.token()), 403, "forbidden");
     assertProblem(org.get("/v1/users", admin), 400, "email_required");
+    for (var notAnAddress : List.of("", "%20", "nobody", "a%40b.c%00")) {
+      assertProblem(org.get("/v1/users?email=" + notAnAddress, admin), 400, "invalid_filter");
+    }
   }
 }
