@@ -99,7 +99,10 @@ public record PageRequest(int limit, String after) {
     }
   }
 
-  /** 400 {@code invalid_cursor}: what a list answers for a cursor it did not hand out. */
+  /**
+   * 400 {@code invalid_cursor}: what a list answers for a cursor that names no key of its order. An id-sorted list
+   * cannot tell its own from any other id ({@link #afterId}), and pages on from after it, within its scope.
+   */
   public static ApiException invalidCursor() {
     return ApiException.badRequest("invalid_cursor", "The cursor is not one this API returned.");
   }
