@@ -17,6 +17,7 @@ import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.membership.MemberEvents;
 import dev.orgplane.org.organization.OrganizationPaths;
+import dev.orgplane.org.provisioner.CopyIds;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
@@ -131,6 +132,7 @@ public final class CustomRoleRoutes {
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
                 true)
+            .compose(access -> CopyIds.choosableBy(access, roleId, "rid"))
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
                 .compose(current -> importRole(tx, ctx, access, current, roleId, fields))))
         .recover(CustomRoleRoutes::conflicts)
@@ -146,6 +148,7 @@ public final class CustomRoleRoutes {
     var existing = ExistingCopies.ofBatch(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
                 true)
+            .compose(access -> CopyIds.choosableInBatchBy(access, items.stream().map(ImportBatch.Item::id).toList()))
             .compose(access -> RoleImport.run(tx, ctx, access, items.stream()
                 .map(item -> item.value().asRole(item.id(), access.orgId())).toList(), existing))
             .compose(plan -> Replies.keep(tx, ctx, Reply.ok(plan.summary()))))

@@ -18,6 +18,7 @@ import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.organization.OrganizationPaths;
+import dev.orgplane.org.provisioner.CopyIds;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.Imported;
@@ -135,6 +136,7 @@ public final class SetupRoutes {
     var row = validated(kind, id, RequestBody.object(ctx));
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
+            .compose(access -> CopyIds.choosableBy(access, id, "id"))
             .compose(access -> requireMatch(ctx, tx, kind, access.orgId(), id)
                 .compose(v -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row), Existing.UPDATE))
                 .map(results -> results.get(id))
@@ -240,8 +242,10 @@ public final class SetupRoutes {
   private Future<Reply> batchInTransaction(RoutingContext ctx, SetupKind kind, List<JsonObject> rows,
       Existing existing, boolean freeingNames) {
     var principal = BearerAuth.principal(ctx);
+    var ids = rows.stream().map(row -> UUID.fromString(row.getString("id"))).toList();
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-            .compose(access -> (freeingNames ? namesFreed(tx, access, kind, rows, existing)
+            .compose(access -> CopyIds.choosableInBatchBy(access, ids))
+            .compose(access -> (freeingNames ? namesFreed(tx, access, kind, rows, ids, existing)
                     : Future.<Void>succeededFuture())
                 .compose(freed -> SetupRepository.importItems(tx, kind, access.orgId(), rows, existing))
                 .compose(results -> {
@@ -256,8 +260,7 @@ public final class SetupRoutes {
   }
 
   private static Future<Void> namesFreed(SqlConnection tx, OrgAccess access, SetupKind kind, List<JsonObject> rows,
-      Existing existing) {
-    var ids = rows.stream().map(row -> UUID.fromString(row.getString("id"))).toList();
+      List<UUID> ids, Existing existing) {
     return SetupRepository.names(tx, kind, access.orgId(), ids)
         .compose(stored -> SetupRepository.freeNames(tx, access, kind, existing, ids,
             rows.stream().map(row -> row.getString("name")).toList(), stored, i -> "items[" + i + "].name"));

@@ -17,6 +17,7 @@ import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.organization.OrganizationPaths;
+import dev.orgplane.org.provisioner.CopyIds;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
 import dev.orgplane.org.provisioner.WantedNames;
@@ -114,6 +115,7 @@ public final class TeamRoutes {
     var fields = TeamFields.read(ctx, true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
+            .compose(access -> CopyIds.choosableBy(access, teamId, "gid"))
             .compose(access -> TeamImport.run(tx, ctx, access, List.of(new ImportBatch.Item<>(teamId, fields)),
                 Existing.UPDATE)
                 .compose(plan -> existing(tx, access, teamId)
@@ -135,6 +137,7 @@ public final class TeamRoutes {
     var existing = ExistingCopies.ofBatch(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
+            .compose(access -> CopyIds.choosableInBatchBy(access, items.stream().map(ImportBatch.Item::id).toList()))
             .compose(access -> TeamImport.run(tx, ctx, access, items, existing))
             .compose(plan -> Replies.keep(tx, ctx, Reply.ok(plan.summary()))))
         .recover(TeamRoutes::refused)
