@@ -132,7 +132,7 @@ public final class CustomRoleRoutes {
     var fields = RoleFields.read(RequestBody.of(ctx, FIELDS), true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
                 true)
-            .compose(access -> CopyIds.choosableBy(access, roleId, "rid"))
+            .compose(access -> CopyIds.choosableBy(tx, access, NAMES.table(), roleId, "rid"))
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
                 .compose(current -> importRole(tx, ctx, access, current, roleId, fields))))
         .recover(CustomRoleRoutes::conflicts)
@@ -148,7 +148,8 @@ public final class CustomRoleRoutes {
     var existing = ExistingCopies.ofBatch(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
                 true)
-            .compose(access -> CopyIds.choosableInBatchBy(access, items.stream().map(ImportBatch.Item::id).toList()))
+            .compose(access -> CopyIds.choosableInBatchBy(tx, access, NAMES.table(),
+                items.stream().map(ImportBatch.Item::id).toList()))
             .compose(access -> RoleImport.run(tx, ctx, access, items.stream()
                 .map(item -> item.value().asRole(item.id(), access.orgId())).toList(), existing))
             .compose(plan -> Replies.keep(tx, ctx, Reply.ok(plan.summary()))))

@@ -136,7 +136,7 @@ public final class SetupRoutes {
     var row = validated(kind, id, RequestBody.object(ctx));
     var principal = BearerAuth.principal(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-            .compose(access -> CopyIds.choosableBy(access, id, "id"))
+            .compose(access -> CopyIds.choosableBy(tx, access, kind.table(), id, "id"))
             .compose(access -> requireMatch(ctx, tx, kind, access.orgId(), id)
                 .compose(v -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row), Existing.UPDATE))
                 .map(results -> results.get(id))
@@ -244,7 +244,7 @@ public final class SetupRoutes {
     var principal = BearerAuth.principal(ctx);
     var ids = rows.stream().map(row -> UUID.fromString(row.getString("id"))).toList();
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-            .compose(access -> CopyIds.choosableInBatchBy(access, ids))
+            .compose(access -> CopyIds.choosableInBatchBy(tx, access, kind.table(), ids))
             .compose(access -> (freeingNames ? namesFreed(tx, access, kind, rows, ids, existing)
                     : Future.<Void>succeededFuture())
                 .compose(freed -> SetupRepository.importItems(tx, kind, access.orgId(), rows, existing))

@@ -115,7 +115,7 @@ public final class TeamRoutes {
     var fields = TeamFields.read(ctx, true);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
-            .compose(access -> CopyIds.choosableBy(access, teamId, "gid"))
+            .compose(access -> CopyIds.choosableBy(tx, access, NAMES.table(), teamId, "gid"))
             .compose(access -> TeamImport.run(tx, ctx, access, List.of(new ImportBatch.Item<>(teamId, fields)),
                 Existing.UPDATE)
                 .compose(plan -> existing(tx, access, teamId)
@@ -137,7 +137,8 @@ public final class TeamRoutes {
     var existing = ExistingCopies.ofBatch(ctx);
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
-            .compose(access -> CopyIds.choosableInBatchBy(access, items.stream().map(ImportBatch.Item::id).toList()))
+            .compose(access -> CopyIds.choosableInBatchBy(tx, access, NAMES.table(),
+                items.stream().map(ImportBatch.Item::id).toList()))
             .compose(access -> TeamImport.run(tx, ctx, access, items, existing))
             .compose(plan -> Replies.keep(tx, ctx, Reply.ok(plan.summary()))))
         .recover(TeamRoutes::refused)

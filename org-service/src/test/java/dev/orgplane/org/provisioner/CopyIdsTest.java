@@ -18,9 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The ids copies have (UUID version 5 of the target organization and the template object) are imported by the
- * provisioning engine alone: anyone can compute a copy's id before the copy is made, and an object of another
- * organization holding it would keep the copy out of its target for ever.
+ * The ids copies have (UUID version 5 of the target organization and the template object) are brought into an
+ * organization by the provisioning engine alone: anyone can compute a copy's id before the copy is made, and an object
+ * of another organization holding it would keep the copy out of its target for ever. An organization's importers still
+ * replace the objects of such ids it holds.
  */
 class CopyIdsTest extends OrgServiceTest {
 
@@ -62,12 +63,39 @@ class CopyIdsTest extends OrgServiceTest {
     assertEquals(200, copied.statusCode(), copied.bodyAsString());
     assertEquals("main", org.get("/v1/organizations/" + target + "/workspaces/" + copy, owner.token())
         .bodyAsJsonObject().getString("name"));
+
+    // the copy there now changes nothing for the outsider: the same refusal, not id_taken, tells them nothing
+    assertRefused(org.send(HttpMethod.PUT, "/v1/organizations/" + own + "/workspaces/" + copy, outsider.token(),
+        new JsonObject().put("name", "anything")), "id");
+    assertRefused(org.post("/v1/organizations/" + own + "/workspaces:batch", outsider.token(),
+        batch(new JsonObject().put("id", copy).put("name", "anything"))), "items[0].id");
+  }
+
+  /** The target's own copy of a workspace is the target's to replace as a workspace, not to reuse for a schema. */
+  @Test
+  void anOrganizationsCopyKeepsItsIdToItsOwnKind() {
+    var owner = org.newUser("owner");
+    var template = org.createOrg(owner.token(), unique("t")).getString("id");
+    var target = org.createOrg(owner.token(), unique("v")).getString("id");
+    var workspace = org.post("/v1/organizations/" + template + "/workspaces", owner.token(),
+        new JsonObject().put("name", "main")).bodyAsJsonObject().getString("id");
+    var copy = IdFunction.nameBased(target, workspace);
+    assertEquals(200, org.post("/v1/organizations/" + target + "/workspaces:copy", owner.token(),
+        new JsonObject().put("from", template)).statusCode());
+
+    assertRefused(org.send(HttpMethod.PUT, "/v1/organizations/" + target + "/schemas/" + copy, owner.token(),
+        body("schemas", target, owner.token(), "a")), "id");
+    var replaced = org.send(HttpMethod.PUT, "/v1/organizations/" + target + "/workspaces/" + copy, owner.token(),
+        new JsonObject().put("name", "renamed"));
+    assertEquals(200, replaced.statusCode(), replaced.bodyAsString());
+    assertEquals("renamed", replaced.bodyAsJsonObject().getString("name"));
   }
 
   /**
-   * Every import that chooses ids, one object's {@code PUT} and a batch alike, refuses a version 5 id to the
-   * organization's owner (the batch writing none of its items), even to replace the copy the engine made with it,
-   * and takes it from the engine; any other id is the owner's to choose.
+   * Every import that chooses ids, one object's {@code PUT} and a batch alike, refuses the organization's owner a
+   * version 5 id that no object of the kind there has (the batch writing none of its items), and takes it from the
+   * engine; the owner replaces the object the engine made with it, by itself or in a batch (an export's re-import);
+   * any other id is the owner's to choose.
    */
   @ParameterizedTest
   @ValueSource(strings = {"workspaces", "schemas", "queues", "hooks", "roles", "groups"})
@@ -90,8 +118,18 @@ class CopyIdsTest extends OrgServiceTest {
     var engine = org.engineToken();
     var put = org.send(HttpMethod.PUT, base + "/" + reserved, engine, body(kind, orgId, owner.token(), "e"));
     assertEquals(201, put.statusCode(), put.bodyAsString());
-    assertRefused(org.send(HttpMethod.PUT, base + "/" + reserved, owner.token(), body(kind, orgId, owner.token(), "g")),
-        PUT_ID_FIELD.get(kind));
+    var replaced = org.send(HttpMethod.PUT, base + "/" + reserved, owner.token(), body(kind, orgId, owner.token(), "g"));
+    assertEquals(200, replaced.statusCode(), replaced.bodyAsString());
+    assertEquals("copy-ids-g", replaced.bodyAsJsonObject().getString("name"));
+    var reimported = org.post(base + ":batch", owner.token(), batch(
+        body(kind, orgId, owner.token(), "h").put("id", reserved),
+        body(kind, orgId, owner.token(), "i").put("id", chosen)));
+    assertEquals(200, reimported.statusCode(), reimported.bodyAsString());
+    assertEquals(2, reimported.bodyAsJsonObject().getInteger("updated"), reimported.bodyAsString());
+    assertRefused(org.post(base + ":batch", owner.token(), batch(
+        body(kind, orgId, owner.token(), "j").put("id", reserved),
+        body(kind, orgId, owner.token(), "k").put("id", copyId()))), "items[1].id");
+
     var imported = org.post(base + ":batch", engine, batch(body(kind, orgId, owner.token(), "f").put("id", copyId())));
     assertEquals(200, imported.statusCode(), imported.bodyAsString());
     assertEquals(1, imported.bodyAsJsonObject().getInteger("created"));
