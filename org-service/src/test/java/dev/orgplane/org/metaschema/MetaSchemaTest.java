@@ -58,6 +58,27 @@ class MetaSchemaTest {
     assertEquals(400, createWithMetadata(user.token(), new JsonObject().put("tier", "bronze")));
   }
 
+  /**
+   * A refusal names the first 20 violations and counts the rest: under the stock schema (no keys but its own), each of
+   * 5,400 keys was an error of its own, 722 KB of answer to 53 KB of metadata.
+   */
+  @Test
+  void aRefusalNamesTwentyViolationsAndCountsTheRest() {
+    var user = org.newUser("user");
+    var metadata = new JsonObject();
+    for (var i = 0; i < 5_400; i++) {
+      metadata.put(String.format("k%04d", i), 0);
+    }
+    var refused = org.post("/v1/organizations", user.token(), new JsonObject().put("name", "ms-"
+        + UUID.randomUUID().toString().substring(0, 8)).put("title", "t").put("metadata", metadata));
+    assertProblem(refused, 400, "validation_failed");
+    var errors = refused.bodyAsJsonObject().getJsonArray("errors");
+    assertEquals(MetaSchemas.NAMED_ERRORS, errors.size());
+    assertEquals("metadata", errors.getJsonObject(0).getString("field"));
+    assertEquals("metadata does not match the organization meta-schema (5400 violations, the first 20 named).",
+        refused.bodyAsJsonObject().getString("detail"));
+  }
+
   /** JSON text of {@code levels} objects, each but the innermost holding the next. */
   private static String nested(int levels) {
     return "{\"a\":".repeat(levels - 1) + "{}" + "}".repeat(levels - 1);
