@@ -5,6 +5,7 @@ import com.networknt.schema.AbsoluteIri;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.resource.InputStreamSource;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.FreeFormJson;
@@ -16,11 +17,14 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The meta-schemas (JSON Schema 2020-12, networknt validator) that objects' {@code metadata} must
@@ -32,6 +36,8 @@ import java.util.function.Consumer;
 public final class MetaSchemas {
 
   static final long CACHE_MILLIS = 5_000;
+  /** Why a meta-schema whose references loop ({@code {"$ref": "#"}}) cannot judge an instance. */
+  static final String ENDLESS = "cannot be checked: the meta-schema's references loop without end";
   /** How many of its violations a refusal names: one per key of 53 KB of metadata made a 400 of 722 KB. */
   static final int NAMED_ERRORS = 20;
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -70,7 +76,8 @@ public final class MetaSchemas {
       return Future.failedFuture(NestingDepth.tooDeep(field));
     }
     return compiled(name).map(compiled -> {
-      var violations = compiled.schema().validate(tree(metadata));
+      var violations = violations(compiled.schema(), metadata, () -> ApiException.invalid(field + " cannot be checked "
+          + "against the " + name + " meta-schema.", List.of(new ApiException.FieldError(field, ENDLESS))));
       if (!violations.isEmpty()) {
         var errors = violations.stream()
             .sorted(Comparator.comparing(m -> m.getInstanceLocation().toString()))
@@ -110,6 +117,8 @@ public final class MetaSchemas {
       BiFunction<SqlClient, Change, Future<Void>> audit) {
     FreeFormJson.check("schema", schema);
     var compiled = compile(schema);
+    violations(compiled, new JsonObject(), () -> ApiException.badRequest("invalid_meta_schema",
+        "Not a usable JSON Schema: its references loop without end."));
     return pool.withTransaction(tx -> tx.preparedQuery(SELECT + " FOR UPDATE").execute(Tuple.of(name))
             .compose(current -> {
               var before = current.size() == 0 ? Optional.<JsonObject>empty()
@@ -181,6 +190,20 @@ public final class MetaSchemas {
         }
       }
       throw ApiException.badRequest("invalid_meta_schema", "Not a usable JSON Schema: " + e.getMessage());
+    }
+  }
+
+  /**
+   * What {@code schema} finds wrong with {@code instance}, or {@code endless} when its references loop: following them
+   * overflowed the event loop's stack, a 500 for every organization created once such a schema was stored.
+   */
+  private static Set<ValidationMessage> violations(JsonSchema schema, JsonObject instance,
+      Supplier<ApiException> endless) {
+    var tree = tree(instance);
+    try {
+      return schema.validate(tree);
+    } catch (StackOverflowError e) {
+      throw endless.get();
     }
   }
 
