@@ -194,7 +194,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     verifications.mount(router);
     emailChanges.mount(router);
     new RevocationListRoutes(pool, tokenLifetime()).mount(router);
-    var metaSchemas = new MetaSchemas(pool);
+    var metaSchemas = new MetaSchemas(vertx, pool);
     new OrganizationRoutes(pool, metaSchemas, revocations).mount(router);
     new OrganizationLookupRoutes(pool).mount(router);
     new MetaSchemaRoutes(pool, metaSchemas).mount(router);

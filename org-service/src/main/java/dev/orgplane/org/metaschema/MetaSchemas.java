@@ -11,10 +11,12 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.FreeFormJson;
 import dev.orgplane.kit.http.NestingDepth;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
@@ -24,20 +26,22 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The meta-schemas (JSON Schema 2020-12, networknt validator) that objects' {@code metadata} must
- * match, kept in the database and compiled once. A change made here is seen at once; one made
- * through another instance within {@link #CACHE_MILLIS}. The cache never takes an older version
- * ({@code updated_at}) of a schema than it holds: a read that began before a change here committed, and
- * ended after it, brought the old schema back for {@link #CACHE_MILLIS}.
+ * match, kept in the database and compiled once per version ({@code updated_at}), however many requests want it at
+ * once. A change made here is seen at once; one made through another instance within {@link #CACHE_MILLIS}. The cache
+ * never takes an older version of a schema than it holds: a read that began before a change here committed, and
+ * ended after it, brought the old schema back for {@link #CACHE_MILLIS}. Compiling and validating run on worker
+ * threads, each within {@link #BUDGET}: a schema of 980 bytes held the event loop 8.5 s for each organization created.
  */
 public final class MetaSchemas {
 
   static final long CACHE_MILLIS = 5_000;
-  /** Why a meta-schema whose references loop ({@code {"$ref": "#"}}) cannot judge an instance. */
-  static final String ENDLESS = "cannot be checked: the meta-schema's references loop without end";
+  /** How long compiling a schema, or validating one instance against it, may take. */
+  static final Duration BUDGET = Duration.ofSeconds(1);
   /** How many of its violations a refusal names: one per key of 53 KB of metadata made a 400 of 722 KB. */
   static final int NAMED_ERRORS = 20;
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -48,6 +52,7 @@ public final class MetaSchemas {
    */
   private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.builder(
           JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
+      .metaSchema(ValidationDeadline.dialect())
       .schemaLoaders(loaders -> loaders.add(MetaSchemas::validatorsOwn))
       .build();
   /** The 2020-12 meta-schema itself (shipped inside the validator), to refuse schemas that are not schemas. */
@@ -56,41 +61,62 @@ public final class MetaSchemas {
 
   private static final String SELECT = "SELECT schema, updated_at FROM org.meta_schemas WHERE name = $1";
 
-  private record Compiled(JsonObject source, JsonSchema schema, OffsetDateTime updatedAt, long loadedAt) {
+  /** Why a meta-schema judges no instance. */
+  enum Unjudged {
+    LOOPS("its references loop without end"),
+    SLOW("following its references takes more than " + BUDGET.toSeconds() + " s");
+
+    final String reason;
+
+    Unjudged(String reason) {
+      this.reason = reason;
+    }
   }
 
-  private final Pool pool;
-  private final Map<String, Compiled> cache = new ConcurrentHashMap<>();
+  private record Compiled(JsonObject source, JsonSchema schema) {
+  }
 
-  public MetaSchemas(Pool pool) {
+  /** A version of a schema, compiled or being compiled, and when it was last found to be the one stored. */
+  private record Held(OffsetDateTime updatedAt, Future<Compiled> compiled, long checkedAt) {
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Map<String, Held> cache = new ConcurrentHashMap<>();
+
+  public MetaSchemas(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
     this.pool = pool;
   }
 
   /**
    * Fails with 400 {@code validation_failed} when {@code metadata} does not match, one field error per violation (the
-   * first {@link #NAMED_ERRORS} by place; the detail says how many there were), or nests deeper than
-   * {@link NestingDepth#MAX} levels (not validated then).
+   * first {@link #NAMED_ERRORS} by place; the detail says how many there were), or when the schema judges no instance
+   * ({@link Unjudged}), or nests deeper than {@link NestingDepth#MAX} levels (not validated then).
    */
   public Future<Void> validate(String name, String field, JsonObject metadata) {
     if (NestingDepth.exceedsMax(metadata)) {
       return Future.failedFuture(NestingDepth.tooDeep(field));
     }
-    return compiled(name).map(compiled -> {
-      var violations = violations(compiled.schema(), metadata, () -> ApiException.invalid(field + " cannot be checked "
-          + "against the " + name + " meta-schema.", List.of(new ApiException.FieldError(field, ENDLESS))));
-      if (!violations.isEmpty()) {
-        var errors = violations.stream()
-            .sorted(Comparator.comparing(m -> m.getInstanceLocation().toString()))
-            .limit(NAMED_ERRORS)
-            .map(m -> new ApiException.FieldError(field + m.getInstanceLocation().toString().substring(1),
-                m.getMessage()))
-            .toList();
-        throw ApiException.invalid(field + " does not match the " + name + " meta-schema"
-            + (violations.size() > errors.size() ? " (" + violations.size() + " violations, the first "
-            + errors.size() + " named)." : "."), errors);
-      }
-      return null;
-    });
+    return compiled(name)
+        .compose(compiled -> vertx.executeBlocking(() -> violations(compiled.schema(), metadata,
+            unjudged -> ApiException.invalid(field + " cannot be checked against the " + name + " meta-schema.",
+                List.of(new ApiException.FieldError(field, "cannot be checked against the meta-schema: "
+                    + unjudged.reason)))), false))
+        .map(violations -> {
+          if (!violations.isEmpty()) {
+            var errors = violations.stream()
+                .sorted(Comparator.comparing(m -> m.getInstanceLocation().toString()))
+                .limit(NAMED_ERRORS)
+                .map(m -> new ApiException.FieldError(field + m.getInstanceLocation().toString().substring(1),
+                    m.getMessage()))
+                .toList();
+            throw ApiException.invalid(field + " does not match the " + name + " meta-schema"
+                + (violations.size() > errors.size() ? " (" + violations.size() + " violations, the first "
+                + errors.size() + " named)." : "."), errors);
+          }
+          return null;
+        });
   }
 
   public Future<JsonObject> get(String name) {
@@ -108,18 +134,21 @@ public final class MetaSchemas {
 
   /**
    * Replaces a meta-schema after checking that it holds nothing {@link FreeFormJson} refuses (nesting deeper than
-   * {@link NestingDepth#MAX} levels among it) and compiles, if {@code precondition} accepts the one there is (empty:
-   * none yet), which it is given under the row's lock; {@code audit} records the {@link Change} in the same
-   * transaction. The answer is the schema as stored: jsonb keeps its keys in its own order, and a tag taken of the
-   * schema as sent would differ from the one every later read shows.
+   * {@link NestingDepth#MAX} levels among it), compiles, and judges {@code {}} (not {@link Unjudged}), if
+   * {@code precondition} accepts the one there is (empty: none yet), which it is given under the row's lock;
+   * {@code audit} records the {@link Change} in the same transaction. The answer is the schema as stored: jsonb keeps
+   * its keys in its own order, and a tag taken of the schema as sent would differ from the one every later read shows.
    */
   public Future<JsonObject> put(String name, JsonObject schema, Consumer<Optional<JsonObject>> precondition,
       BiFunction<SqlClient, Change, Future<Void>> audit) {
     FreeFormJson.check("schema", schema);
-    var compiled = compile(schema);
-    violations(compiled, new JsonObject(), () -> ApiException.badRequest("invalid_meta_schema",
-        "Not a usable JSON Schema: its references loop without end."));
-    return pool.withTransaction(tx -> tx.preparedQuery(SELECT + " FOR UPDATE").execute(Tuple.of(name))
+    return vertx.executeBlocking(() -> {
+      var compiled = compile(schema);
+      violations(compiled, new JsonObject(), unjudged -> ApiException.badRequest("invalid_meta_schema",
+          "Not a usable JSON Schema: " + unjudged.reason + "."));
+      return compiled;
+    }, false).compose(compiled -> pool.withTransaction(tx -> tx.preparedQuery(SELECT + " FOR UPDATE")
+            .execute(Tuple.of(name))
             .compose(current -> {
               var before = current.size() == 0 ? Optional.<JsonObject>empty()
                   : Optional.of(current.iterator().next().getJsonObject("schema"));
@@ -137,31 +166,39 @@ public final class MetaSchemas {
         .map(rows -> {
           var row = rows.iterator().next();
           var stored = row.getJsonObject("schema");
-          cached(name, new Compiled(stored, compiled, row.getOffsetDateTime("updated_at"), System.currentTimeMillis()));
+          held(name, row.getOffsetDateTime("updated_at"),
+              () -> Future.succeededFuture(new Compiled(stored, compiled)));
           return stored;
-        });
+        }));
   }
 
   private Future<Compiled> compiled(String name) {
-    var cached = cache.get(name);
-    if (cached != null && System.currentTimeMillis() - cached.loadedAt() < CACHE_MILLIS) {
-      return Future.succeededFuture(cached);
+    var held = cache.get(name);
+    if (held != null && System.currentTimeMillis() - held.checkedAt() < CACHE_MILLIS) {
+      return held.compiled();
     }
     return pool.preparedQuery(SELECT).execute(Tuple.of(name))
-        .map(rows -> {
+        .compose(rows -> {
           if (rows.size() == 0) {
             throw ApiException.notFound("meta_schema_not_found", "No meta-schema named " + name + ".");
           }
           var row = rows.iterator().next();
           var source = row.getJsonObject("schema");
-          return cached(name, new Compiled(source, compile(source), row.getOffsetDateTime("updated_at"),
-              System.currentTimeMillis()));
+          return held(name, row.getOffsetDateTime("updated_at"), () -> vertx.executeBlocking(
+              () -> new Compiled(source, compile(source)), false)).compiled();
         });
   }
 
-  /** Caches {@code loaded} unless a newer version is cached already; answers the one cached. */
-  private Compiled cached(String name, Compiled loaded) {
-    return cache.merge(name, loaded, (held, fresh) -> held.updatedAt().isAfter(fresh.updatedAt()) ? held : fresh);
+  /**
+   * The version of {@code name} held, found current now, unless {@code updatedAt} is newer: then that one, compiled
+   * once by {@code compile} (the schema was compiled again each time the cache expired, by each request that found it
+   * so, though nothing had changed).
+   */
+  private Held held(String name, OffsetDateTime updatedAt, Supplier<Future<Compiled>> compile) {
+    var now = System.currentTimeMillis();
+    return cache.compute(name, (key, held) -> held != null && !held.updatedAt().isBefore(updatedAt)
+        ? new Held(held.updatedAt(), held.compiled(), now)
+        : new Held(updatedAt, compile.get(), now));
   }
 
   /** Lets the validator's own meta-schemas load (null: the next loader reads them); refuses any other. */
@@ -173,6 +210,7 @@ public final class MetaSchemas {
         + "but the JSON Schema meta-schemas; it names " + iri + ".");
   }
 
+  /** Blocks: a schema's references may take up to {@link #BUDGET} to follow. */
   private static JsonSchema compile(JsonObject schema) {
     var problems = DRAFT_2020_12.validate(tree(schema));
     if (!problems.isEmpty()) {
@@ -180,13 +218,19 @@ public final class MetaSchemas {
           + problems.iterator().next().getMessage());
     }
     try {
-      var compiled = FACTORY.getSchema(tree(schema));
-      compiled.initializeValidators();
-      return compiled;
+      return ValidationDeadline.within(BUDGET, () -> {
+        var compiled = FACTORY.getSchema(tree(schema));
+        compiled.initializeValidators();
+        return compiled;
+      });
     } catch (RuntimeException e) {
       for (Throwable cause = e; cause != null; cause = cause.getCause()) {
         if (cause instanceof ApiException refused) {
           throw refused;
+        }
+        if (cause instanceof ValidationDeadline.Passed) {
+          throw ApiException.badRequest("invalid_meta_schema", "Not a usable JSON Schema: " + Unjudged.SLOW.reason
+              + ".");
         }
       }
       throw ApiException.badRequest("invalid_meta_schema", "Not a usable JSON Schema: " + e.getMessage());
@@ -194,16 +238,19 @@ public final class MetaSchemas {
   }
 
   /**
-   * What {@code schema} finds wrong with {@code instance}, or {@code endless} when its references loop: following them
-   * overflowed the event loop's stack, a 500 for every organization created once such a schema was stored.
+   * Blocks: what {@code schema} finds wrong with {@code instance}, or {@code unjudged} the reason it cannot tell
+   * (following its references overflowed the stack, a 500 for every organization created once such a schema was
+   * stored, or took longer than {@link #BUDGET}).
    */
   private static Set<ValidationMessage> violations(JsonSchema schema, JsonObject instance,
-      Supplier<ApiException> endless) {
+      Function<Unjudged, ApiException> unjudged) {
     var tree = tree(instance);
     try {
-      return schema.validate(tree);
+      return ValidationDeadline.within(BUDGET, () -> schema.validate(tree));
     } catch (StackOverflowError e) {
-      throw endless.get();
+      throw unjudged.apply(Unjudged.LOOPS);
+    } catch (ValidationDeadline.Passed e) {
+      throw unjudged.apply(Unjudged.SLOW);
     }
   }
 
