@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.AbsoluteIri;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaId;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.resource.InputStreamSource;
@@ -57,7 +58,7 @@ public final class MetaSchemas {
       .build();
   /** The 2020-12 meta-schema itself (shipped inside the validator), to refuse schemas that are not schemas. */
   private static final JsonSchema DRAFT_2020_12 = FACTORY.getSchema(
-      com.networknt.schema.SchemaLocation.of(com.networknt.schema.SchemaId.V202012));
+      com.networknt.schema.SchemaLocation.of(SchemaId.V202012));
 
   private static final String SELECT = "SELECT schema, updated_at FROM org.meta_schemas WHERE name = $1";
 
@@ -134,7 +135,8 @@ public final class MetaSchemas {
 
   /**
    * Replaces a meta-schema after checking that it holds nothing {@link FreeFormJson} refuses (nesting deeper than
-   * {@link NestingDepth#MAX} levels among it), compiles, and judges {@code {}} (not {@link Unjudged}), if
+   * {@link NestingDepth#MAX} levels among it), compiles, is 2020-12 (one stored earlier may be another dialect), and
+   * judges {@code {}} (not {@link Unjudged}), if
    * {@code precondition} accepts the one there is (empty: none yet), which it is given under the row's lock;
    * {@code audit} records the {@link Change} in the same transaction. The answer is the schema as stored: jsonb keeps
    * its keys in its own order, and a tag taken of the schema as sent would differ from the one every later read shows.
@@ -144,6 +146,12 @@ public final class MetaSchemas {
     FreeFormJson.check("schema", schema);
     return vertx.executeBlocking(() -> {
       var compiled = compile(schema);
+      var dialect = schema.getValue("$schema");
+      if (dialect != null && !SchemaId.V202012.equals(dialect)) {
+        // the validator took another dialect's schema under its rules: draft-07's ignored 2020-12's keywords
+        throw ApiException.badRequest("invalid_meta_schema", "A meta-schema is JSON Schema 2020-12 (\"$schema\": \""
+            + SchemaId.V202012 + "\", or none); it names " + dialect + ".");
+      }
       violations(compiled, new JsonObject(), unjudged -> ApiException.badRequest("invalid_meta_schema",
           "Not a usable JSON Schema: " + unjudged.reason + "."));
       return compiled;

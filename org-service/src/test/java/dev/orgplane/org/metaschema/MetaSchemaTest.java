@@ -172,6 +172,24 @@ class MetaSchemaTest {
     }
   }
 
+  /**
+   * A meta-schema naming another dialect is refused: it was compiled under that dialect's rules, a draft-07 schema
+   * ignoring the 2020-12 keywords it held ({@code dependentRequired} here), though only 2020-12 is documented.
+   */
+  @Test
+  void aMetaSchemaOfAnotherDialectIsRefused() {
+    var path = "/v1/meta-schemas/dialect-" + UUID.randomUUID().toString().substring(0, 8);
+    var requiresB = new JsonObject().put("type", "object").put("dependentRequired", new JsonObject()
+        .put("a", new JsonArray().add("b")));
+    for (var dialect : List.of("http://json-schema.org/draft-07/schema#", "https://json-schema.org/draft/2019-09/schema")) {
+      assertProblem(org.send(HttpMethod.PUT, path, admin, requiresB.copy().put("$schema", dialect)), 400,
+          "invalid_meta_schema");
+    }
+    assertProblem(org.get(path, admin), 404, "meta_schema_not_found");
+    var standard = requiresB.copy().put("$schema", "https://json-schema.org/draft/2020-12/schema");
+    assertEquals(200, org.send(HttpMethod.PUT, path, admin, standard).statusCode());
+  }
+
   /** JSON text of {@code levels} objects, each but the innermost holding the next. */
   private static String nested(int levels) {
     return "{\"a\":".repeat(levels - 1) + "{}" + "}".repeat(levels - 1);
