@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.AbsoluteIri;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaId;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.resource.InputStreamSource;
@@ -59,6 +61,14 @@ public final class MetaSchemas {
   /** The 2020-12 meta-schema itself (shipped inside the validator), to refuse schemas that are not schemas. */
   private static final JsonSchema DRAFT_2020_12 = FACTORY.getSchema(
       com.networknt.schema.SchemaLocation.of(SchemaId.V202012));
+
+  /**
+   * Places in metadata as field errors name them elsewhere ({@code items[0].name}), a key that is no identifier quoted:
+   * {@code metadata['a.b']}, not {@code metadata.a.b}, the nested key's place.
+   */
+  private static final SchemaValidatorsConfig PLACES = SchemaValidatorsConfig.builder()
+      .pathType(PathType.JSON_PATH)
+      .build();
 
   private static final String SELECT = "SELECT schema, updated_at FROM org.meta_schemas WHERE name = $1";
 
@@ -227,7 +237,7 @@ public final class MetaSchemas {
     }
     try {
       return ValidationDeadline.within(BUDGET, () -> {
-        var compiled = FACTORY.getSchema(tree(schema));
+        var compiled = FACTORY.getSchema(tree(schema), PLACES);
         compiled.initializeValidators();
         return compiled;
       });

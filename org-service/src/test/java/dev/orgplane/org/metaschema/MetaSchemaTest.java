@@ -190,6 +190,28 @@ class MetaSchemaTest {
     assertEquals(200, org.send(HttpMethod.PUT, path, admin, standard).statusCode());
   }
 
+  /** A key holding a dot is quoted where an error names it: {@code metadata.a.b} named the key "a.b" and b in a alike. */
+  @Test
+  void aKeyHoldingADotIsNamedApartFromANestedKey() {
+    var user = org.newUser("user");
+    var path = "/v1/meta-schemas/organization";
+    var before = org.get(path, admin).bodyAsJsonObject().getJsonObject("schema");
+    var integers = new JsonObject().put("type", new JsonArray().add("integer").add("object"))
+        .put("additionalProperties", new JsonObject().put("type", "integer"));
+    assertEquals(200, org.send(HttpMethod.PUT, path, admin, new JsonObject().put("additionalProperties", integers))
+        .statusCode());
+    try {
+      var refused = org.post("/v1/organizations", user.token(), new JsonObject().put("name", "ms-"
+          + UUID.randomUUID().toString().substring(0, 8)).put("title", "t").put("metadata", new JsonObject()
+          .put("a.b", "s").put("a", new JsonObject().put("b", "s")).put("c", 1)));
+      assertProblem(refused, 400, "validation_failed");
+      assertEquals(List.of("metadata.a.b", "metadata['a.b']"), refused.bodyAsJsonObject().getJsonArray("errors")
+          .stream().map(error -> ((JsonObject) error).getString("field")).toList());
+    } finally {
+      assertEquals(200, org.send(HttpMethod.PUT, path, admin, before).statusCode());
+    }
+  }
+
   /** JSON text of {@code levels} objects, each but the innermost holding the next. */
   private static String nested(int levels) {
     return "{\"a\":".repeat(levels - 1) + "{}" + "}".repeat(levels - 1);
