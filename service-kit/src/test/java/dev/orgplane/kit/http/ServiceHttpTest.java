@@ -12,10 +12,12 @@ import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.db.SessionTimeouts;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
@@ -57,10 +59,10 @@ class ServiceHttpTest {
         .onSuccess(rs -> ctx.response().end())
         .onFailure(ctx::fail));
     // what a write naming a row another transaction deleted meanwhile gets from its foreign key
-    router.get("/dangling").handler(ctx -> pool.query("DO $$BEGIN RAISE EXCEPTION 'gone' USING ERRCODE = '23503'; "
-            + "END$$").execute()
-        .onSuccess(rs -> ctx.response().end())
-        .onFailure(ctx::fail));
+    router.get("/dangling").handler(failingWith("23503"));
+    // what a serializable transaction that lost a race, and a deadlock's victim, get: the engine retries on its code
+    router.get("/serialization-failure").handler(failingWith("40001"));
+    router.get("/deadlock").handler(failingWith("40P01"));
     router.get("/boom").handler(ctx -> {
       throw new IllegalStateException("secret internals");
     });
@@ -74,6 +76,13 @@ class ServiceHttpTest {
   @AfterAll
   void stop() {
     pool.close();
+  }
+
+  /** A route whose statement the database refuses with the given SQLSTATE. */
+  private Handler<RoutingContext> failingWith(String sqlState) {
+    return ctx -> pool.query("DO $$BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = '" + sqlState + "'; END$$").execute()
+        .onSuccess(rs -> ctx.response().end())
+        .onFailure(ctx::fail);
   }
 
   private HttpResponse<Buffer> send(HttpMethod method, String path, String body) {
@@ -254,6 +263,13 @@ class ServiceHttpTest {
   @Test
   void aForeignKeyRefusalIsAConflictNotAnInternalError() {
     assertProblem(send(HttpMethod.GET, "/dangling", null), 409, "reference_gone");
+  }
+
+  /** Serialization failures and deadlocks are a race the caller lost, to retry, not an internal error. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"/serialization-failure", "/deadlock"})
+  void aLostRaceIsAConcurrentUpdateConflict(String path) {
+    assertProblem(send(HttpMethod.GET, path, null), 409, "concurrent_update");
   }
 
   @Test
