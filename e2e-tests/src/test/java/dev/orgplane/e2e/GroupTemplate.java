@@ -2,6 +2,7 @@ package dev.orgplane.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgplane.kit.testing.CursorPages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -108,17 +109,14 @@ record GroupTemplate(String groupId, String createKey, String adminToken, String
     var deadline = System.currentTimeMillis() + 90_000;
     while (true) {
       var counts = new java.util.HashMap<String, Long>();
-      String cursor = null;
-      do {
+      CursorPages.all(cursor -> {
         var reply = gateway.get("/v1/organizations/" + templateId
             + "/audit-events?limit=500&action=provisioning.job.finished" + (cursor == null ? "" : "&cursor=" + cursor),
             adminToken);
         assertEquals(200, reply.status(), reply.body());
-        reply.json().getJsonArray("items").stream().map(JsonObject.class::cast)
-            .map(e -> e.getString("target").substring("job:".length())).filter(jobIds::contains)
-            .forEach(job -> counts.merge(job, 1L, Long::sum));
-        cursor = reply.json().getString("nextCursor");
-      } while (cursor != null);
+        return reply.json();
+      }).stream().map(e -> e.getString("target").substring("job:".length())).filter(jobIds::contains)
+          .forEach(job -> counts.merge(job, 1L, Long::sum));
       if (counts.keySet().containsAll(jobIds) || System.currentTimeMillis() > deadline) {
         return counts;
       }

@@ -3,6 +3,7 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.CursorPages;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient.Version;
 import java.util.ArrayList;
@@ -127,13 +128,7 @@ class RedeployUnderLoadTest {
   }
 
   private List<String> workspaceNames() {
-    var names = new ArrayList<String>();
-    String after = null;
-    do {
-      var page = gateway.get(org + "/workspaces?limit=100" + (after == null ? "" : "&cursor=" + after), token).json();
-      page.getJsonArray("items").forEach(item -> names.add(((JsonObject) item).getString("name")));
-      after = page.getString("nextCursor");
-    } while (after != null);
-    return names;
+    return CursorPages.all(after -> gateway.get(org + "/workspaces?limit=100"
+        + (after == null ? "" : "&cursor=" + after), token).json()).stream().map(w -> w.getString("name")).toList();
   }
 }

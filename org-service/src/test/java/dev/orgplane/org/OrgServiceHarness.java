@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.auth.ClientSecretBasic;
 import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.CursorPages;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -14,9 +15,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The real org service on a fresh database, and a client that talks to it like any caller. */
 public final class OrgServiceHarness {
@@ -269,11 +270,9 @@ public final class OrgServiceHarness {
 
   /** {@link #allPages(String, String, int)}, with {@code afterFirstPage} run between the first page and the next. */
   public List<JsonObject> allPages(String path, String token, int limit, Runnable afterFirstPage) {
-    var items = new ArrayList<JsonObject>();
-    String cursor = null;
-    var pages = 0;
-    do {
-      if (pages++ == 1) {
+    var secondPageAsked = new AtomicBoolean();
+    return CursorPages.all(cursor -> {
+      if (cursor != null && !secondPageAsked.getAndSet(true)) {
         afterFirstPage.run();
       }
       var page = get(path + (path.contains("?") ? "&" : "?") + "limit=" + limit
@@ -281,10 +280,8 @@ public final class OrgServiceHarness {
       assertEquals(200, page.statusCode(), page.bodyAsString());
       var body = page.bodyAsJsonObject();
       assertTrue(body.getJsonArray("items").size() <= limit, body.encode());
-      body.getJsonArray("items").forEach(item -> items.add((JsonObject) item));
-      cursor = body.getString("nextCursor");
-    } while (cursor != null);
-    return items;
+      return body;
+    });
   }
 
   public static void assertProblem(HttpResponse<Buffer> response, int status, String code) {

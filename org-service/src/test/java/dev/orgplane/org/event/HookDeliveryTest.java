@@ -459,9 +459,10 @@ class HookDeliveryTest {
     }
     long waited = System.currentTimeMillis() - queued;
     assertTrue(waited < 1_500, "tenant B's delivery waited " + waited + " ms behind tenant A's backlog");
-    while (slowReceived.get() == 0) {
+    while (slowReceived.get() == 0 && System.currentTimeMillis() < queued + 15_000) {
       Thread.sleep(20);
     }
+    assertTrue(slowReceived.get() > 0, "tenant A's receiver was sent nothing");
     PgFixture.execute(db, queueB);
     queued = System.currentTimeMillis();
     while (fastReceived.get() == 1 && System.currentTimeMillis() < queued + 15_000) {

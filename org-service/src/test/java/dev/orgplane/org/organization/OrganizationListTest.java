@@ -4,6 +4,7 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.testing.CursorPages;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
@@ -11,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -241,15 +241,12 @@ class OrganizationListTest {
 
   /** The {@code field} of every item, page after page of {@code firstPage}, from {@code cursor} (null: the first). */
   private List<String> all(String firstPage, String cursor, String token, String field) {
-    var values = new ArrayList<String>();
     var separator = firstPage.contains("?") ? "&" : "?";
-    do {
-      var response = org.get(cursor == null ? firstPage : firstPage + separator + "cursor=" + cursor, token);
+    return CursorPages.all(next -> {
+      var at = next == null ? cursor : next;
+      var response = org.get(at == null ? firstPage : firstPage + separator + "cursor=" + at, token);
       assertEquals(200, response.statusCode(), response.bodyAsString());
-      var page = response.bodyAsJsonObject();
-      page.getJsonArray("items").forEach(item -> values.add(((JsonObject) item).getString(field)));
-      cursor = page.getString("nextCursor");
-    } while (cursor != null);
-    return values;
+      return response.bodyAsJsonObject();
+    }).stream().map(item -> item.getString(field)).toList();
   }
 }

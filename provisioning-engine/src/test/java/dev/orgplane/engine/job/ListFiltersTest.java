@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.kit.db.TimeOrderedIds;
+import dev.orgplane.kit.testing.CursorPages;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.http.HttpMethod;
@@ -109,18 +110,14 @@ class ListFiltersTest {
 
   /** Every item of {@code path}, two a page, as ids in the order the pages gave them. */
   private static List<String> paged(String path, String token) {
-    var ids = new ArrayList<String>();
-    String cursor = null;
-    do {
+    return CursorPages.all(cursor -> {
       var page = engine.get(path + (path.contains("?") ? "&" : "?") + "limit=2"
           + (cursor == null ? "" : "&cursor=" + cursor), token);
       assertEquals(200, page.statusCode(), page.bodyAsString());
       var body = page.bodyAsJsonObject();
       assertTrue(body.getJsonArray("items").size() <= 2, body.encode());
-      body.getJsonArray("items").forEach(item -> ids.add(((JsonObject) item).getString("id")));
-      cursor = body.getString("nextCursor");
-    } while (cursor != null);
-    return ids;
+      return body;
+    }).stream().map(item -> item.getString("id")).toList();
   }
 
   /** The ids of the caller's seeded jobs that {@code matches} keeps. */

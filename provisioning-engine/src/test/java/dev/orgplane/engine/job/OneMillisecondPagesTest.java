@@ -3,6 +3,7 @@ package dev.orgplane.engine.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.engine.EngineHarness;
+import dev.orgplane.kit.testing.CursorPages;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.Vertx;
@@ -66,15 +67,11 @@ class OneMillisecondPagesTest {
 
   /** The ids of every page of {@code path}, {@code limit} a page, in the order the pages gave them. */
   private static List<String> paged(String path, int limit) {
-    var ids = new ArrayList<String>();
-    String cursor = null;
-    do {
+    return CursorPages.all(cursor -> {
       var page = engine.get(path + "&limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor), caller.token());
       assertEquals(200, page.statusCode(), page.bodyAsString());
-      page.bodyAsJsonObject().getJsonArray("items").forEach(item -> ids.add(((JsonObject) item).getString("id")));
-      cursor = page.bodyAsJsonObject().getString("nextCursor");
-    } while (cursor != null);
-    return ids;
+      return page.bodyAsJsonObject();
+    }).stream().map(item -> item.getString("id")).toList();
   }
 
   private static void assertPagedOnce(String path, List<String> ids) {

@@ -254,7 +254,9 @@ class ProgressEventsTest {
       socket.getOutputStream().write("GET /padded/long-unread/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII));
       var stream = streamed.future().timeout(WAIT_SECONDS, TimeUnit.SECONDS).await();
+      var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
       while (reads.computeIfAbsent("long-unread", id -> new AtomicInteger()).get() < 30) {
+        assertTrue(System.nanoTime() < deadline, "the stream read its resource 30 times within " + WAIT_SECONDS + " s");
         vertx.timer(POLL_MILLIS).await();
       }
       var written = stream.bytesWritten();
