@@ -1,6 +1,7 @@
 package dev.orgplane.copy.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.orgplane.copy.api.Checkpoint;
@@ -12,13 +13,19 @@ import dev.orgplane.copy.api.PageResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -232,6 +239,19 @@ class CopyPluginContractTest {
     }
   }
 
+  /** A kit whose class fails before any test: none of its tests runs. */
+  static final class UnstartableRolesContract extends RolesContract {
+    @BeforeAll
+    static void failToStart() {
+      throw new IllegalStateException("the kit could not start");
+    }
+  }
+
+  /** A kit whose tests are all left out. */
+  @Disabled("a contract that runs nothing")
+  static final class DisabledRolesContract extends RolesContract {
+  }
+
   static final class TemplateWritingRolesContract extends RolesContract {
     @Override
     protected CopyPlugin plugin() {
@@ -288,19 +308,52 @@ class CopyPluginContractTest {
       "theCopyNamesNoTemplateObjectAndCarriesNoSecret", "withExistingKeepAFirstCopyEqualsTheTemplate",
       "withExistingKeepOnlyMissingCopiesAreMade");
 
-  /** The names of the tests of {@code contract} that failed. */
+  /** The names of the kit's tests: a plugin passes the kit when every one of them ran and passed. */
+  private static final Set<String> CONTRACT = Arrays.stream(CopyPluginContract.class.getDeclaredMethods())
+      .filter(method -> method.isAnnotationPresent(Test.class)).map(Method::getName)
+      .collect(Collectors.toCollection(TreeSet::new));
+
+  /**
+   * The names of the tests of {@code contract} that did not pass: those that failed, and those that never ran (left
+   * out, or their class failed around them), so that a kit which ran nothing is no pass; a class or engine that
+   * failed is named too, with what it threw.
+   */
   private static Set<String> failures(Class<? extends CopyPluginContract> contract) {
+    var passed = new TreeSet<String>();
     var failed = new TreeSet<String>();
     LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(contract))
         .build(), new TestExecutionListener() {
           @Override
           public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-            if (test.isTest() && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
-              failed.add(test.getDisplayName().replace("()", ""));
+            if (test.isContainer() && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+              failed.add(test.getDisplayName() + ": "
+                  + result.getThrowable().map(Throwable::toString).orElse("failed"));
+            } else if (test.isTest() && result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) {
+              passed.add(test.getSource().map(source -> ((MethodSource) source).getMethodName()).orElseThrow());
             }
           }
         });
+    CONTRACT.stream().filter(test -> !passed.contains(test)).forEach(failed::add);
     return failed;
+  }
+
+  /** What the kit's tests are is read from the kit: none found would make every pass empty. */
+  @Test
+  void theKitsTestsAreKnown() {
+    assertTrue(CONTRACT.contains("theCopyEqualsTheTemplate"), CONTRACT.toString());
+  }
+
+  /**
+   * A kit that fails before its tests, or whose tests are all skipped, fails every one of them. Until session 34 only
+   * tests that ran and failed counted, and such a kit passed.
+   */
+  @Test
+  void aKitThatRunsNoTestFailsIt() {
+    var unstarted = failures(UnstartableRolesContract.class);
+    assertTrue(unstarted.containsAll(CONTRACT), unstarted.toString());
+    assertTrue(unstarted.stream().anyMatch(failure -> failure.contains("the kit could not start")),
+        unstarted.toString());
+    assertEquals(CONTRACT, failures(DisabledRolesContract.class));
   }
 
   @Test
