@@ -245,7 +245,9 @@ class CancellationTest {
 
     assertEquals("cancelled", cancelled.bodyAsJsonObject().getString("status"));
     assertEquals(3, cancelled.bodyAsJsonObject().getJsonObject("counts").getLong("cancelled"));
-    for (var job : idle.engine().get(path + "/jobs", idle.token()).bodyAsJsonObject().getJsonArray("items")) {
+    var jobs = idle.engine().get(path + "/jobs", idle.token()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(3, jobs.size(), jobs.encode());
+    for (var job : jobs) {
       var id = ((JsonObject) job).getString("id");
       assertEquals(1, idle.engine().finishedEvents(idle.template().templateId(), idle.token(), id, 1).size(),
           "every job's end is reported");
