@@ -1,5 +1,6 @@
 package dev.orgplane.e2e;
 
+import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,13 +10,16 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TwoEnginesTest {
 
+  /** The platform's one database, for what no API shows. */
+  protected PgUrl database;
   protected Platform platform;
   protected Gateway gateway;
   protected GroupTemplate template;
 
   @BeforeAll
   void startPlatform() {
-    platform = Platform.start(PgFixture.freshDatabase(), 2);
+    database = PgFixture.freshDatabase();
+    platform = Platform.start(database, 2);
     gateway = new Gateway(platform.baseUrl());
     template = GroupTemplate.build(gateway, platform, 4);
   }

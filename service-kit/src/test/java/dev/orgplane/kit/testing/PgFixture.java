@@ -4,6 +4,7 @@ import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -122,7 +123,6 @@ public final class PgFixture {
     }
   }
 
-  /** The first column of the first row of {@code sql} as a number (a count, say); for test checks only. */
   /**
    * Until {@code count} statements of this database wait for a lock: a race test's request has reached the rows
    * another transaction holds.
@@ -133,12 +133,27 @@ public final class PgFixture {
         "fewer than " + count + " statements ever waited for a lock");
   }
 
+  /** The first column of the first row of {@code sql} as a number (a count, say); for test checks only. */
   public static long queryLong(PgUrl url, String sql) {
+    return firstValue(url, sql, rows -> rows.getLong(1));
+  }
+
+  /** The first column of the first row of {@code sql} as text (a hook's secret, say); for test checks only. */
+  public static String queryString(PgUrl url, String sql) {
+    return firstValue(url, sql, rows -> rows.getString(1));
+  }
+
+  /** How a value is read from the row a result set is on. */
+  private interface Column<T> {
+    T read(ResultSet rows) throws SQLException;
+  }
+
+  private static <T> T firstValue(PgUrl url, String sql, Column<T> column) {
     try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
          var st = conn.createStatement();
          var rows = st.executeQuery(sql)) {
       rows.next();
-      return rows.getLong(1);
+      return column.read(rows);
     } catch (SQLException e) {
       throw new IllegalStateException("SQL failed: " + sql + ": " + e.getMessage(), e);
     }
