@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every write operation of the OpenAPI document, sent bad bodies by an owner who may use it: malformed
- * JSON, wrong types, huge strings, deep nesting, hostile unicode, injection strings, an oversize body; a POST
- * that takes no body, malformed JSON.
+ * Every write operation of the OpenAPI document, sent bad bodies by a caller who may use it (an organization's
+ * owner, or the platform admin for the organizations' meta-schema): malformed JSON, wrong types, huge strings, deep
+ * nesting, hostile unicode, injection strings, an oversize body; a POST that takes no body, malformed JSON.
  * The answer is never a server error, every refusal is problem+json with a code, and the platform
  * works afterwards.
  */
@@ -29,10 +29,13 @@ class FuzzWriteEndpointsTest {
   /** Escapes that decode to text PostgreSQL cannot store: NUL and a lone surrogate. */
   private static final List<String> RAW_HOSTILE = List.of("\"\\u0000\"", "\"\\ud800\"", "\"a\\udfffb\"");
   private static final List<String> NOT_JSON = List.of("{", "[]", "null", "\"text\"", "12", "{\"a\":}", "");
+  /** The one operation on no tenant's objects but the platform's: the platform admin's to write. */
+  private static final String META_SCHEMA = "/v1/meta-schemas/{name}";
 
   private Platform platform;
   private Gateway gateway;
   private String owner;
+  private String platformAdmin;
   private Map<String, String> ids;
 
   @BeforeAll
@@ -44,6 +47,7 @@ class FuzzWriteEndpointsTest {
         .put("password", "password-fuzz").put("name", "fuzz")).status());
     owner = gateway.token(email, "password-fuzz");
     ids = TenantFixture.build(gateway, platform, owner, "fuzzed");
+    platformAdmin = gateway.token(platform.adminEmail(), platform.adminPassword());
   }
 
   @AfterAll
@@ -65,23 +69,26 @@ class FuzzWriteEndpointsTest {
           || operation.bodySchema() == null && !operation.method().equals("POST")) {
         continue;
       }
-      var path = operation.path().contains("{") ? TenantFixture.fill(operation.path(), ids, ids.get("org"))
+      var platformWide = operation.path().equals(META_SCHEMA);
+      var path = platformWide ? META_SCHEMA.replace("{name}", "organization")
+          : operation.path().contains("{") ? TenantFixture.fill(operation.path(), ids, ids.get("org"))
           : operation.path();
       if (path == null) {
         continue;
       }
+      var caller = platformWide ? platformAdmin : owner;
       for (var body : NOT_JSON) {
         sent++;
         if (operation.bodySchema() == null) {
-          check(operation.method(), path, body, failures);
+          check(caller, operation.method(), path, body, failures);
         } else {
-          checkNotJsonRefused(operation.method(), path, body, failures);
+          checkNotJsonRefused(caller, operation.method(), path, body, failures);
         }
       }
       var badVariants = operation.bodySchema() == null ? List.<String>of() : bodies(api, operation.bodySchema());
       for (var body : badVariants) {
         sent++;
-        check(operation.method(), path, body, failures);
+        check(caller, operation.method(), path, body, failures);
       }
     }
     assertTrue(sent > 500, "the fuzzer sent enough to mean something: " + sent);
@@ -98,8 +105,8 @@ class FuzzWriteEndpointsTest {
     assertEquals("application/problem+json", reply.contentType());
   }
 
-  private void check(String method, String path, String body, List<String> failures) {
-    var reply = gateway.sendRaw(method, path, owner, body);
+  private void check(String caller, String method, String path, String body, List<String> failures) {
+    var reply = gateway.sendRaw(method, path, caller, body);
     var problem = reply.status() < 400 || reply.contentType().equals("application/problem+json")
         && !new JsonObject(reply.body()).getString("code", "").isEmpty();
     if (reply.status() >= 500 || !problem) {
@@ -108,8 +115,8 @@ class FuzzWriteEndpointsTest {
   }
 
   /** An operation that reads a JSON object refuses anything else before it looks further: nothing is written. */
-  private void checkNotJsonRefused(String method, String path, String body, List<String> failures) {
-    var reply = gateway.sendRaw(method, path, owner, body);
+  private void checkNotJsonRefused(String caller, String method, String path, String body, List<String> failures) {
+    var reply = gateway.sendRaw(method, path, caller, body);
     var code = reply.contentType().equals("application/problem+json") ? new JsonObject(reply.body()).getString("code")
         : null;
     var expected = body.isEmpty() ? "body_required" : "malformed_json";
