@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * The PostgreSQL that {@code standalone} runs when no external one is configured. Its data lives
  * under {@code <data dir>/pg} and survives restarts. The caller has claimed the {@link DataDirectory}, so a server
  * found running on it is nobody's but an earlier run's, left behind by a {@code kill -9}: it is stopped
- * ({@link OrphanPostmaster}) before ours starts.
+ * ({@link Postmaster#stopOrphan}) before ours starts.
  *
  * <p>The process owns the server from before it starts ({@link PlatformProcess#closeAfterServices}): a
  * {@link #close} asked for while it starts (Ctrl-C, SIGTERM) waits for the start to end and then stops it, and a
@@ -58,6 +58,7 @@ final class EmbeddedDatabase implements AutoCloseable {
 
   private final DataDirectory claimed;
   private final Path dataDir;
+  private final Path pgDir;
   private final int port;
   /** The running server: null before it starts, and once it is closed. */
   private EmbeddedPostgres postgres;
@@ -68,6 +69,7 @@ final class EmbeddedDatabase implements AutoCloseable {
   EmbeddedDatabase(DataDirectory claimed, int port) {
     this.claimed = claimed;
     this.dataDir = claimed.path();
+    this.pgDir = dataDir.resolve("pg");
     this.port = port;
   }
 
@@ -79,7 +81,6 @@ final class EmbeddedDatabase implements AutoCloseable {
     if (closed) {
       throw new LauncherException("the platform stopped before its embedded PostgreSQL started");
     }
-    var pgDir = dataDir.resolve("pg");
     var log = dataDir.resolve("postgres.log");
     removeLeftovers(claimed);
     requireFreePort();
@@ -110,7 +111,7 @@ final class EmbeddedDatabase implements AutoCloseable {
       password.require(postgres);
       PrivateFiles.write(recordedUrl(dataDir), url() + "\n");
     } catch (Throwable e) {
-      stopAfterFailedStart(pgDir, e);
+      stopAfterFailedStart(e);
       throw new LauncherException("cannot start the embedded PostgreSQL in " + pgDir + " (log: " + log + "): "
           + StartupFailure.describe(e), e);
     }
@@ -135,11 +136,11 @@ final class EmbeddedDatabase implements AutoCloseable {
   }
 
   /**
-   * Releases what zonky holds of a server that has exited (its lock on the data directory). zonky's close first asks
-   * pg_ctl to stop the server, which fails for one that is gone, and logs that as an ERROR ("Could not stop
-   * postmaster") beside the one line that says why the start failed: a second, misleading error. zonky has no other
-   * way to let go of the lock, so its logger is silenced for this close alone (within it, at most an error of another
-   * zonky server of this JVM's would be lost: only tests run two).
+   * Releases what zonky holds of a server that has exited, or been given up on (its lock on the data directory).
+   * zonky's close first asks pg_ctl to stop the server, which fails for one that is gone, and logs that as an ERROR
+   * ("Could not stop postmaster") beside the one line that says what happened: a second, misleading error. zonky has
+   * no other way to let go of the lock, so its logger is silenced for this close alone (within it, at most an error of
+   * another zonky server of this JVM's would be lost: only tests run two).
    */
   private static void closeExited(EmbeddedPostgres started) throws IOException {
     if (!(LoggerFactory.getLogger(EmbeddedPostgres.class) instanceof Logger zonky)) {
@@ -198,17 +199,31 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
-  private void stopAfterFailedStart(Path pgDir, Throwable failure) {
+  private void stopAfterFailedStart(Throwable failure) {
     try {
       if (postgres != null) {
-        postgres.close();
-        postgres = null;
+        stopRunning();
       } else {
         // zonky gives no handle on a server whose start failed (it gave up waiting for it, say); it may run all the same
-        OrphanPostmaster.stop(pgDir, "that this failed start left running");
+        Postmaster.stopOrphan(pgDir, "that this failed start left running");
       }
     } catch (IOException | RuntimeException notStopped) {
       failure.addSuppressed(notStopped);
+    }
+  }
+
+  /**
+   * Stops the running server and lets go of it. Stopped here, not by zonky's close: that gives pg_ctl 5 s, then logs an
+   * ERROR and returns with the server running on, while its shutdown checkpoint (after a large run on a slow disk) can
+   * take far longer; the process then exited and let go of the data directory under it.
+   */
+  private void stopRunning() throws IOException {
+    var running = postgres;
+    postgres = null;
+    try {
+      Postmaster.running(pgDir).ifPresent(server -> server.stop("the embedded PostgreSQL"));
+    } finally {
+      closeExited(running);
     }
   }
 
@@ -235,14 +250,17 @@ final class EmbeddedDatabase implements AutoCloseable {
       throw new LauncherException("cannot remove " + address + ", which an earlier run left: "
           + FileFailure.why(e, address), e);
     }
-    OrphanPostmaster.stop(claimed.path().resolve("pg"), "left running by an earlier run");
+    Postmaster.stopOrphan(claimed.path().resolve("pg"), "left running by an earlier run");
   }
 
   PgUrl url() {
     return new PgUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", password.value());
   }
 
-  /** Stops the server; asked for while it starts, once the start has ended. */
+  /**
+   * Stops the server; asked for while it starts, once the start has ended. Returns once it has exited: the data
+   * directory's lock, released after this, is all that keeps another start from working on a server still running.
+   */
   @Override
   public synchronized void close() {
     closed = true;
@@ -250,11 +268,12 @@ final class EmbeddedDatabase implements AutoCloseable {
       return;
     }
     try {
-      postgres.close();
+      stopRunning();
+    } catch (LauncherException e) {
+      System.err.println("orgplane: " + e.getMessage() + "; the next start stops it");
     } catch (IOException e) {
       System.err.println("orgplane: could not stop the embedded PostgreSQL cleanly: " + e.getMessage());
     }
-    postgres = null;
     try {
       Files.deleteIfExists(recordedUrl(dataDir));
     } catch (IOException e) {

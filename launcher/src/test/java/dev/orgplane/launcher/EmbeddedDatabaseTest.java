@@ -11,6 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
@@ -28,6 +29,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -263,6 +266,45 @@ class EmbeddedDatabaseTest {
         var lock = lockFile.tryLock()) {
       assertTrue(lock != null, "zonky let go of the data directory's lock all the same");
     }
+  }
+
+  /**
+   * zonky's close gave pg_ctl 5 s, then returned with the server running on: standalone exited and let go of the data
+   * directory under a server still writing its shutdown checkpoint. A checkpointer held still stands for a slow one.
+   */
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aStopReturnsOnlyOnceTheServerHasExitedHoweverLongItsShutdownTakes() throws Exception {
+    var claimed = claim("data");
+    var database = start(claimed);
+    var postmaster = ProcessHandle.of(postmasterPid(claimed.path())).orElseThrow();
+    var checkpointer = postmaster.children().filter(child -> commandLine(child).startsWith("postgres: checkpointer"))
+        .findFirst().orElseThrow();
+    signal("STOP", checkpointer);
+    try {
+      var stop = CompletableFuture.runAsync(database::close);
+
+      Thread.sleep(8_000);
+      assertFalse(stop.isDone(), "the stop waits past pg_ctl's 5 s");
+      assertTrue(postmaster.isAlive());
+      signal("CONT", checkpointer);
+      stop.get(60, TimeUnit.SECONDS);
+      assertFalse(postmaster.isAlive(), "the server has exited when the stop returns");
+    } finally {
+      signal("CONT", checkpointer);
+    }
+  }
+
+  private static String commandLine(ProcessHandle process) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+    } catch (IOException gone) {
+      return "";
+    }
+  }
+
+  private static void signal(String signal, ProcessHandle process) throws Exception {
+    new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
   }
 
   @Test

@@ -34,7 +34,7 @@ class StandaloneProcessTest {
   /** A test that failed may have left a server behind: it goes, so the next tests do not share the machine with it. */
   @AfterEach
   void stopLeftServer() {
-    OrphanPostmaster.stop(temp.resolve("data/pg"), "a test left running");
+    Postmaster.stopOrphan(temp.resolve("data/pg"), "a test left running");
   }
 
   @Test
