@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * The password generated for the platform admin at first start goes into {@value #FILE} in the data directory
  * (standalone's, or that of an org-service run alone), readable by this user only, and only its path is printed:
  * printed, the password would be kept wherever the output is (a CI log, journald, a container's log). A file that
- * cannot be written so has the password printed after all, with a warning.
+ * cannot be written so stops the start, and no admin is made: the password is told nowhere else.
  */
 final class AdminPasswordFile implements GeneratedAdminPassword {
 
@@ -26,13 +26,17 @@ final class AdminPasswordFile implements GeneratedAdminPassword {
     try {
       PrivateFiles.directory(file.getParent());
       PrivateFiles.write(file, password + "\n");
-    } catch (IOException | UnsupportedOperationException e) {
-      System.err.println("orgplane: warning: cannot write " + file + " readable by this user only (" + e
-          + "): the platform admin's password is printed instead, and kept wherever this output goes");
-      PRINTED.tell(email, password);
-      return;
+    } catch (IOException e) {
+      throw unwritable(FileFailure.why(e, file), e);
+    } catch (UnsupportedOperationException e) {
+      throw unwritable("its file system has no owner-only permissions", e);
     }
     System.out.println("Orgplane platform admin: " + email + ", its password in " + file + " (readable by you only; "
         + "set ORGPLANE_ADMIN_EMAIL and ORGPLANE_ADMIN_PASSWORD to choose your own)");
+  }
+
+  private LauncherException unwritable(String why, Exception e) {
+    return new LauncherException("cannot write the generated platform admin password to " + file + " (" + why
+        + "): set ORGPLANE_ADMIN_PASSWORD or make ORGPLANE_DATA_DIR writable", e);
   }
 }

@@ -2,6 +2,7 @@ package dev.orgplane.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -63,17 +64,20 @@ class AdminPasswordFileTest {
     assertFalse(output.out().contains(PASSWORD), output.out());
   }
 
+  /** It used to be printed instead, with a warning, and kept wherever the output went. */
   @Test
-  void aFileThatCannotBeWrittenHasThePasswordPrintedWithAWarning() throws Exception {
+  void aFileThatCannotBeWrittenIsAFailureNamingWhatToDoAndThePasswordIsNotPrinted() throws Exception {
     // a directory in the file's place: nothing can be written there
-    Files.createDirectories(dataDir.path().resolve(AdminPasswordFile.FILE).resolve("in-the-way"));
+    var file = dataDir.path().resolve(AdminPasswordFile.FILE);
+    Files.createDirectories(file.resolve("in-the-way"));
 
-    new AdminPasswordFile(dataDir.path()).tell("admin@orgplane.local", PASSWORD);
+    var failure = assertThrows(LauncherException.class,
+        () -> new AdminPasswordFile(dataDir.path()).tell("admin@orgplane.local", PASSWORD));
 
-    assertTrue(output.out().contains("admin@orgplane.local / " + PASSWORD),
-        output.out());
-    var warning = output.err();
-    assertTrue(warning.startsWith("orgplane: warning: cannot write " + dataDir.path().resolve(AdminPasswordFile.FILE)),
-        warning);
+    assertTrue(failure.getMessage().startsWith("cannot write the generated platform admin password to " + file)
+        && failure.getMessage().endsWith(": set ORGPLANE_ADMIN_PASSWORD or make ORGPLANE_DATA_DIR writable"),
+        failure.getMessage());
+    assertFalse(failure.getMessage().contains(PASSWORD));
+    assertEquals("", output.out() + output.err());
   }
 }

@@ -38,12 +38,19 @@ public final class AdminBootstrap {
     return hasher.hash(password).compose(hash -> pool.withTransaction(conn -> conn
         .preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_ID))
         .compose(locked -> UserRepository.anyPlatformAdmin(conn))
-        .compose(present -> present ? Future.succeededFuture(false) : madeAdmin(conn, email, hash).map(true))))
-        // told on a worker: where it goes may be a file
-        .compose(created -> created && !configured ? vertx.<Void>executeBlocking(() -> {
-          generated.tell(email, password);
-          return null;
-        }) : Future.<Void>succeededFuture());
+        .compose(present -> present ? Future.<Void>succeededFuture() : madeAdmin(conn, email, hash)
+            // told before the commit: an admin whose password could not be told (its file cannot be written) is
+            // not made, and the start fails; one told whose commit fails is made again, with a new password, at the
+            // next start
+            .compose(made -> configured ? Future.<Void>succeededFuture() : told(vertx, generated, email, password)))));
+  }
+
+  /** {@code password} told where {@code generated} says, on a worker: where it goes may be a file. */
+  private static Future<Void> told(Vertx vertx, GeneratedAdminPassword generated, String email, String password) {
+    return vertx.executeBlocking(() -> {
+      generated.tell(email, password);
+      return null;
+    });
   }
 
   /**

@@ -11,6 +11,9 @@ public interface GeneratedAdminPassword {
   GeneratedAdminPassword PRINTED = (email, password) -> System.out.println("Orgplane platform admin: " + email
       + " / " + password + "  (shown once; set ORGPLANE_ADMIN_EMAIL and ORGPLANE_ADMIN_PASSWORD to choose your own)");
 
-  /** Called on a worker thread: it may block. */
+  /**
+   * Called on a worker thread: it may block. Called before the admin is committed: a failure here makes no admin and
+   * fails the start.
+   */
   void tell(String email, String password);
 }
