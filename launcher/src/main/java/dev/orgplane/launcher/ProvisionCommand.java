@@ -106,6 +106,10 @@ final class ProvisionCommand implements Callable<Integer> {
           + "may have started, given again within a day with the same batch, starts it once at most.")
   String idempotencyKey;
 
+  /** The options that shape a batch as it starts: with {@code --follow} or {@code --cancel} they would change nothing. */
+  private static final List<String> START_OPTIONS = List.of("--concurrency", "--dry-run", "--no-members",
+      "--copy-hook-secrets", "--keep-existing", "--idempotency-key");
+
   @Parameters(paramLabel = "NAME[,OWNER-EMAIL]", arity = "0..*",
       description = "The new tenants: each a name, or a name and the email address of its owner, who is invited.")
   List<String> names = new ArrayList<>();
@@ -180,8 +184,12 @@ final class ProvisionCommand implements Callable<Integer> {
     if (batch && template == null) {
       throw usageError("name the template the new tenants are copied from (--template)");
     }
-    if (idempotencyKey != null && !batch) {
-      throw usageError("--idempotency-key goes with a batch to start (--template), not --follow or --cancel");
+    if (!batch) {
+      var parsed = spec.commandLine().getParseResult();
+      var given = START_OPTIONS.stream().filter(parsed::hasMatchedOption).findFirst();
+      if (given.isPresent()) {
+        throw usageError(given.get() + " goes with a batch to start (--template), not --follow or --cancel");
+      }
     }
     if (allProvisioned && (!names.isEmpty() || targetsFile != null)) {
       throw usageError("--all-provisioned selects the tenants: name none (arguments or --targets-file)");

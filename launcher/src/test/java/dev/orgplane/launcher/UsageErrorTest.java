@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +88,16 @@ class UsageErrorTest {
     assertUsageError("name the template", "orgplane provision", concat(signIn, "--all-provisioned"));
     assertUsageError("--idempotency-key goes with a batch to start", "orgplane provision",
         concat(signIn, "--follow", "b1", "--idempotency-key", "k1"));
+    // they used to be ignored: a --dry-run --cancel cancelled the batch
+    for (var startOption : List.of(List.of("--concurrency", "4"), List.of("--dry-run"), List.of("--no-members"),
+        List.of("--copy-hook-secrets"), List.of("--keep-existing"))) {
+      for (var followOrCancel : List.of("--follow", "--cancel")) {
+        var args = new ArrayList<>(List.of(concat(signIn, followOrCancel, "b1")));
+        args.addAll(startOption);
+        assertUsageError(startOption.get(0) + " goes with a batch to start (--template), not --follow or --cancel",
+            "orgplane provision", args.toArray(new String[0]));
+      }
+    }
     assertUsageError("give one of", "orgplane provision", concat(signIn, "--follow", "b1", "--all-provisioned"));
     assertUsageError("--concurrency must be 1-64, got 0", "orgplane provision",
         concat(signIn, "--concurrency", "0", "--template", "t", "x"));
