@@ -54,6 +54,8 @@ class SlowBodiesTest {
     var routes = new JsonArray()
         .add(new JsonObject().put("prefix", "/v1/auth/stuck/").put("upstreams", new JsonArray().add(url(stuck())))
             .put("timeoutMs", 500))
+        .add(new JsonObject().put("prefix", "/v1/auth/refuses/").put("upstreams", new JsonArray().add(url(refuses())))
+            .put("timeoutMs", 500))
         .add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray()
             .add(url(upstream("first"))).add(url(upstream("second")))).put("timeoutMs", 500));
     var gateway = new GatewayVerticle(new JsonObject()
@@ -78,6 +80,13 @@ class SlowBodiesTest {
   /** Takes a request's head and none of its body, and never answers. */
   private HttpServer stuck() {
     return vertx.createHttpServer().requestHandler(req -> req.pause()).listen(0, "127.0.0.1").await();
+  }
+
+  /** Answers 413 at once, whatever of the body it has received. */
+  private HttpServer refuses() {
+    return vertx.createHttpServer().requestHandler(req -> req.response().setStatusCode(413)
+            .putHeader("Content-Type", "application/json").end(new JsonObject().put("upstream", "refuses").encode()))
+        .listen(0, "127.0.0.1").await();
   }
 
   private static String url(HttpServer server) {
@@ -185,6 +194,39 @@ class SlowBodiesTest {
         .sendBuffer(Buffer.buffer(new byte[12 << 20])).await();
     assertProblem(answer, 504, "upstream_timeout");
     assertEquals(failuresBefore + 1, upstreamFailures());
+  }
+
+  /**
+   * An upstream that answers a streamed body before its end (here 413 at once) is done with it: its connection is
+   * closed at the answer's end and the rest of the body is dropped, so a client that stops sending does not keep that
+   * connection from the upstream's other writes, and the client's connection carries its next request. It kept it up
+   * to the client's body timeout (2 s here), and a write meanwhile waited out the route's timeout on the one
+   * connection into a 504 counted against the upstream.
+   */
+  @Test
+  void anAnswerBeforeTheBodysEndFreesItsUpstreamConnection() throws IOException {
+    try (var socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      var out = socket.getOutputStream();
+      out.write(("POST /v1/auth/refuses/x HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + (FIRST_READ * 4) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[FIRST_READ + 1]);
+      out.flush();
+      var answer = answer(socket.getInputStream());
+      assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+      long started = System.nanoTime();
+      var next = client.post(port, "127.0.0.1", "/v1/auth/refuses/x").sendBuffer(Buffer.buffer("{}")).await();
+      assertEquals("refuses", next.bodyAsJsonObject().getString("upstream"), next.bodyAsString());
+      assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 400, "not kept waiting");
+      // the rest is dropped, and the client's connection carries its next request
+      out.write(new byte[FIRST_READ * 3 - 1]);
+      out.write(("POST /v1/auth/refuses/x HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      var again = answer(socket.getInputStream());
+      assertTrue(again.startsWith("HTTP/1.1 413 "), again);
+      assertEquals("refuses", body(again).getString("upstream"));
+    }
   }
 
   /**

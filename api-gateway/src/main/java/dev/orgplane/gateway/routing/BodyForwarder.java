@@ -215,7 +215,9 @@ final class BodyForwarder {
    * more than the limit. The client's clock runs while the gateway waits for its body; while the upstream does not
    * take what was sent, the upstream's does instead (a timeout, as one that does not answer), and once the body is
    * sent, until the answer. Once the upstream request failed (its connection broke), the rest of the body is dropped:
-   * Vert.x's own pipe would go on writing to it and log each refused write as an error.
+   * Vert.x's own pipe would go on writing to it and log each refused write as an error. An upstream that answered
+   * before the body's end is sent the rest until its answer ends; then its connection is closed and the rest dropped
+   * ({@link UnreadBodies}), as of a body the gateway answers itself.
    */
   private Future<HttpClientResponse> streamCounting(RoutingContext ctx, UpstreamCall call, String length, Body body,
       long timeoutMillis) {
@@ -232,6 +234,16 @@ final class BodyForwarder {
     upstreamRequest.response().onFailure(err -> {
       request.handler(null).endHandler(null);
       deadline.stop();
+    });
+    upstreamRequest.response().compose(HttpClientResponse::end).onSuccess(answered -> {
+      if (!request.isEnded()) {
+        // answered before the body's end (a 413, a 401): the rest is of no use to the upstream, and Vert.x gives the
+        // connection no other request until the body's end, for which it would wait on the client up to its timeout
+        request.handler(null).endHandler(null);
+        deadline.stop();
+        upstreamRequest.connection().close();
+        UnreadBodies.answeredBeforeItsEnd(ctx);
+      }
     });
     request.handler(chunk -> {
       received[0] += chunk.length();

@@ -59,6 +59,17 @@ public final class UnreadBodies {
     ctx.remove(FORWARDED);
   }
 
+  /**
+   * The proxy stopped streaming a body whose upstream answered before its end: it is ours again, to drop once the
+   * answer is out, now if it is.
+   */
+  static void answeredBeforeItsEnd(RoutingContext ctx) {
+    abandoned(ctx);
+    if (ctx.response().ended() && isUnread(ctx)) {
+      dispose(ctx);
+    }
+  }
+
   /** The proxy stopped reading a body that came too slowly: it is ours again, to cut off after the answer. */
   static void cutOffAfterAnswer(RoutingContext ctx) {
     abandoned(ctx);
