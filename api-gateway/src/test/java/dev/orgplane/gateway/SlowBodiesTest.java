@@ -4,7 +4,9 @@ import static dev.orgplane.gateway.GatewayTest.assertProblem;
 import static dev.orgplane.gateway.GatewayTest.isWhole;
 import static dev.orgplane.gateway.GatewayTest.upstreamFailures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,6 +20,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Locale;
@@ -54,6 +57,8 @@ class SlowBodiesTest {
     var routes = new JsonArray()
         .add(new JsonObject().put("prefix", "/v1/auth/stuck/").put("upstreams", new JsonArray().add(url(stuck())))
             .put("timeoutMs", 500))
+        .add(new JsonObject().put("prefix", "/v1/auth/silent/").put("upstreams", new JsonArray().add(url(silent())))
+            .put("timeoutMs", 500))
         .add(new JsonObject().put("prefix", "/v1/auth/refuses/").put("upstreams", new JsonArray().add(url(refuses())))
             .put("timeoutMs", 500))
         .add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray()
@@ -80,6 +85,13 @@ class SlowBodiesTest {
   /** Takes a request's head and none of its body, and never answers. */
   private HttpServer stuck() {
     return vertx.createHttpServer().requestHandler(req -> req.pause()).listen(0, "127.0.0.1").await();
+  }
+
+  /** Answers at once, whatever of the body it has received, the first piece of its answer only. */
+  private HttpServer silent() {
+    return vertx.createHttpServer().requestHandler(req -> req.response().setChunked(true)
+            .putHeader("Content-Type", "text/plain").write("partial"))
+        .listen(0, "127.0.0.1").await();
   }
 
   /** Answers 413 at once, whatever of the body it has received. */
@@ -226,6 +238,48 @@ class SlowBodiesTest {
       var again = answer(socket.getInputStream());
       assertTrue(again.startsWith("HTTP/1.1 413 "), again);
       assertEquals("refuses", body(again).getString("upstream"));
+    }
+  }
+
+  /**
+   * An upstream that falls silent in the middle of its answer has the route's timeout from the answer's first byte on,
+   * whether the body was sent whole or its rest is sent after the answer began: the caller's answer is then cut off,
+   * never ended as if whole. Vert.x's client counts its idle timeout until the answer's head only, so the answer was
+   * relayed without one, the caller waiting for the rest for ever.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void anUpstreamSilentMidAnswerIsCutOffAfterTheRouteTimeout(boolean streamed) throws IOException {
+    try (var socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      var out = socket.getOutputStream();
+      var in = socket.getInputStream();
+      int atOnce = streamed ? FIRST_READ + 1 : 8;
+      int rest = streamed ? 10 : 0;
+      out.write(("POST /v1/auth/silent/x HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + (atOnce + rest) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[atOnce]);
+      out.flush();
+      var read = new StringBuilder();
+      var buffer = new byte[8192];
+      while (!read.toString().contains("partial")) {
+        read.append(new String(buffer, 0, in.read(buffer), StandardCharsets.UTF_8));
+      }
+      out.write(new byte[rest]);
+      out.flush();
+      long started = System.nanoTime();
+      try {
+        for (int chunk; (chunk = in.read(buffer)) > 0; ) {
+          read.append(new String(buffer, 0, chunk, StandardCharsets.UTF_8));
+        }
+      } catch (SocketTimeoutException stillWaiting) {
+        fail("the answer was never cut off: " + read);
+      } catch (IOException reset) {
+        // cut off
+      }
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertTrue(tookMillis < 2000, "cut off after the route's 500 ms: " + tookMillis + " ms");
+      assertFalse(read.toString().endsWith("0\r\n\r\n"), "not ended as if whole: " + read);
     }
   }
 

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeoutException;
  * past which it is answered 408 {@code request_body_timeout} and its upstream request, if one began, is given up
  * (not counted against the upstream); the upstream has the route's timeout each time the gateway waits for it (to
  * take a streamed body, then to answer once the body is sent). The route's timeout ran from the start of the
- * exchange, and counted a client's slow body as the upstream's silence: 504, and a healthy upstream quarantined.
+ * exchange, and counted a client's slow body as the upstream's silence: 504, and a healthy upstream quarantined. Once
+ * the answer's head arrived, the route's timeout is an idle timeout on the answer, as on the Netty path.
  */
 final class BodyForwarder {
 
@@ -166,7 +167,7 @@ final class BodyForwarder {
           .onSuccess(response -> {
             balancer.answered(upstream, sentAt,
                 "close".equalsIgnoreCase(response.getHeader(HttpHeaders.CONNECTION)));
-            relay(ctx, response);
+            relay(ctx, response, route.timeoutMillis());
           })
           .onFailure(err -> {
             if (call.givenUp()) {
@@ -299,21 +300,46 @@ final class BodyForwarder {
     ctx.fail(new ApiException(413, "payload_too_large", "The request body is larger than the limit."));
   }
 
-  private void relay(RoutingContext ctx, HttpClientResponse upstream) {
+  /**
+   * Relays the upstream's answer as it arrives, under the route's timeout ({@link AnswerIdleTimeout}) whatever the
+   * state of the request's body: a small one of known length in one write, anything else streamed with backpressure.
+   * An answer that breaks midway cuts the caller's off (a reset), never ends it as if whole, as Vert.x's pipe would.
+   */
+  private void relay(RoutingContext ctx, HttpClientResponse upstream, long timeoutMillis) {
     var response = ctx.response();
-    if (HopHeaders.answerHead(upstream.statusCode(), HopHeaders.asIs(upstream.headers()),
+    var idle = new AnswerIdleTimeout(vertx, upstream.request(), timeoutMillis);
+    boolean inOneWrite = HopHeaders.answerHead(upstream.statusCode(), HopHeaders.asIs(upstream.headers()),
         HopHeaders.connectionOf(upstream.headers()), HopHeaders.contentLength(upstream.getHeader("Content-Length")),
-        ctx.request().method().equals(HttpMethod.HEAD), response)) {
-      upstream.body().onSuccess(body -> {
-        if (!response.closed()) {
-          response.end(body);
-        }
-      }).onFailure(err -> response.reset());
-    } else if (RelayedEventStreams.isEventStream(upstream.getHeader(HttpHeaders.CONTENT_TYPE))) {
-      new PipedEventStream(upstream, response, eventStreams).relay();
-    } else {
-      upstream.pipeTo(response);
+        ctx.request().method().equals(HttpMethod.HEAD), response);
+    if (!inOneWrite && RelayedEventStreams.isEventStream(upstream.getHeader(HttpHeaders.CONTENT_TYPE))) {
+      new PipedEventStream(upstream, response, eventStreams, idle).relay();
+      return;
     }
+    var body = inOneWrite ? Buffer.buffer() : null;
+    upstream.handler(piece -> {
+      idle.heard();
+      if (body != null) {
+        body.appendBuffer(piece);
+      } else if (!response.closed()) {
+        response.write(piece);
+        if (response.writeQueueFull()) {
+          upstream.pause();
+          response.drainHandler(drained -> upstream.resume());
+        }
+      }
+    });
+    upstream.endHandler(ended -> {
+      idle.stop();
+      if (!response.closed()) {
+        response.end(body != null ? body : Buffer.buffer());
+      }
+    });
+    upstream.exceptionHandler(broken -> {
+      idle.stop();
+      if (!response.ended() && !response.closed()) {
+        response.reset();
+      }
+    });
   }
 
   /** {@code unix:/path} names a co-located service's Unix socket; anything else is {@code http://host:port}. */
