@@ -21,7 +21,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** SQL over {@code org.teams} and {@code org.team_members}; every statement is scoped by organization. */
+/**
+ * SQL over {@code org.teams} and {@code org.team_members} (and the teams invitations name); every statement is scoped
+ * by organization.
+ */
 final class TeamRepository {
 
   static final String NAME_TAKEN_CONSTRAINT = "teams_name_key";
@@ -141,9 +144,17 @@ final class TeamRepository {
         .execute(Tuple.of(orgId, id, name, title, metadata)).map(rows -> rows.rowCount() > 0);
   }
 
+  /**
+   * Deletes the team and takes it out of the organization's invitations that name it, in one statement: left there, an
+   * invitation still showed it (its ETag unchanged), and accepting joined a team made later under the same id, as a
+   * copy's team is made again.
+   */
   static Future<Boolean> delete(SqlClient tx, UUID orgId, UUID id) {
-    return tx.preparedQuery("DELETE FROM org.teams WHERE org_id = $1 AND id = $2").execute(Tuple.of(orgId, id))
-        .map(rows -> rows.rowCount() > 0);
+    return tx.preparedQuery("WITH gone AS (DELETE FROM org.teams WHERE org_id = $1 AND id = $2 RETURNING id), "
+            + "uninvited AS (UPDATE org.invitations SET team_ids = array_remove(team_ids, $2) "
+            + "WHERE org_id = $1 AND $2 = ANY (team_ids) AND EXISTS (SELECT 1 FROM gone)) SELECT id FROM gone")
+        .execute(Tuple.of(orgId, id))
+        .map(rows -> rows.size() > 0);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.orgplane.org.invitation;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -532,6 +533,45 @@ class InvitationTest extends MailedOrgServiceTest {
     assertEquals(1, joined.getInteger("memberCount"), joined.encode());
     assertTrue(Instant.parse(joined.getString("updatedAt")).isAfter(Instant.parse(team.getString("updatedAt"))),
         joined.encode());
+  }
+
+  /**
+   * Deleting a team takes it out of the invitations that name it, so what an invitation shows, its ETag and what
+   * accepting it joins agree: until session 34 the invitation still named the team, and accepting joined a team made
+   * again later under the same id, as a copy's team is.
+   */
+  @Test
+  void aDeletedTeamLeavesTheInvitationsThatNameIt() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var kept = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", "kept"))
+        .bodyAsJsonObject().getString("id");
+    var deleted = UUID.randomUUID().toString();
+    var team = new JsonObject().put("name", "deleted").put("userIds", new JsonArray());
+    assertEquals(201, org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/groups/" + deleted, owner.token(),
+        team).statusCode());
+    var invitee = verifiedUser("joining");
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", invitee.email()).put("groupIds", new JsonArray().add(kept).add(deleted)));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    var id = invited.bodyAsJsonObject().getString("id");
+    var seen = org.get("/v1/invitations/" + id, invitee.token()).getHeader("ETag");
+
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/groups/" + deleted, owner.token(),
+        null).statusCode());
+    var read = org.get("/v1/invitations/" + id, invitee.token());
+    assertEquals(List.of(kept), read.bodyAsJsonObject().getJsonArray("groupIds").getList(), read.bodyAsString());
+    assertNotEquals(seen, read.getHeader("ETag"), "the invitation changed, and so did its tag");
+    assertEquals(List.of(kept), org.get("/v1/organizations/" + orgId + "/invitations/" + id, owner.token())
+        .bodyAsJsonObject().getJsonArray("groupIds").getList());
+
+    assertEquals(201, org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/groups/" + deleted, owner.token(),
+        team).statusCode());
+    assertEquals(200, org.post("/v1/invitations/" + id + "/accept", invitee.token(), null).statusCode());
+    assertEquals(List.of(kept), invitationDetails(owner, orgId, "invitation.accepted").getJsonArray("groupIds")
+        .getList());
+    assertEquals(0, org.get("/v1/organizations/" + orgId + "/groups/" + deleted, owner.token()).bodyAsJsonObject()
+        .getInteger("memberCount"));
   }
 
   /** Inviting a member changes nothing, so it is refused rather than answered with an invitation that grants nothing. */
