@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,29 +95,41 @@ class EntityTagTest extends OrgServiceTest {
   }
 
   /**
-   * An import's replace ({@code PUT .../{kind}/{id}}) honours If-Match as a patch does: a stale one wrote over the newer
-   * object. With no object there, any If-Match fails and nothing is made.
+   * An import's replace ({@code PUT .../{kind}/{id}}: setup objects, roles, teams) honours If-Match as a patch does: a
+   * stale one wrote over the newer object (a role's or a team's, its whole member list included, until session 34).
+   * With no object there, any If-Match fails and nothing is made.
    */
   @Test
-  void aSetupReplaceHonoursIfMatch() {
+  void anImportReplaceHonoursIfMatch() {
     var owner = org.newUser("owner");
-    var path = "/v1/organizations/" + org.createOrg(owner.token(), "r-" + UUID.randomUUID().toString().substring(0, 8))
-        .getString("id") + "/workspaces/" + UUID.randomUUID();
+    var orgPath = "/v1/organizations/" + org.createOrg(owner.token(), "r-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
     var token = owner.token();
-    assertProblem(org.send(HttpMethod.PUT, path, token, new JsonObject().put("name", "Main"), ifMatch("*")), 412,
+    replaceHonoursIfMatch(token, orgPath + "/workspaces/" + UUID.randomUUID(),
+        name -> new JsonObject().put("name", name));
+    replaceHonoursIfMatch(token, orgPath + "/roles/" + UUID.randomUUID(), name -> new JsonObject().put("name", name)
+        .put("permissions", new JsonArray().add("app_organization_get")));
+    replaceHonoursIfMatch(token, orgPath + "/groups/" + UUID.randomUUID(), name -> new JsonObject().put("name", name)
+        .put("userIds", new JsonArray()));
+  }
+
+  /** The object at {@code path}, made and replaced by PUTs of {@code named} bodies, only as If-Match allows. */
+  private void replaceHonoursIfMatch(String token, String path, Function<String, JsonObject> named) {
+    assertProblem(org.send(HttpMethod.PUT, path, token, named.apply("main"), ifMatch("*")), 412,
         "precondition_failed");
-    assertEquals(404, org.get(path, token).statusCode(), "nothing was made");
-    var created = org.send(HttpMethod.PUT, path, token, new JsonObject().put("name", "Main"));
+    assertEquals(404, org.get(path, token).statusCode(), "nothing was made at " + path);
+    var created = org.send(HttpMethod.PUT, path, token, named.apply("main"));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     var tag = org.get(path, token).getHeader("ETag");
 
-    var replaced = org.send(HttpMethod.PUT, path, token, new JsonObject().put("name", "Renamed"), ifMatch(tag));
+    var replaced = org.send(HttpMethod.PUT, path, token, named.apply("renamed"), ifMatch(tag));
     assertEquals(200, replaced.statusCode(), replaced.bodyAsString());
-    assertProblem(org.send(HttpMethod.PUT, path, token, new JsonObject().put("name", "Stale"), ifMatch(tag)), 412,
+    assertProblem(org.send(HttpMethod.PUT, path, token, named.apply("stale"), ifMatch(tag)), 412,
         "precondition_failed");
-    assertEquals("Renamed", org.get(path, token).bodyAsJsonObject().getString("name"), "the stale replace wrote nothing");
-    assertEquals(200, org.send(HttpMethod.PUT, path, token, new JsonObject().put("name", "Any"), ifMatch("*"))
-        .statusCode(), "* names the object there is");
+    assertEquals("renamed", org.get(path, token).bodyAsJsonObject().getString("name"),
+        "the stale replace wrote nothing at " + path);
+    assertEquals(200, org.send(HttpMethod.PUT, path, token, named.apply("any"), ifMatch("*")).statusCode(),
+        "* names the object there is");
   }
 
   @Test

@@ -51,9 +51,9 @@ public final class MetaSchemaRoutes {
     var schema = RequestBody.object(ctx);
     var principal = BearerAuth.principal(ctx);
     AccessPolicy.requirePlatformAdmin(pool, principal)
-        .compose(admin -> schemas.put(name, schema, current -> current.ifPresentOrElse(
-            stored -> EntityTags.requireMatch(ctx, shown(name, stored), "The meta-schema"),
-            () -> EntityTags.requireNoMatch(ctx, "There is no meta-schema named " + name + " yet.")),
+        .compose(admin -> schemas.put(name, schema, current -> EntityTags.requireReplaceMatch(ctx,
+                current.map(stored -> shown(name, stored)), "The meta-schema",
+                "There is no meta-schema named " + name + " yet."),
             (tx, change) -> !change.changed() ? Future.succeededFuture()
                 : AuditLog.record(tx, ctx, null, principal.subject(), "meta_schema.updated", "meta_schema:" + name,
                     new JsonObject().put("before", change.before().orElse(null)))))

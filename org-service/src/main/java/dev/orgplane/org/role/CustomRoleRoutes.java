@@ -125,7 +125,11 @@ public final class CustomRoleRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Create or replace with the caller's id; a role already exactly so is left alone. */
+  /**
+   * Create or replace with the caller's id; a role already exactly so is left alone. With {@code If-Match} it replaces
+   * only the role the caller read (compared under its row's lock), and creates nothing, as a setup object's import
+   * does.
+   */
   private void put(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var roleId = Ids.uuid(ctx.pathParam("rid"), "rid");
@@ -134,6 +138,11 @@ public final class CustomRoleRoutes {
                 true)
             .compose(access -> CopyIds.choosableBy(tx, access, NAMES.table(), roleId, "rid"))
             .compose(access -> CustomRoleRepository.find(tx, access.orgId(), roleId, true)
+                .map(current -> {
+                  EntityTags.requireReplaceMatch(ctx, current.map(CustomRole::toJson), "The role",
+                      "There is no role " + roleId + " yet.");
+                  return current;
+                })
                 .compose(current -> importRole(tx, ctx, access, current, roleId, fields))))
         .recover(CustomRoleRoutes::conflicts)
         .onSuccess(imported -> imported.reply(ctx))

@@ -162,8 +162,8 @@ public final class SetupRoutes {
       return Future.succeededFuture();
     }
     return SetupRepository.find(tx, kind, orgId, id, true).map(found -> {
-      found.ifPresentOrElse(current -> EntityTags.requireMatch(ctx, current, "The " + kind.noun()),
-          () -> EntityTags.requireNoMatch(ctx, "There is no " + kind.noun() + " " + id + " yet."));
+      EntityTags.requireReplaceMatch(ctx, found, "The " + kind.noun(),
+          "There is no " + kind.noun() + " " + id + " yet.");
       return null;
     });
   }

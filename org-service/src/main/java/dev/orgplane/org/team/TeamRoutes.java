@@ -107,7 +107,9 @@ public final class TeamRoutes {
   /**
    * Create or replace with the caller's id; a team already exactly so (members too) is left alone. Imports hold the
    * organization's row, so two identical ones at once are one after the other: the second finds the team the first
-   * made (it met its id taken, 409, when both saw it missing).
+   * made (it met its id taken, 409, when both saw it missing). With {@code If-Match} it replaces only the team the
+   * caller read, and creates nothing, as a setup object's import does: a replace sets the whole member list, and a
+   * stale one undid the changes made since.
    */
   private void put(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
@@ -116,6 +118,7 @@ public final class TeamRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
             .compose(access -> CopyIds.choosableBy(tx, access, NAMES.table(), teamId, "gid"))
+            .compose(access -> requireReplaceMatch(tx, ctx, access, teamId).map(access))
             .compose(access -> TeamImport.run(tx, ctx, access, List.of(new ImportBatch.Item<>(teamId, fields)),
                 Existing.UPDATE)
                 .compose(plan -> existing(tx, access, teamId)
@@ -302,6 +305,20 @@ public final class TeamRoutes {
       var team = found.orElseThrow(TeamRoutes::teamNotFound);
       EntityTags.requireMatch(ctx, team.toJson(), "The team");
       return team;
+    });
+  }
+
+  /**
+   * An import's {@code If-Match} against the team as it is, locked until the import commits; with no team there, any
+   * {@code If-Match} fails. Without the header, nothing is read.
+   */
+  private static Future<Void> requireReplaceMatch(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID teamId) {
+    if (ctx.request().getHeader("If-Match") == null) {
+      return Future.succeededFuture();
+    }
+    return TeamRepository.findForUpdate(tx, access.orgId(), teamId).map(found -> {
+      EntityTags.requireReplaceMatch(ctx, found.map(Team::toJson), "The team", "There is no team " + teamId + " yet.");
+      return null;
     });
   }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * ETags of single objects and the {@code If-Match} check of their changes (RFC 9110): a client that read an object
@@ -80,6 +81,17 @@ public final class EntityTags {
     if (ctx.request().getHeader("If-Match") != null) {
       throw new ApiException(412, "precondition_failed", detail);
     }
+  }
+
+  /**
+   * A create-or-replace's {@code If-Match} (an import {@code PUT} by id): compared with {@code current} when there is
+   * such an object ({@link #requireMatch(RoutingContext, JsonObject, String)}), else refused for any tag, {@code *}
+   * included ({@link #requireNoMatch}, {@code absent} its detail): a client that means to replace what it read makes
+   * nothing once that is gone.
+   */
+  public static void requireReplaceMatch(RoutingContext ctx, Optional<JsonObject> current, String what,
+      String absent) {
+    current.ifPresentOrElse(object -> requireMatch(ctx, object, what), () -> requireNoMatch(ctx, absent));
   }
 
   /**
