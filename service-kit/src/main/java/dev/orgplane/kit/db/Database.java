@@ -31,13 +31,14 @@ public final class Database {
   }
 
   /**
-   * A service's pool as configured: {@code ORGPLANE_PG_URL}, {@code ORGPLANE_PG_POOL_SIZE}, and its
-   * sessions' timeouts ({@code ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS}, {@code ORGPLANE_PG_IDLE_IN_TRANSACTION_MILLIS}).
+   * A service's pool as configured: {@code ORGPLANE_PG_URL}, {@code ORGPLANE_PG_POOL_SIZE}, its sessions' timeouts
+   * ({@code ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS}, {@code ORGPLANE_PG_IDLE_IN_TRANSACTION_MILLIS}), and how often its
+   * migrations try again to reach a database that does not answer ({@code ORGPLANE_PG_CONNECT_RETRIES}).
    */
   public static Future<Pool> open(Vertx vertx, dev.orgplane.kit.config.Settings settings, Migrations migrations) {
     return open(vertx, PgUrl.parse(settings.string("ORGPLANE_PG_URL")),
-        settings.integer("ORGPLANE_PG_POOL_SIZE", 1, Integer.MAX_VALUE),
-        SessionTimeouts.from(settings), List.of(migrations));
+        settings.integer("ORGPLANE_PG_POOL_SIZE", 1, Integer.MAX_VALUE), SessionTimeouts.from(settings),
+        settings.integer("ORGPLANE_PG_CONNECT_RETRIES", 0, Integer.MAX_VALUE), List.of(migrations));
   }
 
   public static Future<Pool> open(Vertx vertx, PgUrl url, int poolSize, List<Migrations> migrations) {
@@ -46,8 +47,13 @@ public final class Database {
 
   public static Future<Pool> open(Vertx vertx, PgUrl url, int poolSize, SessionTimeouts timeouts,
       List<Migrations> migrations) {
+    return open(vertx, url, poolSize, timeouts, Migrations.CONNECT_RETRIES, migrations);
+  }
+
+  private static Future<Pool> open(Vertx vertx, PgUrl url, int poolSize, SessionTimeouts timeouts, int connectRetries,
+      List<Migrations> migrations) {
     return vertx.executeBlocking(() -> {
-      migrations.forEach(m -> m.applyTo(url));
+      migrations.forEach(m -> m.applyTo(url, MigrationLockWait.AT_START, connectRetries));
       return null;
     }, false).map(done -> {
       var name = poolName(url, migrations);

@@ -25,8 +25,11 @@ public record Migrations(String schema, String location) {
    */
   private static final String TRANSACTIONAL_LOCK = "flyway.postgresql.transactional.lock";
 
-  /** A service may start before its database is up: it tries a few times. */
-  private static final int SERVICE_CONNECT_RETRIES = 5;
+  /**
+   * A service may start before its database is up: it tries again this many times ({@code ORGPLANE_PG_CONNECT_RETRIES}),
+   * waiting 1 s, 2 s, 4 s ... between tries (Flyway's back-off, at most 120 s a wait), 31 s in all for 5.
+   */
+  static final int CONNECT_RETRIES = 5;
 
   /**
    * Blocking: call from a worker thread or before Vert.x starts. Other instances may be serving from these tables
@@ -38,7 +41,12 @@ public record Migrations(String schema, String location) {
   }
 
   int applyTo(PgUrl url, MigrationLockWait lockWait) {
-    return migrate(url, lockWait, Flyway.configure());
+    return applyTo(url, lockWait, CONNECT_RETRIES);
+  }
+
+  /** Giving up on a database that does not answer after {@code connectRetries} more tries than the first. */
+  int applyTo(PgUrl url, MigrationLockWait lockWait, int connectRetries) {
+    return migrate(url, lockWait, Flyway.configure().connectRetries(connectRetries));
   }
 
   /**
@@ -52,11 +60,12 @@ public record Migrations(String schema, String location) {
 
   /** Applies these migrations up to {@code version} only: the database as that version left it, to test the next. */
   public int applyTo(PgUrl url, int version) {
-    return migrate(url, MigrationLockWait.AT_START, Flyway.configure().target(String.valueOf(version)));
+    return migrate(url, MigrationLockWait.AT_START,
+        Flyway.configure().connectRetries(CONNECT_RETRIES).target(String.valueOf(version)));
   }
 
   private int migrate(PgUrl url, MigrationLockWait lockWait, FluentConfiguration configuration) {
-    var flyway = flyway(url, lockWait, configuration.connectRetries(SERVICE_CONNECT_RETRIES));
+    var flyway = flyway(url, lockWait, configuration);
     return lockWait.migrate(schema, () -> flyway.migrate().migrationsExecuted);
   }
 
