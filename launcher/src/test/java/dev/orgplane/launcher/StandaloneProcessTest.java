@@ -19,8 +19,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -112,19 +116,6 @@ class StandaloneProcessTest {
     assertFalse(Files.exists(dataDir.resolve("pg")), "no database made for a start refused");
   }
 
-  /** Blank, as if unset: standalone used to keep them blank, and stop on "ORGPLANE_PUBLIC_URL is not set". */
-  @Test
-  void blankSettingsStandaloneChoosesAreChosen() throws Exception {
-    try (var standalone = OrgplaneProcess.standalone(temp.resolve("data"), temp.resolve("blank.out"),
-        "--set", "ORGPLANE_PUBLIC_URL=", "--set", "ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS=")) {
-      standalone.awaitOutput("Orgplane is up", 120);
-      var gateway = standalone.gatewayUrl();
-      var discovery = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create(gateway + "/.well-known/openid-configuration")).build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(gateway, new JsonObject(discovery.body()).getString("issuer"), discovery.body());
-    }
-  }
-
   @Test
   void aStopWhileThePlatformStartsStopsItsDatabase() throws Exception {
     var dataDir = temp.resolve("data");
@@ -181,12 +172,44 @@ class StandaloneProcessTest {
     }
   }
 
-  @Test
-  void theGeneratedAdminPasswordIsWrittenToAPrivateFileAndNotPrinted() throws Exception {
-    var dataDir = temp.resolve("data");
-    try (var standalone = OrgplaneProcess.standalone(dataDir, temp.resolve("standalone.out"))) {
+  /**
+   * One first start on a new data directory, with settings standalone chooses given blank: the tests that only look at
+   * the platform it started share it, a start (initdb, migrations) each cost 10 s.
+   */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class AFirstStartWithBlankSettings {
+
+    /** The class's: it is deleted once the last of its tests has run. */
+    private Path shared;
+    private OrgplaneProcess standalone;
+
+    @BeforeAll
+    void start(@TempDir Path shared) throws InterruptedException {
+      this.shared = shared;
+      standalone = OrgplaneProcess.standalone(shared.resolve("data"), shared.resolve("standalone.out"),
+          "--set", "ORGPLANE_PUBLIC_URL=", "--set", "ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS=");
       standalone.awaitOutput("Orgplane is up", 120);
-      var file = dataDir.resolve(AdminPasswordFile.FILE);
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+      standalone.close();
+      OrphanPostmaster.stop(shared.resolve("data/pg"), "a test left running");
+    }
+
+    /** Blank, as if unset: standalone used to keep them blank, and stop on "ORGPLANE_PUBLIC_URL is not set". */
+    @Test
+    void blankSettingsStandaloneChoosesAreChosen() throws Exception {
+      var gateway = standalone.gatewayUrl();
+      var discovery = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(gateway + "/.well-known/openid-configuration")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(gateway, new JsonObject(discovery.body()).getString("issuer"), discovery.body());
+    }
+
+    @Test
+    void theGeneratedAdminPasswordIsWrittenToAPrivateFileAndNotPrinted() throws Exception {
+      var file = shared.resolve("data").resolve(AdminPasswordFile.FILE);
       var password = Files.readString(file).trim();
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
       var output = standalone.output();
