@@ -47,6 +47,11 @@ import org.junit.jupiter.api.Test;
 class ProgressEventsTest {
 
   private static final long POLL_MILLIS = 50;
+  /**
+   * Of the streams at {@code /quick}, for tests whose streams must run many polls: twice
+   * {@link ProgressEvents#RECHECK_POLLS} polls take 1.2 s at this poll, 6 s at {@link #POLL_MILLIS}.
+   */
+  private static final long QUICK_POLL_MILLIS = 10;
   private static final int PER_CALLER = 2;
   private static final long SHORT_LIFETIME_MILLIS = 500;
   private static final int SOCKET_BUFFER = 64 * 1024;
@@ -79,8 +84,12 @@ class ProgressEventsTest {
         new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
     var shortLived = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, POLL_MILLIS,
         new StreamLimits(vertx, PER_CALLER, Duration.ofMillis(SHORT_LIFETIME_MILLIS)), draining);
+    var quick = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, QUICK_POLL_MILLIS,
+        new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
     var router = Router.router(vertx);
     router.get("/work/:id/events").handler(ctx -> events.stream(ctx, ctx.pathParam("id"),
+        new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
+    router.get("/quick/:id/events").handler(ctx -> quick.stream(ctx, ctx.pathParam("id"),
         new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
     router.get("/short/:id/events").handler(ctx -> shortLived.stream(ctx, ctx.pathParam("id"),
         new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
@@ -132,7 +141,12 @@ class ProgressEventsTest {
   }
 
   private Future<String> watch(String id) {
-    return client.request(HttpMethod.GET, port, "127.0.0.1", "/work/" + id + "/events")
+    return streamAt("/work/" + id + "/events");
+  }
+
+  /** The whole stream at {@code path}, once it has closed. */
+  private Future<String> streamAt(String path) {
+    return client.request(HttpMethod.GET, port, "127.0.0.1", path)
         .compose(request -> request.send())
         .compose(response -> response.body())
         .map(Object::toString);
@@ -211,7 +225,7 @@ class ProgressEventsTest {
     var asked = new AtomicInteger();
     watcher = new ProgressEvents.Watcher("anyone", () -> true,
         () -> asked.incrementAndGet() < 2 ? Future.succeededFuture() : Future.failedFuture("no longer an admin"));
-    var stream = watch("long-refused").timeout(20, TimeUnit.SECONDS).await();
+    var stream = streamAt("/quick/long-refused/events").timeout(20, TimeUnit.SECONDS).await();
     assertFalse(stream.contains("event: end"), stream);
     assertEquals(2, asked.get(), "asked every " + ProgressEvents.RECHECK_POLLS + " polls, until refused");
     var reads = this.reads.get("long-refused").get();
@@ -441,7 +455,7 @@ class ProgressEventsTest {
   @Test
   void anEndedStreamNoLongerCounts() {
     for (int i = 0; i < PER_CALLER + 1; i++) {
-      var stream = open("/work/ended-" + i + "/events", "carol").body().timeout(5, TimeUnit.SECONDS).await().toString();
+      var stream = open("/quick/ended-" + i + "/events", "carol").body().timeout(5, TimeUnit.SECONDS).await().toString();
       assertTrue(stream.contains("event: end"), stream);
     }
   }
