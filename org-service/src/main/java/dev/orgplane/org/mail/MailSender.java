@@ -64,11 +64,17 @@ public final class MailSender {
   }
 
   public static MailConfig smtpConfig(String host, int port, String user, String password, boolean startTls) {
+    return smtpConfig(host, port, user, password, startTls, SILENCE_SECONDS);
+  }
+
+  /** The server's silence bounded at {@code silenceSeconds}: a test's stalled server is then not waited out 10 s. */
+  static MailConfig smtpConfig(String host, int port, String user, String password, boolean startTls,
+      int silenceSeconds) {
     var config = new MailConfig().setHostname(host).setPort(port)
         .setStarttls(startTls ? StartTLSOptions.REQUIRED : StartTLSOptions.OPTIONAL)
-        .setConnectTimeout((int) TimeUnit.SECONDS.toMillis(SILENCE_SECONDS))
-        .setSslHandshakeTimeout(SILENCE_SECONDS).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
-        .setIdleTimeout(SILENCE_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        .setConnectTimeout((int) TimeUnit.SECONDS.toMillis(silenceSeconds))
+        .setSslHandshakeTimeout(silenceSeconds).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+        .setIdleTimeout(silenceSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (user != null && !user.isBlank()) {
       config.setUsername(user).setPassword(password);
     }
