@@ -130,7 +130,8 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ENGINE_CLIENT_SECRET", "e2e-engine-secret-0123456789"),
         Map.entry("ORGPLANE_ENGINE_POLL_MILLIS", "200"),
         Map.entry("ORGPLANE_ENGINE_LEASE_MILLIS", "5000"),
-        Map.entry("ORGPLANE_REVOCATION_RELOAD_MILLIS", "5000"),
+        // tests wait for an engine to take in a withdrawn token: a second at most, not the shipped five
+        Map.entry("ORGPLANE_REVOCATION_RELOAD_MILLIS", "1000"),
         Map.entry("ORGPLANE_ROUTES", routes(orgUpstreams(orgService, moreOrgServices), enginePorts)),
         Map.entry("ORGPLANE_TRUSTED_ISSUERS", identityProvider.trustedIssuers()),
         Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1")));
