@@ -67,6 +67,7 @@ public final class HookDispatcher {
   private final HookResolver resolver;
   private final boolean allowPrivateUrls;
   private final OutboxPoller poller;
+  private final long deadlineMillis;
   /** Hooks with sends of this instance under way, and how many: claims leave their other deliveries for later. */
   private final Map<UUID, Integer> sendingTo = new HashMap<>();
 
@@ -76,7 +77,14 @@ public final class HookDispatcher {
    */
   public HookDispatcher(Vertx vertx, Pool pool, int maxAttempts, long retryBaseMillis, int disableAfter,
       boolean allowPrivateUrls, String caFile) {
+    this(vertx, pool, maxAttempts, retryBaseMillis, disableAfter, allowPrivateUrls, caFile, DEADLINE_MILLIS);
+  }
+
+  /** With an attempt's deadline of {@code deadlineMillis}: a test then need not outlast 10 s of it. */
+  HookDispatcher(Vertx vertx, Pool pool, int maxAttempts, long retryBaseMillis, int disableAfter,
+      boolean allowPrivateUrls, String caFile, long deadlineMillis) {
     this.vertx = vertx;
+    this.deadlineMillis = deadlineMillis;
     this.allowPrivateUrls = allowPrivateUrls;
     this.pool = pool;
     var options = new HttpClientOptions().setConnectTimeout(5_000);
@@ -146,7 +154,7 @@ public final class HookDispatcher {
   private Future<DeliveryOutcomes.Outcome> send(Row row) {
     var hook = row.getUUID("hook_id");
     sendingTo.merge(hook, 1, Integer::sum);
-    var deadline = new AttemptDeadline(vertx, DEADLINE_MILLIS);
+    var deadline = new AttemptDeadline(vertx, deadlineMillis);
     return attempt(row, deadline).andThen(done -> {
       deadline.cancel();
       sendingTo.computeIfPresent(hook, (id, sends) -> sends == 1 ? null : sends - 1);
