@@ -195,7 +195,7 @@ class StandaloneProcessTest {
     @AfterAll
     void stop() throws InterruptedException {
       standalone.close();
-      OrphanPostmaster.stop(shared.resolve("data/pg"), "a test left running");
+      Postmaster.stopOrphan(shared.resolve("data/pg"), "a test left running");
     }
 
     /** Blank, as if unset: standalone used to keep them blank, and stop on "ORGPLANE_PUBLIC_URL is not set". */
