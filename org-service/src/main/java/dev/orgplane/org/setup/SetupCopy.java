@@ -47,10 +47,12 @@ final class SetupCopy {
    * What a page did. {@code changed}: the copies created or updated, column-named as written, for the
    * reference checks; {@code readIds}: the template ids read, one more than the page if another follows;
    * {@code deferred}: copies written without some references to their own kind (see {@link #page});
-   * {@code secretsCarriedFrom}: the template objects whose secrets the page gave copies (none unless it carries them).
+   * {@code secretsCarriedFrom}: the template objects whose secrets the page gave copies (none unless it carries them);
+   * {@code movedAside}: copies of later pages moved out of the way of a name the page takes (see {@link #page}).
    */
   record Result(List<UUID> readIds, Function<String, String> copyOf, List<JsonObject> changed, long created,
-      long updated, long unchanged, long deferred, List<UUID> secretsCarriedFrom) {
+      long updated, long unchanged, long deferred, List<UUID> secretsCarriedFrom,
+      List<WantedNames.MovedAside> movedAside) {
 
     /** Where a refusal of the copy {@code copyId} points: {@code objects[<template id>].}, as CopyRefusals names. */
     String pathOf(String copyId) {
@@ -127,7 +129,9 @@ final class SetupCopy {
    *
    * <p>A page that replaces copies first frees the names they take ({@link WantedNames}): its own copies that give a
    * name up, and in a rollout copies of later pages whose template object is named otherwise now, move to a temporary
-   * name, so that renames in the template (a chain, a swap) reach the copies whatever the order of the rows.
+   * name, so that renames in the template (a chain, a swap) reach the copies whatever the order of the rows. Those of
+   * later pages are audited one by one (the page's own copies only by its {@code <kind>.copied}): a rollout that
+   * stops before their page leaves them so.
    *
    * <p>With {@link Existing#KEEP} copies in the target already stay exactly as they are and count unchanged, with
    * one exception that only completes a copy: a copy nobody has changed since it was made ({@code updated_at =
@@ -152,14 +156,14 @@ final class SetupCopy {
                 var insertOnly = mode.firstCopy() && copied.result().isEmpty();
                 var writeMode = insertOnly ? mode : mode.again();
                 return namesFreed(tx, targetAccess, page, copied.result(), writeMode)
-                    .compose(freed -> write(tx, source, target, page, remappedIds.result(), satisfiable.result(),
-                        writeMode))
+                    .compose(moved -> write(tx, source, target, page, remappedIds.result(), satisfiable.result(),
+                        writeMode)
+                        .map(written -> new Result(readIds, page.copyOf(), written.changed(), written.created(),
+                            written.updated(), page.rows().size() - written.created() - written.updated(),
+                            written.deferred(), secretsCarried(page, written, mode), moved)))
                     .recover(failure -> Future.failedFuture(insertOnly && isUniqueViolation(failure)
                         ? new CopiesExist() : CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())));
-              })
-              .map(written -> new Result(readIds, page.copyOf(), written.changed(), written.created(),
-                  written.updated(), page.rows().size() - written.created() - written.updated(), written.deferred(),
-                  secretsCarried(page, written, mode)));
+              });
         });
   }
 
@@ -196,12 +200,12 @@ final class SetupCopy {
    * are checked row by row, so without it a copy renamed to a name another copy gives up met it still held unless
    * the join happened to write the giver first: never in a swap, nor when the giver is on a later page. A name the
    * tenant's own object holds is refused naming the template object, {@code objects[<id>].name}. Nothing is read
-   * unless a copy changes its name.
+   * unless a copy changes its name. Answers the copies of later pages moved out of the way.
    */
-  private Future<Void> namesFreed(SqlClient tx, OrgAccess target, TemplatePage page, Map<UUID, String> copied,
-      Mode mode) {
+  private Future<List<WantedNames.MovedAside>> namesFreed(SqlClient tx, OrgAccess target, TemplatePage page,
+      Map<UUID, String> copied, Mode mode) {
     if (mode.firstCopy() || mode.existing() == Existing.KEEP) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(List.of());
     }
     return SetupRepository.freeNames(tx, target, kind, mode.existing(),
         page.copyIds().stream().map(UUID::fromString).toList(),

@@ -22,6 +22,7 @@ import dev.orgplane.org.provisioner.CopyIds;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.Imported;
+import dev.orgplane.org.provisioner.WantedNames;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -39,6 +40,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.stream.Stream;
 
 /**
  * The setup objects of an organization (workspaces, schemas, queues): list, create, get, patch,
@@ -246,21 +248,22 @@ public final class SetupRoutes {
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> CopyIds.choosableInBatchBy(tx, access, kind.table(), ids))
             .compose(access -> (freeingNames ? namesFreed(tx, access, kind, rows, ids, existing)
-                    : Future.<Void>succeededFuture())
-                .compose(freed -> SetupRepository.importItems(tx, kind, access.orgId(), rows, existing))
-                .compose(results -> {
-                  var changed = changed(rows, results);
-                  return consistent(tx, kind, access.orgId(), changed, !results.containsValue(ImportResult.UPDATED))
-                      .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(), changed.stream()
-                          .map(row -> importEvent(kind, row, results.get(UUID.fromString(row.getString("id")))))
-                          .toList()))
-                      .map(ImportResult.summary(List.copyOf(results.values())));
-                }))
+                    : Future.succeededFuture(List.<WantedNames.MovedAside>of()))
+                .compose(moved -> SetupRepository.importItems(tx, kind, access.orgId(), rows, existing)
+                    .compose(results -> {
+                      var changed = changed(rows, results);
+                      return consistent(tx, kind, access.orgId(), changed, !results.containsValue(ImportResult.UPDATED))
+                          .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
+                              Stream.concat(changed.stream().map(row -> importEvent(kind, row,
+                                  results.get(UUID.fromString(row.getString("id"))))),
+                                  movedAside(kind, moved)).toList()))
+                          .map(ImportResult.summary(List.copyOf(results.values())));
+                    })))
             .compose(counts -> Replies.keep(tx, ctx, Reply.ok(counts))));
   }
 
-  private static Future<Void> namesFreed(SqlConnection tx, OrgAccess access, SetupKind kind, List<JsonObject> rows,
-      List<UUID> ids, Existing existing) {
+  private static Future<List<WantedNames.MovedAside>> namesFreed(SqlConnection tx, OrgAccess access, SetupKind kind,
+      List<JsonObject> rows, List<UUID> ids, Existing existing) {
     return SetupRepository.names(tx, kind, access.orgId(), ids)
         .compose(stored -> SetupRepository.freeNames(tx, access, kind, existing, ids,
             rows.stream().map(row -> row.getString("name")).toList(), stored, i -> "items[" + i + "].name"));
@@ -332,6 +335,7 @@ public final class SetupRoutes {
         .compose(copied -> AuditLog.record(tx, ctx, target, actor, kind.noun() + ".copied",
                 kind.noun() + "s", copied.counts().put("from", source.toString())
                     .put("copySecrets", mode.carrySecrets()).put(ExistingCopies.FIELD, mode.existing().value()))
+            .compose(v -> AuditLog.recordAll(tx, ctx, target, actor, movedAside(kind, copied.movedAside()).toList()))
             .compose(v -> secretsCarriedOut(tx, ctx, kind, source, target, actor, copied.secretsCarriedFrom()))
             .compose(v -> Replies.keep(tx, ctx, Reply.ok(copied.answer(page)))));
   }
@@ -378,6 +382,16 @@ public final class SetupRoutes {
     var fields = kind.fields().stream().filter(f -> f.type() != SetupField.Type.SECRET || row.containsKey(f.column()))
         .map(SetupField::json).toList();
     return new AuditLog.Event(kind.noun() + ".updated", target, new JsonObject().put("fields", new JsonArray(fields)));
+  }
+
+  /**
+   * The {@code <kind>.updated} of each object moved out of the way of a name a write takes ({@link WantedNames}),
+   * naming the field that changed as a patch's event does, as teams and roles moved aside record theirs: the object
+   * holds a temporary name until the write that gives it its own (a later page of a rollout), which may never come.
+   */
+  static Stream<AuditLog.Event> movedAside(SetupKind kind, List<WantedNames.MovedAside> moved) {
+    return moved.stream().map(object -> new AuditLog.Event(kind.noun() + ".updated", kind.noun() + ":" + object.id(),
+        new JsonObject().put("fields", new JsonArray().add("name"))));
   }
 
   /** One whole object read from a request (create, replace): 400 if malformed, 422 if a hook hears nothing. */
