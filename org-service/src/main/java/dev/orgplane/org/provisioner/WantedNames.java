@@ -72,19 +72,22 @@ public final class WantedNames {
   /**
    * Frees the names {@code claims} (the batch's items in its order, as {@code items[i]} names them; an item the batch
    * leaves as it is wants the name it has) want: answers the objects not in the batch that were moved out of the way,
-   * whose assignments the caller makes follow them. Nothing is read unless an item takes a name it does not have.
+   * whose assignments the caller makes follow them. {@code template}: the one the provisioning run writing the batch
+   * copies ({@link RolloutTemplate}), whose copies alone it may move; {@code null}, none. Nothing is read unless an
+   * item takes a name it does not have.
    */
   public static Future<List<MovedAside>> free(SqlClient tx, OrgAccess access, Kind kind, Existing existing,
-      List<Claim> claims) {
-    return free(tx, access, kind, existing, claims, i -> "items[" + i + "].name");
+      UUID template, List<Claim> claims) {
+    return free(tx, access, kind, existing, template, claims, i -> "items[" + i + "].name");
   }
 
   /**
-   * {@link #free(SqlClient, OrgAccess, Kind, Existing, List)} for writes that name their items otherwise: a refusal
-   * names the {@code i}th claim's name as {@code nameField.apply(i)} (a copy's {@code objects[<template id>].name}).
+   * {@link #free(SqlClient, OrgAccess, Kind, Existing, UUID, List)} for writes that name their items otherwise: a
+   * refusal names the {@code i}th claim's name as {@code nameField.apply(i)} (a copy's
+   * {@code objects[<template id>].name}).
    */
   public static Future<List<MovedAside>> free(SqlClient tx, OrgAccess access, Kind kind, Existing existing,
-      List<Claim> claims, IntFunction<String> nameField) {
+      UUID template, List<Claim> claims, IntFunction<String> nameField) {
     var taken = claims.stream().filter(Claim::renames).map(Claim::wanted).collect(Collectors.toSet());
     if (taken.isEmpty()) {
       return Future.succeededFuture(List.of());
@@ -92,7 +95,7 @@ public final class WantedNames {
     var inBatch = claims.stream().filter(claim -> claim.current() != null)
         .collect(Collectors.toMap(Claim::current, Function.identity()));
     return outsideHolders(tx, access.orgId(), kind, taken, claims)
-        .compose(outside -> movableCopies(tx, access, kind, existing, outside)
+        .compose(outside -> movableCopies(tx, access, kind, existing, template, outside)
             .compose(movable -> {
               var temporary = new LinkedHashMap<UUID, String>();
               movable.forEach(id -> temporary.put(id, temporaryName()));
@@ -139,12 +142,13 @@ public final class WantedNames {
 
   /**
    * Of {@code outside}, the copies a rollout that replaces copies names anew later: copies of an object of the
-   * organization's template that has another name there now. Only the provisioning engine rolls a template out; a
-   * copy it keeps ({@link Existing#KEEP}) would keep its temporary name.
+   * run's template that has another name there now (until session 34, of the template the organization was
+   * provisioned from, whatever the run copied: a run of another template moved copies it never names again, and
+   * refused names its own copies gave up). Only the provisioning engine rolls a template out; a copy it keeps
+   * ({@link Existing#KEEP}) would keep its temporary name.
    */
   private static Future<Set<UUID>> movableCopies(SqlClient tx, OrgAccess access, Kind kind, Existing existing,
-      Map<String, UUID> outside) {
-    var template = templateOf(access);
+      UUID template, Map<String, UUID> outside) {
     if (outside.isEmpty() || !access.provisioner() || existing != Existing.UPDATE || template == null) {
       return Future.succeededFuture(Set.of());
     }
@@ -162,17 +166,6 @@ public final class WantedNames {
           });
           return movable;
         });
-  }
-
-  /** The template the organization was provisioned from, if it was. */
-  private static UUID templateOf(OrgAccess access) {
-    var from = access.organization().provisionedFrom();
-    var template = from == null ? null : from.getValue("templateId");
-    try {
-      return template instanceof String id ? UUID.fromString(id) : null;
-    } catch (IllegalArgumentException notAnId) {
-      return null;
-    }
   }
 
   private static String temporaryName() {

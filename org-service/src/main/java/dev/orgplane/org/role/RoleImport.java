@@ -5,6 +5,7 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.provisioner.ImportPlan;
+import dev.orgplane.org.provisioner.RolloutTemplate;
 import dev.orgplane.org.provisioner.WantedNames;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -60,7 +61,8 @@ final class RoleImport {
     var claims = plan.claims(CustomRole::id, role -> current.containsKey(role.id()) ? current.get(role.id()).name() : null,
         CustomRole::name);
     return RoleGrants.requireNotAboveHolders(tx, access, narrowed)
-        .compose(v -> WantedNames.free(tx, access, CustomRoleRoutes.NAMES, existing, claims))
+        .compose(v -> WantedNames.free(tx, access, CustomRoleRoutes.NAMES, existing, RolloutTemplate.of(ctx, access),
+            claims))
         .compose(moved -> CustomRoleRepository.updateAll(tx, access.orgId(), replaced)
             .compose(v -> Future.all(followRenames(tx, access, replaced, current, moved), movedAside(tx, access, moved),
                 CustomRoleRepository.insertAll(tx, access.orgId(), created))))

@@ -155,7 +155,7 @@ final class SetupCopy {
               .compose(lookedUp -> {
                 var insertOnly = mode.firstCopy() && copied.result().isEmpty();
                 var writeMode = insertOnly ? mode : mode.again();
-                return namesFreed(tx, targetAccess, page, copied.result(), writeMode)
+                return namesFreed(tx, source, targetAccess, page, copied.result(), writeMode)
                     .compose(moved -> write(tx, source, target, page, remappedIds.result(), satisfiable.result(),
                         writeMode)
                         .map(written -> new Result(readIds, page.copyOf(), written.changed(), written.created(),
@@ -200,14 +200,15 @@ final class SetupCopy {
    * are checked row by row, so without it a copy renamed to a name another copy gives up met it still held unless
    * the join happened to write the giver first: never in a swap, nor when the giver is on a later page. A name the
    * tenant's own object holds is refused naming the template object, {@code objects[<id>].name}. Nothing is read
-   * unless a copy changes its name. Answers the copies of later pages moved out of the way.
+   * unless a copy changes its name. Only copies of {@code source}'s objects are moved, as a rollout of it names them
+   * again. Answers the copies of later pages moved out of the way.
    */
-  private Future<List<WantedNames.MovedAside>> namesFreed(SqlClient tx, OrgAccess target, TemplatePage page,
-      Map<UUID, String> copied, Mode mode) {
+  private Future<List<WantedNames.MovedAside>> namesFreed(SqlClient tx, UUID source, OrgAccess target,
+      TemplatePage page, Map<UUID, String> copied, Mode mode) {
     if (mode.firstCopy() || mode.existing() == Existing.KEEP) {
       return Future.succeededFuture(List.of());
     }
-    return SetupRepository.freeNames(tx, target, kind, mode.existing(),
+    return SetupRepository.freeNames(tx, target, kind, mode.existing(), source,
         page.copyIds().stream().map(UUID::fromString).toList(),
         page.rows().stream().map(row -> row.getString("name")).toList(), copied,
         i -> "objects[" + page.rows().get(i).getUUID("id") + "].name");

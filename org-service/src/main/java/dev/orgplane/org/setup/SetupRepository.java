@@ -87,17 +87,19 @@ final class SetupRepository {
    * still held unless it happened to write the giver first, never in a swap. {@code ids} and {@code wanted}: the
    * objects and the names they are written with, in order; {@code stored}: their names as {@link #names} read them.
    * With {@link Existing#KEEP} an object there already keeps its name. A refusal names the {@code i}th object's name
-   * as {@code nameField.apply(i)}. Answers the objects outside the write that were moved out of the way, which the
-   * caller audits ({@link SetupRoutes#movedAside}).
+   * as {@code nameField.apply(i)}; {@code template}: the one the run copies, as {@link WantedNames} takes it. Answers
+   * the objects outside the write that were moved out of the way, which the caller audits
+   * ({@link SetupRoutes#movedAside}).
    */
   static Future<List<WantedNames.MovedAside>> freeNames(SqlClient tx, OrgAccess access, SetupKind kind,
-      Existing existing, List<UUID> ids, List<String> wanted, Map<UUID, String> stored, IntFunction<String> nameField) {
+      Existing existing, UUID template, List<UUID> ids, List<String> wanted, Map<UUID, String> stored,
+      IntFunction<String> nameField) {
     var claims = IntStream.range(0, ids.size()).mapToObj(i -> {
       var current = stored.get(ids.get(i));
       return new WantedNames.Claim(ids.get(i), current,
           existing == Existing.KEEP && current != null ? current : wanted.get(i));
     }).toList();
-    return WantedNames.free(tx, access, kind.names(), existing, claims, nameField);
+    return WantedNames.free(tx, access, kind.names(), existing, template, claims, nameField);
   }
 
   private static String upsertSql(SetupKind kind, boolean skipUnchanged) {

@@ -22,6 +22,7 @@ import dev.orgplane.org.provisioner.CopyIds;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.Imported;
+import dev.orgplane.org.provisioner.RolloutTemplate;
 import dev.orgplane.org.provisioner.WantedNames;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
@@ -247,7 +248,8 @@ public final class SetupRoutes {
     var ids = rows.stream().map(row -> UUID.fromString(row.getString("id"))).toList();
     return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> CopyIds.choosableInBatchBy(tx, access, kind.table(), ids))
-            .compose(access -> (freeingNames ? namesFreed(tx, access, kind, rows, ids, existing)
+            .compose(access -> (freeingNames ? namesFreed(tx, access, kind, rows, ids, existing,
+                    RolloutTemplate.of(ctx, access))
                     : Future.succeededFuture(List.<WantedNames.MovedAside>of()))
                 .compose(moved -> SetupRepository.importItems(tx, kind, access.orgId(), rows, existing)
                     .compose(results -> {
@@ -263,9 +265,9 @@ public final class SetupRoutes {
   }
 
   private static Future<List<WantedNames.MovedAside>> namesFreed(SqlConnection tx, OrgAccess access, SetupKind kind,
-      List<JsonObject> rows, List<UUID> ids, Existing existing) {
+      List<JsonObject> rows, List<UUID> ids, Existing existing, UUID template) {
     return SetupRepository.names(tx, kind, access.orgId(), ids)
-        .compose(stored -> SetupRepository.freeNames(tx, access, kind, existing, ids,
+        .compose(stored -> SetupRepository.freeNames(tx, access, kind, existing, template, ids,
             rows.stream().map(row -> row.getString("name")).toList(), stored, i -> "items[" + i + "].name"));
   }
 

@@ -6,6 +6,7 @@ import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.provisioner.ImportPlan;
+import dev.orgplane.org.provisioner.RolloutTemplate;
 import dev.orgplane.org.provisioner.WantedNames;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -58,9 +59,10 @@ final class TeamImport {
     var created = plan.created();
     return TeamRoutes.requireMembers(tx, access, Stream.concat(replaced.stream(), created.stream())
             .flatMap(item -> item.value().userIds().stream()).distinct().toList())
-        .compose(v -> WantedNames.free(tx, access, TeamRoutes.NAMES, onExisting, plan.claims(ImportBatch.Item::id,
-            item -> existing.containsKey(item.id()) ? existing.get(item.id()).name() : null,
-            item -> item.value().name())))
+        .compose(v -> WantedNames.free(tx, access, TeamRoutes.NAMES, onExisting, RolloutTemplate.of(ctx, access),
+            plan.claims(ImportBatch.Item::id,
+                item -> existing.containsKey(item.id()) ? existing.get(item.id()).name() : null,
+                item -> item.value().name())))
         .compose(moved -> TeamRepository.updateAll(tx, orgId, replaced).map(moved))
         .compose(moved -> TeamRepository.setMembersAll(tx, orgId, replaced)
             .compose(v -> TeamRepository.insertAll(tx, orgId, created))

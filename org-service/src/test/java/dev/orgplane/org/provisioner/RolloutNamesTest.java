@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -21,18 +22,33 @@ import org.junit.jupiter.api.Test;
  */
 class RolloutNamesTest extends OrgServiceTest {
 
-  /** A template of two workspaces, {@code xx} and {@code yy} (the lower id first), and a tenant the engine made. */
+  /**
+   * A template of two workspaces, {@code xx} and {@code yy} (the lower id first), and a tenant the engine made from it
+   * and copied them into; or another template of two, copied into that tenant by nothing yet.
+   */
   private final class Rollout {
 
-    final OrgServiceHarness.Account owner = org.newUser("owner");
+    final OrgServiceHarness.Account owner;
     final String engine = org.engineToken();
-    final JsonObject template = org.createOrg(owner.token(), "tpl-" + UUID.randomUUID().toString().substring(0, 8));
-    final List<String> ids = Stream.of("p", "q").map(name -> create(template.getString("id"), name)).sorted().toList();
+    final JsonObject template;
+    final List<String> ids;
     final String target;
 
     Rollout() {
-      rename(0, "xx");
-      rename(1, "yy");
+      this(null, "xx", "yy");
+    }
+
+    /** A template of workspaces {@code lower} and {@code higher}, for {@code into}'s tenant if it is one. */
+    Rollout(Rollout into, String lower, String higher) {
+      owner = into == null ? org.newUser("owner") : into.owner;
+      template = org.createOrg(owner.token(), "tpl-" + UUID.randomUUID().toString().substring(0, 8));
+      ids = Stream.of("p", "q").map(name -> create(template.getString("id"), name)).sorted().toList();
+      rename(0, lower);
+      rename(1, higher);
+      if (into != null) {
+        target = into.target;
+        return;
+      }
       var made = org.post("/v1/organizations", engine, new JsonObject()
           .put("name", "copy-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "Copy")
           .put("groupId", template.getString("groupId")).put("ownerId", owner.id())
@@ -60,6 +76,14 @@ class RolloutNamesTest extends OrgServiceTest {
     HttpResponse<Buffer> copy(String query) {
       return org.post("/v1/organizations/" + target + "/workspaces:copy" + query, engine,
           new JsonObject().put("from", template.getString("id")));
+    }
+
+    /** The engine's {@code :batch} of the run of this template, the copy of its {@code which}th workspace named so. */
+    HttpResponse<Buffer> batch(int which, String name) {
+      return org.send(HttpMethod.POST, "/v1/organizations/" + target + "/workspaces:batch", engine,
+          new JsonObject().put("items", new JsonArray().add(new JsonObject().put("id", copyId(which))
+              .put("name", name))),
+          MultiMap.caseInsensitiveMultiMap().add(RolloutTemplate.HEADER, template.getString("id")));
     }
 
     /** The id of the copy of the template's {@code which}th workspace. */
@@ -111,12 +135,53 @@ class RolloutNamesTest extends OrgServiceTest {
     rollout.rename(1, "zz");
     rollout.rename(0, "yy");
 
-    var batch = org.post("/v1/organizations/" + rollout.target + "/workspaces:batch", rollout.engine,
-        new JsonObject().put("items", new JsonArray().add(new JsonObject().put("id", rollout.copyId(0))
-            .put("name", "yy"))));
+    var batch = rollout.batch(0, "yy");
     assertEquals(200, batch.statusCode(), batch.bodyAsString());
     assertEquals("renaming-", rollout.copyName(1).substring(0, "renaming-".length()));
     assertEquals(List.of(new JsonObject().put("fields", new JsonArray().add("name"))), rollout.updates(1));
     assertEquals(1, rollout.updates(0).size(), "the item's own, as a replace's");
+  }
+
+  /**
+   * A run copying another template into a tenant made from the first moves none of the first one's copies: they are
+   * not the run's to name again. Until session 34 the copies movable were those of the template the tenant was
+   * provisioned from, so the first template's copy, renamed there since, went to {@code renaming-…} for good.
+   */
+  @Test
+  void aRunOfAnotherTemplateMovesNoCopyOfTheFirst() {
+    var first = new Rollout();
+    first.rename(1, "zz");
+    var other = new Rollout(first, "aa", "yy");
+
+    var refused = other.copy("");
+    OrgServiceHarness.assertProblem(refused, 409, "name_taken");
+    assertEquals("objects[" + other.ids.get(1) + "].name", refused.bodyAsJsonObject().getJsonArray("errors")
+        .getJsonObject(0).getString("field"));
+    assertEquals("yy", first.copyName(1), "not moved");
+  }
+
+  /**
+   * The run's own copies are its to move, by {@code :copy} and by a {@code :batch} naming the run's template
+   * ({@code Orgplane-Template-Id}), whatever the tenant was provisioned from (until session 34 such a chain was 409).
+   */
+  @Test
+  void aRunOfAnotherTemplateMovesItsOwnCopies() {
+    var first = new Rollout();
+    var other = new Rollout(first, "aa", "bb");
+    assertEquals(200, other.copy("").statusCode());
+    other.rename(1, "cc");
+    other.rename(0, "bb");
+
+    var batch = other.batch(0, "bb");
+    assertEquals(200, batch.statusCode(), batch.bodyAsString());
+    assertEquals("renaming-", other.copyName(1).substring(0, "renaming-".length()));
+
+    var page = other.copy("?limit=1&cursor=" + other.copy("?limit=1").bodyAsJsonObject().getString("nextCursor"));
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    assertEquals(List.of("bb", "cc"), List.of(other.copyName(0), other.copyName(1)));
+    other.rename(1, "ee");
+    other.rename(0, "cc");
+    assertEquals(200, other.copy("?limit=1").statusCode(), "a page of :copy moves the later one too");
+    assertEquals("renaming-", other.copyName(1).substring(0, "renaming-".length()));
   }
 }

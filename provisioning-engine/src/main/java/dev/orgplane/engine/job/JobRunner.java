@@ -265,7 +265,7 @@ public final class JobRunner {
   }
 
   private Future<Ended> execute(Job job, boolean[] halt) {
-    var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString())
+    var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString()).copying(job.templateOrg().toString())
         .keepingPagesOf(job.templateOrg().toString(), templatePages.reader(readingsSharedBy(job)));
     var target = new TargetOrganization(pool, api, owner);
     var ensured = retries.unlessHalted("the target organization", () -> target.ensure(job), () -> halt[0]);

@@ -29,11 +29,14 @@ import java.util.Set;
  * ({@code Orgplane-Job-Id}), which org-service writes on the audit events the call causes, and the request it is
  * made for ({@code X-Request-Id}), which org-service logs it under: a job's, which outlives the request that queued
  * it, is {@code job-} and the job's id, so that every call of a run is found by the id the client was answered with;
- * the engine's own chores (the end reports, the sweep of copy records) name none.
+ * the engine's own chores (the end reports, the sweep of copy records) name none. A run's calls name the template it
+ * copies too ({@code Orgplane-Template-Id}, {@link #copying}): only copies of that template's objects are the run's to
+ * move out of the way of a name its imports take (a template renames them, and a later page of the run names them).
  */
 public final class OrgApiClient implements OrgApi {
 
   public static final String JOB_HEADER = "Orgplane-Job-Id";
+  public static final String TEMPLATE_HEADER = "Orgplane-Template-Id";
   /** The request id of a job's calls is this and the job's id: well-formed ({@link RequestIds#isWellFormed}). */
   public static final String JOB_REQUEST_ID = "job-";
   private static final String IMPORT_RESULT = "Orgplane-Import-Result";
@@ -45,22 +48,30 @@ public final class OrgApiClient implements OrgApi {
   private final ServiceToken token;
   private final String jobId;
   private final String requestId;
+  /** The template the run copies, or {@code null}. */
+  private final String templateId;
   /** Organizations whose pages are read through a cache, and this client's reader of each. */
   private final Map<String, KeptPages.Reader> keptPages;
 
   public OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId) {
-    this(client, orgServiceUrl, token, jobId, jobId == null ? null : JOB_REQUEST_ID + jobId, Map.of());
+    this(client, orgServiceUrl, token, jobId, jobId == null ? null : JOB_REQUEST_ID + jobId, null, Map.of());
   }
 
   private OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId, String requestId,
-      Map<String, KeptPages.Reader> keptPages) {
+      String templateId, Map<String, KeptPages.Reader> keptPages) {
     this.client = client;
     this.orgServiceUrl = orgServiceUrl;
     this.baseUrl = orgServiceUrl + "/v1/organizations/";
     this.token = token;
     this.jobId = jobId;
     this.requestId = requestId;
+    this.templateId = templateId;
     this.keptPages = keptPages;
+  }
+
+  /** The same client, its calls made for a run that copies {@code template}. */
+  public OrgApiClient copying(String template) {
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, template, keptPages);
   }
 
   /**
@@ -70,12 +81,12 @@ public final class OrgApiClient implements OrgApi {
   public OrgApiClient keepingPagesOf(String organization, KeptPages.Reader pages) {
     var kept = new HashMap<>(keptPages);
     kept.put(organization, pages);
-    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, Map.copyOf(kept));
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, Map.copyOf(kept));
   }
 
   /** The same client, its calls made for the request of id {@code requestId} ({@link RequestIds#of}). */
   public OrgApiClient forRequest(String requestId) {
-    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, keptPages);
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, keptPages);
   }
 
   @Override
@@ -218,6 +229,9 @@ public final class OrgApiClient implements OrgApi {
         requestId);
     if (jobId != null) {
       request.putHeader(JOB_HEADER, jobId);
+    }
+    if (templateId != null) {
+      request.putHeader(TEMPLATE_HEADER, templateId);
     }
     return body == null ? request.send() : request.sendJsonObject(body);
   }
