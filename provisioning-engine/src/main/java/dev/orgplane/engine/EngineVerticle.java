@@ -171,8 +171,12 @@ public final class EngineVerticle extends ServiceVerticle {
     if (endReports != null) {
       endReports.stop();
     }
+    // notice first, as org-service and the gateway give it, while the runner waits for its pages in flight (up to
+    // org-service's timeout): until session 34 the notice waited for them, and the engine meanwhile went on ready,
+    // holding its event streams, as if it were not stopping
+    var drain = server == null ? Future.<Void>succeededFuture() : server.drain();
     var handBack = runner == null ? Future.<Void>succeededFuture() : runner.stop();
-    return handBack.eventually(() -> server == null ? Future.succeededFuture() : server.drain())
+    return Future.join(drain, handBack)
         // the requests answered through the notice and the drain are checked as any: with the keys a token needs,
         // fetched then if need be, and the revocations read meanwhile (until session 29 both ended before the notice)
         .andThen(drained -> {

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.EngineWithTemplate;
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.TcpProxy;
 import dev.orgplane.kit.testing.UncommittedTransaction;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -163,6 +166,39 @@ class StoppedStepsTest {
     }
     stopped.get(30, TimeUnit.SECONDS);
     // its one page written, the job had nothing left to do
+    assertEquals("succeeded", status(path));
+  }
+
+  /**
+   * A stopping engine gives notice as its stop begins, while its page in flight still writes: it is no longer ready,
+   * and its event streams end. Until session 34 the notice waited for the page (up to org-service's timeout), and
+   * meanwhile the engine answered ready and held its streams as if it were not stopping.
+   */
+  @Test
+  void aStoppingEngineGivesNoticeWhileItsPageInFlightStillWrites() throws Exception {
+    HeldPagePlugin.hold();
+    // a notice long enough for the checks below to be answered before the port closes
+    var worker = idle.worker(new JsonObject().put("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "5000"));
+    var path = queue("held-page");
+    CompletableFuture<Void> stopped;
+    try {
+      awaitHeldPage(path);
+      var client = idle.vertx().createHttpClient();
+      var stream = client.request(HttpMethod.GET, worker.port(), "127.0.0.1", path + "/events")
+          .compose(request -> request.putHeader("Authorization", "Bearer " + idle.token()).send())
+          .compose(HttpClientResponse::body);
+      stopped = CompletableFuture.runAsync(() -> worker.undeploy(idle.vertx()), task -> new Thread(task).start());
+
+      Eventually.holds(() -> worker.get("/health/ready", null).statusCode() == 503,
+          "still ready while a page writes");
+      var received = stream.timeout(10, TimeUnit.SECONDS).await().toString();
+      assertTrue(received.startsWith("event: job"), received);
+      assertFalse(received.contains("event: end"), received);
+      assertTrue(HeldPagePlugin.inFlight(), "the page ended before the notice was given");
+    } finally {
+      HeldPagePlugin.release();
+    }
+    stopped.get(30, TimeUnit.SECONDS);
     assertEquals("succeeded", status(path));
   }
 
