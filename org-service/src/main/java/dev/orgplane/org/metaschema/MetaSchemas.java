@@ -93,11 +93,18 @@ public final class MetaSchemas {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final long cacheMillis;
   private final Map<String, Held> cache = new ConcurrentHashMap<>();
 
   public MetaSchemas(Vertx vertx, Pool pool) {
+    this(vertx, pool, CACHE_MILLIS);
+  }
+
+  /** With a cache time of {@code cacheMillis}: a test then need not wait out {@link #CACHE_MILLIS}. */
+  MetaSchemas(Vertx vertx, Pool pool, long cacheMillis) {
     this.vertx = vertx;
     this.pool = pool;
+    this.cacheMillis = cacheMillis;
   }
 
   /**
@@ -192,7 +199,7 @@ public final class MetaSchemas {
 
   private Future<Compiled> compiled(String name) {
     var held = cache.get(name);
-    if (held != null && System.currentTimeMillis() - held.checkedAt() < CACHE_MILLIS) {
+    if (held != null && System.currentTimeMillis() - held.checkedAt() < cacheMillis) {
       return held.compiled();
     }
     return pool.preparedQuery(SELECT).execute(Tuple.of(name))

@@ -160,11 +160,12 @@ class MetaSchemaTest {
     var object = new JsonObject().put("type", "object");
     var pool = Database.open(vertx, org.db(), 2, List.of()).await();
     try {
-      var schemas = new MetaSchemas(vertx, pool);
+      var cacheMillis = 200;
+      var schemas = new MetaSchemas(vertx, pool, cacheMillis);
       schemas.put(name, object, current -> { }, (tx, change) -> Future.succeededFuture()).await();
       PgFixture.execute(org.db(), "UPDATE org.meta_schemas SET schema = '{\"type\": \"array\"}' WHERE name = '"
           + name + "'");
-      Thread.sleep(MetaSchemas.CACHE_MILLIS + 100);
+      Thread.sleep(cacheMillis + 100);
       schemas.validate(name, "metadata", new JsonObject()).await();
       assertEquals(object, schemas.get(name).await());
     } finally {
