@@ -73,10 +73,14 @@ public final class JobRepository {
       SELECT ARRAY(SELECT id FROM ended) AS cancelled""";
 
   /**
-   * Ends the abandoned jobs whose cancel was asked for ({@link #ABANDONED_CANCELS_ENDED}), and picks the oldest
-   * other job that is queued, or running under an expired lease, whose batch seems to have room and whose target no
-   * other job seems to copy into, among the first few of each batch with room and of the jobs in no batch (a full
-   * batch's queue is not read, V13). One
+   * Ends the abandoned jobs whose cancel was asked for ({@link #ABANDONED_CANCELS_ENDED}), and picks another job that
+   * is queued, or running under an expired lease, whose batch seems to have room and whose target no other job seems
+   * to copy into, among the first few of each batch with room and of the jobs in no batch (a full batch's queue is
+   * not read, V13). Groups take turns for the engines' slots, and so do a group's batches: the job picked is one of
+   * the group running the fewest jobs now, then of its batch running the fewest (a job in no batch is a batch of its
+   * own, running none), then the one queued first (a retry queues a job again), a batch's in their order. Taken oldest
+   * first whoever's (until session 35), a big batch's jobs, all as old as its request, held every slot until the last
+   * of them had started. The running jobs are read once, from their own index (V15). One
    * statement, so a job is never taken over, not even to create its target, once its cancel was asked for.
    * SKIP LOCKED lets engines claim side by side without waiting for each other or taking the same job; the
    * batch's room, and the target's being free, are checked again under their locks ({@link #LOCK_BATCH},
@@ -85,12 +89,16 @@ public final class JobRepository {
   private static final String CANDIDATE = ABANDONED_CANCELS_ENDED + """
       ,
       roomy AS (
-        SELECT b.id FROM provisioning.batches b
-        WHERE (b.jobs_queued > 0 OR b.jobs_running > 0)
-          AND b.concurrency > (SELECT count(*) FROM provisioning.jobs r WHERE r.batch_id = b.id
-                               AND r.status = 'running' AND r.lease_until >= now())),
+        SELECT b.id, n.running FROM provisioning.batches b
+          CROSS JOIN LATERAL (SELECT count(*) AS running FROM provisioning.jobs r WHERE r.batch_id = b.id
+                              AND r.status = 'running' AND r.lease_until >= now()) n
+        WHERE (b.jobs_queued > 0 OR b.jobs_running > 0) AND b.concurrency > n.running),
+      group_load AS (
+        SELECT r.group_id, count(*) AS running FROM provisioning.jobs r
+        WHERE r.status = 'running' AND r.lease_until >= now() GROUP BY r.group_id),
       candidate AS (
         SELECT c.id, c.batch_id, c.target_org, c.dry_run FROM provisioning.jobs c
+          LEFT JOIN roomy ON roomy.id = c.batch_id LEFT JOIN group_load g ON g.group_id = c.group_id
         WHERE c.id IN ((SELECT a.id FROM provisioning.jobs a WHERE a.batch_id IS NULL AND """ + claimable("a") + """
                         ORDER BY a.created_at, a.id LIMIT 16)
                        UNION ALL
@@ -98,7 +106,7 @@ public final class JobRepository {
                          SELECT j.id FROM provisioning.jobs j WHERE j.batch_id = roomy.id AND """ + claimable("j") + """
                          ORDER BY j.created_at, j.id LIMIT 16) f)
           AND """ + claimable("c") + """
-        ORDER BY c.created_at, c.id
+        ORDER BY coalesce(g.running, 0), coalesce(roomy.running, 0), coalesce(c.retried_at, c.created_at), c.id
         LIMIT 1
         FOR UPDATE OF c SKIP LOCKED)
       SELECT ARRAY(SELECT id FROM ended) AS cancelled, (SELECT id FROM candidate) AS id,
