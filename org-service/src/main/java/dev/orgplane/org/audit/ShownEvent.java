@@ -14,10 +14,11 @@ import java.util.Map;
  * the member it made, so the address alone paired them for a reader of invitations only (until session 32). Whether
  * it was mailed (which it is not to a member's address) is shown to them too. Who declined an invitation is no member,
  * whom no list of the organization names: that actor is shown to platform admins only, and {@value #INVITEE} to anyone
- * else. The invitations a member's departure withdrew are shown to those who may list invitations and members too:
- * someone who may not list the members invites a member's address as any other, and the withdrawal, by the member who
- * left or of the request and moment of their {@code member.removed}, paired the address with the member however few
- * of its details were shown (until session 34). The events keep everything as written, for the readers who may see it.
+ * else. The invitations a member's departure (or change of address) withdrew are shown to those who may list
+ * invitations and members too: someone who may not list the members invites a member's address as any other, and the
+ * withdrawal, by the member who left or of the request and moment of their {@code member.removed}, paired the address
+ * with the member however few of its details were shown (until session 34). The events keep everything as written,
+ * for the readers who may see it.
  */
 final class ShownEvent {
 
@@ -61,9 +62,9 @@ final class ShownEvent {
   }
 
   /**
-   * Whether the reader is shown the invitations withdrawn with a departing member, {@code invitation.deleted} naming the
-   * member's {@code userId} ({@link dev.orgplane.org.invitation.DepartedInvitees}): {@link #departuresShown} is the
-   * condition on each event of the trail.
+   * Whether the reader is shown the invitations withdrawn with a departing member or address, {@code
+   * invitation.deleted} naming the member's {@code userId} ({@link dev.orgplane.org.invitation.DepartedInvitees}):
+   * {@link #departuresShown} is the condition on each event of the trail.
    */
   boolean showsDepartures() {
     return allowsAll(INVITATIONS_AND_MEMBERS);

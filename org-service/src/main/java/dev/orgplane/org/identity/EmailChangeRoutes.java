@@ -5,6 +5,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.invitation.DepartedInvitees;
 import dev.orgplane.org.mail.MailOutbox;
 import dev.orgplane.org.user.User;
 import io.vertx.core.Future;
@@ -21,8 +22,9 @@ import java.util.UUID;
 /**
  * A new address for an account. Asked for with the password (the address is how the account is recovered, so a
  * token alone must not move it); the new address is mailed a token, the old one a notice, and the change happens
- * when the token comes back: the new address is then the account's, verified, and any token mailed to the old one
- * (to reset the password, to verify it) is void. Until then the account keeps its address.
+ * when the token comes back: the new address is then the account's, verified, any token mailed to the old one
+ * (to reset the password, to verify it) is void, and the old one's pending invitations to the organizations the
+ * account is in are withdrawn ({@link DepartedInvitees}). Until then the account keeps its address.
  */
 public final class EmailChangeRoutes {
 
@@ -84,7 +86,10 @@ public final class EmailChangeRoutes {
             + publicUrl + "/v1/auth/password-resets."));
   }
 
-  /** The token is used up in the transaction that moves the address: it works once. */
+  /**
+   * The token is used up in the transaction that moves the address: it works once. Redeeming it locks the account's
+   * row first, the order an acceptance and an account's deletion take the account and its invitations in.
+   */
   private void confirm(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("token"));
     var token = body.requiredString("token", 256);
@@ -97,7 +102,8 @@ public final class EmailChangeRoutes {
           var userId = used.get().userId();
           var email = used.get().detail();
           return refuseIfTaken(tx, userId, email)
-              .compose(free -> tx.preparedQuery("WITH moved AS (UPDATE org.users SET email = $2, email_verified_at = "
+              .compose(free -> DepartedInvitees.withdrawInvitationsOfFormerAddress(tx, ctx, userId))
+              .compose(withdrawn -> tx.preparedQuery("WITH moved AS (UPDATE org.users SET email = $2, email_verified_at = "
                       + "now(), updated_at = now() WHERE id = $1), other_changes AS (DELETE FROM org.email_changes "
                       + "WHERE user_id = $1), verifications AS (DELETE FROM org.email_verifications WHERE user_id = $1) "
                       + "DELETE FROM org.password_resets WHERE user_id = $1")

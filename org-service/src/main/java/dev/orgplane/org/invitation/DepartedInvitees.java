@@ -8,10 +8,11 @@ import io.vertx.sqlclient.SqlClient;
 import java.util.UUID;
 
 /**
- * The invitations of someone who leaves an organization, or is removed from it, go with their membership. An
- * invitation stays pending when its invitee is added directly (accepting it as a member changes nothing), and was
- * their way back in once they were gone, with its roles: a viewer removed rejoined as the manager they had once been
- * invited as, by the invitation their removal should have ended.
+ * The invitations of someone who leaves an organization, or is removed from it, go with their membership, and those
+ * to an address a member gives up go with the address. An invitation stays pending when its invitee is added
+ * directly (accepting it as a member changes nothing), and was their way back in once they were gone, with its
+ * roles: a viewer removed rejoined as the manager they had once been invited as, by the invitation their removal
+ * should have ended.
  */
 public final class DepartedInvitees {
 
@@ -40,8 +41,24 @@ public final class DepartedInvitees {
    */
   public static Future<Void> withdrawInvitationsOfAccount(SqlClient tx, RoutingContext ctx, UUID userId,
       String actor) {
+    return withdrawInvitationsOfMemberships(tx, ctx, userId, actor, "account_deleted");
+  }
+
+  /**
+   * As a change of {@code userId}'s address is confirmed, before it moves, deletes the invitations to the address
+   * given up of every organization they are a member of, as {@link #withdrawInvitationsOfAccount} does, audited with
+   * {@code reason} {@code email_changed} and the account as actor: until session 35 they stayed, no longer addressed
+   * to a member, so removing the member withdrew none of them, and taking the address back after the removal let a
+   * viewer rejoin as the manager once invited. Invitations of other organizations stay, as for any address.
+   */
+  public static Future<Void> withdrawInvitationsOfFormerAddress(SqlClient tx, RoutingContext ctx, UUID userId) {
+    return withdrawInvitationsOfMemberships(tx, ctx, userId, userId.toString(), "email_changed");
+  }
+
+  private static Future<Void> withdrawInvitationsOfMemberships(SqlClient tx, RoutingContext ctx, UUID userId,
+      String actor, String reason) {
     return InvitationRepository.deleteAddressedToMemberships(tx, userId,
-        AuditLog.valuesForEach(ctx, actor, "invitation.deleted", withdrawal("account_deleted", userId)));
+        AuditLog.valuesForEach(ctx, actor, "invitation.deleted", withdrawal(reason, userId)));
   }
 
   private static JsonObject withdrawal(String reason, UUID userId) {

@@ -138,7 +138,7 @@ public final class InvitationRepository {
   /**
    * Deletes the invitations to {@code userId}'s address of every organization they are a member of, each audited in
    * its organization by {@link AuditLog#insertForEach} with {@code audit} ({@link AuditLog#valuesForEach}), in one
-   * statement: before the account goes, which takes its address and memberships with it.
+   * statement: before the account goes, or its address moves, which takes what the statement finds them by.
    */
   static Future<Void> deleteAddressedToMemberships(SqlClient tx, UUID userId, Object[] audit) {
     return tx.preparedQuery("WITH withdrawn AS (DELETE FROM org.invitations i USING org.users u WHERE u.id = $1 "

@@ -331,6 +331,55 @@ class InvitationTest extends MailedOrgServiceTest {
         "the member's leaving is theirs to read, not the invitation it withdrew");
   }
 
+  /**
+   * A member's confirmed move to another address withdraws the invitations to the address given up in the
+   * organizations they are in, as their departure would, shown to the same readers. Until session 35 they stayed:
+   * a viewer once invited as manager moved away, was removed (which withdrew only invitations to their new address),
+   * took the old address back and accepted, coming back as manager. An organization they are not in keeps its own.
+   */
+  @Test
+  void aMembersAddressGivenUpTakesItsInvitationsToTheirOrganizationsWithIt() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var elsewhere = newOrg(owner);
+    var inviter = memberWithRole(orgId, owner, "inviter", "app_audit_list", "app_organization_invitationlist",
+        "app_organization_invitationcreate");
+    var member = verifiedUser("mover");
+    var former = member.email();
+    var asManager = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", former).put("roles", new JsonArray().add("manager")));
+    assertEquals(201, asManager.statusCode(), asManager.bodyAsString());
+    var id = asManager.bodyAsJsonObject().getString("id");
+    org.addMembers(orgId, List.of(member.id()), "viewer");
+    var outside = invitationTo(former, elsewhere, owner);
+
+    moveTo(member, "password-mover-123", freshEmail());
+
+    var withdrawals = org.audited(owner.token(), orgId, "invitation.deleted");
+    assertEquals(List.of("invitation:" + id), targets(withdrawals));
+    assertEquals(member.id(), withdrawals.getJsonObject(0).getString("actor"));
+    assertEquals(new JsonObject().put("reason", "email_changed").put("userId", member.id()),
+        withdrawals.getJsonObject(0).getJsonObject("details"));
+    assertEquals(0, org.audited(inviter.token(), orgId, "invitation.deleted").size(),
+        "shown as a departure's withdrawal is: to those who may list invitations and members");
+    assertEquals(List.of(outside), org.get("/v1/organizations/" + elsewhere + "/invitations", owner.token())
+        .bodyAsJsonObject().getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("id")).toList());
+
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + member.id(),
+        owner.token(), null).statusCode());
+    moveTo(member, "password-mover-123", former);
+    assertProblem(org.post("/v1/invitations/" + id + "/accept", member.token(), null), 404, "invitation_not_found");
+    assertProblem(org.get("/v1/organizations/" + orgId, member.token()), 404, "organization_not_found");
+  }
+
+  /** Moves {@code account} to {@code email}, which it has not asked to move to before, confirming the mailed token. */
+  private void moveTo(OrgServiceHarness.Account account, String password, String email) throws Exception {
+    assertEquals(202, org.send(HttpMethod.PUT, "/v1/users/me/email", account.token(), new JsonObject()
+        .put("email", email).put("password", password)).statusCode());
+    assertEquals(204, org.post("/v1/auth/email-changes/confirm", null, new JsonObject().put("token",
+        tokensMailedTo(email, "opc_", 1).get(0))).statusCode());
+  }
+
   private String invitationBy(OrgServiceHarness.Account inviter, String orgId, String email) {
     var invited = org.post("/v1/organizations/" + orgId + "/invitations", inviter.token(), new JsonObject()
         .put("email", email).put("roles", new JsonArray().add("inviter")));
