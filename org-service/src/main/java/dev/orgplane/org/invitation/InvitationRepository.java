@@ -26,11 +26,25 @@ public final class InvitationRepository {
   private InvitationRepository() {
   }
 
-  /** The roles of the organization's pending invitation of {@code email}; none when there is no such invitation. */
-  static Future<List<String>> pendingRoles(SqlClient client, UUID orgId, String email) {
-    return client.preparedQuery("SELECT roles FROM org.invitations WHERE org_id = $1 AND lower(email) = lower($2) "
-            + "AND expires_at > now()").execute(Tuple.of(orgId, email))
-        .map(rows -> rows.size() == 0 ? List.of() : List.of(rows.iterator().next().getArrayOfStrings("roles")));
+  /**
+   * What the organization's pending invitation of {@code email} grants, which inviting the address again replaces;
+   * {@link PendingGrant#NONE} when there is no such invitation.
+   */
+  static Future<PendingGrant> pendingGrant(SqlClient client, UUID orgId, String email) {
+    return client.preparedQuery("SELECT roles, cardinality(team_ids) > 0 AS names_teams FROM org.invitations "
+            + "WHERE org_id = $1 AND lower(email) = lower($2) AND expires_at > now()").execute(Tuple.of(orgId, email))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return PendingGrant.NONE;
+          }
+          var row = rows.iterator().next();
+          return new PendingGrant(List.of(row.getArrayOfStrings("roles")), row.getBoolean("names_teams"));
+        });
+  }
+
+  /** A pending invitation's roles, and whether it names teams, which accepting it puts its invitee in. */
+  record PendingGrant(List<String> roles, boolean namesTeams) {
+    static final PendingGrant NONE = new PendingGrant(List.of(), false);
   }
 
   /**

@@ -160,10 +160,11 @@ public final class InvitationRoutes {
   }
 
   /**
-   * Refuses an invitation granting roles beyond the caller's, replacing one that does, naming teams without the right
-   * to change their members ({@link PermissionCatalog#TEAM_MANAGE}: accepting puts the invitee in them, and is not
-   * asked about the inviter's rights), addressed to a member (it would grant nothing) or naming teams the organization
-   * does not have; answers whether the address is a member's
+   * Refuses an invitation granting roles beyond the caller's, replacing one that does, naming teams or replacing one
+   * that names teams without the right to change their members ({@link PermissionCatalog#TEAM_MANAGE}: accepting puts
+   * the invitee in them, and is not asked about the inviter's rights; until session 35 anyone who could invite took
+   * another admin's invitation's teams away by inviting its address again without them), addressed to a member (it
+   * would grant nothing) or naming teams the organization does not have; answers whether the address is a member's
    * all the same. Only a caller who may list the members hears that it is (409 {@code already_member}): to anyone
    * else that answer told who is a member, so they are answered as for any address, and the invitation is made as
    * asked, to list, withdraw or decline (accepting it is 409 {@code already_member}), but not mailed to a member.
@@ -174,8 +175,14 @@ public final class InvitationRoutes {
       RoleGrants.requireHeld(access, List.of(PermissionCatalog.TEAM_MANAGE), "put an invitee in teams, which takes");
     }
     return RoleGrants.requireGrantable(tx, access, granted)
-        .compose(v -> InvitationRepository.pendingRoles(tx, access.orgId(), email))
-        .compose(replaced -> RoleGrants.requireReplaceable(tx, access, replaced))
+        .compose(v -> InvitationRepository.pendingGrant(tx, access.orgId(), email))
+        .compose(replaced -> {
+          if (replaced.namesTeams()) {
+            RoleGrants.requireHeld(access, List.of(PermissionCatalog.TEAM_MANAGE),
+                "replace an invitation into teams, which takes");
+          }
+          return RoleGrants.requireReplaceable(tx, access, replaced.roles());
+        })
         .compose(v -> MembershipRepository.hasMemberWithEmail(tx, access.orgId(), email))
         .compose(member -> member && AccessPolicy.allows(access, PermissionCatalog.USER_LIST)
             ? Future.failedFuture(alreadyMember("That address is a member's already: change their roles instead."))

@@ -944,6 +944,32 @@ class InvitationTest extends MailedOrgServiceTest {
         .put("groupIds", new JsonArray().add(teamId))).statusCode());
   }
 
+  /**
+   * Inviting an address again replaces its invitation's teams too, so replacing one that names teams takes {@code
+   * app_group_manage} as naming them does (403 {@code permission_not_held}, the invitation as it was): until session 35
+   * a caller who could only invite took another admin's invitation's teams away and became its inviter.
+   */
+  @Test
+  void onlyThoseWhoManageTeamsReplaceAnInvitationIntoThem() {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var recruiter = newRecruiter(orgId, owner);
+    var teamId = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", "core"))
+        .bodyAsJsonObject().getString("id");
+    var path = "/v1/organizations/" + orgId + "/invitations";
+    var intoTeam = org.post(path, owner.token(), new JsonObject().put("email", freshEmail())
+        .put("groupIds", new JsonArray().add(teamId))).bodyAsJsonObject();
+
+    assertProblem(org.post(path, recruiter.token(), new JsonObject().put("email", intoTeam.getString("email"))),
+        403, "permission_not_held");
+    assertEquals(intoTeam, org.get(path + "/" + intoTeam.getString("id"), owner.token()).bodyAsJsonObject(),
+        "the invitation is as its inviter made it");
+    var teamless = freshEmail();
+    invitationTo(teamless, orgId, owner);
+    assertEquals(201, org.post(path, recruiter.token(), new JsonObject().put("email", teamless)).statusCode(),
+        "an invitation into no team is the recruiter's to replace");
+  }
+
   @Test
   void invitingAgainRefreshesTheInvitationsLifetime() {
     var owner = org.newVerifiedUser("owner");
