@@ -109,7 +109,7 @@ public final class InvitationRoutes {
     var groupIds = body.stringList("groupIds", false);
     body.validate();
     var granted = roles.isEmpty() ? List.of("member") : roles;
-    var teams = groupIds.stream().map(id -> Ids.uuid(id, "groupIds")).toList();
+    var teams = Ids.uuids(groupIds, "groupIds");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE,
                 true)
             .compose(access -> requireVerifiedInviter(tx, access)

@@ -68,8 +68,7 @@ public final class MembershipRoutes {
     var roles = body.stringList("roles", false);
     body.validate();
     var granted = roles.isEmpty() ? List.of("member") : roles;
-    var joining = rawIds.stream().map(id -> Ids.uuid(id, "userIds")).distinct()
-        .map(id -> new Joining(id, granted)).toList();
+    var joining = Ids.uuids(rawIds, "userIds").stream().map(id -> new Joining(id, granted)).toList();
     addMembers(ctx, joining, false);
   }
 

@@ -41,7 +41,7 @@ record TeamFields(String name, String title, JsonObject metadata, List<UUID> use
     var userIds = body.stringList("userIds", userIdsRequired);
     body.validate();
     return new TeamFields(name, title == null ? "" : title, metadata == null ? new JsonObject() : metadata,
-        kept ? null : userIds.stream().map(id -> Ids.uuid(id, "userIds")).distinct().toList());
+        kept ? null : Ids.uuids(userIds, "userIds"));
   }
 
   /** These fields, their members {@code current} if they name none (an import item's, {@link #readItem}). */

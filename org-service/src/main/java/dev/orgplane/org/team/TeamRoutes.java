@@ -232,7 +232,7 @@ public final class TeamRoutes {
     var body = RequestBody.of(ctx, Set.of("userIds"));
     var userIds = body.stringList("userIds", true);
     body.validate();
-    var members = userIds.stream().map(id -> Ids.uuid(id, "userIds")).toList();
+    var members = Ids.uuids(userIds, "userIds");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
             .compose(access -> existing(tx, access, teamId)

@@ -1088,6 +1088,21 @@ class InvitationTest extends MailedOrgServiceTest {
     assertProblem(org.get(path + email, org.newUser("stranger").token()), 404, "organization_not_found");
   }
 
+  /** A team named in lower and in upper case is one team, named once: until session 35 the invitation named it twice. */
+  @Test
+  void aTeamNamedInTwoCasesIsNamedOnce() {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var teamId = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", "core"))
+        .bodyAsJsonObject().getString("id");
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", freshEmail()).put("groupIds", new JsonArray().add(teamId).add(teamId.toUpperCase())));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    assertEquals(new JsonArray().add(teamId), invited.bodyAsJsonObject().getJsonArray("groupIds"));
+    assertEquals(new JsonArray().add(teamId), invitationDetails(owner, orgId, "invitation.created")
+        .getJsonArray("groupIds"));
+  }
+
   @Test
   void unknownRolesAndGroupsAreRefused() {
     var owner = org.newVerifiedUser("owner");

@@ -16,6 +16,15 @@ class IdsTest {
     assertEquals(id, Ids.uuid(id.toString().toUpperCase(), "id"));
   }
 
+  /** A list naming one id in two cases names it once, where it was first named. */
+  @Test
+  void aListNamesEachIdOnceWhateverItsCase() {
+    var first = UUID.randomUUID();
+    var second = UUID.randomUUID();
+    assertEquals(List.of(first, second), Ids.uuids(List.of(first.toString(), second.toString().toUpperCase(),
+        first.toString().toUpperCase(), second.toString()), "userIds"));
+  }
+
   /** UUID.fromString takes "1-1-1-1-1" and longer parts cut short: such text names no stored id, and is a 400. */
   @Test
   void textUuidFromStringWouldTakeIsNoId() {
