@@ -229,14 +229,16 @@ public final class InvitationRoutes {
    * Only a caller known to be either locks it, so a stranger naming any id neither waits for nor holds up anyone.
    * Someone who is not in the organization hears of no invitation; one who is but may not invite hears 403, as does
    * an admin withdrawing roles they could not grant again (a manager takes back no owner's invitation to ownership,
-   * as inviting the address anew would not). The invitee withdraws their own whatever it grants.
+   * as inviting the address anew would not). An admin's rights are decided under the organization's row lock, as
+   * for every other invitation written: until session 35 they were read unlocked, and an admin being demoted or
+   * removed meanwhile withdrew with the rights they were losing. The invitee withdraws their own whatever it grants.
    */
   private static Future<Withdrawal> withdrawable(SqlConnection tx, Principal principal, String orgRef, UUID id) {
     return verifiedEmailOrNone(tx, principal)
         .compose(email -> email == null ? Future.succeededFuture(Optional.<JsonObject>empty())
             : InvitationRepository.pendingFor(tx, orgRef, id, email))
         .compose(own -> own.isPresent() ? Future.succeededFuture(new Withdrawal(own.get(), "invitation.declined"))
-            : AccessPolicy.require(tx, principal, orgRef, PermissionCatalog.INVITATION_CREATE)
+            : AccessPolicy.require(tx, principal, orgRef, PermissionCatalog.INVITATION_CREATE, true)
                 .recover(err -> Future.failedFuture(err instanceof ApiException api && api.status() == 404
                     ? notFound() : err))
                 .compose(access -> InvitationRepository.pendingIn(tx, access.orgId(), id, true)

@@ -1160,6 +1160,29 @@ class InvitationTest extends MailedOrgServiceTest {
         "a refused decline removes nothing");
   }
 
+  /**
+   * An admin's withdrawal decides on their rights under the organization's row lock, as inviting does: their demotion
+   * under way, which holds the row, is waited for and then applies (403). Until session 35 the rights were read
+   * unlocked, and the withdrawal went through with those the demotion was taking away.
+   */
+  @Test
+  void anAdminsWithdrawalWaitsForTheirDemotionUnderWay() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var manager = org.newVerifiedUser("manager");
+    org.addMembers(orgId, List.of(manager.id()), "manager");
+    var id = invitationTo(freshEmail(), orgId, owner);
+    try (var rival = UncommittedTransaction.begin(db)) {
+      rival.run("SELECT 1 FROM org.organizations WHERE id = ?::uuid FOR UPDATE", orgId)
+          .run("UPDATE org.memberships SET roles = '{viewer}' WHERE org_id = ?::uuid AND user_id = ?::uuid", orgId,
+              manager.id());
+      assertProblem(rival.commitOnceWaitedFor(() -> org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId
+          + "/invitations/" + id, manager.token(), null)), 403, "forbidden");
+    }
+    assertEquals(200, org.get("/v1/organizations/" + orgId + "/invitations/" + id, owner.token()).statusCode(),
+        "still pending");
+  }
+
   @Test
   void neitherAnotherOrganizationNorAMemberWhoMayNotInviteWithdrawsAnInvitation() {
     var owner = org.newVerifiedUser("owner");
