@@ -55,9 +55,23 @@ public final class AccessPolicy {
              OR EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = o.group_id AND ga.user_id = $2)
              OR EXISTS (SELECT 1 FROM org.users u WHERE u.id = $2 AND (u.platform_admin OR u.provisioner)))
         AND """;
-  private static final String LOCK_BY_ID = LOCK + " o.id = $1::uuid FOR UPDATE OF o";
-  private static final String LOCK_BY_NAME = LOCK + " o.name = $1 FOR UPDATE OF o";
-  private static final String LOCK_GROUP = "SELECT 1 FROM org.organization_groups WHERE id = $1 FOR UPDATE";
+
+  /** The statements holding the organization's row, by id or by name, and a group admin's group row, at one strength. */
+  private record Hold(String byId, String byName, String group) {
+
+    static Hold of(String strength) {
+      return new Hold(LOCK + " o.id = $1::uuid " + strength + " OF o", LOCK + " o.name = $1 " + strength + " OF o",
+          "SELECT 1 FROM org.organization_groups WHERE id = $1 " + strength);
+    }
+  }
+
+  /** What a change of the organization, its members or their roles takes: it waits for every other holder. */
+  private static final Hold EXCLUSIVE = Hold.of("FOR UPDATE");
+  /**
+   * What a write of what the organization holds takes (see {@link #requireShared}): such writes, and inserts whose
+   * foreign key takes the same, do not wait for each other, but each waits for an exclusive holder and holds it off.
+   */
+  private static final Hold SHARED = Hold.of("FOR KEY SHARE");
 
   private AccessPolicy() {
   }
@@ -84,11 +98,28 @@ public final class AccessPolicy {
       String permission) {
     return access(client, principal, orgRef, false)
         .compose(access -> access.provisioner() ? Future.succeededFuture(access)
-            : lockedAccess(client, principal, orgRef))
+            : lockedAccess(client, principal, orgRef, EXCLUSIVE))
         .map(access -> {
           check(access, permission);
           return access;
         });
+  }
+
+  /**
+   * As {@link #require}, the organization's row (and a group admin's group row) held FOR KEY SHARE for the rest of the
+   * caller's transaction, in a statement before the decision as {@link #lockedAccess} explains: what a write of the
+   * organization's setup objects takes. Such writes run side by side, but one that comes while the organization is
+   * disabled, deleted, or the caller removed, demoted or their group adminship revoked (each holds the row FOR UPDATE)
+   * waits for that and then decides on it, and one under way holds those off until it commits: a deletion then finds
+   * and deletes the events it recorded. The provisioning engine holds the row too, which lets its copies into one
+   * organization run side by side all the same (as the foreign keys of the rows they insert hold it).
+   */
+  public static Future<OrgAccess> requireShared(SqlClient client, Principal principal, String orgRef,
+      String permission) {
+    return lockedAccess(client, principal, orgRef, SHARED).map(access -> {
+      check(access, permission);
+      return access;
+    });
   }
 
   /**
@@ -109,7 +140,7 @@ public final class AccessPolicy {
 
   /** The caller's access to {@code orgRef}; 404 if they are not in it. */
   private static Future<OrgAccess> access(SqlClient client, Principal principal, String orgRef, boolean forUpdate) {
-    return forUpdate ? lockedAccess(client, principal, orgRef)
+    return forUpdate ? lockedAccess(client, principal, orgRef, EXCLUSIVE)
         : accessBy(client, principal, userId(principal), isUuid(orgRef) ? BY_ID : BY_NAME, orgRef);
   }
 
@@ -121,14 +152,16 @@ public final class AccessPolicy {
    *
    * <p>A group admin's rights come from {@code org.group_admins}, whose changes hold the group's row, not the
    * organization's: when the caller is one (and no platform admin, whose rights need no group), the group's row is
-   * locked as well and the access read again, so a revocation under way is waited for and then applies. FOR UPDATE,
-   * not FOR SHARE: deleting or renaming an organization takes its own group's row FOR UPDATE after this, and two
-   * requests sharing the row would each wait for the other. Organization, then group: the order those take them in.
+   * locked as well and the access read again, so a revocation under way is waited for and then applies. Both at
+   * {@code hold}'s strength: an {@link #EXCLUSIVE} one, not FOR SHARE, since deleting or renaming an organization takes
+   * its own group's row FOR UPDATE after this, and two requests sharing the row would each wait for the other; a
+   * {@link #SHARED} holder never takes either row more strongly later. Organization, then group: the order those take
+   * them in.
    */
-  private static Future<OrgAccess> lockedAccess(SqlClient client, Principal principal, String orgRef) {
+  private static Future<OrgAccess> lockedAccess(SqlClient client, Principal principal, String orgRef, Hold hold) {
     var userId = userId(principal);
     var scope = principal.isScoped() ? principal.orgScope() : null;
-    return client.preparedQuery(isUuid(orgRef) ? LOCK_BY_ID : LOCK_BY_NAME).execute(Tuple.of(orgRef, userId, scope))
+    return client.preparedQuery(isUuid(orgRef) ? hold.byId() : hold.byName()).execute(Tuple.of(orgRef, userId, scope))
         .compose(rows -> {
           if (rows.size() == 0) {
             throw notFound();
@@ -136,7 +169,7 @@ public final class AccessPolicy {
           var orgId = rows.iterator().next().getUUID("id").toString();
           return accessBy(client, principal, userId, BY_ID, orgId).compose(access -> access.groupAdmin()
               && !access.platformAdmin()
-              ? client.preparedQuery(LOCK_GROUP).execute(Tuple.of(access.organization().groupId()))
+              ? client.preparedQuery(hold.group()).execute(Tuple.of(access.organization().groupId()))
                   .compose(locked -> accessBy(client, principal, userId, BY_ID, orgId))
               : Future.succeededFuture(access));
         });

@@ -138,7 +138,7 @@ public final class SetupRoutes {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
     var row = validated(kind, id, RequestBody.object(ctx));
     var principal = BearerAuth.principal(ctx);
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
+    pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> CopyIds.choosableBy(tx, access, kind.table(), id, "id"))
             .compose(access -> requireMatch(ctx, tx, kind, access.orgId(), id)
                 .compose(v -> SetupRepository.importItems(tx, kind, access.orgId(), List.of(row), Existing.UPDATE))
@@ -179,7 +179,7 @@ public final class SetupRoutes {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
     var changes = RequestBody.object(ctx);
     var principal = BearerAuth.principal(ctx);
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("update"))
+    pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), kind.permission("update"))
             .compose(access -> SetupRepository.find(tx, kind, access.orgId(), id, true)
                 .map(found -> found.orElseThrow(() -> notFound(kind)))
                 .compose(current -> {
@@ -202,7 +202,7 @@ public final class SetupRoutes {
   private void delete(RoutingContext ctx, SetupKind kind) {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
     var principal = BearerAuth.principal(ctx);
-    pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("delete"))
+    pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), kind.permission("delete"))
             .compose(access -> SetupRepository.find(tx, kind, access.orgId(), id, true)
                 .map(found -> {
                   EntityTags.requireMatch(ctx, found.orElseThrow(() -> notFound(kind)), "The " + kind.noun());
@@ -246,7 +246,7 @@ public final class SetupRoutes {
       Existing existing, boolean freeingNames) {
     var principal = BearerAuth.principal(ctx);
     var ids = rows.stream().map(row -> UUID.fromString(row.getString("id"))).toList();
-    return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
+    return pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> CopyIds.choosableInBatchBy(tx, access, kind.table(), ids))
             .compose(access -> (freeingNames ? namesFreed(tx, access, kind, rows, ids, existing,
                     RolloutTemplate.of(ctx, access))
@@ -317,7 +317,7 @@ public final class SetupRoutes {
     var principal = BearerAuth.principal(ctx);
     var readSource = mode.carrySecrets() ? List.of(copy.kind().permission("update"), PermissionCatalog.HOOK_SECRET_COPY)
         : List.of(copy.kind().permission("get"));
-    return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
+    return pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
         .compose(target -> AccessPolicy.requireAny(tx, principal, from, readSource)
             .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target, page, after, mode))));
   }
@@ -361,7 +361,7 @@ public final class SetupRoutes {
   /** Creates one object and answers it as stored, an answer kept in the transaction that writes it. */
   private Future<Reply> insert(RoutingContext ctx, SetupKind kind, JsonObject row) {
     var principal = BearerAuth.principal(ctx);
-    return pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), kind.permission("create"))
+    return pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), kind.permission("create"))
             .compose(access -> SetupRepository.upsert(tx, kind, access.orgId(), List.of(row))
                 .compose(written -> consistent(tx, kind, access.orgId(), List.of(row), false).map(written.get(0)))
                 .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".created",

@@ -1,0 +1,88 @@
+package dev.orgplane.org.setup;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Setup writes decide with the organization's row held FOR KEY SHARE: one that comes while a disable, a change of the
+ * caller's roles or the organization's deletion holds the row waits for it and decides on what it wrote. Until
+ * session 35 they decided unlocked, and went through after it.
+ */
+class SetupWriteRaceTest extends OrgServiceTest {
+
+  private String newOrg(OrgServiceHarness.Account owner) {
+    return org.createOrg(owner.token(), "race-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+  }
+
+  @Test
+  void aWorkspaceCreatedWhileTheOrganizationIsDisabledIsRefused() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    try (var disabling = UncommittedTransaction.begin(org.db())) {
+      // what POST .../disable does: the organization's row held, then its state changed
+      disabling.run("SELECT 1 FROM org.organizations WHERE id = ?::uuid FOR UPDATE", orgId);
+      disabling.run("UPDATE org.organizations SET state = 'disabled', disabled_by = 'platform', disabled_at = now(), "
+          + "version = version + 1 WHERE id = ?::uuid", orgId);
+      assertProblem(disabling.commitOnceWaitedFor(() -> org.post("/v1/organizations/" + orgId + "/workspaces",
+          owner.token(), new JsonObject().put("name", "after-suspension"))), 403, "organization_disabled");
+    }
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.workspaces WHERE org_id = '" + orgId + "'"));
+  }
+
+  @Test
+  void aPatchByAMemberDemotedMeanwhileIsRefused() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var manager = org.newUser("manager");
+    org.addMembers(orgId, List.of(manager.id()), "manager");
+    var ws = org.post("/v1/organizations/" + orgId + "/workspaces", owner.token(), new JsonObject().put("name", "w"))
+        .bodyAsJsonObject().getString("id");
+    try (var demoting = UncommittedTransaction.begin(org.db())) {
+      // what a change of roles does: the organization's row held, then the membership changed
+      demoting.run("SELECT 1 FROM org.organizations WHERE id = ?::uuid FOR UPDATE", orgId);
+      demoting.run("UPDATE org.memberships SET roles = '{viewer}' WHERE org_id = ?::uuid AND user_id = ?::uuid", orgId,
+          manager.id());
+      assertProblem(demoting.commitOnceWaitedFor(() -> org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId
+          + "/workspaces/" + ws, manager.token(), new JsonObject().put("name", "renamed"))), 403, "forbidden");
+    }
+    assertEquals("w", org.get("/v1/organizations/" + orgId + "/workspaces/" + ws, owner.token()).bodyAsJsonObject()
+        .getString("name"));
+  }
+
+  /** The organization's deletion waits for no setup write under way, and one that comes after it finds nothing. */
+  @Test
+  void aSetupDeleteDuringTheOrganizationsDeletionLeavesNoEventBehind() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var created = org.createOrg(owner.token(), "race-" + UUID.randomUUID().toString().substring(0, 8));
+    var orgId = created.getString("id");
+    var ws = org.post("/v1/organizations/" + orgId + "/workspaces", owner.token(), new JsonObject().put("name", "w"))
+        .bodyAsJsonObject().getString("id");
+    try (var holder = UncommittedTransaction.begin(org.db())) {
+      // anything holding the organization's own group row for a moment keeps the deletion under way
+      holder.run("SELECT 1 FROM org.organization_groups WHERE id = ?::uuid FOR UPDATE", created.getString("groupId"));
+      var deletion = CompletableFuture.supplyAsync(() -> org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId,
+          owner.token(), null), task -> new Thread(task).start());
+      PgFixture.awaitLockWaits(org.db(), 1);
+      var wsDelete = CompletableFuture.supplyAsync(() -> org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId
+          + "/workspaces/" + ws, owner.token(), null), task -> new Thread(task).start());
+      PgFixture.awaitLockWaits(org.db(), 2);
+      holder.commit();
+      assertEquals(204, deletion.get(10, TimeUnit.SECONDS).statusCode());
+      assertProblem(wsDelete.get(10, TimeUnit.SECONDS), 404, "organization_not_found");
+    }
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.audit_events WHERE org_id = '" + orgId
+        + "'"));
+  }
+}
