@@ -166,7 +166,12 @@ final class OrganizationRepository {
   /**
    * Deletes the organization, whose row the caller holds; memberships, custom roles and its invitation mails go with
    * it (ON DELETE CASCADE; V46: one not sent yet is not sent), and so does its audit trail, whose events hold no
-   * foreign key (the caller's {@code organization.deleted}, recorded after, outlives it with no organization), and so
+   * foreign key (the caller's {@code organization.deleted}, recorded after, outlives it with no organization). The
+   * trail goes last, in a statement after the row's: that deletion waits for every transaction holding one of the
+   * organization's rows (an invitation being declined, a hook whose failures deactivate it, a setup object deleted), so
+   * the events those record are committed by then and go too; deleted first, the trail kept for ever, with the
+   * deleted organization's id, whatever they recorded after it (an invitee's decline, say). Writes that hold none of
+   * its rows hold the organization's own ({@code AccessPolicy.requireShared}), which the caller's lock keeps off. So
    * does the group made for it, which it answers, unless another organization has joined that group, one joining it
    * at that moment included ({@link #holdGroup}): that one's joining commits first, and the group stays with it.
    * Nor does a group go that a platform admin has made theirs, appointing admins to it or rotating a create key onto
@@ -180,10 +185,9 @@ final class OrganizationRepository {
    */
   static Future<Deleted> delete(SqlClient tx, Organization organization) {
     var id = organization.id();
-    var events = tx.preparedQuery("DELETE FROM org.audit_events WHERE org_id = $1").execute(Tuple.of(id));
     var locked = holdGroup(tx, organization);
     var end = SessionEnds.nextForServiceUsersOf(tx, id);
-    return Future.all(events, locked, end).compose(waited -> {
+    return Future.all(locked, end).compose(waited -> {
       var listed = tx.preparedQuery("INSERT INTO org.deleted_accounts (user_id, deleted_at) "
               + "SELECT id, to_timestamp($2) FROM org.users WHERE service_org_id = $1 ON CONFLICT DO NOTHING "
               + "RETURNING user_id")
@@ -197,7 +201,8 @@ final class OrganizationRepository {
               + "RETURNING g.id, g.name")
           .mapping(row -> new DeletedGroup(row.getUUID("id"), row.getString("name")))
           .execute(Tuple.of(id));
-      return Future.all(listed, deleted).map(both -> {
+      var events = tx.preparedQuery("DELETE FROM org.audit_events WHERE org_id = $1").execute(Tuple.of(id));
+      return Future.all(listed, deleted, events).map(all -> {
         var serviceUsers = new ArrayList<UUID>();
         listed.result().forEach(serviceUsers::add);
         var rows = deleted.result().iterator();
