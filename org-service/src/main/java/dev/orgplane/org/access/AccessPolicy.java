@@ -264,11 +264,13 @@ public final class AccessPolicy {
 
   /**
    * As {@link #require}, for a request that any one of {@code permissions} allows; a refusal names the first, the
-   * one people hold (the others being the engine's own).
+   * one people hold (the others being the engine's own). {@code shared}: decided with the row held as
+   * {@link #requireShared} holds it, for a request that records an event there.
    */
   public static Future<OrgAccess> requireAny(SqlClient client, Principal principal, String orgRef,
-      List<String> permissions) {
-    return access(client, principal, orgRef, false).map(access -> {
+      List<String> permissions, boolean shared) {
+    var decided = shared ? lockedAccess(client, principal, orgRef, SHARED) : access(client, principal, orgRef, false);
+    return decided.map(access -> {
       check(access, permissions.stream().filter(access.permissions()::contains).findFirst().orElse(permissions.get(0)));
       return access;
     });

@@ -311,6 +311,12 @@ public final class SetupRoutes {
    * {@link SetupCopy#page}), else as an upsert (or, keeping existing copies, as an insert of the missing ones); a
    * first copy that meets a copy committed meanwhile fails with {@link SetupCopy.CopiesExist} and runs again as the
    * latter. The page's answer is kept in the transaction that copies it.
+   *
+   * <p>The target's row is held as every setup write holds it ({@link AccessPolicy#requireShared}), and the source's
+   * too when the page carries secrets out, which the source's trail records ({@link #secretsCarriedOut}): a deletion
+   * of the source under way is waited for, and the page then finds no source. Target first, then source; an account's
+   * deletion locking both the other way (it takes its organizations in id order) makes one of them a deadlock's victim,
+   * 409 {@code concurrent_update}, to retry.
    */
   private Future<Reply> copyInTransaction(RoutingContext ctx, SetupCopy copy, String from, PageRequest page,
       UUID after, SetupCopy.Mode mode) {
@@ -318,7 +324,7 @@ public final class SetupRoutes {
     var readSource = mode.carrySecrets() ? List.of(copy.kind().permission("update"), PermissionCatalog.HOOK_SECRET_COPY)
         : List.of(copy.kind().permission("get"));
     return pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
-        .compose(target -> AccessPolicy.requireAny(tx, principal, from, readSource)
+        .compose(target -> AccessPolicy.requireAny(tx, principal, from, readSource, mode.carrySecrets())
             .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target, page, after, mode))));
   }
 

@@ -8,6 +8,7 @@ import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
@@ -83,6 +84,31 @@ class SetupWriteRaceTest extends OrgServiceTest {
       assertProblem(wsDelete.get(10, TimeUnit.SECONDS), 404, "organization_not_found");
     }
     assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.audit_events WHERE org_id = '" + orgId
+        + "'"));
+  }
+
+  /**
+   * A page carrying secrets out of its source records that in the source's trail, so it holds the source's row too:
+   * a deletion of the source under way is waited for, and the page then finds no source. Until session 35 it read the
+   * source as it was before and recorded {@code hook.secrets_copied} in the trail of an organization deleted.
+   */
+  @Test
+  void secretsCarriedOutOfASourceBeingDeletedLeaveNoEventThere() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var source = newOrg(owner);
+    var target = newOrg(owner);
+    assertEquals(201, org.post("/v1/organizations/" + source + "/hooks", owner.token(), new JsonObject()
+        .put("name", "h").put("url", "https://hooks.example.com/h").put("secret", "template-secret-1234567890")
+        .put("events", new JsonArray().add("queue.created"))).statusCode());
+    try (var deleting = UncommittedTransaction.begin(org.db())) {
+      // what an organization's deletion does: its row held, then it and its trail deleted
+      deleting.run("SELECT 1 FROM org.organizations WHERE id = ?::uuid FOR UPDATE", source);
+      deleting.run("DELETE FROM org.organizations WHERE id = ?::uuid", source);
+      deleting.run("DELETE FROM org.audit_events WHERE org_id = ?::uuid", source);
+      assertProblem(deleting.commitOnceWaitedFor(() -> org.post("/v1/organizations/" + target + "/hooks:copy",
+          owner.token(), new JsonObject().put("from", source).put("copySecrets", true))), 404, "organization_not_found");
+    }
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.audit_events WHERE org_id = '" + source
         + "'"));
   }
 }
