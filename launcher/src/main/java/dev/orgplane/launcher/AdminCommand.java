@@ -6,6 +6,7 @@ import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.OrgServiceVerticle;
+import dev.orgplane.org.identity.SigningSchedule;
 import dev.orgplane.org.ops.OperatorCommands;
 import dev.orgplane.org.user.VerifiedAppointee;
 import io.vertx.core.Future;
@@ -63,9 +64,11 @@ final class AdminCommand implements Runnable {
   }
 
   @Command(name = "rotate-signing-key", mixinStandardHelpOptions = true,
-      description = "Make a new token signing key; tokens signed by the old one stay valid until they expire.")
+      description = "Make a new token signing key, published at once and signing once every service has fetched it; "
+          + "tokens signed by the old one stay valid until they expire.")
   int rotateSigningKey() {
-    return run(ops -> ops.rotateSigningKey().map(kid -> "new signing key " + kid));
+    return run(ops -> ops.rotateSigningKey().map(key -> "new signing key " + key.kid() + ", published now; it signs "
+        + "from " + key.signsFrom() + ", the old key until then"));
   }
 
   @Command(name = "grant-group-admin", mixinStandardHelpOptions = true,
@@ -117,7 +120,8 @@ final class AdminCommand implements Runnable {
         return NOT_MIGRATED;
       }
       var pool = Database.open(vertx, url, 2, List.of()).await();
-      var ops = new OperatorCommands(vertx, pool, OrgServiceVerticle.tokenLifetimeSeconds(settings));
+      var ops = new OperatorCommands(vertx, pool,
+          SigningSchedule.from(settings, OrgServiceVerticle.tokenLifetimeSeconds(settings)));
       System.out.println(command.apply(ops).eventually(pool::close).await());
       return 0;
     } catch (ApiException refused) {

@@ -43,6 +43,7 @@ import dev.orgplane.org.identity.EmailVerificationRoutes;
 import dev.orgplane.org.identity.RefreshTokens;
 import dev.orgplane.org.identity.RevocationListRoutes;
 import dev.orgplane.org.identity.SigningKeyStore;
+import dev.orgplane.org.identity.SigningSchedule;
 import dev.orgplane.org.identity.TokenIssuer;
 import dev.orgplane.org.membership.MembershipRoutes;
 import dev.orgplane.org.metaschema.MetaSchemaRoutes;
@@ -88,7 +89,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
    */
   public static void checkSettings(Settings settings) {
     eventLoops(settings);
-    tokenLifetimeSeconds(settings);
+    SigningSchedule.from(settings, tokenLifetimeSeconds(settings));
     InvitationRoutes.ttlSeconds(settings);
     DeliveryRetention.days(settings);
     TokenRevocations.reloadMillis(settings);
@@ -133,8 +134,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         .compose(storage -> {
           settings = storage.settings();
           pool = storage.pool();
-          keys = new SigningKeyStore(vertx, pool, tokenLifetime(),
-              settings.longValue("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS", 1, Long.MAX_VALUE));
+          keys = new SigningKeyStore(vertx, pool, SigningSchedule.from(settings, tokenLifetime()));
           var hasher = new PasswordHasher(vertx);
           return keys.start()
               .compose(v -> AdminBootstrap.ensureAdmin(vertx, pool, hasher, settings, generatedAdminPassword))

@@ -229,7 +229,7 @@ public final class IdentityRoutes {
 
   private void jwks(RoutingContext ctx) {
     keys.keys().onSuccess(list -> ctx.response().putHeader("Content-Type", "application/json")
-            .putHeader("Cache-Control", "public, max-age=60")
+            .putHeader("Cache-Control", "public, max-age=" + SigningSchedule.JWKS_MAX_AGE_SECONDS)
             .end(new JsonObject().put("keys", new JsonArray(list)).encode()))
         .onFailure(ctx::fail);
   }

@@ -2,6 +2,7 @@ package dev.orgplane.org.ops;
 
 import dev.orgplane.org.group.GroupAdmins;
 import dev.orgplane.org.identity.SigningKeyStore;
+import dev.orgplane.org.identity.SigningSchedule;
 import dev.orgplane.org.identity.StoredRevocations;
 import dev.orgplane.org.user.PlatformAdmins;
 import io.vertx.core.Future;
@@ -20,17 +21,20 @@ public final class OperatorCommands {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final long tokenLifetimeSeconds;
+  private final SigningSchedule signing;
 
-  public OperatorCommands(Vertx vertx, Pool pool, long tokenLifetimeSeconds) {
+  public OperatorCommands(Vertx vertx, Pool pool, SigningSchedule signing) {
     this.vertx = vertx;
     this.pool = pool;
-    this.tokenLifetimeSeconds = tokenLifetimeSeconds;
+    this.signing = signing;
   }
 
-  /** Answers the new key's kid; tokens signed by the old key stay valid until they expire. */
-  public Future<String> rotateSigningKey() {
-    return new SigningKeyStore(vertx, pool, tokenLifetimeSeconds, 0).rotate();
+  /**
+   * Answers the new key, published at once, and when it starts to sign (the old key signs until then); tokens signed
+   * by the old key stay valid until they expire.
+   */
+  public Future<SigningKeyStore.RotatedKey> rotateSigningKey() {
+    return new SigningKeyStore(vertx, pool, signing).rotate();
   }
 
   /** Answers whether anything changed: an admin of the group already is left as they are, and nothing recorded. */

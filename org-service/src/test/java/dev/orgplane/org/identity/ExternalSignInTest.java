@@ -124,7 +124,8 @@ class ExternalSignInTest extends TrustingOrgServiceTest {
     var email = freshEmail();
     var claims = claims(UUID.randomUUID().toString(), email, true);
     exchanged(claims);
-    var ops = new OperatorCommands(vertx, Database.open(vertx, trusting.db(), 1, List.of()).await(), 3600);
+    var ops = new OperatorCommands(vertx, Database.open(vertx, trusting.db(), 1, List.of()).await(),
+        new SigningSchedule(3600, 10_000, 75_000));
     ops.makePlatformAdmin(email).await();
 
     assertProblem(trusting.exchange(provider.sign(claims), TokenExchange.JWT), 403, "external_link_refused");

@@ -2,6 +2,7 @@ package dev.orgplane.org.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
@@ -10,6 +11,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -19,12 +22,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SigningKeyStoreTest {
 
   private static final int INSTANCES = 4;
+  /** A minute's lead, as a reload period of a minute and JWKS kept a few seconds would make. */
+  private static final SigningSchedule SCHEDULE = new SigningSchedule(3600, 60_000, 60_000);
 
   @Test
   void instancesStartingTogetherOnAFreshDatabaseMakeOneKeyAndSignWithIt(Vertx vertx) {
     var pool = Database.open(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), INSTANCES, List.of())
         .await();
-    var stores = IntStream.range(0, INSTANCES).mapToObj(i -> new SigningKeyStore(vertx, pool, 3600, 60_000)).toList();
+    var stores = IntStream.range(0, INSTANCES).mapToObj(i -> new SigningKeyStore(vertx, pool, SCHEDULE)).toList();
 
     Future.all(stores.stream().map(SigningKeyStore::start).toList()).await();
 
@@ -38,7 +43,7 @@ class SigningKeyStoreTest {
   void rotationsRacingEachOtherLeaveOneKeySigning(Vertx vertx) {
     var pool = Database.open(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), INSTANCES, List.of())
         .await();
-    var store = new SigningKeyStore(vertx, pool, 3600, 60_000);
+    var store = new SigningKeyStore(vertx, pool, SCHEDULE);
     store.start().await();
 
     Future.all(IntStream.range(0, INSTANCES).mapToObj(i -> store.rotate()).toList()).await();
@@ -49,13 +54,13 @@ class SigningKeyStoreTest {
   }
 
   /**
-   * An instance that has not reloaded since a rotation elsewhere goes on signing with the retired key for up to a
-   * reload period; the key stays published a lifetime after that, so none of those tokens is refused before its exp.
+   * A retired key signs until its successor's lead has passed; it stays published a lifetime after that, so none of
+   * its tokens is refused before its exp.
    */
   @Test
-  void aRetiredKeyIsPublishedALifetimeAndAReloadPeriodLong(Vertx vertx) {
+  void aRetiredKeyIsPublishedALifetimeAndALeadLong(Vertx vertx) {
     var pool = Database.open(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), 1, List.of()).await();
-    var rotating = new SigningKeyStore(vertx, pool, 3600, 60_000);
+    var rotating = new SigningKeyStore(vertx, pool, SCHEDULE);
     rotating.start().await();
     rotating.rotate().await();
     rotating.stop();
@@ -66,11 +71,67 @@ class SigningKeyStoreTest {
 
     pool.query("UPDATE org.signing_keys SET retired_at = now() - interval '3670 seconds' WHERE retired_at IS NOT NULL")
         .execute().await();
-    assertEquals(1, publishedKeys(vertx, pool), "past a lifetime and a reload period, no token of it is left");
+    assertEquals(1, publishedKeys(vertx, pool), "past a lifetime and a lead, no token of it is left");
+  }
+
+  /**
+   * A rotated-in key is published at once, and the retired one goes on signing until the lead has passed: every
+   * verifier has fetched the new key by then. Until session 35 the new key signed at once, and its tokens were refused
+   * wherever the JWKS fetched before the rotation was still kept.
+   */
+  @Test
+  void aRotatedInKeyIsPublishedAtOnceAndSignsOnlyOnceItsLeadHasPassed(Vertx vertx) throws InterruptedException {
+    var pool = Database.open(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), 2, List.of()).await();
+    var lead = new SigningSchedule(3600, 60_000, 3_000);
+    var rotating = new SigningKeyStore(vertx, pool, lead);
+    var other = new SigningKeyStore(vertx, pool, lead);
+    rotating.start().await();
+    other.start().await();
+    var old = rotating.signer().kid();
+
+    var rotated = rotating.rotate().await();
+    assertTrue(Duration.between(Instant.now(), rotated.signsFrom()).toMillis() > 2_000, rotated.signsFrom().toString());
+    Thread.sleep(1_100);
+    other.refresh().await();
+
+    for (var store : List.of(rotating, other)) {
+      assertEquals(List.of(old, rotated.kid()), kids(store), "both published at once");
+      assertEquals(old, store.signer().kid(), "the old key signs until the lead has passed");
+    }
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), rotated.signsFrom()).toMillis()) + 200);
+    for (var store : List.of(rotating, other)) {
+      assertEquals(rotated.kid(), store.signer().kid(), "without a reload: the switch was known in advance");
+    }
+    rotating.stop();
+    other.stop();
+  }
+
+  /**
+   * A token naming a kid the store lacks waits for the load under way: until session 35 one that came while another
+   * token's load was under way was answered the keys known before it, and refused.
+   */
+  @Test
+  void aRefreshDuringALoadAnswersWhatTheLoadBrings(Vertx vertx) throws InterruptedException {
+    var pool = Database.open(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), 2, List.of()).await();
+    var store = new SigningKeyStore(vertx, pool, SCHEDULE);
+    store.start().await();
+    var rotated = new SigningKeyStore(vertx, pool, SCHEDULE).rotate().await();
+    Thread.sleep(1_100);
+
+    var first = store.refresh();
+    var second = store.refresh();
+
+    assertTrue(second.await().stream().anyMatch(key -> rotated.kid().equals(key.getString("kid"))));
+    assertTrue(first.await().stream().anyMatch(key -> rotated.kid().equals(key.getString("kid"))));
+    store.stop();
+  }
+
+  private static List<String> kids(SigningKeyStore store) {
+    return store.keys().await().stream().map(key -> key.getString("kid")).toList();
   }
 
   private static int publishedKeys(Vertx vertx, Pool pool) {
-    var store = new SigningKeyStore(vertx, pool, 3600, 60_000);
+    var store = new SigningKeyStore(vertx, pool, SCHEDULE);
     store.start().await();
     store.stop();
     return store.keys().await().size();
@@ -80,7 +141,7 @@ class SigningKeyStoreTest {
   @Test
   void aReloadPeriodTheTimerRefusesFailsTheStart(Vertx vertx) {
     var pool = Database.open(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), 1, List.of()).await();
-    var store = new SigningKeyStore(vertx, pool, 3600, 0);
+    var store = new SigningKeyStore(vertx, pool, new SigningSchedule(3600, 0, 60_000));
 
     assertThrows(IllegalArgumentException.class, () -> store.start().await());
   }

@@ -10,10 +10,13 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
+import dev.orgplane.org.identity.SigningSchedule;
 import dev.orgplane.org.user.VerifiedAppointee;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -22,23 +25,35 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class OperatorCommandsTest {
 
+  /** As the platform's defaults make it: a 10 s reload, JWKS kept 60 s, fetched at most every 5 s. */
+  private static final SigningSchedule SCHEDULE = new SigningSchedule(3600, 10_000, 75_000);
+
+  /**
+   * The new key is published at once, and the old one signs until every verifier has fetched the new one: until
+   * session 35 the new key signed at once, and its tokens were refused where the JWKS was kept from before.
+   */
   @Test
-  void rotationPublishesTheNewKeyAndKeepsOldTokensValid(Vertx vertx) throws InterruptedException {
+  void rotationPublishesTheNewKeyAtOnceAndSignsWithTheOldOneUntilItsLeadHasPassed(Vertx vertx)
+      throws InterruptedException {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     var org = OrgServiceHarness.start(vertx, db);
     var user = org.newUser("rotator");
-    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
-    var kid = ops.rotateSigningKey().await();
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), SCHEDULE);
+    var rotated = ops.rotateSigningKey().await();
+    assertTrue(rotated.signsFrom().isAfter(Instant.now().plusSeconds(70)), rotated.signsFrom().toString());
     long deadline = System.currentTimeMillis() + 15_000;
-    while (!org.get("/.well-known/jwks.json", null).bodyAsString().contains(kid)) {
+    while (!org.get("/.well-known/jwks.json", null).bodyAsString().contains(rotated.kid())) {
       assertTrue(System.currentTimeMillis() < deadline, "the new key was not published within 15 s");
       Thread.sleep(500);
     }
     assertEquals(2, org.get("/.well-known/jwks.json", null).bodyAsJsonObject().getJsonArray("keys").size());
     assertEquals(200, org.get("/v1/users/me", user.token()).statusCode(), "tokens of the old key stay valid");
     var fresh = org.newUser("after-rotation").token();
-    var header = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(fresh.split("\\.")[0])));
-    assertEquals(kid, header.getString("kid"));
+    assertEquals(kidOf(user.token()), kidOf(fresh), "the old key signs until the new one's lead has passed");
+  }
+
+  private static String kidOf(String token) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]))).getString("kid");
   }
 
   @Test
@@ -49,7 +64,7 @@ class OperatorCommandsTest {
     var groupId = org.post("/v1/organization-groups", admin, new JsonObject().put("name", "G")).bodyAsJsonObject()
         .getString("id");
     var user = org.newVerifiedUser("appointee");
-    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), SCHEDULE);
     ops.grantGroupAdmin(UUID.fromString(groupId), user.email().toUpperCase()).await();
     assertEquals(200, org.get("/v1/organization-groups/" + groupId, user.token()).statusCode());
     ops.revokeGroupAdmin(UUID.fromString(groupId), user.email()).await();
@@ -73,7 +88,7 @@ class OperatorCommandsTest {
     var groupId = org.post("/v1/organization-groups", org.platformAdminToken(), new JsonObject().put("name", "G"))
         .bodyAsJsonObject().getString("id");
     var user = org.newVerifiedUser("audited");
-    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), SCHEDULE);
     for (int twice = 0; twice < 2; twice++) {
       assertEquals(twice == 0, ops.grantGroupAdmin(UUID.fromString(groupId), user.email()).await(), "changed");
     }
@@ -104,7 +119,7 @@ class OperatorCommandsTest {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     var org = OrgServiceHarness.start(vertx, db);
     var registered = org.newUser("unverified");
-    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), SCHEDULE);
 
     var refused = assertThrows(ApiException.class, () -> ops.makePlatformAdmin(registered.email()).await());
 
@@ -131,7 +146,7 @@ class OperatorCommandsTest {
     var groupId = UUID.fromString(org.post("/v1/organization-groups", org.platformAdminToken(),
         new JsonObject().put("name", "G")).bodyAsJsonObject().getString("id"));
     var registered = org.newUser("unverified");
-    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), SCHEDULE);
 
     var refused = assertThrows(ApiException.class, () -> ops.grantGroupAdmin(groupId, registered.email()).await());
 
@@ -154,7 +169,7 @@ class OperatorCommandsTest {
     var user = org.newUser("compromised");
     var bystander = org.newUser("bystander");
     var refresh = org.requestToken(user.email(), "password-compromised-123").bodyAsJsonObject().getString("refresh_token");
-    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), 3600);
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), SCHEDULE);
     Thread.sleep(1_100); // tokens count whole seconds: the one in hand must be a second older than the end
 
     ops.endSessions(user.email().toUpperCase()).await();
