@@ -166,7 +166,7 @@ public final class GatewayVerticle extends ServiceVerticle {
   private List<TrustedIssuer> trustedIssuers(WebClient web, JwksSchedule schedule, KeySource orgKeys) {
     var issuers = new ArrayList<TrustedIssuer>();
     var own = settings.string("ORGPLANE_PUBLIC_URL");
-    issuers.add(new TrustedIssuer(own, settings.string("ORGPLANE_TOKEN_AUDIENCE"), orgKeys));
+    issuers.add(TrustedIssuer.platform(settings, orgKeys));
     issuers.addAll(TrustedIssuer.external(vertx, web, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""), own,
         schedule));
     return issuers;

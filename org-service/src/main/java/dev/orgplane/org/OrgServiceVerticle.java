@@ -72,8 +72,6 @@ public final class OrgServiceVerticle extends ServiceVerticle {
 
   public static final Migrations MIGRATIONS = new Migrations("org", "db/org");
   public static final String EVENT_LOOPS = "ORGPLANE_ORG_SERVICE_EVENT_LOOPS";
-  /** The longest lifetime of an access or refresh token: a year. */
-  static final long LONGEST_TOKEN_TTL_SECONDS = 31_536_000;
 
   /**
    * The instances to deploy ({@value #EVENT_LOOPS}), each with its own pool and background work, as separate
@@ -167,13 +165,13 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, revocations, issuer, audience, tokenLifetime());
-    var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(issuer, audience, keys)));
+    var verifier = new TokenVerifier(vertx, List.of(TrustedIssuer.platform(settings, keys)));
     var draining = new Draining(vertx, settings);
     router = ServiceHttp.router(vertx, "org-service", ServiceHttp.bodyLimitBytes(settings),
         draining.readiness(() -> pool.query("SELECT 1").execute()));
     var verifications = new EmailVerificationRoutes(pool, issuer);
     var refreshTokens = new RefreshTokens(pool,
-        settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS", 1, LONGEST_TOKEN_TTL_SECONDS));
+        settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS", 1, TrustedIssuer.LONGEST_TOKEN_TTL_SECONDS));
     var externalIssuers = TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""), issuer);
     if (!externalIssuers.isEmpty()) {
       externalTokens = new TokenVerifier(vertx, externalIssuers);
@@ -239,7 +237,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
    * that had expired when issued).
    */
   public static long tokenLifetimeSeconds(Settings settings) {
-    return settings.longValue("ORGPLANE_TOKEN_TTL_SECONDS", 1, LONGEST_TOKEN_TTL_SECONDS);
+    return TrustedIssuer.tokenLifetimeSeconds(settings);
   }
 
   public int port() {

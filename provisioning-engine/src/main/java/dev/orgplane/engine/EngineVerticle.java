@@ -104,9 +104,7 @@ public final class EngineVerticle extends ServiceVerticle {
               getClass().getClassLoader()));
           var keys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json",
               JwksSchedule.STANDARD);
-          verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(
-              settings.string("ORGPLANE_PUBLIC_URL"),
-              settings.string("ORGPLANE_TOKEN_AUDIENCE"), keys)));
+          verifier = new TokenVerifier(vertx, List.of(TrustedIssuer.platform(settings, keys)));
           verifier.start();
           var draining = new Draining(vertx, settings);
           router = ServiceHttp.router(vertx, "provisioning-engine", ServiceHttp.bodyLimitBytes(settings),

@@ -12,7 +12,11 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The token signing keys, kept in the database so every instance of the service signs and verifies with the same
@@ -20,7 +24,8 @@ import java.util.UUID;
  * made by another instance or by the operator's command line reaches everywhere. A key is published from its
  * rotation on, but signs only from its {@link SigningSchedule#leadMillis lead} later (counted by the database's
  * clock, so instances switch together), until its successor's lead has passed: by then every verifier has fetched
- * it. Retired keys stay published one token lifetime after that, so rotation never invalidates a token early.
+ * it. Retired keys stay published one token lifetime after that, so rotation never invalidates a token early. Those
+ * who remember tokens these keys verified hear of the keys that drop out ({@link #whenWithdrawn}).
  */
 public final class SigningKeyStore implements KeySource {
 
@@ -30,6 +35,7 @@ public final class SigningKeyStore implements KeySource {
   private final Vertx vertx;
   private final Pool pool;
   private final SigningSchedule schedule;
+  private final List<Consumer<Set<String>>> withdrawalListeners = new CopyOnWriteArrayList<>();
   private volatile List<JsonObject> publicKeys = List.of();
   private volatile Signers signers;
   /** The load under way, the last of those queued; null when none is. */
@@ -161,13 +167,33 @@ public final class SigningKeyStore implements KeySource {
   }
 
   /**
+   * Until session 35 nobody was told: a token the service's own verifier remembered was taken after its key had
+   * dropped out, until its {@code exp}, which a token forged with a key that leaked may put in the year 3000.
+   */
+  @Override
+  public void whenWithdrawn(Consumer<Set<String>> listener) {
+    withdrawalListeners.add(listener);
+  }
+
+  /** Once the fresh keys serve: a token verified meanwhile cannot be remembered with a key gone. */
+  private void tellWithdrawn(List<JsonObject> before, List<JsonObject> fresh) {
+    var gone = before.stream().filter(key -> !fresh.contains(key)).map(key -> key.getString("kid"))
+        .collect(Collectors.toUnmodifiableSet());
+    if (!gone.isEmpty()) {
+      withdrawalListeners.forEach(listener -> listener.accept(gone));
+    }
+  }
+
+  /**
    * The newest key whose lead has passed signs (or, on a database whose keys are all younger, the oldest: its first
    * key, which nothing could have verified before anyway), and the one after it takes over once its lead has passed.
    */
   private void use(RowSet<Row> rows) {
     var now = System.currentTimeMillis();
     var keys = rows.stream().toList();
+    var before = publicKeys;
     publicKeys = keys.stream().map(row -> row.getJsonObject("public_jwk")).toList();
+    tellWithdrawn(before, publicKeys);
     if (keys.isEmpty()) {
       return;
     }

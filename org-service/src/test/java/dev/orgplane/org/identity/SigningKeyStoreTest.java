@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.auth.TokenVerifier;
+import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -22,6 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SigningKeyStoreTest {
 
   private static final int INSTANCES = 4;
+  private static final String ISS = "https://orgplane.test";
+  private static final String AUD = "orgplane";
   /** A minute's lead, as a reload period of a minute and JWKS kept a few seconds would make. */
   private static final SigningSchedule SCHEDULE = new SigningSchedule(3600, 60_000, 60_000);
 
@@ -123,6 +129,32 @@ class SigningKeyStoreTest {
 
     assertTrue(second.await().stream().anyMatch(key -> rotated.kid().equals(key.getString("kid"))));
     assertTrue(first.await().stream().anyMatch(key -> rotated.kid().equals(key.getString("kid"))));
+    store.stop();
+  }
+
+  /**
+   * A key that drops out of the store takes along the tokens its service's verifier remembered: until session 35 the
+   * store told nobody, and a token forged with a key that leaked was taken after its rotation until its exp.
+   */
+  @Test
+  void aKeyThatDropsOutTakesTheTokensItVerifiedAlong(Vertx vertx) throws InterruptedException {
+    var pool = Database.open(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), 1, List.of()).await();
+    var store = new SigningKeyStore(vertx, pool, SCHEDULE);
+    store.start().await();
+    var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, store, 3600)));
+    long now = System.currentTimeMillis() / 1000;
+    var token = store.signer().sign(new JsonObject().put("iss", ISS).put("aud", AUD).put("sub", "alice")
+        .put("iat", now).put("exp", now + 3600));
+    assertEquals("alice", verifier.verify(token).await().subject());
+
+    store.rotate().await();
+    pool.query("UPDATE org.signing_keys SET retired_at = now() - interval '3700 seconds' WHERE retired_at IS NOT NULL")
+        .execute().await();
+    Thread.sleep(1_100);
+    store.refresh().await();
+
+    var refused = assertThrows(ApiException.class, () -> verifier.verify(token).await());
+    assertEquals(401, refused.status());
     store.stop();
   }
 

@@ -37,7 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * This is safe because tokens carry identity only; permissions are looked up per request. A key its issuer's
  * {@link KeySource} finds withdrawn takes the tokens it verified along ({@link KeySource#whenWithdrawn}): remembered,
  * they were taken until they expired. Between {@link #start()} and {@link #stop()} the key sources look for such keys
- * on their own once their keys are stale: a client that only ever sends a remembered token makes no fetch.
+ * on their own once their keys are stale: a client that only ever sends a remembered token makes no fetch. A token
+ * that lives longer than its issuer's tokens do ({@link TrustedIssuer#longestLifetimeSeconds}, the platform's) is
+ * refused, so that none is remembered past a token lifetime whatever key signed it.
  */
 public final class TokenVerifier {
 
@@ -233,6 +235,9 @@ public final class TokenVerifier {
     if (claims.getValue("iat") instanceof Number iat && iat.longValue() > now + LEEWAY_SECONDS) {
       return reject("the token was issued in the future");
     }
+    if (outlivesItsIssuersTokens(issuer, claims.getValue("iat"), exp.longValue())) {
+      return reject("the token lives longer than its issuer's tokens do");
+    }
     return keyFor(issuer, kid)
         .compose(jwk -> {
           if (jwk == null || !alg.equals(algorithmOf(jwk))) {
@@ -242,6 +247,20 @@ public final class TokenVerifier {
               .recover(err -> reject("the token's signature or claims are invalid"))
               .map(user -> new Verified(Principal.fromClaims(claims), kid));
         });
+  }
+
+  /**
+   * Whether a token issued at {@code iat} (none said: null) lives longer than {@code issuer}'s tokens do, with the
+   * leeway. Until session 35 a token of the platform's issuer might say it expired in the year 3000: forged with a key
+   * that leaked, and remembered, it was taken until then (org-service's own keys told of none withdrawn).
+   */
+  private static boolean outlivesItsIssuersTokens(TrustedIssuer issuer, Object iat, long exp) {
+    if (issuer.longestLifetimeSeconds() == TrustedIssuer.ANY_LIFETIME) {
+      return false;
+    }
+    // exp is in the future and the lifetime positive: no overflow
+    return !(iat instanceof Number issued
+        && issued.longValue() >= exp - issuer.longestLifetimeSeconds() - LEEWAY_SECONDS);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.orgplane.kit.auth;
 
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.MaskedUrl;
+import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -19,13 +20,37 @@ import java.util.stream.Collectors;
  * may also name a {@code workloadAudience}: its tokens naming that audience are machines' (workload identity
  * federation), which sign in as service users only, and its others people's, which never do (null: the issuer's
  * tokens are people's alone). Two audiences keep the two apart: with one, a service user's federated credential
- * naming a person's subject took that person's first sign-in for the service user's.
+ * naming a person's subject took that person's first sign-in for the service user's. The platform's own tokens live
+ * at most {@code longestLifetimeSeconds}; an external issuer's as long as it says ({@link #ANY_LIFETIME}).
  */
-public record TrustedIssuer(String issuer, String audience, String workloadAudience, KeySource keys) {
+public record TrustedIssuer(String issuer, String audience, String workloadAudience, KeySource keys,
+    long longestLifetimeSeconds) {
 
-  /** An issuer of people's tokens alone (the platform's own, org-service's). */
-  public TrustedIssuer(String issuer, String audience, KeySource keys) {
-    this(issuer, audience, null, keys);
+  /** An external issuer's tokens live as long as it says. */
+  public static final long ANY_LIFETIME = Long.MAX_VALUE;
+  /** The longest the platform's access and refresh tokens may be set to live: a year. */
+  public static final long LONGEST_TOKEN_TTL_SECONDS = 31_536_000;
+
+  public TrustedIssuer {
+    if (longestLifetimeSeconds < 1) {
+      throw new IllegalArgumentException("tokens living at most " + longestLifetimeSeconds + " s: none would do");
+    }
+  }
+
+  /** The platform's own issuer, org-service: people's tokens alone, none living longer than {@code lifetimeSeconds}. */
+  public TrustedIssuer(String issuer, String audience, KeySource keys, long lifetimeSeconds) {
+    this(issuer, audience, null, keys, lifetimeSeconds);
+  }
+
+  /** The platform's own issuer as the settings name it ({@code ORGPLANE_PUBLIC_URL}), its keys {@code keys}. */
+  public static TrustedIssuer platform(Settings settings, KeySource keys) {
+    return new TrustedIssuer(settings.string("ORGPLANE_PUBLIC_URL"), settings.string("ORGPLANE_TOKEN_AUDIENCE"), keys,
+        tokenLifetimeSeconds(settings));
+  }
+
+  /** How long the platform's access tokens live ({@code ORGPLANE_TOKEN_TTL_SECONDS}): a second to a year. */
+  public static long tokenLifetimeSeconds(Settings settings) {
+    return settings.longValue("ORGPLANE_TOKEN_TTL_SECONDS", 1, LONGEST_TOKEN_TTL_SECONDS);
   }
 
   /** {@code issuers} by their {@code iss}, each named once ({@link #external} refuses a second, and the own one). */
@@ -93,7 +118,7 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
       if (issuers.stream().anyMatch(known -> known.issuer().equals(issuer))) {
         throw new ConfigException(SETTING + "[" + i + "].issuer names " + issuer + " a second time");
       }
-      issuers.add(new TrustedIssuer(issuer, audience, workloadAudience, keysAt.apply(jwksUrl)));
+      issuers.add(new TrustedIssuer(issuer, audience, workloadAudience, keysAt.apply(jwksUrl), ANY_LIFETIME));
     }
     return issuers;
   }

@@ -36,7 +36,7 @@ class BearerAuthTest {
   void start() {
     vertx = Vertx.vertx();
     KeySource source = () -> Future.succeededFuture(List.of(keys.publicJwk()));
-    var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source)));
+    var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source, 3600)));
     var router = Router.router(vertx);
     router.route().handler(new BearerAuth(verifier, principal -> revoked.get()));
     router.get("/held").handler(ctx -> {

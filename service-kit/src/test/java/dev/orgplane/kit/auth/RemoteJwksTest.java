@@ -70,7 +70,7 @@ class RemoteJwksTest {
   }
 
   private TokenVerifier verifierOf(RemoteJwks source) {
-    return new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source)));
+    return new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source, 3600)));
   }
 
   /** A key the issuer withdrew stops being trusted once the keys are stale; a failed refetch keeps the set. */

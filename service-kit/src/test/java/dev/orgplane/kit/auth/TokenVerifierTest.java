@@ -38,7 +38,7 @@ class TokenVerifierTest {
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     KeySource source = () -> Future.succeededFuture(List.of(keys.publicJwk()));
-    verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source)));
+    verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source, 3600)));
   }
 
   private String token(UnaryOperator<JsonObject> claims) {
@@ -68,7 +68,7 @@ class TokenVerifierTest {
     var withoutAlg = keys.publicJwk().copy();
     withoutAlg.remove("alg");
     KeySource source = () -> Future.succeededFuture(List.of(withoutAlg));
-    var lenient = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source)));
+    var lenient = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source, 3600)));
     assertEquals("alice", lenient.verify(token(c -> c)).await().subject());
     var rsaHeader = b64(new JsonObject().put("alg", "RS256").put("kid", keys.kid()).put("typ", "JWT").encode());
     var signed = token(c -> c).split("\\.");
@@ -136,7 +136,7 @@ class TokenVerifierTest {
         .put("x", TestKeys.coordinate(point.getAffineX(), 48)).put("y", TestKeys.coordinate(point.getAffineY(), 48));
     var privateJwk = publicJwk.copy().put("d", TestKeys.coordinate(((ECPrivateKey) pair.getPrivate()).getS(), 48));
     KeySource source = () -> Future.succeededFuture(List.of(publicJwk));
-    var verifierOfP384 = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source)));
+    var verifierOfP384 = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source, 3600)));
     var es384 = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(privateJwk)).generateToken(
         TestKeys.claims(ISS, AUD, "alice"), new JWTOptions().setAlgorithm("ES384").setHeader(new JsonObject()
             .put("kid", "p384")));
@@ -168,7 +168,7 @@ class TokenVerifierTest {
   @Test
   void aFullMemoryOfVerifiedTokensMakesRoomWithoutForgettingThemAll() {
     KeySource source = () -> Future.succeededFuture(List.of(keys.publicJwk()));
-    var small = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source)), 8);
+    var small = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source, 3600)), 8);
     for (int i = 0; i < 9; i++) {
       small.verify(keys.sign(vertx, TestKeys.claims(ISS, AUD, "user-" + i))).await();
     }
@@ -203,6 +203,38 @@ class TokenVerifierTest {
     assertEquals("alice", verifier.verify(token(c -> c.put("nbf", now + 20))).await().subject());
     assertEquals("alice", verifier.verify(token(c -> c.put("iat", now + 20))).await().subject());
     assertRejected(token(c -> c.put("nbf", now + 60)));
+  }
+
+  /**
+   * The platform's tokens live an hour here: one that says it lives longer (or does not say when it was issued) was
+   * not signed by org-service, whatever key signed it. Until session 35 one forged with a key that leaked, expiring in
+   * the year 3000 and remembered, was taken until then.
+   */
+  @Test
+  void aTokenLivingLongerThanItsIssuersTokensIsRefused() {
+    long now = System.currentTimeMillis() / 1000;
+    assertEquals("alice", verifier.verify(token(c -> c.put("iat", now).put("exp", now + 3600 + 30))).await().subject());
+    assertRejected(token(c -> c.put("iat", now).put("exp", now + 3600 + 31)));
+    assertRejected(token(c -> c.put("iat", now).put("exp", 32_503_680_000L)));
+    assertRejected(token(c -> c.put("iat", Long.MIN_VALUE).put("exp", now + 60)));
+    assertRejected(withoutIssuedAt(now + 60));
+  }
+
+  /** A token that says not when it was issued: the signer adds {@code iat} unless told not to. */
+  private String withoutIssuedAt(long exp) {
+    var claims = TestKeys.claims(ISS, AUD, "alice").put("exp", exp);
+    claims.remove("iat");
+    return JWTAuth.create(vertx, new JWTAuthOptions().addJwk(keys.privateJwk())).generateToken(claims,
+        new JWTOptions().setAlgorithm("ES256").setNoTimestamp(true).setHeader(new JsonObject().put("kid", keys.kid())));
+  }
+
+  /** An external issuer's tokens live as long as it says. */
+  @Test
+  void anExternalIssuersTokensLiveAsLongAsItSays() {
+    KeySource source = () -> Future.succeededFuture(List.of(keys.publicJwk()));
+    var external = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, null, source,
+        TrustedIssuer.ANY_LIFETIME)));
+    assertEquals("alice", external.verify(withoutIssuedAt(32_503_680_000L)).await().subject());
   }
 
   @Test

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -69,5 +72,20 @@ class TrustedIssuerTest {
     var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "{\"issuer\":1}", OWN));
     assertTrue(refused.getMessage().startsWith("ORGPLANE_TRUSTED_ISSUERS must be a JSON array"),
         refused.getMessage());
+  }
+
+  /** The platform's own tokens live as ORGPLANE_TOKEN_TTL_SECONDS says, an external issuer's as it says. */
+  @Test
+  void thePlatformsTokensLiveAtMostTheirSetLifetime(Vertx vertx) {
+    var settings = new Settings(new JsonObject().put("ORGPLANE_PUBLIC_URL", OWN)
+        .put("ORGPLANE_TOKEN_AUDIENCE", "orgplane").put("ORGPLANE_TOKEN_TTL_SECONDS", "600"));
+    KeySource keys = () -> Future.succeededFuture(List.of());
+
+    var platform = TrustedIssuer.platform(settings, keys);
+
+    assertEquals(OWN, platform.issuer());
+    assertEquals(600, platform.longestLifetimeSeconds());
+    assertEquals(TrustedIssuer.ANY_LIFETIME, TrustedIssuer.external(vertx, "[" + GOOD + "]", OWN).get(0)
+        .longestLifetimeSeconds());
   }
 }
