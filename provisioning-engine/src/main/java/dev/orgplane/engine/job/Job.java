@@ -52,6 +52,14 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID queuedBy, UUID t
         json.getLong("updated"), json.getLong("unchanged"), json.getLong("failed"));
   }
 
+  /**
+   * Whether no step has recorded a page: the job is new, retried (its steps pending again from the start), or its runs
+   * stopped before their first checkpoint.
+   */
+  boolean copiedNothing() {
+    return steps.stream().allMatch(step -> "pending".equals(step.status()) && step.cursor() == null);
+  }
+
   public boolean finished() {
     return TERMINAL.contains(status);
   }

@@ -6,6 +6,7 @@ import dev.orgplane.engine.orgapi.OrgApiClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -32,11 +33,28 @@ final class TargetOrganization {
     this.owner = owner;
   }
 
-  /** The target's id; {@code null} for a dry run whose target does not exist yet. */
+  /**
+   * The target's id; {@code null} for a dry run whose target does not exist yet. A job asked for a new organization
+   * that has one recorded but has copied nothing since (a retry, say) asks first whether it still exists: an operator
+   * may have deleted a half-made tenant to start clean, and the job then makes it again, or finds it by name, as its
+   * first run did. Until session 35 such a retry copied into the deleted organization, and failed
+   * {@code organization_not_found} every time. Once a step has copied a page the job keeps its target: one made anew
+   * would lack what those pages copied.
+   */
   Future<UUID> ensure(Job job) {
-    if (job.targetOrg() != null) {
-      return Future.succeededFuture(job.targetOrg());
+    var recorded = job.targetOrg();
+    if (recorded == null) {
+      return fresh(job);
     }
+    if (job.target() == null || !job.copiedNothing()) {
+      return Future.succeededFuture(recorded);
+    }
+    return api.organization(recorded.toString())
+        .compose(found -> found != null ? Future.succeededFuture(recorded) : fresh(job));
+  }
+
+  /** What a job asked for a new organization copies into, or plans against, found or made by name. */
+  private Future<UUID> fresh(Job job) {
     return job.dryRun() ? planned(job) : made(job);
   }
 
@@ -46,13 +64,14 @@ final class TargetOrganization {
    * organization the real run would adopt, compared with as it is (and recorded as the plan's target, with no other
    * job's writes in its way: a plan writes nothing). Any other: the plan fails {@value #NAME_TAKEN} as the real run
    * does. Until session 32 every dry run of a new target planned an empty one, which ended succeeded where the real
-   * run fails, and planned every object as a creation in a tenant that had them all.
+   * run fails, and planned every object as a creation in a tenant that had them all. A plan that had recorded a
+   * tenant since deleted forgets it when it plans a new one.
    */
   private Future<UUID> planned(Job job) {
     return api.organization(job.target().getString("name"))
-        .compose(existing -> existing == null ? Future.succeededFuture(null) : adopt(job, existing)
-            .compose(id -> JobRepository.recordTarget(pool, Lease.of(job, owner), id)
-                .compose(held -> held ? Future.succeededFuture(id) : Future.failedFuture(new LeaseLost(job)))));
+        .compose(existing -> existing == null ? Future.<UUID>succeededFuture(null) : adopt(job, existing))
+        .compose(id -> Objects.equals(id, job.targetOrg()) ? Future.succeededFuture(id)
+            : held(job, JobRepository.recordTarget(pool, Lease.of(job, owner), id), id));
   }
 
   private Future<UUID> made(Job job) {
@@ -61,11 +80,15 @@ final class TargetOrganization {
             ? api.organization(job.target().getString("name"))
                 .compose(existing -> existing == null ? Future.failedFuture(failure) : adopt(job, existing))
             : Future.failedFuture(failure))
-        .compose(id -> JobRepository.setTarget(pool, Lease.of(job, owner), id)
+        .compose(id -> held(job, JobRepository.setTarget(pool, Lease.of(job, owner), id)
             .recover(failure -> Future.failedFuture(failure instanceof JobRepository.TargetBusy busy
                 ? new CopyFailure(NAME_TAKEN, "The organization named " + job.target().getString("name")
-                    + " is being provisioned by job " + busy.writer + ".", null) : failure))
-            .compose(held -> held ? Future.succeededFuture(id) : Future.failedFuture(new LeaseLost(job))));
+                    + " is being provisioned by job " + busy.writer + ".", null) : failure)), id));
+  }
+
+  /** {@code id}, once {@code recorded} as the job's target; {@link LeaseLost} if the run no longer held the job. */
+  private static Future<UUID> held(Job job, Future<Boolean> recorded, UUID id) {
+    return recorded.compose(held -> held ? Future.succeededFuture(id) : Future.failedFuture(new LeaseLost(job)));
   }
 
   /** The run lost its job (to another engine, or to a later claim) before it could record the target. */
