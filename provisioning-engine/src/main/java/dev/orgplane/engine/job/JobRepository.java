@@ -515,10 +515,12 @@ public final class JobRepository {
    * the steps that had succeeded, which had copied the template as it was before: a team member the template gained
    * since was no member of the target, and the teams' step failed {@code not_a_member} on every retry. The jobs of one
    * statement share its {@code retried_at}, so a retried batch's jobs share their readings of the template
-   * ({@link JobRunner}), and none of those read before.
+   * ({@link JobRunner}), and none of those read before. What inviting the owner came to is the run's to say again,
+   * {@code null} until it gets there (its batch no longer counts it): until session 35 a job cancelled while its owner
+   * was invited showed {@code invited} while queued and run again.
    */
   private static String retry(String column) {
-    return "WITH retried AS (UPDATE provisioning.jobs SET status = 'queued', error = NULL, "
+    return "WITH retried AS (UPDATE provisioning.jobs SET status = 'queued', error = NULL, owner_invitation = NULL, "
         + "cancel_requested = false, finished_at = NULL, updated_at = now(), retried_at = now(), queued_by = $2 "
         + "WHERE " + column + " = $1 AND status IN ('failed', 'cancelled') RETURNING *), "
         + "retried_steps AS (UPDATE provisioning.job_steps SET status = 'pending', cursor = NULL, created = 0, "

@@ -128,6 +128,31 @@ class BatchTotalsTest {
     assertEquals(4, listed(ran).getJsonObject("counts").getLong("succeeded"), ran.encodePrettily());
   }
 
+  /**
+   * A retried job's owner invitation is counted again only once its run gets there: until session 35 a job cancelled
+   * while its owner was invited was counted {@code invited} while queued and run again.
+   */
+  @Test
+  void aRetriedJobsOwnerIsCountedOnlyOnceItsRunInvitesAgain() {
+    var request = batchOf(1, 1);
+    request.getJsonArray("targets").getJsonObject(0)
+        .put("owner", new JsonObject().put("email", "owner-" + UUID.randomUUID() + "@customer.example"));
+    var ran = engine.awaitEnd(path(queue(request)), token());
+    assertEquals(1, ran.getJsonObject("owners").getLong("invited"), ran.encodePrettily());
+    // as if a cancel had come while the owner was invited: the job ends cancelled, the invitation made
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'cancelled' WHERE batch_id = '"
+        + ran.getString("id") + "'");
+
+    var retried = engine.post(path(ran) + "/retry", token(), null).bodyAsJsonObject();
+
+    assertAgreeWithTheJobs(engine.db, "after the retry");
+    assertEquals(0, retried.getJsonObject("owners").getLong("invited"), retried.encodePrettily());
+    var again = engine.awaitEnd(path(ran), token());
+    assertAgreeWithTheJobs(engine.db, "after the retried job ran");
+    assertEquals(new JsonObject().put("invited", 0).put("already_invited", 1).put("already_member", 0)
+        .put("planned", 0), again.getJsonObject("owners"), again.encodePrettily());
+  }
+
   @Test
   void aJobResumedAfterACrashIsCountedOnce() {
     var ran = engine.awaitEnd(path(queue(batchOf(2, 2))), token());

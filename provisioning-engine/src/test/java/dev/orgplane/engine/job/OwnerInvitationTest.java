@@ -115,6 +115,27 @@ class OwnerInvitationTest extends TemplateEngineTest {
     assertEquals(1, pendingInvitations(made.getString("targetOrganization")).size());
   }
 
+  /**
+   * A retried job shows no owner invitation until its run invites again: until session 35 one cancelled while its
+   * owner was invited showed {@code invited} while queued and run again.
+   */
+  @Test
+  void aRetriedJobShowsNoInvitationUntilItsRunInvitesAgain() {
+    var made = engine.provision(token(), job(owned(unique("re-owned"), unique("ceo") + "@customer.example")));
+    assertEquals("invited", made.getJsonObject("owner").getString("invitation"), made.encodePrettily());
+    var path = "/v1/provisioning/jobs/" + made.getString("id");
+    // as if a cancel had come while the owner was invited: the job ends cancelled, the invitation made
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'cancelled' WHERE id = '"
+        + made.getString("id") + "'");
+
+    var retried = engine.post(path + "/retry", token(), null);
+
+    assertEquals(200, retried.statusCode(), retried.bodyAsString());
+    assertNull(retried.bodyAsJsonObject().getJsonObject("owner").getValue("invitation"), retried.bodyAsString());
+    var again = engine.awaitEnd(path, token());
+    assertEquals("already_invited", again.getJsonObject("owner").getString("invitation"), again.encodePrettily());
+  }
+
   @Test
   void aBatchInvitesEachOwnerOnceAndAMembersAddressCountsAsDone() {
     var first = unique("batch-owned");
