@@ -228,7 +228,7 @@ public final class BatchRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Its failed and cancelled jobs resume from their checkpoints; 409 when it has none (running, or succeeded). */
+  /** Its failed and cancelled jobs run again from their first steps; 409 when it has none (running, or succeeded). */
   private void retry(RoutingContext ctx) {
     batch(ctx, Use.RETRY)
         .compose(batch -> JobRepository.batchOptions(pool, batch.id())

@@ -70,7 +70,7 @@ class AbandonedCancelTest {
         .getJsonArray("items").getJsonObject(0);
     assertEquals(1, second.getInteger("attempts"), "not taken over");
     assertEquals("pending", second.getJsonArray("steps").getJsonObject(0).getString("status"),
-        "the step its dead engine left under way is what a retry resumes: " + second.encodePrettily());
+        "the step its dead engine left under way is pending again: " + second.encodePrettily());
     assertNull(second.getValue("targetOrganization"));
     for (var job : new String[] {handedBack, second.getString("id")}) {
       var reported = idle.finishedEvents(template.templateId(), owner, job, 1);

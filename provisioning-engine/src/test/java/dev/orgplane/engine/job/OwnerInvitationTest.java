@@ -91,7 +91,7 @@ class OwnerInvitationTest extends TemplateEngineTest {
   }
 
   @Test
-  void anInvitationOrgServiceRefusesFailsTheJobAndARetryResumesAtIt() {
+  void anInvitationOrgServiceRefusesFailsTheJobAndARetryInvitesAtItsEnd() {
     var made = engine.provision(token(), job(new JsonObject().put("name", unique("refused"))));
     var path = "/v1/provisioning/jobs/" + made.getString("id");
     var email = unique("ceo") + "@customer.example";

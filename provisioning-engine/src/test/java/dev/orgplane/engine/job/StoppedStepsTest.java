@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The steps a run leaves under way when it stops (cancelled, failed by a sibling, handed back by its stopping engine)
- * show {@code pending}, as what a retry or the next claim resumes, not {@code running} in a job that runs nothing; and
+ * show {@code pending}, as what the next claim resumes, not {@code running} in a job that runs nothing; and
  * the run ends, or goes back, only once the pages its steps have in flight are written.
  * Each test runs its job on an engine of its own, stopped after it; the first engine runs none.
  */
