@@ -14,32 +14,45 @@ import io.vertx.ext.web.RoutingContext;
  * read's head unchecked onto a kept-alive upstream HTTP/1.1 connection: a CR LF in a value ended the head early, and
  * what followed was a second request, past the door's checks, whose answer the connection's next caller got. HTTP/1
  * requests never hold such fields: their decoder refuses them first.
+ *
+ * <p>Pseudo-header fields are not among the request's headers in Vert.x 5: of them, {@code :method} and
+ * {@code :authority} Vert.x checks itself (it ends the connection, or the stream), and {@code :path} is the request's
+ * uri, checked here. {@code :scheme} Vert.x checks for presence alone, so any other than {@code http} or
+ * {@code https} is refused here: a CR LF in it once reached the upstream's head in X-Forwarded-Proto, which the
+ * gateway now takes from its own connection, and made Vert.x's client throw on the body path, leaving the caller
+ * unanswered.
  */
 public final class Http2Fields implements Handler<RoutingContext> {
 
   private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
+  private static final String CONTROL_CHARACTER =
+      "The path or a header field holds a control character, which HTTP/2 does not allow (RFC 9113, 8.2.1).";
 
   @Override
   public void handle(RoutingContext ctx) {
     var request = ctx.request();
-    if (request.version() == HttpVersion.HTTP_2 && malformed(request)) {
-      ctx.fail(ApiException.badRequest("malformed_request",
-          "The path or a header field holds a control character, which HTTP/2 does not allow (RFC 9113, 8.2.1)."));
+    var refusal = request.version() == HttpVersion.HTTP_2 ? refusal(request) : null;
+    if (refusal != null) {
+      ctx.fail(ApiException.badRequest("malformed_request", refusal));
       return;
     }
     ctx.next();
   }
 
-  static boolean malformed(HttpServerRequest request) {
+  /** Why the request is refused, or null. */
+  static String refusal(HttpServerRequest request) {
+    if (!"http".equalsIgnoreCase(request.scheme()) && !"https".equalsIgnoreCase(request.scheme())) {
+      return "The :scheme is neither http nor https.";
+    }
     if (!isClean(request.uri(), false)) {
-      return true;
+      return CONTROL_CHARACTER;
     }
     for (var field : request.headers()) {
       if (!isName(field.getKey()) || !isClean(field.getValue(), true)) {
-        return true;
+        return CONTROL_CHARACTER;
       }
     }
-    return false;
+    return null;
   }
 
   /** Whether {@code text} has no CR, LF, NUL or other control character; a value may hold spaces and tabs. */

@@ -15,7 +15,10 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class BodilessForwarder {
 
-  /** Header values copied from a request the server already parsed (no CR or LF left) and our own: not checked again. */
+  /**
+   * The request line and header fields copied from a request checked already (by the HTTP/1 decoder, or Vert.x and
+   * {@link dev.orgplane.gateway.Http2Fields} over HTTP/2: no CR or LF left) and our own: not checked again.
+   */
   private static final DefaultHttpHeadersFactory UNCHECKED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   private final UpstreamChannels channels;

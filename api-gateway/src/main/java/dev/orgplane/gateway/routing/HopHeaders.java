@@ -80,8 +80,10 @@ final class HopHeaders {
     var fromProxy = vouchedFor != null;
     // from anyone else the chain is the caller's own words: the peer is all the gateway knows
     add.accept("X-Forwarded-For", fromProxy ? vouchedFor : ClientAddress.peer(request));
+    // the connection's, not the request's scheme: over HTTP/2 that is the caller's :scheme, whatever it wrote, and
+    // vertx-web's request.isSSL() is read from it too
     add.accept("X-Forwarded-Proto", forwarded(request, fromProxy, "X-Forwarded-Proto",
-        request.scheme() == null ? "http" : request.scheme()));
+        request.connection().isSsl() ? "https" : "http"));
     add.accept("X-Forwarded-Host", forwarded(request, fromProxy, "X-Forwarded-Host",
         request.authority() == null ? "" : request.authority().toString()));
   }
