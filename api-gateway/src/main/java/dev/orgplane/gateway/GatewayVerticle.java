@@ -19,6 +19,7 @@ import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.health.HealthRoutes;
 import dev.orgplane.kit.http.DocumentedMethods;
 import dev.orgplane.kit.http.Draining;
+import dev.orgplane.kit.http.HeadLimits;
 import dev.orgplane.kit.http.HeadRequests;
 import dev.orgplane.kit.http.ProblemFailureHandler;
 import dev.orgplane.kit.http.ServiceHttp;
@@ -141,8 +142,9 @@ public final class GatewayVerticle extends ServiceVerticle {
     var port = settings.listenPort("ORGPLANE_HTTP_PORT");
     var idle = own.idleTimeoutSeconds();
     var handler = draining.around(HeadRequests.alongsideGets(router));
-    return own.tls() ? ServiceHttp.listenTls(vertx, handler, host, port, own.tlsCertFile(), own.tlsKeyFile(), idle)
-        : ServiceHttp.listen(vertx, handler, host, port, idle);
+    return own.tls()
+        ? ServiceHttp.listenTls(vertx, handler, host, port, own.tlsCertFile(), own.tlsKeyFile(), idle, HeadLimits.DOOR)
+        : ServiceHttp.listen(vertx, handler, host, port, idle, HeadLimits.DOOR);
   }
 
   /** {@code /metrics} on a port of its own (internal host), so scrapers never need the public door. */

@@ -56,8 +56,9 @@ public final class ServiceHttp {
     router.route().handler(new AccessLog(service));
   }
 
+  /** A service's server, reading heads up to {@link HeadLimits#SERVICE}. */
   public static Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port) {
-    return listen(vertx, handler, host, port, 0);
+    return listen(vertx, handler, host, port, 0, HeadLimits.SERVICE);
   }
 
   /**
@@ -65,17 +66,18 @@ public final class ServiceHttp {
    * public door must not keep what a client opened and left, or a request it stopped sending halfway.
    */
   public static Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port,
-      int idleTimeoutSeconds) {
-    return listen(vertx, handler, serverOptions().setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds));
+      int idleTimeoutSeconds, HeadLimits limits) {
+    return listen(vertx, handler, serverOptions(limits).setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds));
   }
 
   /**
    * HTTPS with the PEM certificate chain and private key at these paths: HTTP/2 (negotiated by ALPN) and
-   * HTTP/1.1 on one port; idle connections are closed as by {@link #listen(Vertx, Handler, String, int, int)}.
+   * HTTP/1.1 on one port; idle connections are closed as by
+   * {@link #listen(Vertx, Handler, String, int, int, HeadLimits)}.
    */
   public static Future<HttpServer> listenTls(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port,
-      String certPath, String keyPath, int idleTimeoutSeconds) {
-    return listen(vertx, handler, serverOptions().setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds)
+      String certPath, String keyPath, int idleTimeoutSeconds, HeadLimits limits) {
+    return listen(vertx, handler, serverOptions(limits).setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds)
         .setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath)));
   }
 
@@ -106,12 +108,13 @@ public final class ServiceHttp {
    * the two cut its CPU per proxied read by about a seventh.
    *
    * <p>A request saying {@code Expect: 100-continue} is told to go on at once: a client waiting for that (curl with a
-   * body over 1 MiB, or asked to) waited a second for nothing before it sent its body.
+   * body over 1 MiB, or asked to) waited a second for nothing before it sent its body. Heads are read up to
+   * {@code limits}.
    */
-  static HttpServerOptions serverOptions() {
-    return new HttpServerOptions().setCompressionSupported(true).setTcpNoDelay(true).setStrictThreadMode(true)
-        .setHandle100ContinueAutomatically(true)
-        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+  static HttpServerOptions serverOptions(HeadLimits limits) {
+    return limits.applyTo(new HttpServerOptions().setCompressionSupported(true).setTcpNoDelay(true)
+        .setStrictThreadMode(true).setHandle100ContinueAutomatically(true)
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false));
   }
 
   /**

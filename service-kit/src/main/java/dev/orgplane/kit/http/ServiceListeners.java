@@ -46,7 +46,7 @@ public final class ServiceListeners {
           "cannot listen on " + socketPath + ": Unix sockets need the epoll transport (Linux x86_64)"));
     }
     return ServiceHttp.listen(vertx, handler, host, port).compose(tcp -> ServiceHttp.server(vertx, handler,
-            ServiceHttp.serverOptions(), "unix:" + socketPath)
+            ServiceHttp.serverOptions(HeadLimits.SERVICE), "unix:" + socketPath)
         .listen(SocketAddress.domainSocketAddress(socketPath))
         .map(socket -> new ServiceListeners(tcp, socket, draining))
         .recover(err -> tcp.close().transform(closed -> Future.failedFuture(new IllegalStateException(
