@@ -4,15 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.http.HeadLimits;
 import dev.orgplane.kit.http.ServiceHttp;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,17 +39,9 @@ class HeadLimitsTest {
   @BeforeAll
   void start(Vertx vertx) {
     this.vertx = vertx;
-    var service = ServiceHttp.listen(vertx, req -> req.body().onSuccess(body -> req.response().end("served")),
-        "127.0.0.1", 0).await();
-    var url = "http://127.0.0.1:" + service.actualPort();
-    var gateway = new GatewayVerticle(new JsonObject()
-        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
-        .put("ORGPLANE_ORG_SERVICE_URL", url).put("ORGPLANE_PUBLIC_URL", "http://gateway.test")
-        .put("ORGPLANE_ROUTES", new JsonArray().add(new JsonObject().put("prefix", "/.well-known/")
-            .put("upstreams", new JsonArray().add(url))).encode()));
-    vertx.deployVerticle(gateway).await();
-    gatewayPort = gateway.port();
     client = WebClient.create(vertx);
+    gatewayPort = gatewayTo(ServiceHttp.listen(vertx, req -> req.body().onSuccess(body -> req.response().end("served")),
+        "127.0.0.1", 0).await());
   }
 
   /**
@@ -70,6 +68,63 @@ class HeadLimitsTest {
             .putHeader("X-Pad", "p".repeat(HeadLimits.DOOR.headerBytes()));
     var answer = request.send().await();
     assertEquals(past.equals("line") ? 414 : 431, answer.statusCode());
+  }
+
+  /**
+   * A service that could not read a head the gateway sent it (here one with smaller limits than ours) answers 431
+   * and closes the connection, saying so: the gateway puts that connection back in no pool. It did, and the request
+   * waiting for it (one connection to the upstream here) met the close: a DELETE's 502, the upstream quarantined.
+   */
+  @Test
+  void aConnectionOnWhichAnUpstreamRefusedAHeadCarriesNoOtherRequest() {
+    int port = gatewayTo(smallService());
+    var statuses = new ArrayList<Future<Integer>>();
+    statuses.add(client.delete(port, "127.0.0.1", "/.well-known/x").putHeader("X-Pad", "p".repeat(2000)).send()
+        .map(HttpResponse::statusCode));
+    for (int i = 0; i < 3; i++) {
+      statuses.add(client.delete(port, "127.0.0.1", "/.well-known/x").send().map(HttpResponse::statusCode));
+    }
+    var answered = new ArrayList<>(Future.all(statuses).await().<Integer>list());
+    answered.sort(null);
+    assertEquals(List.of(200, 200, 200, 431), answered);
+  }
+
+  /** That answer is about the request, not a notice of the upstream's stop: it stays in rotation. */
+  @Test
+  void anUpstreamThatRefusedAHeadStaysInRotation() {
+    int port = gatewayTo(smallService(), ServiceHttp.listen(vertx, req -> req.response().end("other"), "127.0.0.1", 0)
+        .await());
+    var refused = client.delete(port, "127.0.0.1", "/.well-known/x").putHeader("X-Pad", "p".repeat(2000)).send()
+        .await();
+    assertEquals(431, refused.statusCode(), refused.bodyAsString());
+    var served = new ArrayList<String>();
+    for (int i = 0; i < 4; i++) {
+      served.add(client.delete(port, "127.0.0.1", "/.well-known/x").send().await().bodyAsString());
+    }
+    served.sort(null);
+    assertEquals(List.of("other", "other", "small", "small"), served);
+  }
+
+  /** A service with a smaller limit on headers than the gateway's: what reads 1 KiB of them. */
+  private HttpServer smallService() {
+    return ServiceHttp.listen(vertx, req -> req.response().end("small"), "127.0.0.1", 0, 0, new HeadLimits(4096, 1024))
+        .await();
+  }
+
+  /** A gateway of its own, sending /.well-known/ to {@code upstreams} with one connection each: its port. */
+  private int gatewayTo(HttpServer... upstreams) {
+    var urls = new JsonArray();
+    for (var upstream : upstreams) {
+      urls.add("http://127.0.0.1:" + upstream.actualPort());
+    }
+    var gateway = new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
+        .put("ORGPLANE_ORG_SERVICE_URL", urls.getString(0)).put("ORGPLANE_PUBLIC_URL", "http://gateway.test")
+        .put("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "1")
+        .put("ORGPLANE_ROUTES", new JsonArray().add(new JsonObject().put("prefix", "/.well-known/")
+            .put("upstreams", urls)).encode()));
+    vertx.deployVerticle(gateway).await();
+    return gateway.port();
   }
 
   /**

@@ -65,8 +65,8 @@ final class BodilessForwarder {
         }
 
         @Override
-        public void answered(boolean closing) {
-          balancer.answered(upstream, sentAt, closing);
+        public void answered(int status, boolean closing) {
+          balancer.answered(upstream, sentAt, status, closing);
         }
       }).start(outgoing);
   }

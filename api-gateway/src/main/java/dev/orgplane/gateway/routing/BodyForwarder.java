@@ -165,7 +165,7 @@ final class BodyForwarder {
       }
       send(ctx, call, length, body, route.timeoutMillis())
           .onSuccess(response -> {
-            balancer.answered(upstream, sentAt,
+            balancer.answered(upstream, sentAt, response.statusCode(),
                 "close".equalsIgnoreCase(response.getHeader(HttpHeaders.CONNECTION)));
             relay(ctx, response, route.timeoutMillis());
           })

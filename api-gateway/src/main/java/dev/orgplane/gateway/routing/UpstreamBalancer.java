@@ -60,15 +60,23 @@ final class UpstreamBalancer {
    * after that. A service being redeployed still answers the requests it took before it stopped taking new ones;
    * those answers must not let new requests in on its way out. An answer that says {@code Connection: close}
    * ({@code closing}) is what our services give while they give notice of their stop: the upstream is left out from
-   * now, as if it had failed, so that no request is sent on its idle connections as it closes them.
+   * now, as if it had failed, so that no request is sent on its idle connections as it closes them. But not one
+   * with a {@code status} that refuses the request's head as unreadable (400, 414, 431), after which our services
+   * close the connection whether they stop or not: that says nothing of the upstream, and a caller's oversized head
+   * must not take a healthy upstream out.
    */
-  void answered(URI upstream, long sentAtMillis, boolean closing) {
-    if (closing) {
+  void answered(URI upstream, long sentAtMillis, int status, boolean closing) {
+    if (closing && !refusesHead(status)) {
       UpstreamMeters.stopping(upstream);
       failed(upstream);
     } else {
       failedUntil.computeIfPresent(upstream, (failed, until) -> until - quarantineMillis < sentAtMillis ? null : until);
     }
+  }
+
+  /** A status the services' HTTP decoder answers a head it cannot read with (MalformedRequests, in service-kit). */
+  private static boolean refusesHead(int status) {
+    return status == 400 || status == 414 || status == 431;
   }
 
   /** The connection closed or was reset before the answer: not a timeout, where the upstream may still be at work. */

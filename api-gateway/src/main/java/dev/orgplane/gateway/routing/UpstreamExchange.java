@@ -43,8 +43,11 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
      */
     void failedBeforeAnswer(Throwable cause, boolean sent, boolean connectionWasReused);
 
-    /** The upstream answered (its head reached the caller); {@code closing}: saying it closes the connection. */
-    void answered(boolean closing);
+    /**
+     * The upstream answered with {@code status} (its head reached the caller); {@code closing}: saying it closes the
+     * connection.
+     */
+    void answered(int status, boolean closing);
   }
 
   private static final AttributeKey<UpstreamExchange> CURRENT = AttributeKey.valueOf("orgplane.exchange");
@@ -135,7 +138,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
       events = new EventEnds();
       eventStreams.opened(this);
     }
-    outcome.answered(closing);
+    outcome.answered(answer.status().code(), closing);
   }
 
   private void content(HttpContent piece) {

@@ -56,11 +56,11 @@ class UpstreamBalancerTest {
     Thread.sleep(2);
     balancer.failure(new FileNotFoundException(RESTARTING.getPath()), RESTARTING, false);
 
-    balancer.answered(RESTARTING, sentBefore, false);
+    balancer.answered(RESTARTING, sentBefore, 200, false);
     assertEquals(1, upstreamsPicked(), "still left out");
 
     Thread.sleep(2);
-    balancer.answered(RESTARTING, System.currentTimeMillis(), false);
+    balancer.answered(RESTARTING, System.currentTimeMillis(), 200, false);
     assertEquals(2, upstreamsPicked(), "back in rotation");
   }
 
@@ -70,12 +70,24 @@ class UpstreamBalancerTest {
    */
   @Test
   void anUpstreamThatAnswersThatItClosesTheConnectionIsLeftOutUntilItAnswersWithout() throws InterruptedException {
-    balancer.answered(RESTARTING, System.currentTimeMillis(), true);
+    balancer.answered(RESTARTING, System.currentTimeMillis(), 200, true);
     assertEquals(1, upstreamsPicked(), "left out");
 
     Thread.sleep(2);
-    balancer.answered(RESTARTING, System.currentTimeMillis(), false);
+    balancer.answered(RESTARTING, System.currentTimeMillis(), 200, false);
     assertEquals(2, upstreamsPicked(), "back in rotation");
+  }
+
+  /**
+   * Our services close the connection after refusing a head they cannot read, and say so: about the request, not a
+   * notice of their stop, so the upstream stays in rotation.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {400, 414, 431})
+  void anUpstreamThatClosesTheConnectionAfterRefusingAHeadStaysInRotation(int status) {
+    balancer.answered(RESTARTING, System.currentTimeMillis(), status, true);
+
+    assertEquals(2, upstreamsPicked());
   }
 
   /** While services are redeployed one after the other, the one that failed longest ago is the one back already. */

@@ -3,13 +3,15 @@ package dev.orgplane.kit.http;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Requests the server cannot read as HTTP (a request line or headers over its limits, a malformed head, a
  * Content-Length that is no number) get a problem document with a stable code, like any other bad input, instead
  * of Vert.x's bare status. The connection is closed after it: what follows on it cannot be told apart from the
- * broken request.
+ * broken request. The answer says so ({@code Connection: close}, RFC 9112, 9.6): without it, the gateway put the
+ * connection back in its pool, and the next request it sent there met the close, 502 and its upstream quarantined.
  */
 final class MalformedRequests implements Handler<HttpServerRequest> {
 
@@ -24,6 +26,7 @@ final class MalformedRequests implements Handler<HttpServerRequest> {
     } else {
       problem = Problem.of(400, "malformed_request", "The request is not well-formed HTTP/1.1.");
     }
-    problem.writeTo(request.response()).onComplete(written -> request.connection().close());
+    var response = request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    problem.writeTo(response).onComplete(written -> request.connection().close());
   }
 }

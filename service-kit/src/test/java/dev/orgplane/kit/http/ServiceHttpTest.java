@@ -114,7 +114,7 @@ class ServiceHttpTest {
     assertEquals("7", send(HttpMethod.GET, "/gadgets/7?q=%41", null).bodyAsString());
   }
 
-  /** Heads the HTTP decoder refuses: a problem document each, and the connection closed after it. */
+  /** Heads the HTTP decoder refuses: a problem document each, and the connection closed after it, as it says. */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({
       "'POST /widgets HTTP/1.1\r\nHost: a\r\nContent-Length: twelve\r\n\r\n{}', 400, malformed_request",
@@ -136,6 +136,8 @@ class ServiceHttpTest {
     // HTTP/1.0 when the request line itself was not read
     assertTrue(text.matches("(?s)HTTP/1\\.[01] " + status + " .*"), text);
     assertTrue(text.toLowerCase(java.util.Locale.ROOT).contains("content-type: " + Problem.CONTENT_TYPE), text);
+    // said, so that a proxy in front (the gateway) pools it no more
+    assertTrue(text.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), text);
     var json = new JsonObject(text.substring(text.indexOf("\r\n\r\n") + 4));
     assertEquals(code, json.getString("code"));
     assertEquals(status, json.getInteger("status"));
