@@ -6,8 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 
 /**
- * The name of an organization group: trimmed, 1 to {@value #MAX_LENGTH} characters, and unique regardless of case,
- * which the database enforces (a check before the write would let two requests at once both pass it).
+ * The name of an organization group: trimmed, 1 to {@value #MAX_LENGTH} characters of one line, and unique regardless
+ * of case, which the database enforces (a check before the write would let two requests at once both pass it).
  */
 public final class GroupName {
 
@@ -35,7 +35,9 @@ public final class GroupName {
       body.reject(FIELD, "must be at most " + MAX_LENGTH + " characters");
       return null;
     }
-    return name;
+    // one line, as an organization's title is: a name is shown in lists, the audit trail and terminals, where a line
+    // break or an escape sequence passes for output of the sender's own
+    return body.oneLine(FIELD, name);
   }
 
   /** Whether {@code failure} is a write the unique index refused: another group has the name. */

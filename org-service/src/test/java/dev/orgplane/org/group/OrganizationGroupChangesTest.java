@@ -69,6 +69,26 @@ class OrganizationGroupChangesTest extends GroupsTest {
     assertEquals("must be at most 256 characters", fieldError(tooLong));
   }
 
+  /**
+   * A name is one line, as an organization's title is: a line break or an escape sequence in it was stored, and shown
+   * as the sender wrote it (until session 35). Blanks around it are trimmed, as before, tabs and line breaks included.
+   */
+  @Test
+  void aNameWithAControlCharacterIsRefusedByField() {
+    var gid = calls.newGroup().getString("id");
+    var admin = org.newVerifiedUser("control-admin");
+    calls.appoint(gid, admin.id());
+    for (var name : List.of("line one\nline two " + unique("n"), "\u001b[31m red " + unique("n"),
+        unique("tab") + "\there", unique("del") + "\u007f", unique("c1") + "\u0085")) {
+      for (var refused : List.of(calls.create(name), rename(gid, admin.token(), name))) {
+        assertProblem(refused, 400, "validation_failed");
+        assertEquals("name", refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+        assertEquals("must be one line, without control characters (line breaks, tabs)", fieldError(refused));
+      }
+    }
+    assertEquals(0, audited("organization_group.renamed", gid));
+  }
+
   @Test
   void aGroupAdminOrAPlatformAdminRenamesTheGroup() {
     var gid = calls.newGroup().getString("id");

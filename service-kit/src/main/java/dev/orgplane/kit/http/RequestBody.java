@@ -25,6 +25,8 @@ public final class RequestBody {
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   /** No spaces, nor control characters: an address is a mail's {@code To} header, where a line break starts another. */
   private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cc}]{1,64}@[^@\\s\\p{Cc}]+\\.[^@\\s\\p{Cc}]+");
+  /** What {@link #line} refuses text with a control character for. */
+  private static final String ONE_LINE = "must be one line, without control characters (line breaks, tabs)";
 
   private final JsonObject json;
   private final List<ApiException.FieldError> errors = new ArrayList<>();
@@ -151,8 +153,23 @@ public final class RequestBody {
    * break would start something of the sender's own, a mail's subject or a log line.
    */
   public String line(String field, int maxLength, boolean required) {
-    return matching(field, text -> text.codePoints().noneMatch(Character::isISOControl),
-        "must be one line, without control characters (line breaks, tabs)", required, maxLength);
+    return matching(field, RequestBody::isOneLine, ONE_LINE, required, maxLength);
+  }
+
+  /**
+   * {@code text}, sent as {@code field} but read otherwise (trimmed first, say), held to {@link #line}'s rule: null,
+   * with the field's error recorded, when it holds a control character.
+   */
+  public String oneLine(String field, String text) {
+    if (!isOneLine(text)) {
+      errors.add(new ApiException.FieldError(field, ONE_LINE));
+      return null;
+    }
+    return text;
+  }
+
+  private static boolean isOneLine(String text) {
+    return text.codePoints().noneMatch(Character::isISOControl);
   }
 
   public String matching(String field, Pattern pattern, String rule, boolean required) {
