@@ -96,16 +96,18 @@ final class OrganizationRepository {
 
   /**
    * Renames the organization's own group after its new {@code name}: the group made for an organization (V25's
-   * {@code made_for_organization}) that holds no other organization and still has the name founding gave it, the
-   * organization's {@code before} name, with the group's id appended or not. A group an admin has named otherwise,
-   * or that other organizations share, keeps its name. As at founding, the group's id follows the name when another
-   * group has it; when another has that name too, the group keeps its name (the organization's rename is what the
-   * caller asked for, not the group's). A group of either name made while this runs, which the check cannot see yet,
-   * fails the statement ({@link dev.orgplane.org.group.GroupName#isTaken}): the caller runs its transaction again,
-   * and the check then sees that group.
+   * {@code made_for_organization}) that is still its own ({@link #stillOwnedBy}, as for its deletion) and still has
+   * the name founding gave it, the organization's {@code before} name, with the group's id appended or not. A group an
+   * admin has named otherwise, one a platform admin has made theirs, or one other organizations share, keeps its name
+   * (until session 35 one with admins or a create key followed the organization's renames). As at founding, the
+   * group's id follows the name when another group has it; when another has that name too, the group keeps its name
+   * (the organization's rename is what the caller asked for, not the group's). A group of either name made while this
+   * runs, which the check cannot see yet, fails the statement ({@link dev.orgplane.org.group.GroupName#isTaken}): the
+   * caller runs its transaction again, and the check then sees that group.
    *
    * <p>The group's row is held first ({@link #holdGroup}), so an organization joining it at that moment is seen:
-   * the rename then keeps the group's name, or the joining waits and finds the group renamed.
+   * the rename then keeps the group's name, or the joining waits and finds the group renamed; so is an admin
+   * appointed or a create key rotated at that moment, which waits for the row or commits first.
    */
   static Future<Optional<OwnGroupRename>> renameOwnGroup(SqlClient tx, Organization before, String name) {
     var locked = holdGroup(tx, before);
@@ -126,13 +128,23 @@ final class OrganizationRepository {
    * is the first of the new name and the numbered one that no other group has, none when both are taken.
    */
   private static final String RENAME_OWN_GROUP = "WITH own AS (SELECT g.id, g.name FROM org.organization_groups g "
-      + "WHERE g.id = $1 AND g.made_for_organization AND g.name IN ($3::text, " + numbered("$3", "g.id") + ") "
-      + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> $2)), "
+      + "WHERE g.id = $1 AND " + stillOwnedBy("$2") + " AND g.name IN ($3::text, " + numbered("$3", "g.id") + ")), "
       + "free AS (SELECT n.name FROM own, LATERAL (VALUES (1, $4::text), (2, " + numbered("$4", "own.id") + ")) "
       + "n(rank, name) WHERE NOT EXISTS (SELECT 1 FROM org.organization_groups t "
       + "WHERE lower(t.name) = lower(n.name) AND t.id <> own.id) ORDER BY n.rank LIMIT 1) "
       + "UPDATE org.organization_groups g SET name = free.name FROM own, free WHERE g.id = own.id "
       + "RETURNING own.name AS before, g.name AS after";
+
+  /**
+   * Whether the group {@code g} is still the own group of the organization {@code organization} (a parameter), which is
+   * renamed and deleted with it: made for it, holding no other organization, and not made theirs by a platform admin
+   * who appointed admins to it or rotated a create key onto it (V25's reasoning: it is theirs now).
+   */
+  private static String stillOwnedBy(String organization) {
+    return "g.made_for_organization AND g.create_key_hash IS NULL "
+        + "AND NOT EXISTS (SELECT 1 FROM org.group_admins a WHERE a.group_id = g.id) "
+        + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> " + organization + ")";
+  }
 
   /**
    * Locks the row of the organization's group when it is the organization's own (made for it: only such a group is
@@ -194,11 +206,8 @@ final class OrganizationRepository {
           .mapping(row -> row.getUUID("user_id"))
           .execute(Tuple.of(id, end.result() - 1));
       var deleted = tx.preparedQuery("WITH gone AS (DELETE FROM org.organizations WHERE id = $1 RETURNING group_id) "
-              + "DELETE FROM org.organization_groups g USING gone WHERE g.id = gone.group_id "
-              + "AND g.made_for_organization AND g.create_key_hash IS NULL "
-              + "AND NOT EXISTS (SELECT 1 FROM org.group_admins a WHERE a.group_id = g.id) "
-              + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id AND o.id <> $1) "
-              + "RETURNING g.id, g.name")
+              + "DELETE FROM org.organization_groups g USING gone WHERE g.id = gone.group_id AND " + stillOwnedBy("$1")
+              + " RETURNING g.id, g.name")
           .mapping(row -> new DeletedGroup(row.getUUID("id"), row.getString("name")))
           .execute(Tuple.of(id));
       var events = tx.preparedQuery("DELETE FROM org.audit_events WHERE org_id = $1").execute(Tuple.of(id));

@@ -490,6 +490,31 @@ class OrganizationGroupChangesTest extends GroupsTest {
     assertEquals(chosen, groupName(named.getString("groupId")));
   }
 
+  /**
+   * An organization's own group that a platform admin has made theirs, appointing an admin to it or rotating a create
+   * key onto it, keeps its name through the organization's renames, as it stays at the organization's deletion: until
+   * session 35 it was renamed with the organization, under its admins' feet.
+   */
+  @Test
+  void anOwnGroupAPlatformAdminMadeTheirsKeepsItsName() {
+    var owner = org.newUser("keeper");
+    var admin = org.newVerifiedUser("appointed-admin");
+    var appointed = org.createOrg(owner.token(), unique("appointed"));
+    calls.appoint(appointed.getString("groupId"), admin.id());
+    var keyed = org.createOrg(owner.token(), unique("keyed"));
+    assertEquals(200, org.post(GROUPS + "/" + keyed.getString("groupId") + "/create-key", platformAdmin, null)
+        .statusCode());
+
+    for (var organization : List.of(appointed, keyed)) {
+      var gid = organization.getString("groupId");
+      assertEquals(organization.getString("name"), groupName(gid));
+      assertEquals(200, renameOrganization(organization.getString("id"), owner.token(), unique("renamed"))
+          .statusCode());
+      assertEquals(organization.getString("name"), groupName(gid));
+      assertEquals(0, audited("organization_group.renamed", gid));
+    }
+  }
+
   private HttpResponse<Buffer> renameOrganization(String id, String token, String name) {
     return org.send(HttpMethod.PATCH, "/v1/organizations/" + id, token, new JsonObject().put("name", name));
   }
