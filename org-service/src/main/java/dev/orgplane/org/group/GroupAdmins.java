@@ -6,14 +6,20 @@ import dev.orgplane.org.user.UserRepository;
 import dev.orgplane.org.user.VerifiedAppointee;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlClient;
 import java.util.UUID;
 
 /**
  * Appointing and removing group admins by email, for the operator's command line; audited as the API's are, by
- * {@link AuditLog#OPERATOR}. Who may be appointed is decided here for the API too ({@link #appoint}).
+ * {@link AuditLog#OPERATOR}. Who may be appointed is decided here for the API too ({@link #appoint}), and so is how
+ * admins removed by a deletion are audited ({@link #revokedBy}).
  */
 public final class GroupAdmins {
+
+  /** Why admins were removed with what they administered or were: their group's deletion, or their account's. */
+  static final String GROUP_DELETED = "group_deleted";
+  static final String ACCOUNT_DELETED = "account_deleted";
 
   private GroupAdmins() {
   }
@@ -55,10 +61,30 @@ public final class GroupAdmins {
             .map(userId));
   }
 
+  /**
+   * Removes the account {@code userId} from the admins of every group, each removal audited as a revocation by
+   * {@code actor} ({@link #revokedBy}, {@code account_deleted}): what the account's deletion does in its transaction.
+   * Until session 35 the account's foreign key took them, and no revocation was recorded.
+   */
+  public static Future<Void> revokeAllOfAccount(SqlClient tx, RoutingContext ctx, UUID userId, String actor) {
+    return GroupRepository.removeAdminEverywhere(tx, userId).compose(groups -> AuditLog.recordAll(tx, ctx, null, actor,
+        groups.stream().map(groupId -> revokedBy(ACCOUNT_DELETED, groupId, userId)).toList()));
+  }
+
   /** The audit event of a grant or revocation of group admin rights, the command line's and the API's alike. */
   static AuditLog.Event event(boolean grant, UUID groupId, UUID userId) {
     return new AuditLog.Event(grant ? "organization_group.admin_granted" : "organization_group.admin_revoked",
         "user:" + userId, new JsonObject().put("groupId", groupId.toString()));
+  }
+
+  /**
+   * The revocation of an admin that a deletion removed rather than a revocation: {@link #event}'s, with the
+   * {@code reason}, so the audit trail tells each such end of someone's rights from one asked for.
+   */
+  static AuditLog.Event revokedBy(String reason, UUID groupId, UUID userId) {
+    var event = event(false, groupId, userId);
+    event.details().put("reason", reason);
+    return event;
   }
 
   /** Audits a change by {@link AuditLog#OPERATOR}, as the API audits it: no change (an appointment again), no event. */

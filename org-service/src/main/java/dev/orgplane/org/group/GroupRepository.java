@@ -66,14 +66,27 @@ final class GroupRepository {
   }
 
   /**
-   * Deletes the group, its admins (ON DELETE CASCADE) and its create key (a column of the row), unless it holds an
-   * organization; answers whether it did. The caller holds the group's row: an organization joining it meanwhile
-   * holds it too (its foreign key), so one waits for the other.
+   * Deletes the group, its admins and its create key (a column of the row), unless it holds an organization; answers
+   * the admins it removed, or empty if the group stays. The caller holds the group's row: an organization joining it
+   * meanwhile holds it too (its foreign key), so one waits for the other. The admins are deleted by the statement, not
+   * by the foreign key's cascade, so that it answers them: one whose account's deletion removes them at that moment
+   * is answered by one of the two only, whichever commits first.
    */
-  static Future<Boolean> deleteIfEmpty(SqlClient tx, UUID groupId) {
-    return tx.preparedQuery("DELETE FROM org.organization_groups g WHERE g.id = $1 "
-            + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id)")
-        .execute(Tuple.of(groupId)).map(rows -> rows.rowCount() > 0);
+  static Future<Optional<List<UUID>>> deleteIfEmpty(SqlClient tx, UUID groupId) {
+    return tx.preparedQuery("WITH gone AS (DELETE FROM org.organization_groups g WHERE g.id = $1 "
+            + "AND NOT EXISTS (SELECT 1 FROM org.organizations o WHERE o.group_id = g.id) RETURNING g.id), "
+            + "revoked AS (DELETE FROM org.group_admins ga USING gone WHERE ga.group_id = gone.id "
+            + "RETURNING ga.user_id) "
+            + "SELECT revoked.user_id FROM gone LEFT JOIN revoked ON true ORDER BY revoked.user_id")
+        .execute(Tuple.of(groupId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          var admins = new ArrayList<UUID>();
+          rows.forEach(row -> Optional.ofNullable(row.getUUID("user_id")).ifPresent(admins::add));
+          return Optional.of(admins);
+        });
   }
 
   /** A page of the group's admins, in user id order (the primary key's). */
@@ -116,6 +129,16 @@ final class GroupRepository {
   static Future<Boolean> addAdmin(SqlClient tx, UUID groupId, UUID userId) {
     return tx.preparedQuery("INSERT INTO org.group_admins (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .execute(Tuple.of(groupId, userId)).map(rows -> rows.rowCount() > 0);
+  }
+
+  /**
+   * Removes {@code userId} from the admins of every group, answering those groups: an account's deletion does it before
+   * the account's row goes, whose foreign key would take them unanswered.
+   */
+  static Future<List<UUID>> removeAdminEverywhere(SqlClient tx, UUID userId) {
+    return tx.preparedQuery("DELETE FROM org.group_admins WHERE user_id = $1 RETURNING group_id")
+        .execute(Tuple.of(userId))
+        .map(rows -> collect(rows, row -> row.getUUID("group_id")));
   }
 
   static Future<Boolean> removeAdmin(SqlClient tx, UUID groupId, UUID userId) {

@@ -23,6 +23,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -113,21 +114,31 @@ public final class GroupRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Deletes an empty group (platform admins only): a group's organizations would be left without one. */
+  /**
+   * Deletes an empty group (platform admins only): a group's organizations would be left without one. Its admins go
+   * with it, each audited as revoked ({@code group_deleted}).
+   */
   private void delete(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
     pool.withTransaction(tx -> platformAdminsGroup(tx, principal, groupId)
             .compose(group -> {
               requireMatch(ctx, group);
-              return GroupRepository.deleteIfEmpty(tx, groupId).compose(deleted -> deleted
-                  ? AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.deleted",
-                      "organization_group:" + groupId, new JsonObject().put("name", group.name()))
+              return GroupRepository.deleteIfEmpty(tx, groupId).compose(admins -> admins.isPresent()
+                  ? AuditLog.recordAll(tx, ctx, null, principal.subject(), deletionEvents(group, admins.get()))
                   : Future.failedFuture(ApiException.conflict("group_not_empty",
                       "The group still holds organizations; a group is deleted once it holds none.")));
             }))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
+  }
+
+  private static List<AuditLog.Event> deletionEvents(OrganizationGroup group, List<UUID> admins) {
+    var events = new ArrayList<AuditLog.Event>();
+    events.add(new AuditLog.Event("organization_group.deleted", "organization_group:" + group.id(),
+        new JsonObject().put("name", group.name())));
+    admins.forEach(admin -> events.add(GroupAdmins.revokedBy(GroupAdmins.GROUP_DELETED, group.id(), admin)));
+    return events;
   }
 
   private void admins(RoutingContext ctx) {

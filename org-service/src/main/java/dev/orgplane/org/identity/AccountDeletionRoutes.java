@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.group.GroupAdmins;
 import dev.orgplane.org.invitation.DepartedInvitees;
 import dev.orgplane.org.team.Teams;
 import dev.orgplane.org.user.UserRepository;
@@ -28,8 +29,8 @@ import java.util.function.Function;
 /**
  * The end of a person's account: by its owner, with their password (it cannot be undone, so a token alone does not
  * do), or by a platform admin. They leave every organization and team (each organization's audit trail and hooks
- * hear {@code member.removed}) and their invitations to those organizations are withdrawn, every session ends at every
- * service, and the address is free to register again.
+ * hear {@code member.removed}) and their invitations to those organizations are withdrawn, they are no longer admin of
+ * any group (each audited as revoked), every session ends at every service, and the address is free to register again.
  * Refused while they are the last owner of an organization (it would be left without one: hand it over or delete
  * it first) or the last platform admin. Service users go with their organization's service-user API.
  */
@@ -87,6 +88,7 @@ public final class AccountDeletionRoutes {
                 new JsonObject().put("reason", "account_deleted")))
             .compose(v -> DepartedInvitees.withdrawInvitationsOfAccount(tx, ctx, userId, actor))
             .compose(v -> Teams.leaveAllOfAccount(tx, ctx, userId, actor))
+            .compose(v -> GroupAdmins.revokeAllOfAccount(tx, ctx, userId, actor))
             .compose(v -> SessionEnds.next(tx, userId))
             .compose(end -> deleteAccount(tx, userId, end)))
         .map(end -> {

@@ -289,6 +289,31 @@ class OrganizationGroupChangesTest extends GroupsTest {
   }
 
   /**
+   * A deleted group's admins go with it, each audited as revoked by the platform admin who deleted it, with the
+   * reason, in the deletion's transaction: until session 35 the group's foreign key took them, and nothing was
+   * recorded, though revoking admins is audited.
+   */
+  @Test
+  void aDeletedGroupsAdminsAreRecordedAsRevoked() {
+    var gid = calls.newGroup().getString("id");
+    var admins = List.of(org.newVerifiedUser("first-of-deleted"), org.newVerifiedUser("second-of-deleted"));
+    admins.forEach(admin -> calls.appoint(gid, admin.id()));
+    var platformAdminId = org.get("/v1/users/me", platformAdmin).bodyAsJsonObject().getString("id");
+
+    assertEquals(204, org.send(HttpMethod.DELETE, GROUPS + "/" + gid, platformAdmin, null).statusCode());
+
+    for (var admin : admins) {
+      assertEquals(platformAdminId + " group_deleted", PgFixture.queryString(org.db(), "SELECT string_agg(actor || ' ' "
+          + "|| (details->>'reason'), ',') FROM org.audit_events WHERE action = 'organization_group.admin_revoked' "
+          + "AND target = 'user:" + admin.id() + "' AND details->>'groupId' = '" + gid + "'"));
+    }
+    assertEquals(1, audited("organization_group.deleted", gid));
+    var emptied = calls.newGroup().getString("id");
+    assertEquals(204, org.send(HttpMethod.DELETE, GROUPS + "/" + emptied, platformAdmin, null).statusCode());
+    assertEquals(1, audited("organization_group.deleted", emptied), "a group without admins is deleted as before");
+  }
+
+  /**
    * An admin appointed while the group is being deleted waits for the deletion and finds the group gone (404):
    * without the group's row held, the appointment failed on the foreign key, 500.
    */

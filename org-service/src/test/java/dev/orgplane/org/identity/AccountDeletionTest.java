@@ -223,6 +223,46 @@ class AccountDeletionTest {
     assertProblem(org.send(HttpMethod.DELETE, "/v1/users/" + me, admin, null), 409, "last_platform_admin");
   }
 
+  /**
+   * A deleted account's group admin rights end with it, each audited as revoked by whoever deleted it, with the
+   * reason: until session 35 its foreign key took them and nothing was recorded, though revoking admins is audited.
+   */
+  @Test
+  void aDeletedAccountsGroupAdminRightsAreRecordedAsRevoked() {
+    var owner = org.newUser("owner");
+    var leaver = org.newVerifiedUser("leaving-group-admin");
+    var removed = org.newVerifiedUser("removed-group-admin");
+    var groups = List.of(newGroupAdministeredBy(owner, leaver, removed), newGroupAdministeredBy(owner, leaver, removed))
+        .stream().sorted().toList();
+    var platformAdminId = org.get("/v1/users/me", admin).bodyAsJsonObject().getString("id");
+
+    assertEquals(204, deleteOwn(leaver.token(), "password-leaving-group-admin-123").statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/users/" + removed.id(), admin, null).statusCode());
+
+    assertEquals(groups.stream().map(g -> leaver.id() + " " + g + " account_deleted").toList(),
+        revocations(leaver.id()));
+    assertEquals(groups.stream().map(g -> platformAdminId + " " + g + " account_deleted").toList(),
+        revocations(removed.id()));
+  }
+
+  private String newGroupAdministeredBy(OrgServiceHarness.Account owner, OrgServiceHarness.Account... admins) {
+    var groupId = org.createOrg(owner.token(), "del-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("groupId");
+    for (var groupAdmin : admins) {
+      assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + groupAdmin.id(),
+          admin, null).statusCode());
+    }
+    return groupId;
+  }
+
+  /** The revocations of {@code userId}'s group admin rights: actor, group and reason, by group. */
+  private List<String> revocations(String userId) {
+    var all = PgFixture.queryString(db, "SELECT string_agg(actor || ' ' || (details->>'groupId') || ' ' "
+        + "|| (details->>'reason'), ',' ORDER BY details->>'groupId') FROM org.audit_events "
+        + "WHERE action = 'organization_group.admin_revoked' AND org_id IS NULL AND target = 'user:" + userId + "'");
+    return all == null ? List.of() : List.of(all.split(","));
+  }
+
   @Test
   void guessingThePasswordToDeleteAnAccountIsThrottled() {
     var person = org.newUser("guarded");
