@@ -11,6 +11,7 @@ import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.group.GroupAdmins;
 import dev.orgplane.org.invitation.DepartedInvitees;
 import dev.orgplane.org.team.Teams;
+import dev.orgplane.org.user.OwnAccountAccess;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -54,12 +55,15 @@ public final class AccountDeletionRoutes {
     QueryParameters.NONE.on(router.delete("/v1/users/:uid")).handler(this::deleteOther);
   }
 
+  /** With the person's own token ({@link OwnAccountAccess}) and their password. */
   private void deleteOwn(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("password"));
     var password = body.requiredString("password", 1024);
     body.validate();
-    var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
-    passwords.confirm(ctx, userId, password)
+    var principal = BearerAuth.principal(ctx);
+    var userId = AccessPolicy.userId(principal);
+    OwnAccountAccess.require(pool, principal)
+        .compose(allowed -> passwords.confirm(ctx, userId, password))
         .compose(confirmed -> delete(ctx, userId, userId.toString(), confirmed::stillHolds))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);

@@ -7,6 +7,7 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.invitation.DepartedInvitees;
 import dev.orgplane.org.mail.MailOutbox;
+import dev.orgplane.org.user.OwnAccountAccess;
 import dev.orgplane.org.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,13 +50,16 @@ public final class EmailChangeRoutes {
     QueryParameters.NONE.on(router.put("/v1/users/me/email")).handler(this::request);
   }
 
+  /** With the caller's own token ({@link OwnAccountAccess}) and their password. */
   private void request(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("email", "password"));
     var email = body.email("email", true);
     var password = body.requiredString("password", 1024);
     body.validate();
-    var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
-    passwords.confirm(ctx, userId, password)
+    var principal = BearerAuth.principal(ctx);
+    var userId = AccessPolicy.userId(principal);
+    OwnAccountAccess.require(pool, principal)
+        .compose(allowed -> passwords.confirm(ctx, userId, password))
         .compose(confirmed -> {
           var user = confirmed.user();
           if (user.email().equalsIgnoreCase(email)) {

@@ -8,6 +8,7 @@ import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.mail.MailOutbox;
+import dev.orgplane.org.user.OwnAccountAccess;
 import dev.orgplane.org.user.User;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
@@ -63,9 +64,12 @@ public final class EmailVerificationRoutes {
         .execute(Tuple.of(userId)).mapEmpty();
   }
 
+  /** Another mail to the caller's address, with their own token ({@link OwnAccountAccess}). */
   private void request(RoutingContext ctx) {
-    var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
-    pool.withTransaction(tx -> UserRepository.byId(tx, userId).compose(found -> {
+    var principal = BearerAuth.principal(ctx);
+    var userId = AccessPolicy.userId(principal);
+    OwnAccountAccess.require(pool, principal)
+        .compose(allowed -> pool.withTransaction(tx -> UserRepository.byId(tx, userId).compose(found -> {
           var user = found.orElseThrow(() -> ApiException.unauthorized("The token's user no longer exists."));
           if (user.email() == null) {
             throw ApiException.forbidden("no_email", "Service users have no email address.");
@@ -75,7 +79,7 @@ public final class EmailVerificationRoutes {
           }
           return mailToken(tx, user).compose(sent -> sent ? Replies.keep(tx, ctx, Reply.of(202, null))
               : TOKENS.limitReached(ctx, tx, userId, user.email(), "verification_mail_limit"));
-        }))
+        })))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }

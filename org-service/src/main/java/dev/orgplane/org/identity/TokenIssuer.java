@@ -57,11 +57,11 @@ public final class TokenIssuer {
   }
 
   /**
-   * The OAuth 2.0 token response for {@code subject}, optionally scoped to one organization, right after this
-   * process ended their sessions (it knows that end).
+   * The OAuth 2.0 token response for {@code subject}, unscoped, right after this process ended their sessions (it
+   * knows that end): a password change's new session.
    */
-  public JsonObject tokenResponse(String subject, UUID orgScope) {
-    return tokenResponse(subject, orgScope, null, issuedAt(subject, 0));
+  public JsonObject tokenResponse(String subject) {
+    return tokenResponse(subject, null, null, issuedAt(subject, 0));
   }
 
   /**

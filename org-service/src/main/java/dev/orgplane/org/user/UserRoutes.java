@@ -132,16 +132,18 @@ public final class UserRoutes {
   }
 
   /**
-   * A person's new display name. Service users and the provisioning engine are no persons: 403 {@code not_a_person}.
-   * A service user's name is the one its organization gave it at creation (its service-user API has no rename);
-   * it renamed itself here, unaudited, before this was refused.
+   * A person's new display name, with their own token ({@link OwnAccountAccess}). Service users and the provisioning
+   * engine are no persons: 403 {@code not_a_person}. A service user's name is the one its organization gave it at
+   * creation (its service-user API has no rename); it renamed itself here, unaudited, before this was refused.
    */
   private void rename(RoutingContext ctx) {
     var body = RequestBody.ofPatch(ctx, Set.of("name"));
     var name = body.requiredString("name", 256);
     body.validate();
-    var userId = AccessPolicy.userId(BearerAuth.principal(ctx));
-    pool.withTransaction(tx -> UserRepository.byId(tx, userId, true)
+    var principal = BearerAuth.principal(ctx);
+    var userId = AccessPolicy.userId(principal);
+    OwnAccountAccess.require(pool, principal)
+        .compose(allowed -> pool.withTransaction(tx -> UserRepository.byId(tx, userId, true)
             .compose(user -> {
               var account = user.orElseThrow(UserRoutes::gone);
               return UserRepository.isPerson(tx, userId).compose(person -> {
@@ -151,7 +153,7 @@ public final class UserRoutes {
                 EntityTags.requireMatch(ctx, account.toJson(), "Your account");
                 return UserRepository.rename(tx, userId, name);
               });
-            }))
+            })))
         .onSuccess(user -> EntityTags.reply(ctx, user.toJson()))
         .onFailure(ctx::fail);
   }

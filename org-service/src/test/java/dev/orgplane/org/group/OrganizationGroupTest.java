@@ -192,6 +192,44 @@ class OrganizationGroupTest extends GroupsTest {
   }
 
   /**
+   * A group admin's token scoped to one organization changes nothing of its holder's account, which reaches beyond
+   * that organization: no rename, password, address, verification mail, sign-out everywhere or deletion (403
+   * {@code scoped_token}, as for founding an organization). Until session 35 it did all of them. It still reads the
+   * account, and works in its organization.
+   */
+  @Test
+  void aScopedTokenChangesNothingOfItsHoldersAccount() {
+    var group = calls.newGroup();
+    var gid = group.getString("id");
+    var owner = org.newUser("owner");
+    var admin = org.newVerifiedUser("account-admin");
+    calls.appoint(gid, admin.id());
+    var orgId = createOrgInGroup(owner.token(), gid, group.getString("createKey")).bodyAsJsonObject().getString("id");
+    var scoped = scopedToken(gid, orgId, admin.token());
+    var password = "password-account-admin-123";
+
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/users/me", scoped, new JsonObject().put("name", "renamed")), 403,
+        "scoped_token");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/users/me/password", scoped, new JsonObject()
+        .put("currentPassword", password).put("password", "another-password-123")), 403, "scoped_token");
+    assertProblem(org.send(HttpMethod.PUT, "/v1/users/me/email", scoped, new JsonObject()
+        .put("email", "moved-" + UUID.randomUUID() + "@test.local").put("password", password)), 403, "scoped_token");
+    assertProblem(org.post("/v1/users/me/email-verifications", scoped, null), 403, "scoped_token");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/users/me/sessions", scoped, null), 403, "scoped_token");
+    assertProblem(org.send(HttpMethod.DELETE, "/v1/users/me", scoped, new JsonObject().put("password", password)), 403,
+        "scoped_token");
+
+    var me = org.get("/v1/users/me", scoped);
+    assertEquals(200, me.statusCode(), "it reads the account");
+    assertEquals("account-admin", me.bodyAsJsonObject().getString("name"));
+    assertEquals(200, org.get("/v1/organizations/" + orgId, scoped).statusCode(), "its sessions go on");
+    assertEquals(200, org.get("/v1/users/me", admin.token()).statusCode());
+    assertEquals(200, org.requestToken(admin.email(), password).statusCode(), "its password is unchanged");
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.email_changes WHERE user_id = '"
+        + admin.id() + "'"));
+  }
+
+  /**
    * A group admin who signed out everywhere gets no scoped token with a token from before, even where the end is not
    * heard of yet (another instance, before its revocations reload): one minted there was stamped after the end and
    * outlived it by a whole lifetime.
