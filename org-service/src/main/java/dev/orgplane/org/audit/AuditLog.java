@@ -70,14 +70,14 @@ public final class AuditLog {
 
   /**
    * The CTEs recording a hook event the platform caused by itself, on no request, to go in a statement's WITH list:
-   * for each row of {@code relation} (its {@code org_id}, {@code target}, {@code details} and {@code hook_id}), the
-   * audit event {@code action} by {@value #PLATFORM} and, as {@link #record} does, its delivery to the organization's
-   * subscribed hooks but the row's {@code hook_id} (see {@link HookOutbox#deliveriesOf(String, int, String)});
-   * {@code $occurredAt} says when. {@code action} is a constant of the caller's, never input.
+   * for each row of {@code relation} (its {@code org_id}, {@code target} and {@code details}), the audit event {@code
+   * action} by {@value #PLATFORM} and, as {@link #record} does, its delivery to the organization's subscribed hooks
+   * among the relation {@code listeners} (see {@link HookOutbox#deliveriesOf(String, int, String)}); {@code
+   * $occurredAt} says when. {@code action} is a constant of the caller's, never input.
    */
-  public static String platformHookEventsOf(String relation, String action, int occurredAt) {
-    return hookEventsOf("(SELECT org_id, '" + action + "'::text AS action, target, details, hook_id FROM " + relation
-        + ") p", Actor.THE_PLATFORM, "hook_id", occurredAt);
+  public static String platformHookEventsOf(String relation, String action, String listeners, int occurredAt) {
+    return hookEventsOf("(SELECT org_id, '" + action + "'::text AS action, target, details FROM " + relation
+        + ") p", Actor.THE_PLATFORM, listeners, occurredAt);
   }
 
   /** Who an audit event is by, as SQL the audit insert selects: the actor, the request and the job it came in. */
@@ -88,16 +88,16 @@ public final class AuditLog {
   /**
    * The CTEs {@code audited}, {@code events} and {@code delivered} that every hook event goes through: for each row
    * of {@code rows} (its {@code org_id}, {@code action}, {@code target} and {@code details}), the audit event by
-   * {@code actor}, and its delivery to the organization's hooks subscribed to it but the one the row's column
-   * {@code exceptHook} names (null: none, see {@link HookOutbox#deliveriesOf(String, int, String)}); {@code
-   * $occurredAt} says when.
+   * {@code actor}, and its delivery to the organization's hooks subscribed to it: its active ones, or those of the
+   * relation {@code listeners} (see {@link HookOutbox#deliveriesOf(String, int, String)}); {@code $occurredAt} says
+   * when.
    */
-  private static String hookEventsOf(String rows, Actor actor, String exceptHook, int occurredAt) {
+  private static String hookEventsOf(String rows, Actor actor, String listeners, int occurredAt) {
     return "audited AS (" + INSERT + "SELECT org_id, " + actor.id() + ", action, target, details, "
         + actor.requestId() + ", " + actor.jobId() + " FROM " + rows + "), "
-        + "events AS (SELECT org_id, gen_random_uuid() AS id, action AS event, target, details"
-        + (exceptHook == null ? "" : ", " + exceptHook) + " FROM " + rows + "), "
-        + "delivered AS (" + HookOutbox.deliveriesOf("events", occurredAt, exceptHook) + ")";
+        + "events AS (SELECT org_id, gen_random_uuid() AS id, action AS event, target, details FROM " + rows + "), "
+        + "delivered AS (" + (listeners == null ? HookOutbox.deliveriesOf("events", occurredAt)
+            : HookOutbox.deliveriesOf("events", occurredAt, listeners)) + ")";
   }
 
   /**

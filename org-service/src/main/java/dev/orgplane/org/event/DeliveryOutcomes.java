@@ -26,29 +26,42 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
   record Outcome(long deliveryId, int attempt, boolean delivered, Integer status, String error, int ms) {
   }
 
+  /** The event a deactivation is audited and delivered as. */
+  private static final String DEACTIVATION = "hook.updated";
+
   /**
    * One statement, so no explicit transaction: the attempts' insert, the deliveries' update and their hooks' counts
    * commit together, in one round trip a round. The hooks' rows are locked ({@code counts}) before they are counted,
    * so concurrent rounds ending deliveries of one hook wait for each other and each counts on the last one's result
    * (its conditions are checked again on that row): exactly one of them deactivates it. The count restarts at that
    * deactivation and gives a hook that is activated again the whole allowance: failures while it is inactive are not
-   * counted. A round that delivers with the count at 0 writes nothing to the hook. The attempts of deliveries gone
-   * meanwhile (their hook or organization deleted while they were sent) are left out: one such attempt would
-   * otherwise fail its foreign key, and with it the whole round's outcomes, other tenants' included. (Not locked: a
-   * lock here and the update below on one row in one statement would hide the row from the update.) A delivery to be
-   * retried whose hook was deactivated while it was sent waits, like the hook's others, at 'infinity' (V39).
+   * counted. A round that delivers with the count at 0 writes nothing to the hook. The deliveries gone meanwhile
+   * (their hook or organization deleted while they were sent) are left out: one such attempt would otherwise fail its
+   * foreign key, and with it the whole round's outcomes, other tenants' included. The statement's snapshot may still
+   * show one whose deletion committed since, while the foreign key looks at the latest rows, so the deliveries are
+   * held first ({@code live}, FOR KEY SHARE, what the foreign key takes): one deleted since is not found, and one whose
+   * deletion is under way is skipped rather than waited for (the deleting transaction may be waiting for this one's
+   * hooks); it is sent again if that deletion is rolled back. Only {@code live}'s rows are updated, each after it was
+   * held: held after the update, by the same statement, a row would be skipped as already changed. A delivery to be
+   * retried whose hook was deactivated while it was sent waits, like the hook's others, at 'infinity' (V39). The
+   * event of a deactivation goes to the organization's hooks subscribed to it ({@code listeners}): those this
+   * statement counted as the count leaves them (the ones it deactivates left out), and the others held first
+   * ({@code listening}, FOR KEY SHARE again), so that one deleted since the snapshot is left out rather than failing
+   * the deliveries' foreign key; the counted ones are not held there, being already locked and, changed by this
+   * statement, they would be skipped.
    */
   private static final String RECORD = "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], "
       + "$4::float8[], $5::int[], $6::text[], $7::int[]) AS o(id, attempt, state, backoff, status, error, ms)), "
+      + "live AS (SELECT d.id FROM org.hook_deliveries d WHERE d.id = ANY ($1) FOR KEY SHARE SKIP LOCKED), "
       + "attempt AS (INSERT INTO org.hook_delivery_attempts (delivery_id, attempt, status_code, error, duration_ms) "
-      + "SELECT o.id, o.attempt, o.status, o.error, o.ms FROM o JOIN org.hook_deliveries d ON d.id = o.id), "
+      + "SELECT o.id, o.attempt, o.status, o.error, o.ms FROM o JOIN live ON live.id = o.id), "
       + "d AS (UPDATE org.hook_deliveries d SET state = o.state, next_attempt_at = CASE WHEN h.active "
-      + "THEN now() + o.backoff * interval '1 millisecond' ELSE 'infinity' END FROM o, org.hooks h "
-      + "WHERE d.id = o.id AND h.org_id = d.org_id AND h.id = d.hook_id AND " + AttemptLease.outcomeCounts("d", "o.state = 'delivered'", "o.attempt")
+      + "THEN now() + o.backoff * interval '1 millisecond' ELSE 'infinity' END FROM o JOIN live ON live.id = o.id, "
+      + "org.hooks h WHERE d.id = o.id AND h.org_id = d.org_id AND h.id = d.hook_id AND " + AttemptLease.outcomeCounts("d", "o.state = 'delivered'", "o.attempt")
       + " RETURNING d.org_id, d.hook_id, d.state), "
       + "ended AS (SELECT org_id, hook_id, count(*) FILTER (WHERE state = 'delivered') AS delivered, "
       + "count(*) FILTER (WHERE state = 'failed') AS failed FROM d GROUP BY org_id, hook_id), "
-      + "counts AS (SELECT h.org_id, h.id AS hook_id, c.failures, "
+      + "counts AS (SELECT h.org_id, h.id AS hook_id, h.active, h.events, c.failures, "
       + "h.active AND e.failed > 0 AND $8 > 0 AND c.failures >= $8 AS disabling "
       + "FROM org.hooks h JOIN ended e ON h.org_id = e.org_id AND h.id = e.hook_id, LATERAL (SELECT "
       + "CASE WHEN e.delivered > 0 THEN 0 ELSE h.consecutive_failures END "
@@ -60,7 +73,13 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
       + "disabled AS (SELECT org_id, hook_id, 'hook:' || hook_id AS target, jsonb_build_object('fields', "
       + "jsonb_build_array('active'), 'reason', 'consecutive_failures', 'failures', $8::int) AS details FROM counts "
       + "WHERE disabling), "
-      + AuditLog.platformHookEventsOf("disabled", "hook.updated", 9) + " SELECT 1";
+      + "listening AS (SELECT h.org_id, h.id, h.events FROM org.hooks h WHERE h.active AND '" + DEACTIVATION
+      + "' = ANY (h.events) "
+      + "AND h.org_id IN (SELECT org_id FROM disabled) "
+      + "AND NOT EXISTS (SELECT 1 FROM counts c WHERE c.org_id = h.org_id AND c.hook_id = h.id) FOR KEY SHARE OF h), "
+      + "listeners AS (SELECT org_id, id, events FROM listening "
+      + "UNION ALL SELECT org_id, hook_id, events FROM counts WHERE active AND NOT disabling), "
+      + AuditLog.platformHookEventsOf("disabled", DEACTIVATION, "listeners", 9) + " SELECT 1";
 
   Future<Void> record(List<Outcome> outcomes) {
     return client.preparedQuery(RECORD).execute(Tuple.of(

@@ -16,18 +16,19 @@ public final class HookOutbox {
    * of that organization; {@code $occurredAt} is the parameter saying when.
    */
   public static String deliveriesOf(String events, int occurredAt) {
-    return deliveriesOf(events, occurredAt, null);
+    return deliveriesOf(events, occurredAt, "(SELECT org_id, id, events FROM org.hooks WHERE active)");
   }
 
   /**
-   * {@link #deliveriesOf(String, int)}, but not to the hook each event names in its column {@code exceptHook}: one
-   * the same statement deactivates, which the statement's snapshot still shows active.
+   * {@link #deliveriesOf(String, int)}, but to the subscribed hooks of the relation {@code listeners} (their {@code
+   * org_id}, {@code id} and {@code events}) rather than to the active ones the statement's snapshot shows: for a
+   * statement that changes hooks itself, or has to hold those it delivers to (one deleted since the snapshot would
+   * fail the deliveries' foreign key).
    */
-  public static String deliveriesOf(String events, int occurredAt, String exceptHook) {
+  public static String deliveriesOf(String events, int occurredAt, String listeners) {
     return "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) "
         + "SELECT h.org_id, h.id, e.event, jsonb_build_object('id', e.id, 'event', e.event, 'organizationId', "
         + "e.org_id, 'target', e.target, 'details', e.details, 'occurredAt', $" + occurredAt + "::text) "
-        + "FROM " + events + " e JOIN org.hooks h ON h.org_id = e.org_id WHERE h.active AND e.event = ANY (h.events)"
-        + (exceptHook == null ? "" : " AND h.id <> e." + exceptHook);
+        + "FROM " + events + " e JOIN " + listeners + " h ON h.org_id = e.org_id WHERE e.event = ANY (h.events)";
   }
 }

@@ -50,6 +50,99 @@ class HookRoundTest {
   }
 
   /**
+   * A hook whose deletion is under way (its deliveries held by the deleting transaction, which commits while the round
+   * is recorded) takes only its own outcome away: the round neither waits for it nor fails with the foreign key.
+   */
+  @Test
+  void aHookDeletionCommittingDuringARoundLeavesTheOtherTenantsOutcomesRecorded(Vertx vertx)
+      throws InterruptedException {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var kept = updatedUnderAHook(org, org.newUser("first").token(), "http://localhost:9/kept");
+    var deleted = updatedUnderAHook(org, org.newUser("second").token(), "http://localhost:9/deleted");
+    var keptDelivery = deliveryOf(db, kept);
+    var deletedDelivery = deliveryOf(db, deleted);
+    var pool = Database.open(vertx, db, 2, List.of()).await();
+    var deleting = pool.getConnection().await();
+    var deletion = deleting.begin().await();
+    deleting.query("DELETE FROM org.hooks WHERE id = '" + deleted.get(1) + "'").execute().await();
+
+    var recorded = new DeliveryOutcomes(pool, 3, 60_000, 0).record(List.of(
+        new DeliveryOutcomes.Outcome(deletedDelivery, 1, true, 200, null, 5),
+        new DeliveryOutcomes.Outcome(keptDelivery, 1, true, 200, null, 5)));
+    Eventually.holds(() -> recorded.isComplete() || PgFixture.queryLong(db, "SELECT count(*) FROM pg_stat_activity "
+        + "WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0, "the round neither ended nor waited");
+    deletion.commit().await();
+    recorded.await();
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = " + keptDelivery
+        + " AND state = 'delivered'"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts WHERE delivery_id = "
+        + keptDelivery));
+  }
+
+  /**
+   * A round that deactivates a hook tells the organization's other hooks subscribed to {@code hook.updated}; one of
+   * them deleted while the round is recorded is left out of it, rather than failing the round with its foreign key.
+   */
+  @Test
+  void aListenerDeletedWhileARoundDeactivatesAHookIsLeftOutOfItsEvent(Vertx vertx) throws InterruptedException {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var owner = org.newUser("owner");
+    var failing = updatedUnderAHook(org, owner.token(), "http://localhost:9/failing");
+    var listener = org.post("/v1/organizations/" + failing.get(0) + "/hooks", owner.token(), new JsonObject()
+        .put("name", "listener").put("url", "http://localhost:9/listener")
+        .put("events", new JsonArray().add("hook.updated")));
+    assertEquals(201, listener.statusCode(), listener.bodyAsString());
+    var failed = deliveryOf(db, failing);
+    var pool = Database.open(vertx, db, 2, List.of()).await();
+    var deleting = pool.getConnection().await();
+    var deletion = deleting.begin().await();
+    deleting.query("DELETE FROM org.hooks WHERE id = '" + listener.bodyAsJsonObject().getString("id") + "'")
+        .execute().await();
+
+    var recorded = new DeliveryOutcomes(pool, 1, 60_000, 1).record(List.of(
+        new DeliveryOutcomes.Outcome(failed, 1, false, 500, null, 5)));
+    PgFixture.awaitLockWaits(db, 1);
+    deletion.commit().await();
+    recorded.await();
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.hooks WHERE active AND id = '"
+        + failing.get(1) + "'"), "deactivated");
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.audit_events WHERE actor = 'system' "
+        + "AND action = 'hook.updated' AND target = 'hook:" + failing.get(1) + "'"));
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE event = 'hook.updated'"));
+  }
+
+  /**
+   * A listener whose own count the same round restarts (it delivered) still hears of the hook the round deactivates:
+   * counted, it is already held by the round, and is not held again.
+   */
+  @Test
+  void aListenerCountedInTheSameRoundHearsOfTheHookItDeactivates(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "round-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var failing = hookOf(org, owner.token(), orgId, "failing", new JsonArray().add("organization.updated"));
+    var listener = hookOf(org, owner.token(), orgId, "listener", new JsonArray().add("organization.updated")
+        .add("hook.updated"));
+    org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, owner.token(), new JsonObject().put("title", "Changed"));
+    PgFixture.execute(db, "UPDATE org.hook_deliveries SET attempts = 1",
+        "UPDATE org.hooks SET consecutive_failures = 1 WHERE id = '" + listener + "'");
+
+    new DeliveryOutcomes(Database.open(vertx, db, 1, List.of()).await(), 1, 60_000, 1).record(List.of(
+        new DeliveryOutcomes.Outcome(deliveryTo(db, failing), 1, false, 500, null, 5),
+        new DeliveryOutcomes.Outcome(deliveryTo(db, listener), 1, true, 200, null, 5))).await();
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.hooks WHERE active AND id = '" + failing + "'"));
+    assertEquals(0, PgFixture.queryLong(db, "SELECT consecutive_failures FROM org.hooks WHERE id = '" + listener + "'"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE event = 'hook.updated' "
+        + "AND hook_id = '" + listener + "'"));
+  }
+
+  /**
    * A send that fails before any answer is a failed attempt like any other: retried, failed for good after the last
    * attempt, every attempt recorded. One hook's receiver refuses connections; the other's URL, stored before URLs
    * were checked for it, names a port no connection can be made to.
@@ -123,6 +216,17 @@ class HookRoundTest {
     assertEquals(201, hook.statusCode(), hook.bodyAsString());
     org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, token, new JsonObject().put("title", "Changed"));
     return List.of(orgId, hook.bodyAsJsonObject().getString("id"));
+  }
+
+  private static String hookOf(OrgServiceHarness org, String token, String orgId, String name, JsonArray events) {
+    var hook = org.post("/v1/organizations/" + orgId + "/hooks", token, new JsonObject().put("name", name)
+        .put("url", "http://localhost:9/" + name).put("events", events));
+    assertEquals(201, hook.statusCode(), hook.bodyAsString());
+    return hook.bodyAsJsonObject().getString("id");
+  }
+
+  private static long deliveryTo(PgUrl db, String hook) {
+    return PgFixture.queryLong(db, "SELECT id FROM org.hook_deliveries WHERE hook_id = '" + hook + "'");
   }
 
   /** The one delivery queued for the organization, as its first attempt had just claimed it. */
