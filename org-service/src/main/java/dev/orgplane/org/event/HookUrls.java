@@ -1,8 +1,12 @@
 package dev.orgplane.org.event;
 
 import java.net.InetAddress;
+import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URL;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Where hooks may send events. Unless private addresses are allowed (standalone, tests), a URL that
@@ -13,6 +17,10 @@ import java.util.Locale;
  */
 public final class HookUrls {
 
+  private static final Set<String> SCHEMES = Set.of("http", "https");
+  /** A DNS name (its labels of letters, digits, {@code -} and {@code _}; the root's dot allowed) or an IPv6 literal. */
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?|\\[[0-9A-Fa-f:.]+\\]");
+
   private HookUrls() {
   }
 
@@ -21,20 +29,29 @@ public final class HookUrls {
     if (!(value instanceof String text) || text.length() > 2048) {
       return "must be an http(s) URL of at most 2048 characters";
     }
-    URI uri;
+    URL url;
     try {
-      uri = URI.create(text);
-    } catch (IllegalArgumentException e) {
+      var uri = URI.create(text);
+      if (uri.getScheme() == null || !SCHEMES.contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
+        return "must be an http(s) URL";
+      }
+      // read as a delivery reads it (RequestOptions#setAbsoluteURI): URI finds no host in a name holding an
+      // underscore, which DNS names may, or in one whose last label starts with a digit
+      url = uri.toURL();
+    } catch (IllegalArgumentException | MalformedURLException e) {
       return "must be an http(s) URL";
     }
-    if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
-        || uri.getUserInfo() != null) {
-      return "must be an http(s) URL with a host and no credentials";
+    if (!HOST.matcher(url.getHost()).matches()) {
+      return "must be an http(s) URL with a host";
     }
-    if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+    if (url.getUserInfo() != null) {
+      return "must be an http(s) URL without credentials";
+    }
+    if (url.getPort() != -1 && (url.getPort() < 1 || url.getPort() > 65535)) {
       return "must be an http(s) URL with a port from 1 to 65535";
     }
-    if (!allowPrivate && isInternal(uri.getHost())) {
+    var host = url.getHost().toLowerCase(Locale.ROOT);
+    if (!allowPrivate && isInternal(host)) {
       return "must not point at a private, loopback or link-local address";
     }
     return null;
@@ -61,8 +78,9 @@ public final class HookUrls {
     }
   }
 
+  /** Whether {@code host}, in lower case, is internal. */
   private static boolean isInternal(String host) {
-    var name = host.toLowerCase(Locale.ROOT).replaceAll("^\\[|\\]$", "");
+    var name = host.replaceAll("^\\[|\\]$", "");
     if (name.equals("localhost") || name.endsWith(".localhost") || name.endsWith(".local") || name.endsWith(".internal")) {
       return true;
     }

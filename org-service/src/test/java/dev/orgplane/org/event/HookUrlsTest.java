@@ -42,6 +42,29 @@ class HookUrlsTest {
     assertNull(HookUrls.problem("https://hooks.example.com/x", false));
   }
 
+  /** A scheme is read in any case, and a DNS name may hold an underscore or start its last label with a digit. */
+  @ParameterizedTest
+  @ValueSource(strings = {"HTTPS://hooks.example.com/x", "Http://hooks.example.com/x", "https://my_hook.example.com/x",
+      "https://_hooks._tcp.example.com/x", "https://hooks.example.7a/x"})
+  void schemesInAnyCaseAndNamesDnsTakesAreTaken(String url) {
+    assertNull(HookUrls.problem(url, false), url);
+  }
+
+  /** Each thing wrong with a URL is named by itself. */
+  @Test
+  void whatIsWrongIsNamed() {
+    assertEquals("must be an http(s) URL", HookUrls.problem("ftp://hooks.example.com/x", false));
+    assertEquals("must be an http(s) URL", HookUrls.problem("hooks.example.com/x", false));
+    assertEquals("must be an http(s) URL with a host", HookUrls.problem("https:///x", false));
+    assertEquals("must be an http(s) URL with a host", HookUrls.problem("https:hooks", false));
+    assertEquals("must be an http(s) URL with a host", HookUrls.problem("https://hooks$.example.com/x", false));
+    assertEquals("must be an http(s) URL without credentials",
+        HookUrls.problem("https://user:secret@hooks.example.com/x", false));
+    assertEquals("must be an http(s) URL with a port from 1 to 65535",
+        HookUrls.problem("https://hooks.example.com:65536/x", false));
+    assertNotNull(HookUrls.problem("https://hooks.example.com:https/x", false));
+  }
+
   /** Blocks of the IANA special-purpose registries, at their edges, and IPv6 addresses that lead to them. */
   @ParameterizedTest
   @ValueSource(strings = {
