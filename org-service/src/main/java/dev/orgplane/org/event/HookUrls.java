@@ -20,6 +20,16 @@ public final class HookUrls {
   private static final Set<String> SCHEMES = Set.of("http", "https");
   /** A DNS name (its labels of letters, digits, {@code -} and {@code _}; the root's dot allowed) or an IPv6 literal. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?|\\[[0-9A-Fa-f:.]+\\]");
+  /** A lower-case host whose last label is a number, decimal or hex: an IPv4 address to resolvers, URL parsers too. */
+  private static final Pattern NUMBER_LAST = Pattern.compile("(.*\\.)?([0-9]+|0x[0-9a-f]*)\\.?");
+  /**
+   * An IPv4 address as everyone reads it alike. The other forms the C resolver takes for one ({@code 127.1}, {@code
+   * 0x7f000001}, octal {@code 017700000001} or {@code 010.0.0.1}) Java reads otherwise, or as names to look up, so a
+   * write could not tell what they name: they are refused whatever they name (a delivery's check of what its host
+   * resolves to refuses the internal ones all the same).
+   */
+  private static final Pattern DOTTED_QUAD = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+      + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
   private HookUrls() {
   }
@@ -51,6 +61,9 @@ public final class HookUrls {
       return "must be an http(s) URL with a port from 1 to 65535";
     }
     var host = url.getHost().toLowerCase(Locale.ROOT);
+    if (NUMBER_LAST.matcher(host).matches() && !DOTTED_QUAD.matcher(host).matches()) {
+      return "must name its host by a DNS name, an IPv4 address of four decimal numbers or an IPv6 one in brackets";
+    }
     if (!allowPrivate && isInternal(host)) {
       return "must not point at a private, loopback or link-local address";
     }
@@ -78,9 +91,9 @@ public final class HookUrls {
     }
   }
 
-  /** Whether {@code host}, in lower case, is internal. */
+  /** Whether {@code host}, in lower case, is internal. A name with the DNS root's dot ({@code localhost.}) is the name. */
   private static boolean isInternal(String host) {
-    var name = host.replaceAll("^\\[|\\]$", "");
+    var name = host.replaceAll("^\\[|\\]$|\\.$", "");
     if (name.equals("localhost") || name.endsWith(".localhost") || name.endsWith(".local") || name.endsWith(".internal")) {
       return true;
     }

@@ -65,6 +65,33 @@ class HookUrlsTest {
     assertNotNull(HookUrls.problem("https://hooks.example.com:https/x", false));
   }
 
+  /** A name with the DNS root's trailing dot is the same name: an internal one is refused with it too. */
+  @ParameterizedTest
+  @ValueSource(strings = {"localhost.", "foo.localhost.", "metadata.google.internal.", "printer.local.", "LocalHost."})
+  void internalNamesWithTheirRootsDotAreRefusedAtWrite(String host) {
+    assertNotNull(HookUrls.problem("http://" + host + "/x", false), host);
+    assertNull(HookUrls.problem("http://" + host + "/x", true), host);
+  }
+
+  /**
+   * The forms of an IPv4 address other than four decimal numbers, which the C resolver takes and Java does not read
+   * alike, are refused at write whatever they name, private addresses allowed or not; names that end in one too.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"127.1", "0x7f000001", "0x7f.1", "017700000001", "2130706433", "010.0.0.1", "0x08080808",
+      "8.8.8.256", "8.8.8.8.", "hooks.example.0x7f"})
+  void ipv4AddressesInOtherFormsThanFourDecimalNumbersAreRefused(String host) {
+    var refused = "must name its host by a DNS name, an IPv4 address of four decimal numbers or an IPv6 one in brackets";
+    assertEquals(refused, HookUrls.problem("http://" + host + "/x", false), host);
+    assertEquals(refused, HookUrls.problem("http://" + host + "/x", true), host);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hooks.example.com.", "8.8.8.8", "203.0.113.7.example.com", "1example.com"})
+  void publicNamesAndAddressesAreTaken(String host) {
+    assertNull(HookUrls.problem("https://" + host + "/x", false), host);
+  }
+
   /** Blocks of the IANA special-purpose registries, at their edges, and IPv6 addresses that lead to them. */
   @ParameterizedTest
   @ValueSource(strings = {
