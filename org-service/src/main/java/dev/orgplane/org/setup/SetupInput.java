@@ -3,6 +3,8 @@ package dev.orgplane.org.setup;
 import dev.orgplane.kit.http.ApiException.FieldError;
 import dev.orgplane.kit.http.FreeFormJson;
 import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.event.HookEvents;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
@@ -87,16 +89,25 @@ final class SetupInput {
       case NAME -> value instanceof String s && NAME.matcher(s).matches() ? null : NAME_RULE;
       case OBJECT -> value instanceof JsonObject ? null : "must be an object";
       case REFERENCE -> value instanceof String s && UUID_TEXT.matcher(s).matches() ? null : "must be a UUID";
-      case REFERENCES -> value instanceof io.vertx.core.json.JsonArray a && a.size() <= 100 && a.stream()
+      case REFERENCES -> value instanceof JsonArray a && a.size() <= 100 && a.stream()
           .allMatch(e -> e instanceof String s && UUID_TEXT.matcher(s).matches()) ? null
           : "must be an array of at most 100 UUIDs";
-      case EVENTS -> value instanceof io.vertx.core.json.JsonArray a && a.stream().allMatch(dev.orgplane.org.event.HookEvents.CATALOG::contains)
-          ? null : "must be an array of events from the catalog: " + dev.orgplane.org.event.HookEvents.CATALOG;
+      case EVENTS -> value instanceof JsonArray a && hasEachEventOnce(a) ? null
+          : "must be an array of distinct events from the catalog: " + HookEvents.CATALOG;
       case BOOLEAN -> value instanceof Boolean ? null : "must be true or false";
       case URL -> dev.orgplane.org.event.HookUrls.problem(value, allowPrivateUrls);
       case SECRET -> value instanceof String s && s.length() >= 16 && s.length() <= 256 ? null
           : "must be a string of 16 to 256 characters";
     };
+  }
+
+  /**
+   * Whether {@code events} names events of the catalog, each once: a repeat means nothing, yet a list of tens of
+   * thousands of copies was stored and scanned for every audited event of the organization.
+   */
+  private static boolean hasEachEventOnce(JsonArray events) {
+    return events.size() <= HookEvents.CATALOG.size() && events.stream().allMatch(HookEvents.CATALOG::contains)
+        && events.stream().distinct().count() == events.size();
   }
 
   /** Whether {@code item} (API-named, as sent) sets the kind's event list. */

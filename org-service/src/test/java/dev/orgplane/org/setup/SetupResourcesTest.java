@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
+import dev.orgplane.org.event.HookEvents;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -426,6 +427,40 @@ class SetupResourcesTest extends OrgServiceTest {
         new JsonObject().put("events", new JsonArray().add("member.added")));
     assertEquals(200, heard.statusCode(), heard.bodyAsString());
     assertEquals("legacy", heard.bodyAsJsonObject().getString("name"), "the refused patch wrote nothing");
+  }
+
+  /**
+   * A hook's events name each event once: a repeat was stored as sent, tens of thousands of copies of one event
+   * scanned for every audited event of the organization. Refused on create, patch and batch, naming the field.
+   */
+  @Test
+  void aHooksEventsNameEachEventOnce() {
+    var t = tenant();
+    var twice = new JsonArray().add("queue.created").add("queue.deleted").add("queue.created");
+    assertEventsRefused(org.post(t.path("/hooks"), t.owner().token(), hook("twice", new JsonArray(), new JsonArray())
+        .put("events", twice)), "events");
+    var copies = new JsonArray();
+    for (int i = 0; i < 1_000; i++) {
+      copies.add("queue.created");
+    }
+    assertEventsRefused(org.post(t.path("/hooks"), t.owner().token(), hook("copies", new JsonArray(), new JsonArray())
+        .put("events", copies)), "events");
+    var hook = create(t, "hooks", hook("once", new JsonArray(), new JsonArray())
+        .put("events", new JsonArray(HookEvents.CATALOG)));
+    assertEventsRefused(org.send(HttpMethod.PATCH, t.path("/hooks/" + hook), t.owner().token(),
+        new JsonObject().put("events", twice)), "events");
+    var items = new JsonArray().add(hook("batched", new JsonArray(), new JsonArray())
+        .put("id", UUID.randomUUID().toString()).put("events", twice));
+    assertEventsRefused(org.post(t.path("/hooks:batch"), t.owner().token(), new JsonObject().put("items", items)),
+        "items[0].events");
+    assertEquals(HookEvents.CATALOG.size(), org.get(t.path("/hooks/" + hook),
+        t.owner().token()).bodyAsJsonObject().getJsonArray("events").size(), "the whole catalog, each once, is taken");
+  }
+
+  private static void assertEventsRefused(HttpResponse<Buffer> response, String field) {
+    assertProblem(response, 400, "validation_failed");
+    assertEquals(List.of(field), response.bodyAsJsonObject().getJsonArray("errors").stream()
+        .map(e -> ((JsonObject) e).getString("field")).toList(), response.bodyAsString());
   }
 
   private static void assertNoEvents(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> response,
