@@ -132,6 +132,26 @@ class EntityTagTest extends OrgServiceTest {
         "* names the object there is");
   }
 
+  /**
+   * Several lines of If-Match or If-None-Match are one list of tags (RFC 9110, 5.3): the current tag on a second line
+   * matches. Only the first line was read, so a change naming the current tag there was 412 and a poll was sent the
+   * whole object.
+   */
+  @Test
+  void aTagOnALaterHeaderLineCounts() {
+    var owner = org.newUser("owner");
+    var orgPath = "/v1/organizations/" + org.createOrg(owner.token(), "l-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var path = created(owner.token(), orgPath + "/workspaces", new JsonObject().put("name", "Main"));
+    var tag = org.get(path, owner.token()).getHeader("ETag");
+    var polled = org.send(HttpMethod.GET, path, owner.token(), null,
+        ifNoneMatch("\"stale\"").add("If-None-Match", tag));
+    assertEquals(304, polled.statusCode(), "the current tag on the second line is unchanged");
+    var changed = org.send(HttpMethod.PATCH, path, owner.token(), new JsonObject().put("name", "Renamed"),
+        ifMatch("\"stale\"").add("If-Match", tag));
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+  }
+
   @Test
   void anOrganizationUnchangedSinceItWasReadIsA304() {
     var owner = org.newUser("owner");

@@ -54,7 +54,7 @@ public final class EntityTags {
   public static boolean unchanged(RoutingContext ctx, String tag) {
     var method = ctx.request().method();
     return (method == HttpMethod.GET || method == HttpMethod.HEAD)
-        && names(ctx.request().getHeader("If-None-Match"), tag, true);
+        && names(header(ctx, "If-None-Match"), tag, true);
   }
 
   /** {@link #requireMatch(RoutingContext, String, String)} with the tag of {@code current}. */
@@ -67,7 +67,7 @@ public final class EntityTags {
    * {@code *}; without the header the change goes ahead. {@code what} names the object ("The role").
    */
   public static void requireMatch(RoutingContext ctx, String currentTag, String what) {
-    var ifMatch = ctx.request().getHeader("If-Match");
+    var ifMatch = header(ctx, "If-Match");
     if (ifMatch != null && !names(ifMatch, currentTag, false)) {
       throw new ApiException(412, "precondition_failed", what + " changed since you read it (ETag " + currentTag + ").");
     }
@@ -78,7 +78,7 @@ public final class EntityTags {
    * {@code If-Match} names any tag, even {@code *}: such a header asks for a current object (RFC 9110, 13.1.1).
    */
   public static void requireNoMatch(RoutingContext ctx, String detail) {
-    if (ctx.request().getHeader("If-Match") != null) {
+    if (header(ctx, "If-Match") != null) {
       throw new ApiException(412, "precondition_failed", detail);
     }
   }
@@ -92,6 +92,16 @@ public final class EntityTags {
   public static void requireReplaceMatch(RoutingContext ctx, Optional<JsonObject> current, String what,
       String absent) {
     current.ifPresentOrElse(object -> requireMatch(ctx, object, what), () -> requireNoMatch(ctx, absent));
+  }
+
+  /**
+   * A precondition header's list of tags, null when the request has none: several lines of it are one list, joined
+   * with commas (RFC 9110, 5.3), so a tag on a later line counts as one on the first; read as one line, only the
+   * first was compared.
+   */
+  private static String header(RoutingContext ctx, String name) {
+    var lines = ctx.request().headers().getAll(name);
+    return lines.isEmpty() ? null : String.join(", ", lines);
   }
 
   /**
