@@ -97,10 +97,11 @@ class EntityTagTest extends OrgServiceTest {
   /**
    * An import's replace ({@code PUT .../{kind}/{id}}: setup objects, roles, teams) honours If-Match as a patch does: a
    * stale one wrote over the newer object (a role's or a team's, its whole member list included, until session 34).
-   * With no object there, any If-Match fails and nothing is made.
+   * With no object there, any If-Match fails and nothing is made. If-None-Match: * makes an object only where there
+   * is none, and one naming the current tag replaces nothing: both replaced the object until session 35.
    */
   @Test
-  void anImportReplaceHonoursIfMatch() {
+  void anImportReplaceHonoursIfMatchAndIfNoneMatch() {
     var owner = org.newUser("owner");
     var orgPath = "/v1/organizations/" + org.createOrg(owner.token(), "r-" + UUID.randomUUID().toString().substring(0, 8))
         .getString("id");
@@ -113,14 +114,23 @@ class EntityTagTest extends OrgServiceTest {
         .put("userIds", new JsonArray()));
   }
 
-  /** The object at {@code path}, made and replaced by PUTs of {@code named} bodies, only as If-Match allows. */
+  /**
+   * The object at {@code path}, made and replaced by PUTs of {@code named} bodies, only as If-Match and If-None-Match
+   * allow.
+   */
   private void replaceHonoursIfMatch(String token, String path, Function<String, JsonObject> named) {
     assertProblem(org.send(HttpMethod.PUT, path, token, named.apply("main"), ifMatch("*")), 412,
         "precondition_failed");
     assertEquals(404, org.get(path, token).statusCode(), "nothing was made at " + path);
-    var created = org.send(HttpMethod.PUT, path, token, named.apply("main"));
+    var created = org.send(HttpMethod.PUT, path, token, named.apply("main"), ifNoneMatch("*"));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     var tag = org.get(path, token).getHeader("ETag");
+    assertProblem(org.send(HttpMethod.PUT, path, token, named.apply("again"), ifNoneMatch("*")), 412,
+        "precondition_failed");
+    assertProblem(org.send(HttpMethod.PUT, path, token, named.apply("again"), ifNoneMatch("W/" + tag)), 412,
+        "precondition_failed");
+    assertEquals("main", org.get(path, token).bodyAsJsonObject().getString("name"),
+        "If-None-Match replaced nothing at " + path);
 
     var replaced = org.send(HttpMethod.PUT, path, token, named.apply("renamed"), ifMatch(tag));
     assertEquals(200, replaced.statusCode(), replaced.bodyAsString());
@@ -130,6 +140,8 @@ class EntityTagTest extends OrgServiceTest {
         "the stale replace wrote nothing at " + path);
     assertEquals(200, org.send(HttpMethod.PUT, path, token, named.apply("any"), ifMatch("*")).statusCode(),
         "* names the object there is");
+    assertEquals(200, org.send(HttpMethod.PUT, path, token, named.apply("other"), ifNoneMatch(tag)).statusCode(),
+        "an If-None-Match naming another version than the current one replaces it");
   }
 
   /**

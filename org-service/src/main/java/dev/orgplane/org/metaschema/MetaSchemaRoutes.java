@@ -42,9 +42,10 @@ public final class MetaSchemaRoutes {
 
   /**
    * Replaces the meta-schema; with {@code If-Match}, only the one the caller read (412 {@code precondition_failed}
-   * otherwise, and when there is none yet): two admins editing it at once do not silently undo each other. A change is
-   * audited platform-wide (of no organization: it governs them all) as {@code meta_schema.updated}, naming the schema
-   * it replaced; storing the schema there is records nothing.
+   * otherwise, and when there is none yet), and with {@code If-None-Match: *} only one there is not yet: two admins
+   * editing it at once do not silently undo each other. A change is audited platform-wide (of no organization: it
+   * governs them all) as {@code meta_schema.updated}, naming the schema it replaced; storing the schema there is
+   * records nothing.
    */
   private void put(RoutingContext ctx) {
     var name = name(ctx);

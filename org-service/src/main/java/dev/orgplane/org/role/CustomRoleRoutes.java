@@ -128,7 +128,7 @@ public final class CustomRoleRoutes {
   /**
    * Create or replace with the caller's id; a role already exactly so is left alone. With {@code If-Match} it replaces
    * only the role the caller read (compared under its row's lock), and creates nothing, as a setup object's import
-   * does.
+   * does; with {@code If-None-Match: *} it creates only, replacing nothing.
    */
   private void put(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);

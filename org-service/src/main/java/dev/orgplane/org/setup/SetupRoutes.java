@@ -132,7 +132,7 @@ public final class SetupRoutes {
   /**
    * Create or replace with the caller's id: the import API. Twice the same PUT is one object, and
    * the second one writes (and audits) nothing. With {@code If-Match} it replaces only the object the caller read, and
-   * creates nothing.
+   * creates nothing; with {@code If-None-Match: *} it creates only, replacing nothing.
    */
   private void put(RoutingContext ctx, SetupKind kind) {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
@@ -157,11 +157,12 @@ public final class SetupRoutes {
   }
 
   /**
-   * A replace's {@code If-Match} against the object as it is, its row locked until the replace commits so that no
-   * change slips in between; with no object there, any {@code If-Match} fails. Without the header, nothing is read.
+   * A replace's {@code If-Match} and {@code If-None-Match} against the object as it is, its row locked until the
+   * replace commits so that no change slips in between; with no object there, any {@code If-Match} fails. Without
+   * either header, nothing is read.
    */
   private static Future<Void> requireMatch(RoutingContext ctx, SqlConnection tx, SetupKind kind, UUID orgId, UUID id) {
-    if (ctx.request().getHeader("If-Match") == null) {
+    if (!EntityTags.conditional(ctx)) {
       return Future.succeededFuture();
     }
     return SetupRepository.find(tx, kind, orgId, id, true).map(found -> {

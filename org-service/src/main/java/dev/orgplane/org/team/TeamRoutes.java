@@ -109,7 +109,7 @@ public final class TeamRoutes {
    * organization's row, so two identical ones at once are one after the other: the second finds the team the first
    * made (it met its id taken, 409, when both saw it missing). With {@code If-Match} it replaces only the team the
    * caller read, and creates nothing, as a setup object's import does: a replace sets the whole member list, and a
-   * stale one undid the changes made since.
+   * stale one undid the changes made since. With {@code If-None-Match: *} it creates only, replacing nothing.
    */
   private void put(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
@@ -309,11 +309,11 @@ public final class TeamRoutes {
   }
 
   /**
-   * An import's {@code If-Match} against the team as it is, locked until the import commits; with no team there, any
-   * {@code If-Match} fails. Without the header, nothing is read.
+   * An import's {@code If-Match} and {@code If-None-Match} against the team as it is, locked until the import commits;
+   * with no team there, any {@code If-Match} fails. Without either header, nothing is read.
    */
   private static Future<Void> requireReplaceMatch(SqlConnection tx, RoutingContext ctx, OrgAccess access, UUID teamId) {
-    if (ctx.request().getHeader("If-Match") == null) {
+    if (!EntityTags.conditional(ctx)) {
       return Future.succeededFuture();
     }
     return TeamRepository.findForUpdate(tx, access.orgId(), teamId).map(found -> {

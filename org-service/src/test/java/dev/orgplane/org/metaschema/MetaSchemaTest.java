@@ -304,7 +304,10 @@ class MetaSchemaTest {
     }
   }
 
-  /** A change names the meta-schema it replaces; its tag is the one every later read shows (jsonb's key order). */
+  /**
+   * A change names the meta-schema it replaces; its tag is the one every later read shows (jsonb's key order). One
+   * with If-None-Match: * replaces none (it did until session 35).
+   */
   @Test
   void aChangeWithIfMatchReplacesOnlyTheMetaSchemaItRead() {
     var path = "/v1/meta-schemas/if-match-" + UUID.randomUUID().toString().substring(0, 8);
@@ -314,6 +317,8 @@ class MetaSchemaTest {
     assertEquals(200, written.statusCode(), written.bodyAsString());
     var tag = written.getHeader("ETag");
     assertEquals(tag, org.get(path, admin).getHeader("ETag"));
+    assertProblem(org.send(HttpMethod.PUT, path, admin, schema.copy().put("minProperties", 2),
+        MultiMap.caseInsensitiveMultiMap().add("If-None-Match", "*")), 412, "precondition_failed");
     var changed = org.send(HttpMethod.PUT, path, admin, schema.copy().put("minProperties", 1), ifMatch(tag));
     assertEquals(200, changed.statusCode(), changed.bodyAsString());
     assertProblem(org.send(HttpMethod.PUT, path, admin, schema, ifMatch(tag)), 412, "precondition_failed");

@@ -84,14 +84,38 @@ public final class EntityTags {
   }
 
   /**
-   * A create-or-replace's {@code If-Match} (an import {@code PUT} by id): compared with {@code current} when there is
-   * such an object ({@link #requireMatch(RoutingContext, JsonObject, String)}), else refused for any tag, {@code *}
-   * included ({@link #requireNoMatch}, {@code absent} its detail): a client that means to replace what it read makes
-   * nothing once that is gone.
+   * A create-or-replace's preconditions (an import {@code PUT} by id). Its {@code If-Match} is compared with
+   * {@code current} when there is such an object ({@link #requireMatch(RoutingContext, JsonObject, String)}), else
+   * refused for any tag, {@code *} included ({@link #requireNoMatch}, {@code absent} its detail): a client that means
+   * to replace what it read makes nothing once that is gone. Its {@code If-None-Match} refuses to replace an object
+   * there is ({@link #requireNoneMatch}), and lets one that is not there be made.
    */
   public static void requireReplaceMatch(RoutingContext ctx, Optional<JsonObject> current, String what,
       String absent) {
-    current.ifPresentOrElse(object -> requireMatch(ctx, object, what), () -> requireNoMatch(ctx, absent));
+    current.ifPresentOrElse(object -> {
+      requireMatch(ctx, object, what);
+      requireNoneMatch(ctx, of(object), what);
+    }, () -> requireNoMatch(ctx, absent));
+  }
+
+  /**
+   * Whether the request has a precondition a create-or-replace compares with the object as it is ({@code If-Match} or
+   * {@code If-None-Match}); without one there is nothing to read before the write.
+   */
+  public static boolean conditional(RoutingContext ctx) {
+    return header(ctx, "If-Match") != null || header(ctx, "If-None-Match") != null;
+  }
+
+  /**
+   * Refuses (412 {@code precondition_failed}) a write over an object there is, {@code currentTag} its tag, whose
+   * {@code If-None-Match} is {@code *} or names that tag (compared weakly): {@code *} asks to make the object only if
+   * there is none, a tag to write only over another version than it (RFC 9110, 13.1.2).
+   */
+  private static void requireNoneMatch(RoutingContext ctx, String currentTag, String what) {
+    if (names(header(ctx, "If-None-Match"), currentTag, true)) {
+      throw new ApiException(412, "precondition_failed", what + " exists already (ETag " + currentTag
+          + "), and If-None-Match names it.");
+    }
   }
 
   /**
