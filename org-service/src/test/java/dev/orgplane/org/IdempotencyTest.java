@@ -300,6 +300,26 @@ class IdempotencyTest extends OrgServiceTest {
     assertEquals(201, create(alice.token(), key, "X".toLowerCase() + "-fixed-" + key.substring(0, 6)).statusCode());
   }
 
+  /**
+   * A keyed POST the router refuses, to no such path (404) or to one without POST (405), gives its key back as any
+   * failed request does. The key was claimed before the router found no route, and held: a retry met 409
+   * {@code idempotency_key_in_use} for a minute, then the refusal again, holding the key once more.
+   */
+  @Test
+  void aKeyedPostTheRouterRefusesDoesNotHoldItsKey() {
+    var alice = org.newUser("alice");
+    var widgets = "/v1/organizations/" + org.createOrg(alice.token(), "rk-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id") + "/widgets";
+    var unrouted = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", UUID.randomUUID().toString());
+    var unposted = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", UUID.randomUUID().toString());
+    for (var attempt : List.of("first", "retry")) {
+      var missing = org.send(HttpMethod.POST, widgets, alice.token(), new JsonObject(), unrouted);
+      assertEquals(404, missing.statusCode(), attempt + ": " + missing.bodyAsString());
+      var refused = org.send(HttpMethod.POST, "/v1/users/me/", alice.token(), new JsonObject(), unposted);
+      assertEquals(405, refused.statusCode(), attempt + ": " + refused.bodyAsString());
+    }
+  }
+
   @Test
   void malformedKeyIs400() {
     var alice = org.newUser("alice");

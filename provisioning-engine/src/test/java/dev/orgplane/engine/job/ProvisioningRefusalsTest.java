@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.orgplane.engine.EngineWithTemplate;
 import dev.orgplane.kit.http.NestingDepth;
 import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -273,6 +274,19 @@ class ProvisioningRefusalsTest {
     var deleted = idle.engine().send(HttpMethod.DELETE, "/v1/provisioning/batches", idle.token(), null);
     assertProblem(deleted, 405, "method_not_allowed");
     assertEquals("GET, HEAD, POST", deleted.getHeader("Allow"));
+  }
+
+  /**
+   * A keyed POST to no such path gives its key back, as at org-service (the same failure handler): it was held, and
+   * the retry met 409 {@code idempotency_key_in_use} for a minute.
+   */
+  @Test
+  void aKeyedPostToNoSuchPathDoesNotHoldItsKey() {
+    var key = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", UUID.randomUUID().toString());
+    for (var attempt : List.of("first", "retry")) {
+      var missing = idle.engine().send(HttpMethod.POST, "/v1/provisioning/nothing", idle.token(), new JsonObject(), key);
+      assertEquals(404, missing.statusCode(), attempt + ": " + missing.bodyAsString());
+    }
   }
 
   /** Health and metrics come before routes of every method, which made vertx-web forget the method it refused (404). */

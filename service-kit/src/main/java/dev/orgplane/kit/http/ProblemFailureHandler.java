@@ -4,6 +4,7 @@ import dev.orgplane.kit.auth.BearerToken;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.pgclient.PgException;
@@ -32,8 +33,20 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
     } else if (problem.status() == 405) {
       allow(ctx);
     }
-    IdempotencyKeys.abandon(ctx)
-        .onComplete(released -> problem.writeTo(ctx.response(), OAuthErrors.document(ctx, problem)));
+    answer(ctx, problem, OAuthErrors.document(ctx, problem));
+  }
+
+  /**
+   * Answers {@code document} once the request gave back the {@code Idempotency-Key} it claimed, so that an immediate
+   * retry runs instead of meeting {@code idempotency_key_in_use}: keys are claimed under {@code /v1} before any route
+   * is matched, so a request the router refuses (no such path, not this method) holds one too.
+   */
+  private static void answer(RoutingContext ctx, Problem problem, JsonObject document) {
+    IdempotencyKeys.abandon(ctx).onComplete(released -> problem.writeTo(ctx.response(), document));
+  }
+
+  private static void answer(RoutingContext ctx, Problem problem) {
+    answer(ctx, problem, problem.toJson());
   }
 
   /**
@@ -49,17 +62,17 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
   public static void install(io.vertx.ext.web.Router router) {
     var handler = new ProblemFailureHandler();
     router.route().failureHandler(handler);
-    router.errorHandler(404, ctx -> Problem.of(404, "not_found", "No such resource: " + ctx.request().path())
-        .writeTo(ctx.response()));
+    router.errorHandler(404, ctx -> answer(ctx, Problem.of(404, "not_found", "No such resource: "
+        + ctx.request().path())));
     router.errorHandler(405, ctx -> {
       allow(ctx);
-      Problem.of(405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path())
-          .writeTo(ctx.response());
+      answer(ctx, Problem.of(405, "method_not_allowed", ctx.request().method() + " is not allowed on "
+          + ctx.request().path()));
     });
     // vertx-web's own 400: a path it cannot decode (a broken percent-encoding such as %zz); a query is refused
     // before any route is matched (MalformedQueries)
-    router.errorHandler(400, ctx -> Problem.of(400, "malformed_path", "The request path is not valid percent-encoded text.")
-        .writeTo(ctx.response()));
+    router.errorHandler(400, ctx -> answer(ctx, Problem.of(400, "malformed_path",
+        "The request path is not valid percent-encoded text.")));
     router.errorHandler(500, handler);
   }
 
