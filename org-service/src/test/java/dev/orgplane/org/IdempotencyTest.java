@@ -292,6 +292,43 @@ class IdempotencyTest extends OrgServiceTest {
         + "' OR body LIKE '%" + secret + "%' OR body LIKE '%clientSecret%'"));
   }
 
+  /**
+   * An answer showing a secret once (a group's create key, made or rotated, a scoped token, a client secret) says
+   * {@code Cache-Control: no-store}, and so does its replay: no cache on the way may keep the secret (RFC 6749 5.1
+   * asks it of every token answer). They said nothing of caching.
+   */
+  @Test
+  void answersShowingASecretAreNotStoredByCachesFirstOrReplayed() {
+    var platformAdmin = org.platformAdminToken();
+    var admin = org.newVerifiedUser("groupadmin");
+    var gid = notStoredByCaches(platformAdmin, "/v1/organization-groups", new JsonObject().put("name", "secret "
+        + UUID.randomUUID())).getString("id");
+    notStoredByCaches(platformAdmin, "/v1/organization-groups/" + gid + "/create-key", null);
+    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
+        platformAdmin, null).statusCode());
+    var created = org.post("/v1/organizations", admin.token(), new JsonObject().put("name", "nostore-"
+        + UUID.randomUUID().toString().substring(0, 8)).put("title", "T").put("groupId", gid));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var orgId = created.bodyAsJsonObject().getString("id");
+    notStoredByCaches(admin.token(), "/v1/organization-groups/" + gid + "/organizations/" + orgId + "/token", null);
+    var bots = "/v1/organizations/" + orgId + "/service-users";
+    var bot = org.post(bots, admin.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray().add("viewer")))
+        .bodyAsJsonObject().getString("id");
+    notStoredByCaches(admin.token(), bots + "/" + bot + "/credentials", null);
+  }
+
+  /** Sends a keyed POST and its retry, each answered with no-store; the first answer's body. */
+  private JsonObject notStoredByCaches(String token, String path, JsonObject body) {
+    var headers = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", UUID.randomUUID().toString());
+    var first = org.send(HttpMethod.POST, path, token, body, headers);
+    assertEquals(2, first.statusCode() / 100, first.bodyAsString());
+    assertEquals("no-store", first.getHeader("Cache-Control"), path);
+    var replayed = org.send(HttpMethod.POST, path, token, body, headers);
+    assertEquals("true", replayed.getHeader("Idempotent-Replayed"), replayed.bodyAsString());
+    assertEquals("no-store", replayed.getHeader("Cache-Control"), "the replay of " + path);
+    return first.bodyAsJsonObject();
+  }
+
   @Test
   void failedRequestDoesNotHoldItsKey() {
     var alice = org.newUser("alice");

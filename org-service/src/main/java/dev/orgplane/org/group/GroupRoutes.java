@@ -70,7 +70,7 @@ public final class GroupRoutes {
             .compose(group -> AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.created",
                 "organization_group:" + group.id(), new JsonObject().put("name", name)).map(group))
             .compose(group -> Replies.keep(tx, ctx, Reply.created("/v1/organization-groups/" + group.id(),
-                group.toJson().put("createKey", key)))))
+                group.toJson().put("createKey", key)).showingSecret())))
         .recover(GroupName::taken)
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
@@ -163,7 +163,7 @@ public final class GroupRoutes {
             .compose(group -> GroupRepository.setCreateKey(tx, groupId, GroupAccess.hash(key)))
             .compose(v -> AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.create_key_rotated",
                 "organization_group:" + groupId, new JsonObject()))
-            .compose(v -> Replies.keep(tx, ctx, Reply.ok(new JsonObject().put("createKey", key)))))
+            .compose(v -> Replies.keep(tx, ctx, Reply.ok(new JsonObject().put("createKey", key)).showingSecret())))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
@@ -230,7 +230,7 @@ public final class GroupRoutes {
             ? Future.<JsonObject>failedFuture(ApiException.notFound("organization_not_found",
                 "No such organization in a group you administer."))
             : tokens.tokenForBearer(pool, principal, AccessPolicy.userId(principal), orgId.get()))
-        .onSuccess(token -> Replies.json(ctx, 200, token))
+        .onSuccess(token -> Reply.ok(token).showingSecret().send(ctx))
         .onFailure(ctx::fail);
   }
 

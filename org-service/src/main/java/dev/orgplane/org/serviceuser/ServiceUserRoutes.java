@@ -131,7 +131,8 @@ public final class ServiceUserRoutes {
                 .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id, details(clientId)))
                 .compose(v -> Replies.keep(tx, ctx,
                     Reply.created(OrganizationPaths.of(access.orgId(), "service-users", id, "credentials", clientId),
-                        new JsonObject().put("clientId", clientId.toString()).put("clientSecret", secret))))))
+                        new JsonObject().put("clientId", clientId.toString()).put("clientSecret", secret))
+                        .showingSecret()))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }

@@ -45,6 +45,15 @@ public final class Reply {
     return new Reply(status, body, Map.copyOf(more), kept);
   }
 
+  /**
+   * This answer marked {@code Cache-Control: no-store}: it shows a secret once (a client secret, a create key, a token,
+   * whose answers RFC 6749 5.1 asks this of), which no cache on the way may keep; a retry that replays it is marked so
+   * too, as it gets the answer's headers.
+   */
+  public Reply showingSecret() {
+    return withHeader("Cache-Control", "no-store");
+  }
+
   int status() {
     return status;
   }
