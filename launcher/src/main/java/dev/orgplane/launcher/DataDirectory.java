@@ -3,6 +3,7 @@ package dev.orgplane.launcher;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -10,14 +11,16 @@ import java.util.Set;
 
 /**
  * The data directory of a standalone platform, claimed by this process: made private to this operating-system user
- * (0700) and locked until the process ends. A second standalone on the same directory fails at once, before it
- * touches anything in it: it used to stop the first one's database as if it were left over from a crash, and
- * to take over its Unix sockets. The lock is the kernel's ({@link FileChannel#tryLock}), so it ends with its
- * process however that ends, {@code kill -9} included.
+ * (0700) and locked until the process ends. An existing directory is claimed only if it is empty or holds a
+ * standalone's files alone ({@link StandaloneFiles}), as initdb takes an empty one only: a shared one (/tmp, a home
+ * directory) made private would lock every other user and service out of it. A second standalone on the same
+ * directory fails at once, before it touches anything in it: it used to stop the first one's database as if it were
+ * left over from a crash, and to take over its Unix sockets. The lock is the kernel's ({@link FileChannel#tryLock}),
+ * so it ends with its process however that ends, {@code kill -9} included.
  */
 final class DataDirectory implements AutoCloseable {
 
-  private static final String LOCK_FILE = "orgplane.lock";
+  static final String LOCK_FILE = "orgplane.lock";
 
   private final Path path;
   private final FileChannel lock;
@@ -31,6 +34,7 @@ final class DataDirectory implements AutoCloseable {
     var path = directory.toAbsolutePath().normalize();
     FileChannel channel;
     try {
+      requireNothingElse(path);
       PrivateFiles.directory(path);
       channel = FileChannel.open(path.resolve(LOCK_FILE),
           Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PrivateFiles.OWNER_ONLY);
@@ -52,6 +56,24 @@ final class DataDirectory implements AutoCloseable {
     closeQuietly(channel);
     throw new LauncherException("the data directory " + path + " is in use by another orgplane process "
         + "(ORGPLANE_DATA_DIR): stop that one first, or give this one a directory of its own");
+  }
+
+  /**
+   * Refuses an existing directory that holds anything but a standalone's files, before anything in it is touched. A
+   * link is followed: its target is what would be made private.
+   */
+  private static void requireNothingElse(Path path) throws IOException {
+    if (!Files.isDirectory(path)) {
+      // to be made, or refused as it is made: a file of that name, say
+      return;
+    }
+    var other = StandaloneFiles.other(path);
+    if (other.isPresent()) {
+      var named = Files.isSymbolicLink(path) ? path + " (a link to " + path.toRealPath() + ")" : path.toString();
+      throw new LauncherException("the data directory " + named + " holds other files than a standalone's, "
+          + other.get() + " among them (ORGPLANE_DATA_DIR): choose an empty directory or one a standalone made; "
+          + "nothing in it was changed");
+    }
   }
 
   /**

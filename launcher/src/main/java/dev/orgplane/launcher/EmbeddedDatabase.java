@@ -55,6 +55,10 @@ final class EmbeddedDatabase implements AutoCloseable {
 
   /** Where the binaries are extracted, in the data directory: once, on its first start. */
   static final String BINARIES = "pg-binaries";
+  /** The server's own directory (initdb's), in the data directory. */
+  static final String SERVER = "pg";
+  static final String LOG = "postgres.log";
+  static final String RECORDED_URL = "postgres.url";
 
   private final DataDirectory claimed;
   private final Path dataDir;
@@ -69,7 +73,7 @@ final class EmbeddedDatabase implements AutoCloseable {
   EmbeddedDatabase(DataDirectory claimed, int port) {
     this.claimed = claimed;
     this.dataDir = claimed.path();
-    this.pgDir = dataDir.resolve("pg");
+    this.pgDir = dataDir.resolve(SERVER);
     this.port = port;
   }
 
@@ -81,7 +85,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     if (closed) {
       throw new LauncherException("the platform stopped before its embedded PostgreSQL started");
     }
-    var log = dataDir.resolve("postgres.log");
+    var log = dataDir.resolve(LOG);
     removeLeftovers(claimed);
     requireFreePort();
     try {
@@ -232,7 +236,7 @@ final class EmbeddedDatabase implements AutoCloseable {
    * away when the server stops, so no address outlives the server that answered at it.
    */
   static Path recordedUrl(Path dataDir) {
-    return dataDir.resolve("postgres.url");
+    return dataDir.resolve(RECORDED_URL);
   }
 
   /**
@@ -250,7 +254,7 @@ final class EmbeddedDatabase implements AutoCloseable {
       throw new LauncherException("cannot remove " + address + ", which an earlier run left: "
           + FileFailure.why(e, address), e);
     }
-    Postmaster.stopOrphan(claimed.path().resolve("pg"), "left running by an earlier run");
+    Postmaster.stopOrphan(claimed.path().resolve(SERVER), "left running by an earlier run");
   }
 
   PgUrl url() {

@@ -24,6 +24,9 @@ final class StandaloneCommand implements Runnable {
 
   /** sun_path holds 108 bytes on Linux, its terminating zero included; a margin for other kernels. */
   private static final int MAX_SOCKET_PATH_BYTES = 100;
+  /** The sockets' files in the data directory. */
+  static final String ORG_SERVICE_SOCKET = "org-service.sock";
+  static final String ENGINE_SOCKET = "engine.sock";
 
   @Mixin
   ConfigOptions options;
@@ -55,8 +58,8 @@ final class StandaloneCommand implements Runnable {
       overrides.put("ORGPLANE_ORG_SERVICE_URL", internalUrl(settings, "ORGPLANE_ORG_SERVICE_PORT"));
       overrides.put("ORGPLANE_ENGINE_URL", internalUrl(settings, "ORGPLANE_ENGINE_PORT"));
       if (process.unixSockets()) {
-        socketIn(dataDir, settings, "ORGPLANE_ORG_SERVICE_SOCKET", "org-service.sock", overrides);
-        socketIn(dataDir, settings, "ORGPLANE_ENGINE_SOCKET", "engine.sock", overrides);
+        socketIn(dataDir, settings, "ORGPLANE_ORG_SERVICE_SOCKET", ORG_SERVICE_SOCKET, overrides);
+        socketIn(dataDir, settings, "ORGPLANE_ENGINE_SOCKET", ENGINE_SOCKET, overrides);
       }
       checkSettings(settings.with(overrides));
       if (settings.has("ORGPLANE_PG_URL")) {
