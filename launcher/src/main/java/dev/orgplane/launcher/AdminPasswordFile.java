@@ -16,7 +16,10 @@ final class AdminPasswordFile implements GeneratedAdminPassword {
 
   private final Path file;
 
-  /** Into {@code directory}, made (if need be) private to this user when the password is written. */
+  /**
+   * Into {@code directory}, made (if need be) private to this user when the password is written: one that holds other
+   * files than a standalone's is refused instead, as {@link DataDirectory} refuses it.
+   */
   AdminPasswordFile(Path directory) {
     this.file = directory.toAbsolutePath().normalize().resolve(FILE);
   }
@@ -24,6 +27,8 @@ final class AdminPasswordFile implements GeneratedAdminPassword {
   @Override
   public void tell(String email, String password) {
     try {
+      // org-service run alone has claimed no data directory: /tmp, say, would be made private to this user
+      StandaloneFiles.requireNothingElse(file.getParent());
       PrivateFiles.directory(file.getParent());
       PrivateFiles.write(file, password + "\n");
     } catch (IOException e) {

@@ -3,7 +3,6 @@ package dev.orgplane.launcher;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -34,7 +33,7 @@ final class DataDirectory implements AutoCloseable {
     var path = directory.toAbsolutePath().normalize();
     FileChannel channel;
     try {
-      requireNothingElse(path);
+      StandaloneFiles.requireNothingElse(path);
       PrivateFiles.directory(path);
       channel = FileChannel.open(path.resolve(LOCK_FILE),
           Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PrivateFiles.OWNER_ONLY);
@@ -56,24 +55,6 @@ final class DataDirectory implements AutoCloseable {
     closeQuietly(channel);
     throw new LauncherException("the data directory " + path + " is in use by another orgplane process "
         + "(ORGPLANE_DATA_DIR): stop that one first, or give this one a directory of its own");
-  }
-
-  /**
-   * Refuses an existing directory that holds anything but a standalone's files, before anything in it is touched. A
-   * link is followed: its target is what would be made private.
-   */
-  private static void requireNothingElse(Path path) throws IOException {
-    if (!Files.isDirectory(path)) {
-      // to be made, or refused as it is made: a file of that name, say
-      return;
-    }
-    var other = StandaloneFiles.other(path);
-    if (other.isPresent()) {
-      var named = Files.isSymbolicLink(path) ? path + " (a link to " + path.toRealPath() + ")" : path.toString();
-      throw new LauncherException("the data directory " + named + " holds other files than a standalone's, "
-          + other.get() + " among them (ORGPLANE_DATA_DIR): choose an empty directory or one a standalone made; "
-          + "nothing in it was changed");
-    }
   }
 
   /**

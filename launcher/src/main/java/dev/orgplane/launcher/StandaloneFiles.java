@@ -20,8 +20,27 @@ final class StandaloneFiles {
   private StandaloneFiles() {
   }
 
+  /**
+   * Refuses an existing {@code directory} that holds anything but a standalone's files, before anything in it is
+   * touched; one to be made passes. A link is followed: its target is what would be made private.
+   */
+  static void requireNothingElse(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      // to be made, or refused as it is made: a file of that name, say
+      return;
+    }
+    var other = other(directory);
+    if (other.isPresent()) {
+      var named = Files.isSymbolicLink(directory)
+          ? directory + " (a link to " + directory.toRealPath() + ")" : directory.toString();
+      throw new LauncherException("the data directory " + named + " holds other files than a standalone's, "
+          + other.get() + " among them (ORGPLANE_DATA_DIR): choose an empty directory or one a standalone made; "
+          + "nothing in it was changed");
+    }
+  }
+
   /** An entry of {@code directory} that no standalone wrote, the first by name; none in an empty directory. */
-  static Optional<String> other(Path directory) throws IOException {
+  private static Optional<String> other(Path directory) throws IOException {
     try (var entries = Files.list(directory)) {
       return entries.map(entry -> entry.getFileName().toString()).filter(name -> !standalones(name)).sorted()
           .findFirst();

@@ -64,6 +64,23 @@ class AdminPasswordFileTest {
     assertFalse(output.out().contains(PASSWORD), output.out());
   }
 
+  /** Made private, /tmp or a home directory would lock every other user out of it; no admin is made instead. */
+  @Test
+  void aDirectoryHoldingOtherFilesIsRefusedAndLeftAsItWas() throws Exception {
+    var shared = Files.createDirectories(temp.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.writeString(shared.resolve("someone-elses"), "");
+
+    var refused = assertThrows(LauncherException.class,
+        () -> new AdminPasswordFile(shared).tell("admin@orgplane.local", PASSWORD));
+
+    assertTrue(refused.getMessage().startsWith("the data directory " + shared + " holds other files than a "
+        + "standalone's, someone-elses among them (ORGPLANE_DATA_DIR)"), refused.getMessage());
+    assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
+    assertFalse(Files.exists(shared.resolve(AdminPasswordFile.FILE)));
+    assertEquals("", output.out() + output.err());
+  }
+
   /** It used to be printed instead, with a warning, and kept wherever the output went. */
   @Test
   void aFileThatCannotBeWrittenIsAFailureNamingWhatToDoAndThePasswordIsNotPrinted() throws Exception {
