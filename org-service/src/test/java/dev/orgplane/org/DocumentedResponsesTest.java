@@ -66,6 +66,7 @@ class DocumentedResponsesTest extends OrgServiceTest {
     call(HttpMethod.POST, ORG + "/users", base + "/users", org.platformAdminToken(),
         new JsonObject().put("userIds", new JsonArray().add(member.id())).put("roles", new JsonArray().add("viewer")));
     get(ORG + "/users", base + "/users");
+    get(ORG + "/users/{uid}", base + "/users/" + member.id());
     call(HttpMethod.PUT, ORG + "/users/{uid}/roles", base + "/users/" + member.id() + "/roles",
         new JsonObject().put("roles", new JsonArray().add("manager")));
     get("/v1/users/{uid}", "/v1/users/" + member.id());

@@ -121,6 +121,19 @@ public final class MembershipRepository {
   }
 
   /**
+   * The member {@code userId} of the organization, service users included, as {@code PUT .../roles} answers them;
+   * {@code forUpdate} locks their row, so that a change compares its {@code If-Match} with the member as a change under
+   * way left them.
+   */
+  static Future<Optional<Member>> find(SqlClient client, UUID orgId, UUID userId, boolean forUpdate) {
+    return client.preparedQuery("SELECT " + COLUMNS + " FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
+            + "WHERE m.org_id = $1 AND m.user_id = $2" + (forUpdate ? " FOR UPDATE OF m" : ""))
+        .mapping(Member.MAPPER)
+        .execute(Tuple.of(orgId, userId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  /**
    * The member with {@code roles}, or null for no such member; written (and their {@code updatedAt} moved) only if the
    * roles differ from those they had, which the answer tells, so that only a change is audited and announced.
    */

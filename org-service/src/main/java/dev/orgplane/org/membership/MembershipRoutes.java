@@ -4,6 +4,7 @@ import dev.orgplane.copy.api.Existing;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EmailFilter;
+import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
@@ -47,6 +48,7 @@ public final class MembershipRoutes {
     QueryParameters.NONE.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/users:batch")).handler(this::importBatch);
     QueryParameters.list(EmailFilter.PARAMETER).on(router.get("/v1/organizations/:org/users")).handler(this::list);
     QueryParameters.NONE.on(router.post("/v1/organizations/:org/users")).handler(this::add);
+    QueryParameters.NONE.on(router.get("/v1/organizations/:org/users/:uid")).handler(this::read);
     QueryParameters.NONE.on(router.put("/v1/organizations/:org/users/:uid/roles")).handler(this::setRoles);
     QueryParameters.NONE.on(router.delete("/v1/organizations/:org/users/:uid")).handler(this::remove);
   }
@@ -59,6 +61,19 @@ public final class MembershipRoutes {
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_LIST)
         .compose(access -> MembershipRepository.list(pool, access.orgId(), email, after, page.fetchSize()))
         .onSuccess(members -> ctx.json(page.page(members, Member::toJson, m -> m.userId().toString())))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * One member, service users included, as {@code PUT .../roles} answers them, with the tag that it and a removal
+   * compare {@code If-Match} with.
+   */
+  private void read(RoutingContext ctx) {
+    var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.USER_LIST)
+        .compose(access -> MembershipRepository.find(pool, access.orgId(), userId, false))
+        .map(found -> found.orElseThrow(MembershipRoutes::memberNotFound))
+        .onSuccess(member -> EntityTags.reply(ctx, member.toJson()))
         .onFailure(ctx::fail);
   }
 
@@ -141,7 +156,8 @@ public final class MembershipRoutes {
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
                 PermissionCatalog.USER_MANAGE, true)
-            .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
+            .compose(access -> requireCurrent(ctx, tx, access, userId)
+                .compose(v -> RoleGrants.requireGrantable(tx, access, roles))
                 .compose(v -> RoleGrants.requireNotAbove(tx, access, userId))
                 .compose(v -> roles.contains("owner") ? requirePersonMember(tx, access, userId)
                     : requireAnotherOwner(tx, access, userId))
@@ -150,7 +166,7 @@ public final class MembershipRoutes {
                     : !set.changed() ? Future.succeededFuture(set.member())
                     : AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
                         List.of(MemberEvents.rolesChanged(userId, set.member().roles()))).map(set.member()))))
-        .onSuccess(member -> ctx.json(member.toJson()))
+        .onSuccess(member -> EntityTags.reply(ctx, member.toJson()))
         .onFailure(ctx::fail);
   }
 
@@ -165,7 +181,8 @@ public final class MembershipRoutes {
     var leaving = userId.equals(AccessPolicy.userId(principal));
     pool.withTransaction(tx -> (leaving ? AccessPolicy.requireMember(tx, principal, ctx.pathParam("org"))
                 : AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.USER_MANAGE, true))
-            .compose(access -> requireNoServiceUser(tx, access, userId)
+            .compose(access -> requireCurrent(ctx, tx, access, userId)
+                .compose(v -> requireNoServiceUser(tx, access, userId))
                 .compose(v -> RoleGrants.requireNotAbove(tx, access, userId))
                 .compose(v -> requireAnotherOwner(tx, access, userId))
                 .compose(v -> Teams.leaveAll(tx, ctx, access.orgId(), userId, principal.subject(),
@@ -178,6 +195,19 @@ public final class MembershipRoutes {
                     principal.subject(), leaving))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Refuses (412 {@code precondition_failed}) a change of the member whose {@code If-Match} names a version of them
+   * other than the current one, compared holding their row, so that of two admins changing a member's roles from the
+   * same read the second is refused rather than undoing the first. A member there is not is the change's to refuse
+   * (404 {@code member_not_found}), as without the header.
+   */
+  private static Future<Void> requireCurrent(RoutingContext ctx, SqlConnection tx, OrgAccess access, UUID userId) {
+    return MembershipRepository.find(tx, access.orgId(), userId, true).map(found -> {
+      found.ifPresent(member -> EntityTags.requireMatch(ctx, member.toJson(), "The member"));
+      return null;
+    });
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -337,6 +338,99 @@ class MembershipTest extends OrgServiceTest {
         .put("email", email).put("roles", new JsonArray().add(role)));
     assertEquals(201, invited.statusCode(), invited.bodyAsString());
     return invited.bodyAsJsonObject().getString("id");
+  }
+
+  /**
+   * One member reads as the list shows them, with the tag a change of their roles compares {@code If-Match} with: of
+   * two admins changing a member's roles from the same read, the second is refused (412) rather than undoing the
+   * first, which until session 35 it silently did; the current tag, or none, changes them as ever.
+   */
+  @Test
+  void aChangeOfRolesFromAStaleReadIsRefused() {
+    var owner = org.newUser("owner");
+    var admin = org.newUser("admin");
+    var member = org.newUser("member");
+    var id = newOrg(owner);
+    join(id, admin, "owner");
+    join(id, member, "viewer");
+    var memberPath = "/v1/organizations/" + id + "/users/" + member.id();
+    var read = org.get(memberPath, admin.token());
+    assertEquals(200, read.statusCode(), read.bodyAsString());
+    assertEquals(listed(id, owner, member), read.bodyAsJsonObject());
+    var seen = read.getHeader("ETag");
+
+    var first = org.send(HttpMethod.PUT, memberPath + "/roles", owner.token(), roles("manager"), ifMatch(seen));
+    assertEquals(200, first.statusCode(), first.bodyAsString());
+    var changed = first.getHeader("ETag");
+    assertEquals(org.get(memberPath, admin.token()).getHeader("ETag"), changed, "the answer's tag is the member's");
+    assertProblem(org.send(HttpMethod.PUT, memberPath + "/roles", admin.token(), roles("viewer"), ifMatch(seen)),
+        412, "precondition_failed");
+    assertEquals(List.of("manager"), listed(id, owner, member).getJsonArray("roles").getList(), "the first stands");
+    assertEquals(1, org.audited(owner.token(), id, "member.roles_changed").size(), "the refused one is not audited");
+
+    var current = org.send(HttpMethod.PUT, memberPath + "/roles", admin.token(), roles("viewer"), ifMatch(changed));
+    assertEquals(200, current.statusCode(), current.bodyAsString());
+    assertEquals(304, org.send(HttpMethod.GET, memberPath, admin.token(), null,
+        MultiMap.caseInsensitiveMultiMap().add("If-None-Match", current.getHeader("ETag"))).statusCode());
+    var unconditional = org.send(HttpMethod.PUT, memberPath + "/roles", admin.token(), roles("manager"));
+    assertEquals(200, unconditional.statusCode(), "no If-Match: " + unconditional.bodyAsString());
+    assertEquals(List.of("manager"), listed(id, owner, member).getJsonArray("roles").getList());
+  }
+
+  /** Of two changes of roles sent at once from the same read, one is made: the tag is compared under the row's lock. */
+  @Test
+  void ofTwoChangesOfRolesFromTheSameReadOneIsMade() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var id = newOrg(owner);
+    join(id, member, "viewer");
+    var memberPath = "/v1/organizations/" + id + "/users/" + member.id();
+    var seen = org.get(memberPath, owner.token()).getHeader("ETag");
+    var client = WebClient.create(vertx);
+    var changes = List.of("manager", "owner").stream().map(role -> client
+            .put(org.port(), "127.0.0.1", memberPath + "/roles")
+            .bearerTokenAuthentication(owner.token()).putHeader("If-Match", seen)
+            .sendJsonObject(roles(role)))
+        .toList();
+    Future.join(changes).otherwiseEmpty().await();
+    assertEquals(List.of(200, 412), changes.stream().map(f -> f.result().statusCode()).sorted().toList());
+    var made = changes.stream().map(Future::result).filter(r -> r.statusCode() == 200).findFirst().orElseThrow();
+    assertEquals(made.bodyAsJsonObject(), listed(id, owner, member));
+  }
+
+  /**
+   * A removal honours {@code If-Match} as a change of roles does: one from a read the member's roles changed since is
+   * refused (412) and the member stays; the current tag removes them.
+   */
+  @Test
+  void aRemovalFromAStaleReadIsRefused() {
+    var owner = org.newUser("owner");
+    var member = org.newUser("member");
+    var outsider = org.newUser("outsider");
+    var id = newOrg(owner);
+    join(id, member, "viewer");
+    var memberPath = "/v1/organizations/" + id + "/users/" + member.id();
+    var seen = org.get(memberPath, owner.token()).getHeader("ETag");
+    assertEquals(200, org.send(HttpMethod.PUT, memberPath + "/roles", owner.token(), roles("manager")).statusCode());
+
+    assertProblem(org.send(HttpMethod.DELETE, memberPath, owner.token(), null, ifMatch(seen)), 412,
+        "precondition_failed");
+    assertEquals(List.of("manager"), listed(id, owner, member).getJsonArray("roles").getList(), "still a member");
+    var current = org.get(memberPath, owner.token()).getHeader("ETag");
+    assertEquals(204, org.send(HttpMethod.DELETE, memberPath, owner.token(), null, ifMatch(current)).statusCode());
+    assertProblem(org.get(memberPath, owner.token()), 404, "member_not_found");
+    assertProblem(org.get("/v1/organizations/" + id + "/users/" + outsider.id(), owner.token()), 404,
+        "member_not_found");
+    assertEquals(200, org.get("/v1/organizations/" + id + "/users/" + serviceUserOf(id, owner), owner.token())
+        .statusCode(), "a service user is read as a change of its roles answers it");
+  }
+
+  private static JsonObject roles(String role) {
+    return new JsonObject().put("roles", new JsonArray().add(role));
+  }
+
+  private static MultiMap ifMatch(String tag) {
+    return MultiMap.caseInsensitiveMultiMap().add("If-Match", tag);
   }
 
   @Test

@@ -282,8 +282,8 @@ public final class InMemoryOrgApi implements OrgApi {
   /**
    * {@code PUT {path}/{id}}, create or replace, as the service answers it. A member is no such object: org-service
    * sets their roles with {@code PUT users/{uid}/roles} and takes {@code PUT users/{uid}} as no route (405
-   * {@code method_not_allowed}, the path taking {@code DELETE} only). Until session 32 the kit made a member of
-   * it, so a plugin writing members so passed here and failed every job under the engine.
+   * {@code method_not_allowed}, the path taking {@code GET} and {@code DELETE} only). Until session 32 the kit made
+   * a member of it, so a plugin writing members so passed here and failed every job under the engine.
    */
   @Override
   public Future<Counts> put(String organization, String path, String id, JsonObject body) {
