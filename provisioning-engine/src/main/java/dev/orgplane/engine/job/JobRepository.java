@@ -20,14 +20,31 @@ import java.util.stream.StreamSupport;
 public final class JobRepository {
 
   /**
-   * Whether the job {@code j} may be claimed: queued, or running under an expired lease, no cancel asked for, and
-   * copying into a target no other job seems to copy into. Among the first of each batch with room (and of the jobs
-   * in none), the few a claim looks at ({@link #CANDIDATE}), in the indexes' order (V13).
+   * Whether the job {@code j} may be claimed: waiting ({@link #waiting}), and copying into a target no other job
+   * seems to copy into. Among the first of each batch with room (and of each group's jobs in none), the few a claim
+   * looks at ({@link #CANDIDATE}), in the indexes' order (V13, V16).
    */
   private static String claimable(String j) {
-    return "(" + j + ".status = 'queued' OR (" + j + ".status = 'running' AND " + j + ".lease_until < now())) AND NOT "
-        + j + ".cancel_requested AND (" + j + ".target_org IS NULL OR " + j + ".dry_run OR NOT EXISTS (SELECT"
+    return waiting(j) + " AND (" + j + ".target_org IS NULL OR " + j + ".dry_run OR NOT EXISTS (SELECT"
         + otherWritersOf(j + ".target_org", j + ".id") + "))";
+  }
+
+  /** Whether the job {@code j} waits for an engine: queued, or running under an expired lease, no cancel asked for. */
+  private static String waiting(String j) {
+    return "(" + j + ".status = 'queued' OR (" + j + ".status = 'running' AND " + j + ".lease_until < now())) AND NOT "
+        + j + ".cancel_requested";
+  }
+
+  /**
+   * The first waiting job ({@link #waiting}) in no batch of the first group, by id, that has one and meets
+   * {@code after} (comes after the group read last): a step of the claim's walk over the groups ({@link #CANDIDATE}),
+   * one descent of {@code jobs_claimable_alone_by_group_idx} (V16) however many jobs the group queued. Its target is
+   * not asked about here, which would double the walk's cost.
+   */
+  private static String firstAloneOfNextGroup(String after) {
+    return "(SELECT q.group_id, coalesce(q.retried_at, q.created_at) AS queued, q.id FROM provisioning.jobs q "
+        + "WHERE q.batch_id IS NULL AND " + waiting("q") + after
+        + " ORDER BY q.group_id, coalesce(q.retried_at, q.created_at), q.id LIMIT 1)";
   }
 
   /**
@@ -75,12 +92,16 @@ public final class JobRepository {
   /**
    * Ends the abandoned jobs whose cancel was asked for ({@link #ABANDONED_CANCELS_ENDED}), and picks another job that
    * is queued, or running under an expired lease, whose batch seems to have room and whose target no other job seems
-   * to copy into, among the first few of each batch with room and of the jobs in no batch (a full batch's queue is
-   * not read, V13). Groups take turns for the engines' slots, and so do a group's batches: the job picked is one of
-   * the group running the fewest jobs now, then of its batch running the fewest (a job in no batch is a batch of its
-   * own, running none), then the one queued first (a retry queues a job again), a batch's in their order. Taken oldest
+   * to copy into, among the first few of each batch with room (a full batch's queue is not read, V13) and of the jobs
+   * in no batch. Groups take turns for the engines' slots, and so do a group's batches: the job picked is one of the
+   * group running the fewest jobs now, then of its batch running the fewest (a job in no batch is a batch of its own,
+   * running none), then the one queued first (a retry queues a job again), a batch's in their order. Taken oldest
    * first whoever's (until session 35), a big batch's jobs, all as old as its request, held every slot until the last
-   * of them had started. The running jobs are read once, from their own index (V15). One
+   * of them had started. The running jobs are read once, from their own index (V15). The jobs in no batch are looked
+   * at group by group (V16): the first waiting job of each group that has one, then the first two claimable of the 16
+   * groups these put first, in the order above. The 16 oldest of them all, as they were until session 35, could be
+   * one group's and hold every other group's out of the claim. A group's first waiting job gives it its place even
+   * while that job waits for its target; the two of its jobs looked at are the first the claim may take. One
    * statement, so a job is never taken over, not even to create its target, once its cancel was asked for.
    * SKIP LOCKED lets engines claim side by side without waiting for each other or taking the same job; the
    * batch's room, and the target's being free, are checked again under their locks ({@link #LOCK_BATCH},
@@ -96,11 +117,22 @@ public final class JobRepository {
       group_load AS (
         SELECT r.group_id, count(*) AS running FROM provisioning.jobs r
         WHERE r.status = 'running' AND r.lease_until >= now() GROUP BY r.group_id),
+      alone AS (
+        WITH RECURSIVE heads AS (""" + firstAloneOfNextGroup("") + """
+          UNION ALL
+          SELECT n.* FROM heads p CROSS JOIN LATERAL""" + firstAloneOfNextGroup(" AND q.group_id > p.group_id") + """
+           n),
+        first_groups AS (
+          SELECT h.group_id FROM heads h LEFT JOIN group_load g ON g.group_id = h.group_id
+          ORDER BY coalesce(g.running, 0), h.queued, h.id LIMIT 16)
+        SELECT f.id FROM first_groups p CROSS JOIN LATERAL (
+          SELECT a.id FROM provisioning.jobs a WHERE a.group_id = p.group_id AND a.batch_id IS NULL AND """
+      + claimable("a") + """
+          ORDER BY coalesce(a.retried_at, a.created_at), a.id LIMIT 2) f),
       candidate AS (
         SELECT c.id, c.batch_id, c.target_org, c.dry_run FROM provisioning.jobs c
           LEFT JOIN roomy ON roomy.id = c.batch_id LEFT JOIN group_load g ON g.group_id = c.group_id
-        WHERE c.id IN ((SELECT a.id FROM provisioning.jobs a WHERE a.batch_id IS NULL AND """ + claimable("a") + """
-                        ORDER BY a.created_at, a.id LIMIT 16)
+        WHERE c.id IN (SELECT alone.id FROM alone
                        UNION ALL
                        SELECT f.id FROM roomy CROSS JOIN LATERAL (
                          SELECT j.id FROM provisioning.jobs j WHERE j.batch_id = roomy.id AND """ + claimable("j") + """

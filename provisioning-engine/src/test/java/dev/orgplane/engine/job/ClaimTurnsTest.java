@@ -32,13 +32,34 @@ class ClaimTurnsTest {
   @Test
   void anotherGroupsJobGoesBeforeTheNextJobOfABigBatch() {
     var big = queueBatch(UUID.randomUUID(), 50, "2 hours");
-    var single = UUID.randomUUID();
-    PgFixture.execute(db, "INSERT INTO provisioning.jobs (id, requested_by, template_org, group_id, plugins, "
-        + "created_at) VALUES ('" + single + "', gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), '{roles}', "
-        + "now() - interval '1 hour')");
+    var single = queueAlone(UUID.randomUUID(), 1, "1 hour").get(0);
 
     assertEquals(big, claim().batchId(), "the oldest job, both groups running none");
     assertEquals(single, claim().id());
+  }
+
+  @Test
+  void aGroupsSingleJobGoesBeforeTheNextOfAnotherGroupsManyOlderOnes() {
+    var busy = UUID.randomUUID();
+    queueAlone(busy, 20, "2 hours");
+    var other = UUID.randomUUID();
+    queueAlone(other, 1, "1 hour");
+
+    assertEquals(List.of(busy, other), List.of(claim().groupId(), claim().groupId()));
+  }
+
+  @Test
+  void aRetriedSingleJobQueuesBehindTheGroupsJobsQueuedBeforeItsRetry() {
+    var group = UUID.randomUUID();
+    var retried = queueAlone(group, 20, "3 hours");
+    PgFixture.execute(db, "UPDATE provisioning.jobs SET status = 'failed', finished_at = now() WHERE group_id = '"
+        + group + "'");
+    var waiting = queueAlone(group, 1, "1 hour").get(0);
+    for (var job : retried) {
+      JobRepository.retry(pool, job, UUID.randomUUID()).await();
+    }
+
+    assertEquals(waiting, claim().id());
   }
 
   @Test
@@ -86,6 +107,19 @@ class ClaimTurnsTest {
             + "SELECT gen_random_uuid(), '" + batch + "', gen_random_uuid(), gen_random_uuid(), '" + group + "', "
             + "'{roles}', now() - interval '" + ago + "' FROM generate_series(1, " + jobs + ")");
     return batch;
+  }
+
+  /** {@code jobs} jobs in no batch of {@code group}, queued {@code ago}, a millisecond apart in the order returned. */
+  private List<UUID> queueAlone(UUID group, int jobs, String ago) {
+    var ids = new ArrayList<UUID>();
+    for (int i = 0; i < jobs; i++) {
+      var job = UUID.randomUUID();
+      PgFixture.execute(db, "INSERT INTO provisioning.jobs (id, requested_by, template_org, group_id, plugins, "
+          + "created_at) VALUES ('" + job + "', gen_random_uuid(), gen_random_uuid(), '" + group + "', '{roles}', "
+          + "now() - interval '" + ago + "' + " + i + " * interval '1 millisecond')");
+      ids.add(job);
+    }
+    return ids;
   }
 
   private Job claim() {
