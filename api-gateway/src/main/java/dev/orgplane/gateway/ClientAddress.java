@@ -71,12 +71,17 @@ public final class ClientAddress {
     return new IpSubnetFilterRule(ip, prefix, IpFilterRuleType.ACCEPT);
   }
 
+  /** Whether any proxy is trusted: without one, no request's X-Forwarded-For is believed. */
+  public boolean trustsProxies() {
+    return !trustedProxies.isEmpty();
+  }
+
   /**
    * A door handler that marks requests from a trusted proxy ({@link #VOUCHED_FOR}), so the hop forwards the chain
    * it vouches for and what it says of the original request (its scheme and host); none when no proxy is trusted.
    */
   public Optional<Handler<RoutingContext>> trustedProxyMarker() {
-    if (trustedProxies.isEmpty()) {
+    if (!trustsProxies()) {
       return Optional.empty();
     }
     return Optional.of(ctx -> {

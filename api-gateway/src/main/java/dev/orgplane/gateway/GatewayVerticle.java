@@ -129,21 +129,28 @@ public final class GatewayVerticle extends ServiceVerticle {
           ServiceHttp.bodyLimitBytes(settings), own.bodyTimeoutMillis());
       router.route().handler(proxy);
       var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();
-      return metricsServer.compose(m -> listen(router)).onSuccess(s -> server = s);
+      return metricsServer.compose(m -> listen(router, clients)).onSuccess(s -> server = s);
     });
   }
 
   /**
-   * HTTPS when a certificate and its key are configured (both or neither), else plain HTTP; a connection idle for
-   * {@code ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS} is closed.
+   * HTTPS when a certificate and its key are configured (both or neither), else plain HTTP: without HTTP/2 behind
+   * trusted proxies. A proxy that passes an {@code Upgrade: h2c} on and relays what follows the 101 unread (as it
+   * relays a WebSocket) gives its client a tunnel: HTTP/2 requests with X-Forwarded-For headers the client wrote, which
+   * the gateway believed of the trusted peer, so the client picked its rate-limit bucket and the address the services
+   * hear. Vert.x 5.0 cannot refuse the upgrade alone, so HTTP/2 with prior knowledge goes with it. A connection idle
+   * for {@code ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS} is closed.
    */
-  private Future<HttpServer> listen(Router router) {
+  private Future<HttpServer> listen(Router router, ClientAddress clients) {
     var host = settings.string("ORGPLANE_HTTP_HOST");
     var port = settings.listenPort("ORGPLANE_HTTP_PORT");
     var idle = own.idleTimeoutSeconds();
     var handler = draining.around(HeadRequests.alongsideGets(router));
-    return own.tls()
-        ? ServiceHttp.listenTls(vertx, handler, host, port, own.tlsCertFile(), own.tlsKeyFile(), idle, HeadLimits.DOOR)
+    if (own.tls()) {
+      return ServiceHttp.listenTls(vertx, handler, host, port, own.tlsCertFile(), own.tlsKeyFile(), idle, HeadLimits.DOOR);
+    }
+    return clients.trustsProxies()
+        ? ServiceHttp.listenHttp1(vertx, handler, host, port, idle, HeadLimits.DOOR)
         : ServiceHttp.listen(vertx, handler, host, port, idle, HeadLimits.DOOR);
   }
 

@@ -544,7 +544,16 @@ class GatewayTest {
 
   /** Sends {@code request} as it is (an HTTP client would fix what these tests break) and reads one whole answer. */
   private String raw(String request) {
-    var socket = vertx.createNetClient().connect(gatewayPort, "127.0.0.1").await();
+    return raw(gatewayPort, request);
+  }
+
+  /**
+   * {@link #raw(String)} to the gateway on {@code port}. The client is closed at the end, so held till then: Vert.x
+   * closes one that is garbage collected, and its connection with it.
+   */
+  private String raw(int port, String request) {
+    var netClient = vertx.createNetClient();
+    var socket = netClient.connect(port, "127.0.0.1").await();
     var answer = new StringBuffer();
     socket.handler(bytes -> answer.append(bytes.toString()));
     socket.write(request).await();
@@ -557,6 +566,7 @@ class GatewayTest {
       }
     }
     socket.close();
+    netClient.close();
     return answer.toString();
   }
 
@@ -943,6 +953,29 @@ class GatewayTest {
     vertx.undeploy(deployment).await();
     assertEquals(200, response.statusCode(), response.bodyAsString());
     assertEquals(vouched, response.bodyAsJsonObject().getString("forwardedFor"));
+  }
+
+  /**
+   * Behind trusted proxies the door does not switch a connection to HTTP/2 (h2c): a proxy that passed the upgrade on
+   * and relayed what followed the 101 unread gave its client a tunnel, whose requests' X-Forwarded-For the gateway
+   * believed of the trusted peer. The request is answered over HTTP/1.1, as if it had not asked (RFC 9110, 7.8), and
+   * HTTP/2 with prior knowledge goes too (Vert.x has one switch for both). Without trusted proxies the door upgrades.
+   */
+  @Test
+  void behindTrustedProxiesTheDoorSpeaksNoCleartextHttp2() {
+    var upgrade = "GET /health/live HTTP/1.1\r\nHost: gateway\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+        + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n";
+    var port = freePort();
+    var deployment = deployBehindLoopbackProxy(port, new JsonObject());
+    var behindTrusted = raw(port, upgrade);
+    var priorKnowledge = raw(port, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+    vertx.undeploy(deployment).await();
+    var fromAnyone = raw(gatewayPort, upgrade);
+
+    assertTrue(behindTrusted.startsWith("HTTP/1.1 200 "), behindTrusted);
+    // Vert.x's own answer to a version it does not speak, after which it closes the connection
+    assertTrue(priorKnowledge.startsWith("HTTP/2.0 501 "), priorKnowledge);
+    assertTrue(fromAnyone.startsWith("HTTP/1.1 101 "), fromAnyone);
   }
 
   /** An IPv6 subscriber has a whole /64 to pick addresses from: it is one client, with one bucket. */

@@ -67,7 +67,21 @@ public final class ServiceHttp {
    */
   public static Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port,
       int idleTimeoutSeconds, HeadLimits limits) {
-    return listen(vertx, handler, serverOptions(limits).setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds));
+    return listen(vertx, handler, serverOptions(limits, host, port, idleTimeoutSeconds));
+  }
+
+  /**
+   * {@link #listen(Vertx, Handler, String, int, int, HeadLimits)} without HTTP/2: a request saying
+   * {@code Upgrade: h2c} is answered over HTTP/1.1, its upgrade ignored (RFC 9110, 7.8), and a connection opened with
+   * HTTP/2's preface is refused. Vert.x 5.0 has one switch for the upgrade and for prior knowledge.
+   */
+  public static Future<HttpServer> listenHttp1(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port,
+      int idleTimeoutSeconds, HeadLimits limits) {
+    return listen(vertx, handler, serverOptions(limits, host, port, idleTimeoutSeconds).setHttp2ClearTextEnabled(false));
+  }
+
+  private static HttpServerOptions serverOptions(HeadLimits limits, String host, int port, int idleTimeoutSeconds) {
+    return serverOptions(limits).setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds);
   }
 
   /**
@@ -77,7 +91,7 @@ public final class ServiceHttp {
    */
   public static Future<HttpServer> listenTls(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port,
       String certPath, String keyPath, int idleTimeoutSeconds, HeadLimits limits) {
-    return listen(vertx, handler, serverOptions(limits).setHost(host).setPort(port).setIdleTimeout(idleTimeoutSeconds)
+    return listen(vertx, handler, serverOptions(limits, host, port, idleTimeoutSeconds)
         .setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath)));
   }
 
