@@ -2,10 +2,13 @@ package dev.orgplane.gateway;
 
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -14,13 +17,26 @@ import java.util.Set;
  * CORS for the browser origins named in {@code ORGPLANE_CORS_ORIGINS}; none named, no CORS headers. A request from
  * another origin is refused here with 403 {@code cors_origin_refused}: vertx-web's CorsHandler refuses it with a
  * bare exception, which reads as no problem we know.
+ *
+ * <p>The door's checks of a request's framing, fields, path and method come before this handler: nothing is to be
+ * answered on a connection they would close, a preflight's 204 included. A refusal of theirs to an allowed origin
+ * gets the CORS headers all the same ({@link #mount}): without them a browser shows its script a network error, not
+ * the status and code ({@code unresolved_path}, {@code malformed_request}).
  */
-final class Cors {
+final class Cors implements Handler<RoutingContext> {
 
-  private Cors() {
+  /** Put on a request this handler has seen: its answer has the CORS headers it is to have. */
+  private static final String SEEN = "orgplane.corsSeen";
+
+  private final List<String> known;
+  private final CorsHandler cors;
+
+  private Cors(List<String> known, CorsHandler cors) {
+    this.known = known;
+    this.cors = cors;
   }
 
-  static Optional<Handler<RoutingContext>> handler(String origins) {
+  static Optional<Cors> of(String origins) {
     var known = Arrays.stream(origins.split(",")).map(String::trim).filter(o -> !o.isEmpty()).map(Cors::serialized)
         .distinct().toList();
     if (known.isEmpty()) {
@@ -38,15 +54,50 @@ final class Cors {
         .exposedHeaders(Set.of("ETag", "Location", "Retry-After", "X-Request-Id", "Idempotent-Replayed",
             "Orgplane-Import-Result", "WWW-Authenticate", "Allow"))
         .maxAgeSeconds(600);
-    return Optional.of(ctx -> {
-      var origin = ctx.request().getHeader("Origin");
-      if (origin != null && !known.contains(serialized(origin))) {
-        ctx.fail(ApiException.forbidden("cors_origin_refused",
-            "This origin may not call the API: it is not one of the gateway's CORS origins."));
-        return;
-      }
+    return Optional.of(new Cors(known, cors));
+  }
+
+  /**
+   * This handler at this point of {@code router}'s chain, and a failure handler that gives a refusal answered before
+   * it ran the headers it would have set. Mounted before the failure handler that writes problems, which ends the
+   * answer.
+   */
+  void mount(Router router) {
+    router.route().failureHandler(this::beforeRefusal);
+    router.route().handler(this);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ctx.put(SEEN, true);
+    var origin = ctx.request().getHeader("Origin");
+    if (origin != null && !isAllowed(origin)) {
+      ctx.fail(ApiException.forbidden("cors_origin_refused",
+          "This origin may not call the API: it is not one of the gateway's CORS origins."));
+      return;
+    }
+    cors.handle(ctx);
+  }
+
+  /**
+   * For a failure before {@link #handle} saw the request, from an allowed origin: vertx-web's handler sets the
+   * headers and hands on to the next failure handler. Not for a preflight, which it would answer 204 in place of the
+   * refusal; a browser reads no refused preflight's answer anyway.
+   */
+  private void beforeRefusal(RoutingContext ctx) {
+    var request = ctx.request();
+    var origin = request.getHeader("Origin");
+    var preflight = request.method().equals(HttpMethod.OPTIONS)
+        && request.headers().contains(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD);
+    if (ctx.get(SEEN) == null && origin != null && isAllowed(origin) && !preflight) {
       cors.handle(ctx);
-    });
+      return;
+    }
+    ctx.next();
+  }
+
+  private boolean isAllowed(String origin) {
+    return known.contains(serialized(origin));
   }
 
   /**

@@ -95,8 +95,8 @@ public final class GatewayVerticle extends ServiceVerticle {
       router.route().handler(new ResolvedPaths());
       router.route().handler(new UnservedMethods());
       HealthRoutes.mount(router, draining.readiness(orgKeys::someKnown));
+      Cors.of(settings.string("ORGPLANE_CORS_ORIGINS", "")).ifPresent(cors -> cors.mount(router));
       ProblemFailureHandler.install(router);
-      Cors.handler(settings.string("ORGPLANE_CORS_ORIGINS", "")).ifPresent(cors -> router.route().handler(cors));
       var perAddress = TokenBuckets.shared(vertx, PER_ADDRESS, own.ratePerSecond(), own.burst());
       var perPrincipal = TokenBuckets.shared(vertx, PER_PRINCIPAL, own.ratePerSecond(), own.burst());
       forgetTimer = vertx.setPeriodic(60_000, id -> {

@@ -105,8 +105,8 @@ class CorsTest {
 
   private static int serve(Vertx vertx, String origins) {
     var router = Router.router(vertx);
+    Cors.of(origins).ifPresent(cors -> cors.mount(router));
     ProblemFailureHandler.install(router);
-    Cors.handler(origins).ifPresent(cors -> router.route().handler(cors));
     router.route().handler(ctx -> ctx.response().end("through"));
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await().actualPort();
   }

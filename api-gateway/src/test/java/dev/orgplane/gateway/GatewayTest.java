@@ -1072,6 +1072,44 @@ class GatewayTest {
     assertEquals(null, noCors.getHeader("Access-Control-Allow-Origin"));
   }
 
+  /**
+   * The door's checks of framing, path and method refuse before CORS is applied, and a browser shows its script no
+   * answer without CORS headers: an allowed origin's refusal carries them, once, as any answer to it does. Another
+   * origin's keeps its code (no 403 in its place), and a refused preflight stays refused (not CORS's 204).
+   */
+  @Test
+  void refusalsAtTheDoorCarryCorsHeadersForAnAllowedOrigin() {
+    var port = freePort();
+    var deployment = deployOn(port, new JsonObject().put("ORGPLANE_CORS_ORIGINS", "https://app.example"));
+    java.util.function.BiFunction<io.vertx.core.http.HttpMethod, String, HttpResponse<Buffer>> fromTheApp =
+        (method, path) -> client.request(method, port, "127.0.0.1", path).putHeader("Origin", "https://app.example")
+            .send().await();
+    var unresolved = fromTheApp.apply(io.vertx.core.http.HttpMethod.GET, "/v1//organizations");
+    var traced = fromTheApp.apply(io.vertx.core.http.HttpMethod.TRACE, "/v1/organizations");
+    var twoHosts = raw(port, "GET /v1/organizations HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n"
+        + "Origin: https://app.example\r\n\r\n");
+    var unauthenticated = fromTheApp.apply(io.vertx.core.http.HttpMethod.GET, "/v1/organizations");
+    var otherOrigin = client.get(port, "127.0.0.1", "/v1//organizations").putHeader("Origin", "https://evil.example")
+        .send().await();
+    var preflight = client.request(io.vertx.core.http.HttpMethod.OPTIONS, port, "127.0.0.1", "/v1//organizations")
+        .putHeader("Origin", "https://app.example").putHeader("Access-Control-Request-Method", "GET").send().await();
+    vertx.undeploy(deployment).await();
+
+    assertProblem(unresolved, 400, "unresolved_path");
+    assertProblem(traced, 405, "method_not_allowed");
+    assertProblem(unauthenticated, 401, "invalid_token");
+    for (var answer : List.of(unresolved, traced, unauthenticated)) {
+      assertEquals(List.of("https://app.example"), answer.headers().getAll("Access-Control-Allow-Origin"));
+      assertTrue(answer.getHeader("Access-Control-Expose-Headers").contains("X-Request-Id"), answer.headers().toString());
+    }
+    assertTrue(twoHosts.startsWith("HTTP/1.1 400 "), twoHosts);
+    assertTrue(twoHosts.toLowerCase(java.util.Locale.ROOT).contains("\r\naccess-control-allow-origin: https://app.example\r\n"),
+        twoHosts);
+    assertProblem(otherOrigin, 400, "unresolved_path");
+    assertEquals(null, otherOrigin.getHeader("Access-Control-Allow-Origin"));
+    assertProblem(preflight, 400, "unresolved_path");
+  }
+
   @Test
   void tokensOfAConfiguredExternalIssuerAreAcceptedAndTravelOnAsThePlatformsOwn() {
     var external = externalKeys.sign(vertx, TestKeys.claims(EXTERNAL_ISSUER, "orgplane-api", "partner-app"));
