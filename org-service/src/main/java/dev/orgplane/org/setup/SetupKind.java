@@ -50,8 +50,8 @@ record SetupKind(String path, String table, String noun, List<SetupField> fields
       new SetupField("schemaId", "schema_id", SetupField.Type.REFERENCE, true),
       new SetupField("settings", "settings", SetupField.Type.OBJECT, false),
       new SetupField("metadata", "metadata", SetupField.Type.OBJECT, false)),
-      Map.of("queues_workspace_fkey", "workspaceId", "queues_schema_fkey", "schemaId"), List.of(),
-      List.of(HOOK_QUEUES), null, "settings");
+      Map.of("queues_workspace_fkey", "workspaceId", "queues_schema_fkey", "schemaId"),
+      List.of(QUEUE_WORKSPACE, QUEUE_SCHEMA), List.of(HOOK_QUEUES), null, "settings");
 
   static final SetupKind HOOKS = new SetupKind("hooks", "hooks", "hook", List.of(
       new SetupField("name", "name", SetupField.Type.NAME, true),
@@ -103,6 +103,16 @@ record SetupKind(String path, String table, String noun, List<SetupField> fields
   /** Ids are unique across organizations (migration V11). */
   String idConstraint() {
     return table + "_id_key";
+  }
+
+  /** The references of one id each, which foreign keys guard at commit. */
+  List<Reference> keyedReferences() {
+    return references.stream().filter(ref -> !ref.array()).toList();
+  }
+
+  /** The references of many ids each, which no foreign key guards: checked by reading before commit. */
+  List<Reference> arrayReferences() {
+    return references.stream().filter(Reference::array).toList();
   }
 
   String columnList() {

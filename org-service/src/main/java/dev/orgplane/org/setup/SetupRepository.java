@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -205,7 +206,7 @@ final class SetupRepository {
   private static Future<List<FieldError>> checkedIntegrity(SqlClient tx, SetupKind kind, UUID orgId,
       List<JsonObject> changed, boolean allCreated, Function<String, String> pathOf) {
     var checks = new ArrayList<Future<List<FieldError>>>();
-    for (var ref : kind.references()) {
+    for (var ref : kind.arrayReferences()) {
       checks.add(brokenReferences(tx, ref, orgId, changed, pathOf));
     }
     var column = kind.acyclicColumn();
@@ -276,6 +277,42 @@ final class SetupRepository {
           }
           return problems;
         });
+  }
+
+  /**
+   * The references of one id each (a queue's workspaceId and schemaId) of {@code rows} (column-named, as read) that
+   * name no object of the organization: an error at {@code path.apply(i)} and the field for each item {@code i} naming
+   * one, found with one query over each reference's distinct ids. Their foreign keys are checked at commit, which refuses
+   * the first violation it meets and tells no item.
+   */
+  static Future<List<FieldError>> missingKeyedReferences(SqlClient tx, SetupKind kind, UUID orgId,
+      List<JsonObject> rows, IntFunction<String> path) {
+    var refs = kind.keyedReferences();
+    if (refs.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    var sql = IntStream.range(0, refs.size()).mapToObj(k -> "SELECT " + k + " AS ref, r FROM unnest($" + (k + 2)
+            + "::uuid[]) r WHERE NOT EXISTS (SELECT 1 FROM org." + refs.get(k).target()
+            + " o WHERE o.org_id = $1 AND o.id = r)")
+        .collect(Collectors.joining(" UNION ALL "));
+    var params = Tuple.of(orgId);
+    refs.forEach(ref -> params.addValue(rows.stream().map(row -> row.getString(ref.column())).filter(Objects::nonNull)
+        .map(UUID::fromString).distinct().toArray(UUID[]::new)));
+    return tx.preparedQuery(sql).execute(params).map(found -> {
+      var missing = refs.stream().map(ref -> new HashSet<UUID>()).toList();
+      found.forEach(row -> missing.get(row.getInteger("ref")).add(row.getUUID("r")));
+      var problems = new ArrayList<FieldError>();
+      for (int i = 0; i < rows.size(); i++) {
+        for (int k = 0; k < refs.size(); k++) {
+          var id = rows.get(i).getString(refs.get(k).column());
+          if (id != null && missing.get(k).contains(UUID.fromString(id))) {
+            problems.add(new FieldError(path.apply(i) + refs.get(k).json(), id + " is no "
+                + refs.get(k).target().replaceAll("s$", "") + " of this organization"));
+          }
+        }
+      }
+      return problems;
+    });
   }
 
   /**

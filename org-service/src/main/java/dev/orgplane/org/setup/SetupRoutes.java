@@ -249,6 +249,7 @@ public final class SetupRoutes {
     var ids = rows.stream().map(row -> UUID.fromString(row.getString("id"))).toList();
     return pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
             .compose(access -> CopyIds.choosableInBatchBy(tx, access, kind.table(), ids))
+            .compose(access -> referencesExist(tx, kind, access.orgId(), rows).map(access))
             .compose(access -> (freeingNames ? namesFreed(tx, access, kind, rows, ids, existing,
                     RolloutTemplate.of(ctx, access))
                     : Future.succeededFuture(List.<WantedNames.MovedAside>of()))
@@ -263,6 +264,20 @@ public final class SetupRoutes {
                           .map(ImportResult.summary(List.copyOf(results.values())));
                     })))
             .compose(counts -> Replies.keep(tx, ctx, Reply.ok(counts))));
+  }
+
+  /**
+   * A batch's references of one id each, checked before it is written: 422 {@code invalid_reference} naming every item
+   * whose reference names no object of the organization, {@code items[i].workspaceId}. Their foreign keys, checked at
+   * commit, named only the first violation they met, and no item; they still refuse one whose object is deleted
+   * meanwhile.
+   */
+  private static Future<Void> referencesExist(SqlConnection tx, SetupKind kind, UUID orgId, List<JsonObject> rows) {
+    return SetupRepository.missingKeyedReferences(tx, kind, orgId, rows, i -> "items[" + i + "].")
+        .compose(problems -> problems.isEmpty() ? Future.succeededFuture()
+            : Future.failedFuture(new ApiException(422, "invalid_reference",
+                "The " + kind.noun() + "s refer to objects that are not in this organization; nothing was written.",
+                problems)));
   }
 
   private static Future<List<WantedNames.MovedAside>> namesFreed(SqlConnection tx, OrgAccess access, SetupKind kind,
@@ -452,7 +467,7 @@ public final class SetupRoutes {
   /** {@code pathOf}: what goes before a broken reference's field, by the changed row's id. */
   private static Future<Void> consistent(SqlConnection tx, SetupKind kind, UUID orgId, List<JsonObject> changed,
       boolean allCreated, Function<String, String> pathOf) {
-    if (changed.isEmpty() || kind.references().isEmpty() && kind.acyclicColumn() == null) {
+    if (changed.isEmpty() || kind.arrayReferences().isEmpty() && kind.acyclicColumn() == null) {
       return Future.succeededFuture();
     }
     return SetupRepository.integrityProblems(tx, kind, orgId, changed, allCreated, pathOf)

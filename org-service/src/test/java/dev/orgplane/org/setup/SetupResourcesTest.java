@@ -153,6 +153,31 @@ class SetupResourcesTest extends OrgServiceTest {
     assertTrue(org.get(t.path("/queues"), t.owner().token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
   }
 
+  /**
+   * A batch names every item whose workspace or schema is not the organization's, {@code items[i].workspaceId}: the
+   * foreign keys, checked at commit, refused the first they met as {@code items[].workspaceId}, naming no item.
+   */
+  @Test
+  void aBatchNamesEveryItemReferringOutsideItsOrganization() {
+    var mine = tenant();
+    var theirs = tenant();
+    var ws = create(mine, "workspaces", new JsonObject().put("name", "W"));
+    var schema = create(mine, "schemas", new JsonObject().put("name", "S").put("content", new JsonObject()));
+    var theirWorkspace = create(theirs, "workspaces", new JsonObject().put("name", "Theirs"));
+    var items = new JsonArray()
+        .add(queue("Q0", ws, schema))
+        .add(queue("Q1", theirWorkspace, schema))
+        .add(queue("Q2", ws, schema))
+        .add(queue("Q3", theirWorkspace, UUID.randomUUID().toString()));
+    items.forEach(item -> ((JsonObject) item).put("id", UUID.randomUUID().toString()));
+    var refused = org.post(mine.path("/queues:batch"), mine.owner().token(), new JsonObject().put("items", items));
+    assertProblem(refused, 422, "invalid_reference");
+    assertEquals(List.of("items[1].workspaceId", "items[3].workspaceId", "items[3].schemaId"),
+        refused.bodyAsJsonObject().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")).toList(),
+        refused.bodyAsString());
+    assertTrue(org.get(mine.path("/queues"), mine.owner().token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
+  }
+
   @Test
   void importNeedsTheImportPermissionAndReadsNeedGet() {
     var t = tenant();
