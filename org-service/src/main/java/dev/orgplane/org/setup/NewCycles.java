@@ -23,8 +23,8 @@ final class NewCycles {
   private NewCycles() {
   }
 
-  /** The name of an object on a cycle of {@code column} references among {@code rows}, if there is one. */
-  static Optional<String> among(List<JsonObject> rows, String column) {
+  /** The row of an object on a cycle of {@code column} references among {@code rows}, if there is one. */
+  static Optional<JsonObject> among(List<JsonObject> rows, String column) {
     var byId = new HashMap<String, JsonObject>();
     rows.forEach(row -> byId.put(row.getString("id").toLowerCase(), row));
     var state = new HashMap<String, Integer>();
@@ -50,7 +50,7 @@ final class NewCycles {
           path.push(next);
           pending.push(references(byId.get(next), column, byId));
         } else if (seen == ON_PATH) {
-          return Optional.of(byId.get(next).getString("name"));
+          return Optional.of(byId.get(next));
         }
       }
     }

@@ -183,7 +183,7 @@ final class SetupRepository {
    * cycle comes from a changed object, which is new too. Then the written rows are all it takes
    * ({@link NewCycles}). Copies into a fresh organization are all new.
    *
-   * <p>{@code pathOf}: what goes before a broken reference's field, by the row's id.
+   * <p>{@code pathOf}: what goes before a broken reference's or a cycle's field, by the row's id.
    */
   static Future<List<FieldError>> integrityProblems(SqlClient tx, SetupKind kind, UUID orgId, List<JsonObject> changed,
       boolean allCreated, Function<String, String> pathOf) {
@@ -215,8 +215,8 @@ final class SetupRepository {
         .filter(row -> !row.getJsonArray(column, new JsonArray()).isEmpty())
         .map(row -> UUID.fromString(row.getString("id"))).toArray(UUID[]::new);
     if (ids.length > 0 && allCreated) {
-      checks.add(Future.succeededFuture(NewCycles.among(changed, column).map(name -> cycle(kind, name)).stream()
-          .toList()));
+      checks.add(Future.succeededFuture(NewCycles.among(changed, column)
+          .map(row -> cycle(kind, pathOf.apply(row.getString("id")), row.getString("name"))).stream().toList()));
     } else if (ids.length > 0) {
       // what each changed object runs after, directly or not, each once (UNION): following every path instead was
       // exponential in layers of objects that all run after the whole layer before. A new cycle passes through a
@@ -226,12 +226,12 @@ final class SetupRepository {
               + "WHERE t.org_id = $1 AND t.id = ANY ($2) "
               + "UNION SELECT w.start, n FROM walk w JOIN org." + kind.table()
               + " t ON t.org_id = $1 AND t.id = w.node, unnest(t." + column + ") n) "
-              + "SELECT t.name FROM walk w JOIN org." + kind.table() + " t ON t.org_id = $1 AND t.id = w.start "
+              + "SELECT t.id, t.name FROM walk w JOIN org." + kind.table() + " t ON t.org_id = $1 AND t.id = w.start "
               + "WHERE w.node = w.start LIMIT 1")
           .execute(Tuple.of(orgId, (Object) ids))
           .map(rows -> {
             var problems = new ArrayList<FieldError>();
-            rows.forEach(r -> problems.add(cycle(kind, r.getString("name"))));
+            rows.forEach(r -> problems.add(cycle(kind, pathOf.apply(r.getUUID("id").toString()), r.getString("name"))));
             return problems;
           }));
     }
@@ -242,8 +242,9 @@ final class SetupRepository {
     });
   }
 
-  private static FieldError cycle(SetupKind kind, String name) {
-    return new FieldError(kind.fields().stream().filter(f -> f.column().equals(kind.acyclicColumn())).findFirst()
+  /** {@code path}: what goes before the field, {@code pathOf} of the object's id. */
+  private static FieldError cycle(SetupKind kind, String path, String name) {
+    return new FieldError(path + kind.fields().stream().filter(f -> f.column().equals(kind.acyclicColumn())).findFirst()
         .orElseThrow().json(), name + " would (indirectly) run after itself");
   }
 

@@ -34,6 +34,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -256,7 +257,8 @@ public final class SetupRoutes {
                 .compose(moved -> SetupRepository.importItems(tx, kind, access.orgId(), rows, existing)
                     .compose(results -> {
                       var changed = changed(rows, results);
-                      return consistent(tx, kind, access.orgId(), changed, !results.containsValue(ImportResult.UPDATED))
+                      return consistent(tx, kind, access.orgId(), changed, !results.containsValue(ImportResult.UPDATED),
+                              itemPaths(rows))
                           .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
                               Stream.concat(changed.stream().map(row -> importEvent(kind, row,
                                   results.get(UUID.fromString(row.getString("id"))))),
@@ -278,6 +280,15 @@ public final class SetupRoutes {
             : Future.failedFuture(new ApiException(422, "invalid_reference",
                 "The " + kind.noun() + "s refer to objects that are not in this organization; nothing was written.",
                 problems)));
+  }
+
+  /** What goes before a field of a batch's item, by the item's id: {@code items[i].}, as its other errors name it. */
+  private static Function<String, String> itemPaths(List<JsonObject> rows) {
+    var index = new HashMap<String, Integer>();
+    for (int i = 0; i < rows.size(); i++) {
+      index.put(rows.get(i).getString("id"), i);
+    }
+    return id -> "items[" + index.get(id) + "].";
   }
 
   private static Future<List<WantedNames.MovedAside>> namesFreed(SqlConnection tx, OrgAccess access, SetupKind kind,
@@ -464,7 +475,7 @@ public final class SetupRoutes {
     return consistent(tx, kind, orgId, changed, allCreated, id -> "");
   }
 
-  /** {@code pathOf}: what goes before a broken reference's field, by the changed row's id. */
+  /** {@code pathOf}: what goes before a broken reference's or a cycle's field, by the changed row's id. */
   private static Future<Void> consistent(SqlConnection tx, SetupKind kind, UUID orgId, List<JsonObject> changed,
       boolean allCreated, Function<String, String> pathOf) {
     if (changed.isEmpty() || kind.arrayReferences().isEmpty() && kind.acyclicColumn() == null) {

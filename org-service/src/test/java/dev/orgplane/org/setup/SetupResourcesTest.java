@@ -308,6 +308,39 @@ class SetupResourcesTest extends OrgServiceTest {
   }
 
   /**
+   * A hook batch names the item whose queueIds name no queue of the organization, or whose runAfter closes a cycle,
+   * {@code items[i].queueIds}, as its other errors name items: it named the field alone.
+   */
+  @Test
+  void aHookBatchNamesTheItemWithABrokenReferenceOrACycle() {
+    var t = tenant();
+    var q = queueSetup(t)[2];
+    var existing = create(t, "hooks", hook("existing", new JsonArray().add(q), new JsonArray()));
+    var first = UUID.randomUUID().toString();
+    var second = UUID.randomUUID().toString();
+    var dangling = new JsonArray()
+        .add(hook("a", new JsonArray().add(q), new JsonArray()).put("id", first))
+        .add(hook("b", new JsonArray().add(UUID.randomUUID().toString()), new JsonArray()).put("id", second));
+    assertRefusedAt(t, dangling, "items[1].queueIds");
+    var newCycle = new JsonArray()
+        .add(hook("a", new JsonArray(), new JsonArray()).put("id", UUID.randomUUID().toString()))
+        .add(hook("b", new JsonArray(), new JsonArray().add(second)).put("id", first))
+        .add(hook("c", new JsonArray(), new JsonArray().add(first)).put("id", second));
+    assertRefusedAt(t, newCycle, "items[1].runAfter", "items[2].runAfter");
+    var throughExisting = new JsonArray()
+        .add(hook("a", new JsonArray(), new JsonArray()).put("id", first))
+        .add(hook("existing", new JsonArray().add(q), new JsonArray().add(existing)).put("id", existing));
+    assertRefusedAt(t, throughExisting, "items[1].runAfter");
+  }
+
+  private void assertRefusedAt(Tenant t, JsonArray items, String... oneOf) {
+    var refused = org.post(t.path("/hooks:batch"), t.owner().token(), new JsonObject().put("items", items));
+    assertProblem(refused, 422, "invalid_reference");
+    var field = refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field");
+    assertTrue(List.of(oneOf).contains(field), refused.bodyAsString());
+  }
+
+  /**
    * Layers of two hooks, each running after both of the layer before, have 2^layers run-order paths: the cycle check
    * followed every one of them (minutes for 20 layers, holding the organization's hook writes), where each hook
    * below the changed one needs visiting once. A statement timeout of a few seconds stands for "promptly".
