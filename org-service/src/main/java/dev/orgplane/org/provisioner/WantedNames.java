@@ -57,6 +57,30 @@ public final class WantedNames {
     }
   }
 
+  /**
+   * Refuses a batch whose items want one name, {@code wanted} in the batch's order: 409 naming every item after the
+   * first that wants it, {@code nameField.apply(i)}, before anything is read or written. Names are compared as the
+   * unique index compares them, exactly (case included). Freeing names cannot help such a batch, and its statement
+   * was refused the name with no item named.
+   */
+  public static void requireDistinct(Kind kind, List<String> wanted, IntFunction<String> nameField) {
+    var first = new HashMap<String, Integer>();
+    var repeated = new ArrayList<FieldError>();
+    var repeatedNames = new HashSet<String>();
+    for (int i = 0; i < wanted.size(); i++) {
+      var earlier = first.putIfAbsent(wanted.get(i), i);
+      if (earlier != null) {
+        repeated.add(new FieldError(nameField.apply(i), nameField.apply(earlier) + " wants it too"));
+        repeatedNames.add(wanted.get(i));
+      }
+    }
+    if (!repeated.isEmpty()) {
+      var named = repeatedNames.size() == 1 ? "are named " + repeatedNames.iterator().next() : "share a name";
+      throw new ApiException(409, kind.nameTakenCode(), "Several items of this batch " + named + "; a " + kind.noun()
+          + "'s name is unique in its organization.", repeated);
+    }
+  }
+
   /** An object a batch import writes or leaves: its id, its name as stored ({@code null}: new) and as written. */
   public record Claim(UUID id, String current, String wanted) {
 

@@ -229,6 +229,8 @@ public final class SetupRoutes {
         .stream().map(ImportBatch.Item::value).toList();
     var existing = ExistingCopies.ofBatch(ctx);
     requireEvents(kind, rows, i -> "items[" + i + "].");
+    WantedNames.requireDistinct(kind.names(), rows.stream().map(row -> row.getString("name")).toList(),
+        i -> "items[" + i + "].name");
     batchInTransaction(ctx, kind, rows, existing, false)
         .recover(failure -> kind.nameTakenBy(failure) ? batchInTransaction(ctx, kind, rows, existing, true)
             : Future.failedFuture(failure))

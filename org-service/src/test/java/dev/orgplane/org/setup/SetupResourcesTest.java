@@ -591,6 +591,25 @@ class SetupResourcesTest extends OrgServiceTest {
   }
 
   /**
+   * Items of one batch named alike are 409 {@code name_taken} naming every item after the first of the name, compared
+   * exactly as the unique index compares names: the statement was refused, the batch ran again freeing names and was
+   * refused again, with no item named.
+   */
+  @Test
+  void aBatchNamingTwoItemsAlikeNamesEachLaterOne() {
+    var t = tenant();
+    var items = new JsonArray();
+    for (var name : List.of("Main", "Other", "Main", "main", "Main")) {
+      items.add(new JsonObject().put("id", UUID.randomUUID().toString()).put("name", name));
+    }
+    var refused = org.post(t.path("/workspaces:batch"), t.owner().token(), new JsonObject().put("items", items));
+    assertProblem(refused, 409, "name_taken");
+    assertEquals(List.of("items[2].name", "items[4].name"), refused.bodyAsJsonObject().getJsonArray("errors").stream()
+        .map(e -> ((JsonObject) e).getString("field")).toList(), refused.bodyAsString());
+    assertTrue(org.get(t.path("/workspaces"), t.owner().token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
+  }
+
+  /**
    * No setup column holds null, and a null taken as absent gave the field its default: a patch of nulls made a paused
    * hook active again, its metadata and config empty. However the object is written, an explicit null is refused.
    */
