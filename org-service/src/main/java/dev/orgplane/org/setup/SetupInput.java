@@ -53,8 +53,7 @@ final class SetupInput {
     var row = new JsonObject().put("id", id == null ? null : id.toString());
     for (var field : kind.fields()) {
       var sent = item.containsKey(field.json());
-      var kept = current != null
-          && (!sent || Objects.equals(item.getValue(field.json()), current.getValue(field.json())));
+      var kept = current != null && (!sent || sentAsStored(field, item, current));
       var value = kept ? current.getValue(field.json()) : item.getValue(field.json());
       if (value == null) {
         if (field.required() && !sent) {
@@ -70,6 +69,20 @@ final class SetupInput {
       }
     }
     return row;
+  }
+
+  /**
+   * The fields (API-named) a patch {@code item} sets to another value than {@code current} holds, as {@link #read}
+   * tells them from those it keeps: the fields its {@code <kind>.updated} names. A secret is never answered, so one
+   * sent counts as changed.
+   */
+  static List<String> changedFields(SetupKind kind, JsonObject item, JsonObject current) {
+    return kind.fields().stream().filter(f -> item.containsKey(f.json()) && !sentAsStored(f, item, current))
+        .map(SetupField::json).toList();
+  }
+
+  private static boolean sentAsStored(SetupField field, JsonObject item, JsonObject current) {
+    return Objects.equals(item.getValue(field.json()), current.getValue(field.json()));
   }
 
   /**

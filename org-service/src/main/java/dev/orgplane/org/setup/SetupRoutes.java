@@ -192,7 +192,8 @@ public final class SetupRoutes {
                           : consistent(tx, kind, access.orgId(), List.of(row), false)
                               .compose(v -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
                                   kind.noun() + ".updated", kind.noun() + ":" + id,
-                                  new JsonObject().put("fields", new JsonArray(List.copyOf(changes.fieldNames())))))
+                                  new JsonObject().put("fields",
+                                      new JsonArray(SetupInput.changedFields(kind, changes, current)))))
                               .compose(v -> SetupRepository.find(tx, kind, access.orgId(), id, false))
                               .map(Optional::orElseThrow));
                 })))

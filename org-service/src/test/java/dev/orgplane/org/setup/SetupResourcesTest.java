@@ -740,6 +740,24 @@ class SetupResourcesTest extends OrgServiceTest {
   }
 
   /**
+   * A patch's {@code <kind>.updated} names the fields it changed, not those it sent as stored, which it keeps unjudged:
+   * it named every field sent.
+   */
+  @Test
+  void aPatchsEventNamesOnlyTheFieldsItChanged() {
+    var t = tenant();
+    var token = t.owner().token();
+    var ws = create(t, "workspaces", new JsonObject().put("name", "Main").put("metadata", new JsonObject().put("k", 1)));
+    var patched = org.send(HttpMethod.PATCH, t.path("/workspaces/" + ws), token,
+        new JsonObject().put("name", "Main").put("metadata", new JsonObject().put("k", 2)));
+    assertEquals(200, patched.statusCode(), patched.bodyAsString());
+    var updated = org.audited(token, t.id(), "workspace.updated");
+    assertEquals(1, updated.size(), updated.encode());
+    assertEquals(new JsonObject().put("fields", new JsonArray().add("metadata")),
+        updated.getJsonObject(0).getJsonObject("details"));
+  }
+
+  /**
    * An import is recorded as the creation or update it is, with the details creating and patching record, so that the
    * hooks subscribed to those hear of it (it was a {@code *.imported} no hook could subscribe to); a batch records each
    * object it creates or replaces, and nothing for one that changes nothing.
