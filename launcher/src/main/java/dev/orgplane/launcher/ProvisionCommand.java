@@ -52,15 +52,13 @@ final class ProvisionCommand implements Callable<Integer> {
   @Option(names = "--url", defaultValue = "http://localhost:8080", description = "The gateway (default: ${DEFAULT-VALUE}).")
   String url;
 
-  @Option(names = "--token", defaultValue = "${env:" + TOKEN_VARIABLE + "}",
-      description = "A bearer token (or " + TOKEN_VARIABLE + ").")
+  @Option(names = "--token", description = "A bearer token (or " + TOKEN_VARIABLE + ").")
   String token;
 
   @Option(names = "--email", description = "Sign in with this account instead of a token.")
   String email;
 
-  @Option(names = "--password", defaultValue = "${env:" + PASSWORD_VARIABLE + "}",
-      description = "Its password (or " + PASSWORD_VARIABLE + ").")
+  @Option(names = "--password", description = "Its password (or " + PASSWORD_VARIABLE + ").")
   String password;
 
   @Option(names = "--template", description = "The template organization: id or name.")
@@ -135,6 +133,7 @@ final class ProvisionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
+      credentialsFromEnvironment();
       refuseUnusableOptions();
       return provision();
     } catch (ParameterException e) {
@@ -144,6 +143,20 @@ final class ProvisionCommand implements Callable<Integer> {
       // could not be started or followed (1 would say that tenants failed)
       System.err.println("orgplane: " + StartupFailure.describe(e));
       return 2;
+    }
+  }
+
+  /**
+   * The credentials the options do not give, from {@link #TOKEN_VARIABLE} and {@link #PASSWORD_VARIABLE}, as they
+   * are. Read here, not as picocli's {@code ${env:...}} defaults: picocli expands {@code ${...}} and {@code $$} in the
+   * value it reads as well, so a password holding a {@code $} was sent changed (or the command crashed).
+   */
+  private void credentialsFromEnvironment() {
+    if (token == null) {
+      token = System.getenv(TOKEN_VARIABLE);
+    }
+    if (password == null) {
+      password = System.getenv(PASSWORD_VARIABLE);
     }
   }
 

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,5 +56,54 @@ class ProvisionProcessTest {
       assertFalse(provision.output().contains("goes on"),
           "the command ended: the batch's notice for an interrupted follow is not printed\n" + provision.output());
     }
+  }
+
+  /**
+   * Credentials with what picocli expands in its own defaults, {@code $$} and {@code ${...}}: read as its
+   * {@code ${env:...}} defaults they were sent changed ({@code p$q}, {@code admin}, {@code null}, this JVM's
+   * {@code HOME}), or a lone {@code ${} crashed the command.
+   */
+  private static final String DOLLARS = "p$$q-${USER:-admin}-${NOPE}-${HOME}-x${y";
+
+  /** A gateway where batch {@code b1} has ended and a sign-in is answered, each request's credentials kept. */
+  private StandInGateway signInGateway(List<String> credentials) {
+    return new StandInGateway()
+        .on("/v1/auth/token", exchange -> {
+          var form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          credentials.add(URLDecoder.decode(form.replaceFirst(".*&password=", ""), StandardCharsets.UTF_8));
+          answer(exchange, 200, "{\"access_token\":\"signed-in\",\"refresh_token\":\"r\"}");
+        })
+        .on("/v1/provisioning/batches/b1", exchange -> {
+          credentials.add(exchange.getRequestHeaders().getFirst("Authorization"));
+          answer(exchange, 200, exchange.getRequestURI().getPath().endsWith("/jobs") ? "{\"items\":[]}"
+              : "{\"id\":\"b1\",\"status\":\"succeeded\",\"total\":1,\"counts\":{\"succeeded\":1},"
+                  + "\"objects\":{\"created\":1,\"updated\":0,\"unchanged\":0}}");
+        });
+  }
+
+  @Test
+  void aPasswordFromTheEnvironmentIsSentAsItIsDollarSignsAndBracesIncluded(@TempDir Path dir) throws Exception {
+    var credentials = new CopyOnWriteArrayList<String>();
+    gateway = signInGateway(credentials);
+
+    try (var provision = OrgplaneProcess.start(dir.resolve("out.txt"),
+        Map.of(ProvisionCommand.PASSWORD_VARIABLE, DOLLARS), "provision", "--url", gateway.url(),
+        "--email", "ops@example.test", "--follow", "b1")) {
+      assertEquals(0, provision.exitWithin(60), provision.output());
+    }
+    assertEquals(DOLLARS, credentials.get(0));
+    assertEquals("Bearer signed-in", credentials.get(1));
+  }
+
+  @Test
+  void aTokenFromTheEnvironmentIsSentAsItIsDollarSignsAndBracesIncluded(@TempDir Path dir) throws Exception {
+    var credentials = new CopyOnWriteArrayList<String>();
+    gateway = signInGateway(credentials);
+
+    try (var provision = OrgplaneProcess.start(dir.resolve("out.txt"), Map.of(ProvisionCommand.TOKEN_VARIABLE, DOLLARS),
+        "provision", "--url", gateway.url(), "--follow", "b1")) {
+      assertEquals(0, provision.exitWithin(60), provision.output());
+    }
+    assertEquals("Bearer " + DOLLARS, credentials.get(0));
   }
 }
