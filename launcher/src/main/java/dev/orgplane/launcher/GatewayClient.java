@@ -49,12 +49,19 @@ final class GatewayClient {
    */
   static final class Refused extends LauncherException {
     private final String headline;
+    private final String code;
     private final JsonArray errors;
 
-    Refused(String headline, JsonArray errors) {
+    Refused(String headline, String code, JsonArray errors) {
       super(headline);
       this.headline = headline;
+      this.code = code;
       this.errors = errors;
+    }
+
+    /** The problem's code, null when the answer was no problem. */
+    String code() {
+      return code;
     }
 
     String describe(UnaryOperator<String> aboutField) {
@@ -161,13 +168,9 @@ final class GatewayClient {
     }
   }
 
-  JsonObject post(String path, JsonObject body) {
-    return post(path, body, UnaryOperator.identity());
-  }
-
   /**
-   * {@link #post} for what must not be done twice (a batch started): sent with the {@code Idempotency-Key} {@code key}
-   * and, while it is {@link Unavailable}, made again with it, as {@link #poll} does. The platform does it once at
+   * A POST of what must not be done twice (a batch started, or cancelled): sent with the {@code Idempotency-Key}
+   * {@code key} and, while it is {@link Unavailable}, made again with it, as {@link #poll} does. The platform does it once at
    * most, and answers a repeat as it answered the first (for a day): a lost answer no longer starts a second batch,
    * nor does a platform that restarts fail the command. Failing {@link Unavailable}, it may have been done.
    */
@@ -233,7 +236,8 @@ final class GatewayClient {
       boolean passing = PASSING.contains(response.statusCode())
           || (body != null && IDEMPOTENCY_KEY_IN_USE.equals(body.getString("code")));
       throw passing ? new Unavailable(message)
-          : new Refused(message, body == null ? new JsonArray() : body.getJsonArray("errors", new JsonArray()));
+          : new Refused(message, body == null ? null : body.getString("code"),
+              body == null ? new JsonArray() : body.getJsonArray("errors", new JsonArray()));
     }
     return body == null ? new JsonObject() : body;
   }

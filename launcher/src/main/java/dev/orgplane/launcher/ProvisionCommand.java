@@ -43,6 +43,8 @@ final class ProvisionCommand implements Callable<Integer> {
   /** The environment variables provision takes its credentials from, when its options do not give them. */
   static final String TOKEN_VARIABLE = "ORGPLANE_TOKEN";
   static final String PASSWORD_VARIABLE = "ORGPLANE_PASSWORD";
+  /** The 409 of a cancel that came after the batch's last job had ended. */
+  private static final String BATCH_FINISHED = "batch_finished";
   /** The most jobs of one batch the engine runs at once (its API refuses more). */
   private static final int MAX_CONCURRENCY = 64;
 
@@ -263,8 +265,22 @@ final class ProvisionCommand implements Callable<Integer> {
     return !first.isEmpty() && first.getJsonObject(0).getBoolean("dryRun", false);
   }
 
-  private static JsonObject cancel(GatewayClient gateway, String path) {
-    var batch = gateway.post(path + "/cancel", new JsonObject());
+  /**
+   * Cancels the batch, under an {@code Idempotency-Key} of its own and riding out a platform that does not answer as
+   * a start does; one that ended before the cancel came is followed to its end all the same.
+   */
+  private JsonObject cancel(GatewayClient gateway, String path) {
+    JsonObject batch;
+    try {
+      batch = gateway.postOnce(path + "/cancel", new JsonObject(), UUID.randomUUID().toString(), patience,
+          this::tellWaiting);
+    } catch (GatewayClient.Refused refused) {
+      if (!BATCH_FINISHED.equals(refused.code())) {
+        throw refused;
+      }
+      System.out.println("batch " + cancel + " had ended already: nothing to cancel");
+      return read(gateway, path);
+    }
     var counts = batch.getJsonObject("counts");
     System.out.println("batch " + batch.getString("id") + " cancelled: " + counts.getLong("cancelled")
         + " jobs will not run, " + counts.getLong("running") + " running stop after their current page");

@@ -227,6 +227,55 @@ class ProvisionCommandTest {
   }
 
   /**
+   * A batch that ended between a look at it and {@code --cancel} was a refused cancel (exit 2): it has an end to report
+   * all the same.
+   */
+  @Test
+  void aCancelThatComesAfterTheBatchEndedFollowsItToItsEnd() {
+    gateway = new StandInGateway()
+        .on("/v1/provisioning/batches/b1/cancel", exchange -> answer(exchange, 409,
+            "{\"code\":\"batch_finished\",\"detail\":\"Every job of the batch has ended.\"}"))
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, batch("succeeded", 2, 0)));
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--cancel", "b1");
+
+    assertEquals(0, exit, output.err());
+    var printed = output.out();
+    assertTrue(printed.contains("batch b1 had ended already: nothing to cancel\n"), printed);
+    assertTrue(printed.contains("batch succeeded: 2 of 2 tenants made, 0 failed"), printed);
+  }
+
+  /** A cancel the platform could not take (restarting) ended the command at once (exit 2), the batch running on. */
+  @Test
+  void aCancelTheGatewayCouldNotTakeIsSentAgainUnderTheSameIdempotencyKey() {
+    var keys = new CopyOnWriteArrayList<String>();
+    var cancelled = new JsonObject(batch("cancelled", 1, 0)).put("counts", new JsonObject().put("succeeded", 1)
+        .put("cancelled", 1).put("running", 0)).encode();
+    gateway = new StandInGateway()
+        .on("/v1/provisioning/batches/b1/cancel", exchange -> {
+          keys.add(String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
+          if (keys.size() == 1) {
+            answer(exchange, 503, "{\"code\":\"unavailable\",\"detail\":\"Restarting.\"}");
+          } else {
+            answer(exchange, 200, cancelled);
+          }
+        })
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, cancelled));
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--cancel", "b1");
+
+    assertEquals(1, exit, output.err());
+    assertEquals(2, keys.size(), keys.toString());
+    assertEquals(36, keys.get(0).length(), "a random key: " + keys);
+    assertEquals(keys.get(0), keys.get(1), "the same key, so the platform cancels once at most");
+    assertTrue(output.err().contains("trying again in"), output.err());
+    assertTrue(output.out().contains("batch b1 cancelled: 1 jobs will not run, 0 running stop after their current "
+        + "page\n"), output.out());
+  }
+
+  /**
    * A targets file it cannot read (missing, not UTF-8, or far too large to be one) means the batch cannot start (2),
    * as a refused batch does, not a crash (1), and says why.
    */
