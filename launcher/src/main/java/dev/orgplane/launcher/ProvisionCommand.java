@@ -225,9 +225,10 @@ final class ProvisionCommand implements Callable<Integer> {
     }
     var batchId = cancel != null ? cancel : follow != null ? follow : start(gateway);
     var path = "/v1/provisioning/batches/" + PathSegment.of(batchId);
-    var plan = cancel == null && follow == null ? dryRun : planned(gateway, path);
-    progress = new ProgressLine(System.out, Terminal.stdoutColumns(), plan);
     var batch = cancel != null ? cancel(gateway, path) : read(gateway, path);
+    // the batch's own word, whoever started it: its first job's said nothing of a batch without jobs
+    var plan = batch.getBoolean("dryRun", false);
+    progress = new ProgressLine(System.out, Terminal.stdoutColumns(), plan);
     try (var stillRunning = StillRunningNotice.register(batchId)) {
       while (true) {
         progress.show(batch.getJsonObject("counts"), batch.getLong("total"), objectsCopied(batch));
@@ -257,12 +258,6 @@ final class ProvisionCommand implements Callable<Integer> {
       progress.end();
     }
     System.err.println("orgplane: " + why);
-  }
-
-  /** Whether a batch started elsewhere is a dry run (its jobs say: they all are, or none). */
-  private boolean planned(GatewayClient gateway, String path) {
-    var first = read(gateway, path + "/jobs?limit=1").getJsonArray("items");
-    return !first.isEmpty() && first.getJsonObject(0).getBoolean("dryRun", false);
   }
 
   /**

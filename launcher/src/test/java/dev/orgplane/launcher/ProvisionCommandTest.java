@@ -46,27 +46,24 @@ class ProvisionCommandTest {
   }
 
   /**
-   * A gateway whose batch {@code b1} (of dry runs if {@code dryRun}) is running, then answers each of
+   * A gateway whose batch {@code b1} (a dry run if {@code dryRun}) is running, then answers each of
    * {@code middle} once, then has succeeded.
    */
   private int follow(boolean dryRun, int... middle) {
     var reads = new AtomicInteger();
-    var job = new JsonObject().put("id", "j1").put("status", "succeeded").put("dryRun", dryRun);
     gateway = new StandInGateway()
-        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200,
-            exchange.getRequestURI().getQuery().contains("status=") ? "{\"items\":[]}"
-                : new JsonObject().put("items", new JsonArray().add(job)).encode()))
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
         .on("/v1/provisioning/batches/b1", exchange -> {
           int read = reads.getAndIncrement();
           if (read == 0) {
-            answer(exchange, 200, batch("running", 1, 1));
+            answer(exchange, 200, new JsonObject(batch("running", 1, 1)).put("dryRun", dryRun).encode());
           } else if (read <= middle.length) {
             answer(exchange, middle[read - 1], "{\"code\":\"unavailable\",\"detail\":\"Restarting.\"}");
           } else {
             // a plan's owners are all to be invited; no other batch of these tests names any
-            answer(exchange, 200, new JsonObject(batch("succeeded", 2, 0)).put("owners", new JsonObject()
-                .put("invited", 0).put("already_invited", 0).put("already_member", 0).put("planned", dryRun ? 2 : 0))
-                .encode());
+            answer(exchange, 200, new JsonObject(batch("succeeded", 2, 0)).put("dryRun", dryRun)
+                .put("owners", new JsonObject().put("invited", 0).put("already_invited", 0).put("already_member", 0)
+                    .put("planned", dryRun ? 2 : 0)).encode());
           }
         });
     return new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
@@ -119,6 +116,21 @@ class ProvisionCommandTest {
     assertTrue(printed.contains("batch succeeded (dry run): 2 of 2 tenants planned, nothing written; objects: "
         + "7 to create, 0 to update, 1 unchanged; owners: 2 to invite"), printed);
     assertFalse(printed.contains("made") || printed.contains("copied"), printed);
+  }
+
+  /** Whether a followed batch was a plan was its first job's word: a dry run without jobs was reported as made. */
+  @Test
+  void aFollowedDryRunWithoutJobsIsReportedAsAPlan() {
+    var planned = new JsonObject(batch("succeeded", 0, 0)).put("total", 0).put("dryRun", true).encode();
+    gateway = new StandInGateway()
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200, "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, planned));
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
+
+    assertEquals(0, exit, output.err());
+    assertTrue(output.out().contains("batch succeeded (dry run): 0 of 0 tenants planned, nothing written"),
+        output.out());
   }
 
   @Test
@@ -319,7 +331,7 @@ class ProvisionCommandTest {
   @Test
   void allProvisionedRollsOutToTheTemplatesTenantsWithTheOptionsGiven() {
     var sent = new AtomicReference<JsonObject>();
-    var ended = batch("succeeded", 2, 0);
+    var ended = new JsonObject(batch("succeeded", 2, 0)).put("dryRun", true).encode();
     startingGateway(sent, ended);
 
     int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
@@ -417,7 +429,6 @@ class ProvisionCommandTest {
         "--template", "acme template", "alpha");
     new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b 1");
 
-    assertEquals(List.of("/v1/organizations/acme%20template", "/v1/provisioning/batches/b%201/jobs"),
-        paths);
+    assertEquals(List.of("/v1/organizations/acme%20template", "/v1/provisioning/batches/b%201"), paths);
   }
 }
