@@ -186,6 +186,11 @@ final class ProvisionCommand implements Callable<Integer> {
     if (email == null && (token == null || token.isBlank())) {
       throw usageError("give --token (or ORGPLANE_TOKEN), or --email and --password (or ORGPLANE_PASSWORD)");
     }
+    // --email's sign-in replaced a --token given with it without a word; ORGPLANE_TOKEN, which may be set for other
+    // uses, gives way to it
+    if (email != null && spec.commandLine().getParseResult().hasMatchedOption("--token")) {
+      throw usageError("give --token or --email, not both");
+    }
     if (email != null && password == null) {
       throw usageError("--email needs its --password (or ORGPLANE_PASSWORD)");
     }

@@ -79,6 +79,9 @@ class UsageErrorTest {
     assertUsageError("give one of", "orgplane provision", concat(signIn, "--follow", "b1", "--template", "t", "x"));
     assertUsageError("give one of", "orgplane provision", concat(signIn, "--cancel", "b1", "x"));
     assertUsageError("give one of", "orgplane provision", concat(signIn));
+    // the sign-in used to win without a word
+    assertUsageError("give --token or --email, not both", "orgplane provision",
+        concat(signIn, "--token", "t", "--follow", "b1"));
     assertUsageError("name the template", "orgplane provision", concat(signIn, "tenant-1"));
     assertUsageError("name at least one new tenant", "orgplane provision", concat(signIn, "--template", "t"));
     assertUsageError("--all-provisioned selects the tenants: name none", "orgplane provision",
