@@ -196,11 +196,11 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new OrganizationRoutes(pool, metaSchemas, revocations).mount(router);
     new OrganizationLookupRoutes(pool).mount(router);
     new MetaSchemaRoutes(pool, metaSchemas).mount(router);
-    new MembershipRoutes(pool).mount(router);
+    new MembershipRoutes(pool, revocations).mount(router);
     new EffectivePermissionRoutes(pool).mount(router);
     new AuditRoutes(pool).mount(router);
     new GroupRoutes(pool, tokens).mount(router);
-    new CustomRoleRoutes(pool).mount(router);
+    new CustomRoleRoutes(pool, revocations).mount(router);
     new SetupRoutes(pool, settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")).mount(router);
     new TeamRoutes(pool).mount(router);
     new DeliveryRoutes(pool).mount(router);

@@ -345,7 +345,11 @@ public final class AccessPolicy {
         && !access.provisioner();
   }
 
-  private static Set<String> permissions(String[] roles, String[] customPermissions, boolean administers) {
+  /**
+   * What someone holds in an organization: every permission if they administer it (a group or platform admin), else
+   * those of their {@code roles} that are predefined and {@code customPermissions}, those of the custom ones.
+   */
+  public static Set<String> permissions(String[] roles, String[] customPermissions, boolean administers) {
     if (administers) {
       return PermissionCatalog.PERMISSIONS.keySet();
     }

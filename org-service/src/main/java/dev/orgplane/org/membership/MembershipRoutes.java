@@ -2,6 +2,7 @@ package dev.orgplane.org.membership;
 
 import dev.orgplane.copy.api.Existing;
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EmailFilter;
 import dev.orgplane.kit.http.EntityTags;
@@ -20,6 +21,7 @@ import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
+import dev.orgplane.org.serviceuser.CredentialReach;
 import dev.orgplane.org.team.Teams;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
@@ -39,9 +41,11 @@ import java.util.UUID;
 public final class MembershipRoutes {
 
   private final Pool pool;
+  private final TokenRevocations revocations;
 
-  public MembershipRoutes(Pool pool) {
+  public MembershipRoutes(Pool pool, TokenRevocations revocations) {
     this.pool = pool;
+    this.revocations = revocations;
   }
 
   public void mount(Router router) {
@@ -165,7 +169,10 @@ public final class MembershipRoutes {
                 .compose(set -> set == null ? Future.failedFuture(memberNotFound())
                     : !set.changed() ? Future.succeededFuture(set.member())
                     : AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
-                        List.of(MemberEvents.rolesChanged(userId, set.member().roles()))).map(set.member()))))
+                            List.of(MemberEvents.rolesChanged(userId, set.member().roles())))
+                        .compose(v -> CredentialReach.revokeBeyondMakers(tx, ctx, access, revocations,
+                            List.of(userId), List.of()))
+                        .map(set.member()))))
         .onSuccess(member -> EntityTags.reply(ctx, member.toJson()))
         .onFailure(ctx::fail);
   }

@@ -29,6 +29,11 @@ record CustomRole(UUID id, UUID orgId, String name, String title, List<String> p
     return !Set.copyOf(changed.permissions).containsAll(permissions);
   }
 
+  /** Whether {@code changed} carries a permission this role does not: it gives that to whoever holds the role. */
+  boolean widenedBy(CustomRole changed) {
+    return !Set.copyOf(permissions).containsAll(changed.permissions);
+  }
+
   JsonObject toJson() {
     return new JsonObject().put("id", id.toString()).put("name", name).put("title", title)
         .put("permissions", new JsonArray(permissions)).put("metadata", metadata).put("predefined", false)

@@ -1,6 +1,7 @@
 package dev.orgplane.org.role;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
@@ -22,6 +23,7 @@ import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
 import dev.orgplane.org.provisioner.WantedNames;
+import dev.orgplane.org.serviceuser.CredentialReach;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,9 +52,11 @@ public final class CustomRoleRoutes {
   private static final Set<String> FIELDS = Set.of("name", "title", "permissions", "metadata");
 
   private final Pool pool;
+  private final TokenRevocations revocations;
 
-  public CustomRoleRoutes(Pool pool) {
+  public CustomRoleRoutes(Pool pool, TokenRevocations revocations) {
     this.pool = pool;
+    this.revocations = revocations;
   }
 
   public void mount(Router router) {
@@ -159,7 +163,7 @@ public final class CustomRoleRoutes {
                 true)
             .compose(access -> CopyIds.choosableInBatchBy(tx, access, NAMES.table(),
                 items.stream().map(ImportBatch.Item::id).toList()))
-            .compose(access -> RoleImport.run(tx, ctx, access, items.stream()
+            .compose(access -> RoleImport.run(tx, ctx, access, revocations, items.stream()
                 .map(item -> item.value().asRole(item.id(), access.orgId())).toList(), existing))
             .compose(plan -> Replies.keep(tx, ctx, Reply.ok(plan.summary()))))
         .recover(CustomRoleRoutes::conflicts)
@@ -168,7 +172,7 @@ public final class CustomRoleRoutes {
   }
 
   /** Creates, replaces or leaves the role with this id ({@code current} as stored, if it is), as its import says. */
-  private static Future<Imported> importRole(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+  private Future<Imported> importRole(SqlConnection tx, RoutingContext ctx, OrgAccess access,
       Optional<CustomRole> current, UUID roleId, RoleFields fields) {
     var wanted = fields.asRole(roleId, access.orgId());
     var location = OrganizationPaths.of(access.orgId(), "roles", roleId);
@@ -261,9 +265,10 @@ public final class CustomRoleRoutes {
   /**
    * Stores {@code changed} over {@code current}; members holding the role keep it under a new name. Both must be
    * within the caller's permissions: no one widens a role beyond theirs, nor narrows one above them; nor narrows one
-   * held by someone above them ({@link RoleGrants#requireNotAboveHolders}).
+   * held by someone above them ({@link RoleGrants#requireNotAboveHolders}). Widened, it raises the service users holding
+   * it, whose credentials their makers no longer outrank are revoked ({@link CredentialReach}).
    */
-  private static Future<CustomRole> replace(SqlConnection tx, RoutingContext ctx, OrgAccess access, CustomRole current,
+  private Future<CustomRole> replace(SqlConnection tx, RoutingContext ctx, OrgAccess access, CustomRole current,
       CustomRole changed) {
     requireHeld(access, current);
     requireHeld(access, changed);
@@ -274,6 +279,8 @@ public final class CustomRoleRoutes {
             .compose(reassigned -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(),
                 Stream.concat(Stream.of(updated(current.name(), role)), reassigned.stream().map(CustomRoleRoutes::reassigned))
                     .toList()))
+            .compose(v -> CredentialReach.revokeBeyondMakers(tx, ctx, access, revocations, List.of(),
+                current.widenedBy(role) ? List.of(role.name()) : List.of()))
             .map(role));
   }
 

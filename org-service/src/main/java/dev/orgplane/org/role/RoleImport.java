@@ -2,11 +2,13 @@ package dev.orgplane.org.role;
 
 import dev.orgplane.copy.api.Existing;
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.provisioner.ImportPlan;
 import dev.orgplane.org.provisioner.RolloutTemplate;
 import dev.orgplane.org.provisioner.WantedNames;
+import dev.orgplane.org.serviceuser.CredentialReach;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlConnection;
@@ -22,7 +24,8 @@ import java.util.stream.Stream;
  * statement; the names the batch takes are freed ({@link WantedNames}: chains and swaps of names, and a rollout's
  * renames that later pages finish); the roles that change are written together, then the renamed ones' assignments
  * follow them (and those of roles moved out of the way), together; then the new roles are written, and every audit
- * event with one statement. Replacing first lets a replaced role give up a name a new one takes.
+ * event with one statement. Replacing first lets a replaced role give up a name a new one takes. Last, the service
+ * users a widened role raises lose the credentials their makers no longer outrank ({@link CredentialReach}).
  */
 final class RoleImport {
 
@@ -34,12 +37,16 @@ final class RoleImport {
    * keeps them; the plan says what was done to each.
    */
   static Future<ImportPlan<CustomRole>> run(SqlConnection tx, RoutingContext ctx, OrgAccess access,
-      List<CustomRole> roles, Existing existing) {
+      TokenRevocations revocations, List<CustomRole> roles, Existing existing) {
     return CustomRoleRepository.findAllForUpdate(tx, access.orgId(), roles.stream().map(CustomRole::id).toList())
         .compose(current -> {
           var plan = ImportPlan.of(roles, role -> current.containsKey(role.id()),
               role -> current.get(role.id()).sameAs(role), existing);
-          return write(tx, ctx, access, plan, current, existing).map(plan);
+          var widened = plan.replaced().stream().filter(role -> current.get(role.id()).widenedBy(role))
+              .map(CustomRole::name).toList();
+          return write(tx, ctx, access, plan, current, existing)
+              .compose(v -> CredentialReach.revokeBeyondMakers(tx, ctx, access, revocations, List.of(), widened))
+              .map(plan);
         });
   }
 

@@ -83,7 +83,8 @@ public final class FederatedCredentialRoutes {
                         + "no workloadAudience, so none of its tokens is a machine's."));
               }
               return CredentialLimits.requireRoomForFederated(tx, id)
-                  .compose(v -> FederatedCredentials.add(tx, id, credentialId, issuer, subject, audience))
+                  .compose(v -> FederatedCredentials.add(tx, id, credentialId, issuer, subject, audience,
+                      access.userId()))
                   .map(added -> added.orElseThrow(() -> ApiException.conflict("federated_subject_taken",
                       "This service user already has a federated credential naming this issuer's subject.")))
                   .compose(added -> ServiceUserRoutes.audit(tx, ctx, access, "service_user.federated_credential_added",

@@ -74,11 +74,11 @@ public final class FederatedCredentials {
    * service user (session 27), whatever credentials name.
    */
   static Future<Optional<JsonObject>> add(SqlClient tx, UUID serviceUserId, UUID id, String issuer, String subject,
-      String audience) {
+      String audience, UUID makerId) {
     return tx.preparedQuery("INSERT INTO org.federated_credentials AS f "
-            + "(id, service_user_id, issuer, subject, audience) VALUES ($1, $2, $3, $4, $5) "
+            + "(id, service_user_id, issuer, subject, audience, made_by) VALUES ($1, $2, $3, $4, $5, $6) "
             + "ON CONFLICT (issuer, subject, service_user_id) WHERE removed_at IS NULL DO NOTHING RETURNING " + COLUMNS)
-        .execute(Tuple.of(id, serviceUserId, issuer, subject, audience))
+        .execute(Tuple.of(id, serviceUserId, issuer, subject, audience, makerId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
   }
 

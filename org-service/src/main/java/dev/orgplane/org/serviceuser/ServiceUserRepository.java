@@ -65,10 +65,11 @@ final class ServiceUserRepository {
         .map(rows -> rows.size() > 0);
   }
 
-  static Future<Void> addCredential(SqlClient tx, UUID serviceUserId, UUID clientId, String secretHash) {
-    return tx.preparedQuery("INSERT INTO org.service_credentials (client_id, service_user_id, secret_hash) "
-            + "VALUES ($1, $2, $3)")
-        .execute(Tuple.of(clientId, serviceUserId, secretHash)).mapEmpty();
+  /** A client credential, made by {@code makerId} ({@link CredentialReach} ranks it against the service user). */
+  static Future<Void> addCredential(SqlClient tx, UUID serviceUserId, UUID clientId, String secretHash, UUID makerId) {
+    return tx.preparedQuery("INSERT INTO org.service_credentials (client_id, service_user_id, secret_hash, made_by) "
+            + "VALUES ($1, $2, $3, $4)")
+        .execute(Tuple.of(clientId, serviceUserId, secretHash, makerId)).mapEmpty();
   }
 
   static Future<Boolean> revokeCredential(SqlClient tx, UUID orgId, UUID serviceUserId, UUID clientId) {

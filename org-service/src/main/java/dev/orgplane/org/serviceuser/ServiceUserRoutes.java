@@ -127,7 +127,8 @@ public final class ServiceUserRoutes {
     var secret = Secrets.newSecret("ocs_");
     pool.withTransaction(tx -> manager(tx, ctx, id)
             .compose(access -> CredentialLimits.requireRoomForSecret(tx, id)
-                .compose(v -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret)))
+                .compose(v -> ServiceUserRepository.addCredential(tx, id, clientId, Secrets.hash(secret),
+                    access.userId()))
                 .compose(v -> audit(tx, ctx, access, "service_user.credential_created", id, details(clientId)))
                 .compose(v -> Replies.keep(tx, ctx,
                     Reply.created(OrganizationPaths.of(access.orgId(), "service-users", id, "credentials", clientId),
@@ -155,7 +156,8 @@ public final class ServiceUserRoutes {
   /**
    * The caller's access, once they may manage the credentials of the service user {@code id}: the organization has
    * that service user (else 404 {@code service_user_not_found}), they manage the organization's users and hold every
-   * permission it holds (so no credential reaches more than its maker). The service user is looked for first: asked
+   * permission it holds (so no credential reaches more than its maker; raising the service user later revokes what
+   * its makers no longer outrank, see {@link CredentialReach}). The service user is looked for first: asked
    * of a person's id, the ranking answered 403 listing the permissions of that member the caller lacked. Decided
    * under the organization's row, which changes of roles hold too (as are creating and deleting a service user, which
    * rank the caller the same way): a caller demoted, or a service user raised above them, by a change that held the

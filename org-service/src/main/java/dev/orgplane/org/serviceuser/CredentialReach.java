@@ -1,0 +1,125 @@
+package dev.orgplane.org.serviceuser;
+
+import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.TokenRevocations;
+import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.OrgAccess;
+import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.role.PermissionCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * No credential reaches more than its maker. Making one is ranked ({@link ServiceUserRoutes#manager}), but the service
+ * user may later be raised (new roles, a custom role it holds widened) above the one who made it, whose credential
+ * then signed in with what they never held. A change that raises service users calls {@link #revokeBeyondMakers} in
+ * its transaction, after its writes: their live credentials, client and federated, whose maker does not hold every
+ * permission the service user now holds are revoked, each audited with the reason {@value #REASON}. A maker whose
+ * account is gone, or who is no longer in the organization, holds nothing there.
+ */
+public final class CredentialReach {
+
+  static final String REASON = "maker_outranked";
+
+  /**
+   * Each live credential of the organization's service users {@code $2}, or holding a role of {@code $3}: what its
+   * service user holds, and what its maker does (their roles there, and whether they administer it or are the engine).
+   */
+  private static final String LIVE = """
+      SELECT c.federated, c.id, c.service_user_id, s.roles,
+             ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
+                   WHERE r.org_id = $1 AND r.name = ANY (s.roles)) AS permissions,
+             mm.roles AS maker_roles,
+             ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
+                   WHERE r.org_id = $1 AND r.name = ANY (mm.roles)) AS maker_permissions,
+             COALESCE(mu.platform_admin OR EXISTS (SELECT 1 FROM org.group_admins ga JOIN org.organizations o
+                 ON o.group_id = ga.group_id WHERE o.id = $1 AND ga.user_id = mu.id), false) AS maker_administers,
+             COALESCE(mu.provisioner, false) AS maker_provisioner
+      FROM (SELECT false AS federated, client_id AS id, service_user_id, made_by FROM org.service_credentials
+            WHERE revoked_at IS NULL
+            UNION ALL
+            SELECT true, id, service_user_id, made_by FROM org.federated_credentials WHERE removed_at IS NULL) c
+      JOIN org.users u ON u.id = c.service_user_id AND u.service_org_id = $1
+      JOIN org.memberships s ON s.org_id = $1 AND s.user_id = u.id
+      LEFT JOIN org.users mu ON mu.id = c.made_by
+      LEFT JOIN org.memberships mm ON mm.org_id = $1 AND mm.user_id = c.made_by
+      WHERE u.id = ANY ($2) OR s.roles && $3::text[]""";
+  private static final String REVOKE = "UPDATE org.service_credentials SET revoked_at = now() "
+      + "WHERE client_id = ANY ($1) AND revoked_at IS NULL";
+  private static final String REMOVE = "UPDATE org.federated_credentials SET removed_at = now() "
+      + "WHERE id = ANY ($1) AND removed_at IS NULL";
+
+  private CredentialReach() {
+  }
+
+  /** A live credential beyond its maker: which one, of which kind, of which service user. */
+  private record Outranked(boolean federated, UUID id, UUID serviceUserId) {
+
+    AuditLog.Event event() {
+      var details = new JsonObject().put(federated ? "federatedCredentialId" : "clientId", id.toString())
+          .put("reason", REASON);
+      return new AuditLog.Event(federated ? "service_user.federated_credential_removed"
+          : "service_user.credential_revoked", "service_user:" + serviceUserId, details);
+    }
+  }
+
+  /**
+   * Revokes the live credentials of the service users among {@code userIds}, or holding one of {@code roles}, whose
+   * maker does not hold all their service user holds; once the caller's transaction commits, this process refuses
+   * their tokens at once, as a revocation by hand does (every other instance at its next reload).
+   */
+  public static Future<Void> revokeBeyondMakers(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+      TokenRevocations revocations, Collection<UUID> userIds, Collection<String> roles) {
+    if (userIds.isEmpty() && roles.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(LIVE).execute(Tuple.tuple().addUUID(access.orgId())
+            .addArrayOfUUID(userIds.toArray(new UUID[0])).addArrayOfString(roles.toArray(new String[0])))
+        .compose(rows -> {
+          var outranked = new ArrayList<Outranked>();
+          rows.forEach(row -> {
+            if (!makerHolds(row).containsAll(AccessPolicy.permissions(row.getArrayOfStrings("roles"),
+                row.getArrayOfStrings("permissions"), false))) {
+              outranked.add(new Outranked(row.getBoolean("federated"), row.getUUID("id"),
+                  row.getUUID("service_user_id")));
+            }
+          });
+          return outranked.isEmpty() ? Future.succeededFuture() : revoke(tx, ctx, access, revocations, outranked);
+        });
+  }
+
+  private static Future<Void> revoke(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+      TokenRevocations revocations, List<Outranked> outranked) {
+    var secrets = outranked.stream().filter(c -> !c.federated()).map(Outranked::id).toArray(UUID[]::new);
+    var federated = outranked.stream().filter(Outranked::federated).map(Outranked::id).toArray(UUID[]::new);
+    return Future.all(tx.preparedQuery(REVOKE).execute(Tuple.tuple().addArrayOfUUID(secrets)),
+            tx.preparedQuery(REMOVE).execute(Tuple.tuple().addArrayOfUUID(federated)))
+        .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(),
+            outranked.stream().map(Outranked::event).toList()))
+        .onSuccess(v -> tx.transaction().completion().onSuccess(committed ->
+            outranked.forEach(credential -> revocations.markRevoked(credential.id().toString()))));
+  }
+
+  /** What the credential's maker holds in the organization now: nothing if they are gone or no longer in it. */
+  private static Set<String> makerHolds(Row row) {
+    if (row.getBoolean("maker_provisioner")) {
+      return PermissionCatalog.PROVISIONER;
+    }
+    var roles = row.getArrayOfStrings("maker_roles");
+    var administers = row.getBoolean("maker_administers");
+    if (roles == null && !administers) {
+      return Set.of();
+    }
+    return AccessPolicy.permissions(roles == null ? new String[0] : roles, row.getArrayOfStrings("maker_permissions"),
+        administers);
+  }
+}
