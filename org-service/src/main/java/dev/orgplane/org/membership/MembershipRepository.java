@@ -19,6 +19,11 @@ public final class MembershipRepository {
   private static final String JOINING = "SELECT $1, (x->>'id')::uuid, ARRAY(SELECT jsonb_array_elements_text(x->'roles')) "
       + "FROM jsonb_array_elements($2::jsonb) AS x ";
 
+  /** The owners of organization $1 other than $2, as {@code n}: people only ({@link #otherOwners}). */
+  private static final String OTHER_OWNERS = "SELECT count(*) AS n FROM org.memberships o "
+      + "JOIN org.users ou ON ou.id = o.user_id "
+      + "WHERE o.org_id = $1 AND o.user_id <> $2 AND 'owner' = ANY (o.roles) AND ou.service_org_id IS NULL";
+
   private MembershipRepository() {
   }
 
@@ -162,17 +167,18 @@ public final class MembershipRepository {
    * charge once deleted); the caller holds the organization row lock, so this cannot race.
    */
   static Future<Long> otherOwners(SqlClient tx, UUID orgId, UUID userId) {
-    return tx.preparedQuery("SELECT count(*) AS n FROM org.memberships m JOIN org.users u ON u.id = m.user_id "
-            + "WHERE m.org_id = $1 AND m.user_id <> $2 AND 'owner' = ANY (m.roles) AND u.service_org_id IS NULL")
+    return tx.preparedQuery(OTHER_OWNERS)
         .execute(Tuple.of(orgId, userId)).map(rows -> rows.iterator().next().getLong("n"));
   }
 
-  /** Whether the member {@code userId} is a person (no service user, not the provisioning engine): empty if no member. */
-  static Future<Optional<Boolean>> personhood(SqlClient tx, UUID orgId, UUID userId) {
-    return tx.preparedQuery("SELECT u.service_org_id IS NULL AND NOT u.provisioner AS person FROM org.memberships m "
+  /** Where the member {@code userId} stands, with one statement: empty if they are no member. */
+  static Future<Optional<MemberStanding>> standing(SqlClient tx, UUID orgId, UUID userId) {
+    return tx.preparedQuery("SELECT u.service_org_id IS NULL AND NOT u.provisioner AS person, "
+            + "'owner' = ANY (m.roles) AS owner, (" + OTHER_OWNERS + ") AS others FROM org.memberships m "
             + "JOIN org.users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.user_id = $2")
         .execute(Tuple.of(orgId, userId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBoolean("person")));
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next())
+            .map(row -> new MemberStanding(row.getBoolean("person"), row.getBoolean("owner"), row.getLong("others"))));
   }
 
   static Future<Boolean> isOwner(SqlClient tx, UUID orgId, UUID userId) {

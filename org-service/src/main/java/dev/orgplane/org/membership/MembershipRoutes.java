@@ -149,6 +149,11 @@ public final class MembershipRoutes {
     return ImportResult.summary(joined, changed, requested - written.size()).put("added", joined);
   }
 
+  /**
+   * Someone who is no member is 404 {@code member_not_found} first, whatever the roles: until session 31 an unknown id
+   * or another organization's service user made owner was told it was no person (400), and until session 35 roles
+   * unknown or beyond the caller's were refused (422, 403) before anyone asked whether the user was a member.
+   */
   private void setRoles(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var body = RequestBody.of(ctx, Set.of("roles"));
@@ -161,10 +166,14 @@ public final class MembershipRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
                 PermissionCatalog.USER_MANAGE, true)
             .compose(access -> requireCurrent(ctx, tx, access, userId)
-                .compose(v -> RoleGrants.requireGrantable(tx, access, roles))
-                .compose(v -> RoleGrants.requireNotAbove(tx, access, userId))
-                .compose(v -> roles.contains("owner") ? requirePersonMember(tx, access, userId)
-                    : requireAnotherOwner(tx, access, userId))
+                .compose(v -> MembershipRepository.standing(tx, access.orgId(), userId))
+                .map(standing -> standing.orElseThrow(MembershipRoutes::memberNotFound))
+                .compose(standing -> RoleGrants.requireGrantable(tx, access, roles)
+                    .compose(v -> RoleGrants.requireNotAbove(tx, access, userId))
+                    .map(v -> {
+                      standing.requireAllows(roles);
+                      return null;
+                    }))
                 .compose(v -> MembershipRepository.setRoles(tx, access.orgId(), userId, roles))
                 .compose(set -> set == null ? Future.failedFuture(memberNotFound())
                     : !set.changed() ? Future.succeededFuture(set.member())
@@ -230,26 +239,12 @@ public final class MembershipRoutes {
         : Future.succeededFuture());
   }
 
-  /**
-   * Refuses to make a service user an owner, as creating one does: its organization would lose that owner with it,
-   * and no person need be left in charge. Someone who is no member is 404 {@code member_not_found} first, as for any
-   * roles: until session 31 an unknown id or another organization's service user was told it was no person (400),
-   * and only a person who was no member 404.
-   */
-  private static Future<Void> requirePersonMember(SqlConnection tx, OrgAccess access, UUID userId) {
-    return MembershipRepository.personhood(tx, access.orgId(), userId).compose(person -> person.isEmpty()
-        ? Future.failedFuture(memberNotFound())
-        : person.get() ? Future.succeededFuture()
-        : Future.failedFuture(ApiException.invalid("A service user cannot be an owner.",
-            List.of(new ApiException.FieldError("roles", "a service user cannot be an owner")))));
-  }
-
   /** Refuses a change that would leave the organization without an owner. */
   private static Future<Void> requireAnotherOwner(SqlConnection tx, OrgAccess access, UUID userId) {
     return MembershipRepository.otherOwners(tx, access.orgId(), userId).compose(others -> others > 0
         ? Future.succeededFuture()
         : MembershipRepository.isOwner(tx, access.orgId(), userId).compose(owner -> owner
-            ? Future.failedFuture(ApiException.conflict("last_owner", "The organization's last owner cannot be removed or demoted."))
+            ? Future.failedFuture(lastOwner())
             : Future.succeededFuture()));
   }
 
@@ -261,6 +256,10 @@ public final class MembershipRoutes {
     return new ApiException(422, "unknown_users", "Some users are unknown here (no such person, a service user, "
         + "or someone to invite instead): " + refused,
         refused.stream().map(id -> new ApiException.FieldError("userIds", id.toString())).toList());
+  }
+
+  static ApiException lastOwner() {
+    return ApiException.conflict("last_owner", "The organization's last owner cannot be removed or demoted.");
   }
 
   private static ApiException memberNotFound() {

@@ -110,25 +110,30 @@ class MembershipTest extends OrgServiceTest {
 
   /**
    * Whoever is no member is told so, whatever the roles: making an unknown id or another organization's service user
-   * an owner was told a service user cannot be one (400), which only this organization's service users hear.
+   * an owner was told a service user cannot be one (400), which only this organization's service users hear; and a
+   * role unknown (422 {@code unknown_role}) or beyond the caller's (403 {@code permission_not_held}) was refused first.
    */
   @Test
   void settingTheRolesOfANonMemberMakesNoOneAMember() {
     var owner = org.newUser("owner");
     var outsider = org.newUser("outsider");
     var id = newOrg(owner);
+    var manager = org.newUser("manager");
+    org.addMembers(id, List.of(manager.id()), "manager");
     var othersServiceUser = serviceUserOf(newOrg(owner), owner);
     for (var nonMember : List.of(outsider.id(), UUID.randomUUID().toString(), othersServiceUser)) {
-      for (var roles : List.of("viewer", "owner")) {
+      for (var roles : List.of("viewer", "owner", "emperor")) {
         assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + nonMember + "/roles",
             owner.token(), new JsonObject().put("roles", new JsonArray().add(roles))), 404, "member_not_found");
       }
+      assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + nonMember + "/roles",
+          manager.token(), new JsonObject().put("roles", new JsonArray().add("owner"))), 404, "member_not_found");
     }
     assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + serviceUserOf(id, owner) + "/roles",
         owner.token(), new JsonObject().put("roles", new JsonArray().add("owner"))), 400, "validation_failed");
     assertProblem(org.get("/v1/organizations/" + id, outsider.token()), 404, "organization_not_found");
-    assertEquals(1, org.get("/v1/organizations/" + id + "/users", owner.token()).bodyAsJsonObject()
-        .getJsonArray("items").size(), "only the owner");
+    assertEquals(2, org.get("/v1/organizations/" + id + "/users", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").size(), "only the owner and the manager");
   }
 
   @Test
