@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,8 @@ import java.util.UUID;
 public final class InvitationRepository {
 
   private static final String SELECT = select("org.invitations");
+  /** As {@link #SELECT}, whether the invitation expired judged at the moment {@code $3}: see {@link #acceptable}. */
+  private static final String SELECT_AT = select("org.invitations", "$3::timestamptz");
 
   private InvitationRepository() {
   }
@@ -73,18 +76,30 @@ public final class InvitationRepository {
    * answered 410 for one its own transaction still found pending).
    */
   private static String select(String relation) {
-    return "SELECT i.*, i.expires_at <= now() AS expired, o.name AS org_name, o.title AS org_title, "
+    return select(relation, "now()");
+  }
+
+  private static String select(String relation, String clock) {
+    return "SELECT i.*, i.expires_at <= " + clock + " AS expired, o.name AS org_name, o.title AS org_title, "
         + "o.state AS org_state FROM " + relation + " i JOIN org.organizations o ON o.id = i.org_id ";
   }
 
   /**
    * Share-locks the organization {@code id} invites into, until the caller's transaction ends, and answers its state
-   * (empty: no such invitation): neither a disabling nor a role change gets between this and the caller's writes.
+   * and the moment the lock was taken, by the database's clock (empty: no such invitation): neither a disabling nor a
+   * role change gets between this and the caller's writes. The moment is read once the lock is held, after any wait
+   * for it: the statement's own clock, or the transaction's, would be read before.
    */
-  static Future<Optional<String>> lockOrganizationOf(SqlClient tx, UUID id) {
-    return tx.preparedQuery("SELECT o.state FROM org.organizations o JOIN org.invitations i ON i.org_id = o.id "
-            + "WHERE i.id = $1 FOR SHARE OF o").execute(Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("state")));
+  static Future<Optional<LockedOrganization>> lockOrganizationOf(SqlClient tx, UUID id) {
+    return tx.preparedQuery("WITH locked AS (SELECT o.state FROM org.organizations o JOIN org.invitations i "
+            + "ON i.org_id = o.id WHERE i.id = $1 FOR SHARE OF o) SELECT state, clock_timestamp() AS at FROM locked")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next())
+            .map(row -> new LockedOrganization(row.getString("state"), row.getOffsetDateTime("at"))));
+  }
+
+  /** The state of the organization an acceptance holds, and when it took hold of it. */
+  record LockedOrganization(String state, OffsetDateTime at) {
   }
 
   /** The organization's invitation {@code id} if it is pending: to the organization an expired one is gone. */
@@ -109,8 +124,23 @@ public final class InvitationRepository {
     return one(tx, "i.id = $1 AND lower(i.email) = lower($2)", forUpdate, Tuple.of(id, email));
   }
 
+  /**
+   * {@link #addressedTo}, locked, for an acceptance holding the organization since {@code heldSince}: expired by then.
+   * By the clock of its transaction's start, an acceptance that had waited for a custom role's deletion took in an
+   * invitation expired by then, which the deletion had not counted as holding the role ({@code role_in_use} counts the
+   * invitations unexpired by its own, later, clock), and made a member of a role there no longer was.
+   */
+  static Future<Optional<JsonObject>> acceptable(SqlClient tx, UUID id, String email, OffsetDateTime heldSince) {
+    return one(tx, SELECT_AT, "i.id = $1 AND lower(i.email) = lower($2)", true, Tuple.of(id, email, heldSince));
+  }
+
   private static Future<Optional<JsonObject>> one(SqlClient client, String condition, boolean forUpdate, Tuple params) {
-    return client.preparedQuery(SELECT + "WHERE " + condition + (forUpdate ? " FOR UPDATE OF i" : "")).execute(params)
+    return one(client, SELECT, condition, forUpdate, params);
+  }
+
+  private static Future<Optional<JsonObject>> one(SqlClient client, String select, String condition,
+      boolean forUpdate, Tuple params) {
+    return client.preparedQuery(select + "WHERE " + condition + (forUpdate ? " FOR UPDATE OF i" : "")).execute(params)
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
   }
 

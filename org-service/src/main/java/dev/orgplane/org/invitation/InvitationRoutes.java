@@ -286,7 +286,10 @@ public final class InvitationRoutes {
    * of the address confirmed meanwhile is waited for (and the invitation then no longer theirs, 404), or waits until
    * the membership is made; until session 33 one that committed between the read and the membership let them join
    * by the invitation of the address they had just given up. The account first, then the organization, the order an
-   * account's deletion locks them in.
+   * account's deletion locks them in. Read under the lock, the invitation's expiry is judged at the moment the lock
+   * was taken, not at the transaction's start: a custom role deleted while the acceptance waited for the lock counted
+   * only the invitations unexpired by its own, later, clock, and until session 35 an invitation that expired
+   * meanwhile made a member of a role gone (a wait for the invitation's row, after the lock, expires nothing).
    */
   private void accept(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
@@ -294,8 +297,10 @@ public final class InvitationRoutes {
     pool.withTransaction(tx -> verifiedEmail(tx, principal, true)
         .compose(email -> invitationTo(tx, email, id, false)
             .compose(unlocked -> InvitationRepository.lockOrganizationOf(tx, id))
-            .compose(state -> invitationTo(tx, email, id, true).map(invitation -> {
-              if (state.filter("disabled"::equals).isPresent()) {
+            .map(locked -> locked.orElseThrow(InvitationRoutes::notFound))
+            .compose(locked -> InvitationRepository.acceptable(tx, id, email, locked.at()).map(found -> {
+              var invitation = pending(found);
+              if ("disabled".equals(locked.state())) {
                 throw AccessPolicy.organizationDisabled();
               }
               EntityTags.requireMatch(ctx, invitation, "The invitation");
@@ -353,13 +358,16 @@ public final class InvitationRoutes {
   private static Future<JsonObject> invitationTo(SqlClient tx, String email, UUID id, boolean lock) {
     return (email == null ? Future.succeededFuture(Optional.<JsonObject>empty())
             : InvitationRepository.addressedTo(tx, id, email, lock))
-        .map(found -> {
-          var invitation = found.orElseThrow(InvitationRoutes::notFound);
-          if (invitation.getBoolean("expired")) {
-            throw new ApiException(410, "invitation_expired", "This invitation has expired; ask for a new one.");
-          }
-          return invitation;
-        });
+        .map(InvitationRoutes::pending);
+  }
+
+  /** The invitation found, unless there is none (404) or it has expired (410). */
+  private static JsonObject pending(Optional<JsonObject> found) {
+    var invitation = found.orElseThrow(InvitationRoutes::notFound);
+    if (invitation.getBoolean("expired")) {
+      throw new ApiException(410, "invitation_expired", "This invitation has expired; ask for a new one.");
+    }
+    return invitation;
   }
 
   /** The caller's verified address, or none (null) when it is not verified: such an address is no invitee's. */

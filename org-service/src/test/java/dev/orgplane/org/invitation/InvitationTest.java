@@ -178,9 +178,9 @@ class InvitationTest extends MailedOrgServiceTest {
   }
 
   /**
-   * An acceptance reads the invitation by the clock that lists it, the database's at the transaction's start: one that
-   * expires after the acceptance began, while it waits for the invitation's row, is still pending to it, as to a list
-   * read at that moment. Judged by this process's clock, read later, the same acceptance answered 410 for it.
+   * An acceptance judges expiry by the database's clock, at the moment it takes hold of the organization: one that
+   * expires later, while it waits for the invitation's row, is still pending to it, as to a list read at that moment.
+   * Judged by this process's clock, read later, the same acceptance answered 410 for it.
    */
   @Test
   void anAcceptanceJudgesExpiryByTheClockThatListsInvitations(Vertx vertx) throws Exception {
@@ -198,6 +198,37 @@ class InvitationTest extends MailedOrgServiceTest {
       assertEquals(200, accepted.await().statusCode(), accepted.result().bodyAsString());
     }
     assertEquals(List.of("member"), rolesOf(invitee, orgId, owner));
+  }
+
+  /**
+   * An invitation that expires while its acceptance waits for the organization is expired to it: a custom role it
+   * grants may have been deleted meanwhile, by a deletion that counted only the invitations unexpired by its clock.
+   * Judged by the clock of the acceptance's start, it made a member of a role there no longer was.
+   */
+  @Test
+  void anInvitationExpiredWhileItsAcceptanceWaitsForTheOrganizationIsGone(Vertx vertx) throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var role = org.post("/v1/organizations/" + orgId + "/roles", owner.token(), new JsonObject()
+        .put("name", "contractor").put("permissions", new JsonArray().add("app_organization_get")));
+    assertEquals(201, role.statusCode(), role.bodyAsString());
+    var invitee = verifiedUser("waiting");
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", invitee.email()).put("roles", new JsonArray().add("contractor")));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    var id = invited.bodyAsJsonObject().getString("id");
+    try (var deletion = UncommittedTransaction.begin(db)) {
+      // the role's deletion holds the organization, finds the invitation expired by its clock, and deletes the role
+      deletion.run("SELECT 1 FROM org.organizations WHERE id = ?::uuid FOR UPDATE", orgId);
+      var accepted = WebClient.create(vertx).post(org.port(), "127.0.0.1", "/v1/invitations/" + id + "/accept")
+          .bearerTokenAuthentication(invitee.token()).send();
+      PgFixture.awaitLockWaits(db, 1);
+      deletion.run("UPDATE org.invitations SET expires_at = clock_timestamp() WHERE id = ?::uuid", id);
+      deletion.run("DELETE FROM org.roles WHERE org_id = ?::uuid AND name = 'contractor'", orgId);
+      deletion.commit();
+      assertProblem(accepted.await(), 410, "invitation_expired");
+    }
+    assertProblem(org.get("/v1/organizations/" + orgId, invitee.token()), 404, "organization_not_found");
   }
 
   /**
