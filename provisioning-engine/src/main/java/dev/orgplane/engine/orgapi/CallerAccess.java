@@ -109,6 +109,23 @@ public final class CallerAccess {
   }
 
   /**
+   * Succeeds if the caller administers organization group {@code groupId} or is a platform admin, who may do anything
+   * with any group's work, a group deleted since included: org-service shows a deleted group to no one, so a platform
+   * admin is asked of org-service's account of the caller ({@code GET /v1/users/me}) once the group refuses them. A
+   * token scoped to one organization carries no platform powers, and is not asked about. 403 for anyone else, 503
+   * when org-service cannot say.
+   */
+  private Future<Void> requireGroupOrPlatformAdmin(RoutingContext ctx, String groupId) {
+    var caller = Caller.of(ctx);
+    return requireGroupAdmin(caller, groupId).recover(failure -> failure instanceof ApiException refused
+        && refused.status() == 403 && !BearerAuth.principal(ctx).isScoped()
+        ? decided(caller.asking(client.getAbs(orgServiceUrl + "/v1/users/me")).send(),
+            response -> OrgAnswers.ok(response) && OrgAnswers.body(response).getBoolean("platformAdmin", false),
+            () -> refused)
+        : Future.failedFuture(failure));
+  }
+
+  /**
    * Succeeds if the caller holds the rights that a job's {@code options} need beyond its group's, with template
    * {@code templateId}: carrying the template hooks' secrets ({@link CopyContext#COPY_HOOK_SECRETS}) needs the right
    * to edit them ({@link #requireHookEditor}). The engine's own identity carries them for any job, so this is the
@@ -157,10 +174,10 @@ public final class CallerAccess {
 
   /**
    * Succeeds if the caller may {@code use} a job or batch; anyone else gets {@code notFound}, as if it did not
-   * exist. Its group's admins as they are now (platform admins included) may do anything with it. Its requester
-   * keeps reading it after losing those rights, but retries only while holding them: a retry runs with the
-   * engine's identity and may create an organization owned by the requester, so it needs the rights that
-   * queueing needed, checked again. A cancel needs them too, except while org-service cannot be asked: stopping
+   * exist. Its group's admins as they are now and platform admins (a deleted group's work included) may do anything
+   * with it. Its requester keeps reading it after losing those rights, but retries only while holding them: a retry
+   * runs with the engine's identity and may create an organization owned by the requester, so it needs the rights
+   * that queueing needed, checked again. A cancel needs them too, except while org-service cannot be asked: stopping
    * work one started never waits for org-service. A token scoped to one organization carries no group rights
    * (org-service shows it no group), so through it the requester only reads, and only what involves that
    * organization: {@code organizations} are a job's template and target, a batch's template.
@@ -173,7 +190,7 @@ public final class CallerAccess {
         && (!principal.isScoped() || Arrays.asList(organizations).contains(principal.scopedOrganization()))) {
       return Future.succeededFuture();
     }
-    return requireGroupAdmin(Caller.of(ctx), groupId.toString()).recover(failure -> {
+    return requireGroupOrPlatformAdmin(ctx, groupId.toString()).recover(failure -> {
       if (!(failure instanceof ApiException refused)) {
         return Future.failedFuture(failure);
       }
@@ -200,10 +217,11 @@ public final class CallerAccess {
 
   /**
    * The answer for a job or batch that does not exist: {@code notFound}, as for one the caller may not use; and,
-   * like for such one, 503 while org-service cannot say, so an outage does not tell which ids exist.
+   * like for such one, 503 while org-service cannot say, so an outage does not tell which ids exist (org-service is
+   * asked what {@link #require} asks it, for no group).
    */
   public <T> Future<T> absent(RoutingContext ctx, ApiException notFound) {
-    return requireGroupAdmin(Caller.of(ctx), NO_SUCH_ID)
+    return requireGroupOrPlatformAdmin(ctx, NO_SUCH_ID)
         .transform(asked -> Future.failedFuture(asked.failed() && asked.cause() instanceof ApiException refused
             && refused.status() == 503 ? refused : notFound));
   }
