@@ -323,8 +323,7 @@ final class BodyForwarder {
       } else if (!response.closed()) {
         response.write(piece);
         if (response.writeQueueFull()) {
-          upstream.pause();
-          response.drainHandler(drained -> upstream.resume());
+          idle.pauseFor(response, upstream);
         }
       }
     });

@@ -32,8 +32,7 @@ final class PipedEventStream implements RelayedEventStreams.Stream {
       if (events.ended()) {
         endStream();
       } else if (response.writeQueueFull()) {
-        upstream.pause();
-        response.drainHandler(drained -> upstream.resume());
+        idle.pauseFor(response, upstream);
       }
     });
     upstream.endHandler(ended -> {

@@ -29,8 +29,8 @@ import java.util.concurrent.TimeoutException;
  * One request without a body sent on a pooled upstream connection, and its answer relayed to the caller as
  * it arrives: a small answer of known length in one write, anything else (large, chunked, an event stream)
  * streamed with backpressure (see {@link HopHeaders#answerHead}). The route's timeout is an idle timeout, as Vert.x's
- * client had it: it fires when nothing arrived for that long, so an event stream lives while it talks, until the
- * gateway stops ({@link RelayedEventStreams}).
+ * client had it: it fires when nothing arrived for that long while the gateway was reading, so an event stream lives
+ * while it talks, however slowly its caller takes it, until the gateway stops ({@link RelayedEventStreams}).
  */
 final class UpstreamExchange implements RelayedEventStreams.Stream {
 
@@ -74,6 +74,8 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
   private EventEnds events;
   private long lastActivity;
   private ScheduledFuture<?> timer;
+  /** The upstream is not read while the caller's write queue is full: its silence is not counted meanwhile. */
+  private boolean waitingForCaller;
 
   UpstreamExchange(UpstreamChannels channels, RelayedEventStreams eventStreams, URI upstream,
       HttpServerResponse response, long timeoutMillis, Outcome outcome) {
@@ -161,8 +163,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
         return;
       }
       if (response.writeQueueFull()) {
-        channel.config().setAutoRead(false);
-        response.drainHandler(drained -> channel.config().setAutoRead(true));
+        waitForCaller();
       }
     }
     if (piece instanceof LastHttpContent) {
@@ -177,6 +178,29 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
         }
       }
     }
+  }
+
+  /**
+   * The caller's write queue is full: the gateway stops reading the upstream until the caller has taken enough, and
+   * the route's timeout stops with it, the upstream's silence being the gateway's doing meanwhile; it starts again
+   * when the gateway reads on. A caller that takes nothing is closed by the door's idle timeout.
+   */
+  private void waitForCaller() {
+    channel.config().setAutoRead(false);
+    if (!waitingForCaller) {
+      waitingForCaller = true;
+      timer.cancel(false);
+    }
+    response.drainHandler(drained -> {
+      if (ended || !waitingForCaller) {
+        // ended: the connection may carry another exchange by now
+        return;
+      }
+      waitingForCaller = false;
+      lastActivity = System.nanoTime();
+      timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
+      channel.config().setAutoRead(true);
+    });
   }
 
   @Override
@@ -208,7 +232,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
   }
 
   private void checkIdle() {
-    if (ended) {
+    if (ended || waitingForCaller) {
       return;
     }
     long idleFor = System.nanoTime() - lastActivity;
