@@ -28,9 +28,14 @@ public final class Orgplane implements Runnable {
     }
   }
 
-  /** The command line with its answers to failures: one line, and the usage after a usage error. */
+  /**
+   * The command line with its answers to failures: one line, and the usage after a usage error. An argument starting
+   * with {@code @} is taken as written, not as a file of arguments to read (picocli's default): a token or password
+   * beginning with {@code @} was replaced by a file's text whenever a file of that name was there.
+   */
   static CommandLine commandLine() {
     return new CommandLine(new Orgplane())
+        .setExpandAtFiles(false)
         .setParameterExceptionHandler((problem, args) -> {
           var command = problem.getCommandLine();
           command.getErr().println("orgplane: " + problem.getMessage());

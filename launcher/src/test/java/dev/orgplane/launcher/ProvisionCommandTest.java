@@ -106,6 +106,21 @@ class ProvisionCommandTest {
         + "1 unchanged\n"), printed);
   }
 
+  /** Picocli read an argument starting with @ as a file to take arguments from: a token or password "@x" was x's text. */
+  @Test
+  void anArgumentStartingWithAnAtSignIsTakenAsWritten(@TempDir Path dir) throws Exception {
+    var file = Files.writeString(dir.resolve("token"), "read-from-a-file");
+    var bearer = new AtomicReference<String>();
+    gateway = new StandInGateway().on("/v1/provisioning/batches/b1", exchange -> {
+      bearer.set(exchange.getRequestHeaders().getFirst("Authorization"));
+      answer(exchange, 200, new JsonObject(batch("succeeded", 2, 0)).put("dryRun", false).encode());
+    });
+
+    Orgplane.commandLine().execute("provision", "--url", gateway.url(), "--token", "@" + file, "--follow", "b1");
+
+    assertEquals("Bearer @" + file, bearer.get(), output.err());
+  }
+
   @Test
   void aDryRunIsReportedAsAPlan() {
     int exit = follow(true);
