@@ -159,6 +159,8 @@ public final class CustomRoleRoutes {
     var items = ImportBatch.read(ctx, Set.of(ExistingCopies.FIELD),
         (id, item) -> RoleFields.read(RequestBody.of(item, FIELDS), true));
     var existing = ExistingCopies.ofBatch(ctx);
+    WantedNames.requireDistinct(NAMES, items.stream().map(item -> item.value().name()).toList(),
+        i -> "items[" + i + "].name");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.ROLE_MANAGE,
                 true)
             .compose(access -> CopyIds.choosableInBatchBy(tx, access, NAMES.table(),

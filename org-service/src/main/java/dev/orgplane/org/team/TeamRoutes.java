@@ -138,6 +138,8 @@ public final class TeamRoutes {
     var items = ImportBatch.read(ctx, Set.of(ExistingCopies.FIELD),
         (id, item) -> TeamFields.readItem(item));
     var existing = ExistingCopies.ofBatch(ctx);
+    WantedNames.requireDistinct(NAMES, items.stream().map(item -> item.value().name()).toList(),
+        i -> "items[" + i + "].name");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,
                 true)
             .compose(access -> CopyIds.choosableInBatchBy(tx, access, NAMES.table(),

@@ -360,6 +360,39 @@ class ImportBatchTest extends OrgServiceTest {
   }
 
   /**
+   * Items of one role or team batch named alike are 409 naming every item after the first of the name, and write
+   * nothing: freeing names cannot help them, and the batch's statement was refused the name with no item named.
+   */
+  @Test
+  void roleAndTeamBatchesNamingTwoItemsAlikeNameEachLaterOne() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "alike-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var roles = "/v1/organizations/" + orgId + "/roles:batch";
+    var alpha = newId();
+    assertCounts(org.post(roles, owner.token(), batch(role(alpha, "alpha", "app_audit_list"))), 1, 0, 0);
+    var rolesAlike = org.post(roles, owner.token(), batch(role(alpha, "beta", "app_audit_list"),
+        role(newId(), "beta", "app_audit_list"), role(newId(), "gamma", "app_audit_list"),
+        role(newId(), "gamma", "app_audit_list"), role(newId(), "gamma", "app_audit_list")));
+    assertProblem(rolesAlike, 409, "role_name_taken");
+    assertEquals(List.of("items[1].name", "items[3].name", "items[4].name"), fields(rolesAlike),
+        rolesAlike.bodyAsString());
+    assertEquals(List.of("alpha"), org.get("/v1/organizations/" + orgId + "/roles", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(r -> ((JsonObject) r).getString("name")).toList());
+
+    var teams = "/v1/organizations/" + orgId + "/groups:batch";
+    var teamsAlike = org.post(teams, owner.token(), batch(team(newId(), "ops"), team(newId(), "crew"),
+        team(newId(), "ops")));
+    assertProblem(teamsAlike, 409, "group_name_taken");
+    assertEquals(List.of("items[2].name"), fields(teamsAlike), teamsAlike.bodyAsString());
+    assertEquals(List.of(), teams(owner.token(), orgId));
+  }
+
+  private static List<String> fields(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> problem) {
+    return problem.bodyAsJsonObject().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field"))
+        .toList();
+  }
+
+  /**
    * A setup batch's items take each other's names whatever their order, as roles and teams do: a chain, its taker
    * first, whichever of the two has the lower id, and a swap (before session 33 each was 409 {@code name_taken}: the
    * batch's one statement met the name still held). A name kept by an object outside the batch, or by an item that
