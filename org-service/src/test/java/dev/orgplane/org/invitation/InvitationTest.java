@@ -81,6 +81,13 @@ class InvitationTest extends MailedOrgServiceTest {
     return recruiter;
   }
 
+  /** Team {@code name} made in {@code orgId} by its {@code owner}; its id. */
+  private String newTeam(String orgId, OrgServiceHarness.Account owner, String name) {
+    var made = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", name));
+    assertEquals(201, made.statusCode(), made.bodyAsString());
+    return made.bodyAsJsonObject().getString("id");
+  }
+
   private static String freshEmail() {
     return "invitee-" + UUID.randomUUID() + "@test.local";
   }
@@ -89,8 +96,7 @@ class InvitationTest extends MailedOrgServiceTest {
   void personWithoutAccountIsMailedRegistersLaterAndAccepts() throws Exception {
     var owner = org.newVerifiedUser("owner");
     var orgId = newOrg(owner);
-    var teamId = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", "support"))
-        .bodyAsJsonObject().getString("id");
+    var teamId = newTeam(orgId, owner, "support");
     var email = freshEmail();
     var invite = new JsonObject().put("email", email).put("roles", new JsonArray().add("viewer"))
         .put("groupIds", new JsonArray().add(teamId));
@@ -624,8 +630,7 @@ class InvitationTest extends MailedOrgServiceTest {
   void aDeletedTeamLeavesTheInvitationsThatNameIt() throws Exception {
     var owner = org.newVerifiedUser("owner");
     var orgId = newOrg(owner);
-    var kept = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", "kept"))
-        .bodyAsJsonObject().getString("id");
+    var kept = newTeam(orgId, owner, "kept");
     var deleted = UUID.randomUUID().toString();
     var team = new JsonObject().put("name", "deleted").put("userIds", new JsonArray());
     assertEquals(201, org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/groups/" + deleted, owner.token(),
@@ -960,8 +965,7 @@ class InvitationTest extends MailedOrgServiceTest {
     var owner = org.newVerifiedUser("owner");
     var orgId = newOrg(owner);
     var recruiter = newRecruiter(orgId, owner);
-    var teamId = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", "core"))
-        .bodyAsJsonObject().getString("id");
+    var teamId = newTeam(orgId, owner, "core");
     var path = "/v1/organizations/" + orgId + "/invitations";
     var email = freshEmail();
 
@@ -985,8 +989,7 @@ class InvitationTest extends MailedOrgServiceTest {
     var owner = org.newVerifiedUser("owner");
     var orgId = newOrg(owner);
     var recruiter = newRecruiter(orgId, owner);
-    var teamId = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", "core"))
-        .bodyAsJsonObject().getString("id");
+    var teamId = newTeam(orgId, owner, "core");
     var path = "/v1/organizations/" + orgId + "/invitations";
     var intoTeam = org.post(path, owner.token(), new JsonObject().put("email", freshEmail())
         .put("groupIds", new JsonArray().add(teamId))).bodyAsJsonObject();
@@ -1124,8 +1127,7 @@ class InvitationTest extends MailedOrgServiceTest {
   void aTeamNamedInTwoCasesIsNamedOnce() {
     var owner = org.newVerifiedUser("owner");
     var orgId = newOrg(owner);
-    var teamId = org.post("/v1/organizations/" + orgId + "/groups", owner.token(), new JsonObject().put("name", "core"))
-        .bodyAsJsonObject().getString("id");
+    var teamId = newTeam(orgId, owner, "core");
     var invited = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
         .put("email", freshEmail()).put("groupIds", new JsonArray().add(teamId).add(teamId.toUpperCase())));
     assertEquals(201, invited.statusCode(), invited.bodyAsString());
