@@ -816,6 +816,15 @@ class GatewayTest {
     assertEquals(200, get("/health/ready", null).statusCode());
   }
 
+  /** Open as the services read the path: a client encoding more than it must still reaches sign-in. */
+  @Test
+  void openPathsAreJudgedDecoded() {
+    for (var path : List.of("/v1/%61uth/token", "/v1/a%75th/token")) {
+      var response = client.post(gatewayPort, "127.0.0.1", path).send().await();
+      assertEquals(200, response.statusCode(), path + " " + response.bodyAsString());
+    }
+  }
+
   @Test
   void openApiDocumentIsServedByTheGatewayWithoutAToken() {
     var response = get("/openapi.json", null);

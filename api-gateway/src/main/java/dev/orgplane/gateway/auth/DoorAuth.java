@@ -1,5 +1,6 @@
 package dev.orgplane.gateway.auth;
 
+import dev.orgplane.gateway.ResolvedPaths;
 import dev.orgplane.kit.auth.BearerToken;
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.auth.TokenVerifier;
@@ -31,8 +32,8 @@ public final class DoorAuth implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    var path = ctx.request().path();
-    if (isOpen(path)) {
+    // judged on the path as routed and served: a client that encodes more than it must is not refused sign-in
+    if (isOpen(ResolvedPaths.asRouted(ctx))) {
       ctx.next();
       return;
     }
