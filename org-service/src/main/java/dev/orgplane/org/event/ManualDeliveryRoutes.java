@@ -26,13 +26,20 @@ import java.util.function.Supplier;
  * what editing the hook needs, and are refused for an inactive hook, which gets no deliveries. Each is one
  * statement (the lookup, the queued delivery and its audit event), committed with the answer its Idempotency-Key
  * keeps.
+ *
+ * <p>Both decide as every setup write does, in a transaction holding the organization's row
+ * ({@link AccessPolicy#requireShared}): a deletion of the organization, or a removal or demotion of the caller, under
+ * way is waited for and then applies, and one that comes after the decision waits for the delivery's commit. The
+ * lookup holds the hook's row as the delivery's foreign key would ({@code FOR KEY SHARE}), so a deletion of the hook
+ * under way is waited for there and leaves the lookup empty (404), where the foreign key refused the delivery after
+ * the lookup had found the hook.
  */
 public final class ManualDeliveryRoutes {
 
   static final String PING = "ping";
 
   private static final String PING_SQL = "WITH hook AS (SELECT org_id, id, active FROM org.hooks "
-      + "WHERE org_id = $1 AND id = $2), "
+      + "WHERE org_id = $1 AND id = $2 FOR KEY SHARE), "
       + "d AS (INSERT INTO org.hook_deliveries AS q (org_id, hook_id, event, payload) SELECT org_id, id, '" + PING
       + "', jsonb_build_object('id', gen_random_uuid(), 'event', '" + PING + "', 'organizationId', org_id, "
       + "'target', 'hook:' || id, 'details', '{}'::jsonb, 'occurredAt', $3::text) FROM hook WHERE active "
@@ -43,7 +50,7 @@ public final class ManualDeliveryRoutes {
   /** A pending delivery is not repeated: it is still being tried. */
   private static final String REDELIVER_SQL = "WITH original AS (SELECT o.org_id, o.hook_id, o.event, o.payload, "
       + "o.public_id, o.state, h.active FROM org.hook_deliveries o JOIN org.hooks h ON h.org_id = o.org_id "
-      + "AND h.id = o.hook_id WHERE o.org_id = $1 AND o.hook_id = $2 AND o.public_id = $3), "
+      + "AND h.id = o.hook_id WHERE o.org_id = $1 AND o.hook_id = $2 AND o.public_id = $3 FOR KEY SHARE OF h), "
       + "d AS (INSERT INTO org.hook_deliveries AS q (org_id, hook_id, event, payload, redelivery_of) "
       + "SELECT org_id, hook_id, event, payload, public_id FROM original WHERE active AND state <> 'pending' "
       + "RETURNING q.*), "
@@ -82,7 +89,7 @@ public final class ManualDeliveryRoutes {
   private void queue(RoutingContext ctx, UUID hookId, String sql, Object third, String action, JsonObject details,
       Supplier<ApiException> notFound) {
     var principal = BearerAuth.principal(ctx);
-    Replies.atomically(pool, ctx, db -> AccessPolicy.require(db, principal, ctx.pathParam("org"), "app_hook_update")
+    pool.withTransaction(db -> AccessPolicy.requireShared(db, principal, ctx.pathParam("org"), "app_hook_update")
             .compose(access -> {
               var audit = AuditLog.values(ctx, access.orgId(), principal.subject(), action, "hook:" + hookId, details);
               var params = Tuple.of(access.orgId(), hookId, third);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.MultiMap;
@@ -202,6 +203,64 @@ class ManualDeliveryTest {
     assertEquals(1, org.get(done.path("/deliveries"), done.owner().token()).bodyAsJsonObject().getJsonArray("items")
         .size(), "nothing refused was queued");
     assertEquals(0, org.audited(done.owner().token(), done.orgId(), "hook.redelivered").size());
+  }
+
+  /**
+   * A ping decides with the organization's row held, as every setup write does: one that comes while the organization
+   * is being deleted waits for the deletion and finds no organization, where it answered 409 reference_gone (its
+   * delivery's foreign key) having decided on the organization as it was.
+   */
+  @Test
+  void aPingDuringTheOrganizationsDeletionFindsNoOrganization() throws Exception {
+    var h = hooked("http://localhost:9/closed");
+    try (var deleting = UncommittedTransaction.begin(org.db())) {
+      // what an organization's deletion does: its row held, then it deleted
+      deleting.run("SELECT 1 FROM org.organizations WHERE id = ?::uuid FOR UPDATE", h.orgId());
+      deleting.run("DELETE FROM org.organizations WHERE id = ?::uuid", h.orgId());
+      assertProblem(deleting.commitOnceWaitedFor(() -> org.post(h.path("/pings"), h.owner().token(), null)), 404,
+          "organization_not_found");
+    }
+  }
+
+  /** A manager demoted while their ping waits for the organization's row is refused it, and nothing is queued. */
+  @Test
+  void aPingByAManagerDemotedMeanwhileIsRefused() throws Exception {
+    var h = hooked("http://localhost:9/closed");
+    var manager = org.newUser("manager");
+    org.addMembers(h.orgId(), List.of(manager.id()), "manager");
+    try (var demoting = UncommittedTransaction.begin(org.db())) {
+      // what a change of roles does: the organization's row held, then the membership changed
+      demoting.run("SELECT 1 FROM org.organizations WHERE id = ?::uuid FOR UPDATE", h.orgId());
+      demoting.run("UPDATE org.memberships SET roles = '{viewer}' WHERE org_id = ?::uuid AND user_id = ?::uuid",
+          h.orgId(), manager.id());
+      assertProblem(demoting.commitOnceWaitedFor(() -> org.post(h.path("/pings"), manager.token(), null)), 403,
+          "forbidden");
+    }
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.hook_deliveries WHERE hook_id = '"
+        + h.hookId() + "' AND event = 'ping'"));
+  }
+
+  /**
+   * A ping or a redelivery waits for a deletion of its hook under way and then finds no hook, where it answered 409
+   * reference_gone (its delivery's foreign key).
+   */
+  @Test
+  void aPingOrARedeliveryDuringTheHooksDeletionFindsNoHook() throws Exception {
+    var pinged = hooked("http://localhost:9/closed");
+    try (var deleting = UncommittedTransaction.begin(org.db())) {
+      deleting.run("DELETE FROM org.hooks WHERE id = ?::uuid", pinged.hookId());
+      assertProblem(deleting.commitOnceWaitedFor(() -> org.post(pinged.path("/pings"), pinged.owner().token(), null)),
+          404, "hook_not_found");
+    }
+    var redelivered = hooked(receiverUrl());
+    var first = org.post(redelivered.path("/pings"), redelivered.owner().token(), null).bodyAsJsonObject()
+        .getString("id");
+    settled(redelivered, redelivered.path("/deliveries/" + first));
+    try (var deleting = UncommittedTransaction.begin(org.db())) {
+      deleting.run("DELETE FROM org.hooks WHERE id = ?::uuid", redelivered.hookId());
+      assertProblem(deleting.commitOnceWaitedFor(() -> org.post(redelivered.path("/deliveries/" + first
+          + "/redeliver"), redelivered.owner().token(), null)), 404, "delivery_not_found");
+    }
   }
 
   /** What the receiver got under this delivery id (its first attempt). */
