@@ -7,11 +7,14 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Records what a round of hook delivery attempts came to, in one statement: each attempt, and each delivery's state,
- * which only an outcome that counts sets ({@link AttemptLease}).
+ * which only an outcome that counts sets ({@link AttemptLease}). A delivery another transaction holds meanwhile is
+ * recorded once that one ends, by a statement of its own ({@link #record}).
  *
  * <p>A delivery that ends (delivered or failed) also counts for its hook: {@code disableAfter} failed ones in a row
  * while it is active ({@code 0}: never) deactivate the hook as an admin's {@code active: false} does, audited as {@code hook.updated}
@@ -39,16 +42,16 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
    * (their hook or organization deleted while they were sent) are left out: one such attempt would otherwise fail its
    * foreign key, and with it the whole round's outcomes, other tenants' included. The statement's snapshot may still
    * show one whose deletion committed since, while the foreign key looks at the latest rows, so the deliveries are
-   * held first ({@code live}, FOR KEY SHARE, what the foreign key takes): one deleted since is not found, and one whose
-   * deletion is under way is skipped rather than waited for (the deleting transaction may be waiting for this one's
-   * hooks); it is sent again if that deletion is rolled back. Only {@code live}'s rows are updated, each after it was
-   * held: held after the update, by the same statement, a row would be skipped as already changed. A delivery to be
-   * retried whose hook was deactivated while it was sent waits, like the hook's others, at 'infinity' (V39). The
-   * event of a deactivation goes to the organization's hooks subscribed to it ({@code listeners}): those this
-   * statement counted as the count leaves them (the ones it deactivates left out), and the others held first
-   * ({@code listening}, FOR KEY SHARE again), so that one deleted since the snapshot is left out rather than failing
-   * the deliveries' foreign key; the counted ones are not held there, being already locked and, changed by this
-   * statement, they would be skipped.
+   * held first ({@code live}, FOR KEY SHARE, what the foreign key takes): one deleted since is not found, and one
+   * whose deletion is under way is skipped rather than waited for (the deleting transaction may be waiting for this
+   * one's hooks), and answered, to be recorded once that deletion ends ({@link #record}). Only {@code live}'s rows
+   * are updated, each after it was held: held after the update, by the same statement, a row would be skipped as
+   * already changed. A delivery to be retried whose hook was deactivated while it was sent waits, like the hook's
+   * others, at 'infinity' (V39). The event of a deactivation goes to the organization's hooks subscribed to it
+   * ({@code listeners}): those this statement counted as the count leaves them (the ones it deactivates left out),
+   * and the others held first ({@code listening}, FOR KEY SHARE again), so that one deleted since the snapshot is
+   * left out rather than failing the deliveries' foreign key; the counted ones are not held there, being already
+   * locked and, changed by this statement, they would be skipped.
    */
   private static final String RECORD = "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], "
       + "$4::float8[], $5::int[], $6::text[], $7::int[]) AS o(id, attempt, state, backoff, status, error, ms)), "
@@ -79,9 +82,36 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
       + "AND NOT EXISTS (SELECT 1 FROM counts c WHERE c.org_id = h.org_id AND c.hook_id = h.id) FOR KEY SHARE OF h), "
       + "listeners AS (SELECT org_id, id, events FROM listening "
       + "UNION ALL SELECT org_id, hook_id, events FROM counts WHERE active AND NOT disabling), "
-      + AuditLog.platformHookEventsOf("disabled", DEACTIVATION, "listeners", 9) + " SELECT 1";
+      + AuditLog.platformHookEventsOf("disabled", DEACTIVATION, "listeners", 9) + " SELECT o.id FROM o "
+      + "WHERE NOT EXISTS (SELECT 1 FROM live WHERE live.id = o.id) "
+      + "AND EXISTS (SELECT 1 FROM org.hook_deliveries x WHERE x.id = o.id)";
 
+  /** Waits for whoever holds the delivery {@code $1}, holding it only for the moment of this statement. */
+  private static final String AWAIT_FREE = "SELECT 1 FROM org.hook_deliveries WHERE id = $1 FOR KEY SHARE";
+
+  /**
+   * Records {@code outcomes}; those of deliveries held by another transaction (their hook's or organization's deletion
+   * under way, mostly) once it has ended: a deletion that commits takes them with it, one rolled back leaves them to
+   * be recorded. Left unrecorded, such a delivery stayed pending with its attempt unknown, and went to its receiver
+   * again when its lease lapsed, delivered or not. Each is waited for in a statement of its own, holding no other row:
+   * one statement waiting for them all would hold the first while waiting for the next, which the deletion holding
+   * that one may be about to take.
+   */
   Future<Void> record(List<Outcome> outcomes) {
+    return recordFree(outcomes).compose(held -> {
+      if (held.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      var waited = Future.<Void>succeededFuture();
+      for (var id : held) {
+        waited = waited.compose(v -> client.preparedQuery(AWAIT_FREE).execute(Tuple.of(id)).mapEmpty());
+      }
+      return waited.compose(v -> record(outcomes.stream().filter(o -> held.contains(o.deliveryId())).toList()));
+    });
+  }
+
+  /** Records the outcomes of the deliveries no other transaction holds, and answers the ids of those it held. */
+  private Future<Set<Long>> recordFree(List<Outcome> outcomes) {
     return client.preparedQuery(RECORD).execute(Tuple.of(
             outcomes.stream().map(Outcome::deliveryId).toArray(Long[]::new),
             outcomes.stream().map(Outcome::attempt).toArray(Integer[]::new),
@@ -92,7 +122,11 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
             outcomes.stream().map(Outcome::error).toArray(String[]::new),
             outcomes.stream().map(Outcome::ms).toArray(Integer[]::new))
             .addValue(disableAfter).addValue(Instant.now().toString()))
-        .mapEmpty();
+        .map(rows -> {
+          var held = new HashSet<Long>();
+          rows.forEach(row -> held.add(row.getLong("id")));
+          return held;
+        });
   }
 
   private String state(Outcome outcome) {

@@ -82,6 +82,38 @@ class HookRoundTest {
   }
 
   /**
+   * A delivery whose hook's deletion is under way while its outcome is recorded, and then rolled back, is recorded
+   * once the deletion ends: until then the round waits for it alone, its other outcomes recorded. Skipped, it stayed
+   * pending with no attempt recorded, and was sent to its receiver again once its lease lapsed, though delivered.
+   */
+  @Test
+  void aDeliveryWhoseHooksDeletionIsRolledBackIsRecordedOnceTheDeletionEnds(Vertx vertx) throws InterruptedException {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var kept = updatedUnderAHook(org, org.newUser("first").token(), "http://localhost:9/kept");
+    var restored = updatedUnderAHook(org, org.newUser("second").token(), "http://localhost:9/restored");
+    var keptDelivery = deliveryOf(db, kept);
+    var restoredDelivery = deliveryOf(db, restored);
+    var pool = Database.open(vertx, db, 2, List.of()).await();
+    var deleting = pool.getConnection().await();
+    var deletion = deleting.begin().await();
+    deleting.query("DELETE FROM org.hooks WHERE id = '" + restored.get(1) + "'").execute().await();
+
+    var recorded = new DeliveryOutcomes(pool, 3, 60_000, 0).record(List.of(
+        new DeliveryOutcomes.Outcome(restoredDelivery, 1, true, 200, null, 5),
+        new DeliveryOutcomes.Outcome(keptDelivery, 1, true, 200, null, 5)));
+    Eventually.holds(() -> PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = "
+        + keptDelivery + " AND state = 'delivered'") == 1, "the round's other outcome is recorded meanwhile");
+    deletion.rollback().await();
+    recorded.await();
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = " + restoredDelivery
+        + " AND state = 'delivered'"), "delivered, so never sent again");
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts WHERE delivery_id = "
+        + restoredDelivery));
+  }
+
+  /**
    * A round that deactivates a hook tells the organization's other hooks subscribed to {@code hook.updated}; one of
    * them deleted while the round is recorded is left out of it, rather than failing the round with its foreign key.
    */
