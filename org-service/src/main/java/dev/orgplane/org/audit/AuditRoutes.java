@@ -38,7 +38,7 @@ public final class AuditRoutes {
       + "AND ($4::text IS NULL OR action = $4) AND ($5::text IS NULL OR actor = $5 AND action <> ALL ($10::text[])) "
       + "AND ($6::text IS NULL OR target = $6) AND ($7::uuid IS NULL OR job_id = $7) "
       + "AND ($8::timestamptz IS NULL OR created_at >= $8) AND ($9::timestamptz IS NULL OR created_at < $9) "
-      + "AND " + ShownEvent.departuresShown(11) + " ORDER BY id DESC LIMIT $3";
+      + "AND " + ShownEvent.inviteesMembersShown(11) + " ORDER BY id DESC LIMIT $3";
 
   private final Pool pool;
 
@@ -64,7 +64,7 @@ public final class AuditRoutes {
         .compose(shown -> LogCursor.before(pool, "org.audit_events", shown.reader().orgId(), page)
             .compose(before -> pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {shown.reader().orgId(),
                 before, page.fetchSize(), action, actor, target, jobId, since, until,
-                shown.hiddenActors().toArray(String[]::new), shown.showsDepartures()})))
+                shown.hiddenActors().toArray(String[]::new), shown.showsInviteesMembers()})))
             .map(rows -> {
               var list = new ArrayList<Row>();
               rows.forEach(list::add);

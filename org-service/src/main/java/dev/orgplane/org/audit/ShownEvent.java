@@ -17,8 +17,9 @@ import java.util.Map;
  * else. The invitations a member's departure (or change of address) withdrew are shown to those who may list
  * invitations and members too: someone who may not list the members invites a member's address as any other, and the
  * withdrawal, by the member who left or of the request and moment of their {@code member.removed}, paired the address
- * with the member however few of its details were shown (until session 34). The events keep everything as written,
- * for the readers who may see it.
+ * with the member however few of its details were shown (until session 34). So did {@code invitation.accepted}, by the
+ * member it made, of the invitation whose id the invitation list and its creator know with its address: it is shown to
+ * those readers alone as well. The events keep everything as written, for the readers who may see it.
  */
 final class ShownEvent {
 
@@ -32,15 +33,15 @@ final class ShownEvent {
 
   /** By action, each detail shown only to readers allowed all the permissions it names. */
   private static final Map<String, Map<String, List<String>>> RESTRICTED = Map.of(
-      "invitation.created", Map.of("email", INVITATIONS_AND_MEMBERS, "mailed", INVITATIONS_AND_MEMBERS),
-      "invitation.accepted", Map.of("email", INVITATIONS_AND_MEMBERS));
+      "invitation.created", Map.of("email", INVITATIONS_AND_MEMBERS, "mailed", INVITATIONS_AND_MEMBERS));
 
   /**
    * The SQL condition an event of {@code org.audit_events} meets if the reader is shown it: {@code $n} is {@link
-   * #showsDepartures}.
+   * #showsInviteesMembers}.
    */
-  static String departuresShown(int n) {
-    return "($" + n + " OR NOT (action = 'invitation.deleted' AND details ? 'userId'))";
+  static String inviteesMembersShown(int n) {
+    return "($" + n + " OR NOT (action = 'invitation.accepted' "
+        + "OR action = 'invitation.deleted' AND details ? 'userId'))";
   }
 
   private final OrgAccess reader;
@@ -62,11 +63,12 @@ final class ShownEvent {
   }
 
   /**
-   * Whether the reader is shown the invitations withdrawn with a departing member or address, {@code
-   * invitation.deleted} naming the member's {@code userId} ({@link dev.orgplane.org.invitation.DepartedInvitees}):
-   * {@link #departuresShown} is the condition on each event of the trail.
+   * Whether the reader is shown the events pairing an invitation with a member: its acceptance, {@code
+   * invitation.accepted} by the member it made, and its withdrawal with a departing member or address, {@code
+   * invitation.deleted} naming the member's {@code userId} ({@link dev.orgplane.org.invitation.DepartedInvitees}).
+   * {@link #inviteesMembersShown} is the condition on each event of the trail.
    */
-  boolean showsDepartures() {
+  boolean showsInviteesMembers() {
     return allowsAll(INVITATIONS_AND_MEMBERS);
   }
 

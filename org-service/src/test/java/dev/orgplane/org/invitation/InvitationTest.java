@@ -304,7 +304,9 @@ class InvitationTest extends MailedOrgServiceTest {
    * The trail tells its readers no more of invitees than the lists would: an address, whether it was mailed (not to a
    * member's address) and which member an accepted invitation made to those who may list both invitations and members.
    * An address shown to a reader of invitations alone was paired with its member all the same (until session 32): the
-   * accepted invitation, the created one's target, is by the member it made. The events keep it all, for the owner.
+   * accepted invitation, the created one's target, is by the member it made. So was the invitation's id, which the
+   * invitation list and its creator know with its address (until session 36): the acceptance is shown to those readers
+   * alone, as a departure's withdrawal is. The events keep it all, for the owner.
    */
   @Test
   void theTrailShowsInviteesAddressesOnlyToThoseWhoMayListThem() throws Exception {
@@ -331,7 +333,11 @@ class InvitationTest extends MailedOrgServiceTest {
     }
     for (var reader : List.of(auditor, inviteReader)) {
       assertEquals(granted, invitationDetails(reader, orgId, "invitation.created"));
-      assertEquals(joined, invitationDetails(reader, orgId, "invitation.accepted"));
+      assertEquals(0, org.audited(reader.token(), orgId, "invitation.accepted").size());
+      var byInvitee = org.get("/v1/organizations/" + orgId + "/audit-events?actor=" + invitee.id(), reader.token())
+          .bodyAsJsonObject().getJsonArray("items");
+      assertEquals(List.of("member.added"), byInvitee.stream().map(e -> ((JsonObject) e).getString("action")).toList(),
+          "the member's joining is theirs to read, not the invitation it came by");
     }
   }
 
