@@ -203,7 +203,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new CustomRoleRoutes(pool, revocations).mount(router);
     new SetupRoutes(pool, settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")).mount(router);
     new TeamRoutes(pool).mount(router);
-    new DeliveryRoutes(pool).mount(router);
+    new DeliveryRoutes(pool, DeliveryRetention.days(settings)).mount(router);
     new ManualDeliveryRoutes(pool).mount(router);
     new ProvisioningEventRoutes(pool).mount(router);
     new ServiceUserRoutes(pool, revocations).mount(router);

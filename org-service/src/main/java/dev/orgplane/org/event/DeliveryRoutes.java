@@ -5,7 +5,6 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
-import dev.orgplane.org.audit.LogCursor;
 import dev.orgplane.org.access.AccessPolicy;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,9 +20,12 @@ import java.util.ArrayList;
 public final class DeliveryRoutes {
 
   private final Pool pool;
+  /** {@link DeliveryRetention#days}: a page's cursor may name a delivery purged since. */
+  private final int retentionDays;
 
-  public DeliveryRoutes(Pool pool) {
+  public DeliveryRoutes(Pool pool, int retentionDays) {
     this.pool = pool;
+    this.retentionDays = retentionDays;
   }
 
   public void mount(Router router) {
@@ -43,14 +45,14 @@ public final class DeliveryRoutes {
               }
               return access;
             }))
-        .compose(access -> LogCursor.before(pool, "org.hook_deliveries", access.orgId(), "hook_id", hookId, page)
+        .compose(access -> DeliveryCursor.before(pool, access.orgId(), hookId, retentionDays, page)
             .compose(before -> pool.preparedQuery("SELECT " + DeliveryView.COLUMNS + " FROM org.hook_deliveries d "
                     + "WHERE d.org_id = $1 AND d.hook_id = $2 AND d.id < $3 ORDER BY d.id DESC LIMIT $4")
                 .execute(Tuple.of(access.orgId(), hookId, before, page.fetchSize()))))
         .map(rows -> {
           var list = new ArrayList<Row>();
           rows.forEach(list::add);
-          return page.page(list, DeliveryView::toJson, LogCursor::of);
+          return page.page(list, DeliveryView::toJson, DeliveryCursor.of(hookId));
         })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
