@@ -36,9 +36,12 @@ final class TeamRepository {
   private static final String COLUMNS = "SELECT t.*, (SELECT count(*) FROM org.team_members tm "
       + "WHERE tm.org_id = t.org_id AND tm.team_id = t.id) AS members";
   private static final String SELECT = COLUMNS + " FROM org.teams t ";
-  /** Each team's member ids, in the order of their text (as a client sorting strings has them). */
-  private static final String MEMBER_IDS = ", ARRAY(SELECT tm.user_id::text FROM org.team_members tm "
-      + "WHERE tm.org_id = t.org_id AND tm.team_id = t.id ORDER BY tm.user_id::text) AS user_ids";
+  /**
+   * The most member ids a page of teams names ({@link #list} with them): teams of thousands of members each made a
+   * page of 500 of them tens of megabytes, built whole in memory, for any member to ask again and again. A copy
+   * imports each page it reads in one request, which this keeps well within the default body limit (about 400 KB).
+   */
+  static final int MEMBER_IDS_PER_PAGE = 10_000;
 
   private static final String MEMBERS = "SELECT u.id, u.email, u.name FROM org.team_members tm JOIN org.users u "
       + "ON u.id = tm.user_id WHERE tm.org_id = $1 AND tm.team_id = $2 ";
@@ -118,22 +121,41 @@ final class TeamRepository {
 
   /**
    * A page of teams as shown, in {@code order} after {@code after} (a name, or an id); with {@code memberIds}, each
-   * with its members' ids ({@code userIds}): what a copy of the organization needs, in one statement rather than a
-   * call per team.
+   * with its members' ids ({@code userIds}, in the order of their text, as a client sorting strings has them): what a
+   * copy of the organization needs, in one statement rather than a call per team. Those teams are as many as {@link
+   * #MEMBER_IDS_PER_PAGE} lets in, the first one whole whatever its size (a copy replaces a team's whole member list),
+   * and after them comes the first team left out, without its ids: it says that another page follows.
    */
   static Future<List<JsonObject>> list(SqlClient client, UUID orgId, ListOrder order, Object after, int fetchSize,
       boolean memberIds) {
-    return client.preparedQuery(COLUMNS + (memberIds ? MEMBER_IDS : "") + " FROM org.teams t "
-            + (order == ListOrder.ID ? "WHERE t.org_id = $1 AND t.id > $2 ORDER BY t.id LIMIT $3"
-                : "WHERE t.org_id = $1 AND t.name > $2 ORDER BY t.name LIMIT $3"))
-        .execute(Tuple.of(orgId, after, fetchSize))
+    var key = order == ListOrder.ID ? "id" : "name";
+    var page = COLUMNS + " FROM org.teams t WHERE t.org_id = $1 AND t." + key + " > $2 ORDER BY t." + key
+        + " LIMIT $3";
+    if (!memberIds) {
+      return client.preparedQuery(page).execute(Tuple.of(orgId, after, fetchSize))
+          .map(rows -> {
+            var result = new ArrayList<JsonObject>();
+            rows.forEach(r -> result.add(Team.MAPPER.apply(r).toJson()));
+            return result;
+          });
+    }
+    return client.preparedQuery("SELECT p.*, CASE WHEN p.n = 1 OR p.ids_through <= $4 THEN ARRAY(SELECT "
+            + "tm.user_id::text FROM org.team_members tm WHERE tm.org_id = p.org_id AND tm.team_id = p.id "
+            + "ORDER BY tm.user_id::text) END AS user_ids FROM (SELECT t.*, row_number() OVER w AS n, "
+            + "sum(t.members) OVER w AS ids_through FROM (" + page + ") t WINDOW w AS (ORDER BY t." + key + ")) p "
+            + "ORDER BY p.n")
+        .execute(Tuple.of(orgId, after, fetchSize, MEMBER_IDS_PER_PAGE))
         .map(rows -> {
           var result = new ArrayList<JsonObject>();
-          rows.forEach(r -> {
-            var team = Team.MAPPER.apply(r).toJson();
-            result.add(memberIds ? team.put("userIds", new JsonArray(List.of(r.getArrayOfStrings("user_ids"))))
-                : team);
-          });
+          for (var row : rows) {
+            var team = Team.MAPPER.apply(row).toJson();
+            var ids = row.getArrayOfStrings("user_ids");
+            if (ids == null) {
+              result.add(team);
+              break;
+            }
+            result.add(team.put("userIds", new JsonArray(List.of(ids))));
+          }
           return result;
         });
   }

@@ -70,8 +70,9 @@ public final class TeamRoutes {
   }
 
   /**
-   * {@code ?include=userIds} adds each team's member ids (for copies, which need them); by name, or with
-   * {@code order=id} by id, as a copy pages ({@link ListOrder}).
+   * {@code ?include=userIds} adds each team's member ids (for copies, which need them), on pages that end early once
+   * they name {@link TeamRepository#MEMBER_IDS_PER_PAGE}; by name, or with {@code order=id} by id, as a copy pages
+   * ({@link ListOrder}).
    */
   private void list(RoutingContext ctx) {
     var page = PageRequest.of(ctx);
@@ -84,9 +85,18 @@ public final class TeamRoutes {
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.TEAM_LIST)
         .compose(access -> TeamRepository.list(pool, access.orgId(), order, after, page.fetchSize(),
             include != null))
-        .onSuccess(teams -> ctx.json(page.page(teams, Function.identity(),
-            order.sortKey(team -> team.getString("name"), team -> team.getString("id")))))
+        .onSuccess(teams -> ctx.json((include == null ? page : withMemberIds(page, teams)).page(teams,
+            Function.identity(), order.sortKey(team -> team.getString("name"), team -> team.getString("id")))))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The page {@code teams} make with their member ids: those that have them ({@link TeamRepository#list}), up to the
+   * page's limit; a team listed without them is on the next page.
+   */
+  private static PageRequest withMemberIds(PageRequest page, List<JsonObject> teams) {
+    var withIds = (int) teams.stream().filter(team -> team.containsKey("userIds")).count();
+    return new PageRequest(Math.min(page.limit(), withIds), page.after());
   }
 
   private void create(RoutingContext ctx) {

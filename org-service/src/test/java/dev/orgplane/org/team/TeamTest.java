@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.OpenApiRoutes;
+import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
@@ -201,6 +202,49 @@ class TeamTest extends OrgServiceTest {
         .getJsonArray("items").getJsonObject(0).getValue("userIds"), "only when asked");
     assertProblem(org.get("/v1/organizations/" + id + "/groups?include=members", owner.token()), 400,
         "invalid_include");
+  }
+
+  /**
+   * A page of teams with their member ids names no more than {@link TeamRepository#MEMBER_IDS_PER_PAGE} of them: it
+   * ends before the team that would pass them, and the next page goes on from there. Its first team comes whole
+   * whatever its size, alone if it is larger, as a copy replaces a team's whole member list. Until session 36 a page
+   * named every member of every team on it: 500 teams of thousands, tens of megabytes, for any member to ask.
+   */
+  @Test
+  void aPageOfTeamsWithMemberIdsEndsBeforeTheTeamThatWouldPassItsCap() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var cap = TeamRepository.MEMBER_IDS_PER_PAGE;
+    var sizes = List.of(cap + 1, cap * 6 / 10, cap * 4 / 10, 1);
+    var teamIds = Stream.generate(() -> UUID.randomUUID().toString()).limit(sizes.size()).sorted().toList();
+    var people = "email LIKE 'bulk%-" + id + "@t.local'";
+    var statements = new ArrayList<>(List.of(
+        "INSERT INTO org.users (id, email) SELECT gen_random_uuid(), 'bulk' || g || '-" + id + "@t.local' "
+            + "FROM generate_series(1, " + (cap + 1) + ") g",
+        "INSERT INTO org.memberships (org_id, user_id, roles) SELECT '" + id + "', id, ARRAY['member'] "
+            + "FROM org.users WHERE " + people));
+    for (var i = 0; i < sizes.size(); i++) {
+      statements.add("INSERT INTO org.teams (org_id, id, name) VALUES ('" + id + "', '" + teamIds.get(i) + "', 'team-"
+          + i + "')");
+      statements.add("INSERT INTO org.team_members (org_id, team_id, user_id) SELECT '" + id + "', '" + teamIds.get(i)
+          + "', id FROM org.users WHERE " + people + " ORDER BY email LIMIT " + sizes.get(i));
+    }
+    PgFixture.execute(org.db(), statements.toArray(String[]::new));
+
+    var teams = "/v1/organizations/" + id + "/groups?include=userIds&order=id";
+    var pages = new ArrayList<List<Integer>>();
+    String cursor = null;
+    do {
+      var page = org.get(teams + (cursor == null ? "" : "&cursor=" + cursor), owner.token()).bodyAsJsonObject();
+      pages.add(page.getJsonArray("items").stream()
+          .map(team -> ((JsonObject) team).getJsonArray("userIds").size()).toList());
+      cursor = page.getString("nextCursor");
+    } while (cursor != null && pages.size() < sizes.size());
+    assertEquals(List.of(List.of(cap + 1), List.of(cap * 6 / 10, cap * 4 / 10), List.of(1)), pages);
+    assertNull(cursor);
+    assertEquals(teamIds, org.get("/v1/organizations/" + id + "/groups?order=id", owner.token()).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(team -> ((JsonObject) team).getString("id")).toList(),
+        "without their ids, teams are as many as the limit lets in");
   }
 
   /**
