@@ -22,6 +22,7 @@ import dev.orgplane.org.provisioner.CopyIds;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
+import dev.orgplane.org.provisioner.TakenIds;
 import dev.orgplane.org.provisioner.WantedNames;
 import dev.orgplane.org.serviceuser.CredentialReach;
 import io.vertx.core.Future;
@@ -329,13 +330,12 @@ public final class CustomRoleRoutes {
   }
 
   private static <T> Future<T> conflicts(Throwable failure) {
-    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-      if (CustomRoleRepository.NAME_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
-        return Future.failedFuture(NAMES.nameTaken(List.of()));
-      }
-      if (CustomRoleRepository.ID_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
-        return Future.failedFuture(ApiException.conflict("role_id_taken", "That role id is already in use."));
-      }
+    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && CustomRoleRepository.NAME_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
+      return Future.failedFuture(NAMES.nameTaken(List.of()));
+    }
+    if (TakenIds.takenBy(failure, CustomRoleRepository.ID_TAKEN_CONSTRAINT)) {
+      return Future.failedFuture(ApiException.conflict("role_id_taken", "That role id is already in use."));
     }
     return Future.failedFuture(failure);
   }

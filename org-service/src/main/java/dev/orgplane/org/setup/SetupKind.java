@@ -100,7 +100,7 @@ record SetupKind(String path, String table, String noun, List<SetupField> fields
     return new WantedNames.Kind(table, "name_taken", noun);
   }
 
-  /** Ids are unique across organizations (migration V11). */
+  /** The kind's ids are unique across organizations (migration V11); across kinds, see {@code TakenIds}. */
   String idConstraint() {
     return table + "_id_key";
   }

@@ -23,6 +23,7 @@ import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.Imported;
 import dev.orgplane.org.provisioner.RolloutTemplate;
+import dev.orgplane.org.provisioner.TakenIds;
 import dev.orgplane.org.provisioner.WantedNames;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
@@ -499,8 +500,7 @@ public final class SetupRoutes {
 
   /** Unique names and references, as the caller's mistakes rather than server errors. */
   private static <T> Future<T> translate(Throwable failure, SetupKind kind, String pathPrefix) {
-    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && kind.idConstraint().equals(pg.getConstraint())) {
+    if (TakenIds.takenBy(failure, kind.idConstraint())) {
       return Future.failedFuture(ApiException.conflict("id_taken", "That id belongs to an object elsewhere; "
           + "choose another."));
     }

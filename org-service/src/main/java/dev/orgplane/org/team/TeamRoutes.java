@@ -20,6 +20,7 @@ import dev.orgplane.org.organization.OrganizationPaths;
 import dev.orgplane.org.provisioner.CopyIds;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.Imported;
+import dev.orgplane.org.provisioner.TakenIds;
 import dev.orgplane.org.provisioner.WantedNames;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
@@ -375,9 +376,9 @@ public final class TeamRoutes {
         && TeamRepository.NAME_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
       return Future.failedFuture(NAMES.nameTaken(List.of()));
     }
-    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && TeamRepository.ID_TAKEN_CONSTRAINT.equals(pg.getConstraint())) {
-      return Future.failedFuture(ApiException.conflict("id_taken", "That id belongs to a group elsewhere; choose another."));
+    if (TakenIds.takenBy(failure, TeamRepository.ID_TAKEN_CONSTRAINT)) {
+      return Future.failedFuture(ApiException.conflict("id_taken", "That id belongs to an object elsewhere; "
+          + "choose another."));
     }
     return Future.failedFuture(failure);
   }
