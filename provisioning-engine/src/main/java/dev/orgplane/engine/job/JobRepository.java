@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 /** Jobs and their steps in the {@code provisioning} schema. */
@@ -385,15 +386,19 @@ public final class JobRepository {
             .map(JobRepository::first));
   }
 
-  /** Renews the leases of the runs {@code owner} holds; answers the ids of the jobs it still holds. */
-  static Future<List<UUID>> heartbeat(SqlClient client, String owner, List<Lease> leases, long leaseMillis) {
+  /**
+   * Renews the leases of the runs {@code owner} holds; answers the jobs it still holds, each with whether its cancel
+   * was asked for.
+   */
+  static Future<Map<UUID, Boolean>> heartbeat(SqlClient client, String owner, List<Lease> leases, long leaseMillis) {
     return client.preparedQuery("UPDATE provisioning.jobs j SET lease_until = now() + $3 * interval '1 millisecond' "
             + "FROM unnest($2::uuid[], $4::int[]) AS l(id, attempt) "
             + "WHERE j.id = l.id AND j.attempts = l.attempt AND j.lease_owner = $1 AND j.status = 'running' "
-            + "RETURNING j.id")
+            + "RETURNING j.id, j.cancel_requested")
         .execute(Tuple.of(owner, leases.stream().map(Lease::jobId).toArray(UUID[]::new), leaseMillis,
             leases.stream().map(Lease::attempt).toArray(Integer[]::new)))
-        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(r -> r.getUUID("id")).toList());
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false)
+            .collect(Collectors.toMap(r -> r.getUUID("id"), r -> r.getBoolean("cancel_requested"))));
   }
 
   /** A job other than {@code jobId} that copies into {@code target}, asked under the target's lock. */

@@ -12,6 +12,7 @@ import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.PageRequest;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -50,8 +51,11 @@ public final class JobRunner {
   private record Ended(Outcome outcome, String ownerInvitation) {
   }
 
-  /** A run of a job here: its lease, its halt flag, and its end (recorded, or given up). */
-  private record Run(Lease lease, boolean[] halt, Promise<Void> ended) {
+  /**
+   * A run of a job here: its lease, its halt flag, whether the heartbeat found its cancel asked for (a run halted so
+   * ends cancelled), and its end (recorded, or given up).
+   */
+  private record Run(Lease lease, boolean[] halt, boolean[] cancelled, Promise<Void> ended) {
   }
 
   /**
@@ -110,6 +114,7 @@ public final class JobRunner {
   private final KeptPages templatePages;
   private final EndReports endReports;
   private final Retries retries;
+  private final PageDeadline pageDeadline;
   private final String owner = "engine-" + UUID.randomUUID();
   /** Jobs running here, each with its halt flag: stop at the next page (lease lost, engine stopping, a step failed). */
   private final Map<UUID, Run> running = new HashMap<>();
@@ -119,21 +124,26 @@ public final class JobRunner {
   private long pollTimer = -1;
   private long heartbeatTimer = -1;
 
-  /** Slots, lease, polling and page size of a runner, and how long and how much of templates it keeps. */
+  /**
+   * Slots, lease, polling and page size of a runner, how long and how much of templates it keeps, how long a plugin's
+   * page may take ({@link PageDeadline}) and how long a stop waits for the pages in flight.
+   */
   public record RunnerSettings(int slots, long leaseMillis, long pollMillis, int pageSize, int copyPageSize,
-      long templateCacheMillis, int templateCacheObjects) {
+      long templateCacheMillis, int templateCacheObjects, long pageTimeoutMillis, long stopMillis) {
 
     /** org-service's largest page of a copy it makes itself ({@code POST ...:copy}). */
     static final int MAX_COPY_PAGE_SIZE = 5000;
     /** A lease this short still sees three heartbeats (every third of it, at most every 100 ms) before it lapses. */
     static final long SHORTEST_LEASE_MILLIS = 1_000;
-    /** A day: the longest lease or template keeping that makes sense, far from overflowing a deadline. */
+    /** A day: the longest lease, template keeping or wait that makes sense, far from overflowing a deadline. */
     static final long A_DAY_MILLIS = 86_400_000;
 
     /**
      * The runner's settings, each in its range, else the start stops naming it. Pages larger than org-service gives
      * failed every job's first page with 400 {@code invalid_limit}, and the job with it; no workers (0) leave jobs to
-     * other engines; a template kept 0 ms or 0 objects is read again by every job.
+     * other engines; a template kept 0 ms or 0 objects is read again by every job; a page without a deadline (0)
+     * could hold its job for ever. A stop waits for the pages in flight as long as the engine's notice and grace,
+     * which its launcher waits for, and no longer.
      */
     public static RunnerSettings from(Settings settings) {
       return new RunnerSettings(settings.integer("ORGPLANE_ENGINE_WORKERS", 0, Integer.MAX_VALUE),
@@ -142,7 +152,9 @@ public final class JobRunner {
           settings.integer("ORGPLANE_ENGINE_PAGE_SIZE", 1, PageRequest.MAX_LIMIT),
           settings.integer("ORGPLANE_ENGINE_COPY_PAGE_SIZE", 1, MAX_COPY_PAGE_SIZE),
           settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS", 0, A_DAY_MILLIS),
-          settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS", 0, Integer.MAX_VALUE));
+          settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS", 0, Integer.MAX_VALUE),
+          settings.longValue("ORGPLANE_ENGINE_PAGE_TIMEOUT_SECONDS", 1, A_DAY_MILLIS / 1000) * 1000,
+          Math.min(Draining.longestSeconds(settings), A_DAY_MILLIS / 1000) * 1000);
     }
   }
 
@@ -158,6 +170,7 @@ public final class JobRunner {
     this.templatePages = new KeptPages(settings.templateCacheMillis(), settings.templateCacheObjects());
     this.endReports = endReports;
     this.retries = new Retries(vertx);
+    this.pageDeadline = new PageDeadline(vertx, settings.pageTimeoutMillis());
   }
 
   public void start() {
@@ -201,7 +214,9 @@ public final class JobRunner {
    * Stops claiming and hands this instance's jobs back to the queue for another instance; one whose cancel was
    * asked for ends at the next poll of whichever instance, before it would have run again. A claim on its way hands
    * back the job it takes once it is answered: until session 29 that job was run by the stopping engine, then left
-   * running under a lease no one renewed, which no other engine could take before it ran out.
+   * running under a lease no one renewed, which no other engine could take before it ran out. The pages in flight are
+   * waited for as long as the engine's notice and grace ({@link RunnerSettings#stopMillis}), then their jobs go back
+   * all the same: a plugin's page that never answered held the stop for ever.
    */
   public Future<Void> stop() {
     stopped = true;
@@ -213,7 +228,16 @@ public final class JobRunner {
     // a job goes back once the pages it has in flight are written or have failed, under a lease the heartbeat renews
     // meanwhile: until session 30 it went back at once, and another engine's run of it met those pages still writing
     var runs = running.values().stream().map(run -> run.ended().future()).toList();
-    return Future.join(runs).transform(settled -> {
+    var waited = Promise.<Void>promise();
+    var deadline = vertx.setTimer(settings.stopMillis(), fired -> {
+      LOG.warn("pages still in flight after {} ms of stopping: their jobs go back all the same", settings.stopMillis());
+      waited.tryComplete();
+    });
+    Future.join(runs).onComplete(settled -> {
+      vertx.cancelTimer(deadline);
+      waited.tryComplete();
+    });
+    return waited.future().transform(settled -> {
       vertx.cancelTimer(heartbeatTimer);
       return Future.join(JobRepository.handBack(pool, owner), lateClaim).mapEmpty();
     });
@@ -221,7 +245,7 @@ public final class JobRunner {
 
   private void run(Job job) {
     var halt = new boolean[1];
-    var run = new Run(Lease.of(job, owner), halt, Promise.promise());
+    var run = new Run(Lease.of(job, owner), halt, new boolean[1], Promise.promise());
     // a run replaced by a later claim of the same job (a retry) leaves the later one's entry alone when it ends
     running.put(job.id(), run);
     LOG.info("job {} claimed (attempt {})", job.id(), job.attempts());
@@ -231,7 +255,9 @@ public final class JobRunner {
         .compose(ended -> switch (ended.outcome()) {
           case SUCCEEDED -> end(job, "succeeded", null, null, ended.ownerInvitation());
           case CANCELLED -> end(job, "cancelled", null, null, null);
-          case LEASE_LOST -> Future.<Void>succeededFuture();
+          // halted by its cancel (the heartbeat found it asked for) before a checkpoint could tell
+          case LEASE_LOST -> run.cancelled()[0] ? end(job, "cancelled", null, null, null)
+              : Future.<Void>succeededFuture();
         }, failure -> fail(job, failure))
         .onComplete(done -> {
           running.remove(job.id(), run);
@@ -344,7 +370,10 @@ public final class JobRunner {
     for (var step : schedule.ready()) {
       var stepContext = context.withIds(new StepIds(ids, schedule.earlierSucceeded(step.position())));
       underWay.started();
-      step(job, stepContext, ids, halt, step).onComplete(ended -> {
+      // a step that throws instead of failing its future fails like one that failed it: thrown out of here, from
+      // a sibling's end, it would leave the job running for ever, or, from the first steps, end the job while a
+      // sibling already started still writes
+      Future.<Void>succeededFuture().compose(v -> step(job, stepContext, ids, halt, step)).onComplete(ended -> {
         if (ended.succeeded() && ended.result() == Outcome.SUCCEEDED) {
           schedule.succeeded(step.plugin());
           launch(job, context, ids, halt, schedule, underWay);
@@ -374,9 +403,15 @@ public final class JobRunner {
     if (halt[0]) {
       return Future.succeededFuture(Outcome.LEASE_LOST);
     }
-    Supplier<Future<PageResult>> page = () -> job.dryRun() ? plugin.plan(context, from) : plugin.copy(context, from);
+    Supplier<Future<PageResult>> page = () -> pageDeadline.of(plugin.id(),
+        job.dryRun() ? plugin.plan(context, from) : plugin.copy(context, from));
     var started = System.nanoTime();
-    return retries.unlessHalted("a page", page, () -> halt[0]).compose(done -> {
+    // a page past its deadline in a run that stops meanwhile is given up as a passing failure then is: no failure of
+    // the job, which ends as its stop says (cancelled, handed back, failed by a sibling)
+    var answered = retries.unlessHalted("a page", page, () -> halt[0]).recover(failure ->
+        failure instanceof PageDeadline.Missed && halt[0] ? Future.failedFuture(new Retries.Halted("a page"))
+            : Future.failedFuture(failure));
+    return answered.compose(done -> {
       LOG.info("job {} {} page: {} objects in {} ms", job.id(), plugin.id(), done.counts().total(),
           (System.nanoTime() - started) / 1_000_000);
       var copies = job.dryRun() ? CopiedObjects.NewCopies.NONE : ids.made(done.sourceIds());
@@ -402,9 +437,16 @@ public final class JobRunner {
       return;
     }
     var runs = List.copyOf(running.values());
+    // a cancel halts its run here, not only at its next checkpoint: work without one (a page tried again after a
+    // wait, the target's or the owner's lookups) stops within a heartbeat
     JobRepository.heartbeat(pool, owner, runs.stream().map(Run::lease).toList(), settings.leaseMillis())
-        .onSuccess(held -> runs.stream().filter(run -> !held.contains(run.lease().jobId()))
-            .forEach(run -> run.halt()[0] = true))
+        .onSuccess(held -> runs.forEach(run -> {
+          var cancelAsked = held.get(run.lease().jobId());
+          if (cancelAsked == null || cancelAsked) {
+            run.halt()[0] = true;
+            run.cancelled()[0] = cancelAsked != null;
+          }
+        }))
         .onFailure(e -> LOG.warn("lease heartbeat failed: {}", e.toString()));
   }
 }

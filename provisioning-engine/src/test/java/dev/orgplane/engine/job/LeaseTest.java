@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -70,8 +71,8 @@ class LeaseTest {
     assertEquals(0, PgFixture.queryLong(engine.db, "SELECT created FROM provisioning.job_steps WHERE job_id = '"
         + jobId + "' AND position = 0"), "and counted nothing");
     assertEquals(0, PgFixture.queryLong(engine.db, copiesRecorded), "nor recorded its copies");
-    assertEquals(List.of(), JobRepository.heartbeat(pool, ENGINE, List.of(first), 60_000).await());
-    assertEquals(List.of(UUID.fromString(jobId)), JobRepository.heartbeat(pool, ENGINE, List.of(second), 60_000)
+    assertEquals(Map.of(), JobRepository.heartbeat(pool, ENGINE, List.of(first), 60_000).await());
+    assertEquals(Map.of(UUID.fromString(jobId), false), JobRepository.heartbeat(pool, ENGINE, List.of(second), 60_000)
         .await());
     JobRepository.finish(pool, first, "failed", new JsonObject().put("code", "x"), 0, null).await();
     assertEquals(1, PgFixture.queryLong(engine.db, "SELECT count(*) FROM provisioning.jobs WHERE id = '" + jobId

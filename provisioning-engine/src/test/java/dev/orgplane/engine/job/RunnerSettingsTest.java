@@ -36,4 +36,21 @@ class RunnerSettingsTest {
     var refused = assertThrows(ConfigException.class, () -> withPages(pageSize, copyPageSize));
     assertEquals(message, refused.getMessage());
   }
+
+  /** A page without a deadline could hold its job, a cancel of it and its engine's stop for ever. */
+  @Test
+  void aPageWithoutADeadlineStopsTheStart() {
+    var refused = assertThrows(ConfigException.class, () -> JobRunner.RunnerSettings.from(
+        new Settings(ConfigLoader.defaults()).with(new JsonObject().put("ORGPLANE_ENGINE_PAGE_TIMEOUT_SECONDS", "0"))));
+    assertEquals("ORGPLANE_ENGINE_PAGE_TIMEOUT_SECONDS must be 1 to 86400, got 0", refused.getMessage());
+  }
+
+  @Test
+  void aPageTakesAtMostItsTimeoutAndAStopItsNoticeAndGrace() {
+    var settings = JobRunner.RunnerSettings.from(new Settings(ConfigLoader.defaults()).with(new JsonObject()
+        .put("ORGPLANE_ENGINE_PAGE_TIMEOUT_SECONDS", "7").put("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "1500")
+        .put("ORGPLANE_SHUTDOWN_GRACE_SECONDS", "3")));
+    assertEquals(7000, settings.pageTimeoutMillis());
+    assertEquals(5000, settings.stopMillis());
+  }
 }
