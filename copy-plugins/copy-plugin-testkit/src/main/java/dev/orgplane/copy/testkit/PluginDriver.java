@@ -3,15 +3,23 @@ package dev.orgplane.copy.testkit;
 import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.copy.api.PageResult;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a plugin the way the engine does: page after page from a checkpoint, recording each page's
- * copies when its checkpoint is taken. The kit's org API answers at once, so waiting is free.
+ * copies when its checkpoint is taken. The kit's org API answers at once, so waiting is free; a page not answered
+ * within {@value #PAGE_SECONDS} s never will be, and fails the test, as a null answer does: the engine fails the job.
  */
 final class PluginDriver {
+
+  /** How long a page may take here: long past what a page of the kit's in-memory org API takes. */
+  static final long PAGE_SECONDS = 30;
 
   /** Where a run stopped: the last checkpoint, pages done, and whether the plugin had finished. */
   record Stop(Checkpoint checkpoint, int pages, boolean finished) {
@@ -23,7 +31,7 @@ final class PluginDriver {
   static Stop copy(CopyPlugin plugin, CopyContext context, KitIds ids, Checkpoint from, int maxPages) {
     var checkpoint = from;
     for (int pages = 0; pages < maxPages; pages++) {
-      var page = plugin.copy(context, checkpoint).await();
+      var page = answered(plugin, plugin.copy(context, checkpoint), PAGE_SECONDS);
       ids.record(page.sourceIds());
       checkpoint = checkpoint.after(page);
       if (page.last()) {
@@ -58,17 +66,34 @@ final class PluginDriver {
 
   /** Writes the page after {@code from} and "crashes" before its checkpoint: nothing is recorded. */
   static void copyWithoutCheckpoint(CopyPlugin plugin, CopyContext context, Checkpoint from) {
-    plugin.copy(context, from).await();
+    answered(plugin, plugin.copy(context, from), PAGE_SECONDS);
   }
 
   static Checkpoint planAll(CopyPlugin plugin, CopyContext context) {
     var checkpoint = Checkpoint.START;
     while (true) {
-      var page = plugin.plan(context, checkpoint).await();
+      var page = answered(plugin, plugin.plan(context, checkpoint), PAGE_SECONDS);
       checkpoint = checkpoint.after(page);
       if (page.last()) {
         return checkpoint;
       }
+    }
+  }
+
+  /**
+   * {@code plugin}'s answer to a page, waited for at most {@code seconds}; a null answer or none by then fails the
+   * test naming the plugin and what the engine makes of it, where the test hung for ever on a page never answered.
+   */
+  static PageResult answered(CopyPlugin plugin, Future<PageResult> page, long seconds) {
+    if (page == null) {
+      throw new AssertionError("The copy plugin " + plugin.id() + " answered null instead of a page (a future): the "
+          + "engine fails its job copy_error.");
+    }
+    try {
+      return page.await(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("The copy plugin " + plugin.id() + " did not answer a page within " + seconds + " s: "
+          + "the engine fails its job page_timeout once ORGPLANE_ENGINE_PAGE_TIMEOUT_SECONDS have passed.");
     }
   }
 }
