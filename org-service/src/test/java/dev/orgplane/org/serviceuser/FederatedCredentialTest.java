@@ -396,6 +396,42 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
     assertProblem(trusting.post(robot.credentials(), ownBot, subject), 403, "forbidden");
   }
 
+  /**
+   * As with a client secret, no credential reaches more than its maker: a manager of users adds no federated
+   * credential to a service user holding more than they do, nor removes one (403 {@code permission_not_held}); within
+   * their own permissions they do.
+   */
+  @Test
+  void aManagerOfUsersAddsNoFederatedCredentialToAServiceUserAboveThemAndRemovesNone() {
+    var robot = robot(trusting);
+    assertEquals(201, trusting.post("/v1/organizations/" + robot.orgId() + "/roles", robot.ownerToken(),
+        new JsonObject().put("name", "bot-keeper").put("permissions", new JsonArray().add("app_organization_get")
+            .add("app_organization_usermanage"))).statusCode());
+    var keeper = trusting.newUser("keeper");
+    trusting.addMembers(robot.orgId(), List.of(keeper.id()), "bot-keeper");
+    var above = serviceUser(robot, robot.ownerToken(), "manager");
+    var held = federate(trusting, above, freshSubject());
+    var subject = new JsonObject().put("issuer", TrustedProvider.ISSUER).put("subject", freshSubject());
+
+    assertProblem(trusting.post(above.credentials(), keeper.token(), subject), 403, "permission_not_held");
+    assertProblem(trusting.send(HttpMethod.DELETE, above.credentials() + "/" + held.getString("id"), keeper.token(),
+        null), 403, "permission_not_held");
+    assertEquals(List.of(held.getString("id")), trusting.get(above.credentials(), robot.ownerToken())
+        .bodyAsJsonObject().getJsonArray("items").stream().map(c -> ((JsonObject) c).getString("id")).toList(),
+        "nothing added, nothing removed");
+    assertEquals(201, trusting.post(serviceUser(robot, keeper.token(), "bot-keeper").credentials(), keeper.token(),
+        subject).statusCode(), "within their own permissions a keeper adds one");
+  }
+
+  /** A new service user of {@code robot}'s organization holding {@code role}, made by {@code token}'s holder. */
+  private Robot serviceUser(Robot robot, String token, String role) {
+    var bots = "/v1/organizations/" + robot.orgId() + "/service-users";
+    var created = trusting.post(bots, token, new JsonObject().put("name", "bot-" + UUID.randomUUID())
+        .put("roles", new JsonArray().add(role)));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return new Robot(robot.ownerToken(), robot.orgId(), bots + "/" + created.bodyAsJsonObject().getString("id"));
+  }
+
   @Test
   void deletingTheServiceUserEndsItsTokensAndFreesItsSubjects() {
     var robot = robot(trusting);
