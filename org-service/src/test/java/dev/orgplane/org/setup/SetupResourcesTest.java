@@ -556,12 +556,16 @@ class SetupResourcesTest extends OrgServiceTest {
         assertProblem(org.send(method, theirs + "/" + id, token, method == HttpMethod.GET
             || method == HttpMethod.DELETE ? null : body), 404, "organization_not_found");
       }
-      // the attacker's own organization with the victim's ids: nothing there (ids belong to their organization)
+      // the attacker's own organization with the victim's ids: nothing there (ids belong to their organization), so
+      // a replace of only what the caller read makes nothing, and the rest is the kind's own 404
       var mine = attacker.path("/" + kind + "/" + id);
+      var notFound = kind.substring(0, kind.length() - 1) + "_not_found";
+      assertProblem(org.send(HttpMethod.PUT, mine, token, body, MultiMap.caseInsensitiveMultiMap().add("If-Match",
+          "*")), 412, "precondition_failed");
       for (var method : new HttpMethod[] {HttpMethod.GET, HttpMethod.PATCH, HttpMethod.DELETE}) {
-        assertEquals(404, org.send(method, mine, token, method == HttpMethod.PATCH ? body : null).statusCode(),
-            method + " " + kind);
+        assertProblem(org.send(method, mine, token, method == HttpMethod.PATCH ? body : null), 404, notFound);
       }
+      assertProblem(org.get(attacker.path("/" + kind + "/" + UUID.randomUUID()), token), 404, notFound);
     });
     objects.forEach((kind, id) -> assertEquals(before.get(kind),
         org.get(victim.path("/" + kind + "/" + id), victim.owner().token()).bodyAsJsonObject(), kind + " unchanged"));
