@@ -31,6 +31,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code POST .../{kind}:copy}: org-service copying a page of a template's objects itself. */
 class SetupCopyTest extends OrgServiceTest {
@@ -583,19 +585,24 @@ class SetupCopyTest extends OrgServiceTest {
         });
   }
 
-  @Test
-  void badRequestsAreRefusedByName() {
+  @ParameterizedTest
+  @ValueSource(strings = {"workspaces", "schemas", "queues", "hooks"})
+  void badRequestsAreRefusedByName(String kind) {
     var owner = org.newUser("owner");
     var template = newOrg(owner);
     var target = newOrg(owner);
-    assertProblem(copy(owner, template, template, "workspaces", ""), 422, "same_organization");
-    assertProblem(copy(owner, template, target, "workspaces", "?limit=0"), 400, "invalid_limit");
-    assertProblem(copy(owner, template, target, "workspaces", "?limit=5001"), 400, "invalid_limit");
-    assertEquals(200, copy(owner, template, target, "workspaces", "?limit=5000").statusCode(),
+    assertProblem(copy(owner, template, template, kind, ""), 422, "same_organization");
+    assertProblem(copy(owner, template, target, kind, "?limit=0"), 400, "invalid_limit");
+    assertProblem(copy(owner, template, target, kind, "?limit=5001"), 400, "invalid_limit");
+    assertEquals(200, copy(owner, template, target, kind, "?limit=5000").statusCode(),
         "a copy's page may be ten times a list's");
-    assertProblem(copy(owner, template, target, "workspaces", "?cursor=!!"), 400, "invalid_cursor");
-    var path = target.path("/workspaces:copy");
-    assertProblem(org.post(path, owner.token(), new JsonObject()), 400, "validation_failed");
+    assertProblem(copy(owner, template, target, kind, "?cursor=!!"), 400, "invalid_cursor");
+    assertProblem(copy(owner, newOrg(org.newUser("stranger")), target, kind, ""), 404, "organization_not_found");
+    var path = target.path("/" + kind + ":copy");
+    assertProblem(org.post(path, owner.token(), ""), 400, "body_required");
+    var fromless = org.post(path, owner.token(), new JsonObject());
+    assertProblem(fromless, 400, "validation_failed");
+    assertEquals("from", fromless.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
     assertProblem(org.post(path, owner.token(), new JsonObject().put("from", template.id()).put("to", "x")), 400,
         "validation_failed");
     assertProblem(org.post(path, owner.token(), "{\"from\": "), 400, "malformed_json");
