@@ -16,6 +16,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -347,6 +349,27 @@ class ServiceUserTest extends OrgServiceTest {
     }
     var listed = org.allPages(base, owner.token(), 2).stream().map(user -> user.getString("id")).toList();
     assertEquals(made.stream().sorted().toList(), listed, "in id order, each once");
+  }
+
+  /**
+   * The organization's service users and a service user's federated credentials are listed with the limits and
+   * cursors every list takes: any other is refused by name.
+   */
+  @Test
+  void listsRefuseALimitOrCursorTheyDoNotTake() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-list-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var bot = org.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles",
+        new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    // "bm90LWFuLWlk" is "not-an-id": well-formed base64, but no id a list sorted by id wrote
+    var refusals = Map.of("limit=0", "invalid_limit", "limit=501", "invalid_limit", "limit=05", "invalid_limit",
+        "limit=-1", "invalid_limit", "cursor=!!", "invalid_cursor", "cursor=bm90LWFuLWlk", "invalid_cursor");
+    for (var list : List.of(base, base + "/" + bot + "/federated-credentials")) {
+      refusals.forEach((query, code) -> assertProblem(org.get(list + "?" + query, owner.token()), 400, code));
+      assertEquals(200, org.get(list + "?limit=500", owner.token()).statusCode(), list);
+    }
   }
 
   @Test
