@@ -168,10 +168,12 @@ class OrganizationGroupTest extends GroupsTest {
     assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + admin.id(), owner.token(), null),
         404, "member_not_found");
 
-    var scoped = org.post("/v1/organization-groups/" + gid + "/organizations/" + orgId + "/token", admin.token(), null);
+    var tokenPath = "/v1/organization-groups/" + gid + "/organizations/" + orgId + "/token";
+    var scoped = org.post(tokenPath, admin.token(), null);
     assertEquals(200, scoped.statusCode(), scoped.bodyAsString());
     var scopedToken = scoped.bodyAsJsonObject().getString("access_token");
     assertEquals(200, org.get("/v1/organizations/" + orgId, scopedToken).statusCode());
+    assertProblem(org.post(tokenPath, scopedToken, null), 404, "organization_not_found");
     var orgName = org.get("/v1/organizations/" + orgId, admin.token()).bodyAsJsonObject().getString("name");
     var byName = org.post("/v1/organization-groups/" + gid + "/organizations/" + orgName + "/token", admin.token(), null);
     assertEquals(200, byName.statusCode(), "an organization by its name too: " + byName.bodyAsString());
@@ -183,12 +185,12 @@ class OrganizationGroupTest extends GroupsTest {
         + UUID.randomUUID().toString().substring(0, 8)).put("title", "T").put("groupId", gid)), 403, "scoped_token");
     assertTrue(org.get("/v1/organization-groups", scopedToken).bodyAsJsonObject().getJsonArray("items").isEmpty(),
         "a scoped token carries no group powers, not even to list the groups");
-    assertProblem(org.post("/v1/organization-groups/" + gid + "/organizations/" + orgId + "/token", owner.token(), null),
-        404, "organization_not_found");
+    assertProblem(org.post(tokenPath, owner.token(), null), 404, "organization_not_found");
 
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
         platformAdmin, null).statusCode());
     assertProblem(org.get("/v1/organizations/" + orgId, admin.token()), 404, "organization_not_found");
+    assertProblem(org.post(tokenPath, admin.token(), null), 404, "organization_not_found");
   }
 
   /**
