@@ -21,15 +21,16 @@ final class PasswordChange {
    * refresh token it made (see {@link StoredRevocations#endSessions}).
    */
   static Future<Long> apply(SqlClient tx, UUID userId, String passwordHash) {
-    return SessionEnds.next(tx, userId).compose(second -> tx.preparedQuery("UPDATE org.users "
-            + "SET password_hash = $2, sessions_ended_at = to_timestamp($3) WHERE id = $1 RETURNING email")
-        .execute(Tuple.of(userId, passwordHash, second))
+    return SessionEnds.next(tx, userId).compose(second -> tx.preparedQuery("UPDATE org.users u "
+            + "SET password_hash = $2, " + SessionEnds.endAt("$3") + " WHERE id = $1 RETURNING email, "
+            + StoredRevocations.SESSIONS_ENDED)
+        .execute(Tuple.of(userId, passwordHash, second)))
         // a pending change of address goes too: confirmed later, it would hand the account to whoever asked for it
         .compose(chosen -> tx.preparedQuery("WITH other_resets AS (DELETE FROM org.password_resets WHERE user_id = $1), "
                 + "refresh AS (DELETE FROM org.refresh_tokens WHERE user_id = $1), "
                 + "address_changes AS (DELETE FROM org.email_changes WHERE user_id = $1) "
                 + "DELETE FROM org.sign_in_failures WHERE email = lower($2)")
-            .execute(Tuple.of(userId, chosen.iterator().next().getString("email"))))
-        .map(second));
+            .execute(Tuple.of(userId, chosen.iterator().next().getString("email")))
+            .map(chosen.iterator().next().getLong("sessions_ended")));
   }
 }

@@ -20,6 +20,15 @@ public final class SessionEnds {
   private SessionEnds() {
   }
 
+  /**
+   * The assignment, in an update of {@code org.users}, that ends the sessions at the second the {@code parameter}
+   * ({@code $n}) holds, unless an end already stored is later (one made by an instance whose clock runs ahead): the
+   * tokens that end refused would be good again.
+   */
+  static String endAt(String parameter) {
+    return "sessions_ended_at = greatest(sessions_ended_at, to_timestamp(" + parameter + "))";
+  }
+
   /** Locks {@code userId}'s row in {@code tx} and answers the second their sessions end: the next one. */
   public static Future<Long> next(SqlClient tx, UUID userId) {
     return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE").execute(Tuple.of(userId))

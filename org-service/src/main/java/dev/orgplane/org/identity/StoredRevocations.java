@@ -105,9 +105,9 @@ public final class StoredRevocations {
   public static Future<Long> endSessions(SqlClient tx, UUID userId) {
     return SessionEnds.next(tx, userId)
         .compose(second -> tx.preparedQuery("WITH address_changes AS (DELETE FROM org.email_changes WHERE user_id = $1) "
-                + "UPDATE org.users SET sessions_ended_at = to_timestamp($2) WHERE id = $1")
-            .execute(Tuple.of(userId, second))
-            .compose(ended -> RefreshTokens.withdrawAll(tx, userId))
-            .map(second));
+                + "UPDATE org.users u SET " + SessionEnds.endAt("$2") + " WHERE id = $1 RETURNING " + SESSIONS_ENDED)
+            .execute(Tuple.of(userId, second)))
+        .compose(ended -> RefreshTokens.withdrawAll(tx, userId)
+            .map(ended.iterator().next().getLong("sessions_ended")));
   }
 }

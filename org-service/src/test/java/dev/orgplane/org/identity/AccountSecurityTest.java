@@ -232,6 +232,32 @@ class AccountSecurityTest extends OrgServiceTest {
     }
   }
 
+  /**
+   * An end of sessions never moves one made later back (by an instance whose clock runs ahead, say): the tokens that
+   * end refused would be good again. Until session 36 a sign-out everywhere or a new password set its own second.
+   */
+  @Test
+  void anEndOfSessionsNeverMovesALaterOneBack() {
+    var user = org.newUser("skewed");
+    PgFixture.execute(org.db(), "UPDATE org.users SET sessions_ended_at = "
+        + "to_timestamp(floor(extract(epoch FROM now())) + 10) WHERE id = '" + user.id() + "'");
+    var later = sessionsEndedAt(user);
+
+    assertEquals(204, signOutEverywhere(org.token(user.email(), "password-skewed-123")).statusCode());
+    assertEquals(later, sessionsEndedAt(user), "signing out everywhere");
+    var changed = changePassword(org.token(user.email(), "password-skewed-123"), "password-skewed-123",
+        "another-password-456");
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    assertEquals(later, sessionsEndedAt(user), "a new password");
+    assertEquals(200, org.get("/v1/users/me", changed.bodyAsJsonObject().getString("access_token")).statusCode(),
+        "the new password's session is stamped after the end that stands");
+  }
+
+  private long sessionsEndedAt(OrgServiceHarness.Account user) {
+    return PgFixture.queryLong(org.db(), "SELECT floor(extract(epoch FROM sessions_ended_at))::bigint FROM org.users "
+        + "WHERE id = '" + user.id() + "'");
+  }
+
   private static HttpResponse<Buffer> signOutEverywhere(OrgServiceHarness service, String token) {
     return service.send(HttpMethod.DELETE, "/v1/users/me/sessions", token, null);
   }
