@@ -164,7 +164,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     RetiredCredentials.purges(pool, tokenLifetime()).forEach(purge -> purgeTimers.add(purge.hourly(vertx)));
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
-    var tokens = new TokenIssuer(keys, revocations, issuer, audience, tokenLifetime());
+    var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());
     var verifier = new TokenVerifier(vertx, List.of(TrustedIssuer.platform(settings, keys)));
     var draining = new Draining(vertx, settings);
     router = ServiceHttp.router(vertx, "org-service", ServiceHttp.bodyLimitBytes(settings),
@@ -178,7 +178,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
       externalTokens.start();
     }
     new IdentityRoutes(pool, hasher, keys, tokens, settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications,
-        refreshTokens, new ExternalSignIn(pool, revocations, externalTokens, externalIssuers)).mount(router);
+        refreshTokens, new ExternalSignIn(pool, revocations, tokens, refreshTokens, externalTokens,
+            externalIssuers)).mount(router);
     verifications.mountOpen(router);
     var emailChanges = new EmailChangeRoutes(pool, hasher, issuer);
     emailChanges.mountOpen(router);

@@ -40,8 +40,8 @@ public final class AccountSecurityRoutes {
     QueryParameters.NONE.on(router.delete("/v1/users/me/sessions")).handler(this::endSessions);
   }
 
-  /** A password changed: where the sessions before it end, and the new session's refresh token. */
-  private record Changed(long second, String refresh) {
+  /** A password changed: where the sessions before it end, and the new session. */
+  private record Changed(long second, RefreshTokens.Session session) {
   }
 
   /**
@@ -61,10 +61,11 @@ public final class AccountSecurityRoutes {
         .compose(confirmed -> hasher.hash(password).compose(hash -> pool.withTransaction(tx -> confirmed.stillHolds(tx)
                 // the new session's refresh token commits with the password
                 .compose(held -> PasswordChange.apply(tx, userId, hash))
-                .compose(second -> refreshTokens.issue(tx, userId).map(refresh -> new Changed(second, refresh))))
+                .compose(second -> refreshTokens.open(tx, userId, second)
+                    .map(session -> new Changed(second, session))))
             .map(changed -> {
               revocations.markEnded(userId.toString(), changed.second());
-              return tokens.tokenResponse(userId.toString()).put("refresh_token", changed.refresh());
+              return tokens.tokenResponse(changed.session());
             })))
         .onSuccess(response -> IdentityRoutes.sendToken(ctx, response))
         .onFailure(ctx::fail);

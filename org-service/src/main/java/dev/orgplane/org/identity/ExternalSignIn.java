@@ -9,10 +9,10 @@ import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.RequestBody;
-import dev.orgplane.org.serviceuser.ClientCredentials;
 import dev.orgplane.org.serviceuser.FederatedCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -43,13 +43,18 @@ public final class ExternalSignIn {
 
   private final Pool pool;
   private final TokenRevocations revocations;
+  private final TokenIssuer tokens;
+  private final RefreshTokens refreshTokens;
   /** Verifies the external issuers' tokens only: our own are not exchanged. Null when none is trusted. */
   private final TokenVerifier external;
   private final Map<String, TrustedIssuer> issuers;
 
-  public ExternalSignIn(Pool pool, TokenRevocations revocations, TokenVerifier external, List<TrustedIssuer> issuers) {
+  public ExternalSignIn(Pool pool, TokenRevocations revocations, TokenIssuer tokens, RefreshTokens refreshTokens,
+      TokenVerifier external, List<TrustedIssuer> issuers) {
     this.pool = pool;
     this.revocations = revocations;
+    this.tokens = tokens;
+    this.refreshTokens = refreshTokens;
     this.external = external;
     this.issuers = TrustedIssuer.byIssuer(issuers);
   }
@@ -59,19 +64,13 @@ public final class ExternalSignIn {
   }
 
   /**
-   * Whether the exchange asks for an access token alone ({@code requested_token_type}): the gateway's, which
-   * exchanges a provider's token at its door for each request's trip and keeps no session.
+   * The token response to the token exchange request {@code form}: for a machine's token one of the service user
+   * whose federated credential names its (issuer, subject), the one {@code client_id} names if it names one; for a
+   * person's a session of the account linked to it, and no service user named. The gateway's exchange asks for an
+   * access token alone ({@code requested_token_type}): it exchanges a provider's token at its door for each request's
+   * trip and keeps no session.
    */
-  static boolean accessTokenOnly(MultiMap form) {
-    return TokenExchange.ACCESS_TOKEN.equals(form.get("requested_token_type"));
-  }
-
-  /**
-   * Whom the token exchange request {@code form} signs in: for a machine's token the service user whose federated
-   * credential names its (issuer, subject), the one {@code client_id} names if it names one; for a person's the
-   * account linked to it, and no service user named.
-   */
-  Future<SignIn> signIn(MultiMap form) {
+  Future<JsonObject> exchange(MultiMap form) {
     if (!trustsAny()) {
       return Future.failedFuture(ApiException.badRequest("unsupported_grant_type",
           "No external identity provider is trusted here (ORGPLANE_TRUSTED_ISSUERS)."));
@@ -82,7 +81,8 @@ public final class ExternalSignIn {
           + "subject_token_type of urn:ietf:params:oauth:token-type:jwt, id_token or access_token."));
     }
     var requested = form.get("requested_token_type");
-    if (requested != null && !requested.equals(TokenExchange.ACCESS_TOKEN)) {
+    var accessTokenOnly = TokenExchange.ACCESS_TOKEN.equals(requested);
+    if (requested != null && !accessTokenOnly) {
       return Future.failedFuture(ApiException.badRequest("invalid_request",
           "requested_token_type may only be " + TokenExchange.ACCESS_TOKEN + "."));
     }
@@ -98,13 +98,12 @@ public final class ExternalSignIn {
         .recover(failure -> Future.failedFuture(keysUnavailable(failure) ? failure : ApiException.badRequest(
             "invalid_request", "The subject token is not one of a trusted provider, or no longer valid.")))
         .compose(principal -> issuers.get(principal.issuer()).isWorkload(principal)
-            ? FederatedCredentials.authenticate(pool, principal, serviceUser)
-                .map(workload -> new SignIn(null, workload))
+            ? serviceUserToken(principal, serviceUser)
             : serviceUser != null
                 ? Future.failedFuture(new ApiException(400, "invalid_grant", "client_id names a service user, and "
                     + "the subject token is a person's (its aud lacks the workload audience): it signs in no service "
                     + "user."))
-                : account(principal).map(account -> new SignIn(account, null)));
+                : personToken(principal, accessTokenOnly));
   }
 
   /**
@@ -116,19 +115,37 @@ public final class ExternalSignIn {
     return failure instanceof ApiException unverified && unverified.status() == 503;
   }
 
-  /** A person's {@code account} or a {@code serviceUser}, the other null. */
-  record SignIn(UUID account, ClientCredentials.Authenticated serviceUser) {
+  /** The token of the service user the machine's token signs in as, stamped while its row is held. */
+  private Future<JsonObject> serviceUserToken(Principal principal, UUID serviceUser) {
+    return pool.withTransaction(tx -> FederatedCredentials.authenticate(tx, principal, serviceUser)
+        .map(tokens::serviceUserToken));
   }
 
-  private Future<UUID> account(Principal principal) {
+  /**
+   * The tokens of the account the person's token signs in to, stamped while its row is held: a session, or an access
+   * token alone.
+   */
+  private Future<JsonObject> personToken(Principal principal, boolean accessTokenOnly) {
     return pool.withTransaction(tx -> linked(tx, principal)
-            .compose(found -> found != null ? Future.succeededFuture(new Link(found, 0)) : link(tx, principal)))
-        .map(link -> {
-          if (link.sessionsEndedAt() > 0) {
-            revocations.markEnded(link.account().toString(), link.sessionsEndedAt());
+            .compose(found -> found != null ? Future.succeededFuture(found) : link(tx, principal))
+            .compose(link -> {
+              var account = link.account();
+              return (accessTokenOnly
+                  ? Future.succeededFuture(tokens.tokenOutsideSession(account, null, null, link.sessionsEndedAt()))
+                  : refreshTokens.open(tx, account, link.sessionsEndedAt()).map(tokens::tokenResponse))
+                  .map(response -> new SignedIn(link, response));
+            }))
+        .map(signedIn -> {
+          var link = signedIn.link();
+          if (link.endedByLinking() > 0) {
+            revocations.markEnded(link.account().toString(), link.endedByLinking());
           }
-          return link.account();
+          return signedIn.response();
         });
+  }
+
+  /** A person's tokens, and the link that signed them in. */
+  private record SignedIn(Link link, JsonObject response) {
   }
 
   /**
@@ -140,18 +157,22 @@ public final class ExternalSignIn {
         .mapEmpty();
   }
 
-  /** An identity's account; {@code sessionsEndedAt} the second its earlier sessions ended at linking, or 0. */
-  private record Link(UUID account, long sessionsEndedAt) {
+  /**
+   * An identity's account, the second its sessions last ended (0: never) as its row, held shared, has it, and the
+   * second this exchange's linking ended its registrant's sessions at (0: none ended).
+   */
+  private record Link(UUID account, long sessionsEndedAt, long endedByLinking) {
   }
 
   /**
-   * The account linked to the identity, null if none is; 403 {@code external_link_refused} if it is a platform
-   * admin's: an account made one after it was linked (the operator's {@code make-platform-admin} keeps its links)
-   * went on being signed in to through the provider.
+   * The account linked to the identity, its row held shared, null if none is; 403 {@code external_link_refused} if it
+   * is a platform admin's: an account made one after it was linked (the operator's {@code make-platform-admin} keeps
+   * its links) went on being signed in to through the provider.
    */
-  private static Future<UUID> linked(SqlClient tx, Principal principal) {
-    return tx.preparedQuery("SELECT e.user_id, u.platform_admin FROM org.external_identities e "
-            + "JOIN org.users u ON u.id = e.user_id WHERE e.issuer = $1 AND e.subject = $2")
+  private static Future<Link> linked(SqlClient tx, Principal principal) {
+    return tx.preparedQuery("SELECT e.user_id, u.platform_admin, " + StoredRevocations.SESSIONS_ENDED
+            + " FROM org.external_identities e JOIN org.users u ON u.id = e.user_id "
+            + "WHERE e.issuer = $1 AND e.subject = $2 FOR SHARE OF u")
         .execute(Tuple.of(principal.issuer(), principal.subject()))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -161,7 +182,7 @@ public final class ExternalSignIn {
           if (row.getBoolean("platform_admin")) {
             throw linkRefused();
           }
-          return row.getUUID("user_id");
+          return new Link(row.getUUID("user_id"), row.getLong("sessions_ended"), 0);
         });
   }
 
@@ -195,11 +216,11 @@ public final class ExternalSignIn {
         .execute(Tuple.of(principal.issuer(), principal.subject(), TimeOrderedIds.next(), email,
             name.length() > 256 ? name.substring(0, 256) : name))
         .compose(inserted -> linked(tx, principal))
-        .map(account -> {
-          if (account == null) {
+        .map(linked -> {
+          if (linked == null) {
             throw linkRefused();
           }
-          return new Link(account, ended);
+          return new Link(linked.account(), linked.sessionsEndedAt(), ended);
         }));
   }
 

@@ -17,7 +17,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
-import java.util.UUID;
 
 /** Registration, the OAuth 2.0 token endpoint and the published keys. No bearer token needed. */
 public final class IdentityRoutes {
@@ -103,12 +102,7 @@ public final class IdentityRoutes {
     } else if ("refresh_token".equals(grant)) {
       refreshTokenGrant(ctx, form.get("refresh_token"));
     } else if (TokenExchange.GRANT.equals(grant)) {
-      externalSignIn.signIn(form)
-          .compose(signIn -> signIn.serviceUser() != null
-              ? serviceUserToken(signIn.serviceUser())
-              : ExternalSignIn.accessTokenOnly(form)
-                  ? tokens.tokenResponse(pool, signIn.account(), null, null)
-                  : signedIn(signIn.account()))
+      externalSignIn.exchange(form)
           .onSuccess(response -> sendToken(ctx, response.put("issued_token_type", TokenExchange.ACCESS_TOKEN)))
           .onFailure(ctx::fail);
     } else {
@@ -159,11 +153,6 @@ public final class IdentityRoutes {
     return new ApiException(400, "invalid_grant", "The email or password is wrong.");
   }
 
-  /** A person's new session: an access token and the first refresh token of a new family. */
-  private Future<JsonObject> signedIn(UUID userId) {
-    return refreshTokens.open(userId, null).map(tokens::tokenResponse);
-  }
-
   /**
    * RFC 7009 revocation: signs a device out by withdrawing its refresh token's family. Answered 200 whatever the
    * token (the RFC's rule: an unknown one is no error); access tokens run out by themselves within the hour. Its
@@ -204,22 +193,11 @@ public final class IdentityRoutes {
       ctx.fail(new ApiException(401, "invalid_client", "Send the client id and secret with HTTP Basic."));
       return;
     }
-    ClientCredentials.authenticate(pool, basic.clientId(), basic.secret())
-        .compose(found -> found.isEmpty()
-            ? Future.<JsonObject>failedFuture(new ApiException(401, "invalid_client",
-                "The client id or secret is wrong, or revoked."))
-            : serviceUserToken(found.get()))
+    pool.withTransaction(tx -> ClientCredentials.authenticate(tx, basic.clientId(), basic.secret())
+            .map(found -> found.map(tokens::serviceUserToken).orElseThrow(() -> new ApiException(401,
+                "invalid_client", "The client id or secret is wrong, or revoked."))))
         .onSuccess(token -> sendToken(ctx, token))
         .onFailure(ctx::fail);
-  }
-
-  /**
-   * A service user's access token, whichever credential it signed in with: scoped to its organization, naming the
-   * credential (so revoking or removing it ends the token), with no refresh token (it signs in again instead).
-   */
-  private Future<JsonObject> serviceUserToken(ClientCredentials.Authenticated client) {
-    return Future.succeededFuture(tokens.tokenOutsideSession(client.serviceUserId(), client.orgId(), client.clientId(),
-        client.sessionsEndedAt()));
   }
 
   static void sendToken(RoutingContext ctx, JsonObject token) {

@@ -29,11 +29,11 @@ public final class RefreshTokens {
   static final int REPEAT_GRACE_SECONDS = 10;
 
   /**
-   * A session's next tokens: whose they are, the refresh token, and the second the user's sessions last ended (0 for
-   * never), read while their row was held shared: a concurrent end falls after the access token's stamp, and an
-   * end just made is not before it ({@link SessionEnds}).
+   * A session's next tokens: whose they are, the refresh token, and the second its access token is stamped with
+   * ({@link TokenIssuer#issuedAt}), taken while the user's row was held shared: an end of their sessions made
+   * meanwhile waits, and falls after it.
    */
-  record Session(UUID userId, String refreshToken, long sessionsEndedAt) {
+  record Session(UUID userId, String refreshToken, long issuedAt) {
   }
 
   private final Pool pool;
@@ -44,25 +44,28 @@ public final class RefreshTokens {
     this.ttlSeconds = ttlSeconds;
   }
 
-  /** A refresh token of a new family for {@code userId}, in {@code client}'s transaction, which holds their row. */
-  Future<String> issue(SqlClient client, UUID userId) {
-    return insert(client, userId, UUID.randomUUID());
+  /**
+   * A new session for {@code userId} in {@code tx}, which holds their row shared (at least) and read there that their
+   * sessions last ended at {@code sessionsEndedAt}: a refresh token of a new family, and its access token's stamp.
+   */
+  Future<Session> open(SqlClient tx, UUID userId, long sessionsEndedAt) {
+    return insert(tx, userId, UUID.randomUUID())
+        .map(refresh -> new Session(userId, refresh, TokenIssuer.issuedAt(sessionsEndedAt)));
   }
 
   /**
-   * A new session for {@code userId}, who has just proved the password whose hash is {@code verifiedHash} (null for
-   * a sign-in without one, an external provider's token), opened only if it is still theirs, checked under a share
-   * lock of their row: a password change racing the sign-in either commits first (the sign-in is refused) or waits
-   * for this (and then ends the session with the rest). Until session 17 a sign-in with the old password during a
-   * change kept a session past it.
+   * A new session for {@code userId}, who has just proved the password whose hash is {@code verifiedHash}, opened
+   * only if it is still theirs, checked under a share lock of their row: a password change racing the sign-in either
+   * commits first (the sign-in is refused) or waits for this (and then ends the session with the rest). Until
+   * session 17 a sign-in with the old password during a change kept a session past it.
    */
   Future<Session> open(UUID userId, String verifiedHash) {
     return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + StoredRevocations.SESSIONS_ENDED + " FROM org.users u WHERE id = $1 "
-            + "AND ($2::text IS NULL OR password_hash = $2) FOR SHARE")
+            + "AND password_hash = $2 FOR SHARE")
         .execute(Tuple.of(userId, verifiedHash))
         .compose(still -> still.size() == 0
             ? Future.failedFuture(new ApiException(400, "invalid_grant", "The email or password is wrong."))
-            : issue(tx, userId).map(refresh -> new Session(userId, refresh, endedIn(still)))));
+            : open(tx, userId, endedIn(still))));
   }
 
   private static long endedIn(RowSet<Row> userRow) {
@@ -105,7 +108,7 @@ public final class RefreshTokens {
           var row = used.iterator().next();
           var userId = row.getUUID("user_id");
           return insert(tx, userId, row.getUUID("family_id"))
-              .map(next -> new Session(userId, next, endedIn(locked)));
+              .map(next -> new Session(userId, next, TokenIssuer.issuedAt(endedIn(locked))));
         })))
         .compose(rotated -> rotated != null ? Future.succeededFuture(rotated)
             // a used token came back: its family is in two hands, so none of it works any more

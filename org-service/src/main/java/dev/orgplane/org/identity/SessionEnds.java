@@ -11,9 +11,9 @@ import java.util.UUID;
  * issued before it carries. It holds the user's row, which sign-ins and refreshes hold shared while they issue and
  * stamp their tokens ({@link RefreshTokens}), and takes the next whole second: every token issued before is stamped
  * earlier and refused. A token issued after the commit, still within the second, is stamped with the end instead of
- * the clock (sessions read it from the row they share-lock, other tokens from this process's revocations, see
- * {@link TokenIssuer}), so it is good. Until session 20 the end waited for its second, holding the row and a pooled
- * connection for up to a second: a few sign-outs at once stalled the service.
+ * the clock, read from the row its issue holds shared ({@link TokenIssuer#issuedAt}), so it is good. Until session 20
+ * the end waited for its second, holding the row and a pooled connection for up to a second: a few sign-outs at once
+ * stalled the service.
  */
 public final class SessionEnds {
 

@@ -2,10 +2,10 @@ package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.auth.TokenRevocations;
+import dev.orgplane.org.serviceuser.ClientCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
 import java.util.UUID;
 
 /**
@@ -16,15 +16,12 @@ import java.util.UUID;
 public final class TokenIssuer {
 
   private final SigningKeyStore keys;
-  private final TokenRevocations revocations;
   private final String issuer;
   private final String audience;
   private final long lifetimeSeconds;
 
-  public TokenIssuer(SigningKeyStore keys, TokenRevocations revocations, String issuer, String audience,
-      long lifetimeSeconds) {
+  public TokenIssuer(SigningKeyStore keys, String issuer, String audience, long lifetimeSeconds) {
     this.keys = keys;
-    this.revocations = revocations;
     this.issuer = issuer;
     this.audience = audience;
     this.lifetimeSeconds = lifetimeSeconds;
@@ -47,32 +44,14 @@ public final class TokenIssuer {
   }
 
   /**
-   * The second a token for {@code subject} is stamped with: the clock's, or a later end of their sessions, which
-   * falls on the next second ({@link SessionEnds}) and may not have begun yet; a token issued after an end is good.
-   * This process knows the ends made here (and the others' after a reload): sessions, which may be opened on any
-   * instance, read theirs from the user's row.
+   * The second a token is stamped with ({@code iat}), taken by a transaction that holds its subject's row shared and
+   * read there that their sessions last ended at {@code sessionsEndedAt} (0: never): the clock's, or that end if
+   * later, which falls on the next second ({@link SessionEnds}) and may not have begun yet; a token issued after an
+   * end is good. An end waiting for the row falls on a later second and refuses the token. Taken once the row was let
+   * go, the stamp took up an end made meanwhile, and the token of a session opened before it outlived it.
    */
-  private long issuedAt(String subject, long sessionsEndedAt) {
-    return Math.max(Math.max(nowSecond(), sessionsEndedAt), revocations.sessionsEndedAt(subject));
-  }
-
-  /**
-   * The OAuth 2.0 token response for {@code subject}, unscoped, right after this process ended their sessions (it
-   * knows that end): a password change's new session.
-   */
-  public JsonObject tokenResponse(String subject) {
-    return tokenResponse(subject, null, null, issuedAt(subject, 0));
-  }
-
-  /**
-   * A token outside a session (a service user's, an exchange's access token alone), stamped after the
-   * last end of {@code subject}'s sessions as their row has it: an end made on another instance within this second
-   * would otherwise refuse the token once this one reloads its list. With {@code credential}, the client credential
-   * it was issued for ({@code cid}), so revoking that credential ends the token too.
-   */
-  public Future<JsonObject> tokenResponse(SqlClient db, UUID subject, UUID orgScope, UUID credential) {
-    return StoredRevocations.sessionsEndedAt(db, subject).map(ended ->
-        tokenOutsideSession(subject, orgScope, credential, ended));
+  static long issuedAt(long sessionsEndedAt) {
+    return Math.max(nowSecond(), sessionsEndedAt);
   }
 
   /**
@@ -88,14 +67,28 @@ public final class TokenIssuer {
         .map(ended -> tokenOutsideSession(userId, orgScope, null, ended)));
   }
 
-  /** As {@link #tokenResponse(SqlClient, UUID, UUID, UUID)}, the end of the sessions read already. */
+  /**
+   * A token outside a session (a service user's, an exchange's access token alone), in the transaction that holds
+   * {@code subject}'s row shared and read there the last end of their sessions, {@code sessionsEndedAt} (see
+   * {@link #issuedAt}). With {@code credential}, the client credential it was issued for ({@code cid}), so revoking
+   * that credential ends the token too.
+   */
   public JsonObject tokenOutsideSession(UUID subject, UUID orgScope, UUID credential, long sessionsEndedAt) {
-    return tokenResponse(subject.toString(), orgScope, credential, issuedAt(subject.toString(), sessionsEndedAt));
+    return tokenResponse(subject.toString(), orgScope, credential, issuedAt(sessionsEndedAt));
   }
 
-  /** An access token stamped {@code issuedAt}: a session's, whose second was taken under its user's row lock. */
+  /**
+   * A service user's access token, whichever credential it signed in with, in the transaction that authenticated it:
+   * scoped to its organization, naming the credential (so revoking or removing it ends the token), with no refresh
+   * token (it signs in again instead).
+   */
+  JsonObject serviceUserToken(ClientCredentials.Authenticated client) {
+    return tokenOutsideSession(client.serviceUserId(), client.orgId(), client.clientId(), client.sessionsEndedAt());
+  }
+
+  /** A session's access token, stamped as its transaction took it, and its refresh token. */
   JsonObject tokenResponse(RefreshTokens.Session session) {
-    return tokenResponse(session.userId().toString(), null, null, issuedAt(session.userId().toString(), session.sessionsEndedAt()))
+    return tokenResponse(session.userId().toString(), null, null, session.issuedAt())
         .put("refresh_token", session.refreshToken());
   }
 

@@ -20,21 +20,25 @@ public final class ClientCredentials {
   private ClientCredentials() {
   }
 
-  /** A service user that presented a valid credential, and the second its sessions last ended (0: never). */
+  /**
+   * A service user that presented a valid credential, and the second its sessions last ended (0: never) as its row,
+   * held shared by the transaction that authenticated it, has it: its token is stamped there.
+   */
   public record Authenticated(UUID clientId, UUID serviceUserId, UUID orgId, long sessionsEndedAt) {
   }
 
-
-  public static Future<Optional<Authenticated>> authenticate(SqlClient client, String clientId, String secret) {
+  /** The service user whose live credential {@code clientId} and {@code secret} are, its row held shared in tx. */
+  public static Future<Optional<Authenticated>> authenticate(SqlClient tx, String clientId, String secret) {
     UUID id;
     try {
       id = UUID.fromString(clientId);
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(Optional.empty());
     }
-    return client.preparedQuery("SELECT c.secret_hash, u.id, u.service_org_id, " + StoredRevocations.SESSIONS_ENDED
+    return tx.preparedQuery("SELECT c.secret_hash, u.id, u.service_org_id, " + StoredRevocations.SESSIONS_ENDED
             + " FROM org.service_credentials c "
-            + "JOIN org.users u ON u.id = c.service_user_id WHERE c.client_id = $1 AND c.revoked_at IS NULL")
+            + "JOIN org.users u ON u.id = c.service_user_id WHERE c.client_id = $1 AND c.revoked_at IS NULL "
+            + "FOR SHARE OF u")
         .execute(Tuple.of(id))
         .map(rows -> {
           if (rows.size() == 0) {

@@ -36,13 +36,14 @@ public final class FederatedCredentials {
    * {@code client_id}), if a live credential of it names the token's (issuer, subject); with none named, the one
    * service user whose live credential does. A subject several service users name is refused unless one is named,
    * rather than signed in as any of them: one of them may be a squatter's. A credential naming an audience takes only
-   * tokens naming it too. Fails with the refusal the token endpoint answers.
+   * tokens naming it too. Fails with the refusal the token endpoint answers. Holds the service user's row shared in
+   * {@code tx}, where its token is stamped.
    */
-  public static Future<Authenticated> authenticate(SqlClient client, Principal provider, UUID serviceUserId) {
-    return client.preparedQuery("SELECT f.id, f.audience, u.id AS user_id, u.service_org_id, "
+  public static Future<Authenticated> authenticate(SqlClient tx, Principal provider, UUID serviceUserId) {
+    return tx.preparedQuery("SELECT f.id, f.audience, u.id AS user_id, u.service_org_id, "
             + StoredRevocations.SESSIONS_ENDED + " FROM org.federated_credentials f JOIN org.users u ON u.id = f.service_user_id "
             + "WHERE f.issuer = $1 AND f.subject = $2 AND f.removed_at IS NULL "
-            + "AND ($3::uuid IS NULL OR f.service_user_id = $3) LIMIT 2")
+            + "AND ($3::uuid IS NULL OR f.service_user_id = $3) LIMIT 2 FOR SHARE OF u")
         .execute(Tuple.of(provider.issuer(), provider.subject(), serviceUserId))
         .map(rows -> {
           if (rows.size() == 0) {

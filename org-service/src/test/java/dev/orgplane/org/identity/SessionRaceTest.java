@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +65,35 @@ class SessionRaceTest extends OrgServiceTest {
     assertEquals(200, own.get("/v1/users/me", change.result().bodyAsJsonObject().getString("access_token"))
         .statusCode(), "the session the change itself made goes on");
     assertEquals(200, own.refresh(change.result().bodyAsJsonObject().getString("refresh_token")).statusCode());
+  }
+
+  /**
+   * A sign-in whose session opened before a sign-out everywhere gets an access token stamped before the end, however
+   * late its answer: until session 36 the stamp was taken once the session had committed, from the end this process
+   * had heard of meanwhile, and the token outlived the sign-out by its lifetime.
+   */
+  @Test
+  void aSignInWhoseSessionOpenedBeforeASignOutEverywhereKeepsNothingPastIt() throws Exception {
+    var alice = org.newUser("late-answer");
+    // a failed attempt leaves the address a row, which the sign-in deletes once its session is open
+    assertProblem(org.requestToken(alice.email(), "not-the-password"), 400, "invalid_grant");
+    try (var holder = UncommittedTransaction.begin(org.db())) {
+      // held by its key alone: the sign-in counts its attempt on the row, and waits only to delete it
+      holder.run("SELECT FROM org.sign_in_failures WHERE email = lower(?) FOR KEY SHARE", alice.email());
+      var signIn = CompletableFuture.supplyAsync(() -> org.requestToken(alice.email(), "password-late-answer-123"),
+          task -> new Thread(task).start());
+      PgFixture.awaitLockWaits(org.db(), 1);
+      assertEquals(2, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.refresh_tokens WHERE user_id = '"
+          + alice.id() + "'"), "the sign-in's session is open, its answer waits");
+      assertEquals(204, org.send(HttpMethod.DELETE, "/v1/users/me/sessions", alice.token(), null).statusCode());
+      holder.commit();
+      var answer = signIn.get(10, TimeUnit.SECONDS);
+
+      assertEquals(200, answer.statusCode(), answer.bodyAsString());
+      assertProblem(org.get("/v1/users/me", answer.bodyAsJsonObject().getString("access_token")), 401,
+          "invalid_token");
+      assertProblem(org.refresh(answer.bodyAsJsonObject().getString("refresh_token")), 400, "invalid_grant");
+    }
   }
 
   private static Future<HttpResponse<Buffer>> token(WebClient client, OrgServiceHarness own, MultiMap form) {

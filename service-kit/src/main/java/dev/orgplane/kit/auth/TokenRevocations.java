@@ -180,11 +180,6 @@ public final class TokenRevocations implements Predicate<Principal> {
     current = new Snapshot(current.sessionsEnded(), Set.copyOf(credentials));
   }
 
-  /** The second {@code subject}'s sessions last ended, as this process knows it; 0 if they did not lately. */
-  public long sessionsEndedAt(String subject) {
-    return current.sessionsEnded().getOrDefault(subject, 0L);
-  }
-
   @Override
   public boolean test(Principal principal) {
     var snapshot = current;
