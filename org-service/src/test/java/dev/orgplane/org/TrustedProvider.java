@@ -7,6 +7,9 @@ import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 /**
  * An external identity provider a test's org-service trusts ({@code ORGPLANE_TRUSTED_ISSUERS}): a real HTTP server
@@ -21,12 +24,14 @@ public final class TrustedProvider {
   private static final String KEYS_PATH = "/keys";
 
   private final Vertx vertx;
+  private final JsonObject privateJwk;
   private final TokenSigner signer;
   private final String jwksUrl;
 
-  private TrustedProvider(Vertx vertx, TokenSigner signer, String jwksUrl) {
+  private TrustedProvider(Vertx vertx, JsonObject privateJwk, String jwksUrl) {
     this.vertx = vertx;
-    this.signer = signer;
+    this.privateJwk = privateJwk;
+    this.signer = new TokenSigner(vertx, privateJwk);
     this.jwksUrl = jwksUrl;
   }
 
@@ -42,8 +47,7 @@ public final class TrustedProvider {
           }
         })
         .listen(0, "127.0.0.1").await();
-    return new TrustedProvider(vertx, new TokenSigner(vertx, key.privateJwk()),
-        "http://127.0.0.1:" + jwks.actualPort() + KEYS_PATH);
+    return new TrustedProvider(vertx, key.privateJwk(), "http://127.0.0.1:" + jwks.actualPort() + KEYS_PATH);
   }
 
   /** An org-service on a fresh database trusting this provider. */
@@ -94,5 +98,12 @@ public final class TrustedProvider {
 
   public String sign(JsonObject claims) {
     return signer.sign(claims);
+  }
+
+  /** A token that says not when it was issued ({@code iat}): {@link #sign} adds one if the claims have none. */
+  public String signUndated(JsonObject claims) {
+    return JWTAuth.create(vertx, new JWTAuthOptions().addJwk(privateJwk)).generateToken(claims,
+        new JWTOptions().setAlgorithm("ES256").setNoTimestamp(true).setHeader(new JsonObject().put("kid",
+            signer.kid())));
   }
 }

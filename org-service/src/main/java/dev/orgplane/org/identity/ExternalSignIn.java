@@ -115,20 +115,27 @@ public final class ExternalSignIn {
     return failure instanceof ApiException unverified && unverified.status() == 503;
   }
 
-  /** The token of the service user the machine's token signs in as, stamped while its row is held. */
+  /** The token of the service user the machine's token signs in as, checked and stamped while its row is held. */
   private Future<JsonObject> serviceUserToken(Principal principal, UUID serviceUser) {
     return pool.withTransaction(tx -> FederatedCredentials.authenticate(tx, principal, serviceUser)
-        .map(tokens::serviceUserToken));
+        .map(client -> {
+          requireIssuedSince(principal, client.sessionsEndedAt());
+          return tokens.serviceUserToken(client);
+        }));
   }
 
   /**
-   * The tokens of the account the person's token signs in to, stamped while its row is held: a session, or an access
-   * token alone.
+   * The tokens of the account the person's token signs in to, checked and stamped while its row is held: a session,
+   * or an access token alone. An end of its sessions its linking made now is no reason to refuse it: the first
+   * sign-in to an account nobody verified would refuse itself.
    */
   private Future<JsonObject> personToken(Principal principal, boolean accessTokenOnly) {
     return pool.withTransaction(tx -> linked(tx, principal)
             .compose(found -> found != null ? Future.succeededFuture(found) : link(tx, principal))
             .compose(link -> {
+              if (link.sessionsEndedAt() != link.endedByLinking()) {
+                requireIssuedSince(principal, link.sessionsEndedAt());
+              }
               var account = link.account();
               return (accessTokenOnly
                   ? Future.succeededFuture(tokens.tokenOutsideSession(account, null, null, link.sessionsEndedAt()))
@@ -142,6 +149,32 @@ public final class ExternalSignIn {
           }
           return signedIn.response();
         });
+  }
+
+  /**
+   * Refuses (400 {@code invalid_grant}) a provider's token from before the last end of its user's sessions here,
+   * {@code sessionsEndedAt} (0: never): a sign-out everywhere, a new password or an operator's end shuts out who holds
+   * a copy of it, as it does who holds one of ours. The gateway exchanges the token it was sent again on each 401. A
+   * token is as old as its user's sign-in at the provider ({@code auth_time}) or, if it does not say, its issue
+   * ({@code iat}); one that says neither may be as old as its issuer's tokens live.
+   */
+  private void requireIssuedSince(Principal principal, long sessionsEndedAt) {
+    if (sessionsEndedAt > 0 && earliestIssue(principal) < sessionsEndedAt) {
+      throw new ApiException(400, "invalid_grant", "The subject token is from before the user's sessions here last "
+          + "ended (signed out everywhere, a new password, or ended by an operator): sign in at the provider again.");
+    }
+  }
+
+  private long earliestIssue(Principal principal) {
+    var claims = principal.claims();
+    if (claims.getValue("auth_time") instanceof Number signedIn) {
+      return signedIn.longValue();
+    }
+    if (claims.getValue("iat") instanceof Number issued) {
+      return issued.longValue();
+    }
+    // exp is checked by the verifier, and a lifetime is positive: no overflow
+    return claims.getLong("exp") - issuers.get(principal.issuer()).longestLifetimeSeconds();
   }
 
   /** A person's tokens, and the link that signed them in. */

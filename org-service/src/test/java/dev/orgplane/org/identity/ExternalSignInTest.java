@@ -15,6 +15,7 @@ import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.TrustedProvider;
 import dev.orgplane.org.TrustingOrgServiceTest;
 import dev.orgplane.org.ops.OperatorCommands;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
@@ -100,6 +101,32 @@ class ExternalSignInTest extends TrustingOrgServiceTest {
     assertProblem(trusting.requestToken(email, "a-long-password-1"), 400, "invalid_grant");
     assertEquals(401, trusting.get("/v1/users/me", squatter.getString("access_token")).statusCode());
     assertProblem(trusting.refresh(squatter.getString("refresh_token")), 400, "invalid_grant");
+  }
+
+  /**
+   * A provider's token from before the account's sessions ended (signed out everywhere here) opens none after the end,
+   * nor does one whose user signed in at the provider before it ({@code auth_time}), or one that does not say when it
+   * was issued; one issued after the end does. The gateway exchanges the provider's token it was sent again on each
+   * 401: until session 36 whoever held a copy of it was never signed out.
+   */
+  @Test
+  void aProviderTokenFromBeforeTheSessionsEndedOpensNoneAfterIt() {
+    var claims = claims(UUID.randomUUID().toString(), freshEmail(), true).put("iat", TokenIssuer.nowSecond());
+    var copied = provider.sign(claims);
+    var session = exchanged(claims);
+    assertEquals(204, trusting.send(HttpMethod.DELETE, "/v1/users/me/sessions", session.getString("access_token"),
+        null).statusCode());
+    var afterTheEnd = TokenIssuer.nowSecond() + 1;
+
+    assertProblem(trusting.exchange(copied, TokenExchange.JWT), 400, "invalid_grant");
+    assertProblem(trusting.exchange(copied, TokenExchange.JWT, TokenExchange.ACCESS_TOKEN), 400, "invalid_grant");
+    assertProblem(trusting.exchange(provider.sign(claims.copy().put("iat", afterTheEnd)
+        .put("auth_time", claims.getLong("iat"))), TokenExchange.JWT), 400, "invalid_grant");
+    var undated = claims.copy();
+    undated.remove("iat");
+    assertProblem(trusting.exchange(provider.signUndated(undated), TokenExchange.JWT), 400, "invalid_grant");
+    var signedInAgain = exchanged(claims.copy().put("iat", afterTheEnd));
+    assertEquals(200, trusting.get("/v1/users/me", signedInAgain.getString("access_token")).statusCode());
   }
 
   private String register(String email) {

@@ -451,6 +451,24 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
     federate(trusting, robot(trusting), subject);
   }
 
+  /**
+   * A machine's token from before its service user's tokens were ended signs it in no more; one issued after does.
+   */
+  @Test
+  void aMachineTokenFromBeforeItsServiceUsersTokensEndedSignsInNoMore() {
+    var robot = robot(trusting);
+    var subject = freshSubject();
+    federate(trusting, robot, subject);
+    var claims = TrustedProvider.machineClaims(subject).put("iat", System.currentTimeMillis() / 1000);
+    var token = exchange(trusting, claims).bodyAsJsonObject().getString("access_token");
+
+    assertEquals(204, trusting.send(HttpMethod.DELETE, "/v1/users/me/sessions", token, null).statusCode());
+
+    assertProblem(exchange(trusting, claims), 400, "invalid_grant");
+    var later = exchange(trusting, claims.copy().put("iat", System.currentTimeMillis() / 1000 + 1));
+    assertEquals(200, later.statusCode(), later.bodyAsString());
+  }
+
   /** A disabled organization's service user signs in as with its secret, and may then only read. */
   @Test
   void inADisabledOrganizationTheServiceUserSignsInAndOnlyReadsAsWithItsSecret() {
