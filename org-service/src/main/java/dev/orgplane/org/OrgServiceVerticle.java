@@ -90,7 +90,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     SigningSchedule.from(settings, tokenLifetimeSeconds(settings));
     InvitationRoutes.ttlSeconds(settings);
     DeliveryRetention.days(settings);
-    TokenRevocations.reloadMillis(settings);
+    TokenRevocations.Schedule.from(settings);
     ServiceHttp.bodyLimitBytes(settings);
     SessionTimeouts.from(settings);
   }
@@ -138,8 +138,9 @@ public final class OrgServiceVerticle extends ServiceVerticle {
               .compose(v -> AdminBootstrap.ensureAdmin(vertx, pool, hasher, settings, generatedAdminPassword))
               .compose(v -> ProvisionerBootstrap.ensureEngine(pool, settings))
               .compose(v -> {
-                revocations = new TokenRevocations(vertx, () -> StoredRevocations.read(pool, tokenLifetime()));
-                return revocations.start(TokenRevocations.reloadMillis(settings));
+                revocations = new TokenRevocations(vertx, () -> StoredRevocations.read(pool, tokenLifetime()),
+                    TokenRevocations.Schedule.from(settings));
+                return revocations.start();
               })
               .compose(v -> listen(hasher));
         });
@@ -168,7 +169,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     var verifier = new TokenVerifier(vertx, List.of(TrustedIssuer.platform(settings, keys)));
     var draining = new Draining(vertx, settings);
     router = ServiceHttp.router(vertx, "org-service", ServiceHttp.bodyLimitBytes(settings),
-        draining.readiness(() -> pool.query("SELECT 1").execute()));
+        draining.readiness(() -> pool.query("SELECT 1").execute().compose(db -> revocations.freshOrFail())));
     var verifications = new EmailVerificationRoutes(pool, issuer);
     var refreshTokens = new RefreshTokens(pool,
         settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS", 1, TrustedIssuer.LONGEST_TOKEN_TTL_SECONDS));

@@ -24,6 +24,7 @@ class OutOfRangeSettingsTest {
         Map.entry("ORGPLANE_TOKEN_TTL_SECONDS", "-60"),
         Map.entry("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS", "0"),
         Map.entry("ORGPLANE_REVOCATION_RELOAD_MILLIS", "0"),
+        Map.entry("ORGPLANE_REVOCATION_MAX_STALENESS_SECONDS", "9"),
         Map.entry("ORGPLANE_PG_POOL_SIZE", "0"),
         Map.entry("ORGPLANE_PG_CONNECT_RETRIES", "-1"),
         Map.entry("ORGPLANE_HOOK_POLL_MILLIS", "0"),

@@ -63,7 +63,7 @@ public final class EngineVerticle extends ServiceVerticle {
   public static void checkSettings(Settings settings) {
     eventLoops(settings);
     JobRunner.RunnerSettings.from(settings);
-    TokenRevocations.reloadMillis(settings);
+    TokenRevocations.Schedule.from(settings);
     ServiceHttp.bodyLimitBytes(settings);
     SessionTimeouts.from(settings);
   }
@@ -108,8 +108,10 @@ public final class EngineVerticle extends ServiceVerticle {
           verifier.start();
           var draining = new Draining(vertx, settings);
           router = ServiceHttp.router(vertx, "provisioning-engine", ServiceHttp.bodyLimitBytes(settings),
-              // as the gateway's: until org-service's keys are known every token sent here is refused
-              draining.readiness(() -> pool.query("SELECT 1").execute().compose(db -> keys.someKnown())));
+              // as the gateway's: until org-service's keys are known every token sent here is refused; so too until
+              // the revocations are read, and once they have grown stale
+              draining.readiness(() -> pool.query("SELECT 1").execute().compose(db -> keys.someKnown())
+                  .compose(known -> revocations.freshOrFail())));
           var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
           // a call org-service leaves unanswered fails (its connection dropped) and is retried, instead of holding
           // its job, whose lease the heartbeat renews, and the job's cancel, for ever: so never 0 (no timeout)
@@ -117,10 +119,10 @@ public final class EngineVerticle extends ServiceVerticle {
               .setReadIdleTimeout(settings.integer("ORGPLANE_ENGINE_ORG_TIMEOUT_SECONDS", 1, Integer.MAX_VALUE))
               .setUserAgent("orgplane-provisioning-engine"), new PoolOptions().setHttp1MaxSize(16));
           var token = new ServiceToken(http, orgServiceUrl, clientId, settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
-          revocations = new TokenRevocations(vertx, new RevokedTokenFeed(http, orgServiceUrl, token));
-          // not waited for: org-service may start after the engine, and until the first read only signatures
-          // and expiry count
-          revocations.start(TokenRevocations.reloadMillis(settings));
+          revocations = new TokenRevocations(vertx, new RevokedTokenFeed(http, orgServiceUrl, token),
+              TokenRevocations.Schedule.from(settings));
+          // not waited for: org-service may start after the engine; until the first read every token is refused (503)
+          revocations.start();
           router.route("/v1/*").handler(new BearerAuth(verifier, revocations));
           var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
           idempotency.mount(router);

@@ -77,7 +77,23 @@ public final class EngineHarness {
     var org = OrgServiceHarness.start(vertx, db, orgServiceOverrides);
     var relay = relayed ? TcpProxy.start("127.0.0.1", org.port()) : null;
     var engine = deploy(vertx, db, relayed ? relay.port() : org.port(), overrides);
-    return new EngineHarness(org, db, relay, WebClient.create(vertx), engine);
+    var harness = new EngineHarness(org, db, relay, WebClient.create(vertx), engine);
+    harness.awaitReady();
+    return harness;
+  }
+
+  /**
+   * Waits until the engine is ready: it refuses every token (503) until it has read org-service's revoked tokens,
+   * which it does once it listens.
+   */
+  private void awaitReady() {
+    var deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (get("/health/ready", null).statusCode() != 200) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("the engine was not ready within 60 s");
+      }
+      sleep(10);
+    }
   }
 
   /**
@@ -90,6 +106,13 @@ public final class EngineHarness {
 
   /** Another engine on this one's database that reaches org-service at {@code orgServicePort}: a relay, say. */
   public EngineHarness through(Vertx vertx, int orgServicePort, JsonObject overrides) {
+    var other = startingThrough(vertx, orgServicePort, overrides);
+    other.awaitReady();
+    return other;
+  }
+
+  /** As {@link #through}, answered once it listens: it may not be ready yet, nor ever (org-service refusing it). */
+  public EngineHarness startingThrough(Vertx vertx, int orgServicePort, JsonObject overrides) {
     return new EngineHarness(org, db, null, WebClient.create(vertx), deploy(vertx, db, orgServicePort, overrides));
   }
 

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's start and stop as its callers see them: ready once it can do its work (its database answers, and it
- * has org-service's keys), and while it stops, answering what comes during its notice as it did before.
+ * The engine's start and stop as its callers see them: ready once it can do its work (its database answers, it has
+ * org-service's keys and has read the revoked tokens, see StaleRevocationsTest), and while it stops, answering what
+ * comes during its notice as it did before.
  */
 class EngineLifecycleTest {
 
@@ -27,17 +28,18 @@ class EngineLifecycleTest {
   /** Without org-service's signing keys every token sent to the engine is refused: a load balancer must wait. */
   @Test
   void theEngineIsNotReadyUntilItHasOrgServicesSigningKeys() throws InterruptedException {
-    var engine = EngineHarness.relayed(vertx, new JsonObject());
-    try {
-      engine.relay.cut();
-      assertProblem(engine.get("/health/ready", null), 503, "not_ready");
+    var direct = EngineHarness.start(vertx);
+    var relay = CountingRelay.start(vertx, direct.org.port());
+    relay.refuse("/.well-known/jwks.json", 503);
+    var engine = direct.startingThrough(vertx, relay.port(), new JsonObject()
+        .put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "200"));
+    // reads go one at a time: a second asked for means the first was answered, so the revoked tokens are known
+    Eventually.holds(() -> relay.count("GET", "/v1/token-revocations") >= 2, "the engine never read the revocations");
+    assertProblem(engine.get("/health/ready", null), 503, "not_ready");
 
-      engine.relay.restore();
-      Eventually.holds(() -> engine.get("/health/ready", null).statusCode() == 200,
-          "the engine never became ready once org-service's keys could be fetched");
-    } finally {
-      engine.relay.close();
-    }
+    relay.passAll();
+    Eventually.holds(() -> engine.get("/health/ready", null).statusCode() == 200,
+        "the engine never became ready once org-service's keys could be fetched");
   }
 
   /**

@@ -289,8 +289,9 @@ class ServiceUserTest extends OrgServiceTest {
 
   /** A revocation list as standalone's engine keeps one in org-service's process: read once (empty), then only told. */
   private TokenRevocations inProcessRevocations() {
-    var revocations = new TokenRevocations(vertx, () -> Future.succeededFuture(TokenRevocations.Snapshot.EMPTY));
-    revocations.start(3_600_000).await();
+    var revocations = new TokenRevocations(vertx, () -> Future.succeededFuture(TokenRevocations.Snapshot.EMPTY),
+        new TokenRevocations.Schedule(3_600_000, 3_600_000));
+    revocations.start().await();
     return revocations;
   }
 

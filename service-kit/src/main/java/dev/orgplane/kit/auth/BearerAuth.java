@@ -4,7 +4,6 @@ import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 
 /**
  * Requires a valid bearer token and puts its {@link Principal} on the routing context. Every
@@ -17,16 +16,16 @@ public final class BearerAuth implements Handler<RoutingContext> {
   private static final String STANDING_KEY = "orgplane.tokenStanding";
 
   private final TokenVerifier verifier;
-  private final Predicate<Principal> revoked;
+  private final TokenRevocations revocations;
 
-  public BearerAuth(TokenVerifier verifier) {
-    this(verifier, principal -> false);
-  }
-
-  /** {@code revoked} refuses tokens that verify but were withdrawn before their expiry (a revoked credential's). */
-  public BearerAuth(TokenVerifier verifier, Predicate<Principal> revoked) {
+  /**
+   * {@code revocations} refuses tokens that verify but were withdrawn before their expiry (a revoked credential's);
+   * while it is not {@link TokenRevocations#fresh} every token is refused with 503 {@code revocations_unavailable}, as
+   * it cannot tell whether the token was withdrawn meanwhile.
+   */
+  public BearerAuth(TokenVerifier verifier, TokenRevocations revocations) {
     this.verifier = verifier;
-    this.revoked = revoked;
+    this.revocations = revocations;
   }
 
   @Override
@@ -37,19 +36,26 @@ public final class BearerAuth implements Handler<RoutingContext> {
       return;
     }
     verifier.verify(token).onSuccess(principal -> {
-      if (revoked.test(principal)) {
+      if (!revocations.fresh()) {
+        ctx.response().putHeader("Retry-After", Long.toString(revocations.retryAfterSeconds()));
+        ctx.fail(new ApiException(503, "revocations_unavailable",
+            "The list of withdrawn tokens could not be read lately, so no token can be checked; retry shortly."));
+        return;
+      }
+      if (revocations.test(principal)) {
         ctx.fail(ApiException.unauthorized("The token was revoked."));
         return;
       }
       ctx.put(Principal.CONTEXT_KEY, principal);
       ctx.put(STANDING_KEY, (BooleanSupplier) () -> principal.expiresAt() > System.currentTimeMillis() / 1000
-          && !revoked.test(principal));
+          && revocations.fresh() && !revocations.test(principal));
       ctx.next();
     }).onFailure(ctx::fail);
   }
 
   /**
-   * Whether the request's token is still good now: unexpired, and not revoked since it was verified. A response that
+   * Whether the request's token is still good now: unexpired, and not revoked since it was verified (as far as a list
+   * still {@link TokenRevocations#fresh} tells: one grown stale can no longer vouch for it). A response that
    * outlives its request's check (an event stream) asks again, as each new request is checked; false for a request
    * that came through no BearerAuth.
    */

@@ -1,7 +1,9 @@
 package dev.orgplane.kit.auth;
 
+import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -12,6 +14,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -23,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * those issued for a revoked client credential (named in their {@link #CREDENTIAL_CLAIM} claim). Read again from
  * {@code source} on a period, so checking a token costs no query per request; org-service reads its database,
  * the other services ask org-service. What this instance ends itself counts at once, in this process too.
+ *
+ * <p>A list never read, or last read longer ago than {@link Schedule#maxStalenessMillis}, is not {@link #fresh}:
+ * judged by it, a token withdrawn since would be taken, so its users refuse the requests it would judge instead.
  */
 public final class TokenRevocations implements Predicate<Principal> {
 
@@ -66,9 +73,44 @@ public final class TokenRevocations implements Predicate<Principal> {
     }
   }
 
+  /**
+   * {@code ORGPLANE_REVOCATION_RELOAD_MILLIS}, how often the list is read (at least 1), and {@code
+   * ORGPLANE_REVOCATION_MAX_STALENESS_SECONDS}, how old it may grow before it is no longer {@link #fresh}.
+   */
+  public record Schedule(long reloadMillis, long maxStalenessMillis) {
+
+    /** A year, as the longest token lifetime: a longer bound would let a list outlive every token it names. */
+    private static final long LONGEST_STALENESS_SECONDS = 31_536_000;
+
+    /**
+     * Reads both, in range, else throws naming the setting. The bound is at least two periods, so that one read
+     * slower than its period, or one failed read, does not refuse every request.
+     */
+    public static Schedule from(Settings settings) {
+      var reloadMillis = settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS", 1, Long.MAX_VALUE);
+      var key = "ORGPLANE_REVOCATION_MAX_STALENESS_SECONDS";
+      var seconds = settings.longValue(key, 1, LONGEST_STALENESS_SECONDS);
+      var twoPeriods = (reloadMillis - 1) / 500 + 1;
+      if (seconds < twoPeriods) {
+        throw new ConfigException(key + " must be at least twice ORGPLANE_REVOCATION_RELOAD_MILLIS (" + twoPeriods
+            + " s), got " + seconds);
+      }
+      return new Schedule(reloadMillis, TimeUnit.SECONDS.toMillis(seconds));
+    }
+  }
+
   private final Vertx vertx;
   private final Supplier<Future<Snapshot>> source;
+  private final Schedule schedule;
   private volatile Snapshot current = Snapshot.EMPTY;
+  /** When the read of {@link #current} began ({@link System#nanoTime}); meaningless until {@link #everRead}. */
+  private volatile long readAt;
+  private volatile boolean everRead;
+  /**
+   * The read under way, null between reads: a period that finds one skips its own, so a source that hangs is not
+   * asked again every period, and an older answer never replaces a newer one.
+   */
+  private final AtomicReference<Future<Void>> reading = new AtomicReference<>();
   /** Ended or revoked here and not yet seen by a reload: a reload that began before the commit must not drop them. */
   private final Map<String, Long> endedHere = new ConcurrentHashMap<>();
   private final Set<String> revokedHere = ConcurrentHashMap.newKeySet();
@@ -84,25 +126,22 @@ public final class TokenRevocations implements Predicate<Principal> {
   private MessageConsumer<JsonObject> consumer;
   private volatile boolean failing;
 
-  public TokenRevocations(Vertx vertx, Supplier<Future<Snapshot>> source) {
+  public TokenRevocations(Vertx vertx, Supplier<Future<Snapshot>> source, Schedule schedule) {
     this.vertx = vertx;
     this.source = source;
+    this.schedule = schedule;
     this.endedInProcess = vertx.sharedData().getLocalMap(ADDRESS + ".ended");
     this.revokedInProcess = vertx.sharedData().getLocalMap(ADDRESS + ".revoked");
   }
 
-  /** {@code ORGPLANE_REVOCATION_RELOAD_MILLIS}, the period of {@link #start}: at least 1. */
-  public static long reloadMillis(Settings settings) {
-    return settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS", 1, Long.MAX_VALUE);
-  }
-
   /**
-   * Reloads every {@code reloadMillis} from now on; answers the first read's outcome. A failed read keeps the last
-   * list (its tokens stay refused) and is tried again next period; logged once until a read succeeds again.
+   * Reads every {@link Schedule#reloadMillis} from now on; answers the first read's outcome. A failed read keeps the
+   * last list (its tokens stay refused, until it is no longer {@link #fresh}) and is tried again next period; logged
+   * once until a read succeeds again.
    */
-  public Future<Void> start(long reloadMillis) {
+  public Future<Void> start() {
     consumer = vertx.eventBus().localConsumer(ADDRESS, message -> received(message.body()));
-    timer = vertx.setPeriodic(reloadMillis, id -> reload());
+    timer = vertx.setPeriodic(schedule.reloadMillis(), id -> reload());
     return consumer.completion().compose(registered -> reload());
   }
 
@@ -113,10 +152,44 @@ public final class TokenRevocations implements Predicate<Principal> {
     }
   }
 
+  /** Whether the list was read, and that read began at most {@link Schedule#maxStalenessMillis} ago. */
+  public boolean fresh() {
+    return everRead && System.nanoTime() - readAt <= TimeUnit.MILLISECONDS.toNanos(schedule.maxStalenessMillis());
+  }
+
+  /** Fails, saying how old the list is, while it is not {@link #fresh}: for a service's readiness. */
+  public Future<Void> freshOrFail() {
+    if (fresh()) {
+      return Future.succeededFuture();
+    }
+    return Future.failedFuture(everRead
+        ? "the revoked tokens were last read " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - readAt) + " s ago"
+        : "the revoked tokens were never read");
+  }
+
+  /** When a caller refused for a list not {@link #fresh} may try again: a period on, in whole seconds. */
+  public long retryAfterSeconds() {
+    return (schedule.reloadMillis() - 1) / 1000 + 1;
+  }
+
   private Future<Void> reload() {
+    var thisRead = Promise.<Void>promise();
+    var under = reading.compareAndExchange(null, thisRead.future());
+    if (under != null) {
+      return under;
+    }
+    read().onComplete(done -> {
+      reading.set(null);
+      thisRead.handle(done);
+    });
+    return thisRead.future();
+  }
+
+  private Future<Void> read() {
     var markedBefore = nowSecond() - MARK_SECONDS;
     endedInProcess.entrySet().removeIf(mark -> mark.getValue() < markedBefore);
     revokedInProcess.entrySet().removeIf(mark -> mark.getValue() < markedBefore);
+    var began = System.nanoTime();
     return source.get().<Void>map(loaded -> {
       var sessions = new HashMap<>(loaded.sessionsEnded());
       endedHere.forEach((subject, second) -> {
@@ -130,6 +203,8 @@ public final class TokenRevocations implements Predicate<Principal> {
       revokedHere.removeAll(credentials);
       credentials.addAll(revokedHere);
       current = new Snapshot(Map.copyOf(sessions), Set.copyOf(credentials));
+      readAt = began;
+      everRead = true;
       if (failing) {
         failing = false;
         LOG.info("Revoked tokens read again");
@@ -138,7 +213,9 @@ public final class TokenRevocations implements Predicate<Principal> {
     }).onFailure(e -> {
       if (!failing) {
         failing = true;
-        LOG.warn("Could not read the revoked tokens; trying again every period: {}", e.toString());
+        LOG.warn("Could not read the revoked tokens; trying again every period, and refusing requests with 503 "
+            + "revocations_unavailable once the last list read is {} s old: {}",
+            TimeUnit.MILLISECONDS.toSeconds(schedule.maxStalenessMillis()), e.toString());
       }
     });
   }

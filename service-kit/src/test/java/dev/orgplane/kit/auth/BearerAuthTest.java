@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.http.ProblemFailureHandler;
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.TestKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -20,14 +23,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A request's token, verified when it came, asked about again later, as a long-lived response asks. */
+/**
+ * A request's token, verified when it came, asked about again later, as a long-lived response asks; judged by a list
+ * of withdrawn tokens read every 20 ms, which is stale once no read succeeded for a second.
+ */
 class BearerAuthTest {
 
   private static final String ISS = "https://orgplane.test";
   private static final String AUD = "orgplane";
   private final TestKeys keys = TestKeys.generate("k1");
-  private final AtomicBoolean revoked = new AtomicBoolean();
+  /** Whether the list of withdrawn tokens can be read. */
+  private final AtomicBoolean readable = new AtomicBoolean(true);
   private Vertx vertx;
+  private TokenRevocations revocations;
   private int port;
   private HttpClient client;
   private RoutingContext held;
@@ -38,7 +46,12 @@ class BearerAuthTest {
     KeySource source = () -> Future.succeededFuture(List.of(keys.publicJwk()));
     var verifier = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source, 3600)));
     var router = Router.router(vertx);
-    router.route().handler(new BearerAuth(verifier, principal -> revoked.get()));
+    revocations = new TokenRevocations(vertx, () -> readable.get()
+        ? Future.succeededFuture(TokenRevocations.Snapshot.EMPTY) : Future.failedFuture("org-service down"),
+        new TokenRevocations.Schedule(20, 1_000));
+    revocations.start().await();
+    ProblemFailureHandler.install(router);
+    router.route().handler(new BearerAuth(verifier, revocations));
     router.get("/held").handler(ctx -> {
       held = ctx;
       ctx.response().end();
@@ -49,25 +62,54 @@ class BearerAuthTest {
 
   @AfterEach
   void stop() {
+    revocations.stop();
     vertx.close().await();
   }
 
   /** Sends a request with a token of {@code claims} and answers its context, held by the route. */
   private RoutingContext heldWith(UnaryOperator<JsonObject> claims) {
-    var token = keys.sign(vertx, claims.apply(TestKeys.claims(ISS, AUD, "alice")));
-    var status = client.request(HttpMethod.GET, port, "127.0.0.1", "/held")
-        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
-        .map(response -> response.statusCode()).timeout(20, TimeUnit.SECONDS).await();
-    assertEquals(200, status);
+    assertEquals(200, sentWith(claims).status());
     return held;
+  }
+
+  private record Answer(int status, String retryAfter, Buffer body) {
+  }
+
+  private Answer sentWith(UnaryOperator<JsonObject> claims) {
+    var token = keys.sign(vertx, claims.apply(TestKeys.claims(ISS, AUD, "alice")));
+    return client.request(HttpMethod.GET, port, "127.0.0.1", "/held")
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+        .compose(response -> response.body().map(body -> new Answer(response.statusCode(),
+            response.getHeader("Retry-After"), body)))
+        .timeout(20, TimeUnit.SECONDS).await();
   }
 
   @Test
   void aTokenRevokedSinceItsRequestIsNoLongerValid() {
     var ctx = heldWith(claims -> claims);
     assertTrue(BearerAuth.stillValid(ctx));
-    revoked.set(true);
+    revocations.markEnded("alice", System.currentTimeMillis() / 1000 + 1);
     assertFalse(BearerAuth.stillValid(ctx));
+  }
+
+  /**
+   * A list that could not be read for longer than its bound no longer tells whether a token was withdrawn since: a
+   * held request's token is no longer vouched for, and a new request is refused with 503, to be sent again later.
+   */
+  @Test
+  void onceTheListIsStaleNoTokenIsValid() throws InterruptedException {
+    var ctx = heldWith(claims -> claims);
+    readable.set(false);
+    Eventually.holds(() -> !BearerAuth.stillValid(ctx), "a held request's token stayed valid with the list stale");
+
+    var refused = sentWith(claims -> claims);
+    assertEquals(503, refused.status());
+    assertEquals("1", refused.retryAfter());
+    assertEquals("revocations_unavailable", new JsonObject(refused.body()).getString("code"));
+
+    readable.set(true);
+    Eventually.holds(revocations::fresh, "the list was never read again");
+    assertTrue(BearerAuth.stillValid(ctx));
   }
 
   @Test

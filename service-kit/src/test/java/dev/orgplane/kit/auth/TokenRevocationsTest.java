@@ -2,8 +2,13 @@ package dev.orgplane.kit.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.testing.Eventually;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -19,16 +24,28 @@ class TokenRevocationsTest {
   private final Vertx vertx = Vertx.vertx();
   /** The reads the revocations asked for, answered when a test says so. */
   private final Queue<Promise<TokenRevocations.Snapshot>> reads = new ConcurrentLinkedQueue<>();
-  private final TokenRevocations revocations = new TokenRevocations(vertx, () -> {
-    var read = Promise.<TokenRevocations.Snapshot>promise();
-    reads.add(read);
-    return read.future();
-  });
+  private TokenRevocations revocations;
 
   @AfterEach
   void stop() {
-    revocations.stop();
+    if (revocations != null) {
+      revocations.stop();
+    }
     vertx.close();
+  }
+
+  /** Starts reading every {@code reloadMillis}, the list good for an hour. */
+  private Future<Void> start(long reloadMillis) {
+    return start(new TokenRevocations.Schedule(reloadMillis, 3_600_000));
+  }
+
+  private Future<Void> start(TokenRevocations.Schedule schedule) {
+    revocations = new TokenRevocations(vertx, () -> {
+      var read = Promise.<TokenRevocations.Snapshot>promise();
+      reads.add(read);
+      return read.future();
+    }, schedule);
+    return revocations.start();
   }
 
   private static Principal token(String subject, long issuedAt, String credential) {
@@ -51,7 +68,7 @@ class TokenRevocationsTest {
 
   @Test
   void tokensIssuedBeforeTheirSubjectsSessionsEndedOrForARevokedCredentialAreRefused() throws Exception {
-    var started = revocations.start(3_600_000);
+    var started = start(3_600_000);
     nextRead().complete(new TokenRevocations.Snapshot(Map.of("alice", 100L), Set.of("c1")));
     assertTrue(started.succeeded());
 
@@ -64,7 +81,7 @@ class TokenRevocationsTest {
 
   @Test
   void whatThisInstanceEndedCountsAtOnceAndSurvivesAReadThatBeganBeforeIt() throws Exception {
-    revocations.start(3_600_000);
+    start(3_600_000);
     var readBeforeTheCommits = nextRead();
 
     revocations.markEnded("alice", 100);
@@ -79,7 +96,7 @@ class TokenRevocationsTest {
 
   @Test
   void aFailedReadKeepsTheLastListAndTheNextPeriodReadsAgain() throws Exception {
-    var started = revocations.start(20);
+    var started = start(20);
     nextRead().complete(new TokenRevocations.Snapshot(Map.of("alice", 100L), Set.of()));
     assertTrue(started.succeeded());
 
@@ -93,10 +110,11 @@ class TokenRevocationsTest {
 
   @Test
   void whatOneInstanceEndsTheOthersInItsProcessRefuseAtOnce() throws Exception {
-    var other = new TokenRevocations(vertx, () -> io.vertx.core.Future.succeededFuture(TokenRevocations.Snapshot.EMPTY));
+    var other = new TokenRevocations(vertx, () -> Future.succeededFuture(TokenRevocations.Snapshot.EMPTY),
+        new TokenRevocations.Schedule(3_600_000, 3_600_000));
     try {
-      var otherStarted = other.start(3_600_000);
-      revocations.start(3_600_000);
+      var otherStarted = other.start();
+      start(3_600_000);
       nextRead().complete(TokenRevocations.Snapshot.EMPTY);
       otherStarted.await();
 
@@ -110,6 +128,61 @@ class TokenRevocationsTest {
     } finally {
       other.stop();
     }
+  }
+
+  @Test
+  void aListNeverReadIsNotFresh() throws Exception {
+    var started = start(3_600_000);
+    var first = nextRead();
+    assertFalse(revocations.fresh(), "no list yet: a token withdrawn before the start would be taken");
+    assertTrue(revocations.freshOrFail().failed());
+
+    first.complete(TokenRevocations.Snapshot.EMPTY);
+    started.await();
+    assertTrue(revocations.fresh());
+    assertTrue(revocations.freshOrFail().succeeded());
+  }
+
+  @Test
+  void aListNotReadAgainWithinTheBoundIsNoLongerFreshUntilAReadSucceeds() throws Exception {
+    var maxStalenessMillis = 300;
+    var startedAt = System.nanoTime();
+    var started = start(new TokenRevocations.Schedule(20, maxStalenessMillis));
+    nextRead().complete(TokenRevocations.Snapshot.EMPTY);
+    started.await();
+
+    while (revocations.fresh()) {
+      nextRead().fail(new IllegalStateException("org-service down"));
+    }
+    assertTrue(System.nanoTime() - startedAt >= maxStalenessMillis * 1_000_000L, "stale before its bound");
+    assertTrue(revocations.freshOrFail().failed());
+
+    nextRead().complete(TokenRevocations.Snapshot.EMPTY);
+    Eventually.holds(revocations::fresh, "not fresh once read again");
+  }
+
+  @Test
+  void aReadUnderWayIsNotAskedForAgainByTheNextPeriods() throws Exception {
+    // every period asked again, and a source that hangs piled up reads, whose late answers could replace newer lists
+    start(20);
+    var hung = nextRead();
+    Thread.sleep(300);
+    assertTrue(reads.isEmpty(), reads.size() + " more reads asked for while the first was under way");
+
+    hung.complete(TokenRevocations.Snapshot.EMPTY);
+    nextRead();
+  }
+
+  @Test
+  void theBoundIsAtLeastTwoReloadPeriods() {
+    var settings = new Settings(new JsonObject().put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "5000")
+        .put("ORGPLANE_REVOCATION_MAX_STALENESS_SECONDS", "10"));
+    assertEquals(new TokenRevocations.Schedule(5000, 10_000), TokenRevocations.Schedule.from(settings));
+
+    var refused = assertThrows(ConfigException.class, () -> TokenRevocations.Schedule.from(settings.with(
+        new JsonObject().put("ORGPLANE_REVOCATION_MAX_STALENESS_SECONDS", "9"))));
+    assertEquals("ORGPLANE_REVOCATION_MAX_STALENESS_SECONDS must be at least twice ORGPLANE_REVOCATION_RELOAD_MILLIS "
+        + "(10 s), got 9", refused.getMessage());
   }
 
   @Test
