@@ -23,8 +23,14 @@ final class SignInThrottle {
   static final int FREE_FAILURES = 5;
   static final int MAX_WAIT_SECONDS = 900;
   private static final String FRESH = "f.last_failure_at > now() - interval '1 hour'";
-  private static final String WAIT = "least(power(2, f.failures - " + FREE_FAILURES + "), " + MAX_WAIT_SECONDS
-      + ") * interval '1 second'";
+  /**
+   * 2 to this many seconds is past {@link #MAX_WAIT_SECONDS} already; the exponent stops there. A guesser keeping the
+   * address fresh counts on past a thousand failures, and 2 to the 1024th is more than a double holds: PostgreSQL
+   * refuses it (22003), which would fail every attempt at the address with 500.
+   */
+  private static final int LONGEST_WAIT_EXPONENT = 10;
+  private static final String WAIT = "least(power(2, least(f.failures - " + FREE_FAILURES + ", "
+      + LONGEST_WAIT_EXPONENT + ")), " + MAX_WAIT_SECONDS + ") * interval '1 second'";
 
   private final Pool pool;
 

@@ -83,6 +83,25 @@ class IdentityTest extends OrgServiceTest {
     assertEquals(20 - SignInThrottle.FREE_FAILURES, answers.stream().filter(status -> status == 429).count(), answers.toString());
   }
 
+  /**
+   * A guesser who waits out each wait keeps the address counting for ever: past 1,028 failures the wait would be 2 to
+   * the 1024th seconds, which PostgreSQL cannot compute, and every attempt at the address a 500.
+   */
+  @Test
+  void anAddressGuessedAtForDaysIsStillThrottledAtTheLongestWait() {
+    var frank = org.newUser("frank");
+    PgFixture.execute(org.db(), "INSERT INTO org.sign_in_failures (email, failures, last_failure_at) VALUES ('"
+        + frank.email().toLowerCase() + "', 1028, now() - interval '" + (SignInThrottle.MAX_WAIT_SECONDS + 1)
+        + " seconds')");
+    assertProblem(org.requestToken(frank.email(), "guess-number-1029"), 400, "invalid_grant");
+
+    var throttled = org.requestToken(frank.email(), "password-frank-123");
+
+    assertProblem(throttled, 429, "sign_in_throttled");
+    var wait = Long.parseLong(throttled.getHeader("Retry-After"));
+    assertTrue(wait > SignInThrottle.MAX_WAIT_SECONDS - 60 && wait <= SignInThrottle.MAX_WAIT_SECONDS, "" + wait);
+  }
+
   @Test
   void wrongPasswordAndUnknownUserGetTheSameAnswer() {
     var bob = org.newUser("bob");
