@@ -116,7 +116,7 @@ public final class IdentityRoutes {
       ctx.fail(ApiException.badRequest("invalid_request", "username and password are required."));
       return;
     }
-    if (username.length() > RequestBody.MAX_EMAIL || username.indexOf('\0') >= 0) {
+    if (username.codePointCount(0, username.length()) > RequestBody.MAX_EMAIL || username.indexOf('\0') >= 0) {
       // no account has such an address, and the failure count keyed by it could not be written (PostgreSQL stores
       // no NUL): the refusal of a wrong one, as OAuth clients read it, not the database's invalid_text
       ctx.fail(wrongCredentials());

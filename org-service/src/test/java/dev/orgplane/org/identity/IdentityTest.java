@@ -157,6 +157,21 @@ class IdentityTest extends OrgServiceTest {
     assertEquals("invalid_grant", refused.bodyAsJsonObject().getString("error"));
   }
 
+  /**
+   * An address's length is counted in characters at sign-in as at registration: one of 205 characters, some beyond
+   * the Basic Multilingual Plane (265 UTF-16 units), is no longer than the rule allows, and signs in.
+   */
+  @Test
+  void anAddressOfCharactersBeyondTheBasicPlaneSignsIn() {
+    var email = "\uD83D\uDE00".repeat(60) + "@" + "a".repeat(140) + ".com";
+    assertEquals(201, org.post("/v1/auth/register", null, new JsonObject().put("email", email)
+        .put("password", "password-emoji-123")).statusCode());
+
+    var signedIn = org.requestToken(email, "password-emoji-123");
+
+    assertEquals(200, signedIn.statusCode(), signedIn.bodyAsString());
+  }
+
   /** A lone surrogate is no character bcrypt can hash: such a password was a 500. */
   @Test
   void aPasswordHoldingALoneSurrogateIsRefusedByField() {
