@@ -9,6 +9,7 @@ import dev.orgplane.org.invitation.DepartedInvitees;
 import dev.orgplane.org.mail.MailOutbox;
 import dev.orgplane.org.user.OwnAccountAccess;
 import dev.orgplane.org.user.User;
+import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -60,23 +61,30 @@ public final class EmailChangeRoutes {
     var userId = AccessPolicy.userId(principal);
     OwnAccountAccess.require(pool, principal)
         .compose(allowed -> passwords.confirm(ctx, userId, password))
-        .compose(confirmed -> {
-          var user = confirmed.user();
-          if (user.email().equalsIgnoreCase(email)) {
-            return Future.failedFuture(ApiException.conflict("email_unchanged", "That is the account's address already."));
-          }
-          // still the password, and the session, once the row is held: a reset or a sign-out everywhere committed
-          // meanwhile voided pending changes, and one made after it must not outlive it
-          return pool.withTransaction(tx -> confirmed.stillHolds(tx)
-                  .compose(held -> refuseIfTaken(tx, userId, email))
-                  .compose(free -> TOKENS.issue(tx, userId, email))
-                  .compose(token -> token.isEmpty() ? Future.succeededFuture(false)
-                      : mail(tx, user, email, token.get()).map(true)))
-              .compose(sent -> sent ? Future.<Void>succeededFuture()
-                  : TOKENS.limitReached(ctx, pool, userId, email, "email_change_mail_limit"));
-        })
+        // still the password, and the session, once the row is held: a reset or a sign-out everywhere committed
+        // meanwhile voided pending changes, and one made after it must not outlive it
+        .compose(confirmed -> pool.withTransaction(tx -> confirmed.stillHolds(tx)
+                .compose(held -> UserRepository.byId(tx, userId))
+                .compose(found -> mailChange(tx, found.get(), email)))
+            .compose(sent -> sent ? Future.<Void>succeededFuture()
+                : TOKENS.limitReached(ctx, pool, userId, email, "email_change_mail_limit")))
         .onSuccess(v -> ctx.response().setStatusCode(202).end())
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Mails a token to move {@code user} to {@code email}, and a notice to its address; false when the hour's mails went.
+   * {@code user} is the account as it is with its row held: a change confirmed while the password was checked moved it,
+   * and the address it moved to is the one to compare with and to tell, not the one it left.
+   */
+  private Future<Boolean> mailChange(SqlConnection tx, User user, String email) {
+    if (user.email().equalsIgnoreCase(email)) {
+      return Future.failedFuture(ApiException.conflict("email_unchanged", "That is the account's address already."));
+    }
+    return refuseIfTaken(tx, user.id(), email)
+        .compose(free -> TOKENS.issue(tx, user.id(), email))
+        .compose(token -> token.isEmpty() ? Future.succeededFuture(false)
+            : mail(tx, user, email, token.get()).map(true));
   }
 
   private Future<Void> mail(SqlConnection tx, User user, String newEmail, String token) {

@@ -2,8 +2,10 @@ package dev.orgplane.org.identity;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.orgplane.kit.testing.OpenApiRoutes;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.UncommittedTransaction;
@@ -156,6 +158,27 @@ class EmailChangeTest extends MailedOrgServiceTest {
     }
     assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.email_changes WHERE user_id = '"
         + user.id() + "'"));
+  }
+
+  /**
+   * A change asked for while another one, confirmed meanwhile, moved the account: the notice goes to the address the
+   * account has now, not the one read before the password was checked, which the account just left.
+   */
+  @Test
+  void aChangeAskedWhileAnotherMovedTheAccountIsToldAtItsAddressNow() throws Exception {
+    var user = org.newUser("moved-meanwhile");
+    var movedTo = freshEmail("moved-first");
+    var next = freshEmail("moved-next");
+    try (var move = UncommittedTransaction.begin(org.db())) {
+      move.run("UPDATE org.users SET email = ? WHERE id = ?::uuid", movedTo, user.id());
+      assertEquals(202, move.commitOnceWaitedFor(() -> change(user.token(), next, "password-moved-meanwhile-123"))
+          .statusCode());
+    }
+    assertTrue(mailedTo(movedTo, next), "the account's address now hears where it is going");
+    for (var message : smtp.getReceivedMessages()) {
+      assertFalse(message.getAllRecipients()[0].toString().equalsIgnoreCase(user.email())
+          && GreenMailUtil.getBody(message).contains(next), "the address the account left hears nothing of it");
+    }
   }
 
   @Test
