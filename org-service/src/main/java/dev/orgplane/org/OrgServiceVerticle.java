@@ -93,6 +93,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     TokenRevocations.Schedule.from(settings);
     ServiceHttp.bodyLimitBytes(settings);
     SessionTimeouts.from(settings);
+    PasswordHasher.queue(settings);
   }
 
   private Settings settings;
@@ -133,7 +134,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
           settings = storage.settings();
           pool = storage.pool();
           keys = new SigningKeyStore(vertx, pool, SigningSchedule.from(settings, tokenLifetime()));
-          var hasher = new PasswordHasher(vertx);
+          var hasher = PasswordHasher.configured(vertx, settings);
           return keys.start()
               .compose(v -> AdminBootstrap.ensureAdmin(vertx, pool, hasher, settings, generatedAdminPassword))
               .compose(v -> ProvisionerBootstrap.ensureEngine(pool, settings))

@@ -1,10 +1,15 @@
 package dev.orgplane.org.identity;
 
+import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.shareddata.LocalMap;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Callable;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.bouncycastle.crypto.macs.HMac;
@@ -14,6 +19,12 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * bcrypt (Bouncy Castle) with a per-password salt. Hashing is slow on purpose, so it runs on a
  * worker thread, never on the event loop. A dummy hash is checked for unknown users so that
  * "no such user" and "wrong password" take the same time.
+ *
+ * <p>Hashing has threads of its own, one per core, shared by the service's instances ({@value #POOL_NAME}), and at
+ * most {@value #QUEUE_SETTING} hashes wait for them: one more fails at once with 503 {@code busy} and
+ * {@code Retry-After}. On Vert.x's default worker pool, with its unbounded queue, a client sending sign-ins at fresh
+ * addresses (each a free attempt, and a full hash) queued seconds of bcrypt before every other tenant's sign-in, and
+ * before the other blocking work of the service (schema validation) as well.
  *
  * <p>bcrypt reads no more than a password's first 72 bytes, while a password may have 1024 characters: two
  * passwords alike in those bytes were one. So bcrypt is given a digest of the whole password instead, an
@@ -30,26 +41,69 @@ public final class PasswordHasher {
   private static final byte[] PREHASH_KEY = "orgplane password".getBytes(StandardCharsets.US_ASCII);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String DUMMY_HASH = hashNow("dummy");
+  public static final String QUEUE_SETTING = "ORGPLANE_PASSWORD_HASH_QUEUE";
+  static final String POOL_NAME = "orgplane-password-hashing";
+  static final int THREADS = Runtime.getRuntime().availableProcessors();
+  /** A thread frees up within a hash's time (a fraction of a second), so the queue has room again by then. */
+  private static final long RETRY_AFTER_SECONDS = 1;
 
-  private final Vertx vertx;
+  private final WorkerExecutor executor;
+  /** The hashes running or waiting, counted under {@value #POOL_NAME} across the instances sharing the threads. */
+  private final LocalMap<String, Integer> admitted;
+  private final int capacity;
 
-  public PasswordHasher(Vertx vertx) {
-    this.vertx = vertx;
+  /** Hashing on {@link #THREADS} threads, with at most {@code queue} hashes waiting for one. */
+  public PasswordHasher(Vertx vertx, int queue) {
+    this.executor = vertx.createSharedWorkerExecutor(POOL_NAME, THREADS);
+    this.admitted = vertx.sharedData().getLocalMap(POOL_NAME);
+    this.capacity = THREADS + queue;
+  }
+
+  /** With the queue {@value #QUEUE_SETTING} allows. */
+  public static PasswordHasher configured(Vertx vertx, Settings settings) {
+    return new PasswordHasher(vertx, queue(settings));
+  }
+
+  /** {@value #QUEUE_SETTING}: 0 or more hashes waiting for a thread (0: none waits, a busy thread refuses). */
+  public static int queue(Settings settings) {
+    return settings.integer(QUEUE_SETTING, 0, Integer.MAX_VALUE - THREADS);
   }
 
   public Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> hashNow(password), false);
+    return run(() -> hashNow(password));
   }
 
   /** True when {@code password} matches {@code hash}; a null hash (no such user) never matches. */
   public Future<Boolean> matches(String password, String hash) {
-    return vertx.executeBlocking(() -> {
+    return run(() -> {
       var stored = hash == null ? DUMMY_HASH : hash;
       boolean ok = stored.startsWith(PREHASHED)
           ? OpenBSDBCrypt.checkPassword(stored.substring(PREHASHED.length()), prehashed(password))
           : OpenBSDBCrypt.checkPassword(stored, password.toCharArray());
       return ok && hash != null;
-    }, false);
+    });
+  }
+
+  private <T> Future<T> run(Callable<T> hashing) {
+    if (!admit()) {
+      return Future.failedFuture(new ApiException(503, "busy",
+          "Too many passwords are being checked at the moment; retry in a second.", RETRY_AFTER_SECONDS));
+    }
+    return executor.executeBlocking(hashing, false).andThen(done -> admitted.computeIfPresent(POOL_NAME,
+        (key, hashes) -> hashes <= 1 ? null : hashes - 1));
+  }
+
+  /** Counts a hash in, or answers false when {@link #capacity} are running or waiting already. */
+  private boolean admit() {
+    var counted = new boolean[1];
+    admitted.compute(POOL_NAME, (key, hashes) -> {
+      if (hashes != null && hashes >= capacity) {
+        return hashes;
+      }
+      counted[0] = true;
+      return hashes == null ? 1 : hashes + 1;
+    });
+    return counted[0];
   }
 
   /** Whether {@code hash} is bcrypt of the password itself, which is blind past its 72nd byte: to be hashed anew. */

@@ -85,7 +85,7 @@ class AccountSecurityTest extends OrgServiceTest {
   void aChangeThatWaitedWhileAResetCommittedIsRefused() throws Exception {
     var user = org.newUser("reset-race");
     try (var reset = UncommittedTransaction.begin(org.db())) {
-      reset.run(RESET_ELSEWHERE, new PasswordHasher(vertx).hash("owners-new-password-1").await(), user.id());
+      reset.run(RESET_ELSEWHERE, new PasswordHasher(vertx, 0).hash("owners-new-password-1").await(), user.id());
       assertProblem(reset.commitOnceWaitedFor(() -> changePassword(user.token(), "password-reset-race-123",
           "intruders-password-1")), 403, "wrong_password");
     }
@@ -105,7 +105,7 @@ class AccountSecurityTest extends OrgServiceTest {
       assertProblem(org.requestToken(user.email(), "not-it-" + i), 400, "invalid_grant");
     }
     try (var reset = UncommittedTransaction.begin(org.db())) {
-      reset.run(RESET_ELSEWHERE, new PasswordHasher(vertx).hash("owners-new-password-1").await(), user.id());
+      reset.run(RESET_ELSEWHERE, new PasswordHasher(vertx, 0).hash("owners-new-password-1").await(), user.id());
       assertProblem(reset.commitOnceWaitedFor(() -> org.requestToken(user.email(), "password-sign-in-race-123")),
           400, "invalid_grant");
     }

@@ -12,16 +12,30 @@ public class ApiException extends RuntimeException {
   private final int status;
   private final String code;
   private final List<FieldError> errors;
+  private final long retryAfterSeconds;
 
   public ApiException(int status, String code, String detail) {
     this(status, code, detail, List.of());
   }
 
   public ApiException(int status, String code, String detail, List<FieldError> errors) {
+    this(status, code, detail, errors, 0);
+  }
+
+  /**
+   * A refusal that says when to try again: {@link ProblemFailureHandler} answers it with {@code Retry-After}, so that
+   * code far from the request (a pool shedding work) can say it without the request at hand.
+   */
+  public ApiException(int status, String code, String detail, long retryAfterSeconds) {
+    this(status, code, detail, List.of(), retryAfterSeconds);
+  }
+
+  private ApiException(int status, String code, String detail, List<FieldError> errors, long retryAfterSeconds) {
     super(detail, null, false, false);
     this.status = status;
     this.code = code;
     this.errors = List.copyOf(errors);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public int status() {
@@ -34,6 +48,11 @@ public class ApiException extends RuntimeException {
 
   public List<FieldError> errors() {
     return errors;
+  }
+
+  /** The seconds after which a retry may succeed; 0 when the refusal says nothing of that. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static ApiException badRequest(String code, String detail) {

@@ -33,6 +33,9 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
     } else if (problem.status() == 405) {
       allow(ctx);
     }
+    if (ctx.failure() instanceof ApiException api && api.retryAfterSeconds() > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(api.retryAfterSeconds()));
+    }
     answer(ctx, problem, OAuthErrors.document(ctx, problem));
   }
 
