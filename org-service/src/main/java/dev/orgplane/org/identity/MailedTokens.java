@@ -72,6 +72,16 @@ final class MailedTokens {
   }
 
   /**
+   * Whether {@code token} is one mailed, unused and unexpired: a cheap look before costly work a request would do for
+   * nothing with an unknown one. Only {@link #redeem} says it is still good then.
+   */
+  Future<Boolean> usable(SqlClient client, String token) {
+    return client.preparedQuery("SELECT 1 FROM " + table + " WHERE token_hash = $1 AND expires_at > now()")
+        .execute(Tuple.of(Secrets.hash(token)))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /**
    * Uses up {@code token} in {@code tx}: what it was mailed for, or empty when unknown, used or expired. Its account's
    * row is locked first, as everything else that deletes an account's tokens locks it first (a confirmation of
    * another kind, a new password, a sign-out everywhere, the account's deletion); the deletion, a statement of its own

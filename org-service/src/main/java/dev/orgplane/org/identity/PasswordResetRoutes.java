@@ -73,18 +73,21 @@ public final class PasswordResetRoutes {
   private record SessionEnd(String userId, long second) {
   }
 
-  /** The token is used up in the transaction that sets the password: it works once, even when sent twice at once. */
+  /**
+   * The token is used up in the transaction that sets the password: it works once, even when sent twice at once. The
+   * new password is hashed only for a token that looks usable: an unknown one costs a lookup, not a bcrypt.
+   */
   private void confirm(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("token", "password"));
     var token = body.requiredString("token", 256);
     var password = IdentityRoutes.newPassword(body, "password");
     body.validate();
-    hasher.hash(password)
+    TOKENS.usable(pool, token)
+        .compose(usable -> usable ? hasher.hash(password) : Future.failedFuture(invalidToken()))
         .compose(hash -> pool.withTransaction(tx -> TOKENS.redeem(tx, token)
             .compose(used -> {
               if (used.isEmpty()) {
-                return Future.failedFuture(ApiException.badRequest("invalid_reset_token",
-                    "The token is unknown, used or more than an hour old; ask for a new one."));
+                return Future.failedFuture(invalidToken());
               }
               var userId = used.get().userId();
               return PasswordChange.apply(tx, userId, hash)
@@ -96,6 +99,11 @@ public final class PasswordResetRoutes {
           ctx.response().setStatusCode(204).end();
         })
         .onFailure(ctx::fail);
+  }
+
+  private static ApiException invalidToken() {
+    return ApiException.badRequest("invalid_reset_token",
+        "The token is unknown, used or more than an hour old; ask for a new one.");
   }
 
   /** Drops tokens an hour past their expiry; every hour. Answers the timer, to cancel at stop. */

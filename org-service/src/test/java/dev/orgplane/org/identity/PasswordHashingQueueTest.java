@@ -80,6 +80,17 @@ class PasswordHashingQueueTest {
     assertEquals(200, org.requestToken(alice.email(), "password-alice-123").statusCode());
   }
 
+  /** A token is looked up before the new password is hashed: an unknown one costs no bcrypt. */
+  @Test
+  void anUnknownResetTokenIsRefusedWithoutHashingThePassword() throws Exception {
+    try (var held = HeldThreads.all(vertx)) {
+      var confirmed = sent(() -> org.post("/v1/auth/password-resets/confirm", null, new JsonObject()
+          .put("token", "opr_" + UUID.randomUUID()).put("password", "a-new-password-123")));
+
+      assertProblem(confirmed.get(20, TimeUnit.SECONDS), 400, "invalid_reset_token");
+    }
+  }
+
   private CompletableFuture<HttpResponse<Buffer>> sent(Supplier<HttpResponse<Buffer>> request) {
     return CompletableFuture.supplyAsync(request, requests);
   }
