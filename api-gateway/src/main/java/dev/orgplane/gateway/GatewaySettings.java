@@ -12,6 +12,8 @@ import dev.orgplane.kit.config.Settings;
  * @param keySchedule how often the issuers' keys are fetched and how long they are kept
  * @param ratePerSecond the rate limits' refill, per client address and per principal
  * @param burst the rate limits' bucket size
+ * @param passwordRatePerSecond the refill of the stricter per-address limit of the requests that hash a password
+ * @param passwordBurst its bucket size
  * @param quarantineMillis how long an upstream that failed is skipped
  * @param bodyTimeoutMillis how long a request's body may take to arrive
  * @param idleTimeoutSeconds how long a connection may be idle
@@ -19,7 +21,7 @@ import dev.orgplane.kit.config.Settings;
  * @param tlsKeyFile its key, blank with it
  */
 record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double ratePerSecond, int burst,
-    long quarantineMillis, long bodyTimeoutMillis, int idleTimeoutSeconds, String tlsCertFile, String tlsKeyFile) {
+    double passwordRatePerSecond, int passwordBurst, long quarantineMillis, long bodyTimeoutMillis, int idleTimeoutSeconds, String tlsCertFile, String tlsKeyFile) {
 
   /** A request per 1000 s: a slower rate would tell a client over its limit to wait longer. */
   private static final double SLOWEST_RATE_PER_SECOND = 0.001;
@@ -40,6 +42,8 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
         // a rate of 0 told a client over its limit to retry in 2^63 s, and a burst of 0 refused every request
         settings.decimal("ORGPLANE_RATE_LIMIT_PER_SECOND", SLOWEST_RATE_PER_SECOND, Double.MAX_VALUE),
         settings.integer("ORGPLANE_RATE_LIMIT_BURST", 1, Integer.MAX_VALUE),
+        settings.decimal("ORGPLANE_PASSWORD_RATE_LIMIT_PER_SECOND", SLOWEST_RATE_PER_SECOND, Double.MAX_VALUE),
+        settings.integer("ORGPLANE_PASSWORD_RATE_LIMIT_BURST", 1, Integer.MAX_VALUE),
         settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS", 0, LONGEST_QUARANTINE_MILLIS),
         settings.longValue("ORGPLANE_GATEWAY_BODY_TIMEOUT_MILLIS", 1, LONGEST_BODY_TIMEOUT_MILLIS),
         settings.integer("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", 0, Integer.MAX_VALUE), cert, key);

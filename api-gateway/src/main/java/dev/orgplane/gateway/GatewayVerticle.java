@@ -47,6 +47,14 @@ public final class GatewayVerticle extends ServiceVerticle {
   private static final String SERVICE = "api-gateway";
   private static final String PER_ADDRESS = "per-address";
   private static final String PER_PRINCIPAL = "per-principal";
+  private static final String PER_ADDRESS_PASSWORDS = "per-address-passwords";
+  /**
+   * The requests that make org-service hash a password (bcrypt, a fraction of a second of a core each) before it knows
+   * who is asking: a sign-in (the token endpoint: a password grant at a made-up address is a free attempt and a full
+   * hash), a registration, a reset's new password. The general per-address limit lets thousands a second through.
+   */
+  private static final List<String> PASSWORD_PATHS = List.of("/v1/auth/token", "/v1/auth/register",
+      "/v1/auth/password-resets/confirm");
 
   private Settings settings;
   private GatewaySettings own;
@@ -99,13 +107,18 @@ public final class GatewayVerticle extends ServiceVerticle {
       ProblemFailureHandler.install(router);
       var perAddress = TokenBuckets.shared(vertx, PER_ADDRESS, own.ratePerSecond(), own.burst());
       var perPrincipal = TokenBuckets.shared(vertx, PER_PRINCIPAL, own.ratePerSecond(), own.burst());
+      var perAddressPasswords = TokenBuckets.shared(vertx, PER_ADDRESS_PASSWORDS, own.passwordRatePerSecond(),
+          own.passwordBurst());
       forgetTimer = vertx.setPeriodic(60_000, id -> {
         perAddress.forgetIdle();
         perPrincipal.forgetIdle();
+        perAddressPasswords.forgetIdle();
       });
       var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
       clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
+      var passwordLimit = RateLimit.perClientAddress(perAddressPasswords, clients);
+      PASSWORD_PATHS.forEach(path -> router.post(path).handler(passwordLimit));
       // after CORS, which answers a preflight's OPTIONS, and behind the per-address limit, unlike health's GETs
       router.route().handler(new DocumentedMethods());
       // open to anyone, so behind the per-address limit; health stays in front of it, as a balancer that shares a
@@ -216,6 +229,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     vertx.cancelTimer(forgetTimer);
     TokenBuckets.release(vertx, PER_ADDRESS);
     TokenBuckets.release(vertx, PER_PRINCIPAL);
+    TokenBuckets.release(vertx, PER_ADDRESS_PASSWORDS);
     if (proxy != null) {
       proxy.endEventStreams();
     }

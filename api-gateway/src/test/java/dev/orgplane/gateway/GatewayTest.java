@@ -907,6 +907,29 @@ class GatewayTest {
     assertEquals(List.of(200, 200), health, "a balancer's probes are not counted against its bucket");
   }
 
+  /**
+   * The requests that have org-service hash a password share a stricter bucket per address: a client sending
+   * sign-ins at made-up addresses, each a full bcrypt upstream, is cut off at the door; its other requests still pass.
+   */
+  @Test
+  void requestsThatHashAPasswordMeetAStricterLimitPerAddress() {
+    var port = freePort();
+    var deployment = deployOn(port, new JsonObject()
+        .put("ORGPLANE_PASSWORD_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_PASSWORD_RATE_LIMIT_BURST", "2"));
+    java.util.function.Function<String, HttpResponse<Buffer>> post = path -> client.post(port, "127.0.0.1", path)
+        .send().await();
+    var passed = List.of(post.apply("/v1/auth/token").statusCode(), post.apply("/v1/auth/register").statusCode());
+    var signIn = post.apply("/v1/auth/token");
+    var reset = post.apply("/v1/auth/password-resets/confirm");
+    var keys = client.get(port, "127.0.0.1", "/.well-known/jwks.json").send().await();
+    vertx.undeploy(deployment).await();
+    assertTrue(!passed.contains(429), passed.toString());
+    assertProblem(signIn, 429, "rate_limited");
+    assertTrue(Integer.parseInt(signIn.getHeader("Retry-After")) >= 60, signIn.getHeader("Retry-After"));
+    assertProblem(reset, 429, "rate_limited");
+    assertTrue(keys.statusCode() != 429, "the general limit is the address's everywhere else");
+  }
+
   /** A second gateway on {@code port}, {@code config} on top of the test defaults; answers its deployment. */
   private String deployOn(int port, JsonObject config) {
     return vertx.deployVerticle(new GatewayVerticle(config.copy()

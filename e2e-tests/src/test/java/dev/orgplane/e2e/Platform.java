@@ -108,7 +108,7 @@ final class Platform implements AutoCloseable {
     var mail = new GreenMail(ServerSetup.SMTP.dynamicPort());
     mail.start();
     var identityProvider = new TestIdentityProvider();
-    // Load tests and benchmarks all come from this one address: lift the per-address rate limit.
+    // Load tests and benchmarks all come from this one address: lift the per-address rate limits.
     var config = new java.util.HashMap<>(Map.ofEntries(
         Map.entry("ORGPLANE_ORG_SERVICE_SOCKET", orgSocket),
         Map.entry("ORGPLANE_SMTP_HOST", "127.0.0.1"),
@@ -116,6 +116,7 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_ENGINE_EVENT_LOOPS", String.valueOf(serviceEventLoops)),
         Map.entry("ORGPLANE_SMTP_PORT", String.valueOf(mail.getSmtp().getPort())),
         Map.entry("ORGPLANE_RATE_LIMIT_PER_SECOND", "1000000"),
+        Map.entry("ORGPLANE_PASSWORD_RATE_LIMIT_PER_SECOND", "1000000"),
         Map.entry("ORGPLANE_PG_URL", database.toString()),
         Map.entry("ORGPLANE_HTTP_HOST", "127.0.0.1"),
         Map.entry("ORGPLANE_HTTP_PORT", String.valueOf(gateway)),
