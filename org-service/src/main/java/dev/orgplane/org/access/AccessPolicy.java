@@ -7,12 +7,14 @@ import dev.orgplane.org.organization.Organization;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleSet;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -196,6 +198,17 @@ public final class AccessPolicy {
     return access(client, principal, orgRef, false).map(access -> new EffectivePermissions(access,
         access.permissions().stream().filter(permission -> refusal(access, permission) == null)
             .collect(Collectors.toCollection(TreeSet::new))));
+  }
+
+  /**
+   * What person {@code userId} may do in the organization {@code orgId} now, as {@link #effective} answers them with a
+   * token of their own scoped to no organization; empty if they are not in it (no such person included).
+   */
+  public static Future<Optional<EffectivePermissions>> effectiveOf(SqlClient client, UUID userId, UUID orgId) {
+    var theirs = new Principal(userId.toString(), null, null, 0, new JsonObject());
+    return effective(client, theirs, orgId.toString()).map(Optional::of)
+        .recover(failure -> failure instanceof ApiException refused && refused.status() == 404
+            ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(failure));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.orgplane.org.access;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.SortedSet;
+import java.util.UUID;
 
 /** The permissions a caller may use in one organization now, as {@link AccessPolicy} decides them, and why. */
 public record EffectivePermissions(OrgAccess access, SortedSet<String> permissions) {
@@ -19,6 +20,12 @@ public record EffectivePermissions(OrgAccess access, SortedSet<String> permissio
       return "platform_admin";
     }
     return access.groupAdmin() ? "group_admin" : "member";
+  }
+
+  /** What someone who is not in organization {@code organizationId} may do there: nothing. */
+  public static JsonObject nothing(UUID organizationId) {
+    return new JsonObject().put("organizationId", organizationId.toString()).put("roles", new JsonArray())
+        .put("permissions", new JsonArray()).put("via", "none");
   }
 
   public JsonObject toJson() {

@@ -49,6 +49,16 @@ public final class GroupAccess {
         .execute(Tuple.of(groupId)).map(rows -> rows.size() > 0);
   }
 
+  /**
+   * Whether {@code userId} administers the group: its admin, or a platform admin. Asked after {@link #hold}, in a
+   * statement of its own, as {@link #mayCreateIn} asks, so a revocation that committed during the wait applies.
+   */
+  public static Future<Boolean> administeredBy(SqlClient tx, UUID groupId, UUID userId) {
+    return tx.preparedQuery("SELECT EXISTS (SELECT 1 FROM org.users WHERE id = $2 AND platform_admin) "
+            + "OR EXISTS (SELECT 1 FROM org.group_admins WHERE group_id = $1 AND user_id = $2) AS admin")
+        .execute(Tuple.of(groupId, userId)).map(rows -> rows.iterator().next().getBoolean("admin"));
+  }
+
   public static String hash(String createKey) {
     return Sha256.hex(createKey);
   }

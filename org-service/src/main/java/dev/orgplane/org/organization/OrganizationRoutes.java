@@ -143,7 +143,9 @@ public final class OrganizationRoutes {
   /**
    * The provisioning engine names an existing group and an owner, both checked here; anyone else
    * becomes the owner, and joins a group only with its create key or as its admin. The rows checked are held for the
-   * rest of {@code tx} (see {@link GroupAccess#hold}, {@link UserRepository#holdPerson}).
+   * rest of {@code tx} (see {@link GroupAccess#hold}, {@link UserRepository#holdPerson}). The engine's owner is whoever
+   * queued the job, who must still administer the group (or be a platform admin): the engine creates with its own
+   * identity, and an owner who had lost the group got a new tenant in it, members copied from its template included.
    */
   private static Future<Placement> placement(SqlClient tx, Caller caller, CreateRequest request, String createKey) {
     if (!caller.provisioner()) {
@@ -152,7 +154,7 @@ public final class OrganizationRoutes {
     }
     var group = GroupAccess.hold(tx, request.groupId());
     var owner = UserRepository.holdPerson(tx, request.ownerId());
-    return Future.all(group, owner).map(both -> {
+    return Future.all(group, owner).compose(both -> {
       var errors = new ArrayList<ApiException.FieldError>();
       if (!group.result()) {
         errors.add(new ApiException.FieldError("groupId", "no such organization group"));
@@ -162,6 +164,12 @@ public final class OrganizationRoutes {
       }
       if (!errors.isEmpty()) {
         throw new ApiException(422, "invalid_reference", "The group or the owner does not exist.", errors);
+      }
+      return GroupAccess.administeredBy(tx, request.groupId(), request.ownerId());
+    }).map(administers -> {
+      if (!administers) {
+        throw ApiException.forbidden("owner_not_admin",
+            "The owner must be an admin of the organization group or a platform admin.");
       }
       return new Placement(request.groupId(), request.ownerId());
     });

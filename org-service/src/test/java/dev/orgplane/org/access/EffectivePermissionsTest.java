@@ -178,6 +178,48 @@ class EffectivePermissionsTest extends OrgServiceTest {
     assertProblem(org.get(mine(id), null), 401, "invalid_token");
   }
 
+  /** The engine's answer about {@code userId} in {@code orgRef}, which must be 200. */
+  private JsonObject theirs(String orgRef, Object userId) {
+    var response = org.get("/v1/organizations/" + orgRef + "/permissions/" + userId, org.engineToken());
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject();
+  }
+
+  /**
+   * The provisioning engine asks what a job's requester may do, whose token it does not hold: what they would be
+   * answered themselves, nothing ({@code none}) where they are not in the organization. Only the engine asks.
+   */
+  @Test
+  void theEngineAsksWhatSomeoneElseMayDoAndNoOneElseDoes() {
+    var owner = org.newUser("owner");
+    var admin = org.newVerifiedUser("group-admin");
+    var stranger = org.newUser("stranger");
+    var created = newOrg(owner);
+    var id = created.getString("id");
+    appointGroupAdmin(created.getString("groupId"), admin.id());
+    var platformAdminId = org.get("/v1/users/me", platformAdmin).bodyAsJsonObject().getString("id");
+
+    assertAnswer(theirs(id, owner.id()), id, List.of("owner"), PermissionCatalog.PERMISSIONS.keySet(), "member");
+    assertAnswer(theirs(created.getString("name"), admin.id()), id, List.of(), PermissionCatalog.PERMISSIONS.keySet(),
+        "group_admin");
+    assertAnswer(theirs(id, platformAdminId), id, List.of(), PermissionCatalog.PERMISSIONS.keySet(),
+        "platform_admin");
+    assertAnswer(theirs(id, stranger.id()), id, List.of(), List.of(), "none");
+    assertAnswer(theirs(id, UUID.randomUUID()), id, List.of(), List.of(), "none");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organization-groups/" + created.getString("groupId")
+        + "/admins/" + admin.id(), platformAdmin, null).statusCode());
+    assertAnswer(theirs(id, admin.id()), id, List.of(), List.of(), "none");
+
+    var someones = "/v1/organizations/" + id + "/permissions/" + stranger.id();
+    assertProblem(org.get(someones, owner.token()), 403, "forbidden");
+    assertProblem(org.get(someones, platformAdmin), 403, "forbidden");
+    var missing = "/v1/organizations/" + UUID.randomUUID() + "/permissions/" + owner.id();
+    assertProblem(org.get(missing, owner.token()), 403, "forbidden");
+    var engine = org.engineToken();
+    assertProblem(org.get(missing, engine), 404, "organization_not_found");
+    assertProblem(org.get("/v1/organizations/" + id + "/permissions/not-an-id", engine), 400, "validation_failed");
+  }
+
   @Test
   void anUnknownQueryParameterIsRefusedToMembersOnly() {
     var owner = org.newUser("owner");

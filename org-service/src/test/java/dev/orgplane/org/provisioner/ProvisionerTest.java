@@ -196,7 +196,8 @@ class ProvisionerTest extends OrgServiceTest {
     var owner = org.newUser("owner");
     var template = org.createOrg(owner.token(), unique("tpl"));
     var groupId = template.getString("groupId");
-    var customer = org.newUser("customer");
+    var customer = org.newVerifiedUser("customer");
+    appointGroupAdmin(groupId, customer.id());
     var jobId = UUID.randomUUID().toString();
     var origin = new JsonObject().put("templateId", template.getString("id")).put("jobId", jobId);
 
@@ -219,6 +220,36 @@ class ProvisionerTest extends OrgServiceTest {
     assertEquals(origin, listed.getJsonObject("provisionedFrom"));
     assertNull(template.getValue("provisionedFrom"));
     assertTrue(template.containsKey("provisionedFrom"), "shown as null when absent");
+  }
+
+  private void appointGroupAdmin(String groupId, String userId) {
+    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + userId,
+        org.platformAdminToken(), null).statusCode());
+  }
+
+  /**
+   * The engine creates an organization for whoever queued its job, with its own identity: an owner who no longer
+   * administers the group (nor is a platform admin) is refused, as they would be themselves.
+   */
+  @Test
+  void engineCreatesOnlyForAnOwnerWhoAdministersTheGroup() {
+    var groupId = org.createOrg(org.newUser("tpl-owner").token(), unique("tpl")).getString("groupId");
+    var engine = org.engineToken();
+    var outsider = org.newUser("outsider");
+    var refused = org.post("/v1/organizations", engine, newOrganizationBody(groupId, outsider.id()));
+    assertProblem(refused, 403, "owner_not_admin");
+
+    var admin = org.newVerifiedUser("admin");
+    appointGroupAdmin(groupId, admin.id());
+    assertEquals(201, org.post("/v1/organizations", engine, newOrganizationBody(groupId, admin.id())).statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organization-groups/" + groupId + "/admins/" + admin.id(),
+        org.platformAdminToken(), null).statusCode());
+    assertProblem(org.post("/v1/organizations", engine, newOrganizationBody(groupId, admin.id())), 403,
+        "owner_not_admin");
+
+    var platformAdminId = org.get("/v1/users/me", org.platformAdminToken()).bodyAsJsonObject().getString("id");
+    assertEquals(201, org.post("/v1/organizations", engine, newOrganizationBody(groupId, platformAdminId))
+        .statusCode());
   }
 
   @Test

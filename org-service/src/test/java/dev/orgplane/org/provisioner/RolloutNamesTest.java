@@ -40,7 +40,7 @@ class RolloutNamesTest extends OrgServiceTest {
 
     /** A template of workspaces {@code lower} and {@code higher}, for {@code into}'s tenant if it is one. */
     Rollout(Rollout into, String lower, String higher) {
-      owner = into == null ? org.newUser("owner") : into.owner;
+      owner = into == null ? org.newVerifiedUser("owner") : into.owner;
       template = org.createOrg(owner.token(), "tpl-" + UUID.randomUUID().toString().substring(0, 8));
       ids = Stream.of("p", "q").map(name -> create(template.getString("id"), name)).sorted().toList();
       rename(0, lower);
@@ -49,6 +49,9 @@ class RolloutNamesTest extends OrgServiceTest {
         target = into.target;
         return;
       }
+      // the engine creates only for an admin of the group, as whoever queued its job is
+      assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + template.getString("groupId")
+          + "/admins/" + owner.id(), org.platformAdminToken(), null).statusCode());
       var made = org.post("/v1/organizations", engine, new JsonObject()
           .put("name", "copy-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "Copy")
           .put("groupId", template.getString("groupId")).put("ownerId", owner.id())
