@@ -9,6 +9,7 @@ import dev.orgplane.copy.api.PageResult;
 import dev.orgplane.engine.orgapi.JobScopedOrgApi;
 import dev.orgplane.engine.orgapi.KeptPages;
 import dev.orgplane.engine.orgapi.OrgApiClient;
+import dev.orgplane.engine.orgapi.RequesterRights;
 import dev.orgplane.engine.orgapi.ServiceToken;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.config.Settings;
@@ -294,7 +295,11 @@ public final class JobRunner {
     var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString()).copying(job.templateOrg().toString())
         .keepingPagesOf(job.templateOrg().toString(), templatePages.reader(readingsSharedBy(job)));
     var target = new TargetOrganization(pool, api, owner);
-    var ensured = retries.unlessHalted("the target organization", () -> target.ensure(job), () -> halt[0]);
+    // queued, the job may have waited past its requester's rights; a run acts with the engine's, so they are asked
+    // first, before it creates or writes anything (a resumed run too: they may have gone while it was away)
+    var ensured = retries.unlessHalted("the requester's rights", () -> RequesterRights.require(api,
+            job.templateOrg().toString(), job.queuedBy(), job.options()), () -> halt[0])
+        .compose(held -> retries.unlessHalted("the target organization", () -> target.ensure(job), () -> halt[0]));
     return ensured.compose(targetOrg -> {
       var ids = new CopiedObjects(pool, api, job.templateOrg(), targetOrg, job.id());
       // a plan compares each page of the template with the whole target, which it does not change: read it once

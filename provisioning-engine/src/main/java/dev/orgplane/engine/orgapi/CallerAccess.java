@@ -45,7 +45,9 @@ public final class CallerAccess {
   private static final String NO_SUCH_ID = new UUID(0, 0).toString();
 
   /** What editing an organization's hooks takes in org-service, and so carrying their secrets. */
-  private static final String HOOK_UPDATE = "app_hook_update";
+  static final String HOOK_UPDATE = "app_hook_update";
+  /** The code of a caller refused a job's carrying of hook secrets ({@link #requireHookEditor}). */
+  static final String HOOK_SECRETS_FORBIDDEN = "copy_hook_secrets_forbidden";
 
   public CallerAccess(WebClient client, String orgServiceUrl) {
     this.client = client;
@@ -130,11 +132,16 @@ public final class CallerAccess {
    * {@code templateId}: carrying the template hooks' secrets ({@link CopyContext#COPY_HOOK_SECRETS}) needs the right
    * to edit them ({@link #requireHookEditor}). The engine's own identity carries them for any job, so this is the
    * check that they travel only for a requester who could set them to anything anyway. Asked when a job is queued
-   * and again when it is retried, as the group's rights are.
+   * and again when it is retried, as the group's rights are, and of its requester when a run of it starts
+   * ({@link RequesterRights}).
    */
   public Future<Void> requireOptionRights(Caller caller, String templateId, JsonObject options) {
-    return options != null && options.getBoolean(CopyContext.COPY_HOOK_SECRETS, false)
-        ? requireHookEditor(caller, templateId) : Future.succeededFuture();
+    return carriesHookSecrets(options) ? requireHookEditor(caller, templateId) : Future.succeededFuture();
+  }
+
+  /** Whether a job's {@code options} carry the template hooks' secrets, which takes {@link #HOOK_UPDATE}. */
+  static boolean carriesHookSecrets(JsonObject options) {
+    return options != null && options.getBoolean(CopyContext.COPY_HOOK_SECRETS, false);
   }
 
   /**
@@ -147,7 +154,7 @@ public final class CallerAccess {
             + PathSegment.of(organizationId) + "/permissions/me")).send(),
         response -> OrgAnswers.ok(response)
             && OrgAnswers.body(response).getJsonArray("permissions").contains(HOOK_UPDATE),
-        () -> ApiException.forbidden("copy_hook_secrets_forbidden",
+        () -> ApiException.forbidden(HOOK_SECRETS_FORBIDDEN,
             "Carrying hook secrets needs the right to edit the template's hooks (" + HOOK_UPDATE + ")."));
   }
 
@@ -177,10 +184,11 @@ public final class CallerAccess {
    * exist. Its group's admins as they are now and platform admins (a deleted group's work included) may do anything
    * with it. Its requester keeps reading it after losing those rights, but retries only while holding them: a retry
    * runs with the engine's identity and may create an organization owned by the requester, so it needs the rights
-   * that queueing needed, checked again. A cancel needs them too, except while org-service cannot be asked: stopping
-   * work one started never waits for org-service. A token scoped to one organization carries no group rights
-   * (org-service shows it no group), so through it the requester only reads, and only what involves that
-   * organization: {@code organizations} are a job's template and target, a batch's template.
+   * that queueing needed, checked again (and once more when a run starts, {@link RequesterRights}). A cancel needs
+   * them too, except while org-service cannot be asked: stopping work one started never waits for org-service. A
+   * token scoped to one organization carries no group rights (org-service shows it no group), so through it the
+   * requester only reads, and only what involves that organization: {@code organizations} are a job's template and
+   * target, a batch's template.
    */
   public Future<Void> require(RoutingContext ctx, Use use, ApiException notFound, UUID requestedBy, UUID groupId,
       UUID... organizations) {

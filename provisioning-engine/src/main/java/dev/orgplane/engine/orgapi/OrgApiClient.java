@@ -201,6 +201,15 @@ public final class OrgApiClient implements OrgApi {
         .map(response -> new FoundOrganizations(OrgAnswers.body(response)));
   }
 
+  /**
+   * {@code GET /v1/organizations/{organization}/permissions/{userId}}: what a person may do in the organization now,
+   * as org-service decides it for a request of theirs ({@code via} {@code none} when they are not in it).
+   */
+  public Future<JsonObject> permissionsOf(String organization, String userId) {
+    return send(HttpMethod.GET, PathSegment.of(organization) + "/permissions/" + PathSegment.of(userId), null)
+        .map(OrgAnswers::body);
+  }
+
   /** {@code POST /v1/organizations}: the engine creates target organizations on the requester's behalf. */
   public Future<JsonObject> createOrganization(JsonObject body) {
     return send(HttpMethod.POST, "", body).map(OrgAnswers::body);
