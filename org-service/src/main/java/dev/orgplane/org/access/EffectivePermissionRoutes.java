@@ -37,18 +37,19 @@ public final class EffectivePermissionRoutes {
 
   /**
    * The engine runs a job with its own identity, for whoever queued it, whose token it does not hold: it asks here
-   * whether they still may, when a run starts. Anyone else is refused (403) whatever the organization, so they learn
-   * nothing of it or of other people. Someone who is not in the organization may do nothing there ({@code via}
-   * {@code none}); an organization that does not exist is 404.
+   * whether they still may, when a run starts. Anyone else in the organization is refused (403), and to anyone
+   * outside it the organization is missing (404), as everything in it is. Someone who is not in the organization may
+   * do nothing there ({@code via} {@code none}).
    */
   private void someones(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
+    var org = ctx.pathParam("org");
     AccessPolicy.caller(pool, principal)
-        .compose(caller -> caller.provisioner()
-            ? AccessPolicy.require(pool, principal, ctx.pathParam("org"), PermissionCatalog.ORG_GET)
-            : Future.failedFuture(ApiException.forbidden("forbidden",
-                "Only the provisioning engine asks what someone else may do.")))
+        .compose(caller -> caller.provisioner() ? AccessPolicy.require(pool, principal, org, PermissionCatalog.ORG_GET)
+            : AccessPolicy.isIn(pool, principal, org).compose(in -> Future.<OrgAccess>failedFuture(in
+                ? ApiException.forbidden("forbidden", "Only the provisioning engine asks what someone else may do.")
+                : AccessPolicy.notFound())))
         .compose(engine -> AccessPolicy.effectiveOf(pool, userId, engine.orgId())
             .map(theirs -> theirs.map(EffectivePermissions::toJson)
                 .orElseGet(() -> EffectivePermissions.nothing(engine.orgId()))))

@@ -187,7 +187,8 @@ class EffectivePermissionsTest extends OrgServiceTest {
 
   /**
    * The provisioning engine asks what a job's requester may do, whose token it does not hold: what they would be
-   * answered themselves, nothing ({@code none}) where they are not in the organization. Only the engine asks.
+   * answered themselves, nothing ({@code none}) where they are not in the organization. Only the engine asks; to
+   * anyone outside the organization it is missing, as everything in it is.
    */
   @Test
   void theEngineAsksWhatSomeoneElseMayDoAndNoOneElseDoes() {
@@ -210,11 +211,12 @@ class EffectivePermissionsTest extends OrgServiceTest {
         + "/admins/" + admin.id(), platformAdmin, null).statusCode());
     assertAnswer(theirs(id, admin.id()), id, List.of(), List.of(), "none");
 
-    var someones = "/v1/organizations/" + id + "/permissions/" + stranger.id();
+    var someones = "/v1/organizations/" + id + "/permissions/" + owner.id();
     assertProblem(org.get(someones, owner.token()), 403, "forbidden");
     assertProblem(org.get(someones, platformAdmin), 403, "forbidden");
+    assertProblem(org.get(someones, stranger.token()), 404, "organization_not_found");
     var missing = "/v1/organizations/" + UUID.randomUUID() + "/permissions/" + owner.id();
-    assertProblem(org.get(missing, owner.token()), 403, "forbidden");
+    assertProblem(org.get(missing, owner.token()), 404, "organization_not_found");
     var engine = org.engineToken();
     assertProblem(org.get(missing, engine), 404, "organization_not_found");
     assertProblem(org.get("/v1/organizations/" + id + "/permissions/not-an-id", engine), 400, "validation_failed");
