@@ -9,6 +9,7 @@ import dev.orgplane.engine.CountingRelay;
 import dev.orgplane.engine.WatchedTemplate;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -48,7 +49,8 @@ class SelectedTargetsTest {
 
   /**
    * An organization of group {@code groupId} that says it was provisioned from {@code templateId}, made (as only the
-   * engine may) with the engine's identity and owned by the group admin: cheaper than copying a template into it.
+   * engine may) with the engine's identity and owned by the group admin, an admin of {@code groupId}: cheaper than
+   * copying a template into it.
    */
   private static String tenantOf(String templateId, String groupId) {
     return tenantOf(templateId, groupId, "tenant-" + unique());
@@ -142,6 +144,9 @@ class SelectedTargetsTest {
     var inGroup = tenantOf(fresh, watched.template().groupId());
     var otherGroup = watched.engine().org.post("/v1/organization-groups", watched.engine().org.platformAdminToken(),
         new JsonObject().put("name", "elsewhere " + unique())).bodyAsJsonObject().getString("id");
+    // the engine makes an organization only for an admin of its group
+    assertEquals(204, watched.engine().org.send(HttpMethod.PUT, "/v1/organization-groups/" + otherGroup + "/admins/"
+        + watched.template().groupAdmin().id(), watched.engine().org.platformAdminToken(), null).statusCode());
     var elsewhere = tenantOf(fresh, otherGroup);
     var seen = watched.engine().org.get("/v1/organizations?provisionedFrom=" + fresh, watched.token())
         .bodyAsJsonObject().getJsonArray("items");
