@@ -4,6 +4,7 @@ import dev.orgplane.kit.config.ServiceVerticle;
 import io.vertx.core.json.JsonObject;
 import dev.orgplane.engine.batch.BatchRoutes;
 import dev.orgplane.engine.diff.DiffRoutes;
+import dev.orgplane.engine.diff.DiffSlots;
 import dev.orgplane.engine.job.CopyRecordSweeper;
 import dev.orgplane.engine.job.EndReports;
 import dev.orgplane.engine.job.JobRoutes;
@@ -63,6 +64,7 @@ public final class EngineVerticle extends ServiceVerticle {
   public static void checkSettings(Settings settings) {
     eventLoops(settings);
     JobRunner.RunnerSettings.from(settings);
+    DiffSlots.limit(settings);
     TokenRevocations.Schedule.from(settings);
     ServiceHttp.bodyLimitBytes(settings);
     SessionTimeouts.from(settings);
@@ -141,7 +143,8 @@ public final class EngineVerticle extends ServiceVerticle {
               runnerSettings.pageSize()), runner, endReports, runnerSettings.pollMillis(), streamLimits, draining)
               .mount(router);
           new DiffRoutes(vertx, pool, registry, access, http, token, orgServiceUrl,
-              runnerSettings.templateCacheMillis(), runnerSettings.templateCacheObjects()).mount(router);
+              runnerSettings.templateCacheMillis(), runnerSettings.templateCacheObjects(),
+              new DiffSlots(vertx, DiffSlots.limit(settings))).mount(router);
           runner.start();
           endReports.start(runnerSettings.pollMillis());
           sweeper = new CopyRecordSweeper(vertx, pool, new OrgApiClient(http, orgServiceUrl, token, null),

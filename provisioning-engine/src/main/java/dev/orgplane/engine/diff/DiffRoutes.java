@@ -44,9 +44,10 @@ public final class DiffRoutes {
   private final String orgServiceUrl;
   private final long templateCacheMillis;
   private final int templateCacheObjects;
+  private final DiffSlots slots;
 
   public DiffRoutes(Vertx vertx, Pool pool, PluginRegistry registry, CallerAccess access, WebClient http,
-      ServiceToken token, String orgServiceUrl, long templateCacheMillis, int templateCacheObjects) {
+      ServiceToken token, String orgServiceUrl, long templateCacheMillis, int templateCacheObjects, DiffSlots slots) {
     this.vertx = vertx;
     this.pool = pool;
     this.registry = registry;
@@ -56,6 +57,7 @@ public final class DiffRoutes {
     this.orgServiceUrl = orgServiceUrl;
     this.templateCacheMillis = templateCacheMillis;
     this.templateCacheObjects = templateCacheObjects;
+    this.slots = slots;
   }
 
   public void mount(Router router) {
@@ -80,10 +82,12 @@ public final class DiffRoutes {
           return access.requireGroupAdmin(caller, source.getString("groupId"))
               .compose(ok -> {
                 refuseOneOrganization(source, target);
-                return optionsOfCopy(source, target);
+                // a slot once the caller may have the diff: only the reads of the lists cost heap, and no one who
+                // may not have it is told the engine is busy
+                return slots.run(ctx, () -> optionsOfCopy(source, target)
+                    .compose(options -> kinds(caller, source.getString("id"), target.getString("id"), options)
+                        .recover(failure -> unread(failure, caller, source.getString("id"), target.getString("id")))));
               })
-              .compose(options -> kinds(caller, source.getString("id"), target.getString("id"), options)
-                  .recover(failure -> unread(failure, caller, source.getString("id"), target.getString("id"))))
               .map(kinds -> new JsonObject().put("source", source.getString("id")).put("target", target.getString("id"))
                   .put("inSync", kinds.stream().allMatch(KindDiff::inSync))
                   .put("kinds", new JsonArray(kinds.stream().map(KindDiff::toJson).toList())));
