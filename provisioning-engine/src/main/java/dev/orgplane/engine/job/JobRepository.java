@@ -323,25 +323,58 @@ public final class JobRepository {
    * {@code scope}, only those whose template or target it is (what a token scoped to that organization sees).
    */
   public static Future<List<Job>> requestedBy(SqlClient client, UUID requestedBy, UUID scope, ListQuery query) {
-    return list(client, new WhereClause().and("requested_by = #", requestedBy)
-        .and("(template_org = # OR target_org = #)", scope), query);
+    var where = new WhereClause().and("requested_by = #", requestedBy);
+    return page(client, requestedBySql(where, scope, query), where);
+  }
+
+  /** The statement of {@link #requestedBy}, its values added to {@code where} (the requester's condition). */
+  static String requestedBySql(WhereClause where, UUID scope, ListQuery query) {
+    return scope == null ? listSql(where, query) : scopedSql(where, scope, query);
   }
 
   /** A page of the jobs of {@code batchId}, filtered and in the order {@code query} asks. */
   public static Future<List<Job>> ofBatch(SqlClient client, UUID batchId, ListQuery query) {
-    return list(client, new WhereClause().and("batch_id = #", batchId), query);
+    var where = new WhereClause().and("batch_id = #", batchId);
+    return page(client, listSql(where, query), where);
   }
 
   /**
    * Every list is by an owner ({@code where}: a requester or a batch) and in id order, with an index that serves
    * each filter alone (V7, V8); a filter given together with another is checked on the rows the other finds.
    */
-  private static Future<List<Job>> list(SqlClient client, WhereClause where, ListQuery query) {
+  private static String listSql(WhereClause where, ListQuery query) {
+    filtered(where, query);
+    return "SELECT j.*, " + STEPS + " FROM provisioning.jobs j WHERE " + where.sql() + order(query)
+        + " LIMIT " + where.parameter(query.page().fetchSize());
+  }
+
+  /**
+   * A scope's jobs are those of its template and those of its target: each read in id order from its own index (V8:
+   * by requester and template; by target, which has few jobs), up to a page, and the page taken from both. No index
+   * keeps {@code template_org = $n OR target_org = $n} in id order, and PostgreSQL read every job of the requester
+   * through their index to find a page of a scope that holds few of them.
+   */
+  private static String scopedSql(WhereClause where, UUID scope, ListQuery query) {
+    filtered(where, query);
+    var organization = where.parameter(scope);
+    var limit = " LIMIT " + where.parameter(query.page().fetchSize());
+    var of = "(SELECT id FROM provisioning.jobs WHERE " + where.sql() + " AND %s = " + organization + order(query)
+        + limit + ")";
+    return "SELECT j.*, " + STEPS + " FROM provisioning.jobs j WHERE id IN (" + of.formatted("template_org")
+        + " UNION ALL " + of.formatted("target_org") + ")" + order(query) + limit;
+  }
+
+  private static void filtered(WhereClause where, ListQuery query) {
     where.and(query.newestFirst() ? "id < #" : "id > #", query.after()).and("status = #", query.status())
         .and("template_org = #", query.template()).and("target_org = #", query.target())
         .and("batch_id = #", query.batch());
-    var sql = "SELECT j.*, " + STEPS + " FROM provisioning.jobs j WHERE " + where.sql() + " ORDER BY id"
-        + (query.newestFirst() ? " DESC" : "") + " LIMIT " + where.parameter(query.page().fetchSize());
+  }
+
+  private static String order(ListQuery query) {
+    return " ORDER BY id" + (query.newestFirst() ? " DESC" : "");
+  }
+
+  private static Future<List<Job>> page(SqlClient client, String sql, WhereClause where) {
     return client.preparedQuery(sql).mapping(Job.MAPPER).execute(where.values())
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).toList());
   }
