@@ -142,8 +142,7 @@ public final class EngineVerticle extends ServiceVerticle {
           new BatchRoutes(pool, registry, access, new ProvisionedOrganizations(http, orgServiceUrl,
               runnerSettings.pageSize()), runner, endReports, runnerSettings.pollMillis(), streamLimits, draining)
               .mount(router);
-          new DiffRoutes(vertx, pool, registry, access, http, token, orgServiceUrl,
-              runnerSettings.templateCacheMillis(), runnerSettings.templateCacheObjects(),
+          new DiffRoutes(vertx, pool, registry, access, http, token, orgServiceUrl, runnerSettings,
               new DiffSlots(vertx, DiffSlots.limit(settings))).mount(router);
           runner.start();
           endReports.start(runnerSettings.pollMillis());

@@ -4,6 +4,8 @@ import dev.orgplane.copy.api.KindDiff;
 import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.engine.job.CopiedObjects;
 import dev.orgplane.engine.job.EngineCopyContext;
+import dev.orgplane.engine.job.JobRunner.RunnerSettings;
+import dev.orgplane.engine.job.PageDeadline;
 import dev.orgplane.engine.job.ProvisioningRequest;
 import dev.orgplane.engine.job.Retries;
 import dev.orgplane.engine.orgapi.Caller;
@@ -44,10 +46,11 @@ public final class DiffRoutes {
   private final String orgServiceUrl;
   private final long templateCacheMillis;
   private final int templateCacheObjects;
+  private final PageDeadline deadline;
   private final DiffSlots slots;
 
   public DiffRoutes(Vertx vertx, Pool pool, PluginRegistry registry, CallerAccess access, WebClient http,
-      ServiceToken token, String orgServiceUrl, long templateCacheMillis, int templateCacheObjects, DiffSlots slots) {
+      ServiceToken token, String orgServiceUrl, RunnerSettings settings, DiffSlots slots) {
     this.vertx = vertx;
     this.pool = pool;
     this.registry = registry;
@@ -55,8 +58,9 @@ public final class DiffRoutes {
     this.http = http;
     this.token = token;
     this.orgServiceUrl = orgServiceUrl;
-    this.templateCacheMillis = templateCacheMillis;
-    this.templateCacheObjects = templateCacheObjects;
+    this.templateCacheMillis = settings.templateCacheMillis();
+    this.templateCacheObjects = settings.templateCacheObjects();
+    this.deadline = new PageDeadline(vertx, settings.pageTimeoutMillis());
     this.slots = slots;
   }
 
@@ -120,6 +124,9 @@ public final class DiffRoutes {
    * they were checked, which asking for them again names. Any other failure is the plugin's own.
    */
   private Future<List<KindDiff>> unread(Throwable failure, Caller caller, String source, String target) {
+    if (failure instanceof PageDeadline.Missed missed) {
+      return Future.failedFuture(new ApiException(504, "diff_timeout", missed.getMessage()));
+    }
     if (failure instanceof OrgApiException refused && refused.status() == 404) {
       return organizations(caller, source, target).compose(both -> CallerAccess.unavailable(failure));
     }
@@ -150,7 +157,10 @@ public final class DiffRoutes {
     var ids = new CopiedObjects(pool, api, UUID.fromString(source), UUID.fromString(target), null);
     var context = new EngineCopyContext(null, source, target, registry.ids(), ids,
         JobScopedOrgApi.reading(api, source, target), http, vertx, options, 500, 500, message -> { });
-    return Future.all(registry.inRunOrder().stream().map(plugin -> plugin.diff(context)).toList())
+    // each plugin's diff within a page's deadline, and the slot held until every one has ended: one that never
+    // answered held its slot for ever, and one failing first gave the slot back while the others still read
+    return Future.join(registry.inRunOrder().stream().map(plugin -> deadline.of(plugin.id(), plugin.diff(context)))
+            .toList())
         .map(all -> all.<KindDiff>list());
   }
 }

@@ -10,16 +10,17 @@ import io.vertx.core.Vertx;
  * of the plugin, a call of its own with no timeout) would hold its job, renewed by the heartbeat, its target, a cancel
  * of it and its engine's stop for ever: past its deadline it fails {@value #CODE}, which fails the job as any refusal
  * does (it is not tried again: a plugin that hung once hangs again as likely as not, and each try would hold the job
- * as long again). What the plugin still does then is its own: the engine goes on without it.
+ * as long again). What the plugin still does then is its own: the engine goes on without it. A plugin's diff has
+ * the same deadline ({@code DiffRoutes}): one that never answered held its diff's slot for ever.
  */
-final class PageDeadline {
+public final class PageDeadline {
 
   static final String CODE = "page_timeout";
 
   private final Vertx vertx;
   private final long millis;
 
-  PageDeadline(Vertx vertx, long millis) {
+  public PageDeadline(Vertx vertx, long millis) {
     this.vertx = vertx;
     this.millis = millis;
   }
@@ -29,7 +30,7 @@ final class PageDeadline {
    * answer is thrown here, inside Retries' compose, so it fails the page as a plugin's own throw does: handed to
    * compose, it was thrown out of the job's chain instead, and left the job running for ever.
    */
-  <T> Future<T> of(String plugin, Future<T> page) {
+  public <T> Future<T> of(String plugin, Future<T> page) {
     if (page == null) {
       throw new IllegalStateException("The copy plugin " + plugin + " answered null instead of a page.");
     }
@@ -47,7 +48,7 @@ final class PageDeadline {
   }
 
   /** A page given up at its deadline. */
-  static final class Missed extends CopyFailure {
+  public static final class Missed extends CopyFailure {
     Missed(String plugin, long millis) {
       super(CODE, "The copy plugin " + plugin + " did not answer a page within " + millis / 1000
           + " s (ORGPLANE_ENGINE_PAGE_TIMEOUT_SECONDS).", null);
