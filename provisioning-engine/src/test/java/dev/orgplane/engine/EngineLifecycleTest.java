@@ -57,4 +57,12 @@ class EngineLifecycleTest {
     assertEquals(200, answer.statusCode(), answer.bodyAsString());
     stopped.get(30, TimeUnit.SECONDS);
   }
+
+  /** No notice and no grace (both in range) stop at once: the wait for the pages in flight asked for a 0 ms timer. */
+  @Test
+  void anEngineWithNoNoticeAndNoGraceStops() {
+    var engine = EngineHarness.start(vertx, new JsonObject().put("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "0")
+        .put("ORGPLANE_SHUTDOWN_GRACE_SECONDS", "0"));
+    engine.undeploy(vertx); // throws if the stop failed
+  }
 }

@@ -230,7 +230,8 @@ public final class JobRunner {
     // meanwhile: until session 30 it went back at once, and another engine's run of it met those pages still writing
     var runs = running.values().stream().map(run -> run.ended().future()).toList();
     var waited = Promise.<Void>promise();
-    var deadline = vertx.setTimer(settings.stopMillis(), fired -> {
+    // Vert.x refuses a timer under 1 ms, and no notice and no grace (0) are a stop's to choose
+    var deadline = vertx.setTimer(Math.max(1, settings.stopMillis()), fired -> {
       LOG.warn("pages still in flight after {} ms of stopping: their jobs go back all the same", settings.stopMillis());
       waited.tryComplete();
     });
