@@ -108,7 +108,8 @@ public final class TokenRevocations implements Predicate<Principal> {
   private volatile boolean everRead;
   /**
    * The read under way, null between reads: a period that finds one skips its own, so a source that hangs is not
-   * asked again every period, and an older answer never replaces a newer one.
+   * asked again every period, and an older answer never replaces a newer one. A read unanswered for half the bound
+   * is given up ({@link #read}), so one that never answers does not hold off every later read.
    */
   private final AtomicReference<Future<Void>> reading = new AtomicReference<>();
   /** Ended or revoked here and not yet seen by a reload: a reload that began before the commit must not drop them. */
@@ -135,9 +136,9 @@ public final class TokenRevocations implements Predicate<Principal> {
   }
 
   /**
-   * Reads every {@link Schedule#reloadMillis} from now on; answers the first read's outcome. A failed read keeps the
-   * last list (its tokens stay refused, until it is no longer {@link #fresh}) and is tried again next period; logged
-   * once until a read succeeds again.
+   * Reads every {@link Schedule#reloadMillis} from now on; answers the first read's outcome. A failed read, or one
+   * unanswered for half of {@link Schedule#maxStalenessMillis}, keeps the last list (its tokens stay refused, until
+   * it is no longer {@link #fresh}) and is tried again next period; logged once until a read succeeds again.
    */
   public Future<Void> start() {
     consumer = vertx.eventBus().localConsumer(ADDRESS, message -> received(message.body()));
@@ -190,7 +191,9 @@ public final class TokenRevocations implements Predicate<Principal> {
     endedInProcess.entrySet().removeIf(mark -> mark.getValue() < markedBefore);
     revokedInProcess.entrySet().removeIf(mark -> mark.getValue() < markedBefore);
     var began = System.nanoTime();
-    return source.get().<Void>map(loaded -> {
+    // Half the bound: a read slower than that could not keep the list fresh anyway, as the next would begin no
+    // sooner; given up then, it leaves the other half for a read asked for after it, and its late answer is dropped
+    return source.get().timeout(schedule.maxStalenessMillis() / 2, TimeUnit.MILLISECONDS).<Void>map(loaded -> {
       var sessions = new HashMap<>(loaded.sessionsEnded());
       endedHere.forEach((subject, second) -> {
         if (sessions.getOrDefault(subject, Long.MIN_VALUE) >= second) {

@@ -174,6 +174,25 @@ class TokenRevocationsTest {
   }
 
   @Test
+  void aReadThatNeverAnswersIsGivenUpAtHalfTheBoundAndItsLateAnswerIgnored() throws Exception {
+    // a read that never answered (a database connection gone silent) held off every later one: stale until restart
+    var started = start(new TokenRevocations.Schedule(20, 200));
+    nextRead().complete(TokenRevocations.Snapshot.EMPTY);
+    started.await();
+    var hung = nextRead();
+
+    while (revocations.fresh()) {
+      nextRead().fail(new IllegalStateException("org-service down"));
+    }
+    nextRead().complete(new TokenRevocations.Snapshot(Map.of(), Set.of("c1")));
+    Eventually.holds(revocations::fresh, "not fresh once a read after the hung one answered");
+
+    hung.complete(new TokenRevocations.Snapshot(Map.of("alice", 100L), Set.of()));
+    assertTrue(revocations.test(token("bot", 1, "c1")), "the given-up read's late answer replaced a newer list");
+    assertFalse(revocations.test(token("alice", 99, null)));
+  }
+
+  @Test
   void theBoundIsAtLeastTwoReloadPeriods() {
     var settings = new Settings(new JsonObject().put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "5000")
         .put("ORGPLANE_REVOCATION_MAX_STALENESS_SECONDS", "10"));
