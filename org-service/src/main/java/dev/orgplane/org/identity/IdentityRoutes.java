@@ -122,10 +122,11 @@ public final class IdentityRoutes {
       ctx.fail(wrongCredentials());
       return;
     }
-    throttle.admit(username, ctx)
-        .compose(admitted -> UserRepository.byEmail(pool, username))
-        .compose(user -> hasher.matches(password, user.map(u -> u.passwordHash()).orElse(null))
-            .compose(ok -> ok ? Future.succeededFuture(user.get()) : Future.failedFuture(wrongCredentials())))
+    // the hashing place first: an attempt refused busy is not counted, its password never checked
+    hasher.withSlot(slot -> throttle.admit(username, ctx)
+            .compose(admitted -> UserRepository.byEmail(pool, username))
+            .compose(user -> slot.matches(password, user.map(u -> u.passwordHash()).orElse(null))
+                .compose(ok -> ok ? Future.succeededFuture(user.get()) : Future.failedFuture(wrongCredentials()))))
         .compose(user -> verifiedHash(user, password).compose(hash -> refreshTokens.open(user.id(), hash)))
         // the address starts over only once the session is open: a sign-in refused because the password changed
         // meanwhile is a failure like any other

@@ -68,8 +68,9 @@ final class PasswordConfirmation {
       if (user.email() == null) {
         throw ApiException.forbidden("no_password", "Service users sign in with client credentials, not a password.");
       }
-      return throttle.admit(user.email(), ctx)
-          .compose(admitted -> hasher.matches(password, user.passwordHash()))
+      // the hashing place first: a confirmation refused busy is not counted, its password never checked
+      return hasher.withSlot(slot -> throttle.admit(user.email(), ctx)
+              .compose(admitted -> slot.matches(password, user.passwordHash())))
           .compose(matches -> matches ? throttle.succeeded(user.email()).map(new Confirmed(user, issuedAt))
               : Future.failedFuture(wrongPassword()));
     });

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.bouncycastle.crypto.macs.HMac;
@@ -24,7 +26,9 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * most {@value #QUEUE_SETTING} hashes wait for them: one more fails at once with 503 {@code busy} and
  * {@code Retry-After}. On Vert.x's default worker pool, with its unbounded queue, a client sending sign-ins at fresh
  * addresses (each a free attempt, and a full hash) queued seconds of bcrypt before every other tenant's sign-in, and
- * before the other blocking work of the service (schema validation) as well.
+ * before the other blocking work of the service (schema validation) as well. A check whose attempt is counted takes
+ * its place before the count ({@link #withSlot}): a refusal is no attempt, and must not throttle a user following
+ * {@code Retry-After}.
  *
  * <p>bcrypt reads no more than a password's first 72 bytes, while a password may have 1024 characters: two
  * passwords alike in those bytes were one. So bcrypt is given a digest of the whole password instead, an
@@ -70,27 +74,55 @@ public final class PasswordHasher {
   }
 
   public Future<String> hash(String password) {
-    return run(() -> hashNow(password));
+    return withSlot(slot -> slot.run(() -> hashNow(password)));
   }
 
-  /** True when {@code password} matches {@code hash}; a null hash (no such user) never matches. */
-  public Future<Boolean> matches(String password, String hash) {
-    return run(() -> {
-      var stored = hash == null ? DUMMY_HASH : hash;
-      boolean ok = stored.startsWith(PREHASHED)
-          ? OpenBSDBCrypt.checkPassword(stored.substring(PREHASHED.length()), prehashed(password))
-          : OpenBSDBCrypt.checkPassword(stored, password.toCharArray());
-      return ok && hash != null;
-    });
-  }
-
-  private <T> Future<T> run(Callable<T> hashing) {
+  /**
+   * Runs {@code work} holding a place among the hashes running or waiting, for the one hash it may make with
+   * {@link Slot}; or fails 503 {@code busy} at once, without running it. The place is free again once that hash is
+   * made, or once {@code work} ends without it.
+   */
+  <T> Future<T> withSlot(Function<Slot, Future<T>> work) {
     if (!admit()) {
       return Future.failedFuture(new ApiException(503, "busy",
           "Too many passwords are being checked at the moment; retry in a second.", RETRY_AFTER_SECONDS));
     }
-    return executor.executeBlocking(hashing, false).andThen(done -> admitted.computeIfPresent(POOL_NAME,
-        (key, hashes) -> hashes <= 1 ? null : hashes - 1));
+    var slot = new Slot();
+    Future<T> done;
+    // a work that throws instead of failing its future must not keep the place for ever
+    try {
+      done = work.apply(slot);
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    return done.andThen(ended -> slot.free());
+  }
+
+  /** A place among the hashes, held for one hash ({@link #withSlot}). */
+  final class Slot {
+
+    private final AtomicBoolean held = new AtomicBoolean(true);
+
+    /** True when {@code password} matches {@code hash}; a null hash (no such user) never matches. */
+    Future<Boolean> matches(String password, String hash) {
+      return run(() -> {
+        var stored = hash == null ? DUMMY_HASH : hash;
+        boolean ok = stored.startsWith(PREHASHED)
+            ? OpenBSDBCrypt.checkPassword(stored.substring(PREHASHED.length()), prehashed(password))
+            : OpenBSDBCrypt.checkPassword(stored, password.toCharArray());
+        return ok && hash != null;
+      });
+    }
+
+    private <T> Future<T> run(Callable<T> hashing) {
+      return executor.executeBlocking(hashing, false).andThen(done -> free());
+    }
+
+    private void free() {
+      if (held.compareAndSet(true, false)) {
+        admitted.computeIfPresent(POOL_NAME, (key, hashes) -> hashes <= 1 ? null : hashes - 1);
+      }
+    }
   }
 
   /** Counts a hash in, or answers false when {@link #capacity} are running or waiting already. */

@@ -10,7 +10,9 @@ import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
@@ -89,6 +91,62 @@ class PasswordHashingQueueTest {
 
       assertProblem(confirmed.get(20, TimeUnit.SECONDS), 400, "invalid_reset_token");
     }
+  }
+
+  /**
+   * A sign-in refused busy is no attempt: its password is never checked. The owner of an account following
+   * {@code Retry-After} while the queue is full is not throttled for it (counted, the sixth was 429 and the wait
+   * doubled on, after the load as well).
+   */
+  @Test
+  void signInsRefusedBusyAreNotCountedAsFailures() throws Exception {
+    var bob = org.newUser("bob");
+
+    var refused = whileTheQueueIsFull(() -> IntStream.rangeClosed(0, SignInThrottle.FREE_FAILURES)
+        .mapToObj(i -> org.requestToken(bob.email(), "password-bob-123")).toList());
+
+    refused.forEach(answer -> assertProblem(answer, 503, "busy"));
+    assertEquals(200, org.requestToken(bob.email(), "password-bob-123").statusCode());
+  }
+
+  /** The same for the password a change asks again (as do an email change and an account's deletion). */
+  @Test
+  void passwordConfirmationsRefusedBusyAreNotCountedAsFailures() throws Exception {
+    var carol = org.newUser("carol");
+    var change = new JsonObject().put("currentPassword", "password-carol-123").put("password", "carols-new-password");
+
+    var refused = whileTheQueueIsFull(() -> IntStream.rangeClosed(0, SignInThrottle.FREE_FAILURES)
+        .mapToObj(i -> org.send(HttpMethod.PUT, "/v1/users/me/password", carol.token(), change)).toList());
+
+    refused.forEach(answer -> assertProblem(answer, 503, "busy"));
+    assertEquals(200, org.send(HttpMethod.PUT, "/v1/users/me/password", carol.token(), change).statusCode());
+  }
+
+  /**
+   * {@code during} run while every hashing thread is held and the queue full of sign-ins at made-up addresses; its
+   * answer once those are answered, the threads free again.
+   */
+  private <T> T whileTheQueueIsFull(Supplier<T> during) throws Exception {
+    List<CompletableFuture<HttpResponse<Buffer>>> filling;
+    T answer;
+    try (var held = HeldThreads.all(vertx)) {
+      filling = IntStream.range(0, PasswordHasher.THREADS + QUEUE).mapToObj(i -> sent(() -> org.requestToken(
+          "nobody-" + UUID.randomUUID() + "@test.local", "some-guess-123"))).toList();
+      awaitHashesAdmitted(PasswordHasher.THREADS + QUEUE);
+      answer = during.get();
+    }
+    CompletableFuture.allOf(filling.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    return answer;
+  }
+
+  /** Waits (30 s at most) until {@code count} hashes are running or waiting. */
+  private void awaitHashesAdmitted(int count) throws InterruptedException {
+    LocalMap<String, Integer> admitted = vertx.sharedData().getLocalMap(PasswordHasher.POOL_NAME);
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Integer.valueOf(count).equals(admitted.get(PasswordHasher.POOL_NAME)) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(count, admitted.get(PasswordHasher.POOL_NAME), "hashes running or waiting");
   }
 
   private CompletableFuture<HttpResponse<Buffer>> sent(Supplier<HttpResponse<Buffer>> request) {
