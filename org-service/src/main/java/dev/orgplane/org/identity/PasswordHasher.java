@@ -28,7 +28,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * addresses (each a free attempt, and a full hash) queued seconds of bcrypt before every other tenant's sign-in, and
  * before the other blocking work of the service (schema validation) as well. A check whose attempt is counted takes
  * its place before the count ({@link #withSlot}): a refusal is no attempt, and must not throttle a user following
- * {@code Retry-After}.
+ * {@code Retry-After}. The admin made at a start is hashed past the limit ({@link #hashAtStart}).
  *
  * <p>bcrypt reads no more than a password's first 72 bytes, while a password may have 1024 characters: two
  * passwords alike in those bytes were one. So bcrypt is given a digest of the whole password instead, an
@@ -75,6 +75,14 @@ public final class PasswordHasher {
 
   public Future<String> hash(String password) {
     return withSlot(slot -> slot.run(() -> hashNow(password)));
+  }
+
+  /**
+   * Hashed whatever waits already, never refused: a start is no client to retry, and several instances starting at
+   * once (more than the threads and the queue) would otherwise fail their start.
+   */
+  public Future<String> hashAtStart(String password) {
+    return executor.executeBlocking(() -> hashNow(password), false);
   }
 
   /**

@@ -35,14 +35,17 @@ public final class AdminBootstrap {
     var email = settings.string("ORGPLANE_ADMIN_EMAIL", DEFAULT_EMAIL);
     var configured = settings.has("ORGPLANE_ADMIN_PASSWORD");
     var password = configured ? settings.string("ORGPLANE_ADMIN_PASSWORD") : generatedPassword();
-    return hasher.hash(password).compose(hash -> pool.withTransaction(conn -> conn
+    // hashed under the lock, and only when an admin is made: instances starting at once, or restarting, hash once
+    // at most, not once each
+    return pool.withTransaction(conn -> conn
         .preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_ID))
         .compose(locked -> UserRepository.anyPlatformAdmin(conn))
-        .compose(present -> present ? Future.<Void>succeededFuture() : madeAdmin(conn, email, hash)
+        .compose(present -> present ? Future.<Void>succeededFuture() : hasher.hashAtStart(password)
+            .compose(hash -> madeAdmin(conn, email, hash))
             // told before the commit: an admin whose password could not be told (its file cannot be written) is
             // not made, and the start fails; one told whose commit fails is made again, with a new password, at the
             // next start
-            .compose(made -> configured ? Future.<Void>succeededFuture() : told(vertx, generated, email, password)))));
+            .compose(made -> configured ? Future.<Void>succeededFuture() : told(vertx, generated, email, password))));
   }
 
   /** {@code password} told where {@code generated} says, on a worker: where it goes may be a file. */

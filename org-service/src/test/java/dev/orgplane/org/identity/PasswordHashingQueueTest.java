@@ -4,9 +4,11 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -41,6 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PasswordHashingQueueTest {
 
   private static final int QUEUE = 2;
+  /** The lower half of the advisory lock's id under which a start makes the admin ("orgplane"), as pg_locks shows it. */
+  private static final long ADMIN_LOCK_LOW_BITS = 0x6c616e65L;
 
   private final ExecutorService requests = Executors.newCachedThreadPool();
   private OrgServiceHarness org;
@@ -120,6 +124,64 @@ class PasswordHashingQueueTest {
 
     refused.forEach(answer -> assertProblem(answer, 503, "busy"));
     assertEquals(200, org.send(HttpMethod.PUT, "/v1/users/me/password", carol.token(), change).statusCode());
+  }
+
+  /**
+   * With no queue ({@value PasswordHasher#QUEUE_SETTING} 0) and more instances than hashing threads, every instance
+   * starts: they hashed the admin's password each, at once, and those refused busy failed the start.
+   */
+  @Test
+  void moreInstancesThanHashingThreadsStartWithNoQueue() {
+    var instances = PasswordHasher.THREADS * 2 + 2;
+    var config = new JsonObject()
+        .put("ORGPLANE_PG_URL", PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS).toString())
+        .put("ORGPLANE_ORG_SERVICE_PORT", "0")
+        .put("ORGPLANE_PG_POOL_SIZE", "2")
+        .put("ORGPLANE_ADMIN_EMAIL", OrgServiceHarness.ADMIN_EMAIL)
+        .put("ORGPLANE_ADMIN_PASSWORD", OrgServiceHarness.ADMIN_PASSWORD)
+        .put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)
+        .put(PasswordHasher.QUEUE_SETTING, "0");
+
+    var deployed = vertx.deployVerticle(() -> new OrgServiceVerticle(config.copy()),
+        new DeploymentOptions().setInstances(instances)).await();
+
+    vertx.undeploy(deployed).await();
+  }
+
+  /** An admin made already, a start hashes nothing: it starts while every hashing thread is held. */
+  @Test
+  void aStartWithAnAdminMadeHashesNothing() throws Exception {
+    try (var held = HeldThreads.all(vertx)) {
+      var started = CompletableFuture.supplyAsync(() -> OrgServiceHarness.start(vertx, org.db()), requests);
+
+      started.get(20, TimeUnit.SECONDS).undeploy(vertx);
+    }
+  }
+
+  /**
+   * The admin's password at a first start waits for a hashing thread, however full the queue, rather than fail. The
+   * start hashes holding the lock that makes one admin of concurrent starts: seen held, it is hashing.
+   */
+  @Test
+  void aFirstStartWaitsForAHashingThreadWhenTheQueueIsFull() throws Exception {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var started = whileTheQueueIsFull(() -> {
+      var starting = CompletableFuture.supplyAsync(() -> OrgServiceHarness.start(vertx, db), requests);
+      try {
+        Eventually.holds(() -> starting.isDone() || PgFixture.queryLong(db, "SELECT count(*) FROM pg_locks "
+            + "WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = "
+            + "current_database()) AND objid = " + ADMIN_LOCK_LOW_BITS) > 0,
+            "the start neither ended nor took the admin lock");
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return starting;
+    });
+
+    var harness = started.get(60, TimeUnit.SECONDS);
+    assertEquals(200, harness.requestToken(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD)
+        .statusCode());
+    harness.undeploy(vertx);
   }
 
   /**
