@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.PluginsDir;
 import dev.orgplane.engine.WatchedTemplate;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,25 +20,16 @@ class DiffDeadlineTest {
       .put(DiffSlots.SETTING, "1").put("ORGPLANE_ENGINE_PAGE_TIMEOUT_SECONDS", "1")
       .put("ORGPLANE_PLUGINS_DIR", PluginsDir.listing(HeldDiffPlugin.class)), "diff-deadline");
 
-  private static String copy;
+  private static DiffedCopy copy;
 
   @BeforeAll
   static void createCopy() {
-    var created = watched.engine().org.post("/v1/organizations", watched.token(), new JsonObject()
-        .put("name", "deadline-copy-" + WatchedTemplate.unique()).put("title", "Deadline copy")
-        .put("groupId", watched.template().groupId()));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    copy = created.bodyAsJsonObject().getString("id");
+    copy = DiffedCopy.made(watched, "deadline-copy");
   }
 
   @AfterEach
   void releaseHeld() {
     HeldDiffPlugin.release();
-  }
-
-  private static HttpResponse<Buffer> diff() {
-    return watched.engine().get("/v1/provisioning/diff?source=" + watched.template().templateId() + "&target=" + copy,
-        watched.token());
   }
 
   /**
@@ -51,14 +40,14 @@ class DiffDeadlineTest {
   void aDiffAPluginNeverAnswersEndsAtTheDeadlineAndFreesItsSlot() {
     HeldDiffPlugin.hold();
     long started = System.nanoTime();
-    var unanswered = diff();
+    var unanswered = copy.diff();
     long millis = (System.nanoTime() - started) / 1_000_000;
     assertProblem(unanswered, 504, "diff_timeout");
     assertTrue(unanswered.bodyAsJsonObject().getString("detail").contains("held-diff"), unanswered.bodyAsString());
     assertTrue(millis >= 1_000, "answered after the deadline, not before: " + millis + " ms");
 
     HeldDiffPlugin.release();
-    var next = diff();
+    var next = copy.diff();
     assertEquals(200, next.statusCode(), next.bodyAsString());
   }
 }

@@ -30,15 +30,11 @@ class DiffSlotsTest {
       "diff-slots");
 
   private static final ExecutorService callers = Executors.newFixedThreadPool(SLOTS + 1);
-  private static String copy;
+  private static DiffedCopy copy;
 
   @BeforeAll
   static void createCopy() {
-    var created = watched.engine().org.post("/v1/organizations", watched.token(), new JsonObject()
-        .put("name", "slotted-copy-" + WatchedTemplate.unique()).put("title", "Slotted copy")
-        .put("groupId", watched.template().groupId()));
-    assertEquals(201, created.statusCode(), created.bodyAsString());
-    copy = created.bodyAsJsonObject().getString("id");
+    copy = DiffedCopy.made(watched, "slotted-copy");
   }
 
   @AfterEach
@@ -52,8 +48,7 @@ class DiffSlotsTest {
   }
 
   private static HttpResponse<Buffer> diff() {
-    return watched.engine().get("/v1/provisioning/diff?source=" + watched.template().templateId() + "&target=" + copy,
-        watched.token());
+    return copy.diff();
   }
 
   /**
@@ -90,7 +85,7 @@ class DiffSlotsTest {
   /** A diff that fails gives its slot back as one that succeeds does. */
   @Test
   void aFailedDiffFreesItsSlot() {
-    watched.relay().refuse("/v1/organizations/" + copy + "/queues", 503);
+    watched.relay().refuse("/v1/organizations/" + copy.id() + "/queues", 503);
     try {
       for (int i = 0; i <= SLOTS; i++) {
         assertProblem(diff(), 503, "org_service_unavailable");
