@@ -179,18 +179,22 @@ public final class EngineHarness {
     return first;
   }
 
+  /** Queues a job or a batch at {@code path}, asserting it was accepted, and answers it as queued. */
+  public JsonObject queue(String path, String token, JsonObject request) {
+    var queued = post(path, token, request);
+    assertEquals(202, queued.statusCode(), queued.bodyAsString());
+    return queued.bodyAsJsonObject();
+  }
+
   /** Queues a job, and answers it once it has ended. */
   public JsonObject provision(String token, JsonObject request) {
-    var queued = post("/v1/provisioning/jobs", token, request);
-    assertEquals(202, queued.statusCode(), queued.bodyAsString());
-    return awaitEnd("/v1/provisioning/jobs/" + queued.bodyAsJsonObject().getString("id"), token);
+    return awaitEnd("/v1/provisioning/jobs/" + queue("/v1/provisioning/jobs", token, request).getString("id"), token);
   }
 
   /** Queues a batch, and answers it once every job of it has ended. */
   public JsonObject provisionBatch(String token, JsonObject request) {
-    var queued = post("/v1/provisioning/batches", token, request);
-    assertEquals(202, queued.statusCode(), queued.bodyAsString());
-    return awaitEnd("/v1/provisioning/batches/" + queued.bodyAsJsonObject().getString("id"), token);
+    return awaitEnd("/v1/provisioning/batches/" + queue("/v1/provisioning/batches", token, request).getString("id"),
+        token);
   }
 
   /** The items of org-service list {@code path}, up to 500, asserting it answered. */

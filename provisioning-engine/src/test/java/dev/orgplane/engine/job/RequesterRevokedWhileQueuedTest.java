@@ -41,10 +41,9 @@ class RequesterRevokedWhileQueuedTest {
     return idle.org.platformAdminToken();
   }
 
+  /** The path of a job queued with {@code request}. */
   private static String queued(String token, JsonObject request) {
-    var response = idle.post("/v1/provisioning/jobs", token, request);
-    assertEquals(202, response.statusCode(), response.bodyAsString());
-    return "/v1/provisioning/jobs/" + response.bodyAsJsonObject().getString("id");
+    return "/v1/provisioning/jobs/" + idle.queue("/v1/provisioning/jobs", token, request).getString("id");
   }
 
   private static void revoke(TemplateFixture template) {

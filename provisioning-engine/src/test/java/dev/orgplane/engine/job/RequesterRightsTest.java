@@ -50,12 +50,6 @@ class RequesterRightsTest {
     return idle.org.platformAdminToken();
   }
 
-  private static JsonObject queued(String path, String token, JsonObject request) {
-    var response = idle.post(path, token, request);
-    assertEquals(202, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject();
-  }
-
   private static JsonObject newTenant(TemplateFixture template, String name) {
     return new JsonObject().put("templateOrganization", template.templateId())
         .put("target", new JsonObject().put("name", name).put("title", name));
@@ -65,12 +59,12 @@ class RequesterRightsTest {
   void aRequesterWhoIsNoLongerGroupAdminReadsTheirJobsButCannotRetryOrCancelThem() {
     var template = TemplateFixture.build(idle.org, "rights-template");
     var former = template.groupAdmin();
-    var cancelledJob = queued("/v1/provisioning/jobs", former.token(), newTenant(template, "never-retried"));
+    var cancelledJob = idle.queue("/v1/provisioning/jobs", former.token(), newTenant(template, "never-retried"));
     var cancelledPath = "/v1/provisioning/jobs/" + cancelledJob.getString("id");
     assertEquals(200, idle.post(cancelledPath + "/cancel", former.token(), null).statusCode());
     var queuedPath = "/v1/provisioning/jobs/"
-        + queued("/v1/provisioning/jobs", former.token(), newTenant(template, "left-queued")).getString("id");
-    var batchPath = "/v1/provisioning/batches/" + queued("/v1/provisioning/batches", former.token(), new JsonObject()
+        + idle.queue("/v1/provisioning/jobs", former.token(), newTenant(template, "left-queued")).getString("id");
+    var batchPath = "/v1/provisioning/batches/" + idle.queue("/v1/provisioning/batches", former.token(), new JsonObject()
         .put("templateOrganization", template.templateId())
         .put("targets", new JsonArray().add(new JsonObject().put("name", "batch-left-queued")))).getString("id");
 
@@ -93,7 +87,7 @@ class RequesterRightsTest {
     var worker = idle.alongside(vertx, new JsonObject().put("ORGPLANE_ENGINE_WORKERS", "1"));
     try {
       // one slot takes jobs oldest first: once this later one has ended, a re-queued job would have run
-      var later = queued("/v1/provisioning/jobs", platformAdmin(), newTenant(template, "ran-after")
+      var later = idle.queue("/v1/provisioning/jobs", platformAdmin(), newTenant(template, "ran-after")
           .put("plugins", new JsonArray().add("roles")));
       assertEquals("succeeded", worker.awaitEnd("/v1/provisioning/jobs/" + later.getString("id"), platformAdmin())
           .getString("status"));
@@ -111,7 +105,7 @@ class RequesterRightsTest {
     var template = TemplateFixture.build(idle.org, "handover-template");
     var former = template.groupAdmin();
     var path = "/v1/provisioning/jobs/"
-        + queued("/v1/provisioning/jobs", former.token(), newTenant(template, "handed-over").put("plugins",
+        + idle.queue("/v1/provisioning/jobs", former.token(), newTenant(template, "handed-over").put("plugins",
             new JsonArray().add("roles"))).getString("id");
     assertEquals(200, idle.post(path + "/cancel", former.token(), null).statusCode());
     assertEquals(204, idle.org.send(HttpMethod.DELETE, "/v1/organization-groups/" + template.groupId() + "/admins/"
@@ -152,8 +146,8 @@ class RequesterRightsTest {
     var template = TemplateFixture.build(idle.org, "deleted-group-template");
     var requester = template.groupAdmin().token();
     var jobPath = "/v1/provisioning/jobs/"
-        + queued("/v1/provisioning/jobs", requester, newTenant(template, "of-deleted-group")).getString("id");
-    var batchPath = "/v1/provisioning/batches/" + queued("/v1/provisioning/batches", requester, new JsonObject()
+        + idle.queue("/v1/provisioning/jobs", requester, newTenant(template, "of-deleted-group")).getString("id");
+    var batchPath = "/v1/provisioning/batches/" + idle.queue("/v1/provisioning/batches", requester, new JsonObject()
         .put("templateOrganization", template.templateId())
         .put("targets", new JsonArray().add(new JsonObject().put("name", "batch-of-deleted-group")))).getString("id");
     assertEquals(204, idle.org.send(HttpMethod.DELETE, "/v1/organizations/" + template.templateId(), requester, null)
@@ -192,10 +186,10 @@ class RequesterRightsTest {
         .put("title", "Other").put("groupId", template.groupId()));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     var other = created.bodyAsJsonObject().getString("id");
-    var intoNew = queued("/v1/provisioning/jobs", admin.token(), newTenant(template, "scoped-new")).getString("id");
-    var intoOther = queued("/v1/provisioning/jobs", admin.token(), new JsonObject()
+    var intoNew = idle.queue("/v1/provisioning/jobs", admin.token(), newTenant(template, "scoped-new")).getString("id");
+    var intoOther = idle.queue("/v1/provisioning/jobs", admin.token(), new JsonObject()
         .put("templateOrganization", template.templateId()).put("targetOrganization", other)).getString("id");
-    var batch = queued("/v1/provisioning/batches", admin.token(), new JsonObject()
+    var batch = idle.queue("/v1/provisioning/batches", admin.token(), new JsonObject()
         .put("templateOrganization", template.templateId())
         .put("targets", new JsonArray().add(new JsonObject().put("name", "scoped-batch")))).getString("id");
     var inTemplate = scopedToken(template, admin, template.templateId());
@@ -223,8 +217,8 @@ class RequesterRightsTest {
   void strangersAndTokensScopedElsewhereNeitherWatchARequestNorListABatchsJobs() {
     var template = TemplateFixture.build(idle.org, "watched-template");
     var admin = template.groupAdmin();
-    var job = queued("/v1/provisioning/jobs", admin.token(), newTenant(template, "watched-job")).getString("id");
-    var batch = queued("/v1/provisioning/batches", admin.token(), new JsonObject()
+    var job = idle.queue("/v1/provisioning/jobs", admin.token(), newTenant(template, "watched-job")).getString("id");
+    var batch = idle.queue("/v1/provisioning/batches", admin.token(), new JsonObject()
         .put("templateOrganization", template.templateId())
         .put("targets", new JsonArray().add(new JsonObject().put("name", "watched-batch")))).getString("id");
     var created = idle.org.post("/v1/organizations", admin.token(), new JsonObject().put("name", "watched-other")
@@ -262,9 +256,9 @@ class RequesterRightsTest {
   void aFormerAdminWatchingAJobOrBatchIsLetGo() throws Exception {
     var template = TemplateFixture.build(idle.org, "let-go-template");
     var requester = template.groupAdmin().token();
-    var jobPath = "/v1/provisioning/jobs/" + queued("/v1/provisioning/jobs", requester, newTenant(template,
+    var jobPath = "/v1/provisioning/jobs/" + idle.queue("/v1/provisioning/jobs", requester, newTenant(template,
         "let-go-job")).getString("id");
-    var batchPath = "/v1/provisioning/batches/" + queued("/v1/provisioning/batches", requester, new JsonObject()
+    var batchPath = "/v1/provisioning/batches/" + idle.queue("/v1/provisioning/batches", requester, new JsonObject()
         .put("templateOrganization", template.templateId())
         .put("targets", new JsonArray().add(new JsonObject().put("name", "let-go-batch")))).getString("id");
     var watcher = idle.org.newVerifiedUser("watching-admin");
