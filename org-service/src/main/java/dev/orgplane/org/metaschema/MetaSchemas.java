@@ -15,6 +15,7 @@ import dev.orgplane.kit.http.FreeFormJson;
 import dev.orgplane.kit.http.NestingDepth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -39,6 +40,9 @@ import java.util.function.Supplier;
  * never takes an older version of a schema than it holds: a read that began before a change here committed, and
  * ended after it, brought the old schema back for {@link #CACHE_MILLIS}. Compiling and validating run on worker
  * threads, each within {@link #BUDGET}: a schema of 980 bytes held the event loop 8.5 s for each organization created.
+ * The threads are their own ({@value #POOL_NAME}, one per core, shared by the service's instances): on Vert.x's default
+ * worker pool, 20 requests each validating up to the budget held every thread it has, and all other blocking work of
+ * the service waited for them.
  */
 public final class MetaSchemas {
 
@@ -47,6 +51,8 @@ public final class MetaSchemas {
   static final Duration BUDGET = Duration.ofSeconds(1);
   /** How many of its violations a refusal names: one per key of 53 KB of metadata made a 400 of 722 KB. */
   static final int NAMED_ERRORS = 20;
+  static final String POOL_NAME = "orgplane-meta-schemas";
+  static final int THREADS = Runtime.getRuntime().availableProcessors();
   private static final ObjectMapper MAPPER = new ObjectMapper();
   /**
    * Loads no schema from outside the validator: a {@code $ref} or {@code $schema} naming a URL (http, file, any) made
@@ -64,10 +70,11 @@ public final class MetaSchemas {
 
   /**
    * Places in metadata as field errors name them elsewhere ({@code items[0].name}), a key that is no identifier quoted:
-   * {@code metadata['a.b']}, not {@code metadata.a.b}, the nested key's place.
+   * {@code metadata['a.b']}, not {@code metadata.a.b}, the nested key's place; patterns matched within the budget.
    */
-  private static final SchemaValidatorsConfig PLACES = SchemaValidatorsConfig.builder()
+  private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
       .pathType(PathType.JSON_PATH)
+      .regularExpressionFactory(ValidationDeadline.patterns())
       .build();
 
   private static final String SELECT = "SELECT schema, updated_at FROM org.meta_schemas WHERE name = $1";
@@ -75,7 +82,7 @@ public final class MetaSchemas {
   /** Why a meta-schema judges no instance. */
   enum Unjudged {
     LOOPS("its references loop without end"),
-    SLOW("following its references takes more than " + BUDGET.toSeconds() + " s");
+    SLOW("following its references or matching its patterns takes more than " + BUDGET.toSeconds() + " s");
 
     final String reason;
 
@@ -84,27 +91,40 @@ public final class MetaSchemas {
     }
   }
 
-  private record Compiled(JsonObject source, JsonSchema schema) {
+  /**
+   * A compile cut off by the budget. Not held as the version's outcome: under less load it may well compile, and held,
+   * it refused every organization created on the instance until the schema changed or the instance restarted.
+   */
+  private static final class CompileCutOff extends ApiException {
+
+    CompileCutOff() {
+      super(400, "invalid_meta_schema", "Not a usable JSON Schema: " + Unjudged.SLOW.reason + ".");
+    }
   }
 
-  /** A version of a schema, compiled or being compiled, and when it was last found to be the one stored. */
-  private record Held(OffsetDateTime updatedAt, Future<Compiled> compiled, long checkedAt) {
+  /** A version of a schema as stored, compiled or being compiled, and when it was last found to be the one stored. */
+  private record Held(OffsetDateTime updatedAt, JsonObject source, Future<JsonSchema> compiled, long checkedAt) {
   }
 
-  private final Vertx vertx;
   private final Pool pool;
   private final long cacheMillis;
+  private final Duration budget;
+  private final WorkerExecutor executor;
   private final Map<String, Held> cache = new ConcurrentHashMap<>();
 
   public MetaSchemas(Vertx vertx, Pool pool) {
-    this(vertx, pool, CACHE_MILLIS);
+    this(vertx, pool, CACHE_MILLIS, BUDGET);
   }
 
-  /** With a cache time of {@code cacheMillis}: a test then need not wait out {@link #CACHE_MILLIS}. */
-  MetaSchemas(Vertx vertx, Pool pool, long cacheMillis) {
-    this.vertx = vertx;
+  /**
+   * With a cache time of {@code cacheMillis} and a budget of {@code budget}: a test then need not wait out
+   * {@link #CACHE_MILLIS}, nor find a schema that takes longer than {@link #BUDGET} to compile.
+   */
+  MetaSchemas(Vertx vertx, Pool pool, long cacheMillis, Duration budget) {
     this.pool = pool;
     this.cacheMillis = cacheMillis;
+    this.budget = budget;
+    this.executor = vertx.createSharedWorkerExecutor(POOL_NAME, THREADS);
   }
 
   /**
@@ -116,8 +136,9 @@ public final class MetaSchemas {
     if (NestingDepth.exceedsMax(metadata)) {
       return Future.failedFuture(NestingDepth.tooDeep(field));
     }
-    return compiled(name)
-        .compose(compiled -> vertx.executeBlocking(() -> violations(compiled.schema(), metadata,
+    return current(name)
+        .compose(Held::compiled)
+        .compose(schema -> executor.executeBlocking(() -> violations(schema, metadata,
             unjudged -> ApiException.invalid(field + " cannot be checked against the " + name + " meta-schema.",
                 List.of(new ApiException.FieldError(field, "cannot be checked against the meta-schema: "
                     + unjudged.reason)))), false))
@@ -137,8 +158,9 @@ public final class MetaSchemas {
         });
   }
 
+  /** The schema as stored, whether or not it compiles: one that no longer does is shown, to be put right. */
   public Future<JsonObject> get(String name) {
-    return compiled(name).map(Compiled::source);
+    return current(name).map(Held::source);
   }
 
   /** What a {@link #put} replaced ({@code before}, empty when there was none) with what it stored. */
@@ -161,7 +183,7 @@ public final class MetaSchemas {
   public Future<JsonObject> put(String name, JsonObject schema, Consumer<Optional<JsonObject>> precondition,
       BiFunction<SqlClient, Change, Future<Void>> audit) {
     FreeFormJson.check("schema", schema);
-    return vertx.executeBlocking(() -> {
+    return executor.executeBlocking(() -> {
       var compiled = compile(schema);
       var dialect = schema.getValue("$schema");
       if (dialect != null && !SchemaId.V202012.equals(dialect)) {
@@ -191,39 +213,44 @@ public final class MetaSchemas {
         .map(rows -> {
           var row = rows.iterator().next();
           var stored = row.getJsonObject("schema");
-          held(name, row.getOffsetDateTime("updated_at"),
-              () -> Future.succeededFuture(new Compiled(stored, compiled)));
+          held(name, row.getOffsetDateTime("updated_at"), stored, () -> Future.succeededFuture(compiled));
           return stored;
         }));
   }
 
-  private Future<Compiled> compiled(String name) {
+  private Future<Held> current(String name) {
     var held = cache.get(name);
     if (held != null && System.currentTimeMillis() - held.checkedAt() < cacheMillis) {
-      return held.compiled();
+      return Future.succeededFuture(held);
     }
     return pool.preparedQuery(SELECT).execute(Tuple.of(name))
-        .compose(rows -> {
+        .map(rows -> {
           if (rows.size() == 0) {
             throw ApiException.notFound("meta_schema_not_found", "No meta-schema named " + name + ".");
           }
           var row = rows.iterator().next();
           var source = row.getJsonObject("schema");
-          return held(name, row.getOffsetDateTime("updated_at"), () -> vertx.executeBlocking(
-              () -> new Compiled(source, compile(source)), false)).compiled();
+          var current = held(name, row.getOffsetDateTime("updated_at"), source,
+              () -> executor.executeBlocking(() -> compile(source), false));
+          current.compiled().onFailure(failure -> {
+            if (failure instanceof CompileCutOff) {
+              cache.computeIfPresent(name, (key, stale) -> stale.compiled() == current.compiled() ? null : stale);
+            }
+          });
+          return current;
         });
   }
 
   /**
-   * The version of {@code name} held, found current now, unless {@code updatedAt} is newer: then that one, compiled
-   * once by {@code compile} (the schema was compiled again each time the cache expired, by each request that found it
-   * so, though nothing had changed).
+   * The version of {@code name} held, found current now, unless {@code updatedAt} is newer: then that one,
+   * {@code source}, compiled once by {@code compile} (the schema was compiled again each time the cache expired, by
+   * each request that found it so, though nothing had changed).
    */
-  private Held held(String name, OffsetDateTime updatedAt, Supplier<Future<Compiled>> compile) {
+  private Held held(String name, OffsetDateTime updatedAt, JsonObject source, Supplier<Future<JsonSchema>> compile) {
     var now = System.currentTimeMillis();
     return cache.compute(name, (key, held) -> held != null && !held.updatedAt().isBefore(updatedAt)
-        ? new Held(held.updatedAt(), held.compiled(), now)
-        : new Held(updatedAt, compile.get(), now));
+        ? new Held(held.updatedAt(), held.source(), held.compiled(), now)
+        : new Held(updatedAt, source, compile.get(), now));
   }
 
   /** Lets the validator's own meta-schemas load (null: the next loader reads them); refuses any other. */
@@ -235,16 +262,16 @@ public final class MetaSchemas {
         + "but the JSON Schema meta-schemas; it names " + iri + ".");
   }
 
-  /** Blocks: a schema's references may take up to {@link #BUDGET} to follow. */
-  private static JsonSchema compile(JsonObject schema) {
+  /** Blocks: a schema's references may take up to the budget to follow. */
+  private JsonSchema compile(JsonObject schema) {
     var problems = DRAFT_2020_12.validate(tree(schema));
     if (!problems.isEmpty()) {
       throw ApiException.badRequest("invalid_meta_schema", "Not a valid JSON Schema: "
           + problems.iterator().next().getMessage());
     }
     try {
-      return ValidationDeadline.within(BUDGET, () -> {
-        var compiled = FACTORY.getSchema(tree(schema), PLACES);
+      return ValidationDeadline.within(budget, () -> {
+        var compiled = FACTORY.getSchema(tree(schema), CONFIG);
         compiled.initializeValidators();
         return compiled;
       });
@@ -254,8 +281,7 @@ public final class MetaSchemas {
           throw refused;
         }
         if (cause instanceof ValidationDeadline.Passed) {
-          throw ApiException.badRequest("invalid_meta_schema", "Not a usable JSON Schema: " + Unjudged.SLOW.reason
-              + ".");
+          throw new CompileCutOff();
         }
       }
       throw ApiException.badRequest("invalid_meta_schema", "Not a usable JSON Schema: " + e.getMessage());
@@ -265,13 +291,13 @@ public final class MetaSchemas {
   /**
    * Blocks: what {@code schema} finds wrong with {@code instance}, or {@code unjudged} the reason it cannot tell
    * (following its references overflowed the stack, a 500 for every organization created once such a schema was
-   * stored, or took longer than {@link #BUDGET}).
+   * stored, or took longer than the budget).
    */
-  private static Set<ValidationMessage> violations(JsonSchema schema, JsonObject instance,
+  private Set<ValidationMessage> violations(JsonSchema schema, JsonObject instance,
       Function<Unjudged, ApiException> unjudged) {
     var tree = tree(instance);
     try {
-      return ValidationDeadline.within(BUDGET, () -> schema.validate(tree));
+      return ValidationDeadline.within(budget, () -> schema.validate(tree));
     } catch (StackOverflowError e) {
       throw unjudged.apply(Unjudged.LOOPS);
     } catch (ValidationDeadline.Passed e) {

@@ -14,21 +14,30 @@ import com.networknt.schema.ValidationContext;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.Vocabularies;
 import com.networknt.schema.Vocabulary;
+import com.networknt.schema.regex.RegularExpressionFactory;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * A time limit for compiling a meta-schema or validating against it, looked at each time the validator follows a
- * reference ({@code $ref}, {@code $dynamicRef}). Without references the work is bounded by the sizes of schema and
- * instance; with them it is not: 15 {@code $defs}, each {@code anyOf} two references to the next, made 2^15 paths,
- * 2.4 s to compile and 8.5 s to validate {@code {}}.
+ * reference ({@code $ref}, {@code $dynamicRef}) and as a pattern reads its string ({@link #patterns}). Without
+ * references the work is bounded by the sizes of schema and instance; with them it is not: 15 {@code $defs}, each
+ * {@code anyOf} two references to the next, made 2^15 paths, 2.4 s to compile and 8.5 s to validate {@code {}}. Nor
+ * with patterns: java.util.regex backtracks, and {@code ^([a-z0-9]+-?)*[a-z0-9]$} took 14 s over three values of
+ * 8,000 characters (the validator matches a value it has already found too long as well).
  */
 final class ValidationDeadline {
 
   private static final ThreadLocal<Long> DEADLINE = new ThreadLocal<>();
+  /** How many characters a pattern reads between two looks at the clock, which costs more than reading one. */
+  private static final int READS_PER_CHECK = 1024;
 
-  /** Thrown where a reference is followed after the deadline; nothing in the validator catches it. */
+  /**
+   * Thrown where a reference is followed, or a pattern reads on, after the deadline; nothing in the validator keeps
+   * it (a pattern's validator logs it and throws it on).
+   */
   static final class Passed extends RuntimeException {
 
     private Passed() {
@@ -53,6 +62,52 @@ final class ValidationDeadline {
     var deadline = DEADLINE.get();
     if (deadline != null && System.nanoTime() - deadline > 0) {
       throw new Passed();
+    }
+  }
+
+  /**
+   * Patterns that look at the deadline as they read (none outside {@link #within}), found as java.util.regex finds
+   * them, which is how the validator's own default matches.
+   */
+  static RegularExpressionFactory patterns() {
+    return regex -> {
+      var pattern = Pattern.compile(regex);
+      return value -> pattern.matcher(new Reading(value)).find();
+    };
+  }
+
+  /** A string that looks at the deadline every {@link #READS_PER_CHECK} characters read of it. */
+  private static final class Reading implements CharSequence {
+
+    private final String value;
+    private int reads;
+
+    Reading(String value) {
+      this.value = value;
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (++reads == READS_PER_CHECK) {
+        reads = 0;
+        check();
+      }
+      return value.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return value.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return new Reading(value.substring(start, end));
+    }
+
+    @Override
+    public String toString() {
+      return value;
     }
   }
 

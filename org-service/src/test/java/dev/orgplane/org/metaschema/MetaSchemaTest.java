@@ -3,14 +3,18 @@ package dev.orgplane.org.metaschema;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,9 +24,13 @@ import io.vertx.sqlclient.PreparedQuery;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,6 +159,107 @@ class MetaSchemaTest {
   }
 
   /**
+   * A pattern is cut off with the budget: java.util.regex backtracks, and a common slug rule took 14 s over three
+   * values of 8,001 characters (matched though they were already too long), then answered 400 all the same.
+   */
+  @Test
+  void aBacktrackingPatternIsCutOffWithTheBudget() {
+    var user = org.newUser("user");
+    var path = "/v1/meta-schemas/organization";
+    var before = org.get(path, admin).bodyAsJsonObject().getJsonObject("schema");
+    var slugs = new JsonObject().put("type", "object").put("additionalProperties", new JsonObject()
+        .put("type", "string").put("maxLength", 63).put("pattern", "^([a-z0-9]+-?)*[a-z0-9]$"));
+    assertEquals(200, org.send(HttpMethod.PUT, path, admin, slugs).statusCode());
+    try {
+      assertEquals(201, createWithMetadata(user.token(), new JsonObject().put("team", "platform-ops-2")));
+      var notASlug = org.post("/v1/organizations", user.token(), new JsonObject().put("name", "ms-"
+          + UUID.randomUUID().toString().substring(0, 8)).put("title", "t").put("metadata", new JsonObject()
+          .put("team", "Platform Ops")));
+      assertProblem(notASlug, 400, "validation_failed");
+      assertEquals("metadata.team", notASlug.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0)
+          .getString("field"));
+      var tooLong = new JsonObject();
+      for (var i = 0; i < 3; i++) {
+        tooLong.put("k" + i, "a".repeat(8_000) + "!");
+      }
+      var started = System.nanoTime();
+      var cutOff = org.post("/v1/organizations", user.token(), new JsonObject().put("name", "ms-"
+          + UUID.randomUUID().toString().substring(0, 8)).put("title", "t").put("metadata", tooLong));
+      var millis = (System.nanoTime() - started) / 1_000_000;
+      assertProblem(cutOff, 400, "validation_failed");
+      assertEquals(new JsonArray().add(new JsonObject().put("field", "metadata")
+              .put("message", "cannot be checked against the meta-schema: " + MetaSchemas.Unjudged.SLOW.reason)),
+          cutOff.bodyAsJsonObject().getJsonArray("errors"));
+      assertTrue(millis < 2_500, "answered after " + millis + " ms");
+    } finally {
+      assertEquals(200, org.send(HttpMethod.PUT, path, admin, before).statusCode());
+    }
+  }
+
+  /**
+   * Metadata is checked on threads of its own: on Vert.x's default worker pool, requests checking metadata up to the
+   * budget held its threads, and all other blocking work waited for them (and they for it). Here that pool is full.
+   */
+  @Test
+  void metadataIsCheckedThoughVertxsWorkerPoolIsFull(Vertx vertx) throws Exception {
+    var user = org.newUser("user");
+    var release = new CountDownLatch(1);
+    var holding = new ArrayList<Future<Object>>();
+    for (var i = 0; i < VertxOptions.DEFAULT_WORKER_POOL_SIZE; i++) {
+      holding.add(vertx.executeBlocking(() -> {
+        release.await();
+        return null;
+      }, false));
+    }
+    try {
+      var creating = CompletableFuture.supplyAsync(() -> createWithMetadata(user.token(), new JsonObject()));
+      assertEquals(201, creating.get(10, TimeUnit.SECONDS));
+    } finally {
+      release.countDown();
+      Future.all(holding).await();
+    }
+  }
+
+  /**
+   * A meta-schema is shown as stored though it no longer compiles (stored before a rule it breaks, here by hand): the
+   * admin who was to put it right was answered 400 instead.
+   */
+  @Test
+  void aStoredMetaSchemaIsShownThoughItDoesNotCompile() {
+    var name = "uncompiled-" + UUID.randomUUID().toString().substring(0, 8);
+    PgFixture.execute(org.db(), "INSERT INTO org.meta_schemas (name, schema) VALUES ('" + name
+        + "', '{\"type\": 42}')");
+    var shown = org.get("/v1/meta-schemas/" + name, admin);
+    assertEquals(200, shown.statusCode(), shown.bodyAsString());
+    assertEquals(new JsonObject().put("type", 42), shown.bodyAsJsonObject().getJsonObject("schema"));
+  }
+
+  /**
+   * A compile cut off by the budget is tried again by the next request once the cache's time has passed: it was held as
+   * the version's outcome, and every organization created on the instance was refused until a restart. Here the
+   * budget is none, and the row changes under the same version to a schema with no reference to follow.
+   */
+  @Test
+  void aCompileCutOffIsTriedAgain(Vertx vertx) throws InterruptedException {
+    var name = "cut-" + UUID.randomUUID().toString().substring(0, 8);
+    var pool = Database.open(vertx, org.db(), 2, List.of()).await();
+    try {
+      var cacheMillis = 200;
+      var schemas = new MetaSchemas(vertx, pool, cacheMillis, Duration.ZERO);
+      PgFixture.execute(org.db(), "INSERT INTO org.meta_schemas (name, schema) VALUES ('" + name
+          + "', '{\"$ref\": \"#/$defs/o\", \"$defs\": {\"o\": {\"type\": \"object\"}}}')");
+      var cutOff = assertThrows(ApiException.class, () -> schemas.validate(name, "metadata", new JsonObject()).await());
+      assertEquals("Not a usable JSON Schema: " + MetaSchemas.Unjudged.SLOW.reason + ".", cutOff.getMessage());
+      PgFixture.execute(org.db(), "UPDATE org.meta_schemas SET schema = '{\"type\": \"object\"}' WHERE name = '"
+          + name + "'");
+      Thread.sleep(cacheMillis + 100);
+      schemas.validate(name, "metadata", new JsonObject()).await();
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  /**
    * A version of a schema is compiled once: once the cache's time had passed, each request finding it so compiled the
    * schema again, though its {@code updated_at} was the same. Here the row changes under the same version, unseen.
    */
@@ -161,7 +270,7 @@ class MetaSchemaTest {
     var pool = Database.open(vertx, org.db(), 2, List.of()).await();
     try {
       var cacheMillis = 200;
-      var schemas = new MetaSchemas(vertx, pool, cacheMillis);
+      var schemas = new MetaSchemas(vertx, pool, cacheMillis, MetaSchemas.BUDGET);
       schemas.put(name, object, current -> { }, (tx, change) -> Future.succeededFuture()).await();
       PgFixture.execute(org.db(), "UPDATE org.meta_schemas SET schema = '{\"type\": \"array\"}' WHERE name = '"
           + name + "'");
