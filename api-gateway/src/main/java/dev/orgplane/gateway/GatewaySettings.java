@@ -51,7 +51,7 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
 
   /** Keys are kept at least as long as fetches are apart: the maximum age is at least the minimum refresh. */
   private static JwksSchedule keySchedule(Settings settings) {
-    var minRefresh = settings.longValue("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS", 1, Long.MAX_VALUE);
+    var minRefresh = settings.periodMillis("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS");
     return new JwksSchedule(minRefresh,
         settings.longValue("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS", minRefresh, Long.MAX_VALUE));
   }

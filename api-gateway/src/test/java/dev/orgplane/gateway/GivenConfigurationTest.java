@@ -84,6 +84,7 @@ class GivenConfigurationTest {
     for (var bodyLimit : List.of("-1", "0", "2147483648")) {
       assertStopsTheStart(vertx, Map.of("ORGPLANE_BODY_LIMIT_BYTES", bodyLimit));
     }
+    assertStopsTheStart(vertx, Map.of("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS", "86400001"));
     assertStopsTheStart(vertx, Map.of("ORGPLANE_RATE_LIMIT_BURST", "0", "ORGPLANE_HTTP_PORT", "70000",
         "ORGPLANE_METRICS_PORT", "65536", "ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", "-1",
         "ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "0", "ORGPLANE_GATEWAY_QUARANTINE_MILLIS", "9223372036854775807",

@@ -94,6 +94,9 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     ServiceHttp.bodyLimitBytes(settings);
     SessionTimeouts.from(settings);
     PasswordHasher.queue(settings);
+    if (settings.has("ORGPLANE_ADMIN_PASSWORD")) {
+      AdminBootstrap.configuredPassword(settings);
+    }
   }
 
   private Settings settings;
@@ -217,7 +220,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         settings.string("ORGPLANE_SMTP_HOST"), settings.integer("ORGPLANE_SMTP_PORT", 1, Settings.MAX_PORT),
         settings.string("ORGPLANE_SMTP_USER", ""), settings.string("ORGPLANE_SMTP_PASSWORD", ""),
         settings.bool("ORGPLANE_SMTP_STARTTLS")) : null, settings.string("ORGPLANE_SMTP_FROM"), 8, 5_000);
-    var pollMillis = settings.longValue("ORGPLANE_HOOK_POLL_MILLIS", 1, Long.MAX_VALUE);
+    var pollMillis = settings.periodMillis("ORGPLANE_HOOK_POLL_MILLIS");
     mail.start(pollMillis);
     // a retry waits an hour at most whatever its base; 0 failures allowed: the hook is never deactivated
     hooks = new HookDispatcher(vertx, pool, settings.integer("ORGPLANE_HOOK_MAX_ATTEMPTS", 1, Integer.MAX_VALUE),

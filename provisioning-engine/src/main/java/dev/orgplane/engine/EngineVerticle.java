@@ -147,7 +147,7 @@ public final class EngineVerticle extends ServiceVerticle {
           runner.start();
           endReports.start(runnerSettings.pollMillis());
           sweeper = new CopyRecordSweeper(vertx, pool, new OrgApiClient(http, orgServiceUrl, token, null),
-              settings.longValue("ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS", 1, Long.MAX_VALUE));
+              settings.periodMillis("ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS"));
           sweeper.start();
           return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
               settings.listenPort("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""), draining);

@@ -7,8 +7,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
 
 @ExtendWith(VertxExtension.class)
 class OutOfRangeSettingsTest {
@@ -32,9 +34,13 @@ class OutOfRangeSettingsTest {
         "ORGPLANE_ENGINE_PORT", "70000",
         "ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS", "-1",
         "ORGPLANE_ENGINE_CLIENT_ID", "engine");
-    RefusedSettings.assertEachStopsTheStart(refused, setting -> () -> vertx.deployVerticle(new EngineVerticle(
+    Function<Map.Entry<String, String>, Executable> start = setting -> () -> vertx.deployVerticle(new EngineVerticle(
         new JsonObject().put("ORGPLANE_PG_URL", db.toString()).put("ORGPLANE_ENGINE_PORT", "0")
             .put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)
-            .put(setting.getKey(), setting.getValue()))).await());
+            .put(setting.getKey(), setting.getValue()))).await();
+    RefusedSettings.assertEachStopsTheStart(refused, start);
+    // periods past a day: no schedule anyone means
+    RefusedSettings.assertEachStopsTheStart(Map.of("ORGPLANE_ENGINE_POLL_MILLIS", "86400001",
+        "ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS", "9223372036854775807"), start);
   }
 }

@@ -21,7 +21,8 @@ import java.util.Set;
 /** Registration, the OAuth 2.0 token endpoint and the published keys. No bearer token needed. */
 public final class IdentityRoutes {
 
-  static final int MIN_PASSWORD = 12;
+  public static final int MIN_PASSWORD = 12;
+  public static final int MAX_PASSWORD = 1024;
 
   private final Pool pool;
   private final PasswordHasher hasher;
@@ -82,9 +83,9 @@ public final class IdentityRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** A password being chosen: {@value #MIN_PASSWORD} to 1024 characters (validated with the rest of the body). */
+  /** A password being chosen: {@value #MIN_PASSWORD} to {@value #MAX_PASSWORD} characters (validated with the rest of the body). */
   static String newPassword(RequestBody body, String field) {
-    var password = body.requiredString(field, 1024);
+    var password = body.requiredString(field, MAX_PASSWORD);
     if (password != null && password.length() < MIN_PASSWORD) {
       body.reject(field, "must be at least " + MIN_PASSWORD + " characters");
     }

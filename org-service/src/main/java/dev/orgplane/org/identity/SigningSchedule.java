@@ -22,9 +22,9 @@ public record SigningSchedule(long tokenLifetimeSeconds, long reloadMillis, long
    * or the other services' ({@link JwksSchedule#STANDARD}), whichever is longer.
    */
   public static SigningSchedule from(Settings settings, long tokenLifetimeSeconds) {
-    var reloadMillis = settings.longValue("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS", 1, Long.MAX_VALUE);
+    var reloadMillis = settings.periodMillis("ORGPLANE_SIGNING_KEY_RELOAD_MILLIS");
     var minRefreshMillis = Math.max(JwksSchedule.STANDARD.minRefreshMillis(),
-        settings.longValue("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS", 1, Long.MAX_VALUE));
+        settings.periodMillis("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS"));
     var keptMillis = Math.max(JWKS_MAX_AGE_SECONDS * 1000, minRefreshMillis);
     return new SigningSchedule(tokenLifetimeSeconds, reloadMillis,
         Math.addExact(Math.addExact(reloadMillis, keptMillis), minRefreshMillis));

@@ -1,9 +1,11 @@
 package dev.orgplane.org.user;
 
+import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.identity.ExternalSignIn;
+import dev.orgplane.org.identity.IdentityRoutes;
 import dev.orgplane.org.identity.PasswordHasher;
 import dev.orgplane.org.identity.StoredRevocations;
 import io.vertx.core.Future;
@@ -25,6 +27,7 @@ import java.util.UUID;
 public final class AdminBootstrap {
 
   static final String DEFAULT_EMAIL = "admin@orgplane.local";
+  private static final String PASSWORD = "ORGPLANE_ADMIN_PASSWORD";
   private static final long LOCK_ID = 0x6f7267706c616e65L;
 
   private AdminBootstrap() {
@@ -33,8 +36,8 @@ public final class AdminBootstrap {
   public static Future<Void> ensureAdmin(Vertx vertx, Pool pool, PasswordHasher hasher, Settings settings,
       GeneratedAdminPassword generated) {
     var email = settings.string("ORGPLANE_ADMIN_EMAIL", DEFAULT_EMAIL);
-    var configured = settings.has("ORGPLANE_ADMIN_PASSWORD");
-    var password = configured ? settings.string("ORGPLANE_ADMIN_PASSWORD") : generatedPassword();
+    var configured = settings.has(PASSWORD);
+    var password = configured ? configuredPassword(settings) : generatedPassword();
     // hashed under the lock, and only when an admin is made: instances starting at once, or restarting, hash once
     // at most, not once each
     return pool.withTransaction(conn -> conn
@@ -46,6 +49,19 @@ public final class AdminBootstrap {
             // not made, and the start fails; one told whose commit fails is made again, with a new password, at the
             // next start
             .compose(made -> configured ? Future.<Void>succeededFuture() : told(vertx, generated, email, password))));
+  }
+
+  /**
+   * {@value #PASSWORD} as set, held to the rule every account's password is ({@link IdentityRoutes#newPassword}), else
+   * throws naming the setting (not the value): the most powerful account was the one let in with a password "x".
+   */
+  public static String configuredPassword(Settings settings) {
+    var password = settings.string(PASSWORD);
+    if (password.length() < IdentityRoutes.MIN_PASSWORD || password.length() > IdentityRoutes.MAX_PASSWORD) {
+      throw new ConfigException(PASSWORD + " must be " + IdentityRoutes.MIN_PASSWORD + " to "
+          + IdentityRoutes.MAX_PASSWORD + " characters, got " + password.length());
+    }
+    return password;
   }
 
   /** {@code password} told where {@code generated} says, on a worker: where it goes may be a file. */

@@ -2,7 +2,9 @@ package dev.orgplane.org.user;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
@@ -31,6 +33,21 @@ class AdminBootstrapTest extends OrgServiceTest {
     assertProblem(restarted.requestToken(holder.email(), "password-holder-123"), 400, "invalid_grant");
     var admin = restarted.token(holder.email(), "the-operators-own-password");
     assertEquals(200, restarted.get("/v1/token-revocations", admin).statusCode(), "a platform admin's read");
+  }
+
+  /**
+   * The platform admin's password is held to the rule every account's is: the start used to make the most powerful
+   * account with a password of one character. The refusal names the setting, never the value.
+   */
+  @Test
+  void anAdminPasswordShorterThanAnyAccountsMayBeStopsTheStart() {
+    PgFixture.execute(org.db(), "UPDATE org.users SET platform_admin = false");
+
+    var refused = assertThrows(ConfigException.class, () -> OrgServiceHarness.start(vertx, org.db(),
+        new JsonObject().put("ORGPLANE_ADMIN_EMAIL", "short@test.local").put("ORGPLANE_ADMIN_PASSWORD", "x-secret")));
+
+    assertEquals("ORGPLANE_ADMIN_PASSWORD must be 12 to 1024 characters, got 8", refused.getMessage());
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.users WHERE email = 'short@test.local'"));
   }
 
   /** The promotion is audited, by the platform at its start, of no organization (it was recorded nowhere). */

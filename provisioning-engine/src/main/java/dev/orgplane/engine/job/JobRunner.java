@@ -149,7 +149,7 @@ public final class JobRunner {
     public static RunnerSettings from(Settings settings) {
       return new RunnerSettings(settings.integer("ORGPLANE_ENGINE_WORKERS", 0, Integer.MAX_VALUE),
           settings.longValue("ORGPLANE_ENGINE_LEASE_MILLIS", SHORTEST_LEASE_MILLIS, A_DAY_MILLIS),
-          settings.longValue("ORGPLANE_ENGINE_POLL_MILLIS", 1, Long.MAX_VALUE),
+          settings.periodMillis("ORGPLANE_ENGINE_POLL_MILLIS"),
           settings.integer("ORGPLANE_ENGINE_PAGE_SIZE", 1, PageRequest.MAX_LIMIT),
           settings.integer("ORGPLANE_ENGINE_COPY_PAGE_SIZE", 1, MAX_COPY_PAGE_SIZE),
           settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS", 0, A_DAY_MILLIS),

@@ -87,7 +87,7 @@ public final class TokenRevocations implements Predicate<Principal> {
      * slower than its period, or one failed read, does not refuse every request.
      */
     public static Schedule from(Settings settings) {
-      var reloadMillis = settings.longValue("ORGPLANE_REVOCATION_RELOAD_MILLIS", 1, Long.MAX_VALUE);
+      var reloadMillis = settings.periodMillis("ORGPLANE_REVOCATION_RELOAD_MILLIS");
       var key = "ORGPLANE_REVOCATION_MAX_STALENESS_SECONDS";
       var seconds = settings.longValue(key, 1, LONGEST_STALENESS_SECONDS);
       var twoPeriods = (reloadMillis - 1) / 500 + 1;

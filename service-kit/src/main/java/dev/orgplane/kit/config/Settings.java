@@ -11,6 +11,11 @@ public final class Settings {
 
   /** The largest TCP port. */
   public static final int MAX_PORT = 65_535;
+  /**
+   * The longest period in milliseconds a setting may give (a day): longer is no schedule anyone means, and sums of
+   * periods (a signing key's lead) would overflow near {@code Long.MAX_VALUE} with an error naming no setting.
+   */
+  public static final long LONGEST_PERIOD_MILLIS = 86_400_000L;
 
   private final JsonObject values;
 
@@ -81,6 +86,11 @@ public final class Settings {
       // refused as a value out of range is: the message shows what was given either way
     }
     throw new ConfigException(key + " must be a number, " + decimalRange(min, max) + ", got '" + raw + "'");
+  }
+
+  /** {@code key} as a period in milliseconds: 1 to {@value #LONGEST_PERIOD_MILLIS} (a day). */
+  public long periodMillis(String key) {
+    return longValue(key, 1, LONGEST_PERIOD_MILLIS);
   }
 
   /** {@code key} as a port to listen on: 1 to 65535, or 0 for any free one (tests and one-off runs). */

@@ -71,7 +71,7 @@ public final class AccessLogSink implements AutoCloseable {
 
   /** {@value #FLUSH_MILLIS}, from the environment (the sink may start before any configuration is loaded). */
   static long flushMillis(String setting) {
-    return new Settings(new JsonObject().put(FLUSH_MILLIS, setting)).longValue(FLUSH_MILLIS, 1, Long.MAX_VALUE);
+    return new Settings(new JsonObject().put(FLUSH_MILLIS, setting)).periodMillis(FLUSH_MILLIS);
   }
 
   /** Writes out what the process's sink still holds, at the end of an orderly stop; nothing if none was started. */
