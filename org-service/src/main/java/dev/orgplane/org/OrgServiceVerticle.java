@@ -205,7 +205,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new MembershipRoutes(pool, revocations).mount(router);
     new EffectivePermissionRoutes(pool).mount(router);
     new AuditRoutes(pool).mount(router);
-    new GroupRoutes(pool, tokens).mount(router);
+    new GroupRoutes(pool, tokens, revocations).mount(router);
     new CustomRoleRoutes(pool, revocations).mount(router);
     new SetupRoutes(pool, settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")).mount(router);
     new TeamRoutes(pool).mount(router);

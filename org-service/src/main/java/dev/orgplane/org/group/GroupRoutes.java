@@ -2,6 +2,7 @@ package dev.orgplane.org.group;
 
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
@@ -15,6 +16,7 @@ import dev.orgplane.org.access.Caller;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.identity.TokenIssuer;
 import dev.orgplane.org.organization.Organization;
+import dev.orgplane.org.serviceuser.CredentialReach;
 import dev.orgplane.org.user.User;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
@@ -39,10 +41,12 @@ public final class GroupRoutes {
 
   private final Pool pool;
   private final TokenIssuer tokens;
+  private final TokenRevocations revocations;
 
-  public GroupRoutes(Pool pool, TokenIssuer tokens) {
+  public GroupRoutes(Pool pool, TokenIssuer tokens, TokenRevocations revocations) {
     this.pool = pool;
     this.tokens = tokens;
+    this.revocations = revocations;
   }
 
   public void mount(Router router) {
@@ -184,7 +188,10 @@ public final class GroupRoutes {
     changeAdmin(ctx, false);
   }
 
-  /** Only a change is audited: granting the rights an admin holds answers 204 and records nothing. */
+  /**
+   * Only a change is audited: granting the rights an admin holds answers 204 and records nothing. An admin revoked
+   * loses the credentials they made in the group's organizations beyond what they still hold ({@link CredentialReach}).
+   */
   private void changeAdmin(RoutingContext ctx, boolean grant) {
     var principal = BearerAuth.principal(ctx);
     var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
@@ -193,7 +200,7 @@ public final class GroupRoutes {
             .compose(group -> grant
                 ? person(tx, userId).compose(person -> GroupAdmins.appoint(tx, groupId, person, userId.toString()))
                 : GroupRepository.removeAdmin(tx, groupId, userId).compose(removed -> removed
-                    ? Future.succeededFuture(true)
+                    ? CredentialReach.revokeBeyondMakersOf(tx, ctx, revocations, List.of(userId)).map(true)
                     : Future.failedFuture(ApiException.notFound("admin_not_found", "That user is not an admin of this group."))))
             .compose(changed -> !changed ? Future.<Void>succeededFuture()
                 : AuditLog.recordAll(tx, ctx, null, principal.subject(),

@@ -10,6 +10,7 @@ import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.group.GroupAdmins;
 import dev.orgplane.org.invitation.DepartedInvitees;
+import dev.orgplane.org.serviceuser.CredentialReach;
 import dev.orgplane.org.team.Teams;
 import dev.orgplane.org.user.OwnAccountAccess;
 import dev.orgplane.org.user.UserRepository;
@@ -93,6 +94,7 @@ public final class AccountDeletionRoutes {
             .compose(v -> DepartedInvitees.withdrawInvitationsOfAccount(tx, ctx, userId, actor))
             .compose(v -> Teams.leaveAllOfAccount(tx, ctx, userId, actor))
             .compose(v -> GroupAdmins.revokeAllOfAccount(tx, ctx, userId, actor))
+            .compose(v -> CredentialReach.revokeAllMadeBy(tx, ctx, revocations, userId))
             .compose(v -> SessionEnds.next(tx, userId))
             .compose(end -> deleteAccount(tx, userId, end)))
         .map(end -> {

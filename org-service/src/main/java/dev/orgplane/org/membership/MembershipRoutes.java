@@ -136,7 +136,10 @@ public final class MembershipRoutes {
                       : MembershipRepository.upsert(tx, access.orgId(), joining);
                 })
                 .compose(written -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
-                    MemberEvents.of(access.orgId(), written)).map(written)))
+                        MemberEvents.of(access.orgId(), written))
+                    .compose(v -> CredentialReach.revokeBeyondMakers(tx, ctx, access, revocations,
+                        replacing ? userIds : List.of(), List.of()))
+                    .map(written)))
             .compose(written -> Replies.keep(tx, ctx, Reply.ok(summary(written, userIds.size())))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
@@ -188,7 +191,8 @@ public final class MembershipRoutes {
 
   /**
    * A member gone takes their pending invitations to the organization with them ({@link DepartedInvitees}), and leaves
-   * its teams, each audited ({@link Teams#leaveAll}).
+   * its teams, each audited ({@link Teams#leaveAll}); the credentials they made there, holding nothing there any more,
+   * are revoked ({@link CredentialReach}).
    */
   private void remove(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
@@ -207,6 +211,8 @@ public final class MembershipRoutes {
                 .compose(removed -> !removed ? Future.failedFuture(memberNotFound())
                     : AuditLog.record(tx, ctx, access.orgId(), principal.subject(), "member.removed",
                         "user:" + userId, new JsonObject().put("left", leaving)))
+                .compose(v -> CredentialReach.revokeBeyondMakers(tx, ctx, access, revocations, List.of(userId),
+                    List.of()))
                 .compose(v -> DepartedInvitees.withdrawInvitations(tx, ctx, access.orgId(), userId,
                     principal.subject(), leaving))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())

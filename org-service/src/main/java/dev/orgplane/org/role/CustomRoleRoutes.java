@@ -269,7 +269,8 @@ public final class CustomRoleRoutes {
    * Stores {@code changed} over {@code current}; members holding the role keep it under a new name. Both must be
    * within the caller's permissions: no one widens a role beyond theirs, nor narrows one above them; nor narrows one
    * held by someone above them ({@link RoleGrants#requireNotAboveHolders}). Widened, it raises the service users holding
-   * it, whose credentials their makers no longer outrank are revoked ({@link CredentialReach}).
+   * it; narrowed, it lowers the makers holding it: credentials their makers no longer outrank are revoked
+   * ({@link CredentialReach}).
    */
   private Future<CustomRole> replace(SqlConnection tx, RoutingContext ctx, OrgAccess access, CustomRole current,
       CustomRole changed) {
@@ -283,7 +284,7 @@ public final class CustomRoleRoutes {
                 Stream.concat(Stream.of(updated(current.name(), role)), reassigned.stream().map(CustomRoleRoutes::reassigned))
                     .toList()))
             .compose(v -> CredentialReach.revokeBeyondMakers(tx, ctx, access, revocations, List.of(),
-                current.widenedBy(role) ? List.of(role.name()) : List.of()))
+                current.widenedBy(role) || current.narrowedBy(role) ? List.of(role.name()) : List.of()))
             .map(role));
   }
 

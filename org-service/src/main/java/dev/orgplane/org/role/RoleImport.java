@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * renames that later pages finish); the roles that change are written together, then the renamed ones' assignments
  * follow them (and those of roles moved out of the way), together; then the new roles are written, and every audit
  * event with one statement. Replacing first lets a replaced role give up a name a new one takes. Last, the service
- * users a widened role raises lose the credentials their makers no longer outrank ({@link CredentialReach}).
+ * users a widened role raises, and those whose makers a narrowed one lowers, lose the credentials their makers no
+ * longer outrank ({@link CredentialReach}).
  */
 final class RoleImport {
 
@@ -42,10 +43,10 @@ final class RoleImport {
         .compose(current -> {
           var plan = ImportPlan.of(roles, role -> current.containsKey(role.id()),
               role -> current.get(role.id()).sameAs(role), existing);
-          var widened = plan.replaced().stream().filter(role -> current.get(role.id()).widenedBy(role))
-              .map(CustomRole::name).toList();
+          var reranked = plan.replaced().stream().filter(role -> current.get(role.id()).widenedBy(role)
+              || current.get(role.id()).narrowedBy(role)).map(CustomRole::name).toList();
           return write(tx, ctx, access, plan, current, existing)
-              .compose(v -> CredentialReach.revokeBeyondMakers(tx, ctx, access, revocations, List.of(), widened))
+              .compose(v -> CredentialReach.revokeBeyondMakers(tx, ctx, access, revocations, List.of(), reranked))
               .map(plan);
         });
   }

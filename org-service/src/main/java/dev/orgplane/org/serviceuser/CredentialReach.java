@@ -10,49 +10,65 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * No credential reaches more than its maker. Making one is ranked ({@link ServiceUserRoutes#manager}), but the service
- * user may later be raised (new roles, a custom role it holds widened) above the one who made it, whose credential
- * then signed in with what they never held. A change that raises service users calls {@link #revokeBeyondMakers} in
- * its transaction, after its writes: their live credentials, client and federated, whose maker does not hold every
- * permission the service user now holds are revoked, each audited with the reason {@value #REASON}. A maker whose
- * account is gone, or who is no longer in the organization, holds nothing there.
+ * user may later be raised (new roles, a custom role it holds widened) above the one who made it, or its maker lowered
+ * (demoted, a custom role they hold narrowed, removed from the organization or leaving it, no longer a group admin),
+ * whose credential then signed in with what they no longer held. A change of either calls {@link #revokeBeyondMakers}
+ * or {@link #revokeBeyondMakersOf} in its transaction, after its writes: the live credentials it concerns, client and
+ * federated, whose maker does not hold every permission their service user now holds are revoked, each audited in the
+ * service user's organization with the reason {@value #REASON}. A maker whose account is going
+ * ({@link #revokeAllMadeBy}), or who is no longer in the organization, holds nothing there.
  */
 public final class CredentialReach {
 
   static final String REASON = "maker_outranked";
 
   /**
-   * Each live credential of the organization's service users {@code $2}, or holding a role of {@code $3}: what its
-   * service user holds, and what its maker does (their roles there, and whether they administer it or are the engine).
+   * Each live credential, with its service user's organization: what its service user holds there, and what its
+   * maker does (their roles there, and whether they administer it or are the engine). Which credentials, each use's
+   * WHERE says.
    */
   private static final String LIVE = """
-      SELECT c.federated, c.id, c.service_user_id, s.roles,
+      SELECT c.federated, c.id, c.service_user_id, u.service_org_id, s.roles,
              ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
-                   WHERE r.org_id = $1 AND r.name = ANY (s.roles)) AS permissions,
+                   WHERE r.org_id = u.service_org_id AND r.name = ANY (s.roles)) AS permissions,
              mm.roles AS maker_roles,
              ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
-                   WHERE r.org_id = $1 AND r.name = ANY (mm.roles)) AS maker_permissions,
+                   WHERE r.org_id = u.service_org_id AND r.name = ANY (mm.roles)) AS maker_permissions,
              COALESCE(mu.platform_admin OR EXISTS (SELECT 1 FROM org.group_admins ga JOIN org.organizations o
-                 ON o.group_id = ga.group_id WHERE o.id = $1 AND ga.user_id = mu.id), false) AS maker_administers,
+                 ON o.group_id = ga.group_id WHERE o.id = u.service_org_id AND ga.user_id = mu.id), false)
+                 AS maker_administers,
              COALESCE(mu.provisioner, false) AS maker_provisioner
       FROM (SELECT false AS federated, client_id AS id, service_user_id, made_by FROM org.service_credentials
             WHERE revoked_at IS NULL
             UNION ALL
             SELECT true, id, service_user_id, made_by FROM org.federated_credentials WHERE removed_at IS NULL) c
-      JOIN org.users u ON u.id = c.service_user_id AND u.service_org_id = $1
-      JOIN org.memberships s ON s.org_id = $1 AND s.user_id = u.id
+      JOIN org.users u ON u.id = c.service_user_id
+      JOIN org.memberships s ON s.org_id = u.service_org_id AND s.user_id = u.id
       LEFT JOIN org.users mu ON mu.id = c.made_by
-      LEFT JOIN org.memberships mm ON mm.org_id = $1 AND mm.user_id = c.made_by
-      WHERE u.id = ANY ($2) OR s.roles && $3::text[]""";
+      LEFT JOIN org.memberships mm ON mm.org_id = u.service_org_id AND mm.user_id = c.made_by
+      """;
+  /**
+   * Those of the organization {@code $1} whose service user or maker is among {@code $2}, or whose service user or
+   * maker holds a role of {@code $3} there.
+   */
+  private static final String LIVE_IN_ORGANIZATION = LIVE + """
+      WHERE u.service_org_id = $1 AND (u.id = ANY ($2) OR c.made_by = ANY ($2)
+                                       OR s.roles && $3::text[] OR mm.roles && $3::text[])""";
+  /** Those made by one of {@code $1}, in any organization. */
+  private static final String LIVE_MADE_BY = LIVE + "WHERE c.made_by = ANY ($1)";
   private static final String REVOKE = "UPDATE org.service_credentials SET revoked_at = now() "
       + "WHERE client_id = ANY ($1) AND revoked_at IS NULL";
   private static final String REMOVE = "UPDATE org.federated_credentials SET removed_at = now() "
@@ -61,8 +77,8 @@ public final class CredentialReach {
   private CredentialReach() {
   }
 
-  /** A live credential beyond its maker: which one, of which kind, of which service user. */
-  private record Outranked(boolean federated, UUID id, UUID serviceUserId) {
+  /** A live credential beyond its maker: which one, of which kind, of which service user, in which organization. */
+  private record Outranked(boolean federated, UUID id, UUID serviceUserId, UUID orgId) {
 
     AuditLog.Event event() {
       var details = new JsonObject().put(federated ? "federatedCredentialId" : "clientId", id.toString())
@@ -73,38 +89,72 @@ public final class CredentialReach {
   }
 
   /**
-   * Revokes the live credentials of the service users among {@code userIds}, or holding one of {@code roles}, whose
-   * maker does not hold all their service user holds; once the caller's transaction commits, this process refuses
-   * their tokens at once, as a revocation by hand does (every other instance at its next reload).
+   * Revokes the live credentials of the organization's service users among {@code userIds} or made by one of them,
+   * or whose service user or maker holds one of {@code roles}, whose maker does not hold all their service user
+   * holds; once the caller's transaction commits, this process refuses their tokens at once, as a revocation by hand
+   * does (every other instance at its next reload).
    */
   public static Future<Void> revokeBeyondMakers(SqlConnection tx, RoutingContext ctx, OrgAccess access,
       TokenRevocations revocations, Collection<UUID> userIds, Collection<String> roles) {
     if (userIds.isEmpty() && roles.isEmpty()) {
       return Future.succeededFuture();
     }
-    return tx.preparedQuery(LIVE).execute(Tuple.tuple().addUUID(access.orgId())
+    return tx.preparedQuery(LIVE_IN_ORGANIZATION).execute(Tuple.tuple().addUUID(access.orgId())
             .addArrayOfUUID(userIds.toArray(new UUID[0])).addArrayOfString(roles.toArray(new String[0])))
-        .compose(rows -> {
-          var outranked = new ArrayList<Outranked>();
-          rows.forEach(row -> {
-            if (!makerHolds(row).containsAll(AccessPolicy.permissions(row.getArrayOfStrings("roles"),
-                row.getArrayOfStrings("permissions"), false))) {
-              outranked.add(new Outranked(row.getBoolean("federated"), row.getUUID("id"),
-                  row.getUUID("service_user_id")));
-            }
-          });
-          return outranked.isEmpty() ? Future.succeededFuture() : revoke(tx, ctx, access, revocations, outranked);
-        });
+        .compose(rows -> revoke(tx, ctx, revocations, outranked(rows, false)));
   }
 
-  private static Future<Void> revoke(SqlConnection tx, RoutingContext ctx, OrgAccess access,
-      TokenRevocations revocations, List<Outranked> outranked) {
+  /**
+   * As {@link #revokeBeyondMakers}, for the credentials {@code makers} made in any organization: what a change of
+   * rights beyond one organization calls (a group admin's revocation, over every organization of the group).
+   */
+  public static Future<Void> revokeBeyondMakersOf(SqlConnection tx, RoutingContext ctx, TokenRevocations revocations,
+      Collection<UUID> makers) {
+    return tx.preparedQuery(LIVE_MADE_BY).execute(Tuple.tuple().addArrayOfUUID(makers.toArray(new UUID[0])))
+        .compose(rows -> revoke(tx, ctx, revocations, outranked(rows, false)));
+  }
+
+  /**
+   * Revokes every live credential the account {@code maker} made (but those of service users holding nothing), in
+   * the transaction that deletes the account, before the account's row goes: its foreign key then forgets who made
+   * them, and nothing would rank them again.
+   */
+  public static Future<Void> revokeAllMadeBy(SqlConnection tx, RoutingContext ctx, TokenRevocations revocations,
+      UUID maker) {
+    return tx.preparedQuery(LIVE_MADE_BY).execute(Tuple.tuple().addArrayOfUUID(new UUID[] {maker}))
+        .compose(rows -> revoke(tx, ctx, revocations, outranked(rows, true)));
+  }
+
+  /** The credentials of {@code rows} beyond their makers; {@code makersGone}: the makers hold nothing any more. */
+  private static List<Outranked> outranked(RowSet<Row> rows, boolean makersGone) {
+    var outranked = new ArrayList<Outranked>();
+    rows.forEach(row -> {
+      var makerHolds = makersGone ? Set.<String>of() : makerHolds(row);
+      if (!makerHolds.containsAll(AccessPolicy.permissions(row.getArrayOfStrings("roles"),
+          row.getArrayOfStrings("permissions"), false))) {
+        outranked.add(new Outranked(row.getBoolean("federated"), row.getUUID("id"), row.getUUID("service_user_id"),
+            row.getUUID("service_org_id")));
+      }
+    });
+    return outranked;
+  }
+
+  /** Revokes them, audited in the organization of each, in one statement per kind and one per organization. */
+  private static Future<Void> revoke(SqlConnection tx, RoutingContext ctx, TokenRevocations revocations,
+      List<Outranked> outranked) {
+    if (outranked.isEmpty()) {
+      return Future.succeededFuture();
+    }
     var secrets = outranked.stream().filter(c -> !c.federated()).map(Outranked::id).toArray(UUID[]::new);
     var federated = outranked.stream().filter(Outranked::federated).map(Outranked::id).toArray(UUID[]::new);
+    var actor = BearerAuth.principal(ctx).subject();
+    var byOrganization = outranked.stream().collect(Collectors.groupingBy(Outranked::orgId, LinkedHashMap::new,
+        Collectors.mapping(Outranked::event, Collectors.toList())));
     return Future.all(tx.preparedQuery(REVOKE).execute(Tuple.tuple().addArrayOfUUID(secrets)),
             tx.preparedQuery(REMOVE).execute(Tuple.tuple().addArrayOfUUID(federated)))
-        .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), BearerAuth.principal(ctx).subject(),
-            outranked.stream().map(Outranked::event).toList()))
+        .compose(v -> Future.all(byOrganization.entrySet().stream()
+            .map(events -> AuditLog.recordAll(tx, ctx, events.getKey(), actor, events.getValue())).toList()))
+        .<Void>mapEmpty()
         .onSuccess(v -> tx.transaction().completion().onSuccess(committed ->
             outranked.forEach(credential -> revocations.markRevoked(credential.id().toString()))));
   }

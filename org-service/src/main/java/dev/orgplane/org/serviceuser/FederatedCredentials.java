@@ -26,7 +26,7 @@ import java.util.UUID;
  */
 public final class FederatedCredentials {
 
-  private static final String COLUMNS = "f.id, f.issuer, f.subject, f.audience, f.created_at";
+  private static final String COLUMNS = "f.id, f.issuer, f.subject, f.audience, f.made_by, f.created_at";
 
   private FederatedCredentials() {
   }
@@ -118,6 +118,7 @@ public final class FederatedCredentials {
   private static JsonObject toJson(Row row) {
     return new JsonObject().put("id", row.getUUID("id").toString()).put("issuer", row.getString("issuer"))
         .put("subject", row.getString("subject")).put("audience", row.getString("audience"))
+        .put("madeBy", Optional.ofNullable(row.getUUID("made_by")).map(UUID::toString).orElse(null))
         .put("createdAt", Timestamps.iso(row.getOffsetDateTime("created_at")));
   }
 }

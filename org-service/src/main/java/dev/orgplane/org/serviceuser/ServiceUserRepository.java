@@ -19,7 +19,7 @@ final class ServiceUserRepository {
 
   private static final String SELECT = "SELECT u.id, u.name, u.created_at, m.roles, COALESCE((SELECT jsonb_agg("
       + "jsonb_build_object('clientId', c.client_id, 'createdAt', " + SqlTimestamps.iso("c.created_at")
-      + ", 'revokedAt', " + SqlTimestamps.iso("c.revoked_at") + ") "
+      + ", 'revokedAt', " + SqlTimestamps.iso("c.revoked_at") + ", 'madeBy', c.made_by) "
       + "ORDER BY c.created_at) FROM org.service_credentials c WHERE c.service_user_id = u.id), '[]'::jsonb) AS credentials "
       + "FROM org.users u JOIN org.memberships m ON m.user_id = u.id AND m.org_id = u.service_org_id ";
 

@@ -109,6 +109,7 @@ public final class ServiceUserRoutes {
                 })
                 .compose(found -> RoleGrants.requireNotAbove(tx, access, id))
                 .compose(v -> Teams.leaveAll(tx, ctx, access.orgId(), id, principal.subject(), "service_user_deleted"))
+                .compose(v -> CredentialReach.revokeAllMadeBy(tx, ctx, revocations, id))
                 .compose(v -> SessionEnds.next(tx, id))
                 .compose(end -> ServiceUserRepository.delete(tx, access.orgId(), id, end)
                     .compose(deleted -> deleted ? audit(tx, ctx, access, "service_user.deleted", id).map(end)

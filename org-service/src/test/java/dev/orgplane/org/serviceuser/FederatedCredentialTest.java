@@ -93,6 +93,8 @@ class FederatedCredentialTest extends TrustingOrgServiceTest {
     assertEquals(robot.credentials() + "/" + credential.getString("id"), added.getHeader("Location"));
     assertEquals(subject, credential.getString("subject"));
     assertNull(credential.getString("audience"));
+    assertEquals(trusting.get("/v1/users/me", robot.ownerToken()).bodyAsJsonObject().getString("id"),
+        credential.getString("madeBy"), "it names its maker");
 
     var answer = exchange(trusting, TrustedProvider.machineClaims(subject));
     assertEquals(200, answer.statusCode(), answer.bodyAsString());
