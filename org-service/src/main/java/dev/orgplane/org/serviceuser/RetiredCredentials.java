@@ -8,13 +8,18 @@ import java.util.List;
 /**
  * Forgets credentials taken out of use once nothing needs them. A removed federated credential is kept only for the
  * revocation list, which names it until no token exchanged for it can be alive: a token's lifetime. A revoked client
- * credential is also listed on its service user (with {@code revokedAt}), where its owners see it for
- * {@value #LISTED_DAYS} days (or a token's lifetime, if longer): kept for ever, a service user whose secret is rotated
- * daily would list thousands.
+ * credential is also listed on its service user (with {@code revokedAt}), while among its last
+ * {@value #LISTED_REVOKED} revoked, and kept {@value #LISTED_DAYS} days (or a token's lifetime, if longer): kept for
+ * ever, a service user whose secret is rotated daily would have thousands.
  */
 public final class RetiredCredentials {
 
   static final int LISTED_DAYS = 30;
+  /**
+   * How many of those a service user lists at most, the last revoked: as many as it may have live, so that a rotation
+   * of every secret stays in sight.
+   */
+  static final int LISTED_REVOKED = CredentialLimits.CLIENT_SECRETS;
 
   private RetiredCredentials() {
   }

@@ -17,10 +17,18 @@ import java.util.UUID;
 /** SQL over service users (rows of {@code org.users} bound to one organization) and their credentials. */
 final class ServiceUserRepository {
 
+  /**
+   * Each service user with its live client credentials and the {@value RetiredCredentials#LISTED_REVOKED} it had
+   * revoked last: with every revoked one kept for {@value RetiredCredentials#LISTED_DAYS} days, a secret made and
+   * revoked over and over made each page of them as large as its manager liked.
+   */
   private static final String SELECT = "SELECT u.id, u.name, u.created_at, m.roles, COALESCE((SELECT jsonb_agg("
       + "jsonb_build_object('clientId', c.client_id, 'createdAt', " + SqlTimestamps.iso("c.created_at")
       + ", 'revokedAt', " + SqlTimestamps.iso("c.revoked_at") + ", 'madeBy', c.made_by) "
-      + "ORDER BY c.created_at) FROM org.service_credentials c WHERE c.service_user_id = u.id), '[]'::jsonb) AS credentials "
+      + "ORDER BY c.created_at) FROM org.service_credentials c WHERE c.service_user_id = u.id "
+      + "AND (c.revoked_at IS NULL OR c.client_id IN (SELECT r.client_id FROM org.service_credentials r WHERE r.service_user_id = u.id "
+      + "AND r.revoked_at IS NOT NULL ORDER BY r.revoked_at DESC, r.client_id LIMIT "
+      + RetiredCredentials.LISTED_REVOKED + "))), '[]'::jsonb) AS credentials "
       + "FROM org.users u JOIN org.memberships m ON m.user_id = u.id AND m.org_id = u.service_org_id ";
 
   private ServiceUserRepository() {

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -197,6 +198,38 @@ class ServiceUserTest extends OrgServiceTest {
     assertProblem(org.post(credentials, owner.token(), null), 409, "credential_limit");
     assertEquals(204, org.send(HttpMethod.DELETE, credentials + "/" + clientId, owner.token(), null).statusCode());
     assertEquals(201, org.post(credentials, owner.token(), null).statusCode(), "a revoked one leaves a place");
+  }
+
+  /**
+   * A secret made and revoked over and over is kept for days, but listed among the last revoked only: every one of
+   * them was on each service user of every page, so a page grew as large as its manager liked.
+   */
+  @Test
+  void aServiceUserListsItsLiveSecretsAndOnlyItsLastRevokedOnes() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-kept-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var sid = org.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray()
+        .add("viewer"))).bodyAsJsonObject().getString("id");
+    var revoked = new ArrayList<String>();
+    for (var i = 0; i < RetiredCredentials.LISTED_REVOKED + 5; i++) {
+      var clientId = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject()
+          .getString("clientId");
+      assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid + "/credentials/" + clientId, owner.token(), null)
+          .statusCode());
+      revoked.add(clientId);
+    }
+    var live = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject().getString("clientId");
+
+    var expected = new ArrayList<>(revoked.subList(5, revoked.size()));
+    expected.add(live);
+    for (var listed : List.of(org.get(base + "/" + sid, owner.token()).bodyAsJsonObject(),
+        org.get(base, owner.token()).bodyAsJsonObject().getJsonArray("items").getJsonObject(0))) {
+      var credentials = listed.getJsonArray("credentials");
+      assertEquals(expected, credentials.stream().map(c -> ((JsonObject) c).getString("clientId")).toList(),
+          credentials.encode());
+      credentials.forEach(c -> assertEquals(owner.id(), ((JsonObject) c).getString("madeBy")));
+    }
   }
 
   @Test
