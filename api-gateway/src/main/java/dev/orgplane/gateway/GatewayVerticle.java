@@ -21,6 +21,7 @@ import dev.orgplane.kit.http.DocumentedMethods;
 import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.HeadLimits;
 import dev.orgplane.kit.http.HeadRequests;
+import dev.orgplane.kit.http.ListenAddress;
 import dev.orgplane.kit.http.ProblemFailureHandler;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
@@ -80,6 +81,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     return configuration().compose(loaded -> {
       settings = loaded;
       own = GatewaySettings.from(settings);
+      ListenAddress.requireApart(listeners(settings));
       draining = new Draining(vertx, settings);
       var connections = own.upstreamConnections();
       // one client for all this instance sends with Vert.x (bodies, key fetches, token exchanges): one pool per address.
@@ -221,7 +223,15 @@ public final class GatewayVerticle extends ServiceVerticle {
     RouteTable.from(settings);
     ServiceHttp.bodyLimitBytes(settings);
     ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
-    settings.listenPort("ORGPLANE_HTTP_PORT");
+    ListenAddress.requireApart(listeners(settings));
+  }
+
+  /** The public door, and {@code /metrics}'s own port when it has one. */
+  public static List<ListenAddress> listeners(Settings settings) {
+    var door = ListenAddress.of(settings, "ORGPLANE_HTTP_HOST", "ORGPLANE_HTTP_PORT");
+    return settings.has("ORGPLANE_METRICS_PORT")
+        ? List.of(door, ListenAddress.of(settings, "ORGPLANE_INTERNAL_HOST", "ORGPLANE_METRICS_PORT"))
+        : List.of(door);
   }
 
   @Override

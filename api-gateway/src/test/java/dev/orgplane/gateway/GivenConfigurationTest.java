@@ -72,6 +72,15 @@ class GivenConfigurationTest {
     assertEquals("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS must be at least 5000, got 1000", failure.getMessage());
   }
 
+  /** Vert.x gave both servers one socket, and half the requests at the public door reached /metrics' router. */
+  @Test
+  void metricsOnTheDoorsAddressStopTheStart(Vertx vertx) {
+    var shared = LOADED.with(new JsonObject().put("ORGPLANE_HTTP_PORT", "18497").put("ORGPLANE_METRICS_PORT", "18497"));
+    var failure = assertThrows(ConfigException.class, () -> vertx.deployVerticle(new GatewayVerticle(shared)).await());
+    assertEquals("ORGPLANE_HTTP_PORT and ORGPLANE_METRICS_PORT are both 18497 on ORGPLANE_HTTP_HOST (127.0.0.1) and "
+        + "ORGPLANE_INTERNAL_HOST (127.0.0.1): give each its own port", failure.getMessage());
+  }
+
   /**
    * Each used to start a gateway that refused every request (a burst of 0, a body limit of -1), told clients to
    * retry in 2^63 s (a rate of 0), or to fail with a library's words naming no setting.

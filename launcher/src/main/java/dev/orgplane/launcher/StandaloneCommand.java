@@ -2,13 +2,16 @@ package dev.orgplane.launcher;
 
 import dev.orgplane.engine.EngineVerticle;
 import dev.orgplane.gateway.GatewayVerticle;
+import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.http.ListenAddress;
 import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,14 +94,33 @@ final class StandaloneCommand implements Runnable {
   }
 
   /**
-   * Every service's settings that need no database, each in its range, else a ConfigException naming it: checked
-   * before the embedded database is unpacked and initialised, where a service's start found a mistake only after
-   * initdb, and left its files behind.
+   * Every service's settings that need no database, each in its range, its listeners apart from the others', else a
+   * ConfigException naming them: checked before the embedded database is unpacked and initialised, where a service's
+   * start found a mistake only after initdb, and left its files behind.
    */
-  private static void checkSettings(Settings services) {
+  static void checkSettings(Settings services) {
     OrgServiceVerticle.checkSettings(services);
     EngineVerticle.checkSettings(services);
     GatewayVerticle.checkSettings(services);
+    var listeners = new ArrayList<>(GatewayVerticle.listeners(services));
+    listeners.add(ListenAddress.of(services, "ORGPLANE_INTERNAL_HOST", "ORGPLANE_ORG_SERVICE_PORT"));
+    listeners.add(ListenAddress.of(services, "ORGPLANE_INTERNAL_HOST", "ORGPLANE_ENGINE_PORT"));
+    ListenAddress.requireApart(listeners);
+    requireSocketsApart(services);
+  }
+
+  /** One socket path for both services would be shared by them as one TCP address is (ListenAddress). */
+  private static void requireSocketsApart(Settings services) {
+    var org = services.string("ORGPLANE_ORG_SERVICE_SOCKET", "");
+    var engine = services.string("ORGPLANE_ENGINE_SOCKET", "");
+    if (!org.isBlank() && !engine.isBlank() && absolute(org).equals(absolute(engine))) {
+      throw new ConfigException("ORGPLANE_ORG_SERVICE_SOCKET and ORGPLANE_ENGINE_SOCKET are both " + org
+          + ": give each its own path");
+    }
+  }
+
+  private static Path absolute(String path) {
+    return Path.of(path).toAbsolutePath().normalize();
   }
 
   /** Whether the operator set {@code key} (the defaults do not count). */

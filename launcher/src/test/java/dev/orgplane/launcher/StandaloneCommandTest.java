@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -13,8 +14,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Standalone's own address, its public URL unless one is configured, and whether only this machine reaches it. */
+/**
+ * Standalone's own address, its public URL unless one is configured, whether only this machine reaches it, and the
+ * settings it refuses before it starts anything.
+ */
 class StandaloneCommandTest {
+
+  /** The defaults, with what standalone sets for its services before it checks them. */
+  private static final Settings SERVICES = new Settings(ConfigLoader.defaults()).with(new JsonObject()
+      .put("ORGPLANE_PUBLIC_URL", "http://localhost:8080")
+      .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:8081").put("ORGPLANE_ENGINE_URL", "http://127.0.0.1:8082")
+      .put("ORGPLANE_ENGINE_CLIENT_SECRET", "s3cret"));
 
   @Test
   void theGatewayUrlNamesItsPort() {
@@ -69,5 +79,67 @@ class StandaloneCommandTest {
     for (var host : List.of("0.0.0.0", "::", "192.168.1.10")) {
       assertFalse(StandaloneCommand.loopbackOnly(host), host);
     }
+  }
+
+  @Test
+  void theDefaultsAreAccepted() {
+    StandaloneCommand.checkSettings(SERVICES);
+  }
+
+  /**
+   * Vert.x shares one socket between servers given the same host and port: the gateway and org-service both started,
+   * and every other public request reached org-service past the gateway's rate limits and CORS.
+   */
+  @Test
+  void theDoorOnOrgServicesAddressIsRefusedNamingBoth() {
+    assertRefused("ORGPLANE_HTTP_PORT and ORGPLANE_ORG_SERVICE_PORT are both 18431 on ORGPLANE_HTTP_HOST (127.0.0.1) "
+        + "and ORGPLANE_INTERNAL_HOST (127.0.0.1): give each its own port", Map.of("ORGPLANE_HTTP_HOST", "127.0.0.1",
+        "ORGPLANE_HTTP_PORT", "18431", "ORGPLANE_ORG_SERVICE_PORT", "18431"));
+  }
+
+  @Test
+  void orgServiceAndTheEngineOnOnePortAreRefused() {
+    assertRefused("ORGPLANE_ORG_SERVICE_PORT and ORGPLANE_ENGINE_PORT are both 8081 on ORGPLANE_INTERNAL_HOST "
+        + "(127.0.0.1) and ORGPLANE_INTERNAL_HOST (127.0.0.1): give each its own port",
+        Map.of("ORGPLANE_ENGINE_PORT", "8081"));
+  }
+
+  @Test
+  void metricsOnTheDoorsAddressAreRefused() {
+    assertRefused("ORGPLANE_HTTP_PORT and ORGPLANE_METRICS_PORT are both 8080 on ORGPLANE_HTTP_HOST (localhost) and "
+        + "ORGPLANE_INTERNAL_HOST (127.0.0.1): give each its own port",
+        Map.of("ORGPLANE_HTTP_HOST", "localhost", "ORGPLANE_METRICS_PORT", "8080"));
+  }
+
+  /** A wildcard takes the port on every address: the second server failed to bind, after initdb. */
+  @Test
+  void aWildcardHostOverlapsEveryOther() {
+    assertRefused("ORGPLANE_HTTP_PORT and ORGPLANE_ENGINE_PORT are both 8082 on ORGPLANE_HTTP_HOST (0.0.0.0) and "
+        + "ORGPLANE_INTERNAL_HOST (127.0.0.1): give each its own port", Map.of("ORGPLANE_HTTP_PORT", "8082"));
+  }
+
+  @Test
+  void onePortOnTwoAddressesIsAccepted() {
+    StandaloneCommand.checkSettings(SERVICES.with(new JsonObject().put("ORGPLANE_HTTP_HOST", "127.0.0.2")
+        .put("ORGPLANE_HTTP_PORT", "8081").put("ORGPLANE_METRICS_PORT", "0").put("ORGPLANE_ENGINE_PORT", "8083")));
+  }
+
+  @Test
+  void oneSocketForBothServicesIsRefused() {
+    assertRefused("ORGPLANE_ORG_SERVICE_SOCKET and ORGPLANE_ENGINE_SOCKET are both /tmp/orgplane/./services.sock: "
+        + "give each its own path", Map.of("ORGPLANE_ORG_SERVICE_SOCKET", "/tmp/orgplane/./services.sock",
+        "ORGPLANE_ENGINE_SOCKET", "/tmp/orgplane/services.sock"));
+  }
+
+  private static void assertRefused(String message, Map<String, String> settings) {
+    var failure = assertThrows(ConfigException.class,
+        () -> StandaloneCommand.checkSettings(services(settings)));
+    assertEquals(message, failure.getMessage());
+  }
+
+  private static Settings services(Map<String, String> settings) {
+    var given = new JsonObject();
+    settings.forEach(given::put);
+    return SERVICES.with(given);
   }
 }
