@@ -53,6 +53,11 @@ final class EmbeddedDatabase implements AutoCloseable {
   private static final Map<String, String> LOOPBACK_ONLY = Map.of("listen_addresses", "127.0.0.1",
       "unix_socket_directories", "");
 
+  /** The server's max_connections: standalone refuses pools that together need more (less OTHER_CONNECTIONS). */
+  static final int MAX_CONNECTIONS = 200;
+  /** Kept for what connects besides the services' pools: the admin command (a pool of 2), psql, migrations at start. */
+  static final int OTHER_CONNECTIONS = 10;
+
   /** Where the binaries are extracted, in the data directory: once, on its first start. */
   static final String BINARIES = "pg-binaries";
   /** The server's own directory (initdb's), in the data directory. */
@@ -100,7 +105,7 @@ final class EmbeddedDatabase implements AutoCloseable {
           .setRegisterShutdownHook(false)
           .setPGStartupWait(Duration.ofSeconds(60))
           .setConnectConfig("password", password.value())
-          .setServerConfig("max_connections", "200")
+          .setServerConfig("max_connections", Integer.toString(MAX_CONNECTIONS))
           .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));
       password.initdbOptions().forEach(builder::setLocaleConfig);

@@ -94,9 +94,10 @@ final class StandaloneCommand implements Runnable {
   }
 
   /**
-   * Every service's settings that need no database, each in its range, its listeners apart from the others', else a
-   * ConfigException naming them: checked before the embedded database is unpacked and initialised, where a service's
-   * start found a mistake only after initdb, and left its files behind.
+   * Every service's settings that need no database, each in its range, its listeners apart from the others', and
+   * their pools within the embedded database's connections, else a ConfigException naming them: checked before the
+   * embedded database is unpacked and initialised, where a service's start found a mistake only after initdb, and left
+   * its files behind.
    */
   static void checkSettings(Settings services) {
     OrgServiceVerticle.checkSettings(services);
@@ -107,6 +108,9 @@ final class StandaloneCommand implements Runnable {
     listeners.add(ListenAddress.of(services, "ORGPLANE_INTERNAL_HOST", "ORGPLANE_ENGINE_PORT"));
     ListenAddress.requireApart(listeners);
     requireSocketsApart(services);
+    if (!services.has("ORGPLANE_PG_URL")) {
+      requireRoomInTheEmbeddedDatabase(services);
+    }
   }
 
   /** One socket path for both services would be shared by them as one TCP address is (ListenAddress). */
@@ -121,6 +125,26 @@ final class StandaloneCommand implements Runnable {
 
   private static Path absolute(String path) {
     return Path.of(path).toAbsolutePath().normalize();
+  }
+
+  /**
+   * Every instance of org-service and of the engine opens a pool of its own: together they may not need more
+   * connections than the embedded server takes, less what the admin command, an operator's psql and the instances'
+   * migrations at start connect with. Past it, a busy platform's statements fail with "too many clients".
+   */
+  private static void requireRoomInTheEmbeddedDatabase(Settings services) {
+    var poolSize = services.integer("ORGPLANE_PG_POOL_SIZE", 1, Integer.MAX_VALUE);
+    var orgService = OrgServiceVerticle.eventLoops(services);
+    var engine = EngineVerticle.eventLoops(services);
+    var needed = poolSize * ((long) orgService + engine);
+    var room = EmbeddedDatabase.MAX_CONNECTIONS - EmbeddedDatabase.OTHER_CONNECTIONS;
+    if (needed > room) {
+      throw new ConfigException("ORGPLANE_PG_POOL_SIZE " + poolSize + " x (ORGPLANE_ORG_SERVICE_EVENT_LOOPS "
+          + orgService + " + ORGPLANE_ENGINE_EVENT_LOOPS " + engine + ") is " + needed + " connections, more than the "
+          + "embedded PostgreSQL's " + room + " (" + EmbeddedDatabase.MAX_CONNECTIONS + " less "
+          + EmbeddedDatabase.OTHER_CONNECTIONS + " kept for the admin command and psql): lower them, or set "
+          + "ORGPLANE_PG_URL to a server that takes more");
+    }
   }
 
   /** Whether the operator set {@code key} (the defaults do not count). */

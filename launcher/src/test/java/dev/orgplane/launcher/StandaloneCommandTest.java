@@ -131,6 +131,19 @@ class StandaloneCommandTest {
         "ORGPLANE_ENGINE_SOCKET", "/tmp/orgplane/services.sock"));
   }
 
+  /** The embedded server's 200 connections were exhausted under load ("too many clients"), not refused at start. */
+  @Test
+  void poolsTheEmbeddedDatabaseCannotHoldAreRefused() {
+    var pools = Map.of("ORGPLANE_PG_POOL_SIZE", "64", "ORGPLANE_ORG_SERVICE_EVENT_LOOPS", "2",
+        "ORGPLANE_ENGINE_EVENT_LOOPS", "2");
+    assertRefused("ORGPLANE_PG_POOL_SIZE 64 x (ORGPLANE_ORG_SERVICE_EVENT_LOOPS 2 + ORGPLANE_ENGINE_EVENT_LOOPS 2) is "
+        + "256 connections, more than the embedded PostgreSQL's 190 (200 less 10 kept for the admin command and psql): "
+        + "lower them, or set ORGPLANE_PG_URL to a server that takes more", pools);
+    StandaloneCommand.checkSettings(services(pools).with(new JsonObject().put("ORGPLANE_PG_POOL_SIZE", "47")));
+    StandaloneCommand.checkSettings(services(pools).with(new JsonObject()
+        .put("ORGPLANE_PG_URL", "postgresql://orgplane@db.example:5432/orgplane")));
+  }
+
   private static void assertRefused(String message, Map<String, String> settings) {
     var failure = assertThrows(ConfigException.class,
         () -> StandaloneCommand.checkSettings(services(settings)));
