@@ -94,6 +94,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     ServiceHttp.bodyLimitBytes(settings);
     SessionTimeouts.from(settings);
     PasswordHasher.queue(settings);
+    PasswordHasher.cost(settings);
     if (settings.has("ORGPLANE_ADMIN_PASSWORD")) {
       AdminBootstrap.configuredPassword(settings);
     }
@@ -137,16 +138,15 @@ public final class OrgServiceVerticle extends ServiceVerticle {
           settings = storage.settings();
           pool = storage.pool();
           keys = new SigningKeyStore(vertx, pool, SigningSchedule.from(settings, tokenLifetime()));
-          var hasher = PasswordHasher.configured(vertx, settings);
-          return keys.start()
-              .compose(v -> AdminBootstrap.ensureAdmin(vertx, pool, hasher, settings, generatedAdminPassword))
-              .compose(v -> ProvisionerBootstrap.ensureEngine(pool, settings))
-              .compose(v -> {
-                revocations = new TokenRevocations(vertx, () -> StoredRevocations.read(pool, tokenLifetime()),
-                    TokenRevocations.Schedule.from(settings));
-                return revocations.start();
-              })
-              .compose(v -> listen(hasher));
+          return keys.start().compose(v -> PasswordHasher.configured(vertx, settings)).compose(hasher ->
+              AdminBootstrap.ensureAdmin(vertx, pool, hasher, settings, generatedAdminPassword)
+                  .compose(v -> ProvisionerBootstrap.ensureEngine(pool, settings))
+                  .compose(v -> {
+                    revocations = new TokenRevocations(vertx, () -> StoredRevocations.read(pool, tokenLifetime()),
+                        TokenRevocations.Schedule.from(settings));
+                    return revocations.start();
+                  })
+                  .compose(v -> listen(hasher)));
         });
   }
 

@@ -34,7 +34,8 @@ class OpenApiRoutesTest {
         .put("ORGPLANE_ORG_SERVICE_PORT", "0")
         .put("ORGPLANE_PG_POOL_SIZE", "2")
         .put("ORGPLANE_ADMIN_EMAIL", OrgServiceHarness.ADMIN_EMAIL)
-        .put("ORGPLANE_ADMIN_PASSWORD", OrgServiceHarness.ADMIN_PASSWORD));
+        .put("ORGPLANE_ADMIN_PASSWORD", OrgServiceHarness.ADMIN_PASSWORD)
+        .put("ORGPLANE_PASSWORD_HASH_COST", String.valueOf(OrgServiceHarness.PASSWORD_HASH_COST)));
     vertx.deployVerticle(service).await();
   }
 

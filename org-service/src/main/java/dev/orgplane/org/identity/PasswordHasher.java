@@ -18,9 +18,11 @@ import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * bcrypt (Bouncy Castle) with a per-password salt. Hashing is slow on purpose, so it runs on a
- * worker thread, never on the event loop. A dummy hash is checked for unknown users so that
- * "no such user" and "wrong password" take the same time.
+ * bcrypt (Bouncy Castle) with a per-password salt, at the cost {@value #COST_SETTING} sets. Hashing is slow on
+ * purpose, so it runs on a worker thread, never on the event loop. A dummy hash is checked for unknown users so that
+ * "no such user" and "wrong password" take the same time; it is made at that cost too, or the time would tell them
+ * apart. A hash stored at another cost still verifies (bcrypt keeps its cost in it), and a password sign-in replaces
+ * it (see {@link #outdated}).
  *
  * <p>Hashing has threads of its own, one per core, shared by the service's instances ({@value #POOL_NAME}), and at
  * most {@value #QUEUE_SETTING} hashes wait for them: one more fails at once with 503 {@code busy} and
@@ -40,11 +42,14 @@ import org.bouncycastle.crypto.params.KeyParameter;
  */
 public final class PasswordHasher {
 
-  private static final int COST = 10;
   private static final String PREHASHED = "hmac-sha256:";
   private static final byte[] PREHASH_KEY = "orgplane password".getBytes(StandardCharsets.US_ASCII);
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String DUMMY_HASH = hashNow("dummy");
+  public static final String COST_SETTING = "ORGPLANE_PASSWORD_HASH_COST";
+  /** bcrypt's least. */
+  private static final int MIN_COST = 4;
+  /** Each step up doubles a hash's time: 16 takes 64 times the default's (10). */
+  private static final int MAX_COST = 16;
   public static final String QUEUE_SETTING = "ORGPLANE_PASSWORD_HASH_QUEUE";
   static final String POOL_NAME = "orgplane-password-hashing";
   static final int THREADS = Runtime.getRuntime().availableProcessors();
@@ -55,17 +60,37 @@ public final class PasswordHasher {
   /** The hashes running or waiting, counted under {@value #POOL_NAME} across the instances sharing the threads. */
   private final LocalMap<String, Integer> admitted;
   private final int capacity;
+  private final int cost;
+  /** Checked in place of an unknown user's hash, made at {@link #cost}. */
+  private final String dummyHash;
 
-  /** Hashing on {@link #THREADS} threads, with at most {@code queue} hashes waiting for one. */
-  public PasswordHasher(Vertx vertx, int queue) {
-    this.executor = vertx.createSharedWorkerExecutor(POOL_NAME, THREADS);
+  private PasswordHasher(Vertx vertx, WorkerExecutor executor, int queue, int cost, String dummyHash) {
+    this.executor = executor;
     this.admitted = vertx.sharedData().getLocalMap(POOL_NAME);
     this.capacity = THREADS + queue;
+    this.cost = cost;
+    this.dummyHash = dummyHash;
   }
 
-  /** With the queue {@value #QUEUE_SETTING} allows. */
-  public static PasswordHasher configured(Vertx vertx, Settings settings) {
-    return new PasswordHasher(vertx, queue(settings));
+  /**
+   * Hashing at {@code cost} on {@link #THREADS} threads, with at most {@code queue} hashes waiting for one; ready once
+   * its dummy hash is made. That one is made on Vert.x's worker pool: at a high cost it would block the event loop for
+   * seconds, and the hashing threads, shared with the instances running, may all be busy with their sign-ins, which a
+   * start that makes no admin does not wait for.
+   */
+  public static Future<PasswordHasher> started(Vertx vertx, int queue, int cost) {
+    return vertx.executeBlocking(() -> hashNow("dummy", cost), false).map(dummy -> new PasswordHasher(vertx,
+        vertx.createSharedWorkerExecutor(POOL_NAME, THREADS), queue, cost, dummy));
+  }
+
+  /** With the queue {@value #QUEUE_SETTING} allows and the cost {@value #COST_SETTING} sets. */
+  public static Future<PasswordHasher> configured(Vertx vertx, Settings settings) {
+    return started(vertx, queue(settings), cost(settings));
+  }
+
+  /** {@value #COST_SETTING}: bcrypt's cost, from 4 to 16. */
+  public static int cost(Settings settings) {
+    return settings.integer(COST_SETTING, MIN_COST, MAX_COST);
   }
 
   /** {@value #QUEUE_SETTING}: 0 or more hashes waiting for a thread (0: none waits, a busy thread refuses). */
@@ -74,7 +99,7 @@ public final class PasswordHasher {
   }
 
   public Future<String> hash(String password) {
-    return withSlot(slot -> slot.run(() -> hashNow(password)));
+    return withSlot(slot -> slot.run(() -> hashNow(password, cost)));
   }
 
   /**
@@ -82,7 +107,7 @@ public final class PasswordHasher {
    * once (more than the threads and the queue) would otherwise fail their start.
    */
   public Future<String> hashAtStart(String password) {
-    return executor.executeBlocking(() -> hashNow(password), false);
+    return executor.executeBlocking(() -> hashNow(password, cost), false);
   }
 
   /**
@@ -114,7 +139,7 @@ public final class PasswordHasher {
     /** True when {@code password} matches {@code hash}; a null hash (no such user) never matches. */
     Future<Boolean> matches(String password, String hash) {
       return run(() -> {
-        var stored = hash == null ? DUMMY_HASH : hash;
+        var stored = hash == null ? dummyHash : hash;
         boolean ok = stored.startsWith(PREHASHED)
             ? OpenBSDBCrypt.checkPassword(stored.substring(PREHASHED.length()), prehashed(password))
             : OpenBSDBCrypt.checkPassword(stored, password.toCharArray());
@@ -146,13 +171,27 @@ public final class PasswordHasher {
     return counted[0];
   }
 
-  /** Whether {@code hash} is bcrypt of the password itself, which is blind past its 72nd byte: to be hashed anew. */
+  /**
+   * Whether {@code hash} is to be hashed anew: bcrypt of the password itself, which is blind past its 72nd byte, or
+   * made at another cost than {@value #COST_SETTING} sets now.
+   */
   public boolean outdated(String hash) {
-    return hash != null && !hash.startsWith(PREHASHED);
+    return hash != null && (!hash.startsWith(PREHASHED) || costOf(hash) != cost);
   }
 
-  private static String hashNow(String password) {
-    return PREHASHED + OpenBSDBCrypt.generate("2b", prehashed(password), salt(), COST);
+  /** The cost a pre-hashed {@code hash} was made at, which bcrypt writes in it: {@code $2b$10$...}. */
+  private static int costOf(String hash) {
+    var bcrypt = hash.substring(PREHASHED.length());
+    return Integer.parseInt(bcrypt.substring(4, 6));
+  }
+
+  /** What an unknown user's password is checked against. */
+  String dummyHash() {
+    return dummyHash;
+  }
+
+  private static String hashNow(String password, int cost) {
+    return PREHASHED + OpenBSDBCrypt.generate("2b", prehashed(password), salt(), cost);
   }
 
   private static char[] prehashed(String password) {

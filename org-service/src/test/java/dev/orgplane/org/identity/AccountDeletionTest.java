@@ -282,8 +282,7 @@ class AccountDeletionTest {
   void aDeletionThatWaitedWhileAResetCommittedIsRefused() throws Exception {
     var person = org.newUser("reset-deleted");
     try (var reset = UncommittedTransaction.begin(db)) {
-      reset.run(AccountSecurityTest.RESET_ELSEWHERE, new PasswordHasher(vertx, 0).hash("owners-new-password-1").await(),
-          person.id());
+      reset.run(AccountSecurityTest.RESET_ELSEWHERE, AccountSecurityTest.resetHash(vertx), person.id());
       assertProblem(reset.commitOnceWaitedFor(() -> deleteOwn(person.token(), "password-reset-deleted-123")), 403,
           "wrong_password");
     }

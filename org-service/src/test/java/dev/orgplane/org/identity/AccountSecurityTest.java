@@ -38,6 +38,12 @@ class AccountSecurityTest extends OrgServiceTest {
   static final String RESET_ELSEWHERE = "UPDATE org.users SET password_hash = ?, "
       + "sessions_ended_at = to_timestamp(floor(extract(epoch FROM now())) + 1) WHERE id = ?::uuid";
 
+  /** The hash of the password a reset elsewhere sets ({@link #RESET_ELSEWHERE}), "owners-new-password-1". */
+  static String resetHash(Vertx vertx) {
+    return PasswordHasher.started(vertx, 0, OrgServiceHarness.PASSWORD_HASH_COST).await()
+        .hash("owners-new-password-1").await();
+  }
+
   /** Tokens count whole seconds: one in hand must be a second older than an end of sessions to be refused. */
   private static void nextSecond() throws InterruptedException {
     Thread.sleep(1_100);
@@ -85,7 +91,7 @@ class AccountSecurityTest extends OrgServiceTest {
   void aChangeThatWaitedWhileAResetCommittedIsRefused() throws Exception {
     var user = org.newUser("reset-race");
     try (var reset = UncommittedTransaction.begin(org.db())) {
-      reset.run(RESET_ELSEWHERE, new PasswordHasher(vertx, 0).hash("owners-new-password-1").await(), user.id());
+      reset.run(RESET_ELSEWHERE, resetHash(vertx), user.id());
       assertProblem(reset.commitOnceWaitedFor(() -> changePassword(user.token(), "password-reset-race-123",
           "intruders-password-1")), 403, "wrong_password");
     }
@@ -105,7 +111,7 @@ class AccountSecurityTest extends OrgServiceTest {
       assertProblem(org.requestToken(user.email(), "not-it-" + i), 400, "invalid_grant");
     }
     try (var reset = UncommittedTransaction.begin(org.db())) {
-      reset.run(RESET_ELSEWHERE, new PasswordHasher(vertx, 0).hash("owners-new-password-1").await(), user.id());
+      reset.run(RESET_ELSEWHERE, resetHash(vertx), user.id());
       assertProblem(reset.commitOnceWaitedFor(() -> org.requestToken(user.email(), "password-sign-in-race-123")),
           400, "invalid_grant");
     }
