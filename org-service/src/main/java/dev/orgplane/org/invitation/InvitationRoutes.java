@@ -229,7 +229,9 @@ public final class InvitationRoutes {
    * Only a caller known to be either locks it, so a stranger naming any id neither waits for nor holds up anyone.
    * Someone who is not in the organization hears of no invitation; one who is but may not invite hears 403, as does
    * an admin withdrawing roles they could not grant again (a manager takes back no owner's invitation to ownership,
-   * as inviting the address anew would not). An admin's rights are decided under the organization's row lock, as
+   * as inviting the address anew would not), or an invitation into teams without {@link PermissionCatalog#TEAM_MANAGE},
+   * which replacing it takes: a caller refused the replacement would otherwise withdraw the invitation and invite the
+   * address anew without its teams. An admin's rights are decided under the organization's row lock, as
    * for every other invitation written: until session 35 they were read unlocked, and an admin being demoted or
    * removed meanwhile withdrew with the rights they were losing. The invitee withdraws their own whatever it grants.
    */
@@ -243,8 +245,14 @@ public final class InvitationRoutes {
                     ? notFound() : err))
                 .compose(access -> InvitationRepository.pendingIn(tx, access.orgId(), id, true)
                     .map(found -> found.orElseThrow(InvitationRoutes::notFound))
-                    .compose(invitation -> RoleGrants.requireReplaceable(tx, access, roles(invitation))
-                        .map(new Withdrawal(invitation, "invitation.deleted")))));
+                    .compose(invitation -> {
+                      if (!invitation.getJsonArray("groupIds").isEmpty()) {
+                        RoleGrants.requireHeld(access, List.of(PermissionCatalog.TEAM_MANAGE),
+                            "withdraw an invitation into teams, which takes");
+                      }
+                      return RoleGrants.requireReplaceable(tx, access, roles(invitation))
+                          .map(new Withdrawal(invitation, "invitation.deleted"));
+                    })));
   }
 
   /** An invitation the caller may withdraw, and the {@code action} its withdrawal is audited as. */

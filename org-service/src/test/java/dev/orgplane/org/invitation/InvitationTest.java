@@ -1010,6 +1010,33 @@ class InvitationTest extends MailedOrgServiceTest {
         "an invitation into no team is the recruiter's to replace");
   }
 
+  /**
+   * Withdrawing an invitation into teams takes {@code app_group_manage} as replacing it does (403 {@code
+   * permission_not_held}, the invitation as it was): a caller refused the replacement would otherwise withdraw the
+   * invitation and invite the address anew without its teams. The invitee withdraws their own whatever it names.
+   */
+  @Test
+  void onlyThoseWhoManageTeamsWithdrawAnInvitationIntoThem() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var recruiter = newRecruiter(orgId, owner);
+    var teamId = newTeam(orgId, owner, "core");
+    var invitee = verifiedUser("team-invitee");
+    var path = "/v1/organizations/" + orgId + "/invitations";
+    var intoTeam = org.post(path, owner.token(), new JsonObject().put("email", invitee.email())
+        .put("groupIds", new JsonArray().add(teamId))).bodyAsJsonObject();
+    var id = intoTeam.getString("id");
+
+    assertProblem(org.send(HttpMethod.DELETE, path + "/" + id, recruiter.token(), null), 403, "permission_not_held");
+    assertEquals(intoTeam, org.get(path + "/" + id, owner.token()).bodyAsJsonObject(),
+        "the invitation is as its inviter made it");
+    assertEquals(204, org.send(HttpMethod.DELETE, path + "/" + id, invitee.token(), null).statusCode(),
+        "the invitee withdraws their own");
+    var teamless = invitationTo(freshEmail(), orgId, owner);
+    assertEquals(204, org.send(HttpMethod.DELETE, path + "/" + teamless, recruiter.token(), null).statusCode(),
+        "an invitation into no team is the recruiter's to withdraw");
+  }
+
   @Test
   void invitingAgainRefreshesTheInvitationsLifetime() {
     var owner = org.newVerifiedUser("owner");
