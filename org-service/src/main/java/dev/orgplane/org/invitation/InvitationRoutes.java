@@ -298,6 +298,8 @@ public final class InvitationRoutes {
    * was taken, not at the transaction's start: a custom role deleted while the acceptance waited for the lock counted
    * only the invitations unexpired by its own, later, clock, and until session 35 an invitation that expired
    * meanwhile made a member of a role gone (a wait for the invitation's row, after the lock, expires nothing).
+   * Under the same lock, which a removal or change of roles waits for, the invitation grants only what its inviter
+   * could grant now ({@link InviterReach}): one made by a manager removed since makes no manager.
    */
   private void accept(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
@@ -319,7 +321,8 @@ public final class InvitationRoutes {
           var userId = AccessPolicy.userId(principal);
           var roles = roles(invitation);
           var teams = invitation.getJsonArray("groupIds").stream().map(t -> UUID.fromString(t.toString())).toList();
-          return MembershipRepository.upsert(tx, orgId, List.of(userId), roles)
+          return InviterReach.requireWithinInviter(tx, id)
+              .compose(v -> MembershipRepository.upsert(tx, orgId, List.of(userId), roles))
               .compose(added -> added == 0 ? Future.failedFuture(alreadyMember("You are a member already: the "
                   + "invitation would change nothing (decline it, and ask for other roles if you need them)."))
                   : Future.succeededFuture())

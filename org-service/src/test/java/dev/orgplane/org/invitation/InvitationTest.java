@@ -1037,6 +1037,68 @@ class InvitationTest extends MailedOrgServiceTest {
         "an invitation into no team is the recruiter's to withdraw");
   }
 
+  /**
+   * Accepting asks whether the inviter could make the invitation now: one made by a manager removed or demoted since
+   * is refused (409 {@code inviter_lacks_rights}, nothing granted) and stays pending until an admin invites the
+   * address anew, which makes it theirs.
+   */
+  @Test
+  void anInvitationGrantsNoMoreThanItsInviterCouldWhenAccepted() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var removed = org.newVerifiedUser("removed-manager");
+    var demoted = org.newVerifiedUser("demoted-manager");
+    org.addMembers(orgId, List.of(removed.id(), demoted.id()), "manager");
+    var path = "/v1/organizations/" + orgId + "/invitations";
+    var invitee = verifiedUser("manager-invitee");
+    var other = verifiedUser("viewer-invitee");
+    var asManager = org.post(path, removed.token(), new JsonObject().put("email", invitee.email())
+        .put("roles", new JsonArray().add("manager"))).bodyAsJsonObject().getString("id");
+    var asViewer = org.post(path, demoted.token(), new JsonObject().put("email", other.email())
+        .put("roles", new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + removed.id(),
+        owner.token(), null).statusCode());
+    assertEquals(200, org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/users/" + demoted.id() + "/roles",
+        owner.token(), new JsonObject().put("roles", new JsonArray().add("viewer"))).statusCode());
+
+    assertProblem(org.post("/v1/invitations/" + asManager + "/accept", invitee.token(), null), 409,
+        "inviter_lacks_rights");
+    assertProblem(org.post("/v1/invitations/" + asViewer + "/accept", other.token(), null), 409,
+        "inviter_lacks_rights");
+    assertEquals(404, org.get("/v1/organizations/" + orgId + "/users/" + invitee.id(), owner.token()).statusCode(),
+        "no member was made");
+    assertEquals(200, org.get(path + "/" + asManager, owner.token()).statusCode(), "still pending");
+    assertEquals(asManager, invitationTo(invitee.email(), orgId, owner), "invited anew under its id");
+    assertEquals(200, org.post("/v1/invitations/" + asManager + "/accept", invitee.token(), null).statusCode());
+    assertEquals(List.of("member"), rolesOf(invitee, orgId, owner), "as the owner invited them anew");
+  }
+
+  /**
+   * An invitation into teams asks at acceptance that its inviter may still change their members: a custom role
+   * narrowed since to leave {@code app_group_manage} out refuses it (409 {@code inviter_lacks_rights}).
+   */
+  @Test
+  void anInvitationIntoTeamsAsksItsInviterStillManagesThem() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var invitesOnly = new JsonArray().add("app_organization_get").add("app_group_list")
+        .add("app_organization_invitationcreate");
+    var role = org.post("/v1/organizations/" + orgId + "/roles", owner.token(), new JsonObject().put("name", "lead")
+        .put("permissions", invitesOnly.copy().add("app_group_manage"))).bodyAsJsonObject().getString("id");
+    var lead = org.newVerifiedUser("lead");
+    org.addMembers(orgId, List.of(lead.id()), "lead");
+    var teamId = newTeam(orgId, owner, "core");
+    var invitee = verifiedUser("team-invitee");
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", lead.token(), new JsonObject()
+        .put("email", invitee.email()).put("groupIds", new JsonArray().add(teamId)));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    assertEquals(200, org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId + "/roles/" + role, owner.token(),
+        new JsonObject().put("permissions", invitesOnly)).statusCode());
+
+    assertProblem(org.post("/v1/invitations/" + invited.bodyAsJsonObject().getString("id") + "/accept",
+        invitee.token(), null), 409, "inviter_lacks_rights");
+  }
+
   @Test
   void invitingAgainRefreshesTheInvitationsLifetime() {
     var owner = org.newVerifiedUser("owner");

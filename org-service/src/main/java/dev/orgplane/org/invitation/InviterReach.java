@@ -1,0 +1,84 @@
+package dev.orgplane.org.invitation;
+
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.role.PermissionCatalog;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * No invitation grants more than its inviter could when it is accepted. Inviting is ranked
+ * ({@code RoleGrants.requireGrantable}, teams taking {@link PermissionCatalog#TEAM_MANAGE}), but the inviter may since
+ * have been removed, demoted, had a custom role of theirs narrowed or their group adminship revoked: their invitation
+ * then made members of what they no longer held. Deciding at acceptance, in its transaction, covers every such change
+ * without a hook in each. An inviter whose account is gone, or who is no longer in the organization, holds nothing
+ * there; the provisioning engine is not bound, as when it grants directly.
+ */
+final class InviterReach {
+
+  /**
+   * What invitation {@code $1} grants (the custom permissions of its roles, whether it names teams) and what its
+   * inviter holds in its organization now: their roles there, those roles' custom permissions, and whether they
+   * administer it or are the engine.
+   */
+  private static final String REACH = """
+      SELECT i.roles, cardinality(i.team_ids) > 0 AS names_teams,
+             ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
+                   WHERE r.org_id = i.org_id AND r.name = ANY (i.roles)) AS permissions,
+             m.roles AS inviter_roles,
+             ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
+                   WHERE r.org_id = i.org_id AND r.name = ANY (m.roles)) AS inviter_permissions,
+             COALESCE(u.platform_admin OR EXISTS (SELECT 1 FROM org.group_admins ga JOIN org.organizations o
+                 ON o.group_id = ga.group_id WHERE o.id = i.org_id AND ga.user_id = u.id), false) AS inviter_administers,
+             COALESCE(u.provisioner, false) AS inviter_provisioner
+      FROM org.invitations i
+      LEFT JOIN org.users u ON u.id = i.invited_by
+      LEFT JOIN org.memberships m ON m.org_id = i.org_id AND m.user_id = i.invited_by
+      WHERE i.id = $1""";
+
+  private InviterReach() {
+  }
+
+  /**
+   * Refuses to accept invitation {@code id} unless its inviter could make it now: invite, grant each permission of its
+   * roles and, if it names teams, change their members (409 {@code inviter_lacks_rights}; the invitation stays
+   * pending, for an admin to invite the address anew, which replaces it, or to withdraw it).
+   */
+  static Future<Void> requireWithinInviter(SqlClient tx, UUID id) {
+    return tx.preparedQuery(REACH).execute(Tuple.of(id)).map(rows -> {
+      var row = rows.iterator().next();
+      if (!row.getBoolean("inviter_provisioner") && !inviterHolds(row).containsAll(needed(row))) {
+        throw ApiException.conflict("inviter_lacks_rights", "Whoever invited you can no longer grant what the "
+            + "invitation does: ask the organization to invite you again (or decline it).");
+      }
+      return null;
+    });
+  }
+
+  /** What making the invitation takes: inviting, its roles' permissions, and changing team members if it names any. */
+  private static Set<String> needed(Row row) {
+    var needed = new HashSet<>(AccessPolicy.permissions(row.getArrayOfStrings("roles"),
+        row.getArrayOfStrings("permissions"), false));
+    needed.add(PermissionCatalog.INVITATION_CREATE);
+    if (row.getBoolean("names_teams")) {
+      needed.add(PermissionCatalog.TEAM_MANAGE);
+    }
+    return needed;
+  }
+
+  /** What the inviter holds in the organization now: nothing if they are gone or no longer in it. */
+  private static Set<String> inviterHolds(Row row) {
+    var roles = row.getArrayOfStrings("inviter_roles");
+    var administers = row.getBoolean("inviter_administers");
+    if (roles == null && !administers) {
+      return Set.of();
+    }
+    return AccessPolicy.permissions(roles == null ? new String[0] : roles, row.getArrayOfStrings("inviter_permissions"),
+        administers);
+  }
+}
