@@ -136,6 +136,11 @@ class DocumentedResponsesTest extends OrgServiceTest {
         new JsonObject().put("name", "robot").put("roles", new JsonArray().add("viewer")));
     get(ORG + "/service-users/{sid}", base + "/service-users/" + serviceUser.getString("id"));
     get(ORG + "/service-users", base + "/service-users");
+    // a service user is a member without an address: its email is null where members are answered
+    var asMember = base + "/users/" + serviceUser.getString("id");
+    get(ORG + "/users/{uid}", asMember);
+    call(HttpMethod.PUT, ORG + "/users/{uid}/roles", asMember + "/roles",
+        new JsonObject().put("roles", new JsonArray().add("member")));
   }
 
   @Test
