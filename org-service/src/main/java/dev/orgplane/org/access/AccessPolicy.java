@@ -133,11 +133,21 @@ public final class AccessPolicy {
     return access(client, principal, orgRef, true);
   }
 
-  /** Whether the caller is in {@code orgRef} at all, with whatever permissions: anyone else gets 404 there. */
-  public static Future<Boolean> isIn(SqlClient client, Principal principal, String orgRef) {
-    return access(client, principal, orgRef, false).map(access -> true)
+  /** Where a caller stands in an organization, whatever their permissions. */
+  public enum Standing {
+    /** Not in it: it is missing to them (404). */
+    OUTSIDE,
+    /** A member of it while it is disabled: 403 {@code organization_disabled} there, but on what the disable leaves. */
+    HELD_OFF,
+    IN
+  }
+
+  /** Where the caller stands in {@code orgRef}, decided as every request there is. */
+  public static Future<Standing> standing(SqlClient client, Principal principal, String orgRef) {
+    return access(client, principal, orgRef, false)
+        .map(access -> heldOffWhileDisabled(access) ? Standing.HELD_OFF : Standing.IN)
         .recover(failure -> failure instanceof ApiException api && api.status() == 404
-            ? Future.succeededFuture(false) : Future.failedFuture(failure));
+            ? Future.succeededFuture(Standing.OUTSIDE) : Future.failedFuture(failure));
   }
 
   /** The caller's access to {@code orgRef}; 404 if they are not in it. */

@@ -25,7 +25,8 @@ public final class EffectivePermissionRoutes {
   }
 
   public void mount(Router router) {
-    QueryParameters.NONE.on(router.get("/v1/organizations/:org/permissions/me")).handler(this::mine);
+    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router.get("/v1/organizations/:org/permissions/me")))
+        .handler(this::mine);
     QueryParameters.NONE.on(router.get("/v1/organizations/:org/permissions/:uid")).handler(this::someones);
   }
 
@@ -37,9 +38,10 @@ public final class EffectivePermissionRoutes {
 
   /**
    * The engine runs a job with its own identity, for whoever queued it, whose token it does not hold: it asks here
-   * whether they still may, when a run starts. Anyone else in the organization is refused (403), and to anyone
-   * outside it the organization is missing (404), as everything in it is. Someone who is not in the organization may
-   * do nothing there ({@code via} {@code none}).
+   * whether they still may, when a run starts. Anyone else in the organization is refused (403, {@code
+   * organization_disabled} to a member of a disabled one as everything there is), and to anyone outside it the
+   * organization is missing (404), as everything in it is. Someone who is not in the organization may do nothing there
+   * ({@code via} {@code none}).
    */
   private void someones(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
@@ -47,9 +49,13 @@ public final class EffectivePermissionRoutes {
     var org = ctx.pathParam("org");
     AccessPolicy.caller(pool, principal)
         .compose(caller -> caller.provisioner() ? AccessPolicy.require(pool, principal, org, PermissionCatalog.ORG_GET)
-            : AccessPolicy.isIn(pool, principal, org).compose(in -> Future.<OrgAccess>failedFuture(in
-                ? ApiException.forbidden("forbidden", "Only the provisioning engine asks what someone else may do.")
-                : AccessPolicy.notFound())))
+            : AccessPolicy.standing(pool, principal, org).compose(standing -> Future.<OrgAccess>failedFuture(
+                switch (standing) {
+                  case OUTSIDE -> AccessPolicy.notFound();
+                  case HELD_OFF -> AccessPolicy.organizationDisabled();
+                  case IN -> ApiException.forbidden("forbidden",
+                      "Only the provisioning engine asks what someone else may do.");
+                })))
         .compose(engine -> AccessPolicy.effectiveOf(pool, userId, engine.orgId())
             .map(theirs -> theirs.map(EffectivePermissions::toJson)
                 .orElseGet(() -> EffectivePermissions.nothing(engine.orgId()))))

@@ -3,17 +3,23 @@ package dev.orgplane.org.access;
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.util.function.Predicate;
 
 /**
- * Answers a request's mistakes only to someone in its organization. Handlers check a body before they
- * ask {@link AccessPolicy} (no transaction is opened for a body that cannot be written), so a 400 or
- * 422 on a path of an organization is first confirmed to be for a caller in it; anyone else gets the
- * 404 every other request of theirs there gets. Only requests that failed pay for the check.
+ * Answers a request's mistakes only to someone its organization would answer. Handlers check a body or query before
+ * they ask {@link AccessPolicy} (no transaction is opened for a body that cannot be written), so a 400 or 422 on a path
+ * of an organization is first confirmed to be for a caller in it; anyone else gets the 404 every other request of
+ * theirs there gets, and a member of a disabled organization the 403 {@code organization_disabled} they would have got
+ * for the request done right, except on the routes the disable leaves them ({@link #openWhileDisabled}). Only
+ * requests that failed pay for the check.
  */
 public final class MembersOnlyErrors implements Handler<RoutingContext> {
+
+  private static final String OPEN_WHILE_DISABLED = MembersOnlyErrors.class.getName() + ".openWhileDisabled";
 
   private final Pool pool;
 
@@ -28,6 +34,23 @@ public final class MembersOnlyErrors implements Handler<RoutingContext> {
     router.route("/v1/organizations/:org/*").order(-1).failureHandler(handler);
   }
 
+  /**
+   * {@code route}, which members of a disabled organization may still use (reading it, disabling and enabling it,
+   * asking what they may do): they hear its mistakes as they are. Call it before any handler of the route that may
+   * refuse a request.
+   */
+  public static Route openWhileDisabled(Route route) {
+    return openWhileDisabled(route, ctx -> true);
+  }
+
+  /** As {@link #openWhileDisabled(Route)} for the requests of {@code route} that {@code open} picks. */
+  public static Route openWhileDisabled(Route route, Predicate<RoutingContext> open) {
+    return route.handler(ctx -> {
+      ctx.put(OPEN_WHILE_DISABLED, open.test(ctx));
+      ctx.next();
+    });
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     Principal principal = ctx.get(Principal.CONTEXT_KEY);
@@ -36,9 +59,12 @@ public final class MembersOnlyErrors implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    AccessPolicy.isIn(pool, principal, ctx.pathParam("org")).onComplete(in -> {
-      if (in.succeeded() && !in.result()) {
+    AccessPolicy.standing(pool, principal, ctx.pathParam("org")).onComplete(standing -> {
+      if (standing.succeeded() && standing.result() == AccessPolicy.Standing.OUTSIDE) {
         ctx.fail(AccessPolicy.notFound());
+      } else if (standing.succeeded() && standing.result() == AccessPolicy.Standing.HELD_OFF
+          && !Boolean.TRUE.equals(ctx.get(OPEN_WHILE_DISABLED))) {
+        ctx.fail(AccessPolicy.organizationDisabled());
       } else {
         ctx.next();
       }

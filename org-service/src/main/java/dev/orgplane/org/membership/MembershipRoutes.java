@@ -14,6 +14,7 @@ import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.MembersOnlyErrors;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.invitation.DepartedInvitees;
@@ -54,7 +55,8 @@ public final class MembershipRoutes {
     QueryParameters.NONE.on(router.post("/v1/organizations/:org/users")).handler(this::add);
     QueryParameters.NONE.on(router.get("/v1/organizations/:org/users/:uid")).handler(this::read);
     QueryParameters.NONE.on(router.put("/v1/organizations/:org/users/:uid/roles")).handler(this::setRoles);
-    QueryParameters.NONE.on(router.delete("/v1/organizations/:org/users/:uid")).handler(this::remove);
+    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router.delete("/v1/organizations/:org/users/:uid"),
+        MembershipRoutes::leaving)).handler(this::remove);
   }
 
   /** With {@code ?email=}, only the member of that address (matched without case), if there is one. */
@@ -194,6 +196,11 @@ public final class MembershipRoutes {
    * its teams, each audited ({@link Teams#leaveAll}); the credentials they made there, holding nothing there any more,
    * are revoked ({@link CredentialReach}).
    */
+  /** Whether the caller removes themself: leaving, which members of a disabled organization may still do. */
+  private static boolean leaving(RoutingContext ctx) {
+    return ctx.pathParam("uid").equalsIgnoreCase(BearerAuth.principal(ctx).subject());
+  }
+
   private void remove(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");

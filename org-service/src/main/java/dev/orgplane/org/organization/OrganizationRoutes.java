@@ -15,6 +15,7 @@ import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.kit.organization.OrganizationFields;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.Caller;
+import dev.orgplane.org.access.MembersOnlyErrors;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.group.GroupAccess;
 import dev.orgplane.org.group.GroupName;
@@ -61,7 +62,8 @@ public final class OrganizationRoutes {
   public void mount(Router router) {
     QueryParameters.NONE.on(router.post("/v1/organizations")).handler(this::create);
     ListFilter.PARAMETERS.on(router.get("/v1/organizations")).handler(this::list);
-    QueryParameters.NONE.on(router.get("/v1/organizations/:org")).handler(this::get);
+    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router.get("/v1/organizations/:org")))
+        .handler(this::get);
     QueryParameters.NONE.on(router.patch("/v1/organizations/:org")).handler(this::update);
     QueryParameters.NONE.on(router.delete("/v1/organizations/:org")).handler(this::delete);
     new OrganizationStateRoutes(pool).mount(router);

@@ -6,6 +6,7 @@ import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.MembersOnlyErrors;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.organization.OrganizationStates.StateChange;
 import dev.orgplane.org.role.PermissionCatalog;
@@ -38,8 +39,10 @@ final class OrganizationStateRoutes {
   }
 
   void mount(Router router) {
-    QueryParameters.NONE.on(router.post("/v1/organizations/:org/disable")).handler(this::disable);
-    QueryParameters.NONE.on(router.post("/v1/organizations/:org/enable")).handler(this::enable);
+    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router.post("/v1/organizations/:org/disable")))
+        .handler(this::disable);
+    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router.post("/v1/organizations/:org/enable")))
+        .handler(this::enable);
   }
 
   private void disable(RoutingContext ctx) {
