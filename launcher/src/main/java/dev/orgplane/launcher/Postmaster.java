@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -29,11 +28,13 @@ final class Postmaster {
   private static final long STOP_TIMEOUT_SECONDS = 60;
   /** How long a stop waits before it says what it waits for. */
   private static final long QUIET_SECONDS = 5;
+  /** How often a stop looks whether the server has exited: it takes a few hundred ms when it has little to write. */
+  private static final long EXIT_POLL_MILLIS = 20;
 
   private final ProcessHandle process;
   private final Path pgDir;
 
-  private Postmaster(ProcessHandle process, Path pgDir) {
+  Postmaster(ProcessHandle process, Path pgDir) {
     this.process = process;
     this.pgDir = pgDir;
   }
@@ -98,14 +99,39 @@ final class Postmaster {
     }
   }
 
-  private void awaitExit(String name) throws InterruptedException, ExecutionException, TimeoutException {
-    var exit = process.onExit();
+  private void awaitExit(String name) throws InterruptedException, TimeoutException {
+    long startedAt = System.nanoTime();
+    boolean said = false;
+    while (!hasExited(process)) {
+      long waited = System.nanoTime() - startedAt;
+      if (waited >= TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_SECONDS)) {
+        throw new TimeoutException();
+      }
+      if (!said && waited >= TimeUnit.SECONDS.toNanos(QUIET_SECONDS)) {
+        System.out.println("orgplane: waiting for " + name + " (pid " + process.pid() + ") to finish its shutdown");
+        said = true;
+      }
+      Thread.sleep(EXIT_POLL_MILLIS);
+    }
+  }
+
+  /**
+   * Whether {@code process} has exited: gone, or exited and not yet collected. ProcessHandle counts the latter alive, and
+   * the postmaster is no child of ours (pg_ctl started it and exited): whoever adopted it collects it when it gets
+   * round to it, which in a container may be seconds later; and ProcessHandle looks at a process not its child 300 ms
+   * apart and more. A process exited has let go of everything it held: its data directory is free.
+   */
+  static boolean hasExited(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return true;
+    }
     try {
-      exit.get(QUIET_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException stillWriting) {
-      System.out.println("orgplane: waiting for " + name + " (pid " + process.pid()
-          + ") to finish its shutdown");
-      exit.get(STOP_TIMEOUT_SECONDS - QUIET_SECONDS, TimeUnit.SECONDS);
+      var stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      // the state follows the command's name, in parentheses that the name itself may hold
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state == 'Z' || state == 'X';
+    } catch (IOException | RuntimeException gone) {
+      return !process.isAlive();
     }
   }
 }
