@@ -180,6 +180,7 @@ class AdminCommandTest {
 
   @Test
   void aRunningStandalonesDatabaseIsWorkedOnAndItsAddressGoesWhenItStops() throws Exception {
+    DataDirectoryTemplate.copyTo(temp);
     try (var claimed = DataDirectory.claim(temp)) {
       var database = EmbeddedDatabaseTest.started(claimed);
       try {

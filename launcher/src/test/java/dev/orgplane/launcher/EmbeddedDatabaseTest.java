@@ -60,6 +60,13 @@ class EmbeddedDatabaseTest {
     return claimed;
   }
 
+  /** {@code name} claimed, holding a server made and stopped ({@link DataDirectoryTemplate}). */
+  private DataDirectory claimMade(String name) {
+    var claimed = claim(name);
+    DataDirectoryTemplate.copyTo(claimed.path());
+    return claimed;
+  }
+
   private EmbeddedDatabase start(DataDirectory claimed) {
     var database = new EmbeddedDatabase(claimed, 0);
     started.add(database);
@@ -88,6 +95,7 @@ class EmbeddedDatabaseTest {
   @Test
   void aNewServerAsksEveryConnectionForAPasswordOnlyItsUserCanRead() throws Exception {
     var claimed = claim("data");
+    DataDirectoryTemplate.copyBinariesTo(claimed.path());
     var url = start(claimed).url();
 
     assertRefusesWithoutThePassword(url);
@@ -105,6 +113,7 @@ class EmbeddedDatabaseTest {
   void aServerMadeByAnEarlierVersionIsGivenAPasswordAndKeepsItsData() throws Exception {
     var dataDir = temp.resolve("data");
     Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    DataDirectoryTemplate.copyBinariesTo(dataDir);
     // as earlier versions made it: initdb -A trust, files as the umask left them, an address without a password
     try (var earlier = EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("pg"))
         .setOverrideWorkingDirectory(dataDir.resolve(EmbeddedDatabase.BINARIES).toFile())
@@ -133,8 +142,7 @@ class EmbeddedDatabaseTest {
 
   @Test
   void aLostPasswordIsSaidAtOnce() throws Exception {
-    var claimed = claim("data");
-    start(claimed).close();
+    var claimed = claimMade("data");
     Files.delete(claimed.path().resolve(DatabasePassword.FILE));
 
     var failure = assertThrows(LauncherException.class, () -> start(claimed));
@@ -199,10 +207,11 @@ class EmbeddedDatabaseTest {
       Files.writeString(planted.resolve("PG_VERSION"), "14\n");
       Files.writeString(planted.resolve("epg-lock"), "");
       Files.setLastModifiedTime(planted.resolve("epg-lock"), FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+      var claimed = claimMade("data");
       var tmpdir = System.getProperty("java.io.tmpdir");
       System.setProperty("java.io.tmpdir", shared.toString());
       try {
-        start(claim("data"));
+        start(claimed);
       } finally {
         System.setProperty("java.io.tmpdir", tmpdir);
       }
@@ -240,8 +249,7 @@ class EmbeddedDatabaseTest {
   @Test
   @Timeout(value = 50, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aServerThatExitsAsItStartsIsReportedAtOnceWithItsReason() throws Exception {
-    var claimed = claim("data");
-    start(claimed).close();
+    var claimed = claimMade("data");
     Files.writeString(claimed.path().resolve("pg/postgresql.conf"), "shared_buffers = 'plenty'\n",
         StandardOpenOption.APPEND);
     var zonky = (Logger) LoggerFactory.getLogger(EmbeddedPostgres.class);
@@ -276,7 +284,7 @@ class EmbeddedDatabaseTest {
   @Test
   @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aStopReturnsOnlyOnceTheServerHasExitedHoweverLongItsShutdownTakes() throws Exception {
-    var claimed = claim("data");
+    var claimed = claimMade("data");
     var database = start(claimed);
     var postmaster = ProcessHandle.of(postmasterPid(claimed.path())).orElseThrow();
     var checkpointer = postmaster.children().filter(child -> commandLine(child).startsWith("postgres: checkpointer"))
@@ -309,7 +317,7 @@ class EmbeddedDatabaseTest {
 
   @Test
   void aPidFileNamingAnotherDirectorysServerStopsNothing() throws Exception {
-    var other = claim("other");
+    var other = claimMade("other");
     var running = start(other);
     var mine = claim("mine");
     Files.createDirectories(mine.path().resolve("pg"));

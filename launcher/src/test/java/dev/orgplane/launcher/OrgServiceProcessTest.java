@@ -25,6 +25,7 @@ class OrgServiceProcessTest {
   void aGeneratedAdminPasswordThatCannotBeWrittenStopsTheStartAndMakesNoAdmin() throws Exception {
     // a server of its own, as standalone's: the tests' shared one (PgFixture), started in this JVM when there is no
     // Docker, would leave its binaries in /tmp/embedded-pg to every embedded server started after it (zonky keeps them)
+    DataDirectoryTemplate.copyTo(temp.resolve("database"));
     try (var claimed = DataDirectory.claim(temp.resolve("database"));
         var database = EmbeddedDatabaseTest.started(claimed)) {
       assertStopsWithoutAdmin(database.url());

@@ -46,6 +46,7 @@ class StandaloneProcessTest {
     var dataDir = temp.resolve("data");
     long survivor;
     Connection client;
+    DataDirectoryTemplate.copyTo(dataDir);
     try (var killed = OrgplaneProcess.standalone(dataDir, temp.resolve("killed.out"))) {
       killed.awaitOutput("Orgplane is up", 120);
       client = EmbeddedDatabaseTest.connect(PgUrl.parse(Files.readString(dataDir.resolve("postgres.url"))));
@@ -82,6 +83,7 @@ class StandaloneProcessTest {
     var another = PgFixture.freshDatabase();
     long leftover;
     var killed = DataDirectory.claim(dataDir);
+    DataDirectoryTemplate.copyTo(dataDir);
     // as a kill -9 leaves it: the directory's lock gone with its process, its server running and its address recorded
     var notStopped = EmbeddedDatabaseTest.started(killed);
     try {
@@ -120,6 +122,7 @@ class StandaloneProcessTest {
   void aStopWhileThePlatformStartsStopsItsDatabase() throws Exception {
     var dataDir = temp.resolve("data");
     long postmaster;
+    DataDirectoryTemplate.copyTo(dataDir);
     try (var starting = OrgplaneProcess.standalone(dataDir, temp.resolve("starting.out"))) {
       postmaster = awaitReadyPostmaster(dataDir, starting);
       starting.process().destroy();
@@ -153,6 +156,7 @@ class StandaloneProcessTest {
   @Test
   void aSecondStandaloneOnTheSameDataDirectoryFailsAndTheFirstKeepsServing() throws Exception {
     var dataDir = temp.resolve("data");
+    DataDirectoryTemplate.copyTo(dataDir);
     try (var claimed = DataDirectory.claim(dataDir); var database = EmbeddedDatabaseTest.started(claimed)) {
       long pid = EmbeddedDatabaseTest.postmasterPid(dataDir);
 
