@@ -29,7 +29,7 @@ record MigrationLockWait(long timeoutMillis, int attempts, long pauseMillis) {
 
   /** The JDBC URL of {@code url} whose sessions wait this long for a lock. */
   String jdbcUrl(PgUrl url) {
-    return url.jdbcUrl() + "?options="
+    return url.jdbcUrl() + "&options="
         + URLEncoder.encode("-c lock_timeout=" + timeoutMillis, StandardCharsets.UTF_8);
   }
 

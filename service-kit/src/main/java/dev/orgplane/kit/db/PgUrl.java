@@ -9,10 +9,18 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Where a PostgreSQL database is, parsed once from a {@code postgresql://user:password@host:port/db}
- * URL, and rendered for the two clients we use: the reactive pool and JDBC (Flyway).
+ * Where a PostgreSQL database is and how to reach it, parsed once from a
+ * {@code postgresql://user:password@host:port/db?sslmode=...&sslrootcert=...} URL, and rendered for the two clients
+ * we use: the reactive pool and JDBC (Flyway).
  */
-public record PgUrl(String host, int port, String database, String user, String password) {
+public record PgUrl(String host, int port, String database, String user, String password, PgTls tls) {
+
+  private static final String USER_OR_PASSWORD = "user or password";
+
+  /** Encrypted as libpq does by default: {@link PgTls#PREFER}. */
+  public PgUrl(String host, int port, String database, String user, String password) {
+    this(host, port, database, user, password, PgTls.PREFER);
+  }
 
   public static PgUrl parse(String url) {
     URI uri;
@@ -20,8 +28,8 @@ public record PgUrl(String host, int port, String database, String user, String 
       uri = URI.create(url.trim());
     } catch (IllegalArgumentException e) {
       // URI's message quotes the input, password and all: a start's one line may end up in any log
-      throw new ConfigException("ORGPLANE_PG_URL is not a URL (percent-encode special characters of the user and "
-          + "password)");
+      throw new ConfigException("ORGPLANE_PG_URL is not a URL (percent-encode special characters of the user, the "
+          + "password and the parameters)");
     }
     if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
       throw new ConfigException("ORGPLANE_PG_URL must start with postgresql://, got '" + MaskedUrl.of(url.trim())
@@ -34,20 +42,21 @@ public record PgUrl(String host, int port, String database, String user, String 
     var password = "";
     if (uri.getRawUserInfo() != null) {
       var parts = uri.getRawUserInfo().split(":", 2);
-      user = decode(parts[0]);
-      password = parts.length > 1 ? decode(parts[1]) : "";
+      user = decode(parts[0], USER_OR_PASSWORD);
+      password = parts.length > 1 ? decode(parts[1], USER_OR_PASSWORD) : "";
     }
     var path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
     return new PgUrl(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(),
-        path.isEmpty() ? "postgres" : path, user, password);
+        path.isEmpty() ? "postgres" : path, user, password, PgTls.parse(uri.getRawQuery()));
   }
 
   public PgUrl withDatabase(String otherDatabase) {
-    return new PgUrl(host, port, otherDatabase, user, password);
+    return new PgUrl(host, port, otherDatabase, user, password, tls);
   }
 
+  /** With a query ({@code ?sslmode=...}), to which a caller adds its parameters after a {@code &}. */
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?" + tls.query();
   }
 
   /**
@@ -67,6 +76,7 @@ public record PgUrl(String host, int port, String database, String user, String 
     options.addProperty("jit", "off");
     options.addProperty("random_page_cost", "1.1");
     options.addProperty("TimeZone", "UTC");
+    tls.applyTo(options);
     return options;
   }
 
@@ -77,24 +87,25 @@ public record PgUrl(String host, int port, String database, String user, String 
 
   @Override
   public String toString() {
-    return "postgresql://" + enc(user) + ":" + enc(password) + "@" + host + ":" + port + "/" + database;
+    return "postgresql://" + enc(user) + ":" + enc(password) + "@" + host + ":" + port + "/" + database
+        + (tls.equals(PgTls.PREFER) ? "" : "?" + tls.query());
   }
 
   /**
    * Percent-decoding as in any URL (RFC 3986): a {@code +} is itself, as PostgreSQL's clients read it. URLDecoder is
    * for HTML forms, where it is a space, so it is given the {@code +} escaped.
    */
-  private static String decode(String s) {
+  static String decode(String s, String part) {
     try {
       return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       // its message quotes the characters, a password's among them
-      throw new ConfigException("ORGPLANE_PG_URL's user or password is not valid percent-encoding");
+      throw new ConfigException("ORGPLANE_PG_URL's " + part + " is not valid percent-encoding");
     }
   }
 
   /** Percent-encoding that {@link #decode} and PostgreSQL's clients read back: a space is {@code %20}, not a form's +. */
-  private static String enc(String s) {
+  static String enc(String s) {
     return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }
