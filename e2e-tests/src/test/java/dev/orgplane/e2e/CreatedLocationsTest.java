@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every creating {@code POST}, sent through the gateway to its collection with a trailing {@code /} (which is served),
@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestInstance;
  * built from the request's path it named the object after a {@code //}, which the gateway refuses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedPlatforms.class)
 class CreatedLocationsTest {
 
   private Platform platform;
@@ -24,8 +25,8 @@ class CreatedLocationsTest {
   private String operator;
 
   @BeforeAll
-  void startPlatform() {
-    platform = Platform.start();
+  void startPlatform(SharedPlatforms.Platforms platforms) {
+    platform = platforms.defaults();
     gateway = new Gateway(platform.baseUrl());
     var email = "owner-" + UUID.randomUUID().toString().substring(0, 6) + "@e2e.test";
     assertEquals(2, gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", email)
@@ -35,13 +36,6 @@ class CreatedLocationsTest {
         .put("token", platform.mailedToken(email, "opv_"))).status());
     owner = gateway.token(email, "password-owner");
     operator = gateway.token(platform.adminEmail(), platform.adminPassword());
-  }
-
-  @AfterAll
-  void stop() {
-    if (platform != null) {
-      platform.close();
-    }
   }
 
   @Test

@@ -3,9 +3,11 @@ package dev.orgplane.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +15,22 @@ import org.junit.jupiter.api.Test;
  * engines: the work still completes, once.
  */
 class EngineFaultsTest extends TwoEnginesTest {
+
+  private Platform own;
+
+  /** One of its own, as these tests kill, redeploy and restart its services. */
+  @Override
+  Platform platform(SharedPlatforms.Platforms platforms) {
+    own = Platform.start(PgFixture.freshDatabase(), 2);
+    return own;
+  }
+
+  @AfterAll
+  void stopPlatform() {
+    if (own != null) {
+      own.close();
+    }
+  }
 
   @Test
   void killingAnEngineMidBatchLosesNothingAndDuplicatesNothing() {

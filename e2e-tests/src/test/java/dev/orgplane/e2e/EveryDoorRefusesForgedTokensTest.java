@@ -6,32 +6,26 @@ import dev.orgplane.kit.testing.ForgedTokens;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Forged tokens at every door: the gateway, and each service's own port reached directly (as an
  * attacker inside the network would), all answer 401 problem+json, while the real token works.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedPlatforms.class)
 class EveryDoorRefusesForgedTokensTest {
 
   private Platform platform;
   private String validToken;
 
   @BeforeAll
-  void startPlatform() {
-    platform = Platform.start();
+  void startPlatform(SharedPlatforms.Platforms platforms) {
+    platform = platforms.defaults();
     validToken = new Gateway(platform.baseUrl()).token(platform.adminEmail(), platform.adminPassword());
-  }
-
-  @AfterAll
-  void stopPlatform() {
-    if (platform != null) {
-      platform.close();
-    }
   }
 
   private record Door(String name, Gateway client, String path) {

@@ -40,6 +40,8 @@ class FuzzWriteEndpointsTest {
 
   @BeforeAll
   void startPlatform() {
+    // one of its own, not the one other classes share: the fuzzer writes to what is platform-wide too (the
+    // organizations' meta-schema; accounts and organizations named as the document's samples name them)
     platform = Platform.start();
     gateway = new Gateway(platform.baseUrl());
     var email = "fuzz-" + UUID.randomUUID().toString().substring(0, 6) + "@e2e.test";

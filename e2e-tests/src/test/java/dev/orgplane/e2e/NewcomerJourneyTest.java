@@ -8,29 +8,23 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The platform as three processes, driven only through the gateway. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedPlatforms.class)
 class NewcomerJourneyTest {
 
   private Platform platform;
   private Gateway gateway;
 
   @BeforeAll
-  void startPlatform() {
-    platform = Platform.start();
+  void startPlatform(SharedPlatforms.Platforms platforms) {
+    platform = platforms.defaults();
     gateway = new Gateway(platform.baseUrl());
-  }
-
-  @AfterAll
-  void stopPlatform() {
-    if (platform != null) {
-      platform.close();
-    }
   }
 
   @Test

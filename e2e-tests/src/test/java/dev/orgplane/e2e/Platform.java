@@ -159,6 +159,11 @@ final class Platform implements AutoCloseable {
     return platform;
   }
 
+  /** The one database of the platform's services, for what no API shows. */
+  dev.orgplane.kit.db.PgUrl database() {
+    return dev.orgplane.kit.db.PgUrl.parse(config.get("ORGPLANE_PG_URL"));
+  }
+
   String baseUrl() {
     return "http://127.0.0.1:" + gatewayPort;
   }

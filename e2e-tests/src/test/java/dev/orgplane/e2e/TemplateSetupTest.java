@@ -10,13 +10,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A template organization built through the gateway, and its hooks firing at a real receiver. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedPlatforms.class)
 class TemplateSetupTest {
 
   private Platform platform;
@@ -24,17 +25,10 @@ class TemplateSetupTest {
   private String token;
 
   @BeforeAll
-  void startPlatform() {
-    platform = Platform.start();
+  void startPlatform(SharedPlatforms.Platforms platforms) {
+    platform = platforms.defaults();
     gateway = new Gateway(platform.baseUrl());
     token = gateway.token(platform.adminEmail(), platform.adminPassword());
-  }
-
-  @AfterAll
-  void stopPlatform() {
-    if (platform != null) {
-      platform.close();
-    }
   }
 
   @Test

@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every operation of the OpenAPI document that names an organization's objects or its provisioning job and batch,
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
  * organization's people by user id reach them from another tenant.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedPlatforms.class)
 class TenantIsolationSweepTest {
 
 
@@ -37,8 +38,8 @@ class TenantIsolationSweepTest {
   private final Map<String, String> ids = new HashMap<>();
 
   @BeforeAll
-  void startPlatform() {
-    platform = Platform.start();
+  void startPlatform(SharedPlatforms.Platforms platforms) {
+    platform = platforms.defaults();
     gateway = new Gateway(platform.baseUrl());
     alice = register("alice");
     mallory = register("mallory");
@@ -46,13 +47,6 @@ class TenantIsolationSweepTest {
     malloryOrg = ok(gateway.postJson("/v1/organizations", mallory, new JsonObject().put("name", "tenant-b")
         .put("title", "B"))).getString("id");
     ids.putAll(TenantFixture.build(gateway, platform, alice, "tenant-a"));
-  }
-
-  @AfterAll
-  void stop() {
-    if (platform != null) {
-      platform.close();
-    }
   }
 
   @Test
