@@ -23,9 +23,6 @@ import java.util.regex.Pattern;
  */
 final class Platform implements AutoCloseable {
 
-  /** How long a service may take to start. */
-  private static final long START_MILLIS = 60_000;
-
   /**
    * Whether the platform's services talk over Unix sockets: not when the processes run on io_uring
    * ({@code ORGPLANE_TRANSPORT=io_uring} in this JVM's environment, which they inherit), where Vert.x 5.0 has none.
@@ -142,16 +139,14 @@ final class Platform implements AutoCloseable {
     config.putAll(settings);
     var platform = new Platform(gateway, orgService, moreOrgServices, enginePorts, config, mail, identityProvider);
     try {
-      // org-service's instances first, then the engines and the gateway, each group's JVMs side by side: the others
-      // fetch org-service's keys when first asked whether they are ready, and try a failed fetch again only seconds
-      // later
-      var instances = new ArrayList<Integer>(List.of(orgService));
-      instances.addAll(moreOrgServices);
-      platform.startTogether(instances, platform::launchOrgService);
-      var others = new ArrayList<Integer>(enginePorts);
-      others.add(gateway);
-      platform.startTogether(others, port -> port == gateway
-          ? platform.launch("gateway", "gateway", port) : platform.launchEngine(port));
+      platform.startService("org-service", "org-service", orgService);
+      for (var port : moreOrgServices) {
+        platform.startOrgService(port);
+      }
+      for (var port : enginePorts) {
+        platform.startEngine(port);
+      }
+      platform.startService("gateway", "gateway", gateway);
     } catch (RuntimeException e) {
       platform.close();
       throw e;
@@ -183,11 +178,7 @@ final class Platform implements AutoCloseable {
 
   /** Starts one more provisioning engine on {@code port} (the gateway knows it only if it was routed at start). */
   ServiceProcess startEngine(int port) {
-    return ready(launchEngine(port), port);
-  }
-
-  private ServiceProcess launchEngine(int port) {
-    return launch("engine", "engine-" + port, port);
+    return startService("engine", "engine-" + port, port);
   }
 
   /**
@@ -196,22 +187,22 @@ final class Platform implements AutoCloseable {
    */
   int startIoUringGateway() {
     int port = freePort();
-    ready(launch("gateway", "gateway-io_uring", port, Map.of("ORGPLANE_HTTP_PORT", String.valueOf(port),
+    startService("gateway", "gateway-io_uring", port, Map.of("ORGPLANE_HTTP_PORT", String.valueOf(port),
             "ORGPLANE_ROUTES", routes("http://127.0.0.1:" + orgServicePort, List.of(enginePort))),
-        Map.of("ORGPLANE_TRANSPORT", "io_uring")), port);
+        Map.of("ORGPLANE_TRANSPORT", "io_uring"));
     return port;
   }
 
   /** Kills org-service (-9) and starts it again on its port. */
   void restartOrgService() {
     process(orgServicePort).kill();
-    ready(launch("org-service", "org-service", orgServicePort), orgServicePort);
+    startService("org-service", "org-service", orgServicePort);
   }
 
   /** Stops the org-service on {@code port} as a deployment does (SIGTERM: it drains), and starts it again there. */
   void redeployOrgService(int port) {
     process(port).close();
-    ready(launchOrgService(port), port);
+    startOrgService(port);
   }
 
   /** Stops the engine on {@code port} as a deployment does (SIGTERM: it hands its jobs back), and starts it again. */
@@ -221,8 +212,8 @@ final class Platform implements AutoCloseable {
   }
 
   /** An org-service instance on {@code port} and a socket of its own. */
-  private ServiceProcess launchOrgService(int port) {
-    return launch("org-service", "org-service-" + port, port, Map.of("ORGPLANE_ORG_SERVICE_PORT", String.valueOf(port),
+  private void startOrgService(int port) {
+    startService("org-service", "org-service-" + port, port, Map.of("ORGPLANE_ORG_SERVICE_PORT", String.valueOf(port),
         "ORGPLANE_ORG_SERVICE_SOCKET", UNIX_SOCKETS ? socketPath(port) : ""), Map.of());
   }
 
@@ -240,36 +231,19 @@ final class Platform implements AutoCloseable {
     return byPort.get(port);
   }
 
-  private ServiceProcess launch(String command, String name, int port) {
-    return launch(command, name, port, Map.of("ORGPLANE_ENGINE_PORT",
+  private ServiceProcess startService(String command, String name, int port) {
+    return startService(command, name, port, Map.of("ORGPLANE_ENGINE_PORT",
         command.equals("engine") ? String.valueOf(port) : config.get("ORGPLANE_ENGINE_PORT")), Map.of());
   }
 
-  /**
-   * {@code command} started to listen on {@code port}, with the platform's configuration but {@code overrides};
-   * not waited for.
-   */
-  private ServiceProcess launch(String command, String name, int port, Map<String, String> overrides,
+  /** {@code command} listening on {@code port}, with the platform's configuration but {@code overrides}. */
+  private ServiceProcess startService(String command, String name, int port, Map<String, String> overrides,
       Map<String, String> environment) {
     var merged = new java.util.HashMap<>(config);
     merged.putAll(overrides);
     var process = ServiceProcess.start(command, name, merged, environment);
     processes.add(process);
     byPort.put(port, process);
-    return process;
-  }
-
-  /**
-   * Each of {@code ports} {@code launched}, then waited for, all of them within the time they would have had one
-   * after another: on a machine with fewer cores than JVMs starting, each starts that much slower.
-   */
-  private void startTogether(List<Integer> ports, java.util.function.IntFunction<ServiceProcess> launched) {
-    ports.forEach(launched::apply);
-    var deadline = System.currentTimeMillis() + ports.size() * START_MILLIS;
-    ports.forEach(port -> awaitReady(process(port), port, deadline));
-  }
-
-  private static ServiceProcess ready(ServiceProcess process, int port) {
     awaitReady(process, port);
     return process;
   }
@@ -315,13 +289,10 @@ final class Platform implements AutoCloseable {
   }
 
   static void awaitReady(ServiceProcess process, int port) {
-    awaitReady(process, port, System.currentTimeMillis() + START_MILLIS);
-  }
-
-  private static void awaitReady(ServiceProcess process, int port, long deadline) {
     var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
         .timeout(Duration.ofSeconds(2)).build();
+    long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(process.name() + " exited during start:\n" + process.output());
@@ -338,7 +309,7 @@ final class Platform implements AutoCloseable {
       }
       sleep(200);
     }
-    throw new IllegalStateException(process.name() + " was not ready in time:\n" + process.output());
+    throw new IllegalStateException(process.name() + " was not ready within 60 s:\n" + process.output());
   }
 
   @Override
