@@ -293,6 +293,17 @@ public final class OrgServiceHarness {
     assertEquals(code, response.bodyAsJsonObject().getString("code"), response.bodyAsString());
   }
 
+  /** How a field of text with a line break or another control character is refused ({@code RequestBody.line}). */
+  public static final String ONE_LINE = "must be one line, without control characters (line breaks, tabs)";
+
+  /** Asserts 400 {@code validation_failed} with exactly {@code errors} ({@code "field: message"}, by field). */
+  public static void assertInvalid(HttpResponse<Buffer> response, String... errors) {
+    assertProblem(response, 400, "validation_failed");
+    assertEquals(List.of(errors), response.bodyAsJsonObject().getJsonArray("errors").stream()
+        .map(JsonObject.class::cast).map(e -> e.getString("field") + ": " + e.getString("message")).sorted().toList(),
+        response.bodyAsString());
+  }
+
   /** A registered user. */
   public record Account(String id, String email, String token) {
   }

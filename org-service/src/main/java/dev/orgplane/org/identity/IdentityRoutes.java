@@ -73,7 +73,7 @@ public final class IdentityRoutes {
     var body = RequestBody.of(ctx, Set.of("email", "password", "name"));
     var email = body.email("email", true);
     var password = newPassword(body, "password");
-    var name = body.optionalString("name", 256);
+    var name = body.line("name", 256, false);
     body.validate();
     hasher.hash(password)
         .compose(hash -> pool.withTransaction(tx -> UserRepository.insert(tx, email, name == null ? "" : name, hash, false)

@@ -106,7 +106,7 @@ final class OrganizationStateRoutes {
       return null;
     }
     var body = RequestBody.of(ctx, Set.of("reason"));
-    var reason = body.optionalString("reason", MAX_REASON);
+    var reason = body.line("reason", MAX_REASON, false);
     body.validate();
     return reason;
   }

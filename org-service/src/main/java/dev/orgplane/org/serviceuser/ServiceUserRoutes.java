@@ -66,7 +66,11 @@ public final class ServiceUserRoutes {
   private void create(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var body = RequestBody.of(ctx, Set.of("name", "roles"));
-    var name = body.requiredString("name", 256);
+    var name = body.line("name", 256, true);
+    // the name is all that tells a service user apart in member lists and the audit trail
+    if (name != null && name.isBlank()) {
+      body.reject("name", "must not be blank");
+    }
     var roles = body.stringList("roles", true);
     if (roles.contains("owner")) {
       body.reject("roles", "a service user cannot be an owner");

@@ -36,7 +36,7 @@ record TeamFields(String name, String title, JsonObject metadata, List<UUID> use
   private static TeamFields read(RequestBody body, boolean userIdsRequired, boolean unnamedKept) {
     var kept = unnamedKept && !(body.has("userIds") && !body.sendsNull("userIds"));
     var name = body.matching("name", NAME, NAME_RULE, true);
-    var title = body.optionalString("title", 256);
+    var title = body.line("title", 256, false);
     var metadata = body.freeFormObject("metadata");
     var userIds = body.stringList("userIds", userIdsRequired);
     body.validate();

@@ -186,7 +186,7 @@ public final class TeamRoutes {
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
     var body = RequestBody.ofPatch(ctx, Set.of("name", "title", "metadata"));
     var name = body.matching("name", TeamFields.NAME, TeamFields.NAME_RULE, false);
-    var title = body.optionalString("title", 256);
+    var title = body.line("title", 256, false);
     var metadata = body.freeFormObject("metadata");
     body.validate();
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,

@@ -56,7 +56,7 @@ public final class UserRoutes {
   private void create(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("email", "name"));
     var email = body.email("email", true);
-    var name = body.optionalString("name", 256);
+    var name = body.line("name", 256, false);
     body.validate();
     requireAdministrator(ctx)
         .compose(admin -> Replies.atomically(pool, ctx, db ->
@@ -138,7 +138,7 @@ public final class UserRoutes {
    */
   private void rename(RoutingContext ctx) {
     var body = RequestBody.ofPatch(ctx, Set.of("name"));
-    var name = body.requiredString("name", 256);
+    var name = body.line("name", 256, true);
     body.validate();
     var principal = BearerAuth.principal(ctx);
     var userId = AccessPolicy.userId(principal);

@@ -1,5 +1,7 @@
 package dev.orgplane.org.identity;
 
+import static dev.orgplane.org.OrgServiceHarness.ONE_LINE;
+import static dev.orgplane.org.OrgServiceHarness.assertInvalid;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -278,6 +280,25 @@ class IdentityTest extends OrgServiceTest {
           "validation_failed");
     }
     assertEquals("renamer", org.get("/v1/users/me", user.token()).bodyAsJsonObject().getString("name"));
+  }
+
+  /**
+   * A person's name is one line, as an organization's title is: it is shown in member lists and terminals, where a line
+   * break or an escape sequence passes for output of the sender's own. Registration, an account an admin makes and a
+   * rename took one.
+   */
+  @Test
+  void aPersonsNameIsOneLine() {
+    assertInvalid(org.post("/v1/auth/register", null, new JsonObject().put("email", "eve-" + UUID.randomUUID()
+        + "@test.local").put("password", "long-enough-password").put("name", "Eve\n\u001b[31mAdmin")),
+        "name: " + ONE_LINE);
+    assertInvalid(org.post("/v1/users", org.platformAdminToken(), new JsonObject()
+        .put("email", "made-" + UUID.randomUUID() + "@test.local").put("name", "a\tb")), "name: " + ONE_LINE);
+    var user = org.newUser("one-line");
+    org.assertPatchRefused("/v1/users/me", user.token(), new JsonObject().put("name", "Owner\r\nX-Injected: 1"),
+        "name: " + ONE_LINE);
+    var renamed = org.send(HttpMethod.PATCH, "/v1/users/me", user.token(), new JsonObject().put("name", "Zoë Ünal"));
+    assertEquals("Zoë Ünal", renamed.bodyAsJsonObject().getString("name"), renamed.bodyAsString());
   }
 
   /** A name sent as null is told so, as every PATCH tells a null for a field that takes none (it was "is required"). */

@@ -224,7 +224,7 @@ class OrganizationSuspensionTest {
   void aBadReasonIsRefusedToMembersAndHiddenFromOutsiders() {
     var tenant = tenant();
     var bad = List.of(reason("x".repeat(OrganizationStateRoutes.MAX_REASON + 1)), new JsonObject().put("reason", 42),
-        new JsonObject().put("why", "typo"));
+        new JsonObject().put("why", "typo"), reason("moving\noffices"), reason("\u001b[2Jclear"));
     for (var body : bad) {
       assertProblem(disable(tenant, tenant.owner().token(), body), 400, "validation_failed");
     }

@@ -1,5 +1,7 @@
 package dev.orgplane.org.serviceuser;
 
+import static dev.orgplane.org.OrgServiceHarness.ONE_LINE;
+import static dev.orgplane.org.OrgServiceHarness.assertInvalid;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +97,24 @@ class ServiceUserTest extends OrgServiceTest {
     assertEquals(200, set.statusCode(), set.bodyAsString());
     assertEquals(sorted, set.bodyAsJsonObject().getJsonArray("roles"));
     assertEquals(0, org.audited(owner.token(), orgId, "member.roles_changed").size());
+  }
+
+  /**
+   * A service user's name is all that tells it apart in member lists and the audit trail: one line, not blank (a name
+   * of a line break, or none at all, was taken).
+   */
+  @Test
+  void aServiceUsersNameIsOneLineAndNotBlank() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-nm-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var refusals = Map.of("", "must not be blank", " ", "must not be blank", "\n", ONE_LINE,
+        "bot\u001b[2J", ONE_LINE);
+    refusals.forEach((name, message) -> assertInvalid(org.post(base, owner.token(), new JsonObject().put("name", name)
+        .put("roles", new JsonArray().add("viewer"))), "name: " + message));
+    assertEquals(201, org.post(base, owner.token(), new JsonObject().put("name", "build bot")
+        .put("roles", new JsonArray().add("viewer"))).statusCode());
+    assertEquals(1, org.get(base, owner.token()).bodyAsJsonObject().getJsonArray("items").size());
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.orgplane.org.team;
 
+import static dev.orgplane.org.OrgServiceHarness.ONE_LINE;
+import static dev.orgplane.org.OrgServiceHarness.assertInvalid;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -339,6 +341,19 @@ class TeamTest extends OrgServiceTest {
           .put("metadata", new JsonObject()).putNull(field), field + ": must not be null");
     }
     assertEquals(0, org.audited(owner.token(), id, "team.updated").size());
+  }
+
+  /** A team's title is one line, as an organization's is: a line break in it was taken, on create and on a change. */
+  @Test
+  void aTeamsTitleIsOneLine() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    assertInvalid(org.post("/v1/organizations/" + id + "/groups", owner.token(),
+        new JsonObject().put("name", "ops").put("title", "a\nb")), "title: " + ONE_LINE);
+    var teamPath = "/v1/organizations/" + id + "/groups/" + org.post("/v1/organizations/" + id + "/groups",
+        owner.token(), new JsonObject().put("name", "ops").put("title", "Ops")).bodyAsJsonObject().getString("id");
+    org.assertPatchRefused(teamPath, owner.token(), new JsonObject().put("title", "Ops\u0085Evil"),
+        "title: " + ONE_LINE);
   }
 
   /**
