@@ -102,9 +102,7 @@ final class SetupInput {
       case NAME -> value instanceof String s && NAME.matcher(s).matches() ? null : NAME_RULE;
       case OBJECT -> value instanceof JsonObject ? null : "must be an object";
       case REFERENCE -> value instanceof String s && UUID_TEXT.matcher(s).matches() ? null : "must be a UUID";
-      case REFERENCES -> value instanceof JsonArray a && a.size() <= 100 && a.stream()
-          .allMatch(e -> e instanceof String s && UUID_TEXT.matcher(s).matches()) ? null
-          : "must be an array of at most 100 UUIDs";
+      case REFERENCES -> referencesProblem(value);
       case EVENTS -> value instanceof JsonArray a && hasEachEventOnce(a) ? null
           : "must be an array of distinct events from the catalog: " + HookEvents.CATALOG;
       case BOOLEAN -> value instanceof Boolean ? null : "must be true or false";
@@ -112,6 +110,19 @@ final class SetupInput {
       case SECRET -> value instanceof String s && s.length() >= 16 && s.length() <= 256 ? null
           : "must be a string of 16 to 256 characters";
     };
+  }
+
+  /**
+   * What is wrong with a list of references, or null: ids, each once, compared as UUIDs (an id in capitals names the
+   * same object). A repeat means nothing, yet it was stored as sent, one queue named as often as it was sent.
+   */
+  private static String referencesProblem(Object value) {
+    if (!(value instanceof JsonArray ids && ids.size() <= 100
+        && ids.stream().allMatch(e -> e instanceof String s && UUID_TEXT.matcher(s).matches()))) {
+      return "must be an array of at most 100 UUIDs";
+    }
+    return ids.stream().map(e -> UUID.fromString((String) e)).distinct().count() == ids.size() ? null
+        : "must name each id once";
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.orgplane.org.setup;
 
+import static dev.orgplane.org.OrgServiceHarness.assertInvalid;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -513,6 +514,30 @@ class SetupResourcesTest extends OrgServiceTest {
         "items[0].events");
     assertEquals(HookEvents.CATALOG.size(), org.get(t.path("/hooks/" + hook),
         t.owner().token()).bodyAsJsonObject().getJsonArray("events").size(), "the whole catalog, each once, is taken");
+  }
+
+  /**
+   * A hook's queueIds and runAfter name each id once, compared as UUIDs (case aside): a repeat was stored, one id as
+   * often as it was sent. Refused on create, patch and batch, naming the field.
+   */
+  @Test
+  void aHooksReferencesNameEachIdOnce() {
+    var t = tenant();
+    var queue = queueSetup(t)[2];
+    var repeated = new JsonArray().add(queue).add(queue.toUpperCase()).add(queue);
+    assertInvalid(org.post(t.path("/hooks"), t.owner().token(), hook("twice", repeated, new JsonArray())),
+        "queueIds: must name each id once");
+    var before = create(t, "hooks", hook("before", new JsonArray(), new JsonArray()));
+    var hook = create(t, "hooks", hook("once", new JsonArray().add(queue), new JsonArray().add(before)));
+    assertInvalid(org.send(HttpMethod.PATCH, t.path("/hooks/" + hook), t.owner().token(),
+        new JsonObject().put("runAfter", new JsonArray().add(before).add(before.toUpperCase()))),
+        "runAfter: must name each id once");
+    var items = new JsonArray().add(hook("batched", repeated, new JsonArray()).put("id", UUID.randomUUID().toString()));
+    assertInvalid(org.post(t.path("/hooks:batch"), t.owner().token(), new JsonObject().put("items", items)),
+        "items[0].queueIds: must name each id once");
+    var stored = org.get(t.path("/hooks/" + hook), t.owner().token()).bodyAsJsonObject();
+    assertEquals(List.of(queue), stored.getJsonArray("queueIds").getList(), stored.encode());
+    assertEquals(List.of(before), stored.getJsonArray("runAfter").getList(), stored.encode());
   }
 
   private static void assertEventsRefused(HttpResponse<Buffer> response, String field) {
