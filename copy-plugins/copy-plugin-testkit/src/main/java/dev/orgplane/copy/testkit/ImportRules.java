@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * {@value #MAX_BATCH} items, each with a UUID id once per batch ({@code ImportBatch}); fields the kind does not
  * take, required fields missing (an item may leave out a team's members, which it keeps: {@link ServiceKind#kept}), a setup object's fields sent as null ({@code must not be null}, required or not:
  * {@code SetupInput}; roles and teams take an optional null as left out), names breaking the kind's rule, references
- * that are no UUIDs (400 {@code validation_failed}, each problem named {@code items[i].field}); and names taken in the
+ * that are no UUIDs or name one twice (400 {@code validation_failed}, each problem named {@code items[i].field}); and names taken in the
  * organization (409 with the kind's code); hooks that subscribe to no event, well-formed but never called (422
  * {@code no_events}, each named {@code items[i].events}, once nothing is malformed). Fields a list shows but an import does not take
  * ({@code createdAt}, {@code updatedAt}) are unknown fields: a listed object written back as it is, is refused.
@@ -129,6 +129,11 @@ final class ImportRules {
           .filter(field -> !(item.getValue(field) instanceof JsonArray ids && ids.size() <= 100
               && ids.stream().allMatch(id -> id instanceof String text && EmbeddedIds.isUuid(text))))
           .forEach(field -> errors.add(error(prefix + field, "must be an array of at most 100 UUIDs")));
+      // the service compares the ids as UUIDs: one in capitals names the same object
+      kind.copy().referenceLists().stream().filter(field -> item.getValue(field) instanceof JsonArray ids
+              && ids.stream().allMatch(id -> id instanceof String text && EmbeddedIds.isUuid(text))
+              && ids.stream().map(id -> ((String) id).toLowerCase()).distinct().count() < ids.size())
+          .forEach(field -> errors.add(error(prefix + field, "must name each id once")));
     }
   }
 

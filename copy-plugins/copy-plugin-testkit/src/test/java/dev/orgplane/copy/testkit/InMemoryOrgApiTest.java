@@ -113,6 +113,18 @@ class InMemoryOrgApiTest {
         .putNull("title"))).result());
   }
 
+  /** A hook names each queue, and each hook it runs after, once, compared as UUIDs, as the service refuses a repeat. */
+  @Test
+  void aHookNamingAnIdTwiceIsRefused() {
+    var api = new InMemoryOrgApi();
+    var queue = UUID.randomUUID().toString();
+    var hook = hook("twice", new JsonArray().add("queue.created"))
+        .put("queueIds", new JsonArray().add(queue).add(queue.toUpperCase()));
+    assertEquals(List.of("items[0].queueIds: must name each id once"),
+        problems(refusal(api.importBatch(TARGET, "hooks", List.of(hook)))));
+    assertTrue(api.objects(TARGET, "hooks").isEmpty(), "nothing was written");
+  }
+
   private static List<String> problems(OrgApiException refused) {
     return refused.errors().stream().map(JsonObject.class::cast)
         .map(e -> e.getString("field") + ": " + e.getString("message")).sorted().toList();
