@@ -135,7 +135,10 @@ final class Platform implements AutoCloseable {
         Map.entry("ORGPLANE_REVOCATION_RELOAD_MILLIS", "1000"),
         Map.entry("ORGPLANE_ROUTES", routes(orgUpstreams(orgService, moreOrgServices), enginePorts)),
         Map.entry("ORGPLANE_TRUSTED_ISSUERS", identityProvider.trustedIssuers()),
-        Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1")));
+        Map.entry("ORGPLANE_ADMIN_PASSWORD", "e2e-admin-password-1"),
+        // bcrypt's lowest cost: the journeys sign in and register hundreds of times, and how long a hash takes is
+        // org-service's own tests' concern
+        Map.entry("ORGPLANE_PASSWORD_HASH_COST", "4")));
     config.putAll(settings);
     var platform = new Platform(gateway, orgService, moreOrgServices, enginePorts, config, mail, identityProvider);
     try {
