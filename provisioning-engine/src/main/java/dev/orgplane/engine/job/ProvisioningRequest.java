@@ -11,6 +11,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.RequestBody;
 import dev.orgplane.kit.organization.OrganizationFields;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -40,7 +41,7 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
     var templateRef = body.matching("templateOrganization", CallerAccess.ORGANIZATION_REF,
         "must be an organization id or name", true);
     var groupId = body.optionalUuid("groupId");
-    var plugins = registry.selection(body.stringList("plugins", false));
+    var plugins = plugins(body, json, registry);
     var options = body.optionalObject("options");
     if (options != null) {
       options.fieldNames().stream().sorted().forEach(f -> {
@@ -73,6 +74,20 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
           .map(ok -> new ProvisioningRequest(requestedBy, UUID.fromString(templateId), UUID.fromString(templateGroup),
               plugins, options == null ? new JsonObject() : options, Boolean.TRUE.equals(dryRun)));
     });
+  }
+
+  /**
+   * The plugins a request runs: all of them when it names none ({@code plugins} absent or null), else those it names
+   * and what they depend on. An empty list is refused, not read as naming none: a script that filtered its list down
+   * to nothing did not mean to copy members, teams and hooks.
+   */
+  private static List<String> plugins(RequestBody body, JsonObject json, PluginRegistry registry) {
+    var named = body.stringList("plugins", false);
+    if (json.getValue("plugins") instanceof JsonArray sent && sent.isEmpty()) {
+      body.reject("plugins", "must name at least one plugin");
+    }
+    // none named is also a list refused above, whose request is then refused as a whole
+    return named.isEmpty() ? registry.all() : registry.selection(named);
   }
 
   /**

@@ -100,14 +100,16 @@ public final class PluginRegistry {
     return ordered.stream().filter(plugin -> plugin.id().equals(id)).findFirst();
   }
 
+  /** The ids of all plugins, in run order: what a request naming none runs. */
+  public List<String> all() {
+    return ordered.stream().map(CopyPlugin::id).toList();
+  }
+
   /**
-   * The ids of {@code requested} plugins and everything they depend on, in run order; all plugins
-   * when nothing is requested. Unknown ids are a 422 naming them.
+   * The ids of {@code requested} plugins and everything they depend on, in run order. Unknown ids are a 422 naming
+   * them.
    */
   public List<String> selection(List<String> requested) {
-    if (requested.isEmpty()) {
-      return ordered.stream().map(CopyPlugin::id).toList();
-    }
     var unknown = requested.stream().filter(id -> find(id).isEmpty()).toList();
     if (!unknown.isEmpty()) {
       throw new ApiException(422, "unknown_plugin", "No such copy plugin: " + String.join(", ", unknown) + ".",

@@ -222,6 +222,35 @@ class ProvisioningRefusalsTest {
     assertEquals(before, PgFixture.queryLong(idle.engine().db, QUEUED), "nothing was queued");
   }
 
+  /**
+   * A plugin list naming none was read as a request naming no plugins: {@code "plugins": []} queued all of them, so a
+   * script that filtered its list down to nothing copied members, teams and hooks. Absent or null, it still means all.
+   */
+  @Test
+  void aPluginListNamingNoPluginIsRefused() {
+    var before = PgFixture.queryLong(idle.engine().db, QUEUED);
+    var template = idle.template().templateId();
+    var none = new JsonArray();
+
+    assertFieldError(idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+        .put("templateOrganization", template).put("target", new JsonObject().put("name", "no-plugins-job"))
+        .put("plugins", none)), "plugins", "must name at least one plugin");
+    assertFieldError(idle.engine().post("/v1/provisioning/batches", idle.token(), batchOf(new JsonObject()
+        .put("name", "no-plugins-batch")).put("plugins", none)), "plugins", "must name at least one plugin");
+    assertFieldError(idle.engine().post("/v1/provisioning/batches", idle.token(), new JsonObject()
+        .put("templateOrganization", template).put("select", "provisionedFrom").put("plugins", none)),
+        "plugins", "must name at least one plugin");
+    assertEquals(before, PgFixture.queryLong(idle.engine().db, QUEUED), "nothing was queued");
+
+    var installed = idle.engine().get("/v1/provisioning/plugins", idle.token()).bodyAsJsonObject()
+        .getJsonArray("items").size();
+    var all = idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+        .put("templateOrganization", template).put("target", new JsonObject().put("name", "null-plugins-job"))
+        .put("plugins", null).put("dryRun", true));
+    assertEquals(202, all.statusCode(), all.bodyAsString());
+    assertEquals(installed, all.bodyAsJsonObject().getJsonArray("plugins").size(), all.bodyAsString());
+  }
+
   /** {@code levels} objects, each but the innermost holding the next. */
   private static JsonObject nested(int levels) {
     var object = new JsonObject();
