@@ -93,8 +93,8 @@ public final class BatchRoutes {
     fields.addAll(List.of("targets", "select", "concurrency"));
     var body = RequestBody.of(ctx, fields);
     var json = ctx.body().asJsonObject();
-    var concurrency = json.getValue("concurrency", 4);
-    if (!(concurrency instanceof Integer n) || n < 1 || n > 64) {
+    var concurrency = wholeNumber(json.getValue("concurrency", 4));
+    if (concurrency == null || concurrency < 1 || concurrency > 64) {
       body.reject("concurrency", "must be a whole number from 1 to 64");
     }
     var select = json.getValue("select");
@@ -113,7 +113,7 @@ public final class BatchRoutes {
                 ? selection.jobs(Caller.of(ctx), request, batchId)
                 : jobs(ctx, request, batchId, json.getJsonArray("targets")))
             .compose(jobs -> pool.withTransaction(tx -> BatchRepository.insert(tx, batchId, request.requestedBy(),
-                    request.templateOrg(), request.groupId(), (Integer) concurrency, request.dryRun(),
+                    request.templateOrg(), request.groupId(), concurrency, request.dryRun(),
                     selected ? TargetSelection.PROVISIONED_FROM : TargetSelection.EXPLICIT)
                 .compose(v -> JobRepository.insert(tx, jobs))
                 .compose(v -> BatchRepository.find(tx, batchId))
@@ -144,6 +144,10 @@ public final class BatchRoutes {
       if (target.getValue("name") instanceof String name && !names.add(name)) {
         return Future.failedFuture(ApiException.invalid("Two targets have the same name.",
             List.of(new ApiException.FieldError(field + ".name", "appears twice in this batch"))));
+      }
+      var nulls = RequestBody.nulls(target, EXISTING_TARGET, field + ".");
+      if (!nulls.isEmpty()) {
+        return Future.failedFuture(ApiException.invalid("The target is invalid.", nulls));
       }
       if (target.getValue("organization") != null) {
         if (target.containsKey("owner")) {
@@ -180,6 +184,17 @@ public final class BatchRoutes {
       }
       return jobs;
     });
+  }
+
+  /**
+   * {@code value} as a whole number, or null when it is none: the API's integers are JSON's, of which {@code 4.0} and
+   * {@code 1e1} are, as a client's JSON library may write them; {@code 4.5} is none.
+   */
+  private static Integer wholeNumber(Object value) {
+    if (value instanceof Integer n) {
+      return n;
+    }
+    return value instanceof Double d && d == Math.rint(d) ? (Integer) d.intValue() : null;
   }
 
   /** Refuses {@code targets[i].field} when it names the organization {@code targets[first]} names (not null). */

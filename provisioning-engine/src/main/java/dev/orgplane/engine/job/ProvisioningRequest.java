@@ -32,6 +32,11 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
   public static final String TARGET_NOT_FOUND = "target_not_found";
   /** The code of a target that is the template itself. */
   public static final String TARGET_IS_TEMPLATE = "target_is_template";
+  /**
+   * The title a new target sending none is checked with: it is titled with its name, whose rule is the stricter, so
+   * what is wrong with such a title is told once, of the name.
+   */
+  private static final String TITLED_BY_NAME = "titled by its name";
   /** The longest reference to an existing target: an organization's name (an id is shorter). */
   private static final int MAX_TARGET_REF = 63;
 
@@ -86,8 +91,10 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
     if (json.getValue("plugins") instanceof JsonArray sent && sent.isEmpty()) {
       body.reject("plugins", "must name at least one plugin");
     }
-    // none named is also a list refused above, whose request is then refused as a whole
-    return named.isEmpty() ? registry.all() : registry.selection(named);
+    // none named is also a list refused above, whose request is then refused as a whole; a list naming some is passed
+    // as sent, repeats kept, so that an unknown id is named at its place in the request
+    return named.isEmpty() ? registry.all()
+        : registry.selection("plugins", json.getJsonArray("plugins").stream().map(String.class::cast).toList());
   }
 
   /**
@@ -162,8 +169,7 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
    * its name unless it has a title, and an owner that is no address to invite.
    */
   private static void check(JsonObject target) {
-    var organization = target.getValue("name") instanceof String name
-        ? new JsonObject().put("title", name).mergeIn(target) : target.copy();
+    var organization = new JsonObject().put("title", TITLED_BY_NAME).mergeIn(target);
     var owner = organization.remove("owner");
     var body = RequestBody.of(organization, OrganizationFields.PROFILE);
     OrganizationFields.read(body, true);

@@ -5,6 +5,7 @@ import dev.orgplane.kit.http.ApiException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The copy plugins in the order they run. Built once at start; refuses to start (naming the
@@ -106,14 +108,18 @@ public final class PluginRegistry {
   }
 
   /**
-   * The ids of {@code requested} plugins and everything they depend on, in run order. Unknown ids are a 422 naming
-   * them.
+   * The ids of {@code requested} plugins, as a request sent them at {@code field}, and everything they depend on, in
+   * run order. Unknown ids are a 422 naming each where it was sent ({@code field[i]}), in a sentence, since an id may
+   * be anything, the empty string too.
    */
-  public List<String> selection(List<String> requested) {
-    var unknown = requested.stream().filter(id -> find(id).isEmpty()).toList();
+  public List<String> selection(String field, List<String> requested) {
+    var unknown = IntStream.range(0, requested.size()).filter(i -> find(requested.get(i)).isEmpty()).boxed().toList();
     if (!unknown.isEmpty()) {
-      throw new ApiException(422, "unknown_plugin", "No such copy plugin: " + String.join(", ", unknown) + ".",
-          unknown.stream().map(id -> new ApiException.FieldError("plugins", id)).toList());
+      var quoted = unknown.stream().map(i -> "\"" + requested.get(i) + "\"").toList();
+      throw new ApiException(422, "unknown_plugin", "No such copy plugin: "
+          + String.join(", ", new LinkedHashSet<>(quoted)) + ".", IntStream.range(0, unknown.size())
+          .mapToObj(n -> new ApiException.FieldError(field + "[" + unknown.get(n) + "]",
+              "no copy plugin " + quoted.get(n) + " is installed")).toList());
     }
     var needed = new HashSet<String>();
     var pending = new ArrayDeque<>(requested);

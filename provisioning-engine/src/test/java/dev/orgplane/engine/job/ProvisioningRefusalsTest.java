@@ -251,6 +251,69 @@ class ProvisioningRefusalsTest {
     assertEquals(installed, all.bodyAsJsonObject().getJsonArray("plugins").size(), all.bodyAsString());
   }
 
+  /**
+   * A plugin no engine has is refused where the request names it, in a sentence naming it: {@code [""]} was answered
+   * "No such copy plugin: ." with the bare id as the message of the field {@code plugins}.
+   */
+  @Test
+  void anUnknownPluginIsNamedWhereItWasSent() {
+    var before = PgFixture.queryLong(idle.engine().db, QUEUED);
+    var unknown = idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+        .put("templateOrganization", idle.template().templateId())
+        .put("target", new JsonObject().put("name", "unknown-plugin-job"))
+        .put("plugins", new JsonArray().add("roles").add("roles").add("").add("spaceships")));
+    assertProblem(unknown, 422, "unknown_plugin");
+    assertEquals("No such copy plugin: \"\", \"spaceships\".", unknown.bodyAsJsonObject().getString("detail"));
+    assertEquals(new JsonArray()
+            .add(new JsonObject().put("field", "plugins[2]").put("message", "no copy plugin \"\" is installed"))
+            .add(new JsonObject().put("field", "plugins[3]")
+                .put("message", "no copy plugin \"spaceships\" is installed")),
+        unknown.bodyAsJsonObject().getJsonArray("errors"), unknown.bodyAsString());
+    assertEquals(before, PgFixture.queryLong(idle.engine().db, QUEUED), "nothing was queued");
+  }
+
+  /**
+   * A new target is told what is wrong with it, and only that: without a name it was also told its title is required,
+   * though the title defaults to the name; a target sending {@code "organization": null} beside a new one's fields was
+   * told {@code organization} is an unknown field.
+   */
+  @Test
+  void aTargetIsToldWhatIsWrongWithItOnly() {
+    var before = PgFixture.queryLong(idle.engine().db, QUEUED);
+    var template = idle.template().templateId();
+
+    for (var unnamed : List.of(new JsonObject(), new JsonObject().put("name", null))) {
+      assertFieldError(idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+          .put("templateOrganization", template).put("target", unnamed)), "target.name", "is required");
+      assertFieldError(idle.engine().post("/v1/provisioning/batches", idle.token(), batchOf(unnamed)),
+          "targets[0].name", "is required");
+    }
+    assertFieldError(idle.engine().post("/v1/provisioning/batches", idle.token(), batchOf(new JsonObject()
+        .put("name", "fine-target"), new JsonObject().put("organization", null).put("name", "null-organization"))),
+        "targets[1].organization", "must not be null");
+    assertEquals(before, PgFixture.queryLong(idle.engine().db, QUEUED), "nothing was queued");
+  }
+
+  /** A batch's concurrency is an integer as JSON has them: {@code 4.0} is 4 (it was refused), {@code 4.5} is none. */
+  @Test
+  void aBatchsConcurrencyIsAnyIntegralNumber() {
+    var template = idle.template().templateId();
+    for (var integral : List.of("4.0", "1e1")) {
+      var batch = idle.engine().postRaw("/v1/provisioning/batches", idle.token(), "{\"templateOrganization\":\""
+          + template + "\",\"dryRun\":true,\"targets\":[{\"name\":\"integral-" + integral.replace('.', '-')
+          + "\"}],\"concurrency\":" + integral + "}");
+      assertEquals(202, batch.statusCode(), batch.bodyAsString());
+      assertEquals(Double.valueOf(integral).intValue(), batch.bodyAsJsonObject().getInteger("concurrency"));
+    }
+    var before = PgFixture.queryLong(idle.engine().db, QUEUED);
+    for (var notOne : List.of("4.5", "0.0", "65", "1e100", "\"4\"")) {
+      assertFieldError(idle.engine().postRaw("/v1/provisioning/batches", idle.token(), "{\"templateOrganization\":\""
+          + template + "\",\"targets\":[{\"name\":\"not-integral\"}],\"concurrency\":" + notOne + "}"),
+          "concurrency", "must be a whole number from 1 to 64");
+    }
+    assertEquals(before, PgFixture.queryLong(idle.engine().db, QUEUED), "nothing was queued");
+  }
+
   /** {@code levels} objects, each but the innermost holding the next. */
   private static JsonObject nested(int levels) {
     var object = new JsonObject();
