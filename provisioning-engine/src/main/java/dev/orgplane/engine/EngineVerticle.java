@@ -29,6 +29,7 @@ import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.db.SessionTimeouts;
 import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.Draining;
+import dev.orgplane.kit.http.ProgressEvents;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
 import dev.orgplane.kit.http.StreamLimits;
@@ -100,6 +101,7 @@ public final class EngineVerticle extends ServiceVerticle {
             throw new IllegalStateException("ORGPLANE_ENGINE_CLIENT_SECRET is not set: the engine needs the client "
                 + "secret org-service knows it by to act in organizations");
           }
+          var keepAlive = ProgressEvents.keepAlive(settings);
           // read as org-service reads it, so that both name the same client
           var clientId = settings.uuid("ORGPLANE_ENGINE_CLIENT_ID").toString();
           var registry = PluginRegistry.discover(PluginJars.loader(settings.string("ORGPLANE_PLUGINS_DIR", ""),
@@ -137,11 +139,11 @@ public final class EngineVerticle extends ServiceVerticle {
           new PluginRoutes(registry).mount(router);
           var streamLimits = StreamLimits.configured(vertx, settings, "ORGPLANE_ENGINE_STREAMS_PER_CALLER",
               "ORGPLANE_ENGINE_STREAM_LIFETIME_SECONDS");
-          new JobRoutes(pool, registry, access, runner, endReports, runnerSettings.pollMillis(), streamLimits, draining)
-              .mount(router);
+          new JobRoutes(pool, registry, access, runner, endReports, runnerSettings.pollMillis(), keepAlive,
+              streamLimits, draining).mount(router);
           new BatchRoutes(pool, registry, access, new ProvisionedOrganizations(http, orgServiceUrl,
-              runnerSettings.pageSize()), runner, endReports, runnerSettings.pollMillis(), streamLimits, draining)
-              .mount(router);
+              runnerSettings.pageSize()), runner, endReports, runnerSettings.pollMillis(), keepAlive, streamLimits,
+              draining).mount(router);
           new DiffRoutes(vertx, pool, registry, access, http, token, orgServiceUrl, runnerSettings,
               new DiffSlots(vertx, DiffSlots.limit(settings))).mount(router);
           runner.start();

@@ -42,5 +42,8 @@ class OutOfRangeSettingsTest {
     // periods past a day: no schedule anyone means
     RefusedSettings.assertEachStopsTheStart(Map.of("ORGPLANE_ENGINE_POLL_MILLIS", "86400001",
         "ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS", "9223372036854775807"), start);
+    // a keep-alive of 0 would fail every stream's timer; one past five minutes comes after any idle timeout met
+    RefusedSettings.assertEachStopsTheStart(Map.of("ORGPLANE_SSE_KEEP_ALIVE_SECONDS", "0"), start);
+    RefusedSettings.assertEachStopsTheStart(Map.of("ORGPLANE_SSE_KEEP_ALIVE_SECONDS", "301"), start);
   }
 }

@@ -33,6 +33,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -67,7 +68,8 @@ public final class BatchRoutes {
   private final TargetSelection selection;
 
   public BatchRoutes(Pool pool, PluginRegistry registry, CallerAccess access, ProvisionedOrganizations provisioned,
-      JobRunner runner, EndReports endReports, long eventPollMillis, StreamLimits streamLimits, Draining draining) {
+      JobRunner runner, EndReports endReports, long eventPollMillis, Duration keepAlive, StreamLimits streamLimits,
+      Draining draining) {
     this.pool = pool;
     this.selection = new TargetSelection(provisioned);
     this.registry = registry;
@@ -75,7 +77,7 @@ public final class BatchRoutes {
     this.runner = runner;
     this.endReports = endReports;
     this.events = new ProgressEvents<>("batch", id -> BatchRepository.find(pool, id), Batch::toJson, Batch::ended,
-        eventPollMillis, streamLimits, draining);
+        eventPollMillis, keepAlive, streamLimits, draining);
   }
 
   public void mount(Router router) {

@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
@@ -43,14 +44,14 @@ public final class JobRoutes {
   private final ProgressEvents<UUID, Job> events;
 
   public JobRoutes(Pool pool, PluginRegistry registry, CallerAccess access, JobRunner runner, EndReports endReports,
-      long eventPollMillis, StreamLimits streamLimits, Draining draining) {
+      long eventPollMillis, Duration keepAlive, StreamLimits streamLimits, Draining draining) {
     this.pool = pool;
     this.registry = registry;
     this.access = access;
     this.runner = runner;
     this.endReports = endReports;
     this.events = new ProgressEvents<>("job", id -> JobRepository.find(pool, id), Job::toJson, Job::finished,
-        eventPollMillis, streamLimits, draining);
+        eventPollMillis, keepAlive, streamLimits, draining);
   }
 
   public void mount(Router router) {

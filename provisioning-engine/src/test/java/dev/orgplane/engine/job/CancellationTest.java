@@ -35,8 +35,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CancellationTest {
 
+  /** Keep-alive comments every second, so that the test of one waits a second for it rather than the default 15. */
   @RegisterExtension
-  static final EngineWithTemplate idle = EngineWithTemplate.idle("queued-template").relayed();
+  static final EngineWithTemplate idle = EngineWithTemplate.idle("queued-template").relayed()
+      .with("ORGPLANE_SSE_KEEP_ALIVE_SECONDS", "1");
 
   private static JsonObject queueJob(String target) {
     var queued = idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
@@ -107,11 +109,15 @@ class CancellationTest {
         .timeout(Duration.ofSeconds(30)).build();
     var lines = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines()).body().iterator();
     assertEquals("event: job", lines.next());
+    var firstEvent = System.nanoTime();
     var line = lines.next();
     while (!line.startsWith(":")) {
       line = lines.next();
     }
-    // a job that does not change (queued on an engine with no free slot) still gets a line now and then
+    // a job that does not change (queued on an engine with no free slot) still gets a line now and then: as often as
+    // the setting says, not every 15 s (the margin is for a busy machine)
+    var waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstEvent);
+    assertTrue(waitedMillis < 5_000, "a keep-alive after " + waitedMillis + " ms");
 
     idle.engine().post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", idle.token(), null);
 

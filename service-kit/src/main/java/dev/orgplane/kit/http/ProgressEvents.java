@@ -1,5 +1,6 @@
 package dev.orgplane.kit.http;
 
+import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -21,10 +22,10 @@ import java.util.function.Supplier;
  * id and status once it has ended. The resource is read again every poll, from the database, so the
  * stream works whichever instance does the work; the watchers of one resource share those reads (one per poll,
  * not one per watcher: a batch on a wall screen and in a hundred browsers costs the database what one costs).
- * Every 15 s ({@link #KEEP_ALIVE}) a comment line goes out, so that proxies with an idle timeout keep the stream open
- * through a long step, whatever the poll. A watcher that reads slower than the
- * resource changes is sent no state while the one it was sent waits to be written out to its connection, and the state
- * of the first poll after that: it may miss states between, never the latest nor the end.
+ * Every so often ({@link #keepAlive}, 15 s by default) a comment line goes out, so that proxies with an idle timeout
+ * keep the stream open through a long step, whatever the poll. A watcher that reads slower than the resource changes
+ * is sent no state while the one it was sent waits to be written out to its connection, and the state of the first
+ * poll after that: it may miss states between, never the latest nor the end.
  *
  * <p>A stream outlives the checks its request passed, so it makes them again ({@link Watcher}): once the watcher's
  * token has expired or was revoked, or they may no longer see the resource (a group admin no longer), the stream
@@ -44,13 +45,10 @@ import java.util.function.Supplier;
  */
 public final class ProgressEvents<K, T> {
 
-  /**
-   * How often a stream sends a comment line, events or not: below the idle timeouts of the proxies in front of it, the
-   * gateway's (a route's {@code timeoutMs}, 30 s by default, and its callers' connections, 60 s) and common ones. Sent
-   * every so many polls without a change instead, it came too late for them once the poll was slower: twenty polls of
-   * two seconds, and the gateway reset quiet streams.
-   */
-  static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+  /** The setting {@link #keepAlive} reads. */
+  private static final String KEEP_ALIVE_SETTING = "ORGPLANE_SSE_KEEP_ALIVE_SECONDS";
+  /** The longest keep-alive a service may set: five minutes, past the idle timeouts anyone keeps a stream under. */
+  static final long LONGEST_KEEP_ALIVE_SECONDS = 300;
   /**
    * Every how many polls a stream asks again whether its watcher may see the resource ({@link Watcher#allowed}): 30 s
    * at the default poll. Rights change rarely, and the question may cost a call to another service for every watcher;
@@ -78,21 +76,29 @@ public final class ProgressEvents<K, T> {
   /** The latest read of each watched resource, shared by its watchers until it is half a poll old. */
   private final Map<K, Future<Optional<T>>> recentReads = new HashMap<>();
 
+  /** {@code keepAlive}: how often a stream sends a comment line, events or not ({@link #keepAlive(Settings)}). */
   public ProgressEvents(String event, Function<K, Future<Optional<T>>> read, Function<T, JsonObject> json,
-      Predicate<T> ended, long pollMillis, StreamLimits limits, Draining draining) {
-    this(event, read, json, ended, pollMillis, KEEP_ALIVE.toMillis(), limits, draining);
-  }
-
-  ProgressEvents(String event, Function<K, Future<Optional<T>>> read, Function<T, JsonObject> json,
-      Predicate<T> ended, long pollMillis, long keepAliveMillis, StreamLimits limits, Draining draining) {
+      Predicate<T> ended, long pollMillis, Duration keepAlive, StreamLimits limits, Draining draining) {
     this.event = event;
     this.read = read;
     this.json = json;
     this.ended = ended;
     this.pollMillis = pollMillis;
-    this.keepAliveMillis = keepAliveMillis;
+    this.keepAliveMillis = keepAlive.toMillis();
     this.limits = limits;
     this.draining = draining;
+  }
+
+  /**
+   * How often the streams of a service's instance send a comment line, read now from its settings: 1 to
+   * {@value #LONGEST_KEEP_ALIVE_SECONDS} s (anything else stops the start, naming the setting). It must stay below the
+   * idle timeouts of the proxies in front of the service, the gateway's (a route's {@code timeoutMs}, 30 s by default,
+   * and its callers' connections, 60 s) and any other's, some 10 s: sent every so many polls without a change instead,
+   * it came too late for them once the poll was slower (twenty polls of two seconds, and the gateway reset quiet
+   * streams), and a fixed 15 s was too late for a proxy that cuts at 10.
+   */
+  public static Duration keepAlive(Settings settings) {
+    return Duration.ofSeconds(settings.longValue(KEEP_ALIVE_SETTING, 1, LONGEST_KEEP_ALIVE_SECONDS));
   }
 
   /**

@@ -53,6 +53,8 @@ class ProgressEventsTest {
    */
   private static final long QUICK_POLL_MILLIS = 10;
   private static final int PER_CALLER = 2;
+  /** The default: longer than the tests here wait, so no comment line comes between the events they read. */
+  private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   private static final long SHORT_LIFETIME_MILLIS = 500;
   private static final int SOCKET_BUFFER = 64 * 1024;
 
@@ -81,11 +83,11 @@ class ProgressEventsTest {
     draining = new Draining(vertx, new Settings(new JsonObject().put(Draining.NOTICE, "0")
         .put(Draining.GRACE, String.valueOf(WAIT_SECONDS))));
     var events = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, POLL_MILLIS,
-        new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
+        KEEP_ALIVE, new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
     var shortLived = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, POLL_MILLIS,
-        new StreamLimits(vertx, PER_CALLER, Duration.ofMillis(SHORT_LIFETIME_MILLIS)), draining);
+        KEEP_ALIVE, new StreamLimits(vertx, PER_CALLER, Duration.ofMillis(SHORT_LIFETIME_MILLIS)), draining);
     var quick = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended, QUICK_POLL_MILLIS,
-        new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
+        KEEP_ALIVE, new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
     var router = Router.router(vertx);
     router.get("/work/:id/events").handler(ctx -> events.stream(ctx, ctx.pathParam("id"),
         new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
@@ -252,7 +254,7 @@ class ProgressEventsTest {
   void aWatcherThatReadsNothingIsNotQueuedEveryChange() throws IOException {
     var padding = "x".repeat(512 * 1024);
     var padded = new ProgressEvents<String, Work>("work", this::read, work -> work.toJson().put("padding", padding),
-        Work::ended, POLL_MILLIS, new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
+        Work::ended, POLL_MILLIS, KEEP_ALIVE, new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
     var streamed = Promise.<Streamed>promise();
     var router = Router.router(vertx);
     router.get("/padded/:id/events").handler(ctx -> {
@@ -298,7 +300,8 @@ class ProgressEventsTest {
       var read = new PendingRead(Vertx.currentContext(), Promise.promise());
       pending.add(read);
       return read.answer().future();
-    }, Work::toJson, Work::ended, POLL_MILLIS, new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
+    }, Work::toJson, Work::ended, POLL_MILLIS, KEEP_ALIVE, new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)),
+        draining);
     var router = Router.router(vertx);
     router.get("/slow/:id/events").handler(ctx -> slow.stream(ctx, ctx.pathParam("id"),
         new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
@@ -340,7 +343,8 @@ class ProgressEventsTest {
   @Test
   void aQuietStreamSaysSomethingEveryKeepAliveWhateverThePoll() {
     var slowPolled = new ProgressEvents<String, Work>("work", this::read, Work::toJson, Work::ended,
-        TimeUnit.HOURS.toMillis(1), POLL_MILLIS, new StreamLimits(vertx, PER_CALLER, Duration.ofHours(1)), draining);
+        TimeUnit.HOURS.toMillis(1), Duration.ofMillis(POLL_MILLIS), new StreamLimits(vertx, PER_CALLER,
+        Duration.ofHours(1)), draining);
     var router = Router.router(vertx);
     router.get("/slow-polled/:id/events").handler(ctx -> slowPolled.stream(ctx, ctx.pathParam("id"),
         new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
