@@ -154,7 +154,14 @@ public final class EngineVerticle extends ServiceVerticle {
           return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
               settings.listenPort("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""), draining);
         })
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> server = s)
+        .onFailure(refused -> {
+          // its outbox's gauge is the process's, not the verticle's: left behind, it was the one every later engine
+          // in the process reported through, dead (a launcher retrying, the tests), while the timers go with Vert.x
+          if (endReports != null) {
+            endReports.stop();
+          }
+        });
   }
 
   /** What the route check compares with the OpenAPI document. */
