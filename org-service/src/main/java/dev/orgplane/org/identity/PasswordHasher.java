@@ -22,7 +22,9 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * purpose, so it runs on a worker thread, never on the event loop. A dummy hash is checked for unknown users so that
  * "no such user" and "wrong password" take the same time; it is made at that cost too, or the time would tell them
  * apart. A hash stored at another cost still verifies (bcrypt keeps its cost in it), and a password sign-in replaces
- * it (see {@link #outdated}).
+ * it (see {@link #outdated}). Until then a wrong password checked against it took the time of its cost, not the
+ * setting's: after the setting was raised, the time told an account not signed in since from no account at all. So a
+ * failed check of a cheaper hash is padded to the time of one at the setting's cost ({@link Slot#padToSettingsCost}).
  *
  * <p>Hashing has threads of its own, one per core, shared by the service's instances ({@value #POOL_NAME}), and at
  * most {@value #QUEUE_SETTING} hashes wait for them: one more fails at once with 503 {@code busy} and
@@ -143,8 +145,24 @@ public final class PasswordHasher {
         boolean ok = stored.startsWith(PREHASHED)
             ? OpenBSDBCrypt.checkPassword(stored.substring(PREHASHED.length()), prehashed(password))
             : OpenBSDBCrypt.checkPassword(stored, password.toCharArray());
+        if (!ok) {
+          padToSettingsCost(costOf(stored));
+        }
         return ok && hash != null;
       });
+    }
+
+    /**
+     * Hashes once at each cost from {@code checked} to one below the setting's: each step doubles a hash's time, so
+     * these and the check at {@code checked} add up to the time of one check at the setting's cost, the time an
+     * unknown address's check takes. Hashing rather than checking dummies, which takes as long and needs none kept.
+     * A hash dearer than the setting (the setting lowered since) cannot be checked faster: until the account's next
+     * sign-in, its wrong passwords take longer than an unknown address's.
+     */
+    private void padToSettingsCost(int checked) {
+      for (int step = checked; step < cost; step++) {
+        OpenBSDBCrypt.generate("2b", prehashed("padding"), salt(), step);
+      }
     }
 
     private <T> Future<T> run(Callable<T> hashing) {
@@ -179,9 +197,9 @@ public final class PasswordHasher {
     return hash != null && (!hash.startsWith(PREHASHED) || costOf(hash) != cost);
   }
 
-  /** The cost a pre-hashed {@code hash} was made at, which bcrypt writes in it: {@code $2b$10$...}. */
+  /** The cost {@code hash} was made at, which bcrypt writes in it: {@code $2b$10$...}. */
   private static int costOf(String hash) {
-    var bcrypt = hash.substring(PREHASHED.length());
+    var bcrypt = hash.startsWith(PREHASHED) ? hash.substring(PREHASHED.length()) : hash;
     return Integer.parseInt(bcrypt.substring(4, 6));
   }
 
