@@ -95,9 +95,6 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     SessionTimeouts.from(settings);
     PasswordHasher.queue(settings);
     PasswordHasher.cost(settings);
-    if (settings.has("ORGPLANE_ADMIN_PASSWORD")) {
-      AdminBootstrap.configuredPassword(settings);
-    }
   }
 
   private Settings settings;

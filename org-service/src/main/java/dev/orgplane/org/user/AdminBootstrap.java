@@ -37,25 +37,32 @@ public final class AdminBootstrap {
       GeneratedAdminPassword generated) {
     var email = settings.string("ORGPLANE_ADMIN_EMAIL", DEFAULT_EMAIL);
     var configured = settings.has(PASSWORD);
-    var password = configured ? configuredPassword(settings) : generatedPassword();
     // hashed under the lock, and only when an admin is made: instances starting at once, or restarting, hash once
     // at most, not once each
     return pool.withTransaction(conn -> conn
         .preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_ID))
         .compose(locked -> UserRepository.anyPlatformAdmin(conn))
-        .compose(present -> present ? Future.<Void>succeededFuture() : hasher.hashAtStart(password)
-            .compose(hash -> madeAdmin(conn, email, hash))
-            // told before the commit: an admin whose password could not be told (its file cannot be written) is
-            // not made, and the start fails; one told whose commit fails is made again, with a new password, at the
-            // next start
-            .compose(made -> configured ? Future.<Void>succeededFuture() : told(vertx, generated, email, password))));
+        .compose(present -> {
+          if (present) {
+            return Future.<Void>succeededFuture();
+          }
+          // checked only here: a start with its admin made already does not use the setting, and an install whose
+          // admin was made with a shorter one must go on starting
+          var password = configured ? configuredPassword(settings) : generatedPassword();
+          return hasher.hashAtStart(password)
+              .compose(hash -> madeAdmin(conn, email, hash))
+              // told before the commit: an admin whose password could not be told (its file cannot be written) is
+              // not made, and the start fails; one told whose commit fails is made again, with a new password, at
+              // the next start
+              .compose(made -> configured ? Future.<Void>succeededFuture() : told(vertx, generated, email, password));
+        }));
   }
 
   /**
    * {@value #PASSWORD} as set, held to the rule every account's password is ({@link IdentityRoutes#newPassword}), else
    * throws naming the setting (not the value): the most powerful account was the one let in with a password "x".
    */
-  public static String configuredPassword(Settings settings) {
+  private static String configuredPassword(Settings settings) {
     var password = settings.string(PASSWORD);
     if (password.length() < IdentityRoutes.MIN_PASSWORD || password.length() > IdentityRoutes.MAX_PASSWORD) {
       throw new ConfigException(PASSWORD + " must be " + IdentityRoutes.MIN_PASSWORD + " to "

@@ -50,6 +50,23 @@ class AdminBootstrapTest extends OrgServiceTest {
     assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.users WHERE email = 'short@test.local'"));
   }
 
+  /**
+   * The password is read only when the admin is made: an install whose admin exists, made before the rule with a
+   * shorter password, used to stop at every start once upgraded; it starts, and its admin stays as it was.
+   */
+  @Test
+  void aStartWithItsAdminMadeAlreadyIgnoresAShortAdminPassword() {
+    var made = org.newUser("made-before");
+    PgFixture.execute(org.db(), "UPDATE org.users SET platform_admin = (id = '" + made.id() + "')");
+
+    var restarted = OrgServiceHarness.start(vertx, org.db(), new JsonObject()
+        .put("ORGPLANE_ADMIN_EMAIL", "short@test.local").put("ORGPLANE_ADMIN_PASSWORD", "x-secret"));
+
+    var admin = restarted.token(made.email(), "password-made-before-123");
+    assertEquals(200, restarted.get("/v1/token-revocations", admin).statusCode(), "the admin made before signs in");
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.users WHERE email = 'short@test.local'"));
+  }
+
   /** The promotion is audited, by the platform at its start, of no organization (it was recorded nowhere). */
   @Test
   void anAccountPromotedToPlatformAdminIsAudited() {
