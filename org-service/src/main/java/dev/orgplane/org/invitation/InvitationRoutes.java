@@ -321,11 +321,12 @@ public final class InvitationRoutes {
           var userId = AccessPolicy.userId(principal);
           var roles = roles(invitation);
           var teams = invitation.getJsonArray("groupIds").stream().map(t -> UUID.fromString(t.toString())).toList();
-          return InviterReach.requireWithinInviter(tx, id)
-              .compose(v -> MembershipRepository.upsert(tx, orgId, List.of(userId), roles))
+          // a member already hears so before whether the inviter may still grant the invitation: being invited
+          // again, which the refusal asks for, is refused to a member; a refusal rolls the membership back
+          return MembershipRepository.upsert(tx, orgId, List.of(userId), roles)
               .compose(added -> added == 0 ? Future.failedFuture(alreadyMember("You are a member already: the "
                   + "invitation would change nothing (decline it, and ask for other roles if you need them)."))
-                  : Future.succeededFuture())
+                  : InviterReach.requireWithinInviter(tx, id))
               .compose(v -> Teams.join(tx, orgId, teams, userId))
               .compose(joined -> InvitationRepository.delete(tx, id)
                   // the invitation is deleted: its event names who joined and the teams they did, and the joins are

@@ -1074,6 +1074,27 @@ class InvitationTest extends MailedOrgServiceTest {
   }
 
   /**
+   * An invitee who became a member since hears so (409 {@code already_member}) even when their inviter can no longer
+   * grant the invitation: {@code inviter_lacks_rights} told them to ask to be invited again, which no member can be.
+   */
+  @Test
+  void aMemberSinceAcceptingTheInvitationOfAnInviterRemovedHearsTheyAreAMember() throws Exception {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var removed = org.newVerifiedUser("removed-manager");
+    org.addMembers(orgId, List.of(removed.id()), "manager");
+    var invitee = verifiedUser("member-since");
+    var id = org.post("/v1/organizations/" + orgId + "/invitations", removed.token(), new JsonObject()
+        .put("email", invitee.email()).put("roles", new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    org.addMembers(orgId, List.of(invitee.id()), "member");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + removed.id(),
+        owner.token(), null).statusCode());
+
+    assertProblem(org.post("/v1/invitations/" + id + "/accept", invitee.token(), null), 409, "already_member");
+    assertEquals(List.of("member"), rolesOf(invitee, orgId, owner), "their roles unchanged");
+  }
+
+  /**
    * An invitation into teams asks at acceptance that its inviter may still change their members: a custom role
    * narrowed since to leave {@code app_group_manage} out refuses it (409 {@code inviter_lacks_rights}).
    */
