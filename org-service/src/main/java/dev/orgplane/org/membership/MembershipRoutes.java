@@ -191,16 +191,16 @@ public final class MembershipRoutes {
         .onFailure(ctx::fail);
   }
 
-  /**
-   * A member gone takes their pending invitations to the organization with them ({@link DepartedInvitees}), and leaves
-   * its teams, each audited ({@link Teams#leaveAll}); the credentials they made there, holding nothing there any more,
-   * are revoked ({@link CredentialReach}).
-   */
   /** Whether the caller removes themself: leaving, which members of a disabled organization may still do. */
   private static boolean leaving(RoutingContext ctx) {
     return ctx.pathParam("uid").equalsIgnoreCase(BearerAuth.principal(ctx).subject());
   }
 
+  /**
+   * A member gone takes their pending invitations to the organization with them ({@link DepartedInvitees}), and leaves
+   * its teams, each audited ({@link Teams#leaveAll}); the credentials they made there, holding nothing there any more,
+   * are revoked ({@link CredentialReach}).
+   */
   private void remove(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
