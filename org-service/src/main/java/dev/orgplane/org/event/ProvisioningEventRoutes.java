@@ -140,9 +140,12 @@ public final class ProvisioningEventRoutes {
     return new ProvisioningReports.Report(organization, reportId, jobId, details == null ? new JsonObject() : details);
   }
 
+  /** A null is refused by name: read as absent it reached the INSERT, whose NOT NULL answered 500. */
   private static UUID requiredUuid(RequestBody body, String field) {
     if (!body.has(field)) {
       body.reject(field, "is required");
+    } else if (body.sendsNull(field)) {
+      body.reject(field, "must not be null");
     }
     return body.optionalUuid(field);
   }

@@ -168,13 +168,20 @@ class ProvisioningEventBatchTest extends OrgServiceTest {
 
     var refused = deliver(org.engineToken(), item(subscribed.orgId(), jobId, reportId),
         item(subscribed.orgId(), jobId, "report-1"), item(subscribed.orgId(), jobId, reportId).put("type", "x"),
-        withoutOrganization, item(subscribed.orgId(), jobId, reportId));
+        withoutOrganization, item(subscribed.orgId(), jobId, reportId),
+        item(subscribed.orgId(), jobId, UUID.randomUUID().toString()).putNull("organization"),
+        item(subscribed.orgId(), jobId, UUID.randomUUID().toString()).putNull("jobId"),
+        item(subscribed.orgId(), jobId, reportId).putNull("reportId"));
 
     assertProblem(refused, 400, "validation_failed");
-    var fields = refused.bodyAsJsonObject().getJsonArray("errors").stream()
-        .map(error -> ((JsonObject) error).getString("field")).toList();
-    assertEquals(List.of("items[1].reportId", "items[2].type", "items[2].reportId", "items[3].organization",
-        "items[4].reportId"), fields);
+    var errors = refused.bodyAsJsonObject().getJsonArray("errors").stream()
+        .map(error -> ((JsonObject) error).getString("field") + " " + ((JsonObject) error).getString("message"))
+        .toList();
+    assertEquals(List.of("items[1].reportId must be a UUID", "items[2].type must be " + FINISHED,
+        "items[2].reportId appears twice for this organization in this batch", "items[3].organization is required",
+        "items[4].reportId appears twice for this organization in this batch",
+        "items[5].organization must not be null", "items[6].jobId must not be null",
+        "items[7].reportId must not be null"), errors);
     assertEquals(0, audited(subscribed, jobId).size(), "the well-formed items are not recorded either");
   }
 }
