@@ -248,6 +248,24 @@ class SetupResourcesTest extends OrgServiceTest {
     assertProblem(org.get(t.path("/workspaces/not-a-uuid"), t.owner().token()), 400, "validation_failed");
   }
 
+  /**
+   * An id is a UUID as written, 8-4-4-4-12 hex digits: a sign or a part longer than its place, which UUID.fromString
+   * takes, made another text of the same 36 characters write and read the object of a stored id.
+   */
+  @Test
+  void idsInAnyOtherFormAreRefused() {
+    var t = tenant();
+    for (var id : List.of("+0000000-0000-4000-8000-00000000a2a2", "100000000-0000-4000-8000-0000000a2d2")) {
+      assertProblem(org.send(HttpMethod.PUT, t.path("/workspaces/" + id), t.owner().token(),
+          new JsonObject().put("name", "W")), 400, "validation_failed");
+      var batch = org.post(t.path("/workspaces:batch"), t.owner().token(), new JsonObject().put("items",
+          new JsonArray().add(new JsonObject().put("id", id).put("name", "W"))));
+      assertProblem(batch, 400, "validation_failed");
+      assertEquals("items[0].id", batch.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"));
+    }
+    assertTrue(org.get(t.path("/workspaces"), t.owner().token()).bodyAsJsonObject().getJsonArray("items").isEmpty());
+  }
+
   private JsonObject hook(String name, JsonArray queueIds, JsonArray runAfter) {
     return new JsonObject().put("name", name).put("url", "https://hooks.example.com/" + name)
         .put("events", new JsonArray().add("queue.created")).put("queueIds", queueIds).put("runAfter", runAfter);

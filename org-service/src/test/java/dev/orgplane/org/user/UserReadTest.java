@@ -214,6 +214,7 @@ class UserReadTest {
   @Test
   void anIdThatIsNoUuidIsTheCallersMistakeAndNoTokenNoAnswer() {
     assertProblem(read("not-a-uuid", admin), 400, "validation_failed");
+    assertProblem(read("+" + target.id().substring(1), admin), 400, "validation_failed");
     assertProblem(read(UUID.randomUUID().toString(), admin), 404, "user_not_found");
     assertEquals(401, read(target.id(), null).statusCode());
   }

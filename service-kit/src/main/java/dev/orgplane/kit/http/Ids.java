@@ -2,9 +2,13 @@ package dev.orgplane.kit.http;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Ids from paths, queries and bodies: a malformed one is the caller's mistake (400), never a 500. */
 public final class Ids {
+
+  static final Pattern UUID_SHAPE =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private Ids() {
   }
@@ -26,15 +30,21 @@ public final class Ids {
   }
 
   /**
-   * {@code value} as a UUID if it is written as one, 36 characters (in which {@link UUID#fromString}'s five parts can
-   * only be 8-4-4-4-12); it takes "1-1-1-1-1" as well, an id of a different text that nothing stores under that one.
+   * {@code value} as a UUID if it is written as one: 8-4-4-4-12 hex digits. {@link UUID#fromString} takes more (a sign,
+   * a part longer than its place, cut to fit, "1-1-1-1-1"), each an id of a different text: {@code +0000000-...} or
+   * {@code 100000000-...} were answered as the stored {@code 00000000-...}.
    *
    * @throws IllegalArgumentException for any other text
    */
   public static UUID parse(String value) {
-    if (value.length() != 36) {
+    if (!isUuid(value)) {
       throw new IllegalArgumentException("not a UUID as written: " + value);
     }
     return UUID.fromString(value);
+  }
+
+  /** Whether {@code value} is a UUID as written, in either case: what {@link #parse} takes. */
+  public static boolean isUuid(String value) {
+    return UUID_SHAPE.matcher(value).matches();
   }
 }

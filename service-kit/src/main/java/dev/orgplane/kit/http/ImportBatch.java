@@ -111,10 +111,6 @@ public final class ImportBatch {
   }
 
   private static UUID uuid(String raw) {
-    try {
-      return raw.length() == 36 ? UUID.fromString(raw) : null;
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return Ids.isUuid(raw) ? UUID.fromString(raw) : null;
   }
 }

@@ -21,8 +21,6 @@ public final class RequestBody {
 
   /** The longest email address accepted (see {@link #email}). */
   public static final int MAX_EMAIL = 254;
-  private static final Pattern UUID_SHAPE =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   /** No spaces, nor control characters: an address is a mail's {@code To} header, where a line break starts another. */
   private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cc}]{1,64}@[^@\\s\\p{Cc}]+\\.[^@\\s\\p{Cc}]+");
   /** What {@link #line} refuses text with a control character for. */
@@ -203,7 +201,7 @@ public final class RequestBody {
 
   /** A UUID in its canonical 36-character form, or null when the field is absent. */
   public UUID optionalUuid(String field) {
-    var value = matching(field, UUID_SHAPE, "must be a UUID", false);
+    var value = matching(field, Ids.UUID_SHAPE, "must be a UUID", false);
     return value == null ? null : UUID.fromString(value);
   }
 

@@ -25,10 +25,15 @@ class IdsTest {
         first.toString().toUpperCase(), second.toString()), "userIds"));
   }
 
-  /** UUID.fromString takes "1-1-1-1-1" and longer parts cut short: such text names no stored id, and is a 400. */
+  /**
+   * UUID.fromString takes "1-1-1-1-1", a sign and longer parts cut short, 36 characters long or not: such text names
+   * no stored id, and is a 400.
+   */
   @Test
   void textUuidFromStringWouldTakeIsNoId() {
-    for (var text : List.of("1-1-1-1-1", "0-0-0-0-0", UUID.randomUUID() + "0", "not-a-uuid", "")) {
+    for (var text : List.of("1-1-1-1-1", "0-0-0-0-0", UUID.randomUUID() + "0", "not-a-uuid", "",
+        "+0000000-0000-4000-8000-00000000a2a2", "100000000-0000-4000-8000-0000000a2d2",
+        "00000001-1-1-1-000000000000000000001")) {
       var error = assertThrows(ApiException.class, () -> Ids.uuid(text, "jid"), text);
       assertEquals(400, error.status());
       assertEquals("validation_failed", error.code());
