@@ -3,6 +3,7 @@ package dev.orgplane.org.access;
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.organization.OrganizationFields;
 import dev.orgplane.org.organization.Organization;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleSet;
@@ -152,6 +153,9 @@ public final class AccessPolicy {
 
   /** The caller's access to {@code orgRef}; 404 if they are not in it. */
   private static Future<OrgAccess> access(SqlClient client, Principal principal, String orgRef, boolean forUpdate) {
+    if (!mayName(orgRef)) {
+      return Future.failedFuture(notFound());
+    }
     return forUpdate ? lockedAccess(client, principal, orgRef, EXCLUSIVE)
         : accessBy(client, principal, userId(principal), isUuid(orgRef) ? BY_ID : BY_NAME, orgRef);
   }
@@ -171,6 +175,9 @@ public final class AccessPolicy {
    * them in.
    */
   private static Future<OrgAccess> lockedAccess(SqlClient client, Principal principal, String orgRef, Hold hold) {
+    if (!mayName(orgRef)) {
+      return Future.failedFuture(notFound());
+    }
     var userId = userId(principal);
     var scope = principal.isScoped() ? principal.orgScope() : null;
     return client.preparedQuery(isUuid(orgRef) ? hold.byId() : hold.byName()).execute(Tuple.of(orgRef, userId, scope))
@@ -400,5 +407,14 @@ public final class AccessPolicy {
    */
   public static boolean isUuid(String s) {
     return EmbeddedIds.isUuid(s);
+  }
+
+  /**
+   * Whether an organization reference may name one at all: an id, or text of a name's form. Other text names none and
+   * is not looked up: the database refused one holding a NUL, a 400 {@code invalid_text} naming no field where any
+   * other unknown organization is a 404.
+   */
+  public static boolean mayName(String orgRef) {
+    return isUuid(orgRef) || OrganizationFields.isName(orgRef);
   }
 }

@@ -151,6 +151,9 @@ final class GroupRepository {
    * the group; empty otherwise.
    */
   static Future<Optional<UUID>> administeredOrganization(SqlClient client, UUID groupId, String orgRef, UUID userId) {
+    if (!AccessPolicy.mayName(orgRef)) {
+      return Future.succeededFuture(Optional.empty());
+    }
     return client.preparedQuery("SELECT o.id FROM org.organizations o JOIN org.group_admins ga "
             + "ON ga.group_id = o.group_id WHERE o.group_id = $1 AND ga.user_id = $3 AND "
             + (AccessPolicy.isUuid(orgRef) ? "o.id = $2::uuid" : "o.name = $2"))

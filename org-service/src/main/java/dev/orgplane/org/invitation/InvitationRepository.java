@@ -112,6 +112,9 @@ public final class InvitationRepository {
    * or a name), locked for the caller's transaction.
    */
   static Future<Optional<JsonObject>> pendingFor(SqlClient tx, String orgRef, UUID id, String email) {
+    if (!AccessPolicy.mayName(orgRef)) {
+      return Future.succeededFuture(Optional.empty());
+    }
     return one(tx, (AccessPolicy.isUuid(orgRef) ? "i.org_id = $1::uuid" : "o.name = $1") + " AND i.id = $2 "
         + "AND lower(i.email) = lower($3) AND i.expires_at > now()", true, Tuple.of(orgRef, id, email));
   }

@@ -787,14 +787,17 @@ class InvitationTest extends MailedOrgServiceTest {
     }
   }
 
-  /** Only a missing invitation is 404: a request the database refuses says so (here: text it cannot hold). */
+  /**
+   * An organization reference no organization can have (a NUL in it) finds no invitation, as an unknown one: it was
+   * looked up, and the database refused it (400 {@code invalid_text}).
+   */
   @Test
-  void aDatabaseRefusalIsNoMissingInvitation() {
+  void aReferenceNoOrganizationCanHaveFindsNoInvitation() {
     var owner = org.newVerifiedUser("owner");
     var orgId = newOrg(owner);
     var id = invitationTo(freshEmail(), orgId, owner);
     assertProblem(org.send(HttpMethod.DELETE, "/v1/organizations/nul%00name/invitations/" + id, owner.token(), null),
-        400, "invalid_text");
+        404, "invitation_not_found");
   }
 
   /** Inviting again is a new invitation under the old id: made now, and valid for a whole lifetime from now. */

@@ -270,6 +270,22 @@ class OrganizationTest extends OrgServiceTest {
     assertTrue(listed.stream().noneMatch(o -> ((JsonObject) o).getString("id").equals(id)));
   }
 
+  /**
+   * A reference of neither an id's form nor a name's, one holding a NUL say, names no organization, as an unknown one:
+   * it was looked up, and the database's refusal of the NUL answered 400 {@code invalid_text} naming nothing.
+   */
+  @Test
+  void aReferenceNoOrganizationCanHaveIsNoOrganization() {
+    var alice = org.newUser("alice");
+    assertProblem(org.get("/v1/organizations/a%00b", alice.token()), 404, "organization_not_found");
+    assertProblem(org.send(HttpMethod.PATCH, "/v1/organizations/a%00b", alice.token(),
+        new JsonObject().put("title", "T")), 404, "organization_not_found");
+    assertProblem(org.post("/v1/organizations/a%00b/users", alice.token(),
+        new JsonObject().put("userIds", new JsonArray().add(alice.id()))), 404, "organization_not_found");
+    assertProblem(org.post("/v1/organization-groups/" + UUID.randomUUID() + "/organizations/a%00b/token",
+        alice.token(), null), 404, "organization_not_found");
+  }
+
   @Test
   void disabledOrganizationRejectsMembersButShowsItsState() {
     var alice = org.newUser("alice");

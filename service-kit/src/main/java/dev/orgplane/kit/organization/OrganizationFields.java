@@ -48,6 +48,11 @@ public record OrganizationFields(String name, String title, String description, 
     return cleared.contains(field) ? null : sent != null ? sent : current;
   }
 
+  /** Whether {@code text} has the form of an organization's name; a reference by name without it names none. */
+  public static boolean isName(String text) {
+    return NAME.matcher(text).matches();
+  }
+
   /** Whether a name (lower case, as {@link #NAME} has it) is a UUID as one is written. */
   private static boolean idShaped(String name) {
     try {
