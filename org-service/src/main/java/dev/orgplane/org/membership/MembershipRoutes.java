@@ -10,6 +10,7 @@ import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
+import dev.orgplane.kit.http.RefusedValues;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
@@ -85,8 +86,8 @@ public final class MembershipRoutes {
 
   private void add(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("userIds", "roles"));
-    var rawIds = body.stringList("userIds", true);
-    var roles = body.stringList("roles", false);
+    var rawIds = body.stringList("userIds", true, ImportBatch.MAX);
+    var roles = body.stringList("roles", false, ImportBatch.MAX);
     body.validate();
     var granted = roles.isEmpty() ? List.of("member") : roles;
     var joining = Ids.uuids(rawIds, "userIds").stream().map(id -> new Joining(id, granted)).toList();
@@ -100,7 +101,7 @@ public final class MembershipRoutes {
   private void importBatch(RoutingContext ctx) {
     var items = ImportBatch.read(ctx, Set.of(ExistingCopies.FIELD), (id, item) -> {
       var body = RequestBody.of(item, Set.of("roles"));
-      var roles = body.stringList("roles", false);
+      var roles = body.stringList("roles", false, ImportBatch.MAX);
       body.validate();
       return new Joining(id, roles.isEmpty() ? List.of("member") : roles);
     });
@@ -162,10 +163,7 @@ public final class MembershipRoutes {
   private void setRoles(RoutingContext ctx) {
     var principal = BearerAuth.principal(ctx);
     var body = RequestBody.of(ctx, Set.of("roles"));
-    var roles = body.stringList("roles", true);
-    if (body.has("roles") && roles.isEmpty()) {
-      body.reject("roles", "must name at least one role");
-    }
+    var roles = body.stringList("roles", true, ImportBatch.MAX);
     body.validate();
     var userId = Ids.uuid(ctx.pathParam("uid"), "uid");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"),
@@ -267,8 +265,7 @@ public final class MembershipRoutes {
    */
   private static ApiException unknownUsers(List<UUID> refused) {
     return new ApiException(422, "unknown_users", "Some users are unknown here (no such person, a service user, "
-        + "or someone to invite instead): " + refused,
-        refused.stream().map(id -> new ApiException.FieldError("userIds", id.toString())).toList());
+        + "or someone to invite instead): " + RefusedValues.listed(refused), RefusedValues.errors("userIds", refused));
   }
 
   static ApiException lastOwner() {

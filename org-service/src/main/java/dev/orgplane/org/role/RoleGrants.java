@@ -1,6 +1,7 @@
 package dev.orgplane.org.role;
 
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.RefusedValues;
 import dev.orgplane.org.access.OrgAccess;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -57,8 +58,8 @@ public final class RoleGrants {
         }
       });
       if (!unknown.isEmpty()) {
-        throw new ApiException(422, "unknown_role", "No such role in this organization: " + unknown,
-            unknown.stream().map(role -> new ApiException.FieldError("roles", role)).toList());
+        throw new ApiException(422, "unknown_role", "No such role in this organization: "
+            + RefusedValues.listed(unknown), RefusedValues.errors("roles", unknown));
       }
       requireHeld(access, permissions(rows), "grant");
       return null;

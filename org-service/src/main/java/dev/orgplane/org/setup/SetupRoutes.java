@@ -11,6 +11,7 @@ import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
+import dev.orgplane.kit.http.RefusedValues;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
@@ -54,9 +55,6 @@ import java.util.stream.Stream;
  */
 public final class SetupRoutes {
 
-  /** How many of the ids a refused lookup names that are not UUIDs. */
-  private static final int NAMED_NON_IDS = 20;
-
   private final Pool pool;
   private final boolean allowPrivateUrls;
 
@@ -94,8 +92,8 @@ public final class SetupRoutes {
       body.reject("ids", "at most " + ExistingObjects.MAX_IDS + " ids");
     } else {
       // the first few: one error for each of tens of thousands made a 400 of megabytes
-      asked.stream().filter(id -> !EmbeddedIds.isUuid(id)).limit(NAMED_NON_IDS).forEach(id -> body.reject("ids",
-          "holds " + (id.length() > 40 ? id.substring(0, 40) + "..." : id) + ", which is not a UUID"));
+      asked.stream().filter(id -> !EmbeddedIds.isUuid(id)).limit(RefusedValues.NAMED).forEach(id -> body.reject("ids",
+          "holds " + RefusedValues.shown(id) + ", which is not a UUID"));
     }
     body.validate();
     var ids = asked.stream().map(UUID::fromString).toList();

@@ -243,7 +243,7 @@ public final class TeamRoutes {
     var principal = BearerAuth.principal(ctx);
     var teamId = Ids.uuid(ctx.pathParam("gid"), "gid");
     var body = RequestBody.of(ctx, Set.of("userIds"));
-    var userIds = body.stringList("userIds", true);
+    var userIds = body.stringList("userIds", true, ImportBatch.MAX);
     body.validate();
     var members = Ids.uuids(userIds, "userIds");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.TEAM_MANAGE,

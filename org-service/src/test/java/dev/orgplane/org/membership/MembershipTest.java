@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class MembershipTest extends OrgServiceTest {
@@ -106,6 +107,42 @@ class MembershipTest extends OrgServiceTest {
         "unknown_role");
     assertProblem(org.post("/v1/organizations/" + id + "/users", owner.token(),
         new JsonObject().put("userIds", new JsonArray().add("not-a-uuid"))), 400, "validation_failed");
+  }
+
+  /**
+   * An add names 1 to 500 users and at most 500 roles: no one was 200 adding no one, and a refusal named every unknown
+   * user or role, whole, in its detail and its errors. It names the first 20 now, each cut to 40 characters.
+   */
+  @Test
+  void anAddNamesOneTo500UsersAndARefusalAFewOfThem() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var users = "/v1/organizations/" + id + "/users";
+    var none = org.post(users, owner.token(), new JsonObject().put("userIds", new JsonArray()));
+    assertProblem(none, 400, "validation_failed");
+    assertEquals(new JsonObject().put("field", "userIds").put("message", "must hold 1 to 500 items"),
+        none.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0));
+    var tooMany = new JsonArray();
+    IntStream.range(0, 501).forEach(i -> tooMany.add(UUID.randomUUID().toString()));
+    assertProblem(org.post(users, owner.token(), new JsonObject().put("userIds", tooMany)), 400, "validation_failed");
+    assertProblem(org.send(HttpMethod.PUT, users + "/" + owner.id() + "/roles", owner.token(),
+        new JsonObject().put("roles", new JsonArray())), 400, "validation_failed");
+
+    var unknownUsers = org.post(users, owner.token(), new JsonObject().put("userIds",
+        new JsonArray(tooMany.getList().subList(0, 30))));
+    assertProblem(unknownUsers, 422, "unknown_users");
+    assertEquals(20, unknownUsers.bodyAsJsonObject().getJsonArray("errors").size());
+    assertTrue(unknownUsers.bodyAsJsonObject().getString("detail").endsWith(" and 10 more"));
+    var other = org.newUser("other");
+    var roles = new JsonArray();
+    IntStream.range(0, 30).forEach(i -> roles.add(i + "x".repeat(1000)));
+    var unknownRoles = org.post(users, owner.token(), new JsonObject().put("userIds", new JsonArray().add(other.id()))
+        .put("roles", roles));
+    assertProblem(unknownRoles, 422, "unknown_role");
+    var errors = unknownRoles.bodyAsJsonObject().getJsonArray("errors");
+    assertEquals(20, errors.size());
+    assertEquals("0" + "x".repeat(39) + "...", errors.getJsonObject(0).getString("message"));
+    assertTrue(unknownRoles.bodyAsString().length() < 4000, unknownRoles.bodyAsString());
   }
 
   /**

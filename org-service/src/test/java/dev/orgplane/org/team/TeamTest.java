@@ -46,6 +46,8 @@ class TeamTest extends OrgServiceTest {
     assertEquals(2, created.bodyAsJsonObject().getInteger("memberCount"));
     assertProblem(org.post("/v1/organizations/" + id + "/groups/" + teamId + "/users", owner.token(),
         new JsonObject().put("userIds", new JsonArray().add(stranger.id()))), 422, "not_a_member");
+    assertProblem(org.post("/v1/organizations/" + id + "/groups/" + teamId + "/users", owner.token(),
+        new JsonObject().put("userIds", new JsonArray())), 400, "validation_failed");
     var memberPath = "/v1/organizations/" + id + "/groups/" + teamId + "/users/";
     assertEquals(member.id(), org.get(memberPath + member.id(), owner.token()).bodyAsJsonObject().getString("userId"));
     assertProblem(org.get(memberPath + stranger.id(), owner.token()), 404, "member_not_found");

@@ -232,6 +232,19 @@ public final class RequestBody {
   }
 
   public List<String> stringList(String field, boolean required) {
+    return stringList(field, required, 0, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@link #stringList(String, boolean)} of at most {@code maxItems} strings, and when {@code required} of one at
+   * least: an empty list asked for nothing (an add of no one answered 200), and one without bound made work, and a
+   * refusal naming its entries, as large as the body.
+   */
+  public List<String> stringList(String field, boolean required, int maxItems) {
+    return stringList(field, required, required ? 1 : 0, maxItems);
+  }
+
+  private List<String> stringList(String field, boolean required, int minItems, int maxItems) {
     var value = json.getValue(field);
     if (value == null) {
       if (required) {
@@ -247,6 +260,11 @@ public final class RequestBody {
     var unstorable = strings.stream().map(RequestBody::unstorable).filter(Objects::nonNull).findFirst();
     if (unstorable.isPresent()) {
       errors.add(new ApiException.FieldError(field, unstorable.get()));
+      return List.of();
+    }
+    if (strings.size() < minItems || strings.size() > maxItems) {
+      errors.add(new ApiException.FieldError(field, minItems == 0 ? "must hold at most " + maxItems + " items"
+          : "must hold " + minItems + " to " + maxItems + " items"));
       return List.of();
     }
     return strings;
