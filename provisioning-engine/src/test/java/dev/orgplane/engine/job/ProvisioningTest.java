@@ -519,6 +519,9 @@ class ProvisioningTest extends TemplateEngineTest {
     assertProblem(twoWrongTargets, 404, "target_not_found");
     assertProblem(engine.get("/v1/provisioning/jobs/" + UUID.randomUUID(), token()), 404, "job_not_found");
     assertProblem(engine.get("/v1/provisioning/jobs/not-a-uuid", token()), 400, "validation_failed");
+    // a sign, which UUID.fromString takes: the job 00000000-...-000000000001 was looked for
+    assertProblem(engine.post("/v1/provisioning/jobs/+0000000-0000-4000-8000-000000000001/cancel", token(), null),
+        400, "validation_failed");
     assertProblem(engine.get("/v1/provisioning/diff?source=x", token()), 400, "invalid_query");
     // an empty reference names no organization (asked as such, it would have been org-service's list)
     assertProblem(engine.get("/v1/provisioning/diff?source=" + template.templateId() + "&target=", token()), 400,
