@@ -49,6 +49,12 @@ public final class MetaSchemas {
   static final long CACHE_MILLIS = 5_000;
   /** How long compiling a schema, or validating one instance against it, may take. */
   static final Duration BUDGET = Duration.ofSeconds(1);
+  /**
+   * How long a compile cut off by the budget stands for its version before the next request compiles it again: tried
+   * again by each request, a schema compiling in about the budget cost every organization created with it up to the
+   * budget of a meta-schema thread, and two such requests a second kept every other validation waiting.
+   */
+  static final Duration BACK_OFF = Duration.ofSeconds(10);
   /** How many of its violations a refusal names: one per key of 53 KB of metadata made a 400 of 722 KB. */
   static final int NAMED_ERRORS = 20;
   static final String POOL_NAME = "orgplane-meta-schemas";
@@ -92,8 +98,9 @@ public final class MetaSchemas {
   }
 
   /**
-   * A compile cut off by the budget. Not held as the version's outcome: under less load it may well compile, and held,
-   * it refused every organization created on the instance until the schema changed or the instance restarted.
+   * A compile cut off by the budget. Held as the version's outcome for {@link #BACK_OFF} only: under less load it may
+   * well compile, and held for good, it refused every organization created on the instance until the schema changed or
+   * the instance restarted.
    */
   private static final class CompileCutOff extends ApiException {
 
@@ -106,24 +113,29 @@ public final class MetaSchemas {
   private record Held(OffsetDateTime updatedAt, JsonObject source, Future<JsonSchema> compiled, long checkedAt) {
   }
 
+  private final Vertx vertx;
   private final Pool pool;
   private final long cacheMillis;
   private final Duration budget;
+  private final Duration backOff;
   private final WorkerExecutor executor;
   private final Map<String, Held> cache = new ConcurrentHashMap<>();
 
   public MetaSchemas(Vertx vertx, Pool pool) {
-    this(vertx, pool, CACHE_MILLIS, BUDGET);
+    this(vertx, pool, CACHE_MILLIS, BUDGET, BACK_OFF);
   }
 
   /**
-   * With a cache time of {@code cacheMillis} and a budget of {@code budget}: a test then need not wait out
-   * {@link #CACHE_MILLIS}, nor find a schema that takes longer than {@link #BUDGET} to compile.
+   * With a cache time of {@code cacheMillis}, a budget of {@code budget} and a back-off of {@code backOff}: a test then
+   * need not wait out {@link #CACHE_MILLIS} or {@link #BACK_OFF}, nor find a schema that takes longer than
+   * {@link #BUDGET} to compile.
    */
-  MetaSchemas(Vertx vertx, Pool pool, long cacheMillis, Duration budget) {
+  MetaSchemas(Vertx vertx, Pool pool, long cacheMillis, Duration budget, Duration backOff) {
+    this.vertx = vertx;
     this.pool = pool;
     this.cacheMillis = cacheMillis;
     this.budget = budget;
+    this.backOff = backOff;
     this.executor = vertx.createSharedWorkerExecutor(POOL_NAME, THREADS);
   }
 
@@ -234,7 +246,8 @@ public final class MetaSchemas {
               () -> executor.executeBlocking(() -> compile(source), false));
           current.compiled().onFailure(failure -> {
             if (failure instanceof CompileCutOff) {
-              cache.computeIfPresent(name, (key, stale) -> stale.compiled() == current.compiled() ? null : stale);
+              vertx.setTimer(backOff.toMillis(), timer -> cache.computeIfPresent(name,
+                  (key, stale) -> stale.compiled() == current.compiled() ? null : stale));
             }
           });
           return current;

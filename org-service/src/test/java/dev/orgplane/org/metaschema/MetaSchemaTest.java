@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -129,12 +130,7 @@ class MetaSchemaTest {
     var user = org.newUser("user");
     var path = "/v1/meta-schemas/organization";
     var before = org.get(path, admin).bodyAsJsonObject().getJsonObject("schema");
-    var defs = new JsonObject().put("d20", new JsonObject().put("not", new JsonObject()));
-    for (var i = 0; i < 20; i++) {
-      var next = new JsonObject().put("$ref", "#/$defs/d" + (i + 1));
-      defs.put("d" + i, new JsonObject().put("anyOf", new JsonArray().add(next).add(next.copy())));
-    }
-    var refused = org.send(HttpMethod.PUT, path, admin, new JsonObject().put("$defs", defs).put("$ref", "#/$defs/d0"));
+    var refused = org.send(HttpMethod.PUT, path, admin, multiplyingReferences());
     assertProblem(refused, 400, "invalid_meta_schema");
     assertEquals("Not a usable JSON Schema: " + MetaSchemas.Unjudged.SLOW.reason + ".",
         refused.bodyAsJsonObject().getString("detail"));
@@ -156,6 +152,16 @@ class MetaSchemaTest {
     } finally {
       assertEquals(200, org.send(HttpMethod.PUT, path, admin, before).statusCode());
     }
+  }
+
+  /** 20 {@code $defs}, each {@code anyOf} two references to the next: 2^20 paths to follow. */
+  private static JsonObject multiplyingReferences() {
+    var defs = new JsonObject().put("d20", new JsonObject().put("not", new JsonObject()));
+    for (var i = 0; i < 20; i++) {
+      var next = new JsonObject().put("$ref", "#/$defs/d" + (i + 1));
+      defs.put("d" + i, new JsonObject().put("anyOf", new JsonArray().add(next).add(next.copy())));
+    }
+    return new JsonObject().put("$defs", defs).put("$ref", "#/$defs/d0");
   }
 
   /**
@@ -235,7 +241,7 @@ class MetaSchemaTest {
   }
 
   /**
-   * A compile cut off by the budget is tried again by the next request once the cache's time has passed: it was held as
+   * A compile cut off by the budget is tried again by the next request once the back-off has passed: it was held as
    * the version's outcome, and every organization created on the instance was refused until a restart. Here the
    * budget is none, and the row changes under the same version to a schema with no reference to follow.
    */
@@ -245,7 +251,7 @@ class MetaSchemaTest {
     var pool = Database.open(vertx, org.db(), 2, List.of()).await();
     try {
       var cacheMillis = 200;
-      var schemas = new MetaSchemas(vertx, pool, cacheMillis, Duration.ZERO);
+      var schemas = new MetaSchemas(vertx, pool, cacheMillis, Duration.ZERO, Duration.ofMillis(cacheMillis));
       PgFixture.execute(org.db(), "INSERT INTO org.meta_schemas (name, schema) VALUES ('" + name
           + "', '{\"$ref\": \"#/$defs/o\", \"$defs\": {\"o\": {\"type\": \"object\"}}}')");
       var cutOff = assertThrows(ApiException.class, () -> schemas.validate(name, "metadata", new JsonObject()).await());
@@ -254,6 +260,33 @@ class MetaSchemaTest {
           + name + "'");
       Thread.sleep(cacheMillis + 100);
       schemas.validate(name, "metadata", new JsonObject()).await();
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  /**
+   * A compile cut off by the budget stands for the back-off: each request compiled the schema again, a schema compiling
+   * in about the budget costing up to the budget of a meta-schema thread for every organization created. A compile
+   * follows a read of the row, which is counted; the cache's time is longer than the test.
+   */
+  @Test
+  void aCompileCutOffStandsForTheBackOff(Vertx vertx) {
+    var name = "backoff-" + UUID.randomUUID().toString().substring(0, 8);
+    var pool = Database.open(vertx, org.db(), 2, List.of()).await();
+    try {
+      PgFixture.execute(org.db(), "INSERT INTO org.meta_schemas (name, schema) VALUES ('" + name + "', '"
+          + multiplyingReferences().encode() + "')");
+      var reads = new AtomicInteger();
+      var schemas = new MetaSchemas(vertx, onEachAnswer(pool, rows -> {
+        reads.incrementAndGet();
+        return Future.succeededFuture(rows);
+      }), 60_000, Duration.ofMillis(1), MetaSchemas.BACK_OFF);
+      for (var i = 0; i < 5; i++) {
+        var cutOff = assertThrows(ApiException.class, () -> schemas.validate(name, "metadata", new JsonObject()).await());
+        assertEquals("Not a usable JSON Schema: " + MetaSchemas.Unjudged.SLOW.reason + ".", cutOff.getMessage());
+      }
+      assertEquals(1, reads.get(), "compiled once within the back-off");
     } finally {
       pool.close().await();
     }
@@ -270,7 +303,7 @@ class MetaSchemaTest {
     var pool = Database.open(vertx, org.db(), 2, List.of()).await();
     try {
       var cacheMillis = 200;
-      var schemas = new MetaSchemas(vertx, pool, cacheMillis, MetaSchemas.BUDGET);
+      var schemas = new MetaSchemas(vertx, pool, cacheMillis, MetaSchemas.BUDGET, MetaSchemas.BACK_OFF);
       schemas.put(name, object, current -> { }, (tx, change) -> Future.succeededFuture()).await();
       PgFixture.execute(org.db(), "UPDATE org.meta_schemas SET schema = '{\"type\": \"array\"}' WHERE name = '"
           + name + "'");
@@ -463,6 +496,14 @@ class MetaSchemaTest {
 
   /** {@code pool}, whose prepared queries' answers wait for {@code release}; {@code read} completes once one is in. */
   private static Pool answersHeld(Pool pool, Promise<Void> read, Future<Void> release) {
+    return onEachAnswer(pool, rows -> {
+      read.tryComplete();
+      return release.map(rows);
+    });
+  }
+
+  /** {@code pool}, whose prepared queries' answers are what {@code then} makes of them. */
+  private static Pool onEachAnswer(Pool pool, Function<Object, Future<Object>> then) {
     return (Pool) Proxy.newProxyInstance(Pool.class.getClassLoader(), new Class<?>[] {Pool.class},
         (proxy, method, args) -> {
           var result = invoke(pool, method, args);
@@ -475,10 +516,7 @@ class MetaSchemaTest {
                 if (!queryMethod.getName().equals("execute")) {
                   return answer;
                 }
-                return ((Future<?>) answer).compose(rows -> {
-                  read.tryComplete();
-                  return release.map(rows);
-                });
+                return ((Future<Object>) answer).compose(then);
               });
         });
   }
