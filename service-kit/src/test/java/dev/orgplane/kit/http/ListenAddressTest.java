@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.config.ConfigException;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +24,21 @@ class ListenAddressTest {
       assertTrue(ListenAddress.hostsOverlap(pair.get(0), pair.get(1)), pair.toString());
       assertTrue(ListenAddress.hostsOverlap(pair.get(1), pair.get(0)), pair.toString());
     }
+  }
+
+  /**
+   * The IPv4 wildcard takes the port of an IPv6 address too: the JVM binds it as {@code ::} on its dual-stack sockets
+   * (NIO and epoll alike), so a server on {@code ::1} finds the port taken, though sockets of each family apart bind.
+   */
+  @Test
+  void theIpv4WildcardTakesThePortOfAnIpv6Address() throws IOException {
+    try (var wildcard = new ServerSocket()) {
+      wildcard.bind(new InetSocketAddress("0.0.0.0", 0));
+      try (var loopback = new ServerSocket()) {
+        assertThrows(BindException.class, () -> loopback.bind(new InetSocketAddress("::1", wildcard.getLocalPort())));
+      }
+    }
+    assertTrue(ListenAddress.hostsOverlap("0.0.0.0", "::1"));
   }
 
   @Test
