@@ -22,58 +22,43 @@ class CredentialReachTest extends OrgServiceTest {
   private static final JsonArray USER_MANAGER = new JsonArray().add("app_organization_get")
       .add("app_organization_userlist").add("app_organization_usermanage").add("app_group_list");
 
+  /** A service user and the credential of it its maker made. */
+  private record Made(String sid, JsonObject credential) {
+  }
+
   @Test
   void raisingAServiceUserAboveItsMakerRevokesWhatTheyMade() {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
-    var maker = userManager(owner, orgId);
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = createServiceUser(maker, base, new JsonArray().add("member"));
-    var makers = credential(maker, base, sid);
-    var owners = credential(owner, base, sid);
-    var signedIn = org.clientCredentials(makers.getString("clientId"), makers.getString("clientSecret"))
-        .bodyAsJsonObject().getString("access_token");
+    var makers = madeBy(userManager(owner, orgId), orgId, "member");
+    var owners = credential(owner, orgId, makers.sid());
+    var signedIn = signIn(makers.credential());
 
-    var raised = org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/users/" + sid + "/roles", owner.token(),
-        new JsonObject().put("roles", new JsonArray().add("manager")));
+    var raised = org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/users/" + makers.sid() + "/roles",
+        owner.token(), new JsonObject().put("roles", new JsonArray().add("manager")));
     assertEquals(200, raised.statusCode(), raised.bodyAsString());
 
-    assertProblem(org.clientCredentials(makers.getString("clientId"), makers.getString("clientSecret")), 401,
-        "invalid_client");
+    assertRefused(makers.credential());
     assertProblem(org.get("/v1/organizations/" + orgId, signedIn), 401, "invalid_token");
-    assertEquals(200, org.clientCredentials(owners.getString("clientId"), owners.getString("clientSecret"))
-        .statusCode(), "the owner still outranks the service user");
-    var revoked = org.audited(owner.token(), orgId, "service_user.credential_revoked");
-    assertEquals(1, revoked.size(), revoked.encode());
-    assertEquals(new JsonObject().put("clientId", makers.getString("clientId")).put("reason", "maker_outranked"),
-        revoked.getJsonObject(0).getJsonObject("details"));
-    assertEquals("service_user:" + sid, revoked.getJsonObject(0).getString("target"));
+    assertSignsIn(owners, "the owner still outranks the service user");
+    assertRevokedAsOutranked(owner, orgId, makers);
   }
 
   @Test
   void wideningARoleAServiceUserHoldsRevokesWhatMakersBelowItMade() {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
-    var roles = "/v1/organizations/" + orgId + "/roles";
-    var bot = org.post(roles, owner.token(), new JsonObject().put("name", "bot")
-        .put("permissions", new JsonArray().add("app_organization_get")));
-    assertEquals(201, bot.statusCode(), bot.bodyAsString());
-    var maker = userManager(owner, orgId);
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = createServiceUser(maker, base, new JsonArray().add("bot"));
-    var makers = credential(maker, base, sid);
+    var bot = roles(orgId) + "/" + newRole(owner, orgId, "bot", new JsonArray().add("app_organization_get"));
+    var makers = madeBy(userManager(owner, orgId), orgId, "bot");
 
-    var renamed = org.send(HttpMethod.PATCH, roles + "/" + bot.bodyAsJsonObject().getString("id"), owner.token(),
-        new JsonObject().put("title", "Bot"));
+    var renamed = org.send(HttpMethod.PATCH, bot, owner.token(), new JsonObject().put("title", "Bot"));
     assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
-    assertEquals(200, org.clientCredentials(makers.getString("clientId"), makers.getString("clientSecret"))
-        .statusCode(), "a change that gives the role nothing more leaves the credential");
+    assertSignsIn(makers.credential(), "a change that gives the role nothing more leaves the credential");
 
-    var widened = org.send(HttpMethod.PATCH, roles + "/" + bot.bodyAsJsonObject().getString("id"), owner.token(),
+    var widened = org.send(HttpMethod.PATCH, bot, owner.token(),
         new JsonObject().put("permissions", new JsonArray().add("app_organization_get").add("app_audit_list")));
     assertEquals(200, widened.statusCode(), widened.bodyAsString());
-    assertProblem(org.clientCredentials(makers.getString("clientId"), makers.getString("clientSecret")), 401,
-        "invalid_client");
+    assertRefused(makers.credential());
   }
 
   /** A batch import widens and renames at once: the holders, under the role's new name, are asked about. */
@@ -82,24 +67,19 @@ class CredentialReachTest extends OrgServiceTest {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
     var roleId = UUID.randomUUID().toString();
-    var roles = "/v1/organizations/" + orgId + "/roles:batch";
-    var made = org.post(roles, owner.token(), new JsonObject().put("items", new JsonArray().add(new JsonObject()
+    var batch = roles(orgId) + ":batch";
+    var made = org.post(batch, owner.token(), new JsonObject().put("items", new JsonArray().add(new JsonObject()
         .put("id", roleId).put("name", "bot").put("permissions", new JsonArray().add("app_organization_get")))));
     assertEquals(200, made.statusCode(), made.bodyAsString());
-    var maker = userManager(owner, orgId);
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = createServiceUser(maker, base, new JsonArray().add("bot"));
-    var makers = credential(maker, base, sid);
-    var owners = credential(owner, base, sid);
+    var makers = madeBy(userManager(owner, orgId), orgId, "bot");
+    var owners = credential(owner, orgId, makers.sid());
 
-    var widened = org.post(roles, owner.token(), new JsonObject().put("items", new JsonArray().add(new JsonObject()
+    var widened = org.post(batch, owner.token(), new JsonObject().put("items", new JsonArray().add(new JsonObject()
         .put("id", roleId).put("name", "robot")
         .put("permissions", new JsonArray().add("app_organization_get").add("app_audit_list")))));
     assertEquals(200, widened.statusCode(), widened.bodyAsString());
-    assertProblem(org.clientCredentials(makers.getString("clientId"), makers.getString("clientSecret")), 401,
-        "invalid_client");
-    assertEquals(200, org.clientCredentials(owners.getString("clientId"), owners.getString("clientSecret"))
-        .statusCode());
+    assertRefused(makers.credential());
+    assertSignsIn(owners, "the owner still outranks the service user");
   }
 
   @Test
@@ -107,22 +87,18 @@ class CredentialReachTest extends OrgServiceTest {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
     var maker = userManager(owner, orgId);
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = createServiceUser(maker, base, new JsonArray().add("member"));
-    var makers = credential(maker, base, sid);
-    var owners = credential(owner, base, sid);
-    var signedIn = signIn(makers);
+    var makers = madeBy(maker, orgId, "member");
+    var owners = credential(owner, orgId, makers.sid());
+    var signedIn = signIn(makers.credential());
 
     var removed = org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + maker.id(), owner.token(),
         null);
     assertEquals(204, removed.statusCode(), removed.bodyAsString());
 
-    assertProblem(org.clientCredentials(makers.getString("clientId"), makers.getString("clientSecret")), 401,
-        "invalid_client");
+    assertRefused(makers.credential());
     assertProblem(org.get("/v1/organizations/" + orgId, signedIn), 401, "invalid_token");
-    assertEquals(200, org.clientCredentials(owners.getString("clientId"), owners.getString("clientSecret"))
-        .statusCode(), "the owner is still there");
-    assertRevokedAsOutranked(owner, orgId, sid, makers);
+    assertSignsIn(owners, "the owner is still there");
+    assertRevokedAsOutranked(owner, orgId, makers);
   }
 
   @Test
@@ -130,65 +106,48 @@ class CredentialReachTest extends OrgServiceTest {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
     var maker = userManager(owner, orgId);
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = createServiceUser(maker, base, new JsonArray().add("member"));
-    var makers = credential(maker, base, sid);
+    var makers = madeBy(maker, orgId, "member");
 
     var left = org.send(HttpMethod.DELETE, "/v1/organizations/" + orgId + "/users/" + maker.id(), maker.token(), null);
     assertEquals(204, left.statusCode(), left.bodyAsString());
 
-    assertProblem(org.clientCredentials(makers.getString("clientId"), makers.getString("clientSecret")), 401,
-        "invalid_client");
-    assertRevokedAsOutranked(owner, orgId, sid, makers);
+    assertRefused(makers.credential());
+    assertRevokedAsOutranked(owner, orgId, makers);
   }
 
   @Test
   void demotingAMakerRevokesWhatTheyMadeBeyondTheirNewRoles() {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
-    var maker = org.newUser("maker");
-    org.addMembers(orgId, List.of(maker.id()), "manager");
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var beyond = createServiceUser(maker, base, new JsonArray().add("manager"));
-    var beyondMakers = credential(maker, base, beyond);
-    var within = createServiceUser(maker, base, new JsonArray().add("viewer"));
-    var withinMakers = credential(maker, base, within);
+    var maker = member(orgId, "maker", "manager");
+    var beyond = madeBy(maker, orgId, "manager");
+    var within = madeBy(maker, orgId, "viewer");
 
     var demoted = org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/users/" + maker.id() + "/roles",
         owner.token(), new JsonObject().put("roles", new JsonArray().add("viewer")));
     assertEquals(200, demoted.statusCode(), demoted.bodyAsString());
 
-    assertProblem(org.clientCredentials(beyondMakers.getString("clientId"), beyondMakers.getString("clientSecret")),
-        401, "invalid_client");
-    assertEquals(200, org.clientCredentials(withinMakers.getString("clientId"), withinMakers.getString("clientSecret"))
-        .statusCode(), "a viewer still holds all a viewer service user holds");
-    assertRevokedAsOutranked(owner, orgId, beyond, beyondMakers);
+    assertRefused(beyond.credential());
+    assertSignsIn(within.credential(), "a viewer still holds all a viewer service user holds");
+    assertRevokedAsOutranked(owner, orgId, beyond);
   }
 
   @Test
   void narrowingARoleAMakerHoldsRevokesWhatTheyMadeBeyondIt() {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
-    var roles = "/v1/organizations/" + orgId + "/roles";
-    assertEquals(201, org.post(roles, owner.token(), new JsonObject().put("name", "bot")
-        .put("permissions", new JsonArray().add("app_organization_get").add("app_group_list"))).statusCode());
+    newRole(owner, orgId, "bot", new JsonArray().add("app_organization_get").add("app_group_list"));
     var roleName = "usermanager-" + UUID.randomUUID().toString().substring(0, 8);
-    var role = org.post(roles, owner.token(), new JsonObject().put("name", roleName).put("permissions", USER_MANAGER));
-    assertEquals(201, role.statusCode(), role.bodyAsString());
-    var maker = org.newUser("usermanager");
-    org.addMembers(orgId, List.of(maker.id()), roleName);
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = createServiceUser(maker, base, new JsonArray().add("bot"));
-    var makers = credential(maker, base, sid);
+    var role = roles(orgId) + "/" + newRole(owner, orgId, roleName, USER_MANAGER);
+    var makers = madeBy(member(orgId, "usermanager", roleName), orgId, "bot");
 
-    var narrowed = org.send(HttpMethod.PATCH, roles + "/" + role.bodyAsJsonObject().getString("id"), owner.token(),
+    var narrowed = org.send(HttpMethod.PATCH, role, owner.token(),
         new JsonObject().put("permissions", new JsonArray().add("app_organization_get")
             .add("app_organization_userlist").add("app_organization_usermanage")));
     assertEquals(200, narrowed.statusCode(), narrowed.bodyAsString());
 
-    assertProblem(org.clientCredentials(makers.getString("clientId"), makers.getString("clientSecret")), 401,
-        "invalid_client");
-    assertRevokedAsOutranked(owner, orgId, sid, makers);
+    assertRefused(makers.credential());
+    assertRevokedAsOutranked(owner, orgId, makers);
   }
 
   @Test
@@ -197,8 +156,8 @@ class CredentialReachTest extends OrgServiceTest {
     var group = org.post("/v1/organization-groups", admin, new JsonObject().put("name", "reach " + UUID.randomUUID()))
         .bodyAsJsonObject();
     var groupAdmin = org.newVerifiedUser("groupadmin");
-    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + group.getString("id") + "/admins/"
-        + groupAdmin.id(), admin, null).statusCode());
+    var adminship = "/v1/organization-groups/" + group.getString("id") + "/admins/" + groupAdmin.id();
+    assertEquals(204, org.send(HttpMethod.PUT, adminship, admin, null).statusCode());
     var owner = org.newUser("owner");
     var made = org.send(HttpMethod.POST, "/v1/organizations", owner.token(), new JsonObject()
             .put("name", "reach-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "Reach")
@@ -206,16 +165,12 @@ class CredentialReachTest extends OrgServiceTest {
         MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey")));
     assertEquals(201, made.statusCode(), made.bodyAsString());
     var orgId = made.bodyAsJsonObject().getString("id");
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = createServiceUser(groupAdmin, base, new JsonArray().add("manager"));
-    var admins = credential(groupAdmin, base, sid);
+    var admins = madeBy(groupAdmin, orgId, "manager");
 
-    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organization-groups/" + group.getString("id") + "/admins/"
-        + groupAdmin.id(), admin, null).statusCode());
+    assertEquals(204, org.send(HttpMethod.DELETE, adminship, admin, null).statusCode());
 
-    assertProblem(org.clientCredentials(admins.getString("clientId"), admins.getString("clientSecret")), 401,
-        "invalid_client");
-    assertRevokedAsOutranked(owner, orgId, sid, admins);
+    assertRefused(admins.credential());
+    assertRevokedAsOutranked(owner, orgId, admins);
   }
 
   @Test
@@ -223,16 +178,13 @@ class CredentialReachTest extends OrgServiceTest {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
     var maker = userManager(owner, orgId);
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = createServiceUser(maker, base, new JsonArray().add("member"));
-    var makers = credential(maker, base, sid);
+    var makers = madeBy(maker, orgId, "member");
 
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/users/" + maker.id(), org.platformAdminToken(), null)
         .statusCode());
 
-    assertProblem(org.clientCredentials(makers.getString("clientId"), makers.getString("clientSecret")), 401,
-        "invalid_client");
-    assertRevokedAsOutranked(owner, orgId, sid, makers);
+    assertRefused(makers.credential());
+    assertRevokedAsOutranked(owner, orgId, makers);
   }
 
   /** An import giving a maker lesser roles ranks what they made as a change of their roles does. */
@@ -240,19 +192,15 @@ class CredentialReachTest extends OrgServiceTest {
   void anImportDemotingAMakerRevokesWhatTheyMadeBeyondTheirNewRoles() {
     var owner = org.newUser("owner");
     var orgId = newOrg(owner);
-    var maker = org.newUser("maker");
-    org.addMembers(orgId, List.of(maker.id()), "manager");
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = createServiceUser(maker, base, new JsonArray().add("manager"));
-    var makers = credential(maker, base, sid);
+    var maker = member(orgId, "maker", "manager");
+    var makers = madeBy(maker, orgId, "manager");
 
     var imported = org.post("/v1/organizations/" + orgId + "/users:batch", owner.token(), new JsonObject()
         .put("items", new JsonArray().add(new JsonObject().put("id", maker.id())
             .put("roles", new JsonArray().add("viewer")))));
     assertEquals(200, imported.statusCode(), imported.bodyAsString());
 
-    assertProblem(org.clientCredentials(makers.getString("clientId"), makers.getString("clientSecret")), 401,
-        "invalid_client");
+    assertRefused(makers.credential());
   }
 
   private String signIn(JsonObject credential) {
@@ -261,38 +209,71 @@ class CredentialReachTest extends OrgServiceTest {
     return signedIn.bodyAsJsonObject().getString("access_token");
   }
 
-  /** The one credential revoked in the organization is {@code credential}, audited as beyond its maker. */
-  private void assertRevokedAsOutranked(Account owner, String orgId, String sid, JsonObject credential) {
+  private void assertSignsIn(JsonObject credential, String why) {
+    assertEquals(200, org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"))
+        .statusCode(), why);
+  }
+
+  /** The credential no longer signs in: it was revoked. */
+  private void assertRefused(JsonObject credential) {
+    assertProblem(org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret")), 401,
+        "invalid_client");
+  }
+
+  /** The one credential revoked in the organization is {@code made}'s, audited as beyond its maker. */
+  private void assertRevokedAsOutranked(Account owner, String orgId, Made made) {
     var revoked = org.audited(owner.token(), orgId, "service_user.credential_revoked");
     assertEquals(1, revoked.size(), revoked.encode());
-    assertEquals(new JsonObject().put("clientId", credential.getString("clientId")).put("reason", "maker_outranked"),
-        revoked.getJsonObject(0).getJsonObject("details"));
-    assertEquals("service_user:" + sid, revoked.getJsonObject(0).getString("target"));
+    assertEquals(new JsonObject().put("clientId", made.credential().getString("clientId"))
+        .put("reason", "maker_outranked"), revoked.getJsonObject(0).getJsonObject("details"));
+    assertEquals("service_user:" + made.sid(), revoked.getJsonObject(0).getString("target"));
   }
 
   private String newOrg(Account owner) {
     return org.createOrg(owner.token(), "reach-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
   }
 
+  private static String roles(String orgId) {
+    return "/v1/organizations/" + orgId + "/roles";
+  }
+
+  private static String serviceUsers(String orgId) {
+    return "/v1/organizations/" + orgId + "/service-users";
+  }
+
+  /** A custom role of the organization; answers its id. */
+  private String newRole(Account owner, String orgId, String name, JsonArray permissions) {
+    var role = org.post(roles(orgId), owner.token(), new JsonObject().put("name", name)
+        .put("permissions", permissions));
+    assertEquals(201, role.statusCode(), role.bodyAsString());
+    return role.bodyAsJsonObject().getString("id");
+  }
+
+  /** A new user, a member of the organization holding {@code role}. */
+  private Account member(String orgId, String label, String role) {
+    var member = org.newUser(label);
+    org.addMembers(orgId, List.of(member.id()), role);
+    return member;
+  }
+
   /** A member holding a custom role that manages the organization's users, and no more. */
   private Account userManager(Account owner, String orgId) {
     var name = "usermanager-" + UUID.randomUUID().toString().substring(0, 8);
-    var role = org.post("/v1/organizations/" + orgId + "/roles", owner.token(),
-        new JsonObject().put("name", name).put("permissions", USER_MANAGER));
-    assertEquals(201, role.statusCode(), role.bodyAsString());
-    var manager = org.newUser("usermanager");
-    org.addMembers(orgId, List.of(manager.id()), name);
-    return manager;
+    newRole(owner, orgId, name, USER_MANAGER);
+    return member(orgId, "usermanager", name);
   }
 
-  private String createServiceUser(Account maker, String base, JsonArray roles) {
-    var created = org.post(base, maker.token(), new JsonObject().put("name", "bot").put("roles", roles));
+  /** A service user holding {@code role} that {@code maker} made, and a credential of it they made. */
+  private Made madeBy(Account maker, String orgId, String role) {
+    var created = org.post(serviceUsers(orgId), maker.token(), new JsonObject().put("name", "bot")
+        .put("roles", new JsonArray().add(role)));
     assertEquals(201, created.statusCode(), created.bodyAsString());
-    return created.bodyAsJsonObject().getString("id");
+    var sid = created.bodyAsJsonObject().getString("id");
+    return new Made(sid, credential(maker, orgId, sid));
   }
 
-  private JsonObject credential(Account maker, String base, String sid) {
-    var made = org.post(base + "/" + sid + "/credentials", maker.token(), null);
+  private JsonObject credential(Account maker, String orgId, String sid) {
+    var made = org.post(serviceUsers(orgId) + "/" + sid + "/credentials", maker.token(), null);
     assertEquals(201, made.statusCode(), made.bodyAsString());
     return made.bodyAsJsonObject();
   }
