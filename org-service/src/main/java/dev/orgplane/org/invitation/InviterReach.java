@@ -2,6 +2,7 @@ package dev.orgplane.org.invitation;
 
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.Holdings;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -27,19 +28,12 @@ final class InviterReach {
    * administer it or are the engine.
    */
   private static final String REACH = """
-      SELECT i.roles, cardinality(i.team_ids) > 0 AS names_teams,
-             ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
-                   WHERE r.org_id = i.org_id AND r.name = ANY (i.roles)) AS permissions,
-             m.roles AS inviter_roles,
-             ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
-                   WHERE r.org_id = i.org_id AND r.name = ANY (m.roles)) AS inviter_permissions,
-             COALESCE(u.platform_admin OR EXISTS (SELECT 1 FROM org.group_admins ga JOIN org.organizations o
-                 ON o.group_id = ga.group_id WHERE o.id = i.org_id AND ga.user_id = u.id), false) AS inviter_administers,
-             COALESCE(u.provisioner, false) AS inviter_provisioner
+      SELECT i.roles, cardinality(i.team_ids) > 0 AS names_teams, %s AS permissions, %s
       FROM org.invitations i
       LEFT JOIN org.users u ON u.id = i.invited_by
       LEFT JOIN org.memberships m ON m.org_id = i.org_id AND m.user_id = i.invited_by
-      WHERE i.id = $1""";
+      WHERE i.id = $1""".formatted(Holdings.customPermissions("i.org_id", "i.roles"),
+      Holdings.columns("inviter", "i.org_id", "u", "m"));
 
   private InviterReach() {
   }
@@ -52,7 +46,7 @@ final class InviterReach {
   static Future<Void> requireWithinInviter(SqlClient tx, UUID id) {
     return tx.preparedQuery(REACH).execute(Tuple.of(id)).map(rows -> {
       var row = rows.iterator().next();
-      if (!row.getBoolean("inviter_provisioner") && !inviterHolds(row).containsAll(needed(row))) {
+      if (!row.getBoolean("inviter_provisioner") && !Holdings.of(row, "inviter").containsAll(needed(row))) {
         throw ApiException.conflict("inviter_lacks_rights", "Whoever invited you can no longer grant what the "
             + "invitation does: ask the organization to invite you again (or decline it).");
       }
@@ -69,16 +63,5 @@ final class InviterReach {
       needed.add(PermissionCatalog.TEAM_MANAGE);
     }
     return needed;
-  }
-
-  /** What the inviter holds in the organization now: nothing if they are gone or no longer in it. */
-  private static Set<String> inviterHolds(Row row) {
-    var roles = row.getArrayOfStrings("inviter_roles");
-    var administers = row.getBoolean("inviter_administers");
-    if (roles == null && !administers) {
-      return Set.of();
-    }
-    return AccessPolicy.permissions(roles == null ? new String[0] : roles, row.getArrayOfStrings("inviter_permissions"),
-        administers);
   }
 }

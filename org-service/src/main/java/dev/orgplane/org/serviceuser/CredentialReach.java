@@ -3,6 +3,7 @@ package dev.orgplane.org.serviceuser;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.org.access.AccessPolicy;
+import dev.orgplane.org.access.Holdings;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.role.PermissionCatalog;
@@ -41,16 +42,7 @@ public final class CredentialReach {
    * WHERE says.
    */
   private static final String LIVE = """
-      SELECT c.federated, c.id, c.service_user_id, u.service_org_id, s.roles,
-             ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
-                   WHERE r.org_id = u.service_org_id AND r.name = ANY (s.roles)) AS permissions,
-             mm.roles AS maker_roles,
-             ARRAY(SELECT DISTINCT p FROM org.roles r, unnest(r.permissions) p
-                   WHERE r.org_id = u.service_org_id AND r.name = ANY (mm.roles)) AS maker_permissions,
-             COALESCE(mu.platform_admin OR EXISTS (SELECT 1 FROM org.group_admins ga JOIN org.organizations o
-                 ON o.group_id = ga.group_id WHERE o.id = u.service_org_id AND ga.user_id = mu.id), false)
-                 AS maker_administers,
-             COALESCE(mu.provisioner, false) AS maker_provisioner
+      SELECT c.federated, c.id, c.service_user_id, u.service_org_id, s.roles, %s AS permissions, %s
       FROM (SELECT false AS federated, client_id AS id, service_user_id, made_by FROM org.service_credentials
             WHERE revoked_at IS NULL
             UNION ALL
@@ -59,7 +51,8 @@ public final class CredentialReach {
       JOIN org.memberships s ON s.org_id = u.service_org_id AND s.user_id = u.id
       LEFT JOIN org.users mu ON mu.id = c.made_by
       LEFT JOIN org.memberships mm ON mm.org_id = u.service_org_id AND mm.user_id = c.made_by
-      """;
+      """.formatted(Holdings.customPermissions("u.service_org_id", "s.roles"),
+      Holdings.columns("maker", "u.service_org_id", "mu", "mm"));
   /**
    * Those of the organization {@code $1} whose service user or maker is among {@code $2}, or whose service user or
    * maker holds a role of {@code $3} there.
@@ -164,12 +157,6 @@ public final class CredentialReach {
     if (row.getBoolean("maker_provisioner")) {
       return PermissionCatalog.PROVISIONER;
     }
-    var roles = row.getArrayOfStrings("maker_roles");
-    var administers = row.getBoolean("maker_administers");
-    if (roles == null && !administers) {
-      return Set.of();
-    }
-    return AccessPolicy.permissions(roles == null ? new String[0] : roles, row.getArrayOfStrings("maker_permissions"),
-        administers);
+    return Holdings.of(row, "maker");
   }
 }
