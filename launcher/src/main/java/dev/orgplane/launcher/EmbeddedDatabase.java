@@ -2,6 +2,7 @@ package dev.orgplane.launcher;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.orgplane.kit.db.PgTls;
 import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -263,7 +264,7 @@ final class EmbeddedDatabase implements AutoCloseable {
   }
 
   PgUrl url() {
-    return new PgUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", password.value());
+    return new PgUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", password.value(), PgTls.DISABLE);
   }
 
   /**

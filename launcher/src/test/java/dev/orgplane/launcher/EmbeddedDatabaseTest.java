@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.orgplane.kit.db.PgTls;
 import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -98,6 +99,7 @@ class EmbeddedDatabaseTest {
     DataDirectoryTemplate.copyBinariesTo(claimed.path());
     var url = start(claimed).url();
 
+    assertEquals(PgTls.DISABLE, url.tls(), "it speaks no TLS: asking for it first costs every connection a second");
     assertRefusesWithoutThePassword(url);
     try (var connection = connect(url)) {
       assertEquals("127.0.0.1", setting(connection, "listen_addresses"));

@@ -21,6 +21,11 @@ public record PgTls(SslMode mode, Path rootCert) {
 
   /** libpq's default: encrypted if the server offers it, the certificate unchecked, in clear otherwise. */
   public static final PgTls PREFER = new PgTls(SslMode.PREFER, null);
+  /**
+   * In clear: for a server on loopback that speaks no TLS (the embedded one), to which {@code prefer} would cost two
+   * connections for each (Vert.x asks for TLS on one, then connects anew in clear).
+   */
+  public static final PgTls DISABLE = new PgTls(SslMode.DISABLE, null);
 
   private static final String MODES = Arrays.stream(SslMode.values()).map(mode -> mode.value)
       .collect(Collectors.joining(", "));

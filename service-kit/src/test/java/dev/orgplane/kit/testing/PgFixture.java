@@ -1,6 +1,7 @@
 package dev.orgplane.kit.testing;
 
 import dev.orgplane.kit.db.Migrations;
+import dev.orgplane.kit.db.PgTls;
 import dev.orgplane.kit.db.PgUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.DriverManager;
@@ -97,7 +98,7 @@ public final class PgFixture {
           // the JVM is going away; the temporary data folder is removed by zonky on next start
         }
       }));
-      return new PgUrl("localhost", embedded.getPort(), "postgres", "postgres", "postgres");
+      return new PgUrl("localhost", embedded.getPort(), "postgres", "postgres", "postgres", PgTls.DISABLE);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot start embedded PostgreSQL", e);
     }
