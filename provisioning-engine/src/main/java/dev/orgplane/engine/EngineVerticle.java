@@ -40,6 +40,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The provisioning engine service. It verifies tokens against org-service's published keys, like
@@ -73,6 +74,8 @@ public final class EngineVerticle extends ServiceVerticle {
 
   private Settings settings;
   private Pool pool;
+  /** How long a start waits for its first read of the revoked tokens before it listens regardless. */
+  private static final long FIRST_READ_WAIT_SECONDS = 5;
   private ServiceListeners server;
   private JobRunner runner;
   private EndReports endReports;
@@ -125,8 +128,11 @@ public final class EngineVerticle extends ServiceVerticle {
           var token = new ServiceToken(http, orgServiceUrl, clientId, settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
           revocations = new TokenRevocations(vertx, new RevokedTokenFeed(http, orgServiceUrl, token),
               TokenRevocations.Schedule.from(settings));
-          // not waited for: org-service may start after the engine; until the first read every token is refused (503)
-          revocations.start();
+          // waited for a few seconds at most before the engine listens: one (re)deployed behind the gateway answered
+          // its first callers 503 revocations_unavailable until the read landed; not for ever, as org-service may
+          // start after the engine, and until a first read every token is refused (503)
+          var firstRead = revocations.start().timeout(FIRST_READ_WAIT_SECONDS, TimeUnit.SECONDS)
+              .recover(unread -> Future.<Void>succeededFuture());
           router.route("/v1/*").handler(new BearerAuth(verifier, revocations));
           var idempotency = new IdempotencyKeys(pool, MIGRATIONS.schema());
           idempotency.mount(router);
@@ -151,8 +157,9 @@ public final class EngineVerticle extends ServiceVerticle {
           sweeper = new CopyRecordSweeper(vertx, pool, new OrgApiClient(http, orgServiceUrl, token, null),
               settings.periodMillis("ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS"));
           sweeper.start();
-          return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
-              settings.listenPort("ORGPLANE_ENGINE_PORT"), settings.string("ORGPLANE_ENGINE_SOCKET", ""), draining);
+          return firstRead.compose(read -> ServiceListeners.open(vertx, router,
+              settings.string("ORGPLANE_INTERNAL_HOST"), settings.listenPort("ORGPLANE_ENGINE_PORT"),
+              settings.string("ORGPLANE_ENGINE_SOCKET", ""), draining));
         })
         .onSuccess(s -> server = s)
         .onFailure(refused -> {
