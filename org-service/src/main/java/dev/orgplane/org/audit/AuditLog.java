@@ -1,5 +1,6 @@
 package dev.orgplane.org.audit;
 
+import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.RequestIds;
 import dev.orgplane.org.event.HookEvents;
 import dev.orgplane.org.event.HookOutbox;
@@ -237,16 +238,12 @@ public final class AuditLog {
     return all;
   }
 
-  /** The job the request says it belongs to; a header that is no UUID says nothing. */
+  /**
+   * The job the request says it belongs to; a header that is no UUID as written says nothing, one that
+   * {@link UUID#fromString} reads otherwise ({@code +0000000-...}) included: it named another job.
+   */
   private static UUID jobId(RoutingContext ctx) {
     var header = ctx.request().getHeader(JOB_HEADER);
-    if (header == null || header.trim().length() != 36) {
-      return null;
-    }
-    try {
-      return UUID.fromString(header.trim());
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return header == null ? null : Ids.orNull(header.trim());
   }
 }

@@ -1,5 +1,6 @@
 package dev.orgplane.org.provisioner;
 
+import dev.orgplane.kit.http.Ids;
 import dev.orgplane.org.access.OrgAccess;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -20,14 +21,14 @@ public final class RolloutTemplate {
 
   /** The template the request's run copies; {@code null} when the caller is no provisioner or names none. */
   public static UUID of(RoutingContext ctx, OrgAccess access) {
-    var header = ctx.request().getHeader(HEADER);
-    if (!access.provisioner() || header == null || header.trim().length() != 36) {
-      return null;
-    }
-    try {
-      return UUID.fromString(header.trim());
-    } catch (IllegalArgumentException notAnId) {
-      return null;
-    }
+    return access.provisioner() ? named(ctx.request().getHeader(HEADER)) : null;
+  }
+
+  /**
+   * The template {@code header} names: none unless it is a UUID as written; {@link UUID#fromString} also reads
+   * {@code +0000000-...} or a part longer than its place as some template's id.
+   */
+  static UUID named(String header) {
+    return header == null ? null : Ids.orNull(header.trim());
   }
 }

@@ -1,5 +1,6 @@
 package dev.orgplane.org.serviceuser;
 
+import dev.orgplane.kit.http.Ids;
 import dev.orgplane.org.identity.Secrets;
 import dev.orgplane.org.identity.StoredRevocations;
 import io.vertx.core.Future;
@@ -29,12 +30,11 @@ public final class ClientCredentials {
 
   /** The service user whose live credential {@code clientId} and {@code secret} are, its row held shared in tx. */
   public static Future<Optional<Authenticated>> authenticate(SqlClient tx, String clientId, String secret) {
-    UUID id;
-    try {
-      id = UUID.fromString(clientId);
-    } catch (IllegalArgumentException e) {
+    // a UUID as written only: UUID.fromString also reads "+1-1-1-1-1" or an over-long part, cut to fit, as some id
+    if (!Ids.isUuid(clientId)) {
       return Future.succeededFuture(Optional.empty());
     }
+    var id = UUID.fromString(clientId);
     return tx.preparedQuery("SELECT c.secret_hash, u.id, u.service_org_id, " + StoredRevocations.SESSIONS_ENDED
             + " FROM org.service_credentials c "
             + "JOIN org.users u ON u.id = c.service_user_id WHERE c.client_id = $1 AND c.revoked_at IS NULL "

@@ -89,6 +89,18 @@ class ProvisionerTest extends OrgServiceTest {
     assertProblem(org.clientCredentials(ENGINE_CLIENT_ID, "wrong-secret"), 401, "invalid_client");
   }
 
+  /**
+   * A client id written otherwise than as a UUID is, though {@link UUID#fromString} reads it as the engine's (a sign
+   * for a leading zero, parts without theirs), is no client's: it signed in as the engine.
+   */
+  @Test
+  void aClientIdNotWrittenAsAUuidIsNoClients() {
+    for (var written : List.of("+" + ENGINE_CLIENT_ID.substring(1), "0-0-4000-8000-e001")) {
+      assertEquals(UUID.fromString(ENGINE_CLIENT_ID), UUID.fromString(written), "the JDK's reading");
+      assertProblem(org.clientCredentials(written, ENGINE_SECRET), 401, "invalid_client");
+    }
+  }
+
   @Test
   void aChangedSecretReplacesTheOldOneAndARevokedCredentialComesBack() {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
@@ -341,6 +353,21 @@ class ProvisionerTest extends OrgServiceTest {
     assertEquals(jobId, byActor.get(ENGINE_CLIENT_ID));
     assertEquals("null", byActor.get(owner.id()), "the header is not trusted from anyone else");
     assertTrue(events.stream().map(JsonObject.class::cast).allMatch(e -> e.containsKey("jobId")));
+  }
+
+  /** A job id the header writes otherwise than as a UUID names no job: it was recorded as the job it reads as. */
+  @Test
+  void aJobIdNotWrittenAsAUuidIsNoJobs() {
+    var owner = org.newUser("owner");
+    var id = newOrg(owner);
+    var base = "/v1/organizations/" + id;
+    var jobId = "0" + UUID.randomUUID().toString().substring(1);
+    assertImport(put(base + "/workspaces/" + UUID.randomUUID(), org.engineToken(),
+        new JsonObject().put("name", "by-engine"), "+" + jobId.substring(1)), 201, "created");
+
+    var created = org.audited(owner.token(), id, "workspace.created");
+    assertEquals(1, created.size(), created.encode());
+    assertNull(created.getJsonObject(0).getValue("jobId"), created.encode());
   }
 
   @Test

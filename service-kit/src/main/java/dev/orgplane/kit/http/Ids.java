@@ -43,6 +43,11 @@ public final class Ids {
     return UUID.fromString(value);
   }
 
+  /** {@code value} as {@link #parse} reads it, or null when it is none (a header's, say, that names no id). */
+  public static UUID orNull(String value) {
+    return value != null && isUuid(value) ? UUID.fromString(value) : null;
+  }
+
   /** Whether {@code value} is a UUID as written, in either case: what {@link #parse} takes. */
   public static boolean isUuid(String value) {
     return UUID_SHAPE.matcher(value).matches();

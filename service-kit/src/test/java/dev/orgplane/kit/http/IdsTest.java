@@ -1,8 +1,10 @@
 package dev.orgplane.kit.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -39,5 +41,15 @@ class IdsTest {
       assertEquals("validation_failed", error.code());
     }
     assertEquals(400, assertThrows(ApiException.class, () -> Ids.uuid(null, "jid")).status());
+  }
+
+  /** A header's id, say: the id when written as one, else none, never the id UUID.fromString reads otherwise. */
+  @Test
+  void orNullIsTheIdAsWrittenOrNone() {
+    var id = "00000000-0000-4000-8000-00000000A2A2";
+    assertEquals(UUID.fromString(id), Ids.orNull(id));
+    for (var text : Arrays.asList(null, "", "+0000000-0000-4000-8000-00000000a2a2", "0-0-4000-8000-a2a2")) {
+      assertNull(Ids.orNull(text), text);
+    }
   }
 }
