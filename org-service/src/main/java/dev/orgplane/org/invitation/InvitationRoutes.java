@@ -7,8 +7,10 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EmailFilter;
 import dev.orgplane.kit.http.EntityTags;
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
+import dev.orgplane.kit.http.RefusedValues;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
@@ -105,8 +107,8 @@ public final class InvitationRoutes {
     var principal = BearerAuth.principal(ctx);
     var body = RequestBody.of(ctx, Set.of("email", "roles", "groupIds"));
     var email = body.email("email", true);
-    var roles = body.stringList("roles", false);
-    var groupIds = body.stringList("groupIds", false);
+    var roles = body.stringList("roles", false, ImportBatch.MAX);
+    var groupIds = body.stringList("groupIds", false, ImportBatch.MAX);
     body.validate();
     var granted = roles.isEmpty() ? List.of("member") : roles;
     var teams = Ids.uuids(groupIds, "groupIds");
@@ -189,7 +191,7 @@ public final class InvitationRoutes {
             : Teams.missing(tx, access.orgId(), teams).compose(missing -> missing.isEmpty()
                 ? Future.succeededFuture(member)
                 : Future.failedFuture(new ApiException(422, "unknown_group", "No such group in this organization: "
-                    + missing))));
+                    + RefusedValues.listed(missing), RefusedValues.errors("groupIds", missing)))));
   }
 
   /** One pending invitation of the organization, for those who may list them. */

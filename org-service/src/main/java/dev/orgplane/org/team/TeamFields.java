@@ -1,6 +1,7 @@
 package dev.orgplane.org.team;
 
 import dev.orgplane.kit.http.Ids;
+import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.RequestBody;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -38,7 +39,11 @@ record TeamFields(String name, String title, JsonObject metadata, List<UUID> use
     var name = body.matching("name", NAME, NAME_RULE, true);
     var title = body.line("title", 256, false);
     var metadata = body.freeFormObject("metadata");
-    var userIds = body.stringList("userIds", userIdsRequired);
+    // a create names at most the members an add does (more join by adds); an import sets a team's whole member list,
+    // as a copy sends it, which only the body limit bounds
+    var creating = !userIdsRequired && !unnamedKept;
+    var userIds = creating ? body.stringList("userIds", false, ImportBatch.MAX)
+        : body.stringList("userIds", userIdsRequired);
     body.validate();
     return new TeamFields(name, title == null ? "" : title, metadata == null ? new JsonObject() : metadata,
         kept ? null : Ids.uuids(userIds, "userIds"));

@@ -10,6 +10,7 @@ import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.kit.http.ListOrder;
 import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.kit.http.QueryParameters;
+import dev.orgplane.kit.http.RefusedValues;
 import dev.orgplane.kit.http.Replies;
 import dev.orgplane.kit.http.Reply;
 import dev.orgplane.kit.http.RequestBody;
@@ -304,8 +305,8 @@ public final class TeamRoutes {
   }
 
   private static ApiException notMembers(List<UUID> userIds) {
-    return new ApiException(422, "not_a_member", "Only members of the organization can join its teams.",
-        userIds.stream().map(id -> new ApiException.FieldError("userIds", id.toString())).toList());
+    return new ApiException(422, "not_a_member", "Only members of the organization can join its teams: "
+        + RefusedValues.listed(userIds), RefusedValues.errors("userIds", userIds));
   }
 
   private static Future<Team> existing(io.vertx.sqlclient.SqlClient client, OrgAccess access, UUID teamId) {

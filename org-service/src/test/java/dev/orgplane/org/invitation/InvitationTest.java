@@ -1,5 +1,6 @@
 package dev.orgplane.org.invitation;
 
+import static dev.orgplane.org.OrgServiceHarness.assertInvalid;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -1266,6 +1268,31 @@ class InvitationTest extends MailedOrgServiceTest {
         "unknown_group");
     assertProblem(org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
         .put("email", "not-an-email")), 400, "validation_failed");
+  }
+
+  /**
+   * An invitation names at most 500 roles and 500 teams, as a member add does (without bound, a refusal was as large
+   * as the body); an unknown team's refusal names the first 20 of them (it named all of them, in its detail only).
+   */
+  @Test
+  void anInvitationNamesAtMost500RolesAndTeamsAndARefusalAFewOfThem() {
+    var owner = org.newVerifiedUser("owner");
+    var invitations = "/v1/organizations/" + newOrg(owner) + "/invitations";
+    var ids = new JsonArray();
+    IntStream.range(0, 501).forEach(i -> ids.add(UUID.randomUUID().toString()));
+    var roles = new JsonArray();
+    IntStream.range(0, 501).forEach(i -> roles.add("role-" + i));
+    assertInvalid(org.post(invitations, owner.token(), new JsonObject().put("email", freshEmail())
+        .put("roles", roles).put("groupIds", ids)), "groupIds: must hold at most 500 items",
+        "roles: must hold at most 500 items");
+
+    var unknown = org.post(invitations, owner.token(), new JsonObject().put("email", freshEmail())
+        .put("groupIds", new JsonArray(ids.getList().subList(0, 30))));
+    assertProblem(unknown, 422, "unknown_group");
+    var errors = unknown.bodyAsJsonObject().getJsonArray("errors");
+    assertEquals(20, errors.size(), unknown.bodyAsString());
+    assertEquals(new JsonObject().put("field", "groupIds").put("message", ids.getString(0)), errors.getJsonObject(0));
+    assertTrue(unknown.bodyAsJsonObject().getString("detail").endsWith(" and 10 more"), unknown.bodyAsString());
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -343,6 +344,31 @@ class TeamTest extends OrgServiceTest {
           .put("metadata", new JsonObject()).putNull(field), field + ": must not be null");
     }
     assertEquals(0, org.audited(owner.token(), id, "team.updated").size());
+  }
+
+  /**
+   * A create names at most 500 members, as an add does; an import sets a whole member list, as a copy sends it, so
+   * only the body limit bounds it. A refusal of those who are no members names the first 20 (it named every one,
+   * whole, in its errors, as large as the body refused).
+   */
+  @Test
+  void aCreateNamesAtMost500MembersAndARefusalAFewOfThem() {
+    var owner = org.newUser("owner");
+    var teams = "/v1/organizations/" + newOrg(owner) + "/groups";
+    var strangers = new JsonArray();
+    IntStream.range(0, 501).forEach(i -> strangers.add(UUID.randomUUID().toString()));
+    assertInvalid(org.post(teams, owner.token(), new JsonObject().put("name", "crowd").put("userIds", strangers)),
+        "userIds: must hold at most 500 items");
+
+    var imported = org.send(HttpMethod.PUT, teams + "/" + UUID.randomUUID(), owner.token(),
+        new JsonObject().put("name", "crowd").put("userIds", strangers));
+    assertProblem(imported, 422, "not_a_member");
+    assertEquals(20, imported.bodyAsJsonObject().getJsonArray("errors").size(), imported.bodyAsString());
+    assertTrue(imported.bodyAsJsonObject().getString("detail").endsWith(" and 481 more"), imported.bodyAsString());
+    var created = org.post(teams, owner.token(), new JsonObject().put("name", "crowd")
+        .put("userIds", new JsonArray(strangers.getList().subList(0, 30))));
+    assertProblem(created, 422, "not_a_member");
+    assertEquals(20, created.bodyAsJsonObject().getJsonArray("errors").size(), created.bodyAsString());
   }
 
   /** A team's title is one line, as an organization's is: a line break in it was taken, on create and on a change. */
