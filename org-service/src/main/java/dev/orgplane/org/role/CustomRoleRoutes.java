@@ -78,7 +78,7 @@ public final class CustomRoleRoutes {
       if (name != null && PermissionCatalog.isPredefined(name)) {
         body.reject("name", "is the name of a predefined role");
       }
-      var title = body.optionalString("title", 256);
+      var title = body.line("title", 256, false);
       var permissions = body.has("permissions") || creating ? body.stringList("permissions", creating) : null;
       if (permissions != null) {
         permissions.stream().filter(p -> !PermissionCatalog.PERMISSIONS.containsKey(p))

@@ -1,5 +1,7 @@
 package dev.orgplane.org.role;
 
+import static dev.orgplane.org.OrgServiceHarness.ONE_LINE;
+import static dev.orgplane.org.OrgServiceHarness.assertInvalid;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -69,6 +71,24 @@ class CustomRoleTest extends OrgServiceTest {
       assertEquals(1, org.get(roles, token).bodyAsJsonObject().getJsonArray("items").size());
       assertEquals(200, org.get(roles + "/" + roleId, token).statusCode());
     }
+  }
+
+  /**
+   * A role's title is one line, as a team's is: a line break or another control character in it was taken, on create,
+   * on an import and on a change.
+   */
+  @Test
+  void aRolesTitleIsOneLine() {
+    var owner = org.newUser("owner");
+    var roles = "/v1/organizations/" + newOrg(owner) + "/roles";
+    assertInvalid(org.post(roles, owner.token(), role("auditor", "app_audit_list").put("title", "a\nb")),
+        "title: " + ONE_LINE);
+    assertInvalid(org.send(HttpMethod.PUT, roles + "/" + UUID.randomUUID(), owner.token(),
+        role("auditor", "app_audit_list").put("title", "a\tb")), "title: " + ONE_LINE);
+    var path = roles + "/" + org.post(roles, owner.token(), role("auditor", "app_audit_list")).bodyAsJsonObject()
+        .getString("id");
+    org.assertPatchRefused(path, owner.token(), new JsonObject().put("title", "Audit\u0085Evil"),
+        "title: " + ONE_LINE);
   }
 
   @Test
