@@ -25,8 +25,8 @@ public final class EffectivePermissionRoutes {
   }
 
   public void mount(Router router) {
-    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router.get("/v1/organizations/:org/permissions/me")))
-        .handler(this::mine);
+    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router,
+        router.get("/v1/organizations/:org/permissions/me"))).handler(this::mine);
     QueryParameters.NONE.on(router.get("/v1/organizations/:org/permissions/:uid")).handler(this::someones);
   }
 

@@ -56,8 +56,8 @@ public final class MembershipRoutes {
     QueryParameters.NONE.on(router.post("/v1/organizations/:org/users")).handler(this::add);
     QueryParameters.NONE.on(router.get("/v1/organizations/:org/users/:uid")).handler(this::read);
     QueryParameters.NONE.on(router.put("/v1/organizations/:org/users/:uid/roles")).handler(this::setRoles);
-    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router.delete("/v1/organizations/:org/users/:uid"),
-        MembershipRoutes::leaving)).handler(this::remove);
+    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router,
+        router.delete("/v1/organizations/:org/users/:uid"), MembershipRoutes::leaving)).handler(this::remove);
   }
 
   /** With {@code ?email=}, only the member of that address (matched without case), if there is one. */

@@ -62,7 +62,7 @@ public final class OrganizationRoutes {
   public void mount(Router router) {
     QueryParameters.NONE.on(router.post("/v1/organizations")).handler(this::create);
     ListFilter.PARAMETERS.on(router.get("/v1/organizations")).handler(this::list);
-    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router.get("/v1/organizations/:org")))
+    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router, router.get("/v1/organizations/:org")))
         .handler(this::get);
     QueryParameters.NONE.on(router.patch("/v1/organizations/:org")).handler(this::update);
     QueryParameters.NONE.on(router.delete("/v1/organizations/:org")).handler(this::delete);

@@ -39,9 +39,9 @@ final class OrganizationStateRoutes {
   }
 
   void mount(Router router) {
-    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router.post("/v1/organizations/:org/disable")))
+    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router, router.post("/v1/organizations/:org/disable")))
         .handler(this::disable);
-    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router.post("/v1/organizations/:org/enable")))
+    QueryParameters.NONE.on(MembersOnlyErrors.openWhileDisabled(router, router.post("/v1/organizations/:org/enable")))
         .handler(this::enable);
   }
 
