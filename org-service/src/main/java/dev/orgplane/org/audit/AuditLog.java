@@ -70,6 +70,14 @@ public final class AuditLog {
   }
 
   /**
+   * Events in the organization {@code orgId} that no request made, by the operator at the command line: each queued
+   * for the organization's hooks, as {@link #recordAll} queues it.
+   */
+  public static Future<Void> recordUnrequested(SqlClient tx, UUID orgId, String actor, List<Event> events) {
+    return recordAll(tx, null, null, orgId, actor, events);
+  }
+
+  /**
    * The CTEs recording a hook event the platform caused by itself, on no request, to go in a statement's WITH list:
    * for each row of {@code relation} (its {@code org_id}, {@code target} and {@code details}), the audit event {@code
    * action} by {@value #PLATFORM} and, as {@link #record} does, its delivery to the organization's subscribed hooks

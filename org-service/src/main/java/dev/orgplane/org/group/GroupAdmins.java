@@ -1,6 +1,7 @@
 package dev.orgplane.org.group;
 
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.serviceuser.CredentialReach;
 import dev.orgplane.org.user.User;
 import dev.orgplane.org.user.UserRepository;
 import dev.orgplane.org.user.VerifiedAppointee;
@@ -8,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlClient;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -50,12 +52,15 @@ public final class GroupAdmins {
   /**
    * Removes the account with {@code email} from the group's admins; one that is none is refused, as the API refuses
    * it (404 {@code admin_not_found}): told it was removed, the operator would not see a mistyped group or address.
+   * As the API's revocation does, it revokes the credentials they made beyond what they still hold
+   * ({@link CredentialReach}).
    */
   public static Future<UUID> revoke(SqlClient tx, UUID groupId, String email) {
     return existingGroup(tx, groupId).compose(v -> user(tx, email)).map(User::id)
         .compose(userId -> GroupRepository.removeAdmin(tx, groupId, userId)
             .compose(removed -> removed
-                ? AuditLog.recordUnrequested(tx, AuditLog.OPERATOR, event(false, groupId, userId))
+                ? CredentialReach.revokeBeyondMakersOfByOperator(tx, List.of(userId))
+                    .compose(v -> AuditLog.recordUnrequested(tx, AuditLog.OPERATOR, event(false, groupId, userId)))
                 : Future.failedFuture(new IllegalArgumentException(email + " is not an admin of group " + groupId
                     + "; nothing changed")))
             .map(userId));

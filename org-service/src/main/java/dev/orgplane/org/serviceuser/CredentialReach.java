@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -108,6 +110,17 @@ public final class CredentialReach {
   }
 
   /**
+   * As {@link #revokeBeyondMakersOf}, for a change the operator makes at the command line (a group admin's
+   * revocation): audited by {@link AuditLog#OPERATOR}, on no request. The command line serves no tokens, so no process
+   * learns of them at once: every instance refuses their tokens at its next reload of the revocation list.
+   */
+  public static Future<Void> revokeBeyondMakersOfByOperator(SqlClient tx, Collection<UUID> makers) {
+    return tx.preparedQuery(LIVE_MADE_BY).execute(Tuple.tuple().addArrayOfUUID(makers.toArray(new UUID[0])))
+        .compose(rows -> revoke(tx, outranked(rows, false),
+            (orgId, events) -> AuditLog.recordUnrequested(tx, orgId, AuditLog.OPERATOR, events)));
+  }
+
+  /**
    * Revokes every live credential the account {@code maker} made (but those of service users holding nothing), in
    * the transaction that deletes the account, before the account's row goes: its foreign key then forgets who made
    * them, and nothing would rank them again.
@@ -132,24 +145,36 @@ public final class CredentialReach {
     return outranked;
   }
 
-  /** Revokes them, audited in the organization of each, in one statement per kind and one per organization. */
+  /**
+   * Revokes them, audited by the caller of the request {@code ctx}; once the transaction commits, this process
+   * refuses their tokens at once.
+   */
   private static Future<Void> revoke(SqlConnection tx, RoutingContext ctx, TokenRevocations revocations,
       List<Outranked> outranked) {
+    var actor = BearerAuth.principal(ctx).subject();
+    return revoke(tx, outranked, (orgId, events) -> AuditLog.recordAll(tx, ctx, orgId, actor, events))
+        .onSuccess(v -> tx.transaction().completion().onSuccess(committed ->
+            outranked.forEach(credential -> revocations.markRevoked(credential.id().toString()))));
+  }
+
+  /**
+   * Revokes them, audited by {@code audit} in the organization of each, in one statement per kind and one per
+   * organization.
+   */
+  private static Future<Void> revoke(SqlClient tx, List<Outranked> outranked,
+      BiFunction<UUID, List<AuditLog.Event>, Future<Void>> audit) {
     if (outranked.isEmpty()) {
       return Future.succeededFuture();
     }
     var secrets = outranked.stream().filter(c -> !c.federated()).map(Outranked::id).toArray(UUID[]::new);
     var federated = outranked.stream().filter(Outranked::federated).map(Outranked::id).toArray(UUID[]::new);
-    var actor = BearerAuth.principal(ctx).subject();
     var byOrganization = outranked.stream().collect(Collectors.groupingBy(Outranked::orgId, LinkedHashMap::new,
         Collectors.mapping(Outranked::event, Collectors.toList())));
     return Future.all(tx.preparedQuery(REVOKE).execute(Tuple.tuple().addArrayOfUUID(secrets)),
             tx.preparedQuery(REMOVE).execute(Tuple.tuple().addArrayOfUUID(federated)))
         .compose(v -> Future.all(byOrganization.entrySet().stream()
-            .map(events -> AuditLog.recordAll(tx, ctx, events.getKey(), actor, events.getValue())).toList()))
-        .<Void>mapEmpty()
-        .onSuccess(v -> tx.transaction().completion().onSuccess(committed ->
-            outranked.forEach(credential -> revocations.markRevoked(credential.id().toString()))));
+            .map(events -> audit.apply(events.getKey(), events.getValue())).toList()))
+        .mapEmpty();
   }
 
   /** What the credential's maker holds in the organization now: nothing if they are gone or no longer in it. */

@@ -1,5 +1,6 @@
 package dev.orgplane.org.ops;
 
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,9 +11,13 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
+import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.identity.SigningSchedule;
 import dev.orgplane.org.user.VerifiedAppointee;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Instant;
@@ -108,6 +113,46 @@ class OperatorCommandsTest {
           + groupId + "'"), action);
     }
     assertEquals(1, PgFixture.queryLong(db, byOperator + " AND action = 'user.platform_admin_granted'"));
+  }
+
+  /**
+   * A group admin the operator removes loses what they made in the group's organizations beyond what they still hold,
+   * as one removed through the API does: the command line left their credentials signing in with the group's rights.
+   */
+  @Test
+  void revokingAGroupAdminRevokesWhatTheyMadeBeyondWhatTheyStillHold(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db);
+    var group = org.post("/v1/organization-groups", org.platformAdminToken(), new JsonObject().put("name", "G"))
+        .bodyAsJsonObject();
+    var groupId = UUID.fromString(group.getString("id"));
+    var groupAdmin = org.newVerifiedUser("groupadmin");
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), SCHEDULE);
+    ops.grantGroupAdmin(groupId, groupAdmin.email()).await();
+    var owner = org.newUser("owner");
+    var orgId = org.send(HttpMethod.POST, "/v1/organizations", owner.token(), new JsonObject().put("name", "grouped")
+            .put("title", "Grouped").put("groupId", groupId.toString()),
+        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey")))
+        .bodyAsJsonObject().getString("id");
+    var serviceUsers = "/v1/organizations/" + orgId + "/service-users";
+    var sid = org.post(serviceUsers, groupAdmin.token(), new JsonObject().put("name", "bot")
+        .put("roles", new JsonArray().add("manager"))).bodyAsJsonObject().getString("id");
+    var credential = org.post(serviceUsers + "/" + sid + "/credentials", groupAdmin.token(), null).bodyAsJsonObject();
+    var owners = org.post(serviceUsers + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject();
+    assertEquals(200, org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret"))
+        .statusCode());
+
+    ops.revokeGroupAdmin(groupId, groupAdmin.email()).await();
+
+    assertProblem(org.clientCredentials(credential.getString("clientId"), credential.getString("clientSecret")), 401,
+        "invalid_client");
+    assertEquals(200, org.clientCredentials(owners.getString("clientId"), owners.getString("clientSecret"))
+        .statusCode(), "the owner still holds what the service user holds");
+    var revoked = org.audited(owner.token(), orgId, "service_user.credential_revoked");
+    assertEquals(1, revoked.size(), revoked.encode());
+    assertEquals(AuditLog.OPERATOR, revoked.getJsonObject(0).getString("actor"));
+    assertEquals(new JsonObject().put("clientId", credential.getString("clientId")).put("reason", "maker_outranked"),
+        revoked.getJsonObject(0).getJsonObject("details"));
   }
 
   /**
