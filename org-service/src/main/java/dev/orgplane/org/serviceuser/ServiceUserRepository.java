@@ -19,8 +19,8 @@ final class ServiceUserRepository {
 
   /**
    * Each service user with its live client credentials and the {@value RetiredCredentials#LISTED_REVOKED} it had
-   * revoked last: with every revoked one kept for {@value RetiredCredentials#LISTED_DAYS} days, a secret made and
-   * revoked over and over made each page of them as large as its manager liked.
+   * revoked last: with every revoked one kept until none of its tokens can be alive, a secret made and revoked over
+   * and over made each page of them as large as its manager liked.
    */
   private static final String SELECT = "SELECT u.id, u.name, u.created_at, m.roles, COALESCE((SELECT jsonb_agg("
       + "jsonb_build_object('clientId', c.client_id, 'createdAt', " + SqlTimestamps.iso("c.created_at")

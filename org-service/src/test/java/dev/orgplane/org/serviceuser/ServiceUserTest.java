@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.auth.Principal;
 import dev.orgplane.kit.auth.TokenRevocations;
+import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
@@ -250,6 +251,39 @@ class ServiceUserTest extends OrgServiceTest {
           credentials.encode());
       credentials.forEach(c -> assertEquals(owner.id(), ((JsonObject) c).getString("madeBy")));
     }
+  }
+
+  /**
+   * Once no token of theirs can be alive, a service user keeps only the revoked secrets it lists, its last
+   * {@value RetiredCredentials#LISTED_REVOKED}: a secret rotated in a loop kept every one for 30 days. Those revoked
+   * within a token's lifetime stay, for the revocation list, however many.
+   */
+  @Test
+  void aServiceUserKeepsOnlyTheRevokedSecretsItListsOnceTheirTokensCannotBeAlive() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "svc-kept-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var sid = org.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray()
+        .add("viewer"))).bodyAsJsonObject().getString("id");
+    var revoked = new ArrayList<String>();
+    for (var i = 0; i < RetiredCredentials.LISTED_REVOKED + 5; i++) {
+      var clientId = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject()
+          .getString("clientId");
+      assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid + "/credentials/" + clientId, owner.token(), null)
+          .statusCode());
+      revoked.add(clientId);
+    }
+    var expired = revoked.subList(0, 3);
+    PgFixture.execute(org.db(), "UPDATE org.service_credentials SET revoked_at = revoked_at - interval '2 hours' "
+        + "WHERE client_id IN ('" + String.join("', '", expired) + "')");
+
+    RetiredCredentials.purges(Database.open(vertx, org.db(), 1, List.of()).await(), 3600)
+        .forEach(purge -> purge.run().await());
+
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.service_credentials "
+        + "WHERE client_id IN ('" + String.join("', '", expired) + "')"), "past the lifetime, beyond the listed");
+    assertEquals(revoked.size() - expired.size(), PgFixture.queryLong(org.db(), "SELECT count(*) FROM "
+        + "org.service_credentials WHERE service_user_id = '" + sid + "'"), "within the lifetime, however many");
   }
 
   @Test
