@@ -35,16 +35,27 @@ final class InviterReach {
       WHERE i.id = $1""".formatted(Holdings.customPermissions("i.org_id", "i.roles"),
       Holdings.columns("inviter", "i.org_id", "u", "m"));
 
+  /**
+   * Share-locks the group of invitation {@code $1}'s organization, if it is in one: a group adminship's revocation
+   * holds the group's row, so it either commits before {@link #REACH} reads the inviter's rights or waits until the
+   * acceptance has committed.
+   */
+  private static final String HOLD_GROUP = "SELECT 1 FROM org.organization_groups g JOIN org.organizations o "
+      + "ON o.group_id = g.id JOIN org.invitations i ON i.org_id = o.id WHERE i.id = $1 FOR SHARE OF g";
+
   private InviterReach() {
   }
 
   /**
    * Refuses to accept invitation {@code id} unless its inviter could make it now: invite, grant each permission of its
    * roles and, if it names teams, change their members (409 {@code inviter_lacks_rights}; the invitation stays
-   * pending, for an admin to invite the address anew, which replaces it, or to withdraw it).
+   * pending, for an admin to invite the address anew, which replaces it, or to withdraw it). The caller holds the
+   * organization's row, which a removal or change of roles waits for; the organization's group, which a revocation of
+   * group adminship waits for, is taken here, after it: nothing that holds a group's row waits for its organizations'.
    */
   static Future<Void> requireWithinInviter(SqlClient tx, UUID id) {
-    return tx.preparedQuery(REACH).execute(Tuple.of(id)).map(rows -> {
+    return tx.preparedQuery(HOLD_GROUP).execute(Tuple.of(id))
+        .compose(held -> tx.preparedQuery(REACH).execute(Tuple.of(id))).map(rows -> {
       var row = rows.iterator().next();
       if (!row.getBoolean("inviter_provisioner") && !Holdings.of(row, "inviter").containsAll(needed(row))) {
         throw ApiException.conflict("inviter_lacks_rights", "Whoever invited you can no longer grant what the "

@@ -1125,6 +1125,43 @@ class InvitationTest extends MailedOrgServiceTest {
         invitee.token(), null), 409, "inviter_lacks_rights");
   }
 
+  /**
+   * An acceptance waits for a revocation of its inviter's group adminship under way, and is then refused (409
+   * {@code inviter_lacks_rights}): holding the organization's row only, it read the inviter's rights before the
+   * revocation (which holds the group's row) committed, and made a manager of an inviter who no longer was one.
+   */
+  @Test
+  void anAcceptanceWaitsForTheRevocationOfItsInvitersGroupAdminship(Vertx vertx) throws Exception {
+    var admin = org.platformAdminToken();
+    var group = org.post("/v1/organization-groups", admin, new JsonObject().put("name", "inv " + UUID.randomUUID()))
+        .bodyAsJsonObject();
+    var groupAdmin = org.newVerifiedUser("groupadmin");
+    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + group.getString("id") + "/admins/"
+        + groupAdmin.id(), admin, null).statusCode());
+    var owner = org.newVerifiedUser("owner");
+    var orgId = org.send(HttpMethod.POST, "/v1/organizations", owner.token(), new JsonObject()
+            .put("name", "inv-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "Grouped")
+            .put("groupId", group.getString("id")),
+        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey")))
+        .bodyAsJsonObject().getString("id");
+    var invitee = verifiedUser("group-invitee");
+    var invited = org.post("/v1/organizations/" + orgId + "/invitations", groupAdmin.token(), new JsonObject()
+        .put("email", invitee.email()).put("roles", new JsonArray().add("manager")));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    try (var revocation = UncommittedTransaction.begin(db)) {
+      revocation.run("SELECT 1 FROM org.organization_groups WHERE id = ?::uuid FOR UPDATE", group.getString("id"));
+      revocation.run("DELETE FROM org.group_admins WHERE group_id = ?::uuid AND user_id = ?::uuid",
+          group.getString("id"), groupAdmin.id());
+      var accepted = WebClient.create(vertx).post(org.port(), "127.0.0.1", "/v1/invitations/"
+          + invited.bodyAsJsonObject().getString("id") + "/accept").bearerTokenAuthentication(invitee.token()).send();
+      PgFixture.awaitLockWaits(db, 1);
+      revocation.commit();
+      assertProblem(accepted.await(), 409, "inviter_lacks_rights");
+    }
+    assertEquals(404, org.get("/v1/organizations/" + orgId + "/users/" + invitee.id(), owner.token()).statusCode(),
+        "no member was made");
+  }
+
   @Test
   void invitingAgainRefreshesTheInvitationsLifetime() {
     var owner = org.newVerifiedUser("owner");
