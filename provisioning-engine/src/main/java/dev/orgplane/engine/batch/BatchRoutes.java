@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -95,7 +96,8 @@ public final class BatchRoutes {
     fields.addAll(List.of("targets", "select", "concurrency"));
     var body = RequestBody.of(ctx, fields);
     var json = ctx.body().asJsonObject();
-    var concurrency = wholeNumber(json.getValue("concurrency", 4));
+    // null is none given, as the body's other optional fields read it: the default (it was refused)
+    var concurrency = wholeNumber(Objects.requireNonNullElse(json.getValue("concurrency"), 4));
     if (concurrency == null || concurrency < 1 || concurrency > 64) {
       body.reject("concurrency", "must be a whole number from 1 to 64");
     }

@@ -68,6 +68,9 @@ public final class JobRoutes {
     fields.addAll(List.of("target", "targetOrganization"));
     var body = RequestBody.of(ctx, fields);
     var json = ctx.body().asJsonObject();
+    // null names no target: refused by name, as a batch target's organization is, not read as left out
+    RequestBody.nulls(json, List.of("target", "targetOrganization"), "")
+        .forEach(error -> body.reject(error.field(), error.message()));
     var targetRef = ProvisioningRequest.targetRef(body, "targetOrganization");
     var target = body.optionalObject("target");
     ProvisioningRequest.read(ctx, body, json, registry, access)

@@ -46,7 +46,7 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
     var templateRef = body.matching("templateOrganization", CallerAccess.ORGANIZATION_REF,
         "must be an organization id or name", true);
     var groupId = body.optionalUuid("groupId");
-    var plugins = plugins(body, json, registry);
+    var named = namedPlugins(body, json);
     var options = body.optionalObject("options");
     if (options != null) {
       options.fieldNames().stream().sorted().forEach(f -> {
@@ -66,6 +66,8 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
       body.reject("dryRun", "must be true or false");
     }
     body.validate();
+    // only once the body is well formed: an unknown id (422) told first hid the 400 naming what else was wrong
+    var plugins = named.isEmpty() ? registry.all() : registry.selection("plugins", named);
     var caller = Caller.of(ctx);
     var requestedBy = UUID.fromString(BearerAuth.principal(ctx).subject());
     return access.organization(caller, templateRef, "template_not_found").compose(template -> {
@@ -82,19 +84,17 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
   }
 
   /**
-   * The plugins a request runs: all of them when it names none ({@code plugins} absent or null), else those it names
-   * and what they depend on. An empty list is refused, not read as naming none: a script that filtered its list down
-   * to nothing did not mean to copy members, teams and hooks.
+   * The plugin ids a request names, as sent (repeats kept, so that an unknown id is named at its place in the
+   * request), or none when it names none ({@code plugins} absent or null): all of them run then. An empty list is
+   * refused, not read as naming none: a script that filtered its list down to nothing did not mean to copy members,
+   * teams and hooks.
    */
-  private static List<String> plugins(RequestBody body, JsonObject json, PluginRegistry registry) {
+  private static List<String> namedPlugins(RequestBody body, JsonObject json) {
     var named = body.stringList("plugins", false);
     if (json.getValue("plugins") instanceof JsonArray sent && sent.isEmpty()) {
       body.reject("plugins", "must name at least one plugin");
     }
-    // none named is also a list refused above, whose request is then refused as a whole; a list naming some is passed
-    // as sent, repeats kept, so that an unknown id is named at its place in the request
-    return named.isEmpty() ? registry.all()
-        : registry.selection("plugins", json.getJsonArray("plugins").stream().map(String.class::cast).toList());
+    return named.isEmpty() ? List.of() : json.getJsonArray("plugins").stream().map(String.class::cast).toList();
   }
 
   /**

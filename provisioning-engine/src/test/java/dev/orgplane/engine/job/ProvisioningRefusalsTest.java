@@ -273,6 +273,41 @@ class ProvisioningRefusalsTest {
   }
 
   /**
+   * A body wrong in its shape is told so (400) even when it also names a plugin no engine has: the 422
+   * {@code unknown_plugin} came first, and hid what else was wrong until that was fixed.
+   */
+  @Test
+  void aMalformedBodyIsToldSoBeforeItsUnknownPlugin() {
+    var before = PgFixture.queryLong(idle.engine().db, QUEUED);
+    var spaceships = new JsonArray().add("spaceships");
+    assertFieldError(idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+        .put("templateOrganization", idle.template().templateId()).put("plugins", spaceships)
+        .put("target", new JsonObject().put("name", "malformed-job")).put("dryRun", "yes")),
+        "dryRun", "must be true or false");
+    assertFieldError(idle.engine().post("/v1/provisioning/batches", idle.token(), batchOf(new JsonObject()
+        .put("name", "malformed-batch")).put("plugins", spaceships).put("concurrency", 0)),
+        "concurrency", "must be a whole number from 1 to 64");
+    assertEquals(before, PgFixture.queryLong(idle.engine().db, QUEUED), "nothing was queued");
+  }
+
+  /**
+   * A job's target sent as null is refused by name, as a batch target's {@code organization} is: a
+   * {@code targetOrganization} of null beside a {@code target} was taken as absent.
+   */
+  @Test
+  void aJobsTargetSentAsNullIsRefusedByName() {
+    var before = PgFixture.queryLong(idle.engine().db, QUEUED);
+    var template = idle.template().templateId();
+    assertFieldError(idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+        .put("templateOrganization", template).put("target", new JsonObject().put("name", "null-reference"))
+        .put("targetOrganization", null)), "targetOrganization", "must not be null");
+    assertFieldError(idle.engine().post("/v1/provisioning/jobs", idle.token(), new JsonObject()
+        .put("templateOrganization", template).put("targetOrganization", inTheGroup("null-target"))
+        .put("target", null)), "target", "must not be null");
+    assertEquals(before, PgFixture.queryLong(idle.engine().db, QUEUED), "nothing was queued");
+  }
+
+  /**
    * A new target is told what is wrong with it, and only that: without a name it was also told its title is required,
    * though the title defaults to the name; a target sending {@code "organization": null} beside a new one's fields was
    * told {@code organization} is an unknown field.
@@ -294,10 +329,18 @@ class ProvisioningRefusalsTest {
     assertEquals(before, PgFixture.queryLong(idle.engine().db, QUEUED), "nothing was queued");
   }
 
-  /** A batch's concurrency is an integer as JSON has them: {@code 4.0} is 4 (it was refused), {@code 4.5} is none. */
+  /**
+   * A batch's concurrency is an integer as JSON has them: {@code 4.0} is 4 (it was refused), {@code 4.5} is none;
+   * null is the default, 4.
+   */
   @Test
   void aBatchsConcurrencyIsAnyIntegralNumber() {
     var template = idle.template().templateId();
+    // null is no concurrency given, as with the body's other optional fields: the default
+    var unset = idle.engine().postRaw("/v1/provisioning/batches", idle.token(), "{\"templateOrganization\":\""
+        + template + "\",\"dryRun\":true,\"targets\":[{\"name\":\"null-concurrency\"}],\"concurrency\":null}");
+    assertEquals(202, unset.statusCode(), unset.bodyAsString());
+    assertEquals(4, unset.bodyAsJsonObject().getInteger("concurrency"));
     for (var integral : List.of("4.0", "1e1")) {
       var batch = idle.engine().postRaw("/v1/provisioning/batches", idle.token(), "{\"templateOrganization\":\""
           + template + "\",\"dryRun\":true,\"targets\":[{\"name\":\"integral-" + integral.replace('.', '-')
