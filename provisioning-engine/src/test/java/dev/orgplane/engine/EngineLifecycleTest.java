@@ -2,10 +2,16 @@ package dev.orgplane.engine;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.metrics.Metrics;
 import dev.orgplane.kit.testing.Eventually;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The engine's start and stop as its callers see them: ready once it can do its work (its database answers, it has
  * org-service's keys and has read the revoked tokens, see StaleRevocationsTest), and while it stops, answering what
- * comes during its notice as it did before.
+ * comes during its notice as it did before; one whose start fails leaves nothing running.
  */
 class EngineLifecycleTest {
 
@@ -40,6 +46,29 @@ class EngineLifecycleTest {
     relay.passAll();
     Eventually.holds(() -> engine.get("/health/ready", null).statusCode() == 200,
         "the engine never became ready once org-service's keys could be fetched");
+  }
+
+  /**
+   * An engine whose start fails at its last step (its port taken, here) leaves nothing of it running in the process,
+   * where a launcher may try again: no timer reads the revoked tokens (Vert.x cancels a failed deployment's timers),
+   * and its outbox's gauge is gone (the engine stops its outbox, which the process's meter registry outlives).
+   */
+  @Test
+  void anEngineWhoseStartFailsLeavesNothingRunning() throws Exception {
+    var direct = EngineHarness.start(vertx);
+    var relay = CountingRelay.start(vertx, direct.org.port());
+    direct.undeploy(vertx);
+    try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertThrows(Exception.class, () -> direct.startingThrough(vertx, relay.port(), new JsonObject()
+          .put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "200")
+          .put("ORGPLANE_ENGINE_PORT", Integer.toString(taken.getLocalPort()))));
+    }
+    var reads = relay.count("GET", "/v1/token-revocations");
+    assertTrue(reads >= 1, "the start read the revoked tokens first");
+    Thread.sleep(1000);
+    assertEquals(reads, relay.count("GET", "/v1/token-revocations"), "the engine that failed to start reads on");
+    assertNull(Metrics.registry().find("orgplane_outbox_backlog").tag("outbox", "job_end_reports").gauge(),
+        "the engine that failed to start left its outbox's gauge");
   }
 
   /**

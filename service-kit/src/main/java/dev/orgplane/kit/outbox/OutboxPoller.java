@@ -38,7 +38,8 @@ public final class OutboxPoller {
   private final Round round;
   private final Supplier<Future<Long>> undelivered;
   private final AtomicLong backlog = new AtomicLong();
-  private final Gauge gauge;
+  /** Registered by {@link #start}, removed by {@link #stop}: a poller made but never started reports nothing. */
+  private Gauge gauge;
   private long timer = -1;
   private long polls;
   private int sending;
@@ -110,9 +111,6 @@ public final class OutboxPoller {
     this.claim = claim;
     this.round = round;
     this.undelivered = undelivered;
-    this.gauge = Gauge.builder("orgplane_outbox_backlog", backlog, AtomicLong::get)
-        .description("Messages of the outbox not delivered yet (retries included)").tag("outbox", name)
-        .register(Metrics.registry());
   }
 
   /** {@code undelivered} for an outbox counted by one query ({@code SELECT count(*) ...}). */
@@ -131,6 +129,11 @@ public final class OutboxPoller {
    */
   public void start(long pollMillis, int rounds) {
     this.rounds = rounds;
+    // registered here, not when made: a service whose start failed after making its poller left the gauge behind,
+    // and the next poller of the name made in the process was handed that gauge, counting the dead one's backlog
+    gauge = Gauge.builder("orgplane_outbox_backlog", backlog, AtomicLong::get)
+        .description("Messages of the outbox not delivered yet (retries included)").tag("outbox", name)
+        .register(Metrics.registry());
     timer = vertx.setPeriodic(pollMillis, id -> {
       if (polls++ % POLLS_PER_COUNT == 0) {
         undelivered.get().onSuccess(backlog::set);
@@ -143,7 +146,9 @@ public final class OutboxPoller {
   public void stop() {
     vertx.cancelTimer(timer);
     stopped = true;
-    Metrics.registry().remove(gauge);
+    if (gauge != null) {
+      Metrics.registry().remove(gauge);
+    }
   }
 
   /**

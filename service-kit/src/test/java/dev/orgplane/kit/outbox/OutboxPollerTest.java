@@ -1,18 +1,24 @@
 package dev.orgplane.kit.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.metrics.Metrics;
 import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.PgFixture;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,6 +43,24 @@ class OutboxPollerTest {
           return Future.succeededFuture();
         },
         () -> Future.succeededFuture(0L));
+  }
+
+  /**
+   * The backlog gauge is a started poller's: one made and never started (its service's start failed after making it)
+   * left the gauge registered, and the next poller of the name in the process was handed that one, counting the dead
+   * poller's backlog.
+   */
+  @Test
+  void theBacklogGaugeIsRegisteredFromStartToStop(Vertx vertx) throws Exception {
+    var name = "gauged-" + System.nanoTime();
+    Supplier<Gauge> gauge = () -> Metrics.registry().find("orgplane_outbox_backlog").tag("outbox", name).gauge();
+    var poller = new OutboxPoller(vertx, name, () -> Promise.<RowSet<Row>>promise().future(),
+        row -> Future.succeededFuture(), () -> Future.succeededFuture(7L));
+    assertNull(gauge.get(), "a poller made but not started has no gauge");
+    poller.start(20);
+    Eventually.holds(() -> gauge.get() != null && gauge.get().value() == 7, "the started poller's gauge never said 7");
+    poller.stop();
+    assertNull(gauge.get(), "the stopped poller's gauge is gone");
   }
 
   @Test
