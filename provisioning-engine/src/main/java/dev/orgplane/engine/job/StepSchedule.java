@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -18,11 +19,19 @@ import java.util.function.Function;
  * <p>Ids inside free-form data may name objects of any kind, not only of a plugin's dependencies: they
  * are remapped once every step ordered before the remapping one has succeeded ({@link #earlierSucceeded}),
  * so which of them a copy remaps does not depend on how the side-by-side steps happened to interleave.
+ *
+ * <p>"Before" is the order of the plugins installed now, not of the positions the steps were given when the job was
+ * queued: a job resumed after an upgrade that made a plugin depend on one positioned after it would otherwise have the
+ * later one wait, to remap, for the earlier one, which waits for it to succeed, until the page deadline failed the job
+ * {@code page_timeout}. Steps that succeeded stay done; among steps that do not depend on each other the positions
+ * still decide.
  */
 final class StepSchedule {
 
   private final List<Job.Step> steps;
   private final Function<String, Set<String>> dependsOn;
+  /** Each step's place in the order the installed plugins give, by position. */
+  private final Map<Integer, Integer> rank;
   private final Set<String> succeeded = new HashSet<>();
   private final Set<String> started = new HashSet<>();
   private final Map<Integer, Promise<Void>> earlierWaiters = new HashMap<>();
@@ -30,10 +39,34 @@ final class StepSchedule {
   StepSchedule(List<Job.Step> steps, Function<String, Set<String>> dependsOn) {
     this.steps = steps;
     this.dependsOn = dependsOn;
+    this.rank = rank(steps, dependsOn);
     steps.stream().filter(step -> step.status().equals("succeeded")).forEach(step -> succeeded.add(step.plugin()));
   }
 
-  /** Completes once every step positioned before {@code position} has succeeded. */
+  /**
+   * The job's steps in the order of their plugins' dependencies as installed now, ties (and steps whose plugin
+   * depends on none of the job's others) by position: Kahn's algorithm, the lowest position among the ready first.
+   * Positions that already follow the dependencies come out as they are. A cycle is the registry's to refuse (at
+   * start); here its lowest position would go first.
+   */
+  private static Map<Integer, Integer> rank(List<Job.Step> steps, Function<String, Set<String>> dependsOn) {
+    var byPlugin = new HashMap<String, Job.Step>();
+    steps.forEach(step -> byPlugin.put(step.plugin(), step));
+    var remaining = new TreeMap<Integer, Job.Step>();
+    steps.forEach(step -> remaining.put(step.position(), step));
+    var rank = new HashMap<Integer, Integer>();
+    while (!remaining.isEmpty()) {
+      var next = remaining.values().stream()
+          .filter(step -> dependsOn.apply(step.plugin()).stream().map(byPlugin::get)
+              .noneMatch(dependency -> dependency != null && remaining.containsKey(dependency.position())))
+          .findFirst().orElse(remaining.firstEntry().getValue());
+      remaining.remove(next.position());
+      rank.put(next.position(), rank.size());
+    }
+    return rank;
+  }
+
+  /** Completes once every step ordered before the one at {@code position} has succeeded. */
   Future<Void> earlierSucceeded(int position) {
     if (allEarlierSucceeded(position)) {
       return Future.succeededFuture();
@@ -42,7 +75,9 @@ final class StepSchedule {
   }
 
   private boolean allEarlierSucceeded(int position) {
-    return steps.stream().filter(step -> step.position() < position).allMatch(step -> succeeded.contains(step.plugin()));
+    var before = rank.get(position);
+    return steps.stream().filter(step -> rank.get(step.position()) < before)
+        .allMatch(step -> succeeded.contains(step.plugin()));
   }
 
   /** The steps that may start now and have not started yet; they count as started from here on. */

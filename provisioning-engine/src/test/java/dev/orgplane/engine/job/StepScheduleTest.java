@@ -56,6 +56,33 @@ class StepScheduleTest {
     assertTrue(schedule.earlierSucceeded(3).succeeded());
   }
 
+  /**
+   * A job queued when members came before roles, resumed on an engine whose members plugin now depends on roles:
+   * roles, positioned after members, waited to remap for members, which waited for roles to succeed, until the page
+   * deadline failed the job. The order is the installed plugins' now; the member step done before stays done.
+   */
+  @Test
+  void aResumedJobFollowsTheDependenciesInstalledNowNotItsPositions() {
+    Map<String, Set<String>> upgraded = Map.of("members", Set.of("roles"), "roles", Set.of(), "hooks", Set.of());
+    var schedule = new StepSchedule(List.of(step(0, "members", "running"), step(1, "roles", "queued"),
+        step(2, "hooks", "queued")), upgraded::get);
+    assertEquals(List.of("roles", "hooks"), schedule.ready().stream().map(Job.Step::plugin).toList());
+    assertTrue(schedule.earlierSucceeded(1).succeeded(), "roles comes first now: it waits for nothing");
+    var membersMayRemap = schedule.earlierSucceeded(0);
+    var hooksMayRemap = schedule.earlierSucceeded(2);
+    schedule.succeeded("roles");
+    assertTrue(membersMayRemap.succeeded(), "members waits for roles only");
+    assertEquals(List.of("members"), schedule.ready().stream().map(Job.Step::plugin).toList());
+    assertFalse(hooksMayRemap.isComplete(), "hooks, still last, waits for members too");
+    schedule.succeeded("members");
+    assertTrue(hooksMayRemap.succeeded());
+
+    var doneBefore = new StepSchedule(List.of(step(0, "members", "succeeded"), step(1, "roles", "queued")),
+        upgraded::get);
+    assertEquals(List.of("roles"), doneBefore.ready().stream().map(Job.Step::plugin).toList());
+    assertTrue(doneBefore.earlierSucceeded(1).succeeded());
+  }
+
   @Test
   void waitersGiveUpWhenTheJobStops() {
     var schedule = schedule();
