@@ -305,7 +305,7 @@ public abstract class CopyPluginContract {
     var counts = run.checkpoint().counts();
     assertTrue(counts.total() > 0, "the template holds objects of the plugin's kind: " + counts);
     assertEquals(counts.total(), counts.created(), "a first copy creates every object: " + counts);
-    var diff = kit.plugin.diff(kit.diff()).await();
+    var diff = PluginDriver.diffed(kit.plugin, kit.diff());
     assertTrue(diff.inSync(), "the copy has no drift from the template: " + diff.toJson().encodePrettily());
   }
 
@@ -439,7 +439,7 @@ public abstract class CopyPluginContract {
     kit.api.objects(TARGET, deleted.path()).remove(deleted.id());
     kit.changeInTarget(edited);
 
-    var diff = kit.plugin.diff(kit.diff()).await();
+    var diff = PluginDriver.diffed(kit.plugin, kit.diff());
     var shown = diff.toJson().encodePrettily();
     assertEquals(List.of(edited.id()), tellsTenantChanges() ? diff.tenantChanged() : diff.changed(),
         "the copy changed in the target, by its id there: " + shown);
@@ -490,7 +490,7 @@ public abstract class CopyPluginContract {
     var kit = new Kit(false);
     var counts = PluginDriver.copyAll(kit.plugin, kit.newJobKeeping(), kit.ids).checkpoint().counts();
     assertEquals(counts.total(), counts.created(), "a first copy creates every object: " + counts);
-    var diff = kit.plugin.diff(kit.diff()).await();
+    var diff = PluginDriver.diffed(kit.plugin, kit.diff());
     assertTrue(diff.inSync(), "the copy has no drift from the template: " + diff.toJson().encodePrettily());
   }
 
@@ -503,12 +503,12 @@ public abstract class CopyPluginContract {
     var kit = new Kit(false);
     PluginDriver.copyAll(kit.plugin, kit.context, kit.ids);
     kit.changeTemplate();
-    var drift = kit.plugin.diff(kit.diff()).await();
+    var drift = PluginDriver.diffed(kit.plugin, kit.diff());
     assertFalse(drift.changed().isEmpty(), "the template's change is changed: " + drift.toJson().encodePrettily());
     assertEquals(List.of(), drift.tenantChanged(), "the tenant changed nothing: " + drift.toJson().encodePrettily());
     var again = PluginDriver.copyAll(kit.plugin, kit.newJob(), kit.ids).checkpoint().counts();
     assertTrue(again.updated() >= 1, "a re-run updates the copy of the changed template object: " + again);
-    var diff = kit.plugin.diff(kit.diff()).await();
+    var diff = PluginDriver.diffed(kit.plugin, kit.diff());
     assertTrue(diff.inSync(), "after the re-run, no drift: " + diff.toJson().encodePrettily());
     var fresh = new Kit(false);
     fresh.changeTemplate();

@@ -3,6 +3,7 @@ package dev.orgplane.copy.testkit;
 import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.copy.api.KindDiff;
 import dev.orgplane.copy.api.PageResult;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -85,15 +86,34 @@ final class PluginDriver {
    * test naming the plugin and what the engine makes of it, where the test hung for ever on a page never answered.
    */
   static PageResult answered(CopyPlugin plugin, Future<PageResult> page, long seconds) {
-    if (page == null) {
-      throw new AssertionError("The copy plugin " + plugin.id() + " answered null instead of a page (a future): the "
-          + "engine fails its job copy_error.");
+    return awaited(plugin, page, seconds, "a page", "fails its job copy_error",
+        "fails its job page_timeout once ORGPLANE_ENGINE_PAGE_TIMEOUT_SECONDS have passed");
+  }
+
+  /**
+   * {@code plugin}'s diff of {@code context}, waited for as a page is ({@value #PAGE_SECONDS} s): the engine gives a
+   * diff a page's deadline. A diff never answered hung the author's test for ever.
+   */
+  static KindDiff diffed(CopyPlugin plugin, CopyContext context) {
+    return diffed(plugin, plugin.diff(context), PAGE_SECONDS);
+  }
+
+  static KindDiff diffed(CopyPlugin plugin, Future<KindDiff> diff, long seconds) {
+    return awaited(plugin, diff, seconds, "a diff", "answers the diff 500",
+        "answers the diff 504 diff_timeout once ORGPLANE_ENGINE_PAGE_TIMEOUT_SECONDS have passed");
+  }
+
+  private static <T> T awaited(CopyPlugin plugin, Future<T> answer, long seconds, String what, String ifNull,
+      String ifLate) {
+    if (answer == null) {
+      throw new AssertionError("The copy plugin " + plugin.id() + " answered null instead of " + what
+          + " (a future): the engine " + ifNull + ".");
     }
     try {
-      return page.await(seconds, TimeUnit.SECONDS);
+      return answer.await(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new AssertionError("The copy plugin " + plugin.id() + " did not answer a page within " + seconds + " s: "
-          + "the engine fails its job page_timeout once ORGPLANE_ENGINE_PAGE_TIMEOUT_SECONDS have passed.");
+      throw new AssertionError("The copy plugin " + plugin.id() + " did not answer " + what + " within " + seconds
+          + " s: the engine " + ifLate + ".");
     }
   }
 }

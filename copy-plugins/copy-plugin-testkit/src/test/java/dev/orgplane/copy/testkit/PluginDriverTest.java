@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.KindDiff;
 import dev.orgplane.copy.api.PageResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,5 +35,19 @@ class PluginDriverTest {
   void aNullAnswerFailsTheTestNamingThePlugin() {
     var failed = assertThrows(AssertionError.class, () -> PluginDriver.answered(plugin, null, 1));
     assertTrue(failed.getMessage().contains("roles answered null"), failed.getMessage());
+  }
+
+  @Test
+  void aDiffNeverAnsweredFailsTheTestOnceItsTimeHasPassed() {
+    var failed = assertThrows(AssertionError.class,
+        () -> PluginDriver.diffed(plugin, Promise.<KindDiff>promise().future(), 1));
+    assertTrue(failed.getMessage().contains("roles did not answer a diff within 1 s"), failed.getMessage());
+    assertTrue(failed.getMessage().contains("diff_timeout"), failed.getMessage());
+  }
+
+  @Test
+  void aNullDiffFailsTheTestNamingThePlugin() {
+    var failed = assertThrows(AssertionError.class, () -> PluginDriver.diffed(plugin, null, 1));
+    assertTrue(failed.getMessage().contains("roles answered null instead of a diff"), failed.getMessage());
   }
 }
