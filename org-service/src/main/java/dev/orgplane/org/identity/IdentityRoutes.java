@@ -1,5 +1,6 @@
 package dev.orgplane.org.identity;
 
+import dev.orgplane.kit.async.BoundedWorkers;
 import dev.orgplane.kit.auth.ClientSecretBasic;
 import dev.orgplane.kit.auth.TokenExchange;
 import dev.orgplane.kit.http.ApiException;
@@ -141,6 +142,8 @@ public final class IdentityRoutes {
    * The hash {@code password} was just checked against, first replaced by a new one if it is of the outdated kind
    * (see {@link PasswordHasher}): only a sign-in knows the password to hash anew. Replaced only if unchanged
    * meanwhile; if the password changed, the old hash answered lets {@link RefreshTokens#open} refuse the sign-in.
+   * Not replaced when the hashing queue is full: the password is right and the attempt counted already, so refused
+   * {@code busy} the sign-in failed for a hash the next sign-in makes as well.
    */
   private Future<String> verifiedHash(User user, String password) {
     if (!hasher.outdated(user.passwordHash())) {
@@ -148,7 +151,9 @@ public final class IdentityRoutes {
     }
     return hasher.hash(password)
         .compose(fresh -> UserRepository.replacePasswordHash(pool, user.id(), user.passwordHash(), fresh)
-            .map(replaced -> replaced ? fresh : user.passwordHash()));
+            .map(replaced -> replaced ? fresh : user.passwordHash()),
+            refused -> BoundedWorkers.isBusy(refused) ? Future.succeededFuture(user.passwordHash())
+                : Future.failedFuture(refused));
   }
 
   private static ApiException wrongCredentials() {

@@ -1,11 +1,9 @@
 package dev.orgplane.org.identity;
 
+import dev.orgplane.kit.async.BoundedWorkers;
 import dev.orgplane.kit.config.Settings;
-import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
-import io.vertx.core.shareddata.LocalMap;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -55,21 +53,14 @@ public final class PasswordHasher {
   public static final String QUEUE_SETTING = "ORGPLANE_PASSWORD_HASH_QUEUE";
   static final String POOL_NAME = "orgplane-password-hashing";
   static final int THREADS = Runtime.getRuntime().availableProcessors();
-  /** A thread frees up within a hash's time (a fraction of a second), so the queue has room again by then. */
-  private static final long RETRY_AFTER_SECONDS = 1;
 
-  private final WorkerExecutor executor;
-  /** The hashes running or waiting, counted under {@value #POOL_NAME} across the instances sharing the threads. */
-  private final LocalMap<String, Integer> admitted;
-  private final int capacity;
+  private final BoundedWorkers workers;
   private final int cost;
   /** Checked in place of an unknown user's hash, made at {@link #cost}. */
   private final String dummyHash;
 
-  private PasswordHasher(Vertx vertx, WorkerExecutor executor, int queue, int cost, String dummyHash) {
-    this.executor = executor;
-    this.admitted = vertx.sharedData().getLocalMap(POOL_NAME);
-    this.capacity = THREADS + queue;
+  private PasswordHasher(BoundedWorkers workers, int cost, String dummyHash) {
+    this.workers = workers;
     this.cost = cost;
     this.dummyHash = dummyHash;
   }
@@ -81,8 +72,9 @@ public final class PasswordHasher {
    * start that makes no admin does not wait for.
    */
   public static Future<PasswordHasher> started(Vertx vertx, int queue, int cost) {
-    return vertx.executeBlocking(() -> hashNow("dummy", cost), false).map(dummy -> new PasswordHasher(vertx,
-        vertx.createSharedWorkerExecutor(POOL_NAME, THREADS), queue, cost, dummy));
+    return vertx.executeBlocking(() -> hashNow("dummy", cost), false).map(dummy -> new PasswordHasher(
+        new BoundedWorkers(vertx, POOL_NAME, THREADS, queue,
+            "Too many passwords are being checked at the moment; retry in a second."), cost, dummy));
   }
 
   /** With the queue {@value #QUEUE_SETTING} allows and the cost {@value #COST_SETTING} sets. */
@@ -109,7 +101,7 @@ public final class PasswordHasher {
    * once (more than the threads and the queue) would otherwise fail their start.
    */
   public Future<String> hashAtStart(String password) {
-    return executor.executeBlocking(() -> hashNow(password, cost), false);
+    return workers.unbounded(() -> hashNow(password, cost));
   }
 
   /**
@@ -118,9 +110,8 @@ public final class PasswordHasher {
    * made, or once {@code work} ends without it.
    */
   <T> Future<T> withSlot(Function<Slot, Future<T>> work) {
-    if (!admit()) {
-      return Future.failedFuture(new ApiException(503, "busy",
-          "Too many passwords are being checked at the moment; retry in a second.", RETRY_AFTER_SECONDS));
+    if (!workers.admit()) {
+      return Future.failedFuture(workers.busy());
     }
     var slot = new Slot();
     Future<T> done;
@@ -166,27 +157,14 @@ public final class PasswordHasher {
     }
 
     private <T> Future<T> run(Callable<T> hashing) {
-      return executor.executeBlocking(hashing, false).andThen(done -> free());
+      return workers.unbounded(hashing).andThen(done -> free());
     }
 
     private void free() {
       if (held.compareAndSet(true, false)) {
-        admitted.computeIfPresent(POOL_NAME, (key, hashes) -> hashes <= 1 ? null : hashes - 1);
+        workers.release();
       }
     }
-  }
-
-  /** Counts a hash in, or answers false when {@link #capacity} are running or waiting already. */
-  private boolean admit() {
-    var counted = new boolean[1];
-    admitted.compute(POOL_NAME, (key, hashes) -> {
-      if (hashes != null && hashes >= capacity) {
-        return hashes;
-      }
-      counted[0] = true;
-      return hashes == null ? 1 : hashes + 1;
-    });
-    return counted[0];
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.orgplane.org.identity;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.Eventually;
@@ -124,6 +125,38 @@ class PasswordHashingQueueTest {
 
     refused.forEach(answer -> assertProblem(answer, 503, "busy"));
     assertEquals(200, org.send(HttpMethod.PUT, "/v1/users/me/password", carol.token(), change).statusCode());
+  }
+
+  /**
+   * A right password on a hash of an older cost signs in even when the new hash it would be replaced by finds the
+   * queue full: replacing it is left to the next sign-in. Refused busy, the sign-in failed after its attempt was
+   * counted. The place the check frees is taken by another before the new hash asks for one (here the test's own).
+   */
+  @Test
+  void aRightPasswordSignsInWhenTheQueueIsFullForTheNewHash() throws Exception {
+    var dave = org.newUser("dave");
+    var older = PasswordHasher.started(vertx, 0, OrgServiceHarness.PASSWORD_HASH_COST + 1).await()
+        .hash("password-dave-123").await();
+    PgFixture.execute(org.db(), "UPDATE org.users SET password_hash = '" + older + "' WHERE id = '" + dave.id() + "'");
+    LocalMap<String, Integer> admitted = vertx.sharedData().getLocalMap(PasswordHasher.POOL_NAME);
+    var places = PasswordHasher.THREADS + QUEUE;
+    CompletableFuture<HttpResponse<Buffer>> signIn;
+    try (var held = HeldThreads.all(vertx)) {
+      admitted.put(PasswordHasher.POOL_NAME, places - 1);
+      signIn = sent(() -> org.requestToken(dave.email(), "password-dave-123"));
+      awaitHashesAdmitted(places);
+      admitted.merge(PasswordHasher.POOL_NAME, 1, Integer::sum);
+    }
+    try {
+      assertEquals(200, signIn.get(30, TimeUnit.SECONDS).statusCode());
+    } finally {
+      admitted.remove(PasswordHasher.POOL_NAME);
+    }
+    assertEquals(older, PgFixture.queryString(org.db(),
+        "SELECT password_hash FROM org.users WHERE id = '" + dave.id() + "'"), "replaced by the next sign-in");
+    assertEquals(200, org.requestToken(dave.email(), "password-dave-123").statusCode());
+    assertNotEquals(older, PgFixture.queryString(org.db(),
+        "SELECT password_hash FROM org.users WHERE id = '" + dave.id() + "'"));
   }
 
   /**
