@@ -94,6 +94,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     ServiceHttp.bodyLimitBytes(settings);
     SessionTimeouts.from(settings);
     PasswordHasher.queue(settings);
+    MetaSchemas.queue(settings);
     PasswordHasher.cost(settings);
   }
 
@@ -195,7 +196,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     verifications.mount(router);
     emailChanges.mount(router);
     new RevocationListRoutes(pool, tokenLifetime()).mount(router);
-    var metaSchemas = new MetaSchemas(vertx, pool);
+    var metaSchemas = new MetaSchemas(vertx, pool, MetaSchemas.queue(settings));
     new OrganizationRoutes(pool, metaSchemas, revocations).mount(router);
     new OrganizationLookupRoutes(pool).mount(router);
     new MetaSchemaRoutes(pool, metaSchemas).mount(router);

@@ -35,6 +35,7 @@ class OutOfRangeSettingsTest {
         Map.entry("ORGPLANE_HOOK_DELIVERY_RETENTION_DAYS", "0"),
         Map.entry("ORGPLANE_ORG_SERVICE_PORT", "70000"),
         Map.entry("ORGPLANE_PASSWORD_HASH_QUEUE", "-1"),
+        Map.entry("ORGPLANE_META_SCHEMA_QUEUE", "-1"),
         Map.entry("ORGPLANE_PASSWORD_HASH_COST", "17"),
         Map.entry("ORGPLANE_ENGINE_CLIENT_ID", "engine"));
     RefusedSettings.assertEachStopsTheStart(refused, setting -> () -> OrgServiceHarness.start(vertx, db,

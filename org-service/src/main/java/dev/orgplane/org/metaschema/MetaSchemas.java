@@ -10,12 +10,13 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.resource.InputStreamSource;
+import dev.orgplane.kit.async.BoundedWorkers;
+import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.FreeFormJson;
 import dev.orgplane.kit.http.NestingDepth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -32,6 +33,8 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The meta-schemas (JSON Schema 2020-12, networknt validator) that objects' {@code metadata} must
@@ -42,7 +45,9 @@ import java.util.function.Supplier;
  * threads, each within {@link #BUDGET}: a schema of 980 bytes held the event loop 8.5 s for each organization created.
  * The threads are their own ({@value #POOL_NAME}, one per core, shared by the service's instances): on Vert.x's default
  * worker pool, 20 requests each validating up to the budget held every thread it has, and all other blocking work of
- * the service waited for them.
+ * the service waited for them. At most {@value #QUEUE_SETTING} checks wait for them; one more is refused at once, 503
+ * {@code busy} with {@code Retry-After}: a burst of schemas with slow patterns queued without end, each caller waiting
+ * behind all the others.
  */
 public final class MetaSchemas {
 
@@ -59,7 +64,11 @@ public final class MetaSchemas {
   static final int NAMED_ERRORS = 20;
   static final String POOL_NAME = "orgplane-meta-schemas";
   static final int THREADS = Runtime.getRuntime().availableProcessors();
+  public static final String QUEUE_SETTING = "ORGPLANE_META_SCHEMA_QUEUE";
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(MetaSchemas.class);
+  /** At most one check cut off by the budget is logged per schema in this time: anyone may send one again and again. */
+  static final long CUT_OFF_LOG_MILLIS = 60_000;
   /**
    * Loads no schema from outside the validator: a {@code $ref} or {@code $schema} naming a URL (http, file, any) made
    * the server fetch it, on the event loop, for whoever may write a meta-schema. The JSON Schema meta-schemas come
@@ -118,11 +127,19 @@ public final class MetaSchemas {
   private final long cacheMillis;
   private final Duration budget;
   private final Duration backOff;
-  private final WorkerExecutor executor;
+  private final BoundedWorkers workers;
   private final Map<String, Held> cache = new ConcurrentHashMap<>();
+  /** When a check against each schema was last logged as cut off. */
+  private final Map<String, Long> cutOffLogged = new ConcurrentHashMap<>();
 
-  public MetaSchemas(Vertx vertx, Pool pool) {
-    this(vertx, pool, CACHE_MILLIS, BUDGET, BACK_OFF);
+  /** With at most {@code queue} checks waiting for a thread ({@link #queue}). */
+  public MetaSchemas(Vertx vertx, Pool pool, int queue) {
+    this(vertx, pool, queue, CACHE_MILLIS, BUDGET, BACK_OFF);
+  }
+
+  /** {@value #QUEUE_SETTING}: 0 or more checks waiting for a thread (0: none waits, a busy thread refuses). */
+  public static int queue(Settings settings) {
+    return settings.integer(QUEUE_SETTING, 0, Integer.MAX_VALUE - THREADS);
   }
 
   /**
@@ -130,30 +147,37 @@ public final class MetaSchemas {
    * need not wait out {@link #CACHE_MILLIS} or {@link #BACK_OFF}, nor find a schema that takes longer than
    * {@link #BUDGET} to compile.
    */
-  MetaSchemas(Vertx vertx, Pool pool, long cacheMillis, Duration budget, Duration backOff) {
+  MetaSchemas(Vertx vertx, Pool pool, int queue, long cacheMillis, Duration budget, Duration backOff) {
     this.vertx = vertx;
     this.pool = pool;
     this.cacheMillis = cacheMillis;
     this.budget = budget;
     this.backOff = backOff;
-    this.executor = vertx.createSharedWorkerExecutor(POOL_NAME, THREADS);
+    this.workers = new BoundedWorkers(vertx, POOL_NAME, THREADS, queue,
+        "Too many meta-schemas are being checked at the moment; retry in a second.");
   }
 
   /**
    * Fails with 400 {@code validation_failed} when {@code metadata} does not match, one field error per violation (the
    * first {@link #NAMED_ERRORS} by place; the detail says how many there were), or when the schema judges no instance
-   * ({@link Unjudged}), or nests deeper than {@link NestingDepth#MAX} levels (not validated then).
+   * ({@link Unjudged}), or nests deeper than {@link NestingDepth#MAX} levels (not validated then); with 503
+   * {@code busy} when {@value #QUEUE_SETTING} checks wait already. {@code organization} names whose metadata it is, in
+   * the log line of a check cut off by the budget.
    */
-  public Future<Void> validate(String name, String field, JsonObject metadata) {
+  public Future<Void> validate(String name, String organization, String field, JsonObject metadata) {
     if (NestingDepth.exceedsMax(metadata)) {
       return Future.failedFuture(NestingDepth.tooDeep(field));
     }
     return current(name)
         .compose(Held::compiled)
-        .compose(schema -> executor.executeBlocking(() -> violations(schema, metadata,
-            unjudged -> ApiException.invalid(field + " cannot be checked against the " + name + " meta-schema.",
-                List.of(new ApiException.FieldError(field, "cannot be checked against the meta-schema: "
-                    + unjudged.reason)))), false))
+        .compose(schema -> workers.execute(() -> violations(schema, metadata, unjudged -> {
+          if (unjudged == Unjudged.SLOW) {
+            logCutOff(name, organization);
+          }
+          return ApiException.invalid(field + " cannot be checked against the " + name + " meta-schema.",
+              List.of(new ApiException.FieldError(field, "cannot be checked against the meta-schema: "
+                  + unjudged.reason)));
+        })))
         .map(violations -> {
           if (!violations.isEmpty()) {
             var errors = violations.stream()
@@ -195,7 +219,7 @@ public final class MetaSchemas {
   public Future<JsonObject> put(String name, JsonObject schema, Consumer<Optional<JsonObject>> precondition,
       BiFunction<SqlClient, Change, Future<Void>> audit) {
     FreeFormJson.check("schema", schema);
-    return executor.executeBlocking(() -> {
+    return workers.execute(() -> {
       var compiled = compile(schema);
       var dialect = schema.getValue("$schema");
       if (dialect != null && !SchemaId.V202012.equals(dialect)) {
@@ -206,7 +230,7 @@ public final class MetaSchemas {
       violations(compiled, new JsonObject(), unjudged -> ApiException.badRequest("invalid_meta_schema",
           "Not a usable JSON Schema: " + unjudged.reason + "."));
       return compiled;
-    }, false).compose(compiled -> pool.withTransaction(tx -> tx.preparedQuery(SELECT + " FOR UPDATE")
+    }).compose(compiled -> pool.withTransaction(tx -> tx.preparedQuery(SELECT + " FOR UPDATE")
             .execute(Tuple.of(name))
             .compose(current -> {
               var before = current.size() == 0 ? Optional.<JsonObject>empty()
@@ -242,8 +266,9 @@ public final class MetaSchemas {
           }
           var row = rows.iterator().next();
           var source = row.getJsonObject("schema");
+          // past the queue: one compile per stored version, however many requests ask, and its outcome is held
           var current = held(name, row.getOffsetDateTime("updated_at"), source,
-              () -> executor.executeBlocking(() -> compile(source), false));
+              () -> workers.unbounded(() -> compile(source)));
           current.compiled().onFailure(failure -> {
             if (failure instanceof CompileCutOff) {
               vertx.setTimer(backOff.toMillis(), timer -> cache.computeIfPresent(name,
@@ -315,6 +340,22 @@ public final class MetaSchemas {
       throw unjudged.apply(Unjudged.LOOPS);
     } catch (ValidationDeadline.Passed e) {
       throw unjudged.apply(Unjudged.SLOW);
+    }
+  }
+
+  /** One line a {@link #CUT_OFF_LOG_MILLIS} per schema: whoever sends such metadata again adds no more. */
+  private void logCutOff(String name, String organization) {
+    var now = System.currentTimeMillis();
+    var due = new boolean[1];
+    cutOffLogged.compute(name, (key, last) -> {
+      due[0] = last == null || now - last >= CUT_OFF_LOG_MILLIS;
+      return due[0] ? now : last;
+    });
+    if (due[0]) {
+      // the organization as the request named it (a path's segment, unchecked yet): no line breaks into the log
+      var shown = String.valueOf(organization).replaceAll("\\p{Cntrl}", "?");
+      LOG.warn("Checking metadata of organization {} against the {} meta-schema took more than {} ms and was cut off "
+          + "(refused 400; at most one such line a minute per meta-schema)", shown, name, budget.toMillis());
     }
   }
 

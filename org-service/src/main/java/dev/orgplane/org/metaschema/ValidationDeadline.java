@@ -6,6 +6,7 @@ import com.networknt.schema.ExecutionContext;
 import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaException;
 import com.networknt.schema.JsonValidator;
 import com.networknt.schema.Keyword;
 import com.networknt.schema.RefValidator;
@@ -36,12 +37,18 @@ final class ValidationDeadline {
 
   /**
    * Thrown where a reference is followed, or a pattern reads on, after the deadline; nothing in the validator keeps
-   * it (a pattern's validator logs it and throws it on).
+   * it. The validator's own kind of failure: a pattern's validator throws that on as it is, while it logs any other
+   * at ERROR first, and anyone could fill the log with them by sending values too long for a schema's pattern.
    */
-  static final class Passed extends RuntimeException {
+  static final class Passed extends JsonSchemaException {
 
     private Passed() {
-      super("the deadline passed", null, false, false);
+      super("the deadline passed");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
     }
   }
 

@@ -47,15 +47,15 @@ public final class OrganizationRoutes {
     this.revocations = revocations;
   }
 
-  /** A change's metadata, when it changes it. */
-  private Future<Void> validMetadata(OrganizationFields fields) {
+  /** A change's metadata, when it changes it, of organization {@code orgId}. */
+  private Future<Void> validMetadata(String orgId, OrganizationFields fields) {
     return fields.metadata() == null ? Future.succeededFuture()
-        : metaSchemas.validate("organization", "metadata", fields.metadata());
+        : metaSchemas.validate("organization", orgId, "metadata", fields.metadata());
   }
 
   /** A new organization's metadata, none being {@code {}}: a creation without it skipped a schema requiring keys. */
   private Future<Void> validNewMetadata(OrganizationFields fields) {
-    return metaSchemas.validate("organization", "metadata",
+    return metaSchemas.validate("organization", fields.name(), "metadata",
         fields.metadata() == null ? new JsonObject() : fields.metadata());
   }
 
@@ -217,7 +217,7 @@ public final class OrganizationRoutes {
     var fields = OrganizationFields.read(body, false);
     body.validate();
     // a group given the new name while the own group followed it was not there for the check (see renameOwnGroup)
-    validMetadata(fields).compose(valid -> updateInTransaction(ctx, principal, fields)
+    validMetadata(ctx.pathParam("org"), fields).compose(valid -> updateInTransaction(ctx, principal, fields)
             .recover(failure -> GroupName.isTaken(failure) ? updateInTransaction(ctx, principal, fields)
                 : Future.failedFuture(failure)))
         .recover(OrganizationRoutes::nameTaken)

@@ -42,6 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetaSchemaTest {
 
+  /** Checks that may wait for a thread, in the tests' own instances: as many as the tests ever send at once. */
+  private static final int QUEUE = 16;
   private OrgServiceHarness org;
   private String admin;
 
@@ -251,15 +253,16 @@ class MetaSchemaTest {
     var pool = Database.open(vertx, org.db(), 2, List.of()).await();
     try {
       var cacheMillis = 200;
-      var schemas = new MetaSchemas(vertx, pool, cacheMillis, Duration.ZERO, Duration.ofMillis(cacheMillis));
+      var schemas = new MetaSchemas(vertx, pool, QUEUE, cacheMillis, Duration.ZERO, Duration.ofMillis(cacheMillis));
       PgFixture.execute(org.db(), "INSERT INTO org.meta_schemas (name, schema) VALUES ('" + name
           + "', '{\"$ref\": \"#/$defs/o\", \"$defs\": {\"o\": {\"type\": \"object\"}}}')");
-      var cutOff = assertThrows(ApiException.class, () -> schemas.validate(name, "metadata", new JsonObject()).await());
+      var cutOff = assertThrows(ApiException.class,
+          () -> schemas.validate(name, "some-org", "metadata", new JsonObject()).await());
       assertEquals("Not a usable JSON Schema: " + MetaSchemas.Unjudged.SLOW.reason + ".", cutOff.getMessage());
       PgFixture.execute(org.db(), "UPDATE org.meta_schemas SET schema = '{\"type\": \"object\"}' WHERE name = '"
           + name + "'");
       Thread.sleep(cacheMillis + 100);
-      schemas.validate(name, "metadata", new JsonObject()).await();
+      schemas.validate(name, "some-org", "metadata", new JsonObject()).await();
     } finally {
       pool.close().await();
     }
@@ -281,9 +284,10 @@ class MetaSchemaTest {
       var schemas = new MetaSchemas(vertx, onEachAnswer(pool, rows -> {
         reads.incrementAndGet();
         return Future.succeededFuture(rows);
-      }), 60_000, Duration.ofMillis(1), MetaSchemas.BACK_OFF);
+      }), QUEUE, 60_000, Duration.ofMillis(1), MetaSchemas.BACK_OFF);
       for (var i = 0; i < 5; i++) {
-        var cutOff = assertThrows(ApiException.class, () -> schemas.validate(name, "metadata", new JsonObject()).await());
+        var cutOff = assertThrows(ApiException.class,
+          () -> schemas.validate(name, "some-org", "metadata", new JsonObject()).await());
         assertEquals("Not a usable JSON Schema: " + MetaSchemas.Unjudged.SLOW.reason + ".", cutOff.getMessage());
       }
       assertEquals(1, reads.get(), "compiled once within the back-off");
@@ -303,12 +307,12 @@ class MetaSchemaTest {
     var pool = Database.open(vertx, org.db(), 2, List.of()).await();
     try {
       var cacheMillis = 200;
-      var schemas = new MetaSchemas(vertx, pool, cacheMillis, MetaSchemas.BUDGET, MetaSchemas.BACK_OFF);
+      var schemas = new MetaSchemas(vertx, pool, QUEUE, cacheMillis, MetaSchemas.BUDGET, MetaSchemas.BACK_OFF);
       schemas.put(name, object, current -> { }, (tx, change) -> Future.succeededFuture()).await();
       PgFixture.execute(org.db(), "UPDATE org.meta_schemas SET schema = '{\"type\": \"array\"}' WHERE name = '"
           + name + "'");
       Thread.sleep(cacheMillis + 100);
-      schemas.validate(name, "metadata", new JsonObject()).await();
+      schemas.validate(name, "some-org", "metadata", new JsonObject()).await();
       assertEquals(object, schemas.get(name).await());
     } finally {
       pool.close().await();
@@ -479,10 +483,11 @@ class MetaSchemaTest {
     var after = before.copy().put("required", new JsonArray().add("tier"));
     var pool = Database.open(vertx, org.db(), 2, List.of()).await();
     try {
-      new MetaSchemas(vertx, pool).put(name, before, current -> { }, (tx, change) -> Future.succeededFuture()).await();
+      new MetaSchemas(vertx, pool, QUEUE).put(name, before, current -> { }, (tx, change) -> Future.succeededFuture())
+          .await();
       var read = Promise.<Void>promise();
       var release = Promise.<Void>promise();
-      var schemas = new MetaSchemas(vertx, answersHeld(pool, read, release.future()));
+      var schemas = new MetaSchemas(vertx, answersHeld(pool, read, release.future()), QUEUE);
       var reading = schemas.get(name);
       read.future().await();
       schemas.put(name, after, current -> { }, (tx, change) -> Future.succeededFuture()).await();
