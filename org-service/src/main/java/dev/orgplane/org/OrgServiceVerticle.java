@@ -140,8 +140,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
               AdminBootstrap.ensureAdmin(vertx, pool, hasher, settings, generatedAdminPassword)
                   .compose(v -> ProvisionerBootstrap.ensureEngine(pool, settings))
                   .compose(v -> {
-                    revocations = new TokenRevocations(vertx, () -> StoredRevocations.read(pool, tokenLifetime()),
-                        TokenRevocations.Schedule.from(settings));
+                    revocations = new TokenRevocations(vertx, () -> StoredRevocations.read(pool, tokenLifetime(),
+                        revocationReadTimeoutMillis()), TokenRevocations.Schedule.from(settings));
                     return revocations.start();
                   })
                   .compose(v -> listen(hasher)));
@@ -195,7 +195,7 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new AccountSecurityRoutes(pool, hasher, tokens, revocations, refreshTokens).mount(router);
     verifications.mount(router);
     emailChanges.mount(router);
-    new RevocationListRoutes(pool, tokenLifetime()).mount(router);
+    new RevocationListRoutes(pool, tokenLifetime(), revocationReadTimeoutMillis()).mount(router);
     var metaSchemas = new MetaSchemas(vertx, pool, MetaSchemas.queue(settings));
     new OrganizationRoutes(pool, metaSchemas, revocations).mount(router);
     new OrganizationLookupRoutes(pool).mount(router);
@@ -234,6 +234,10 @@ public final class OrgServiceVerticle extends ServiceVerticle {
 
   private long tokenLifetime() {
     return tokenLifetimeSeconds(settings);
+  }
+
+  private long revocationReadTimeoutMillis() {
+    return StoredRevocations.readTimeoutMillis(TokenRevocations.Schedule.from(settings));
   }
 
   /**

@@ -20,10 +20,13 @@ public final class RevocationListRoutes {
 
   private final Pool pool;
   private final long tokenLifetimeSeconds;
+  private final long readTimeoutMillis;
 
-  public RevocationListRoutes(Pool pool, long tokenLifetimeSeconds) {
+  /** The list is read within {@code readTimeoutMillis} ({@link StoredRevocations#read}). */
+  public RevocationListRoutes(Pool pool, long tokenLifetimeSeconds, long readTimeoutMillis) {
     this.pool = pool;
     this.tokenLifetimeSeconds = tokenLifetimeSeconds;
+    this.readTimeoutMillis = readTimeoutMillis;
   }
 
   public void mount(Router router) {
@@ -32,7 +35,8 @@ public final class RevocationListRoutes {
 
   private void list(RoutingContext ctx) {
     AccessPolicy.caller(pool, BearerAuth.principal(ctx))
-        .compose(caller -> caller.seesEveryOrganization() ? StoredRevocations.read(pool, tokenLifetimeSeconds)
+        .compose(caller -> caller.seesEveryOrganization() ? StoredRevocations.read(pool, tokenLifetimeSeconds,
+            readTimeoutMillis)
             : Future.failedFuture(ApiException.forbidden("forbidden",
                 "Only platform admins and the provisioning engine read the revoked tokens.")))
         .onSuccess(snapshot -> {

@@ -31,7 +31,25 @@ public final class StoredRevocations {
   private StoredRevocations() {
   }
 
-  public static Future<TokenRevocations.Snapshot> read(SqlClient client, long tokenLifetimeSeconds) {
+  /**
+   * How long a read of the list may take: half of what its readers wait for it ({@link TokenRevocations.Schedule}),
+   * so that its connection is back in the pool, and the database has given up on it, before they ask again.
+   */
+  public static long readTimeoutMillis(TokenRevocations.Schedule schedule) {
+    return Math.max(1, schedule.giveUpMillis() / 2);
+  }
+
+  /**
+   * The list as it is now, read within {@code timeoutMillis} (else failing 503 {@code database_timeout}): a read stuck
+   * behind a lock held its pooled connection as long as the pool's statement timeout allows, or for good where that is
+   * off, though whoever asked had given up long before, and each period asked again.
+   */
+  public static Future<TokenRevocations.Snapshot> read(Pool pool, long tokenLifetimeSeconds, long timeoutMillis) {
+    return pool.withTransaction(tx -> tx.query("SET LOCAL statement_timeout = " + timeoutMillis).execute()
+        .compose(set -> read(tx, tokenLifetimeSeconds)));
+  }
+
+  private static Future<TokenRevocations.Snapshot> read(SqlClient client, long tokenLifetimeSeconds) {
     // a deleted account's tokens end with the second after its deletion: none can be issued after it
     return client.preparedQuery("SELECT id AS key, floor(extract(epoch FROM sessions_ended_at))::bigint AS second "
             + "FROM org.users WHERE sessions_ended_at > now() - make_interval(secs => $1) "

@@ -97,6 +97,15 @@ public final class TokenRevocations implements Predicate<Principal> {
       }
       return new Schedule(reloadMillis, TimeUnit.SECONDS.toMillis(seconds));
     }
+
+    /**
+     * How long a read may take before it is given up: half the bound. A read slower than that could not keep the
+     * list fresh anyway, as the next would begin no sooner; given up then, it leaves the other half for a read asked
+     * for after it.
+     */
+    public long giveUpMillis() {
+      return maxStalenessMillis / 2;
+    }
   }
 
   private final Vertx vertx;
@@ -191,9 +200,8 @@ public final class TokenRevocations implements Predicate<Principal> {
     endedInProcess.entrySet().removeIf(mark -> mark.getValue() < markedBefore);
     revokedInProcess.entrySet().removeIf(mark -> mark.getValue() < markedBefore);
     var began = System.nanoTime();
-    // Half the bound: a read slower than that could not keep the list fresh anyway, as the next would begin no
-    // sooner; given up then, it leaves the other half for a read asked for after it, and its late answer is dropped
-    return source.get().timeout(schedule.maxStalenessMillis() / 2, TimeUnit.MILLISECONDS).<Void>map(loaded -> {
+    // a late answer of a read given up is dropped
+    return source.get().timeout(schedule.giveUpMillis(), TimeUnit.MILLISECONDS).<Void>map(loaded -> {
       var sessions = new HashMap<>(loaded.sessionsEnded());
       endedHere.forEach((subject, second) -> {
         if (sessions.getOrDefault(subject, Long.MIN_VALUE) >= second) {
