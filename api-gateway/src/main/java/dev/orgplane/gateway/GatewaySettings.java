@@ -15,18 +15,27 @@ import dev.orgplane.kit.config.Settings;
  * @param passwordRatePerSecond the refill of the stricter per-address limit of the requests that hash a password
  * @param passwordBurst its bucket size
  * @param quarantineMillis how long an upstream that failed is skipped
+ * @param readyProbeMillis how often the upstreams of a route with more than one are asked whether they are ready,
+ *     0 for never
  * @param bodyTimeoutMillis how long a request's body may take to arrive
  * @param idleTimeoutSeconds how long a connection may be idle
  * @param tlsCertFile the certificate for HTTPS, blank for plain HTTP
  * @param tlsKeyFile its key, blank with it
  */
 record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double ratePerSecond, int burst,
-    double passwordRatePerSecond, int passwordBurst, long quarantineMillis, long bodyTimeoutMillis, int idleTimeoutSeconds, String tlsCertFile, String tlsKeyFile) {
+    double passwordRatePerSecond, int passwordBurst, long quarantineMillis, long readyProbeMillis,
+    long bodyTimeoutMillis, int idleTimeoutSeconds, String tlsCertFile, String tlsKeyFile) {
 
   /** A request per 1000 s: a slower rate would tell a client over its limit to wait longer. */
   private static final double SLOWEST_RATE_PER_SECOND = 0.001;
   /** A day: an upstream skipped longer is better taken out of the routes. */
   private static final long LONGEST_QUARANTINE_MILLIS = 86_400_000;
+  /**
+   * The readiness probes' period, when on: probed more often than every 100 ms, a service would mostly answer the
+   * gateway; more seldom than every minute, an upstream not ready would take callers' requests for a minute.
+   */
+  private static final long FASTEST_READY_PROBE_MILLIS = 100;
+  private static final long SLOWEST_READY_PROBE_MILLIS = 60_000;
   /** A day, as the longest route timeout. */
   private static final long LONGEST_BODY_TIMEOUT_MILLIS = 86_400_000;
 
@@ -45,6 +54,7 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
         settings.decimal("ORGPLANE_PASSWORD_RATE_LIMIT_PER_SECOND", SLOWEST_RATE_PER_SECOND, Double.MAX_VALUE),
         settings.integer("ORGPLANE_PASSWORD_RATE_LIMIT_BURST", 1, Integer.MAX_VALUE),
         settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS", 0, LONGEST_QUARANTINE_MILLIS),
+        readyProbeMillis(settings),
         settings.longValue("ORGPLANE_GATEWAY_BODY_TIMEOUT_MILLIS", 1, LONGEST_BODY_TIMEOUT_MILLIS),
         settings.integer("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", 0, Integer.MAX_VALUE), cert, key);
   }
@@ -54,6 +64,17 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
     var minRefresh = settings.periodMillis("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS");
     return new JwksSchedule(minRefresh,
         settings.longValue("ORGPLANE_GATEWAY_JWKS_MAX_AGE_MILLIS", minRefresh, Long.MAX_VALUE));
+  }
+
+  /** 0 (off), or a period in its range. */
+  private static long readyProbeMillis(Settings settings) {
+    var key = "ORGPLANE_GATEWAY_READY_PROBE_MILLIS";
+    var period = settings.longValue(key, 0, SLOWEST_READY_PROBE_MILLIS);
+    if (period != 0 && period < FASTEST_READY_PROBE_MILLIS) {
+      throw new ConfigException(key + " must be 0 (no probes) or " + FASTEST_READY_PROBE_MILLIS + " to "
+          + SLOWEST_READY_PROBE_MILLIS + ", got " + period);
+    }
+    return period;
   }
 
   boolean tls() {

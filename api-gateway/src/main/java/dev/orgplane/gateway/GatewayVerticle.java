@@ -140,7 +140,7 @@ public final class GatewayVerticle extends ServiceVerticle {
             + "ORGPLANE_ENGINE_SOCKET), but this process's transport has none (ORGPLANE_TRANSPORT=io_uring): "
             + "reach the services by http://host:port");
       }
-      proxy = new ProxyHandler(vertx, client, connections, routes, own.quarantineMillis(),
+      proxy = new ProxyHandler(vertx, client, connections, routes, own.quarantineMillis(), own.readyProbeMillis(),
           ServiceHttp.bodyLimitBytes(settings), own.bodyTimeoutMillis());
       router.route().handler(proxy);
       var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();

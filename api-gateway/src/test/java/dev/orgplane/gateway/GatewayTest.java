@@ -113,7 +113,9 @@ class GatewayTest {
         .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
         .put("ORGPLANE_TRUSTED_ISSUERS", trusted.encode())
         .put("ORGPLANE_ORG_SERVICE_URL", url(first)).put("ORGPLANE_PUBLIC_URL", ISSUER)
-        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_BODY_LIMIT_BYTES", "1024"));
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_BODY_LIMIT_BYTES", "1024")
+        // passive health alone, as these tests mean (the stand-ins count what reaches them); ReadyUpstreamsTest probes
+        .put("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", "0"));
     vertx.deployVerticle(gateway).await();
     gatewayPort = gateway.port();
     var limited = new GatewayVerticle(new JsonObject()
@@ -1742,7 +1744,7 @@ class GatewayTest {
     return vertx.deployVerticle(new GatewayVerticle(new JsonObject()
         .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
         .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
-        .put("ORGPLANE_ROUTES", routes.encode()))).await();
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", "0"))).await();
   }
 
   /** The statuses of six requests one after the other, on the gateway at {@code port}; a POST with a body. */

@@ -94,6 +94,9 @@ class GivenConfigurationTest {
       assertStopsTheStart(vertx, Map.of("ORGPLANE_BODY_LIMIT_BYTES", bodyLimit));
     }
     assertStopsTheStart(vertx, Map.of("ORGPLANE_GATEWAY_JWKS_MIN_REFRESH_MILLIS", "86400001"));
+    for (var probePeriod : List.of("-1", "99", "60001")) {
+      assertStopsTheStart(vertx, Map.of("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", probePeriod));
+    }
     assertStopsTheStart(vertx, Map.of("ORGPLANE_RATE_LIMIT_BURST", "0", "ORGPLANE_HTTP_PORT", "70000",
         "ORGPLANE_METRICS_PORT", "65536", "ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", "-1",
         "ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "0", "ORGPLANE_GATEWAY_QUARANTINE_MILLIS", "9223372036854775807",

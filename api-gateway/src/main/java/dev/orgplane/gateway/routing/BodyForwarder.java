@@ -342,7 +342,7 @@ final class BodyForwarder {
   }
 
   /** {@code unix:/path} names a co-located service's Unix socket; anything else is {@code http://host:port}. */
-  private static void address(URI upstream, RequestOptions options) {
+  static void address(URI upstream, RequestOptions options) {
     if (Route.UNIX.equals(upstream.getScheme())) {
       options.setServer(SocketAddress.domainSocketAddress(upstream.getPath())).setHost(Route.authority(upstream));
     } else {

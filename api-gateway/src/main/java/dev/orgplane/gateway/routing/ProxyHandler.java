@@ -14,7 +14,8 @@ import io.vertx.ext.web.RoutingContext;
  * Streams a request to its upstream and the answer back, buffering no more of a request's body than its first 64 KiB
  * ({@link BodyForwarder}). Headers
  * pass through minus the hop-by-hop ones; the request id and X-Forwarded-* are added ({@link HopHeaders}).
- * Connection failures quarantine the upstream (see {@link UpstreamBalancer}) and answer 502; an upstream that
+ * Connection failures quarantine the upstream (see {@link UpstreamBalancer}) and answer 502, an upstream whose
+ * readiness probe fails is skipped until one passes ({@link ReadinessProbes}); an upstream that
  * does not answer within the route's timeout answers 504; a request that found every connection to it busy for that
  * long, 503 ({@link NoFreeConnection}). Requests without a body take the gateway's own Netty
  * connections ({@link BodilessForwarder}), those with one Vert.x's HTTP client ({@link BodyForwarder}).
@@ -35,6 +36,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
    */
   public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
+  private final Vertx vertx;
+  private final String deployment;
   private final RouteTable routes;
   private final long bodyLimitBytes;
   private final BodilessForwarder bodiless;
@@ -45,13 +48,16 @@ public final class ProxyHandler implements Handler<RoutingContext> {
    * Made on the event loop of the gateway instance it serves: its upstream connections for requests without a
    * body ({@code connectionsPerUpstream} at most per upstream) live there. {@code client}, that instance's too, opens
    * as many at most per upstream, each within {@link #CONNECT_TIMEOUT_MILLIS}. A client has {@code bodyTimeoutMillis}
-   * to send a request's body (408 {@code request_body_timeout} after it).
+   * to send a request's body (408 {@code request_body_timeout} after it). Upstreams are probed every
+   * {@code readyProbeMillis}, 0 for never.
    */
   public ProxyHandler(Vertx vertx, HttpClient client, int connectionsPerUpstream, RouteTable routes,
-      long quarantineMillis, long bodyLimitBytes, long bodyTimeoutMillis) {
+      long quarantineMillis, long readyProbeMillis, long bodyLimitBytes, long bodyTimeoutMillis) {
+    this.vertx = vertx;
+    this.deployment = vertx.getOrCreateContext().deploymentID();
     this.routes = routes;
     this.bodyLimitBytes = bodyLimitBytes;
-    var balancer = new UpstreamBalancer(quarantineMillis);
+    var balancer = new UpstreamBalancer(quarantineMillis, ReadinessProbes.shared(vertx, routes, readyProbeMillis));
     this.bodiless = new BodilessForwarder(new UpstreamChannels(vertx, connectionsPerUpstream), balancer, eventStreams);
     this.withBody = new BodyForwarder(vertx, client, balancer, bodyLimitBytes, bodyTimeoutMillis,
         connectionsPerUpstream, eventStreams);
@@ -102,9 +108,13 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     eventStreams.stop();
   }
 
-  /** Closes the upstream connections of requests without a body; call it once the server has drained. */
+  /**
+   * Closes the upstream connections of requests without a body and stops the readiness probes; call it once the
+   * server has drained.
+   */
   public void close() {
     bodiless.close();
+    ReadinessProbes.release(vertx, deployment);
   }
 
   /**

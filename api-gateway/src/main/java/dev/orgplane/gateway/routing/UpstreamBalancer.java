@@ -10,12 +10,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Round-robin over a route's upstreams with passive health: an upstream that just could not be connected to, closed
- * the connection, did not answer in time or said it is stopping is skipped for {@code quarantineMillis}, unless every
- * upstream is in quarantine: then the one that failed longest ago is tried rather than none (while services are
- * redeployed one after the other, that is the one back already).
+ * the connection, did not answer in time or said it is stopping is skipped for {@code quarantineMillis}; and with
+ * active health: one whose readiness probe failed ({@link ReadinessProbes}) is skipped until a probe passes. Unless
+ * every upstream is skipped: then one not quarantined (it takes connections, though not ready) is tried, round-robin,
+ * and with all quarantined the one that failed longest ago (while services are redeployed one after the other, that
+ * is the one back already), rather than none. A request has a chance there; a 503 of the gateway's own has none, and
+ * the upstream's own answer says more.
  */
 final class UpstreamBalancer {
 
@@ -24,23 +28,28 @@ final class UpstreamBalancer {
   private static final String BUSY_RETRY_AFTER_SECONDS = "1";
 
   private final long quarantineMillis;
+  private final Predicate<URI> ready;
   private final Map<URI, Long> failedUntil = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
 
-  UpstreamBalancer(long quarantineMillis) {
+  UpstreamBalancer(long quarantineMillis, Predicate<URI> ready) {
     this.quarantineMillis = quarantineMillis;
+    this.ready = ready;
   }
 
   /** {@code now}: the caller's clock, read once for the pick and for the {@link #answered} its answer may bring. */
   URI pick(Route route, long now) {
     var upstreams = route.upstreams();
     var cursor = cursors.computeIfAbsent(route.prefix(), p -> new AtomicInteger());
+    int start = cursor.get();
     URI soonestBack = null;
     long soonestUntil = Long.MAX_VALUE;
     for (int i = 0; i < upstreams.size(); i++) {
-      var candidate = upstreams.get(Math.floorMod(cursor.getAndIncrement(), upstreams.size()));
-      long until = failedUntil.getOrDefault(candidate, 0L);
-      if (until <= now) {
+      var candidate = upstreams.get(Math.floorMod(start + i, upstreams.size()));
+      // one not quarantined is back now, ready or not
+      long until = Math.max(failedUntil.getOrDefault(candidate, 0L), now);
+      if (until == now && ready.test(candidate)) {
+        cursor.set(start + i + 1);
         return candidate;
       }
       if (until < soonestUntil) {
@@ -48,6 +57,8 @@ final class UpstreamBalancer {
         soonestUntil = until;
       }
     }
+    // the next pick begins one further on: so upstreams that are all not ready take turns
+    cursor.set(start + 1);
     return soonestBack;
   }
 

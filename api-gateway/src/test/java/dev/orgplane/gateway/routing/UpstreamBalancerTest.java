@@ -7,6 +7,8 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -16,10 +18,36 @@ class UpstreamBalancerTest {
   private static final URI UP = URI.create("unix:/run/orgplane/org-2.sock");
   private static final Route ROUTE = new Route("/v1/", List.of(RESTARTING, UP), 30_000);
 
-  private final UpstreamBalancer balancer = new UpstreamBalancer(60_000);
+  private final Set<URI> notReady = ConcurrentHashMap.newKeySet();
+  private final UpstreamBalancer balancer = new UpstreamBalancer(60_000, upstream -> !notReady.contains(upstream));
 
   private long upstreamsPicked() {
     return IntStream.range(0, 4).mapToObj(i -> balancer.pick(ROUTE, System.currentTimeMillis())).distinct().count();
+  }
+
+  @Test
+  void anUpstreamNotReadyIsLeftOutUntilItIsReadyAgain() {
+    notReady.add(RESTARTING);
+    assertEquals(1, upstreamsPicked(), "left out");
+
+    notReady.remove(RESTARTING);
+    assertEquals(2, upstreamsPicked(), "back in rotation");
+  }
+
+  /** It takes connections, though not ready: its own answer may serve; a quarantined one failed to take one. */
+  @Test
+  void withEveryUpstreamLeftOutOneNotReadyIsTriedBeforeOneQuarantined() {
+    notReady.add(RESTARTING);
+    balancer.failure(new FileNotFoundException(UP.getPath()), UP, false);
+
+    IntStream.range(0, 4).forEach(i -> assertEquals(RESTARTING, balancer.pick(ROUTE, System.currentTimeMillis())));
+  }
+
+  @Test
+  void withNoUpstreamReadyEachIsTriedInTurn() {
+    notReady.addAll(ROUTE.upstreams());
+
+    assertEquals(2, upstreamsPicked());
   }
 
   /**

@@ -1,0 +1,136 @@
+package dev.orgplane.gateway.routing;
+
+import dev.orgplane.kit.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.shareddata.Shareable;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Active health: every address of a route with more than one upstream is asked {@code GET /health/ready} every
+ * period, and one whose answer is not 2xx (or that cannot be connected to within half the period, or then does not
+ * answer within half the period more: a probe ends before the next is due) is not ready until a probe passes again;
+ * {@link UpstreamBalancer} skips it meanwhile. A service that listens but cannot serve (one cut off from org-service
+ * or its database, one giving notice of its stop) answers its own readiness 503: without probes, its callers met its
+ * 503s. The address of a route with one upstream
+ * is not probed: with nowhere else to send, its requests go to it ready or not, so a probe would change nothing.
+ *
+ * <p>One set of probes per gateway deployment, shared by its instances ({@link #shared}), on a client of its own: one
+ * connection per address and one probe in flight per address at most, never waiting behind callers' requests for a
+ * connection, and never sending a caller's headers (the services answer readiness without a token). An address is
+ * ready until a probe says otherwise, so the gateway sends from its start on. Readiness per address is a gauge
+ * ({@value #READY}).
+ */
+final class ReadinessProbes implements Shareable {
+
+  static final String PATH = "/health/ready";
+  static final String READY = "orgplane_gateway_upstream_ready";
+  private static final String SHARED_MAP = "orgplane.gateway.readiness-probes";
+  private static final Logger LOG = LoggerFactory.getLogger(ReadinessProbes.class);
+
+  private final Set<URI> notReady = ConcurrentHashMap.newKeySet();
+  private final Set<URI> inFlight = ConcurrentHashMap.newKeySet();
+  private final Map<URI, AtomicLong> gauges = new ConcurrentHashMap<>();
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final long timeoutMillis;
+  private final long timer;
+
+  private ReadinessProbes(Vertx vertx, List<URI> addresses, long periodMillis) {
+    this.vertx = vertx;
+    this.timeoutMillis = Math.max(1, periodMillis / 2);
+    for (var address : addresses) {
+      var gauge = Metrics.sharedGauge(Metrics.registry(), READY, "1 while an upstream's /health/ready answers the "
+          + "gateway's probes 2xx, 0 while not (probed only for routes with more than one upstream)", "upstream",
+          address.toString());
+      gauge.set(1);
+      gauges.put(address, gauge);
+    }
+    // a connection reset fails its probe, which says so; Vert.x would log each at ERROR besides
+    this.client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(timeoutMillis,
+            ProxyHandler.CONNECT_TIMEOUT_MILLIS)))
+        .with(new PoolOptions().setHttp1MaxSize(1))
+        .withConnectHandler(connection -> connection.exceptionHandler(reset -> { })).build();
+    this.timer = vertx.setPeriodic(1, periodMillis, id -> addresses.forEach(this::probe));
+  }
+
+  /**
+   * Whether an upstream is ready, as the probes of the deployment running this code judge: started on first use by the
+   * instance asking, every {@code periodMillis} over the addresses of {@code routes} that have more than one upstream.
+   * With no such address, or {@code periodMillis} 0, nothing is probed and every upstream is ready.
+   */
+  static Predicate<URI> shared(Vertx vertx, RouteTable routes, long periodMillis) {
+    var addresses = periodMillis == 0 ? List.<URI>of() : probed(routes);
+    if (addresses.isEmpty()) {
+      return upstream -> true;
+    }
+    return vertx.sharedData().<String, ReadinessProbes>getLocalMap(SHARED_MAP).computeIfAbsent(
+        vertx.getOrCreateContext().deploymentID(), deployment -> new ReadinessProbes(vertx, addresses, periodMillis))
+        ::ready;
+  }
+
+  /** Stops the probes of {@code deployment} (its instances stop together; the first to stop ends them). */
+  static void release(Vertx vertx, String deployment) {
+    var probes = vertx.sharedData().<String, ReadinessProbes>getLocalMap(SHARED_MAP).remove(deployment);
+    if (probes != null) {
+      probes.vertx.cancelTimer(probes.timer);
+      probes.client.close();
+    }
+  }
+
+  private static List<URI> probed(RouteTable routes) {
+    return routes.routes().stream().filter(route -> route.upstreams().size() > 1)
+        .flatMap(route -> route.upstreams().stream()).distinct().toList();
+  }
+
+  /** Whether {@code upstream}'s last probe passed, or it has not been probed yet. */
+  boolean ready(URI upstream) {
+    return !notReady.contains(upstream);
+  }
+
+  private void probe(URI upstream) {
+    if (!inFlight.add(upstream)) {
+      return;
+    }
+    var options = new RequestOptions().setMethod(HttpMethod.GET).setURI(PATH).setConnectTimeout(timeoutMillis)
+        .setIdleTimeout(timeoutMillis);
+    BodyForwarder.address(upstream, options);
+    client.request(options).compose(HttpClientRequest::send)
+        .compose(answer -> answer.body().map(body -> answer.statusCode() / 100 == 2 ? null
+            : "answered " + answer.statusCode()))
+        .recover(failed -> Future.succeededFuture("failed: " + failed))
+        .onComplete(whyNot -> {
+          inFlight.remove(upstream);
+          judge(upstream, whyNot.result());
+        });
+  }
+
+  /** {@code whyNot}: why the probe of {@code upstream} failed, null when it passed. */
+  private void judge(URI upstream, String whyNot) {
+    boolean passed = whyNot == null;
+    if (passed ? notReady.remove(upstream) : notReady.add(upstream)) {
+      gauges.get(upstream).set(passed ? 1 : 0);
+      if (passed) {
+        LOG.info("Upstream {} is ready again", upstream);
+      } else {
+        LOG.warn("Upstream {} is not ready: its {} {}; skipped until it answers 2xx within {} ms", upstream, PATH,
+            whyNot, timeoutMillis);
+      }
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.orgplane.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.metrics.Metrics;
+import dev.orgplane.kit.testing.TestKeys;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * An upstream that listens but whose {@code /health/ready} is not 2xx (a service still starting, or cut off from what
+ * it needs) is sent no caller's request while another of its route is ready; the gateway's probes find out, every
+ * {@value #PROBE_MILLIS} ms here.
+ */
+@ExtendWith(VertxExtension.class)
+class ReadyUpstreamsTest {
+
+  private static final String ISSUER = "http://gateway.test";
+  /** Short, yet its probes' timeout (half of it) is ample on a loaded machine: a ready upstream never seems not. */
+  private static final int PROBE_MILLIS = 400;
+  /** Many periods: a loaded machine may be slow to probe, and a wait that ends early costs nothing. */
+  private static final long DEADLINE_MILLIS = 10_000;
+  private final TestKeys keys = TestKeys.generate("own");
+  private Vertx vertx;
+  private WebClient client;
+  private String token;
+
+  /** A service's stand-in: its readiness as set, caller requests counted, the headers of its probes kept. */
+  private final class Upstream {
+    volatile int readiness = 200;
+    final AtomicInteger served = new AtomicInteger();
+    final Set<String> probeHeaders = ConcurrentHashMap.newKeySet();
+    final HttpServer server;
+
+    Upstream() {
+      server = vertx.createHttpServer().requestHandler(req -> {
+        if (req.path().equals("/health/ready")) {
+          req.headers().names().forEach(name -> probeHeaders.add(name.toLowerCase(java.util.Locale.ROOT)));
+          req.response().setStatusCode(readiness).end();
+        } else {
+          served.incrementAndGet();
+          req.response().end("served");
+        }
+      }).listen(0, "127.0.0.1").await();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.actualPort();
+    }
+  }
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    client = WebClient.create(vertx);
+    token = "Bearer " + keys.sign(vertx, TestKeys.claims(ISSUER, "orgplane", "alice"));
+  }
+
+  private int gatewayTo(Upstream... upstreams) {
+    var keyServer = vertx.createHttpServer().requestHandler(req -> req.response()
+        .end(new JsonObject().put("keys", new JsonArray().add(keys.publicJwk())).encode()))
+        .listen(0, "127.0.0.1").await();
+    var urls = new JsonArray();
+    for (var upstream : upstreams) {
+      urls.add(upstream.url());
+    }
+    var gateway = new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
+        .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + keyServer.actualPort())
+        .put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", String.valueOf(PROBE_MILLIS))
+        .put("ORGPLANE_ROUTES", new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams", urls))
+            .encode()));
+    vertx.deployVerticle(gateway).await();
+    return gateway.port();
+  }
+
+  private int status(int port) {
+    return client.get(port, "127.0.0.1", "/v1/x").putHeader("Authorization", token).putHeader("Cookie", "session=1")
+        .send().await().statusCode();
+  }
+
+  /** The gateway's gauge of {@code upstream}'s readiness: 1 ready, 0 not. */
+  private static double readyGauge(Upstream upstream) {
+    var gauge = Metrics.registry().find("orgplane_gateway_upstream_ready").tag("upstream", upstream.url()).gauge();
+    return gauge == null ? -1 : gauge.value();
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String what) {
+    long deadline = System.currentTimeMillis() + DEADLINE_MILLIS;
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.currentTimeMillis() < deadline, what);
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  @Test
+  void anUpstreamNotReadyGetsNoCallersRequestUntilItIsReadyAgain() {
+    var steady = new Upstream();
+    var warming = new Upstream();
+    warming.readiness = 503;
+    int port = gatewayTo(steady, warming);
+    awaitTrue(() -> {
+      int before = warming.served.get();
+      IntStream.range(0, 4).forEach(i -> assertEquals(200, status(port)));
+      return warming.served.get() == before;
+    }, "requests went on reaching the upstream not ready");
+    assertEquals(0, readyGauge(warming));
+    assertEquals(1, readyGauge(steady));
+
+    int before = warming.served.get();
+    IntStream.range(0, 10).forEach(i -> assertEquals(200, status(port)));
+    assertEquals(before, warming.served.get(), "no caller request reached the upstream not ready");
+
+    warming.readiness = 200;
+    awaitTrue(() -> status(port) == 200 && warming.served.get() > before, "requests reach it again once it is ready");
+    awaitTrue(() -> readyGauge(warming) == 1, "its gauge says it is ready");
+  }
+
+  @Test
+  void theProbesCarryNoCallersCredentials() {
+    var first = new Upstream();
+    var second = new Upstream();
+    int port = gatewayTo(first, second);
+    IntStream.range(0, 4).forEach(i -> assertEquals(200, status(port)));
+
+    awaitTrue(() -> !first.probeHeaders.isEmpty() && !second.probeHeaders.isEmpty(), "both were probed");
+    for (var probed : List.of(first, second)) {
+      assertTrue(!probed.probeHeaders.contains("authorization") && !probed.probeHeaders.contains("cookie")
+          && !probed.probeHeaders.contains("x-forwarded-for"), probed.probeHeaders.toString());
+    }
+  }
+
+  /**
+   * With none ready, requests still go to them, round-robin: the service's own answer (here 200; a service not
+   * ready answers its own problem) over a gateway 503 that no request could escape.
+   */
+  @Test
+  void withNoUpstreamReadyRequestsAreSentToThemAllTheSame() {
+    var first = new Upstream();
+    var second = new Upstream();
+    first.readiness = 503;
+    second.readiness = 503;
+    int port = gatewayTo(first, second);
+    awaitTrue(() -> readyGauge(first) == 0 && readyGauge(second) == 0, "both found not ready");
+
+    IntStream.range(0, 4).forEach(i -> assertEquals(200, status(port)));
+    assertEquals(2, first.served.get());
+    assertEquals(2, second.served.get());
+  }
+}
