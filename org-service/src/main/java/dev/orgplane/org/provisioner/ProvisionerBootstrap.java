@@ -2,6 +2,7 @@ package dev.orgplane.org.provisioner;
 
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.org.identity.Secrets;
+import dev.orgplane.org.identity.StoredRevocations;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -10,6 +11,11 @@ import io.vertx.sqlclient.Tuple;
  * Makes the provisioning engine's identity match the configuration at every start: one user marked
  * provisioner, whose id is also its client id, with the configured secret (a changed secret replaces
  * the old one, a revoked credential comes back). Without a secret the engine cannot sign in here.
+ *
+ * <p>A replaced or restored credential ends the engine's sessions in the same transaction: a secret is changed
+ * because it leaked, and a token minted with it reads and imports into every organization until it expires (as does
+ * one minted before a revocation that restoring the credential would let back in). A start with the secret unchanged
+ * ends nothing, so restarting org-service does not refuse a running engine's token.
  */
 public final class ProvisionerBootstrap {
 
@@ -29,12 +35,14 @@ public final class ProvisionerBootstrap {
             + "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, provisioner = true, updated_at = now() "
             + "WHERE NOT users.provisioner OR users.name <> EXCLUDED.name")
         .execute(Tuple.of(clientId, NAME))
-        .compose(user -> tx.preparedQuery("INSERT INTO org.service_credentials (client_id, service_user_id, secret_hash) "
-                + "VALUES ($1, $1, $2) ON CONFLICT (client_id) DO UPDATE SET service_user_id = EXCLUDED.service_user_id, "
-                + "secret_hash = EXCLUDED.secret_hash, revoked_at = NULL "
-                + "WHERE service_credentials.secret_hash <> EXCLUDED.secret_hash OR service_credentials.revoked_at IS NOT NULL "
-                + "OR service_credentials.service_user_id <> EXCLUDED.service_user_id")
+        .compose(user -> tx.preparedQuery("UPDATE org.service_credentials SET service_user_id = $1, secret_hash = $2, "
+                + "revoked_at = NULL WHERE client_id = $1 "
+                + "AND (secret_hash <> $2 OR revoked_at IS NOT NULL OR service_user_id <> $1)")
             .execute(Tuple.of(clientId, secretHash)))
-        .mapEmpty());
+        .compose(replaced -> replaced.rowCount() > 0
+            ? StoredRevocations.endSessions(tx, clientId).mapEmpty()
+            : tx.preparedQuery("INSERT INTO org.service_credentials (client_id, service_user_id, secret_hash) "
+                    + "VALUES ($1, $1, $2) ON CONFLICT (client_id) DO NOTHING")
+                .execute(Tuple.of(clientId, secretHash)).mapEmpty()));
   }
 }

@@ -114,6 +114,53 @@ class ProvisionerTest extends OrgServiceTest {
     assertProblem(restarted.clientCredentials(ENGINE_CLIENT_ID, ENGINE_SECRET), 401, "invalid_client");
   }
 
+  /**
+   * A secret is changed because it leaked: a token minted with it (it reads and imports into every organization) is
+   * refused from the start with the new one on, not left to expire.
+   */
+  @Test
+  void aChangedSecretEndsTheTokensMintedWithTheOldOne() {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var first = OrgServiceHarness.start(vertx, db);
+    var leaked = first.engineToken();
+    assertEquals(200, first.get("/v1/organizations", leaked).statusCode());
+    first.undeploy(vertx);
+
+    var rotated = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_ENGINE_CLIENT_SECRET", "rotated"));
+
+    assertProblem(rotated.get("/v1/organizations", leaked), 401, "invalid_token");
+    var fresh = rotated.clientCredentials(ENGINE_CLIENT_ID, "rotated").bodyAsJsonObject().getString("access_token");
+    assertEquals(200, rotated.get("/v1/organizations", fresh).statusCode());
+  }
+
+  /** Restoring a revoked credential does not let the tokens its revocation refused back in. */
+  @Test
+  void aRestoredCredentialEndsTheTokensMintedBeforeItsRevocation() {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var first = OrgServiceHarness.start(vertx, db);
+    var revoked = first.engineToken();
+    PgFixture.execute(db, "UPDATE org.service_credentials SET revoked_at = now()");
+    first.undeploy(vertx);
+
+    var restored = OrgServiceHarness.start(vertx, db);
+
+    assertProblem(restored.get("/v1/organizations", revoked), 401, "invalid_token");
+    assertEquals(200, restored.get("/v1/organizations", restored.engineToken()).statusCode());
+  }
+
+  /** Restarting org-service with the same secret must not refuse a running engine's token. */
+  @Test
+  void aStartWithTheSameSecretKeepsTheEnginesToken() {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var first = OrgServiceHarness.start(vertx, db);
+    var running = first.engineToken();
+    first.undeploy(vertx);
+
+    var restarted = OrgServiceHarness.start(vertx, db);
+
+    assertEquals(200, restarted.get("/v1/organizations", running).statusCode());
+  }
+
   @Test
   void engineReadsAndImportsInOrganizationsItIsNotIn_disabledOnesToo() {
     var owner = org.newUser("owner");
