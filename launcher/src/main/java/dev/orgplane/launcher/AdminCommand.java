@@ -5,6 +5,7 @@ import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.Ids;
 import dev.orgplane.org.OrgServiceVerticle;
 import dev.orgplane.org.identity.SigningSchedule;
 import dev.orgplane.org.ops.OperatorCommands;
@@ -18,12 +19,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Operator commands. They work on the database: {@code ORGPLANE_PG_URL}, or the embedded one of a
@@ -96,9 +100,40 @@ final class AdminCommand implements Runnable {
 
   @Command(name = "end-sessions", mixinStandardHelpOptions = true,
       description = "End every session of a user (their tokens and refresh tokens); the password stays.")
-  int endSessions(@Option(names = "--email", required = true) String email) {
-    return run(ops -> ops.endSessions(email).map(v -> email + "'s sessions are ended (every service refuses their tokens "
-        + "within ORGPLANE_REVOCATION_RELOAD_MILLIS)"));
+  int endSessions(@ArgGroup(multiplicity = "1") SessionsOwner owner) {
+    return run(ops -> owner.endSessions(ops).map(v -> owner.name() + "'s sessions are ended (every service refuses "
+        + "their tokens within ORGPLANE_REVOCATION_RELOAD_MILLIS)"));
+  }
+
+  /** Whose sessions end: an account with an address, or any by its id (the provisioning engine's has no address). */
+  static final class SessionsOwner {
+    @Option(names = "--email", required = true)
+    String email;
+
+    @Option(names = "--user-id", required = true, converter = StrictUuid.class)
+    UUID userId;
+
+    Future<Void> endSessions(OperatorCommands ops) {
+      return email != null ? ops.endSessions(email) : ops.endSessionsOf(userId);
+    }
+
+    String name() {
+      return email != null ? email : userId.toString();
+    }
+  }
+
+  /**
+   * An id as written, 8-4-4-4-12 hex digits ({@link Ids#parse}): picocli's {@link UUID#fromString} takes other texts
+   * for ids, {@code 1-1-1-1-1} among them, and the operator would act on an account they did not name.
+   */
+  static final class StrictUuid implements ITypeConverter<UUID> {
+    @Override
+    public UUID convert(String value) {
+      if (!Ids.isUuid(value)) {
+        throw new TypeConversionException("'" + value + "' is not an id (8-4-4-4-12 hex digits)");
+      }
+      return Ids.parse(value);
+    }
   }
 
   /** Runs {@code command} on the database; answers the exit code. */

@@ -147,6 +147,39 @@ class AdminCommandTest {
     assertFalse(output.out().contains("no longer an admin"), output.out());
   }
 
+  /**
+   * The provisioning engine's identity has no address to name: its sessions (a token of a leaked secret) end by its
+   * id, which is read as written, and one naming no account says so and fails.
+   */
+  @Test
+  void sessionsEndByTheAccountsIdAsWritten() {
+    var migrated = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var engine = "00000000-0000-7000-8000-0000000000e1";
+    PgFixture.execute(migrated, "INSERT INTO org.users (id, name, provisioner) VALUES ('" + engine + "', 'engine', true)");
+    var ended = "SELECT count(*) FROM org.users WHERE sessions_ended_at IS NOT NULL";
+
+    assertEquals(Orgplane.USAGE_ERROR, endSessions(migrated, "--user-id", "1-1-1-1-1"), output.err());
+    assertTrue(output.err().contains("'1-1-1-1-1' is not an id"), output.err());
+    assertEquals(Orgplane.USAGE_ERROR,
+        endSessions(migrated, "--user-id", engine, "--email", "someone@test.local"), output.err());
+    output.reset();
+    assertEquals(1, endSessions(migrated, "--user-id", "00000000-0000-7000-8000-0000000000e2"), output.out());
+    assertEquals("orgplane: no user with id 00000000-0000-7000-8000-0000000000e2", output.err().strip());
+    assertEquals(0, PgFixture.queryLong(migrated, ended), "nothing done");
+
+    assertEquals(0, endSessions(migrated, "--user-id", engine.toUpperCase()), output.err());
+
+    assertEquals(engine + "'s sessions are ended (every service refuses their tokens within "
+        + "ORGPLANE_REVOCATION_RELOAD_MILLIS)", output.out().strip());
+    assertEquals(1, PgFixture.queryLong(migrated, ended));
+  }
+
+  private int endSessions(PgUrl database, String... owner) {
+    var args = new ArrayList<>(List.of("admin", "--set", "ORGPLANE_PG_URL=" + database, "end-sessions"));
+    args.addAll(List.of(owner));
+    return Orgplane.commandLine().execute(args.toArray(new String[0]));
+  }
+
   @Test
   void theAddressAStoppedPlatformRecordedIsNotConnectedTo() throws Exception {
     try (var listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

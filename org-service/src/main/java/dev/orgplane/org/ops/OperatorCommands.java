@@ -63,4 +63,16 @@ public final class OperatorCommands {
             ? Future.failedFuture(new IllegalArgumentException("no user with email " + email))
             : StoredRevocations.endSessions(tx, rows.iterator().next().getUUID("id")).mapEmpty()));
   }
+
+  /**
+   * {@link #endSessions(String)} for the account {@code userId}: one with no address to name, as the provisioning
+   * engine's identity, whose token reads and imports into every organization.
+   */
+  public Future<Void> endSessionsOf(UUID userId) {
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1")
+        .execute(Tuple.of(userId))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new IllegalArgumentException("no user with id " + userId))
+            : StoredRevocations.endSessions(tx, userId).mapEmpty()));
+  }
 }

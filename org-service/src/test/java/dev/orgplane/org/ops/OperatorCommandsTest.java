@@ -229,4 +229,25 @@ class OperatorCommandsTest {
     assertEquals(200, org.requestToken(user.email(), "password-compromised-123").statusCode(), "the password stays");
     assertThrows(IllegalArgumentException.class, () -> ops.endSessions("nobody@test.local").await());
   }
+
+  /** The provisioning engine's identity has no address: a token of its leaked secret is ended by its id. */
+  @Test
+  void anOperatorEndsTheEnginesSessionsByItsId(Vertx vertx) throws InterruptedException {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_REVOCATION_RELOAD_MILLIS", "200"));
+    var leaked = org.engineToken();
+    var bystander = org.newUser("bystander");
+    var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), SCHEDULE);
+
+    ops.endSessionsOf(UUID.fromString(OrgServiceHarness.ENGINE_CLIENT_ID)).await();
+
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (org.get("/v1/organizations", leaked).statusCode() != 401) {
+      assertTrue(System.currentTimeMillis() < deadline, "the engine's token still works 5 s after its sessions ended");
+      Thread.sleep(50);
+    }
+    assertEquals(200, org.get("/v1/organizations", org.engineToken()).statusCode(), "the engine signs in again");
+    assertEquals(200, org.get("/v1/users/me", bystander.token()).statusCode());
+    assertThrows(IllegalArgumentException.class, () -> ops.endSessionsOf(UUID.randomUUID()).await());
+  }
 }
