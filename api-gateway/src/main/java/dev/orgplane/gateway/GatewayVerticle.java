@@ -130,7 +130,7 @@ public final class GatewayVerticle extends ServiceVerticle {
         Metrics.mount(router);
       }
       router.get(OpenApiDocument.PATH).handler(new OpenApiDocument());
-      router.route().handler(new DoorAuth(verifier, !separateMetrics));
+      router.route().handler(new DoorAuth(verifier, settings.string("ORGPLANE_PUBLIC_URL"), !separateMetrics));
       router.route().handler(RateLimit.perPrincipal(perPrincipal));
       router.route().handler(new ProviderTokenExchange(new ExternalTokens(web,
           settings.string("ORGPLANE_ORG_SERVICE_URL"), settings.string("ORGPLANE_PUBLIC_URL"))));

@@ -160,7 +160,15 @@ class GatewayTest {
           return;
         }
         if (revoked.contains(String.valueOf(req.getHeader("Authorization")))) {
-          req.response().setStatusCode(401).end();
+          // as a service refuses a token on its revocation list
+          req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+              .putHeader("Content-Type", "application/problem+json")
+              .end(new JsonObject().put("status", 401).put("code", "invalid_token").encode());
+          return;
+        }
+        if (req.getHeader("X-Answer-Unauthorized") != null) {
+          // an upstream's 401 for something else than the token
+          req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Basic realm=\"elsewhere\"").end();
           return;
         }
         var seen = new JsonObject().put("upstream", name).put("path", req.path()).put("query", req.query())
@@ -1239,6 +1247,46 @@ class GatewayTest {
     assertEquals(200, next.statusCode(), next.bodyAsString());
     assertTrue(!revokedToken.equals(next.bodyAsJsonObject().getString("authorization")), "a token exchanged anew");
     assertEquals(exchangesBefore + 1, exchanges.size());
+  }
+
+  /**
+   * The door reads no revocation list, and charged a revoked token's requests to its subject's bucket before a service
+   * refused them: whoever held a token its owner had revoked (signed out everywhere) kept the owner's fresh tokens at
+   * 429. Now the door refuses a token a service refused, until it expires, before the bucket: only the first charges.
+   */
+  @Test
+  void aTokenAServiceRefusedIsRefusedAtTheDoorWithoutEmptyingItsSubjectsBucket() {
+    var port = freePort();
+    var deployment = deployBehindLoopbackProxy(port, new JsonObject()
+        .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "3"));
+    var stolen = token(c -> c.put("sub", "signed-out-everywhere").put("iat", System.currentTimeMillis() / 1000 - 60));
+    revoked.add("Bearer " + stolen);
+    var attacker = new java.util.ArrayList<HttpResponse<Buffer>>();
+    // from addresses of its own, each with a bucket: only the subject's limit could refuse it
+    for (int i = 0; i < 5; i++) {
+      attacker.add(client.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + stolen)
+          .putHeader("X-Forwarded-For", "203.0.113." + (60 + i)).send().await());
+    }
+    var fresh = token(c -> c.put("sub", "signed-out-everywhere"));
+    var owner = java.util.stream.IntStream.range(0, 2).mapToObj(i -> client.get(port, "127.0.0.1", "/v1/organizations")
+        .putHeader("Authorization", "Bearer " + fresh).putHeader("X-Forwarded-For", "198.51.100.5").send().await()
+        .statusCode()).toList();
+    vertx.undeploy(deployment).await();
+
+    attacker.forEach(refused -> assertProblem(refused, 401, "invalid_token"));
+    assertEquals("Bearer error=\"invalid_token\"", attacker.get(4).getHeader("WWW-Authenticate"));
+    assertEquals("The token was revoked.", attacker.get(4).bodyAsJsonObject().getString("detail"), "the door's own");
+    assertEquals(List.of(200, 200), owner, "the first refusal took one request of three, the others none");
+  }
+
+  /** An upstream's 401 that does not refuse the bearer token (no invalid_token challenge) leaves the token good. */
+  @Test
+  void anUpstreamsOtherUnauthorizedLeavesTheTokenGood() {
+    var token = token(c -> c.put("sub", "asked-for-more"));
+    var other = client.get(gatewayPort, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + token)
+        .putHeader("X-Answer-Unauthorized", "yes").send().await();
+    assertEquals(401, other.statusCode());
+    assertEquals(200, get("/v1/organizations", token).statusCode());
   }
 
   @Test

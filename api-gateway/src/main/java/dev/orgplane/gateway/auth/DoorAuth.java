@@ -17,6 +17,12 @@ import java.util.List;
  * travels upstream: every service verifies the token again, so a request that bypasses the gateway
  * gains nothing. A trusted identity provider's token is admitted here as its provider's principal, and exchanged
  * after the per-principal rate limit ({@link ProviderTokenExchange}).
+ *
+ * <p>The door reads no revocation list, but hears a service refuse one of the platform's tokens
+ * ({@link TokenRefusals}) and refuses it itself from then on until it expires, before the per-principal rate limit:
+ * else whoever held a revoked token (its owner signed out everywhere, changed their password) emptied its subject's
+ * bucket with it, and the owner's fresh tokens met 429 for as long as the revoked one lived. A provider's token is
+ * not refused here: a service refused the platform's token it was exchanged for, and the next exchange decides anew.
  */
 public final class DoorAuth implements Handler<RoutingContext> {
 
@@ -24,10 +30,12 @@ public final class DoorAuth implements Handler<RoutingContext> {
 
   private final List<String> openPaths;
   private final TokenVerifier tokens;
+  private final String ownIssuer;
 
-  public DoorAuth(TokenVerifier tokens, boolean metricsOnThisPort) {
+  public DoorAuth(TokenVerifier tokens, String ownIssuer, boolean metricsOnThisPort) {
     this.openPaths = metricsOnThisPort ? List.of("/metrics", "/openapi.json") : List.of("/openapi.json");
     this.tokens = tokens;
+    this.ownIssuer = ownIssuer;
   }
 
   @Override
@@ -44,6 +52,9 @@ public final class DoorAuth implements Handler<RoutingContext> {
     }
     tokens.verify(token).onSuccess(principal -> {
       ctx.put(Principal.CONTEXT_KEY, principal);
+      if (ownIssuer.equals(principal.issuer())) {
+        TokenRefusals.whenRefused(ctx, () -> tokens.refuse(token));
+      }
       ctx.next();
     }).onFailure(ctx::fail);
   }

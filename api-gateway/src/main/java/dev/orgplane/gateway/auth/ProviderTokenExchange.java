@@ -32,12 +32,8 @@ public final class ProviderTokenExchange implements Handler<RoutingContext> {
     var token = BearerToken.in(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
     external.ours(token, principal, RequestIds.of(ctx)).onSuccess(ours -> {
       ctx.request().headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + ours);
-      // past the door, a 401 is a service's: the platform's token was revoked, not the provider's
-      ctx.addHeadersEndHandler(head -> {
-        if (ctx.response().getStatusCode() == 401) {
-          external.refused(token, ours);
-        }
-      });
+      // past the door, a refusal is a service's: the platform's token was revoked, not the provider's
+      TokenRefusals.whenRefused(ctx, () -> external.refused(token, ours));
       ctx.next();
     }).onFailure(ctx::fail);
   }

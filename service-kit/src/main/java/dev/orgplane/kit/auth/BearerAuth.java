@@ -43,7 +43,7 @@ public final class BearerAuth implements Handler<RoutingContext> {
         return;
       }
       if (revocations.test(principal)) {
-        ctx.fail(ApiException.unauthorized("The token was revoked."));
+        ctx.fail(TokenVerifier.revoked());
         return;
       }
       ctx.put(Principal.CONTEXT_KEY, principal);

@@ -175,6 +175,47 @@ class TokenVerifierTest {
     assertEquals(7, small.remembered(), "eight remembered, two forgotten for the ninth");
   }
 
+  /**
+   * A token a service refused (revoked) is refused by its holder's verifier too, until it expires, with the code a
+   * service answers; the subject's other tokens stay good. At its expiry the mark goes with the remembered token.
+   */
+  @Test
+  void aRefusedTokenIsRefusedAsRevokedUntilItExpires() throws InterruptedException {
+    var exp = System.currentTimeMillis() / 1000 + 6;
+    var revoked = token(c -> c.put("exp", exp));
+    var fresh = token(c -> c.put("jti", "another"));
+    verifier.verify(revoked).await();
+    verifier.verify(fresh).await();
+    verifier.refuse(BearerToken.of(revoked));
+
+    var refused = assertThrows(ApiException.class, () -> verifier.verify(revoked).await());
+    assertEquals(401, refused.status());
+    assertEquals("invalid_token", refused.code());
+    assertEquals("The token was revoked.", refused.getMessage());
+    assertEquals("alice", verifier.verify(fresh).await().subject());
+    Thread.sleep(exp * 1000 - System.currentTimeMillis() + 100);
+    var expired = assertThrows(ApiException.class, () -> verifier.verify(revoked).await());
+    assertEquals("Invalid token: the token has expired.", expired.getMessage());
+    assertEquals(1, verifier.remembered(), "the refused token is forgotten, the other kept");
+  }
+
+  /** Refusals live in the verified tokens' memory: bounded as it is, and only for tokens it remembers. */
+  @Test
+  void refusalsTakeNoMemoryBesidesTheVerifiedTokens() {
+    KeySource source = () -> Future.succeededFuture(List.of(keys.publicJwk()));
+    var small = new TokenVerifier(vertx, List.of(new TrustedIssuer(ISS, AUD, source, 3600)), 8);
+    for (int i = 0; i < 8; i++) {
+      var remembered = keys.sign(vertx, TestKeys.claims(ISS, AUD, "user-" + i));
+      small.verify(remembered).await();
+      small.refuse(BearerToken.of(remembered));
+    }
+    var neverVerified = keys.sign(vertx, TestKeys.claims(ISS, AUD, "user-8"));
+    small.refuse(BearerToken.of(neverVerified));
+    assertEquals(8, small.remembered());
+    assertEquals("user-8", small.verify(neverVerified).await().subject(), "not remembered, so not marked");
+    assertEquals(7, small.remembered(), "a full memory makes room as ever");
+  }
+
   /** A remembered token keeps its claims: a long one would make the memory's bytes whatever its signers allow. */
   @Test
   void aTokenLongerThanTheRememberedLengthIsVerifiedEveryTimeNotRemembered() {
