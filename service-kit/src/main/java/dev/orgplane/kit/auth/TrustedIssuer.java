@@ -3,6 +3,7 @@ package dev.orgplane.kit.auth;
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.MaskedUrl;
 import dev.orgplane.kit.config.Settings;
+import io.netty.util.NetUtil;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -75,7 +76,9 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
    * The external issuers of {@value #SETTING} (a JSON array of {@code {issuer, jwksUrl, audience, workloadAudience?}};
    * blank: none), their keys fetched from their JWKS URLs. An entry without one of the three, or with a JWKS URL
    * that is not http(s), stops the start naming the entry and the field: taken as it was, it failed every token of
-   * its issuer with a 500 (or the start with a NullPointerException). So does one naming {@code ownIssuer}, the
+   * its issuer with a 500 (or the start with a NullPointerException). So does a plain http JWKS URL to a host other
+   * than loopback: whoever could change the keys on the way signed tokens of that provider, and a person's token
+   * signs in to the account its verified address names. So does one naming {@code ownIssuer}, the
    * platform's ({@value #OWN_SETTING}): its tokens are org-service's, checked with org-service's keys alone, and
    * the gateway's start failed on a bare "Duplicate key".
    */
@@ -111,6 +114,11 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
       if (!isHttpUrl(jwksUrl)) {
         throw new ConfigException(SETTING + "[" + i + "].jwksUrl is not an http(s) URL: " + MaskedUrl.of(jwksUrl));
       }
+      if (!isHttpsOrLoopback(jwksUrl)) {
+        throw new ConfigException(SETTING + "[" + i + "].jwksUrl is plain http to a host other than loopback: "
+            + MaskedUrl.of(jwksUrl) + " (use https: keys fetched in clear can be swapped on the way, and a provider's "
+            + "tokens sign in to accounts)");
+      }
       if (issuer.equals(ownIssuer)) {
         throw new ConfigException(SETTING + "[" + i + "].issuer is " + OWN_SETTING + " (" + issuer + "), the "
             + "platform's own issuer: its tokens are org-service's alone");
@@ -136,6 +144,25 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
       throw new ConfigException(SETTING + "[" + index + "]." + field + " is missing (a non-empty string)");
     }
     return value;
+  }
+
+  /**
+   * Whether {@code url}, an http(s) one, is https, or http to this host itself (a test's provider, a sidecar) named by
+   * a loopback address or {@code localhost} (loopback by RFC 6761): no other name is taken, as what a name resolves
+   * to is another party's to change.
+   */
+  private static boolean isHttpsOrLoopback(String url) {
+    var uri = URI.create(url);
+    if ("https".equals(uri.getScheme())) {
+      return true;
+    }
+    var host = uri.getHost();
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    var literal = NetUtil.createInetAddressFromIpAddressString(
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
+    return literal != null && literal.isLoopbackAddress();
   }
 
   private static boolean isHttpUrl(String url) {

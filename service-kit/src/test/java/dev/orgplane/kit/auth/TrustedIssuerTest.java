@@ -51,11 +51,27 @@ class TrustedIssuerTest {
       "\"https://a.test\"|ORGPLANE_TRUSTED_ISSUERS[1] is not an object",
       "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\",\"workloadAudience\":\" \"}|ORGPLANE_TRUSTED_ISSUERS[1].workloadAudience is missing",
       "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"https://a.test/jwks\",\"audience\":\"x\",\"workloadAudience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].workloadAudience is the audience",
+      "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"http://a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is plain http to a host other than loopback: http://a.test/jwks",
+      "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"http://10.0.0.5:8080/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is plain http",
+      "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"http://127.0.0.1.nip.io/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is plain http",
   })
   void aMalformedEntryStopsTheStartNamingItsField(String second, String message, Vertx vertx) {
     var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "[" + GOOD + "," + second + "]",
         OWN));
     assertTrue(refused.getMessage().startsWith(message), refused.getMessage());
+  }
+
+  /**
+   * A provider's keys decide whose accounts its tokens sign in to: fetched in clear over a network, whoever could
+   * change them on the way could. Over loopback (a test's provider, a sidecar) nothing is on the way.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"http://127.0.0.1:8080/jwks", "http://127.3.2.1/jwks",
+      "http://[::1]:8080/jwks", "http://localhost:8080/jwks", "https://a.test/jwks"})
+  void aJwksUrlInClearIsTakenOnlyOverLoopback(String jwksUrl, Vertx vertx) {
+    var issuers = TrustedIssuer.external(vertx, "[{\"issuer\":\"https://a.test\",\"jwksUrl\":\"" + jwksUrl
+        + "\",\"audience\":\"x\"}]", OWN);
+    assertEquals(1, issuers.size());
   }
 
   /** The refusal may end up in any log: a password in the JWKS URL's user info is masked. */
