@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.orgplane.kit.db.PgTls;
 import dev.orgplane.kit.db.PgUrl;
+import dev.orgplane.kit.http.ListenAddress;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -53,6 +54,9 @@ final class EmbeddedDatabase implements AutoCloseable {
    */
   private static final Map<String, String> LOOPBACK_ONLY = Map.of("listen_addresses", "127.0.0.1",
       "unix_socket_directories", "");
+
+  /** The setting that gives the server's port. */
+  static final String PORT_KEY = "ORGPLANE_EMBEDDED_PG_PORT";
 
   /** The server's max_connections: standalone refuses pools that together need more (less OTHER_CONNECTIONS). */
   static final int MAX_CONNECTIONS = 200;
@@ -178,10 +182,15 @@ final class EmbeddedDatabase implements AutoCloseable {
     try (var probe = new ServerSocket()) {
       probe.bind(new InetSocketAddress(LOOPBACK_ONLY.get("listen_addresses"), port));
     } catch (IOException e) {
-      throw new LauncherException("ORGPLANE_EMBEDDED_PG_PORT " + port + " is in use on "
+      throw new LauncherException(PORT_KEY + " " + port + " is in use on "
           + LOOPBACK_ONLY.get("listen_addresses") + ": stop what listens there, or choose another port (0 or unset: a "
           + "free one)", e);
     }
+  }
+
+  /** Where a server on {@code port} listens, named as its setting, for {@link ListenAddress#requireApart}. */
+  static ListenAddress listenAddress(int port) {
+    return new ListenAddress("the embedded PostgreSQL", LOOPBACK_ONLY.get("listen_addresses"), PORT_KEY, port);
   }
 
   /** zonky's property that names the parent directory it cleans; read once, by the builder's constructor. */

@@ -118,6 +118,24 @@ class StandaloneCommandTest {
         + "ORGPLANE_INTERNAL_HOST (127.0.0.1): give each its own port", Map.of("ORGPLANE_HTTP_PORT", "8082"));
   }
 
+  /** Started first, the embedded server took the port, and the service on it failed to bind after initdb. */
+  @Test
+  void theEmbeddedDatabaseOnAServicesPortIsRefusedNamingBoth() {
+    assertRefused("ORGPLANE_HTTP_PORT and ORGPLANE_EMBEDDED_PG_PORT are both 8080 on ORGPLANE_HTTP_HOST (0.0.0.0) and "
+        + "the embedded PostgreSQL (127.0.0.1): give each its own port", Map.of("ORGPLANE_EMBEDDED_PG_PORT", "8080"));
+    assertRefused("ORGPLANE_ORG_SERVICE_PORT and ORGPLANE_EMBEDDED_PG_PORT are both 8081 on ORGPLANE_INTERNAL_HOST "
+        + "(127.0.0.1) and the embedded PostgreSQL (127.0.0.1): give each its own port",
+        Map.of("ORGPLANE_EMBEDDED_PG_PORT", "8081"));
+  }
+
+  /** On another database no embedded server listens: its port setting takes none. */
+  @Test
+  void theEmbeddedDatabasesPortIsFreeWithAnotherDatabase() {
+    StandaloneCommand.checkSettings(services(Map.of("ORGPLANE_EMBEDDED_PG_PORT", "8081",
+        "ORGPLANE_PG_URL", "postgresql://orgplane@db.example:5432/orgplane")));
+    StandaloneCommand.checkSettings(services(Map.of("ORGPLANE_EMBEDDED_PG_PORT", "8083")));
+  }
+
   @Test
   void onePortOnTwoAddressesIsAccepted() {
     StandaloneCommand.checkSettings(SERVICES.with(new JsonObject().put("ORGPLANE_HTTP_HOST", "127.0.0.2")
