@@ -8,6 +8,8 @@ import dev.orgplane.kit.http.ServiceListeners;
 import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Deque;
@@ -21,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One running Orgplane process: a Vert.x instance with metrics, the services deployed into it,
  * and the orderly stop on SIGTERM: the services drain their in-flight requests first (their
- * {@code stop()}), then whatever the process owns besides (the embedded database, the data directory's lock) is
- * closed, the last taken first.
+ * {@code stop()}), one after another, the last deployed first, then whatever the process owns besides (the embedded
+ * database, the data directory's lock) is closed, the last taken first.
  */
 final class PlatformProcess {
 
@@ -31,6 +33,8 @@ final class PlatformProcess {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final long startedAt = System.nanoTime();
   private final Deque<AutoCloseable> owned = new ConcurrentLinkedDeque<>();
+  /** The services deployed, the last first: the order a stop undeploys them in. */
+  private final Deque<Deployment> deployments = new ConcurrentLinkedDeque<>();
   private final StopTimeout stopTimeout = new StopTimeout();
   /** Whether a stop was asked for (SIGTERM, Ctrl-C): a start it cuts short has not failed. */
   private volatile boolean stopping;
@@ -54,7 +58,8 @@ final class PlatformProcess {
     // before the deployment: a stop asked for while it runs waits for what it started
     stopTimeout.cover(settings);
     try {
-      vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)).await();
+      var id = vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)).await();
+      deployments.push(new Deployment(service, id));
     } catch (RuntimeException e) {
       if (stopping) {
         throw new LauncherException("stopped as asked, before " + service + " started", e);
@@ -91,7 +96,7 @@ final class PlatformProcess {
     stopping = true;
     var timeout = stopTimeout.seconds();
     try {
-      vertx.close().await(timeout, TimeUnit.SECONDS);
+      stopServices().await(timeout, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       System.err.println(
           "orgplane: services did not stop within " + timeout + " s (their notice and grace, and a minute)");
@@ -103,6 +108,36 @@ final class PlatformProcess {
     AccessLogSink.closeStandardOutput();
     ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
     stopped.countDown();
+  }
+
+  /**
+   * Undeploys the services one after another, the last deployed first, then closes Vert.x. Its close alone undeploys
+   * them all at once: in standalone org-service then stopped under the gateway's requests in flight and the engine's
+   * pages, which failed with reset connections. Deployed as org-service, the engine, the gateway, they stop as the
+   * gateway (no new requests), the engine (its jobs handed back, their pages written), org-service.
+   */
+  Future<Void> stopServices() {
+    // a promise of no context: one of the services' event loops, which the close ends, would never be told
+    Promise<Void> stopped = Promise.promise();
+    undeployLastFirst().onComplete(undeployed -> vertx.close().onComplete(stopped));
+    return stopped.future();
+  }
+
+  private Future<Void> undeployLastFirst() {
+    var deployment = deployments.poll();
+    if (deployment == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.undeploy(deployment.id())
+        .recover(e -> {
+          // the next ones stop all the same: what they use is closed after them, not before
+          System.err.println("orgplane: " + deployment.service() + " did not stop cleanly: " + e.getMessage());
+          return Future.succeededFuture();
+        })
+        .compose(stopped -> undeployLastFirst());
+  }
+
+  private record Deployment(String service, String id) {
   }
 
   /** For a start that failed half-way: release what was started and return. */

@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How long a stop waits for the services of a process before it closes what they use (the embedded PostgreSQL): the
- * longest notice and grace of the services deployed ({@link Draining#longestSeconds}), and a margin for the rest of
- * their stops. Until session 33 it was a minute whatever they were configured with: a grace of a minute or more was
- * cut short, and in standalone PostgreSQL was stopped under the requests still draining.
+ * notices and graces of the services deployed ({@link Draining#longestSeconds}), added up as they stop one after
+ * another ({@link PlatformProcess#stopServices}), and a margin for the rest of their stops. Until session 33 it was a
+ * minute whatever they were configured with: a grace of a minute or more was cut short, and in standalone PostgreSQL
+ * was stopped under the requests still draining.
  */
 final class StopTimeout {
 
@@ -18,14 +19,19 @@ final class StopTimeout {
    */
   private static final long MARGIN_SECONDS = 60;
 
-  private final AtomicLong longestDrainSeconds = new AtomicLong();
+  private final AtomicLong drainSeconds = new AtomicLong();
 
-  /** Makes the stop wait long enough for a service configured by {@code settings}. */
+  /** Makes the stop wait long enough for a service configured by {@code settings} as well. */
   void cover(Settings settings) {
-    longestDrainSeconds.accumulateAndGet(Draining.longestSeconds(settings), Math::max);
+    drainSeconds.accumulateAndGet(Draining.longestSeconds(settings), StopTimeout::addWithoutOverflow);
   }
 
   long seconds() {
-    return Math.min(longestDrainSeconds.get(), Long.MAX_VALUE - MARGIN_SECONDS) + MARGIN_SECONDS;
+    return addWithoutOverflow(drainSeconds.get(), MARGIN_SECONDS);
+  }
+
+  /** {@code a + b}, or {@link Long#MAX_VALUE} (to wait without end) where that is more; both are 0 or more. */
+  private static long addWithoutOverflow(long a, long b) {
+    return Math.min(a, Long.MAX_VALUE - b) + b;
   }
 }

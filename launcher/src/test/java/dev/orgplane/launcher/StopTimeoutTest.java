@@ -21,20 +21,30 @@ class StopTimeoutTest {
     assertEquals(1 + 300 + 60, timeout.seconds(), "the notice's part of a second counts whole");
   }
 
+  /** The services stop one after another: waited for as the longest alone, the last one's drain was cut short. */
   @Test
-  void theServiceWithTheLongestNoticeAndGraceSetsIt() {
+  void theServicesNoticesAndGracesAddUp() {
     var timeout = new StopTimeout();
     timeout.cover(settings("90000", "5"));
     timeout.cover(settings("0", "120"));
     timeout.cover(settings("1000", "10"));
 
-    assertEquals(120 + 60, timeout.seconds());
+    assertEquals(95 + 120 + 11 + 60, timeout.seconds());
   }
 
   @Test
   void aNoticeAndGraceTooLongToAddUpAreWaitedForWithoutEnd() {
     var timeout = new StopTimeout();
     timeout.cover(settings(String.valueOf(Long.MAX_VALUE), String.valueOf(Long.MAX_VALUE)));
+
+    assertEquals(Long.MAX_VALUE, timeout.seconds());
+  }
+
+  @Test
+  void gracesTooLongToAddUpAreWaitedForWithoutEnd() {
+    var timeout = new StopTimeout();
+    timeout.cover(settings("0", String.valueOf(Long.MAX_VALUE - 100)));
+    timeout.cover(settings("0", "200"));
 
     assertEquals(Long.MAX_VALUE, timeout.seconds());
   }
