@@ -33,13 +33,27 @@ final class GatewayClient {
   private static final Set<Integer> PASSING = Set.of(429, 502, 503, 504);
   /** The 409 of a POST made again with its key while the first is still running. */
   private static final String IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use";
-  private static final long FIRST_PAUSE_MILLIS = 500;
+  /**
+   * A retry's first pause: short, as most of what passes (a restart's last moment, a busy second) ends soon; doubled
+   * at each retry up to the longest. An answer's {@code Retry-After} is waited for all the same.
+   */
+  private static final long FIRST_PAUSE_MILLIS = 50;
   private static final long LONGEST_PAUSE_MILLIS = 8_000;
 
-  /** A call that failed for a reason that passes: no connection, or one of the {@link #PASSING} answers. */
+  /**
+   * A call that failed for a reason that passes: no connection, or one of the {@link #PASSING} answers, with how long
+   * that asked to be left alone ({@code Retry-After}, 0 without one).
+   */
   static final class Unavailable extends LauncherException {
+    private final long retryAfterMillis;
+
     Unavailable(String message) {
+      this(message, 0);
+    }
+
+    Unavailable(String message, long retryAfterMillis) {
       super(message);
+      this.retryAfterMillis = retryAfterMillis;
     }
   }
 
@@ -130,7 +144,8 @@ final class GatewayClient {
 
   /**
    * {@link #get} for following something that runs on the platform without this process: a call that is
-   * {@link Unavailable} is made again after a pause (doubling from half a second), each pause told to
+   * {@link Unavailable} is made again after a pause (doubling from 50 ms, or as long as an answer's
+   * {@code Retry-After} asks), each pause told to
    * {@code waiting}, until it has failed for {@code patience}; then it fails {@link Unavailable}, and on any other
    * failure as get does.
    */
@@ -150,12 +165,16 @@ final class GatewayClient {
         if (left <= 0) {
           throw new Unavailable(e.getMessage() + " (still, after " + patience.toSeconds() + " s of retries)");
         }
-        long wait = Math.min(pause, left);
-        waiting.accept(e.getMessage() + "; trying again in " + String.format("%.1f s", wait / 1000.0));
+        long wait = Math.min(Math.max(pause, e.retryAfterMillis), left);
+        waiting.accept(e.getMessage() + "; trying again in " + described(wait));
         sleep(wait);
         pause = Math.min(2 * pause, LONGEST_PAUSE_MILLIS);
       }
     }
+  }
+
+  private static String described(long millis) {
+    return millis < 1000 ? millis + " ms" : String.format("%.1f s", millis / 1000.0);
   }
 
   /** Waits {@code millis}; interrupted (Ctrl-C), the command stops. */
@@ -235,11 +254,21 @@ final class GatewayClient {
       // a repeat that meets its first still running passes as well: the first's answer follows
       boolean passing = PASSING.contains(response.statusCode())
           || (body != null && IDEMPOTENCY_KEY_IN_USE.equals(body.getString("code")));
-      throw passing ? new Unavailable(message)
+      throw passing ? new Unavailable(message, retryAfterMillis(response))
           : new Refused(message, body == null ? null : body.getString("code"),
               body == null ? new JsonArray() : body.getJsonArray("errors", new JsonArray()));
     }
     return body == null ? new JsonObject() : body;
+  }
+
+  /** The answer's {@code Retry-After} in seconds (the platform's form; a date is not waited for), else 0. */
+  private static long retryAfterMillis(HttpResponse<String> response) {
+    try {
+      return response.headers().firstValue("Retry-After").map(String::strip).map(Long::parseLong)
+          .filter(seconds -> seconds > 0).map(seconds -> Math.multiplyExact(seconds, 1000)).orElse(0L);
+    } catch (NumberFormatException | ArithmeticException e) {
+      return 0;
+    }
   }
 
   private static JsonObject parse(String text) {

@@ -69,6 +69,15 @@ class GatewayClientTest {
         answer(exchange, 200, "{\"status\":\"running\"}");
       }
     });
+    gateway.on("/v1/limited", exchange -> {
+      seen.add("limited");
+      if (seen.stream().filter("limited"::equals).count() == 1) {
+        exchange.getResponseHeaders().add("Retry-After", "1");
+        answer(exchange, 429, "{\"code\":\"rate_limited\",\"detail\":\"Too many requests.\"}");
+      } else {
+        answer(exchange, 200, "{\"status\":\"running\"}");
+      }
+    });
     gateway.on("/v1/broken", exchange -> answer(exchange, 500, "{\"code\":\"internal_error\"}"));
   }
 
@@ -134,6 +143,7 @@ class GatewayClientTest {
     assertTrue(seen.stream().noneMatch(line -> line.startsWith("grant_type")), seen.toString());
   }
 
+  /** The first retries came after half a second, then a second: a moment's 503 kept a command (and a test) waiting. */
   @Test
   void followingRidesOutAGatewayThatIsBusyForAWhile() {
     var client = new GatewayClient(gateway.url(), "a1");
@@ -142,8 +152,20 @@ class GatewayClientTest {
     assertEquals("running", client.poll("/v1/busy", Duration.ofSeconds(60), waits::add).getString("status"));
 
     assertEquals(2, waits.size(), waits.toString());
-    assertTrue(waits.get(0).contains("HTTP 503") && waits.get(0).contains("trying again in 0.5 s"), waits.get(0));
-    assertTrue(waits.get(1).contains("trying again in 1.0 s"), waits.get(1));
+    assertTrue(waits.get(0).contains("HTTP 503") && waits.get(0).contains("trying again in 50 ms"), waits.get(0));
+    assertTrue(waits.get(1).contains("trying again in 100 ms"), waits.get(1));
+  }
+
+  /** Retried after its short first pause, a rate limit would only be met again: it says how long to wait. */
+  @Test
+  void followingWaitsAsLongAsAnAnswersRetryAfterAsks() {
+    var client = new GatewayClient(gateway.url(), "a1");
+    var waits = new ArrayList<String>();
+
+    assertEquals("running", client.poll("/v1/limited", Duration.ofSeconds(60), waits::add).getString("status"));
+
+    assertEquals(1, waits.size(), waits.toString());
+    assertTrue(waits.get(0).contains("HTTP 429") && waits.get(0).contains("trying again in 1.0 s"), waits.get(0));
   }
 
   @Test
@@ -179,7 +201,9 @@ class GatewayClientTest {
     var gone = assertThrows(LauncherException.class, () -> client.poll("/v1/busy", Duration.ofSeconds(1), waits::add));
 
     assertTrue(gone.getMessage().contains("cannot reach") && gone.getMessage().contains("after 1 s"), gone.getMessage());
-    assertEquals(2, waits.size(), "waits of 0.5 s, then of what is left: " + waits);
+    assertTrue(waits.size() >= 4, "waits of 50, 100, 200, 400 ms, then of what is left: " + waits);
+    assertTrue(waits.get(0).endsWith("trying again in 50 ms") && waits.get(3).endsWith("trying again in 400 ms"),
+        waits.toString());
   }
 
   /** The gateway's URL is named in what the command prints, which may be logged: never with a password. */
