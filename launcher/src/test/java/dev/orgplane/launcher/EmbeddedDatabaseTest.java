@@ -188,17 +188,6 @@ class EmbeddedDatabaseTest {
   }
 
   @Test
-  void theServerRunsBinariesOnlyThisUserCanChange() throws Exception {
-    var claimed = claim("data");
-    start(claimed);
-
-    var binaries = claimed.path().resolve(EmbeddedDatabase.BINARIES);
-    var postmaster = ProcessHandle.of(postmasterPid(claimed.path())).orElseThrow().info().command().orElseThrow();
-    assertTrue(postmaster.startsWith(binaries + "/"), postmaster);
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(binaries)));
-  }
-
-  @Test
   void aFolderPlantedInTheSharedTempDirectoryIsLeftAloneAndItsPidNotSignalled() throws Exception {
     // what anyone may put in zonky's default /tmp/embedded-pg: a stale lock, and a pid file naming a process of ours
     var shared = temp.resolve("tmp");

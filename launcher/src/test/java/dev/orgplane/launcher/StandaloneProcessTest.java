@@ -209,6 +209,20 @@ class StandaloneProcessTest {
       assertEquals(gateway, new JsonObject(discovery.body()).getString("issuer"), discovery.body());
     }
 
+    /**
+     * Shown on a standalone of its own, as an operator runs it: zonky runs the binaries it extracted first in a JVM for
+     * every later server of that JVM while they exist, so in the tests' JVM a server could run another test's.
+     */
+    @Test
+    void theServerRunsBinariesOnlyThisUserCanChange() throws Exception {
+      var dataDir = shared.resolve("data");
+      var binaries = dataDir.resolve(EmbeddedDatabase.BINARIES);
+      var postmaster = ProcessHandle.of(EmbeddedDatabaseTest.postmasterPid(dataDir)).orElseThrow().info().command()
+          .orElseThrow();
+      assertTrue(postmaster.startsWith(binaries + "/"), postmaster);
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(binaries)));
+    }
+
     @Test
     void theGeneratedAdminPasswordIsWrittenToAPrivateFileAndNotPrinted() throws Exception {
       var file = shared.resolve("data").resolve(AdminPasswordFile.FILE);
