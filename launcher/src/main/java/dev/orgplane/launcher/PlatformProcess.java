@@ -99,7 +99,7 @@ final class PlatformProcess {
       stopServices().await(timeout, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       System.err.println(
-          "orgplane: services did not stop within " + timeout + " s (their notice and grace, and a minute)");
+          "orgplane: services did not stop within " + timeout + " s (their notices and graces added up, and a minute)");
     } catch (Exception e) {
       System.err.println("orgplane: services did not stop cleanly: " + e.getMessage());
     }
