@@ -21,11 +21,14 @@ import java.util.function.Supplier;
  * 27 plugins were given the engine's API itself, and a plugin could write into the template, or read and write any
  * other tenant; until session 30 a dot segment in a path or id reached any other tenant. A copy carries the template
  * hooks' secrets only for a job with option {@value CopyContext#COPY_HOOK_SECRETS}, and fails
- * {@value CopyContext#HOOK_SECRETS_NOT_REQUESTED} otherwise.
+ * {@value CopyContext#HOOK_SECRETS_NOT_REQUESTED} otherwise. A post or put of one of org-service's custom methods
+ * ({@code hooks:copy}) fails with code {@value #CODE} too ({@link CopyFailure#customMethod}): its body names what it
+ * reads, which no check of the path sees, so it would copy from any organization, secrets carried; each has a call of
+ * its own, held to the job, {@link #copyPage} above all.
  */
 public final class JobScopedOrgApi implements OrgApi {
 
-  public static final String CODE = "organization_out_of_scope";
+  public static final String CODE = CopyContext.ORGANIZATION_OUT_OF_SCOPE;
 
   private final OrgApi api;
   private final String source;
@@ -88,14 +91,20 @@ public final class JobScopedOrgApi implements OrgApi {
 
   @Override
   public Future<Counts> put(String organization, String path, String id, JsonObject body) {
-    return inside(organization, path + "/" + id, OrgPaths.staysInside(path, false) && OrgPaths.isSegment(id),
-        () -> write(organization, () -> api.put(organization, path, id, body)));
+    return noCustomMethod(organization, path, () -> inside(organization, path + "/" + id,
+        OrgPaths.staysInside(path, false) && OrgPaths.isSegment(id),
+        () -> write(organization, () -> api.put(organization, path, id, body))));
   }
 
   @Override
   public Future<JsonObject> post(String organization, String path, JsonObject body) {
-    return inside(organization, path, OrgPaths.staysInside(path, false),
-        () -> write(organization, () -> api.post(organization, path, body)));
+    return noCustomMethod(organization, path, () -> inside(organization, path, OrgPaths.staysInside(path, false),
+        () -> write(organization, () -> api.post(organization, path, body))));
+  }
+
+  /** {@code call} unless {@code path} names a custom method of org-service, refused otherwise. */
+  private static <T> Future<T> noCustomMethod(String organization, String path, Supplier<Future<T>> call) {
+    return CopyFailure.customMethod(organization, path).<Future<T>>map(Future::failedFuture).orElseGet(call);
   }
 
   /** {@code call} when {@code path} stays inside {@code organization} ({@link OrgPaths}), refused otherwise. */

@@ -132,6 +132,29 @@ class JobScopedOrgApiTest {
         "nothing refused was sent");
   }
 
+  /**
+   * A custom method of org-service names what it reads in its body, which no check of the path sees: a post of
+   * {@code hooks:copy} copied any organization's hooks, with their secrets, into the target. Only {@code copyPage},
+   * held to the template and to the job's option, copies.
+   */
+  @Test
+  void aPostOrPutOfACustomMethodIsRefused() {
+    var answering = new Answering();
+    var api = JobScopedOrgApi.copying(answering, TEMPLATE, TARGET, new JsonObject());
+    assertRefused(api.post(TARGET, "hooks:copy", new JsonObject().put("from", OTHER)), TARGET);
+    assertRefused(api.post(TARGET, "hooks:copy", new JsonObject().put("from", TEMPLATE).put("copySecrets", true)),
+        TARGET);
+    for (var path : List.of("workspaces:copy", "schemas:copy", "queues:copy", "roles:batch", "objects:lookup",
+        "teams/t1:copy/members")) {
+      assertRefused(api.post(TARGET, path, new JsonObject().put("from", TEMPLATE)), TARGET);
+    }
+    assertRefused(api.put(TARGET, "hooks:copy", "h", new JsonObject()), TARGET);
+    var withSecrets = JobScopedOrgApi.copying(answering, TEMPLATE, TARGET, new JsonObject()
+        .put(CopyContext.COPY_HOOK_SECRETS, true));
+    assertRefused(withSecrets.post(TARGET, "hooks:copy", new JsonObject().put("from", TEMPLATE)), TARGET);
+    assertEquals(List.of(), answering.called, "nothing refused was sent");
+  }
+
   @Test
   void aDryRunOrADiffWritesNothing() {
     var answering = new Answering();

@@ -38,7 +38,7 @@ public interface CopyContext {
   /**
    * The org-service API, with the engine's service identity, held to the job: it reads the template and the target
    * and writes the target, in a copy only (a plan and a diff write nothing). Any other call fails with a
-   * {@link CopyFailure} of code {@code organization_out_of_scope}, which fails the job.
+   * {@link CopyFailure} of code {@value #ORGANIZATION_OUT_OF_SCOPE}, which fails the job.
    */
   OrgApi org();
 
@@ -58,6 +58,13 @@ public interface CopyContext {
    * job without option {@value #COPY_HOOK_SECRETS}: the engine's identity may carry them for any job.
    */
   String HOOK_SECRETS_NOT_REQUESTED = "hook_secrets_not_requested";
+
+  /**
+   * The code of the {@link CopyFailure} a call of {@link #org()} fails with, unsent, when it leaves the job: an
+   * organization other than the template and the target, a write but into the target in a copy, or a custom method of
+   * org-service through post or put ({@link CopyFailure#customMethod}).
+   */
+  String ORGANIZATION_OUT_OF_SCOPE = "organization_out_of_scope";
 
   /** The job option saying what becomes of copies already in the target ({@link Existing}); "update" by default. */
   String EXISTING = "existing";

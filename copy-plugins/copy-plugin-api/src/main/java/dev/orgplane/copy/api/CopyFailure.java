@@ -1,6 +1,7 @@
 package dev.orgplane.copy.api;
 
 import io.vertx.core.json.JsonArray;
+import java.util.Optional;
 
 /**
  * A copy that cannot succeed as things are (bad data, a refused write), naming the template object
@@ -35,6 +36,23 @@ public class CopyFailure extends RuntimeException {
   public static CopyFailure hookSecretsNotRequested() {
     return new CopyFailure(CopyContext.HOOK_SECRETS_NOT_REQUESTED, "A plugin may have the template hooks' secrets "
         + "carried only in a job with option " + CopyContext.COPY_HOOK_SECRETS + ".", null);
+  }
+
+  /**
+   * What a {@link OrgApi#post} or {@link OrgApi#put} fails with, unsent, as the engine and the plugin kit answer it,
+   * when its path names one of org-service's custom methods ({@code {kind}:{method}}, such as {@code hooks:copy}): code
+   * {@value CopyContext#ORGANIZATION_OUT_OF_SCOPE}; empty for any other path. Each of them has a call of its own that
+   * holds it to the job ({@link OrgApi#copyPage} copies from the template only, and carries its hooks' secrets only
+   * with the job's option; {@link OrgApi#importBatch}, {@link OrgApi#existing}), and the engine's identity may copy
+   * from every organization: a raw post copied any tenant's objects, hook secrets too, into the target.
+   */
+  public static Optional<CopyFailure> customMethod(String organization, String path) {
+    if (path == null || path.indexOf(':') < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new CopyFailure(CopyContext.ORGANIZATION_OUT_OF_SCOPE, "A plugin may not post or put " + path
+        + " of organization " + organization + ": org-service's custom methods ({kind}:{method}) are called by the"
+        + " org API's own calls (copyPage, importBatch, existing), which hold them to the job.", null));
   }
 
   /** A stable snake_case code, e.g. {@code invalid_reference}. */

@@ -122,7 +122,11 @@ public interface OrgApi {
    */
   Future<Counts> put(String organization, String path, String id, JsonObject body);
 
-  /** {@code POST .../{path}}: for the calls that are neither a list nor an import, e.g. adding members. */
+  /**
+   * {@code POST .../{path}}: for the calls that are neither a list nor an import, e.g. adding members. Not for
+   * org-service's custom methods ({@code hooks:copy}, {@code roles:batch}): a job's API refuses them, unsent
+   * ({@link CopyFailure#customMethod}); call {@link #copyPage}, {@link #importBatch} or {@link #existing}.
+   */
   Future<JsonObject> post(String organization, String path, JsonObject body);
 
   /** What {@link #copyPage} did: the page's result, and how many copies had references deferred. */

@@ -186,7 +186,7 @@ public abstract class CopyPluginContract {
     }
 
     private KitContext context(String jobId, JsonObject options) {
-      return new KitContext(jobId, TEMPLATE, targetId, runningPlugins(), ids, new SecretsByOption(api, options),
+      return new KitContext(jobId, TEMPLATE, targetId, runningPlugins(), ids, new HeldToTheJob(api, options),
           http(), vertx(), options, pageSize(), message -> { });
     }
 
@@ -212,9 +212,10 @@ public abstract class CopyPluginContract {
    * in a job without option {@value CopyContext#COPY_HOOK_SECRETS} fails with a {@link CopyFailure} of code
    * {@value CopyContext#HOOK_SECRETS_NOT_REQUESTED}, and is not sent. The engine's identity may carry secrets for any
    * job, so it carries them only for the jobs whose requester asked; until session 32 a plugin that asked on every
-   * job passed the kit.
+   * job passed the kit. A post or put of a custom method of org-service ({@code hooks:copy}) fails, unsent, with
+   * {@value CopyContext#ORGANIZATION_OUT_OF_SCOPE} ({@link CopyFailure#customMethod}), as the engine refuses it.
    */
-  private record SecretsByOption(OrgApi api, JsonObject options) implements OrgApi {
+  private record HeldToTheJob(OrgApi api, JsonObject options) implements OrgApi {
 
     @Override
     public Future<Page> list(String organization, String path, String cursor, int limit) {
@@ -241,12 +242,14 @@ public abstract class CopyPluginContract {
 
     @Override
     public Future<Counts> put(String organization, String path, String id, JsonObject body) {
-      return api.put(organization, path, id, body);
+      return CopyFailure.customMethod(organization, path).<Future<Counts>>map(Future::failedFuture)
+          .orElseGet(() -> api.put(organization, path, id, body));
     }
 
     @Override
     public Future<JsonObject> post(String organization, String path, JsonObject body) {
-      return api.post(organization, path, body);
+      return CopyFailure.customMethod(organization, path).<Future<JsonObject>>map(Future::failedFuture)
+          .orElseGet(() -> api.post(organization, path, body));
     }
   }
 

@@ -300,6 +300,35 @@ class CopyPluginContractTest {
     }
   }
 
+  /**
+   * Hooks org-service copies, whose every page also posts {@code hooks:copy} itself, from the template with its
+   * secrets, as the engine sends no such call.
+   */
+  static final class CopyPostingHooks extends OrgObjectsPlugin {
+    CopyPostingHooks() {
+      super("hooks", "hooks", Set.of(), List.of("name", "url", "events", "metadata"));
+    }
+
+    @Override
+    public Future<PageResult> copy(CopyContext context, Checkpoint from) {
+      return context.org().post(context.targetOrganization(), "hooks:copy", new JsonObject()
+              .put("from", context.sourceOrganization()).put("copySecrets", true))
+          .compose(posted -> copyInService(context, from.cursor(), false)).map(OrgApi.CopiedPage::result);
+    }
+  }
+
+  static final class CopyPostingHooksContract extends SecretAskingHooksContract {
+    @Override
+    protected CopyPlugin plugin() {
+      return new CopyPostingHooks();
+    }
+
+    @Override
+    protected boolean copiesSecrets() {
+      return false;
+    }
+  }
+
   /** The contract's tests that copy: all but the one that reads only what the plugin declares. */
   private static final Set<String> COPYING = Set.of("aChangeToTheTemplateReachesTheCopy", "aCopyChangesNothingButItsTarget",
       "aCrashAfterAnyPageResumesToTheSameCopy", "aDryRunOfANewTenantPlansEveryObject", "aDryRunWritesNothing",
@@ -427,6 +456,15 @@ class CopyPluginContractTest {
   void aPluginAskingForSecretsInAJobWithoutTheOptionFailsTheKit() {
     assertEquals(Set.of(), failures(SecretAskingHooksWithTheOptionContract.class));
     assertEquals(COPYING, failures(SecretAskingHooksContract.class));
+  }
+
+  /**
+   * A plugin that posts a custom method of org-service ({@code hooks:copy}) is refused, as the engine refuses it: every
+   * test that copies fails, where the in-memory org-service would store what it posts as objects of a kind.
+   */
+  @Test
+  void aPluginPostingACustomMethodFailsTheKit() {
+    assertEquals(COPYING, failures(CopyPostingHooksContract.class));
   }
 
   @Test
