@@ -261,7 +261,13 @@ public final class OrgServiceHarness {
   }
 
   public JsonObject createOrg(String token, String name) {
-    var created = post("/v1/organizations", token, new JsonObject().put("name", name).put("title", name));
+    return createOrg(token, name, null);
+  }
+
+  /** An organization of group {@code groupId} (none: a group of its own), which the caller must administer. */
+  public JsonObject createOrg(String token, String name, String groupId) {
+    var body = new JsonObject().put("name", name).put("title", name);
+    var created = post("/v1/organizations", token, groupId == null ? body : body.put("groupId", groupId));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     return created.bodyAsJsonObject();
   }

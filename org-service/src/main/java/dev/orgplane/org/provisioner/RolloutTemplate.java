@@ -1,5 +1,6 @@
 package dev.orgplane.org.provisioner;
 
+import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.org.access.OrgAccess;
 import io.vertx.ext.web.RoutingContext;
@@ -17,6 +18,29 @@ public final class RolloutTemplate {
   public static final String HEADER = "Orgplane-Template-Id";
 
   private RolloutTemplate() {
+  }
+
+  /**
+   * {@code source}, which a copy into {@code target} reads, once the caller may copy it there. A run copies its
+   * template into an organization of the template's group, so the provisioner, which reads every organization (hook
+   * secrets included), is refused a source of another group (422 {@code group_mismatch}) or other than the template
+   * the request names (422 {@code template_mismatch}): else a plugin's call that the engine let through copied any
+   * tenant into another. Anyone else copies what they may read.
+   */
+  public static OrgAccess copySource(RoutingContext ctx, OrgAccess target, OrgAccess source) {
+    if (!target.provisioner()) {
+      return source;
+    }
+    if (!source.organization().groupId().equals(target.organization().groupId())) {
+      throw ApiException.unprocessable("group_mismatch",
+          "The provisioner copies into organizations of the source's group only; this one is of another group.");
+    }
+    var template = of(ctx, target);
+    if (template != null && !template.equals(source.orgId())) {
+      throw ApiException.unprocessable("template_mismatch",
+          "The provisioner copies from the template its run names (" + HEADER + ") only.");
+    }
+    return source;
   }
 
   /** The template the request's run copies; {@code null} when the caller is no provisioner or names none. */

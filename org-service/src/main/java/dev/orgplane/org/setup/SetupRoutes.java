@@ -354,6 +354,7 @@ public final class SetupRoutes {
         : List.of(copy.kind().permission("get"));
     return pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
         .compose(target -> AccessPolicy.requireAny(tx, principal, from, readSource, mode.carrySecrets())
+            .map(source -> RolloutTemplate.copySource(ctx, target, source))
             .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target, page, after, mode))));
   }
 

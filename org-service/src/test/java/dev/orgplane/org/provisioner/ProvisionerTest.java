@@ -225,15 +225,18 @@ class ProvisionerTest extends OrgServiceTest {
    */
   @Test
   void engineCarriesHookSecretsIntoCopiesButEditsNoTemplateHook() {
-    var owner = org.newUser("owner");
-    var template = newOrg(owner);
+    var owner = org.newVerifiedUser("owner");
+    var templateOrg = org.createOrg(owner.token(), unique("p"));
+    var template = templateOrg.getString("id");
     var secret = "tenant-ready-secret-0123456789";
     var hook = org.post("/v1/organizations/" + template + "/hooks", owner.token(), new JsonObject()
         .put("name", "tenant-ready").put("url", "https://hooks.example.com/ready").put("secret", secret)
         .put("events", new JsonArray().add("provisioning.job.finished")));
     assertEquals(201, hook.statusCode(), hook.bodyAsString());
     var hookId = hook.bodyAsJsonObject().getString("id");
-    var target = newOrg(owner);
+    // a run copies into an organization of the template's group
+    appointGroupAdmin(templateOrg.getString("groupId"), owner.id());
+    var target = org.createOrg(owner.token(), unique("p"), templateOrg.getString("groupId")).getString("id");
     var engine = org.engineToken();
 
     var copied = org.post("/v1/organizations/" + target + "/hooks:copy", engine, new JsonObject()

@@ -41,7 +41,9 @@ class RolloutNamesTest extends OrgServiceTest {
     /** A template of workspaces {@code lower} and {@code higher}, for {@code into}'s tenant if it is one. */
     Rollout(Rollout into, String lower, String higher) {
       owner = into == null ? org.newVerifiedUser("owner") : into.owner;
-      template = org.createOrg(owner.token(), "tpl-" + UUID.randomUUID().toString().substring(0, 8));
+      // the engine copies into an organization of the template's group only: another template of the tenant's group
+      template = org.createOrg(owner.token(), "tpl-" + UUID.randomUUID().toString().substring(0, 8),
+          into == null ? null : into.template.getString("groupId"));
       ids = Stream.of("p", "q").map(name -> create(template.getString("id"), name)).sorted().toList();
       rename(0, lower);
       rename(1, higher);
