@@ -5,7 +5,9 @@ import dev.orgplane.org.identity.Secrets;
 import dev.orgplane.org.identity.StoredRevocations;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
 
 /**
  * Makes the provisioning engine's identity match the configuration at every start: one user marked
@@ -16,6 +18,10 @@ import io.vertx.sqlclient.Tuple;
  * because it leaked, and a token minted with it reads and imports into every organization until it expires (as does
  * one minted before a revocation that restoring the credential would let back in). A start with the secret unchanged
  * ends nothing, so restarting org-service does not refuse a running engine's token.
+ *
+ * <p>A changed client id shuts out the engine's former identities in the same transaction: their credentials are
+ * revoked and their sessions ended, else the old id and secret still signed in as a provisioner. Their users stay,
+ * as the jobs and audit entries that name them do.
  */
 public final class ProvisionerBootstrap {
 
@@ -43,6 +49,23 @@ public final class ProvisionerBootstrap {
             ? StoredRevocations.endSessions(tx, clientId).mapEmpty()
             : tx.preparedQuery("INSERT INTO org.service_credentials (client_id, service_user_id, secret_hash) "
                     + "VALUES ($1, $1, $2) ON CONFLICT (client_id) DO NOTHING")
-                .execute(Tuple.of(clientId, secretHash)).mapEmpty()));
+                .execute(Tuple.of(clientId, secretHash)).mapEmpty())
+        .compose(current -> shutOutFormerIdentities(tx, clientId)));
+  }
+
+  private static Future<Void> shutOutFormerIdentities(SqlClient tx, UUID clientId) {
+    return tx.preparedQuery("UPDATE org.service_credentials c SET revoked_at = now() FROM org.users u "
+            + "WHERE u.id = c.service_user_id AND u.provisioner AND u.id <> $1 AND c.revoked_at IS NULL "
+            + "RETURNING c.service_user_id")
+        .execute(Tuple.of(clientId))
+        .compose(revoked -> {
+          // one former id per rotation: as many as ids changed since the last start, nearly always one
+          Future<Long> ended = Future.succeededFuture();
+          for (var row : revoked) {
+            var former = row.getUUID("service_user_id");
+            ended = ended.compose(previous -> StoredRevocations.endSessions(tx, former));
+          }
+          return ended.mapEmpty();
+        });
   }
 }

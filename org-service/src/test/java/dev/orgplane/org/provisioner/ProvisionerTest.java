@@ -148,6 +148,27 @@ class ProvisionerTest extends OrgServiceTest {
     assertEquals(200, restored.get("/v1/organizations", restored.engineToken()).statusCode());
   }
 
+  /**
+   * The engine's client id is changed because the old one is to go: its id and secret no longer sign in, and its
+   * tokens are refused, though its user stays for the jobs and audit entries that name it.
+   */
+  @Test
+  void aChangedClientIdShutsOutTheOldOne() {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var first = OrgServiceHarness.start(vertx, db);
+    var old = first.engineToken();
+    first.undeploy(vertx);
+    var newId = UUID.randomUUID().toString();
+
+    var moved = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_ENGINE_CLIENT_ID", newId));
+
+    assertProblem(moved.clientCredentials(ENGINE_CLIENT_ID, ENGINE_SECRET), 401, "invalid_client");
+    assertProblem(moved.get("/v1/organizations", old), 401, "invalid_token");
+    var fresh = moved.clientCredentials(newId, ENGINE_SECRET).bodyAsJsonObject().getString("access_token");
+    assertEquals(200, moved.get("/v1/organizations", fresh).statusCode());
+    assertEquals(1L, PgFixture.queryLong(db, "SELECT count(*) FROM org.users WHERE id = '" + ENGINE_CLIENT_ID + "'"));
+  }
+
   /** Restarting org-service with the same secret must not refuse a running engine's token. */
   @Test
   void aStartWithTheSameSecretKeepsTheEnginesToken() {
