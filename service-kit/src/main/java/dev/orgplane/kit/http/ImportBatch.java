@@ -40,7 +40,7 @@ public final class ImportBatch {
       BiFunction<UUID, JsonObject, T> reader) {
     var seen = new HashSet<UUID>();
     return readItems(items(ctx, options), object -> {
-      var id = object.getValue("id") instanceof String raw ? uuid(raw) : null;
+      var id = object.getValue("id") instanceof String raw ? Ids.orNull(raw) : null;
       if (id == null) {
         throw ApiException.invalid("The item is invalid.", List.of(new ApiException.FieldError("id", "must be a UUID")));
       }
@@ -108,9 +108,5 @@ public final class ImportBatch {
           List.of(new ApiException.FieldError("items", "must be an array of 1 to " + MAX + " objects")));
     }
     return array;
-  }
-
-  private static UUID uuid(String raw) {
-    return Ids.isUuid(raw) ? UUID.fromString(raw) : null;
   }
 }
