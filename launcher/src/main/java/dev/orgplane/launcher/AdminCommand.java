@@ -77,7 +77,7 @@ final class AdminCommand implements Runnable {
 
   @Command(name = "grant-group-admin", mixinStandardHelpOptions = true,
       description = "Make an existing user, whose address is verified, an admin of an organization group.")
-  int grantGroupAdmin(@Option(names = "--group", required = true) UUID group,
+  int grantGroupAdmin(@Option(names = "--group", required = true, converter = StrictUuid.class) UUID group,
       @Option(names = "--email", required = true) String email) {
     return run(ops -> ops.grantGroupAdmin(group, email).map(changed -> changed
         ? email + " is now an admin of group " + group
@@ -86,7 +86,7 @@ final class AdminCommand implements Runnable {
 
   @Command(name = "revoke-group-admin", mixinStandardHelpOptions = true,
       description = "Remove a user's admin rights over an organization group.")
-  int revokeGroupAdmin(@Option(names = "--group", required = true) UUID group,
+  int revokeGroupAdmin(@Option(names = "--group", required = true, converter = StrictUuid.class) UUID group,
       @Option(names = "--email", required = true) String email) {
     return run(ops -> ops.revokeGroupAdmin(group, email).map(user -> email + " is no longer an admin of group " + group));
   }
@@ -124,7 +124,7 @@ final class AdminCommand implements Runnable {
 
   /**
    * An id as written, 8-4-4-4-12 hex digits ({@link Ids#parse}): picocli's {@link UUID#fromString} takes other texts
-   * for ids, {@code 1-1-1-1-1} among them, and the operator would act on an account they did not name.
+   * for ids, {@code 1-1-1-1-1} among them, and the operator would act on an account or group they did not name.
    */
   static final class StrictUuid implements ITypeConverter<UUID> {
     @Override

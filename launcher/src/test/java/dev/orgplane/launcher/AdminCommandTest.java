@@ -148,6 +148,38 @@ class AdminCommandTest {
   }
 
   /**
+   * A group is named as written: picocli's {@link java.util.UUID#fromString} read {@code 1-1-1-1-1} as the group
+   * {@code 00000001-0001-0001-0001-000000000001}, and the operator appointed or removed an admin of a group they had
+   * not named.
+   */
+  @Test
+  void aGroupIsNamedByItsIdAsWritten() {
+    var migrated = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    PgFixture.execute(migrated, "INSERT INTO org.organization_groups (id, name) "
+            + "VALUES ('00000001-0001-0001-0001-000000000001', 'G')",
+        "INSERT INTO org.users (id, email, email_verified_at) "
+            + "VALUES ('00000000-0000-7000-8000-0000000000b3', 'ann@test.local', now())",
+        "INSERT INTO org.users (id, email, email_verified_at) "
+            + "VALUES ('00000000-0000-7000-8000-0000000000b4', 'bob@test.local', now())",
+        "INSERT INTO org.group_admins (group_id, user_id) "
+            + "VALUES ('00000001-0001-0001-0001-000000000001', '00000000-0000-7000-8000-0000000000b4')");
+    var admins = "SELECT string_agg(user_id::text, ',') FROM org.group_admins";
+
+    for (var command : List.of(List.of("grant-group-admin", "--email", "ann@test.local"),
+        List.of("revoke-group-admin", "--email", "bob@test.local"))) {
+      var args = new ArrayList<>(List.of("admin", "--set", "ORGPLANE_PG_URL=" + migrated));
+      args.addAll(command);
+      args.addAll(List.of("--group", "1-1-1-1-1"));
+      output.reset();
+
+      assertEquals(Orgplane.USAGE_ERROR, Orgplane.commandLine().execute(args.toArray(new String[0])), output.out());
+
+      assertTrue(output.err().contains("'1-1-1-1-1' is not an id"), output.err());
+      assertEquals("00000000-0000-7000-8000-0000000000b4", PgFixture.queryString(migrated, admins), "nothing changed");
+    }
+  }
+
+  /**
    * The provisioning engine's identity has no address to name: its sessions (a token of a leaked secret) end by its
    * id, which is read as written, and one naming no account says so and fails.
    */

@@ -1,5 +1,6 @@
 package dev.orgplane.kit.config;
 
+import dev.orgplane.kit.http.Ids;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
@@ -120,11 +121,14 @@ public final class Settings {
     return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
-  /** {@code key} as a UUID, blanks around it dropped (a value read from a file ends with a line break). */
+  /**
+   * {@code key} as a UUID written as one ({@link Ids#parse}), blanks around it dropped (a value read from a file ends
+   * with a line break): {@link UUID#fromString} read {@code 1-1-1-1-1} as some other id than the one written.
+   */
   public UUID uuid(String key) {
     var raw = string(key).trim();
     try {
-      return UUID.fromString(raw);
+      return Ids.parse(raw);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key + " must be a UUID, got '" + raw + "'");
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,6 +74,17 @@ class SettingsTest {
     assertEquals(UUID.fromString("00000000-0000-4000-8000-00000000e001"),
         settings(" 00000000-0000-4000-8000-00000000e001\n").uuid(KEY));
     assertRefused("ORGPLANE_SOME_SETTING must be a UUID, got 'engine'", () -> settings("engine").uuid(KEY));
+  }
+
+  /**
+   * A value {@link UUID#fromString} reads as some other id (a sign, parts without their leading zeros) is refused: the
+   * engine's client id so written was taken as another identity than the one written.
+   */
+  @Test
+  void aUuidNotWrittenAsOneIsRefusedNamingTheSetting() {
+    for (var written : List.of("1-1-1-1-1", "+0000000-0000-4000-8000-00000000e001")) {
+      assertRefused("ORGPLANE_SOME_SETTING must be a UUID, got '" + written + "'", () -> settings(written).uuid(KEY));
+    }
   }
 
   private static Settings settings(String value) {
