@@ -14,8 +14,10 @@ import java.util.UUID;
 /**
  * What only the platform's operator may do, from the {@code orgplane admin} command line: rotate
  * the token signing key, appoint or remove group admins, make a user a platform admin, end a user's sessions. These work
- * on the database directly, so they need no token and keep working when every admin is locked out. What they
- * change in accounts and groups is audited, of no organization, by {@link dev.orgplane.org.audit.AuditLog#OPERATOR}.
+ * on the database directly, so they need no token and keep working when every admin is locked out. The rights they
+ * give or take in groups and on the platform are audited, of no organization, by
+ * {@link dev.orgplane.org.audit.AuditLog#OPERATOR}; an end of sessions is not, as a sign-out everywhere or a new
+ * password through the API is not.
  */
 public final class OperatorCommands {
 
