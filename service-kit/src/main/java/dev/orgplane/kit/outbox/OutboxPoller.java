@@ -1,7 +1,7 @@
 package dev.orgplane.kit.outbox;
 
+import dev.orgplane.kit.metrics.HeldGauge;
 import dev.orgplane.kit.metrics.Metrics;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -37,9 +36,11 @@ public final class OutboxPoller {
   private final Supplier<Future<RowSet<Row>>> claim;
   private final Round round;
   private final Supplier<Future<Long>> undelivered;
-  private final AtomicLong backlog = new AtomicLong();
-  /** Registered by {@link #start}, removed by {@link #stop}: a poller made but never started reports nothing. */
-  private Gauge gauge;
+  /**
+   * Held from {@link #start} to {@link #stop}: a poller made but never started reports nothing, and the pollers of one
+   * outbox in the process (a service's instances) report its backlog through one gauge, until the last of them stops.
+   */
+  private HeldGauge backlog;
   private long timer = -1;
   private long polls;
   private int sending;
@@ -129,25 +130,23 @@ public final class OutboxPoller {
    */
   public void start(long pollMillis, int rounds) {
     this.rounds = rounds;
-    // registered here, not when made: a service whose start failed after making its poller left the gauge behind,
-    // and the next poller of the name made in the process was handed that gauge, counting the dead one's backlog
-    gauge = Gauge.builder("orgplane_outbox_backlog", backlog, AtomicLong::get)
-        .description("Messages of the outbox not delivered yet (retries included)").tag("outbox", name)
-        .register(Metrics.registry());
+    // held here, not when made: a service whose start failed after making its poller left the gauge behind
+    backlog = HeldGauge.hold(Metrics.registry(), "orgplane_outbox_backlog",
+        "Messages of the outbox not delivered yet (retries included)", "outbox", name);
     timer = vertx.setPeriodic(pollMillis, id -> {
       if (polls++ % POLLS_PER_COUNT == 0) {
-        undelivered.get().onSuccess(backlog::set);
+        undelivered.get().onSuccess(backlog.count()::set);
       }
       poll();
     });
   }
 
-  /** Stops polling, and takes the gauge away with it (another instance of the outbox may start in this process). */
+  /** Stops polling, and lets go of the gauge: the last poller of the outbox in the process to stop takes it away. */
   public void stop() {
     vertx.cancelTimer(timer);
     stopped = true;
-    if (gauge != null) {
-      Metrics.registry().remove(gauge);
+    if (backlog != null) {
+      backlog.release();
     }
   }
 

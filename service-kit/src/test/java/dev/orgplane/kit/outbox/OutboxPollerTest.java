@@ -1,6 +1,7 @@
 package dev.orgplane.kit.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.orgplane.kit.db.Database;
@@ -18,6 +19,7 @@ import io.vertx.sqlclient.RowSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -61,6 +63,33 @@ class OutboxPollerTest {
     Eventually.holds(() -> gauge.get() != null && gauge.get().value() == 7, "the started poller's gauge never said 7");
     poller.stop();
     assertNull(gauge.get(), "the stopped poller's gauge is gone");
+  }
+
+  /**
+   * The pollers of one outbox in a process (the instances of a service, one per event loop) report one backlog, the
+   * outbox's: its gauge stays while any of them polls, counted by those still polling. Each poller was handed the
+   * first one's gauge, which counted that poller's backlog only and went with it when it stopped, for all.
+   */
+  @Test
+  void pollersOfOneOutboxReportItsBacklogUntilTheLastStops(Vertx vertx) throws Exception {
+    var name = "shared-" + System.nanoTime();
+    Supplier<Gauge> gauge = () -> Metrics.registry().find("orgplane_outbox_backlog").tag("outbox", name).gauge();
+    var pending = new AtomicLong(7);
+    Supplier<OutboxPoller> poller = () -> new OutboxPoller(vertx, name, () -> Promise.<RowSet<Row>>promise().future(),
+        row -> Future.succeededFuture(), () -> Future.succeededFuture(pending.get()));
+    var first = poller.get();
+    var second = poller.get();
+    first.start(20);
+    second.start(20);
+    Eventually.holds(() -> gauge.get() != null && gauge.get().value() == 7, "the pollers' gauge never said 7");
+    first.stop();
+    assertNotNull(gauge.get(), "the first poller to stop took the outbox's gauge with it");
+    pending.set(9);
+    Eventually.holds(() -> gauge.get().value() == 9, "the gauge no longer counts once its first poller stopped");
+    first.stop();
+    assertNotNull(gauge.get(), "a poller stopped twice let go of the gauge twice");
+    second.stop();
+    assertNull(gauge.get(), "the last poller to stop left the outbox's gauge");
   }
 
   @Test
