@@ -145,7 +145,11 @@ public final class OrgServiceVerticle extends ServiceVerticle {
                     return revocations.start();
                   })
                   .compose(v -> listen(hasher)));
-        });
+        })
+        // Vert.x cancels a failed deployment's timers, not its outboxes' gauges, which the process's registry
+        // outlives it with (a launcher may try again): mail's, started before the hooks' dispatcher is made and
+        // before the port is taken, each of which may fail
+        .onFailure(failed -> stopOutboxes());
   }
 
   private Future<ServiceListeners> listen(PasswordHasher hasher) {
@@ -257,13 +261,19 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     return router;
   }
 
+  private void stopOutboxes() {
+    if (hooks != null) {
+      hooks.stop();
+    }
+    if (mail != null) {
+      mail.stop();
+    }
+  }
+
   @Override
   public Future<?> stop() {
     purgeTimers.forEach(vertx::cancelTimer);
-    if (hooks != null) {
-      hooks.stop();
-      mail.stop();
-    }
+    stopOutboxes();
     var drained = server == null ? Future.succeededFuture() : server.drain();
     // the requests answered through the notice and the drain are checked as any: against the signing keys and the
     // revocations read meanwhile (until session 29 both stopped before the notice, and a token revoked at another
