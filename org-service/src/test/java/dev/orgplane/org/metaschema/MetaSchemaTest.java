@@ -575,6 +575,18 @@ class MetaSchemaTest {
     assertProblem(org.send(HttpMethod.PUT, "/v1/meta-schemas/organization", admin, "null"), 400, "malformed_json");
   }
 
+  /** A pattern that is no regular expression makes the schema unusable: refused, naming the pattern, not stored. */
+  @Test
+  void aSchemaWithAnInvalidPatternIsRefusedNamingIt() {
+    var path = "/v1/meta-schemas/invalid-pattern";
+    var refused = org.send(HttpMethod.PUT, path, admin, new JsonObject().put("properties",
+        new JsonObject().put("code", new JsonObject().put("type", "string").put("pattern", "[a-"))));
+    assertProblem(refused, 400, "invalid_meta_schema");
+    var detail = refused.bodyAsJsonObject().getString("detail");
+    assertTrue(detail.contains("[a-"), detail);
+    assertProblem(org.get(path, admin), 404, "meta_schema_not_found");
+  }
+
   /**
    * A schema naming anything outside itself (a {@code $ref} or {@code $schema} URL) is refused, and nothing is fetched:
    * the validator fetched it, on the event loop, so whoever writes a meta-schema made the server call any address.
