@@ -9,36 +9,47 @@ import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Timestamps;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.role.PermissionCatalog;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.function.Function;
 
 /**
  * {@code GET /v1/organizations/{org}/audit-events}, newest first, optionally only the events of one
  * {@code action}, {@code actor}, {@code target} or {@code jobId}, and of a time window ({@code since}
  * inclusive, {@code until} exclusive, ISO-8601): a provisioned organization's trail holds thousands. Each event's
  * actor and details are those its reader is shown ({@link ShownEvent}); an {@code actor} finds no event whose actor
- * the reader is not shown.
+ * the reader is not shown. {@code order=oldest} reads it for an export instead ({@link ExportOrder}); newest first
+ * stays the default, as it shows a reader's own events the moment they commit, which the export's order holds back
+ * while any older transaction runs.
  */
 public final class AuditRoutes {
 
   private static final QueryParameters FILTERS = QueryParameters.list("action", "actor", "target", "jobId", "since",
-      "until");
+      "until", "order");
   /**
    * Planned per call: a filter left out (NULL) is then no condition and one given meets V44's index for it, where one
    * cached plan for every filter walked the organization's whole log newest first (a {@code since} nothing matched,
    * 200-650 ms at 400,000 events).
    */
-  private static final String LIST = Database.PLANNED_PER_CALL + "SELECT * FROM org.audit_events WHERE org_id = $1 AND id < $2 "
-      + "AND ($4::text IS NULL OR action = $4) AND ($5::text IS NULL OR actor = $5 AND action <> ALL ($10::text[])) "
+  private static final String FILTERED = "AND ($4::text IS NULL OR action = $4) "
+      + "AND ($5::text IS NULL OR actor = $5 AND action <> ALL ($10::text[])) "
       + "AND ($6::text IS NULL OR target = $6) AND ($7::uuid IS NULL OR job_id = $7) "
       + "AND ($8::timestamptz IS NULL OR created_at >= $8) AND ($9::timestamptz IS NULL OR created_at < $9) "
-      + "AND " + ShownEvent.inviteesMembersShown(11) + " ORDER BY id DESC LIMIT $3";
+      + "AND " + ShownEvent.inviteesMembersShown(11);
+  private static final String NEWEST_FIRST = Database.PLANNED_PER_CALL
+      + "SELECT * FROM org.audit_events WHERE org_id = $1 AND id < $2 " + FILTERED + " ORDER BY id DESC LIMIT $3";
+  /** {@link ExportOrder}: the page starts after the sort key $2 and the id $12. */
+  private static final String OLDEST_FIRST = Database.PLANNED_PER_CALL
+      + "SELECT * FROM org.audit_events WHERE org_id = $1 AND (" + ExportOrder.KEY + ", id) > ($2::text::xid8, $12) "
+      + "AND " + ExportOrder.VISIBLE + " " + FILTERED + " ORDER BY " + ExportOrder.KEY + ", id LIMIT $3";
 
   private final Pool pool;
 
@@ -59,19 +70,38 @@ public final class AuditRoutes {
     var jobId = query.get("jobId") == null ? null : Ids.uuid(query.get("jobId"), "jobId");
     var since = WindowBound.parse(query.get("since"), "since");
     var until = WindowBound.parse(query.get("until"), "until");
+    var oldestFirst = oldestFirst(query.get("order"));
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.AUDIT_LIST)
         .map(ShownEvent::new)
-        .compose(shown -> LogCursor.before(pool, "org.audit_events", shown.reader().orgId(), page)
-            .compose(before -> pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {shown.reader().orgId(),
-                before, page.fetchSize(), action, actor, target, jobId, since, until,
-                shown.hiddenActors().toArray(String[]::new), shown.showsInviteesMembers()})))
-            .map(rows -> {
-              var list = new ArrayList<Row>();
-              rows.forEach(list::add);
-              return page.page(list, row -> toJson(row, shown), LogCursor::of);
-            }))
+        .compose(shown -> {
+          var orgId = shown.reader().orgId();
+          Function<Object, Tuple> startingAfter = start -> Tuple.from(new Object[] {orgId, start, page.fetchSize(),
+              action, actor, target, jobId, since, until, shown.hiddenActors().toArray(String[]::new),
+              shown.showsInviteesMembers()});
+          Future<RowSet<Row>> rows = oldestFirst
+              ? ExportOrder.after(pool, orgId, page).compose(after -> pool.preparedQuery(OLDEST_FIRST)
+                  .execute(startingAfter.apply(after.xact()).addLong(after.id())))
+              : LogCursor.before(pool, "org.audit_events", orgId, page)
+                  .compose(before -> pool.preparedQuery(NEWEST_FIRST).execute(startingAfter.apply(before)));
+          return rows.map(found -> {
+            var list = new ArrayList<Row>();
+            found.forEach(list::add);
+            return page.page(list, row -> toJson(row, shown), oldestFirst ? ExportOrder::of : LogCursor::of);
+          });
+        })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
+  }
+
+  /** Whether {@code order} asks for the export's order, oldest first; 400 {@code invalid_order} for neither. */
+  private static boolean oldestFirst(String order) {
+    if (order == null || order.equals("newest")) {
+      return false;
+    }
+    if (order.equals("oldest")) {
+      return true;
+    }
+    throw ApiException.badRequest("invalid_order", "order is newest or oldest.");
   }
 
   /**
