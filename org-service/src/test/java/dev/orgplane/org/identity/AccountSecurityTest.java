@@ -18,9 +18,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class AccountSecurityTest extends OrgServiceTest {
@@ -215,27 +212,26 @@ class AccountSecurityTest extends OrgServiceTest {
   /**
    * An end of sessions takes the next second without waiting for it: twelve people signing out everywhere at once
    * through a pool of four connections used to hold each connection until the next second began, three seconds in
-   * all, while every other request queued behind them.
+   * all, while every other request queued behind them. A sign-out that waits is never answered before the second its
+   * end falls on; one that does not is, when the machine answers it within the second it began in, which one of a few
+   * tries begun as a second begins does however loaded the machine is.
    */
   @Test
   void endsOfSessionsHoldNoConnectionWaitingForTheNextSecond() throws Exception {
-    var users = IntStream.range(0, 12).mapToObj(i -> org.newUser("crowd" + i)).toList();
-    var threads = Executors.newFixedThreadPool(users.size());
-    try {
-      long started = System.nanoTime();
-      var answers = users.stream().map(user -> CompletableFuture.supplyAsync(() -> signOutEverywhere(user.token()),
-          threads)).toList();
-      answers.forEach(answer -> assertEquals(204, answer.join().statusCode()));
-      long millis = (System.nanoTime() - started) / 1_000_000;
-
-      assertTrue(millis < 1_500, "twelve sign-outs took " + millis + " ms");
-      var back = users.get(0);
-      var fresh = org.token(back.email(), "password-crowd0-123");
-      assertEquals(200, org.get("/v1/users/me", fresh).statusCode(), "a sign-in right after the end is good");
-      assertProblem(org.get("/v1/users/me", back.token()), 401, "invalid_token");
-    } finally {
-      threads.shutdown();
+    var user = org.newUser("crowd");
+    var answeredBeforeTheEnd = false;
+    String ended = null;
+    for (int attempt = 0; attempt < 10 && !answeredBeforeTheEnd; attempt++) {
+      ended = org.token(user.email(), "password-crowd-123");
+      Thread.sleep(1_000 - System.currentTimeMillis() % 1_000);
+      assertEquals(204, signOutEverywhere(ended).statusCode());
+      answeredBeforeTheEnd = System.currentTimeMillis() < sessionsEndedAt(user) * 1_000;
     }
+
+    assertTrue(answeredBeforeTheEnd, "every sign-out was answered once the second its end falls on had begun");
+    assertEquals(200, org.get("/v1/users/me", org.token(user.email(), "password-crowd-123")).statusCode(),
+        "a sign-in right after the end is good");
+    assertProblem(org.get("/v1/users/me", ended), 401, "invalid_token");
   }
 
   /**
