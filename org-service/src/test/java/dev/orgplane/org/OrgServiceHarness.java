@@ -46,6 +46,11 @@ public final class OrgServiceHarness {
     return start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS));
   }
 
+  /** On a fresh database, with one configuration key of the test's own on top of the harness defaults. */
+  public static OrgServiceHarness start(Vertx vertx, String setting, String value) {
+    return start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS), new JsonObject().put(setting, value));
+  }
+
   public static OrgServiceHarness start(Vertx vertx, PgUrl db) {
     return start(vertx, db, new JsonObject());
   }

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
-import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +31,7 @@ class PasswordHashCostTest {
   @BeforeAll
   void start(Vertx vertx) {
     this.vertx = vertx;
-    org = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS),
-        new JsonObject().put(PasswordHasher.COST_SETTING, String.valueOf(COST)));
+    org = OrgServiceHarness.start(vertx, PasswordHasher.COST_SETTING, String.valueOf(COST));
   }
 
   @Test

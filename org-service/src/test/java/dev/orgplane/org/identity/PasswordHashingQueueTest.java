@@ -54,8 +54,7 @@ class PasswordHashingQueueTest {
   @BeforeAll
   void start(Vertx vertx) {
     this.vertx = vertx;
-    org = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS),
-        new JsonObject().put(PasswordHasher.QUEUE_SETTING, String.valueOf(QUEUE)));
+    org = OrgServiceHarness.start(vertx, PasswordHasher.QUEUE_SETTING, String.valueOf(QUEUE));
   }
 
   @AfterAll

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
-import dev.orgplane.org.OrgServiceVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -51,8 +49,7 @@ class MetaSchemaLoadTest {
   @BeforeAll
   void start(Vertx vertx) {
     this.vertx = vertx;
-    org = OrgServiceHarness.start(vertx, PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS),
-        new JsonObject().put(MetaSchemas.QUEUE_SETTING, String.valueOf(QUEUE)));
+    org = OrgServiceHarness.start(vertx, MetaSchemas.QUEUE_SETTING, String.valueOf(QUEUE));
     admin = org.platformAdminToken();
   }
 
