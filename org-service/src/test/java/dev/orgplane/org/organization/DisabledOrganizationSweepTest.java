@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -164,31 +165,27 @@ class DisabledOrganizationSweepTest extends OrgServiceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("operations")
   void anUnknownQueryParameterIsRefusedAsTheDisableOnlyWhereItHoldsOff(String operation) {
-    var answer = send(operation, "?sweep=1", bodies.get(operation));
-    if (OPEN.contains(operation)) {
-      assertProblem(answer, 400, "unknown_parameter");
-    } else {
-      assertProblem(answer, 403, "organization_disabled");
-    }
+    assertRefusedAsTheDisableOnlyWhereItHoldsOff(operation, send(operation, "?sweep=1", bodies.get(operation)),
+        "unknown_parameter");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("operationsWithABody")
-  void aBodyThatIsNoJsonIsRefusedAsTheDisableOnlyWhereItHoldsOff(String operation) {
-    var answer = send(operation, "", "{not json");
-    if (OPEN.contains(operation)) {
-      assertProblem(answer, 400, "malformed_json");
-    } else {
-      assertProblem(answer, 403, "organization_disabled");
-    }
+  /** Each operation with a body, sent one that is no JSON and one of unknown fields, with the code each is due. */
+  private static Stream<Arguments> malformedBodies() {
+    return operationsWithABody().flatMap(operation -> Stream.of(Arguments.of(operation, "{not json", "malformed_json"),
+        Arguments.of(operation, new JsonObject().put("sweep", 5), "validation_failed")));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("operationsWithABody")
-  void aBodyOfUnknownFieldsIsRefusedAsTheDisableOnlyWhereItHoldsOff(String operation) {
-    var answer = send(operation, "", new JsonObject().put("sweep", 5));
+  @ParameterizedTest(name = "{0} {2}")
+  @MethodSource("malformedBodies")
+  void aMalformedBodyIsRefusedAsTheDisableOnlyWhereItHoldsOff(String operation, Object body, String fault) {
+    assertRefusedAsTheDisableOnlyWhereItHoldsOff(operation, send(operation, "", body), fault);
+  }
+
+  /** Where the disable leaves members their way, a request is refused for its own {@code fault}. */
+  private static void assertRefusedAsTheDisableOnlyWhereItHoldsOff(String operation, HttpResponse<Buffer> answer,
+      String fault) {
     if (OPEN.contains(operation)) {
-      assertProblem(answer, 400, "validation_failed");
+      assertProblem(answer, 400, fault);
     } else {
       assertProblem(answer, 403, "organization_disabled");
     }
@@ -206,13 +203,8 @@ class DisabledOrganizationSweepTest extends OrgServiceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("posts")
   void aMalformedIdempotencyKeyIsRefusedAsTheDisableOnlyWhereItHoldsOff(String operation) {
-    var answer = send(operation, "", bodies.get(operation),
-        MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "k".repeat(256)));
-    if (OPEN.contains(operation)) {
-      assertProblem(answer, 400, "invalid_idempotency_key");
-    } else {
-      assertProblem(answer, 403, "organization_disabled");
-    }
+    assertRefusedAsTheDisableOnlyWhereItHoldsOff(operation, send(operation, "", bodies.get(operation),
+        MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "k".repeat(256))), "invalid_idempotency_key");
   }
 
   /** Leaving is left to members, so its mistakes are theirs to hear; removing someone else is not. */
