@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The operations of the OpenAPI document the gateway serves, and plausible bodies for them made from
@@ -48,7 +50,10 @@ final class ApiOperations {
     return operations;
   }
 
-  /** A body with every required field at a plausible value (a valid request, as far as types go). */
+  /**
+   * A body with every required field at a plausible value, objects within it too (a valid request, as far as types
+   * go).
+   */
   JsonObject sample(JsonObject schema) {
     var body = new JsonObject();
     if (schema == null) {
@@ -66,6 +71,16 @@ final class ApiOperations {
     return schema == null ? new JsonObject() : resolve(schema).getJsonObject("properties", new JsonObject());
   }
 
+  /**
+   * The JSON types a field's schema allows ({@code type}, one or a list); none when it does not say (a field of any
+   * shape, or one of several schemas).
+   */
+  Set<String> types(JsonObject fieldSchema) {
+    var type = resolve(fieldSchema).getValue("type");
+    return type instanceof String one ? Set.of(one)
+        : type instanceof JsonArray many ? many.stream().map(String.class::cast).collect(Collectors.toSet()) : Set.of();
+  }
+
   private Object value(String field, JsonObject schema) {
     if (schema == null) {
       return "sweep";
@@ -77,7 +92,7 @@ final class ApiOperations {
     return switch (type) {
       case "array" -> schema.getInteger("minItems", 0) == 0 ? new JsonArray()
           : new JsonArray().add(value(field, resolve(schema.getJsonObject("items"))));
-      case "object" -> new JsonObject();
+      case "object" -> sample(schema);
       case "boolean" -> true;
       case "integer", "number" -> 1;
       default -> field.toLowerCase(Locale.ROOT).contains("email") ? "sweep@e2e.test"
