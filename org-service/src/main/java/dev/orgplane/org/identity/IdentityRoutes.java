@@ -141,9 +141,9 @@ public final class IdentityRoutes {
   /**
    * The hash {@code password} was just checked against, first replaced by a new one if it is of the outdated kind
    * (see {@link PasswordHasher}): only a sign-in knows the password to hash anew. Replaced only if unchanged
-   * meanwhile; if the password changed, the old hash answered lets {@link RefreshTokens#open} refuse the sign-in.
-   * Not replaced when the hashing queue is full: the password is right and the attempt counted already, so refused
-   * {@code busy} the sign-in failed for a hash the next sign-in makes as well.
+   * meanwhile, else see {@link #replacedMeanwhile}. Not replaced when the hashing queue is full: the password is right
+   * and the attempt counted already, so refused {@code busy} the sign-in failed for a hash the next sign-in makes as
+   * well.
    */
   private Future<String> verifiedHash(User user, String password) {
     if (!hasher.outdated(user.passwordHash())) {
@@ -151,9 +151,24 @@ public final class IdentityRoutes {
     }
     return hasher.hash(password)
         .compose(fresh -> UserRepository.replacePasswordHash(pool, user.id(), user.passwordHash(), fresh)
-            .map(replaced -> replaced ? fresh : user.passwordHash()),
+            .compose(replaced -> replaced ? Future.succeededFuture(fresh) : replacedMeanwhile(user, password)),
             refused -> BoundedWorkers.isBusy(refused) ? Future.succeededFuture(user.passwordHash())
                 : Future.failedFuture(refused));
+  }
+
+  /**
+   * The hash that replaced {@code user}'s while this sign-in hashed the password anew, when {@code password} matches
+   * it: most often another sign-in on the same outdated hash (a second device, an instance of another cost) replaced
+   * it first, which changes no password, and answered with the old hash {@link RefreshTokens#open} refused the right
+   * password as wrong. Checked once, and only in that race. A hash the password does not match (a new password
+   * chosen meanwhile), or an account gone, answers the old hash, which {@link RefreshTokens#open} refuses.
+   */
+  private Future<String> replacedMeanwhile(User user, String password) {
+    return UserRepository.byId(pool, user.id()).compose(found -> {
+      var stored = found.map(User::passwordHash).orElse(null);
+      return stored == null || user.passwordHash().equals(stored) ? Future.succeededFuture(user.passwordHash())
+          : hasher.withSlot(slot -> slot.matches(password, stored)).map(ok -> ok ? stored : user.passwordHash());
+    });
   }
 
   private static ApiException wrongCredentials() {

@@ -96,6 +96,54 @@ class SessionRaceTest extends OrgServiceTest {
     }
   }
 
+  /**
+   * A right password on an outdated hash that another sign-in hashed anew meanwhile (a second device, an instance of
+   * another cost): until session 38 the sign-in, finding its own replacement beaten, held on to the old hash and was
+   * refused 400 as a wrong password, counted against the address. The rival here writes what that sign-in would.
+   */
+  @Test
+  void aSignInWhoseOutdatedHashAnotherSignInReplacedMeanwhileSignsIn() throws Exception {
+    var bob = org.newUser("rehash-race");
+    var password = "password-rehash-race-123";
+    outdate(bob, password);
+    var anew = PasswordHasher.started(vertx, 0, OrgServiceHarness.PASSWORD_HASH_COST).await().hash(password).await();
+    try (var rival = UncommittedTransaction.begin(org.db())) {
+      rival.run("UPDATE org.users SET password_hash = ? WHERE id = ?::uuid", anew, bob.id());
+      var answer = rival.commitOnceWaitedFor(() -> org.requestToken(bob.email(), password));
+
+      assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    }
+    assertEquals(anew, storedHash(bob), "the replacement that went first is kept");
+  }
+
+  /** ... while a new password chosen as the sign-in hashed the old one anew still refuses the old password. */
+  @Test
+  void aSignInWhoseOutdatedHashANewPasswordReplacedMeanwhileIsRefused() throws Exception {
+    var carol = org.newUser("rehash-change");
+    var password = "password-rehash-change-123";
+    outdate(carol, password);
+    var chosen = PasswordHasher.started(vertx, 0, OrgServiceHarness.PASSWORD_HASH_COST).await()
+        .hash("a-new-password-456").await();
+    try (var rival = UncommittedTransaction.begin(org.db())) {
+      rival.run("UPDATE org.users SET password_hash = ? WHERE id = ?::uuid", chosen, carol.id());
+      var answer = rival.commitOnceWaitedFor(() -> org.requestToken(carol.email(), password));
+
+      assertProblem(answer, 400, "invalid_grant");
+    }
+    assertEquals(chosen, storedHash(carol));
+  }
+
+  /** Stores {@code user}'s {@code password} hashed at a cost above the setting's: the next sign-in hashes it anew. */
+  private void outdate(OrgServiceHarness.Account user, String password) {
+    var older = PasswordHasher.started(vertx, 0, OrgServiceHarness.PASSWORD_HASH_COST + 1).await().hash(password)
+        .await();
+    PgFixture.execute(org.db(), "UPDATE org.users SET password_hash = '" + older + "' WHERE id = '" + user.id() + "'");
+  }
+
+  private String storedHash(OrgServiceHarness.Account user) {
+    return PgFixture.queryString(org.db(), "SELECT password_hash FROM org.users WHERE id = '" + user.id() + "'");
+  }
+
   private static Future<HttpResponse<Buffer>> token(WebClient client, OrgServiceHarness own, MultiMap form) {
     return client.post(own.port(), "127.0.0.1", "/v1/auth/token").sendForm(form);
   }
