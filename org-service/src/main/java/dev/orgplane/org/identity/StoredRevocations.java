@@ -115,14 +115,17 @@ public final class StoredRevocations {
 
   /**
    * Ends {@code userId}'s sessions: their tokens issued before the second answered (see {@link SessionEnds}) are
-   * refused once this has committed, and their refresh tokens are gone, as is a pending change of their address
-   * (confirmed later, it would hand the account to whoever asked for it: signing out everywhere must shut them out). The deletion runs after the user's row is
-   * held: a refresh or sign-in holding it share locked is waited for, and the deletion then sees the token it made (a
-   * deletion waiting on the token's own row read the tokens as they were before the wait, and missed it).
+   * refused once this has committed, and their refresh tokens are gone, as are a pending change of their address
+   * (confirmed later, it would hand the account to whoever asked for it: signing out everywhere must shut them out)
+   * and the password reset tokens mailed to them (a mailbox read by someone else is a way back in; a verification
+   * token lets no one in, and stays). The deletion runs after the user's row is held: a refresh or sign-in holding it
+   * share locked is waited for, and the deletion then sees the token it made (a deletion waiting on the token's own
+   * row read the tokens as they were before the wait, and missed it).
    */
   public static Future<Long> endSessions(SqlClient tx, UUID userId) {
     return SessionEnds.next(tx, userId)
-        .compose(second -> tx.preparedQuery("WITH address_changes AS (DELETE FROM org.email_changes WHERE user_id = $1) "
+        .compose(second -> tx.preparedQuery("WITH address_changes AS (DELETE FROM org.email_changes WHERE user_id = $1), "
+                + "resets AS (DELETE FROM org.password_resets WHERE user_id = $1) "
                 + "UPDATE org.users u SET " + SessionEnds.endAt("$2") + " WHERE id = $1 RETURNING " + SESSIONS_ENDED)
             .execute(Tuple.of(userId, second)))
         .compose(ended -> RefreshTokens.withdrawAll(tx, userId)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.http.RequestIds;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.MailedOrgServiceTest;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -61,6 +62,22 @@ class PasswordResetTest extends MailedOrgServiceTest {
     assertProblem(org.get("/v1/users/me", user.token()), 401, "invalid_token");
     assertEquals(200, org.get("/v1/users/me", fresh.bodyAsJsonObject().getString("access_token")).statusCode(),
         "a token issued after the change works");
+  }
+
+  /**
+   * A sign-out everywhere takes away the reset tokens mailed before it, as a new password does: until session 38 one
+   * in the hands of whoever read the mailbox still chose the password afterwards.
+   */
+  @Test
+  void aSignOutEverywhereVoidsTheResetTokensMailedBeforeIt() throws Exception {
+    var user = org.newUser("signed-out");
+    assertEquals(202, request(user.email()));
+    var mailed = tokensMailedTo(user.email(), 1).get(0);
+
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/users/me/sessions", user.token(), null).statusCode());
+
+    assertProblem(confirm(mailed, "taken-over-password-123"), 400, "invalid_reset_token");
+    assertEquals(200, org.requestToken(user.email(), "password-signed-out-123").statusCode());
   }
 
   /** Whole, as the asker sees it, an unknown address's answer tells nothing a known one's does not. */
