@@ -28,6 +28,7 @@ import dev.orgplane.kit.http.ServiceListeners;
 import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
@@ -52,10 +53,21 @@ public final class GatewayVerticle extends ServiceVerticle {
   /**
    * The requests that make org-service hash a password (bcrypt, a fraction of a second of a core each) before it knows
    * who is asking: a sign-in (the token endpoint: a password grant at a made-up address is a free attempt and a full
-   * hash), a registration, a reset's new password. The general per-address limit lets thousands a second through.
+   * hash), a registration, a reset's new password; and those that ask a signed-in person's password again (a new
+   * password, a new address, the account's deletion), which a right password may repeat without end: a new address
+   * that is the old one is refused only once the password is checked, and a right password clears the failures. The
+   * general per-address limit lets thousands a second through, and one client kept the hashing queue full, every
+   * other tenant's sign-in refused {@code busy}.
    */
-  private static final List<String> PASSWORD_PATHS = List.of("/v1/auth/token", "/v1/auth/register",
-      "/v1/auth/password-resets/confirm");
+  private static final List<PasswordRoute> PASSWORD_ROUTES = List.of(
+      new PasswordRoute(HttpMethod.POST, "/v1/auth/token"), new PasswordRoute(HttpMethod.POST, "/v1/auth/register"),
+      new PasswordRoute(HttpMethod.POST, "/v1/auth/password-resets/confirm"),
+      new PasswordRoute(HttpMethod.PUT, "/v1/users/me/password"),
+      new PasswordRoute(HttpMethod.PUT, "/v1/users/me/email"),
+      new PasswordRoute(HttpMethod.DELETE, "/v1/users/me"));
+
+  private record PasswordRoute(HttpMethod method, String path) {
+  }
 
   private Settings settings;
   private GatewaySettings own;
@@ -120,7 +132,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
       var passwordLimit = RateLimit.perClientAddress(perAddressPasswords, clients);
-      PASSWORD_PATHS.forEach(path -> router.post(path).handler(passwordLimit));
+      PASSWORD_ROUTES.forEach(route -> router.route(route.method(), route.path()).handler(passwordLimit));
       // after CORS, which answers a preflight's OPTIONS, and behind the per-address limit, unlike health's GETs
       router.route().handler(new DocumentedMethods());
       // open to anyone, so behind the per-address limit; health stays in front of it, as a balancer that shares a

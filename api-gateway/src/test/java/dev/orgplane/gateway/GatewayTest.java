@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -938,6 +939,32 @@ class GatewayTest {
     assertTrue(Integer.parseInt(signIn.getHeader("Retry-After")) >= 60, signIn.getHeader("Retry-After"));
     assertProblem(reset, 429, "rate_limited");
     assertTrue(keys.statusCode() != 429, "the general limit is the address's everywhere else");
+  }
+
+  /**
+   * A signed-in person's password asked again shares that bucket: until session 38 a new address that was the old one,
+   * sent with the right password over and over, cost a bcrypt each and was never throttled.
+   */
+  @Test
+  void requestsThatConfirmAPasswordMeetTheStricterLimitPerAddress() {
+    var port = freePort();
+    var deployment = deployOn(port, new JsonObject()
+        .put("ORGPLANE_PASSWORD_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_PASSWORD_RATE_LIMIT_BURST", "2"));
+    var body = new JsonObject().put("email", "own@test.local").put("password", "password-own-123");
+    java.util.function.BiFunction<HttpMethod, String, HttpResponse<Buffer>> send =
+        (method, path) -> client.request(method, port, "127.0.0.1", path).sendJsonObject(body).await();
+    var passed = List.of(send.apply(HttpMethod.PUT, "/v1/users/me/email").statusCode(),
+        send.apply(HttpMethod.PUT, "/v1/users/me/email").statusCode());
+    var emailChange = send.apply(HttpMethod.PUT, "/v1/users/me/email");
+    var passwordChange = send.apply(HttpMethod.PUT, "/v1/users/me/password");
+    var deletion = send.apply(HttpMethod.DELETE, "/v1/users/me");
+    var profile = client.get(port, "127.0.0.1", "/v1/users/me").send().await();
+    vertx.undeploy(deployment).await();
+    assertTrue(!passed.contains(429), passed.toString());
+    assertProblem(emailChange, 429, "rate_limited");
+    assertProblem(passwordChange, 429, "rate_limited");
+    assertProblem(deletion, 429, "rate_limited");
+    assertTrue(profile.statusCode() != 429, "the general limit is the address's everywhere else");
   }
 
   /** A second gateway on {@code port}, {@code config} on top of the test defaults; answers its deployment. */

@@ -60,7 +60,8 @@ public final class EmailChangeRoutes {
     var principal = BearerAuth.principal(ctx);
     var userId = AccessPolicy.userId(principal);
     OwnAccountAccess.require(pool, principal)
-        .compose(allowed -> passwords.confirm(ctx, userId, password))
+        // the account's own address is no secret to its token: refused before a hash is spent on the password
+        .compose(allowed -> passwords.confirm(ctx, userId, password, user -> refuseIfUnchanged(user, email)))
         // still the password, and the session, once the row is held: a reset or a sign-out everywhere committed
         // meanwhile voided pending changes, and one made after it must not outlive it
         .compose(confirmed -> pool.withTransaction(tx -> confirmed.stillHolds(tx)
@@ -78,13 +79,17 @@ public final class EmailChangeRoutes {
    * and the address it moved to is the one to compare with and to tell, not the one it left.
    */
   private Future<Boolean> mailChange(SqlConnection tx, User user, String email) {
-    if (user.email().equalsIgnoreCase(email)) {
-      return Future.failedFuture(ApiException.conflict("email_unchanged", "That is the account's address already."));
-    }
+    refuseIfUnchanged(user, email);
     return refuseIfTaken(tx, user.id(), email)
         .compose(free -> TOKENS.issue(tx, user.id(), email))
         .compose(token -> token.isEmpty() ? Future.succeededFuture(false)
             : mail(tx, user, email, token.get()).map(true));
+  }
+
+  private static void refuseIfUnchanged(User user, String email) {
+    if (user.email().equalsIgnoreCase(email)) {
+      throw ApiException.conflict("email_unchanged", "That is the account's address already.");
+    }
   }
 
   private Future<Void> mail(SqlConnection tx, User user, String newEmail, String token) {

@@ -210,6 +210,21 @@ class EmailChangeTest extends MailedOrgServiceTest {
         "no change was asked for");
   }
 
+  /**
+   * The account's own address is refused before its password is checked, whichever password comes with it, and counts
+   * no attempt: until session 38 it cost a bcrypt each time, and sent with the right password, which clears the
+   * failures, it could be repeated without end, keeping the hashing queue full for every other tenant.
+   */
+  @Test
+  void theAccountsOwnAddressIsRefusedBeforeThePasswordIsChecked() {
+    var user = org.newUser("unchanged");
+    for (int i = 0; i <= SignInThrottle.FREE_FAILURES; i++) {
+      assertProblem(change(user.token(), user.email().toUpperCase(), "not-it-" + i), 409, "email_unchanged");
+    }
+
+    assertEquals(200, org.requestToken(user.email(), "password-unchanged-123").statusCode(), "no attempt was counted");
+  }
+
   @Test
   void aConfirmationWithoutItsTokenIsRefused() {
     assertProblem(org.post("/v1/auth/email-changes/confirm", null, new JsonObject()), 400, "validation_failed");
