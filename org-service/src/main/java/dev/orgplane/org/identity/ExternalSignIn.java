@@ -9,12 +9,14 @@ import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.kit.http.RequestBody;
+import dev.orgplane.org.serviceuser.CredentialReach;
 import dev.orgplane.org.serviceuser.FederatedCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Map;
@@ -229,7 +231,7 @@ public final class ExternalSignIn {
    * first exchanges at once link one account: the address is unique, and the second link waits for the first. A
    * platform admin's account is never linked: whoever holds that address at a provider would hold the platform.
    */
-  private Future<Link> link(SqlClient tx, Principal principal) {
+  private Future<Link> link(SqlConnection tx, Principal principal) {
     var claims = principal.claims();
     var email = claims.getValue("email") instanceof String address ? address.trim() : null;
     // the rule of every address given here, as the account's address is a mail's To: until session 34 one with a
@@ -259,10 +261,11 @@ public final class ExternalSignIn {
 
   /**
    * Takes from the unverified account of {@code email}, if there is one, what its registrant could reach it with:
-   * its password and sessions ({@link PasswordChange}), and the address changes they asked for. Answers the second
-   * its sessions ended at, or 0 if there is no such account.
+   * its password and sessions ({@link PasswordChange}), the address changes they asked for, and the credentials of
+   * service users they made ({@link CredentialReach#revokeAllMadeByUnrequested}). Answers the second its sessions
+   * ended at, or 0 if there is no such account.
    */
-  private Future<Long> withdrawUnverified(SqlClient tx, String email) {
+  private Future<Long> withdrawUnverified(SqlConnection tx, String email) {
     return tx.preparedQuery("SELECT id FROM org.users WHERE lower(email) = lower($1) AND email_verified_at IS NULL "
             + "AND NOT platform_admin").execute(Tuple.of(email))
         .compose(rows -> {
@@ -272,7 +275,9 @@ public final class ExternalSignIn {
           var squatted = rows.iterator().next().getUUID("id");
           return PasswordChange.apply(tx, squatted, null)
               .compose(second -> tx.preparedQuery("DELETE FROM org.email_changes WHERE user_id = $1")
-                  .execute(Tuple.of(squatted)).map(second));
+                  .execute(Tuple.of(squatted))
+                  .compose(deleted -> CredentialReach.revokeAllMadeByUnrequested(tx, revocations, squatted))
+                  .map(second));
         });
   }
 }

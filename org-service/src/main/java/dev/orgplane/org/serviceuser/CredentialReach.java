@@ -131,6 +131,18 @@ public final class CredentialReach {
         .compose(rows -> revoke(tx, ctx, revocations, outranked(rows, true)));
   }
 
+  /**
+   * As {@link #revokeAllMadeBy}, the account staying but no longer in the hands that made them: an unverified
+   * registration that an external sign-in of its address takes over (its registrant, shut out, kept the secrets of
+   * the service users they made in the organizations the account holds). Audited by {@link AuditLog#PLATFORM}, on no
+   * request; once the caller's transaction commits, this process refuses their tokens at once.
+   */
+  public static Future<Void> revokeAllMadeByUnrequested(SqlConnection tx, TokenRevocations revocations, UUID maker) {
+    return tx.preparedQuery(LIVE_MADE_BY).execute(Tuple.tuple().addArrayOfUUID(new UUID[] {maker}))
+        .compose(rows -> revoke(tx, revocations, outranked(rows, true),
+            (orgId, events) -> AuditLog.recordUnrequested(tx, orgId, AuditLog.PLATFORM, events)));
+  }
+
   /** The credentials of {@code rows} beyond their makers; {@code makersGone}: the makers hold nothing any more. */
   private static List<Outranked> outranked(RowSet<Row> rows, boolean makersGone) {
     var outranked = new ArrayList<Outranked>();
@@ -152,9 +164,17 @@ public final class CredentialReach {
   private static Future<Void> revoke(SqlConnection tx, RoutingContext ctx, TokenRevocations revocations,
       List<Outranked> outranked) {
     var actor = BearerAuth.principal(ctx).subject();
-    return revoke(tx, outranked, (orgId, events) -> AuditLog.recordAll(tx, ctx, orgId, actor, events))
-        .onSuccess(v -> tx.transaction().completion().onSuccess(committed ->
-            outranked.forEach(credential -> revocations.markRevoked(credential.id().toString()))));
+    return revoke(tx, revocations, outranked,
+        (orgId, events) -> AuditLog.recordAll(tx, ctx, orgId, actor, events));
+  }
+
+  /**
+   * Revokes them, audited by {@code audit}; once the transaction commits, this process refuses their tokens at once.
+   */
+  private static Future<Void> revoke(SqlConnection tx, TokenRevocations revocations, List<Outranked> outranked,
+      BiFunction<UUID, List<AuditLog.Event>, Future<Void>> audit) {
+    return revoke(tx, outranked, audit).onSuccess(v -> tx.transaction().completion().onSuccess(committed ->
+        outranked.forEach(credential -> revocations.markRevoked(credential.id().toString()))));
   }
 
   /**

@@ -16,6 +16,7 @@ import dev.orgplane.org.TrustedProvider;
 import dev.orgplane.org.TrustingOrgServiceTest;
 import dev.orgplane.org.ops.OperatorCommands;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
@@ -101,6 +102,31 @@ class ExternalSignInTest extends TrustingOrgServiceTest {
     assertProblem(trusting.requestToken(email, "a-long-password-1"), 400, "invalid_grant");
     assertEquals(401, trusting.get("/v1/users/me", squatter.getString("access_token")).statusCode());
     assertProblem(trusting.refresh(squatter.getString("refresh_token")), 400, "invalid_grant");
+  }
+
+  /**
+   * ... nor the credentials of the service users the registrant made in the organizations the account holds, which
+   * the provider's user goes on to hold: until session 38 the registrant, shut out, still signed in as those service
+   * users with the secrets they kept.
+   */
+  @Test
+  void linkingAnAccountNobodyVerifiedRevokesTheCredentialsItsRegistrantMade() {
+    var email = freshEmail();
+    register(email);
+    var squatter = trusting.token(email, "a-long-password-1");
+    var orgId = trusting.createOrg(squatter, "squatted-" + UUID.randomUUID().toString().substring(0, 8))
+        .getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var serviceUser = trusting.post(base, squatter, new JsonObject().put("name", "kept")
+        .put("roles", new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    var secret = trusting.post(base + "/" + serviceUser + "/credentials", squatter, null).bodyAsJsonObject();
+    assertEquals(200, trusting.clientCredentials(secret.getString("clientId"), secret.getString("clientSecret"))
+        .statusCode());
+
+    exchanged(claims(UUID.randomUUID().toString(), email, true));
+
+    assertProblem(trusting.clientCredentials(secret.getString("clientId"), secret.getString("clientSecret")), 401,
+        "invalid_client");
   }
 
   /**
