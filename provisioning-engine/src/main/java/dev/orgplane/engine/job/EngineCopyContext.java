@@ -38,4 +38,10 @@ public record EngineCopyContext(String jobId, String sourceOrganization, String 
     return new EngineCopyContext(jobId, sourceOrganization, targetOrganization, runningPlugins, stepIds, org, http,
         vertx, options, pageSize, copyPageSize, progress, computed);
   }
+
+  /** This context with another way to org-service (a page's, see {@code JobRunner}). */
+  EngineCopyContext withOrg(OrgApi pageOrg) {
+    return new EngineCopyContext(jobId, sourceOrganization, targetOrganization, runningPlugins, ids, pageOrg, http,
+        vertx, options, pageSize, copyPageSize, progress, computed);
+  }
 }

@@ -1,10 +1,10 @@
 package dev.orgplane.engine.job;
 
 import dev.orgplane.copy.api.Checkpoint;
-import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.PageResult;
 import dev.orgplane.engine.orgapi.JobScopedOrgApi;
 import dev.orgplane.engine.orgapi.KeptPages;
@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -311,11 +312,13 @@ public final class JobRunner {
       // plugins reach the template and the target only, and write nothing in a dry run
       var scoped = job.dryRun() ? JobScopedOrgApi.reading(pages, source, targetId)
           : JobScopedOrgApi.copying(pages, source, targetId, job.options());
+      Function<String, OrgApi> pageWrites = job.dryRun() ? page -> scoped
+          : page -> JobScopedOrgApi.copying(pages.forPage(page), source, targetId, job.options());
       var running = job.steps().stream().map(Job.Step::plugin).collect(Collectors.toSet());
       var context = new EngineCopyContext(job.id().toString(), source, targetId, running, ids, scoped, http, vertx,
           job.options(), settings.pageSize(), settings.copyPageSize(),
           message -> LOG.info("job {}: {}", job.id(), message));
-      return steps(job, context, ids, halt).compose(outcome -> outcome == Outcome.SUCCEEDED
+      return steps(job, context, pageWrites, ids, halt).compose(outcome -> outcome == Outcome.SUCCEEDED
           ? inviteOwner(job, api, targetOrg, halt) : Future.succeededFuture(new Ended(outcome, null)));
     });
   }
@@ -359,16 +362,17 @@ public final class JobRunner {
   }
 
   /** Runs the job's steps, each as soon as its dependencies have succeeded. */
-  private Future<Outcome> steps(Job job, EngineCopyContext context, CopiedObjects ids, boolean[] halt) {
+  private Future<Outcome> steps(Job job, EngineCopyContext context, Function<String, OrgApi> pageWrites,
+      CopiedObjects ids, boolean[] halt) {
     var schedule = new StepSchedule(job.steps(),
         plugin -> registry.find(plugin).map(CopyPlugin::dependsOn).orElse(Set.of()));
     var underWay = new StepsUnderWay();
-    launch(job, context, ids, halt, schedule, underWay);
+    launch(job, context, pageWrites, ids, halt, schedule, underWay);
     return underWay.outcome.future();
   }
 
-  private void launch(Job job, EngineCopyContext context, CopiedObjects ids, boolean[] halt, StepSchedule schedule,
-      StepsUnderWay underWay) {
+  private void launch(Job job, EngineCopyContext context, Function<String, OrgApi> pageWrites, CopiedObjects ids,
+      boolean[] halt, StepSchedule schedule, StepsUnderWay underWay) {
     if (schedule.finished()) {
       underWay.outcome.tryComplete(Outcome.SUCCEEDED);
       return;
@@ -379,38 +383,52 @@ public final class JobRunner {
       // a step that throws instead of failing its future fails like one that failed it: thrown out of here, from
       // a sibling's end, it would leave the job running for ever, or, from the first steps, end the job while a
       // sibling already started still writes
-      Future.<Void>succeededFuture().compose(v -> step(job, stepContext, ids, halt, step)).onComplete(ended -> {
-        if (ended.succeeded() && ended.result() == Outcome.SUCCEEDED) {
-          schedule.succeeded(step.plugin());
-          launch(job, context, ids, halt, schedule, underWay);
-        } else {
-          // a failed, cancelled or lost step stops its siblings at their next page; its outcome is the job's
-          halt[0] = true;
-          schedule.stop(() -> underWay.stopsFor(ended),
-              ended.failed() ? ended.cause() : new IllegalStateException("the job stopped: " + ended.result()));
-        }
-        underWay.ended();
-      });
+      Future.<Void>succeededFuture().compose(v -> step(job, stepContext, pageWrites, ids, halt, step))
+          .onComplete(ended -> {
+            if (ended.succeeded() && ended.result() == Outcome.SUCCEEDED) {
+              schedule.succeeded(step.plugin());
+              launch(job, context, pageWrites, ids, halt, schedule, underWay);
+            } else {
+              // a failed, cancelled or lost step stops its siblings at their next page; its outcome is the job's
+              halt[0] = true;
+              schedule.stop(() -> underWay.stopsFor(ended),
+                  ended.failed() ? ended.cause() : new IllegalStateException("the job stopped: " + ended.result()));
+            }
+            underWay.ended();
+          });
     }
   }
 
-  private Future<Outcome> step(Job job, CopyContext context, CopiedObjects ids, boolean[] halt, Job.Step step) {
+  private Future<Outcome> step(Job job, EngineCopyContext context, Function<String, OrgApi> pageWrites,
+      CopiedObjects ids, boolean[] halt, Job.Step step) {
     var from = new Checkpoint(step.cursor(), new Counts(step.created(), step.updated(), step.unchanged()));
     return registry.find(step.plugin())
-        .map(plugin -> pages(job, context, ids, halt, plugin, step.position(), from))
+        .map(plugin -> pages(job, context, pageWrites, ids, halt, plugin, step.position(), from))
         .orElseGet(() -> Future.failedFuture(new CopyFailure("plugin_missing",
             "This engine has no copy plugin " + step.plugin() + ".", null)))
         .recover(failure -> failure instanceof Retries.Halted ? Future.succeededFuture(Outcome.LEASE_LOST)
             : Future.failedFuture(new StepFailure(step.position(), step.plugin(), failure)));
   }
 
-  private Future<Outcome> pages(Job job, CopyContext context, CopiedObjects ids, boolean[] halt, CopyPlugin plugin,
-      int position, Checkpoint from) {
+  /**
+   * The page of step {@code position} that starts at {@code from}, as its writes are named
+   * ({@link OrgApiClient#forPage}): the same for every try of it, in this run or one that resumes the job, so that each
+   * gets the answer of the write that landed; another after a retry of the job, which copies anew.
+   */
+  private static String pageName(Job job, int position, Checkpoint from) {
+    return new JsonObject().put("job", job.id().toString())
+        .put("retried", job.retriedAt() == null ? null : job.retriedAt().toInstant().toString())
+        .put("step", position).put("after", from.cursor()).encode();
+  }
+
+  private Future<Outcome> pages(Job job, EngineCopyContext context, Function<String, OrgApi> pageWrites,
+      CopiedObjects ids, boolean[] halt, CopyPlugin plugin, int position, Checkpoint from) {
     if (halt[0]) {
       return Future.succeededFuture(Outcome.LEASE_LOST);
     }
+    var pageContext = context.withOrg(pageWrites.apply(pageName(job, position, from)));
     Supplier<Future<PageResult>> page = () -> pageDeadline.of(plugin.id(),
-        job.dryRun() ? plugin.plan(context, from) : plugin.copy(context, from));
+        job.dryRun() ? plugin.plan(pageContext, from) : plugin.copy(pageContext, from));
     var started = System.nanoTime();
     // a page past its deadline in a run that stops meanwhile is given up as a passing failure then is: no failure of
     // the job, which ends as its stop says (cancelled, handed back, failed by a sibling)
@@ -433,7 +451,7 @@ public final class JobRunner {
               return Future.succeededFuture(Outcome.CANCELLED);
             }
             return done.last() ? Future.succeededFuture(Outcome.SUCCEEDED)
-                : pages(job, context, ids, halt, plugin, position, from.after(done));
+                : pages(job, context, pageWrites, ids, halt, plugin, position, from.after(done));
           });
     });
   }

@@ -4,6 +4,7 @@ import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.PageResult;
+import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.PathSegment;
 import dev.orgplane.kit.http.RequestIds;
 import io.vertx.core.Future;
@@ -16,10 +17,13 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +36,9 @@ import java.util.Set;
  * the engine's own chores (the end reports, the sweep of copy records) name none. A run's calls name the template it
  * copies too ({@code Orgplane-Template-Id}, {@link #copying}): only copies of that template's objects are the run's to
  * move out of the way of a name its imports take (a template renames them, and a later page of the run names them).
+ * A page's writes ({@link #forPage}) carry an {@code Idempotency-Key} made of the page and the request: a page tried
+ * again after its answer was lost (a call past its timeout, an engine gone between the write and the checkpoint) gets
+ * the answer of the write that landed, and counts what that write created, not unchanged copies.
  */
 public final class OrgApiClient implements OrgApi {
 
@@ -52,13 +59,15 @@ public final class OrgApiClient implements OrgApi {
   private final String templateId;
   /** Organizations whose pages are read through a cache, and this client's reader of each. */
   private final Map<String, KeptPages.Reader> keptPages;
+  /** The page whose writes this client makes ({@link #forPage}), or {@code null}. */
+  private final String page;
 
   public OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId) {
-    this(client, orgServiceUrl, token, jobId, jobId == null ? null : JOB_REQUEST_ID + jobId, null, Map.of());
+    this(client, orgServiceUrl, token, jobId, jobId == null ? null : JOB_REQUEST_ID + jobId, null, Map.of(), null);
   }
 
   private OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId, String requestId,
-      String templateId, Map<String, KeptPages.Reader> keptPages) {
+      String templateId, Map<String, KeptPages.Reader> keptPages, String page) {
     this.client = client;
     this.orgServiceUrl = orgServiceUrl;
     this.baseUrl = orgServiceUrl + "/v1/organizations/";
@@ -67,11 +76,12 @@ public final class OrgApiClient implements OrgApi {
     this.requestId = requestId;
     this.templateId = templateId;
     this.keptPages = keptPages;
+    this.page = page;
   }
 
   /** The same client, its calls made for a run that copies {@code template}. */
   public OrgApiClient copying(String template) {
-    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, template, keptPages);
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, template, keptPages, page);
   }
 
   /**
@@ -81,12 +91,20 @@ public final class OrgApiClient implements OrgApi {
   public OrgApiClient keepingPagesOf(String organization, KeptPages.Reader pages) {
     var kept = new HashMap<>(keptPages);
     kept.put(organization, pages);
-    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, Map.copyOf(kept));
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, Map.copyOf(kept), page);
   }
 
   /** The same client, its calls made for the request of id {@code requestId} ({@link RequestIds#of}). */
   public OrgApiClient forRequest(String requestId) {
-    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, keptPages);
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, keptPages, page);
+  }
+
+  /**
+   * The same client, writing the page {@code page} names: one name for every try of the same page of a run's step,
+   * another for any other page, another pass over the same cursor, or a retry of the job, which copies anew.
+   */
+  public OrgApiClient forPage(String page) {
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, keptPages, page);
   }
 
   @Override
@@ -117,7 +135,7 @@ public final class OrgApiClient implements OrgApi {
   @Override
   public Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing) {
     var body = keeping(new JsonObject().put("items", new JsonArray(new ArrayList<>(items))), existing);
-    return send(HttpMethod.POST, organization + "/" + path + ":batch", body)
+    return pageWrite(organization + "/" + path + ":batch", body)
         .map(response -> counts(OrgAnswers.body(response)));
   }
 
@@ -129,7 +147,7 @@ public final class OrgApiClient implements OrgApi {
       // named only when asked, so that copies without it still work with an org-service that does not know it
       request.put("copySecrets", true);
     }
-    return send(HttpMethod.POST, target + "/" + path + ":copy" + pageQuery(cursor, limit), request).map(response -> {
+    return pageWrite(target + "/" + path + ":copy" + pageQuery(cursor, limit), request).map(response -> {
       var body = OrgAnswers.body(response);
       var sourceIds = body.getJsonArray("sourceIds", new JsonArray()).stream().map(String.class::cast).toList();
       return new CopiedPage(new PageResult(body.getString("nextCursor"), counts(body), sourceIds),
@@ -225,11 +243,29 @@ public final class OrgApiClient implements OrgApi {
         .map(response -> OrgAnswers.body(response).getJsonArray("items"));
   }
 
-  private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, JsonObject body) {
-    return token.authorized(bearer -> attempt(method, path, body, bearer));
+  /** A POST of a page's writes, under the page's {@code Idempotency-Key} if it has a page. */
+  private Future<HttpResponse<Buffer>> pageWrite(String path, JsonObject body) {
+    return token.authorized(bearer -> attempt(HttpMethod.POST, path, body, bearer,
+        page == null ? null : idempotencyKey(path, body)));
   }
 
-  private Future<HttpResponse<Buffer>> attempt(HttpMethod method, String path, JsonObject body, String bearer) {
+  /** The page and the request, digested: the same for every try of one write, well-formed as a key must be. */
+  private String idempotencyKey(String path, JsonObject body) {
+    try {
+      var digest = MessageDigest.getInstance("SHA-256");
+      digest.update((page + "\n" + path + "\n" + body.encode()).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, JsonObject body) {
+    return token.authorized(bearer -> attempt(method, path, body, bearer, null));
+  }
+
+  private Future<HttpResponse<Buffer>> attempt(HttpMethod method, String path, JsonObject body, String bearer,
+      String idempotencyKey) {
     // the collection itself and its custom methods (":lookup") have no slash after "organizations"; a path from the
     // service's root ("/v1/...") is outside the organizations
     var url = path.startsWith("/") ? orgServiceUrl + path
@@ -241,6 +277,9 @@ public final class OrgApiClient implements OrgApi {
     }
     if (templateId != null) {
       request.putHeader(TEMPLATE_HEADER, templateId);
+    }
+    if (idempotencyKey != null) {
+      request.putHeader(IdempotencyKeys.HEADER, idempotencyKey);
     }
     return body == null ? request.send() : request.sendJsonObject(body);
   }

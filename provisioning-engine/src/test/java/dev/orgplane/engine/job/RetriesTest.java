@@ -66,6 +66,14 @@ class RetriesTest {
     }
   }
 
+  /** A page's write tried again while its earlier try still runs under the same key is tried again, for its answer. */
+  @Test
+  void aWriteStillRunningUnderItsKeyPassesAnotherConflictDoesNot() {
+    var stillRunning = new OrgApiException(409, OrgApiException.IDEMPOTENCY_KEY_IN_USE, "still running", null);
+    assertTrue(Retries.transientFailure(stillRunning));
+    assertFalse(Retries.transientFailure(new OrgApiException(409, "name_taken", "taken", null)));
+  }
+
   /** org-service gone under a stopping engine: the page is given up, and its job handed back, not failed. */
   @Test
   void aHaltedRunsWorkFailingForAPassingReasonIsGivenUpAtOnce() {

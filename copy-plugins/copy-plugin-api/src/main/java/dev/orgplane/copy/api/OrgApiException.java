@@ -8,6 +8,9 @@ import io.vertx.core.json.JsonArray;
  */
 public class OrgApiException extends RuntimeException {
 
+  /** The code of a write refused because the same write, sent before under the same key, is still running. */
+  public static final String IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use";
+
   private final int status;
   private final String code;
   private final JsonArray errors;
@@ -31,8 +34,11 @@ public class OrgApiException extends RuntimeException {
     return errors;
   }
 
-  /** Whether trying the same call again later may succeed (the service was down, busy or slow). */
+  /**
+   * Whether trying the same call again later may succeed: the service was down, busy or slow, or still runs the same
+   * write sent before ({@code idempotency_key_in_use}), whose answer the next try gets.
+   */
   public boolean retryable() {
-    return status >= 500 || status == 408 || status == 429;
+    return status >= 500 || status == 408 || status == 429 || status == 409 && IDEMPOTENCY_KEY_IN_USE.equals(code);
   }
 }
