@@ -228,18 +228,10 @@ class ServiceUserTest extends OrgServiceTest {
   @Test
   void aServiceUserListsItsLiveSecretsAndOnlyItsLastRevokedOnes() {
     var owner = org.newUser("owner");
-    var orgId = org.createOrg(owner.token(), "svc-kept-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = org.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray()
-        .add("viewer"))).bodyAsJsonObject().getString("id");
-    var revoked = new ArrayList<String>();
-    for (var i = 0; i < RetiredCredentials.LISTED_REVOKED + 5; i++) {
-      var clientId = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject()
-          .getString("clientId");
-      assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid + "/credentials/" + clientId, owner.token(), null)
-          .statusCode());
-      revoked.add(clientId);
-    }
+    var rotated = rotated(owner);
+    var base = rotated.base();
+    var sid = rotated.id();
+    var revoked = rotated.revoked();
     var live = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject().getString("clientId");
 
     var expected = new ArrayList<>(revoked.subList(5, revoked.size()));
@@ -261,18 +253,10 @@ class ServiceUserTest extends OrgServiceTest {
   @Test
   void aServiceUserKeepsOnlyTheRevokedSecretsItListsOnceTheirTokensCannotBeAlive() {
     var owner = org.newUser("owner");
-    var orgId = org.createOrg(owner.token(), "svc-kept-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
-    var base = "/v1/organizations/" + orgId + "/service-users";
-    var sid = org.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray()
-        .add("viewer"))).bodyAsJsonObject().getString("id");
-    var revoked = new ArrayList<String>();
-    for (var i = 0; i < RetiredCredentials.LISTED_REVOKED + 5; i++) {
-      var clientId = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject()
-          .getString("clientId");
-      assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid + "/credentials/" + clientId, owner.token(), null)
-          .statusCode());
-      revoked.add(clientId);
-    }
+    var rotated = rotated(owner);
+    var base = rotated.base();
+    var sid = rotated.id();
+    var revoked = rotated.revoked();
     var expired = revoked.subList(0, 3);
     PgFixture.execute(org.db(), "UPDATE org.service_credentials SET revoked_at = revoked_at - interval '2 hours' "
         + "WHERE client_id IN ('" + String.join("', '", expired) + "')");
@@ -484,5 +468,29 @@ class ServiceUserTest extends OrgServiceTest {
         .getString("id");
     assertProblem(org.post("/v1/organizations/" + elsewhere + "/users", owner.token(), new JsonObject()
         .put("userIds", new JsonArray().add(bot)).put("roles", new JsonArray().add("viewer"))), 422, "unknown_users");
+  }
+
+  /**
+   * A service user of a new organization of {@code owner}'s, whose secrets were made and revoked five more times than
+   * it lists revoked ones.
+   */
+  private RotatedServiceUser rotated(OrgServiceHarness.Account owner) {
+    var orgId = org.createOrg(owner.token(), "svc-kept-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var base = "/v1/organizations/" + orgId + "/service-users";
+    var sid = org.post(base, owner.token(), new JsonObject().put("name", "bot").put("roles", new JsonArray()
+        .add("viewer"))).bodyAsJsonObject().getString("id");
+    var revoked = new ArrayList<String>();
+    for (var i = 0; i < RetiredCredentials.LISTED_REVOKED + 5; i++) {
+      var clientId = org.post(base + "/" + sid + "/credentials", owner.token(), null).bodyAsJsonObject()
+          .getString("clientId");
+      assertEquals(204, org.send(HttpMethod.DELETE, base + "/" + sid + "/credentials/" + clientId, owner.token(), null)
+          .statusCode());
+      revoked.add(clientId);
+    }
+    return new RotatedServiceUser(base, sid, revoked);
+  }
+
+  /** A service user's collection path, its id, and its revoked client ids, oldest first. */
+  private record RotatedServiceUser(String base, String id, List<String> revoked) {
   }
 }
