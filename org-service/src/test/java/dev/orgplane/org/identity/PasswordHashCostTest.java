@@ -80,19 +80,20 @@ class PasswordHashCostTest {
     PgFixture.execute(org.db(), "UPDATE org.users SET password_hash = '" + older + "' WHERE id = '" + carol.id() + "'");
     // the first request of a kind pays for warming up, not for its hash
     org.requestToken("nobody-warm@test.local", "password-wrong-123");
-    long known = 0;
-    long unknown = 0;
-    for (int i = 0; i < 3; i++) {
+    // the fastest of a few of each: a loaded machine only ever adds time, and the hash's own time is the least of them
+    long known = Long.MAX_VALUE;
+    long unknown = Long.MAX_VALUE;
+    for (int i = 0; i < 5; i++) {
       long start = System.nanoTime();
       assertEquals(400, org.requestToken(carol.email(), "password-wrong-12" + i).statusCode());
       long between = System.nanoTime();
       assertEquals(400, org.requestToken("nobody" + i + "@test.local", "password-wrong-12" + i).statusCode());
-      known += between - start;
-      unknown += System.nanoTime() - between;
+      known = Math.min(known, between - start);
+      unknown = Math.min(unknown, System.nanoTime() - between);
     }
 
-    assertTrue(known * 2 > unknown && unknown * 2 > known, "known " + known / 3_000_000 + " ms, unknown "
-        + unknown / 3_000_000 + " ms on average");
+    assertTrue(known * 2 > unknown && unknown * 2 > known, "known " + known / 1_000_000 + " ms, unknown "
+        + unknown / 1_000_000 + " ms at the fastest");
   }
 
   private String storedHash(String userId) {
