@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An issuer whose tokens we accept: its {@code iss}, the audience our tokens must name, its keys. An external one
@@ -69,15 +71,18 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
     return workloadAudience != null && principal.audiences().contains(workloadAudience);
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(TrustedIssuer.class);
   private static final String SETTING = "ORGPLANE_TRUSTED_ISSUERS";
   private static final String OWN_SETTING = "ORGPLANE_PUBLIC_URL";
 
   /**
-   * The external issuers of {@value #SETTING} (a JSON array of {@code {issuer, jwksUrl, audience, workloadAudience?}};
-   * blank: none), their keys fetched from their JWKS URLs. An entry without one of the three, or with a JWKS URL
-   * that is not http(s), stops the start naming the entry and the field: taken as it was, it failed every token of
-   * its issuer with a 500 (or the start with a NullPointerException). So does a plain http JWKS URL to a host other
-   * than loopback: whoever could change the keys on the way signed tokens of that provider, and a person's token
+   * The external issuers of {@value #SETTING} (a JSON array of
+   * {@code {issuer, jwksUrl, audience, workloadAudience?, insecureJwks?}}; blank: none), their keys fetched from their
+   * JWKS URLs. An entry without one of the three, or with a JWKS URL that is not http(s), stops the start naming the
+   * entry and the field: taken as it was, it failed every token of its issuer with a 500 (or the start with a
+   * NullPointerException). So does a plain http JWKS URL to a host other than loopback, unless the entry says
+   * {@code "insecureJwks": true} (a provider reached over a network its operator trusts, inside a cluster), which is
+   * logged as a WARN: whoever could change the keys on the way signed tokens of that provider, and a person's token
    * signs in to the account its verified address names. So does one naming {@code ownIssuer}, the
    * platform's ({@value #OWN_SETTING}): its tokens are org-service's, checked with org-service's keys alone, and
    * the gateway's start failed on a bare "Duplicate key".
@@ -115,9 +120,14 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
         throw new ConfigException(SETTING + "[" + i + "].jwksUrl is not an http(s) URL: " + MaskedUrl.of(jwksUrl));
       }
       if (!isHttpsOrLoopback(jwksUrl)) {
-        throw new ConfigException(SETTING + "[" + i + "].jwksUrl is plain http to a host other than loopback: "
-            + MaskedUrl.of(jwksUrl) + " (use https: keys fetched in clear can be swapped on the way, and a provider's "
-            + "tokens sign in to accounts)");
+        if (!insecureJwks(entry, i)) {
+          throw new ConfigException(SETTING + "[" + i + "].jwksUrl is plain http to a host other than loopback: "
+              + MaskedUrl.of(jwksUrl) + " (use https: keys fetched in clear can be swapped on the way, and a "
+              + "provider's tokens sign in to accounts; or say \"insecureJwks\": true in the entry if the network "
+              + "is yours)");
+        }
+        LOG.warn("{}[{}] fetches {}'s keys over plain http ({}), as its insecureJwks allows: whoever can change them "
+            + "on the way signs its tokens", SETTING, i, issuer, MaskedUrl.of(jwksUrl));
       }
       if (issuer.equals(ownIssuer)) {
         throw new ConfigException(SETTING + "[" + i + "].issuer is " + OWN_SETTING + " (" + issuer + "), the "
@@ -137,6 +147,15 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
     } catch (DecodeException e) {
       throw new ConfigException(SETTING + " must be a JSON array of {issuer, jwksUrl, audience}: " + e.getMessage());
     }
+  }
+
+  /** An entry's {@code insecureJwks}: false when it says nothing, a start stopped when it says anything but a boolean. */
+  private static boolean insecureJwks(JsonObject entry, int index) {
+    var value = entry.containsKey("insecureJwks") ? entry.getValue("insecureJwks") : Boolean.FALSE;
+    if (!(value instanceof Boolean allowed)) {
+      throw new ConfigException(SETTING + "[" + index + "].insecureJwks is not true or false");
+    }
+    return allowed;
   }
 
   private static String required(JsonObject entry, int index, String field) {

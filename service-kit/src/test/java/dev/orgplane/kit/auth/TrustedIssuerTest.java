@@ -54,6 +54,8 @@ class TrustedIssuerTest {
       "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"http://a.test/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is plain http to a host other than loopback: http://a.test/jwks",
       "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"http://10.0.0.5:8080/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is plain http",
       "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"http://127.0.0.1.nip.io/jwks\",\"audience\":\"x\"}|ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is plain http",
+      "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"http://a.test/jwks\",\"audience\":\"x\",\"insecureJwks\":false}|ORGPLANE_TRUSTED_ISSUERS[1].jwksUrl is plain http",
+      "{\"issuer\":\"https://a.test\",\"jwksUrl\":\"http://a.test/jwks\",\"audience\":\"x\",\"insecureJwks\":\"true\"}|ORGPLANE_TRUSTED_ISSUERS[1].insecureJwks is not true or false",
   })
   void aMalformedEntryStopsTheStartNamingItsField(String second, String message, Vertx vertx) {
     var refused = assertThrows(ConfigException.class, () -> TrustedIssuer.external(vertx, "[" + GOOD + "," + second + "]",
@@ -71,6 +73,17 @@ class TrustedIssuerTest {
   void aJwksUrlInClearIsTakenOnlyOverLoopback(String jwksUrl, Vertx vertx) {
     var issuers = TrustedIssuer.external(vertx, "[{\"issuer\":\"https://a.test\",\"jwksUrl\":\"" + jwksUrl
         + "\",\"audience\":\"x\"}]", OWN);
+    assertEquals(1, issuers.size());
+  }
+
+  /**
+   * A provider reached inside a cluster over plain http stopped the start with no way out: an entry may now take it,
+   * saying so itself.
+   */
+  @Test
+  void aJwksUrlInClearToAnotherHostIsTakenWhenItsEntryAllowsIt(Vertx vertx) {
+    var issuers = TrustedIssuer.external(vertx, "[{\"issuer\":\"https://keycloak.test/realms/a\",\"jwksUrl\":"
+        + "\"http://keycloak.auth.svc:8080/realms/a/certs\",\"audience\":\"x\",\"insecureJwks\":true}]", OWN);
     assertEquals(1, issuers.size());
   }
 
