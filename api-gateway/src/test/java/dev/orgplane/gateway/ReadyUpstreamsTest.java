@@ -30,8 +30,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ReadyUpstreamsTest {
 
   private static final String ISSUER = "http://gateway.test";
-  /** Short, yet its probes' timeout (half of it) is ample on a loaded machine: a ready upstream never seems not. */
+  /** Short: probes are sent often, yet each is given its timeout, so a ready upstream never seems not. */
   private static final int PROBE_MILLIS = 400;
+  /** How long the gateway waits for a probe's answer, whatever the period. */
+  private static final long PROBE_TIMEOUT_MILLIS = 2_500;
   /** Many periods: a loaded machine may be slow to probe, and a wait that ends early costs nothing. */
   private static final long DEADLINE_MILLIS = 10_000;
   private final TestKeys keys = TestKeys.generate("own");
@@ -42,6 +44,9 @@ class ReadyUpstreamsTest {
   /** A service's stand-in: its readiness as set, caller requests counted, the headers of its probes kept. */
   private final class Upstream {
     volatile int readiness = 200;
+    /** Probes to answer late, each after this many milliseconds: a loaded instance's. */
+    final AtomicInteger slowProbes = new AtomicInteger();
+    volatile long slowProbeMillis;
     final AtomicInteger served = new AtomicInteger();
     final Set<String> probeHeaders = ConcurrentHashMap.newKeySet();
     final HttpServer server;
@@ -50,7 +55,11 @@ class ReadyUpstreamsTest {
       server = vertx.createHttpServer().requestHandler(req -> {
         if (req.path().equals("/health/ready")) {
           req.headers().names().forEach(name -> probeHeaders.add(name.toLowerCase(java.util.Locale.ROOT)));
-          req.response().setStatusCode(readiness).end();
+          if (slowProbes.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            vertx.setTimer(slowProbeMillis, id -> req.response().setStatusCode(readiness).end());
+          } else {
+            req.response().setStatusCode(readiness).end();
+          }
         } else {
           served.incrementAndGet();
           req.response().end("served");
@@ -133,6 +142,40 @@ class ReadyUpstreamsTest {
     warming.readiness = 200;
     awaitTrue(() -> status(port) == 200 && warming.served.get() > before, "requests reach it again once it is ready");
     awaitTrue(() -> readyGauge(warming) == 1, "its gauge says it is ready");
+  }
+
+  /**
+   * A loaded but healthy instance that misses one probe's timeout stays in: taken out at once, its load moved to the
+   * others, which then missed theirs, and the upstreams flapped in and out, a WARN each time.
+   */
+  @Test
+  void anUpstreamSlowToAnswerOneProbeStaysIn() {
+    var steady = new Upstream();
+    var loaded = new Upstream();
+    int port = gatewayTo(steady, loaded);
+    awaitTrue(() -> !loaded.probeHeaders.isEmpty(), "it was probed");
+    loaded.slowProbeMillis = PROBE_TIMEOUT_MILLIS + 500;
+    loaded.slowProbes.set(1);
+    long until = System.currentTimeMillis() + PROBE_TIMEOUT_MILLIS + 500 + 3 * PROBE_MILLIS;
+    while (System.currentTimeMillis() < until) {
+      assertEquals(1, readyGauge(loaded), "the upstream slow once stayed ready");
+      assertEquals(200, status(port));
+    }
+    assertEquals(0, loaded.slowProbes.get(), "its slow probe was sent");
+    int before = loaded.served.get();
+    IntStream.range(0, 4).forEach(i -> assertEquals(200, status(port)));
+    assertEquals(before + 2, loaded.served.get(), "it still gets its share");
+  }
+
+  /** One that answers no probe in time is skipped after a few. */
+  @Test
+  void anUpstreamSlowToAnswerProbesInARowIsSkipped() {
+    var steady = new Upstream();
+    var stuck = new Upstream();
+    stuck.slowProbeMillis = PROBE_TIMEOUT_MILLIS + 1_000;
+    stuck.slowProbes.set(Integer.MAX_VALUE);
+    gatewayTo(steady, stuck);
+    awaitTrue(() -> readyGauge(stuck) == 0, "found not ready");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.orgplane.gateway.routing;
 
 import dev.orgplane.kit.metrics.Metrics;
-import io.vertx.core.Future;
+import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -22,9 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Active health: every address of a route with more than one upstream is asked {@code GET /health/ready} every
- * period, and one whose answer is not 2xx (or that cannot be connected to within half the period, or then does not
- * answer within half the period more: a probe ends before the next is due) is not ready until a probe passes again;
- * {@link UpstreamBalancer} skips it meanwhile. A service that listens but cannot serve (one cut off from org-service
+ * period, and one that answers anything but 2xx, or cannot be connected to, is not ready until a probe passes again;
+ * {@link UpstreamBalancer} skips it meanwhile. One that does not answer within {@value #TIMEOUT_MILLIS} ms, longer
+ * than a service gives its own readiness check, is not ready only after {@value #TIMEOUTS_TAKEN_OUT} such probes in a
+ * row: a loaded but healthy instance may miss one, and taken out at once its load went to the others, which then
+ * missed theirs (the upstreams flapped in and out). A probe still in flight when the next is due (a period shorter
+ * than the timeout) is not sent again meanwhile. A service that listens but cannot serve (one cut off from org-service
  * or its database, one giving notice of its stop) answers its own readiness 503: without probes, its callers met its
  * 503s. The address of a route with one upstream
  * is not probed: with nowhere else to send, its requests go to it ready or not, so a probe would change nothing.
@@ -40,19 +44,22 @@ final class ReadinessProbes implements Shareable {
   static final String PATH = "/health/ready";
   static final String READY = "orgplane_gateway_upstream_ready";
   private static final String SHARED_MAP = "orgplane.gateway.readiness-probes";
+  /** Above the services' 2 s budget for their own readiness check, which answers 503 past it. */
+  static final long TIMEOUT_MILLIS = 2_500;
+  static final int TIMEOUTS_TAKEN_OUT = 2;
   private static final Logger LOG = LoggerFactory.getLogger(ReadinessProbes.class);
 
   private final Set<URI> notReady = ConcurrentHashMap.newKeySet();
   private final Set<URI> inFlight = ConcurrentHashMap.newKeySet();
+  /** The probes in a row per address that timed out, while fewer than {@link #TIMEOUTS_TAKEN_OUT}. */
+  private final Map<URI, Integer> timeoutsInARow = new ConcurrentHashMap<>();
   private final Map<URI, AtomicLong> gauges = new ConcurrentHashMap<>();
   private final Vertx vertx;
   private final HttpClient client;
-  private final long timeoutMillis;
   private final long timer;
 
   private ReadinessProbes(Vertx vertx, List<URI> addresses, long periodMillis) {
     this.vertx = vertx;
-    this.timeoutMillis = Math.max(1, periodMillis / 2);
     for (var address : addresses) {
       var gauge = Metrics.sharedGauge(Metrics.registry(), READY, "1 while an upstream's /health/ready answers the "
           + "gateway's probes 2xx, 0 while not (probed only for routes with more than one upstream)", "upstream",
@@ -62,7 +69,7 @@ final class ReadinessProbes implements Shareable {
     }
     // a connection reset fails its probe, which says so; Vert.x would log each at ERROR besides
     this.client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(timeoutMillis,
+        .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(TIMEOUT_MILLIS,
             ProxyHandler.CONNECT_TIMEOUT_MILLIS)))
         .with(new PoolOptions().setHttp1MaxSize(1))
         .withConnectHandler(connection -> connection.exceptionHandler(reset -> { })).build();
@@ -107,21 +114,31 @@ final class ReadinessProbes implements Shareable {
     if (!inFlight.add(upstream)) {
       return;
     }
-    var options = new RequestOptions().setMethod(HttpMethod.GET).setURI(PATH).setConnectTimeout(timeoutMillis)
-        .setIdleTimeout(timeoutMillis);
+    var options = new RequestOptions().setMethod(HttpMethod.GET).setURI(PATH).setConnectTimeout(TIMEOUT_MILLIS)
+        .setIdleTimeout(TIMEOUT_MILLIS);
     BodyForwarder.address(upstream, options);
     client.request(options).compose(HttpClientRequest::send)
         .compose(answer -> answer.body().map(body -> answer.statusCode() / 100 == 2 ? null
             : "answered " + answer.statusCode()))
-        .recover(failed -> Future.succeededFuture("failed: " + failed))
-        .onComplete(whyNot -> {
+        .onComplete(outcome -> {
           inFlight.remove(upstream);
-          judge(upstream, whyNot.result());
+          judge(upstream, outcome.succeeded() ? outcome.result() : "failed: " + outcome.cause(),
+              outcome.failed() && timedOut(outcome.cause()));
         });
   }
 
-  /** {@code whyNot}: why the probe of {@code upstream} failed, null when it passed. */
-  private void judge(URI upstream, String whyNot) {
+  /** A connection or an answer not had in time, as opposed to one refused or reset. */
+  private static boolean timedOut(Throwable failure) {
+    return failure instanceof TimeoutException || failure instanceof ConnectTimeoutException;
+  }
+
+  /** {@code whyNot}: why the probe of {@code upstream} failed, null when it passed; {@code timedOut}: by a timeout. */
+  private void judge(URI upstream, String whyNot, boolean timedOut) {
+    if (!timedOut) {
+      timeoutsInARow.remove(upstream);
+    } else if (timeoutsInARow.merge(upstream, 1, Integer::sum) < TIMEOUTS_TAKEN_OUT) {
+      return;
+    }
     boolean passed = whyNot == null;
     if (passed ? notReady.remove(upstream) : notReady.add(upstream)) {
       gauges.get(upstream).set(passed ? 1 : 0);
@@ -129,7 +146,7 @@ final class ReadinessProbes implements Shareable {
         LOG.info("Upstream {} is ready again", upstream);
       } else {
         LOG.warn("Upstream {} is not ready: its {} {}; skipped until it answers 2xx within {} ms", upstream, PATH,
-            whyNot, timeoutMillis);
+            whyNot, TIMEOUT_MILLIS);
       }
     }
   }
