@@ -1,5 +1,6 @@
 package dev.orgplane.gateway;
 
+import dev.orgplane.kit.auth.RevokedToken;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -52,7 +53,7 @@ final class Cors implements Handler<RoutingContext> {
         // every header the API answers with but those a browser shows its scripts anyway (Cache-Control,
         // Content-Type...): any other it hides, and a client read no import's result nor a refused token's reason
         .exposedHeaders(Set.of("ETag", "Location", "Retry-After", "X-Request-Id", "Idempotent-Replayed",
-            "Orgplane-Import-Result", "WWW-Authenticate", "Allow"))
+            "Orgplane-Import-Result", "WWW-Authenticate", RevokedToken.HEADER, "Allow"))
         .maxAgeSeconds(600);
     return Optional.of(new Cors(known, cors));
   }

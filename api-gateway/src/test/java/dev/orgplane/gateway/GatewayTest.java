@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.auth.RevokedToken;
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.metrics.Metrics;
@@ -80,6 +81,8 @@ class GatewayTest {
   private volatile int nextExchangeStatus = 200;
   /** Authorization headers the services' stand-ins answer 401: tokens revoked since they were issued. */
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+  /** Authorization headers a stand-in answers 401 once, unmarked: read by an instance whose clock lags. */
+  private final Set<String> refusedOnceByALaggingClock = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   void start(Vertx vertx) {
@@ -162,6 +165,13 @@ class GatewayTest {
         }
         if (revoked.contains(String.valueOf(req.getHeader("Authorization")))) {
           // as a service refuses a token on its revocation list
+          req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+              .putHeader(RevokedToken.HEADER, "true").putHeader("Content-Type", "application/problem+json")
+              .end(new JsonObject().put("status", 401).put("code", "invalid_token").encode());
+          return;
+        }
+        if (refusedOnceByALaggingClock.remove(String.valueOf(req.getHeader("Authorization")))) {
+          // as an instance whose clock lags refuses a token "issued in the future"
           req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")
               .putHeader("Content-Type", "application/problem+json")
               .end(new JsonObject().put("status", 401).put("code", "invalid_token").encode());
@@ -1303,7 +1313,40 @@ class GatewayTest {
     attacker.forEach(refused -> assertProblem(refused, 401, "invalid_token"));
     assertEquals("Bearer error=\"invalid_token\"", attacker.get(4).getHeader("WWW-Authenticate"));
     assertEquals("The token was revoked.", attacker.get(4).bodyAsJsonObject().getString("detail"), "the door's own");
+    assertEquals("true", attacker.get(4).getHeader(RevokedToken.HEADER), "marked, as a service marks it");
     assertEquals(List.of(200, 200), owner, "the first refusal took one request of three, the others none");
+  }
+
+  /**
+   * A service refuses a token unmarked as revoked for reasons of its own (its clock lags: the token reads as issued in
+   * the future): the door refused that token everywhere until it expired. Now only a revocation is remembered.
+   */
+  @Test
+  void aTokenOneServiceInstanceRefusedUnmarkedIsStillTakenAtTheDoor() {
+    var token = token(c -> c.put("sub", "read-by-a-lagging-clock"));
+    refusedOnceByALaggingClock.add("Bearer " + token);
+    var refused = get("/v1/organizations", token);
+    assertProblem(refused, 401, "invalid_token");
+    assertEquals(null, refused.getHeader(RevokedToken.HEADER));
+    var next = get("/v1/organizations", token);
+    assertEquals(200, next.statusCode(), next.bodyAsString());
+  }
+
+  /**
+   * A provider's token whose exchanged token an instance refused unmarked keeps its exchange: a token exchanged anew
+   * would be refused there as well.
+   */
+  @Test
+  void anExchangedTokenOneInstanceRefusedUnmarkedIsNotExchangedAgain() {
+    var external = externalKeys.sign(vertx, TestKeys.claims(EXTERNAL_ISSUER, "orgplane-api", "lagging-clock"));
+    var ours = get("/v1/organizations", external).bodyAsJsonObject().getString("authorization");
+    refusedOnceByALaggingClock.add(ours);
+    var exchangesBefore = exchanges.size();
+    assertEquals(401, get("/v1/organizations", external).statusCode());
+    var next = get("/v1/organizations", external);
+    assertEquals(200, next.statusCode(), next.bodyAsString());
+    assertEquals(ours, next.bodyAsJsonObject().getString("authorization"));
+    assertEquals(exchangesBefore, exchanges.size());
   }
 
   /** An upstream's 401 that does not refuse the bearer token (no invalid_token challenge) leaves the token good. */

@@ -18,7 +18,7 @@ import java.util.List;
  * gains nothing. A trusted identity provider's token is admitted here as its provider's principal, and exchanged
  * after the per-principal rate limit ({@link ProviderTokenExchange}).
  *
- * <p>The door reads no revocation list, but hears a service refuse one of the platform's tokens
+ * <p>The door reads no revocation list, but hears a service refuse one of the platform's tokens as revoked
  * ({@link TokenRefusals}) and refuses it itself from then on until it expires, before the per-principal rate limit:
  * else whoever held a revoked token (its owner signed out everywhere, changed their password) emptied its subject's
  * bucket with it, and the owner's fresh tokens met 429 for as long as the revoked one lived. A provider's token is
@@ -53,7 +53,7 @@ public final class DoorAuth implements Handler<RoutingContext> {
     tokens.verify(token).onSuccess(principal -> {
       ctx.put(Principal.CONTEXT_KEY, principal);
       if (ownIssuer.equals(principal.issuer())) {
-        TokenRefusals.whenRefused(ctx, () -> tokens.refuse(token));
+        TokenRefusals.whenRevoked(ctx, () -> tokens.refuse(token));
       }
       ctx.next();
     }).onFailure(ctx::fail);

@@ -86,10 +86,10 @@ public final class ExternalTokens {
   }
 
   /**
-   * Forgets that {@code ours} stands for {@code token}: a service refused it (401), revoked since the exchange (a
-   * password change, a sign-out everywhere) while the provider's token lives on. Kept, it was refused until the
-   * provider's token expired; forgotten, the next request exchanges again, and org-service decides anew. An answer
-   * exchanged again meanwhile stays.
+   * Forgets that {@code ours} stands for {@code token}: a service refused it as revoked (401 marked
+   * {@link dev.orgplane.kit.auth.RevokedToken#HEADER}) since the exchange (a password change, a sign-out everywhere)
+   * while the provider's token lives on. Kept, it was refused until the provider's token expired; forgotten, the next
+   * request exchanges again, and org-service decides anew. An answer exchanged again meanwhile stays.
    */
   public void refused(BearerToken token, String ours) {
     var key = Sha256.hex(token.value());

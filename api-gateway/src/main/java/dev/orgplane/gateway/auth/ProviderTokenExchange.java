@@ -32,8 +32,9 @@ public final class ProviderTokenExchange implements Handler<RoutingContext> {
     var token = BearerToken.in(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
     external.ours(token, principal, RequestIds.of(ctx)).onSuccess(ours -> {
       ctx.request().headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + ours);
-      // past the door, a refusal is a service's: the platform's token was revoked, not the provider's
-      TokenRefusals.whenRefused(ctx, () -> external.refused(token, ours));
+      // past the door, a refusal is a service's: the platform's token was revoked, not the provider's. Another refusal
+      // (an instance's clock lagging) would refuse a token exchanged anew as well: that one is kept
+      TokenRefusals.whenRevoked(ctx, () -> external.refused(token, ours));
       ctx.next();
     }).onFailure(ctx::fail);
   }

@@ -2,6 +2,7 @@ package dev.orgplane.org.access;
 
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.auth.RevokedToken;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.organization.OrganizationFields;
 import dev.orgplane.org.organization.Organization;
@@ -317,7 +318,7 @@ public final class AccessPolicy {
         .execute(Tuple.of(userId))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.unauthorized("The token's user no longer exists.");
+            throw RevokedToken.userGone();
           }
           var row = rows.iterator().next();
           return new Caller(userId, row.getBoolean("platform_admin") && !principal.isScoped(), principal.isScoped(),

@@ -1,6 +1,7 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.RevokedToken;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.http.Replies;
@@ -70,7 +71,7 @@ public final class EmailVerificationRoutes {
     var userId = AccessPolicy.userId(principal);
     OwnAccountAccess.require(pool, principal)
         .compose(allowed -> pool.withTransaction(tx -> UserRepository.byId(tx, userId).compose(found -> {
-          var user = found.orElseThrow(() -> ApiException.unauthorized("The token's user no longer exists."));
+          var user = found.orElseThrow(RevokedToken::userGone);
           if (user.email() == null) {
             throw ApiException.forbidden("no_email", "Service users have no email address.");
           }

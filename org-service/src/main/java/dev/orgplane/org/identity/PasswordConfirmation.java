@@ -1,6 +1,7 @@
 package dev.orgplane.org.identity;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.RevokedToken;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.user.User;
 import dev.orgplane.org.user.UserRepository;
@@ -55,7 +56,7 @@ final class PasswordConfirmation {
               return Future.failedFuture(wrongPassword());
             }
             return row.getLong("sessions_ended") > tokenIssuedAt
-                ? Future.failedFuture(ApiException.unauthorized("The token's session has ended."))
+                ? Future.failedFuture(RevokedToken.sessionEnded())
                 : Future.succeededFuture();
           });
     }
@@ -89,7 +90,7 @@ final class PasswordConfirmation {
   }
 
   private static ApiException gone() {
-    return ApiException.unauthorized("The token's user no longer exists.");
+    return RevokedToken.userGone();
   }
 
   private static ApiException wrongPassword() {

@@ -1,8 +1,8 @@
 package dev.orgplane.org.identity;
 
+import dev.orgplane.kit.auth.RevokedToken;
 import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.db.BatchedPurge;
-import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -96,11 +96,11 @@ public final class StoredRevocations {
         .execute(Tuple.of(userId))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.unauthorized("The token's user no longer exists.");
+            throw RevokedToken.userGone();
           }
           var ended = rows.iterator().next().getLong("sessions_ended");
           if (ended > tokenIssuedAt) {
-            throw ApiException.unauthorized("The token's session has ended.");
+            throw RevokedToken.sessionEnded();
           }
           return ended;
         });

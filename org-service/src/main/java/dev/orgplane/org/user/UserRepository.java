@@ -1,7 +1,7 @@
 package dev.orgplane.org.user;
 
+import dev.orgplane.kit.auth.RevokedToken;
 import dev.orgplane.kit.db.TimeOrderedIds;
-import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -161,7 +161,7 @@ public final class UserRepository {
         .execute(Tuple.of(id, name))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.unauthorized("The token's user no longer exists.");
+            throw RevokedToken.userGone();
           }
           return rows.iterator().next();
         });

@@ -1,6 +1,7 @@
 package dev.orgplane.org.user;
 
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.auth.RevokedToken;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.EmailFilter;
@@ -203,6 +204,6 @@ public final class UserRoutes {
   }
 
   private static ApiException gone() {
-    return ApiException.unauthorized("The token's user no longer exists.");
+    return RevokedToken.userGone();
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.auth.RevokedToken;
 import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.UncommittedTransaction;
@@ -58,7 +59,9 @@ class AccountSecurityTest extends OrgServiceTest {
     assertEquals("no-store", changed.getHeader("Cache-Control"));
     var fresh = changed.bodyAsJsonObject().getString("access_token");
     assertEquals(200, org.get("/v1/users/me", fresh).statusCode(), "the answer's token works at once");
-    assertProblem(org.get("/v1/users/me", user.token()), 401, "invalid_token");
+    var ended = org.get("/v1/users/me", user.token());
+    assertProblem(ended, 401, "invalid_token");
+    assertEquals("true", ended.getHeader(RevokedToken.HEADER), "marked: the gateway refuses it at its door now");
     assertProblem(org.get("/v1/users/me", otherDevice), 401, "invalid_token");
     assertProblem(org.requestToken(user.email(), "password-changer-123"), 400, "invalid_grant");
     assertEquals(200, org.requestToken(user.email(), "a-better-password-456").statusCode());

@@ -122,7 +122,7 @@ public final class TokenVerifier {
 
   /** 401 {@code invalid_token}, as a service answers a token on its revocation list. */
   static ApiException revoked() {
-    return ApiException.unauthorized("The token was revoked.");
+    return new RevokedToken("The token was revoked.");
   }
 
   /**

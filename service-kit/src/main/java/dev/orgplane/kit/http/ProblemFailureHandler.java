@@ -1,6 +1,7 @@
 package dev.orgplane.kit.http;
 
 import dev.orgplane.kit.auth.BearerToken;
+import dev.orgplane.kit.auth.RevokedToken;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
@@ -59,6 +60,9 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
   private static void challenge(RoutingContext ctx) {
     var sent = BearerToken.in(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)) != null;
     ctx.response().putHeader("WWW-Authenticate", sent ? "Bearer error=\"invalid_token\"" : "Bearer");
+    if (ctx.failure() instanceof RevokedToken) {
+      ctx.response().putHeader(RevokedToken.HEADER, "true");
+    }
   }
 
   /** Answers requests that matched no route, or matched a path with another method. */

@@ -72,7 +72,7 @@ class BearerAuthTest {
     return held;
   }
 
-  private record Answer(int status, String retryAfter, Buffer body) {
+  private record Answer(int status, String retryAfter, String revoked, Buffer body) {
   }
 
   private Answer sentWith(UnaryOperator<JsonObject> claims) {
@@ -80,7 +80,7 @@ class BearerAuthTest {
     return client.request(HttpMethod.GET, port, "127.0.0.1", "/held")
         .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
         .compose(response -> response.body().map(body -> new Answer(response.statusCode(),
-            response.getHeader("Retry-After"), body)))
+            response.getHeader("Retry-After"), response.getHeader(RevokedToken.HEADER), body)))
         .timeout(20, TimeUnit.SECONDS).await();
   }
 
@@ -90,6 +90,21 @@ class BearerAuthTest {
     assertTrue(BearerAuth.stillValid(ctx));
     revocations.markEnded("alice", System.currentTimeMillis() / 1000 + 1);
     assertFalse(BearerAuth.stillValid(ctx));
+  }
+
+  /**
+   * Only a revocation is marked as one: a token this process refuses for its own clock or settings (issued in the
+   * future, as a lagging clock reads it) may be taken by another, and the gateway must not refuse it for good.
+   */
+  @Test
+  void aRevokedTokenIsRefusedMarkedAsRevokedOtherRefusalsAreNot() {
+    revocations.markEnded("alice", System.currentTimeMillis() / 1000 + 1);
+    var revoked = sentWith(claims -> claims);
+    assertEquals(401, revoked.status());
+    assertEquals("true", revoked.revoked());
+    var early = sentWith(claims -> claims.put("sub", "bob").put("iat", System.currentTimeMillis() / 1000 + 120));
+    assertEquals(401, early.status(), early.body().toString());
+    assertEquals(null, early.revoked());
   }
 
   /**
