@@ -103,9 +103,12 @@ public final class GroupAdmins {
         : Future.failedFuture(new IllegalArgumentException("no organization group " + groupId)));
   }
 
-  /** The account with {@code email}, held for the rest of the transaction: one changing its address is waited for. */
+  /**
+   * The account with {@code email}, held for the rest of the transaction: one changing its address is waited for.
+   * Share-locked, as the API's appointment holds it: nothing here writes to the row.
+   */
   private static Future<User> user(SqlClient tx, String email) {
-    return UserRepository.byEmail(tx, email, true).compose(user -> user.isPresent()
+    return UserRepository.holdByEmail(tx, email).compose(user -> user.isPresent()
         ? Future.succeededFuture(user.get())
         : Future.failedFuture(new IllegalArgumentException("no user with email " + email)));
   }

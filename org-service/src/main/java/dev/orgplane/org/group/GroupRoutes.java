@@ -212,14 +212,16 @@ public final class GroupRoutes {
   /**
    * The person {@code userId}, held for the rest of the transaction; anyone else is refused as a group admin: a
    * service user (which belongs to its own organization only) or the provisioning engine (bound to its one
-   * permission) would hold every organization of the group.
+   * permission) would hold every organization of the group. Share-locked, as an invitation's acceptance holds its
+   * invitee: the appointment writes nothing to the row, and locked FOR UPDATE, after the group's row, it waited for
+   * their acceptance under way, which waited for the group's row.
    */
   private static Future<User> person(SqlClient tx, UUID userId) {
     return UserRepository.personhood(tx, userId)
         .compose(person -> person.isEmpty() ? Future.failedFuture(unknownUser(userId))
             : !person.get() ? Future.failedFuture(new ApiException(422, "not_a_person", "Only a person administers a "
                 + "group: " + userId + " is a service user or the provisioning engine."))
-            : UserRepository.byId(tx, userId, true).map(user -> user.orElseThrow(() -> unknownUser(userId))));
+            : UserRepository.holdById(tx, userId).map(user -> user.orElseThrow(() -> unknownUser(userId))));
   }
 
   private static ApiException unknownUser(UUID userId) {

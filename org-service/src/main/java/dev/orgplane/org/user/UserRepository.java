@@ -45,8 +45,19 @@ public final class UserRepository {
    * moving to another address meanwhile is waited for, and then not found by the address it left.
    */
   public static Future<Optional<User>> byEmail(SqlClient client, String email, boolean forUpdate) {
-    return client.preparedQuery("SELECT " + User.COLUMNS + " FROM org.users WHERE lower(email) = lower($1)"
-            + (forUpdate ? " FOR UPDATE" : ""))
+    return byEmail(client, email, forUpdate ? " FOR UPDATE" : "");
+  }
+
+  /**
+   * {@link #byEmail}, the row share-locked for the rest of the caller's transaction ({@link #holdById}'s lock): an
+   * account moving to another address meanwhile is waited for, and then not found by the address it left.
+   */
+  public static Future<Optional<User>> holdByEmail(SqlClient tx, String email) {
+    return byEmail(tx, email, " FOR SHARE");
+  }
+
+  private static Future<Optional<User>> byEmail(SqlClient client, String email, String lock) {
+    return client.preparedQuery("SELECT " + User.COLUMNS + " FROM org.users WHERE lower(email) = lower($1)" + lock)
         .mapping(User.MAPPER)
         .execute(Tuple.of(email))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));

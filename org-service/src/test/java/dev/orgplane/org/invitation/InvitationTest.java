@@ -12,10 +12,13 @@ import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.BatchedPurge;
 import dev.orgplane.kit.db.Database;
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.MailedOrgServiceTest;
 import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.identity.SigningSchedule;
+import dev.orgplane.org.ops.OperatorCommands;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -27,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -1155,6 +1159,85 @@ class InvitationTest extends MailedOrgServiceTest {
     }
     assertEquals(404, org.get("/v1/organizations/" + orgId + "/users/" + invitee.id(), owner.token()).statusCode(),
         "no member was made");
+  }
+
+  /**
+   * An acceptance and the appointment of its invitee as an admin of the organization's group, at once, both succeed.
+   * The acceptance share-locks the invitee's row, then the organization's, then the group's; the appointment locked
+   * the group's row and then the invitee's FOR UPDATE, which waits for the acceptance's FOR SHARE: each waited for the
+   * other until the deadlock detector failed one, 409 {@code concurrent_update}.
+   */
+  @Test
+  void anAcceptanceAndTheAppointmentOfTheInviteeAsGroupAdminBothSucceed(Vertx vertx) throws Exception {
+    var admin = org.platformAdminToken();
+    assertBothSucceed(vertx, (groupId, invitee) -> WebClient.create(vertx).put(org.port(), "127.0.0.1",
+        "/v1/organization-groups/" + groupId + "/admins/" + invitee.id()).bearerTokenAuthentication(admin).send()
+        .map(response -> {
+          assertEquals(204, response.statusCode(), response.bodyAsString());
+          return null;
+        }));
+  }
+
+  /** {@link #anAcceptanceAndTheAppointmentOfTheInviteeAsGroupAdminBothSucceed}, appointed on the command line. */
+  @Test
+  void anAcceptanceAndTheOperatorsAppointmentOfTheInviteeAsGroupAdminBothSucceed(Vertx vertx) throws Exception {
+    var ops = operator(vertx);
+    assertBothSucceed(vertx, (groupId, invitee) -> ops.grantGroupAdmin(UUID.fromString(groupId), invitee.email()));
+  }
+
+  /** The command line's revocation of the invitee's group adminship, at once with their acceptance, waits for neither. */
+  @Test
+  void anAcceptanceAndTheOperatorsRevocationOfTheInviteesGroupAdminshipBothSucceed(Vertx vertx) throws Exception {
+    var ops = operator(vertx);
+    assertBothSucceed(vertx, (groupId, invitee) -> {
+      ops.grantGroupAdmin(UUID.fromString(groupId), invitee.email()).await();
+      return null;
+    }, (groupId, invitee) -> ops.revokeGroupAdmin(UUID.fromString(groupId), invitee.email()));
+  }
+
+  private OperatorCommands operator(Vertx vertx) {
+    return new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(),
+        new SigningSchedule(3600, 10_000, 75_000));
+  }
+
+  private void assertBothSucceed(Vertx vertx, BiFunction<String, OrgServiceHarness.Account, Future<?>> change)
+      throws Exception {
+    assertBothSucceed(vertx, (groupId, invitee) -> null, change);
+  }
+
+  /**
+   * Accepts a manager's invitation into an organization of a new group while {@code change} changes the invitee's
+   * adminship of the group (after {@code before}, unhurried): an unrelated change of the organization holds its row,
+   * so the acceptance holds the invitee's row and waits; the change starts, and runs until it is done or waits too.
+   */
+  private void assertBothSucceed(Vertx vertx, BiFunction<String, OrgServiceHarness.Account, Void> before,
+      BiFunction<String, OrgServiceHarness.Account, Future<?>> change) throws Exception {
+    var admin = org.platformAdminToken();
+    var group = org.post("/v1/organization-groups", admin, new JsonObject().put("name", "acc " + UUID.randomUUID()))
+        .bodyAsJsonObject();
+    var groupId = group.getString("id");
+    var owner = org.newVerifiedUser("owner");
+    var orgId = org.send(HttpMethod.POST, "/v1/organizations", owner.token(), new JsonObject()
+            .put("name", "acc-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "Grouped")
+            .put("groupId", groupId),
+        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", group.getString("createKey")))
+        .bodyAsJsonObject().getString("id");
+    var invitee = verifiedUser("appointee");
+    before.apply(groupId, invitee);
+    var id = org.post("/v1/organizations/" + orgId + "/invitations", owner.token(), new JsonObject()
+        .put("email", invitee.email()).put("roles", new JsonArray().add("manager"))).bodyAsJsonObject().getString("id");
+    try (var holder = UncommittedTransaction.begin(db)) {
+      holder.run("SELECT 1 FROM org.organizations WHERE id = ?::uuid FOR UPDATE", orgId);
+      var accepted = WebClient.create(vertx).post(org.port(), "127.0.0.1", "/v1/invitations/" + id + "/accept")
+          .bearerTokenAuthentication(invitee.token()).send();
+      PgFixture.awaitLockWaits(db, 1);
+      var changed = change.apply(groupId, invitee);
+      Eventually.holds(() -> changed.isComplete() || PgFixture.lockWaits(db) >= 2, "the change neither ended nor waited");
+      holder.commit();
+      assertEquals(200, accepted.await().statusCode(), accepted.result().bodyAsString());
+      changed.await();
+    }
+    assertEquals(List.of("manager"), rolesOf(invitee, orgId, owner));
   }
 
   @Test

@@ -129,9 +129,13 @@ public final class PgFixture {
    * another transaction holds.
    */
   public static void awaitLockWaits(PgUrl url, long count) throws InterruptedException {
-    Eventually.holds(() -> queryLong(url, "SELECT count(*) FROM pg_stat_activity "
-        + "WHERE datname = current_database() AND wait_event_type = 'Lock'") >= count,
-        "fewer than " + count + " statements ever waited for a lock");
+    Eventually.holds(() -> lockWaits(url) >= count, "fewer than " + count + " statements ever waited for a lock");
+  }
+
+  /** How many statements of this database wait for a lock now. */
+  public static long lockWaits(PgUrl url) {
+    return queryLong(url, "SELECT count(*) FROM pg_stat_activity "
+        + "WHERE datname = current_database() AND wait_event_type = 'Lock'");
   }
 
   /** The first column of the first row of {@code sql} as a number (a count, say); for test checks only. */
