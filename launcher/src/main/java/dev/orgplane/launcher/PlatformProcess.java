@@ -142,6 +142,9 @@ final class PlatformProcess {
 
   /** For a start that failed half-way: release what was started and return. */
   void abort() {
+    // the close undeploys them: the shutdown hook, which runs next as the process exits, finds none left to undeploy
+    // on a Vert.x that refuses tasks, and says nothing besides the start's own failure
+    deployments.clear();
     try {
       vertx.close().await(stopTimeout.seconds(), TimeUnit.SECONDS);
     } catch (Exception ignored) {
