@@ -1,6 +1,5 @@
 package dev.orgplane.kit.metrics;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -11,10 +10,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,12 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Metrics {
 
   private static final PrometheusMeterRegistry REGISTRY = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  /**
-   * A gauge's count, one per name and tag in a registry, shared by whoever asks for it: the registry keeps the
-   * first gauge registered under a name and tags, so the instances of a service (the gateway deploys one per
-   * event loop) must count into one number.
-   */
-  private static final ConcurrentMap<List<Object>, AtomicLong> GAUGES = new ConcurrentHashMap<>();
 
   private Metrics() {
   }
@@ -56,14 +46,14 @@ public final class Metrics {
     return new MicrometerMetricsFactory(REGISTRY);
   }
 
-  /** The count behind gauge {@code name}{tag=value} of {@code registry}, registered on first use. */
+  /**
+   * The count behind gauge {@code name}{tag=value} of {@code registry}, registered on first use and kept for the
+   * process: a {@link HeldGauge} never let go, so the instances of a service (the gateway deploys one per event loop)
+   * count into one number.
+   */
   public static AtomicLong sharedGauge(MeterRegistry registry, String name, String description, String tag,
       String value) {
-    return GAUGES.computeIfAbsent(List.of(registry, name, value), key -> {
-      var count = new AtomicLong();
-      Gauge.builder(name, count, AtomicLong::get).description(description).tag(tag, value).register(registry);
-      return count;
-    });
+    return HeldGauge.hold(registry, name, description, tag, value).count();
   }
 
   public static void mount(Router router) {
