@@ -1,6 +1,7 @@
 package dev.orgplane.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.metrics.Metrics;
@@ -40,6 +41,8 @@ class ReadyUpstreamsTest {
   private Vertx vertx;
   private WebClient client;
   private String token;
+  /** The deployment of the last gateway {@link #gatewayTo} started. */
+  private String gateway;
 
   /** A service's stand-in: its readiness as set, caller requests counted, the headers of its probes kept. */
   private final class Upstream {
@@ -94,7 +97,7 @@ class ReadyUpstreamsTest {
         .put("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", String.valueOf(PROBE_MILLIS))
         .put("ORGPLANE_ROUTES", new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams", urls))
             .encode()));
-    vertx.deployVerticle(gateway).await();
+    this.gateway = vertx.deployVerticle(gateway).await();
     return gateway.port();
   }
 
@@ -107,6 +110,11 @@ class ReadyUpstreamsTest {
   private static double readyGauge(Upstream upstream) {
     var gauge = Metrics.registry().find("orgplane_gateway_upstream_ready").tag("upstream", upstream.url()).gauge();
     return gauge == null ? -1 : gauge.value();
+  }
+
+  /** Whether the registry has gauge {@code name} of {@code upstream}. */
+  private static boolean hasGauge(String name, Upstream upstream) {
+    return Metrics.registry().find(name).tag("upstream", upstream.url()).gauge() != null;
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) {
@@ -210,5 +218,28 @@ class ReadyUpstreamsTest {
     IntStream.range(0, 4).forEach(i -> assertEquals(200, status(port)));
     assertEquals(2, first.served.get());
     assertEquals(2, second.served.get());
+  }
+
+  /**
+   * A gateway that stopped took its gauges of its upstreams along: they stayed in {@code /metrics} at their last value,
+   * an upstream it no longer sent to "ready" and "connected" there for as long as the process ran.
+   */
+  @Test
+  void aStoppedGatewayLeavesNoGaugeOfItsUpstreams() {
+    var first = new Upstream();
+    var second = new Upstream();
+    int port = gatewayTo(first, second);
+    IntStream.range(0, 4).forEach(i -> assertEquals(200, status(port)));
+    var gauges = List.of("orgplane_gateway_upstream_ready", "orgplane_gateway_upstream_connections",
+        "orgplane_gateway_upstream_waiting_requests");
+    for (var name : gauges) {
+      assertTrue(hasGauge(name, first) && hasGauge(name, second), name + " is reported while the gateway runs");
+    }
+
+    vertx.undeploy(gateway).await();
+
+    for (var name : gauges) {
+      assertFalse(hasGauge(name, first) || hasGauge(name, second), name + " was left behind by the stopped gateway");
+    }
   }
 }

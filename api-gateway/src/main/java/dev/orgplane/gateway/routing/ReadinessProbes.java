@@ -1,5 +1,6 @@
 package dev.orgplane.gateway.routing;
 
+import dev.orgplane.kit.metrics.HeldGauge;
 import dev.orgplane.kit.metrics.Metrics;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Vertx;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * connection per address and one probe in flight per address at most, never waiting behind callers' requests for a
  * connection, and never sending a caller's headers (the services answer readiness without a token). An address is
  * ready until a probe says otherwise, so the gateway sends from its start on. Readiness per address is a gauge
- * ({@value #READY}).
+ * ({@value #READY}), held while the deployment probes it: one that stopped, or was deployed again without that
+ * address, must not leave its last reading in {@code /metrics}.
  */
 final class ReadinessProbes implements Shareable {
 
@@ -53,7 +54,7 @@ final class ReadinessProbes implements Shareable {
   private final Set<URI> inFlight = ConcurrentHashMap.newKeySet();
   /** The probes in a row per address that timed out, while fewer than {@link #TIMEOUTS_TAKEN_OUT}. */
   private final Map<URI, Integer> timeoutsInARow = new ConcurrentHashMap<>();
-  private final Map<URI, AtomicLong> gauges = new ConcurrentHashMap<>();
+  private final Map<URI, HeldGauge> gauges = new ConcurrentHashMap<>();
   private final Vertx vertx;
   private final HttpClient client;
   private final long timer;
@@ -61,10 +62,10 @@ final class ReadinessProbes implements Shareable {
   private ReadinessProbes(Vertx vertx, List<URI> addresses, long periodMillis) {
     this.vertx = vertx;
     for (var address : addresses) {
-      var gauge = Metrics.sharedGauge(Metrics.registry(), READY, "1 while an upstream's /health/ready answers the "
+      var gauge = HeldGauge.hold(Metrics.registry(), READY, "1 while an upstream's /health/ready answers the "
           + "gateway's probes 2xx, 0 while not (probed only for routes with more than one upstream)", "upstream",
           address.toString());
-      gauge.set(1);
+      gauge.count().set(1);
       gauges.put(address, gauge);
     }
     // a connection reset fails its probe, which says so; Vert.x would log each at ERROR besides
@@ -97,6 +98,7 @@ final class ReadinessProbes implements Shareable {
     if (probes != null) {
       probes.vertx.cancelTimer(probes.timer);
       probes.client.close();
+      probes.gauges.values().forEach(HeldGauge::release);
     }
   }
 
@@ -141,7 +143,7 @@ final class ReadinessProbes implements Shareable {
     }
     boolean passed = whyNot == null;
     if (passed ? notReady.remove(upstream) : notReady.add(upstream)) {
-      gauges.get(upstream).set(passed ? 1 : 0);
+      gauges.get(upstream).count().set(passed ? 1 : 0);
       if (passed) {
         LOG.info("Upstream {} is ready again", upstream);
       } else {

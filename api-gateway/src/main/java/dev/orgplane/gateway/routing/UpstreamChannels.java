@@ -1,5 +1,6 @@
 package dev.orgplane.gateway.routing;
 
+import dev.orgplane.kit.metrics.HeldGauge;
 import dev.orgplane.kit.metrics.Metrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -22,14 +23,14 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Kept-alive HTTP/1.1 connections from one gateway instance to its upstreams, all on that instance's
  * event loop, so nothing here is shared between threads: what requests without a body travel on (see
  * {@link UpstreamExchange}). At most {@code maxPerUpstream} connections per upstream, event streams not counted
  * ({@link #detach}); requests beyond that wait for one, first come first served. A connection idle for a minute is closed. The open connections and the
- * waiting requests per upstream, over every instance, are gauges ({@value #CONNECTIONS}, {@value #WAITING}).
+ * waiting requests per upstream, over every instance, are gauges ({@value #CONNECTIONS}, {@value #WAITING}), there
+ * while an instance that sent to the upstream runs.
  */
 final class UpstreamChannels {
 
@@ -88,10 +89,18 @@ final class UpstreamChannels {
     channel.close();
   }
 
-  /** At stop, once the server has drained its requests: every connection is idle then, and closed. */
+  /**
+   * At stop, once the server has drained its requests: every connection is idle then, and closed; the gauges are let
+   * go, so an upstream no instance sends to any more (the gateway stopped, or was deployed again without it) leaves
+   * {@code /metrics} instead of reporting its last count there.
+   */
   void close() {
-    // a copy: closing a connection on its event loop takes it out of the idle list at once
-    upstreams.values().forEach(upstream -> List.copyOf(upstream.idle).forEach(Channel::close));
+    upstreams.values().forEach(upstream -> {
+      // a copy: closing a connection on its event loop takes it out of the idle list at once
+      List.copyOf(upstream.idle).forEach(Channel::close);
+      upstream.openGauge.release();
+      upstream.waitingGauge.release();
+    });
   }
 
   private final class Upstream {
@@ -99,13 +108,13 @@ final class UpstreamChannels {
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     private final ArrayDeque<Promise<Channel>> waiting = new ArrayDeque<>();
     private int open;
-    private final AtomicLong openGauge;
-    private final AtomicLong waitingGauge;
+    private final HeldGauge openGauge;
+    private final HeldGauge waitingGauge;
 
     Upstream(URI upstream) {
-      openGauge = Metrics.sharedGauge(Metrics.registry(), CONNECTIONS,
+      openGauge = HeldGauge.hold(Metrics.registry(), CONNECTIONS,
           "Open gateway connections to an upstream, for requests without a body", "upstream", upstream.toString());
-      waitingGauge = Metrics.sharedGauge(Metrics.registry(), WAITING,
+      waitingGauge = HeldGauge.hold(Metrics.registry(), WAITING,
           "Requests without a body waiting for a connection to an upstream", "upstream", upstream.toString());
       boolean unix = Route.UNIX.equals(upstream.getScheme());
       var address = unix ? SocketAddress.domainSocketAddress(upstream.getPath())
@@ -141,7 +150,7 @@ final class UpstreamChannels {
         connect(promise);
       } else {
         waiting.add(promise);
-        waitingGauge.incrementAndGet();
+        waitingGauge.count().incrementAndGet();
       }
       return promise.future();
     }
@@ -158,7 +167,7 @@ final class UpstreamChannels {
           slotFreed();
           return;
         }
-        openGauge.incrementAndGet();
+        openGauge.count().incrementAndGet();
         var channel = connected.channel();
         channel.closeFuture().addListener(closed -> closed(channel));
         promise.complete(channel);
@@ -168,7 +177,7 @@ final class UpstreamChannels {
     boolean stopWaiting(Future<Channel> acquisition) {
       boolean waited = waiting.removeIf(waiter -> waiter.future() == acquisition);
       if (waited) {
-        waitingGauge.decrementAndGet();
+        waitingGauge.count().decrementAndGet();
       }
       return waited;
     }
@@ -189,7 +198,7 @@ final class UpstreamChannels {
     }
 
     private void closed(Channel channel) {
-      openGauge.decrementAndGet();
+      openGauge.count().decrementAndGet();
       if (channel.attr(DETACHED).get() != null) {
         return;
       }
@@ -209,7 +218,7 @@ final class UpstreamChannels {
     private Promise<Channel> nextWaiting() {
       var waiter = waiting.poll();
       if (waiter != null) {
-        waitingGauge.decrementAndGet();
+        waitingGauge.count().decrementAndGet();
       }
       return waiter;
     }
