@@ -140,16 +140,21 @@ final class PlatformProcess {
   private record Deployment(String service, String id) {
   }
 
-  /** For a start that failed half-way: release what was started and return. */
+  /**
+   * For a start that failed half-way: stops what was started as a stop does, the last deployed first and within the
+   * same time, then returns. The services deployed before the one that failed may be serving already (standalone's
+   * org-service and engine, the engine's jobs calling org-service): Vert.x's close alone stopped them all at once, and
+   * their requests in flight failed with reset connections.
+   */
   void abort() {
-    // the close undeploys them: the shutdown hook, which runs next as the process exits, finds none left to undeploy
-    // on a Vert.x that refuses tasks, and says nothing besides the start's own failure
-    deployments.clear();
     try {
-      vertx.close().await(stopTimeout.seconds(), TimeUnit.SECONDS);
+      stopServices().await(stopTimeout.seconds(), TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // the start already failed; the operator sees that failure, not this one
     }
+    // the shutdown hook, which runs next as the process exits, finds none left to undeploy (those a stop past its
+    // time did not reach go with Vert.x's close), and says nothing besides the start's own failure
+    deployments.clear();
     closeOwned();
   }
 

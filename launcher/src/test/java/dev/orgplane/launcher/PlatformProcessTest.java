@@ -1,6 +1,7 @@
 package dev.orgplane.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Future;
@@ -11,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The order a process stops its services in. */
+/** The order a process stops its services in, asked to or after a start that failed half-way. */
 class PlatformProcessTest {
 
   private static final Settings NO_DRAIN = new Settings(new JsonObject()
@@ -35,6 +36,33 @@ class PlatformProcessTest {
         "provisioning-engine stops", "provisioning-engine stops", "provisioning-engine stopped",
         "provisioning-engine stopped", "org-service stops", "org-service stops", "org-service stopped",
         "org-service stopped"), stops);
+  }
+
+  /**
+   * A start that failed half-way (standalone's gateway, its port taken) closed Vert.x, which undeployed the services
+   * started before it all at once: org-service stopped under the engine's calls. They now stop as in a stop.
+   */
+  @Test
+  void aStartThatFailedHalfWayStopsWhatItStartedTheLastDeployedFirst() {
+    var process = new PlatformProcess();
+    var stops = new CopyOnWriteArrayList<String>();
+    for (var service : List.of("org-service", "provisioning-engine")) {
+      process.deploy(service, NO_DRAIN, () -> new SlowToStop(service, stops), 2);
+    }
+    assertThrows(LauncherException.class, () -> process.deploy("api-gateway", NO_DRAIN, FailsToStart::new, 1));
+
+    process.abort();
+
+    assertEquals(List.of("provisioning-engine stops", "provisioning-engine stops", "provisioning-engine stopped",
+        "provisioning-engine stopped", "org-service stops", "org-service stops", "org-service stopped",
+        "org-service stopped"), stops);
+  }
+
+  private static final class FailsToStart extends VerticleBase {
+    @Override
+    public Future<?> start() {
+      return Future.failedFuture(new IllegalStateException("the port is taken"));
+    }
   }
 
   /** A service whose stop takes a while, as a drain does, and tells {@code stops} when it begins and ends. */
