@@ -157,7 +157,15 @@ public final class GatewayVerticle extends ServiceVerticle {
       router.route().handler(proxy);
       var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();
       return metricsServer.compose(m -> listen(router, clients)).onSuccess(s -> server = s);
-    });
+    })
+        // Vert.x cancels a failed deployment's timers and closes its clients, not what it keeps in the process's shared
+        // data (rate limits, readiness probes) nor the probes' gauges, which the registry outlives it with
+        .onFailure(failed -> {
+          releaseRateLimits();
+          if (proxy != null) {
+            proxy.close();
+          }
+        });
   }
 
   /**
@@ -246,12 +254,16 @@ public final class GatewayVerticle extends ServiceVerticle {
         : List.of(door);
   }
 
-  @Override
-  public Future<?> stop() {
-    vertx.cancelTimer(forgetTimer);
+  private void releaseRateLimits() {
     TokenBuckets.release(vertx, PER_ADDRESS);
     TokenBuckets.release(vertx, PER_PRINCIPAL);
     TokenBuckets.release(vertx, PER_ADDRESS_PASSWORDS);
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(forgetTimer);
+    releaseRateLimits();
     if (proxy != null) {
       proxy.endEventStreams();
     }

@@ -2,6 +2,7 @@ package dev.orgplane.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.kit.metrics.Metrics;
@@ -12,6 +13,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,6 +86,13 @@ class ReadyUpstreamsTest {
   }
 
   private int gatewayTo(Upstream... upstreams) {
+    var gateway = gateway("0", upstreams);
+    this.gateway = vertx.deployVerticle(gateway).await();
+    return gateway.port();
+  }
+
+  /** A gateway listening on {@code port}, its route to {@code upstreams}. */
+  private GatewayVerticle gateway(String port, Upstream... upstreams) {
     var keyServer = vertx.createHttpServer().requestHandler(req -> req.response()
         .end(new JsonObject().put("keys", new JsonArray().add(keys.publicJwk())).encode()))
         .listen(0, "127.0.0.1").await();
@@ -90,15 +100,13 @@ class ReadyUpstreamsTest {
     for (var upstream : upstreams) {
       urls.add(upstream.url());
     }
-    var gateway = new GatewayVerticle(new JsonObject()
-        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
+    return new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", port)
         .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + keyServer.actualPort())
         .put("ORGPLANE_PUBLIC_URL", ISSUER)
         .put("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", String.valueOf(PROBE_MILLIS))
         .put("ORGPLANE_ROUTES", new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams", urls))
             .encode()));
-    this.gateway = vertx.deployVerticle(gateway).await();
-    return gateway.port();
   }
 
   private int status(int port) {
@@ -241,5 +249,19 @@ class ReadyUpstreamsTest {
     for (var name : gauges) {
       assertFalse(hasGauge(name, first) || hasGauge(name, second), name + " was left behind by the stopped gateway");
     }
+  }
+
+  /** Its start failed (its port taken) once its probes had begun: they and their gauges were left running. */
+  @Test
+  void aGatewayThatFailedToStartLeavesNoGaugeOfItsUpstreams() throws Exception {
+    var first = new Upstream();
+    var second = new Upstream();
+    try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      var gateway = gateway(String.valueOf(taken.getLocalPort()), first, second);
+      assertThrows(Exception.class, () -> vertx.deployVerticle(gateway).await());
+    }
+
+    assertFalse(hasGauge("orgplane_gateway_upstream_ready", first) || hasGauge("orgplane_gateway_upstream_ready",
+        second), "the gateway that failed to start left its readiness gauges");
   }
 }
