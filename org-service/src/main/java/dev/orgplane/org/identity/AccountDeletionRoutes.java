@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -56,7 +57,13 @@ public final class AccountDeletionRoutes {
     QueryParameters.NONE.on(router.delete("/v1/users/:uid")).handler(this::deleteOther);
   }
 
-  /** With the person's own token ({@link OwnAccountAccess}) and their password. */
+  /**
+   * With the person's own token ({@link OwnAccountAccess}) and their password. The last owner is refused before the
+   * password is hashed, whatever password came: the token alone learns as much (it lists the account's organizations
+   * and roles, and leaving one it is the last owner of, disabled or not, is refused 409 {@code last_owner} too), and a
+   * refusal known without the password must not hold one of the hashing threads the service's sign-ins share. The
+   * deletion's transaction checks again: another owner may have left meanwhile.
+   */
   private void deleteOwn(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("password"));
     var password = body.requiredString("password", 1024);
@@ -64,7 +71,7 @@ public final class AccountDeletionRoutes {
     var principal = BearerAuth.principal(ctx);
     var userId = AccessPolicy.userId(principal);
     OwnAccountAccess.require(pool, principal)
-        .compose(allowed -> passwords.confirm(ctx, userId, password))
+        .compose(allowed -> passwords.confirm(ctx, userId, password, user -> refuseIfLastOwner(pool, userId)))
         .compose(confirmed -> delete(ctx, userId, userId.toString(), confirmed::stillHolds))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
@@ -142,8 +149,8 @@ public final class AccountDeletionRoutes {
    * says for each organization what frees the account: a disabled one takes no new owner and no deletion from its
    * members, so its owners enable it first, or, disabled by an operator, that operator does.
    */
-  private static Future<Void> refuseIfLastOwner(SqlConnection tx, UUID userId) {
-    return tx.preparedQuery("SELECT o.name, o.disabled_by::text FROM org.memberships m "
+  private static Future<Void> refuseIfLastOwner(SqlClient client, UUID userId) {
+    return client.preparedQuery("SELECT o.name, o.disabled_by::text FROM org.memberships m "
             + "JOIN org.organizations o ON o.id = m.org_id "
             + "WHERE m.user_id = $1 AND 'owner' = ANY (m.roles) AND NOT EXISTS (SELECT 1 FROM org.memberships other "
             + "JOIN org.users person ON person.id = other.user_id AND person.service_org_id IS NULL "

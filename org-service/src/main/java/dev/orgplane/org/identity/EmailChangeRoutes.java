@@ -79,17 +79,17 @@ public final class EmailChangeRoutes {
    * and the address it moved to is the one to compare with and to tell, not the one it left.
    */
   private Future<Boolean> mailChange(SqlConnection tx, User user, String email) {
-    refuseIfUnchanged(user, email);
-    return refuseIfTaken(tx, user.id(), email)
+    return refuseIfUnchanged(user, email)
+        .compose(changed -> refuseIfTaken(tx, user.id(), email))
         .compose(free -> TOKENS.issue(tx, user.id(), email))
         .compose(token -> token.isEmpty() ? Future.succeededFuture(false)
             : mail(tx, user, email, token.get()).map(true));
   }
 
-  private static void refuseIfUnchanged(User user, String email) {
-    if (user.email().equalsIgnoreCase(email)) {
-      throw ApiException.conflict("email_unchanged", "That is the account's address already.");
-    }
+  private static Future<Void> refuseIfUnchanged(User user, String email) {
+    return user.email().equalsIgnoreCase(email)
+        ? Future.failedFuture(ApiException.conflict("email_unchanged", "That is the account's address already."))
+        : Future.succeededFuture();
   }
 
   private Future<Void> mail(SqlConnection tx, User user, String newEmail, String token) {

@@ -11,7 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A signed-in person's password asked again before what a token alone must not do (choose another password,
@@ -64,26 +64,26 @@ final class PasswordConfirmation {
 
   /** The account, once {@code password} is its own: else 403 {@code wrong_password} (or 429 when throttled). */
   Future<Confirmed> confirm(RoutingContext ctx, UUID userId, String password) {
-    return confirm(ctx, userId, password, user -> {
-    });
+    return confirm(ctx, userId, password, user -> Future.succeededFuture());
   }
 
   /**
-   * {@link #confirm}, once {@code refuseFirst} has not thrown for the account: what the caller refuses whatever the
+   * {@link #confirm}, once {@code refuseFirst} has not failed for the account: what the caller refuses whatever the
    * password, and may say without it, refused before a hash is spent on it. A request refused only after its right
    * password was checked could be repeated for ever, each a bcrypt, the right password clearing the failures.
    */
-  Future<Confirmed> confirm(RoutingContext ctx, UUID userId, String password, Consumer<User> refuseFirst) {
+  Future<Confirmed> confirm(RoutingContext ctx, UUID userId, String password,
+      Function<User, Future<Void>> refuseFirst) {
     var issuedAt = BearerAuth.principal(ctx).claims().getLong("iat", 0L);
     return UserRepository.byId(pool, userId).compose(found -> {
       var user = found.orElseThrow(PasswordConfirmation::gone);
       if (user.email() == null) {
         throw ApiException.forbidden("no_password", "Service users sign in with client credentials, not a password.");
       }
-      refuseFirst.accept(user);
-      // the hashing place first: a confirmation refused busy is not counted, its password never checked
-      return hasher.withSlot(slot -> throttle.admit(user.email(), ctx)
-              .compose(admitted -> slot.matches(password, user.passwordHash())))
+      return refuseFirst.apply(user)
+          // the hashing place first: a confirmation refused busy is not counted, its password never checked
+          .compose(allowed -> hasher.withSlot(slot -> throttle.admit(user.email(), ctx)
+              .compose(admitted -> slot.matches(password, user.passwordHash()))))
           .compose(matches -> matches ? throttle.succeeded(user.email()).map(new Confirmed(user, issuedAt))
               : Future.failedFuture(wrongPassword()));
     });

@@ -164,6 +164,24 @@ class AccountDeletionTest {
   }
 
   /**
+   * The last owner is refused whatever password comes, none of them checked: the token alone learns as much (leaving
+   * the organization is refused so too), and a refusal known without the password holds no hashing thread. Until
+   * session 39 each was a bcrypt first, and a wrong password answered 403 {@code wrong_password}, counted as a failure.
+   */
+  @Test
+  void theLastOwnerIsRefusedBeforeTheirPasswordIsChecked() {
+    var owner = org.newUser("unhashed");
+    newOrg(owner.token());
+
+    for (int i = 0; i <= SignInThrottle.FREE_FAILURES; i++) {
+      assertProblem(deleteOwn(owner.token(), "not-it-" + i), 409, "last_owner");
+    }
+
+    assertEquals(200, org.requestToken(owner.email(), "password-unhashed-123").statusCode(),
+        "no password was checked, so no failure was counted");
+  }
+
+  /**
    * The refusal tells the last owner what frees them, which for a disabled organization is not handing it over or
    * deleting it: it refuses both to its members. One an operator disabled only that operator can enable (or delete);
    * until session 31 the answer told them to do what they could not.
