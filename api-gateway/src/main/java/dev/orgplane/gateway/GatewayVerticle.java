@@ -59,14 +59,14 @@ public final class GatewayVerticle extends ServiceVerticle {
    * general per-address limit lets thousands a second through, and one client kept the hashing queue full, every
    * other tenant's sign-in refused {@code busy}.
    */
-  private static final List<PasswordRoute> PASSWORD_ROUTES = List.of(
+  static final List<PasswordRoute> PASSWORD_ROUTES = List.of(
       new PasswordRoute(HttpMethod.POST, "/v1/auth/token"), new PasswordRoute(HttpMethod.POST, "/v1/auth/register"),
       new PasswordRoute(HttpMethod.POST, "/v1/auth/password-resets/confirm"),
       new PasswordRoute(HttpMethod.PUT, "/v1/users/me/password"),
       new PasswordRoute(HttpMethod.PUT, "/v1/users/me/email"),
       new PasswordRoute(HttpMethod.DELETE, "/v1/users/me"));
 
-  private record PasswordRoute(HttpMethod method, String path) {
+  record PasswordRoute(HttpMethod method, String path) {
   }
 
   private Settings settings;
