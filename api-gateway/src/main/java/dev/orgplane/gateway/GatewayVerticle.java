@@ -54,8 +54,8 @@ public final class GatewayVerticle extends ServiceVerticle {
    * The requests that make org-service hash a password (bcrypt, a fraction of a second of a core each) before it knows
    * who is asking: a sign-in (the token endpoint: a password grant at a made-up address is a free attempt and a full
    * hash), a registration, a reset's new password; and those that ask a signed-in person's password again (a new
-   * password, a new address, the account's deletion), which a right password may repeat without end: a new address
-   * that is the old one is refused only once the password is checked, and a right password clears the failures. The
+   * password, a new address, the account's deletion), which a right password may repeat without end, a right password
+   * clearing the failures. The
    * general per-address limit lets thousands a second through, and one client kept the hashing queue full, every
    * other tenant's sign-in refused {@code busy}.
    */
