@@ -57,12 +57,12 @@ public final class Database {
       return null;
     }, false).map(done -> {
       var name = poolName(url, migrations);
-      return PgBuilder.pool()
+      var builder = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(poolSize).setName(name).setShared(false))
           .connectingTo(timeouts.applyTo(url.connectOptions()).setMetricsName(name)
-              .addProperty("application_name", name + "/" + PROCESS))
-          .using(vertx)
-          .build();
+              .addProperty("application_name", name + "/" + PROCESS));
+      var silence = timeouts.silenceMillis();
+      return (silence > 0 ? SilentServerGuard.applyTo(builder, silence, name) : builder).using(vertx).build();
     });
   }
 

@@ -1,17 +1,23 @@
 package dev.orgplane.kit.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.TcpProxy;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,6 +87,25 @@ class PgTlsConnectionTest {
     var caOnly = url("127.0.0.1", "sslmode=verify-ca&sslrootcert=" + dir.resolve("server.pem"));
     assertEquals("true", poolAnswers(caOnly, IS_ENCRYPTED));
     assertEquals("true", PgFixture.queryString(caOnly, IS_ENCRYPTED));
+  }
+
+  /** What is watched for an answer is the protocol inside TLS: its bytes on the wire tell nothing. */
+  @Test
+  void aServicesPoolOverTlsGivesUpASilentServerAndRecovers() throws InterruptedException {
+    try (var network = TcpProxy.start("127.0.0.1", server.getPort())) {
+      var url = PgUrl.parse("postgresql://postgres:postgres@127.0.0.1:" + network.port() + "/postgres?sslmode=require");
+      var pool = Database.open(vertx, url, 1, new SessionTimeouts(1_000, 60_000), List.of()).await();
+      assertEquals("true", pool.query(IS_ENCRYPTED).execute().await().iterator().next().getString(0));
+      assertEquals(1, pool.query("SELECT 1 FROM pg_sleep(0.9)").execute().await().size());
+      network.silence();
+      var unanswered = pool.query("SELECT 2").execute();
+      Eventually.holds(unanswered::isComplete, "a statement sent into a silent network was still waiting after 10 s");
+      assertInstanceOf(ClosedConnectionException.class, unanswered.cause());
+      network.speak();
+      assertEquals("true", pool.query(IS_ENCRYPTED).execute().timeout(10, TimeUnit.SECONDS).await().iterator().next()
+          .getString(0));
+      pool.close().await();
+    }
   }
 
   private static PgUrl url(String host, String query) {

@@ -29,6 +29,14 @@ class SessionTimeoutsTest {
   }
 
   @Test
+  void silenceLimitIsHalfAgainTheStatementTimeoutAtLeast5sAndOffWithIt() {
+    assertEquals(45_000, SessionTimeouts.DEFAULT.silenceMillis());
+    assertEquals(5_000, new SessionTimeouts(1_000, 60_000).silenceMillis());
+    assertEquals(0, new SessionTimeouts(0, 60_000).silenceMillis());
+    assertEquals(3_221_225_470L, new SessionTimeouts(Integer.MAX_VALUE, 0).silenceMillis());
+  }
+
+  @Test
   void transactionLeftIdleIsEndedAndThePoolRecovers() throws InterruptedException {
     var pool = Database.open(vertx, PgFixture.server(), 1, new SessionTimeouts(30_000, 300), List.of()).await();
     var connection = pool.getConnection().await();

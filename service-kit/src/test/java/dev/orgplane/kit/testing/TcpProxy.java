@@ -9,7 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay in front of a server (PostgreSQL, a service) that a test can cut (every connection
- * dropped, new ones refused, as when the server stops) and restore, without touching the server.
+ * dropped, new ones refused, as when the server stops) and restore, or silence (connections stay
+ * open and what either side sends is dropped, as when the network between them loses every packet)
+ * and let speak again, without touching the server.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -18,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket listener;
+  private volatile boolean silent;
 
   private TcpProxy(String targetHost, int targetPort) {
     this.port = freePort();
@@ -40,6 +43,16 @@ public final class TcpProxy implements AutoCloseable {
     closeQuietly(listener);
     sockets.forEach(TcpProxy::closeQuietly);
     sockets.clear();
+  }
+
+  /** The network goes silent: open connections stay open, and the bytes either side sends are dropped. */
+  public void silence() {
+    silent = true;
+  }
+
+  /** The network carries bytes again (those dropped meanwhile stay lost). */
+  public void speak() {
+    silent = false;
   }
 
   /** The server is back on the same address. */
@@ -95,7 +108,14 @@ public final class TcpProxy implements AutoCloseable {
   private void pump(Socket from, Socket to) {
     daemon("tcp-proxy-pump", () -> {
       try (from; to) {
-        from.getInputStream().transferTo(to.getOutputStream());
+        var in = from.getInputStream();
+        var out = to.getOutputStream();
+        var buffer = new byte[8192];
+        for (int read; (read = in.read(buffer)) >= 0; ) {
+          if (!silent) {
+            out.write(buffer, 0, read);
+          }
+        }
       } catch (IOException e) {
         // one side closed: close both (try-with-resources)
       }
