@@ -88,7 +88,11 @@ final class SilentServerGuard extends ChannelDuplexHandler {
       var questions = asked.count(buffer);
       if (questions > 0 && unanswered == 0) {
         heardAt = System.nanoTime();
-        check = ctx.executor().schedule(() -> check(ctx), silenceNanos, TimeUnit.NANOSECONDS);
+        // one check per silence period at most, not one scheduled and cancelled per statement: the check that finds
+        // everything answered ends, and the next question schedules it again
+        if (check == null) {
+          check = ctx.executor().schedule(() -> check(ctx), silenceNanos, TimeUnit.NANOSECONDS);
+        }
       }
       unanswered += questions;
     }
@@ -100,9 +104,6 @@ final class SilentServerGuard extends ChannelDuplexHandler {
     if (msg instanceof ByteBuf buffer) {
       heardAt = System.nanoTime();
       unanswered = Math.max(0, unanswered - answered.count(buffer));
-      if (unanswered == 0) {
-        cancelCheck();
-      }
     }
     super.channelRead(ctx, msg);
   }
@@ -115,6 +116,7 @@ final class SilentServerGuard extends ChannelDuplexHandler {
 
   private void check(ChannelHandlerContext ctx) {
     if (unanswered == 0 || !ctx.channel().isActive()) {
+      check = null;
       return;
     }
     var quiet = System.nanoTime() - heardAt;
