@@ -220,7 +220,10 @@ class IdempotencyTest extends OrgServiceTest {
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.organizations WHERE name = 'hung-up'"));
   }
 
-  /** A retry sent while the first request is still running is told so (409), and creates nothing of its own. */
+  /**
+   * A retry sent while the first request is still running is told so (409), and when to try again: when the key's
+   * hold lapses, or sooner, as the first may end any moment; it creates nothing of its own.
+   */
   @Test
   void aRetryWhileTheFirstRequestRunsIsRefusedAsInUse() throws Exception {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
@@ -228,11 +231,13 @@ class IdempotencyTest extends OrgServiceTest {
     var alice = own.newUser("alice");
     var lock = holdOwnerRow(db, alice.id());
     var first = sending(own, alice.token(), "slow");
-    var running = "SELECT count(*) FROM org.idempotency_keys WHERE key = '" + KeptAnswers.storedKey("slow")
-        + "' AND status IS NULL";
-    awaitCounted(db, running, "the first request holds its key");
+    var claimed = "key = '" + KeptAnswers.storedKey("slow") + "'";
+    awaitCounted(db, "SELECT count(*) FROM org.idempotency_keys WHERE " + claimed + " AND status IS NULL",
+        "the first request holds its key");
 
-    assertProblem(create(own, alice.token(), "slow", "slow"), 409, "idempotency_key_in_use");
+    var inUse = create(own, alice.token(), "slow", "slow");
+    assertProblem(inUse, 409, "idempotency_key_in_use");
+    assertEquals("5", inUse.getHeader("Retry-After"), "a minute's hold left: at most 5 s");
 
     lock.query("COMMIT").execute().await();
     assertEquals(201, first.await().statusCode());
@@ -245,6 +250,7 @@ class IdempotencyTest extends OrgServiceTest {
   /**
    * A request that runs past the minute after which its key counts as its dead process's is taken over by the retry;
    * the first then cannot keep its answer and is undone, so the work is done once, by the retry, which keeps its own.
+   * A retry shortly before is told how long the hold has left.
    */
   @Test
   void aRequestWhoseKeyWasTakenOverIsUndoneAndTheRetryDoesTheWorkOnce() throws Exception {
@@ -255,6 +261,11 @@ class IdempotencyTest extends OrgServiceTest {
     var first = sending(own, alice.token(), "overtaken");
     var claimed = "key = '" + KeptAnswers.storedKey("overtaken") + "'";
     awaitCounted(db, "SELECT count(*) FROM org.idempotency_keys WHERE " + claimed, "the first request holds its key");
+    PgFixture.execute(db, "UPDATE org.idempotency_keys SET created_at = now() - interval '58.5 seconds' WHERE "
+        + claimed);
+    var lapsing = create(own, alice.token(), "overtaken", "overtaken");
+    assertProblem(lapsing, 409, "idempotency_key_in_use");
+    assertEquals("2", lapsing.getHeader("Retry-After"), "the hold's time left, rounded up");
     PgFixture.execute(db, "UPDATE org.idempotency_keys SET created_at = now() - interval '61 seconds' WHERE " + claimed);
     var retry = sending(own, alice.token(), "overtaken");
     awaitCounted(db, "SELECT count(*) FROM org.idempotency_keys WHERE " + claimed

@@ -2,6 +2,7 @@ package dev.orgplane.engine.job;
 
 import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.OrgApiException;
+import dev.orgplane.kit.http.IdempotencyKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -19,12 +20,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Work of a job retried with backoff while it fails for a passing reason (org-service restarting, a network
  * error); a refusal fails at once, as a {@link CopyFailure} the job's error shows. Work of a run that has been halted
- * (its engine stopping, its lease lost) is not tried again ({@link #unlessHalted}).
+ * (its engine stopping, its lease lost) is not tried again ({@link #unlessHalted}). A write whose earlier try still
+ * holds its {@code Idempotency-Key} at org-service is waited for apart from that ({@link #KEY_HOLD_MILLIS}).
  */
 public final class Retries {
 
   private static final Logger LOG = LoggerFactory.getLogger(Retries.class);
   private static final int MAX_ATTEMPTS = 8;
+  /**
+   * How long a write refused {@code idempotency_key_in_use} is tried again, from the first such refusal, without
+   * spending its attempts: the earlier try's answer comes when it ends, and a key whose holder died is freed at the
+   * latest when its hold lapses, after which the next try runs. The attempts alone (22 s) gave up on a page whose
+   * earlier try was still running, and on one whose key a dead holder held, though either would have succeeded.
+   */
+  private static final long KEY_HOLD_MILLIS = (IdempotencyKeys.UNFINISHED_SECONDS + 10) * 1000L;
+  /** The longest wait between two tries of a write whose key is in use, whatever its {@code Retry-After} says. */
+  private static final long MAX_KEY_WAIT_MILLIS = 10_000;
+  /** The wait between two such tries when org-service did not say. */
+  private static final long KEY_WAIT_MILLIS = 1_000;
 
   private final Vertx vertx;
 
@@ -43,10 +56,28 @@ public final class Retries {
    * page that found it gone was tried again for 22 s, then failed its job {@code copy_error}.
    */
   <T> Future<T> unlessHalted(String what, Supplier<Future<T>> work, BooleanSupplier halted) {
-    return attempt(what, work, halted, 1);
+    return attempt(what, work, halted, new Tries());
   }
 
-  private <T> Future<T> attempt(String what, Supplier<Future<T>> work, BooleanSupplier halted, int attempt) {
+  /** How much of its budgets one piece of work has spent. */
+  private static final class Tries {
+    private int attempts = 1;
+    /** When, in {@link System#nanoTime} terms, the wait for a key in use ends; null until a try met one. */
+    private Long keyWaitEnds;
+
+    /** Whether a try refused because its key is in use is tried again without spending an attempt. */
+    boolean waitForKey(Throwable failure) {
+      if (!(failure instanceof OrgApiException refused && refused.keyInUse())) {
+        return false;
+      }
+      if (keyWaitEnds == null) {
+        keyWaitEnds = System.nanoTime() + KEY_HOLD_MILLIS * 1_000_000L;
+      }
+      return System.nanoTime() - keyWaitEnds < 0;
+    }
+  }
+
+  private <T> Future<T> attempt(String what, Supplier<Future<T>> work, BooleanSupplier halted, Tries tries) {
     // through compose, a plugin that throws instead of failing its future fails the page like one that failed it:
     // thrown out of here, the exception would escape the job's chain and leave the job running for ever
     return Future.<Void>succeededFuture().compose(v -> work.get()).recover(failure -> {
@@ -54,15 +85,23 @@ public final class Retries {
         LOG.info("{} failed ({}) as its run stops: not retried", what, failure.toString());
         return Future.failedFuture(new Halted(what));
       }
-      if (!transientFailure(failure) || attempt >= MAX_ATTEMPTS) {
+      var waitForKey = tries.waitForKey(failure);
+      if (!transientFailure(failure) || !waitForKey && tries.attempts >= MAX_ATTEMPTS) {
         return Future.failedFuture(failure instanceof OrgApiException refused && !refused.retryable()
             ? new CopyFailure(refused.code(), refused.getMessage(), null, refused.errors()) : failure);
       }
-      var delay = Math.min(5_000L, 250L << attempt);
+      long delay;
+      if (waitForKey) {
+        var retryAfter = ((OrgApiException) failure).retryAfterSeconds();
+        delay = retryAfter > 0 ? Math.min(MAX_KEY_WAIT_MILLIS, retryAfter * 1000) : KEY_WAIT_MILLIS;
+      } else {
+        delay = Math.min(5_000L, 250L << tries.attempts);
+        tries.attempts++;
+      }
       LOG.info("{} failed ({}), retrying in {} ms", what, failure.toString(), delay);
       // halted while it waits, it is given up then: the stop waits for this run
       return vertx.timer(delay).compose(v -> halted.getAsBoolean() ? Future.failedFuture(new Halted(what))
-          : attempt(what, work, halted, attempt + 1));
+          : attempt(what, work, halted, tries));
     });
   }
 

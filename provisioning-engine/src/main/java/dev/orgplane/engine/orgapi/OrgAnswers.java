@@ -32,6 +32,15 @@ final class OrgAnswers {
       problem = new JsonObject();
     }
     return new OrgApiException(response.statusCode(), problem.getString("code", "http_" + response.statusCode()),
-        problem.getString("detail", "org-service answered " + response.statusCode()), problem.getJsonArray("errors"));
+        problem.getString("detail", "org-service answered " + response.statusCode()), problem.getJsonArray("errors"),
+        retryAfterSeconds(response.getHeader("Retry-After")));
+  }
+
+  /** {@code Retry-After} in seconds; 0 for none, or for the HTTP-date form, which org-service does not send. */
+  private static long retryAfterSeconds(String header) {
+    if (header == null || !header.matches("[0-9]{1,9}")) {
+      return 0;
+    }
+    return Long.parseLong(header);
   }
 }

@@ -74,6 +74,20 @@ class RetriesTest {
     assertFalse(Retries.transientFailure(new OrgApiException(409, "name_taken", "taken", null)));
   }
 
+  /**
+   * A write whose key stays in use past the attempts of a passing failure is tried again, as often as org-service's
+   * {@code Retry-After} says, until the earlier try's answer comes.
+   */
+  @Test
+  void aWriteWhoseKeyStaysInUseSpendsNoAttempts() throws Exception {
+    var stillRunning = new OrgApiException(409, OrgApiException.IDEMPOTENCY_KEY_IN_USE, "still running", null, 1);
+
+    retries.of("a page", () -> attempts.get() < 9 ? failing(stillRunning) : Future.<Void>succeededFuture())
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    assertEquals(9, attempts.get(), "refused nine times, then answered");
+  }
+
   /** org-service gone under a stopping engine: the page is given up, and its job handed back, not failed. */
   @Test
   void aHaltedRunsWorkFailingForAPassingReasonIsGivenUpAtOnce() {

@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  * kept for 24 hours; a retry with the same key and the same request gets that answer again (with
  * {@code Idempotent-Replayed: true}); the same key with another request is 422
  * {@code idempotency_key_reused}; a retry while the first is still running is 409
- * {@code idempotency_key_in_use}. Keys belong to the caller (the token's subject, and the organization a scoped
- * token acts in), so one client can never see another's answers, nor a scoped token those of its holder's others.
+ * {@code idempotency_key_in_use}, with a {@code Retry-After} ({@link #IN_USE_RETRY_AFTER_SECONDS}). Keys belong to
+ * the caller (the token's subject, and the organization a scoped token acts in), so one client can never see
+ * another's answers, nor a scoped token those of its holder's others.
  * Only successful answers are kept: a failed request may be retried. A key
  * whose request has not finished after {@value #UNFINISHED_SECONDS} seconds belonged to a process that died
  * mid-request (requests are far shorter: the gateway gives up after 30 s), and the next request with it runs; so
@@ -47,7 +48,12 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
   public static final String HEADER = "Idempotency-Key";
   private static final String SLOT = "orgplane.idempotency.slot";
   private static final Pattern WELL_FORMED = Pattern.compile("[\\x21-\\x7e]{1,255}");
-  static final int UNFINISHED_SECONDS = 60;
+  public static final int UNFINISHED_SECONDS = 60;
+  /**
+   * The most a 409 {@code idempotency_key_in_use} asks a client to wait: its {@code Retry-After} is the time left
+   * until the key's hold lapses, but the request holding it may end any moment, its answer then kept for the retry.
+   */
+  static final int IN_USE_RETRY_AFTER_SECONDS = 5;
   /** Headers that decide what a POST does (where an organization is created, for one). */
   private static final List<String> MEANINGFUL_HEADERS = List.of("X-Create-Key");
 
@@ -137,18 +143,22 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
             if (replayed) {
               return Future.succeededFuture();
             }
-            return mayClaimAgain ? claimOrReplay(ctx, principal, key, hash, false) : Future.failedFuture(inUse());
+            // a key lost twice to racing retries is held by one of them, which has only begun
+            return mayClaimAgain ? claimOrReplay(ctx, principal, key, hash, false)
+                : Future.failedFuture(inUse(IN_USE_RETRY_AFTER_SECONDS));
           });
         });
   }
 
-  private static ApiException inUse() {
-    return ApiException.conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still running.");
+  private static ApiException inUse(long retryAfterSeconds) {
+    return new ApiException(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still running.",
+        retryAfterSeconds);
   }
 
   /** Answers as the key's row says; false, answering nothing, when there is no row. */
   private Future<Boolean> replay(RoutingContext ctx, String principal, String key, String hash) {
-    return pool.preparedQuery("SELECT request_hash, status, body, headers FROM " + table
+    return pool.preparedQuery("SELECT request_hash, status, body, headers, ceil(extract(epoch FROM created_at "
+            + "+ interval '" + UNFINISHED_SECONDS + " seconds' - now()))::int AS hold_left FROM " + table
             + " WHERE principal = $1 AND key = $2")
         .execute(Tuple.of(principal, KeptAnswers.storedKey(key)))
         .map(rows -> {
@@ -161,7 +171,7 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
                 "This Idempotency-Key was used with a different request.");
           }
           if (row.getInteger("status") == null) {
-            throw inUse();
+            throw inUse(Math.max(1, Math.min(IN_USE_RETRY_AFTER_SECONDS, row.getInteger("hold_left"))));
           }
           var response = ctx.response().setStatusCode(row.getInteger("status")).putHeader("Idempotent-Replayed", "true");
           var headers = row.getJsonObject("headers");

@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonArray;
 
 /**
  * An org-service answer that is not a success: its HTTP status and problem+json {@code code},
- * {@code detail} and field {@code errors} ({@code [{field, message}]}).
+ * {@code detail} and field {@code errors} ({@code [{field, message}]}), and its {@code Retry-After}, if any.
  */
 public class OrgApiException extends RuntimeException {
 
@@ -14,12 +14,19 @@ public class OrgApiException extends RuntimeException {
   private final int status;
   private final String code;
   private final JsonArray errors;
+  private final long retryAfterSeconds;
 
   public OrgApiException(int status, String code, String detail, JsonArray errors) {
+    this(status, code, detail, errors, 0);
+  }
+
+  /** An answer that says when to try again: {@code Retry-After}, in seconds. */
+  public OrgApiException(int status, String code, String detail, JsonArray errors, long retryAfterSeconds) {
     super(status + " " + code + ": " + detail);
     this.status = status;
     this.code = code;
     this.errors = errors == null ? new JsonArray() : errors;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public int status() {
@@ -34,11 +41,21 @@ public class OrgApiException extends RuntimeException {
     return errors;
   }
 
+  /** The seconds after which org-service said to try again; 0 when it did not say. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /** Whether the same write, sent before under the same key, is still running: the next try may get its answer. */
+  public boolean keyInUse() {
+    return status == 409 && IDEMPOTENCY_KEY_IN_USE.equals(code);
+  }
+
   /**
    * Whether trying the same call again later may succeed: the service was down, busy or slow, or still runs the same
    * write sent before ({@code idempotency_key_in_use}), whose answer the next try gets.
    */
   public boolean retryable() {
-    return status >= 500 || status == 408 || status == 429 || status == 409 && IDEMPOTENCY_KEY_IN_USE.equals(code);
+    return status >= 500 || status == 408 || status == 429 || keyInUse();
   }
 }
