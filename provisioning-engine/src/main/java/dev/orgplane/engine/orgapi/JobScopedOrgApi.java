@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * {@value CopyContext#HOOK_SECRETS_NOT_REQUESTED} otherwise. A post or put of one of org-service's custom methods
  * ({@code hooks:copy}) fails with code {@value #CODE} too ({@link CopyFailure#customMethod}): its body names what it
  * reads, which no check of the path sees, so it would copy from any organization, secrets carried; each has a call of
- * its own, held to the job, {@link #copyPage} above all.
+ * its own, held to the job, {@link #copyPage} above all, which copies from the template only
+ * ({@link CopyFailure#copiedFromOtherThan}).
  */
 public final class JobScopedOrgApi implements OrgApi {
 
@@ -80,8 +81,10 @@ public final class JobScopedOrgApi implements OrgApi {
     if (copySecrets && !carriesSecrets) {
       return Future.failedFuture(CopyFailure.hookSecretsNotRequested());
     }
-    return inside(target, path, OrgPaths.staysInside(path, false), () -> read(source, () -> write(target,
-        () -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing))));
+    return inside(target, path, OrgPaths.staysInside(path, false), () -> CopyFailure
+        .copiedFromOtherThan(this.source, source).<Future<CopiedPage>>map(Future::failedFuture)
+        .orElseGet(() -> write(target,
+            () -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing))));
   }
 
   @Override

@@ -83,6 +83,8 @@ class JobScopedOrgApiTest {
     assertRefused(api.existing(OTHER, List.of("x")), OTHER);
     assertRefused(api.copyPage(TEMPLATE, OTHER, "queues", null, 2), OTHER);
     assertRefused(api.copyPage(OTHER, TARGET, "queues", null, 2), OTHER);
+    // org-service refuses it (422 template_mismatch): refused unsent, as any copy from outside the template
+    assertRefused(api.copyPage(TARGET, TARGET, "queues", null, 2), TARGET);
     assertEquals(List.of("list " + TEMPLATE, "list " + TARGET, "import " + TARGET, "put " + TARGET,
         "copy " + TEMPLATE + " " + TARGET), answering.called, "nothing refused was sent");
   }

@@ -55,6 +55,20 @@ public class CopyFailure extends RuntimeException {
         + " org API's own calls (copyPage, importBatch, existing), which hold them to the job.", null));
   }
 
+  /**
+   * What a {@link OrgApi#copyPage} from any organization but the job's {@code template} fails with, unsent, as the
+   * engine and the plugin kit answer it: code {@value CopyContext#ORGANIZATION_OUT_OF_SCOPE}; empty for a copy from the
+   * template. org-service refuses the engine's copies from anywhere else, the target's into itself included, so sent,
+   * such a copy only failed later, with a code of org-service's.
+   */
+  public static Optional<CopyFailure> copiedFromOtherThan(String template, String source) {
+    if (source != null && source.equalsIgnoreCase(template)) {
+      return Optional.empty();
+    }
+    return Optional.of(new CopyFailure(CopyContext.ORGANIZATION_OUT_OF_SCOPE, "A plugin may copy pages from its "
+        + "template only, not from organization " + source + " (nor from its target into itself).", null));
+  }
+
   /** A stable snake_case code, e.g. {@code invalid_reference}. */
   public String code() {
     return code;

@@ -213,7 +213,8 @@ public abstract class CopyPluginContract {
    * {@value CopyContext#HOOK_SECRETS_NOT_REQUESTED}, and is not sent. The engine's identity may carry secrets for any
    * job, so it carries them only for the jobs whose requester asked; until session 32 a plugin that asked on every
    * job passed the kit. A post or put of a custom method of org-service ({@code hooks:copy}) fails, unsent, with
-   * {@value CopyContext#ORGANIZATION_OUT_OF_SCOPE} ({@link CopyFailure#customMethod}), as the engine refuses it.
+   * {@value CopyContext#ORGANIZATION_OUT_OF_SCOPE} ({@link CopyFailure#customMethod}), as the engine refuses it; so
+   * does a copy from anywhere but the template, the target's into itself too ({@link CopyFailure#copiedFromOtherThan}).
    */
   private record HeldToTheJob(OrgApi api, JsonObject options) implements OrgApi {
 
@@ -230,9 +231,11 @@ public abstract class CopyPluginContract {
     @Override
     public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
         boolean copySecrets, Existing existing) {
-      return copySecrets && !options.getBoolean(CopyContext.COPY_HOOK_SECRETS, false)
-          ? Future.failedFuture(CopyFailure.hookSecretsNotRequested())
-          : api.copyPage(source, target, path, cursor, limit, copySecrets, existing);
+      if (copySecrets && !options.getBoolean(CopyContext.COPY_HOOK_SECRETS, false)) {
+        return Future.failedFuture(CopyFailure.hookSecretsNotRequested());
+      }
+      return CopyFailure.copiedFromOtherThan(TEMPLATE, source).<Future<CopiedPage>>map(Future::failedFuture)
+          .orElseGet(() -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing));
     }
 
     @Override

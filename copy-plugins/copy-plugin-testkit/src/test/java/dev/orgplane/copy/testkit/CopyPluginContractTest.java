@@ -329,6 +329,35 @@ class CopyPluginContractTest {
     }
   }
 
+  /**
+   * Hooks org-service copies, whose every page also copies the target's workspaces into the target itself: it has
+   * none, so the in-memory org-service copied nothing, where org-service refuses the copy.
+   */
+  static final class SelfCopyingHooks extends OrgObjectsPlugin {
+    SelfCopyingHooks() {
+      super("hooks", "hooks", Set.of(), List.of("name", "url", "events", "metadata"));
+    }
+
+    @Override
+    public Future<PageResult> copy(CopyContext context, Checkpoint from) {
+      var target = context.targetOrganization();
+      return context.org().copyPage(target, target, "workspaces", null, 1)
+          .compose(itself -> copyInService(context, from.cursor(), false)).map(OrgApi.CopiedPage::result);
+    }
+  }
+
+  static final class SelfCopyingHooksContract extends SecretAskingHooksContract {
+    @Override
+    protected CopyPlugin plugin() {
+      return new SelfCopyingHooks();
+    }
+
+    @Override
+    protected boolean copiesSecrets() {
+      return false;
+    }
+  }
+
   /** The contract's tests that copy: all but the one that reads only what the plugin declares. */
   private static final Set<String> COPYING = Set.of("aChangeToTheTemplateReachesTheCopy", "aCopyChangesNothingButItsTarget",
       "aCrashAfterAnyPageResumesToTheSameCopy", "aDryRunOfANewTenantPlansEveryObject", "aDryRunWritesNothing",
@@ -465,6 +494,15 @@ class CopyPluginContractTest {
   @Test
   void aPluginPostingACustomMethodFailsTheKit() {
     assertEquals(COPYING, failures(CopyPostingHooksContract.class));
+  }
+
+  /**
+   * A plugin that copies from its target into the target is refused, as the engine refuses it (org-service would too):
+   * every test that copies fails, where the in-memory org-service copied, and the plugin passed.
+   */
+  @Test
+  void aPluginCopyingItsTargetIntoItselfFailsTheKit() {
+    assertEquals(COPYING, failures(SelfCopyingHooksContract.class));
   }
 
   @Test
