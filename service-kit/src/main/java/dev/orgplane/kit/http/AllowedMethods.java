@@ -35,13 +35,14 @@ final class AllowedMethods {
 
   /**
    * Whether the document names {@code path}, but not {@code method} on it. Asked of every request at every hop: it
-   * stops at the first template of the path that takes the method, and gathers no set.
+   * stops at the first template of the path that takes the method, gathers no set, and reads the path in place
+   * (split into segments, it was an array and a string per segment for every request).
    */
   static boolean refuses(String path, HttpMethod method) {
-    var segments = segments(path);
+    int end = end(path);
     var named = false;
-    for (var template : TEMPLATES.getOrDefault(segments.length, List.of())) {
-      if (template.matches(segments)) {
+    for (var template : TEMPLATES.getOrDefault(segmentCount(path, end), List.of())) {
+      if (template.matches(path, end)) {
         if (template.methods().contains(method.name())) {
           return false;
         }
@@ -52,30 +53,53 @@ final class AllowedMethods {
   }
 
   private static Set<String> named(String path) {
-    var segments = segments(path);
+    int end = end(path);
     Set<String> allowed = new HashSet<>();
-    for (var template : TEMPLATES.getOrDefault(segments.length, List.of())) {
-      if (template.matches(segments)) {
+    for (var template : TEMPLATES.getOrDefault(segmentCount(path, end), List.of())) {
+      if (template.matches(path, end)) {
         allowed.addAll(template.methods());
       }
     }
     return allowed;
   }
 
-  private static String[] segments(String path) {
-    var trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    return trimmed.split("/", -1);
+  /** Where the path's segments end: before a trailing {@code /}, which the router ignores. */
+  private static int end(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.length() - 1 : path.length();
   }
 
-  private record Template(String[] segments, List<String> methods) {
+  /** How many segments {@code path} has up to {@code end}, the empty one before its first {@code /} included. */
+  private static int segmentCount(String path, int end) {
+    int count = 1;
+    for (int i = path.indexOf('/'); i >= 0 && i < end; i = path.indexOf('/', i + 1)) {
+      count++;
+    }
+    return count;
+  }
 
-    boolean matches(String[] path) {
-      for (int i = 0; i < path.length; i++) {
-        var segment = segments[i];
-        var parameter = segment.startsWith("{") && segment.endsWith("}");
-        if (parameter ? path[i].isEmpty() : !segment.equals(path[i])) {
+  /** A path of the document: its segments, and which of them are parameters ({@code {id}}), any non-empty text. */
+  private record Template(String[] segments, boolean[] parameters, List<String> methods) {
+
+    static Template of(String path, List<String> methods) {
+      var segments = path.split("/", -1);
+      var parameters = new boolean[segments.length];
+      for (int i = 0; i < segments.length; i++) {
+        parameters[i] = segments[i].startsWith("{") && segments[i].endsWith("}");
+      }
+      return new Template(segments, parameters, methods);
+    }
+
+    /** Whether {@code path} up to {@code end}, of as many segments as this template, matches it segment by segment. */
+    boolean matches(String path, int end) {
+      int from = 0;
+      for (int i = 0; i < segments.length; i++) {
+        int to = path.indexOf('/', from);
+        to = to < 0 ? end : to;
+        if (parameters[i] ? to == from
+            : to - from != segments[i].length() || !path.regionMatches(from, segments[i], 0, to - from)) {
           return false;
         }
+        from = to + 1;
       }
       return true;
     }
@@ -89,7 +113,7 @@ final class AllowedMethods {
       // HEAD wherever GET (HeadRequests); the document names GET alone
       var methods = METHODS.stream().filter(method -> operations.containsKey(method.toLowerCase(Locale.ROOT))
           || method.equals("HEAD") && operations.containsKey("get")).toList();
-      templates.add(new Template(path.split("/", -1), methods));
+      templates.add(Template.of(path, methods));
     }
     return Map.copyOf(templates.stream().collect(Collectors.groupingBy(template -> template.segments().length)));
   }
