@@ -19,9 +19,8 @@ import java.util.function.Predicate;
  */
 public final class MembersOnlyErrors implements Handler<RoutingContext> {
 
-  private static final String OPEN_WHILE_DISABLED = MembersOnlyErrors.class.getName() + ".openWhileDisabled";
   private static final String OPEN_ROUTE = MembersOnlyErrors.class.getName() + ".openRoute";
-  /** Before the router's own handlers, and the failure handlers' -1. */
+  /** Before the failure handlers' -1. */
   private static final int MARKED_FIRST = -2;
 
   private final Pool pool;
@@ -39,42 +38,32 @@ public final class MembersOnlyErrors implements Handler<RoutingContext> {
 
   /**
    * {@code route} of {@code router}, which members of a disabled organization may still use (reading it, disabling
-   * and enabling it, asking what they may do): they hear its mistakes as they are. Call it before any handler of the
-   * route that may refuse a request.
+   * and enabling it, asking what they may do): they hear its mistakes as they are.
    */
   public static Route openWhileDisabled(Router router, Route route) {
     return openWhileDisabled(router, route, ctx -> true);
   }
 
   /**
-   * As {@link #openWhileDisabled(Router, Route)} for the requests of {@code route} that {@code open} picks. The
-   * router's own handlers refuse some requests before any route's handler runs (the {@code Idempotency-Key} check): a
-   * route of the same method and path, ahead of them all, marks those requests too, so that an owner enabling with a
-   * malformed key hears that mistake, not the disable.
+   * As {@link #openWhileDisabled(Router, Route)} for the requests of {@code route} that {@code open} picks. A failure
+   * handler of the same path and method marks the route's refused requests, those the router's own handlers refuse
+   * before any route's handler runs (the {@code Idempotency-Key} check) too, so that an owner enabling with a malformed
+   * key hears that mistake, not the disable. A failure handler runs only for requests that failed: the ones answered
+   * pay nothing for it.
    */
   public static Route openWhileDisabled(Router router, Route route, Predicate<RoutingContext> open) {
     // of the path alone, which route lists and documentation checks pass over as they pass over the router's own
-    router.route(route.getPath()).order(MARKED_FIRST).handler(ctx -> {
+    router.route(route.getPath()).order(MARKED_FIRST).failureHandler(ctx -> {
       if (route.methods().contains(ctx.request().method())) {
         ctx.put(OPEN_ROUTE, open);
       }
       ctx.next();
     });
-    return route.handler(ctx -> {
-      ctx.put(OPEN_WHILE_DISABLED, open.test(ctx));
-      ctx.next();
-    });
+    return route;
   }
 
-  /**
-   * Whether the request's route is open while disabled: as it decided, or, refused before it ran, as its predicate
-   * says now.
-   */
+  /** Whether the request's route is open while disabled, as its predicate says of the request. */
   private static boolean open(RoutingContext ctx) {
-    Boolean decided = ctx.get(OPEN_WHILE_DISABLED);
-    if (decided != null) {
-      return decided;
-    }
     Predicate<RoutingContext> open = ctx.get(OPEN_ROUTE);
     return open != null && open.test(ctx);
   }
