@@ -69,6 +69,10 @@ public record QueryParameters(Set<String> names, Set<String> prefixes) {
    * two keys of one organization's labels, counted as one parameter given twice.
    */
   public void check(MultiMap query) {
+    if (query.isEmpty()) {
+      // what most requests send: counting nothing still built the maps and lists below, on every request
+      return;
+    }
     var counts = new TreeMap<String, Integer>();
     query.forEach((name, value) -> counts.merge(name, 1, Integer::sum));
     var unknown = new TreeSet<String>();
