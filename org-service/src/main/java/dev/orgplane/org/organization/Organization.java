@@ -48,6 +48,6 @@ public record Organization(UUID id, String name, String title, String descriptio
 
   /** The API form (see {@link OrganizationView}). */
   public JsonObject toJson() {
-    return JsonObject.mapFrom(OrganizationViews.MAPPER.view(this));
+    return OrganizationViews.MAPPER.view(this).toJson();
   }
 }
