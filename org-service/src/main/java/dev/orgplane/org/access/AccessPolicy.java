@@ -94,15 +94,16 @@ public final class AccessPolicy {
   }
 
   /**
-   * As {@link #require} with the organization's row locked, except for the provisioning engine: its rights come from
-   * no row a change holds, so it decides unlocked, and its copies into one organization run side by side (the lock
-   * waits for every insert of the organization's rows, its other copies' included).
+   * As {@link #require} with the organization's row locked, FOR KEY SHARE for the provisioning engine: its copies into
+   * one organization run side by side (FOR UPDATE waits for every insert of the organization's rows, its other copies'
+   * included). It still takes the row first, as {@link #requireShared} does: unlocked, its writes took the members' and
+   * roles' rows and only then the organization's (at their foreign key's check), the reverse of an owner's change of
+   * roles, and one of the two failed as a deadlock's victim.
    */
   public static Future<OrgAccess> requireLockedUnlessEngine(SqlClient client, Principal principal, String orgRef,
       String permission) {
     return access(client, principal, orgRef, false)
-        .compose(access -> access.provisioner() ? Future.succeededFuture(access)
-            : lockedAccess(client, principal, orgRef, EXCLUSIVE))
+        .compose(access -> lockedAccess(client, principal, orgRef, access.provisioner() ? SHARED : EXCLUSIVE))
         .map(access -> {
           check(access, permission);
           return access;

@@ -119,7 +119,8 @@ public final class MembershipRoutes {
    * caller holds all that the members it names hold (it demotes no one above them, as a change of roles does not).
    * A caller bound by their grants decides on their rights holding the organization's row, as a change of roles does,
    * so a manager demoted or removed meanwhile adds no one, and no one joins or changes roles between the check of
-   * whom an import replaces and the write; the engine holds no lock ({@link AccessPolicy#requireLockedUnlessEngine}).
+   * whom an import replaces and the write; the engine holds it FOR KEY SHARE, so its imports run side by side
+   * ({@link AccessPolicy#requireLockedUnlessEngine}).
    */
   private void addMembers(RoutingContext ctx, List<Joining> joining, boolean replacing) {
     var principal = BearerAuth.principal(ctx);

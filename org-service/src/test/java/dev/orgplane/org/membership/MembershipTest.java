@@ -4,17 +4,24 @@ import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -505,6 +512,79 @@ class MembershipTest extends OrgServiceTest {
     var owners = org.get("/v1/organizations/" + id + "/users", first.token()).bodyAsJsonObject().getJsonArray("items")
         .stream().filter(m -> ((JsonObject) m).getJsonArray("roles").contains("owner")).count();
     assertEquals(1, owners);
+  }
+
+  /**
+   * The engine's import (member A given other roles, B joining) waits for A's row, held here, while an owner changes
+   * A's roles; both are made, one after the other. Until session 39 the engine took A's row, then the organization's
+   * (at B's foreign key), the owner the organization's, then A's, and one of them failed 409 concurrent_update: the
+   * engine, which does not retry a page, failed the template's copy.
+   */
+  @Test
+  void theEnginesImportAndAnOwnersChangeOfTheRolesOfOneMemberAreBothMade() throws Exception {
+    var owner = org.newUser("owner");
+    var a = org.newUser("member-a");
+    var b = org.newUser("joining-b");
+    var id = newOrg(owner);
+    join(id, a, "viewer");
+    try (var rival = UncommittedTransaction.begin(org.db())) {
+      rival.run("SELECT FROM org.memberships WHERE org_id = ?::uuid AND user_id = ?::uuid FOR UPDATE", id, a.id());
+      var imported = inThread(() -> org.post("/v1/organizations/" + id + "/users:batch", org.engineToken(),
+          importOf(a, "manager", b)));
+      PgFixture.awaitLockWaits(org.db(), 1);
+      var changed = inThread(() -> org.send(HttpMethod.PUT, "/v1/organizations/" + id + "/users/" + a.id() + "/roles",
+          owner.token(), new JsonObject().put("roles", new JsonArray().add("member"))));
+      PgFixture.awaitLockWaits(org.db(), 2);
+      rival.commit();
+      var importAnswer = imported.get(20, TimeUnit.SECONDS);
+      assertEquals(200, importAnswer.statusCode(), importAnswer.bodyAsString());
+      var changeAnswer = changed.get(20, TimeUnit.SECONDS);
+      assertEquals(200, changeAnswer.statusCode(), changeAnswer.bodyAsString());
+    }
+    assertEquals(new JsonArray().add("member"), org.get("/v1/organizations/" + id + "/users/" + a.id(), owner.token())
+        .bodyAsJsonObject().getJsonArray("roles"), "the owner's change came last");
+  }
+
+  /**
+   * The engine's import of members with a custom role (its grant holds the role's row) and an owner's change of the
+   * role (the organization's row, then the role's): both are made. Until session 39 the engine took the organization's
+   * row last, at its new member's foreign key, and one of the two failed 409 concurrent_update.
+   */
+  @Test
+  void theEnginesImportOfACustomRoleAndAnOwnersChangeOfTheRoleAreBothMade() throws Exception {
+    var owner = org.newUser("owner");
+    var a = org.newUser("member-a");
+    var b = org.newUser("joining-b");
+    var id = newOrg(owner);
+    join(id, a, "viewer");
+    var role = org.post("/v1/organizations/" + id + "/roles", owner.token(), new JsonObject().put("name", "auditor")
+        .put("title", "Auditor").put("permissions", new JsonArray().add("app_organization_userlist")));
+    assertEquals(201, role.statusCode(), role.bodyAsString());
+    try (var rival = UncommittedTransaction.begin(org.db())) {
+      rival.run("SELECT FROM org.memberships WHERE org_id = ?::uuid AND user_id = ?::uuid FOR UPDATE", id, a.id());
+      var imported = inThread(() -> org.post("/v1/organizations/" + id + "/users:batch", org.engineToken(),
+          importOf(a, "auditor", b)));
+      PgFixture.awaitLockWaits(org.db(), 1);
+      var changed = inThread(() -> org.send(HttpMethod.PATCH, "/v1/organizations/" + id + "/roles/"
+          + role.bodyAsJsonObject().getString("id"), owner.token(), new JsonObject().put("title", "Auditors")));
+      PgFixture.awaitLockWaits(org.db(), 2);
+      rival.commit();
+      var importAnswer = imported.get(20, TimeUnit.SECONDS);
+      assertEquals(200, importAnswer.statusCode(), importAnswer.bodyAsString());
+      var changeAnswer = changed.get(20, TimeUnit.SECONDS);
+      assertEquals(200, changeAnswer.statusCode(), changeAnswer.bodyAsString());
+    }
+  }
+
+  /** An import giving member {@code a} the role {@code role}, and {@code joining} the role viewer. */
+  private static JsonObject importOf(OrgServiceHarness.Account a, String role, OrgServiceHarness.Account joining) {
+    return new JsonObject().put("items", new JsonArray()
+        .add(new JsonObject().put("id", a.id()).put("roles", new JsonArray().add(role)))
+        .add(new JsonObject().put("id", joining.id()).put("roles", new JsonArray().add("viewer"))));
+  }
+
+  private static CompletableFuture<HttpResponse<Buffer>> inThread(Supplier<HttpResponse<Buffer>> request) {
+    return CompletableFuture.supplyAsync(request, task -> new Thread(task).start());
   }
 
   @Test
