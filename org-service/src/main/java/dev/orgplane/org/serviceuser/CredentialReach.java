@@ -64,6 +64,14 @@ public final class CredentialReach {
                                        OR s.roles && $3::text[] OR mm.roles && $3::text[])""";
   /** Those made by one of {@code $1}, in any organization. */
   private static final String LIVE_MADE_BY = LIVE + "WHERE c.made_by = ANY ($1)";
+  /**
+   * The organization's group row, held FOR SHARE before {@link #LIVE_IN_ORGANIZATION} reads the makers' rights: a
+   * group admin's revocation holds it FOR UPDATE while it ranks their credentials against their service users' roles,
+   * and a raise of a service user (holding only the organization's row) read the maker a group admin still, the
+   * revocation read the service user not yet raised, and the credential outranked its maker. Now the later of the two
+   * waits for the earlier and reads what it did. Organization, then group: the order every lock of both takes.
+   */
+  private static final String HOLD_GROUP = "SELECT 1 FROM org.organization_groups WHERE id = $1 FOR SHARE";
   private static final String REVOKE = "UPDATE org.service_credentials SET revoked_at = now() "
       + "WHERE client_id = ANY ($1) AND revoked_at IS NULL";
   private static final String REMOVE = "UPDATE org.federated_credentials SET removed_at = now() "
@@ -94,8 +102,9 @@ public final class CredentialReach {
     if (userIds.isEmpty() && roles.isEmpty()) {
       return Future.succeededFuture();
     }
-    return tx.preparedQuery(LIVE_IN_ORGANIZATION).execute(Tuple.tuple().addUUID(access.orgId())
-            .addArrayOfUUID(userIds.toArray(new UUID[0])).addArrayOfString(roles.toArray(new String[0])))
+    return tx.preparedQuery(HOLD_GROUP).execute(Tuple.of(access.organization().groupId()))
+        .compose(held -> tx.preparedQuery(LIVE_IN_ORGANIZATION).execute(Tuple.tuple().addUUID(access.orgId())
+            .addArrayOfUUID(userIds.toArray(new UUID[0])).addArrayOfString(roles.toArray(new String[0]))))
         .compose(rows -> revoke(tx, ctx, revocations, outranked(rows, false)));
   }
 

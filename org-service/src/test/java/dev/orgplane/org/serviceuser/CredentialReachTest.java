@@ -3,6 +3,9 @@ package dev.orgplane.org.serviceuser;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orgplane.kit.testing.Eventually;
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness.Account;
 import dev.orgplane.org.OrgServiceTest;
 import io.vertx.core.MultiMap;
@@ -11,6 +14,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -171,6 +176,46 @@ class CredentialReachTest extends OrgServiceTest {
 
     assertRefused(admins.credential());
     assertRevokedAsOutranked(owner, orgId, admins);
+  }
+
+  /**
+   * A group admin's revocation (replayed: the group's row held, the adminship deleted, their credentials ranked against
+   * the service users as they were) under way while an owner raises a service user the admin made a credential of
+   * above what the admin holds as a member: the raise waits for the revocation, then ranks the credential against a
+   * maker no longer a group admin, and revokes it. Until session 39 neither waited for the other, each ranked it
+   * against what the other had not yet committed, and the credential signed in above its maker.
+   */
+  @Test
+  void raisingAServiceUserWhileItsMakersGroupAdminshipIsRevokedRevokesWhatTheyMade() throws Exception {
+    var admin = org.platformAdminToken();
+    var groupId = org.post("/v1/organization-groups", admin, new JsonObject().put("name", "reach " + UUID.randomUUID()))
+        .bodyAsJsonObject().getString("id");
+    var groupAdmin = org.newVerifiedUser("groupadmin");
+    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + groupAdmin.id(),
+        admin, null).statusCode());
+    var orgId = org.createOrg(groupAdmin.token(), "reach-" + UUID.randomUUID().toString().substring(0, 8), groupId)
+        .getString("id");
+    var owner = member(orgId, "owner", "owner");
+    var demoted = org.send(HttpMethod.PUT, "/v1/organizations/" + orgId + "/users/" + groupAdmin.id() + "/roles",
+        owner.token(), new JsonObject().put("roles", new JsonArray().add("viewer")));
+    assertEquals(200, demoted.statusCode(), demoted.bodyAsString());
+    var created = org.post(serviceUsers(orgId), owner.token(), new JsonObject().put("name", "bot")
+        .put("roles", new JsonArray().add("viewer")));
+    var sid = created.bodyAsJsonObject().getString("id");
+    var admins = credential(groupAdmin, orgId, sid);
+
+    try (var revocation = UncommittedTransaction.begin(org.db())) {
+      revocation.run("SELECT FROM org.organization_groups WHERE id = ?::uuid FOR UPDATE", groupId);
+      revocation.run("DELETE FROM org.group_admins WHERE group_id = ?::uuid AND user_id = ?::uuid", groupId,
+          groupAdmin.id());
+      var raised = CompletableFuture.supplyAsync(() -> org.send(HttpMethod.PUT, "/v1/organizations/" + orgId
+          + "/users/" + sid + "/roles", owner.token(), new JsonObject().put("roles", new JsonArray().add("manager"))),
+          task -> new Thread(task).start());
+      Eventually.holds(() -> raised.isDone() || PgFixture.lockWaits(org.db()) >= 1, "the raise neither waits nor ends");
+      revocation.commit();
+      assertEquals(200, raised.get(20, TimeUnit.SECONDS).statusCode());
+    }
+    assertRefused(admins);
   }
 
   @Test
