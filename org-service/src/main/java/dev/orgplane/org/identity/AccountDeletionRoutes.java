@@ -40,6 +40,9 @@ import java.util.function.Function;
 public final class AccountDeletionRoutes {
 
   private static final int NAMED_ORGANIZATIONS = 20;
+  /** The platform admins, if the account {@code $1} is one of them; else none. */
+  private static final String ADMINS_IF_ADMIN =
+      "(platform_admin AND (SELECT a.platform_admin FROM org.users a WHERE a.id = $1))";
 
   private final Pool pool;
   private final PasswordConfirmation passwords;
@@ -137,9 +140,16 @@ public final class AccountDeletionRoutes {
     // accepted) waits on it for its foreign key and then fails, instead of joining an organization this check missed,
     // which the deletion then left without an owner. The platform admins' rows with it, in one statement by id, for
     // the last admin's check: users before organizations, as an acceptance locks them (until session 33 they came
-    // after, and an admin accepting an invitation into one of the account's organizations deadlocked with this)
-    return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 OR platform_admin ORDER BY id FOR UPDATE")
+    // after, and an admin accepting an invitation into one of the account's organizations deadlocked with this). The
+    // admins' rows only FOR NO KEY UPDATE, which holds off another deletion's check but not a foreign key to them (an
+    // admin's secret or membership made meanwhile in one of the account's organizations), and only when the account
+    // is a platform admin, the one case the check is about: their sign-ins, which share their row, go on meanwhile.
+    // Then the account's own row FOR UPDATE, still before any organization's.
+    return tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 OR " + ADMINS_IF_ADMIN
+            + " ORDER BY id FOR NO KEY UPDATE")
         .execute(Tuple.of(userId))
+        .compose(admins -> tx.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 FOR UPDATE")
+            .execute(Tuple.of(userId)))
         .compose(locked -> tx.preparedQuery("SELECT id FROM org.organizations WHERE id IN (SELECT org_id FROM org.memberships "
             + "WHERE user_id = $1) ORDER BY id FOR UPDATE").execute(Tuple.of(userId))).mapEmpty();
   }
@@ -187,10 +197,13 @@ public final class AccountDeletionRoutes {
             + "its owners cannot";
   }
 
-  /** Every platform admin's row locked first: two admins deleting each other at once cannot both pass. */
+  /**
+   * Every platform admin's row locked first when the account is one: two admins deleting each other at once cannot
+   * both pass.
+   */
   private static Future<Void> refuseIfLastPlatformAdmin(SqlConnection tx, UUID userId) {
-    return tx.preparedQuery("SELECT coalesce(bool_or(id = $1), false) AND count(*) = 1 AS last FROM "
-            + "(SELECT id FROM org.users WHERE platform_admin ORDER BY id FOR UPDATE) admins")
+    return tx.preparedQuery("SELECT count(*) = 1 AS last FROM "
+            + "(SELECT id FROM org.users WHERE " + ADMINS_IF_ADMIN + " ORDER BY id FOR NO KEY UPDATE) admins")
         .execute(Tuple.of(userId))
         .compose(rows -> !rows.iterator().next().getBoolean("last") ? Future.succeededFuture()
             : Future.failedFuture(ApiException.conflict("last_platform_admin",

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -340,15 +341,17 @@ class AccountDeletionTest {
   }
 
   /**
-   * A deletion and a platform admin accepting an invitation into one of the account's organizations, at once: the
-   * acceptance holds the admin's row, then the organization's; the deletion waits for the admin's row (every platform
-   * admin's is locked, for the last one's check) and is made once the acceptance commits. Until session 33 it locked
-   * the admins' rows after the organizations', so each waited for the other and one failed 409 concurrent_update.
+   * A platform admin's deletion and another platform admin accepting an invitation into one of the account's
+   * organizations, at once: the acceptance holds the admin's row, then the organization's; the deletion waits for the
+   * admin's row (every platform admin's is locked when the account is one, for the last one's check) and is made once
+   * the acceptance commits. Until session 33 it locked the admins' rows after the organizations', so each waited for
+   * the other and one failed 409 concurrent_update.
    */
   @Test
-  void aDeletionWaitsForAPlatformAdminJoiningOneOfItsOrganizations() throws Exception {
+  void aPlatformAdminsDeletionWaitsForAnotherJoiningOneOfItsOrganizations() throws Exception {
     var owner = org.newUser("owner");
     var leaver = org.newUser("leaving-admin-org");
+    PgFixture.execute(db, "UPDATE org.users SET platform_admin = true WHERE id = '" + leaver.id() + "'");
     var shared = newOrg(owner.token());
     org.addMembers(shared, List.of(leaver.id()), "viewer");
     var adminId = org.get("/v1/users/me", admin).bodyAsJsonObject().getString("id");
@@ -361,6 +364,62 @@ class AccountDeletionTest {
       accepting.commit();
       assertEquals(204, deletion.get(10, TimeUnit.SECONDS).statusCode());
     }
+  }
+
+  /**
+   * A platform admin makes a secret for a service user of an organization whose member's account is being deleted:
+   * the secret's statement waits for the service user's row, held here, holding the organization; the deletion waits
+   * for the organization. Both are made, one after the other. Until session 39 the deletion held every platform
+   * admin's row FOR UPDATE, which the secret's foreign key to its maker waited for, and one of them failed 409
+   * concurrent_update.
+   */
+  @Test
+  void aPlatformAdminsNewSecretAndAMembersDeletionInItsOrganizationAreBothMade() throws Exception {
+    var owner = org.newUser("owner");
+    var leaver = org.newUser("leaving-secret");
+    var orgId = newOrg(owner.token());
+    org.addMembers(orgId, List.of(leaver.id()), "viewer");
+    var serviceUsers = "/v1/organizations/" + orgId + "/service-users";
+    var sid = org.post(serviceUsers, owner.token(), new JsonObject().put("name", "bot").put("roles",
+        new JsonArray().add("viewer"))).bodyAsJsonObject().getString("id");
+    try (var rival = UncommittedTransaction.begin(db)) {
+      rival.run("SELECT FROM org.users WHERE id = ?::uuid FOR UPDATE", sid);
+      var secret = inThread(() -> org.post(serviceUsers + "/" + sid + "/credentials", admin, null));
+      PgFixture.awaitLockWaits(db, 1);
+      var deletion = inThread(() -> org.send(HttpMethod.DELETE, "/v1/users/" + leaver.id(), admin, null));
+      PgFixture.awaitLockWaits(db, 2);
+      rival.commit();
+      var made = secret.get(20, TimeUnit.SECONDS);
+      assertEquals(201, made.statusCode(), made.bodyAsString());
+      var deleted = deletion.get(20, TimeUnit.SECONDS);
+      assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
+    }
+  }
+
+  /**
+   * A platform admin signs in while the deletion of an account that is none waits for one of its organizations, and
+   * is answered at once: until session 39 every deletion held every platform admin's row until it ended, and their
+   * sign-ins and refreshes waited for it.
+   */
+  @Test
+  void aPlatformAdminSignsInWhileAnotherAccountsDeletionWaits() throws Exception {
+    var owner = org.newUser("owner");
+    var leaver = org.newUser("leaving-slowly");
+    var waitedFor = newOrg(owner.token());
+    org.addMembers(waitedFor, List.of(leaver.id()), "viewer");
+    try (var rival = UncommittedTransaction.begin(db)) {
+      rival.run("SELECT FROM org.organizations WHERE id = ?::uuid FOR UPDATE", waitedFor);
+      var deletion = inThread(() -> deleteOwn(leaver.token(), "password-leaving-slowly-123"));
+      PgFixture.awaitLockWaits(db, 1);
+      var signIn = inThread(() -> org.requestToken(OrgServiceHarness.ADMIN_EMAIL, OrgServiceHarness.ADMIN_PASSWORD));
+      assertEquals(200, signIn.get(10, TimeUnit.SECONDS).statusCode(), "the sign-in waited for the deletion");
+      rival.commit();
+      assertEquals(204, deletion.get(10, TimeUnit.SECONDS).statusCode());
+    }
+  }
+
+  private static CompletableFuture<HttpResponse<Buffer>> inThread(Supplier<HttpResponse<Buffer>> request) {
+    return CompletableFuture.supplyAsync(request, task -> new Thread(task).start());
   }
 
   @Test
