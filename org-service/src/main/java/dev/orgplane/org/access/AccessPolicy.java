@@ -69,6 +69,10 @@ public final class AccessPolicy {
     }
   }
 
+  /** The rows of the organizations with an id of {@code $1} or a name of {@code $4}, at {@link #SHARED}'s strength. */
+  private static final String HOLD_ALL_SHARED = LOCK + " (o.id = ANY ($1) OR o.name = ANY ($4)) ORDER BY o.id "
+      + "FOR KEY SHARE OF o";
+
   /** What a change of the organization, its members or their roles takes: it waits for every other holder. */
   private static final Hold EXCLUSIVE = Hold.of("FOR UPDATE");
   /**
@@ -125,6 +129,24 @@ public final class AccessPolicy {
       check(access, permission);
       return access;
     });
+  }
+
+  /**
+   * Holds the rows of the organizations {@code orgRefs} (ids or names) as {@link #requireShared} does, in id order, in
+   * one statement: what a request that takes several of them with it takes first. Each of those takes a group
+   * admin's group row after its organization's, so two of one group taken one after the other held the group's row
+   * before the second organization's, and a group admin's change of the second (its row FOR UPDATE, then the
+   * group's) waited for the request while the request waited for it.
+   */
+  public static Future<Void> holdShared(SqlClient client, Principal principal, List<String> orgRefs) {
+    var named = orgRefs.stream().filter(AccessPolicy::mayName).toList();
+    if (named.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    var ids = named.stream().filter(AccessPolicy::isUuid).map(UUID::fromString).toArray(UUID[]::new);
+    var names = named.stream().filter(ref -> !isUuid(ref)).toArray(String[]::new);
+    var scope = principal.isScoped() ? principal.orgScope() : null;
+    return client.preparedQuery(HOLD_ALL_SHARED).execute(Tuple.of(ids, userId(principal), scope, names)).mapEmpty();
   }
 
   /**

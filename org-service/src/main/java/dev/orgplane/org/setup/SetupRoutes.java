@@ -343,16 +343,18 @@ public final class SetupRoutes {
    *
    * <p>The target's row is held as every setup write holds it ({@link AccessPolicy#requireShared}), and the source's
    * too when the page carries secrets out, which the source's trail records ({@link #secretsCarriedOut}): a deletion
-   * of the source under way is waited for, and the page then finds no source. Target first, then source; an account's
-   * deletion locking both the other way (it takes its organizations in id order) makes one of them a deadlock's victim,
-   * 409 {@code concurrent_update}, to retry.
+   * of the source under way is waited for, and the page then finds no source. Both rows are then taken first, in id
+   * order ({@link AccessPolicy#holdShared}), as an account's deletion takes its organizations, and before a group
+   * admin's group row, which a group admin's change of either takes after the organization's.
    */
   private Future<Reply> copyInTransaction(RoutingContext ctx, SetupCopy copy, String from, PageRequest page,
       UUID after, SetupCopy.Mode mode) {
     var principal = BearerAuth.principal(ctx);
     var readSource = mode.carrySecrets() ? List.of(copy.kind().permission("update"), PermissionCatalog.HOOK_SECRET_COPY)
         : List.of(copy.kind().permission("get"));
-    return pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
+    var held = mode.carrySecrets() ? List.of(ctx.pathParam("org"), from) : List.<String>of();
+    return pool.withTransaction(tx -> AccessPolicy.holdShared(tx, principal, held)
+        .compose(v -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT))
         .compose(target -> AccessPolicy.requireAny(tx, principal, from, readSource, mode.carrySecrets())
             .map(source -> RolloutTemplate.copySource(ctx, target, source))
             .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target, page, after, mode))));

@@ -88,6 +88,43 @@ class SetupWriteRaceTest extends OrgServiceTest {
   }
 
   /**
+   * A group admin's copy of hooks with their secrets out of a template of their group, waiting for the group's row
+   * (held here), and the group admin's change of the template: both are made, one after the other. Until session 39
+   * the copy took the target's row, the group's, then the template's, and the change the template's, then the group's:
+   * one of the two failed 409 concurrent_update. The copy now takes both organizations' rows first, in id order.
+   */
+  @Test
+  void aGroupAdminsCopyWithSecretsAndTheirChangeOfTheTemplateAreBothMade() throws Exception {
+    var admin = org.platformAdminToken();
+    var groupAdmin = org.newVerifiedUser("groupadmin");
+    var groupId = org.post("/v1/organization-groups", admin, new JsonObject().put("name", "race " + UUID.randomUUID()))
+        .bodyAsJsonObject().getString("id");
+    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + groupId + "/admins/" + groupAdmin.id(),
+        admin, null).statusCode());
+    var target = org.createOrg(groupAdmin.token(), "race-" + UUID.randomUUID().toString().substring(0, 8), groupId)
+        .getString("id");
+    var template = org.createOrg(groupAdmin.token(), "race-" + UUID.randomUUID().toString().substring(0, 8), groupId)
+        .getString("id");
+    // the group admin is no member of either, as a group admin usually is: their rights come from the group
+    PgFixture.execute(org.db(), "DELETE FROM org.memberships WHERE user_id = '" + groupAdmin.id() + "'");
+    try (var holder = UncommittedTransaction.begin(org.db())) {
+      holder.run("SELECT 1 FROM org.organization_groups WHERE id = ?::uuid FOR UPDATE", groupId);
+      var copy = CompletableFuture.supplyAsync(() -> org.post("/v1/organizations/" + target + "/hooks:copy",
+          groupAdmin.token(), new JsonObject().put("from", template).put("copySecrets", true)),
+          task -> new Thread(task).start());
+      PgFixture.awaitLockWaits(org.db(), 1);
+      var change = CompletableFuture.supplyAsync(() -> org.send(HttpMethod.PATCH, "/v1/organizations/" + template,
+          groupAdmin.token(), new JsonObject().put("title", "Template")), task -> new Thread(task).start());
+      PgFixture.awaitLockWaits(org.db(), 2);
+      holder.commit();
+      var copied = copy.get(20, TimeUnit.SECONDS);
+      assertEquals(200, copied.statusCode(), copied.bodyAsString());
+      var changed = change.get(20, TimeUnit.SECONDS);
+      assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    }
+  }
+
+  /**
    * A page carrying secrets out of its source records that in the source's trail, so it holds the source's row too:
    * a deletion of the source under way is waited for, and the page then finds no source. Until session 35 it read the
    * source as it was before and recorded {@code hook.secrets_copied} in the trail of an organization deleted.
