@@ -227,6 +227,29 @@ class AccountDeletionTest {
     assertEquals(1, owners.size(), owners.encode());
   }
 
+  /** The platform admins' rows, held while a platform admin is deleted, keep one of two deleting each other. */
+  @Test
+  void twoLastPlatformAdminsDeletingThemselvesAtOnceLeaveOneBehind() {
+    var first = org.newUser("admin-twin-a");
+    var second = org.newUser("admin-twin-b");
+    PgFixture.execute(db, "UPDATE org.users SET platform_admin = true WHERE id IN ('" + first.id() + "', '"
+        + second.id() + "')");
+    PgFixture.execute(db, "UPDATE org.users SET platform_admin = false WHERE email = '" + OrgServiceHarness.ADMIN_EMAIL
+        + "'");
+    try {
+      var answers = IntStream.range(0, 2).parallel().mapToObj(i -> i == 0
+          ? deleteOwn(first.token(), "password-admin-twin-a-123")
+          : deleteOwn(second.token(), "password-admin-twin-b-123")).toList();
+      assertEquals(List.of(204, 409), answers.stream().map(HttpResponse::statusCode).sorted().toList());
+      assertProblem(answers.stream().filter(answer -> answer.statusCode() == 409).findFirst().orElseThrow(), 409,
+          "last_platform_admin");
+      assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.users WHERE platform_admin"));
+    } finally {
+      PgFixture.execute(db, "UPDATE org.users SET platform_admin = true WHERE email = '"
+          + OrgServiceHarness.ADMIN_EMAIL + "'");
+    }
+  }
+
   @Test
   void platformAdminsDeleteOthersAndNobodyElseDoes() {
     var person = org.newUser("person");
