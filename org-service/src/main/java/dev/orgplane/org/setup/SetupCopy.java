@@ -3,7 +3,6 @@ package dev.orgplane.org.setup;
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.IdFunction;
-import dev.orgplane.kit.http.PageRequest;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.provisioner.ImportResult;
 import dev.orgplane.org.provisioner.WantedNames;
@@ -39,24 +38,25 @@ final class SetupCopy {
   /**
    * The most objects a page of a copy may hold: more than a list's 500, since only their ids and
    * references pass through the service, and a page is a transaction, an access check, an audit event
-   * and a checkpoint of its own.
+   * and a checkpoint of its own. Fewer if their ids, references and free-form data would pass
+   * {@link PageBytes#MAX_BYTES}.
    */
   static final int MAX_PAGE = 5000;
 
   /**
    * What a page did. {@code changed}: the copies created or updated, column-named as written, for the
-   * reference checks; {@code readIds}: the template ids read, one more than the page if another follows;
+   * reference checks; {@code sourceIds}: the page's template ids; {@code nextCursor}: the cursor to the rest, if any;
    * {@code deferred}: copies written without some references to their own kind (see {@link #page});
    * {@code secretsCarriedFrom}: the template objects whose secrets the page gave copies (none unless it carries them);
    * {@code movedAside}: copies of later pages moved out of the way of a name the page takes (see {@link #page}).
    */
-  record Result(List<UUID> readIds, Function<String, String> copyOf, List<JsonObject> changed, long created,
-      long updated, long unchanged, long deferred, List<UUID> secretsCarriedFrom,
+  record Result(List<UUID> sourceIds, String nextCursor, Function<String, String> copyOf, List<JsonObject> changed,
+      long created, long updated, long unchanged, long deferred, List<UUID> secretsCarriedFrom,
       List<WantedNames.MovedAside> movedAside) {
 
     /** Where a refusal of the copy {@code copyId} points: {@code objects[<template id>].}, as CopyRefusals names. */
     String pathOf(String copyId) {
-      return readIds.stream().filter(id -> copyOf.apply(id.toString()).equals(copyId)).findFirst()
+      return sourceIds.stream().filter(id -> copyOf.apply(id.toString()).equals(copyId)).findFirst()
           .map(id -> "objects[" + id + "].").orElse("");
     }
 
@@ -66,11 +66,10 @@ final class SetupCopy {
     }
 
     /** The API's answer: the counts, the page's template ids, the next cursor and the deferred copies. */
-    JsonObject answer(PageRequest page) {
+    JsonObject answer() {
       return counts()
-          .put("sourceIds", new JsonArray(readIds.stream().limit(page.limit()).map(UUID::toString)
-              .collect(Collectors.toList())))
-          .put("nextCursor", page.nextCursor(readIds, UUID::toString))
+          .put("sourceIds", new JsonArray(sourceIds.stream().map(UUID::toString).collect(Collectors.toList())))
+          .put("nextCursor", nextCursor)
           .put("deferred", deferred);
     }
   }
@@ -103,8 +102,9 @@ final class SetupCopy {
     this.kind = kind;
     this.mapped = kind.fields().stream().filter(this::isMapped).toList();
     var read = mapped.stream().map(f -> f.column().equals(kind.freeFormColumn()) ? f.column() + "::text" : f.column());
-    this.selectSql = "SELECT " + Stream.concat(Stream.of("id", "name"), read).collect(Collectors.joining(", "))
-        + " FROM org." + kind.table() + " WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3";
+    this.selectSql = PageBytes.bounded("SELECT " + Stream.concat(Stream.of("id", "name"), read)
+        .collect(Collectors.joining(", ")) + " FROM org." + kind.table()
+        + " WHERE org_id = $1 AND id > $2 ORDER BY id");
     this.newSecrets = writes(false);
     this.templateSecrets = writes(true);
   }
@@ -114,7 +114,8 @@ final class SetupCopy {
   }
 
   /**
-   * Copies up to {@code limit} objects of {@code source} after {@code after} into {@code target}. A
+   * Copies up to {@code limit} objects of {@code source} after {@code after} into {@code target}, fewer if what the
+   * service reads of them would pass {@link PageBytes#MAX_BYTES}. A
    * reference to an object of the same kind (a hook running after another) whose copy is neither in this
    * page nor in the target yet is left out, because it could not be satisfied; copying the same page
    * again once the later pages are in completes it.
@@ -141,12 +142,13 @@ final class SetupCopy {
    */
   Future<Result> page(SqlClient tx, UUID source, OrgAccess targetAccess, UUID after, int limit, Mode mode) {
     var target = targetAccess.orgId();
-    return tx.preparedQuery(selectSql).execute(Tuple.of(source, after, limit + 1))
+    return tx.preparedQuery(selectSql).execute(Tuple.of(source, after, limit, PageBytes.MAX_BYTES))
         .compose(rows -> {
           var read = new ArrayList<Row>();
           rows.forEach(read::add);
-          var readIds = read.stream().map(row -> row.getUUID("id")).toList();
-          var page = TemplatePage.of(read.subList(0, Math.min(limit, read.size())), target, kind.freeFormColumn());
+          var sourceIds = read.stream().map(row -> row.getUUID("id")).toList();
+          var nextCursor = PageBytes.nextCursor(read);
+          var page = TemplatePage.of(read, target, kind.freeFormColumn());
           // what the write needs, sent together: the connection pipelines the statements, so they cost one wait
           var copied = namesInTarget(tx, target, page);
           var remappedIds = remappedInFreeForm(tx, source, target, page);
@@ -158,8 +160,9 @@ final class SetupCopy {
                 return namesFreed(tx, source, targetAccess, page, copied.result(), writeMode)
                     .compose(moved -> write(tx, source, target, page, remappedIds.result(), satisfiable.result(),
                         writeMode)
-                        .map(written -> new Result(readIds, page.copyOf(), written.changed(), written.created(),
-                            written.updated(), page.rows().size() - written.created() - written.updated(),
+                        .map(written -> new Result(sourceIds, nextCursor, page.copyOf(), written.changed(),
+                            written.created(), written.updated(),
+                            page.rows().size() - written.created() - written.updated(),
                             written.deferred(), secretsCarried(page, written, mode), moved)))
                     .recover(failure -> Future.failedFuture(insertOnly && isUniqueViolation(failure)
                         ? new CopiesExist() : CopyRefusals.naming(kind, failure, page.rows(), page.copyOf())));

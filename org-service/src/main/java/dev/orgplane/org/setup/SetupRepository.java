@@ -349,11 +349,24 @@ final class SetupRepository {
         .map(rows -> collect(kind, rows).stream().findFirst());
   }
 
-  static Future<List<JsonObject>> list(SqlClient client, SetupKind kind, UUID orgId, UUID after, int fetchSize) {
-    return client.preparedQuery("SELECT * FROM org." + kind.table()
-            + " WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3")
-        .execute(Tuple.of(orgId, after, fetchSize))
-        .map(rows -> collect(kind, rows));
+  /** A page of a list: its objects as the API shows them, and the cursor to the rest ({@code null} after the last). */
+  record Listed(List<JsonObject> items, String nextCursor) {
+
+    JsonObject answer() {
+      return new JsonObject().put("items", new JsonArray(new ArrayList<>(items))).put("nextCursor", nextCursor);
+    }
+  }
+
+  /** Up to {@code limit} objects after {@code after} by id, fewer if they would pass {@link PageBytes#MAX_BYTES}. */
+  static Future<Listed> list(SqlClient client, SetupKind kind, UUID orgId, UUID after, int limit) {
+    return client.preparedQuery(PageBytes.bounded("SELECT * FROM org." + kind.table()
+            + " WHERE org_id = $1 AND id > $2 ORDER BY id"))
+        .execute(Tuple.of(orgId, after, limit, PageBytes.MAX_BYTES))
+        .map(rows -> {
+          var read = new ArrayList<Row>();
+          rows.forEach(read::add);
+          return new Listed(read.stream().map(row -> toJson(kind, row)).toList(), PageBytes.nextCursor(read));
+        });
   }
 
   static Future<Boolean> delete(SqlClient client, SetupKind kind, UUID orgId, UUID id) {

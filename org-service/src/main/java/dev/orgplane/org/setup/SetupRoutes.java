@@ -108,8 +108,8 @@ public final class SetupRoutes {
     var page = PageRequest.of(ctx);
     var after = page.afterId();
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), kind.permission("get"))
-        .compose(access -> SetupRepository.list(pool, kind, access.orgId(), after, page.fetchSize()))
-        .onSuccess(items -> ctx.json(page.page(items, o -> o, o -> o.getString("id"))))
+        .compose(access -> SetupRepository.list(pool, kind, access.orgId(), after, page.limit()))
+        .onSuccess(listed -> ctx.json(listed.answer()))
         .onFailure(ctx::fail);
   }
 
@@ -377,7 +377,7 @@ public final class SetupRoutes {
                     .put("copySecrets", mode.carrySecrets()).put(ExistingCopies.FIELD, mode.existing().value()))
             .compose(v -> AuditLog.recordAll(tx, ctx, target, actor, movedAside(kind, copied.movedAside()).toList()))
             .compose(v -> secretsCarriedOut(tx, ctx, kind, source, target, actor, copied.secretsCarriedFrom()))
-            .compose(v -> Replies.keep(tx, ctx, Reply.ok(copied.answer(page)))));
+            .compose(v -> Replies.keep(tx, ctx, Reply.ok(copied.answer()))));
   }
 
   /**
