@@ -49,8 +49,36 @@ public final class HookDispatcher {
    * recorded as what it came to, before its round would record it unsent.
    */
   private static final long SEND_MILLIS = LEASE_MILLIS / 2;
+  /**
+   * An organization's sends under way at once on an instance: half a round, so its hooks, however many, leave the
+   * rest of a round to other tenants, and its slow receivers hold part of a round, not every round.
+   */
+  static final int SENDS_PER_ORGANIZATION = BATCH / 2;
   /** Deliveries of hooks that may send them, now or later: V44's hook_deliveries_waiting_idx holds them. */
   private static final String WAITING = "WHERE state = 'pending' AND next_attempt_at < 'infinity' ";
+  /**
+   * The claim ({@link #claim}): {@code $1} the round's size, {@code $2} the lease, {@code $3} the hooks being sent to
+   * here, {@code $4} an organization's sends at once, {@code $5} and {@code $6} the organizations being sent to here
+   * and their sends under way.
+   */
+  static final String CLAIM = "WITH RECURSIVE waiting AS ((SELECT org_id, hook_id FROM org.hook_deliveries "
+      + WAITING + "ORDER BY org_id, hook_id LIMIT 1) UNION ALL SELECT n.org_id, n.hook_id FROM waiting w "
+      + "CROSS JOIN LATERAL (SELECT org_id, hook_id FROM org.hook_deliveries " + WAITING
+      + "AND (org_id, hook_id) > (w.org_id, w.hook_id) ORDER BY org_id, hook_id LIMIT 1) n), "
+      + "ranked AS (SELECT w.org_id, r.id, r.place FROM waiting w JOIN org.hooks h ON h.org_id = w.org_id "
+      + "AND h.id = w.hook_id AND h.active AND h.id <> ALL($3) CROSS JOIN LATERAL unnest(ARRAY("
+      + "SELECT x.id FROM org.hook_deliveries x " + WAITING
+      + "AND x.org_id = w.org_id AND x.hook_id = w.hook_id AND x.next_attempt_at <= now() "
+      + "ORDER BY x.next_attempt_at LIMIT $4)) WITH ORDINALITY AS r(id, place)), "
+      + "turns AS (SELECT r.org_id, r.id, row_number() OVER (PARTITION BY r.org_id ORDER BY r.place, r.id) AS turn "
+      + "FROM ranked r), "
+      + "due AS (SELECT d.id FROM turns t LEFT JOIN unnest($5::uuid[], $6::int[]) AS busy(org_id, sends) "
+      + "ON busy.org_id = t.org_id JOIN org.hook_deliveries d ON d.id = t.id "
+      + "WHERE t.turn <= $4 - coalesce(busy.sends, 0) AND d.state = 'pending' AND d.next_attempt_at <= now() "
+      + "ORDER BY t.turn, t.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED) "
+      + "UPDATE org.hook_deliveries d SET " + AttemptLease.claim("d", 2) + " FROM due, org.hooks h "
+      + "WHERE d.id = due.id AND h.org_id = d.org_id AND h.id = d.hook_id "
+      + "RETURNING d.id, d.org_id, d.hook_id, d.public_id, d.attempts, d.event, d.payload, h.url, h.secret";
   /** Where the backlog gauge stops counting: above it, it reads this many ("at least"). */
   static final int BACKLOG_COUNTED_UP_TO = 100_000;
   /**
@@ -70,6 +98,14 @@ public final class HookDispatcher {
   private final long deadlineMillis;
   /** Hooks with sends of this instance under way, and how many: claims leave their other deliveries for later. */
   private final Map<UUID, Integer> sendingTo = new HashMap<>();
+  /** Organizations with sends of this instance under way, and how many: claims take fewer of theirs, or none. */
+  private final Map<UUID, Integer> sendingFor = new HashMap<>();
+  /**
+   * The last claim asked for: the next is asked once it has answered and its round's sends have begun, so it leaves
+   * out what that one took. Asked side by side (a poll while a slow claim was still answering), both took an
+   * organization's whole share.
+   */
+  private Future<RowSet<Row>> claiming = Future.succeededFuture();
 
   /**
    * {@code caFile}: a PEM file of the certificate authorities HTTPS hook targets are checked against instead of the
@@ -118,33 +154,23 @@ public final class HookDispatcher {
   /**
    * Due deliveries of active hooks: an inactive hook's wait, neither sent nor failed, and go out once it is active
    * again (an admin's pause, or a receiver that failed until the hook was deactivated, loses no event); until session
-   * 20 they were sent as if the hook were active. A round takes every hook's oldest due delivery before any hook's
-   * second, then their second, and so on (each hook's oldest first): until session 31 it took the oldest due
-   * deliveries whoever's, so one tenant's backlog filled every round and the other tenants' deliveries waited behind
-   * it, 30 s behind 96 to a receiver answering in 2 s. A hook this instance is still sending to has none claimed
-   * here until those sends end, so a receiver that answers slowly holds one round, never the next ones (until session
-   * 31 a round waited for its slowest send before the next was claimed). The hooks with deliveries waiting are found
-   * by skipping through V44's index from one hook to the next, and each gives at most a round's oldest, so a claim
-   * costs the same (about 1.5 ms for 50 hooks waiting) whether one of them has a thousand queued or a hundred thousand;
-   * ranking every due delivery took 400 ms at a hundred thousand.
+   * 20 they were sent as if the hook were active. A round takes every organization's oldest due delivery before any
+   * organization's second, and so on, an organization's own turns going to every hook's oldest before any hook's
+   * second (each hook's oldest first), and takes no more of an organization than {@link #SENDS_PER_ORGANIZATION}
+   * less its sends under way here: however many hooks it has, one tenant's backlog or slow receivers take part of a
+   * round, never every round, while the other tenants' deliveries go out beside them. A hook this instance is still
+   * sending to has none claimed here until those sends end, so a receiver that answers slowly holds its sends, never
+   * the next ones. The hooks with deliveries waiting are found by skipping through V44's index from one hook to the
+   * next, and each gives at most an organization's share, so a claim costs the same (about 1.5 ms for 50 hooks
+   * waiting) whether one of them has a thousand queued or a hundred thousand; ranking every due delivery took 400 ms
+   * at a hundred thousand.
    */
   private Future<RowSet<Row>> claim() {
-    return pool.preparedQuery("WITH RECURSIVE waiting AS ((SELECT org_id, hook_id FROM org.hook_deliveries "
-            + WAITING + "ORDER BY org_id, hook_id LIMIT 1) UNION ALL SELECT n.org_id, n.hook_id FROM waiting w "
-            + "CROSS JOIN LATERAL (SELECT org_id, hook_id FROM org.hook_deliveries " + WAITING
-            + "AND (org_id, hook_id) > (w.org_id, w.hook_id) ORDER BY org_id, hook_id LIMIT 1) n), "
-            + "ranked AS (SELECT r.id, r.place FROM waiting w JOIN org.hooks h ON h.org_id = w.org_id "
-            + "AND h.id = w.hook_id AND h.active AND h.id <> ALL($3) CROSS JOIN LATERAL unnest(ARRAY("
-            + "SELECT x.id FROM org.hook_deliveries x " + WAITING
-            + "AND x.org_id = w.org_id AND x.hook_id = w.hook_id AND x.next_attempt_at <= now() "
-            + "ORDER BY x.next_attempt_at LIMIT $1)) WITH ORDINALITY AS r(id, place)), "
-            + "due AS (SELECT d.id FROM ranked r JOIN org.hook_deliveries d ON d.id = r.id "
-            + "WHERE d.state = 'pending' AND d.next_attempt_at <= now() "
-            + "ORDER BY r.place, r.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED) "
-            + "UPDATE org.hook_deliveries d SET " + AttemptLease.claim("d", 2) + " FROM due, org.hooks h "
-            + "WHERE d.id = due.id AND h.org_id = d.org_id AND h.id = d.hook_id "
-            + "RETURNING d.id, d.hook_id, d.public_id, d.attempts, d.event, d.payload, h.url, h.secret")
-        .execute(Tuple.of(BATCH, (double) LEASE_MILLIS, sendingTo.keySet().toArray(UUID[]::new)));
+    var claim = claiming.transform(before -> pool.preparedQuery(CLAIM).execute(Tuple.of(BATCH, (double) LEASE_MILLIS,
+        sendingTo.keySet().toArray(UUID[]::new), SENDS_PER_ORGANIZATION,
+        sendingFor.keySet().toArray(UUID[]::new), sendingFor.values().toArray(Integer[]::new))));
+    claiming = claim;
+    return claim;
   }
 
   /**
@@ -153,12 +179,20 @@ public final class HookDispatcher {
    */
   private Future<DeliveryOutcomes.Outcome> send(Row row) {
     var hook = row.getUUID("hook_id");
+    var organization = row.getUUID("org_id");
     sendingTo.merge(hook, 1, Integer::sum);
+    sendingFor.merge(organization, 1, Integer::sum);
     var deadline = new AttemptDeadline(vertx, deadlineMillis);
     return attempt(row, deadline).andThen(done -> {
       deadline.cancel();
-      sendingTo.computeIfPresent(hook, (id, sends) -> sends == 1 ? null : sends - 1);
+      sendingTo.computeIfPresent(hook, HookDispatcher::oneLess);
+      sendingFor.computeIfPresent(organization, HookDispatcher::oneLess);
     });
+  }
+
+  /** A count of sends under way less the one that ended: none left, the key goes. */
+  private static Integer oneLess(UUID key, Integer sends) {
+    return sends == 1 ? null : sends - 1;
   }
 
   private Future<DeliveryOutcomes.Outcome> attempt(Row row, AttemptDeadline deadline) {
