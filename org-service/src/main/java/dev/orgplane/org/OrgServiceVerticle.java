@@ -209,7 +209,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new AuditRoutes(pool).mount(router);
     new GroupRoutes(pool, tokens, revocations).mount(router);
     new CustomRoleRoutes(pool, revocations).mount(router);
-    new SetupRoutes(pool, settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS")).mount(router);
+    new SetupRoutes(pool, settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS"),
+        settings.integer("ORGPLANE_HOOKS_PER_ORGANIZATION", 1, 10_000)).mount(router);
     new TeamRoutes(pool).mount(router);
     new DeliveryRoutes(pool, DeliveryRetention.days(settings)).mount(router);
     new ManualDeliveryRoutes(pool).mount(router);

@@ -33,6 +33,7 @@ class OutOfRangeSettingsTest {
         Map.entry("ORGPLANE_HOOK_RETRY_BASE_MILLIS", "-1"),
         Map.entry("ORGPLANE_HOOK_DISABLE_AFTER_FAILURES", "-1"),
         Map.entry("ORGPLANE_HOOK_DELIVERY_RETENTION_DAYS", "0"),
+        Map.entry("ORGPLANE_HOOKS_PER_ORGANIZATION", "0"),
         Map.entry("ORGPLANE_ORG_SERVICE_PORT", "70000"),
         Map.entry("ORGPLANE_PASSWORD_HASH_QUEUE", "-1"),
         Map.entry("ORGPLANE_META_SCHEMA_QUEUE", "-1"),

@@ -203,6 +203,16 @@ final class SetupRepository {
         .execute(Tuple.of(orgId)).mapEmpty();
   }
 
+  /**
+   * The organization's objects of {@code kind}, counted once the lock of {@link #lockArrayReferences} is held, which
+   * every write of hooks takes: a count racing another write of them waits for it to commit, and sees its rows.
+   */
+  static Future<Long> countLocked(SqlClient tx, SetupKind kind, UUID orgId) {
+    return lockArrayReferences(tx, orgId).compose(locked -> tx.preparedQuery("SELECT count(*) FROM org."
+            + kind.table() + " WHERE org_id = $1").execute(Tuple.of(orgId)))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   private static Future<List<FieldError>> checkedIntegrity(SqlClient tx, SetupKind kind, UUID orgId,
       List<JsonObject> changed, boolean allCreated, Function<String, String> pathOf) {
     var checks = new ArrayList<Future<List<FieldError>>>();

@@ -57,10 +57,13 @@ public final class SetupRoutes {
 
   private final Pool pool;
   private final boolean allowPrivateUrls;
+  private final HookLimit hookLimit;
 
-  public SetupRoutes(Pool pool, boolean allowPrivateUrls) {
+  /** {@code hooksPerOrganization}: the hooks an organization may have ({@link HookLimit}). */
+  public SetupRoutes(Pool pool, boolean allowPrivateUrls, int hooksPerOrganization) {
     this.pool = pool;
     this.allowPrivateUrls = allowPrivateUrls;
+    this.hookLimit = new HookLimit(hooksPerOrganization);
   }
 
   public void mount(Router router) {
@@ -145,6 +148,8 @@ public final class SetupRoutes {
                 .map(results -> results.get(id))
                 .compose(result -> !result.changed() ? Future.succeededFuture(result)
                     : consistent(tx, kind, access.orgId(), List.of(row), result == ImportResult.CREATED)
+                        .compose(v -> hookLimit.check(tx, kind, access.orgId(),
+                            result == ImportResult.CREATED ? 1 : 0))
                         .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
                             List.of(importEvent(kind, row, result))))
                         .map(result))
@@ -261,6 +266,8 @@ public final class SetupRoutes {
                       var changed = changed(rows, results);
                       return consistent(tx, kind, access.orgId(), changed, !results.containsValue(ImportResult.UPDATED),
                               itemPaths(rows))
+                          .compose(v -> hookLimit.check(tx, kind, access.orgId(),
+                              results.values().stream().filter(ImportResult.CREATED::equals).count()))
                           .compose(v -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
                               Stream.concat(changed.stream().map(row -> importEvent(kind, row,
                                   results.get(UUID.fromString(row.getString("id"))))),
@@ -360,7 +367,7 @@ public final class SetupRoutes {
             .compose(source -> copyPage(tx, ctx, copy, source.orgId(), target, page, after, mode))));
   }
 
-  private static Future<Reply> copyPage(SqlConnection tx, RoutingContext ctx, SetupCopy copy, UUID source,
+  private Future<Reply> copyPage(SqlConnection tx, RoutingContext ctx, SetupCopy copy, UUID source,
       OrgAccess targetAccess, PageRequest page, UUID after, SetupCopy.Mode mode) {
     var target = targetAccess.orgId();
     if (source.equals(target)) {
@@ -371,6 +378,7 @@ public final class SetupRoutes {
     var actor = BearerAuth.principal(ctx).subject();
     return copy.page(tx, source, targetAccess, after, page.limit(), mode)
         .compose(copied -> consistent(tx, kind, target, copied.changed(), copied.updated() == 0, copied::pathOf)
+            .compose(v -> hookLimit.check(tx, kind, target, copied.created()))
             .map(copied))
         .compose(copied -> AuditLog.record(tx, ctx, target, actor, kind.noun() + ".copied",
                 kind.noun() + "s", copied.counts().put("from", source.toString())
@@ -401,7 +409,8 @@ public final class SetupRoutes {
     var principal = BearerAuth.principal(ctx);
     return pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), kind.permission("create"))
             .compose(access -> SetupRepository.upsert(tx, kind, access.orgId(), List.of(row))
-                .compose(written -> consistent(tx, kind, access.orgId(), List.of(row), false).map(written.get(0)))
+                .compose(written -> consistent(tx, kind, access.orgId(), List.of(row), false)
+                    .compose(v -> hookLimit.check(tx, kind, access.orgId(), 1)).map(written.get(0)))
                 .compose(written -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".created",
                     kind.noun() + ":" + written.getString("id"), new JsonObject()).map(written))
                 .compose(written -> Replies.keep(tx, ctx, Reply.created(
