@@ -25,9 +25,21 @@ import java.util.Set;
  */
 record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis, int disableAfter) {
 
-  /** Attempt number {@code attempt} of the delivery: its answer ({@code status} or {@code error}) after {@code ms}. */
-  record Outcome(long deliveryId, int attempt, boolean delivered, Integer status, String error, int ms) {
+  /**
+   * Attempt number {@code attempt} of the delivery: its answer ({@code status} or {@code error}) after {@code ms}.
+   * {@code made}: false for an attempt never made, its host's lookup still waiting for a thread at its deadline
+   * ({@link HookResolver.Queued}), which gives the claim's attempt back ({@link #RECORD}).
+   */
+  record Outcome(long deliveryId, int attempt, boolean delivered, Integer status, String error, int ms, boolean made) {
+
+    /** An attempt that was made. */
+    Outcome(long deliveryId, int attempt, boolean delivered, Integer status, String error, int ms) {
+      this(deliveryId, attempt, delivered, status, error, ms, true);
+    }
   }
+
+  /** Where the window in which an attempt never made is given back stops growing: a day. */
+  private static final long GIVEN_BACK_AT_MOST_MILLIS = 86_400_000;
 
   /** The event a deactivation is audited and delivered as. */
   private static final String DEACTIVATION = "hook.updated";
@@ -51,15 +63,23 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
    * ({@code listeners}): those this statement counted as the count leaves them (the ones it deactivates left out),
    * and the others held first ({@code listening}, FOR KEY SHARE again), so that one deleted since the snapshot is
    * left out rather than failing the deliveries' foreign key; the counted ones are not held there, being already
-   * locked and, changed by this statement, they would be skipped.
+   * locked and, changed by this statement, they would be skipped. An attempt never made ({@link Outcome#made}) of a
+   * delivery made within {@code $10} ms ({@link #givenBackWithin}) records nothing and counts for nothing: its
+   * claim's attempt is given back and it is due again after its backoff, pending, so another tenant's hooks holding
+   * the lookup threads neither fail it nor deactivate its hook; later, it counts as any failed attempt, so a
+   * delivery whose lookups never get a thread is not retried for ever.
    */
   private static final String RECORD = "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], "
-      + "$4::float8[], $5::int[], $6::text[], $7::int[]) AS o(id, attempt, state, backoff, status, error, ms)), "
-      + "live AS (SELECT d.id FROM org.hook_deliveries d WHERE d.id = ANY ($1) FOR KEY SHARE SKIP LOCKED), "
+      + "$4::float8[], $5::int[], $6::text[], $7::int[], $11::boolean[]) "
+      + "AS o(id, attempt, state, backoff, status, error, ms, made)), "
+      + "live AS (SELECT d.id, d.created_at > now() - $10 * interval '1 millisecond' AS recent "
+      + "FROM org.hook_deliveries d WHERE d.id = ANY ($1) FOR KEY SHARE SKIP LOCKED), "
+      + "tried AS (SELECT o.*, o.made OR NOT live.recent AS counts FROM o JOIN live ON live.id = o.id), "
       + "attempt AS (INSERT INTO org.hook_delivery_attempts (delivery_id, attempt, status_code, error, duration_ms) "
-      + "SELECT o.id, o.attempt, o.status, o.error, o.ms FROM o JOIN live ON live.id = o.id), "
-      + "d AS (UPDATE org.hook_deliveries d SET state = o.state, next_attempt_at = CASE WHEN h.active "
-      + "THEN now() + o.backoff * interval '1 millisecond' ELSE 'infinity' END FROM o JOIN live ON live.id = o.id, "
+      + "SELECT o.id, o.attempt, o.status, o.error, o.ms FROM tried o WHERE o.counts), "
+      + "d AS (UPDATE org.hook_deliveries d SET state = CASE WHEN o.counts THEN o.state ELSE 'pending' END, "
+      + "attempts = CASE WHEN o.counts THEN d.attempts ELSE d.attempts - 1 END, next_attempt_at = CASE WHEN h.active "
+      + "THEN now() + o.backoff * interval '1 millisecond' ELSE 'infinity' END FROM tried o, "
       + "org.hooks h WHERE d.id = o.id AND h.org_id = d.org_id AND h.id = d.hook_id AND " + AttemptLease.outcomeCounts("d", "o.state = 'delivered'", "o.attempt")
       + " RETURNING d.org_id, d.hook_id, d.state), "
       + "ended AS (SELECT org_id, hook_id, count(*) FILTER (WHERE state = 'delivered') AS delivered, "
@@ -121,12 +141,25 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
             outcomes.stream().map(Outcome::status).toArray(Integer[]::new),
             outcomes.stream().map(Outcome::error).toArray(String[]::new),
             outcomes.stream().map(Outcome::ms).toArray(Integer[]::new))
-            .addValue(disableAfter).addValue(Instant.now().toString()))
+            .addValue(disableAfter).addValue(Instant.now().toString()).addValue((double) givenBackWithin())
+            .addValue(outcomes.stream().map(Outcome::made).toArray(Boolean[]::new)))
         .map(rows -> {
           var held = new HashSet<Long>();
           rows.forEach(row -> held.add(row.getLong("id")));
           return held;
         });
+  }
+
+  /**
+   * How long after a delivery is made an attempt of it never made is given back: the time its attempts would take,
+   * every one failing, at most {@link #GIVEN_BACK_AT_MOST_MILLIS} (510 s with the defaults, 8 attempts from 2 s).
+   */
+  private long givenBackWithin() {
+    long schedule = 0;
+    for (int attempt = 1; attempt <= maxAttempts && schedule < GIVEN_BACK_AT_MOST_MILLIS; attempt++) {
+      schedule += Backoff.afterAttempt(retryBaseMillis, attempt);
+    }
+    return Math.min(schedule, GIVEN_BACK_AT_MOST_MILLIS);
   }
 
   private String state(Outcome outcome) {

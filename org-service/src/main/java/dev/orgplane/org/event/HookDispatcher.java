@@ -217,11 +217,12 @@ public final class HookDispatcher {
   /**
    * A send that failed without an answer of its receiver (a URL it cannot connect to, stored before URLs were checked
    * for it, or a lookup its deadline passed in), or took too long: a failed attempt, so the delivery runs out of
-   * attempts and counts for its hook.
+   * attempts and counts for its hook. One whose lookup never left the queue for a thread (other hooks' lookups held
+   * them all) was never made, and is given back rather than held against its hook ({@link DeliveryOutcomes}).
    */
   private DeliveryOutcomes.Outcome unsent(Row row, Throwable cause) {
     return new DeliveryOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), false, null,
-        "not sent: " + cause.getMessage(), 0);
+        "not sent: " + cause.getMessage(), 0, !(cause instanceof HookResolver.Queued));
   }
 
   /**

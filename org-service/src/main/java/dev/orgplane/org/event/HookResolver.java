@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.net.InetAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -29,10 +30,24 @@ final class HookResolver {
   /**
    * The host's address, null when it is not to be connected to; failed once {@code deadline} passes, whenever the
    * lookup answers. A lookup still queued then is not made at all: those of a host whose name server never answers
-   * would otherwise hold the threads every tenant's lookups wait for long after their attempts were given up.
+   * would otherwise hold the threads every tenant's lookups wait for long after their attempts were given up. It fails
+   * as {@link Queued}: the attempt was never made, for want of a thread other hooks' lookups held, which says nothing
+   * of its own hook. Whichever comes first, the lookup's start or the failure, takes the attempt: a lookup that started
+   * is the hook's own, however late.
    */
   Future<InetAddress> resolve(String host, AttemptDeadline deadline) {
-    return deadline.bound(executor.executeBlocking(() -> deadline.hasPassed() ? null : lookup.apply(host), false));
+    var taken = new AtomicBoolean();
+    return deadline.bound(executor.executeBlocking(
+            () -> !deadline.hasPassed() && taken.compareAndSet(false, true) ? lookup.apply(host) : null, false))
+        .recover(cause -> Future.failedFuture(taken.compareAndSet(false, true) ? new Queued(cause) : cause));
+  }
+
+  /** A lookup its attempt's deadline found still waiting for a thread, never made. */
+  static final class Queued extends RuntimeException {
+
+    Queued(Throwable deadline) {
+      super(deadline.getMessage() + ", its host's lookup still waiting for a thread", deadline);
+    }
   }
 
   void close() {

@@ -479,22 +479,30 @@ class HookDeliveryTest {
   }
 
   /**
-   * Every lookup thread held past the attempt's deadline (one tenant's hosts whose name servers never answer): the
-   * attempt fails at its deadline, not sent, and no POST goes out once the threads are free. Until session 33 the
-   * deadline ran from the request, the round gave up on the attempt at 15 s, and the lookup then led to a POST whose
-   * answer nobody recorded (a failed delivery the receiver had, or a duplicate of a retry). A dispatcher of the test's
-   * own sends it, its deadline 1 s instead of the shipped 10, the service's own polling once an hour.
+   * Every lookup thread held past the attempts' deadline (another tenant's hosts whose name servers never answer): no
+   * POST goes out once the threads are free (until session 33 the deadline ran from the request, the round gave up on
+   * the attempt at 15 s, and the lookup then led to a POST whose answer nobody recorded). The attempt was never made:
+   * a recent delivery's is given back, pending, no attempt recorded, its hook's failures uncounted (until session 39 it
+   * failed the delivery, and 50 such deactivated the hook); one older than its attempts' schedule counts as failed, so
+   * a delivery whose lookups never get a thread is not retried for ever. A dispatcher of the test's own sends them, its
+   * deadline 1 s instead of the shipped 10, one attempt each, the service's own polling once an hour.
    */
   @Test
-  void anAttemptWhoseLookupOutlivesItsDeadlineFailsAndPostsNothingAfter(Vertx vertx) throws InterruptedException {
+  void anAttemptWhoseLookupNeverGotAThreadIsGivenBackWhileItsDeliveryIsRecentAndPostsNothing(Vertx vertx)
+      throws InterruptedException {
     var received = new AtomicInteger();
     var receiver = countingReceiver(vertx, received);
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     var org = withoutDispatch(vertx, db);
     var owner = org.newUser("owner");
-    var orgId = org.createOrg(owner.token(), "late-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
-    var hookId = hook(org, owner.token(), orgId, "http://localhost:" + receiver.actualPort() + "/events");
-    org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, owner.token(), new JsonObject().put("title", "Changed"));
+    var recentOrg = org.createOrg(owner.token(), "late-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var oldOrg = org.createOrg(owner.token(), "old-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var recentHook = hook(org, owner.token(), recentOrg, "http://localhost:" + receiver.actualPort() + "/events");
+    var oldHook = hook(org, owner.token(), oldOrg, "http://localhost:" + receiver.actualPort() + "/events");
+    org.send(HttpMethod.PATCH, "/v1/organizations/" + recentOrg, owner.token(), new JsonObject().put("title", "Changed"));
+    org.send(HttpMethod.PATCH, "/v1/organizations/" + oldOrg, owner.token(), new JsonObject().put("title", "Changed"));
+    PgFixture.execute(db, "UPDATE org.hook_deliveries SET created_at = now() - interval '1 hour' WHERE hook_id = '"
+        + oldHook + "'");
     var lookups = vertx.createSharedWorkerExecutor("orgplane-hook-resolver", HookResolver.THREADS);
     long held = System.currentTimeMillis() + 3_000;
     for (int i = 0; i < HookResolver.THREADS; i++) {
@@ -503,17 +511,25 @@ class HookDeliveryTest {
         return null;
       }, false);
     }
-    var dispatcher = new HookDispatcher(vertx, Database.open(vertx, db, 1, List.of()).await(), 1, 2_000, 50, true, "",
+    var dispatcher = new HookDispatcher(vertx, Database.open(vertx, db, 1, List.of()).await(), 1, 60_000, 1, true, "",
         1_000);
     dispatcher.start(50);
     try {
-      var delivery = finalState(org, owner.token(), orgId, hookId);
-      assertEquals("failed", delivery.getString("state"), delivery.encode());
-      var attempt = delivery.getJsonArray("attempts").getJsonObject(0);
-      assertEquals("not sent: the attempt had not ended within 1000 ms", attempt.getString("error"), attempt.encode());
-      assertTrue(System.currentTimeMillis() < held, "failed at its deadline, before the lookup threads were free");
+      var old = finalState(org, owner.token(), oldOrg, oldHook);
+      assertEquals("failed", old.getString("state"), old.encode());
+      assertEquals("not sent: the attempt had not ended within 1000 ms, its host's lookup still waiting for a thread",
+          old.getJsonArray("attempts").getJsonObject(0).getString("error"), old.encode());
+      var givenBack = "SELECT count(*) FROM org.hook_deliveries WHERE hook_id = '" + recentHook + "' AND state = "
+          + "'pending' AND attempts = 0 AND next_attempt_at > now() + interval '30 seconds'";
+      while (PgFixture.queryLong(db, givenBack) == 0 && System.currentTimeMillis() < held) {
+        Thread.sleep(20);
+      }
+      assertTrue(System.currentTimeMillis() < held, "given back at its deadline, before the lookup threads were free");
+      assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts a "
+          + "JOIN org.hook_deliveries d ON d.id = a.delivery_id WHERE d.hook_id = '" + recentHook + "'"));
+      assertTrue(active(org, owner.token(), recentOrg, recentHook), "one failure deactivates, but none was counted");
       Thread.sleep(held + 1_000 - System.currentTimeMillis());
-      assertEquals(0, received.get(), "a POST went out after its attempt was recorded failed");
+      assertEquals(0, received.get(), "a POST went out after its attempt had ended");
     } finally {
       dispatcher.stop();
     }
