@@ -33,12 +33,12 @@ import org.slf4j.LoggerFactory;
  * 503s. The address of a route with one upstream
  * is not probed: with nowhere else to send, its requests go to it ready or not, so a probe would change nothing.
  *
- * <p>One set of probes per gateway deployment, shared by its instances ({@link #shared}), on a client of its own: one
- * connection per address and one probe in flight per address at most, never waiting behind callers' requests for a
- * connection, and never sending a caller's headers (the services answer readiness without a token). An address is
- * ready until a probe says otherwise, so the gateway sends from its start on. Readiness per address is a gauge
- * ({@value #READY}), held while the deployment probes it: one that stopped, or was deployed again without that
- * address, must not leave its last reading in {@code /metrics}.
+ * <p>One set of probes per gateway deployment, shared by its instances ({@link #shared}) until the last of them stops
+ * ({@link #release}), on a client of its own: one connection per address and one probe in flight per address at most,
+ * never waiting behind callers' requests for a connection, and never sending a caller's headers (the services answer
+ * readiness without a token). An address is ready until a probe says otherwise, so the gateway sends from its start
+ * on. Readiness per address is a gauge ({@value #READY}), held while the deployment probes it: one that stopped, or
+ * was deployed again without that address, must not leave its last reading in {@code /metrics}.
  */
 final class ReadinessProbes implements Shareable {
 
@@ -58,6 +58,8 @@ final class ReadinessProbes implements Shareable {
   private final Vertx vertx;
   private final HttpClient client;
   private final long timer;
+  /** The deployment's instances that hold these probes; changed only in the shared map's compute, one at a time. */
+  private int holders;
 
   private ReadinessProbes(Vertx vertx, List<URI> addresses, long periodMillis) {
     this.vertx = vertx;
@@ -87,19 +89,28 @@ final class ReadinessProbes implements Shareable {
     if (addresses.isEmpty()) {
       return upstream -> true;
     }
-    return vertx.sharedData().<String, ReadinessProbes>getLocalMap(SHARED_MAP).computeIfAbsent(
-        vertx.getOrCreateContext().deploymentID(), deployment -> new ReadinessProbes(vertx, addresses, periodMillis))
-        ::ready;
+    return vertx.sharedData().<String, ReadinessProbes>getLocalMap(SHARED_MAP).compute(
+        vertx.getOrCreateContext().deploymentID(), (deployment, held) -> {
+          var probes = held != null ? held : new ReadinessProbes(vertx, addresses, periodMillis);
+          probes.holders++;
+          return probes;
+        })::ready;
   }
 
-  /** Stops the probes of {@code deployment} (its instances stop together; the first to stop ends them). */
+  /**
+   * Lets go of the probes of {@code deployment} for one of its instances: the last to let go stops them. Each instance
+   * stops once its own server has drained, and those still draining go on sending by the probes' readings.
+   */
   static void release(Vertx vertx, String deployment) {
-    var probes = vertx.sharedData().<String, ReadinessProbes>getLocalMap(SHARED_MAP).remove(deployment);
-    if (probes != null) {
+    vertx.sharedData().<String, ReadinessProbes>getLocalMap(SHARED_MAP).computeIfPresent(deployment, (id, probes) -> {
+      if (--probes.holders > 0) {
+        return probes;
+      }
       probes.vertx.cancelTimer(probes.timer);
       probes.client.close();
       probes.gauges.values().forEach(HeldGauge::release);
-    }
+      return null;
+    });
   }
 
   private static List<URI> probed(RouteTable routes) {

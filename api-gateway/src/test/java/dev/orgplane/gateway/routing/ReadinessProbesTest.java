@@ -1,0 +1,82 @@
+package dev.orgplane.gateway.routing;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.metrics.Metrics;
+import dev.orgplane.kit.testing.Eventually;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The probes of a gateway deployment, which its instances share. */
+class ReadinessProbesTest {
+
+  private static final long PROBE_MILLIS = 100;
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  /** A service's stand-in whose readiness a test sets. */
+  private final class Upstream {
+    volatile int readiness = 200;
+    final HttpServer server = vertx.createHttpServer()
+        .requestHandler(req -> req.response().setStatusCode(readiness).end())
+        .listen(0, "127.0.0.1").await();
+
+    URI uri() {
+      return URI.create("http://127.0.0.1:" + server.actualPort());
+    }
+  }
+
+  private static boolean hasGauge(Upstream upstream) {
+    return Metrics.registry().find(ReadinessProbes.READY).tag("upstream", upstream.uri().toString()).gauge() != null;
+  }
+
+  /**
+   * A deployment's instances stop one by one, each once its own server has drained: the first to stop ended the
+   * probes, and the others, still answering requests, went on trusting the readings of that moment.
+   */
+  @Test
+  void theProbesGoOnUntilTheLastInstanceOfTheDeploymentStops() throws InterruptedException {
+    var steady = new Upstream();
+    var failing = new Upstream();
+    var routes = RouteTable.from(new Settings(new JsonObject()
+        .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:1").put("ORGPLANE_ENGINE_URL", "http://127.0.0.1:2")
+        .put("ORGPLANE_ROUTES", new JsonArray().add(new JsonObject().put("prefix", "/v1/")
+            .put("upstreams", new JsonArray().add(steady.uri().toString()).add(failing.uri().toString()))).encode())));
+    var readiness = new CopyOnWriteArrayList<Predicate<URI>>();
+    var deployment = vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        readiness.add(ReadinessProbes.shared(vertx, routes, PROBE_MILLIS));
+        return Future.succeededFuture();
+      }
+    }, new DeploymentOptions().setInstances(2)).await();
+
+    ReadinessProbes.release(vertx, deployment);
+    failing.readiness = 503;
+
+    for (var instance : List.copyOf(readiness)) {
+      Eventually.holds(() -> !instance.test(failing.uri()), "the upstream gone unready was not found so");
+      assertTrue(instance.test(steady.uri()));
+    }
+    assertTrue(hasGauge(failing), "the gauge went with the first instance to stop");
+    ReadinessProbes.release(vertx, deployment);
+    assertFalse(hasGauge(failing) || hasGauge(steady), "the last instance to stop left the gauges behind");
+  }
+}
