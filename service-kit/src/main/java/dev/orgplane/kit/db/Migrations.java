@@ -32,6 +32,24 @@ public record Migrations(String schema, String location) {
   static final int CONNECT_RETRIES = 5;
 
   /**
+   * How long a connection of the migrations may take to be set up and logged in, after which it fails and is tried
+   * again as a database not up: a server whose network went silent never answers, and the start would hang. A
+   * session starts in milliseconds; the rest is room for a loaded server.
+   */
+  static final int LOGIN_TIMEOUT_SECONDS = 20;
+
+  /**
+   * pgjdbc's limits for those connections (its connect timeout is the TCP handshake's, within the login's). No socket
+   * timeout: it bounds every wait for an answer, and a migration's statement (a {@code CREATE INDEX CONCURRENTLY} on
+   * a large table) may rightly send nothing back for hours; cut off, it would leave an invalid index and a start that
+   * fails the same way every time. TCP keepalive instead ends a connection whose server went silent mid-migration
+   * (after the kernel's idle time and probes, two hours and more by Linux's defaults: late, but not never), while a
+   * live server's kernel answers the probes however long its statement runs.
+   */
+  private static final String CONNECTION_LIMITS = "&connectTimeout=10&loginTimeout=" + LOGIN_TIMEOUT_SECONDS
+      + "&tcpKeepAlive=true";
+
+  /**
    * Blocking: call from a worker thread or before Vert.x starts. Other instances may be serving from these tables
    * meanwhile: a migration waits for a table's lock {@link MigrationLockWait#AT_START a few seconds} at most, and is
    * tried again later.
@@ -72,7 +90,7 @@ public record Migrations(String schema, String location) {
   private Flyway flyway(PgUrl url, MigrationLockWait lockWait, FluentConfiguration configuration) {
     return configuration
         .configuration(Map.of(TRANSACTIONAL_LOCK, "false"))
-        .dataSource(lockWait.jdbcUrl(url), url.user(), url.password())
+        .dataSource(lockWait.jdbcUrl(url) + CONNECTION_LIMITS, url.user(), url.password())
         .schemas(schema)
         .createSchemas(true)
         .locations("classpath:" + location, "classpath:" + KIT_LOCATION)
