@@ -3,13 +3,16 @@ package dev.orgplane.kit.http;
 import dev.orgplane.kit.auth.BearerToken;
 import dev.orgplane.kit.auth.RevokedToken;
 import io.vertx.core.Handler;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,9 @@ import org.slf4j.LoggerFactory;
 public final class ProblemFailureHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProblemFailureHandler.class);
+  /** The messages the SQL client (vertx-sql-client 5.0) gives its failures of a connection lost or not had. */
+  private static final List<String> SQL_CLIENT_CONNECTION_FAILURES = List.of("Timeout waiting for connection",
+      "Pending requests failed to be sent due to connection has been closed", "Connection is not active now");
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -149,12 +155,22 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
 
   private static boolean isDatabaseUnavailable(Throwable failure) {
     for (var t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof io.vertx.core.VertxException ve
-          && ve.getMessage() != null && ve.getMessage().toLowerCase().contains("connection")) {
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException || isSqlClientConnectionFailure(t)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The SQL client's other failures of a connection (none to be had from the pool in time, one closed under its
+   * pending statements, one not open) are plain VertxExceptions without a stack trace, told only by their messages.
+   * Any VertxException that mentions a connection would be too many: an HTTP call's connection closed, another
+   * service's trouble or a bug, would be answered 503 "the database is unavailable".
+   */
+  private static boolean isSqlClientConnectionFailure(Throwable failure) {
+    return failure.getClass() == VertxException.class && failure.getMessage() != null
+        && SQL_CLIENT_CONNECTION_FAILURES.stream().anyMatch(failure.getMessage()::startsWith);
   }
 
   private static Problem forStatus(int status, String payload) {
