@@ -122,7 +122,6 @@ public final class TcpProxy implements AutoCloseable {
     });
   }
 
-  /** A port nothing listens on now (the kernel's pick). */
   /**
    * A port nothing listens on, for a server a test starts later, taken below the kernel's ephemeral range: a port
    * of that range (what binding to 0 gives) may become the local end of an outgoing connection before the server
