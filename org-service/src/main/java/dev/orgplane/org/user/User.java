@@ -31,6 +31,6 @@ public record User(UUID id, String email, String name, String passwordHash, bool
 
   /** The API form (see {@link UserView}). */
   public JsonObject toJson() {
-    return JsonObject.mapFrom(UserViews.MAPPER.view(this));
+    return UserViews.MAPPER.view(this).toJson();
   }
 }
