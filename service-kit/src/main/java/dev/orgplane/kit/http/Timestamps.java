@@ -2,7 +2,10 @@ package dev.orgplane.kit.http;
 
 import java.time.OffsetDateTime;
 
-/** How the API writes a moment: ISO-8601 in UTC, whatever offset the database session used. */
+/**
+ * How the API writes a moment: ISO-8601 in UTC, whatever offset the database session used, in the text of
+ * {@link java.time.Instant#toString}.
+ */
 public final class Timestamps {
 
   private Timestamps() {
@@ -10,6 +13,6 @@ public final class Timestamps {
 
   /** Also the conversion the MapStruct view mappers use ({@code @Mapper(uses = Timestamps.class)}). */
   public static String iso(OffsetDateTime time) {
-    return time == null ? null : time.toInstant().toString();
+    return time == null ? null : IsoInstants.iso(time.toInstant());
   }
 }
