@@ -34,7 +34,7 @@ class ServiceUserListPlanTest {
 
   @BeforeAll
   void seed() {
-    // V59 builds its index on a table that has rows already, outside a transaction
+    // V59 builds its index on a table that has rows already, outside a transaction, and V60 drops the one it replaces
     var db = PgFixture.databaseAt(OrgServiceVerticle.MIGRATIONS, 58);
     PgFixture.execute(db,
         "INSERT INTO org.organization_groups (id, name) VALUES ('00000000-0000-7000-8000-000000000000', 'g')",
