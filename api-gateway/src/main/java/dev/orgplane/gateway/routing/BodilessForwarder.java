@@ -7,6 +7,9 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Forwards requests without a body (reads, most of the traffic) on this gateway instance's own Netty
@@ -24,6 +27,8 @@ final class BodilessForwarder {
   private final UpstreamChannels channels;
   private final UpstreamBalancer balancer;
   private final RelayedEventStreams eventStreams;
+  /** Each upstream's Host header, made once: built per request, it was a string for every read. */
+  private final Map<URI, String> authorities = new HashMap<>();
 
   BodilessForwarder(UpstreamChannels channels, UpstreamBalancer balancer, RelayedEventStreams eventStreams) {
     this.channels = channels;
@@ -48,7 +53,7 @@ final class BodilessForwarder {
     var outgoing = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method().name()),
         request.uri(), Unpooled.EMPTY_BUFFER, UNCHECKED.newHeaders(), EmptyHttpHeaders.INSTANCE);
     HopHeaders.toUpstream(ctx, outgoing.headers()::add);
-    outgoing.headers().add("Host", Route.authority(upstream));
+    outgoing.headers().add("Host", authorities.computeIfAbsent(upstream, Route::authority));
     new UpstreamExchange(channels, eventStreams, upstream, ctx.response(), route.timeoutMillis(),
       new UpstreamExchange.Outcome() {
         @Override
