@@ -1,6 +1,7 @@
 package dev.orgplane.gateway.routing;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,6 +22,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -69,7 +71,11 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
   private boolean ended;
   private boolean keepAlive;
   private boolean toHead;
-  private Buffer body;
+  /**
+   * A small answer's pieces as the upstream connection read them, held (retained) until the caller's write is done
+   * with them: copied to the heap, they were copied once more to a direct buffer on their way out.
+   */
+  private CompositeByteBuf body;
   /** An event stream's: where its events end, so that it can be ended at one. */
   private EventEnds events;
   private long lastActivity;
@@ -133,7 +139,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
     long length = HttpUtil.getContentLength(answer, -1L);
     if (HopHeaders.answerHead(answer.status().code(), answer.headers().iteratorCharSequence(),
         HopHeaders.connectionOf(answer.headers()), length, toHead, response)) {
-      body = Buffer.buffer((int) length);
+      body = channel.alloc().compositeBuffer();
     } else if (RelayedEventStreams.isEventStream(answer.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
       channels.detach(upstream, channel);
       keepAlive = false;
@@ -151,7 +157,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
     }
     var bytes = piece.content();
     if (body != null) {
-      body.appendBytes(ByteBufUtil.getBytes(bytes));
+      body.addComponent(true, bytes.retain());
     } else if (bytes.isReadable() && !response.closed()) {
       var relayed = Buffer.buffer(ByteBufUtil.getBytes(bytes));
       if (events != null) {
@@ -167,16 +173,25 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
       }
     }
     if (piece instanceof LastHttpContent) {
+      var whole = body;
+      body = null;
       // first: over HTTP/2 the answer's end closes the caller's stream, and its close handler would discard the
       // connection, a new one for every read
       end(keepAlive);
-      if (!response.closed()) {
-        if (body != null) {
-          response.end(body);
-        } else {
-          response.end();
-        }
+      if (whole != null) {
+        endWith(whole);
+      } else if (!response.closed()) {
+        response.end();
       }
+    }
+  }
+
+  /** Vert.x writes {@code whole} without taking it over (it stays ours): it is released once the write is done. */
+  private void endWith(CompositeByteBuf whole) {
+    if (response.closed()) {
+      whole.release();
+    } else {
+      response.end(BufferInternal.buffer(whole)).onComplete(written -> whole.release());
     }
   }
 
@@ -255,6 +270,11 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
     }
     ended = true;
     timer.cancel(false);
+    if (body != null) {
+      // an answer cut short: nobody will write it
+      body.release();
+      body = null;
+    }
     if (events != null) {
       eventStreams.closed(this);
     }
