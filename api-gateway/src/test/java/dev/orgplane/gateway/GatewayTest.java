@@ -99,6 +99,7 @@ class GatewayTest {
         .add(new JsonObject().put("prefix", "/v1/forgetful-bodies/").put("upstreams", new JsonArray()
             .add(forgetfulBodies = forgetful())))
         .add(new JsonObject().put("prefix", "/v1/hinting/").put("upstreams", new JsonArray().add(hintingUrl = hinting())))
+        .add(new JsonObject().put("prefix", "/v1/in-pieces/").put("upstreams", new JsonArray().add(inPieces())))
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(hung)).put("timeoutMs", 300))
         .add(new JsonObject().put("prefix", "/v1/dead/").put("upstreams", new JsonArray().add("http://127.0.0.1:" + dead)))
         .add(new JsonObject().put("prefix", "/v1/hung/").put("upstreams", new JsonArray().add(hung).add(url(second)))
@@ -291,6 +292,35 @@ class GatewayTest {
           received.delete(0, headEnd + 4);
           socket.write("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
               + "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nfinal");
+        }
+      });
+    }).listen(0, "127.0.0.1").await();
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** The small answer {@link #inPieces} sends, in {@link #PIECES} writes a little apart. */
+  private static final String PIECED = "{\"pieces\":[\"" + "abcdefghij".repeat(300) + "\"]}";
+  private static final int PIECES = 3;
+
+  /**
+   * Answers every request with a small body of known length sent in pieces a little apart, on one kept-alive
+   * connection: the gateway reads it as several pieces and relays it in one write.
+   */
+  private String inPieces() {
+    var server = vertx.createNetServer().connectHandler(socket -> {
+      var received = new StringBuilder();
+      socket.handler(bytes -> {
+        received.append(bytes);
+        int headEnd;
+        while ((headEnd = received.indexOf("\r\n\r\n")) >= 0) {
+          received.delete(0, headEnd + 4);
+          socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + PIECED.length()
+              + "\r\n\r\n");
+          int size = PIECED.length() / PIECES + 1;
+          for (int i = 0; i < PIECES; i++) {
+            var piece = PIECED.substring(i * size, Math.min(PIECED.length(), (i + 1) * size));
+            vertx.setTimer(20L * (i + 1), id -> socket.write(piece));
+          }
         }
       });
     }).listen(0, "127.0.0.1").await();
@@ -1984,6 +2014,17 @@ class GatewayTest {
       request.putHeader("Idempotency-Key", idempotencyKey);
     }
     return request.sendJsonObject(new JsonObject().put("name", "sent once or twice")).await();
+  }
+
+  @Test
+  void aSmallAnswerReadInPiecesReachesTheCallerWholeAndInOrder() {
+    var token = token(c -> c);
+    for (int i = 0; i < 3; i++) {
+      var read = get("/v1/in-pieces/x", token);
+      assertEquals(200, read.statusCode(), "the connection stays in step, request " + i);
+      assertEquals(String.valueOf(PIECED.length()), read.getHeader("Content-Length"));
+      assertEquals(PIECED, read.bodyAsString());
+    }
   }
 
   @Test
