@@ -40,8 +40,9 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
   private static final long LONGEST_BODY_TIMEOUT_MILLIS = 86_400_000;
 
   static GatewaySettings from(Settings settings) {
-    var cert = settings.string("ORGPLANE_TLS_CERT_FILE", "");
-    var key = settings.string("ORGPLANE_TLS_KEY_FILE", "");
+    // read when the door listens, after a launcher has made its database
+    var cert = settings.readableFile("ORGPLANE_TLS_CERT_FILE");
+    var key = settings.readableFile("ORGPLANE_TLS_KEY_FILE");
     if (cert.isBlank() != key.isBlank()) {
       throw new ConfigException("ORGPLANE_TLS_CERT_FILE and ORGPLANE_TLS_KEY_FILE go together: set both for HTTPS, "
           + "or neither");

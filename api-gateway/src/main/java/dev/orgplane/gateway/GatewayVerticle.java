@@ -243,6 +243,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     RouteTable.from(settings);
     ServiceHttp.bodyLimitBytes(settings);
     ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
+    TrustedIssuer.checkExternal(settings.string("ORGPLANE_TRUSTED_ISSUERS", ""), settings.string("ORGPLANE_PUBLIC_URL"));
     ListenAddress.requireApart(listeners(settings));
   }
 

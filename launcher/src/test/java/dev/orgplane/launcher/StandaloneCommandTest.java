@@ -9,10 +9,15 @@ import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Standalone's own address, its public URL unless one is configured, whether only this machine reaches it, and the
@@ -160,6 +165,51 @@ class StandaloneCommandTest {
     StandaloneCommand.checkSettings(services(pools).with(new JsonObject().put("ORGPLANE_PG_POOL_SIZE", "47")));
     StandaloneCommand.checkSettings(services(pools).with(new JsonObject()
         .put("ORGPLANE_PG_URL", "postgresql://orgplane@db.example:5432/orgplane")));
+  }
+
+  /**
+   * Every number and switch of the defaults file, and every file, path and list with a value of the wrong shape, is
+   * refused by the check standalone makes before it unpacks and initialises its database, naming its setting: read by
+   * a service's start alone, a mistake stopped it only after initdb, migrations and the platform admin (49 s). A
+   * setting added to the defaults file is covered by this test without a word.
+   */
+  @Test
+  void everySettingOutOfItsRangeIsRefusedBeforeTheDatabase(@TempDir Path dir) throws IOException {
+    var readable = Files.writeString(dir.resolve("readable.pem"), "not a certificate").toString();
+    var missing = dir.resolve("missing").toString();
+    var wrong = new ArrayList<Map<String, String>>();
+    ConfigLoader.defaults().forEach(entry -> {
+      var given = String.valueOf(entry.getValue());
+      if (given.matches("-?\\d+")) {
+        wrong.add(Map.of(entry.getKey(), "-1"));
+        wrong.add(Map.of(entry.getKey(), "many"));
+      } else if (given.equals("true") || given.equals("false")) {
+        wrong.add(Map.of(entry.getKey(), "maybe"));
+      }
+    });
+    // numbers and shapes whose default is blank (unset), or not a number
+    List.of("ORGPLANE_METRICS_PORT", "ORGPLANE_EMBEDDED_PG_PORT").forEach(port -> wrong.add(Map.of(port, "-1")));
+    wrong.add(Map.of("ORGPLANE_ENGINE_CLIENT_ID", "engine"));
+    wrong.add(Map.of("ORGPLANE_TRUSTED_ISSUERS", "[\"https://idp.example\"]"));
+    wrong.add(Map.of("ORGPLANE_TRUSTED_PROXIES", "proxy.example/99"));
+    wrong.add(Map.of("ORGPLANE_ROUTES", "not a route"));
+    wrong.add(Map.of("ORGPLANE_HOOKS_CA_FILE", missing));
+    wrong.add(Map.of("ORGPLANE_PLUGINS_DIR", missing));
+    wrong.add(Map.of("ORGPLANE_TLS_CERT_FILE", missing, "ORGPLANE_TLS_KEY_FILE", readable));
+    wrong.add(Map.of("ORGPLANE_TLS_KEY_FILE", missing, "ORGPLANE_TLS_CERT_FILE", readable));
+    var accepted = new ArrayList<String>();
+    for (var settings : wrong) {
+      var key = settings.keySet().stream().filter(k -> !settings.get(k).equals(readable)).findFirst().orElseThrow();
+      try {
+        StandaloneCommand.checkSettings(services(settings));
+        accepted.add(key + "=" + settings.get(key) + " accepted");
+      } catch (ConfigException refused) {
+        if (!refused.getMessage().contains(key)) {
+          accepted.add(key + "=" + settings.get(key) + " refused without naming it: " + refused.getMessage());
+        }
+      }
+    }
+    assertEquals(List.of(), accepted);
   }
 
   private static void assertRefused(String message, Map<String, String> settings) {

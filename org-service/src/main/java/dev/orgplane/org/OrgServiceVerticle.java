@@ -7,6 +7,7 @@ import dev.orgplane.kit.auth.TokenRevocations;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.ServiceStorage;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.db.SessionTimeouts;
@@ -14,13 +15,13 @@ import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.Draining;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
-import dev.orgplane.kit.outbox.Backoff;
 import dev.orgplane.org.access.EffectivePermissionRoutes;
 import dev.orgplane.org.access.MembersOnlyErrors;
 import dev.orgplane.org.audit.AuditRoutes;
 import dev.orgplane.org.event.DeliveryRetention;
 import dev.orgplane.org.event.DeliveryRoutes;
 import dev.orgplane.org.event.HookDispatcher;
+import dev.orgplane.org.event.HookSettings;
 import dev.orgplane.org.event.ManualDeliveryRoutes;
 import dev.orgplane.org.event.ProvisioningEventRoutes;
 import dev.orgplane.org.event.ProvisioningReports;
@@ -62,6 +63,7 @@ import dev.orgplane.org.user.AdminBootstrap;
 import dev.orgplane.org.user.GeneratedAdminPassword;
 import dev.orgplane.org.user.UserRoutes;
 import io.vertx.core.Future;
+import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
@@ -96,6 +98,36 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     PasswordHasher.queue(settings);
     MetaSchemas.queue(settings);
     PasswordHasher.cost(settings);
+    Database.checkSettings(settings);
+    refreshTokenTtlSeconds(settings);
+    registrationEnabled(settings);
+    HookSettings.from(settings);
+    smtp(settings);
+    ProvisionerBootstrap.engineClientId(settings);
+    TrustedIssuer.checkExternal(trustedIssuers(settings), settings.string("ORGPLANE_PUBLIC_URL"));
+  }
+
+  private static long refreshTokenTtlSeconds(Settings settings) {
+    return settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS", 1, TrustedIssuer.LONGEST_TOKEN_TTL_SECONDS);
+  }
+
+  private static boolean registrationEnabled(Settings settings) {
+    return settings.bool("ORGPLANE_REGISTRATION_ENABLED");
+  }
+
+  private static String trustedIssuers(Settings settings) {
+    return settings.string("ORGPLANE_TRUSTED_ISSUERS", "");
+  }
+
+  /**
+   * The mail server, null without {@code ORGPLANE_SMTP_HOST} (mails are logged): its port and STARTTLS are read either
+   * way, so a value out of range stops the start before a host is configured, not first when one is.
+   */
+  private static MailConfig smtp(Settings settings) {
+    var port = settings.integer("ORGPLANE_SMTP_PORT", 1, Settings.MAX_PORT);
+    var startTls = settings.bool("ORGPLANE_SMTP_STARTTLS");
+    return settings.has("ORGPLANE_SMTP_HOST") ? MailSender.smtpConfig(settings.string("ORGPLANE_SMTP_HOST"), port,
+        settings.string("ORGPLANE_SMTP_USER", ""), settings.string("ORGPLANE_SMTP_PASSWORD", ""), startTls) : null;
   }
 
   private Settings settings;
@@ -177,14 +209,13 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     router = ServiceHttp.router(vertx, "org-service", ServiceHttp.bodyLimitBytes(settings),
         draining.readiness(() -> pool.query("SELECT 1").execute().compose(db -> revocations.freshOrFail())));
     var verifications = new EmailVerificationRoutes(pool, issuer);
-    var refreshTokens = new RefreshTokens(pool,
-        settings.longValue("ORGPLANE_REFRESH_TOKEN_TTL_SECONDS", 1, TrustedIssuer.LONGEST_TOKEN_TTL_SECONDS));
-    var externalIssuers = TrustedIssuer.external(vertx, settings.string("ORGPLANE_TRUSTED_ISSUERS", ""), issuer);
+    var refreshTokens = new RefreshTokens(pool, refreshTokenTtlSeconds(settings));
+    var externalIssuers = TrustedIssuer.external(vertx, trustedIssuers(settings), issuer);
     if (!externalIssuers.isEmpty()) {
       externalTokens = new TokenVerifier(vertx, externalIssuers);
       externalTokens.start();
     }
-    new IdentityRoutes(pool, hasher, keys, tokens, settings.bool("ORGPLANE_REGISTRATION_ENABLED"), verifications,
+    new IdentityRoutes(pool, hasher, keys, tokens, registrationEnabled(settings), verifications,
         refreshTokens, new ExternalSignIn(pool, revocations, tokens, refreshTokens, externalTokens,
             externalIssuers)).mount(router);
     verifications.mountOpen(router);
@@ -209,8 +240,8 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new AuditRoutes(pool).mount(router);
     new GroupRoutes(pool, tokens, revocations).mount(router);
     new CustomRoleRoutes(pool, revocations).mount(router);
-    new SetupRoutes(pool, settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS"),
-        settings.integer("ORGPLANE_HOOKS_PER_ORGANIZATION", 1, 10_000)).mount(router);
+    var hookSettings = HookSettings.from(settings);
+    new SetupRoutes(pool, hookSettings.allowPrivateUrls(), hookSettings.perOrganization()).mount(router);
     new TeamRoutes(pool).mount(router);
     new DeliveryRoutes(pool, DeliveryRetention.days(settings)).mount(router);
     new ManualDeliveryRoutes(pool).mount(router);
@@ -219,19 +250,11 @@ public final class OrgServiceVerticle extends ServiceVerticle {
     new FederatedCredentialRoutes(pool, revocations, externalIssuers).mount(router);
     new InvitationRoutes(pool, invitationTtl, issuer).mount(router);
     MembersOnlyErrors.install(router, pool);
-    mail = new MailSender(vertx, pool, settings.has("ORGPLANE_SMTP_HOST") ? MailSender.smtpConfig(
-        settings.string("ORGPLANE_SMTP_HOST"), settings.integer("ORGPLANE_SMTP_PORT", 1, Settings.MAX_PORT),
-        settings.string("ORGPLANE_SMTP_USER", ""), settings.string("ORGPLANE_SMTP_PASSWORD", ""),
-        settings.bool("ORGPLANE_SMTP_STARTTLS")) : null, settings.string("ORGPLANE_SMTP_FROM"), 8, 5_000);
-    var pollMillis = settings.periodMillis("ORGPLANE_HOOK_POLL_MILLIS");
-    mail.start(pollMillis);
-    // a retry waits an hour at most whatever its base; 0 failures allowed: the hook is never deactivated
-    hooks = new HookDispatcher(vertx, pool, settings.integer("ORGPLANE_HOOK_MAX_ATTEMPTS", 1, Integer.MAX_VALUE),
-        settings.longValue("ORGPLANE_HOOK_RETRY_BASE_MILLIS", 1, Backoff.CAP_MILLIS),
-        settings.integer("ORGPLANE_HOOK_DISABLE_AFTER_FAILURES", 0, Integer.MAX_VALUE),
-        settings.bool("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS"),
-        settings.string("ORGPLANE_HOOKS_CA_FILE", ""));
-    hooks.start(pollMillis);
+    mail = new MailSender(vertx, pool, smtp(settings), settings.string("ORGPLANE_SMTP_FROM"), 8, 5_000);
+    mail.start(hookSettings.pollMillis());
+    hooks = new HookDispatcher(vertx, pool, hookSettings.maxAttempts(), hookSettings.retryBaseMillis(),
+        hookSettings.disableAfterFailures(), hookSettings.allowPrivateUrls(), hookSettings.caFile());
+    hooks.start(hookSettings.pollMillis());
     return ServiceListeners.open(vertx, router, settings.string("ORGPLANE_INTERNAL_HOST"),
             settings.listenPort("ORGPLANE_ORG_SERVICE_PORT"), settings.string("ORGPLANE_ORG_SERVICE_SOCKET", ""), draining)
         .onSuccess(s -> server = s);

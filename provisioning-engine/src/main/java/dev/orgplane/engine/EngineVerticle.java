@@ -24,6 +24,7 @@ import dev.orgplane.kit.auth.RemoteJwks;
 import dev.orgplane.kit.auth.TokenVerifier;
 import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.config.Settings;
+import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.ServiceStorage;
 import dev.orgplane.kit.db.Migrations;
 import dev.orgplane.kit.db.SessionTimeouts;
@@ -50,6 +51,9 @@ public final class EngineVerticle extends ServiceVerticle {
 
   public static final Migrations MIGRATIONS = new Migrations("provisioning", "db/provisioning");
   public static final String EVENT_LOOPS = "ORGPLANE_ENGINE_EVENT_LOOPS";
+  private static final String PLUGINS_DIR = "ORGPLANE_PLUGINS_DIR";
+  private static final String STREAMS_PER_CALLER = "ORGPLANE_ENGINE_STREAMS_PER_CALLER";
+  private static final String STREAM_LIFETIME_SECONDS = "ORGPLANE_ENGINE_STREAM_LIFETIME_SECONDS";
 
   /**
    * The instances to deploy ({@value #EVENT_LOOPS}), each with its own pool and {@code ORGPLANE_ENGINE_WORKERS}
@@ -70,6 +74,30 @@ public final class EngineVerticle extends ServiceVerticle {
     TokenRevocations.Schedule.from(settings);
     ServiceHttp.bodyLimitBytes(settings);
     SessionTimeouts.from(settings);
+    Database.checkSettings(settings);
+    ProgressEvents.keepAlive(settings);
+    clientId(settings);
+    settings.directory(PLUGINS_DIR);
+    orgTimeoutSeconds(settings);
+    StreamLimits.checkSettings(settings, STREAMS_PER_CALLER, STREAM_LIFETIME_SECONDS);
+    recordSweepMillis(settings);
+  }
+
+  /** Read as org-service reads it, so that both name the same client. */
+  private static String clientId(Settings settings) {
+    return settings.uuid("ORGPLANE_ENGINE_CLIENT_ID").toString();
+  }
+
+  /**
+   * How long a call to org-service may go unanswered: it fails (its connection dropped) and is retried, instead of
+   * holding its job, whose lease the heartbeat renews, and the job's cancel, for ever: so never 0 (no timeout).
+   */
+  private static int orgTimeoutSeconds(Settings settings) {
+    return settings.integer("ORGPLANE_ENGINE_ORG_TIMEOUT_SECONDS", 1, Integer.MAX_VALUE);
+  }
+
+  private static long recordSweepMillis(Settings settings) {
+    return settings.periodMillis("ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS");
   }
 
   private Settings settings;
@@ -105,9 +133,8 @@ public final class EngineVerticle extends ServiceVerticle {
                 + "secret org-service knows it by to act in organizations");
           }
           var keepAlive = ProgressEvents.keepAlive(settings);
-          // read as org-service reads it, so that both name the same client
-          var clientId = settings.uuid("ORGPLANE_ENGINE_CLIENT_ID").toString();
-          var registry = PluginRegistry.discover(PluginJars.loader(settings.string("ORGPLANE_PLUGINS_DIR", ""),
+          var clientId = clientId(settings);
+          var registry = PluginRegistry.discover(PluginJars.loader(settings.directory(PLUGINS_DIR),
               getClass().getClassLoader()));
           var keys = new RemoteJwks(vertx, settings.string("ORGPLANE_ORG_SERVICE_URL") + "/.well-known/jwks.json",
               JwksSchedule.STANDARD);
@@ -120,10 +147,8 @@ public final class EngineVerticle extends ServiceVerticle {
               draining.readiness(() -> pool.query("SELECT 1").execute().compose(db -> keys.someKnown())
                   .compose(known -> revocations.freshOrFail())));
           var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
-          // a call org-service leaves unanswered fails (its connection dropped) and is retried, instead of holding
-          // its job, whose lease the heartbeat renews, and the job's cancel, for ever: so never 0 (no timeout)
           var http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
-              .setReadIdleTimeout(settings.integer("ORGPLANE_ENGINE_ORG_TIMEOUT_SECONDS", 1, Integer.MAX_VALUE))
+              .setReadIdleTimeout(orgTimeoutSeconds(settings))
               .setUserAgent("orgplane-provisioning-engine"), new PoolOptions().setHttp1MaxSize(16));
           var token = new ServiceToken(http, orgServiceUrl, clientId, settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
           revocations = new TokenRevocations(vertx, new RevokedTokenFeed(http, orgServiceUrl, token),
@@ -143,8 +168,7 @@ public final class EngineVerticle extends ServiceVerticle {
           var runnerSettings = JobRunner.RunnerSettings.from(settings);
           runner = new JobRunner(vertx, pool, registry, http, token, orgServiceUrl, runnerSettings, endReports);
           new PluginRoutes(registry).mount(router);
-          var streamLimits = StreamLimits.configured(vertx, settings, "ORGPLANE_ENGINE_STREAMS_PER_CALLER",
-              "ORGPLANE_ENGINE_STREAM_LIFETIME_SECONDS");
+          var streamLimits = StreamLimits.configured(vertx, settings, STREAMS_PER_CALLER, STREAM_LIFETIME_SECONDS);
           new JobRoutes(pool, registry, access, runner, endReports, runnerSettings.pollMillis(), keepAlive,
               streamLimits, draining).mount(router);
           new BatchRoutes(pool, registry, access, new ProvisionedOrganizations(http, orgServiceUrl,
@@ -155,7 +179,7 @@ public final class EngineVerticle extends ServiceVerticle {
           runner.start();
           endReports.start(runnerSettings.pollMillis());
           sweeper = new CopyRecordSweeper(vertx, pool, new OrgApiClient(http, orgServiceUrl, token, null),
-              settings.periodMillis("ORGPLANE_ENGINE_RECORD_SWEEP_MILLIS"));
+              recordSweepMillis(settings));
           sweeper.start();
           return firstRead.compose(read -> ServiceListeners.open(vertx, router,
               settings.string("ORGPLANE_INTERNAL_HOST"), settings.listenPort("ORGPLANE_ENGINE_PORT"),

@@ -30,11 +30,16 @@ public final class ProvisionerBootstrap {
   private ProvisionerBootstrap() {
   }
 
+  /** The engine's client id, which the engine signs in with: read as the engine reads it. */
+  public static UUID engineClientId(Settings settings) {
+    return settings.uuid("ORGPLANE_ENGINE_CLIENT_ID");
+  }
+
   public static Future<Void> ensureEngine(Pool pool, Settings settings) {
     if (!settings.has("ORGPLANE_ENGINE_CLIENT_SECRET")) {
       return Future.succeededFuture();
     }
-    var clientId = settings.uuid("ORGPLANE_ENGINE_CLIENT_ID");
+    var clientId = engineClientId(settings);
     var secretHash = Secrets.hash(settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
     return pool.withTransaction(tx -> tx
         .preparedQuery("INSERT INTO org.users (id, name, provisioner) VALUES ($1, $2, true) "

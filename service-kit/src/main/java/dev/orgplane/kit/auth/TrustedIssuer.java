@@ -91,6 +91,14 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
     return external(setting, ownIssuer, jwksUrl -> new RemoteJwks(vertx, jwksUrl, JwksSchedule.STANDARD));
   }
 
+  /**
+   * Reads {@code setting} as {@link #external} does, without a Vert.x to fetch keys with: a launcher checks it before it
+   * makes a database.
+   */
+  public static void checkExternal(String setting, String ownIssuer) {
+    external(setting, ownIssuer, jwksUrl -> null);
+  }
+
   /** The same, their keys fetched with {@code client} on {@code schedule}. */
   public static List<TrustedIssuer> external(Vertx vertx, WebClient client, String setting, String ownIssuer,
       JwksSchedule schedule) {

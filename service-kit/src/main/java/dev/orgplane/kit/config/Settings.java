@@ -143,6 +143,27 @@ public final class Settings {
     };
   }
 
+  /**
+   * {@code key}'s file, blank for none, else a file this process can read: checked when the settings are, not first
+   * when a server or client opens it, after a launcher has made its database.
+   */
+  public String readableFile(String key) {
+    var path = string(key, "").trim();
+    if (!path.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(path))) {
+      throw new ConfigException(key + ": no readable file at " + path);
+    }
+    return path;
+  }
+
+  /** {@code key}'s directory, blank for none, else one that exists, as {@link #readableFile} checks a file. */
+  public String directory(String key) {
+    var path = string(key, "").trim();
+    if (!path.isEmpty() && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(path))) {
+      throw new ConfigException(key + " " + java.nio.file.Path.of(path).toAbsolutePath() + " is not a directory");
+    }
+    return path;
+  }
+
   public boolean has(String key) {
     var value = values.getValue(key);
     return value != null && !value.toString().isBlank();

@@ -36,9 +36,26 @@ public final class Database {
    * migrations try again to reach a database that does not answer ({@code ORGPLANE_PG_CONNECT_RETRIES}).
    */
   public static Future<Pool> open(Vertx vertx, dev.orgplane.kit.config.Settings settings, Migrations migrations) {
-    return open(vertx, PgUrl.parse(settings.string("ORGPLANE_PG_URL")),
-        settings.integer("ORGPLANE_PG_POOL_SIZE", 1, Integer.MAX_VALUE), SessionTimeouts.from(settings),
-        settings.integer("ORGPLANE_PG_CONNECT_RETRIES", 0, Integer.MAX_VALUE), List.of(migrations));
+    return open(vertx, PgUrl.parse(settings.string("ORGPLANE_PG_URL")), poolSize(settings),
+        SessionTimeouts.from(settings), connectRetries(settings), List.of(migrations));
+  }
+
+  /**
+   * Reads the pool's settings but its database's URL, each in its range, else throws naming it: a launcher checks them
+   * before it makes the database.
+   */
+  public static void checkSettings(dev.orgplane.kit.config.Settings settings) {
+    poolSize(settings);
+    SessionTimeouts.from(settings);
+    connectRetries(settings);
+  }
+
+  private static int poolSize(dev.orgplane.kit.config.Settings settings) {
+    return settings.integer("ORGPLANE_PG_POOL_SIZE", 1, Integer.MAX_VALUE);
+  }
+
+  private static int connectRetries(dev.orgplane.kit.config.Settings settings) {
+    return settings.integer("ORGPLANE_PG_CONNECT_RETRIES", 0, Integer.MAX_VALUE);
   }
 
   public static Future<Pool> open(Vertx vertx, PgUrl url, int poolSize, List<Migrations> migrations) {

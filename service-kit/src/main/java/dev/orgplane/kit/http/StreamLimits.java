@@ -42,8 +42,21 @@ public final class StreamLimits {
    */
   public static StreamLimits configured(Vertx vertx, Settings settings, String perCallerSetting,
       String lifetimeSetting) {
-    return new StreamLimits(vertx, settings.integer(perCallerSetting, 1, Integer.MAX_VALUE),
-        Duration.ofSeconds(settings.longValue(lifetimeSetting, 1, LONGEST_LIFETIME_SECONDS)));
+    return new StreamLimits(vertx, perCaller(settings, perCallerSetting), lifetime(settings, lifetimeSetting));
+  }
+
+  /** Reads them as {@link #configured} does, without a Vert.x: a launcher checks them before it makes a database. */
+  public static void checkSettings(Settings settings, String perCallerSetting, String lifetimeSetting) {
+    perCaller(settings, perCallerSetting);
+    lifetime(settings, lifetimeSetting);
+  }
+
+  private static int perCaller(Settings settings, String perCallerSetting) {
+    return settings.integer(perCallerSetting, 1, Integer.MAX_VALUE);
+  }
+
+  private static Duration lifetime(Settings settings, String lifetimeSetting) {
+    return Duration.ofSeconds(settings.longValue(lifetimeSetting, 1, LONGEST_LIFETIME_SECONDS));
   }
 
   Duration lifetime() {
