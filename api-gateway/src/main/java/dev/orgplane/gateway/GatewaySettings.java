@@ -40,7 +40,7 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
   private static final long LONGEST_BODY_TIMEOUT_MILLIS = 86_400_000;
 
   static GatewaySettings from(Settings settings) {
-    // read when the door listens, after a launcher has made its database
+    // checked here, not first when the door listens: by then a launcher has made its database
     var cert = settings.readableFile("ORGPLANE_TLS_CERT_FILE");
     var key = settings.readableFile("ORGPLANE_TLS_KEY_FILE");
     if (cert.isBlank() != key.isBlank()) {

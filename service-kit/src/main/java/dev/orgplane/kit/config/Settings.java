@@ -2,6 +2,8 @@ package dev.orgplane.kit.config;
 
 import dev.orgplane.kit.http.Ids;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 
 /**
@@ -149,7 +151,7 @@ public final class Settings {
    */
   public String readableFile(String key) {
     var path = string(key, "").trim();
-    if (!path.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(path))) {
+    if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
       throw new ConfigException(key + ": no readable file at " + path);
     }
     return path;
@@ -158,8 +160,8 @@ public final class Settings {
   /** {@code key}'s directory, blank for none, else one that exists, as {@link #readableFile} checks a file. */
   public String directory(String key) {
     var path = string(key, "").trim();
-    if (!path.isEmpty() && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(path))) {
-      throw new ConfigException(key + " " + java.nio.file.Path.of(path).toAbsolutePath() + " is not a directory");
+    if (!path.isEmpty() && !Files.isDirectory(Path.of(path))) {
+      throw new ConfigException(key + " " + Path.of(path).toAbsolutePath() + " is not a directory");
     }
     return path;
   }
