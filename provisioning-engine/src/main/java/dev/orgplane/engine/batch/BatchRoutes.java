@@ -112,7 +112,8 @@ public final class BatchRoutes {
     }
     var batchId = TimeOrderedIds.next();
     var selected = select != null;
-    ProvisioningRequest.read(ctx, body, json, registry, access)
+    ProvisioningRequest.read(ctx, body, json, registry, access,
+            () -> selected ? Future.succeededFuture() : checkTargets(ctx, json.getJsonArray("targets")))
         .compose(request -> (selected
                 ? selection.jobs(Caller.of(ctx), request, batchId)
                 : jobs(ctx, request, batchId, json.getJsonArray("targets")))
@@ -131,40 +132,70 @@ public final class BatchRoutes {
   }
 
   /**
-   * One job per target; a target is {@code {organization}} (existing) or the new organization's fields. The
-   * existing ones are asked of org-service in one request; when several targets are wrong, the answer names the
-   * first of them.
+   * Refuses {@code targets} unless each is {@code {organization}} (existing) or a new organization's fields, as far as
+   * that is told without asking org-service whether the existing ones are there: when several targets are wrong, the
+   * answer names the first of them, so a new one wrong in its fields is refused only once the existing targets before
+   * it are found.
    */
-  private Future<List<NewJob>> jobs(RoutingContext ctx, ProvisioningRequest request, UUID batchId, JsonArray targets) {
+  private Future<Void> checkTargets(RoutingContext ctx, JsonArray targets) {
     var names = new HashSet<String>();
     var existing = new LinkedHashSet<String>();
-    var refs = new String[targets.size()];
     for (int i = 0; i < targets.size(); i++) {
       var field = "targets[" + i + "]";
       if (!(targets.getValue(i) instanceof JsonObject target)) {
-        return Future.failedFuture(ApiException.invalid("Each target is an object.",
-            List.of(new ApiException.FieldError(field, "must be an object"))));
+        throw ApiException.invalid("Each target is an object.",
+            List.of(new ApiException.FieldError(field, "must be an object")));
       }
       if (target.getValue("name") instanceof String name && !names.add(name)) {
-        return Future.failedFuture(ApiException.invalid("Two targets have the same name.",
-            List.of(new ApiException.FieldError(field + ".name", "appears twice in this batch"))));
+        throw ApiException.invalid("Two targets have the same name.",
+            List.of(new ApiException.FieldError(field + ".name", "appears twice in this batch")));
       }
       var nulls = RequestBody.nulls(target, EXISTING_TARGET, field + ".");
       if (!nulls.isEmpty()) {
-        return Future.failedFuture(ApiException.invalid("The target is invalid.", nulls));
+        throw ApiException.invalid("The target is invalid.", nulls);
       }
       if (target.getValue("organization") != null) {
         if (target.containsKey("owner")) {
-          return Future.failedFuture(ApiException.invalid("Only a new organization is given an owner.",
-              List.of(new ApiException.FieldError(field + ".owner", "names the owner of a new organization only"))));
+          throw ApiException.invalid("Only a new organization is given an owner.",
+              List.of(new ApiException.FieldError(field + ".owner", "names the owner of a new organization only")));
         }
-        refs[i] = existingRef(target, field);
+        existing.add(existingRef(target, field));
+      } else {
+        try {
+          ProvisioningRequest.checkNewTarget(target, field);
+        } catch (ApiException invalid) {
+          return found(ctx, existing).compose(organizations -> {
+            existing.forEach(ref -> named(organizations, ref));
+            return Future.failedFuture(invalid);
+          });
+        }
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  /** The organizations {@code refs} name, asked of org-service in one request. */
+  private Future<FoundOrganizations> found(RoutingContext ctx, Set<String> refs) {
+    return refs.isEmpty() ? Future.succeededFuture() : access.organizations(Caller.of(ctx), refs);
+  }
+
+  /** The organization {@code ref} names among {@code organizations}; 404 {@code target_not_found} if none. */
+  private static JsonObject named(FoundOrganizations organizations, String ref) {
+    return organizations.get(ref).orElseThrow(() -> CallerAccess.missing(ProvisioningRequest.TARGET_NOT_FOUND, ref));
+  }
+
+  /** One job per target ({@link #checkTargets checked}); when several targets are wrong, the answer names the first. */
+  private Future<List<NewJob>> jobs(RoutingContext ctx, ProvisioningRequest request, UUID batchId, JsonArray targets) {
+    var refs = new String[targets.size()];
+    var existing = new LinkedHashSet<String>();
+    for (int i = 0; i < targets.size(); i++) {
+      var target = targets.getJsonObject(i);
+      if (target.getValue("organization") != null) {
+        refs[i] = existingRef(target, "targets[" + i + "]");
         existing.add(refs[i]);
       }
     }
-    var found = existing.isEmpty() ? Future.<FoundOrganizations>succeededFuture()
-        : access.organizations(Caller.of(ctx), existing);
-    return found.map(organizations -> {
+    return found(ctx, existing).map(organizations -> {
       var jobs = new ArrayList<NewJob>();
       // an organization named twice (by id and by name, say, or as an existing target and as a new one's name, which
       // the new one's job adopts) would be copied into twice, one job after the other
@@ -173,8 +204,7 @@ public final class BatchRoutes {
       for (int i = 0; i < targets.size(); i++) {
         var ref = refs[i];
         if (ref != null) {
-          var organization = organizations.get(ref)
-              .orElseThrow(() -> CallerAccess.missing(ProvisioningRequest.TARGET_NOT_FOUND, ref));
+          var organization = named(organizations, ref);
           refuseTwice(namedAt.putIfAbsent(organization.getString("id"), i), i, "organization");
           refuseTwice(nameAt.putIfAbsent(organization.getString("name"), i), i, "organization");
           jobs.add(request.existingTarget(batchId, organization));
@@ -183,7 +213,7 @@ public final class BatchRoutes {
           if (target.getValue("name") instanceof String name) {
             refuseTwice(nameAt.putIfAbsent(name, i), i, "name");
           }
-          jobs.add(request.newTarget(batchId, target, "targets[" + i + "]"));
+          jobs.add(request.newTarget(batchId, target));
         }
       }
       return jobs;

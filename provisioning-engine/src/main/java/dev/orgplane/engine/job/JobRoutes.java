@@ -73,7 +73,11 @@ public final class JobRoutes {
         .forEach(error -> body.reject(error.field(), error.message()));
     var targetRef = ProvisioningRequest.targetRef(body, "targetOrganization");
     var target = body.optionalObject("target");
-    ProvisioningRequest.read(ctx, body, json, registry, access)
+    ProvisioningRequest.read(ctx, body, json, registry, access,
+            () -> {
+              ProvisioningRequest.checkJobTarget(targetRef, target);
+              return Future.succeededFuture();
+            })
         .compose(request -> request.job(ctx, access, targetRef, target))
         .compose(job -> pool.withTransaction(tx -> JobRepository.insert(tx, List.of(job))
             .compose(v -> JobRepository.find(tx, job.id()))

@@ -17,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * What a job or batch request has in common: the template, its group, the plugins and options. The
@@ -40,9 +41,12 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
   /** The longest reference to an existing target: an organization's name (an id is shorter). */
   private static final int MAX_TARGET_REF = 63;
 
-  /** Reads and checks the common fields; {@code body.validate()} is the caller's, after its own fields. */
+  /**
+   * Reads and checks the common fields, the caller's own refused on {@code body} before; {@code targets} checks the
+   * request's targets once the body is well formed, before the plugins are looked up.
+   */
   public static Future<ProvisioningRequest> read(RoutingContext ctx, RequestBody body, JsonObject json,
-      PluginRegistry registry, CallerAccess access) {
+      PluginRegistry registry, CallerAccess access, Supplier<Future<Void>> targets) {
     var templateRef = body.matching("templateOrganization", CallerAccess.ORGANIZATION_REF,
         "must be an organization id or name", true);
     var groupId = body.optionalUuid("groupId");
@@ -66,8 +70,14 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
       body.reject("dryRun", "must be true or false");
     }
     body.validate();
-    // only once the body is well formed: an unknown id (422) told first hid the 400 naming what else was wrong
-    var plugins = named.isEmpty() ? registry.all() : registry.selection("plugins", named);
+    // only once the body and its targets are well formed: an unknown id (422) told first hid the 400 naming what else
+    // was wrong
+    return targets.get().compose(checked -> read(ctx, access, templateRef, groupId,
+        named.isEmpty() ? registry.all() : registry.selection("plugins", named), options, dryRun));
+  }
+
+  private static Future<ProvisioningRequest> read(RoutingContext ctx, CallerAccess access, String templateRef,
+      UUID groupId, List<String> plugins, JsonObject options, Object dryRun) {
     var caller = Caller.of(ctx);
     var requestedBy = UUID.fromString(BearerAuth.principal(ctx).subject());
     return access.organization(caller, templateRef, "template_not_found").compose(template -> {
@@ -119,28 +129,39 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
     }
   }
 
-  /**
-   * The job for one target: an existing organization {@code targetRef} of the template's group, or a
-   * new one described by {@code target}.
-   */
-  public Future<NewJob> job(RoutingContext ctx, CallerAccess access, String targetRef, JsonObject target) {
+  /** Refuses a job's target unless it is exactly one of a new one, {@code target}, and an existing one. */
+  public static void checkJobTarget(String targetRef, JsonObject target) {
     if ((targetRef == null) == (target == null)) {
-      return Future.failedFuture(ApiException.invalid("Name either a target to create or a targetOrganization.",
-          List.of(new ApiException.FieldError("target", "give exactly one of target and targetOrganization"))));
+      throw ApiException.invalid("Name either a target to create or a targetOrganization.",
+          List.of(new ApiException.FieldError("target", "give exactly one of target and targetOrganization")));
     }
     if (target != null) {
-      return Future.succeededFuture(target).map(fields -> newTarget(null, fields, "target"));
+      checkNewTarget(target, "target");
+    }
+  }
+
+  /**
+   * The job for one target ({@link #checkJobTarget checked}): an existing organization {@code targetRef} of the
+   * template's group, or a new one described by {@code target}.
+   */
+  public Future<NewJob> job(RoutingContext ctx, CallerAccess access, String targetRef, JsonObject target) {
+    if (target != null) {
+      return Future.succeededFuture(newTarget(null, target));
     }
     return access.organization(Caller.of(ctx), targetRef, TARGET_NOT_FOUND)
         .map(existing -> existingTarget(null, existing));
   }
 
   /**
-   * The job for a new organization described by {@code target} (at {@code field} of the request), checked here for
-   * what a mistake would otherwise only show when the job runs.
+   * Refuses a new organization described by {@code target} (at {@code field} of the request) for what a mistake would
+   * otherwise only show when its job runs.
    */
-  public NewJob newTarget(UUID batchId, JsonObject target, String field) {
+  public static void checkNewTarget(JsonObject target, String field) {
     checkTarget(field, () -> check(target));
+  }
+
+  /** The job for a new organization described by {@code target}, {@link #checkNewTarget checked} when read. */
+  public NewJob newTarget(UUID batchId, JsonObject target) {
     return newJob(batchId, null, target);
   }
 

@@ -291,6 +291,40 @@ class ProvisioningRefusalsTest {
   }
 
   /**
+   * A target wrong in its own fields is told so (400) even when the request also names a plugin no engine has: its
+   * fields were checked after the plugins, and the 422 {@code unknown_plugin} hid what was wrong with it.
+   */
+  @Test
+  void aMalformedTargetIsToldSoBeforeAnUnknownPlugin() {
+    var before = PgFixture.queryLong(idle.engine().db, QUEUED);
+    var job = new JsonObject().put("templateOrganization", idle.template().templateId())
+        .put("plugins", new JsonArray().add("spaceships"));
+
+    assertFieldError(idle.engine().post("/v1/provisioning/jobs", idle.token(), job.copy()
+        .put("target", new JsonObject().put("name", "Bad Name!"))), "target.name",
+        "must be 3-63 characters of a-z, 0-9, _ and -");
+    assertFieldError(idle.engine().post("/v1/provisioning/jobs", idle.token(), job.copy().put("target",
+        new JsonObject().put("name", "badly-owned-job").put("owner", new JsonObject().put("email", "nobody")))),
+        "target.owner.email", "must be an email address");
+    assertFieldError(idle.engine().post("/v1/provisioning/jobs", idle.token(), job.copy()
+        .put("target", new JsonObject().put("name", "both-targets")).put("targetOrganization", inTheGroup("both"))),
+        "target", "give exactly one of target and targetOrganization");
+    assertFieldError(idle.engine().post("/v1/provisioning/batches", idle.token(), batchOf(new JsonObject()
+        .put("name", "fine-target"), new JsonObject().put("name", "badly-owned-batch")
+        .put("owner", new JsonObject().put("email", "nobody")))
+        .put("plugins", new JsonArray().add("spaceships"))), "targets[1].owner.email", "must be an email address");
+    var afterAnExisting = batchOf(new JsonObject().put("organization", inTheGroup("before-a-bad-name")),
+        new JsonObject().put("name", "Bad Name!")).put("plugins", new JsonArray().add("spaceships"));
+    assertFieldError(idle.engine().post("/v1/provisioning/batches", idle.token(), afterAnExisting),
+        "targets[1].name", "must be 3-63 characters of a-z, 0-9, _ and -");
+    // the first wrong target is named still: one the caller sees no organization for, before the malformed one
+    afterAnExisting.getJsonArray("targets").getJsonObject(0).put("organization", "no-such-organization");
+    assertProblem(idle.engine().post("/v1/provisioning/batches", idle.token(), afterAnExisting), 404,
+        "target_not_found");
+    assertEquals(before, PgFixture.queryLong(idle.engine().db, QUEUED), "nothing was queued");
+  }
+
+  /**
    * A job's target sent as null is refused by name, as a batch target's {@code organization} is: a
    * {@code targetOrganization} of null beside a {@code target} was taken as absent.
    */
