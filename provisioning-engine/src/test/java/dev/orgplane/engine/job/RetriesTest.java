@@ -74,6 +74,13 @@ class RetriesTest {
     assertFalse(Retries.transientFailure(new OrgApiException(409, "name_taken", "taken", null)));
   }
 
+  /** A write org-service rolled back as it lost a race passes; one naming something deleted meanwhile does not. */
+  @Test
+  void aWriteThatLostARacePassesOneWhoseReferenceIsGoneDoesNot() {
+    assertTrue(Retries.transientFailure(new OrgApiException(409, OrgApiException.CONCURRENT_UPDATE, "lost", null)));
+    assertFalse(Retries.transientFailure(new OrgApiException(409, "reference_gone", "gone", null)));
+  }
+
   /**
    * A write whose key stays in use past the attempts of a passing failure is tried again, as often as org-service's
    * {@code Retry-After} says, until the earlier try's answer comes.

@@ -10,6 +10,11 @@ public class OrgApiException extends RuntimeException {
 
   /** The code of a write refused because the same write, sent before under the same key, is still running. */
   public static final String IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use";
+  /**
+   * The code of a write whose transaction lost a race with another (a deadlock, a serialization failure): org-service
+   * rolled it back, so it wrote nothing, and the same write again may well succeed.
+   */
+  public static final String CONCURRENT_UPDATE = "concurrent_update";
 
   private final int status;
   private final String code;
@@ -52,10 +57,14 @@ public class OrgApiException extends RuntimeException {
   }
 
   /**
-   * Whether trying the same call again later may succeed: the service was down, busy or slow, or still runs the same
-   * write sent before ({@code idempotency_key_in_use}), whose answer the next try gets.
+   * Whether trying the same call again later may succeed: the service was down, busy or slow, still runs the same
+   * write sent before ({@code idempotency_key_in_use}), whose answer the next try gets, or rolled the write back as
+   * it lost a race ({@code concurrent_update}). Trying that one again is safe with or without an
+   * {@code Idempotency-Key}: nothing of it was written. Not {@code reference_gone}: what the write refers to was
+   * deleted, and stays so for the next try.
    */
   public boolean retryable() {
-    return status >= 500 || status == 408 || status == 429 || keyInUse();
+    return status >= 500 || status == 408 || status == 429 || keyInUse()
+        || status == 409 && CONCURRENT_UPDATE.equals(code);
   }
 }
