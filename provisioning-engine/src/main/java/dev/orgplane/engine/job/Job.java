@@ -66,6 +66,6 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID queuedBy, UUID t
 
   /** The API form (see {@link JobView}). */
   public JsonObject toJson() {
-    return JsonObject.mapFrom(JobViews.MAPPER.view(this));
+    return JobViews.MAPPER.view(this).toJson();
   }
 }
