@@ -48,7 +48,10 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
    * One statement, so no explicit transaction: the attempts' insert, the deliveries' update and their hooks' counts
    * commit together, in one round trip a round. The hooks' rows are locked ({@code counts}) before they are counted,
    * so concurrent rounds ending deliveries of one hook wait for each other and each counts on the last one's result
-   * (its conditions are checked again on that row): exactly one of them deactivates it. The count restarts at that
+   * (its conditions are checked again on that row): exactly one of them deactivates it. They are locked in their ids'
+   * order, whatever order the plan finds them in (a hashed grouping of the round's deliveries gives each round its
+   * own), so two rounds ending deliveries of the same hooks never wait for each other both ways: one lost to a
+   * deadlock, and its deliveries went out again once their leases lapsed. The count restarts at that
    * deactivation and gives a hook that is activated again the whole allowance: failures while it is inactive are not
    * counted. A round that delivers with the count at 0 writes nothing to the hook. The deliveries gone meanwhile
    * (their hook or organization deleted while they were sent) are left out: one such attempt would otherwise fail its
@@ -89,7 +92,8 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
       + "FROM org.hooks h JOIN ended e ON h.org_id = e.org_id AND h.id = e.hook_id, LATERAL (SELECT "
       + "CASE WHEN e.delivered > 0 THEN 0 ELSE h.consecutive_failures END "
       + "+ CASE WHEN h.active THEN e.failed ELSE 0 END AS failures) c "
-      + "WHERE h.active AND e.failed > 0 OR e.delivered > 0 AND h.consecutive_failures > 0 FOR UPDATE OF h), "
+      + "WHERE h.active AND e.failed > 0 OR e.delivered > 0 AND h.consecutive_failures > 0 "
+      + "ORDER BY h.id FOR UPDATE OF h), "
       + "counted AS (UPDATE org.hooks h SET consecutive_failures = CASE WHEN c.disabling THEN 0 ELSE c.failures END, "
       + "active = h.active AND NOT c.disabling, updated_at = CASE WHEN c.disabling THEN now() ELSE h.updated_at END "
       + "FROM counts c WHERE h.org_id = c.org_id AND h.id = c.hook_id), "
