@@ -147,7 +147,9 @@ public final class ProblemFailureHandler implements Handler<RoutingContext> {
           "The request holds text the database cannot store (a NUL character or a broken surrogate pair).");
       case "57014" -> Problem.of(503, "database_timeout",
           "The database did not finish this request in time; retry shortly.");
-      case "57P01", "57P02", "57P03", "08006", "08001", "08004" ->
+      // 53300: PostgreSQL out of connection slots (instances times pool size past max_connections), unreachable to
+      // this connection as surely as one refused
+      case "57P01", "57P02", "57P03", "08006", "08001", "08004", "53300" ->
           Problem.of(503, "service_unavailable", "The database is unavailable; retry shortly.");
       default -> null;
     };

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.pgclient.PgException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -63,5 +64,14 @@ class DatabaseUnavailableTest {
         .compose(request -> request.send());
 
     assertEquals("500 internal_error", answerTo(failureOf(call)));
+  }
+
+  /** More instances times pool size than max_connections: the database refuses the pool's connection, a 503 too. */
+  @Test
+  void aDatabaseOutOfConnectionSlotsIsTheDatabaseUnavailable() {
+    var full = new PgException("remaining connection slots are reserved for non-replication superuser connections",
+        "FATAL", "53300", null);
+
+    assertEquals("503 service_unavailable", answerTo(full));
   }
 }
