@@ -194,6 +194,7 @@ class StandaloneCommandTest {
     wrong.add(Map.of("ORGPLANE_TRUSTED_PROXIES", "proxy.example/99"));
     wrong.add(Map.of("ORGPLANE_ROUTES", "not a route"));
     wrong.add(Map.of("ORGPLANE_HOOKS_CA_FILE", missing));
+    wrong.add(Map.of("ORGPLANE_HOOKS_CA_FILE", dir.toString()));
     wrong.add(Map.of("ORGPLANE_PLUGINS_DIR", missing));
     wrong.add(Map.of("ORGPLANE_TLS_CERT_FILE", missing, "ORGPLANE_TLS_KEY_FILE", readable));
     wrong.add(Map.of("ORGPLANE_TLS_KEY_FILE", missing, "ORGPLANE_TLS_CERT_FILE", readable));

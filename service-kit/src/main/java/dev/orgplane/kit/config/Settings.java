@@ -151,7 +151,8 @@ public final class Settings {
    */
   public String readableFile(String key) {
     var path = string(key, "").trim();
-    if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
+    // a readable directory is no file: refused here, not when its contents are loaded after the database is made
+    if (!path.isEmpty() && !(Files.isRegularFile(Path.of(path)) && Files.isReadable(Path.of(path)))) {
       throw new ConfigException(key + ": no readable file at " + path);
     }
     return path;
