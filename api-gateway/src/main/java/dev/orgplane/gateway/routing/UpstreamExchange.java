@@ -139,7 +139,9 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
     long length = HttpUtil.getContentLength(answer, -1L);
     if (HopHeaders.answerHead(answer.status().code(), answer.headers().iteratorCharSequence(),
         HopHeaders.connectionOf(answer.headers()), length, toHead, response)) {
-      body = channel.alloc().compositeBuffer();
+      // as many pieces as the answer comes in (8 KB each from the codec): past a composite's default 16 Netty merges
+      // them into one new buffer, the copy this spares
+      body = channel.alloc().compositeBuffer(Integer.MAX_VALUE);
     } else if (RelayedEventStreams.isEventStream(answer.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
       channels.detach(upstream, channel);
       keepAlive = false;
@@ -188,7 +190,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
 
   /** Vert.x writes {@code whole} without taking it over (it stays ours): it is released once the write is done. */
   private void endWith(CompositeByteBuf whole) {
-    if (response.closed()) {
+    if (response.closed() || response.ended()) {
       whole.release();
     } else {
       response.end(BufferInternal.buffer(whole)).onComplete(written -> whole.release());
