@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -282,16 +283,24 @@ class GatewayTest {
 
   /** Answers every request with an interim 103 (Early Hints) before its final answer, on one kept-alive connection. */
   private String hinting() {
+    return answeringEachHead(socket -> socket.write(
+        "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+            + "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nfinal"));
+  }
+
+  /**
+   * A raw HTTP/1.1 upstream that calls {@code answer} once for each request head it reads on a connection: a head ends
+   * with an empty line (the small bodies sent to it have none), however the bytes arrive.
+   */
+  private String answeringEachHead(Consumer<NetSocket> answer) {
     var server = vertx.createNetServer().connectHandler(socket -> {
-      // a head ends with an empty line (the small bodies sent here have none), however the bytes arrive
       var received = new StringBuilder();
       socket.handler(bytes -> {
         received.append(bytes);
         int headEnd;
         while ((headEnd = received.indexOf("\r\n\r\n")) >= 0) {
           received.delete(0, headEnd + 4);
-          socket.write("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
-              + "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nfinal");
+          answer.accept(socket);
         }
       });
     }).listen(0, "127.0.0.1").await();
@@ -307,24 +316,15 @@ class GatewayTest {
    * connection: the gateway reads it as several pieces and relays it in one write.
    */
   private String inPieces() {
-    var server = vertx.createNetServer().connectHandler(socket -> {
-      var received = new StringBuilder();
-      socket.handler(bytes -> {
-        received.append(bytes);
-        int headEnd;
-        while ((headEnd = received.indexOf("\r\n\r\n")) >= 0) {
-          received.delete(0, headEnd + 4);
-          socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + PIECED.length()
-              + "\r\n\r\n");
-          int size = PIECED.length() / PIECES + 1;
-          for (int i = 0; i < PIECES; i++) {
-            var piece = PIECED.substring(i * size, Math.min(PIECED.length(), (i + 1) * size));
-            vertx.setTimer(20L * (i + 1), id -> socket.write(piece));
-          }
-        }
-      });
-    }).listen(0, "127.0.0.1").await();
-    return "http://127.0.0.1:" + server.actualPort();
+    return answeringEachHead(socket -> {
+      socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + PIECED.length()
+          + "\r\n\r\n");
+      int size = PIECED.length() / PIECES + 1;
+      for (int i = 0; i < PIECES; i++) {
+        var piece = PIECED.substring(i * size, Math.min(PIECED.length(), (i + 1) * size));
+        vertx.setTimer(20L * (i + 1), id -> socket.write(piece));
+      }
+    });
   }
 
   private static final String BIG = "0123456789abcdef".repeat(40_000);
