@@ -235,14 +235,16 @@ public final class CallerAccess {
   }
 
   /**
-   * org-service refused the caller's input: the caller hears why; org-service down or failing: the
-   * request cannot be decided now.
+   * org-service refused the caller's input, or answered that the caller's read lost a race with another request (a
+   * 409: {@code concurrent_update}, retry): the caller hears why, with its code; org-service down, failing or busy:
+   * the request cannot be decided now. A lost race is retryable but no outage: told as one, a caller heard that
+   * org-service was down.
    */
   public static <T> Future<T> unavailable(Throwable failure) {
     if (failure instanceof ApiException) {
       return Future.failedFuture(failure);
     }
-    if (failure instanceof OrgApiException refused && !refused.retryable()) {
+    if (failure instanceof OrgApiException refused && (!refused.retryable() || refused.status() == 409)) {
       return Future.failedFuture(new ApiException(refused.status(), refused.code(), refused.getMessage()));
     }
     return Future.failedFuture(orgServiceUnavailable());

@@ -127,6 +127,20 @@ class CallerAccessTest {
     assertEquals(null, asked.get(), "org-service was not asked");
   }
 
+  /**
+   * A read of org-service's that lost a race with another request (a deadlock) said to retry: it was answered 503
+   * {@code org_service_unavailable}, as if org-service were down.
+   */
+  @Test
+  void aReadThatLostARaceIsAnsweredAsOrgServiceAnsweredIt() {
+    status.set(409);
+    body.set("{\"code\": \"concurrent_update\", \"detail\": \"A concurrent change won; retry the request.\"}");
+    var refused = assertThrows(ApiException.class,
+        () -> access.organization(CALLER, TEMPLATE, "source_not_found").await());
+    assertEquals(409, refused.status());
+    assertEquals("concurrent_update", refused.code());
+  }
+
   @Test
   void anAnswerWithoutAnIdIsNoOrganization() {
     status.set(200);
