@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.orgplane.kit.auth.TrustedIssuer;
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.ConfigLoader;
 import dev.orgplane.kit.config.Settings;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Standalone's own address, its public URL unless one is configured, whether only this machine reaches it, and the
@@ -211,6 +218,31 @@ class StandaloneCommandTest {
       }
     }
     assertEquals(List.of(), accepted);
+  }
+
+  /**
+   * An external issuer whose keys travel in clear by its entry's leave is warned of by the starts that fetch them:
+   * standalone's check of every service's settings first warned of it twice more (org-service's and the gateway's).
+   */
+  @Test
+  void theCheckOfTheSettingsWarnsOfNothing() {
+    var setting = "[{\"issuer\":\"https://idp.test\",\"jwksUrl\":\"http://idp.auth.svc/jwks\","
+        + "\"audience\":\"orgplane\",\"insecureJwks\":true}]";
+    var issuers = (Logger) LoggerFactory.getLogger(TrustedIssuer.class);
+    var logged = new ListAppender<ILoggingEvent>();
+    logged.start();
+    issuers.addAppender(logged);
+    var vertx = Vertx.vertx();
+    try {
+      StandaloneCommand.checkSettings(services(Map.of("ORGPLANE_TRUSTED_ISSUERS", setting)));
+      assertEquals(List.of(), logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+      TrustedIssuer.external(vertx, setting, SERVICES.string("ORGPLANE_PUBLIC_URL"));
+    } finally {
+      issuers.detachAppender(logged);
+      vertx.close().await();
+    }
+    assertEquals(1, logged.list.size(), "the start's warning");
+    assertEquals(Level.WARN, logged.list.get(0).getLevel());
   }
 
   private static void assertRefused(String message, Map<String, String> settings) {

@@ -88,25 +88,26 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
    * the gateway's start failed on a bare "Duplicate key".
    */
   public static List<TrustedIssuer> external(Vertx vertx, String setting, String ownIssuer) {
-    return external(setting, ownIssuer, jwksUrl -> new RemoteJwks(vertx, jwksUrl, JwksSchedule.STANDARD));
+    return external(setting, ownIssuer, jwksUrl -> new RemoteJwks(vertx, jwksUrl, JwksSchedule.STANDARD), true);
   }
 
   /**
    * Reads {@code setting} as {@link #external} does, without a Vert.x to fetch keys with: a launcher checks it before it
-   * makes a database.
+   * makes a database. It logs nothing: the start that fetches the keys warns of an {@code insecureJwks} entry, and
+   * a check warning too repeated the warning once for each service checked first.
    */
   public static void checkExternal(String setting, String ownIssuer) {
-    external(setting, ownIssuer, jwksUrl -> null);
+    external(setting, ownIssuer, jwksUrl -> null, false);
   }
 
   /** The same, their keys fetched with {@code client} on {@code schedule}. */
   public static List<TrustedIssuer> external(Vertx vertx, WebClient client, String setting, String ownIssuer,
       JwksSchedule schedule) {
-    return external(setting, ownIssuer, jwksUrl -> new RemoteJwks(vertx, client, jwksUrl, schedule));
+    return external(setting, ownIssuer, jwksUrl -> new RemoteJwks(vertx, client, jwksUrl, schedule), true);
   }
 
   private static List<TrustedIssuer> external(String setting, String ownIssuer,
-      Function<String, KeySource> keysAt) {
+      Function<String, KeySource> keysAt, boolean warnOfInsecureJwks) {
     if (setting == null || setting.isBlank()) {
       return List.of();
     }
@@ -134,8 +135,10 @@ public record TrustedIssuer(String issuer, String audience, String workloadAudie
               + "provider's tokens sign in to accounts; or say \"insecureJwks\": true in the entry if the network "
               + "is yours)");
         }
-        LOG.warn("{}[{}] fetches {}'s keys over plain http ({}), as its insecureJwks allows: whoever can change them "
-            + "on the way signs its tokens", SETTING, i, issuer, MaskedUrl.of(jwksUrl));
+        if (warnOfInsecureJwks) {
+          LOG.warn("{}[{}] fetches {}'s keys over plain http ({}), as its insecureJwks allows: whoever can change "
+              + "them on the way signs its tokens", SETTING, i, issuer, MaskedUrl.of(jwksUrl));
+        }
       }
       if (issuer.equals(ownIssuer)) {
         throw new ConfigException(SETTING + "[" + i + "].issuer is " + OWN_SETTING + " (" + issuer + "), the "
