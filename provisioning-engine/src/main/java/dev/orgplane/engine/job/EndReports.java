@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -41,11 +40,12 @@ public final class EndReports {
   private static final String ORGANIZATION_GONE = "organization_not_found";
   private static final String MALFORMED_ANSWER = "malformed_answer";
   /**
-   * org-service's answers to a request that lost a race with another at the same moment (a serialization failure or
-   * deadlock; something it named deleted meanwhile), each saying to retry: taken for a refusal, a round lost every
-   * report in it to one rival transaction.
+   * org-service's answer to a round that lost a race with a request deleting something it named at the same moment,
+   * saying to look again and retry: taken for a refusal, a round lost every report in it to one rival transaction. A
+   * race lost to a serialization failure or deadlock ({@code concurrent_update}) is retried as any passing failure
+   * ({@link Retries#transientFailure}).
    */
-  private static final Set<String> RACES_LOST = Set.of("concurrent_update", "reference_gone");
+  private static final String REFERENCE_GONE = "reference_gone";
   private static final long LEASE_MILLIS = 30_000;
   private static final long RETRY_BASE_MILLIS = 1_000;
   /** org-service remembers a report it recorded for two days: a delivery after that would record it again. */
@@ -126,9 +126,9 @@ public final class EndReports {
         .toList());
   }
 
-  private static boolean raceLost(Throwable failure) {
+  private static boolean referenceGone(Throwable failure) {
     return failure instanceof OrgApiException refused && refused.status() == 409
-        && RACES_LOST.contains(refused.code());
+        && REFERENCE_GONE.equals(refused.code());
   }
 
   private static boolean tooLong(Throwable failure) {
@@ -164,12 +164,12 @@ public final class EndReports {
 
   /**
    * A delivery org-service refused or did not answer in time: tried again with backoff while it may yet succeed (a
-   * race lost included, {@link #RACES_LOST}), for a day at most.
+   * race lost included, {@link #REFERENCE_GONE}), for a day at most.
    */
   private static EndReportOutcomes.Outcome undelivered(Row report, Throwable failure) {
     var id = report.getLong("id");
     var jobId = report.getUUID("job_id");
-    var mayYetSucceed = Retries.transientFailure(failure) || raceLost(failure);
+    var mayYetSucceed = Retries.transientFailure(failure) || referenceGone(failure);
     if (!mayYetSucceed || report.getOffsetDateTime("created_at").plus(GIVE_UP_AFTER).isBefore(OffsetDateTime.now())) {
       LOG.warn("job {}: its end could not be reported to the organizations' hooks, giving up: {}", jobId,
           failure.toString());
