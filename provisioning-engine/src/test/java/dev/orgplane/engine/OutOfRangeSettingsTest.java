@@ -1,16 +1,23 @@
 package dev.orgplane.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.RefusedSettings;
 import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(VertxExtension.class)
 class OutOfRangeSettingsTest {
@@ -34,10 +41,8 @@ class OutOfRangeSettingsTest {
         "ORGPLANE_ENGINE_PORT", "70000",
         "ORGPLANE_PG_STATEMENT_TIMEOUT_MILLIS", "-1",
         "ORGPLANE_ENGINE_CLIENT_ID", "engine");
-    Function<Map.Entry<String, String>, Executable> start = setting -> () -> vertx.deployVerticle(new EngineVerticle(
-        new JsonObject().put("ORGPLANE_PG_URL", db.toString()).put("ORGPLANE_ENGINE_PORT", "0")
-            .put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)
-            .put(setting.getKey(), setting.getValue()))).await();
+    Function<Map.Entry<String, String>, Executable> start = setting -> () -> start(vertx, db, setting.getKey(),
+        setting.getValue());
     RefusedSettings.assertEachStopsTheStart(refused, start);
     // periods past a day: no schedule anyone means
     RefusedSettings.assertEachStopsTheStart(Map.of("ORGPLANE_ENGINE_POLL_MILLIS", "86400001",
@@ -45,5 +50,21 @@ class OutOfRangeSettingsTest {
     // a keep-alive of 0 would fail every stream's timer; one past five minutes comes after any idle timeout met
     RefusedSettings.assertEachStopsTheStart(Map.of("ORGPLANE_SSE_KEEP_ALIVE_SECONDS", "0"), start);
     RefusedSettings.assertEachStopsTheStart(Map.of("ORGPLANE_SSE_KEEP_ALIVE_SECONDS", "301"), start);
+  }
+
+  /** A plugins directory that is none is a mistake to fix, not "no plugins": the start stops naming it. */
+  @Test
+  void aPluginsDirectoryThatIsNoneStopsTheStartNamingItsPath(Vertx vertx, @TempDir Path dir) {
+    var db = PgFixture.freshDatabase(EngineVerticle.MIGRATIONS);
+    var missing = dir.resolve("plugins");
+    var refused = assertThrows(ConfigException.class,
+        () -> start(vertx, db, "ORGPLANE_PLUGINS_DIR", missing.toString()));
+    assertEquals("ORGPLANE_PLUGINS_DIR " + missing.toAbsolutePath() + " is not a directory", refused.getMessage());
+  }
+
+  private static void start(Vertx vertx, PgUrl db, String key, String value) {
+    vertx.deployVerticle(new EngineVerticle(new JsonObject().put("ORGPLANE_PG_URL", db.toString())
+        .put("ORGPLANE_ENGINE_PORT", "0").put("ORGPLANE_ENGINE_CLIENT_SECRET", OrgServiceHarness.ENGINE_SECRET)
+        .put(key, value))).await();
   }
 }

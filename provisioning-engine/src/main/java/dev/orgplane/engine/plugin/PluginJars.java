@@ -26,14 +26,16 @@ public final class PluginJars {
   private PluginJars() {
   }
 
+  /**
+   * The loader of {@code directory}'s jars; {@code parent} itself for none (blank). The directory is one the settings
+   * read as a directory ({@code Settings.directory}): a path that is none stops the start there, before the database
+   * in standalone, with a {@code ConfigException} naming the setting and the path, as every setting's mistake does.
+   */
   public static ClassLoader loader(String directory, ClassLoader parent) {
     if (directory == null || directory.isBlank()) {
       return parent;
     }
     var dir = Path.of(directory);
-    if (!Files.isDirectory(dir)) {
-      throw new PluginConfigurationException("ORGPLANE_PLUGINS_DIR " + dir.toAbsolutePath() + " is not a directory");
-    }
     try (var files = Files.list(dir)) {
       var jars = files.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
       refuseProvidersOfferedTwice(jars, bundled(parent));
