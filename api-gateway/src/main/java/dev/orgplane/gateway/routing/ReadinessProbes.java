@@ -3,6 +3,7 @@ package dev.orgplane.gateway.routing;
 import dev.orgplane.kit.metrics.HeldGauge;
 import dev.orgplane.kit.metrics.Metrics;
 import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -34,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * is not probed: with nowhere else to send, its requests go to it ready or not, so a probe would change nothing.
  *
  * <p>One set of probes per gateway deployment, shared by its instances ({@link #shared}) until the last of them stops
- * ({@link #release}), on a client of its own: one connection per address and one probe in flight per address at most,
- * never waiting behind callers' requests for a connection, and never sending a caller's headers (the services answer
- * readiness without a token). An address is ready until a probe says otherwise, so the gateway sends from its start
+ * ({@link #release}), on a Vert.x context and a client of its own, which no instance's stop ends: one connection per
+ * address and one probe in flight per address at most, never waiting behind callers' requests for a connection, and
+ * never sending a caller's headers (the services answer readiness without a token). An address is ready until a probe says otherwise, so the gateway sends from its start
  * on. Readiness per address is a gauge ({@value #READY}), held while the deployment probes it: one that stopped, or
  * was deployed again without that address, must not leave its last reading in {@code /metrics}.
  */
@@ -56,8 +58,10 @@ final class ReadinessProbes implements Shareable {
   private final Map<URI, Integer> timeoutsInARow = new ConcurrentHashMap<>();
   private final Map<URI, HeldGauge> gauges = new ConcurrentHashMap<>();
   private final Vertx vertx;
-  private final HttpClient client;
-  private final long timer;
+  /** Where the probes are sent from: their client and timer are made, used and ended on it alone. */
+  private final Context context;
+  private HttpClient client;
+  private long timer;
   /** The deployment's instances that hold these probes; changed only in the shared map's compute, one at a time. */
   private int holders;
 
@@ -70,13 +74,29 @@ final class ReadinessProbes implements Shareable {
       gauge.count().set(1);
       gauges.put(address, gauge);
     }
-    // a connection reset fails its probe, which says so; Vert.x would log each at ERROR besides
-    this.client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(TIMEOUT_MILLIS,
-            ProxyHandler.CONNECT_TIMEOUT_MILLIS)))
-        .with(new PoolOptions().setHttp1MaxSize(1))
-        .withConnectHandler(connection -> connection.exceptionHandler(reset -> { })).build();
-    this.timer = vertx.setPeriodic(1, periodMillis, id -> addresses.forEach(this::probe));
+    this.context = contextOfNoDeployment(vertx);
+    context.runOnContext(start -> {
+      // a connection reset fails its probe, which says so; Vert.x would log each at ERROR besides
+      client = vertx.httpClientBuilder()
+          .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(TIMEOUT_MILLIS,
+              ProxyHandler.CONNECT_TIMEOUT_MILLIS)))
+          .with(new PoolOptions().setHttp1MaxSize(1))
+          .withConnectHandler(connection -> connection.exceptionHandler(reset -> { })).build();
+      timer = vertx.setPeriodic(1, periodMillis, id -> addresses.forEach(this::probe));
+    });
+  }
+
+  /**
+   * A context of the probes' own. Vert.x ends what a deployment's instance made on its context (cancels its timers,
+   * closes its clients) once that instance has stopped, and the instances stop one by one, each once its server has
+   * drained: probes made on the context of the instance that asked first would end with it, while the others still
+   * send by their last readings. A context Vert.x makes for a thread not its own belongs to no deployment: it
+   * lasts until the last release ends the client and the timer made on it. The instance asking waits for that
+   * thread, once per deployment.
+   */
+  private static Context contextOfNoDeployment(Vertx vertx) {
+    return CompletableFuture.supplyAsync(vertx::getOrCreateContext,
+        task -> new Thread(task, "orgplane-readiness-probes").start()).join();
   }
 
   /**
@@ -106,8 +126,11 @@ final class ReadinessProbes implements Shareable {
       if (--probes.holders > 0) {
         return probes;
       }
-      probes.vertx.cancelTimer(probes.timer);
-      probes.client.close();
+      // on their context, so after their start even where the last instance lets go before it has run
+      probes.context.runOnContext(stop -> {
+        probes.vertx.cancelTimer(probes.timer);
+        probes.client.close();
+      });
       probes.gauges.values().forEach(HeldGauge::release);
       return null;
     });
