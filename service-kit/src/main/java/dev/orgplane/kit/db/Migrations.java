@@ -46,8 +46,9 @@ public record Migrations(String schema, String location) {
    * (after the kernel's idle time and probes, two hours and more by Linux's defaults: late, but not never), while a
    * live server's kernel answers the probes however long its statement runs.
    */
-  private static final String CONNECTION_LIMITS = "&connectTimeout=10&loginTimeout=" + LOGIN_TIMEOUT_SECONDS
-      + "&tcpKeepAlive=true";
+  private static String connectionLimits(int loginTimeoutSeconds) {
+    return "&connectTimeout=10&loginTimeout=" + loginTimeoutSeconds + "&tcpKeepAlive=true";
+  }
 
   /**
    * Blocking: call from a worker thread or before Vert.x starts. Other instances may be serving from these tables
@@ -64,7 +65,12 @@ public record Migrations(String schema, String location) {
 
   /** Giving up on a database that does not answer after {@code connectRetries} more tries than the first. */
   int applyTo(PgUrl url, MigrationLockWait lockWait, int connectRetries) {
-    return migrate(url, lockWait, Flyway.configure().connectRetries(connectRetries));
+    return applyTo(url, lockWait, connectRetries, LOGIN_TIMEOUT_SECONDS);
+  }
+
+  /** As above, a connection not logged in after {@code loginTimeoutSeconds} failing as a database not up. */
+  int applyTo(PgUrl url, MigrationLockWait lockWait, int connectRetries, int loginTimeoutSeconds) {
+    return migrate(url, lockWait, loginTimeoutSeconds, Flyway.configure().connectRetries(connectRetries));
   }
 
   /**
@@ -73,24 +79,27 @@ public record Migrations(String schema, String location) {
    * once: an operator's tool says at once that the database is not there, rather than retrying the address.
    */
   public int pendingIn(PgUrl url) {
-    return flyway(url, MigrationLockWait.AT_START, Flyway.configure().connectRetries(0)).info().pending().length;
+    return flyway(url, MigrationLockWait.AT_START, LOGIN_TIMEOUT_SECONDS, Flyway.configure().connectRetries(0)).info()
+        .pending().length;
   }
 
   /** Applies these migrations up to {@code version} only: the database as that version left it, to test the next. */
   public int applyTo(PgUrl url, int version) {
-    return migrate(url, MigrationLockWait.AT_START,
+    return migrate(url, MigrationLockWait.AT_START, LOGIN_TIMEOUT_SECONDS,
         Flyway.configure().connectRetries(CONNECT_RETRIES).target(String.valueOf(version)));
   }
 
-  private int migrate(PgUrl url, MigrationLockWait lockWait, FluentConfiguration configuration) {
-    var flyway = flyway(url, lockWait, configuration);
+  private int migrate(PgUrl url, MigrationLockWait lockWait, int loginTimeoutSeconds,
+      FluentConfiguration configuration) {
+    var flyway = flyway(url, lockWait, loginTimeoutSeconds, configuration);
     return lockWait.migrate(schema, () -> flyway.migrate().migrationsExecuted);
   }
 
-  private Flyway flyway(PgUrl url, MigrationLockWait lockWait, FluentConfiguration configuration) {
+  private Flyway flyway(PgUrl url, MigrationLockWait lockWait, int loginTimeoutSeconds,
+      FluentConfiguration configuration) {
     return configuration
         .configuration(Map.of(TRANSACTIONAL_LOCK, "false"))
-        .dataSource(lockWait.jdbcUrl(url) + CONNECTION_LIMITS, url.user(), url.password())
+        .dataSource(lockWait.jdbcUrl(url) + connectionLimits(loginTimeoutSeconds), url.user(), url.password())
         .schemas(schema)
         .createSchemas(true)
         .locations("classpath:" + location, "classpath:" + KIT_LOCATION)
