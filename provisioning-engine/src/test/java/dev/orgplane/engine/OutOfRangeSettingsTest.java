@@ -50,6 +50,9 @@ class OutOfRangeSettingsTest {
     // a keep-alive of 0 would fail every stream's timer; one past five minutes comes after any idle timeout met
     RefusedSettings.assertEachStopsTheStart(Map.of("ORGPLANE_SSE_KEEP_ALIVE_SECONDS", "0"), start);
     RefusedSettings.assertEachStopsTheStart(Map.of("ORGPLANE_SSE_KEEP_ALIVE_SECONDS", "301"), start);
+    // no try of a job's work at all, or more than an hour's of them
+    RefusedSettings.assertEachStopsTheStart(Map.of("ORGPLANE_ENGINE_RETRY_ATTEMPTS", "0"), start);
+    RefusedSettings.assertEachStopsTheStart(Map.of("ORGPLANE_ENGINE_RETRY_ATTEMPTS", "1001"), start);
   }
 
   /** A plugins directory that is none is a mistake to fix, not "no plugins": the start stops naming it. */

@@ -131,7 +131,7 @@ public final class JobRunner {
    * page may take ({@link PageDeadline}) and how long a stop waits for the pages in flight.
    */
   public record RunnerSettings(int slots, long leaseMillis, long pollMillis, int pageSize, int copyPageSize,
-      long templateCacheMillis, int templateCacheObjects, long pageTimeoutMillis, long stopMillis) {
+      long templateCacheMillis, int templateCacheObjects, long pageTimeoutMillis, long stopMillis, int retryAttempts) {
 
     /** org-service's largest page of a copy it makes itself ({@code POST ...:copy}). */
     static final int MAX_COPY_PAGE_SIZE = 5000;
@@ -139,6 +139,8 @@ public final class JobRunner {
     static final long SHORTEST_LEASE_MILLIS = 1_000;
     /** A day: the longest lease, template keeping or wait that makes sense, far from overflowing a deadline. */
     static final long A_DAY_MILLIS = 86_400_000;
+    /** Tries of work failing for a passing reason: 1,000 wait 5 s apart, well over an hour, enough for any outage. */
+    static final int MOST_RETRY_ATTEMPTS = 1_000;
 
     /**
      * The runner's settings, each in its range, else the start stops naming it. Pages larger than org-service gives
@@ -156,7 +158,8 @@ public final class JobRunner {
           settings.longValue("ORGPLANE_ENGINE_TEMPLATE_CACHE_MILLIS", 0, A_DAY_MILLIS),
           settings.integer("ORGPLANE_ENGINE_TEMPLATE_CACHE_OBJECTS", 0, Integer.MAX_VALUE),
           settings.longValue("ORGPLANE_ENGINE_PAGE_TIMEOUT_SECONDS", 1, A_DAY_MILLIS / 1000) * 1000,
-          Math.min(Draining.longestSeconds(settings), A_DAY_MILLIS / 1000) * 1000);
+          Math.min(Draining.longestSeconds(settings), A_DAY_MILLIS / 1000) * 1000,
+          settings.integer("ORGPLANE_ENGINE_RETRY_ATTEMPTS", 1, MOST_RETRY_ATTEMPTS));
     }
   }
 
@@ -171,7 +174,7 @@ public final class JobRunner {
     this.settings = settings;
     this.templatePages = new KeptPages(settings.templateCacheMillis(), settings.templateCacheObjects());
     this.endReports = endReports;
-    this.retries = new Retries(vertx);
+    this.retries = new Retries(vertx, settings.retryAttempts());
     this.pageDeadline = new PageDeadline(vertx, settings.pageTimeoutMillis());
   }
 

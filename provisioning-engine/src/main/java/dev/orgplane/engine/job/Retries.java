@@ -26,11 +26,10 @@ import org.slf4j.LoggerFactory;
 public final class Retries {
 
   private static final Logger LOG = LoggerFactory.getLogger(Retries.class);
-  private static final int MAX_ATTEMPTS = 8;
   /**
    * How long a write refused {@code idempotency_key_in_use} is tried again, from the first such refusal, without
    * spending its attempts: the earlier try's answer comes when it ends, and a key whose holder died is freed at the
-   * latest when its hold lapses, after which the next try runs. The attempts alone (22 s) gave up on a page whose
+   * latest when its hold lapses, after which the next try runs. The attempts alone (8, 22 s) gave up on a page whose
    * earlier try was still running, and on one whose key a dead holder held, though either would have succeeded.
    */
   private static final long KEY_HOLD_MILLIS = (IdempotencyKeys.UNFINISHED_SECONDS + 10) * 1000L;
@@ -40,9 +39,12 @@ public final class Retries {
   private static final long KEY_WAIT_MILLIS = 1_000;
 
   private final Vertx vertx;
+  /** Tries of work failing for a passing reason before it fails ({@code ORGPLANE_ENGINE_RETRY_ATTEMPTS}). */
+  private final int maxAttempts;
 
-  Retries(Vertx vertx) {
+  Retries(Vertx vertx, int maxAttempts) {
     this.vertx = vertx;
+    this.maxAttempts = maxAttempts;
   }
 
   <T> Future<T> of(String what, Supplier<Future<T>> work) {
@@ -86,7 +88,7 @@ public final class Retries {
         return Future.failedFuture(new Halted(what));
       }
       var waitForKey = tries.waitForKey(failure);
-      if (!transientFailure(failure) || !waitForKey && tries.attempts >= MAX_ATTEMPTS) {
+      if (!transientFailure(failure) || !waitForKey && tries.attempts >= maxAttempts) {
         return Future.failedFuture(failure instanceof OrgApiException refused && !refused.retryable()
             ? new CopyFailure(refused.code(), refused.getMessage(), null, refused.errors()) : failure);
       }

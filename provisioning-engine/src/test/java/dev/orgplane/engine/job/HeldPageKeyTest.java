@@ -20,12 +20,13 @@ import org.junit.jupiter.api.Test;
 /**
  * A page whose earlier try still runs at org-service, holding the page's {@code Idempotency-Key}, is tried again until
  * that try ends, and gets its answer: its retries met 409 {@code idempotency_key_in_use}, spent the attempts of any
- * passing failure (22 s) and failed the job, though the first try then succeeded.
+ * passing failure (22 s) and failed the job, though the first try then succeeded. The engine is given 3 attempts instead
+ * of the shipped 8 (about 4.5 s with its 1 s timeout per try, instead of 22 s), so the key need be held only seconds.
  */
 class HeldPageKeyTest {
 
-  /** Longer than the 22 s of attempts a page had, well short of the minute a key is held. */
-  private static final long HELD_MILLIS = 30_000;
+  /** Longer than the 3 attempts a page has here, well short of the minute a key is held. */
+  private static final long HELD_MILLIS = 8_000;
 
   private final Vertx vertx = Vertx.vertx();
 
@@ -42,7 +43,8 @@ class HeldPageKeyTest {
     var template = TemplateFixture.build(idle.org, "held-key-template");
     var relay = CountingRelay.start(vertx, idle.org.port());
     // each try is given up after a second, while org-service still runs it
-    var engine = idle.through(vertx, relay.port(), new JsonObject().put("ORGPLANE_ENGINE_ORG_TIMEOUT_SECONDS", "1"));
+    var engine = idle.through(vertx, relay.port(), new JsonObject().put("ORGPLANE_ENGINE_ORG_TIMEOUT_SECONDS", "1")
+        .put("ORGPLANE_ENGINE_RETRY_ATTEMPTS", "3"));
     var db = idle.db;
     var lock = new AtomicReference<Connection>();
     relay.holdOnce(seen -> seen.method().equals("POST") && seen.path().endsWith("/workspaces:copy"),
