@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.copy.api.CopyPlugin;
+import dev.orgplane.engine.plugin.PluginRegistry;
 import io.vertx.core.Promise;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,30 @@ class StepScheduleTest {
     schedule.succeeded("users");
     assertTrue(queuesMayRemap.succeeded());
     assertTrue(schedule.earlierSucceeded(0).succeeded(), "the first step waits for nothing");
+  }
+
+  /**
+   * Into a new tenant the built-in setup kinds (workspaces, schemas, queues, hooks) copy while roles, members and teams
+   * still do: the queues' and hooks' pages wait for every step earlier in the run order, and the members' chain is
+   * later, so they wait for workspaces and schemas only. Until session 40 roles, members and teams came first (by id),
+   * and one target's copy took both chains one after the other.
+   */
+  @Test
+  void builtInSetupKindsCopyWhileTheMembersChainStillRuns() {
+    var registry = PluginRegistry.discover(getClass().getClassLoader());
+    var plugins = registry.inRunOrder().stream().map(CopyPlugin::id).toList();
+    var schedule = new StepSchedule(plugins.stream().map(plugin -> step(plugins.indexOf(plugin), plugin, "queued"))
+        .toList(), plugin -> registry.find(plugin).map(CopyPlugin::dependsOn).orElseThrow());
+    assertEquals(Set.of("roles", "workspaces", "schemas"),
+        Set.copyOf(schedule.ready().stream().map(Job.Step::plugin).toList()));
+    var queuesMayRemap = schedule.earlierSucceeded(plugins.indexOf("queues"));
+    var hooksMayRemap = schedule.earlierSucceeded(plugins.indexOf("hooks"));
+    schedule.succeeded("workspaces");
+    schedule.succeeded("schemas");
+    assertTrue(queuesMayRemap.succeeded(), "queues copy while roles, members and teams still do: " + plugins);
+    assertEquals(List.of("queues"), schedule.ready().stream().map(Job.Step::plugin).toList());
+    schedule.succeeded("queues");
+    assertTrue(hooksMayRemap.succeeded(), "hooks too: " + plugins);
   }
 
   @Test

@@ -25,6 +25,11 @@ public final class GroupsPlugin extends OrgObjectsPlugin {
     super("groups", "groups", Set.of("users"), List.of("name", "title", "metadata", MEMBERS), "group_name_taken");
   }
 
+  @Override
+  public int order() {
+    return MembersChain.ORDER;
+  }
+
   /**
    * Without copied members the copies leave {@code userIds} out, which org-service's import reads as "the team's
    * members as they are": until session 32 they named none, {@code []}, and a re-run with {@code --no-members} over

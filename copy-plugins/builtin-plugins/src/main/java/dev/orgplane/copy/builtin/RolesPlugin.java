@@ -13,6 +13,11 @@ public final class RolesPlugin extends OrgObjectsPlugin {
         "role_name_taken");
   }
 
+  @Override
+  public int order() {
+    return MembersChain.ORDER;
+  }
+
   /**
    * By id: the list's default order is by name, and a role renamed in the template between two pages of a copy moved
    * past its cursor (never copied, the job still succeeding) or back before it (copied twice).

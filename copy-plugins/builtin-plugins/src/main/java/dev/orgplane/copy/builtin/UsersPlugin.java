@@ -28,6 +28,11 @@ public final class UsersPlugin extends OrgObjectsPlugin {
   }
 
   @Override
+  public int order() {
+    return MembersChain.ORDER;
+  }
+
+  @Override
   protected String sourceId(JsonObject member) {
     return member.getString("userId");
   }
