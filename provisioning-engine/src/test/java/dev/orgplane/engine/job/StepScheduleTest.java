@@ -55,8 +55,8 @@ class StepScheduleTest {
   /**
    * Into a new tenant the built-in setup kinds (workspaces, schemas, queues, hooks) copy while roles, members and teams
    * still do: the queues' and hooks' pages wait for every step earlier in the run order, and the members' chain is
-   * later, so they wait for workspaces and schemas only. Until session 40 roles, members and teams came first (by id),
-   * and one target's copy took both chains one after the other.
+   * later, so they wait for workspaces and schemas only. Ranked first (by id), roles, members and teams
+   * made one target's copy take both chains one after the other.
    */
   @Test
   void builtInSetupKindsCopyWhileTheMembersChainStillRuns() {
