@@ -373,6 +373,12 @@ public final class Benchmarks {
     add("mixed load via gateway, 64 clients, " + millis / 1000 + " s, 80% reads", result, null);
   }
 
+  private void singleCopyRow(String when, ProvisioningBenchmark.Copy copy, double raw) {
+    table.add(new Row("template (" + copy.objects() + " objects) copied into 1 target, " + when + " (objects/s)",
+        fmt(copy.objectsPerSecond()) + " (" + fmt(copy.seconds()) + " s)", fmt(raw),
+        String.format("%.2f", copy.objectsPerSecond() / raw)));
+  }
+
   /** Template copies into one target and into 50, next to raw multi-row INSERTs of as many rows. */
   private void provisioning(Platform platform) {
     var gateway = new Gateway(platform.baseUrl());
@@ -383,11 +389,13 @@ public final class Benchmarks {
     // each copy is compared with a raw INSERT of as many rows as it wrote
     var raw = rawQueueInserts((int) objects, 0);
     var rawForBatch = rawQueueInserts((int) objects * targets, 0);
-    var single = bench.copyOnce();
+    // the first copy after the start runs on cold code; another after the warm-up shows what a running engine takes
+    var cold = bench.copyOnce("bench-copy-cold");
     // the batch is measured as a running engine does it, once the JIT has compiled the copy's hot paths:
     // after a 10-target batch, org-service's and the engine's compiler threads still took 0.3-0.5 of a core
     // through the measured batch (per-thread CPU from /proc); after 60 they are down to about 0.1
     bench.copyBatch("bench-warmup", Integer.getInteger("bench.copyWarmupTargets", 200), 4);
+    var warm = bench.copyOnce("bench-copy-warm");
     // one batch takes about five seconds, short enough for a burst of autovacuum or a checkpoint to move it
     // by a tenth: three are run and the median is the figure (the raw baseline is the best of its three)
     var batches = new ArrayList<ProvisioningBenchmark.Copy>();
@@ -397,9 +405,8 @@ public final class Benchmarks {
     batches.sort(Comparator.comparingDouble(ProvisioningBenchmark.Copy::objectsPerSecond));
     var batch = batches.get(1);
     table.add(new Row("raw PostgreSQL multi-row INSERT of " + objects + " rows (rows/s)", fmt(raw), "", ""));
-    table.add(new Row("template (" + objects + " objects) copied into 1 target (objects/s)",
-        fmt(single.objectsPerSecond()) + " (" + fmt(single.seconds()) + " s)", fmt(raw),
-        String.format("%.2f", single.objectsPerSecond() / raw)));
+    singleCopyRow("the first copy after the start", cold, raw);
+    singleCopyRow("warm (after the warm-up batch)", warm, raw);
     table.add(new Row("raw PostgreSQL multi-row INSERT of " + objects * targets + " rows (rows/s)", fmt(rawForBatch),
         "", ""));
     table.add(new Row("template copied into " + targets + " targets, batch concurrency 4, warm, median of 3 (objects/s)",
@@ -411,7 +418,8 @@ public final class Benchmarks {
         + " setup objects into " + targets + " targets, 4 at a time (objects/s)", fmt(alone), fmt(rawForBatch),
         String.format("%.2f", alone / rawForBatch)));
     var copies = new ArrayList<>(batches);
-    copies.add(single);
+    copies.add(cold);
+    copies.add(warm);
     table.add(new Row("engine heap during the copies, -Xmx256m: most in use / most kept after a copy (full collection) (MB)",
         fmt(copies.stream().mapToDouble(ProvisioningBenchmark.Copy::peakHeapMb).max().orElse(0)) + " / "
             + fmt(copies.stream().mapToDouble(ProvisioningBenchmark.Copy::keptHeapMb).max().orElse(0)), "", ""));
