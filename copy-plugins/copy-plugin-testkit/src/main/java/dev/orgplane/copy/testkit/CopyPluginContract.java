@@ -49,8 +49,9 @@ import org.junit.jupiter.api.Test;
  * the very same copy, a dry run writes nothing, of a new tenant too (no target yet, as the engine plans one), its
  * diff finds a copy deleted and one changed in the target (and a re-run repairs both, or with option
  * {@code existing: "keep"} makes the deleted one and leaves the changed one as it is), a change to the template
- * shows as {@code changed}, not as the tenant's, and reaches the copy on a re-run, one instance copies two targets
- * whose pages interleave (the engine shares it between jobs), and what it depends on is copied first
+ * shows as {@code changed}, not as the tenant's, and reaches the copy on a re-run, a change to the template between
+ * two pages of a copy (a rename, an addition, a deletion) loses none of the objects that stay, one instance copies
+ * two targets whose pages interleave (the engine shares it between jobs), and what it depends on is copied first
  * ({@link #prerequisites()}: the in-memory org-service refuses references to what is not there, as org-service does).
  * Pages are small ({@link #pageSize()}), so write templates of a few pages. The drift tests change objects of
  * {@link #templateKind()} with {@link #changed}: override them for a kind that is not the plugin's id or has no names.
@@ -520,6 +521,28 @@ public abstract class CopyPluginContract {
     fresh.changeTemplate();
     PluginDriver.copyAll(fresh.plugin, fresh.context, fresh.ids);
     assertEquals(fresh.target(), kit.target(), "the re-run gives what a first copy of the changed template gives");
+  }
+
+  /**
+   * The template changes between the first page of a copy and the next ({@link MidCopyChange}: an object of
+   * {@link #templateKind()} last by name renamed to sort first, one added, one deleted), and the copy still holds every
+   * template object that was there all along: its diff misses none of them (the one added may come too late for it).
+   * A plugin listing by name, the service's default order for roles and teams, steps over the renamed object, never
+   * copied, and its job succeeds; it passes every other test of the kit.
+   */
+  @Test
+  void aChangeToTheTemplateBetweenPagesLosesNoObject() {
+    var kit = new Kit(false);
+    var firstPage = PluginDriver.copy(kit.plugin, kit.context, kit.ids, Checkpoint.START, 1);
+    assertFalse(firstPage.finished(), "write a template of several pages (page size " + pageSize()
+        + ") to test a change between them");
+    var change = MidCopyChange.apply(kit.api, TEMPLATE, templateKind(), this::changed);
+    PluginDriver.copy(kit.plugin, kit.context, kit.ids, firstPage.checkpoint(), Integer.MAX_VALUE);
+    var diff = PluginDriver.diffed(kit.plugin, kit.diff());
+    var lost = diff.missing().stream().filter(id -> !id.equals(change.added())).toList();
+    assertEquals(List.of(), lost, "template objects there all along that the copy left out, the template changed "
+        + "between its pages (" + change + "): list in an order no change moves an object in, by id: "
+        + diff.toJson().encodePrettily());
   }
 
   /** The engine makes one instance of a plugin for all its jobs: what one job does must not leak into another. */
