@@ -19,15 +19,6 @@ public final class RolesPlugin extends OrgObjectsPlugin {
   }
 
   /**
-   * By id: the list's default order is by name, and a role renamed in the template between two pages of a copy moved
-   * past its cursor (never copied, the job still succeeding) or back before it (copied twice).
-   */
-  @Override
-  protected String listPath() {
-    return path() + "?order=id";
-  }
-
-  /**
    * A role's permissions are a set to org-service (an import giving them in another order changes nothing): compared
    * in order, plan and diff showed a change no copy made, for good.
    */

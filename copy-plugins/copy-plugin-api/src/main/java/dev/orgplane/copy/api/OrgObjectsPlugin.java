@@ -14,11 +14,11 @@ import java.util.regex.Pattern;
 
 /**
  * A plugin for one kind of org-service object that lists at {@code /v1/organizations/{org}/{path}}:
- * it reads the template a page at a time, maps each object to its copy ({@link #toTarget}), and
- * writes the page in one import call ({@link #write}). Plan and diff compare the {@code copiedFields}
- * of the copy the template would give with what the target holds; the diff tells a copy the tenant changed from one
- * whose template object changed by the times both list ({@link ChangeTimes}). A subclass states what differs
- * for its kind: how references are remapped, how a page is written, what a listing leaves out.
+ * it reads the template a page at a time, by id ({@link #listPath}), maps each object to its copy
+ * ({@link #toTarget}), and writes the page in one import call ({@link #write}). Plan and diff compare the
+ * {@code copiedFields} of the copy the template would give with what the target holds; the diff tells a copy the
+ * tenant changed from one whose template object changed by the times both list ({@link ChangeTimes}). A subclass
+ * states what differs for its kind: how references are remapped, how a page is written, what a listing leaves out.
  */
 public abstract class OrgObjectsPlugin implements CopyPlugin {
 
@@ -27,6 +27,11 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
   /** A copy made by org-service names the template object at fault as {@code objects[id].field}. */
   private static final Pattern OBJECT = Pattern.compile("objects\\[([0-9a-fA-F-]{36})]");
   private static final String NAME = "name";
+  /**
+   * The kinds org-service lists by name unless asked by id ({@code order=id}): roles and teams. It lists the others by
+   * id, and takes no {@code order} there.
+   */
+  private static final Set<String> LISTED_BY_NAME = Set.of("roles", "groups");
 
   private final String id;
   private final String path;
@@ -67,9 +72,14 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
     return path;
   }
 
-  /** Where the kind lists with what a copy needs of it (by default {@link #path()}, what it shows anyway). */
+  /**
+   * Where the kind lists with what a copy needs of it: by default {@link #path()}, what it shows anyway, by id. A name
+   * can change between two pages of a copy, and a template object renamed moves past the copy's cursor (never copied,
+   * the job still succeeding) or back before it (copied twice); an id never changes. An override that asks for more
+   * ({@code groups?include=userIds}) asks {@code order=id} too where the kind lists by name.
+   */
   protected String listPath() {
-    return path;
+    return LISTED_BY_NAME.contains(path) ? path + "?order=id" : path;
   }
 
   /** The copy of template object {@code source}: its {@code copiedFields} with references remapped, and its id. */
