@@ -4,6 +4,7 @@ import dev.orgplane.kit.outbox.AttemptLease;
 import dev.orgplane.kit.outbox.Backoff;
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -41,6 +42,12 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
   /** Where the window in which an attempt never made is given back stops growing: a day. */
   private static final long GIVEN_BACK_AT_MOST_MILLIS = 86_400_000;
 
+  /** PostgreSQL's SQLSTATE for a statement aborted to break a deadlock. */
+  private static final String DEADLOCK = "40P01";
+
+  /** How many times in a row a statement aborted as a deadlock's victim is made again. */
+  private static final int DEADLOCK_RETRIES = 3;
+
   /** The event a deactivation is audited and delivered as. */
   private static final String DEACTIVATION = "hook.updated";
 
@@ -51,7 +58,11 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
    * (its conditions are checked again on that row): exactly one of them deactivates it. They are locked in their ids'
    * order, whatever order the plan finds them in (a hashed grouping of the round's deliveries gives each round its
    * own), so two rounds ending deliveries of the same hooks never wait for each other both ways: one lost to a
-   * deadlock, and its deliveries went out again once their leases lapsed. The count restarts at that
+   * deadlock, and its deliveries went out again once their leases lapsed. They are locked FOR NO KEY UPDATE, what
+   * the count's update takes anyway, which leaves them to FOR KEY SHARE: to another round's {@code listening} and to
+   * the foreign keys of deliveries queued for them meanwhile (an admin's hook writes' events). Under FOR UPDATE, a
+   * round counting a listener of a hook that another round deactivated waited for that hook, while the other, holding
+   * the hook, waited for the listener to tell it. The count restarts at that
    * deactivation and gives a hook that is activated again the whole allowance: failures while it is inactive are not
    * counted. A round that delivers with the count at 0 writes nothing to the hook. The deliveries gone meanwhile
    * (their hook or organization deleted while they were sent) are left out: one such attempt would otherwise fail its
@@ -93,7 +104,7 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
       + "CASE WHEN e.delivered > 0 THEN 0 ELSE h.consecutive_failures END "
       + "+ CASE WHEN h.active THEN e.failed ELSE 0 END AS failures) c "
       + "WHERE h.active AND e.failed > 0 OR e.delivered > 0 AND h.consecutive_failures > 0 "
-      + "ORDER BY h.id FOR UPDATE OF h), "
+      + "ORDER BY h.id FOR NO KEY UPDATE OF h), "
       + "counted AS (UPDATE org.hooks h SET consecutive_failures = CASE WHEN c.disabling THEN 0 ELSE c.failures END, "
       + "active = h.active AND NOT c.disabling, updated_at = CASE WHEN c.disabling THEN now() ELSE h.updated_at END "
       + "FROM counts c WHERE h.org_id = c.org_id AND h.id = c.hook_id), "
@@ -134,8 +145,23 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
     });
   }
 
-  /** Records the outcomes of the deliveries no other transaction holds, and answers the ids of those it held. */
+  /**
+   * Records the outcomes of the deliveries no other transaction holds, and answers the ids of those it held. A
+   * statement PostgreSQL aborted as a deadlock's victim wrote nothing, and is made again (its locks gone, the other
+   * transaction goes on): failed, it lost the outcomes of the whole round, other tenants' too, whose deliveries went
+   * out again once their leases lapsed. A hook's deletion, and its deactivation (V39's trigger, another round's
+   * included), take the hook and then its deliveries, the other way round from this statement's.
+   */
   private Future<Set<Long>> recordFree(List<Outcome> outcomes) {
+    return recordFree(outcomes, DEADLOCK_RETRIES);
+  }
+
+  private Future<Set<Long>> recordFree(List<Outcome> outcomes, int retries) {
+    return recordOnce(outcomes).recover(cause -> retries > 0 && cause instanceof PgException pg
+        && DEADLOCK.equals(pg.getSqlState()) ? recordFree(outcomes, retries - 1) : Future.failedFuture(cause));
+  }
+
+  private Future<Set<Long>> recordOnce(List<Outcome> outcomes) {
     return client.preparedQuery(RECORD).execute(Tuple.of(
             outcomes.stream().map(Outcome::deliveryId).toArray(Long[]::new),
             outcomes.stream().map(Outcome::attempt).toArray(Integer[]::new),

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -218,6 +219,107 @@ class HookRoundTest {
     second.await();
     assertEquals(1, secondRound.size(), "the first round, waiting for the last hook, holds every other");
     assertEquals(41, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE state = 'delivered'"));
+  }
+
+  /**
+   * A round deactivating a hook and a round counting a listener to that deactivation and another hook the first
+   * counts both end, without either waiting for the other both ways. The first holds the hooks it counts and then the
+   * listeners it tells ({@code hook.updated}, FOR KEY SHARE); the second counts the listener and then the other hook
+   * (their ids' order). Counted under FOR UPDATE, the listener held by the second kept the first from holding it for
+   * its event while the second waited for the hook the first held: PostgreSQL aborted one of the two after
+   * deadlock_timeout (set to a minute here, so such a wait outlasts the test). Here the first waits for another
+   * listener held meanwhile, until the second waits.
+   */
+  @Test
+  void aRoundDeactivatingAHookAndOneCountingItsListenerBothRecord(Vertx vertx) throws Exception {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "round-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    for (int i = 0; i < 4; i++) {
+      hookOf(org, owner.token(), orgId, "hook" + i, new JsonArray().add("organization.updated").add("hook.updated"));
+    }
+    for (var title : List.of("First", "Second")) {
+      org.send(HttpMethod.PATCH, "/v1/organizations/" + orgId, owner.token(), new JsonObject().put("title", title));
+    }
+    var byId = PgFixture.queryString(db, "SELECT string_agg(id::text, ',' ORDER BY id) FROM org.hooks").split(",");
+    var heldListener = byId[0];
+    var countedListener = byId[1];
+    var countedByBoth = byId[2];
+    var failing = byId[3];
+    // one statement a hook, in their ids' order: their rows then lie in that order, so the listeners are held in it
+    // whichever way the plan reads them
+    PgFixture.execute(db, "UPDATE org.hooks SET consecutive_failures = 0 WHERE id = '" + heldListener + "'",
+        "UPDATE org.hooks SET consecutive_failures = 1 WHERE id = '" + countedListener + "'",
+        "UPDATE org.hooks SET consecutive_failures = 1, events = '{organization.updated}' WHERE id = '"
+            + countedByBoth + "'",
+        "UPDATE org.hooks SET consecutive_failures = 2, events = '{organization.updated}' WHERE id = '"
+            + failing + "'",
+        "UPDATE org.hook_deliveries SET attempts = 1", "DO $$ BEGIN EXECUTE format('ALTER DATABASE "
+            + "%I SET deadlock_timeout = ''60s''', current_database()); END $$");
+    var pool = Database.open(vertx, db, 3, List.of()).await();
+    var holding = pool.getConnection().await();
+    var held = holding.begin().await();
+    holding.query("SELECT 1 FROM org.hooks WHERE id = '" + heldListener + "' FOR UPDATE").execute().await();
+
+    var deactivating = new DeliveryOutcomes(pool, 1, 60_000, 3).record(failed(db, "SELECT min(id) AS id FROM "
+        + "org.hook_deliveries WHERE hook_id IN ('" + countedByBoth + "', '" + failing + "') GROUP BY hook_id"));
+    PgFixture.awaitLockWaits(db, 1);
+    var counting = new DeliveryOutcomes(pool, 3, 60_000, 3).record(delivered(db, "SELECT max(id) AS id FROM "
+        + "org.hook_deliveries WHERE hook_id IN ('" + countedListener + "', '" + countedByBoth + "') GROUP BY hook_id"));
+    PgFixture.awaitLockWaits(db, 2);
+    held.commit().await();
+    deactivating.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    counting.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.hooks WHERE active AND id = '" + failing + "'"));
+    assertEquals(2, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE event = 'hook.updated'"),
+        "both listeners told");
+    assertEquals(0, PgFixture.queryLong(db, "SELECT sum(consecutive_failures) FROM org.hooks WHERE id IN ('"
+        + countedListener + "', '" + countedByBoth + "')"), "counted by the delivering round last");
+    assertEquals(4, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts"));
+  }
+
+  /**
+   * A round that loses to a deadlock is recorded again, not lost: here one with a hook's deletion, which holds the
+   * hook before it deletes its deliveries, while the round holds the deliveries before it counts their hooks. The
+   * deletion's session outwaits the round's deadlock_timeout, so PostgreSQL aborts the round's statement; until session
+   * 40 that failed the round, the other tenant's delivery with it, and it went out again once its lease lapsed.
+   */
+  @Test
+  void aRoundThatLosesToADeadlockIsRecordedAgain(Vertx vertx) throws InterruptedException {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var kept = updatedUnderAHook(org, org.newUser("first").token(), "http://localhost:9/kept");
+    var deleted = updatedUnderAHook(org, org.newUser("second").token(), "http://localhost:9/deleted");
+    var keptDelivery = deliveryOf(db, kept);
+    var deletedDelivery = deliveryOf(db, deleted);
+    PgFixture.execute(db, "UPDATE org.hooks SET consecutive_failures = 1");
+    var pool = Database.open(vertx, db, 2, List.of()).await();
+    var deleting = pool.getConnection().await();
+    var deletion = deleting.begin().await();
+    deleting.query("SET LOCAL deadlock_timeout = '60s'").execute().await();
+    deleting.query("SELECT 1 FROM org.hooks WHERE id = '" + deleted.get(1) + "' FOR UPDATE").execute().await();
+
+    var recorded = new DeliveryOutcomes(pool, 3, 60_000, 0).record(List.of(
+        new DeliveryOutcomes.Outcome(deletedDelivery, 1, true, 200, null, 5),
+        new DeliveryOutcomes.Outcome(keptDelivery, 1, true, 200, null, 5)));
+    PgFixture.awaitLockWaits(db, 1);
+    var deletes = deleting.query("DELETE FROM org.hooks WHERE id = '" + deleted.get(1) + "'").execute();
+    Eventually.holds(() -> PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = "
+        + keptDelivery + " AND state = 'delivered'") == 1, "the other tenant's outcome is recorded");
+    deletes.await();
+    deletion.commit().await();
+    recorded.await();
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_delivery_attempts WHERE delivery_id = "
+        + keptDelivery));
+  }
+
+  /** A failed first attempt (500) of each delivery that {@code ids} selects. */
+  private static List<DeliveryOutcomes.Outcome> failed(PgUrl db, String ids) {
+    return Arrays.stream(PgFixture.queryString(db, "SELECT string_agg(id::text, ',') FROM (" + ids + ") d")
+        .split(",")).map(id -> new DeliveryOutcomes.Outcome(Long.parseLong(id), 1, false, 500, null, 5)).toList();
   }
 
   /** A delivered first attempt of each delivery that {@code ids} selects. */
