@@ -200,7 +200,7 @@ public final class HookDispatcher {
       // it lost the outcomes of every delivery claimed with it, other organizations' too; failed here, it is its own
       return Future.failedFuture(e);
     }
-    return resolver.resolve(target.getHost(), deadline)
+    return resolver.resolve(row.getUUID("org_id"), target.getHost(), deadline)
         .compose(address -> address == null
             ? Future.succeededFuture(new DeliveryOutcomes.Outcome(row.getLong("id"), row.getInteger("attempts"), false,
                 null, allowPrivateUrls

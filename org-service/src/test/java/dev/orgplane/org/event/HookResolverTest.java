@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -49,7 +50,7 @@ class HookResolverTest {
     });
     try {
       for (int i = 0; i < 2 * VertxOptions.DEFAULT_WORKER_POOL_SIZE; i++) {
-        resolver.resolve("slow-" + i + ".example.com", new AttemptDeadline(vertx, 60_000));
+        resolver.resolve(UUID.randomUUID(), "slow-" + i + ".example.com", new AttemptDeadline(vertx, 60_000));
       }
       assertTrue(allStarted.await(10, TimeUnit.SECONDS), "the resolver's threads took lookups");
       var defaultPool = vertx.executeBlocking(() -> "ran").toCompletionStage().toCompletableFuture();
@@ -86,10 +87,10 @@ class HookResolverTest {
     try {
       var slow = new ArrayList<Future<InetAddress>>();
       for (int i = 0; i < HookResolver.THREADS; i++) {
-        slow.add(resolver.resolve("slow-" + i + ".example.com", deadline));
+        slow.add(resolver.resolve(UUID.randomUUID(), "slow-" + i + ".example.com", deadline));
       }
       assertTrue(allStarted.await(10, TimeUnit.SECONDS), "the resolver's threads took lookups");
-      var queued = resolver.resolve("queued.example.com", deadline);
+      var queued = resolver.resolve(UUID.randomUUID(), "queued.example.com", deadline);
 
       long started = System.nanoTime();
       var failure = assertThrows(ExecutionException.class,
@@ -104,9 +105,59 @@ class HookResolverTest {
 
       answer.countDown();
       // taken from the queue after the queued lookup, so it ends once that one was made or skipped
-      resolver.resolve("after.example.com", new AttemptDeadline(vertx, 60_000)).await();
+      resolver.resolve(UUID.randomUUID(), "after.example.com", new AttemptDeadline(vertx, 60_000)).await();
       assertFalse(looked.contains("queued.example.com"), "the queued lookup was made after its deadline: " + looked);
       assertTrue(slow.stream().allMatch(Future::failed), "an answer after the deadline is dropped");
+    } finally {
+      answer.countDown();
+      resolver.close();
+    }
+  }
+
+  /**
+   * An organization whose hosts' name servers hang (its lookups never answer) holds at most its share of the threads:
+   * another organization's lookups still start at once and answer, and its own beyond its share wait for its own, to
+   * be given up at their deadline unmade. Until session 40 its lookups took every thread, and every other tenant's
+   * deliveries waited for them until their deadline.
+   */
+  @Test
+  void anOrganizationWhoseLookupsHangLeavesTheOthersAThread(Vertx vertx) throws Exception {
+    var answer = new CountDownLatch(1);
+    var hanging = new AtomicInteger();
+    var resolver = new HookResolver(vertx, host -> {
+      if (host.startsWith("hangs-")) {
+        hanging.incrementAndGet();
+        try {
+          answer.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return InetAddress.getLoopbackAddress();
+    });
+    var slowTenant = UUID.randomUUID();
+    try {
+      var slow = new ArrayList<Future<InetAddress>>();
+      for (int i = 0; i < 2 * HookResolver.THREADS; i++) {
+        slow.add(resolver.resolve(slowTenant, "hangs-" + i + ".example.com", new AttemptDeadline(vertx, 1_000)));
+      }
+      long started = System.nanoTime();
+      for (int i = 0; i < HookResolver.THREADS; i++) {
+        assertEquals(InetAddress.getLoopbackAddress(), resolver.resolve(UUID.randomUUID(), "fine-" + i + ".example.com",
+            new AttemptDeadline(vertx, 60_000)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
+      }
+      assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 500, "the others' lookups waited");
+      assertEquals(HookResolver.LOOKUPS_PER_ORGANIZATION, hanging.get(), "lookups of the slow tenant at once");
+      for (var lookup : slow.subList(HookResolver.LOOKUPS_PER_ORGANIZATION, slow.size())) {
+        var failure = assertThrows(ExecutionException.class,
+            () -> lookup.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertTrue(failure.getCause() instanceof HookResolver.Queued, "given back unmade: " + failure);
+      }
+      answer.countDown();
+      assertEquals(InetAddress.getLoopbackAddress(), resolver.resolve(slowTenant, "later.example.com",
+          new AttemptDeadline(vertx, 60_000)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS),
+          "its places are free again once its lookups end");
+      assertEquals(HookResolver.LOOKUPS_PER_ORGANIZATION, hanging.get(), "a lookup given up was made after all");
     } finally {
       answer.countDown();
       resolver.close();
