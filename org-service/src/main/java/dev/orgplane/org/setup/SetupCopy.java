@@ -80,6 +80,7 @@ final class SetupCopy {
   private final String selectSql;
   private final Writes newSecrets;
   private final Writes templateSecrets;
+  private final CycleClosingReferences cycleClosing;
 
   /** A page's writes (see {@link #page}), for one way of giving the copies their secrets. */
   private record Writes(String insert, String upsert, String keep) {
@@ -107,6 +108,7 @@ final class SetupCopy {
         + " WHERE org_id = $1 AND id > $2 ORDER BY id");
     this.newSecrets = writes(false);
     this.templateSecrets = writes(true);
+    this.cycleClosing = kind.acyclicColumn() == null ? null : new CycleClosingReferences(kind);
   }
 
   SetupKind kind() {
@@ -118,7 +120,8 @@ final class SetupCopy {
    * service reads of them would pass {@link PageBytes#MAX_BYTES}. A
    * reference to an object of the same kind (a hook running after another) whose copy is neither in this
    * page nor in the target yet is left out, because it could not be satisfied; copying the same page
-   * again once the later pages are in completes it.
+   * again once the later pages are in completes it. So is one a page replacing copies would add that would close a
+   * cycle through a copy of a later page not replaced yet ({@link CycleClosingReferences}).
    *
    * <p>With {@code firstCopy}, a page none of whose copies is in the target yet is written by a plain INSERT, which
    * costs PostgreSQL a fifth less per row than the upsert (whose speculative insertion checks each key twice). Pages
@@ -157,9 +160,10 @@ final class SetupCopy {
               .compose(lookedUp -> {
                 var insertOnly = mode.firstCopy() && copied.result().isEmpty();
                 var writeMode = insertOnly ? mode : mode.again();
+                var linkable = linkable(tx, target, page, satisfiable.result(), writeMode);
                 return namesFreed(tx, source, targetAccess, page, copied.result(), writeMode)
-                    .compose(moved -> write(tx, source, target, page, remappedIds.result(), satisfiable.result(),
-                        writeMode)
+                    .compose(moved -> linkable.compose(links -> write(tx, source, target, page, remappedIds.result(),
+                        links, writeMode))
                         .map(written -> new Result(sourceIds, nextCursor, page.copyOf(), written.changed(),
                             written.created(), written.updated(),
                             page.rows().size() - written.created() - written.updated(),
@@ -308,6 +312,44 @@ final class SetupCopy {
         });
   }
 
+  /**
+   * Which references to the kind itself a page writes now: those to copies it or the target holds
+   * ({@code copies}), but not those it would add that would close a cycle ({@code closingCycles}, by copy id).
+   */
+  private record Linkable(Set<String> copies, Map<String, Set<String>> closingCycles) {
+
+    boolean now(String copy, String referenced) {
+      return copies.contains(referenced) && !closingCycles.getOrDefault(copy, Set.of()).contains(referenced);
+    }
+  }
+
+  /**
+   * The page's {@link Linkable} references, given the copies they may name ({@code null} for kinds that do not refer
+   * to themselves). Only a page that replaces copies can close a cycle: a new copy is named by none yet, and a kept
+   * one takes no reference but those left out when it was made.
+   */
+  private Future<Linkable> linkable(SqlClient tx, UUID target, TemplatePage page, Set<String> copies, Mode mode) {
+    if (copies == null || mode.firstCopy() || mode.existing() == Existing.KEEP) {
+      return Future.succeededFuture(new Linkable(copies, Map.of()));
+    }
+    var from = new ArrayList<UUID>();
+    var to = new ArrayList<UUID>();
+    for (int i = 0; i < page.rows().size(); i++) {
+      for (var id : page.rows().get(i).getArrayOfUUIDs(kind.acyclicColumn())) {
+        var copy = page.copyOf().apply(id.toString());
+        if (copies.contains(copy)) {
+          from.add(UUID.fromString(page.copyIds().get(i)));
+          to.add(UUID.fromString(copy));
+        }
+      }
+    }
+    if (from.isEmpty()) {
+      return Future.succeededFuture(new Linkable(copies, Map.of()));
+    }
+    return cycleClosing.among(tx, target, page.copyIds().stream().map(UUID::fromString).toList(), from, to)
+        .map(closing -> new Linkable(copies, closing));
+  }
+
   private record Written(List<JsonObject> changed, Set<String> createdIds, long updated, long deferred) {
 
     long created() {
@@ -320,7 +362,7 @@ final class SetupCopy {
    * are joined to the template's rows, which give everything else.
    */
   private Future<Written> write(SqlClient tx, UUID source, UUID target, TemplatePage page,
-      Set<String> remappedIds, Set<String> satisfiable, Mode mode) {
+      Set<String> remappedIds, Linkable linkable, Mode mode) {
     var rows = page.rows();
     if (rows.isEmpty()) {
       return Future.succeededFuture(new Written(List.of(), Set.of(), 0, 0));
@@ -347,7 +389,7 @@ final class SetupCopy {
             var sameKind = field.column().equals(kind.acyclicColumn());
             for (var id : row.getArrayOfUUIDs(field.column())) {
               var copy = copyOf.apply(id.toString());
-              if (!sameKind || satisfiable.contains(copy)) {
+              if (!sameKind || linkable.now(page.copyIds().get(i), copy)) {
                 copies.add(copy);
               } else {
                 deferred.add(i);

@@ -182,15 +182,99 @@ class SetupCopyTest extends OrgServiceTest {
 
   /** Two hooks of {@code template}, in id order (a page of one each), the first running after the second. */
   private List<String> hookRunningAfterTheNext(OrgServiceHarness.Account owner, Org template) {
+    var hooks = hooks(owner, template, "one", "two");
+    runAfter(owner, template, hooks.get(0), hooks.get(1));
+    return hooks;
+  }
+
+  /** Hooks of {@code template} named {@code names}, in id order (a page of one each), running after nothing. */
+  private List<String> hooks(OrgServiceHarness.Account owner, Org template, String... names) {
     var hooks = new ArrayList<String>();
-    for (var name : List.of("one", "two")) {
+    for (var name : names) {
       hooks.add(create(owner, template, "hooks", new JsonObject().put("name", name)
           .put("url", "https://hooks.example.com/" + name).put("events", new JsonArray().add("queue.created"))));
     }
     hooks.sort(null);
-    org.send(HttpMethod.PATCH, template.path("/hooks/" + hooks.get(0)), owner.token(),
-        new JsonObject().put("runAfter", new JsonArray().add(hooks.get(1))));
     return hooks;
+  }
+
+  /** Makes {@code hook} of {@code in} run after {@code after} (nothing, if none). */
+  private void runAfter(OrgServiceHarness.Account owner, Org in, String hook, String... after) {
+    var patched = org.send(HttpMethod.PATCH, in.path("/hooks/" + hook), owner.token(),
+        new JsonObject().put("runAfter", new JsonArray(List.of(after))));
+    assertEquals(200, patched.statusCode(), patched.bodyAsString());
+  }
+
+  /** The run-after list of the copy in {@code target} of template hook {@code hook}, as template ids. */
+  private List<String> copyRunsAfter(OrgServiceHarness.Account owner, Org target, String hook, List<String> hooks) {
+    var copyOf = IdFunction.nameBasedIn(target.id());
+    return org.get(target.path("/hooks/" + copyOf.apply(hook)), owner.token()).bodyAsJsonObject()
+        .getJsonArray("runAfter").stream().map(copy -> hooks.stream().filter(h -> copyOf.apply(h).equals(copy))
+            .findFirst().orElseThrow()).toList();
+  }
+
+  /** Copies {@code template}'s hooks into {@code target} a hook a page; answers each page's deferred count. */
+  private List<Long> copyHookByHook(OrgServiceHarness.Account owner, Org template, Org target) {
+    var deferred = new ArrayList<Long>();
+    String cursor = null;
+    do {
+      var page = copy(owner, template, target, "hooks", "?limit=1" + (cursor == null ? "" : "&cursor=" + cursor));
+      assertEquals(200, page.statusCode(), page.bodyAsString());
+      deferred.add(page.bodyAsJsonObject().getLong("deferred"));
+      cursor = page.bodyAsJsonObject().getString("nextCursor");
+    } while (cursor != null);
+    return deferred;
+  }
+
+  /**
+   * A rollout of a template that reversed two hooks' run order, a hook a page: the first hook now runs after the
+   * second, whose copy runs after the first's until the second page replaces it. Written at once, the reference
+   * would close a cycle through that stale copy, so it waits (deferred) as one to a hook not copied yet does, and
+   * copying the pages again completes it: the copies end as a rollout of one page leaves them, and a further run
+   * changes nothing.
+   */
+  @Test
+  void aRunOrderReversedAcrossPagesWaitsForTheLaterPageInsteadOfFailing() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var hooks = hooks(owner, template, "one", "two");
+    runAfter(owner, template, hooks.get(1), hooks.get(0));
+    counts(copy(owner, template, target, "hooks", ""), 2, 0, 0);
+    runAfter(owner, template, hooks.get(1));
+    runAfter(owner, template, hooks.get(0), hooks.get(1));
+
+    assertEquals(List.of(1L, 0L), copyHookByHook(owner, template, target), "the first hook's reference waits");
+    assertEquals(List.of(), copyRunsAfter(owner, target, hooks.get(0), hooks));
+    assertEquals(List.of(0L, 0L), copyHookByHook(owner, template, target), "the pages copied again complete it");
+    assertEquals(List.of(hooks.get(1)), copyRunsAfter(owner, target, hooks.get(0), hooks));
+    assertEquals(List.of(), copyRunsAfter(owner, target, hooks.get(1), hooks));
+    counts(copy(owner, template, target, "hooks", ""), 0, 0, 2);
+  }
+
+  /**
+   * A reference to a hook of an earlier page waits too when it would close a cycle through the stale copy of a later
+   * page's hook, while a reference the copy holds already stays: here the first hook keeps running after the third,
+   * whose copy still runs after the second until its page comes, and the second now runs after the first.
+   */
+  @Test
+  void aReferenceClosingACycleThroughALaterPagesStaleCopyWaitsWhateverPageItNames() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var hooks = hooks(owner, template, "one", "two", "three");
+    runAfter(owner, template, hooks.get(0), hooks.get(2));
+    runAfter(owner, template, hooks.get(2), hooks.get(1));
+    counts(copy(owner, template, target, "hooks", ""), 3, 0, 0);
+    runAfter(owner, template, hooks.get(2));
+    runAfter(owner, template, hooks.get(1), hooks.get(0));
+
+    assertEquals(List.of(0L, 1L, 0L), copyHookByHook(owner, template, target));
+    assertEquals(List.of(hooks.get(2)), copyRunsAfter(owner, target, hooks.get(0), hooks),
+        "a reference held already is not taken away");
+    assertEquals(List.of(0L, 0L, 0L), copyHookByHook(owner, template, target));
+    assertEquals(List.of(hooks.get(0)), copyRunsAfter(owner, target, hooks.get(1), hooks));
+    counts(copy(owner, template, target, "hooks", ""), 0, 0, 3);
   }
 
   @Test
