@@ -4,6 +4,7 @@ import static dev.orgplane.engine.WatchedTemplate.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.copy.api.IdFunction;
+import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.engine.WatchedTemplate;
 import io.vertx.core.http.HttpMethod;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * swap, of roles, of teams and of every setup kind (which org-service copies a page at a time itself), whichever
  * object has the lower id; a role's members follow it. A name the tenant gave an object of its own still stops the
  * rollout, naming the template object that wanted it, and a dry run predicts it (and plans the renames that pass).
+ * A reversed run order of two hooks, which a rollout meets in the same order, reaches the copy as well.
  * Each subclass rolls out with its own page size: both objects on one page, or each on its own.
  */
 abstract class TemplateRenamesRollout {
@@ -84,6 +86,22 @@ abstract class TemplateRenamesRollout {
       assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
     }
 
+    /** Makes the template's {@code which}th hook run after its {@code after}th ones (nothing, if none). */
+    void runAfter(int which, Integer... after) {
+      var patched = watched().engine().org.send(HttpMethod.PATCH, path(template) + "/" + ids.get(which),
+          watched().token(), new JsonObject().put("runAfter", new JsonArray(Stream.of(after).map(ids::get).toList())));
+      assertEquals(200, patched.statusCode(), patched.bodyAsString());
+    }
+
+    /** Which of the template's objects the copy of its {@code which}th hook runs after, by their index. */
+    List<Integer> copyRunsAfter(int which) {
+      var copy = watched().engine().org.get(path(target) + "/" + IdFunction.nameBased(target, ids.get(which)),
+          watched().token());
+      assertEquals(200, copy.statusCode(), copy.bodyAsString());
+      return copy.bodyAsJsonObject().getJsonArray("runAfter").stream()
+          .map(id -> ids.stream().map(object -> IdFunction.nameBased(target, object)).toList().indexOf(id)).toList();
+    }
+
     JsonObject provision() {
       return watched().engine().provision(watched().token(), request);
     }
@@ -135,6 +153,27 @@ abstract class TemplateRenamesRollout {
     rollout.rename(1, "xx");
     rollout.rename(0, "yy");
     rollout.assertRolledOut("yy", "xx");
+  }
+
+  /**
+   * The lower hook comes to run after the higher, which ran after it: across pages, its copy's reference would close a
+   * cycle through the higher's copy until that page replaces it, so org-service defers it and the hooks plugin's
+   * second pass sets it. A further rollout changes nothing.
+   */
+  @Test
+  void aReversedRunOrderOfHooksReachesTheCopy() {
+    var rollout = new Rollout("hooks", "xx", "yy");
+    rollout.runAfter(1, 0);
+    rollout.assertRolledOut("xx", "yy");
+    assertEquals(List.of(0), rollout.copyRunsAfter(1));
+    rollout.runAfter(1);
+    rollout.runAfter(0, 1);
+
+    rollout.assertRolledOut("xx", "yy");
+    assertEquals(List.of(List.of(1), List.of()), List.of(rollout.copyRunsAfter(0), rollout.copyRunsAfter(1)));
+    var again = rollout.provision();
+    assertEquals("succeeded", again.getString("status"), again.encodePrettily());
+    assertEquals(0, EngineHarness.step(again, "hooks").getLong("updated"), again.encodePrettily());
   }
 
   @Test

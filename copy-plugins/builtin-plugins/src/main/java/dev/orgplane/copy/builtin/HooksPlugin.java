@@ -20,10 +20,11 @@ import java.util.Set;
  * write-only, so the option changes neither.
  *
  * <p>A hook may run after a hook of a later page, which does not exist yet when its page is copied,
- * and org-service leaves such a reference out (it counts the hook as deferred). So the copy takes two
- * passes: the first copies every hook with the {@code runAfter} entries that already exist, the second
+ * and org-service leaves such a reference out (it counts the hook as deferred), as it does, in a rollout, one whose
+ * copy would run after a later page's copy that still runs after it until its page comes (a reversed run order). So
+ * the copy takes two passes: the first copies every hook with the {@code runAfter} entries it can write, the second
  * (cursors prefixed {@value #LINKING}) copies the pages again, which completes the lists, and runs only
- * if the first deferred any. A re-run finds every hook copied already and takes one pass.
+ * if the first deferred any. A re-run of an unchanged template finds every hook copied already and takes one pass.
  */
 public final class HooksPlugin extends OrgObjectsPlugin {
 
