@@ -326,24 +326,28 @@ final class SetupCopy {
   /**
    * The page's {@link Linkable} references, given the copies they may name ({@code null} for kinds that do not refer
    * to themselves). Only a page that replaces copies can close a cycle: a new copy is named by none yet, and a kept
-   * one takes no reference but those left out when it was made.
+   * one takes no reference but those left out when it was made. And only one with a reference that leaves it: a cycle
+   * among its own copies would be one of the template.
    */
   private Future<Linkable> linkable(SqlClient tx, UUID target, TemplatePage page, Set<String> copies, Mode mode) {
     if (copies == null || mode.firstCopy() || mode.existing() == Existing.KEEP) {
       return Future.succeededFuture(new Linkable(copies, Map.of()));
     }
+    var onPage = Set.copyOf(page.copyIds());
     var from = new ArrayList<UUID>();
     var to = new ArrayList<UUID>();
+    var leavesPage = false;
     for (int i = 0; i < page.rows().size(); i++) {
       for (var id : page.rows().get(i).getArrayOfUUIDs(kind.acyclicColumn())) {
         var copy = page.copyOf().apply(id.toString());
         if (copies.contains(copy)) {
           from.add(UUID.fromString(page.copyIds().get(i)));
           to.add(UUID.fromString(copy));
+          leavesPage |= !onPage.contains(copy);
         }
       }
     }
-    if (from.isEmpty()) {
+    if (!leavesPage) {
       return Future.succeededFuture(new Linkable(copies, Map.of()));
     }
     return cycleClosing.among(tx, target, page.copyIds().stream().map(UUID::fromString).toList(), from, to)
