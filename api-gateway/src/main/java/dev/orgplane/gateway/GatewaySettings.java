@@ -28,6 +28,8 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
 
   /** A request per 1000 s: a slower rate would tell a client over its limit to wait longer. */
   private static final double SLOWEST_RATE_PER_SECOND = 0.001;
+  /** How many addresses' password buckets an IPv6 site's holds. */
+  private static final int SITE_SHARE = 8;
   /** A day: an upstream skipped longer is better taken out of the routes. */
   private static final long LONGEST_QUARANTINE_MILLIS = 86_400_000;
   /**
@@ -76,6 +78,20 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
           + SLOWEST_READY_PROBE_MILLIS + ", got " + period);
     }
     return period;
+  }
+
+  /**
+   * The refill of the password limit of an IPv6 site (its /48), {@value #SITE_SHARE} times an address's: about as
+   * many /64s as a household or a small office has in use, while a site's 65,536 of them each with an address's
+   * bucket took ~2 million hashes in a burst.
+   */
+  double sitePasswordRatePerSecond() {
+    return Math.min(Double.MAX_VALUE, passwordRatePerSecond * SITE_SHARE);
+  }
+
+  /** That limit's bucket size, {@value #SITE_SHARE} times an address's. */
+  double sitePasswordBurst() {
+    return (double) passwordBurst * SITE_SHARE;
   }
 
   boolean tls() {

@@ -50,6 +50,7 @@ public final class GatewayVerticle extends ServiceVerticle {
   private static final String PER_ADDRESS = "per-address";
   private static final String PER_PRINCIPAL = "per-principal";
   private static final String PER_ADDRESS_PASSWORDS = "per-address-passwords";
+  private static final String PER_SITE_PASSWORDS = "per-site-passwords";
   /**
    * The requests that make org-service hash a password (bcrypt, a fraction of a second of a core each) before it knows
    * who is asking: a sign-in (the token endpoint: a password grant at a made-up address is a free attempt and a full
@@ -123,16 +124,22 @@ public final class GatewayVerticle extends ServiceVerticle {
       var perPrincipal = TokenBuckets.shared(vertx, PER_PRINCIPAL, own.ratePerSecond(), own.burst());
       var perAddressPasswords = TokenBuckets.shared(vertx, PER_ADDRESS_PASSWORDS, own.passwordRatePerSecond(),
           own.passwordBurst());
+      var perSitePasswords = TokenBuckets.shared(vertx, PER_SITE_PASSWORDS, own.sitePasswordRatePerSecond(),
+          own.sitePasswordBurst());
       forgetTimer = vertx.setPeriodic(60_000, id -> {
         perAddress.forgetIdle();
         perPrincipal.forgetIdle();
         perAddressPasswords.forgetIdle();
+        perSitePasswords.forgetIdle();
       });
       var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
       clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
       var passwordLimit = RateLimit.perClientAddress(perAddressPasswords, clients);
-      PASSWORD_ROUTES.forEach(route -> router.route(route.method(), route.path()).handler(passwordLimit));
+      // after the address's, so a client its own bucket refuses takes nothing from its neighbours' share
+      var sitePasswordLimit = RateLimit.perClientSite(perSitePasswords, clients);
+      PASSWORD_ROUTES.forEach(route -> router.route(route.method(), route.path()).handler(passwordLimit)
+          .handler(sitePasswordLimit));
       // after CORS, which answers a preflight's OPTIONS, and behind the per-address limit, unlike health's GETs
       router.route().handler(new DocumentedMethods());
       // open to anyone, so behind the per-address limit; health stays in front of it, as a balancer that shares a
@@ -259,6 +266,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     TokenBuckets.release(vertx, PER_ADDRESS);
     TokenBuckets.release(vertx, PER_PRINCIPAL);
     TokenBuckets.release(vertx, PER_ADDRESS_PASSWORDS);
+    TokenBuckets.release(vertx, PER_SITE_PASSWORDS);
   }
 
   @Override

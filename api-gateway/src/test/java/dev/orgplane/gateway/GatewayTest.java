@@ -1103,6 +1103,32 @@ class GatewayTest {
   }
 
   /**
+   * The holder of an IPv6 /48 has 65,536 /64s, each with a password bucket of its own: the requests that hash a
+   * password take from a bucket of its /48 too, eight addresses' worth. Until session 40 its sign-ins spread over its
+   * /64s passed, about 2 million in a burst, and filled org-service's hashing queue for every tenant.
+   */
+  @Test
+  void signInsSpreadOverTheSlash64sOfAnIpv6SiteMeetItsLimit() {
+    var port = freePort();
+    var deployment = deployBehindLoopbackProxy(port, new JsonObject()
+        .put("ORGPLANE_PASSWORD_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_PASSWORD_RATE_LIMIT_BURST", "4"));
+    java.util.function.Function<String, HttpResponse<Buffer>> signIn = forwardedFor -> client
+        .post(port, "127.0.0.1", "/v1/auth/token").putHeader("X-Forwarded-For", forwardedFor).send().await();
+    var statuses = new java.util.ArrayList<Integer>();
+    // bits 49 to 64 differ: a new /64 of the same /48 each time, its own bucket full
+    for (int subnet = 0; subnet < 32; subnet++) {
+      statuses.add(signIn.apply("2001:db8:1:" + Integer.toHexString(subnet) + "::1").statusCode());
+    }
+    var pastTheSite = signIn.apply("2001:db8:1:ffff::1");
+    var anotherSite = signIn.apply("2001:db8:2:0::1");
+    vertx.undeploy(deployment).await();
+    assertTrue(!statuses.contains(429), "a site holds eight addresses' buckets: " + statuses);
+    assertProblem(pastTheSite, 429, "rate_limited");
+    assertTrue(Integer.parseInt(pastTheSite.getHeader("Retry-After")) >= 1, pastTheSite.getHeader("Retry-After"));
+    assertTrue(anotherSite.statusCode() != 429, "another /48 has its own");
+  }
+
+  /**
    * Behind a balancer that ends TLS, the services hear the scheme and host the client used, not the balancer's hop:
    * the last value the proxy sent, the one it set or appended; those left of it are its client's own words (here
    * forged: {@code http} and {@code evil.example}).

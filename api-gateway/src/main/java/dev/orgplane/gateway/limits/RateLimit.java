@@ -11,7 +11,8 @@ import java.util.function.Function;
  * 429 {@code rate_limited} with {@code Retry-After} once a key's bucket is empty. Mounted twice:
  * by client address ({@link ClientNetwork}: an IPv6 client by its /64) before the token check (so floods of bad tokens are cut off too), and by token
  * subject after it (so one client cannot spread its load over many addresses), before an identity provider's token is
- * exchanged (so neither can it spread its exchanges at org-service).
+ * exchanged (so neither can it spread its exchanges at org-service). The requests that have a password hashed meet
+ * stricter ones besides, by client address and by IPv6 site.
  */
 public final class RateLimit implements Handler<RoutingContext> {
 
@@ -29,6 +30,14 @@ public final class RateLimit implements Handler<RoutingContext> {
 
   public static RateLimit perClientAddress(TokenBuckets buckets, ClientAddress clients) {
     return new RateLimit(buckets, ctx -> ClientNetwork.of(clients.of(ctx)));
+  }
+
+  /**
+   * By the client's IPv6 site ({@link ClientNetwork#siteOf}: its /48); an IPv4 client it does not count, its address
+   * being all it has. For a limit whose buckets per address a site would multiply past what the platform bears.
+   */
+  public static RateLimit perClientSite(TokenBuckets buckets, ClientAddress clients) {
+    return new RateLimit(buckets, ctx -> ClientNetwork.siteOf(clients.of(ctx)));
   }
 
   public static RateLimit perPrincipal(TokenBuckets buckets) {

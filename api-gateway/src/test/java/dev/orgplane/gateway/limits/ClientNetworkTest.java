@@ -2,6 +2,7 @@ package dev.orgplane.gateway.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,5 +15,15 @@ class ClientNetworkTest {
     assertEquals("192.0.2.1", ClientNetwork.of("::ffff:192.0.2.1"));
     assertEquals("192.0.2.1", ClientNetwork.of("192.0.2.1"));
     assertEquals("unknown", ClientNetwork.of("unknown"));
+  }
+
+  @Test
+  void anIpv6AddressHasItsSlash48ForASiteOtherAddressesNone() {
+    assertEquals(ClientNetwork.siteOf("2001:db8:1::1"), ClientNetwork.siteOf("2001:db8:1:ffff:ffff:ffff:ffff:ffff"));
+    assertNotEquals(ClientNetwork.siteOf("2001:db8:1::1"), ClientNetwork.siteOf("2001:db8:2::1"));
+    assertNotEquals(ClientNetwork.of("2001:db8:1::1"), ClientNetwork.siteOf("2001:db8:1::1"));
+    assertNull(ClientNetwork.siteOf("::ffff:192.0.2.1"));
+    assertNull(ClientNetwork.siteOf("192.0.2.1"));
+    assertNull(ClientNetwork.siteOf("unknown"));
   }
 }
