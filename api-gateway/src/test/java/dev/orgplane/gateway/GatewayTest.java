@@ -240,6 +240,10 @@ class GatewayTest {
             response.end(content);
           }
         }
+        case "/v1/stream/chunked" -> {
+          response.setChunked(true).write("first;");
+          vertx.setTimer(20, id -> response.end("second"));
+        }
         case "/v1/stream/then-close" -> response.end("ok").onSuccess(v -> vertx.setTimer(20, id -> req.connection().close()));
         default -> response.setStatusCode(404).end();
       }
@@ -534,6 +538,34 @@ class GatewayTest {
         + "\r\nTransfer-Encoding: Chunked\r\n\r\n5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n");
     assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
     assertTrue(answer.contains("{\\\"a\\\":1}"), answer);
+  }
+
+  /**
+   * HTTP/1.0 has no chunks (Vert.x writes none to it): an answer of unknown length ends for an HTTP/1.0 caller with its
+   * connection, said in the head, even one it asked to keep alive. Until session 40 that connection stayed open after
+   * the body, and the caller waited for an end it could not see. Both paths (without a body, and with one).
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"GET", "POST"})
+  void anHttp10CallerGetsAStreamedAnswerEndedByItsConnection(String method) throws Exception {
+    var body = method.equals("POST") ? "{}" : "";
+    var answer = new StringBuilder();
+    try (var socket = new java.net.Socket("127.0.0.1", gatewayPort)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write((method + " /v1/stream/chunked HTTP/1.0\r\nConnection: keep-alive\r\n"
+          + "Authorization: Bearer " + token(c -> c) + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+          .getBytes(StandardCharsets.US_ASCII));
+      var read = new byte[4096];
+      for (int n; (n = socket.getInputStream().read(read)) >= 0; ) {
+        answer.append(new String(read, 0, n, StandardCharsets.ISO_8859_1));
+      }
+    } catch (java.net.SocketTimeoutException stillOpen) {
+      throw new AssertionError("the connection stayed open after: " + answer, stillOpen);
+    }
+    assertTrue(answer.toString().startsWith("HTTP/1.0 200 "), answer.toString());
+    assertTrue(answer.toString().toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"),
+        answer.toString());
+    assertTrue(answer.toString().endsWith("\r\n\r\nfirst;second"), answer.toString());
   }
 
   /**

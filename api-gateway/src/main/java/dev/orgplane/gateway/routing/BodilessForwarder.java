@@ -54,7 +54,7 @@ final class BodilessForwarder {
         request.uri(), Unpooled.EMPTY_BUFFER, UNCHECKED.newHeaders(), EmptyHttpHeaders.INSTANCE);
     HopHeaders.toUpstream(ctx, outgoing.headers()::add);
     outgoing.headers().add("Host", authorities.computeIfAbsent(upstream, Route::authority));
-    new UpstreamExchange(channels, eventStreams, upstream, ctx.response(), route.timeoutMillis(),
+    new UpstreamExchange(channels, eventStreams, upstream, ctx, route.timeoutMillis(),
       new UpstreamExchange.Outcome() {
         @Override
         public void failedBeforeAnswer(Throwable cause, boolean sent, boolean connectionWasReused) {

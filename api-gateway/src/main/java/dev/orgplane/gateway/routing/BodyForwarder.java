@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -310,7 +309,7 @@ final class BodyForwarder {
     var idle = new AnswerIdleTimeout(vertx, upstream.request(), timeoutMillis);
     boolean inOneWrite = HopHeaders.answerHead(upstream.statusCode(), HopHeaders.asIs(upstream.headers()),
         HopHeaders.connectionOf(upstream.headers()), HopHeaders.contentLength(upstream.getHeader("Content-Length")),
-        ctx.request().method().equals(HttpMethod.HEAD), response);
+        ctx);
     if (!inOneWrite && RelayedEventStreams.isEventStream(upstream.getHeader(HttpHeaders.CONTENT_TYPE))) {
       new PipedEventStream(upstream, response, eventStreams, idle).relay();
       return;

@@ -5,11 +5,13 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.RequestIds;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Iterator;
 import java.util.List;
@@ -104,15 +106,18 @@ final class HopHeaders {
   }
 
   /**
-   * The upstream answer's head for the caller: its status and headers minus the hop-by-hop ones and its request
+   * The upstream answer's head for the {@code caller}: its status and headers minus the hop-by-hop ones and its request
    * id (ours stands). Answers true when the body, of {@code length} bytes (-1: unknown), is to be collected and
    * written at once (typical API answers: one write, and nothing left to pipe if the caller has gone meanwhile);
-   * false when it streams, its length announced or chunked. The answer to a HEAD ({@code toHead}) has no body but
-   * announces the length its GET's would have (RFC 9110, 9.3.2), which Vert.x writes for no HEAD itself: without
-   * it, an answer of up to 256 KiB reached the caller without a Content-Length.
+   * false when it streams, its length announced or chunked, or to an HTTP/1.0 caller ended by its connection
+   * ({@link #endsWithItsConnection}). The answer to a HEAD has no body but announces the length its GET's would have
+   * (RFC 9110, 9.3.2), which Vert.x writes for no HEAD itself: without it, an answer of up to 256 KiB reached the
+   * caller without a Content-Length.
    */
   static boolean answerHead(int status, Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> upstream,
-      String connection, long length, boolean toHead, HttpServerResponse response) {
+      String connection, long length, RoutingContext caller) {
+    var response = caller.response();
+    boolean toHead = caller.request().method().equals(HttpMethod.HEAD);
     response.setStatusCode(status);
     while (upstream.hasNext()) {
       var h = upstream.next();
@@ -125,10 +130,25 @@ final class HopHeaders {
     }
     if (length >= 0) {
       response.putHeader("Content-Length", Long.toString(length));
+    } else if (caller.request().version() == HttpVersion.HTTP_1_0 && !toHead) {
+      endsWithItsConnection(caller);
     } else {
       response.setChunked(true);
     }
     return false;
+  }
+
+  /**
+   * HTTP/1.0 has no chunks (Vert.x writes none to it), so a body of unknown length ends for an HTTP/1.0 caller with its
+   * connection: said in the head, and done once the answer is out. On a connection it asked to keep alive, the body
+   * ran on unmarked and the caller waited for an end it could not see. Said as the head goes out: Vert.x writes
+   * {@code keep-alive} over any Connection header of ours for such a caller.
+   */
+  private static void endsWithItsConnection(RoutingContext caller) {
+    var connection = caller.request().connection();
+    caller.addHeadersEndHandler(
+        head -> caller.response().putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE));
+    caller.addEndHandler(answered -> connection.close());
   }
 
   /**

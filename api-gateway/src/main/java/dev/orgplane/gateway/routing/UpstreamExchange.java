@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -23,6 +22,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,6 +59,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
   private final UpstreamChannels channels;
   private final RelayedEventStreams eventStreams;
   private final URI upstream;
+  private final RoutingContext caller;
   private final HttpServerResponse response;
   private final long timeoutNanos;
   private final Outcome outcome;
@@ -70,7 +71,6 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
   private boolean interim;
   private boolean ended;
   private boolean keepAlive;
-  private boolean toHead;
   /**
    * A small answer's pieces as the upstream connection read them, held (retained) until the caller's write is done
    * with them: copied to the heap, they were copied once more to a direct buffer on their way out.
@@ -84,18 +84,18 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
   private boolean waitingForCaller;
 
   UpstreamExchange(UpstreamChannels channels, RelayedEventStreams eventStreams, URI upstream,
-      HttpServerResponse response, long timeoutMillis, Outcome outcome) {
+      RoutingContext caller, long timeoutMillis, Outcome outcome) {
     this.channels = channels;
     this.eventStreams = eventStreams;
     this.upstream = upstream;
-    this.response = response;
+    this.caller = caller;
+    this.response = caller.response();
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     this.outcome = outcome;
   }
 
   /** Waits for a connection (within the timeout too), then sends {@code request} on it. */
   void start(HttpRequest request) {
-    toHead = HttpMethod.HEAD.equals(request.method());
     lastActivity = System.nanoTime();
     timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
     // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
@@ -138,7 +138,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
     boolean closing = !keepAlive;
     long length = HttpUtil.getContentLength(answer, -1L);
     if (HopHeaders.answerHead(answer.status().code(), answer.headers().iteratorCharSequence(),
-        HopHeaders.connectionOf(answer.headers()), length, toHead, response)) {
+        HopHeaders.connectionOf(answer.headers()), length, caller)) {
       // as many pieces as the answer comes in (8 KB each from the codec): past a composite's default 16 Netty merges
       // them into one new buffer, the copy this spares
       body = channel.alloc().compositeBuffer(Integer.MAX_VALUE);
