@@ -62,9 +62,9 @@ final class UpstreamChannels {
   }
 
   /**
-   * The request that asked for {@code acquisition} waited its route's timeout: whether it was still waiting for a
-   * connection to come free (the pool is busy), not for one being opened for it (the upstream is slow to accept);
-   * if so it waits no more.
+   * The request that asked for {@code acquisition} waited its route's timeout, or its caller hung up: whether it was
+   * still waiting for a connection to come free (the pool is busy), not for one being opened for it (the upstream is
+   * slow to accept); if so it waits no more.
    */
   boolean stopWaiting(URI upstream, Future<Channel> acquisition) {
     return upstreams.get(upstream).stopWaiting(acquisition);

@@ -281,6 +281,8 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
       eventStreams.closed(this);
     }
     if (channel == null) {
+      // waiting no more, if it still was (its caller hung up): a connection freed later is for a request still wanted
+      channels.stopWaiting(upstream, acquisition);
       return;
     }
     channel.attr(CURRENT).set(null);
