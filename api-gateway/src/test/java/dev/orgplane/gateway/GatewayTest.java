@@ -541,6 +541,19 @@ class GatewayTest {
   }
 
   /**
+   * An HTTP/1.0 request without a Host has no host to forward: the upstream gets no X-Forwarded-Host, as a service
+   * reading one would take an empty one for a host. Until session 40 it got {@code X-Forwarded-Host:} empty.
+   */
+  @Test
+  void anHttp10RequestWithoutAHostIsForwardedWithoutAForwardedHost() {
+    var answer = raw("GET /v1/organizations HTTP/1.0\r\nAuthorization: Bearer " + token(c -> c) + "\r\n\r\n");
+    assertTrue(answer.startsWith("HTTP/1.0 200 "), answer);
+    var headers = seenByUpstream.get(0).getJsonObject("headers");
+    assertTrue(!headers.containsKey("x-forwarded-host"), headers.encode());
+    assertEquals("http", headers.getString("x-forwarded-proto"));
+  }
+
+  /**
    * HTTP/1.0 has no chunks (Vert.x writes none to it): an answer of unknown length ends for an HTTP/1.0 caller with its
    * connection, said in the head, even one it asked to keep alive. Until session 40 that connection stayed open after
    * the body, and the caller waited for an end it could not see. Both paths (without a body, and with one).

@@ -86,8 +86,12 @@ final class HopHeaders {
     // vertx-web's request.isSSL() is read from it too
     add.accept("X-Forwarded-Proto", forwarded(request, fromProxy, "X-Forwarded-Proto",
         request.connection().isSsl() ? "https" : "http"));
-    add.accept("X-Forwarded-Host", forwarded(request, fromProxy, "X-Forwarded-Host",
-        request.authority() == null ? "" : request.authority().toString()));
+    var host = forwarded(request, fromProxy, "X-Forwarded-Host",
+        request.authority() == null ? "" : request.authority().toString());
+    // an HTTP/1.0 request may name no host: none to tell, and an empty one a service would take for a host
+    if (!host.isEmpty()) {
+      add.accept("X-Forwarded-Host", host);
+    }
   }
 
   /**
