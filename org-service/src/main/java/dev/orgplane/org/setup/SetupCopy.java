@@ -88,14 +88,16 @@ final class SetupCopy {
 
   /**
    * How a page is written: {@code firstCopy} writes it by the plain insert when no copy of it is in the target yet
-   * (see {@link #page}), {@code carrySecrets} gives the copies their template objects' secrets, and {@code existing}
-   * says whether copies already in the target are replaced or kept.
+   * (see {@link #page}), {@code carrySecrets} gives the copies their template objects' secrets, {@code existing}
+   * says whether copies already in the target are replaced or kept, and {@code copiedElsewhere} names template
+   * objects whose copies are in the target in another system (the provisioning engine's record), whose ids inside
+   * free-form data are remapped too ({@link #remappedInFreeForm}).
    */
-  record Mode(boolean firstCopy, boolean carrySecrets, Existing existing) {
+  record Mode(boolean firstCopy, boolean carrySecrets, Existing existing, Set<UUID> copiedElsewhere) {
 
     /** The page written as copies that may exist already: an upsert, or an insert of what is missing. */
     Mode again() {
-      return new Mode(false, carrySecrets, existing);
+      return new Mode(false, carrySecrets, existing, copiedElsewhere);
     }
   }
 
@@ -154,7 +156,7 @@ final class SetupCopy {
           var page = TemplatePage.of(read, target, kind.freeFormColumn());
           // what the write needs, sent together: the connection pipelines the statements, so they cost one wait
           var copied = namesInTarget(tx, target, page);
-          var remappedIds = remappedInFreeForm(tx, source, target, page);
+          var remappedIds = remappedInFreeForm(tx, source, target, page, mode.copiedElsewhere());
           var satisfiable = sameKindCopiesInTarget(tx, target, page);
           return Future.all(copied, remappedIds, satisfiable, referencesCheckedNow(tx))
               .compose(lookedUp -> {
@@ -266,13 +268,15 @@ final class SetupCopy {
   }
 
   /**
-   * Of the ids inside the page's free-form data, those to remap: the ids of the source's objects, and of
-   * objects whose copy is in the target already (the source may have lost them since). The source's count
+   * Of the ids inside the page's free-form data, those to remap: the ids of the source's objects, of
+   * objects whose copy is in the target already (the source may have lost them since), and of those
+   * {@code copiedElsewhere} (copied into another system, which only the engine's record tells). The source's count
    * whether or not they are copied yet, so that what a copy holds never depends on the order of the copy: a
    * queue naming a queue of a later page as its dead letter, or a hook, whose kind is copied later, names
    * its copy all the same, as the engine's plans and diffs, made after the whole copy, expect.
    */
-  private Future<Set<String>> remappedInFreeForm(SqlClient tx, UUID source, UUID target, TemplatePage page) {
+  private Future<Set<String>> remappedInFreeForm(SqlClient tx, UUID source, UUID target, TemplatePage page,
+      Set<UUID> copiedElsewhere) {
     var candidates = new HashSet<String>();
     page.freeForm().stream().filter(Objects::nonNull).forEach(json -> EmbeddedIds.collect(json, candidates));
     if (candidates.isEmpty()) {
@@ -285,6 +289,7 @@ final class SetupCopy {
     return Future.all(inSource, copied).map(both -> {
       var remapped = inSource.result().stream().map(UUID::toString).collect(Collectors.toSet());
       copied.result().forEach(copy -> remapped.add(sourceOfCopy.get(copy)));
+      candidates.stream().filter(id -> copiedElsewhere.contains(UUID.fromString(id))).forEach(remapped::add);
       return remapped;
     });
   }

@@ -2,6 +2,7 @@ package dev.orgplane.org.setup;
 
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.Existing;
+import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
@@ -55,6 +56,9 @@ import java.util.stream.Stream;
  */
 public final class SetupRoutes {
 
+  /** The field of a {@code :copy} naming template objects copied elsewhere (see {@link #copy}). */
+  private static final String COPIED_ELSEWHERE = "copiedElsewhere";
+
   private final Pool pool;
   private final boolean allowPrivateUrls;
   private final HookLimit hookLimit;
@@ -90,21 +94,30 @@ public final class SetupRoutes {
    */
   private void lookup(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("ids"));
-    var asked = body.stringList("ids", true);
-    if (asked.size() > ExistingObjects.MAX_IDS) {
-      body.reject("ids", "at most " + ExistingObjects.MAX_IDS + " ids");
-    } else {
-      // the first few: one error for each of tens of thousands made a 400 of megabytes
-      asked.stream().filter(id -> !EmbeddedIds.isUuid(id)).limit(RefusedValues.NAMED).forEach(id -> body.reject("ids",
-          "holds " + RefusedValues.shown(id) + ", which is not a UUID"));
-    }
+    var ids = uuids(body, "ids", true, ExistingObjects.MAX_IDS);
     body.validate();
-    var ids = asked.stream().map(UUID::fromString).toList();
     AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), PermissionCatalog.SETUP_IMPORT)
         .compose(access -> ExistingObjects.among(pool, access.orgId(), ids))
         .onSuccess(found -> Replies.json(ctx, 200, new JsonObject().put("found",
             new JsonArray(found.stream().map(UUID::toString).sorted().toList()))))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The UUIDs a body's {@code field} lists, up to {@code max}; each problem rejected in the body, which the caller
+   * validates (none is answered then).
+   */
+  private static List<UUID> uuids(RequestBody body, String field, boolean required, int max) {
+    var listed = body.stringList(field, required);
+    if (listed.size() > max) {
+      body.reject(field, "at most " + max + " ids");
+      return List.of();
+    }
+    var notUuids = listed.stream().filter(id -> !EmbeddedIds.isUuid(id)).toList();
+    // the first few: one error for each of tens of thousands made a 400 of megabytes
+    notUuids.stream().limit(RefusedValues.NAMED).forEach(id -> body.reject(field,
+        "holds " + RefusedValues.shown(id) + ", which is not a UUID"));
+    return notUuids.isEmpty() ? listed.stream().map(UUID::fromString).toList() : List.of();
   }
 
   private void list(RoutingContext ctx, SetupKind kind) {
@@ -319,20 +332,25 @@ public final class SetupRoutes {
    * they can point its hook at themselves: every delivery there would be signed with the template's secret. The
    * provisioning engine copies them with {@link PermissionCatalog#HOOK_SECRET_COPY} instead, having checked that
    * the job's requester may edit the template's hooks.
+   *
+   * <p>{@code "copiedElsewhere": [...]} names template objects plugins copied into the target in other systems,
+   * which org-service knows nothing of, so that ids naming them inside free-form data are remapped too (see
+   * {@link SetupCopy.Mode}). Only the provisioning engine, which keeps that record, names them ({@link #copyPage}).
    */
   private void copy(RoutingContext ctx, SetupCopy copy) {
     var kind = copy.kind();
     var page = PageRequest.of(ctx, SetupCopy.MAX_PAGE);
     var after = page.afterId();
-    var body = RequestBody.of(ctx, Set.of("from", "copySecrets", ExistingCopies.FIELD));
+    var body = RequestBody.of(ctx, Set.of("from", "copySecrets", ExistingCopies.FIELD, COPIED_ELSEWHERE));
     var from = body.requiredString("from", 100);
     var carrySecrets = body.optionalBoolean("copySecrets", false);
     var existing = ExistingCopies.read(body);
     if (carrySecrets && kind.fields().stream().noneMatch(f -> f.type() == SetupField.Type.SECRET)) {
       body.reject("copySecrets", "only hooks have secrets");
     }
+    var copiedElsewhere = uuids(body, COPIED_ELSEWHERE, false, IdFunction.MAX_COPIED_ELSEWHERE);
     body.validate();
-    var firstCopy = new SetupCopy.Mode(true, carrySecrets, existing);
+    var firstCopy = new SetupCopy.Mode(true, carrySecrets, existing, Set.copyOf(copiedElsewhere));
     copyInTransaction(ctx, copy, from, page, after, firstCopy)
         .recover(failure -> failure instanceof SetupCopy.CopiesExist
             ? copyInTransaction(ctx, copy, from, page, after, firstCopy.again())
@@ -373,6 +391,10 @@ public final class SetupRoutes {
     if (source.equals(target)) {
       return Future.failedFuture(ApiException.unprocessable("same_organization",
           "An organization cannot be copied into itself."));
+    }
+    if (!mode.copiedElsewhere().isEmpty() && !targetAccess.provisioner()) {
+      return Future.failedFuture(ApiException.forbidden("forbidden", "Only the provisioning engine names "
+          + COPIED_ELSEWHERE + ": the copies plugins made in other systems are on its record."));
     }
     var kind = copy.kind();
     var actor = BearerAuth.principal(ctx).subject();

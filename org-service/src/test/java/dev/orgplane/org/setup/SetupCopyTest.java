@@ -650,7 +650,7 @@ class SetupCopyTest extends OrgServiceTest {
         .await();
     return pool.withTransaction(tx -> new SetupCopy(SetupKind.WORKSPACES).page(counting(tx, statements),
             UUID.fromString(template.id()), access, PageRequest.FIRST_ID, 10,
-            new SetupCopy.Mode(true, false, Existing.UPDATE)))
+            new SetupCopy.Mode(true, false, Existing.UPDATE, Set.of())))
         .await();
   }
 

@@ -1,5 +1,6 @@
 package dev.orgplane.engine.job;
 
+import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.copy.api.OrgApi;
@@ -131,6 +132,25 @@ public final class CopiedObjects implements IdFunction {
       onRecord.result().forEach(row -> found.add(row.getUUID("copy_id").toString()));
       return found;
     });
+  }
+
+  @Override
+  public Future<Set<String>> copiedElsewhere() {
+    if (!recorded) {
+      return Future.succeededFuture(Set.of());
+    }
+    // one past the most answered, so that a record of more is told from one of exactly as many
+    return pool.preparedQuery("SELECT source_id FROM provisioning.copied_objects WHERE target_org = $1 LIMIT $2")
+        .execute(Tuple.of(namespace, MAX_COPIED_ELSEWHERE + 1)).compose(rows -> {
+          if (rows.size() > MAX_COPIED_ELSEWHERE) {
+            return Future.failedFuture(new CopyFailure(TOO_MANY_COPIED_ELSEWHERE, "Plugins copied more than "
+                + MAX_COPIED_ELSEWHERE + " objects into the target in other systems: org-service, copying pages "
+                + "itself, cannot be told them all, and would leave ids naming the others unmapped.", null));
+          }
+          var sourceIds = new HashSet<String>();
+          rows.forEach(row -> sourceIds.add(row.getUUID("source_id").toString()));
+          return Future.succeededFuture(sourceIds);
+        });
   }
 
   private JsonObject remapped(JsonObject freeForm) {

@@ -7,8 +7,9 @@ import java.util.Collection;
 import java.util.Set;
 
 /**
- * One step's view of a job's ids: its free-form data is remapped only once the steps ordered before it
- * have succeeded (see {@link StepSchedule#earlierSucceeded}); everything else is the job's.
+ * One step's view of a job's ids: its free-form data is remapped, and the copies made elsewhere are told, only
+ * once the steps ordered before it have succeeded (see {@link StepSchedule#earlierSucceeded}); everything else is
+ * the job's.
  */
 final class StepIds implements IdFunction {
 
@@ -38,5 +39,10 @@ final class StepIds implements IdFunction {
   @Override
   public Future<Set<String>> copiedAlready(Collection<String> copyIds) {
     return job.copiedAlready(copyIds);
+  }
+
+  @Override
+  public Future<Set<String>> copiedElsewhere() {
+    return earlierSucceeded.compose(v -> job.copiedElsewhere());
   }
 }

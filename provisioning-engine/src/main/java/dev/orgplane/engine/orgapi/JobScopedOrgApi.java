@@ -77,14 +77,14 @@ public final class JobScopedOrgApi implements OrgApi {
 
   @Override
   public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
-      boolean copySecrets, Existing existing) {
+      boolean copySecrets, Existing existing, Set<String> copiedElsewhere) {
     if (copySecrets && !carriesSecrets) {
       return Future.failedFuture(CopyFailure.hookSecretsNotRequested());
     }
     return inside(target, path, OrgPaths.staysInside(path, false), () -> CopyFailure
         .copiedFromOtherThan(this.source, source).<Future<CopiedPage>>map(Future::failedFuture)
         .orElseGet(() -> write(target,
-            () -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing))));
+            () -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing, copiedElsewhere))));
   }
 
   @Override

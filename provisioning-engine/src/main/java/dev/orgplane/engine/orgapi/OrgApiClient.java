@@ -141,11 +141,14 @@ public final class OrgApiClient implements OrgApi {
 
   @Override
   public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
-      boolean copySecrets, Existing existing) {
+      boolean copySecrets, Existing existing, Set<String> copiedElsewhere) {
     var request = keeping(new JsonObject().put("from", source), existing);
     if (copySecrets) {
       // named only when asked, so that copies without it still work with an org-service that does not know it
       request.put("copySecrets", true);
+    }
+    if (!copiedElsewhere.isEmpty()) {
+      request.put("copiedElsewhere", new JsonArray(copiedElsewhere.stream().sorted().toList()));
     }
     return pageWrite(target + "/" + path + ":copy" + pageQuery(cursor, limit), request).map(response -> {
       var body = OrgAnswers.body(response);

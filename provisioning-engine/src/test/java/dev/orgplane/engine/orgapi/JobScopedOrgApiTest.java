@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** A plugin reads its job's template and target and writes the target; the engine sends nothing else. */
@@ -41,7 +42,7 @@ class JobScopedOrgApiTest {
 
     @Override
     public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
-        boolean copySecrets, Existing existing) {
+        boolean copySecrets, Existing existing, Set<String> copiedElsewhere) {
       called.add("copy " + source + " " + target);
       return Future.succeededFuture(new CopiedPage(new PageResult(null, Counts.ZERO, List.of()), 0));
     }

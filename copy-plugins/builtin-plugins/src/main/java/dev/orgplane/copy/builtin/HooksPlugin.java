@@ -57,7 +57,7 @@ public final class HooksPlugin extends OrgObjectsPlugin {
     // first-pass cursors carry whether a page deferred references: only then is the second pass needed
     var deferredBefore = cursor != null && cursor.startsWith(FIRST + "1");
     var after = cursor == null ? null : listCursor(cursor.substring(FIRST.length() + 2));
-    return context.ids().earlierPluginsDone().compose(done -> copyHooks(context, after)).map(copied -> {
+    return copyHooks(context, after).map(copied -> {
       var page = copied.result();
       var deferred = deferredBefore || copied.deferred() > 0;
       if (!page.last()) {
@@ -67,9 +67,12 @@ public final class HooksPlugin extends OrgObjectsPlugin {
     });
   }
 
-  /** A page copied by org-service; both passes ask the same of the secrets, as the job's options say. */
+  /**
+   * A page copied by org-service once every object its config may name has been copied, those copied into other
+   * systems too; both passes ask the same of the secrets, as the job's options say.
+   */
   private Future<CopiedPage> copyHooks(CopyContext context, String after) {
-    return copyInService(context, after, context.options().getBoolean(CopyContext.COPY_HOOK_SECRETS, false));
+    return copyInServiceRemapping(context, after, context.options().getBoolean(CopyContext.COPY_HOOK_SECRETS, false));
   }
 
   private static String listCursor(String rest) {

@@ -27,10 +27,12 @@ public final class QueuesPlugin extends OrgObjectsPlugin {
     });
   }
 
-  /** org-service copies the pages; it remaps settings once every object they may name has been copied. */
+  /**
+   * org-service copies the pages; it remaps settings once every object they may name has been copied, those copied
+   * into other systems too.
+   */
   @Override
   public Future<PageResult> copy(CopyContext context, Checkpoint from) {
-    return context.ids().earlierPluginsDone()
-        .compose(done -> copyInService(context, from.cursor()).map(OrgApi.CopiedPage::result));
+    return copyInServiceRemapping(context, from.cursor(), false).map(OrgApi.CopiedPage::result);
   }
 }

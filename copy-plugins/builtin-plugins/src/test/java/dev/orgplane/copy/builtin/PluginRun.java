@@ -52,6 +52,11 @@ record PluginRun(OrgApi org, String jobId, String targetOrganization, int pageSi
       public Future<Set<String>> copiedAlready(Collection<String> copyIds) {
         return Future.succeededFuture(Set.of());
       }
+
+      @Override
+      public Future<Set<String>> copiedElsewhere() {
+        return Future.succeededFuture(Set.of());
+      }
     };
   }
 

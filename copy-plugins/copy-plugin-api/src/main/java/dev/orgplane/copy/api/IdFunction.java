@@ -50,6 +50,23 @@ public interface IdFunction {
    */
   Future<Set<String>> copiedAlready(Collection<String> copyIds);
 
+  /** The most template ids {@link #copiedElsewhere} answers, and {@link OrgApi#copyPage} takes. */
+  int MAX_COPIED_ELSEWHERE = 5000;
+
+  /** The code of the {@link CopyFailure} {@link #copiedElsewhere} fails with past {@link #MAX_COPIED_ELSEWHERE}. */
+  String TOO_MANY_COPIED_ELSEWHERE = "too_many_copied_elsewhere";
+
+  /**
+   * The template ids of the objects plugins copied into the target in systems other than org-service (those
+   * {@link PageResult#sourceIds} named), by this job or an earlier one, once every plugin earlier in the run order has
+   * finished (as {@link #earlierPluginsDone}). org-service knows nothing of them: a plugin that lets it copy free-form
+   * data ({@link OrgApi#copyPage}) passes them on, so that ids naming them are remapped there as {@link #remapEmbedded}
+   * remaps them. A page is one write, so they go whole: past {@value #MAX_COPIED_ELSEWHERE} this fails with a
+   * {@link CopyFailure} of code {@value #TOO_MANY_COPIED_ELSEWHERE}, which fails the job, rather than leave some of
+   * them naming the template's objects.
+   */
+  Future<Set<String>> copiedElsewhere();
+
   /**
    * The id scheme every engine uses: an RFC 4122 version 5 (SHA-1, name-based) UUID of
    * {@code namespace} (the target organization's id) and {@code sourceId}.

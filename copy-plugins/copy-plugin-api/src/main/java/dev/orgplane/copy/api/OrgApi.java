@@ -94,10 +94,22 @@ public interface OrgApi {
    * unchanged: only missing ones are made. One exception only completes a copy: a copy nobody changed since it was
    * made, of a template object not changed since either, that lacks references to its own kind left out (deferred)
    * when it was made (a hook's {@code runAfter}), takes them and counts updated; that is how a second pass completes
-   * the copies its first pass made. This is the method an org API implements.
+   * the copies its first pass made.
    */
   default Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
       boolean copySecrets, Existing existing) {
+    return copyPage(source, target, path, cursor, limit, copySecrets, existing, Set.of());
+  }
+
+  /**
+   * {@link #copyPage(String, String, String, String, int, boolean, Existing)}; ids inside free-form data that are
+   * among {@code copiedElsewhere} ({@code "copiedElsewhere": [...]}, template ids of objects copied into the target
+   * in other systems: {@link IdFunction#copiedElsewhere}, at most {@value IdFunction#MAX_COPIED_ELSEWHERE}) are
+   * remapped too. org-service takes them from the provisioning engine's identity only. This is the method an org API
+   * implements.
+   */
+  default Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
+      boolean copySecrets, Existing existing, Set<String> copiedElsewhere) {
     return Future.failedFuture(new UnsupportedOperationException("this org API cannot copy " + path + " itself"));
   }
 

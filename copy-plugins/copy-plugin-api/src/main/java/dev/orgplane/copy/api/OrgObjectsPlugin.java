@@ -135,8 +135,25 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
 
   /** {@link #copyInService(CopyContext, String)}, the copies given their template objects' secrets if asked. */
   protected final Future<OrgApi.CopiedPage> copyInService(CopyContext context, String cursor, boolean copySecrets) {
+    return copyInService(context, cursor, copySecrets, Set.of());
+  }
+
+  /**
+   * {@link #copyInService(CopyContext, String, boolean)} for a kind whose free-form data may name other objects: once
+   * every plugin earlier in the run order has finished, with the objects they copied into other systems
+   * ({@link IdFunction#copiedElsewhere}, read once per run of the plugin), so that org-service remaps every id
+   * {@link IdFunction#remapEmbedded}, which plan and diff ask, remaps.
+   */
+  protected final Future<OrgApi.CopiedPage> copyInServiceRemapping(CopyContext context, String cursor,
+      boolean copySecrets) {
+    return context.once(id + ".copiedElsewhere", () -> context.ids().copiedElsewhere())
+        .compose(copiedElsewhere -> copyInService(context, cursor, copySecrets, copiedElsewhere));
+  }
+
+  private Future<OrgApi.CopiedPage> copyInService(CopyContext context, String cursor, boolean copySecrets,
+      Set<String> copiedElsewhere) {
     return context.org().copyPage(context.sourceOrganization(), context.targetOrganization(), path, cursor,
-            context.copyPageSize(), copySecrets, context.existing())
+            context.copyPageSize(), copySecrets, context.existing(), copiedElsewhere)
         .map(copied -> new OrgApi.CopiedPage(unrecorded(copied.result()), copied.deferred()))
         .recover(failure -> Future.failedFuture(blame(failure, List.of())));
   }

@@ -231,12 +231,12 @@ public abstract class CopyPluginContract {
 
     @Override
     public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
-        boolean copySecrets, Existing existing) {
+        boolean copySecrets, Existing existing, Set<String> copiedElsewhere) {
       if (copySecrets && !options.getBoolean(CopyContext.COPY_HOOK_SECRETS, false)) {
         return Future.failedFuture(CopyFailure.hookSecretsNotRequested());
       }
       return CopyFailure.copiedFromOtherThan(TEMPLATE, source).<Future<CopiedPage>>map(Future::failedFuture)
-          .orElseGet(() -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing));
+          .orElseGet(() -> api.copyPage(source, target, path, cursor, limit, copySecrets, existing, copiedElsewhere));
     }
 
     @Override

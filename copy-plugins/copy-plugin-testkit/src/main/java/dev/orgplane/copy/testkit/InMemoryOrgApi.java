@@ -1,6 +1,7 @@
 package dev.orgplane.copy.testkit;
 
 import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.copy.api.OrgApi;
@@ -153,14 +154,15 @@ public final class InMemoryOrgApi implements OrgApi {
   /**
    * Copies as org-service does, by the kind's {@link CopyRule}: the copy's id is {@link IdFunction#nameBased} of
    * the target; its references name their copies; ids inside its free-form field are remapped when they name an
-   * object of the source or one whose copy is in the target already; a reference to an object of the same kind
-   * whose copy is neither in the page nor in the target is left out (deferred). A new copy's secret is one of its
-   * own (none here), an existing copy keeps the one it holds; with {@code copySecrets} every copy holds its template
-   * object's, and any other kind than hooks is 400 {@code validation_failed}. Setup kinds only.
+   * object of the source, one whose copy is in the target already or one of {@code copiedElsewhere} (more than
+   * {@value IdFunction#MAX_COPIED_ELSEWHERE}, or one no UUID, is 400 {@code validation_failed}); a reference to an
+   * object of the same kind whose copy is neither in the page nor in the target is left out (deferred). A new copy's
+   * secret is one of its own (none here), an existing copy keeps the one it holds; with {@code copySecrets} every copy
+   * holds its template object's, and any other kind than hooks is 400 {@code validation_failed}. Setup kinds only.
    */
   @Override
   public Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
-      boolean copySecrets, Existing existing) {
+      boolean copySecrets, Existing existing, Set<String> copiedElsewhere) {
     var kind = ServiceKind.of(path).filter(known -> known.copy() != null);
     if (kind.isEmpty()) {
       return Future.failedFuture(new UnsupportedOperationException("org-service copies setup kinds only, not " + path));
@@ -168,9 +170,13 @@ public final class InMemoryOrgApi implements OrgApi {
     return answer(() -> {
       ListPaging.checkLimit(limit, ListPaging.MAX_COPY_PAGE);
       if (copySecrets && !kind.get().fields().contains(SECRET)) {
-        throw new OrgApiException(400, "validation_failed", "copySecrets: only hooks have secrets", new JsonArray()
-            .add(new JsonObject().put("field", "copySecrets").put("message", "only hooks have secrets")));
+        throw invalidField("copySecrets", "only hooks have secrets");
       }
+      if (copiedElsewhere.size() > IdFunction.MAX_COPIED_ELSEWHERE
+          || !copiedElsewhere.stream().allMatch(EmbeddedIds::isUuid)) {
+        throw invalidField("copiedElsewhere", "must hold at most " + IdFunction.MAX_COPIED_ELSEWHERE + " UUIDs");
+      }
+      var elsewhere = copiedElsewhere.stream().map(String::toLowerCase).collect(Collectors.toSet());
       var page = page(source, path, false, cursor, limit);
       var copyOf = IdFunction.nameBasedIn(target);
       var sourceObjects = objectIds(source);
@@ -178,7 +184,7 @@ public final class InMemoryOrgApi implements OrgApi {
       var satisfiable = new HashSet<>(stored(target, path).keySet());
       page.items().forEach(object -> satisfiable.add(copyOf.apply(object.getString("id"))));
       Function<String, String> embedded = id -> sourceObjects.contains(id) || targetObjects.contains(copyOf.apply(id))
-          ? copyOf.apply(id) : null;
+          || elsewhere.contains(id) ? copyOf.apply(id) : null;
       var copied = page.items().stream().map(object -> kind.get().copy().copy(object, copyOf, satisfiable, embedded))
           .toList();
       var copies = copied.stream().map(CopyRule.Copied::copy).toList();
@@ -235,6 +241,12 @@ public final class InMemoryOrgApi implements OrgApi {
     stored.put(sameKindList, want.copy());
     times.updated(target, path, copy.getString("id"));
     return new Counts(0, 1, 0);
+  }
+
+  /** 400 {@code validation_failed} naming {@code field}, as org-service refuses a request's field. */
+  private static OrgApiException invalidField(String field, String message) {
+    return new OrgApiException(400, "validation_failed", field + ": " + message,
+        new JsonArray().add(new JsonObject().put("field", field).put("message", message)));
   }
 
   /** A failure the service would answer with, as a failed future rather than thrown at the caller. */

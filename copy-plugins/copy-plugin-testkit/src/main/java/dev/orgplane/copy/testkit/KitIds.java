@@ -1,5 +1,6 @@
 package dev.orgplane.copy.testkit;
 
+import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.copy.api.OrgApi;
@@ -55,6 +56,16 @@ public final class KitIds implements IdFunction {
       copies.result().forEach(copy -> templateIds.add(sourceOf.get(copy)));
       return (JsonObject) EmbeddedIds.replace(freeForm, id -> templateIds.contains(id) ? copyOf(id) : null);
     });
+  }
+
+  /** The record, as the engine answers it: past {@value #MAX_COPIED_ELSEWHERE} a {@link CopyFailure}. */
+  @Override
+  public Future<Set<String>> copiedElsewhere() {
+    if (recorded.size() > MAX_COPIED_ELSEWHERE) {
+      return Future.failedFuture(new CopyFailure(TOO_MANY_COPIED_ELSEWHERE, "more than " + MAX_COPIED_ELSEWHERE
+          + " objects copied elsewhere", null));
+    }
+    return Future.succeededFuture(Set.copyOf(recorded));
   }
 
   @Override

@@ -13,7 +13,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The kit's org-service refuses and copies hooks as the service does: events required, secrets carried if asked. */
@@ -79,6 +82,37 @@ class InMemoryOrgApiTest {
     var notHooks = refusal(api.copyPage(TEMPLATE, TARGET, "workspaces", null, 10, true));
     assertEquals(400, notHooks.status());
     assertEquals(List.of("copySecrets"), fields(notHooks));
+  }
+
+  /**
+   * Ids in free-form data naming objects copied elsewhere are remapped when the copy names them, as org-service
+   * remaps them; more than it takes, or one that is no UUID, is refused by name and copies nothing.
+   */
+  @Test
+  void idsOfObjectsCopiedElsewhereAreRemappedWhenNamed() {
+    var api = new InMemoryOrgApi();
+    var template = new TemplateWriter(api, TEMPLATE);
+    var channel = UUID.randomUUID().toString();
+    var workspace = template.add("workspaces", new JsonObject().put("name", "main"));
+    var schema = template.add("schemas", new JsonObject().put("name", "order").put("content", new JsonObject()));
+    var queue = template.add("queues", new JsonObject().put("name", "orders").put("workspaceId", workspace)
+        .put("schemaId", schema).put("settings", new JsonObject().put("channel", channel)));
+    copy(api, "workspaces", false);
+    copy(api, "schemas", false);
+
+    for (var refused : List.of(Set.of("channel-1"), IntStream.rangeClosed(0, IdFunction.MAX_COPIED_ELSEWHERE)
+        .mapToObj(i -> UUID.randomUUID().toString()).collect(Collectors.toSet()))) {
+      var invalid = refusal(api.copyPage(TEMPLATE, TARGET, "queues", null, 10, false, Existing.UPDATE, refused));
+      assertEquals(400, invalid.status());
+      assertEquals(List.of("copiedElsewhere"), fields(invalid));
+    }
+    assertTrue(api.objects(TARGET, "queues").isEmpty(), "nothing was written");
+    copy(api, "queues", false);
+    var copyId = IdFunction.nameBased(TARGET, queue);
+    assertEquals(channel, api.objects(TARGET, "queues").get(copyId).getJsonObject("settings").getString("channel"));
+    api.copyPage(TEMPLATE, TARGET, "queues", null, 10, false, Existing.UPDATE, Set.of(channel.toUpperCase()));
+    assertEquals(IdFunction.nameBased(TARGET, channel),
+        api.objects(TARGET, "queues").get(copyId).getJsonObject("settings").getString("channel"));
   }
 
   /**
