@@ -40,6 +40,7 @@ public final class Retries {
 
   private final Vertx vertx;
   /** Tries of work failing for a passing reason before it fails ({@code ORGPLANE_ENGINE_RETRY_ATTEMPTS}). */
+  private static final long MAX_BACKOFF_MILLIS = 5_000;
   private final int maxAttempts;
 
   Retries(Vertx vertx, int maxAttempts) {
@@ -97,7 +98,7 @@ public final class Retries {
         var retryAfter = ((OrgApiException) failure).retryAfterSeconds();
         delay = retryAfter > 0 ? Math.min(MAX_KEY_WAIT_MILLIS, retryAfter * 1000) : KEY_WAIT_MILLIS;
       } else {
-        delay = Math.min(5_000L, 250L << tries.attempts);
+        delay = backoffMillis(tries.attempts);
         tries.attempts++;
       }
       LOG.info("{} failed ({}), retrying in {} ms", what, failure.toString(), delay);
@@ -105,6 +106,15 @@ public final class Retries {
       return vertx.timer(delay).compose(v -> halted.getAsBoolean() ? Future.failedFuture(new Halted(what))
           : attempt(what, work, halted, tries));
     });
+  }
+
+  /**
+   * The wait after the {@code attempt}-th try (from 0) failed for a passing reason: doubling from 250 ms, 5 s at most.
+   * The shift is bounded: a long's shift counts only its distance's low six bits, so past 55 tries the wait turned
+   * negative (a timer Vert.x refuses, failing the job) with ORGPLANE_ENGINE_RETRY_ATTEMPTS set high.
+   */
+  static long backoffMillis(int attempt) {
+    return Math.min(MAX_BACKOFF_MILLIS, 250L << Math.min(attempt, 5));
   }
 
   /** Work given up for a passing failure because its run stops: no failure of the job. */

@@ -51,6 +51,15 @@ class RetriesTest {
     };
   }
 
+  /** Every try's wait is a timer Vert.x takes (above 0) and at most 5 s, however many tries the engine is given. */
+  @Test
+  void everyWaitBetweenTriesIsPositiveAndAtMostFiveSeconds() {
+    for (int attempt = 0; attempt < JobRunner.RunnerSettings.MOST_RETRY_ATTEMPTS; attempt++) {
+      var wait = Retries.backoffMillis(attempt);
+      assertTrue(wait >= 250 && wait <= 5_000, "the wait after try " + attempt + ": " + wait + " ms");
+    }
+  }
+
   @Test
   void failuresOfTheConnectionPass() {
     for (var passing : new Throwable[] {new ConnectException("refused"), new HttpClosedException("closed"),
