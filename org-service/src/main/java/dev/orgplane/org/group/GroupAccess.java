@@ -21,17 +21,21 @@ public final class GroupAccess {
    * Whether {@code userId} may add an organization to the group, as its admin or with its create key, the group's row
    * held ({@link #hold}) before the check, which a statement of its own makes after the wait: under read committed a
    * statement sees what was committed when it began, so a check that waited for the lock saw the admins from before
-   * a revocation that committed meanwhile.
+   * a revocation that committed meanwhile. A key a group admin rotated counts only while they are an admin of the
+   * group: their revocation voids it, but their account's deletion may have skipped it ({@link
+   * GroupRepository#voidCreateKeys}).
    */
   public static Future<Boolean> mayCreateIn(SqlClient tx, UUID groupId, UUID userId, String createKey) {
     return hold(tx, groupId).compose(exists -> !exists ? Future.succeededFuture(false) : tx.preparedQuery(
             "SELECT g.create_key_hash, EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = g.id "
-            + "AND ga.user_id = $2) AS admin FROM org.organization_groups g WHERE g.id = $1")
+            + "AND ga.user_id = $2) AS admin, g.create_key_rotated_by IS NULL OR EXISTS (SELECT 1 "
+            + "FROM org.group_admins ga WHERE ga.group_id = g.id AND ga.user_id = g.create_key_rotated_by) AS key_live "
+            + "FROM org.organization_groups g WHERE g.id = $1")
         .execute(Tuple.of(groupId, userId))
         .map(rows -> {
           var row = rows.iterator().next();
           var stored = row.getString("create_key_hash");
-          return row.getBoolean("admin") || createKey != null && stored != null
+          return row.getBoolean("admin") || createKey != null && stored != null && row.getBoolean("key_live")
               && MessageDigest.isEqual(stored.getBytes(StandardCharsets.US_ASCII),
                   hash(createKey).getBytes(StandardCharsets.US_ASCII));
         }));

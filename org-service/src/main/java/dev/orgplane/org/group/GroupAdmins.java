@@ -11,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Appointing and removing group admins by email, for the operator's command line; audited as the API's are, by
@@ -22,6 +23,8 @@ public final class GroupAdmins {
   /** Why admins were removed with what they administered or were: their group's deletion, or their account's. */
   static final String GROUP_DELETED = "group_deleted";
   static final String ACCOUNT_DELETED = "account_deleted";
+  /** Why a create key was voided besides an account's deletion: its rotator's revocation. */
+  private static final String ADMIN_REVOKED = "admin_revoked";
 
   private GroupAdmins() {
   }
@@ -53,14 +56,15 @@ public final class GroupAdmins {
    * Removes the account with {@code email} from the group's admins; one that is none is refused, as the API refuses
    * it (404 {@code admin_not_found}): told it was removed, the operator would not see a mistyped group or address.
    * As the API's revocation does, it revokes the credentials they made beyond what they still hold
-   * ({@link CredentialReach}).
+   * ({@link CredentialReach}) and the create key they rotated ({@link #revocation}).
    */
   public static Future<UUID> revoke(SqlClient tx, UUID groupId, String email) {
     return existingGroup(tx, groupId).compose(v -> user(tx, email)).map(User::id)
         .compose(userId -> GroupRepository.removeAdmin(tx, groupId, userId)
             .compose(removed -> removed
                 ? CredentialReach.revokeBeyondMakersOfByOperator(tx, List.of(userId))
-                    .compose(v -> AuditLog.recordUnrequested(tx, AuditLog.OPERATOR, event(false, groupId, userId)))
+                    .compose(v -> revocation(tx, groupId, userId))
+                    .compose(events -> AuditLog.recordUnrequested(tx, null, AuditLog.OPERATOR, events))
                 : Future.failedFuture(new IllegalArgumentException(email + " is not an admin of group " + groupId
                     + "; nothing changed")))
             .map(userId));
@@ -68,12 +72,32 @@ public final class GroupAdmins {
 
   /**
    * Removes the account {@code userId} from the admins of every group, each removal audited as a revocation by
-   * {@code actor} ({@link #revokedBy}, {@code account_deleted}): what the account's deletion does in its transaction.
-   * Until session 35 the account's foreign key took them, and no revocation was recorded.
+   * {@code actor} ({@link #revokedBy}, {@code account_deleted}), and voids the create keys they rotated there: what
+   * the account's deletion does in its transaction. Until session 35 the account's foreign key took them, and no
+   * revocation was recorded.
    */
   public static Future<Void> revokeAllOfAccount(SqlClient tx, RoutingContext ctx, UUID userId, String actor) {
-    return GroupRepository.removeAdminEverywhere(tx, userId).compose(groups -> AuditLog.recordAll(tx, ctx, null, actor,
-        groups.stream().map(groupId -> revokedBy(ACCOUNT_DELETED, groupId, userId)).toList()));
+    return GroupRepository.removeAdminEverywhere(tx, userId)
+        .compose(groups -> GroupRepository.voidCreateKeys(tx, groups, userId).map(voided -> Stream.concat(
+            groups.stream().map(groupId -> revokedBy(ACCOUNT_DELETED, groupId, userId)),
+            voided.stream().map(groupId -> keyVoided(groupId, userId, ACCOUNT_DELETED))).toList()))
+        .compose(events -> AuditLog.recordAll(tx, ctx, null, actor, events));
+  }
+
+  /**
+   * What the revocation of {@code userId}, removed from the group's admins, ends besides the credentials they made:
+   * the create key they rotated, voided, since it was theirs to hand out only as the group's admin. Answers the
+   * events to audit: the revocation ({@link #event}), then the voiding if there was a key to void.
+   */
+  static Future<List<AuditLog.Event>> revocation(SqlClient tx, UUID groupId, UUID userId) {
+    return GroupRepository.voidCreateKeys(tx, List.of(groupId), userId).map(voided -> Stream.concat(
+        Stream.of(event(false, groupId, userId)),
+        voided.stream().map(group -> keyVoided(group, userId, ADMIN_REVOKED))).toList());
+  }
+
+  private static AuditLog.Event keyVoided(UUID groupId, UUID rotatedBy, String reason) {
+    return new AuditLog.Event("organization_group.create_key_voided", "organization_group:" + groupId,
+        new JsonObject().put("rotatedBy", rotatedBy.toString()).put("reason", reason));
   }
 
   /** The audit event of a grant or revocation of group admin rights, the command line's and the API's alike. */

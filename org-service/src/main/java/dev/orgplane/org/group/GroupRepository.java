@@ -120,9 +120,29 @@ final class GroupRepository {
         .map(rows -> collect(rows, Organization.MAPPER));
   }
 
-  static Future<Void> setCreateKey(SqlClient tx, UUID groupId, String createKeyHash) {
-    return tx.preparedQuery("UPDATE org.organization_groups SET create_key_hash = $2 WHERE id = $1")
-        .execute(Tuple.of(groupId, createKeyHash)).mapEmpty();
+  /**
+   * The group's new create key, rotated by {@code userId}, who is recorded as its rotator if they are an admin of the
+   * group: the key is voided when their adminship ends ({@link #voidCreateKeys}); one a platform admin rotated stays.
+   */
+  static Future<Void> setCreateKey(SqlClient tx, UUID groupId, String createKeyHash, UUID userId) {
+    return tx.preparedQuery("UPDATE org.organization_groups g SET create_key_hash = $2, create_key_rotated_by = "
+            + "CASE WHEN EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = g.id AND ga.user_id = $3) "
+            + "THEN $3::uuid END WHERE g.id = $1")
+        .execute(Tuple.of(groupId, createKeyHash, userId)).mapEmpty();
+  }
+
+  /**
+   * Voids the create keys that {@code userId} rotated in {@code groupIds}, answering those groups. A group held by a
+   * change under way is skipped, not waited for: an account's deletion holds the account's row, for which an
+   * appointment holding the group's row waits. Such a key is refused all the same once the rotator is no admin
+   * ({@link GroupAccess#mayCreateIn}).
+   */
+  static Future<List<UUID>> voidCreateKeys(SqlClient tx, List<UUID> groupIds, UUID userId) {
+    return tx.preparedQuery("UPDATE org.organization_groups g SET create_key_hash = NULL, create_key_rotated_by = NULL "
+            + "WHERE g.id IN (SELECT id FROM org.organization_groups WHERE id = ANY($1) AND create_key_rotated_by = $2 "
+            + "ORDER BY id FOR NO KEY UPDATE SKIP LOCKED) RETURNING g.id")
+        .execute(Tuple.of(groupIds.toArray(new UUID[0]), userId))
+        .map(rows -> collect(rows, row -> row.getUUID("id")));
   }
 
   /** Whether {@code userId} became an admin of the group: false for one who already was. */

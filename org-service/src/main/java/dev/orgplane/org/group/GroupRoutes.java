@@ -164,7 +164,8 @@ public final class GroupRoutes {
     var principal = BearerAuth.principal(ctx);
     var groupId = Ids.uuid(ctx.pathParam("gid"), "gid");
     pool.withTransaction(tx -> visibleGroup(tx, principal, groupId, true)
-            .compose(group -> GroupRepository.setCreateKey(tx, groupId, GroupAccess.hash(key)))
+            .compose(group -> GroupRepository.setCreateKey(tx, groupId, GroupAccess.hash(key),
+                AccessPolicy.userId(principal)))
             .compose(v -> AuditLog.record(tx, ctx, null, principal.subject(), "organization_group.create_key_rotated",
                 "organization_group:" + groupId, new JsonObject()))
             .compose(v -> Replies.keep(tx, ctx, Reply.ok(new JsonObject().put("createKey", key)).showingSecret())))
@@ -190,7 +191,8 @@ public final class GroupRoutes {
 
   /**
    * Only a change is audited: granting the rights an admin holds answers 204 and records nothing. An admin revoked
-   * loses the credentials they made in the group's organizations beyond what they still hold ({@link CredentialReach}).
+   * loses the credentials they made in the group's organizations beyond what they still hold ({@link CredentialReach})
+   * and the create key they rotated ({@link GroupAdmins#revocation}).
    */
   private void changeAdmin(RoutingContext ctx, boolean grant) {
     var principal = BearerAuth.principal(ctx);
@@ -199,12 +201,12 @@ public final class GroupRoutes {
     pool.withTransaction(tx -> platformAdminsGroup(tx, principal, groupId)
             .compose(group -> grant
                 ? person(tx, userId).compose(person -> GroupAdmins.appoint(tx, groupId, person, userId.toString()))
+                    .map(added -> added ? List.of(GroupAdmins.event(true, groupId, userId)) : List.<AuditLog.Event>of())
                 : GroupRepository.removeAdmin(tx, groupId, userId).compose(removed -> removed
-                    ? CredentialReach.revokeBeyondMakersOf(tx, ctx, revocations, List.of(userId)).map(true)
+                    ? CredentialReach.revokeBeyondMakersOf(tx, ctx, revocations, List.of(userId))
+                        .compose(v -> GroupAdmins.revocation(tx, groupId, userId))
                     : Future.failedFuture(ApiException.notFound("admin_not_found", "That user is not an admin of this group."))))
-            .compose(changed -> !changed ? Future.<Void>succeededFuture()
-                : AuditLog.recordAll(tx, ctx, null, principal.subject(),
-                    List.of(GroupAdmins.event(grant, groupId, userId)))))
+            .compose(events -> AuditLog.recordAll(tx, ctx, null, principal.subject(), events)))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

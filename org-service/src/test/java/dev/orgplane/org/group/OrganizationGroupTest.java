@@ -148,6 +148,40 @@ class OrganizationGroupTest extends GroupsTest {
     assertEquals(201, createOrgInGroup(user.token(), gid, rotated.getString("createKey")).statusCode());
   }
 
+  /**
+   * A create key a group admin rotated is void once they are revoked, audited as voided: the key they were shown must
+   * not go on adding organizations to the group for one who no longer runs it. A key a platform admin rotated stays.
+   */
+  @Test
+  void aCreateKeyARevokedAdminRotatedIsVoid() {
+    var gid = calls.newGroup().getString("id");
+    var admin = org.newVerifiedUser("rotating-admin");
+    var other = org.newVerifiedUser("staying-admin");
+    calls.appoint(gid, admin.id());
+    calls.appoint(gid, other.id());
+    var key = org.post("/v1/organization-groups/" + gid + "/create-key", admin.token(), null).bodyAsJsonObject()
+        .getString("createKey");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organization-groups/" + gid + "/admins/" + other.id(),
+        platformAdmin, null).statusCode());
+    assertEquals(201, createOrgInGroup(admin.token(), gid, key).statusCode(), "another admin's revocation leaves it");
+
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
+        platformAdmin, null).statusCode());
+
+    assertProblem(createOrgInGroup(admin.token(), gid, key), 403, "create_key_invalid");
+    assertProblem(createOrgInGroup(org.newUser("key-holder").token(), gid, key), 403, "create_key_invalid");
+    assertEquals(admin.id(), PgFixture.queryString(org.db(), "SELECT string_agg(details->>'rotatedBy', ',') "
+        + "FROM org.audit_events WHERE action = 'organization_group.create_key_voided' AND org_id IS NULL "
+        + "AND target = 'organization_group:" + gid + "'"));
+
+    var platformKey = org.post("/v1/organization-groups/" + gid + "/create-key", platformAdmin, null)
+        .bodyAsJsonObject().getString("createKey");
+    calls.appoint(gid, admin.id());
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
+        platformAdmin, null).statusCode());
+    assertEquals(201, createOrgInGroup(admin.token(), gid, platformKey).statusCode(), "a platform admin's key stays");
+  }
+
   @Test
   void groupAdminActsInEveryOrganizationOfTheGroupAndGetsScopedTokens() {
     var group = calls.newGroup();

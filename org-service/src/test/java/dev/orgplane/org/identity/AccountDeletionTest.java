@@ -10,6 +10,7 @@ import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.UncommittedTransaction;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -285,6 +286,28 @@ class AccountDeletionTest {
         revocations(leaver.id()));
     assertEquals(groups.stream().map(g -> platformAdminId + " " + g + " account_deleted").toList(),
         revocations(removed.id()));
+  }
+
+  /**
+   * The create key a group admin rotated is voided with their account, audited by whoever deleted it: the key they
+   * handed out must not go on adding organizations to a group that no longer has them as its admin.
+   */
+  @Test
+  void aDeletedGroupAdminsCreateKeyIsVoided() {
+    var owner = org.newUser("key-owner");
+    var leaver = org.newVerifiedUser("key-rotating-admin");
+    var groupId = newGroupAdministeredBy(owner, leaver);
+    var key = org.post("/v1/organization-groups/" + groupId + "/create-key", leaver.token(), null).bodyAsJsonObject()
+        .getString("createKey");
+
+    assertEquals(204, deleteOwn(leaver.token(), "password-key-rotating-admin-123").statusCode());
+
+    assertProblem(org.send(HttpMethod.POST, "/v1/organizations", org.newUser("key-holder").token(), new JsonObject()
+        .put("name", "del-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "T").put("groupId", groupId),
+        MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", key)), 403, "create_key_invalid");
+    assertEquals(leaver.id() + " account_deleted", PgFixture.queryString(db, "SELECT string_agg(actor || ' ' "
+        + "|| (details->>'reason'), ',') FROM org.audit_events WHERE action = 'organization_group.create_key_voided' "
+        + "AND details->>'rotatedBy' = '" + leaver.id() + "' AND target = 'organization_group:" + groupId + "'"));
   }
 
   private String newGroupAdministeredBy(OrgServiceHarness.Account owner, OrgServiceHarness.Account... admins) {

@@ -72,8 +72,16 @@ class OperatorCommandsTest {
     var ops = new OperatorCommands(vertx, Database.open(vertx, db, 1, List.of()).await(), SCHEDULE);
     ops.grantGroupAdmin(UUID.fromString(groupId), user.email().toUpperCase()).await();
     assertEquals(200, org.get("/v1/organization-groups/" + groupId, user.token()).statusCode());
+    var key = org.post("/v1/organization-groups/" + groupId + "/create-key", user.token(), null).bodyAsJsonObject()
+        .getString("createKey");
     ops.revokeGroupAdmin(UUID.fromString(groupId), user.email()).await();
     assertEquals(404, org.get("/v1/organization-groups/" + groupId, user.token()).statusCode());
+    assertProblem(org.send(HttpMethod.POST, "/v1/organizations", user.token(), new JsonObject().put("name", "keyed")
+        .put("title", "Keyed").put("groupId", groupId), MultiMap.caseInsensitiveMultiMap().add("X-Create-Key", key)),
+        403, "create_key_invalid");
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.audit_events WHERE actor = 'operator' "
+        + "AND action = 'organization_group.create_key_voided' AND target = 'organization_group:" + groupId + "'"),
+        "the key the revoked admin rotated is voided");
     assertThrows(IllegalArgumentException.class,
         () -> ops.grantGroupAdmin(UUID.fromString(groupId), "nobody@test.local").await());
     assertThrows(IllegalArgumentException.class, () -> ops.grantGroupAdmin(UUID.randomUUID(), user.email()).await());
