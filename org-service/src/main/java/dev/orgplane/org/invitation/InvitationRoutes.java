@@ -328,7 +328,7 @@ public final class InvitationRoutes {
           return MembershipRepository.upsert(tx, orgId, List.of(userId), roles)
               .compose(added -> added == 0 ? Future.failedFuture(alreadyMember("You are a member already: the "
                   + "invitation would change nothing (decline it, and ask for other roles if you need them)."))
-                  : InviterReach.requireWithinInviter(tx, id))
+                  : InviterReach.requireWithinInviter(tx, id, userId))
               .compose(v -> Teams.join(tx, orgId, teams, userId))
               .compose(joined -> InvitationRepository.delete(tx, id)
                   // the invitation is deleted: its event names who joined and the teams they did, and the joins are

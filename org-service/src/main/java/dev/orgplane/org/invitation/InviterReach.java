@@ -3,6 +3,7 @@ package dev.orgplane.org.invitation;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.Holdings;
+import dev.orgplane.org.membership.SelfGrants;
 import dev.orgplane.org.role.PermissionCatalog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -25,10 +26,11 @@ final class InviterReach {
   /**
    * What invitation {@code $1} grants (the custom permissions of its roles, whether it names teams) and what its
    * inviter holds in its organization now: their roles there, those roles' custom permissions, and whether they
-   * administer it or are the engine.
+   * administer it or are the engine; and who they are, and whether a platform admin.
    */
   private static final String REACH = """
-      SELECT i.roles, cardinality(i.team_ids) > 0 AS names_teams, %s AS permissions, %s
+      SELECT i.roles, cardinality(i.team_ids) > 0 AS names_teams, %s AS permissions, %s,
+        i.invited_by, COALESCE(u.platform_admin, false) AS inviter_platform_admin
       FROM org.invitations i
       LEFT JOIN org.users u ON u.id = i.invited_by
       LEFT JOIN org.memberships m ON m.org_id = i.org_id AND m.user_id = i.invited_by
@@ -49,14 +51,20 @@ final class InviterReach {
   /**
    * Refuses to accept invitation {@code id} unless its inviter could make it now: invite, grant each permission of its
    * roles and, if it names teams, change their members (409 {@code inviter_lacks_rights}; the invitation stays
-   * pending, for an admin to invite the address anew, which replaces it, or to withdraw it). The caller holds the
-   * organization's row, which a removal or change of roles waits for; the organization's group, which a revocation of
-   * group adminship waits for, is taken here, after it: nothing that holds a group's row waits for its organizations'.
+   * pending, for an admin to invite the address anew, which replaces it, or to withdraw it). An invitation its
+   * {@code acceptor}, no member before, made themself is refused (403, {@link SelfGrants}) unless they are a platform
+   * admin: their right to make it came from their group adminship or a membership they left, and their rights read
+   * now would be the membership it just made. The caller holds the organization's row, which a removal or change of
+   * roles waits for; the organization's group, which a revocation of group adminship waits for, is taken here, after
+   * it: nothing that holds a group's row waits for its organizations'.
    */
-  static Future<Void> requireWithinInviter(SqlClient tx, UUID id) {
+  static Future<Void> requireWithinInviter(SqlClient tx, UUID id, UUID acceptor) {
     return tx.preparedQuery(HOLD_GROUP).execute(Tuple.of(id))
         .compose(held -> tx.preparedQuery(REACH).execute(Tuple.of(id))).map(rows -> {
       var row = rows.iterator().next();
+      if (acceptor.equals(row.getUUID("invited_by")) && !row.getBoolean("inviter_platform_admin")) {
+        throw SelfGrants.refused();
+      }
       if (!row.getBoolean("inviter_provisioner") && !Holdings.of(row, "inviter").containsAll(needed(row))) {
         throw ApiException.conflict("inviter_lacks_rights", "Whoever invited you can no longer grant what the "
             + "invitation does: ask the organization to invite you again (or decline it).");

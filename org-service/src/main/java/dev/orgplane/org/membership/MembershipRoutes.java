@@ -129,6 +129,7 @@ public final class MembershipRoutes {
     pool.withTransaction(tx -> AccessPolicy.requireLockedUnlessEngine(tx, principal, ctx.pathParam("org"),
                 PermissionCatalog.USER_MANAGE)
             .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
+                .compose(v -> SelfGrants.refuseOwn(access, userIds))
                 .compose(v -> MembershipRepository.notAddable(tx, access.organization().groupId(),
                     AddReach.of(access, principal), userIds))
                 .compose(refused -> {
@@ -172,7 +173,8 @@ public final class MembershipRoutes {
             .compose(access -> requireCurrent(ctx, tx, access, userId)
                 .compose(v -> MembershipRepository.standing(tx, access.orgId(), userId))
                 .map(standing -> standing.orElseThrow(MembershipRoutes::memberNotFound))
-                .compose(standing -> RoleGrants.requireGrantable(tx, access, roles)
+                .compose(standing -> SelfGrants.refuseOwn(access, List.of(userId))
+                    .compose(v -> RoleGrants.requireGrantable(tx, access, roles))
                     .compose(v -> RoleGrants.requireNotAbove(tx, access, userId))
                     .map(v -> {
                       standing.requireAllows(roles);

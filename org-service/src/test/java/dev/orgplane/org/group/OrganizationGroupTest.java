@@ -10,6 +10,7 @@ import dev.orgplane.org.OrgServiceHarness;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,6 +181,53 @@ class OrganizationGroupTest extends GroupsTest {
     assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
         platformAdmin, null).statusCode());
     assertEquals(201, createOrgInGroup(admin.token(), gid, platformKey).statusCode(), "a platform admin's key stays");
+  }
+
+  /**
+   * A group admin grants themself nothing in an organization of the group they do not own, neither a membership (an
+   * add, an import, their own invitation accepted) nor roles (403 {@code self_grant_refused}): what they gave
+   * themself there outlived their adminship, and a revoked admin kept removing the owner. A platform admin still adds
+   * them, and whatever they hold then is theirs after a revocation; what they made and own stays theirs too.
+   */
+  @Test
+  void aGroupAdminGrantsThemselfNothingByTheirAdminshipAlone() {
+    var group = calls.newGroup();
+    var gid = group.getString("id");
+    var owner = org.newUser("tenant-owner");
+    var orgId = createOrgInGroup(owner.token(), gid, group.getString("createKey")).bodyAsJsonObject().getString("id");
+    var admin = org.newVerifiedUser("self-granting-admin");
+    calls.appoint(gid, admin.id());
+    var users = "/v1/organizations/" + orgId + "/users";
+    var asOwner = new JsonArray().add("owner");
+
+    assertProblem(org.post(users, admin.token(), new JsonObject().put("userIds", new JsonArray().add(admin.id()))
+        .put("roles", asOwner)), 403, "self_grant_refused");
+    assertProblem(org.post(users + ":batch", admin.token(), new JsonObject().put("items", new JsonArray()
+        .add(new JsonObject().put("id", admin.id()).put("roles", asOwner)))), 403, "self_grant_refused");
+    var invitation = org.post("/v1/organizations/" + orgId + "/invitations", admin.token(), new JsonObject()
+        .put("email", admin.email()).put("roles", asOwner));
+    assertEquals(201, invitation.statusCode(), invitation.bodyAsString());
+    assertProblem(org.post("/v1/invitations/" + invitation.bodyAsJsonObject().getString("id") + "/accept",
+        admin.token(), null), 403, "self_grant_refused");
+    var scoped = scopedToken(gid, orgId, admin.token());
+    assertProblem(org.post(users, scoped, new JsonObject().put("userIds", new JsonArray().add(admin.id()))), 403,
+        "self_grant_refused");
+    var members = org.get(users, owner.token()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(1, members.size(), "the admin joined nothing: " + members.encode());
+
+    assertEquals(200, org.post(users, platformAdmin, new JsonObject().put("userIds", new JsonArray().add(admin.id()))
+        .put("roles", new JsonArray().add("viewer"))).statusCode());
+    assertProblem(org.send(HttpMethod.PUT, users + "/" + admin.id() + "/roles", admin.token(),
+        new JsonObject().put("roles", asOwner)), 403, "self_grant_refused");
+    var own = createOrgInGroup(admin.token(), gid, null).bodyAsJsonObject().getString("id");
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organization-groups/" + gid + "/admins/" + admin.id(),
+        platformAdmin, null).statusCode());
+
+    assertProblem(org.send(HttpMethod.DELETE, users + "/" + owner.id(), admin.token(), null), 403, "forbidden");
+    assertEquals(List.of("viewer"), org.get(users + "/" + admin.id(), admin.token()).bodyAsJsonObject()
+        .getJsonArray("roles").getList());
+    assertEquals(List.of("owner"), org.get("/v1/organizations/" + own + "/users/" + admin.id(), admin.token())
+        .bodyAsJsonObject().getJsonArray("roles").getList(), "the organization they made stays theirs");
   }
 
   @Test
