@@ -77,7 +77,8 @@ public final class IdentityRoutes {
     var name = body.line("name", 256, false);
     body.validate();
     hasher.hash(password)
-        .compose(hash -> pool.withTransaction(tx -> UserRepository.insert(tx, email, name == null ? "" : name, hash, false)
+        .compose(hash -> pool.withTransaction(tx -> UserRepository.insert(tx, email, name == null ? "" : name, hash,
+                false, null)
             .compose(user -> user.isPresent() ? verifications.mailToken(tx, user.get()).map(user.get())
                 : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))))
         .onSuccess(user -> Replies.created(ctx, "/v1/users/" + user.id(), user.toJson()))

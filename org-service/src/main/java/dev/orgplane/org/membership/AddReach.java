@@ -12,11 +12,14 @@ import dev.orgplane.org.access.OrgAccess;
 enum AddReach {
   /** A platform admin: any person. */
   ANY_PERSON,
-  /**
-   * A group admin of the organization's group and the provisioning engine: the group's people, and accounts in no
-   * organization at all (how an account a group admin made with {@code POST /v1/users} joins its first one).
-   */
+  /** The provisioning engine: the group's people, and accounts in no organization at all. */
   GROUP_OR_ORGLESS,
+  /**
+   * A group admin of the organization's group: the group's people, and accounts in no organization that an admin of
+   * the group made with {@code POST /v1/users} (how such an account joins its first one). Any other account in no
+   * organization is a stranger's, whom an add would make a member, owner even, of an organization they may not leave.
+   */
+  GROUP_OR_ORGLESS_IT_MADE,
   /** Anyone else who may manage members: people who are members of some organization of the group. */
   GROUP;
 
@@ -34,6 +37,6 @@ enum AddReach {
     if (access.platformAdmin()) {
       return ANY_PERSON;
     }
-    return access.groupAdmin() ? GROUP_OR_ORGLESS : GROUP;
+    return access.groupAdmin() ? GROUP_OR_ORGLESS_IT_MADE : GROUP;
   }
 }

@@ -86,16 +86,19 @@ public final class MembershipRepository {
   /**
    * Of {@code ids}, those a caller with {@code reach} may not add to an organization of {@code groupId}, in one
    * statement: no person (no user, a service user, which belongs to its own organization only, or the provisioning
-   * engine) or a person out of reach. Each id's memberships are read by user ({@code memberships_user_idx}).
+   * engine) or a person out of reach. Each id's memberships are read by user ({@code memberships_user_idx}), their
+   * maker's adminship by the group admins' key.
    */
   static Future<List<UUID>> notAddable(SqlClient tx, UUID groupId, AddReach reach, List<UUID> ids) {
     return tx.preparedQuery("SELECT x.id FROM unnest($1::uuid[]) AS x(id) WHERE NOT EXISTS (SELECT 1 FROM org.users u "
             + "WHERE u.id = x.id AND u.service_org_id IS NULL AND NOT u.provisioner AND ($3 "
             + "OR EXISTS (SELECT 1 FROM org.memberships m JOIN org.organizations o ON o.id = m.org_id "
             + "WHERE m.user_id = u.id AND o.group_id = $2) "
-            + "OR $4 AND NOT EXISTS (SELECT 1 FROM org.memberships m WHERE m.user_id = u.id)))")
+            + "OR ($4 OR $5 AND EXISTS (SELECT 1 FROM org.group_admins ga WHERE ga.group_id = $2 "
+            + "AND ga.user_id = u.created_by)) "
+            + "AND NOT EXISTS (SELECT 1 FROM org.memberships m WHERE m.user_id = u.id)))")
         .execute(Tuple.of(ids.toArray(new UUID[0]), groupId, reach == AddReach.ANY_PERSON,
-            reach == AddReach.GROUP_OR_ORGLESS))
+            reach == AddReach.GROUP_OR_ORGLESS, reach == AddReach.GROUP_OR_ORGLESS_IT_MADE))
         .map(rows -> {
           var result = new ArrayList<UUID>();
           rows.forEach(row -> result.add(row.getUUID("id")));

@@ -16,13 +16,16 @@ public final class UserRepository {
   private UserRepository() {
   }
 
-  /** Inserts a user; answers empty when the email is taken (in any letter case). */
+  /**
+   * Inserts a user, made by {@code createdBy} (null for one who registered); answers empty when the email is taken (in
+   * any letter case).
+   */
   public static Future<Optional<User>> insert(SqlClient client, String email, String name, String passwordHash,
-      boolean platformAdmin) {
-    return client.preparedQuery("INSERT INTO org.users (id, email, name, password_hash, platform_admin) "
-            + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT ((lower(email))) DO NOTHING RETURNING " + User.COLUMNS)
+      boolean platformAdmin, UUID createdBy) {
+    return client.preparedQuery("INSERT INTO org.users (id, email, name, password_hash, platform_admin, created_by) "
+            + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ((lower(email))) DO NOTHING RETURNING " + User.COLUMNS)
         .mapping(User.MAPPER)
-        .execute(Tuple.of(TimeOrderedIds.next(), email, name, passwordHash, platformAdmin))
+        .execute(Tuple.of(TimeOrderedIds.next(), email, name, passwordHash, platformAdmin, createdBy))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
   }
 

@@ -52,7 +52,8 @@ public final class UserRoutes {
 
   /**
    * Platform and group admins create accounts for people they will add to organizations; the
-   * person sets a password later (no password: password sign-in is impossible until then).
+   * person sets a password later (no password: password sign-in is impossible until then). The maker is recorded: a
+   * group admin adds by id only the accounts in no organization that their group's admins made ({@code AddReach}).
    */
   private void create(RoutingContext ctx) {
     var body = RequestBody.of(ctx, Set.of("email", "name"));
@@ -61,7 +62,7 @@ public final class UserRoutes {
     body.validate();
     requireAdministrator(ctx)
         .compose(admin -> Replies.atomically(pool, ctx, db ->
-            UserRepository.insert(db, email, name == null ? "" : name, null, false)
+            UserRepository.insert(db, email, name == null ? "" : name, null, false, admin.userId())
                 .compose(user -> user.isPresent() ? Future.succeededFuture(user.get())
                     : Future.failedFuture(ApiException.conflict("email_taken", "An account with this email exists.")))
                 .compose(user -> Replies.keep(db, ctx, Reply.created("/v1/users/" + user.id(), user.toJson())))))

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Who adds whom by user id, without the person's consent: a platform admin anyone, a group admin and the engine the
- * group's people and accounts in no organization, everyone else the group's people only; whoever is out of reach is
- * refused as an id nobody has.
+ * Who adds whom by user id, without the person's consent: a platform admin anyone, a group admin the group's people
+ * and the accounts in no organization its admins made, the engine the group's people and accounts in no organization,
+ * everyone else the group's people only; whoever is out of reach is refused as an id nobody has.
  */
 class AddReachTest extends OrgServiceTest {
 
@@ -45,7 +45,7 @@ class AddReachTest extends OrgServiceTest {
         platformAdmin, null).statusCode());
     var home = orgInGroup(admin, groupId);
     var owner = org.newUser("owner");
-    assertEquals(200, add(home, admin.token(), owner.id(), "owner").statusCode(), "a group admin adds the orgless");
+    assertEquals(200, add(home, platformAdmin, owner.id(), "owner").statusCode());
     return new Group(groupId, admin, home, orgInGroup(admin, groupId), owner);
   }
 
@@ -62,6 +62,13 @@ class AddReachTest extends OrgServiceTest {
     var person = org.newUser("elsewhere");
     org.createOrg(person.token(), unique("e"));
     return person;
+  }
+
+  /** The id of a new account in no organization, made with {@code POST /v1/users} by {@code token}'s holder. */
+  private String madeBy(String token) {
+    var made = org.post("/v1/users", token, new JsonObject().put("email", unique("made") + "@test.local"));
+    assertEquals(201, made.statusCode(), made.bodyAsString());
+    return made.bodyAsJsonObject().getString("id");
   }
 
   private static String unique(String prefix) {
@@ -101,7 +108,7 @@ class AddReachTest extends OrgServiceTest {
     var manager = org.newUser("manager");
     var shared = org.newUser("shared");
     for (var person : List.of(manager, shared)) {
-      assertAdded(add(group.sibling(), group.admin().token(), person.id(), "viewer"), 1);
+      assertAdded(add(group.sibling(), platformAdmin, person.id(), "viewer"), 1);
     }
     assertAdded(add(group.home(), group.owner().token(), manager.id(), "manager"), 1);
     assertAdded(add(group.home(), group.owner().token(), manager.id(), "viewer"), 0);
@@ -127,23 +134,41 @@ class AddReachTest extends OrgServiceTest {
     assertFalse(members(group.home()).contains(orgless.id()));
   }
 
+  /**
+   * A group admin adds by id the accounts in no organization that an admin of the group made (how such an account
+   * joins its first organization), and no other: an account someone registered is a stranger's, whom an add made owner
+   * of an organization they could neither leave nor delete once disabled, and whose address the member list then
+   * showed. Nor one that left every organization of the group: they are invited back. Each is refused as an id nobody
+   * has.
+   */
   @Test
-  void aPersonWhoLeftEveryOrganizationOfTheGroupIsTheGroupAdminsToAddAgain() {
+  void aGroupAdminAddsTheOrglessAccountsItsGroupMadeAndNoOtherStranger() {
     var group = newGroup();
-    var departed = org.newUser("departed");
-    assertAdded(add(group.sibling(), group.admin().token(), departed.id(), "viewer"), 1);
-    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + group.sibling() + "/users/" + departed.id(),
-        departed.token(), null).statusCode());
+    var fellow = org.newVerifiedUser("fellow-admin");
+    assertEquals(204, org.send(HttpMethod.PUT, "/v1/organization-groups/" + group.id() + "/admins/" + fellow.id(),
+        platformAdmin, null).statusCode());
+    var made = madeBy(fellow.token());
+    var other = newGroup();
+    var madeElsewhere = madeBy(other.admin().token());
+    var registered = org.newVerifiedUser("registered");
+    var departed = org.newUser("departed").id();
+    assertAdded(add(group.sibling(), platformAdmin, departed, "viewer"), 1);
+    assertEquals(204, org.send(HttpMethod.DELETE, "/v1/organizations/" + group.sibling() + "/users/" + departed,
+        group.admin().token(), null).statusCode());
 
     var nobody = UUID.randomUUID().toString();
-    assertEquals(refusalOf(add(group.home(), group.owner().token(), nobody, "viewer"), nobody),
-        refusalOf(add(group.home(), group.owner().token(), departed.id(), "viewer"), departed.id()),
-        "the owner no longer reaches a person who left the group");
-    assertAdded(add(group.home(), group.admin().token(), departed.id(), "viewer"), 1);
+    var refusal = refusalOf(add(group.home(), group.admin().token(), nobody, "owner"), nobody);
+    var importRefusal = refusalOf(importOne(group.home(), group.admin().token(), nobody), nobody);
+    for (var stranger : List.of(registered.id(), madeElsewhere, departed, madeBy(platformAdmin))) {
+      assertEquals(refusal, refusalOf(add(group.home(), group.admin().token(), stranger, "owner"), stranger),
+          "a stranger is refused as an id nobody has");
+      assertEquals(importRefusal, refusalOf(importOne(group.home(), group.admin().token(), stranger), stranger));
+    }
+    assertAdded(add(group.home(), group.admin().token(), made, "viewer"), 1);
+    assertFalse(members(group.home()).contains(registered.id()));
 
     var elsewhere = personElsewhere();
-    assertEquals(refusalOf(add(group.home(), group.admin().token(), nobody, "viewer"), nobody),
-        refusalOf(add(group.home(), group.admin().token(), elsewhere.id(), "viewer"), elsewhere.id()),
+    assertEquals(refusal, refusalOf(add(group.home(), group.admin().token(), elsewhere.id(), "owner"), elsewhere.id()),
         "a group admin reaches no other group's people");
   }
 
@@ -167,7 +192,7 @@ class AddReachTest extends OrgServiceTest {
     assertEquals(200, scoped.statusCode(), scoped.bodyAsString());
     var token = scoped.bodyAsJsonObject().getString("access_token");
     var shared = org.newUser("shared");
-    assertAdded(add(group.sibling(), group.admin().token(), shared.id(), "viewer"), 1);
+    assertAdded(add(group.sibling(), platformAdmin, shared.id(), "viewer"), 1);
     assertAdded(add(group.home(), token, shared.id(), "viewer"), 1);
     var orgless = org.newUser("orgless");
     var nobody = UUID.randomUUID().toString();
@@ -179,7 +204,7 @@ class AddReachTest extends OrgServiceTest {
   void anImportReachesAsAnAddDoes() {
     var group = newGroup();
     var shared = org.newUser("shared");
-    assertAdded(add(group.sibling(), group.admin().token(), shared.id(), "viewer"), 1);
+    assertAdded(add(group.sibling(), platformAdmin, shared.id(), "viewer"), 1);
     var orgless = org.newUser("orgless");
     var elsewhere = personElsewhere();
     var nobody = UUID.randomUUID().toString();
@@ -188,7 +213,8 @@ class AddReachTest extends OrgServiceTest {
       assertEquals(refusal, refusalOf(importOne(group.home(), group.owner().token(), stranger.id()), stranger.id()));
     }
     assertAdded(importOne(group.home(), group.owner().token(), shared.id()), 1);
-    assertAdded(importOne(group.home(), group.admin().token(), orgless.id()), 1);
+    var made = madeBy(group.admin().token());
+    assertAdded(importOne(group.home(), group.admin().token(), made), 1);
   }
 
   /** The engine copies a template's members into copies of the template's group, and the accounts it was given. */

@@ -148,7 +148,7 @@ class HookSecretsTest {
     var roles = "/v1/organizations/" + templateId + "/roles";
     TemplateFixture.id(engine.org.post(roles, token(), new JsonObject().put("name", "hook-editor")
         .put("permissions", new JsonArray().add("app_hook_get").add("app_hook_update"))));
-    assertEquals(200, engine.org.post("/v1/organizations/" + templateId + "/users", token(), new JsonObject()
+    assertEquals(200, engine.org.post("/v1/organizations/" + templateId + "/users", platformAdmin, new JsonObject()
         .put("userIds", new JsonArray().add(editor.id())).put("roles", new JsonArray().add("hook-editor")))
         .statusCode());
     access.requireHookEditor(new Caller("Bearer " + editor.token(), null), templateId).await();

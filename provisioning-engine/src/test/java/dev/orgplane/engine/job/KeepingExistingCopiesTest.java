@@ -159,7 +159,7 @@ class KeepingExistingCopiesTest extends TemplateEngineTest {
     var copied = OwnCopy.named("keep-team");
     var admin = copied.admin();
     var joiner = engine.org.newUser("joiner").id();
-    var joined = engine.org.post(copied.templatePath() + "/users", admin, new JsonObject()
+    var joined = engine.org.post(copied.templatePath() + "/users", engine.org.platformAdminToken(), new JsonObject()
         .put("userIds", new JsonArray().add(joiner)).put("roles", new JsonArray().add("auditor")));
     assertEquals(200, joined.statusCode(), joined.bodyAsString());
     var teamJoined = engine.org.post(copied.templatePath() + "/groups/" + copied.team() + "/users", admin,

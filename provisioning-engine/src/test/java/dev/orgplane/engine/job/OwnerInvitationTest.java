@@ -155,8 +155,8 @@ class OwnerInvitationTest extends TemplateEngineTest {
     var invitation = pendingInvitations(secondTenant).getJsonObject(0).getString("id");
     assertEquals(204, engine.org.send(HttpMethod.DELETE, "/v1/organizations/" + secondTenant + "/invitations/"
         + invitation, token(), null).statusCode());
-    assertEquals(200, engine.org.post("/v1/organizations/" + secondTenant + "/users", token(), new JsonObject()
-        .put("userIds", new JsonArray().add(member.id()))).statusCode());
+    assertEquals(200, engine.org.post("/v1/organizations/" + secondTenant + "/users", engine.org.platformAdminToken(),
+        new JsonObject().put("userIds", new JsonArray().add(member.id()))).statusCode());
 
     var rerun = engine.provisionBatch(token(), request);
     assertEquals("succeeded", rerun.getString("status"), rerun.encodePrettily());
@@ -193,8 +193,8 @@ class OwnerInvitationTest extends TemplateEngineTest {
     assertEquals("planned", otherPlan.getJsonObject("owner").getString("invitation"), otherPlan.encodePrettily());
 
     var member = engine.org.newUser("member-owner");
-    assertEquals(200, engine.org.post("/v1/organizations/" + tenant + "/users", token(), new JsonObject()
-        .put("userIds", new JsonArray().add(member.id()))).statusCode());
+    assertEquals(200, engine.org.post("/v1/organizations/" + tenant + "/users", engine.org.platformAdminToken(),
+        new JsonObject().put("userIds", new JsonArray().add(member.id()))).statusCode());
     var memberPlan = engine.provision(token(), job(owned(name, member.email().toUpperCase(Locale.ROOT)))
         .put("dryRun", true));
     assertEquals("succeeded", memberPlan.getString("status"), memberPlan.encodePrettily());

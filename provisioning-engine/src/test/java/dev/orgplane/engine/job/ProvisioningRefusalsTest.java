@@ -53,8 +53,9 @@ class ProvisioningRefusalsTest {
   void aViewerOfTheTemplateAndTheCopySeesNoDiff() {
     var copy = inTheGroup("viewed-copy");
     var viewer = idle.engine().org.newUser("viewer-of-both");
+    var platformAdmin = idle.engine().org.platformAdminToken();
     for (var organization : List.of(idle.template().templateId(), copy)) {
-      assertEquals(200, idle.engine().org.post("/v1/organizations/" + organization + "/users", idle.token(),
+      assertEquals(200, idle.engine().org.post("/v1/organizations/" + organization + "/users", platformAdmin,
           new JsonObject().put("userIds", new JsonArray().add(viewer.id())).put("roles", new JsonArray().add("viewer")))
           .statusCode());
       assertEquals(200, idle.engine().org.get("/v1/organizations/" + organization, viewer.token()).statusCode());

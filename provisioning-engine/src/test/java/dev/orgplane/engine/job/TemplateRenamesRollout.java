@@ -184,7 +184,7 @@ abstract class TemplateRenamesRollout {
     var higher = org.newUser("holds-higher");
     for (var member : List.of(lower, higher)) {
       var role = member == lower ? "xx" : "yy";
-      var added = org.post("/v1/organizations/" + rollout.target + "/users", watched().token(), new JsonObject()
+      var added = org.post("/v1/organizations/" + rollout.target + "/users", org.platformAdminToken(), new JsonObject()
           .put("userIds", new JsonArray().add(member.id())).put("roles", new JsonArray().add(role)));
       assertEquals(200, added.statusCode(), added.bodyAsString());
     }
