@@ -72,7 +72,7 @@ class JobScopedOrgApiTest {
     var answering = new Answering();
     var api = JobScopedOrgApi.copying(answering, TEMPLATE, TARGET, new JsonObject());
     assertTrue(api.list(TEMPLATE, "roles", null, 2).succeeded());
-    assertTrue(api.listAll(TARGET, "roles").succeeded());
+    assertTrue(api.forEachPage(TARGET, "roles", page -> Future.succeededFuture()).succeeded());
     assertTrue(api.importBatch(TARGET, "roles", List.of()).succeeded());
     assertTrue(api.put(TARGET, "roles", "r", new JsonObject()).succeeded());
     assertTrue(api.copyPage(TEMPLATE, TARGET, "queues", null, 2).succeeded());

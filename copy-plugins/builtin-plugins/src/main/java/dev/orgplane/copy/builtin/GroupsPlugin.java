@@ -5,9 +5,9 @@ import dev.orgplane.copy.api.OrgObjectsPlugin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Teams (the groups inside an organization) with their member lists. Members must belong to the
@@ -64,11 +64,17 @@ public final class GroupsPlugin extends OrgObjectsPlugin {
 
   /**
    * The user ids of the template's members as the users plugin lists and copies them: people, not service users.
-   * Read once per run, not once per page of teams.
+   * Read once per run, not once per page of teams, and a page at a time: org-service does not bound an
+   * organization's members, and a job holding all of them parsed (about 1.2 KB each) ran a small engine out of heap.
    */
   private static Future<Set<String>> copiedMembers(CopyContext context) {
-    return context.once("groups.copiedMembers", () -> context.org().listAll(context.sourceOrganization(), "users")
-        .map(members -> members.stream().map(member -> member.getString("userId")).collect(Collectors.toSet())));
+    return context.once("groups.copiedMembers", () -> {
+      var userIds = new HashSet<String>();
+      return context.org().forEachPage(context.sourceOrganization(), "users", members -> {
+        members.forEach(member -> userIds.add(member.getString("userId")));
+        return Future.succeededFuture();
+      }).<Set<String>>map(read -> userIds);
+    });
   }
 
   /**

@@ -2,10 +2,10 @@ package dev.orgplane.copy.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The org-service HTTP API as plugins use it, called with the engine's own service identity.
@@ -22,20 +22,24 @@ public interface OrgApi {
   Future<Page> list(String organization, String path, String cursor, int limit);
 
   /**
-   * Every object of {@code GET .../{path}}, page after page (500 at a time). For plan, diff and small
-   * lists; a copy reads page by page, so its memory stays flat.
+   * Hands {@code eachPage} the objects of {@code GET .../{path}} a page at a time (500), in the list's order, and reads
+   * the next page once the future it answered for the one before has completed; one that fails ends the reading with
+   * its failure. Keep of each page only what you need of the whole list (its ids, say) and let the page go: nothing
+   * here holds more than the page at hand, so the heap a read takes does not grow with the organization, whose
+   * members org-service does not count. For plan, diff and what a copy needs of the whole template; a copy itself
+   * reads page by page ({@link #list}).
    */
-  default Future<List<JsonObject>> listAll(String organization, String path) {
-    var items = new ArrayList<JsonObject>();
-    return collect(this, organization, path, null, items).map(done -> items);
+  default Future<Void> forEachPage(String organization, String path,
+      Function<List<JsonObject>, Future<?>> eachPage) {
+    return readPages(this, organization, path, null, eachPage);
   }
 
-  private static Future<Void> collect(OrgApi api, String organization, String path, String cursor,
-      List<JsonObject> into) {
+  private static Future<Void> readPages(OrgApi api, String organization, String path, String cursor,
+      Function<List<JsonObject>, Future<?>> eachPage) {
     return api.list(organization, path, cursor, 500).compose(page -> {
-      into.addAll(page.items());
-      return page.nextCursor() == null ? Future.succeededFuture()
-          : collect(api, organization, path, page.nextCursor(), into);
+      var next = page.nextCursor();
+      return eachPage.apply(page.items()).compose(done -> next == null ? Future.<Void>succeededFuture()
+          : readPages(api, organization, path, next, eachPage));
     });
   }
 

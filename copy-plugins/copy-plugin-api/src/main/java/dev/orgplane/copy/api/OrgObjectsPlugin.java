@@ -267,12 +267,13 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
     }
     Future<Map<String, Object>> templateNameOfCopy = context.existing() == Existing.KEEP
         ? Future.succeededFuture(Map.of())
-        : context.once(id + ".templateNames", () -> context.org().listAll(context.sourceOrganization(), listPath())
-            .<Map<String, Object>>map(objects -> {
-              var nameOfCopy = new HashMap<String, Object>();
-              objects.forEach(object -> nameOfCopy.put(targetId(context, sourceId(object)), object.getValue(NAME)));
-              return nameOfCopy;
-            }));
+        : context.once(id + ".templateNames", () -> {
+          var nameOfCopy = new HashMap<String, Object>();
+          return context.org().forEachPage(context.sourceOrganization(), listPath(), objects -> {
+            objects.forEach(object -> nameOfCopy.put(targetId(context, sourceId(object)), object.getValue(NAME)));
+            return Future.succeededFuture();
+          }).<Map<String, Object>>map(read -> nameOfCopy);
+        });
     return templateNameOfCopy.compose(nameOfCopy -> {
       for (var i : held) {
         var wanted = copies.get(i).getString(NAME);
@@ -390,6 +391,8 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
 
   /** Every object of the kind in {@code organization}, completed. Plan and diff only: copy streams. */
   private Future<List<JsonObject>> all(CopyContext context, String organization) {
-    return context.org().listAll(organization, listPath()).compose(items -> completeAll(context, organization, items));
+    var all = new ArrayList<JsonObject>();
+    return context.org().forEachPage(organization, listPath(), page -> completeAll(context, organization, page)
+        .map(all::addAll)).map(read -> all);
   }
 }

@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,29 +79,31 @@ public final class SchemaDocsPlugin implements CopyPlugin {
     }));
   }
 
+  /** The template's schemas a page at a time, each page let go once compared: only ids are kept. */
   @Override
   public Future<KindDiff> diff(CopyContext context) {
-    return context.org().listAll(context.sourceOrganization(), "schemas")
-        .compose(schemas -> existingDocs(context).map(existing -> {
-          var missing = new ArrayList<String>();
-          var changed = new ArrayList<String>();
-          var tenantChanged = new ArrayList<String>();
-          var expected = new HashMap<String, JsonObject>();
-          for (var schema : schemas) {
-            var doc = doc(context, schema);
-            expected.put(doc.getString("id"), doc);
-            var current = existing.get(doc.getString("id"));
-            if (current == null) {
-              missing.add(schema.getString("id"));
-            } else if (!comparable(current).equals(doc)) {
-              // a doc written after its schema's last change was what the schema gives: a difference is the tenant's
-              (ChangeTimes.writtenSinceTemplateChanged(current, schema) ? tenantChanged : changed)
-                  .add(doc.getString("id"));
-            }
+    return existingDocs(context).compose(existing -> {
+      var missing = new ArrayList<String>();
+      var changed = new ArrayList<String>();
+      var tenantChanged = new ArrayList<String>();
+      var expected = new HashSet<String>();
+      return context.org().forEachPage(context.sourceOrganization(), "schemas", schemas -> {
+        for (var schema : schemas) {
+          var doc = doc(context, schema);
+          expected.add(doc.getString("id"));
+          var current = existing.get(doc.getString("id"));
+          if (current == null) {
+            missing.add(schema.getString("id"));
+          } else if (!comparable(current).equals(doc)) {
+            // a doc written after its schema's last change was what the schema gives: a difference is the tenant's
+            (ChangeTimes.writtenSinceTemplateChanged(current, schema) ? tenantChanged : changed)
+                .add(doc.getString("id"));
           }
-          var extra = existing.keySet().stream().filter(id -> !expected.containsKey(id)).sorted().toList();
-          return new KindDiff(id(), missing, extra, changed, tenantChanged);
-        }));
+        }
+        return Future.succeededFuture();
+      }).map(read -> new KindDiff(id(), missing,
+          existing.keySet().stream().filter(id -> !expected.contains(id)).sorted().toList(), changed, tenantChanged));
+    });
   }
 
   private static JsonObject doc(CopyContext context, JsonObject schema) {
@@ -121,11 +124,11 @@ public final class SchemaDocsPlugin implements CopyPlugin {
     if (context.targetOrganization() == null) {
       return Future.succeededFuture(Map.of());
     }
-    return context.org().listAll(context.targetOrganization(), "workspaces").map(workspaces -> {
-      var docs = new HashMap<String, JsonObject>();
+    var docs = new HashMap<String, JsonObject>();
+    return context.org().forEachPage(context.targetOrganization(), "workspaces", workspaces -> {
       workspaces.stream().filter(SchemaDocsPlugin::isDoc).forEach(w -> docs.put(w.getString("id"), w));
-      return docs;
-    });
+      return Future.succeededFuture();
+    }).<Map<String, JsonObject>>map(read -> docs);
   }
 
   /** The fields of a listed workspace that a doc has, to compare with {@link #doc}. */

@@ -1,0 +1,117 @@
+package dev.orgplane.copy.builtin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.copy.api.Checkpoint;
+import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.Existing;
+import dev.orgplane.copy.api.OncePerRun;
+import dev.orgplane.copy.api.OrgApi;
+import dev.orgplane.copy.testkit.InMemoryOrgApi;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which members a team's copy keeps is read of the whole template's members, whose number org-service does not
+ * bound: the read keeps their ids and lets each page go, so a template of 100,000 members costs a job no more than a
+ * page of parsed members at a time (about 1.2 KB each), not all of them.
+ */
+class GroupsPluginMembersHeapTest {
+
+  private static final String TEMPLATE = PluginRun.TEMPLATE;
+  private static final String NEW_TENANT = "7e3b1a52-0000-4000-8000-0000000000fe";
+  private static final int MEMBERS = 2_000;
+
+  private final ExecutorService network = Executors.newSingleThreadExecutor();
+
+  @AfterEach
+  void stop() {
+    network.shutdownNow();
+  }
+
+  @Test
+  void theTemplatesMembersAreHeldNoMoreThanAPageAtATime() {
+    var template = new InMemoryOrgApi();
+    var members = new ArrayList<String>();
+    for (int i = 0; i < MEMBERS; i++) {
+      var userId = UUID.randomUUID().toString();
+      members.add(userId);
+      template.objects(TEMPLATE, "users").put(userId, new JsonObject().put("userId", userId)
+          .put("roles", new JsonArray().add("member")));
+    }
+    var teamId = UUID.randomUUID().toString();
+    template.objects(TEMPLATE, "groups").put(teamId, new JsonObject().put("id", teamId).put("name", "everyone")
+        .put("title", "Everyone").put("metadata", new JsonObject()).put("userIds", new JsonArray(members)));
+    var watched = new MembersWatched(template, network);
+
+    var page = new GroupsPlugin().plan(new PluginRun(watched, NEW_TENANT, null, 500, new OncePerRun()),
+        Checkpoint.START).await();
+
+    assertEquals(new Counts(1, 0, 0), page.counts());
+    assertTrue(watched.pages >= 4, "the members took several pages: " + watched.pages);
+    assertTrue(watched.mostHeldBefore <= 500, "members of earlier pages still held when the next page was read: "
+        + watched.mostHeldBefore);
+  }
+
+  /**
+   * The kit's org API, answering each page of the template's members on another thread, as a network would (the
+   * reader's stack of the page before is gone), and counting, before it reads the next, how many members of the
+   * pages it gave are still held by anyone after a full collection.
+   */
+  private static final class MembersWatched implements OrgApi {
+
+    private final OrgApi api;
+    private final ExecutorService network;
+    private final List<WeakReference<JsonObject>> given = new ArrayList<>();
+    int pages;
+    long mostHeldBefore;
+
+    MembersWatched(OrgApi api, ExecutorService network) {
+      this.api = api;
+      this.network = network;
+    }
+
+    @Override
+    public Future<Page> list(String organization, String path, String cursor, int limit) {
+      if (!organization.equals(TEMPLATE) || !path.equals("users")) {
+        return api.list(organization, path, cursor, limit);
+      }
+      System.gc();
+      mostHeldBefore = Math.max(mostHeldBefore, given.stream().filter(member -> member.get() != null).count());
+      return api.list(organization, path, cursor, limit).compose(page -> {
+        pages++;
+        var items = page.items().stream().map(JsonObject::copy).toList();
+        items.forEach(member -> given.add(new WeakReference<>(member)));
+        var answer = Promise.<Page>promise();
+        network.execute(() -> answer.complete(new Page(items, page.nextCursor())));
+        return answer.future();
+      });
+    }
+
+    @Override
+    public Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing) {
+      return api.importBatch(organization, path, items, existing);
+    }
+
+    @Override
+    public Future<Counts> put(String organization, String path, String id, JsonObject body) {
+      return api.put(organization, path, id, body);
+    }
+
+    @Override
+    public Future<JsonObject> post(String organization, String path, JsonObject body) {
+      return api.post(organization, path, body);
+    }
+  }
+}
