@@ -1,7 +1,9 @@
 package dev.orgplane.engine.diff;
 
+import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.KindDiff;
 import dev.orgplane.copy.api.OrgApiException;
+import dev.orgplane.copy.api.OrgObjectsPlugin;
 import dev.orgplane.engine.job.CopiedObjects;
 import dev.orgplane.engine.job.EngineCopyContext;
 import dev.orgplane.engine.job.JobRunner.RunnerSettings;
@@ -121,11 +123,17 @@ public final class DiffRoutes {
   /**
    * What a plugin's read that failed answers: org-service down, failing or busy is 503 and its refusals are told as
    * the access checks tell them ({@link CallerAccess#unavailable}). A 404 is the source or the target deleted since
-   * they were checked, which asking for them again names. Any other failure is the plugin's own.
+   * they were checked, which asking for them again names. A template or target with more objects of a kind than a
+   * diff holds ({@link OrgObjectsPlugin#MAX_HELD_OBJECTS}) is 422 with the plugin's code. Any other failure is the
+   * plugin's own.
    */
   private Future<List<KindDiff>> unread(Throwable failure, Caller caller, String source, String target) {
     if (failure instanceof PageDeadline.Missed missed) {
       return Future.failedFuture(new ApiException(504, "diff_timeout", missed.getMessage()));
+    }
+    if (failure instanceof CopyFailure tooLarge && (OrgObjectsPlugin.TEMPLATE_TOO_LARGE.equals(tooLarge.code())
+        || OrgObjectsPlugin.TARGET_TOO_LARGE.equals(tooLarge.code()))) {
+      return Future.failedFuture(new ApiException(422, tooLarge.code(), tooLarge.getMessage()));
     }
     if (failure instanceof OrgApiException refused && refused.status() == 404) {
       return organizations(caller, source, target).compose(both -> CallerAccess.unavailable(failure));

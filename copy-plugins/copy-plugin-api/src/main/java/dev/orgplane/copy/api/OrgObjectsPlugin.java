@@ -22,6 +22,23 @@ import java.util.regex.Pattern;
  */
 public abstract class OrgObjectsPlugin implements CopyPlugin {
 
+  /**
+   * The most objects of one kind a plan or a diff holds of one organization, where it compares with the whole list:
+   * a plan the target's (indexed once per run), a diff the template's, their copies and the target's. A member parsed
+   * is about 1.3 KB, so a diff of one kind at this bound holds about 20 MB and a plan's index about 6.5 MB: an engine's
+   * 4 diffs and 4 dry runs ({@code ORGPLANE_ENGINE_DIFFS}, {@code ORGPLANE_ENGINE_WORKERS}) about 105 MB, which leaves
+   * half of a 256 MB heap to the template's kept pages and the pages in flight. Past it the plan or diff fails
+   * {@value #TEMPLATE_TOO_LARGE} or {@value #TARGET_TOO_LARGE} once it has read that far, rather than run the engine
+   * out of heap (org-service bounds no organization's members). A copy reads a page at a time and is not bound.
+   */
+  public static final int MAX_HELD_OBJECTS = 5_000;
+
+  /** The code a diff fails with whose template has more than {@value #MAX_HELD_OBJECTS} objects of a kind. */
+  public static final String TEMPLATE_TOO_LARGE = "template_too_large";
+
+  /** The code a plan or diff fails with whose target has more than {@value #MAX_HELD_OBJECTS} objects of a kind. */
+  public static final String TARGET_TOO_LARGE = "target_too_large";
+
   /** A batch import names a bad item as {@code items[i].field}. */
   private static final Pattern ITEM = Pattern.compile("items\\[(\\d+)]");
   /** A copy made by org-service names the template object at fault as {@code objects[id].field}. */
@@ -289,7 +306,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
 
   @Override
   public Future<KindDiff> diff(CopyContext context) {
-    return all(context, context.sourceOrganization())
+    return all(context, context.sourceOrganization(), TEMPLATE_TOO_LARGE)
         .compose(sources -> copies(context, sources).compose(copies -> targetIndex(context).map(existing -> {
           var missing = new ArrayList<String>();
           var changed = new ArrayList<String>();
@@ -377,7 +394,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
     if (context.targetOrganization() == null) {
       return Future.succeededFuture(Map.of());
     }
-    return all(context, context.targetOrganization()).map(items -> {
+    return all(context, context.targetOrganization(), TARGET_TOO_LARGE).map(items -> {
       var index = new HashMap<String, JsonObject>();
       items.forEach(item -> index.put(sourceId(item), item));
       return index;
@@ -389,10 +406,16 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
         .map(all -> all.list());
   }
 
-  /** Every object of the kind in {@code organization}, completed. Plan and diff only: copy streams. */
-  private Future<List<JsonObject>> all(CopyContext context, String organization) {
+  /**
+   * Every object of the kind in {@code organization}, completed, or a failure with {@code tooLarge} once there are
+   * more than {@value #MAX_HELD_OBJECTS}. Plan and diff only: copy streams.
+   */
+  private Future<List<JsonObject>> all(CopyContext context, String organization, String tooLarge) {
     var all = new ArrayList<JsonObject>();
-    return context.org().forEachPage(organization, listPath(), page -> completeAll(context, organization, page)
-        .map(all::addAll)).map(read -> all);
+    return context.org().forEachPage(organization, listPath(), page -> all.size() + page.size() > MAX_HELD_OBJECTS
+        ? Future.failedFuture(new CopyFailure(tooLarge, "Organization " + organization + " has more than "
+            + MAX_HELD_OBJECTS + " " + id + ", the most a plan or a diff compares; a copy, which reads a page at a"
+            + " time, has no such bound.", null))
+        : completeAll(context, organization, page).map(all::addAll)).map(read -> all);
   }
 }
