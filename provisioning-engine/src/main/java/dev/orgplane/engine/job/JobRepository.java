@@ -587,11 +587,14 @@ public final class JobRepository {
    * statement share its {@code retried_at}, so a retried batch's jobs share their readings of the template
    * ({@link JobRunner}), and none of those read before. What inviting the owner came to is the run's to say again,
    * {@code null} until it gets there (its batch no longer counts it): until session 35 a job cancelled while its owner
-   * was invited showed {@code invited} while queued and run again.
+   * was invited showed {@code invited} while queued and run again. Its start is the rerun's, stamped when it is
+   * claimed: a retried job kept its first run's, so it showed started while queued, and its rerun's duration counted
+   * the time it sat failed. Its {@code attempts} go on counting, runs across retries.
    */
   private static String retry(String column) {
     return "WITH retried AS (UPDATE provisioning.jobs SET status = 'queued', error = NULL, owner_invitation = NULL, "
-        + "cancel_requested = false, finished_at = NULL, updated_at = now(), retried_at = now(), queued_by = $2 "
+        + "cancel_requested = false, started_at = NULL, finished_at = NULL, updated_at = now(), retried_at = now(), "
+        + "queued_by = $2 "
         + "WHERE " + column + " = $1 AND status IN ('failed', 'cancelled') RETURNING *), "
         + "retried_steps AS (UPDATE provisioning.job_steps SET status = 'pending', cursor = NULL, created = 0, "
         + "updated = 0, unchanged = 0, failed = 0 WHERE job_id IN (SELECT id FROM retried) RETURNING *) ";
