@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code orgplane provision}: stamps out tenants from a template through the gateway, as a batch, and
  * follows it with a progress bar until it ends. Exit code 0 when every tenant was made, 1 when some
- * job failed or was cancelled (they are listed), 2 when the batch could not be started (or cancelled), or the
- * platform stopped answering for longer than starting or following waits out ({@link #PATIENCE}; a start that gave up
+ * job failed or was cancelled (they are listed, with the organizations they left partly copied), 2 when the batch
+ * could not be started (or cancelled), or the platform stopped answering for longer than starting or following
+ * waits out ({@link #PATIENCE}; a start that gave up
  * says the batch may have started, and the {@code --idempotency-key} that starts it once at most), or the command failed
  * otherwise; a command line it cannot use is a usage error ({@link Orgplane#USAGE_ERROR}). The
  * batch belongs to the platform, not to this process: interrupted, it goes on, {@code --follow} picks it
@@ -282,8 +283,10 @@ final class ProvisionCommand implements Callable<Integer> {
       return read(gateway, path);
     }
     var counts = batch.getJsonObject("counts");
+    var running = counts.getLong("running");
     System.out.println("batch " + batch.getString("id") + " cancelled: " + counts.getLong("cancelled")
-        + " jobs will not run, " + counts.getLong("running") + " running stop after their current page");
+        + " jobs will not run, " + running + " running stop after their current page"
+        + (running == 0 || batch.getBoolean("dryRun", false) ? "" : ", leaving their tenants partly copied"));
     return batch;
   }
 
@@ -352,7 +355,8 @@ final class ProvisionCommand implements Callable<Integer> {
 
   /**
    * The end, worded as a plan for a dry run, which makes nothing. It tells the objects created, updated and found
-   * unchanged apart: a re-run into the same tenants shows that it wrote nothing twice.
+   * unchanged apart: a re-run into the same tenants shows that it wrote nothing twice. The jobs cancelled are counted
+   * when there are some, and each tenant a job left partly written is said to be: it exists, and nothing else says so.
    */
   private static int report(JsonObject batch, List<JsonObject> jobs, boolean plan) {
     var status = batch.getString("status");
@@ -361,7 +365,7 @@ final class ProvisionCommand implements Callable<Integer> {
     // a rollout's tenants all existed: it brought them up to date with the template
     var done = "provisionedFrom".equals(batch.getString("selection")) ? " brought up to date, " : " made, ";
     var ended = plan ? " (dry run): " + tenants + " planned, nothing written"
-        : ": " + tenants + done + counts.getLong("failed", 0L) + " failed";
+        : ": " + tenants + done + counts.getLong("failed", 0L) + " failed" + cancelledCount(counts);
     System.out.println("batch " + status + ended + "; objects: " + objectCounts(batch.getJsonObject("objects"), plan)
         + ownerCounts(batch.getJsonObject("owners", new JsonObject()), plan));
     jobs.forEach(job -> {
@@ -375,8 +379,27 @@ final class ProvisionCommand implements Callable<Integer> {
       (error == null ? new JsonArray() : error.getJsonArray("errors", new JsonArray())).stream()
           .filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
           .forEach(field -> System.out.println("    " + field.getString("field") + ": " + field.getString("message")));
+      if (!plan && job.getString("targetOrganization") != null) {
+        System.out.println("    " + partlyWritten(job));
+      }
     });
     return "succeeded".equals(status) ? 0 : 1;
+  }
+
+  private static String cancelledCount(JsonObject counts) {
+    var cancelled = counts.getLong("cancelled", 0L);
+    return cancelled == 0 ? "" : ", " + cancelled + " cancelled";
+  }
+
+  /**
+   * The state a job that failed or was cancelled left its organization in: a copy stopped midway. A new
+   * tenant exists, made from the template, so deleting it starts it clean; an existing one (a rollout's) is a tenant
+   * in use, partly brought up to date, which a retry completes and deleting would destroy.
+   */
+  private static String partlyWritten(JsonObject job) {
+    return job.getJsonObject("target") == null ? "partly brought up to date (retry the batch to complete it)"
+        : "organization " + job.getString("targetOrganization")
+            + " exists, partly copied (retry the batch to complete it, or delete the organization to start clean)";
   }
 
   /**

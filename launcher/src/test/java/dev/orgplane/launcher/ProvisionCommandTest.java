@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -273,6 +274,44 @@ class ProvisionCommandTest {
     assertTrue(printed.contains("batch succeeded: 2 of 2 tenants made, 0 failed"), printed);
   }
 
+  /**
+   * A job cancelled once it had made its organization leaves it partly copied, which the end says, as it says how
+   * many were cancelled; one cancelled before it made one leaves nothing, and a dry run writes nothing anywhere.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aCancelledTenantWhoseOrganizationExistsIsSaidToBePartlyCopied(boolean dryRun) {
+    // answered to the cancel while one job runs on, and once that one has stopped too
+    var cancelled = new JsonObject(batch("running", 1, 1)).put("total", 3).put("dryRun", dryRun);
+    cancelled.getJsonObject("counts").put("cancelled", 1);
+    var ended = cancelled.copy().put("status", "cancelled")
+        .put("counts", new JsonObject().put("succeeded", 1).put("cancelled", 2).put("running", 0)).encode();
+    var partlyCopied = new JsonObject().put("id", "j1").put("status", "cancelled").put("targetOrganization", "o1")
+        .put("target", new JsonObject().put("name", "acme"));
+    var notMade = new JsonObject().put("id", "j2").put("status", "cancelled").putNull("targetOrganization")
+        .put("target", new JsonObject().put("name", "beta"));
+    gateway = new StandInGateway()
+        .on("/v1/provisioning/batches/b1/cancel", exchange -> answer(exchange, 200, cancelled.encode()))
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200,
+            exchange.getRequestURI().getQuery().contains("status=cancelled")
+                ? new JsonObject().put("items", new JsonArray().add(partlyCopied).add(notMade)).encode()
+                : "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, ended));
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--cancel", "b1");
+
+    assertEquals(1, exit, "some tenants were not made: " + output.err());
+    var printed = output.out();
+    assertTrue(printed.contains("batch b1 cancelled: 1 jobs will not run, 1 running stop after their current page"
+        + (dryRun ? "\n" : ", leaving their tenants partly copied\n")), printed);
+    assertTrue(printed.contains(dryRun ? "batch cancelled (dry run): 1 of 3 tenants planned, nothing written; "
+        : "batch cancelled: 1 of 3 tenants made, 0 failed, 2 cancelled; objects: "), printed);
+    assertTrue(printed.contains("\n  acme: cancelled\n" + (dryRun ? "" : "    organization o1 exists, partly copied "
+        + "(retry the batch to complete it, or delete the organization to start clean)\n") + "  beta: cancelled\n"),
+        printed);
+    assertTrue(printed.endsWith("  beta: cancelled\n"), printed);
+  }
+
   /** A cancel the platform could not take (restarting) ended the command at once (exit 2), the batch running on. */
   @Test
   void aCancelTheGatewayCouldNotTakeIsSentAgainUnderTheSameIdempotencyKey() {
@@ -391,7 +430,7 @@ class ProvisionCommandTest {
 
     assertEquals(1, exit, output.err());
     assertTrue(output.out().contains("\n  o1: failed (validation_failed: Refused.)\n    metadata.tier: must be a "
-        + "string\n"), output.out());
+        + "string\n    partly brought up to date (retry the batch to complete it)\n"), output.out());
   }
 
   @Test
