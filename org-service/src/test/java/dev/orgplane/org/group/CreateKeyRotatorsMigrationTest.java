@@ -7,7 +7,7 @@ import dev.orgplane.org.OrgServiceVerticle;
 import org.junit.jupiter.api.Test;
 
 /**
- * V64 records who rotated each group's create key, as the audit trail tells it: a key whose rotator no longer runs the
+ * V61 records who rotated each group's create key, as the audit trail tells it: a key whose rotator no longer runs the
  * group is voided, as their revocation voids one now.
  */
 class CreateKeyRotatorsMigrationTest {
