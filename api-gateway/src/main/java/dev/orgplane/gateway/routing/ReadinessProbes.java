@@ -11,12 +11,13 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.CloseFuture;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.Shareable;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -58,6 +59,8 @@ final class ReadinessProbes implements Shareable {
   private final Map<URI, Integer> timeoutsInARow = new ConcurrentHashMap<>();
   private final Map<URI, HeldGauge> gauges = new ConcurrentHashMap<>();
   private final Vertx vertx;
+  /** What the probes' context ends at their last release: the client made on it registers there. */
+  private final CloseFuture ended = new CloseFuture();
   /** Where the probes are sent from: their client and timer are made, used and ended on it alone. */
   private final Context context;
   private HttpClient client;
@@ -74,7 +77,7 @@ final class ReadinessProbes implements Shareable {
       gauge.count().set(1);
       gauges.put(address, gauge);
     }
-    this.context = contextOfNoDeployment(vertx);
+    this.context = contextOfNoDeployment(vertx, ended);
     context.runOnContext(start -> {
       // a connection reset fails its probe, which says so; Vert.x would log each at ERROR besides
       client = vertx.httpClientBuilder()
@@ -90,13 +93,13 @@ final class ReadinessProbes implements Shareable {
    * A context of the probes' own. Vert.x ends what a deployment's instance made on its context (cancels its timers,
    * closes its clients) once that instance has stopped, and the instances stop one by one, each once its server has
    * drained: probes made on the context of the instance that asked first would end with it, while the others still
-   * send by their last readings. A context Vert.x makes for a thread not its own belongs to no deployment: it
-   * lasts until the last release ends the client and the timer made on it. The instance asking waits for that
-   * thread, once per deployment.
+   * send by their last readings. So the context belongs to no deployment, and it ends at {@code ended}, not at
+   * Vert.x's own close: a client registers with its context's close future, and a closed client does not take itself
+   * off it, so on one Vert.x holds until it closes every deployment's probes kept one closed client. Only Vert.x's
+   * internal API makes a context with a close future of one's own ({@code ReadinessProbesTest} pins it).
    */
-  private static Context contextOfNoDeployment(Vertx vertx) {
-    return CompletableFuture.supplyAsync(vertx::getOrCreateContext,
-        task -> new Thread(task, "orgplane-readiness-probes").start()).join();
+  private static Context contextOfNoDeployment(Vertx vertx, CloseFuture ended) {
+    return ((VertxInternal) vertx).contextBuilder().withCloseFuture(ended).build();
   }
 
   /**
@@ -129,7 +132,7 @@ final class ReadinessProbes implements Shareable {
       // on their context, so after their start even where the last instance lets go before it has run
       probes.context.runOnContext(stop -> {
         probes.vertx.cancelTimer(probes.timer);
-        probes.client.close();
+        probes.ended.close();
       });
       probes.gauges.values().forEach(HeldGauge::release);
       return null;

@@ -12,10 +12,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.internal.CloseFuture;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -152,5 +155,44 @@ class ReadinessProbesTest {
     otherDrained.complete();
     undeployed.await();
     assertFalse(hasGauge(failing) || hasGauge(steady), "the last instance to stop left the gauges behind");
+  }
+
+  /**
+   * The probes' client registered with Vert.x's own close future, which a closed client stays on: every deployment
+   * undeployed from a Vert.x that goes on (an embedder redeploying the gateway) kept one closed client until Vert.x
+   * closed. Vert.x has no public count of what it will close, so the test reads its close future's.
+   */
+  @Test
+  void redeploysLeaveNothingForVertxToClose() throws Exception {
+    var routes = routesTo(new Upstream(), new Upstream());
+    int before = closedWithVertx();
+    for (int deploy = 0; deploy < 5; deploy++) {
+      var deployment = vertx.deployVerticle(new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          ReadinessProbes.shared(vertx, routes, PROBE_MILLIS);
+          return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<?> stop() {
+          ReadinessProbes.release(vertx, deploymentID());
+          return Future.succeededFuture();
+        }
+      }).await();
+      vertx.undeploy(deployment).await();
+    }
+    Eventually.holds(() -> closedWithVertx() == before, "undeployed probes' clients are still held by Vert.x");
+  }
+
+  private int closedWithVertx() {
+    try {
+      var children = CloseFuture.class.getDeclaredField("children");
+      children.setAccessible(true);
+      var held = (Map<?, ?>) children.get(((VertxInternal) vertx).closeFuture());
+      return held == null ? 0 : held.size();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Vert.x's close future no longer keeps its children as this test reads", e);
+    }
   }
 }
