@@ -66,5 +66,6 @@ final class HookResolver {
 
   void close() {
     executor.close();
+    lookups.leave(vertx);
   }
 }

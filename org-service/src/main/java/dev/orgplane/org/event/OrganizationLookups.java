@@ -16,6 +16,8 @@ import java.util.UUID;
  * running), at most {@code perOrganization}: one whose hosts' name servers hang holds that many threads, never all,
  * and the other organizations' lookups still find one. Shared by every resolver of the Vert.x instance, as the
  * threads are: each dispatcher counting alone, an organization took as many threads again with every instance.
+ * Dropped when the last resolver lets go ({@link #leave}), as the threads are: Vert.x then drops the lookups still
+ * queued for them unended, and their places would stay taken for every resolver made after in the same Vert.x.
  */
 final class OrganizationLookups implements Shareable {
 
@@ -24,17 +26,27 @@ final class OrganizationLookups implements Shareable {
   private final int perOrganization;
   private final Map<UUID, Integer> inFlight = new HashMap<>();
   private final Map<UUID, Queue<Waiting>> waiting = new HashMap<>();
+  /** The resolvers that hold these counts; changed only in the shared map's compute, one at a time. */
+  private int holders;
 
   private OrganizationLookups(int perOrganization) {
     this.perOrganization = perOrganization;
   }
 
-  /** The Vert.x instance's, made by the first resolver to ask. */
+  /** The Vert.x instance's, made by the first resolver to ask; each that asks {@link #leave}s once closed. */
   static OrganizationLookups of(Vertx vertx, int perOrganization) {
-    var shared = vertx.sharedData().<String, OrganizationLookups>getLocalMap(SHARED_AS);
-    var made = new OrganizationLookups(perOrganization);
-    var before = shared.putIfAbsent(SHARED_AS, made);
-    return before == null ? made : before;
+    return vertx.sharedData().<String, OrganizationLookups>getLocalMap(SHARED_AS).compute(SHARED_AS,
+        (name, held) -> {
+          var lookups = held != null ? held : new OrganizationLookups(perOrganization);
+          lookups.holders++;
+          return lookups;
+        });
+  }
+
+  /** Lets go of these counts for one resolver: the last to let go drops them, so the next resolver starts afresh. */
+  void leave(Vertx vertx) {
+    vertx.sharedData().<String, OrganizationLookups>getLocalMap(SHARED_AS).computeIfPresent(SHARED_AS,
+        (name, held) -> held != this || --holders > 0 ? held : null);
   }
 
   /**

@@ -163,4 +163,47 @@ class HookResolverTest {
       resolver.close();
     }
   }
+
+  /**
+   * The last resolver to close (the dispatcher undeployed) ends the threads, and Vert.x drops the lookups still queued
+   * for them without ending them: their organization's places stayed taken in the Vert.x instance, so that after a
+   * redeploy in it every lookup of that organization waited for a place until its deadline, failed as queued, and its
+   * hooks were deactivated once past their grace period.
+   */
+  @Test
+  void lookupsDroppedWithTheLastResolverLeaveTheirOrganizationsPlacesToTheNext(Vertx vertx) throws Exception {
+    var answer = new CountDownLatch(1);
+    var allStarted = new CountDownLatch(HookResolver.THREADS);
+    var first = new HookResolver(vertx, host -> {
+      allStarted.countDown();
+      try {
+        answer.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    });
+    var tenant = UUID.randomUUID();
+    try {
+      for (int i = 0; i < HookResolver.THREADS; i++) {
+        first.resolve(UUID.randomUUID(), "slow-" + i + ".example.com", new AttemptDeadline(vertx, 60_000));
+      }
+      assertTrue(allStarted.await(10, TimeUnit.SECONDS), "the resolver's threads took lookups");
+      for (int i = 0; i < HookResolver.LOOKUPS_PER_ORGANIZATION; i++) {
+        first.resolve(tenant, "queued-" + i + ".example.com", new AttemptDeadline(vertx, 60_000));
+      }
+    } finally {
+      first.close();
+      answer.countDown();
+    }
+
+    var next = new HookResolver(vertx, host -> InetAddress.getLoopbackAddress());
+    try {
+      assertEquals(InetAddress.getLoopbackAddress(), next.resolve(tenant, "later.example.com",
+          new AttemptDeadline(vertx, 2_000)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS),
+          "the organization's places went with the closed resolver's dropped lookups");
+    } finally {
+      next.close();
+    }
+  }
 }
