@@ -30,12 +30,10 @@ public final class Http1Fields implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    var connection = request.connection();
     // taken out of service now, so nothing that arrives on it after this request is served; closed once answered,
     // not after the body, which may be long
-    connection.shutdown();
-    ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    ctx.addEndHandler(answered -> connection.close());
+    request.connection().shutdown();
+    LastAnswer.on(ctx);
     ctx.fail(ApiException.badRequest("malformed_request", refusal));
   }
 

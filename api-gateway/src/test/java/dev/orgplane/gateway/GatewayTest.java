@@ -526,6 +526,30 @@ class GatewayTest {
     }
   }
 
+  /**
+   * A refused request's connection is closed after the answer, and the answer says so, also to an HTTP/1.0 caller
+   * that asked to keep it alive. Until session 40 that caller was told {@code Connection: keep-alive} while the
+   * gateway closed the connection under it.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "GET /health/live HTTP/1.0\r\nConnection: keep-alive\r\nHost: a.example\r\nHost: evil.example\r\n\r\n",
+      "POST /v1/echo HTTP/1.0\r\nConnection: keep-alive\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "0\r\n\r\n"})
+  void anHttp10CallerAskingKeepAliveIsToldTheRefusalClosesItsConnection(String request) {
+    try (var raw = new RawConnection(gatewayPort)) {
+      raw.socket.write(request);
+      raw.closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+      var answers = raw.answers.toString();
+      assertTrue(answers.startsWith("HTTP/1.0 400 "), answers);
+      assertTrue(answers.contains("\"code\":\"malformed_request\""), answers);
+      var head = answers.substring(0, answers.indexOf("\r\n\r\n") + 2).toLowerCase(java.util.Locale.ROOT);
+      assertTrue(head.contains("\r\nconnection: close\r\n"), answers);
+      assertTrue(!head.contains("keep-alive"), answers);
+    }
+    assertTrue(seenByUpstream.isEmpty(), "nothing reached the upstream");
+  }
+
   private static long statusLines(String answers) {
     return java.util.regex.Pattern.compile("HTTP/1\\.[01] \\d{3} ").matcher(answers).results().count();
   }

@@ -1,11 +1,11 @@
 package dev.orgplane.gateway.routing;
 
 import dev.orgplane.gateway.ClientAddress;
+import dev.orgplane.gateway.LastAnswer;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.RequestIds;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
@@ -114,7 +114,7 @@ final class HopHeaders {
    * id (ours stands). Answers true when the body, of {@code length} bytes (-1: unknown), is to be collected and
    * written at once (typical API answers: one write, and nothing left to pipe if the caller has gone meanwhile);
    * false when it streams, its length announced or chunked, or to an HTTP/1.0 caller ended by its connection
-   * ({@link #endsWithItsConnection}). The answer to a HEAD has no body but announces the length its GET's would have
+   * ({@link LastAnswer}). The answer to a HEAD has no body but announces the length its GET's would have
    * (RFC 9110, 9.3.2), which Vert.x writes for no HEAD itself: without it, an answer of up to 256 KiB reached the
    * caller without a Content-Length.
    */
@@ -135,24 +135,13 @@ final class HopHeaders {
     if (length >= 0) {
       response.putHeader("Content-Length", Long.toString(length));
     } else if (caller.request().version() == HttpVersion.HTTP_1_0 && !toHead) {
-      endsWithItsConnection(caller);
+      // HTTP/1.0 has no chunks (Vert.x writes none to it): the body ends with the connection, also one the caller
+      // asked to keep alive, where the body ran on unmarked and the caller waited for an end it could not see
+      LastAnswer.on(caller);
     } else {
       response.setChunked(true);
     }
     return false;
-  }
-
-  /**
-   * HTTP/1.0 has no chunks (Vert.x writes none to it), so a body of unknown length ends for an HTTP/1.0 caller with its
-   * connection: said in the head, and done once the answer is out. On a connection it asked to keep alive, the body
-   * ran on unmarked and the caller waited for an end it could not see. Said as the head goes out: Vert.x writes
-   * {@code keep-alive} over any Connection header of ours for such a caller.
-   */
-  private static void endsWithItsConnection(RoutingContext caller) {
-    var connection = caller.request().connection();
-    caller.addHeadersEndHandler(
-        head -> caller.response().putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE));
-    caller.addEndHandler(answered -> connection.close());
   }
 
   /**
