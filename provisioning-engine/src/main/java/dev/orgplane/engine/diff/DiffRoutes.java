@@ -124,22 +124,33 @@ public final class DiffRoutes {
    * What a plugin's read that failed answers: org-service down, failing or busy is 503 and its refusals are told as
    * the access checks tell them ({@link CallerAccess#unavailable}). A 404 is the source or the target deleted since
    * they were checked, which asking for them again names. A template or target with more objects of a kind than a
-   * diff holds ({@link OrgObjectsPlugin#MAX_HELD_OBJECTS}) is 422 with the plugin's code. Any other failure is the
-   * plugin's own.
+   * diff holds ({@link OrgObjectsPlugin#MAX_HELD_OBJECTS}) is 422 with the plugin's code, as is every other
+   * {@link CopyFailure} ({@link #refusal}). Any other failure is a bug of the plugin's or the engine's: 500.
    */
   private Future<List<KindDiff>> unread(Throwable failure, Caller caller, String source, String target) {
     if (failure instanceof PageDeadline.Missed missed) {
       return Future.failedFuture(new ApiException(504, "diff_timeout", missed.getMessage()));
     }
-    if (failure instanceof CopyFailure tooLarge && (OrgObjectsPlugin.TEMPLATE_TOO_LARGE.equals(tooLarge.code())
-        || OrgObjectsPlugin.TARGET_TOO_LARGE.equals(tooLarge.code()))) {
-      return Future.failedFuture(new ApiException(422, tooLarge.code(), tooLarge.getMessage()));
+    if (failure instanceof CopyFailure refused) {
+      return Future.failedFuture(refusal(refused));
     }
     if (failure instanceof OrgApiException refused && refused.status() == 404) {
       return organizations(caller, source, target).compose(both -> CallerAccess.unavailable(failure));
     }
     return failure instanceof OrgApiException || Retries.transientFailure(failure)
         ? CallerAccess.unavailable(failure) : Future.failedFuture(failure);
+  }
+
+  /**
+   * 422 with a {@link CopyFailure}'s code, detail and fields, as a job that met it reports them in its error: a diff
+   * that cannot succeed as things are (the org API refusing a plugin's read out of the diff's two organizations,
+   * {@code organization_out_of_scope}, or a plugin's own refusal) is no failure of the engine's, and its code is what
+   * the caller can act on.
+   */
+  private static ApiException refusal(CopyFailure refused) {
+    return new ApiException(422, refused.code(), refused.getMessage(), refused.errors().stream()
+        .map(JsonObject.class::cast)
+        .map(error -> new ApiException.FieldError(error.getString("field"), error.getString("message"))).toList());
   }
 
   /**
