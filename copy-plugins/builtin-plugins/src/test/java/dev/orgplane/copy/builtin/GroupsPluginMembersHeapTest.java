@@ -31,7 +31,9 @@ class GroupsPluginMembersHeapTest {
 
   private static final String TEMPLATE = PluginRun.TEMPLATE;
   private static final String NEW_TENANT = "7e3b1a52-0000-4000-8000-0000000000fe";
-  private static final int MEMBERS = 2_000;
+  private static final int PAGE = 500;
+  /** Six pages: holding them all, a read held 2,500 members when it asked for the last. */
+  private static final int MEMBERS = 6 * PAGE;
 
   private final ExecutorService network = Executors.newSingleThreadExecutor();
 
@@ -55,12 +57,14 @@ class GroupsPluginMembersHeapTest {
         .put("title", "Everyone").put("metadata", new JsonObject()).put("userIds", new JsonArray(members)));
     var watched = new MembersWatched(template, network);
 
-    var page = new GroupsPlugin().plan(new PluginRun(watched, NEW_TENANT, null, 500, new OncePerRun()),
+    var page = new GroupsPlugin().plan(new PluginRun(watched, NEW_TENANT, null, PAGE, new OncePerRun()),
         Checkpoint.START).await();
 
     assertEquals(new Counts(1, 0, 0), page.counts());
-    assertTrue(watched.pages >= 4, "the members took several pages: " + watched.pages);
-    assertTrue(watched.mostHeldBefore <= 500, "members of earlier pages still held when the next page was read: "
+    assertTrue(watched.pages >= 6, "the members took several pages: " + watched.pages);
+    // the page in hand, and at most the one before it: a frame still unwinding from it (interpreted or compiled, the
+    // JIT decides how long a local stays live) may hold it when the next is asked for
+    assertTrue(watched.mostHeldBefore <= 2 * PAGE, "members of earlier pages still held when the next page was read: "
         + watched.mostHeldBefore);
   }
 
