@@ -4,62 +4,110 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Run-order cycles among objects that a write all created, found in memory: such a cycle runs through
- * new objects only (an object that existed before could not name one of them), so the written rows are
- * all it takes, and the database need not walk anything. One depth-first pass, linear in the rows and
- * their references, without recursion (chains can be thousands long).
+ * Run-order cycles that a write introduced, found in memory: a new cycle passes through a changed object, so it is
+ * one of those that lies on a cycle of the run order after the write. One pass finding the strongly connected
+ * components (Tarjan's), linear in the objects and their references, without recursion (chains can be thousands
+ * long): walking from every changed object separately was quadratic in a chain rewritten at once.
  */
 final class NewCycles {
 
-  private static final int ON_PATH = 1;
-  private static final int DONE = 2;
+  private final Map<String, List<String>> next;
+  private final Map<String, Integer> index = new HashMap<>();
+  private final Map<String, Integer> low = new HashMap<>();
+  private final ArrayDeque<String> open = new ArrayDeque<>();
+  private final Set<String> onOpen = new HashSet<>();
+  private final Set<String> onCycle = new HashSet<>();
+  private final ArrayDeque<String> path = new ArrayDeque<>();
+  private final ArrayDeque<Iterator<String>> pending = new ArrayDeque<>();
 
-  private NewCycles() {
+  private NewCycles(Map<String, List<String>> next) {
+    this.next = next;
   }
 
-  /** The row of an object on a cycle of {@code column} references among {@code rows}, if there is one. */
+  /**
+   * The row of an object on a cycle of {@code column} references among {@code rows}, if there is one: enough when
+   * every changed object is new, as such a cycle runs through new objects only (an object that existed before could
+   * not name one of them).
+   */
   static Optional<JsonObject> among(List<JsonObject> rows, String column) {
-    var byId = new HashMap<String, JsonObject>();
-    rows.forEach(row -> byId.put(row.getString("id").toLowerCase(), row));
-    var state = new HashMap<String, Integer>();
-    for (var start : byId.keySet()) {
-      if (state.containsKey(start)) {
+    var next = new HashMap<String, List<String>>();
+    rows.forEach(row -> next.put(id(row), row.getJsonArray(column, new JsonArray()).stream()
+        .map(ref -> ((String) ref).toLowerCase()).toList()));
+    return through(rows, next);
+  }
+
+  /**
+   * The first of {@code rows} (in their order, so the same write always names the same one) that lies on a cycle of
+   * {@code next}: each object's lower-case id to those it runs after.
+   */
+  static Optional<JsonObject> through(List<JsonObject> rows, Map<String, List<String>> next) {
+    var cycles = new NewCycles(next);
+    rows.forEach(row -> cycles.visitFrom(id(row)));
+    return rows.stream().filter(row -> cycles.onCycle.contains(id(row))).findFirst();
+  }
+
+  private static String id(JsonObject row) {
+    return row.getString("id").toLowerCase();
+  }
+
+  private void visitFrom(String start) {
+    if (index.containsKey(start)) {
+      return;
+    }
+    enter(start);
+    while (!path.isEmpty()) {
+      var node = path.peek();
+      if (pending.peek().hasNext()) {
+        var to = pending.peek().next();
+        if (to.equals(node)) {
+          onCycle.add(node);
+        }
+        if (!index.containsKey(to)) {
+          enter(to);
+        } else if (onOpen.contains(to)) {
+          low.put(node, Math.min(low.get(node), index.get(to)));
+        }
         continue;
       }
-      var path = new ArrayDeque<String>();
-      var pending = new ArrayDeque<Iterator<String>>();
-      state.put(start, ON_PATH);
-      path.push(start);
-      pending.push(references(byId.get(start), column, byId));
-      while (!pending.isEmpty()) {
-        if (!pending.peek().hasNext()) {
-          pending.pop();
-          state.put(path.pop(), DONE);
-          continue;
-        }
-        var next = pending.peek().next();
-        var seen = state.get(next);
-        if (seen == null) {
-          state.put(next, ON_PATH);
-          path.push(next);
-          pending.push(references(byId.get(next), column, byId));
-        } else if (seen == ON_PATH) {
-          return Optional.of(byId.get(next));
-        }
+      pending.pop();
+      path.pop();
+      if (!path.isEmpty()) {
+        low.put(path.peek(), Math.min(low.get(path.peek()), low.get(node)));
+      }
+      if (low.get(node).equals(index.get(node))) {
+        closeComponent(node);
       }
     }
-    return Optional.empty();
   }
 
-  /** Only references to other new objects can lie on a cycle among them. */
-  private static Iterator<String> references(JsonObject row, String column, Map<String, JsonObject> byId) {
-    return row.getJsonArray(column, new JsonArray()).stream().map(id -> ((String) id).toLowerCase())
-        .filter(byId::containsKey).iterator();
+  private void enter(String node) {
+    index.put(node, index.size());
+    low.put(node, index.get(node));
+    open.push(node);
+    onOpen.add(node);
+    path.push(node);
+    pending.push(next.getOrDefault(node, List.of()).iterator());
+  }
+
+  /** Pops {@code root}'s component; more than one object in it run after each other in a circle. */
+  private void closeComponent(String root) {
+    var component = new ArrayDeque<String>();
+    String member;
+    do {
+      member = open.pop();
+      onOpen.remove(member);
+      component.add(member);
+    } while (!member.equals(root));
+    if (component.size() > 1) {
+      onCycle.addAll(component);
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,20 @@ class NewCyclesTest {
     var found = NewCycles.among(List.of(hook(a, "a", c), hook(b, "b", a), hook(c, "c", b.toUpperCase())), "run_after")
         .map(row -> row.getString("name"));
     assertTrue(found.isPresent() && List.of("a", "b", "c").contains(found.get()), found.toString());
+  }
+
+  /** Through the whole run order, the first changed object on a cycle is named, whichever the walk meets first. */
+  @Test
+  void throughTheRunOrderTheFirstChangedObjectOnACycleIsNamed() {
+    var a = UUID.randomUUID().toString();
+    var b = UUID.randomUUID().toString();
+    var older = UUID.randomUUID().toString();
+    var apart = UUID.randomUUID().toString();
+    var next = Map.of(a, List.of(older), b, List.of(a), older, List.of(b), apart, List.of(a));
+    assertEquals(Optional.of("b"), NewCycles.through(List.of(hook(apart, "apart", a), hook(b, "b", a),
+        hook(a, "a", older)), next).map(row -> row.getString("name")));
+    assertEquals(Optional.empty(), NewCycles.through(List.of(hook(apart, "apart", a)),
+        Map.of(apart, List.of(a), a, List.of(older))));
   }
 
   @Test
