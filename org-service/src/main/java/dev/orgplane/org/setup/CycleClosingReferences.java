@@ -2,7 +2,7 @@ package dev.orgplane.org.setup;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,39 +21,34 @@ import java.util.UUID;
  */
 final class CycleClosingReferences {
 
-  private final String sql;
+  private final SetupKind kind;
 
   CycleClosingReferences(SetupKind kind) {
-    var table = "org." + kind.table();
-    var column = kind.acyclicColumn();
-    // $2, $3: the references the page would write, as parallel arrays of copy and referenced copy; $4: the page's
-    // copies, whose stored references the page replaces. The whole graph is read once: an organization holds at most
-    // ORGPLANE_HOOKS_PER_ORGANIZATION hooks.
-    this.sql = "WITH RECURSIVE planned(copy, ref) AS (SELECT * FROM unnest($2::uuid[], $3::uuid[])), "
-        + "added AS (SELECT p.copy, p.ref FROM planned p WHERE NOT EXISTS (SELECT 1 FROM " + table + " t "
-        + "WHERE t.org_id = $1 AND t.id = p.copy AND p.ref = ANY (t." + column + "))), "
-        + "graph AS MATERIALIZED (SELECT copy, ref FROM planned UNION ALL SELECT t.id, n FROM " + table + " t, "
-        + "unnest(t." + column + ") n WHERE t.org_id = $1 AND t.id <> ALL ($4)), "
-        // each copy that adds references, and what they lead to, each once (UNION), as the integrity check walks
-        + "walk(start, node) AS (SELECT copy, ref FROM added UNION SELECT w.start, g.ref FROM walk w "
-        + "JOIN graph g ON g.copy = w.node) "
-        + "SELECT a.copy, a.ref FROM added a WHERE EXISTS (SELECT 1 FROM walk w WHERE w.start = a.copy "
-        + "AND w.node = a.copy)";
+    this.kind = kind;
   }
 
   /**
    * Of the references {@code copies.get(i)} to {@code refs.get(i)} that the page of {@code pageCopies} would write
-   * into {@code orgId}, those to leave out, by copy id.
+   * into {@code orgId}, those to leave out, by copy id. The whole run order is read once and checked in memory.
    */
   Future<Map<String, Set<String>>> among(SqlClient tx, UUID orgId, List<UUID> pageCopies, List<UUID> copies,
       List<UUID> refs) {
-    return tx.preparedQuery(sql).execute(Tuple.of(orgId, copies.toArray(UUID[]::new), refs.toArray(UUID[]::new),
-            pageCopies.toArray(UUID[]::new)))
-        .map(rows -> {
-          var closing = new HashMap<String, Set<String>>();
-          rows.forEach(row -> closing.computeIfAbsent(row.getUUID("copy").toString(), copy -> new HashSet<>())
-              .add(row.getUUID("ref").toString()));
-          return closing;
-        });
+    return SetupRepository.runOrder(tx, kind, orgId).map(stored -> {
+      var next = new HashMap<String, List<String>>();
+      stored.forEach((id, named) -> next.put(id, new ArrayList<>(named)));
+      // the page's copies run after what the page writes for them, no longer after what they hold
+      pageCopies.forEach(copy -> next.remove(copy.toString()));
+      var added = new HashMap<String, Set<String>>();
+      for (int i = 0; i < copies.size(); i++) {
+        var copy = copies.get(i).toString();
+        var ref = refs.get(i).toString();
+        next.computeIfAbsent(copy, c -> new ArrayList<>()).add(ref);
+        if (!stored.getOrDefault(copy, List.of()).contains(ref)) {
+          added.computeIfAbsent(copy, c -> new HashSet<>()).add(ref);
+        }
+      }
+      added.keySet().retainAll(NewCycles.onCycles(next, added.keySet()));
+      return added;
+    });
   }
 }

@@ -3,6 +3,7 @@ package dev.orgplane.org.setup;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -49,9 +50,15 @@ final class NewCycles {
    * {@code next}: each object's lower-case id to those it runs after.
    */
   static Optional<JsonObject> through(List<JsonObject> rows, Map<String, List<String>> next) {
+    var onCycles = onCycles(next, rows.stream().map(NewCycles::id).toList());
+    return rows.stream().filter(row -> onCycles.contains(id(row))).findFirst();
+  }
+
+  /** Those of {@code starts} (lower-case ids) that lie on a cycle of {@code next}, and maybe others they reach. */
+  static Set<String> onCycles(Map<String, List<String>> next, Collection<String> starts) {
     var cycles = new NewCycles(next);
-    rows.forEach(row -> cycles.visitFrom(id(row)));
-    return rows.stream().filter(row -> cycles.onCycle.contains(id(row))).findFirst();
+    starts.forEach(cycles::visitFrom);
+    return cycles.onCycle;
   }
 
   private static String id(JsonObject row) {

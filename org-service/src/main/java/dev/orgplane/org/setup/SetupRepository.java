@@ -243,7 +243,7 @@ final class SetupRepository {
    * The organization's whole run order of {@code kind} as the transaction sees it (the write included): each object's
    * lower-case id to those it runs after. One read, bounded by ORGPLANE_HOOKS_PER_ORGANIZATION.
    */
-  private static Future<Map<String, List<String>>> runOrder(SqlClient tx, SetupKind kind, UUID orgId) {
+  static Future<Map<String, List<String>>> runOrder(SqlClient tx, SetupKind kind, UUID orgId) {
     var column = kind.acyclicColumn();
     return tx.preparedQuery("SELECT id, " + column + " FROM org." + kind.table() + " WHERE org_id = $1 AND cardinality("
             + column + ") > 0")
