@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.Counts;
-import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.OncePerRun;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.testkit.InMemoryOrgApi;
@@ -13,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -91,7 +89,7 @@ class GroupsPluginMemberReadsTest {
   }
 
   /** The kit's org API, counting the reads of list {@code path} of {@code organization}. */
-  private record ReadsCounted(OrgApi api, String organization, String path, AtomicInteger reads) implements OrgApi {
+  private record ReadsCounted(OrgApi api, String organization, String path, AtomicInteger reads) implements WritesPassedOn {
 
     @Override
     public Future<Page> list(String organization, String path, String cursor, int limit) {
@@ -99,21 +97,6 @@ class GroupsPluginMemberReadsTest {
         reads.incrementAndGet();
       }
       return api.list(organization, path, cursor, limit);
-    }
-
-    @Override
-    public Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing) {
-      return api.importBatch(organization, path, items, existing);
-    }
-
-    @Override
-    public Future<Counts> put(String organization, String path, String id, JsonObject body) {
-      return api.put(organization, path, id, body);
-    }
-
-    @Override
-    public Future<JsonObject> post(String organization, String path, JsonObject body) {
-      return api.post(organization, path, body);
     }
   }
 }

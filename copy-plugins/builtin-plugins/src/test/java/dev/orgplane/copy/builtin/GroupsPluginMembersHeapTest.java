@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.Counts;
-import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.OncePerRun;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.testkit.InMemoryOrgApi;
@@ -73,7 +72,7 @@ class GroupsPluginMembersHeapTest {
    * reader's stack of the page before is gone), and counting, before it reads the next, how many members of the
    * pages it gave are still held by anyone after a full collection.
    */
-  private static final class MembersWatched implements OrgApi {
+  private static final class MembersWatched implements WritesPassedOn {
 
     private final OrgApi api;
     private final ExecutorService network;
@@ -84,6 +83,11 @@ class GroupsPluginMembersHeapTest {
     MembersWatched(OrgApi api, ExecutorService network) {
       this.api = api;
       this.network = network;
+    }
+
+    @Override
+    public OrgApi api() {
+      return api;
     }
 
     @Override
@@ -101,21 +105,6 @@ class GroupsPluginMembersHeapTest {
         network.execute(() -> answer.complete(new Page(items, page.nextCursor())));
         return answer.future();
       });
-    }
-
-    @Override
-    public Future<Counts> importBatch(String organization, String path, List<JsonObject> items, Existing existing) {
-      return api.importBatch(organization, path, items, existing);
-    }
-
-    @Override
-    public Future<Counts> put(String organization, String path, String id, JsonObject body) {
-      return api.put(organization, path, id, body);
-    }
-
-    @Override
-    public Future<JsonObject> post(String organization, String path, JsonObject body) {
-      return api.post(organization, path, body);
     }
   }
 }
