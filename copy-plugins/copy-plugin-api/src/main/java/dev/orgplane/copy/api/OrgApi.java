@@ -2,6 +2,7 @@ package dev.orgplane.copy.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +33,19 @@ public interface OrgApi {
   default Future<Void> forEachPage(String organization, String path,
       Function<List<JsonObject>, Future<?>> eachPage) {
     return readPages(this, organization, path, null, eachPage);
+  }
+
+  /**
+   * Every object of {@code GET .../{path}}, read by {@link #forEachPage}. Holds the whole list in memory, so its heap
+   * grows with the organization: prefer {@link #forEachPage}. Kept so that plugins built against it still run.
+   */
+  @Deprecated
+  default Future<List<JsonObject>> listAll(String organization, String path) {
+    var items = new ArrayList<JsonObject>();
+    return forEachPage(organization, path, page -> {
+      items.addAll(page);
+      return Future.succeededFuture();
+    }).map(done -> items);
   }
 
   private static Future<Void> readPages(OrgApi api, String organization, String path, String cursor,
@@ -110,11 +124,28 @@ public interface OrgApi {
    * among {@code copiedElsewhere} ({@code "copiedElsewhere": [...]}, template ids of objects copied into the target
    * in other systems: {@link IdFunction#copiedElsewhere}, at most {@value IdFunction#MAX_COPIED_ELSEWHERE}) are
    * remapped too. org-service takes them from the provisioning engine's identity only. This is the method an org API
-   * implements.
+   * implements; one that implements only {@link #copyPage(String, String, String, String, int, boolean, Existing)},
+   * as the method to implement was before, is called through it when {@code copiedElsewhere} is empty.
    */
   default Future<CopiedPage> copyPage(String source, String target, String path, String cursor, int limit,
       boolean copySecrets, Existing existing, Set<String> copiedElsewhere) {
+    if (copiedElsewhere.isEmpty() && implementsCopyPageWithoutCopiedElsewhere(getClass())) {
+      return copyPage(source, target, path, cursor, limit, copySecrets, existing);
+    }
     return Future.failedFuture(new UnsupportedOperationException("this org API cannot copy " + path + " itself"));
+  }
+
+  /**
+   * Whether {@code api} overrides the 7-argument copyPage: its default calls the 8-argument one, so calling it from
+   * there when neither is implemented would never end.
+   */
+  private static boolean implementsCopyPageWithoutCopiedElsewhere(Class<?> api) {
+    try {
+      return api.getMethod("copyPage", String.class, String.class, String.class, String.class, int.class,
+          boolean.class, Existing.class).getDeclaringClass() != OrgApi.class;
+    } catch (NoSuchMethodException impossible) {
+      throw new IllegalStateException(impossible);
+    }
   }
 
   /**
