@@ -1,5 +1,6 @@
 package dev.orgplane.launcher;
 
+import dev.orgplane.engine.orgapi.RequesterRights;
 import dev.orgplane.kit.config.MaskedUrl;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.http.PathSegment;
@@ -46,6 +47,8 @@ final class ProvisionCommand implements Callable<Integer> {
   static final String PASSWORD_VARIABLE = "ORGPLANE_PASSWORD";
   /** The 409 of a cancel that came after the batch's last job had ended. */
   private static final String BATCH_FINISHED = "batch_finished";
+  /** The error of a job that copied everything but could not invite its organization's owner. */
+  private static final String OWNER_NOT_INVITED = "owner_not_invited";
   /** The most jobs of one batch the engine runs at once (its API refuses more). */
   private static final int MAX_CONCURRENCY = 64;
 
@@ -379,8 +382,8 @@ final class ProvisionCommand implements Callable<Integer> {
       (error == null ? new JsonArray() : error.getJsonArray("errors", new JsonArray())).stream()
           .filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
           .forEach(field -> System.out.println("    " + field.getString("field") + ": " + field.getString("message")));
-      if (!plan && job.getString("targetOrganization") != null) {
-        System.out.println("    " + partlyWritten(job));
+      if (!plan && job.getString("targetOrganization") != null && wroteSomething(job)) {
+        System.out.println("    " + leftBehind(job));
       }
     });
     return "succeeded".equals(status) ? 0 : 1;
@@ -392,14 +395,34 @@ final class ProvisionCommand implements Callable<Integer> {
   }
 
   /**
-   * The state a job that failed or was cancelled left its organization in: a copy stopped midway. A new
-   * tenant exists, made from the template, so deleting it starts it clean; an existing one (a rollout's) is a tenant
-   * in use, partly brought up to date, which a retry completes and deleting would destroy.
+   * Whether a job that failed or was cancelled may have written to its organization: not one that never ran (cancelled
+   * while queued), nor one whose only run was refused {@code requester_not_admin}, which a run checks before it
+   * writes anything. A retried job's earlier runs may have written, so runs are counted, not steps.
    */
-  private static String partlyWritten(JsonObject job) {
+  private static boolean wroteSomething(JsonObject job) {
+    var runs = job.getInteger("attempts", 0);
+    return runs > 1 || runs == 1 && !RequesterRights.NOT_ADMIN.equals(errorCode(job));
+  }
+
+  /**
+   * The state a job that failed or was cancelled left its organization in. {@code owner_not_invited} ends a job whose
+   * copy is complete: only its owner is missing. Otherwise a copy stopped midway: a new tenant exists, made from the
+   * template, so deleting it starts it clean; an existing one (a rollout's) is a tenant in use, partly brought up to
+   * date, which a retry completes and deleting would destroy.
+   */
+  private static String leftBehind(JsonObject job) {
+    var organization = "organization " + job.getString("targetOrganization");
+    if (OWNER_NOT_INVITED.equals(errorCode(job))) {
+      return organization + " is copied completely, but its owner was not invited (retry the batch to invite them)";
+    }
     return job.getJsonObject("target") == null ? "partly brought up to date (retry the batch to complete it)"
-        : "organization " + job.getString("targetOrganization")
-            + " exists, partly copied (retry the batch to complete it, or delete the organization to start clean)";
+        : organization + " exists, partly copied (retry the batch to complete it, or delete the organization to start "
+            + "clean)";
+  }
+
+  private static String errorCode(JsonObject job) {
+    var error = job.getJsonObject("error");
+    return error == null ? null : error.getString("code");
   }
 
   /**

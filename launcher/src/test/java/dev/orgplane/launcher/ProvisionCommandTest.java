@@ -287,7 +287,7 @@ class ProvisionCommandTest {
     var ended = cancelled.copy().put("status", "cancelled")
         .put("counts", new JsonObject().put("succeeded", 1).put("cancelled", 2).put("running", 0)).encode();
     var partlyCopied = new JsonObject().put("id", "j1").put("status", "cancelled").put("targetOrganization", "o1")
-        .put("target", new JsonObject().put("name", "acme"));
+        .put("target", new JsonObject().put("name", "acme")).put("attempts", 1);
     var notMade = new JsonObject().put("id", "j2").put("status", "cancelled").putNull("targetOrganization")
         .put("target", new JsonObject().put("name", "beta"));
     gateway = new StandInGateway()
@@ -419,7 +419,7 @@ class ProvisionCommandTest {
     var failed = new JsonObject().put("code", "validation_failed").put("detail", "Refused.").put("errors",
         new JsonArray().add(new JsonObject().put("field", "metadata.tier").put("message", "must be a string")));
     var job = new JsonObject().put("id", "j1").put("status", "failed").put("targetOrganization", "o1")
-        .put("error", failed);
+        .put("error", failed).put("attempts", 1);
     gateway = new StandInGateway()
         .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200,
             exchange.getRequestURI().getQuery().contains("status=failed")
@@ -431,6 +431,37 @@ class ProvisionCommandTest {
     assertEquals(1, exit, output.err());
     assertTrue(output.out().contains("\n  o1: failed (validation_failed: Refused.)\n    metadata.tier: must be a "
         + "string\n    partly brought up to date (retry the batch to complete it)\n"), output.out());
+  }
+
+  /**
+   * Only a job that may have written to its organization is said to have left it partly copied: not one cancelled
+   * while queued, nor one refused {@code requester_not_admin} before it wrote; one that could not invite its owner
+   * finished the copy.
+   */
+  @Test
+  void whatAnUnsuccessfulJobLeftBehindIsWordedByWhatHappened() {
+    var notInvited = new JsonObject().put("id", "j1").put("status", "failed").put("targetOrganization", "o1")
+        .put("target", new JsonObject().put("name", "acme")).put("attempts", 1)
+        .put("error", new JsonObject().put("code", "owner_not_invited").put("detail", "Refused."));
+    var notAdmin = new JsonObject().put("id", "j2").put("status", "failed").put("targetOrganization", "o2")
+        .put("attempts", 1).put("error", new JsonObject().put("code", "requester_not_admin").put("detail", "No."));
+    var queued = new JsonObject().put("id", "j3").put("status", "cancelled").put("targetOrganization", "o3")
+        .put("attempts", 0);
+    gateway = new StandInGateway()
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200,
+            exchange.getRequestURI().getQuery().contains("status=failed")
+                ? new JsonObject().put("items", new JsonArray().add(notInvited).add(notAdmin)).encode()
+                : exchange.getRequestURI().getQuery().contains("status=cancelled")
+                    ? new JsonObject().put("items", new JsonArray().add(queued)).encode() : "{\"items\":[]}"))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, batch("failed", 1, 0)));
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
+
+    assertEquals(1, exit, output.err());
+    assertTrue(output.out().contains("\n  acme: failed (owner_not_invited: Refused.)\n    organization o1 is copied "
+        + "completely, but its owner was not invited (retry the batch to invite them)\n  o2: failed "
+        + "(requester_not_admin: No.)\n  o3: cancelled\n"), output.out());
+    assertTrue(output.out().endsWith("  o3: cancelled\n"), output.out());
   }
 
   @Test
