@@ -31,8 +31,7 @@ class HookRoundTest {
   @Test
   void aHookDeletedDuringARoundLeavesTheOtherTenantsOutcomesRecorded(Vertx vertx) {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var org = roundsOfTheTests(vertx, db);
     var first = org.newUser("first");
     var second = org.newUser("second");
     var kept = updatedUnderAHook(org, first.token(), "http://localhost:9/kept");
@@ -59,8 +58,7 @@ class HookRoundTest {
   void aHookDeletionCommittingDuringARoundLeavesTheOtherTenantsOutcomesRecorded(Vertx vertx)
       throws InterruptedException {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var org = roundsOfTheTests(vertx, db);
     var kept = updatedUnderAHook(org, org.newUser("first").token(), "http://localhost:9/kept");
     var deleted = updatedUnderAHook(org, org.newUser("second").token(), "http://localhost:9/deleted");
     var keptDelivery = deliveryOf(db, kept);
@@ -91,8 +89,7 @@ class HookRoundTest {
   @Test
   void aDeliveryWhoseHooksDeletionIsRolledBackIsRecordedOnceTheDeletionEnds(Vertx vertx) throws InterruptedException {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var org = roundsOfTheTests(vertx, db);
     var kept = updatedUnderAHook(org, org.newUser("first").token(), "http://localhost:9/kept");
     var restored = updatedUnderAHook(org, org.newUser("second").token(), "http://localhost:9/restored");
     var keptDelivery = deliveryOf(db, kept);
@@ -122,8 +119,7 @@ class HookRoundTest {
   @Test
   void aListenerDeletedWhileARoundDeactivatesAHookIsLeftOutOfItsEvent(Vertx vertx) throws InterruptedException {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var org = roundsOfTheTests(vertx, db);
     var owner = org.newUser("owner");
     var failing = updatedUnderAHook(org, owner.token(), "http://localhost:9/failing");
     var listener = org.post("/v1/organizations/" + failing.get(0) + "/hooks", owner.token(), new JsonObject()
@@ -156,8 +152,7 @@ class HookRoundTest {
   @Test
   void aListenerCountedInTheSameRoundHearsOfTheHookItDeactivates(Vertx vertx) {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var org = roundsOfTheTests(vertx, db);
     var owner = org.newUser("owner");
     var orgId = org.createOrg(owner.token(), "round-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     var failing = hookOf(org, owner.token(), orgId, "failing", new JsonArray().add("organization.updated"));
@@ -187,8 +182,7 @@ class HookRoundTest {
   @Test
   void twoRoundsEndingDeliveriesOfTheSameHooksBothRecord(Vertx vertx) throws InterruptedException {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var org = roundsOfTheTests(vertx, db);
     var owner = org.newUser("owner");
     var orgId = org.createOrg(owner.token(), "round-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     for (int i = 0; i < 40; i++) {
@@ -233,8 +227,7 @@ class HookRoundTest {
   @Test
   void aRoundDeactivatingAHookAndOneCountingItsListenerBothRecord(Vertx vertx) throws Exception {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var org = roundsOfTheTests(vertx, db);
     var owner = org.newUser("owner");
     var orgId = org.createOrg(owner.token(), "round-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     for (int i = 0; i < 4; i++) {
@@ -289,8 +282,7 @@ class HookRoundTest {
   @Test
   void aRoundThatLosesToADeadlockIsRecordedAgain(Vertx vertx) throws InterruptedException {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var org = roundsOfTheTests(vertx, db);
     var kept = updatedUnderAHook(org, org.newUser("first").token(), "http://localhost:9/kept");
     var deleted = updatedUnderAHook(org, org.newUser("second").token(), "http://localhost:9/deleted");
     var keptDelivery = deliveryOf(db, kept);
@@ -379,8 +371,7 @@ class HookRoundTest {
       });
     })).listen(0, "127.0.0.1").await();
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
-    var org = OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
-        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
+    var org = roundsOfTheTests(vertx, db);
     var owner = org.newUser("owner");
     var trickled = updatedUnderAHook(org, owner.token(), "http://localhost:" + receiver.actualPort() + "/events");
     var dispatcher = new HookDispatcher(vertx, Database.open(vertx, db, 1, List.of()).await(), 1, 60_000, 0, true, "",
@@ -431,5 +422,14 @@ class HookRoundTest {
     var where = " WHERE org_id = '" + orgAndHook.get(0) + "'";
     PgFixture.execute(db, "UPDATE org.hook_deliveries SET attempts = 1" + where);
     return PgFixture.queryLong(db, "SELECT id FROM org.hook_deliveries" + where);
+  }
+
+  /**
+   * org-service on {@code db}, its hooks allowed to private addresses and its own rounds an hour apart: the tests run
+   * the rounds they look at themselves.
+   */
+  private static OrgServiceHarness roundsOfTheTests(Vertx vertx, PgUrl db) {
+    return OrgServiceHarness.start(vertx, db, new JsonObject().put("ORGPLANE_HOOKS_ALLOW_PRIVATE_URLS", "true")
+        .put("ORGPLANE_HOOK_POLL_MILLIS", "3600000"));
   }
 }
