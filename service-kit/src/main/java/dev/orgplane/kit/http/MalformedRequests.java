@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
  * of Vert.x's bare status. The connection is closed after it: what follows on it cannot be told apart from the
  * broken request. The answer says so ({@code Connection: close}, RFC 9112, 9.6): without it, the gateway put the
  * connection back in its pool, and the next request it sent there met the close, 502 and its upstream quarantined.
+ * Until session 41 an HTTP/1.0 caller that asked to keep the connection alive was told keep-alive instead.
  */
 final class MalformedRequests implements Handler<HttpServerRequest> {
 
@@ -26,7 +27,9 @@ final class MalformedRequests implements Handler<HttpServerRequest> {
     } else {
       problem = Problem.of(400, "malformed_request", "The request is not well-formed HTTP/1.1.");
     }
-    var response = request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    var response = request.response();
+    // said as the head goes out: to an HTTP/1.0 caller asking keep-alive, Vert.x writes keep-alive over one set before
+    response.headersEndHandler(head -> response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE));
     problem.writeTo(response).onComplete(written -> request.connection().close());
   }
 }

@@ -121,6 +121,8 @@ class ServiceHttpTest {
       "'GET /widgets HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n', 400, malformed_request",
       "'GET /LONG HTTP/1.1\r\nHost: a\r\n\r\n', 414, request_line_too_long",
       "'GET /widgets HTTP/1.1\r\nHost: a\r\nX-Big: LONG\r\n\r\n', 431, headers_too_large",
+      // asked to keep the connection alive: told it closes all the same
+      "'GET /widgets HTTP/1.0\r\nConnection: keep-alive\r\nBad Name: x\r\n\r\n', 400, malformed_request",
   })
   void whatIsNotReadableHttpIsAProblemAndEndsTheConnection(String head, int status, String code) {
     var request = head.replace("\\r\\n", "\r\n").replace("LONG", "a".repeat(
@@ -138,6 +140,7 @@ class ServiceHttpTest {
     assertTrue(text.toLowerCase(java.util.Locale.ROOT).contains("content-type: " + Problem.CONTENT_TYPE), text);
     // said, so that a proxy in front (the gateway) pools it no more
     assertTrue(text.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), text);
+    assertFalse(text.toLowerCase(java.util.Locale.ROOT).contains("keep-alive"), text);
     var json = new JsonObject(text.substring(text.indexOf("\r\n\r\n") + 4));
     assertEquals(code, json.getString("code"));
     assertEquals(status, json.getInteger("status"));
