@@ -29,6 +29,17 @@ import java.util.function.Function;
  */
 public final class CopiedObjects implements IdFunction {
 
+  /**
+   * The template's copies into the target on record, and those of a template unknown ({@link #copiedElsewhere}), each
+   * a range of the index by target and template (V18), which holds the template ids too.
+   */
+  private static final String COPIED_ELSEWHERE = """
+      (SELECT source_id, true AS own FROM provisioning.copied_objects
+        WHERE target_org = $1 AND template_org = $2 LIMIT $3)
+      UNION ALL
+      (SELECT source_id, false FROM provisioning.copied_objects
+        WHERE target_org = $1 AND template_org IS NULL LIMIT $3)""";
+
   private final Pool pool;
   private final OrgApi org;
   private final String template;
@@ -134,22 +145,34 @@ public final class CopiedObjects implements IdFunction {
     });
   }
 
+  /**
+   * The template's objects on record as copied into the target elsewhere, by any job of this template: those of
+   * other templates name nothing the template's data may. Copies recorded before the engine kept their template
+   * (V18, {@code template_org} NULL) are told too while they fit beside the template's own within the bound, and left
+   * out past it: which template they came from is unknown, and failing for them would fail every job into the target
+   * for good. More of the template's own than the bound fails the job.
+   */
   @Override
   public Future<Set<String>> copiedElsewhere() {
     if (!recorded) {
       return Future.succeededFuture(Set.of());
     }
-    // one past the most answered, so that a record of more is told from one of exactly as many
-    return pool.preparedQuery("SELECT source_id FROM provisioning.copied_objects WHERE target_org = $1 LIMIT $2")
-        .execute(Tuple.of(namespace, MAX_COPIED_ELSEWHERE + 1)).compose(rows -> {
-          if (rows.size() > MAX_COPIED_ELSEWHERE) {
+    // one past the most answered of each, so that a record of more is told from one of exactly as many
+    return pool.preparedQuery(COPIED_ELSEWHERE).execute(Tuple.of(namespace, UUID.fromString(template),
+        MAX_COPIED_ELSEWHERE + 1)).compose(rows -> {
+          var own = new HashSet<String>();
+          var unknown = new HashSet<String>();
+          rows.forEach(row -> (row.getBoolean("own") ? own : unknown).add(row.getUUID("source_id").toString()));
+          if (own.size() > MAX_COPIED_ELSEWHERE) {
             return Future.failedFuture(new CopyFailure(TOO_MANY_COPIED_ELSEWHERE, "Plugins copied more than "
-                + MAX_COPIED_ELSEWHERE + " objects into the target in other systems: org-service, copying pages "
-                + "itself, cannot be told them all, and would leave ids naming the others unmapped.", null));
+                + MAX_COPIED_ELSEWHERE + " objects of the template into the target in other systems: org-service, "
+                + "copying pages itself, cannot be told them all, and would leave ids naming the others unmapped.",
+                null));
           }
-          var sourceIds = new HashSet<String>();
-          rows.forEach(row -> sourceIds.add(row.getUUID("source_id").toString()));
-          return Future.succeededFuture(sourceIds);
+          if (own.size() + unknown.size() <= MAX_COPIED_ELSEWHERE) {
+            own.addAll(unknown);
+          }
+          return Future.succeededFuture(own);
         });
   }
 

@@ -189,12 +189,13 @@ public final class JobRepository {
 
   /**
    * The run's hold on its job, renewed: the job's row is updated (its lease renewed) only while the run holds it, and
-   * answers whether a cancel was asked for. A checkpoint's gate, and what a run asks before it invites the owner.
+   * answers whether a cancel was asked for (and the job's template, whose copies a checkpoint records). A checkpoint's
+   * gate, and what a run asks before it invites the owner.
    */
   private static final String HOLD = """
       UPDATE provisioning.jobs SET updated_at = now(), lease_until = now() + $3 * interval '1 millisecond'
       WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'running'
-      RETURNING cancel_requested""";
+      RETURNING cancel_requested, template_org""";
 
   /**
    * A page's checkpoint in one statement: the job's row is updated (its lease renewed) only while the run holds
@@ -204,7 +205,9 @@ public final class JobRepository {
    * do with: they find their rows by keys that never change, and an UPDATE (its increments) or ON CONFLICT that
    * meets a row changed since re-reads its newest version. The step counts the page only while its checkpoint is
    * still the one the page started from, so a checkpoint sent again (its answer lost to a database that went away
-   * after the commit) counts nothing twice; the copies are recorded once anyway.
+   * after the commit) counts nothing twice; the copies are recorded once anyway, with the job's template, which a copy
+   * recorded before the engine kept templates (V18) is given when copied again. DISTINCT: an upsert may not meet one
+   * row twice, and a page may name an object twice.
    */
   private static final String CHECKPOINT = "WITH held AS (" + HOLD + "), " + """
       step AS (
@@ -213,9 +216,10 @@ public final class JobRepository {
         WHERE job_id = $1 AND position = $5 AND status <> 'succeeded' AND cursor IS NOT DISTINCT FROM $14
           AND EXISTS (SELECT FROM held)),
       copies AS (
-        INSERT INTO provisioning.copied_objects (target_org, copy_id, source_id)
-        SELECT $11, c, s FROM unnest($12::uuid[], $13::uuid[]) AS x(c, s) WHERE EXISTS (SELECT FROM held)
-        ON CONFLICT DO NOTHING)
+        INSERT INTO provisioning.copied_objects (target_org, copy_id, source_id, template_org)
+        SELECT DISTINCT $11::uuid, c, s, held.template_org FROM held, unnest($12::uuid[], $13::uuid[]) AS x(c, s)
+        ON CONFLICT (target_org, copy_id) DO UPDATE SET template_org = excluded.template_org
+        WHERE copied_objects.template_org IS NULL)
       SELECT cancel_requested FROM held""";
 
   /**

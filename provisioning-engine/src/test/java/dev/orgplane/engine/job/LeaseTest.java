@@ -88,7 +88,8 @@ class LeaseTest {
 
   /**
    * A checkpoint sent again, as after a database that went away once it had committed the first (its answer lost),
-   * counts its page once; and the end of a job that took the last checkpoint for failed fails no step it completed.
+   * counts its page once and records its copies once (one named twice too); and the end of a job that took the last
+   * checkpoint for failed fails no step it completed.
    */
   @Test
   void aCheckpointSentAgainCountsItsPageOnce() {
@@ -98,11 +99,13 @@ class LeaseTest {
     var pool = queued.pool();
     var lease = Lease.of(JobRepository.claim(pool, ENGINE, 60_000).await().job().orElseThrow(), ENGINE);
     var none = new CopiedObjects.NewCopies(UUID.randomUUID(), List.of(), List.of());
+    var copy = UUID.randomUUID();
+    var namedTwice = new CopiedObjects.NewCopies(UUID.randomUUID(), List.of(copy, copy), List.of(copy, copy));
     var step = "SELECT %s FROM provisioning.job_steps WHERE job_id = '" + jobId + "' AND position = 0";
 
     for (int sent = 0; sent < 2; sent++) {
       JobRepository.checkpoint(pool, lease, 60_000, 0, null, new PageResult("page-2", new Counts(5, 0, 0), List.of()),
-          none).await();
+          namedTwice).await();
     }
     for (int sent = 0; sent < 2; sent++) {
       JobRepository.checkpoint(pool, lease, 60_000, 0, "page-2", new PageResult(null, new Counts(3, 0, 1), List.of()),
@@ -111,6 +114,9 @@ class LeaseTest {
 
     assertEquals(8, PgFixture.queryLong(engine.db, step.formatted("created")));
     assertEquals(1, PgFixture.queryLong(engine.db, step.formatted("unchanged")));
+    assertEquals(1, PgFixture.queryLong(engine.db, "SELECT count(*) FROM provisioning.copied_objects c "
+        + "JOIN provisioning.jobs j ON j.template_org = c.template_org WHERE j.id = '" + jobId + "' AND c.copy_id = '"
+        + copy + "'"), "the copy named twice is recorded once, with the job's template");
     JobRepository.finish(pool, lease, "failed", new JsonObject().put("code", "x"), 0, null).await();
     assertEquals(1, PgFixture.queryLong(engine.db, step.formatted("count(*)") + " AND status = 'succeeded'"));
   }
