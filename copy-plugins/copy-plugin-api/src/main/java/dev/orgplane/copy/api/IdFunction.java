@@ -58,9 +58,10 @@ public interface IdFunction {
 
   /**
    * The template ids of the objects plugins copied into the target in systems other than org-service (those
-   * {@link PageResult#sourceIds} named), by this job or an earlier one, once every plugin earlier in the run order has
-   * finished (as {@link #earlierPluginsDone}). org-service knows nothing of them: a plugin that lets it copy free-form
-   * data ({@link OrgApi#copyPage}) passes them on, so that ids naming them are remapped there as {@link #remapEmbedded}
+   * {@link PageResult#sourceIds} named), by this job or an earlier one of the same template (another template's
+   * objects are nothing this template's data may name), once every plugin earlier in the run order has finished (as
+   * {@link #earlierPluginsDone}). org-service knows nothing of them: a plugin that lets it copy free-form data
+   * ({@link OrgApi#copyPage}) passes them on, so that ids naming them are remapped there as {@link #remapEmbedded}
    * remaps them. A page is one write, so they go whole: past {@value #MAX_COPIED_ELSEWHERE} this fails with a
    * {@link CopyFailure} of code {@value #TOO_MANY_COPIED_ELSEWHERE}, which fails the job, rather than leave some of
    * them naming the template's objects.
