@@ -31,7 +31,7 @@ public final class CopiedObjects implements IdFunction {
 
   /**
    * The template's copies into the target on record, and those of a template unknown ({@link #copiedElsewhere}), each
-   * a range of the index by target and template (V18), which holds the template ids too.
+   * a range of the index by target and template (V19), which holds the template ids too.
    */
   private static final String COPIED_ELSEWHERE = """
       (SELECT source_id, true AS own FROM provisioning.copied_objects

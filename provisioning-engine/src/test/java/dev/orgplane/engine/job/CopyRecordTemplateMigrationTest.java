@@ -6,7 +6,7 @@ import dev.orgplane.engine.EngineVerticle;
 import dev.orgplane.kit.testing.PgFixture;
 import org.junit.jupiter.api.Test;
 
-/** V18 keeps the copies recorded before it, of a template unknown, and indexes them by target and template. */
+/** V18 keeps the copies recorded before it, of a template unknown, and V19 indexes them by target and template. */
 class CopyRecordTemplateMigrationTest {
 
   private static final String TARGET = "00000000-0000-7000-8000-000000000018";
