@@ -14,6 +14,7 @@ import dev.orgplane.kit.config.Settings;
  * @param burst the rate limits' bucket size
  * @param passwordRatePerSecond the refill of the stricter per-address limit of the requests that hash a password
  * @param passwordBurst its bucket size
+ * @param passwordSitePrefix the prefix length of the IPv6 networks (sites) whose password requests share a bucket
  * @param quarantineMillis how long an upstream that failed is skipped
  * @param readyProbeMillis how often the upstreams of a route with more than one are asked whether they are ready,
  *     0 for never
@@ -23,13 +24,19 @@ import dev.orgplane.kit.config.Settings;
  * @param tlsKeyFile its key, blank with it
  */
 record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double ratePerSecond, int burst,
-    double passwordRatePerSecond, int passwordBurst, long quarantineMillis, long readyProbeMillis,
+    double passwordRatePerSecond, int passwordBurst, int passwordSitePrefix, long quarantineMillis, long readyProbeMillis,
     long bodyTimeoutMillis, int idleTimeoutSeconds, String tlsCertFile, String tlsKeyFile) {
 
   /** A request per 1000 s: a slower rate would tell a client over its limit to wait longer. */
   private static final double SLOWEST_RATE_PER_SECOND = 0.001;
   /** How many addresses' password buckets an IPv6 site's holds. */
   private static final int SITE_SHARE = 8;
+  /**
+   * An IPv6 site's prefix: a /48 at the widest, the smallest block routed on the internet (a wider one puts a
+   * provider's customers together); a /63 at the narrowest, a /64 being what the limit per address counts already.
+   */
+  private static final int WIDEST_SITE_PREFIX = 48;
+  private static final int NARROWEST_SITE_PREFIX = 63;
   /** A day: an upstream skipped longer is better taken out of the routes. */
   private static final long LONGEST_QUARANTINE_MILLIS = 86_400_000;
   /**
@@ -56,6 +63,7 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
         settings.integer("ORGPLANE_RATE_LIMIT_BURST", 1, Integer.MAX_VALUE),
         settings.decimal("ORGPLANE_PASSWORD_RATE_LIMIT_PER_SECOND", SLOWEST_RATE_PER_SECOND, Double.MAX_VALUE),
         settings.integer("ORGPLANE_PASSWORD_RATE_LIMIT_BURST", 1, Integer.MAX_VALUE),
+        settings.integer("ORGPLANE_PASSWORD_RATE_LIMIT_SITE_PREFIX", WIDEST_SITE_PREFIX, NARROWEST_SITE_PREFIX),
         settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS", 0, LONGEST_QUARANTINE_MILLIS),
         readyProbeMillis(settings),
         settings.longValue("ORGPLANE_GATEWAY_BODY_TIMEOUT_MILLIS", 1, LONGEST_BODY_TIMEOUT_MILLIS),
@@ -81,9 +89,9 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
   }
 
   /**
-   * The refill of the password limit of an IPv6 site (its /48), {@value #SITE_SHARE} times an address's: about as
-   * many /64s as a household or a small office has in use, while a site's 65,536 of them each with an address's
-   * bucket took ~2 million hashes in a burst.
+   * The refill of the password limit of an IPv6 site, {@value #SITE_SHARE} times an address's: about as many /64s as
+   * a household or a small office has in use, while a /48's 65,536 of them each with an address's bucket took ~2
+   * million hashes in a burst.
    */
   double sitePasswordRatePerSecond() {
     return Math.min(Double.MAX_VALUE, passwordRatePerSecond * SITE_SHARE);

@@ -137,7 +137,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
       var passwordLimit = RateLimit.perClientAddress(perAddressPasswords, clients);
       // after the address's, so a client its own bucket refuses takes nothing from its neighbours' share
-      var sitePasswordLimit = RateLimit.perClientSite(perSitePasswords, clients);
+      var sitePasswordLimit = RateLimit.perClientSite(perSitePasswords, clients, own.passwordSitePrefix());
       PASSWORD_ROUTES.forEach(route -> router.route(route.method(), route.path()).handler(passwordLimit)
           .handler(sitePasswordLimit));
       // after CORS, which answers a preflight's OPTIONS, and behind the per-address limit, unlike health's GETs

@@ -1172,29 +1172,53 @@ class GatewayTest {
   }
 
   /**
-   * The holder of an IPv6 /48 has 65,536 /64s, each with a password bucket of its own: the requests that hash a
-   * password take from a bucket of its /48 too, eight addresses' worth. Until session 40 its sign-ins spread over its
-   * /64s passed, about 2 million in a burst, and filled org-service's hashing queue for every tenant.
+   * The holder of an IPv6 /56 (or /48) has 256 /64s (or 65,536), each with a password bucket of its own: the requests
+   * that hash a password take from a bucket of its site too, its /56, eight addresses' worth. Until session 40 its
+   * sign-ins spread over its /64s passed, about 2 million in a burst from a /48, and filled org-service's hashing
+   * queue for every tenant; until session 41 the site was the /48, which a provider shares among up to 256 customers:
+   * one of them emptying its bucket had every other refused.
    */
   @Test
-  void signInsSpreadOverTheSlash64sOfAnIpv6SiteMeetItsLimit() {
+  void signInsSpreadOverTheSlash64sOfAnIpv6SiteMeetItsLimitNotItsNeighboursInTheSameSlash48() {
     var port = freePort();
     var deployment = deployBehindLoopbackProxy(port, new JsonObject()
         .put("ORGPLANE_PASSWORD_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_PASSWORD_RATE_LIMIT_BURST", "4"));
     java.util.function.Function<String, HttpResponse<Buffer>> signIn = forwardedFor -> client
         .post(port, "127.0.0.1", "/v1/auth/token").putHeader("X-Forwarded-For", forwardedFor).send().await();
     var statuses = new java.util.ArrayList<Integer>();
-    // bits 49 to 64 differ: a new /64 of the same /48 each time, its own bucket full
+    // bits 57 to 64 differ: a new /64 of the same /56 each time, its own bucket full
     for (int subnet = 0; subnet < 32; subnet++) {
       statuses.add(signIn.apply("2001:db8:1:" + Integer.toHexString(subnet) + "::1").statusCode());
     }
-    var pastTheSite = signIn.apply("2001:db8:1:ffff::1");
-    var anotherSite = signIn.apply("2001:db8:2:0::1");
+    var pastTheSite = signIn.apply("2001:db8:1:ff::1");
+    var neighbour = signIn.apply("2001:db8:1:100::1");
+    var anotherSlash48 = signIn.apply("2001:db8:2:0::1");
     vertx.undeploy(deployment).await();
     assertTrue(!statuses.contains(429), "a site holds eight addresses' buckets: " + statuses);
     assertProblem(pastTheSite, 429, "rate_limited");
     assertTrue(Integer.parseInt(pastTheSite.getHeader("Retry-After")) >= 1, pastTheSite.getHeader("Retry-After"));
-    assertTrue(anotherSite.statusCode() != 429, "another /48 has its own");
+    assertTrue(neighbour.statusCode() != 429, "the next /56 of the same /48 has its own");
+    assertTrue(anotherSlash48.statusCode() != 429, "another /48 has its own");
+  }
+
+  /** A provider that hands its customers /48s has the site set so: a /48 then shares one bucket. */
+  @Test
+  void theSitePrefixIsASetting() {
+    var port = freePort();
+    var deployment = deployBehindLoopbackProxy(port, new JsonObject()
+        .put("ORGPLANE_PASSWORD_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_PASSWORD_RATE_LIMIT_BURST", "1")
+        .put("ORGPLANE_PASSWORD_RATE_LIMIT_SITE_PREFIX", "48"));
+    java.util.function.Function<String, Integer> signIn = forwardedFor -> client
+        .post(port, "127.0.0.1", "/v1/auth/token").putHeader("X-Forwarded-For", forwardedFor).send().await()
+        .statusCode();
+    var statuses = new java.util.ArrayList<Integer>();
+    for (int slash56 = 0; slash56 < 8; slash56++) {
+      statuses.add(signIn.apply("2001:db8:1:" + Integer.toHexString(slash56 << 8) + "::1"));
+    }
+    var pastTheSite = signIn.apply("2001:db8:1:ff00::1");
+    vertx.undeploy(deployment).await();
+    assertTrue(!statuses.contains(429), "a site holds eight addresses' buckets: " + statuses);
+    assertEquals(429, pastTheSite);
   }
 
   /**

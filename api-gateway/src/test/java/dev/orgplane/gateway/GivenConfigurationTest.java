@@ -97,6 +97,9 @@ class GivenConfigurationTest {
     for (var probePeriod : List.of("-1", "99", "60001")) {
       assertStopsTheStart(vertx, Map.of("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", probePeriod));
     }
+    for (var sitePrefix : List.of("47", "64")) {
+      assertStopsTheStart(vertx, Map.of("ORGPLANE_PASSWORD_RATE_LIMIT_SITE_PREFIX", sitePrefix));
+    }
     assertStopsTheStart(vertx, Map.of("ORGPLANE_RATE_LIMIT_BURST", "0", "ORGPLANE_HTTP_PORT", "70000",
         "ORGPLANE_METRICS_PORT", "65536", "ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", "-1",
         "ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "0", "ORGPLANE_GATEWAY_QUARANTINE_MILLIS", "9223372036854775807",

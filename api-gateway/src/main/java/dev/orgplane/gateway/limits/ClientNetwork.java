@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
  * What the rate limit per address counts a client by: an IPv4 address, or the /64 network of an IPv6 one. An IPv6
  * subscriber is given a whole /64 and picks any address in it at will, so a bucket per address was a fresh bucket
  * per request for the asking. An IPv4-mapped IPv6 address ({@code ::ffff:192.0.2.1}) is its IPv4 address. A site
- * is given a /48 as easily (tunnel brokers hand them out free): 65,536 /64s, so a limit that must hold against one
- * holder counts its {@link #siteOf site} too.
+ * is given more than a /64 as easily (a customer of an ISP or a hosting provider its /56, a tunnel broker's user a /48:
+ * 65,536 /64s), so a limit that must hold against one holder counts its {@link #siteOf site} too.
  */
 final class ClientNetwork {
 
@@ -16,11 +16,9 @@ final class ClientNetwork {
   private record Ipv6Slash64(long prefix) {
   }
 
-  /** The first 48 bits of an IPv6 address, the rest of its first 64 zero. */
-  private record Ipv6Slash48(long prefix) {
+  /** The first bits of an IPv6 address, as many as its site's prefix has, the rest of its first 64 zero. */
+  private record Ipv6Site(long prefix) {
   }
-
-  private static final long SLASH_48 = -1L << 16;
 
   private ClientNetwork() {
   }
@@ -41,15 +39,15 @@ final class ClientNetwork {
   }
 
   /**
-   * The /48 network of an IPv6 {@code address}; null for anything else, which has no site to share beyond what
-   * {@link #of} counts it by.
+   * The network of the first {@code prefixLength} bits (1 to 63) of an IPv6 {@code address}; null for anything else,
+   * which has no site to share beyond what {@link #of} counts it by.
    */
-  static Object siteOf(String address) {
+  static Object siteOf(String address, int prefixLength) {
     var bytes = ipBytes(address);
     if (bytes == null || bytes.length == 4 || isIpv4Mapped(bytes)) {
       return null;
     }
-    return new Ipv6Slash48(ByteBuffer.wrap(bytes).getLong() & SLASH_48);
+    return new Ipv6Site(ByteBuffer.wrap(bytes).getLong() & (-1L << (Long.SIZE - prefixLength)));
   }
 
   /** The bytes of an address with a colon, as every IPv6 one has; null for other text, or none to be read. */

@@ -33,11 +33,12 @@ public final class RateLimit implements Handler<RoutingContext> {
   }
 
   /**
-   * By the client's IPv6 site ({@link ClientNetwork#siteOf}: its /48); an IPv4 client it does not count, its address
-   * being all it has. For a limit whose buckets per address a site would multiply past what the platform bears.
+   * By the client's IPv6 site, the network of its first {@code sitePrefix} bits ({@link ClientNetwork#siteOf}); an
+   * IPv4 client it does not count, its address being all it has. For a limit whose buckets per address a site would
+   * multiply past what the platform bears.
    */
-  public static RateLimit perClientSite(TokenBuckets buckets, ClientAddress clients) {
-    return new RateLimit(buckets, ctx -> ClientNetwork.siteOf(clients.of(ctx)));
+  public static RateLimit perClientSite(TokenBuckets buckets, ClientAddress clients, int sitePrefix) {
+    return new RateLimit(buckets, ctx -> ClientNetwork.siteOf(clients.of(ctx), sitePrefix));
   }
 
   public static RateLimit perPrincipal(TokenBuckets buckets) {

@@ -18,12 +18,17 @@ class ClientNetworkTest {
   }
 
   @Test
-  void anIpv6AddressHasItsSlash48ForASiteOtherAddressesNone() {
-    assertEquals(ClientNetwork.siteOf("2001:db8:1::1"), ClientNetwork.siteOf("2001:db8:1:ffff:ffff:ffff:ffff:ffff"));
-    assertNotEquals(ClientNetwork.siteOf("2001:db8:1::1"), ClientNetwork.siteOf("2001:db8:2::1"));
-    assertNotEquals(ClientNetwork.of("2001:db8:1::1"), ClientNetwork.siteOf("2001:db8:1::1"));
-    assertNull(ClientNetwork.siteOf("::ffff:192.0.2.1"));
-    assertNull(ClientNetwork.siteOf("192.0.2.1"));
-    assertNull(ClientNetwork.siteOf("unknown"));
+  void anIpv6AddressHasTheNetworkOfItsSitesPrefixForASiteOtherAddressesNone() {
+    assertEquals(ClientNetwork.siteOf("2001:db8:1::1", 48),
+        ClientNetwork.siteOf("2001:db8:1:ffff:ffff:ffff:ffff:ffff", 48));
+    assertNotEquals(ClientNetwork.siteOf("2001:db8:1::1", 48), ClientNetwork.siteOf("2001:db8:2::1", 48));
+    assertEquals(ClientNetwork.siteOf("2001:db8:1:100::1", 56), ClientNetwork.siteOf("2001:db8:1:1ff::1", 56));
+    assertNotEquals(ClientNetwork.siteOf("2001:db8:1:100::1", 56), ClientNetwork.siteOf("2001:db8:1:200::1", 56));
+    assertEquals(ClientNetwork.siteOf("2001:db8:1:2::1", 63), ClientNetwork.siteOf("2001:db8:1:3::1", 63));
+    assertNotEquals(ClientNetwork.siteOf("2001:db8:1:2::1", 63), ClientNetwork.siteOf("2001:db8:1:4::1", 63));
+    assertNotEquals(ClientNetwork.of("2001:db8:1::1"), ClientNetwork.siteOf("2001:db8:1::1", 48));
+    assertNull(ClientNetwork.siteOf("::ffff:192.0.2.1", 56));
+    assertNull(ClientNetwork.siteOf("192.0.2.1", 56));
+    assertNull(ClientNetwork.siteOf("unknown", 56));
   }
 }
