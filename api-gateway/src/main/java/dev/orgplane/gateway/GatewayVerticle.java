@@ -4,6 +4,7 @@ import dev.orgplane.kit.config.ServiceVerticle;
 import dev.orgplane.gateway.auth.DoorAuth;
 import dev.orgplane.gateway.auth.ExternalTokens;
 import dev.orgplane.gateway.auth.ProviderTokenExchange;
+import dev.orgplane.gateway.limits.PasswordLimits;
 import dev.orgplane.gateway.limits.RateLimit;
 import dev.orgplane.gateway.limits.TokenBuckets;
 import dev.orgplane.gateway.routing.ProxyHandler;
@@ -51,6 +52,8 @@ public final class GatewayVerticle extends ServiceVerticle {
   private static final String PER_PRINCIPAL = "per-principal";
   private static final String PER_ADDRESS_PASSWORDS = "per-address-passwords";
   private static final String PER_SITE_PASSWORDS = "per-site-passwords";
+  /** The token endpoint, whose refresh and client credentials grants hash no password: they pass uncounted. */
+  private static final PasswordRoute TOKEN = new PasswordRoute(HttpMethod.POST, "/v1/auth/token");
   /**
    * The requests that make org-service hash a password (bcrypt, a fraction of a second of a core each) before it knows
    * who is asking: a sign-in (the token endpoint: a password grant at a made-up address is a free attempt and a full
@@ -61,7 +64,7 @@ public final class GatewayVerticle extends ServiceVerticle {
    * other tenant's sign-in refused {@code busy}.
    */
   static final List<PasswordRoute> PASSWORD_ROUTES = List.of(
-      new PasswordRoute(HttpMethod.POST, "/v1/auth/token"), new PasswordRoute(HttpMethod.POST, "/v1/auth/register"),
+      TOKEN, new PasswordRoute(HttpMethod.POST, "/v1/auth/register"),
       new PasswordRoute(HttpMethod.POST, "/v1/auth/password-resets/confirm"),
       new PasswordRoute(HttpMethod.PUT, "/v1/users/me/password"),
       new PasswordRoute(HttpMethod.PUT, "/v1/users/me/email"),
@@ -135,11 +138,10 @@ public final class GatewayVerticle extends ServiceVerticle {
       var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
       clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
-      var passwordLimit = RateLimit.perClientAddress(perAddressPasswords, clients);
-      // after the address's, so a client its own bucket refuses takes nothing from its neighbours' share
-      var sitePasswordLimit = RateLimit.perClientSite(perSitePasswords, clients, own.passwordSitePrefix());
-      PASSWORD_ROUTES.forEach(route -> router.route(route.method(), route.path()).handler(passwordLimit)
-          .handler(sitePasswordLimit));
+      var passwordLimits = new PasswordLimits(RateLimit.perClientAddress(perAddressPasswords, clients),
+          RateLimit.perClientSite(perSitePasswords, clients, own.passwordSitePrefix()));
+      PASSWORD_ROUTES.forEach(route -> router.route(route.method(), route.path())
+          .handler(route == TOKEN ? passwordLimits.byGrant() : passwordLimits.everyRequest()));
       // after CORS, which answers a preflight's OPTIONS, and behind the per-address limit, unlike health's GETs
       router.route().handler(new DocumentedMethods());
       // open to anyone, so behind the per-address limit; health stays in front of it, as a balancer that shares a

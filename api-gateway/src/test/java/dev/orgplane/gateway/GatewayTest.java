@@ -1076,6 +1076,43 @@ class GatewayTest {
     assertTrue(profile.statusCode() != 429, "the general limit is the address's everywhere else");
   }
 
+  /**
+   * The token endpoint serves grants that hash no password too (a refresh token, a service user's client secret: a
+   * SHA-256 at org-service): they pass the password limits uncounted, their bodies on to org-service as sent. Until
+   * session 41 a client whose password bucket was empty, or whose site's a neighbour had emptied, could not refresh
+   * its session either. Whatever might be a password grant to org-service still counts.
+   */
+  @Test
+  void grantsThatHashNoPasswordPassThePasswordLimits() {
+    var port = freePort();
+    var deployment = deployOn(port, new JsonObject()
+        .put("ORGPLANE_PASSWORD_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_PASSWORD_RATE_LIMIT_BURST", "1"));
+    java.util.function.Function<String, HttpResponse<Buffer>> token = form -> client
+        .post(port, "127.0.0.1", "/v1/auth/token").putHeader("Content-Type", "application/x-www-form-urlencoded")
+        .sendBuffer(Buffer.buffer(form)).await();
+    var signIn = "grant_type=password&username=a%40test.local&password=password-a-123";
+    var refresh = "grant_type=refresh_token&refresh_token=r-1";
+    var passed = List.of(token.apply(signIn).statusCode(), token.apply(refresh).statusCode(),
+        token.apply("grant_type=client_credentials").statusCode());
+    var secondSignIn = token.apply(signIn);
+    var refreshedPastIt = token.apply(refresh).statusCode();
+    var twoGrants = token.apply("grant_type=refresh_token&GRANT_TYPE=password");
+    var asJson = client.post(port, "127.0.0.1", "/v1/auth/token")
+        .sendJsonObject(new JsonObject().put("grant_type", "refresh_token")).await();
+    // past what the gateway reads before it sends a body on, so not read whole
+    var longRefresh = token.apply(refresh + "&padding=" + "x".repeat(70 * 1024));
+    var bodiless = raw(port, "POST /v1/auth/token HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n");
+    vertx.undeploy(deployment).await();
+    assertEquals(List.of(200, 200, 200), passed);
+    assertProblem(secondSignIn, 429, "rate_limited");
+    assertEquals(200, refreshedPastIt);
+    assertProblem(twoGrants, 429, "rate_limited");
+    assertProblem(asJson, 429, "rate_limited");
+    assertProblem(longRefresh, 429, "rate_limited");
+    assertTrue(bodiless.startsWith("HTTP/1.1 429 "), bodiless);
+    assertTrue(seenByUpstream.stream().anyMatch(seen -> refresh.equals(seen.getString("body"))), seenByUpstream::toString);
+  }
+
   /** A second gateway on {@code port}, {@code config} on top of the test defaults; answers its deployment. */
   private String deployOn(int port, JsonObject config) {
     return vertx.deployVerticle(new GatewayVerticle(config.copy()

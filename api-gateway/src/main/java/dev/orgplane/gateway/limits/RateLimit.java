@@ -12,7 +12,7 @@ import java.util.function.Function;
  * by client address ({@link ClientNetwork}: an IPv6 client by its /64) before the token check (so floods of bad tokens are cut off too), and by token
  * subject after it (so one client cannot spread its load over many addresses), before an identity provider's token is
  * exchanged (so neither can it spread its exchanges at org-service). The requests that have a password hashed meet
- * stricter ones besides, by client address and by IPv6 site.
+ * stricter ones besides, by client address and by IPv6 site ({@link PasswordLimits}).
  */
 public final class RateLimit implements Handler<RoutingContext> {
 
@@ -50,13 +50,20 @@ public final class RateLimit implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (admits(ctx)) {
+      ctx.next();
+    }
+  }
+
+  /** Takes a token from the request's bucket; false when it was empty, {@code ctx} failed with 429. */
+  boolean admits(RoutingContext ctx) {
     var limitedBy = key.apply(ctx);
     long wait = limitedBy == null ? 0 : buckets.take(limitedBy);
     if (wait > 0) {
       ctx.response().putHeader("Retry-After", String.valueOf(wait));
       ctx.fail(new ApiException(429, "rate_limited", "Too many requests; retry after " + wait + " s."));
-      return;
+      return false;
     }
-    ctx.next();
+    return true;
   }
 }

@@ -80,15 +80,32 @@ final class BodyForwarder {
       } else if (read.length() > READ_FIRST_BYTES) {
         request.pause().handler(null).endHandler(null);
         deadline.stop();
-        forward(ctx, route, length, Body.streamed(read, deadline), otherUpstreams);
+        if (admitted(ctx, null)) {
+          forward(ctx, route, length, Body.streamed(read, deadline), otherUpstreams);
+        }
       }
     });
     request.endHandler(ended -> {
       deadline.stop();
-      forward(ctx, route, length, Body.whole(read, Repeats.harmless(ctx)), otherUpstreams);
+      if (admitted(ctx, read)) {
+        forward(ctx, route, length, Body.whole(read, Repeats.harmless(ctx)), otherUpstreams);
+      }
     });
     deadline.run(() -> tooSlow(ctx));
     request.resume();
+  }
+
+  /**
+   * Whether the door's {@link BodyCheck} admits the request with {@code body} (null: not read whole). One it refuses is
+   * answered with the rest of its body unread, which is dropped after the answer as any the gateway answers itself.
+   */
+  private static boolean admitted(RoutingContext ctx, Buffer body) {
+    UnreadBodies.abandoned(ctx);
+    if (!BodyCheck.admitted(ctx, body)) {
+      return false;
+    }
+    UnreadBodies.forwarded(ctx);
+    return true;
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.orgplane.gateway.ResolvedPaths;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -80,7 +81,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     }
     if (forwardsBody(request)) {
       withBody.forward(ctx, route, length);
-    } else {
+    } else if (BodyCheck.admitted(ctx, Buffer.buffer())) {
       bodiless.forward(ctx, route);
     }
   }
