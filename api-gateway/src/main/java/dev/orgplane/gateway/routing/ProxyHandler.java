@@ -31,6 +31,9 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class ProxyHandler implements Handler<RoutingContext> {
 
+  /** What a request without a body is checked with: one buffer for all, read by the checks, never written. */
+  private static final Buffer NO_BODY = Buffer.buffer(0);
+
   /**
    * How long opening a connection to an upstream may take, in both pools: an upstream that takes longer is
    * unreachable (502, quarantined), while a request may wait longer, up to its route's timeout, for a busy pool.
@@ -81,7 +84,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     }
     if (forwardsBody(request)) {
       withBody.forward(ctx, route, length);
-    } else if (BodyCheck.admitted(ctx, Buffer.buffer())) {
+    } else if (BodyCheck.admitted(ctx, NO_BODY)) {
       bodiless.forward(ctx, route);
     }
   }
