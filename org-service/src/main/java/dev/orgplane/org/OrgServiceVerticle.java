@@ -198,9 +198,10 @@ public final class OrgServiceVerticle extends ServiceVerticle {
         RefreshTokens.purgeExpired(vertx, pool),
         ProvisioningReports.expiredPurge(pool).hourly(vertx),
         MailOutbox.donePurge(pool).hourly(vertx),
-        DeliveryRetention.endedPurge(pool, DeliveryRetention.days(settings)).hourly(vertx),
         StoredRevocations.purgeDeletedAccounts(vertx, pool, tokenLifetime())));
     RetiredCredentials.purges(pool, tokenLifetime()).forEach(purge -> purgeTimers.add(purge.hourly(vertx)));
+    DeliveryRetention.purges(pool, DeliveryRetention.days(settings))
+        .forEach(purge -> purgeTimers.add(purge.hourly(vertx)));
     var issuer = settings.string("ORGPLANE_PUBLIC_URL");
     var audience = settings.string("ORGPLANE_TOKEN_AUDIENCE");
     var tokens = new TokenIssuer(keys, issuer, audience, tokenLifetime());

@@ -38,7 +38,7 @@ final class DeliveryCursor {
 
   /**
    * The sequence number the page of {@code hookId}'s deliveries after {@code page}'s cursor lies below; {@code
-   * retentionDays} is how long the purge keeps an ended delivery.
+   * retentionDays} is how long the purge keeps a delivery that is not pending for an active hook.
    */
   static Future<Long> before(SqlClient client, UUID orgId, UUID hookId, int retentionDays, PageRequest page) {
     if (page.after() == null) {

@@ -9,6 +9,7 @@ import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceTest;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +19,16 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Ended hook deliveries and their attempts are purged once past the retention; pending ones stay. */
+/**
+ * Ended hook deliveries, and those parked for an inactive hook, are purged with their attempts once past the retention;
+ * an active hook's pending ones stay.
+ */
 class DeliveryRetentionTest extends OrgServiceTest {
 
   /**
    * A delivery made and last attempted more than the retention ago goes with its attempts, batch by batch; a recent
-   * one stays, as do one that ended lately however long ago it was made and a pending one however old.
+   * one stays, as do one that ended lately however long ago it was made and a pending one however old (a parked one
+   * is {@link DeliveryRetention#parkedPurge}'s).
    */
   @Test
   void endedDeliveriesPastTheRetentionArePurgedWithTheirAttempts() {
@@ -34,16 +39,11 @@ class DeliveryRetentionTest extends OrgServiceTest {
         .put("url", "https://hooks.example.com/kept").put("events", new JsonArray().add("organization.updated"))
         .put("active", false)).bodyAsJsonObject().getString("id");
     var stale = BatchedPurge.BATCH + 1;
-    var insert = "WITH d AS (INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload, state, next_attempt_at, "
-        + "created_at) SELECT '" + orgId + "', '" + hookId + "', 'organization.updated', '{\"label\": \"%s\"}', '%s', "
-        + "'infinity', now() - interval '%s' FROM generate_series(1, %d) RETURNING id) "
-        + "INSERT INTO org.hook_delivery_attempts (delivery_id, attempt, status_code, duration_ms, attempted_at) "
-        + "SELECT id, 1, 200, 5, now() - interval '%s' FROM d";
-    PgFixture.execute(org.db(), insert.formatted("stale", "delivered", "40 days", stale, "40 days"),
-        insert.formatted("failed", "failed", "40 days", 1, "31 days"),
-        insert.formatted("recent", "delivered", "2 days", 1, "2 days"),
-        insert.formatted("ended-lately", "failed", "40 days", 1, "2 days"),
-        insert.formatted("pending", "pending", "40 days", 1, "39 days"));
+    deliveries(orgId, hookId, "stale", "delivered", "'infinity'", "40 days", stale, "40 days");
+    deliveries(orgId, hookId, "failed", "failed", "'infinity'", "40 days", 1, "31 days");
+    deliveries(orgId, hookId, "recent", "delivered", "'infinity'", "2 days", 1, "2 days");
+    deliveries(orgId, hookId, "ended-lately", "failed", "'infinity'", "40 days", 1, "2 days");
+    deliveries(orgId, hookId, "pending", "pending", "'infinity'", "40 days", 1, "39 days");
     var purge = DeliveryRetention.endedPurge(Database.open(vertx, org.db(), 1, List.of()).await(), 30);
 
     assertEquals(stale + 1, purge.run().await());
@@ -56,6 +56,47 @@ class DeliveryRetentionTest extends OrgServiceTest {
     assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.hook_delivery_attempts a WHERE NOT EXISTS "
         + "(SELECT 1 FROM org.hook_deliveries d WHERE d.id = a.delivery_id)"), "the attempts went with them");
     assertEquals(0, purge.run().await(), "nothing left to purge");
+  }
+
+  /**
+   * A delivery parked for an inactive hook (pending, due at 'infinity') made and last attempted, if ever, more than the
+   * retention ago goes with its attempts as an ended one does: until session 41 a hook paused for good kept what was
+   * queued before its pause for ever. One made or attempted within the retention stays, due once the hook is active
+   * again; an active hook's pending delivery stays however old (it is still to be sent), and an ended one is left to
+   * the ended purge.
+   */
+  @Test
+  void parkedDeliveriesPastTheRetentionArePurgedAndThoseWithinItSentOnActivation() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "parked-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hooks = "/v1/organizations/" + orgId + "/hooks";
+    var paused = inactiveHook(owner, hooks, "paused");
+    var active = org.post(hooks, owner.token(), new JsonObject().put("name", "active")
+        .put("url", "https://hooks.example.com/active").put("events", new JsonArray().add("organization.updated")))
+        .bodyAsJsonObject().getString("id");
+    deliveries(orgId, paused, "parked-stale", "pending", "'infinity'", "40 days", 2, "31 days");
+    deliveries(orgId, paused, "parked-untried", "pending", "'infinity'", "40 days", 1, null);
+    deliveries(orgId, paused, "parked-recent", "pending", "'infinity'", "2 days", 1, null);
+    deliveries(orgId, paused, "parked-tried-lately", "pending", "'infinity'", "40 days", 1, "2 days");
+    deliveries(orgId, paused, "ended", "failed", "'infinity'", "40 days", 1, "40 days");
+    // in its backoff: the dispatcher leaves it alone for the day
+    deliveries(orgId, active, "backing-off", "pending", "now() + interval '1 day'", "40 days", 1, "39 days");
+    var purge = DeliveryRetention.parkedPurge(Database.open(vertx, org.db(), 1, List.of()).await(), 30);
+
+    assertEquals(3, purge.run().await());
+    assertEquals(0, labelled("parked-stale") + labelled("parked-untried"));
+    for (var kept : List.of("parked-recent", "parked-tried-lately", "ended", "backing-off")) {
+      assertEquals(1, labelled(kept), kept);
+    }
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.hook_delivery_attempts a WHERE NOT EXISTS "
+        + "(SELECT 1 FROM org.hook_deliveries d WHERE d.id = a.delivery_id)"), "the attempts went with them");
+    assertEquals(0, purge.run().await(), "nothing left to purge");
+
+    var activated = org.send(HttpMethod.PATCH, hooks + "/" + paused, owner.token(),
+        new JsonObject().put("active", true));
+    assertEquals(200, activated.statusCode(), activated.bodyAsString());
+    assertEquals(0, PgFixture.queryLong(org.db(), "SELECT count(*) FROM org.hook_deliveries WHERE hook_id = '" + paused
+        + "' AND state = 'pending' AND next_attempt_at = 'infinity'"), "what the retention kept is due again");
   }
 
   /**
@@ -105,6 +146,21 @@ class DeliveryRetentionTest extends OrgServiceTest {
         .put("active", false));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     return created.bodyAsJsonObject().getString("id");
+  }
+
+  /**
+   * Inserts {@code count} deliveries of {@code hookId} labelled {@code label} in {@code state}, due at the SQL {@code
+   * due}, made {@code made} ago and attempted once {@code attempted} ago (null: never).
+   */
+  private void deliveries(String orgId, String hookId, String label, String state, String due, String made, int count,
+      String attempted) {
+    var queued = ("WITH d AS (INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload, state, "
+        + "next_attempt_at, created_at, attempts) SELECT '%s', '%s', 'organization.updated', '{\"label\": \"%s\"}', '%s', %s, "
+        + "now() - interval '%s', %d FROM generate_series(1, %d) RETURNING id) ")
+        .formatted(orgId, hookId, label, state, due, made, attempted == null ? 0 : 1, count);
+    PgFixture.execute(org.db(), queued + (attempted == null ? "SELECT count(*) FROM d"
+        : "INSERT INTO org.hook_delivery_attempts (delivery_id, attempt, status_code, duration_ms, attempted_at) "
+            + "SELECT id, 1, 200, 5, now() - interval '" + attempted + "' FROM d"));
   }
 
   private static List<String> states(JsonObject page) {
