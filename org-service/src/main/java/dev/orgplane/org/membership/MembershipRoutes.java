@@ -21,12 +21,14 @@ import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.invitation.DepartedInvitees;
 import dev.orgplane.org.provisioner.ExistingCopies;
 import dev.orgplane.org.provisioner.ImportResult;
+import dev.orgplane.org.provisioner.JobRequester;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
 import dev.orgplane.org.serviceuser.CredentialReach;
 import dev.orgplane.org.team.Teams;
 import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -120,41 +122,61 @@ public final class MembershipRoutes {
    * A caller bound by their grants decides on their rights holding the organization's row, as a change of roles does,
    * so a manager demoted or removed meanwhile adds no one, and no one joins or changes roles between the check of
    * whom an import replaces and the write; the engine holds it FOR KEY SHARE, so its imports run side by side
-   * ({@link AccessPolicy#requireLockedUnlessEngine}).
+   * ({@link AccessPolicy#requireLockedUnlessEngine}). The engine's write for a job leaves its requester out where they
+   * could not add themself ({@link SelfGrants#withheld}), and adds the others: a group admin rolling their own
+   * template out to the group's tenants still gives each its members.
    */
   private void addMembers(RoutingContext ctx, List<Joining> joining, boolean replacing) {
     var principal = BearerAuth.principal(ctx);
-    var userIds = joining.stream().map(Joining::userId).toList();
-    var roles = joining.stream().flatMap(j -> j.roles().stream()).distinct().toList();
+    var requested = joining.stream().map(Joining::userId).toList();
     pool.withTransaction(tx -> AccessPolicy.requireLockedUnlessEngine(tx, principal, ctx.pathParam("org"),
                 PermissionCatalog.USER_MANAGE)
-            .compose(access -> RoleGrants.requireGrantable(tx, access, roles)
-                .compose(v -> SelfGrants.refuseOwn(access, userIds))
-                .compose(v -> MembershipRepository.notAddable(tx, access.organization().groupId(),
-                    AddReach.of(access, principal), userIds))
-                .compose(refused -> {
-                  if (!refused.isEmpty()) {
-                    return Future.failedFuture(unknownUsers(refused));
-                  }
-                  return replacing ? RoleGrants.requireNotAboveImported(tx, access, userIds)
-                      .compose(v -> MembershipRepository.importAll(tx, access.orgId(), joining))
-                      : MembershipRepository.upsert(tx, access.orgId(), joining);
-                })
-                .compose(written -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
-                        MemberEvents.of(access.orgId(), written))
-                    .compose(v -> CredentialReach.revokeBeyondMakers(tx, ctx, access, revocations,
-                        replacing ? userIds : List.of(), List.of()))
-                    .map(written)))
-            .compose(written -> Replies.keep(tx, ctx, Reply.ok(summary(written, userIds.size())))))
+            .compose(access -> SelfGrants.withheld(tx, access, JobRequester.of(ctx, access), requested)
+                .compose(withheld -> {
+                  var added = joining.stream().filter(j -> !withheld.contains(j.userId())).toList();
+                  return addMembers(ctx, tx, access, added, replacing)
+                      .map(written -> summary(written, added.size(), withheld));
+                }))
+            .compose(summary -> Replies.keep(tx, ctx, Reply.ok(summary))))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
 
-  /** What an add did with the {@code requested} users: joined, changed (an import's new roles), left unchanged. */
-  private static JsonObject summary(List<MembershipRepository.Written> written, int requested) {
+  /** Adds {@code joining} as {@link #addMembers(RoutingContext, List, boolean)} tells, in its transaction. */
+  private Future<List<MembershipRepository.Written>> addMembers(RoutingContext ctx, SqlConnection tx,
+      OrgAccess access, List<Joining> joining, boolean replacing) {
+    var principal = BearerAuth.principal(ctx);
+    var userIds = joining.stream().map(Joining::userId).toList();
+    var roles = joining.stream().flatMap(j -> j.roles().stream()).distinct().toList();
+    return RoleGrants.requireGrantable(tx, access, roles)
+        .compose(v -> SelfGrants.refuseOwn(access, userIds))
+        .compose(v -> MembershipRepository.notAddable(tx, access.organization().groupId(),
+            AddReach.of(access, principal), userIds))
+        .compose(refused -> {
+          if (!refused.isEmpty()) {
+            return Future.failedFuture(unknownUsers(refused));
+          }
+          return replacing ? RoleGrants.requireNotAboveImported(tx, access, userIds)
+              .compose(v -> MembershipRepository.importAll(tx, access.orgId(), joining))
+              : MembershipRepository.upsert(tx, access.orgId(), joining);
+        })
+        .compose(written -> AuditLog.recordAll(tx, ctx, access.orgId(), principal.subject(),
+                MemberEvents.of(access.orgId(), written))
+            .compose(v -> CredentialReach.revokeBeyondMakers(tx, ctx, access, revocations,
+                replacing ? userIds : List.of(), List.of()))
+            .map(written));
+  }
+
+  /**
+   * What an add did with the {@code requested} users: joined, changed (an import's new roles), left unchanged; and
+   * {@code withheld}, the job's requester whom the engine's write left out ({@link SelfGrants#withheld}), counted in
+   * none of those: no copy of theirs was made or found.
+   */
+  private static JsonObject summary(List<MembershipRepository.Written> written, int requested, Set<UUID> withheld) {
     var joined = written.stream().filter(MembershipRepository.Written::joined).count();
     var changed = written.size() - joined;
-    return ImportResult.summary(joined, changed, requested - written.size()).put("added", joined);
+    return ImportResult.summary(joined, changed, requested - written.size()).put("added", joined)
+        .put("withheld", new JsonArray(withheld.stream().map(UUID::toString).sorted().toList()));
   }
 
   /**
@@ -174,6 +196,7 @@ public final class MembershipRoutes {
                 .compose(v -> MembershipRepository.standing(tx, access.orgId(), userId))
                 .map(standing -> standing.orElseThrow(MembershipRoutes::memberNotFound))
                 .compose(standing -> SelfGrants.refuseOwn(access, List.of(userId))
+                    .compose(v -> SelfGrants.refuseRequester(tx, access, JobRequester.of(ctx, access), userId))
                     .compose(v -> RoleGrants.requireGrantable(tx, access, roles))
                     .compose(v -> RoleGrants.requireNotAbove(tx, access, userId))
                     .map(v -> {

@@ -1,0 +1,130 @@
+package dev.orgplane.org.group;
+
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.kit.testing.PgFixture;
+import dev.orgplane.org.OrgServiceHarness;
+import dev.orgplane.org.provisioner.JobRequester;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's writes of members for a job ({@value JobRequester#HEADER} naming its requester) give the requester no
+ * more than they could give themself: a group admin's own row is left out of an import into an organization of their
+ * group they do not own (the others are imported, the answer names them {@code withheld}), and their roles there are
+ * not changed (403 {@code self_grant_refused}). Until session 41 a group admin's template rolled out into a tenant
+ * made them its owner for good. An owner or a platform admin is imported as before; from anyone but the engine the
+ * header is ignored.
+ */
+class JobRequesterSelfGrantsTest extends GroupsTest {
+
+  private static final JsonArray AS_OWNER = new JsonArray().add("owner");
+
+  private String groupId;
+  private OrgServiceHarness.Account owner;
+  private OrgServiceHarness.Account admin;
+  private String tenant;
+
+  @BeforeEach
+  void tenantOfAGroupAdminsGroup() {
+    var group = calls.newGroup();
+    groupId = group.getString("id");
+    owner = org.newUser("tenant-owner");
+    tenant = createOrgInGroup(owner.token(), group.getString("createKey"));
+    admin = org.newVerifiedUser("requesting-admin");
+    calls.appoint(groupId, admin.id());
+  }
+
+  private String createOrgInGroup(String token, String key) {
+    var headers = MultiMap.caseInsensitiveMultiMap();
+    if (key != null) {
+      headers.add("X-Create-Key", key);
+    }
+    var created = org.send(HttpMethod.POST, "/v1/organizations", token, new JsonObject()
+        .put("name", "rq-" + UUID.randomUUID().toString().substring(0, 8)).put("title", "t").put("groupId", groupId),
+        headers);
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("id");
+  }
+
+  private static JsonObject item(String userId, JsonArray roles) {
+    return new JsonObject().put("id", userId).put("roles", roles);
+  }
+
+  private HttpResponse<Buffer> importFor(String token, String requester, String orgId, JsonObject... items) {
+    return org.send(HttpMethod.POST, "/v1/organizations/" + orgId + "/users:batch", token,
+        new JsonObject().put("items", new JsonArray(List.of((Object[]) items))),
+        MultiMap.caseInsensitiveMultiMap().add(JobRequester.HEADER, requester));
+  }
+
+  private static JsonObject answered(HttpResponse<Buffer> response, long created, long updated, long unchanged,
+      String... withheld) {
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    var answer = response.bodyAsJsonObject();
+    assertEquals(List.of(created, updated, unchanged, List.of(withheld)), List.of(answer.getLong("created"),
+        answer.getLong("updated"), answer.getLong("unchanged"), answer.getJsonArray("withheld").getList()),
+        answer.encode());
+    return answer;
+  }
+
+  private List<String> rolesIn(String orgId, String userId) {
+    var member = org.get("/v1/organizations/" + orgId + "/users/" + userId, platformAdmin);
+    assertEquals(200, member.statusCode(), member.bodyAsString());
+    return member.bodyAsJsonObject().getJsonArray("roles").getList();
+  }
+
+  @Test
+  void theEngineMakesARequestingGroupAdminNoMemberOfATenantTheyDoNotOwn() {
+    var colleague = org.newUser("colleague");
+    var engine = org.engineToken();
+
+    answered(importFor(engine, admin.id(), tenant, item(admin.id(), AS_OWNER),
+        item(colleague.id(), new JsonArray().add("viewer"))), 1, 0, 0, admin.id());
+
+    assertEquals(List.of("viewer"), rolesIn(tenant, colleague.id()), "the other members are imported");
+    assertProblem(org.get("/v1/organizations/" + tenant + "/users/" + admin.id(), platformAdmin), 404,
+        "member_not_found");
+
+    // a member already (a platform admin added them), their roles stay theirs: neither imported nor changed
+    assertEquals(200, org.post("/v1/organizations/" + tenant + "/users", platformAdmin, new JsonObject()
+        .put("userIds", new JsonArray().add(admin.id())).put("roles", new JsonArray().add("viewer"))).statusCode());
+    answered(importFor(engine, admin.id(), tenant, item(admin.id(), AS_OWNER)), 0, 0, 0, admin.id());
+    assertProblem(org.send(HttpMethod.PUT, "/v1/organizations/" + tenant + "/users/" + admin.id() + "/roles", engine,
+        new JsonObject().put("roles", AS_OWNER), MultiMap.caseInsensitiveMultiMap().add(JobRequester.HEADER,
+            admin.id())), 403, "self_grant_refused");
+    assertEquals(List.of("viewer"), rolesIn(tenant, admin.id()));
+  }
+
+  @Test
+  void theEngineStillImportsARequesterWhoOwnsTheOrganizationOrIsAPlatformAdmin() {
+    var colleague = org.newUser("colleague");
+    var engine = org.engineToken();
+    var own = createOrgInGroup(admin.token(), null);
+
+    answered(importFor(engine, admin.id(), own, item(admin.id(), AS_OWNER),
+        item(colleague.id(), new JsonArray().add("viewer"))), 1, 0, 1);
+    assertEquals(List.of("owner"), rolesIn(own, admin.id()));
+
+    // a platform admin of no organization yet, whom the engine's reach takes
+    var platformAdminId = org.newUser("platform-admin").id();
+    PgFixture.execute(org.db(), "UPDATE org.users SET platform_admin = true WHERE id = '" + platformAdminId + "'");
+    answered(importFor(engine, platformAdminId, tenant, item(platformAdminId, new JsonArray().add("viewer"))),
+        1, 0, 0);
+    assertEquals(List.of("viewer"), rolesIn(tenant, platformAdminId));
+  }
+
+  @Test
+  void theRequesterHeaderIsTheEnginesAlone() {
+    answered(importFor(platformAdmin, admin.id(), tenant, item(admin.id(), new JsonArray().add("viewer"))), 1, 0, 0);
+    assertEquals(List.of("viewer"), rolesIn(tenant, admin.id()), "a platform admin adds the admin, header or not");
+  }
+}
