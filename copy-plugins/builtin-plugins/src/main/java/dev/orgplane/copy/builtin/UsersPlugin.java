@@ -17,7 +17,8 @@ import java.util.Set;
  * organizations. A member already in the target (its owner, made with it, or one copied before) takes the
  * template's roles, as every kind's copy takes the template's fields again on a re-run; an owner of the target
  * is left as they are (an import never takes an organization's owner away), and an owner who is no template member is
- * no drift. Option {@code copyMembers: false} skips the kind: no copy, nothing in the plan, no drift.
+ * no drift; nor is the job's requester whom org-service makes no member ({@link #leftOut}). Option
+ * {@code copyMembers: false} skips the kind: no copy, nothing in the plan, no drift.
  */
 public final class UsersPlugin extends OrgObjectsPlugin {
 
@@ -59,6 +60,15 @@ public final class UsersPlugin extends OrgObjectsPlugin {
   @Override
   protected boolean outsideTheCopy(JsonObject current) {
     return isOwner(current);
+  }
+
+  /**
+   * The job's requester where org-service makes them no member ({@link CopyContext#withheldMembers}): planned and
+   * diffed as the copy leaves them, not as missing or changed for good.
+   */
+  @Override
+  protected boolean leftOut(CopyContext context, JsonObject copy) {
+    return context.withheldMembers().contains(targetIdOf(copy));
   }
 
   private static boolean isOwner(JsonObject member) {

@@ -16,10 +16,11 @@ import java.util.function.Supplier;
 /**
  * One run of a built-in plugin from {@link #TEMPLATE} into {@code targetOrganization} (null: a new tenant, whose ids
  * are derived from the job's), with the job's {@code options}, for the tests that call a plugin directly rather than
- * through the kit's contract. Free-form data is left as it is and nothing is on record as copied elsewhere.
+ * through the kit's contract. Free-form data is left as it is and nothing is on record as copied elsewhere;
+ * org-service withholds {@code withheldMembers} (none unless asked).
  */
 record PluginRun(OrgApi org, String jobId, String targetOrganization, int pageSize, OncePerRun computed,
-    JsonObject options) implements CopyContext {
+    JsonObject options, Set<String> withheldMembers) implements CopyContext {
 
   static final String TEMPLATE = "7e3b1a52-0000-4000-8000-000000000001";
   static final String TARGET = "7e3b1a52-0000-4000-8000-000000000002";
@@ -27,6 +28,12 @@ record PluginRun(OrgApi org, String jobId, String targetOrganization, int pageSi
   /** A run with no options: every default. */
   PluginRun(OrgApi org, String jobId, String targetOrganization, int pageSize, OncePerRun computed) {
     this(org, jobId, targetOrganization, pageSize, computed, new JsonObject());
+  }
+
+  /** A run with {@code options}, withholding no member. */
+  PluginRun(OrgApi org, String jobId, String targetOrganization, int pageSize, OncePerRun computed,
+      JsonObject options) {
+    this(org, jobId, targetOrganization, pageSize, computed, options, Set.of());
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.orgplane.copy.testkit.InMemoryOrgApi;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +81,33 @@ class WhatAnImportLeavesTest {
     assertAgreeOnNothingToDo(new RolesPlugin(), api);
   }
 
+  /**
+   * The job's requester whom org-service makes no member of the target ({@code withheldMembers}: a group admin who
+   * does not own it) is planned in no count and is no drift, missing or with other roles: until session 41 the copy
+   * made them the template's member there, and since it does not, plan and diff would have claimed it for good.
+   */
+  @Test
+  void aWithheldRequesterIsNeitherPlannedNorDrift() {
+    var api = new InMemoryOrgApi();
+    var requester = UUID.randomUUID().toString();
+    var member = UUID.randomUUID().toString();
+    api.objects(TEMPLATE, "users").put(requester, member(requester, "owner"));
+    api.objects(TEMPLATE, "users").put(member, member(member, "member"));
+
+    assertEquals(new Counts(1, 0, 0), new UsersPlugin().plan(withholding(api, requester), Checkpoint.START).await()
+        .counts());
+    api.objects(TARGET, "users").put(member, member(member, "member"));
+    var diff = new UsersPlugin().diff(withholding(api, requester)).await();
+    assertTrue(diff.inSync(), "the requester is missing as the copy leaves them: " + diff.toJson().encode());
+    assertEquals(List.of(requester), new UsersPlugin().diff(run(api)).await().missing(), "withheld from no one else");
+
+    api.objects(TARGET, "users").put(requester, member(requester, "viewer"));
+    assertEquals(new Counts(0, 0, 1), new UsersPlugin().plan(withholding(api, requester), Checkpoint.START).await()
+        .counts());
+    var held = new UsersPlugin().diff(withholding(api, requester)).await();
+    assertTrue(held.inSync(), "the requester keeps the roles they hold: " + held.toJson().encode());
+  }
+
   /** The copy leaves the target as it is, and plan and diff say so, before and after it. */
   private static void assertAgreeOnNothingToDo(CopyPlugin plugin, InMemoryOrgApi api) {
     var planned = plugin.plan(run(api), Checkpoint.START).await();
@@ -93,6 +121,12 @@ class WhatAnImportLeavesTest {
   /** A job's run from the template into the target, on the kit's org-service. */
   private static PluginRun run(InMemoryOrgApi api) {
     return new PluginRun(api, UUID.randomUUID().toString(), TARGET, 10, new OncePerRun());
+  }
+
+  /** {@link #run}, org-service withholding {@code requester}. */
+  private static PluginRun withholding(InMemoryOrgApi api, String requester) {
+    return new PluginRun(api, UUID.randomUUID().toString(), TARGET, 10, new OncePerRun(), new JsonObject(),
+        Set.of(requester));
   }
 
   private static JsonObject member(String userId, String... roles) {

@@ -32,6 +32,17 @@ public interface CopyContext {
     return Set.of();
   }
 
+  /**
+   * The user ids whose membership org-service leaves out of the target, whatever the template gives them: the job's
+   * requester (for a diff, its caller), a group admin who does not own the target, whom the engine's identity makes
+   * no member there, as they could not make themself one (since session 41). A copy of members still names them (their
+   * import answers them {@code withheld}, counted in none of created, updated, unchanged); a plan and a diff, which
+   * write nothing, leave them out as the copy will. None by default.
+   */
+  default Set<String> withheldMembers() {
+    return Set.of();
+  }
+
   /** Target ids for template objects, and remapping of ids embedded in free-form data. */
   IdFunction ids();
 

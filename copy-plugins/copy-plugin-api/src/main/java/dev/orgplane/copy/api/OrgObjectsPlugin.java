@@ -230,15 +230,19 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
             .compose(target -> requireNamesFree(context, page.items(), copies, target).map(free -> {
               long created = 0;
               long updated = 0;
+              long leftOut = 0;
               for (var copy : copies) {
                 var current = target.byId().get(targetIdOf(copy));
-                if (current == null) {
+                if (leftOut(context, copy)) {
+                  leftOut++;
+                } else if (current == null) {
                   created++;
                 } else if (context.existing() == Existing.UPDATE && !same(copy, current)) {
                   updated++;
                 }
               }
-              return new PageResult(page.nextCursor(), new Counts(created, updated, copies.size() - created - updated),
+              return new PageResult(page.nextCursor(),
+                  new Counts(created, updated, copies.size() - leftOut - created - updated),
                   page.items().stream().map(this::sourceId).toList());
             }))));
   }
@@ -316,6 +320,9 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
             var copy = copies.get(i);
             expected.put(targetIdOf(copy), copy);
             var current = existing.get(targetIdOf(copy));
+            if (leftOut(context, copy)) {
+              continue;
+            }
             if (current == null) {
               missing.add(sourceId(sources.get(i)));
             } else if (!same(copy, current)) {
@@ -344,6 +351,15 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
    */
   protected boolean same(JsonObject copy, JsonObject current) {
     return copiedFields.stream().allMatch(field -> Objects.equals(copy.getValue(field), current.getValue(field)));
+  }
+
+  /**
+   * Whether the service leaves {@code copy} out of the target whatever the template holds, so that a plan counts it in
+   * none of created, updated, unchanged and a diff finds it neither missing, changed nor extra, as the copy leaves it
+   * (none by default; members: {@link CopyContext#withheldMembers}).
+   */
+  protected boolean leftOut(CopyContext context, JsonObject copy) {
+    return false;
   }
 
   /**
