@@ -16,7 +16,9 @@ import dev.orgplane.engine.orgapi.JobScopedOrgApi;
 import dev.orgplane.engine.orgapi.KeptPages;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.ServiceToken;
+import dev.orgplane.engine.orgapi.WithheldMembers;
 import dev.orgplane.engine.plugin.PluginRegistry;
+import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.QueryParameters;
 import dev.orgplane.kit.async.Futures;
@@ -78,6 +80,7 @@ public final class DiffRoutes {
       return;
     }
     var caller = Caller.of(ctx);
+    var requester = BearerAuth.principal(ctx).subject();
     organizations(caller, sourceRef, targetRef)
         .compose(both -> {
           var source = both.get(0);
@@ -91,7 +94,8 @@ public final class DiffRoutes {
                 // a slot once the caller may have the diff: only the reads of the lists cost heap, and no one who
                 // may not have it is told the engine is busy
                 return slots.run(ctx, () -> optionsOfCopy(source, target)
-                    .compose(options -> kinds(caller, source.getString("id"), target.getString("id"), options)
+                    .compose(options -> kinds(caller, requester, source.getString("id"), target.getString("id"),
+                        options)
                         .recover(failure -> unread(failure, caller, source.getString("id"), target.getString("id")))));
               })
               .map(kinds -> new JsonObject().put("source", source.getString("id")).put("target", target.getString("id"))
@@ -167,19 +171,26 @@ public final class DiffRoutes {
         .map(rows -> rows.size() == 0 ? new JsonObject() : rows.iterator().next().getJsonObject("options"));
   }
 
-  private Future<List<KindDiff>> kinds(Caller caller, String source, String target, JsonObject options) {
+  /**
+   * Each plugin's diff, the members org-service would make no member for a job of the caller's left out of it
+   * ({@link WithheldMembers}): the diff tells what their own re-run would change.
+   */
+  private Future<List<KindDiff>> kinds(Caller caller, String requester, String source, String target,
+      JsonObject options) {
     // plugins read some lists of the template whole twice (its members: the users' diff, and the teams' for the
     // members a copy keeps), side by side: they share one reading of its pages, as a run's plugins do (see KeptPages);
     // the diff's own, not the jobs', which may be a minute old: a diff compares with the template as it is now
     var api = new OrgApiClient(http, orgServiceUrl, token, null).forRequest(caller.requestId())
         .keepingPagesOf(source, new KeptPages(templateCacheMillis, templateCacheObjects).reader());
     var ids = new CopiedObjects(pool, api, UUID.fromString(source), UUID.fromString(target), null);
-    var context = new EngineCopyContext(null, source, target, registry.ids(), ids,
-        JobScopedOrgApi.reading(api, source, target), http, vertx, options, 500, 500, message -> { });
-    // each plugin's diff within a page's deadline, and the slot held until every one has ended: one that never
-    // answered held its slot for ever, and one failing first gave the slot back while the others still read
-    return Future.join(registry.inRunOrder().stream().map(plugin -> deadline.of(plugin.id(), plugin.diff(context)))
-            .toList())
-        .map(all -> all.<KindDiff>list());
+    return WithheldMembers.of(api, target, requester).compose(withheld -> {
+      var context = new EngineCopyContext(null, source, target, registry.ids(), ids,
+          JobScopedOrgApi.reading(api, source, target), http, vertx, options, 500, 500, message -> { }, withheld);
+      // each plugin's diff within a page's deadline, and the slot held until every one has ended: one that never
+      // answered held its slot for ever, and one failing first gave the slot back while the others still read
+      return Future.join(registry.inRunOrder().stream().map(plugin -> deadline.of(plugin.id(), plugin.diff(context)))
+              .toList())
+          .map(all -> all.<KindDiff>list());
+    });
   }
 }

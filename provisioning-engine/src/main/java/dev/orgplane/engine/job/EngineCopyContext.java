@@ -18,14 +18,18 @@ import java.util.function.Supplier;
  */
 public record EngineCopyContext(String jobId, String sourceOrganization, String targetOrganization,
     Set<String> runningPlugins, IdFunction ids, OrgApi org, WebClient http, Vertx vertx, JsonObject options,
-    int pageSize, int copyPageSize, ProgressSink progress, OncePerRun computed) implements CopyContext {
+    int pageSize, int copyPageSize, ProgressSink progress, Set<String> withheldMembers, OncePerRun computed)
+    implements CopyContext {
 
-  /** A run's context, computing nothing yet. */
+  /**
+   * A run's context, computing nothing yet; {@code withheldMembers} as
+   * {@link dev.orgplane.engine.orgapi.WithheldMembers} answers them.
+   */
   public EngineCopyContext(String jobId, String sourceOrganization, String targetOrganization,
       Set<String> runningPlugins, IdFunction ids, OrgApi org, WebClient http, Vertx vertx, JsonObject options,
-      int pageSize, int copyPageSize, ProgressSink progress) {
+      int pageSize, int copyPageSize, ProgressSink progress, Set<String> withheldMembers) {
     this(jobId, sourceOrganization, targetOrganization, Set.copyOf(runningPlugins), ids, org, http, vertx, options,
-        pageSize, copyPageSize, progress, new OncePerRun());
+        pageSize, copyPageSize, progress, Set.copyOf(withheldMembers), new OncePerRun());
   }
 
   @Override
@@ -36,12 +40,12 @@ public record EngineCopyContext(String jobId, String sourceOrganization, String 
   /** This context with other ids (a step's, see {@link StepIds}). */
   EngineCopyContext withIds(IdFunction stepIds) {
     return new EngineCopyContext(jobId, sourceOrganization, targetOrganization, runningPlugins, stepIds, org, http,
-        vertx, options, pageSize, copyPageSize, progress, computed);
+        vertx, options, pageSize, copyPageSize, progress, withheldMembers, computed);
   }
 
   /** This context with another way to org-service (a page's, see {@code JobRunner}). */
   EngineCopyContext withOrg(OrgApi pageOrg) {
     return new EngineCopyContext(jobId, sourceOrganization, targetOrganization, runningPlugins, ids, pageOrg, http,
-        vertx, options, pageSize, copyPageSize, progress, computed);
+        vertx, options, pageSize, copyPageSize, progress, withheldMembers, computed);
   }
 }

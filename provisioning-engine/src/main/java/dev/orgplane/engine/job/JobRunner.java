@@ -11,6 +11,7 @@ import dev.orgplane.engine.orgapi.KeptPages;
 import dev.orgplane.engine.orgapi.OrgApiClient;
 import dev.orgplane.engine.orgapi.RequesterRights;
 import dev.orgplane.engine.orgapi.ServiceToken;
+import dev.orgplane.engine.orgapi.WithheldMembers;
 import dev.orgplane.engine.plugin.PluginRegistry;
 import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.http.Draining;
@@ -297,7 +298,8 @@ public final class JobRunner {
   }
 
   private Future<Ended> execute(Job job, boolean[] halt) {
-    var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString()).copying(job.templateOrg().toString())
+    var api = new OrgApiClient(http, orgServiceUrl, token, job.id().toString()).requestedBy(job.queuedBy())
+        .copying(job.templateOrg().toString())
         .keepingPagesOf(job.templateOrg().toString(), templatePages.reader(readingsSharedBy(job)));
     var target = new TargetOrganization(pool, api, owner);
     // queued, the job may have waited past its requester's rights; a run acts with the engine's, so they are asked
@@ -305,25 +307,33 @@ public final class JobRunner {
     var ensured = retries.unlessHalted("the requester's rights", () -> RequesterRights.require(api,
             job.templateOrg().toString(), job.queuedBy(), job.options()), () -> halt[0])
         .compose(held -> retries.unlessHalted("the target organization", () -> target.ensure(job), () -> halt[0]));
-    return ensured.compose(targetOrg -> {
-      var ids = new CopiedObjects(pool, api, job.templateOrg(), targetOrg, job.id());
-      // a plan compares each page of the template with the whole target, which it does not change: read it once
-      var pages = job.dryRun() && targetOrg != null ? api.keepingPagesOf(targetOrg.toString(),
-          new KeptPages(settings.templateCacheMillis(), settings.templateCacheObjects()).reader()) : api;
-      var source = job.templateOrg().toString();
-      var targetId = targetOrg == null ? null : targetOrg.toString();
-      // plugins reach the template and the target only, and write nothing in a dry run
-      var scoped = job.dryRun() ? JobScopedOrgApi.reading(pages, source, targetId)
-          : JobScopedOrgApi.copying(pages, source, targetId, job.options());
-      Function<String, OrgApi> pageWrites = job.dryRun() ? page -> scoped
-          : page -> JobScopedOrgApi.copying(pages.forPage(page), source, targetId, job.options());
-      var running = job.steps().stream().map(Job.Step::plugin).collect(Collectors.toSet());
-      var context = new EngineCopyContext(job.id().toString(), source, targetId, running, ids, scoped, http, vertx,
-          job.options(), settings.pageSize(), settings.copyPageSize(),
-          message -> LOG.info("job {}: {}", job.id(), message));
-      return steps(job, context, pageWrites, ids, halt).compose(outcome -> outcome == Outcome.SUCCEEDED
-          ? inviteOwner(job, api, targetOrg, halt) : Future.succeededFuture(new Ended(outcome, null)));
-    });
+    return ensured.compose(targetOrg -> retries.unlessHalted("the members withheld", () -> WithheldMembers.of(api,
+            targetOrg == null ? null : targetOrg.toString(), job.queuedBy().toString()), () -> halt[0])
+        .compose(withheld -> copy(job, api, targetOrg, withheld, halt)));
+  }
+
+  /**
+   * Runs the job's steps into {@code targetOrg}, {@code withheld} the members org-service makes none there
+   * ({@link WithheldMembers}), and invites its owner once they succeed.
+   */
+  private Future<Ended> copy(Job job, OrgApiClient api, UUID targetOrg, Set<String> withheld, boolean[] halt) {
+    var ids = new CopiedObjects(pool, api, job.templateOrg(), targetOrg, job.id());
+    // a plan compares each page of the template with the whole target, which it does not change: read it once
+    var pages = job.dryRun() && targetOrg != null ? api.keepingPagesOf(targetOrg.toString(),
+        new KeptPages(settings.templateCacheMillis(), settings.templateCacheObjects()).reader()) : api;
+    var source = job.templateOrg().toString();
+    var targetId = targetOrg == null ? null : targetOrg.toString();
+    // plugins reach the template and the target only, and write nothing in a dry run
+    var scoped = job.dryRun() ? JobScopedOrgApi.reading(pages, source, targetId)
+        : JobScopedOrgApi.copying(pages, source, targetId, job.options());
+    Function<String, OrgApi> pageWrites = job.dryRun() ? page -> scoped
+        : page -> JobScopedOrgApi.copying(pages.forPage(page), source, targetId, job.options());
+    var running = job.steps().stream().map(Job.Step::plugin).collect(Collectors.toSet());
+    var context = new EngineCopyContext(job.id().toString(), source, targetId, running, ids, scoped, http, vertx,
+        job.options(), settings.pageSize(), settings.copyPageSize(),
+        message -> LOG.info("job {}: {}", job.id(), message), withheld);
+    return steps(job, context, pageWrites, ids, halt).compose(outcome -> outcome == Outcome.SUCCEEDED
+        ? inviteOwner(job, api, targetOrg, halt) : Future.succeededFuture(new Ended(outcome, null)));
   }
 
   /**

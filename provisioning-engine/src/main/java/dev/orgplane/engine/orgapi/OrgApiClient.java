@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * {@link OrgApi} over HTTP with the engine's service token. Every call names the job it works for
@@ -38,12 +39,15 @@ import java.util.Set;
  * move out of the way of a name its imports take (a template renames them, and a later page of the run names them).
  * A page's writes ({@link #forPage}) carry an {@code Idempotency-Key} made of the page and the request: a page tried
  * again after its answer was lost (a call past its timeout, an engine gone between the write and the checkpoint) gets
- * the answer of the write that landed, and counts what that write created, not unchanged copies.
+ * the answer of the write that landed, and counts what that write created, not unchanged copies. A run's calls name
+ * the job's requester too ({@code Orgplane-Requester-Id}, {@link #requestedBy}): org-service writes for them no more
+ * than they could write for themself (a group admin's own membership in an organization they do not own).
  */
 public final class OrgApiClient implements OrgApi {
 
   public static final String JOB_HEADER = "Orgplane-Job-Id";
   public static final String TEMPLATE_HEADER = "Orgplane-Template-Id";
+  public static final String REQUESTER_HEADER = "Orgplane-Requester-Id";
   /** The request id of a job's calls is this and the job's id: well-formed ({@link RequestIds#isWellFormed}). */
   public static final String JOB_REQUEST_ID = "job-";
   private static final String IMPORT_RESULT = "Orgplane-Import-Result";
@@ -61,13 +65,16 @@ public final class OrgApiClient implements OrgApi {
   private final Map<String, KeptPages.Reader> keptPages;
   /** The page whose writes this client makes ({@link #forPage}), or {@code null}. */
   private final String page;
+  /** Who queued the job the run is of ({@link #requestedBy}), or {@code null}. */
+  private final String requester;
 
   public OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId) {
-    this(client, orgServiceUrl, token, jobId, jobId == null ? null : JOB_REQUEST_ID + jobId, null, Map.of(), null);
+    this(client, orgServiceUrl, token, jobId, jobId == null ? null : JOB_REQUEST_ID + jobId, null, Map.of(), null,
+        null);
   }
 
   private OrgApiClient(WebClient client, String orgServiceUrl, ServiceToken token, String jobId, String requestId,
-      String templateId, Map<String, KeptPages.Reader> keptPages, String page) {
+      String templateId, Map<String, KeptPages.Reader> keptPages, String page, String requester) {
     this.client = client;
     this.orgServiceUrl = orgServiceUrl;
     this.baseUrl = orgServiceUrl + "/v1/organizations/";
@@ -77,11 +84,12 @@ public final class OrgApiClient implements OrgApi {
     this.templateId = templateId;
     this.keptPages = keptPages;
     this.page = page;
+    this.requester = requester;
   }
 
   /** The same client, its calls made for a run that copies {@code template}. */
   public OrgApiClient copying(String template) {
-    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, template, keptPages, page);
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, template, keptPages, page, requester);
   }
 
   /**
@@ -91,12 +99,13 @@ public final class OrgApiClient implements OrgApi {
   public OrgApiClient keepingPagesOf(String organization, KeptPages.Reader pages) {
     var kept = new HashMap<>(keptPages);
     kept.put(organization, pages);
-    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, Map.copyOf(kept), page);
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, Map.copyOf(kept), page,
+        requester);
   }
 
   /** The same client, its calls made for the request of id {@code requestId} ({@link RequestIds#of}). */
   public OrgApiClient forRequest(String requestId) {
-    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, keptPages, page);
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, keptPages, page, requester);
   }
 
   /**
@@ -104,7 +113,13 @@ public final class OrgApiClient implements OrgApi {
    * another for any other page, another pass over the same cursor, or a retry of the job, which copies anew.
    */
   public OrgApiClient forPage(String page) {
-    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, keptPages, page);
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, keptPages, page, requester);
+  }
+
+  /** The same client, its calls made for a job that {@code requester} queued. */
+  public OrgApiClient requestedBy(UUID requester) {
+    return new OrgApiClient(client, orgServiceUrl, token, jobId, requestId, templateId, keptPages, page,
+        requester.toString());
   }
 
   @Override
@@ -280,6 +295,9 @@ public final class OrgApiClient implements OrgApi {
     }
     if (templateId != null) {
       request.putHeader(TEMPLATE_HEADER, templateId);
+    }
+    if (requester != null) {
+      request.putHeader(REQUESTER_HEADER, requester);
     }
     if (idempotencyKey != null) {
       request.putHeader(IdempotencyKeys.HEADER, idempotencyKey);

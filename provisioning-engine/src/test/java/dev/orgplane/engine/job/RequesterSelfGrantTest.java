@@ -1,0 +1,103 @@
+package dev.orgplane.engine.job;
+
+import static dev.orgplane.engine.EngineHarness.step;
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orgplane.engine.TemplateFixture;
+import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A group admin's job gives them no membership their adminship alone could not give them: their own template (they
+ * own it, so are its member) rolled out into a tenant of their group that they do not own copies every member but
+ * them, and the job, its plan and the diff say so alike. Until session 41 the engine's identity imported them as the
+ * tenant's owner, a membership that outlived their adminship. An owner of the tenant, or a platform admin, is copied
+ * as before.
+ */
+class RequesterSelfGrantTest extends TemplateEngineTest {
+
+  @BeforeAll
+  static void start() {
+    startEngine(new JsonObject(), "self-grant-template");
+  }
+
+  private static JsonObject members(TemplateFixture from, String target) {
+    return new JsonObject().put("templateOrganization", from.templateId()).put("targetOrganization", target)
+        .put("plugins", new JsonArray().add("roles").add("users"));
+  }
+
+  private static JsonObject succeeded(JsonObject job) {
+    assertEquals("succeeded", job.getString("status"), job.encodePrettily());
+    return job;
+  }
+
+  private static void assertCounts(JsonObject job, long created, long updated, long unchanged) {
+    var users = step(job, "users");
+    assertEquals(List.of(created, updated, unchanged), List.of(users.getLong("created"), users.getLong("updated"),
+        users.getLong("unchanged")), users.encode());
+  }
+
+  private static JsonObject usersDiff(TemplateFixture from, String target, String token) {
+    var diff = engine.get("/v1/provisioning/diff?source=" + from.templateId() + "&target=" + target, token);
+    assertEquals(200, diff.statusCode(), diff.bodyAsString());
+    return diff.bodyAsJsonObject().getJsonArray("kinds").stream().map(JsonObject.class::cast)
+        .filter(entry -> entry.getString("kind").equals("users")).findFirst().orElseThrow();
+  }
+
+  private static List<Object> roles(String tenant, String member) {
+    var found = engine.org.get("/v1/organizations/" + tenant + "/users/" + member, engine.org.platformAdminToken());
+    assertEquals(200, found.statusCode(), found.bodyAsString());
+    return found.bodyAsJsonObject().getJsonArray("roles").getList();
+  }
+
+  @Test
+  void aGroupAdminsTemplateRolledOutToATenantTheyDoNotOwnCopiesEveryMemberButThem() {
+    var platformAdmin = engine.org.platformAdminToken();
+    // another admin of the group makes the tenant, and owns it
+    var colleague = engine.org.newVerifiedUser("other-group-admin");
+    assertEquals(204, engine.org.send(HttpMethod.PUT, "/v1/organization-groups/" + template.groupId() + "/admins/"
+        + colleague.id(), platformAdmin, null).statusCode());
+    var tenant = engine.org.createOrg(colleague.token(), "not-the-admins", template.groupId()).getString("id");
+    var admin = template.groupAdmin().id();
+
+    var plan = succeeded(engine.provision(token(), members(template, tenant).put("dryRun", true)));
+    assertCounts(plan, 1, 0, 0);
+
+    var job = succeeded(engine.provision(token(), members(template, tenant)));
+    assertCounts(job, 1, 0, 0);
+    assertEquals(List.of("auditor"), roles(tenant, template.member().id()), "the template's member is copied");
+    assertProblem(engine.org.get("/v1/organizations/" + tenant + "/users/" + admin, platformAdmin), 404,
+        "member_not_found");
+
+    var theirs = usersDiff(template, tenant, token());
+    assertEquals(true, theirs.getBoolean("inSync"), "their own re-run would change nothing: " + theirs.encode());
+    assertEquals(List.of(admin), usersDiff(template, tenant, platformAdmin).getJsonArray("missing").getList(),
+        "a platform admin's re-run would copy them");
+    assertCounts(succeeded(engine.provision(token(), members(template, tenant))), 0, 0, 1);
+  }
+
+  @Test
+  void aRequesterWhoOwnsTheTenantOrIsAPlatformAdminIsCopiedAsBefore() {
+    var other = TemplateFixture.build(engine.org, "self-grant-other");
+    var admin = other.groupAdmin();
+    var platformAdmin = engine.org.newVerifiedUser("platform-admin");
+    PgFixture.execute(engine.db, "UPDATE org.users SET platform_admin = true WHERE id = '" + platformAdmin.id() + "'");
+    engine.org.addMembers(other.templateId(), List.of(platformAdmin.id()), "editor");
+    var own = engine.org.createOrg(admin.token(), "the-admins-own", other.groupId()).getString("id");
+
+    var planned = succeeded(engine.provision(admin.token(), members(other, own).put("dryRun", true)));
+    assertCounts(planned, 2, 0, 1);
+    assertCounts(succeeded(engine.provision(admin.token(), members(other, own))), 2, 0, 1);
+    assertEquals(List.of("owner"), roles(own, admin.id()), "the owner stays theirs");
+
+    var tenant = engine.org.createOrg(admin.token(), "copied-by-a-platform-admin", other.groupId()).getString("id");
+    assertCounts(succeeded(engine.provision(platformAdmin.token(), members(other, tenant))), 2, 0, 1);
+    assertEquals(List.of("editor"), roles(tenant, platformAdmin.id()), "the platform admin requester is copied");
+  }
+}
