@@ -20,7 +20,9 @@ import dev.orgplane.org.audit.AuditLog;
 import dev.orgplane.org.mail.MailOutbox;
 import dev.orgplane.org.membership.MemberEvents;
 import dev.orgplane.org.membership.MembershipRepository;
+import dev.orgplane.org.membership.SelfGrants;
 import dev.orgplane.org.organization.OrganizationPaths;
+import dev.orgplane.org.provisioner.JobRequester;
 import dev.orgplane.org.role.PermissionCatalog;
 import dev.orgplane.org.role.RoleGrants;
 import dev.orgplane.org.team.Teams;
@@ -115,6 +117,7 @@ public final class InvitationRoutes {
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE,
                 true)
             .compose(access -> requireVerifiedInviter(tx, access)
+                .compose(v -> SelfGrants.refuseRequesterInvited(tx, access, JobRequester.of(ctx, access), email))
                 .compose(v -> requireInvitable(tx, access, email, granted, teams))
                 .compose(member -> InvitationRepository.upsert(tx, access.orgId(), email, granted, teams,
                         AccessPolicy.userId(principal), ttlSeconds)

@@ -4,6 +4,7 @@ import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.org.access.AccessPolicy;
 import dev.orgplane.org.access.EffectivePermissions;
 import dev.orgplane.org.access.OrgAccess;
+import dev.orgplane.org.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import java.util.Collection;
@@ -54,6 +55,20 @@ public final class SelfGrants {
   static Future<Void> refuseRequester(SqlClient tx, OrgAccess access, UUID requester, UUID userId) {
     return withheld(tx, access, requester, List.of(userId))
         .compose(withheld -> withheld.isEmpty() ? Future.succeededFuture() : Future.failedFuture(refused()));
+  }
+
+  /**
+   * Refuses the engine an invitation of {@code email} into the organization of {@code access} for a job of
+   * {@code requester} ({@code null}: none named) when the address is the requester's own and they are
+   * {@link #withheld} there: the owner a job names is invited into a tenant of the template that the job adopts, and a
+   * group admin naming themself accepted ownership of another admin's tenant (until session 41).
+   */
+  public static Future<Void> refuseRequesterInvited(SqlClient tx, OrgAccess access, UUID requester, String email) {
+    if (requester == null) {
+      return Future.succeededFuture();
+    }
+    return UserRepository.byEmail(tx, email).compose(invitee -> invitee.filter(user -> user.id().equals(requester))
+        .isPresent() ? refuseRequester(tx, access, requester, requester) : Future.succeededFuture());
   }
 
   /** Whether {@code access}'s holder may give themself roles there: a platform admin, or an owner. */

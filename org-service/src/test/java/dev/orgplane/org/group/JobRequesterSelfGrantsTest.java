@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * more than they could give themself: a group admin's own row is left out of an import into an organization of their
  * group they do not own (the others are imported, the answer names them {@code withheld}), and their roles there are
  * not changed (403 {@code self_grant_refused}). Until session 41 a group admin's template rolled out into a tenant
- * made them its owner for good. An owner or a platform admin is imported as before; from anyone but the engine the
- * header is ignored.
+ * made them its owner for good, and so did an owner invitation of their own address into a tenant their job adopted.
+ * An owner or a platform admin is imported as before; from anyone but the engine the header is ignored.
  */
 class JobRequesterSelfGrantsTest extends GroupsTest {
 
@@ -102,6 +102,28 @@ class JobRequesterSelfGrantsTest extends GroupsTest {
         new JsonObject().put("roles", AS_OWNER), MultiMap.caseInsensitiveMultiMap().add(JobRequester.HEADER,
             admin.id())), 403, "self_grant_refused");
     assertEquals(List.of("viewer"), rolesIn(tenant, admin.id()));
+  }
+
+  /**
+   * The owner a job names is invited into a tenant it adopts: the requester's own address is refused there, as their
+   * own invitation accepted would be, and any other address is invited as before.
+   */
+  @Test
+  void theEngineInvitesNoRequesterIntoATenantTheyDoNotOwn() {
+    var invitations = "/v1/organizations/" + tenant + "/invitations";
+    var requested = MultiMap.caseInsensitiveMultiMap().add(JobRequester.HEADER, admin.id());
+    var engine = org.engineToken();
+
+    assertProblem(org.send(HttpMethod.POST, invitations, engine, new JsonObject()
+        .put("email", admin.email().toUpperCase(java.util.Locale.ROOT)).put("roles", AS_OWNER), requested), 403,
+        "self_grant_refused");
+    var someoneElse = org.send(HttpMethod.POST, invitations, engine, new JsonObject()
+        .put("email", "ceo-" + UUID.randomUUID() + "@customer.example").put("roles", AS_OWNER), requested);
+    assertEquals(201, someoneElse.statusCode(), someoneElse.bodyAsString());
+    var own = createOrgInGroup(admin.token(), null);
+    var intoTheirOwn = org.send(HttpMethod.POST, "/v1/organizations/" + own + "/invitations", engine,
+        new JsonObject().put("email", admin.email()).put("roles", AS_OWNER), requested);
+    assertProblem(intoTheirOwn, 409, "already_member");
   }
 
   @Test

@@ -82,6 +82,34 @@ class RequesterSelfGrantTest extends TemplateEngineTest {
     assertCounts(succeeded(engine.provision(token(), members(template, tenant))), 0, 0, 1);
   }
 
+  /**
+   * A job adopts a tenant of its template made by another admin's job (its target named so), and invites the owner it
+   * names there: its requester naming themself is refused that invitation (the job fails {@code owner_not_invited}),
+   * which accepted made them the tenant's owner.
+   */
+  @Test
+  void aJobInvitesItsRequesterAsOwnerOfNoTenantTheyDoNotOwn() {
+    var platformAdmin = engine.org.platformAdminToken();
+    var colleague = engine.org.newVerifiedUser("adopting-admin");
+    assertEquals(204, engine.org.send(HttpMethod.PUT, "/v1/organization-groups/" + template.groupId() + "/admins/"
+        + colleague.id(), platformAdmin, null).statusCode());
+    var made = new JsonObject().put("templateOrganization", template.templateId())
+        .put("plugins", new JsonArray().add("roles"));
+    var tenant = succeeded(engine.provision(colleague.token(), made.copy()
+        .put("target", new JsonObject().put("name", "adopted-tenant")))).getString("targetOrganization");
+    var admin = template.groupAdmin();
+
+    var adopting = engine.provision(admin.token(), made.copy().put("target", new JsonObject()
+        .put("name", "adopted-tenant").put("owner", new JsonObject().put("email", admin.email()))));
+
+    assertEquals("failed", adopting.getString("status"), adopting.encodePrettily());
+    assertEquals("owner_not_invited", adopting.getJsonObject("error").getString("code"), adopting.encodePrettily());
+    assertEquals(tenant, adopting.getString("targetOrganization"));
+    var pending = engine.org.get("/v1/organizations/" + tenant + "/invitations", platformAdmin);
+    assertEquals(200, pending.statusCode(), pending.bodyAsString());
+    assertEquals(List.of(), pending.bodyAsJsonObject().getJsonArray("items").getList(), "no invitation of theirs");
+  }
+
   @Test
   void aRequesterWhoOwnsTheTenantOrIsAPlatformAdminIsCopiedAsBefore() {
     var other = TemplateFixture.build(engine.org, "self-grant-other");
