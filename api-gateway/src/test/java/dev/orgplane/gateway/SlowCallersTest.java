@@ -37,7 +37,13 @@ class SlowCallersTest {
   /** Past what the kernel buffers between the gateway and its caller (4 MiB at most for the gateway's send buffer). */
   private static final int ANSWER_BYTES = 8 * 1024 * 1024;
   private static final int STOP_AFTER_BYTES = 1024 * 1024;
-  private static final long STOP_MILLIS = 1200;
+  /**
+   * The steady route's timeout: long enough that its upstream, in this JVM, is never silent so long on a busy machine
+   * while its caller reads (at 500 ms one was, now and then, and the answer was cut off rightly).
+   */
+  private static final long STEADY_TIMEOUT_MILLIS = 2000;
+  /** Longer than the steady route's timeout, shorter than the idle timeout (5 s). */
+  private static final long STOP_MILLIS = 3000;
   /** Completed when the endless upstream's connection of the test under way closes. */
   private volatile Promise<Void> endlessClosed;
   private Vertx vertx;
@@ -48,7 +54,7 @@ class SlowCallersTest {
     this.vertx = vertx;
     var routes = new JsonArray()
         .add(new JsonObject().put("prefix", "/v1/auth/steady/").put("upstreams", new JsonArray().add(url(steady())))
-            .put("timeoutMs", 500))
+            .put("timeoutMs", STEADY_TIMEOUT_MILLIS))
         .add(new JsonObject().put("prefix", "/v1/auth/endless/").put("upstreams", new JsonArray().add(url(endless())))
             .put("timeoutMs", 500));
     var gateway = new GatewayVerticle(new JsonObject()
