@@ -46,7 +46,8 @@ final class SetupCopy {
   /**
    * What a page did. {@code changed}: the copies created or updated, column-named as written, for the
    * reference checks; {@code sourceIds}: the page's template ids; {@code nextCursor}: the cursor to the rest, if any;
-   * {@code deferred}: copies written without some references to their own kind (see {@link #page});
+   * {@code deferred}: copies written without some references to their own kind (see {@link #page}), which count
+   * updated even if the page left them as they were, since copying the page again gives them those references;
    * {@code secretsCarriedFrom}: the template objects whose secrets the page gave copies (none unless it carries them);
    * {@code movedAside}: copies of later pages moved out of the way of a name the page takes (see {@link #page}).
    */
@@ -426,8 +427,22 @@ final class SetupCopy {
         }
       }
       var changed = asWritten.stream().filter(copy -> changedIds.contains(copy.getString("id"))).toList();
-      return new Written(changed, createdIds, changedIds.size() - createdIds.size(), deferred.size());
+      return new Written(changed, createdIds, changedIds.size() - createdIds.size()
+          + completedLater(page, deferred, changedIds, mode), deferred.size());
     });
+  }
+
+  /**
+   * The copies replaced as they were but for references the page left out ({@code deferred}, by row): the copy does
+   * not hold them (a reference it held is never left out), so copying the pages again changes these copies, and they
+   * count updated now, as a plan of the copy counts them. The hooks plugin's second pass counts nothing, so counted
+   * unchanged they were counted nowhere. A kept copy stays as it is.
+   */
+  private static long completedLater(TemplatePage page, Set<Integer> deferred, Set<String> changedIds, Mode mode) {
+    if (mode.existing() == Existing.KEEP) {
+      return 0;
+    }
+    return deferred.stream().filter(i -> !changedIds.contains(page.copyIds().get(i))).count();
   }
 
   /** The free-form data with embedded ids remapped, or {@code null} when the template's may be copied as it is. */

@@ -399,7 +399,8 @@ public final class SetupRoutes {
     var kind = copy.kind();
     var actor = BearerAuth.principal(ctx).subject();
     return copy.page(tx, source, targetAccess, after, page.limit(), mode)
-        .compose(copied -> consistent(tx, kind, target, copied.changed(), copied.updated() == 0, copied::pathOf)
+        .compose(copied -> consistent(tx, kind, target, copied.changed(),
+            copied.changed().size() == copied.created(), copied::pathOf)
             .compose(v -> hookLimit.check(tx, kind, target, copied.created()))
             .map(copied))
         .compose(copied -> AuditLog.record(tx, ctx, target, actor, kind.noun() + ".copied",

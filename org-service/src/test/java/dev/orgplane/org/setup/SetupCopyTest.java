@@ -277,6 +277,28 @@ class SetupCopyTest extends OrgServiceTest {
     counts(copy(owner, template, target, "hooks", ""), 0, 0, 3);
   }
 
+  /**
+   * A copy whose only change is a reference the page leaves out counts updated, not unchanged: copying the pages again
+   * writes it, and a plan counts the copy updated, while the hooks plugin's second pass counts nothing.
+   */
+  @Test
+  void aCopyWhoseOnlyChangeWaitsCountsUpdated() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var hooks = hooks(owner, template, "one", "two");
+    runAfter(owner, template, hooks.get(1), hooks.get(0));
+    counts(copy(owner, template, target, "hooks", ""), 2, 0, 0);
+    runAfter(owner, template, hooks.get(1));
+    runAfter(owner, template, hooks.get(0), hooks.get(1));
+
+    var first = copy(owner, template, target, "hooks", "?limit=1");
+    assertEquals(1, counts(first, 0, 1, 0).getLong("deferred"), "its only change waits");
+    assertEquals(List.of(), copyRunsAfter(owner, target, hooks.get(0), hooks));
+    counts(copy(owner, template, target, "hooks", "?limit=1&cursor=" + first.bodyAsJsonObject()
+        .getString("nextCursor")), 0, 1, 0);
+  }
+
   @Test
   void aHookRunningAfterAHookOfALaterPageIsDeferredUntilThatPageIsCopied() {
     var owner = org.newUser("owner");
