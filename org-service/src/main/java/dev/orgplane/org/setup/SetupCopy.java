@@ -163,7 +163,7 @@ final class SetupCopy {
               .compose(lookedUp -> {
                 var insertOnly = mode.firstCopy() && copied.result().isEmpty();
                 var writeMode = insertOnly ? mode : mode.again();
-                var linkable = linkable(tx, target, page, satisfiable.result(), writeMode);
+                var linkable = linkable(tx, source, target, page, satisfiable.result(), writeMode);
                 return namesFreed(tx, source, targetAccess, page, copied.result(), writeMode)
                     .compose(moved -> linkable.compose(links -> write(tx, source, target, page, remappedIds.result(),
                         links, writeMode))
@@ -335,7 +335,8 @@ final class SetupCopy {
    * one takes no reference but those left out when it was made. And only one with a reference that leaves it: a cycle
    * among its own copies would be one of the template.
    */
-  private Future<Linkable> linkable(SqlClient tx, UUID target, TemplatePage page, Set<String> copies, Mode mode) {
+  private Future<Linkable> linkable(SqlClient tx, UUID source, UUID target, TemplatePage page, Set<String> copies,
+      Mode mode) {
     if (copies == null || mode.firstCopy() || mode.existing() == Existing.KEEP) {
       return Future.succeededFuture(new Linkable(copies, Map.of()));
     }
@@ -356,7 +357,9 @@ final class SetupCopy {
     if (!leavesPage) {
       return Future.succeededFuture(new Linkable(copies, Map.of()));
     }
-    return cycleClosing.among(tx, target, page.copyIds().stream().map(UUID::fromString).toList(), from, to)
+    var lastOfPage = page.rows().get(page.rows().size() - 1).getUUID("id");
+    return cycleClosing.among(tx, source, lastOfPage, page.copyOf(), target,
+            page.copyIds().stream().map(UUID::fromString).toList(), from, to)
         .map(closing -> new Linkable(copies, closing));
   }
 

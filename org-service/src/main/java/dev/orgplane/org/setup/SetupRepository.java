@@ -256,6 +256,17 @@ final class SetupRepository {
         });
   }
 
+  /** The ids of {@code orgId}'s objects of {@code kind} after {@code after}: those of a copy's later pages. */
+  static Future<List<UUID>> idsAfter(SqlClient tx, SetupKind kind, UUID orgId, UUID after) {
+    return tx.preparedQuery("SELECT id FROM org." + kind.table() + " WHERE org_id = $1 AND id > $2")
+        .execute(Tuple.of(orgId, after))
+        .map(rows -> {
+          var ids = new ArrayList<UUID>();
+          rows.forEach(row -> ids.add(row.getUUID("id")));
+          return ids;
+        });
+  }
+
   /** {@code path}: what goes before the field, {@code pathOf} of the object's id. */
   private static FieldError cycle(SetupKind kind, String path, String name) {
     return new FieldError(path + kind.fields().stream().filter(f -> f.column().equals(kind.acyclicColumn())).findFirst()
