@@ -20,11 +20,12 @@ import java.util.function.Function;
  * copy holds already is never one: the target had no cycle, so each new one takes a reference the page adds, and
  * leaving out those of every copy they would put on a cycle leaves none.
  *
- * <p>Only a cycle that a later page can break waits: one through a copy of the template's objects after the page,
- * which that page replaces. A reference still on a cycle without those copies' references closes it through what no
- * page of the copy changes (a hook of the tenant's own, a copy of a template hook deleted since, a copy of an earlier
- * page changed since it was copied): left out, nothing would ever write it, and the copy would end without it as if
- * it had succeeded. Such a reference is written, and refused as a cycle, as every one was before session 40.
+ * <p>Only a cycle that a later page breaks waits: one through a copy of the template's objects after the page, which
+ * that page replaces. A reference still on a cycle once those copies run after what their template objects do closes
+ * it through what no page of the copy changes (a hook of the tenant's own, a copy of a template hook deleted since, a
+ * copy of an earlier page changed since it was copied): left out, nothing would ever write it, and the copy would end
+ * without it as if it had succeeded. Such a reference is written, and refused as a cycle, as every one was before
+ * session 40.
  */
 final class CycleClosingReferences {
 
@@ -37,8 +38,8 @@ final class CycleClosingReferences {
   /**
    * Of the references {@code copies.get(i)} to {@code refs.get(i)} that the page of {@code pageCopies} (of
    * {@code source}'s objects up to {@code lastOfPage}, copied by {@code copyOf}) would write into {@code orgId}, those
-   * to leave out, by copy id. The whole run order is read once and checked in memory; the template's later objects
-   * are read only if a reference closes a cycle.
+   * to leave out, by copy id. The whole run order is read once and checked in memory; the template's later objects'
+   * run order only if a reference closes a cycle.
    */
   Future<Map<String, Set<String>>> among(SqlClient tx, UUID source, UUID lastOfPage, Function<String, String> copyOf,
       UUID orgId, List<UUID> pageCopies, List<UUID> copies, List<UUID> refs) {
@@ -60,9 +61,9 @@ final class CycleClosingReferences {
       if (added.isEmpty()) {
         return Future.succeededFuture(added);
       }
-      return SetupRepository.idsAfter(tx, kind, source, lastOfPage).map(later -> {
-        // the run order as far as the later pages leave it: their copies run after whatever their pages write
-        later.forEach(id -> next.remove(copyOf.apply(id.toString())));
+      return SetupRepository.runOrderAfter(tx, kind, source, lastOfPage).map(later -> {
+        // the run order as the later pages leave it: their copies run after the copies of what their objects do
+        later.forEach((id, named) -> next.put(copyOf.apply(id), named.stream().map(copyOf).toList()));
         added.keySet().removeAll(NewCycles.onCycles(next, added.keySet()));
         return added;
       });

@@ -244,26 +244,28 @@ final class SetupRepository {
    * lower-case id to those it runs after. One read, bounded by ORGPLANE_HOOKS_PER_ORGANIZATION.
    */
   static Future<Map<String, List<String>>> runOrder(SqlClient tx, SetupKind kind, UUID orgId) {
+    return runOrderWhere(tx, kind, "cardinality(" + kind.acyclicColumn() + ") > 0", Tuple.of(orgId));
+  }
+
+  /**
+   * The run order of {@code orgId}'s objects of {@code kind} after {@code after} (a copy's later pages), those that run
+   * after nothing included.
+   */
+  static Future<Map<String, List<String>>> runOrderAfter(SqlClient tx, SetupKind kind, UUID orgId, UUID after) {
+    return runOrderWhere(tx, kind, "id > $2", Tuple.of(orgId, after));
+  }
+
+  private static Future<Map<String, List<String>>> runOrderWhere(SqlClient tx, SetupKind kind, String condition,
+      Tuple params) {
     var column = kind.acyclicColumn();
-    return tx.preparedQuery("SELECT id, " + column + " FROM org." + kind.table() + " WHERE org_id = $1 AND cardinality("
-            + column + ") > 0")
-        .execute(Tuple.of(orgId))
+    return tx.preparedQuery("SELECT id, " + column + " FROM org." + kind.table() + " WHERE org_id = $1 AND "
+            + condition)
+        .execute(params)
         .map(rows -> {
           var next = new HashMap<String, List<String>>();
           rows.forEach(row -> next.put(row.getUUID("id").toString(),
               Arrays.stream(row.getArrayOfUUIDs(column)).map(UUID::toString).toList()));
           return next;
-        });
-  }
-
-  /** The ids of {@code orgId}'s objects of {@code kind} after {@code after}: those of a copy's later pages. */
-  static Future<List<UUID>> idsAfter(SqlClient tx, SetupKind kind, UUID orgId, UUID after) {
-    return tx.preparedQuery("SELECT id FROM org." + kind.table() + " WHERE org_id = $1 AND id > $2")
-        .execute(Tuple.of(orgId, after))
-        .map(rows -> {
-          var ids = new ArrayList<UUID>();
-          rows.forEach(row -> ids.add(row.getUUID("id")));
-          return ids;
         });
   }
 

@@ -351,6 +351,34 @@ class SetupCopyTest extends OrgServiceTest {
     assertEquals(List.of(), copyRunsAfter(owner, target, hooks.get(1), hooks));
   }
 
+  /**
+   * A cycle through a later page's copy is refused as well when that page keeps the reference that puts the copy on
+   * it: here the third hook's copy runs after the first's, as its template hook does, and the first's was made to run
+   * after a hook of the tenant's own since its page was copied.
+   */
+  @Test
+  void aCycleThroughALaterPagesCopyThatItsPageKeepsIsRefused() {
+    var owner = org.newUser("owner");
+    var template = newOrg(owner);
+    var target = newOrg(owner);
+    var hooks = hooks(owner, template, "one", "two", "three");
+    runAfter(owner, template, hooks.get(2), hooks.get(0));
+    counts(copy(owner, template, target, "hooks", ""), 3, 0, 0);
+    runAfter(owner, template, hooks.get(1), hooks.get(2));
+    var first = copy(owner, template, target, "hooks", "?limit=1");
+    counts(first, 0, 0, 1);
+    var copyOf = IdFunction.nameBasedIn(target.id());
+    var own = hooks(owner, target, "own").get(0);
+    runAfter(owner, target, own, copyOf.apply(hooks.get(1)));
+    runAfter(owner, target, copyOf.apply(hooks.get(0)), own);
+
+    var refused = copy(owner, template, target, "hooks", "?limit=1&cursor=" + first.bodyAsJsonObject()
+        .getString("nextCursor"));
+    assertProblem(refused, 422, "invalid_reference");
+    assertEquals("objects[" + hooks.get(1) + "].runAfter", refused.bodyAsJsonObject().getJsonArray("errors")
+        .getJsonObject(0).getString("field"));
+  }
+
   @Test
   void aHookRunningAfterAHookOfALaterPageIsDeferredUntilThatPageIsCopied() {
     var owner = org.newUser("owner");
