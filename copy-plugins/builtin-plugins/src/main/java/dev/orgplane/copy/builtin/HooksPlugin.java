@@ -2,6 +2,7 @@ package dev.orgplane.copy.builtin;
 
 import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
+import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.OrgApi.CopiedPage;
 import dev.orgplane.copy.api.OrgObjectsPlugin;
@@ -25,11 +26,15 @@ import java.util.Set;
  * the copy takes two passes: the first copies every hook with the {@code runAfter} entries it can write, the second
  * (cursors prefixed {@value #LINKING}) copies the pages again, which completes the lists, and runs only
  * if the first deferred any. A re-run of an unchanged template finds every hook copied already and takes one pass.
+ * No pass follows the second, so a reference it leaves out still (a hook of the template or a copy changed while
+ * the job ran) fails the job, {@value #RUN_ORDER_INCOMPLETE}, rather than have it end without it.
  */
 public final class HooksPlugin extends OrgObjectsPlugin {
 
   static final String FIRST = "first:";
   static final String LINKING = "linking:";
+  /** The code of a job whose second pass left a run-after reference out. */
+  static final String RUN_ORDER_INCOMPLETE = "run_order_incomplete";
 
   public HooksPlugin() {
     super("hooks", "hooks", Set.of("queues"),
@@ -51,7 +56,7 @@ public final class HooksPlugin extends OrgObjectsPlugin {
     var cursor = from.cursor();
     if (cursor != null && cursor.startsWith(LINKING)) {
       // the second pass counts nothing: each hook was counted once, by the first
-      return copyHooks(context, listCursor(cursor.substring(LINKING.length()))).map(CopiedPage::result)
+      return copyHooks(context, listCursor(cursor.substring(LINKING.length()))).map(HooksPlugin::linked)
           .map(page -> new PageResult(page.last() ? null : LINKING + page.nextCursor(), Counts.ZERO, page.sourceIds()));
     }
     // first-pass cursors carry whether a page deferred references: only then is the second pass needed
@@ -73,6 +78,16 @@ public final class HooksPlugin extends OrgObjectsPlugin {
    */
   private Future<CopiedPage> copyHooks(CopyContext context, String after) {
     return copyInServiceRemapping(context, after, context.options().getBoolean(CopyContext.COPY_HOOK_SECRETS, false));
+  }
+
+  /** A page of the second pass, which must leave no reference out: nothing would write it. */
+  private static PageResult linked(CopiedPage copied) {
+    if (copied.deferred() > 0) {
+      throw new CopyFailure(RUN_ORDER_INCOMPLETE, copied.deferred() + " hook copies still lack run-after references "
+          + "their template hooks have: hooks of the template or of the target changed while the job copied them. "
+          + "Run the job again.", null);
+    }
+    return copied.result();
   }
 
   private static String listCursor(String rest) {
