@@ -14,22 +14,29 @@ class TokenGrantsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"grant_type=refresh_token&refresh_token=abc", "client_id=x&grant_type=client_credentials",
-      "grant%5Ftype=refresh%5Ftoken&refresh_token=abc", "Grant_Type=refresh_token&refresh_token=abc"})
+      "Grant_Type=refresh_token&refresh_token=abc", "grant_type=refresh_token&refresh_token=a%2Bb%3D"})
   void aRefreshOrAClientCredentialsGrantHashesNoPassword(String body) {
     assertTrue(TokenGrants.hashNoPassword(FORM, Buffer.buffer(body)));
     assertTrue(TokenGrants.hashNoPassword("Application/X-WWW-Form-Urlencoded; charset=UTF-8", Buffer.buffer(body)));
   }
 
   /**
-   * Org-service takes the first {@code grant_type} whatever the case of its name, splits pairs at {@code &} alone and
-   * reads no fragment: whatever might name a password grant there counts, as does a body not read whole.
+   * Org-service takes the first {@code grant_type} whatever the case of its name, splits pairs at {@code &} alone,
+   * reads no fragment, and trims and folds names: whatever might name a password grant there counts, as does a body
+   * not read whole.
    */
   @ParameterizedTest
   @ValueSource(strings = {"grant_type=password&username=a&password=b", "grant_type=refresh_token&GRANT_TYPE=password",
       "GRANT_TYPE=password&grant_type=refresh_token", "grant_type=refresh_token&grant_type=refresh_token",
       "grant_type&grant_type=refresh_token", "x=1;grant_type=refresh_token", "grant_type=refresh_token%zz",
       "grant_type=refresh_token#&grant_type=password", "grant_type=refresh_token+", "refresh_token=abc", "",
-      "grant_type=urn:ietf:params:oauth:grant-type:token-exchange"})
+      "grant_type=urn:ietf:params:oauth:grant-type:token-exchange",
+      // names org-service's decoder trims or folds into a second grant_type, a password one read first there
+      "%20grant_type=password&username=v&password=g&grant_type=refresh_token",
+      "grant_type%20=password&grant_type=refresh_token", "+grant_type=password&grant_type=refresh_token",
+      "grant_type%09=password&grant_type=refresh_token", "grant_%0Atype=password&grant_type=refresh_token",
+      "grant%5Ftype=password&grant_type=refresh_token", "grant_type=refresh%5Ftoken",
+      "grant_type=refresh_token&x=1\n", "grant_type=refresh_token&&x=1"})
   void anyOtherBodyCounts(String body) {
     assertFalse(TokenGrants.hashNoPassword(FORM, Buffer.buffer(body)), body);
   }
