@@ -3,10 +3,12 @@ package dev.orgplane.kit.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.PgFixture;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,9 +42,12 @@ class SessionTimeoutsTest {
   void transactionLeftIdleIsEndedAndThePoolRecovers() throws InterruptedException {
     var pool = Database.open(vertx, PgFixture.server(), 1, new SessionTimeouts(30_000, 300), List.of()).await();
     var connection = pool.getConnection().await();
+    // a query would restart the idle clock: watch for the server's close instead of sleeping a guess at its timer
+    var closed = new AtomicBoolean();
+    connection.closeHandler(ignored -> closed.set(true));
     var abandoned = connection.begin().await();
     connection.query("SELECT 1").execute().await();
-    Thread.sleep(1_000);
+    Eventually.holds(closed::get, "the transaction left idle was never ended");
     assertThrows(Exception.class, () -> connection.query("SELECT 1").execute().await());
     abandoned.rollback().otherwiseEmpty().await();
     connection.close().otherwiseEmpty().await();
