@@ -504,7 +504,8 @@ class HookDeliveryTest {
     PgFixture.execute(db, "UPDATE org.hook_deliveries SET created_at = now() - interval '1 hour' WHERE hook_id = '"
         + oldHook + "'");
     var lookups = vertx.createSharedWorkerExecutor("orgplane-hook-resolver", HookResolver.THREADS);
-    long held = System.currentTimeMillis() + 3_000;
+    // past the 1 s deadline with seconds to spare: the given-back delivery must be seen before the threads are free
+    long held = System.currentTimeMillis() + 5_000;
     for (int i = 0; i < HookResolver.THREADS; i++) {
       lookups.executeBlocking(() -> {
         Thread.sleep(held - System.currentTimeMillis());
