@@ -58,6 +58,8 @@ class GatewayTest {
 
   private static final String ISSUER = "http://gateway.test";
   private static final String AUDIENCE = "orgplane";
+  /** How long a wait for what takes milliseconds here gives up: a busy machine may delay it by seconds. */
+  private static final long PATIENCE_SECONDS = 30;
   private final TestKeys keys = TestKeys.generate("gw-key");
   private final List<JsonObject> seenByUpstream = new CopyOnWriteArrayList<>();
   private Vertx vertx;
@@ -469,7 +471,7 @@ class GatewayTest {
       "GET, /v1/%68%69%6E%74%69%6e%67/x", "POST, /v1/%68inting/x", "POST, /v1/h%69nting/x"})
   void aPathIsRoutedWithItsPercentEncodedUnreservedCharactersDecoded(String method, String path) {
     var answer = client.request(io.vertx.core.http.HttpMethod.valueOf(method), gatewayPort, "127.0.0.1", path)
-        .putHeader("Authorization", "Bearer " + token(c -> c)).timeout(5_000).sendBuffer(Buffer.buffer("{}")).await();
+        .putHeader("Authorization", "Bearer " + token(c -> c)).timeout(PATIENCE_SECONDS * 1_000).sendBuffer(Buffer.buffer("{}")).await();
     assertEquals(200, answer.statusCode(), answer.bodyAsString());
     assertEquals("final", answer.bodyAsString(), "served by the route of /v1/hinting/");
     assertTrue(seenByUpstream.isEmpty(), "not by the route of /v1/: " + seenByUpstream);
@@ -492,7 +494,7 @@ class GatewayTest {
       raw.socket.write("POST /v1/echo " + version + "\r\nHost: localhost\r\nAuthorization: Bearer " + token(c -> c)
           + "\r\n" + framing.replace("{length}", String.valueOf(chunkHead.length())) + "\r\n\r\n"
           + chunkHead + smuggled + "\r\n0\r\n\r\n");
-      raw.closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+      raw.closed.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
       var answers = raw.answers.toString();
       assertTrue(answers.startsWith("HTTP/1.1 400 ") || answers.startsWith("HTTP/1.0 400 "), answers);
       assertTrue(answers.contains("\"code\":\"malformed_request\""), answers);
@@ -518,7 +520,7 @@ class GatewayTest {
     try (var raw = new RawConnection(gatewayPort)) {
       raw.socket.write("GET /health/live HTTP/1.1\r\nHost: a.example\r\nHost: evil.example\r\n\r\n"
           + "GET /health/live HTTP/1.1\r\nHost: a.example\r\n\r\n");
-      raw.closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+      raw.closed.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
       var answers = raw.answers.toString();
       assertTrue(answers.startsWith("HTTP/1.1 400 "), answers);
       assertTrue(answers.contains("\"code\":\"malformed_request\""), answers);
@@ -539,7 +541,7 @@ class GatewayTest {
   void anHttp10CallerAskingKeepAliveIsToldTheRefusalClosesItsConnection(String request) {
     try (var raw = new RawConnection(gatewayPort)) {
       raw.socket.write(request);
-      raw.closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+      raw.closed.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
       var answers = raw.answers.toString();
       assertTrue(answers.startsWith("HTTP/1.0 400 "), answers);
       assertTrue(answers.contains("\"code\":\"malformed_request\""), answers);
@@ -726,7 +728,7 @@ class GatewayTest {
       for (int i = 0; i < 80; i++) {
         raw.socket.write(chunk);
       }
-      raw.closed.future().timeout(10, java.util.concurrent.TimeUnit.SECONDS).await();
+      raw.closed.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
       assertTrue(raw.answers.toString().startsWith("HTTP/1.1 401 "), raw.answers.toString());
     }
   }
@@ -760,7 +762,7 @@ class GatewayTest {
     try (var raw = new RawConnection(gatewayPort)) {
       raw.socket.write("POST /v1/echo HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token(c -> c)
           + "\r\nContent-Length: " + (32L << 20) + "\r\n\r\n" + "x".repeat(1024));
-      raw.closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+      raw.closed.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
       var answers = raw.answers.toString();
       assertTrue(answers.startsWith("HTTP/1.1 413 "), answers);
       assertTrue(answers.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), answers);
@@ -778,7 +780,7 @@ class GatewayTest {
     io.vertx.core.AsyncResult<Void> outcome;
     try (var raw = new RawConnection(port)) {
       raw.socket.write("POST /v1/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"half\":");
-      outcome = raw.closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS)
+      outcome = raw.closed.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
           .transform(Future::succeededFuture).await();
     }
     vertx.undeploy(deployment).await();
@@ -805,12 +807,12 @@ class GatewayTest {
         request.write("x".repeat(32 * 1024));
       }
       return request.response().map(response -> response.request().connection());
-    }).timeout(5, java.util.concurrent.TimeUnit.SECONDS);
+    }).timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     var connection = refused.await();
     var next = http2.request(io.vertx.core.http.HttpMethod.POST, gatewayPort, "127.0.0.1", "/v1/echo")
         .compose(request -> request.putHeader("Authorization", "Bearer " + token).send("x".repeat(100)))
         .compose(response -> response.body().map(body -> response.request().connection()))
-        .timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+        .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
     http2.close();
     assertTrue(connection == next, "the same connection carried the next request");
   }
@@ -835,7 +837,7 @@ class GatewayTest {
             assertEquals(200, response.statusCode(), body.toString());
             return body.toJsonObject();
           }))
-          .timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+          .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
       seen.put(method.name(), answer);
     }
     http2.close();
@@ -1828,7 +1830,7 @@ class GatewayTest {
               })
               .compose(response -> response.body().map(body -> response.statusCode() + " "
                   + response.getHeader("Content-Length") + " " + body.length()))
-              .timeout(5, java.util.concurrent.TimeUnit.SECONDS).await())
+              .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await())
           .toList();
       assertEquals(List.of("200 " + bytes + " " + bytes, "200 " + bytes + " 0"), lengths);
     } finally {
@@ -1845,7 +1847,7 @@ class GatewayTest {
               .send())
           .compose(response -> response.body().map(body -> List.of(String.valueOf(response.statusCode()),
               String.valueOf(response.getHeader("Content-Type")), String.valueOf(body.length()))))
-          .timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+          .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
     } finally {
       caller.close();
     }
@@ -2198,12 +2200,12 @@ class GatewayTest {
     for (int i = 0; i < 3; i++) {
       // relayed as the answer, a 103 leaves the caller waiting for the final one for good
       var read = client.get(gatewayPort, "127.0.0.1", "/v1/hinting/x").putHeader("Authorization", "Bearer " + token)
-          .timeout(5_000).send().await();
+          .timeout(PATIENCE_SECONDS * 1_000).send().await();
       assertEquals(200, read.statusCode(), "the connection stays in step, request " + i);
       assertEquals("final", read.bodyAsString());
     }
     var write = client.post(gatewayPort, "127.0.0.1", "/v1/hinting/x").putHeader("Authorization", "Bearer " + token)
-        .timeout(5_000).sendBuffer(Buffer.buffer("{}")).await();
+        .timeout(PATIENCE_SECONDS * 1_000).sendBuffer(Buffer.buffer("{}")).await();
     assertEquals(200, write.statusCode());
     assertEquals("final", write.bodyAsString());
   }
@@ -2250,7 +2252,7 @@ class GatewayTest {
           response.endHandler(ended::complete);
           return ended.future();
         })
-        .timeout(5, java.util.concurrent.TimeUnit.SECONDS);
+        .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     body.await();
     assertEquals("first;second", String.join("", pieces));
   }
@@ -2272,7 +2274,7 @@ class GatewayTest {
       watchers.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/events")
           .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
           .onSuccess(response -> response.handler(piece -> firstEvent.tryComplete(piece.toString())));
-      assertEquals("data: hello\n\n", firstEvent.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await(),
+      assertEquals("data: hello\n\n", firstEvent.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await(),
           "watcher " + i + " is streaming");
     }
     var read = client.get(port, "127.0.0.1", "/v1/stream/big").putHeader("Authorization", "Bearer " + token).send().await();
@@ -2307,19 +2309,19 @@ class GatewayTest {
           firstPiece.complete();
           return response.body();
         });
-    streams.forEach(stream -> stream.streaming.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await());
-    firstPiece.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+    streams.forEach(stream -> stream.streaming.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await());
+    firstPiece.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
     var stopped = vertx.undeploy(deployment);
     for (var stream : streams) {
-      stream.ended.timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+      stream.ended.timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
       var relayed = stream.relayed.toString();
       assertTrue(relayed.startsWith("data: hello\n\n") && relayed.endsWith("data: tick\n\n"),
           stream.method + ", whole events only: " + relayed);
     }
     assertTrue(!stopped.isComplete(), "an answer on its way holds the drain");
     secondPiece.complete();
-    assertEquals("first;second", inPieces.timeout(5, java.util.concurrent.TimeUnit.SECONDS).await().toString());
-    stopped.timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+    assertEquals("first;second", inPieces.timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await().toString());
+    stopped.timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
     caller.close().await();
   }
 
@@ -2358,7 +2360,7 @@ class GatewayTest {
     caller.request(io.vertx.core.http.HttpMethod.GET, gatewayPort, "127.0.0.1", "/v1/stream/endless")
         .compose(request -> request.putHeader("Authorization", "Bearer " + token(c -> c)).send())
         .onSuccess(response -> response.handler(piece -> response.request().connection().close()));
-    endlessClosed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+    endlessClosed.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
   }
 
   @Test

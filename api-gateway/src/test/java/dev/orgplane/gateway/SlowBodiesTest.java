@@ -47,6 +47,8 @@ class SlowBodiesTest {
 
   private static final int FIRST_READ = 64 * 1024;
   private static final long BYTE_EVERY_MILLIS = 150;
+  /** How long a wait for an answer due within a second or so gives up: a busy machine may delay it by seconds. */
+  private static final long PATIENCE_SECONDS = 30;
   private Vertx vertx;
   private WebClient client;
   private int port;
@@ -164,11 +166,11 @@ class SlowBodiesTest {
         status[0] = response.statusCode();
         return response.request().connection();
       });
-    }).timeout(5, TimeUnit.SECONDS).await();
+    }).timeout(PATIENCE_SECONDS, TimeUnit.SECONDS).await();
     var next = http2.request(HttpMethod.POST, port, "127.0.0.1", "/v1/auth/token")
         .compose(request -> request.send("{}"))
         .compose(response -> response.body().map(body -> response.request().connection()))
-        .timeout(5, TimeUnit.SECONDS).await();
+        .timeout(PATIENCE_SECONDS, TimeUnit.SECONDS).await();
     http2.close();
     assertEquals(408, status[0]);
     assertTrue(refused == next, "the same connection carried the next request");
