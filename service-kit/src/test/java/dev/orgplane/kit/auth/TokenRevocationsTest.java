@@ -58,9 +58,9 @@ class TokenRevocationsTest {
 
   /** The next read the revocations ask for, once they have. */
   private Promise<TokenRevocations.Snapshot> nextRead() throws InterruptedException {
-    var deadline = System.currentTimeMillis() + 5_000;
+    var deadline = System.currentTimeMillis() + 10_000;
     while (reads.isEmpty()) {
-      assertTrue(System.currentTimeMillis() < deadline, "no read asked for in 5 s");
+      assertTrue(System.currentTimeMillis() < deadline, "no read asked for in 10 s");
       Thread.sleep(5);
     }
     return reads.remove();

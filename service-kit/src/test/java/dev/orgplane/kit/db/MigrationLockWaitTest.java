@@ -31,7 +31,7 @@ class MigrationLockWaitTest {
       migration = CompletableFuture.supplyAsync(() -> GADGETS.applyTo(db, patient));
       PgFixture.awaitLockWaits(db, 1);
 
-      assertEquals(2, assertTimeoutPreemptively(Duration.ofSeconds(5), () -> countGadgets(db)),
+      assertEquals(2, assertTimeoutPreemptively(Duration.ofSeconds(20), () -> countGadgets(db)),
           "a reader queued behind the waiting ALTER goes on once the migration gives up its turn");
     }
 

@@ -124,7 +124,7 @@ class AccessLogTest {
     var line = ("z".repeat(29) + "\n").getBytes(StandardCharsets.US_ASCII);
     sink.append(line, line.length);
     sink.append(line, line.length);
-    assertTrue(writing.await(5, TimeUnit.SECONDS), "past half of the buffer, the writer is woken at once");
+    assertTrue(writing.await(10, TimeUnit.SECONDS), "past half of the buffer, the writer is woken at once");
     for (int i = 0; i < 10; i++) {
       sink.append(line, line.length);
     }

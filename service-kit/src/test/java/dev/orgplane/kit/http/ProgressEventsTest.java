@@ -405,7 +405,7 @@ class ProgressEventsTest {
     var contentType = client.request(HttpMethod.HEAD, port, "127.0.0.1", "/work/headed/events")
         .compose(request -> request.send())
         .compose(response -> response.end().map(v -> response.getHeader("Content-Type")))
-        .timeout(2, TimeUnit.SECONDS).await();
+        .timeout(WAIT_SECONDS, TimeUnit.SECONDS).await();
     assertEquals("text/event-stream", contentType);
     assertEquals(null, reads.get("headed"));
   }
@@ -461,7 +461,7 @@ class ProgressEventsTest {
   @Test
   void anEndedStreamNoLongerCounts() {
     for (int i = 0; i < PER_CALLER + 1; i++) {
-      var stream = open("/quick/ended-" + i + "/events", "carol").body().timeout(5, TimeUnit.SECONDS).await().toString();
+      var stream = open("/quick/ended-" + i + "/events", "carol").body().timeout(WAIT_SECONDS, TimeUnit.SECONDS).await().toString();
       assertTrue(stream.contains("event: end"), stream);
     }
   }
@@ -469,7 +469,7 @@ class ProgressEventsTest {
   /** A stream open for its lifetime closes without an end, the work going on, for its client to reconnect. */
   @Test
   void aStreamOpenForItsLifetimeClosesWithoutAnEnd() {
-    var stream = open("/short/long-aged/events", "dave").body().timeout(5, TimeUnit.SECONDS).await().toString();
+    var stream = open("/short/long-aged/events", "dave").body().timeout(WAIT_SECONDS, TimeUnit.SECONDS).await().toString();
     assertTrue(stream.startsWith("event: work"), stream);
     assertFalse(stream.contains("event: end"), stream);
     var reads = this.reads.get("long-aged").get();

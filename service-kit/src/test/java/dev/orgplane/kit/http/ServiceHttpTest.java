@@ -133,7 +133,7 @@ class ServiceHttpTest {
     socket.handler(bytes -> answer.append(bytes.toString()));
     socket.closeHandler(v -> closed.tryComplete());
     socket.write(request);
-    closed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
+    closed.future().timeout(10, java.util.concurrent.TimeUnit.SECONDS).await();
     var text = answer.toString();
     // HTTP/1.0 when the request line itself was not read
     assertTrue(text.matches("(?s)HTTP/1\\.[01] " + status + " .*"), text);

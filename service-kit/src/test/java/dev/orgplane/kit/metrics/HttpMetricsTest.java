@@ -81,7 +81,7 @@ class HttpMetricsTest {
       throws InterruptedException {
     var caller = vertx.createHttpClient();
     caller.request(HttpMethod.GET, otherInstancePort, "127.0.0.1", "/hang").compose(request -> request.send());
-    assertTrue(hungArrived.await(5, TimeUnit.SECONDS));
+    assertTrue(hungArrived.await(10, TimeUnit.SECONDS));
     assertEquals(1, active(), "one gauge for the service, whichever instance answers");
     caller.close();
     awaitEnded();
