@@ -167,10 +167,10 @@ class NewcomerJourneyTest {
 
   /**
    * Waits for the engine to refuse {@code token}, ended just before, as it must by its next reload of the revocations:
-   * the slack is for the reload's own request to org-service and this one's, on a busy machine.
+   * the slack is for the reload's own request to org-service and this one's, on a busy machine running three services.
    */
   private void awaitRefusedByTheEngine(String token) throws InterruptedException {
-    var deadline = System.currentTimeMillis() + platform.revocationReloadMillis() + 3_000;
+    var deadline = System.currentTimeMillis() + platform.revocationReloadMillis() + 10_000;
     Gateway.Reply reply;
     while ((reply = gateway.get("/v1/provisioning/jobs", token)).status() != 401) {
       assertTrue(System.currentTimeMillis() < deadline, "the engine still takes an ended token: " + reply.body());
