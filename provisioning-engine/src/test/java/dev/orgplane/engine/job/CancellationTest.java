@@ -115,9 +115,9 @@ class CancellationTest {
       line = lines.next();
     }
     // a job that does not change (queued on an engine with no free slot) still gets a line now and then: as often as
-    // the setting says, not every 15 s (the margin is for a busy machine)
+    // the setting says, not every 15 s (the margin, 9 s past the setting's second, is for a busy machine)
     var waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstEvent);
-    assertTrue(waitedMillis < 5_000, "a keep-alive after " + waitedMillis + " ms");
+    assertTrue(waitedMillis < 10_000, "a keep-alive after " + waitedMillis + " ms");
 
     idle.engine().post("/v1/provisioning/jobs/" + queued.getString("id") + "/cancel", idle.token(), null);
 
