@@ -206,8 +206,9 @@ public final class JobRepository {
    * meets a row changed since re-reads its newest version. The step counts the page only while its checkpoint is
    * still the one the page started from, so a checkpoint sent again (its answer lost to a database that went away
    * after the commit) counts nothing twice; the copies are recorded once anyway, with the job's template, which a copy
-   * recorded before the engine kept templates (V18) is given when copied again. DISTINCT: an upsert may not meet one
-   * row twice, and a page may name an object twice.
+   * recorded before the engine kept templates (V18) is given when copied again, by an UPDATE of those rows alone: an
+   * upsert's DO UPDATE would lock (and log) every copy already on record even when its WHERE kept the row, and two
+   * checkpoints naming the same copies would wait on each other; DO NOTHING locks none.
    */
   private static final String CHECKPOINT = "WITH held AS (" + HOLD + "), " + """
       step AS (
@@ -217,9 +218,12 @@ public final class JobRepository {
           AND EXISTS (SELECT FROM held)),
       copies AS (
         INSERT INTO provisioning.copied_objects (target_org, copy_id, source_id, template_org)
-        SELECT DISTINCT $11::uuid, c, s, held.template_org FROM held, unnest($12::uuid[], $13::uuid[]) AS x(c, s)
-        ON CONFLICT (target_org, copy_id) DO UPDATE SET template_org = excluded.template_org
-        WHERE copied_objects.template_org IS NULL)
+        SELECT $11, c, s, held.template_org FROM held, unnest($12::uuid[], $13::uuid[]) AS x(c, s)
+        ON CONFLICT DO NOTHING),
+      templated AS (
+        UPDATE provisioning.copied_objects o SET template_org = held.template_org
+        FROM held, unnest($12::uuid[]) AS x(c)
+        WHERE o.target_org = $11 AND o.copy_id = x.c AND o.template_org IS NULL)
       SELECT cancel_requested FROM held""";
 
   /**

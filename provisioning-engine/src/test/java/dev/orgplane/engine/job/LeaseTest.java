@@ -120,4 +120,38 @@ class LeaseTest {
     JobRepository.finish(pool, lease, "failed", new JsonObject().put("code", "x"), 0, null).await();
     assertEquals(1, PgFixture.queryLong(engine.db, step.formatted("count(*)") + " AND status = 'succeeded'"));
   }
+
+  /**
+   * A checkpoint sent again leaves the copies already on record with the job's template as they are, neither written
+   * nor locked: two checkpoints naming the same copies do not wait on each other. A copy recorded before the engine
+   * kept templates (V18) is given the job's.
+   */
+  @Test
+  void aCheckpointSentAgainLeavesTheCopiesOnRecordUnlocked() {
+    var queued = queued("rerecorded");
+    var engine = queued.engine();
+    var pool = queued.pool();
+    var lease = Lease.of(JobRepository.claim(pool, ENGINE, 60_000).await().job().orElseThrow(), ENGINE);
+    var target = UUID.randomUUID();
+    var kept = List.of(UUID.randomUUID(), UUID.randomUUID());
+    var old = UUID.randomUUID();
+    var copies = new CopiedObjects.NewCopies(target, List.of(kept.get(0), kept.get(1), old),
+        List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()));
+    var page = new PageResult("page-2", new Counts(3, 0, 0), List.of());
+    JobRepository.checkpoint(pool, lease, 60_000, 0, null, page, copies).await();
+    PgFixture.execute(engine.db, "UPDATE provisioning.copied_objects SET template_org = NULL WHERE copy_id = '" + old
+        + "'");
+    var versions = "SELECT string_agg(copy_id || ' ' || xmin || ' ' || xmax, ', ' ORDER BY copy_id) "
+        + "FROM provisioning.copied_objects WHERE target_org = '" + target + "' AND copy_id IN ('" + kept.get(0)
+        + "', '" + kept.get(1) + "')";
+    var before = PgFixture.queryString(engine.db, versions);
+
+    JobRepository.checkpoint(pool, lease, 60_000, 0, null, page, copies).await();
+
+    assertEquals(before, PgFixture.queryString(engine.db, versions),
+        "the copies on record are neither written nor locked");
+    assertEquals(1, PgFixture.queryLong(engine.db, "SELECT count(*) FROM provisioning.copied_objects c "
+        + "JOIN provisioning.jobs j ON j.template_org = c.template_org WHERE j.id = '" + queued.jobId()
+        + "' AND c.copy_id = '" + old + "'"), "the copy recorded before V18 is given the job's template");
+  }
 }
