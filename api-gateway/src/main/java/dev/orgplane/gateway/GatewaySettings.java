@@ -14,7 +14,8 @@ import dev.orgplane.kit.config.Settings;
  * @param burst the rate limits' bucket size
  * @param passwordRatePerSecond the refill of the stricter per-address limit of the requests that hash a password
  * @param passwordBurst its bucket size
- * @param passwordSitePrefix the prefix length of the IPv6 networks (sites) whose password requests share a bucket
+ * @param passwordSitePrefix the prefix length of the IPv6 networks (sites) whose password requests share a bucket, and
+ *     their /48 another when they are narrower
  * @param quarantineMillis how long an upstream that failed is skipped
  * @param readyProbeMillis how often the upstreams of a route with more than one are asked whether they are ready,
  *     0 for never
@@ -32,10 +33,16 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
   /** How many addresses' password buckets an IPv6 site's holds. */
   private static final int SITE_SHARE = 8;
   /**
+   * How many addresses' password buckets an IPv6 /48 holds when it is not the site: four sites' worth. Its 256 /56s,
+   * each with a site's bucket, took 2,048 addresses' worth (a burst of 61,440 hashes by default), and tunnel brokers
+   * hand out /48s free: enough to keep org-service's hashing queue full for every tenant.
+   */
+  private static final int SLASH48_SHARE = 32;
+  /**
    * An IPv6 site's prefix: a /48 at the widest, the smallest block routed on the internet (a wider one puts a
    * provider's customers together); a /63 at the narrowest, a /64 being what the limit per address counts already.
    */
-  private static final int WIDEST_SITE_PREFIX = 48;
+  static final int WIDEST_SITE_PREFIX = 48;
   private static final int NARROWEST_SITE_PREFIX = 63;
   /** A day: an upstream skipped longer is better taken out of the routes. */
   private static final long LONGEST_QUARANTINE_MILLIS = 86_400_000;
@@ -94,12 +101,35 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
    * million hashes in a burst.
    */
   double sitePasswordRatePerSecond() {
-    return Math.min(Double.MAX_VALUE, passwordRatePerSecond * SITE_SHARE);
+    return passwordRateTimes(SITE_SHARE);
   }
 
   /** That limit's bucket size, {@value #SITE_SHARE} times an address's. */
   double sitePasswordBurst() {
-    return (double) passwordBurst * SITE_SHARE;
+    return passwordBurstTimes(SITE_SHARE);
+  }
+
+  /** Whether an IPv6 site is narrower than a /48, which then has a password limit of its own besides. */
+  boolean slash48HoldsSites() {
+    return passwordSitePrefix > WIDEST_SITE_PREFIX;
+  }
+
+  /** The refill of the password limit of an IPv6 /48 holding sites, {@value #SLASH48_SHARE} times an address's. */
+  double slash48PasswordRatePerSecond() {
+    return passwordRateTimes(SLASH48_SHARE);
+  }
+
+  /** That limit's bucket size, {@value #SLASH48_SHARE} times an address's. */
+  double slash48PasswordBurst() {
+    return passwordBurstTimes(SLASH48_SHARE);
+  }
+
+  private double passwordRateTimes(int addresses) {
+    return Math.min(Double.MAX_VALUE, passwordRatePerSecond * addresses);
+  }
+
+  private double passwordBurstTimes(int addresses) {
+    return (double) passwordBurst * addresses;
   }
 
   boolean tls() {

@@ -52,6 +52,7 @@ public final class GatewayVerticle extends ServiceVerticle {
   private static final String PER_PRINCIPAL = "per-principal";
   private static final String PER_ADDRESS_PASSWORDS = "per-address-passwords";
   private static final String PER_SITE_PASSWORDS = "per-site-passwords";
+  private static final String PER_SLASH48_PASSWORDS = "per-slash48-passwords";
   /** The token endpoint, whose refresh and client credentials grants hash no password: they pass uncounted. */
   private static final PasswordRoute TOKEN = new PasswordRoute(HttpMethod.POST, "/v1/auth/token");
   /**
@@ -125,21 +126,15 @@ public final class GatewayVerticle extends ServiceVerticle {
       ProblemFailureHandler.install(router);
       var perAddress = TokenBuckets.shared(vertx, PER_ADDRESS, own.ratePerSecond(), own.burst());
       var perPrincipal = TokenBuckets.shared(vertx, PER_PRINCIPAL, own.ratePerSecond(), own.burst());
-      var perAddressPasswords = TokenBuckets.shared(vertx, PER_ADDRESS_PASSWORDS, own.passwordRatePerSecond(),
-          own.passwordBurst());
-      var perSitePasswords = TokenBuckets.shared(vertx, PER_SITE_PASSWORDS, own.sitePasswordRatePerSecond(),
-          own.sitePasswordBurst());
+      var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
+      var passwordLimits = passwordLimits(clients);
       forgetTimer = vertx.setPeriodic(60_000, id -> {
         perAddress.forgetIdle();
         perPrincipal.forgetIdle();
-        perAddressPasswords.forgetIdle();
-        perSitePasswords.forgetIdle();
+        passwordLimits.forgetIdle();
       });
-      var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
       clients.trustedProxyMarker().ifPresent(marker -> router.route().handler(marker));
       router.route().handler(RateLimit.perClientAddress(perAddress, clients));
-      var passwordLimits = new PasswordLimits(RateLimit.perClientAddress(perAddressPasswords, clients),
-          RateLimit.perClientSite(perSitePasswords, clients, own.passwordSitePrefix()));
       PASSWORD_ROUTES.forEach(route -> router.route(route.method(), route.path())
           .handler(route == TOKEN ? passwordLimits.byGrant() : passwordLimits.everyRequest()));
       // after CORS, which answers a preflight's OPTIONS, and behind the per-address limit, unlike health's GETs
@@ -264,11 +259,31 @@ public final class GatewayVerticle extends ServiceVerticle {
         : List.of(door);
   }
 
+  /**
+   * By client address, by IPv6 site, and by the /48 holding the site when it is narrower: a site of its own for each
+   * /56 of a /48 (a provider's customers) gave the holder of a whole /48 (a tunnel broker's, free) 256 sites' worth.
+   */
+  private PasswordLimits passwordLimits(ClientAddress clients) {
+    var perAddress = TokenBuckets.shared(vertx, PER_ADDRESS_PASSWORDS, own.passwordRatePerSecond(),
+        own.passwordBurst());
+    var perSite = TokenBuckets.shared(vertx, PER_SITE_PASSWORDS, own.sitePasswordRatePerSecond(),
+        own.sitePasswordBurst());
+    var limits = new ArrayList<>(List.of(RateLimit.perClientAddress(perAddress, clients),
+        RateLimit.perClientSite(perSite, clients, own.passwordSitePrefix())));
+    if (own.slash48HoldsSites()) {
+      var perSlash48 = TokenBuckets.shared(vertx, PER_SLASH48_PASSWORDS, own.slash48PasswordRatePerSecond(),
+          own.slash48PasswordBurst());
+      limits.add(RateLimit.perClientSite(perSlash48, clients, GatewaySettings.WIDEST_SITE_PREFIX));
+    }
+    return new PasswordLimits(limits);
+  }
+
   private void releaseRateLimits() {
     TokenBuckets.release(vertx, PER_ADDRESS);
     TokenBuckets.release(vertx, PER_PRINCIPAL);
     TokenBuckets.release(vertx, PER_ADDRESS_PASSWORDS);
     TokenBuckets.release(vertx, PER_SITE_PASSWORDS);
+    TokenBuckets.release(vertx, PER_SLASH48_PASSWORDS);
   }
 
   @Override

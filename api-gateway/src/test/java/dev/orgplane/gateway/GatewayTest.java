@@ -1244,6 +1244,41 @@ class GatewayTest {
     assertTrue(anotherSlash48.statusCode() != 429, "another /48 has its own");
   }
 
+  /**
+   * A /48 holding sites has a password bucket of its own besides, 32 addresses' worth: until session 41 (from earlier
+   * in it) its 256 /56s had a site's bucket each and nothing more, 2,048 addresses' worth for the holder of a whole
+   * /48, free from a tunnel broker. A sign-in its site refuses takes nothing from the /48's, which its neighbours
+   * still share.
+   */
+  @Test
+  void signInsSpreadOverTheSlash56sOfAnIpv6Slash48MeetItsLimitUntakenByThoseTheirSiteRefused() {
+    var port = freePort();
+    // refills of 125 s a sign-in for a site, 31 s for a /48: none comes while the test runs
+    var deployment = deployBehindLoopbackProxy(port, new JsonObject()
+        .put("ORGPLANE_PASSWORD_RATE_LIMIT_PER_SECOND", "0.001").put("ORGPLANE_PASSWORD_RATE_LIMIT_BURST", "1"));
+    java.util.function.Function<String, Integer> signIn = forwardedFor -> client
+        .post(port, "127.0.0.1", "/v1/auth/token").putHeader("X-Forwarded-For", forwardedFor).send().await()
+        .statusCode();
+    // one /56 over 40 of its /64s: its site passes eight, refuses the rest
+    var drainingSite = new java.util.ArrayList<Integer>();
+    for (int subnet = 0; subnet < 40; subnet++) {
+      drainingSite.add(signIn.apply("2001:db8:1:" + Integer.toHexString(subnet) + "::1"));
+    }
+    // the /48's other /56s, a sign-in each: 24 left of its 32
+    var neighbours = new java.util.ArrayList<Integer>();
+    for (int slash56 = 1; slash56 <= 24; slash56++) {
+      neighbours.add(signIn.apply("2001:db8:1:" + Integer.toHexString(slash56 << 8) + "::1"));
+    }
+    var pastTheSlash48 = signIn.apply("2001:db8:1:ff00::1");
+    var anotherSlash48 = signIn.apply("2001:db8:2:0::1");
+    vertx.undeploy(deployment).await();
+    assertTrue(!drainingSite.subList(0, 8).contains(429), "a site holds eight addresses' buckets: " + drainingSite);
+    assertEquals(java.util.Collections.nCopies(32, 429), drainingSite.subList(8, 40));
+    assertTrue(!neighbours.contains(429), "the sign-ins the site refused took nothing from the /48: " + neighbours);
+    assertEquals(429, pastTheSlash48, "a /48 holds 32 addresses' buckets");
+    assertTrue(anotherSlash48 != 429, "another /48 has its own");
+  }
+
   /** A provider that hands its customers /48s has the site set so: a /48 then shares one bucket. */
   @Test
   void theSitePrefixIsASetting() {

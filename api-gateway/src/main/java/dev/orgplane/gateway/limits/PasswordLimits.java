@@ -3,20 +3,20 @@ package dev.orgplane.gateway.limits;
 import dev.orgplane.gateway.routing.BodyCheck;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
- * The stricter limits of the requests that have org-service hash a password: by client address, then by IPv6 site,
- * so a client its own bucket refuses takes nothing from its neighbours' share. The token endpoint serves grants that
- * hash none besides ({@link TokenGrants}), which pass them uncounted.
+ * The stricter limits of the requests that have org-service hash a password, narrowest first: by client address, then
+ * by IPv6 site, then by the /48 holding the site when it is narrower, so a client a narrower bucket refuses takes
+ * nothing from its neighbours' share in a wider one. The token endpoint serves grants that hash none besides
+ * ({@link TokenGrants}), which pass them uncounted.
  */
 public final class PasswordLimits {
 
-  private final RateLimit perAddress;
-  private final RateLimit perSite;
+  private final List<RateLimit> narrowestFirst;
 
-  public PasswordLimits(RateLimit perAddress, RateLimit perSite) {
-    this.perAddress = perAddress;
-    this.perSite = perSite;
+  public PasswordLimits(List<RateLimit> narrowestFirst) {
+    this.narrowestFirst = List.copyOf(narrowestFirst);
   }
 
   /** For a route whose every request hashes a password: counted at the door. */
@@ -41,7 +41,17 @@ public final class PasswordLimits {
     };
   }
 
+  /** Forgets the full buckets of every limit ({@link TokenBuckets#forgetIdle()}). */
+  public void forgetIdle() {
+    narrowestFirst.forEach(RateLimit::forgetIdle);
+  }
+
   private boolean admits(RoutingContext ctx) {
-    return perAddress.admits(ctx) && perSite.admits(ctx);
+    for (var limit : narrowestFirst) {
+      if (!limit.admits(ctx)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * by client address ({@link ClientNetwork}: an IPv6 client by its /64) before the token check (so floods of bad tokens are cut off too), and by token
  * subject after it (so one client cannot spread its load over many addresses), before an identity provider's token is
  * exchanged (so neither can it spread its exchanges at org-service). The requests that have a password hashed meet
- * stricter ones besides, by client address and by IPv6 site ({@link PasswordLimits}).
+ * stricter ones besides, by client address, by IPv6 site and by /48 ({@link PasswordLimits}).
  */
 public final class RateLimit implements Handler<RoutingContext> {
 
@@ -53,6 +53,10 @@ public final class RateLimit implements Handler<RoutingContext> {
     if (admits(ctx)) {
       ctx.next();
     }
+  }
+
+  void forgetIdle() {
+    buckets.forgetIdle();
   }
 
   /** Takes a token from the request's bucket; false when it was empty, {@code ctx} failed with 429. */
