@@ -1,5 +1,6 @@
 package dev.orgplane.kit.auth;
 
+import dev.orgplane.kit.testing.ClientCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,9 +79,9 @@ class BearerAuthTest {
   private Answer sentWith(UnaryOperator<JsonObject> claims) {
     var token = keys.sign(vertx, claims.apply(TestKeys.claims(ISS, AUD, "alice")));
     return client.request(HttpMethod.GET, port, "127.0.0.1", "/held")
-        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
-        .compose(response -> response.body().map(body -> new Answer(response.statusCode(),
-            response.getHeader("Retry-After"), response.getHeader(RevokedToken.HEADER), body)))
+        .compose(request -> ClientCalls.send(request.putHeader("Authorization", "Bearer " + token)))
+        .map(read -> new Answer(read.status(), read.response().getHeader("Retry-After"),
+            read.response().getHeader(RevokedToken.HEADER), read.body()))
         .timeout(20, TimeUnit.SECONDS).await();
   }
 

@@ -1,5 +1,6 @@
 package dev.orgplane.kit.http;
 
+import dev.orgplane.kit.testing.ClientCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -146,11 +147,12 @@ class DrainingTest {
     draining.drain(server);
 
     var answer = client.request(HttpMethod.GET, port, "127.0.0.1", "/hello")
-        .compose(request -> request.send().compose(response -> response.body().map(body -> {
-          assertEquals(HttpVersion.HTTP_2, response.version());
-          assertNull(response.getHeader("connection"));
-          return body.toString();
-        }))).await();
+        .compose(ClientCalls::send)
+        .map(read -> {
+          assertEquals(HttpVersion.HTTP_2, read.response().version());
+          assertNull(read.response().getHeader("connection"));
+          return read.body().toString();
+        }).await();
     assertEquals("hello", answer);
   }
 

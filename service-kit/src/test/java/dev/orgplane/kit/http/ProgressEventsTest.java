@@ -1,5 +1,6 @@
 package dev.orgplane.kit.http;
 
+import dev.orgplane.kit.testing.ClientCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,9 +150,8 @@ class ProgressEventsTest {
   /** The whole stream at {@code path}, once it has closed. */
   private Future<String> streamAt(String path) {
     return client.request(HttpMethod.GET, port, "127.0.0.1", path)
-        .compose(request -> request.send())
-        .compose(response -> response.body())
-        .map(Object::toString);
+        .compose(ClientCalls::send)
+        .map(read -> read.body().toString());
   }
 
   /** A refused stream request's answer, read whole. */
@@ -159,14 +159,13 @@ class ProgressEventsTest {
   }
 
   /**
-   * {@code caller}'s request for {@code path}'s stream, refused: its body read on the event loop as its head comes (a
+   * {@code caller}'s request for {@code path}'s stream, refused: its body read by handlers set before it was sent (a
    * body asked for later, from the test's thread, could miss a short answer that had already ended).
    */
   private Refusal refusal(String path, String caller) {
     return client.request(HttpMethod.GET, port, "127.0.0.1", path)
-        .compose(request -> request.putHeader("X-Caller", caller).send())
-        .compose(response -> response.body().map(body -> new Refusal(response.statusCode(),
-            response.getHeader("Retry-After"), body.toJsonObject())))
+        .compose(request -> ClientCalls.send(request.putHeader("X-Caller", caller)))
+        .map(read -> new Refusal(read.status(), read.response().getHeader("Retry-After"), read.body().toJsonObject()))
         .timeout(WAIT_SECONDS, TimeUnit.SECONDS).recover(late(caller, path)).await();
   }
 
@@ -307,8 +306,8 @@ class ProgressEventsTest {
         new Work(ctx.pathParam("id"), 0, false), watcherOf(ctx)));
     var slowServer = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     var body = client.request(HttpMethod.GET, slowServer.actualPort(), "127.0.0.1", "/slow/overtaken/events")
-        .compose(request -> request.send())
-        .compose(response -> response.body());
+        .compose(ClientCalls::send)
+        .map(ClientCalls.Read::body);
     awaitReads(pending, 1);
     vertx.timer(4 * POLL_MILLIS).await();
     // the reads under way answer last first, each with the state as it stood when it began
@@ -391,9 +390,9 @@ class ProgressEventsTest {
   @Test
   void eventsAreNotCompressedForAClientThatTakesGzip() {
     var answer = client.request(HttpMethod.GET, port, "127.0.0.1", "/work/zipped/events")
-        .compose(request -> request.putHeader("Accept-Encoding", "gzip").send())
-        .compose(response -> response.body().map(body -> new Encoded(response.getHeader("Content-Encoding"),
-            body.toString(StandardCharsets.UTF_8))))
+        .compose(request -> ClientCalls.send(request.putHeader("Accept-Encoding", "gzip")))
+        .map(read -> new Encoded(read.response().getHeader("Content-Encoding"),
+            read.body().toString(StandardCharsets.UTF_8)))
         .timeout(WAIT_SECONDS, TimeUnit.SECONDS).await();
     assertEquals(null, answer.contentEncoding());
     assertTrue(answer.body().startsWith("event: work\n") && answer.body().contains("event: end\n"), answer.body());

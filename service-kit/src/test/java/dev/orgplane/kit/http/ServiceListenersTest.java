@@ -1,5 +1,6 @@
 package dev.orgplane.kit.http;
 
+import dev.orgplane.kit.testing.ClientCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -99,7 +100,7 @@ class ServiceListenersTest {
 
   private String get(RequestOptions options) {
     return client.request(options.setMethod(HttpMethod.GET).setURI("/hello"))
-        .compose(request -> request.send().compose(response -> response.body()))
-        .await().toString();
+        .compose(ClientCalls::send)
+        .await().body().toString();
   }
 }
