@@ -1,5 +1,6 @@
 package dev.orgplane.gateway;
 
+import dev.orgplane.kit.testing.ClientCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -810,8 +811,8 @@ class GatewayTest {
     }).timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     var connection = refused.await();
     var next = http2.request(io.vertx.core.http.HttpMethod.POST, gatewayPort, "127.0.0.1", "/v1/echo")
-        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send("x".repeat(100)))
-        .compose(response -> response.body().map(body -> response.request().connection()))
+        .compose(request -> ClientCalls.send(request.putHeader("Authorization", "Bearer " + token), "x".repeat(100)))
+        .map(read -> read.response().request().connection())
         .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
     http2.close();
     assertTrue(connection == next, "the same connection carried the next request");
@@ -829,14 +830,15 @@ class GatewayTest {
     for (var method : List.of(io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.POST)) {
       var answer = http2.request(method, gatewayPort, "127.0.0.1", "/v1/echo")
           .compose(request -> {
+            var read = ClientCalls.answerOf(request);
             request.putHeader("Authorization", "Bearer " + token).setChunked(true).write("{\"data\":1}");
             request.end();
-            return request.response();
+            return read;
           })
-          .compose(response -> response.body().map(body -> {
-            assertEquals(200, response.statusCode(), body.toString());
-            return body.toJsonObject();
-          }))
+          .map(read -> {
+            assertEquals(200, read.status(), read.body().toString());
+            return read.body().toJsonObject();
+          })
           .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
       seen.put(method.name(), answer);
     }
@@ -1861,10 +1863,10 @@ class GatewayTest {
                 if (method == io.vertx.core.http.HttpMethod.HEAD && announcingABody) {
                   request.putHeader("Content-Length", "0");
                 }
-                return request.send();
+                return ClientCalls.send(request);
               })
-              .compose(response -> response.body().map(body -> response.statusCode() + " "
-                  + response.getHeader("Content-Length") + " " + body.length()))
+              .map(read -> read.status() + " " + read.response().getHeader("Content-Length") + " "
+                  + read.body().length())
               .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await())
           .toList();
       assertEquals(List.of("200 " + bytes + " " + bytes, "200 " + bytes + " 0"), lengths);
@@ -1878,10 +1880,10 @@ class GatewayTest {
     var caller = caller(version);
     try {
       return caller.request(io.vertx.core.http.HttpMethod.HEAD, gatewayPort, "127.0.0.1", path)
-          .compose(request -> (authorization == null ? request : request.putHeader("Authorization", authorization))
-              .send())
-          .compose(response -> response.body().map(body -> List.of(String.valueOf(response.statusCode()),
-              String.valueOf(response.getHeader("Content-Type")), String.valueOf(body.length()))))
+          .compose(request -> ClientCalls.send(authorization == null ? request
+              : request.putHeader("Authorization", authorization)))
+          .map(read -> List.of(String.valueOf(read.status()),
+              String.valueOf(read.response().getHeader("Content-Type")), String.valueOf(read.body().length())))
           .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
     } finally {
       caller.close();
@@ -2066,8 +2068,8 @@ class GatewayTest {
     var token = token(c -> c);
     for (int i = 0; i < 5; i++) {
       var status = http2.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/x")
-          .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
-          .compose(response -> response.body().map(body -> response.statusCode())).await();
+          .compose(request -> ClientCalls.send(request.putHeader("Authorization", "Bearer " + token)))
+          .map(ClientCalls.Read::status).await();
       assertEquals(200, status);
     }
     http2.close();
@@ -2424,12 +2426,14 @@ class GatewayTest {
           if (idempotencyKey != null) {
             request.putHeader("Idempotency-Key", idempotencyKey);
           }
+          var answer = ClientCalls.answerOf(request);
           for (var part : parts) {
             request.write(part);
           }
-          return request.end().compose(v -> request.response());
+          request.end();
+          return answer;
         })
-        .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body.toString())))
+        .map(read -> new Answer(read.status(), read.body().toString()))
         .await();
   }
 }

@@ -1,5 +1,6 @@
 package dev.orgplane.gateway;
 
+import dev.orgplane.kit.testing.ClientCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.kit.http.HeadLimits;
@@ -139,8 +140,8 @@ class HeadLimitsTest {
     try {
       var path = "/.well-known/" + "a".repeat(HeadLimits.DOOR.requestLineBytes() + 1000);
       var answer = http2.request(HttpMethod.valueOf(method), gatewayPort, "127.0.0.1", path)
-          .compose(request -> request.send())
-          .compose(response -> response.body().map(body -> response.statusCode() + " " + body)).await();
+          .compose(ClientCalls::send)
+          .map(read -> read.status() + " " + read.body()).await();
       assertEquals("200 served", answer);
     } finally {
       http2.close();

@@ -1,5 +1,6 @@
 package dev.orgplane.gateway;
 
+import dev.orgplane.kit.testing.ClientCalls;
 import static dev.orgplane.gateway.GatewayTest.assertProblem;
 import static dev.orgplane.gateway.GatewayTest.isWhole;
 import static dev.orgplane.gateway.GatewayTest.upstreamFailures;
@@ -168,8 +169,8 @@ class SlowBodiesTest {
       });
     }).timeout(PATIENCE_SECONDS, TimeUnit.SECONDS).await();
     var next = http2.request(HttpMethod.POST, port, "127.0.0.1", "/v1/auth/token")
-        .compose(request -> request.send("{}"))
-        .compose(response -> response.body().map(body -> response.request().connection()))
+        .compose(request -> ClientCalls.send(request, "{}"))
+        .map(read -> read.response().request().connection())
         .timeout(PATIENCE_SECONDS, TimeUnit.SECONDS).await();
     http2.close();
     assertEquals(408, status[0]);

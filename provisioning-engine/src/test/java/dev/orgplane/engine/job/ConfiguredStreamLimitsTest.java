@@ -1,5 +1,6 @@
 package dev.orgplane.engine.job;
 
+import dev.orgplane.kit.testing.ClientCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,13 +134,13 @@ class ConfiguredStreamLimitsTest {
   }
 
   /**
-   * The status and whole body of the fixture's group admin's request for {@code path}, the body read on the event loop
-   * as its head comes (asked for later, from the test's thread, a short answer that had already ended could be missed).
+   * The status and whole body of the fixture's group admin's request for {@code path}, the body read by handlers set
+   * before it was sent (asked for later, from the test's thread, a short answer that had already ended could be missed).
    */
   private static JsonObject read(HttpClient client, EngineWithTemplate idle, String path) {
-    return open(client, idle, path)
-        .compose(response -> response.body().map(body -> new JsonObject().put("status", response.statusCode())
-            .put("body", body.toString())))
+    return client.request(HttpMethod.GET, idle.engine().port(), "127.0.0.1", path)
+        .compose(request -> ClientCalls.send(request.putHeader("Authorization", "Bearer " + idle.token())))
+        .map(read -> new JsonObject().put("status", read.status()).put("body", read.body().toString()))
         .timeout(WAIT_SECONDS, TimeUnit.SECONDS).await();
   }
 }
