@@ -7,6 +7,7 @@ import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.OncePerRun;
 import dev.orgplane.copy.api.OrgApi;
+import dev.orgplane.copy.api.PageResult;
 import dev.orgplane.copy.testkit.InMemoryOrgApi;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -56,8 +57,14 @@ class GroupsPluginMembersHeapTest {
         .put("title", "Everyone").put("metadata", new JsonObject()).put("userIds", new JsonArray(members)));
     var watched = new MembersWatched(template, network);
 
-    var page = new GroupsPlugin().plan(new PluginRun(watched, NEW_TENANT, null, PAGE, new OncePerRun()),
-        Checkpoint.START).await();
+    // planned on the network's thread, as a job's run is on its event loop: each answer then comes in a task of its
+    // own, after the read that asked for it returned. Planned from the test's thread, an answer that came before the
+    // read's next step was set ran that step on the test's thread, inside the last one: every earlier page's frame
+    // was still on the stack (a full module run saw all 2,500 members held so)
+    var planned = Promise.<PageResult>promise();
+    network.execute(() -> new GroupsPlugin().plan(new PluginRun(watched, NEW_TENANT, null, PAGE, new OncePerRun()),
+        Checkpoint.START).onComplete(planned));
+    var page = planned.future().await();
 
     assertEquals(new Counts(1, 0, 0), page.counts());
     assertTrue(watched.pages >= 6, "the members took several pages: " + watched.pages);
