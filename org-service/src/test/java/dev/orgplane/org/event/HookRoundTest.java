@@ -308,6 +308,35 @@ class HookRoundTest {
         + keptDelivery));
   }
 
+  /**
+   * A delivery sent while its hook was inactive, failed, and recorded while the hook's activation commits is due
+   * again, not parked: the activation's trigger leaves a delivery being sent alone, and a round that read the hook
+   * from before the activation parked it at 'infinity' under an active hook, never to be sent.
+   */
+  @Test
+  void aDeliveryRecordedWhileItsHookIsActivatedIsDueAgain(Vertx vertx) throws InterruptedException {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = roundsOfTheTests(vertx, db);
+    var hook = updatedUnderAHook(org, org.newUser("first").token(), "http://localhost:9/paused");
+    var delivery = deliveryOf(db, hook);
+    PgFixture.execute(db, "UPDATE org.hook_deliveries SET next_attempt_at = now() + interval '1 minute' WHERE id = "
+        + delivery);
+    PgFixture.execute(db, "UPDATE org.hooks SET active = false WHERE id = '" + hook.get(1) + "'");
+    var pool = Database.open(vertx, db, 2, List.of()).await();
+    var activating = pool.getConnection().await();
+    var activation = activating.begin().await();
+    activating.query("UPDATE org.hooks SET active = true WHERE id = '" + hook.get(1) + "'").execute().await();
+
+    var recorded = new DeliveryOutcomes(pool, 3, 60_000, 0).record(List.of(
+        new DeliveryOutcomes.Outcome(delivery, 1, false, 500, null, 5)));
+    Eventually.holds(() -> recorded.isComplete() || PgFixture.queryLong(db, "SELECT count(*) FROM pg_stat_activity "
+        + "WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0, "the round neither ended nor waited");
+    activation.commit().await();
+    recorded.await();
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE id = " + delivery
+        + " AND state = 'pending' AND next_attempt_at < 'infinity'"), "due again under its active hook");
+  }
+
   /** A failed first attempt (500) of each delivery that {@code ids} selects. */
   private static List<DeliveryOutcomes.Outcome> failed(PgUrl db, String ids) {
     return Arrays.stream(PgFixture.queryString(db, "SELECT string_agg(id::text, ',') FROM (" + ids + ") d")
