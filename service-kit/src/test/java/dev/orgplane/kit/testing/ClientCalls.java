@@ -21,6 +21,14 @@ public final class ClientCalls {
     }
   }
 
+  /** An answer whose head has come, and its body, read from its first byte on as it comes: a stream held open. */
+  public record Opened(HttpClientResponse response, Future<Buffer> body) {
+
+    public int status() {
+      return response.statusCode();
+    }
+  }
+
   private ClientCalls() {
   }
 
@@ -37,6 +45,16 @@ public final class ClientCalls {
     var answer = answerOf(request);
     request.end();
     return answer;
+  }
+
+  /**
+   * Sends {@code request} without a body, and answers its answer once its head has come, its body read by a handler
+   * set as the head came: for a stream the test looks at before it ends (its status, its connection).
+   */
+  public static Future<Opened> open(HttpClientRequest request) {
+    var opened = request.response().map(response -> new Opened(response, response.body()));
+    request.end();
+    return opened;
   }
 
   /** Sends {@code request} with {@code body}, and answers its answer, read whole. */
