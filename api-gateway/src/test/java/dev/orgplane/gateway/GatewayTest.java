@@ -671,33 +671,39 @@ class GatewayTest {
   }
 
   /**
-   * {@link #raw(String)} to the gateway on {@code port}. The client is closed at the end, so held till then: Vert.x
-   * closes one that is garbage collected, and its connection with it.
+   * {@link #raw(String)} to the gateway on {@code port}: what came once the answer is whole or the gateway closed the
+   * connection, or what had come after {@value #PATIENCE_SECONDS} s. It gave up after 5 s, which a busy machine's
+   * first answer could outlast, and waited them out for every answer it could not tell whole.
    */
   private String raw(int port, String request) {
-    var netClient = vertx.createNetClient();
-    var socket = netClient.connect(port, "127.0.0.1").await();
-    var answer = new StringBuffer();
-    socket.handler(bytes -> answer.append(bytes.toString()));
-    socket.write(request).await();
-    var deadline = System.currentTimeMillis() + 5_000;
-    while (!isWhole(answer.toString()) && System.currentTimeMillis() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
+    try (var raw = new RawConnection(port)) {
+      raw.socket.write(request).await();
+      var deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+      while (!isWhole(raw.answers.toString()) && !raw.closed.future().isComplete() && System.nanoTime() < deadline) {
+        pause(5);
       }
+      return raw.answers.toString();
     }
-    socket.close();
-    netClient.close();
-    return answer.toString();
   }
 
-  /** Whether {@code answer} holds a head and as much body as its Content-Length says. */
+  /**
+   * Whether {@code answer} holds a head and all the body it frames: as much as its Content-Length says, its chunks up
+   * to the last, or none after a 101's head (the connection speaks another protocol after it).
+   */
   static boolean isWhole(String answer) {
-    int head = answer.indexOf("\r\n\r\n");
-    var length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(answer);
-    return head >= 0 && length.find() && answer.length() - head - 4 >= Integer.parseInt(length.group(1));
+    int end = answer.indexOf("\r\n\r\n");
+    if (end < 0) {
+      return false;
+    }
+    var head = answer.substring(0, end + 2);
+    var body = answer.substring(end + 4);
+    var length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)\r\n").matcher(head);
+    if (head.startsWith("HTTP/1.1 101 ")) {
+      return true;
+    } else if (head.toLowerCase(java.util.Locale.ROOT).contains("\r\ntransfer-encoding: chunked\r\n")) {
+      return body.endsWith("\r\n0\r\n\r\n") || body.equals("0\r\n\r\n");
+    }
+    return length.find() && body.length() >= Integer.parseInt(length.group(1));
   }
 
   /**
