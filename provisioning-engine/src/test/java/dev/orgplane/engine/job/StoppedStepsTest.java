@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.EngineWithTemplate;
+import dev.orgplane.kit.testing.ClientCalls;
 import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.TcpProxy;
 import dev.orgplane.kit.testing.UncommittedTransaction;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -183,10 +183,12 @@ class StoppedStepsTest {
     CompletableFuture<Void> stopped;
     try {
       awaitHeldPage(path);
-      var client = idle.vertx().createHttpClient();
-      var stream = client.request(HttpMethod.GET, worker.port(), "127.0.0.1", path + "/events")
-          .compose(request -> request.putHeader("Authorization", "Bearer " + idle.token()).send())
-          .compose(HttpClientResponse::body);
+      // the body read by handlers set before the request goes out: asked for from this thread once the head had
+      // come, the stream's first event could already have been missed
+      var stream = idle.vertx().createHttpClient()
+          .request(HttpMethod.GET, worker.port(), "127.0.0.1", path + "/events")
+          .compose(request -> ClientCalls.send(request.putHeader("Authorization", "Bearer " + idle.token())))
+          .map(ClientCalls.Read::body);
       stopped = CompletableFuture.runAsync(() -> worker.undeploy(idle.vertx()), task -> new Thread(task).start());
 
       Eventually.holds(() -> worker.get("/health/ready", null).statusCode() == 503,
