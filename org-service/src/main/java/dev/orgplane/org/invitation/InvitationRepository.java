@@ -52,20 +52,20 @@ public final class InvitationRepository {
 
   /**
    * The pending invitation for that email: a new one, or the existing one made anew (the address as now written, the
-   * one mailed, roles, teams, inviter, creation time and expiry), under its old id; written and read back as shown in
-   * one statement.
+   * one mailed, roles, teams, inviter, the job's requester it is made for if any, creation time and expiry), under its
+   * old id; written and read back as shown in one statement.
    */
   static Future<JsonObject> upsert(SqlClient tx, UUID orgId, String email, List<String> roles, List<UUID> teams,
-      UUID invitedBy, long ttlSeconds) {
+      UUID invitedBy, UUID requestedBy, long ttlSeconds) {
     return tx.preparedQuery("WITH upserted AS (INSERT INTO org.invitations AS i "
-            + "(id, org_id, email, roles, team_ids, invited_by, expires_at) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 second') "
+            + "(id, org_id, email, roles, team_ids, invited_by, requested_by, expires_at) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, now() + $8 * interval '1 second') "
             + "ON CONFLICT (org_id, lower(email)) DO UPDATE SET email = EXCLUDED.email, roles = EXCLUDED.roles, "
-            + "team_ids = EXCLUDED.team_ids, invited_by = EXCLUDED.invited_by, created_at = now(), "
-            + "expires_at = EXCLUDED.expires_at RETURNING i.*) "
-            + select("upserted"))
+            + "team_ids = EXCLUDED.team_ids, invited_by = EXCLUDED.invited_by, "
+            + "requested_by = EXCLUDED.requested_by, created_at = now(), expires_at = EXCLUDED.expires_at "
+            + "RETURNING i.*) " + select("upserted"))
         .execute(Tuple.from(new Object[] {TimeOrderedIds.next(), orgId, email, roles.toArray(new String[0]),
-            teams.toArray(new UUID[0]), invitedBy, (double) ttlSeconds}))
+            teams.toArray(new UUID[0]), invitedBy, requestedBy, (double) ttlSeconds}))
         .map(rows -> toJson(rows.iterator().next()));
   }
 

@@ -120,7 +120,7 @@ public final class InvitationRoutes {
                 .compose(v -> SelfGrants.refuseRequesterInvited(tx, access, JobRequester.of(ctx, access), email))
                 .compose(v -> requireInvitable(tx, access, email, granted, teams))
                 .compose(member -> InvitationRepository.upsert(tx, access.orgId(), email, granted, teams,
-                        AccessPolicy.userId(principal), ttlSeconds)
+                        AccessPolicy.userId(principal), JobRequester.of(ctx, access), ttlSeconds)
                     .compose(invitation -> mail(ctx, tx, access, email, invitation, member)
                         .compose(mailed -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
                             "invitation.created", "invitation:" + invitation.getString("id"),

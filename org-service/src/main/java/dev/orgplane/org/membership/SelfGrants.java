@@ -61,7 +61,9 @@ public final class SelfGrants {
    * Refuses the engine an invitation of {@code email} into the organization of {@code access} for a job of
    * {@code requester} ({@code null}: none named) when the address is the requester's own and they are
    * {@link #withheld} there: the owner a job names is invited into a tenant of the template that the job adopts, and a
-   * group admin naming themself accepted ownership of another admin's tenant (until session 41).
+   * group admin naming themself accepted ownership of another admin's tenant (until session 41). An address that
+   * becomes theirs only later is found here as no one's: the invitation records its requester, and accepting it is
+   * refused them then ({@code InviterReach}).
    */
   public static Future<Void> refuseRequesterInvited(SqlClient tx, OrgAccess access, UUID requester, String email) {
     if (requester == null) {

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * more than they could give themself: a group admin's own row is left out of an import into an organization of their
  * group they do not own (the others are imported, the answer names them {@code withheld}), and their roles there are
  * not changed (403 {@code self_grant_refused}). Until session 41 a group admin's template rolled out into a tenant
- * made them its owner for good, and so did an owner invitation of their own address into a tenant their job adopted.
- * An owner or a platform admin is imported as before; from anyone but the engine the header is ignored.
+ * made them its owner for good, and so did an owner invitation of their own address into a tenant their job adopted:
+ * refused when made, and since session 42 at acceptance too, where the address is theirs only since. An owner or a
+ * platform admin is imported as before; from anyone but the engine the header is ignored.
  */
 class JobRequesterSelfGrantsTest extends GroupsTest {
 
@@ -124,6 +125,84 @@ class JobRequesterSelfGrantsTest extends GroupsTest {
     var intoTheirOwn = org.send(HttpMethod.POST, "/v1/organizations/" + own + "/invitations", engine,
         new JsonObject().put("email", admin.email()).put("roles", AS_OWNER), requested);
     assertProblem(intoTheirOwn, 409, "already_member");
+  }
+
+  /** The engine's owner invitation of {@code email} into the tenant, for a job of {@code requester}: its id. */
+  private String engineInvites(String requester, String email) {
+    var invited = org.send(HttpMethod.POST, "/v1/organizations/" + tenant + "/invitations", org.engineToken(),
+        new JsonObject().put("email", email).put("roles", AS_OWNER),
+        MultiMap.caseInsensitiveMultiMap().add(JobRequester.HEADER, requester));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    return invited.bodyAsJsonObject().getString("id");
+  }
+
+  /** Moves {@code account} to {@code email}, verified: what confirming the change mailed there does. */
+  private void moveTo(OrgServiceHarness.Account account, String email) {
+    PgFixture.execute(org.db(), "UPDATE org.users SET email = '" + email + "', email_verified_at = now() "
+        + "WHERE id = '" + account.id() + "'");
+  }
+
+  private HttpResponse<Buffer> accept(String invitation, OrgServiceHarness.Account account) {
+    return org.post("/v1/invitations/" + invitation + "/accept", account.token(), null);
+  }
+
+  private static String unusedAddress(String label) {
+    return label + "-" + UUID.randomUUID() + "@admins-mailbox.example";
+  }
+
+  /**
+   * An address no account used when the job invited it is found to be the requester's only when they accept: by
+   * then their account may have moved to it. They are refused there as when it is made (until session 42 they became
+   * the tenant's owner), and the invitation stays, for whoever holds the address next.
+   */
+  @Test
+  void aRequesterWhoMovedToTheInvitedAddressIsRefusedItsAcceptance() {
+    var address = unusedAddress("ceo");
+    var invitation = engineInvites(admin.id(), address);
+    moveTo(admin, address);
+
+    assertProblem(accept(invitation, admin), 403, "self_grant_refused");
+    assertProblem(org.get("/v1/organizations/" + tenant + "/users/" + admin.id(), platformAdmin), 404,
+        "member_not_found");
+
+    moveTo(admin, unusedAddress("requesting-admin"));
+    var successor = org.newUser("successor");
+    moveTo(successor, address);
+    var accepted = accept(invitation, successor);
+    assertEquals(200, accepted.statusCode(), accepted.bodyAsString());
+    assertEquals(List.of("owner"), rolesIn(tenant, successor.id()));
+  }
+
+  /**
+   * The requester is the job's, not the address's: an invitation of the address made anew by someone else (here a
+   * platform admin, who may add the requester anyway) names no requester, and they accept it.
+   */
+  @Test
+  void anInvitationMadeAnewByAnotherForgetsTheJobsRequester() {
+    var address = unusedAddress("ceo");
+    var invitation = engineInvites(admin.id(), address);
+    moveTo(admin, address);
+    var again = org.post("/v1/organizations/" + tenant + "/invitations", platformAdmin,
+        new JsonObject().put("email", address).put("roles", AS_OWNER));
+    assertEquals(201, again.statusCode(), again.bodyAsString());
+    assertEquals(invitation, again.bodyAsJsonObject().getString("id"), "the same invitation, made anew");
+
+    var accepted = accept(invitation, admin);
+    assertEquals(200, accepted.statusCode(), accepted.bodyAsString());
+    assertEquals(List.of("owner"), rolesIn(tenant, admin.id()));
+  }
+
+  @Test
+  void aPlatformAdminRequesterAcceptsTheInvitationOfAnAddressTheyMovedTo() {
+    var requester = org.newUser("platform-admin");
+    PgFixture.execute(org.db(), "UPDATE org.users SET platform_admin = true WHERE id = '" + requester.id() + "'");
+    var address = unusedAddress("ceo");
+    var invitation = engineInvites(requester.id(), address);
+    moveTo(requester, address);
+
+    var accepted = accept(invitation, requester);
+    assertEquals(200, accepted.statusCode(), accepted.bodyAsString());
+    assertEquals(List.of("owner"), rolesIn(tenant, requester.id()));
   }
 
   @Test
