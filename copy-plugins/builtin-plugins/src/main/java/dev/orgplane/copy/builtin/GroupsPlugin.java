@@ -15,7 +15,11 @@ import java.util.Set;
  * copies: the template's people. Its service users belong to it alone (they cannot join another
  * organization, nor so its teams). Without copied members ({@code copyMembers: false}) a copy names no members: a new
  * team is made empty and an existing one keeps the members it has, the tenant's own included, which plan and diff
- * then leave out of the comparison.
+ * then leave out of the comparison. The job's requester whom org-service makes no member of the target
+ * ({@link CopyContext#withheldMembers}) is in no team's copy, and org-service's import leaves their place in the
+ * target's teams as it is: until session 42 a copy named them, and the import refused the job (422
+ * {@code not_a_member}) where a group admin rolled their own template, holding them in a team, out to another admin's
+ * tenant.
  */
 public final class GroupsPlugin extends OrgObjectsPlugin {
 
@@ -44,9 +48,10 @@ public final class GroupsPlugin extends OrgObjectsPlugin {
       });
     }
     var members = sources.isEmpty() ? Future.succeededFuture(Set.<String>of()) : copiedMembers(context);
+    var withheld = context.withheldMembers();
     return members.compose(copied -> super.copies(context, sources).map(copies -> {
       copies.forEach(copy -> copy.put(MEMBERS, new JsonArray(copy.getJsonArray(MEMBERS, new JsonArray()).stream()
-          .filter(copied::contains).toList())));
+          .filter(userId -> copied.contains(userId) && !withheld.contains(userId)).toList())));
       return copies;
     }));
   }
@@ -60,6 +65,21 @@ public final class GroupsPlugin extends OrgObjectsPlugin {
     var others = current.copy();
     others.remove(MEMBERS);
     return super.same(copy, others);
+  }
+
+  /**
+   * A team's copy names no withheld member ({@link CopyContext#withheldMembers}), and the import leaves them in the
+   * target's team where they are there: they are no difference, in a team or out of it.
+   */
+  @Override
+  protected boolean same(CopyContext context, JsonObject copy, JsonObject current) {
+    var withheld = context.withheldMembers();
+    var members = current.getJsonArray(MEMBERS);
+    if (withheld.isEmpty() || members == null) {
+      return same(copy, current);
+    }
+    return same(copy, current.copy().put(MEMBERS, new JsonArray(members.stream()
+        .filter(userId -> !withheld.contains(userId)).toList())));
   }
 
   /**

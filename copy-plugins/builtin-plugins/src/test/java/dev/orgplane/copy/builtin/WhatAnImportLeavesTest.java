@@ -1,6 +1,7 @@
 package dev.orgplane.copy.builtin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.Checkpoint;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * it otherwise: an owner of the target who is a member of the template (an import never changes an owner), and lists
  * the service keeps as sets, given in another order (a role's permissions, a member's roles). Until session 30 plan
  * counted them updated and diff found them changed by the tenant, for good, while every copy left them unchanged.
+ * The job's requester whom org-service withholds from the target is left out of members and teams alike.
  */
 class WhatAnImportLeavesTest {
 
@@ -108,6 +110,42 @@ class WhatAnImportLeavesTest {
     assertTrue(held.inSync(), "the requester keeps the roles they hold: " + held.toJson().encode());
   }
 
+  /**
+   * A withheld requester in a template team is in no copy of it, and a team of the target holding them (where a platform
+   * admin made them a member) is no drift either, as org-service's import leaves them there: until session 42 the
+   * copy named them, and the import refused the job (422 {@code not_a_member}) where they are no member.
+   */
+  @Test
+  void aWithheldRequesterIsInNoTeamsCopyNorDrift() {
+    var api = new InMemoryOrgApi();
+    var requester = UUID.randomUUID().toString();
+    var member = UUID.randomUUID().toString();
+    api.objects(TEMPLATE, "users").put(requester, member(requester, "owner"));
+    api.objects(TEMPLATE, "users").put(member, member(member, "member"));
+    var team = UUID.randomUUID().toString();
+    api.objects(TEMPLATE, "groups").put(team, team(team, requester, member));
+    api.objects(TARGET, "users").put(member, member(member, "member"));
+
+    assertEquals(new Counts(1, 0, 0), new GroupsPlugin().plan(withholding(api, requester), Checkpoint.START).await()
+        .counts());
+    assertEquals(new Counts(1, 0, 0), new GroupsPlugin().copy(withholding(api, requester), Checkpoint.START).await()
+        .counts());
+    var copyId = IdFunction.nameBased(TARGET, team);
+    assertEquals(new JsonArray().add(member), api.objects(TARGET, "groups").get(copyId).getJsonArray("userIds"));
+    assertEquals(new Counts(0, 0, 1), new GroupsPlugin().plan(withholding(api, requester), Checkpoint.START).await()
+        .counts());
+    var diff = new GroupsPlugin().diff(withholding(api, requester)).await();
+    assertTrue(diff.inSync(), "the team is as the copy leaves it: " + diff.toJson().encode());
+    assertFalse(new GroupsPlugin().diff(run(api)).await().inSync(), "withheld from no one else");
+
+    api.objects(TARGET, "users").put(requester, member(requester, "viewer"));
+    api.edit(TARGET, "groups", copyId, team(copyId, requester, member));
+    assertEquals(new Counts(0, 0, 1), new GroupsPlugin().plan(withholding(api, requester), Checkpoint.START).await()
+        .counts());
+    var held = new GroupsPlugin().diff(withholding(api, requester)).await();
+    assertTrue(held.inSync(), "the requester keeps their place in the team: " + held.toJson().encode());
+  }
+
   /** The copy leaves the target as it is, and plan and diff say so, before and after it. */
   private static void assertAgreeOnNothingToDo(CopyPlugin plugin, InMemoryOrgApi api) {
     var planned = plugin.plan(run(api), Checkpoint.START).await();
@@ -127,6 +165,11 @@ class WhatAnImportLeavesTest {
   private static PluginRun withholding(InMemoryOrgApi api, String requester) {
     return new PluginRun(api, UUID.randomUUID().toString(), TARGET, 10, new OncePerRun(), new JsonObject(),
         Set.of(requester));
+  }
+
+  private static JsonObject team(String id, String... userIds) {
+    return new JsonObject().put("id", id).put("name", "support").put("title", "Support").put("metadata", new JsonObject())
+        .put("userIds", new JsonArray(List.of(userIds).stream().sorted().toList()));
   }
 
   private static JsonObject member(String userId, String... roles) {
