@@ -42,7 +42,7 @@ public final class SelfGrants {
    * platform admin. A requester may be no group admin any more, or never have been one of this group: they are left
    * out all the same, as they could give themself nothing here.
    */
-  static Future<Set<UUID>> withheld(SqlClient tx, OrgAccess access, UUID requester, Collection<UUID> userIds) {
+  public static Future<Set<UUID>> withheld(SqlClient tx, OrgAccess access, UUID requester, Collection<UUID> userIds) {
     if (requester == null || !userIds.contains(requester)) {
       return Future.succeededFuture(Set.of());
     }

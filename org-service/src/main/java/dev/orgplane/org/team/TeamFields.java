@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A whole team as a create or replace body says it; absent title and metadata are empty. {@code userIds} is null
@@ -52,6 +53,18 @@ record TeamFields(String name, String title, JsonObject metadata, List<UUID> use
   /** These fields, their members {@code current} if they name none (an import item's, {@link #readItem}). */
   TeamFields orMembers(Set<UUID> current) {
     return userIds != null ? this : new TeamFields(name, title, metadata, List.copyOf(current));
+  }
+
+  /**
+   * These fields, the members {@code kept} a member exactly where they are one of {@code current}, the team's members
+   * now, whether named or not.
+   */
+  TeamFields keeping(Set<UUID> kept, Set<UUID> current) {
+    if (kept.isEmpty()) {
+      return this;
+    }
+    return new TeamFields(name, title, metadata, Stream.concat(userIds.stream().filter(id -> !kept.contains(id)),
+        kept.stream().filter(current::contains)).toList());
   }
 
   /** Whether {@code team} already has this name, title and metadata (members are compared apart). */

@@ -5,7 +5,9 @@ import dev.orgplane.kit.auth.BearerAuth;
 import dev.orgplane.kit.http.ImportBatch;
 import dev.orgplane.org.access.OrgAccess;
 import dev.orgplane.org.audit.AuditLog;
+import dev.orgplane.org.membership.SelfGrants;
 import dev.orgplane.org.provisioner.ImportPlan;
+import dev.orgplane.org.provisioner.JobRequester;
 import dev.orgplane.org.provisioner.RolloutTemplate;
 import dev.orgplane.org.provisioner.WantedNames;
 import io.vertx.core.Future;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -24,7 +27,9 @@ import java.util.stream.Stream;
  * of the teams and one of their members, one check that every member belongs to the organization, the names the
  * batch takes freed ({@link WantedNames}: chains and swaps of names, and a rollout's renames that later pages finish),
  * the replaced teams written together with one statement for all their members, then the new teams, then every audit
- * event. Replacing first lets a replaced team give up a name a new one takes (a new one never gives one up).
+ * event. Replacing first lets a replaced team give up a name a new one takes (a new one never gives one up). The
+ * engine's job requester whom it makes no member of the organization keeps their place in the teams as it is
+ * ({@link #withheld}).
  */
 final class TeamImport {
 
@@ -43,11 +48,33 @@ final class TeamImport {
               // read under the organization's row, which every change of a team's members holds too
               var named = items.stream().map(item -> new ImportBatch.Item<>(item.id(),
                   item.value().orMembers(members.getOrDefault(item.id(), Set.of())))).toList();
-              var plan = ImportPlan.of(named, item -> existing.containsKey(item.id()),
-                  item -> item.value().describe(existing.get(item.id()))
-                      && members.get(item.id()).equals(Set.copyOf(item.value().userIds())), onExisting);
-              return write(tx, ctx, access, plan, existing, members, onExisting).map(plan);
+              return withheld(tx, ctx, access, named, members).compose(withheld -> {
+                var written = named.stream().map(item -> new ImportBatch.Item<>(item.id(), item.value()
+                    .keeping(withheld, members.getOrDefault(item.id(), Set.of())))).toList();
+                var plan = ImportPlan.of(written, item -> existing.containsKey(item.id()),
+                    item -> item.value().describe(existing.get(item.id()))
+                        && members.get(item.id()).equals(Set.copyOf(item.value().userIds())), onExisting);
+                return write(tx, ctx, access, plan, existing, members, onExisting).map(plan);
+              });
             }));
+  }
+
+  /**
+   * The job's requester, for a call of the engine's, where it makes them no member of the organization
+   * ({@link SelfGrants#withheld}): their place in the teams is left as it is, named or not. A copy of a group admin's
+   * template holding them in a team refused the job (422 {@code not_a_member}) in a tenant they do not own, whose
+   * member import had left them out (until session 42); the engine names them in no team since, an older one still
+   * may. {@code members} are the existing teams' member ids.
+   */
+  private static Future<Set<UUID>> withheld(SqlConnection tx, RoutingContext ctx, OrgAccess access,
+      List<ImportBatch.Item<TeamFields>> named, Map<UUID, Set<UUID>> members) {
+    var requester = JobRequester.of(ctx, access);
+    if (requester == null) {
+      return Future.succeededFuture(Set.of());
+    }
+    var involved = Stream.concat(named.stream().flatMap(item -> item.value().userIds().stream()),
+        members.values().stream().flatMap(Set::stream)).collect(Collectors.toSet());
+    return SelfGrants.withheld(tx, access, requester, involved);
   }
 
   /** Writes the plan; {@code members} are the existing teams' member ids before it, for the audit events. */
