@@ -1,5 +1,6 @@
 package dev.orgplane.org.provisioner;
 
+import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.Ids;
 import dev.orgplane.org.access.OrgAccess;
 import io.vertx.ext.web.RoutingContext;
@@ -18,9 +19,20 @@ public final class JobRequester {
   private JobRequester() {
   }
 
-  /** The requester of the job the caller works for; {@code null} when the caller is no provisioner or names none. */
+  /**
+   * The requester of the job the caller works for; {@code null} when the caller is no provisioner or names none. A
+   * provisioner's header that names no id is refused (400 {@code invalid_requester}): read as naming none, it lifted
+   * every rule held to the requester (until session 42).
+   */
   public static UUID of(RoutingContext ctx, OrgAccess access) {
     var header = ctx.request().getHeader(HEADER);
-    return access.provisioner() && header != null ? Ids.orNull(header.trim()) : null;
+    if (!access.provisioner() || header == null) {
+      return null;
+    }
+    var requester = Ids.orNull(header.trim());
+    if (requester == null) {
+      throw ApiException.badRequest("invalid_requester", HEADER + " must be the id (a UUID) of the job's requester.");
+    }
+    return requester;
   }
 }

@@ -271,6 +271,20 @@ class JobRequesterSelfGrantsTest extends GroupsTest {
         membersOf(teamId).stream().sorted().toList(), "nor taken out of it");
   }
 
+  /**
+   * A requester id the engine sends that is no id is refused: read as none, it lifted every rule held to the requester
+   * (until session 42). From anyone else the header is ignored, whatever it holds.
+   */
+  @Test
+  void aMalformedRequesterFromTheEngineIsRefused() {
+    assertProblem(importFor(org.engineToken(), "not-a-user", tenant, item(admin.id(), AS_OWNER)), 400,
+        "invalid_requester");
+    assertProblem(org.get("/v1/organizations/" + tenant + "/users/" + admin.id(), platformAdmin), 404,
+        "member_not_found");
+    answered(importFor(platformAdmin, "not-a-user", tenant, item(admin.id(), new JsonArray().add("viewer"))),
+        1, 0, 0);
+  }
+
   @Test
   void theRequesterHeaderIsTheEnginesAlone() {
     answered(importFor(platformAdmin, admin.id(), tenant, item(admin.id(), new JsonArray().add("viewer"))), 1, 0, 0);
