@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,16 +40,33 @@ class RequesterSelfGrantTest extends TemplateEngineTest {
   }
 
   private static void assertCounts(JsonObject job, long created, long updated, long unchanged) {
-    var users = step(job, "users");
-    assertEquals(List.of(created, updated, unchanged), List.of(users.getLong("created"), users.getLong("updated"),
-        users.getLong("unchanged")), users.encode());
+    assertCounts(job, "users", created, updated, unchanged);
+  }
+
+  private static void assertCounts(JsonObject job, String plugin, long created, long updated, long unchanged) {
+    var counted = step(job, plugin);
+    assertEquals(List.of(created, updated, unchanged), List.of(counted.getLong("created"), counted.getLong("updated"),
+        counted.getLong("unchanged")), counted.encode());
   }
 
   private static JsonObject usersDiff(TemplateFixture from, String target, String token) {
+    return diff(from, target, token, "users");
+  }
+
+  private static JsonObject diff(TemplateFixture from, String target, String token, String kind) {
     var diff = engine.get("/v1/provisioning/diff?source=" + from.templateId() + "&target=" + target, token);
     assertEquals(200, diff.statusCode(), diff.bodyAsString());
     return diff.bodyAsJsonObject().getJsonArray("kinds").stream().map(JsonObject.class::cast)
-        .filter(entry -> entry.getString("kind").equals("users")).findFirst().orElseThrow();
+        .filter(entry -> entry.getString("kind").equals(kind)).findFirst().orElseThrow();
+  }
+
+  /** The teams of {@code organization} by name, each with its member ids. */
+  private static Map<String, List<Object>> teams(String organization) {
+    var listed = engine.org.get("/v1/organizations/" + organization + "/groups?include=userIds",
+        engine.org.platformAdminToken());
+    assertEquals(200, listed.statusCode(), listed.bodyAsString());
+    return listed.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
+        .collect(Collectors.toMap(team -> team.getString("name"), team -> team.getJsonArray("userIds").getList()));
   }
 
   private static List<Object> roles(String tenant, String member) {
@@ -80,6 +99,37 @@ class RequesterSelfGrantTest extends TemplateEngineTest {
     assertEquals(List.of(admin), usersDiff(template, tenant, platformAdmin).getJsonArray("missing").getList(),
         "a platform admin's re-run would copy them");
     assertCounts(succeeded(engine.provision(token(), members(template, tenant))), 0, 0, 1);
+  }
+
+  /**
+   * The requester in a team of their template is in no copy of it, as they are in no copy of its members: until
+   * session 42 the teams' copy named them, and org-service refused it (422 {@code not_a_member}), failing the job
+   * after its members were copied. Its plan, the job, the diff and a re-run agree.
+   */
+  @Test
+  void aGroupAdminInATeamOfTheirTemplateIsInNoCopyOfIt() {
+    var platformAdmin = engine.org.platformAdminToken();
+    var own = TemplateFixture.build(engine.org, "self-grant-teams");
+    var admin = own.groupAdmin();
+    var admins = TemplateFixture.id(engine.org.post("/v1/organizations/" + own.templateId() + "/groups",
+        admin.token(), new JsonObject().put("name", "admins")));
+    assertEquals(200, engine.org.post("/v1/organizations/" + own.templateId() + "/groups/" + admins + "/users",
+        admin.token(), new JsonObject().put("userIds", new JsonArray().add(admin.id()).add(own.member().id())))
+        .statusCode());
+    var colleague = engine.org.newVerifiedUser("team-tenant-admin");
+    assertEquals(204, engine.org.send(HttpMethod.PUT, "/v1/organization-groups/" + own.groupId() + "/admins/"
+        + colleague.id(), platformAdmin, null).statusCode());
+    var tenant = engine.org.createOrg(colleague.token(), "not-the-admins-teams", own.groupId()).getString("id");
+    var withTeams = members(own, tenant).put("plugins", new JsonArray().add("roles").add("users").add("groups"));
+
+    assertCounts(succeeded(engine.provision(admin.token(), withTeams.copy().put("dryRun", true))), "groups", 2, 0, 0);
+    assertCounts(succeeded(engine.provision(admin.token(), withTeams)), "groups", 2, 0, 0);
+    assertEquals(Map.of("support", List.of(own.member().id()), "admins", List.of(own.member().id())), teams(tenant));
+
+    var theirs = diff(own, tenant, admin.token(), "groups");
+    assertEquals(true, theirs.getBoolean("inSync"), "their own re-run would change nothing: " + theirs.encode());
+    assertCounts(succeeded(engine.provision(admin.token(), withTeams.copy().put("dryRun", true))), "groups", 0, 0, 2);
+    assertCounts(succeeded(engine.provision(admin.token(), withTeams)), "groups", 0, 0, 2);
   }
 
   /**
