@@ -1729,15 +1729,20 @@ class GatewayTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"GET", "POST"})
   void aRequestThatFindsEveryConnectionBusyIs503AndNoFailureOfTheUpstream(String method) {
+    // the talking answer holds the one connection from its arrival until the other request is answered: it held it
+    // 2 s from 300 ms after it was sent, which a busy machine's late request could miss at either end
+    var talkingBegun = Promise.<Void>promise();
+    var othersAnswered = Promise.<Void>promise();
     var talking = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       if (req.path().equals("/v1/talking")) {
         // busy, but never idle for the route's timeout
         var response = req.response().setChunked(true);
         var ticker = vertx.setPeriodic(100, id -> response.write("tick;"));
-        vertx.setTimer(2_000, id -> {
+        othersAnswered.future().onComplete(done -> {
           vertx.cancelTimer(ticker);
           response.end();
         });
+        talkingBegun.complete();
       } else {
         req.response().end("{}");
       }
@@ -1756,9 +1761,12 @@ class GatewayTest {
       return method.equals("POST") ? request.sendBuffer(Buffer.buffer("{}")) : request.send();
     };
     var holding = send.apply("/v1/talking");
-    pause(300);
+    talkingBegun.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
     double failuresBefore = upstreamFailures();
-    var waited = send.apply("/v1/x").await();
+    var waited = send.apply("/v1/x").eventually(() -> {
+      othersAnswered.complete();
+      return Future.succeededFuture();
+    }).await();
     var held = holding.await();
     vertx.undeploy(deployment).await();
     talking.close().await();
