@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.config.Settings;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,8 @@ class DrainingTest {
   private Draining draining;
   private HttpServer server;
   private int port;
+  /** Completes as {@code /slow} is asked for, half a second before its answer. */
+  private final Promise<Void> slowAsked = Promise.promise();
 
   @BeforeEach
   void startVertx() {
@@ -76,7 +80,10 @@ class DrainingTest {
     draining = new Draining(vertx, settings(String.valueOf(noticeMillis)));
     var router = ServiceHttp.router(vertx, "drained", 1024, draining.readiness(Future::succeededFuture));
     router.get("/hello").handler(ctx -> ctx.response().end("hello"));
-    router.get("/slow").handler(ctx -> vertx.setTimer(500, id -> ctx.response().end("slow")));
+    router.get("/slow").handler(ctx -> {
+      slowAsked.tryComplete();
+      vertx.setTimer(500, id -> ctx.response().end("slow"));
+    });
     server = ServiceHttp.listen(vertx, draining.around(router), "127.0.0.1", 0).await();
     port = server.actualPort();
   }
@@ -130,6 +137,8 @@ class DrainingTest {
     start(100);
     try (var connection = new RawConnection(port)) {
       connection.send("/slow");
+      // in flight once the server has it: sent alone, it could come after the 100 ms notice, to a closed server
+      slowAsked.future().timeout(10, TimeUnit.SECONDS).await();
       var drained = draining.drain(server);
 
       var answer = connection.read();
