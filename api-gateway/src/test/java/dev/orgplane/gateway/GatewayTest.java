@@ -2289,9 +2289,10 @@ class GatewayTest {
   void anAnswerInPiecesReachesTheCallerPieceByPiece() {
     secondPiece = io.vertx.core.Promise.promise();
     var pieces = new CopyOnWriteArrayList<String>();
+    // the handlers set in the send's task, before the answer can come: set in a step chained from this thread, they
+    // could come after the first piece, lost
     var body = vertx.createHttpClient().request(io.vertx.core.http.HttpMethod.GET, gatewayPort, "127.0.0.1", "/v1/stream/pieces")
-        .compose(request -> request.putHeader("Authorization", "Bearer " + token(c -> c)).send())
-        .compose(response -> {
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token(c -> c)).send().compose(response -> {
           var ended = io.vertx.core.Promise.<Void>promise();
           response.handler(piece -> {
             pieces.add(piece.toString());
@@ -2300,7 +2301,7 @@ class GatewayTest {
           });
           response.endHandler(ended::complete);
           return ended.future();
-        })
+        }))
         .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     body.await();
     assertEquals("first;second", String.join("", pieces));
@@ -2321,8 +2322,9 @@ class GatewayTest {
     for (int i = 0; i < 3; i++) {
       var firstEvent = io.vertx.core.Promise.<String>promise();
       watchers.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/events")
-          .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
-          .onSuccess(response -> response.handler(piece -> firstEvent.tryComplete(piece.toString())));
+          // the handler set in the send's task, before the first event can come
+          .compose(request -> request.putHeader("Authorization", "Bearer " + token).send()
+              .onSuccess(response -> response.handler(piece -> firstEvent.tryComplete(piece.toString()))));
       assertEquals("data: hello\n\n", firstEvent.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await(),
           "watcher " + i + " is streaming");
     }
@@ -2351,15 +2353,10 @@ class GatewayTest {
     var caller = vertx.createHttpClient();
     var token = token(c -> c);
     var streams = Stream.of("GET", "POST").map(method -> new WatchedStream(caller, port, method, token)).toList();
-    var firstPiece = io.vertx.core.Promise.<Void>promise();
     var inPieces = caller.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/pieces")
-        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
-        .compose(response -> {
-          firstPiece.complete();
-          return response.body();
-        });
+        .compose(request -> ClientCalls.open(request.putHeader("Authorization", "Bearer " + token)));
     streams.forEach(stream -> stream.streaming.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await());
-    firstPiece.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
+    inPieces.timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
     var stopped = vertx.undeploy(deployment);
     for (var stream : streams) {
       stream.ended.timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
@@ -2369,7 +2366,8 @@ class GatewayTest {
     }
     assertTrue(!stopped.isComplete(), "an answer on its way holds the drain");
     secondPiece.complete();
-    assertEquals("first;second", inPieces.timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await().toString());
+    assertEquals("first;second", inPieces.compose(ClientCalls.Opened::body)
+        .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await().toString());
     stopped.timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
     caller.close().await();
   }
@@ -2387,17 +2385,18 @@ class GatewayTest {
       ended = caller.request(io.vertx.core.http.HttpMethod.valueOf(method), port, "127.0.0.1", path)
           .compose(request -> {
             request.putHeader("Authorization", "Bearer " + token);
-            return method.equals("POST") ? request.send(Buffer.buffer("{}")) : request.send();
-          })
-          .compose(response -> {
-            var end = Promise.<Void>promise();
-            response.handler(piece -> {
-              relayed.append(piece);
-              streaming.tryComplete();
+            // the handlers set in the send's task, before the first event can come
+            var sent = method.equals("POST") ? request.send(Buffer.buffer("{}")) : request.send();
+            return sent.compose(response -> {
+              var end = Promise.<Void>promise();
+              response.handler(piece -> {
+                relayed.append(piece);
+                streaming.tryComplete();
+              });
+              response.exceptionHandler(end::tryFail);
+              response.endHandler(end::tryComplete);
+              return end.future();
             });
-            response.exceptionHandler(end::tryFail);
-            response.endHandler(end::tryComplete);
-            return end.future();
           });
     }
   }
