@@ -28,8 +28,9 @@ public final class CountingRelay {
   /** Headers of one hop, not of the message. */
   private static final Set<String> HOP = Set.of("host", "content-length", "transfer-encoding", "connection");
 
-  /** A request the relay passed on (or refused). */
-  public record Seen(String method, String path, String query, String authorization, String requestId) {
+  /** A request the relay passed on (or refused), {@code arrived} as {@link System#nanoTime} told when it came. */
+  public record Seen(String method, String path, String query, String authorization, String requestId,
+      long arrived) {
   }
 
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
@@ -123,13 +124,25 @@ public final class CountingRelay {
 
   /** How many requests of {@code method} for {@code path} it saw. */
   public long count(String method, String path) {
-    return seen.stream().filter(s -> s.method().equals(method) && s.path().equals(path)).count();
+    return seen.stream().filter(asking(method, path)).count();
+  }
+
+  /**
+   * How many requests of {@code method} for {@code path} it saw come before {@code nanos} ({@link System#nanoTime}):
+   * what came within a while, told however late the test looks.
+   */
+  public long countBefore(String method, String path, long nanos) {
+    return seen.stream().filter(asking(method, path)).filter(s -> s.arrived() - nanos < 0).count();
+  }
+
+  private static Predicate<Seen> asking(String method, String path) {
+    return s -> s.method().equals(method) && s.path().equals(path);
   }
 
   private void relay(HttpServerRequest request) {
     request.body().onSuccess(body -> {
       var asked = new Seen(request.method().name(), request.path(), request.query(), request.getHeader("Authorization"),
-          request.getHeader(RequestIds.HEADER));
+          request.getHeader(RequestIds.HEADER), System.nanoTime());
       seen.add(asked);
       if (unansweredOnce.remove(request.path())) {
         return;
