@@ -73,11 +73,15 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
    * one's hooks), and answered, to be recorded once that deletion ends ({@link #record}). Only {@code live}'s rows
    * are updated, each after it was held: held after the update, by the same statement, a row would be skipped as
    * already changed. A delivery to be retried whose hook was deactivated while it was sent waits, like the hook's
-   * others, at 'infinity' (V39). Whether its hook is inactive is read from the hook as it is when recorded
-   * ({@code paused}, locked: an activation under way is waited for, one committed since the snapshot is read), not
-   * from the statement's snapshot: an activation's trigger leaves a delivery out there for as long as it is being
-   * sent, so one parked on a snapshot from before that activation waited at 'infinity' under an active hook, never
-   * sent, until purged. Only inactive hooks are locked, rarely any: the hooks of a round are active. The event of a deactivation goes to the organization's hooks subscribed to it
+   * others, at 'infinity' (V39). Whether its hook is active is read from the hook as it is when recorded
+   * ({@code hook}: the round's hooks locked, in their ids' order, as {@code counts} locks them later: an activation or
+   * a deactivation under way is waited for, one committed since the snapshot is read), not from the statement's
+   * snapshot: the trigger of either leaves a delivery alone for as long as it is being sent, so one recorded on a
+   * snapshot from before an activation waited at 'infinity' under an active hook, never sent, until purged, and one
+   * from before a deactivation was due under an inactive hook, never sent nor purged. Rounds ending deliveries of
+   * one hook so wait for each other, for the moment of a statement. A hook's deletion under way while its
+   * delivery is recorded may deadlock with the round (the hook, then its deliveries), one of them made again below
+   * or answered 409, as when {@code counts} alone locked hooks. The event of a deactivation goes to the organization's hooks subscribed to it
    * ({@code listeners}): those this statement counted as the count leaves them (the ones it deactivates left out),
    * and the others held first ({@code listening}, FOR KEY SHARE again), so that one deleted since the snapshot is
    * left out rather than failing the deliveries' foreign key; the counted ones are not held there, being already
@@ -95,14 +99,13 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
       + "tried AS (SELECT o.*, o.made OR NOT live.recent AS counts FROM o JOIN live ON live.id = o.id), "
       + "attempt AS (INSERT INTO org.hook_delivery_attempts (delivery_id, attempt, status_code, error, duration_ms) "
       + "SELECT o.id, o.attempt, o.status, o.error, o.ms FROM tried o WHERE o.counts), "
-      + "paused AS (SELECT h.org_id, h.id FROM org.hooks h WHERE NOT h.active AND (h.org_id, h.id) IN (SELECT "
+      + "hook AS (SELECT h.org_id, h.id, h.active FROM org.hooks h WHERE (h.org_id, h.id) IN (SELECT "
       + "x.org_id, x.hook_id FROM org.hook_deliveries x JOIN live ON live.id = x.id) ORDER BY h.id "
       + "FOR NO KEY UPDATE OF h), "
       + "d AS (UPDATE org.hook_deliveries d SET state = CASE WHEN o.counts THEN o.state ELSE 'pending' END, "
-      + "attempts = CASE WHEN o.counts THEN d.attempts ELSE d.attempts - 1 END, next_attempt_at = CASE WHEN EXISTS "
-      + "(SELECT 1 FROM paused p WHERE p.org_id = d.org_id AND p.id = d.hook_id) THEN 'infinity' "
-      + "ELSE now() + o.backoff * interval '1 millisecond' END FROM tried o "
-      + "WHERE d.id = o.id AND " + AttemptLease.outcomeCounts("d", "o.state = 'delivered'", "o.attempt")
+      + "attempts = CASE WHEN o.counts THEN d.attempts ELSE d.attempts - 1 END, next_attempt_at = CASE WHEN h.active "
+      + "THEN now() + o.backoff * interval '1 millisecond' ELSE 'infinity' END FROM tried o, hook h "
+      + "WHERE d.id = o.id AND h.org_id = d.org_id AND h.id = d.hook_id AND " + AttemptLease.outcomeCounts("d", "o.state = 'delivered'", "o.attempt")
       + " RETURNING d.org_id, d.hook_id, d.state), "
       + "ended AS (SELECT org_id, hook_id, count(*) FILTER (WHERE state = 'delivered') AS delivered, "
       + "count(*) FILTER (WHERE state = 'failed') AS failed FROM d GROUP BY org_id, hook_id), "
