@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.outbox.AttemptLease;
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.OrgServiceVerticle;
@@ -19,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -427,17 +429,13 @@ class HookDeliveryTest {
   }
 
   /**
-   * Tenant A's backlog of 96 to a receiver answering in 2 s, queued with tenant B's one delivery: B's goes out in the
-   * first round, B's next one while A's round is still waiting for its answers, and A's go out once each, none failed
-   * for want of a connection to A's receiver.
+   * Tenant A's backlog of 96 to a receiver holding its answers, then answering in 2 s, queued with tenant B's one
+   * delivery: B's goes out in the first round, B's next one while A's round is still waiting for its answers, and A's
+   * go out once each, none failed for want of a connection to A's receiver.
    */
   @Test
   void aSlowReceiversBacklogDelaysNoOtherTenantsDeliveries(Vertx vertx) throws InterruptedException {
-    var slowReceived = new AtomicInteger();
-    var slow = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      slowReceived.incrementAndGet();
-      vertx.setTimer(2_000, t -> req.response().end());
-    })).listen(0, "127.0.0.1").await();
+    var slow = HoldingReceiver.started(vertx, Duration.ofSeconds(2));
     var fastReceived = new AtomicInteger();
     var fast = countingReceiver(vertx, fastReceived);
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
@@ -446,36 +444,30 @@ class HookDeliveryTest {
     var b = org.newUser("tenant-b");
     var orgA = org.createOrg(a.token(), "slow-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
     var orgB = org.createOrg(b.token(), "fast-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
-    var hookA = hook(org, a.token(), orgA, "http://localhost:" + slow.actualPort() + "/events");
+    var hookA = hook(org, a.token(), orgA, "http://localhost:" + slow.port() + "/events");
     var hookB = hook(org, b.token(), orgB, "http://localhost:" + fast.actualPort() + "/events");
     var queueB = "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) VALUES ('" + orgB + "', '" + hookB
         + "', 'organization.updated', '{}')";
     PgFixture.execute(db, "BEGIN", "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) SELECT '" + orgA
         + "', '" + hookA + "', 'organization.updated', '{}' FROM generate_series(1, 96)", queueB, "COMMIT");
 
-    long queued = System.currentTimeMillis();
-    while (fastReceived.get() == 0 && System.currentTimeMillis() < queued + 15_000) {
-      Thread.sleep(20);
+    try {
+      Eventually.holds(() -> fastReceived.get() == 1, "tenant B's delivery never went out");
+      assertTrue(slow.noneGivenUp(), "tenant B's delivery waited behind tenant A's backlog");
+      Eventually.holds(() -> slow.received() > 0, "tenant A's receiver was sent nothing");
+      PgFixture.execute(db, queueB);
+      Eventually.holds(() -> fastReceived.get() == 2, "tenant B's next delivery never went out");
+      assertTrue(slow.noneGivenUp(), "tenant B's next delivery waited for tenant A's round");
+    } finally {
+      slow.release();
     }
-    long waited = System.currentTimeMillis() - queued;
-    assertTrue(waited < 1_500, "tenant B's delivery waited " + waited + " ms behind tenant A's backlog");
-    while (slowReceived.get() == 0 && System.currentTimeMillis() < queued + 15_000) {
-      Thread.sleep(20);
-    }
-    assertTrue(slowReceived.get() > 0, "tenant A's receiver was sent nothing");
-    PgFixture.execute(db, queueB);
-    queued = System.currentTimeMillis();
-    while (fastReceived.get() == 1 && System.currentTimeMillis() < queued + 15_000) {
-      Thread.sleep(20);
-    }
-    waited = System.currentTimeMillis() - queued;
-    assertTrue(waited < 1_500, "tenant B's next delivery waited " + waited + " ms for tenant A's round");
     var delivered = "SELECT count(*) FROM org.hook_deliveries WHERE hook_id = '" + hookA + "' AND state = 'delivered'";
-    while (PgFixture.queryLong(db, delivered) < 96 && System.currentTimeMillis() < queued + 30_000) {
+    long released = System.currentTimeMillis();
+    while (PgFixture.queryLong(db, delivered) < 96 && System.currentTimeMillis() < released + 30_000) {
       Thread.sleep(50);
     }
     assertEquals(96, PgFixture.queryLong(db, delivered));
-    assertEquals(96, slowReceived.get(), "one request a delivery: none failed waiting for a connection");
+    assertEquals(96, slow.received(), "one request a delivery: none failed waiting for a connection");
   }
 
   /**
