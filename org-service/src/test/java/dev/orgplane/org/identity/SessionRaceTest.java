@@ -47,7 +47,8 @@ class SessionRaceTest extends OrgServiceTest {
         .add("username", alice.email()).add("password", oldPassword));
     var change = client.put(own.port(), "127.0.0.1", "/v1/users/me/password").bearerTokenAuthentication(alice.token())
         .sendJsonObject(new JsonObject().put("currentPassword", oldPassword).put("password", "a-new-password-456"));
-    Thread.sleep(1500);
+    // all three at the user's row before it is let go: after a fixed 1.5 s, a busy machine's slower one came later
+    PgFixture.awaitLockWaits(db, 3);
     lock.query("COMMIT").execute().await();
     Future.join(refresh, signIn, change).otherwiseEmpty().await();
 

@@ -1516,10 +1516,12 @@ class InvitationTest extends MailedOrgServiceTest {
     var client = WebClient.create(vertx);
     var accepted = client.post(org.port(), "127.0.0.1", "/v1/invitations/" + invitation + "/accept")
         .bearerTokenAuthentication(invitee.token()).send();
-    Thread.sleep(300);
+    // each waits for a lock, the acceptance for the team, the rename for the acceptance: a fixed sleep a busy machine
+    // outlasted let the rename in before the acceptance, and the race was not run
+    PgFixture.awaitLockWaits(db, 1);
     var renamed = client.patch(org.port(), "127.0.0.1", "/v1/organizations/" + orgId + "/roles/" + role)
         .bearerTokenAuthentication(owner.token()).sendJsonObject(new JsonObject().put("name", "inspector"));
-    Thread.sleep(300);
+    PgFixture.awaitLockWaits(db, 2);
     lock.query("COMMIT").execute().await();
     Future.join(accepted, renamed).otherwiseEmpty().await();
 
