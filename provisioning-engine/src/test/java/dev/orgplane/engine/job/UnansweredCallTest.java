@@ -2,6 +2,7 @@ package dev.orgplane.engine.job;
 
 import static dev.orgplane.engine.WatchedTemplate.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.WatchedTemplate;
 import io.vertx.core.json.JsonObject;
@@ -31,6 +32,9 @@ class UnansweredCallTest {
 
     assertEquals("succeeded", job.getString("status"), job.encodePrettily());
     assertEquals(1, job.getInteger("attempts"), "retried within the run, not by a takeover");
-    assertEquals(2, watched.relay().count("GET", roles), "the unanswered read and its retry");
+    // the unanswered read and its retry; more on a machine so slow that the retry too went the second of the
+    // timeout without an answer
+    var reads = watched.relay().count("GET", roles);
+    assertTrue(reads >= 2, reads + " reads: the unanswered one was not sent again");
   }
 }
