@@ -1,10 +1,10 @@
 package dev.orgplane.org.event;
 
+import dev.orgplane.kit.db.DeadlockRetries;
 import dev.orgplane.kit.outbox.AttemptLease;
 import dev.orgplane.kit.outbox.Backoff;
 import dev.orgplane.org.audit.AuditLog;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -42,12 +42,6 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
   /** Where the window in which an attempt never made is given back stops growing: a day. */
   private static final long GIVEN_BACK_AT_MOST_MILLIS = 86_400_000;
 
-  /** PostgreSQL's SQLSTATE for a statement aborted to break a deadlock. */
-  private static final String DEADLOCK = "40P01";
-
-  /** How many times in a row a statement aborted as a deadlock's victim is made again. */
-  private static final int DEADLOCK_RETRIES = 3;
-
   /** The event a deactivation is audited and delivered as. */
   private static final String DEACTIVATION = "hook.updated";
 
@@ -80,8 +74,8 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
    * snapshot from before an activation waited at 'infinity' under an active hook, never sent, until purged, and one
    * from before a deactivation was due under an inactive hook, never sent nor purged. Rounds ending deliveries of
    * one hook so wait for each other, for the moment of a statement. A hook's deletion under way while its
-   * delivery is recorded may deadlock with the round (the hook, then its deliveries), one of them made again below
-   * or answered 409, as when {@code counts} alone locked hooks. The event of a deactivation goes to the organization's hooks subscribed to it
+   * delivery is recorded may deadlock with the round (the hook, then its deliveries): whichever loses is made again
+   * ({@link DeadlockRetries}; the deletion too, {@code SetupRoutes}). The event of a deactivation goes to the organization's hooks subscribed to it
    * ({@code listeners}): those this statement counted as the count leaves them (the ones it deactivates left out),
    * and the others held first ({@code listening}, FOR KEY SHARE again), so that one deleted since the snapshot is
    * left out rather than failing the deliveries' foreign key; the counted ones are not held there, being already
@@ -164,12 +158,7 @@ record DeliveryOutcomes(SqlClient client, int maxAttempts, long retryBaseMillis,
    * included), take the hook and then its deliveries, the other way round from this statement's.
    */
   private Future<Set<Long>> recordFree(List<Outcome> outcomes) {
-    return recordFree(outcomes, DEADLOCK_RETRIES);
-  }
-
-  private Future<Set<Long>> recordFree(List<Outcome> outcomes, int retries) {
-    return recordOnce(outcomes).recover(cause -> retries > 0 && cause instanceof PgException pg
-        && DEADLOCK.equals(pg.getSqlState()) ? recordFree(outcomes, retries - 1) : Future.failedFuture(cause));
+    return DeadlockRetries.retried(() -> recordOnce(outcomes));
   }
 
   private Future<Set<Long>> recordOnce(List<Outcome> outcomes) {

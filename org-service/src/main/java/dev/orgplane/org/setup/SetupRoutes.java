@@ -4,6 +4,7 @@ import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.Existing;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.kit.auth.BearerAuth;
+import dev.orgplane.kit.db.DeadlockRetries;
 import dev.orgplane.kit.db.TimeOrderedIds;
 import dev.orgplane.kit.http.ApiException;
 import dev.orgplane.kit.http.ApiException.FieldError;
@@ -222,7 +223,10 @@ public final class SetupRoutes {
   private void delete(RoutingContext ctx, SetupKind kind) {
     var id = Ids.uuid(ctx.pathParam("id"), "id");
     var principal = BearerAuth.principal(ctx);
-    pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal, ctx.pathParam("org"), kind.permission("delete"))
+    // a hook's deletion takes the hook, then its deliveries; a round recording one of them the other way round: the
+    // loser of such a deadlock is made again rather than answered 409
+    DeadlockRetries.retried(() -> pool.withTransaction(tx -> AccessPolicy.requireShared(tx, principal,
+            ctx.pathParam("org"), kind.permission("delete"))
             .compose(access -> SetupRepository.find(tx, kind, access.orgId(), id, true)
                 .map(found -> {
                   EntityTags.requireMatch(ctx, found.orElseThrow(() -> notFound(kind)), "The " + kind.noun());
@@ -236,7 +240,7 @@ public final class SetupRoutes {
                 .compose(deleted -> deleted
                     ? AuditLog.record(tx, ctx, access.orgId(), principal.subject(), kind.noun() + ".deleted",
                         kind.noun() + ":" + id, new JsonObject())
-                    : Future.failedFuture(notFound(kind)))))
+                    : Future.failedFuture(notFound(kind))))))
         .recover(failure -> inUse(failure, kind))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);

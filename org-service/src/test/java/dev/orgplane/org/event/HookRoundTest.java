@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -352,6 +353,34 @@ class HookRoundTest {
     recorded.await();
     return PgFixture.queryString(db, "SELECT CASE WHEN next_attempt_at = 'infinity' THEN 'parked' ELSE 'due' END "
         + "FROM org.hook_deliveries WHERE id = " + delivery + " AND state = 'pending'");
+  }
+
+  /**
+   * A hook's deletion that loses a deadlock to a round recording one of its deliveries (the round holds the delivery
+   * and waits for the hook, the deletion the other way round) is made again once the round is done: it was 409
+   * {@code concurrent_update}, the admin left to retry.
+   */
+  @Test
+  void aHookDeletionThatLosesADeadlockToARoundIsMadeAgain(Vertx vertx) throws Exception {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = roundsOfTheTests(vertx, db);
+    var owner = org.newUser("owner");
+    var hook = updatedUnderAHook(org, owner.token(), "http://localhost:9/deleted");
+    var delivery = deliveryOf(db, hook);
+    var round = Database.open(vertx, db, 1, List.of()).await().getConnection().await();
+    var recording = round.begin().await();
+    // the deletion is the one to find the deadlock, and so its victim
+    round.query("SET LOCAL deadlock_timeout = '60s'").execute().await();
+    round.query("SELECT 1 FROM org.hook_deliveries WHERE id = " + delivery + " FOR KEY SHARE").execute().await();
+
+    var deleted = CompletableFuture.supplyAsync(() -> org.send(HttpMethod.DELETE, "/v1/organizations/"
+        + hook.get(0) + "/hooks/" + hook.get(1), owner.token(), null).statusCode(), task -> new Thread(task).start());
+    PgFixture.awaitLockWaits(db, 1);
+    round.query("SELECT 1 FROM org.hooks WHERE id = '" + hook.get(1) + "' FOR NO KEY UPDATE").execute().await();
+    recording.commit().await();
+
+    assertEquals(204, deleted.get(30, TimeUnit.SECONDS));
+    assertEquals(0, PgFixture.queryLong(db, "SELECT count(*) FROM org.hooks WHERE id = '" + hook.get(1) + "'"));
   }
 
   /** A failed first attempt (500) of each delivery that {@code ids} selects. */
