@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.EngineWithTemplate;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
@@ -43,7 +41,7 @@ class ConfiguredStreamLimitsTest {
       var job = queue(idle, "configured-streams");
       var events = "/v1/provisioning/jobs/" + job + "/events";
       for (int i = 0; i < 2; i++) {
-        var status = open(client, idle, events).timeout(WAIT_SECONDS, TimeUnit.SECONDS).await().statusCode();
+        var status = open(client, idle, events).timeout(WAIT_SECONDS, TimeUnit.SECONDS).await().status();
         assertEquals(200, status, "stream " + i);
       }
 
@@ -94,23 +92,15 @@ class ConfiguredStreamLimitsTest {
     @Test
     void aStopLetsTheStreamsGoRatherThanWaitingOutTheGrace() {
       var job = queue(idle, "stopping-streams");
-      // the head told as it comes and the body read whole, both by handlers set before the request goes out: the body
-      // asked for from this thread once the head had come could miss the stream's first event, come meanwhile
-      var head = Promise.<HttpClientResponse>promise();
-      var body = client(idle).request(HttpMethod.GET, idle.engine().port(), "127.0.0.1",
-              "/v1/provisioning/jobs/" + job + "/events")
-          .compose(request -> {
-            request.response().onComplete(head);
-            return ClientCalls.send(request.putHeader("Authorization", "Bearer " + idle.token()));
-          })
-          .map(ClientCalls.Read::body);
-      assertEquals(200, head.future().timeout(WAIT_SECONDS, TimeUnit.SECONDS).await().statusCode());
+      var stream = open(client(idle), idle, "/v1/provisioning/jobs/" + job + "/events")
+          .timeout(WAIT_SECONDS, TimeUnit.SECONDS).await();
+      assertEquals(200, stream.status());
 
       var stopping = System.nanoTime();
       idle.engine().undeploy(idle.vertx());
       var stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping);
       assertTrue(stopMillis < 15_000, "the stop took " + stopMillis + " ms");
-      var received = body.timeout(WAIT_SECONDS, TimeUnit.SECONDS).await().toString();
+      var received = stream.body().timeout(WAIT_SECONDS, TimeUnit.SECONDS).await().toString();
       assertTrue(received.startsWith("event: job"), received);
       assertFalse(received.contains("event: end"), received);
     }
@@ -130,10 +120,14 @@ class ConfiguredStreamLimitsTest {
     return queued.bodyAsJsonObject().getString("id");
   }
 
-  /** The fixture's group admin's request for {@code path}, once its head has come. */
-  private static Future<HttpClientResponse> open(HttpClient client, EngineWithTemplate idle, String path) {
+  /**
+   * The fixture's group admin's request for {@code path}, once its head has come, its body read as it comes
+   * ({@link ClientCalls#open}: asked for from this thread once the head had come, a stream's first event, come with
+   * it, could be missed).
+   */
+  private static Future<ClientCalls.Opened> open(HttpClient client, EngineWithTemplate idle, String path) {
     return client.request(HttpMethod.GET, idle.engine().port(), "127.0.0.1", path)
-        .compose(request -> request.putHeader("Authorization", "Bearer " + idle.token()).send());
+        .compose(request -> ClientCalls.open(request.putHeader("Authorization", "Bearer " + idle.token())));
   }
 
   /**
