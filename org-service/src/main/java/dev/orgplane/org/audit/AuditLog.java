@@ -95,23 +95,23 @@ public final class AuditLog {
   }
 
   /**
-   * The CTEs {@code audited}, {@code events} and {@code delivered} that every hook event goes through: for each row
-   * of {@code rows} (its {@code org_id}, {@code action}, {@code target} and {@code details}), the audit event by
-   * {@code actor}, and its delivery to the organization's hooks subscribed to it: its active ones, or those of the
-   * relation {@code listeners} (see {@link HookOutbox#deliveriesOf(String, int, String)}); {@code $occurredAt} says
-   * when.
+   * The CTEs {@code audited}, {@code events} and {@link HookOutbox}'s ({@code subscribed}, {@code payloads}, {@code
+   * delivered}) that every hook event goes through: for each row of {@code rows} (its {@code org_id}, {@code action},
+   * {@code target} and {@code details}), the audit event by {@code actor}, and its delivery to the organization's
+   * hooks subscribed to it: its active ones, or those of the relation {@code listeners} (see {@link
+   * HookOutbox#deliveriesOf(String, int, String)}); {@code $occurredAt} says when.
    */
   private static String hookEventsOf(String rows, Actor actor, String listeners, int occurredAt) {
     return "audited AS (" + INSERT + "SELECT org_id, " + actor.id() + ", action, target, details, "
         + actor.requestId() + ", " + actor.jobId() + " FROM " + rows + "), "
         + "events AS (SELECT org_id, gen_random_uuid() AS id, action AS event, target, details FROM " + rows + "), "
-        + "delivered AS (" + (listeners == null ? HookOutbox.deliveriesOf("events", occurredAt)
-            : HookOutbox.deliveriesOf("events", occurredAt, listeners)) + ")";
+        + (listeners == null ? HookOutbox.deliveriesOf("events", occurredAt)
+            : HookOutbox.deliveriesOf("events", occurredAt, listeners));
   }
 
   /**
    * {@link #hookEventFor} for many events of one request, each in its own organization and job: the CTEs {@code
-   * audited}, {@code events} and {@code delivered} that audit the event {@code $first+1} by {@code $first} for each
+   * audited}, {@code events} and {@link HookOutbox}'s that audit the event {@code $first+1} by {@code $first} for each
    * row of {@code relation} (its {@code org_id}, {@code target}, {@code details} and {@code job_id}, kept as
    * {@link #JOB_HEADER} is: only if the actor is the provisioner) and queue each for the organization's subscribed
    * hooks; their parameters, numbered from {@code $first}, are {@link #hookEventsValues}.
@@ -175,8 +175,8 @@ public final class AuditLog {
   }
 
   /**
-   * {@link #insertFor} for an action that is a hook event: the CTEs {@code audited}, {@code events} and {@code
-   * delivered}, to go in a statement's WITH list, that audit one event per row of {@code relation} and queue each for
+   * {@link #insertFor} for an action that is a hook event: the CTEs {@code audited}, {@code events} and {@link
+   * HookOutbox}'s, to go in a statement's WITH list, that audit one event per row of {@code relation} and queue each for
    * the organization's subscribed hooks, as {@link #record} does; their parameters, numbered from {@code $first},
    * are {@link #hookEventValues}.
    */
@@ -194,8 +194,8 @@ public final class AuditLog {
       + "audited AS (" + INSERT + "SELECT $1, $2, g.action, g.target, g.details::jsonb, $3, " + jobIfProvisioner(2, "$4")
       + " FROM given g ORDER BY g.n), "
       + "events AS (SELECT $1::uuid AS org_id, gen_random_uuid() AS id, g.action AS event, g.target, "
-      + "g.details::jsonb AS details FROM given g WHERE $1 IS NOT NULL AND g.action = ANY ($9::text[])) "
-      + HookOutbox.deliveriesOf("events", 8);
+      + "g.details::jsonb AS details FROM given g WHERE $1 IS NOT NULL AND g.action = ANY ($9::text[])), "
+      + HookOutbox.deliveriesOf("events", 8) + " SELECT 1";
 
   private static String values(int first) {
     return "$" + first + ", $" + (first + 1) + ", $" + (first + 2) + ", $" + (first + 3) + ", $" + (first + 4) + ", $"

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * How long a hook's deliveries, with their attempts, stay for {@code GET .../deliveries}, redelivery and, parked for an
- * inactive hook, for its activation: {@value #SETTING}. Each delivery and its attempts were kept for ever, every
- * organization's table growing with every event its hooks heard. A pending delivery of an active hook stays however
- * old it is: it is still to be sent.
+ * inactive hook, for its activation: {@value #SETTING}, and their events' payloads (V64) until no delivery kept names
+ * them. Each delivery and its attempts were kept for ever, every organization's table growing with every event its
+ * hooks heard. A pending delivery of an active hook stays however old it is: it is still to be sent.
  */
 public final class DeliveryRetention {
 
@@ -28,9 +28,9 @@ public final class DeliveryRetention {
     return settings.integer(SETTING, 1, LONGEST_DAYS);
   }
 
-  /** The purges of {@link #endedPurge} and {@link #parkedPurge}, to run hourly. */
+  /** The purges of {@link #endedPurge}, {@link #parkedPurge} and {@link #unreferencedPurge}, to run hourly. */
   public static List<BatchedPurge> purges(Pool pool, int days) {
-    return List.of(endedPurge(pool, days), parkedPurge(pool, days));
+    return List.of(endedPurge(pool, days), parkedPurge(pool, days), unreferencedPurge(pool, days));
   }
 
   /**
@@ -50,6 +50,26 @@ public final class DeliveryRetention {
   static BatchedPurge parkedPurge(Pool pool, int days) {
     return purge(pool, "parked hook deliveries", PARKED, days);
   }
+
+  /**
+   * Drops event payloads (V64) made more than {@code days} ago that no delivery names any more: its last one purged, or
+   * deleted with its hook. A payload is stored in the statement that queues its deliveries and only a redelivery of
+   * one of them names it again, so one no delivery names stays so. Only those past the retention are read (V64's
+   * index, from the oldest), each looked up among the deliveries by V65's index: not the whole table every hour, and
+   * no payload a delivery of it still to be purged names. One a deleted hook's deliveries named waits out the
+   * retention like the rest.
+   */
+  static BatchedPurge unreferencedPurge(Pool pool, int days) {
+    return new BatchedPurge(pool, "unreferenced hook payloads", UNREFERENCED, Tuple.of(days));
+  }
+
+  /**
+   * Up to a batch of payloads past the retention of {@code $1} days that no delivery names. Rows another transaction
+   * holds (a redelivery naming one, whose foreign key holds it) are skipped, left to the next run.
+   */
+  static final String UNREFERENCED = "DELETE FROM org.hook_payloads WHERE id IN (SELECT p.id FROM org.hook_payloads p "
+      + "WHERE p.created_at < now() - make_interval(days => $1) AND NOT EXISTS (SELECT 1 FROM org.hook_deliveries d "
+      + "WHERE d.payload_id = p.id) LIMIT " + BatchedPurge.BATCH + " FOR UPDATE SKIP LOCKED)";
 
   private static BatchedPurge purge(Pool pool, String what, String state, int days) {
     return new BatchedPurge(pool, what, delete(state), Tuple.of(days));

@@ -56,6 +56,12 @@ public final class HookDispatcher {
   /** Deliveries of hooks that may send them, now or later: V44's hook_deliveries_waiting_idx holds them. */
   private static final String WAITING = "WHERE state = 'pending' AND next_attempt_at < 'infinity' ";
   /**
+   * A claimed delivery's payload: the event's, stored once for all its deliveries (V64), found by its primary key; a
+   * delivery queued before V64 holds its own until the retention purges it.
+   */
+  private static final String PAYLOAD = "COALESCE(d.payload, (SELECT p.payload FROM org.hook_payloads p "
+      + "WHERE p.id = d.payload_id)) AS payload";
+  /**
    * The claim ({@link #claim}): {@code $1} the round's size, {@code $2} the lease, {@code $3} the hooks being sent to
    * here, {@code $4} an organization's sends at once, {@code $5} and {@code $6} the organizations being sent to here
    * and their sends under way.
@@ -77,7 +83,7 @@ public final class HookDispatcher {
       + "ORDER BY t.turn, t.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED) "
       + "UPDATE org.hook_deliveries d SET " + AttemptLease.claim("d", 2) + " FROM due, org.hooks h "
       + "WHERE d.id = due.id AND h.org_id = d.org_id AND h.id = d.hook_id "
-      + "RETURNING d.id, d.org_id, d.hook_id, d.public_id, d.attempts, d.event, d.payload, h.url, h.secret";
+      + "RETURNING d.id, d.org_id, d.hook_id, d.public_id, d.attempts, d.event, " + PAYLOAD + ", h.url, h.secret";
   /** Where the backlog gauge stops counting: above it, it reads this many ("at least"). */
   static final int BACKLOG_COUNTED_UP_TO = 100_000;
   /**

@@ -40,19 +40,25 @@ public final class ManualDeliveryRoutes {
 
   private static final String PING_SQL = "WITH hook AS (SELECT org_id, id, active FROM org.hooks "
       + "WHERE org_id = $1 AND id = $2 FOR KEY SHARE), "
-      + "d AS (INSERT INTO org.hook_deliveries AS q (org_id, hook_id, event, payload) SELECT org_id, id, '" + PING
-      + "', jsonb_build_object('id', gen_random_uuid(), 'event', '" + PING + "', 'organizationId', org_id, "
-      + "'target', 'hook:' || id, 'details', '{}'::jsonb, 'occurredAt', $3::text) FROM hook WHERE active "
-      + "RETURNING q.*), "
+      + "payload AS (INSERT INTO org.hook_payloads (org_id, payload) SELECT org_id, jsonb_build_object('id', "
+      + "gen_random_uuid(), 'event', '" + PING + "', 'organizationId', org_id, 'target', 'hook:' || id, 'details', "
+      + "'{}'::jsonb, 'occurredAt', $3::text) FROM hook WHERE active RETURNING id), "
+      + "d AS (INSERT INTO org.hook_deliveries AS q (org_id, hook_id, event, payload_id) SELECT hook.org_id, hook.id, '"
+      + PING + "', payload.id FROM hook, payload RETURNING q.*), "
       + "audited AS (" + AuditLog.insertFor("d", 4) + ") "
       + "SELECT hook.active, NULL AS original_state, " + DeliveryView.COLUMNS + " FROM hook LEFT JOIN d ON true";
 
-  /** A pending delivery is not repeated: it is still being tried. */
+  /**
+   * A pending delivery is not repeated: it is still being tried. The redelivery names the original's payload, so it
+   * sends the same bytes; an original queued before V64 lends its own inline payload, copied.
+   */
   private static final String REDELIVER_SQL = "WITH original AS (SELECT o.org_id, o.hook_id, o.event, o.payload, "
-      + "o.public_id, o.state, h.active FROM org.hook_deliveries o JOIN org.hooks h ON h.org_id = o.org_id "
-      + "AND h.id = o.hook_id WHERE o.org_id = $1 AND o.hook_id = $2 AND o.public_id = $3 FOR KEY SHARE OF h), "
-      + "d AS (INSERT INTO org.hook_deliveries AS q (org_id, hook_id, event, payload, redelivery_of) "
-      + "SELECT org_id, hook_id, event, payload, public_id FROM original WHERE active AND state <> 'pending' "
+      + "o.payload_id, o.public_id, o.state, h.active FROM org.hook_deliveries o JOIN org.hooks h "
+      + "ON h.org_id = o.org_id AND h.id = o.hook_id WHERE o.org_id = $1 AND o.hook_id = $2 AND o.public_id = $3 "
+      + "FOR KEY SHARE OF h), "
+      + "d AS (INSERT INTO org.hook_deliveries AS q (org_id, hook_id, event, payload, payload_id, redelivery_of) "
+      + "SELECT org_id, hook_id, event, payload, payload_id, public_id FROM original "
+      + "WHERE active AND state <> 'pending' "
       + "RETURNING q.*), "
       + "audited AS (" + AuditLog.insertFor("d", 4) + ") "
       + "SELECT original.active, original.state AS original_state, " + DeliveryView.COLUMNS

@@ -101,6 +101,47 @@ class DeliveryRetentionTest extends OrgServiceTest {
   }
 
   /**
+   * An event's payload (V64), stored once for all its deliveries, goes once the last delivery naming it is purged, and
+   * not before: while one delivery within the retention names it, it stays. One no delivery names (its hook deleted)
+   * stays out the retention like its deliveries would have; an organization's deletion takes its payloads at once.
+   */
+  @Test
+  void aPayloadIsPurgedOnceItsLastDeliveryIsAndNotBefore() {
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "payload-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hooks = "/v1/organizations/" + orgId + "/hooks";
+    var first = inactiveHook(owner, hooks, "first");
+    var second = inactiveHook(owner, hooks, "second");
+    var shared = payload(orgId, "shared", "40 days");
+    var stale = payload(orgId, "stale", "40 days");
+    var unheardRecent = payload(orgId, "unheard-recent", "2 days");
+    var unheardOld = payload(orgId, "unheard-old", "40 days");
+    namedBy(shared, first, "40 days");
+    namedBy(shared, second, "2 days");
+    namedBy(stale, first, "40 days");
+    namedBy(stale, second, "40 days");
+    var pool = Database.open(vertx, org.db(), 1, List.of()).await();
+    var payloads = DeliveryRetention.unreferencedPurge(pool, 30);
+
+    assertEquals(1, payloads.run().await(), "only the old one no delivery names, before the deliveries' purge");
+    assertEquals(List.of(shared, stale, unheardRecent), payloadsOf(orgId));
+    DeliveryRetention.endedPurge(pool, 30).run().await();
+    assertEquals(1, payloads.run().await(), "the stale one, its last delivery gone");
+    assertEquals(List.of(shared, unheardRecent), payloadsOf(orgId), "the shared one, a delivery still naming it");
+
+    PgFixture.execute(org.db(), "UPDATE org.hook_deliveries SET created_at = now() - interval '40 days' WHERE "
+        + "payload_id = " + shared, "UPDATE org.hook_delivery_attempts SET attempted_at = now() - interval '40 days' "
+        + "WHERE delivery_id IN (SELECT id FROM org.hook_deliveries WHERE payload_id = " + shared + ")");
+    DeliveryRetention.endedPurge(pool, 30).run().await();
+    assertEquals(1, payloads.run().await());
+    assertEquals(List.of(unheardRecent), payloadsOf(orgId));
+
+    namedBy(unheardRecent, first, "2 days");
+    PgFixture.execute(org.db(), "DELETE FROM org.organizations WHERE id = '" + orgId + "'");
+    assertEquals(List.of(), payloadsOf(orgId), "gone with the organization, a delivery naming it as well");
+  }
+
+  /**
    * A purge leaves the deliveries another transaction holds to its next run rather than waiting for them: a hook's
    * activation takes its deliveries in another order than a batch does, and the two deadlocked, the activation
    * failing with 409 when it lost.
@@ -187,6 +228,28 @@ class DeliveryRetentionTest extends OrgServiceTest {
     PgFixture.execute(org.db(), queued + (attempted == null ? "SELECT count(*) FROM d"
         : "INSERT INTO org.hook_delivery_attempts (delivery_id, attempt, status_code, duration_ms, attempted_at) "
             + "SELECT id, 1, 200, 5, now() - interval '" + attempted + "' FROM d"));
+  }
+
+  /** Stores a payload labelled {@code label} made {@code made} ago, named by no delivery yet; answers its id. */
+  private long payload(String orgId, String label, String made) {
+    return PgFixture.queryLong(org.db(), ("INSERT INTO org.hook_payloads (org_id, payload, created_at) VALUES ('%s', "
+        + "'{\"label\": \"%s\"}', now() - interval '%s') RETURNING id").formatted(orgId, label, made));
+  }
+
+  /** A delivery of the payload {@code payloadId} to {@code hookId}, delivered, made and attempted {@code ago}. */
+  private void namedBy(long payloadId, String hookId, String ago) {
+    PgFixture.execute(org.db(), ("WITH d AS (INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload_id, "
+        + "state, next_attempt_at, created_at, attempts) SELECT org_id, '%s', 'organization.updated', id, 'delivered', "
+        + "'infinity', now() - interval '%s', 1 FROM org.hook_payloads WHERE id = %d RETURNING id) "
+        + "INSERT INTO org.hook_delivery_attempts (delivery_id, attempt, status_code, duration_ms, attempted_at) "
+        + "SELECT id, 1, 200, 5, now() - interval '%s' FROM d").formatted(hookId, ago, payloadId, ago));
+  }
+
+  /** The ids of the organization's payloads, oldest first. */
+  private List<Long> payloadsOf(String orgId) {
+    return List.of(PgFixture.queryString(org.db(), "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') "
+        + "FROM org.hook_payloads WHERE org_id = '" + orgId + "'").split(",")).stream().filter(id -> !id.isEmpty())
+        .map(Long::valueOf).toList();
   }
 
   private static List<String> states(JsonObject page) {

@@ -200,15 +200,75 @@ class HookDeliveryTest {
     var orgId = updatedUnderHooks(org, owner.token(), "http://localhost:9/first", "http://localhost:9/second");
     org.send(HttpMethod.POST, "/v1/organizations/" + orgId + "/disable", owner.token(), null);
 
-    var inOrg = " FROM org.hook_deliveries WHERE org_id = '" + orgId + "' AND event = ";
+    var inOrg = " FROM org.hook_deliveries d JOIN org.hook_payloads p ON p.id = d.payload_id WHERE d.org_id = '"
+        + orgId + "' AND d.event = ";
     assertEquals(2, PgFixture.queryLong(db, "SELECT count(*)" + inOrg + "'organization.updated'"));
-    assertEquals(1, PgFixture.queryLong(db, "SELECT count(DISTINCT payload->>'id')" + inOrg + "'organization.updated'"));
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(DISTINCT p.payload->>'id')" + inOrg
+        + "'organization.updated'"));
     assertEquals(0, PgFixture.queryLong(db, "SELECT count(*)" + inOrg + "'organization.disabled'"), "not subscribed");
     assertEquals(2, PgFixture.queryLong(db, "SELECT count(*) FROM org.audit_events WHERE org_id = '" + orgId
         + "' AND action IN ('organization.updated', 'organization.disabled')"), "both audited, once");
   }
 
   /** A failure counts only from the latest claim of a pending delivery; a success always; every attempt is kept. */
+  /**
+   * An event to many hooks is stored once (V64), each delivery naming it, and each hook is sent the bytes it was sent
+   * when every delivery held its own copy: the event's JSON as stored, the same for all. An event no hook hears stores
+   * nothing.
+   */
+  @Test
+  void anEventToManyHooksIsStoredOnceAndSentToEachAsTheSameBytes(Vertx vertx) throws InterruptedException {
+    var bodies = new CopyOnWriteArrayList<String>();
+    var receiver = recordingReceiver(vertx, bodies);
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = dispatching(vertx, db, new JsonObject());
+    var owner = org.newUser("owner");
+    var hooks = 3;
+    var urls = new String[hooks];
+    for (int i = 0; i < hooks; i++) {
+      urls[i] = "http://localhost:" + receiver.actualPort() + "/events/" + i;
+    }
+    var orgId = updatedUnderHooks(org, owner.token(), urls);
+    Eventually.holds(() -> bodies.size() == hooks, () -> "every hook is sent the event: " + bodies);
+    org.send(HttpMethod.POST, "/v1/organizations/" + orgId + "/disable", owner.token(), null);
+
+    var inOrg = " FROM org.hook_payloads WHERE org_id = '" + orgId + "'";
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*)" + inOrg), "one payload, and none for the unheard event");
+    assertEquals(hooks, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE org_id = '" + orgId
+        + "' AND payload IS NULL AND payload_id = (SELECT id" + inOrg + ")"), "every delivery names it");
+    var stored = new JsonObject(PgFixture.queryString(db, "SELECT payload::text" + inOrg));
+    assertEquals(List.of("id", "event", "target", "details", "occurredAt", "organizationId"),
+        List.copyOf(stored.fieldNames()), "the event as it was sent before V64");
+    assertEquals(orgId, stored.getString("organizationId"));
+    assertEquals(List.of(stored.encode()), bodies.stream().distinct().toList(), "each hook, the same bytes");
+  }
+
+  /**
+   * A delivery queued before V64 holds its payload itself, naming none stored apart: it is sent that payload and shown
+   * like any other until the retention purges it.
+   */
+  @Test
+  void aDeliveryQueuedBeforeV64WithItsOwnPayloadIsSentAndShown(Vertx vertx) throws InterruptedException {
+    var bodies = new CopyOnWriteArrayList<String>();
+    var receiver = recordingReceiver(vertx, bodies);
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = dispatching(vertx, db, new JsonObject());
+    var owner = org.newUser("owner");
+    var orgId = org.createOrg(owner.token(), "older-" + UUID.randomUUID().toString().substring(0, 8)).getString("id");
+    var hookId = hook(org, owner.token(), orgId, "http://localhost:" + receiver.actualPort() + "/events");
+    var inline = "{\"id\": \"" + UUID.randomUUID() + "\", \"event\": \"organization.updated\", \"label\": \"pre-v64\"}";
+    PgFixture.execute(db, "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload) VALUES ('" + orgId
+        + "', '" + hookId + "', 'organization.updated', '" + inline + "')");
+
+    Eventually.holds(() -> bodies.size() == 1, "the delivery is sent");
+    assertEquals(new JsonObject(PgFixture.queryString(db, "SELECT payload::text FROM org.hook_deliveries WHERE "
+        + "hook_id = '" + hookId + "'")).encode(), bodies.get(0), "its own payload's bytes");
+    assertEquals("pre-v64", new JsonObject(bodies.get(0)).getString("label"));
+    var shown = finalState(org, owner.token(), orgId, hookId);
+    assertEquals("delivered", shown.getString("state"));
+    assertEquals("organization.updated", shown.getString("event"));
+  }
+
   @Test
   void anAttemptOutlivedByALaterClaimRecordsItselfButOnlyASuccessSetsTheState(Vertx vertx) {
     var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
@@ -571,6 +631,14 @@ class HookDeliveryTest {
   private static HttpServer countingReceiver(Vertx vertx, AtomicInteger received) {
     return vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       received.incrementAndGet();
+      req.response().end();
+    })).listen(0, "127.0.0.1").await();
+  }
+
+  /** A receiver on this machine that answers 200 to every delivery and keeps its body, as sent, in {@code bodies}. */
+  private static HttpServer recordingReceiver(Vertx vertx, List<String> bodies) {
+    return vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      bodies.add(body.toString(StandardCharsets.UTF_8));
       req.response().end();
     })).listen(0, "127.0.0.1").await();
   }

@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -36,7 +37,8 @@ class ManualDeliveryTest {
 
   private static final String SECRET = "ping-receiver-secret-0123456789";
 
-  record Received(String event, String delivery, boolean signatureValid, JsonObject payload) {
+  /** A delivery as its receiver got it: {@code body} the bytes sent, {@code payload} what they say. */
+  record Received(String event, String delivery, boolean signatureValid, JsonObject payload, String body) {
   }
 
   private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -49,7 +51,8 @@ class ManualDeliveryTest {
       var parts = req.getHeader("Orgplane-Signature").split(",");
       long t = Long.parseLong(parts[0].substring(2));
       received.add(new Received(req.getHeader("Orgplane-Event"), req.getHeader("Orgplane-Delivery"),
-          parts[1].equals("v1=" + HookDispatcher.sign(SECRET, t, body)), body.toJsonObject()));
+          parts[1].equals("v1=" + HookDispatcher.sign(SECRET, t, body)), body.toJsonObject(),
+          body.toString(StandardCharsets.UTF_8)));
       req.response().end();
     })).listen(0, "127.0.0.1").await();
     // a failed attempt is retried only after a minute: a delivery to a closed port stays pending meanwhile
@@ -129,11 +132,31 @@ class ManualDeliveryTest {
     assertEquals(first, redelivery.getString("redeliveryOf"));
     assertEquals(h.path("/deliveries/" + redelivery.getString("id")), again.getHeader("Location"));
     var repeated = receivedAs(redelivery.getString("id"));
-    assertEquals(original.payload(), repeated.payload(), "the payload, its event id included, is the original's");
+    assertEquals(original.body(), repeated.body(), "the payload, its event id included, is the original's, byte for "
+        + "byte");
+    assertEquals(1, PgFixture.queryLong(org.db(), "SELECT count(DISTINCT payload_id) FROM org.hook_deliveries "
+        + "WHERE hook_id = '" + h.hookId() + "' AND payload IS NULL"), "both name the one payload stored");
     assertTrue(repeated.signatureValid());
     assertEquals(first, settled(h, again.getHeader("Location")).getString("redeliveryOf"));
     assertEquals(new JsonObject().put("deliveryId", first), org.audited(h.owner().token(), h.orgId(),
         "hook.redelivered").getJsonObject(0).getJsonObject("details"));
+  }
+
+  /** A delivery queued before V64, its payload held inline (V64), is redelivered with that payload's bytes. */
+  @Test
+  void aRedeliveryOfADeliveryQueuedBeforeV64SendsItsOwnPayload() throws InterruptedException {
+    var h = hooked(receiverUrl());
+    var first = UUID.randomUUID().toString();
+    PgFixture.execute(org.db(), "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload, state, public_id) "
+        + "VALUES ('" + h.orgId() + "', '" + h.hookId() + "', 'member.added', '{\"event\": \"member.added\", "
+        + "\"label\": \"pre-v64\"}', 'delivered', '" + first + "')");
+
+    var again = org.post(h.path("/deliveries/" + first + "/redeliver"), h.owner().token(), null);
+    assertEquals(202, again.statusCode(), again.bodyAsString());
+    var repeated = receivedAs(again.bodyAsJsonObject().getString("id"));
+    assertEquals(new JsonObject(PgFixture.queryString(org.db(), "SELECT payload::text FROM org.hook_deliveries "
+        + "WHERE public_id = '" + first + "'")).encode(), repeated.body());
+    assertEquals("pre-v64", repeated.payload().getString("label"));
   }
 
   /**

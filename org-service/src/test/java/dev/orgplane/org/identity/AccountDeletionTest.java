@@ -88,8 +88,9 @@ class AccountDeletionTest {
     }
     assertTrue(org.get("/v1/organizations/" + first + "/groups/" + team + "/users", owner.token()).bodyAsJsonObject()
         .getJsonArray("items").isEmpty());
-    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries WHERE event = 'member.removed' "
-        + "AND org_id = '" + first + "' AND payload->>'organizationId' = '" + first + "' AND payload->>'target' = 'user:"
+    assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM org.hook_deliveries d JOIN org.hook_payloads p "
+        + "ON p.id = d.payload_id WHERE d.event = 'member.removed' AND d.org_id = '" + first + "' "
+        + "AND p.payload->>'organizationId' = '" + first + "' AND p.payload->>'target' = 'user:"
         + leaver.id() + "'"), "the first organization's hook hears it");
 
     var listed = TokenRevocations.Snapshot.fromJson(org.get("/v1/token-revocations", org.engineToken()).bodyAsJsonObject());

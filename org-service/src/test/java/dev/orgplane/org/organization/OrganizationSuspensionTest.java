@@ -272,8 +272,8 @@ class OrganizationSuspensionTest {
 
   /** The payloads queued for the tenant's hooks, in the order queued. */
   private List<JsonObject> deliveries(Tenant tenant) {
-    var sql = "SELECT coalesce(json_agg(payload ORDER BY id), '[]')::text FROM org.hook_deliveries WHERE org_id = '"
-        + tenant.id() + "'";
+    var sql = "SELECT coalesce(json_agg(p.payload ORDER BY d.id), '[]')::text FROM org.hook_deliveries d "
+        + "JOIN org.hook_payloads p ON p.id = d.payload_id WHERE d.org_id = '" + tenant.id() + "'";
     try (var conn = DriverManager.getConnection(org.db().jdbcUrl(), org.db().user(), org.db().password());
          var rows = conn.createStatement().executeQuery(sql)) {
       rows.next();
