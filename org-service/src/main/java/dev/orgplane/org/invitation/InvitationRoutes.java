@@ -116,20 +116,23 @@ public final class InvitationRoutes {
     var teams = Ids.uuids(groupIds, "groupIds");
     pool.withTransaction(tx -> AccessPolicy.require(tx, principal, ctx.pathParam("org"), PermissionCatalog.INVITATION_CREATE,
                 true)
-            .compose(access -> requireVerifiedInviter(tx, access)
-                .compose(v -> SelfGrants.refuseRequesterInvited(tx, access, JobRequester.of(ctx, access), email))
-                .compose(v -> requireInvitable(tx, access, email, granted, teams))
-                .compose(member -> InvitationRepository.upsert(tx, access.orgId(), email, granted, teams,
-                        AccessPolicy.userId(principal), JobRequester.of(ctx, access), ttlSeconds)
-                    .compose(invitation -> mail(ctx, tx, access, email, invitation, member)
-                        .compose(mailed -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
-                            "invitation.created", "invitation:" + invitation.getString("id"),
-                            new JsonObject().put("email", email).put("mailed", mailed)
-                                .put("roles", invitation.getJsonArray("roles"))
-                                .put("groupIds", invitation.getJsonArray("groupIds"))))
-                        .compose(v -> Replies.keep(tx, ctx, Reply.created(
-                            OrganizationPaths.of(access.orgId(), "invitations", invitation.getString("id")),
-                            invitation)))))))
+            .compose(access -> {
+              var requester = JobRequester.of(ctx, access);
+              return requireVerifiedInviter(tx, access)
+                  .compose(v -> SelfGrants.refuseRequesterInvited(tx, access, requester, email))
+                  .compose(v -> requireInvitable(tx, access, email, granted, teams))
+                  .compose(member -> InvitationRepository.upsert(tx, access.orgId(), email, granted, teams,
+                          AccessPolicy.userId(principal), requester, ttlSeconds)
+                      .compose(invitation -> mail(ctx, tx, access, email, invitation, member)
+                          .compose(mailed -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
+                              "invitation.created", "invitation:" + invitation.getString("id"),
+                              new JsonObject().put("email", email).put("mailed", mailed)
+                                  .put("roles", invitation.getJsonArray("roles"))
+                                  .put("groupIds", invitation.getJsonArray("groupIds"))))
+                          .compose(v -> Replies.keep(tx, ctx, Reply.created(
+                              OrganizationPaths.of(access.orgId(), "invitations", invitation.getString("id")),
+                              invitation)))));
+            }))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
   }
