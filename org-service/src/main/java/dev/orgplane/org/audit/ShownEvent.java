@@ -19,7 +19,9 @@ import java.util.Map;
  * withdrawal, by the member who left or of the request and moment of their {@code member.removed}, paired the address
  * with the member however few of its details were shown (until session 34). So did {@code invitation.accepted}, by the
  * member it made, of the invitation whose id the invitation list and its creator know with its address: it is shown to
- * those readers alone as well. The events keep everything as written, for the readers who may see it.
+ * those readers alone as well. The requester of the job the engine made an invitation for ({@code requestedBy} of
+ * {@code invitation.created}) is shown to them alone too: the invited address may become that account's (which is
+ * why accepting refuses it them), so beside the invitation it pairs an address with an account as the address does. The events keep everything as written, for the readers who may see it.
  */
 final class ShownEvent {
 
@@ -33,7 +35,8 @@ final class ShownEvent {
 
   /** By action, each detail shown only to readers allowed all the permissions it names. */
   private static final Map<String, Map<String, List<String>>> RESTRICTED = Map.of(
-      "invitation.created", Map.of("email", INVITATIONS_AND_MEMBERS, "mailed", INVITATIONS_AND_MEMBERS));
+      "invitation.created", Map.of("email", INVITATIONS_AND_MEMBERS, "mailed", INVITATIONS_AND_MEMBERS,
+          "requestedBy", INVITATIONS_AND_MEMBERS));
 
   /**
    * The SQL condition an event of {@code org.audit_events} meets if the reader is shown it: {@code $n} is {@link

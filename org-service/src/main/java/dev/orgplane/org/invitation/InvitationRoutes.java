@@ -126,15 +126,24 @@ public final class InvitationRoutes {
                       .compose(invitation -> mail(ctx, tx, access, email, invitation, member)
                           .compose(mailed -> AuditLog.record(tx, ctx, access.orgId(), principal.subject(),
                               "invitation.created", "invitation:" + invitation.getString("id"),
-                              new JsonObject().put("email", email).put("mailed", mailed)
-                                  .put("roles", invitation.getJsonArray("roles"))
-                                  .put("groupIds", invitation.getJsonArray("groupIds"))))
+                              created(email, mailed, invitation, requester)))
                           .compose(v -> Replies.keep(tx, ctx, Reply.created(
                               OrganizationPaths.of(access.orgId(), "invitations", invitation.getString("id")),
                               invitation)))));
             }))
         .onSuccess(reply -> reply.send(ctx))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The details of {@code invitation.created}: the address, whether it was mailed, what the invitation grants and, for
+   * one the engine made for a job, the job's {@code requestedBy}, whom accepting it is refused ({@link InviterReach}):
+   * the trail otherwise told an owner invitation a job made for its requester from any other.
+   */
+  private static JsonObject created(String email, boolean mailed, JsonObject invitation, UUID requester) {
+    var details = new JsonObject().put("email", email).put("mailed", mailed)
+        .put("roles", invitation.getJsonArray("roles")).put("groupIds", invitation.getJsonArray("groupIds"));
+    return requester == null ? details : details.put("requestedBy", requester.toString());
   }
 
   /** A person invites once their address is verified (403 {@code email_not_verified}); service users and the engine do. */

@@ -3,6 +3,7 @@ package dev.orgplane.org.invitation;
 import static dev.orgplane.org.OrgServiceHarness.assertInvalid;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +20,7 @@ import dev.orgplane.org.MailedOrgServiceTest;
 import dev.orgplane.org.OrgServiceHarness;
 import dev.orgplane.org.identity.SigningSchedule;
 import dev.orgplane.org.ops.OperatorCommands;
+import dev.orgplane.org.provisioner.JobRequester;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -564,6 +566,40 @@ class InvitationTest extends MailedOrgServiceTest {
     assertEquals(200, org.send(HttpMethod.POST, "/v1/invitations/" + id + "/accept", invitee.token(), null,
         MultiMap.caseInsensitiveMultiMap().add("If-Match", reread)).statusCode());
     assertEquals(List.of("owner"), rolesOf(invitee, orgId, owner));
+  }
+
+  /**
+   * An invitation the engine makes for a job names the job's requester in {@code invitation.created} ({@code
+   * requestedBy}), to the readers shown its address: the address may become the requester's, whom accepting it is
+   * refused. One made for no job names none.
+   */
+  @Test
+  void anInvitationMadeForAJobNamesItsRequesterToThoseShownItsAddress() {
+    var owner = org.newVerifiedUser("owner");
+    var orgId = newOrg(owner);
+    var requester = org.newVerifiedUser("requester");
+    var invited = org.send(HttpMethod.POST, "/v1/organizations/" + orgId + "/invitations", org.engineToken(),
+        new JsonObject().put("email", "job-owner-" + UUID.randomUUID() + "@example.com")
+            .put("roles", new JsonArray().add("owner")),
+        MultiMap.caseInsensitiveMultiMap().add(JobRequester.HEADER, requester.id()));
+    assertEquals(201, invited.statusCode(), invited.bodyAsString());
+    var auditor = memberWithRole(orgId, owner, "auditor", "app_organization_get", "app_audit_list");
+    var inviteReader = memberWithRole(orgId, owner, "invite-reader", "app_audit_list",
+        "app_organization_invitationlist");
+    var peopleReader = memberWithRole(orgId, owner, "people-reader", "app_audit_list",
+        "app_organization_invitationlist", "app_organization_userlist");
+
+    for (var reader : List.of(owner, peopleReader)) {
+      assertEquals(requester.id(), invitationDetails(reader, orgId, "invitation.created").getString("requestedBy"));
+    }
+    for (var reader : List.of(auditor, inviteReader)) {
+      var shown = invitationDetails(reader, orgId, "invitation.created");
+      assertEquals(List.of("groupIds", "roles"), shown.fieldNames().stream().sorted().toList(), shown.encode());
+    }
+    var ownOrg = newOrg(owner);
+    invitationTo("no-job-" + UUID.randomUUID() + "@example.com", ownOrg, owner);
+    var unrequested = invitationDetails(owner, ownOrg, "invitation.created");
+    assertFalse(unrequested.containsKey("requestedBy"), unrequested.encode());
   }
 
   /** A new member of the organization whose one role, {@code name}, grants {@code permissions} and no more. */
