@@ -58,7 +58,7 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
 
   @Test
   void theGroupsCreateKeyAndScopedTokensWorkForTheGroupOnly() {
-    var keyholder = registered("keyholder");
+    var keyholder = registered("keyholder").token();
     var body = new JsonObject().put("name", "keyed-tenant").put("title", "Keyed").put("groupId", template.groupId());
     assertEquals(403, gateway.postJson("/v1/organizations", keyholder, body).status(), "no key, no group admin");
     var created = gateway.postJson("/v1/organizations", keyholder, body, java.util.Map.of("X-Create-Key",
@@ -76,7 +76,7 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
   /** An operator's suspension of a tenant holds against the tenant's own owner, through the gateway. */
   @Test
   void aTenantItsGroupAdminSuspendedStaysSuspendedUntilTheAdminLiftsIt() {
-    var owner = registered("suspended");
+    var owner = registered("suspended").token();
     var created = gateway.postJson("/v1/organizations", owner, new JsonObject().put("name", "unpaid-tenant")
         .put("title", "Unpaid").put("groupId", template.groupId()), java.util.Map.of("X-Create-Key",
         template.createKey()));
@@ -152,6 +152,63 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
     assertEquals(200, gateway.get(tenant, invitee).status(), "who owns the tenant reads it");
   }
 
+  /**
+   * A group admin's job naming an owner for a tenant of the template that another admin owns adopts it and invites
+   * the owner; the trail names the job's requester with the invitation. The requester, their account moved to the
+   * invited address since, is refused its acceptance (403 {@code self_grant_refused}: until session 42 they became
+   * the owner of the other admin's tenant), and is no member of it; the invitation stays, and whoever holds the address
+   * next accepts it and owns the tenant.
+   */
+  @Test
+  void aRequesterWhoMovedToTheirJobsOwnerAddressIsRefusedTheTenantAndItsNextHolderOwnsIt() {
+    var name = "adopted-tenant";
+    var made = succeededJob(template.adminToken(), new JsonObject().put("name", name).put("title", "Adopted"));
+    var tenant = "/v1/organizations/" + made.getString("targetOrganization");
+    var requester = verified(registered("second-admin"));
+    var operator = gateway.token(platform.adminEmail(), platform.adminPassword());
+    assertEquals(204, gateway.send("PUT", "/v1/organization-groups/" + template.groupId() + "/admins/"
+        + requester.id(), operator, null).status());
+
+    var address = "adopted-owner@e2e.test";
+    var adopted = succeededJob(requester.token(), new JsonObject().put("name", name).put("title", "Adopted")
+        .put("owner", new JsonObject().put("email", address)));
+    assertEquals(made.getString("targetOrganization"), adopted.getString("targetOrganization"), "the job adopted it");
+    assertEquals(new JsonObject().put("email", address).put("invitation", "invited"), adopted.getJsonObject("owner"));
+    var invitation = pendingInvitation(tenant, address).getString("id");
+    var created = gateway.get(tenant + "/audit-events?action=invitation.created", template.adminToken());
+    assertEquals(200, created.status(), created.body());
+    assertEquals(requester.id(), created.json().getJsonArray("items").getJsonObject(0).getJsonObject("details")
+        .getString("requestedBy"), created.body());
+
+    var moved = movedTo(requester, address);
+    var refused = gateway.postJson("/v1/invitations/" + invitation + "/accept", moved.token(), new JsonObject());
+    assertEquals(403, refused.status(), refused.body());
+    assertTrue(refused.contentType().startsWith("application/problem+json"), refused.contentType());
+    assertEquals("self_grant_refused", refused.json().getString("code"));
+    assertEquals(404, gateway.get(tenant + "/users/" + requester.id(), template.adminToken()).status(),
+        "the requester is no member");
+    assertEquals(invitation, pendingInvitation(tenant, address).getString("id"), "the invitation stays");
+
+    // the requester gives the address up, and someone else registers it
+    movedTo(moved, "second-admin-elsewhere@e2e.test");
+    var successor = verified(registered("adopted-owner"));
+    var accepted = gateway.postJson("/v1/invitations/" + invitation + "/accept", successor.token(), new JsonObject());
+    assertEquals(200, accepted.status(), accepted.body());
+    assertEquals(new JsonArray().add("owner"), member(tenant, address).getJsonArray("roles"));
+    assertEquals(successor.id(), member(tenant, address).getString("userId"));
+  }
+
+  /** The job of {@code target} from the template, queued by whoever {@code token} is, once it has succeeded. */
+  private JsonObject succeededJob(String token, JsonObject target) {
+    var queued = gateway.postJson("/v1/provisioning/jobs", token, new JsonObject()
+        .put("templateOrganization", template.templateId()).put("target", target));
+    assertEquals(202, queued.status(), queued.body());
+    var ended = GroupTemplate.awaitEnd(gateway, token, "/v1/provisioning/jobs/" + queued.json().getString("id"),
+        120_000);
+    assertEquals("succeeded", ended.getString("status"), ended.encodePrettily());
+    return ended;
+  }
+
   /** The batch of {@code targets} from the template, once it has succeeded. */
   private JsonObject succeededBatch(JsonArray targets) {
     var queued = gateway.postJson("/v1/provisioning/batches", template.adminToken(), new JsonObject()
@@ -192,13 +249,36 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
         .max().orElse(0);
   }
 
-  /** A token of someone who has just registered, {@code <label>@e2e.test}, outside every organization. */
-  private String registered(String label) {
+  /** Someone signed in at {@code email}: their account's id, their password and a token. */
+  private record Person(String id, String email, String password, String token) {
+  }
+
+  /** Someone who has just registered, {@code <label>@e2e.test}, outside every organization. */
+  private Person registered(String label) {
     var email = label + "@e2e.test";
     var reply = gateway.postJson("/v1/auth/register", null, new JsonObject().put("email", email)
         .put("password", "password-" + label).put("name", label));
     assertEquals(201, reply.status(), reply.body());
-    return gateway.token(email, "password-" + label);
+    return new Person(reply.json().getString("id"), email, "password-" + label,
+        gateway.token(email, "password-" + label));
+  }
+
+  /** {@code person}, their address verified with the token registering mailed it. */
+  private Person verified(Person person) {
+    assertEquals(204, gateway.postJson("/v1/auth/email-verifications/confirm", null, new JsonObject()
+        .put("token", platform.mailedToken(person.email(), "opv_"))).status());
+    return person;
+  }
+
+  /** {@code person} moved to {@code email}, as they move: asked with their password, confirmed from the new address. */
+  private Person movedTo(Person person, String email) {
+    var asked = gateway.send("PUT", "/v1/users/me/email", person.token(), new JsonObject().put("email", email)
+        .put("password", person.password()));
+    assertEquals(202, asked.status(), asked.body());
+    var confirmed = gateway.postJson("/v1/auth/email-changes/confirm", null, new JsonObject()
+        .put("token", platform.mailedToken(email, "opc_")));
+    assertEquals(204, confirmed.status(), confirmed.body());
+    return new Person(person.id(), email, person.password(), gateway.token(email, person.password()));
   }
 
   private java.util.Set<String> names(String organization, String kind) {
