@@ -1,5 +1,6 @@
 package dev.orgplane.org.setup;
 
+import dev.orgplane.copy.api.HookAllowance;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -10,7 +11,9 @@ import java.util.UUID;
  * copied, whole, into a delivery for each of its hooks subscribed to it, so its hooks multiply what one request
  * stores and sends. A write that creates hooks is refused (409 {@code hook_limit_reached}, nothing written) when the
  * organization would then have more; one that creates none is not, so an organization over the limit (it had them
- * before the limit, or before it was lowered) keeps and edits its hooks, and deletes its way back under it.
+ * before the limit, or before it was lowered) keeps and edits its hooks, and deletes its way back under it. The limit
+ * and an organization's count are read at {@code GET .../hook-limit} ({@link #allowance}): a dry run of the provisioning
+ * engine, which writes nothing, predicts the refusal from them.
  */
 record HookLimit(int perOrganization) {
 
@@ -25,7 +28,12 @@ record HookLimit(int perOrganization) {
     }
     return SetupRepository.countLocked(tx, kind, orgId).compose(hooks -> hooks <= perOrganization
         ? Future.succeededFuture()
-        : Future.failedFuture(ApiException.conflict("hook_limit_reached", "An organization may have at most "
-            + perOrganization + " hooks; this one would have " + hooks + ". Delete hooks it no longer needs first.")));
+        : Future.failedFuture(ApiException.conflict(HookAllowance.LIMIT_REACHED,
+            HookAllowance.refusal(perOrganization, hooks))));
+  }
+
+  /** The limit and the organization's hooks, counted without the lock of writes: a read that changes nothing. */
+  Future<HookAllowance> allowance(SqlClient client, UUID orgId) {
+    return SetupRepository.count(client, SetupKind.HOOKS, orgId).map(hooks -> new HookAllowance(perOrganization, hooks));
   }
 }

@@ -211,9 +211,13 @@ final class SetupRepository {
    * every write of hooks takes: a count racing another write of them waits for it to commit, and sees its rows.
    */
   static Future<Long> countLocked(SqlClient tx, SetupKind kind, UUID orgId) {
-    return lockArrayReferences(tx, orgId).compose(locked -> tx.preparedQuery("SELECT count(*) FROM org."
-            + kind.table() + " WHERE org_id = $1").execute(Tuple.of(orgId)))
-        .map(rows -> rows.iterator().next().getLong(0));
+    return lockArrayReferences(tx, orgId).compose(locked -> count(tx, kind, orgId));
+  }
+
+  /** The organization's objects of {@code kind}, as committed now. */
+  static Future<Long> count(SqlClient client, SetupKind kind, UUID orgId) {
+    return client.preparedQuery("SELECT count(*) FROM org." + kind.table() + " WHERE org_id = $1")
+        .execute(Tuple.of(orgId)).map(rows -> rows.iterator().next().getLong(0));
   }
 
   private static Future<List<FieldError>> checkedIntegrity(SqlClient tx, SetupKind kind, UUID orgId,

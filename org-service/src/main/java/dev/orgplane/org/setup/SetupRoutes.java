@@ -73,6 +73,7 @@ public final class SetupRoutes {
 
   public void mount(Router router) {
     QueryParameters.NONE.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/objects:lookup")).handler(this::lookup);
+    QueryParameters.NONE.on(router.get("/v1/organizations/:org/hook-limit")).handler(this::hookLimit);
     for (var kind : SetupKind.ALL) {
       var base = "/v1/organizations/:org/" + kind.path();
       QueryParameters.NONE.on(router.postWithRegex("/v1/organizations/(?<org>[^/]+)/" + kind.path() + ":batch")).handler(ctx -> batch(ctx, kind));
@@ -101,6 +102,19 @@ public final class SetupRoutes {
         .compose(access -> ExistingObjects.among(pool, access.orgId(), ids))
         .onSuccess(found -> Replies.json(ctx, 200, new JsonObject().put("found",
             new JsonArray(found.stream().map(UUID::toString).sorted().toList()))))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET .../hook-limit}: how many hooks the organization may have and how many it has, to whoever may list its
+   * hooks. The provisioning engine reads it once per dry run of hooks, to fail it as the copy would fail
+   * ({@link HookLimit}), without a read per hook.
+   */
+  private void hookLimit(RoutingContext ctx) {
+    AccessPolicy.require(pool, BearerAuth.principal(ctx), ctx.pathParam("org"), SetupKind.HOOKS.permission("get"))
+        .compose(access -> hookLimit.allowance(pool, access.orgId()))
+        .onSuccess(allowance -> ctx.json(new JsonObject().put("limit", allowance.limit())
+            .put("hooks", allowance.hooks())))
         .onFailure(ctx::fail);
   }
 

@@ -81,6 +81,29 @@ class HookLimitTest {
   }
 
   /**
+   * The limit and the organization's count, over the limit too, are read by whoever may list its hooks: not without
+   * a token, nor by another tenant's owner, to whom the organization is not there.
+   */
+  @Test
+  void theLimitAndTheCountAreReadByWhoeverMayListTheHooks(Vertx vertx) {
+    var db = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
+    var org = limitedTo(vertx, db, 2);
+    var owner = org.newUser("owner");
+    var orgId = newOrg(org, owner);
+    create(org, owner, orgId, "h1");
+    storedBeforeTheLimit(db, orgId, 2);
+
+    var read = org.get(limitOf(orgId), owner.token());
+    assertEquals(200, read.statusCode(), read.bodyAsString());
+    assertEquals(new JsonObject().put("limit", 2).put("hooks", 3), read.bodyAsJsonObject());
+    assertProblem(org.get(limitOf(orgId), null), 401, "invalid_token");
+    var stranger = org.newUser("stranger");
+    newOrg(org, stranger);
+    assertProblem(org.get(limitOf(orgId), stranger.token()), 404, "organization_not_found");
+    assertProblem(org.get(limitOf(orgId) + "?hooks=1", owner.token()), 400, "unknown_parameter");
+  }
+
+  /**
    * Two creates at one under the limit, both written and waiting for the organization's lock of setup writes: one is
    * refused, whichever counts second, and the organization ends at the limit, not past it.
    */
@@ -160,6 +183,10 @@ class HookLimitTest {
 
   private static String hooks(String orgId) {
     return "/v1/organizations/" + orgId + "/hooks";
+  }
+
+  private static String limitOf(String orgId) {
+    return "/v1/organizations/" + orgId + "/hook-limit";
   }
 
   private static JsonObject hook(String name) {
