@@ -4,6 +4,7 @@ import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.Existing;
+import dev.orgplane.copy.api.HookAllowance;
 import dev.orgplane.copy.api.OrgApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -90,6 +91,11 @@ public final class JobScopedOrgApi implements OrgApi {
   @Override
   public Future<Set<String>> existing(String organization, Collection<String> ids) {
     return read(organization, () -> api.existing(organization, ids));
+  }
+
+  @Override
+  public Future<HookAllowance> hookAllowance(String organization) {
+    return read(organization, () -> api.hookAllowance(organization));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.orgplane.engine.orgapi;
 
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.Existing;
+import dev.orgplane.copy.api.HookAllowance;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.PageResult;
 import dev.orgplane.kit.http.IdempotencyKeys;
@@ -186,6 +187,14 @@ public final class OrgApiClient implements OrgApi {
       var found = new HashSet<String>();
       calls.forEach(call -> call.result().forEach(id -> found.add((String) id)));
       return found;
+    });
+  }
+
+  @Override
+  public Future<HookAllowance> hookAllowance(String organization) {
+    return send(HttpMethod.GET, PathSegment.of(organization) + "/hook-limit", null).map(response -> {
+      var body = OrgAnswers.body(response);
+      return new HookAllowance(body.getInteger("limit"), body.getLong("hooks"));
     });
   }
 

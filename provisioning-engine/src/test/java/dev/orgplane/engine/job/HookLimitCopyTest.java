@@ -3,6 +3,7 @@ package dev.orgplane.engine.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.copy.api.HookAllowance;
 import dev.orgplane.engine.EngineHarness;
 import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.kit.testing.PgFixture;
@@ -11,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** A provisioning job whose copy would give its target more hooks than an organization may have. */
+/** A provisioning job, and its dry run, whose copy would give its target more hooks than an organization may have. */
 class HookLimitCopyTest {
 
   private static final Vertx VERTX = Vertx.vertx();
@@ -28,14 +29,13 @@ class HookLimitCopyTest {
    */
   @Test
   void aCopyPastTheHookLimitFailsTheJobWithItsCode() {
-    var engine = EngineHarness.withOrgService(VERTX, new JsonObject().put("ORGPLANE_HOOKS_PER_ORGANIZATION", "9"));
+    var engine = limitedTo(9);
     var template = TemplateFixture.build(engine.org, "limit-template");
     PgFixture.execute(engine.db, "INSERT INTO org.hooks (org_id, id, name, url, events, secret) VALUES ('"
         + template.templateId() + "', gen_random_uuid(), 'before-the-limit', 'https://hooks.example.com/old', "
         + "'{queue.created}', 's')");
 
-    var job = engine.provision(template.groupAdmin().token(), new JsonObject()
-        .put("templateOrganization", template.templateId()).put("target", new JsonObject().put("name", "limited")));
+    var job = engine.provision(template.groupAdmin().token(), provisioning(template, "limited"));
 
     assertEquals("failed", job.getString("status"), job.encodePrettily());
     assertEquals("hook_limit_reached", job.getJsonObject("error").getString("code"), job.encodePrettily());
@@ -43,5 +43,71 @@ class HookLimitCopyTest {
     var copied = PgFixture.queryLong(engine.db, "SELECT count(*) FROM org.hooks WHERE org_id = '"
         + job.getString("targetOrganization") + "'");
     assertTrue(copied <= 9, copied + " hooks copied");
+  }
+
+  /**
+   * The same template dry run: the plan fails as the copy does, with org-service's code, and names the limit and the
+   * count the run would reach, all 10 template hooks copied into a target that has none; nothing is written, not even
+   * the target.
+   */
+  @Test
+  void aDryRunPastTheHookLimitFailsWithItsCodeTheLimitAndTheCount() {
+    var engine = limitedTo(9);
+    var template = TemplateFixture.build(engine.org, "limit-template");
+    PgFixture.execute(engine.db, "INSERT INTO org.hooks (org_id, id, name, url, events, secret) VALUES ('"
+        + template.templateId() + "', gen_random_uuid(), 'before-the-limit', 'https://hooks.example.com/old', "
+        + "'{queue.created}', 's')");
+
+    var plan = engine.provision(template.groupAdmin().token(), provisioning(template, "limited").put("dryRun", true));
+
+    assertEquals("failed", plan.getString("status"), plan.encodePrettily());
+    var error = plan.getJsonObject("error");
+    assertEquals("hook_limit_reached", error.getString("code"), plan.encodePrettily());
+    assertEquals(HookAllowance.refusal(9, 10), error.getString("detail"), plan.encodePrettily());
+    assertEquals("failed", EngineHarness.step(plan, "hooks").getString("status"), plan.encodePrettily());
+    assertEquals(0, PgFixture.queryLong(engine.db, "SELECT count(*) FROM org.organizations WHERE name = 'limited'"));
+  }
+
+  /** A template whose hooks fit plans as before: each of its 9 hooks to create in a new target at the limit of 9. */
+  @Test
+  void aDryRunWithinTheHookLimitPlansTheHooks() {
+    var engine = limitedTo(9);
+    var template = TemplateFixture.build(engine.org, "fitting-template");
+
+    var plan = engine.provision(template.groupAdmin().token(), provisioning(template, "fitting").put("dryRun", true));
+
+    assertEquals("succeeded", plan.getString("status"), plan.encodePrettily());
+    assertEquals(9, EngineHarness.step(plan, "hooks").getLong("created"), plan.encodePrettily());
+  }
+
+  /**
+   * A re-run's dry run into a target that has the template's 9 hooks copied, at the limit of 9, creates none of them
+   * and counts none of them against the limit: it succeeds, as the re-run does.
+   */
+  @Test
+  void aReRunsDryRunCountsOnlyTheHooksItWouldCreate() {
+    var engine = limitedTo(9);
+    var template = TemplateFixture.build(engine.org, "copied-template");
+    var request = provisioning(template, "copied");
+    var copy = engine.provision(template.groupAdmin().token(), request);
+    assertEquals("succeeded", copy.getString("status"), copy.encodePrettily());
+
+    var plan = engine.provision(template.groupAdmin().token(), request.copy().put("dryRun", true));
+
+    assertEquals("succeeded", plan.getString("status"), plan.encodePrettily());
+    assertEquals(copy.getString("targetOrganization"), plan.getString("targetOrganization"), plan.encodePrettily());
+    var hooks = EngineHarness.step(plan, "hooks");
+    assertEquals(0, hooks.getLong("created"), plan.encodePrettily());
+    assertEquals(9, hooks.getLong("unchanged"), plan.encodePrettily());
+  }
+
+  private static EngineHarness limitedTo(int hooks) {
+    return EngineHarness.withOrgService(VERTX,
+        new JsonObject().put("ORGPLANE_HOOKS_PER_ORGANIZATION", String.valueOf(hooks)));
+  }
+
+  private static JsonObject provisioning(TemplateFixture template, String target) {
+    return new JsonObject().put("templateOrganization", template.templateId())
+        .put("target", new JsonObject().put("name", target));
   }
 }

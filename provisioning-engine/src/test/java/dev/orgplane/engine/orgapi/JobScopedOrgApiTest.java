@@ -8,6 +8,7 @@ import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.Existing;
+import dev.orgplane.copy.api.HookAllowance;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.PageResult;
 import io.vertx.core.Future;
@@ -57,6 +58,12 @@ class JobScopedOrgApiTest {
     public Future<JsonObject> post(String organization, String path, JsonObject body) {
       called.add("post " + organization);
       return Future.succeededFuture(new JsonObject());
+    }
+
+    @Override
+    public Future<HookAllowance> hookAllowance(String organization) {
+      called.add("hook limit " + organization);
+      return Future.succeededFuture(new HookAllowance(2_000, 0));
     }
   }
 
@@ -163,9 +170,13 @@ class JobScopedOrgApiTest {
     var answering = new Answering();
     var api = JobScopedOrgApi.reading(answering, TEMPLATE, TARGET);
     assertTrue(api.list(TARGET, "roles", null, 2).succeeded());
+    assertTrue(api.hookAllowance(TARGET).succeeded());
     assertRefused(api.importBatch(TARGET, "roles", List.of()), TARGET);
     assertRefused(api.put(TARGET, "roles", "r", new JsonObject()), TARGET);
-    assertRefused(JobScopedOrgApi.reading(answering, TEMPLATE, null).list(OTHER, "roles", null, 2), OTHER);
-    assertEquals(List.of("list " + TARGET), answering.called);
+    var newTarget = JobScopedOrgApi.reading(answering, TEMPLATE, null);
+    assertRefused(newTarget.list(OTHER, "roles", null, 2), OTHER);
+    assertTrue(newTarget.hookAllowance(TEMPLATE).succeeded(), "the limit of a target not made yet");
+    assertRefused(newTarget.hookAllowance(OTHER), OTHER);
+    assertEquals(List.of("list " + TARGET, "hook limit " + TARGET, "hook limit " + TEMPLATE), answering.called);
   }
 }

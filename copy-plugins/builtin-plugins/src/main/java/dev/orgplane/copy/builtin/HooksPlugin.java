@@ -4,6 +4,7 @@ import dev.orgplane.copy.api.Checkpoint;
 import dev.orgplane.copy.api.CopyContext;
 import dev.orgplane.copy.api.CopyFailure;
 import dev.orgplane.copy.api.Counts;
+import dev.orgplane.copy.api.HookAllowance;
 import dev.orgplane.copy.api.OrgApi.CopiedPage;
 import dev.orgplane.copy.api.OrgObjectsPlugin;
 import dev.orgplane.copy.api.PageResult;
@@ -28,6 +29,9 @@ import java.util.Set;
  * if the first deferred any. A re-run of an unchanged template finds every hook copied already and takes one pass.
  * No pass follows the second, so a reference it leaves out still (a hook of the template or a copy changed while
  * the job ran) fails the job, {@value #RUN_ORDER_INCOMPLETE}, rather than have it end without it.
+ *
+ * <p>org-service refuses a copy that would give the target more hooks than an organization may have, and so does a
+ * plan ({@link #plan}), which writes nothing.
  */
 public final class HooksPlugin extends OrgObjectsPlugin {
 
@@ -69,6 +73,36 @@ public final class HooksPlugin extends OrgObjectsPlugin {
         return new PageResult(FIRST + (deferred ? "1:" : "0:") + page.nextCursor(), page.counts(), page.sourceIds());
       }
       return deferred ? new PageResult(LINKING, page.counts(), page.sourceIds()) : page;
+    });
+  }
+
+  /**
+   * The page planned as every kind plans it; after the last, a plan that would create hooks fails as the copy would,
+   * with org-service's code {@value HookAllowance#LIMIT_REACHED} and words, when they give the target more hooks than
+   * an organization may have: those it has (none for a target not made yet) and those the run creates (a re-run
+   * creates none of the copies made already). The copy fails at the page that passes the limit; the plan names the
+   * count the whole run would reach, and reads the limit once per run. Until session 43 such a plan succeeded, and a
+   * rollout first met the limit when its jobs failed.
+   */
+  @Override
+  public Future<PageResult> plan(CopyContext context, Checkpoint from) {
+    return super.plan(context, from).compose(page -> page.last()
+        ? requireRoomFor(context, from.counts().plus(page.counts()).created()).map(room -> page)
+        : Future.succeededFuture(page));
+  }
+
+  private static Future<Void> requireRoomFor(CopyContext context, long created) {
+    if (created == 0) {
+      return Future.succeededFuture();
+    }
+    var target = context.targetOrganization();
+    // a target not made yet has no hooks: the template tells the limit, which is the same for every organization
+    return context.org().hookAllowance(target == null ? context.sourceOrganization() : target).compose(read -> {
+      var allowance = target == null ? new HookAllowance(read.limit(), 0) : read;
+      return allowance.refusesCreating(created)
+          ? Future.failedFuture(new CopyFailure(HookAllowance.LIMIT_REACHED,
+              HookAllowance.refusal(allowance.limit(), allowance.hooks() + created), null))
+          : Future.succeededFuture();
     });
   }
 

@@ -159,6 +159,15 @@ public interface OrgApi {
     return Future.failedFuture(new UnsupportedOperationException("this org API cannot look ids up"));
   }
 
+  /**
+   * {@code GET .../hook-limit}: how many hooks an organization may have and how many {@code organization} has, in one
+   * read, which a plan of hooks asks once per run to tell whether the copy would be refused
+   * ({@value HookAllowance#LIMIT_REACHED}). An API without this answers {@link UnsupportedOperationException}.
+   */
+  default Future<HookAllowance> hookAllowance(String organization) {
+    return Future.failedFuture(new UnsupportedOperationException("this org API cannot tell the hook limit"));
+  }
+
   /** The most ids one {@link #existing} call may ask about. */
   int MAX_LOOKUP = 5000;
 

@@ -12,6 +12,7 @@ import dev.orgplane.copy.api.CopyPlugin;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.Existing;
+import dev.orgplane.copy.api.HookAllowance;
 import dev.orgplane.copy.api.OrgApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -242,6 +243,11 @@ public abstract class CopyPluginContract {
     @Override
     public Future<Set<String>> existing(String organization, Collection<String> ids) {
       return api.existing(organization, ids);
+    }
+
+    @Override
+    public Future<HookAllowance> hookAllowance(String organization) {
+      return api.hookAllowance(organization);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.orgplane.copy.testkit;
 import dev.orgplane.copy.api.Counts;
 import dev.orgplane.copy.api.EmbeddedIds;
 import dev.orgplane.copy.api.Existing;
+import dev.orgplane.copy.api.HookAllowance;
 import dev.orgplane.copy.api.IdFunction;
 import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.OrgApiException;
@@ -43,9 +44,13 @@ import java.util.stream.Collectors;
  * ({@link ReferenceRules}): a queue's workspace and schema, a hook's queues and hooks to run after, a team's members
  * and a member's roles must be the organization's, so a plugin that writes before what it names is copied fails
  * here as it fails against the service. It is a stand-in for testing plugins, not a second org-service: it checks
- * no permissions, and no run-order cycles of hooks.
+ * no permissions, and no run-order cycles of hooks, and it tells org-service's default hook limit
+ * ({@link #hookAllowance}) but refuses no write past it.
  */
 public final class InMemoryOrgApi implements OrgApi {
+
+  /** org-service's default {@code ORGPLANE_HOOKS_PER_ORGANIZATION}, which {@link #hookAllowance} answers. */
+  public static final int HOOKS_PER_ORGANIZATION = 2_000;
 
   private static final String SECRET = "secret";
   private static final Counts UNCHANGED = new Counts(0, 0, 1);
@@ -262,6 +267,11 @@ public final class InMemoryOrgApi implements OrgApi {
   public Future<Set<String>> existing(String organization, Collection<String> ids) {
     var here = objectIds(organization);
     return Future.succeededFuture(ids.stream().filter(id -> here.contains(id.toLowerCase())).collect(Collectors.toSet()));
+  }
+
+  @Override
+  public Future<HookAllowance> hookAllowance(String organization) {
+    return Future.succeededFuture(new HookAllowance(HOOKS_PER_ORGANIZATION, stored(organization, "hooks").size()));
   }
 
   /**
