@@ -78,7 +78,7 @@ public final class HooksPlugin extends OrgObjectsPlugin {
 
   /**
    * The page planned as every kind plans it; after the last, a plan that would create hooks fails as the copy would,
-   * with org-service's code {@value HookAllowance#LIMIT_REACHED} and words, when they give the target more hooks than
+   * with org-service's code {@value HookAllowance#LIMIT_REACHED} and answer, when they give the target more hooks than
    * an organization may have: those it has (none for a target not made yet) and those the run creates (a re-run
    * creates none of the copies made already). The copy fails at the page that passes the limit; the plan names the
    * count the whole run would reach, and reads the limit once per run. Until session 43 such a plan succeeded, and a
@@ -99,10 +99,10 @@ public final class HooksPlugin extends OrgObjectsPlugin {
     // a target not made yet has no hooks: the template tells the limit, which is the same for every organization
     return context.org().hookAllowance(target == null ? context.sourceOrganization() : target).compose(read -> {
       var allowance = target == null ? new HookAllowance(read.limit(), 0) : read;
-      return allowance.refusesCreating(created)
-          ? Future.failedFuture(new CopyFailure(HookAllowance.LIMIT_REACHED,
-              HookAllowance.refusal(allowance.limit(), allowance.hooks() + created), null))
-          : Future.succeededFuture();
+      // the copy's refusal fails its job as a CopyFailure with the service's code and message: so does the plan's
+      return allowance.refusalOf(created)
+          .map(refused -> Future.<Void>failedFuture(new CopyFailure(refused.code(), refused.getMessage(), null)))
+          .orElseGet(Future::succeededFuture);
     });
   }
 
