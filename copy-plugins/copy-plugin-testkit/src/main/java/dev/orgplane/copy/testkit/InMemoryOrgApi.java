@@ -44,12 +44,13 @@ import java.util.stream.Collectors;
  * ({@link ReferenceRules}): a queue's workspace and schema, a hook's queues and hooks to run after, a team's members
  * and a member's roles must be the organization's, so a plugin that writes before what it names is copied fails
  * here as it fails against the service. It is a stand-in for testing plugins, not a second org-service: it checks
- * no permissions, and no run-order cycles of hooks, and it tells org-service's default hook limit
- * ({@link #hookAllowance}) but refuses no write past it.
+ * no permissions, and no run-order cycles of hooks. It refuses writes that create hooks past its hook limit as the
+ * service does (409 {@value HookAllowance#LIMIT_REACHED}, nothing written; org-service's default unless made with
+ * {@link #InMemoryOrgApi(int)}), so a plugin's copy meets the refusal its dry run predicts.
  */
 public final class InMemoryOrgApi implements OrgApi {
 
-  /** org-service's default {@code ORGPLANE_HOOKS_PER_ORGANIZATION}, which {@link #hookAllowance} answers. */
+  /** org-service's default {@code ORGPLANE_HOOKS_PER_ORGANIZATION}: the hook limit of {@link #InMemoryOrgApi()}. */
   public static final int HOOKS_PER_ORGANIZATION = 2_000;
 
   private static final String SECRET = "secret";
@@ -58,6 +59,16 @@ public final class InMemoryOrgApi implements OrgApi {
   private final Set<String> secretsWritten = new HashSet<>();
   private final WriteTimes times = new WriteTimes();
   private final Map<String, Map<String, TreeMap<String, JsonObject>>> organizations = new HashMap<>();
+  private final int hooksPerOrganization;
+
+  public InMemoryOrgApi() {
+    this(HOOKS_PER_ORGANIZATION);
+  }
+
+  /** One whose organizations may have {@code hooksPerOrganization} hooks, as org-service configured so would. */
+  public InMemoryOrgApi(int hooksPerOrganization) {
+    this.hooksPerOrganization = hooksPerOrganization;
+  }
 
   /** The objects of {@code path} in {@code organization}, by id (or user id, for members). */
   public TreeMap<String, JsonObject> objects(String organization, String path) {
@@ -75,7 +86,7 @@ public final class InMemoryOrgApi implements OrgApi {
 
   /** Another org API holding a deep copy of everything this one holds. */
   public InMemoryOrgApi copy() {
-    var copy = new InMemoryOrgApi();
+    var copy = new InMemoryOrgApi(hooksPerOrganization);
     organizations.forEach((org, paths) -> paths.forEach((path, objects) ->
         objects.forEach((id, object) -> copy.objects(org, path).put(id, object.copy()))));
     return copy;
@@ -146,6 +157,7 @@ public final class InMemoryOrgApi implements OrgApi {
       var written = items.stream().filter(item -> existing == Existing.UPDATE || !stored.containsKey(item.getString("id")))
           .toList();
       kind.ifPresent(known -> ReferenceRules.checkWrite(known, kindOf -> stored(organization, kindOf), written, true));
+      requireRoomForHooks(organization, path, written);
       var counts = Counts.ZERO;
       for (var item : items) {
         var id = item.getString("id");
@@ -206,6 +218,7 @@ public final class InMemoryOrgApi implements OrgApi {
         }
       }
       ReferenceRules.checkCopies(kind.get(), kindOf -> stored(target, kindOf), written, writtenSourceIds);
+      requireRoomForHooks(target, path, written);
       var counts = Counts.ZERO;
       for (int i = 0; i < copies.size(); i++) {
         if (existing == Existing.KEEP && targetStored.containsKey(copies.get(i).getString("id"))) {
@@ -271,7 +284,23 @@ public final class InMemoryOrgApi implements OrgApi {
 
   @Override
   public Future<HookAllowance> hookAllowance(String organization) {
-    return Future.succeededFuture(new HookAllowance(HOOKS_PER_ORGANIZATION, stored(organization, "hooks").size()));
+    return Future.succeededFuture(allowance(organization));
+  }
+
+  private HookAllowance allowance(String organization) {
+    return new HookAllowance(hooksPerOrganization, stored(organization, "hooks").size());
+  }
+
+  /** Refuses, as org-service does, a write of {@code written} that creates hooks past the limit. */
+  private void requireRoomForHooks(String organization, String path, List<JsonObject> written) {
+    if (!path.equals("hooks")) {
+      return;
+    }
+    var stored = stored(organization, path);
+    var created = written.stream().filter(object -> !stored.containsKey(object.getString("id"))).count();
+    allowance(organization).refusalOf(created).ifPresent(refused -> {
+      throw refused;
+    });
   }
 
   /**
@@ -320,6 +349,7 @@ public final class InMemoryOrgApi implements OrgApi {
       kind.ifPresent(known -> ImportRules.checkNames(known, stored(organization, path), List.of(object), i -> "name"));
       kind.ifPresent(known -> ReferenceRules.checkWrite(known, kindOf -> stored(organization, kindOf), List.of(object),
           false));
+      requireRoomForHooks(organization, path, List.of(object));
       return write(organization, path, id, object);
     });
   }

@@ -62,6 +62,34 @@ class InMemoryOrgApiTest {
   }
 
   @Test
+  void writesCreatingHooksPastTheLimitAreRefusedAsTheServiceRefusesThem() {
+    var api = new InMemoryOrgApi(2);
+    var events = new JsonArray().add("queue.created");
+    var first = hook("first", events);
+    var second = hook("second", events);
+    var tooMany = refusal(api.importBatch(TARGET, "hooks", List.of(first, second, hook("third", events))));
+    assertEquals(409, tooMany.status());
+    assertEquals("hook_limit_reached", tooMany.code());
+    assertEquals(api.hookAllowance(TARGET).result().refusalOf(3).orElseThrow().getMessage(), tooMany.getMessage(),
+        "the refusal its dry run predicts");
+    assertTrue(api.objects(TARGET, "hooks").isEmpty(), "nothing was written");
+
+    assertEquals(new Counts(2, 0, 0), api.importBatch(TARGET, "hooks", List.of(first, second)).result());
+    assertEquals(new Counts(0, 1, 0), api.importBatch(TARGET, "hooks", List.of(second.copy().put("url",
+        "https://hooks.example.com/moved"))).result(), "a write creating none passes at the limit");
+    assertEquals("hook_limit_reached", refusal(api.put(TARGET, "hooks", UUID.randomUUID().toString(),
+        hook("third", events))).code());
+
+    var template = new TemplateWriter(api, TEMPLATE);
+    template.add("hooks", hook("a", events));
+    template.add("hooks", hook("b", events));
+    template.add("hooks", hook("c", events));
+    var copyRefused = refusal(api.copyPage(TEMPLATE, UUID.randomUUID().toString(), "hooks", null, 10, false));
+    assertEquals("hook_limit_reached", copyRefused.code(), "a copy of three hooks into a new target");
+    assertEquals(2, api.objects(TARGET, "hooks").size());
+  }
+
+  @Test
   void copiedHooksHoldTheTemplatesSecretsOnlyWhenAskedAndKeepThem() {
     var api = new InMemoryOrgApi();
     var template = new TemplateWriter(api, TEMPLATE);
