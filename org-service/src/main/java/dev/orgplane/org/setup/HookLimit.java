@@ -8,8 +8,8 @@ import java.util.UUID;
 
 /**
  * How many hooks an organization may have ({@code ORGPLANE_HOOKS_PER_ORGANIZATION}). Every event of an organization is
- * copied, whole, into a delivery for each of its hooks subscribed to it, so its hooks multiply what one request
- * stores and sends. A write that creates hooks is refused (409 {@code hook_limit_reached}, nothing written) when the
+ * queued as a delivery for each of its hooks subscribed to it (its payload stored once, V64), so its hooks multiply
+ * what one request queues and sends. A write that creates hooks is refused (409 {@code hook_limit_reached}, nothing written) when the
  * organization would then have more; one that creates none is not, so an organization over the limit (it had them
  * before the limit, or before it was lowered) keeps and edits its hooks, and deletes its way back under it. The limit
  * and an organization's count are read at {@code GET .../hook-limit} ({@link #allowance}): a dry run of the provisioning
