@@ -56,11 +56,12 @@ public final class HookDispatcher {
   /** Deliveries of hooks that may send them, now or later: V44's hook_deliveries_waiting_idx holds them. */
   private static final String WAITING = "WHERE state = 'pending' AND next_attempt_at < 'infinity' ";
   /**
-   * A claimed delivery's payload: the event's, stored once for all its deliveries (V64), found by its primary key; a
-   * delivery queued before V64 holds its own until the retention purges it.
+   * A claimed delivery's payload: the event's, stored once for all its deliveries (V64), found by its primary key and
+   * only in the delivery's own organization (the foreign key names the payload alone: no delivery sends another
+   * tenant's event, whatever wrote the row); a delivery queued before V64 holds its own until the retention purges it.
    */
   private static final String PAYLOAD = "COALESCE(d.payload, (SELECT p.payload FROM org.hook_payloads p "
-      + "WHERE p.id = d.payload_id)) AS payload";
+      + "WHERE p.id = d.payload_id AND p.org_id = d.org_id)) AS payload";
   /**
    * The claim ({@link #claim}): {@code $1} the round's size, {@code $2} the lease, {@code $3} the hooks being sent to
    * here, {@code $4} an organization's sends at once, {@code $5} and {@code $6} the organizations being sent to here

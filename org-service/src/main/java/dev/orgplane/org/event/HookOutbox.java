@@ -15,7 +15,8 @@ public final class HookOutbox {
    * The CTEs {@code subscribed}, {@code payloads} and {@code delivered}, to go in a statement's WITH list, that queue,
    * for each row of the relation {@code events} (its {@code org_id}, the event's {@code id}, {@code event}, {@code
    * target} and {@code details}), its payload and a delivery of it to every subscribed active hook of that
-   * organization; {@code $occurredAt} is the parameter saying when.
+   * organization; {@code $occurredAt} is the parameter saying when. {@code events} is read twice, so it must name a
+   * WITH query (read once, its {@code gen_random_uuid()} ids the same in both reads), never a subquery.
    */
   public static String deliveriesOf(String events, int occurredAt) {
     return deliveriesOf(events, occurredAt, "(SELECT org_id, id, events FROM org.hooks WHERE active)");

@@ -50,12 +50,14 @@ public final class ManualDeliveryRoutes {
 
   /**
    * A pending delivery is not repeated: it is still being tried. The redelivery names the original's payload, so it
-   * sends the same bytes; an original queued before V64 lends its own inline payload, copied.
+   * sends the same bytes; an original queued before V64 lends its own inline payload, copied. The original is held
+   * (FOR KEY SHARE) to the commit, which the retention's purge skips: its payload keeps a delivery naming it until the
+   * redelivery names it too (unheld, both could be purged meanwhile, and the redelivery fail 409 {@code reference_gone}).
    */
   private static final String REDELIVER_SQL = "WITH original AS (SELECT o.org_id, o.hook_id, o.event, o.payload, "
       + "o.payload_id, o.public_id, o.state, h.active FROM org.hook_deliveries o JOIN org.hooks h "
       + "ON h.org_id = o.org_id AND h.id = o.hook_id WHERE o.org_id = $1 AND o.hook_id = $2 AND o.public_id = $3 "
-      + "FOR KEY SHARE OF h), "
+      + "FOR KEY SHARE OF h, o), "
       + "d AS (INSERT INTO org.hook_deliveries AS q (org_id, hook_id, event, payload, payload_id, redelivery_of) "
       + "SELECT org_id, hook_id, event, payload, payload_id, public_id FROM original "
       + "WHERE active AND state <> 'pending' "
