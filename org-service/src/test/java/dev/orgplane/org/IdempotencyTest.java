@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orgplane.kit.db.Database;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.http.KeptAnswers;
+import dev.orgplane.kit.metrics.Metrics;
+import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.PgFixture;
 import dev.orgplane.kit.testing.RefusedAnswers;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -184,6 +187,12 @@ class IdempotencyTest extends OrgServiceTest {
     return lock;
   }
 
+  /** The requests of this process's services whose clients hung up before their answers (counted as 499). */
+  private static long hungUp() {
+    return Metrics.registry().find("orgplane_http_server_requests").tag("status", "499").timers().stream()
+        .mapToLong(Timer::count).sum();
+  }
+
   /** Waits up to 10 s for {@code count} to find one row. */
   private static void awaitCounted(PgUrl db, String count, String what) throws InterruptedException {
     var deadline = System.currentTimeMillis() + 10_000;
@@ -210,8 +219,11 @@ class IdempotencyTest extends OrgServiceTest {
     request.send(new JsonObject().put("name", "hung-up").put("title", "t").encode());
     // hung up once the creation waits for the lock: a sleep a busy machine outlasted hung up before it was received
     PgFixture.awaitLockWaits(db, 1);
+    var hungUpBefore = hungUp();
     request.connection().close().await();
-    Thread.sleep(100);
+    // committed once the service has seen the hang-up: after a sleep, a busy machine's service could see it after the
+    // commit, and a key given back on the hang-up went unseen
+    Eventually.holds(() -> hungUp() > hungUpBefore, "the service never saw its client hang up");
     lock.query("COMMIT").execute().await();
     var answered = "SELECT count(*) FROM org.idempotency_keys WHERE key = '" + KeptAnswers.storedKey("hung-up")
         + "' AND status IS NOT NULL";
