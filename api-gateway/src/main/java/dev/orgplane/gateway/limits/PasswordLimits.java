@@ -8,7 +8,10 @@ import java.util.List;
 /**
  * The stricter limits of the requests that have org-service hash a password, narrowest first: by client address, then
  * by IPv6 site, then by the /48 holding the site when it is narrower, so a client a narrower bucket refuses takes
- * nothing from its neighbours' share in a wider one. The token endpoint serves grants that hash none besides
+ * nothing from its neighbours' share in a wider one. A request a wider bucket refuses keeps the narrower tokens it
+ * took, on purpose: each try at the shared bucket costs the client one of its own, which bounds its share of the
+ * shared bucket's refills by its own rate (given back, a client flooding an empty site kept its own bucket full and
+ * took the refills as fast as it asked). The token endpoint serves grants that hash none besides
  * ({@link TokenGrants}), which pass them uncounted.
  */
 public final class PasswordLimits {
