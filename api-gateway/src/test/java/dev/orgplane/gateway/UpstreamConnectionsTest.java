@@ -135,7 +135,7 @@ class UpstreamConnectionsTest {
   }
 
   /** The reads waiting for a connection to {@code upstream}, by its gauge. */
-  private static double waiting(String upstream) {
+  static double waiting(String upstream) {
     var gauge = Metrics.registry().find("orgplane_gateway_upstream_waiting_requests").tag("upstream", upstream).gauge();
     return gauge == null ? -1 : gauge.value();
   }
