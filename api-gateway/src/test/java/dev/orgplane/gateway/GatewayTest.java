@@ -1683,6 +1683,10 @@ class GatewayTest {
    * Callers who hang up at once, their bodies announced and begun, while their writes wait for upstream connections:
    * each upstream request ends with its caller. Each held its connection until the route's timeout (30 s here), its
    * body never ending (and its head at the upstream, when a piece of the body went out), two of them the whole pool.
+   * Each body passes the 64 KiB the gateway reads before it takes an upstream connection: a shorter one, cut off
+   * there, takes none, and the test passed with the bug back once every body was read first. The upstream is looked
+   * at once the gateway has counted the four hang-ups, not 500 ms after them: before that, nothing may have reached
+   * it yet, and none held is what it saw then too.
    */
   @Test
   void callersWhoHangUpBeforeTheirUpstreamConnectionsLeaveNoneHeld() throws Exception {
@@ -1704,13 +1708,15 @@ class GatewayTest {
         .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "2"))).await();
     var token = token(c -> c);
     double failuresBefore = upstreamFailures();
+    long hungUpBefore = hungUp();
     for (int i = 0; i < 4; i++) {
       try (var socket = new java.net.Socket("127.0.0.1", port)) {
         socket.getOutputStream().write(("POST /v1/x HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
-            + "\r\nContent-Length: 100\r\n\r\nabc").getBytes(StandardCharsets.US_ASCII));
+            + "\r\nContent-Length: " + 100 * 1024 + "\r\n\r\n" + "x".repeat(80 * 1024))
+            .getBytes(StandardCharsets.US_ASCII));
       }
     }
-    pause(500);
+    Eventually.holds(() -> hungUp() == hungUpBefore + 4, () -> hungUp() - hungUpBefore + " hang-ups counted, not 4");
     Eventually.holds(() -> unfinished.get() == 0, () -> unfinished + " upstream requests still held");
     var next = client.post(port, "127.0.0.1", "/v1/x").putHeader("Authorization", "Bearer " + token)
         .sendBuffer(Buffer.buffer("{}")).await();
@@ -1816,6 +1822,12 @@ class GatewayTest {
   static double upstreamFailures() {
     return Metrics.registry().find("orgplane_gateway_upstream_failures").counters().stream()
         .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+  }
+
+  /** The gateway's requests whose callers hung up before their answers (counted as 499), so far. */
+  private static long hungUp() {
+    return Metrics.registry().find("orgplane_http_server_requests").tag("service", "api-gateway").tag("status", "499")
+        .timers().stream().mapToLong(io.micrometer.core.instrument.Timer::count).sum();
   }
 
   /** What was logged while {@code action} ran: slf4j-simple writes each line to the System.err of the moment. */
