@@ -1650,13 +1650,8 @@ class GatewayTest {
       }
     }).listen(0, "127.0.0.1").await();
     var port = freePort();
-    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray()
-        .add(url(upstream))));
-    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
-        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
-        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
-        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", "0")
-        .put("ORGPLANE_BODY_LIMIT_BYTES", String.valueOf(128 * 1024)))).await();
+    var deployment = deployOn(port, new JsonObject().put("ORGPLANE_ROUTES", routesTo(url(upstream)))
+        .put("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", "0").put("ORGPLANE_BODY_LIMIT_BYTES", String.valueOf(128 * 1024)));
     var token = "Bearer " + token(c -> c);
     var caller = vertx.createHttpClient();
     double before = upstreamFailures();
@@ -1700,12 +1695,8 @@ class GatewayTest {
       });
     }).listen(0, "127.0.0.1").await();
     var port = freePort();
-    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams", new JsonArray()
-        .add(url(upstream))));
-    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
-        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
-        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
-        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "2"))).await();
+    var deployment = deployOn(port, new JsonObject().put("ORGPLANE_ROUTES", routesTo(url(upstream)))
+        .put("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", "2"));
     var token = token(c -> c);
     double failuresBefore = upstreamFailures();
     long hungUpBefore = hungUp();
@@ -2148,12 +2139,14 @@ class GatewayTest {
 
   /** A gateway of its own on {@code port}, sending everything under /v1/ to {@code upstreams}: its deployment. */
   private String deployGatewayTo(int port, String... upstreams) {
-    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams",
-        new JsonArray(List.of((Object[]) upstreams))));
-    return vertx.deployVerticle(new GatewayVerticle(new JsonObject()
-        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
-        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
-        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", "0"))).await();
+    return deployOn(port, new JsonObject().put("ORGPLANE_ROUTES", routesTo(upstreams))
+        .put("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", "0"));
+  }
+
+  /** {@code ORGPLANE_ROUTES} sending everything under /v1/ to {@code upstreams}. */
+  private static String routesTo(String... upstreams) {
+    return new JsonArray().add(new JsonObject().put("prefix", "/v1/").put("upstreams",
+        new JsonArray(List.of((Object[]) upstreams)))).encode();
   }
 
   /** The statuses of six requests one after the other, on the gateway at {@code port}; a POST with a body. */
