@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * V64 stores payloads apart and V65 indexes the deliveries by theirs: a delivery queued before keeps its own payload,
- * naming none, and every delivery from then on holds exactly one of the two.
+ * naming none, and every delivery from then on holds exactly one of the two, which V66 validates for the rows before.
  */
 class HookPayloadsMigrationTest {
 
@@ -32,6 +32,8 @@ class HookPayloadsMigrationTest {
         + "WHERE payload_id IS NULL"));
     assertEquals(1, PgFixture.queryLong(db, "SELECT count(*) FROM pg_index WHERE indisvalid "
         + "AND indexrelid = 'org.hook_deliveries_payload_idx'::regclass"));
+    assertEquals(2, PgFixture.queryLong(db, "SELECT count(*) FROM pg_constraint WHERE convalidated AND conname IN "
+        + "('hook_deliveries_payload_id_fkey', 'hook_deliveries_payload_once')"), "both validated, the row before too");
     var delivery = "INSERT INTO org.hook_deliveries (org_id, hook_id, event, payload, payload_id) SELECT " + ORG + ", "
         + HOOK + ", 'organization.updated', %s, %s";
     assertThrows(IllegalStateException.class, () -> PgFixture.execute(db, delivery.formatted("NULL", "NULL")),
