@@ -21,7 +21,8 @@ import java.util.Map;
  * member it made, of the invitation whose id the invitation list and its creator know with its address: it is shown to
  * those readers alone as well. The requester of the job the engine made an invitation for ({@code requestedBy} of
  * {@code invitation.created}) is shown to them alone too: the invited address may become that account's (which is
- * why accepting refuses it them), so beside the invitation it pairs an address with an account as the address does. The events keep everything as written, for the readers who may see it.
+ * why accepting refuses it them), so beside the invitation it pairs an address with an account as the address does.
+ * The events keep everything as written, for the readers who may see it.
  */
 final class ShownEvent {
 
