@@ -54,10 +54,10 @@ public final class DeliveryRetention {
   /**
    * Drops event payloads (V64) made more than {@code days} ago that no delivery names any more: its last one purged, or
    * deleted with its hook. A payload is stored in the statement that queues its deliveries and only a redelivery of
-   * one of them names it again, holding that delivery to its commit, so one no delivery names stays so. Only those past the retention are read (V64's
-   * index, from the oldest), each looked up among the deliveries by V65's index: not the whole table every hour, and
-   * no payload a delivery of it still to be purged names. One a deleted hook's deliveries named waits out the
-   * retention like the rest.
+   * one of them names it again, holding that delivery to its commit, so one no delivery names stays so. Only those
+   * past the retention are read (V64's index, from the oldest), each looked up among the deliveries by V65's index:
+   * not the whole table every hour, and no payload a delivery of it still to be purged names. One a deleted hook's
+   * deliveries named waits out the retention like the rest.
    */
   static BatchedPurge unreferencedPurge(Pool pool, int days) {
     return new BatchedPurge(pool, "unreferenced hook payloads", UNREFERENCED, Tuple.of(days));
