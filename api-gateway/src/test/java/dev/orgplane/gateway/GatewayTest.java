@@ -1616,6 +1616,11 @@ class GatewayTest {
     assertTrue(seenByUpstream.isEmpty(), "a service's metrics stay behind the door");
   }
 
+  /**
+   * A chunked body past this gateway's 1 KiB limit is cut off while the gateway reads it first, before it takes an
+   * upstream connection. A body cut off later, while it is streamed to its upstream, is
+   * {@link #aBodyCutOffAtTheLimitIsNoFailureOfTheUpstream}'s: this one never passes the 64 KiB read first.
+   */
   @Test
   void chunkedBodyOverTheLimitIsCutOffWith413() {
     var oversize = postChunked(java.util.Collections.nCopies(8, "x".repeat(512)).toArray(String[]::new));
