@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -1640,14 +1641,17 @@ class GatewayTest {
    * it is refused before there is an upstream request to reset: on the other tests' gateway, whose limit is 1 KiB,
    * this test reset nothing once every body was read first. Counter and log are looked at once the upstream lost its
    * connection and a later request was answered through the gateway's event loop, which had handled the reset
-   * before it read that request: not after a sleep a busy machine's gateway could outlast.
+   * before it read that request: not after a sleep a busy machine's gateway could outlast. The upstream was sent no
+   * more than the limit: the piece that passes it is not forwarded (written before the check, 136 KiB reached it).
    */
   @Test
   void aBodyCutOffAtTheLimitIsNoFailureOfTheUpstream() {
     var heard = Promise.<Void>promise();
     var lost = Promise.<Void>promise();
+    var received = new AtomicLong();
     var upstream = vertx.createHttpServer().requestHandler(req -> {
       if (req.path().equals("/v1/cut")) {
+        req.handler(piece -> received.addAndGet(piece.length()));
         req.connection().closeHandler(closed -> lost.tryComplete());
         heard.tryComplete();
       } else {
@@ -1677,6 +1681,7 @@ class GatewayTest {
     upstream.close().await();
     assertEquals(before, upstreamFailures(), "nothing counted against the upstream");
     assertTrue(!log.contains(" ERROR "), log);
+    assertTrue(received.get() <= 128 * 1024, "the upstream was sent no more than the limit: " + received.get());
   }
 
   /**
