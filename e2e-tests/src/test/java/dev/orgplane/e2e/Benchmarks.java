@@ -58,7 +58,7 @@ public final class Benchmarks {
         var platform = Platform.start(benchmarks.platformDb = durable.database("platform"))) {
       benchmarks.postgres = durable;
       // -Dbench.only=provisioning,reads runs just those (comma-separated); the default is all
-      var only = List.of(System.getProperty("bench.only", "reads,creation,import,mixed,provisioning").split(","));
+      var only = List.of(System.getProperty("bench.only", "reads,creation,import,mixed,provisioning,hooks").split(","));
       if (only.contains("reads")) {
         benchmarks.organizationReads(platform);
       }
@@ -73,6 +73,9 @@ public final class Benchmarks {
       }
       if (only.contains("provisioning")) {
         benchmarks.provisioning(platform);
+      }
+      if (only.contains("hooks")) {
+        benchmarks.hookDelivery(platform);
       }
       if (statements > 0) {
         System.out.printf("%nstatements by database time (every run of this benchmark, nested ones too):%n");
@@ -423,6 +426,47 @@ public final class Benchmarks {
     table.add(new Row("engine heap during the copies, -Xmx256m: most in use / most kept after a copy (full collection) (MB)",
         fmt(copies.stream().mapToDouble(ProvisioningBenchmark.Copy::peakHeapMb).max().orElse(0)) + " / "
             + fmt(copies.stream().mapToDouble(ProvisioningBenchmark.Copy::keptHeapMb).max().orElse(0)), "", ""));
+  }
+
+  private static final int HOOKS = 20;
+  private static final int HOOK_EVENTS = Integer.getInteger("bench.hookEvents", 200);
+
+  /**
+   * Hook deliveries end to end ({@link HookDeliveryBenchmark}): one organization with {@value #HOOKS} hooks, its
+   * events as fast as the API takes them; the same deliveries spread over {@value #HOOKS} organizations of one hook
+   * each (the dispatcher's per-organization share set against one tenant alone); and the first shape again at half
+   * the rate its deliveries reached, for the latency while the dispatcher has room, not the backlog's.
+   */
+  private void hookDelivery(Platform platform) {
+    var gateway = new Gateway(platform.baseUrl());
+    try (var bench = new HookDeliveryBenchmark(vertx, client(HookDeliveryBenchmark.CONCURRENCY), platform,
+        gateway.token(platform.adminEmail(), platform.adminPassword()))) {
+      // unmeasured: the first deliveries after the start run on cold code
+      bench.run(1, HOOKS, HOOK_EVENTS / 10, 0);
+      var oneOrganization = bench.run(1, HOOKS, HOOK_EVENTS, 0);
+      var manyOrganizations = bench.run(HOOKS, 1, HOOK_EVENTS * HOOKS, 0);
+      var eventsPerSecond = oneOrganization.deliveriesPerSecond() / HOOKS / 2;
+      var paced = bench.run(1, HOOKS, (int) Math.ceil(eventsPerSecond * MEASURE_MS / 1000), eventsPerSecond);
+      var poll = ", hook poll " + platform.hookPollMillis() + " ms";
+      hookRows(String.format("hook deliveries, 1 org x %d hooks, %d events as fast as the API takes them%s", HOOKS,
+          HOOK_EVENTS, poll), oneOrganization, null);
+      hookRows(String.format("the same deliveries, %d orgs x 1 hook, %d events", HOOKS, HOOK_EVENTS * HOOKS),
+          manyOrganizations, oneOrganization);
+      hookRows(String.format("1 org x %d hooks, events at a fixed %.1f/s (half the deliveries' rate)", HOOKS,
+          eventsPerSecond), paced, null);
+    }
+  }
+
+  /** A hook run's deliveries, against {@code baseline}'s when given; its events; and its errors. */
+  private void hookRows(String figure, HookDeliveryBenchmark.Run run, HookDeliveryBenchmark.Run baseline) {
+    var value = fmt(run.deliveriesPerSecond()) + " deliveries/s  latency p50 " + fmt(run.p50Millis()) + " ms  p99 "
+        + fmt(run.p99Millis()) + " ms";
+    table.add(new Row(figure, value, baseline == null ? "" : fmt(baseline.deliveriesPerSecond()) + "/s",
+        baseline == null ? "" : String.format("%.2f", run.deliveriesPerSecond() / baseline.deliveriesPerSecond())));
+    var events = "  events accepted (PATCH of an org via gateway, " + HookDeliveryBenchmark.CONCURRENCY + " conns)";
+    table.add(new Row(events, fmt(run.eventsPerSecond()) + "/s  (" + run.events() + " in " + fmt(run.eventSeconds())
+        + " s; last delivery at " + fmt(run.deliverySeconds()) + " s)", "", ""));
+    table.add(new Row("  errors", run.errorSummary(), "", ""));
   }
 
   /**

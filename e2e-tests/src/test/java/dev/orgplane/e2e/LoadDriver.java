@@ -224,7 +224,8 @@ final class LoadDriver {
     });
   }
 
-  private static double percentile(long[] sorted, int count, double p) {
+  /** The {@code p} quantile, in milliseconds, of the first {@code count} of {@code sorted}, in nanoseconds. */
+  static double percentile(long[] sorted, int count, double p) {
     if (count == 0) {
       return Double.NaN;
     }

@@ -174,6 +174,11 @@ final class Platform implements AutoCloseable {
     return config.get("ORGPLANE_ADMIN_PASSWORD");
   }
 
+  /** How often org-service's hook dispatcher looks for due deliveries. */
+  long hookPollMillis() {
+    return Long.parseLong(config.get("ORGPLANE_HOOK_POLL_MILLIS"));
+  }
+
   /** How long a service other than the one that withdrew a token may take it still (its next reload). */
   long revocationReloadMillis() {
     return Long.parseLong(config.get("ORGPLANE_REVOCATION_RELOAD_MILLIS"));
