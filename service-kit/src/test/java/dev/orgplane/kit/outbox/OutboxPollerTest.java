@@ -28,16 +28,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class OutboxPollerTest {
 
+  /** A claim that finds nothing due. */
+  private static final String NOTHING = "SELECT 1 WHERE false";
+
   /**
-   * Rounds of an outbox whose rows are numbers (claimed by {@code claim}, counted in {@code claims}), recorded
-   * together into {@code recorded}: sending 2 fails, sending 3 never answers, and neither is recorded.
+   * Rounds of an outbox whose rows are numbers (claimed by {@code claim} the first time, nothing after, as a claim's
+   * lease keeps what it took; counted in {@code claims}), recorded together into {@code recorded}: sending 2 fails,
+   * sending 3 never answers, and neither is recorded.
    */
   private static OutboxPoller numbers(Vertx vertx, Pool pool, String claim, AtomicInteger claims,
       List<List<Integer>> recorded) {
-    return OutboxPoller.recordingTogether(vertx, "numbers-" + System.nanoTime(), () -> {
-          claims.incrementAndGet();
-          return pool.query(claim).execute();
-        },
+    return OutboxPoller.recordingTogether(vertx, "numbers-" + System.nanoTime(),
+        () -> pool.query(claims.incrementAndGet() == 1 ? claim : NOTHING).execute(),
         row -> switch (row.getInteger(0)) {
           case 2 -> Future.failedFuture("lost");
           case 3 -> Promise.<Integer>promise().future();
@@ -111,8 +113,9 @@ class OutboxPollerTest {
   void sendsThatFailedOrDidNotAnswerInTimeAreRecordedAsTheOutboxMakesThem(Vertx vertx) throws Exception {
     var pool = Database.open(vertx, PgFixture.server(), 1, List.of()).await();
     var recorded = new CopyOnWriteArrayList<List<String>>();
+    var claims = new AtomicInteger();
     OutboxPoller.recordingTogether(vertx, "numbers-" + System.nanoTime(),
-        () -> pool.query("SELECT n FROM generate_series(1, 3) n").execute(),
+        () -> pool.query(claims.incrementAndGet() == 1 ? "SELECT n FROM generate_series(1, 3) n" : NOTHING).execute(),
         row -> switch (row.getInteger(0)) {
           case 2 -> Future.failedFuture("lost");
           case 3 -> Promise.<String>promise().future();
@@ -133,7 +136,31 @@ class OutboxPollerTest {
   void aRoundWithoutOutcomesRecordsNothing(Vertx vertx) throws Exception {
     var pool = Database.open(vertx, PgFixture.server(), 1, List.of()).await();
     assertEquals(List.of(), firstRoundRecorded(vertx, pool, "SELECT 2"), "its one send failed");
-    assertEquals(List.of(), firstRoundRecorded(vertx, pool, "SELECT 1 WHERE false"), "nothing was claimed");
+    assertEquals(List.of(), firstRoundRecorded(vertx, pool, NOTHING), "nothing was claimed");
+  }
+
+  /**
+   * A backlog goes out claim after claim, each round followed at once by the next, without a poll between: one poll
+   * here, and no timer. Until session 43 a poll started one round, and an outbox sent one claim's worth a poll
+   * however fast its receivers answered (the hook dispatcher's 32 deliveries every 500 ms).
+   */
+  @Test
+  void aBacklogDrainsRoundAfterRoundWithoutWaitingForPolls(Vertx vertx) throws Exception {
+    var pool = Database.open(vertx, PgFixture.server(), 1, List.of()).await();
+    var claims = new AtomicInteger();
+    var sent = new CopyOnWriteArrayList<Integer>();
+    // two rows a claim, of seven queued
+    var poller = new OutboxPoller(vertx, "backlog-" + System.nanoTime(), () -> {
+      int first = 2 * claims.getAndIncrement() + 1;
+      return pool.query("SELECT n FROM generate_series(" + first + ", least(" + (first + 1) + ", 7)) n").execute();
+    }, row -> {
+      sent.add(row.getInteger(0));
+      return Future.succeededFuture();
+    }, () -> Future.succeededFuture(0L));
+    poller.poll();
+    Eventually.holds(() -> sent.size() == 7, () -> "not every row of the backlog was sent: " + sent);
+    Eventually.holds(() -> claims.get() == 5, () -> "the claims: " + claims.get());
+    assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), sent.stream().sorted().toList());
   }
 
   /**
