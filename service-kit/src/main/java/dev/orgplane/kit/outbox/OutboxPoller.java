@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * followed at once, without waiting for the next poll, by another beside it (while rounds are allowed) and by
  * another when it ends: a backlog drains at its receivers' pace, and the poll only finds what became due while
  * nothing was claimed. Until session 43 a poll started one round at most, so an outbox sent one claim's worth a poll
- * (the hook dispatcher's 32 deliveries, 16 of one organization, every 500 ms) however fast its receivers answered. Claiming is the outbox's own query ({@code FOR UPDATE
- * SKIP LOCKED} with a lease), which is what lets several instances share one outbox.
+ * (the hook dispatcher's 32 deliveries, 16 of one organization, every 500 ms) however fast its receivers answered.
+ * Claiming is the outbox's own query ({@code FOR UPDATE SKIP LOCKED} with a lease), which is what lets several
+ * instances share one outbox.
  */
 public final class OutboxPoller {
 
