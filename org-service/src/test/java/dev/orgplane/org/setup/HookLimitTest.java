@@ -82,7 +82,8 @@ class HookLimitTest {
 
   /**
    * The limit and the organization's count, over the limit too, are read by whoever may list its hooks: not without
-   * a token, nor by another tenant's owner, to whom the organization is not there.
+   * a token, nor by another tenant's owner, to whom the organization is not there, nor by a member whose roles do
+   * not let them list its hooks.
    */
   @Test
   void theLimitAndTheCountAreReadByWhoeverMayListTheHooks(Vertx vertx) {
@@ -100,6 +101,13 @@ class HookLimitTest {
     var stranger = org.newUser("stranger");
     newOrg(org, stranger);
     assertProblem(org.get(limitOf(orgId), stranger.token()), 404, "organization_not_found");
+    // a member who may read the organization but not its hooks learns nothing of them either
+    var orgReader = org.newUser("org-reader");
+    var role = org.post("/v1/organizations/" + orgId + "/roles", owner.token(), new JsonObject()
+        .put("name", "org-reader").put("title", "Reader").put("permissions", new JsonArray().add("app_organization_get")));
+    assertEquals(201, role.statusCode(), role.bodyAsString());
+    org.addMembers(orgId, List.of(orgReader.id()), "org-reader");
+    assertProblem(org.get(limitOf(orgId), orgReader.token()), 403, "forbidden");
     assertProblem(org.get(limitOf(orgId) + "?hooks=1", owner.token()), 400, "unknown_parameter");
   }
 
