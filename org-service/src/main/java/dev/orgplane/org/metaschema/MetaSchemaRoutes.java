@@ -12,12 +12,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** {@code GET/PUT /v1/meta-schemas/{name}}, for platform admins. */
 public final class MetaSchemaRoutes {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,63}");
+  private static final Set<String> ANSWER_KEYS = Set.of("name", "schema");
 
   private final Pool pool;
   private final MetaSchemas schemas;
@@ -52,7 +54,7 @@ public final class MetaSchemaRoutes {
     var schema = RequestBody.object(ctx);
     var principal = BearerAuth.principal(ctx);
     AccessPolicy.requirePlatformAdmin(pool, principal)
-        .compose(admin -> schemas.put(name, schema, current -> EntityTags.requireReplaceMatch(ctx,
+        .compose(admin -> schemas.put(name, notAnAnswer(schema), current -> EntityTags.requireReplaceMatch(ctx,
                 current.map(stored -> shown(name, stored)), "The meta-schema",
                 "There is no meta-schema named " + name + " yet."),
             (tx, change) -> !change.changed() ? Future.succeededFuture()
@@ -60,6 +62,19 @@ public final class MetaSchemaRoutes {
                     new JsonObject().put("before", change.before().orElse(null)))))
         .onSuccess(saved -> EntityTags.reply(ctx, shown(name, saved)))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Refuses {@code body} shaped as a GET's answer ({@link #shown}), which would be refused for its unknown keywords
+   * anyway, saying what to send instead: put back as it came, it was stored, and the schema under {@code schema}
+   * checked nothing.
+   */
+  private static JsonObject notAnAnswer(JsonObject body) {
+    if (body.getValue("schema") instanceof JsonObject && ANSWER_KEYS.containsAll(body.fieldNames())) {
+      throw UnknownKeywords.refusal("schema", "#/schema", "a PUT takes the JSON Schema itself, not a GET's answer "
+          + "{name, schema}; send the answer's \"schema\" alone");
+    }
+    return body;
   }
 
   private static JsonObject shown(String name, JsonObject schema) {

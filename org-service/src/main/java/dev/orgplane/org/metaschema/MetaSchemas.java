@@ -2,6 +2,7 @@ package dev.orgplane.org.metaschema;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.AbsoluteIri;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -74,11 +75,10 @@ public final class MetaSchemas {
    * the server fetch it, on the event loop, for whoever may write a meta-schema. The JSON Schema meta-schemas come
    * with the validator ({@code https://json-schema.org/...} is mapped to its {@code classpath:draft...} copies).
    */
-  private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.builder(
-          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
-      .metaSchema(ValidationDeadline.dialect())
-      .schemaLoaders(loaders -> loaders.add(MetaSchemas::validatorsOwn))
-      .build();
+  private static final JsonSchemaFactory FACTORY = factory(ValidationDeadline.dialect());
+  /** {@link #FACTORY} refusing {@link UnknownKeywords}: for a schema being put only, never for one stored. */
+  private static final JsonSchemaFactory REFUSING_UNKNOWN_KEYWORDS =
+      factory(UnknownKeywords.refusedIn(ValidationDeadline.dialect()));
   /** The 2020-12 meta-schema itself (shipped inside the validator), to refuse schemas that are not schemas. */
   private static final JsonSchema DRAFT_2020_12 = FACTORY.getSchema(
       com.networknt.schema.SchemaLocation.of(SchemaId.V202012));
@@ -210,8 +210,9 @@ public final class MetaSchemas {
 
   /**
    * Replaces a meta-schema after checking that it holds nothing {@link FreeFormJson} refuses (nesting deeper than
-   * {@link NestingDepth#MAX} levels among it), compiles, is 2020-12 (one stored earlier may be another dialect), and
-   * judges {@code {}} (not {@link Unjudged}), if
+   * {@link NestingDepth#MAX} levels among it), compiles, is 2020-12 (one stored earlier may be another dialect), uses
+   * no keyword 2020-12 does not define ({@link UnknownKeywords}; one stored earlier may), and judges {@code {}} (not
+   * {@link Unjudged}), if
    * {@code precondition} accepts the one there is (empty: none yet), which it is given under the row's lock;
    * {@code audit} records the {@link Change} in the same transaction. The answer is the schema as stored: jsonb keeps
    * its keys in its own order, and a tag taken of the schema as sent would differ from the one every later read shows.
@@ -220,7 +221,11 @@ public final class MetaSchemas {
       BiFunction<SqlClient, Change, Future<Void>> audit) {
     FreeFormJson.check("schema", schema);
     return workers.execute(() -> {
-      var compiled = compile(schema);
+      requireSchema(schema);
+      // compiled once only to find unknown keywords, and first (the other compile logs a WARN for each); the one held
+      // is the compile every stored schema gets, so what passes here validates after a restart as it does now
+      compile(REFUSING_UNKNOWN_KEYWORDS, schema);
+      var compiled = compile(FACTORY, schema);
       var dialect = schema.getValue("$schema");
       if (dialect != null && !SchemaId.V202012.equals(dialect)) {
         // the validator took another dialect's schema under its rules: draft-07's ignored 2020-12's keywords
@@ -300,16 +305,32 @@ public final class MetaSchemas {
         + "but the JSON Schema meta-schemas; it names " + iri + ".");
   }
 
+  private static JsonSchemaFactory factory(JsonMetaSchema dialect) {
+    return JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
+        .metaSchema(dialect)
+        .schemaLoaders(loaders -> loaders.add(MetaSchemas::validatorsOwn))
+        .build();
+  }
+
   /** Blocks: a schema's references may take up to the budget to follow. */
   private JsonSchema compile(JsonObject schema) {
+    requireSchema(schema);
+    return compile(FACTORY, schema);
+  }
+
+  private static void requireSchema(JsonObject schema) {
     var problems = DRAFT_2020_12.validate(tree(schema));
     if (!problems.isEmpty()) {
       throw ApiException.badRequest("invalid_meta_schema", "Not a valid JSON Schema: "
           + problems.iterator().next().getMessage());
     }
+  }
+
+  /** Blocks: {@code schema} as {@code factory} compiles it, within the budget. */
+  private JsonSchema compile(JsonSchemaFactory factory, JsonObject schema) {
     try {
       return ValidationDeadline.within(budget, () -> {
-        var compiled = FACTORY.getSchema(tree(schema), CONFIG);
+        var compiled = factory.getSchema(tree(schema), CONFIG);
         compiled.initializeValidators();
         return compiled;
       });

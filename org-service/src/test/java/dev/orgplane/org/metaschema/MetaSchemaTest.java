@@ -346,6 +346,145 @@ class MetaSchemaTest {
     assertEquals(200, org.send(HttpMethod.PUT, path, admin, standard).statusCode());
   }
 
+  /**
+   * A GET's answer put back as it came is refused, saying what to send: it was stored, the real schema under
+   * {@code schema}, a keyword JSON Schema does not know, checked nothing, and every organization's metadata went
+   * unchecked.
+   */
+  @Test
+  void aGetsAnswerPutBackIsRefusedAndChangesNothing() {
+    var user = org.newUser("user");
+    var path = "/v1/meta-schemas/organization";
+    var before = org.get(path, admin).bodyAsJsonObject().getJsonObject("schema");
+    var requiresTier = new JsonObject().put("type", "object").put("required", new JsonArray().add("tier"))
+        .put("additionalProperties", false)
+        .put("properties", new JsonObject().put("tier", new JsonObject().put("type", "string")));
+    assertEquals(200, org.send(HttpMethod.PUT, path, admin, requiresTier).statusCode());
+    try {
+      var answer = org.get(path, admin).bodyAsJsonObject();
+      for (var putBack : List.of(answer, new JsonObject().put("schema", answer.getJsonObject("schema")))) {
+        var refused = org.send(HttpMethod.PUT, path, admin, putBack);
+        assertProblem(refused, 400, "invalid_meta_schema");
+        var detail = refused.bodyAsJsonObject().getString("detail");
+        assertTrue(detail.startsWith("Unknown keyword \"schema\" at #/schema: a PUT takes the JSON Schema itself, "
+            + "not a GET's answer {name, schema}"), detail);
+      }
+      assertEquals(answer, org.get(path, admin).bodyAsJsonObject());
+      assertEquals(400, createWithMetadata(user.token(), new JsonObject().put("tier", "gold").put("other", 1)));
+      assertEquals(201, createWithMetadata(user.token(), new JsonObject().put("tier", "gold")));
+    } finally {
+      assertEquals(200, org.send(HttpMethod.PUT, path, admin, before).statusCode());
+    }
+  }
+
+  /**
+   * A keyword JSON Schema 2020-12 does not define is refused wherever it is, naming it and its place: the validator
+   * ignores it, and a typo stored silently dropped the rule it was meant to be.
+   */
+  @Test
+  void aKeywordTwentyTwelveDoesNotDefineIsRefusedNamingItsPlace() {
+    var path = "/v1/meta-schemas/typo-" + UUID.randomUUID().toString().substring(0, 8);
+    var cases = List.of(
+        List.of("{\"type\":\"object\",\"requried\":[\"tier\"]}", "requried", "#/requried"),
+        List.of("{\"type\":\"object\",\"properties\":{\"labels\":{\"type\":\"object\","
+            + "\"additionalproperties\":false}}}", "additionalproperties", "#/properties/labels/additionalproperties"),
+        List.of("{\"$defs\":{\"tags\":{\"items\":{\"propertes\":{}}}},\"properties\":{\"t\":{\"$ref\":"
+            + "\"#/$defs/tags\"}}}", "propertes", "#/$defs/tags/items/propertes"),
+        List.of("{\"anyOf\":[{\"type\":\"object\"},{\"not\":{\"nullable\":true}}]}", "nullable",
+            "#/anyOf/1/not/nullable"));
+    for (var refusedCase : cases) {
+      var refused = org.send(HttpMethod.PUT, path, admin, refusedCase.get(0));
+      assertProblem(refused, 400, "invalid_meta_schema");
+      assertEquals("Unknown keyword \"" + refusedCase.get(1) + "\" at " + refusedCase.get(2) + ": JSON Schema 2020-12 "
+          + "defines no such keyword, and the validator would ignore it (a keyword of your own may start with \"x-\", "
+          + "an annotation the validator keeps).", refused.bodyAsJsonObject().getString("detail"));
+    }
+    assertProblem(org.get(path, admin), 404, "meta_schema_not_found");
+  }
+
+  /** Keywords starting with x- are the caller's own annotations, at the top and in subschemas alike. */
+  @Test
+  void keywordsOfTheCallersOwnStartingWithXAreKept() {
+    var path = "/v1/meta-schemas/annotated-" + UUID.randomUUID().toString().substring(0, 8);
+    var annotated = new JsonObject().put("type", "object").put("x-owner", "platform-team")
+        .put("properties", new JsonObject().put("tier", new JsonObject().put("type", "string")
+            .put("x-ui", new JsonObject().put("widget", "select").put("propertes", 1))));
+    var stored = org.send(HttpMethod.PUT, path, admin, annotated);
+    assertEquals(200, stored.statusCode(), stored.bodyAsString());
+    assertEquals(annotated, org.get(path, admin).bodyAsJsonObject().getJsonObject("schema"));
+  }
+
+  /** The refusal of unknown keywords lets every keyword of JSON Schema 2020-12 pass, and the schema shipped. */
+  @Test
+  void schemasUsingTheKeywordsOfTwentyTwelveAreAccepted() {
+    var path = "/v1/meta-schemas/keywords-" + UUID.randomUUID().toString().substring(0, 8);
+    var everyKind = new JsonObject("""
+        {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:orgplane:keywords",
+         "$comment": "all vocabularies", "$vocabulary": {"https://json-schema.org/draft/2020-12/vocab/core": true},
+         "title": "t", "description": "d", "default": {}, "examples": [{}], "deprecated": false,
+         "readOnly": false, "writeOnly": false, "type": "object", "minProperties": 0, "maxProperties": 50,
+         "required": [], "dependentRequired": {"a": ["b"]}, "dependentSchemas": {"c": {"required": ["d"]}},
+         "propertyNames": {"maxLength": 63, "minLength": 1, "pattern": "^[a-z]"},
+         "patternProperties": {"^x": {"type": "string", "format": "email"}},
+         "properties": {
+           "n": {"type": "number", "multipleOf": 0.5, "minimum": 0, "maximum": 10, "exclusiveMinimum": -1,
+                 "exclusiveMaximum": 11},
+           "s": {"type": "string", "contentEncoding": "base64", "contentMediaType": "application/json",
+                 "contentSchema": {"type": "object"}, "const": "e30="},
+           "e": {"enum": ["a", "b"]},
+           "l": {"type": "array", "prefixItems": [{"type": "string"}], "items": {"type": "integer"},
+                 "contains": {"type": "integer"}, "minContains": 0, "maxContains": 5, "minItems": 0,
+                 "maxItems": 9, "uniqueItems": true, "unevaluatedItems": false},
+           "tree": {"$ref": "#/$defs/node"}, "old": {"$ref": "#/definitions/legacy"},
+           "anchored": {"$ref": "#leaf"},
+           "choice": {"if": {"type": "string"}, "then": {"minLength": 1}, "else": {"type": "integer"},
+                      "allOf": [{}], "anyOf": [{}, true], "oneOf": [{"not": false}]},
+           "dep": {"dependencies": {"a": ["b"]}}},
+         "unevaluatedProperties": false,
+         "$defs": {
+           "node": {"$dynamicAnchor": "node", "type": "object",
+                    "properties": {"children": {"type": "array", "items": {"$dynamicRef": "#node"}}}},
+           "leaf": {"$anchor": "leaf", "type": "string"}},
+         "definitions": {"legacy": {"type": "boolean"}}}
+        """);
+    var stored = org.send(HttpMethod.PUT, path, admin, everyKind);
+    assertEquals(200, stored.statusCode(), stored.bodyAsString());
+    var shipped = new JsonObject("""
+        {"type": "object", "additionalProperties": false,
+         "properties": {
+           "labels": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 256}},
+           "description": {"type": "string", "maxLength": 4096}}}
+        """);
+    assertEquals(200, org.send(HttpMethod.PUT, path, admin, shipped).statusCode(), "the schema V3 ships");
+  }
+
+  /**
+   * A schema stored with an unknown keyword (before the refusal, here by hand) validates as it did: compiled under the
+   * refusal, every organization written after an upgrade would have failed.
+   */
+  @Test
+  void aStoredSchemaWithAnUnknownKeywordValidatesAsBefore(Vertx vertx) {
+    var name = "stored-typo-" + UUID.randomUUID().toString().substring(0, 8);
+    var stored = "{\"type\": \"object\", \"requried\": [\"tier\"], "
+        + "\"properties\": {\"tier\": {\"enum\": [\"gold\"], \"propertes\": {}}}}";
+    PgFixture.execute(org.db(), "INSERT INTO org.meta_schemas (name, schema) VALUES ('" + name + "', '" + stored
+        + "')");
+    var pool = Database.open(vertx, org.db(), 2, List.of()).await();
+    try {
+      var schemas = new MetaSchemas(vertx, pool, QUEUE);
+      schemas.validate(name, "some-org", "metadata", new JsonObject()).await();
+      schemas.validate(name, "some-org", "metadata", new JsonObject().put("tier", "gold")).await();
+      var refused = assertThrows(ApiException.class, () -> schemas.validate(name, "some-org", "metadata",
+          new JsonObject().put("tier", "silver")).await());
+      assertEquals("validation_failed", refused.code());
+      assertEquals(List.of("metadata.tier"), refused.errors().stream().map(ApiException.FieldError::field).toList());
+    } finally {
+      pool.close().await();
+    }
+    assertEquals(new JsonObject(stored), org.get("/v1/meta-schemas/" + name, admin).bodyAsJsonObject()
+        .getJsonObject("schema"));
+  }
+
   /** A key holding a dot is quoted where an error names it: {@code metadata.a.b} named the key "a.b" and b in a alike. */
   @Test
   void aKeyHoldingADotIsNamedApartFromANestedKey() {
