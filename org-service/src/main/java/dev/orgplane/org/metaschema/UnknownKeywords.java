@@ -1,14 +1,9 @@
 package dev.orgplane.org.metaschema;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.AnnotationKeyword;
 import com.networknt.schema.JsonMetaSchema;
-import com.networknt.schema.JsonNodePath;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonValidator;
 import com.networknt.schema.Keyword;
 import com.networknt.schema.KeywordFactory;
-import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.ValidationContext;
 import dev.orgplane.kit.http.ApiException;
 
@@ -39,22 +34,11 @@ final class UnknownKeywords implements KeywordFactory {
 
   @Override
   public Keyword getKeyword(String value, ValidationContext context) {
-    return value.startsWith(OWN) ? new AnnotationKeyword(value) : new Refused(value);
-  }
-
-  /** Throws as the validator meets it, where its place is known. */
-  private record Refused(String value) implements Keyword {
-
-    @Override
-    public String getValue() {
-      return value;
-    }
-
-    @Override
-    public JsonValidator newValidator(SchemaLocation location, JsonNodePath path, JsonNode node, JsonSchema parent,
-        ValidationContext context) {
-      throw refusal(value, location.toString(), "JSON Schema 2020-12 defines no such keyword, and the validator "
-          + "would ignore it");
-    }
+    // refused as the validator meets it, where its place is known
+    return value.startsWith(OWN) ? new AnnotationKeyword(value)
+        : new MadeKeyword(value, (location, path, node, parent, validation) -> {
+          throw refusal(value, location.toString(), "JSON Schema 2020-12 defines no such keyword, and the validator "
+              + "would ignore it");
+        });
   }
 }

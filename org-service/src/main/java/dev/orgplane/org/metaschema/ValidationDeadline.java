@@ -7,7 +7,6 @@ import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaException;
-import com.networknt.schema.JsonValidator;
 import com.networknt.schema.Keyword;
 import com.networknt.schema.RefValidator;
 import com.networknt.schema.SchemaLocation;
@@ -134,29 +133,10 @@ final class ValidationDeadline {
 
   private static Keyword checked(Keyword keyword) {
     return switch (keyword.getValue()) {
-      case "$ref" -> new Checked("$ref", Ref::new);
-      case "$dynamicRef" -> new Checked("$dynamicRef", DynamicRef::new);
+      case "$ref" -> new MadeKeyword("$ref", Ref::new);
+      case "$dynamicRef" -> new MadeKeyword("$dynamicRef", DynamicRef::new);
       default -> keyword;
     };
-  }
-
-  private interface Factory {
-    JsonValidator create(SchemaLocation location, JsonNodePath path, JsonNode node, JsonSchema parent,
-        ValidationContext context);
-  }
-
-  private record Checked(String value, Factory factory) implements Keyword {
-
-    @Override
-    public String getValue() {
-      return value;
-    }
-
-    @Override
-    public JsonValidator newValidator(SchemaLocation location, JsonNodePath path, JsonNode node, JsonSchema parent,
-        ValidationContext context) {
-      return factory.create(location, path, node, parent, context);
-    }
   }
 
   private static final class Ref extends RefValidator {
