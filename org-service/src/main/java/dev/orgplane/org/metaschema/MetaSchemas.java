@@ -75,7 +75,7 @@ public final class MetaSchemas {
    * the server fetch it, on the event loop, for whoever may write a meta-schema. The JSON Schema meta-schemas come
    * with the validator ({@code https://json-schema.org/...} is mapped to its {@code classpath:draft...} copies).
    */
-  private static final JsonSchemaFactory FACTORY = factory(ValidationDeadline.dialect());
+  private static final JsonSchemaFactory FACTORY = factory(UnknownKeywords.ignoredIn(ValidationDeadline.dialect()));
   /** {@link #FACTORY} refusing {@link UnknownKeywords}: for a schema being put only, never for one stored. */
   private static final JsonSchemaFactory REFUSING_UNKNOWN_KEYWORDS =
       factory(UnknownKeywords.refusedIn(ValidationDeadline.dialect()));
