@@ -7,11 +7,11 @@ import dev.orgplane.kit.http.ApiException;
 
 /**
  * What the validator does with a keyword JSON Schema 2020-12 does not define. It ignores one: a typo
- * ({@code propertes}) or a GET's whole answer sent back ({@code {name, schema}}) was stored as a schema that constrained
- * nothing. So a schema being put has each such keyword refused, named with its place; keywords starting with
- * {@value #OWN} are the caller's own annotations (a common convention), kept. A schema stored before compiles as it
- * always did, such keywords ignored, or every organization written after an upgrade would fail against a schema that
- * once passed.
+ * ({@code propertes}) or a GET's whole answer sent back ({@code {name, schema}}) was stored as a schema that
+ * constrained nothing. So a schema being put has each such keyword refused, named with its place; keywords starting
+ * with {@value #OWN} are the caller's own annotations (a common convention), kept. A schema stored before compiles as
+ * it always did, such keywords ignored, or every organization written after an upgrade would fail against a schema
+ * that once passed.
  */
 final class UnknownKeywords {
 
