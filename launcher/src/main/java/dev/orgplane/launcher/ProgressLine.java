@@ -6,9 +6,9 @@ import java.util.OptionalInt;
 
 /**
  * A batch's progress as one line: a bar of finished tenants, the objects copied (or planned) so far, and what is
- * running or failed. On a terminal the line is redrawn in place, kept shorter than the terminal is wide (the bar
- * narrows, then the end is cut): a line that wraps is redrawn below itself at every update. In a log (no terminal)
- * a line is written only when something changed, at most every few seconds, so CI logs stay readable.
+ * running, failed or cancelled. On a terminal the line is redrawn in place, kept shorter than the terminal is wide
+ * (the bar narrows, then the end is cut): a line that wraps is redrawn below itself at every update. In a log (no
+ * terminal) a line is written only when something changed, at most every few seconds, so CI logs stay readable.
  */
 final class ProgressLine {
 
@@ -38,8 +38,11 @@ final class ProgressLine {
   /** {@code counts}: jobs by status, as a batch answers them. */
   void show(JsonObject counts, long total, long objects) {
     long done = counts.getLong("succeeded", 0L) + counts.getLong("failed", 0L) + counts.getLong("cancelled", 0L);
+    long cancelled = counts.getLong("cancelled", 0L);
+    // cancelled ones among the finished when there are some: a cancelled batch read "20/20 tenants, 0 failed"
     var line = done + "/" + total + " tenants, " + String.format("%,d", objects) + objectsAre
-        + counts.getLong("running", 0L) + " running, " + counts.getLong("failed", 0L) + " failed";
+        + counts.getLong("running", 0L) + " running, " + counts.getLong("failed", 0L) + " failed"
+        + (cancelled == 0 ? "" : ", " + cancelled + " cancelled");
     long now = System.currentTimeMillis();
     if (columns.isPresent()) {
       // the last column left free: some terminals wrap a line that fills them

@@ -63,6 +63,14 @@ class ProgressLineTest {
   }
 
   @Test
+  void theTenantsCancelledAreCountedWhenThereAreSome() {
+    progress.show(counts(2, 0, 1).put("cancelled", 17L), 20, 500);
+
+    assertTrue(screen().stripTrailing()
+        .endsWith("20/20 tenants, 500 objects copied, 0 running, 1 failed, 17 cancelled  0:00"), screen());
+  }
+
+  @Test
   void aLineEndedIsLeftAsItIs() {
     progress.show(counts(1, 0, 0), 1, 5);
     progress.end();
