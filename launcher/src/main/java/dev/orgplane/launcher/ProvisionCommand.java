@@ -202,7 +202,15 @@ final class ProvisionCommand implements Callable<Integer> {
       throw usageError("--concurrency must be 1-" + MAX_CONCURRENCY + ", got " + concurrency);
     }
     boolean batch = template != null || !names.isEmpty() || targetsFile != null || allProvisioned;
-    if ((follow != null ? 1 : 0) + (cancel != null ? 1 : 0) + (batch ? 1 : 0) != 1) {
+    if (follow != null && cancel != null) {
+      throw usageError("give --follow or --cancel, not both");
+    }
+    if (batch && (follow != null || cancel != null)) {
+      // named rather than "give one of" and the whole usage: which of them to drop
+      throw usageError("--template, new tenants and --all-provisioned start a batch; "
+          + (follow != null ? "--follow" : "--cancel") + " names one started already: give one or the other");
+    }
+    if (!batch && follow == null && cancel == null) {
       throw usageError("give one of: --template and new tenants (or --all-provisioned), --follow BATCH, --cancel BATCH");
     }
     if (batch && template == null) {

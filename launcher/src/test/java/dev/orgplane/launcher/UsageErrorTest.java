@@ -75,9 +75,12 @@ class UsageErrorTest {
   @Test
   void provisionRefusesUnusableOptionsBeforeSigningIn() {
     var signIn = new String[] {"--url", gateway.url(), "--email", "a@b.test", "--password", "p"};
-    assertUsageError("give one of", "orgplane provision", concat(signIn, "--follow", "b1", "--cancel", "b1"));
-    assertUsageError("give one of", "orgplane provision", concat(signIn, "--follow", "b1", "--template", "t", "x"));
-    assertUsageError("give one of", "orgplane provision", concat(signIn, "--cancel", "b1", "x"));
+    assertUsageError("give --follow or --cancel, not both", "orgplane provision",
+        concat(signIn, "--follow", "b1", "--cancel", "b1"));
+    assertUsageError("start a batch; --follow names one started already", "orgplane provision",
+        concat(signIn, "--follow", "b1", "--template", "t", "x"));
+    assertUsageError("start a batch; --cancel names one started already", "orgplane provision",
+        concat(signIn, "--cancel", "b1", "x"));
     assertUsageError("give one of", "orgplane provision", concat(signIn));
     // the sign-in used to win without a word
     assertUsageError("give --token or --email, not both", "orgplane provision",
@@ -101,7 +104,8 @@ class UsageErrorTest {
             "orgplane provision", args.toArray(new String[0]));
       }
     }
-    assertUsageError("give one of", "orgplane provision", concat(signIn, "--follow", "b1", "--all-provisioned"));
+    assertUsageError("start a batch; --follow names one started already", "orgplane provision",
+        concat(signIn, "--follow", "b1", "--all-provisioned"));
     assertUsageError("--concurrency must be 1-64, got 0", "orgplane provision",
         concat(signIn, "--concurrency", "0", "--template", "t", "x"));
     assertUsageError("--concurrency must be 1-64, got 65", "orgplane provision",
