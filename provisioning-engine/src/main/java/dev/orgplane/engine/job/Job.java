@@ -28,7 +28,7 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID queuedBy, UUID t
   /** What inviting a job's owner can come to ({@link OwnerInvitation}). */
   public static final List<String> OWNER_INVITATIONS =
       List.of(OwnerInvitation.INVITED, OwnerInvitation.ALREADY_INVITED, OwnerInvitation.ALREADY_MEMBER,
-          OwnerInvitation.PLANNED);
+          OwnerInvitation.MADE_OWNER, OwnerInvitation.PLANNED);
 
   /** A row of {@code provisioning.jobs} with a column {@code steps}: the job's steps as a JSON array, in run order. */
   static final Function<Row, Job> MAPPER = row -> new Job(row.getUUID("id"), row.getUUID("batch_id"),

@@ -1,13 +1,14 @@
 package dev.orgplane.engine.job;
 
 import dev.orgplane.copy.api.CopyFailure;
-import dev.orgplane.copy.api.OrgApi;
 import dev.orgplane.copy.api.OrgApiException;
+import dev.orgplane.engine.orgapi.OrgApiClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.UUID;
 
 /**
@@ -20,12 +21,20 @@ import java.util.UUID;
  * invitee accepts. One is made for each run's invitation and asked again when a try fails: an owner invitation found
  * after this one sent its own is that invitation, whose answer was lost, and counts {@code invited}, not
  * {@code already_invited} (a batch counted owners it invited as invited before).
+ *
+ * <p>An address that is a member's already (a template member the members plugin copied in, say) is made owner
+ * instead: {@code owner} is added to the roles they hold ({@code made_owner}), through the members API, so that
+ * org-service holds the change to its rules as it holds the invitation (the requester gives themself no ownership of a
+ * tenant they do not own). Until session 44 such a member was left as they were and counted {@code already_member}:
+ * the person the job named owner never became owner. A member who holds {@code owner} already is
+ * {@code already_member}, and nothing is written.
  */
 final class OwnerInvitation {
 
   static final String INVITED = "invited";
   static final String ALREADY_INVITED = "already_invited";
   static final String ALREADY_MEMBER = "already_member";
+  static final String MADE_OWNER = "made_owner";
   /**
    * A dry run's: the address would be invited. Into a new organization, which has no one yet; into an existing one
    * (a tenant the template made, which the run would adopt), because it holds no owner invitation of the address
@@ -34,12 +43,19 @@ final class OwnerInvitation {
    */
   static final String PLANNED = "planned";
   private static final String OWNER = "owner";
+  /**
+   * How often a member is read and made owner before the run gives up: each time another change of theirs came
+   * between the read and the change (412), which is read anew rather than undone.
+   */
+  private static final int OWNER_CHANGES = 3;
 
-  private final OrgApi api;
+  private final OrgApiClient api;
   /** Whether a try of this run has sent the invitation (its answer may have been lost). */
   private boolean sent;
+  /** Whether a try of this run has sent the change that makes a member owner (its answer may have been lost). */
+  private boolean promoted;
 
-  OwnerInvitation(OrgApi api) {
+  OwnerInvitation(OrgApiClient api) {
     this.api = api;
   }
 
@@ -60,16 +76,50 @@ final class OwnerInvitation {
         return Future.succeededFuture(sent ? INVITED : ALREADY_INVITED);
       }
       if (job.dryRun()) {
-        // what org-service's refusal would tell the real run, asked of the one member of the address
+        // what the real run would find once org-service refuses to invite a member, asked of the one member of the
+        // address: an owner already, or one to make owner
         return api.list(organization, ofAddress("users", email), null, 1)
-            .map(member -> member.items().isEmpty() ? PLANNED : ALREADY_MEMBER);
+            .map(member -> member.items().isEmpty() ? PLANNED
+                : holdsOwner(member.items().get(0)) ? ALREADY_MEMBER : MADE_OWNER);
       }
       sent = true;
       return api.post(organization, "invitations", new JsonObject().put("email", email)
               .put("roles", new JsonArray().add(OWNER)))
-          .map(INVITED);
+          .map(INVITED)
+          .recover(failure -> failure instanceof OrgApiException refused && "already_member".equals(refused.code())
+              ? makeOwner(organization, email, OWNER_CHANGES) : Future.failedFuture(failure));
     }).recover(failure -> failure instanceof OrgApiException refused && !refused.retryable()
         ? refused(email, refused) : Future.failedFuture(failure));
+  }
+
+  /**
+   * Makes the member of {@code email} owner, keeping the roles they hold, unless they are one: the change names the
+   * version of them it was made from, and one refused because they changed meanwhile reads them again, {@code tries}
+   * times at most.
+   */
+  private Future<String> makeOwner(String organization, String email, int tries) {
+    return api.list(organization, ofAddress("users", email), null, 1)
+        .compose(found -> found.items().isEmpty()
+            ? Future.failedFuture(new CopyFailure("owner_not_invited", "The owner " + email + " left the "
+                + "organization after it answered that they were a member: retry the job to invite them.", null))
+            : api.member(organization, found.items().get(0).getString("userId")))
+        .compose(read -> {
+          if (holdsOwner(read.member())) {
+            return Future.succeededFuture(promoted ? MADE_OWNER : ALREADY_MEMBER);
+          }
+          var roles = new ArrayList<String>();
+          read.member().getJsonArray("roles", new JsonArray()).forEach(role -> roles.add((String) role));
+          roles.add(OWNER);
+          promoted = true;
+          return api.setRoles(organization, read.member().getString("userId"), roles, read.tag())
+              .map(MADE_OWNER)
+              .recover(failure -> failure instanceof OrgApiException refused && refused.status() == 412 && tries > 1
+                  ? makeOwner(organization, email, tries - 1) : Future.failedFuture(failure));
+        });
+  }
+
+  private static boolean holdsOwner(JsonObject member) {
+    return member.getJsonArray("roles", new JsonArray()).contains(OWNER);
   }
 
   /** The list at {@code path} filtered to the entry of {@code email}. */
@@ -78,12 +128,12 @@ final class OwnerInvitation {
   }
 
   /**
-   * A member's address is done; any other refusal, of the question or of the invitation (an address org-service takes
-   * for none, say), fails the job, naming the owner (a passing failure is retried).
+   * A refusal, of the question, of the invitation (an address org-service takes for none, say) or of the change that
+   * makes a member owner (a requester's own ownership of a tenant they do not own), fails the job, naming the owner (a
+   * passing failure is retried).
    */
   private static Future<String> refused(String email, OrgApiException refused) {
-    return "already_member".equals(refused.code()) ? Future.succeededFuture(ALREADY_MEMBER)
-        : Future.failedFuture(new CopyFailure("owner_not_invited",
-            "Inviting the owner " + email + " failed: " + refused.getMessage(), null));
+    return Future.failedFuture(new CopyFailure("owner_not_invited",
+        "Inviting the owner " + email + " failed: " + refused.getMessage(), null));
   }
 }

@@ -9,6 +9,7 @@ import dev.orgplane.kit.http.IdempotencyKeys;
 import dev.orgplane.kit.http.PathSegment;
 import dev.orgplane.kit.http.RequestIds;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -255,6 +256,31 @@ public final class OrgApiClient implements OrgApi {
         .map(OrgAnswers::body);
   }
 
+  /**
+   * {@code GET /v1/organizations/{organization}/users/{userId}}: the member, with the tag a change of their roles names
+   * ({@link #setRoles}) so as to be made of this version of them alone.
+   */
+  public Future<TaggedMember> member(String organization, String userId) {
+    return send(HttpMethod.GET, PathSegment.of(organization) + "/users/" + PathSegment.of(userId), null)
+        .map(response -> new TaggedMember(OrgAnswers.body(response), response.getHeader("ETag")));
+  }
+
+  /**
+   * {@code PUT /v1/organizations/{organization}/users/{userId}/roles} with {@code If-Match: tag}: org-service refuses it
+   * (412 {@code precondition_failed}) once the member has changed since the read that {@code tag} came with.
+   */
+  public Future<JsonObject> setRoles(String organization, String userId, List<String> roles, String tag) {
+    var path = PathSegment.of(organization) + "/users/" + PathSegment.of(userId) + "/roles";
+    var body = new JsonObject().put("roles", new JsonArray(roles));
+    return token.authorized(bearer -> attempt(HttpMethod.PUT, path, body, bearer,
+            MultiMap.caseInsensitiveMultiMap().add("If-Match", tag)))
+        .map(OrgAnswers::body);
+  }
+
+  /** A member as {@link #member} read them, and their {@code ETag}. */
+  public record TaggedMember(JsonObject member, String tag) {
+  }
+
   /** {@code POST /v1/organizations}: the engine creates target organizations on the requester's behalf. */
   public Future<JsonObject> createOrganization(JsonObject body) {
     return send(HttpMethod.POST, "", body).map(OrgAnswers::body);
@@ -272,8 +298,11 @@ public final class OrgApiClient implements OrgApi {
 
   /** A POST of a page's writes, under the page's {@code Idempotency-Key} if it has a page. */
   private Future<HttpResponse<Buffer>> pageWrite(String path, JsonObject body) {
-    return token.authorized(bearer -> attempt(HttpMethod.POST, path, body, bearer,
-        page == null ? null : idempotencyKey(path, body)));
+    var headers = MultiMap.caseInsensitiveMultiMap();
+    if (page != null) {
+      headers.add(IdempotencyKeys.HEADER, idempotencyKey(path, body));
+    }
+    return token.authorized(bearer -> attempt(HttpMethod.POST, path, body, bearer, headers));
   }
 
   /** The page and the request, digested: the same for every try of one write, well-formed as a key must be. */
@@ -288,11 +317,12 @@ public final class OrgApiClient implements OrgApi {
   }
 
   private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, JsonObject body) {
-    return token.authorized(bearer -> attempt(method, path, body, bearer, null));
+    return token.authorized(bearer -> attempt(method, path, body, bearer, MultiMap.caseInsensitiveMultiMap()));
   }
 
+  /** One request, with the headers every call of this client names and {@code headers}, those of this call alone. */
   private Future<HttpResponse<Buffer>> attempt(HttpMethod method, String path, JsonObject body, String bearer,
-      String idempotencyKey) {
+      MultiMap headers) {
     // the collection itself and its custom methods (":lookup") have no slash after "organizations"; a path from the
     // service's root ("/v1/...") is outside the organizations
     var url = path.startsWith("/") ? orgServiceUrl + path
@@ -308,9 +338,7 @@ public final class OrgApiClient implements OrgApi {
     if (requester != null) {
       request.putHeader(REQUESTER_HEADER, requester);
     }
-    if (idempotencyKey != null) {
-      request.putHeader(IdempotencyKeys.HEADER, idempotencyKey);
-    }
+    request.putHeaders(headers);
     return body == null ? request.send() : request.sendJsonObject(body);
   }
 }

@@ -11,13 +11,14 @@ final class BatchTotals {
   private static final String DISAGREEING = """
       SELECT count(*) FROM provisioning.batches b
       WHERE ROW(b.jobs_queued, b.jobs_running, b.jobs_succeeded, b.jobs_failed, b.jobs_cancelled, b.owners_invited,
-                b.owners_already_invited, b.owners_already_member, b.owners_planned, b.dry_run)
+                b.owners_already_invited, b.owners_already_member, b.owners_made_owner, b.owners_planned, b.dry_run)
             IS DISTINCT FROM (SELECT ROW(count(*) FILTER (WHERE status = 'queued'),
                 count(*) FILTER (WHERE status = 'running'), count(*) FILTER (WHERE status = 'succeeded'),
                 count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'cancelled'),
                 count(*) FILTER (WHERE owner_invitation = 'invited'),
                 count(*) FILTER (WHERE owner_invitation = 'already_invited'),
                 count(*) FILTER (WHERE owner_invitation = 'already_member'),
+                count(*) FILTER (WHERE owner_invitation = 'made_owner'),
                 count(*) FILTER (WHERE owner_invitation = 'planned'), coalesce(bool_or(dry_run), false))
               FROM provisioning.jobs j WHERE j.batch_id = b.id)
          OR ROW(b.objects_created, b.objects_updated, b.objects_unchanged)

@@ -150,7 +150,7 @@ class BatchTotalsTest {
     var again = engine.awaitEnd(path(ran), token());
     assertAgreeWithTheJobs(engine.db, "after the retried job ran");
     assertEquals(new JsonObject().put("invited", 0).put("already_invited", 1).put("already_member", 0)
-        .put("planned", 0), again.getJsonObject("owners"), again.encodePrettily());
+        .put("made_owner", 0).put("planned", 0), again.getJsonObject("owners"), again.encodePrettily());
   }
 
   @Test

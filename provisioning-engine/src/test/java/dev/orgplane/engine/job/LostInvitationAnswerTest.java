@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An owner's invitation whose answer was lost is sent once, and counted as the job's own: the retry finds the
- * invitation the job made. It counted it {@code already_invited}, as if another job had, so a batch that invited
+ * An owner's invitation, or a member's change to owner, whose answer was lost is sent once, and counted as the job's
+ * own: the retry finds the invitation the job made, or the owner it made. It counted it {@code already_invited}, as if another job had, so a batch that invited
  * every owner counted some as invited before.
  */
 class LostInvitationAnswerTest {
@@ -33,9 +33,28 @@ class LostInvitationAnswerTest {
 
     assertEquals("succeeded", batch.getString("status"), batch.encodePrettily());
     assertEquals(new JsonObject().put("invited", 1).put("already_invited", 0).put("already_member", 0)
-        .put("planned", 0), batch.getJsonObject("owners"));
+        .put("made_owner", 0).put("planned", 0), batch.getJsonObject("owners"));
     assertEquals(1, watched.relay().seen().stream()
         .filter(seen -> seen.method().equals("POST") && seen.path().endsWith("/invitations")).count(),
         "invited once: the retry found the invitation");
+  }
+
+  /** A member made owner whose answer was lost is counted made owner, not a member found owner already. */
+  @Test
+  void aMemberMadeOwnerWhoseAnswerWasLostCountsAsMadeOwner() {
+    var template = watched.template();
+    watched.relay().loseAnswerOnce(seen -> seen.method().equals("PUT") && seen.path().endsWith("/roles")
+        && seen.path().contains("/users/"));
+
+    var batch = watched.engine().provisionBatch(watched.token(), new JsonObject()
+        .put("templateOrganization", template.templateId())
+        .put("targets", new JsonArray().add(new JsonObject().put("name", "lost-owner-change-" + unique())
+            .put("owner", new JsonObject().put("email", template.member().email())))));
+
+    assertEquals("succeeded", batch.getString("status"), batch.encodePrettily());
+    assertEquals(1L, batch.getJsonObject("owners").getLong("made_owner"), batch.encodePrettily());
+    assertEquals(1, watched.relay().seen().stream().filter(seen -> seen.method().equals("PUT")
+        && seen.path().endsWith("/roles") && seen.path().contains("/users/")).count(),
+        "changed once: the retry found them owner");
   }
 }

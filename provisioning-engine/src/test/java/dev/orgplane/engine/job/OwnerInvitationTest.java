@@ -15,8 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A new tenant's named owner is invited into it, with the owner role, once the template is copied: once, however
- * often the job or the batch runs again or resumes, and never by a dry run. The requester stays an owner.
+ * A new tenant's named owner is invited into it, with the owner role, once the template is copied, or made owner if
+ * they are a member already: once, however often the job or the batch runs again or resumes, and never by a dry run.
+ * The requester stays an owner.
  */
 class OwnerInvitationTest extends TemplateEngineTest {
 
@@ -136,8 +137,12 @@ class OwnerInvitationTest extends TemplateEngineTest {
     assertEquals("already_invited", again.getJsonObject("owner").getString("invitation"), again.encodePrettily());
   }
 
+  /**
+   * A batch's owner who joined otherwise meanwhile, a member without the owner role, is made owner by its next run;
+   * the run after that finds them owner and writes nothing.
+   */
   @Test
-  void aBatchInvitesEachOwnerOnceAndAMembersAddressCountsAsDone() {
+  void aBatchInvitesEachOwnerOnceAndMakesAMemberOwner() {
     var first = unique("batch-owned");
     var second = unique("batch-owned");
     var firstOwner = unique("ceo") + "@customer.example";
@@ -148,7 +153,7 @@ class OwnerInvitationTest extends TemplateEngineTest {
     var ran = engine.provisionBatch(token(), request);
     assertEquals("succeeded", ran.getString("status"), ran.encodePrettily());
     assertEquals(new JsonObject().put("invited", 2).put("already_invited", 0).put("already_member", 0)
-        .put("planned", 0), ran.getJsonObject("owners"));
+        .put("made_owner", 0).put("planned", 0), ran.getJsonObject("owners"));
 
     // the second tenant's owner joined otherwise: their invitation is gone, they are a member
     var secondTenant = organization(second);
@@ -160,8 +165,9 @@ class OwnerInvitationTest extends TemplateEngineTest {
 
     var rerun = engine.provisionBatch(token(), request);
     assertEquals("succeeded", rerun.getString("status"), rerun.encodePrettily());
-    assertEquals(new JsonObject().put("invited", 0).put("already_invited", 1).put("already_member", 1)
-        .put("planned", 0), rerun.getJsonObject("owners"));
+    assertEquals(new JsonObject().put("invited", 0).put("already_invited", 1).put("already_member", 0)
+        .put("made_owner", 1).put("planned", 0), rerun.getJsonObject("owners"));
+    assertEquals(List.of("member", "owner"), roles(secondTenant, member.id()), "their role kept, owner added");
     var withoutOwner = engine.get("/v1/provisioning/batches/" + rerun.getString("id") + "/jobs", token())
         .bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast)
         .filter(job -> job.getJsonObject("target").getString("name").equals(unowned)).findFirst().orElseThrow();
@@ -169,6 +175,56 @@ class OwnerInvitationTest extends TemplateEngineTest {
     assertEquals(1, invitationsMade(organization(first)));
     assertEquals(1, invitationsMade(secondTenant));
     assertEquals(0, pendingInvitations(secondTenant).size());
+
+    var third = engine.provisionBatch(token(), request);
+    assertEquals(new JsonObject().put("invited", 0).put("already_invited", 1).put("already_member", 1)
+        .put("made_owner", 0).put("planned", 0), third.getJsonObject("owners"), third.encodePrettily());
+    assertEquals(1, rolesChanged(secondTenant), "made owner once");
+  }
+
+  /**
+   * A template member the members plugin copied in, named the tenant's owner, is made owner keeping the template's
+   * role: until session 44 they were counted {@code already_member} and never became owner. A plan says so first;
+   * a re-run, its plan and a resumed run find them owner and write nothing.
+   */
+  @Test
+  void aTemplateMemberNamedOwnerIsMadeOwnerKeepingTheirRolesOnce() {
+    var name = unique("member-owned");
+    var member = template.member();
+
+    var first = engine.provision(token(), job(owned(name, member.email())));
+    assertEquals("succeeded", first.getString("status"), first.encodePrettily());
+    assertEquals(new JsonObject().put("email", member.email()).put("invitation", "made_owner"),
+        first.getJsonObject("owner"));
+    var tenant = first.getString("targetOrganization");
+    assertEquals(List.of("auditor", "owner"), roles(tenant, member.id()));
+    assertEquals(0, pendingInvitations(tenant).size(), "no invitation");
+    assertEquals(1, rolesChanged(tenant));
+
+    var plan = engine.provision(token(), job(owned(name, member.email().toUpperCase(Locale.ROOT))).put("dryRun", true));
+    assertEquals("already_member", plan.getJsonObject("owner").getString("invitation"), plan.encodePrettily());
+    var again = engine.provision(token(), job(owned(name, member.email())));
+    assertEquals("succeeded", again.getString("status"), again.encodePrettily());
+    assertEquals("already_member", again.getJsonObject("owner").getString("invitation"), again.encodePrettily());
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'running', finished_at = NULL, "
+        + "owner_invitation = NULL, lease_owner = 'engine-gone', lease_until = now() - interval '1 second' "
+        + "WHERE id = '" + first.getString("id") + "'");
+    var resumed = engine.awaitEnd("/v1/provisioning/jobs/" + first.getString("id"), token());
+    assertEquals("already_member", resumed.getJsonObject("owner").getString("invitation"), resumed.encodePrettily());
+
+    assertEquals(List.of("auditor", "owner"), roles(tenant, member.id()));
+    assertEquals(1, rolesChanged(tenant), "nothing written after the first run");
+    assertEquals(0, invitationsMade(tenant));
+  }
+
+  /** The roles of the member {@code userId} of {@code organization}, sorted. */
+  private static List<String> roles(String organization, String userId) {
+    return engine.org.get("/v1/organizations/" + organization + "/users/" + userId, token()).bodyAsJsonObject()
+        .getJsonArray("roles").stream().map(String.class::cast).sorted().toList();
+  }
+
+  private static int rolesChanged(String organization) {
+    return engine.org.audited(token(), organization, "member.roles_changed").size();
   }
 
   /**
@@ -198,11 +254,15 @@ class OwnerInvitationTest extends TemplateEngineTest {
     var memberPlan = engine.provision(token(), job(owned(name, member.email().toUpperCase(Locale.ROOT)))
         .put("dryRun", true));
     assertEquals("succeeded", memberPlan.getString("status"), memberPlan.encodePrettily());
-    assertEquals("already_member", memberPlan.getJsonObject("owner").getString("invitation"),
+    assertEquals("made_owner", memberPlan.getJsonObject("owner").getString("invitation"),
         memberPlan.encodePrettily());
     var memberRun = engine.provision(token(), job(owned(name, member.email())));
-    assertEquals("already_member", memberRun.getJsonObject("owner").getString("invitation"), "as the plan said");
+    assertEquals("made_owner", memberRun.getJsonObject("owner").getString("invitation"), "as the plan said");
+    var ownerPlan = engine.provision(token(), job(owned(name, member.email())).put("dryRun", true));
+    assertEquals("already_member", ownerPlan.getJsonObject("owner").getString("invitation"),
+        ownerPlan.encodePrettily());
     assertEquals(1, invitationsMade(tenant), "a dry run invites no one");
+    assertEquals(1, rolesChanged(tenant), "nor makes anyone owner");
   }
 
   @Test
