@@ -434,16 +434,18 @@ final class ProvisionCommand implements Callable<Integer> {
   }
 
   /**
-   * What inviting the tenants' owners came to, when some were named: invited now, or found invited or members
-   * already (a re-run invites no one twice); a plan's owners are to be invited.
+   * What inviting the tenants' owners came to, when some were named: invited now, found invited or owners already (a
+   * re-run invites no one twice), or members made owner; a plan's owners are to be invited or made owner.
    */
   private static String ownerCounts(JsonObject owners, boolean plan) {
     if (owners.stream().mapToLong(count -> ((Number) count.getValue()).longValue()).sum() == 0) {
       return "";
     }
-    return plan ? String.format("; owners: %,d to invite", owners.getLong("planned", 0L))
-        : String.format("; owners: %,d invited, %,d already invited, %,d already members",
-            owners.getLong("invited", 0L), owners.getLong("already_invited", 0L), owners.getLong("already_member", 0L));
+    return plan ? String.format("; owners: %,d to invite, %,d to make owner", owners.getLong("planned", 0L),
+            owners.getLong("made_owner", 0L))
+        : String.format("; owners: %,d invited, %,d already invited, %,d already members, %,d made owner",
+            owners.getLong("invited", 0L), owners.getLong("already_invited", 0L), owners.getLong("already_member", 0L),
+            owners.getLong("made_owner", 0L));
   }
 
   /** Objects created, updated and found unchanged; a plan's as what it would do. */

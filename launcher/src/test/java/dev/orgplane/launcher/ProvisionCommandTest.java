@@ -61,10 +61,10 @@ class ProvisionCommandTest {
           } else if (read <= middle.length) {
             answer(exchange, middle[read - 1], "{\"code\":\"unavailable\",\"detail\":\"Restarting.\"}");
           } else {
-            // a plan's owners are all to be invited; no other batch of these tests names any
+            // a plan's owners are to be invited or made owner; no other batch of these tests names any
             answer(exchange, 200, new JsonObject(batch("succeeded", 2, 0)).put("dryRun", dryRun)
                 .put("owners", new JsonObject().put("invited", 0).put("already_invited", 0).put("already_member", 0)
-                    .put("planned", dryRun ? 2 : 0)).encode());
+                    .put("made_owner", dryRun ? 1 : 0).put("planned", dryRun ? 2 : 0)).encode());
           }
         });
     return new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
@@ -130,7 +130,7 @@ class ProvisionCommandTest {
     var printed = output.out();
     assertTrue(printed.contains("1/2 tenants, 8 objects planned, 1 running"), printed);
     assertTrue(printed.contains("batch succeeded (dry run): 2 of 2 tenants planned, nothing written; objects: "
-        + "7 to create, 0 to update, 1 unchanged; owners: 2 to invite"), printed);
+        + "7 to create, 0 to update, 1 unchanged; owners: 2 to invite, 1 to make owner"), printed);
     assertFalse(printed.contains("made") || printed.contains("copied"), printed);
   }
 
@@ -154,7 +154,7 @@ class ProvisionCommandTest {
     var targetsFile = Files.writeString(dir.resolve("tenants.txt"), "# name[,owner]\nalpha, ceo@alpha.example\nbeta\n");
     var sent = new AtomicReference<JsonObject>();
     var ended = new JsonObject(batch("succeeded", 2, 0)).put("owners", new JsonObject().put("invited", 1)
-        .put("already_invited", 1).put("already_member", 0).put("planned", 0));
+        .put("already_invited", 1).put("already_member", 0).put("made_owner", 1).put("planned", 0));
     startingGateway(sent, ended.encode());
 
     int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
@@ -169,7 +169,7 @@ class ProvisionCommandTest {
         .add(new JsonObject().put("name", "beta").put("title", "beta")), sent.get().getJsonArray("targets"));
     var printed = output.out();
     assertTrue(printed.contains("batch succeeded: 2 of 2 tenants made, 0 failed; objects: 7 created, 0 updated, "
-        + "1 unchanged; owners: 1 invited, 1 already invited, 0 already members"), printed);
+        + "1 unchanged; owners: 1 invited, 1 already invited, 0 already members, 1 made owner"), printed);
   }
 
   @Test
