@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -153,6 +154,40 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
   }
 
   /**
+   * A template member, copied into a new tenant with their custom role, named its owner is made owner there, keeping
+   * that role: until session 44 they were counted {@code already_member} and never became owner. Running the batch
+   * again finds them owner and writes nothing.
+   */
+  @Test
+  void aTemplateMemberNamedOwnerIsMadeOwnerKeepingTheirRolesOnce() {
+    var templateMember = memberHolding("/v1/organizations/" + template.templateId(), "auditor");
+    var email = templateMember.getString("email");
+    var targets = new JsonArray().add(new JsonObject().put("name", "member-owned-tenant")
+        .put("owner", new JsonObject().put("email", email)));
+
+    var first = succeededBatch(targets);
+    assertEquals(1, first.getJsonObject("owners").getLong("made_owner"), first.encode());
+    var job = template.jobs(gateway, first.getString("id")).getJsonObject(0);
+    assertEquals(new JsonObject().put("email", email).put("invitation", "made_owner"), job.getJsonObject("owner"));
+    var tenant = "/v1/organizations/" + job.getString("targetOrganization");
+    assertEquals(List.of("auditor", "owner"), sortedRoles(member(tenant, email)), "their template role is kept");
+    var invitations = gateway.get(tenant + "/invitations?email=" + email, template.adminToken());
+    assertEquals(0, invitations.json().getJsonArray("items").size(), "no one was invited: " + invitations.body());
+
+    var again = succeededBatch(targets);
+    assertEquals(1, again.getJsonObject("owners").getLong("already_member"), again.encode());
+    assertEquals(0, again.getJsonObject("owners").getLong("made_owner"), again.encode());
+    assertEquals(List.of("auditor", "owner"), sortedRoles(member(tenant, email)));
+    var changed = gateway.get(tenant + "/audit-events?action=member.roles_changed", template.adminToken());
+    assertEquals(200, changed.status(), changed.body());
+    assertEquals(1, changed.json().getJsonArray("items").size(), "the re-run wrote nothing: " + changed.body());
+  }
+
+  private static List<String> sortedRoles(JsonObject member) {
+    return member.getJsonArray("roles").stream().map(String.class::cast).sorted().toList();
+  }
+
+  /**
    * A group admin's job naming an owner for a tenant of the template that another admin owns adopts it and invites
    * the owner; the trail names the job's requester with the invitation. The requester, their account moved to the
    * invited address since, is refused its acceptance (403 {@code self_grant_refused}: until session 42 they became
@@ -230,11 +265,19 @@ class ProvisioningJourneyTest extends TwoEnginesTest {
 
   /** The member of {@code tenant} whose address is {@code email}. */
   private JsonObject member(String tenant, String email) {
-    var reply = gateway.get(tenant + "/users?limit=500", template.adminToken());
+    return member(tenant, m -> m.getString("email").equalsIgnoreCase(email), email);
+  }
+
+  /** A member of {@code organization} who holds {@code role}. */
+  private JsonObject memberHolding(String organization, String role) {
+    return member(organization, m -> m.getJsonArray("roles").contains(role), "a holder of " + role);
+  }
+
+  private JsonObject member(String organization, Predicate<JsonObject> which, String named) {
+    var reply = gateway.get(organization + "/users?limit=500", template.adminToken());
     assertEquals(200, reply.status(), reply.body());
-    return reply.json().getJsonArray("items").stream().map(JsonObject.class::cast)
-        .filter(m -> m.getString("email").equalsIgnoreCase(email)).findFirst()
-        .orElseThrow(() -> new AssertionError(email + " is no member: " + reply.body()));
+    return reply.json().getJsonArray("items").stream().map(JsonObject.class::cast).filter(which).findFirst()
+        .orElseThrow(() -> new AssertionError(named + " is no member: " + reply.body()));
   }
 
   private record Run(OffsetDateTime start, OffsetDateTime end) {
