@@ -266,8 +266,8 @@ public final class OrgApiClient implements OrgApi {
   }
 
   /**
-   * {@code PUT /v1/organizations/{organization}/users/{userId}/roles} with {@code If-Match: tag}: org-service refuses it
-   * (412 {@code precondition_failed}) once the member has changed since the read that {@code tag} came with.
+   * {@code PUT /v1/organizations/{organization}/users/{userId}/roles} with {@code If-Match: tag}: org-service refuses
+   * it (412 {@code precondition_failed}) once the member has changed since the read that {@code tag} came with.
    */
   public Future<JsonObject> setRoles(String organization, String userId, List<String> roles, String tag) {
     var path = PathSegment.of(organization) + "/users/" + PathSegment.of(userId) + "/roles";

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An owner's invitation, or a member's change to owner, whose answer was lost is sent once, and counted as the job's
- * own: the retry finds the invitation the job made, or the owner it made. It counted it {@code already_invited}, as if another job had, so a batch that invited
- * every owner counted some as invited before.
+ * own: the retry finds the invitation the job made, or the owner it made. It counted an invitation
+ * {@code already_invited}, as if another job had, so a batch that invited every owner counted some as invited before.
  */
 class LostInvitationAnswerTest {
 
