@@ -8,11 +8,13 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * CORS for the browser origins named in {@code ORGPLANE_CORS_ORIGINS}; none named, no CORS headers. A request from
@@ -23,11 +25,21 @@ import java.util.Set;
  * answered on a connection they would close, a preflight's 204 included. A refusal of theirs to an allowed origin
  * gets the CORS headers all the same ({@link #mount}): without them a browser shows its script a network error, not
  * the status and code ({@code unresolved_path}, {@code malformed_request}).
+ *
+ * <p>Every answer here depends on the request's Origin (its CORS headers, or a refusal, or none without one), and
+ * says so in Vary ({@link #varyOnOrigin}): else a shared cache hands one origin's answer to another, which its browser
+ * refuses, or an answer without CORS headers to a CORS request.
  */
 final class Cors implements Handler<RoutingContext> {
 
   /** Put on a request this handler has seen: its answer has the CORS headers it is to have. */
   private static final String SEEN = "orgplane.corsSeen";
+  /** Put on a request whose answer's Vary is to name the request headers its CORS headers depend on. */
+  private static final String VARIES = "orgplane.corsVaries";
+  private static final List<String> ORIGIN = List.of("Origin");
+  /** An OPTIONS answer is a preflight's 204 or not by these, and its allowed methods and headers answer them. */
+  private static final List<String> PREFLIGHT = List.of("Origin", "Access-Control-Request-Method",
+      "Access-Control-Request-Headers");
 
   private final List<String> known;
   private final CorsHandler cors;
@@ -71,6 +83,7 @@ final class Cors implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     ctx.put(SEEN, true);
+    varyOnOrigin(ctx);
     var origin = ctx.request().getHeader("Origin");
     if (origin != null && !isAllowed(origin)) {
       ctx.fail(ApiException.forbidden("cors_origin_refused",
@@ -90,11 +103,39 @@ final class Cors implements Handler<RoutingContext> {
     var origin = request.getHeader("Origin");
     var preflight = request.method().equals(HttpMethod.OPTIONS)
         && request.headers().contains(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD);
-    if (ctx.get(SEEN) == null && origin != null && isAllowed(origin) && !preflight) {
-      cors.handle(ctx);
-      return;
+    if (ctx.get(SEEN) == null) {
+      varyOnOrigin(ctx);
+      if (origin != null && isAllowed(origin) && !preflight) {
+        cors.handle(ctx);
+        return;
+      }
     }
     ctx.next();
+  }
+
+  /**
+   * Names in the answer's Vary, as it is written, the request headers its CORS headers depend on, merged into the
+   * Vary it has by then: a service's (proxied), or vertx-web's, which names Origin itself for more than one origin.
+   * One header, each name once, whatever their case.
+   */
+  private static void varyOnOrigin(RoutingContext ctx) {
+    if (ctx.get(VARIES) != null) {
+      return;
+    }
+    ctx.put(VARIES, true);
+    var dependsOn = ctx.request().method().equals(HttpMethod.OPTIONS) ? PREFLIGHT : ORIGIN;
+    ctx.addHeadersEndHandler(head -> {
+      var headers = ctx.response().headers();
+      var given = headers.getAll(HttpHeaders.VARY).stream().flatMap(vary -> Arrays.stream(vary.split(",")))
+          .map(String::trim).filter(name -> !name.isEmpty());
+      var named = new ArrayList<String>();
+      for (var name : Stream.concat(given, dependsOn.stream()).toList()) {
+        if (named.stream().noneMatch(name::equalsIgnoreCase)) {
+          named.add(name);
+        }
+      }
+      headers.set(HttpHeaders.VARY, String.join(", ", named));
+    });
   }
 
   private boolean isAllowed(String origin) {

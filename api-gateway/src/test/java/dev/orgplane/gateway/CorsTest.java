@@ -16,12 +16,14 @@ import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The CORS handler alone, in front of a route that answers "through", as the gateway mounts it. */
 @ExtendWith(VertxExtension.class)
@@ -86,6 +88,73 @@ class CorsTest {
     assertTrue(answered.contains("Orgplane-Import-Result"), "read from the document: " + answered);
     answered.removeAll(exposed);
     assertEquals(Set.of(), answered, "not exposed to the browser's scripts");
+  }
+
+  /**
+   * Each answer's CORS headers depend on its request's Origin, and a shared cache must know it: else it hands one
+   * origin's answer to another, or one without CORS headers to a CORS request. A preflight's on what it asks besides.
+   */
+  @Test
+  void everyAnswerVariesOnTheOrigin(Vertx vertx) {
+    var port = serve(vertx, "https://app.example");
+    var client = WebClient.create(vertx);
+    var allowed = client.get(port, "127.0.0.1", "/v1/x").putHeader("Origin", "https://app.example").send().await();
+    var withoutOrigin = client.get(port, "127.0.0.1", "/v1/x").send().await();
+    var refused = client.get(port, "127.0.0.1", "/v1/x").putHeader("Origin", "https://evil.example").send().await();
+    var preflight = client.request(HttpMethod.OPTIONS, port, "127.0.0.1", "/v1/x")
+        .putHeader("Origin", "https://app.example").putHeader("Access-Control-Request-Method", "POST")
+        .putHeader("Access-Control-Request-Headers", "Authorization").send().await();
+    var refusedPreflight = client.request(HttpMethod.OPTIONS, port, "127.0.0.1", "/v1/x")
+        .putHeader("Origin", "https://evil.example").putHeader("Access-Control-Request-Method", "POST").send().await();
+
+    assertEquals(200, allowed.statusCode());
+    assertEquals(List.of("Origin"), allowed.headers().getAll("Vary"));
+    assertEquals(200, withoutOrigin.statusCode());
+    assertEquals(List.of("Origin"), withoutOrigin.headers().getAll("Vary"));
+    assertProblem(refused, 403, "cors_origin_refused");
+    assertEquals(List.of("Origin"), refused.headers().getAll("Vary"));
+    assertEquals(204, preflight.statusCode());
+    assertEquals(List.of("Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),
+        preflight.headers().getAll("Vary"));
+    assertEquals(403, refusedPreflight.statusCode());
+    assertEquals(List.of("Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),
+        refusedPreflight.headers().getAll("Vary"));
+  }
+
+  @Test
+  void withoutCorsOriginsNoVaryIsAdded(Vertx vertx) {
+    var port = serve(vertx, " ");
+    var read = WebClient.create(vertx).get(port, "127.0.0.1", "/v1/x").putHeader("Origin", "https://app.example")
+        .send().await();
+    assertEquals(200, read.statusCode());
+    assertEquals(List.of(), read.headers().getAll("Vary"));
+  }
+
+  /**
+   * A service's own Vary stays, merged with the Origin into one header, each name once: here the keys org-service
+   * answers, which a shared cache may keep a minute. vertx-web names the Origin itself for more than one origin.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"https://app.example", "https://other.example, https://app.example"})
+  void aProxiedAnswersOwnVaryIsKeptAndMerged(String origins, Vertx vertx) {
+    var service = vertx.createHttpServer().requestHandler(request -> request.response()
+            .putHeader("Cache-Control", "public, max-age=60").putHeader("Vary", "Accept-Encoding")
+            .putHeader("Content-Type", "application/json").end("{\"keys\":[]}"))
+        .listen(0, "127.0.0.1").await().actualPort();
+    var gateway = new GatewayVerticle(new JsonObject().put("ORGPLANE_HTTP_HOST", "127.0.0.1")
+        .put("ORGPLANE_HTTP_PORT", "0").put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:" + service)
+        .put("ORGPLANE_PUBLIC_URL", "http://gateway.test").put("ORGPLANE_CORS_ORIGINS", origins));
+    vertx.deployVerticle(gateway).await();
+    var client = WebClient.create(vertx);
+    for (var request : List.of(client.get(gateway.port(), "127.0.0.1", "/.well-known/jwks.json")
+        .putHeader("Origin", "https://app.example"), client.get(gateway.port(), "127.0.0.1", "/.well-known/jwks.json"))) {
+      var answer = request.send().await();
+      assertEquals(200, answer.statusCode(), answer.bodyAsString());
+      var vary = answer.headers().getAll("Vary");
+      assertEquals(1, vary.size(), vary.toString());
+      assertEquals(List.of("accept-encoding", "origin"), Arrays.stream(vary.get(0).split(","))
+          .map(name -> name.trim().toLowerCase(Locale.ROOT)).sorted().toList());
+    }
   }
 
   /** The headers of every answer the document describes, its shared ones and each operation's own. */
