@@ -1,6 +1,7 @@
 package dev.orgplane.gateway;
 
 import dev.orgplane.kit.auth.RevokedToken;
+import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -8,6 +9,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +35,8 @@ import java.util.stream.Stream;
  */
 final class Cors implements Handler<RoutingContext> {
 
+  static final String SETTING = "ORGPLANE_CORS_ORIGINS";
+
   /** Put on a request this handler has seen: its answer has the CORS headers it is to have. */
   private static final String SEEN = "orgplane.corsSeen";
   /** Put on a request whose answer's Vary is to name the request headers its CORS headers depend on. */
@@ -49,17 +54,28 @@ final class Cors implements Handler<RoutingContext> {
     this.cors = cors;
   }
 
+  /**
+   * The handler for {@code origins}, the setting's value; empty for none. An entry that is no origin stops the start
+   * naming it: vertx-web's check named neither setting nor value, and passed {@code *} and an origin with a path,
+   * which then refused every origin.
+   */
   static Optional<Cors> of(String origins) {
-    var known = Arrays.stream(origins.split(",")).map(String::trim).filter(o -> !o.isEmpty()).map(Cors::serialized)
+    var known = Arrays.stream(origins.split(",")).map(String::trim).filter(o -> !o.isEmpty()).map(Cors::configured)
         .distinct().toList();
     if (known.isEmpty()) {
       return Optional.empty();
     }
     // vertx-web's check is handed them serialized too: given as configured, https://App.example or
     // https://app.example:443 refused the very origin ours let through, with its bare 403
-    var cors = CorsHandler.create()
-        .addOrigins(known)
-        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
+    var cors = CorsHandler.create();
+    try {
+      cors.addOrigins(known);
+    } catch (IllegalStateException | IllegalArgumentException refused) {
+      // a scheme it does not know (it takes http, https, ftp and browser extensions' own)
+      throw new ConfigException(SETTING + ": '" + origins + "' holds an origin the gateway cannot allow: "
+          + refused.getMessage());
+    }
+    cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE))
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match",
             "Last-Event-ID", "X-Request-Id", "X-Create-Key"))
         // every header the API answers with but those a browser shows its scripts anyway (Cache-Control,
@@ -136,6 +152,26 @@ final class Cors implements Handler<RoutingContext> {
       }
       headers.set(HttpHeaders.VARY, String.join(", ", named));
     });
+  }
+
+  /** {@code entry} serialized, if it is an origin. */
+  private static String configured(String entry) {
+    if (entry.equals("*")) {
+      throw new ConfigException(SETTING + ": '*' is not supported, name each origin as scheme://host[:port]: requests to "
+          + "the API carry credentials (Authorization), which only origins named may send");
+    }
+    var origin = serialized(entry);
+    try {
+      var uri = new URI(origin);
+      if (uri.getScheme() != null && uri.getHost() != null && uri.getRawUserInfo() == null
+          && uri.getRawPath().isEmpty() && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+        return origin;
+      }
+    } catch (URISyntaxException notAUri) {
+      // refused below, as any other
+    }
+    throw new ConfigException(SETTING + ": '" + entry + "' is not an origin, scheme://host[:port] with no path "
+        + "(https://app.example.com)");
   }
 
   private boolean isAllowed(String origin) {

@@ -98,6 +98,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     return configuration().compose(loaded -> {
       settings = loaded;
       own = GatewaySettings.from(settings);
+      var cors = Cors.of(settings.string(Cors.SETTING, ""));
       ListenAddress.requireApart(listeners(settings));
       draining = new Draining(vertx, settings);
       var connections = own.upstreamConnections();
@@ -122,7 +123,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       router.route().handler(new ResolvedPaths());
       router.route().handler(new UnservedMethods());
       HealthRoutes.mount(router, draining.readiness(orgKeys::someKnown));
-      Cors.of(settings.string("ORGPLANE_CORS_ORIGINS", "")).ifPresent(cors -> cors.mount(router));
+      cors.ifPresent(allowed -> allowed.mount(router));
       ProblemFailureHandler.install(router);
       var perAddress = TokenBuckets.shared(vertx, PER_ADDRESS, own.ratePerSecond(), own.burst());
       var perPrincipal = TokenBuckets.shared(vertx, PER_PRINCIPAL, own.ratePerSecond(), own.burst());
@@ -247,6 +248,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     RouteTable.from(settings);
     ServiceHttp.bodyLimitBytes(settings);
     ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
+    Cors.of(settings.string(Cors.SETTING, ""));
     TrustedIssuer.checkExternal(settings.string("ORGPLANE_TRUSTED_ISSUERS", ""), settings.string("ORGPLANE_PUBLIC_URL"));
     ListenAddress.requireApart(listeners(settings));
   }

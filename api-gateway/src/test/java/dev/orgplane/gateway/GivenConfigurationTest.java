@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A gateway handed the configuration its launcher loaded (to count its instances) does not load it again, and stops
@@ -79,6 +81,40 @@ class GivenConfigurationTest {
     var failure = assertThrows(ConfigException.class, () -> vertx.deployVerticle(new GatewayVerticle(shared)).await());
     assertEquals("ORGPLANE_HTTP_PORT and ORGPLANE_METRICS_PORT are both 18497 on ORGPLANE_HTTP_HOST (127.0.0.1) and "
         + "ORGPLANE_INTERNAL_HOST (127.0.0.1): give each its own port", failure.getMessage());
+  }
+
+  /**
+   * A host without its scheme stopped the start with vertx-web's words, naming neither setting nor value; {@code *}
+   * and an origin with a path started a gateway that refused every origin (403 cors_origin_refused).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"app.example.com", "https://a.example/path", "https://a.example/?q", "https://a.example#top",
+      "https://user@a.example", "https://a.example:port", "localhost:3000"})
+  void aCorsOriginThatIsNoOriginStopsTheStartNamingIt(String entry, Vertx vertx) {
+    var configured = LOADED.with(new JsonObject().put("ORGPLANE_CORS_ORIGINS", "https://app.example, " + entry));
+    var failure = assertThrows(ConfigException.class, () -> vertx.deployVerticle(new GatewayVerticle(configured)).await());
+    assertEquals("ORGPLANE_CORS_ORIGINS: '" + entry + "' is not an origin, scheme://host[:port] with no path "
+        + "(https://app.example.com)", failure.getMessage());
+    assertEquals(failure.getMessage(),
+        assertThrows(ConfigException.class, () -> GatewayVerticle.checkSettings(configured)).getMessage(),
+        "checked before a launcher makes its database");
+  }
+
+  @Test
+  void anyOriginStopsTheStartSayingWhy(Vertx vertx) {
+    var configured = LOADED.with(new JsonObject().put("ORGPLANE_CORS_ORIGINS", "*"));
+    var failure = assertThrows(ConfigException.class, () -> vertx.deployVerticle(new GatewayVerticle(configured)).await());
+    assertEquals("ORGPLANE_CORS_ORIGINS: '*' is not supported, name each origin as scheme://host[:port]: requests to "
+        + "the API carry credentials (Authorization), which only origins named may send", failure.getMessage());
+  }
+
+  /** Its scheme is none vertx-web's CORS handler can allow. */
+  @Test
+  void anOriginOfAnUnknownSchemeStopsTheStartNamingTheSetting(Vertx vertx) {
+    var configured = LOADED.with(new JsonObject().put("ORGPLANE_CORS_ORIGINS", "capacitor://localhost"));
+    var failure = assertThrows(ConfigException.class, () -> vertx.deployVerticle(new GatewayVerticle(configured)).await());
+    assertTrue(failure.getMessage().startsWith("ORGPLANE_CORS_ORIGINS: 'capacitor://localhost' holds an origin the "
+        + "gateway cannot allow: "), failure.getMessage());
   }
 
   /**
