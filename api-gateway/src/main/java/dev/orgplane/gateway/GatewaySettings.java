@@ -63,6 +63,9 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
       throw new ConfigException("ORGPLANE_TLS_CERT_FILE and ORGPLANE_TLS_KEY_FILE go together: set both for HTTPS, "
           + "or neither");
     }
+    if (!cert.isBlank()) {
+      TlsKeyMatch.require(cert, key);
+    }
     return new GatewaySettings(settings.integer("ORGPLANE_GATEWAY_UPSTREAM_CONNECTIONS", 1, Integer.MAX_VALUE),
         keySchedule(settings),
         // a rate of 0 told a client over its limit to retry in 2^63 s, and a burst of 0 refused every request
