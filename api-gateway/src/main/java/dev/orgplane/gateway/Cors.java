@@ -157,8 +157,8 @@ final class Cors implements Handler<RoutingContext> {
   /** {@code entry} serialized, if it is an origin. */
   private static String configured(String entry) {
     if (entry.equals("*")) {
-      throw new ConfigException(SETTING + ": '*' is not supported, name each origin as scheme://host[:port]: requests to "
-          + "the API carry credentials (Authorization), which only origins named may send");
+      throw new ConfigException(SETTING + ": '*' is not supported, name each origin as scheme://host[:port]: "
+          + "requests to the API carry credentials (Authorization), which only origins named may send");
     }
     var origin = serialized(entry);
     try {

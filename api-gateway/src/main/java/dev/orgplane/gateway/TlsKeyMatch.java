@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -51,10 +52,19 @@ final class TlsKeyMatch {
     return Buffer.buffer(Files.readAllBytes(Path.of(file)));
   }
 
-  /** A key of another algorithm than the certificate's signs nothing it verifies either. */
-  private static boolean signs(PrivateKey key, PublicKey certified) {
+  /**
+   * Whether {@code key} signs what {@code certified} verifies. A key of another algorithm than the certificate's signs
+   * nothing it verifies either; one of a kind this check cannot sign with is left to the handshake (true), rather than
+   * a usable pair refused.
+   */
+  static boolean signs(PrivateKey key, PublicKey certified) {
+    var algorithm = switch (key.getAlgorithm()) {
+      case "EC" -> "SHA256withECDSA";
+      case "RSA" -> "SHA256withRSA";
+      // EdDSA, Ed25519 and Ed448 keys name their signatures themselves
+      default -> key.getAlgorithm();
+    };
     try {
-      var algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
       var signer = Signature.getInstance(algorithm);
       signer.initSign(key);
       signer.update(SIGNED);
@@ -63,6 +73,8 @@ final class TlsKeyMatch {
       verifier.initVerify(certified);
       verifier.update(SIGNED);
       return verifier.verify(signature);
+    } catch (NoSuchAlgorithmException unknownKind) {
+      return true;
     } catch (GeneralSecurityException otherAlgorithm) {
       return false;
     }

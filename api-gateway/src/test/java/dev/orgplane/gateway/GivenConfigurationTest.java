@@ -92,7 +92,8 @@ class GivenConfigurationTest {
       "https://user@a.example", "https://a.example:port", "localhost:3000"})
   void aCorsOriginThatIsNoOriginStopsTheStartNamingIt(String entry, Vertx vertx) {
     var configured = LOADED.with(new JsonObject().put("ORGPLANE_CORS_ORIGINS", "https://app.example, " + entry));
-    var failure = assertThrows(ConfigException.class, () -> vertx.deployVerticle(new GatewayVerticle(configured)).await());
+    var failure = assertThrows(ConfigException.class,
+        () -> vertx.deployVerticle(new GatewayVerticle(configured)).await());
     assertEquals("ORGPLANE_CORS_ORIGINS: '" + entry + "' is not an origin, scheme://host[:port] with no path "
         + "(https://app.example.com)", failure.getMessage());
     assertEquals(failure.getMessage(),
@@ -103,7 +104,8 @@ class GivenConfigurationTest {
   @Test
   void anyOriginStopsTheStartSayingWhy(Vertx vertx) {
     var configured = LOADED.with(new JsonObject().put("ORGPLANE_CORS_ORIGINS", "*"));
-    var failure = assertThrows(ConfigException.class, () -> vertx.deployVerticle(new GatewayVerticle(configured)).await());
+    var failure = assertThrows(ConfigException.class,
+        () -> vertx.deployVerticle(new GatewayVerticle(configured)).await());
     assertEquals("ORGPLANE_CORS_ORIGINS: '*' is not supported, name each origin as scheme://host[:port]: requests to "
         + "the API carry credentials (Authorization), which only origins named may send", failure.getMessage());
   }
@@ -112,7 +114,8 @@ class GivenConfigurationTest {
   @Test
   void anOriginOfAnUnknownSchemeStopsTheStartNamingTheSetting(Vertx vertx) {
     var configured = LOADED.with(new JsonObject().put("ORGPLANE_CORS_ORIGINS", "capacitor://localhost"));
-    var failure = assertThrows(ConfigException.class, () -> vertx.deployVerticle(new GatewayVerticle(configured)).await());
+    var failure = assertThrows(ConfigException.class,
+        () -> vertx.deployVerticle(new GatewayVerticle(configured)).await());
     assertTrue(failure.getMessage().startsWith("ORGPLANE_CORS_ORIGINS: 'capacitor://localhost' holds an origin the "
         + "gateway cannot allow: "), failure.getMessage());
   }
