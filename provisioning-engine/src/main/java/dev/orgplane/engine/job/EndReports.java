@@ -164,16 +164,23 @@ public final class EndReports {
 
   /**
    * A delivery org-service refused or did not answer in time: tried again with backoff while it may yet succeed (a
-   * race lost included, {@link #REFERENCE_GONE}), for a day at most.
+   * race lost included, {@link #REFERENCE_GONE}), for a day at most. One that found the engine's own sign-in refused
+   * ({@link ServiceToken.SignInRefused}) is the engine's to fix, not the report's: tried again every second, without
+   * the backoff growing, so the reports go once the engine has the secret org-service has. Until session 44 they were
+   * given up, and the jobs' {@code provisioning.job.finished} never sent.
    */
   private static EndReportOutcomes.Outcome undelivered(Row report, Throwable failure) {
     var id = report.getLong("id");
     var jobId = report.getUUID("job_id");
-    var mayYetSucceed = Retries.transientFailure(failure) || referenceGone(failure);
+    var signInRefused = failure instanceof ServiceToken.SignInRefused;
+    var mayYetSucceed = signInRefused || Retries.transientFailure(failure) || referenceGone(failure);
     if (!mayYetSucceed || report.getOffsetDateTime("created_at").plus(GIVE_UP_AFTER).isBefore(OffsetDateTime.now())) {
       LOG.warn("job {}: its end could not be reported to the organizations' hooks, giving up: {}", jobId,
           failure.toString());
       return EndReportOutcomes.Outcome.done(id);
+    }
+    if (signInRefused) {
+      return new EndReportOutcomes.Outcome(id, failure.getMessage(), RETRY_BASE_MILLIS);
     }
     LOG.info("job {}: reporting its end failed ({}), will retry", jobId, failure.toString());
     return new EndReportOutcomes.Outcome(id, failure.toString(),

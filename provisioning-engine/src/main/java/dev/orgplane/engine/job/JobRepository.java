@@ -256,12 +256,14 @@ public final class JobRepository {
    * The jobs {@code owner} runs, handed back to the queue by a stopping engine for another to resume, their steps
    * under way pending ({@link #stopSteps}).
    */
-  private static final String HAND_BACK = """
-      WITH handed AS (
-        UPDATE provisioning.jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL
-        WHERE lease_owner = $1 AND status = 'running'
-        RETURNING id)
-      """ + stopSteps("handed", "NULL");
+  private static final String HAND_BACK = handingBack("lease_owner = $1");
+  /** One run's job, handed back as {@link #HAND_BACK} does, if the run still holds it. */
+  private static final String HAND_BACK_RUN = handingBack("id = $2 AND lease_owner = $1 AND attempts = $3");
+
+  private static String handingBack(String held) {
+    return "WITH handed AS (UPDATE provisioning.jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL "
+        + "WHERE status = 'running' AND " + held + " RETURNING id) " + stopSteps("handed", "NULL");
+  }
 
   /**
    * Jobs and their steps in one statement over column arrays, so that the batch totals' triggers (V10) and the
@@ -529,6 +531,12 @@ public final class JobRepository {
   /** Hands the jobs {@code owner} runs back to the queue ({@link #HAND_BACK}). */
   static Future<Void> handBack(SqlClient client, String owner) {
     return client.preparedQuery(HAND_BACK).execute(Tuple.of(owner)).mapEmpty();
+  }
+
+  /** Hands the job of one run back to the queue, if the run still holds it ({@link #HAND_BACK_RUN}). */
+  static Future<Void> handBack(SqlClient client, Lease lease) {
+    return client.preparedQuery(HAND_BACK_RUN).execute(Tuple.of(lease.owner(), lease.jobId(), lease.attempt()))
+        .mapEmpty();
   }
 
   /**

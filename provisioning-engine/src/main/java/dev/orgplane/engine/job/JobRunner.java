@@ -46,9 +46,11 @@ public final class JobRunner {
 
   /**
    * How a run of a job ended on this instance; {@code LEASE_LOST} records no end: the job was taken over, or is handed
-   * back by this stopping engine.
+   * back by this stopping engine; {@code SIGN_IN_REFUSED} hands the job back to the queue: org-service refused this
+   * engine's own credentials ({@link ServiceToken.SignInRefused}), no fault of the job's, which another engine, or
+   * this one once signed in again, resumes.
    */
-  private enum Outcome { SUCCEEDED, CANCELLED, LEASE_LOST }
+  private enum Outcome { SUCCEEDED, CANCELLED, LEASE_LOST, SIGN_IN_REFUSED }
 
   /** A run's outcome, and for a job that succeeded with an owner to invite, what inviting them came to. */
   private record Ended(Outcome outcome, String ownerInvitation) {
@@ -189,12 +191,16 @@ public final class JobRunner {
    * Looks for work now, e.g. right after jobs were queued. With no slot free, or none at all (no workers), it claims
    * nothing, but still ends the abandoned jobs whose cancel was asked for: else, while every engine is busy or has no
    * workers, they would stay running or queued until an engine with a slot free polls, and their end reports with them.
+   * So too while it cannot sign in at org-service ({@link ServiceToken}, which logs why): until session 44 an engine
+   * refused its secret claimed jobs all the same and failed each within milliseconds, a whole batch beside good engines.
    */
   public void wake() {
     if (claiming != null || stopped) {
       return;
     }
-    var looked = running.size() < settings.slots() ? JobRepository.claim(pool, owner, settings.leaseMillis())
+    var looked = running.size() < settings.slots()
+        ? token.get().transform(signedIn -> signedIn.succeeded()
+            ? JobRepository.claim(pool, owner, settings.leaseMillis()) : JobRepository.endAbandonedCancels(pool))
         : JobRepository.endAbandonedCancels(pool);
     claiming = looked;
     looked.onComplete(claimed -> {
@@ -258,13 +264,16 @@ public final class JobRunner {
     LOG.info("job {} claimed (attempt {})", job.id(), job.attempts());
     execute(job, halt)
         .recover(failure -> failure instanceof TargetOrganization.LeaseLost || failure instanceof Retries.Halted
-            ? Future.succeededFuture(new Ended(Outcome.LEASE_LOST, null)) : Future.failedFuture(failure))
+            ? Future.succeededFuture(new Ended(Outcome.LEASE_LOST, null))
+            : signInRefused(failure) ? Future.succeededFuture(new Ended(Outcome.SIGN_IN_REFUSED, null))
+            : Future.failedFuture(failure))
         .compose(ended -> switch (ended.outcome()) {
           case SUCCEEDED -> end(job, "succeeded", null, null, ended.ownerInvitation());
           case CANCELLED -> end(job, "cancelled", null, null, null);
           // halted by its cancel (the heartbeat found it asked for) before a checkpoint could tell
           case LEASE_LOST -> run.cancelled()[0] ? end(job, "cancelled", null, null, null)
               : Future.<Void>succeededFuture();
+          case SIGN_IN_REFUSED -> handBack(job);
         }, failure -> fail(job, failure))
         .onComplete(done -> {
           running.remove(job.id(), run);
@@ -274,6 +283,17 @@ public final class JobRunner {
           run.ended().complete();
           wake();
         });
+  }
+
+  private static boolean signInRefused(Throwable failure) {
+    var cause = failure instanceof StepFailure ? failure.getCause() : failure;
+    return cause instanceof ServiceToken.SignInRefused;
+  }
+
+  /** A job whose run met this engine's sign-in refused, back in the queue; a cancel asked for ends it at a claim. */
+  private Future<Void> handBack(Job job) {
+    LOG.info("job {} handed back to the queue: org-service refuses this engine's sign-in", job.id());
+    return JobRepository.handBack(pool, Lease.of(job, owner));
   }
 
   private Future<Void> fail(Job job, Throwable failure) {

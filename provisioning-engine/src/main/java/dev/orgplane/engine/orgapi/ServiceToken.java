@@ -1,25 +1,50 @@
 package dev.orgplane.engine.orgapi;
 
+import dev.orgplane.copy.api.OrgApiException;
 import dev.orgplane.kit.auth.ClientSecretBasic;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine's own access token, from org-service's {@code client_credentials} grant. It is reused
  * until a minute before it expires, and fetched anew when org-service refuses it (a rotated key).
  * Used from the engine verticle's event loop only, so plain fields suffice.
+ *
+ * <p>Whether org-service signs the engine in is the engine's state, not a job's: a token it cannot get fails as
+ * {@link SignInRefused} (org-service refusing its credentials) or as the network failure it met, and the runner claims
+ * no job meanwhile. The state is logged when it changes, not at every try.
  */
 public final class ServiceToken {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceToken.class);
+
+  /**
+   * org-service refusing the engine's client id and secret (401 {@code invalid_client}): a rotated secret the engine
+   * has not been given yet, or a wrong one. Not a job's failure: a job that meets it goes back to the queue.
+   */
+  public static final class SignInRefused extends RuntimeException {
+    SignInRefused(OrgApiException refused) {
+      super("org-service refuses the engine's client secret (ORGPLANE_ENGINE_CLIENT_SECRET): " + refused.getMessage(),
+          refused);
+    }
+  }
+
+  /** The outcome of the last sign-in, logged when it changes. */
+  private enum SignIn { UNKNOWN, ACCEPTED, REFUSED, UNREACHABLE }
 
   private final WebClient client;
   private final String tokenUrl;
   private final ClientSecretBasic credentials;
   private Future<String> token;
   private long expiresAtMillis;
+  private SignIn signIn = SignIn.UNKNOWN;
 
   public ServiceToken(WebClient client, String orgServiceUrl, String clientId, String secret) {
     this.client = client;
@@ -64,6 +89,30 @@ public final class ServiceToken {
           var body = OrgAnswers.body(response);
           expiresAtMillis = System.currentTimeMillis() + Math.max(0, body.getLong("expires_in", 0L) - 60) * 1000;
           return body.getString("access_token");
-        });
+        })
+        .recover(failure -> Future.failedFuture(failure instanceof OrgApiException refused && refused.status() == 401
+            ? new SignInRefused(refused) : failure))
+        .andThen(this::signedIn);
+  }
+
+  private void signedIn(AsyncResult<String> fetched) {
+    var now = fetched.succeeded() ? SignIn.ACCEPTED
+        : fetched.cause() instanceof SignInRefused ? SignIn.REFUSED : SignIn.UNREACHABLE;
+    if (now == signIn) {
+      return;
+    }
+    var before = signIn;
+    signIn = now;
+    switch (now) {
+      case ACCEPTED -> {
+        if (before != SignIn.UNKNOWN) {
+          LOG.info("org-service signs the engine in again: it claims jobs again");
+        }
+      }
+      case REFUSED -> LOG.error("{} The engine claims no jobs, and hands back those under way, until org-service "
+          + "accepts its secret: give it the one org-service has", fetched.cause().getMessage());
+      default -> LOG.warn("the engine could not sign in at org-service ({}): it claims no jobs until it can",
+          fetched.cause().toString());
+    }
   }
 }
