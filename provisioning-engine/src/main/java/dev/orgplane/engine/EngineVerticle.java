@@ -141,16 +141,17 @@ public final class EngineVerticle extends ServiceVerticle {
           verifier = new TokenVerifier(vertx, List.of(TrustedIssuer.platform(settings, keys)));
           verifier.start();
           var draining = new Draining(vertx, settings);
-          router = ServiceHttp.router(vertx, "provisioning-engine", ServiceHttp.bodyLimitBytes(settings),
-              // as the gateway's: until org-service's keys are known every token sent here is refused; so too until
-              // the revocations are read, and once they have grown stale
-              draining.readiness(() -> pool.query("SELECT 1").execute().compose(db -> keys.someKnown())
-                  .compose(known -> revocations.freshOrFail())));
           var orgServiceUrl = settings.string("ORGPLANE_ORG_SERVICE_URL");
           var http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
               .setReadIdleTimeout(orgTimeoutSeconds(settings))
               .setUserAgent("orgplane-provisioning-engine"), new PoolOptions().setHttp1MaxSize(16));
           var token = new ServiceToken(http, orgServiceUrl, clientId, settings.string("ORGPLANE_ENGINE_CLIENT_SECRET"));
+          router = ServiceHttp.router(vertx, "provisioning-engine", ServiceHttp.bodyLimitBytes(settings),
+              // as the gateway's: until org-service's keys are known every token sent here is refused; so too until
+              // the revocations are read, and once they have grown stale; and org-service refusing the engine's own
+              // secret leaves it no work it can do
+              draining.readiness(() -> pool.query("SELECT 1").execute().compose(db -> keys.someKnown())
+                  .compose(known -> revocations.freshOrFail()).compose(fresh -> token.accepted())));
           revocations = new TokenRevocations(vertx, new RevokedTokenFeed(http, orgServiceUrl, token),
               TokenRevocations.Schedule.from(settings));
           // waited for a few seconds at most before the engine listens: one (re)deployed behind the gateway answered

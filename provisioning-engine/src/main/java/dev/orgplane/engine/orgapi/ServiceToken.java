@@ -45,6 +45,8 @@ public final class ServiceToken {
   private Future<String> token;
   private long expiresAtMillis;
   private SignIn signIn = SignIn.UNKNOWN;
+  /** What the last sign-in met, while it is {@link SignIn#REFUSED}. */
+  private Throwable refusal;
 
   public ServiceToken(WebClient client, String orgServiceUrl, String clientId, String secret) {
     this.client = client;
@@ -58,6 +60,14 @@ public final class ServiceToken {
       token = fetch();
     }
     return token;
+  }
+
+  /**
+   * Fails while the last sign-in was refused: the engine cannot do its work, and its readiness says so at once, where
+   * the revoked tokens it no longer reads grow stale only after {@code ORGPLANE_REVOCATION_MAX_STALENESS_SECONDS}.
+   */
+  public Future<Void> accepted() {
+    return signIn == SignIn.REFUSED ? Future.failedFuture(refusal) : Future.succeededFuture();
   }
 
   /**
@@ -103,6 +113,7 @@ public final class ServiceToken {
     }
     var before = signIn;
     signIn = now;
+    refusal = fetched.cause();
     switch (now) {
       case ACCEPTED -> {
         if (before != SignIn.UNKNOWN) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * org-service refusing the engine's own client secret (a wrong one, or one rotated at org-service before the engine
  * was given the new one) is the engine's problem, not its jobs': the engine claims none meanwhile, a job under way
- * goes back to the queue, and an end report waits; once an engine signs in, the jobs complete and the reports go.
+ * goes back to the queue, an end report waits, and the engine is not ready; once an engine signs in, the jobs complete
+ * and the reports go.
  * Until session 44 such an engine claimed jobs and failed each within milliseconds ({@code invalid_client}), and their
  * end reports were given up.
  */
@@ -96,12 +97,15 @@ class RefusedSignInTest {
       Eventually.holds(() -> "queued".equals(job(harness, template, running).getString("status")),
           () -> "not handed back: " + job(harness, template, running).encodePrettily());
       assertNull(job(harness, template, running).getValue("error"));
+      // at once, not once the revoked tokens it can no longer read have grown stale (60 s)
+      assertEquals(503, harness.get("/health/ready", null).statusCode(), "ready while org-service refuses it");
 
       rotated.undeploy(vertx);
       OrgServiceHarness.start(vertx, harness.db, orgService);
 
       var done = harness.awaitEnd(running, template.groupAdmin().token());
       assertEquals("succeeded", done.getString("status"), done.encodePrettily());
+      Eventually.holds(() -> harness.get("/health/ready", null).statusCode() == 200, "not ready once signed in again");
       assertEquals(1, harness.finishedEvents(template.templateId(), template.groupAdmin().token(), waiting, 1)
           .size(), "the cancelled job's end was not reported");
     } finally {
