@@ -104,7 +104,8 @@ class HookLimitTest {
     // a member who may read the organization but not its hooks learns nothing of them either
     var orgReader = org.newUser("org-reader");
     var role = org.post("/v1/organizations/" + orgId + "/roles", owner.token(), new JsonObject()
-        .put("name", "org-reader").put("title", "Reader").put("permissions", new JsonArray().add("app_organization_get")));
+        .put("name", "org-reader").put("title", "Reader")
+        .put("permissions", new JsonArray().add("app_organization_get")));
     assertEquals(201, role.statusCode(), role.bodyAsString());
     org.addMembers(orgId, List.of(orgReader.id()), "org-reader");
     assertProblem(org.get(limitOf(orgId), orgReader.token()), 403, "forbidden");

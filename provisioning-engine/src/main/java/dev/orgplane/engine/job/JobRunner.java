@@ -192,7 +192,8 @@ public final class JobRunner {
    * nothing, but still ends the abandoned jobs whose cancel was asked for: else, while every engine is busy or has no
    * workers, they would stay running or queued until an engine with a slot free polls, and their end reports with them.
    * So too while it cannot sign in at org-service ({@link ServiceToken}, which logs why): until session 44 an engine
-   * refused its secret claimed jobs all the same and failed each within milliseconds, a whole batch beside good engines.
+   * refused its secret claimed jobs all the same and failed each within milliseconds, a whole batch beside good
+   * engines.
    */
   public void wake() {
     if (claiming != null || stopped) {
