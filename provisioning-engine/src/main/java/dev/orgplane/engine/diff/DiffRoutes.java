@@ -128,9 +128,10 @@ public final class DiffRoutes {
    * What a plugin's read that failed answers: org-service down, failing or busy, or refusing the engine's own sign-in
    * ({@link ServiceToken.SignInRefused}, until session 44 told as the caller's 401 {@code invalid_client}), is 503, and
    * its refusals are told as the access checks tell them ({@link CallerAccess#unavailable}). A 404 is the source or
-   * the target deleted since they were checked, which asking for them again names. A template or target with more objects of a kind than a
-   * diff holds ({@link OrgObjectsPlugin#MAX_HELD_OBJECTS}) is 422 with the plugin's code, as is every other
-   * {@link CopyFailure} ({@link #refusal}). Any other failure is a bug of the plugin's or the engine's: 500.
+   * the target deleted since they were checked, which asking for them again names. A template or target with more
+   * objects of a kind than a diff holds ({@link OrgObjectsPlugin#MAX_HELD_OBJECTS}) is 422 with the plugin's code, as
+   * is every other {@link CopyFailure} ({@link #refusal}). Any other failure is a bug of the plugin's or the engine's:
+   * 500.
    */
   private Future<List<KindDiff>> unread(Throwable failure, Caller caller, String source, String target) {
     if (failure instanceof PageDeadline.Missed missed) {
