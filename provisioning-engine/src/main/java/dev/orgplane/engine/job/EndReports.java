@@ -92,14 +92,18 @@ public final class EndReports {
     poller.poll();
   }
 
+  /**
+   * Claims nothing while the engine cannot get its token (org-service refusing its secret, or unreachable): each claim
+   * raised the deliveries of every report due, which set their backoff, and a round a second asked for a token again.
+   */
   private Future<RowSet<Row>> claim() {
-    return pool.preparedQuery("WITH due AS (SELECT id FROM provisioning.job_end_reports WHERE next_attempt_at <= now() "
+    return token.get().transform(signedIn -> pool.preparedQuery("WITH due AS (SELECT id FROM provisioning.job_end_reports WHERE next_attempt_at <= now() "
             + "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) UPDATE provisioning.job_end_reports r "
             + "SET deliveries = r.deliveries + 1, next_attempt_at = now() + $2 * interval '1 millisecond' "
             + "FROM due, provisioning.jobs j WHERE r.id = due.id AND j.id = r.job_id "
             + "RETURNING r.id, r.job_id, r.status, r.error, r.deliveries, r.created_at, j.batch_id, j.template_org, "
             + "j.target_org")
-        .execute(Tuple.of(BATCH, (double) LEASE_MILLIS));
+        .execute(Tuple.of(signedIn.succeeded() ? BATCH : 0, (double) LEASE_MILLIS)));
   }
 
   /**
@@ -165,8 +169,9 @@ public final class EndReports {
   /**
    * A delivery org-service refused or did not answer in time: tried again with backoff while it may yet succeed (a
    * race lost included, {@link #REFERENCE_GONE}), for a day at most. One that found the engine's own sign-in refused
-   * ({@link ServiceToken.SignInRefused}) is the engine's to fix, not the report's: tried again every second, without
-   * the backoff growing, so the reports go once the engine has the secret org-service has. Until session 44 they were
+   * ({@link ServiceToken.SignInRefused}) is the engine's to fix, not the report's: tried again a second later, without
+   * the backoff growing (no report is claimed while the refusal lasts, {@link #claim}), so the reports go once the
+   * engine has the secret org-service has. Until session 44 they were
    * given up, and the jobs' {@code provisioning.job.finished} never sent.
    */
   private static EndReportOutcomes.Outcome undelivered(Row report, Throwable failure) {

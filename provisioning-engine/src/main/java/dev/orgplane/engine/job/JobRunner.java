@@ -200,7 +200,8 @@ public final class JobRunner {
       return;
     }
     var looked = running.size() < settings.slots()
-        ? token.get().transform(signedIn -> signedIn.succeeded()
+        // stopped while the token was asked for: a claim now would only be handed back
+        ? token.get().transform(signedIn -> signedIn.succeeded() && !stopped
             ? JobRepository.claim(pool, owner, settings.leaseMillis()) : JobRepository.endAbandonedCancels(pool))
         : JobRepository.endAbandonedCancels(pool);
     claiming = looked;

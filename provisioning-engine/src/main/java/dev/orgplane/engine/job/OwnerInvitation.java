@@ -110,11 +110,18 @@ final class OwnerInvitation {
           var roles = new ArrayList<String>();
           read.member().getJsonArray("roles", new JsonArray()).forEach(role -> roles.add((String) role));
           roles.add(OWNER);
-          promoted = true;
           return api.setRoles(organization, read.member().getString("userId"), roles, read.tag())
               .map(MADE_OWNER)
-              .recover(failure -> failure instanceof OrgApiException refused && refused.status() == 412 && tries > 1
-                  ? makeOwner(organization, email, tries - 1) : Future.failedFuture(failure));
+              .recover(failure -> {
+                if (failure instanceof OrgApiException refused && !refused.retryable()) {
+                  return refused.status() == 412 && tries > 1 ? makeOwner(organization, email, tries - 1)
+                      : Future.failedFuture(failure);
+                }
+                // no answer, or a passing failure: the change may have been made, which the next try finds as this
+                // run's (a 412 is not: someone else's change made them owner, which is already_member)
+                promoted = true;
+                return Future.failedFuture(failure);
+              });
         });
   }
 

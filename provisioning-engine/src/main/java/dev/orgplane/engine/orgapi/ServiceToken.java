@@ -108,7 +108,9 @@ public final class ServiceToken {
   private void signedIn(AsyncResult<String> fetched) {
     var now = fetched.succeeded() ? SignIn.ACCEPTED
         : fetched.cause() instanceof SignInRefused ? SignIn.REFUSED : SignIn.UNREACHABLE;
-    if (now == signIn) {
+    // refused stays refused until a sign-in succeeds: org-service unreachable for a moment tells nothing of the secret,
+    // and the engine's readiness flapped back to ready with it
+    if (now == signIn || now == SignIn.UNREACHABLE && signIn == SignIn.REFUSED) {
       return;
     }
     var before = signIn;
