@@ -91,7 +91,7 @@ public final class Retries {
       var waitForKey = tries.waitForKey(failure);
       if (!transientFailure(failure) || !waitForKey && tries.attempts >= maxAttempts) {
         return Future.failedFuture(failure instanceof OrgApiException refused && !refused.retryable()
-            ? new CopyFailure(refused.code(), refused.getMessage(), null, refused.errors()) : failure);
+            ? new CopyFailure(refused.code(), refused.detail(), null, refused.errors()) : failure);
       }
       long delay;
       if (waitForKey) {

@@ -245,7 +245,7 @@ public final class CallerAccess {
       return Future.failedFuture(failure);
     }
     if (failure instanceof OrgApiException refused && (!refused.retryable() || refused.status() == 409)) {
-      return Future.failedFuture(new ApiException(refused.status(), refused.code(), refused.getMessage()));
+      return Future.failedFuture(new ApiException(refused.status(), refused.code(), refused.detail()));
     }
     return Future.failedFuture(orgServiceUnavailable());
   }

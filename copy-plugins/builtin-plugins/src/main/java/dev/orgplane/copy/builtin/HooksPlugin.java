@@ -101,7 +101,7 @@ public final class HooksPlugin extends OrgObjectsPlugin {
       var allowance = target == null ? new HookAllowance(read.limit(), 0) : read;
       // the copy's refusal fails its job as a CopyFailure with the service's code and message: so does the plan's
       return allowance.refusalOf(created)
-          .map(refused -> Future.<Void>failedFuture(new CopyFailure(refused.code(), refused.getMessage(), null)))
+          .map(refused -> Future.<Void>failedFuture(new CopyFailure(refused.code(), refused.detail(), null)))
           .orElseGet(Future::succeededFuture);
     });
   }

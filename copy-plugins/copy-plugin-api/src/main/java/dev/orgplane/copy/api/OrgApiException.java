@@ -18,6 +18,7 @@ public class OrgApiException extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final String detail;
   private final JsonArray errors;
   private final long retryAfterSeconds;
 
@@ -30,6 +31,7 @@ public class OrgApiException extends RuntimeException {
     super(status + " " + code + ": " + detail);
     this.status = status;
     this.code = code;
+    this.detail = detail;
     this.errors = errors == null ? new JsonArray() : errors;
     this.retryAfterSeconds = retryAfterSeconds;
   }
@@ -40,6 +42,15 @@ public class OrgApiException extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /**
+   * The answer's {@code detail} alone: where the code is told beside it (a failure's {@code code} and {@code detail}),
+   * the message, which leads with the status and code, said the code twice ({@code invalid_client: 401
+   * invalid_client: ...}).
+   */
+  public String detail() {
+    return detail == null ? getMessage() : detail;
   }
 
   public JsonArray errors() {

@@ -214,7 +214,7 @@ public abstract class OrgObjectsPlugin implements CopyPlugin {
     if (objectId == null && sources.size() == 1) {
       objectId = sourceId(sources.get(0));
     }
-    return new CopyFailure(refused.code(), refused.getMessage(), objectId);
+    return new CopyFailure(refused.code(), refused.detail(), objectId);
   }
 
   /**
