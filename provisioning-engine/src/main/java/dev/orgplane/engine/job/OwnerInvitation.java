@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -78,9 +79,8 @@ final class OwnerInvitation {
       if (job.dryRun()) {
         // what the real run would find once org-service refuses to invite a member, asked of the one member of the
         // address: an owner already, or one to make owner
-        return api.list(organization, ofAddress("users", email), null, 1)
-            .map(member -> member.items().isEmpty() ? PLANNED
-                : holdsOwner(member.items().get(0)) ? ALREADY_MEMBER : MADE_OWNER);
+        return memberOf(organization, email)
+            .map(member -> member.isEmpty() ? PLANNED : holdsOwner(member.get()) ? ALREADY_MEMBER : MADE_OWNER);
       }
       sent = true;
       return api.post(organization, "invitations", new JsonObject().put("email", email)
@@ -98,11 +98,11 @@ final class OwnerInvitation {
    * times at most.
    */
   private Future<String> makeOwner(String organization, String email, int tries) {
-    return api.list(organization, ofAddress("users", email), null, 1)
-        .compose(found -> found.items().isEmpty()
+    return memberOf(organization, email)
+        .compose(found -> found.isEmpty()
             ? Future.failedFuture(new CopyFailure("owner_not_invited", "The owner " + email + " left the "
                 + "organization after it answered that they were a member: retry the job to invite them.", null))
-            : api.member(organization, found.items().get(0).getString("userId")))
+            : api.member(organization, found.get().getString("userId")))
         .compose(read -> {
           if (holdsOwner(read.member())) {
             return Future.succeededFuture(promoted ? MADE_OWNER : ALREADY_MEMBER);
@@ -123,6 +123,12 @@ final class OwnerInvitation {
                 return Future.failedFuture(failure);
               });
         });
+  }
+
+  /** The one member of {@code email} in {@code organization}, if there is one: one request, found by address. */
+  private Future<Optional<JsonObject>> memberOf(String organization, String email) {
+    return api.list(organization, ofAddress("users", email), null, 1)
+        .map(found -> found.items().stream().findFirst());
   }
 
   private static boolean holdsOwner(JsonObject member) {
