@@ -258,7 +258,25 @@ final class ProvisionCommand implements Callable<Integer> {
     } finally {
       progress.end();
     }
-    return report(batch, unsuccessfulJobs(gateway, path), plan);
+    return report(batch, existingTenantsDone(gateway, path, batch), unsuccessfulJobs(gateway, path), plan);
+  }
+
+  /**
+   * Of the batch's tenants done, how many existed before it: every one of a rollout; none of a batch this run started,
+   * which names new tenants only; of a batch followed or cancelled, its jobs into an organization named as existing
+   * ({@code {organization}}, a job without a {@code target}), which a batch started through the API may mix with new
+   * ones. Until session 45 those were all counted made. A new tenant's job that found its organization made by the
+   * template already, and brought it up to date, is counted made: neither the batch nor the job tells it apart.
+   */
+  private long existingTenantsDone(GatewayClient gateway, String path, JsonObject batch) {
+    if ("provisionedFrom".equals(batch.getString("selection"))) {
+      return batch.getJsonObject("counts").getLong("succeeded", 0L);
+    }
+    // a plan's end counts tenants planned, whichever they are
+    if (newTenants != null || batch.getBoolean("dryRun", false)) {
+      return 0;
+    }
+    return jobs(gateway, path, "succeeded").stream().filter(job -> job.getJsonObject("target") == null).count();
   }
 
   /**
@@ -343,18 +361,23 @@ final class ProvisionCommand implements Callable<Integer> {
     return tenants;
   }
 
-  /** The batch's jobs that failed or were cancelled, page by page. */
+  /** The batch's jobs that failed or were cancelled. */
   private List<JsonObject> unsuccessfulJobs(GatewayClient gateway, String batchPath) {
+    var jobs = jobs(gateway, batchPath, "failed");
+    jobs.addAll(jobs(gateway, batchPath, "cancelled"));
+    return jobs;
+  }
+
+  /** The batch's jobs of a status, page by page. */
+  private List<JsonObject> jobs(GatewayClient gateway, String batchPath, String status) {
     var jobs = new ArrayList<JsonObject>();
-    for (var status : List.of("failed", "cancelled")) {
-      String cursor = null;
-      do {
-        var page = read(gateway, batchPath + "/jobs?limit=500&status=" + status + (cursor == null ? ""
-            : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
-        page.getJsonArray("items").forEach(job -> jobs.add((JsonObject) job));
-        cursor = page.getString("nextCursor");
-      } while (cursor != null);
-    }
+    String cursor = null;
+    do {
+      var page = read(gateway, batchPath + "/jobs?limit=500&status=" + status + (cursor == null ? ""
+          : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+      page.getJsonArray("items").forEach(job -> jobs.add((JsonObject) job));
+      cursor = page.getString("nextCursor");
+    } while (cursor != null);
     return jobs;
   }
 
@@ -368,15 +391,16 @@ final class ProvisionCommand implements Callable<Integer> {
    * The end, worded as a plan for a dry run, which makes nothing. It tells the objects created, updated and found
    * unchanged apart: a re-run into the same tenants shows that it wrote nothing twice. The jobs cancelled are counted
    * when there are some, and each tenant a job left partly written is said to be: it exists, and nothing else says so.
+   * Tenants that existed ({@code existing} of those done) were brought up to date, not made.
    */
-  private static int report(JsonObject batch, List<JsonObject> jobs, boolean plan) {
+  private static int report(JsonObject batch, long existing, List<JsonObject> jobs, boolean plan) {
     var status = batch.getString("status");
     var counts = batch.getJsonObject("counts");
-    var tenants = counts.getLong("succeeded", 0L) + " of " + batch.getLong("total") + " tenants";
-    // a rollout's tenants all existed: it brought them up to date with the template
-    var done = "provisionedFrom".equals(batch.getString("selection")) ? " brought up to date, " : " made, ";
+    var succeeded = counts.getLong("succeeded", 0L);
+    var tenants = succeeded + " of " + batch.getLong("total") + " tenants";
     var ended = plan ? " (dry run): " + tenants + " planned, nothing written"
-        : ": " + tenants + done + counts.getLong("failed", 0L) + " failed" + cancelledCount(counts);
+        : ": " + tenants + tenantsDone(succeeded, existing) + counts.getLong("failed", 0L) + " failed"
+            + cancelledCount(counts);
     System.out.println("batch " + status + ended + "; objects: " + objectCounts(batch.getJsonObject("objects"), plan)
         + ownerCounts(batch.getJsonObject("owners", new JsonObject()), plan));
     jobs.forEach(job -> {
@@ -395,6 +419,15 @@ final class ProvisionCommand implements Callable<Integer> {
       }
     });
     return "succeeded".equals(status) ? 0 : 1;
+  }
+
+  /** What was done to the tenants done, {@code existing} of which existed before the batch. */
+  private static String tenantsDone(long succeeded, long existing) {
+    if (existing == 0) {
+      return " made, ";
+    }
+    return existing == succeeded ? " brought up to date, "
+        : " done (" + (succeeded - existing) + " made, " + existing + " existing brought up to date), ";
   }
 
   private static String cancelledCount(JsonObject counts) {

@@ -414,6 +414,36 @@ class ProvisionCommandTest {
         output.out());
   }
 
+  /**
+   * A batch started through the API may name existing organizations beside new tenants: followed, its end counted them
+   * all made.
+   */
+  @Test
+  void aFollowedBatchTellsTheExistingTenantsItBroughtUpToDateFromThoseItMade() {
+    var made = new JsonObject().put("id", "j1").put("status", "succeeded").put("targetOrganization", "o1")
+        .put("target", new JsonObject().put("name", "acme"));
+    var existing = new JsonObject().put("id", "j2").put("status", "succeeded").put("targetOrganization", "o2")
+        .putNull("target");
+    var queries = new CopyOnWriteArrayList<String>();
+    gateway = new StandInGateway()
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> {
+          var query = exchange.getRequestURI().getQuery();
+          queries.add(query);
+          // the succeeded ones a page each, as a batch of more than a page answers them
+          answer(exchange, 200, !query.contains("status=succeeded") ? "{\"items\":[]}"
+              : query.contains("cursor=") ? new JsonObject().put("items", new JsonArray().add(existing)).encode()
+                  : new JsonObject().put("items", new JsonArray().add(made)).put("nextCursor", "c1").encode());
+        })
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, batch("succeeded", 2, 0)));
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
+
+    assertEquals(0, exit, output.err());
+    assertTrue(output.out().contains("batch succeeded: 2 of 2 tenants done (1 made, 1 existing brought up to date), "
+        + "0 failed; objects: "), output.out());
+    assertTrue(queries.contains("limit=500&status=succeeded&cursor=c1"), queries.toString());
+  }
+
   @Test
   void aFailedTenantOfARolloutIsListedByItsOrganization() {
     var failed = new JsonObject().put("code", "validation_failed").put("detail", "Refused.").put("errors",
