@@ -2,6 +2,7 @@ package dev.orgplane.launcher;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.orgplane.kit.config.Settings;
 import dev.orgplane.kit.db.PgTls;
 import dev.orgplane.kit.db.PgUrl;
 import dev.orgplane.kit.http.ListenAddress;
@@ -17,7 +18,8 @@ import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL that {@code standalone} runs when no external one is configured. Its data lives
+ * The PostgreSQL that {@code standalone} runs when no external one is configured, and {@code database} runs alone
+ * ({@link DatabaseCommand}). Its data lives
  * under {@code <data dir>/pg} and survives restarts. The caller has claimed the {@link DataDirectory}, so a server
  * found running on it is nobody's but an earlier run's, left behind by a {@code kill -9}: it is stopped
  * ({@link Postmaster#stopOrphan}) before ours starts.
@@ -188,6 +190,11 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
+  /** The server's port: 0 (a free one) unless {@value #PORT_KEY} names one. */
+  static int configuredPort(Settings settings) {
+    return settings.has(PORT_KEY) ? settings.listenPort(PORT_KEY) : 0;
+  }
+
   /** Where a server on {@code port} listens, named as its setting, for {@link ListenAddress#requireApart}. */
   static ListenAddress listenAddress(int port) {
     return new ListenAddress("the embedded PostgreSQL", LOOPBACK_ONLY.get("listen_addresses"), PORT_KEY, port);
@@ -270,6 +277,11 @@ final class EmbeddedDatabase implements AutoCloseable {
           + FileFailure.why(e, address), e);
     }
     Postmaster.stopOrphan(claimed.path().resolve(SERVER), "left running by an earlier run");
+  }
+
+  /** The data directory the server lives in. */
+  Path dataDirectory() {
+    return dataDir;
   }
 
   PgUrl url() {

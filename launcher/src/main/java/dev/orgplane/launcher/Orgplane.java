@@ -12,7 +12,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "orgplane", mixinStandardHelpOptions = true, version = "orgplane 0.1.0",
     description = "Multi-tenant organization platform.",
-    subcommands = {StandaloneCommand.class, ServiceCommand.Gateway.class, ServiceCommand.OrgService.class,
+    subcommands = {StandaloneCommand.class, DatabaseCommand.class, ServiceCommand.Gateway.class, ServiceCommand.OrgService.class,
         ServiceCommand.Engine.class, AdminCommand.class, ProvisionCommand.class})
 public final class Orgplane implements Runnable {
 

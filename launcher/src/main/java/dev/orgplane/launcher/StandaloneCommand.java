@@ -69,7 +69,7 @@ final class StandaloneCommand implements Runnable {
         // what an embedded server an earlier run was killed with left: admin would take it for this run's database
         EmbeddedDatabase.removeLeftovers(dataDir);
       } else {
-        var database = new EmbeddedDatabase(dataDir, embeddedDatabasePort(settings));
+        var database = new EmbeddedDatabase(dataDir, EmbeddedDatabase.configuredPort(settings));
         // owned before it starts: a stop asked for during its start stops it once started
         process.closeAfterServices(database);
         database.start();
@@ -107,18 +107,13 @@ final class StandaloneCommand implements Runnable {
     listeners.add(ListenAddress.of(services, "ORGPLANE_INTERNAL_HOST", "ORGPLANE_ENGINE_PORT"));
     if (!services.has("ORGPLANE_PG_URL")) {
       // started first, it took the port, and the service given the same one failed to bind after initdb
-      listeners.add(EmbeddedDatabase.listenAddress(embeddedDatabasePort(services)));
+      listeners.add(EmbeddedDatabase.listenAddress(EmbeddedDatabase.configuredPort(services)));
     }
     ListenAddress.requireApart(listeners);
     requireSocketsApart(services);
     if (!services.has("ORGPLANE_PG_URL")) {
       requireRoomInTheEmbeddedDatabase(services);
     }
-  }
-
-  /** The embedded PostgreSQL's port: 0 (a free one) unless {@code ORGPLANE_EMBEDDED_PG_PORT} names one. */
-  private static int embeddedDatabasePort(Settings settings) {
-    return settings.has(EmbeddedDatabase.PORT_KEY) ? settings.listenPort(EmbeddedDatabase.PORT_KEY) : 0;
   }
 
   /** One socket path for both services would be shared by them as one TCP address is (ListenAddress). */
