@@ -258,11 +258,20 @@ public final class OrgApiClient implements OrgApi {
 
   /**
    * {@code GET /v1/organizations/{organization}/users/{userId}}: the member, with the tag a change of their roles names
-   * ({@link #setRoles}) so as to be made of this version of them alone.
+   * ({@link #setRoles}) so as to be made of this version of them alone. A member answered without one fails: a change
+   * named after no version of them could only be sent unguarded, undoing a change made meanwhile.
    */
   public Future<TaggedMember> member(String organization, String userId) {
     return send(HttpMethod.GET, PathSegment.of(organization) + "/users/" + PathSegment.of(userId), null)
-        .map(response -> new TaggedMember(OrgAnswers.body(response), response.getHeader("ETag")));
+        .map(response -> {
+          var member = OrgAnswers.body(response);
+          var tag = response.getHeader("ETag");
+          if (tag == null) {
+            throw new IllegalStateException("org-service answered the member " + userId + " of " + organization
+                + " without an ETag, which a change of their roles must name (If-Match)");
+          }
+          return new TaggedMember(member, tag);
+        });
   }
 
   /**

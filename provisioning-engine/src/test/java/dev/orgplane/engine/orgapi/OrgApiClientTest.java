@@ -2,6 +2,7 @@ package dev.orgplane.engine.orgapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.copy.api.OrgApi;
 import io.vertx.core.Future;
@@ -88,5 +89,21 @@ class OrgApiClientTest {
     var dots = client.put("target", "roles", "..", new JsonObject());
     assertThrows(IllegalArgumentException.class, dots::await, "dots only are no segment, encoded or not");
     assertEquals(1, reached.size(), "nothing sent");
+  }
+
+  /**
+   * A member read without an {@code ETag} fails the read, saying so: a change of their roles must name the version it
+   * was made from, and one made from no version threw a NullPointerException as it set {@code If-Match}.
+   */
+  @Test
+  void aMemberReadWithoutATagFailsSayingSo() {
+    var client = StandInOrgService.clientOf(vertx, request -> request.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("userId", "u1").put("roles", new JsonArray().add("member")).encode()));
+
+    var read = client.member("target", "u1");
+
+    var failure = assertThrows(IllegalStateException.class, read::await);
+    assertTrue(failure.getMessage().contains("ETag"), failure.getMessage());
   }
 }
