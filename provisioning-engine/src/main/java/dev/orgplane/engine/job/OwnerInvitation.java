@@ -28,7 +28,9 @@ import java.util.UUID;
  * org-service holds the change to its rules as it holds the invitation (the requester gives themself no ownership of a
  * tenant they do not own). Until session 44 such a member was left as they were and counted {@code already_member}:
  * the person the job named owner never became owner. A member who holds {@code owner} already is
- * {@code already_member}, and nothing is written.
+ * {@code already_member}, and nothing is written. A member who holds a pending owner invitation too is made owner all
+ * the same, the invitation moot (until session 45 it was {@code already_invited}, and never owner); one who leaves
+ * while they are made owner is invited instead, the owner settled again from the start (it failed the job).
  */
 final class OwnerInvitation {
 
@@ -49,6 +51,11 @@ final class OwnerInvitation {
    * between the read and the change (412), which is read anew rather than undone.
    */
   private static final int OWNER_CHANGES = 3;
+  /**
+   * How often a run settles the owner from the start before it gives up: each time the member it was making owner
+   * left meanwhile (404 {@code member_not_found}), after which the address is theirs to invite.
+   */
+  private static final int SETTLES = 3;
 
   private final OrgApiClient api;
   /** Whether a try of this run has sent the invitation (its answer may have been lost). */
@@ -69,40 +76,54 @@ final class OwnerInvitation {
       return Future.succeededFuture(PLANNED);
     }
     var email = job.ownerEmail();
-    var organization = targetOrg.toString();
+    return settle(job, targetOrg.toString(), SETTLES)
+        .recover(failure -> failure instanceof OrgApiException refused && !refused.retryable()
+            ? refused(email, refused) : Future.failedFuture(failure));
+  }
+
+  /**
+   * One settling, {@code settles} of them left. A pending owner invitation settles nothing alone: a member may hold
+   * one (an inviter who may not list the members made it, and was not told), and is made owner as any member is, the
+   * invitation moot. The members are asked only then, or in a dry run: the common case, a new organization, holds
+   * neither, and is settled by the question of invitations and the invitation, two requests.
+   */
+  private Future<String> settle(Job job, String organization, int settles) {
+    var email = job.ownerEmail();
     // one request whatever the organization has pending: org-service finds the address's one invitation
     return api.list(organization, ofAddress("invitations", email), null, 1).compose(pending -> {
-      if (pending.items().stream()
-          .anyMatch(invitation -> invitation.getJsonArray("roles", new JsonArray()).contains(OWNER))) {
-        return Future.succeededFuture(sent ? INVITED : ALREADY_INVITED);
-      }
-      if (job.dryRun()) {
-        // what the real run would find once org-service refuses to invite a member, asked of the one member of the
-        // address: an owner already, or one to make owner
-        return memberOf(organization, email)
-            .map(member -> member.isEmpty() ? PLANNED : holdsOwner(member.get()) ? ALREADY_MEMBER : MADE_OWNER);
+      var invited = pending.items().stream()
+          .anyMatch(invitation -> invitation.getJsonArray("roles", new JsonArray()).contains(OWNER));
+      if (invited || job.dryRun()) {
+        var unsettled = !invited ? PLANNED : sent ? INVITED : ALREADY_INVITED;
+        return memberOf(organization, email).compose(member -> member.isEmpty() ? Future.succeededFuture(unsettled)
+            : owner(job, organization, member.get(), settles));
       }
       sent = true;
       return api.post(organization, "invitations", new JsonObject().put("email", email)
               .put("roles", new JsonArray().add(OWNER)))
           .map(INVITED)
           .recover(failure -> failure instanceof OrgApiException refused && "already_member".equals(refused.code())
-              ? makeOwner(organization, email, OWNER_CHANGES) : Future.failedFuture(failure));
-    }).recover(failure -> failure instanceof OrgApiException refused && !refused.retryable()
-        ? refused(email, refused) : Future.failedFuture(failure));
+              ? memberOf(organization, email).compose(member -> member.isEmpty() ? again(job, organization, settles)
+                  : owner(job, organization, member.get(), settles))
+              : Future.failedFuture(failure));
+    });
+  }
+
+  /** Makes {@code member}, the owner's, owner; a dry run says what the real run would find. */
+  private Future<String> owner(Job job, String organization, JsonObject member, int settles) {
+    if (!job.dryRun()) {
+      return makeOwner(job, organization, member.getString("userId"), OWNER_CHANGES, settles);
+    }
+    return Future.succeededFuture(holdsOwner(member) ? ALREADY_MEMBER : MADE_OWNER);
   }
 
   /**
-   * Makes the member of {@code email} owner, keeping the roles they hold, unless they are one: the change names the
-   * version of them it was made from, and one refused because they changed meanwhile reads them again, {@code tries}
-   * times at most.
+   * Makes the member {@code userId} owner, keeping the roles they hold, unless they are one: the change names the
+   * version of them it was made from, and one refused because they changed meanwhile reads them again,
+   * {@code changes} times at most. One who left meanwhile is settled again from the start, which invites them.
    */
-  private Future<String> makeOwner(String organization, String email, int tries) {
-    return memberOf(organization, email)
-        .compose(found -> found.isEmpty()
-            ? Future.failedFuture(new CopyFailure("owner_not_invited", "The owner " + email + " left the "
-                + "organization after it answered that they were a member: retry the job to invite them.", null))
-            : api.member(organization, found.get().getString("userId")))
+  private Future<String> makeOwner(Job job, String organization, String userId, int changes, int settles) {
+    return api.member(organization, userId)
         .compose(read -> {
           if (holdsOwner(read.member())) {
             return Future.succeededFuture(promoted ? MADE_OWNER : ALREADY_MEMBER);
@@ -110,19 +131,29 @@ final class OwnerInvitation {
           var roles = new ArrayList<String>();
           read.member().getJsonArray("roles", new JsonArray()).forEach(role -> roles.add((String) role));
           roles.add(OWNER);
-          return api.setRoles(organization, read.member().getString("userId"), roles, read.tag())
+          return api.setRoles(organization, userId, roles, read.tag())
               .map(MADE_OWNER)
               .recover(failure -> {
                 if (failure instanceof OrgApiException refused && !refused.retryable()) {
-                  return refused.status() == 412 && tries > 1 ? makeOwner(organization, email, tries - 1)
-                      : Future.failedFuture(failure);
+                  return refused.status() == 412 && changes > 1
+                      ? makeOwner(job, organization, userId, changes - 1, settles) : Future.failedFuture(failure);
                 }
                 // no answer, or a passing failure: the change may have been made, which the next try finds as this
                 // run's (a 412 is not: someone else's change made them owner, which is already_member)
                 promoted = true;
                 return Future.failedFuture(failure);
               });
-        });
+        })
+        .recover(failure -> failure instanceof OrgApiException refused && "member_not_found".equals(refused.code())
+            ? again(job, organization, settles) : Future.failedFuture(failure));
+  }
+
+  /** Settles the owner again, the member found having left meanwhile, unless {@code settles} are spent. */
+  private Future<String> again(Job job, String organization, int settles) {
+    return settles > 1 ? settle(job, organization, settles - 1)
+        : Future.failedFuture(new CopyFailure("owner_not_invited", "The owner " + job.ownerEmail() + " left the "
+            + "organization each time after it answered that they were a member: retry the job to invite them.",
+            null));
   }
 
   /** The one member of {@code email} in {@code organization}, if there is one: one request, found by address. */

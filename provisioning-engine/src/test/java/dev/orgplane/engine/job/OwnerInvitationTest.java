@@ -217,6 +217,33 @@ class OwnerInvitationTest extends TemplateEngineTest {
     assertEquals(0, invitationsMade(tenant));
   }
 
+  /**
+   * A member who holds a pending owner invitation too (one an inviter who may not list the members made, not told they
+   * were one) is made owner, the plan saying so first, the invitation moot: until session 45 the invitation alone
+   * settled the owner, {@code already_invited}, and they never became owner.
+   */
+  @Test
+  void aMemberHoldingAnOwnerInvitationIsMadeOwner() {
+    var name = unique("invited-member");
+    var member = engine.org.newUser("invited-member");
+    var first = engine.provision(token(), job(owned(name, member.email())));
+    assertEquals("invited", first.getJsonObject("owner").getString("invitation"), first.encodePrettily());
+    var tenant = first.getString("targetOrganization");
+    engine.org.addMembers(tenant, List.of(member.id()), "member");
+    assertEquals(1, pendingInvitations(tenant).size(), "joined otherwise, their invitation still pending");
+
+    var plan = engine.provision(token(), job(owned(name, member.email())).put("dryRun", true));
+    assertEquals("made_owner", plan.getJsonObject("owner").getString("invitation"), plan.encodePrettily());
+    var again = engine.provision(token(), job(owned(name, member.email())));
+    assertEquals("succeeded", again.getString("status"), again.encodePrettily());
+    assertEquals("made_owner", again.getJsonObject("owner").getString("invitation"), again.encodePrettily());
+    assertEquals(List.of("member", "owner"), roles(tenant, member.id()));
+    var third = engine.provision(token(), job(owned(name, member.email())));
+    assertEquals("already_member", third.getJsonObject("owner").getString("invitation"), third.encodePrettily());
+    assertEquals(1, rolesChanged(tenant), "made owner once");
+    assertEquals(1, invitationsMade(tenant), "invited once");
+  }
+
   /** The roles of the member {@code userId} of {@code organization}, sorted. */
   private static List<String> roles(String organization, String userId) {
     return engine.org.get("/v1/organizations/" + organization + "/users/" + userId, token()).bodyAsJsonObject()
