@@ -355,7 +355,7 @@ public final class JobRunner {
         job.options(), settings.pageSize(), settings.copyPageSize(),
         message -> LOG.info("job {}: {}", job.id(), message), withheld);
     return steps(job, context, pageWrites, ids, halt).compose(outcome -> outcome == Outcome.SUCCEEDED
-        ? inviteOwner(job, api, targetOrg, halt) : Future.succeededFuture(new Ended(outcome, null)));
+        ? inviteOwner(job, api, targetOrg, withheld, halt) : Future.succeededFuture(new Ended(outcome, null)));
   }
 
   /**
@@ -374,15 +374,17 @@ public final class JobRunner {
    * Not once the run has lost its job: the run that took it over invites. Nor once a cancel was asked for since the
    * last checkpoint, asked as a checkpoint asks: the invitation mails someone, which a cancelled job must not do.
    * A cancel that comes while the invitation is on its way still ends the job cancelled ({@link JobRepository#finish}).
+   * {@code withheld} tells a dry run whether the job's requester, named owner, would be refused ownership.
    */
-  private Future<Ended> inviteOwner(Job job, OrgApiClient api, UUID targetOrg, boolean[] halt) {
+  private Future<Ended> inviteOwner(Job job, OrgApiClient api, UUID targetOrg, Set<String> withheld,
+      boolean[] halt) {
     if (job.ownerEmail() == null) {
       return Future.succeededFuture(new Ended(Outcome.SUCCEEDED, null));
     }
     if (halt[0]) {
       return Future.succeededFuture(new Ended(Outcome.LEASE_LOST, null));
     }
-    var invitation = new OwnerInvitation(api);
+    var invitation = new OwnerInvitation(api, withheld);
     return retries.of("a checkpoint", () -> JobRepository.hold(pool, Lease.of(job, owner), settings.leaseMillis()))
         .compose(cancel -> {
           if (cancel.isEmpty()) {

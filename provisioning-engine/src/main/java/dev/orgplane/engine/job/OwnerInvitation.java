@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -58,13 +59,16 @@ final class OwnerInvitation {
   private static final int SETTLES = 3;
 
   private final OrgApiClient api;
+  /** The members org-service makes none of the target for the job ({@code WithheldMembers}): its requester, or none. */
+  private final Set<String> withheld;
   /** Whether a try of this run has sent the invitation (its answer may have been lost). */
   private boolean sent;
   /** Whether a try of this run has sent the change that makes a member owner (its answer may have been lost). */
   private boolean promoted;
 
-  OwnerInvitation(OrgApiClient api) {
+  OwnerInvitation(OrgApiClient api, Set<String> withheld) {
     this.api = api;
+    this.withheld = Set.copyOf(withheld);
   }
 
   /**
@@ -109,12 +113,23 @@ final class OwnerInvitation {
     });
   }
 
-  /** Makes {@code member}, the owner's, owner; a dry run says what the real run would find. */
+  /**
+   * Makes {@code member}, the owner's, owner; a dry run says what the real run would find: an owner already, one to
+   * make owner, or the job's requester, whom org-service makes owner of no organization they do not own
+   * ({@code self_grant_refused}, as {@code withheld} says) and the real run fails for.
+   */
   private Future<String> owner(Job job, String organization, JsonObject member, int settles) {
     if (!job.dryRun()) {
       return makeOwner(job, organization, member.getString("userId"), OWNER_CHANGES, settles);
     }
-    return Future.succeededFuture(holdsOwner(member) ? ALREADY_MEMBER : MADE_OWNER);
+    if (holdsOwner(member)) {
+      return Future.succeededFuture(ALREADY_MEMBER);
+    }
+    return withheld.contains(member.getString("userId"))
+        ? Future.failedFuture(new CopyFailure("owner_not_invited", "Making the owner " + job.ownerEmail()
+            + " owner would fail: they are the job's requester, whom org-service makes owner of no organization they "
+            + "do not own (self_grant_refused). Ask its owner or a platform admin.", null))
+        : Future.succeededFuture(MADE_OWNER);
   }
 
   /**

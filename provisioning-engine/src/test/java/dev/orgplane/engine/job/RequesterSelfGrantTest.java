@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,36 @@ class RequesterSelfGrantTest extends TemplateEngineTest {
     var pending = engine.org.get("/v1/organizations/" + tenant + "/invitations", platformAdmin);
     assertEquals(200, pending.statusCode(), pending.bodyAsString());
     assertEquals(List.of(), pending.bodyAsJsonObject().getJsonArray("items").getList(), "no invitation of theirs");
+  }
+
+  /**
+   * A requester who is a member of a tenant they do not own, naming themself its owner, is refused the ownership
+   * ({@code self_grant_refused}: the job fails {@code owner_not_invited}), and the job's plan fails so too: until
+   * session 45 it planned {@code made_owner}.
+   */
+  @Test
+  void aPlanOfARequesterMakingThemselfOwnerOfATenantTheyDoNotOwnFailsAsTheJobDoes() {
+    var colleague = engine.org.newVerifiedUser("member-adopting-admin");
+    assertEquals(204, engine.org.send(HttpMethod.PUT, "/v1/organization-groups/" + template.groupId() + "/admins/"
+        + colleague.id(), engine.org.platformAdminToken(), null).statusCode());
+    var name = "adopted-member-tenant-" + UUID.randomUUID().toString().substring(0, 8);
+    var made = new JsonObject().put("templateOrganization", template.templateId())
+        .put("plugins", new JsonArray().add("roles"));
+    var tenant = succeeded(engine.provision(colleague.token(), made.copy()
+        .put("target", new JsonObject().put("name", name)))).getString("targetOrganization");
+    var admin = template.groupAdmin();
+    engine.org.addMembers(tenant, List.of(admin.id()), "member");
+    var naming = made.copy().put("target", new JsonObject().put("name", name)
+        .put("owner", new JsonObject().put("email", admin.email())));
+
+    var plan = engine.provision(admin.token(), naming.copy().put("dryRun", true));
+    var job = engine.provision(admin.token(), naming);
+
+    for (var ended : List.of(plan, job)) {
+      assertEquals("failed", ended.getString("status"), ended.encodePrettily());
+      assertEquals("owner_not_invited", ended.getJsonObject("error").getString("code"), ended.encodePrettily());
+    }
+    assertEquals(List.of("member"), roles(tenant, admin.id()));
   }
 
   @Test
