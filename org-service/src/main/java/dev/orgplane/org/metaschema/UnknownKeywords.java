@@ -2,6 +2,7 @@ package dev.orgplane.org.metaschema;
 
 import com.networknt.schema.AnnotationKeyword;
 import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchemaException;
 import com.networknt.schema.KeywordFactory;
 import dev.orgplane.kit.http.ApiException;
 
@@ -22,11 +23,15 @@ final class UnknownKeywords {
    * {@value #OWN} keyword is no mistake) nor its map of every name it has met.
    */
   private static final KeywordFactory IGNORED = (value, context) -> new AnnotationKeyword(value);
-  /** Refused as the validator meets them, where their place is known; {@value #OWN} keywords ignored. */
+  /**
+   * Refused as the validator meets them, where their place is known; {@value #OWN} keywords ignored. The refusal goes
+   * inside the validator's own exception, which it passes on as it is: any other it logged at WARN ("Could not load
+   * validator"), one line for each refused PUT, however many anyone sends.
+   */
   private static final KeywordFactory REFUSED = (value, context) -> value.startsWith(OWN) ? new AnnotationKeyword(value)
       : new MadeKeyword(value, (location, path, node, parent, validation) -> {
-        throw refusal(value, location.toString(), "JSON Schema 2020-12 defines no such keyword, and the validator "
-            + "would ignore it");
+        throw new JsonSchemaException(refusal(value, location.toString(), "JSON Schema 2020-12 defines no such "
+            + "keyword, and the validator would ignore it"));
       });
 
   private UnknownKeywords() {

@@ -2,6 +2,7 @@ package dev.orgplane.org.metaschema;
 
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,9 +23,12 @@ import io.vertx.core.shareddata.LocalMap;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PreparedQuery;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -400,6 +404,26 @@ class MetaSchemaTest {
           + "an annotation the validator keeps).", refused.bodyAsJsonObject().getString("detail"));
     }
     assertProblem(org.get(path, admin), 404, "meta_schema_not_found");
+  }
+
+  /**
+   * A refused keyword adds nothing to the log: the validator logged a WARN for each refusal ("Could not load
+   * validator"), and whoever may put a meta-schema could fill the log with them.
+   */
+  @Test
+  void aRefusedKeywordLogsNothing() {
+    var path = "/v1/meta-schemas/typo-" + UUID.randomUUID().toString().substring(0, 8);
+    var logged = new ByteArrayOutputStream();
+    var err = System.err;
+    System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+    try {
+      assertProblem(org.send(HttpMethod.PUT, path, admin, "{\"type\":\"object\",\"requried\":[\"tier\"]}"), 400,
+          "invalid_meta_schema");
+    } finally {
+      System.setErr(err);
+    }
+    var log = logged.toString(StandardCharsets.UTF_8);
+    assertFalse(log.contains("WARN") || log.contains("ERROR"), log);
   }
 
   /** Keywords starting with x- are the caller's own annotations, at the top and in subschemas alike. */
