@@ -222,8 +222,8 @@ public final class MetaSchemas {
     FreeFormJson.check("schema", schema);
     return workers.execute(() -> {
       requireSchema(schema);
-      // compiled once only to find unknown keywords, and first (the other compile logs a WARN for each); the one held
-      // is the compile every stored schema gets, so what passes here validates after a restart as it does now
+      // compiled once only to find unknown keywords, and first, so a schema refused for one is compiled once; the one
+      // held is the compile every stored schema gets, so what passes here validates after a restart as it does now
       compile(REFUSING_UNKNOWN_KEYWORDS, schema);
       var compiled = compile(FACTORY, schema);
       var dialect = schema.getValue("$schema");
