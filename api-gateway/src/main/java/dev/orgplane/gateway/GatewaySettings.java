@@ -21,12 +21,13 @@ import dev.orgplane.kit.config.Settings;
  *     0 for never
  * @param bodyTimeoutMillis how long a request's body may take to arrive
  * @param idleTimeoutSeconds how long a connection may be idle
+ * @param fastReads whether hot reads are served below the router ({@link dev.orgplane.gateway.routing.FastReads})
  * @param tlsCertFile the certificate for HTTPS, blank for plain HTTP
  * @param tlsKeyFile its key, blank with it
  */
 record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double ratePerSecond, int burst,
     double passwordRatePerSecond, int passwordBurst, int passwordSitePrefix, long quarantineMillis, long readyProbeMillis,
-    long bodyTimeoutMillis, int idleTimeoutSeconds, String tlsCertFile, String tlsKeyFile) {
+    long bodyTimeoutMillis, int idleTimeoutSeconds, boolean fastReads, String tlsCertFile, String tlsKeyFile) {
 
   /** A request per 1000 s: a slower rate would tell a client over its limit to wait longer. */
   private static final double SLOWEST_RATE_PER_SECOND = 0.001;
@@ -77,7 +78,8 @@ record GatewaySettings(int upstreamConnections, JwksSchedule keySchedule, double
         settings.longValue("ORGPLANE_GATEWAY_QUARANTINE_MILLIS", 0, LONGEST_QUARANTINE_MILLIS),
         readyProbeMillis(settings),
         settings.longValue("ORGPLANE_GATEWAY_BODY_TIMEOUT_MILLIS", 1, LONGEST_BODY_TIMEOUT_MILLIS),
-        settings.integer("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", 0, Integer.MAX_VALUE), cert, key);
+        settings.integer("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", 0, Integer.MAX_VALUE),
+        settings.bool("ORGPLANE_GATEWAY_FAST_READS"), cert, key);
   }
 
   /** Keys are kept at least as long as fetches are apart: the maximum age is at least the minimum refresh. */

@@ -7,6 +7,7 @@ import dev.orgplane.gateway.auth.ProviderTokenExchange;
 import dev.orgplane.gateway.limits.PasswordLimits;
 import dev.orgplane.gateway.limits.RateLimit;
 import dev.orgplane.gateway.limits.TokenBuckets;
+import dev.orgplane.gateway.routing.FastReads;
 import dev.orgplane.gateway.routing.ProxyHandler;
 import dev.orgplane.gateway.routing.RouteTable;
 import dev.orgplane.gateway.routing.UnreadBodies;
@@ -27,7 +28,11 @@ import dev.orgplane.kit.http.ProblemFailureHandler;
 import dev.orgplane.kit.http.ServiceHttp;
 import dev.orgplane.kit.http.ServiceListeners;
 import dev.orgplane.kit.metrics.Metrics;
+import dev.orgplane.kit.http.AccessLog;
+import dev.orgplane.kit.metrics.HttpMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -118,6 +123,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       router = Router.router(vertx);
       router.route().handler(UnreadBodies::pauseAtTheDoor);
       ServiceHttp.observe(router, SERVICE);
+      router.route().handler(FastReads::answerHandedFailures);
       router.route().handler(new Http1Fields());
       router.route().handler(new Http2Fields());
       router.route().handler(new ResolvedPaths());
@@ -161,7 +167,12 @@ public final class GatewayVerticle extends ServiceVerticle {
           ServiceHttp.bodyLimitBytes(settings), own.bodyTimeoutMillis());
       router.route().handler(proxy);
       var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();
-      return metricsServer.compose(m -> listen(router, clients)).onSuccess(s -> server = s);
+      // behind trusted proxies the client's address is walked out of X-Forwarded-For, and with CORS every answer's Vary
+      // is merged: the router's, as yet
+      var servesFastReads = own.fastReads() && !clients.trustsProxies() && cors.isEmpty();
+      Handler<HttpConnection> opened = servesFastReads ? fastReads(new ReadDoor(verifier,
+          settings.string("ORGPLANE_PUBLIC_URL"), perAddress, perPrincipal, routes, draining)) : connection -> { };
+      return metricsServer.compose(m -> listen(router, clients, opened)).onSuccess(s -> server = s);
     })
         // Vert.x cancels a failed deployment's timers and closes its clients, not what it keeps in the process's shared
         // data (rate limits, readiness probes) nor the probes' gauges, which the registry outlives it with
@@ -181,17 +192,27 @@ public final class GatewayVerticle extends ServiceVerticle {
    * hear. Vert.x 5.0 cannot refuse the upgrade alone, so HTTP/2 with prior knowledge goes with it. A connection idle
    * for {@code ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS} is closed.
    */
-  private Future<HttpServer> listen(Router router, ClientAddress clients) {
+  private Future<HttpServer> listen(Router router, ClientAddress clients, Handler<HttpConnection> opened) {
     var host = settings.string("ORGPLANE_HTTP_HOST");
     var port = settings.listenPort("ORGPLANE_HTTP_PORT");
     var idle = own.idleTimeoutSeconds();
     var handler = draining.around(HeadRequests.alongsideGets(router));
     if (own.tls()) {
-      return ServiceHttp.listenTls(vertx, handler, host, port, own.tlsCertFile(), own.tlsKeyFile(), idle, HeadLimits.DOOR);
+      return ServiceHttp.listenTls(vertx, handler, host, port, own.tlsCertFile(), own.tlsKeyFile(), idle, HeadLimits.DOOR,
+          opened);
     }
     return clients.trustsProxies()
-        ? ServiceHttp.listenHttp1(vertx, handler, host, port, idle, HeadLimits.DOOR)
-        : ServiceHttp.listen(vertx, handler, host, port, idle, HeadLimits.DOOR);
+        ? ServiceHttp.listenHttp1(vertx, handler, host, port, idle, HeadLimits.DOOR, opened)
+        : ServiceHttp.listen(vertx, handler, host, port, idle, HeadLimits.DOOR, opened);
+  }
+
+  /**
+   * Serves the hot reads of each HTTP/1 connection below the router ({@link FastReads}), counted and logged as the
+   * router's requests are.
+   */
+  private Handler<HttpConnection> fastReads(ReadDoor door) {
+    var parts = new FastReads.Parts(door, proxy, new HttpMetrics(SERVICE), new AccessLog(SERVICE));
+    return connection -> FastReads.serve(connection, parts);
   }
 
   /** {@code /metrics} on a port of its own (internal host), so scrapers never need the public door. */

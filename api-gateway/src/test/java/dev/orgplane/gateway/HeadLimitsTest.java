@@ -108,8 +108,8 @@ class HeadLimitsTest {
 
   /** A service with a smaller limit on headers than the gateway's: what reads 1 KiB of them. */
   private HttpServer smallService() {
-    return ServiceHttp.listen(vertx, req -> req.response().end("small"), "127.0.0.1", 0, 0, new HeadLimits(4096, 1024))
-        .await();
+    return ServiceHttp.listen(vertx, req -> req.response().end("small"), "127.0.0.1", 0, 0, new HeadLimits(4096, 1024),
+        connection -> { }).await();
   }
 
   /** A gateway of its own, sending /.well-known/ to {@code upstreams} with one connection each: its port. */

@@ -29,7 +29,17 @@ public final class RateLimit implements Handler<RoutingContext> {
   }
 
   public static RateLimit perClientAddress(TokenBuckets buckets, ClientAddress clients) {
-    return new RateLimit(buckets, ctx -> ClientNetwork.of(clients.of(ctx)));
+    return new RateLimit(buckets, ctx -> addressKey(clients.of(ctx)));
+  }
+
+  /** The bucket of the client at {@code address}, among {@link #perClientAddress}'s. */
+  public static Object addressKey(String address) {
+    return ClientNetwork.of(address);
+  }
+
+  /** The bucket of {@code principal}, among {@link #perPrincipal}'s. */
+  public static Object principalKey(Principal principal) {
+    return new Subject(principal.issuer(), principal.subject());
   }
 
   /**
@@ -44,7 +54,7 @@ public final class RateLimit implements Handler<RoutingContext> {
   public static RateLimit perPrincipal(TokenBuckets buckets) {
     return new RateLimit(buckets, ctx -> {
       Principal principal = ctx.get(Principal.CONTEXT_KEY);
-      return principal == null ? null : new Subject(principal.issuer(), principal.subject());
+      return principal == null ? null : principalKey(principal);
     });
   }
 

@@ -61,6 +61,17 @@ public final class TokenBuckets implements Shareable {
     return bucket.take(ratePerSecond, burst);
   }
 
+  /**
+   * Gives back the token {@link #take} took for {@code key}: the request it was taken for is counted by another
+   * check after all (a read the gateway began to serve below its router and handed to it).
+   */
+  public void giveBack(Object key) {
+    var bucket = buckets.get(key);
+    if (bucket != null) {
+      bucket.giveBack(burst);
+    }
+  }
+
   public void forgetIdle() {
     long now = System.nanoTime();
     buckets.values().removeIf(b -> b.isFullAt(now, ratePerSecond, burst));
@@ -105,6 +116,10 @@ public final class TokenBuckets implements Shareable {
         return 0;
       }
       return Math.max(1, (long) Math.ceil((1 - tokens) / rate));
+    }
+
+    synchronized void giveBack(double burst) {
+      tokens = Math.min(burst, tokens + 1);
     }
 
     synchronized long updatedAt() {

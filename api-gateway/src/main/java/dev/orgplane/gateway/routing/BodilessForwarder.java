@@ -1,15 +1,7 @@
 package dev.orgplane.gateway.routing;
 
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URI;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Forwards requests without a body (reads, most of the traffic) on this gateway instance's own Netty
@@ -18,21 +10,15 @@ import java.util.Map;
  */
 final class BodilessForwarder {
 
-  /**
-   * The request line and header fields copied from a request checked already (by the HTTP/1 decoder, or Vert.x and
-   * {@link dev.orgplane.gateway.Http2Fields} over HTTP/2: no CR or LF left) and our own: not checked again.
-   */
-  private static final DefaultHttpHeadersFactory UNCHECKED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-
+  private final Forwarding forwarding;
   private final UpstreamChannels channels;
   private final UpstreamBalancer balancer;
   private final RelayedEventStreams eventStreams;
-  /** Each upstream's Host header, made once: built per request, it was a string for every read. */
-  private final Map<URI, String> authorities = new HashMap<>();
 
-  BodilessForwarder(UpstreamChannels channels, UpstreamBalancer balancer, RelayedEventStreams eventStreams) {
-    this.channels = channels;
-    this.balancer = balancer;
+  BodilessForwarder(Forwarding forwarding, RelayedEventStreams eventStreams) {
+    this.forwarding = forwarding;
+    this.channels = forwarding.channels();
+    this.balancer = forwarding.balancer();
     this.eventStreams = eventStreams;
   }
 
@@ -50,10 +36,8 @@ final class BodilessForwarder {
     var request = ctx.request();
     long sentAt = System.currentTimeMillis();
     var upstream = balancer.pick(route, sentAt);
-    var outgoing = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method().name()),
-        request.uri(), Unpooled.EMPTY_BUFFER, UNCHECKED.newHeaders(), EmptyHttpHeaders.INSTANCE);
+    var outgoing = forwarding.request(HttpMethod.valueOf(request.method().name()), request.uri(), upstream);
     HopHeaders.toUpstream(ctx, outgoing.headers()::add);
-    outgoing.headers().add("Host", authorities.computeIfAbsent(upstream, Route::authority));
     new UpstreamExchange(channels, eventStreams, upstream, ctx, route.timeoutMillis(),
       new UpstreamExchange.Outcome() {
         @Override

@@ -69,25 +69,36 @@ final class HopHeaders {
    */
   static void toUpstream(RoutingContext ctx, BiConsumer<CharSequence, CharSequence> add) {
     var request = ctx.request();
-    var connection = connectionOf(request.headers());
-    for (var headers = asIs(request.headers()); headers.hasNext(); ) {
+    passedOn(asIs(request.headers()), connectionOf(request.headers()), add);
+    String vouchedFor = ctx.get(ClientAddress.VOUCHED_FOR);
+    var fromProxy = vouchedFor != null;
+    // from anyone else the chain is the caller's own words: the peer is all the gateway knows
+    // the connection's, not the request's scheme: over HTTP/2 that is the caller's :scheme, whatever it wrote, and
+    // vertx-web's request.isSSL() is read from it too
+    added(add, RequestIds.of(ctx), fromProxy ? vouchedFor : ClientAddress.peer(request),
+        forwarded(request, fromProxy, "X-Forwarded-Proto", request.connection().isSsl() ? "https" : "http"),
+        forwarded(request, fromProxy, "X-Forwarded-Host", request.authority() == null ? "" : request.authority()
+            .toString()));
+  }
+
+  /** The caller's {@code headers} that go on: not hop-by-hop (nor named by {@code connection}), no client claims. */
+  static void passedOn(Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> headers,
+      String connection, BiConsumer<CharSequence, CharSequence> add) {
+    while (headers.hasNext()) {
       var h = headers.next();
       if (!staysBehind(h.getKey(), connection) && !isIn(CLIENT_CLAIMS, h.getKey())
           && !AsciiString.regionMatches(h.getKey(), true, 0, FORWARDED, 0, FORWARDED.length())) {
         add.accept(h.getKey(), h.getValue());
       }
     }
-    add.accept(RequestIds.HEADER, RequestIds.of(ctx));
-    String vouchedFor = ctx.get(ClientAddress.VOUCHED_FOR);
-    var fromProxy = vouchedFor != null;
-    // from anyone else the chain is the caller's own words: the peer is all the gateway knows
-    add.accept("X-Forwarded-For", fromProxy ? vouchedFor : ClientAddress.peer(request));
-    // the connection's, not the request's scheme: over HTTP/2 that is the caller's :scheme, whatever it wrote, and
-    // vertx-web's request.isSSL() is read from it too
-    add.accept("X-Forwarded-Proto", forwarded(request, fromProxy, "X-Forwarded-Proto",
-        request.connection().isSsl() ? "https" : "http"));
-    var host = forwarded(request, fromProxy, "X-Forwarded-Host",
-        request.authority() == null ? "" : request.authority().toString());
+  }
+
+  /** What the gateway adds to a request it sends on: the request id and X-Forwarded-*. */
+  static void added(BiConsumer<CharSequence, CharSequence> add, String requestId, String forwardedFor, String proto,
+      String host) {
+    add.accept(RequestIds.HEADER, requestId);
+    add.accept("X-Forwarded-For", forwardedFor);
+    add.accept("X-Forwarded-Proto", proto);
     // an HTTP/1.0 request may name no host: none to tell, and an empty one a service would take for a host
     if (!host.isEmpty()) {
       add.accept("X-Forwarded-Host", host);
@@ -186,7 +197,7 @@ final class HopHeaders {
    * Whether a header stays on its side of the hop: a fixed one, or one the message's {@code connection} names (but
    * for those {@link #END_TO_END}).
    */
-  private static boolean staysBehind(CharSequence name, String connection) {
+  static boolean staysBehind(CharSequence name, String connection) {
     return isIn(HOP_BY_HOP, name) || connection != null && names(connection, name) && !isIn(END_TO_END, name);
   }
 

@@ -44,6 +44,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   private final String deployment;
   private final RouteTable routes;
   private final long bodyLimitBytes;
+  private final Forwarding forwarding;
   private final BodilessForwarder bodiless;
   private final BodyForwarder withBody;
   private final RelayedEventStreams eventStreams = new RelayedEventStreams();
@@ -62,9 +63,15 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     this.routes = routes;
     this.bodyLimitBytes = bodyLimitBytes;
     var balancer = new UpstreamBalancer(quarantineMillis, ReadinessProbes.shared(vertx, routes, readyProbeMillis));
-    this.bodiless = new BodilessForwarder(new UpstreamChannels(vertx, connectionsPerUpstream), balancer, eventStreams);
+    this.forwarding = new Forwarding(new UpstreamChannels(vertx, connectionsPerUpstream), balancer);
+    this.bodiless = new BodilessForwarder(forwarding, eventStreams);
     this.withBody = new BodyForwarder(vertx, client, balancer, bodyLimitBytes, bodyTimeoutMillis,
         connectionsPerUpstream, eventStreams);
+  }
+
+  /** How this instance sends requests without a body on, for the reads served below the router too. */
+  Forwarding forwarding() {
+    return forwarding;
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.orgplane.gateway.routing;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -16,16 +15,12 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One request without a body sent on a pooled upstream connection, and its answer relayed to the caller as
@@ -34,7 +29,7 @@ import java.util.concurrent.TimeoutException;
  * client had it: it fires when nothing arrived for that long while the gateway was reading, so an event stream lives
  * while it talks, however slowly its caller takes it, until the gateway stops ({@link RelayedEventStreams}).
  */
-final class UpstreamExchange implements RelayedEventStreams.Stream {
+final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamListener {
 
   /** What the exchange tells whoever started it: the answer's head went out, or the exchange failed before. */
   interface Outcome {
@@ -52,24 +47,18 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
     void answered(int status, boolean closing);
   }
 
-  private static final AttributeKey<UpstreamExchange> CURRENT = AttributeKey.valueOf("orgplane.exchange");
+  static final AttributeKey<UpstreamListener> CURRENT = AttributeKey.valueOf("orgplane.exchange");
   /** Set on a connection once it has carried a request: a reused one may have been closed by the upstream meanwhile. */
-  private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("orgplane.used");
+  static final AttributeKey<Boolean> USED = AttributeKey.valueOf("orgplane.used");
 
-  private final UpstreamChannels channels;
   private final RelayedEventStreams eventStreams;
-  private final URI upstream;
   private final RoutingContext caller;
   private final HttpServerResponse response;
-  private final long timeoutNanos;
   private final Outcome outcome;
-  private Future<Channel> acquisition;
-  private Channel channel;
-  private boolean reused;
+  private final UpstreamLease lease;
   private boolean answering;
   /** Between an interim answer's head (1xx: 100 Continue, 103 Early Hints) and its end: skipped, not relayed. */
   private boolean interim;
-  private boolean ended;
   private boolean keepAlive;
   /**
    * A small answer's pieces as the upstream connection read them, held (retained) until the caller's write is done
@@ -78,56 +67,31 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
   private CompositeByteBuf body;
   /** An event stream's: where its events end, so that it can be ended at one. */
   private EventEnds events;
-  private long lastActivity;
-  private ScheduledFuture<?> timer;
-  /** The upstream is not read while the caller's write queue is full: its silence is not counted meanwhile. */
-  private boolean waitingForCaller;
 
   UpstreamExchange(UpstreamChannels channels, RelayedEventStreams eventStreams, URI upstream,
       RoutingContext caller, long timeoutMillis, Outcome outcome) {
-    this.channels = channels;
     this.eventStreams = eventStreams;
-    this.upstream = upstream;
     this.caller = caller;
     this.response = caller.response();
-    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     this.outcome = outcome;
+    this.lease = new UpstreamLease(channels, upstream, timeoutMillis, this);
+  }
+
+  @Override
+  public boolean reused() {
+    return lease.reused();
   }
 
   /** Waits for a connection (within the timeout too), then sends {@code request} on it. */
   void start(HttpRequest request) {
-    lastActivity = System.nanoTime();
-    timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
     // a caller that hangs up mid-answer must not leave the upstream streaming into a closed response
     response.closeHandler(closed -> end(false));
-    acquisition = channels.acquire(upstream);
-    acquisition.onComplete(acquired -> {
-      if (acquired.failed()) {
-        fail(acquired.cause(), false);
-        return;
-      }
-      if (ended) {
-        // timed out or abandoned while waiting for the connection: it goes back untouched
-        channels.release(upstream, acquired.result());
-        return;
-      }
-      send(acquired.result(), request);
-    });
+    lease.start(request);
   }
 
-  private void send(Channel connection, HttpRequest request) {
-    channel = connection;
-    connection.attr(CURRENT).set(this);
-    reused = connection.attr(USED).getAndSet(Boolean.TRUE) != null;
-    connection.writeAndFlush(request).addListener(written -> {
-      if (!written.isSuccess()) {
-        fail(written.cause(), reused);
-      }
-    });
-  }
-
-  private void head(HttpResponse answer) {
-    lastActivity = System.nanoTime();
+  @Override
+  public void head(HttpResponse answer) {
+    lease.heard();
     if (answer.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
       // the caller gets one answer, the final one (Vert.x's client drops interim answers on the other path too)
       interim = true;
@@ -141,9 +105,9 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
         HopHeaders.connectionOf(answer.headers()), length, caller)) {
       // as many pieces as the answer comes in (8 KB each from the codec): past a composite's default 16 Netty merges
       // them into one new buffer, the copy this spares
-      body = channel.alloc().compositeBuffer(Integer.MAX_VALUE);
+      body = lease.channel().alloc().compositeBuffer(Integer.MAX_VALUE);
     } else if (RelayedEventStreams.isEventStream(answer.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
-      channels.detach(upstream, channel);
+      lease.detach();
       keepAlive = false;
       events = new EventEnds();
       eventStreams.opened(this);
@@ -151,8 +115,9 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
     outcome.answered(answer.status().code(), closing);
   }
 
-  private void content(HttpContent piece) {
-    lastActivity = System.nanoTime();
+  @Override
+  public void content(HttpContent piece) {
+    lease.heard();
     if (interim) {
       interim = !(piece instanceof LastHttpContent);
       return;
@@ -197,27 +162,10 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
     }
   }
 
-  /**
-   * The caller's write queue is full: the gateway stops reading the upstream until the caller has taken enough, and
-   * the route's timeout stops with it, the upstream's silence being the gateway's doing meanwhile; it starts again
-   * when the gateway reads on. A caller that takes nothing is closed by the door's idle timeout.
-   */
+  /** The caller's write queue is full: the upstream is read on once it drained ({@link UpstreamLease#pause}). */
   private void waitForCaller() {
-    channel.config().setAutoRead(false);
-    if (!waitingForCaller) {
-      waitingForCaller = true;
-      timer.cancel(false);
-    }
-    response.drainHandler(drained -> {
-      if (ended || !waitingForCaller) {
-        // ended: the connection may carry another exchange by now
-        return;
-      }
-      waitingForCaller = false;
-      lastActivity = System.nanoTime();
-      timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
-      channel.config().setAutoRead(true);
-    });
+    lease.pause();
+    response.drainHandler(drained -> lease.resume());
   }
 
   @Override
@@ -236,42 +184,23 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
   }
 
   /** The connection broke or closed: before the answer, a failure to report; during it, the caller's answer is cut. */
-  private void fail(Throwable cause, boolean connectionWasReused) {
-    if (ended) {
+  @Override
+  public void fail(Throwable cause, boolean connectionWasReused) {
+    if (!end(false)) {
       return;
     }
-    end(false);
     if (answering) {
       response.reset();
     } else {
-      outcome.failedBeforeAnswer(cause, channel != null, connectionWasReused);
+      outcome.failedBeforeAnswer(cause, lease.sent(), connectionWasReused);
     }
   }
 
-  private void checkIdle() {
-    if (ended || waitingForCaller) {
-      return;
+  /** Once (false after the first): the connection is given back or closed ({@link UpstreamLease#end}). */
+  private boolean end(boolean reusable) {
+    if (!lease.end(reusable)) {
+      return false;
     }
-    long idleFor = System.nanoTime() - lastActivity;
-    if (idleFor < timeoutNanos) {
-      timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos - idleFor, TimeUnit.NANOSECONDS);
-      return;
-    }
-    long timeoutMillis = timeoutNanos / 1_000_000;
-    if (channel == null && channels.stopWaiting(upstream, acquisition)) {
-      fail(new NoFreeConnection(upstream, timeoutMillis), false);
-    } else {
-      fail(new TimeoutException("no answer from " + upstream + " for " + timeoutMillis + " ms"), false);
-    }
-  }
-
-  /** Once: the connection goes back to the pool if it can carry another request, and is closed otherwise. */
-  private void end(boolean reusable) {
-    if (ended) {
-      return;
-    }
-    ended = true;
-    timer.cancel(false);
     if (body != null) {
       // an answer cut short: nobody will write it
       body.release();
@@ -280,21 +209,13 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
     if (events != null) {
       eventStreams.closed(this);
     }
-    if (channel == null) {
-      // waiting no more, if it still was (its caller hung up): a connection freed later is for a request still wanted
-      channels.stopWaiting(upstream, acquisition);
-      return;
-    }
-    channel.attr(CURRENT).set(null);
-    channel.config().setAutoRead(true);
-    if (reusable) {
-      channels.release(upstream, channel);
-    } else {
-      channels.discard(channel);
-    }
+    return true;
   }
 
-  /** The pipeline's last handler: hands what the codec decoded to the connection's current exchange. */
+  /**
+   * The pipeline's last handler: hands what the codec decoded to the connection's current exchange, the router's or a
+   * read's served below it ({@link FastExchange}).
+   */
   static final class Handler extends ChannelInboundHandlerAdapter {
 
     @Override
@@ -327,7 +248,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
     public void channelInactive(ChannelHandlerContext ctx) {
       var exchange = ctx.channel().attr(CURRENT).get();
       if (exchange != null) {
-        exchange.fail(new HttpClosedException("the upstream closed the connection"), exchange.reused);
+        exchange.fail(new HttpClosedException("the upstream closed the connection"), exchange.reused());
       }
     }
 
@@ -336,7 +257,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream {
       var exchange = ctx.channel().attr(CURRENT).get();
       ctx.close();
       if (exchange != null) {
-        exchange.fail(cause, exchange.reused);
+        exchange.fail(cause, exchange.reused());
       }
     }
 

@@ -42,14 +42,31 @@ public final class AccessLog implements Handler<RoutingContext> {
 
   private AccessLine line(RoutingContext ctx, long nanos) {
     Principal principal = ctx.get(Principal.CONTEXT_KEY);
+    return line(RequestIds.of(ctx), ctx.request().method().name(), ctx.request().path(),
+        ctx.response().getStatusCode(), nanos, principal == null ? null : principal.subject());
+  }
+
+  /**
+   * The line of a request answered without vertx-web (the gateway's reads served below it), as {@link #handle}
+   * writes one: {@code nanos} from its arrival to its answer's end, {@code principal} the token's subject or null.
+   */
+  public void record(String requestId, String method, String path, int status, long nanos, String principal) {
+    if (!LOG.isInfoEnabled()) {
+      return;
+    }
+    var line = line(requestId, method, path, status, nanos, principal);
+    sink.append(line.bytes(), line.length());
+  }
+
+  private AccessLine line(String requestId, String method, String path, int status, long nanos, String principal) {
     return AccessLine.begin(System.currentTimeMillis())
         .ascii("{\"service\":").quoted(service)
-        .ascii(",\"requestId\":").quoted(RequestIds.of(ctx))
-        .ascii(",\"method\":").quoted(ctx.request().method().name())
-        .ascii(",\"path\":").quoted(ctx.request().path())
-        .ascii(",\"status\":").number(ctx.response().getStatusCode())
+        .ascii(",\"requestId\":").quoted(requestId)
+        .ascii(",\"method\":").quoted(method)
+        .ascii(",\"path\":").quoted(path)
+        .ascii(",\"status\":").number(status)
         .ascii(",\"ms\":").millis(nanos)
-        .ascii(",\"principal\":").quoted(principal == null ? null : principal.subject())
+        .ascii(",\"principal\":").quoted(principal)
         .ascii("}").end();
   }
 }

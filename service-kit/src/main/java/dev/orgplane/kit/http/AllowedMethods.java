@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * service's tests keep equal to its routes. Like the router, a path gets the methods of every template it matches
  * ({@code /v1/users/me} those of {@code /v1/users/{uid}} too), with or without a trailing {@code /}.
  */
-final class AllowedMethods {
+public final class AllowedMethods {
 
   private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
   /** The templates by their number of segments, the first thing that tells a path from most of them. */
@@ -38,7 +38,7 @@ final class AllowedMethods {
    * stops at the first template of the path that takes the method, gathers no set, and reads the path in place
    * (split into segments, it was an array and a string per segment for every request).
    */
-  static boolean refuses(String path, HttpMethod method) {
+  public static boolean refuses(String path, HttpMethod method) {
     int end = end(path);
     var named = false;
     for (var template : TEMPLATES.getOrDefault(segmentCount(path, end), List.of())) {

@@ -33,7 +33,7 @@ public final class RequestIds implements Handler<RoutingContext> {
    * A random (version 4) UUID from a per-thread generator: an id only has to be unique, not unguessable,
    * and {@link UUID#randomUUID()} reads the system's secure source under a lock for every request.
    */
-  static String newId() {
+  public static String newId() {
     var random = ThreadLocalRandom.current();
     long high = (random.nextLong() & ~0xF000L) | 0x4000L;
     long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;

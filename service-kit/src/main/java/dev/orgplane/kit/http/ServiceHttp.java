@@ -7,6 +7,7 @@ import dev.orgplane.kit.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -58,7 +59,7 @@ public final class ServiceHttp {
 
   /** A service's server, reading heads up to {@link HeadLimits#SERVICE}. */
   public static Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port) {
-    return listen(vertx, handler, host, port, 0, HeadLimits.SERVICE);
+    return listen(vertx, handler, serverOptions(HeadLimits.SERVICE, host, port, 0), connection -> { });
   }
 
   /**
@@ -66,8 +67,8 @@ public final class ServiceHttp {
    * public door must not keep what a client opened and left, or a request it stopped sending halfway.
    */
   public static Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port,
-      int idleTimeoutSeconds, HeadLimits limits) {
-    return listen(vertx, handler, serverOptions(limits, host, port, idleTimeoutSeconds));
+      int idleTimeoutSeconds, HeadLimits limits, Handler<HttpConnection> opened) {
+    return listen(vertx, handler, serverOptions(limits, host, port, idleTimeoutSeconds), opened);
   }
 
   /**
@@ -76,8 +77,9 @@ public final class ServiceHttp {
    * HTTP/2's preface is refused. Vert.x 5.0 has one switch for the upgrade and for prior knowledge.
    */
   public static Future<HttpServer> listenHttp1(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port,
-      int idleTimeoutSeconds, HeadLimits limits) {
-    return listen(vertx, handler, serverOptions(limits, host, port, idleTimeoutSeconds).setHttp2ClearTextEnabled(false));
+      int idleTimeoutSeconds, HeadLimits limits, Handler<HttpConnection> opened) {
+    return listen(vertx, handler, serverOptions(limits, host, port, idleTimeoutSeconds).setHttp2ClearTextEnabled(false),
+        opened);
   }
 
   private static HttpServerOptions serverOptions(HeadLimits limits, String host, int port, int idleTimeoutSeconds) {
@@ -90,15 +92,18 @@ public final class ServiceHttp {
    * {@link #listen(Vertx, Handler, String, int, int, HeadLimits)}.
    */
   public static Future<HttpServer> listenTls(Vertx vertx, Handler<HttpServerRequest> handler, String host, int port,
-      String certPath, String keyPath, int idleTimeoutSeconds, HeadLimits limits) {
+      String certPath, String keyPath, int idleTimeoutSeconds, HeadLimits limits, Handler<HttpConnection> opened) {
     return listen(vertx, handler, serverOptions(limits, host, port, idleTimeoutSeconds)
-        .setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath)));
+        .setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath)),
+        opened);
   }
 
-  private static Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, HttpServerOptions options) {
+  /** {@code opened} is told of each connection the server accepts, after it is counted. */
+  private static Future<HttpServer> listen(Vertx vertx, Handler<HttpServerRequest> handler, HttpServerOptions options,
+      Handler<HttpConnection> opened) {
     var host = options.getHost();
     var port = options.getPort();
-    return server(vertx, handler, options, host + ":" + port)
+    return server(vertx, handler, options, host + ":" + port, opened)
         .listen()
         .recover(err -> Future.failedFuture(new IllegalStateException(
             "cannot listen on " + host + ":" + port + ": " + err.getMessage(), err)));
@@ -110,7 +115,16 @@ public final class ServiceHttp {
    */
   static HttpServer server(Vertx vertx, Handler<HttpServerRequest> handler, HttpServerOptions options,
       String listener) {
-    return vertx.createHttpServer(options).connectionHandler(HttpMetrics.connections(listener))
+    return server(vertx, handler, options, listener, connection -> { });
+  }
+
+  private static HttpServer server(Vertx vertx, Handler<HttpServerRequest> handler, HttpServerOptions options,
+      String listener, Handler<HttpConnection> opened) {
+    var counted = HttpMetrics.connections(listener);
+    return vertx.createHttpServer(options).connectionHandler(connection -> {
+          counted.handle(connection);
+          opened.handle(connection);
+        })
         .invalidRequestHandler(new MalformedRequests()).requestHandler(handler);
   }
 

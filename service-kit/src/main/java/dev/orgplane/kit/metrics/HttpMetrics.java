@@ -36,7 +36,7 @@ public final class HttpMetrics implements Handler<RoutingContext> {
    */
   private static final int OTHER_STATUS_SLOT = 0;
   private static final String OTHER_STATUS = "other";
-  static final int CLOSED_BY_CLIENT = 499;
+  public static final int CLOSED_BY_CLIENT = 499;
   private final String service;
   private final MeterRegistry registry;
   private final AtomicLong active;
@@ -63,15 +63,36 @@ public final class HttpMetrics implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    long started = System.nanoTime();
-    active.incrementAndGet();
+    long started = begin();
     ctx.addEndHandler(ended -> {
-      active.decrementAndGet();
       var response = ctx.response();
-      timer(ctx.request().method().name(), response.headWritten() ? response.getStatusCode() : CLOSED_BY_CLIENT)
-          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      end(ctx.request().method().name(), response.headWritten() ? response.getStatusCode() : CLOSED_BY_CLIENT,
+          started);
     });
     ctx.next();
+  }
+
+  /**
+   * A request arrived that is answered without vertx-web (the gateway's reads served below it): counted active until
+   * {@link #end}; answers the time it began.
+   */
+  public long begin() {
+    active.incrementAndGet();
+    return System.nanoTime();
+  }
+
+  /** The request that {@link #begin} counted is answered by another, which counts it itself. */
+  public void handedOff() {
+    active.decrementAndGet();
+  }
+
+  /**
+   * The request that {@link #begin} answered {@code started} for ended with {@code status}, or
+   * {@link #CLOSED_BY_CLIENT} when no answer went out.
+   */
+  public void end(String method, int status, long started) {
+    active.decrementAndGet();
+    timer(method, status).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
   }
 
   private Timer timer(String method, int status) {

@@ -1,0 +1,196 @@
+package dev.orgplane.gateway.routing;
+
+import dev.orgplane.kit.http.RequestIds;
+import dev.orgplane.kit.metrics.HttpMetrics;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.net.URI;
+
+/**
+ * One read served below the router ({@link FastReads}): sent on a pooled upstream connection, its answer written to
+ * the caller's channel piece by piece as the upstream connection reads it, flushed once at its end (a typical answer
+ * is one write), or as it goes when the caller is slow or the answer streams. The route's timeout is an idle timeout,
+ * as on the router's path ({@link UpstreamExchange}). A failure before the answer hands the read to the router
+ * ({@link FastReads#handOff}): with the problem to answer when the upstream timed out or every connection was busy,
+ * else to be tried anew there (a kept-alive connection the upstream closed meanwhile, another upstream of the route).
+ */
+final class FastExchange implements UpstreamListener {
+
+  /** The answer's head, written with our checks: upstream fields are copied as they came. */
+  private static final DefaultHttpHeadersFactory UNCHECKED =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+
+  private final FastReads reads;
+  private final ChannelHandlerContext caller;
+  private final HttpRequest request;
+  private final FastReads.Admitted admitted;
+  private final FastReads.Parts parts;
+  private final long started;
+  private URI upstream;
+  private long sentAt;
+  private UpstreamLease lease;
+  private boolean answering;
+  private boolean interim;
+  private boolean keepAlive;
+  /** Whether the answer streams: written as it comes, not flushed once at its end. */
+  private boolean streams;
+  /** Whether the answer is an event stream, which ends when its upstream or its caller ends it. */
+  private boolean endless;
+  private int status;
+
+  FastExchange(FastReads reads, HttpRequest request, FastReads.Admitted admitted, FastReads.Parts parts) {
+    this.reads = reads;
+    this.caller = reads.caller();
+    this.request = request;
+    this.admitted = admitted;
+    this.parts = parts;
+    this.started = parts.metrics().begin();
+  }
+
+  void start() {
+    var forwarding = parts.forwarding();
+    sentAt = System.currentTimeMillis();
+    upstream = forwarding.balancer().pick(admitted.route(), sentAt);
+    var outgoing = forwarding.request(HttpMethod.GET, request.uri(), upstream);
+    var headers = outgoing.headers();
+    HopHeaders.passedOn(request.headers().iteratorCharSequence(), null, headers::add);
+    HopHeaders.added(headers::add, admitted.requestId(), admitted.forwardedFor(), admitted.proto(), admitted.host());
+    lease = new UpstreamLease(forwarding.channels(), upstream, admitted.route().timeoutMillis(), this);
+    lease.start(outgoing);
+  }
+
+  @Override
+  public void head(HttpResponse answer) {
+    lease.heard();
+    if (answer.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      interim = true;
+      return;
+    }
+    answering = true;
+    status = answer.status().code();
+    keepAlive = HttpUtil.isKeepAlive(answer);
+    parts.door().answered(admitted, answer);
+    parts.forwarding().balancer().answered(upstream, sentAt, status, !keepAlive);
+    var relayed = new DefaultHttpResponse(HttpVersion.HTTP_1_1, answer.status(), UNCHECKED);
+    var headers = relayed.headers();
+    var connection = HopHeaders.connectionOf(answer.headers());
+    for (var fields = answer.headers().iteratorCharSequence(); fields.hasNext(); ) {
+      var field = fields.next();
+      if (!HopHeaders.staysBehind(field.getKey(), connection)) {
+        headers.add(field.getKey(), field.getValue());
+      }
+    }
+    headers.add(RequestIds.HEADER, admitted.requestId());
+    long length = HttpUtil.getContentLength(answer, -1L);
+    if (length >= 0) {
+      headers.add(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
+    } else if (!noBody(status)) {
+      headers.add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      streams = true;
+    }
+    if (RelayedEventStreams.isEventStream(answer.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
+      // as long as its caller watches, on a connection of its own (see UpstreamChannels#detach)
+      lease.detach();
+      keepAlive = false;
+      streams = true;
+      endless = true;
+    }
+    caller.write(relayed);
+  }
+
+  @Override
+  public void content(HttpContent piece) {
+    lease.heard();
+    if (interim) {
+      interim = !(piece instanceof LastHttpContent);
+      return;
+    }
+    var bytes = piece.content();
+    if (bytes.isReadable()) {
+      caller.write(new DefaultHttpContent(bytes.retain()));
+    }
+    if (piece instanceof LastHttpContent) {
+      lease.end(keepAlive);
+      caller.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(written -> answered(
+          written.isSuccess() ? status : HttpMetrics.CLOSED_BY_CLIENT));
+      reads.ended();
+    } else if (streams) {
+      caller.flush();
+    }
+    if (!lease.ended() && !caller.channel().isWritable()) {
+      // paused before the flush, which may drain the caller's queue at once and say so before it returns
+      lease.pause();
+      caller.flush();
+    }
+  }
+
+  /** The caller took enough of the answer: the upstream is read on. */
+  void callerWritable() {
+    lease.resume();
+  }
+
+  /** The caller hung up: the upstream connection cannot carry another request, its answer half read. */
+  void callerGone() {
+    if (lease.end(false)) {
+      parts.metrics().end(HttpMethod.GET.name(), answering ? status : HttpMetrics.CLOSED_BY_CLIENT, started);
+    }
+  }
+
+  @Override
+  public void fail(Throwable cause, boolean connectionWasReused) {
+    if (!lease.end(false)) {
+      return;
+    }
+    if (answering) {
+      // the caller has half an answer, which only the connection's end can tell it is cut
+      caller.close();
+      parts.metrics().end(HttpMethod.GET.name(), status, started);
+      return;
+    }
+    boolean sent = lease.sent();
+    var problem = parts.forwarding().balancer().failure(cause, upstream, sent);
+    // what the router's path sends again (BodilessForwarder: a kept-alive connection closed meanwhile, or an upstream
+    // not reached when the route has another) it is given to decide anew; any other failure it answers
+    boolean again = sent ? connectionWasReused : admitted.route().upstreams().size() > 1 && problem.status() == 502;
+    parts.metrics().handedOff();
+    reads.handOff(request, admitted, again ? null : problem);
+  }
+
+  /** Whether the answer being relayed is an event stream. */
+  boolean endless() {
+    return endless;
+  }
+
+  @Override
+  public boolean reused() {
+    return lease.reused();
+  }
+
+  /** The answer is written (or its caller gone meanwhile): counted and logged as the router's are. */
+  private void answered(int writtenStatus) {
+    parts.served().increment();
+    parts.metrics().end(HttpMethod.GET.name(), writtenStatus, started);
+    if (writtenStatus != HttpMetrics.CLOSED_BY_CLIENT) {
+      var principal = admitted.principal();
+      parts.accessLog().record(admitted.requestId(), HttpMethod.GET.name(), admitted.path(), status,
+          System.nanoTime() - started, principal.subject());
+    }
+  }
+
+  /** 1xx, 204 and 304 answers have no body (RFC 9112, 6.3). */
+  private static boolean noBody(int status) {
+    return status == 204 || status == 304 || status < 200;
+  }
+}

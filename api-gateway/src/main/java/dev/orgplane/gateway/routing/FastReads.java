@@ -1,0 +1,296 @@
+package dev.orgplane.gateway.routing;
+
+import dev.orgplane.kit.auth.BearerToken;
+import dev.orgplane.kit.auth.Principal;
+import dev.orgplane.kit.http.AccessLog;
+import dev.orgplane.kit.http.ApiException;
+import dev.orgplane.kit.http.RequestIds;
+import dev.orgplane.kit.metrics.HttpMetrics;
+import dev.orgplane.kit.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayDeque;
+
+/**
+ * Serves the door's hot reads below Vert.x's HTTP server and vertx-web: an HTTP/1.1 GET without a body, under a token
+ * verified already, that the door admits from what it knows at once ({@link Door}), goes to its upstream on the
+ * router's own pooled connections ({@link UpstreamChannels}) and its answer straight back to the caller's channel.
+ * Vert.x's request and response objects, the router's dozen handlers and the routing context cost about a quarter of
+ * the gateway's CPU per proxied read (see the README's "The gateway's hot path"). One of these sits in each HTTP/1
+ * door connection's pipeline, just ahead of Vert.x's handler.
+ *
+ * <p>Everything else goes to Vert.x as it came, and so does a read whose exchange fails before its answer: every
+ * refusal and every problem answer is the router's, written once. A read handed over carries the failure it met, if
+ * the router is to answer it rather than try again ({@link #answerHandedFailures}). Answers keep the order of their
+ * requests: a read is served here only while Vert.x holds no request of the connection, and what arrives while one is
+ * served waits for its end.
+ */
+public final class FastReads extends ChannelDuplexHandler {
+
+  /** The name of the handler in a connection's pipeline. */
+  public static final String NAME = "orgplane-fast-reads";
+  private static final String VERTX_HANDLER = "handler";
+  static final String SERVED = "orgplane_gateway_fast_reads";
+  static final String HANDED_OFF = "orgplane_gateway_fast_reads_handed_off";
+  private static final AttributeKey<Throwable> HANDED_FAILURE = AttributeKey.valueOf("orgplane.handedFailure");
+
+  /** What the door decides of a read before it goes on, from what it knows at once. */
+  public interface Door {
+    /**
+     * The read admitted, the rate limits' tokens taken; or null for a request the router is to decide (any other than
+     * a plain read, one whose token is not verified already, one a limit would refuse).
+     */
+    Admitted admit(HttpRequest request, String peer, boolean tls);
+
+    /** {@code admitted} goes to the router after all, which takes the rate limits' tokens itself. */
+    void giveBack(Admitted admitted);
+
+    /** The upstream's answer to {@code admitted}, before it is relayed (a token the service refused as revoked). */
+    void answered(Admitted admitted, HttpResponse answer);
+  }
+
+  /**
+   * A read the door let through: its id (the caller's, if well-formed), path as routed, route, principal and token; what the
+   * gateway tells its upstream of where it came from ({@code forwardedFor}, {@code proto}, {@code host}).
+   */
+  public record Admitted(String requestId, String path, Route route, Principal principal, BearerToken token,
+      String forwardedFor, String proto, String host) {
+  }
+
+  /**
+   * What a gateway instance's connections serve reads with: its door, the upstream connections and balancer of its
+   * router's reads, and the meters and access log every request is counted and logged in.
+   */
+  public record Parts(Door door, Forwarding forwarding, HttpMetrics metrics, AccessLog accessLog, Counter served,
+      Counter handedOff) {
+    public Parts(Door door, ProxyHandler proxy, HttpMetrics metrics, AccessLog accessLog) {
+      this(door, proxy.forwarding(), metrics, accessLog,
+          Counter.builder(SERVED).description("Reads served below the router, answered by their upstream")
+              .register(Metrics.registry()),
+          Counter.builder(HANDED_OFF).description("Reads begun below the router and handed to it, their exchange "
+              + "failed before the answer").register(Metrics.registry()));
+    }
+  }
+
+  private final Parts parts;
+  private final String peer;
+  private final boolean tls;
+  private ChannelHandlerContext ctx;
+  /** Requests given to Vert.x whose answer has not ended yet. */
+  private int routerRequests;
+  /** Whether the request being read, head and body, is Vert.x's. */
+  private boolean toRouter;
+  /** Whether the end of the request being served is still to come (and be dropped). */
+  private boolean endToCome;
+  private FastExchange served;
+  /** What arrived while a read was served, in order. */
+  private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+  /** A close asked for (by Vert.x: idle, draining) while a read was served: done once it is answered. */
+  private ChannelPromise closeAsked;
+  /** Whether Vert.x was given something since the read it was in ended: it writes its answers at that end. */
+  private boolean unflushedRead;
+
+  private FastReads(Parts parts, String peer, boolean tls) {
+    this.parts = parts;
+    this.peer = peer;
+    this.tls = tls;
+  }
+
+  /** Puts a handler in {@code connection}'s pipeline if it is an HTTP/1 one (HTTP/2's streams go to the router). */
+  public static void serve(HttpConnection connection, Parts parts) {
+    if (!(connection instanceof ConnectionBase base)) {
+      return;
+    }
+    var pipeline = base.channel().pipeline();
+    if (pipeline.get(VERTX_HANDLER) != null && pipeline.get("httpDecoder") != null) {
+      var address = connection.remoteAddress();
+      var host = address == null ? null : address.host();
+      pipeline.addBefore(VERTX_HANDLER, NAME,
+          new FastReads(parts, host == null ? "unknown" : host, connection.isSsl()));
+    }
+  }
+
+  /**
+   * The failure a read handed to the router met on its way, for the router to answer (a timeout, a busy pool); null
+   * for any other request, which the router decides itself. Read once: the connection's next request has none.
+   */
+  private static Throwable handedFailure(HttpServerRequest request) {
+    return request.connection() instanceof ConnectionBase base ? base.channel().attr(HANDED_FAILURE).getAndSet(null)
+        : null;
+  }
+
+  /** A router handler, first: a read handed over with a failure is answered with it. */
+  public static void answerHandedFailures(RoutingContext ctx) {
+    var failure = handedFailure(ctx.request());
+    if (failure instanceof ApiException problem) {
+      UpstreamBalancer.fail(ctx, problem);
+    } else {
+      ctx.next();
+    }
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object message) {
+    if (endToCome && message instanceof HttpContent) {
+      // a read has no body: what follows its head is the empty end, which the decoder sends on its own
+      endToCome = !(message instanceof LastHttpContent);
+      ReferenceCountUtil.release(message);
+      return;
+    }
+    if (served != null) {
+      waiting.add(message);
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
+    if (!toRouter && routerRequests == 0 && message instanceof HttpRequest request
+        && !(message instanceof HttpContent)) {
+      var admitted = door().admit(request, peer, tls);
+      if (admitted != null) {
+        endToCome = true;
+        served = new FastExchange(this, request, admitted, parts);
+        served.start();
+        return;
+      }
+    }
+    toRouter(message);
+  }
+
+  private void toRouter(Object message) {
+    unflushedRead = true;
+    if (message instanceof HttpRequest) {
+      routerRequests++;
+    }
+    if (message instanceof HttpRequest || toRouter) {
+      toRouter = !(message instanceof LastHttpContent);
+    }
+    ctx.fireChannelRead(message);
+  }
+
+  /** The read served ended, answered or cut off: what waited goes on. */
+  void ended() {
+    served = null;
+    if (closeAsked != null) {
+      releaseWaiting();
+      ctx.close(closeAsked);
+      return;
+    }
+    ctx.channel().config().setAutoRead(true);
+    while (served == null && !waiting.isEmpty()) {
+      channelRead(ctx, waiting.poll());
+    }
+    endRouterRead();
+  }
+
+  /**
+   * Tells Vert.x the read it was given ended: requests handed to it after the socket's read (a read that failed, one
+   * that waited) are answered in its write queue until it hears so, and the caller waited for them forever.
+   */
+  private void endRouterRead() {
+    if (unflushedRead) {
+      unflushedRead = false;
+      ctx.fireChannelReadComplete();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    unflushedRead = false;
+    ctx.fireChannelReadComplete();
+  }
+
+  /**
+   * The read served goes to the router after all, with the failure it is to answer, or none: it decides anew, its
+   * rate-limit tokens given back for the router to take.
+   */
+  void handOff(HttpRequest request, Admitted admitted, Throwable failure) {
+    parts.handedOff().increment();
+    if (failure != null) {
+      // answered first thing, before the router's rate limits: the tokens it took here stand
+      ctx.channel().attr(HANDED_FAILURE).set(failure);
+    } else {
+      door().giveBack(admitted);
+    }
+    // the router logs and answers it under the id its upstream may have seen already
+    request.headers().set(RequestIds.HEADER, admitted.requestId());
+    served = null;
+    toRouter(request);
+    toRouter(LastHttpContent.EMPTY_LAST_CONTENT);
+    ended();
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
+    // only Vert.x's answers pass here (the reads served here are written from this handler, past it): one ends with
+    // its last content, but for an interim 100 Continue, written whole
+    if (message instanceof LastHttpContent && !(message instanceof HttpResponse interim
+        && interim.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+      routerRequests--;
+    }
+    ctx.write(message, promise);
+  }
+
+  /**
+   * A close Vert.x asks for while a read is served (the connection idle to its knowledge: at a stop, or its idle
+   * timeout) waits for the answer's end, but for an event stream's, which has none: ended now, as a stop ends the
+   * router's ({@link RelayedEventStreams}).
+   */
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    if (served != null && closeAsked == null && !served.endless()) {
+      closeAsked = promise;
+      return;
+    }
+    ctx.close(promise);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (served != null && ctx.channel().isWritable()) {
+      served.callerWritable();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (served != null) {
+      var abandoned = served;
+      served = null;
+      abandoned.callerGone();
+    }
+    releaseWaiting();
+    ctx.fireChannelInactive();
+  }
+
+  private void releaseWaiting() {
+    waiting.forEach(ReferenceCountUtil::release);
+    waiting.clear();
+  }
+
+  /** The caller's end of the connection the reads are served on. */
+  ChannelHandlerContext caller() {
+    return ctx;
+  }
+
+  private Door door() {
+    return parts.door();
+  }
+}

@@ -1,0 +1,161 @@
+package dev.orgplane.gateway.routing;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One request's hold on a pooled connection to its upstream ({@link UpstreamChannels}): waiting for one, sending on it,
+ * giving it back or closing it once, and the route's timeout, which is an idle timeout: it fires when nothing arrived
+ * for that long while the gateway was reading (paused while the caller's write queue is full, the upstream's silence
+ * being the gateway's doing meanwhile). What the connection decodes, and how the hold fails, goes to the exchange that
+ * relays the answer ({@link UpstreamListener}: the router's {@link UpstreamExchange}, or {@link FastExchange}).
+ */
+final class UpstreamLease {
+
+  private final UpstreamChannels channels;
+  private final URI upstream;
+  private final long timeoutNanos;
+  private final UpstreamListener listener;
+  private Future<Channel> acquisition;
+  private Channel channel;
+  private boolean reused;
+  private boolean ended;
+  private long lastActivity;
+  private ScheduledFuture<?> timer;
+  private boolean paused;
+
+  UpstreamLease(UpstreamChannels channels, URI upstream, long timeoutMillis, UpstreamListener listener) {
+    this.channels = channels;
+    this.upstream = upstream;
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    this.listener = listener;
+  }
+
+  /** Waits for a connection (within the timeout too), then sends {@code request} on it. */
+  void start(HttpRequest request) {
+    lastActivity = System.nanoTime();
+    timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
+    acquisition = channels.acquire(upstream);
+    acquisition.onComplete(acquired -> {
+      if (acquired.failed()) {
+        listener.fail(acquired.cause(), false);
+      } else if (ended) {
+        // timed out or abandoned while waiting for the connection: it goes back untouched
+        channels.release(upstream, acquired.result());
+      } else {
+        send(acquired.result(), request);
+      }
+    });
+  }
+
+  private void send(Channel connection, HttpRequest request) {
+    channel = connection;
+    connection.attr(UpstreamExchange.CURRENT).set(listener);
+    reused = connection.attr(UpstreamExchange.USED).getAndSet(Boolean.TRUE) != null;
+    connection.writeAndFlush(request).addListener(written -> {
+      if (!written.isSuccess()) {
+        listener.fail(written.cause(), reused);
+      }
+    });
+  }
+
+  /** Something arrived from the upstream: the idle timeout counts from now. */
+  void heard() {
+    lastActivity = System.nanoTime();
+  }
+
+  /** Whether the request went out on a connection (it may not have reached the upstream). */
+  boolean sent() {
+    return channel != null;
+  }
+
+  /** Whether the connection had carried a request before this one. */
+  boolean reused() {
+    return reused;
+  }
+
+  boolean ended() {
+    return ended;
+  }
+
+  /** The connection, once it carries the request. */
+  Channel channel() {
+    return channel;
+  }
+
+  /** The answer is an event stream: its connection leaves the pool's count, and is closed when it ends. */
+  void detach() {
+    channels.detach(upstream, channel);
+  }
+
+  /**
+   * The caller's write queue is full: the upstream is not read until the caller has taken enough ({@link #resume}),
+   * and the timeout stops with it. A caller that takes nothing is closed by the door's idle timeout.
+   */
+  void pause() {
+    channel.config().setAutoRead(false);
+    if (!paused) {
+      paused = true;
+      timer.cancel(false);
+    }
+  }
+
+  /** The caller took enough: the upstream is read on, its silence counted afresh. */
+  void resume() {
+    if (ended || !paused) {
+      // ended: the connection may carry another exchange by now
+      return;
+    }
+    paused = false;
+    lastActivity = System.nanoTime();
+    timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
+    channel.config().setAutoRead(true);
+  }
+
+  private void checkIdle() {
+    if (ended || paused) {
+      return;
+    }
+    long idleFor = System.nanoTime() - lastActivity;
+    if (idleFor < timeoutNanos) {
+      timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos - idleFor, TimeUnit.NANOSECONDS);
+      return;
+    }
+    long timeoutMillis = timeoutNanos / 1_000_000;
+    if (channel == null && channels.stopWaiting(upstream, acquisition)) {
+      listener.fail(new NoFreeConnection(upstream, timeoutMillis), false);
+    } else {
+      listener.fail(new TimeoutException("no answer from " + upstream + " for " + timeoutMillis + " ms"), false);
+    }
+  }
+
+  /**
+   * Once (false after the first): the connection goes back to the pool if it can carry another request, and is closed
+   * otherwise; a request still waiting for one waits no more (its caller hung up, or it timed out), so a connection
+   * freed later is for a request still wanted.
+   */
+  boolean end(boolean reusable) {
+    if (ended) {
+      return false;
+    }
+    ended = true;
+    timer.cancel(false);
+    if (channel == null) {
+      channels.stopWaiting(upstream, acquisition);
+      return true;
+    }
+    channel.attr(UpstreamExchange.CURRENT).set(null);
+    channel.config().setAutoRead(true);
+    if (reusable) {
+      channels.release(upstream, channel);
+    } else {
+      channels.discard(channel);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,500 @@
+package dev.orgplane.gateway;
+
+import static dev.orgplane.gateway.GatewayTest.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orgplane.kit.auth.RevokedToken;
+import dev.orgplane.kit.http.RequestIds;
+import dev.orgplane.kit.testing.Eventually;
+import dev.orgplane.kit.testing.TcpProxy;
+import dev.orgplane.kit.testing.TestKeys;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The reads the gateway serves below Vert.x's HTTP server ({@code routing.FastReads}) against those it leaves to the
+ * router: each test tells which path answered by the counters {@code /metrics} shows before and after, and checks that
+ * the answer is the one the router gives (status, body, headers, request id, problem, rate limit).
+ */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FastReadsTest {
+
+  private static final String ISSUER = "http://gateway.test";
+  private static final String AUDIENCE = "orgplane";
+  private static final String SERVED = "orgplane_gateway_fast_reads_total";
+  private static final String HANDED_OFF = "orgplane_gateway_fast_reads_handed_off_total";
+  private static final String ACTIVE = "orgplane_http_server_active_requests{service=\"api-gateway\"";
+  /** Past what the kernel buffers between the gateway and a caller that reads none of it. */
+  private static final int LARGE_ANSWER_BYTES = 16 * 1024 * 1024;
+  private final TestKeys keys = TestKeys.generate("fast-key");
+  /** Requests the hung upstream took (it answers none). */
+  private final AtomicInteger hungRequests = new AtomicInteger();
+  /** The request ids the hung upstream was sent. */
+  private final List<String> hungRequestIds = new CopyOnWriteArrayList<>();
+  /** Authorization headers the echoing upstream refuses as revoked. */
+  private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+  /** Completed when the streaming upstream's connection of the test under way closes. */
+  private volatile Promise<Void> streamClosed = Promise.promise();
+  private Vertx vertx;
+  private WebClient client;
+  private String echoUrl;
+  private String deadUrl;
+  private int port;
+  private String token;
+
+  @BeforeAll
+  void start(Vertx vertx) throws InterruptedException {
+    this.vertx = vertx;
+    echoUrl = url(echo());
+    deadUrl = "http://127.0.0.1:" + TcpProxy.freePort();
+    var routes = new JsonArray()
+        .add(route("/v1/hung/", url(hung())).put("timeoutMs", 300))
+        .add(route("/v1/dead/", deadUrl))
+        .add(route("/v1/stream/", url(streamer())))
+        .add(route("/v1/", echoUrl));
+    client = WebClient.create(vertx);
+    port = deploy(new JsonObject().put("ORGPLANE_ROUTES", routes.encode()));
+    token = keys.sign(vertx, TestKeys.claims(ISSUER, AUDIENCE, "alice"));
+  }
+
+  private static JsonObject route(String prefix, String upstream) {
+    return new JsonObject().put("prefix", prefix).put("upstreams", new JsonArray().add(upstream));
+  }
+
+  /**
+   * A gateway with {@code config} (no CORS, no trusted proxies: it serves reads below its router) on top of the
+   * defaults, once it holds org-service's keys; answers its port.
+   */
+  private int deploy(JsonObject config) throws InterruptedException {
+    var gateway = new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
+        .put("ORGPLANE_ORG_SERVICE_URL", echoUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_ROUTES", new JsonArray().add(route("/v1/", echoUrl)).encode())
+        // the stand-ins count what reaches them: no probes
+        .put("ORGPLANE_GATEWAY_READY_PROBE_MILLIS", "0").mergeIn(config));
+    vertx.deployVerticle(gateway).await();
+    var deployed = gateway.port();
+    // a token is verified at once (so its read served below the router) only by a gateway that holds the keys
+    Eventually.holds(() -> client.get(deployed, "127.0.0.1", "/health/ready").send().await().statusCode() == 200,
+        "the gateway never held org-service's keys");
+    return deployed;
+  }
+
+  /**
+   * Answers what it saw (path, query, request id, headers) with the status {@code ?status=} asks, and with hop-by-hop
+   * headers of its own that must stay behind; serves org-service's keys.
+   */
+  private HttpServer echo() {
+    return vertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals("/.well-known/jwks.json")) {
+        req.response().end(new JsonObject().put("keys", new JsonArray().add(keys.publicJwk())).encode());
+        return;
+      }
+      if (revoked.contains(String.valueOf(req.getHeader("Authorization")))) {
+        // as a service refuses a token on its revocation list
+        req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+            .putHeader(RevokedToken.HEADER, "true").putHeader("Content-Type", "application/problem+json")
+            .end(new JsonObject().put("status", 401).put("code", "invalid_token").put("detail", "revoked upstream")
+                .encode());
+        return;
+      }
+      var headers = new JsonObject();
+      req.headers().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
+      var seen = new JsonObject().put("path", req.path()).put("query", req.query())
+          .put("requestId", req.getHeader(RequestIds.HEADER)).put("headers", headers);
+      req.response().setStatusCode(Integer.parseInt(req.getParam("status", "200")))
+          .putHeader("Content-Type", "application/json").putHeader("X-Upstream", "kept")
+          .putHeader("Keep-Alive", "timeout=5").putHeader("Proxy-Authenticate", "Basic")
+          .putHeader("Connection", "X-Upstream-Hop").putHeader("X-Upstream-Hop", "for the gateway only")
+          .putHeader(RequestIds.HEADER, "the-upstream's-own").end(seen.encode());
+    }).listen(0, "127.0.0.1").await();
+  }
+
+  /** Takes every request, counts it, and never answers. */
+  private HttpServer hung() {
+    return vertx.createHttpServer().requestHandler(req -> {
+      hungRequests.incrementAndGet();
+      hungRequestIds.add(String.valueOf(req.getHeader(RequestIds.HEADER)));
+    }).listen(0, "127.0.0.1").await();
+  }
+
+  /**
+   * {@code /v1/stream/large}: {@value #LARGE_ANSWER_BYTES} bytes of known length at once; {@code /v1/stream/pieces}:
+   * two chunks 20 ms apart; {@code /v1/stream/endless}: chunks every 20 ms for as long as it is read. Each tells
+   * {@link #streamClosed} when its connection closes.
+   */
+  private HttpServer streamer() {
+    return vertx.createHttpServer().requestHandler(req -> {
+      var closed = streamClosed;
+      req.connection().closeHandler(v -> closed.tryComplete());
+      var response = req.response();
+      if (req.path().equals("/v1/stream/large")) {
+        response.end(Buffer.buffer(new byte[LARGE_ANSWER_BYTES]));
+      } else if (req.path().equals("/v1/stream/pieces")) {
+        response.setChunked(true).putHeader("Content-Type", "text/plain").write("first;");
+        vertx.setTimer(20, id -> response.end("second"));
+      } else {
+        response.setChunked(true);
+        var ticker = vertx.setPeriodic(20, id -> response.write("tick;"));
+        response.closeHandler(v -> vertx.cancelTimer(ticker));
+      }
+    }).listen(0, "127.0.0.1").await();
+  }
+
+  private static String url(HttpServer server) {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  @Test
+  void aPlainReadIsServedBelowTheRouterAsItsUpstreamAnswered() {
+    double servedBefore = scraped(port, SERVED);
+    double handedOffBefore = scraped(port, HANDED_OFF);
+    var answer = client.get(port, "127.0.0.1", "/v1/organizations?limit=2&status=203")
+        .putHeader("Authorization", "Bearer " + token).putHeader(RequestIds.HEADER, "trace-fast-1")
+        .putHeader("X-Forwarded-For", "10.1.2.3").putHeader("X-Forwarded-Host", "spoofed.example")
+        .putHeader("Forwarded", "for=6.6.6.6").putHeader("Proxy-Authorization", "Basic eDp5")
+        .putHeader("TE", "trailers").putHeader("Keep-Alive", "timeout=9").putHeader("X-Custom", "kept")
+        .send().await();
+    assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
+    assertEquals(handedOffBefore, scraped(port, HANDED_OFF));
+    assertEquals(203, answer.statusCode(), answer.bodyAsString());
+    var seen = answer.bodyAsJsonObject();
+    assertEquals("/v1/organizations", seen.getString("path"));
+    assertEquals("limit=2&status=203", seen.getString("query"));
+    assertEquals("trace-fast-1", seen.getString("requestId"));
+    assertEquals("trace-fast-1", answer.getHeader(RequestIds.HEADER), "the caller's id, not the upstream's");
+    var upstreamSaw = seen.getJsonObject("headers");
+    assertEquals("Bearer " + token, upstreamSaw.getString("authorization"), "services verify the token again");
+    assertEquals("127.0.0.1", upstreamSaw.getString("x-forwarded-for"), "the peer, not the caller's word");
+    assertEquals("http", upstreamSaw.getString("x-forwarded-proto"));
+    assertEquals("127.0.0.1:" + port, upstreamSaw.getString("x-forwarded-host"));
+    assertEquals("kept", upstreamSaw.getString("x-custom"));
+    for (var hop : List.of("proxy-authorization", "te", "keep-alive", "forwarded")) {
+      assertNull(upstreamSaw.getString(hop), hop + " stays with the caller");
+    }
+    assertEquals("application/json", answer.getHeader("Content-Type"));
+    assertEquals(String.valueOf(answer.body().length()), answer.getHeader("Content-Length"));
+    assertEquals("kept", answer.getHeader("X-Upstream"));
+    for (var hop : List.of("Keep-Alive", "Proxy-Authenticate", "X-Upstream-Hop", "Transfer-Encoding")) {
+      assertNull(answer.getHeader(hop), hop + " stays with the upstream");
+    }
+  }
+
+  /** An answer of unknown length goes on in chunks as it comes, whole. */
+  @Test
+  void anAnswerInChunksIsServedBelowTheRouterWhole() {
+    double servedBefore = scraped(port, SERVED);
+    var answer = client.get(port, "127.0.0.1", "/v1/stream/pieces").putHeader("Authorization", "Bearer " + token)
+        .send().await();
+    assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
+    assertEquals(200, answer.statusCode());
+    assertEquals("first;second", answer.bodyAsString());
+    assertEquals("chunked", answer.getHeader("Transfer-Encoding"));
+    assertEquals("text/plain", answer.getHeader("Content-Type"));
+  }
+
+  /**
+   * A service refuses a token served below the router as revoked: its answer goes to the caller as it came, and the
+   * door refuses the token from then on, itself (the router's 401), as when the router's read was refused.
+   */
+  @Test
+  void aTokenItsServiceRefusedAsRevokedOnAReadServedBelowTheRouterIsRefusedAtTheDoorNext() {
+    var stolen = keys.sign(vertx, TestKeys.claims(ISSUER, AUDIENCE, "signed-out-everywhere"));
+    revoked.add("Bearer " + stolen);
+    double servedBefore = scraped(port, SERVED);
+    var upstreams = client.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + stolen)
+        .send().await();
+    assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
+    assertProblem(upstreams, 401, "invalid_token");
+    assertEquals("revoked upstream", upstreams.bodyAsJsonObject().getString("detail"));
+    var doors = client.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + stolen)
+        .send().await();
+    assertEquals(servedBefore + 1, scraped(port, SERVED), "refused by the router");
+    assertProblem(doors, 401, "invalid_token");
+    assertEquals("The token was revoked.", doors.bodyAsJsonObject().getString("detail"), "the door's own");
+  }
+
+  @Test
+  void aReadWithAMalformedRequestIdIsServedUnderANewOneItsUpstreamSawToo() {
+    double servedBefore = scraped(port, SERVED);
+    var answer = client.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + token)
+        .putHeader(RequestIds.HEADER, "not well formed!").send().await();
+    assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    var id = answer.getHeader(RequestIds.HEADER);
+    assertTrue(RequestIds.isWellFormed(id), id);
+    assertNotEquals("not well formed!", id);
+    assertEquals(id, answer.bodyAsJsonObject().getString("requestId"));
+  }
+
+  /**
+   * Raw requests the door leaves to the router (its token placed at {@code {token}}), with the status the router
+   * answers and the path the upstream saw (none: it saw nothing).
+   */
+  static Stream<Arguments> leftToTheRouter() {
+    var head = "\r\nHost: localhost\r\nAuthorization: Bearer {token}";
+    return Stream.of(
+        Arguments.of("GET /v1/organizations HTTP/1.1" + head + "\r\nOrigin: https://app.example\r\n\r\n", 200,
+            "/v1/organizations"),
+        Arguments.of("GET /v1/organizations/%61bc HTTP/1.1" + head + "\r\n\r\n", 200, "/v1/organizations/%61bc"),
+        Arguments.of("GET /v1/organizations/a.json HTTP/1.1" + head + "\r\n\r\n", 200, "/v1/organizations/a.json"),
+        Arguments.of("GET /v1/organizations HTTP/1.1" + head + "\r\nAccept: text/event-stream\r\n\r\n", 200,
+            "/v1/organizations"),
+        Arguments.of("GET /v1/organizations HTTP/1.1" + head + "\r\nConnection: keep-alive\r\n\r\n", 200,
+            "/v1/organizations"),
+        Arguments.of("GET /v1/auth/token HTTP/1.1" + head + "\r\n\r\n", 405, null),
+        Arguments.of("GET /v1/organizations HTTP/1.1" + head + "\r\nHost: elsewhere\r\n\r\n", 400, null),
+        Arguments.of("GET /v1/organizations HTTP/1.0" + head + "\r\n\r\n", 200, "/v1/organizations"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("leftToTheRouter")
+  void aReadTheDoorLeavesToTheRouterIsAnsweredThere(String request, int status, String upstreamPath)
+      throws IOException {
+    double servedBefore = scraped(port, SERVED);
+    var answer = exchange(port, request.replace("{token}", token), 1).get(0);
+    assertEquals(servedBefore, scraped(port, SERVED), "not served below the router");
+    assertEquals(status, answer.status(), answer.body());
+    if (upstreamPath != null) {
+      assertEquals(upstreamPath, new JsonObject(answer.body()).getString("path"));
+    } else {
+      assertTrue(answer.body().contains("\"code\":"), "a problem: " + answer.body());
+    }
+  }
+
+  @Test
+  void anExpiredTokenIsRefusedByTheRouterAsBefore() {
+    long now = System.currentTimeMillis() / 1000;
+    var expired = keys.sign(vertx, TestKeys.claims(ISSUER, AUDIENCE, "alice").put("iat", now - 600)
+        .put("exp", now - 60));
+    double servedBefore = scraped(port, SERVED);
+    var refused = client.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + expired)
+        .send().await();
+    assertEquals(servedBefore, scraped(port, SERVED), "not served below the router");
+    assertProblem(refused, 401, "invalid_token");
+    assertEquals("Bearer error=\"invalid_token\"", refused.getHeader("WWW-Authenticate"));
+  }
+
+  /** Once the router answered a connection's request, that connection's next read is served below it again. */
+  @Test
+  void aReadAfterARouterAnswerOnItsConnectionIsServedBelowTheRouter() throws IOException {
+    double servedBefore = scraped(port, SERVED);
+    try (var socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      var routed = answers(socket, withOrigin(read("/v1/first", "id-1")), 1);
+      assertEquals(servedBefore, scraped(port, SERVED), "the router's");
+      var served = answers(socket, read("/v1/second", "id-2"), 1);
+      assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
+      assertEquals("/v1/first", new JsonObject(routed.get(0).body()).getString("path"));
+      assertEquals("/v1/second", new JsonObject(served.get(0).body()).getString("path"));
+    }
+  }
+
+  /**
+   * Three reads written at once on one connection, the one at {@code routed} with an Origin (the router's), the
+   * others plain: their answers come in their order, each with its own id and path.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2})
+  void pipelinedReadsAreAnsweredInTheirOrderWhicheverPathServesThem(int routed) throws IOException {
+    var requests = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      var request = read("/v1/pipelined/" + i, "pipelined-" + i);
+      requests.append(i == routed ? withOrigin(request) : request);
+    }
+    double servedBefore = scraped(port, SERVED);
+    var answers = exchange(port, requests.toString(), 3);
+    for (int i = 0; i < 3; i++) {
+      var answer = answers.get(i);
+      assertEquals(200, answer.status(), answer.body());
+      assertEquals("/v1/pipelined/" + i, new JsonObject(answer.body()).getString("path"));
+      assertEquals("pipelined-" + i, answer.headers().get("x-request-id"));
+    }
+    double served = scraped(port, SERVED) - servedBefore;
+    // a plain read ahead of the routed one is served below the router; one after it waits for the router's answer
+    assertTrue(served >= (routed == 0 ? 0 : 1) && served <= 2, served + " served below the router");
+  }
+
+  @Test
+  void aReadWhoseUpstreamTimesOutIsAnswered504ByTheRouterAndSentOnce() {
+    double servedBefore = scraped(port, SERVED);
+    double handedOffBefore = scraped(port, HANDED_OFF);
+    int hungBefore = hungRequests.get();
+    var answer = client.get(port, "127.0.0.1", "/v1/hung/x").putHeader("Authorization", "Bearer " + token).send()
+        .await();
+    assertProblem(answer, 504, "upstream_timeout");
+    assertEquals(hungBefore + 1, hungRequests.get(), "the upstream was sent the read once");
+    assertEquals(hungRequestIds.get(hungRequestIds.size() - 1), answer.getHeader(RequestIds.HEADER),
+        "answered under the id the upstream saw");
+    assertEquals(handedOffBefore + 1, scraped(port, HANDED_OFF), "handed to the router");
+    assertEquals(servedBefore, scraped(port, SERVED));
+  }
+
+  @Test
+  void aReadToAnUpstreamThatIsDownIsAnswered502ByTheRouter() {
+    double servedBefore = scraped(port, SERVED);
+    double handedOffBefore = scraped(port, HANDED_OFF);
+    var answer = client.get(port, "127.0.0.1", "/v1/dead/x").putHeader("Authorization", "Bearer " + token).send()
+        .await();
+    assertProblem(answer, 502, "upstream_unavailable");
+    assertEquals(handedOffBefore + 1, scraped(port, HANDED_OFF), "handed to the router");
+    assertEquals(servedBefore, scraped(port, SERVED));
+  }
+
+  /** A bucket of three: each read served below the router takes one token, not two; the fourth is the router's 429. */
+  @Test
+  void aReadServedBelowTheRouterTakesOneToken() throws InterruptedException {
+    var limited = deploy(new JsonObject().put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01")
+        .put("ORGPLANE_RATE_LIMIT_BURST", "3"));
+    double servedBefore = scraped(port, SERVED);
+    var statuses = new ArrayList<Integer>();
+    HttpResponse<Buffer> last = null;
+    for (int i = 0; i < 4; i++) {
+      last = client.get(limited, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + token)
+          .send().await();
+      statuses.add(last.statusCode());
+    }
+    assertEquals(List.of(200, 200, 200, 429), statuses);
+    assertProblem(last, 429, "rate_limited");
+    assertTrue(Integer.parseInt(last.getHeader("Retry-After")) >= 60, last.getHeader("Retry-After"));
+    assertEquals(servedBefore + 3, scraped(port, SERVED), "the three served below the router");
+  }
+
+  /**
+   * A read handed to the router with the failure it met takes a token too, as the router's own 502 does: a caller
+   * reading from an upstream that is down is limited like any other.
+   */
+  @Test
+  void aReadHandedToTheRouterWithItsFailureTakesOneToken() throws InterruptedException {
+    var limited = deploy(new JsonObject().put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01")
+        .put("ORGPLANE_RATE_LIMIT_BURST", "3").put("ORGPLANE_ROUTES", new JsonArray()
+            .add(route("/v1/dead/", deadUrl)).add(route("/v1/", echoUrl)).encode()));
+    var statuses = new ArrayList<Integer>();
+    for (var path : List.of("/v1/dead/x", "/v1/organizations", "/v1/organizations", "/v1/organizations")) {
+      statuses.add(client.get(limited, "127.0.0.1", path).putHeader("Authorization", "Bearer " + token).send()
+          .await().statusCode());
+    }
+    assertEquals(List.of(502, 200, 200, 429), statuses);
+  }
+
+  /**
+   * A caller that hangs up halfway through an answer (one larger than the kernel buffers, unread, or one that never
+   * ends): the upstream connection carrying it is closed, the request no longer counted active, and the next read, on
+   * a new connection, is served below the router as any.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"large", "endless"})
+  void aCallerWhoHangsUpMidAnswerLeavesNothingBehind(String answer) throws Exception {
+    double activeBefore = scraped(port, ACTIVE);
+    var closed = Promise.<Void>promise();
+    streamClosed = closed;
+    try (var socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(read("/v1/stream/" + answer, "hang-up").getBytes(StandardCharsets.US_ASCII));
+      var begun = new String(socket.getInputStream().readNBytes(64), StandardCharsets.ISO_8859_1);
+      assertTrue(begun.startsWith("HTTP/1.1 200 "), begun);
+    }
+    Eventually.holds(() -> closed.future().isComplete(), "the upstream connection is never closed");
+    Eventually.holds(() -> scraped(port, ACTIVE) == activeBefore, () -> scraped(port, ACTIVE) + " active, not "
+        + activeBefore);
+    double servedBefore = scraped(port, SERVED);
+    var next = client.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + token).send()
+        .await();
+    assertEquals(200, next.statusCode(), next.bodyAsString());
+    assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
+  }
+
+  /** A plain read of {@code path} under the test's token, with request id {@code id}. */
+  private String read(String path, String id) {
+    return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\n"
+        + RequestIds.HEADER + ": " + id + "\r\n\r\n";
+  }
+
+  /** {@code request} with an Origin header, which has the router answer it (CORS, though none is configured). */
+  private static String withOrigin(String request) {
+    return request.replace("\r\n\r\n", "\r\nOrigin: https://app.example\r\n\r\n");
+  }
+
+  /**
+   * The sum of the samples {@code /metrics} shows (at the gateway on {@code port}) for {@code series}: a name, or a
+   * name and the start of its labels. The scrape is the router's, and is counted active itself.
+   */
+  private double scraped(int port, String series) {
+    var text = client.get(port, "127.0.0.1", "/metrics").send().await().bodyAsString();
+    return text.lines().filter(line -> line.startsWith(series) && (line.charAt(series.length()) == ' '
+            || line.charAt(series.length()) == '{' || series.contains("{")))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /** An answer read off a raw connection: its status, its headers (names in lower case) and its body. */
+  record Answer(int status, Map<String, String> headers, String body) {
+  }
+
+  /** Writes {@code requests} at once on a new connection and reads {@code count} answers. */
+  private static List<Answer> exchange(int port, String requests, int count) throws IOException {
+    try (var socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      return answers(socket, requests, count);
+    }
+  }
+
+  /** Writes {@code requests} at once on {@code socket} and reads {@code count} answers with a Content-Length each. */
+  private static List<Answer> answers(Socket socket, String requests, int count) throws IOException {
+    socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+    var in = socket.getInputStream();
+    var answers = new ArrayList<Answer>();
+    while (answers.size() < count) {
+      var head = new ByteArrayOutputStream();
+      while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          throw new IOException("closed after " + answers + " and " + head);
+        }
+        head.write(b);
+      }
+      var lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+      var headers = new LinkedHashMap<String, String>();
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        headers.put(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      }
+      var body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+      answers.add(new Answer(Integer.parseInt(lines[0].split(" ")[1]), headers,
+          new String(body, StandardCharsets.UTF_8)));
+    }
+    return answers;
+  }
+}
