@@ -198,8 +198,8 @@ public final class GatewayVerticle extends ServiceVerticle {
     var idle = own.idleTimeoutSeconds();
     var handler = draining.around(HeadRequests.alongsideGets(router));
     if (own.tls()) {
-      return ServiceHttp.listenTls(vertx, handler, host, port, own.tlsCertFile(), own.tlsKeyFile(), idle, HeadLimits.DOOR,
-          opened);
+      return ServiceHttp.listenTls(vertx, handler, host, port, own.tlsCertFile(), own.tlsKeyFile(), idle,
+          HeadLimits.DOOR, opened);
     }
     return clients.trustsProxies()
         ? ServiceHttp.listenHttp1(vertx, handler, host, port, idle, HeadLimits.DOOR, opened)

@@ -18,19 +18,21 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import io.vertx.core.net.HostAndPort;
 
 /**
  * The door's checks of a read served below the router ({@link FastReads}), made only from what it knows at once: the
- * token verified already (from the verified-token cache), the rate limits' buckets, the route table and the API
- * document's methods. A read it admits is one the router would have sent on unchanged, through every handler of
+ * token verified before (the verified-token cache), the rate limits' buckets, the route table and the API document's
+ * methods. A read it admits is one the router would have sent on unchanged, through every handler of
  * {@link GatewayVerticle}: anything it is not sure of goes to the router, which decides it as it always has. So a
  * request goes to the router when it has a body or a framing header, an {@code Expect}, an {@code Upgrade}, a
- * {@code Connection} header, an {@code Origin} (CORS), more or fewer than one {@code Host}, asks for an event stream,
- * or has a path with anything but letters, digits, {@code -} and {@code _} in its segments (no dot-segment, no
- * percent-encoding to resolve, no empty segment); when the path is open (sign-in) or not a read the API document
- * names; when its token is not verified already, is another issuer's (exchanged for the platform's on the router's
- * path) or refused; when a rate limit would refuse it (answered 429 by the router); and while the gateway drains,
- * or when it trusts proxies in front (whose X-Forwarded-For the router walks) or serves CORS (whose Vary it merges).
+ * {@code Connection} header, an {@code Origin} (CORS), more or fewer than one {@code Host} or one that is no
+ * authority, asks for an event stream, or has a path with anything but letters, digits, {@code -} and {@code _} in
+ * its segments (no dot-segment, no percent-encoding to resolve, no empty segment); when the path is open (sign-in)
+ * or not a read the API document names; when its token was not verified before (the router verifies it, once), is
+ * another issuer's (exchanged for the platform's on the router's path) or refused; when a rate limit would refuse it
+ * (answered 429 by the router); and while the gateway drains, or when it trusts proxies in front (whose
+ * X-Forwarded-For the router walks) or serves CORS (whose Vary it merges).
  */
 final class ReadDoor implements FastReads.Door {
 
@@ -73,11 +75,15 @@ final class ReadDoor implements FastReads.Door {
     if (route == null || token == null) {
       return null;
     }
-    var verified = verifier.verify(token);
-    if (!verified.succeeded() || !ownIssuer.equals(verified.result().issuer())) {
+    var principal = verifier.remembered(token);
+    if (principal == null || !ownIssuer.equals(principal.issuer())) {
       return null;
     }
-    var principal = verified.result();
+    // the router refuses a Host that is no authority (400), and tells the services the one it read
+    var host = HostAndPort.parseAuthority(request.headers().get(HttpHeaderNames.HOST), -1);
+    if (host == null) {
+      return null;
+    }
     var address = RateLimit.addressKey(peer);
     // a bucket that refuses takes nothing: the router asks it again, and answers 429
     if (perAddress.take(address) > 0) {
@@ -89,7 +95,7 @@ final class ReadDoor implements FastReads.Door {
     }
     var given = request.headers().get(RequestIds.HEADER);
     return new FastReads.Admitted(RequestIds.isWellFormed(given) ? given : RequestIds.newId(), path, route,
-        principal, token, peer, tls ? "https" : "http", request.headers().get(HttpHeaderNames.HOST));
+        principal, token, peer, tls ? "https" : "http", host.toString());
   }
 
   @Override

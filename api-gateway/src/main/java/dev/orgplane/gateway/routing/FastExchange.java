@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -83,7 +84,8 @@ final class FastExchange implements UpstreamListener {
     keepAlive = HttpUtil.isKeepAlive(answer);
     parts.door().answered(admitted, answer);
     parts.forwarding().balancer().answered(upstream, sentAt, status, !keepAlive);
-    var relayed = new DefaultHttpResponse(HttpVersion.HTTP_1_1, answer.status(), UNCHECKED);
+    // the status's own reason phrase, as Vert.x writes it on the router's path, not the upstream's words
+    var relayed = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), UNCHECKED);
     var headers = relayed.headers();
     var connection = HopHeaders.connectionOf(answer.headers());
     for (var fields = answer.headers().iteratorCharSequence(); fields.hasNext(); ) {
@@ -123,9 +125,9 @@ final class FastExchange implements UpstreamListener {
     }
     if (piece instanceof LastHttpContent) {
       lease.end(keepAlive);
-      caller.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(written -> answered(
-          written.isSuccess() ? status : HttpMetrics.CLOSED_BY_CLIENT));
-      reads.ended();
+      var written = caller.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      written.addListener(done -> answered(done.isSuccess() ? status : HttpMetrics.CLOSED_BY_CLIENT));
+      reads.ended(written);
     } else if (streams) {
       caller.flush();
     }

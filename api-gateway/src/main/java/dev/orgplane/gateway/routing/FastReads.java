@@ -9,12 +9,14 @@ import dev.orgplane.kit.metrics.HttpMetrics;
 import dev.orgplane.kit.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -63,8 +65,8 @@ public final class FastReads extends ChannelDuplexHandler {
   }
 
   /**
-   * A read the door let through: its id (the caller's, if well-formed), path as routed, route, principal and token; what the
-   * gateway tells its upstream of where it came from ({@code forwardedFor}, {@code proto}, {@code host}).
+   * A read the door let through: its id (the caller's, if well-formed), path as routed, route, principal and token;
+   * what the gateway tells its upstream of where it came from ({@code forwardedFor}, {@code proto}, {@code host}).
    */
   public record Admitted(String requestId, String path, Route route, Principal principal, BearerToken token,
       String forwardedFor, String proto, String host) {
@@ -102,6 +104,13 @@ public final class FastReads extends ChannelDuplexHandler {
   private ChannelPromise closeAsked;
   /** Whether Vert.x was given something since the read it was in ended: it writes its answers at that end. */
   private boolean unflushedRead;
+  /** Whether this handler stopped reading the connection, requests waiting: it reads on when they go on. */
+  private boolean holding;
+  /**
+   * Whether Vert.x decided to close the connection (an answer saying {@code Connection: close}, a request that asked
+   * for it or could not ask to keep it, a close): what follows on it is Vert.x's to drop, never served here.
+   */
+  private boolean closing;
 
   private FastReads(Parts parts, String peer, boolean tls) {
     this.parts = parts;
@@ -115,7 +124,10 @@ public final class FastReads extends ChannelDuplexHandler {
       return;
     }
     var pipeline = base.channel().pipeline();
-    if (pipeline.get(VERTX_HANDLER) != null && pipeline.get("httpDecoder") != null) {
+    // the upstream connections are the gateway instance's, on its event loop: a connection on another (not how Vert.x
+    // hands them out) goes to the router
+    if (pipeline.get(VERTX_HANDLER) != null && pipeline.get("httpDecoder") != null
+        && base.channel().eventLoop() == parts.forwarding().channels().eventLoop()) {
       var address = connection.remoteAddress();
       var host = address == null ? null : address.host();
       pipeline.addBefore(VERTX_HANDLER, NAME,
@@ -157,10 +169,11 @@ public final class FastReads extends ChannelDuplexHandler {
     }
     if (served != null) {
       waiting.add(message);
+      holding = true;
       ctx.channel().config().setAutoRead(false);
       return;
     }
-    if (!toRouter && routerRequests == 0 && message instanceof HttpRequest request
+    if (!closing && !toRouter && routerRequests == 0 && message instanceof HttpRequest request
         && !(message instanceof HttpContent)) {
       var admitted = door().admit(request, peer, tls);
       if (admitted != null) {
@@ -175,8 +188,9 @@ public final class FastReads extends ChannelDuplexHandler {
 
   private void toRouter(Object message) {
     unflushedRead = true;
-    if (message instanceof HttpRequest) {
+    if (message instanceof HttpRequest request) {
       routerRequests++;
+      closing |= !HttpUtil.isKeepAlive(request);
     }
     if (message instanceof HttpRequest || toRouter) {
       toRouter = !(message instanceof LastHttpContent);
@@ -184,15 +198,27 @@ public final class FastReads extends ChannelDuplexHandler {
     ctx.fireChannelRead(message);
   }
 
-  /** The read served ended, answered or cut off: what waited goes on. */
-  void ended() {
+  /**
+   * The read served ended, answered ({@code written}: its last write) or handed to the router (null): what waited goes
+   * on, or the close asked for meanwhile is done, once the answer is written (a close fails what is not).
+   */
+  void ended(ChannelFuture written) {
     served = null;
     if (closeAsked != null) {
       releaseWaiting();
-      ctx.close(closeAsked);
+      endRouterRead();
+      var close = closeAsked;
+      if (written == null) {
+        ctx.close(close);
+      } else {
+        written.addListener(done -> ctx.close(close));
+      }
       return;
     }
-    ctx.channel().config().setAutoRead(true);
+    if (holding) {
+      holding = false;
+      ctx.channel().config().setAutoRead(true);
+    }
     while (served == null && !waiting.isEmpty()) {
       channelRead(ctx, waiting.poll());
     }
@@ -233,7 +259,7 @@ public final class FastReads extends ChannelDuplexHandler {
     served = null;
     toRouter(request);
     toRouter(LastHttpContent.EMPTY_LAST_CONTENT);
-    ended();
+    ended(null);
   }
 
   @Override
@@ -243,6 +269,9 @@ public final class FastReads extends ChannelDuplexHandler {
     if (message instanceof LastHttpContent && !(message instanceof HttpResponse interim
         && interim.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
       routerRequests--;
+    }
+    if (message instanceof HttpResponse answer && !HttpUtil.isKeepAlive(answer)) {
+      closing = true;
     }
     ctx.write(message, promise);
   }
@@ -254,6 +283,7 @@ public final class FastReads extends ChannelDuplexHandler {
    */
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    closing = true;
     if (served != null && closeAsked == null && !served.endless()) {
       closeAsked = promise;
       return;

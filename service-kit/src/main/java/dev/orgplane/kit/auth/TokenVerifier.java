@@ -111,6 +111,17 @@ public final class TokenVerifier {
   }
 
   /**
+   * The principal of {@code token} if it was verified before and holds still (not expired, not refused), else null:
+   * nothing is verified, for a caller that serves only what it knows at once and leaves the rest to {@link #verify}
+   * (a token verified twice, once for nothing, doubled the cost of every token seen first, or forged).
+   */
+  public Principal remembered(BearerToken token) {
+    var known = verified.get(digest(token));
+    return known != null && !known.refused() && known.principal().expiresAt() > System.currentTimeMillis() / 1000
+        ? known.principal() : null;
+  }
+
+  /**
    * Refuses {@code token} from now on until it expires, as revoked, though its signature verifies: for an owner that
    * reads no revocation list and hears of a revocation when a service refuses the token. Marked where the token is
    * remembered, so a refused token costs no lookup besides the one every token makes, and no memory besides its
