@@ -16,7 +16,7 @@ import picocli.CommandLine.Mixin;
     description = "Run standalone's embedded PostgreSQL alone, for org-service, engine and gateway run apart.")
 final class DatabaseCommand implements Runnable {
 
-  /** Stands for the password in the address printed: the output may be kept anywhere (a terminal's scrollback, a log). */
+  /** Stands for the password in the address printed: the output may be kept anywhere (a terminal, a log). */
   private static final String PASSWORD = "PASSWORD";
 
   @Mixin

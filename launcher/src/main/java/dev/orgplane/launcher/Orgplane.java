@@ -12,8 +12,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "orgplane", mixinStandardHelpOptions = true, version = "orgplane 0.1.0",
     description = "Multi-tenant organization platform.",
-    subcommands = {StandaloneCommand.class, DatabaseCommand.class, ServiceCommand.Gateway.class, ServiceCommand.OrgService.class,
-        ServiceCommand.Engine.class, AdminCommand.class, ProvisionCommand.class})
+    subcommands = {StandaloneCommand.class, DatabaseCommand.class, ServiceCommand.Gateway.class,
+        ServiceCommand.OrgService.class, ServiceCommand.Engine.class, AdminCommand.class, ProvisionCommand.class})
 public final class Orgplane implements Runnable {
 
   static final int USAGE_ERROR = 64;
