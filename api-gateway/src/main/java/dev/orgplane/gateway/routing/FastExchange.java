@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -43,7 +42,6 @@ final class FastExchange implements UpstreamListener {
   private long sentAt;
   private UpstreamLease lease;
   private boolean answering;
-  private boolean interim;
   private boolean keepAlive;
   /** Whether the answer streams: written as it comes, not flushed once at its end. */
   private boolean streams;
@@ -74,11 +72,6 @@ final class FastExchange implements UpstreamListener {
 
   @Override
   public void head(HttpResponse answer) {
-    lease.heard();
-    if (answer.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-      interim = true;
-      return;
-    }
     answering = true;
     status = answer.status().code();
     keepAlive = HttpUtil.isKeepAlive(answer);
@@ -114,11 +107,6 @@ final class FastExchange implements UpstreamListener {
 
   @Override
   public void content(HttpContent piece) {
-    lease.heard();
-    if (interim) {
-      interim = !(piece instanceof LastHttpContent);
-      return;
-    }
     var bytes = piece.content();
     if (bytes.isReadable()) {
       caller.write(new DefaultHttpContent(bytes.retain()));
@@ -173,6 +161,11 @@ final class FastExchange implements UpstreamListener {
   /** Whether the answer being relayed is an event stream. */
   boolean endless() {
     return endless;
+  }
+
+  @Override
+  public void heard() {
+    lease.heard();
   }
 
   @Override

@@ -57,8 +57,6 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
   private final Outcome outcome;
   private final UpstreamLease lease;
   private boolean answering;
-  /** Between an interim answer's head (1xx: 100 Continue, 103 Early Hints) and its end: skipped, not relayed. */
-  private boolean interim;
   private boolean keepAlive;
   /**
    * A small answer's pieces as the upstream connection read them, held (retained) until the caller's write is done
@@ -78,6 +76,11 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
   }
 
   @Override
+  public void heard() {
+    lease.heard();
+  }
+
+  @Override
   public boolean reused() {
     return lease.reused();
   }
@@ -91,12 +94,6 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
 
   @Override
   public void head(HttpResponse answer) {
-    lease.heard();
-    if (answer.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-      // the caller gets one answer, the final one (Vert.x's client drops interim answers on the other path too)
-      interim = true;
-      return;
-    }
     answering = true;
     keepAlive = HttpUtil.isKeepAlive(answer);
     boolean closing = !keepAlive;
@@ -117,11 +114,6 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
 
   @Override
   public void content(HttpContent piece) {
-    lease.heard();
-    if (interim) {
-      interim = !(piece instanceof LastHttpContent);
-      return;
-    }
     var bytes = piece.content();
     if (body != null) {
       body.addComponent(true, bytes.retain());
@@ -218,6 +210,12 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
    */
   static final class Handler extends ChannelInboundHandlerAdapter {
 
+    /**
+     * Between an interim answer's head (1xx: 100 Continue, 103 Early Hints) and its end: skipped, not relayed. The
+     * caller gets one answer, the final one (Vert.x's client drops interim answers on the body path too).
+     */
+    private boolean interim;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
       try {
@@ -233,10 +231,15 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
           exchange.fail(part.decoderResult().cause(), false);
           return;
         }
-        if (message instanceof HttpResponse answer) {
+        exchange.heard();
+        if (message instanceof HttpResponse answer && answer.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+          interim = true;
+        } else if (message instanceof HttpResponse answer) {
           exchange.head(answer);
         }
-        if (message instanceof HttpContent piece) {
+        if (message instanceof HttpContent piece && interim) {
+          interim = !(piece instanceof LastHttpContent);
+        } else if (message instanceof HttpContent piece) {
           exchange.content(piece);
         }
       } finally {

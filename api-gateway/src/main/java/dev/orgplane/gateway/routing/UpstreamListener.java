@@ -6,7 +6,10 @@ import io.netty.handler.codec.http.HttpResponse;
 /** The exchange an upstream connection carries now, told what the connection decodes and how it ends. */
 interface UpstreamListener {
 
-  /** The answer's head. */
+  /** Something arrived from the upstream (an interim answer too): it is not idle. */
+  void heard();
+
+  /** The answer's final head (interim ones are not told). */
   void head(HttpResponse answer);
 
   /** A piece of the answer's body, the last one ({@link io.netty.handler.codec.http.LastHttpContent}) ending it. */
