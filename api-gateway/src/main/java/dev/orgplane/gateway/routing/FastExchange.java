@@ -4,7 +4,6 @@ import dev.orgplane.kit.http.RequestIds;
 import dev.orgplane.kit.metrics.HttpMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -27,10 +26,6 @@ import java.net.URI;
  * else to be tried anew there (a kept-alive connection the upstream closed meanwhile, another upstream of the route).
  */
 final class FastExchange implements UpstreamListener {
-
-  /** The answer's head, written with our checks: upstream fields are copied as they came. */
-  private static final DefaultHttpHeadersFactory UNCHECKED =
-      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   private final FastReads reads;
   private final ChannelHandlerContext caller;
@@ -78,7 +73,8 @@ final class FastExchange implements UpstreamListener {
     parts.door().answered(admitted, answer);
     parts.forwarding().balancer().answered(upstream, sentAt, status, !keepAlive);
     // the status's own reason phrase, as Vert.x writes it on the router's path, not the upstream's words
-    var relayed = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), UNCHECKED);
+    var relayed = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+        Forwarding.UNCHECKED);
     var headers = relayed.headers();
     var connection = HopHeaders.connectionOf(answer.headers());
     for (var fields = answer.headers().iteratorCharSequence(); fields.hasNext(); ) {

@@ -18,10 +18,11 @@ import java.util.Map;
 final class Forwarding {
 
   /**
-   * The request line and header fields copied from a request checked already (by the HTTP/1 decoder, or Vert.x and
-   * {@link dev.orgplane.gateway.Http2Fields} over HTTP/2: no CR or LF left) and our own: not checked again.
+   * Header fields copied from a message decoded and checked already (a caller's request by the HTTP/1 decoder, or
+   * Vert.x and {@link dev.orgplane.gateway.Http2Fields} over HTTP/2; an upstream's answer by its connection's decoder:
+   * no CR or LF left) and our own: not checked again.
    */
-  private static final DefaultHttpHeadersFactory UNCHECKED =
+  static final DefaultHttpHeadersFactory UNCHECKED =
       DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   private final UpstreamChannels channels;
