@@ -30,10 +30,7 @@ final class DatabaseCommand implements Runnable {
     try {
       var dataDir = DataDirectory.claim(Path.of(settings.string("ORGPLANE_DATA_DIR")));
       process.closeAfterServices(dataDir);
-      database = new EmbeddedDatabase(dataDir, EmbeddedDatabase.configuredPort(settings));
-      // owned before it starts: a stop asked for during its start stops it once started
-      process.closeAfterServices(database);
-      database.start();
+      database = EmbeddedDatabase.startFor(process, dataDir, settings);
     } catch (Throwable e) {
       process.abort();
       throw e;

@@ -190,6 +190,17 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * The server of {@code claimed}, on the port {@code settings} give it, started for {@code process}, which stops it
+   * after its services: owned before it starts, so a stop asked for during its start stops it once started.
+   */
+  static EmbeddedDatabase startFor(PlatformProcess process, DataDirectory claimed, Settings settings) {
+    var database = new EmbeddedDatabase(claimed, configuredPort(settings));
+    process.closeAfterServices(database);
+    database.start();
+    return database;
+  }
+
   /** The server's port: 0 (a free one) unless {@value #PORT_KEY} names one. */
   static int configuredPort(Settings settings) {
     return settings.has(PORT_KEY) ? settings.listenPort(PORT_KEY) : 0;

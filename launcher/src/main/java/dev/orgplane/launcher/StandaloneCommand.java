@@ -69,10 +69,7 @@ final class StandaloneCommand implements Runnable {
         // what an embedded server an earlier run was killed with left: admin would take it for this run's database
         EmbeddedDatabase.removeLeftovers(dataDir);
       } else {
-        var database = new EmbeddedDatabase(dataDir, EmbeddedDatabase.configuredPort(settings));
-        // owned before it starts: a stop asked for during its start stops it once started
-        process.closeAfterServices(database);
-        database.start();
+        var database = EmbeddedDatabase.startFor(process, dataDir, settings);
         overrides.put("ORGPLANE_PG_URL", database.url().toString());
       }
       // the configuration loaded above, with what this run set: not loaded again by each service's every instance
