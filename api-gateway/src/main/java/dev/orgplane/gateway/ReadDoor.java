@@ -99,12 +99,6 @@ final class ReadDoor implements FastReads.Door {
   }
 
   @Override
-  public void giveBack(FastReads.Admitted admitted) {
-    perAddress.giveBack(RateLimit.addressKey(admitted.forwardedFor()));
-    perPrincipal.giveBack(RateLimit.principalKey(admitted.principal()));
-  }
-
-  @Override
   public void answered(FastReads.Admitted admitted, HttpResponse answer) {
     var headers = answer.headers();
     if (TokenRefusals.revokes(answer.status().code(), headers.get(RevokedToken.HEADER),

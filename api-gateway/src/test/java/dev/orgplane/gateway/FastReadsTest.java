@@ -72,6 +72,9 @@ class FastReadsTest {
   private WebClient client;
   private String echoUrl;
   private String deadUrl;
+  private String forgetfulUrl;
+  /** The first of the spare route's two upstreams, down: its reads go to the second. */
+  private String spareDeadUrl;
   private int port;
   private String token;
 
@@ -80,7 +83,12 @@ class FastReadsTest {
     this.vertx = vertx;
     echoUrl = url(echo());
     deadUrl = "http://127.0.0.1:" + TcpProxy.freePort();
+    spareDeadUrl = "http://127.0.0.1:" + TcpProxy.freePort();
+    forgetfulUrl = GatewayTest.forgetful(vertx);
     var routes = new JsonArray()
+        .add(route("/v1/forgetful/", forgetfulUrl))
+        .add(new JsonObject().put("prefix", "/v1/spare/").put("upstreams", new JsonArray().add(spareDeadUrl)
+            .add(echoUrl)))
         .add(route("/v1/hung/", url(hung())).put("timeoutMs", 300))
         .add(route("/v1/dead/", deadUrl))
         .add(route("/v1/stream/", url(streamer())))
@@ -386,6 +394,45 @@ class FastReadsTest {
     assertProblem(answer, 502, "upstream_unavailable");
     assertEquals(handedOffBefore + 1, scraped(port, HANDED_OFF), "handed to the router");
     assertEquals(servedBefore, scraped(port, SERVED));
+  }
+
+  /**
+   * A read sent on a kept-alive connection its upstream closed meanwhile is sent once more, as the router's path sends
+   * it (and counts it), and answered below the router; the upstream was sent it twice, not three times.
+   */
+  @Test
+  void aReadOnAConnectionItsUpstreamClosedMeanwhileIsSentOnceMoreBelowTheRouter() {
+    var repeats = "orgplane_gateway_repeated_requests_total{upstream=\"" + forgetfulUrl + "\"}";
+    double servedBefore = scraped(port, SERVED);
+    double handedOffBefore = scraped(port, HANDED_OFF);
+    double repeatedBefore = scraped(port, repeats);
+    assertEquals(1, forgetfulRead("/v1/forgetful/a").getInteger("connection"));
+    assertEquals(2, forgetfulRead("/v1/forgetful/b").getInteger("connection"), "sent once more, on a new connection");
+    assertEquals(repeatedBefore + 1, scraped(port, repeats));
+    assertEquals(servedBefore + 2, scraped(port, SERVED), "both served below the router");
+    assertEquals(handedOffBefore, scraped(port, HANDED_OFF));
+  }
+
+  private JsonObject forgetfulRead(String path) {
+    var answer = client.get(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + token).send().await();
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    return answer.bodyAsJsonObject();
+  }
+
+  /** A read whose route's first upstream is down goes to the next, below the router as the router's path would. */
+  @Test
+  void aReadWhoseFirstUpstreamIsDownIsServedByTheRoutesNextBelowTheRouter() {
+    var unreachable = "orgplane_gateway_upstream_failures_total{failure=\"unreachable\",upstream=\"" + spareDeadUrl
+        + "\"}";
+    double servedBefore = scraped(port, SERVED);
+    double handedOffBefore = scraped(port, HANDED_OFF);
+    var answer = client.get(port, "127.0.0.1", "/v1/spare/x").putHeader("Authorization", "Bearer " + token).send()
+        .await();
+    assertEquals(200, answer.statusCode(), answer.bodyAsString());
+    assertEquals("/v1/spare/x", answer.bodyAsJsonObject().getString("path"));
+    assertEquals(1, scraped(port, unreachable), "tried the first upstream");
+    assertEquals(servedBefore + 1, scraped(port, SERVED));
+    assertEquals(handedOffBefore, scraped(port, HANDED_OFF));
   }
 
   /**

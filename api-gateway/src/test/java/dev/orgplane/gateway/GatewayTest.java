@@ -100,9 +100,9 @@ class GatewayTest {
     var routes = new JsonArray()
         .add(new JsonObject().put("prefix", "/v1/stream/").put("upstreams", new JsonArray().add(streamerUrl = url(streamer()))))
         .add(new JsonObject().put("prefix", "/v1/garbled/").put("upstreams", new JsonArray().add(garbled())))
-        .add(new JsonObject().put("prefix", "/v1/forgetful/").put("upstreams", new JsonArray().add(forgetful())))
+        .add(new JsonObject().put("prefix", "/v1/forgetful/").put("upstreams", new JsonArray().add(forgetful(vertx))))
         .add(new JsonObject().put("prefix", "/v1/forgetful-bodies/").put("upstreams", new JsonArray()
-            .add(forgetfulBodies = forgetful())))
+            .add(forgetfulBodies = forgetful(vertx))))
         .add(new JsonObject().put("prefix", "/v1/hinting/").put("upstreams", new JsonArray().add(hintingUrl = hinting())))
         .add(new JsonObject().put("prefix", "/v1/in-pieces/").put("upstreams", new JsonArray().add(inPieces())))
         .add(new JsonObject().put("prefix", "/v1/slow/").put("upstreams", new JsonArray().add(hung)).put("timeoutMs", 300))
@@ -271,7 +271,7 @@ class GatewayTest {
    * Answers the first request of each connection (with the connection's number) and keeps it alive, then closes it
    * when the next request arrives, unanswered: a server that closed an idle connection just as a request went out.
    */
-  private String forgetful() {
+  static String forgetful(Vertx vertx) {
     var connections = new AtomicInteger();
     var server = vertx.createNetServer().connectHandler(socket -> {
       var number = connections.incrementAndGet();
@@ -2261,10 +2261,10 @@ class GatewayTest {
     assertProblem(keyed, 502, "upstream_unavailable");
   }
 
-  /** A second gateway on {@code port} whose every {@code /v1/} request goes to a {@link #forgetful()} upstream of its own. */
+  /** A second gateway on {@code port} whose every {@code /v1/} request goes to a {@link #forgetful} upstream of its own. */
   private String behindForgetfulUpstream(int port) {
     return deployOn(port, new JsonObject().put("ORGPLANE_ROUTES", new JsonArray().add(new JsonObject()
-        .put("prefix", "/v1/").put("upstreams", new JsonArray().add(forgetful()))).encode()));
+        .put("prefix", "/v1/").put("upstreams", new JsonArray().add(forgetful(vertx)))).encode()));
   }
 
   private static double counted(String name, Tags tags) {

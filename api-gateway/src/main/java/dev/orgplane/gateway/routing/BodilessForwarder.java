@@ -23,16 +23,11 @@ final class BodilessForwarder {
   }
 
   void forward(RoutingContext ctx, Route route) {
-    exchange(ctx, route, route.upstreams().size() - 1, false);
+    exchange(ctx, route, Attempts.first(route));
   }
 
-  /**
-   * Sends the request to the next upstream of {@code route}. One that could not be reached has received
-   * nothing, so the next is tried; a request on a kept-alive connection the upstream closed meanwhile is sent once
-   * more, for requests {@link Repeats#harmless} only: on another upstream when the route has one (the closing one is
-   * quarantined), else on a fresh connection.
-   */
-  private void exchange(RoutingContext ctx, Route route, int otherUpstreams, boolean retried) {
+  /** Sends the request to the next upstream of {@code route}, and again as {@link Attempts} says after a failure. */
+  private void exchange(RoutingContext ctx, Route route, Attempts attempts) {
     var request = ctx.request();
     long sentAt = System.currentTimeMillis();
     var upstream = balancer.pick(route, sentAt);
@@ -43,11 +38,9 @@ final class BodilessForwarder {
         @Override
         public void failedBeforeAnswer(Throwable cause, boolean sent, boolean connectionWasReused) {
           var failure = balancer.failure(cause, upstream, sent);
-          if (sent && connectionWasReused && !retried && Repeats.harmless(ctx)) {
-            UpstreamMeters.repeated(upstream);
-            exchange(ctx, route, otherUpstreams, true);
-          } else if (!sent && otherUpstreams > 0 && failure.status() == 502) {
-            exchange(ctx, route, otherUpstreams - 1, retried);
+          var next = attempts.after(failure, upstream, sent, connectionWasReused, Repeats.harmless(ctx));
+          if (next != null) {
+            exchange(ctx, route, next);
           } else if (!ctx.failed()) {
             UpstreamBalancer.fail(ctx, failure);
           }

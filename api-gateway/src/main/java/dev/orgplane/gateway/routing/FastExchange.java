@@ -21,9 +21,10 @@ import java.net.URI;
  * One read served below the router ({@link FastReads}): sent on a pooled upstream connection, its answer written to
  * the caller's channel piece by piece as the upstream connection reads it, flushed once at its end (a typical answer
  * is one write), or as it goes when the caller is slow or the answer streams. The route's timeout is an idle timeout,
- * as on the router's path ({@link UpstreamExchange}). A failure before the answer hands the read to the router
- * ({@link FastReads#handOff}): with the problem to answer when the upstream timed out or every connection was busy,
- * else to be tried anew there (a kept-alive connection the upstream closed meanwhile, another upstream of the route).
+ * as on the router's path ({@link UpstreamExchange}). After a failure before the answer the read is sent again as the
+ * router's path would send it ({@link Attempts}: to the route's next upstream, or once more when a kept-alive
+ * connection was closed meanwhile); a failure left to answer hands it to the router, which answers the problem
+ * ({@link FastReads#handOff}).
  */
 final class FastExchange implements UpstreamListener {
 
@@ -33,6 +34,7 @@ final class FastExchange implements UpstreamListener {
   private final FastReads.Admitted admitted;
   private final FastReads.Parts parts;
   private final long started;
+  private Attempts attempts;
   private URI upstream;
   private long sentAt;
   private UpstreamLease lease;
@@ -51,6 +53,7 @@ final class FastExchange implements UpstreamListener {
     this.admitted = admitted;
     this.parts = parts;
     this.started = parts.metrics().begin();
+    this.attempts = Attempts.first(admitted.route());
   }
 
   void start() {
@@ -147,11 +150,14 @@ final class FastExchange implements UpstreamListener {
     }
     boolean sent = lease.sent();
     var problem = parts.forwarding().balancer().failure(cause, upstream, sent);
-    // what the router's path sends again (BodilessForwarder: a kept-alive connection closed meanwhile, or an upstream
-    // not reached when the route has another) it is given to decide anew; any other failure it answers
-    boolean again = sent ? connectionWasReused : admitted.route().upstreams().size() > 1 && problem.status() == 502;
-    parts.metrics().handedOff();
-    reads.handOff(request, admitted, again ? null : problem);
+    var next = attempts.after(problem, upstream, sent, connectionWasReused, true);
+    if (next != null) {
+      attempts = next;
+      start();
+    } else {
+      parts.metrics().handedOff();
+      reads.handOff(request, admitted, problem);
+    }
   }
 
   /** Whether the answer being relayed is an event stream. */

@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
@@ -34,11 +33,10 @@ import java.util.ArrayDeque;
  * the gateway's CPU per proxied read (see the README's "The gateway's hot path"). One of these sits in each HTTP/1
  * door connection's pipeline, just ahead of Vert.x's handler.
  *
- * <p>Everything else goes to Vert.x as it came, and so does a read whose exchange fails before its answer: every
- * refusal and every problem answer is the router's, written once. A read handed over carries the failure it met, if
- * the router is to answer it rather than try again ({@link #answerHandedFailures}). Answers keep the order of their
- * requests: a read is served here only while Vert.x holds no request of the connection, and what arrives while one is
- * served waits for its end.
+ * <p>Everything else goes to Vert.x as it came, and so does a read whose exchange failed before its answer, with the
+ * failure for the router to answer ({@link #answerHandedFailures}): every refusal and every problem answer is the
+ * router's, written once. Answers keep the order of their requests: a read is served here only while Vert.x holds no
+ * request of the connection, and what arrives while one is served waits for its end.
  */
 public final class FastReads extends ChannelDuplexHandler {
 
@@ -47,7 +45,7 @@ public final class FastReads extends ChannelDuplexHandler {
   private static final String VERTX_HANDLER = "handler";
   static final String SERVED = "orgplane_gateway_fast_reads";
   static final String HANDED_OFF = "orgplane_gateway_fast_reads_handed_off";
-  private static final AttributeKey<Throwable> HANDED_FAILURE = AttributeKey.valueOf("orgplane.handedFailure");
+  private static final AttributeKey<ApiException> HANDED_FAILURE = AttributeKey.valueOf("orgplane.handedFailure");
 
   /** What the door decides of a read before it goes on, from what it knows at once. */
   public interface Door {
@@ -56,9 +54,6 @@ public final class FastReads extends ChannelDuplexHandler {
      * a plain read, one whose token is not verified already, one a limit would refuse).
      */
     Admitted admit(HttpRequest request, String peer, boolean tls);
-
-    /** {@code admitted} goes to the router after all, which takes the rate limits' tokens itself. */
-    void giveBack(Admitted admitted);
 
     /** The upstream's answer to {@code admitted}, before it is relayed (a token the service refused as revoked). */
     void answered(Admitted admitted, HttpResponse answer);
@@ -135,20 +130,13 @@ public final class FastReads extends ChannelDuplexHandler {
     }
   }
 
-  /**
-   * The failure a read handed to the router met on its way, for the router to answer (a timeout, a busy pool); null
-   * for any other request, which the router decides itself. Read once: the connection's next request has none.
-   */
-  private static Throwable handedFailure(HttpServerRequest request) {
-    return request.connection() instanceof ConnectionBase base ? base.channel().attr(HANDED_FAILURE).getAndSet(null)
-        : null;
-  }
-
-  /** A router handler, first: a read handed over with a failure is answered with it. */
+  /** A router handler, first: a read handed over with the failure it met is answered with it. */
   public static void answerHandedFailures(RoutingContext ctx) {
-    var failure = handedFailure(ctx.request());
-    if (failure instanceof ApiException problem) {
-      UpstreamBalancer.fail(ctx, problem);
+    // read once: the connection's next request has none
+    var failure = ctx.request().connection() instanceof ConnectionBase base
+        ? base.channel().attr(HANDED_FAILURE).getAndSet(null) : null;
+    if (failure != null) {
+      UpstreamBalancer.fail(ctx, failure);
     } else {
       ctx.next();
     }
@@ -243,18 +231,13 @@ public final class FastReads extends ChannelDuplexHandler {
   }
 
   /**
-   * The read served goes to the router after all, with the failure it is to answer, or none: it decides anew, its
-   * rate-limit tokens given back for the router to take.
+   * The read served goes to the router after all, to answer {@code failure}: first thing, before its rate limits, so
+   * the tokens taken here stand.
    */
-  void handOff(HttpRequest request, Admitted admitted, Throwable failure) {
+  void handOff(HttpRequest request, Admitted admitted, ApiException failure) {
     parts.handedOff().increment();
-    if (failure != null) {
-      // answered first thing, before the router's rate limits: the tokens it took here stand
-      ctx.channel().attr(HANDED_FAILURE).set(failure);
-    } else {
-      door().giveBack(admitted);
-    }
-    // the router logs and answers it under the id its upstream may have seen already
+    ctx.channel().attr(HANDED_FAILURE).set(failure);
+    // the router logs and answers it under the id its upstream saw
     request.headers().set(RequestIds.HEADER, admitted.requestId());
     served = null;
     toRouter(request);
