@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Who sent a request, as the rate limit per address counts it. Without trusted proxies that is the peer, whatever
@@ -25,14 +26,20 @@ import java.util.Optional;
 public final class ClientAddress {
 
   public static final String SETTING = "ORGPLANE_TRUSTED_PROXIES";
+  public static final String FORWARDED_FOR = "X-Forwarded-For";
   /**
-   * Put on the routing context of a request whose peer is a trusted proxy (see {@link #trustedProxyMarker}): the
-   * X-Forwarded-For chain the proxies vouch for, from the client rightwards to the peer ({@code client, proxy, peer}).
+   * Put on the routing context of a request whose peer is a trusted proxy (see {@link #trustedProxyMarker}): what the
+   * proxies vouch for ({@link Vouched}), which is not walked again.
    */
   public static final String VOUCHED_FOR = "orgplane.vouchedForwardedFor";
-  /** The client {@link #trustedProxyMarker} found behind a trusted proxy, for {@link #of(RoutingContext)}. */
-  private static final String CLIENT = "orgplane.clientBehindTrustedProxy";
   private static final String UNKNOWN = "unknown";
+
+  /**
+   * What the trusted proxies in front vouch for of a request: its {@code client}, and the X-Forwarded-For chain from
+   * it rightwards to the peer ({@code client, proxy, peer}), which the gateway passes on.
+   */
+  public record Vouched(String client, String forwardedFor) {
+  }
 
   private final List<IpSubnetFilterRule> trustedProxies;
 
@@ -85,12 +92,9 @@ public final class ClientAddress {
       return Optional.empty();
     }
     return Optional.of(ctx -> {
-      var peer = peer(ctx.request());
-      if (isTrusted(peer)) {
-        var hops = vouchedFor(ctx.request(), peer);
-        ctx.put(CLIENT, hops.get(hops.size() - 1));
-        Collections.reverse(hops);
-        ctx.put(VOUCHED_FOR, String.join(", ", hops));
+      var vouched = vouchedFor(peer(ctx.request()), ctx.request().headers().getAll(FORWARDED_FOR));
+      if (vouched != null) {
+        ctx.put(VOUCHED_FOR, vouched);
       }
       ctx.next();
     });
@@ -101,18 +105,49 @@ public final class ClientAddress {
    * client it found walking X-Forwarded-For, which is not walked again.
    */
   public String of(RoutingContext ctx) {
-    String client = ctx.get(CLIENT);
-    return client != null ? client : of(ctx.request());
+    Vouched vouched = ctx.get(VOUCHED_FOR);
+    return vouched != null ? vouched.client() : of(ctx.request());
   }
 
   /** The client's address in text, or {@code unknown}. */
   public String of(HttpServerRequest request) {
     var peer = peer(request);
-    if (trustedProxies.isEmpty() || !isTrusted(peer)) {
-      return peer;
+    var vouched = trustsProxies() ? vouchedFor(peer, request.headers().getAll(FORWARDED_FOR)) : null;
+    return vouched != null ? vouched.client() : peer;
+  }
+
+  /**
+   * What the trusted proxies vouch for of a request from {@code peer} ({@link #peer}'s text) carrying
+   * {@code forwardedFor}, the values of its X-Forwarded-For headers in order; null when the peer is no trusted proxy,
+   * and so the request's own words count for nothing. The router's door and the reads served below it both ask here.
+   */
+  public Vouched vouchedFor(String peer, List<String> forwardedFor) {
+    if (!trustsProxies() || !isTrusted(peer)) {
+      return null;
     }
-    var hops = vouchedFor(request, peer);
-    return hops.get(hops.size() - 1);
+    var hops = hops(peer, forwardedFor);
+    var client = hops.get(hops.size() - 1);
+    Collections.reverse(hops);
+    return new Vouched(client, String.join(", ", hops));
+  }
+
+  /**
+   * What {@code header} (X-Forwarded-Proto or -Host, its values in {@code headers}) tells the services of the
+   * original request: what the trusted proxy in front says, if the request is {@code vouched} for, else {@code own},
+   * what this hop saw (behind a balancer that ends TLS the services hear https). Its last value over all the
+   * header's lines: the one the proxy set or appended, where values left of it are whatever its client sent.
+   */
+  public static String reported(Vouched vouched, Function<String, List<String>> headers, String header, String own) {
+    if (vouched == null) {
+      return own;
+    }
+    var said = headers.apply(header);
+    if (said.isEmpty()) {
+      return own;
+    }
+    var line = said.get(said.size() - 1);
+    var last = line.substring(line.lastIndexOf(',') + 1).trim();
+    return last.isEmpty() ? own : last;
   }
 
   /**
@@ -120,10 +155,10 @@ public final class ClientAddress {
    * nearest first: the peer, then from the right along X-Forwarded-For up to the first that is not a trusted proxy,
    * the client (the last).
    */
-  private List<String> vouchedFor(HttpServerRequest request, String peer) {
+  private List<String> hops(String peer, List<String> forwardedFor) {
     var hops = new ArrayList<String>();
     hops.add(peer);
-    var forwarded = String.join(",", request.headers().getAll("X-Forwarded-For")).split(",");
+    var forwarded = String.join(",", forwardedFor).split(",");
     for (int i = forwarded.length - 1; i >= 0; i--) {
       var hop = literal(forwarded[i].trim());
       if (hop == null) {

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Iterator;
@@ -69,16 +68,17 @@ final class HopHeaders {
    */
   static void toUpstream(RoutingContext ctx, BiConsumer<CharSequence, CharSequence> add) {
     var request = ctx.request();
-    passedOn(asIs(request.headers()), connectionOf(request.headers()), add);
-    String vouchedFor = ctx.get(ClientAddress.VOUCHED_FOR);
-    var fromProxy = vouchedFor != null;
-    // from anyone else the chain is the caller's own words: the peer is all the gateway knows
+    var headers = request.headers();
+    passedOn(asIs(headers), connectionOf(headers), add);
+    ClientAddress.Vouched vouched = ctx.get(ClientAddress.VOUCHED_FOR);
+    // from anyone but a trusted proxy the chain is the caller's own words: the peer is all the gateway knows
     // the connection's, not the request's scheme: over HTTP/2 that is the caller's :scheme, whatever it wrote, and
     // vertx-web's request.isSSL() is read from it too
-    added(add, RequestIds.of(ctx), fromProxy ? vouchedFor : ClientAddress.peer(request),
-        forwarded(request, fromProxy, "X-Forwarded-Proto", request.connection().isSsl() ? "https" : "http"),
-        forwarded(request, fromProxy, "X-Forwarded-Host", request.authority() == null ? "" : request.authority()
-            .toString()));
+    added(add, RequestIds.of(ctx), vouched != null ? vouched.forwardedFor() : ClientAddress.peer(request),
+        ClientAddress.reported(vouched, headers::getAll, "X-Forwarded-Proto",
+            request.connection().isSsl() ? "https" : "http"),
+        ClientAddress.reported(vouched, headers::getAll, "X-Forwarded-Host",
+            request.authority() == null ? "" : request.authority().toString()));
   }
 
   /** The caller's {@code headers} that go on: not hop-by-hop (nor named by {@code connection}), no client claims. */
@@ -97,27 +97,12 @@ final class HopHeaders {
   static void added(BiConsumer<CharSequence, CharSequence> add, String requestId, String forwardedFor, String proto,
       String host) {
     add.accept(RequestIds.HEADER, requestId);
-    add.accept("X-Forwarded-For", forwardedFor);
+    add.accept(ClientAddress.FORWARDED_FOR, forwardedFor);
     add.accept("X-Forwarded-Proto", proto);
     // an HTTP/1.0 request may name no host: none to tell, and an empty one a service would take for a host
     if (!host.isEmpty()) {
       add.accept("X-Forwarded-Host", host);
     }
-  }
-
-  /**
-   * What a trusted proxy in front says of the original request in {@code header}, else what this hop saw: behind a
-   * balancer that ends TLS the services hear https. Its last value over all the header's lines: the one the proxy
-   * set or appended, where values left of it are whatever its client sent.
-   */
-  private static String forwarded(HttpServerRequest request, boolean fromProxy, String header, String own) {
-    var said = fromProxy ? request.headers().getAll(header) : List.<String>of();
-    if (said.isEmpty()) {
-      return own;
-    }
-    var line = said.get(said.size() - 1);
-    var last = line.substring(line.lastIndexOf(',') + 1).trim();
-    return last.isEmpty() ? own : last;
   }
 
   /**
