@@ -1,5 +1,6 @@
 package dev.orgplane.gateway;
 
+import dev.orgplane.gateway.routing.Vary;
 import dev.orgplane.kit.auth.RevokedToken;
 import dev.orgplane.kit.config.ConfigException;
 import dev.orgplane.kit.http.ApiException;
@@ -11,13 +12,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * CORS for the browser origins named in {@code ORGPLANE_CORS_ORIGINS}; none named, no CORS headers. A request from
@@ -41,7 +40,6 @@ final class Cors implements Handler<RoutingContext> {
   private static final String SEEN = "orgplane.corsSeen";
   /** Put on a request whose answer's Vary is to name the request headers its CORS headers depend on. */
   private static final String VARIES = "orgplane.corsVaries";
-  private static final List<String> ORIGIN = List.of("Origin");
   /** An OPTIONS answer is a preflight's 204 or not by these, and its allowed methods and headers answer them. */
   private static final List<String> PREFLIGHT = List.of("Origin", "Access-Control-Request-Method",
       "Access-Control-Request-Headers");
@@ -101,7 +99,14 @@ final class Cors implements Handler<RoutingContext> {
     ctx.put(SEEN, true);
     varyOnOrigin(ctx);
     var origin = ctx.request().getHeader("Origin");
-    if (origin != null && !isAllowed(origin)) {
+    if (origin == null) {
+      // no CORS request: vertx-web's handler would only name the Origin in Vary for more than one origin (in lower
+      // case, ahead of a service's names), which varyOnOrigin does for any number; so the reads served below the
+      // router, which have none, get the very Vary the router gives (FastExchange)
+      ctx.next();
+      return;
+    }
+    if (!isAllowed(origin)) {
       ctx.fail(ApiException.forbidden("cors_origin_refused",
           "This origin may not call the API: it is not one of the gateway's CORS origins."));
       return;
@@ -131,26 +136,18 @@ final class Cors implements Handler<RoutingContext> {
 
   /**
    * Names in the answer's Vary, as it is written, the request headers its CORS headers depend on, merged into the
-   * Vary it has by then: a service's (proxied), or vertx-web's, which names Origin itself for more than one origin.
-   * One header, each name once, whatever their case.
+   * Vary it has by then ({@link Vary#merged}): a service's (proxied), or vertx-web's, which names Origin itself for a
+   * CORS request when there is more than one origin.
    */
   private static void varyOnOrigin(RoutingContext ctx) {
     if (ctx.get(VARIES) != null) {
       return;
     }
     ctx.put(VARIES, true);
-    var dependsOn = ctx.request().method().equals(HttpMethod.OPTIONS) ? PREFLIGHT : ORIGIN;
+    var dependsOn = ctx.request().method().equals(HttpMethod.OPTIONS) ? PREFLIGHT : Vary.ORIGIN;
     ctx.addHeadersEndHandler(head -> {
       var headers = ctx.response().headers();
-      var given = headers.getAll(HttpHeaders.VARY).stream().flatMap(vary -> Arrays.stream(vary.split(",")))
-          .map(String::trim).filter(name -> !name.isEmpty());
-      var named = new ArrayList<String>();
-      for (var name : Stream.concat(given, dependsOn.stream()).toList()) {
-        if (named.stream().noneMatch(name::equalsIgnoreCase)) {
-          named.add(name);
-        }
-      }
-      headers.set(HttpHeaders.VARY, String.join(", ", named));
+      headers.set(HttpHeaders.VARY, Vary.merged(headers.getAll(HttpHeaders.VARY), dependsOn));
     });
   }
 
