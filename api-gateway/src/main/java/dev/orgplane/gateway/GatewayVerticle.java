@@ -167,11 +167,9 @@ public final class GatewayVerticle extends ServiceVerticle {
           ServiceHttp.bodyLimitBytes(settings), own.bodyTimeoutMillis());
       router.route().handler(proxy);
       var metricsServer = separateMetrics ? listenForMetrics() : Future.succeededFuture();
-      // behind trusted proxies the client's address is walked out of X-Forwarded-For, and with CORS every answer's Vary
-      // is merged: the router's, as yet
-      var servesFastReads = own.fastReads() && !clients.trustsProxies() && cors.isEmpty();
-      Handler<HttpConnection> opened = servesFastReads ? fastReads(new ReadDoor(verifier,
-          settings.string("ORGPLANE_PUBLIC_URL"), perAddress, perPrincipal, routes, draining)) : connection -> { };
+      Handler<HttpConnection> opened = own.fastReads() ? fastReads(new ReadDoor(verifier,
+          settings.string("ORGPLANE_PUBLIC_URL"), perAddress, perPrincipal, routes, draining, clients),
+          cors.isPresent()) : connection -> { };
       return metricsServer.compose(m -> listen(router, clients, opened)).onSuccess(s -> server = s);
     })
         // Vert.x cancels a failed deployment's timers and closes its clients, not what it keeps in the process's shared
@@ -208,10 +206,10 @@ public final class GatewayVerticle extends ServiceVerticle {
 
   /**
    * Serves the hot reads of each HTTP/1 connection below the router ({@link FastReads}), counted and logged as the
-   * router's requests are.
+   * router's requests are; their answers' Vary names the Origin when the gateway serves CORS ({@code variesOnOrigin}).
    */
-  private Handler<HttpConnection> fastReads(ReadDoor door) {
-    var parts = new FastReads.Parts(door, proxy, new HttpMetrics(SERVICE), new AccessLog(SERVICE));
+  private Handler<HttpConnection> fastReads(ReadDoor door, boolean variesOnOrigin) {
+    var parts = new FastReads.Parts(door, variesOnOrigin, proxy, new HttpMetrics(SERVICE), new AccessLog(SERVICE));
     return connection -> FastReads.serve(connection, parts);
   }
 

@@ -31,8 +31,9 @@ import io.vertx.core.net.HostAndPort;
  * its segments (no dot-segment, no percent-encoding to resolve, no empty segment); when the path is open (sign-in)
  * or not a read the API document names; when its token was not verified before (the router verifies it, once), is
  * another issuer's (exchanged for the platform's on the router's path) or refused; when a rate limit would refuse it
- * (answered 429 by the router); and while the gateway drains, or when it trusts proxies in front (whose
- * X-Forwarded-For the router walks) or serves CORS (whose Vary it merges).
+ * (answered 429 by the router); and while the gateway drains. Behind trusted proxies the client it counts and the
+ * X-Forwarded-* it sends on are those the router's door makes of the same headers ({@link ClientAddress}); with CORS
+ * configured, a read without Origin has the Vary the router's CORS handler merges ({@code FastReads.Parts}).
  */
 final class ReadDoor implements FastReads.Door {
 
@@ -46,15 +47,17 @@ final class ReadDoor implements FastReads.Door {
   private final TokenBuckets perPrincipal;
   private final RouteTable routes;
   private final Draining draining;
+  private final ClientAddress clients;
 
   ReadDoor(TokenVerifier verifier, String ownIssuer, TokenBuckets perAddress, TokenBuckets perPrincipal,
-      RouteTable routes, Draining draining) {
+      RouteTable routes, Draining draining, ClientAddress clients) {
     this.verifier = verifier;
     this.ownIssuer = ownIssuer;
     this.perAddress = perAddress;
     this.perPrincipal = perPrincipal;
     this.routes = routes;
     this.draining = draining;
+    this.clients = clients;
   }
 
   @Override
@@ -84,7 +87,12 @@ final class ReadDoor implements FastReads.Door {
     if (host == null) {
       return null;
     }
-    var address = RateLimit.addressKey(peer);
+    var headers = request.headers();
+    // as the router's door has it (ClientAddress#trustedProxyMarker, HopHeaders): the client and X-Forwarded-* that
+    // the trusted proxy in front vouches for, if the peer is one
+    var vouched = clients.trustsProxies() ? clients.vouchedFor(peer, headers.getAll(ClientAddress.FORWARDED_FOR))
+        : null;
+    var address = RateLimit.addressKey(vouched != null ? vouched.client() : peer);
     // a bucket that refuses takes nothing: the router asks it again, and answers 429
     if (perAddress.take(address) > 0) {
       return null;
@@ -93,9 +101,11 @@ final class ReadDoor implements FastReads.Door {
       perAddress.giveBack(address);
       return null;
     }
-    var given = request.headers().get(RequestIds.HEADER);
+    var given = headers.get(RequestIds.HEADER);
     return new FastReads.Admitted(RequestIds.isWellFormed(given) ? given : RequestIds.newId(), path, route,
-        principal, token, peer, tls ? "https" : "http", host.toString());
+        principal, token, vouched != null ? vouched.forwardedFor() : peer,
+        ClientAddress.reported(vouched, headers::getAll, "X-Forwarded-Proto", tls ? "https" : "http"),
+        ClientAddress.reported(vouched, headers::getAll, "X-Forwarded-Host", host.toString()));
   }
 
   @Override

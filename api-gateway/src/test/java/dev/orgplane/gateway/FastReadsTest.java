@@ -113,8 +113,8 @@ class FastReadsTest {
   }
 
   /**
-   * A gateway with {@code config} (no CORS, no trusted proxies: it serves reads below its router) on top of the
-   * defaults, once it holds org-service's keys; answers its port.
+   * A gateway with {@code config} on top of the defaults (no CORS, no trusted proxies), once it holds org-service's
+   * keys; answers its port.
    */
   private int deploy(JsonObject config) throws InterruptedException {
     var gateway = new GatewayVerticle(new JsonObject()
@@ -501,6 +501,158 @@ class FastReadsTest {
         .await();
     assertEquals(200, next.statusCode(), next.bodyAsString());
     assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
+  }
+
+  /**
+   * Requests from 127.0.0.1 with these X-Forwarded-* lines, to a gateway trusting {@code trusted}, and the
+   * X-Forwarded-For, -Proto and -Host its upstream sees: the chain the trusted proxies vouch for and what the proxy
+   * (the peer) says of the scheme and host; from a peer that is no trusted proxy, none of the caller's words.
+   */
+  static Stream<Arguments> behindProxies() {
+    return Stream.of(
+        Arguments.of("127.0.0.1", "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\nX-Forwarded-Proto: http, https\r\n"
+            + "X-Forwarded-Host: app.example\r\n", "203.0.113.7, 127.0.0.1", "https", "app.example"),
+        Arguments.of("127.0.0.1, 10.0.0.0/8", "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-For: 10.1.2.3\r\n"
+            + "X-Forwarded-Proto: https,\r\n", "203.0.113.7, 10.1.2.3, 127.0.0.1", "http", "localhost"),
+        Arguments.of("127.0.0.1", "X-Forwarded-For: [2001:db8::7]:443\r\n", "2001:db8::7, 127.0.0.1", "http",
+            "localhost"),
+        Arguments.of("127.0.0.1", "X-Forwarded-For: 203.0.113.7, garbage\r\n", "127.0.0.1", "http", "localhost"),
+        Arguments.of("127.0.0.1", "", "127.0.0.1", "http", "localhost"),
+        Arguments.of("10.0.0.0/8", "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Proto: https\r\n"
+            + "X-Forwarded-Host: spoofed.example\r\n", "127.0.0.1", "http", "localhost"));
+  }
+
+  /**
+   * Behind trusted proxies a read is served below the router, its upstream seeing the very X-Forwarded-* it sees
+   * from a gateway that serves every read with its router.
+   */
+  @ParameterizedTest
+  @MethodSource("behindProxies")
+  void behindTrustedProxiesAReadIsServedBelowTheRouterWithTheRoutersForwardedHeaders(String trusted, String forwarded,
+      String forwardedFor, String proto, String host) throws Exception {
+    var request = "GET /v1/organizations HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\n"
+        + forwarded + "\r\n";
+    var seen = new ArrayList<List<String>>();
+    for (var fast : List.of("true", "false")) {
+      var gateway = deploy(new JsonObject().put("ORGPLANE_TRUSTED_PROXIES", trusted)
+          .put("ORGPLANE_GATEWAY_FAST_READS", fast));
+      rememberedBy(gateway, token);
+      double servedBefore = scraped(port, SERVED);
+      var answer = exchange(gateway, request, 1).get(0);
+      assertEquals(200, answer.status(), answer.body());
+      assertEquals(servedBefore + (fast.equals("true") ? 1 : 0), scraped(port, SERVED), "fast reads " + fast);
+      var upstreamSaw = new JsonObject(answer.body()).getJsonObject("headers");
+      seen.add(Stream.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host").map(upstreamSaw::getString)
+          .toList());
+    }
+    assertEquals(List.of(forwardedFor, proto, host), seen.get(0), "below the router");
+    assertEquals(seen.get(1), seen.get(0), "the router's");
+  }
+
+  /**
+   * A bucket of two per address behind a trusted proxy: a client's reads served below the router count against the
+   * client, not the proxy, whose other clients go on being served (each read under a token of its own, which the
+   * per-principal limit counts once).
+   */
+  @Test
+  void behindATrustedProxyTheRateLimitCountsTheClientBehindIt() throws InterruptedException {
+    var limited = deploy(new JsonObject().put("ORGPLANE_TRUSTED_PROXIES", "127.0.0.1")
+        .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "2"));
+    var tokens = verifiedBy(limited, 4, "198.51.100.");
+    double servedBefore = scraped(port, SERVED);
+    var statuses = new ArrayList<Integer>();
+    for (int i = 0; i < 4; i++) {
+      var from = i < 3 ? "203.0.113.1" : "203.0.113.2";
+      statuses.add(client.get(limited, "127.0.0.1", "/v1/organizations").putHeader("X-Forwarded-For", from)
+          .putHeader("Authorization", "Bearer " + tokens.get(i)).send().await().statusCode());
+    }
+    assertEquals(List.of(200, 200, 429, 200), statuses);
+    assertEquals(servedBefore + 3, scraped(port, SERVED), "the three answered served below the router");
+  }
+
+  /**
+   * A caller that is no trusted proxy cannot pick its bucket by writing X-Forwarded-For: reads served below the
+   * router from new addresses it names all count against its own (a bucket of four, two of them taken verifying).
+   */
+  @Test
+  void aForwardedForFromAPeerThatIsNoTrustedProxyIsNotBelieved() throws InterruptedException {
+    var limited = deploy(new JsonObject().put("ORGPLANE_TRUSTED_PROXIES", "10.0.0.0/8")
+        .put("ORGPLANE_RATE_LIMIT_PER_SECOND", "0.01").put("ORGPLANE_RATE_LIMIT_BURST", "4"));
+    var tokens = verifiedBy(limited, 2, "198.51.100.");
+    double servedBefore = scraped(port, SERVED);
+    var statuses = new ArrayList<Integer>();
+    for (int i = 0; i < 3; i++) {
+      statuses.add(client.get(limited, "127.0.0.1", "/v1/organizations").putHeader("X-Forwarded-For", "203.0.113." + i)
+          .putHeader("Authorization", "Bearer " + tokens.get(i % 2)).send().await().statusCode());
+    }
+    assertEquals(List.of(200, 200, 429), statuses);
+    assertEquals(servedBefore + 2, scraped(port, SERVED), "served below the router");
+  }
+
+  /**
+   * Tokens of {@code count} subjects of their own, each verified by the gateway on {@code port} with a read the router
+   * serves, from an address at {@code network} + its index (as a trusted proxy would say).
+   */
+  private List<String> verifiedBy(int port, int count, String network) {
+    var tokens = new ArrayList<String>();
+    for (int i = 0; i < count; i++) {
+      var each = keys.sign(vertx, TestKeys.claims(ISSUER, AUDIENCE, "client-" + i));
+      var first = client.get(port, "127.0.0.1", "/v1/first").putHeader("X-Forwarded-For", network + i)
+          .putHeader("Authorization", "Bearer " + each).send().await();
+      assertEquals(200, first.statusCode(), first.bodyAsString());
+      tokens.add(each);
+    }
+    return tokens;
+  }
+
+  /**
+   * With CORS, a read without Origin is served below the router with the answer the router gives: its upstream's
+   * Vary lines and the Origin merged into one header, each name once (here the upstream names the Origin itself, in
+   * lower case), or the Origin alone; every other header the same. One with an Origin is the router's, CORS headers
+   * and all.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"https://app.example", "https://other.example, https://app.example"})
+  void withCorsAReadWithoutOriginIsServedBelowTheRouterWithTheRoutersVary(String origins) throws Exception {
+    var varied = vertx.createHttpServer().requestHandler(req -> {
+      var response = req.response().putHeader("Content-Type", "text/plain");
+      response.headers().add("Vary", "Accept-Encoding").add("Vary", "origin, Accept-Language");
+      response.end("varied");
+    }).listen(0, "127.0.0.1").await();
+    var routes = new JsonArray().add(route("/v1/varied/", url(varied))).add(route("/v1/", echoUrl));
+    var answers = new ArrayList<List<String>>();
+    for (var fast : List.of("true", "false")) {
+      var gateway = deploy(new JsonObject().put("ORGPLANE_CORS_ORIGINS", origins)
+          .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_FAST_READS", fast));
+      rememberedBy(gateway, token);
+      double servedBefore = scraped(port, SERVED);
+      var merged = client.get(gateway, "127.0.0.1", "/v1/varied/x").putHeader("Authorization", "Bearer " + token)
+          .send().await();
+      var alone = client.get(gateway, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + token)
+          .send().await();
+      assertEquals(servedBefore + (fast.equals("true") ? 2 : 0), scraped(port, SERVED), "fast reads " + fast);
+      // one header each, its lines joined by | if there were more
+      assertEquals("Accept-Encoding, origin, Accept-Language", String.join(" | ", merged.headers().getAll("Vary")),
+          fast);
+      assertEquals("Origin", String.join(" | ", alone.headers().getAll("Vary")), fast);
+      answers.add(headersBut(merged, RequestIds.HEADER));
+      if (fast.equals("true")) {
+        var fromOrigin = client.get(gateway, "127.0.0.1", "/v1/varied/x").putHeader("Origin", "https://app.example")
+            .putHeader("Authorization", "Bearer " + token).send().await();
+        assertEquals(servedBefore + 2, scraped(port, SERVED), "the router's");
+        assertEquals(200, fromOrigin.statusCode(), fromOrigin.bodyAsString());
+        assertEquals("https://app.example", fromOrigin.getHeader("Access-Control-Allow-Origin"));
+        assertTrue(fromOrigin.getHeader("Access-Control-Expose-Headers").contains("X-Request-Id"));
+        assertEquals(1, fromOrigin.headers().getAll("Vary").size(), fromOrigin.headers().getAll("Vary").toString());
+      }
+    }
+    assertEquals(answers.get(1), answers.get(0), "below the router, and the router's");
+  }
+
+  /** {@code answer}'s headers but {@code left}, each {@code name: value} (name in lower case), sorted. */
+  private static List<String> headersBut(HttpResponse<Buffer> answer, String left) {
+    return answer.headers().entries().stream().filter(header -> !header.getKey().equalsIgnoreCase(left))
+        .map(header -> header.getKey().toLowerCase(Locale.ROOT) + ": " + header.getValue()).sorted().toList();
   }
 
   /** A plain read of {@code path} under the test's token, with request id {@code id}. */

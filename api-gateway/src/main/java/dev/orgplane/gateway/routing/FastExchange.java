@@ -86,6 +86,9 @@ final class FastExchange implements UpstreamListener {
         headers.add(field.getKey(), field.getValue());
       }
     }
+    if (parts.variesOnOrigin()) {
+      headers.set(HttpHeaderNames.VARY, Vary.merged(headers.getAll(HttpHeaderNames.VARY), Vary.ORIGIN));
+    }
     headers.add(RequestIds.HEADER, admitted.requestId());
     long length = HttpUtil.getContentLength(answer, -1L);
     if (length >= 0) {

@@ -68,13 +68,15 @@ public final class FastReads extends ChannelDuplexHandler {
   }
 
   /**
-   * What a gateway instance's connections serve reads with: its door, the upstream connections and balancer of its
-   * router's reads, and the meters and access log every request is counted and logged in.
+   * What a gateway instance's connections serve reads with: its door; whether every answer's Vary names the Origin
+   * (the gateway serves CORS, whose handler merges it into the router's answers, {@link Vary}); the upstream
+   * connections and balancer of its router's reads, and the meters and access log every request is counted and logged
+   * in.
    */
-  public record Parts(Door door, Forwarding forwarding, HttpMetrics metrics, AccessLog accessLog, Counter served,
-      Counter handedOff) {
-    public Parts(Door door, ProxyHandler proxy, HttpMetrics metrics, AccessLog accessLog) {
-      this(door, proxy.forwarding(), metrics, accessLog,
+  public record Parts(Door door, boolean variesOnOrigin, Forwarding forwarding, HttpMetrics metrics,
+      AccessLog accessLog, Counter served, Counter handedOff) {
+    public Parts(Door door, boolean variesOnOrigin, ProxyHandler proxy, HttpMetrics metrics, AccessLog accessLog) {
+      this(door, variesOnOrigin, proxy.forwarding(), metrics, accessLog,
           Counter.builder(SERVED).description("Reads served below the router, answered by their upstream")
               .register(Metrics.registry()),
           Counter.builder(HANDED_OFF).description("Reads begun below the router and handed to it, their exchange "
