@@ -1,6 +1,7 @@
 package dev.orgplane.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +80,40 @@ class ClientAddressTest {
   @Test
   void everyForwardedForHeaderCountsInOrder() throws InterruptedException {
     assertEquals("203.0.113.7", clientOf("127.0.0.1, 10.0.0.0/8", "198.51.100.1", "203.0.113.7, 10.1.2.3"));
+  }
+
+  /**
+   * What the fast reads' door and the router's ask alike: behind a trusted proxy, the client and the chain from it to
+   * the peer that the services hear; from any other peer, nothing of what the request says.
+   */
+  @Test
+  void whatTrustedProxiesVouchForIsTheClientAndTheChainFromItToThePeer() {
+    var proxies = ClientAddress.trusting("127.0.0.1, 10.0.0.0/8");
+    assertEquals(new ClientAddress.Vouched("203.0.113.7", "203.0.113.7, 10.1.2.3, 127.0.0.1"),
+        proxies.vouchedFor("127.0.0.1", List.of("198.51.100.1, 203.0.113.7", "10.1.2.3")));
+    assertEquals(new ClientAddress.Vouched("127.0.0.1", "127.0.0.1"), proxies.vouchedFor("127.0.0.1", List.of()));
+    assertNull(proxies.vouchedFor("192.0.2.1", List.of("203.0.113.7")), "a peer that is no trusted proxy");
+    assertNull(ClientAddress.trusting("").vouchedFor("127.0.0.1", List.of("203.0.113.7")), "no proxy trusted");
+  }
+
+  /**
+   * A trusted proxy's X-Forwarded-Proto (its lines apart by {@code /} here): its last value over all the header's
+   * lines, else the hop's own; from a request no trusted proxy vouches for, the hop's own.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "''|http",
+      "https|https",
+      "http, https|https",
+      "ftp / http, https|https",
+      "https / http|http",
+      "https,|http",
+  })
+  void aTrustedProxysLastWordOnTheSchemeIsPassedOn(String lines, String passed) {
+    var said = lines.isEmpty() ? List.<String>of() : List.of(lines.split(" / "));
+    var vouched = new ClientAddress.Vouched("203.0.113.7", "203.0.113.7, 127.0.0.1");
+    assertEquals(passed, ClientAddress.reported(vouched, header -> said, "X-Forwarded-Proto", "http"));
+    assertEquals("http", ClientAddress.reported(null, header -> said, "X-Forwarded-Proto", "http"), "not vouched");
   }
 
   @ParameterizedTest
