@@ -30,8 +30,10 @@ import java.util.UUID;
  * tenant they do not own). Until session 44 such a member was left as they were and counted {@code already_member}:
  * the person the job named owner never became owner. A member who holds {@code owner} already is
  * {@code already_member}, and nothing is written. A member who holds a pending owner invitation too is made owner all
- * the same, the invitation moot (until session 45 it was {@code already_invited}, and never owner); one who leaves
- * while they are made owner is invited instead, the owner settled again from the start (it failed the job).
+ * the same (until session 45 it was {@code already_invited}, and never owner), and the invitation, moot, withdrawn
+ * as an admin withdraws one (until session 46 it stayed pending, telling the admins an owner was still to come); one
+ * who leaves while they are made owner is invited instead, the owner settled again from the start (it failed the
+ * job).
  */
 final class OwnerInvitation {
 
@@ -63,7 +65,10 @@ final class OwnerInvitation {
   private final Set<String> withheld;
   /** Whether a try of this run has sent the invitation (its answer may have been lost). */
   private boolean sent;
-  /** Whether a try of this run has sent the change that makes a member owner (its answer may have been lost). */
+  /**
+   * Whether a try of this run has made a member owner, or sent the change that does (its answer may have been lost):
+   * the next try finds them owner and withdraws the invitation the one before may have failed to.
+   */
   private boolean promoted;
 
   OwnerInvitation(OrgApiClient api, Set<String> withheld) {
@@ -88,19 +93,20 @@ final class OwnerInvitation {
   /**
    * One settling, {@code settles} of them left. A pending owner invitation settles nothing alone: a member may hold
    * one (an inviter who may not list the members made it, and was not told), and is made owner as any member is, the
-   * invitation moot. The members are asked only then, or in a dry run: the common case, a new organization, holds
+   * invitation withdrawn. The members are asked only then, or in a dry run: the common case, a new organization, holds
    * neither, and is settled by the question of invitations and the invitation, two requests.
    */
   private Future<String> settle(Job job, String organization, int settles) {
     var email = job.ownerEmail();
     // one request whatever the organization has pending: org-service finds the address's one invitation
     return api.list(organization, ofAddress("invitations", email), null, 1).compose(pending -> {
-      var invited = pending.items().stream()
-          .anyMatch(invitation -> invitation.getJsonArray("roles", new JsonArray()).contains(OWNER));
-      if (invited || job.dryRun()) {
-        var unsettled = !invited ? PLANNED : sent ? INVITED : ALREADY_INVITED;
+      var invitation = pending.items().stream()
+          .filter(found -> found.getJsonArray("roles", new JsonArray()).contains(OWNER)).findFirst();
+      if (invitation.isPresent() || job.dryRun()) {
+        var unsettled = invitation.isEmpty() ? PLANNED : sent ? INVITED : ALREADY_INVITED;
         return memberOf(organization, email).compose(member -> member.isEmpty() ? Future.succeededFuture(unsettled)
-            : owner(job, organization, member.get(), settles));
+            : owner(job, organization, member.get(), settles)
+                .compose(outcome -> withdrawnIfMoot(job, organization, invitation, outcome)));
       }
       sent = true;
       return api.post(organization, "invitations", new JsonObject().put("email", email)
@@ -147,7 +153,10 @@ final class OwnerInvitation {
           read.member().getJsonArray("roles", new JsonArray()).forEach(role -> roles.add((String) role));
           roles.add(OWNER);
           return api.setRoles(organization, userId, roles, read.tag())
-              .map(MADE_OWNER)
+              .map(changed -> {
+                promoted = true;
+                return MADE_OWNER;
+              })
               .recover(failure -> {
                 if (failure instanceof OrgApiException refused && !refused.retryable()) {
                   return refused.status() == 412 && changes > 1
@@ -161,6 +170,22 @@ final class OwnerInvitation {
         })
         .recover(failure -> failure instanceof OrgApiException refused && "member_not_found".equals(refused.code())
             ? again(job, organization, settles) : Future.failedFuture(failure));
+  }
+
+  /**
+   * {@code outcome}, once the owner invitation a member made owner holds, if any, is withdrawn: a member accepts no
+   * invitation (409 {@code already_member}), and a pending one told the admins an owner was still to come. A dry run
+   * withdraws nothing; one withdrawn meanwhile (404), by a try whose answer was lost, say, is withdrawn.
+   */
+  private Future<String> withdrawnIfMoot(Job job, String organization, Optional<JsonObject> invitation,
+      String outcome) {
+    if (job.dryRun() || invitation.isEmpty() || !MADE_OWNER.equals(outcome)) {
+      return Future.succeededFuture(outcome);
+    }
+    return api.withdrawInvitation(organization, invitation.get().getString("id"))
+        .recover(failure -> failure instanceof OrgApiException refused
+            && "invitation_not_found".equals(refused.code()) ? Future.succeededFuture() : Future.failedFuture(failure))
+        .map(outcome);
   }
 
   /** Settles the owner again, the member found having left meanwhile, unless {@code settles} are spent. */
@@ -187,9 +212,9 @@ final class OwnerInvitation {
   }
 
   /**
-   * A refusal, of the question, of the invitation (an address org-service takes for none, say) or of the change that
-   * makes a member owner (a requester's own ownership of a tenant they do not own), fails the job, naming the owner (a
-   * passing failure is retried).
+   * A refusal, of the question, of the invitation (an address org-service takes for none, say), of the change that
+   * makes a member owner (a requester's own ownership of a tenant they do not own) or of the withdrawal of the
+   * invitation that change made moot, fails the job, naming the owner (a passing failure is retried).
    */
   private static Future<String> refused(String email, OrgApiException refused) {
     return Future.failedFuture(new CopyFailure("owner_not_invited",

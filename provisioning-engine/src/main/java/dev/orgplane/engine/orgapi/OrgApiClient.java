@@ -286,6 +286,18 @@ public final class OrgApiClient implements OrgApi {
         .map(OrgAnswers::body);
   }
 
+  /**
+   * {@code DELETE /v1/organizations/{organization}/invitations/{invitationId}}: withdraws the pending invitation as an
+   * admin does, audited {@code invitation.deleted}.
+   */
+  public Future<Void> withdrawInvitation(String organization, String invitationId) {
+    return send(HttpMethod.DELETE, PathSegment.of(organization) + "/invitations/" + PathSegment.of(invitationId), null)
+        .map(response -> {
+          OrgAnswers.body(response);
+          return null;
+        });
+  }
+
   /** A member as {@link #member} read them, and their {@code ETag}. */
   public record TaggedMember(JsonObject member, String tag) {
   }

@@ -219,8 +219,9 @@ class OwnerInvitationTest extends TemplateEngineTest {
 
   /**
    * A member who holds a pending owner invitation too (one an inviter who may not list the members made, not told they
-   * were one) is made owner, the plan saying so first, the invitation moot: until session 45 the invitation alone
-   * settled the owner, {@code already_invited}, and they never became owner.
+   * were one) is made owner, the plan saying so first, and the invitation, moot, is withdrawn as an admin withdraws
+   * one ({@code invitation.deleted}): until session 45 the invitation alone settled the owner, {@code already_invited},
+   * and they never became owner; until session 46 it stayed pending.
    */
   @Test
   void aMemberHoldingAnOwnerInvitationIsMadeOwner() {
@@ -234,10 +235,13 @@ class OwnerInvitationTest extends TemplateEngineTest {
 
     var plan = engine.provision(token(), job(owned(name, member.email())).put("dryRun", true));
     assertEquals("made_owner", plan.getJsonObject("owner").getString("invitation"), plan.encodePrettily());
+    assertEquals(1, pendingInvitations(tenant).size(), "a plan withdraws nothing");
     var again = engine.provision(token(), job(owned(name, member.email())));
     assertEquals("succeeded", again.getString("status"), again.encodePrettily());
     assertEquals("made_owner", again.getJsonObject("owner").getString("invitation"), again.encodePrettily());
     assertEquals(List.of("member", "owner"), roles(tenant, member.id()));
+    assertEquals(0, pendingInvitations(tenant).size(), "the moot invitation withdrawn");
+    assertEquals(1, engine.org.audited(token(), tenant, "invitation.deleted").size());
     var third = engine.provision(token(), job(owned(name, member.email())));
     assertEquals("already_member", third.getJsonObject("owner").getString("invitation"), third.encodePrettily());
     assertEquals(1, rolesChanged(tenant), "made owner once");
