@@ -30,13 +30,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Operator commands. They work on the database: {@code ORGPLANE_PG_URL}, or the embedded one of a
- * standalone platform using the same data directory (standalone records its address there). They change rows, never
- * the schema: migrating is the platform's, at its start, where an upgrade is planned; a database lacking
+ * Operator commands. They work on the database: {@code ORGPLANE_PG_URL}, or the embedded one of a standalone platform
+ * or of {@code orgplane database} using the same data directory (either records its address there). They change rows,
+ * never the schema: migrating is the platform's, at its start, where an upgrade is planned; a database lacking
  * org-service's migrations (not set up yet, or an older version's) is refused with {@value #NOT_MIGRATED}.
  * A standalone platform on another database ({@code ORGPLANE_PG_URL}) records none: the operator is told to name it.
  *
- * <p>The embedded database's recorded address is used only while a standalone platform holds the data directory:
+ * <p>The embedded database's recorded address is used only while one of them holds the data directory:
  * once it has stopped, whoever listens on that port could ask for the password in clear text and be given the
  * superuser's. Without one running, {@value #PLATFORM_NOT_RUNNING}.
  */
@@ -46,7 +46,10 @@ final class AdminCommand implements Runnable {
   /** EX_TEMPFAIL of sysexits.h: nothing was done; once the platform has started on the database, try again. */
   static final int NOT_MIGRATED = 75;
 
-  /** EX_UNAVAILABLE of sysexits.h: no standalone platform runs on the data directory, so its database is not there. */
+  /**
+   * EX_UNAVAILABLE of sysexits.h: neither a standalone platform nor {@code orgplane database} runs on the data
+   * directory, so its database is not there.
+   */
   static final int PLATFORM_NOT_RUNNING = 69;
 
   /**
@@ -142,8 +145,9 @@ final class AdminCommand implements Runnable {
     try {
       var settings = new Settings(ConfigLoader.load(vertx, options.asJson()).await());
       if (!settings.has("ORGPLANE_PG_URL") && !DataDirectory.inUse(dataDir(settings))) {
-        System.err.println("orgplane: no standalone platform runs on " + dataDir(settings).toAbsolutePath()
-            + " (ORGPLANE_DATA_DIR): start it, or set ORGPLANE_PG_URL, then run this again");
+        System.err.println("orgplane: neither a standalone platform nor orgplane database runs on "
+            + dataDir(settings).toAbsolutePath() + " (ORGPLANE_DATA_DIR): start one, or set ORGPLANE_PG_URL, then run "
+            + "this again");
         return PLATFORM_NOT_RUNNING;
       }
       var url = databaseUrl(settings);

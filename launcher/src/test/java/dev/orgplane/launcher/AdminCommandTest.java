@@ -212,6 +212,10 @@ class AdminCommandTest {
     return Orgplane.commandLine().execute(args.toArray(new String[0]));
   }
 
+  /**
+   * The refusal names {@code orgplane database} beside standalone, as either holds the data directory and records its
+   * database's address: until session 46 it named standalone alone.
+   */
   @Test
   void theAddressAStoppedPlatformRecordedIsNotConnectedTo() throws Exception {
     try (var listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -223,7 +227,8 @@ class AdminCommandTest {
       int exit = Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_DATA_DIR=" + temp, "rotate-signing-key");
 
       assertEquals(AdminCommand.PLATFORM_NOT_RUNNING, exit, output.err());
-      assertTrue(output.err().contains("no standalone platform runs on " + temp), output.err());
+      assertEquals("orgplane: neither a standalone platform nor orgplane database runs on " + temp
+          + " (ORGPLANE_DATA_DIR): start one, or set ORGPLANE_PG_URL, then run this again", output.err().strip());
       assertFalse(output.err().contains("secret"), output.err());
       listener.setSoTimeout(200);
       assertThrows(SocketTimeoutException.class, listener::accept, "nothing connected to the recorded address");
