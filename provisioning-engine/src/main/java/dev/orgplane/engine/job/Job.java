@@ -12,14 +12,16 @@ import java.util.function.Function;
  * A provisioning job as stored, with its steps in run order. {@code queuedBy} queued it last: its requester,
  * or whoever retried it since; a target organization the job creates is theirs. {@code ownerEmail} is invited
  * as its owner too, once the template is copied, and {@code ownerInvitation} is what that came to (one of
- * {@link #OWNER_INVITATIONS}). {@code retriedAt} is when it was last retried, if ever: the runs since read the template
+ * {@link #OWNER_INVITATIONS}); {@code ownerIsRequester}, known of a dry run only, says the address was
+ * {@code queuedBy}'s own as they queued it, which its plan needs to fail as the real run does
+ * ({@link OwnerInvitation}). {@code retriedAt} is when it was last retried, if ever: the runs since read the template
  * anew ({@link JobRunner}).
  */
 public record Job(UUID id, UUID batchId, UUID requestedBy, UUID queuedBy, UUID templateOrg, UUID groupId, UUID targetOrg,
-    JsonObject target, String ownerEmail, String ownerInvitation, List<String> plugins, JsonObject options,
-    boolean dryRun, String status, boolean cancelRequested, JsonObject error, int attempts, OffsetDateTime createdAt,
-    OffsetDateTime startedAt, OffsetDateTime finishedAt, OffsetDateTime updatedAt, OffsetDateTime retriedAt,
-    List<Step> steps) {
+    JsonObject target, String ownerEmail, String ownerInvitation, boolean ownerIsRequester, List<String> plugins,
+    JsonObject options, boolean dryRun, String status, boolean cancelRequested, JsonObject error, int attempts,
+    OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt, OffsetDateTime updatedAt,
+    OffsetDateTime retriedAt, List<Step> steps) {
 
   /** Every status a job can have, in the order of its life. */
   public static final List<String> STATUSES = List.of("queued", "running", "succeeded", "failed", "cancelled");
@@ -35,7 +37,7 @@ public record Job(UUID id, UUID batchId, UUID requestedBy, UUID queuedBy, UUID t
       row.getUUID("requested_by"), Objects.requireNonNullElse(row.getUUID("queued_by"), row.getUUID("requested_by")),
       row.getUUID("template_org"), row.getUUID("group_id"), row.getUUID("target_org"),
       (JsonObject) row.getValue("target"), row.getString("owner_email"), row.getString("owner_invitation"),
-      List.of(row.getArrayOfStrings("plugins")),
+      row.getBoolean("owner_is_requester"), List.of(row.getArrayOfStrings("plugins")),
       (JsonObject) row.getValue("options"), row.getBoolean("dry_run"), row.getString("status"),
       row.getBoolean("cancel_requested"), (JsonObject) row.getValue("error"), row.getInteger("attempts"),
       row.getOffsetDateTime("created_at"), row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"),

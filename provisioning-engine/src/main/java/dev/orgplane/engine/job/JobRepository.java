@@ -275,15 +275,15 @@ public final class JobRepository {
   private static final String INSERT = """
       WITH queued AS (
         INSERT INTO provisioning.jobs (id, batch_id, requested_by, template_org, group_id, target_org, target, plugins,
-               options, dry_run, owner_email)
+               options, dry_run, owner_email, owner_is_requester)
         SELECT j.id, j.batch_id, j.requested_by, j.template_org, j.group_id, j.target_org, NULLIF(j.target, 'null'),
                ARRAY(SELECT p.plugin FROM jsonb_array_elements_text(j.plugins) WITH ORDINALITY AS p(plugin, n)
                      ORDER BY p.n),
-               j.options, j.dry_run, j.owner_email
+               j.options, j.dry_run, j.owner_email, j.owner_is_requester
         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::jsonb[], $8::jsonb[],
-                    $9::jsonb[], $10::boolean[], $11::text[])
+                    $9::jsonb[], $10::boolean[], $11::text[], $12::boolean[])
           AS j(id, batch_id, requested_by, template_org, group_id, target_org, target, plugins, options, dry_run,
-               owner_email)
+               owner_email, owner_is_requester)
         RETURNING id, plugins)
       INSERT INTO provisioning.job_steps (job_id, position, plugin)
       SELECT q.id, s.n - 1, s.plugin FROM queued q, unnest(q.plugins) WITH ORDINALITY AS s(plugin, n)""";
@@ -319,7 +319,8 @@ public final class JobRepository {
             jobs.stream().map(job -> new JsonArray(job.plugins())).toArray(JsonArray[]::new))
         .addValue(jobs.stream().map(NewJob::options).toArray(JsonObject[]::new))
         .addValue(jobs.stream().map(NewJob::dryRun).toArray(Boolean[]::new))
-        .addValue(jobs.stream().map(NewJob::ownerEmail).toArray(String[]::new)))
+        .addValue(jobs.stream().map(NewJob::ownerEmail).toArray(String[]::new))
+        .addValue(jobs.stream().map(NewJob::ownerIsRequester).toArray(Boolean[]::new)))
         .mapEmpty();
   }
 
@@ -605,12 +606,13 @@ public final class JobRepository {
    * {@code null} until it gets there (its batch no longer counts it): until session 35 a job cancelled while its owner
    * was invited showed {@code invited} while queued and run again. Its start is the rerun's, stamped when it is
    * claimed: a retried job kept its first run's, so it showed started while queued, and its rerun's duration counted
-   * the time it sat failed. Its {@code attempts} go on counting, runs across retries.
+   * the time it sat failed. Its {@code attempts} go on counting, runs across retries. Its owner stays known to be its
+   * requester's address only for a retry of the requester who queued it last: of anyone else's it is not known.
    */
   private static String retry(String column) {
     return "WITH retried AS (UPDATE provisioning.jobs SET status = 'queued', error = NULL, owner_invitation = NULL, "
         + "cancel_requested = false, started_at = NULL, finished_at = NULL, updated_at = now(), retried_at = now(), "
-        + "queued_by = $2 "
+        + "owner_is_requester = owner_is_requester AND coalesce(queued_by, requested_by) = $2, queued_by = $2 "
         + "WHERE " + column + " = $1 AND status IN ('failed', 'cancelled') RETURNING *), "
         + "retried_steps AS (UPDATE provisioning.job_steps SET status = 'pending', cursor = NULL, created = 0, "
         + "updated = 0, unchanged = 0, failed = 0 WHERE job_id IN (SELECT id FROM retried) RETURNING *) ";

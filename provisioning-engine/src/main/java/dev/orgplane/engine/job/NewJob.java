@@ -7,8 +7,9 @@ import java.util.UUID;
 /**
  * A job about to be queued: copy {@code templateOrg} into {@code targetOrg}, or into a new
  * organization described by {@code target} and invited to {@code ownerEmail} (if any), with
- * {@code plugins} in run order.
+ * {@code plugins} in run order. {@code ownerIsRequester}: a dry run's owner is its requester's own address.
  */
 public record NewJob(UUID id, UUID batchId, UUID requestedBy, UUID templateOrg, UUID groupId, UUID targetOrg,
-    JsonObject target, String ownerEmail, List<String> plugins, JsonObject options, boolean dryRun) {
+    JsonObject target, String ownerEmail, boolean ownerIsRequester, List<String> plugins, JsonObject options,
+    boolean dryRun) {
 }

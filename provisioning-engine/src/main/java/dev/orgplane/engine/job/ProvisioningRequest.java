@@ -22,10 +22,11 @@ import java.util.function.Supplier;
 /**
  * What a job or batch request has in common: the template, its group, the plugins and options. The
  * caller must see the template and administer its group, asked of org-service with the caller's
- * own token; the group in the request, if any, must be the template's.
+ * own token; the group in the request, if any, must be the template's. A dry run's holds the caller's address too
+ * ({@code requesterEmail}, else null), so that its jobs know an owner named by it ({@link NewJob#ownerIsRequester}).
  */
-public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID groupId, List<String> plugins,
-    JsonObject options, boolean dryRun) {
+public record ProvisioningRequest(UUID requestedBy, String requesterEmail, UUID templateOrg, UUID groupId,
+    List<String> plugins, JsonObject options, boolean dryRun) {
 
   public static final Set<String> COMMON_FIELDS = Set.of("templateOrganization", "groupId", "plugins", "options", "dryRun");
   private static final Set<String> OPTIONS = Set.of("copyMembers", CopyContext.COPY_HOOK_SECRETS);
@@ -86,10 +87,14 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
         throw new ApiException(422, "group_mismatch", "The template is not in organization group " + groupId + ".");
       }
       var templateId = template.getString("id");
+      var planned = Boolean.TRUE.equals(dryRun);
       return access.requireGroupAdmin(caller, templateGroup)
           .compose(admin -> access.requireOptionRights(caller, templateId, options))
-          .map(ok -> new ProvisioningRequest(requestedBy, UUID.fromString(templateId), UUID.fromString(templateGroup),
-              plugins, options == null ? new JsonObject() : options, Boolean.TRUE.equals(dryRun)));
+          // a plan cannot ask org-service whose address its owner is as the real run's invitation does (refused the
+          // requester's own where they own nothing, self_grant_refused): it knows theirs
+          .compose(ok -> planned ? access.email(caller) : Future.succeededFuture())
+          .map(email -> new ProvisioningRequest(requestedBy, email, UUID.fromString(templateId),
+              UUID.fromString(templateGroup), plugins, options == null ? new JsonObject() : options, planned));
     });
   }
 
@@ -177,12 +182,16 @@ public record ProvisioningRequest(UUID requestedBy, UUID templateOrg, UUID group
     return newJob(batchId, id, null);
   }
 
-  /** The job; a new target's owner is kept apart from the organization's own fields, which create it. */
+  /**
+   * The job; a new target's owner is kept apart from the organization's own fields, which create it, and known to be
+   * the requester's address as org-service finds an account by it, without case.
+   */
   private NewJob newJob(UUID batchId, UUID targetOrg, JsonObject target) {
     var organization = target == null ? null : target.copy();
     var owner = organization == null ? null : (JsonObject) organization.remove("owner");
+    var ownerEmail = owner == null ? null : owner.getString("email");
     return new NewJob(TimeOrderedIds.next(), batchId, requestedBy, templateOrg, groupId, targetOrg, organization,
-        owner == null ? null : owner.getString("email"), plugins, options, dryRun);
+        ownerEmail, ownerEmail != null && ownerEmail.equalsIgnoreCase(requesterEmail), plugins, options, dryRun);
   }
 
   /**

@@ -94,6 +94,16 @@ public final class CallerAccess {
         .recover(CallerAccess::unavailable);
   }
 
+  /**
+   * The caller's address, as org-service's account of them has it ({@code GET /v1/users/me}); 503 when org-service
+   * cannot say.
+   */
+  public Future<String> email(Caller caller) {
+    return caller.asking(client.getAbs(orgServiceUrl + "/v1/users/me")).send()
+        .map(response -> OrgAnswers.body(response).getString("email"))
+        .recover(CallerAccess::unavailable);
+  }
+
   /** 404 {@code code}: the caller sees no organization {@code ref}. */
   public static ApiException missing(String code, String ref) {
     return ApiException.notFound(code, "No such organization: " + (ref.isBlank() ? "(empty)" : ref) + ".");

@@ -18,7 +18,7 @@ class JobViewTest {
   private static Job everyFieldSet() {
     return new Job(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
         UUID.randomUUID(), UUID.randomUUID(), new JsonObject().put("name", "acme-\"eu\" ü").put("tags", List.of("a")),
-        "ada@acme.example", OwnerInvitation.INVITED, List.of("workspaces", "schemas"),
+        "ada@acme.example", OwnerInvitation.INVITED, true, List.of("workspaces", "schemas"),
         new JsonObject().put("keepExisting", true).putNull("limit"), true, "failed", true,
         new JsonObject().put("code", "plugin_failed").put("errors", List.of(new JsonObject().put("field", "x"))), 3,
         CREATED, CREATED.plusSeconds(1), CREATED.plusSeconds(2), CREATED.plusSeconds(3), CREATED.plusSeconds(4),
@@ -28,13 +28,15 @@ class JobViewTest {
 
   private static Job nullsWherePossible() {
     return new Job(UUID.randomUUID(), null, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), null, null, null,
-        null, null, List.of(), null, false, "queued", false, null, 0, CREATED, null, null, null, null, List.of());
+        null, null, false, List.of(), null, false, "queued", false, null, 0, CREATED, null, null, null, null,
+        List.of());
   }
 
   private static Job ownerNotYetInvited() {
     var job = everyFieldSet();
     return new Job(job.id(), job.batchId(), job.requestedBy(), job.queuedBy(), job.templateOrg(), job.groupId(),
-        job.targetOrg(), job.target(), job.ownerEmail(), null, job.plugins(), job.options(), false, "running", false,
+        job.targetOrg(), job.target(), job.ownerEmail(), null, false, job.plugins(), job.options(), false, "running",
+        false,
         null, 1, null, CREATED, null, CREATED, null, job.steps());
   }
 

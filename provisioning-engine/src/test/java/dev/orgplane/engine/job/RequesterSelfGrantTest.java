@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -136,7 +137,9 @@ class RequesterSelfGrantTest extends TemplateEngineTest {
   /**
    * A job adopts a tenant of its template made by another admin's job (its target named so), and invites the owner it
    * names there: its requester naming themself is refused that invitation (the job fails {@code owner_not_invited}),
-   * which accepted made them the tenant's owner.
+   * which accepted made them the tenant's owner. Its plan fails so too, their address named in whatever case, and
+   * so does their retry of it: until session 46 it planned the invitation, the job holding no address of its
+   * requester's to tell theirs from another's.
    */
   @Test
   void aJobInvitesItsRequesterAsOwnerOfNoTenantTheyDoNotOwn() {
@@ -150,15 +153,31 @@ class RequesterSelfGrantTest extends TemplateEngineTest {
         .put("target", new JsonObject().put("name", "adopted-tenant")))).getString("targetOrganization");
     var admin = template.groupAdmin();
 
-    var adopting = engine.provision(admin.token(), made.copy().put("target", new JsonObject()
-        .put("name", "adopted-tenant").put("owner", new JsonObject().put("email", admin.email()))));
+    var plan = engine.provision(admin.token(), adopting(made, admin.email().toUpperCase(Locale.ROOT))
+        .put("dryRun", true));
+    var job = engine.provision(admin.token(), adopting(made, admin.email()));
 
-    assertEquals("failed", adopting.getString("status"), adopting.encodePrettily());
-    assertEquals("owner_not_invited", adopting.getJsonObject("error").getString("code"), adopting.encodePrettily());
-    assertEquals(tenant, adopting.getString("targetOrganization"));
+    for (var ended : List.of(plan, job)) {
+      assertEquals("failed", ended.getString("status"), ended.encodePrettily());
+      assertEquals("owner_not_invited", ended.getJsonObject("error").getString("code"), ended.encodePrettily());
+      assertEquals(tenant, ended.getString("targetOrganization"));
+    }
+    var path = "/v1/provisioning/jobs/" + plan.getString("id");
+    assertEquals(200, engine.post(path + "/retry", admin.token(), null).statusCode());
+    var replanned = engine.awaitEnd(path, admin.token());
+    assertEquals("owner_not_invited", replanned.getJsonObject("error").getString("code"), "their retry knows it too");
+    var another = engine.provision(admin.token(), adopting(made, "ceo-" + UUID.randomUUID() + "@customer.example")
+        .put("dryRun", true));
+    assertEquals("planned", succeeded(another).getJsonObject("owner").getString("invitation"), "anyone else's address");
     var pending = engine.org.get("/v1/organizations/" + tenant + "/invitations", platformAdmin);
     assertEquals(200, pending.statusCode(), pending.bodyAsString());
     assertEquals(List.of(), pending.bodyAsJsonObject().getJsonArray("items").getList(), "no invitation of theirs");
+  }
+
+  /** {@code made} into the tenant {@code adopted-tenant}, named with the owner {@code email}. */
+  private static JsonObject adopting(JsonObject made, String email) {
+    return made.copy().put("target", new JsonObject().put("name", "adopted-tenant")
+        .put("owner", new JsonObject().put("email", email)));
   }
 
   /**
