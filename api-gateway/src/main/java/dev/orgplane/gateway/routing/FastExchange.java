@@ -4,7 +4,6 @@ import dev.orgplane.kit.http.RequestIds;
 import dev.orgplane.kit.metrics.HttpMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -75,36 +74,30 @@ final class FastExchange implements UpstreamListener {
     keepAlive = HttpUtil.isKeepAlive(answer);
     parts.door().answered(admitted, answer);
     parts.forwarding().balancer().answered(upstream, sentAt, status, !keepAlive);
-    // the status's own reason phrase, as Vert.x writes it on the router's path, not the upstream's words
-    var relayed = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-        Forwarding.UNCHECKED);
-    var headers = relayed.headers();
-    var connection = HopHeaders.connectionOf(answer.headers());
-    for (var fields = answer.headers().iteratorCharSequence(); fields.hasNext(); ) {
-      var field = fields.next();
-      if (!HopHeaders.staysBehind(field.getKey(), connection)) {
-        headers.add(field.getKey(), field.getValue());
-      }
-    }
+    var headers = answer.headers();
+    long length = HttpUtil.getContentLength(answer, -1L);
+    endless = RelayedEventStreams.isEventStream(headers.get(HttpHeaderNames.CONTENT_TYPE));
+    // relayed as it was decoded, not copied field by field: a third of the header objects a read made
+    HopHeaders.dropBehind(headers);
     if (parts.variesOnOrigin()) {
       headers.set(HttpHeaderNames.VARY, Vary.merged(headers.getAll(HttpHeaderNames.VARY), Vary.ORIGIN));
     }
     headers.add(RequestIds.HEADER, admitted.requestId());
-    long length = HttpUtil.getContentLength(answer, -1L);
     if (length >= 0) {
       headers.add(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
     } else if (!noBody(status)) {
       headers.add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       streams = true;
     }
-    if (RelayedEventStreams.isEventStream(answer.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
+    if (endless) {
       // as long as its caller watches, on a connection of its own (see UpstreamChannels#detach)
       lease.detach();
       keepAlive = false;
       streams = true;
-      endless = true;
     }
-    caller.write(relayed);
+    // HTTP/1.1 whatever the upstream spoke, and the status's own reason phrase, as Vert.x writes it on the router's
+    // path, not the upstream's words
+    caller.write(answer.setProtocolVersion(HttpVersion.HTTP_1_1).setStatus(HttpResponseStatus.valueOf(status)));
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +185,19 @@ final class HopHeaders {
    */
   static boolean staysBehind(CharSequence name, String connection) {
     return isIn(HOP_BY_HOP, name) || connection != null && names(connection, name) && !isIn(END_TO_END, name);
+  }
+
+  /** Takes out of an answer's {@code headers}, to be relayed as they are, those that {@link #staysBehind}. */
+  static void dropBehind(HttpHeaders headers) {
+    var connection = connectionOf(headers);
+    List<CharSequence> behind = new ArrayList<>();
+    for (var fields = headers.iteratorCharSequence(); fields.hasNext(); ) {
+      var name = fields.next().getKey();
+      if (staysBehind(name, connection)) {
+        behind.add(name);
+      }
+    }
+    behind.forEach(headers::remove);
   }
 
   /** Whether the comma-separated {@code list} holds {@code name}, without case; compared in place, not split. */
