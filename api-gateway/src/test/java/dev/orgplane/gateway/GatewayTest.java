@@ -2389,8 +2389,9 @@ class GatewayTest {
 
   /**
    * A stopping gateway ends the event streams it relays as its notice begins, each after the event it is relaying,
-   * on both paths (a GET on the gateway's own connections, a POST on Vert.x's client), so its drain does not wait the
-   * grace out for them (their clients reconnect); an answer still on its way gets the grace as before.
+   * on every path (a GET asking for events on the gateway's own connections, one that does not served below the
+   * router, a POST on Vert.x's client), so its drain does not wait the grace out for them (their clients reconnect);
+   * an answer still on its way gets the grace as before.
    */
   @Test
   void aStoppingGatewayEndsTheEventStreamsItRelaysBetweenEventsAndDrainsTheRest() {
@@ -2405,7 +2406,13 @@ class GatewayTest {
         .put("ORGPLANE_SHUTDOWN_GRACE_SECONDS", "30"))).await();
     var caller = vertx.createHttpClient();
     var token = token(c -> c);
-    var streams = Stream.of("GET", "POST").map(method -> new WatchedStream(caller, port, method, token)).toList();
+    // a read the router verifies the token for: the GET that does not ask for events is served below the router
+    assertEquals(200, caller.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/sized?bytes=1")
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+        .map(io.vertx.core.http.HttpClientResponse::statusCode).await());
+    double servedBelowBefore = counted("orgplane_gateway_fast_reads", Tags.empty());
+    var streams = Stream.of("GET", "GET text/event-stream", "POST")
+        .map(method -> new WatchedStream(caller, port, method, token)).toList();
     var inPieces = caller.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/pieces")
         .compose(request -> ClientCalls.open(request.putHeader("Authorization", "Bearer " + token)));
     streams.forEach(stream -> stream.streaming.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await());
@@ -2417,6 +2424,8 @@ class GatewayTest {
       assertTrue(relayed.startsWith("data: hello\n\n") && relayed.endsWith("data: tick\n\n"),
           stream.method + ", whole events only: " + relayed);
     }
+    assertEquals(servedBelowBefore + 1, counted("orgplane_gateway_fast_reads", Tags.empty()),
+        "the GET not asking for events served below the router");
     assertTrue(!stopped.isComplete(), "an answer on its way holds the drain");
     secondPiece.complete();
     assertEquals("first;second", inPieces.compose(ClientCalls.Opened::body)
@@ -2425,7 +2434,10 @@ class GatewayTest {
     caller.close().await();
   }
 
-  /** An event stream of the gateway at {@code port}, asked for with {@code method}: what it relayed, and its end. */
+  /**
+   * An event stream of the gateway at {@code port}, asked for with {@code method} (and an Accept naming the media type
+   * after it, if any): what it relayed, and its end.
+   */
   private static final class WatchedStream {
     final String method;
     final StringBuilder relayed = new StringBuilder();
@@ -2435,11 +2447,15 @@ class GatewayTest {
     WatchedStream(io.vertx.core.http.HttpClient caller, int port, String method, String token) {
       this.method = method;
       var path = "/v1/stream/split-events";
-      ended = caller.request(io.vertx.core.http.HttpMethod.valueOf(method), port, "127.0.0.1", path)
+      var words = method.split(" ");
+      ended = caller.request(io.vertx.core.http.HttpMethod.valueOf(words[0]), port, "127.0.0.1", path)
           .compose(request -> {
             request.putHeader("Authorization", "Bearer " + token);
+            if (words.length > 1) {
+              request.putHeader("Accept", words[1]);
+            }
             // the handlers set in the send's task, before the first event can come
-            var sent = method.equals("POST") ? request.send(Buffer.buffer("{}")) : request.send();
+            var sent = words[0].equals("POST") ? request.send(Buffer.buffer("{}")) : request.send();
             return sent.compose(response -> {
               var end = Promise.<Void>promise();
               response.handler(piece -> {

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.net.URI;
 
 /**
@@ -25,7 +26,7 @@ import java.net.URI;
  * connection was closed meanwhile); a failure left to answer hands it to the router, which answers the problem
  * ({@link FastReads#handOff}).
  */
-final class FastExchange implements UpstreamListener {
+final class FastExchange implements UpstreamListener, RelayedEventStreams.Stream {
 
   private final FastReads reads;
   private final ChannelHandlerContext caller;
@@ -41,8 +42,13 @@ final class FastExchange implements UpstreamListener {
   private boolean keepAlive;
   /** Whether the answer streams: written as it comes, not flushed once at its end. */
   private boolean streams;
-  /** Whether the answer is an event stream, which ends when its upstream or its caller ends it. */
+  /**
+   * Whether the answer is an event stream, which ends when its upstream or its caller ends it, or the gateway stops
+   * ({@link #events}).
+   */
   private boolean endless;
+  /** Where an event stream's events end, so that a stop ends it after a whole event; null for any other answer. */
+  private EventEnds events;
   private int status;
 
   FastExchange(FastReads reads, HttpRequest request, FastReads.Admitted admitted, FastReads.Parts parts) {
@@ -98,27 +104,61 @@ final class FastExchange implements UpstreamListener {
     // HTTP/1.1 whatever the upstream spoke, and the status's own reason phrase, as Vert.x writes it on the router's
     // path, not the upstream's words
     caller.write(answer.setProtocolVersion(HttpVersion.HTTP_1_1).setStatus(HttpResponseStatus.valueOf(status)));
+    if (endless) {
+      events = new EventEnds();
+      parts.eventStreams().opened(this);
+    }
   }
 
   @Override
   public void content(HttpContent piece) {
     var bytes = piece.content();
+    if (events != null) {
+      // up to the end of the event that ends it, once the gateway stops
+      bytes = bytes.slice(bytes.readerIndex(), events.read(BufferInternal.buffer(bytes.slice())));
+    }
     if (bytes.isReadable()) {
       caller.write(new DefaultHttpContent(bytes.retain()));
     }
-    if (piece instanceof LastHttpContent) {
-      lease.end(keepAlive);
-      var written = caller.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-      written.addListener(done -> answered(done.isSuccess() ? status : HttpMetrics.CLOSED_BY_CLIENT));
-      reads.ended(written);
-    } else if (streams) {
+    if (piece instanceof LastHttpContent || events != null && events.ended()) {
+      endAnswer();
+      return;
+    }
+    if (streams) {
       caller.flush();
     }
-    if (!lease.ended() && !caller.channel().isWritable()) {
+    if (!caller.channel().isWritable()) {
       // paused before the flush, which may drain the caller's queue at once and say so before it returns
       lease.pause();
       caller.flush();
     }
+  }
+
+  /** The answer's end, its upstream's or a stop's: counted and logged once written. */
+  private void endAnswer() {
+    end(keepAlive);
+    var written = caller.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    written.addListener(done -> answered(done.isSuccess() ? status : HttpMetrics.CLOSED_BY_CLIENT));
+    reads.ended(written);
+  }
+
+  /** The gateway stops: the event stream ends after the event it is relaying, at once when it is between two. */
+  @Override
+  public void endAtEventEnd() {
+    if (events.endAtNext()) {
+      endAnswer();
+    }
+  }
+
+  /** Once (false after the first): the upstream connection goes back or is closed ({@link UpstreamLease#end}). */
+  private boolean end(boolean reusable) {
+    if (!lease.end(reusable)) {
+      return false;
+    }
+    if (events != null) {
+      parts.eventStreams().closed(this);
+    }
+    return true;
   }
 
   /** The caller took enough of the answer: the upstream is read on. */
@@ -128,14 +168,14 @@ final class FastExchange implements UpstreamListener {
 
   /** The caller hung up: the upstream connection cannot carry another request, its answer half read. */
   void callerGone() {
-    if (lease.end(false)) {
+    if (end(false)) {
       parts.metrics().end(HttpMethod.GET.name(), answering ? status : HttpMetrics.CLOSED_BY_CLIENT, started);
     }
   }
 
   @Override
   public void fail(Throwable cause, boolean connectionWasReused) {
-    if (!lease.end(false)) {
+    if (!end(false)) {
       return;
     }
     if (answering) {

@@ -73,10 +73,10 @@ public final class FastReads extends ChannelDuplexHandler {
    * connections and balancer of its router's reads, and the meters and access log every request is counted and logged
    * in.
    */
-  public record Parts(Door door, boolean variesOnOrigin, Forwarding forwarding, HttpMetrics metrics,
-      AccessLog accessLog, Counter served, Counter handedOff) {
+  public record Parts(Door door, boolean variesOnOrigin, Forwarding forwarding, RelayedEventStreams eventStreams,
+      HttpMetrics metrics, AccessLog accessLog, Counter served, Counter handedOff) {
     public Parts(Door door, boolean variesOnOrigin, ProxyHandler proxy, HttpMetrics metrics, AccessLog accessLog) {
-      this(door, variesOnOrigin, proxy.forwarding(), metrics, accessLog,
+      this(door, variesOnOrigin, proxy.forwarding(), proxy.eventStreams(), metrics, accessLog,
           Counter.builder(SERVED).description("Reads served below the router, answered by their upstream")
               .register(Metrics.registry()),
           Counter.builder(HANDED_OFF).description("Reads begun below the router and handed to it, their exchange "
@@ -263,8 +263,8 @@ public final class FastReads extends ChannelDuplexHandler {
 
   /**
    * A close Vert.x asks for while a read is served (the connection idle to its knowledge: at a stop, or its idle
-   * timeout) waits for the answer's end, but for an event stream's, which has none: ended now, as a stop ends the
-   * router's ({@link RelayedEventStreams}).
+   * timeout) waits for the answer's end, but for an event stream's, which has none: closed now (a stop's notice ended
+   * it at an event's end before, {@link RelayedEventStreams}).
    */
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {

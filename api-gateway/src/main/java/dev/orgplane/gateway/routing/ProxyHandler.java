@@ -70,6 +70,11 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   }
 
   /** How this instance sends requests without a body on, for the reads served below the router too. */
+  /** The event streams this instance relays, on either path, so that its stop ends them at an event's end. */
+  RelayedEventStreams eventStreams() {
+    return eventStreams;
+  }
+
   Forwarding forwarding() {
     return forwarding;
   }
