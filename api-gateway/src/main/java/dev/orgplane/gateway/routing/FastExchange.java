@@ -96,8 +96,6 @@ final class FastExchange implements UpstreamListener, RelayedEventStreams.Stream
       streams = true;
     }
     if (endless) {
-      // as long as its caller watches, on a connection of its own (see UpstreamChannels#detach)
-      lease.detach();
       keepAlive = false;
       streams = true;
     }
@@ -105,8 +103,9 @@ final class FastExchange implements UpstreamListener, RelayedEventStreams.Stream
     // path, not the upstream's words
     caller.write(answer.setProtocolVersion(HttpVersion.HTTP_1_1).setStatus(HttpResponseStatus.valueOf(status)));
     if (endless) {
+      // as long as its caller watches, on a connection of its own (see UpstreamChannels#detach)
       events = new EventEnds();
-      parts.eventStreams().opened(this);
+      lease.detach(parts.eventStreams(), this);
     }
   }
 
@@ -136,7 +135,7 @@ final class FastExchange implements UpstreamListener, RelayedEventStreams.Stream
 
   /** The answer's end, its upstream's or a stop's: counted and logged once written. */
   private void endAnswer() {
-    end(keepAlive);
+    lease.end(keepAlive);
     var written = caller.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     written.addListener(done -> answered(done.isSuccess() ? status : HttpMetrics.CLOSED_BY_CLIENT));
     reads.ended(written);
@@ -150,17 +149,6 @@ final class FastExchange implements UpstreamListener, RelayedEventStreams.Stream
     }
   }
 
-  /** Once (false after the first): the upstream connection goes back or is closed ({@link UpstreamLease#end}). */
-  private boolean end(boolean reusable) {
-    if (!lease.end(reusable)) {
-      return false;
-    }
-    if (events != null) {
-      parts.eventStreams().closed(this);
-    }
-    return true;
-  }
-
   /** The caller took enough of the answer: the upstream is read on. */
   void callerWritable() {
     lease.resume();
@@ -168,14 +156,14 @@ final class FastExchange implements UpstreamListener, RelayedEventStreams.Stream
 
   /** The caller hung up: the upstream connection cannot carry another request, its answer half read. */
   void callerGone() {
-    if (end(false)) {
+    if (lease.end(false)) {
       parts.metrics().end(HttpMethod.GET.name(), answering ? status : HttpMetrics.CLOSED_BY_CLIENT, started);
     }
   }
 
   @Override
   public void fail(Throwable cause, boolean connectionWasReused) {
-    if (!end(false)) {
+    if (!lease.end(false)) {
       return;
     }
     if (answering) {

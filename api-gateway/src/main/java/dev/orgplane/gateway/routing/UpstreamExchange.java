@@ -104,10 +104,9 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
       // them into one new buffer, the copy this spares
       body = lease.channel().alloc().compositeBuffer(Integer.MAX_VALUE);
     } else if (RelayedEventStreams.isEventStream(answer.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
-      lease.detach();
       keepAlive = false;
       events = new EventEnds();
-      eventStreams.opened(this);
+      lease.detach(eventStreams, this);
     }
     outcome.answered(answer.status().code(), closing);
   }
@@ -197,9 +196,6 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
       // an answer cut short: nobody will write it
       body.release();
       body = null;
-    }
-    if (events != null) {
-      eventStreams.closed(this);
     }
     return true;
   }

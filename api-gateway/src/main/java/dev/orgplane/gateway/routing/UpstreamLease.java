@@ -28,6 +28,9 @@ final class UpstreamLease {
   private long lastActivity;
   private ScheduledFuture<?> timer;
   private boolean paused;
+  /** The event streams of the gateway instance, and the one this connection carries ({@link #detach}); else null. */
+  private RelayedEventStreams streams;
+  private RelayedEventStreams.Stream stream;
 
   UpstreamLease(UpstreamChannels channels, URI upstream, long timeoutMillis, UpstreamListener listener) {
     this.channels = channels;
@@ -88,9 +91,16 @@ final class UpstreamLease {
     return channel;
   }
 
-  /** The answer is an event stream: its connection leaves the pool's count, and is closed when it ends. */
-  void detach() {
+  /**
+   * The answer is an event stream, {@code stream}: its connection leaves the pool's count, and is closed when it ends;
+   * until then the stream is among the {@code streams} the gateway's stop ends at an event's end, which it may be at
+   * once (the gateway stopping already).
+   */
+  void detach(RelayedEventStreams streams, RelayedEventStreams.Stream stream) {
     channels.detach(upstream, channel);
+    this.streams = streams;
+    this.stream = stream;
+    streams.opened(stream);
   }
 
   /**
@@ -145,6 +155,9 @@ final class UpstreamLease {
     }
     ended = true;
     timer.cancel(false);
+    if (stream != null) {
+      streams.closed(stream);
+    }
     if (channel == null) {
       channels.stopWaiting(upstream, acquisition);
       return true;
