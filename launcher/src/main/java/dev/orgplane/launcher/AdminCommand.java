@@ -182,10 +182,11 @@ final class AdminCommand implements Runnable {
     try {
       return PgUrl.parse(Files.readString(recorded).trim());
     } catch (NoSuchFileException e) {
-      // a platform holds the directory (run checked), and has recorded no address
-      throw new LauncherException("the standalone platform running on " + recorded.getParent().toAbsolutePath()
-          + " (ORGPLANE_DATA_DIR) has recorded no database: it uses the one its ORGPLANE_PG_URL names (set "
-          + "ORGPLANE_PG_URL here too), or its embedded PostgreSQL has not started yet (run this again once it is up)");
+      // a platform or `orgplane database` holds the directory (run checked), and has recorded no address
+      throw new LauncherException("the standalone platform or orgplane database running on "
+          + recorded.getParent().toAbsolutePath() + " (ORGPLANE_DATA_DIR) has recorded no database: a platform given "
+          + "ORGPLANE_PG_URL uses the one it names (set ORGPLANE_PG_URL here too), or the embedded PostgreSQL has not "
+          + "started yet (run this again once it is up)");
     } catch (IOException e) {
       throw new LauncherException("cannot read " + recorded.toAbsolutePath() + ": " + FileFailure.why(e, recorded), e);
     }

@@ -242,9 +242,10 @@ class AdminCommandTest {
       int exit = Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_DATA_DIR=" + temp, "rotate-signing-key");
 
       assertEquals(1, exit, output.err());
-      assertEquals("orgplane: the standalone platform running on " + temp + " (ORGPLANE_DATA_DIR) has recorded no "
-          + "database: it uses the one its ORGPLANE_PG_URL names (set ORGPLANE_PG_URL here too), or its embedded "
-          + "PostgreSQL has not started yet (run this again once it is up)", output.err().strip());
+      assertEquals("orgplane: the standalone platform or orgplane database running on " + temp + " (ORGPLANE_DATA_DIR) "
+          + "has recorded no database: a platform given ORGPLANE_PG_URL uses the one it names (set ORGPLANE_PG_URL "
+          + "here too), or the embedded PostgreSQL has not started yet (run this again once it is up)",
+          output.err().strip());
     }
   }
 
