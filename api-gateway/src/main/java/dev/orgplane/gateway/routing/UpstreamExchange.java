@@ -223,8 +223,7 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
         }
         if (message instanceof HttpObject part && part.decoderResult().isFailure()) {
           // not HTTP, or not the HTTP we can relay (a malformed length, an oversized head): never half of it
-          ctx.close();
-          exchange.fail(part.decoderResult().cause(), false);
+          closeFailing(ctx, part.decoderResult().cause(), false);
           return;
         }
         exchange.heard();
@@ -253,10 +252,19 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      var exchange = ctx.channel().attr(CURRENT).get();
+      closeFailing(ctx, cause, true);
+    }
+
+    /**
+     * Closes the connection, then fails the exchange it still carries: the close fails a write in flight first, whose
+     * failure may end the exchange on it already (and a read below the router be sent again, on another connection,
+     * which this failure is not about). {@code wasReused}: whether a reused connection may tell the upstream closed it.
+     */
+    private static void closeFailing(ChannelHandlerContext ctx, Throwable cause, boolean wasReused) {
       ctx.close();
+      var exchange = ctx.channel().attr(CURRENT).get();
       if (exchange != null) {
-        exchange.fail(cause, exchange.reused());
+        exchange.fail(cause, wasReused && exchange.reused());
       }
     }
 

@@ -45,11 +45,14 @@ final class UpstreamLease {
     timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
     acquisition = channels.acquire(upstream);
     acquisition.onComplete(acquired -> {
-      if (acquired.failed()) {
+      if (ended) {
+        // timed out or abandoned while waiting for the connection: one that came goes back untouched, and a failure
+        // is not this hold's to tell (its exchange may be on another by now: a read below the router sent again)
+        if (acquired.succeeded()) {
+          channels.release(upstream, acquired.result());
+        }
+      } else if (acquired.failed()) {
         listener.fail(acquired.cause(), false);
-      } else if (ended) {
-        // timed out or abandoned while waiting for the connection: it goes back untouched
-        channels.release(upstream, acquired.result());
       } else {
         send(acquired.result(), request);
       }
@@ -61,7 +64,8 @@ final class UpstreamLease {
     connection.attr(UpstreamExchange.CURRENT).set(listener);
     reused = connection.attr(UpstreamExchange.USED).getAndSet(Boolean.TRUE) != null;
     connection.writeAndFlush(request).addListener(written -> {
-      if (!written.isSuccess()) {
+      // a hold that ended meanwhile (timed out: its connection closed, which fails the write) tells nothing more
+      if (!written.isSuccess() && !ended) {
         listener.fail(written.cause(), reused);
       }
     });
