@@ -229,6 +229,11 @@ class GatewayTest {
           var ticker = vertx.setPeriodic(20, id -> response.write("data: tick\n\n"));
           response.closeHandler(closed -> vertx.cancelTimer(ticker));
         }
+        case "/v1/stream/slow-event" -> {
+          // an event under way through a stop's whole notice: its end comes 800 ms after its beginning
+          response.setChunked(true).putHeader("Content-Type", "text/event-stream").write("data: hel");
+          vertx.setTimer(800, id -> response.write("lo\n\n"));
+        }
         case "/v1/stream/split-events" -> {
           // every write ends one event and begins the next: a stream cut between writes would end halfway through one
           response.setChunked(true).putHeader("Content-Type", "text/event-stream").write("data: hello\n\ndata: ti");
@@ -2412,7 +2417,7 @@ class GatewayTest {
         .map(io.vertx.core.http.HttpClientResponse::statusCode).await());
     double servedBelowBefore = counted("orgplane_gateway_fast_reads", Tags.empty());
     var streams = Stream.of("GET", "GET text/event-stream", "POST")
-        .map(method -> new WatchedStream(caller, port, method, token)).toList();
+        .map(method -> new WatchedStream(caller, port, method, token, "/v1/stream/split-events")).toList();
     var inPieces = caller.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/pieces")
         .compose(request -> ClientCalls.open(request.putHeader("Authorization", "Bearer " + token)));
     streams.forEach(stream -> stream.streaming.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await());
@@ -2435,6 +2440,35 @@ class GatewayTest {
   }
 
   /**
+   * An event stream served below the router whose event is still under way when the notice ends, and Vert.x closes
+   * the connection it takes for idle: it ends after that event, whole, not cut in its middle.
+   */
+  @Test
+  void aStoppingGatewayEndsAnEventStreamServedBelowTheRouterAfterTheEventUnderWay() {
+    var port = freePort();
+    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/")
+        .put("upstreams", new JsonArray().add(streamerUrl)));
+    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "200")
+        .put("ORGPLANE_SHUTDOWN_GRACE_SECONDS", "30"))).await();
+    var caller = vertx.createHttpClient();
+    var token = token(c -> c);
+    // a read the router verifies the token for: the stream after it is served below the router
+    assertEquals(200, caller.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/sized?bytes=1")
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+        .map(io.vertx.core.http.HttpClientResponse::statusCode).await());
+    var stream = new WatchedStream(caller, port, "GET", token, "/v1/stream/slow-event");
+    stream.streaming.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
+    var stopped = vertx.undeploy(deployment);
+    stream.ended.timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
+    assertEquals("data: hello\n\n", stream.relayed.toString());
+    stopped.timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
+    caller.close().await();
+  }
+
+  /**
    * An event stream of the gateway at {@code port}, asked for with {@code method} (and an Accept naming the media type
    * after it, if any): what it relayed, and its end.
    */
@@ -2444,9 +2478,8 @@ class GatewayTest {
     final Promise<Void> streaming = Promise.promise();
     final Future<Void> ended;
 
-    WatchedStream(io.vertx.core.http.HttpClient caller, int port, String method, String token) {
+    WatchedStream(io.vertx.core.http.HttpClient caller, int port, String method, String token, String path) {
       this.method = method;
-      var path = "/v1/stream/split-events";
       var words = method.split(" ");
       ended = caller.request(io.vertx.core.http.HttpMethod.valueOf(words[0]), port, "127.0.0.1", path)
           .compose(request -> {

@@ -263,14 +263,18 @@ public final class FastReads extends ChannelDuplexHandler {
 
   /**
    * A close Vert.x asks for while a read is served (the connection idle to its knowledge: at a stop, or its idle
-   * timeout) waits for the answer's end, but for an event stream's, which has none: closed now (a stop's notice ended
-   * it at an event's end before, {@link RelayedEventStreams}).
+   * timeout) waits for the answer's end; an event stream, which has none of its own, ends after the event under way,
+   * as a stop's notice ends it ({@link RelayedEventStreams}): within the drain's grace, after which Vert.x closes the
+   * connection all the same (a second close, not held).
    */
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
     closing = true;
-    if (served != null && closeAsked == null && !served.endless()) {
+    if (served != null && closeAsked == null) {
       closeAsked = promise;
+      if (served.endless()) {
+        served.endAtEventEnd();
+      }
       return;
     }
     ctx.close(promise);

@@ -69,12 +69,12 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         connectionsPerUpstream, eventStreams);
   }
 
-  /** How this instance sends requests without a body on, for the reads served below the router too. */
   /** The event streams this instance relays, on either path, so that its stop ends them at an event's end. */
   RelayedEventStreams eventStreams() {
     return eventStreams;
   }
 
+  /** How this instance sends requests without a body on, for the reads served below the router too. */
   Forwarding forwarding() {
     return forwarding;
   }
