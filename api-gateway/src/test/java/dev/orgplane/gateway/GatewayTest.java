@@ -2402,19 +2402,10 @@ class GatewayTest {
   void aStoppingGatewayEndsTheEventStreamsItRelaysBetweenEventsAndDrainsTheRest() {
     secondPiece = io.vertx.core.Promise.promise();
     var port = freePort();
-    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/")
-        .put("upstreams", new JsonArray().add(streamerUrl)));
-    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
-        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
-        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
-        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "200")
-        .put("ORGPLANE_SHUTDOWN_GRACE_SECONDS", "30"))).await();
+    var deployment = stoppableGatewayToStreamer(port).await();
     var caller = vertx.createHttpClient();
-    var token = token(c -> c);
-    // a read the router verifies the token for: the GET that does not ask for events is served below the router
-    assertEquals(200, caller.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/sized?bytes=1")
-        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
-        .map(io.vertx.core.http.HttpClientResponse::statusCode).await());
+    // the GET that does not ask for events is served below the router
+    var token = rememberedBy(caller, port, token(c -> c));
     double servedBelowBefore = counted("orgplane_gateway_fast_reads", Tags.empty());
     var streams = Stream.of("GET", "GET text/event-stream", "POST")
         .map(method -> new WatchedStream(caller, port, method, token, "/v1/stream/split-events")).toList();
@@ -2446,19 +2437,9 @@ class GatewayTest {
   @Test
   void aStoppingGatewayEndsAnEventStreamServedBelowTheRouterAfterTheEventUnderWay() {
     var port = freePort();
-    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/")
-        .put("upstreams", new JsonArray().add(streamerUrl)));
-    var deployment = vertx.deployVerticle(new GatewayVerticle(new JsonObject()
-        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
-        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
-        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "200")
-        .put("ORGPLANE_SHUTDOWN_GRACE_SECONDS", "30"))).await();
+    var deployment = stoppableGatewayToStreamer(port).await();
     var caller = vertx.createHttpClient();
-    var token = token(c -> c);
-    // a read the router verifies the token for: the stream after it is served below the router
-    assertEquals(200, caller.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/sized?bytes=1")
-        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
-        .map(io.vertx.core.http.HttpClientResponse::statusCode).await());
+    var token = rememberedBy(caller, port, token(c -> c));
     var stream = new WatchedStream(caller, port, "GET", token, "/v1/stream/slow-event");
     stream.streaming.future().timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
     var stopped = vertx.undeploy(deployment);
@@ -2466,6 +2447,28 @@ class GatewayTest {
     assertEquals("data: hello\n\n", stream.relayed.toString());
     stopped.timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
     caller.close().await();
+  }
+
+  /** A gateway on {@code port} in front of the streamer, with a notice of 200 ms and a grace of 30 s. */
+  private Future<String> stoppableGatewayToStreamer(int port) {
+    var routes = new JsonArray().add(new JsonObject().put("prefix", "/v1/")
+        .put("upstreams", new JsonArray().add(streamerUrl)));
+    return vertx.deployVerticle(new GatewayVerticle(new JsonObject()
+        .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", String.valueOf(port))
+        .put("ORGPLANE_ORG_SERVICE_URL", orgServiceUrl).put("ORGPLANE_PUBLIC_URL", ISSUER)
+        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_SHUTDOWN_NOTICE_MILLIS", "200")
+        .put("ORGPLANE_SHUTDOWN_GRACE_SECONDS", "30")));
+  }
+
+  /**
+   * Has the gateway on {@code port} verify {@code token} with a read the router serves, as every token's first: reads
+   * after it are served below the router. Answers the token.
+   */
+  private static String rememberedBy(io.vertx.core.http.HttpClient caller, int port, String token) {
+    assertEquals(200, caller.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/v1/stream/sized?bytes=1")
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+        .map(io.vertx.core.http.HttpClientResponse::statusCode).await());
+    return token;
   }
 
   /**
