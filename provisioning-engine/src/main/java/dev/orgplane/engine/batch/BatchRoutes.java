@@ -113,7 +113,9 @@ public final class BatchRoutes {
     var batchId = TimeOrderedIds.next();
     var selected = select != null;
     ProvisioningRequest.read(ctx, body, json, registry, access,
-            () -> selected ? Future.succeededFuture() : checkTargets(ctx, json.getJsonArray("targets")))
+            () -> selected ? Future.succeededFuture() : checkTargets(ctx, json.getJsonArray("targets")),
+            json.getValue("targets") instanceof JsonArray sent
+                && sent.stream().anyMatch(ProvisioningRequest::namesOwner))
         .compose(request -> (selected
                 ? selection.jobs(Caller.of(ctx), request, batchId)
                 : jobs(ctx, request, batchId, json.getJsonArray("targets")))

@@ -77,7 +77,7 @@ public final class JobRoutes {
             () -> {
               ProvisioningRequest.checkJobTarget(targetRef, target);
               return Future.succeededFuture();
-            })
+            }, ProvisioningRequest.namesOwner(target))
         .compose(request -> request.job(ctx, access, targetRef, target))
         .compose(job -> pool.withTransaction(tx -> JobRepository.insert(tx, List.of(job))
             .compose(v -> JobRepository.find(tx, job.id()))

@@ -22,8 +22,9 @@ import java.util.function.Supplier;
 /**
  * What a job or batch request has in common: the template, its group, the plugins and options. The
  * caller must see the template and administer its group, asked of org-service with the caller's
- * own token; the group in the request, if any, must be the template's. A dry run's holds the caller's address too
- * ({@code requesterEmail}, else null), so that its jobs know an owner named by it ({@link NewJob#ownerIsRequester}).
+ * own token; the group in the request, if any, must be the template's. A dry run's naming an owner holds the
+ * caller's address too ({@code requesterEmail}, else null), so that its jobs know an owner named by it
+ * ({@link NewJob#ownerIsRequester}).
  */
 public record ProvisioningRequest(UUID requestedBy, String requesterEmail, UUID templateOrg, UUID groupId,
     List<String> plugins, JsonObject options, boolean dryRun) {
@@ -44,10 +45,11 @@ public record ProvisioningRequest(UUID requestedBy, String requesterEmail, UUID 
 
   /**
    * Reads and checks the common fields, the caller's own refused on {@code body} before; {@code targets} checks the
-   * request's targets once the body is well formed, before the plugins are looked up.
+   * request's targets once the body is well formed, before the plugins are looked up. {@code ownerNamed}: some target
+   * names an owner ({@link #namesOwner}), whose plan needs the caller's address.
    */
   public static Future<ProvisioningRequest> read(RoutingContext ctx, RequestBody body, JsonObject json,
-      PluginRegistry registry, CallerAccess access, Supplier<Future<Void>> targets) {
+      PluginRegistry registry, CallerAccess access, Supplier<Future<Void>> targets, boolean ownerNamed) {
     var templateRef = body.matching("templateOrganization", CallerAccess.ORGANIZATION_REF,
         "must be an organization id or name", true);
     var groupId = body.optionalUuid("groupId");
@@ -74,11 +76,11 @@ public record ProvisioningRequest(UUID requestedBy, String requesterEmail, UUID 
     // only once the body and its targets are well formed: an unknown id (422) told first hid the 400 naming what else
     // was wrong
     return targets.get().compose(checked -> read(ctx, access, templateRef, groupId,
-        named.isEmpty() ? registry.all() : registry.selection("plugins", named), options, dryRun));
+        named.isEmpty() ? registry.all() : registry.selection("plugins", named), options, dryRun, ownerNamed));
   }
 
   private static Future<ProvisioningRequest> read(RoutingContext ctx, CallerAccess access, String templateRef,
-      UUID groupId, List<String> plugins, JsonObject options, Object dryRun) {
+      UUID groupId, List<String> plugins, JsonObject options, Object dryRun, boolean ownerNamed) {
     var caller = Caller.of(ctx);
     var requestedBy = UUID.fromString(BearerAuth.principal(ctx).subject());
     return access.organization(caller, templateRef, "template_not_found").compose(template -> {
@@ -92,10 +94,25 @@ public record ProvisioningRequest(UUID requestedBy, String requesterEmail, UUID 
           .compose(admin -> access.requireOptionRights(caller, templateId, options))
           // a plan cannot ask org-service whose address its owner is as the real run's invitation does (refused the
           // requester's own where they own nothing, self_grant_refused): it knows theirs
-          .compose(ok -> planned ? access.email(caller) : Future.succeededFuture())
+          .compose(ok -> requesterEmail(access, caller, planned && ownerNamed))
           .map(email -> new ProvisioningRequest(requestedBy, email, UUID.fromString(templateId),
               UUID.fromString(templateGroup), plugins, options == null ? new JsonObject() : options, planned));
     });
+  }
+
+  /**
+   * The caller's address where a dry run needs it ({@code needed}: some job of it names an owner), to know whether
+   * that owner is its requester ({@link NewJob#ownerIsRequester}); else null, org-service not asked. Until session 47
+   * every dry run's request asked ({@code GET /v1/users/me}): refused 503 while org-service could not answer, and
+   * refused a caller it holds no account of, though no owner was named.
+   */
+  public static Future<String> requesterEmail(CallerAccess access, Caller caller, boolean needed) {
+    return needed ? access.email(caller) : Future.succeededFuture();
+  }
+
+  /** Whether a new target ({@code target} of a request) names an owner: {@code {..., owner: {email}}}. */
+  public static boolean namesOwner(Object target) {
+    return target instanceof JsonObject fields && fields.getValue("owner") != null;
   }
 
   /**

@@ -1,10 +1,12 @@
 package dev.orgplane.engine.job;
 
 import static dev.orgplane.engine.WatchedTemplate.unique;
+import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.orgplane.engine.WatchedTemplate;
 import dev.orgplane.kit.testing.PgFixture;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Whether a job's owner holds a pending invitation is asked of org-service for that one address, in one call,
- * however many invitations the organization has pending: the engine is watched through a relay.
+ * however many invitations the organization has pending; the requester's address only by a dry run naming an owner.
+ * The engine is watched through a relay.
  */
 class OwnerLookupTest {
 
@@ -49,5 +52,32 @@ class OwnerLookupTest {
     assertEquals(1, asked.size(), asked.toString());
     assertEquals("email=" + URLEncoder.encode(email.toUpperCase(Locale.ROOT), StandardCharsets.UTF_8) + "&limit=1",
         asked.get(0).query());
+  }
+
+  /**
+   * A dry run naming no owner asks org-service nothing of its requester, and is queued while org-service cannot tell
+   * their address: until session 47 every dry run's request asked ({@code GET /v1/users/me}), and was refused 503 then.
+   * One naming an owner asks, and is refused.
+   */
+  @Test
+  void aDryRunNamingNoOwnerAsksNotForItsRequestersAddress() {
+    var relay = watched.relay();
+    var engine = watched.engine();
+    relay.clear();
+    relay.refuse("/v1/users/me", 503);
+    try {
+      var plan = new JsonObject().put("templateOrganization", watched.template().templateId()).put("dryRun", true);
+      engine.queue("/v1/provisioning/jobs", watched.token(),
+          plan.copy().put("target", new JsonObject().put("name", "unowned-" + unique())));
+      engine.queue("/v1/provisioning/batches", watched.token(),
+          plan.copy().put("targets", new JsonArray().add(new JsonObject().put("name", "unowned-" + unique()))));
+      assertEquals(0, relay.count("GET", "/v1/users/me"), relay.seen().toString());
+
+      var owned = engine.post("/v1/provisioning/jobs", watched.token(),
+          owned("owned-" + unique(), "ceo-" + unique() + "@customer.example").put("dryRun", true));
+      assertProblem(owned, 503, "org_service_unavailable");
+    } finally {
+      relay.passAll();
+    }
   }
 }
