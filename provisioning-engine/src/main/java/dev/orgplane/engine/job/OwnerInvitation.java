@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Invites the owner a job names into the organization it copied the template into, with the {@code owner} role,
@@ -29,13 +31,17 @@ import java.util.UUID;
  * org-service holds the change to its rules as it holds the invitation (the requester gives themself no ownership of a
  * tenant they do not own). Until session 44 such a member was left as they were and counted {@code already_member}:
  * the person the job named owner never became owner. A member who holds {@code owner} already is
- * {@code already_member}, and nothing is written. A member who holds a pending owner invitation too is made owner all
+ * {@code already_member}, and no role is written. A member who holds a pending owner invitation too is made owner all
  * the same (until session 45 it was {@code already_invited}, and never owner), and the invitation, moot, withdrawn
- * as an admin withdraws one (until session 46 it stayed pending, telling the admins an owner was still to come); one
- * who leaves while they are made owner is invited instead, the owner settled again from the start (it failed the
- * job).
+ * as an admin withdraws one (until session 46 it stayed pending, telling the admins an owner was still to come), as
+ * is one an owner already holds (until session 47 it stayed pending). A refused withdrawal leaves it pending, the
+ * owner settled all the same, and is logged as a warning: until session 47 it failed the job, though the owner was
+ * made, and the retry, finding them owner, left the invitation. One who leaves while they are made owner is invited
+ * instead, the owner settled again from the start (it failed the job).
  */
 final class OwnerInvitation {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OwnerInvitation.class);
 
   static final String INVITED = "invited";
   static final String ALREADY_INVITED = "already_invited";
@@ -187,18 +193,29 @@ final class OwnerInvitation {
   }
 
   /**
-   * {@code outcome}, once the owner invitation a member made owner holds, if any, is withdrawn: a member accepts no
-   * invitation (409 {@code already_member}), and a pending one told the admins an owner was still to come. A dry run
-   * withdraws nothing; one withdrawn meanwhile (404), by a try whose answer was lost, say, is withdrawn.
+   * {@code outcome}, once the owner invitation an owner member (made owner, or one already) holds, if any, is
+   * withdrawn: a member accepts no invitation (409 {@code already_member}), and a pending one told the admins an owner
+   * was still to come. A dry run withdraws nothing; one withdrawn meanwhile (404), by a try whose answer was lost, say,
+   * is withdrawn. A refusal leaves it pending, a warning: the owner is settled, which a failed job would deny.
    */
   private Future<String> withdrawnIfMoot(Job job, String organization, Optional<JsonObject> invitation,
       String outcome) {
-    if (job.dryRun() || invitation.isEmpty() || !MADE_OWNER.equals(outcome)) {
+    if (job.dryRun() || invitation.isEmpty() || !MADE_OWNER.equals(outcome) && !ALREADY_MEMBER.equals(outcome)) {
       return Future.succeededFuture(outcome);
     }
-    return api.withdrawInvitation(organization, invitation.get().getString("id"))
-        .recover(failure -> failure instanceof OrgApiException refused
-            && "invitation_not_found".equals(refused.code()) ? Future.succeededFuture() : Future.failedFuture(failure))
+    var id = invitation.get().getString("id");
+    return api.withdrawInvitation(organization, id)
+        .recover(failure -> {
+          if (!(failure instanceof OrgApiException refused) || refused.retryable()) {
+            return Future.failedFuture(failure);
+          }
+          if (!"invitation_not_found".equals(refused.code())) {
+            LOG.warn("job {}: the owner {} of {} is owner ({}), but withdrawing their moot owner invitation {} was "
+                + "refused, so it stays pending: {}", job.id(), job.ownerEmail(), organization, outcome, id,
+                refused.getMessage());
+          }
+          return Future.succeededFuture();
+        })
         .map(outcome);
   }
 
@@ -226,9 +243,9 @@ final class OwnerInvitation {
   }
 
   /**
-   * A refusal, of the question, of the invitation (an address org-service takes for none, say), of the change that
-   * makes a member owner (a requester's own ownership of a tenant they do not own) or of the withdrawal of the
-   * invitation that change made moot, fails the job, naming the owner (a passing failure is retried).
+   * A refusal, of the question, of the invitation (an address org-service takes for none, say) or of the change that
+   * makes a member owner (a requester's own ownership of a tenant they do not own), fails the job, naming the owner (a
+   * passing failure is retried).
    */
   private static Future<String> refused(String email, OrgApiException refused) {
     return Future.failedFuture(new CopyFailure("owner_not_invited",

@@ -248,6 +248,32 @@ class OwnerInvitationTest extends TemplateEngineTest {
     assertEquals(1, invitationsMade(tenant), "invited once");
   }
 
+  /**
+   * An owner already who holds a pending owner invitation too is {@code already_member}, and the invitation, moot, is
+   * withdrawn (a plan withdraws nothing): until session 47 only a member made owner had theirs withdrawn, so one whose
+   * withdrawal had failed kept it for good.
+   */
+  @Test
+  void anOwnerHoldingAnOwnerInvitationHasItWithdrawn() {
+    var name = unique("invited-owner");
+    var member = engine.org.newUser("invited-owner");
+    var first = engine.provision(token(), job(owned(name, member.email())));
+    assertEquals("invited", first.getJsonObject("owner").getString("invitation"), first.encodePrettily());
+    var tenant = first.getString("targetOrganization");
+    engine.org.addMembers(tenant, List.of(member.id()), "owner");
+    assertEquals(1, pendingInvitations(tenant).size(), "made owner otherwise, their invitation still pending");
+
+    var plan = engine.provision(token(), job(owned(name, member.email())).put("dryRun", true));
+    assertEquals("already_member", plan.getJsonObject("owner").getString("invitation"), plan.encodePrettily());
+    assertEquals(1, pendingInvitations(tenant).size(), "a plan withdraws nothing");
+    var again = engine.provision(token(), job(owned(name, member.email())));
+    assertEquals("succeeded", again.getString("status"), again.encodePrettily());
+    assertEquals("already_member", again.getJsonObject("owner").getString("invitation"), again.encodePrettily());
+    assertEquals(0, pendingInvitations(tenant).size(), "the moot invitation withdrawn");
+    assertEquals(1, engine.org.audited(token(), tenant, "invitation.deleted").size());
+    assertEquals(0, rolesChanged(tenant), "no role written");
+  }
+
   /** The roles of the member {@code userId} of {@code organization}, sorted. */
   private static List<String> roles(String organization, String userId) {
     return engine.org.get("/v1/organizations/" + organization + "/users/" + userId, token()).bodyAsJsonObject()
