@@ -285,11 +285,14 @@ public final class BatchRoutes {
         .compose(batch -> JobRepository.batchOptions(pool, batch.id())
             .compose(options -> access.requireOptionRights(Caller.of(ctx), batch.templateOrg().toString(), options))
             .map(batch))
-        .compose(batch -> pool.withTransaction(tx -> JobRepository.retryBatch(tx, batch.id(), JobRoutes.callerId(ctx))
-            .compose(retried -> retried.isEmpty()
-                ? Future.failedFuture(ApiException.conflict("batch_not_retryable",
-                    "No job of the batch failed or was cancelled; there is nothing to retry."))
-                : answer(tx, ctx, batch.id()))))
+        .compose(batch -> (batch.dryRun() ? JobRepository.namesOwner(pool, batch.id()) : Future.succeededFuture(false))
+            .compose(ownerNamed -> ProvisioningRequest.requesterEmail(access, Caller.of(ctx), ownerNamed))
+            .compose(email -> pool.withTransaction(tx -> JobRepository.retryBatch(tx, batch.id(),
+                    JobRoutes.callerId(ctx), email)
+                .compose(retried -> retried.isEmpty()
+                    ? Future.failedFuture(ApiException.conflict("batch_not_retryable",
+                        "No job of the batch failed or was cancelled; there is nothing to retry."))
+                    : answer(tx, ctx, batch.id())))))
         .onSuccess(reply -> {
           runner.wake();
           reply.send(ctx);

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * or whoever retried it since; a target organization the job creates is theirs. {@code ownerEmail} is invited
  * as its owner too, once the template is copied, and {@code ownerInvitation} is what that came to (one of
  * {@link #OWNER_INVITATIONS}); {@code ownerIsRequester}, known of a dry run only, says the address was
- * {@code queuedBy}'s own as they queued it, which its plan needs to fail as the real run does
+ * {@code queuedBy}'s own as they queued or last retried it, which its plan needs to fail as the real run does
  * ({@link OwnerInvitation}). {@code retriedAt} is when it was last retried, if ever: the runs since read the template
  * anew ({@link JobRunner}).
  */

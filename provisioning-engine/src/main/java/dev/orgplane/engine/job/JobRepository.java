@@ -573,13 +573,14 @@ public final class JobRepository {
 
   /**
    * Queues a failed or cancelled job again for {@code retriedBy}, who owns the organizations it creates from now
-   * on; it runs again from its first step ({@link #retry(String)}). Answers the job as the retry left it (queued, its
-   * steps pending), read from the statement's own writes: once it commits, an engine may claim the job before any
-   * later read. Empty if it had not failed nor been cancelled.
+   * on, of address {@code retrierEmail} if a plan needs it, else null; it runs again from its first step
+   * ({@link #retry(String)}). Answers the job as the retry left it (queued, its steps pending), read from the
+   * statement's own writes: once it commits, an engine may claim the job before any later read. Empty if it had not
+   * failed nor been cancelled.
    */
-  public static Future<Optional<Job>> retry(SqlClient client, UUID jobId, UUID retriedBy) {
+  public static Future<Optional<Job>> retry(SqlClient client, UUID jobId, UUID retriedBy, String retrierEmail) {
     return client.preparedQuery(retry("id") + "SELECT j.*, " + stepsFrom("retried_steps") + " FROM retried j")
-        .mapping(Job.MAPPER).execute(Tuple.of(jobId, retriedBy)).map(JobRepository::first);
+        .mapping(Job.MAPPER).execute(Tuple.of(jobId, retriedBy, retrierEmail)).map(JobRepository::first);
   }
 
   /** The options of a batch's jobs, which its request gave them all alike. */
@@ -589,10 +590,21 @@ public final class JobRepository {
         .map(rows -> rows.size() == 0 ? new JsonObject() : rows.iterator().next().getJsonObject("options"));
   }
 
-  /** Queues the failed and cancelled jobs of {@code batchId} again, as {@link #retry(SqlClient, UUID, UUID)}. */
-  public static Future<List<UUID>> retryBatch(SqlClient client, UUID batchId, UUID retriedBy) {
-    return client.preparedQuery(retry("batch_id") + "SELECT id FROM retried").execute(Tuple.of(batchId, retriedBy))
+  /**
+   * Queues the failed and cancelled jobs of {@code batchId} again, as {@link #retry(SqlClient, UUID, UUID, String)}.
+   */
+  public static Future<List<UUID>> retryBatch(SqlClient client, UUID batchId, UUID retriedBy, String retrierEmail) {
+    return client.preparedQuery(retry("batch_id") + "SELECT id FROM retried")
+        .execute(Tuple.of(batchId, retriedBy, retrierEmail))
         .map(JobRepository::ids);
+  }
+
+  /** Whether a job of {@code batchId} names an owner: a plan of it needs its retrier's address then. */
+  public static Future<Boolean> namesOwner(SqlClient client, UUID batchId) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM provisioning.jobs WHERE batch_id = $1 "
+            + "AND owner_email IS NOT NULL) AS named")
+        .execute(Tuple.of(batchId))
+        .map(rows -> rows.iterator().next().getBoolean("named"));
   }
 
   /**
@@ -606,13 +618,16 @@ public final class JobRepository {
    * {@code null} until it gets there (its batch no longer counts it): until session 35 a job cancelled while its owner
    * was invited showed {@code invited} while queued and run again. Its start is the rerun's, stamped when it is
    * claimed: a retried job kept its first run's, so it showed started while queued, and its rerun's duration counted
-   * the time it sat failed. Its {@code attempts} go on counting, runs across retries. Its owner stays known to be its
-   * requester's address only for a retry of the requester who queued it last: of anyone else's it is not known.
+   * the time it sat failed. Its {@code attempts} go on counting, runs across retries. Whether its owner is its
+   * requester's address is told anew by each retry, of the retrier's ({@code $3}, matched without case as org-service
+   * matches addresses; null, asked of no one, where no plan needs it): until session 47 a retry kept it only for
+   * whoever queued the job last and cleared it for anyone else, so once cleared a plan never failed again as its
+   * requester's real run.
    */
   private static String retry(String column) {
     return "WITH retried AS (UPDATE provisioning.jobs SET status = 'queued', error = NULL, owner_invitation = NULL, "
         + "cancel_requested = false, started_at = NULL, finished_at = NULL, updated_at = now(), retried_at = now(), "
-        + "owner_is_requester = owner_is_requester AND coalesce(queued_by, requested_by) = $2, queued_by = $2 "
+        + "owner_is_requester = coalesce(lower(owner_email) = lower($3), false), queued_by = $2 "
         + "WHERE " + column + " = $1 AND status IN ('failed', 'cancelled') RETURNING *), "
         + "retried_steps AS (UPDATE provisioning.job_steps SET status = 'pending', cursor = NULL, created = 0, "
         + "updated = 0, unchanged = 0, failed = 0 WHERE job_id IN (SELECT id FROM retried) RETURNING *) ";

@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -126,16 +127,26 @@ public final class JobRoutes {
     job(ctx, Use.RETRY)
         .compose(job -> access.requireOptionRights(Caller.of(ctx), job.templateOrg().toString(), job.options())
             .map(job))
-        .compose(job -> Replies.atomically(pool, ctx, db -> JobRepository.retry(db, job.id(), callerId(ctx))
-            .compose(retried -> retried.isEmpty()
-                ? Future.failedFuture(ApiException.conflict("job_not_retryable",
-                    "Only a failed or cancelled job can be retried."))
-                : Replies.keep(db, ctx, Reply.ok(retried.get().toJson())))))
+        .compose(job -> ProvisioningRequest.requesterEmail(access, Caller.of(ctx),
+                job.dryRun() && job.ownerEmail() != null)
+            .compose(email -> Replies.atomically(pool, ctx, db -> retried(db, ctx, job, email))))
         .onSuccess(reply -> {
           runner.wake();
           reply.send(ctx);
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The answer to the caller's retry of {@code job}, retried by them, of address {@code email} (null where no plan
+   * needs it); 409 unless it had failed or been cancelled.
+   */
+  private static Future<Reply> retried(SqlClient db, RoutingContext ctx, Job job, String email) {
+    return JobRepository.retry(db, job.id(), callerId(ctx), email)
+        .compose(retried -> retried.isEmpty()
+            ? Future.failedFuture(ApiException.conflict("job_not_retryable",
+                "Only a failed or cancelled job can be retried."))
+            : Replies.keep(db, ctx, Reply.ok(retried.get().toJson())));
   }
 
   /** Who is calling: the subject of their token, a user's id. */

@@ -56,7 +56,7 @@ class ClaimTurnsTest {
         + group + "'");
     var waiting = queueAlone(group, 1, "1 hour").get(0);
     for (var job : retried) {
-      JobRepository.retry(pool, job, UUID.randomUUID()).await();
+      JobRepository.retry(pool, job, UUID.randomUUID(), null).await();
     }
 
     assertEquals(waiting, claim().id());
@@ -92,7 +92,7 @@ class ClaimTurnsTest {
     PgFixture.execute(db, "UPDATE provisioning.jobs SET status = 'failed', finished_at = now() "
         + "WHERE batch_id = '" + retried + "'");
     var waiting = queueBatch(UUID.randomUUID(), 5, "1 hour");
-    JobRepository.retryBatch(pool, retried, UUID.randomUUID()).await();
+    JobRepository.retryBatch(pool, retried, UUID.randomUUID(), null).await();
 
     assertEquals(waiting, claim().batchId());
   }

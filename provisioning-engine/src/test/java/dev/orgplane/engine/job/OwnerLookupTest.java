@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,9 +56,9 @@ class OwnerLookupTest {
   }
 
   /**
-   * A dry run naming no owner asks org-service nothing of its requester, and is queued while org-service cannot tell
-   * their address: until session 47 every dry run's request asked ({@code GET /v1/users/me}), and was refused 503 then.
-   * One naming an owner asks, and is refused.
+   * A dry run naming no owner asks org-service nothing of its requester, and is queued and retried while org-service
+   * cannot tell their address: until session 47 every dry run's request asked ({@code GET /v1/users/me}), and was
+   * refused 503 then. One naming an owner asks, and is refused.
    */
   @Test
   void aDryRunNamingNoOwnerAsksNotForItsRequestersAddress() {
@@ -67,10 +68,16 @@ class OwnerLookupTest {
     relay.refuse("/v1/users/me", 503);
     try {
       var plan = new JsonObject().put("templateOrganization", watched.template().templateId()).put("dryRun", true);
-      engine.queue("/v1/provisioning/jobs", watched.token(),
+      var job = engine.provision(watched.token(),
           plan.copy().put("target", new JsonObject().put("name", "unowned-" + unique())));
-      engine.queue("/v1/provisioning/batches", watched.token(),
+      var batch = engine.provisionBatch(watched.token(),
           plan.copy().put("targets", new JsonArray().add(new JsonObject().put("name", "unowned-" + unique()))));
+      PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'cancelled' WHERE id = '"
+          + job.getString("id") + "' OR batch_id = '" + batch.getString("id") + "'");
+      for (var retried : List.of("jobs/" + job.getString("id"), "batches/" + batch.getString("id"))) {
+        var retry = engine.post("/v1/provisioning/" + retried + "/retry", watched.token(), null);
+        assertEquals(200, retry.statusCode(), retry.bodyAsString());
+      }
       assertEquals(0, relay.count("GET", "/v1/users/me"), relay.seen().toString());
 
       var owned = engine.post("/v1/provisioning/jobs", watched.token(),

@@ -174,6 +174,52 @@ class RequesterSelfGrantTest extends TemplateEngineTest {
     assertEquals(List.of(), pending.bodyAsJsonObject().getJsonArray("items").getList(), "no invitation of theirs");
   }
 
+  /**
+   * Whether a plan's owner is its requester's address is told anew by each retry, of the retrier's: another admin's
+   * retry plans the invitation, and the requester's own after it fails again, as their real run does; a batch queued by
+   * another admin, naming the requester, fails so once the requester retries it. Until session 47 a retry kept it
+   * only for whoever queued the job last, so once another's retry had cleared it the requester's planned too.
+   */
+  @Test
+  void aRetryKnowsWhetherTheOwnerIsItsRetriersAddress() {
+    var colleague = engine.org.newVerifiedUser("retrying-admin");
+    assertEquals(204, engine.org.send(HttpMethod.PUT, "/v1/organization-groups/" + template.groupId() + "/admins/"
+        + colleague.id(), engine.org.platformAdminToken(), null).statusCode());
+    var name = "retried-tenant-" + UUID.randomUUID().toString().substring(0, 8);
+    var made = new JsonObject().put("templateOrganization", template.templateId())
+        .put("plugins", new JsonArray().add("roles"));
+    succeeded(engine.provision(colleague.token(), made.copy().put("target", new JsonObject().put("name", name))));
+    var admin = template.groupAdmin();
+    var naming = new JsonObject().put("name", name).put("owner", new JsonObject().put("email", admin.email()));
+
+    var plan = engine.provision(admin.token(), made.copy().put("target", naming).put("dryRun", true));
+    assertEquals("failed", plan.getString("status"), plan.encodePrettily());
+    assertEquals("owner_not_invited", plan.getJsonObject("error").getString("code"));
+    var path = "/v1/provisioning/jobs/" + plan.getString("id");
+    assertEquals(200, engine.post(path + "/retry", colleague.token(), null).statusCode());
+    var theirs = succeeded(engine.awaitEnd(path, admin.token()));
+    assertEquals("planned", theirs.getJsonObject("owner").getString("invitation"), "not the colleague's address");
+    cancelled("id = '" + plan.getString("id") + "'");
+    assertEquals(200, engine.post(path + "/retry", admin.token(), null).statusCode());
+    var again = engine.awaitEnd(path, admin.token());
+    assertEquals("failed", again.getString("status"), "their own retry knows it: " + again.encodePrettily());
+    assertEquals("owner_not_invited", again.getJsonObject("error").getString("code"));
+
+    var batch = engine.provisionBatch(colleague.token(), made.copy().put("targets", new JsonArray().add(naming))
+        .put("dryRun", true));
+    assertEquals(1L, batch.getJsonObject("owners").getLong("planned"), batch.encodePrettily());
+    cancelled("batch_id = '" + batch.getString("id") + "'");
+    var batchPath = "/v1/provisioning/batches/" + batch.getString("id");
+    assertEquals(200, engine.post(batchPath + "/retry", admin.token(), null).statusCode());
+    var retried = engine.awaitEnd(batchPath, admin.token());
+    assertEquals(1L, retried.getJsonObject("counts").getLong("failed"), retried.encodePrettily());
+  }
+
+  /** Ends the jobs {@code where} names cancelled, as a cancel would have, so that they can be retried. */
+  private static void cancelled(String where) {
+    PgFixture.execute(engine.db, "UPDATE provisioning.jobs SET status = 'cancelled' WHERE " + where);
+  }
+
   /** {@code made} into the tenant {@code adopted-tenant}, named with the owner {@code email}. */
   private static JsonObject adopting(JsonObject made, String email) {
     return made.copy().put("target", new JsonObject().put("name", "adopted-tenant")
