@@ -38,7 +38,8 @@ class ProvisionCommandTest extends TwoEnginesTest {
 
     var again = provision("--template", template.templateId(), "cli-one", "cli-three");
     assertEquals(0, again.exit(), "a tenant the template made is brought up to date: " + again.output());
-    assertTrue(again.output().contains("batch succeeded: 2 of 2 tenants made"), again.output());
+    assertTrue(again.output().contains("batch succeeded: 2 of 2 tenants done (1 made, 1 existing brought up to date)"),
+        again.output());
 
     assertEquals(201, gateway.send("POST", "/v1/organizations", template.adminToken(), new JsonObject()
         .put("name", "cli-taken").put("title", "Not from the template")).status());

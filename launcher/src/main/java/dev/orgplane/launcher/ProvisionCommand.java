@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -262,21 +263,43 @@ final class ProvisionCommand implements Callable<Integer> {
   }
 
   /**
-   * Of the batch's tenants done, how many existed before it: every one of a rollout; none of a batch this run started,
-   * which names new tenants only; of a batch followed or cancelled, its jobs into an organization named as existing
-   * ({@code {organization}}, a job without a {@code target}), which a batch started through the API may mix with new
-   * ones. Until session 45 those were all counted made. A new tenant's job that found its organization made by the
-   * template already, and brought it up to date, is counted made: neither the batch nor the job tells it apart.
+   * Of the batch's tenants done, how many existed before it: every one of a rollout; of a batch naming tenants, its
+   * jobs into an organization named as existing ({@code {organization}}, a job without a {@code target}), which a batch
+   * started through the API may mix with new ones, and its new tenants' jobs that found their organization made by
+   * another job of the template (a re-run's), and brought it up to date. Until session 45 those were all counted made,
+   * and until session 47 so were the new tenants found made already.
    */
   private long existingTenantsDone(GatewayClient gateway, String path, JsonObject batch) {
     if ("provisionedFrom".equals(batch.getString("selection"))) {
       return batch.getJsonObject("counts").getLong("succeeded", 0L);
     }
     // a plan's end counts tenants planned, whichever they are
-    if (newTenants != null || batch.getBoolean("dryRun", false)) {
+    if (batch.getBoolean("dryRun", false)) {
       return 0;
     }
-    return jobs(gateway, path, "succeeded").stream().filter(job -> job.getJsonObject("target") == null).count();
+    var done = jobs(gateway, path, "succeeded");
+    var newTenantJobs = done.stream().filter(job -> job.getJsonObject("target") != null).toList();
+    return done.size() - newTenantJobs.size()
+        + (newTenantJobs.isEmpty() ? 0 : foundMade(gateway, batch, newTenantJobs));
+  }
+
+  /**
+   * Of new tenants' jobs, those whose organization another job made: it records the job that made it
+   * ({@code provisionedFrom.jobId}), which no retry of that job changes; a job's JSON does not say whether it made its
+   * organization or found it. The template's tenants are read in one list, by id as the engine reads a rollout's, not
+   * one call each. One the caller cannot read (deleted since, or out of its token's reach) is counted made, as asked.
+   */
+  private long foundMade(GatewayClient gateway, JsonObject batch, List<JsonObject> newTenantJobs) {
+    var makers = new HashMap<String, String>();
+    pages(gateway, "/v1/organizations", "order=id&provisionedFrom="
+        + URLEncoder.encode(batch.getString("templateOrganization"), StandardCharsets.UTF_8) + "&groupId="
+        + URLEncoder.encode(batch.getString("groupId"), StandardCharsets.UTF_8))
+        .forEach(tenant -> makers.put(tenant.getString("id"),
+            tenant.getJsonObject("provisionedFrom", new JsonObject()).getString("jobId")));
+    return newTenantJobs.stream().filter(job -> {
+      var maker = makers.get(job.getString("targetOrganization"));
+      return maker != null && !maker.equals(job.getString("id"));
+    }).count();
   }
 
   /**
@@ -368,17 +391,22 @@ final class ProvisionCommand implements Callable<Integer> {
     return jobs;
   }
 
-  /** The batch's jobs of a status, page by page. */
+  /** The batch's jobs of a status. */
   private List<JsonObject> jobs(GatewayClient gateway, String batchPath, String status) {
-    var jobs = new ArrayList<JsonObject>();
+    return pages(gateway, batchPath + "/jobs", "status=" + status);
+  }
+
+  /** Every item of the list at {@code path} that {@code filters} select, page by page. */
+  private List<JsonObject> pages(GatewayClient gateway, String path, String filters) {
+    var items = new ArrayList<JsonObject>();
     String cursor = null;
     do {
-      var page = read(gateway, batchPath + "/jobs?limit=500&status=" + status + (cursor == null ? ""
+      var page = read(gateway, path + "?limit=500&" + filters + (cursor == null ? ""
           : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
-      page.getJsonArray("items").forEach(job -> jobs.add((JsonObject) job));
+      page.getJsonArray("items").forEach(item -> items.add((JsonObject) item));
       cursor = page.getString("nextCursor");
     } while (cursor != null);
-    return jobs;
+    return items;
   }
 
   /** Objects the jobs have copied or found in place already (the batch sums its jobs' steps). */

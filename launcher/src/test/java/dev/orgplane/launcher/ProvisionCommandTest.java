@@ -42,6 +42,7 @@ class ProvisionCommandTest {
 
   private static String batch(String status, long succeeded, long running) {
     return new JsonObject().put("id", "b1").put("status", status).put("total", 2).put("selection", "explicit")
+        .put("templateOrganization", "t1").put("groupId", "g1")
         .put("counts", new JsonObject().put("succeeded", succeeded).put("running", running))
         .put("objects", new JsonObject().put("created", 7).put("updated", 0).put("unchanged", 1)).encode();
   }
@@ -434,7 +435,8 @@ class ProvisionCommandTest {
               : query.contains("cursor=") ? new JsonObject().put("items", new JsonArray().add(existing)).encode()
                   : new JsonObject().put("items", new JsonArray().add(made)).put("nextCursor", "c1").encode());
         })
-        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, batch("succeeded", 2, 0)));
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, batch("succeeded", 2, 0)))
+        .on("/v1/organizations", exchange -> answer(exchange, 200, page(tenant("o1", "j1")).encode()));
 
     int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t", "--follow", "b1");
 
@@ -442,6 +444,55 @@ class ProvisionCommandTest {
     assertTrue(output.out().contains("batch succeeded: 2 of 2 tenants done (1 made, 1 existing brought up to date), "
         + "0 failed; objects: "), output.out());
     assertTrue(queries.contains("limit=500&status=succeeded&cursor=c1"), queries.toString());
+  }
+
+  /**
+   * Running a provisioning again with the same tenants finds those the template made and brings them up to date: until
+   * session 47 the end counted them made, as neither the batch nor the job tells it. The organization says which job
+   * made it; a retried job whose earlier run made its organization made it.
+   */
+  @Test
+  void aNewTenantFoundMadeByAnEarlierJobIsCountedBroughtUpToDateNotMade() {
+    var retried = new JsonObject().put("id", "j1").put("status", "succeeded").put("targetOrganization", "o1")
+        .put("target", new JsonObject().put("name", "acme")).put("attempts", 2);
+    var found = new JsonObject().put("id", "j2").put("status", "succeeded").put("targetOrganization", "o2")
+        .put("target", new JsonObject().put("name", "beta")).put("attempts", 1);
+    var listed = new CopyOnWriteArrayList<String>();
+    var ended = batch("succeeded", 2, 0);
+    gateway = new StandInGateway()
+        .on("/v1/organizations/tpl", exchange -> answer(exchange, 200, "{\"id\":\"t1\"}"))
+        .on("/v1/provisioning/batches", exchange -> answer(exchange, 202, ended))
+        .on("/v1/provisioning/batches/b1", exchange -> answer(exchange, 200, ended))
+        .on("/v1/provisioning/batches/b1/jobs", exchange -> answer(exchange, 200,
+            exchange.getRequestURI().getQuery().contains("status=succeeded")
+                ? page(retried, found).encode() : "{\"items\":[]}"))
+        .on("/v1/organizations", exchange -> {
+          var query = exchange.getRequestURI().getQuery();
+          listed.add(query);
+          // the template's tenants by id, a page each: one an earlier batch made, then this batch's two
+          answer(exchange, 200, !query.contains("cursor=") ? page(tenant("o0", "j0")).put("nextCursor", "o0").encode()
+              : page(tenant("o1", "j1"), tenant("o2", "j0")).encode());
+        });
+
+    int exit = new CommandLine(new ProvisionCommand()).execute("--url", gateway.url(), "--token", "t",
+        "--template", "tpl", "acme", "beta");
+
+    assertEquals(0, exit, output.err());
+    assertTrue(output.out().contains("batch succeeded: 2 of 2 tenants done (1 made, 1 existing brought up to date), "
+        + "0 failed; objects: "), output.out());
+    assertEquals(List.of("limit=500&order=id&provisionedFrom=t1&groupId=g1",
+        "limit=500&order=id&provisionedFrom=t1&groupId=g1&cursor=o0"), listed);
+  }
+
+  /** An organization the provisioning engine made for job {@code job}. */
+  private static JsonObject tenant(String id, String job) {
+    return new JsonObject().put("id", id).put("provisionedFrom", new JsonObject().put("templateId", "t1")
+        .put("jobId", job));
+  }
+
+  /** A page of {@code items}, the last. */
+  private static JsonObject page(JsonObject... items) {
+    return new JsonObject().put("items", new JsonArray(List.of((Object[]) items)));
   }
 
   @Test
