@@ -59,6 +59,9 @@ class FastReadsTest {
   private static final String ACTIVE = "orgplane_http_server_active_requests{service=\"api-gateway\"";
   /** Past what the kernel buffers between the gateway and a caller that reads none of it. */
   private static final int LARGE_ANSWER_BYTES = 16 * 1024 * 1024;
+  /** A plain answer in pieces that split its head and its body. */
+  private static final List<String> IN_PIECES = List.of("HTTP/1.1 200 OK\r\nContent-Type: text/pl",
+      "ain\r\nContent-Length: 11\r\n\r\nhello", " world");
   private final TestKeys keys = TestKeys.generate("fast-key");
   /** Requests the hung upstream took (it answers none). */
   private final AtomicInteger hungRequests = new AtomicInteger();
@@ -92,6 +95,7 @@ class FastReadsTest {
         .add(route("/v1/hung/", url(hung())).put("timeoutMs", 300))
         .add(route("/v1/dead/", deadUrl))
         .add(route("/v1/stream/", url(streamer())))
+        .add(route("/v1/pieces/", "http://127.0.0.1:" + inPieces()))
         .add(route("/v1/", echoUrl));
     client = WebClient.create(vertx);
     port = deploy(new JsonObject().put("ORGPLANE_ROUTES", routes.encode()));
@@ -133,7 +137,9 @@ class FastReadsTest {
 
   /**
    * Answers what it saw (path, query, request id, headers) with the status {@code ?status=} asks, and with hop-by-hop
-   * headers of its own that must stay behind; serves org-service's keys.
+   * headers of its own that must stay behind (with {@code ?hop=named}, one its Connection header names, which makes
+   * the answer one the gateway decodes rather than relaying its bytes, {@code routing.RawAnswers}); serves
+   * org-service's keys.
    */
   private HttpServer echo() {
     return vertx.createHttpServer().requestHandler(req -> {
@@ -153,11 +159,14 @@ class FastReadsTest {
       req.headers().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
       var seen = new JsonObject().put("path", req.path()).put("query", req.query())
           .put("requestId", req.getHeader(RequestIds.HEADER)).put("headers", headers);
-      req.response().setStatusCode(Integer.parseInt(req.getParam("status", "200")))
+      var response = req.response().setStatusCode(Integer.parseInt(req.getParam("status", "200")))
           .putHeader("Content-Type", "application/json").putHeader("X-Upstream", "kept")
           .putHeader("Keep-Alive", "timeout=5").putHeader("Proxy-Authenticate", "Basic")
-          .putHeader("Connection", "X-Upstream-Hop").putHeader("X-Upstream-Hop", "for the gateway only")
-          .putHeader(RequestIds.HEADER, "the-upstream's-own").end(seen.encode());
+          .putHeader(RequestIds.HEADER, "the-upstream's-own");
+      if ("named".equals(req.getParam("hop"))) {
+        response.putHeader("Connection", "X-Upstream-Hop").putHeader("X-Upstream-Hop", "for the gateway only");
+      }
+      response.end(seen.encode());
     }).listen(0, "127.0.0.1").await();
   }
 
@@ -192,15 +201,32 @@ class FastReadsTest {
     }).listen(0, "127.0.0.1").await();
   }
 
+  /**
+   * Answers each request with {@link #IN_PIECES}, each of its pieces 20 ms after the one before: a plain answer whose
+   * head and body come in more than one read. Answers its port.
+   */
+  private int inPieces() {
+    return vertx.createNetServer().connectHandler(socket -> socket.handler(received -> {
+      if (received.toString().contains("\r\n\r\n")) {
+        for (int i = 0; i < IN_PIECES.size(); i++) {
+          var piece = IN_PIECES.get(i);
+          vertx.setTimer(1 + 20L * i, id -> socket.write(piece));
+        }
+      }
+    })).listen(0, "127.0.0.1").await().actualPort();
+  }
+
   private static String url(HttpServer server) {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  @Test
-  void aPlainReadIsServedBelowTheRouterAsItsUpstreamAnswered() {
+  /** Relayed as the bytes that came (a plain answer), or decoded (one naming a hop-by-hop header): the same answer. */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "&hop=named"})
+  void aPlainReadIsServedBelowTheRouterAsItsUpstreamAnswered(String answerShape) {
     double servedBefore = scraped(port, SERVED);
     double handedOffBefore = scraped(port, HANDED_OFF);
-    var answer = client.get(port, "127.0.0.1", "/v1/organizations?limit=2&status=203")
+    var answer = client.get(port, "127.0.0.1", "/v1/organizations?limit=2&status=203" + answerShape)
         .putHeader("Authorization", "Bearer " + token).putHeader(RequestIds.HEADER, "trace-fast-1")
         .putHeader("X-Forwarded-For", "10.1.2.3").putHeader("X-Forwarded-Host", "spoofed.example")
         .putHeader("Forwarded", "for=6.6.6.6").putHeader("Proxy-Authorization", "Basic eDp5")
@@ -211,7 +237,7 @@ class FastReadsTest {
     assertEquals(203, answer.statusCode(), answer.bodyAsString());
     var seen = answer.bodyAsJsonObject();
     assertEquals("/v1/organizations", seen.getString("path"));
-    assertEquals("limit=2&status=203", seen.getString("query"));
+    assertEquals("limit=2&status=203" + answerShape, seen.getString("query"));
     assertEquals("trace-fast-1", seen.getString("requestId"));
     assertEquals("trace-fast-1", answer.getHeader(RequestIds.HEADER), "the caller's id, not the upstream's");
     var upstreamSaw = seen.getJsonObject("headers");
@@ -229,6 +255,45 @@ class FastReadsTest {
     for (var hop : List.of("Keep-Alive", "Proxy-Authenticate", "X-Upstream-Hop", "Transfer-Encoding")) {
       assertNull(answer.getHeader(hop), hop + " stays with the upstream");
     }
+  }
+
+  /** A plain answer relayed as the bytes that came goes on whole when its head and body come in pieces. */
+  @Test
+  void aPlainAnswerInPiecesIsServedBelowTheRouterWhole() {
+    double servedBefore = scraped(port, SERVED);
+    for (int i = 0; i < 2; i++) {
+      var answer = client.get(port, "127.0.0.1", "/v1/pieces/greeting").putHeader("Authorization", "Bearer " + token)
+          .putHeader(RequestIds.HEADER, "trace-pieces-" + i).send().await();
+      assertEquals(200, answer.statusCode());
+      assertEquals("hello world", answer.bodyAsString());
+      assertEquals("text/plain", answer.getHeader("Content-Type"));
+      assertEquals("11", answer.getHeader("Content-Length"));
+      assertEquals("trace-pieces-" + i, answer.getHeader(RequestIds.HEADER));
+    }
+    assertEquals(servedBefore + 2, scraped(port, SERVED), "served below the router, the second on the same connection");
+  }
+
+  /**
+   * A read served below the router goes to its upstream, and its answer comes back, past the connection's codec: the
+   * router's HEAD next on that connection is answered as a HEAD (no body), and a read after it as a read. Had the
+   * codec heard of the read's GET and not of its answer, it would have read the HEAD's answer as a GET's, waiting for
+   * a body that never comes.
+   */
+  @Test
+  void theRoutersHeadAfterAReadServedBelowItOnItsConnectionIsAnsweredAsAHead() {
+    double servedBefore = scraped(port, SERVED);
+    var read = client.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + token)
+        .send().await();
+    assertEquals(200, read.statusCode());
+    var head = client.head(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + token)
+        .timeout(5000).send().await();
+    assertEquals(200, head.statusCode());
+    assertNull(head.body(), "no body");
+    var next = client.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + token)
+        .send().await();
+    assertEquals(200, next.statusCode());
+    assertEquals("/v1/organizations", next.bodyAsJsonObject().getString("path"));
+    assertEquals(servedBefore + 2, scraped(port, SERVED), "the reads below the router, the HEAD on it");
   }
 
   /** An answer of unknown length goes on in chunks as it comes, whole. */

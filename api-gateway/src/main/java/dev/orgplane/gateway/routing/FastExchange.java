@@ -2,6 +2,8 @@ package dev.orgplane.gateway.routing;
 
 import dev.orgplane.kit.http.RequestIds;
 import dev.orgplane.kit.metrics.HttpMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -20,13 +22,15 @@ import java.net.URI;
 /**
  * One read served below the router ({@link FastReads}): sent on a pooled upstream connection, its answer written to
  * the caller's channel piece by piece as the upstream connection reads it, flushed once at its end (a typical answer
- * is one write), or as it goes when the caller is slow or the answer streams. The route's timeout is an idle timeout,
+ * is one write), or as it goes when the caller is slow or the answer streams. Its head goes as bytes made from the
+ * caller's ({@link ReadHead}), and a plain answer comes back as the bytes that came, its head rewritten in place
+ * ({@link RawAnswers}); any other is decoded and encoded again. The route's timeout is an idle timeout,
  * as on the router's path ({@link UpstreamExchange}). After a failure before the answer the read is sent again as the
  * router's path would send it ({@link Attempts}: to the route's next upstream, or once more when a kept-alive
  * connection was closed meanwhile); a failure left to answer hands it to the router, which answers the problem
  * ({@link FastReads#handOff}).
  */
-final class FastExchange implements UpstreamListener, RelayedEventStreams.Stream {
+final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Stream {
 
   private final FastReads reads;
   private final ChannelHandlerContext caller;
@@ -65,12 +69,39 @@ final class FastExchange implements UpstreamListener, RelayedEventStreams.Stream
     var forwarding = parts.forwarding();
     sentAt = System.currentTimeMillis();
     upstream = forwarding.balancer().pick(admitted.route(), sentAt);
-    var outgoing = forwarding.request(HttpMethod.GET, request.uri(), upstream);
-    var headers = outgoing.headers();
-    HopHeaders.passedOn(request.headers().iteratorCharSequence(), null, headers::add);
-    HopHeaders.added(headers::add, admitted.requestId(), admitted.forwardedFor(), admitted.proto(), admitted.host());
     lease = new UpstreamLease(forwarding.channels(), upstream, admitted.route().timeoutMillis(), this);
-    lease.start(outgoing);
+    lease.start(ReadHead.of(caller.alloc(), request, forwarding.authority(upstream), admitted));
+  }
+
+  /**
+   * A plain answer ({@link RawAnswers}), relayed as bytes if Vert.x's encoder can be passed, and the gateway adds no
+   * Vary the upstream's would be merged with. A 2xx: nothing in it for the door ({@link FastReads.Door#answered}, a
+   * token's refusal is a 401).
+   */
+  @Override
+  public boolean relayed(AnswerHead head, ByteBuf source) {
+    var writer = reads.bytesWriter();
+    if (writer == null || parts.variesOnOrigin() && head.varies()) {
+      return false;
+    }
+    answering = true;
+    status = head.status();
+    keepAlive = head.keepAlive();
+    parts.forwarding().balancer().answered(upstream, sentAt, status, !keepAlive);
+    writer.write(head.relayed(source, writer.alloc(), admitted.requestId(), parts.variesOnOrigin()));
+    return true;
+  }
+
+  @Override
+  public void body(ByteBuf piece, boolean last) {
+    var writer = reads.bytesWriter();
+    if (last) {
+      lease.end(keepAlive);
+      ended(writer.writeAndFlush(piece.retain()));
+      return;
+    }
+    writer.write(piece.retain());
+    waitForSlowCaller();
   }
 
   @Override
@@ -126,6 +157,11 @@ final class FastExchange implements UpstreamListener, RelayedEventStreams.Stream
     if (streams) {
       caller.flush();
     }
+    waitForSlowCaller();
+  }
+
+  /** The caller's write queue is full: the upstream is not read until it drains ({@link #callerWritable}). */
+  private void waitForSlowCaller() {
     if (!caller.channel().isWritable()) {
       // paused before the flush, which may drain the caller's queue at once and say so before it returns
       lease.pause();
@@ -133,10 +169,14 @@ final class FastExchange implements UpstreamListener, RelayedEventStreams.Stream
     }
   }
 
-  /** The answer's end, its upstream's or a stop's: counted and logged once written. */
+  /** The answer's end, its upstream's or a stop's. */
   private void endAnswer() {
     lease.end(keepAlive);
-    var written = caller.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    ended(caller.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+  }
+
+  /** The answer's last write, {@code written}: counted and logged once done. */
+  private void ended(ChannelFuture written) {
     written.addListener(done -> answered(done.isSuccess() ? status : HttpMetrics.CLOSED_BY_CLIENT));
     reads.ended(written);
   }

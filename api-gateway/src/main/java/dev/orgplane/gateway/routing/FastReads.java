@@ -43,6 +43,8 @@ public final class FastReads extends ChannelDuplexHandler {
   /** The name of the handler in a connection's pipeline. */
   public static final String NAME = "orgplane-fast-reads";
   private static final String VERTX_HANDLER = "handler";
+  private static final String VERTX_ENCODER = "httpEncoder";
+  private static final String VERTX_COMPRESSOR = "deflater";
   static final String SERVED = "orgplane_gateway_fast_reads";
   static final String HANDED_OFF = "orgplane_gateway_fast_reads_handed_off";
   private static final AttributeKey<ApiException> HANDED_FAILURE = AttributeKey.valueOf("orgplane.handedFailure");
@@ -88,6 +90,8 @@ public final class FastReads extends ChannelDuplexHandler {
   private final String peer;
   private final boolean tls;
   private ChannelHandlerContext ctx;
+  /** Where answers relayed as bytes are written (past Vert.x's encoder), or null: none are. */
+  private ChannelHandlerContext bytesWriter;
   /** Requests given to Vert.x whose answer has not ended yet. */
   private int routerRequests;
   /** Whether the request being read, head and body, is Vert.x's. */
@@ -147,6 +151,9 @@ public final class FastReads extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    // a compressor after the encoder would be passed: answers then go through it, decoded (none is configured)
+    var pipeline = ctx.pipeline();
+    bytesWriter = pipeline.get(VERTX_COMPRESSOR) == null ? pipeline.context(VERTX_ENCODER) : null;
   }
 
   @Override
@@ -307,6 +314,15 @@ public final class FastReads extends ChannelDuplexHandler {
   /** The caller's end of the connection the reads are served on. */
   ChannelHandlerContext caller() {
     return ctx;
+  }
+
+  /**
+   * Where an answer relayed as bytes is written ({@link RawAnswers}): past Vert.x's encoder, which is idle while a
+   * read is served here (Vert.x holds no request of the connection then), and encodes nothing but messages. Null when
+   * no answer is to be relayed so.
+   */
+  ChannelHandlerContext bytesWriter() {
+    return bytesWriter == null || bytesWriter.isRemoved() ? null : bytesWriter;
   }
 
   private Door door() {

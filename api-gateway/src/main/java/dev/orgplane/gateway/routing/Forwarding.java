@@ -47,7 +47,12 @@ final class Forwarding {
   DefaultFullHttpRequest request(HttpMethod method, String uri, URI upstream) {
     var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, Unpooled.EMPTY_BUFFER,
         UNCHECKED.newHeaders(), EmptyHttpHeaders.INSTANCE);
-    request.headers().add("Host", authorities.computeIfAbsent(upstream, Route::authority));
+    request.headers().add("Host", authority(upstream));
     return request;
+  }
+
+  /** {@code upstream} as a request's Host names it. */
+  String authority(URI upstream) {
+    return authorities.computeIfAbsent(upstream, Route::authority);
   }
 }

@@ -31,7 +31,7 @@ final class HopHeaders {
    * Compared as they are, without case: Vert.x's and Netty's decoders keep header names as {@link AsciiString}s, and
    * turning each into a String to look it up cost an allocation per header, twice per request.
    */
-  private static final List<AsciiString> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-authenticate",
+  static final List<AsciiString> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
       // answered by the gateway itself (100 Continue): the body is on its way by the time the request goes on
       "expect", RequestIds.HEADER).stream().map(AsciiString::of).toList();

@@ -127,10 +127,11 @@ final class UpstreamChannels {
           .handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
-              channel.pipeline().addLast(
-                  new HttpClientCodec(new HttpDecoderConfig().setMaxInitialLineLength(8192), false, false),
-                  new IdleStateHandler(0, 0, IDLE_SECONDS),
-                  new UpstreamExchange.Handler());
+              // idle first: it sees the bytes that pass the codec ({@link RawAnswers}) too
+              channel.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS))
+                  .addLast(RawAnswers.NAME, new RawAnswers())
+                  .addLast(new HttpClientCodec(new HttpDecoderConfig().setMaxInitialLineLength(8192), false, false),
+                      new UpstreamExchange.Handler());
             }
           });
       if (!unix) {

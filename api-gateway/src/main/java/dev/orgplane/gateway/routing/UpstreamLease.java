@@ -1,7 +1,9 @@
 package dev.orgplane.gateway.routing;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import java.net.URI;
@@ -39,8 +41,12 @@ final class UpstreamLease {
     this.listener = listener;
   }
 
-  /** Waits for a connection (within the timeout too), then sends {@code request} on it. */
-  void start(HttpRequest request) {
+  /**
+   * Waits for a connection (within the timeout too), then sends {@code request} on it: an {@link HttpRequest} for
+   * the codec to encode, or a {@link ByteBuf} of a head made as bytes ({@link RawAnswers#send}), released if it is
+   * never sent.
+   */
+  void start(Object request) {
     lastActivity = System.nanoTime();
     timer = channels.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
     acquisition = channels.acquire(upstream);
@@ -48,10 +54,12 @@ final class UpstreamLease {
       if (ended) {
         // timed out or abandoned while waiting for the connection: one that came goes back untouched, and a failure
         // is not this hold's to tell (its exchange may be on another by now: a read below the router sent again)
+        ReferenceCountUtil.release(request);
         if (acquired.succeeded()) {
           channels.release(upstream, acquired.result());
         }
       } else if (acquired.failed()) {
+        ReferenceCountUtil.release(request);
         listener.fail(acquired.cause(), false);
       } else {
         send(acquired.result(), request);
@@ -59,11 +67,12 @@ final class UpstreamLease {
     });
   }
 
-  private void send(Channel connection, HttpRequest request) {
+  private void send(Channel connection, Object request) {
     channel = connection;
     connection.attr(UpstreamExchange.CURRENT).set(listener);
     reused = connection.attr(UpstreamExchange.USED).getAndSet(Boolean.TRUE) != null;
-    connection.writeAndFlush(request).addListener(written -> {
+    var sent = request instanceof ByteBuf head ? RawAnswers.send(connection, head) : connection.writeAndFlush(request);
+    sent.addListener(written -> {
       // a hold that ended meanwhile (timed out: its connection closed, which fails the write) tells nothing more
       if (!written.isSuccess() && !ended) {
         listener.fail(written.cause(), reused);
