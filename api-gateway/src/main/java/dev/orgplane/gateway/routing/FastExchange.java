@@ -229,16 +229,6 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
     return endless;
   }
 
-  @Override
-  public void heard() {
-    lease.heard();
-  }
-
-  @Override
-  public boolean reused() {
-    return lease.reused();
-  }
-
   /** The answer is written (or its caller gone meanwhile): counted and logged as the router's are. */
   private void answered(int writtenStatus) {
     parts.served().increment();

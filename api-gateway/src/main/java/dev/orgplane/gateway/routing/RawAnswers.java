@@ -46,7 +46,8 @@ final class RawAnswers extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object message) {
-    var current = ctx.channel().attr(UpstreamExchange.CURRENT).get();
+    var lease = ctx.channel().attr(UpstreamLease.CURRENT).get();
+    var current = lease == null ? null : lease.listener();
     if (relaying != null && current != relaying) {
       // the exchange ended mid-body (timed out, its caller gone): its connection is closing, this is the body's rest
       relaying = null;
@@ -58,7 +59,7 @@ final class RawAnswers extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(message);
       return;
     }
-    current.heard();
+    lease.heard();
     var bytes = (ByteBuf) message;
     if (relaying == null) {
       bytes = head(ctx, (Listener) current, bytes);

@@ -47,7 +47,6 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
     void answered(int status, boolean closing);
   }
 
-  static final AttributeKey<UpstreamListener> CURRENT = AttributeKey.valueOf("orgplane.exchange");
   /** Set on a connection once it has carried a request: a reused one may have been closed by the upstream meanwhile. */
   static final AttributeKey<Boolean> USED = AttributeKey.valueOf("orgplane.used");
 
@@ -73,16 +72,6 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
     this.response = caller.response();
     this.outcome = outcome;
     this.lease = new UpstreamLease(channels, upstream, timeoutMillis, this);
-  }
-
-  @Override
-  public void heard() {
-    lease.heard();
-  }
-
-  @Override
-  public boolean reused() {
-    return lease.reused();
   }
 
   /** Waits for a connection (within the timeout too), then sends {@code request} on it. */
@@ -215,8 +204,8 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
       try {
-        var exchange = ctx.channel().attr(CURRENT).get();
-        if (exchange == null) {
+        var lease = ctx.channel().attr(UpstreamLease.CURRENT).get();
+        if (lease == null) {
           // an answer nobody asked for: the connection is out of step, never reuse it
           ctx.close();
           return;
@@ -226,7 +215,8 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
           closeFailing(ctx, part.decoderResult().cause(), false);
           return;
         }
-        exchange.heard();
+        lease.heard();
+        var exchange = lease.listener();
         if (message instanceof HttpResponse answer && answer.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
           interim = true;
         } else if (message instanceof HttpResponse answer) {
@@ -244,9 +234,9 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      var exchange = ctx.channel().attr(CURRENT).get();
-      if (exchange != null) {
-        exchange.fail(new HttpClosedException("the upstream closed the connection"), exchange.reused());
+      var lease = ctx.channel().attr(UpstreamLease.CURRENT).get();
+      if (lease != null) {
+        lease.listener().fail(new HttpClosedException("the upstream closed the connection"), lease.reused());
       }
     }
 
@@ -262,15 +252,15 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
      */
     private static void closeFailing(ChannelHandlerContext ctx, Throwable cause, boolean wasReused) {
       ctx.close();
-      var exchange = ctx.channel().attr(CURRENT).get();
-      if (exchange != null) {
-        exchange.fail(cause, wasReused && exchange.reused());
+      var lease = ctx.channel().attr(UpstreamLease.CURRENT).get();
+      if (lease != null) {
+        lease.listener().fail(cause, wasReused && lease.reused());
       }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-      if (event instanceof IdleStateEvent && ctx.channel().attr(CURRENT).get() == null) {
+      if (event instanceof IdleStateEvent && ctx.channel().attr(UpstreamLease.CURRENT).get() == null) {
         ctx.close();
       }
     }

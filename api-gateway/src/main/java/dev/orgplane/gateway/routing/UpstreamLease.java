@@ -3,6 +3,7 @@ package dev.orgplane.gateway.routing;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
@@ -18,6 +19,9 @@ import java.util.concurrent.TimeoutException;
  * relays the answer ({@link UpstreamListener}: the router's {@link UpstreamExchange}, or {@link FastExchange}).
  */
 final class UpstreamLease {
+
+  /** The hold a connection carries now: what it reads goes to its listener. */
+  static final AttributeKey<UpstreamLease> CURRENT = AttributeKey.valueOf("orgplane.lease");
 
   private final UpstreamChannels channels;
   private final URI upstream;
@@ -69,7 +73,7 @@ final class UpstreamLease {
 
   private void send(Channel connection, Object request) {
     channel = connection;
-    connection.attr(UpstreamExchange.CURRENT).set(listener);
+    connection.attr(CURRENT).set(this);
     reused = connection.attr(UpstreamExchange.USED).getAndSet(Boolean.TRUE) != null;
     var sent = request instanceof ByteBuf head ? RawAnswers.send(connection, head) : connection.writeAndFlush(request);
     sent.addListener(written -> {
@@ -83,6 +87,11 @@ final class UpstreamLease {
   /** Something arrived from the upstream: the idle timeout counts from now. */
   void heard() {
     lastActivity = System.nanoTime();
+  }
+
+  /** The exchange that relays the answer. */
+  UpstreamListener listener() {
+    return listener;
   }
 
   /** Whether the request went out on a connection (it may not have reached the upstream). */
@@ -175,7 +184,7 @@ final class UpstreamLease {
       channels.stopWaiting(upstream, acquisition);
       return true;
     }
-    channel.attr(UpstreamExchange.CURRENT).set(null);
+    channel.attr(CURRENT).set(null);
     channel.config().setAutoRead(true);
     if (reusable) {
       channels.release(upstream, channel);

@@ -3,11 +3,11 @@ package dev.orgplane.gateway.routing;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 
-/** The exchange an upstream connection carries now, told what the connection decodes and how it ends. */
+/**
+ * The exchange an upstream connection carries now (through its {@link UpstreamLease}, which hears that the upstream
+ * is not idle), told what the connection decodes and how it ends.
+ */
 interface UpstreamListener {
-
-  /** Something arrived from the upstream (an interim answer too): it is not idle. */
-  void heard();
 
   /** The answer's final head (interim ones are not told). */
   void head(HttpResponse answer);
@@ -17,7 +17,4 @@ interface UpstreamListener {
 
   /** The connection broke, closed or timed out; {@code connectionWasReused}: it had carried a request before. */
   void fail(Throwable cause, boolean connectionWasReused);
-
-  /** Whether the connection had carried a request before this exchange's. */
-  boolean reused();
 }
