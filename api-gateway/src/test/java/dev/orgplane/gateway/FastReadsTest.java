@@ -15,10 +15,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,6 +58,7 @@ class FastReadsTest {
   private static final String AUDIENCE = "orgplane";
   private static final String SERVED = "orgplane_gateway_fast_reads_total";
   private static final String HANDED_OFF = "orgplane_gateway_fast_reads_handed_off_total";
+  private static final String AS_BYTES = "orgplane_gateway_fast_reads_as_bytes_total";
   private static final String ACTIVE = "orgplane_http_server_active_requests{service=\"api-gateway\"";
   /** Past what the kernel buffers between the gateway and a caller that reads none of it. */
   private static final int LARGE_ANSWER_BYTES = 16 * 1024 * 1024;
@@ -226,6 +229,7 @@ class FastReadsTest {
   void aPlainReadIsServedBelowTheRouterAsItsUpstreamAnswered(String answerShape) {
     double servedBefore = scraped(port, SERVED);
     double handedOffBefore = scraped(port, HANDED_OFF);
+    double asBytesBefore = scraped(port, AS_BYTES);
     var answer = client.get(port, "127.0.0.1", "/v1/organizations?limit=2&status=203" + answerShape)
         .putHeader("Authorization", "Bearer " + token).putHeader(RequestIds.HEADER, "trace-fast-1")
         .putHeader("X-Forwarded-For", "10.1.2.3").putHeader("X-Forwarded-Host", "spoofed.example")
@@ -234,6 +238,7 @@ class FastReadsTest {
         .send().await();
     assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
     assertEquals(handedOffBefore, scraped(port, HANDED_OFF));
+    assertEquals(asBytesBefore + (answerShape.isEmpty() ? 1 : 0), scraped(port, AS_BYTES), "as the bytes that came");
     assertEquals(203, answer.statusCode(), answer.bodyAsString());
     var seen = answer.bodyAsJsonObject();
     assertEquals("/v1/organizations", seen.getString("path"));
@@ -261,6 +266,7 @@ class FastReadsTest {
   @Test
   void aPlainAnswerInPiecesIsServedBelowTheRouterWhole() {
     double servedBefore = scraped(port, SERVED);
+    double asBytesBefore = scraped(port, AS_BYTES);
     for (int i = 0; i < 2; i++) {
       var answer = client.get(port, "127.0.0.1", "/v1/pieces/greeting").putHeader("Authorization", "Bearer " + token)
           .putHeader(RequestIds.HEADER, "trace-pieces-" + i).send().await();
@@ -271,6 +277,37 @@ class FastReadsTest {
       assertEquals("trace-pieces-" + i, answer.getHeader(RequestIds.HEADER));
     }
     assertEquals(servedBefore + 2, scraped(port, SERVED), "served below the router, the second on the same connection");
+    assertEquals(asBytesBefore + 2, scraped(port, AS_BYTES), "as the bytes that came");
+  }
+
+  /**
+   * Reads on one connection, plain answers all: the caller that accepts gzip gets it compressed (decoded, then
+   * compressed by Vert.x), those that accept no coding get the bytes that came. Vert.x's compressor pairs each answer
+   * with its request's Accept-Encoding: had it not seen the answers relayed as bytes, the gzip read's answer would have
+   * been paired with the read before it, and gone unencoded.
+   */
+  @Test
+  void aReadAcceptingGzipOnAConnectionOfReadsRelayedAsBytesIsAnsweredCompressed() {
+    var oneConnection = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(1));
+    double servedBefore = scraped(port, SERVED);
+    double asBytesBefore = scraped(port, AS_BYTES);
+    try {
+      for (var accepted : List.of("", "gzip", "identity", "gzip")) {
+        var request = oneConnection.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization",
+            "Bearer " + token);
+        if (!accepted.isEmpty()) {
+          request.putHeader("Accept-Encoding", accepted);
+        }
+        var answer = request.send().await();
+        assertEquals(200, answer.statusCode());
+        assertEquals(accepted.equals("gzip") ? "gzip" : null, answer.getHeader("Content-Encoding"), accepted);
+      }
+    } finally {
+      oneConnection.close();
+    }
+    assertEquals(servedBefore + 4, scraped(port, SERVED), "served below the router");
+    assertEquals(asBytesBefore + 2, scraped(port, AS_BYTES), "those accepting no coding as the bytes that came");
   }
 
   /**

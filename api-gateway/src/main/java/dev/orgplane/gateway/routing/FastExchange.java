@@ -38,6 +38,8 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
   private final FastReads.Admitted admitted;
   private final FastReads.Parts parts;
   private final long started;
+  /** Where a plain answer's body is written, if it is relayed as bytes; null if not ({@link FastReads#bytesWriter}). */
+  private final ChannelHandlerContext bytesWriter;
   private Attempts attempts;
   private URI upstream;
   private long sentAt;
@@ -63,6 +65,7 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
     this.parts = parts;
     this.started = parts.metrics().begin();
     this.attempts = Attempts.first(admitted.route());
+    this.bytesWriter = reads.bytesWriter(request);
   }
 
   void start() {
@@ -74,33 +77,33 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
   }
 
   /**
-   * A plain answer ({@link RawAnswers}), relayed as bytes if Vert.x's encoder can be passed, and the gateway adds no
-   * Vary the upstream's would be merged with. A 2xx: nothing in it for the door ({@link FastReads.Door#answered}, a
+   * A plain answer ({@link RawAnswers}), relayed as bytes unless Vert.x would compress it or the gateway adds a Vary
+   * the upstream's would be merged with. A 2xx: nothing in it for the door ({@link FastReads.Door#answered}, a
    * token's refusal is a 401).
    */
   @Override
   public boolean relayed(AnswerHead head, ByteBuf source) {
-    var writer = reads.bytesWriter();
-    if (writer == null || parts.variesOnOrigin() && head.varies()) {
+    if (bytesWriter == null || parts.variesOnOrigin() && head.varies()) {
       return false;
     }
     answering = true;
     status = head.status();
     keepAlive = head.keepAlive();
     parts.forwarding().balancer().answered(upstream, sentAt, status, !keepAlive);
-    writer.write(head.relayed(source, writer.alloc(), admitted.requestId(), parts.variesOnOrigin()));
+    parts.asBytes().increment();
+    var bytes = head.relayed(source, caller.alloc(), admitted.requestId(), parts.variesOnOrigin());
+    caller.write(new BytesPastEncoder.Head(status, bytes));
     return true;
   }
 
   @Override
   public void body(ByteBuf piece, boolean last) {
-    var writer = reads.bytesWriter();
     if (last) {
       lease.end(keepAlive);
-      ended(writer.writeAndFlush(piece.retain()));
+      ended(bytesWriter.writeAndFlush(piece.retain()));
       return;
     }
-    writer.write(piece.retain());
+    bytesWriter.write(piece.retain());
     waitForSlowCaller();
   }
 

@@ -13,6 +13,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -47,6 +49,7 @@ public final class FastReads extends ChannelDuplexHandler {
   private static final String VERTX_COMPRESSOR = "deflater";
   static final String SERVED = "orgplane_gateway_fast_reads";
   static final String HANDED_OFF = "orgplane_gateway_fast_reads_handed_off";
+  static final String AS_BYTES = "orgplane_gateway_fast_reads_as_bytes";
   private static final AttributeKey<ApiException> HANDED_FAILURE = AttributeKey.valueOf("orgplane.handedFailure");
 
   /** What the door decides of a read before it goes on, from what it knows at once. */
@@ -76,13 +79,15 @@ public final class FastReads extends ChannelDuplexHandler {
    * in.
    */
   public record Parts(Door door, boolean variesOnOrigin, Forwarding forwarding, RelayedEventStreams eventStreams,
-      HttpMetrics metrics, AccessLog accessLog, Counter served, Counter handedOff) {
+      HttpMetrics metrics, AccessLog accessLog, Counter served, Counter handedOff, Counter asBytes) {
     public Parts(Door door, boolean variesOnOrigin, ProxyHandler proxy, HttpMetrics metrics, AccessLog accessLog) {
       this(door, variesOnOrigin, proxy.forwarding(), proxy.eventStreams(), metrics, accessLog,
           Counter.builder(SERVED).description("Reads served below the router, answered by their upstream")
               .register(Metrics.registry()),
           Counter.builder(HANDED_OFF).description("Reads begun below the router and handed to it, their exchange "
-              + "failed before the answer").register(Metrics.registry()));
+              + "failed before the answer").register(Metrics.registry()),
+          Counter.builder(AS_BYTES).description("Reads served below the router whose plain answer went on as the "
+              + "bytes that came, not decoded and encoded again").register(Metrics.registry()));
     }
   }
 
@@ -90,8 +95,10 @@ public final class FastReads extends ChannelDuplexHandler {
   private final String peer;
   private final boolean tls;
   private ChannelHandlerContext ctx;
-  /** Where answers relayed as bytes are written (past Vert.x's encoder), or null: none are. */
+  /** Where the bodies of answers relayed as bytes are written: past Vert.x's encoder. */
   private ChannelHandlerContext bytesWriter;
+  /** Whether Vert.x compresses answers (the gateway's server does) for callers that accept a coding. */
+  private boolean compresses;
   /** Requests given to Vert.x whose answer has not ended yet. */
   private int routerRequests;
   /** Whether the request being read, head and body, is Vert.x's. */
@@ -128,9 +135,11 @@ public final class FastReads extends ChannelDuplexHandler {
     // the upstream connections are the gateway instance's, on its event loop: a connection on another (not how Vert.x
     // hands them out) goes to the router
     if (pipeline.get(VERTX_HANDLER) != null && pipeline.get("httpDecoder") != null
+        && pipeline.get(VERTX_ENCODER) != null
         && base.channel().eventLoop() == parts.forwarding().channels().eventLoop()) {
       var address = connection.remoteAddress();
       var host = address == null ? null : address.host();
+      pipeline.addAfter(VERTX_ENCODER, BytesPastEncoder.NAME, new BytesPastEncoder(pipeline.context(VERTX_ENCODER)));
       pipeline.addBefore(VERTX_HANDLER, NAME,
           new FastReads(parts, host == null ? "unknown" : host, connection.isSsl()));
     }
@@ -151,9 +160,8 @@ public final class FastReads extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    // a compressor after the encoder would be passed: answers then go through it, decoded (none is configured)
-    var pipeline = ctx.pipeline();
-    bytesWriter = pipeline.get(VERTX_COMPRESSOR) == null ? pipeline.context(VERTX_ENCODER) : null;
+    bytesWriter = ctx.pipeline().context(VERTX_ENCODER);
+    compresses = ctx.pipeline().get(VERTX_COMPRESSOR) != null;
   }
 
   @Override
@@ -317,12 +325,18 @@ public final class FastReads extends ChannelDuplexHandler {
   }
 
   /**
-   * Where an answer relayed as bytes is written ({@link RawAnswers}): past Vert.x's encoder, which is idle while a
-   * read is served here (Vert.x holds no request of the connection then), and encodes nothing but messages. Null when
-   * no answer is to be relayed so.
+   * Where the body of the answer to {@code request} is written if it is relayed as bytes ({@link RawAnswers}): past
+   * Vert.x's encoder, which is idle while a read is served here (Vert.x holds no request of the connection then), and
+   * encodes nothing but messages; its head goes as a {@link BytesPastEncoder.Head}. Null when the answer is not to be
+   * relayed so: the caller accepts a coding Vert.x would compress it with (Accept-Encoding, the first line, as the
+   * compressor reads it, naming anything but {@code identity}).
    */
-  ChannelHandlerContext bytesWriter() {
-    return bytesWriter == null || bytesWriter.isRemoved() ? null : bytesWriter;
+  ChannelHandlerContext bytesWriter(HttpRequest request) {
+    if (bytesWriter.isRemoved()) {
+      return null;
+    }
+    var coding = compresses ? request.headers().get(HttpHeaderNames.ACCEPT_ENCODING) : null;
+    return coding == null || HttpHeaderValues.IDENTITY.contentEqualsIgnoreCase(coding.trim()) ? bytesWriter : null;
   }
 
   private Door door() {
