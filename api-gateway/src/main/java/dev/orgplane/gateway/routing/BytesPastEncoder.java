@@ -11,11 +11,11 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Just after Vert.x's encoder in a caller's connection: writes the head of an answer relayed as bytes
- * ({@link RawAnswers}) past it. The head goes through the handlers after the encoder first, as an answer ({@link Head}):
- * Vert.x's compressor pairs each answer with its request's Accept-Encoding, which it took as the request passed on its
- * way in, and an answer it never saw left the next one paired with the wrong request (a caller that asks for gzip
- * answered unencoded, or one that does not answered gzip). Only an answer the compressor would not encode is sent so
- * (see {@link FastExchange#relayed}); its body follows straight past the encoder.
+ * ({@link RawAnswers}) past it. The head goes through the handlers after the encoder first, as an answer
+ * ({@link Head}): Vert.x's compressor pairs each answer with its request's Accept-Encoding, which it took as the
+ * request passed on its way in, and an answer it never saw left the next one paired with the wrong request (a caller
+ * that asks for gzip answered unencoded, or one that does not answered gzip). Only an answer the compressor would not
+ * encode is sent so ({@link FastReads#bytesWriter}); its body follows straight past the encoder.
  */
 final class BytesPastEncoder extends ChannelOutboundHandlerAdapter {
 

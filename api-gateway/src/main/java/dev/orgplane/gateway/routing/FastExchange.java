@@ -76,14 +76,19 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
     lease.start(ReadHead.of(caller.alloc(), request, forwarding.authority(upstream), admitted));
   }
 
+  /** Unless Vert.x would compress the answer ({@link FastReads#bytesWriter}). */
+  @Override
+  public boolean takesBytes() {
+    return bytesWriter != null;
+  }
+
   /**
-   * A plain answer ({@link RawAnswers}), relayed as bytes unless Vert.x would compress it or the gateway adds a Vary
-   * the upstream's would be merged with. A 2xx: nothing in it for the door ({@link FastReads.Door#answered}, a
-   * token's refusal is a 401).
+   * A plain answer ({@link RawAnswers}), relayed as bytes unless the gateway adds a Vary the upstream's would be merged
+   * with. A 2xx: nothing in it for the door ({@link FastReads.Door#answered}, a token's refusal is a 401).
    */
   @Override
   public boolean relayed(AnswerHead head, ByteBuf source) {
-    if (bytesWriter == null || parts.variesOnOrigin() && head.varies()) {
+    if (parts.variesOnOrigin() && head.varies()) {
       return false;
     }
     answering = true;

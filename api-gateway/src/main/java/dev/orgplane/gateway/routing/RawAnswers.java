@@ -19,8 +19,11 @@ final class RawAnswers extends ChannelInboundHandlerAdapter {
   /** The handler's name in an upstream connection's pipeline. */
   static final String NAME = "orgplane-raw-answers";
 
-  /** An exchange that relays a plain answer's bytes rather than its decoded parts. */
+  /** An exchange that may relay a plain answer's bytes rather than its decoded parts. */
   interface Listener extends UpstreamListener {
+    /** Whether it takes its answer as bytes if plain: false, its answer is decoded, unread here. */
+    boolean takesBytes();
+
     /**
      * The answer's {@code head}, its bytes at {@code source}'s reader index: whether it is relayed as bytes (its body
      * then comes to {@link #body}); if not, nothing was written, and the answer is decoded.
@@ -54,7 +57,7 @@ final class RawAnswers extends ChannelInboundHandlerAdapter {
       ((ByteBuf) message).release();
       return;
     }
-    if (relaying == null && (!(current instanceof Listener) || current == decoded)) {
+    if (relaying == null && (!(current instanceof Listener listener && listener.takesBytes()) || current == decoded)) {
       decoded = current;
       ctx.fireChannelRead(message);
       return;

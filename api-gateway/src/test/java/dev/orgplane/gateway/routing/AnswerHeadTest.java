@@ -37,7 +37,8 @@ class AnswerHeadTest {
 
   @Test
   void anUpstreamClosingItsConnectionIsHeardAndItsOwnVaryNoted() {
-    var head = AnswerHead.read(bytes("HTTP/1.1 203 x\r\nconnection: Close\r\nVary: Accept\r\nContent-Length: 0\r\n\r\n"));
+    var head = AnswerHead.read(
+        bytes("HTTP/1.1 203 x\r\nconnection: Close\r\nVary: Accept\r\nContent-Length: 0\r\n\r\n"));
     assertFalse(head.keepAlive());
     assertTrue(head.varies());
     assertEquals(203, head.status());

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What an upstream connection's bytes become ahead of its codec: a plain answer to an exchange that relays bytes goes to
- * it, however the connection reads it; anything else goes on to the codec (here, {@link Decoded}) as it came.
+ * What an upstream connection's bytes become ahead of its codec: a plain answer to an exchange that relays bytes goes
+ * to it, however the connection reads it; anything else goes on to the codec (here, {@link Decoded}) as it came.
  */
 class RawAnswersTest {
 
@@ -70,6 +70,15 @@ class RawAnswersTest {
     var declining = carrying(new Relaying(false));
     read(HEAD + "hello", " world");
     assertEquals(HEAD + "hello world", decoded.bytes.toString());
+    assertEquals(List.of(), declining.pieces);
+  }
+
+  @Test
+  void anExchangeDecliningAPlainHeadGetsItDecodedWhole() {
+    var declining = carrying(new Relaying(true, false));
+    read(HEAD + "hello", " world");
+    assertEquals(HEAD + "hello world", decoded.bytes.toString());
+    assertEquals(List.of(), declining.heads);
     assertEquals(List.of(), declining.pieces);
   }
 
@@ -158,22 +167,34 @@ class RawAnswersTest {
   /** A read served below the router, as far as its connection tells it. */
   private static final class Relaying extends Routed implements RawAnswers.Listener {
     private final boolean takes;
+    private final boolean relays;
     private final List<String> heads = new ArrayList<>();
     private final List<String> pieces = new ArrayList<>();
     private int lasts;
 
-    Relaying(boolean takes) {
+    /** {@code takes}: it takes its answer as bytes if plain; {@code relays}: it relays a plain head so. */
+    Relaying(boolean takes, boolean relays) {
       this.takes = takes;
+      this.relays = relays;
+    }
+
+    Relaying(boolean takes) {
+      this(takes, takes);
+    }
+
+    @Override
+    public boolean takesBytes() {
+      return takes;
     }
 
     @Override
     public boolean relayed(AnswerHead head, ByteBuf source) {
-      if (takes) {
+      if (relays) {
         var relayed = head.relayed(source, UnpooledByteBufAllocator.DEFAULT, "id", false);
         heads.add(relayed.toString(US_ASCII));
         relayed.release();
       }
-      return takes;
+      return relays;
     }
 
     @Override
