@@ -1,6 +1,7 @@
 package dev.orgplane.gateway;
 
 import dev.orgplane.kit.config.ConfigException;
+import dev.orgplane.kit.config.Settings;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
@@ -10,8 +11,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -21,11 +24,14 @@ import java.util.function.Function;
  * {@code X-Forwarded-For}, the first address that is not a trusted proxy is the client. Entries left of it are
  * the caller's own words and never count, so a caller cannot pick its bucket by writing the header, nor pass them
  * on to the services ({@link #VOUCHED_FOR}). From such a proxy the gateway also takes the scheme and host it reports
- * (X-Forwarded-Proto and -Host) for the services.
+ * (X-Forwarded-Proto and -Host) for the services, those of them {@value #HEADERS_SETTING} names: a proxy that only
+ * appends to X-Forwarded-For (nginx's {@code $proxy_add_x_forwarded_for}, a network load balancer) passes its
+ * client's own X-Forwarded-Host and -Proto on untouched, and the services would hear a host or scheme forged.
  */
 public final class ClientAddress {
 
   public static final String SETTING = "ORGPLANE_TRUSTED_PROXIES";
+  public static final String HEADERS_SETTING = "ORGPLANE_TRUSTED_PROXY_HEADERS";
   public static final String FORWARDED_FOR = "X-Forwarded-For";
   /**
    * Put on the routing context of a request whose peer is a trusted proxy (see {@link #trustedProxyMarker}): what the
@@ -34,28 +40,73 @@ public final class ClientAddress {
   public static final String VOUCHED_FOR = "orgplane.vouchedForwardedFor";
   private static final String UNKNOWN = "unknown";
 
+  /** What a trusted proxy may say of the original request, in the header it says it in; named {@code proto, host}. */
+  public enum ProxyHeader {
+    PROTO("X-Forwarded-Proto"), HOST("X-Forwarded-Host");
+
+    private final String header;
+
+    ProxyHeader(String header) {
+      this.header = header;
+    }
+  }
+
   /**
-   * What the trusted proxies in front vouch for of a request: its {@code client}, and the X-Forwarded-For chain from
-   * it rightwards to the peer ({@code client, proxy, peer}), which the gateway passes on.
+   * What the trusted proxies in front vouch for of a request: its {@code client}, the X-Forwarded-For chain from
+   * it rightwards to the peer ({@code client, proxy, peer}), which the gateway passes on, and which of the original
+   * request's scheme and host they {@code report}.
    */
-  public record Vouched(String client, String forwardedFor) {
+  public record Vouched(String client, String forwardedFor, Set<ProxyHeader> reports) {
   }
 
   private final List<IpSubnetFilterRule> trustedProxies;
+  private final Set<ProxyHeader> proxyHeaders;
 
-  private ClientAddress(List<IpSubnetFilterRule> trustedProxies) {
+  private ClientAddress(List<IpSubnetFilterRule> trustedProxies, Set<ProxyHeader> proxyHeaders) {
     this.trustedProxies = trustedProxies;
+    this.proxyHeaders = proxyHeaders;
   }
 
-  /** From a comma-separated list of addresses and CIDR blocks ({@code 10.0.0.0/8, 2001:db8::/32}); blank: none. */
-  public static ClientAddress trusting(String proxies) {
+  /** As {@value #SETTING} and {@value #HEADERS_SETTING} have it; a bad value of either stops the start, naming it. */
+  public static ClientAddress from(Settings settings) {
+    return trusting(settings.string(SETTING, ""), settings.string(HEADERS_SETTING, ""));
+  }
+
+  /**
+   * From a comma-separated list of addresses and CIDR blocks ({@code 10.0.0.0/8, 2001:db8::/32}; blank: none), and
+   * those of the {@link ProxyHeader}s they set ({@code proto, host}; blank or {@code none}: none).
+   */
+  public static ClientAddress trusting(String proxies, String proxyHeaders) {
     var rules = new ArrayList<IpSubnetFilterRule>();
     for (var entry : proxies.split(",")) {
       if (!entry.isBlank()) {
         rules.add(rule(entry.trim()));
       }
     }
-    return new ClientAddress(List.copyOf(rules));
+    return new ClientAddress(List.copyOf(rules), proxyHeaders(proxyHeaders));
+  }
+
+  private static Set<ProxyHeader> proxyHeaders(String named) {
+    if (named.trim().equalsIgnoreCase("none")) {
+      return Set.of();
+    }
+    var headers = EnumSet.noneOf(ProxyHeader.class);
+    for (var entry : named.split(",")) {
+      if (!entry.isBlank()) {
+        headers.add(proxyHeader(entry.trim()));
+      }
+    }
+    return Set.copyOf(headers);
+  }
+
+  private static ProxyHeader proxyHeader(String entry) {
+    for (var header : ProxyHeader.values()) {
+      if (header.name().equalsIgnoreCase(entry)) {
+        return header;
+      }
+    }
+    throw new ConfigException(HEADERS_SETTING + ": '" + entry + "' is neither proto nor host: name those the trusted "
+        + "proxies set, or none");
   }
 
   private static IpSubnetFilterRule rule(String entry) {
@@ -128,20 +179,22 @@ public final class ClientAddress {
     var hops = hops(peer, forwardedFor);
     var client = hops.get(hops.size() - 1);
     Collections.reverse(hops);
-    return new Vouched(client, String.join(", ", hops));
+    return new Vouched(client, String.join(", ", hops), proxyHeaders);
   }
 
   /**
-   * What {@code header} (X-Forwarded-Proto or -Host, its values in {@code headers}) tells the services of the
-   * original request: what the trusted proxy in front says, if the request is {@code vouched} for, else {@code own},
-   * what this hop saw (behind a balancer that ends TLS the services hear https). Its last value over all the
-   * header's lines: the one the proxy set or appended, where values left of it are whatever its client sent.
+   * What {@code header} (X-Forwarded-Proto or -Host, its values by name in {@code headers}) tells the services of the
+   * original request: what the trusted proxy in front says, if the request is {@code vouched} for and the proxies
+   * set that header, else {@code own}, what this hop saw (behind a balancer that ends TLS the services hear https).
+   * Its last value over all the header's lines: the one the proxy set or appended, where values left of it are
+   * whatever its client sent.
    */
-  public static String reported(Vouched vouched, Function<String, List<String>> headers, String header, String own) {
-    if (vouched == null) {
+  public static String reported(Vouched vouched, Function<String, List<String>> headers, ProxyHeader header,
+      String own) {
+    if (vouched == null || !vouched.reports().contains(header)) {
       return own;
     }
-    var said = headers.apply(header);
+    var said = headers.apply(header.header);
     if (said.isEmpty()) {
       return own;
     }

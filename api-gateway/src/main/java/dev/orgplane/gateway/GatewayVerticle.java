@@ -133,7 +133,7 @@ public final class GatewayVerticle extends ServiceVerticle {
       ProblemFailureHandler.install(router);
       var perAddress = TokenBuckets.shared(vertx, PER_ADDRESS, own.ratePerSecond(), own.burst());
       var perPrincipal = TokenBuckets.shared(vertx, PER_PRINCIPAL, own.ratePerSecond(), own.burst());
-      var clients = ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
+      var clients = ClientAddress.from(settings);
       var passwordLimits = passwordLimits(clients);
       forgetTimer = vertx.setPeriodic(60_000, id -> {
         perAddress.forgetIdle();
@@ -266,7 +266,7 @@ public final class GatewayVerticle extends ServiceVerticle {
     GatewaySettings.from(settings);
     RouteTable.from(settings);
     ServiceHttp.bodyLimitBytes(settings);
-    ClientAddress.trusting(settings.string(ClientAddress.SETTING, ""));
+    ClientAddress.from(settings);
     Cors.of(settings.string(Cors.SETTING, ""));
     TrustedIssuer.checkExternal(settings.string("ORGPLANE_TRUSTED_ISSUERS", ""), settings.string("ORGPLANE_PUBLIC_URL"));
     ListenAddress.requireApart(listeners(settings));

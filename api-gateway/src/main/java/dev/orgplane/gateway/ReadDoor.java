@@ -104,8 +104,8 @@ final class ReadDoor implements FastReads.Door {
     var given = headers.get(RequestIds.HEADER);
     return new FastReads.Admitted(RequestIds.isWellFormed(given) ? given : RequestIds.newId(), path, route,
         principal, token, vouched != null ? vouched.forwardedFor() : peer,
-        ClientAddress.reported(vouched, headers::getAll, "X-Forwarded-Proto", tls ? "https" : "http"),
-        ClientAddress.reported(vouched, headers::getAll, "X-Forwarded-Host", host.toString()));
+        ClientAddress.reported(vouched, headers::getAll, ClientAddress.ProxyHeader.PROTO, tls ? "https" : "http"),
+        ClientAddress.reported(vouched, headers::getAll, ClientAddress.ProxyHeader.HOST, host.toString()));
   }
 
   @Override

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orgplane.gateway.ClientAddress.ProxyHeader;
 import dev.orgplane.kit.config.ConfigException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +49,7 @@ class ClientAddressTest {
 
   /** The address {@code trusted} makes of a request from 127.0.0.1 carrying these X-Forwarded-For headers. */
   private String clientOf(String trusted, String... forwardedFor) throws InterruptedException {
-    clients = ClientAddress.trusting(trusted);
+    clients = ClientAddress.trusting(trusted, "");
     var http = vertx.createHttpClient(new HttpClientOptions());
     var request = http.request(new RequestOptions().setPort(port).setHost("127.0.0.1").setURI("/")).await();
     Arrays.stream(forwardedFor).forEach(value -> request.headers().add("X-Forwarded-For", value));
@@ -88,12 +91,14 @@ class ClientAddressTest {
    */
   @Test
   void whatTrustedProxiesVouchForIsTheClientAndTheChainFromItToThePeer() {
-    var proxies = ClientAddress.trusting("127.0.0.1, 10.0.0.0/8");
-    assertEquals(new ClientAddress.Vouched("203.0.113.7", "203.0.113.7, 10.1.2.3, 127.0.0.1"),
+    var proxies = ClientAddress.trusting("127.0.0.1, 10.0.0.0/8", "host");
+    assertEquals(new ClientAddress.Vouched("203.0.113.7", "203.0.113.7, 10.1.2.3, 127.0.0.1", Set.of(ProxyHeader.HOST)),
         proxies.vouchedFor("127.0.0.1", List.of("198.51.100.1, 203.0.113.7", "10.1.2.3")));
-    assertEquals(new ClientAddress.Vouched("127.0.0.1", "127.0.0.1"), proxies.vouchedFor("127.0.0.1", List.of()));
+    assertEquals(new ClientAddress.Vouched("127.0.0.1", "127.0.0.1", Set.of(ProxyHeader.HOST)),
+        proxies.vouchedFor("127.0.0.1", List.of()));
     assertNull(proxies.vouchedFor("192.0.2.1", List.of("203.0.113.7")), "a peer that is no trusted proxy");
-    assertNull(ClientAddress.trusting("").vouchedFor("127.0.0.1", List.of("203.0.113.7")), "no proxy trusted");
+    assertNull(ClientAddress.trusting("", "proto, host").vouchedFor("127.0.0.1", List.of("203.0.113.7")),
+        "no proxy trusted");
   }
 
   /**
@@ -111,15 +116,43 @@ class ClientAddressTest {
   })
   void aTrustedProxysLastWordOnTheSchemeIsPassedOn(String lines, String passed) {
     var said = lines.isEmpty() ? List.<String>of() : List.of(lines.split(" / "));
-    var vouched = new ClientAddress.Vouched("203.0.113.7", "203.0.113.7, 127.0.0.1");
-    assertEquals(passed, ClientAddress.reported(vouched, header -> said, "X-Forwarded-Proto", "http"));
-    assertEquals("http", ClientAddress.reported(null, header -> said, "X-Forwarded-Proto", "http"), "not vouched");
+    var vouched = new ClientAddress.Vouched("203.0.113.7", "203.0.113.7, 127.0.0.1", Set.of(ProxyHeader.PROTO));
+    assertEquals(passed, ClientAddress.reported(vouched, header -> said, ProxyHeader.PROTO, "http"));
+    assertEquals("http", ClientAddress.reported(null, header -> said, ProxyHeader.PROTO, "http"), "not vouched");
+  }
+
+  /**
+   * A proxy that only appends to X-Forwarded-For passes its client's X-Forwarded-Proto and -Host on as they came: of
+   * them, the gateway believes only those the setting names, and tells its own of the others.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "''|http|gateway.example",
+      "none|http|gateway.example",
+      "' None '|http|gateway.example",
+      "proto|https|gateway.example",
+      "host|http|app.example",
+      "proto,host|https|app.example",
+      "HOST, proto,|https|app.example",
+  })
+  void onlyTheSchemeAndHostTheTrustedProxiesSetAreBelieved(String proxyHeaders, String proto, String host) {
+    var vouched = ClientAddress.trusting("127.0.0.1", proxyHeaders).vouchedFor("127.0.0.1", List.of("203.0.113.7"));
+    var said = Map.of("X-Forwarded-Proto", List.of("https"), "X-Forwarded-Host", List.of("app.example"));
+    assertEquals(proto, ClientAddress.reported(vouched, said::get, ProxyHeader.PROTO, "http"));
+    assertEquals(host, ClientAddress.reported(vouched, said::get, ProxyHeader.HOST, "gateway.example"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"scheme", "proto host", "none, host", "x-forwarded-host", "all"})
+  void proxyHeadersThatAreNeitherProtoNorHostStopTheStart(String proxyHeaders) {
+    var refused = assertThrows(ConfigException.class, () -> ClientAddress.trusting("127.0.0.1", proxyHeaders));
+    assertTrue(refused.getMessage().startsWith(ClientAddress.HEADERS_SETTING + ": '"), refused.getMessage());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"proxy.example", "10.0.0.0/33", "10.0.0.0/", "2001:db8::/129", "10.0.0/8", "10.0.0.1/-1"})
   void whatIsNeitherAnAddressNorACidrBlockStopsTheStart(String entry) {
-    var refused = assertThrows(ConfigException.class, () -> ClientAddress.trusting("127.0.0.1, " + entry));
+    var refused = assertThrows(ConfigException.class, () -> ClientAddress.trusting("127.0.0.1, " + entry, ""));
     assertTrue(refused.getMessage().contains(entry), refused.getMessage());
   }
 }

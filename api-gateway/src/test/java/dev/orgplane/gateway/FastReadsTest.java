@@ -606,21 +606,27 @@ class FastReadsTest {
   }
 
   /**
-   * Requests from 127.0.0.1 with these X-Forwarded-* lines, to a gateway trusting {@code trusted}, and the
-   * X-Forwarded-For, -Proto and -Host its upstream sees: the chain the trusted proxies vouch for and what the proxy
-   * (the peer) says of the scheme and host; from a peer that is no trusted proxy, none of the caller's words.
+   * Requests from 127.0.0.1 with these X-Forwarded-* lines, to a gateway trusting {@code trusted}, which set
+   * {@code proxyHeaders}, and the X-Forwarded-For, -Proto and -Host its upstream sees: the chain the trusted proxies
+   * vouch for and what the proxy (the peer) says of the scheme and host, where it is said to set them; from a peer
+   * that is no trusted proxy, none of the caller's words.
    */
   static Stream<Arguments> behindProxies() {
+    var appended = "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\nX-Forwarded-Proto: http, https\r\n"
+        + "X-Forwarded-Host: app.example\r\n";
     return Stream.of(
-        Arguments.of("127.0.0.1", "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\nX-Forwarded-Proto: http, https\r\n"
-            + "X-Forwarded-Host: app.example\r\n", "203.0.113.7, 127.0.0.1", "https", "app.example"),
-        Arguments.of("127.0.0.1, 10.0.0.0/8", "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-For: 10.1.2.3\r\n"
+        Arguments.of("127.0.0.1", "proto,host", appended, "203.0.113.7, 127.0.0.1", "https", "app.example"),
+        // a proxy that only appends to X-Forwarded-For: the scheme and host are the client's own words
+        Arguments.of("127.0.0.1", "", appended, "203.0.113.7, 127.0.0.1", "http", "localhost"),
+        Arguments.of("127.0.0.1", "host", appended, "203.0.113.7, 127.0.0.1", "http", "app.example"),
+        Arguments.of("127.0.0.1, 10.0.0.0/8", "proto", "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-For: 10.1.2.3\r\n"
             + "X-Forwarded-Proto: https,\r\n", "203.0.113.7, 10.1.2.3, 127.0.0.1", "http", "localhost"),
-        Arguments.of("127.0.0.1", "X-Forwarded-For: [2001:db8::7]:443\r\n", "2001:db8::7, 127.0.0.1", "http",
+        Arguments.of("127.0.0.1", "", "X-Forwarded-For: [2001:db8::7]:443\r\n", "2001:db8::7, 127.0.0.1", "http",
             "localhost"),
-        Arguments.of("127.0.0.1", "X-Forwarded-For: 203.0.113.7, garbage\r\n", "127.0.0.1", "http", "localhost"),
-        Arguments.of("127.0.0.1", "", "127.0.0.1", "http", "localhost"),
-        Arguments.of("10.0.0.0/8", "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Proto: https\r\n"
+        Arguments.of("127.0.0.1", "", "X-Forwarded-For: 203.0.113.7, garbage\r\n", "127.0.0.1", "http",
+            "localhost"),
+        Arguments.of("127.0.0.1", "proto,host", "", "127.0.0.1", "http", "localhost"),
+        Arguments.of("10.0.0.0/8", "proto,host", "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Proto: https\r\n"
             + "X-Forwarded-Host: spoofed.example\r\n", "127.0.0.1", "http", "localhost"));
   }
 
@@ -630,14 +636,14 @@ class FastReadsTest {
    */
   @ParameterizedTest
   @MethodSource("behindProxies")
-  void behindTrustedProxiesAReadIsServedBelowTheRouterWithTheRoutersForwardedHeaders(String trusted, String forwarded,
-      String forwardedFor, String proto, String host) throws Exception {
+  void behindTrustedProxiesAReadIsServedBelowTheRouterWithTheRoutersForwardedHeaders(String trusted,
+      String proxyHeaders, String forwarded, String forwardedFor, String proto, String host) throws Exception {
     var request = "GET /v1/organizations HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\n"
         + forwarded + "\r\n";
     var seen = new ArrayList<List<String>>();
     for (var fast : List.of("true", "false")) {
       var gateway = deploy(new JsonObject().put("ORGPLANE_TRUSTED_PROXIES", trusted)
-          .put("ORGPLANE_GATEWAY_FAST_READS", fast));
+          .put("ORGPLANE_TRUSTED_PROXY_HEADERS", proxyHeaders).put("ORGPLANE_GATEWAY_FAST_READS", fast));
       rememberedBy(gateway, token);
       double servedBefore = scraped(port, SERVED);
       var answer = exchange(gateway, request, 1).get(0);

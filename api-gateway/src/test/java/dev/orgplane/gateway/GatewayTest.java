@@ -1312,14 +1312,14 @@ class GatewayTest {
   }
 
   /**
-   * Behind a balancer that ends TLS, the services hear the scheme and host the client used, not the balancer's hop:
-   * the last value the proxy sent, the one it set or appended; those left of it are its client's own words (here
-   * forged: {@code http} and {@code evil.example}).
+   * Behind a balancer that ends TLS, and sets X-Forwarded-Proto and -Host, the services hear the scheme and host the
+   * client used, not the balancer's hop: the last value the proxy sent, the one it set or appended; those left of it
+   * are its client's own words (here forged: {@code http} and {@code evil.example}).
    */
   @Test
   void fromATrustedProxyTheServicesHearTheSchemeAndHostItReportsFromOthersWhatTheGatewaySaw() {
     var port = freePort();
-    var deployment = deployBehindLoopbackProxy(port, new JsonObject());
+    var deployment = deployBehindLoopbackProxy(port, new JsonObject().put(ClientAddress.HEADERS_SETTING, "proto,host"));
     java.util.function.Function<Integer, JsonObject> forwarded = gateway -> {
       seenByUpstream.clear();
       assertEquals(200, client.get(gateway, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer "

@@ -101,6 +101,20 @@ class GivenConfigurationTest {
         "checked before a launcher makes its database");
   }
 
+  /** Which of X-Forwarded-Proto and -Host the trusted proxies set: a word that names neither is no guess at one. */
+  @Test
+  void proxyHeadersThatAreNeitherProtoNorHostStopTheStartNamingTheSetting(Vertx vertx) {
+    var configured = LOADED.with(new JsonObject().put("ORGPLANE_TRUSTED_PROXIES", "10.0.0.0/8")
+        .put("ORGPLANE_TRUSTED_PROXY_HEADERS", "proto, X-Forwarded-Host"));
+    var failure = assertThrows(ConfigException.class,
+        () -> vertx.deployVerticle(new GatewayVerticle(configured)).await());
+    assertEquals("ORGPLANE_TRUSTED_PROXY_HEADERS: 'X-Forwarded-Host' is neither proto nor host: name those the trusted "
+        + "proxies set, or none", failure.getMessage());
+    assertEquals(failure.getMessage(),
+        assertThrows(ConfigException.class, () -> GatewayVerticle.checkSettings(configured)).getMessage(),
+        "checked before a launcher makes its database");
+  }
+
   @Test
   void anyOriginStopsTheStartSayingWhy(Vertx vertx) {
     var configured = LOADED.with(new JsonObject().put("ORGPLANE_CORS_ORIGINS", "*"));

@@ -76,9 +76,9 @@ final class HopHeaders {
     // the connection's, not the request's scheme: over HTTP/2 that is the caller's :scheme, whatever it wrote, and
     // vertx-web's request.isSSL() is read from it too
     added(add, RequestIds.of(ctx), vouched != null ? vouched.forwardedFor() : ClientAddress.peer(request),
-        ClientAddress.reported(vouched, headers::getAll, "X-Forwarded-Proto",
+        ClientAddress.reported(vouched, headers::getAll, ClientAddress.ProxyHeader.PROTO,
             request.connection().isSsl() ? "https" : "http"),
-        ClientAddress.reported(vouched, headers::getAll, "X-Forwarded-Host",
+        ClientAddress.reported(vouched, headers::getAll, ClientAddress.ProxyHeader.HOST,
             request.authority() == null ? "" : request.authority().toString()));
   }
 
