@@ -128,7 +128,7 @@ final class AnswerHead {
 
   /** The status of a status line {@code [from, lf]} of HTTP/1.1 that is plain; -1 for any other. */
   private static int status(ByteBuf bytes, int from, int lf) {
-    if (lf < 0 || lf - from < VERSION.length + 4) {
+    if (lf - from < VERSION.length + 4) {
       return -1;
     }
     for (int i = 0; i < VERSION.length; i++) {
