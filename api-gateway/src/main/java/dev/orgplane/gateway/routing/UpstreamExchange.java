@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -46,9 +45,6 @@ final class UpstreamExchange implements RelayedEventStreams.Stream, UpstreamList
      */
     void answered(int status, boolean closing);
   }
-
-  /** Set on a connection once it has carried a request: a reused one may have been closed by the upstream meanwhile. */
-  static final AttributeKey<Boolean> USED = AttributeKey.valueOf("orgplane.used");
 
   private final RelayedEventStreams eventStreams;
   private final RoutingContext caller;

@@ -22,6 +22,8 @@ final class UpstreamLease {
 
   /** The hold a connection carries now: what it reads goes to its listener. */
   static final AttributeKey<UpstreamLease> CURRENT = AttributeKey.valueOf("orgplane.lease");
+  /** Set on a connection once it has carried a request: a reused one may have been closed by the upstream meanwhile. */
+  private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("orgplane.used");
 
   private final UpstreamChannels channels;
   private final URI upstream;
@@ -74,7 +76,7 @@ final class UpstreamLease {
   private void send(Channel connection, Object request) {
     channel = connection;
     connection.attr(CURRENT).set(this);
-    reused = connection.attr(UpstreamExchange.USED).getAndSet(Boolean.TRUE) != null;
+    reused = connection.attr(USED).getAndSet(Boolean.TRUE) != null;
     var sent = request instanceof ByteBuf head ? RawAnswers.send(connection, head) : connection.writeAndFlush(request);
     sent.addListener(written -> {
       // a hold that ended meanwhile (timed out: its connection closed, which fails the write) tells nothing more
