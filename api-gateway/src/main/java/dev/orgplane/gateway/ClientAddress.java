@@ -67,14 +67,19 @@ public final class ClientAddress {
     this.proxyHeaders = proxyHeaders;
   }
 
-  /** As {@value #SETTING} and {@value #HEADERS_SETTING} have it; a bad value of either stops the start, naming it. */
+  /**
+   * As {@value #SETTING} and {@value #HEADERS_SETTING} have it; a bad value of either stops the start, naming it, and
+   * so do headers named with no proxy, naming both.
+   */
   public static ClientAddress from(Settings settings) {
     return trusting(settings.string(SETTING, ""), settings.string(HEADERS_SETTING, ""));
   }
 
   /**
    * From a comma-separated list of addresses and CIDR blocks ({@code 10.0.0.0/8, 2001:db8::/32}; blank: none), and
-   * those of the {@link ProxyHeader}s they set ({@code proto, host}; blank or {@code none}: none).
+   * those of the {@link ProxyHeader}s they set ({@code proto, host}; blank or {@code none}: none). Headers named with
+   * no proxy trusted are refused: only a trusted proxy's are believed, so the operator who named them would believe
+   * the gateway passes on what it ignores.
    */
   public static ClientAddress trusting(String proxies, String proxyHeaders) {
     var rules = new ArrayList<IpSubnetFilterRule>();
@@ -83,7 +88,13 @@ public final class ClientAddress {
         rules.add(rule(entry.trim()));
       }
     }
-    return new ClientAddress(List.copyOf(rules), proxyHeaders(proxyHeaders));
+    var headers = proxyHeaders(proxyHeaders);
+    if (rules.isEmpty() && !headers.isEmpty()) {
+      throw new ConfigException(HEADERS_SETTING + " is '" + proxyHeaders.trim() + "' but " + SETTING + " names no "
+          + "proxy: the gateway believes X-Forwarded-Proto and -Host only from a trusted proxy; name the proxies, or "
+          + "set " + HEADERS_SETTING + " to none");
+    }
+    return new ClientAddress(List.copyOf(rules), headers);
   }
 
   private static Set<ProxyHeader> proxyHeaders(String named) {

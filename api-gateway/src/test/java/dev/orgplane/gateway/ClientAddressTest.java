@@ -1,6 +1,7 @@
 package dev.orgplane.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,8 +98,7 @@ class ClientAddressTest {
     assertEquals(new ClientAddress.Vouched("127.0.0.1", "127.0.0.1", Set.of(ProxyHeader.HOST)),
         proxies.vouchedFor("127.0.0.1", List.of()));
     assertNull(proxies.vouchedFor("192.0.2.1", List.of("203.0.113.7")), "a peer that is no trusted proxy");
-    assertNull(ClientAddress.trusting("", "proto, host").vouchedFor("127.0.0.1", List.of("203.0.113.7")),
-        "no proxy trusted");
+    assertNull(ClientAddress.trusting("", "").vouchedFor("127.0.0.1", List.of("203.0.113.7")), "no proxy trusted");
   }
 
   /**
@@ -147,6 +147,21 @@ class ClientAddressTest {
   void proxyHeadersThatAreNeitherProtoNorHostStopTheStart(String proxyHeaders) {
     var refused = assertThrows(ConfigException.class, () -> ClientAddress.trusting("127.0.0.1", proxyHeaders));
     assertTrue(refused.getMessage().startsWith(ClientAddress.HEADERS_SETTING + ": '"), refused.getMessage());
+  }
+
+  /** Only a trusted proxy's X-Forwarded-Proto and -Host are believed: named without one, they were ignored unsaid. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"''|proto", "''|host", "' , '|proto, host"})
+  void proxyHeadersNamedWithNoTrustedProxyStopTheStartNamingBoth(String proxies, String proxyHeaders) {
+    var refused = assertThrows(ConfigException.class, () -> ClientAddress.trusting(proxies, proxyHeaders));
+    assertTrue(refused.getMessage().startsWith(ClientAddress.HEADERS_SETTING + " is '" + proxyHeaders + "' but "
+        + ClientAddress.SETTING + " names no proxy"), refused.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "none", " None "})
+  void noProxyHeadersNeedNoTrustedProxy(String proxyHeaders) {
+    assertFalse(ClientAddress.trusting("", proxyHeaders).trustsProxies());
   }
 
   @ParameterizedTest

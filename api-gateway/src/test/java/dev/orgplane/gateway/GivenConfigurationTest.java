@@ -115,6 +115,20 @@ class GivenConfigurationTest {
         "checked before a launcher makes its database");
   }
 
+  /** Believed only from a trusted proxy, X-Forwarded-Proto and -Host named with none were ignored, unsaid. */
+  @Test
+  void proxyHeadersWithNoTrustedProxyStopTheStartNamingBothSettings(Vertx vertx) {
+    var configured = LOADED.with(new JsonObject().put("ORGPLANE_TRUSTED_PROXY_HEADERS", "proto,host"));
+    var failure = assertThrows(ConfigException.class,
+        () -> vertx.deployVerticle(new GatewayVerticle(configured)).await());
+    assertEquals("ORGPLANE_TRUSTED_PROXY_HEADERS is 'proto,host' but ORGPLANE_TRUSTED_PROXIES names no proxy: the "
+        + "gateway believes X-Forwarded-Proto and -Host only from a trusted proxy; name the proxies, or set "
+        + "ORGPLANE_TRUSTED_PROXY_HEADERS to none", failure.getMessage());
+    assertEquals(failure.getMessage(),
+        assertThrows(ConfigException.class, () -> GatewayVerticle.checkSettings(configured)).getMessage(),
+        "checked before a launcher makes its database");
+  }
+
   @Test
   void anyOriginStopsTheStartSayingWhy(Vertx vertx) {
     var configured = LOADED.with(new JsonObject().put("ORGPLANE_CORS_ORIGINS", "*"));

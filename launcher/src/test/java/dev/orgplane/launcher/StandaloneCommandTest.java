@@ -199,6 +199,9 @@ class StandaloneCommandTest {
     wrong.add(Map.of("ORGPLANE_ENGINE_CLIENT_ID", "engine"));
     wrong.add(Map.of("ORGPLANE_TRUSTED_ISSUERS", "[\"https://idp.example\"]"));
     wrong.add(Map.of("ORGPLANE_TRUSTED_PROXIES", "proxy.example/99"));
+    wrong.add(Map.of("ORGPLANE_TRUSTED_PROXY_HEADERS", "x-forwarded-host"));
+    // a setting that counts only beside another: headers believed only from trusted proxies, with none named
+    wrong.add(Map.of("ORGPLANE_TRUSTED_PROXY_HEADERS", "proto"));
     wrong.add(Map.of("ORGPLANE_ROUTES", "not a route"));
     wrong.add(Map.of("ORGPLANE_HOOKS_CA_FILE", missing));
     wrong.add(Map.of("ORGPLANE_HOOKS_CA_FILE", dir.toString()));
