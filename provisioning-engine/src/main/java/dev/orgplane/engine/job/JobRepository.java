@@ -279,14 +279,15 @@ public final class JobRepository {
         SELECT j.id, j.batch_id, j.requested_by, j.template_org, j.group_id, j.target_org, NULLIF(j.target, 'null'),
                ARRAY(SELECT p.plugin FROM jsonb_array_elements_text(j.plugins) WITH ORDINALITY AS p(plugin, n)
                      ORDER BY p.n),
-               j.options, j.dry_run, j.owner_email, j.owner_is_requester
+               j.options, j.dry_run, j.owner_email, %s
         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::jsonb[], $8::jsonb[],
-                    $9::jsonb[], $10::boolean[], $11::text[], $12::boolean[])
+                    $9::jsonb[], $10::boolean[], $11::text[], $12::text[])
           AS j(id, batch_id, requested_by, template_org, group_id, target_org, target, plugins, options, dry_run,
-               owner_email, owner_is_requester)
+               owner_email, requester_email)
         RETURNING id, plugins)
       INSERT INTO provisioning.job_steps (job_id, position, plugin)
-      SELECT q.id, s.n - 1, s.plugin FROM queued q, unnest(q.plugins) WITH ORDINALITY AS s(plugin, n)""";
+      SELECT q.id, s.n - 1, s.plugin FROM queued q, unnest(q.plugins) WITH ORDINALITY AS s(plugin, n)"""
+      .formatted(ownerIsRequester("j.owner_email", "j.requester_email"));
 
   private JobRepository() {
   }
@@ -320,7 +321,7 @@ public final class JobRepository {
         .addValue(jobs.stream().map(NewJob::options).toArray(JsonObject[]::new))
         .addValue(jobs.stream().map(NewJob::dryRun).toArray(Boolean[]::new))
         .addValue(jobs.stream().map(NewJob::ownerEmail).toArray(String[]::new))
-        .addValue(jobs.stream().map(NewJob::ownerIsRequester).toArray(Boolean[]::new)))
+        .addValue(jobs.stream().map(NewJob::requesterEmail).toArray(String[]::new)))
         .mapEmpty();
   }
 
@@ -619,18 +620,29 @@ public final class JobRepository {
    * was invited showed {@code invited} while queued and run again. Its start is the rerun's, stamped when it is
    * claimed: a retried job kept its first run's, so it showed started while queued, and its rerun's duration counted
    * the time it sat failed. Its {@code attempts} go on counting, runs across retries. Whether its owner is its
-   * requester's address is told anew by each retry, of the retrier's ({@code $3}, matched without case as org-service
-   * matches addresses; null, asked of no one, where no plan needs it): until session 47 a retry kept it only for
-   * whoever queued the job last and cleared it for anyone else, so once cleared a plan never failed again as its
-   * requester's real run.
+   * requester's address is told anew by each retry, of the retrier's ({@code $3}, {@link #ownerIsRequester}; null,
+   * asked of no one, where no plan needs it): until session 47 a retry kept it only for whoever queued the job last
+   * and cleared it for anyone else, so once cleared a plan never failed again as its requester's real run.
    */
   private static String retry(String column) {
     return "WITH retried AS (UPDATE provisioning.jobs SET status = 'queued', error = NULL, owner_invitation = NULL, "
         + "cancel_requested = false, started_at = NULL, finished_at = NULL, updated_at = now(), retried_at = now(), "
-        + "owner_is_requester = coalesce(lower(owner_email) = lower($3), false), queued_by = $2 "
+        + "owner_is_requester = " + ownerIsRequester("owner_email", "$3") + ", queued_by = $2 "
         + "WHERE " + column + " = $1 AND status IN ('failed', 'cancelled') RETURNING *), "
         + "retried_steps AS (UPDATE provisioning.job_steps SET status = 'pending', cursor = NULL, created = 0, "
         + "updated = 0, unchanged = 0, failed = 0 WHERE job_id IN (SELECT id FROM retried) RETURNING *) ";
+  }
+
+  /**
+   * Whether the owner address {@code owner} is the requester's {@code requester} (SQL expressions; false where either
+   * is null), told as org-service finds an account by an address: {@code lower()} of both, in the database the
+   * services share, whose collation decides it ({@code org.users} is unique on {@code lower(email)}). Queueing a job
+   * and retrying it both tell it here: until session 48 queueing told it in Java ({@code equalsIgnoreCase}), which
+   * folds letters that {@code lower()} keeps apart (a dotless ı is an I to it), so a plan could fail as its
+   * requester's, naming an address org-service finds no account of theirs by, and its retry plan the invitation.
+   */
+  private static String ownerIsRequester(String owner, String requester) {
+    return "coalesce(lower(" + owner + ") = lower(" + requester + "), false)";
   }
 
   /**

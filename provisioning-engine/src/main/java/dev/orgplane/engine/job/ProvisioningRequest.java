@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * caller must see the template and administer its group, asked of org-service with the caller's
  * own token; the group in the request, if any, must be the template's. A dry run's naming an owner holds the
  * caller's address too ({@code requesterEmail}, else null), so that its jobs know an owner named by it
- * ({@link NewJob#ownerIsRequester}).
+ * ({@link Job#ownerIsRequester}).
  */
 public record ProvisioningRequest(UUID requestedBy, String requesterEmail, UUID templateOrg, UUID groupId,
     List<String> plugins, JsonObject options, boolean dryRun) {
@@ -102,7 +102,7 @@ public record ProvisioningRequest(UUID requestedBy, String requesterEmail, UUID 
 
   /**
    * The caller's address where a dry run needs it ({@code needed}: some job of it names an owner), to know whether
-   * that owner is its requester ({@link NewJob#ownerIsRequester}); else null, org-service not asked. Until session 47
+   * that owner is its requester ({@link Job#ownerIsRequester}); else null, org-service not asked. Until session 47
    * every dry run's request asked ({@code GET /v1/users/me}): refused 503 while org-service could not answer, and
    * refused a caller it holds no account of, though no owner was named.
    */
@@ -200,15 +200,15 @@ public record ProvisioningRequest(UUID requestedBy, String requesterEmail, UUID 
   }
 
   /**
-   * The job; a new target's owner is kept apart from the organization's own fields, which create it, and known to be
-   * the requester's address as org-service finds an account by it, without case.
+   * The job; a new target's owner is kept apart from the organization's own fields, which create it. Whether it is the
+   * requester's address is told when the job is queued ({@link JobRepository#insert}), as a retry tells it.
    */
   private NewJob newJob(UUID batchId, UUID targetOrg, JsonObject target) {
     var organization = target == null ? null : target.copy();
     var owner = organization == null ? null : (JsonObject) organization.remove("owner");
     var ownerEmail = owner == null ? null : owner.getString("email");
     return new NewJob(TimeOrderedIds.next(), batchId, requestedBy, templateOrg, groupId, targetOrg, organization,
-        ownerEmail, ownerEmail != null && ownerEmail.equalsIgnoreCase(requesterEmail), plugins, options, dryRun);
+        ownerEmail, requesterEmail, plugins, options, dryRun);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.orgplane.engine.job;
 import static dev.orgplane.engine.EngineHarness.step;
 import static dev.orgplane.org.OrgServiceHarness.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orgplane.engine.TemplateFixture;
 import dev.orgplane.kit.testing.PgFixture;
@@ -213,6 +214,42 @@ class RequesterSelfGrantTest extends TemplateEngineTest {
     assertEquals(200, engine.post(batchPath + "/retry", admin.token(), null).statusCode());
     var retried = engine.awaitEnd(batchPath, admin.token());
     assertEquals(1L, retried.getJsonObject("counts").getLong("failed"), retried.encodePrettily());
+  }
+
+  /**
+   * Whether a plan's owner is its requester's address is told as org-service finds an account by one, when the plan is
+   * queued as when it is retried: an address that Java's {@code equalsIgnoreCase} folds into the requester's but
+   * PostgreSQL's {@code lower()} keeps apart (an I for their dotless ı) is someone else's, whom the real run invites,
+   * and the plan and its retry plan that. Until session 48 queueing told it in Java: the plan failed as its
+   * requester's, and its retry planned.
+   */
+  @Test
+  void aPlanTellsItsRequestersAddressAsOrgServiceDoesQueuedAndRetried() {
+    var platformAdmin = engine.org.platformAdminToken();
+    var colleague = engine.org.newVerifiedUser("look-alike-tenant-admin");
+    var requester = engine.org.newVerifiedUser("\u0131vy");
+    for (var admin : List.of(colleague, requester)) {
+      assertEquals(204, engine.org.send(HttpMethod.PUT, "/v1/organization-groups/" + template.groupId() + "/admins/"
+          + admin.id(), platformAdmin, null).statusCode());
+    }
+    var name = "look-alike-tenant-" + UUID.randomUUID().toString().substring(0, 8);
+    var made = new JsonObject().put("templateOrganization", template.templateId())
+        .put("plugins", new JsonArray().add("roles"));
+    succeeded(engine.provision(colleague.token(), made.copy().put("target", new JsonObject().put("name", name))));
+    var lookAlike = requester.email().toUpperCase(Locale.ROOT);
+    assertTrue(lookAlike.equalsIgnoreCase(requester.email()), lookAlike);
+    var naming = made.copy().put("target", new JsonObject().put("name", name)
+        .put("owner", new JsonObject().put("email", lookAlike)));
+
+    var plan = engine.provision(requester.token(), naming.copy().put("dryRun", true));
+    assertEquals("planned", succeeded(plan).getJsonObject("owner").getString("invitation"), "queued");
+    cancelled("id = '" + plan.getString("id") + "'");
+    var path = "/v1/provisioning/jobs/" + plan.getString("id");
+    assertEquals(200, engine.post(path + "/retry", requester.token(), null).statusCode());
+    var replanned = succeeded(engine.awaitEnd(path, requester.token()));
+    assertEquals("planned", replanned.getJsonObject("owner").getString("invitation"), "retried");
+    var job = succeeded(engine.provision(requester.token(), naming));
+    assertEquals("invited", job.getJsonObject("owner").getString("invitation"), "as the real run does");
   }
 
   /** Ends the jobs {@code where} names cancelled, as a cancel would have, so that they can be retried. */
