@@ -27,8 +27,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code orgplane provision}: stamps out tenants from a template through the gateway, as a batch, and
- * follows it with a progress bar until it ends. Exit code 0 when every tenant was made, 1 when some
- * job failed or was cancelled (they are listed, with the organizations they left partly copied), 2 when the batch
+ * follows it with a progress bar until it ends. Exit code 0 when the batch succeeded, every job of it: each tenant
+ * made, or brought up to date where it existed (named as existing, a rollout's, or made by another job of the
+ * template), or planned by a dry run; whether the end counts a tenant made or existing ({@link #existingTenantsDone})
+ * changes only its wording, not the code. 1 when some job failed (one that copied everything but could not invite
+ * the owner too) or was cancelled (they are listed, with the organizations they left partly copied), 2 when the batch
  * could not be started (or cancelled), or the platform stopped answering for longer than starting or following
  * waits out ({@link #PATIENCE}; a start that gave up
  * says the batch may have started, and the {@code --idempotency-key} that starts it once at most), or the command failed
