@@ -22,11 +22,14 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -162,6 +167,9 @@ class FastReadsTest {
       req.headers().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
       var seen = new JsonObject().put("path", req.path()).put("query", req.query())
           .put("requestId", req.getHeader(RequestIds.HEADER)).put("headers", headers);
+      if (req.getParam("padding") != null) {
+        seen.put("padding", "-".repeat(Integer.parseInt(req.getParam("padding"))));
+      }
       var response = req.response().setStatusCode(Integer.parseInt(req.getParam("status", "200")))
           .putHeader("Content-Type", "application/json").putHeader("X-Upstream", "kept")
           .putHeader("Keep-Alive", "timeout=5").putHeader("Proxy-Authenticate", "Basic")
@@ -169,7 +177,11 @@ class FastReadsTest {
       if ("named".equals(req.getParam("hop"))) {
         response.putHeader("Connection", "X-Upstream-Hop").putHeader("X-Upstream-Hop", "for the gateway only");
       }
-      response.end(seen.encode());
+      if ("true".equals(req.getParam("gzipped"))) {
+        response.putHeader("Content-Encoding", "gzip").end(Buffer.buffer(gzipped(seen.encode())));
+      } else {
+        response.end(seen.encode());
+      }
     }).listen(0, "127.0.0.1").await();
   }
 
@@ -280,34 +292,77 @@ class FastReadsTest {
     assertEquals(asBytesBefore + 2, scraped(port, AS_BYTES), "as the bytes that came");
   }
 
+  /** A read's answer: its Content-Encoding, and its body decoded. */
+  private record Coded(String contentEncoding, JsonObject body) {
+  }
+
   /**
-   * Reads on one connection, plain answers all: the caller that accepts gzip gets it compressed (decoded, then
-   * compressed by Vert.x), those that accept no coding get the bytes that came. Vert.x's compressor pairs each answer
-   * with its request's Accept-Encoding: had it not seen the answers relayed as bytes, the gzip read's answer would have
-   * been paired with the read before it, and gone unencoded.
+   * Reads on one connection, plain answers all: a caller that accepts gzip gets the bytes that came when the gateway
+   * would not compress them (shorter than 1 KiB, or encoded by the upstream), and a longer unencoded answer decoded,
+   * then compressed by Vert.x; one that accepts no coding gets the bytes that came. Vert.x's compressor pairs each
+   * answer with its request's Accept-Encoding: had it not seen the answers relayed as bytes, a gzip read's answer would
+   * have been paired with the read before it, and gone unencoded.
    */
   @Test
-  void aReadAcceptingGzipOnAConnectionOfReadsRelayedAsBytesIsAnsweredCompressed() {
+  void readsAcceptingGzipOnOneConnectionAreAnsweredCompressedOnlyWhenTheGatewayWouldCompressThem() {
     var oneConnection = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(1));
     double servedBefore = scraped(port, SERVED);
     double asBytesBefore = scraped(port, AS_BYTES);
+    var reads = List.of(
+        Map.entry("", "/v1/organizations"),
+        Map.entry("gzip", "/v1/organizations?padding=2000"),
+        Map.entry("identity", "/v1/organizations?padding=2000"),
+        Map.entry("gzip", "/v1/organizations"),
+        Map.entry("gzip", "/v1/organizations?padding=2000&gzipped=true"),
+        Map.entry("gzip, deflate", "/v1/organizations?padding=2000"));
     try {
-      for (var accepted : List.of("", "gzip", "identity", "gzip")) {
-        var request = oneConnection.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization",
+      var answers = new ArrayList<Coded>();
+      for (var read : reads) {
+        var request = oneConnection.get(port, "127.0.0.1", read.getValue()).putHeader("Authorization",
             "Bearer " + token);
-        if (!accepted.isEmpty()) {
-          request.putHeader("Accept-Encoding", accepted);
+        if (!read.getKey().isEmpty()) {
+          request.putHeader("Accept-Encoding", read.getKey());
         }
         var answer = request.send().await();
         assertEquals(200, answer.statusCode());
-        assertEquals(accepted.equals("gzip") ? "gzip" : null, answer.getHeader("Content-Encoding"), accepted);
+        var coding = answer.getHeader("Content-Encoding");
+        var body = "gzip".equals(coding) ? gunzipped(answer.bodyAsBuffer().getBytes()) : answer.bodyAsString();
+        answers.add(new Coded(coding, new JsonObject(body)));
+      }
+      assertEquals(Arrays.asList(null, "gzip", null, null, "gzip", "gzip"),
+          answers.stream().map(Coded::contentEncoding).toList(), "the Content-Encoding of each answer");
+      for (int i = 0; i < reads.size(); i++) {
+        assertEquals(queryOf(reads.get(i).getValue()), answers.get(i).body().getString("query"), "answer " + i);
       }
     } finally {
       oneConnection.close();
     }
-    assertEquals(servedBefore + 4, scraped(port, SERVED), "served below the router");
-    assertEquals(asBytesBefore + 2, scraped(port, AS_BYTES), "those accepting no coding as the bytes that came");
+    assertEquals(servedBefore + 6, scraped(port, SERVED), "served below the router");
+    assertEquals(asBytesBefore + 4, scraped(port, AS_BYTES), "but those the gateway compresses as the bytes that came");
+  }
+
+  private static String queryOf(String uri) {
+    int query = uri.indexOf('?');
+    return query < 0 ? null : uri.substring(query + 1);
+  }
+
+  private static byte[] gzipped(String text) {
+    var out = new ByteArrayOutputStream();
+    try (var gzip = new GZIPOutputStream(out)) {
+      gzip.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static String gunzipped(byte[] bytes) {
+    try (var gzip = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+      return new String(gzip.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

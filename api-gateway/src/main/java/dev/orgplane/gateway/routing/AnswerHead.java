@@ -1,6 +1,7 @@
 package dev.orgplane.gateway.routing;
 
 import dev.orgplane.kit.http.RequestIds;
+import dev.orgplane.kit.http.ServiceHttp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -27,9 +28,9 @@ final class AnswerHead {
   /** Larger bodies are relayed decoded, which a slow caller's idle timeout follows (see {@link FastReads}). */
   static final int MAX_BODY_BYTES = 256 * 1024;
   /** The head's end has not arrived yet. */
-  static final AnswerHead INCOMPLETE = new AnswerHead(0, 0, 0, false, false, null, 0);
+  static final AnswerHead INCOMPLETE = new AnswerHead(0, 0, 0, false, false, false, null, 0);
   /** An answer to decode. */
-  static final AnswerHead NOT_PLAIN = new AnswerHead(0, 0, 0, false, false, null, 0);
+  static final AnswerHead NOT_PLAIN = new AnswerHead(0, 0, 0, false, false, false, null, 0);
 
   private static final int NO_LINE = -1;
   private static final int BARE = -2;
@@ -63,17 +64,19 @@ final class AnswerHead {
   private final int length;
   private final boolean keepAlive;
   private final boolean varies;
+  private final boolean encoded;
   /** Where each field that goes on starts and ends (its CRLF included), from the head's first byte. */
   private final int[] kept;
   private final int keptFields;
 
-  private AnswerHead(int size, int status, int length, boolean keepAlive, boolean varies, int[] kept,
+  private AnswerHead(int size, int status, int length, boolean keepAlive, boolean varies, boolean encoded, int[] kept,
       int keptFields) {
     this.size = size;
     this.status = status;
     this.length = length;
     this.keepAlive = keepAlive;
     this.varies = varies;
+    this.encoded = encoded;
     this.kept = kept;
     this.keptFields = keptFields;
   }
@@ -159,6 +162,7 @@ final class AnswerHead {
     private long length = -1;
     private boolean keepAlive = true;
     private boolean varies;
+    private boolean encoded;
 
     Fields(int from) {
       this.from = from;
@@ -190,6 +194,7 @@ final class AnswerHead {
         return false;
       }
       varies |= is(bytes, start, nameLength, HttpHeaderNames.VARY);
+      encoded |= is(bytes, start, nameLength, HttpHeaderNames.CONTENT_ENCODING);
       // the request id is ours to give, and hop-by-hop
       if (!hopByHop(bytes, start, nameLength)) {
         keep(start, cr + 2);
@@ -219,7 +224,7 @@ final class AnswerHead {
       if (length < 0 || length > MAX_BODY_BYTES) {
         return NOT_PLAIN;
       }
-      return new AnswerHead(size, status, (int) length, keepAlive, varies, kept, keptFields);
+      return new AnswerHead(size, status, (int) length, keepAlive, varies, encoded, kept, keptFields);
     }
   }
 
@@ -245,6 +250,14 @@ final class AnswerHead {
   /** Whether the upstream gave a Vary, which a gateway that adds one merges ({@link Vary}): decoded. */
   boolean varies() {
     return varies;
+  }
+
+  /**
+   * Whether the gateway's server would compress the answer for a caller that accepts a coding: not encoded by its
+   * upstream, and not shorter than {@link ServiceHttp#COMPRESSED_FROM_BYTES}.
+   */
+  boolean compressible() {
+    return !encoded && length >= ServiceHttp.COMPRESSED_FROM_BYTES;
   }
 
   /**

@@ -40,6 +40,8 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
   private final long started;
   /** Where a plain answer's body is written, if it is relayed as bytes; null if not ({@link FastReads#bytesWriter}). */
   private final ChannelHandlerContext bytesWriter;
+  /** Whether the caller accepts a coding the gateway's server compresses answers with. */
+  private final boolean compressed;
   private Attempts attempts;
   private URI upstream;
   private long sentAt;
@@ -65,7 +67,8 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
     this.parts = parts;
     this.started = parts.metrics().begin();
     this.attempts = Attempts.first(admitted.route());
-    this.bytesWriter = reads.bytesWriter(request);
+    this.bytesWriter = reads.bytesWriter();
+    this.compressed = reads.compressesFor(request);
   }
 
   void start() {
@@ -76,7 +79,6 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
     lease.start(ReadHead.of(caller.alloc(), request, forwarding.authority(upstream), admitted));
   }
 
-  /** Unless Vert.x would compress the answer ({@link FastReads#bytesWriter}). */
   @Override
   public boolean takesBytes() {
     return bytesWriter != null;
@@ -84,11 +86,12 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
 
   /**
    * A plain answer ({@link RawAnswers}), relayed as bytes unless the gateway adds a Vary the upstream's would be merged
-   * with. A 2xx: nothing in it for the door ({@link FastReads.Door#answered}, a token's refusal is a 401).
+   * with, or compresses it (decoded, for the compressor to read). A 2xx: nothing in it for the door
+   * ({@link FastReads.Door#answered}, a token's refusal is a 401).
    */
   @Override
   public boolean relayed(AnswerHead head, ByteBuf source) {
-    if (parts.variesOnOrigin() && head.varies()) {
+    if (parts.variesOnOrigin() && head.varies() || compressed && head.compressible()) {
       return false;
     }
     answering = true;

@@ -325,18 +325,21 @@ public final class FastReads extends ChannelDuplexHandler {
   }
 
   /**
-   * Where the body of the answer to {@code request} is written if it is relayed as bytes ({@link RawAnswers}): past
-   * Vert.x's encoder, which is idle while a read is served here (Vert.x holds no request of the connection then), and
-   * encodes nothing but messages; its head goes as a {@link BytesPastEncoder.Head}. Null when the answer is not to be
-   * relayed so: the caller accepts a coding Vert.x would compress it with (Accept-Encoding, the first line, as the
-   * compressor reads it, naming anything but {@code identity}).
+   * Where the bodies of answers relayed as bytes are written ({@link RawAnswers}): past Vert.x's encoder, which is idle
+   * while a read is served here (Vert.x holds no request of the connection then), and encodes nothing but messages;
+   * their heads go as a {@link BytesPastEncoder.Head}. Null once Vert.x took the encoder away.
    */
-  ChannelHandlerContext bytesWriter(HttpRequest request) {
-    if (bytesWriter.isRemoved()) {
-      return null;
-    }
+  ChannelHandlerContext bytesWriter() {
+    return bytesWriter.isRemoved() ? null : bytesWriter;
+  }
+
+  /**
+   * Whether Vert.x would compress the answer to {@code request} if it may: the caller accepts a coding
+   * (Accept-Encoding, the first line, as the compressor reads it, naming anything but {@code identity}).
+   */
+  boolean compressesFor(HttpRequest request) {
     var coding = compresses ? request.headers().get(HttpHeaderNames.ACCEPT_ENCODING) : null;
-    return coding == null || HttpHeaderValues.IDENTITY.contentEqualsIgnoreCase(coding.trim()) ? bytesWriter : null;
+    return coding != null && !HttpHeaderValues.IDENTITY.contentEqualsIgnoreCase(coding.trim());
   }
 
   private Door door() {

@@ -25,6 +25,13 @@ import java.util.function.Supplier;
  */
 public final class ServiceHttp {
 
+  /**
+   * Answers shorter than this go uncompressed to a client that takes gzip: a compressor is set up for every answer it
+   * encodes (a Deflater and its buffers), which costs more CPU than the few bytes a short answer loses are worth.
+   * Vert.x weighs an answer it writes whole, or the first piece of one it streams, against it.
+   */
+  public static final int COMPRESSED_FROM_BYTES = 1024;
+
   private ServiceHttp() {
   }
 
@@ -140,7 +147,8 @@ public final class ServiceHttp {
    * {@code limits}.
    */
   static HttpServerOptions serverOptions(HeadLimits limits) {
-    return limits.applyTo(new HttpServerOptions().setCompressionSupported(true).setTcpNoDelay(true)
+    return limits.applyTo(new HttpServerOptions().setCompressionSupported(true)
+        .setCompressionContentSizeThreshold(COMPRESSED_FROM_BYTES).setTcpNoDelay(true)
         .setStrictThreadMode(true).setHandle100ContinueAutomatically(true)
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false));
   }

@@ -100,6 +100,21 @@ class ServiceHttpTest {
     assertEquals(status, json.getInteger("status"));
   }
 
+  /**
+   * A client that takes gzip gets an answer compressed from {@link ServiceHttp#COMPRESSED_FROM_BYTES} bytes on, and a
+   * shorter one as it is.
+   */
+  @Test
+  void onlyAnswersOfAKibibyteOrMoreAreCompressed() {
+    for (int length : List.of(ServiceHttp.COMPRESSED_FROM_BYTES - 1, ServiceHttp.COMPRESSED_FROM_BYTES)) {
+      var answer = client.get(port, "127.0.0.1", "/gadgets/" + "x".repeat(length)).putHeader("Accept-Encoding", "gzip")
+          .send().await();
+      assertEquals(200, answer.statusCode());
+      assertEquals(length < ServiceHttp.COMPRESSED_FROM_BYTES ? null : "gzip", answer.getHeader("Content-Encoding"),
+          length + " bytes");
+    }
+  }
+
   @Test
   void aPathThatIsNotValidPercentEncodingIsAProblem() {
     assertProblem(send(HttpMethod.GET, "/widgets/%zz", null), 400, "malformed_path");
