@@ -35,6 +35,8 @@ public final class Benchmarks {
    */
   private static final long WARMUP_MS = Long.getLong("bench.warmupMillis", 30_000);
   private static final long MEASURE_MS = Long.getLong("bench.measureMillis", 15_000);
+  /** -Dbench.acceptEncoding=gzip: the reads ask for a coding, as most clients' do; by default they ask for none. */
+  private static final String ACCEPT_ENCODING = System.getProperty("bench.acceptEncoding");
   /** An open loop after the closed ones needs little warming: they warmed everything. */
   private static final long OPEN_LOOP_WARMUP_MS = 3_000;
 
@@ -132,7 +134,8 @@ public final class Benchmarks {
       var results = LoadDriver.alternate(vertx, 64, WARMUP_MS, 3 * MEASURE_MS, operations, cpu);
       var direct = results.get(0);
       var viaGateway = results.get(1);
-      add("GET /v1/organizations/{id} direct at org-service, 64 conns", direct, null);
+      add("GET /v1/organizations/{id} direct at org-service, 64 conns"
+          + (ACCEPT_ENCODING == null ? "" : ", Accept-Encoding: " + ACCEPT_ENCODING), direct, null);
       proxiedRows("GET /v1/organizations/{id} through the gateway, 64 conns, alternating", "gateway", direct, viaGateway);
       cpuRows("a read", direct, viaGateway);
       var viaHttp2 = results.get(2);
@@ -525,7 +528,11 @@ public final class Benchmarks {
   }
 
   private static Future<?> get(WebClient http, int port, String path, String token) {
-    return http.get(port, "127.0.0.1", path).bearerTokenAuthentication(token).send()
+    var request = http.get(port, "127.0.0.1", path).bearerTokenAuthentication(token);
+    if (ACCEPT_ENCODING != null) {
+      request.putHeader("Accept-Encoding", ACCEPT_ENCODING);
+    }
+    return request.send()
         .compose(r -> r.statusCode() == 200 ? Future.succeededFuture() : Future.failedFuture("HTTP " + r.statusCode()));
   }
 
