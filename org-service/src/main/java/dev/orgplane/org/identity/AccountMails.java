@@ -7,7 +7,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -39,12 +38,12 @@ public final class AccountMails {
    * one address), so parallel requests count one after the other.
    */
   Future<Boolean> take(SqlClient tx, UUID userId, String address) {
-    var email = address.toLowerCase(Locale.ROOT);
-    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('" + TABLE + ":' || $1, 0))")
-        .execute(Tuple.of(email))
-        .compose(locked -> tx.preparedQuery("INSERT INTO " + TABLE + " (kind, user_id, email) SELECT $3, $1, $2 WHERE "
-                + perAccount.below(1) + " AND " + perAddress.below(2) + " RETURNING 1")
-            .execute(Tuple.of(userId, email, kind)))
+    return addressKey(tx, address)
+        .compose(email -> tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('" + TABLE + ":' || $1, 0))")
+            .execute(Tuple.of(email))
+            .compose(locked -> tx.preparedQuery("INSERT INTO " + TABLE + " (kind, user_id, email) SELECT $3, $1, $2 "
+                    + "WHERE " + perAccount.below(1) + " AND " + perAddress.below(2) + " RETURNING 1")
+                .execute(Tuple.of(userId, email, kind))))
         .map(taken -> taken.size() > 0);
   }
 
@@ -54,8 +53,20 @@ public final class AccountMails {
    */
   <T> Future<T> reached(RoutingContext ctx, SqlClient client, UUID userId, String address, String code) {
     return perAccount.waitForNext(client, userId)
-        .compose(account -> perAddress.waitForNext(client, address.toLowerCase(Locale.ROOT))
+        .compose(account -> addressKey(client, address)
+            .compose(email -> perAddress.waitForNext(client, email))
             .compose(byAddress -> perAccount.refuse(ctx, Math.max(account, byAddress), code)));
+  }
+
+  /**
+   * What {@code address} is counted under: PostgreSQL's {@code lower()}, the rule accounts are found and kept unique
+   * by ({@code lower(email)}). Until session 48 it was Java's lower-casing, which differs from it past ASCII (a capital
+   * dotted I, a final sigma; and PostgreSQL's depends on the database's collation): one account's address could be
+   * counted under two keys, each with its hour's mails, or two accounts' addresses under one.
+   */
+  private static Future<String> addressKey(SqlClient client, String address) {
+    return client.preparedQuery("SELECT lower($1)").execute(Tuple.of(address))
+        .map(rows -> rows.iterator().next().getString(0));
   }
 
   /** Drops what is more than an hour old: it counts for nothing any more. */
