@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Command lines the {@code orgplane} command cannot use end with the problem and the usage on stderr and exit
- * code 64, which no command gives another meaning; provision refuses them before it asks the gateway anything.
+ * code 64, which no command gives another meaning; provision refuses them before it asks the gateway anything, and
+ * its help lists 64 with its other exit codes.
  */
 class UsageErrorTest {
 
@@ -166,6 +167,20 @@ class UsageErrorTest {
     assertEquals(2, exit, printed);
     assertEquals(1, printed.lines().count(), printed);
     assertTrue(printed.startsWith("orgplane: "), printed);
+  }
+
+  /** Its exit codes were only in the README and the code: a script's author reading the help did not learn them. */
+  @Test
+  void provisionsHelpListsItsExitCodes() {
+    int exit = Orgplane.commandLine().execute("provision", "--help");
+
+    var help = output.out().lines().map(String::strip).toList();
+    assertEquals(0, exit, output.err());
+    assertTrue(help.contains("Exit codes:"), output.out());
+    for (var code : List.of("0   the batch succeeded", "1   followed to its end, some job failed",
+        "2   the batch could not be started", "64   a command line it cannot use")) {
+      assertTrue(help.stream().anyMatch(line -> line.startsWith(code)), code + " in " + output.out());
+    }
   }
 
   private static String[] concat(String[] first, String... more) {
