@@ -38,12 +38,13 @@ public final class AccountMails {
    * one address), so parallel requests count one after the other.
    */
   Future<Boolean> take(SqlClient tx, UUID userId, String address) {
-    return addressKey(tx, address)
-        .compose(email -> tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('" + TABLE + ":' || $1, 0))")
-            .execute(Tuple.of(email))
-            .compose(locked -> tx.preparedQuery("INSERT INTO " + TABLE + " (kind, user_id, email) SELECT $3, $1, $2 "
-                    + "WHERE " + perAccount.below(1) + " AND " + perAddress.below(2) + " RETURNING 1")
-                .execute(Tuple.of(userId, email, kind))))
+    // the lock's statement tells the key too, so that counting takes no round trip more than it did
+    return tx.preparedQuery("SELECT lower($1) FROM pg_advisory_xact_lock(hashtextextended('" + TABLE + ":' || "
+            + "lower($1), 0))")
+        .execute(Tuple.of(address))
+        .compose(locked -> tx.preparedQuery("INSERT INTO " + TABLE + " (kind, user_id, email) SELECT $3, $1, $2 "
+                + "WHERE " + perAccount.below(1) + " AND " + perAddress.below(2) + " RETURNING 1")
+            .execute(Tuple.of(userId, locked.iterator().next().getString(0), kind)))
         .map(taken -> taken.size() > 0);
   }
 
@@ -59,7 +60,7 @@ public final class AccountMails {
   }
 
   /**
-   * What {@code address} is counted under: PostgreSQL's {@code lower()}, the rule accounts are found and kept unique
+   * What {@code address} is counted under ({@link #take} tells it with its lock): PostgreSQL's {@code lower()}, the rule accounts are found and kept unique
    * by ({@code lower(email)}). Until session 48 it was Java's lower-casing, which differs from it past ASCII (a capital
    * dotted I, a final sigma; and PostgreSQL's depends on the database's collation): one account's address could be
    * counted under two keys, each with its hour's mails, or two accounts' addresses under one.
