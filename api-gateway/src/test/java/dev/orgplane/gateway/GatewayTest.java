@@ -829,6 +829,35 @@ class GatewayTest {
   }
 
   /**
+   * To a caller that takes gzip, an answer shorter than 1 KiB goes uncompressed and a longer one compressed, over
+   * HTTP/2 as over HTTP/1.1 (Vert.x weighs only HTTP/1 answers against its threshold).
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(value = io.vertx.core.http.HttpVersion.class,
+      names = {"HTTP_1_1", "HTTP_2"})
+  void onlyAnswersOfAKibibyteOrMoreAreCompressed(io.vertx.core.http.HttpVersion version) {
+    var caller = caller(version);
+    var token = token(c -> c);
+    try {
+      var keys = caller.request(io.vertx.core.http.HttpMethod.GET, gatewayPort, "127.0.0.1", "/.well-known/jwks.json")
+          .compose(request -> ClientCalls.send(request.putHeader("Accept-Encoding", "gzip")))
+          .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
+      assertEquals(200, keys.response().statusCode());
+      assertTrue(keys.body().length() < 1024, "a short answer: " + keys.body().length());
+      assertNull(keys.response().getHeader("Content-Encoding"), "the short answer as it is");
+      var echoed = caller.request(io.vertx.core.http.HttpMethod.POST, gatewayPort, "127.0.0.1", "/v1/echo")
+          .compose(request -> ClientCalls.send(request.putHeader("Authorization", "Bearer " + token)
+              .putHeader("Accept-Encoding", "gzip"), "x".repeat(2000)))
+          .timeout(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS).await();
+      assertEquals(200, echoed.response().statusCode());
+      assertEquals(version, echoed.response().version());
+      assertEquals("gzip", echoed.response().getHeader("Content-Encoding"), "the long answer compressed");
+    } finally {
+      caller.close();
+    }
+  }
+
+  /**
    * Over HTTP/2 a GET takes the gateway's own connections, as over HTTP/1.1: data it sends without a Content-Length
    * (which means nothing on a GET) is not forwarded; a POST's is.
    */

@@ -28,7 +28,8 @@ public final class ServiceHttp {
   /**
    * Answers shorter than this go uncompressed to a client that takes gzip: a compressor is set up for every answer it
    * encodes (a Deflater and its buffers), which costs more CPU than the few bytes a short answer loses are worth.
-   * Vert.x weighs an answer it writes whole, or the first piece of one it streams, against it.
+   * Vert.x weighs an HTTP/1 answer it writes whole, or the first piece of one it streams, against it; an HTTP/2
+   * answer of known length is weighed by {@link ShortHttp2Answers}.
    */
   public static final int COMPRESSED_FROM_BYTES = 1024;
 
@@ -57,11 +58,15 @@ public final class ServiceHttp {
     return router;
   }
 
-  /** What every request meets first at every hop: it is counted and timed, gets its id, and is logged. */
+  /**
+   * What every request meets first at every hop: it is counted and timed, gets its id, and is logged; a short answer
+   * over HTTP/2 goes uncompressed, as over HTTP/1 ({@link ShortHttp2Answers}).
+   */
   public static void observe(Router router, String service) {
     router.route().handler(new HttpMetrics(service));
     router.route().handler(new RequestIds());
     router.route().handler(new AccessLog(service));
+    router.route().handler(new ShortHttp2Answers());
   }
 
   /** A service's server, reading heads up to {@link HeadLimits#SERVICE}. */
