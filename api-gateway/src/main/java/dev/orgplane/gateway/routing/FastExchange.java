@@ -42,7 +42,7 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
   /** Where a plain answer's body is written, if it is relayed as bytes; null if not ({@link FastReads#bytesWriter}). */
   private final ChannelHandlerContext bytesWriter;
   /** Whether the caller accepts a coding the gateway's server compresses answers with. */
-  private final boolean compressed;
+  private final boolean acceptsCoding;
   private Attempts attempts;
   private URI upstream;
   private long sentAt;
@@ -69,7 +69,7 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
     this.started = parts.metrics().begin();
     this.attempts = Attempts.first(admitted.route());
     this.bytesWriter = reads.bytesWriter();
-    this.compressed = reads.compressesFor(request);
+    this.acceptsCoding = reads.compressesFor(request);
   }
 
   void start() {
@@ -92,7 +92,7 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
    */
   @Override
   public boolean relayed(AnswerHead head, ByteBuf source) {
-    if (parts.variesOnOrigin() && head.varies() || compressed && head.compressible()) {
+    if (parts.variesOnOrigin() && head.varies() || acceptsCoding && head.compressible()) {
       return false;
     }
     answering = true;
@@ -142,7 +142,7 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
       keepAlive = false;
       streams = true;
     }
-    if (compressed && length >= 0 && length < ServiceHttp.COMPRESSED_FROM_BYTES && !noBody(status)
+    if (acceptsCoding && length >= 0 && length < ServiceHttp.COMPRESSED_FROM_BYTES && !noBody(status)
         && !headers.contains(HttpHeaderNames.CONTENT_ENCODING)) {
       // short, as the router's path leaves it: Vert.x's compressor weighs a head alone as no answer, but leaves one
       // saying identity as it is, and drops the field
