@@ -231,6 +231,24 @@ class EmailChangeTest extends MailedOrgServiceTest {
     assertEquals(200, org.requestToken(user.email(), "password-unchanged-123").statusCode(), "no attempt was counted");
   }
 
+  /**
+   * Whether the new address is the account's own is told as accounts are matched, by {@code lower()}: Java's case
+   * folding takes a dotless ı for an I, which {@code lower()} keeps apart, so an address another account holds was
+   * refused as the account's own rather than as taken.
+   */
+  @Test
+  void theAccountsOwnAddressIsToldAsAccountsAreMatchedPastAscii() {
+    var dotless = org.newUser("\u0131vy");
+    var rest = dotless.email().substring(3);
+    assertEquals(201, org.post("/v1/auth/register", null, new JsonObject().put("email", "ivy" + rest)
+        .put("password", "password-ivy-123")).statusCode());
+    assertTrue("\u0131vy".equalsIgnoreCase("IVY"), "one address to Java");
+
+    assertProblem(change(dotless.token(), "IVY" + rest, "password-\u0131vy-123"), 409, "email_taken");
+    assertProblem(change(dotless.token(), "\u0131vy" + rest.toUpperCase(Locale.ROOT), "not-it"), 409,
+        "email_unchanged");
+  }
+
   @Test
   void aConfirmationWithoutItsTokenIsRefused() {
     assertProblem(org.post("/v1/auth/email-changes/confirm", null, new JsonObject()), 400, "validation_failed");
