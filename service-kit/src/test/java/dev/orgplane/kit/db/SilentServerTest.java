@@ -48,7 +48,7 @@ class SilentServerTest {
     assertInstanceOf(ClosedConnectionException.class, unanswered.cause());
     assertTrue(waited >= SHORT.silenceMillis(), "given up after " + waited + " ms, before the silence limit");
     network.speak();
-    assertEquals(3, one(pool.query("SELECT 3").execute()));
+    assertEquals(3, afterTheClose(pool));
   }
 
   /** Its startup message lost, a new connection held the pool's only slot: each waiter gave up after 30 s, for good. */
@@ -60,7 +60,7 @@ class SilentServerTest {
     Eventually.holds(unanswered::isComplete, "a connection opened into a silent network was still starting after 10 s");
     assertInstanceOf(ClosedConnectionException.class, unanswered.cause());
     network.speak();
-    assertEquals(3, one(pool.query("SELECT 3").execute()));
+    assertEquals(3, afterTheClose(pool));
   }
 
   /** Only an unanswered request counts: a statement running up to its timeout, and a connection resting, are kept. */
@@ -78,6 +78,15 @@ class SilentServerTest {
     var server = PgFixture.server();
     var url = new PgUrl("127.0.0.1", network.port(), server.database(), server.user(), server.password(), server.tls());
     return Database.open(vertx, url, 1, SHORT, List.of()).await();
+  }
+
+  /**
+   * {@code SELECT 3} on {@code pool} once the silent connection was closed. Its statements fail first, and the pool
+   * hears of the close after them: a statement sent in between (seen once, in a full build beside other work) is
+   * given the closed connection and refused at once ("Connection is not active now"), and the next gets a new one.
+   */
+  private static int afterTheClose(Pool pool) {
+    return one(pool.query("SELECT 3").execute().recover(closed -> pool.query("SELECT 3").execute()));
   }
 
   private static int one(Future<RowSet<Row>> rows) {
