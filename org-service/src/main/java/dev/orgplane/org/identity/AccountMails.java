@@ -60,10 +60,11 @@ public final class AccountMails {
   }
 
   /**
-   * What {@code address} is counted under ({@link #take} tells it with its lock): PostgreSQL's {@code lower()}, the rule accounts are found and kept unique
-   * by ({@code lower(email)}). Until session 48 it was Java's lower-casing, which differs from it past ASCII (a capital
-   * dotted I, a final sigma; and PostgreSQL's depends on the database's collation): one account's address could be
-   * counted under two keys, each with its hour's mails, or two accounts' addresses under one.
+   * What {@code address} is counted under ({@link #take} tells it with its lock): PostgreSQL's {@code lower()}, the
+   * rule accounts are found and kept unique by ({@code lower(email)}). Until session 48 it was Java's lower-casing,
+   * which differs from it past ASCII (a capital dotted I, a final sigma; and PostgreSQL's depends on the database's
+   * collation): one account's address could be counted under two keys, each with its hour's mails, or two accounts'
+   * addresses under one.
    */
   private static Future<String> addressKey(SqlClient client, String address) {
     return client.preparedQuery("SELECT lower($1)").execute(Tuple.of(address))
