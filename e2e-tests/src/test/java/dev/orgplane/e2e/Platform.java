@@ -190,14 +190,26 @@ final class Platform implements AutoCloseable {
   }
 
   /**
-   * A second gateway, on io_uring ({@code ORGPLANE_TRANSPORT}), reaching org-service over TCP (Vert.x 5.0 has no
+   * One more gateway, configured as the first, reaching org-service as it does: the benchmarks give each kind of
+   * caller a gateway of its own, so that no figure pays for another's traffic; answers its port.
+   */
+  int startGateway(String name) {
+    return startGateway(name, route(orgServiceAddress()), Map.of());
+  }
+
+  /**
+   * One more gateway, on io_uring ({@code ORGPLANE_TRANSPORT}), reaching org-service over TCP (Vert.x 5.0 has no
    * Unix sockets on io_uring), so that one benchmark run weighs both transports; answers its port.
    */
   int startIoUringGateway() {
-    int port = freePort();
-    startService("gateway", "gateway-io_uring", port, Map.of("ORGPLANE_HTTP_PORT", String.valueOf(port),
-            "ORGPLANE_ROUTES", routes("http://127.0.0.1:" + orgServicePort, List.of(enginePort))),
+    return startGateway("gateway-io_uring", "http://127.0.0.1:" + orgServicePort,
         Map.of("ORGPLANE_TRANSPORT", "io_uring"));
+  }
+
+  private int startGateway(String name, String orgUpstream, Map<String, String> environment) {
+    int port = freePort();
+    startService("gateway", name, port, Map.of("ORGPLANE_HTTP_PORT", String.valueOf(port),
+        "ORGPLANE_ROUTES", routes(orgUpstream, List.of(enginePort))), environment);
     return port;
   }
 
