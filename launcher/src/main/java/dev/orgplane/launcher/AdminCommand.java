@@ -26,6 +26,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -40,7 +41,19 @@ import picocli.CommandLine.TypeConversionException;
  * once it has stopped, whoever listens on that port could ask for the password in clear text and be given the
  * superuser's. Without one running, {@value #PLATFORM_NOT_RUNNING}.
  */
-@Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator commands (need database access).")
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator commands (need database access).",
+    scope = ScopeType.INHERIT,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        " 0:done (or nothing to change), said on stdout",
+        " 1:a failure, told in one line on stderr (no such user, a database it cannot reach)",
+        Orgplane.USAGE_ERROR + ":a command line it cannot use",
+        AdminCommand.PLATFORM_NOT_RUNNING + ":no standalone platform or orgplane database runs on ORGPLANE_DATA_DIR, "
+            + "and ORGPLANE_PG_URL is not set (EX_UNAVAILABLE)",
+        AdminCommand.NOT_MIGRATED + ":the database lacks org-service's migrations; nothing was done: start the "
+            + "platform of this version on it, then try again (EX_TEMPFAIL)",
+        AdminCommand.EMAIL_NOT_VERIFIED + ":the account's address is not verified, so it is made no admin; nothing "
+            + "was done (EX_NOPERM)"})
 final class AdminCommand implements Runnable {
 
   /** EX_TEMPFAIL of sysexits.h: nothing was done; once the platform has started on the database, try again. */

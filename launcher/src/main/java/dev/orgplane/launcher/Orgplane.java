@@ -13,7 +13,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "orgplane", mixinStandardHelpOptions = true, version = "orgplane 0.1.0",
     description = "Multi-tenant organization platform.",
     subcommands = {StandaloneCommand.class, DatabaseCommand.class, ServiceCommand.Gateway.class,
-        ServiceCommand.OrgService.class, ServiceCommand.Engine.class, AdminCommand.class, ProvisionCommand.class})
+        ServiceCommand.OrgService.class, ServiceCommand.Engine.class, AdminCommand.class, ProvisionCommand.class},
+    exitCodeListHeading = "%nExit codes (admin and provision have more, listed in their --help):%n",
+    exitCodeList = {
+        "  0:done (an admin operation, a batch provisioned, --help, --version)",
+        "  1:a failure, told in one line on stderr (standalone, database or a service that cannot start)",
+        " " + Orgplane.USAGE_ERROR + ":a command line it cannot use (EX_USAGE), the problem and the usage on stderr",
+        PlatformProcess.STOPPED_BY_SIGTERM + ":standalone, database or a service stopped by SIGTERM, as asked "
+            + "(Ctrl-C: 130)"})
 public final class Orgplane implements Runnable {
 
   static final int USAGE_ERROR = 64;

@@ -28,6 +28,13 @@ import org.slf4j.LoggerFactory;
  */
 final class PlatformProcess {
 
+  /**
+   * What the process exits with once a SIGTERM's stop ({@link #stop}, a shutdown hook) is done: the JVM's 128 + the
+   * signal's number, as a shell reports a process a signal ended. No failure: a stop asked for (systemd counts it one
+   * unless told {@code SuccessExitStatus=143}).
+   */
+  static final int STOPPED_BY_SIGTERM = 128 + 15;
+
   private final Vertx vertx = IoTransport.fromEnvironment().builder()
       .with(Metrics.vertxOptions().setPreferNativeTransport(true)).withMetrics(Metrics.factory()).build();
   private final CountDownLatch stopped = new CountDownLatch(1);

@@ -74,6 +74,31 @@ class AdminCommandTest {
     assertEquals(1, PgFixture.queryLong(migrated, "SELECT count(*) FROM org.signing_keys"));
   }
 
+  /** Picocli's subcommands inherit nothing unless told: without admin's scope, the operations' --help listed no code. */
+  @Test
+  void theHelpOfAdminAndOfEachOperationListsItsExitCodes() {
+    for (var command : List.of(List.of("admin"), List.of("admin", "rotate-signing-key"),
+        List.of("admin", "make-platform-admin"), List.of("admin", "end-sessions"))) {
+      var listed = HelpedExitCodes.of(command.toArray(new String[0]));
+
+      assertEquals(List.of(0, 1, Orgplane.USAGE_ERROR, AdminCommand.PLATFORM_NOT_RUNNING, AdminCommand.NOT_MIGRATED,
+          AdminCommand.EMAIL_NOT_VERIFIED), List.copyOf(listed.meanings().keySet()), listed.toString());
+      assertEquals(AdminCommand.EMAIL_NOT_VERIFIED, listed.code("the account's address is not verified"));
+    }
+  }
+
+  /** A script tells the failures apart by the codes the help states: the platform not running, the schema missing. */
+  @Test
+  void theCodesTheHelpStatesAreTheOnesAFailureExitsWith() {
+    var listed = HelpedExitCodes.of("admin", "rotate-signing-key");
+
+    int exit = Orgplane.commandLine().execute("admin", "--set", "ORGPLANE_DATA_DIR=" + temp, "rotate-signing-key");
+    assertEquals(listed.code("no standalone platform or orgplane database runs"), exit, output.err());
+
+    assertEquals(listed.code("the database lacks org-service's migrations"),
+        rotateSigningKey(PgFixture.freshDatabase()), output.err());
+  }
+
   /** Whoever registered someone's address, never confirming it, is not made a platform admin under that address. */
   @Test
   void anAccountWhoseAddressIsNotVerifiedIsNotMadeAPlatformAdmin() {

@@ -45,7 +45,8 @@ class DatabaseProcessTest {
       postmaster = EmbeddedDatabaseTest.postmasterPid(dataDir);
 
       database.process().destroy();
-      database.exitWithin(90);
+      assertEquals(HelpedExitCodes.of().code("standalone, database or a service stopped by SIGTERM"),
+          database.exitWithin(90), database.output());
       assertFalse(database.output().contains("orgplane:"), "a stop asked for is no failure:\n" + database.output());
     }
     assertTrue(ProcessHandle.of(postmaster).map(Postmaster::hasExited).orElse(true),

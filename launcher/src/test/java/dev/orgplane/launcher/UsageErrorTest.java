@@ -183,6 +183,22 @@ class UsageErrorTest {
     }
   }
 
+  /**
+   * The codes every command shares were in the README only, and those of standalone, database and the services
+   * (SIGTERM's 143 among them) nowhere a script's author looked.
+   */
+  @Test
+  void orgplanesHelpListsTheCodesEveryCommandShares() {
+    var listed = HelpedExitCodes.of();
+
+    assertEquals(List.of(0, 1, Orgplane.USAGE_ERROR, PlatformProcess.STOPPED_BY_SIGTERM),
+        List.copyOf(listed.meanings().keySet()), listed.toString());
+    assertEquals(1, listed.code("a failure, told in one line on stderr"));
+    assertEquals(listed.code("a command line it cannot use"), Orgplane.commandLine().execute("bogus"), output.err());
+    assertEquals(PlatformProcess.STOPPED_BY_SIGTERM,
+        listed.code("standalone, database or a service stopped by SIGTERM"));
+  }
+
   private static String[] concat(String[] first, String... more) {
     var all = new String[first.length + 1 + more.length];
     all[0] = "provision";
