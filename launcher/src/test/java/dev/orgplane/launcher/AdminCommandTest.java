@@ -74,7 +74,7 @@ class AdminCommandTest {
     assertEquals(1, PgFixture.queryLong(migrated, "SELECT count(*) FROM org.signing_keys"));
   }
 
-  /** Picocli's subcommands inherit nothing unless told: without admin's scope, the operations' --help listed no code. */
+  /** Picocli subcommands inherit nothing unless told: without admin's scope, the operations' --help listed no code. */
   @Test
   void theHelpOfAdminAndOfEachOperationListsItsExitCodes() {
     for (var command : List.of(List.of("admin"), List.of("admin", "rotate-signing-key"),
