@@ -62,7 +62,8 @@ public final class EmailChangeRoutes {
     var userId = AccessPolicy.userId(principal);
     OwnAccountAccess.require(pool, principal)
         // the account's own address is no secret to its token: refused before a hash is spent on the password
-        .compose(allowed -> passwords.confirm(ctx, userId, password, user -> refuseIfUnchanged(pool, userId, email)))
+        .compose(allowed -> passwords.confirm(ctx, userId, password,
+            user -> Holder.of(pool, userId, email).compose(Holder::refuseOwn)))
         // still the password, and the session, once the row is held: a reset or a sign-out everywhere committed
         // meanwhile voided pending changes, and one made after it must not outlive it
         .compose(confirmed -> pool.withTransaction(tx -> confirmed.stillHolds(tx)
@@ -80,23 +81,11 @@ public final class EmailChangeRoutes {
    * and the address it moved to is the one to compare with and to tell, not the one it left.
    */
   private Future<Boolean> mailChange(SqlConnection tx, User user, String email) {
-    return refuseIfUnchanged(tx, user.id(), email)
-        .compose(changed -> refuseIfTaken(tx, user.id(), email))
+    return Holder.of(tx, user.id(), email)
+        .compose(holder -> holder.refuseOwn().compose(own -> holder.refuseTaken()))
         .compose(free -> TOKENS.issue(tx, user.id(), email))
         .compose(token -> token.isEmpty() ? Future.succeededFuture(false)
             : mail(tx, user, email, token.get()).map(true));
-  }
-
-  /**
-   * Refuses the account's own address, told as accounts are matched ({@code lower()} in the database, as
-   * {@link #refuseIfTaken}): until session 48 Java's case folding told it, which takes a dotless ı for an I where
-   * {@code lower()} keeps them apart, so an address another account holds was refused as the account's own.
-   */
-  private static Future<Void> refuseIfUnchanged(SqlClient client, UUID userId, String email) {
-    return client.preparedQuery("SELECT 1 FROM org.users WHERE id = $1 AND lower(email) = lower($2)")
-        .execute(Tuple.of(userId, email))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
-            : Future.failedFuture(ApiException.conflict("email_unchanged", "That is the account's address already.")));
   }
 
   private Future<Void> mail(SqlConnection tx, User user, String newEmail, String token) {
@@ -125,7 +114,7 @@ public final class EmailChangeRoutes {
           }
           var userId = used.get().userId();
           var email = used.get().detail();
-          return refuseIfTaken(tx, userId, email)
+          return Holder.of(tx, userId, email).compose(Holder::refuseTaken)
               .compose(free -> DepartedInvitees.withdrawInvitationsOfFormerAddress(tx, ctx, userId))
               .compose(withdrawn -> tx.preparedQuery("WITH moved AS (UPDATE org.users SET email = $2, email_verified_at = "
                       + "now(), updated_at = now() WHERE id = $1), other_changes AS (DELETE FROM org.email_changes "
@@ -145,11 +134,31 @@ public final class EmailChangeRoutes {
     return ApiException.conflict("email_taken", "An account with this email exists.");
   }
 
-  private static Future<Void> refuseIfTaken(SqlConnection tx, UUID userId, String email) {
-    return tx.preparedQuery("SELECT 1 FROM org.users WHERE lower(email) = lower($1) AND id <> $2")
-        .execute(Tuple.of(email, userId))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
-            : Future.failedFuture(emailTaken()));
+  /**
+   * Who holds an address, told as accounts are matched: {@code lower()} in the database, as its unique index. Until
+   * session 48 Java's case folding told the account's own, which takes a dotless ı for an I where {@code lower()} keeps
+   * them apart, so an address another account held was refused as the account's own.
+   */
+  private enum Holder {
+    NO_ONE, THE_ACCOUNT, ANOTHER_ACCOUNT;
+
+    static Future<Holder> of(SqlClient client, UUID userId, String email) {
+      return client.preparedQuery("SELECT id = $2 AS own FROM org.users WHERE lower(email) = lower($1)")
+          .execute(Tuple.of(email, userId))
+          .map(rows -> rows.size() == 0 ? NO_ONE : rows.iterator().next().getBoolean("own") ? THE_ACCOUNT
+              : ANOTHER_ACCOUNT);
+    }
+
+    Future<Void> refuseOwn() {
+      return this == THE_ACCOUNT
+          ? Future.failedFuture(ApiException.conflict("email_unchanged", "That is the account's address already."))
+          : Future.succeededFuture();
+    }
+
+    /** Told to the account's password only: before it is checked, whose an address is stays unsaid. */
+    Future<Void> refuseTaken() {
+      return this == ANOTHER_ACCOUNT ? Future.failedFuture(emailTaken()) : Future.succeededFuture();
+    }
   }
 
   /** Drops tokens an hour past their expiry; every hour. Answers the timer, to cancel at stop. */

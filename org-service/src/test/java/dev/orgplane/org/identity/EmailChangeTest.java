@@ -261,6 +261,8 @@ class EmailChangeTest extends MailedOrgServiceTest {
     var user = org.newUser("picky");
     var other = org.newUser("other");
     assertProblem(change(user.token(), freshEmail("x"), "not-my-password"), 403, "wrong_password");
+    // whose an address is, is told to the account's password only
+    assertProblem(change(user.token(), other.email(), "not-my-password"), 403, "wrong_password");
     assertProblem(change(user.token(), other.email().toUpperCase(), "password-picky-123"), 409, "email_taken");
     assertProblem(change(user.token(), user.email(), "password-picky-123"), 409, "email_unchanged");
     assertProblem(change(user.token(), "not-an-address", "password-picky-123"), 400, "validation_failed");
