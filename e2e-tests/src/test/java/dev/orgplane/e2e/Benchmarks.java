@@ -111,8 +111,8 @@ public final class Benchmarks {
     var h2 = WebClient.create(vertx, new WebClientOptions().setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false).setKeepAliveTimeout(30).setTcpNoDelay(true),
         new io.vertx.core.http.PoolOptions().setHttp2MaxSize(4));
-    // each kind of caller has a gateway of its own: the gateway measured against direct serves those reads only, as
-    // in the run, since one that also served the HTTP/2 turns measured 0.03 lower (docs/BENCHMARKS.md)
+    // each kind of caller has a gateway of its own: the gateway weighed against direct serves those reads only, as
+    // in the run, and no figure pays for another turn's traffic
     int http2Gateway = platform.startGateway("gateway-http2");
     var operations = new ArrayList<>(List.of(
         new LoadDriver.Operation("GET org direct", () -> get(http, platform.orgServicePort, path, token)),
