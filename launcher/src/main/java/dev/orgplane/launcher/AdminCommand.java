@@ -43,11 +43,11 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator commands (need database access).",
     scope = ScopeType.INHERIT,
-    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
         " 0:done (or nothing to change), said on stdout",
-        " 1:a failure, told in one line on stderr (no such user, a database it cannot reach)",
-        Orgplane.USAGE_ERROR + ":a command line it cannot use",
+        " " + ExitCodes.FAILURE + " (no such user, a database it cannot reach)",
+        ExitCodes.USAGE_ERROR,
         AdminCommand.PLATFORM_NOT_RUNNING + ":no standalone platform or orgplane database runs on ORGPLANE_DATA_DIR, "
             + "and ORGPLANE_PG_URL is not set (EX_UNAVAILABLE)",
         AdminCommand.NOT_MIGRATED + ":the database lacks org-service's migrations; nothing was done: start the "

@@ -13,7 +13,9 @@ import picocli.CommandLine.Mixin;
  * recorded for {@code orgplane admin}, and stopped, and its address taken away, when the process is (Ctrl-C, SIGTERM).
  */
 @Command(name = "database", mixinStandardHelpOptions = true,
-    description = "Run standalone's embedded PostgreSQL alone, for org-service, engine and gateway run apart.")
+    description = "Run standalone's embedded PostgreSQL alone, for org-service, engine and gateway run apart.",
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.FAILED_START, " " + ExitCodes.USAGE_ERROR, ExitCodes.STOPPED_BY_SIGTERM})
 final class DatabaseCommand implements Runnable {
 
   /** Stands for the password in the address printed: the output may be kept anywhere (a terminal, a log). */

@@ -14,13 +14,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Multi-tenant organization platform.",
     subcommands = {StandaloneCommand.class, DatabaseCommand.class, ServiceCommand.Gateway.class,
         ServiceCommand.OrgService.class, ServiceCommand.Engine.class, AdminCommand.class, ProvisionCommand.class},
-    exitCodeListHeading = "%nExit codes (admin and provision have more, listed in their --help):%n",
+    exitCodeListHeading = "%nExit codes (each command's --help lists its own):%n",
     exitCodeList = {
         "  0:done (an admin operation, a batch provisioned, --help, --version)",
-        "  1:a failure, told in one line on stderr (standalone, database or a service that cannot start)",
-        " " + Orgplane.USAGE_ERROR + ":a command line it cannot use (EX_USAGE), the problem and the usage on stderr",
-        PlatformProcess.STOPPED_BY_SIGTERM + ":standalone, database or a service stopped by SIGTERM, as asked "
-            + "(Ctrl-C: 130)"})
+        "  " + ExitCodes.FAILURE + " (standalone, database or a service that cannot start)",
+        " " + ExitCodes.USAGE_ERROR + " (EX_USAGE), the problem and the usage on stderr",
+        ExitCodes.STOPPED_BY_SIGTERM + ": standalone, database or a service"})
 public final class Orgplane implements Runnable {
 
   static final int USAGE_ERROR = 64;

@@ -41,13 +41,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "provision", mixinStandardHelpOptions = true,
     description = "Copy a template organization into new tenants, with a progress bar.",
-    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
         " 0:the batch succeeded, every job of it (each tenant made, brought up to date or planned by a dry run)",
         " 1:followed to its end, some job failed or was cancelled (they are listed)",
         " 2:the batch could not be started, followed or cancelled (the platform did not answer for a minute, or "
             + "the command failed otherwise)",
-        Orgplane.USAGE_ERROR + ":a command line it cannot use"})
+        ExitCodes.USAGE_ERROR})
 final class ProvisionCommand implements Callable<Integer> {
 
   private static final long POLL_MILLIS = 500;

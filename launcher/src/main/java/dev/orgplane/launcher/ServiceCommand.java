@@ -10,7 +10,13 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** One service per process, configured by the same keys as {@code standalone}. */
+/**
+ * One service per process, configured by the same keys as {@code standalone}. Its exit codes are each service's:
+ * picocli's subcommands inherit the attributes of a superclass's {@code @Command} they do not set themselves.
+ */
+@Command(
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.FAILED_START, " " + ExitCodes.USAGE_ERROR, ExitCodes.STOPPED_BY_SIGTERM})
 abstract class ServiceCommand implements Runnable {
 
   @Mixin

@@ -22,7 +22,9 @@ import picocli.CommandLine.Mixin;
  * gateway as the public door.
  */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
-    description = "Run the whole platform in one process (embedded PostgreSQL by default).")
+    description = "Run the whole platform in one process (embedded PostgreSQL by default).",
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.FAILED_START, " " + ExitCodes.USAGE_ERROR, ExitCodes.STOPPED_BY_SIGTERM})
 final class StandaloneCommand implements Runnable {
 
   /** sun_path holds 108 bytes on Linux, its terminating zero included; a margin for other kernels. */

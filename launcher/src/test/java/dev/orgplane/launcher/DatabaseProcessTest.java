@@ -45,7 +45,7 @@ class DatabaseProcessTest {
       postmaster = EmbeddedDatabaseTest.postmasterPid(dataDir);
 
       database.process().destroy();
-      assertEquals(HelpedExitCodes.of().code("standalone, database or a service stopped by SIGTERM"),
+      assertEquals(HelpedExitCodes.of("database").code("stopped by SIGTERM"),
           database.exitWithin(90), database.output());
       assertFalse(database.output().contains("orgplane:"), "a stop asked for is no failure:\n" + database.output());
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,8 +196,25 @@ class UsageErrorTest {
         List.copyOf(listed.meanings().keySet()), listed.toString());
     assertEquals(1, listed.code("a failure, told in one line on stderr"));
     assertEquals(listed.code("a command line it cannot use"), Orgplane.commandLine().execute("bogus"), output.err());
-    assertEquals(PlatformProcess.STOPPED_BY_SIGTERM,
-        listed.code("standalone, database or a service stopped by SIGTERM"));
+    assertEquals(PlatformProcess.STOPPED_BY_SIGTERM, listed.code("stopped by SIGTERM"));
+  }
+
+  /**
+   * The commands that run until they are stopped listed no code: a failed start's 1, a usage error, and SIGTERM's 143,
+   * which systemd counts a failure unless told. None exits 0 by itself: not listed, as no script waits for it.
+   */
+  @Test
+  void theHelpOfEachProcessCommandListsTheCodesItExitsWith() {
+    var processCodes = List.of(1, Orgplane.USAGE_ERROR, PlatformProcess.STOPPED_BY_SIGTERM);
+    var expected = Map.of("standalone", processCodes, "database", processCodes, "gateway", processCodes,
+        "org-service", processCodes, "engine", processCodes);
+    for (var command : expected.entrySet()) {
+      var listed = HelpedExitCodes.of(command.getKey());
+
+      assertEquals(command.getValue(), List.copyOf(listed.meanings().keySet()), listed.toString());
+      assertEquals(1, listed.code("a failure, told in one line on stderr (it could not start)"), listed.toString());
+      assertEquals(PlatformProcess.STOPPED_BY_SIGTERM, listed.code("stopped by SIGTERM"), listed.toString());
+    }
   }
 
   private static String[] concat(String[] first, String... more) {
