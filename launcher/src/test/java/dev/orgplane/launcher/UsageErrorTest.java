@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -205,13 +204,11 @@ class UsageErrorTest {
    */
   @Test
   void theHelpOfEachProcessCommandListsTheCodesItExitsWith() {
-    var processCodes = List.of(1, Orgplane.USAGE_ERROR, PlatformProcess.STOPPED_BY_SIGTERM);
-    var expected = Map.of("standalone", processCodes, "database", processCodes, "gateway", processCodes,
-        "org-service", processCodes, "engine", processCodes);
-    for (var command : expected.entrySet()) {
-      var listed = HelpedExitCodes.of(command.getKey());
+    for (var command : List.of("standalone", "database", "gateway", "org-service", "engine")) {
+      var listed = HelpedExitCodes.of(command);
 
-      assertEquals(command.getValue(), List.copyOf(listed.meanings().keySet()), listed.toString());
+      assertEquals(List.of(1, Orgplane.USAGE_ERROR, PlatformProcess.STOPPED_BY_SIGTERM),
+          List.copyOf(listed.meanings().keySet()), listed.toString());
       assertEquals(1, listed.code("a failure, told in one line on stderr (it could not start)"), listed.toString());
       assertEquals(PlatformProcess.STOPPED_BY_SIGTERM, listed.code("stopped by SIGTERM"), listed.toString());
     }
