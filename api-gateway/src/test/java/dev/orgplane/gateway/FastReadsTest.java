@@ -482,6 +482,35 @@ class FastReadsTest {
     assertEquals("Bearer error=\"invalid_token\"", refused.getHeader("WWW-Authenticate"));
   }
 
+  /**
+   * The door reads a connection's Host and token once for as long as its requests repeat them: each read on one
+   * connection is still decided by its own token (one not verified before goes to the router, even after a verified
+   * one) and tells its upstream its own Host.
+   */
+  @Test
+  void eachReadOnAConnectionIsDecidedByItsOwnTokenAndHost() throws IOException {
+    var bob = rememberedBy(port, keys.sign(vertx, TestKeys.claims(ISSUER, AUDIENCE, "bob")));
+    var carol = keys.sign(vertx, TestKeys.claims(ISSUER, AUDIENCE, "carol"));
+    var reads = List.of(List.of(token, "one.example", "served"), List.of(token, "one.example", "served"),
+        List.of(bob, "two.example:8443", "served"), List.of(carol, "two.example:8443", "routed"),
+        List.of(token, "one.example", "served"));
+    try (var socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      for (var read : reads) {
+        double servedBefore = scraped(port, SERVED);
+        var request = "GET /v1/repeated HTTP/1.1\r\nHost: " + read.get(1) + "\r\nAuthorization: Bearer " + read.get(0)
+            + "\r\n\r\n";
+        var answer = answers(socket, request, 1).get(0);
+        assertEquals(200, answer.status(), answer.body());
+        var seen = new JsonObject(answer.body()).getJsonObject("headers");
+        assertEquals("Bearer " + read.get(0), seen.getString("authorization"));
+        assertEquals(read.get(1), seen.getString("x-forwarded-host"));
+        assertEquals(read.get(2).equals("served") ? servedBefore + 1 : servedBefore, scraped(port, SERVED),
+            read.get(2) + " (" + reads.indexOf(read) + ")");
+      }
+    }
+  }
+
   /** Once the router answered a connection's request, that connection's next read is served below it again. */
   @Test
   void aReadAfterARouterAnswerOnItsConnectionIsServedBelowTheRouter() throws IOException {

@@ -121,7 +121,7 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
     answering = true;
     status = answer.status().code();
     keepAlive = HttpUtil.isKeepAlive(answer);
-    parts.door().answered(admitted, answer);
+    reads.door().answered(admitted, answer);
     parts.forwarding().balancer().answered(upstream, sentAt, status, !keepAlive);
     var headers = answer.headers();
     long length = HttpUtil.getContentLength(answer, -1L);

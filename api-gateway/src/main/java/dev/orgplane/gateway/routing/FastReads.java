@@ -52,13 +52,19 @@ public final class FastReads extends ChannelDuplexHandler {
   static final String AS_BYTES = "orgplane_gateway_fast_reads_as_bytes";
   private static final AttributeKey<ApiException> HANDED_FAILURE = AttributeKey.valueOf("orgplane.handedFailure");
 
-  /** What the door decides of a read before it goes on, from what it knows at once. */
+  /** The door of the gateway instance: one for each caller's connection. */
+  public interface Doors {
+    /** The door of a connection from {@code peer}, over TLS or not. */
+    Door opened(String peer, boolean tls);
+  }
+
+  /** What the door decides of a connection's reads before they go on, from what it knows at once. */
   public interface Door {
     /**
      * The read admitted, the rate limits' tokens taken; or null for a request the router is to decide (any other than
      * a plain read, one whose token is not verified already, one a limit would refuse).
      */
-    Admitted admit(HttpRequest request, String peer, boolean tls);
+    Admitted admit(HttpRequest request);
 
     /** The upstream's answer to {@code admitted}, before it is relayed (a token the service refused as revoked). */
     void answered(Admitted admitted, HttpResponse answer);
@@ -73,15 +79,15 @@ public final class FastReads extends ChannelDuplexHandler {
   }
 
   /**
-   * What a gateway instance's connections serve reads with: its door; whether every answer's Vary names the Origin
+   * What a gateway instance's connections serve reads with: its doors; whether every answer's Vary names the Origin
    * (the gateway serves CORS, whose handler merges it into the router's answers, {@link Vary}); the upstream
    * connections and balancer of its router's reads, and the meters and access log every request is counted and logged
    * in.
    */
-  public record Parts(Door door, boolean variesOnOrigin, Forwarding forwarding, RelayedEventStreams eventStreams,
+  public record Parts(Doors doors, boolean variesOnOrigin, Forwarding forwarding, RelayedEventStreams eventStreams,
       HttpMetrics metrics, AccessLog accessLog, Counter served, Counter handedOff, Counter asBytes) {
-    public Parts(Door door, boolean variesOnOrigin, ProxyHandler proxy, HttpMetrics metrics, AccessLog accessLog) {
-      this(door, variesOnOrigin, proxy.forwarding(), proxy.eventStreams(), metrics, accessLog,
+    public Parts(Doors doors, boolean variesOnOrigin, ProxyHandler proxy, HttpMetrics metrics, AccessLog accessLog) {
+      this(doors, variesOnOrigin, proxy.forwarding(), proxy.eventStreams(), metrics, accessLog,
           Counter.builder(SERVED).description("Reads served below the router, answered by their upstream")
               .register(Metrics.registry()),
           Counter.builder(HANDED_OFF).description("Reads begun below the router and handed to it, their exchange "
@@ -92,8 +98,7 @@ public final class FastReads extends ChannelDuplexHandler {
   }
 
   private final Parts parts;
-  private final String peer;
-  private final boolean tls;
+  private final Door door;
   private ChannelHandlerContext ctx;
   /** Where the bodies of answers relayed as bytes are written: past Vert.x's encoder. */
   private ChannelHandlerContext bytesWriter;
@@ -120,10 +125,9 @@ public final class FastReads extends ChannelDuplexHandler {
    */
   private boolean closing;
 
-  private FastReads(Parts parts, String peer, boolean tls) {
+  private FastReads(Parts parts, Door door) {
     this.parts = parts;
-    this.peer = peer;
-    this.tls = tls;
+    this.door = door;
   }
 
   /** Puts a handler in {@code connection}'s pipeline if it is an HTTP/1 one (HTTP/2's streams go to the router). */
@@ -141,7 +145,7 @@ public final class FastReads extends ChannelDuplexHandler {
       var host = address == null ? null : address.host();
       pipeline.addAfter(VERTX_ENCODER, BytesPastEncoder.NAME, new BytesPastEncoder(pipeline.context(VERTX_ENCODER)));
       pipeline.addBefore(VERTX_HANDLER, NAME,
-          new FastReads(parts, host == null ? "unknown" : host, connection.isSsl()));
+          new FastReads(parts, parts.doors().opened(host == null ? "unknown" : host, connection.isSsl())));
     }
   }
 
@@ -180,7 +184,7 @@ public final class FastReads extends ChannelDuplexHandler {
     }
     if (!closing && !toRouter && routerRequests == 0 && message instanceof HttpRequest request
         && !(message instanceof HttpContent)) {
-      var admitted = door().admit(request, peer, tls);
+      var admitted = door.admit(request);
       if (admitted != null) {
         endToCome = true;
         served = new FastExchange(this, request, admitted, parts);
@@ -342,7 +346,8 @@ public final class FastReads extends ChannelDuplexHandler {
     return coding != null && !HttpHeaderValues.IDENTITY.contentEqualsIgnoreCase(coding.trim());
   }
 
-  private Door door() {
-    return parts.door();
+  /** The door of this connection. */
+  Door door() {
+    return door;
   }
 }

@@ -58,7 +58,7 @@ public final class TokenVerifier {
   private final Vertx vertx;
   private final Map<String, TrustedIssuer> issuers;
   private final Map<String, JWTAuth> verifiersByKey = new ConcurrentHashMap<>();
-  private final Map<Digest, Verified> verified = new ConcurrentHashMap<>();
+  private final Map<Key, Verified> verified = new ConcurrentHashMap<>();
   private final int maxRemembered;
 
   public TokenVerifier(Vertx vertx, List<TrustedIssuer> trusted) {
@@ -94,29 +94,30 @@ public final class TokenVerifier {
   }
 
   public Future<Principal> verify(BearerToken token) {
-    var digest = digest(token);
-    var known = verified.get(digest);
+    var key = key(token);
+    var known = verified.get(key);
     if (known != null) {
       var principal = known.principal();
       if (principal.expiresAt() > System.currentTimeMillis() / 1000) {
         return known.refused() ? Future.failedFuture(revoked()) : Future.succeededFuture(principal);
       }
-      verified.remove(digest);
+      verified.remove(key);
     }
     var verifying = verifySignatureAndClaims(token.value());
     if (token.length() <= MAX_REMEMBERED_LENGTH) {
-      verifying.onSuccess(signed -> remember(digest, signed));
+      verifying.onSuccess(signed -> remember(key, signed));
     }
     return verifying.map(Verified::principal);
   }
 
   /**
-   * The principal of {@code token} if it was verified before and holds still (not expired, not refused), else null:
-   * nothing is verified, for a caller that serves only what it knows at once and leaves the rest to {@link #verify}
-   * (a token verified twice, once for nothing, doubled the cost of every token seen first, or forged).
+   * The principal of the token whose key is {@code key} ({@link #key}) if it was verified before and holds still (not
+   * expired, not refused), else null: nothing is verified, for a caller that serves only what it knows at once and
+   * leaves the rest to {@link #verify} (a token verified twice, once for nothing, doubled the cost of every token seen
+   * first, or forged).
    */
-  public Principal remembered(BearerToken token) {
-    var known = verified.get(digest(token));
+  public Principal remembered(Key key) {
+    var known = verified.get(key);
     return known != null && !known.refused() && known.principal().expiresAt() > System.currentTimeMillis() / 1000
         ? known.principal() : null;
   }
@@ -128,7 +129,7 @@ public final class TokenVerifier {
    * entry's; a token not remembered (too long, or dropped from a full memory) is not marked, and is verified as before.
    */
   public void refuse(BearerToken token) {
-    verified.computeIfPresent(digest(token), (digest, known) -> new Verified(known.principal(), known.kid(), true));
+    verified.computeIfPresent(key(token), (remembered, known) -> new Verified(known.principal(), known.kid(), true));
   }
 
   /** 401 {@code invalid_token}, as a service answers a token on its revocation list. */
@@ -149,7 +150,7 @@ public final class TokenVerifier {
    * Full, the tokens past their expiry go first, then a quarter of the rest (the map's order, as good as any): until
    * session 18 a full map was emptied, so whoever minted enough tokens made every client's be checked again.
    */
-  private void remember(Digest digest, Verified signed) {
+  private void remember(Key key, Verified signed) {
     if (verified.size() >= maxRemembered) {
       var now = System.currentTimeMillis() / 1000;
       verified.values().removeIf(known -> known.principal().expiresAt() <= now);
@@ -160,7 +161,7 @@ public final class TokenVerifier {
         some.remove();
       }
     }
-    verified.put(digest, signed);
+    verified.put(key, signed);
   }
 
   /** How many keys have a verifier; for tests. */
@@ -174,12 +175,12 @@ public final class TokenVerifier {
   }
 
   /**
-   * The first 128 bits of the token's SHA-256: finding another token with the same key is a second
-   * preimage, out of reach. Computed for every request at every hop, so the digest and a buffer are kept
-   * per thread, a token's ASCII characters (all of a real token's) are hashed from that buffer straight out of
-   * its header instead of a new byte array, and the key is two longs, not an encoded string.
+   * The key {@code token} is remembered by, the first 128 bits of its SHA-256: finding another token with the same key
+   * is a second preimage, out of reach. Computed for every request at every hop, so the digest and a buffer are kept
+   * per thread, a token's ASCII characters (all of a real token's) are hashed from that buffer straight out of its
+   * header instead of a new byte array, and the key is two longs, not an encoded string.
    */
-  private static Digest digest(BearerToken token) {
+  public static Key key(BearerToken token) {
     var sha256 = SHA_256.get();
     var ascii = ASCII.get();
     if (asciiInto(token, ascii)) {
@@ -188,7 +189,7 @@ public final class TokenVerifier {
       sha256.update(token.value().getBytes(StandardCharsets.UTF_8));
     }
     var bytes = ByteBuffer.wrap(sha256.digest());
-    return new Digest(bytes.getLong(), bytes.getLong());
+    return new Key(bytes.getLong(), bytes.getLong());
   }
 
   /** Whether {@code token} fits {@code buffer} as ASCII, copied into it if so. */
@@ -216,7 +217,8 @@ public final class TokenVerifier {
     }
   });
 
-  private record Digest(long high, long low) {
+  /** What a token is remembered by ({@link #key}): kept by a caller that meets one token again and again. */
+  public record Key(long high, long low) {
   }
 
   /**
