@@ -44,16 +44,10 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator commands (need database access).",
     scope = ScopeType.INHERIT,
     exitCodeListHeading = ExitCodes.HEADING,
-    exitCodeList = {
-        " 0:done (or nothing to change), said on stdout",
-        " " + ExitCodes.FAILURE + " (no such user, a database it cannot reach)",
-        ExitCodes.USAGE_ERROR,
-        AdminCommand.PLATFORM_NOT_RUNNING + ":no standalone platform or orgplane database runs on ORGPLANE_DATA_DIR, "
-            + "and ORGPLANE_PG_URL is not set (EX_UNAVAILABLE)",
-        AdminCommand.NOT_MIGRATED + ":the database lacks org-service's migrations; nothing was done: start the "
-            + "platform of this version on it, then try again (EX_TEMPFAIL)",
-        AdminCommand.EMAIL_NOT_VERIFIED + ":the account's address is not verified, so it is made no admin; nothing "
-            + "was done (EX_NOPERM)"})
+    exitCodeList = {AdminCommand.ExitCodeLines.DONE_OR_HELD, AdminCommand.ExitCodeLines.FAILURE, ExitCodes.USAGE_ERROR,
+        AdminCommand.ExitCodeLines.PLATFORM_NOT_RUNNING, AdminCommand.ExitCodeLines.NOT_MIGRATED,
+        AdminCommand.EMAIL_NOT_VERIFIED + ":" + AdminCommand.MAKE_PLATFORM_ADMIN + " and "
+            + AdminCommand.GRANT_GROUP_ADMIN + " only: " + AdminCommand.ExitCodeLines.NOT_VERIFIED_MEANING})
 final class AdminCommand implements Runnable {
 
   /** EX_TEMPFAIL of sysexits.h: nothing was done; once the platform has started on the database, try again. */
@@ -71,6 +65,38 @@ final class AdminCommand implements Runnable {
    */
   static final int EMAIL_NOT_VERIFIED = 77;
 
+  static final String MAKE_PLATFORM_ADMIN = "make-platform-admin";
+  static final String GRANT_GROUP_ADMIN = "grant-group-admin";
+
+  /**
+   * An operation's help shows its own options only; admin's go before the operation's name (after it they are
+   * unknown options), so each operation's footer says so.
+   */
+  private static final String ADMIN_OPTIONS_FIRST = "%nAdmin's options (-s, --set: see its --help) go before the "
+      + "operation's name:%n  ${PARENT-COMMAND-FULL-NAME} --set KEY=VALUE ${COMMAND-NAME} ...";
+
+  /**
+   * The lines of the exit code lists, each written once ({@link ExitCodes}). Every operation lists the codes of
+   * {@link #run(Function)} but 77, which only those that appoint an admin ({@link VerifiedAppointee}) return; admin's
+   * own list has them all, naming those two at 77. Admin's scope hands down the heading; each operation sets its list.
+   */
+  static final class ExitCodeLines {
+    static final String DONE = " 0:done, said on stdout";
+    static final String DONE_OR_HELD = " 0:done, or nothing to change (the rights held already), said on stdout";
+    static final String FAILURE = " " + ExitCodes.FAILURE + " (no such user, a database it cannot reach)";
+    static final String DATABASE_FAILURE = " " + ExitCodes.FAILURE + " (a database it cannot reach)";
+    static final String PLATFORM_NOT_RUNNING = AdminCommand.PLATFORM_NOT_RUNNING + ":no standalone platform or "
+        + "orgplane database runs on ORGPLANE_DATA_DIR, and ORGPLANE_PG_URL is not set (EX_UNAVAILABLE)";
+    static final String NOT_MIGRATED = AdminCommand.NOT_MIGRATED + ":the database lacks org-service's migrations; "
+        + "nothing was done: start the platform of this version on it, then try again (EX_TEMPFAIL)";
+    static final String NOT_VERIFIED_MEANING = "the account's address is not verified, so it is made no admin; "
+        + "nothing was done (EX_NOPERM)";
+    static final String EMAIL_NOT_VERIFIED = AdminCommand.EMAIL_NOT_VERIFIED + ":" + NOT_VERIFIED_MEANING;
+
+    private ExitCodeLines() {
+    }
+  }
+
   @Mixin
   ConfigOptions options;
 
@@ -84,6 +110,8 @@ final class AdminCommand implements Runnable {
   }
 
   @Command(name = "rotate-signing-key", mixinStandardHelpOptions = true,
+      exitCodeList = {ExitCodeLines.DONE, ExitCodeLines.DATABASE_FAILURE, ExitCodes.USAGE_ERROR,
+          ExitCodeLines.PLATFORM_NOT_RUNNING, ExitCodeLines.NOT_MIGRATED}, footer = ADMIN_OPTIONS_FIRST,
       description = "Make a new token signing key, published at once and signing once every service has fetched it; "
           + "tokens signed by the old one stay valid until they expire.")
   int rotateSigningKey() {
@@ -91,7 +119,10 @@ final class AdminCommand implements Runnable {
         + "from " + key.signsFrom() + ", the old key until then"));
   }
 
-  @Command(name = "grant-group-admin", mixinStandardHelpOptions = true,
+  @Command(name = GRANT_GROUP_ADMIN, mixinStandardHelpOptions = true,
+      exitCodeList = {ExitCodeLines.DONE_OR_HELD, ExitCodeLines.FAILURE, ExitCodes.USAGE_ERROR,
+          ExitCodeLines.PLATFORM_NOT_RUNNING, ExitCodeLines.NOT_MIGRATED, ExitCodeLines.EMAIL_NOT_VERIFIED},
+      footer = ADMIN_OPTIONS_FIRST,
       description = "Make an existing user, whose address is verified, an admin of an organization group.")
   int grantGroupAdmin(@Option(names = "--group", required = true, converter = StrictUuid.class) UUID group,
       @Option(names = "--email", required = true) String email) {
@@ -101,13 +132,19 @@ final class AdminCommand implements Runnable {
   }
 
   @Command(name = "revoke-group-admin", mixinStandardHelpOptions = true,
+      exitCodeList = {ExitCodeLines.DONE, ExitCodeLines.FAILURE, ExitCodes.USAGE_ERROR,
+          ExitCodeLines.PLATFORM_NOT_RUNNING, ExitCodeLines.NOT_MIGRATED}, footer = ADMIN_OPTIONS_FIRST,
       description = "Remove a user's admin rights over an organization group.")
   int revokeGroupAdmin(@Option(names = "--group", required = true, converter = StrictUuid.class) UUID group,
       @Option(names = "--email", required = true) String email) {
-    return run(ops -> ops.revokeGroupAdmin(group, email).map(user -> email + " is no longer an admin of group " + group));
+    return run(ops -> ops.revokeGroupAdmin(group, email)
+        .map(user -> email + " is no longer an admin of group " + group));
   }
 
-  @Command(name = "make-platform-admin", mixinStandardHelpOptions = true,
+  @Command(name = MAKE_PLATFORM_ADMIN, mixinStandardHelpOptions = true,
+      exitCodeList = {ExitCodeLines.DONE_OR_HELD, ExitCodeLines.FAILURE, ExitCodes.USAGE_ERROR,
+          ExitCodeLines.PLATFORM_NOT_RUNNING, ExitCodeLines.NOT_MIGRATED, ExitCodeLines.EMAIL_NOT_VERIFIED},
+      footer = ADMIN_OPTIONS_FIRST,
       description = "Give an existing user, whose address is verified, platform admin rights.")
   int makePlatformAdmin(@Option(names = "--email", required = true) String email) {
     return run(ops -> ops.makePlatformAdmin(email).map(changed -> changed
@@ -115,6 +152,8 @@ final class AdminCommand implements Runnable {
   }
 
   @Command(name = "end-sessions", mixinStandardHelpOptions = true,
+      exitCodeList = {ExitCodeLines.DONE, ExitCodeLines.FAILURE, ExitCodes.USAGE_ERROR,
+          ExitCodeLines.PLATFORM_NOT_RUNNING, ExitCodeLines.NOT_MIGRATED}, footer = ADMIN_OPTIONS_FIRST,
       description = "End every session of a user (their tokens and refresh tokens); the password stays.")
   int endSessions(@ArgGroup(multiplicity = "1") SessionsOwner owner) {
     return run(ops -> owner.endSessions(ops).map(v -> owner.name() + "'s sessions are ended (every service refuses "

@@ -74,16 +74,47 @@ class AdminCommandTest {
     assertEquals(1, PgFixture.queryLong(migrated, "SELECT count(*) FROM org.signing_keys"));
   }
 
-  /** Picocli subcommands inherit nothing unless told: without admin's scope, the operations' --help listed no code. */
+  /**
+   * Picocli subcommands inherit nothing unless told: without admin's scope, the operations' --help listed no code.
+   * Admin's list has them all, saying which operations refuse an unverified address; every operation listed that 77
+   * too (session 49), though only the two appointing an admin can return it.
+   */
   @Test
-  void theHelpOfAdminAndOfEachOperationListsItsExitCodes() {
-    for (var command : List.of(List.of("admin"), List.of("admin", "rotate-signing-key"),
-        List.of("admin", "make-platform-admin"), List.of("admin", "end-sessions"))) {
-      var listed = HelpedExitCodes.of(command.toArray(new String[0]));
+  void theHelpOfAdminAndOfEachOperationListsTheCodesItExitsWith() {
+    var codes = List.of(0, 1, Orgplane.USAGE_ERROR, AdminCommand.PLATFORM_NOT_RUNNING, AdminCommand.NOT_MIGRATED);
+    var withUnverified = new ArrayList<>(codes);
+    withUnverified.add(AdminCommand.EMAIL_NOT_VERIFIED);
 
-      assertEquals(List.of(0, 1, Orgplane.USAGE_ERROR, AdminCommand.PLATFORM_NOT_RUNNING, AdminCommand.NOT_MIGRATED,
-          AdminCommand.EMAIL_NOT_VERIFIED), List.copyOf(listed.meanings().keySet()), listed.toString());
+    var admin = HelpedExitCodes.of("admin");
+    assertEquals(withUnverified, List.copyOf(admin.meanings().keySet()), admin.toString());
+    assertEquals(AdminCommand.EMAIL_NOT_VERIFIED, admin.code("make-platform-admin and grant-group-admin only: "
+        + "the account's address is not verified"), admin.toString());
+
+    for (var appointment : List.of("make-platform-admin", "grant-group-admin")) {
+      var listed = HelpedExitCodes.of("admin", appointment);
+      assertEquals(withUnverified, List.copyOf(listed.meanings().keySet()), listed.toString());
       assertEquals(AdminCommand.EMAIL_NOT_VERIFIED, listed.code("the account's address is not verified"));
+      // the footer that follows the list is no part of its last code's meaning
+      assertTrue(listed.meanings().get(AdminCommand.EMAIL_NOT_VERIFIED).endsWith("nothing was done (EX_NOPERM)"),
+          listed.toString());
+      assertEquals(0, listed.code("done, or nothing to change"), listed.toString());
+    }
+    for (var operation : List.of("rotate-signing-key", "revoke-group-admin", "end-sessions")) {
+      var listed = HelpedExitCodes.of("admin", operation);
+      assertEquals(codes, List.copyOf(listed.meanings().keySet()), listed.toString());
+      assertEquals(0, listed.code("done, said on stdout"), listed.toString());
+    }
+  }
+
+  /** An operation's help shows its own options only: admin's --set, taken before the operation's name, was nowhere. */
+  @Test
+  void theHelpOfEachOperationSaysAdminsOptionsGoBeforeIt() {
+    for (var operation : List.of("rotate-signing-key", "grant-group-admin", "revoke-group-admin",
+        "make-platform-admin", "end-sessions")) {
+      var help = HelpedExitCodes.of("admin", operation).toString();
+
+      assertTrue(help.contains("Admin's options (-s, --set"), help);
+      assertTrue(help.contains("  orgplane admin --set KEY=VALUE " + operation + " ..."), help);
     }
   }
 
@@ -212,7 +243,8 @@ class AdminCommandTest {
   void sessionsEndByTheAccountsIdAsWritten() {
     var migrated = PgFixture.freshDatabase(OrgServiceVerticle.MIGRATIONS);
     var engine = "00000000-0000-7000-8000-0000000000e1";
-    PgFixture.execute(migrated, "INSERT INTO org.users (id, name, provisioner) VALUES ('" + engine + "', 'engine', true)");
+    PgFixture.execute(migrated,
+        "INSERT INTO org.users (id, name, provisioner) VALUES ('" + engine + "', 'engine', true)");
     var ended = "SELECT count(*) FROM org.users WHERE sessions_ended_at IS NOT NULL";
 
     assertEquals(Orgplane.USAGE_ERROR, endSessions(migrated, "--user-id", "1-1-1-1-1"), output.err());

@@ -21,14 +21,16 @@ final class HelpedExitCodes {
 
   private HelpedExitCodes(String help) {
     this.help = help;
-    var lines = help.lines().dropWhile(line -> !line.startsWith(HEADING)).skip(1).toList();
+    // the list ends at its first blank line: a footer may follow
+    var lines = help.lines().dropWhile(line -> !line.startsWith(HEADING)).skip(1).takeWhile(line -> !line.isBlank())
+        .toList();
     Integer code = null;
     for (var line : lines) {
       var entry = ENTRY.matcher(line);
       if (entry.matches()) {
         code = Integer.valueOf(entry.group(1));
         meanings.put(code, entry.group(2).strip());
-      } else if (code != null && !line.isBlank()) {
+      } else if (code != null) {
         meanings.merge(code, line.strip(), (first, next) -> first + " " + next);
       }
     }
