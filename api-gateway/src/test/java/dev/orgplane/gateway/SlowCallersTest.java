@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,10 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Callers that take an answer slowly, through a gateway whose routes time out after 500 ms of their upstream's silence
- * and whose door closes a connection on which nothing went either way for five seconds. While the caller's write queue
- * is full the gateway stops reading its upstream, which is then silent because of the gateway: the route's timeout
- * counted that silence too, and reset a slow caller's stream as if its upstream had fallen silent.
+ * Callers that take an answer slowly, through gateways whose routes time out after a few seconds of their upstream's
+ * silence, and whose door closes a connection on which nothing went either way for a while. While the caller's write
+ * queue is full the gateway stops reading its upstream, which is then silent because of the gateway: the route's
+ * timeout counted that silence too, and reset a slow caller's stream as if its upstream had fallen silent.
  */
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,28 +40,46 @@ class SlowCallersTest {
    * The steady route's timeout: long enough that its upstream, in this JVM, is never silent so long on a busy machine
    * while its caller reads (at 500 ms one was, now and then, and the answer was cut off rightly).
    */
-  private static final long STEADY_TIMEOUT_MILLIS = 2000;
-  /** Longer than the steady route's timeout, shorter than the idle timeout (5 s). */
-  private static final long STOP_MILLIS = 3000;
+  private static final long STEADY_TIMEOUT_MILLIS = 3000;
+  /**
+   * Longer than the steady route's timeout: a timeout that counted the pause fires within it, however late the
+   * caller wakes (a busy machine only makes the pause longer).
+   */
+  private static final long STOP_MILLIS = 4500;
+  /**
+   * The steady gateway's idle timeout: far past the pause, so that a busy machine's delays in the caller (waking,
+   * then taking the kernel's buffers until the gateway's next write completes) never add up to it. At 5 s, 2 s past
+   * a 3 s pause, the door's idle close was a margin a loaded machine could miss.
+   */
+  private static final int STEADY_IDLE_SECONDS = 30;
   /** Completed when the endless upstream's connection of the test under way closes. */
   private volatile Promise<Void> endlessClosed;
   private Vertx vertx;
-  private int port;
+  /** The gateway of the slow callers, and the one of the callers that take nothing, closed after 5 idle seconds. */
+  private int steadyPort;
+  private int endlessPort;
 
   @BeforeAll
   void start(Vertx vertx) {
     this.vertx = vertx;
-    var routes = new JsonArray()
-        .add(new JsonObject().put("prefix", "/v1/auth/steady/").put("upstreams", new JsonArray().add(url(steady())))
-            .put("timeoutMs", STEADY_TIMEOUT_MILLIS))
-        .add(new JsonObject().put("prefix", "/v1/auth/endless/").put("upstreams", new JsonArray().add(url(endless())))
-            .put("timeoutMs", 500));
+    steadyPort = gateway(route("/v1/auth/steady/", steady(), STEADY_TIMEOUT_MILLIS), STEADY_IDLE_SECONDS);
+    endlessPort = gateway(route("/v1/auth/endless/", endless(), 500), 5);
+  }
+
+  /** A gateway with this one route, closing a connection idle for {@code idleSeconds}: its port. */
+  private int gateway(JsonObject route, int idleSeconds) {
     var gateway = new GatewayVerticle(new JsonObject()
         .put("ORGPLANE_HTTP_HOST", "127.0.0.1").put("ORGPLANE_HTTP_PORT", "0")
         .put("ORGPLANE_ORG_SERVICE_URL", "http://127.0.0.1:9").put("ORGPLANE_PUBLIC_URL", "http://gateway.test")
-        .put("ORGPLANE_ROUTES", routes.encode()).put("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", "5"));
+        .put("ORGPLANE_ROUTES", new JsonArray().add(route).encode())
+        .put("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", Integer.toString(idleSeconds)));
     vertx.deployVerticle(gateway).await();
-    port = gateway.port();
+    return gateway.port();
+  }
+
+  private static JsonObject route(String prefix, HttpServer upstream, long timeoutMillis) {
+    return new JsonObject().put("prefix", prefix).put("upstreams", new JsonArray().add(url(upstream)))
+        .put("timeoutMs", timeoutMillis);
   }
 
   /** Streams {@value #ANSWER_BYTES} bytes of events (or of the content type asked for) as fast as it may, then ends. */
@@ -109,7 +126,9 @@ class SlowCallersTest {
    * the idle timeout: a congested link, a phone between two cells) gets the whole answer, on either path: without a
    * body (the gateway's own connections) and with one (Vert.x's client); an event stream and a large download alike.
    * The gateway stops reading its upstream once the kernel's buffers and its write queue are full, and its upstream
-   * fell silent for the route's timeout from then on: the caller's answer was cut off.
+   * fell silent for the route's timeout from then on: the caller's answer was cut off. The caller keeps only the
+   * answer's length and its last bytes: looking for the end in all it read, at each read, made it slow enough on a busy
+   * machine to stretch the time between the gateway's writes.
    */
   @ParameterizedTest
   @CsvSource({"GET, text/event-stream", "POST, text/event-stream", "GET, application/octet-stream",
@@ -117,18 +136,18 @@ class SlowCallersTest {
   void aCallerThatStopsReadingAWhileGetsTheWholeAnswer(String method, String type) throws IOException {
     try (var socket = new Socket()) {
       socket.setReceiveBufferSize(4096);
-      socket.connect(new InetSocketAddress("127.0.0.1", port));
+      socket.connect(new InetSocketAddress("127.0.0.1", steadyPort));
       socket.setSoTimeout(10_000);
       var body = method.equals("POST") ? "{}" : "";
       socket.getOutputStream().write((method + " /v1/auth/steady/x?type=" + type + " HTTP/1.1\r\nHost: localhost\r\n"
           + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
-      var read = new ByteArrayOutputStream();
+      var read = new Answer();
       var buffer = new byte[16 * 1024];
       boolean stopped = false;
       try {
-        for (int chunk; !endsWhole(read) && (chunk = socket.getInputStream().read(buffer)) > 0; ) {
-          read.write(buffer, 0, chunk);
-          if (!stopped && read.size() > STOP_AFTER_BYTES) {
+        for (int chunk; !read.endsWhole() && (chunk = socket.getInputStream().read(buffer)) > 0; ) {
+          read.took(buffer, chunk);
+          if (!stopped && read.bytes > STOP_AFTER_BYTES) {
             stopped = true;
             pause(STOP_MILLIS);
           }
@@ -136,8 +155,8 @@ class SlowCallersTest {
       } catch (IOException reset) {
         // cut off: asserted below
       }
-      assertTrue(read.size() > ANSWER_BYTES, "all of it, got " + read.size() + " bytes");
-      assertTrue(endsWhole(read), "ended, not cut off");
+      assertTrue(read.bytes > ANSWER_BYTES, "all of it, got " + read.bytes + " bytes");
+      assertTrue(read.endsWhole(), "ended, not cut off");
     }
   }
 
@@ -151,7 +170,7 @@ class SlowCallersTest {
     endlessClosed = Promise.promise();
     try (var socket = new Socket()) {
       socket.setReceiveBufferSize(4096);
-      socket.connect(new InetSocketAddress("127.0.0.1", port));
+      socket.connect(new InetSocketAddress("127.0.0.1", endlessPort));
       var body = method.equals("POST") ? "{}" : "";
       socket.getOutputStream().write((method + " /v1/auth/endless/x HTTP/1.1\r\nHost: localhost\r\n"
           + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
@@ -161,8 +180,22 @@ class SlowCallersTest {
     }
   }
 
-  private static boolean endsWhole(ByteArrayOutputStream read) {
-    return read.toString(StandardCharsets.US_ASCII).endsWith("\r\n0\r\n\r\n");
+  /** How much of a chunked answer a caller read, and its last bytes: whether it ended. */
+  private static final class Answer {
+    private static final String END = "\r\n0\r\n\r\n";
+    private long bytes;
+    private String tail = "";
+
+    void took(byte[] buffer, int length) {
+      bytes += length;
+      var last = tail + new String(buffer, Math.max(0, length - END.length()), Math.min(length, END.length()),
+          StandardCharsets.US_ASCII);
+      tail = last.substring(Math.max(0, last.length() - END.length()));
+    }
+
+    boolean endsWhole() {
+      return tail.equals(END);
+    }
   }
 
   private static void pause(long millis) {
