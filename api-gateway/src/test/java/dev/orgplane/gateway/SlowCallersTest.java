@@ -138,9 +138,7 @@ class SlowCallersTest {
       socket.setReceiveBufferSize(4096);
       socket.connect(new InetSocketAddress("127.0.0.1", steadyPort));
       socket.setSoTimeout(10_000);
-      var body = method.equals("POST") ? "{}" : "";
-      socket.getOutputStream().write((method + " /v1/auth/steady/x?type=" + type + " HTTP/1.1\r\nHost: localhost\r\n"
-          + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(request(method, "/v1/auth/steady/x?type=" + type));
       var read = new Answer();
       var buffer = new byte[16 * 1024];
       boolean stopped = false;
@@ -171,13 +169,20 @@ class SlowCallersTest {
     try (var socket = new Socket()) {
       socket.setReceiveBufferSize(4096);
       socket.connect(new InetSocketAddress("127.0.0.1", endlessPort));
-      var body = method.equals("POST") ? "{}" : "";
-      socket.getOutputStream().write((method + " /v1/auth/endless/x HTTP/1.1\r\nHost: localhost\r\n"
-          + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(request(method, "/v1/auth/endless/x"));
       var closed = endlessClosed.future().timeout(15, TimeUnit.SECONDS).transform(done -> io.vertx.core.Future
           .succeededFuture(done.succeeded())).await();
       assertTrue(closed, "the upstream's connection was closed");
     }
+  }
+
+  /**
+   * A POST with a body, or a GET with none and no Content-Length either: a GET saying {@code Content-Length: 0} goes,
+   * as any request that may have a body, on Vert.x's client, and the path of requests without one went untested.
+   */
+  private static byte[] request(String method, String target) {
+    var body = method.equals("POST") ? "Content-Length: 2\r\n\r\n{}" : "\r\n";
+    return (method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + body).getBytes(StandardCharsets.US_ASCII);
   }
 
   /** How much of a chunked answer a caller read, and its last bytes: whether it ended. */
