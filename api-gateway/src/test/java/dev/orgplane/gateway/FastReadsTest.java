@@ -26,6 +26,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -66,6 +67,13 @@ class FastReadsTest {
   private static final String ACTIVE = "orgplane_http_server_active_requests{service=\"api-gateway\"";
   /** Past what the kernel buffers between the gateway and a caller that reads none of it. */
   private static final int LARGE_ANSWER_BYTES = 16 * 1024 * 1024;
+  /**
+   * The route a caller takes a large answer slowly on: its upstream is silent for this long only while the gateway
+   * stops reading it for that caller, a silence the route's timeout must not count.
+   */
+  private static final long SLOW_ROUTE_TIMEOUT_MILLIS = 2_000;
+  /** Longer than that timeout: however late the caller wakes, a timeout that counted the pause fires within it. */
+  private static final long CALLER_PAUSE_MILLIS = 3_000;
   /** A plain answer in pieces that split its head and its body. */
   private static final List<String> IN_PIECES = List.of("HTTP/1.1 200 OK\r\nContent-Type: text/pl",
       "ain\r\nContent-Length: 11\r\n\r\nhello", " world");
@@ -102,6 +110,7 @@ class FastReadsTest {
         .add(route("/v1/hung/", url(hung())).put("timeoutMs", 300))
         .add(route("/v1/dead/", deadUrl))
         .add(route("/v1/stream/", url(streamer())))
+        .add(route("/v1/slowly/", url(streamer())).put("timeoutMs", SLOW_ROUTE_TIMEOUT_MILLIS))
         .add(route("/v1/pieces/", "http://127.0.0.1:" + inPieces()))
         .add(route("/v1/", echoUrl));
     client = WebClient.create(vertx);
@@ -193,7 +202,7 @@ class FastReadsTest {
   }
 
   /**
-   * {@code /v1/stream/large}: {@value #LARGE_ANSWER_BYTES} bytes of known length at once; {@code /v1/stream/pieces}:
+   * {@code /v1/stream/large} (and {@code /v1/slowly/large}): {@value #LARGE_ANSWER_BYTES} bytes of known length at once; {@code /v1/stream/pieces}:
    * two chunks 20 ms apart; {@code /v1/stream/endless}: chunks every 20 ms for as long as it is read. Each tells
    * {@link #streamClosed} when its connection closes.
    */
@@ -202,7 +211,7 @@ class FastReadsTest {
       var closed = streamClosed;
       req.connection().closeHandler(v -> closed.tryComplete());
       var response = req.response();
-      if (req.path().equals("/v1/stream/large")) {
+      if (req.path().endsWith("/large")) {
         response.end(Buffer.buffer(new byte[LARGE_ANSWER_BYTES]));
       } else if (req.path().equals("/v1/stream/pieces")) {
         response.setChunked(true).putHeader("Content-Type", "text/plain").write("first;");
@@ -681,6 +690,33 @@ class FastReadsTest {
     var next = client.get(port, "127.0.0.1", "/v1/organizations").putHeader("Authorization", "Bearer " + token).send()
         .await();
     assertEquals(200, next.statusCode(), next.bodyAsString());
+    assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
+  }
+
+  /**
+   * A caller that stops taking a large answer for longer than its route's timeout (a congested link) gets it whole:
+   * served below the router, the gateway stops reading the upstream while the caller's queue is full, and the
+   * upstream's silence meanwhile is not counted against the route's timeout, which cut the answer off if it were.
+   */
+  @Test
+  void aCallerThatStopsReadingLongerThanTheRoutesTimeoutGetsTheWholeAnswer() throws Exception {
+    double servedBefore = scraped(port, SERVED);
+    try (var socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress("127.0.0.1", port));
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(read("/v1/slowly/large", "slowly").getBytes(StandardCharsets.US_ASCII));
+      var in = socket.getInputStream();
+      var begun = new String(in.readNBytes(1024 * 1024), StandardCharsets.ISO_8859_1);
+      assertTrue(begun.startsWith("HTTP/1.1 200 "), begun.substring(0, 64));
+      Thread.sleep(CALLER_PAUSE_MILLIS);
+      long body = begun.length() - (begun.indexOf("\r\n\r\n") + 4);
+      var buffer = new byte[64 * 1024];
+      for (int read; body < LARGE_ANSWER_BYTES && (read = in.read(buffer)) > 0; ) {
+        body += read;
+      }
+      assertEquals(LARGE_ANSWER_BYTES, body, "the whole body, not cut off");
+    }
     assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
   }
 
