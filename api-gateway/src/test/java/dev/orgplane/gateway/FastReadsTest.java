@@ -202,9 +202,9 @@ class FastReadsTest {
   }
 
   /**
-   * {@code /v1/stream/large} (and {@code /v1/slowly/large}): {@value #LARGE_ANSWER_BYTES} bytes of known length at once; {@code /v1/stream/pieces}:
-   * two chunks 20 ms apart; {@code /v1/stream/endless}: chunks every 20 ms for as long as it is read. Each tells
-   * {@link #streamClosed} when its connection closes.
+   * {@code /v1/stream/large} (and {@code /v1/slowly/large}): {@value #LARGE_ANSWER_BYTES} bytes of known length at
+   * once; {@code /v1/stream/pieces}: two chunks 20 ms apart; {@code /v1/stream/endless}: chunks every 20 ms for as long
+   * as it is read. Each tells {@link #streamClosed} when its connection closes.
    */
   private HttpServer streamer() {
     return vertx.createHttpServer().requestHandler(req -> {
