@@ -500,24 +500,29 @@ class FastReadsTest {
   void eachReadOnAConnectionIsDecidedByItsOwnTokenAndHost() throws IOException {
     var bob = rememberedBy(port, keys.sign(vertx, TestKeys.claims(ISSUER, AUDIENCE, "bob")));
     var carol = keys.sign(vertx, TestKeys.claims(ISSUER, AUDIENCE, "carol"));
-    var reads = List.of(List.of(token, "one.example", "served"), List.of(token, "one.example", "served"),
-        List.of(bob, "two.example:8443", "served"), List.of(carol, "two.example:8443", "routed"),
-        List.of(token, "one.example", "served"));
+    var reads = List.of(new RepeatedRead(token, "one.example", true), new RepeatedRead(token, "one.example", true),
+        new RepeatedRead(bob, "two.example:8443", true), new RepeatedRead(carol, "two.example:8443", false),
+        new RepeatedRead(token, "one.example", true));
     try (var socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(30_000);
-      for (var read : reads) {
+      for (int i = 0; i < reads.size(); i++) {
+        var read = reads.get(i);
         double servedBefore = scraped(port, SERVED);
-        var request = "GET /v1/repeated HTTP/1.1\r\nHost: " + read.get(1) + "\r\nAuthorization: Bearer " + read.get(0)
-            + "\r\n\r\n";
+        var request = "GET /v1/repeated HTTP/1.1\r\nHost: " + read.host() + "\r\nAuthorization: Bearer "
+            + read.token() + "\r\n\r\n";
         var answer = answers(socket, request, 1).get(0);
         assertEquals(200, answer.status(), answer.body());
         var seen = new JsonObject(answer.body()).getJsonObject("headers");
-        assertEquals("Bearer " + read.get(0), seen.getString("authorization"));
-        assertEquals(read.get(1), seen.getString("x-forwarded-host"));
-        assertEquals(read.get(2).equals("served") ? servedBefore + 1 : servedBefore, scraped(port, SERVED),
-            read.get(2) + " (" + reads.indexOf(read) + ")");
+        assertEquals("Bearer " + read.token(), seen.getString("authorization"));
+        assertEquals(read.host(), seen.getString("x-forwarded-host"));
+        assertEquals(read.served() ? servedBefore + 1 : servedBefore, scraped(port, SERVED),
+            "read " + i + (read.served() ? " served below the router" : " the router's"));
       }
     }
+  }
+
+  /** A read on a connection shared with others: its token, its Host, and whether it is served below the router. */
+  private record RepeatedRead(String token, String host, boolean served) {
   }
 
   /** Once the router answered a connection's request, that connection's next read is served below it again. */
