@@ -68,6 +68,11 @@ final class LoadDriver {
         measureMillis, slices(measureMillis), operations, cpu);
   }
 
+  /** Each operation alone for {@code millis}, one after the other, nothing measured: compilers and caches warmed. */
+  static void warm(Vertx vertx, int concurrency, long millis, List<Operation> operations) {
+    operations.forEach(op -> drive(vertx, concurrency, millis, op.run(), new Tally(0)));
+  }
+
   /**
    * Open loop, alternating as {@link #alternate} does: operations start on a fixed schedule, {@code perSecond} of
    * them, whether or not earlier ones have answered, and each latency counts from when the schedule meant it to
