@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -32,7 +30,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlowCallersTest {
 
-  private static final Buffer EVENT = Buffer.buffer("data: " + "x".repeat(16 * 1024) + "\n\n");
   /** Past what the kernel buffers between the gateway and its caller (4 MiB at most for the gateway's send buffer). */
   private static final int ANSWER_BYTES = 8 * 1024 * 1024;
   private static final int STOP_AFTER_BYTES = 1024 * 1024;
@@ -86,7 +83,7 @@ class SlowCallersTest {
   private HttpServer steady() {
     return vertx.createHttpServer().requestHandler(req -> {
       var type = req.getParam("type", "text/event-stream");
-      writeOn(req.response().setChunked(true).putHeader("Content-Type", type), ANSWER_BYTES);
+      EventFlood.writeOn(vertx, req.response().setChunked(true).putHeader("Content-Type", type), ANSWER_BYTES);
     }).listen(0, "127.0.0.1").await();
   }
 
@@ -95,26 +92,9 @@ class SlowCallersTest {
     return vertx.createHttpServer().requestHandler(req -> {
       var closing = endlessClosed;
       req.connection().closeHandler(closed -> closing.tryComplete());
-      writeOn(req.response().setChunked(true).putHeader("Content-Type", "text/event-stream"), Long.MAX_VALUE);
+      EventFlood.writeOn(vertx, req.response().setChunked(true).putHeader("Content-Type", "text/event-stream"),
+          Long.MAX_VALUE);
     }).listen(0, "127.0.0.1").await();
-  }
-
-  /** One event at a time, each after the last one went out, so that the upstream is as fast as its connection. */
-  private void writeOn(HttpServerResponse response, long left) {
-    if (response.closed()) {
-      return;
-    }
-    if (left <= 0) {
-      response.end();
-      return;
-    }
-    response.write(EVENT);
-    long rest = left - EVENT.length();
-    if (response.writeQueueFull()) {
-      response.drainHandler(drained -> writeOn(response, rest));
-    } else {
-      vertx.runOnContext(next -> writeOn(response, rest));
-    }
   }
 
   private static String url(HttpServer server) {
@@ -127,8 +107,7 @@ class SlowCallersTest {
    * body (the gateway's own connections) and with one (Vert.x's client); an event stream and a large download alike.
    * The gateway stops reading its upstream once the kernel's buffers and its write queue are full, and its upstream
    * fell silent for the route's timeout from then on: the caller's answer was cut off. The caller keeps only the
-   * answer's length and its last bytes: looking for the end in all it read, at each read, made it slow enough on a busy
-   * machine to stretch the time between the gateway's writes.
+   * answer's length and its last bytes ({@link ChunkedAnswerRead}).
    */
   @ParameterizedTest
   @CsvSource({"GET, text/event-stream", "POST, text/event-stream", "GET, application/octet-stream",
@@ -139,13 +118,13 @@ class SlowCallersTest {
       socket.connect(new InetSocketAddress("127.0.0.1", steadyPort));
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(request(method, "/v1/auth/steady/x?type=" + type));
-      var read = new Answer();
+      var read = new ChunkedAnswerRead();
       var buffer = new byte[16 * 1024];
       boolean stopped = false;
       try {
         for (int chunk; !read.endsWhole() && (chunk = socket.getInputStream().read(buffer)) > 0; ) {
           read.took(buffer, chunk);
-          if (!stopped && read.bytes > STOP_AFTER_BYTES) {
+          if (!stopped && read.bytes() > STOP_AFTER_BYTES) {
             stopped = true;
             pause(STOP_MILLIS);
           }
@@ -153,7 +132,7 @@ class SlowCallersTest {
       } catch (IOException reset) {
         // cut off: asserted below
       }
-      assertTrue(read.bytes > ANSWER_BYTES, "all of it, got " + read.bytes + " bytes");
+      assertTrue(read.bytes() > ANSWER_BYTES, "all of it, got " + read.bytes() + " bytes");
       assertTrue(read.endsWhole(), "ended, not cut off");
     }
   }
@@ -183,24 +162,6 @@ class SlowCallersTest {
   private static byte[] request(String method, String target) {
     var body = method.equals("POST") ? "Content-Length: 2\r\n\r\n{}" : "\r\n";
     return (method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + body).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** How much of a chunked answer a caller read, and its last bytes: whether it ended. */
-  private static final class Answer {
-    private static final String END = "\r\n0\r\n\r\n";
-    private long bytes;
-    private String tail = "";
-
-    void took(byte[] buffer, int length) {
-      bytes += length;
-      var last = tail + new String(buffer, Math.max(0, length - END.length()), Math.min(length, END.length()),
-          StandardCharsets.US_ASCII);
-      tail = last.substring(Math.max(0, last.length() - END.length()));
-    }
-
-    boolean endsWhole() {
-      return tail.equals(END);
-    }
   }
 
   private static void pause(long millis) {
