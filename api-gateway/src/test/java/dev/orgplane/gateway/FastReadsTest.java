@@ -11,6 +11,7 @@ import dev.orgplane.kit.http.RequestIds;
 import dev.orgplane.kit.testing.Eventually;
 import dev.orgplane.kit.testing.TcpProxy;
 import dev.orgplane.kit.testing.TestKeys;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -74,6 +76,16 @@ class FastReadsTest {
   private static final long SLOW_ROUTE_TIMEOUT_MILLIS = 2_000;
   /** Longer than that timeout: however late the caller wakes, a timeout that counted the pause fires within it. */
   private static final long CALLER_PAUSE_MILLIS = 3_000;
+  /**
+   * The idle timeout of the gateway a caller takes nothing of an endless event stream from: its connection is idle
+   * once the gateway's writes to it are stuck, and closed this long after.
+   */
+  private static final int CALLER_IDLE_SECONDS = 5;
+  /**
+   * How long the test waits for that close: the idle timeout, and three times as long again for a busy machine to
+   * fill the kernel's buffers and the gateway's write queue first, and to run the close.
+   */
+  private static final int CALLER_IDLE_CLOSE_PATIENCE_SECONDS = 4 * CALLER_IDLE_SECONDS;
   /** A plain answer in pieces that split its head and its body. */
   private static final List<String> IN_PIECES = List.of("HTTP/1.1 200 OK\r\nContent-Type: text/pl",
       "ain\r\nContent-Length: 11\r\n\r\nhello", " world");
@@ -91,6 +103,7 @@ class FastReadsTest {
   private String echoUrl;
   private String deadUrl;
   private String forgetfulUrl;
+  private String streamUrl;
   /** The first of the spare route's two upstreams, down: its reads go to the second. */
   private String spareDeadUrl;
   private int port;
@@ -103,13 +116,14 @@ class FastReadsTest {
     deadUrl = "http://127.0.0.1:" + TcpProxy.freePort();
     spareDeadUrl = "http://127.0.0.1:" + TcpProxy.freePort();
     forgetfulUrl = GatewayTest.forgetful(vertx);
+    streamUrl = url(streamer());
     var routes = new JsonArray()
         .add(route("/v1/forgetful/", forgetfulUrl))
         .add(new JsonObject().put("prefix", "/v1/spare/").put("upstreams", new JsonArray().add(spareDeadUrl)
             .add(echoUrl)))
         .add(route("/v1/hung/", url(hung())).put("timeoutMs", 300))
         .add(route("/v1/dead/", deadUrl))
-        .add(route("/v1/stream/", url(streamer())))
+        .add(route("/v1/stream/", streamUrl))
         .add(route("/v1/slowly/", url(streamer())).put("timeoutMs", SLOW_ROUTE_TIMEOUT_MILLIS))
         .add(route("/v1/pieces/", "http://127.0.0.1:" + inPieces()))
         .add(route("/v1/", echoUrl));
@@ -204,7 +218,9 @@ class FastReadsTest {
   /**
    * {@code /v1/stream/large} (and {@code /v1/slowly/large}): {@value #LARGE_ANSWER_BYTES} bytes of known length at
    * once; {@code /v1/stream/pieces}: two chunks 20 ms apart; {@code /v1/stream/endless}: chunks every 20 ms for as long
-   * as it is read. Each tells {@link #streamClosed} when its connection closes.
+   * as it is read; {@code /v1/stream/events} (and {@code /v1/slowly/events}): an event stream of
+   * {@value #LARGE_ANSWER_BYTES} bytes as fast as its connection takes it, and {@code /v1/stream/flood} one that never
+   * ends ({@link EventFlood}). Each tells {@link #streamClosed} when its connection closes.
    */
   private HttpServer streamer() {
     return vertx.createHttpServer().requestHandler(req -> {
@@ -213,6 +229,9 @@ class FastReadsTest {
       var response = req.response();
       if (req.path().endsWith("/large")) {
         response.end(Buffer.buffer(new byte[LARGE_ANSWER_BYTES]));
+      } else if (req.path().endsWith("/events") || req.path().endsWith("/flood")) {
+        EventFlood.writeOn(vertx, response.setChunked(true).putHeader("Content-Type", "text/event-stream"),
+            req.path().endsWith("/events") ? LARGE_ANSWER_BYTES : Long.MAX_VALUE);
       } else if (req.path().equals("/v1/stream/pieces")) {
         response.setChunked(true).putHeader("Content-Type", "text/plain").write("first;");
         vertx.setTimer(20, id -> response.end("second"));
@@ -723,6 +742,83 @@ class FastReadsTest {
       assertEquals(LARGE_ANSWER_BYTES, body, "the whole body, not cut off");
     }
     assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
+  }
+
+  /**
+   * The same for an event stream (a caller asking for none by its Accept, which the door leaves to the router): its
+   * connection to its upstream is one of its own, and the gateway stops reading that one while the caller's queue is
+   * full, a silence the route's timeout must not count either.
+   */
+  @Test
+  void aCallerThatStopsReadingAnEventStreamLongerThanTheRoutesTimeoutGetsItWhole() throws Exception {
+    double servedBefore = scraped(port, SERVED);
+    try (var socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress("127.0.0.1", port));
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(read("/v1/slowly/events", "slowly-events").getBytes(StandardCharsets.US_ASCII));
+      var in = socket.getInputStream();
+      var read = new ChunkedAnswerRead();
+      var buffer = new byte[64 * 1024];
+      boolean stopped = false;
+      try {
+        for (int chunk; !read.endsWhole() && (chunk = in.read(buffer)) > 0; ) {
+          read.took(buffer, chunk);
+          if (!stopped && read.bytes() > 1024 * 1024) {
+            stopped = true;
+            Thread.sleep(CALLER_PAUSE_MILLIS);
+          }
+        }
+      } catch (IOException reset) {
+        // cut off: asserted below
+      }
+      assertTrue(read.bytes() > LARGE_ANSWER_BYTES, "all of it, got " + read.bytes() + " bytes");
+      assertTrue(read.endsWhole(), "ended, not cut off");
+    }
+    assertEquals(servedBefore + 1, scraped(port, SERVED), "served below the router");
+  }
+
+  /**
+   * A caller that takes nothing of an endless event stream served below the router is not held for ever: nothing goes
+   * either way on its connection once the gateway's writes to it are stuck (its upstream no longer read, the route's
+   * timeout stopped), so the door's idle timeout closes it, which ends the read served and closes its upstream's
+   * connection, and the request is no longer counted active. A read its caller's connection ended is not counted
+   * served below the router (the counter counts answers written to their end), so a read of the same head but for its
+   * path, which the door admits alike, first shows that the stream's read is served there.
+   */
+  @Test
+  void aCallerThatTakesNothingOfAnEventStreamIsClosedAfterTheIdleTimeout() throws Exception {
+    var gateway = deploy(new JsonObject()
+        .put("ORGPLANE_GATEWAY_IDLE_TIMEOUT_SECONDS", Integer.toString(CALLER_IDLE_SECONDS))
+        .put("ORGPLANE_ROUTES", new JsonArray().add(route("/v1/stream/", streamUrl).put("timeoutMs", 500))
+            .add(route("/v1/", echoUrl)).encode()));
+    rememberedBy(gateway, token);
+    double servedBefore = scraped(gateway, SERVED);
+    try (var twin = new Socket("127.0.0.1", gateway)) {
+      twin.setSoTimeout(30_000);
+      twin.getOutputStream().write(read("/v1/stream/pieces", "takes-all").getBytes(StandardCharsets.US_ASCII));
+      var read = new ChunkedAnswerRead();
+      var buffer = new byte[1024];
+      for (int chunk; !read.endsWhole() && (chunk = twin.getInputStream().read(buffer)) > 0; ) {
+        read.took(buffer, chunk);
+      }
+      assertTrue(read.endsWhole(), "the twin read answered whole");
+    }
+    assertEquals(servedBefore + 1, scraped(gateway, SERVED), "a read of the stream's route served below the router");
+    double activeBefore = scraped(gateway, ACTIVE);
+    var closed = Promise.<Void>promise();
+    streamClosed = closed;
+    try (var socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress("127.0.0.1", gateway));
+      socket.getOutputStream().write(read("/v1/stream/flood", "takes-nothing").getBytes(StandardCharsets.US_ASCII));
+      var upstreamClosed = closed.future().timeout(CALLER_IDLE_CLOSE_PATIENCE_SECONDS, TimeUnit.SECONDS)
+          .transform(done -> Future.succeededFuture(done.succeeded())).await();
+      assertTrue(upstreamClosed, "the upstream's connection was closed");
+      // the answer's last write cannot complete while the caller reads nothing: the request ends with its connection
+      Eventually.holds(() -> scraped(gateway, ACTIVE) == activeBefore, () -> scraped(gateway, ACTIVE)
+          + " active, not " + activeBefore);
+    }
   }
 
   /**
