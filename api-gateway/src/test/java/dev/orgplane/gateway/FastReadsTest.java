@@ -729,11 +729,7 @@ class FastReadsTest {
   @Test
   void aCallerThatStopsReadingLongerThanTheRoutesTimeoutGetsTheWholeAnswer() throws Exception {
     double servedBefore = scraped(port, SERVED);
-    try (var socket = new Socket()) {
-      socket.setReceiveBufferSize(4096);
-      socket.connect(new InetSocketAddress("127.0.0.1", port));
-      socket.setSoTimeout(30_000);
-      socket.getOutputStream().write(read("/v1/slowly/large", "slowly").getBytes(StandardCharsets.US_ASCII));
+    try (var socket = slowCaller("/v1/slowly/large", "slowly")) {
       var in = socket.getInputStream();
       var begun = new String(in.readNBytes(1024 * 1024), StandardCharsets.ISO_8859_1);
       assertTrue(begun.startsWith("HTTP/1.1 200 "), begun.substring(0, 64));
@@ -749,6 +745,19 @@ class FastReadsTest {
   }
 
   /**
+   * A caller with a small receive buffer that asked for {@code path} under request id {@code requestId}: the gateway's
+   * writes fill what the kernel buffers for it soon, once it stops reading.
+   */
+  private Socket slowCaller(String path, String requestId) throws IOException {
+    var socket = new Socket();
+    socket.setReceiveBufferSize(4096);
+    socket.connect(new InetSocketAddress("127.0.0.1", port));
+    socket.setSoTimeout(30_000);
+    socket.getOutputStream().write(read(path, requestId).getBytes(StandardCharsets.US_ASCII));
+    return socket;
+  }
+
+  /**
    * The same for an event stream (a caller asking for none by its Accept, which the door leaves to the router): its
    * connection to its upstream is one of its own, and the gateway stops reading that one while the caller's queue is
    * full, a silence the route's timeout must not count either.
@@ -756,11 +765,7 @@ class FastReadsTest {
   @Test
   void aCallerThatStopsReadingAnEventStreamLongerThanTheRoutesTimeoutGetsItWhole() throws Exception {
     double servedBefore = scraped(port, SERVED);
-    try (var socket = new Socket()) {
-      socket.setReceiveBufferSize(4096);
-      socket.connect(new InetSocketAddress("127.0.0.1", port));
-      socket.setSoTimeout(30_000);
-      socket.getOutputStream().write(read("/v1/slowly/events", "slowly-events").getBytes(StandardCharsets.US_ASCII));
+    try (var socket = slowCaller("/v1/slowly/events", "slowly-events")) {
       var in = socket.getInputStream();
       var read = new ChunkedAnswerRead();
       var buffer = new byte[64 * 1024];
