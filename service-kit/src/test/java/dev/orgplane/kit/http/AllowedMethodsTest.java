@@ -29,6 +29,15 @@ class AllowedMethodsTest {
   }
 
   @Test
+  void aDeepPathIsMatchedSegmentBySegment() {
+    assertEquals("POST", AllowedMethods.of("/v1/organizations/o/hooks/h/deliveries/d/redeliver"));
+    assertNull(AllowedMethods.of("/v1/organizations/o/hooks/h/deliveries/d/redeliver/again"));
+    assertNull(AllowedMethods.of("/v1/organizations/o/hooks/h/deliveries//redeliver"));
+    assertTrue(AllowedMethods.refuses("/v1/organizations/o/groups:batch", HttpMethod.GET));
+    assertTrue(AllowedMethods.refuses("/v1/organizations/o", HttpMethod.OPTIONS));
+  }
+
+  @Test
   void aTrailingSlashIsTheSamePath() {
     assertEquals(AllowedMethods.of("/v1/organizations"), AllowedMethods.of("/v1/organizations/"));
     assertTrue(AllowedMethods.refuses("/metrics/", HttpMethod.POST));
