@@ -215,7 +215,7 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
   /** The caller hung up: the upstream connection cannot carry another request, its answer half read. */
   void callerGone() {
     if (lease.end(false)) {
-      parts.metrics().end(HttpMethod.GET.name(), answering ? status : HttpMetrics.CLOSED_BY_CLIENT, started);
+      counted(answering ? status : HttpMetrics.CLOSED_BY_CLIENT);
     }
   }
 
@@ -227,7 +227,7 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
     if (answering) {
       // the caller has half an answer, which only the connection's end can tell it is cut
       caller.close();
-      parts.metrics().end(HttpMethod.GET.name(), status, started);
+      counted(status);
       return;
     }
     boolean sent = lease.sent();
@@ -249,13 +249,21 @@ final class FastExchange implements RawAnswers.Listener, RelayedEventStreams.Str
 
   /** The answer is written (or its caller gone meanwhile): counted and logged as the router's are. */
   private void answered(int writtenStatus) {
-    parts.served().increment();
-    parts.metrics().end(HttpMethod.GET.name(), writtenStatus, started);
+    counted(writtenStatus);
     if (writtenStatus != HttpMetrics.CLOSED_BY_CLIENT) {
       var principal = admitted.principal();
       parts.accessLog().record(admitted.requestId(), HttpMethod.GET.name(), admitted.path(), status,
           System.nanoTime() - started, principal.subject());
     }
+  }
+
+  /**
+   * The read ended here with {@code writtenStatus}, whether its answer was written whole or cut off (its caller hung
+   * up, its upstream broke it): served below the router, and counted as the router counts its requests.
+   */
+  private void counted(int writtenStatus) {
+    parts.served().increment();
+    parts.metrics().end(HttpMethod.GET.name(), writtenStatus, started);
   }
 
   /** 1xx, 204 and 304 answers have no body (RFC 9112, 6.3). */

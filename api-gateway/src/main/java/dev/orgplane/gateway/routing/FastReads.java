@@ -88,7 +88,8 @@ public final class FastReads extends ChannelDuplexHandler {
       HttpMetrics metrics, AccessLog accessLog, Counter served, Counter handedOff, Counter asBytes) {
     public Parts(Doors doors, boolean variesOnOrigin, ProxyHandler proxy, HttpMetrics metrics, AccessLog accessLog) {
       this(doors, variesOnOrigin, proxy.forwarding(), proxy.eventStreams(), metrics, accessLog,
-          Counter.builder(SERVED).description("Reads served below the router, answered by their upstream")
+          Counter.builder(SERVED).description("Reads served below the router, not handed to it: their answer "
+              + "written whole, or cut off by their caller or upstream")
               .register(Metrics.registry()),
           Counter.builder(HANDED_OFF).description("Reads begun below the router and handed to it, their exchange "
               + "failed before the answer").register(Metrics.registry()),
