@@ -44,7 +44,7 @@ public final class Benchmarks {
 
   /**
    * Every service runs as the README says to run them: heap and compiled code on transparent huge pages, which spared
-   * the gateway a sixth of its CPU per read (session 52: 29-31 µs, 35-40 without), its address translations missing
+   * the gateway a sixth of its CPU per read (session 52: 29-32 µs, 35-40 without), its address translations missing
    * far less often, each miss the dearer on a virtual machine.
    */
   private static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
