@@ -463,7 +463,7 @@ class FastReadsTest {
    * Raw requests the door leaves to the router (its token placed at {@code {token}}), with the status the router
    * answers and the path the upstream saw (none: it saw nothing).
    */
-  static Stream<Arguments> leftToTheRouter() throws InterruptedException {
+  static Stream<Arguments> leftToTheRouter() {
     var head = "\r\nHost: localhost\r\nAuthorization: Bearer {token}";
     return Stream.of(
         Arguments.of("GET /v1/organizations HTTP/1.1" + head + "\r\nOrigin: https://app.example\r\n\r\n", 200,
